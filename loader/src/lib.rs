@@ -1,0 +1,1 @@
+//! gilgate-loader (skeleton).

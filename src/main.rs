@@ -1,0 +1,3 @@
+fn main() {
+    let _ = gilgate::capi::object::_Py_IMMORTAL_REFCNT_LOCAL;
+}

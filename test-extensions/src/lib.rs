@@ -1,0 +1,1 @@
+//! Sample extension modules (skeleton).
