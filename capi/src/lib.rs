@@ -13,3 +13,8 @@ pub mod descrobject;
 pub mod methodobject;
 pub mod moduleobject;
 pub mod pyerrors;
+pub mod import;
+pub mod pylifecycle;
+// --- export surface: generated stubs and data tables (see build.rs) ---
+pub mod pyctype;
+pub mod stubs;

@@ -90,3 +90,94 @@ pub const Py_MOD_GIL_NOT_USED: usize = 1;
 /// `PYTHON_API_VERSION` and `PYTHON_ABI_VERSION`.
 pub const PYTHON_API_VERSION: c_int = 1013;
 pub const PYTHON_ABI_VERSION: c_int = 3;
+
+// ---------------------------------------------------------------------------------------
+// Rust-level interface used by gilgate-loader (contract; bodies filled in by the object
+// model work). Everything returning `*mut PyObject` follows the C API convention: NULL
+// means an exception is set.
+// ---------------------------------------------------------------------------------------
+
+/// Whose rules apply to a module: slot numbering, the meaning of the `Py_mod_gil` value,
+/// the order of checks and error texts (see docs/architecture.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    Cp313t,
+    Cp314t,
+    Cp315t,
+}
+
+/// One slot as written in a module's slot array, for reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotInfo {
+    /// The ID as written in the module.
+    pub id: i32,
+    /// The slot's name under the target's numbering (`Py_mod_gil`), if known.
+    pub name: Option<&'static str>,
+    /// `"function"` for create/exec, `Py_MOD_GIL_NOT_USED`-style names for known values,
+    /// else the raw value in hex (`"0x2"`).
+    pub value: String,
+}
+
+/// Multi-phase creation (`PyModule_FromDefAndSpec2`) under `target`'s rules: validation in
+/// that CPython's order with its messages, create slot, module set-up; exec does not run.
+///
+/// # Safety
+/// `def` must point to a `PyModuleDef` that stays alive; `spec` must be a valid object.
+pub unsafe fn module_from_def_and_spec(
+    def: *mut PyModuleDef,
+    spec: *mut PyObject,
+    api_version: c_int,
+    target: Target,
+) -> *mut PyObject {
+    let _ = (def, spec, api_version, target);
+    unimplemented!("module_from_def_and_spec")
+}
+
+/// 3.15 `PyModule_FromSlotsAndSpec` for a `PyModExport_` hook's `PySlot` array.
+///
+/// # Safety
+/// `slots` must point to a `PySlot` array terminated by an end slot.
+pub unsafe fn module_from_slots_and_spec(slots: *const c_void, spec: *mut PyObject) -> *mut PyObject {
+    let _ = (slots, spec);
+    unimplemented!("module_from_slots_and_spec")
+}
+
+/// Reads a legacy `PyModuleDef_Slot` array (NULL = none) for reports, without validating.
+///
+/// # Safety
+/// `slots` must be NULL or point to a slot array terminated by a zero ID.
+pub unsafe fn describe_slots(slots: *const PyModuleDef_Slot, target: Target) -> Vec<SlotInfo> {
+    let _ = (slots, target);
+    unimplemented!("describe_slots")
+}
+
+/// Reads a 3.15 `PySlot` array for reports, without validating.
+///
+/// # Safety
+/// `slots` must point to a `PySlot` array terminated by an end slot.
+pub unsafe fn describe_pyslots(slots: *const c_void) -> Vec<SlotInfo> {
+    let _ = slots;
+    unimplemented!("describe_pyslots")
+}
+
+/// Whether `m` leaves the lock required under `target`'s rules: `m` is not a module, or
+/// its `md_gil` is `Py_MOD_GIL_USED` (3.13/3.14: NULL; 3.15: anything but `Py_MOD_GIL_NOT_USED`).
+///
+/// # Safety
+/// `m` must be a valid object.
+pub unsafe fn module_requires_gil(m: *mut PyObject, target: Target) -> bool {
+    let _ = (m, target);
+    unimplemented!("module_requires_gil")
+}
+
+/// How many times `PyUnstable_Module_SetGIL` has been called in this process.
+pub fn setgil_call_count() -> u64 {
+    unimplemented!("setgil_call_count")
+}
+
+/// Sets the package context (the full dotted name) that single-phase `PyModule_Create2`
+/// resolves a short `m_name` against; returns the previous one.
+pub fn swap_package_context(full_name: Option<std::ffi::CString>) -> Option<std::ffi::CString> {
+    let _ = full_name;
+    unimplemented!("swap_package_context")
+}

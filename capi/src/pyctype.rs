@@ -1,0 +1,1 @@
+//! `pyctype.h`: the character tables inline code reads.
