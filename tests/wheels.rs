@@ -1,0 +1,451 @@
+//! `gilgate inspect` on real PyPI wheels built for free-threaded CPython (cp314t, cp313t).
+//!
+//! The wheels are pinned in `scripts/wheels.lock` and fetched by `scripts/fetch-wheels.sh` into
+//! `.cache/wheels/` (or `$GILGATE_WHEEL_CACHE`). They are never committed. With the cache empty these
+//! tests fail and say how to fill it, unless `GILGATE_SKIP_WHEELS=1` is set.
+//!
+//! Every run of the CLI here happens with an empty environment and a `PATH` that holds only an empty
+//! folder, so no Python can be involved.
+//!
+//! What each module declares was read from the binaries themselves (the `PyModuleDef` that
+//! `PyInit_*` hands to `PyModuleDef_Init`, and its slot array; for single-phase modules the
+//! `PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED)` call in `PyInit_*`), and is what a free-threaded
+//! CPython of the wheel's version decides for it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// One line of `scripts/wheels.lock`.
+#[derive(Debug, Clone)]
+struct Pinned {
+    package: String,
+    version: String,
+    abi: String,
+    file: String,
+}
+
+/// What one module of a wheel declares.
+#[derive(Debug, Clone, Copy)]
+struct Expect {
+    /// dotted module name
+    name: &'static str,
+    init: &'static str,
+    /// slot names in the order the module lists them (empty for single-phase)
+    slots: &'static [&'static str],
+    /// `multiple_interpreters` in the report (null for single-phase)
+    multiple_interpreters: Option<&'static str>,
+}
+
+const MI_PER_GIL: Option<&str> = Some("per_interpreter_gil_supported");
+const MI_DEFAULT: Option<&str> = Some("supported");
+const CREATE_EXEC_GIL: &[&str] = &["Py_mod_create", "Py_mod_exec", "Py_mod_gil"];
+const EXEC_GIL: &[&str] = &["Py_mod_exec", "Py_mod_gil"];
+const EXEC_MI_GIL: &[&str] = &["Py_mod_exec", "Py_mod_multiple_interpreters", "Py_mod_gil"];
+
+fn multi(name: &'static str, slots: &'static [&'static str], mi: Option<&'static str>) -> Expect {
+    Expect {
+        name,
+        init: "multi-phase",
+        slots,
+        multiple_interpreters: mi,
+    }
+}
+
+fn single(name: &'static str) -> Expect {
+    Expect {
+        name,
+        init: "single-phase",
+        slots: &[],
+        multiple_interpreters: None,
+    }
+}
+
+/// The declarations of every module of every pinned wheel. Every module of these wheels declares
+/// that it does not need the GIL (multi-phase through `Py_mod_gil` = `Py_MOD_GIL_NOT_USED`,
+/// single-phase through `PyUnstable_Module_SetGIL`).
+fn expected(package: &str, abi: &str) -> Vec<Expect> {
+    match (package, abi) {
+        // hand-written multi-phase, one module
+        ("markupsafe", _) => vec![multi(
+            "markupsafe._speedups",
+            &["Py_mod_multiple_interpreters", "Py_mod_gil"],
+            MI_PER_GIL,
+        )],
+        // hand-written multi-phase, eight modules, auditwheel's pillow.libs/
+        ("pillow", "cp314t") => vec![
+            multi("PIL._avif", EXEC_GIL, MI_DEFAULT),
+            multi("PIL._imaging", EXEC_GIL, MI_DEFAULT),
+            multi("PIL._imagingcms", EXEC_GIL, MI_DEFAULT),
+            multi("PIL._imagingft", EXEC_GIL, MI_DEFAULT),
+            multi("PIL._imagingmath", EXEC_GIL, MI_DEFAULT),
+            multi("PIL._imagingmorph", &["Py_mod_gil"], MI_DEFAULT),
+            multi("PIL._imagingtk", EXEC_GIL, MI_DEFAULT),
+            multi("PIL._webp", EXEC_GIL, MI_DEFAULT),
+        ],
+        // hand-written multi-phase, two modules
+        ("multidict", "cp314t") => vec![
+            multi("multidict._multidict", EXEC_MI_GIL, MI_PER_GIL),
+            multi("multidict._testcapi", EXEC_MI_GIL, MI_PER_GIL),
+        ],
+        // Cython multi-phase with a create slot
+        ("msgpack", "cp314t") => vec![multi("msgpack._cmsgpack", CREATE_EXEC_GIL, MI_DEFAULT)],
+        ("pyyaml", "cp314t") => vec![multi("yaml._yaml", CREATE_EXEC_GIL, MI_DEFAULT)],
+        ("frozenlist", "cp313t") => {
+            vec![multi("frozenlist._frozenlist", CREATE_EXEC_GIL, MI_DEFAULT)]
+        }
+        // hand-written single-phase calling PyUnstable_Module_SetGIL
+        ("ujson", "cp314t") => vec![single("ujson")],
+        ("cffi", "cp314t") => vec![single("_cffi_backend")],
+        _ => panic!("tests/wheels.rs has no expectations for {package} ({abi}); add them"),
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn pinned() -> Vec<Pinned> {
+    let lock = repo().join("scripts/wheels.lock");
+    let text = std::fs::read_to_string(&lock).expect("read scripts/wheels.lock");
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(f.len(), 6, "malformed line in wheels.lock: {l}");
+            Pinned {
+                package: f[0].to_owned(),
+                version: f[1].to_owned(),
+                abi: f[3].to_owned(),
+                file: f[5].to_owned(),
+            }
+        })
+        .collect()
+}
+
+fn cache_dir() -> PathBuf {
+    match std::env::var_os("GILGATE_WHEEL_CACHE") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => repo().join(".cache/wheels"),
+    }
+}
+
+fn skip() -> bool {
+    std::env::var("GILGATE_SKIP_WHEELS").is_ok_and(|v| v == "1")
+}
+
+/// The pinned wheels with their paths in the cache. Fails when any is missing (unless skipping).
+fn wheels() -> Option<Vec<(Pinned, PathBuf)>> {
+    if skip() {
+        return None;
+    }
+    let cache = cache_dir();
+    let all: Vec<(Pinned, PathBuf)> = pinned()
+        .into_iter()
+        .map(|p| {
+            let path = cache.join(&p.file);
+            (p, path)
+        })
+        .collect();
+    let missing: Vec<&str> = all
+        .iter()
+        .filter(|(_, path)| !path.is_file())
+        .map(|(p, _)| p.file.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} of {} pinned wheels are missing from {}: run scripts/fetch-wheels.sh first \
+         (or set GILGATE_SKIP_WHEELS=1 to skip these tests). Missing: {}",
+        missing.len(),
+        all.len(),
+        cache.display(),
+        missing.join(", ")
+    );
+    Some(all)
+}
+
+/// Extension suffixes CPython accepts for a free-threaded build, plus the ones gilgate refuses
+/// (they still are modules and get a row).
+fn module_name_from_member(member: &str) -> Option<String> {
+    if member.ends_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = member.split('/').collect();
+    // auditwheel's vendored libraries are not modules
+    if parts.first().is_some_and(|top| top.ends_with(".libs")) {
+        return None;
+    }
+    // platlib/purelib data folders hold importable files under their own root
+    if parts.len() > 2
+        && parts[0].ends_with(".data")
+        && (parts[1] == "platlib" || parts[1] == "purelib")
+    {
+        parts.drain(..2);
+    }
+    let file = parts.pop()?;
+    let stem = file.strip_suffix(".so")?;
+    let stem = match stem.rfind(".cpython-") {
+        Some(i) => &stem[..i],
+        None => stem.strip_suffix(".abi3").unwrap_or(stem),
+    };
+    if stem.contains('.') {
+        return None;
+    }
+    parts.push(stem);
+    Some(parts.join("."))
+}
+
+/// Module names found in the wheel by listing its zip members (independently of gilgate).
+fn modules_in_zip(wheel: &Path) -> BTreeSet<String> {
+    let file = File::open(wheel).expect("open wheel");
+    let zip = zip::ZipArchive::new(file).expect("read wheel as zip");
+    zip.file_names()
+        .filter_map(|n| module_name_from_member(&n.expect("zip member name")))
+        .collect()
+}
+
+/// A folder that is empty, to be the whole `PATH` of the CLI.
+fn empty_path_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in [
+        "python",
+        "python3",
+        "python3.13t",
+        "python3.14t",
+        "python3.14",
+    ] {
+        assert!(!dir.path().join(name).exists());
+    }
+    dir
+}
+
+/// Runs the built CLI with no environment but `PATH` = an empty folder.
+fn gilgate(args: &[&str], path_dir: &Path) -> Output {
+    // no python can be found through this PATH
+    let path = path_dir.as_os_str().to_owned();
+    for dir in std::env::split_paths(&path) {
+        for name in ["python", "python3"] {
+            assert!(
+                !dir.join(name).exists(),
+                "python found in test PATH: {}",
+                dir.display()
+            );
+        }
+    }
+    Command::new(env!("CARGO_BIN_EXE_gilgate"))
+        .args(args)
+        .env_clear()
+        .env("PATH", &path)
+        .current_dir(path_dir)
+        .output()
+        .expect("run gilgate")
+}
+
+fn describe(out: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn inspect_json(wheel: &Path, path_dir: &Path) -> (Output, Value) {
+    let out = gilgate(&["inspect", "--json", wheel.to_str().unwrap()], path_dir);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "inspect --json output is not JSON ({e}):\n{}",
+            describe(&out)
+        )
+    });
+    (out, json)
+}
+
+fn check_wheel(p: &Pinned, wheel: &Path, path_dir: &Path) {
+    let ctx = format!("{} {} ({})", p.package, p.version, p.abi);
+    let (out, json) = inspect_json(wheel, path_dir);
+    let modules = json["modules"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{ctx}: no modules array:\n{}", describe(&out)));
+
+    // one row per extension module in the wheel, counted from the zip itself
+    let in_zip = modules_in_zip(wheel);
+    let reported: BTreeSet<String> = modules
+        .iter()
+        .map(|m| m["name"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        modules.len(),
+        in_zip.len(),
+        "{ctx}: rows vs modules in the zip\n{}",
+        describe(&out)
+    );
+    assert_eq!(reported, in_zip, "{ctx}: module names\n{}", describe(&out));
+
+    let expect = expected(&p.package, &p.abi);
+    let expect_names: BTreeSet<String> = expect.iter().map(|e| e.name.to_owned()).collect();
+    assert_eq!(
+        expect_names, in_zip,
+        "{ctx}: the test's expectations do not match the wheel"
+    );
+
+    let target = match p.abi.as_str() {
+        "cp313t" => "3.13t",
+        "cp314t" => "3.14t",
+        other => panic!("unexpected abi {other}"),
+    };
+    let tag = format!("cpython-{}", &p.abi[2..]);
+    let by_name: BTreeMap<&str, &Value> = modules
+        .iter()
+        .map(|m| (m["name"].as_str().unwrap_or_default(), m))
+        .collect();
+    for e in &expect {
+        let m = by_name[e.name];
+        let mctx = format!("{ctx} module {}: {m}", e.name);
+        assert_eq!(m["status"], "ok", "{mctx}");
+        assert!(m["error"].is_null(), "{mctx}");
+        let path = m["path"].as_str().unwrap_or_default();
+        let file_name = wheel.file_name().unwrap().to_str().unwrap();
+        assert!(
+            path.starts_with(&format!("{file_name}!")),
+            "{mctx}: path should be WHEEL!member"
+        );
+        assert!(
+            !path.contains("/tmp/"),
+            "{mctx}: no temporary paths in output"
+        );
+        assert_eq!(m["abi_tag"], tag.as_str(), "{mctx}");
+        assert_eq!(m["target"], target, "{mctx}");
+        assert_eq!(m["init"], e.init, "{mctx}");
+        assert_eq!(m["gil"], "not_used", "{mctx}");
+        assert_eq!(m["gil_declared"], true, "{mctx}");
+        assert_eq!(m["requires_gil"], false, "{mctx}");
+        match e.multiple_interpreters {
+            Some(mi) => assert_eq!(m["multiple_interpreters"], mi, "{mctx}"),
+            None => assert!(m["multiple_interpreters"].is_null(), "{mctx}"),
+        }
+        let slots: Vec<&str> = m["slots"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{mctx}: slots"))
+            .iter()
+            .map(|s| s["name"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(slots, e.slots, "{mctx}");
+        for s in m["slots"].as_array().unwrap() {
+            match s["name"].as_str().unwrap_or_default() {
+                "Py_mod_gil" => {
+                    assert_eq!(s["id"], 4, "{mctx}");
+                    assert_eq!(s["value"], "Py_MOD_GIL_NOT_USED", "{mctx}");
+                }
+                "Py_mod_create" => {
+                    assert_eq!(s["id"], 1, "{mctx}");
+                    assert_eq!(s["value"], "function", "{mctx}");
+                }
+                "Py_mod_exec" => {
+                    assert_eq!(s["id"], 2, "{mctx}");
+                    assert_eq!(s["value"], "function", "{mctx}");
+                }
+                "Py_mod_multiple_interpreters" => assert_eq!(s["id"], 3, "{mctx}"),
+                other => panic!("{mctx}: unexpected slot {other}"),
+            }
+        }
+    }
+
+    let summary = &json["summary"];
+    assert_eq!(summary["modules"], expect.len(), "{ctx}: summary");
+    assert_eq!(summary["free_threaded"], expect.len(), "{ctx}: summary");
+    assert_eq!(summary["requires_gil"], 0, "{ctx}: summary");
+    assert_eq!(summary["errors"], 0, "{ctx}: summary");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{ctx}: exit code\n{}",
+        describe(&out)
+    );
+
+    // every module keeps the host free-threaded: --deny-gil has nothing to deny
+    let deny = gilgate(
+        &["inspect", "--deny-gil", wheel.to_str().unwrap()],
+        path_dir,
+    );
+    assert_eq!(
+        deny.status.code(),
+        Some(0),
+        "{ctx}: --deny-gil exit code\n{}",
+        describe(&deny)
+    );
+    let table = String::from_utf8_lossy(&deny.stdout);
+    for e in &expect {
+        assert!(
+            table.contains(e.name),
+            "{ctx}: human table names {}\n{}",
+            e.name,
+            describe(&deny)
+        );
+    }
+}
+
+#[test]
+fn pinned_wheels_have_expectations() {
+    for p in pinned() {
+        assert!(!expected(&p.package, &p.abi).is_empty());
+    }
+}
+
+#[test]
+fn member_names_become_dotted_module_names() {
+    let cases = [
+        (
+            "markupsafe/_speedups.cpython-314t-x86_64-linux-gnu.so",
+            Some("markupsafe._speedups"),
+        ),
+        ("ujson.cpython-314t-x86_64-linux-gnu.so", Some("ujson")),
+        ("pillow.libs/libjpeg-6dc8d115.so.62.4.0", None),
+        ("pillow.libs/libfoo.so", None),
+        ("pkg-1.0.data/platlib/pkg/_m.abi3.so", Some("pkg._m")),
+        ("pkg/_m.so", Some("pkg._m")),
+        ("pkg/__init__.py", None),
+        ("pkg/", None),
+    ];
+    for (member, want) in cases {
+        assert_eq!(module_name_from_member(member).as_deref(), want, "{member}");
+    }
+}
+
+#[test]
+fn each_pinned_wheel_is_inspected_without_python() {
+    let Some(wheels) = wheels() else { return };
+    let path_dir = empty_path_dir();
+    for (p, wheel) in &wheels {
+        check_wheel(p, wheel, path_dir.path());
+    }
+}
+
+#[test]
+fn all_wheels_in_one_run_give_one_row_per_module() {
+    let Some(wheels) = wheels() else { return };
+    let path_dir = empty_path_dir();
+    let mut args = vec!["inspect".to_owned(), "--json".to_owned()];
+    let mut total = 0;
+    for (_, wheel) in &wheels {
+        args.push(wheel.to_str().unwrap().to_owned());
+        total += modules_in_zip(wheel).len();
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = gilgate(&args, path_dir.path());
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", describe(&out)));
+    assert_eq!(
+        json["modules"].as_array().map(Vec::len),
+        Some(total),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(json["summary"]["modules"], total);
+    assert_eq!(json["summary"]["errors"], 0, "{}", describe(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+}
