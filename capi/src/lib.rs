@@ -17,4 +17,6 @@ pub mod pylifecycle;
 pub mod pyport;
 // --- export surface: generated stubs and data tables (see build.rs) ---
 pub mod pyctype;
+pub mod static_data;
 pub mod stubs;
+pub mod surface;
