@@ -6,6 +6,22 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// Writes to stdout, ignoring a closed pipe (`gilgate ... | head`).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// [`out!`] with a newline.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 /// Exit status: success.
 const EXIT_OK: u8 = 0;
 /// Some module could not be inspected or loaded.
@@ -64,6 +80,12 @@ enum Command {
         #[arg(required = true)]
         modules: Vec<String>,
     },
+    /// Count the exported C API names that are real and that are stubs.
+    Surface {
+        /// Also list every name: name, func|data, status, CPython versions exporting it.
+        #[arg(long)]
+        list: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -97,6 +119,13 @@ fn main() -> ExitCode {
             allow,
             modules,
         } => load(path, gil, allow, modules),
+        Command::Surface { list } => {
+            outln!("{}", gilgate::capi::surface::surface_counts());
+            if list {
+                out!("{}", gilgate::capi::surface::render_list());
+            }
+            EXIT_OK
+        }
     })
 }
 
@@ -133,9 +162,9 @@ fn inspect(
         eprintln!("gilgate: {w}");
     }
     if json {
-        println!("{}", report.to_json());
+        outln!("{}", report.to_json());
     } else {
-        print!("{}", report.to_human());
+        out!("{}", report.to_human());
     }
     if report.modules.iter().any(|m| m.status == Status::Error) {
         EXIT_MODULE_ERROR
@@ -152,7 +181,7 @@ fn load(path: Vec<PathBuf>, gil: Option<String>, allow: Vec<String>, modules: Ve
         Err(code) => return code,
     };
     let search = search_path(&path);
-    println!(
+    outln!(
         "policy {}: lock {}",
         host.policy().as_str(),
         host.lock().describe()
@@ -177,11 +206,11 @@ fn load(path: Vec<PathBuf>, gil: Option<String>, allow: Vec<String>, modules: Ve
             Err(e) => format!("{}: error: {e}", display_name(spec)),
         };
         failed |= outcome.is_err();
-        println!("{line}; lock {}", host.lock().describe());
+        outln!("{line}; lock {}", host.lock().describe());
         if host.modules().len() > before {
             let m = &host.modules()[before];
             for l in &m.lints {
-                println!("{}: lint {}: {}", m.name, l.code, l.message);
+                outln!("{}: lint {}: {}", m.name, l.code, l.message);
             }
         }
     }
