@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 cargo build -q -p gilgate-test-extensions -p gilgate
-samples="$(cargo run -q -p gilgate-test-extensions)"
+samples="$(cargo run -q -p gilgate-test-extensions --bin gilgate-samples)"
 echo "gilgate inspect $samples"
 echo
 status=0
