@@ -200,10 +200,6 @@ pub(crate) fn run(
     let mut target = ti.target;
     let mut decl = Declaration::failed(Some(target), ErrorReport::new("", ""));
     decl.error = None;
-    if let Err(e) = runtime() {
-        decl.error = Some(e);
-        return fail(decl);
-    }
     let (kind, hook) = match open_hook(name, path, target) {
         Ok(h) => h,
         Err(e) => {
@@ -211,6 +207,10 @@ pub(crate) fn run(
             return fail(decl);
         }
     };
+    if let Err(e) = runtime() {
+        decl.error = Some(e);
+        return fail(decl);
+    }
     let (encoded, ascii) = encoded_short_name(name);
     let spec = gilgate_capi::import::new_module_spec(name, Some(&path.to_string_lossy()));
 
