@@ -607,10 +607,19 @@ fn run_inline_probe(compiler: &str, flags: &[&str], tag: &str) -> String {
 #[test]
 fn inline_refcounting_and_locks_behave_like_cpython() {
     for (compiler, flags, tag) in [
-        ("cc", &["-std=c11"][..], "c11"),
+        (
+            "cc",
+            &["-std=c11", "-Wpedantic", "-Wredundant-decls"][..],
+            "c11",
+        ),
         ("cc", &["-std=c99"][..], "c99"),
         ("cc", &["-std=c11", "-DGILGATE_TARGET_3_15"][..], "c11-315"),
         ("c++", &["-x", "c++", "-std=c++17"][..], "cxx"),
+        (
+            "c++",
+            &["-x", "c++", "-std=c++17", "-DGILGATE_TARGET_3_15"][..],
+            "cxx-315",
+        ),
     ] {
         let out = run_inline_probe(compiler, flags, tag);
         let ok = out.lines().filter(|l| l.starts_with("ok ")).count();

@@ -160,16 +160,22 @@ int main(void)
     CHECK("tuple_check_by_flag", PyTuple_Check(&theirs) && !PyList_Check(&theirs));
     CHECK("type_has_feature", PyType_HasFeature(&ty, Py_TPFLAGS_HAVE_GC) && PyType_IS_GC(&ty));
     CHECK("tp_flags_offset", offsetof(PyTypeObject, tp_flags) == 184);
-    CHECK("slot_numbers",
 #ifdef GILGATE_TARGET_3_15
-          Py_mod_create == 84 && Py_mod_exec == 85 && Py_mod_multiple_interpreters == 86 &&
-              Py_mod_gil == 87 && Py_mod_abi == 109 && sizeof(PySlot) == 16 && sizeof(PyABIInfo) == 12 &&
-              PY_VERSION_HEX == 0x030F02F0
+    CHECK("slot_numbers_315", Py_mod_create == 84 && Py_mod_exec == 85 && Py_mod_multiple_interpreters == 86 &&
+                                  Py_mod_gil == 87 && Py_mod_abi == 109 && sizeof(PySlot) == 16 &&
+                                  sizeof(PyABIInfo) == 12 && PY_VERSION_HEX == 0x030F02F0);
+    PyABIInfo_VAR(gg_abi);
+    CHECK("abi_info_var", gg_abi.abiinfo_major_version == 1 && gg_abi.abiinfo_minor_version == 0 &&
+                              gg_abi.flags == PyABIInfo_FREETHREADED && gg_abi.build_version == 0x030F02F0 &&
+                              gg_abi.abi_version == 0x030F02F0);
+    static PySlot gg_slots[] = {PySlot_PTR(Py_mod_gil, 1), PySlot_END};
+    CHECK("pyslot_layout", gg_slots[0].sl_id == 87 && gg_slots[0].sl_flags == PySlot_INTPTR &&
+                               gg_slots[0].sl_reserved == 0 && gg_slots[0].sl_ptr == Py_MOD_GIL_NOT_USED &&
+                               gg_slots[1].sl_id == 0 && gg_slots[1].sl_ptr == NULL);
 #else
-          Py_mod_create == 1 && Py_mod_exec == 2 && Py_mod_multiple_interpreters == 3 &&
-              Py_mod_gil == 4 && PY_VERSION_HEX == 0x030E0AF0
+    CHECK("slot_numbers_314", Py_mod_create == 1 && Py_mod_exec == 2 && Py_mod_multiple_interpreters == 3 &&
+                                  Py_mod_gil == 4 && PY_VERSION_HEX == 0x030E0AF0);
 #endif
-    );
     CHECK("api_versions", PYTHON_API_VERSION == 1013 && PYTHON_ABI_VERSION == 3);
 
     printf("checks done, %d failed\n", gg_failures);
