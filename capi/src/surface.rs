@@ -139,3 +139,19 @@ impl fmt::Display for SurfaceCounts {
 pub fn lookup(name: &str) -> Option<&'static SurfaceEntry> {
     SURFACE.iter().find(|e| e.name == name)
 }
+
+/// The whole list, one name a line: `name<TAB>func|data<TAB>status<TAB>versions`, in the
+/// order of `data/cpython-exports.tsv` (sorted by name).
+pub fn render_list() -> String {
+    let mut s = String::new();
+    for e in SURFACE {
+        s.push_str(&format!(
+            "{}\t{}\t{}\t{}\n",
+            e.name,
+            e.kind.as_str(),
+            e.status.as_str(),
+            e.lists()
+        ));
+    }
+    s
+}

@@ -254,3 +254,52 @@ fn data_read_by_inline_code_has_its_contents() {
         assert_eq!(*(resolve("Py_Version") as *const u64), 0x030E0AF0);
     }
 }
+
+/// A shared library that references every surface name (functions and data) loads with
+/// `RTLD_NOW` in this process, and each reference binds to the symbol this process defines.
+/// This is what a real extension module needs; it is built here with the system C compiler.
+#[test]
+fn a_library_using_every_name_dlopens_with_rtld_now() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("exports-dlopen");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut c = String::from("/* references every name of the gilgate export surface */\n");
+    for e in SURFACE {
+        match e.kind {
+            Kind::Func => c.push_str(&format!("extern void {}(void);\n", e.name)),
+            Kind::Data => c.push_str(&format!("extern char {};\n", e.name)),
+        }
+    }
+    c.push_str("void *const gg_refs[] = {\n");
+    for e in SURFACE {
+        c.push_str(&format!("    (void *)&{},\n", e.name));
+    }
+    c.push_str("};\n");
+    let src = dir.join("uses_everything.c");
+    let lib = dir.join("libuses_everything.so");
+    std::fs::write(&src, c).unwrap();
+    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-shared", "-fPIC", "-O0", "-w", "-o"])
+        .arg(&lib)
+        .arg(&src)
+        .status()
+        .expect("running the C compiler");
+    assert!(status.success(), "compiling {}", src.display());
+
+    let path = std::ffi::CString::new(lib.to_str().unwrap()).unwrap();
+    // SAFETY: dlopen of a library whose only content is a table of addresses (no constructors).
+    let handle = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+    if handle.is_null() {
+        // SAFETY: dlerror returns a NUL-terminated message after a failed dlopen.
+        let err = unsafe { std::ffi::CStr::from_ptr(libc::dlerror()) };
+        panic!("dlopen(RTLD_NOW) failed: {}", err.to_string_lossy());
+    }
+    // SAFETY: gg_refs is an array of SURFACE.len() pointers in the library just loaded.
+    let refs = unsafe {
+        let p = libc::dlsym(handle, c"gg_refs".as_ptr()) as *const *mut std::ffi::c_void;
+        assert!(!p.is_null());
+        std::slice::from_raw_parts(p, SURFACE.len())
+    };
+    for (e, &r) in SURFACE.iter().zip(refs) {
+        assert_eq!(r, resolve(e.name), "{} bound elsewhere", e.name);
+    }
+}
