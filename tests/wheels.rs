@@ -420,9 +420,27 @@ fn member_names_become_dotted_module_names() {
 fn each_pinned_wheel_is_inspected_without_python() {
     let Some(wheels) = wheels() else { return };
     let path_dir = empty_path_dir();
+    // check every wheel, then report all the failing ones together
+    let mut failed = Vec::new();
     for (p, wheel) in &wheels {
-        check_wheel(p, wheel, path_dir.path());
+        let result =
+            std::panic::catch_unwind(|| check_wheel(p, wheel, path_dir.path())).map_err(|e| {
+                e.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_default()
+            });
+        if let Err(msg) = result {
+            failed.push(format!("{} {} ({}): {msg}", p.package, p.version, p.abi));
+        }
     }
+    assert!(
+        failed.is_empty(),
+        "{} of {} wheels failed:\n\n{}",
+        failed.len(),
+        wheels.len(),
+        failed.join("\n\n")
+    );
 }
 
 #[test]
