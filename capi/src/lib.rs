@@ -6,15 +6,15 @@
 //! (`stubs.rs`) that raise `SystemError("gilgate: <name> is not implemented")`.
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 
-pub mod ffi_guard;
-pub mod object;
-pub mod pyport;
 pub mod descrobject;
+pub mod ffi_guard;
+pub mod import;
 pub mod methodobject;
 pub mod moduleobject;
+pub mod object;
 pub mod pyerrors;
-pub mod import;
 pub mod pylifecycle;
+pub mod pyport;
 // --- export surface: generated stubs and data tables (see build.rs) ---
 pub mod pyctype;
 pub mod static_data;

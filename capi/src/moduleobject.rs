@@ -137,7 +137,10 @@ pub unsafe fn module_from_def_and_spec(
 ///
 /// # Safety
 /// `slots` must point to a `PySlot` array terminated by an end slot.
-pub unsafe fn module_from_slots_and_spec(slots: *const c_void, spec: *mut PyObject) -> *mut PyObject {
+pub unsafe fn module_from_slots_and_spec(
+    slots: *const c_void,
+    spec: *mut PyObject,
+) -> *mut PyObject {
     let _ = (slots, spec);
     unimplemented!("module_from_slots_and_spec")
 }

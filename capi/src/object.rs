@@ -66,7 +66,10 @@ impl PyObject {
 
 impl PyVarObject {
     pub const fn static_immortal(ty: *mut PyTypeObject, size: Py_ssize_t) -> PyVarObject {
-        PyVarObject { ob_base: PyObject::static_immortal(ty), ob_size: size }
+        PyVarObject {
+            ob_base: PyObject::static_immortal(ty),
+            ob_size: size,
+        }
     }
 }
 
@@ -84,7 +87,8 @@ pub type objobjargproc =
     Option<unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> c_int>;
 pub type objobjproc = Option<unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> c_int>;
 pub type visitproc = Option<unsafe extern "C" fn(*mut PyObject, *mut c_void) -> c_int>;
-pub type traverseproc = Option<unsafe extern "C" fn(*mut PyObject, visitproc, *mut c_void) -> c_int>;
+pub type traverseproc =
+    Option<unsafe extern "C" fn(*mut PyObject, visitproc, *mut c_void) -> c_int>;
 pub type freefunc = Option<unsafe extern "C" fn(*mut c_void)>;
 pub type destructor = Option<unsafe extern "C" fn(*mut PyObject)>;
 pub type getattrfunc = Option<unsafe extern "C" fn(*mut PyObject, *mut c_char) -> *mut PyObject>;
@@ -103,16 +107,23 @@ pub type descrgetfunc =
     Option<unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> *mut PyObject>;
 pub type descrsetfunc =
     Option<unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> c_int>;
-pub type initproc = Option<unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> c_int>;
+pub type initproc =
+    Option<unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> c_int>;
 pub type newfunc =
     Option<unsafe extern "C" fn(*mut PyTypeObject, *mut PyObject, *mut PyObject) -> *mut PyObject>;
 pub type allocfunc = Option<unsafe extern "C" fn(*mut PyTypeObject, Py_ssize_t) -> *mut PyObject>;
 pub type vectorcallfunc = Option<
-    unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, usize, *mut PyObject) -> *mut PyObject,
+    unsafe extern "C" fn(
+        *mut PyObject,
+        *const *mut PyObject,
+        usize,
+        *mut PyObject,
+    ) -> *mut PyObject,
 >;
 pub type sendfunc =
     Option<unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut *mut PyObject) -> c_int>;
-pub type getbufferproc = Option<unsafe extern "C" fn(*mut PyObject, *mut Py_buffer, c_int) -> c_int>;
+pub type getbufferproc =
+    Option<unsafe extern "C" fn(*mut PyObject, *mut Py_buffer, c_int) -> c_int>;
 pub type releasebufferproc = Option<unsafe extern "C" fn(*mut PyObject, *mut Py_buffer)>;
 
 /// `Py_buffer` (80 bytes).
