@@ -145,10 +145,8 @@ fn walk(root: &Path, rel: &str, out: &mut Vec<String>) {
             if !is_libs_dir(&name) {
                 walk(root, &child, out);
             }
-        } else if ft.is_file() || ft.is_symlink() {
-            if name.ends_with(".so") {
-                out.push(child);
-            }
+        } else if (ft.is_file() || ft.is_symlink()) && name.ends_with(".so") {
+            out.push(child);
         }
     }
 }

@@ -247,13 +247,13 @@ impl Host {
         }
         // dlopen of a file whose segments run past its end can die of SIGBUS; `inspect` has its
         // worker for that, `load` runs in this process, so refuse such a file first.
-        if let Err(why) = read_elf(&path) {
-            if why.starts_with("truncated") {
-                return Err(LoadError::Raised(ErrorReport::new(
-                    "ImportError",
-                    format!("{}: {why}", path.display()),
-                )));
-            }
+        if let Err(why) = read_elf(&path)
+            && why.starts_with("truncated")
+        {
+            return Err(LoadError::Raised(ErrorReport::new(
+                "ImportError",
+                format!("{}: {why}", path.display()),
+            )));
         }
         self.lock.enable_transient();
         let run = init::run(&name, &path, ti, &facts, false);
@@ -274,11 +274,11 @@ impl Host {
         if decision == Decision::Refused {
             return Err(LoadError::Raised(refusal(&name)));
         }
-        if let Decision::Enabled { warn: true } = decision {
-            if !self.warned {
-                self.warned = true;
-                eprintln!("RuntimeWarning: {}", lock::warning_text(&name));
-            }
+        if let Decision::Enabled { warn: true } = decision
+            && !self.warned
+        {
+            self.warned = true;
+            eprintln!("RuntimeWarning: {}", lock::warning_text(&name));
         }
         let mut lints = run.decl.lints.clone();
         let mut exec_error = None;
