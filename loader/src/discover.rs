@@ -251,7 +251,7 @@ mod tests {
             }
             z.finish().unwrap();
         }
-        let d = discover(&[whl.clone()]);
+        let d = discover(std::slice::from_ref(&whl));
         let names: Vec<_> = d.candidates.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["c", "pkg.a", "pkg.sub.b"]);
         assert_eq!(
