@@ -18,7 +18,9 @@ pub fn guard<R>(name: &'static str, err: R, f: impl FnOnce() -> R) -> R {
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
-            crate::pyerrors::set_system_error(&format!("gilgate: internal error in {name}: {what}"));
+            crate::pyerrors::set_system_error(&format!(
+                "gilgate: internal error in {name}: {what}"
+            ));
             err
         }
     }
@@ -36,8 +38,13 @@ pub fn not_implemented(name: &'static str) {
 /// For `void` stubs: raises the same error, prints one line on stderr and records the call.
 pub fn not_implemented_void(name: &'static str) {
     not_implemented(name);
-    eprintln!("gilgate: {name} is not implemented (called from an extension; its result is missing)");
-    VOID_FAILURES.lock().unwrap_or_else(|e| e.into_inner()).push(name);
+    eprintln!(
+        "gilgate: {name} is not implemented (called from an extension; its result is missing)"
+    );
+    VOID_FAILURES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(name);
 }
 
 /// Takes the names of not-implemented `void` functions called since the last check.
