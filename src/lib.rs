@@ -1,3 +1,18 @@
 //! gilgate: a host for compiled CPython extension modules.
+//!
+//! The library facade re-exports the runtime ([`capi`]) and the loader ([`loader`]); the most
+//! used types are also available at the top level.
+//!
+//! ```no_run
+//! fn main() {
+//!     // Turns this process into an inspection worker when gilgate starts it as one.
+//!     gilgate::run_if_worker();
+//!     let host = gilgate::Host::new(gilgate::Policy::Auto);
+//!     let report = host.inspect(&["dist/mypkg.whl".into()]);
+//!     println!("{}", report.to_human());
+//! }
+//! ```
 pub use gilgate_capi as capi;
 pub use gilgate_loader as loader;
+pub use gilgate_loader::worker::run_if_worker;
+pub use gilgate_loader::{Host, LoadError, Module, Policy, Report, Target};

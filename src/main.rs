@@ -1,3 +1,232 @@
-fn main() {
-    let _ = gilgate::capi::object::_Py_IMMORTAL_REFCNT_LOCAL;
+//! The `gilgate` command line.
+
+use clap::{Parser, Subcommand};
+use gilgate::loader::{Host, LoadError, Status, lock, search_path, worker};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Writes to stdout, ignoring a closed pipe (`gilgate ... | head`).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// [`out!`] with a newline.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// Exit status: success.
+const EXIT_OK: u8 = 0;
+/// Some module could not be inspected or loaded.
+const EXIT_MODULE_ERROR: u8 = 2;
+/// `--deny-gil` and some module would enable the lock.
+const EXIT_DENIED: u8 = 3;
+/// Usage or configuration error.
+const EXIT_USAGE: u8 = 64;
+
+#[derive(Parser)]
+#[command(
+    name = "gilgate",
+    version,
+    about = "A host for compiled CPython extension modules: inspect and enforce free-threading declarations"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Report what each module declares (init and create run in a worker; exec never runs).
+    Inspect {
+        /// `.so` files, folders (searched recursively) or `.whl` files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print one JSON document instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Exit 3 when some module would enable the global lock.
+        #[arg(long)]
+        deny_gil: bool,
+        /// Time limit for each module's init, in seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+        timeout: f64,
+        /// Lock policy: auto, on, off, module, error.
+        #[arg(long, value_name = "POLICY")]
+        gil: Option<String>,
+        /// Exempt a module from `--gil error` (repeatable).
+        #[arg(long, value_name = "NAME")]
+        allow: Vec<String>,
+    },
+    /// Load modules into one host in order, as imports would (init, create, lock decision, exec).
+    Load {
+        /// Folders to search for dotted names (before GILGATE_PATH and `.`); repeatable.
+        #[arg(long = "path", value_name = "DIR")]
+        path: Vec<PathBuf>,
+        /// Lock policy: auto, on, off, module, error.
+        #[arg(long, value_name = "POLICY")]
+        gil: Option<String>,
+        /// Exempt a module from `--gil error` (repeatable).
+        #[arg(long, value_name = "NAME")]
+        allow: Vec<String>,
+        /// Dotted module names or paths to `.so` files.
+        #[arg(required = true)]
+        modules: Vec<String>,
+    },
+    /// Count the exported C API names that are real and that are stubs.
+    Surface {
+        /// Also list every name: name, func|data, status, CPython versions exporting it.
+        #[arg(long)]
+        list: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    worker::run_if_worker();
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GILGATE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .try_init();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    ExitCode::from(match cli.command {
+        Command::Inspect {
+            paths,
+            json,
+            deny_gil,
+            timeout,
+            gil,
+            allow,
+        } => inspect(paths, json, deny_gil, timeout, gil, allow),
+        Command::Load {
+            path,
+            gil,
+            allow,
+            modules,
+        } => load(path, gil, allow, modules),
+        Command::Surface { list } => {
+            outln!("{}", gilgate::capi::surface::surface_counts());
+            if list {
+                out!("{}", gilgate::capi::surface::render_list());
+            }
+            EXIT_OK
+        }
+    })
+}
+
+fn host(gil: Option<String>, allow: Vec<String>) -> Result<Host, u8> {
+    let (policy, _) = lock::policy_from_env(gil.as_deref()).map_err(|e| {
+        eprintln!("gilgate: {e}");
+        EXIT_USAGE
+    })?;
+    let mut h = Host::new(policy);
+    for a in allow {
+        h.allow(a);
+    }
+    Ok(h)
+}
+
+fn inspect(
+    paths: Vec<PathBuf>,
+    json: bool,
+    deny_gil: bool,
+    timeout: f64,
+    gil: Option<String>,
+    allow: Vec<String>,
+) -> u8 {
+    if !(timeout.is_finite() && timeout > 0.0) {
+        eprintln!("gilgate: --timeout must be a positive number of seconds");
+        return EXIT_USAGE;
+    }
+    let host = match host(gil, allow) {
+        Ok(h) => h.with_timeout(Duration::from_secs_f64(timeout)),
+        Err(code) => return code,
+    };
+    let report = host.inspect(&paths);
+    for w in &report.warnings {
+        eprintln!("gilgate: {w}");
+    }
+    if json {
+        outln!("{}", report.to_json());
+    } else {
+        out!("{}", report.to_human());
+    }
+    if report.modules.iter().any(|m| m.status == Status::Error) {
+        EXIT_MODULE_ERROR
+    } else if deny_gil && report.summary.requires_gil > 0 {
+        EXIT_DENIED
+    } else {
+        EXIT_OK
+    }
+}
+
+fn load(path: Vec<PathBuf>, gil: Option<String>, allow: Vec<String>, modules: Vec<String>) -> u8 {
+    let mut host = match host(gil, allow) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
+    let search = search_path(&path);
+    outln!(
+        "policy {}: lock {}",
+        host.policy().as_str(),
+        host.lock().describe()
+    );
+    let mut failed = false;
+    for spec in &modules {
+        let before = host.modules().len();
+        let outcome = host.load(spec, &search);
+        let line = match &outcome {
+            Ok(m) => format!(
+                "{}: loaded ({}, gil {}{})",
+                m.name,
+                m.declaration.init.map(|i| i.as_str()).unwrap_or("-"),
+                if m.requires_gil { "used" } else { "not_used" },
+                if m.declaration.gil_declared == Some(false) {
+                    ", undeclared"
+                } else {
+                    ""
+                }
+            ),
+            Err(e @ LoadError::NotFound(_)) => format!("{spec}: error: {e}"),
+            Err(e) => format!("{}: error: {e}", display_name(spec)),
+        };
+        failed |= outcome.is_err();
+        outln!("{line}; lock {}", host.lock().describe());
+        if host.modules().len() > before {
+            let m = &host.modules()[before];
+            for l in &m.lints {
+                outln!("{}: lint {}: {}", m.name, l.code, l.message);
+            }
+        }
+    }
+    if failed { EXIT_MODULE_ERROR } else { EXIT_OK }
+}
+
+fn display_name(spec: &str) -> String {
+    if spec.contains('/') || spec.ends_with(".so") {
+        let file = std::path::Path::new(spec)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        gilgate::loader::split_extension_name(&file)
+            .map(|(n, _)| n)
+            .unwrap_or(file)
+    } else {
+        spec.to_string()
+    }
 }

@@ -33,4 +33,6 @@ pub mod unicodeobject;
 pub mod warnings;
 // --- export surface: generated stubs and data tables (see build.rs) ---
 pub mod pyctype;
+pub mod static_data;
 pub mod stubs;
+pub mod surface;

@@ -1,1 +1,546 @@
-//! gilgate-loader (skeleton).
+//! gilgate-loader: finds extension modules, runs CPython's init protocols (single-phase,
+//! multi-phase, 3.15's `PyModExport_`), decides the global lock exactly where CPython does, and
+//! writes inspection reports.
+//!
+//! - [`Host::inspect`] runs every hook and create slot in a worker process (exec never runs).
+//! - [`Host::load`] loads modules into this process as an import would: init, create, the lock
+//!   decision, exec.
+//!
+//! Programs that call [`Host::inspect`] must call [`worker::run_if_worker`] at the top of `main`
+//! (or name a worker binary with [`Host::with_worker_binary`]).
+
+mod discover;
+mod elf;
+mod ffi;
+mod init;
+pub mod lock;
+mod names;
+pub mod report;
+pub mod worker;
+
+pub use discover::{Candidate, Discovery, discover, extract_wheel, member_name_is_safe};
+pub use elf::{BuildKind, ElfFacts, read_elf};
+pub use lock::{ConfigError, Decision, LockState, Policy, PolicySource, resolve_policy};
+pub use names::{
+    AbiTag, HookKind, Target, dotted_name, encoded_short_name, hook_symbols, split_extension_name,
+};
+pub use report::{
+    Declaration, ErrorReport, Gil, InitKind, Lint, ModuleReport, Report, SlotReport, Status,
+    Summary,
+};
+
+use gilgate_capi::object::PyObject;
+use init::TargetInfo;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Errors of [`Host::load`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    /// No file for the dotted name on the search path.
+    #[error("ModuleNotFoundError: No module named '{0}'")]
+    NotFound(String),
+    /// The module (its init, create or exec, or the loader on its behalf) raised.
+    #[error("{}: {}", .0.kind, .0.message)]
+    Raised(ErrorReport),
+}
+
+impl LoadError {
+    /// The error as a report entry.
+    pub fn report(&self) -> ErrorReport {
+        match self {
+            LoadError::NotFound(n) => {
+                ErrorReport::new("ModuleNotFoundError", format!("No module named '{n}'"))
+            }
+            LoadError::Raised(e) => e.clone(),
+        }
+    }
+}
+
+/// A module loaded into the host by [`Host::load`].
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// The dotted name.
+    pub name: String,
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Its declaration as init and create showed it.
+    pub declaration: Declaration,
+    /// Whether it leaves the lock required.
+    pub requires_gil: bool,
+    /// What the lock decision did.
+    pub decision: Decision,
+    /// Lints found while loading (including exec-time ones).
+    pub lints: Vec<Lint>,
+    object: *mut PyObject,
+}
+
+impl Module {
+    /// The module object (a strong reference owned by the host).
+    pub fn as_ptr(&self) -> *mut PyObject {
+        self.object
+    }
+}
+
+/// The extension suffixes tried for a dotted name, in order.
+pub const SEARCH_SUFFIXES: [&str; 2] = [".cpython-314t-x86_64-linux-gnu.so", ".so"];
+
+/// One host: a lock policy, the lock's state and the modules loaded so far.
+pub struct Host {
+    policy: Policy,
+    allow: BTreeSet<String>,
+    lock: LockState,
+    warned: bool,
+    worker_binary: Option<PathBuf>,
+    timeout: Duration,
+    modules: Vec<Module>,
+}
+
+impl Host {
+    /// A host with this policy, a 10 s init time limit and this program as worker.
+    pub fn new(policy: Policy) -> Host {
+        Host {
+            policy,
+            allow: BTreeSet::new(),
+            lock: LockState::new(policy),
+            warned: false,
+            worker_binary: None,
+            timeout: Duration::from_secs(10),
+            modules: Vec::new(),
+        }
+    }
+
+    /// Names the gilgate binary used as the inspection worker.
+    pub fn with_worker_binary(mut self, path: impl Into<PathBuf>) -> Host {
+        self.worker_binary = Some(path.into());
+        self
+    }
+
+    /// Sets the time limit of each init in `inspect`.
+    pub fn with_timeout(mut self, timeout: Duration) -> Host {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Exempts a module from the `error` policy.
+    pub fn allow(&mut self, name: impl Into<String>) {
+        self.allow.insert(name.into());
+    }
+
+    /// The active policy.
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// The lock's state.
+    pub fn lock(&self) -> &LockState {
+        &self.lock
+    }
+
+    /// Modules loaded so far.
+    pub fn modules(&self) -> &[Module] {
+        &self.modules
+    }
+
+    /// Inspects every module in `paths` (`.so` files, folders, wheels): hooks and create slots
+    /// run in worker processes; exec never runs.
+    pub fn inspect(&self, paths: &[PathBuf]) -> Report {
+        let found = discover(paths);
+        let mut report = Report {
+            warnings: found.warnings.clone(),
+            ..Report::default()
+        };
+        for e in &found.input_errors {
+            let name = Path::new(&e.path)
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| e.path.clone());
+            report.modules.push(error_row(
+                &name,
+                &e.path,
+                None,
+                None,
+                ErrorReport::new("FileError", e.message.clone()),
+            ));
+        }
+        let mut pool = worker::Pool::new(
+            self.worker_binary
+                .clone()
+                .unwrap_or_else(worker::default_binary),
+            self.timeout,
+        );
+        for c in &found.candidates {
+            let tag = c.tag.report_tag();
+            let (ti, facts) = match classify(&c.fs_path, &c.tag) {
+                Ok(x) => x,
+                Err((t, e)) => {
+                    report
+                        .modules
+                        .push(error_row(&c.name, &c.display_path, tag, t, e));
+                    continue;
+                }
+            };
+            let req = worker::Request {
+                name: c.name.clone(),
+                path: c.fs_path.clone(),
+                target: ti,
+                imports_setgil: facts.imports("PyUnstable_Module_SetGIL"),
+            };
+            let mut d = pool.ask(&req);
+            if let Some(e) = &mut d.error {
+                redact_temp(&mut e.message, &c.fs_path, &c.display_path);
+            }
+            report.modules.push(self.row(c, tag, d));
+        }
+        report.finish();
+        drop(found);
+        report
+    }
+
+    fn row(&self, c: &Candidate, abi_tag: Option<String>, mut d: Declaration) -> ModuleReport {
+        let mut requires = match (&d.error, d.gil) {
+            (None, Some(g)) => Some(g == Gil::Used && self.policy != Policy::Off),
+            _ => None,
+        };
+        if requires == Some(true) && self.policy == Policy::Error && !self.allow.contains(&c.name) {
+            d.error = Some(refusal(&c.name));
+            requires = None;
+        }
+        ModuleReport {
+            name: c.name.clone(),
+            path: c.display_path.clone(),
+            abi_tag,
+            target: d.target,
+            init: d.init,
+            gil: d.gil,
+            gil_declared: d.gil_declared,
+            requires_gil: requires,
+            multiple_interpreters: if d.init == Some(InitKind::SinglePhase) {
+                None
+            } else {
+                d.multiple_interpreters
+            },
+            slots: d.slots,
+            lints: d.lints,
+            status: if d.error.is_some() {
+                Status::Error
+            } else {
+                Status::Ok
+            },
+            error: d.error,
+        }
+    }
+
+    /// Finds `spec` (a path to a `.so`, or a dotted name on `search`) and loads it into this
+    /// process as an import would: init, create, lock decision, exec. Prints CPython's
+    /// `RuntimeWarning` to stderr (once per host) when the module enables the lock.
+    pub fn load(&mut self, spec: &str, search: &[PathBuf]) -> Result<&Module, LoadError> {
+        let (name, path, tag) = locate(spec, search)?;
+        let (ti, facts) = classify(&path, &tag).map_err(|(_, e)| LoadError::Raised(e))?;
+        if ti.target != Target::Cp314t {
+            return Err(LoadError::Raised(abi_refusal(
+                &name,
+                ti.target,
+                tag.report_tag(),
+            )));
+        }
+        // dlopen of a file whose segments run past its end can die of SIGBUS; `inspect` has its
+        // worker for that, `load` runs in this process, so refuse such a file first.
+        if let Err(why) = read_elf(&path) {
+            if why.starts_with("truncated") {
+                return Err(LoadError::Raised(ErrorReport::new(
+                    "ImportError",
+                    format!("{}: {why}", path.display()),
+                )));
+            }
+        }
+        self.lock.enable_transient();
+        let run = init::run(&name, &path, ti, &facts, false);
+        let target = run.decl.target.unwrap_or(ti.target);
+        if run.decl.error.is_none() && target != Target::Cp314t {
+            lock::decide(&mut self.lock, self.policy, None, false);
+            return Err(LoadError::Raised(abi_refusal(
+                &name,
+                target,
+                tag.report_tag(),
+            )));
+        }
+        let allowed = self.allow.contains(&name);
+        let decision = lock::decide(&mut self.lock, self.policy, run.requires_gil, allowed);
+        if let Some(e) = run.decl.error.clone() {
+            return Err(LoadError::Raised(e));
+        }
+        if decision == Decision::Refused {
+            return Err(LoadError::Raised(refusal(&name)));
+        }
+        if let Decision::Enabled { warn: true } = decision {
+            if !self.warned {
+                self.warned = true;
+                eprintln!("RuntimeWarning: {}", lock::warning_text(&name));
+            }
+        }
+        let mut lints = run.decl.lints.clone();
+        let mut exec_error = None;
+        if !run.def.is_null() {
+            let before = gilgate_capi::moduleobject::setgil_call_count();
+            // SAFETY: `run.module` was created from `run.def` by multi-phase creation.
+            let rc = unsafe { ffi::module_exec_def(run.module, run.def.cast()) };
+            if rc != 0 {
+                exec_error = Some(init::take_error_pub());
+            }
+            if gilgate_capi::moduleobject::setgil_call_count() != before {
+                lints.push(Lint {
+                    code: "setgil-in-exec".into(),
+                    message: format!(
+                        "PyUnstable_Module_SetGIL was called from an exec slot of {name}: too late, the lock decision was made before exec and the call is ignored; declare a Py_mod_gil slot instead"
+                    ),
+                });
+            }
+        }
+        self.modules.push(Module {
+            name: name.clone(),
+            path,
+            declaration: run.decl.clone(),
+            requires_gil: run.requires_gil.unwrap_or(true),
+            decision,
+            lints,
+            object: run.module,
+        });
+        match exec_error {
+            Some(e) => Err(LoadError::Raised(e)),
+            None => Ok(self.modules.last().expect("just pushed")),
+        }
+    }
+
+    /// Lints of the last `load` attempt that got as far as exec, for callers reporting failures.
+    pub fn last_module(&self) -> Option<&Module> {
+        self.modules.last()
+    }
+}
+
+fn refusal(name: &str) -> ErrorReport {
+    ErrorReport::new(
+        "ImportError",
+        format!(
+            "module '{name}' does not declare that it can run without the global lock (no Py_mod_gil slot or PyUnstable_Module_SetGIL call), and the lock policy is 'error' (allow it with --allow {name})"
+        ),
+    )
+}
+
+fn abi_refusal(name: &str, target: Target, tag: Option<String>) -> ErrorReport {
+    let why = match tag {
+        Some(t) => format!("its file is tagged {t}"),
+        None => format!("it follows {target} rules"),
+    };
+    ErrorReport::new(
+        "AbiError",
+        format!(
+            "module '{name}' is built for CPython {target} ({why}); gilgate runs only 3.14t modules' code (inspect it instead)"
+        ),
+    )
+}
+
+fn error_row(
+    name: &str,
+    path: &str,
+    abi_tag: Option<String>,
+    target: Option<Target>,
+    e: ErrorReport,
+) -> ModuleReport {
+    ModuleReport {
+        name: name.to_string(),
+        path: path.to_string(),
+        abi_tag,
+        target,
+        init: None,
+        gil: None,
+        gil_declared: None,
+        requires_gil: None,
+        multiple_interpreters: None,
+        slots: Vec::new(),
+        lints: Vec::new(),
+        status: Status::Error,
+        error: Some(e),
+    }
+}
+
+/// Replaces a wheel member's temporary path in a message by its report path.
+fn redact_temp(msg: &mut String, fs_path: &Path, display: &str) {
+    let fs = fs_path.to_string_lossy();
+    if display.contains('!') && msg.contains(fs.as_ref()) {
+        *msg = msg.replace(fs.as_ref(), display);
+    }
+}
+
+/// Checks a file's ABI before anything runs and picks the rules that apply.
+fn classify(
+    path: &Path,
+    tag: &AbiTag,
+) -> Result<(TargetInfo, ElfFacts), (Option<Target>, ErrorReport)> {
+    let abi = |m: String| (None, ErrorReport::new("AbiError", m));
+    let tagged = match tag {
+        AbiTag::Cpython {
+            tag,
+            minor,
+            free_threaded,
+            platform,
+        } => {
+            if !platform.is_empty() && platform != "x86_64-linux-gnu" {
+                return Err(abi(format!(
+                    "built for platform {platform} ({tag}); gilgate hosts x86_64-linux-gnu modules"
+                )));
+            }
+            if !free_threaded {
+                return Err(abi(format!(
+                    "built for the default (GIL) build of CPython 3.{minor} ({tag}), whose object layout differs; gilgate hosts free-threaded modules (cpython-3{minor}t)"
+                )));
+            }
+            Some(match minor {
+                13 => Target::Cp313t,
+                14 => Target::Cp314t,
+                15 => Target::Cp315t,
+                _ => {
+                    return Err(abi(format!(
+                        "built for CPython 3.{minor}t ({tag}); gilgate knows the rules of 3.13t, 3.14t and 3.15t"
+                    )));
+                }
+            })
+        }
+        AbiTag::Abi3 => {
+            return Err(abi(
+                "a stable-ABI (abi3) module is built for the GIL build's object layout; CPython 3.14t would load it and crash, so gilgate refuses it"
+                    .to_string(),
+            ));
+        }
+        AbiTag::Abi3t => Some(Target::Cp315t),
+        AbiTag::Untagged => None,
+    };
+    // A file goblin cannot read (not an ELF, truncated) goes on to dlopen, whose error text is
+    // what CPython reports (`<path>: invalid ELF header`); dlopen refuses such files before
+    // any of their code runs.
+    let facts = match read_elf(path) {
+        Ok(f) => f,
+        Err(why) => {
+            tracing::debug!("{}: {why}; leaving the verdict to dlopen", path.display());
+            ElfFacts::default()
+        }
+    };
+    let ti = match tagged {
+        Some(target) => TargetInfo {
+            target,
+            from_tag: true,
+        },
+        None => {
+            if facts.build_kind() == BuildKind::Default {
+                return Err(abi(
+                    "imports _Py_Dealloc but not _Py_MergeZeroLocalRefcount or _Py_DecRefShared: built for the default (GIL) build, whose object layout differs"
+                        .to_string(),
+                ));
+            }
+            let target = if facts.has_export_hook() {
+                Target::Cp315t
+            } else {
+                Target::Cp314t
+            };
+            TargetInfo {
+                target,
+                from_tag: false,
+            }
+        }
+    };
+    Ok((ti, facts))
+}
+
+/// Finds a module: a path to a `.so` file, or a dotted name searched in `search` with
+/// [`SEARCH_SUFFIXES`].
+pub fn locate(spec: &str, search: &[PathBuf]) -> Result<(String, PathBuf, AbiTag), LoadError> {
+    let as_path = Path::new(spec);
+    if spec.contains('/') || (spec.ends_with(".so") && as_path.is_file()) {
+        let file = as_path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (name, tag) =
+            split_extension_name(&file).ok_or_else(|| LoadError::NotFound(spec.to_string()))?;
+        if !as_path.is_file() {
+            return Err(LoadError::NotFound(spec.to_string()));
+        }
+        return Ok((name, as_path.to_path_buf(), tag));
+    }
+    let rel: PathBuf = spec.split('.').collect();
+    for dir in search {
+        for suffix in SEARCH_SUFFIXES {
+            let mut candidate = dir.join(&rel).into_os_string();
+            candidate.push(suffix);
+            let candidate = PathBuf::from(candidate);
+            if candidate.is_file() {
+                let file = candidate
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let (_, tag) = split_extension_name(&file)
+                    .ok_or_else(|| LoadError::NotFound(spec.to_string()))?;
+                return Ok((spec.to_string(), candidate, tag));
+            }
+        }
+    }
+    Err(LoadError::NotFound(spec.to_string()))
+}
+
+/// The search path: the given folders, then `GILGATE_PATH` (colon-separated), then `.`.
+pub fn search_path(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = dirs.to_vec();
+    if let Ok(p) = std::env::var("GILGATE_PATH") {
+        out.extend(p.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
+    }
+    out.push(PathBuf::from("."));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_uses_suffix_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("pkg")).unwrap();
+        std::fs::write(tmp.path().join("pkg/m.so"), "").unwrap();
+        let (n, p, _) = locate("pkg.m", &[tmp.path().to_path_buf()]).unwrap();
+        assert_eq!(n, "pkg.m");
+        assert!(p.ends_with("pkg/m.so"));
+        std::fs::write(
+            tmp.path().join("pkg/m.cpython-314t-x86_64-linux-gnu.so"),
+            "",
+        )
+        .unwrap();
+        let (_, p, _) = locate("pkg.m", &[tmp.path().to_path_buf()]).unwrap();
+        assert!(p.ends_with("pkg/m.cpython-314t-x86_64-linux-gnu.so"));
+        assert_eq!(
+            locate("nope", &[tmp.path().to_path_buf()]),
+            Err(LoadError::NotFound("nope".into()))
+        );
+    }
+
+    #[test]
+    fn gil_build_tags_are_refused_before_init() {
+        let p = Path::new("/nonexistent/m.cpython-314-x86_64-linux-gnu.so");
+        let (_, tag) = split_extension_name("m.cpython-314-x86_64-linux-gnu.so").unwrap();
+        let e = classify(p, &tag).unwrap_err().1;
+        assert_eq!(e.kind, "AbiError");
+        assert!(e.message.contains("default (GIL) build"), "{}", e.message);
+        let e = classify(p, &AbiTag::Abi3).unwrap_err().1;
+        assert!(e.message.contains("abi3"));
+    }
+
+    #[test]
+    fn unreadable_elf_is_left_to_dlopen() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("m.so");
+        std::fs::write(&f, "hello").unwrap();
+        assert_eq!(read_elf(&f).unwrap_err(), "not an ELF file (no ELF header)");
+        let (ti, _) = classify(&f, &AbiTag::Untagged).unwrap();
+        assert_eq!(ti.target, Target::Cp314t);
+    }
+}

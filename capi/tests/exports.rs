@@ -1,0 +1,305 @@
+//! The export surface as the dynamic linker sees it: every name of `data/cpython-exports.tsv`
+//! must be in this test binary's dynamic symbol table (`nm -D`), functions as code, data as
+//! objects of at least the free-threaded size.
+
+use gilgate_capi::surface::{Kind, SURFACE, Status, surface_counts};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+/// `nm -D --defined-only -S` of `exe`: name -> (type letter, size if known).
+fn dynamic_symbols(exe: &Path) -> BTreeMap<String, (char, Option<u64>)> {
+    let out = Command::new("nm")
+        .args(["-D", "--defined-only", "-S"])
+        .arg(exe)
+        .output()
+        .expect("running nm (binutils)");
+    assert!(
+        out.status.success(),
+        "nm failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut syms = BTreeMap::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let (ty, size, name) = match f.as_slice() {
+            [_, size, ty, name] => (ty, u64::from_str_radix(size, 16).ok(), name),
+            [_, ty, name] => (ty, None, name),
+            _ => continue,
+        };
+        // Versioned names (`name@@VER`) are not ours.
+        syms.insert(name.to_string(), (ty.chars().next().unwrap(), size));
+    }
+    syms
+}
+
+fn listed_names() -> Vec<(String, String)> {
+    let tsv = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cpython-exports.tsv"),
+    )
+    .unwrap();
+    tsv.lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut c = l.split('\t');
+            (c.next().unwrap().to_string(), c.next().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn surface_table_covers_the_export_list() {
+    let listed = listed_names();
+    let table: BTreeSet<&str> = SURFACE.iter().map(|e| e.name).collect();
+    assert_eq!(
+        table.len(),
+        SURFACE.len(),
+        "a name appears twice in SURFACE"
+    );
+    for (name, kind) in &listed {
+        let e =
+            gilgate_capi::surface::lookup(name).unwrap_or_else(|| panic!("{name} not in SURFACE"));
+        assert_eq!(e.kind.as_str(), kind, "{name}");
+    }
+    assert_eq!(listed.len(), SURFACE.len());
+    for ft in [
+        "PyUnstable_Module_SetGIL",
+        "_Py_DecRefShared",
+        "_Py_DecRefSharedDebug",
+        "_Py_MergeZeroLocalRefcount",
+        "_Py_GetThreadLocal_Addr",
+    ] {
+        assert!(
+            gilgate_capi::surface::lookup(ft)
+                .unwrap()
+                .free_threaded_only,
+            "{ft}"
+        );
+    }
+    let c = surface_counts();
+    assert_eq!(c.total, SURFACE.len());
+    assert_eq!(
+        c.funcs_real + c.funcs_stub + c.data_real + c.data_generated,
+        c.total
+    );
+    // Functions that never return are always real (capi/c/fatal.c).
+    for never in [
+        "Py_FatalError",
+        "Py_Exit",
+        "_Py_FatalErrorFunc",
+        "Py_ExitStatusException",
+    ] {
+        assert_eq!(
+            gilgate_capi::surface::lookup(never).unwrap().status,
+            Status::Real,
+            "{never}"
+        );
+    }
+}
+
+#[test]
+fn every_surface_name_is_in_the_dynamic_symbol_table() {
+    let exe = std::env::current_exe().unwrap();
+    let syms = dynamic_symbols(&exe);
+    let mut problems = Vec::new();
+    for e in SURFACE {
+        match (syms.get(e.name), e.kind) {
+            (None, _) => problems.push(format!("{}: not defined", e.name)),
+            (Some((t, _)), Kind::Func) if !matches!(t, 'T' | 'W') => {
+                problems.push(format!("{}: function has symbol type {t}", e.name))
+            }
+            (Some((t, size)), Kind::Data) => {
+                if !matches!(t, 'B' | 'D' | 'R' | 'V') {
+                    problems.push(format!("{}: data has symbol type {t}", e.name));
+                }
+                match size {
+                    Some(s) if (*s as usize) >= e.size => {}
+                    other => problems.push(format!(
+                        "{}: size {other:?}, expected at least {}",
+                        e.name, e.size
+                    )),
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems in {}:\n{}",
+        problems.len(),
+        exe.display(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn data_objects_are_sized_for_the_free_threaded_build() {
+    let size = |n: &str| gilgate_capi::surface::lookup(n).unwrap().size;
+    assert_eq!(size("PyLong_Type"), 432);
+    assert_eq!(size("_Py_NoneStruct"), 32);
+    // Measured in a 3.15 GIL build: a type object there is 424 bytes, 16 less than in a t build.
+    assert_eq!(size("PySentinel_Type"), 440);
+    assert_eq!(size("_PyInstrumentation_DISABLE"), 32);
+    // Arrays keep their listed size.
+    assert_eq!(size("_PyOpcode_Deopt"), 256);
+    assert_eq!(size("PyExc_ImportCycleError"), 8);
+}
+
+/// The address the dynamic linker resolves `name` to in this process.
+fn resolve(name: &str) -> *mut std::ffi::c_void {
+    let c = std::ffi::CString::new(name).unwrap();
+    // SAFETY: dlsym with RTLD_DEFAULT and a valid NUL-terminated name only looks the name up.
+    let p = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c.as_ptr()) };
+    assert!(!p.is_null(), "dlsym({name}) found nothing");
+    p
+}
+
+#[test]
+fn type_objects_are_real_immortal_type_objects() {
+    use gilgate_capi::object::{_Py_IMMORTAL_REFCNT_LOCAL, PyTypeObject};
+    let type_type = resolve("PyType_Type") as *mut PyTypeObject;
+    let object_type = resolve("PyBaseObject_Type") as *mut PyTypeObject;
+    let read = |name: &str| {
+        let t = resolve(name) as *const PyTypeObject;
+        // SAFETY: every type-object symbol of the surface is a 3.14t `PyTypeObject` (at least
+        // 432 bytes, checked by nm above), initialized statically.
+        let t = unsafe { &*t };
+        // SAFETY: tp_name of a static type points at a static NUL-terminated string.
+        let tp_name = unsafe { std::ffi::CStr::from_ptr(t.tp_name) }
+            .to_str()
+            .unwrap()
+            .to_string();
+        (
+            t.ob_base.ob_base.ob_type,
+            t.ob_base.ob_base.ob_ref_local,
+            t.tp_base,
+            tp_name,
+        )
+    };
+    let mut checked = 0;
+    for e in SURFACE
+        .iter()
+        .filter(|e| e.kind == Kind::Data && (e.size == 432 || e.size == 440))
+    {
+        let (ob_type, refcnt, base, tp_name) = read(e.name);
+        assert_eq!(ob_type, type_type, "{}: ob_type is not PyType_Type", e.name);
+        assert_eq!(
+            refcnt, _Py_IMMORTAL_REFCNT_LOCAL,
+            "{}: not immortal",
+            e.name
+        );
+        assert!(!tp_name.is_empty(), "{}", e.name);
+        if e.status == Status::GeneratedData && e.name != "PyBaseObject_Type" {
+            assert_eq!(base, object_type, "{}: tp_base", e.name);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 90, "only {checked} type objects");
+    for (sym, name) in [
+        ("PyRange_Type", "range"),
+        ("PyMemoryView_Type", "memoryview"),
+        ("PyCapsule_Type", "PyCapsule"),
+        ("PyCFunction_Type", "builtin_function_or_method"),
+        ("PyLong_Type", "int"),
+        ("PyUnicode_Type", "str"),
+        ("_PyNone_Type", "NoneType"),
+        ("Py_GenericAliasType", "types.GenericAlias"),
+    ] {
+        assert_eq!(read(sym).3, name, "tp_name of {sym}");
+    }
+}
+
+#[test]
+fn singletons_point_at_their_types() {
+    use gilgate_capi::object::{_Py_IMMORTAL_REFCNT_LOCAL, PyObject, PyTypeObject};
+    for (obj, ty) in [
+        ("_Py_NoneStruct", "_PyNone_Type"),
+        ("_Py_NotImplementedStruct", "_PyNotImplemented_Type"),
+        ("_Py_EllipsisObject", "PyEllipsis_Type"),
+        ("_Py_TrueStruct", "PyBool_Type"),
+        ("_Py_FalseStruct", "PyBool_Type"),
+    ] {
+        // SAFETY: these symbols are statically initialized objects starting with a PyObject header.
+        let o = unsafe { &*(resolve(obj) as *const PyObject) };
+        assert_eq!(o.ob_type, resolve(ty) as *mut PyTypeObject, "{obj}");
+        assert_eq!(o.ob_ref_local, _Py_IMMORTAL_REFCNT_LOCAL, "{obj}");
+    }
+}
+
+#[test]
+fn data_read_by_inline_code_has_its_contents() {
+    // SAFETY: the symbols are the arrays and scalars named, defined with these C types.
+    unsafe {
+        let ctype = std::slice::from_raw_parts(resolve("_Py_ctype_table") as *const u32, 256);
+        assert_eq!(ctype[b'A' as usize], 0x02 | 0x10);
+        assert_eq!(ctype[b' ' as usize], 0x08);
+        let lower = std::slice::from_raw_parts(resolve("_Py_ctype_tolower") as *const u8, 256);
+        assert_eq!(lower[b'Q' as usize], b'q');
+        let ws = std::slice::from_raw_parts(resolve("_Py_ascii_whitespace") as *const u8, 128);
+        assert_eq!(ws[0x1f], 1);
+        assert_eq!(ws[b'x' as usize], 0);
+        let dv = std::slice::from_raw_parts(resolve("_PyLong_DigitValue") as *const u8, 256);
+        assert_eq!(
+            (dv[b'z' as usize], dv[b'Z' as usize], dv[b'-' as usize]),
+            (35, 35, 37)
+        );
+        let hex = *(resolve("Py_hexdigits") as *const *const std::ffi::c_char);
+        assert_eq!(
+            std::ffi::CStr::from_ptr(hex).to_str().unwrap(),
+            "0123456789abcdef"
+        );
+        let swapped = std::slice::from_raw_parts(resolve("_Py_SwappedOp") as *const i32, 6);
+        assert_eq!(swapped, &[4, 5, 2, 3, 0, 1]);
+        assert_eq!(*(resolve("Py_Version") as *const u64), 0x030E0AF0);
+    }
+}
+
+/// A shared library that references every surface name (functions and data) loads with
+/// `RTLD_NOW` in this process, and each reference binds to the symbol this process defines.
+/// This is what a real extension module needs; it is built here with the system C compiler.
+#[test]
+fn a_library_using_every_name_dlopens_with_rtld_now() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("exports-dlopen");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut c = String::from("/* references every name of the gilgate export surface */\n");
+    for e in SURFACE {
+        match e.kind {
+            Kind::Func => c.push_str(&format!("extern void {}(void);\n", e.name)),
+            Kind::Data => c.push_str(&format!("extern char {};\n", e.name)),
+        }
+    }
+    c.push_str("void *const gg_refs[] = {\n");
+    for e in SURFACE {
+        c.push_str(&format!("    (void *)&{},\n", e.name));
+    }
+    c.push_str("};\n");
+    let src = dir.join("uses_everything.c");
+    let lib = dir.join("libuses_everything.so");
+    std::fs::write(&src, c).unwrap();
+    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-shared", "-fPIC", "-O0", "-w", "-o"])
+        .arg(&lib)
+        .arg(&src)
+        .status()
+        .expect("running the C compiler");
+    assert!(status.success(), "compiling {}", src.display());
+
+    let path = std::ffi::CString::new(lib.to_str().unwrap()).unwrap();
+    // SAFETY: dlopen of a library whose only content is a table of addresses (no constructors).
+    let handle = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+    if handle.is_null() {
+        // SAFETY: dlerror returns a NUL-terminated message after a failed dlopen.
+        let err = unsafe { std::ffi::CStr::from_ptr(libc::dlerror()) };
+        panic!("dlopen(RTLD_NOW) failed: {}", err.to_string_lossy());
+    }
+    // SAFETY: gg_refs is an array of SURFACE.len() pointers in the library just loaded.
+    let refs = unsafe {
+        let p = libc::dlsym(handle, c"gg_refs".as_ptr()) as *const *mut std::ffi::c_void;
+        assert!(!p.is_null());
+        std::slice::from_raw_parts(p, SURFACE.len())
+    };
+    for (e, &r) in SURFACE.iter().zip(refs) {
+        assert_eq!(r, resolve(e.name), "{} bound elsewhere", e.name);
+    }
+}

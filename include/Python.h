@@ -1,0 +1,76 @@
+/* gilgate's Python.h: a CPython-compatible C API header set with the ABI of
+ * free-threaded CPython 3.14t on x86_64 Linux. Written for gilgate; the names,
+ * numbers and layouts are CPython's so that extension sources build unchanged.
+ *
+ * Define GILGATE_TARGET_3_15 before including this file to get CPython 3.15's
+ * module slot numbering, PySlot, PyABIInfo and PyModExport declarations. */
+#ifndef GILGATE_PYTHON_H
+#define GILGATE_PYTHON_H
+
+#include "patchlevel.h"
+#include "pyconfig.h"
+
+#if defined(Py_LIMITED_API) && defined(Py_GIL_DISABLED)
+#  error "The limited API is not currently supported in the free-threaded build"
+#endif
+
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "pyport.h"
+#include "pymacro.h"
+#include "pymath.h"
+#include "pytypedefs.h"
+#include "exports.h"
+#include "pymem.h"
+#include "cpython/lock.h"
+#include "object.h"
+#include "objimpl.h"
+#include "typeslots.h"
+#include "pybuffer.h"
+#include "pyerrors.h"
+#include "longobject.h"
+#include "boolobject.h"
+#include "floatobject.h"
+#include "complexobject.h"
+#include "unicodeobject.h"
+#include "bytearrayobject.h"
+#include "bytesobject.h"
+#include "tupleobject.h"
+#include "listobject.h"
+#include "dictobject.h"
+#include "setobject.h"
+#include "structseq.h"
+#include "cpython/classobject.h"
+#include "cpython/cellobject.h"
+#include "sliceobject.h"
+#include "weakrefobject.h"
+#include "memoryobject.h"
+#include "pycapsule.h"
+#include "methodobject.h"
+#include "descrobject.h"
+#include "slots.h"
+#include "moduleobject.h"
+#include "modsupport.h"
+#include "pystate.h"
+#include "ceval.h"
+#include "cpython/critical_section.h"
+#include "warnings.h"
+#include "import.h"
+#include "abstract.h"
+#include "pythonrun.h"
+#include "cpython/initconfig.h"
+
+#endif /* GILGATE_PYTHON_H */

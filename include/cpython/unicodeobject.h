@@ -1,0 +1,194 @@
+/* gilgate: the PEP 393 str layouts and their inline accessors (3.14t layout). */
+#ifndef GILGATE_CPYTHON_UNICODEOBJECT_H
+#define GILGATE_CPYTHON_UNICODEOBJECT_H
+
+/* Every str starts with this; compact ASCII strings store the characters right after it. */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t length;
+    Py_hash_t hash;     /* -1 until computed */
+    struct {
+        /* 3.14t: a whole byte so it can be updated atomically. */
+        unsigned char interned;
+        unsigned int kind : 3;      /* PyUnicode_1BYTE_KIND .. 4BYTE_KIND */
+        unsigned int compact : 1;
+        unsigned int ascii : 1;
+        unsigned int statically_allocated : 1;
+        unsigned int : 2;
+    } state;
+} PyASCIIObject;
+
+/* Compact non-ASCII strings: the UTF-8 cache, then the characters. */
+typedef struct {
+    PyASCIIObject _base;
+    Py_ssize_t utf8_length;
+    char *utf8;
+} PyCompactUnicodeObject;
+
+/* Legacy (non-compact) strings keep their characters in a separate block. */
+typedef struct {
+    PyCompactUnicodeObject _base;
+    union {
+        void *any;
+        Py_UCS1 *latin1;
+        Py_UCS2 *ucs2;
+        Py_UCS4 *ucs4;
+    } data;
+} PyUnicodeObject;
+
+#define _PyASCIIObject_CAST(op) ((PyASCIIObject *)(op))
+#define _PyCompactUnicodeObject_CAST(op) ((PyCompactUnicodeObject *)(op))
+#define _PyUnicodeObject_CAST(op) ((PyUnicodeObject *)(op))
+
+#define SSTATE_NOT_INTERNED 0
+#define SSTATE_INTERNED_MORTAL 1
+#define SSTATE_INTERNED_IMMORTAL 2
+#define SSTATE_INTERNED_IMMORTAL_STATIC 3
+
+static inline unsigned int PyUnicode_CHECK_INTERNED(PyObject *op)
+{
+    return __atomic_load_n(&_PyASCIIObject_CAST(op)->state.interned, __ATOMIC_RELAXED);
+}
+#define PyUnicode_CHECK_INTERNED(op) PyUnicode_CHECK_INTERNED(_PyObject_CAST(op))
+
+static inline unsigned int PyUnicode_IS_READY(PyObject *Py_UNUSED(op))
+{
+    return 1;
+}
+#define PyUnicode_IS_READY(op) PyUnicode_IS_READY(_PyObject_CAST(op))
+
+static inline unsigned int PyUnicode_IS_ASCII(PyObject *op)
+{
+    return _PyASCIIObject_CAST(op)->state.ascii;
+}
+#define PyUnicode_IS_ASCII(op) PyUnicode_IS_ASCII(_PyObject_CAST(op))
+
+static inline unsigned int PyUnicode_IS_COMPACT(PyObject *op)
+{
+    return _PyASCIIObject_CAST(op)->state.compact;
+}
+#define PyUnicode_IS_COMPACT(op) PyUnicode_IS_COMPACT(_PyObject_CAST(op))
+
+static inline int PyUnicode_IS_COMPACT_ASCII(PyObject *op)
+{
+    return _PyASCIIObject_CAST(op)->state.ascii && PyUnicode_IS_COMPACT(op);
+}
+#define PyUnicode_IS_COMPACT_ASCII(op) PyUnicode_IS_COMPACT_ASCII(_PyObject_CAST(op))
+
+enum PyUnicode_Kind {
+    PyUnicode_1BYTE_KIND = 1,
+    PyUnicode_2BYTE_KIND = 2,
+    PyUnicode_4BYTE_KIND = 4
+};
+
+#define PyUnicode_KIND(op) _Py_RVALUE(_PyASCIIObject_CAST(op)->state.kind)
+
+static inline void *_PyUnicode_COMPACT_DATA(PyObject *op)
+{
+    if (PyUnicode_IS_ASCII(op)) {
+        return _Py_STATIC_CAST(void *, _PyASCIIObject_CAST(op) + 1);
+    }
+    return _Py_STATIC_CAST(void *, _PyCompactUnicodeObject_CAST(op) + 1);
+}
+
+static inline void *_PyUnicode_NONCOMPACT_DATA(PyObject *op)
+{
+    return _PyUnicodeObject_CAST(op)->data.any;
+}
+
+static inline void *PyUnicode_DATA(PyObject *op)
+{
+    if (PyUnicode_IS_COMPACT(op)) {
+        return _PyUnicode_COMPACT_DATA(op);
+    }
+    return _PyUnicode_NONCOMPACT_DATA(op);
+}
+#define PyUnicode_DATA(op) PyUnicode_DATA(_PyObject_CAST(op))
+
+#define PyUnicode_1BYTE_DATA(op) _Py_STATIC_CAST(Py_UCS1 *, PyUnicode_DATA(op))
+#define PyUnicode_2BYTE_DATA(op) _Py_STATIC_CAST(Py_UCS2 *, PyUnicode_DATA(op))
+#define PyUnicode_4BYTE_DATA(op) _Py_STATIC_CAST(Py_UCS4 *, PyUnicode_DATA(op))
+
+static inline Py_ssize_t PyUnicode_GET_LENGTH(PyObject *op)
+{
+    return _PyASCIIObject_CAST(op)->length;
+}
+#define PyUnicode_GET_LENGTH(op) PyUnicode_GET_LENGTH(_PyObject_CAST(op))
+
+static inline void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        _Py_STATIC_CAST(Py_UCS1 *, data)[index] = _Py_STATIC_CAST(Py_UCS1, value);
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        _Py_STATIC_CAST(Py_UCS2 *, data)[index] = _Py_STATIC_CAST(Py_UCS2, value);
+    }
+    else {
+        _Py_STATIC_CAST(Py_UCS4 *, data)[index] = value;
+    }
+}
+#define PyUnicode_WRITE(kind, data, index, value) \
+    PyUnicode_WRITE(_Py_STATIC_CAST(int, kind), _Py_CAST(void *, data), (index), _Py_STATIC_CAST(Py_UCS4, value))
+
+static inline Py_UCS4 PyUnicode_READ(int kind, const void *data, Py_ssize_t index)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        return _Py_STATIC_CAST(const Py_UCS1 *, data)[index];
+    }
+    if (kind == PyUnicode_2BYTE_KIND) {
+        return _Py_STATIC_CAST(const Py_UCS2 *, data)[index];
+    }
+    return _Py_STATIC_CAST(const Py_UCS4 *, data)[index];
+}
+#define PyUnicode_READ(kind, data, index) \
+    PyUnicode_READ(_Py_STATIC_CAST(int, kind), _Py_STATIC_CAST(const void *, data), (index))
+
+static inline Py_UCS4 PyUnicode_READ_CHAR(PyObject *unicode, Py_ssize_t index)
+{
+    int kind = (int)PyUnicode_KIND(unicode);
+    return PyUnicode_READ(kind, PyUnicode_DATA(unicode), index);
+}
+#define PyUnicode_READ_CHAR(unicode, index) PyUnicode_READ_CHAR(_PyObject_CAST(unicode), (index))
+
+static inline Py_UCS4 PyUnicode_MAX_CHAR_VALUE(PyObject *op)
+{
+    if (PyUnicode_IS_ASCII(op)) {
+        return 0x7fU;
+    }
+    switch (PyUnicode_KIND(op)) {
+    case PyUnicode_1BYTE_KIND:
+        return 0xffU;
+    case PyUnicode_2BYTE_KIND:
+        return 0xffffU;
+    default:
+        return 0x10ffffU;
+    }
+}
+#define PyUnicode_MAX_CHAR_VALUE(op) PyUnicode_MAX_CHAR_VALUE(_PyObject_CAST(op))
+
+#define Py_UNICODE_IS_SURROGATE(ch) (0xD800 <= (ch) && (ch) <= 0xDFFF)
+#define Py_UNICODE_IS_HIGH_SURROGATE(ch) (0xD800 <= (ch) && (ch) <= 0xDBFF)
+#define Py_UNICODE_IS_LOW_SURROGATE(ch) (0xDC00 <= (ch) && (ch) <= 0xDFFF)
+
+PyAPI_FUNC(PyObject *) PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar);
+PyAPI_FUNC(Py_ssize_t) PyUnicode_CopyCharacters(PyObject *to, Py_ssize_t to_start, PyObject *from,
+                                                Py_ssize_t from_start, Py_ssize_t how_many);
+PyAPI_FUNC(Py_ssize_t) PyUnicode_Fill(PyObject *unicode, Py_ssize_t start, Py_ssize_t length, Py_UCS4 fill_char);
+PyAPI_FUNC(PyObject *) PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size);
+PyAPI_FUNC(int) _PyUnicode_Ready(PyObject *unicode);
+PyAPI_FUNC(int) _PyUnicode_IsWhitespace(const Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsLinebreak(const Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsAlpha(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsDecimalDigit(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsDigit(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_IsNumeric(Py_UCS4 ch);
+PyAPI_FUNC(int) _PyUnicode_ToDecimalDigit(Py_UCS4 ch);
+PyAPI_FUNC(PyObject *) _PyUnicode_FromId(void *id);
+
+static inline int PyUnicode_READY(PyObject *Py_UNUSED(op))
+{
+    return 0;
+}
+#define PyUnicode_READY(op) PyUnicode_READY(_PyObject_CAST(op))
+
+#endif /* GILGATE_CPYTHON_UNICODEOBJECT_H */

@@ -1,0 +1,68 @@
+/* gilgate: basic types and portability macros. */
+#ifndef GILGATE_PYPORT_H
+#define GILGATE_PYPORT_H
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef ssize_t Py_ssize_t;
+typedef Py_ssize_t Py_hash_t;
+typedef size_t Py_uhash_t;
+typedef Py_ssize_t Py_ssize_clean_t;
+typedef uintptr_t Py_uintptr_t;
+typedef intptr_t Py_intptr_t;
+
+#define PY_SSIZE_T_MAX ((Py_ssize_t)(((size_t)-1) >> 1))
+#define PY_SSIZE_T_MIN (-PY_SSIZE_T_MAX - 1)
+#define PY_SIZE_MAX SIZE_MAX
+#define PY_FORMAT_SIZE_T "z"
+
+#define PY_LLONG_MIN LLONG_MIN
+#define PY_LLONG_MAX LLONG_MAX
+#define PY_ULLONG_MAX ULLONG_MAX
+#define PY_INT32_T int32_t
+#define PY_UINT32_T uint32_t
+#define PY_INT64_T int64_t
+#define PY_UINT64_T uint64_t
+
+#define Py_LOCAL(type) static type
+#define Py_LOCAL_INLINE(type) static inline type
+#define Py_ALWAYS_INLINE __attribute__((always_inline))
+#define Py_NO_INLINE __attribute__((noinline))
+#define Py_DEPRECATED(VERSION_UNUSED) __attribute__((__deprecated__))
+#define _Py_NO_RETURN __attribute__((__noreturn__))
+#define Py_GCC_ATTRIBUTE(x) __attribute__(x)
+#define Py_ALIGNED(x) __attribute__((aligned(x)))
+#define _Py_HOT_FUNCTION __attribute__((hot))
+#define _Py_ALIGNED_DEF(N, T) T __attribute__((aligned(N)))
+
+#define Py_ARITHMETIC_RIGHT_SHIFT(TYPE, I, J) ((I) >> (J))
+#define Py_FORCE_EXPANSION(X) X
+
+#ifdef __cplusplus
+#  define _Py_STATIC_CAST(type, expr) static_cast<type>(expr)
+#  define _Py_CAST(type, expr) ((type)(expr))
+#  define _Py_NULL nullptr
+#else
+#  define _Py_STATIC_CAST(type, expr) ((type)(expr))
+#  define _Py_CAST(type, expr) ((type)(expr))
+#  define _Py_NULL ((void *)0)
+#endif
+
+#define _Py_CONST_CAST(type, expr) ((type)(expr))
+
+#define PY_LITTLE_ENDIAN 1
+#define PY_BIG_ENDIAN 0
+
+#define Py_CAN_START_THREADS 1
+
+#if defined(__cplusplus)
+#  define Py_STATIC_ASSERT static_assert
+#else
+#  define Py_STATIC_ASSERT _Static_assert
+#endif
+
+#endif /* GILGATE_PYPORT_H */

@@ -1,0 +1,114 @@
+//! What an extension file says about itself before it is loaded: ELF sanity, the C-API
+//! symbols it imports (which build it was made for) and the hooks it exports.
+
+use goblin::elf::Elf;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Symbols of interest in one ELF file.
+#[derive(Debug, Clone, Default)]
+pub struct ElfFacts {
+    /// Undefined dynamic symbols starting with `Py` or `_Py`.
+    pub python_imports: BTreeSet<String>,
+    /// Defined dynamic symbols starting with `PyInit` or `PyModExport`.
+    pub hooks: BTreeSet<String>,
+}
+
+/// Which build an untagged file was made for, judged by its imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildKind {
+    /// Imports the free-threaded refcount halves.
+    FreeThreaded,
+    /// Imports `_Py_Dealloc` but neither free-threaded half: the default (GIL) build.
+    Default,
+    /// No refcounting symbols at all.
+    Unknown,
+}
+
+impl ElfFacts {
+    /// The build the file's imports point to.
+    pub fn build_kind(&self) -> BuildKind {
+        let has = |s: &str| self.python_imports.contains(s);
+        if has("_Py_MergeZeroLocalRefcount") || has("_Py_DecRefShared") {
+            BuildKind::FreeThreaded
+        } else if has("_Py_Dealloc") {
+            BuildKind::Default
+        } else {
+            BuildKind::Unknown
+        }
+    }
+
+    /// Whether the file imports `name`.
+    pub fn imports(&self, name: &str) -> bool {
+        self.python_imports.contains(name)
+    }
+
+    /// Whether the file exports any `PyModExport` hook.
+    pub fn has_export_hook(&self) -> bool {
+        self.hooks.iter().any(|h| h.starts_with("PyModExport"))
+    }
+}
+
+const EM_X86_64: u16 = 62;
+const ET_DYN: u16 = 3;
+
+/// Reads the file's dynamic symbols. The error is a one-line reason for refusing the file
+/// before `dlopen` (not an ELF file, truncated, wrong machine).
+pub fn read_elf(path: &Path) -> Result<ElfFacts, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if bytes.len() < 4 || &bytes[..4] != b"\x7fELF" {
+        return Err("not an ELF file (no ELF header)".to_string());
+    }
+    let header = Elf::parse_header(&bytes)
+        .map_err(|_| "truncated or malformed ELF file (incomplete ELF header)".to_string())?;
+    if header.e_machine != EM_X86_64 {
+        return Err(format!(
+            "ELF file for another machine (e_machine {}); gilgate hosts x86_64 Linux modules",
+            header.e_machine
+        ));
+    }
+    if header.e_type != ET_DYN {
+        return Err("not a shared object (ELF type is not ET_DYN)".to_string());
+    }
+    let elf = Elf::parse(&bytes).map_err(|e| {
+        format!(
+            "truncated or malformed ELF file ({})",
+            short_goblin_error(&e)
+        )
+    })?;
+    let len = bytes.len() as u64;
+    if elf
+        .program_headers
+        .iter()
+        .any(|ph| ph.p_offset.saturating_add(ph.p_filesz) > len)
+    {
+        return Err("truncated ELF file (the file ends before its segments do)".to_string());
+    }
+    let mut facts = ElfFacts::default();
+    for sym in elf.dynsyms.iter() {
+        let Some(name) = elf.dynstrtab.get_at(sym.st_name) else {
+            continue;
+        };
+        if sym.is_import() {
+            if name.starts_with("Py") || name.starts_with("_Py") {
+                facts.python_imports.insert(name.to_string());
+            }
+        } else if sym.st_shndx != 0
+            && (name.starts_with("PyInit") || name.starts_with("PyModExport"))
+        {
+            facts.hooks.insert(name.to_string());
+        }
+    }
+    Ok(facts)
+}
+
+fn short_goblin_error(e: &goblin::error::Error) -> String {
+    match e {
+        goblin::error::Error::Malformed(_) => "malformed".into(),
+        goblin::error::Error::BadMagic(_) => "bad magic".into(),
+        goblin::error::Error::Scroll(_) => "data ends early".into(),
+        goblin::error::Error::IO(_) => "read error".into(),
+        goblin::error::Error::BufferTooShort(..) => "data ends early".into(),
+        _ => "unreadable".into(),
+    }
+}

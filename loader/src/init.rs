@@ -1,0 +1,421 @@
+//! Running a module's hook in this process: dlopen, hook lookup, CPython's init protocol
+//! (single-phase, multi-phase, 3.15's `PyModExport_`) and create. Exec is not run here.
+
+use crate::elf::ElfFacts;
+use crate::ffi;
+use crate::names::{HookKind, Target, encoded_short_name, hook_symbols, missing_hook_message};
+use crate::report::{Declaration, ErrorReport, Gil, InitKind, Lint, SlotReport};
+use gilgate_capi::moduleobject::{self as mo, PyModuleDef, PyModuleDef_Slot};
+use gilgate_capi::object::PyObject;
+use std::ffi::{CString, c_void};
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// What a hook plus create produced.
+pub(crate) struct InitRun {
+    pub decl: Declaration,
+    /// The module object (a new reference), NULL on error.
+    pub module: *mut PyObject,
+    /// The def of a multi-phase module (for exec), else NULL.
+    pub def: *mut PyModuleDef,
+    /// The lock verdict of the created module; `None` on error.
+    pub requires_gil: Option<bool>,
+}
+
+/// How the target was determined, for the hook and slot rules.
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+pub(crate) struct TargetInfo {
+    pub target: Target,
+    /// True when the file name's tag fixed the target.
+    pub from_tag: bool,
+}
+
+/// Initializes the runtime once per process.
+pub(crate) fn runtime() -> Result<(), ErrorReport> {
+    static INIT: OnceLock<Result<(), String>> = OnceLock::new();
+    INIT.get_or_init(gilgate_capi::pylifecycle::initialize)
+        .clone()
+        .map_err(|e| ErrorReport::new("HostError", e))
+}
+
+pub(crate) fn take_error_pub() -> ErrorReport {
+    take_error()
+}
+
+fn take_error() -> ErrorReport {
+    match gilgate_capi::pyerrors::take_exception() {
+        Some(e) => ErrorReport::new(&e.type_name, e.message),
+        None => ErrorReport::new("SystemError", "error return without exception set"),
+    }
+}
+
+fn fail(decl: Declaration) -> InitRun {
+    InitRun {
+        decl,
+        module: std::ptr::null_mut(),
+        def: std::ptr::null_mut(),
+        requires_gil: None,
+    }
+}
+
+/// Opens the library with `RTLD_NOW`, never to be closed, and returns the hook to call.
+fn open_hook(
+    name: &str,
+    path: &Path,
+    target: Target,
+) -> Result<(HookKind, *mut c_void), ErrorReport> {
+    let shown = path.to_string_lossy();
+    let path_arg = if shown.contains('/') {
+        path.to_path_buf()
+    } else {
+        Path::new(".").join(path)
+    };
+    // SAFETY: loading a shared object runs its constructors; that is what loading an
+    // extension means, and CPython does the same.
+    let lib = unsafe {
+        libloading::os::unix::Library::open(Some(&path_arg), libloading::os::unix::RTLD_NOW)
+    };
+    let lib = lib.map_err(|e| {
+        let msg = std::error::Error::source(&e)
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "unknown dlopen() error".to_string());
+        ErrorReport::new("ImportError", msg)
+    })?;
+    let mut found = None;
+    for (kind, sym) in hook_symbols(name, target) {
+        // SAFETY: the symbol is only read as an address here; it is called later with the
+        // signature CPython uses for this kind of hook.
+        if let Ok(s) = unsafe { lib.get::<*mut c_void>(sym.as_bytes()) } {
+            let addr = s.into_raw();
+            if !addr.is_null() {
+                found = Some((kind, addr));
+                break;
+            }
+        }
+    }
+    // Never unloaded: modules leave pointers to their code and data in the runtime.
+    std::mem::forget(lib);
+    found.ok_or_else(|| ErrorReport::new("ImportError", missing_hook_message(name, target)))
+}
+
+/// Reads a legacy slot array's raw IDs and values (NULL: none).
+///
+/// # Safety
+/// `slots` must be NULL or a zero-terminated slot array.
+unsafe fn raw_slots(slots: *const PyModuleDef_Slot) -> Vec<(i32, usize)> {
+    let mut out = Vec::new();
+    if slots.is_null() {
+        return out;
+    }
+    for i in 0..4096 {
+        // SAFETY: the array is terminated by a zero ID; we stop there.
+        let s = unsafe { &*slots.add(i) };
+        if s.slot == 0 {
+            break;
+        }
+        out.push((s.slot, s.value as usize));
+    }
+    out
+}
+
+/// Reads a 3.15 `PySlot` array's top-level IDs and values.
+///
+/// # Safety
+/// `slots` must point to a `PySlot` array terminated by an end slot.
+unsafe fn raw_pyslots(slots: *const c_void) -> Vec<(i32, usize)> {
+    #[repr(C)]
+    struct PySlot {
+        id: u16,
+        flags: u16,
+        reserved: u32,
+        value: u64,
+    }
+    let p = slots as *const PySlot;
+    let mut out = Vec::new();
+    for i in 0..4096 {
+        // SAFETY: terminated by `Py_slot_end` (ID 0); we stop there.
+        let s = unsafe { &*p.add(i) };
+        if s.id == 0 {
+            break;
+        }
+        out.push((s.id as i32, s.value as usize));
+    }
+    out
+}
+
+fn resolve_id(id: i32, target: Target) -> i32 {
+    if target == Target::Cp315t && (1..=4).contains(&id) {
+        id + 83
+    } else {
+        id
+    }
+}
+
+fn multiple_interpreters(raw: &[(i32, usize)], target: Target) -> String {
+    let mi = if target == Target::Cp315t { 86 } else { 3 };
+    match raw
+        .iter()
+        .find(|(id, _)| resolve_id(*id, target) == mi)
+        .map(|(_, v)| *v)
+    {
+        None | Some(1) => "supported".into(),
+        Some(0) => "not_supported".into(),
+        Some(2) => "per_interpreter_gil_supported".into(),
+        Some(v) => format!("{v:#x}"),
+    }
+}
+
+fn has_gil_slot(raw: &[(i32, usize)], target: Target) -> bool {
+    let gil = if target == Target::Cp315t { 87 } else { 4 };
+    raw.iter().any(|(id, _)| resolve_id(*id, target) == gil)
+}
+
+fn slot_reports(infos: Vec<mo::SlotInfo>) -> Vec<SlotReport> {
+    infos
+        .into_iter()
+        .map(|s| SlotReport {
+            id: s.id,
+            name: s.name.map(str::to_string),
+            value: s.value,
+        })
+        .collect()
+}
+
+fn lint(code: &str, message: String) -> Lint {
+    Lint {
+        code: code.to_string(),
+        message,
+    }
+}
+
+/// Runs the hook and create for `name` from `path`. `inspect` adds the lints only inspection
+/// gives (a possible SetGIL call from exec).
+pub(crate) fn run(
+    name: &str,
+    path: &Path,
+    ti: TargetInfo,
+    facts: &ElfFacts,
+    inspect: bool,
+) -> InitRun {
+    let mut target = ti.target;
+    let mut decl = Declaration::failed(Some(target), ErrorReport::new("", ""));
+    decl.error = None;
+    let (kind, hook) = match open_hook(name, path, target) {
+        Ok(h) => h,
+        Err(e) => {
+            decl.error = Some(e);
+            return fail(decl);
+        }
+    };
+    if let Err(e) = runtime() {
+        decl.error = Some(e);
+        return fail(decl);
+    }
+    let (encoded, ascii) = encoded_short_name(name);
+    let spec = gilgate_capi::import::new_module_spec(name, Some(&path.to_string_lossy()));
+
+    let prev = mo::swap_package_context(CString::new(name).ok());
+    let setgil_before = mo::setgil_call_count();
+    // SAFETY: the hook has CPython's hook signature (no arguments, returns a pointer).
+    let result: *mut c_void = unsafe {
+        let f: unsafe extern "C" fn() -> *mut c_void = std::mem::transmute(hook);
+        f()
+    };
+    let setgil_in_init = mo::setgil_call_count() != setgil_before;
+    mo::swap_package_context(prev);
+
+    if kind == HookKind::Export {
+        decl.init = Some(InitKind::Export);
+        let quoted = format!("'{name}'");
+        if result.is_null() {
+            decl.error = Some(if ffi::err_occurred() {
+                take_error()
+            } else {
+                ErrorReport::new(
+                    "SystemError",
+                    format!(
+                        "module export hook for module {quoted} failed without setting an exception"
+                    ),
+                )
+            });
+            return fail(decl);
+        }
+        if ffi::err_occurred() {
+            let _ = take_error();
+            decl.error = Some(ErrorReport::new(
+                "SystemError",
+                format!("module export hook for module {quoted} raised unreported exception"),
+            ));
+            return fail(decl);
+        }
+        // SAFETY: a non-NULL result of an export hook is a `PySlot` array.
+        let (raw, infos) = unsafe { (raw_pyslots(result), mo::describe_pyslots(result)) };
+        decl.slots = slot_reports(infos);
+        decl.multiple_interpreters = Some(multiple_interpreters(&raw, target));
+        // SAFETY: as above; `spec` is a valid object.
+        let m = unsafe { mo::module_from_slots_and_spec(result, spec) };
+        if m.is_null() {
+            decl.error = Some(take_error());
+            return fail(decl);
+        }
+        return finish_created(
+            decl,
+            m,
+            std::ptr::null_mut(),
+            &raw,
+            target,
+            facts,
+            inspect,
+            name,
+        );
+    }
+
+    let m = result as *mut PyObject;
+    let fmt = |s: &str| s.replace("%s", &encoded);
+    if m.is_null() {
+        decl.init = Some(InitKind::SinglePhase);
+        decl.error = Some(if ffi::err_occurred() {
+            take_error()
+        } else {
+            ErrorReport::new(
+                "SystemError",
+                fmt("initialization of %s failed without raising an exception"),
+            )
+        });
+        return fail(decl);
+    }
+    if ffi::err_occurred() {
+        decl.init = Some(InitKind::SinglePhase);
+        let _cause = take_error();
+        decl.error = Some(ErrorReport::new(
+            "SystemError",
+            fmt("initialization of %s raised unreported exception"),
+        ));
+        return fail(decl);
+    }
+    // SAFETY: `m` is non-NULL and was returned as an object pointer.
+    if unsafe { (*m).ob_type }.is_null() {
+        decl.error = Some(ErrorReport::new(
+            "SystemError",
+            fmt("init function of %s returned uninitialized object"),
+        ));
+        return fail(decl);
+    }
+    // SAFETY: `m` is an object with a type.
+    if unsafe { ffi::type_check(m, c"PyModuleDef_Type") } {
+        decl.init = Some(InitKind::MultiPhase);
+        let def = m as *mut PyModuleDef;
+        // SAFETY: a `PyModuleDef_Type` object is a `PyModuleDef`.
+        let raw = unsafe { raw_slots((*def).m_slots) };
+        let new_ids: Vec<String> = raw
+            .iter()
+            .filter(|(id, _)| *id >= 84)
+            .map(|(id, _)| id.to_string())
+            .collect();
+        if !new_ids.is_empty() {
+            if ti.from_tag && target != Target::Cp315t {
+                decl.lints.push(lint(
+                    "slots-3.15-in-3.14",
+                    format!(
+                        "slot IDs {} use 3.15 numbering, but the file is built for {}, whose CPython does not know them; rebuild against that version's headers",
+                        new_ids.join(", "),
+                        target
+                    ),
+                ));
+            } else if !ti.from_tag {
+                target = Target::Cp315t;
+                decl.target = Some(target);
+            }
+        }
+        // SAFETY: as above.
+        decl.slots = slot_reports(unsafe { mo::describe_slots((*def).m_slots, target.to_capi()) });
+        decl.multiple_interpreters = Some(multiple_interpreters(&raw, target));
+        // SAFETY: `def` is a live def (static in the extension); `spec` is a valid object.
+        let created = unsafe {
+            mo::module_from_def_and_spec(def, spec, mo::PYTHON_API_VERSION, target.to_capi())
+        };
+        if created.is_null() {
+            decl.error = Some(take_error());
+            return fail(decl);
+        }
+        return finish_created(decl, created, def, &raw, target, facts, inspect, name);
+    }
+    if !ascii {
+        decl.error = Some(ErrorReport::new(
+            "SystemError",
+            fmt("initialization of %s did not return PyModuleDef"),
+        ));
+        return fail(decl);
+    }
+    decl.init = Some(InitKind::SinglePhase);
+    // SAFETY: `m` is an object with a type.
+    if !unsafe { ffi::type_check(m, c"PyModule_Type") } {
+        decl.error = Some(ErrorReport::new(
+            "SystemError",
+            fmt("initialization of %s did not return an extension module"),
+        ));
+        return fail(decl);
+    }
+    // SAFETY: `m` is a module object, whose layout `PyModuleObject` mirrors.
+    let md_def = unsafe { (*(m as *mut mo::PyModuleObject)).md_def };
+    if md_def.is_null() {
+        decl.error = Some(ErrorReport::new(
+            "SystemError",
+            fmt("initialization of %s did not return a valid extension module"),
+        ));
+        return fail(decl);
+    }
+    // SAFETY: `m` is a valid module.
+    let requires = unsafe { mo::module_requires_gil(m, target.to_capi()) };
+    decl.gil = Some(if requires { Gil::Used } else { Gil::NotUsed });
+    decl.gil_declared = Some(setgil_in_init);
+    InitRun {
+        decl,
+        module: m,
+        def: std::ptr::null_mut(),
+        requires_gil: Some(requires),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish_created(
+    mut decl: Declaration,
+    m: *mut PyObject,
+    def: *mut PyModuleDef,
+    raw: &[(i32, usize)],
+    target: Target,
+    facts: &ElfFacts,
+    inspect: bool,
+    name: &str,
+) -> InitRun {
+    // SAFETY: `m` is a valid object returned by module creation.
+    let is_module = unsafe { ffi::type_check(m, c"PyModule_Type") };
+    if !is_module {
+        // SAFETY: as above.
+        let tn = unsafe { ffi::type_name(m) };
+        decl.lints.push(lint(
+            "create-returned-non-module",
+            format!(
+                "the create slot of {name} returned a '{tn}' object, not a module: CPython counts it as undeclared and enables the lock whatever its Py_mod_gil slot says"
+            ),
+        ));
+    }
+    if inspect && facts.imports("PyUnstable_Module_SetGIL") {
+        decl.lints.push(lint(
+            "setgil-in-exec",
+            format!(
+                "{name} is multi-phase but imports PyUnstable_Module_SetGIL: if an exec slot calls it, the call comes after the lock decision and is ignored (possible; `gilgate load` shows it); declare a Py_mod_gil slot instead"
+            ),
+        ));
+    }
+    // SAFETY: `m` is a valid object.
+    let requires = unsafe { mo::module_requires_gil(m, target.to_capi()) };
+    decl.gil = Some(if requires { Gil::Used } else { Gil::NotUsed });
+    decl.gil_declared = Some(has_gil_slot(raw, target));
+    InitRun {
+        decl,
+        module: m,
+        def,
+        requires_gil: Some(requires),
+    }
+}

@@ -1,0 +1,291 @@
+//! File names, ABI tags, dotted module names and init hook symbol names (pure functions).
+
+use serde::{Deserialize, Serialize};
+
+/// Whose rules apply to a module (see the design's "Which CPython's rules apply").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Target {
+    #[serde(rename = "3.13t")]
+    Cp313t,
+    #[serde(rename = "3.14t")]
+    Cp314t,
+    #[serde(rename = "3.15t")]
+    Cp315t,
+}
+
+impl Target {
+    /// `"3.14t"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Cp313t => "3.13t",
+            Target::Cp314t => "3.14t",
+            Target::Cp315t => "3.15t",
+        }
+    }
+
+    /// The runtime's twin of this value.
+    pub fn to_capi(self) -> gilgate_capi::moduleobject::Target {
+        use gilgate_capi::moduleobject::Target as T;
+        match self {
+            Target::Cp313t => T::Cp313t,
+            Target::Cp314t => T::Cp314t,
+            Target::Cp315t => T::Cp315t,
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The ABI tag carried by an extension file name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AbiTag {
+    /// `.cpython-3XY[t]-<platform>.so`: `minor` is XY, `free_threaded` the `t` flag.
+    Cpython {
+        tag: String,
+        minor: u32,
+        free_threaded: bool,
+        platform: String,
+    },
+    /// `.abi3.so` (stable ABI of the GIL build).
+    Abi3,
+    /// `.abi3t.so` / `.abi3t-<platform>.so` (3.15's free-threading stable ABI).
+    Abi3t,
+    /// A plain `.so`.
+    Untagged,
+}
+
+impl AbiTag {
+    /// The tag as reports show it (`"cpython-314t"`, `"abi3"`), `None` for an untagged file.
+    pub fn report_tag(&self) -> Option<String> {
+        match self {
+            AbiTag::Cpython { tag, .. } => Some(tag.clone()),
+            AbiTag::Abi3 => Some("abi3".into()),
+            AbiTag::Abi3t => Some("abi3t".into()),
+            AbiTag::Untagged => None,
+        }
+    }
+}
+
+/// Splits an extension file name into the module's short name and its ABI tag. `None` when the
+/// name does not end in an extension suffix (`.so`).
+pub fn split_extension_name(file_name: &str) -> Option<(String, AbiTag)> {
+    let stem = file_name.strip_suffix(".so")?;
+    if stem.is_empty() {
+        return None;
+    }
+    if let Some((base, last)) = stem.rsplit_once('.') {
+        if let Some(tag) = parse_tag(last) {
+            if base.is_empty() {
+                return None;
+            }
+            return Some((base.to_string(), tag));
+        }
+    }
+    Some((stem.to_string(), AbiTag::Untagged))
+}
+
+fn parse_tag(part: &str) -> Option<AbiTag> {
+    if part == "abi3" || part.starts_with("abi3-") {
+        return Some(AbiTag::Abi3);
+    }
+    if part == "abi3t" || part.starts_with("abi3t-") {
+        return Some(AbiTag::Abi3t);
+    }
+    let rest = part.strip_prefix("cpython-")?;
+    let (ver, platform) = rest.split_once('-').unwrap_or((rest, ""));
+    let digits: String = ver.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let flags = &ver[digits.len()..];
+    if digits.len() < 2 || !digits.starts_with('3') || !flags.chars().all(|c| "tdm".contains(c)) {
+        return None;
+    }
+    let minor: u32 = digits[1..].parse().ok()?;
+    Some(AbiTag::Cpython {
+        tag: format!("cpython-{ver}"),
+        minor,
+        free_threaded: flags.contains('t'),
+        platform: platform.to_string(),
+    })
+}
+
+/// Whether a path component names an auditwheel-style library folder (`pkg.libs`), whose
+/// files are shared libraries, not modules.
+pub fn is_libs_dir(component: &str) -> bool {
+    component.ends_with(".libs")
+}
+
+/// The dotted module name for a file at `rel` (a `/`-separated path relative to the folder or
+/// wheel root). Wheel data prefixes (`*.data/platlib/`, `*.data/purelib/`) are stripped.
+/// `None` when the file is not a module (no extension suffix, or inside a `*.libs/` folder).
+pub fn dotted_name(rel: &str) -> Option<(String, AbiTag)> {
+    let mut parts: Vec<&str> = rel
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if parts.len() >= 3
+        && parts[0].ends_with(".data")
+        && (parts[1] == "platlib" || parts[1] == "purelib")
+    {
+        parts.drain(..2);
+    }
+    let (file, dirs) = parts.split_last()?;
+    if dirs.iter().any(|d| is_libs_dir(d)) {
+        return None;
+    }
+    let (short, tag) = split_extension_name(file)?;
+    let mut name = dirs.join(".");
+    if !name.is_empty() {
+        name.push('.');
+    }
+    name.push_str(&short);
+    Some((name, tag))
+}
+
+/// The short name (after the last dot) encoded the way CPython encodes it for the hook
+/// symbol: ASCII as is, otherwise punycode; then every `-` becomes `_`. The flag says whether
+/// the name was ASCII (`PyInit`) or not (`PyInitU`).
+pub fn encoded_short_name(full_name: &str) -> (String, bool) {
+    let short = full_name.rsplit('.').next().unwrap_or(full_name);
+    let (encoded, ascii) = if short.is_ascii() {
+        (short.to_string(), true)
+    } else {
+        (
+            idna::punycode::encode_str(short).unwrap_or_else(|| short.to_string()),
+            false,
+        )
+    };
+    (encoded.replace('-', "_"), ascii)
+}
+
+/// The hook symbols to try, in order: 3.15 tries `PyModExport[U]_` before `PyInit[U]_`.
+pub fn hook_symbols(full_name: &str, target: Target) -> Vec<(HookKind, String)> {
+    let (enc, ascii) = encoded_short_name(full_name);
+    let u = if ascii { "" } else { "U" };
+    let mut out = Vec::new();
+    if target == Target::Cp315t {
+        out.push((HookKind::Export, format!("PyModExport{u}_{enc}")));
+    }
+    out.push((HookKind::Init, format!("PyInit{u}_{enc}")));
+    out
+}
+
+/// Which kind of hook a symbol is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HookKind {
+    /// `PyInit_<name>` / `PyInitU_<name>`.
+    Init,
+    /// 3.15's `PyModExport_<name>` / `PyModExportU_<name>`.
+    Export,
+}
+
+/// CPython's message when no hook symbol exists.
+pub fn missing_hook_message(full_name: &str, target: Target) -> String {
+    let syms = hook_symbols(full_name, target);
+    let list: Vec<&str> = syms.iter().map(|(_, s)| s.as_str()).collect();
+    format!(
+        "dynamic module does not define module export function ({})",
+        list.join(" or ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_parsed() {
+        let (n, t) = split_extension_name("_speedups.cpython-314t-x86_64-linux-gnu.so").unwrap();
+        assert_eq!(n, "_speedups");
+        assert_eq!(t.report_tag().as_deref(), Some("cpython-314t"));
+        assert!(matches!(
+            t,
+            AbiTag::Cpython {
+                minor: 14,
+                free_threaded: true,
+                ..
+            }
+        ));
+        let (_, t) = split_extension_name("m.cpython-314-x86_64-linux-gnu.so").unwrap();
+        assert!(matches!(
+            t,
+            AbiTag::Cpython {
+                minor: 14,
+                free_threaded: false,
+                ..
+            }
+        ));
+        let (_, t) = split_extension_name("m.cpython-313t-x86_64-linux-gnu.so").unwrap();
+        assert!(matches!(
+            t,
+            AbiTag::Cpython {
+                minor: 13,
+                free_threaded: true,
+                ..
+            }
+        ));
+        assert_eq!(
+            split_extension_name("m.abi3.so").unwrap(),
+            ("m".into(), AbiTag::Abi3)
+        );
+        assert_eq!(
+            split_extension_name("m.abi3t.so").unwrap(),
+            ("m".into(), AbiTag::Abi3t)
+        );
+        assert_eq!(
+            split_extension_name("m.so").unwrap(),
+            ("m".into(), AbiTag::Untagged)
+        );
+        assert_eq!(split_extension_name("libfoo.so.1"), None);
+        assert_eq!(split_extension_name("m.py"), None);
+        assert_eq!(split_extension_name(".so"), None);
+    }
+
+    #[test]
+    fn dotted_names_come_from_relative_paths() {
+        assert_eq!(
+            dotted_name("pkg/sub/_m.cpython-314t-x86_64-linux-gnu.so")
+                .unwrap()
+                .0,
+            "pkg.sub._m"
+        );
+        assert_eq!(dotted_name("m.so").unwrap().0, "m");
+        assert_eq!(
+            dotted_name("dist-1.0.data/platlib/pkg/m.so").unwrap().0,
+            "pkg.m"
+        );
+        assert_eq!(dotted_name("x-1.data/purelib/m.abi3t.so").unwrap().0, "m");
+        assert_eq!(dotted_name("pkg.libs/libz-abc.so"), None);
+        assert_eq!(dotted_name("a/pkg.libs/x/libz.so"), None);
+        assert_eq!(dotted_name("pkg/README.md"), None);
+    }
+
+    #[test]
+    fn hook_names_follow_cpython() {
+        assert_eq!(encoded_short_name("pkg.foo"), ("foo".into(), true));
+        assert_eq!(encoded_short_name("my-mod"), ("my_mod".into(), true));
+        // Python: 'héllo'.encode('punycode') == b'hllo-bpa'
+        assert_eq!(encoded_short_name("pkg.héllo"), ("hllo_bpa".into(), false));
+        assert_eq!(
+            hook_symbols("pkg.héllo", Target::Cp314t),
+            vec![(HookKind::Init, "PyInitU_hllo_bpa".to_string())]
+        );
+        assert_eq!(
+            hook_symbols("foo", Target::Cp315t),
+            vec![
+                (HookKind::Export, "PyModExport_foo".to_string()),
+                (HookKind::Init, "PyInit_foo".to_string())
+            ]
+        );
+        assert_eq!(
+            missing_hook_message("a.foo", Target::Cp314t),
+            "dynamic module does not define module export function (PyInit_foo)"
+        );
+        assert_eq!(
+            missing_hook_message("foo", Target::Cp315t),
+            "dynamic module does not define module export function (PyModExport_foo or PyInit_foo)"
+        );
+    }
+}

@@ -1,0 +1,301 @@
+//! Inspection reports: the JSON document and the human table.
+
+use crate::names::Target;
+use serde::{Deserialize, Serialize};
+
+/// How the module initialises itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InitKind {
+    #[serde(rename = "multi-phase")]
+    MultiPhase,
+    #[serde(rename = "single-phase")]
+    SinglePhase,
+    /// 3.15's `PyModExport_` hook.
+    #[serde(rename = "export")]
+    Export,
+}
+
+impl InitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InitKind::MultiPhase => "multi-phase",
+            InitKind::SinglePhase => "single-phase",
+            InitKind::Export => "export",
+        }
+    }
+}
+
+/// The module's effective `Py_mod_gil` declaration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gil {
+    NotUsed,
+    Used,
+}
+
+/// One slot as written in the module.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotReport {
+    pub id: i32,
+    pub name: Option<String>,
+    pub value: String,
+}
+
+/// A finding CPython does not report but users need.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lint {
+    pub code: String,
+    pub message: String,
+}
+
+/// An error raised while inspecting or loading one module.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorReport {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub message: String,
+}
+
+impl ErrorReport {
+    pub fn new(kind: &str, message: impl Into<String>) -> ErrorReport {
+        ErrorReport {
+            kind: kind.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// `"ok"` or `"error"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Error,
+}
+
+/// What a module declares, as found by running its init and create (the worker's answer).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Declaration {
+    pub target: Option<Target>,
+    pub init: Option<InitKind>,
+    pub gil: Option<Gil>,
+    pub gil_declared: Option<bool>,
+    pub multiple_interpreters: Option<String>,
+    pub slots: Vec<SlotReport>,
+    pub lints: Vec<Lint>,
+    pub error: Option<ErrorReport>,
+}
+
+impl Declaration {
+    /// A declaration that is only an error.
+    pub fn failed(target: Option<Target>, error: ErrorReport) -> Declaration {
+        Declaration {
+            target,
+            init: None,
+            gil: None,
+            gil_declared: None,
+            multiple_interpreters: None,
+            slots: Vec::new(),
+            lints: Vec::new(),
+            error: Some(error),
+        }
+    }
+}
+
+/// One row of the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleReport {
+    pub name: String,
+    pub path: String,
+    pub abi_tag: Option<String>,
+    pub target: Option<Target>,
+    pub init: Option<InitKind>,
+    pub gil: Option<Gil>,
+    pub gil_declared: Option<bool>,
+    pub requires_gil: Option<bool>,
+    pub multiple_interpreters: Option<String>,
+    pub slots: Vec<SlotReport>,
+    pub lints: Vec<Lint>,
+    pub status: Status,
+    pub error: Option<ErrorReport>,
+}
+
+/// Totals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Summary {
+    pub modules: usize,
+    pub free_threaded: usize,
+    pub requires_gil: usize,
+    pub errors: usize,
+}
+
+/// The whole `inspect` report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Report {
+    pub modules: Vec<ModuleReport>,
+    pub summary: Summary,
+    /// Notes that are not about one module (skipped wheel members); not part of the JSON.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// Recomputes the summary from the rows.
+    pub fn finish(&mut self) {
+        let mut s = Summary {
+            modules: self.modules.len(),
+            ..Summary::default()
+        };
+        for m in &self.modules {
+            match (m.status, m.requires_gil) {
+                (Status::Error, _) => s.errors += 1,
+                (Status::Ok, Some(true)) => s.requires_gil += 1,
+                (Status::Ok, _) => s.free_threaded += 1,
+            }
+        }
+        self.summary = s;
+    }
+
+    /// The JSON document (pretty-printed).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("reports serialize")
+    }
+
+    /// Names of the modules that enable the lock.
+    pub fn lock_enablers(&self) -> Vec<&str> {
+        self.modules
+            .iter()
+            .filter(|m| m.status == Status::Ok && m.requires_gil == Some(true))
+            .map(|m| m.name.as_str())
+            .collect()
+    }
+
+    /// The human report: a table, lints and errors one line each, then the summary line.
+    pub fn to_human(&self) -> String {
+        let headers = ["MODULE", "TARGET", "INIT", "GIL", "VERDICT"];
+        let rows: Vec<[String; 5]> = self.modules.iter().map(row).collect();
+        let mut widths = headers.map(str::len);
+        for r in &rows {
+            for (w, c) in widths.iter_mut().zip(r.iter()) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+        let mut out = String::new();
+        let mut line = |cells: &[String]| {
+            let mut l = String::new();
+            for (i, c) in cells.iter().enumerate() {
+                if i + 1 == cells.len() {
+                    l.push_str(c);
+                } else {
+                    l.push_str(c);
+                    l.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+                }
+            }
+            out.push_str(l.trim_end());
+            out.push('\n');
+        };
+        line(&headers.map(String::from));
+        for r in &rows {
+            line(r);
+        }
+        let mut notes = String::new();
+        for m in &self.modules {
+            for l in &m.lints {
+                notes.push_str(&format!(
+                    "lint {} in {} ({}): {}\n",
+                    l.code, m.name, m.path, l.message
+                ));
+            }
+        }
+        for m in &self.modules {
+            if let Some(e) = &m.error {
+                notes.push_str(&format!(
+                    "error: {} ({}): {}: {}\n",
+                    m.name, m.path, e.kind, e.message
+                ));
+            }
+        }
+        if !notes.is_empty() {
+            out.push('\n');
+            out.push_str(&notes);
+        }
+        out.push('\n');
+        out.push_str(&self.summary_line());
+        out.push('\n');
+        out
+    }
+
+    /// `3 modules: 1 keeps the host free-threaded, 1 enables the lock (a.b), 1 error.`
+    pub fn summary_line(&self) -> String {
+        let s = &self.summary;
+        let plural = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("{n} {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        let mut parts = vec![plural(
+            s.free_threaded,
+            "keeps the host free-threaded",
+            "keep the host free-threaded",
+        )];
+        let enablers = self.lock_enablers();
+        if enablers.is_empty() {
+            parts.push("none enables the lock".into());
+        } else {
+            parts.push(format!(
+                "{} ({})",
+                plural(enablers.len(), "enables the lock", "enable the lock"),
+                enablers.join(", ")
+            ));
+        }
+        parts.push(plural(s.errors, "error", "errors"));
+        format!(
+            "{}: {}.",
+            plural(s.modules, "module", "modules"),
+            parts.join(", ")
+        )
+    }
+}
+
+fn row(m: &ModuleReport) -> [String; 5] {
+    let dash = || "-".to_string();
+    let verdict = match (&m.error, m.requires_gil) {
+        (Some(e), _) => format!("error: {}", e.kind),
+        (None, Some(true)) => {
+            if m.gil_declared == Some(true) {
+                "enables the lock (declares Py_MOD_GIL_USED)".to_string()
+            } else {
+                "enables the lock (undeclared)".to_string()
+            }
+        }
+        (None, Some(false)) => {
+            if m.gil == Some(Gil::Used) {
+                "lock kept off by policy".to_string()
+            } else {
+                "free-threaded".to_string()
+            }
+        }
+        (None, None) => dash(),
+    };
+    let verdict = if m.lints.is_empty() {
+        verdict
+    } else {
+        let codes: Vec<&str> = m.lints.iter().map(|l| l.code.as_str()).collect();
+        format!("{verdict} [{}]", codes.join(", "))
+    };
+    [
+        m.name.clone(),
+        m.target
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_else(dash),
+        m.init.map(|i| i.as_str().to_string()).unwrap_or_else(dash),
+        match m.gil {
+            Some(Gil::NotUsed) => "not_used".into(),
+            Some(Gil::Used) => "used".into(),
+            None => dash(),
+        },
+        verdict,
+    ]
+}

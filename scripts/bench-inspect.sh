@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Benchmark `gilgate inspect` as whole processes, next to the start-up of `python3 -c pass`,
+# all measured in the same run.
+#
+#   scripts/bench-inspect.sh [--runs N] [--no-build]
+#
+# Measures (release build):
+#   so     gilgate inspect ONE.so    (markupsafe's _speedups, extracted from its cp314t wheel)
+#   wheel  gilgate inspect WHEEL     (pillow's cp314t wheel: 8 extension modules + pillow.libs/)
+#   python python3 -c pass
+# and prints each mean and the ratio wheel / python start-up.
+# Uses hyperfine when it is installed (Debian package `hyperfine`), else a loop timed with
+# `date +%s%N`. The wheels come from scripts/fetch-wheels.sh (run it first).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache="${GILGATE_WHEEL_CACHE:-$repo/.cache/wheels}"
+runs=30
+build=1
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    *) echo "usage: $0 [--runs N] [--no-build]" >&2; exit 64 ;;
+    esac
+done
+
+so_wheel="$cache/markupsafe-3.0.4-cp314-cp314t-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl"
+big_wheel="$cache/pillow-13.0.0-cp314-cp314t-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl"
+for w in "$so_wheel" "$big_wheel"; do
+    if [[ ! -f "$w" ]]; then
+        echo "bench-inspect: $w is missing: run scripts/fetch-wheels.sh first" >&2
+        exit 1
+    fi
+done
+
+if [[ $build -eq 1 ]]; then
+    (cd "$repo" && cargo build --release --bin gilgate >&2)
+fi
+gilgate="${CARGO_TARGET_DIR:-$repo/target}/release/gilgate"
+[[ -x "$gilgate" ]] || { echo "bench-inspect: $gilgate not built" >&2; exit 1; }
+# The interpreter measured: $BENCH_PYTHON, else the distribution's /usr/bin/python3, else the
+# python3 on PATH resolved to the interpreter itself (not a wrapper such as a pyenv shim, which adds
+# its own start-up).
+if [[ -n "${BENCH_PYTHON:-}" ]]; then
+    python="$BENCH_PYTHON"
+elif [[ -x /usr/bin/python3 ]]; then
+    python=/usr/bin/python3
+elif command -v python3 >/dev/null; then
+    python="$(python3 -c 'import sys; print(sys.executable)')"
+else
+    echo "bench-inspect: python3 not found" >&2
+    exit 1
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# the single .so, extracted without Python (the wheel is a zip)
+if command -v unzip >/dev/null 2>&1; then
+    unzip -q -o "$so_wheel" 'markupsafe/_speedups.*.so' -d "$work"
+else
+    "$python" -m zipfile -e "$so_wheel" "$work"
+fi
+so="$(ls "$work"/markupsafe/_speedups.cpython-314t-*.so)"
+
+# each command must work before it is timed
+for cmd in "$gilgate inspect $so" "$gilgate inspect $big_wheel" "$python -c pass"; do
+    if ! $cmd >/dev/null 2>"$work/err"; then
+        echo "bench-inspect: '$cmd' failed:" >&2
+        cat "$work/err" >&2
+        exit 1
+    fi
+done
+
+echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate")"
+echo "python:  $("$python" --version 2>&1) ($python)"
+echo "cpu:     $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "runs:    $runs each"
+
+# mean in milliseconds of a command over $runs runs after 3 warm-up runs
+loop_mean() {
+    local i start end
+    for i in 1 2 3; do "$@" >/dev/null 2>&1; done
+    start=$(date +%s%N)
+    for ((i = 0; i < runs; i++)); do "$@" >/dev/null 2>&1; done
+    end=$(date +%s%N)
+    awk -v ns=$((end - start)) -v n="$runs" 'BEGIN { printf "%.2f", ns / n / 1e6 }'
+}
+
+if command -v hyperfine >/dev/null 2>&1; then
+    method="hyperfine $(hyperfine --version | cut -d' ' -f2), $runs runs, 3 warm-up"
+    hyperfine --style basic --warmup 3 --runs "$runs" -N \
+        --export-json "$work/h.json" \
+        -n so "$gilgate inspect $so" \
+        -n wheel "$gilgate inspect $big_wheel" \
+        -n python "$python -c pass" >&2
+    # means in ms, in the order given above
+    mapfile -t means < <(grep -o '"mean": *[0-9.e+-]*' "$work/h.json" | awk '{ printf "%.2f\n", $2 * 1000 }')
+    so_ms="${means[0]}"
+    wheel_ms="${means[1]}"
+    py_ms="${means[2]}"
+else
+    method="shell loop timed with date +%s%N, $runs runs, 3 warm-up"
+    so_ms="$(loop_mean "$gilgate" inspect "$so")"
+    wheel_ms="$(loop_mean "$gilgate" inspect "$big_wheel")"
+    py_ms="$(loop_mean "$python" -c pass)"
+fi
+
+echo "method:  $method"
+printf '%-48s %9s ms\n' "gilgate inspect markupsafe _speedups .so" "$so_ms"
+printf '%-48s %9s ms\n' "gilgate inspect pillow wheel (8 modules)" "$wheel_ms"
+printf '%-48s %9s ms\n' "python3 -c pass" "$py_ms"
+awk -v w="$wheel_ms" -v p="$py_ms" -v s="$so_ms" 'BEGIN {
+    printf "ratio wheel / python start-up: %.3f\n", w / p
+    printf "ratio .so / python start-up:   %.3f\n", s / p
+}'

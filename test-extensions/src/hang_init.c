@@ -1,0 +1,9 @@
+/* An init that never returns. */
+#include <Python.h>
+
+PyMODINIT_FUNC PyInit_hang_init(void)
+{
+    for (;;) {
+        sleep(1);
+    }
+}
