@@ -574,3 +574,93 @@ fn rust_structs_match_abi_layouts() {
         "the Rust check compared only {compared} numbers"
     );
 }
+
+/// Compiles `tests/probe/inline.c` with `compiler` and `flags`, runs it and returns its output.
+fn run_inline_probe(compiler: &str, flags: &[&str], tag: &str) -> String {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let include = manifest.parent().unwrap().join("include");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("gilgate-inline-probe-{tag}"));
+    let output = Command::new(compiler)
+        .args(flags)
+        .args(["-Wall", "-Wextra", "-Werror", "-O1"])
+        .arg(format!("-I{}", include.display()))
+        .arg(manifest.join("tests/probe/inline.c"))
+        .arg("-o")
+        .arg(&out)
+        .arg("-lpthread")
+        .output()
+        .unwrap_or_else(|e| panic!("run `{compiler}`: {e}"));
+    assert!(
+        output.status.success(),
+        "compiling the inline probe ({tag}) failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let run = Command::new(&out).output().expect("run the inline probe");
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(
+        run.status.success(),
+        "inline probe ({tag}) reported failures:\n{stdout}"
+    );
+    stdout
+}
+
+#[test]
+fn inline_refcounting_and_locks_behave_like_cpython() {
+    for (compiler, flags, tag) in [
+        (
+            "cc",
+            &["-std=c11", "-Wpedantic", "-Wredundant-decls"][..],
+            "c11",
+        ),
+        ("cc", &["-std=c99"][..], "c99"),
+        ("cc", &["-std=c11", "-DGILGATE_TARGET_3_15"][..], "c11-315"),
+        ("c++", &["-x", "c++", "-std=c++17"][..], "cxx"),
+        (
+            "c++",
+            &["-x", "c++", "-std=c++17", "-DGILGATE_TARGET_3_15"][..],
+            "cxx-315",
+        ),
+    ] {
+        let out = run_inline_probe(compiler, flags, tag);
+        let ok = out.lines().filter(|l| l.starts_with("ok ")).count();
+        assert!(!out.contains("FAIL"), "{tag}:\n{out}");
+        assert!(
+            out.contains("checks done, 0 failed"),
+            "{tag}: probe did not finish:\n{out}"
+        );
+        assert!(ok >= 30, "{tag}: only {ok} checks ran:\n{out}");
+    }
+}
+
+#[test]
+fn limited_api_is_refused_in_the_free_threaded_headers() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let include = manifest.parent().unwrap().join("include");
+    let output = Command::new("cc")
+        .args(["-fsyntax-only", "-x", "c", "-DPy_LIMITED_API=0x030e0000"])
+        .arg(format!("-I{}", include.display()))
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"#include <Python.h>\n")?;
+            child.wait_with_output()
+        })
+        .expect("run cc");
+    assert!(
+        !output.status.success(),
+        "Py_LIMITED_API with Py_GIL_DISABLED must not compile"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("The limited API is not currently supported in the free-threaded build"),
+        "unexpected diagnostics:\n{stderr}"
+    );
+}
