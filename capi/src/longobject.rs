@@ -140,16 +140,16 @@ unsafe fn int_value(op: *mut PyObject) -> Result<Option<i128>, ()> {
     // SAFETY: forwarded contract.
     unsafe {
         if !is_int(op) {
-            if let Some(nb) = (*crate::object::ty(op)).tp_as_number.as_ref() {
-                if let Some(f) = nb.nb_index {
-                    let r = f(op);
-                    if r.is_null() {
-                        return Err(());
-                    }
-                    let v = value_i128(r);
-                    crate::refcount::decref(r);
-                    return Ok(v);
+            if let Some(nb) = (*crate::object::ty(op)).tp_as_number.as_ref()
+                && let Some(f) = nb.nb_index
+            {
+                let r = f(op);
+                if r.is_null() {
+                    return Err(());
                 }
+                let v = value_i128(r);
+                crate::refcount::decref(r);
+                return Ok(v);
             }
             not_int(op);
             return Err(());

@@ -191,12 +191,11 @@ unsafe extern "C" fn module_dealloc(op: *mut PyObject) {
     // SAFETY: `op` is a dead module (slot contract).
     unsafe {
         let m = &mut *op.cast::<PyModuleObject>();
-        if let Some(def) = m.md_def.as_ref() {
-            if let Some(free) = def.m_free {
-                if def.m_size <= 0 || !m.md_state.is_null() {
-                    free(op.cast());
-                }
-            }
+        if let Some(def) = m.md_def.as_ref()
+            && let Some(free) = def.m_free
+            && (def.m_size <= 0 || !m.md_state.is_null())
+        {
+            free(op.cast());
         }
         crate::pymem::free(m.md_state);
         xdecref(m.md_dict);
@@ -409,11 +408,11 @@ fn resolve_name(name: &str) -> String {
     let mut ctx = PACKAGE_CONTEXT.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(full) = ctx.as_ref() {
         let full = full.to_string_lossy().into_owned();
-        if let Some(i) = full.rfind('.') {
-            if full[i + 1..] == *name {
-                *ctx = None;
-                return full;
-            }
+        if let Some(i) = full.rfind('.')
+            && full[i + 1..] == *name
+        {
+            *ctx = None;
+            return full;
         }
     }
     name.to_owned()
@@ -1678,17 +1677,17 @@ unsafe fn from_slots_checked(
                 ));
             }
         }
-        if let Some(methods) = c.methods {
-            if add_functions(m, methods as *mut PyMethodDef) < 0 {
-                decref(m);
-                return null_mut();
-            }
+        if let Some(methods) = c.methods
+            && add_functions(m, methods as *mut PyMethodDef) < 0
+        {
+            decref(m);
+            return null_mut();
         }
-        if let Some(doc) = c.doc {
-            if set_doc_string(m, doc as *const c_char) < 0 {
-                decref(m);
-                return null_mut();
-            }
+        if let Some(doc) = c.doc
+            && set_doc_string(m, doc as *const c_char) < 0
+        {
+            decref(m);
+            return null_mut();
         }
         m
     }
@@ -1721,15 +1720,16 @@ pub unsafe fn exec_def(m: *mut PyObject, def: *mut PyModuleDef) -> c_int {
         let name = uni::as_str(n).unwrap_or("").to_owned();
         decref(n);
         let d = &*def;
-        if let Some(mo) = as_module(m) {
-            if d.m_size >= 0 && mo.md_state.is_null() {
-                let st = crate::pymem::calloc(1, d.m_size as usize);
-                if st.is_null() {
-                    crate::pyerrors::no_memory();
-                    return -1;
-                }
-                mo.md_state = st;
+        if let Some(mo) = as_module(m)
+            && d.m_size >= 0
+            && mo.md_state.is_null()
+        {
+            let st = crate::pymem::calloc(1, d.m_size as usize);
+            if st.is_null() {
+                crate::pyerrors::no_memory();
+                return -1;
             }
+            mo.md_state = st;
         }
         if d.m_slots.is_null() {
             return 0;

@@ -907,12 +907,11 @@ pub unsafe fn eq(a: *mut PyObject, b: *mut PyObject) -> c_int {
                 crate::longobject::value_i128(a) == crate::longobject::value_i128(b),
             );
         }
-        if crate::floatobject::is_float(a) || crate::floatobject::is_float(b) {
-            if let (Some(x), Some(y)) =
+        if (crate::floatobject::is_float(a) || crate::floatobject::is_float(b))
+            && let (Some(x), Some(y)) =
                 (crate::floatobject::as_f64(a), crate::floatobject::as_f64(b))
-            {
-                return c_int::from(x == y);
-            }
+        {
+            return c_int::from(x == y);
         }
         if crate::tupleobject::is_tuple(a) && crate::tupleobject::is_tuple(b) {
             let (x, y) = (crate::tupleobject::items(a), crate::tupleobject::items(b));
@@ -960,10 +959,10 @@ pub unsafe fn truth(op: *mut PyObject) -> c_int {
             return 0;
         }
         let t = ty(op);
-        if !(*t).tp_as_number.is_null() {
-            if let Some(f) = (*(*t).tp_as_number).nb_bool {
-                return f(op);
-            }
+        if !(*t).tp_as_number.is_null()
+            && let Some(f) = (*(*t).tp_as_number).nb_bool
+        {
+            return f(op);
         }
         if crate::longobject::is_int(op) {
             return c_int::from(crate::longobject::value_i128(op) != Some(0));
@@ -1091,6 +1090,7 @@ pub unsafe fn no_attribute(op: *mut PyObject, name: *mut PyObject) -> *mut PyObj
 ///
 /// # Safety
 /// `op` must be a live object and `name` a str.
+#[allow(clippy::result_unit_err)]
 pub unsafe fn generic_getattr_opt(
     op: *mut PyObject,
     name: *mut PyObject,

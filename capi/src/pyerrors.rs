@@ -1267,100 +1267,6 @@ pub extern "C" fn PyErr_PrintEx(_set_sys_last_vars: c_int) {
     PyErr_Print()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hierarchy_and_matching() {
-        // SAFETY: static type objects.
-        unsafe {
-            assert!(crate::object::is_subtype(
-                &raw mut EXC_ModuleNotFoundError,
-                &raw mut EXC_Exception
-            ));
-            assert!(crate::object::is_subtype(
-                &raw mut EXC_BrokenPipeError,
-                &raw mut EXC_OSError
-            ));
-            assert_eq!({ PyExc_IOError }, { PyExc_OSError });
-            assert_eq!(
-                (*PyExc_ImportError.cast::<PyTypeObject>()).tp_basicsize,
-                120
-            );
-            assert_ne!(
-                (*PyExc_Warning.cast::<PyTypeObject>()).tp_flags & Py_TPFLAGS_BASE_EXC_SUBCLASS,
-                0
-            );
-            PyErr_SetString(PyExc_KeyError, c"k".as_ptr());
-            assert_eq!(PyErr_ExceptionMatches(PyExc_LookupError), 1);
-            assert_eq!(PyErr_ExceptionMatches(PyExc_ValueError), 0);
-            let e = take_exception().unwrap();
-            assert_eq!(
-                (e.type_name.as_str(), e.message.as_str()),
-                ("KeyError", "'k'")
-            );
-        }
-    }
-
-    #[test]
-    fn from_cause_chains() {
-        raise(&raw mut EXC_ValueError, "v");
-        raise_from_cause(
-            &raw mut EXC_SystemError,
-            "initialization of m raised unreported exception",
-        );
-        let e = take_exception().unwrap();
-        assert_eq!(e.type_name, "SystemError");
-        let c = e.cause.unwrap();
-        assert_eq!(
-            (c.type_name.as_str(), c.message.as_str()),
-            ("ValueError", "v")
-        );
-    }
-
-    #[test]
-    fn fetch_restore_round_trip_and_import_error_fields() {
-        raise_import_error("no such thing", Some("m"), None);
-        let (mut t, mut v, mut tb) = (null_mut(), null_mut(), null_mut());
-        // SAFETY: out pointers to locals; references are handed back to Restore.
-        unsafe {
-            PyErr_Fetch(&mut t, &mut v, &mut tb);
-            assert!(!occurred());
-            assert_eq!(t, { PyExc_ImportError });
-            let name = crate::object::getattr(v, uni::intern("name"));
-            assert_eq!(uni::as_str(name), Some("m"));
-            decref(name);
-            let path = crate::object::getattr(v, uni::intern("path"));
-            assert_eq!(path, crate::object::none());
-            PyErr_Restore(t, v, tb);
-        }
-        let e = take_exception().unwrap();
-        assert_eq!(e.message, "no such thing");
-    }
-
-    #[test]
-    fn new_exception_type_inherits() {
-        // SAFETY: fresh heap type.
-        unsafe {
-            let t = PyErr_NewException(c"mymod.MyError".as_ptr(), PyExc_ValueError, null_mut());
-            assert!(!t.is_null());
-            PyErr_SetString(t, c"boom".as_ptr());
-            assert_eq!(PyErr_ExceptionMatches(PyExc_ValueError), 1);
-            let e = take_exception().unwrap();
-            assert_eq!(
-                (e.type_name.as_str(), e.message.as_str()),
-                ("MyError", "boom")
-            );
-            assert!(PyErr_NewException(c"NoDot".as_ptr(), null_mut(), null_mut()).is_null());
-            assert_eq!(
-                take_exception().unwrap().message,
-                "PyErr_NewException: name must be module.class"
-            );
-        }
-    }
-}
-
 // ---- generated: the built-in exception types (name, base, layout) ----
 
 pub static mut EXC_BaseException: PyTypeObject = exc_type(
@@ -1844,4 +1750,98 @@ pub fn builtin_exceptions() -> [(&'static str, *mut PyTypeObject); 70] {
         ("UnicodeWarning", &raw mut EXC_UnicodeWarning),
         ("UserWarning", &raw mut EXC_UserWarning),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hierarchy_and_matching() {
+        // SAFETY: static type objects.
+        unsafe {
+            assert!(crate::object::is_subtype(
+                &raw mut EXC_ModuleNotFoundError,
+                &raw mut EXC_Exception
+            ));
+            assert!(crate::object::is_subtype(
+                &raw mut EXC_BrokenPipeError,
+                &raw mut EXC_OSError
+            ));
+            assert_eq!({ PyExc_IOError }, { PyExc_OSError });
+            assert_eq!(
+                (*PyExc_ImportError.cast::<PyTypeObject>()).tp_basicsize,
+                120
+            );
+            assert_ne!(
+                (*PyExc_Warning.cast::<PyTypeObject>()).tp_flags & Py_TPFLAGS_BASE_EXC_SUBCLASS,
+                0
+            );
+            PyErr_SetString(PyExc_KeyError, c"k".as_ptr());
+            assert_eq!(PyErr_ExceptionMatches(PyExc_LookupError), 1);
+            assert_eq!(PyErr_ExceptionMatches(PyExc_ValueError), 0);
+            let e = take_exception().unwrap();
+            assert_eq!(
+                (e.type_name.as_str(), e.message.as_str()),
+                ("KeyError", "'k'")
+            );
+        }
+    }
+
+    #[test]
+    fn from_cause_chains() {
+        raise(&raw mut EXC_ValueError, "v");
+        raise_from_cause(
+            &raw mut EXC_SystemError,
+            "initialization of m raised unreported exception",
+        );
+        let e = take_exception().unwrap();
+        assert_eq!(e.type_name, "SystemError");
+        let c = e.cause.unwrap();
+        assert_eq!(
+            (c.type_name.as_str(), c.message.as_str()),
+            ("ValueError", "v")
+        );
+    }
+
+    #[test]
+    fn fetch_restore_round_trip_and_import_error_fields() {
+        raise_import_error("no such thing", Some("m"), None);
+        let (mut t, mut v, mut tb) = (null_mut(), null_mut(), null_mut());
+        // SAFETY: out pointers to locals; references are handed back to Restore.
+        unsafe {
+            PyErr_Fetch(&mut t, &mut v, &mut tb);
+            assert!(!occurred());
+            assert_eq!(t, { PyExc_ImportError });
+            let name = crate::object::getattr(v, uni::intern("name"));
+            assert_eq!(uni::as_str(name), Some("m"));
+            decref(name);
+            let path = crate::object::getattr(v, uni::intern("path"));
+            assert_eq!(path, crate::object::none());
+            PyErr_Restore(t, v, tb);
+        }
+        let e = take_exception().unwrap();
+        assert_eq!(e.message, "no such thing");
+    }
+
+    #[test]
+    fn new_exception_type_inherits() {
+        // SAFETY: fresh heap type.
+        unsafe {
+            let t = PyErr_NewException(c"mymod.MyError".as_ptr(), PyExc_ValueError, null_mut());
+            assert!(!t.is_null());
+            PyErr_SetString(t, c"boom".as_ptr());
+            assert_eq!(PyErr_ExceptionMatches(PyExc_ValueError), 1);
+            let e = take_exception().unwrap();
+            assert_eq!(
+                (e.type_name.as_str(), e.message.as_str()),
+                ("MyError", "boom")
+            );
+            assert!(PyErr_NewException(c"NoDot".as_ptr(), null_mut(), null_mut()).is_null());
+            assert_eq!(
+                take_exception().unwrap().message,
+                "PyErr_NewException: name must be module.class"
+            );
+        }
+    }
 }

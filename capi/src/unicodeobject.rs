@@ -629,10 +629,12 @@ pub unsafe extern "C" fn _gilgate_fmt_bytes(b: *mut FormatBuffer, p: *const c_ch
     })
 }
 
-/// Appends a C string (`%s`) with width and precision counted in characters (-1 = none).
+/// Appends a C string (`%s`): at most `prec` bytes (-1 = all) decoded as UTF-8 with
+/// replacement, padded to `width` characters (-1 = none).
 ///
 /// # Safety
-/// `b` must come from `_gilgate_fmt_new`; `s` must be NULL or NUL-terminated.
+/// `b` must come from `_gilgate_fmt_new`; `s` must be NULL or NUL-terminated (or have at
+/// least `prec` readable bytes).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn _gilgate_fmt_cstr(
     b: *mut FormatBuffer,
@@ -646,15 +648,21 @@ pub unsafe extern "C" fn _gilgate_fmt_cstr(
             let t = if s.is_null() {
                 "(null)".into()
             } else {
-                CStr::from_ptr(s).to_string_lossy()
+                let n = if prec >= 0 {
+                    libc::strnlen(s, prec as usize)
+                } else {
+                    libc::strlen(s)
+                };
+                String::from_utf8_lossy(std::slice::from_raw_parts(s.cast::<u8>(), n)).into_owned()
             };
-            push_padded(&mut (*b).0, &t, width, prec);
+            push_padded(&mut (*b).0, &t, width, -1);
         }
     })
 }
 
 /// Appends an object-valued unit: `conv` is b'U' (str as is), b'S' (str()), b'R' (repr()),
-/// b'A' (ascii()), b'V' (the object if not NULL, else `fallback`). Returns -1 with an
+/// b'A' (ascii()), b'V' (the object if not NULL, else `fallback`), b'T' (the object's type
+/// name), b'N' (a type's name). Returns -1 with an
 /// exception set on failure.
 ///
 /// # Safety
@@ -681,6 +689,20 @@ pub unsafe extern "C" fn _gilgate_fmt_object(
                 return -1;
             }
             let s = match conv as u8 {
+                b'T' => from_str(&crate::object::type_name(ty(obj))),
+                b'N' if crate::object::is_type(obj) => {
+                    from_str(&crate::object::type_name(obj.cast()))
+                }
+                b'N' => {
+                    let t = crate::object::type_name(ty(obj));
+                    return {
+                        raise(
+                            &raw mut EXC_TypeError,
+                            &format!("%N argument must be a type; got {t}"),
+                        );
+                        -1
+                    };
+                }
                 b'U' | b'V' => new_ref(obj),
                 b'S' => crate::object::str(obj),
                 _ => crate::object::repr(obj),

@@ -125,7 +125,7 @@ fn def_init_sets_type_and_index() {
 #[test]
 fn duplicate_and_unknown_slots_314_messages() {
     init();
-    let f = exec_ok as usize;
+    let f = exec_ok as *const () as usize;
     let cases: Vec<(Vec<(c_int, usize)>, &str)> = vec![
         (
             vec![(GIL, 1), (GIL, 1)],
@@ -133,8 +133,8 @@ fn duplicate_and_unknown_slots_314_messages() {
         ),
         (
             vec![
-                (CREATE, create_dict as usize),
-                (CREATE, create_dict as usize),
+                (CREATE, create_dict as *const () as usize),
+                (CREATE, create_dict as *const () as usize),
             ],
             "SystemError: module pkg.m has multiple create slots",
         ),
@@ -186,7 +186,10 @@ fn messages_315() {
     init();
     let cases: Vec<(Vec<(c_int, usize)>, &str)> = vec![
         (
-            vec![(CREATE, create_dict as usize), (84, create_dict as usize)],
+            vec![
+                (CREATE, create_dict as *const () as usize),
+                (84, create_dict as *const () as usize),
+            ],
             "SystemError: module pkg.m has multiple Py_mod_create (84) slots",
         ),
         (
@@ -227,8 +230,8 @@ fn messages_315() {
         0,
         vec![
             (100, c"m".as_ptr() as usize),
-            (EXEC, exec_ok as usize),
-            (EXEC, exec_ok as usize),
+            (EXEC, exec_ok as *const () as usize),
+            (EXEC, exec_ok as *const () as usize),
         ],
         null_mut(),
     );
@@ -255,7 +258,12 @@ fn create_slot_errors() {
     init();
     assert_eq!(
         err_text(
-            def(c"m", 0, vec![(CREATE, create_null as usize)], null_mut()),
+            def(
+                c"m",
+                0,
+                vec![(CREATE, create_null as *const () as usize)],
+                null_mut()
+            ),
             Target::Cp314t
         ),
         "SystemError: creation of module pkg.m failed without setting an exception"
@@ -264,7 +272,7 @@ fn create_slot_errors() {
         def(
             c"m",
             0,
-            vec![(CREATE, create_unreported as usize)],
+            vec![(CREATE, create_unreported as *const () as usize)],
             null_mut(),
         ),
         "pkg.m",
@@ -282,7 +290,12 @@ fn create_slot_errors() {
     );
     assert_eq!(
         err_text(
-            def(c"m", 8, vec![(CREATE, create_dict as usize)], null_mut()),
+            def(
+                c"m",
+                8,
+                vec![(CREATE, create_dict as *const () as usize)],
+                null_mut()
+            ),
             Target::Cp314t
         ),
         "SystemError: module pkg.m is not a module object, but requests module state"
@@ -292,7 +305,10 @@ fn create_slot_errors() {
             def(
                 c"m",
                 0,
-                vec![(CREATE, create_dict as usize), (EXEC, exec_ok as usize)],
+                vec![
+                    (CREATE, create_dict as *const () as usize),
+                    (EXEC, exec_ok as *const () as usize)
+                ],
                 null_mut()
             ),
             Target::Cp314t
@@ -304,7 +320,7 @@ fn create_slot_errors() {
         def(
             c"m",
             0,
-            vec![(CREATE, create_dict as usize), (GIL, 1)],
+            vec![(CREATE, create_dict as *const () as usize), (GIL, 1)],
             null_mut(),
         ),
         "pkg.m",
@@ -342,7 +358,12 @@ fn gil_slot_values_and_verdicts() {
 #[test]
 fn module_object_dict_and_exec() {
     init();
-    let d = def(c"m", 16, vec![(EXEC, exec_ok as usize)], null_mut());
+    let d = def(
+        c"m",
+        16,
+        vec![(EXEC, exec_ok as *const () as usize)],
+        null_mut(),
+    );
     // SAFETY: a live def.
     unsafe { (*d).m_doc = c"the doc".as_ptr() };
     let m = create(d, "pkg.m", Target::Cp314t).expect("created");
@@ -379,11 +400,11 @@ fn exec_errors() {
     init();
     for (f, want) in [
         (
-            exec_fail_silent as usize,
+            exec_fail_silent as *const () as usize,
             "execution of module pkg.m failed without setting an exception",
         ),
         (
-            exec_unreported as usize,
+            exec_unreported as *const () as usize,
             "execution of module pkg.m raised unreported exception",
         ),
     ] {
@@ -602,8 +623,8 @@ fn slots_only_modules_315() {
     assert_eq!(
         from_slots(pyslots(&[
             (109, 0, abi(PyABIInfo_FREETHREADED)),
-            (85, 0, exec_ok as u64),
-            (85, 0, exec_ok as u64)
+            (85, 0, exec_ok as *const () as u64),
+            (85, 0, exec_ok as *const () as u64)
         ]))
         .unwrap_err(),
         "SystemError: module pkg.x has multiple Py_mod_exec slots"
