@@ -1,0 +1,725 @@
+//! Layouts checked twice against `tests/data/abi-layouts.md` (CPython 3.14t, x86_64):
+//! 1. `tests/probe/probe.c`, compiled against `include/` with the system `cc`, prints
+//!    `offsetof`/`sizeof` of every struct the headers declare;
+//! 2. the Rust `#[repr(C)]` structs of `gilgate_capi`, measured with `offset_of!`/`size_of`.
+//!
+//! The document is parsed from its `ptype /o` blocks: `/* offset | size */ type name;`,
+//! nested `struct {`/`union {` blocks closed by `} name;` (fields named `outer.inner`),
+//! bitfields as `byte: bit`, and `/* total size (bytes): N */` for the outermost struct.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where a field starts: a byte offset, or a byte and bit for a bitfield.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pos {
+    Byte(u64),
+    Bit(u64, u32),
+}
+
+impl std::fmt::Display for Pos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pos::Byte(b) => write!(f, "{b}"),
+            Pos::Bit(b, bit) => write!(f, "{b}:{bit}"),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Layout {
+    /// Fields in document order (nested ones as `outer.inner`; union members, which have
+    /// no offset in the document, are left out).
+    fields: Vec<(String, Pos)>,
+    size: Option<u64>,
+}
+
+/// An open nested `struct {` / `union {` block.
+struct Open {
+    pos: Option<Pos>,
+    children: Vec<(String, Pos)>,
+}
+
+fn layouts_doc() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/abi-layouts.md")
+}
+
+/// Splits `/* 49: 3 | 4 */ rest` into (offset, bit, rest); `None` offset for union members.
+fn split_comment(line: &str) -> Option<(Option<(u64, Option<u32>)>, &str)> {
+    let line = line.trim();
+    let body = line.strip_prefix("/*")?;
+    let end = body.find("*/")?;
+    let (inside, rest) = (&body[..end], body[end + 2..].trim());
+    let (left, right) = inside.split_once('|')?;
+    // The right side must be a number (the size); that rules out "/* offset | size */".
+    right.trim().parse::<u64>().ok()?;
+    let left = left.trim();
+    if left.is_empty() {
+        return Some((None, rest));
+    }
+    let (byte, bit) = match left.split_once(':') {
+        Some((b, bit)) => (b.trim(), Some(bit.trim().parse::<u32>().ok()?)),
+        None => (left, None),
+    };
+    Some((Some((byte.parse::<u64>().ok()?, bit)), rest))
+}
+
+/// The declared name in a field declaration (`PyObject *(*m_init)(void);` -> `m_init`,
+/// `char ob_sval[1];` -> `ob_sval`, `unsigned int kind : 3;` -> `kind`).
+fn declared_name(decl: &str) -> String {
+    let decl = decl.trim().trim_end_matches(';');
+    if let Some(start) = decl.find("(*") {
+        let rest = &decl[start + 2..];
+        let end = rest.find(')').expect("function pointer name");
+        return rest[..end].trim().to_string();
+    }
+    let mut d = decl;
+    if let Some(i) = d.find('[') {
+        d = &d[..i];
+    }
+    if let Some((before, after)) = d.rsplit_once(':') {
+        if after.trim().chars().all(|c| c.is_ascii_digit()) {
+            d = before;
+        }
+    }
+    d.trim()
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|s| !s.is_empty())
+        .expect("field name")
+        .to_string()
+}
+
+fn parse_layouts(text: &str) -> BTreeMap<String, Layout> {
+    let mut all: BTreeMap<String, Layout> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    let mut stack: Vec<Open> = Vec::new();
+    for raw in text.lines() {
+        let line = raw.trim();
+        if let Some(name) = line.strip_prefix("### ") {
+            current = Some(name.trim().to_string());
+            all.insert(name.trim().to_string(), Layout::default());
+            stack.clear();
+            continue;
+        }
+        let Some(name) = current.clone() else {
+            continue;
+        };
+        if line.contains("total size (bytes):") {
+            if stack.is_empty() {
+                let n = line
+                    .split(':')
+                    .nth(1)
+                    .and_then(|s| s.trim().trim_end_matches("*/").trim().parse::<u64>().ok())
+                    .expect("total size");
+                all.get_mut(&name).unwrap().size = Some(n);
+            }
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix('}') {
+            let rest = rest.trim();
+            if rest.ends_with(';') && !stack.is_empty() {
+                let open = stack.pop().unwrap();
+                let field = declared_name(rest);
+                let mut entries = Vec::new();
+                if let Some(pos) = open.pos {
+                    entries.push((field.clone(), pos));
+                }
+                for (child, pos) in open.children {
+                    entries.push((format!("{field}.{child}"), pos));
+                }
+                match stack.last_mut() {
+                    Some(outer) => outer.children.extend(entries),
+                    None => all.get_mut(&name).unwrap().fields.extend(entries),
+                }
+            }
+            continue;
+        }
+        let Some((offset, decl)) = split_comment(line) else {
+            continue;
+        };
+        let pos = offset.map(|(byte, bit)| match bit {
+            Some(bit) => Pos::Bit(byte, bit),
+            None => Pos::Byte(byte),
+        });
+        if decl.ends_with('{') {
+            stack.push(Open {
+                pos,
+                children: Vec::new(),
+            });
+            continue;
+        }
+        if decl.starts_with("type =") || !decl.ends_with(';') {
+            continue;
+        }
+        let Some(pos) = pos else { continue }; // union member: no offset of its own
+        let entry = (declared_name(decl), pos);
+        match stack.last_mut() {
+            Some(open) => open.children.push(entry),
+            None => all.get_mut(&name).unwrap().fields.push(entry),
+        }
+    }
+    all
+}
+
+fn expected() -> BTreeMap<String, Layout> {
+    let text = std::fs::read_to_string(layouts_doc()).expect("read abi-layouts.md");
+    let parsed = parse_layouts(&text);
+    assert!(
+        parsed.len() >= 10,
+        "abi-layouts.md: parsed only {} structs",
+        parsed.len()
+    );
+    for (name, layout) in &parsed {
+        assert!(
+            layout.size.is_some(),
+            "abi-layouts.md: no total size for {name}"
+        );
+        assert!(
+            !layout.fields.is_empty(),
+            "abi-layouts.md: no fields for {name}"
+        );
+    }
+    parsed
+}
+
+#[test]
+fn parser_reads_nested_fields_and_bitfields() {
+    let doc = expected();
+    let ascii = &doc["PyASCIIObject"];
+    assert_eq!(ascii.size, Some(56));
+    let get = |n: &str| ascii.fields.iter().find(|(f, _)| f == n).map(|(_, p)| *p);
+    assert_eq!(get("state"), Some(Pos::Byte(48)));
+    assert_eq!(get("state.interned"), Some(Pos::Byte(48)));
+    assert_eq!(get("state.kind"), Some(Pos::Bit(49, 0)));
+    assert_eq!(get("state.statically_allocated"), Some(Pos::Bit(49, 5)));
+    let module_def = &doc["PyModuleDef_Base"];
+    assert_eq!(module_def.fields[1], ("m_init".to_string(), Pos::Byte(32)));
+    let unicode = &doc["PyUnicodeObject"];
+    assert!(
+        unicode
+            .fields
+            .iter()
+            .any(|(f, p)| f == "data" && *p == Pos::Byte(72))
+    );
+    assert!(!unicode.fields.iter().any(|(f, _)| f.starts_with("data.")));
+    assert_eq!(doc["PyTypeObject"].size, Some(432));
+}
+
+fn build_probe() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let include = manifest.parent().unwrap().join("include");
+    let source = manifest.join("tests/probe/probe.c");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gilgate-layout-probe");
+    let output = Command::new("cc")
+        .args(["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O0"])
+        .arg(format!("-I{}", include.display()))
+        .arg(&source)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run the system C compiler `cc`");
+    assert!(
+        output.status.success(),
+        "compiling the layout probe failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out
+}
+
+fn parse_pos(s: &str) -> Pos {
+    match s.split_once(':') {
+        Some((b, bit)) => Pos::Bit(b.parse().unwrap(), bit.parse().unwrap()),
+        None => Pos::Byte(s.parse().unwrap_or_else(|_| panic!("bad offset {s:?}"))),
+    }
+}
+
+#[test]
+fn c_headers_match_abi_layouts() {
+    let doc = expected();
+    let probe = build_probe();
+    let output = Command::new(&probe).output().expect("run the layout probe");
+    assert!(output.status.success(), "the layout probe failed");
+    let stdout = String::from_utf8(output.stdout).expect("probe output is UTF-8");
+
+    let mut measured: BTreeMap<String, Layout> = BTreeMap::new();
+    let mut skipped = Vec::new();
+    for line in stdout.lines() {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        match parts.as_slice() {
+            [name, "skipped"] => skipped.push(name.to_string()),
+            [name, "sizeof", n] => {
+                measured.entry(name.to_string()).or_default().size = Some(n.parse().unwrap());
+            }
+            [name, field, pos] => measured
+                .entry(name.to_string())
+                .or_default()
+                .fields
+                .push((field.to_string(), parse_pos(pos))),
+            _ => panic!("unexpected probe line {line:?}"),
+        }
+    }
+
+    let mut failures = Vec::new();
+    let mut compared = 0usize;
+    for (name, want) in &doc {
+        if skipped.contains(name) {
+            continue;
+        }
+        let Some(got) = measured.get(name) else {
+            failures.push(format!(
+                "{name}: neither measured nor listed as skipped by the probe"
+            ));
+            continue;
+        };
+        if got.size != want.size {
+            failures.push(format!(
+                "{name}: sizeof {:?}, document says {:?}",
+                got.size, want.size
+            ));
+        }
+        compared += 1;
+        for (field, pos) in &want.fields {
+            match got.fields.iter().find(|(f, _)| f == field) {
+                None => failures.push(format!("{name}.{field}: not printed by the probe")),
+                Some((_, p)) if p != pos => {
+                    failures.push(format!("{name}.{field}: at {p}, document says {pos}"))
+                }
+                Some(_) => compared += 1,
+            }
+        }
+        for (field, _) in &got.fields {
+            if !want.fields.iter().any(|(f, _)| f == field) {
+                failures.push(format!(
+                    "{name}.{field}: printed by the probe but not in the document"
+                ));
+            }
+        }
+    }
+    for name in measured.keys() {
+        if !doc.contains_key(name) {
+            failures.push(format!(
+                "{name}: measured by the probe but not in the document"
+            ));
+        }
+    }
+    eprintln!(
+        "layout probe: {} structs, {compared} numbers compared; skipped (not declared in include/): {}",
+        measured.len(),
+        if skipped.is_empty() {
+            "none".to_string()
+        } else {
+            skipped.join(", ")
+        }
+    );
+    assert!(
+        failures.is_empty(),
+        "C layout mismatches:\n{}",
+        failures.join("\n")
+    );
+    assert!(
+        compared > 100,
+        "the C probe compared only {compared} numbers"
+    );
+}
+
+/// Offsets and sizes of the Rust `#[repr(C)]` structs, named as in the document
+/// (a trailing `_` in a Rust field name, as in `type_`, stands for the C keyword;
+/// `a.b => "name"` measures a field reached through a nested Rust struct; `as "name"`
+/// gives the document's name of a struct that Rust names differently).
+type RustLayout = (&'static str, Vec<(String, u64)>, u64);
+
+fn rust_layouts() -> Vec<RustLayout> {
+    use gilgate_capi::{
+        critical_section, descrobject, dictobject, floatobject, longobject, methodobject,
+        moduleobject, object, pyerrors, pystate, tupleobject, unicodeobject,
+    };
+    let mut out: Vec<RustLayout> = Vec::new();
+    macro_rules! rust_struct {
+        (@name $field:ident) => { stringify!($field).trim_end_matches('_').to_string() };
+        (@name $field:ident $doc:literal) => { $doc.to_string() };
+        ($out:ident, $module:ident :: $ty:ident $(as $docname:literal)?,
+         [$($field:ident $(. $sub:ident)* $(=> $doc:literal)?),* $(,)?]) => {{
+            let fields = vec![$(
+                (
+                    rust_struct!(@name $field $($doc)?),
+                    std::mem::offset_of!($module::$ty, $field $(. $sub)*) as u64,
+                )
+            ),*];
+            #[allow(unused_variables)]
+            let name = stringify!($ty);
+            $(let name = $docname;)?
+            $out.push((name, fields, std::mem::size_of::<$module::$ty>() as u64));
+        }};
+    }
+    rust_struct!(
+        out,
+        object::PyObject,
+        [
+            ob_tid,
+            ob_flags,
+            ob_mutex,
+            ob_gc_bits,
+            ob_ref_local,
+            ob_ref_shared,
+            ob_type
+        ]
+    );
+    rust_struct!(out, object::PyVarObject, [ob_base, ob_size]);
+    rust_struct!(
+        out,
+        object::PyTypeObject,
+        [
+            ob_base,
+            tp_name,
+            tp_basicsize,
+            tp_itemsize,
+            tp_dealloc,
+            tp_vectorcall_offset,
+            tp_getattr,
+            tp_setattr,
+            tp_as_async,
+            tp_repr,
+            tp_as_number,
+            tp_as_sequence,
+            tp_as_mapping,
+            tp_hash,
+            tp_call,
+            tp_str,
+            tp_getattro,
+            tp_setattro,
+            tp_as_buffer,
+            tp_flags,
+            tp_doc,
+            tp_traverse,
+            tp_clear,
+            tp_richcompare,
+            tp_weaklistoffset,
+            tp_iter,
+            tp_iternext,
+            tp_methods,
+            tp_members,
+            tp_getset,
+            tp_base,
+            tp_dict,
+            tp_descr_get,
+            tp_descr_set,
+            tp_dictoffset,
+            tp_init,
+            tp_alloc,
+            tp_new,
+            tp_free,
+            tp_is_gc,
+            tp_bases,
+            tp_mro,
+            tp_cache,
+            tp_subclasses,
+            tp_weaklist,
+            tp_del,
+            tp_version_tag,
+            tp_finalize,
+            tp_vectorcall,
+            tp_watched,
+            tp_versions_used
+        ]
+    );
+    rust_struct!(
+        out,
+        object::PyNumberMethods,
+        [
+            nb_add,
+            nb_subtract,
+            nb_multiply,
+            nb_remainder,
+            nb_divmod,
+            nb_power,
+            nb_negative,
+            nb_positive,
+            nb_absolute,
+            nb_bool,
+            nb_invert,
+            nb_lshift,
+            nb_rshift,
+            nb_and,
+            nb_xor,
+            nb_or,
+            nb_int,
+            nb_reserved,
+            nb_float,
+            nb_inplace_add,
+            nb_inplace_subtract,
+            nb_inplace_multiply,
+            nb_inplace_remainder,
+            nb_inplace_power,
+            nb_inplace_lshift,
+            nb_inplace_rshift,
+            nb_inplace_and,
+            nb_inplace_xor,
+            nb_inplace_or,
+            nb_floor_divide,
+            nb_true_divide,
+            nb_inplace_floor_divide,
+            nb_inplace_true_divide,
+            nb_index,
+            nb_matrix_multiply,
+            nb_inplace_matrix_multiply
+        ]
+    );
+    rust_struct!(
+        out,
+        object::PySequenceMethods,
+        [
+            sq_length,
+            sq_concat,
+            sq_repeat,
+            sq_item,
+            was_sq_slice,
+            sq_ass_item,
+            was_sq_ass_slice,
+            sq_contains,
+            sq_inplace_concat,
+            sq_inplace_repeat
+        ]
+    );
+    rust_struct!(
+        out,
+        object::PyMappingMethods,
+        [mp_length, mp_subscript, mp_ass_subscript]
+    );
+    rust_struct!(
+        out,
+        object::PyAsyncMethods,
+        [am_await, am_aiter, am_anext, am_send]
+    );
+    rust_struct!(out, object::PyBufferProcs, [bf_getbuffer, bf_releasebuffer]);
+    rust_struct!(
+        out,
+        object::Py_buffer,
+        [
+            buf, obj, len, itemsize, readonly, ndim, format, shape, strides, suboffsets, internal
+        ]
+    );
+    rust_struct!(out, object::PyMutex, [_bits]);
+    rust_struct!(
+        out,
+        methodobject::PyMethodDef,
+        [ml_name, ml_meth, ml_flags, ml_doc]
+    );
+    rust_struct!(
+        out,
+        methodobject::PyCFunctionObject,
+        [ob_base, m_ml, m_self, m_module, m_weakreflist, vectorcall]
+    );
+    rust_struct!(out, methodobject::PyCMethodObject, [func, mm_class]);
+    rust_struct!(
+        out,
+        descrobject::PyMemberDef,
+        [name, type_, offset, flags, doc]
+    );
+    rust_struct!(
+        out,
+        descrobject::PyGetSetDef,
+        [name, get, set, doc, closure]
+    );
+    rust_struct!(
+        out,
+        moduleobject::PyModuleDef_Base,
+        [ob_base, m_init, m_index, m_copy]
+    );
+    rust_struct!(
+        out,
+        moduleobject::PyModuleDef,
+        [
+            m_base, m_name, m_doc, m_size, m_methods, m_slots, m_traverse, m_clear, m_free
+        ]
+    );
+    rust_struct!(out, moduleobject::PyModuleDef_Slot, [slot, value]);
+    rust_struct!(out, tupleobject::PyTupleObject, [ob_base, ob_hash, ob_item]);
+    rust_struct!(out, longobject::PyLongObject, [ob_base, long_value]);
+    rust_struct!(out, longobject::_PyLongValue, [lv_tag, ob_digit]);
+    rust_struct!(out, floatobject::PyFloatObject, [ob_base, ob_fval]);
+    rust_struct!(
+        out,
+        dictobject::PyDictObject,
+        [ob_base, ma_used, _ma_watcher_tag, ma_keys, ma_values]
+    );
+    rust_struct!(
+        out,
+        unicodeobject::PyASCIIObject,
+        [ob_base, length, hash, state]
+    );
+    rust_struct!(
+        out,
+        unicodeobject::PyCompactUnicodeObject,
+        [_base, utf8_length, utf8]
+    );
+    rust_struct!(out, unicodeobject::PyUnicodeObject, [_base, data]);
+    rust_struct!(
+        out,
+        critical_section::PyCriticalSection,
+        [_cs_prev, _cs_mutex]
+    );
+    rust_struct!(
+        out,
+        critical_section::PyCriticalSection2,
+        [_cs_base, _cs_mutex2]
+    );
+    rust_struct!(
+        out,
+        pyerrors::PyBaseExceptionObject,
+        [
+            ob_base,
+            dict,
+            args,
+            notes,
+            traceback,
+            context,
+            cause,
+            suppress_context
+        ]
+    );
+    rust_struct!(out, pyerrors::PyImportErrorObject, [base.ob_base => "ob_base", base.dict => "dict", base.args => "args", base.notes => "notes", base.traceback => "traceback", base.context => "context", base.cause => "cause", base.suppress_context => "suppress_context", msg, name, path, name_from]);
+    rust_struct!(out, pystate::PyThreadState as "_ts", [prev, next, interp, eval_breaker, _status, holds_gil, _whence, state, py_recursion_remaining, py_recursion_limit, recursion_headroom, tracing, what_event, current_frame, c_profilefunc, c_tracefunc, c_profileobj, c_traceobj, current_exception, exc_info, dict, gilstate_counter, async_exc, thread_id, native_thread_id, delete_later, critical_section, coroutine_origin_tracking_depth, async_gen_firstiter, async_gen_finalizer, context, context_ver, id, datastack_chunk, datastack_top, datastack_limit, exc_state, current_executor, dict_global_version, threading_local_key, threading_local_sentinel, remote_debugger_support, datastack_cached_chunk]);
+    out
+}
+
+#[test]
+fn rust_structs_match_abi_layouts() {
+    let doc = expected();
+    let mut failures = Vec::new();
+    let mut compared = 0usize;
+    let structs = rust_layouts();
+    for (name, fields, size) in &structs {
+        let Some(want) = doc.get(*name) else {
+            failures.push(format!("{name}: not in the document"));
+            continue;
+        };
+        if want.size != Some(*size) {
+            failures.push(format!(
+                "{name}: size_of {size}, document says {:?}",
+                want.size
+            ));
+        }
+        compared += 1;
+        for (field, offset) in fields {
+            match want.fields.iter().find(|(f, _)| f == field) {
+                None => failures.push(format!("{name}.{field}: not in the document")),
+                Some((_, Pos::Byte(b))) if b == offset => compared += 1,
+                Some((_, pos)) => {
+                    failures.push(format!("{name}.{field}: at {offset}, document says {pos}"))
+                }
+            }
+        }
+        // Every top-level field of the document must be covered.
+        for (field, _) in &want.fields {
+            if !field.contains('.') && !fields.iter().any(|(f, _)| f == field) {
+                failures.push(format!(
+                    "{name}.{field}: in the document but not checked in Rust"
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "rust layouts: {} structs, {compared} numbers compared",
+        structs.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "Rust layout mismatches:\n{}",
+        failures.join("\n")
+    );
+    assert!(
+        compared > 50,
+        "the Rust check compared only {compared} numbers"
+    );
+}
+
+/// Compiles `tests/probe/inline.c` with `compiler` and `flags`, runs it and returns its output.
+fn run_inline_probe(compiler: &str, flags: &[&str], tag: &str) -> String {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let include = manifest.parent().unwrap().join("include");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("gilgate-inline-probe-{tag}"));
+    let output = Command::new(compiler)
+        .args(flags)
+        .args(["-Wall", "-Wextra", "-Werror", "-O1"])
+        .arg(format!("-I{}", include.display()))
+        .arg(manifest.join("tests/probe/inline.c"))
+        .arg("-o")
+        .arg(&out)
+        .arg("-lpthread")
+        .output()
+        .unwrap_or_else(|e| panic!("run `{compiler}`: {e}"));
+    assert!(
+        output.status.success(),
+        "compiling the inline probe ({tag}) failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let run = Command::new(&out).output().expect("run the inline probe");
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(
+        run.status.success(),
+        "inline probe ({tag}) reported failures:\n{stdout}"
+    );
+    stdout
+}
+
+#[test]
+fn inline_refcounting_and_locks_behave_like_cpython() {
+    for (compiler, flags, tag) in [
+        (
+            "cc",
+            &["-std=c11", "-Wpedantic", "-Wredundant-decls"][..],
+            "c11",
+        ),
+        ("cc", &["-std=c99"][..], "c99"),
+        ("cc", &["-std=c11", "-DGILGATE_TARGET_3_15"][..], "c11-315"),
+        ("c++", &["-x", "c++", "-std=c++17"][..], "cxx"),
+        (
+            "c++",
+            &["-x", "c++", "-std=c++17", "-DGILGATE_TARGET_3_15"][..],
+            "cxx-315",
+        ),
+    ] {
+        let out = run_inline_probe(compiler, flags, tag);
+        let ok = out.lines().filter(|l| l.starts_with("ok ")).count();
+        assert!(!out.contains("FAIL"), "{tag}:\n{out}");
+        assert!(
+            out.contains("checks done, 0 failed"),
+            "{tag}: probe did not finish:\n{out}"
+        );
+        assert!(ok >= 30, "{tag}: only {ok} checks ran:\n{out}");
+    }
+}
+
+#[test]
+fn limited_api_is_refused_in_the_free_threaded_headers() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let include = manifest.parent().unwrap().join("include");
+    let output = Command::new("cc")
+        .args(["-fsyntax-only", "-x", "c", "-DPy_LIMITED_API=0x030e0000"])
+        .arg(format!("-I{}", include.display()))
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"#include <Python.h>\n")?;
+            child.wait_with_output()
+        })
+        .expect("run cc");
+    assert!(
+        !output.status.success(),
+        "Py_LIMITED_API with Py_GIL_DISABLED must not compile"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("The limited API is not currently supported in the free-threaded build"),
+        "unexpected diagnostics:\n{stderr}"
+    );
+}

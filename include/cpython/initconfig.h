@@ -1,0 +1,30 @@
+/* gilgate: PyStatus, the result of initialization functions. */
+#ifndef GILGATE_CPYTHON_INITCONFIG_H
+#define GILGATE_CPYTHON_INITCONFIG_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    enum {
+        _PyStatus_TYPE_OK = 0,
+        _PyStatus_TYPE_ERROR = 1,
+        _PyStatus_TYPE_EXIT = 2
+    } _type;
+    const char *func;
+    const char *err_msg;
+    int exitcode;
+} PyStatus;
+
+PyAPI_FUNC(PyStatus) PyStatus_Ok(void);
+PyAPI_FUNC(PyStatus) PyStatus_Error(const char *err_msg);
+PyAPI_FUNC(PyStatus) PyStatus_NoMemory(void);
+PyAPI_FUNC(PyStatus) PyStatus_Exit(int exitcode);
+PyAPI_FUNC(int) PyStatus_IsError(PyStatus err);
+PyAPI_FUNC(int) PyStatus_IsExit(PyStatus err);
+PyAPI_FUNC(int) PyStatus_Exception(PyStatus err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GILGATE_CPYTHON_INITCONFIG_H */
