@@ -247,12 +247,13 @@ impl Host {
         }
         // dlopen of a file whose segments run past its end can die of SIGBUS; `inspect` has its
         // worker for that, `load` runs in this process, so refuse such a file first.
-        if let Err(why) = read_elf(&path)
-            && why.starts_with("truncated")
-        {
+        if elf::segments_past_end(&path) {
             return Err(LoadError::Raised(ErrorReport::new(
                 "ImportError",
-                format!("{}: {why}", path.display()),
+                format!(
+                    "{}: truncated ELF file (a loadable segment runs past the end of the file)",
+                    path.display()
+                ),
             )));
         }
         self.lock.enable_transient();
@@ -282,7 +283,11 @@ impl Host {
         }
         let mut lints = run.decl.lints.clone();
         let mut exec_error = None;
-        if !run.def.is_null() {
+        // Exec runs only for a module object created from a def (CPython skips anything else).
+        // SAFETY: `run.module` is a valid object when init succeeded.
+        let is_module =
+            !run.module.is_null() && unsafe { ffi::type_check(run.module, c"PyModule_Type") };
+        if !run.def.is_null() && is_module {
             let before = gilgate_capi::moduleobject::setgil_call_count();
             // SAFETY: `run.module` was created from `run.def` by multi-phase creation.
             let rc = unsafe { ffi::module_exec_def(run.module, run.def.cast()) };
