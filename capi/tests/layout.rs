@@ -324,19 +324,32 @@ fn c_headers_match_abi_layouts() {
 }
 
 /// Offsets and sizes of the Rust `#[repr(C)]` structs, named as in the document
-/// (a trailing `_` in a Rust field name, as in `type_`, stands for the C keyword).
-fn rust_layouts() -> Vec<(&'static str, Vec<(String, u64)>, u64)> {
-    use gilgate_capi::{descrobject, methodobject, moduleobject, object};
-    let mut out = Vec::new();
+/// (a trailing `_` in a Rust field name, as in `type_`, stands for the C keyword;
+/// `a.b => "name"` measures a field reached through a nested Rust struct; `as "name"`
+/// gives the document's name of a struct that Rust names differently).
+type RustLayout = (&'static str, Vec<(String, u64)>, u64);
+
+fn rust_layouts() -> Vec<RustLayout> {
+    use gilgate_capi::{
+        critical_section, descrobject, dictobject, floatobject, longobject, methodobject,
+        moduleobject, object, pyerrors, pystate, tupleobject, unicodeobject,
+    };
+    let mut out: Vec<RustLayout> = Vec::new();
     macro_rules! rust_struct {
-        ($out:ident, $module:ident :: $ty:ident, [$($field:ident),* $(,)?]) => {{
+        (@name $field:ident) => { stringify!($field).trim_end_matches('_').to_string() };
+        (@name $field:ident $doc:literal) => { $doc.to_string() };
+        ($out:ident, $module:ident :: $ty:ident $(as $docname:literal)?,
+         [$($field:ident $(. $sub:ident)* $(=> $doc:literal)?),* $(,)?]) => {{
             let fields = vec![$(
                 (
-                    stringify!($field).trim_end_matches('_').to_string(),
-                    std::mem::offset_of!($module::$ty, $field) as u64,
+                    rust_struct!(@name $field $($doc)?),
+                    std::mem::offset_of!($module::$ty, $field $(. $sub)*) as u64,
                 )
             ),*];
-            $out.push((stringify!($ty), fields, std::mem::size_of::<$module::$ty>() as u64));
+            #[allow(unused_variables)]
+            let name = stringify!($ty);
+            $(let name = $docname;)?
+            $out.push((name, fields, std::mem::size_of::<$module::$ty>() as u64));
         }};
     }
     rust_struct!(
@@ -521,6 +534,52 @@ fn rust_layouts() -> Vec<(&'static str, Vec<(String, u64)>, u64)> {
         ]
     );
     rust_struct!(out, moduleobject::PyModuleDef_Slot, [slot, value]);
+    rust_struct!(out, tupleobject::PyTupleObject, [ob_base, ob_hash, ob_item]);
+    rust_struct!(out, longobject::PyLongObject, [ob_base, long_value]);
+    rust_struct!(out, longobject::_PyLongValue, [lv_tag, ob_digit]);
+    rust_struct!(out, floatobject::PyFloatObject, [ob_base, ob_fval]);
+    rust_struct!(
+        out,
+        dictobject::PyDictObject,
+        [ob_base, ma_used, _ma_watcher_tag, ma_keys, ma_values]
+    );
+    rust_struct!(
+        out,
+        unicodeobject::PyASCIIObject,
+        [ob_base, length, hash, state]
+    );
+    rust_struct!(
+        out,
+        unicodeobject::PyCompactUnicodeObject,
+        [_base, utf8_length, utf8]
+    );
+    rust_struct!(out, unicodeobject::PyUnicodeObject, [_base, data]);
+    rust_struct!(
+        out,
+        critical_section::PyCriticalSection,
+        [_cs_prev, _cs_mutex]
+    );
+    rust_struct!(
+        out,
+        critical_section::PyCriticalSection2,
+        [_cs_base, _cs_mutex2]
+    );
+    rust_struct!(
+        out,
+        pyerrors::PyBaseExceptionObject,
+        [
+            ob_base,
+            dict,
+            args,
+            notes,
+            traceback,
+            context,
+            cause,
+            suppress_context
+        ]
+    );
+    rust_struct!(out, pyerrors::PyImportErrorObject, [base.ob_base => "ob_base", base.dict => "dict", base.args => "args", base.notes => "notes", base.traceback => "traceback", base.context => "context", base.cause => "cause", base.suppress_context => "suppress_context", msg, name, path, name_from]);
+    rust_struct!(out, pystate::PyThreadState as "_ts", [prev, next, interp, eval_breaker, _status, holds_gil, _whence, state, py_recursion_remaining, py_recursion_limit, recursion_headroom, tracing, what_event, current_frame, c_profilefunc, c_tracefunc, c_profileobj, c_traceobj, current_exception, exc_info, dict, gilstate_counter, async_exc, thread_id, native_thread_id, delete_later, critical_section, coroutine_origin_tracking_depth, async_gen_firstiter, async_gen_finalizer, context, context_ver, id, datastack_chunk, datastack_top, datastack_limit, exc_state, current_executor, dict_global_version, threading_local_key, threading_local_sentinel, remote_debugger_support, datastack_cached_chunk]);
     out
 }
 
