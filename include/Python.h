@@ -4,8 +4,8 @@
  *
  * Define GILGATE_TARGET_3_15 before including this file to get CPython 3.15's
  * module slot numbering, PySlot, PyABIInfo and PyModExport declarations. */
-#ifndef GILGATE_PYTHON_H
-#define GILGATE_PYTHON_H
+#ifndef Py_PYTHON_H
+#define Py_PYTHON_H /* the name tools such as Cython test for */
 
 #include "patchlevel.h"
 #include "pyconfig.h"
@@ -76,7 +76,9 @@
 #include "warnings.h"
 #include "import.h"
 #include "abstract.h"
+#include "compile.h"
 #include "pythonrun.h"
+#include "cpython/code.h"
 #include "pylifecycle.h"
 #include "sysmodule.h"
 #include "fileobject.h"
@@ -86,4 +88,4 @@
 #include "pyhash.h"
 #include "cpython/initconfig.h"
 
-#endif /* GILGATE_PYTHON_H */
+#endif /* Py_PYTHON_H */

@@ -26,7 +26,6 @@
 #define ALIGNOF_SIZE_T 8
 #define ALIGNOF_LONG 8
 #define ALIGNOF_MAX_ALIGN_T 16
-#define PY_SSIZE_T_CLEAN 1
 #define HAVE_STDINT_H 1
 #define HAVE_INTTYPES_H 1
 #define HAVE_UNISTD_H 1

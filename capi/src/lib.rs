@@ -28,6 +28,7 @@ pub mod pymem;
 pub mod pyport;
 pub mod pystate;
 pub mod refcount;
+pub mod sysmodule;
 pub mod tupleobject;
 pub mod unicodeobject;
 pub mod warnings;

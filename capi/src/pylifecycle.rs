@@ -61,3 +61,20 @@ fn init_once() -> Result<(), String> {
     tracing::debug!("gilgate C API runtime initialized");
     Ok(())
 }
+
+/// `Py_GetVersion()`: the version line CPython 3.14.10 would show (extensions such as cffi
+/// compare its first characters with the version they were built for).
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_GetVersion() -> *const std::ffi::c_char {
+    c"3.14.10 (gilgate) [rustc]".as_ptr() // same text as sysmodule::VERSION
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_IsInitialized() -> std::ffi::c_int {
+    std::ffi::c_int::from(initialize().is_ok())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_IsFinalizing() -> std::ffi::c_int {
+    0
+}

@@ -723,3 +723,264 @@ fn limited_api_is_refused_in_the_free_threaded_headers() {
         "unexpected diagnostics:\n{stderr}"
     );
 }
+
+/// `PyAPI_FUNC(RET) NAME(` and `PyAPI_DATA(TYPE) NAME` declarations in `include/`.
+fn header_declarations() -> Vec<(String, &'static str, String, String)> {
+    let include = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("include");
+    let mut files = Vec::new();
+    let mut dirs = vec![include.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read include/") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "h") {
+                files.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read header");
+        let rel = file.strip_prefix(&include).unwrap().display().to_string();
+        for (marker, kind) in [("PyAPI_FUNC(", "func"), ("PyAPI_DATA(", "data")] {
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(marker) {
+                let after = &rest[at + marker.len()..];
+                rest = after;
+                // The macro definitions themselves (`#define PyAPI_FUNC(RTYPE) ...`).
+                if after.starts_with("RTYPE") {
+                    continue;
+                }
+                let mut depth = 1;
+                let mut end = 0;
+                for (i, c) in after.char_indices() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = i;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let ty = after[..end].trim().to_string();
+                let tail = after[end + 1..].trim_start();
+                let tail = tail
+                    .strip_prefix("_Py_NO_RETURN")
+                    .unwrap_or(tail)
+                    .trim_start();
+                let tail = tail.strip_prefix('(').unwrap_or(tail); // `void(*PyOS_InputHook)`
+                let tail = tail.trim_start_matches('*').trim_start();
+                let name: String = tail
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                assert!(
+                    !name.is_empty(),
+                    "{rel}: cannot read the declaration after {marker}{ty})"
+                );
+                out.push((name, kind, ty, rel.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// A C type spelled canonically: integer keyword order and `int` after size words do not
+/// matter (`long unsigned int` == `unsigned long`), nor does spacing around `*`.
+fn canonical_type(ty: &str) -> String {
+    let spaced = ty.replace('*', " * ");
+    let mut words: Vec<&str> = spaced.split_whitespace().collect();
+    let sized = words
+        .iter()
+        .any(|w| matches!(*w, "long" | "short" | "unsigned" | "signed"));
+    if sized {
+        words.retain(|w| *w != "int");
+    }
+    let stars = words.iter().filter(|w| **w == "*").count();
+    let mut base: Vec<&str> = words.into_iter().filter(|w| *w != "*").collect();
+    base.sort_unstable();
+    format!("{}{}", base.join(" "), "*".repeat(stars))
+}
+
+#[test]
+fn header_declarations_match_the_export_list() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let exports = std::fs::read_to_string(data.join("cpython-exports.tsv")).expect("exports list");
+    let kinds: BTreeMap<&str, &str> = exports
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            Some((f.next()?, f.next()?))
+        })
+        .collect();
+    let signatures =
+        std::fs::read_to_string(data.join("cpython-signatures.tsv")).expect("signature list");
+    let returns: BTreeMap<&str, &str> = signatures
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            Some((*f.first()?, *f.get(3)?))
+        })
+        .collect();
+
+    let decls = header_declarations();
+    assert!(
+        decls.len() > 500,
+        "found only {} declarations in include/",
+        decls.len()
+    );
+    let mut failures = Vec::new();
+    let mut typed = 0;
+    for (name, kind, ty, file) in &decls {
+        match kinds.get(name.as_str()) {
+            None => failures.push(format!(
+                "{file}: {name} is declared but CPython does not export it"
+            )),
+            Some(k) if k != kind => failures.push(format!(
+                "{file}: {name} is declared as {kind}, CPython exports {k}"
+            )),
+            Some(_) => {}
+        }
+        if *kind == "func" {
+            if let Some(want) = returns.get(name.as_str()).filter(|w| !w.is_empty()) {
+                typed += 1;
+                if canonical_type(want) != canonical_type(ty) {
+                    failures.push(format!(
+                        "{file}: {name} returns `{ty}`, CPython's returns `{want}`"
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{} declarations in include/, {typed} return types compared",
+        decls.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "header declarations:\n{}",
+        failures.join("\n")
+    );
+    assert!(typed > 500, "compared only {typed} return types");
+}
+
+/// Every data symbol the headers declare has the size CPython's export list gives
+/// (measured by the C compiler: `sizeof` of the declared object).
+#[test]
+fn declared_data_objects_have_cpythons_sizes() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let include = manifest.parent().unwrap().join("include");
+    let exports =
+        std::fs::read_to_string(manifest.join("data/cpython-exports.tsv")).expect("exports list");
+    // name -> (size, 3.15 only?)
+    let mut sizes: BTreeMap<String, (u64, bool)> = BTreeMap::new();
+    for line in exports.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.get(1) == Some(&"data") {
+            if let Ok(size) = f[2].parse::<u64>() {
+                let only_315 = f.get(5) == Some(&"no") && f.get(6) == Some(&"yes");
+                sizes.insert(f[0].to_string(), (size, only_315));
+            }
+        }
+    }
+    let decls = header_declarations();
+    let headers_text: String = decls
+        .iter()
+        .map(|(.., file)| file.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|f| std::fs::read_to_string(include.join(f)).expect("read header"))
+        .collect();
+    let declared: Vec<String> = decls
+        .into_iter()
+        .filter(|(_, kind, ty, _)| *kind == "data" && !ty.contains('('))
+        .map(|(name, ..)| name)
+        // An array of unknown size (`char NAME[]`) has no sizeof.
+        .filter(|name| !headers_text.contains(&format!("{name}[]")))
+        .collect();
+    let mut source = String::from(
+        "#include <Python.h>\n#include \"datetime.h\"\n#include \"frameobject.h\"\n\
+         #include <stdio.h>\nint main(void)\n{\n",
+    );
+    let mut measured = 0;
+    for name in &declared {
+        let Some((_, only_315)) = sizes.get(name) else {
+            continue;
+        };
+        if *only_315 {
+            source.push_str("#ifdef GILGATE_TARGET_3_15\n");
+        }
+        source.push_str(&format!("    printf(\"{name} %zu\\n\", sizeof({name}));\n"));
+        if *only_315 {
+            source.push_str("#endif\n");
+        }
+        measured += 1;
+    }
+    source.push_str("    return 0;\n}\n");
+    assert!(
+        measured > 100,
+        "only {measured} declared data symbols have a size in the export list"
+    );
+
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let c_file = dir.join("gilgate-data-sizes.c");
+    std::fs::write(&c_file, source).expect("write data-size probe");
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for (tag, flags) in [("314", &[][..]), ("315", &["-DGILGATE_TARGET_3_15"][..])] {
+        let exe = dir.join(format!("gilgate-data-sizes-{tag}"));
+        let output = Command::new("cc")
+            .args(flags)
+            .args(["-w", "-std=gnu11"])
+            .arg(format!("-I{}", include.display()))
+            .arg(&c_file)
+            .arg("-o")
+            .arg(&exe)
+            .output()
+            .expect("run cc");
+        assert!(
+            output.status.success(),
+            "compiling the data-size probe ({tag}) failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // The probe references the objects only through sizeof, so it links and runs.
+        let run = Command::new(&exe)
+            .output()
+            .expect("run the data-size probe");
+        for line in String::from_utf8_lossy(&run.stdout).lines() {
+            let (name, size) = line.split_once(' ').expect("NAME SIZE");
+            let size: u64 = size.parse().expect("size");
+            let (want, only_315) = sizes[name];
+            // 3.15's type objects are 8 bytes larger; include/ declares the 3.14t layout.
+            if tag == "315" && !only_315 {
+                continue;
+            }
+            compared += 1;
+            if size != want {
+                failures.push(format!(
+                    "{name}: sizeof {size}, CPython's object is {want} bytes"
+                ));
+            }
+        }
+    }
+    eprintln!("data symbols: {compared} sizes compared");
+    assert!(
+        failures.is_empty(),
+        "data symbol sizes:\n{}",
+        failures.join("\n")
+    );
+    assert!(
+        compared >= measured,
+        "compared {compared} of {measured} data symbols"
+    );
+}
