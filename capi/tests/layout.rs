@@ -45,8 +45,11 @@ fn layouts_doc() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/abi-layouts.md")
 }
 
+/// A field's byte offset and, for a bitfield, its first bit.
+type Offset = (u64, Option<u32>);
+
 /// Splits `/* 49: 3 | 4 */ rest` into (offset, bit, rest); `None` offset for union members.
-fn split_comment(line: &str) -> Option<(Option<(u64, Option<u32>)>, &str)> {
+fn split_comment(line: &str) -> Option<(Option<Offset>, &str)> {
     let line = line.trim();
     let body = line.strip_prefix("/*")?;
     let end = body.find("*/")?;
@@ -78,10 +81,10 @@ fn declared_name(decl: &str) -> String {
     if let Some(i) = d.find('[') {
         d = &d[..i];
     }
-    if let Some((before, after)) = d.rsplit_once(':') {
-        if after.trim().chars().all(|c| c.is_ascii_digit()) {
-            d = before;
-        }
+    if let Some((before, after)) = d.rsplit_once(':')
+        && after.trim().chars().all(|c| c.is_ascii_digit())
+    {
+        d = before;
     }
     d.trim()
         .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -851,14 +854,14 @@ fn header_declarations_match_the_export_list() {
             )),
             Some(_) => {}
         }
-        if *kind == "func" {
-            if let Some(want) = returns.get(name.as_str()).filter(|w| !w.is_empty()) {
-                typed += 1;
-                if canonical_type(want) != canonical_type(ty) {
-                    failures.push(format!(
-                        "{file}: {name} returns `{ty}`, CPython's returns `{want}`"
-                    ));
-                }
+        if *kind == "func"
+            && let Some(want) = returns.get(name.as_str()).filter(|w| !w.is_empty())
+        {
+            typed += 1;
+            if canonical_type(want) != canonical_type(ty) {
+                failures.push(format!(
+                    "{file}: {name} returns `{ty}`, CPython's returns `{want}`"
+                ));
             }
         }
     }
@@ -886,11 +889,11 @@ fn declared_data_objects_have_cpythons_sizes() {
     let mut sizes: BTreeMap<String, (u64, bool)> = BTreeMap::new();
     for line in exports.lines().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
-        if f.get(1) == Some(&"data") {
-            if let Ok(size) = f[2].parse::<u64>() {
-                let only_315 = f.get(5) == Some(&"no") && f.get(6) == Some(&"yes");
-                sizes.insert(f[0].to_string(), (size, only_315));
-            }
+        if f.get(1) == Some(&"data")
+            && let Ok(size) = f[2].parse::<u64>()
+        {
+            let only_315 = f.get(5) == Some(&"no") && f.get(6) == Some(&"yes");
+            sizes.insert(f[0].to_string(), (size, only_315));
         }
     }
     let decls = header_declarations();
