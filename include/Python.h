@@ -11,7 +11,13 @@
 #include "pyconfig.h"
 
 #if defined(Py_LIMITED_API) && defined(Py_GIL_DISABLED)
-#  error "The limited API is not currently supported in the free-threaded build"
+#  ifdef GILGATE_TARGET_3_15
+/* 3.15 would build an abi3t module (opaque PyObject); gilgate's headers do not offer that. */
+#    error "gilgate: the free-threaded stable ABI (abi3t: Py_LIMITED_API with Py_GIL_DISABLED) is not supported by these headers"
+#  else
+/* The same refusal, with the same text, as CPython 3.13t and 3.14t. */
+#    error "The limited API is not currently supported in the free-threaded build"
+#  endif
 #endif
 
 #include <assert.h>
