@@ -428,11 +428,13 @@ fn finish_created(
             ),
         ));
     }
-    if inspect && facts.imports("PyUnstable_Module_SetGIL") {
+    // Only a module without a gil slot can mean its SetGIL call as its declaration (Cython's
+    // multi-phase modules import the function but declare the slot).
+    if inspect && facts.imports("PyUnstable_Module_SetGIL") && !has_gil_slot(raw, target) {
         decl.lints.push(lint(
             "setgil-in-exec",
             format!(
-                "{name} is multi-phase but imports PyUnstable_Module_SetGIL: if an exec slot calls it, the call comes after the lock decision and is ignored (possible; `gilgate load` shows it); declare a Py_mod_gil slot instead"
+                "{name} is multi-phase without a Py_mod_gil slot but imports PyUnstable_Module_SetGIL: if an exec slot calls it, the call comes after the lock decision and is ignored (possible; `gilgate load` shows it); declare a Py_mod_gil slot instead"
             ),
         ));
     }
