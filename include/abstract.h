@@ -14,8 +14,6 @@ PyAPI_FUNC(PyObject *) PyObject_CallFunctionObjArgs(PyObject *callable, ...);
 PyAPI_FUNC(PyObject *) PyObject_CallMethodObjArgs(PyObject *obj, PyObject *name, ...);
 PyAPI_FUNC(PyObject *) PyObject_CallNoArgs(PyObject *func);
 PyAPI_FUNC(PyObject *) PyObject_CallOneArg(PyObject *func, PyObject *arg);
-PyAPI_FUNC(PyObject *) PyObject_CallMethodNoArgs(PyObject *self, PyObject *name);
-PyAPI_FUNC(PyObject *) PyObject_CallMethodOneArg(PyObject *self, PyObject *name, PyObject *arg);
 PyAPI_FUNC(PyObject *) PyObject_Vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
                                            PyObject *kwnames);
 PyAPI_FUNC(PyObject *) PyObject_VectorcallDict(PyObject *callable, PyObject *const *args, size_t nargsf,
@@ -31,10 +29,26 @@ PyAPI_FUNC(PyObject *) _PyObject_MakeTpCall(PyThreadState *tstate, PyObject *cal
 
 #define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
 
-static inline Py_ssize_t PyVectorcall_NARGS(size_t n)
+PyAPI_FUNC(Py_ssize_t) PyVectorcall_NARGS(size_t nargsf);
+static inline Py_ssize_t _PyVectorcall_NARGS(size_t n)
 {
     return (Py_ssize_t)(n & ~PY_VECTORCALL_ARGUMENTS_OFFSET);
 }
+#define PyVectorcall_NARGS(n) _PyVectorcall_NARGS(n)
+
+/* Method calls without building a tuple (inline in 3.14; not exported). */
+static inline PyObject *PyObject_CallMethodNoArgs(PyObject *self, PyObject *name)
+{
+    return PyObject_VectorcallMethod(name, &self, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, _Py_NULL);
+}
+
+static inline PyObject *PyObject_CallMethodOneArg(PyObject *self, PyObject *name, PyObject *arg)
+{
+    PyObject *args[2] = {self, arg};
+    return PyObject_VectorcallMethod(name, args, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, _Py_NULL);
+}
+
+PyAPI_FUNC(int) PySequence_In(PyObject *o, PyObject *value);
 
 /* Generic object protocol. */
 PyAPI_FUNC(PyObject *) PyObject_Type(PyObject *o);

@@ -22,6 +22,13 @@ PyAPI_FUNC(void) Py_LeaveRecursiveCall(void);
 PyAPI_FUNC(const char *) PyEval_GetFuncName(PyObject *func);
 PyAPI_FUNC(const char *) PyEval_GetFuncDesc(PyObject *func);
 
+PyAPI_FUNC(PyObject *) PyEval_EvalCodeEx(PyObject *co, PyObject *globals, PyObject *locals, PyObject *const *args,
+                                         int argc, PyObject *const *kwds, int kwdc, PyObject *const *defs,
+                                         int defc, PyObject *kwdefs, PyObject *closure);
+PyAPI_FUNC(PyObject *) PyEval_EvalFrame(PyFrameObject *f);
+PyAPI_FUNC(PyObject *) PyEval_EvalFrameEx(PyFrameObject *f, int exc);
+Py_DEPRECATED(3.9) PyAPI_FUNC(void) PyEval_InitThreads(void);
+
 PyAPI_FUNC(PyThreadState *) PyEval_SaveThread(void);
 PyAPI_FUNC(void) PyEval_RestoreThread(PyThreadState *tstate);
 PyAPI_FUNC(void) PyEval_AcquireThread(PyThreadState *tstate);

@@ -64,7 +64,7 @@ PyAPI_FUNC(PyObject *) _PyLong_FromByteArray(const unsigned char *bytes, size_t 
 PyAPI_FUNC(int) _PyLong_AsByteArray(PyLongObject *v, unsigned char *bytes, size_t n,
                                     int little_endian, int is_signed, int with_exceptions);
 PyAPI_FUNC(double) _PyLong_Frexp(PyLongObject *a, int64_t *e);
-PyAPI_FUNC(size_t) _PyLong_NumBits(PyObject *v);
+PyAPI_FUNC(int64_t) _PyLong_NumBits(PyObject *v);
 
 #define _PyLong_AsInt PyLong_AsInt
 #define PyLong_AS_LONG(op) PyLong_AsLong(op)

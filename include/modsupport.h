@@ -53,7 +53,6 @@ PyAPI_FUNC(PyObject *) PyModule_FromDefAndSpec2(PyModuleDef *def, PyObject *spec
 #define PyModule_FromDefAndSpec(module, spec) \
     PyModule_FromDefAndSpec2((module), (spec), PYTHON_API_VERSION)
 
-PyAPI_FUNC(PyObject *) _PyModule_CreateInitialized(PyModuleDef *def, int apiver);
 
 #ifdef GILGATE_TARGET_3_15
 /* The ABI a module was built for (3.15, the Py_mod_abi slot). 12 bytes. */

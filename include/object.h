@@ -325,6 +325,22 @@ PyAPI_DATA(PyObject) _Py_NotImplementedStruct;
 PyAPI_DATA(PyObject) _Py_EllipsisObject;
 #define Py_Ellipsis (&_Py_EllipsisObject)
 
+/* Strong (Py_GetConstant) or borrowed references to the runtime's constants. */
+#define Py_CONSTANT_NONE 0
+#define Py_CONSTANT_FALSE 1
+#define Py_CONSTANT_TRUE 2
+#define Py_CONSTANT_ELLIPSIS 3
+#define Py_CONSTANT_NOT_IMPLEMENTED 4
+#define Py_CONSTANT_ZERO 5
+#define Py_CONSTANT_ONE 6
+#define Py_CONSTANT_EMPTY_STR 7
+#define Py_CONSTANT_EMPTY_BYTES 8
+#define Py_CONSTANT_EMPTY_TUPLE 9
+PyAPI_FUNC(PyObject *) Py_GetConstant(unsigned int constant_id);
+PyAPI_FUNC(PyObject *) Py_GetConstantBorrowed(unsigned int constant_id);
+
+PyAPI_FUNC(int) PyType_Freeze(PyTypeObject *type);
+
 /* Result of a rich comparison of two C values. */
 #define Py_RETURN_RICHCOMPARE(val1, val2, op)                        \
     do {                                                             \

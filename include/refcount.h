@@ -9,7 +9,6 @@ PyAPI_FUNC(void) _Py_DecRefSharedDebug(PyObject *op, const char *filename, int l
 PyAPI_FUNC(void) _Py_MergeZeroLocalRefcount(PyObject *op);
 PyAPI_FUNC(void) _Py_Dealloc(PyObject *op);
 PyAPI_FUNC(void) _Py_SetRefcnt(PyObject *op, Py_ssize_t refcnt);
-PyAPI_FUNC(void) _Py_NegativeRefcount(const char *filename, int lineno, PyObject *op);
 PyAPI_FUNC(void) _Py_IncRef(PyObject *op);
 PyAPI_FUNC(void) _Py_DecRef(PyObject *op);
 PyAPI_FUNC(void) Py_IncRef(PyObject *op);

@@ -51,6 +51,12 @@ PyAPI_FUNC(PyObject *) PyUnicode_DecodeUTF8(const char *string, Py_ssize_t lengt
 PyAPI_FUNC(PyObject *) PyUnicode_DecodeUTF8Stateful(const char *string, Py_ssize_t length,
                                                     const char *errors, Py_ssize_t *consumed);
 PyAPI_FUNC(PyObject *) PyUnicode_AsUTF8String(PyObject *unicode);
+PyAPI_FUNC(PyObject *) PyUnicode_DecodeUTF7Stateful(const char *string, Py_ssize_t length,
+                                                    const char *errors, Py_ssize_t *consumed);
+PyAPI_FUNC(PyObject *) PyUnicode_DecodeUTF16Stateful(const char *string, Py_ssize_t length,
+                                                     const char *errors, int *byteorder, Py_ssize_t *consumed);
+PyAPI_FUNC(PyObject *) PyUnicode_DecodeUTF32Stateful(const char *string, Py_ssize_t length,
+                                                     const char *errors, int *byteorder, Py_ssize_t *consumed);
 PyAPI_FUNC(const char *) PyUnicode_AsUTF8AndSize(PyObject *unicode, Py_ssize_t *size);
 PyAPI_FUNC(const char *) PyUnicode_AsUTF8(PyObject *unicode);
 PyAPI_FUNC(PyObject *) PyUnicode_DecodeUTF32(const char *string, Py_ssize_t length, const char *errors, int *byteorder);

@@ -1,6 +1,9 @@
 /* gilgate: PyMutex, a one-byte lock. Bit 0 = locked, bit 1 = a waiter parked. */
 #ifndef GILGATE_CPYTHON_LOCK_H
 #define GILGATE_CPYTHON_LOCK_H
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define _Py_UNLOCKED 0
 #define _Py_LOCKED 1
@@ -22,7 +25,7 @@ static inline void _PyMutex_Lock(PyMutex *m)
         PyMutex_Lock(m);
     }
 }
-#define PyMutex_Lock _PyMutex_Lock
+#define PyMutex_Lock(m) _PyMutex_Lock(m)
 
 static inline void _PyMutex_Unlock(PyMutex *m)
 {
@@ -32,12 +35,15 @@ static inline void _PyMutex_Unlock(PyMutex *m)
         PyMutex_Unlock(m);
     }
 }
-#define PyMutex_Unlock _PyMutex_Unlock
+#define PyMutex_Unlock(m) _PyMutex_Unlock(m)
 
 static inline int _PyMutex_IsLocked(PyMutex *m)
 {
     return (__atomic_load_n(&m->_bits, __ATOMIC_RELAXED) & _Py_LOCKED) != 0;
 }
-#define PyMutex_IsLocked _PyMutex_IsLocked
+#define PyMutex_IsLocked(m) _PyMutex_IsLocked(m)
 
+#ifdef __cplusplus
+}
+#endif
 #endif /* GILGATE_CPYTHON_LOCK_H */

@@ -175,7 +175,6 @@ PyAPI_FUNC(Py_ssize_t) PyUnicode_CopyCharacters(PyObject *to, Py_ssize_t to_star
                                                 Py_ssize_t from_start, Py_ssize_t how_many);
 PyAPI_FUNC(Py_ssize_t) PyUnicode_Fill(PyObject *unicode, Py_ssize_t start, Py_ssize_t length, Py_UCS4 fill_char);
 PyAPI_FUNC(PyObject *) PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size);
-PyAPI_FUNC(int) _PyUnicode_Ready(PyObject *unicode);
 PyAPI_FUNC(int) _PyUnicode_IsWhitespace(const Py_UCS4 ch);
 PyAPI_FUNC(int) _PyUnicode_IsLinebreak(const Py_UCS4 ch);
 PyAPI_FUNC(int) _PyUnicode_IsAlpha(Py_UCS4 ch);

@@ -1,0 +1,17 @@
+/* gilgate: builtin iterator types. */
+#ifndef GILGATE_BLTINMODULE_H
+#define GILGATE_BLTINMODULE_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+PyAPI_DATA(PyTypeObject) PyFilter_Type;
+PyAPI_DATA(PyTypeObject) PyMap_Type;
+PyAPI_DATA(PyTypeObject) PyZip_Type;
+PyAPI_DATA(PyTypeObject) PyEnum_Type;
+PyAPI_DATA(PyTypeObject) PyReversed_Type;
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GILGATE_BLTINMODULE_H */

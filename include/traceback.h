@@ -1,0 +1,16 @@
+/* gilgate: traceback objects. */
+#ifndef GILGATE_TRACEBACK_H
+#define GILGATE_TRACEBACK_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+PyAPI_FUNC(int) PyTraceBack_Here(PyFrameObject *frame);
+PyAPI_FUNC(int) PyTraceBack_Print(PyObject *tb, PyObject *file);
+PyAPI_DATA(PyTypeObject) PyTraceBack_Type;
+#define PyTraceBack_Check(v) Py_IS_TYPE((v), &PyTraceBack_Type)
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GILGATE_TRACEBACK_H */
