@@ -4,14 +4,20 @@
  *
  * Define GILGATE_TARGET_3_15 before including this file to get CPython 3.15's
  * module slot numbering, PySlot, PyABIInfo and PyModExport declarations. */
-#ifndef GILGATE_PYTHON_H
-#define GILGATE_PYTHON_H
+#ifndef Py_PYTHON_H
+#define Py_PYTHON_H /* the name tools such as Cython test for */
 
 #include "patchlevel.h"
 #include "pyconfig.h"
 
 #if defined(Py_LIMITED_API) && defined(Py_GIL_DISABLED)
-#  error "The limited API is not currently supported in the free-threaded build"
+#  ifdef GILGATE_TARGET_3_15
+/* 3.15 would build an abi3t module (opaque PyObject); gilgate's headers do not offer that. */
+#    error "gilgate: the free-threaded stable ABI (abi3t: Py_LIMITED_API with Py_GIL_DISABLED) is not supported by these headers"
+#  else
+/* The same refusal, with the same text, as CPython 3.13t and 3.14t. */
+#    error "The limited API is not currently supported in the free-threaded build"
+#  endif
 #endif
 
 #include <assert.h>
@@ -76,7 +82,9 @@
 #include "warnings.h"
 #include "import.h"
 #include "abstract.h"
+#include "compile.h"
 #include "pythonrun.h"
+#include "cpython/code.h"
 #include "pylifecycle.h"
 #include "sysmodule.h"
 #include "fileobject.h"
@@ -86,4 +94,4 @@
 #include "pyhash.h"
 #include "cpython/initconfig.h"
 
-#endif /* GILGATE_PYTHON_H */
+#endif /* Py_PYTHON_H */

@@ -26,7 +26,6 @@
 #define ALIGNOF_SIZE_T 8
 #define ALIGNOF_LONG 8
 #define ALIGNOF_MAX_ALIGN_T 16
-#define PY_SSIZE_T_CLEAN 1
 #define HAVE_STDINT_H 1
 #define HAVE_INTTYPES_H 1
 #define HAVE_UNISTD_H 1
@@ -46,6 +45,20 @@
 #define PY_SUPPORT_TIER 1
 #define DOUBLE_IS_LITTLE_ENDIAN_IEEE754 1
 #define Py_ENABLE_SHARED 0
-#define _GNU_SOURCE_FOR_GILGATE 1
+
+/* Like CPython's pyconfig.h: expose the full POSIX/GNU API of the C library, so
+ * Python.h must come before any system header. */
+#ifndef _GNU_SOURCE
+#  define _GNU_SOURCE 1
+#endif
+#ifndef _POSIX_C_SOURCE
+#  define _POSIX_C_SOURCE 200809L
+#endif
+#ifndef _XOPEN_SOURCE
+#  define _XOPEN_SOURCE 700
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#  define _XOPEN_SOURCE_EXTENDED 1
+#endif
 
 #endif /* GILGATE_PYCONFIG_H */

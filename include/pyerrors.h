@@ -120,7 +120,7 @@ PyAPI_DATA(PyObject *) PyExc_ZeroDivisionError;
 #ifdef GILGATE_TARGET_3_15
 PyAPI_DATA(PyObject *) PyExc_ImportCycleError;
 #endif
-PyAPI_DATA(PyObject *) _PyExc_IncompleteInputError;
+PyAPI_DATA(PyTypeObject) _PyExc_IncompleteInputError; /* a type object, not a pointer */
 
 /* Convenience functions. */
 PyAPI_FUNC(int) PyErr_BadArgument(void);

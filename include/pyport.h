@@ -9,6 +9,8 @@
 #include <sys/types.h>
 
 typedef ssize_t Py_ssize_t;
+#define PY_LONG_LONG long long
+#define PY_INT32_MAX INT32_MAX
 typedef Py_ssize_t Py_hash_t;
 typedef size_t Py_uhash_t;
 typedef Py_ssize_t Py_ssize_clean_t;

@@ -44,6 +44,8 @@ PyAPI_FUNC(void) PyGILState_Release(PyGILState_STATE state);
 PyAPI_FUNC(PyThreadState *) PyGILState_GetThisThreadState(void);
 PyAPI_FUNC(int) PyGILState_Check(void);
 
+#include "cpython/pystate.h"
+
 #ifdef __cplusplus
 }
 #endif

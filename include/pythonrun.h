@@ -12,10 +12,6 @@ PyAPI_FUNC(void) PyErr_Display(PyObject *exc, PyObject *value, PyObject *tb);
 PyAPI_FUNC(void) PyErr_DisplayException(PyObject *exc);
 PyAPI_FUNC(PyObject *) PyRun_String(const char *str, int start, PyObject *globals, PyObject *locals);
 
-#define Py_single_input 256
-#define Py_file_input 257
-#define Py_eval_input 258
-#define Py_func_type_input 345
 
 PyAPI_DATA(int) (*PyOS_InputHook)(void);
 

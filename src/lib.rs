@@ -4,13 +4,12 @@
 //! used types are also available at the top level.
 //!
 //! ```no_run
-//! fn main() {
-//!     // Turns this process into an inspection worker when gilgate starts it as one.
-//!     gilgate::run_if_worker();
-//!     let host = gilgate::Host::new(gilgate::Policy::Auto);
-//!     let report = host.inspect(&["dist/mypkg.whl".into()]);
-//!     println!("{}", report.to_human());
-//! }
+//! // First thing in `main`: turns this process into an inspection worker when gilgate
+//! // starts it as one.
+//! gilgate::run_if_worker();
+//! let host = gilgate::Host::new(gilgate::Policy::Auto);
+//! let report = host.inspect(&["dist/mypkg.whl".into()]);
+//! println!("{}", report.to_human());
 //! ```
 pub use gilgate_capi as capi;
 pub use gilgate_loader as loader;

@@ -1,7 +1,7 @@
 //! The `gilgate` command line.
 
 use clap::{Parser, Subcommand};
-use gilgate::loader::{Host, LoadError, Status, lock, search_path, worker};
+use gilgate::loader::{Decision, Host, LoadError, Policy, Status, lock, search_path, worker};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -181,6 +181,7 @@ fn load(path: Vec<PathBuf>, gil: Option<String>, allow: Vec<String>, modules: Ve
         Err(code) => return code,
     };
     let search = search_path(&path);
+    let policy = host.policy();
     outln!(
         "policy {}: lock {}",
         host.policy().as_str(),
@@ -192,12 +193,17 @@ fn load(path: Vec<PathBuf>, gil: Option<String>, allow: Vec<String>, modules: Ve
         let outcome = host.load(spec, &search);
         let line = match &outcome {
             Ok(m) => format!(
-                "{}: loaded ({}, gil {}{})",
+                "{}: loaded ({}, gil {}{}){}",
                 m.name,
                 m.declaration.init.map(|i| i.as_str()).unwrap_or("-"),
                 if m.requires_gil { "used" } else { "not_used" },
                 if m.declaration.gil_declared == Some(false) {
                     ", undeclared"
+                } else {
+                    ""
+                },
+                if m.decision == Decision::Kept && m.requires_gil && policy == Policy::Module {
+                    " [per-module lock]"
                 } else {
                     ""
                 }

@@ -55,6 +55,7 @@ fn samples() -> Vec<Sample> {
         "crash_init",
         "exit_init",
         "hang_init",
+        "api_tour",
     ] {
         list.push(Sample {
             file: tagged(stem, TAG_314T),

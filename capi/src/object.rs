@@ -379,3 +379,1163 @@ pub const Py_EQ: c_int = 2;
 pub const Py_NE: c_int = 3;
 pub const Py_GT: c_int = 4;
 pub const Py_GE: c_int = 5;
+
+// =========================================================================================
+// Runtime part: the base types, the singletons and the generic object protocol.
+// =========================================================================================
+
+use crate::pyerrors::{self as err, raise};
+use crate::refcount::{decref, new_ref, xdecref};
+use crate::unicodeobject as uni;
+use std::ptr::null_mut;
+
+/// Flags every built-in static type of gilgate carries.
+const STATIC_READY: c_ulong = Py_TPFLAGS_READY | Py_TPFLAGS_IMMUTABLETYPE;
+
+#[unsafe(no_mangle)]
+pub static mut PyType_Type: PyTypeObject = PyTypeObject {
+    tp_base: &raw mut PyBaseObject_Type,
+    tp_getattro: Some(type_getattro),
+    tp_setattro: Some(PyObject_GenericSetAttr),
+    tp_repr: Some(type_repr),
+    tp_dealloc: Some(crate::objimpl::plain_dealloc),
+    ..PyTypeObject::new_static(
+        &raw mut PyType_Type,
+        c"type",
+        960,
+        40,
+        STATIC_READY | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_TYPE_SUBCLASS,
+    )
+};
+
+#[unsafe(no_mangle)]
+pub static mut PyBaseObject_Type: PyTypeObject = PyTypeObject {
+    tp_getattro: Some(PyObject_GenericGetAttr),
+    tp_setattro: Some(PyObject_GenericSetAttr),
+    tp_repr: Some(object_repr),
+    tp_dealloc: Some(crate::objimpl::plain_dealloc),
+    tp_alloc: Some(crate::objimpl::PyType_GenericAlloc),
+    tp_new: Some(crate::objimpl::PyType_GenericNew),
+    tp_free: Some(crate::pymem::PyObject_Free),
+    ..PyTypeObject::new_static(
+        &raw mut PyType_Type,
+        c"object",
+        std::mem::size_of::<PyObject>() as Py_ssize_t,
+        0,
+        STATIC_READY | Py_TPFLAGS_BASETYPE,
+    )
+};
+
+/// A static type deriving from `object`, with the generic attribute slots filled in.
+pub const fn static_type(
+    name: &'static std::ffi::CStr,
+    basicsize: usize,
+    itemsize: usize,
+    flags: c_ulong,
+) -> PyTypeObject {
+    PyTypeObject {
+        tp_base: &raw mut PyBaseObject_Type,
+        tp_getattro: Some(PyObject_GenericGetAttr),
+        tp_setattro: Some(PyObject_GenericSetAttr),
+        tp_dealloc: Some(crate::objimpl::plain_dealloc),
+        tp_free: Some(crate::pymem::PyObject_Free),
+        tp_repr: Some(object_repr),
+        ..PyTypeObject::new_static(
+            &raw mut PyType_Type,
+            name,
+            basicsize as Py_ssize_t,
+            itemsize as Py_ssize_t,
+            flags | STATIC_READY,
+        )
+    }
+}
+
+#[unsafe(no_mangle)]
+pub static mut _PyNone_Type: PyTypeObject = PyTypeObject {
+    tp_repr: Some(none_repr),
+    ..static_type(c"NoneType", std::mem::size_of::<PyObject>(), 0, 0)
+};
+
+#[unsafe(no_mangle)]
+pub static mut _PyNotImplemented_Type: PyTypeObject = PyTypeObject {
+    tp_repr: Some(notimpl_repr),
+    ..static_type(c"NotImplementedType", std::mem::size_of::<PyObject>(), 0, 0)
+};
+
+#[unsafe(no_mangle)]
+pub static mut PyEllipsis_Type: PyTypeObject = PyTypeObject {
+    tp_repr: Some(ellipsis_repr),
+    ..static_type(c"ellipsis", std::mem::size_of::<PyObject>(), 0, 0)
+};
+
+#[unsafe(no_mangle)]
+pub static mut _Py_NoneStruct: PyObject = PyObject::static_immortal(&raw mut _PyNone_Type);
+
+#[unsafe(no_mangle)]
+pub static mut _Py_NotImplementedStruct: PyObject =
+    PyObject::static_immortal(&raw mut _PyNotImplemented_Type);
+
+#[unsafe(no_mangle)]
+pub static mut _Py_EllipsisObject: PyObject = PyObject::static_immortal(&raw mut PyEllipsis_Type);
+
+/// `Py_None` (borrowed).
+#[inline]
+pub fn none() -> *mut PyObject {
+    &raw mut _Py_NoneStruct
+}
+
+/// A new reference to `None`.
+#[inline]
+pub fn new_none() -> *mut PyObject {
+    none()
+}
+
+/// `Py_TYPE(op)`.
+///
+/// # Safety
+/// `op` must point to a live object.
+#[inline]
+pub unsafe fn ty(op: *mut PyObject) -> *mut PyTypeObject {
+    // SAFETY: forwarded contract.
+    unsafe { (*op).ob_type }
+}
+
+/// The `tp_name` of a type as a Rust string.
+///
+/// # Safety
+/// `t` must point to a type object.
+pub unsafe fn type_name(t: *mut PyTypeObject) -> String {
+    // SAFETY: forwarded contract; tp_name is a NUL-terminated string or NULL.
+    unsafe {
+        let n = (*t).tp_name;
+        if n.is_null() {
+            return "?".into();
+        }
+        std::ffi::CStr::from_ptr(n).to_string_lossy().into_owned()
+    }
+}
+
+/// The type's short name (`tp_name` after the last dot), as `__name__` reports it.
+///
+/// # Safety
+/// `t` must point to a type object.
+pub unsafe fn type_short_name(t: *mut PyTypeObject) -> String {
+    // SAFETY: forwarded contract.
+    let full = unsafe { type_name(t) };
+    match full.rfind('.') {
+        Some(i) => full[i + 1..].to_string(),
+        None => full,
+    }
+}
+
+/// `PyType_IsSubtype`: walks `tp_mro` when set, else the `tp_base` chain.
+///
+/// # Safety
+/// Both must point to type objects.
+pub unsafe fn is_subtype(a: *mut PyTypeObject, b: *mut PyTypeObject) -> bool {
+    // SAFETY: forwarded contract; tp_mro is NULL or a tuple of types.
+    unsafe {
+        let mro = (*a).tp_mro;
+        if !mro.is_null() && crate::tupleobject::is_tuple(mro) {
+            return crate::tupleobject::items(mro)
+                .iter()
+                .any(|&t| t.cast::<PyTypeObject>() == b);
+        }
+        let mut t = a;
+        while !t.is_null() {
+            if t == b {
+                return true;
+            }
+            t = (*t).tp_base;
+        }
+        b == &raw mut PyBaseObject_Type
+    }
+}
+
+/// `PyObject_TypeCheck(op, t)`.
+///
+/// # Safety
+/// `op` must be a live object and `t` a type object.
+pub unsafe fn type_check(op: *mut PyObject, t: *mut PyTypeObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { ty(op) == t || is_subtype(ty(op), t) }
+}
+
+/// Whether `op`'s type has `flag` in `tp_flags`.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn has_flag(op: *mut PyObject, flag: c_ulong) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { (*ty(op)).tp_flags & flag != 0 }
+}
+
+/// Whether `op` is a type object.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn is_type(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { has_flag(op, Py_TPFLAGS_TYPE_SUBCLASS) }
+}
+
+/// Copies the inheritable slots of `base` into `t` where `t` leaves them empty.
+///
+/// # Safety
+/// Both must point to type objects; `t` must be writable.
+unsafe fn inherit(t: *mut PyTypeObject, base: *mut PyTypeObject) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let t = &mut *t;
+        let b = &*base;
+        if t.tp_basicsize == 0 {
+            t.tp_basicsize = b.tp_basicsize;
+        }
+        if t.tp_itemsize == 0 {
+            t.tp_itemsize = b.tp_itemsize;
+        }
+        macro_rules! inh {
+            ($($f:ident),*) => { $( if t.$f.is_none() { t.$f = b.$f; } )* };
+        }
+        inh!(
+            tp_dealloc,
+            tp_getattr,
+            tp_setattr,
+            tp_repr,
+            tp_hash,
+            tp_call,
+            tp_str,
+            tp_getattro,
+            tp_setattro,
+            tp_richcompare,
+            tp_iter,
+            tp_iternext,
+            tp_descr_get,
+            tp_descr_set,
+            tp_init,
+            tp_alloc,
+            tp_free,
+            tp_is_gc,
+            tp_finalize,
+            tp_traverse,
+            tp_clear
+        );
+        if t.tp_new.is_none() && t.tp_flags & Py_TPFLAGS_DISALLOW_INSTANTIATION == 0 {
+            t.tp_new = b.tp_new;
+        }
+        macro_rules! inh_ptr {
+            ($($f:ident),*) => { $( if t.$f.is_null() { t.$f = b.$f; } )* };
+        }
+        inh_ptr!(
+            tp_as_async,
+            tp_as_number,
+            tp_as_sequence,
+            tp_as_mapping,
+            tp_as_buffer
+        );
+        if t.tp_dictoffset == 0 {
+            t.tp_dictoffset = b.tp_dictoffset;
+        }
+        if t.tp_weaklistoffset == 0 {
+            t.tp_weaklistoffset = b.tp_weaklistoffset;
+        }
+        let subclass_bits = Py_TPFLAGS_LONG_SUBCLASS
+            | Py_TPFLAGS_LIST_SUBCLASS
+            | Py_TPFLAGS_TUPLE_SUBCLASS
+            | Py_TPFLAGS_BYTES_SUBCLASS
+            | Py_TPFLAGS_UNICODE_SUBCLASS
+            | Py_TPFLAGS_DICT_SUBCLASS
+            | Py_TPFLAGS_BASE_EXC_SUBCLASS
+            | Py_TPFLAGS_TYPE_SUBCLASS;
+        t.tp_flags |= b.tp_flags & subclass_bits;
+        t.tp_flags |= b.tp_flags & Py_TPFLAGS_HAVE_GC;
+    }
+}
+
+/// `PyType_Ready` for static types: base defaults to `object`, slots are inherited, the
+/// metatype defaults to the base's, and the type is marked ready.
+///
+/// # Safety
+/// `t` must point to a writable type object.
+pub unsafe fn type_ready(t: *mut PyTypeObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if (*t).tp_flags & Py_TPFLAGS_READY != 0 {
+            return 0;
+        }
+        let object = &raw mut PyBaseObject_Type;
+        if (*t).tp_base.is_null() && t != object {
+            (*t).tp_base = object;
+        }
+        let base = (*t).tp_base;
+        if !base.is_null() {
+            if (*base).tp_flags & Py_TPFLAGS_READY == 0 && type_ready(base) < 0 {
+                return -1;
+            }
+            if (*t).ob_base.ob_base.ob_type.is_null() {
+                (*t).ob_base.ob_base.ob_type = (*base).ob_base.ob_base.ob_type;
+            }
+            inherit(t, base);
+        }
+        if (*t).ob_base.ob_base.ob_type.is_null() {
+            (*t).ob_base.ob_base.ob_type = &raw mut PyType_Type;
+        }
+        if (*t).tp_dict.is_null() {
+            let d = crate::dictobject::new_dict();
+            if d.is_null() {
+                return -1;
+            }
+            (*t).tp_dict = d;
+        }
+        (*t).tp_flags |= Py_TPFLAGS_READY;
+        0
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_Ready(t: *mut PyTypeObject) -> c_int {
+    // SAFETY: `t` is a type object, per the C API contract.
+    crate::ffi_guard::guard("PyType_Ready", -1, || unsafe { type_ready(t) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_IsSubtype(a: *mut PyTypeObject, b: *mut PyTypeObject) -> c_int {
+    // SAFETY: both are type objects, per the C API contract.
+    crate::ffi_guard::guard("PyType_IsSubtype", 0, || {
+        c_int::from(unsafe { is_subtype(a, b) })
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GetFlags(t: *mut PyTypeObject) -> c_ulong {
+    // SAFETY: `t` is a type object, per the C API contract.
+    crate::ffi_guard::guard("PyType_GetFlags", 0, || unsafe { (*t).tp_flags })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Type(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a live object, per the C API contract.
+    crate::ffi_guard::guard("PyObject_Type", null_mut(), || unsafe {
+        new_ref(ty(op).cast())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_NewRef(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("Py_NewRef", null_mut(), || unsafe { new_ref(op) })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_XNewRef(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("Py_XNewRef", null_mut(), || {
+        // SAFETY: NULL or a live object, per the C API contract.
+        unsafe { crate::refcount::xincref(op) };
+        op
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_Is(a: *mut PyObject, b: *mut PyObject) -> c_int {
+    c_int::from(a == b)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_IsNone(a: *mut PyObject) -> c_int {
+    c_int::from(a == none())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_IsTrue(a: *mut PyObject) -> c_int {
+    c_int::from(a == crate::boolobject::true_())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_IsFalse(a: *mut PyObject) -> c_int {
+    c_int::from(a == crate::boolobject::false_())
+}
+
+// ---- repr / str ---------------------------------------------------------------------------
+
+unsafe extern "C" fn none_repr(_op: *mut PyObject) -> *mut PyObject {
+    uni::from_str("None")
+}
+unsafe extern "C" fn notimpl_repr(_op: *mut PyObject) -> *mut PyObject {
+    uni::from_str("NotImplemented")
+}
+unsafe extern "C" fn ellipsis_repr(_op: *mut PyObject) -> *mut PyObject {
+    uni::from_str("Ellipsis")
+}
+
+/// `<name object at 0x...>`.
+pub unsafe extern "C" fn object_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a live object (slot contract).
+    let name = unsafe { type_name(ty(op)) };
+    uni::from_str(&format!("<{name} object at {op:p}>"))
+}
+
+unsafe extern "C" fn type_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a type object (slot contract).
+    let name = unsafe { type_name(op.cast()) };
+    uni::from_str(&format!("<class '{name}'>"))
+}
+
+/// `PyObject_Repr`.
+///
+/// # Safety
+/// `op` must be NULL or a live object.
+pub unsafe fn repr(op: *mut PyObject) -> *mut PyObject {
+    if op.is_null() {
+        return uni::from_str("<NULL>");
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        match (*ty(op)).tp_repr {
+            Some(f) => f(op),
+            None => object_repr(op),
+        }
+    }
+}
+
+/// `PyObject_Str`.
+///
+/// # Safety
+/// `op` must be NULL or a live object.
+pub unsafe fn str(op: *mut PyObject) -> *mut PyObject {
+    if op.is_null() {
+        return uni::from_str("<NULL>");
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        if uni::is_exact_str(op) {
+            return new_ref(op);
+        }
+        match (*ty(op)).tp_str {
+            Some(f) => f(op),
+            None => repr(op),
+        }
+    }
+}
+
+/// `str(op)` as a Rust string (a placeholder when it fails; the error is cleared).
+///
+/// # Safety
+/// `op` must be NULL or a live object.
+pub unsafe fn str_string(op: *mut PyObject) -> String {
+    // SAFETY: forwarded contract.
+    unsafe { to_rust_string(str(op)) }
+}
+
+/// `repr(op)` as a Rust string (a placeholder when it fails; the error is cleared).
+///
+/// # Safety
+/// `op` must be NULL or a live object.
+pub unsafe fn repr_string(op: *mut PyObject) -> String {
+    // SAFETY: forwarded contract.
+    unsafe { to_rust_string(repr(op)) }
+}
+
+/// Consumes a new reference to a str (or NULL with an exception) and returns its text.
+unsafe fn to_rust_string(s: *mut PyObject) -> String {
+    if s.is_null() {
+        err::clear();
+        return "<unprintable object>".into();
+    }
+    // SAFETY: `s` is a live new reference handed to us.
+    unsafe {
+        let out = uni::as_str(s)
+            .map(str::to_owned)
+            .unwrap_or_else(|| "<unprintable object>".into());
+        decref(s);
+        out
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: NULL or a live object, per the C API contract.
+    crate::ffi_guard::guard("PyObject_Repr", null_mut(), || unsafe { repr(op) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Str(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: NULL or a live object, per the C API contract.
+    crate::ffi_guard::guard("PyObject_Str", null_mut(), || unsafe { str(op) })
+}
+
+// ---- hash and comparison ------------------------------------------------------------------
+
+/// `PyObject_Hash`: `tp_hash`, else identity.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn hash(op: *mut PyObject) -> Py_hash_t {
+    // SAFETY: forwarded contract.
+    unsafe {
+        match (*ty(op)).tp_hash {
+            Some(f) => f(op),
+            None => {
+                let h = ((op as usize) >> 4 | (op as usize) << 60) as Py_hash_t;
+                if h == -1 { -2 } else { h }
+            }
+        }
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Hash(op: *mut PyObject) -> Py_hash_t {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("PyObject_Hash", -1, || unsafe { hash(op) })
+}
+
+/// `PyObject_RichCompareBool(a, b, Py_EQ)` for the built-in value types; other objects
+/// compare by identity unless their type has `tp_richcompare`. -1 on error.
+///
+/// # Safety
+/// Both must be live objects.
+pub unsafe fn eq(a: *mut PyObject, b: *mut PyObject) -> c_int {
+    if a == b {
+        return 1;
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        if uni::is_str(a) && uni::is_str(b) {
+            return c_int::from(uni::equal(a, b));
+        }
+        if crate::longobject::is_int(a) && crate::longobject::is_int(b) {
+            return c_int::from(
+                crate::longobject::value_i128(a) == crate::longobject::value_i128(b),
+            );
+        }
+        if (crate::floatobject::is_float(a) || crate::floatobject::is_float(b))
+            && let (Some(x), Some(y)) =
+                (crate::floatobject::as_f64(a), crate::floatobject::as_f64(b))
+        {
+            return c_int::from(x == y);
+        }
+        if crate::tupleobject::is_tuple(a) && crate::tupleobject::is_tuple(b) {
+            let (x, y) = (crate::tupleobject::items(a), crate::tupleobject::items(b));
+            if x.len() != y.len() {
+                return 0;
+            }
+            for (p, q) in x.iter().zip(y) {
+                match eq(*p, *q) {
+                    1 => {}
+                    r => return r,
+                }
+            }
+            return 1;
+        }
+        for (x, y) in [(a, b), (b, a)] {
+            if let Some(f) = (*ty(x)).tp_richcompare {
+                let r = f(x, y, Py_EQ);
+                if r.is_null() {
+                    return -1;
+                }
+                if r == (&raw mut _Py_NotImplementedStruct) {
+                    decref(r);
+                    continue;
+                }
+                let t = truth(r);
+                decref(r);
+                return t;
+            }
+        }
+        0
+    }
+}
+
+/// `PyObject_IsTrue`.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn truth(op: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if op == crate::boolobject::true_() {
+            return 1;
+        }
+        if op == crate::boolobject::false_() || op == none() {
+            return 0;
+        }
+        let t = ty(op);
+        if !(*t).tp_as_number.is_null()
+            && let Some(f) = (*(*t).tp_as_number).nb_bool
+        {
+            return f(op);
+        }
+        if crate::longobject::is_int(op) {
+            return c_int::from(crate::longobject::value_i128(op) != Some(0));
+        }
+        if let Some(f) = crate::floatobject::as_f64(op) {
+            return c_int::from(f != 0.0);
+        }
+        if uni::is_str(op) {
+            return c_int::from(uni::length(op) != 0);
+        }
+        if crate::tupleobject::is_tuple(op) {
+            return c_int::from(!crate::tupleobject::items(op).is_empty());
+        }
+        if crate::dictobject::is_dict(op) {
+            return c_int::from(crate::dictobject::len(op) != 0);
+        }
+        1
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_IsTrue(op: *mut PyObject) -> c_int {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("PyObject_IsTrue", -1, || unsafe { truth(op) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Not(op: *mut PyObject) -> c_int {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("PyObject_Not", -1, || match unsafe { truth(op) } {
+        r if r < 0 => r,
+        r => 1 - r,
+    })
+}
+
+// ---- attributes ---------------------------------------------------------------------------
+
+/// The address of the instance dict slot of `op`, if its type has one.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn dict_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
+    // SAFETY: forwarded contract; tp_dictoffset is inside the instance.
+    unsafe {
+        let off = (*ty(op)).tp_dictoffset;
+        if off <= 0 {
+            return None;
+        }
+        Some(op.cast::<u8>().offset(off).cast())
+    }
+}
+
+/// Looks `name` up in the type's chain of `tp_dict`s (borrowed result, no error).
+///
+/// # Safety
+/// `t` must be a type object and `name` a str.
+pub unsafe fn type_lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let mut cur = t;
+        while !cur.is_null() {
+            let d = (*cur).tp_dict;
+            if !d.is_null() && crate::dictobject::is_dict(d) {
+                let v = crate::dictobject::get(d, name);
+                if !v.is_null() {
+                    return v;
+                }
+            }
+            cur = (*cur).tp_base;
+        }
+        null_mut()
+    }
+}
+
+/// Looks for a getset or member descriptor table entry named `name` along the type chain
+/// and reads it. `None` when there is no such entry.
+unsafe fn slot_attribute(op: *mut PyObject, name: &str) -> Option<*mut PyObject> {
+    // SAFETY: `op` is a live object; the tables are NULL-terminated arrays (type contract).
+    unsafe {
+        let mut t = ty(op);
+        while !t.is_null() {
+            let mut gs = (*t).tp_getset;
+            while !gs.is_null() && !(*gs).name.is_null() {
+                if std::ffi::CStr::from_ptr((*gs).name).to_bytes() == name.as_bytes() {
+                    return Some(match (*gs).get {
+                        Some(g) => g(op, (*gs).closure),
+                        None => raise(
+                            &raw mut crate::pyerrors::EXC_AttributeError,
+                            &format!(
+                                "attribute '{name}' of '{}' objects is not readable",
+                                type_name(ty(op))
+                            ),
+                        ),
+                    });
+                }
+                gs = gs.add(1);
+            }
+            let mut m = (*t).tp_members;
+            while !m.is_null() && !(*m).name.is_null() {
+                if std::ffi::CStr::from_ptr((*m).name).to_bytes() == name.as_bytes() {
+                    return Some(crate::descrobject::read_member(op, m));
+                }
+                m = m.add(1);
+            }
+            t = (*t).tp_base;
+        }
+        None
+    }
+}
+
+/// Raises the standard AttributeError for `op` and `name`.
+///
+/// # Safety
+/// `op` must be a live object and `name` a str.
+pub unsafe fn no_attribute(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let n = uni::as_str(name).unwrap_or("?");
+        let msg = format!("'{:.100}' object has no attribute '{n}'", type_name(ty(op)));
+        crate::pyerrors::raise_attribute_error(&msg, op, name)
+    }
+}
+
+/// `PyObject_GenericGetAttr` without raising on a miss: `Ok(NULL)` means "not found".
+///
+/// # Safety
+/// `op` must be a live object and `name` a str.
+#[allow(clippy::result_unit_err)]
+pub unsafe fn generic_getattr_opt(
+    op: *mut PyObject,
+    name: *mut PyObject,
+) -> Result<*mut PyObject, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let Some(n) = uni::as_str(name) else {
+            return Err(());
+        };
+        if let Some(v) = slot_attribute(op, n) {
+            return if v.is_null() { Err(()) } else { Ok(v) };
+        }
+        if let Some(dp) = dict_ptr(op) {
+            let d = *dp;
+            if !d.is_null() {
+                let v = crate::dictobject::get(d, name);
+                if !v.is_null() {
+                    return Ok(new_ref(v));
+                }
+            }
+        }
+        let v = type_lookup(ty(op), name);
+        if !v.is_null() {
+            if let Some(get) = (*ty(v)).tp_descr_get {
+                let r = get(v, op, ty(op).cast());
+                return if r.is_null() { Err(()) } else { Ok(r) };
+            }
+            return Ok(new_ref(v));
+        }
+        Ok(null_mut())
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GenericGetAttr(
+    op: *mut PyObject,
+    name: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyObject_GenericGetAttr", null_mut(), || {
+        // SAFETY: live object and name, per the C API contract.
+        unsafe {
+            if !uni::is_str(name) {
+                return attr_name_type_error(name);
+            }
+            match generic_getattr_opt(op, name) {
+                Ok(v) if v.is_null() => no_attribute(op, name),
+                Ok(v) => v,
+                Err(()) => null_mut(),
+            }
+        }
+    })
+}
+
+unsafe fn attr_name_type_error(name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `name` is a live object.
+    let tn = unsafe { type_name(ty(name)) };
+    raise(
+        &raw mut crate::pyerrors::EXC_TypeError,
+        &format!("attribute name must be string, not '{tn:.200}'"),
+    )
+}
+
+/// `PyObject_GenericSetAttr` (value NULL deletes): stores into the instance dict.
+///
+/// # Safety
+/// `op` must be a live object, `name` a str, `value` NULL or a live object.
+pub unsafe fn generic_setattr(
+    op: *mut PyObject,
+    name: *mut PyObject,
+    value: *mut PyObject,
+) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !uni::is_str(name) {
+            attr_name_type_error(name);
+            return -1;
+        }
+        let n = uni::as_str(name).unwrap_or("?");
+        let mut t = ty(op);
+        while !t.is_null() {
+            let mut gs = (*t).tp_getset;
+            while !gs.is_null() && !(*gs).name.is_null() {
+                if std::ffi::CStr::from_ptr((*gs).name).to_bytes() == n.as_bytes() {
+                    return match (*gs).set {
+                        Some(s) => s(op, value, (*gs).closure),
+                        None => {
+                            raise(
+                                &raw mut crate::pyerrors::EXC_AttributeError,
+                                &format!(
+                                    "attribute '{n}' of '{}' objects is not writable",
+                                    type_name(ty(op))
+                                ),
+                            );
+                            -1
+                        }
+                    };
+                }
+                gs = gs.add(1);
+            }
+            t = (*t).tp_base;
+        }
+        let Some(dp) = dict_ptr(op) else {
+            if value.is_null() || type_lookup(ty(op), name).is_null() {
+                no_attribute(op, name);
+            } else {
+                raise(
+                    &raw mut crate::pyerrors::EXC_AttributeError,
+                    &format!(
+                        "'{}' object attribute '{n}' is read-only",
+                        type_name(ty(op))
+                    ),
+                );
+            }
+            return -1;
+        };
+        if (*dp).is_null() {
+            if value.is_null() {
+                no_attribute(op, name);
+                return -1;
+            }
+            let d = crate::dictobject::new_dict();
+            if d.is_null() {
+                return -1;
+            }
+            *dp = d;
+        }
+        if value.is_null() {
+            if crate::dictobject::del_item(*dp, name) < 0 {
+                if err::matches_current(&raw mut crate::pyerrors::EXC_KeyError) {
+                    err::clear();
+                    no_attribute(op, name);
+                }
+                return -1;
+            }
+            0
+        } else {
+            crate::dictobject::set_item(*dp, name, value)
+        }
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GenericSetAttr(
+    op: *mut PyObject,
+    name: *mut PyObject,
+    value: *mut PyObject,
+) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    crate::ffi_guard::guard("PyObject_GenericSetAttr", -1, || unsafe {
+        generic_setattr(op, name, value)
+    })
+}
+
+/// `PyObject_GetAttr`.
+///
+/// # Safety
+/// `op` must be a live object, `name` a live object.
+pub unsafe fn getattr(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !uni::is_str(name) {
+            return attr_name_type_error(name);
+        }
+        let t = ty(op);
+        if let Some(f) = (*t).tp_getattro {
+            return f(op, name);
+        }
+        if let Some(f) = (*t).tp_getattr {
+            let Some(c) = uni::as_cstr(name) else {
+                return null_mut();
+            };
+            return f(op, c.cast_mut());
+        }
+        no_attribute(op, name)
+    }
+}
+
+/// `PyObject_GetOptionalAttr`: 1 found, 0 missing (no error), -1 error.
+///
+/// # Safety
+/// `op` and `name` must be live objects; `out` writable.
+pub unsafe fn getattr_opt(
+    op: *mut PyObject,
+    name: *mut PyObject,
+    out: *mut *mut PyObject,
+) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        *out = null_mut();
+        let v = getattr(op, name);
+        if v.is_null() {
+            if err::matches_current(&raw mut crate::pyerrors::EXC_AttributeError) {
+                err::clear();
+                return 0;
+            }
+            return -1;
+        }
+        *out = v;
+        1
+    }
+}
+
+/// `PyObject_SetAttr` (NULL value deletes).
+///
+/// # Safety
+/// `op` and `name` must be live objects; `value` NULL or live.
+pub unsafe fn setattr(op: *mut PyObject, name: *mut PyObject, value: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !uni::is_str(name) {
+            attr_name_type_error(name);
+            return -1;
+        }
+        let t = ty(op);
+        if let Some(f) = (*t).tp_setattro {
+            return f(op, name, value);
+        }
+        if let Some(f) = (*t).tp_setattr {
+            let Some(c) = uni::as_cstr(name) else {
+                return -1;
+            };
+            return f(op, c.cast_mut(), value);
+        }
+        let n = uni::as_str(name).unwrap_or("?");
+        let tn = type_name(t);
+        let msg = if (*t).tp_getattro.is_none() && (*t).tp_getattr.is_none() {
+            format!(
+                "'{tn:.100}' object has no attributes ({} .{n})",
+                if value.is_null() { "del" } else { "assign to" }
+            )
+        } else {
+            format!(
+                "'{tn:.100}' object has only read-only attributes ({} .{n})",
+                if value.is_null() { "del" } else { "assign to" }
+            )
+        };
+        raise(&raw mut crate::pyerrors::EXC_TypeError, &msg);
+        -1
+    }
+}
+
+/// Runs `f` with a temporary str for a C attribute name.
+unsafe fn with_name<R>(name: *const c_char, err_val: R, f: impl FnOnce(*mut PyObject) -> R) -> R {
+    // SAFETY: `name` is a NUL-terminated string, per the C API contract.
+    let n = unsafe { uni::from_cstr(name) };
+    if n.is_null() {
+        return err_val;
+    }
+    let r = f(n);
+    // SAFETY: `n` is our new reference.
+    unsafe { decref(n) };
+    r
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GetAttr(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects, per the C API contract.
+    crate::ffi_guard::guard("PyObject_GetAttr", null_mut(), || unsafe {
+        getattr(op, name)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GetAttrString(
+    op: *mut PyObject,
+    name: *const c_char,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyObject_GetAttrString", null_mut(), || {
+        // SAFETY: live object and C string, per the C API contract.
+        unsafe { with_name(name, null_mut(), |n| getattr(op, n)) }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GetOptionalAttr(
+    op: *mut PyObject,
+    name: *mut PyObject,
+    out: *mut *mut PyObject,
+) -> c_int {
+    // SAFETY: live objects and a writable out pointer, per the C API contract.
+    crate::ffi_guard::guard("PyObject_GetOptionalAttr", -1, || unsafe {
+        getattr_opt(op, name, out)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GetOptionalAttrString(
+    op: *mut PyObject,
+    name: *const c_char,
+    out: *mut *mut PyObject,
+) -> c_int {
+    crate::ffi_guard::guard("PyObject_GetOptionalAttrString", -1, || {
+        // SAFETY: as PyObject_GetOptionalAttr, with a C string name.
+        unsafe { with_name(name, -1, |n| getattr_opt(op, n, out)) }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_SetAttr(
+    op: *mut PyObject,
+    name: *mut PyObject,
+    v: *mut PyObject,
+) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    crate::ffi_guard::guard("PyObject_SetAttr", -1, || unsafe { setattr(op, name, v) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_SetAttrString(
+    op: *mut PyObject,
+    name: *const c_char,
+    v: *mut PyObject,
+) -> c_int {
+    crate::ffi_guard::guard("PyObject_SetAttrString", -1, || {
+        // SAFETY: live objects and a C string, per the C API contract.
+        unsafe { with_name(name, -1, |n| setattr(op, n, v)) }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_DelAttr(op: *mut PyObject, name: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    crate::ffi_guard::guard("PyObject_DelAttr", -1, || unsafe {
+        setattr(op, name, null_mut())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_DelAttrString(op: *mut PyObject, name: *const c_char) -> c_int {
+    crate::ffi_guard::guard("PyObject_DelAttrString", -1, || {
+        // SAFETY: live object and C string, per the C API contract.
+        unsafe { with_name(name, -1, |n| setattr(op, n, null_mut())) }
+    })
+}
+
+unsafe fn has_attr_with_error(op: *mut PyObject, name: *mut PyObject) -> c_int {
+    let mut out = null_mut();
+    // SAFETY: forwarded contract.
+    unsafe {
+        let r = getattr_opt(op, name, &mut out);
+        xdecref(out);
+        r
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_HasAttrWithError(
+    op: *mut PyObject,
+    name: *mut PyObject,
+) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    crate::ffi_guard::guard("PyObject_HasAttrWithError", -1, || unsafe {
+        has_attr_with_error(op, name)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_HasAttrStringWithError(
+    op: *mut PyObject,
+    name: *const c_char,
+) -> c_int {
+    crate::ffi_guard::guard("PyObject_HasAttrStringWithError", -1, || {
+        // SAFETY: live object and C string, per the C API contract.
+        unsafe { with_name(name, -1, |n| has_attr_with_error(op, n)) }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_HasAttr(op: *mut PyObject, name: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyObject_HasAttr", 0, || {
+        // SAFETY: live objects, per the C API contract.
+        let r = unsafe { has_attr_with_error(op, name) };
+        if r < 0 {
+            err::clear();
+            0
+        } else {
+            r
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_HasAttrString(op: *mut PyObject, name: *const c_char) -> c_int {
+    crate::ffi_guard::guard("PyObject_HasAttrString", 0, || {
+        // SAFETY: live object and C string, per the C API contract.
+        let r = unsafe { with_name(name, -1, |n| has_attr_with_error(op, n)) };
+        if r < 0 {
+            err::clear();
+            0
+        } else {
+            r
+        }
+    })
+}
+
+/// `type.__getattribute__`: the name attributes, then the `tp_dict` chain.
+unsafe extern "C" fn type_getattro(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a type object and `name` a str (slot contract).
+    unsafe {
+        let t = op.cast::<PyTypeObject>();
+        let n = uni::as_str(name).unwrap_or("");
+        match n {
+            "__name__" | "__qualname__" => return uni::from_str(&type_short_name(t)),
+            "__module__" => {
+                let full = type_name(t);
+                return match full.rfind('.') {
+                    Some(i) => uni::from_str(&full[..i]),
+                    None => uni::from_str("builtins"),
+                };
+            }
+            "__doc__" if (*t).tp_doc.is_null() => return new_none(),
+            "__doc__" => return uni::from_cstr((*t).tp_doc),
+            "__base__" if !(*t).tp_base.is_null() => return new_ref((*t).tp_base.cast()),
+            _ => {}
+        }
+        let v = type_lookup(t, name);
+        if !v.is_null() {
+            return new_ref(v);
+        }
+        let msg = format!("type object '{:.50}' has no attribute '{n}'", type_name(t));
+        crate::pyerrors::raise_attribute_error(&msg, op, name)
+    }
+}
+
+#[cfg(test)]
+mod runtime_tests {
+    use super::*;
+
+    #[test]
+    fn singletons_are_immortal_and_typed() {
+        // SAFETY: reading static singletons.
+        unsafe {
+            assert_eq!((*none()).ob_ref_local, u32::MAX);
+            assert_eq!(type_name(ty(none())), "NoneType");
+            assert_eq!(crate::refcount::refcnt(none()), 3 << 30);
+            assert!(is_subtype(
+                &raw mut _PyNone_Type,
+                &raw mut PyBaseObject_Type
+            ));
+            assert!(!is_subtype(
+                &raw mut PyBaseObject_Type,
+                &raw mut _PyNone_Type
+            ));
+            assert_eq!(repr_string(none()), "None");
+            assert_eq!(repr_string((&raw mut PyType_Type).cast()), "<class 'type'>");
+        }
+    }
+}

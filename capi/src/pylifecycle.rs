@@ -1,8 +1,80 @@
 //! `pylifecycle.h`: runtime start-up.
 
+use crate::object::PyTypeObject;
+use std::sync::OnceLock;
+
+/// The static types gilgate readies at start-up.
+fn static_types() -> Vec<*mut PyTypeObject> {
+    let mut v: Vec<*mut PyTypeObject> = vec![
+        &raw mut crate::object::PyBaseObject_Type,
+        &raw mut crate::object::PyType_Type,
+        &raw mut crate::object::_PyNone_Type,
+        &raw mut crate::object::_PyNotImplemented_Type,
+        &raw mut crate::object::PyEllipsis_Type,
+        &raw mut crate::unicodeobject::PyUnicode_Type,
+        &raw mut crate::longobject::PyLong_Type,
+        &raw mut crate::boolobject::PyBool_Type,
+        &raw mut crate::floatobject::PyFloat_Type,
+        &raw mut crate::tupleobject::PyTuple_Type,
+        &raw mut crate::dictobject::PyDict_Type,
+        &raw mut crate::methodobject::PyCFunction_Type,
+        &raw mut crate::methodobject::PyCMethod_Type,
+        &raw mut crate::moduleobject::PyModule_Type,
+        &raw mut crate::moduleobject::PyModuleDef_Type,
+        &raw mut crate::import::ModuleSpec_Type,
+    ];
+    v.extend(
+        crate::pyerrors::builtin_exceptions()
+            .iter()
+            .map(|&(_, t)| t),
+    );
+    v
+}
+
 /// Initializes the runtime once per process (singletons, type objects, the calling thread's
 /// state). Fails with instructions when the C API symbols are not in the process's dynamic
 /// symbol table (the executable was linked without `-rdynamic`).
 pub fn initialize() -> Result<(), String> {
-    unimplemented!("initialize")
+    static RESULT: OnceLock<Result<(), String>> = OnceLock::new();
+    RESULT.get_or_init(init_once).clone()
+}
+
+fn init_once() -> Result<(), String> {
+    for t in static_types() {
+        // SAFETY: these are gilgate's own static type objects; start-up runs once.
+        if unsafe { crate::object::type_ready(t) } < 0 {
+            let e = crate::pyerrors::take_exception();
+            return Err(format!("gilgate: could not ready a built-in type: {e:?}"));
+        }
+    }
+    crate::pystate::current();
+    // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name has no other preconditions.
+    let sym = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"PyModuleDef_Init".as_ptr()) };
+    if sym.is_null() {
+        return Err(
+            "gilgate: the C API symbols are not visible to extension modules; link the \
+                    executable with -rdynamic (e.g. a build.rs line \
+                    `cargo:rustc-link-arg=-rdynamic`)"
+                .into(),
+        );
+    }
+    tracing::debug!("gilgate C API runtime initialized");
+    Ok(())
+}
+
+/// `Py_GetVersion()`: the version line CPython 3.14.10 would show (extensions such as cffi
+/// compare its first characters with the version they were built for).
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_GetVersion() -> *const std::ffi::c_char {
+    c"3.14.10 (gilgate) [rustc]".as_ptr() // same text as sysmodule::VERSION
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_IsInitialized() -> std::ffi::c_int {
+    std::ffi::c_int::from(initialize().is_ok())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_IsFinalizing() -> std::ffi::c_int {
+    0
 }

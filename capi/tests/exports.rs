@@ -303,3 +303,154 @@ fn a_library_using_every_name_dlopens_with_rtld_now() {
         assert_eq!(r, resolve(e.name), "{} bound elsewhere", e.name);
     }
 }
+
+/// Signature rows: name -> (return_kind, error_value).
+fn signatures() -> BTreeMap<String, (String, String)> {
+    let tsv = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cpython-signatures.tsv"),
+    )
+    .unwrap();
+    tsv.lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            (c[0].to_string(), (c[1].to_string(), c[2].to_string()))
+        })
+        .collect()
+}
+
+/// The first function that is still a stub and whose signature matches `pred`.
+fn a_stub(pred: impl Fn(&str, &str) -> bool) -> &'static str {
+    let sigs = signatures();
+    SURFACE
+        .iter()
+        .filter(|e| e.kind == Kind::Func && e.status == Status::Stub)
+        .find(|e| sigs.get(e.name).is_some_and(|(k, v)| pred(k, v)))
+        .map(|e| e.name)
+        .expect("no stub of that kind left")
+}
+
+fn expect_not_implemented(name: &str) {
+    let exc = gilgate_capi::pyerrors::take_exception()
+        .unwrap_or_else(|| panic!("{name} returned without setting an exception"));
+    assert_eq!(exc.type_name, "SystemError", "{name}");
+    assert_eq!(exc.message, format!("gilgate: {name} is not implemented"));
+}
+
+#[test]
+fn stubs_raise_system_error_and_return_their_error_value() {
+    gilgate_capi::pylifecycle::initialize().expect("initialize");
+
+    let name = a_stub(|k, _| k == "pointer");
+    // SAFETY: the symbol is a generated stub that ignores its arguments and returns a pointer.
+    let f: extern "C" fn() -> *mut std::ffi::c_void = unsafe { std::mem::transmute(resolve(name)) };
+    assert!(f().is_null(), "{name}");
+    expect_not_implemented(name);
+
+    let name = a_stub(|k, v| k == "int" && v == "-1");
+    // SAFETY: as above, returning an int.
+    let f: extern "C" fn() -> std::ffi::c_int = unsafe { std::mem::transmute(resolve(name)) };
+    assert_eq!(f(), -1, "{name}");
+    expect_not_implemented(name);
+
+    let name = a_stub(|k, v| k == "int" && v.starts_with("0 "));
+    // SAFETY: as above, returning an int (boolean-style: 0 on error).
+    let f: extern "C" fn() -> std::ffi::c_int = unsafe { std::mem::transmute(resolve(name)) };
+    assert_eq!(f(), 0, "{name}");
+    expect_not_implemented(name);
+
+    let name = a_stub(|k, _| k == "float:double");
+    // SAFETY: as above, returning a double.
+    let f: extern "C" fn() -> f64 = unsafe { std::mem::transmute(resolve(name)) };
+    assert_eq!(f(), -1.0, "{name}");
+    expect_not_implemented(name);
+
+    let name = a_stub(|k, _| k == "integer:long unsigned int");
+    // SAFETY: as above, returning an unsigned long ((unsigned long)-1 on error).
+    let f: extern "C" fn() -> std::ffi::c_ulong = unsafe { std::mem::transmute(resolve(name)) };
+    assert_eq!(f(), std::ffi::c_ulong::MAX, "{name}");
+    expect_not_implemented(name);
+
+    let name = a_stub(|k, _| k == "void");
+    // SAFETY: as above, returning nothing.
+    let f: extern "C" fn() = unsafe { std::mem::transmute(resolve(name)) };
+    f();
+    expect_not_implemented(name);
+    assert!(gilgate_capi::ffi_guard::take_void_failures().contains(&name));
+}
+
+/// Struct results cross the C ABI correctly: a C caller sees the error `PyStatus` (32 bytes,
+/// returned through a hidden pointer) and the `Py_complex` (two doubles in registers).
+#[test]
+fn struct_returning_stubs_follow_the_c_abi() {
+    gilgate_capi::pylifecycle::initialize().expect("initialize");
+    let status_fn = a_stub(|k, _| k == "struct:PyStatus");
+    let complex_fn = a_stub(|k, _| k == "struct:Py_complex");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("exports-struct-abi");
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("struct_abi.c");
+    let lib = dir.join("libstruct_abi.so");
+    std::fs::write(
+        &src,
+        format!(
+            r#"typedef struct {{ int _type; const char *func; const char *err_msg; int exitcode; }} St;
+typedef struct {{ double real; double imag; }} Cx;
+extern St {status_fn}(void);
+extern Cx {complex_fn}(void);
+int status_type(const char **func, const char **msg) {{
+    St s = {status_fn}();
+    *func = s.func; *msg = s.err_msg;
+    return s._type;
+}}
+void complex_parts(double *re, double *im) {{
+    Cx c = {complex_fn}();
+    *re = c.real; *im = c.imag;
+}}
+"#
+        ),
+    )
+    .unwrap();
+    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-shared", "-fPIC", "-O1", "-o"])
+        .arg(&lib)
+        .arg(&src)
+        .status()
+        .expect("running the C compiler");
+    assert!(status.success());
+    let path = std::ffi::CString::new(lib.to_str().unwrap()).unwrap();
+    // SAFETY: the library has no constructors; its two functions match the declared types.
+    unsafe {
+        let h = libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL);
+        assert!(!h.is_null());
+        let st: extern "C" fn(*mut *const std::ffi::c_char, *mut *const std::ffi::c_char) -> i32 =
+            std::mem::transmute(libc::dlsym(h, c"status_type".as_ptr()));
+        let cx: extern "C" fn(*mut f64, *mut f64) =
+            std::mem::transmute(libc::dlsym(h, c"complex_parts".as_ptr()));
+        let (mut func, mut msg) = (std::ptr::null(), std::ptr::null());
+        assert_eq!(st(&mut func, &mut msg), 1, "{status_fn}: _type is 'error'");
+        assert_eq!(std::ffi::CStr::from_ptr(func).to_str().unwrap(), status_fn);
+        assert_eq!(
+            std::ffi::CStr::from_ptr(msg).to_str().unwrap(),
+            format!("gilgate: {status_fn} is not implemented")
+        );
+        expect_not_implemented(status_fn);
+        let (mut re, mut im) = (0.0, 0.0);
+        cx(&mut re, &mut im);
+        assert_eq!((re, im), (-1.0, 0.0), "{complex_fn}");
+        expect_not_implemented(complex_fn);
+    }
+}
+
+#[test]
+fn exception_variables_point_at_exception_types_after_initialize() {
+    gilgate_capi::pylifecycle::initialize().expect("initialize");
+    for e in SURFACE
+        .iter()
+        .filter(|e| e.name.starts_with("PyExc_") && (e.in_314 || e.in_313t))
+    {
+        // SAFETY: every PyExc_* symbol is a `PyObject *` variable.
+        let p = unsafe { *(resolve(e.name) as *const *mut gilgate_capi::object::PyObject) };
+        assert!(!p.is_null(), "{} is NULL after initialize()", e.name);
+    }
+}

@@ -45,8 +45,11 @@ fn layouts_doc() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/abi-layouts.md")
 }
 
+/// A field's byte offset and, for a bitfield, its first bit.
+type Offset = (u64, Option<u32>);
+
 /// Splits `/* 49: 3 | 4 */ rest` into (offset, bit, rest); `None` offset for union members.
-fn split_comment(line: &str) -> Option<(Option<(u64, Option<u32>)>, &str)> {
+fn split_comment(line: &str) -> Option<(Option<Offset>, &str)> {
     let line = line.trim();
     let body = line.strip_prefix("/*")?;
     let end = body.find("*/")?;
@@ -78,10 +81,10 @@ fn declared_name(decl: &str) -> String {
     if let Some(i) = d.find('[') {
         d = &d[..i];
     }
-    if let Some((before, after)) = d.rsplit_once(':') {
-        if after.trim().chars().all(|c| c.is_ascii_digit()) {
-            d = before;
-        }
+    if let Some((before, after)) = d.rsplit_once(':')
+        && after.trim().chars().all(|c| c.is_ascii_digit())
+    {
+        d = before;
     }
     d.trim()
         .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -324,19 +327,32 @@ fn c_headers_match_abi_layouts() {
 }
 
 /// Offsets and sizes of the Rust `#[repr(C)]` structs, named as in the document
-/// (a trailing `_` in a Rust field name, as in `type_`, stands for the C keyword).
-fn rust_layouts() -> Vec<(&'static str, Vec<(String, u64)>, u64)> {
-    use gilgate_capi::{descrobject, methodobject, moduleobject, object};
-    let mut out = Vec::new();
+/// (a trailing `_` in a Rust field name, as in `type_`, stands for the C keyword;
+/// `a.b => "name"` measures a field reached through a nested Rust struct; `as "name"`
+/// gives the document's name of a struct that Rust names differently).
+type RustLayout = (&'static str, Vec<(String, u64)>, u64);
+
+fn rust_layouts() -> Vec<RustLayout> {
+    use gilgate_capi::{
+        critical_section, descrobject, dictobject, floatobject, longobject, methodobject,
+        moduleobject, object, pyerrors, pystate, tupleobject, unicodeobject,
+    };
+    let mut out: Vec<RustLayout> = Vec::new();
     macro_rules! rust_struct {
-        ($out:ident, $module:ident :: $ty:ident, [$($field:ident),* $(,)?]) => {{
+        (@name $field:ident) => { stringify!($field).trim_end_matches('_').to_string() };
+        (@name $field:ident $doc:literal) => { $doc.to_string() };
+        ($out:ident, $module:ident :: $ty:ident $(as $docname:literal)?,
+         [$($field:ident $(. $sub:ident)* $(=> $doc:literal)?),* $(,)?]) => {{
             let fields = vec![$(
                 (
-                    stringify!($field).trim_end_matches('_').to_string(),
-                    std::mem::offset_of!($module::$ty, $field) as u64,
+                    rust_struct!(@name $field $($doc)?),
+                    std::mem::offset_of!($module::$ty, $field $(. $sub)*) as u64,
                 )
             ),*];
-            $out.push((stringify!($ty), fields, std::mem::size_of::<$module::$ty>() as u64));
+            #[allow(unused_variables)]
+            let name = stringify!($ty);
+            $(let name = $docname;)?
+            $out.push((name, fields, std::mem::size_of::<$module::$ty>() as u64));
         }};
     }
     rust_struct!(
@@ -521,6 +537,52 @@ fn rust_layouts() -> Vec<(&'static str, Vec<(String, u64)>, u64)> {
         ]
     );
     rust_struct!(out, moduleobject::PyModuleDef_Slot, [slot, value]);
+    rust_struct!(out, tupleobject::PyTupleObject, [ob_base, ob_hash, ob_item]);
+    rust_struct!(out, longobject::PyLongObject, [ob_base, long_value]);
+    rust_struct!(out, longobject::_PyLongValue, [lv_tag, ob_digit]);
+    rust_struct!(out, floatobject::PyFloatObject, [ob_base, ob_fval]);
+    rust_struct!(
+        out,
+        dictobject::PyDictObject,
+        [ob_base, ma_used, _ma_watcher_tag, ma_keys, ma_values]
+    );
+    rust_struct!(
+        out,
+        unicodeobject::PyASCIIObject,
+        [ob_base, length, hash, state]
+    );
+    rust_struct!(
+        out,
+        unicodeobject::PyCompactUnicodeObject,
+        [_base, utf8_length, utf8]
+    );
+    rust_struct!(out, unicodeobject::PyUnicodeObject, [_base, data]);
+    rust_struct!(
+        out,
+        critical_section::PyCriticalSection,
+        [_cs_prev, _cs_mutex]
+    );
+    rust_struct!(
+        out,
+        critical_section::PyCriticalSection2,
+        [_cs_base, _cs_mutex2]
+    );
+    rust_struct!(
+        out,
+        pyerrors::PyBaseExceptionObject,
+        [
+            ob_base,
+            dict,
+            args,
+            notes,
+            traceback,
+            context,
+            cause,
+            suppress_context
+        ]
+    );
+    rust_struct!(out, pyerrors::PyImportErrorObject, [base.ob_base => "ob_base", base.dict => "dict", base.args => "args", base.notes => "notes", base.traceback => "traceback", base.context => "context", base.cause => "cause", base.suppress_context => "suppress_context", msg, name, path, name_from]);
+    rust_struct!(out, pystate::PyThreadState as "_ts", [prev, next, interp, eval_breaker, _status, holds_gil, _whence, state, py_recursion_remaining, py_recursion_limit, recursion_headroom, tracing, what_event, current_frame, c_profilefunc, c_tracefunc, c_profileobj, c_traceobj, current_exception, exc_info, dict, gilstate_counter, async_exc, thread_id, native_thread_id, delete_later, critical_section, coroutine_origin_tracking_depth, async_gen_firstiter, async_gen_finalizer, context, context_ver, id, datastack_chunk, datastack_top, datastack_limit, exc_state, current_executor, dict_global_version, threading_local_key, threading_local_sentinel, remote_debugger_support, datastack_cached_chunk]);
     out
 }
 
@@ -662,5 +724,266 @@ fn limited_api_is_refused_in_the_free_threaded_headers() {
     assert!(
         stderr.contains("The limited API is not currently supported in the free-threaded build"),
         "unexpected diagnostics:\n{stderr}"
+    );
+}
+
+/// `PyAPI_FUNC(RET) NAME(` and `PyAPI_DATA(TYPE) NAME` declarations in `include/`.
+fn header_declarations() -> Vec<(String, &'static str, String, String)> {
+    let include = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("include");
+    let mut files = Vec::new();
+    let mut dirs = vec![include.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read include/") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "h") {
+                files.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read header");
+        let rel = file.strip_prefix(&include).unwrap().display().to_string();
+        for (marker, kind) in [("PyAPI_FUNC(", "func"), ("PyAPI_DATA(", "data")] {
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(marker) {
+                let after = &rest[at + marker.len()..];
+                rest = after;
+                // The macro definitions themselves (`#define PyAPI_FUNC(RTYPE) ...`).
+                if after.starts_with("RTYPE") {
+                    continue;
+                }
+                let mut depth = 1;
+                let mut end = 0;
+                for (i, c) in after.char_indices() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = i;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let ty = after[..end].trim().to_string();
+                let tail = after[end + 1..].trim_start();
+                let tail = tail
+                    .strip_prefix("_Py_NO_RETURN")
+                    .unwrap_or(tail)
+                    .trim_start();
+                let tail = tail.strip_prefix('(').unwrap_or(tail); // `void(*PyOS_InputHook)`
+                let tail = tail.trim_start_matches('*').trim_start();
+                let name: String = tail
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                assert!(
+                    !name.is_empty(),
+                    "{rel}: cannot read the declaration after {marker}{ty})"
+                );
+                out.push((name, kind, ty, rel.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// A C type spelled canonically: integer keyword order and `int` after size words do not
+/// matter (`long unsigned int` == `unsigned long`), nor does spacing around `*`.
+fn canonical_type(ty: &str) -> String {
+    let spaced = ty.replace('*', " * ");
+    let mut words: Vec<&str> = spaced.split_whitespace().collect();
+    let sized = words
+        .iter()
+        .any(|w| matches!(*w, "long" | "short" | "unsigned" | "signed"));
+    if sized {
+        words.retain(|w| *w != "int");
+    }
+    let stars = words.iter().filter(|w| **w == "*").count();
+    let mut base: Vec<&str> = words.into_iter().filter(|w| *w != "*").collect();
+    base.sort_unstable();
+    format!("{}{}", base.join(" "), "*".repeat(stars))
+}
+
+#[test]
+fn header_declarations_match_the_export_list() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let exports = std::fs::read_to_string(data.join("cpython-exports.tsv")).expect("exports list");
+    let kinds: BTreeMap<&str, &str> = exports
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            Some((f.next()?, f.next()?))
+        })
+        .collect();
+    let signatures =
+        std::fs::read_to_string(data.join("cpython-signatures.tsv")).expect("signature list");
+    let returns: BTreeMap<&str, &str> = signatures
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            Some((*f.first()?, *f.get(3)?))
+        })
+        .collect();
+
+    let decls = header_declarations();
+    assert!(
+        decls.len() > 500,
+        "found only {} declarations in include/",
+        decls.len()
+    );
+    let mut failures = Vec::new();
+    let mut typed = 0;
+    for (name, kind, ty, file) in &decls {
+        match kinds.get(name.as_str()) {
+            None => failures.push(format!(
+                "{file}: {name} is declared but CPython does not export it"
+            )),
+            Some(k) if k != kind => failures.push(format!(
+                "{file}: {name} is declared as {kind}, CPython exports {k}"
+            )),
+            Some(_) => {}
+        }
+        if *kind == "func"
+            && let Some(want) = returns.get(name.as_str()).filter(|w| !w.is_empty())
+        {
+            typed += 1;
+            if canonical_type(want) != canonical_type(ty) {
+                failures.push(format!(
+                    "{file}: {name} returns `{ty}`, CPython's returns `{want}`"
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "{} declarations in include/, {typed} return types compared",
+        decls.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "header declarations:\n{}",
+        failures.join("\n")
+    );
+    assert!(typed > 500, "compared only {typed} return types");
+}
+
+/// Every data symbol the headers declare has the size CPython's export list gives
+/// (measured by the C compiler: `sizeof` of the declared object).
+#[test]
+fn declared_data_objects_have_cpythons_sizes() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let include = manifest.parent().unwrap().join("include");
+    let exports =
+        std::fs::read_to_string(manifest.join("data/cpython-exports.tsv")).expect("exports list");
+    // name -> (size, 3.15 only?)
+    let mut sizes: BTreeMap<String, (u64, bool)> = BTreeMap::new();
+    for line in exports.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.get(1) == Some(&"data")
+            && let Ok(size) = f[2].parse::<u64>()
+        {
+            let only_315 = f.get(5) == Some(&"no") && f.get(6) == Some(&"yes");
+            sizes.insert(f[0].to_string(), (size, only_315));
+        }
+    }
+    let decls = header_declarations();
+    let headers_text: String = decls
+        .iter()
+        .map(|(.., file)| file.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|f| std::fs::read_to_string(include.join(f)).expect("read header"))
+        .collect();
+    let declared: Vec<String> = decls
+        .into_iter()
+        .filter(|(_, kind, ty, _)| *kind == "data" && !ty.contains('('))
+        .map(|(name, ..)| name)
+        // An array of unknown size (`char NAME[]`) has no sizeof.
+        .filter(|name| !headers_text.contains(&format!("{name}[]")))
+        .collect();
+    let mut source = String::from(
+        "#include <Python.h>\n#include \"datetime.h\"\n#include \"frameobject.h\"\n\
+         #include <stdio.h>\nint main(void)\n{\n",
+    );
+    let mut measured = 0;
+    for name in &declared {
+        let Some((_, only_315)) = sizes.get(name) else {
+            continue;
+        };
+        if *only_315 {
+            source.push_str("#ifdef GILGATE_TARGET_3_15\n");
+        }
+        source.push_str(&format!("    printf(\"{name} %zu\\n\", sizeof({name}));\n"));
+        if *only_315 {
+            source.push_str("#endif\n");
+        }
+        measured += 1;
+    }
+    source.push_str("    return 0;\n}\n");
+    assert!(
+        measured > 100,
+        "only {measured} declared data symbols have a size in the export list"
+    );
+
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let c_file = dir.join("gilgate-data-sizes.c");
+    std::fs::write(&c_file, source).expect("write data-size probe");
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for (tag, flags) in [("314", &[][..]), ("315", &["-DGILGATE_TARGET_3_15"][..])] {
+        let exe = dir.join(format!("gilgate-data-sizes-{tag}"));
+        let output = Command::new("cc")
+            .args(flags)
+            .args(["-w", "-std=gnu11"])
+            .arg(format!("-I{}", include.display()))
+            .arg(&c_file)
+            .arg("-o")
+            .arg(&exe)
+            .output()
+            .expect("run cc");
+        assert!(
+            output.status.success(),
+            "compiling the data-size probe ({tag}) failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // The probe references the objects only through sizeof, so it links and runs.
+        let run = Command::new(&exe)
+            .output()
+            .expect("run the data-size probe");
+        for line in String::from_utf8_lossy(&run.stdout).lines() {
+            let (name, size) = line.split_once(' ').expect("NAME SIZE");
+            let size: u64 = size.parse().expect("size");
+            let (want, only_315) = sizes[name];
+            // 3.15's type objects are 8 bytes larger; include/ declares the 3.14t layout.
+            if tag == "315" && !only_315 {
+                continue;
+            }
+            compared += 1;
+            if size != want {
+                failures.push(format!(
+                    "{name}: sizeof {size}, CPython's object is {want} bytes"
+                ));
+            }
+        }
+    }
+    eprintln!("data symbols: {compared} sizes compared");
+    assert!(
+        failures.is_empty(),
+        "data symbol sizes:\n{}",
+        failures.join("\n")
+    );
+    assert!(
+        compared >= measured,
+        "compared {compared} of {measured} data symbols"
     );
 }

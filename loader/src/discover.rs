@@ -145,10 +145,8 @@ fn walk(root: &Path, rel: &str, out: &mut Vec<String>) {
             if !is_libs_dir(&name) {
                 walk(root, &child, out);
             }
-        } else if ft.is_file() || ft.is_symlink() {
-            if name.ends_with(".so") {
-                out.push(child);
-            }
+        } else if (ft.is_file() || ft.is_symlink()) && name.ends_with(".so") {
+            out.push(child);
         }
     }
 }
@@ -253,7 +251,7 @@ mod tests {
             }
             z.finish().unwrap();
         }
-        let d = discover(&[whl.clone()]);
+        let d = discover(std::slice::from_ref(&whl));
         let names: Vec<_> = d.candidates.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["c", "pkg.a", "pkg.sub.b"]);
         assert_eq!(

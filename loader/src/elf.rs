@@ -102,6 +102,35 @@ pub fn read_elf(path: &Path) -> Result<ElfFacts, String> {
     Ok(facts)
 }
 
+/// Whether the file's program headers are readable but a loadable segment runs past the end
+/// of the file: the case where `dlopen` maps pages that do not exist and the process dies of
+/// `SIGBUS` instead of getting an error. Other malformed files are refused by `dlopen` itself.
+pub fn segments_past_end(path: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    let Ok(header) = Elf::parse_header(&bytes) else {
+        return false;
+    };
+    let (Ok(container), Ok(endian)) = (header.container(), header.endianness()) else {
+        return false;
+    };
+    let ctx = goblin::container::Ctx::new(container, endian);
+    let Ok(phdrs) = goblin::elf::ProgramHeader::parse(
+        &bytes,
+        header.e_phoff as usize,
+        header.e_phnum as usize,
+        ctx,
+    ) else {
+        return false;
+    };
+    let len = bytes.len() as u64;
+    phdrs.iter().any(|ph| {
+        ph.p_type == goblin::elf::program_header::PT_LOAD
+            && ph.p_offset.saturating_add(ph.p_filesz) > len
+    })
+}
+
 fn short_goblin_error(e: &goblin::error::Error) -> String {
     match e {
         goblin::error::Error::Malformed(_) => "malformed".into(),

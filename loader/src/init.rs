@@ -143,6 +143,11 @@ unsafe fn raw_pyslots(slots: *const c_void) -> Vec<(i32, usize)> {
     out
 }
 
+/// Module slot IDs that exist only in 3.15's numbering (PEP 820).
+fn is_315_module_slot(id: i32) -> bool {
+    matches!(id, 84..=87 | 92 | 94 | 100..=106 | 109 | 110)
+}
+
 fn resolve_id(id: i32, target: Target) -> i32 {
     if target == Target::Cp315t && (1..=4).contains(&id) {
         id + 83
@@ -176,9 +181,32 @@ fn slot_reports(infos: Vec<mo::SlotInfo>) -> Vec<SlotReport> {
         .map(|s| SlotReport {
             id: s.id,
             name: s.name.map(str::to_string),
-            value: s.value,
+            value: stable_value(s.id, s.value),
         })
         .collect()
+}
+
+/// Reports never show addresses: a pointer value becomes what it points to (the text of
+/// `Py_mod_name`/`Py_mod_doc`) or the kind of thing it is.
+fn stable_value(id: i32, value: String) -> String {
+    let addr = value
+        .strip_prefix("0x")
+        .and_then(|h| usize::from_str_radix(h, 16).ok())
+        .filter(|a| *a >= 0x10000);
+    let Some(addr) = addr else {
+        return value;
+    };
+    match id {
+        100 | 101 => {
+            // SAFETY: these 3.15 slots hold a NUL-terminated `const char *` (name, doc).
+            let text = unsafe { std::ffi::CStr::from_ptr(addr as *const std::ffi::c_char) };
+            format!("{:?}", text.to_string_lossy())
+        }
+        103 => "PyMethodDef array".into(),
+        109 => "PyABIInfo".into(),
+        92 | 94 => "slot array".into(),
+        _ => "pointer".into(),
+    }
 }
 
 fn lint(code: &str, message: String) -> Lint {
@@ -309,7 +337,7 @@ pub(crate) fn run(
         let raw = unsafe { raw_slots((*def).m_slots) };
         let new_ids: Vec<String> = raw
             .iter()
-            .filter(|(id, _)| *id >= 84)
+            .filter(|(id, _)| is_315_module_slot(*id))
             .map(|(id, _)| id.to_string())
             .collect();
         if !new_ids.is_empty() {
@@ -400,11 +428,13 @@ fn finish_created(
             ),
         ));
     }
-    if inspect && facts.imports("PyUnstable_Module_SetGIL") {
+    // Only a module without a gil slot can mean its SetGIL call as its declaration (Cython's
+    // multi-phase modules import the function but declare the slot).
+    if inspect && facts.imports("PyUnstable_Module_SetGIL") && !has_gil_slot(raw, target) {
         decl.lints.push(lint(
             "setgil-in-exec",
             format!(
-                "{name} is multi-phase but imports PyUnstable_Module_SetGIL: if an exec slot calls it, the call comes after the lock decision and is ignored (possible; `gilgate load` shows it); declare a Py_mod_gil slot instead"
+                "{name} is multi-phase without a Py_mod_gil slot but imports PyUnstable_Module_SetGIL: if an exec slot calls it, the call comes after the lock decision and is ignored (possible; `gilgate load` shows it); declare a Py_mod_gil slot instead"
             ),
         ));
     }
@@ -417,5 +447,26 @@ fn finish_created(
         module: m,
         def,
         requires_gil: Some(requires),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_numbering() {
+        assert!(is_315_module_slot(87));
+        assert!(is_315_module_slot(109));
+        assert!(!is_315_module_slot(4));
+        assert!(!is_315_module_slot(99));
+        assert_eq!(resolve_id(4, Target::Cp315t), 87);
+        assert_eq!(resolve_id(4, Target::Cp314t), 4);
+        let raw = [(3, 0usize), (4, 1usize)];
+        assert_eq!(multiple_interpreters(&raw, Target::Cp314t), "not_supported");
+        assert_eq!(multiple_interpreters(&raw, Target::Cp315t), "not_supported");
+        assert_eq!(multiple_interpreters(&[], Target::Cp314t), "supported");
+        assert!(has_gil_slot(&raw, Target::Cp315t));
+        assert!(!has_gil_slot(&[(87, 1)], Target::Cp314t));
     }
 }

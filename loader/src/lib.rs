@@ -247,13 +247,14 @@ impl Host {
         }
         // dlopen of a file whose segments run past its end can die of SIGBUS; `inspect` has its
         // worker for that, `load` runs in this process, so refuse such a file first.
-        if let Err(why) = read_elf(&path) {
-            if why.starts_with("truncated") {
-                return Err(LoadError::Raised(ErrorReport::new(
-                    "ImportError",
-                    format!("{}: {why}", path.display()),
-                )));
-            }
+        if elf::segments_past_end(&path) {
+            return Err(LoadError::Raised(ErrorReport::new(
+                "ImportError",
+                format!(
+                    "{}: truncated ELF file (a loadable segment runs past the end of the file)",
+                    path.display()
+                ),
+            )));
         }
         self.lock.enable_transient();
         let run = init::run(&name, &path, ti, &facts, false);
@@ -274,15 +275,19 @@ impl Host {
         if decision == Decision::Refused {
             return Err(LoadError::Raised(refusal(&name)));
         }
-        if let Decision::Enabled { warn: true } = decision {
-            if !self.warned {
-                self.warned = true;
-                eprintln!("RuntimeWarning: {}", lock::warning_text(&name));
-            }
+        if let Decision::Enabled { warn: true } = decision
+            && !self.warned
+        {
+            self.warned = true;
+            eprintln!("RuntimeWarning: {}", lock::warning_text(&name));
         }
         let mut lints = run.decl.lints.clone();
         let mut exec_error = None;
-        if !run.def.is_null() {
+        // Exec runs only for a module object created from a def (CPython skips anything else).
+        // SAFETY: `run.module` is a valid object when init succeeded.
+        let is_module =
+            !run.module.is_null() && unsafe { ffi::type_check(run.module, c"PyModule_Type") };
+        if !run.def.is_null() && is_module {
             let before = gilgate_capi::moduleobject::setgil_call_count();
             // SAFETY: `run.module` was created from `run.def` by multi-phase creation.
             let rc = unsafe { ffi::module_exec_def(run.module, run.def.cast()) };

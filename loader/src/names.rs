@@ -77,13 +77,13 @@ pub fn split_extension_name(file_name: &str) -> Option<(String, AbiTag)> {
     if stem.is_empty() {
         return None;
     }
-    if let Some((base, last)) = stem.rsplit_once('.') {
-        if let Some(tag) = parse_tag(last) {
-            if base.is_empty() {
-                return None;
-            }
-            return Some((base.to_string(), tag));
+    if let Some((base, last)) = stem.rsplit_once('.')
+        && let Some(tag) = parse_tag(last)
+    {
+        if base.is_empty() {
+            return None;
         }
+        return Some((base.to_string(), tag));
     }
     Some((stem.to_string(), AbiTag::Untagged))
 }

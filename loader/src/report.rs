@@ -264,8 +264,13 @@ fn row(m: &ModuleReport) -> [String; 5] {
     let verdict = match (&m.error, m.requires_gil) {
         (Some(e), _) => format!("error: {}", e.kind),
         (None, Some(true)) => {
-            if m.gil_declared == Some(true) {
-                "enables the lock (declares Py_MOD_GIL_USED)".to_string()
+            if m.lints
+                .iter()
+                .any(|l| l.code == "create-returned-non-module")
+            {
+                "enables the lock (create returned a non-module)".to_string()
+            } else if m.gil_declared == Some(true) {
+                "enables the lock (declared: used)".to_string()
             } else {
                 "enables the lock (undeclared)".to_string()
             }

@@ -2,7 +2,7 @@
  * Prints, for every struct of capi/tests/data/abi-layouts.md that the headers declare,
  *   STRUCT FIELD OFFSET      (OFFSET is BYTE:BIT for a bitfield)
  *   STRUCT sizeof SIZE
- * and "STRUCT skipped" for a struct the headers do not declare (yet).
+ * and "STRUCT skipped" for a struct the headers do not declare (none at the moment).
  * Nested fields are written as outer.inner, as in the document. */
 #include <Python.h>
 #include "datetime.h"
@@ -36,6 +36,9 @@ static void gg_bitfield(const char *st, const char *field, const unsigned char *
     }
 #define SIZE(S) printf("%s sizeof %zu\n", #S, sizeof(S));
 #define SKIP(S) printf("%s skipped\n", #S);
+
+/* The document names the thread state by its struct tag. */
+#define _ts struct _ts
 
 int main(void)
 {
@@ -612,8 +615,59 @@ int main(void)
     F(PyMemoryViewObject, weakreflist)
     F(PyMemoryViewObject, ob_array)
     SIZE(PyMemoryViewObject)
-    /* _ts: the thread state is internal to the runtime; not declared. */
-    SKIP(_ts)
+    /* _ts */
+    F(_ts, prev)
+    F(_ts, next)
+    F(_ts, interp)
+    F(_ts, eval_breaker)
+    F(_ts, _status)
+    B(_ts, _status.initialized)
+    B(_ts, _status.bound)
+    B(_ts, _status.unbound)
+    B(_ts, _status.bound_gilstate)
+    B(_ts, _status.active)
+    B(_ts, _status.finalizing)
+    B(_ts, _status.cleared)
+    B(_ts, _status.finalized)
+    F(_ts, holds_gil)
+    F(_ts, _whence)
+    F(_ts, state)
+    F(_ts, py_recursion_remaining)
+    F(_ts, py_recursion_limit)
+    F(_ts, recursion_headroom)
+    F(_ts, tracing)
+    F(_ts, what_event)
+    F(_ts, current_frame)
+    F(_ts, c_profilefunc)
+    F(_ts, c_tracefunc)
+    F(_ts, c_profileobj)
+    F(_ts, c_traceobj)
+    F(_ts, current_exception)
+    F(_ts, exc_info)
+    F(_ts, dict)
+    F(_ts, gilstate_counter)
+    F(_ts, async_exc)
+    F(_ts, thread_id)
+    F(_ts, native_thread_id)
+    F(_ts, delete_later)
+    F(_ts, critical_section)
+    F(_ts, coroutine_origin_tracking_depth)
+    F(_ts, async_gen_firstiter)
+    F(_ts, async_gen_finalizer)
+    F(_ts, context)
+    F(_ts, context_ver)
+    F(_ts, id)
+    F(_ts, datastack_chunk)
+    F(_ts, datastack_top)
+    F(_ts, datastack_limit)
+    F(_ts, exc_state)
+    F(_ts, current_executor)
+    F(_ts, dict_global_version)
+    F(_ts, threading_local_key)
+    F(_ts, threading_local_sentinel)
+    F(_ts, remote_debugger_support)
+    F(_ts, datastack_cached_chunk)
+    SIZE(_ts)
     /* _PyLongValue */
     F(_PyLongValue, lv_tag)
     F(_PyLongValue, ob_digit)

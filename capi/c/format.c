@@ -1,0 +1,253 @@
+/*
+ * gilgate C shim: the variadic C API entry points. The C side only walks the format string and
+ * pulls each argument with the right type; text assembly and object conversions happen in Rust.
+ *
+ * Format units (PyUnicode_FromFormat): %% %c %d %i %u %x %X %o %p %s %U %S %R %A %V %T %N with
+ * the length modifiers l, ll, z, t, j, the flags '-' and '0', a width and a precision
+ * (`%.200s`, `%-10d`, `%*d` is not supported by CPython either).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gg_api.h"
+
+/* Appends the UTF-8 encoding of code point `ch`. */
+static void gg_put_char(gg_fmt *b, int ch)
+{
+    char out[4];
+    size_t n;
+    unsigned int c = (unsigned int)ch;
+    if (c < 0x80) {
+        out[0] = (char)c;
+        n = 1;
+    } else if (c < 0x800) {
+        out[0] = (char)(0xc0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3f));
+        n = 2;
+    } else if (c < 0x10000) {
+        out[0] = (char)(0xe0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (c & 0x3f));
+        n = 3;
+    } else {
+        out[0] = (char)(0xf0 | (c >> 18));
+        out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+        out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+        out[3] = (char)(0x80 | (c & 0x3f));
+        n = 4;
+    }
+    _gilgate_fmt_bytes(b, out, n);
+}
+
+/* Formats one integer unit with snprintf; `spec` is the unit rebuilt without the length
+ * modifier, `len` the modifier: 0 none, 1 l, 2 ll, 3 z, 4 t, 5 j. */
+static void gg_put_int(gg_fmt *b, const char *flags, ptrdiff_t width, ptrdiff_t prec, int len,
+                       char conv, va_list *ap)
+{
+    char spec[32];
+    char out[128];
+    int n;
+    const char *lm = len == 1 ? "l" : len == 2 ? "ll" : len == 3 ? "z" : len == 4 ? "t" : len == 5 ? "j" : "";
+    if (prec >= 0)
+        snprintf(spec, sizeof spec, "%%%s%td.%td%s%c", flags, width, prec, lm, conv);
+    else
+        snprintf(spec, sizeof spec, "%%%s%td%s%c", flags, width, lm, conv);
+    int is_signed = conv == 'd' || conv == 'i';
+    switch (len) {
+    case 1:
+        n = is_signed ? snprintf(out, sizeof out, spec, va_arg(*ap, long))
+                      : snprintf(out, sizeof out, spec, va_arg(*ap, unsigned long));
+        break;
+    case 2:
+        n = is_signed ? snprintf(out, sizeof out, spec, va_arg(*ap, long long))
+                      : snprintf(out, sizeof out, spec, va_arg(*ap, unsigned long long));
+        break;
+    case 3:
+        n = is_signed ? snprintf(out, sizeof out, spec, va_arg(*ap, ptrdiff_t))
+                      : snprintf(out, sizeof out, spec, va_arg(*ap, size_t));
+        break;
+    case 4:
+        n = snprintf(out, sizeof out, spec, va_arg(*ap, ptrdiff_t));
+        break;
+    case 5:
+        n = is_signed ? snprintf(out, sizeof out, spec, va_arg(*ap, intmax_t))
+                      : snprintf(out, sizeof out, spec, va_arg(*ap, uintmax_t));
+        break;
+    default:
+        n = is_signed ? snprintf(out, sizeof out, spec, va_arg(*ap, int))
+                      : snprintf(out, sizeof out, spec, va_arg(*ap, unsigned int));
+        break;
+    }
+    if (n > 0)
+        _gilgate_fmt_bytes(b, out, (size_t)n < sizeof out ? (size_t)n : sizeof out - 1);
+}
+
+/* Walks `format`, returns a new str or NULL with an exception set. */
+static PyObject *gg_format(const char *format, va_list vargs)
+{
+    va_list ap;
+    gg_fmt *b = _gilgate_fmt_new();
+    const char *f = format;
+    int fail = 0;
+    va_copy(ap, vargs);
+    while (*f && !fail) {
+        if (*f != '%') {
+            const char *start = f;
+            while (*f && *f != '%')
+                f++;
+            _gilgate_fmt_bytes(b, start, (size_t)(f - start));
+            continue;
+        }
+        const char *unit = f++;
+        if (*f == '%') {
+            _gilgate_fmt_bytes(b, "%", 1);
+            f++;
+            continue;
+        }
+        char flags[4] = {0};
+        int nflags = 0;
+        while ((*f == '-' || *f == '0' || *f == '#') && nflags < 3) {
+            if (*f != '#')
+                flags[nflags++] = *f;
+            f++;
+        }
+        ptrdiff_t width = -1, prec = -1;
+        if (*f >= '0' && *f <= '9') {
+            width = 0;
+            while (*f >= '0' && *f <= '9')
+                width = width * 10 + (*f++ - '0');
+        }
+        if (*f == '.') {
+            f++;
+            prec = 0;
+            while (*f >= '0' && *f <= '9')
+                prec = prec * 10 + (*f++ - '0');
+        }
+        int len = 0;
+        if (*f == 'l') {
+            len = 1;
+            f++;
+            if (*f == 'l') {
+                len = 2;
+                f++;
+            }
+        } else if (*f == 'z') {
+            len = 3;
+            f++;
+        } else if (*f == 't') {
+            len = 4;
+            f++;
+        } else if (*f == 'j') {
+            len = 5;
+            f++;
+        }
+        char conv = *f ? *f++ : '\0';
+        switch (conv) {
+        case 'c':
+            gg_put_char(b, va_arg(ap, int));
+            break;
+        case 'd': case 'i': case 'u': case 'x': case 'X': case 'o':
+            gg_put_int(b, flags, width < 0 ? 0 : width, prec, len, conv, &ap);
+            break;
+        case 'p': {
+            char out[64];
+            int n = snprintf(out, sizeof out, "%p", va_arg(ap, void *));
+            if (n > 1 && !(out[0] == '0' && out[1] == 'x')) {
+                _gilgate_fmt_bytes(b, "0x", 2);
+            }
+            if (n > 0)
+                _gilgate_fmt_bytes(b, out, (size_t)n);
+            break;
+        }
+        case 's':
+            _gilgate_fmt_cstr(b, va_arg(ap, const char *), width, prec);
+            break;
+        case 'U': case 'S': case 'R': case 'A': case 'T': case 'N':
+            if (_gilgate_fmt_object(b, conv, va_arg(ap, PyObject *), NULL, width, prec) < 0)
+                fail = 1;
+            break;
+        case 'V': {
+            PyObject *obj = va_arg(ap, PyObject *);
+            const char *fallback = va_arg(ap, const char *);
+            if (_gilgate_fmt_object(b, 'V', obj, fallback, width, prec) < 0)
+                fail = 1;
+            break;
+        }
+        default:
+            /* CPython copies the rest of the format string verbatim after a bad unit. */
+            _gilgate_fmt_bytes(b, unit, strlen(unit));
+            f = unit + strlen(unit);
+            break;
+        }
+    }
+    va_end(ap);
+    return _gilgate_fmt_finish(b, fail);
+}
+
+GG_API PyObject *PyUnicode_FromFormatV(const char *format, va_list vargs)
+{
+    return gg_format(format, vargs);
+}
+
+GG_API PyObject *PyUnicode_FromFormat(const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    PyObject *r = gg_format(format, ap);
+    va_end(ap);
+    return r;
+}
+
+GG_API PyObject *PyErr_FormatV(PyObject *exception, const char *format, va_list vargs)
+{
+    PyObject *msg = gg_format(format, vargs);
+    if (msg != NULL) {
+        _gilgate_err_set_formatted(exception, msg);
+        Py_DecRef(msg);
+    }
+    return NULL;
+}
+
+GG_API PyObject *PyErr_Format(PyObject *exception, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    PyErr_FormatV(exception, format, ap);
+    va_end(ap);
+    return NULL;
+}
+
+GG_API int PyErr_WarnFormat(PyObject *category, ptrdiff_t stack_level, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    PyObject *msg = gg_format(format, ap);
+    va_end(ap);
+    if (msg == NULL)
+        return -1;
+    int r = _gilgate_warn_formatted(category, msg, stack_level);
+    Py_DecRef(msg);
+    return r;
+}
+
+GG_API PyObject *PyTuple_Pack(ptrdiff_t n, ...)
+{
+    va_list ap;
+    PyObject *small[16];
+    PyObject **items = small;
+    if (n > 16) {
+        items = malloc(sizeof(PyObject *) * (size_t)n);
+        if (items == NULL)
+            return _gilgate_tuple_from_array(NULL, -1);
+    }
+    va_start(ap, n);
+    for (ptrdiff_t i = 0; i < n; i++)
+        items[i] = va_arg(ap, PyObject *);
+    va_end(ap);
+    PyObject *t = _gilgate_tuple_from_array(items, n);
+    if (items != small)
+        free(items);
+    return t;
+}

@@ -1,0 +1,236 @@
+//! `objimpl.h`: allocating and initialising objects.
+
+use crate::object::{Py_TPFLAGS_HEAPTYPE, PyObject, PyTypeObject, PyVarObject};
+use crate::pyport::Py_ssize_t;
+use crate::refcount;
+use std::ffi::c_void;
+use std::sync::atomic::Ordering;
+
+/// Whether `ty` is a heap type (its instances hold a reference to it).
+///
+/// # Safety
+/// `ty` must point to a type object.
+pub unsafe fn is_heap_type(ty: *mut PyTypeObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { (*ty).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 }
+}
+
+/// Initialises a fresh object header: owned by the calling thread with one local reference.
+///
+/// # Safety
+/// `op` must point to writable memory of at least `size_of::<PyObject>()` bytes; `ty` to a
+/// type object.
+pub unsafe fn init_header(op: *mut PyObject, ty: *mut PyTypeObject) {
+    refcount::register_thread();
+    // SAFETY: forwarded contract; the memory is not shared yet.
+    unsafe {
+        op.write(PyObject {
+            ob_tid: refcount::thread_id(),
+            ob_flags: 0,
+            ob_mutex: Default::default(),
+            ob_gc_bits: 0,
+            ob_ref_local: 1,
+            ob_ref_shared: 0,
+            ob_type: ty,
+        });
+        if is_heap_type(ty) {
+            refcount::incref(ty.cast());
+        }
+    }
+}
+
+/// Size in bytes of an instance of `ty` with `nitems` items, rounded up to 8.
+///
+/// # Safety
+/// `ty` must point to a type object.
+pub unsafe fn instance_size(ty: *mut PyTypeObject, nitems: Py_ssize_t) -> Option<usize> {
+    // SAFETY: forwarded contract.
+    let (basic, item) = unsafe { ((*ty).tp_basicsize, (*ty).tp_itemsize) };
+    let extra = item.checked_mul(nitems.max(0))?;
+    let total = basic
+        .max(std::mem::size_of::<PyObject>() as isize)
+        .checked_add(extra)?;
+    let total = usize::try_from(total).ok()?;
+    Some(total.checked_add(7)? & !7)
+}
+
+/// Allocates a zeroed instance of `ty` (with `nitems` items for variable-size types) and
+/// returns a new reference, or NULL with `MemoryError` set.
+///
+/// # Safety
+/// `ty` must point to a ready type object.
+pub unsafe fn alloc_object(ty: *mut PyTypeObject, nitems: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    let Some(size) = (unsafe { instance_size(ty, nitems) }) else {
+        crate::pyerrors::no_memory();
+        return std::ptr::null_mut();
+    };
+    let p = crate::pymem::calloc(1, size).cast::<PyObject>();
+    if p.is_null() {
+        crate::pyerrors::no_memory();
+        return p;
+    }
+    // SAFETY: `p` is a fresh zeroed block of `size` bytes, large enough for the header.
+    unsafe {
+        init_header(p, ty);
+        if (*ty).tp_itemsize != 0 {
+            (*p.cast::<PyVarObject>()).ob_size = nitems;
+        }
+    }
+    p
+}
+
+/// Frees an object's memory with its type's `tp_free` and drops the instance's reference to
+/// a heap type. The default `tp_dealloc`.
+///
+/// # Safety
+/// `op` must be a dead object allocated by this runtime (or compatible with `tp_free`).
+pub unsafe fn default_dealloc(op: *mut PyObject) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let ty = (*op).ob_type;
+        match (*ty).tp_free {
+            Some(f) => f(op.cast()),
+            None => crate::pymem::free(op.cast()),
+        }
+        if is_heap_type(ty) {
+            refcount::decref(ty.cast());
+        }
+    }
+}
+
+/// `tp_dealloc` for objects without owned fields.
+///
+/// # Safety
+/// As `default_dealloc`.
+pub unsafe extern "C" fn plain_dealloc(op: *mut PyObject) {
+    // SAFETY: forwarded contract.
+    unsafe { default_dealloc(op) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Init(op: *mut PyObject, ty: *mut PyTypeObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyObject_Init", std::ptr::null_mut(), || {
+        if op.is_null() {
+            return crate::pyerrors::no_memory();
+        }
+        // SAFETY: the caller passes memory of at least the type's basic size.
+        unsafe { init_header(op, ty) };
+        op
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_InitVar(
+    op: *mut PyVarObject,
+    ty: *mut PyTypeObject,
+    size: Py_ssize_t,
+) -> *mut PyVarObject {
+    crate::ffi_guard::guard("PyObject_InitVar", std::ptr::null_mut(), || {
+        if op.is_null() {
+            crate::pyerrors::no_memory();
+            return op;
+        }
+        // SAFETY: the caller passes memory for a variable-size object of `size` items.
+        unsafe {
+            init_header(op.cast(), ty);
+            (*op).ob_size = size;
+        }
+        op
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyObject_New(ty: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: `ty` is a type object, per the C API contract.
+    crate::ffi_guard::guard("_PyObject_New", std::ptr::null_mut(), || unsafe {
+        alloc_object(ty, 0)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyObject_NewVar(
+    ty: *mut PyTypeObject,
+    n: Py_ssize_t,
+) -> *mut PyVarObject {
+    // SAFETY: `ty` is a type object, per the C API contract.
+    crate::ffi_guard::guard("_PyObject_NewVar", std::ptr::null_mut(), || unsafe {
+        alloc_object(ty, n).cast()
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyObject_GC_New(ty: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: `ty` is a type object, per the C API contract.
+    crate::ffi_guard::guard("_PyObject_GC_New", std::ptr::null_mut(), || unsafe {
+        alloc_object(ty, 0)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyObject_GC_NewVar(
+    ty: *mut PyTypeObject,
+    n: Py_ssize_t,
+) -> *mut PyVarObject {
+    // SAFETY: `ty` is a type object, per the C API contract.
+    crate::ffi_guard::guard("_PyObject_GC_NewVar", std::ptr::null_mut(), || unsafe {
+        alloc_object(ty, n).cast()
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GC_Del(p: *mut c_void) {
+    // SAFETY: `p` is NULL or memory from this allocator, per the C API contract.
+    crate::ffi_guard::guard("PyObject_GC_Del", (), || unsafe { crate::pymem::free(p) })
+}
+
+/// gilgate has no cycle collector yet: tracking only flips the tracked bit.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GC_Track(op: *mut c_void) {
+    crate::ffi_guard::guard("PyObject_GC_Track", (), || {
+        // SAFETY: `op` is a live GC object, per the C API contract.
+        let bits = unsafe {
+            std::sync::atomic::AtomicU8::from_ptr(&raw mut (*op.cast::<PyObject>()).ob_gc_bits)
+        };
+        bits.fetch_or(1, Ordering::Relaxed);
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GC_UnTrack(op: *mut c_void) {
+    crate::ffi_guard::guard("PyObject_GC_UnTrack", (), || {
+        // SAFETY: `op` is a live GC object, per the C API contract.
+        let bits = unsafe {
+            std::sync::atomic::AtomicU8::from_ptr(&raw mut (*op.cast::<PyObject>()).ob_gc_bits)
+        };
+        bits.fetch_and(!1, Ordering::Relaxed);
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GenericAlloc(
+    ty: *mut PyTypeObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: `ty` is a type object, per the C API contract.
+    crate::ffi_guard::guard("PyType_GenericAlloc", std::ptr::null_mut(), || unsafe {
+        alloc_object(ty, n)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GenericNew(
+    ty: *mut PyTypeObject,
+    _args: *mut PyObject,
+    _kwds: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyType_GenericNew", std::ptr::null_mut(), || {
+        // SAFETY: `ty` is a type object, per the C API contract.
+        unsafe {
+            match (*ty).tp_alloc {
+                Some(a) => a(ty, 0),
+                None => alloc_object(ty, 0),
+            }
+        }
+    })
+}

@@ -1,0 +1,56 @@
+/* gilgate: code objects. Their layout is internal to the runtime (gilgate runs no
+ * bytecode); only the type, the flags and the constructors are declared. */
+#ifndef GILGATE_CPYTHON_CODE_H
+#define GILGATE_CPYTHON_CODE_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+PyAPI_DATA(PyTypeObject) PyCode_Type;
+#define PyCode_Check(op) Py_IS_TYPE((op), &PyCode_Type)
+
+#define CO_OPTIMIZED 0x0001
+#define CO_NEWLOCALS 0x0002
+#define CO_VARARGS 0x0004
+#define CO_VARKEYWORDS 0x0008
+#define CO_NESTED 0x0010
+#define CO_GENERATOR 0x0020
+#define CO_COROUTINE 0x0100
+#define CO_ITERABLE_COROUTINE 0x0200
+#define CO_ASYNC_GENERATOR 0x0400
+#define CO_FUTURE_DIVISION 0x20000
+#define CO_FUTURE_ABSOLUTE_IMPORT 0x40000
+#define CO_FUTURE_WITH_STATEMENT 0x80000
+#define CO_FUTURE_PRINT_FUNCTION 0x100000
+#define CO_FUTURE_UNICODE_LITERALS 0x200000
+#define CO_FUTURE_BARRY_AS_BDFL 0x400000
+#define CO_FUTURE_GENERATOR_STOP 0x800000
+#define CO_FUTURE_ANNOTATIONS 0x1000000
+#define CO_NO_MONITORING_EVENTS 0x2000000
+#define CO_HAS_DOCSTRING 0x4000000
+#define CO_METHOD 0x8000000
+#define CO_MAXBLOCKS 21
+
+PyAPI_FUNC(PyCodeObject *) PyUnstable_Code_New(int argcount, int kwonlyargcount, int nlocals, int stacksize,
+                                               int flags, PyObject *code, PyObject *consts, PyObject *names,
+                                               PyObject *varnames, PyObject *freevars, PyObject *cellvars,
+                                               PyObject *filename, PyObject *name, PyObject *qualname,
+                                               int firstlineno, PyObject *linetable, PyObject *exceptiontable);
+PyAPI_FUNC(PyCodeObject *) PyUnstable_Code_NewWithPosOnlyArgs(
+    int argcount, int posonlyargcount, int kwonlyargcount, int nlocals, int stacksize, int flags, PyObject *code,
+    PyObject *consts, PyObject *names, PyObject *varnames, PyObject *freevars, PyObject *cellvars,
+    PyObject *filename, PyObject *name, PyObject *qualname, int firstlineno, PyObject *linetable,
+    PyObject *exceptiontable);
+#define PyCode_New PyUnstable_Code_New
+#define PyCode_NewWithPosOnlyArgs PyUnstable_Code_NewWithPosOnlyArgs
+PyAPI_FUNC(PyCodeObject *) PyCode_NewEmpty(const char *filename, const char *funcname, int firstlineno);
+PyAPI_FUNC(int) PyCode_Addr2Line(PyCodeObject *co, int addr);
+PyAPI_FUNC(PyObject *) PyCode_GetCode(PyCodeObject *co);
+PyAPI_FUNC(PyObject *) PyCode_GetVarnames(PyCodeObject *co);
+PyAPI_FUNC(PyObject *) PyCode_GetCellvars(PyCodeObject *co);
+PyAPI_FUNC(PyObject *) PyCode_GetFreevars(PyCodeObject *co);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GILGATE_CPYTHON_CODE_H */
