@@ -8,7 +8,9 @@
 #   so     gilgate inspect ONE.so    (markupsafe's _speedups, extracted from its cp314t wheel)
 #   wheel  gilgate inspect WHEEL     (pillow's cp314t wheel: 8 extension modules + pillow.libs/)
 #   python python3 -c pass
-# and prints each mean and the ratio wheel / python start-up.
+# and prints each mean and the ratio wheel / python start-up. Two more rows explain the wheel's time:
+# the same pillow wheel already unpacked (a folder: no decompression), and multidict's small wheel
+# (2 modules, no vendored libraries).
 # Uses hyperfine when it is installed (Debian package `hyperfine`), else a loop timed with
 # `date +%s%N`. The wheels come from scripts/fetch-wheels.sh (run it first).
 set -euo pipefail
@@ -27,7 +29,8 @@ done
 
 so_wheel="$cache/markupsafe-3.0.4-cp314-cp314t-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl"
 big_wheel="$cache/pillow-13.0.0-cp314-cp314t-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl"
-for w in "$so_wheel" "$big_wheel"; do
+small_wheel="$cache/multidict-7.2.1-cp314-cp314t-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl"
+for w in "$so_wheel" "$big_wheel" "$small_wheel"; do
     if [[ ! -f "$w" ]]; then
         echo "bench-inspect: $w is missing: run scripts/fetch-wheels.sh first" >&2
         exit 1
@@ -55,16 +58,36 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# the single .so, extracted without Python (the wheel is a zip)
-if command -v unzip >/dev/null 2>&1; then
-    unzip -q -o "$so_wheel" 'markupsafe/_speedups.*.so' -d "$work"
-else
-    "$python" -m zipfile -e "$so_wheel" "$work"
-fi
-so="$(ls "$work"/markupsafe/_speedups.cpython-314t-*.so)"
+# unpack a wheel (a zip) for the measurements that start from files on disk
+unpack() {
+    if command -v unzip >/dev/null 2>&1; then
+        unzip -q -o "$1" -d "$2"
+    else
+        "$python" -m zipfile -e "$1" "$2"
+    fi
+}
+unpack "$so_wheel" "$work/markupsafe"
+so="$(ls "$work"/markupsafe/markupsafe/_speedups.cpython-314t-*.so)"
+unpack "$big_wheel" "$work/pillow"
+
+# label | command; the first three are the benchmark, the others explain it
+labels=(
+    "gilgate inspect markupsafe _speedups .so"
+    "gilgate inspect pillow wheel (8 modules)"
+    "python3 -c pass"
+    "gilgate inspect pillow, already unpacked"
+    "gilgate inspect multidict wheel (2 modules)"
+)
+cmds=(
+    "$gilgate inspect $so"
+    "$gilgate inspect $big_wheel"
+    "$python -c pass"
+    "$gilgate inspect $work/pillow"
+    "$gilgate inspect $small_wheel"
+)
 
 # each command must work before it is timed
-for cmd in "$gilgate inspect $so" "$gilgate inspect $big_wheel" "$python -c pass"; do
+for cmd in "${cmds[@]}"; do
     if ! $cmd >/dev/null 2>"$work/err"; then
         echo "bench-inspect: '$cmd' failed:" >&2
         cat "$work/err" >&2
@@ -75,42 +98,36 @@ done
 echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate")"
 echo "python:  $("$python" --version 2>&1) ($python)"
 echo "cpu:     $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "runs:    $runs each"
+echo "tmp:     ${TMPDIR:-/tmp} ($(df -T "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }'))"
 
 # mean in milliseconds of a command over $runs runs after 3 warm-up runs
 loop_mean() {
     local i start end
-    for i in 1 2 3; do "$@" >/dev/null 2>&1; done
+    for i in 1 2 3; do $1 >/dev/null 2>&1; done
     start=$(date +%s%N)
-    for ((i = 0; i < runs; i++)); do "$@" >/dev/null 2>&1; done
+    for ((i = 0; i < runs; i++)); do $1 >/dev/null 2>&1; done
     end=$(date +%s%N)
     awk -v ns=$((end - start)) -v n="$runs" 'BEGIN { printf "%.2f", ns / n / 1e6 }'
 }
 
+means=()
 if command -v hyperfine >/dev/null 2>&1; then
-    method="hyperfine $(hyperfine --version | cut -d' ' -f2), $runs runs, 3 warm-up"
-    hyperfine --style basic --warmup 3 --runs "$runs" -N \
-        --export-json "$work/h.json" \
-        -n so "$gilgate inspect $so" \
-        -n wheel "$gilgate inspect $big_wheel" \
-        -n python "$python -c pass" >&2
-    # means in ms, in the order given above
+    method="hyperfine $(hyperfine --version | cut -d' ' -f2) -N, $runs runs, 3 warm-up runs, one hyperfine run"
+    args=()
+    for i in "${!cmds[@]}"; do args+=(-n "${labels[$i]}" "${cmds[$i]}"); done
+    hyperfine --style basic --warmup 3 --runs "$runs" -N --export-json "$work/h.json" "${args[@]}" >&2
+    # means in ms, in the order given
     mapfile -t means < <(grep -o '"mean": *[0-9.e+-]*' "$work/h.json" | awk '{ printf "%.2f\n", $2 * 1000 }')
-    so_ms="${means[0]}"
-    wheel_ms="${means[1]}"
-    py_ms="${means[2]}"
 else
-    method="shell loop timed with date +%s%N, $runs runs, 3 warm-up"
-    so_ms="$(loop_mean "$gilgate" inspect "$so")"
-    wheel_ms="$(loop_mean "$gilgate" inspect "$big_wheel")"
-    py_ms="$(loop_mean "$python" -c pass)"
+    method="shell loop timed with date +%s%N, $runs runs after 3 warm-up runs"
+    for cmd in "${cmds[@]}"; do means+=("$(loop_mean "$cmd")"); done
 fi
 
 echo "method:  $method"
-printf '%-48s %9s ms\n' "gilgate inspect markupsafe _speedups .so" "$so_ms"
-printf '%-48s %9s ms\n' "gilgate inspect pillow wheel (8 modules)" "$wheel_ms"
-printf '%-48s %9s ms\n' "python3 -c pass" "$py_ms"
-awk -v w="$wheel_ms" -v p="$py_ms" -v s="$so_ms" 'BEGIN {
-    printf "ratio wheel / python start-up: %.3f\n", w / p
-    printf "ratio .so / python start-up:   %.3f\n", s / p
+for i in "${!cmds[@]}"; do
+    printf '%-46s %9s ms\n' "${labels[$i]}" "${means[$i]}"
+done
+awk -v s="${means[0]}" -v w="${means[1]}" -v p="${means[2]}" 'BEGIN {
+    printf "ratio wheel / python start-up: %.2f\n", w / p
+    printf "ratio .so / python start-up:   %.2f\n", s / p
 }'
