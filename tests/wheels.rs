@@ -97,6 +97,17 @@ fn expected(package: &str, abi: &str) -> Vec<Expect> {
         ("frozenlist", "cp313t") => {
             vec![multi("frozenlist._frozenlist", CREATE_EXEC_GIL, MI_DEFAULT)]
         }
+        // hand-written multi-phase that refuses subinterpreters (Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED)
+        ("coverage", "cp314t") => {
+            vec![multi("coverage.tracer", EXEC_MI_GIL, Some("not_supported"))]
+        }
+        // Cython multi-phase, four modules, one of them two packages deep
+        ("aiohttp", "cp314t") => vec![
+            multi("aiohttp._http_parser", CREATE_EXEC_GIL, MI_DEFAULT),
+            multi("aiohttp._http_writer", CREATE_EXEC_GIL, MI_DEFAULT),
+            multi("aiohttp._websocket.mask", CREATE_EXEC_GIL, MI_DEFAULT),
+            multi("aiohttp._websocket.reader_c", CREATE_EXEC_GIL, MI_DEFAULT),
+        ],
         // hand-written single-phase calling PyUnstable_Module_SetGIL
         ("ujson", "cp314t") => vec![single("ujson")],
         ("cffi", "cp314t") => vec![single("_cffi_backend")],
@@ -390,8 +401,13 @@ fn check_wheel(p: &Pinned, wheel: &Path, path_dir: &Path) {
                 }
                 "Py_mod_multiple_interpreters" => {
                     assert_eq!(s["id"], 3, "{mctx}");
-                    // markupsafe and multidict write Py_MOD_PER_INTERPRETER_GIL_SUPPORTED (2)
-                    assert_eq!(s["value"], "Py_MOD_PER_INTERPRETER_GIL_SUPPORTED", "{mctx}");
+                    // markupsafe and multidict write Py_MOD_PER_INTERPRETER_GIL_SUPPORTED (2),
+                    // coverage Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED (0)
+                    let value = match e.multiple_interpreters {
+                        Some("not_supported") => "Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED",
+                        _ => "Py_MOD_PER_INTERPRETER_GIL_SUPPORTED",
+                    };
+                    assert_eq!(s["value"], value, "{mctx}");
                 }
                 other => panic!("{mctx}: unexpected slot {other}"),
             }
