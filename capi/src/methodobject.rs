@@ -290,7 +290,10 @@ unsafe fn reject_kwnames(func: *mut PyObject, kwnames: *mut PyObject) -> bool {
     // SAFETY: `kwnames` NULL or a tuple; `func` a live function object.
     unsafe {
         if !kwnames.is_null() && !crate::tupleobject::items(kwnames).is_empty() {
-            type_error(&format!("{} takes no keyword arguments", function_str(func)));
+            type_error(&format!(
+                "{} takes no keyword arguments",
+                function_str(func)
+            ));
             return true;
         }
     }
