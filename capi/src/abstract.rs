@@ -1010,7 +1010,7 @@ unsafe fn unary(
 /// `o` live.
 pub unsafe fn index_check(o: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
-    unsafe { nb(ty(o)).is_some_and(|m| m.nb_index.is_some()) }
+    unsafe { is_long(o) || nb(ty(o)).is_some_and(|m| m.nb_index.is_some()) }
 }
 
 /// `PyNumber_Index`.
