@@ -9,6 +9,7 @@
 
 pub mod boolobject;
 pub mod ceval;
+pub mod complexobject;
 pub mod critical_section;
 pub mod descrobject;
 pub mod dictobject;
