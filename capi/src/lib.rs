@@ -11,6 +11,7 @@
 pub mod abstract_;
 pub mod boolobject;
 pub mod ceval;
+pub mod complexobject;
 pub mod critical_section;
 pub mod descrobject;
 pub mod dictobject;
