@@ -8,8 +8,11 @@
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
 
 pub mod bltinmodule;
+#[path = "abstract.rs"]
+pub mod abstract_;
 pub mod boolobject;
 pub mod ceval;
+pub mod complexobject;
 pub mod critical_section;
 pub mod datetime;
 pub mod descrobject;
