@@ -19,7 +19,10 @@ fn run(dir: &str) -> Result<(), PyErr> {
     let c = counter.call_kw("Counter", (10,), [("step", 5.into_py()?)])?;
     println!("created {}", c.repr()?);
     let now: i64 = c.call_method("increment", (2,))?.extract()?;
-    println!("after increment(2): {now} ({})", c.getattr("parity")?.str()?);
+    println!(
+        "after increment(2): {now} ({})",
+        c.getattr("parity")?.str()?
+    );
 
     // Keyword arguments, and a Python exception as a Rust error.
     let kw = host.import("kwargs_demo")?;
@@ -33,13 +36,19 @@ fn run(dir: &str) -> Result<(), PyErr> {
     }
     println!(
         "global lock {}",
-        if host.lock_enabled() { "enabled" } else { "off" }
+        if host.lock_enabled() {
+            "enabled"
+        } else {
+            "off"
+        }
     );
     Ok(())
 }
 
 fn main() -> ExitCode {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "target/samples".into());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/samples".into());
     match run(&dir) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -232,7 +232,6 @@ fn lists_and_bytes_round_trip() {
 }
 
 #[test]
-#[ignore = "needs PyObject_Call and METH_* calling (calls)"]
 fn calls_with_keywords() {
     let _g = lock();
     let mut h = Host::builder().path(samples_dir()).build();
