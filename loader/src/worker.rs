@@ -85,9 +85,10 @@ fn answer(req: &Request) -> Declaration {
             .python_imports
             .insert("PyUnstable_Module_SetGIL".into());
     }
+    crate::import_hook::for_worker(&req.name, &req.path);
     let run =
         std::panic::catch_unwind(|| init::run(&req.name, &req.path, req.target, &facts, true).decl);
-    run.unwrap_or_else(|p| {
+    let mut decl = run.unwrap_or_else(|p| {
         let what = p
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -97,7 +98,9 @@ fn answer(req: &Request) -> Declaration {
             Some(req.target.target),
             ErrorReport::new("HostError", format!("gilgate internal error: {what}")),
         )
-    })
+    });
+    crate::import_hook::lint_python_module(&mut decl);
+    decl
 }
 
 /// A running worker.
