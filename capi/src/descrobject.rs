@@ -475,16 +475,6 @@ unsafe extern "C" fn classmethod_descr_get(
     }
 }
 
-unsafe extern "C" {
-    /// The generic call entry point (implemented by the calls machinery).
-    #[link_name = "PyObject_Call"]
-    fn call_object(
-        callable: *mut PyObject,
-        args: *mut PyObject,
-        kw: *mut PyObject,
-    ) -> *mut PyObject;
-}
-
 /// Calls the method descriptor `d` unbound: `args[0]` is `self`, the rest the arguments.
 unsafe fn call_unbound(
     d: *mut PyObject,
@@ -523,7 +513,7 @@ unsafe fn call_unbound(
             decref(bound);
             return null_mut();
         }
-        let r = call_object(bound, rest, kw);
+        let r = crate::object::call(bound, rest, kw);
         decref(rest);
         decref(bound);
         r

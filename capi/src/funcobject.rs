@@ -46,22 +46,13 @@ unsafe extern "C" fn sm_descr_get(
     unsafe { new_ref((*op.cast::<StaticMethodObject>()).sm_callable) }
 }
 
-unsafe extern "C" {
-    #[link_name = "PyObject_Call"]
-    fn call_object(
-        callable: *mut PyObject,
-        args: *mut PyObject,
-        kw: *mut PyObject,
-    ) -> *mut PyObject;
-}
-
 unsafe extern "C" fn sm_call(
     op: *mut PyObject,
     args: *mut PyObject,
     kw: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: `op` is a live staticmethod; args/kw per the tp_call contract.
-    unsafe { call_object((*op.cast::<StaticMethodObject>()).sm_callable, args, kw) }
+    unsafe { crate::object::call((*op.cast::<StaticMethodObject>()).sm_callable, args, kw) }
 }
 
 /// `PyStaticMethod_New`.

@@ -574,6 +574,34 @@ pub unsafe fn is_subtype(a: *mut PyTypeObject, b: *mut PyTypeObject) -> bool {
     }
 }
 
+unsafe extern "C" {
+    #[link_name = "PyObject_Call"]
+    fn exported_call(
+        callable: *mut PyObject,
+        args: *mut PyObject,
+        kw: *mut PyObject,
+    ) -> *mut PyObject;
+}
+
+/// Calls `callable(*args, **kw)`: its type's `tp_call` when it has one, else the exported
+/// `PyObject_Call` (the calls machinery; vectorcall-only objects).
+///
+/// # Safety
+/// `callable` must be live, `args` a tuple, `kw` NULL or a dict.
+pub unsafe fn call(
+    callable: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        match (*ty(callable)).tp_call {
+            Some(f) => f(callable, args, kw),
+            None => exported_call(callable, args, kw),
+        }
+    }
+}
+
 /// `PyObject_TypeCheck(op, t)`.
 ///
 /// # Safety
@@ -1120,6 +1148,12 @@ unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
             if tt.tp_new.is_none() {
                 tt.tp_new = bb.tp_new;
             }
+        }
+        if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 {
+            (*t).tp_flags |= Py_TPFLAGS_IMMUTABLETYPE;
+        }
+        if (*t).tp_new.is_none() && base == object && (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 {
+            (*t).tp_flags |= Py_TPFLAGS_DISALLOW_INSTANTIATION;
         }
         if (*t).tp_flags & Py_TPFLAGS_DISALLOW_INSTANTIATION != 0 {
             (*t).tp_new = None;

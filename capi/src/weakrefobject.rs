@@ -242,15 +242,6 @@ unsafe extern "C" fn proxy_setattro(
     }
 }
 
-unsafe extern "C" {
-    #[link_name = "PyObject_Call"]
-    fn call_object(
-        callable: *mut PyObject,
-        args: *mut PyObject,
-        kw: *mut PyObject,
-    ) -> *mut PyObject;
-}
-
 unsafe extern "C" fn proxy_call(
     op: *mut PyObject,
     args: *mut PyObject,
@@ -262,7 +253,7 @@ unsafe extern "C" fn proxy_call(
         if o.is_null() {
             return null_mut();
         }
-        call_object(o, args, kw)
+        crate::object::call(o, args, kw)
     }
 }
 
@@ -355,7 +346,7 @@ pub unsafe fn clear_weakrefs(ob: *mut PyObject) {
             let args = crate::tupleobject::from_slice(&[r]);
             if !args.is_null() {
                 let saved = crate::pyerrors::take_raised();
-                let res = call_object(cb, args, null_mut());
+                let res = crate::object::call(cb, args, null_mut());
                 if res.is_null() {
                     crate::pyerrors::clear();
                 } else {
