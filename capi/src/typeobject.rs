@@ -419,7 +419,12 @@ pub unsafe extern "C" fn subtype_dealloc(op: *mut PyObject) {
         }
         incref(t.cast());
         let before = refcnt(t.cast());
-        match base.is_null().then_some(None).unwrap_or((*base).tp_dealloc) {
+        let base_dealloc = if base.is_null() {
+            None
+        } else {
+            (*base).tp_dealloc
+        };
+        match base_dealloc {
             Some(f) => f(op),
             None => crate::objimpl::default_dealloc(op),
         }

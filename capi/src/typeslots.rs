@@ -89,156 +89,106 @@ pub const Py_am_send: c_int = 81;
 pub const Py_tp_vectorcall: c_int = 82;
 pub const Py_tp_token: c_int = 83;
 
+/// Reinterprets a slot value as the slot's (optional) function pointer type.
+///
+/// # Safety
+/// `v` must be NULL or a function of the type `T` wraps.
+unsafe fn fp<T: Copy>(v: *mut c_void) -> T {
+    const { assert!(std::mem::size_of::<T>() == std::mem::size_of::<*mut c_void>()) };
+    // SAFETY: same size; NULL maps to None for the `Option<fn>` slot types.
+    unsafe { std::mem::transmute_copy(&v) }
+}
+
 /// Stores slot `id` of a heap type (the sub-structures are the heap type's own).
 /// `Err` for an unknown number. `Py_tp_base`, `Py_tp_bases`, `Py_tp_doc`, `Py_tp_members`
 /// and `Py_tp_token` are handled by the caller.
 ///
 /// # Safety
 /// `ht` must be a heap type under construction; `v` must have the slot's signature.
+#[allow(clippy::result_unit_err)]
 pub unsafe fn set_slot(ht: *mut PyHeapTypeObject, id: c_int, v: *mut c_void) -> Result<(), ()> {
     // SAFETY: forwarded contract: `v` is a function pointer (or table) of the slot's type.
     unsafe {
         let t = &mut (*ht).ht_type;
         match id {
-            Py_bf_getbuffer => {
-                (*ht).as_buffer.bf_getbuffer = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_bf_releasebuffer => {
-                (*ht).as_buffer.bf_releasebuffer = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_mp_ass_subscript => {
-                (*ht).as_mapping.mp_ass_subscript = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_mp_length => (*ht).as_mapping.mp_length = std::mem::transmute::<*mut c_void, _>(v),
-            Py_mp_subscript => {
-                (*ht).as_mapping.mp_subscript = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_absolute => {
-                (*ht).as_number.nb_absolute = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_add => (*ht).as_number.nb_add = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_and => (*ht).as_number.nb_and = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_bool => (*ht).as_number.nb_bool = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_divmod => (*ht).as_number.nb_divmod = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_float => (*ht).as_number.nb_float = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_floor_divide => {
-                (*ht).as_number.nb_floor_divide = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_index => (*ht).as_number.nb_index = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_inplace_add => {
-                (*ht).as_number.nb_inplace_add = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_and => {
-                (*ht).as_number.nb_inplace_and = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_floor_divide => {
-                (*ht).as_number.nb_inplace_floor_divide = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_lshift => {
-                (*ht).as_number.nb_inplace_lshift = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_multiply => {
-                (*ht).as_number.nb_inplace_multiply = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_or => {
-                (*ht).as_number.nb_inplace_or = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_power => {
-                (*ht).as_number.nb_inplace_power = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_remainder => {
-                (*ht).as_number.nb_inplace_remainder = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_rshift => {
-                (*ht).as_number.nb_inplace_rshift = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_subtract => {
-                (*ht).as_number.nb_inplace_subtract = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_true_divide => {
-                (*ht).as_number.nb_inplace_true_divide = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_xor => {
-                (*ht).as_number.nb_inplace_xor = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_int => (*ht).as_number.nb_int = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_invert => (*ht).as_number.nb_invert = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_lshift => (*ht).as_number.nb_lshift = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_multiply => {
-                (*ht).as_number.nb_multiply = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_negative => {
-                (*ht).as_number.nb_negative = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_or => (*ht).as_number.nb_or = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_positive => {
-                (*ht).as_number.nb_positive = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_power => (*ht).as_number.nb_power = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_remainder => {
-                (*ht).as_number.nb_remainder = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_rshift => (*ht).as_number.nb_rshift = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_subtract => {
-                (*ht).as_number.nb_subtract = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_true_divide => {
-                (*ht).as_number.nb_true_divide = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_xor => (*ht).as_number.nb_xor = std::mem::transmute::<*mut c_void, _>(v),
-            Py_sq_ass_item => {
-                (*ht).as_sequence.sq_ass_item = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_sq_concat => (*ht).as_sequence.sq_concat = std::mem::transmute::<*mut c_void, _>(v),
-            Py_sq_contains => {
-                (*ht).as_sequence.sq_contains = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_sq_inplace_concat => {
-                (*ht).as_sequence.sq_inplace_concat = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_sq_inplace_repeat => {
-                (*ht).as_sequence.sq_inplace_repeat = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_sq_item => (*ht).as_sequence.sq_item = std::mem::transmute::<*mut c_void, _>(v),
-            Py_sq_length => (*ht).as_sequence.sq_length = std::mem::transmute::<*mut c_void, _>(v),
-            Py_sq_repeat => (*ht).as_sequence.sq_repeat = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_alloc => t.tp_alloc = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_call => t.tp_call = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_clear => t.tp_clear = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_dealloc => t.tp_dealloc = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_del => t.tp_del = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_descr_get => t.tp_descr_get = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_descr_set => t.tp_descr_set = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_getattr => t.tp_getattr = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_getattro => t.tp_getattro = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_hash => t.tp_hash = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_init => t.tp_init = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_is_gc => t.tp_is_gc = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_iter => t.tp_iter = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_iternext => t.tp_iternext = std::mem::transmute::<*mut c_void, _>(v),
+            Py_bf_getbuffer => (*ht).as_buffer.bf_getbuffer = fp(v),
+            Py_bf_releasebuffer => (*ht).as_buffer.bf_releasebuffer = fp(v),
+            Py_mp_ass_subscript => (*ht).as_mapping.mp_ass_subscript = fp(v),
+            Py_mp_length => (*ht).as_mapping.mp_length = fp(v),
+            Py_mp_subscript => (*ht).as_mapping.mp_subscript = fp(v),
+            Py_nb_absolute => (*ht).as_number.nb_absolute = fp(v),
+            Py_nb_add => (*ht).as_number.nb_add = fp(v),
+            Py_nb_and => (*ht).as_number.nb_and = fp(v),
+            Py_nb_bool => (*ht).as_number.nb_bool = fp(v),
+            Py_nb_divmod => (*ht).as_number.nb_divmod = fp(v),
+            Py_nb_float => (*ht).as_number.nb_float = fp(v),
+            Py_nb_floor_divide => (*ht).as_number.nb_floor_divide = fp(v),
+            Py_nb_index => (*ht).as_number.nb_index = fp(v),
+            Py_nb_inplace_add => (*ht).as_number.nb_inplace_add = fp(v),
+            Py_nb_inplace_and => (*ht).as_number.nb_inplace_and = fp(v),
+            Py_nb_inplace_floor_divide => (*ht).as_number.nb_inplace_floor_divide = fp(v),
+            Py_nb_inplace_lshift => (*ht).as_number.nb_inplace_lshift = fp(v),
+            Py_nb_inplace_multiply => (*ht).as_number.nb_inplace_multiply = fp(v),
+            Py_nb_inplace_or => (*ht).as_number.nb_inplace_or = fp(v),
+            Py_nb_inplace_power => (*ht).as_number.nb_inplace_power = fp(v),
+            Py_nb_inplace_remainder => (*ht).as_number.nb_inplace_remainder = fp(v),
+            Py_nb_inplace_rshift => (*ht).as_number.nb_inplace_rshift = fp(v),
+            Py_nb_inplace_subtract => (*ht).as_number.nb_inplace_subtract = fp(v),
+            Py_nb_inplace_true_divide => (*ht).as_number.nb_inplace_true_divide = fp(v),
+            Py_nb_inplace_xor => (*ht).as_number.nb_inplace_xor = fp(v),
+            Py_nb_int => (*ht).as_number.nb_int = fp(v),
+            Py_nb_invert => (*ht).as_number.nb_invert = fp(v),
+            Py_nb_lshift => (*ht).as_number.nb_lshift = fp(v),
+            Py_nb_multiply => (*ht).as_number.nb_multiply = fp(v),
+            Py_nb_negative => (*ht).as_number.nb_negative = fp(v),
+            Py_nb_or => (*ht).as_number.nb_or = fp(v),
+            Py_nb_positive => (*ht).as_number.nb_positive = fp(v),
+            Py_nb_power => (*ht).as_number.nb_power = fp(v),
+            Py_nb_remainder => (*ht).as_number.nb_remainder = fp(v),
+            Py_nb_rshift => (*ht).as_number.nb_rshift = fp(v),
+            Py_nb_subtract => (*ht).as_number.nb_subtract = fp(v),
+            Py_nb_true_divide => (*ht).as_number.nb_true_divide = fp(v),
+            Py_nb_xor => (*ht).as_number.nb_xor = fp(v),
+            Py_sq_ass_item => (*ht).as_sequence.sq_ass_item = fp(v),
+            Py_sq_concat => (*ht).as_sequence.sq_concat = fp(v),
+            Py_sq_contains => (*ht).as_sequence.sq_contains = fp(v),
+            Py_sq_inplace_concat => (*ht).as_sequence.sq_inplace_concat = fp(v),
+            Py_sq_inplace_repeat => (*ht).as_sequence.sq_inplace_repeat = fp(v),
+            Py_sq_item => (*ht).as_sequence.sq_item = fp(v),
+            Py_sq_length => (*ht).as_sequence.sq_length = fp(v),
+            Py_sq_repeat => (*ht).as_sequence.sq_repeat = fp(v),
+            Py_tp_alloc => t.tp_alloc = fp(v),
+            Py_tp_call => t.tp_call = fp(v),
+            Py_tp_clear => t.tp_clear = fp(v),
+            Py_tp_dealloc => t.tp_dealloc = fp(v),
+            Py_tp_del => t.tp_del = fp(v),
+            Py_tp_descr_get => t.tp_descr_get = fp(v),
+            Py_tp_descr_set => t.tp_descr_set = fp(v),
+            Py_tp_getattr => t.tp_getattr = fp(v),
+            Py_tp_getattro => t.tp_getattro = fp(v),
+            Py_tp_hash => t.tp_hash = fp(v),
+            Py_tp_init => t.tp_init = fp(v),
+            Py_tp_is_gc => t.tp_is_gc = fp(v),
+            Py_tp_iter => t.tp_iter = fp(v),
+            Py_tp_iternext => t.tp_iternext = fp(v),
             Py_tp_methods => t.tp_methods = v.cast(),
-            Py_tp_new => t.tp_new = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_repr => t.tp_repr = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_richcompare => t.tp_richcompare = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_setattr => t.tp_setattr = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_setattro => t.tp_setattro = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_str => t.tp_str = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_traverse => t.tp_traverse = std::mem::transmute::<*mut c_void, _>(v),
+            Py_tp_new => t.tp_new = fp(v),
+            Py_tp_repr => t.tp_repr = fp(v),
+            Py_tp_richcompare => t.tp_richcompare = fp(v),
+            Py_tp_setattr => t.tp_setattr = fp(v),
+            Py_tp_setattro => t.tp_setattro = fp(v),
+            Py_tp_str => t.tp_str = fp(v),
+            Py_tp_traverse => t.tp_traverse = fp(v),
             Py_tp_getset => t.tp_getset = v.cast(),
-            Py_tp_free => t.tp_free = std::mem::transmute::<*mut c_void, _>(v),
-            Py_nb_matrix_multiply => {
-                (*ht).as_number.nb_matrix_multiply = std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_nb_inplace_matrix_multiply => {
-                (*ht).as_number.nb_inplace_matrix_multiply =
-                    std::mem::transmute::<*mut c_void, _>(v)
-            }
-            Py_am_await => (*ht).as_async.am_await = std::mem::transmute::<*mut c_void, _>(v),
-            Py_am_aiter => (*ht).as_async.am_aiter = std::mem::transmute::<*mut c_void, _>(v),
-            Py_am_anext => (*ht).as_async.am_anext = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_finalize => t.tp_finalize = std::mem::transmute::<*mut c_void, _>(v),
-            Py_am_send => (*ht).as_async.am_send = std::mem::transmute::<*mut c_void, _>(v),
-            Py_tp_vectorcall => t.tp_vectorcall = std::mem::transmute::<*mut c_void, _>(v),
+            Py_tp_free => t.tp_free = fp(v),
+            Py_nb_matrix_multiply => (*ht).as_number.nb_matrix_multiply = fp(v),
+            Py_nb_inplace_matrix_multiply => (*ht).as_number.nb_inplace_matrix_multiply = fp(v),
+            Py_am_await => (*ht).as_async.am_await = fp(v),
+            Py_am_aiter => (*ht).as_async.am_aiter = fp(v),
+            Py_am_anext => (*ht).as_async.am_anext = fp(v),
+            Py_tp_finalize => t.tp_finalize = fp(v),
+            Py_am_send => (*ht).as_async.am_send = fp(v),
+            Py_tp_vectorcall => t.tp_vectorcall = fp(v),
             _ => return Err(()),
         }
         Ok(())
@@ -250,6 +200,7 @@ pub unsafe fn set_slot(ht: *mut PyHeapTypeObject, id: c_int, v: *mut c_void) -> 
 ///
 /// # Safety
 /// `t` must be a type object.
+#[allow(clippy::result_unit_err)]
 pub unsafe fn get_slot(t: *mut PyTypeObject, id: c_int) -> Result<*mut c_void, ()> {
     // SAFETY: forwarded contract; the sub-structure pointers are NULL or valid.
     unsafe {
