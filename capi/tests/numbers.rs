@@ -1039,3 +1039,87 @@ fn c_string_to_long() {
         );
     }
 }
+
+// ---- through the abstract layer -----------------------------------------------------------
+
+#[test]
+fn through_pynumber_dispatch() {
+    use gilgate_capi::abstract_ as ab;
+    init();
+    // SAFETY: live operands; results are owned.
+    unsafe {
+        let call = |f: unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject,
+                    a: *mut PyObject,
+                    b: *mut PyObject| {
+            let r = f(a, b);
+            decref(a);
+            decref(b);
+            r
+        };
+        assert_eq!(repr(call(ab::PyNumber_Add, small(1), float(0.5))), "1.5");
+        assert_eq!(
+            repr(call(ab::PyNumber_Add, float(0.1), float(0.2))),
+            "0.30000000000000004"
+        );
+        assert_eq!(
+            repr(call(ab::PyNumber_Multiply, small(2), complex(0.0, 1.0))),
+            "2j"
+        );
+        assert_eq!(
+            repr(call(ab::PyNumber_FloorDivide, small(-7), small(2))),
+            "-4"
+        );
+        assert_eq!(
+            repr(call(ab::PyNumber_Remainder, small(7), small(-2))),
+            "-1"
+        );
+        assert_eq!(
+            repr(call(ab::PyNumber_TrueDivide, small(-7), small(2))),
+            "-3.5"
+        );
+        assert_eq!(
+            repr(call(ab::PyNumber_Divmod, float(7.5), small(-2))),
+            "(-4.0, -0.5)"
+        );
+        assert_eq!(
+            repr(call(
+                ab::PyNumber_And,
+                PyBool_FromLong(1),
+                PyBool_FromLong(0)
+            )),
+            "False"
+        );
+        let none = gilgate_capi::object::new_none();
+        let r = ab::PyNumber_Power(small(2), small(-1), none);
+        assert_eq!(repr(r), "0.5");
+        let (b, e, m) = (small(3), small(-1), small(7));
+        assert_eq!(repr(ab::PyNumber_Power(b, e, m)), "5");
+        let f = float(5.0);
+        expect_err(
+            ab::PyNumber_Power(b, small(3), f),
+            "TypeError",
+            "pow() 3rd argument not allowed unless all arguments are integers",
+        );
+        decref(b);
+        decref(e);
+        decref(m);
+        decref(f);
+        expect_err(
+            call(ab::PyNumber_FloorDivide, small(1), small(0)),
+            "ZeroDivisionError",
+            "division by zero",
+        );
+        let x = float(-3.7);
+        assert_eq!(repr(ab::PyNumber_Long(x)), "-3");
+        assert_eq!(repr(ab::PyNumber_Float(small(3))), "3.0");
+        assert_eq!(repr(ab::PyNumber_Negative(x)), "3.7");
+        assert_eq!(repr(ab::PyNumber_Absolute(x)), "3.7");
+        decref(x);
+        let big = pow(small(2), small(100));
+        assert_eq!(
+            repr(ab::PyNumber_Invert(big)),
+            "-1267650600228229401496703205377"
+        );
+        decref(big);
+    }
+}
