@@ -46,6 +46,7 @@ pub static mut PyComplex_Type: PyTypeObject = PyTypeObject {
     tp_richcompare: Some(complex_richcompare),
     tp_as_number: &raw mut COMPLEX_AS_NUMBER,
     tp_new: Some(complex_new),
+    tp_getset: (&raw mut COMPLEX_GETSET).cast(),
     ..static_type(
         c"complex",
         std::mem::size_of::<PyComplexObject>(),
@@ -53,6 +54,29 @@ pub static mut PyComplex_Type: PyTypeObject = PyTypeObject {
         Py_TPFLAGS_BASETYPE,
     )
 };
+
+unsafe extern "C" fn complex_get_real(
+    op: *mut PyObject,
+    _c: *mut std::ffi::c_void,
+) -> *mut PyObject {
+    // SAFETY: getter contract: a live complex.
+    crate::floatobject::from_f64(unsafe { value(op) }.real)
+}
+
+unsafe extern "C" fn complex_get_imag(
+    op: *mut PyObject,
+    _c: *mut std::ffi::c_void,
+) -> *mut PyObject {
+    // SAFETY: getter contract: a live complex.
+    crate::floatobject::from_f64(unsafe { value(op) }.imag)
+}
+
+/// `complex.real`, `complex.imag`.
+static mut COMPLEX_GETSET: [crate::descrobject::PyGetSetDef; 3] = [
+    crate::longobject::getset(c"real", Some(complex_get_real)),
+    crate::longobject::getset(c"imag", Some(complex_get_imag)),
+    crate::longobject::GETSET_END,
+];
 
 const fn c(real: f64, imag: f64) -> Py_complex {
     Py_complex { real, imag }

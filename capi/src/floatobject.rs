@@ -47,6 +47,7 @@ pub static mut PyFloat_Type: PyTypeObject = PyTypeObject {
     tp_richcompare: Some(float_richcompare),
     tp_as_number: &raw mut FLOAT_AS_NUMBER,
     tp_new: Some(float_new),
+    tp_getset: (&raw mut FLOAT_GETSET).cast(),
     ..static_type(
         c"float",
         std::mem::size_of::<PyFloatObject>(),
@@ -54,6 +55,25 @@ pub static mut PyFloat_Type: PyTypeObject = PyTypeObject {
         Py_TPFLAGS_BASETYPE,
     )
 };
+
+unsafe extern "C" fn float_get_real(op: *mut PyObject, _c: *mut std::ffi::c_void) -> *mut PyObject {
+    // SAFETY: getter contract: a live float.
+    unsafe { float_pos(op) }
+}
+
+unsafe extern "C" fn float_get_imag(
+    _op: *mut PyObject,
+    _c: *mut std::ffi::c_void,
+) -> *mut PyObject {
+    from_f64(0.0)
+}
+
+/// `float.real`, `float.imag`.
+static mut FLOAT_GETSET: [crate::descrobject::PyGetSetDef; 3] = [
+    crate::longobject::getset(c"real", Some(float_get_real)),
+    crate::longobject::getset(c"imag", Some(float_get_imag)),
+    crate::longobject::GETSET_END,
+];
 
 /// Whether `op` is a float (or subclass).
 ///

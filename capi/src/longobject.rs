@@ -125,6 +125,7 @@ pub static mut PyLong_Type: PyTypeObject = PyTypeObject {
     tp_richcompare: Some(long_richcompare),
     tp_as_number: &raw mut LONG_AS_NUMBER,
     tp_new: Some(long_new),
+    tp_getset: (&raw mut LONG_GETSET).cast(),
     ..static_type(
         c"int",
         40,
@@ -132,6 +133,51 @@ pub static mut PyLong_Type: PyTypeObject = PyTypeObject {
         Py_TPFLAGS_BASETYPE | Py_TPFLAGS_LONG_SUBCLASS,
     )
 };
+
+/// A read-only getset table entry.
+pub const fn getset(
+    name: &'static std::ffi::CStr,
+    get: crate::descrobject::getter,
+) -> crate::descrobject::PyGetSetDef {
+    crate::descrobject::PyGetSetDef {
+        name: name.as_ptr(),
+        get,
+        set: None,
+        doc: std::ptr::null(),
+        closure: null_mut(),
+    }
+}
+
+/// The NULL entry ending a getset table.
+pub const GETSET_END: crate::descrobject::PyGetSetDef = crate::descrobject::PyGetSetDef {
+    name: std::ptr::null(),
+    get: None,
+    set: None,
+    doc: std::ptr::null(),
+    closure: null_mut(),
+};
+
+unsafe extern "C" fn long_get_self(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract: a live int.
+    unsafe { long_pos(op) }
+}
+
+unsafe extern "C" fn long_get_zero(_op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    from_i64(0)
+}
+
+unsafe extern "C" fn long_get_one(_op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    from_i64(1)
+}
+
+/// `int.real`, `int.imag`, `int.numerator`, `int.denominator`.
+static mut LONG_GETSET: [crate::descrobject::PyGetSetDef; 5] = [
+    getset(c"real", Some(long_get_self)),
+    getset(c"imag", Some(long_get_zero)),
+    getset(c"numerator", Some(long_get_self)),
+    getset(c"denominator", Some(long_get_one)),
+    GETSET_END,
+];
 
 /// The tag of a value with `ndigits` digits and `sign` (-1, 0, 1).
 pub const fn tag(ndigits: usize, sign: i32) -> usize {

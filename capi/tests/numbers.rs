@@ -1123,3 +1123,34 @@ fn through_pynumber_dispatch() {
         decref(big);
     }
 }
+
+#[test]
+fn real_imag_attributes() {
+    init();
+    let attr = |o: *mut PyObject, name: &str| {
+        let n = gilgate_capi::unicodeobject::from_str(name);
+        // SAFETY: live objects.
+        unsafe {
+            let r = gilgate_capi::object::getattr(o, n);
+            decref(n);
+            r
+        }
+    };
+    let i = small(-7);
+    assert_eq!(repr(attr(i, "real")), "-7");
+    assert_eq!(repr(attr(i, "imag")), "0");
+    assert_eq!(repr(attr(i, "denominator")), "1");
+    let t = PyBool_FromLong(1);
+    assert_eq!(repr(attr(t, "numerator")), "1");
+    let f = float(2.5);
+    assert_eq!(repr(attr(f, "imag")), "0.0");
+    assert_eq!(repr(attr(f, "real")), "2.5");
+    let z = complex(1.5, -2.0);
+    assert_eq!(repr(attr(z, "real")), "1.5");
+    assert_eq!(repr(attr(z, "imag")), "-2.0");
+    // SAFETY: owned objects.
+    unsafe {
+        decref(f);
+        decref(z);
+    }
+}
