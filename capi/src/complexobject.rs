@@ -443,10 +443,26 @@ unsafe fn as_complex_value(op: *mut PyObject) -> Result<Option<Py_complex>, ()> 
 }
 
 unsafe extern "C" fn complex_new(
-    _t: *mut PyTypeObject,
+    t: *mut PyTypeObject,
     args: *mut PyObject,
     kwargs: *mut PyObject,
 ) -> *mut PyObject {
+    let exact = complex_new_exact(args, kwargs);
+    if t.is_null() || t == &raw mut PyComplex_Type || exact.is_null() {
+        return exact;
+    }
+    // SAFETY: `t` is a subtype of complex (slot contract); `exact` an owned complex.
+    crate::ffi_guard::guard("complex.__new__", null_mut(), || unsafe {
+        let op = crate::longobject::alloc_instance(t, 0);
+        if !op.is_null() {
+            (*op.cast::<PyComplexObject>()).cval = value(exact);
+        }
+        crate::refcount::decref(exact);
+        op
+    })
+}
+
+fn complex_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject {
     crate::ffi_guard::guard("complex.__new__", null_mut(), || {
         // SAFETY: slot contract: `args` is a tuple, `kwargs` NULL or a dict.
         unsafe {

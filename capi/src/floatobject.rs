@@ -643,10 +643,26 @@ unsafe fn from_string(op: *mut PyObject) -> *mut PyObject {
 }
 
 unsafe extern "C" fn float_new(
-    _t: *mut PyTypeObject,
+    t: *mut PyTypeObject,
     args: *mut PyObject,
     kwargs: *mut PyObject,
 ) -> *mut PyObject {
+    let exact = float_new_exact(args, kwargs);
+    if t.is_null() || t == &raw mut PyFloat_Type || exact.is_null() {
+        return exact;
+    }
+    // SAFETY: `t` is a subtype of float (slot contract); `exact` an owned float.
+    crate::ffi_guard::guard("float.__new__", null_mut(), || unsafe {
+        let op = crate::longobject::alloc_instance(t, 0);
+        if !op.is_null() {
+            (*op.cast::<PyFloatObject>()).ob_fval = value(exact);
+        }
+        crate::refcount::decref(exact);
+        op
+    })
+}
+
+fn float_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject {
     crate::ffi_guard::guard("float.__new__", null_mut(), || {
         // SAFETY: slot contract: `args` is a tuple, `kwargs` NULL or a dict.
         unsafe {

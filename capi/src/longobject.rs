@@ -2293,11 +2293,55 @@ pub unsafe fn number_long(op: *mut PyObject) -> *mut PyObject {
     }
 }
 
+/// Allocates an instance of `t` (through its `tp_alloc`) with `nitems` items.
+///
+/// # Safety
+/// `t` must be a ready type object.
+pub unsafe fn alloc_instance(t: *mut PyTypeObject, nitems: usize) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        match (*t).tp_alloc {
+            Some(a) => a(t, nitems as Py_ssize_t),
+            None => crate::objimpl::alloc_object(t, nitems as Py_ssize_t),
+        }
+    }
+}
+
+/// `int.__new__` for a subclass: the value computed as an exact int, copied into an instance
+/// of `t`.
+unsafe fn subtype_new(t: *mut PyTypeObject, exact: *mut PyObject) -> *mut PyObject {
+    if exact.is_null() {
+        return exact;
+    }
+    // SAFETY: `exact` is an owned int; `t` a subtype of int with int's layout.
+    unsafe {
+        let (n, sign) = tag_of(exact);
+        let op = alloc_instance(t, n.max(1));
+        if !op.is_null() {
+            (*op.cast::<PyLongObject>()).long_value.lv_tag = tag(n, sign);
+            std::ptr::copy_nonoverlapping(digit_ptr(exact), digit_ptr(op), n);
+        }
+        crate::refcount::decref(exact);
+        op
+    }
+}
+
 unsafe extern "C" fn long_new(
-    _t: *mut PyTypeObject,
+    t: *mut PyTypeObject,
     args: *mut PyObject,
     kwargs: *mut PyObject,
 ) -> *mut PyObject {
+    let exact = long_new_exact(args, kwargs);
+    if t.is_null() || t == &raw mut PyLong_Type {
+        return exact;
+    }
+    // SAFETY: `t` is a subtype of int (slot contract).
+    crate::ffi_guard::guard("int.__new__", null_mut(), || unsafe {
+        subtype_new(t, exact)
+    })
+}
+
+fn long_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject {
     crate::ffi_guard::guard("int.__new__", null_mut(), || {
         // SAFETY: slot contract: `args` is a tuple, `kwargs` NULL or a dict.
         unsafe {

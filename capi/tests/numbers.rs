@@ -1154,3 +1154,89 @@ fn real_imag_attributes() {
         decref(z);
     }
 }
+
+static mut MY_INT: gilgate_capi::object::PyTypeObject = gilgate_capi::object::PyTypeObject {
+    tp_base: &raw mut PyLong_Type,
+    tp_as_number: &raw mut lo::LONG_AS_NUMBER,
+    ..gilgate_capi::object::static_type(
+        c"MyInt",
+        40,
+        4,
+        gilgate_capi::object::Py_TPFLAGS_LONG_SUBCLASS,
+    )
+};
+
+#[test]
+fn constructors_through_tp_new() {
+    init();
+    let args = |xs: &[*mut PyObject]| {
+        // SAFETY: live objects; the tuple takes new references, we drop ours.
+        unsafe {
+            let t = gilgate_capi::tupleobject::from_slice(xs);
+            for &x in xs {
+                decref(x);
+            }
+            t
+        }
+    };
+    let s = |t: &str| gilgate_capi::unicodeobject::from_str(t);
+    let new = |t: *mut gilgate_capi::object::PyTypeObject, a: *mut PyObject| {
+        // SAFETY: static ready types (tp_new inherited along tp_base) and an args tuple.
+        unsafe {
+            let mut owner = t;
+            while (*owner).tp_new.is_none() {
+                owner = (*owner).tp_base;
+            }
+            let r = (*owner).tp_new.unwrap()(t, a, null_mut());
+            decref(a);
+            r
+        }
+    };
+    let int_t = &raw mut PyLong_Type;
+    let float_t = &raw mut fl::PyFloat_Type;
+    let complex_t = &raw mut cx::PyComplex_Type;
+    let bool_t = &raw mut PyBool_Type;
+    assert_eq!(repr(new(int_t, args(&[]))), "0");
+    assert_eq!(repr(new(int_t, args(&[s("0x1f"), small(16)]))), "31");
+    assert_eq!(repr(new(int_t, args(&[s(" -12 ")]))), "-12");
+    assert_eq!(repr(new(int_t, args(&[float(-3.9)]))), "-3");
+    expect_err(
+        new(int_t, args(&[s("12"), small(1)])),
+        "ValueError",
+        "int() base must be >= 2 and <= 36, or 0",
+    );
+    expect_err(
+        new(int_t, args(&[small(12), small(10)])),
+        "TypeError",
+        "int() can't convert non-string with explicit base",
+    );
+    assert_eq!(repr(new(float_t, args(&[s("1e-5")]))), "1e-05");
+    assert_eq!(repr(new(float_t, args(&[small(7)]))), "7.0");
+    expect_err(
+        new(float_t, args(&[s("x")])),
+        "ValueError",
+        "could not convert string to float: 'x'",
+    );
+    assert_eq!(repr(new(complex_t, args(&[small(1), small(2)]))), "(1+2j)");
+    assert_eq!(
+        repr(new(
+            complex_t,
+            args(&[complex(0.0, 1.0), complex(0.0, 1.0)])
+        )),
+        "(-1+1j)"
+    );
+    assert_eq!(repr(new(bool_t, args(&[small(0)]))), "False");
+    assert_eq!(repr(new(bool_t, args(&[s("a")]))), "True");
+    // A subclass of int gets an instance of itself holding the value.
+    let my = &raw mut MY_INT;
+    let o = new(my, args(&[pow(small(2), small(70))]));
+    // SAFETY: a live object.
+    unsafe {
+        assert_eq!(gilgate_capi::object::ty(o), my);
+        assert_eq!(tag_and_digits(o), (3 << 3, vec![0, 0, 1 << 10]));
+        let plain = unary(|n| n.nb_int, gilgate_capi::refcount::new_ref(o));
+        assert_eq!(gilgate_capi::object::ty(plain), int_t);
+        assert_eq!(repr(plain), "1180591620717411303424");
+        decref(o);
+    }
+}
