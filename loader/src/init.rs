@@ -44,7 +44,13 @@ pub(crate) fn take_error_pub() -> ErrorReport {
 
 fn take_error() -> ErrorReport {
     match gilgate_capi::pyerrors::take_exception() {
-        Some(e) => ErrorReport::new(&e.type_name, e.message),
+        Some(e) => {
+            let mut r = ErrorReport::new(&e.type_name, e.message);
+            if let Some(c) = e.cause {
+                r = r.caused_by(&ErrorReport::new(&c.type_name, c.message));
+            }
+            r
+        }
         None => ErrorReport::new("SystemError", "error return without exception set"),
     }
 }
@@ -269,11 +275,14 @@ pub(crate) fn run(
             return fail(decl);
         }
         if ffi::err_occurred() {
-            let _ = take_error();
-            decl.error = Some(ErrorReport::new(
-                "SystemError",
-                format!("module export hook for module {quoted} raised unreported exception"),
-            ));
+            let cause = take_error();
+            decl.error = Some(
+                ErrorReport::new(
+                    "SystemError",
+                    format!("module export hook for module {quoted} raised unreported exception"),
+                )
+                .caused_by(&cause),
+            );
             return fail(decl);
         }
         // SAFETY: a non-NULL result of an export hook is a `PySlot` array.
@@ -313,12 +322,23 @@ pub(crate) fn run(
         return fail(decl);
     }
     if ffi::err_occurred() {
-        decl.init = Some(InitKind::SinglePhase);
-        let _cause = take_error();
-        decl.error = Some(ErrorReport::new(
-            "SystemError",
-            fmt("initialization of %s raised unreported exception"),
-        ));
+        // CPython files this under single-phase whatever `m` is; the report names the kind
+        // the returned object shows (a def that went through `PyModuleDef_Init` is multi-phase).
+        // SAFETY: `m` is non-NULL; its type is read only when set.
+        let is_def = unsafe { !(*m).ob_type.is_null() && ffi::type_check(m, c"PyModuleDef_Type") };
+        decl.init = Some(if is_def {
+            InitKind::MultiPhase
+        } else {
+            InitKind::SinglePhase
+        });
+        let cause = take_error();
+        decl.error = Some(
+            ErrorReport::new(
+                "SystemError",
+                fmt("initialization of %s raised unreported exception"),
+            )
+            .caused_by(&cause),
+        );
         return fail(decl);
     }
     // SAFETY: `m` is non-NULL and was returned as an object pointer.

@@ -44,7 +44,7 @@ pub enum LoadError {
     #[error("ModuleNotFoundError: No module named '{0}'")]
     NotFound(String),
     /// The module (its init, create or exec, or the loader on its behalf) raised.
-    #[error("{}: {}", .0.kind, .0.message)]
+    #[error("{0}")]
     Raised(ErrorReport),
 }
 
