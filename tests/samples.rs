@@ -428,9 +428,11 @@ fn error_policy_refuses_undeclared_modules_unless_allowed() {
     let o = load(&["--gil", "error"], &["mp_ft", "mp_noslot"]);
     assert_eq!(o.code, 2);
     assert!(
-        o.stdout
-            .contains("mp_noslot: error: ImportError: module 'mp_noslot' does not declare"),
-        "{}",
+        o.stdout.contains(&format!(
+            "mp_noslot: error: ImportError: module 'mp_noslot' ({}) does not declare",
+            sample("mp_noslot").display()
+        )),
+        "the refusal names the module and its file: {}",
         o.stdout
     );
     assert!(o.stdout.trim_end().ends_with("lock off"), "{}", o.stdout);
@@ -440,6 +442,14 @@ fn error_policy_refuses_undeclared_modules_unless_allowed() {
     let (code, doc) = inspect_json(&["--gil", "error"], &[sample("mp_noslot"), sample("mp_ft")]);
     assert_eq!(code, 2);
     assert_eq!(doc["modules"][0]["error"]["type"], "ImportError");
+    let msg = doc["modules"][0]["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with(&format!(
+            "module 'mp_noslot' ({}) does not declare",
+            sample("mp_noslot").display()
+        )),
+        "{msg}"
+    );
     let (code, _) = inspect_json(
         &["--gil", "error", "--allow", "mp_noslot"],
         &[sample("mp_noslot")],
