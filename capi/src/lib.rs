@@ -7,12 +7,14 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
 
+pub mod bltinmodule;
 #[path = "abstract.rs"]
 pub mod abstract_;
 pub mod boolobject;
 pub mod ceval;
 pub mod complexobject;
 pub mod critical_section;
+pub mod datetime;
 pub mod descrobject;
 pub mod dictobject;
 pub mod ffi_guard;
@@ -25,11 +27,13 @@ pub mod modsupport;
 pub mod moduleobject;
 pub mod object;
 pub mod objimpl;
+pub mod pycapsule;
 pub mod pyerrors;
 pub mod pylifecycle;
 pub mod pymem;
 pub mod pyport;
 pub mod pystate;
+pub mod pythread;
 pub mod refcount;
 pub mod sysmodule;
 pub mod tupleobject;
