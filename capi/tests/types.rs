@@ -694,3 +694,42 @@ fn weak_references_are_cleared_on_dealloc_and_call_back_once() {
         decref(cb);
     }
 }
+
+#[test]
+fn finalizers_run_once_and_may_resurrect() {
+    let _ = counter_type();
+    let fin_type: extern "C" fn() -> *mut PyObject = sym("types_fin_type");
+    let set_resurrect: extern "C" fn(c_int) = sym("types_fin_set_resurrect");
+    let take: extern "C" fn() -> *mut PyObject = sym("types_fin_take_resurrected");
+    let ft = fin_type();
+    assert!(!ft.is_null(), "{:?}", pyerrors::take_exception());
+    // SAFETY: refcounts and weak references of live objects.
+    unsafe {
+        let calls = int_fn("types_fin_calls");
+        let a = call(ft.cast(), &[]);
+        let w = gilgate_capi::weakrefobject::PyWeakref_NewRef(a, null_mut());
+        assert!(w.is_null(), "no __weakref__ slot");
+        pyerrors::clear();
+        decref(a);
+        assert_eq!(int_fn("types_fin_calls"), calls + 1);
+        // A finalizer that stores `self` keeps the object alive; it never runs twice.
+        set_resurrect(1);
+        let b = call(ft.cast(), &[]);
+        let type_refs = refcnt(ft);
+        decref(b);
+        assert_eq!(int_fn("types_fin_calls"), calls + 2);
+        let back = take();
+        assert_eq!(back, b, "resurrected");
+        assert_eq!(refcnt(back), 1);
+        assert_eq!(
+            refcnt(ft),
+            type_refs,
+            "the resurrected instance still holds its type"
+        );
+        set_resurrect(0);
+        decref(back);
+        assert_eq!(int_fn("types_fin_calls"), calls + 2, "finalized once");
+        assert_eq!(refcnt(ft), type_refs - 1);
+        decref(ft);
+    }
+}
