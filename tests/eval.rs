@@ -295,7 +295,7 @@ fn comparisons_chain_and_short_circuit() {
 }
 
 #[test]
-#[ignore = "needs list/set/bytes/slice objects and their repr from containers, GetItem/Contains from calls"]
+#[ignore = "needs list/set/bytes/slice objects, their repr and dict/str mapping slots (containers)"]
 fn containers_subscripts_and_membership() {
     check(
         "mp_ft",
