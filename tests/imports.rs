@@ -138,7 +138,7 @@ fn inspect_reports_python_dependencies_and_finds_sibling_extensions() {
         m["lints"][0]["message"]
             .as_str()
             .unwrap()
-            .starts_with("needs Python module six")
+            .starts_with("needs Python module six: pkg.needs_py imports 'six'")
     );
     // The worker's search root is the inspected folder: `pkg.mp_ft` loads from it.
     let m = row("pkg.uses_sibling");

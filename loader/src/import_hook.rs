@@ -92,33 +92,6 @@ fn import_extension(name: &str, roots: &[PathBuf]) -> Result<Option<*mut PyObjec
     }
 }
 
-/// The module a "gilgate does not execute Python source" import error names, if `e` is one.
-pub fn python_module_needed(e: &crate::ErrorReport) -> Option<String> {
-    if !matches!(e.kind.as_str(), "ImportError" | "ModuleNotFoundError")
-        || !e.message.contains(gilgate_capi::import::NO_SOURCE_NOTE)
-    {
-        return None;
-    }
-    let rest = e
-        .message
-        .strip_prefix("No module named '")
-        .or_else(|| e.message.strip_prefix("cannot import Python module '"))?;
-    rest.split('\'').next().map(str::to_string)
-}
-
-/// Adds the `needs-python-module` lint to a declaration whose init failed importing a
-/// pure-Python module.
-pub(crate) fn lint_python_module(decl: &mut crate::Declaration) {
-    if let Some(m) = decl.error.as_ref().and_then(python_module_needed) {
-        decl.lints.push(crate::Lint {
-            code: "needs-python-module".into(),
-            message: format!(
-                "needs Python module {m}: its init imports it, and gilgate runs compiled extension modules only"
-            ),
-        });
-    }
-}
-
 /// In an inspection worker: registers the hooks with the search root of the module being
 /// inspected (its folder, minus one level per package component of its dotted name), so that
 /// an init importing a sibling extension finds it.
@@ -129,26 +102,4 @@ pub(crate) fn for_worker(name: &str, path: &std::path::Path) {
     }
     let roots: Vec<PathBuf> = root.into_iter().collect();
     before_load(Policy::Auto, &roots);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn python_module_errors_name_the_module() {
-        let note = gilgate_capi::import::NO_SOURCE_NOTE;
-        let e = crate::ErrorReport::new(
-            "ModuleNotFoundError",
-            format!("No module named 'pkg.helper' ({note})"),
-        );
-        assert_eq!(python_module_needed(&e).as_deref(), Some("pkg.helper"));
-        let e = crate::ErrorReport::new(
-            "ImportError",
-            format!("cannot import Python module 'x' from /a/x.py ({note})"),
-        );
-        assert_eq!(python_module_needed(&e).as_deref(), Some("x"));
-        let e = crate::ErrorReport::new("ModuleNotFoundError", "No module named 'y'");
-        assert_eq!(python_module_needed(&e), None);
-    }
 }

@@ -88,7 +88,7 @@ fn answer(req: &Request) -> Declaration {
     crate::import_hook::for_worker(&req.name, &req.path);
     let run =
         std::panic::catch_unwind(|| init::run(&req.name, &req.path, req.target, &facts, true).decl);
-    let mut decl = run.unwrap_or_else(|p| {
+    run.unwrap_or_else(|p| {
         let what = p
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -98,9 +98,7 @@ fn answer(req: &Request) -> Declaration {
             Some(req.target.target),
             ErrorReport::new("HostError", format!("gilgate internal error: {what}")),
         )
-    });
-    crate::import_hook::lint_python_module(&mut decl);
-    decl
+    })
 }
 
 /// A running worker.
