@@ -8,6 +8,8 @@
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
 
 pub mod boolobject;
+pub mod bytearrayobject;
+pub mod bytesobject;
 pub mod ceval;
 pub mod critical_section;
 pub mod descrobject;
@@ -15,19 +17,26 @@ pub mod dictobject;
 pub mod ffi_guard;
 pub mod floatobject;
 pub mod import;
+pub mod iterobject;
+pub mod listobject;
 pub mod lock;
 pub mod longobject;
+pub mod memoryobject;
 pub mod methodobject;
 pub mod modsupport;
 pub mod moduleobject;
 pub mod object;
 pub mod objimpl;
+pub mod pybuffer;
 pub mod pyerrors;
 pub mod pylifecycle;
 pub mod pymem;
 pub mod pyport;
 pub mod pystate;
+pub mod rangeobject;
 pub mod refcount;
+pub mod setobject;
+pub mod sliceobject;
 pub mod sysmodule;
 pub mod tupleobject;
 pub mod unicodeobject;
