@@ -15,3 +15,7 @@ pub use gilgate_capi as capi;
 pub use gilgate_loader as loader;
 pub use gilgate_loader::worker::run_if_worker;
 pub use gilgate_loader::{Host, LoadError, Module, Policy, Report, Target};
+pub mod cli_eval;
+pub mod embed;
+pub mod eval;
+mod ffi;

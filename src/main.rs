@@ -80,6 +80,31 @@ enum Command {
         #[arg(required = true)]
         modules: Vec<String>,
     },
+    /// Load MODULE and evaluate each EXPR in a namespace holding its attributes; print the
+    /// `repr` of each result (assignments print nothing).
+    Eval {
+        /// Folders to search for dotted names (before GILGATE_PATH and `.`); repeatable.
+        #[arg(long = "path", value_name = "DIR")]
+        path: Vec<PathBuf>,
+        /// Lock policy: auto, on, off, module, error.
+        #[arg(long, value_name = "POLICY")]
+        gil: Option<String>,
+        /// Exempt a module from `--gil error` (repeatable).
+        #[arg(long, value_name = "NAME")]
+        allow: Vec<String>,
+        /// Load another module (dotted name or path) into the namespace, under the last part
+        /// of its name; repeatable.
+        #[arg(short = 'm', value_name = "PATH")]
+        more: Vec<String>,
+        /// After the expressions, read more from an interactive prompt (with history).
+        #[arg(short = 'i', long = "interactive")]
+        interactive: bool,
+        /// The module: a dotted name or a path to a `.so`.
+        module: String,
+        /// Expressions or assignments (`name = expr`, `obj.attr = expr`), evaluated in order.
+        #[arg(allow_hyphen_values = true, trailing_var_arg = true)]
+        exprs: Vec<String>,
+    },
     /// Count the exported C API names that are real and that are stubs.
     Surface {
         /// Also list every name: name, func|data, status, CPython versions exporting it.
@@ -119,6 +144,23 @@ fn main() -> ExitCode {
             allow,
             modules,
         } => load(path, gil, allow, modules),
+        Command::Eval {
+            path,
+            gil,
+            allow,
+            more,
+            interactive,
+            module,
+            exprs,
+        } => gilgate::cli_eval::run(gilgate::cli_eval::Options {
+            path,
+            gil,
+            allow,
+            more,
+            interactive,
+            module,
+            exprs,
+        }),
         Command::Surface { list } => {
             outln!("{}", gilgate::capi::surface::surface_counts());
             if list {

@@ -1,7 +1,18 @@
-//! `floatobject.h`: `float` (40 bytes: header and a double).
+//! `floatobject.h`: `float` (40 bytes: header and a double), with Python's arithmetic,
+//! exact comparison against ints, the numeric hash and the shortest round-trip repr.
 
-use crate::object::{Py_TPFLAGS_BASETYPE, PyObject, PyTypeObject, static_type};
+use crate::longobject::{
+    HASH_BITS, HASH_INF, HASH_MODULUS, NB_EMPTY, compare_result, is_int, not_implemented,
+};
+use crate::object::{Py_TPFLAGS_BASETYPE, PyNumberMethods, PyObject, PyTypeObject, static_type};
+use crate::pyerrors::{
+    EXC_OverflowError, EXC_TypeError, EXC_ValueError, EXC_ZeroDivisionError, raise,
+};
 use crate::pyport::Py_hash_t;
+use num_bigint::BigInt;
+use num_traits::FromPrimitive;
+use std::cmp::Ordering;
+use std::ffi::c_int;
 use std::ptr::null_mut;
 
 /// `PyFloatObject`.
@@ -11,10 +22,31 @@ pub struct PyFloatObject {
     pub ob_fval: f64,
 }
 
+pub static mut FLOAT_AS_NUMBER: PyNumberMethods = PyNumberMethods {
+    nb_add: Some(float_add),
+    nb_subtract: Some(float_sub),
+    nb_multiply: Some(float_mul),
+    nb_remainder: Some(float_mod),
+    nb_divmod: Some(float_divmod),
+    nb_power: Some(float_pow),
+    nb_negative: Some(float_neg),
+    nb_positive: Some(float_pos),
+    nb_absolute: Some(float_abs),
+    nb_bool: Some(float_bool),
+    nb_int: Some(float_int),
+    nb_float: Some(float_pos),
+    nb_floor_divide: Some(float_floordiv),
+    nb_true_divide: Some(float_truediv),
+    ..NB_EMPTY
+};
+
 #[unsafe(no_mangle)]
 pub static mut PyFloat_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(float_repr),
     tp_hash: Some(float_hash),
+    tp_richcompare: Some(float_richcompare),
+    tp_as_number: &raw mut FLOAT_AS_NUMBER,
+    tp_new: Some(float_new),
     ..static_type(
         c"float",
         std::mem::size_of::<PyFloatObject>(),
@@ -32,7 +64,16 @@ pub unsafe fn is_float(op: *mut PyObject) -> bool {
     unsafe { crate::object::type_check(op, &raw mut PyFloat_Type) }
 }
 
-/// The numeric value of a float or int (`None` for anything else).
+/// The value of a float object.
+///
+/// # Safety
+/// `op` must be a live float.
+pub unsafe fn value(op: *mut PyObject) -> f64 {
+    // SAFETY: forwarded contract.
+    unsafe { (*op.cast::<PyFloatObject>()).ob_fval }
+}
+
+/// The numeric value of a float or int (`None` for anything else or ints too big for a float).
 ///
 /// # Safety
 /// `op` must be a live object.
@@ -40,9 +81,14 @@ pub unsafe fn as_f64(op: *mut PyObject) -> Option<f64> {
     // SAFETY: forwarded contract.
     unsafe {
         if is_float(op) {
-            return Some((*op.cast::<PyFloatObject>()).ob_fval);
+            return Some(value(op));
         }
-        crate::longobject::value_i128(op).map(|v| v as f64)
+        if is_int(op) {
+            let r = crate::longobject::to_f64(op).ok();
+            crate::pyerrors::clear_if(r.is_none());
+            return r;
+        }
+        None
     }
 }
 
@@ -56,42 +102,580 @@ pub fn from_f64(v: f64) -> *mut PyObject {
     op
 }
 
-/// Python's `repr(float)` for the common cases.
-pub fn repr_f64(v: f64) -> String {
+// ---- repr ---------------------------------------------------------------------------------
+
+/// The shortest round-trip digits of a finite, non-zero |v| and the decimal point position:
+/// `|v| = 0.DIGITS * 10**decpt`.
+fn shortest_digits(v: f64) -> (String, i32) {
+    // `{:e}` prints the shortest representation that round-trips: "1.2345e-5".
+    let s = format!("{:e}", v.abs());
+    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    (digits.to_string(), exp + 1)
+}
+
+/// Formats a float as Python's `repr` does; `add_dot_0` appends ".0" to integral values
+/// (complex parts are printed without it).
+fn format_repr(v: f64, add_dot_0: bool) -> String {
     if v.is_nan() {
         return "nan".into();
     }
     if v.is_infinite() {
         return if v > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    let s = format!("{v:?}");
-    if s.contains('e') {
-        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-        let e: i32 = e.parse().unwrap_or(0);
-        return format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
+    let sign = if v.is_sign_negative() { "-" } else { "" };
+    if v == 0.0 {
+        return format!("{sign}0{}", if add_dot_0 { ".0" } else { "" });
     }
-    s
+    let (digits, decpt) = shortest_digits(v);
+    let n = digits.len() as i32;
+    let body = if decpt <= -4 || decpt > 16 {
+        // Exponent notation: d[.ddd]e±XX, at least two exponent digits.
+        let e = decpt - 1;
+        let mant = if n > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits.clone()
+        };
+        format!("{mant}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+    } else if decpt <= 0 {
+        format!("0.{}{digits}", "0".repeat((-decpt) as usize))
+    } else if decpt >= n {
+        let zeros = "0".repeat((decpt - n) as usize);
+        format!("{digits}{zeros}{}", if add_dot_0 { ".0" } else { "" })
+    } else {
+        format!(
+            "{}.{}",
+            &digits[..decpt as usize],
+            &digits[decpt as usize..]
+        )
+    };
+    format!("{sign}{body}")
+}
+
+/// Python's `repr(float)`: shortest round-trip digits, exponent notation when the decimal
+/// point position is above 16 or below -3.
+pub fn repr_f64(v: f64) -> String {
+    format_repr(v, true)
+}
+
+/// A float as a part of `repr(complex)` (no ".0" added).
+pub fn repr_f64_part(v: f64) -> String {
+    format_repr(v, false)
 }
 
 unsafe extern "C" fn float_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a live float (slot contract).
-    crate::unicodeobject::from_str(&repr_f64(unsafe { (*op.cast::<PyFloatObject>()).ob_fval }))
+    crate::unicodeobject::from_str(&repr_f64(unsafe { value(op) }))
+}
+
+// ---- hash ---------------------------------------------------------------------------------
+
+/// `2**e mod (2**61 - 1)` for any integer `e` (2**61 is 1 modulo the prime).
+fn pow2_mod(e: i64) -> u64 {
+    1u64 << e.rem_euclid(HASH_BITS as i64)
+}
+
+/// The numeric hash of a finite double: `sign * (|m| * 2**e mod (2**61 - 1))` where
+/// `v = m * 2**e` with an integer mantissa `m`. `None` for infinities and NaN.
+pub fn hash_finite(v: f64) -> Option<Py_hash_t> {
+    if !v.is_finite() {
+        return None;
+    }
+    if v == 0.0 {
+        return Some(0);
+    }
+    let bits = v.to_bits();
+    let exp_bits = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1 << 52) - 1);
+    let (m, e) = if exp_bits == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), exp_bits - 1075)
+    };
+    let x = (u128::from(m % HASH_MODULUS) * u128::from(pow2_mod(e))) % u128::from(HASH_MODULUS);
+    let h = x as Py_hash_t;
+    let h = if v < 0.0 { -h } else { h };
+    Some(if h == -1 { -2 } else { h })
+}
+
+/// `_Py_HashDouble(obj, v)`: NaN hashes by identity (3.10+).
+pub fn hash_double(obj: *mut PyObject, v: f64) -> Py_hash_t {
+    match hash_finite(v) {
+        Some(h) => h,
+        None if v.is_nan() => {
+            let p = obj as usize;
+            let h = (p >> 4 | p << (usize::BITS - 4)) as Py_hash_t;
+            if h == -1 { -2 } else { h }
+        }
+        None => {
+            if v > 0.0 {
+                HASH_INF
+            } else {
+                -HASH_INF
+            }
+        }
+    }
 }
 
 unsafe extern "C" fn float_hash(op: *mut PyObject) -> Py_hash_t {
     // SAFETY: `op` is a live float (slot contract).
-    let v = unsafe { (*op.cast::<PyFloatObject>()).ob_fval };
-    if v.fract() == 0.0 && v.abs() < 9.0e18 {
-        let h = v as i64 as Py_hash_t;
-        return if h == -1 { -2 } else { h };
+    hash_double(op, unsafe { value(op) })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _Py_HashDouble(obj: *mut PyObject, v: f64) -> Py_hash_t {
+    crate::ffi_guard::guard("_Py_HashDouble", -1, || hash_double(obj, v))
+}
+
+// ---- comparison ---------------------------------------------------------------------------
+
+/// Compares a finite or infinite (not NaN) double with a big integer exactly.
+pub fn compare_with_int(f: f64, i: &BigInt) -> Ordering {
+    if f.is_infinite() {
+        return if f > 0.0 {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        };
     }
-    let h = v.to_bits() as Py_hash_t;
-    if h == -1 { -2 } else { h }
+    let fl = f.floor();
+    let fb = BigInt::from_f64(fl).unwrap_or_default();
+    match fb.cmp(i) {
+        Ordering::Equal if f > fl => Ordering::Greater,
+        o => o,
+    }
+}
+
+unsafe extern "C" fn float_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__richcmp__", null_mut(), || {
+        // SAFETY: slot contract: live objects.
+        unsafe {
+            if !is_float(a) {
+                return not_implemented();
+            }
+            let x = value(a);
+            let ord = if is_float(b) {
+                x.partial_cmp(&value(b))
+            } else if is_int(b) {
+                if x.is_nan() {
+                    None
+                } else if let Some(y) = crate::longobject::compact(b) {
+                    (x).partial_cmp(&(y as f64))
+                } else {
+                    Some(compare_with_int(x, &crate::longobject::to_bigint(b)))
+                }
+            } else {
+                return not_implemented();
+            };
+            crate::boolobject::from_bool(match ord {
+                Some(o) => compare_result(o, op),
+                None => op == crate::object::Py_NE,
+            })
+        }
+    })
+}
+
+// ---- arithmetic ---------------------------------------------------------------------------
+
+/// Both operands as doubles: `Ok(None)` for `NotImplemented`, `Err` with an exception set
+/// when an int is too large.
+unsafe fn operands(a: *mut PyObject, b: *mut PyObject) -> Result<Option<(f64, f64)>, ()> {
+    // SAFETY: forwarded contract.
+    unsafe fn one(o: *mut PyObject) -> Result<Option<f64>, ()> {
+        // SAFETY: forwarded contract.
+        unsafe {
+            if is_float(o) {
+                Ok(Some(value(o)))
+            } else if is_int(o) {
+                crate::longobject::to_f64(o).map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        match (one(a)?, one(b)?) {
+            (Some(x), Some(y)) => Ok(Some((x, y))),
+            _ => Ok(None),
+        }
+    }
+}
+
+fn binary(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    f: impl FnOnce(f64, f64) -> *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: slot contract: live objects.
+    match unsafe { operands(a, b) } {
+        Err(()) => null_mut(),
+        Ok(None) => not_implemented(),
+        Ok(Some((x, y))) => f(x, y),
+    }
+}
+
+unsafe extern "C" fn float_add(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__add__", null_mut(), || {
+        binary(a, b, |x, y| from_f64(x + y))
+    })
+}
+
+unsafe extern "C" fn float_sub(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__sub__", null_mut(), || {
+        binary(a, b, |x, y| from_f64(x - y))
+    })
+}
+
+unsafe extern "C" fn float_mul(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__mul__", null_mut(), || {
+        binary(a, b, |x, y| from_f64(x * y))
+    })
+}
+
+/// CPython 3.14's text for float `/`, `//`, `%` and `divmod` by zero (3.11 said
+/// "float division by zero", "float floor division by zero", "float modulo", "float divmod()").
+fn zero_division() -> *mut PyObject {
+    raise(&raw mut EXC_ZeroDivisionError, "division by zero")
+}
+
+unsafe extern "C" fn float_truediv(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__truediv__", null_mut(), || {
+        binary(a, b, |x, y| {
+            if y == 0.0 {
+                zero_division()
+            } else {
+                from_f64(x / y)
+            }
+        })
+    })
+}
+
+/// Python's float `divmod`: floor quotient and a remainder with the divisor's sign.
+pub fn float_divmod_values(vx: f64, wx: f64) -> (f64, f64) {
+    let mut m = vx % wx;
+    let mut div = (vx - m) / wx;
+    if m != 0.0 {
+        if (wx < 0.0) != (m < 0.0) {
+            m += wx;
+            div -= 1.0;
+        }
+    } else {
+        m = 0.0f64.copysign(wx);
+    }
+    let floordiv = if div != 0.0 {
+        let mut f = div.floor();
+        if div - f > 0.5 {
+            f += 1.0;
+        }
+        f
+    } else {
+        0.0f64.copysign(vx / wx)
+    };
+    (floordiv, m)
+}
+
+/// Python's float `%`.
+pub fn float_mod_value(vx: f64, wx: f64) -> f64 {
+    let mut m = vx % wx;
+    if m != 0.0 {
+        if (wx < 0.0) != (m < 0.0) {
+            m += wx;
+        }
+    } else {
+        m = 0.0f64.copysign(wx);
+    }
+    m
+}
+
+unsafe extern "C" fn float_floordiv(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__floordiv__", null_mut(), || {
+        binary(a, b, |x, y| {
+            if y == 0.0 {
+                zero_division()
+            } else {
+                from_f64(float_divmod_values(x, y).0)
+            }
+        })
+    })
+}
+
+unsafe extern "C" fn float_mod(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__mod__", null_mut(), || {
+        binary(a, b, |x, y| {
+            if y == 0.0 {
+                zero_division()
+            } else {
+                from_f64(float_mod_value(x, y))
+            }
+        })
+    })
+}
+
+unsafe extern "C" fn float_divmod(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__divmod__", null_mut(), || {
+        binary(a, b, |x, y| {
+            if y == 0.0 {
+                return zero_division();
+            }
+            let (d, m) = float_divmod_values(x, y);
+            crate::longobject::pair(from_f64(d), from_f64(m))
+        })
+    })
+}
+
+/// `x ** y` for doubles with Python's rules: a float, a complex for a negative base and a
+/// non-integral exponent, or an exception.
+pub fn float_pow_values(x: f64, y: f64) -> *mut PyObject {
+    if y == 0.0 {
+        return from_f64(1.0);
+    }
+    if x == 0.0 && y < 0.0 && y.is_finite() {
+        return raise(
+            &raw mut EXC_ZeroDivisionError,
+            "0.0 cannot be raised to a negative power",
+        );
+    }
+    if x.is_finite() && x < 0.0 && y.is_finite() && y != y.floor() {
+        // A negative number to a fractional power: the principal complex root.
+        return crate::complexobject::complex_pow_values(
+            crate::complexobject::Py_complex { real: x, imag: 0.0 },
+            crate::complexobject::Py_complex { real: y, imag: 0.0 },
+        );
+    }
+    let r = x.powf(y);
+    if r.is_infinite() && x.is_finite() && y.is_finite() {
+        return raise(
+            &raw mut EXC_OverflowError,
+            "(34, 'Numerical result out of range')",
+        );
+    }
+    from_f64(r)
+}
+
+unsafe extern "C" fn float_pow(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    m: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__pow__", null_mut(), || {
+        if !m.is_null() && m != crate::object::none() {
+            return raise(
+                &raw mut EXC_TypeError,
+                "pow() 3rd argument not allowed unless all arguments are integers",
+            );
+        }
+        binary(a, b, float_pow_values)
+    })
+}
+
+unsafe fn unary(op: *mut PyObject, f: impl FnOnce(f64) -> *mut PyObject) -> *mut PyObject {
+    // SAFETY: slot contract: a live object.
+    unsafe {
+        if !is_float(op) {
+            return not_implemented();
+        }
+        f(value(op))
+    }
+}
+
+unsafe extern "C" fn float_neg(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: slot contract.
+    crate::ffi_guard::guard("float.__neg__", null_mut(), || unsafe {
+        unary(op, |x| from_f64(-x))
+    })
+}
+
+unsafe extern "C" fn float_pos(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__pos__", null_mut(), || {
+        // SAFETY: slot contract.
+        unsafe {
+            if crate::object::ty(op) == &raw mut PyFloat_Type {
+                return crate::refcount::new_ref(op);
+            }
+            unary(op, from_f64)
+        }
+    })
+}
+
+unsafe extern "C" fn float_abs(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: slot contract.
+    crate::ffi_guard::guard("float.__abs__", null_mut(), || unsafe {
+        unary(op, |x| from_f64(x.abs()))
+    })
+}
+
+unsafe extern "C" fn float_bool(op: *mut PyObject) -> c_int {
+    // SAFETY: slot contract: a live float.
+    c_int::from(unsafe { value(op) } != 0.0)
+}
+
+unsafe extern "C" fn float_int(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: slot contract.
+    crate::ffi_guard::guard("float.__int__", null_mut(), || unsafe {
+        unary(op, crate::longobject::from_f64_trunc)
+    })
+}
+
+// ---- parsing and the API ------------------------------------------------------------------
+
+/// Parses `float(text)`: whitespace around, underscores between digits, `inf`/`nan`.
+pub fn parse_float(text: &str) -> Option<f64> {
+    let s = text.trim_matches(|c: char| c.is_whitespace());
+    if s.is_empty() {
+        return None;
+    }
+    let bytes = s.as_bytes();
+    // Underscores only between two digits.
+    for (i, &c) in bytes.iter().enumerate() {
+        if c == b'_' {
+            let before = i > 0 && bytes[i - 1].is_ascii_digit();
+            let after = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+            if !before || !after {
+                return None;
+            }
+        }
+    }
+    let clean: String = s.chars().filter(|&c| c != '_').collect();
+    let body = clean.trim_start_matches(['+', '-']);
+    if clean.len() - body.len() > 1 {
+        return None;
+    }
+    let lower = body.to_ascii_lowercase();
+    if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
+        return clean.parse().ok();
+    }
+    // Only digits, one dot, an exponent: Rust's parser accepts the same grammar otherwise.
+    if !body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    {
+        return None;
+    }
+    clean.parse().ok()
+}
+
+/// `float(x)`.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn number_float(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if crate::object::ty(op) == &raw mut PyFloat_Type {
+            return crate::refcount::new_ref(op);
+        }
+        if is_float(op) {
+            return from_f64(value(op));
+        }
+        if crate::unicodeobject::is_str(op) {
+            return from_string(op);
+        }
+        if let Some(nb) = (*crate::object::ty(op)).tp_as_number.as_ref() {
+            if let Some(f) = nb.nb_float {
+                return f(op);
+            }
+            if nb.nb_index.is_some() {
+                let r = crate::longobject::index(op);
+                if r.is_null() {
+                    return r;
+                }
+                let v = crate::longobject::to_f64(r);
+                crate::refcount::decref(r);
+                return v.map_or(null_mut(), from_f64);
+            }
+        }
+        let t = crate::object::type_name(crate::object::ty(op));
+        raise(
+            &raw mut EXC_TypeError,
+            &format!("float() argument must be a string or a real number, not '{t}'"),
+        )
+    }
+}
+
+unsafe fn from_string(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let Some(s) = crate::unicodeobject::as_str(op) else {
+            let t = crate::object::type_name(crate::object::ty(op));
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("float() argument must be a string or a real number, not '{t}'"),
+            );
+        };
+        match parse_float(s) {
+            Some(v) => from_f64(v),
+            None => raise(
+                &raw mut EXC_ValueError,
+                &format!(
+                    "could not convert string to float: {}",
+                    crate::unicodeobject::repr_text(s)
+                ),
+            ),
+        }
+    }
+}
+
+unsafe extern "C" fn float_new(
+    _t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kwargs: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__new__", null_mut(), || {
+        // SAFETY: slot contract: `args` is a tuple, `kwargs` NULL or a dict.
+        unsafe {
+            let a = if args.is_null() {
+                &[][..]
+            } else {
+                crate::tupleobject::items(args)
+            };
+            if !kwargs.is_null() && crate::dictobject::len(kwargs) != 0 {
+                return raise(&raw mut EXC_TypeError, "float() takes no keyword arguments");
+            }
+            match a {
+                [] => from_f64(0.0),
+                [x] => number_float(*x),
+                _ => raise(
+                    &raw mut EXC_TypeError,
+                    &format!("float expected at most 1 argument, got {}", a.len()),
+                ),
+            }
+        }
+    })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn PyFloat_FromDouble(v: f64) -> *mut PyObject {
     crate::ffi_guard::guard("PyFloat_FromDouble", null_mut(), || from_f64(v))
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyFloat_FromString(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyFloat_FromString", null_mut(), || {
+        if op.is_null() {
+            return crate::pyerrors::bad_internal_call();
+        }
+        // SAFETY: a live object, per the C API contract.
+        unsafe { from_string(op) }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyFloat_GetMax() -> f64 {
+    f64::MAX
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyFloat_GetMin() -> f64 {
+    f64::MIN_POSITIVE
 }
 
 #[unsafe(no_mangle)]
@@ -103,17 +687,133 @@ pub unsafe extern "C" fn PyFloat_AsDouble(op: *mut PyObject) -> f64 {
         }
         // SAFETY: a live object, per the C API contract.
         unsafe {
-            match as_f64(op) {
-                Some(v) => v,
-                None => {
-                    let t = crate::object::type_name(crate::object::ty(op));
-                    crate::pyerrors::raise(
-                        &raw mut crate::pyerrors::EXC_TypeError,
-                        &format!("must be real number, not {t}"),
-                    );
-                    -1.0
-                }
+            if is_float(op) {
+                return value(op);
             }
+            let nb = (*crate::object::ty(op)).tp_as_number.as_ref();
+            if let Some(f) = nb.and_then(|nb| nb.nb_float) {
+                let r = f(op);
+                if r.is_null() {
+                    return -1.0;
+                }
+                if !is_float(r) {
+                    let t = crate::object::type_name(crate::object::ty(op));
+                    let rt = crate::object::type_name(crate::object::ty(r));
+                    crate::refcount::decref(r);
+                    raise(
+                        &raw mut EXC_TypeError,
+                        &format!("{t}.__float__ returned non-float (type {rt})"),
+                    );
+                    return -1.0;
+                }
+                let v = value(r);
+                crate::refcount::decref(r);
+                return v;
+            }
+            if nb.is_some_and(|nb| nb.nb_index.is_some()) {
+                let r = crate::longobject::index(op);
+                if r.is_null() {
+                    return -1.0;
+                }
+                let v = crate::longobject::to_f64(r);
+                crate::refcount::decref(r);
+                return v.unwrap_or(-1.0);
+            }
+            let t = crate::object::type_name(crate::object::ty(op));
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("must be real number, not {t}"),
+            );
+            -1.0
         }
     })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyFloat_Pack8(x: f64, p: *mut u8, le: c_int) -> c_int {
+    crate::ffi_guard::guard("PyFloat_Pack8", -1, || {
+        let b = if le != 0 {
+            x.to_le_bytes()
+        } else {
+            x.to_be_bytes()
+        };
+        // SAFETY: `p` points to 8 writable bytes, per the C API contract.
+        unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, 8) };
+        0
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyFloat_Unpack8(p: *const u8, le: c_int) -> f64 {
+    crate::ffi_guard::guard("PyFloat_Unpack8", -1.0, || {
+        let mut b = [0u8; 8];
+        // SAFETY: `p` points to 8 readable bytes, per the C API contract.
+        unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), 8) };
+        if le != 0 {
+            f64::from_le_bytes(b)
+        } else {
+            f64::from_be_bytes(b)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyFloat_Pack4(x: f64, p: *mut u8, le: c_int) -> c_int {
+    crate::ffi_guard::guard("PyFloat_Pack4", -1, || {
+        let y = x as f32;
+        if y.is_infinite() && x.is_finite() {
+            raise(
+                &raw mut EXC_OverflowError,
+                "float too large to pack with f format",
+            );
+            return -1;
+        }
+        let b = if le != 0 {
+            y.to_le_bytes()
+        } else {
+            y.to_be_bytes()
+        };
+        // SAFETY: `p` points to 4 writable bytes, per the C API contract.
+        unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, 4) };
+        0
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyFloat_Unpack4(p: *const u8, le: c_int) -> f64 {
+    crate::ffi_guard::guard("PyFloat_Unpack4", -1.0, || {
+        let mut b = [0u8; 4];
+        // SAFETY: `p` points to 4 readable bytes, per the C API contract.
+        unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), 4) };
+        f64::from(if le != 0 {
+            f32::from_le_bytes(b)
+        } else {
+            f32::from_be_bytes(b)
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reprs() {
+        for (v, s) in [
+            (1e16, "1e+16"),
+            (0.1, "0.1"),
+            (1.0, "1.0"),
+            (-0.0, "-0.0"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (123456789012345.0, "123456789012345.0"),
+            (1.2345678901234567e16, "1.2345678901234568e+16"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (f64::INFINITY, "inf"),
+            (f64::NAN, "nan"),
+        ] {
+            assert_eq!(repr_f64(v), s);
+        }
+    }
 }

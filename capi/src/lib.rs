@@ -7,10 +7,13 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
 
+#[path = "abstract.rs"]
+pub mod abstract_;
 pub mod boolobject;
 pub mod bytearrayobject;
 pub mod bytesobject;
 pub mod ceval;
+pub mod complexobject;
 pub mod critical_section;
 pub mod descrobject;
 pub mod dictobject;

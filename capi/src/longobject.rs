@@ -1,16 +1,38 @@
 //! `longobject.h`: `int` with CPython's layout: `lv_tag = ndigits << 3 | sign` (sign 0
 //! positive, 1 zero, 2 negative) followed by 30-bit digits, least significant first.
+//!
+//! The storage is CPython's, so inline code (`_PyLong_IsCompact`, `_PyLong_CompactValue`,
+//! Cython's digit access) reads it directly. Arithmetic on values that do not fit one digit
+//! goes through `num-bigint`; values of at most one digit take an `i64` fast path. The ints
+//! -5..=256 are immortal statics, as in CPython (identity of small ints is observable).
 
 use crate::object::{
-    Py_TPFLAGS_BASETYPE, Py_TPFLAGS_LONG_SUBCLASS, PyObject, PyTypeObject, static_type,
+    Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT, Py_NE, Py_TPFLAGS_BASETYPE, Py_TPFLAGS_LONG_SUBCLASS,
+    PyNumberMethods, PyObject, PyTypeObject, static_type,
 };
-use crate::pyerrors::{EXC_OverflowError, EXC_TypeError, raise};
+use crate::pyerrors::{
+    EXC_OverflowError, EXC_TypeError, EXC_ValueError, EXC_ZeroDivisionError, raise,
+};
 use crate::pyport::{Py_hash_t, Py_ssize_t};
-use std::ffi::{c_int, c_long, c_longlong, c_ulong, c_ulonglong};
+use num_bigint::{BigInt, BigUint, Sign};
+use num_integer::Integer;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use std::cmp::Ordering;
+use std::ffi::{c_char, c_int, c_long, c_longlong, c_ulong, c_ulonglong, c_void};
 use std::ptr::null_mut;
 
 pub const PyLong_SHIFT: u32 = 30;
-const MASK: u128 = (1 << PyLong_SHIFT) - 1;
+const MASK: u64 = (1 << PyLong_SHIFT) - 1;
+
+/// The largest number of decimal digits converted to or from `str` (`sys.int_info.default_max_str_digits`).
+pub const MAX_STR_DIGITS: usize = 4300;
+
+/// The hash modulus: the Mersenne prime 2**61 - 1 (`sys.hash_info.modulus`).
+pub const HASH_MODULUS: u64 = (1 << 61) - 1;
+/// Hash bits (`sys.hash_info.width` is 64, the modulus uses 61).
+pub const HASH_BITS: u32 = 61;
+/// `hash(float('inf'))`.
+pub const HASH_INF: Py_hash_t = 314159;
 
 /// `_PyLongValue`.
 #[repr(C)]
@@ -26,10 +48,83 @@ pub struct PyLongObject {
     pub long_value: _PyLongValue,
 }
 
+/// A `PyNumberMethods` with every slot empty.
+pub const NB_EMPTY: PyNumberMethods = PyNumberMethods {
+    nb_add: None,
+    nb_subtract: None,
+    nb_multiply: None,
+    nb_remainder: None,
+    nb_divmod: None,
+    nb_power: None,
+    nb_negative: None,
+    nb_positive: None,
+    nb_absolute: None,
+    nb_bool: None,
+    nb_invert: None,
+    nb_lshift: None,
+    nb_rshift: None,
+    nb_and: None,
+    nb_xor: None,
+    nb_or: None,
+    nb_int: None,
+    nb_reserved: null_mut(),
+    nb_float: None,
+    nb_inplace_add: None,
+    nb_inplace_subtract: None,
+    nb_inplace_multiply: None,
+    nb_inplace_remainder: None,
+    nb_inplace_power: None,
+    nb_inplace_lshift: None,
+    nb_inplace_rshift: None,
+    nb_inplace_and: None,
+    nb_inplace_xor: None,
+    nb_inplace_or: None,
+    nb_floor_divide: None,
+    nb_true_divide: None,
+    nb_inplace_floor_divide: None,
+    nb_inplace_true_divide: None,
+    nb_index: None,
+    nb_matrix_multiply: None,
+    nb_inplace_matrix_multiply: None,
+};
+
+/// The number slots of `int` (bool starts from them too).
+pub const fn long_number_methods() -> PyNumberMethods {
+    PyNumberMethods {
+        nb_add: Some(long_add),
+        nb_subtract: Some(long_sub),
+        nb_multiply: Some(long_mul),
+        nb_remainder: Some(long_mod),
+        nb_divmod: Some(long_divmod),
+        nb_power: Some(long_pow),
+        nb_negative: Some(long_neg),
+        nb_positive: Some(long_pos),
+        nb_absolute: Some(long_abs),
+        nb_bool: Some(long_bool),
+        nb_invert: Some(long_invert),
+        nb_lshift: Some(long_lshift),
+        nb_rshift: Some(long_rshift),
+        nb_and: Some(long_and),
+        nb_xor: Some(long_xor),
+        nb_or: Some(long_or),
+        nb_int: Some(long_pos),
+        nb_float: Some(long_float),
+        nb_floor_divide: Some(long_floordiv),
+        nb_true_divide: Some(long_truediv),
+        nb_index: Some(long_pos),
+        ..NB_EMPTY
+    }
+}
+
+pub static mut LONG_AS_NUMBER: PyNumberMethods = long_number_methods();
+
 #[unsafe(no_mangle)]
 pub static mut PyLong_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(long_repr),
     tp_hash: Some(long_hash),
+    tp_richcompare: Some(long_richcompare),
+    tp_as_number: &raw mut LONG_AS_NUMBER,
+    tp_new: Some(long_new),
     ..static_type(
         c"int",
         40,
@@ -43,6 +138,40 @@ pub const fn tag(ndigits: usize, sign: i32) -> usize {
     (ndigits << 3) | (1 - sign) as usize
 }
 
+const SMALL_MIN: i64 = -5;
+const SMALL_MAX: i64 = 256;
+const SMALL_COUNT: usize = (SMALL_MAX - SMALL_MIN + 1) as usize;
+
+const fn small_int(v: i64) -> PyLongObject {
+    let sign = if v < 0 {
+        -1
+    } else if v == 0 {
+        0
+    } else {
+        1
+    };
+    PyLongObject {
+        ob_base: PyObject::static_immortal(&raw mut PyLong_Type),
+        long_value: _PyLongValue {
+            lv_tag: tag(if v == 0 { 0 } else { 1 }, sign),
+            ob_digit: [v.unsigned_abs() as u32],
+        },
+    }
+}
+
+const fn small_ints() -> [PyLongObject; SMALL_COUNT] {
+    let mut a = [const { small_int(0) }; SMALL_COUNT];
+    let mut i = 0;
+    while i < SMALL_COUNT {
+        a[i] = small_int(SMALL_MIN + i as i64);
+        i += 1;
+    }
+    a
+}
+
+/// The immortal small ints -5..=256 (CPython's small-int cache).
+static mut SMALL_INTS: [PyLongObject; SMALL_COUNT] = small_ints();
+
 /// Whether `op` is an int (bool included).
 ///
 /// # Safety
@@ -52,16 +181,64 @@ pub unsafe fn is_int(op: *mut PyObject) -> bool {
     unsafe { crate::object::has_flag(op, Py_TPFLAGS_LONG_SUBCLASS) }
 }
 
-/// A new int holding `v`.
-pub fn from_i128(v: i128) -> *mut PyObject {
-    let mut mag = v.unsigned_abs();
-    let mut digits = Vec::new();
-    while mag != 0 {
-        digits.push((mag & MASK) as u32);
-        mag >>= PyLong_SHIFT;
+/// Whether `op` is exactly an int (not bool or a subclass).
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn is_exact_int(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { crate::object::ty(op) == &raw mut PyLong_Type }
+}
+
+/// `Py_NotImplemented` as a new reference (it is immortal).
+pub fn not_implemented() -> *mut PyObject {
+    &raw mut crate::object::_Py_NotImplementedStruct
+}
+
+// ---- storage ------------------------------------------------------------------------------
+
+/// `(ndigits, sign)` of an int; sign is -1, 0 or 1.
+///
+/// # Safety
+/// `op` must be a live int.
+unsafe fn tag_of(op: *mut PyObject) -> (usize, i32) {
+    // SAFETY: forwarded contract.
+    let t = unsafe { (*op.cast::<PyLongObject>()).long_value.lv_tag };
+    (t >> 3, 1 - (t & 3) as i32)
+}
+
+/// The digits of an int, least significant first.
+///
+/// # Safety
+/// `op` must be a live int; the slice lives as long as it.
+unsafe fn digits<'a>(op: *mut PyObject) -> &'a [u32] {
+    // SAFETY: forwarded contract: an int carries `lv_tag >> 3` digits.
+    unsafe {
+        let (n, _) = tag_of(op);
+        let d = (&raw const (*op.cast::<PyLongObject>()).long_value.ob_digit).cast::<u32>();
+        std::slice::from_raw_parts(d, n)
     }
-    let sign = v.signum() as i32;
-    let n = digits.len().max(1);
+}
+
+/// The value of an int of at most one digit (CPython's "compact" ints).
+///
+/// # Safety
+/// `op` must be a live int.
+pub unsafe fn compact(op: *mut PyObject) -> Option<i64> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let (n, sign) = tag_of(op);
+        if n > 1 {
+            return None;
+        }
+        let d = (*op.cast::<PyLongObject>()).long_value.ob_digit[0];
+        Some(if n == 0 { 0 } else { sign as i64 * d as i64 })
+    }
+}
+
+/// Allocates an int with the given sign and 30-bit digits (most significant digit non-zero).
+fn alloc_digits(sign: i32, ds: &[u32]) -> *mut PyObject {
+    let n = ds.len().max(1);
     // SAFETY: PyLong_Type is a ready static type; the allocation covers `n` digits.
     let op = unsafe { crate::objimpl::alloc_object(&raw mut PyLong_Type, n as Py_ssize_t) };
     if op.is_null() {
@@ -70,13 +247,103 @@ pub fn from_i128(v: i128) -> *mut PyObject {
     // SAFETY: `op` is a fresh int with room for `n` digits after the tag.
     unsafe {
         let l = op.cast::<PyLongObject>();
-        (*l).long_value.lv_tag = tag(digits.len(), sign);
+        (*l).long_value.lv_tag = tag(ds.len(), if ds.is_empty() { 0 } else { sign });
         let d = (&raw mut (*l).long_value.ob_digit).cast::<u32>();
-        for (i, x) in digits.iter().enumerate() {
+        for (i, x) in ds.iter().enumerate() {
             *d.add(i) = *x;
         }
     }
     op
+}
+
+/// A new int holding `v` (a cached immortal one for -5..=256).
+pub fn from_i64(v: i64) -> *mut PyObject {
+    if (SMALL_MIN..=SMALL_MAX).contains(&v) {
+        // SAFETY: in bounds of the static cache; its entries are immortal.
+        return unsafe { (&raw mut SMALL_INTS[(v - SMALL_MIN) as usize]).cast() };
+    }
+    from_i128(v as i128)
+}
+
+/// A new int holding `v`.
+pub fn from_i128(v: i128) -> *mut PyObject {
+    if let Ok(x) = i64::try_from(v)
+        && (SMALL_MIN..=SMALL_MAX).contains(&x)
+    {
+        return from_i64(x);
+    }
+    let mut mag = v.unsigned_abs();
+    let mut ds = Vec::with_capacity(5);
+    while mag != 0 {
+        ds.push((mag & MASK as u128) as u32);
+        mag >>= PyLong_SHIFT;
+    }
+    alloc_digits(v.signum() as i32, &ds)
+}
+
+/// A new int holding `v`.
+pub fn from_u128(v: u128) -> *mut PyObject {
+    match i128::try_from(v) {
+        Ok(x) => from_i128(x),
+        Err(_) => from_bigint(&BigInt::from(v)),
+    }
+}
+
+/// A new int holding `v`.
+pub fn from_bigint(v: &BigInt) -> *mut PyObject {
+    if let Some(x) = v.to_i128() {
+        return from_i128(x);
+    }
+    let (sign, words) = v.to_u32_digits();
+    let mut ds = Vec::with_capacity(words.len() * 32 / 30 + 1);
+    let (mut acc, mut bits) = (0u64, 0u32);
+    for w in words {
+        acc |= u64::from(w) << bits;
+        bits += 32;
+        while bits >= PyLong_SHIFT {
+            ds.push((acc & MASK) as u32);
+            acc >>= PyLong_SHIFT;
+            bits -= PyLong_SHIFT;
+        }
+    }
+    if acc != 0 {
+        ds.push(acc as u32);
+    }
+    while ds.last() == Some(&0) {
+        ds.pop();
+    }
+    alloc_digits(if sign == Sign::Minus { -1 } else { 1 }, &ds)
+}
+
+/// The value of an int as a big integer.
+///
+/// # Safety
+/// `op` must be a live int.
+pub unsafe fn to_bigint(op: *mut PyObject) -> BigInt {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if let Some(v) = compact(op) {
+            return BigInt::from(v);
+        }
+        let (_, sign) = tag_of(op);
+        let ds = digits(op);
+        let mut words = Vec::with_capacity(ds.len() * 30 / 32 + 1);
+        let (mut acc, mut bits) = (0u64, 0u32);
+        for &d in ds {
+            acc |= u64::from(d) << bits;
+            bits += PyLong_SHIFT;
+            if bits >= 32 {
+                words.push(acc as u32);
+                acc >>= 32;
+                bits -= 32;
+            }
+        }
+        if bits > 0 {
+            words.push(acc as u32);
+        }
+        let mag = BigUint::new(words);
+        BigInt::from_biguint(if sign < 0 { Sign::Minus } else { Sign::Plus }, mag)
+    }
 }
 
 /// The value of an int if it fits in an i128 (`None` otherwise or for non-ints).
@@ -89,37 +356,84 @@ pub unsafe fn value_i128(op: *mut PyObject) -> Option<i128> {
         if !is_int(op) {
             return None;
         }
-        let l = op.cast::<PyLongObject>();
-        let t = (*l).long_value.lv_tag;
-        let n = t >> 3;
-        let d = (&raw const (*l).long_value.ob_digit).cast::<u32>();
+        if let Some(v) = compact(op) {
+            return Some(v as i128);
+        }
+        let (_, sign) = tag_of(op);
         let mut mag: u128 = 0;
-        for i in (0..n).rev() {
+        for &d in digits(op).iter().rev() {
             if mag >> (127 - PyLong_SHIFT) != 0 {
                 return None;
             }
-            mag = (mag << PyLong_SHIFT) | u128::from(*d.add(i));
+            mag = (mag << PyLong_SHIFT) | u128::from(d);
         }
         let mag = i128::try_from(mag).ok()?;
-        Some(if t & 3 == 2 { -mag } else { mag })
+        Some(if sign < 0 { -mag } else { mag })
     }
 }
 
-unsafe extern "C" fn long_repr(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: `op` is a live int (slot contract).
-    match unsafe { value_i128(op) } {
-        Some(v) => crate::unicodeobject::from_str(&v.to_string()),
-        None => crate::unicodeobject::from_str("<int too large for gilgate to print>"),
+/// The sign of an int (-1, 0, 1).
+///
+/// # Safety
+/// `op` must be a live int.
+pub unsafe fn sign_of(op: *mut PyObject) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { tag_of(op).1 }
+}
+
+/// Number of bits of `|v|` (0 for 0).
+///
+/// # Safety
+/// `op` must be a live int.
+pub unsafe fn num_bits(op: *mut PyObject) -> u64 {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let ds = digits(op);
+        match ds.last() {
+            None => 0,
+            Some(&top) => {
+                (ds.len() as u64 - 1) * u64::from(PyLong_SHIFT)
+                    + u64::from(32 - top.leading_zeros())
+            }
+        }
     }
 }
 
-unsafe extern "C" fn long_hash(op: *mut PyObject) -> Py_hash_t {
-    const P: i128 = (1 << 61) - 1;
-    // SAFETY: `op` is a live int (slot contract).
-    let v = unsafe { value_i128(op) }.unwrap_or(0);
-    let h = (v.abs() % P) * v.signum();
-    let h = h as Py_hash_t;
-    if h == -1 { -2 } else { h }
+// ---- conversions ------------------------------------------------------------------------
+
+/// A correctly rounded conversion to float (`None` if it overflows).
+pub fn bigint_to_f64(v: &BigInt) -> Option<f64> {
+    if let Some(x) = v.to_i64()
+        && x.unsigned_abs() < (1 << 53)
+    {
+        return Some(x as f64);
+    }
+    let f = v.to_f64()?;
+    if f.is_finite() { Some(f) } else { None }
+}
+
+/// Int to float with CPython's `OverflowError`.
+///
+/// # Safety
+/// `op` must be a live int.
+#[allow(clippy::result_unit_err)] // Err: the Python exception is set
+pub unsafe fn to_f64(op: *mut PyObject) -> Result<f64, ()> {
+    // SAFETY: forwarded contract.
+    let c = unsafe { compact(op) };
+    if let Some(v) = c {
+        return Ok(v as f64);
+    }
+    // SAFETY: forwarded contract.
+    match bigint_to_f64(&unsafe { to_bigint(op) }) {
+        Some(f) => Ok(f),
+        None => {
+            raise(
+                &raw mut EXC_OverflowError,
+                "int too large to convert to float",
+            );
+            Err(())
+        }
+    }
 }
 
 fn not_int(op: *mut PyObject) {
@@ -131,30 +445,53 @@ fn not_int(op: *mut PyObject) {
     );
 }
 
-/// Reads `op` as an int for conversions: `Err(())` with an exception set if it is no int.
-unsafe fn int_value(op: *mut PyObject) -> Result<Option<i128>, ()> {
+/// `__index__`: an int (new reference) for `op`, or NULL with `TypeError` set.
+///
+/// # Safety
+/// `op` must be NULL or a live object.
+pub unsafe fn index(op: *mut PyObject) -> *mut PyObject {
     if op.is_null() {
-        crate::pyerrors::bad_internal_call();
-        return Err(());
+        return crate::pyerrors::bad_internal_call();
     }
     // SAFETY: forwarded contract.
     unsafe {
-        if !is_int(op) {
-            if let Some(nb) = (*crate::object::ty(op)).tp_as_number.as_ref()
-                && let Some(f) = nb.nb_index
-            {
-                let r = f(op);
-                if r.is_null() {
-                    return Err(());
-                }
-                let v = value_i128(r);
-                crate::refcount::decref(r);
-                return Ok(v);
+        if is_int(op) {
+            return crate::refcount::new_ref(op);
+        }
+        if let Some(nb) = (*crate::object::ty(op)).tp_as_number.as_ref()
+            && let Some(f) = nb.nb_index
+        {
+            let r = f(op);
+            if r.is_null() {
+                return r;
             }
-            not_int(op);
+            if !is_int(r) {
+                let t = crate::object::type_name(crate::object::ty(r));
+                crate::refcount::decref(r);
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!("__index__ returned non-int (type {t})"),
+                );
+                return null_mut();
+            }
+            return r;
+        }
+        not_int(op);
+        null_mut()
+    }
+}
+
+/// Reads `op` (through `__index__`) as a big integer.
+unsafe fn index_value(op: *mut PyObject) -> Result<BigInt, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let r = index(op);
+        if r.is_null() {
             return Err(());
         }
-        Ok(value_i128(op))
+        let v = to_bigint(r);
+        crate::refcount::decref(r);
+        Ok(v)
     }
 }
 
@@ -162,9 +499,646 @@ fn overflow(msg: &str) {
     raise(&raw mut EXC_OverflowError, msg);
 }
 
+// ---- the number slots -----------------------------------------------------------------------
+
+/// Both operands as ints, or `None` (the slot then returns `NotImplemented`).
+unsafe fn both(a: *mut PyObject, b: *mut PyObject) -> Option<(Operand, Operand)> {
+    // SAFETY: slot contract: live objects.
+    unsafe {
+        if !is_int(a) || !is_int(b) {
+            return None;
+        }
+        Some((Operand::of(a), Operand::of(b)))
+    }
+}
+
+/// An int operand: compact values stay machine integers.
+enum Operand {
+    Small(i64),
+    Big(BigInt),
+}
+
+impl Operand {
+    unsafe fn of(op: *mut PyObject) -> Operand {
+        // SAFETY: forwarded contract.
+        unsafe {
+            match compact(op) {
+                Some(v) => Operand::Small(v),
+                None => Operand::Big(to_bigint(op)),
+            }
+        }
+    }
+
+    fn big(&self) -> BigInt {
+        match self {
+            Operand::Small(v) => BigInt::from(*v),
+            Operand::Big(b) => b.clone(),
+        }
+    }
+
+    fn is_zero(&self) -> bool {
+        match self {
+            Operand::Small(v) => *v == 0,
+            Operand::Big(b) => b.is_zero(),
+        }
+    }
+
+    fn is_negative(&self) -> bool {
+        match self {
+            Operand::Small(v) => *v < 0,
+            Operand::Big(b) => b.is_negative(),
+        }
+    }
+}
+
+macro_rules! binary_slot {
+    ($name:ident, |$x:ident, $y:ident| small $small:expr, big $big:expr) => {
+        unsafe extern "C" fn $name(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+            crate::ffi_guard::guard(stringify!($name), null_mut(), || {
+                // SAFETY: slot contract: live objects.
+                match unsafe { both(a, b) } {
+                    None => not_implemented(),
+                    Some((Operand::Small($x), Operand::Small($y))) => $small,
+                    Some((p, q)) => {
+                        let ($x, $y) = (p.big(), q.big());
+                        $big
+                    }
+                }
+            })
+        }
+    };
+}
+
+binary_slot!(long_add, |x, y| small from_i64(x + y), big from_bigint(&(x + y)));
+binary_slot!(long_sub, |x, y| small from_i64(x - y), big from_bigint(&(x - y)));
+binary_slot!(long_mul, |x, y| small from_i64(x * y), big from_bigint(&(x * y)));
+binary_slot!(long_and, |x, y| small from_i64(x & y), big from_bigint(&(x & y)));
+binary_slot!(long_or, |x, y| small from_i64(x | y), big from_bigint(&(x | y)));
+binary_slot!(long_xor, |x, y| small from_i64(x ^ y), big from_bigint(&(x ^ y)));
+
+fn zero_division() -> *mut PyObject {
+    // CPython 3.14's text for int `/`, `//`, `%` and `divmod` by zero (3.11 said
+    // "integer division or modulo by zero" / "integer modulo by zero").
+    raise(&raw mut EXC_ZeroDivisionError, "division by zero")
+}
+
+/// Floor division and modulo (sign of the divisor), `None` for division by zero.
+fn floor_divmod(p: &Operand, q: &Operand) -> Option<(BigInt, BigInt)> {
+    if q.is_zero() {
+        return None;
+    }
+    Some(match (p, q) {
+        (Operand::Small(x), Operand::Small(y)) => {
+            let (x, y) = (*x, *y);
+            let (mut d, mut m) = (x / y, x % y);
+            if m != 0 && ((m < 0) != (y < 0)) {
+                d -= 1;
+                m += y;
+            }
+            (BigInt::from(d), BigInt::from(m))
+        }
+        _ => p.big().div_mod_floor(&q.big()),
+    })
+}
+
+unsafe extern "C" fn long_floordiv(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__floordiv__", null_mut(), || {
+        // SAFETY: slot contract: live objects.
+        match unsafe { both(a, b) } {
+            None => not_implemented(),
+            Some((p, q)) => match floor_divmod(&p, &q) {
+                None => zero_division(),
+                Some((d, _)) => from_bigint(&d),
+            },
+        }
+    })
+}
+
+unsafe extern "C" fn long_mod(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__mod__", null_mut(), || {
+        // SAFETY: slot contract: live objects.
+        match unsafe { both(a, b) } {
+            None => not_implemented(),
+            Some((p, q)) => match floor_divmod(&p, &q) {
+                None => zero_division(),
+                Some((_, m)) => from_bigint(&m),
+            },
+        }
+    })
+}
+
+/// A new 2-tuple taking ownership of `a` and `b` (NULL if either is NULL).
+pub fn pair(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: both are NULL or owned references to live objects.
+    unsafe {
+        if a.is_null() || b.is_null() {
+            crate::refcount::xdecref(a);
+            crate::refcount::xdecref(b);
+            return null_mut();
+        }
+        let t = crate::tupleobject::from_slice(&[a, b]);
+        crate::refcount::decref(a);
+        crate::refcount::decref(b);
+        t
+    }
+}
+
+unsafe extern "C" fn long_divmod(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__divmod__", null_mut(), || {
+        // SAFETY: slot contract: live objects.
+        match unsafe { both(a, b) } {
+            None => not_implemented(),
+            Some((p, q)) => match floor_divmod(&p, &q) {
+                None => zero_division(),
+                Some((d, m)) => pair(from_bigint(&d), from_bigint(&m)),
+            },
+        }
+    })
+}
+
+/// `a / b` for ints, correctly rounded.
+pub fn true_divide(a: &BigInt, b: &BigInt) -> Result<f64, &'static str> {
+    if b.is_zero() {
+        return Err("division by zero");
+    }
+    const EXACT: u64 = 1 << 53;
+    if let (Some(x), Some(y)) = (a.to_i64(), b.to_i64())
+        && x.unsigned_abs() <= EXACT
+        && y.unsigned_abs() <= EXACT
+    {
+        return Ok(x as f64 / y as f64);
+    }
+    if a.is_zero() {
+        return Ok(if b.is_negative() { -0.0 } else { 0.0 });
+    }
+    let negative = a.is_negative() != b.is_negative();
+    let (n, d) = (a.magnitude(), b.magnitude());
+    // Scale so the quotient has 55 or 56 bits, keep a sticky bit for the remainder, and let
+    // the u64 -> f64 conversion do the rounding.
+    let shift = d.bits() as i64 - n.bits() as i64 + 55;
+    let (n, d) = if shift >= 0 {
+        (n << shift as u64, d.clone())
+    } else {
+        (n.clone(), d << (-shift) as u64)
+    };
+    let (q, r) = n.div_rem(&d);
+    let mut q = q.to_u64().unwrap_or(u64::MAX);
+    if !r.is_zero() {
+        q |= 1;
+    }
+    // value = q * 2**-shift
+    let exp = -shift;
+    let mut f = q as f64;
+    // Scale in steps to stay exact (apart from the final under/overflow).
+    let mut e = exp;
+    while e > 0 {
+        let s = e.min(1000);
+        f *= 2f64.powi(s as i32);
+        e -= s;
+    }
+    while e < 0 {
+        let s = (-e).min(1000);
+        f /= 2f64.powi(s as i32);
+        e += s;
+    }
+    if f.is_infinite() {
+        return Err("integer division result too large for a float");
+    }
+    Ok(if negative { -f } else { f })
+}
+
+unsafe extern "C" fn long_truediv(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__truediv__", null_mut(), || {
+        // SAFETY: slot contract: live objects.
+        match unsafe { both(a, b) } {
+            None => not_implemented(),
+            Some((p, q)) => {
+                if q.is_zero() {
+                    return zero_division();
+                }
+                if let (Operand::Small(x), Operand::Small(y)) = (&p, &q) {
+                    return crate::floatobject::from_f64(*x as f64 / *y as f64);
+                }
+                match true_divide(&p.big(), &q.big()) {
+                    Ok(f) => crate::floatobject::from_f64(f),
+                    Err(m) => raise(&raw mut EXC_OverflowError, m),
+                }
+            }
+        }
+    })
+}
+
+/// The inverse of `a` modulo `m` (m > 0), if it exists.
+fn mod_inverse(a: &BigInt, m: &BigInt) -> Option<BigInt> {
+    let (mut r0, mut r1) = (a.mod_floor(m), m.clone());
+    let (mut s0, mut s1) = (BigInt::one(), BigInt::zero());
+    while !r1.is_zero() {
+        let q = r0.div_floor(&r1);
+        let r2 = &r0 - &q * &r1;
+        r0 = std::mem::replace(&mut r1, r2);
+        let s2 = &s0 - &q * &s1;
+        s0 = std::mem::replace(&mut s1, s2);
+    }
+    if r0.is_one() {
+        Some(s0.mod_floor(m))
+    } else {
+        None
+    }
+}
+
+unsafe extern "C" fn long_pow(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    m: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__pow__", null_mut(), || {
+        // SAFETY: slot contract: live objects (`m` may be None).
+        unsafe {
+            let Some((base, exp)) = both(a, b) else {
+                return not_implemented();
+            };
+            let none = m.is_null() || m == crate::object::none();
+            if !none && !is_int(m) {
+                return not_implemented();
+            }
+            if none {
+                if exp.is_negative() {
+                    // A negative exponent: the result is a float, as `float(a) ** float(b)`.
+                    let (Ok(x), Ok(y)) = (to_f64(a), to_f64(b)) else {
+                        return null_mut();
+                    };
+                    return crate::floatobject::float_pow_values(x, y);
+                }
+                let e = exp.big();
+                let Some(e) = e.to_u32() else {
+                    let bb = base.big();
+                    if bb.is_zero() || bb.is_one() {
+                        return from_bigint(&bb);
+                    }
+                    if bb == BigInt::from(-1) {
+                        return from_i64(if e.is_even() { 1 } else { -1 });
+                    }
+                    return crate::pyerrors::no_memory();
+                };
+                if let Operand::Small(x) = base
+                    && let Some(r) = (x as i128).checked_pow(e)
+                {
+                    return from_i128(r);
+                }
+                return from_bigint(&num_traits::Pow::pow(base.big(), e));
+            }
+            let md = to_bigint(m);
+            if md.is_zero() {
+                return raise(&raw mut EXC_ValueError, "pow() 3rd argument cannot be 0");
+            }
+            let mm = md.abs();
+            let mut x = base.big().mod_floor(&mm);
+            let mut e = exp.big();
+            if e.is_negative() {
+                match mod_inverse(&x, &mm) {
+                    Some(inv) => x = inv,
+                    None => {
+                        return raise(
+                            &raw mut EXC_ValueError,
+                            "base is not invertible for the given modulus",
+                        );
+                    }
+                }
+                e = -e;
+            }
+            let mut r = x.modpow(&e, &mm);
+            if md.is_negative() && !r.is_zero() {
+                r -= &mm;
+            }
+            from_bigint(&r)
+        }
+    })
+}
+
+unsafe fn unary(op: *mut PyObject, f: impl FnOnce(Operand) -> *mut PyObject) -> *mut PyObject {
+    // SAFETY: slot contract: a live int.
+    unsafe {
+        if !is_int(op) {
+            return not_implemented();
+        }
+        f(Operand::of(op))
+    }
+}
+
+unsafe extern "C" fn long_neg(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__neg__", null_mut(), || {
+        // SAFETY: slot contract.
+        unsafe {
+            unary(op, |v| match v {
+                Operand::Small(x) => from_i64(-x),
+                Operand::Big(b) => from_bigint(&-b),
+            })
+        }
+    })
+}
+
+/// `+x`, `int(x)`, `x.__index__()`: the same value as an exact int.
+unsafe extern "C" fn long_pos(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__pos__", null_mut(), || {
+        // SAFETY: slot contract.
+        unsafe {
+            if is_exact_int(op) {
+                return crate::refcount::new_ref(op);
+            }
+            unary(op, |v| match v {
+                Operand::Small(x) => from_i64(x),
+                Operand::Big(b) => from_bigint(&b),
+            })
+        }
+    })
+}
+
+unsafe extern "C" fn long_abs(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__abs__", null_mut(), || {
+        // SAFETY: slot contract.
+        unsafe {
+            unary(op, |v| match v {
+                Operand::Small(x) => from_i64(x.abs()),
+                Operand::Big(b) => from_bigint(&b.abs()),
+            })
+        }
+    })
+}
+
+unsafe extern "C" fn long_invert(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__invert__", null_mut(), || {
+        // SAFETY: slot contract.
+        unsafe {
+            unary(op, |v| match v {
+                Operand::Small(x) => from_i64(!x),
+                Operand::Big(b) => from_bigint(&!b),
+            })
+        }
+    })
+}
+
+unsafe extern "C" fn long_bool(op: *mut PyObject) -> c_int {
+    // SAFETY: slot contract: a live int.
+    c_int::from(unsafe { sign_of(op) } != 0)
+}
+
+unsafe extern "C" fn long_float(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__float__", null_mut(), || {
+        // SAFETY: slot contract: a live int.
+        match unsafe { to_f64(op) } {
+            Ok(f) => crate::floatobject::from_f64(f),
+            Err(()) => null_mut(),
+        }
+    })
+}
+
+/// The shift count of `<<`/`>>`: `Err` with an exception set if negative.
+fn shift_count(q: &Operand) -> Result<Option<u64>, ()> {
+    if q.is_negative() {
+        raise(&raw mut EXC_ValueError, "negative shift count");
+        return Err(());
+    }
+    Ok(match q {
+        Operand::Small(v) => Some(*v as u64),
+        Operand::Big(b) => b.to_u64(),
+    })
+}
+
+unsafe extern "C" fn long_lshift(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__lshift__", null_mut(), || {
+        // SAFETY: slot contract: live objects.
+        let Some((p, q)) = (unsafe { both(a, b) }) else {
+            return not_implemented();
+        };
+        let Ok(n) = shift_count(&q) else {
+            return null_mut();
+        };
+        if p.is_zero() {
+            return from_i64(0);
+        }
+        match n {
+            Some(n) if n < (1 << 40) => {
+                if let Operand::Small(x) = p
+                    && n < 64
+                    && let Some(r) = (x as i128).checked_mul(1i128 << n)
+                {
+                    return from_i128(r);
+                }
+                from_bigint(&(p.big() << n))
+            }
+            _ => raise(&raw mut EXC_OverflowError, "too many digits in integer"),
+        }
+    })
+}
+
+unsafe extern "C" fn long_rshift(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__rshift__", null_mut(), || {
+        // SAFETY: slot contract: live objects.
+        let Some((p, q)) = (unsafe { both(a, b) }) else {
+            return not_implemented();
+        };
+        let Ok(n) = shift_count(&q) else {
+            return null_mut();
+        };
+        match (p, n) {
+            (p, None) => from_i64(if p.is_negative() { -1 } else { 0 }),
+            (Operand::Small(x), Some(n)) => from_i64(x >> n.min(63)),
+            (Operand::Big(x), Some(n)) => from_bigint(&(x >> n)),
+        }
+    })
+}
+
+// ---- comparison, hash, repr ---------------------------------------------------------------
+
+/// The boolean result of comparing with `ord` under `op`.
+pub fn compare_result(ord: Ordering, op: c_int) -> bool {
+    match op {
+        Py_LT => ord == Ordering::Less,
+        Py_LE => ord != Ordering::Greater,
+        Py_EQ => ord == Ordering::Equal,
+        Py_NE => ord != Ordering::Equal,
+        Py_GT => ord == Ordering::Greater,
+        Py_GE => ord != Ordering::Less,
+        _ => false,
+    }
+}
+
+/// Compares two ints.
+///
+/// # Safety
+/// Both must be live ints.
+pub unsafe fn compare(a: *mut PyObject, b: *mut PyObject) -> Ordering {
+    // SAFETY: forwarded contract.
+    unsafe {
+        match (compact(a), compact(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => to_bigint(a).cmp(&to_bigint(b)),
+        }
+    }
+}
+
+pub(crate) unsafe extern "C" fn long_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__richcmp__", null_mut(), || {
+        // SAFETY: slot contract: live objects.
+        unsafe {
+            if !is_int(a) || !is_int(b) {
+                return not_implemented();
+            }
+            crate::boolobject::from_bool(compare_result(compare(a, b), op))
+        }
+    })
+}
+
+/// `hash(n)` of a big integer: `|n| mod (2**61 - 1)` with n's sign, -1 becoming -2.
+pub fn hash_bigint(v: &BigInt) -> Py_hash_t {
+    let m = (v.magnitude() % BigUint::from(HASH_MODULUS))
+        .to_u64()
+        .unwrap_or(0) as Py_hash_t;
+    let h = if v.is_negative() { -m } else { m };
+    if h == -1 { -2 } else { h }
+}
+
+/// `hash(op)` for a live int.
+///
+/// # Safety
+/// `op` must be a live int.
+pub unsafe fn hash_int(op: *mut PyObject) -> Py_hash_t {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let (_, sign) = tag_of(op);
+        // Horner over the 30-bit digits, reducing modulo 2**61 - 1.
+        let mut x: u64 = 0;
+        for &d in digits(op).iter().rev() {
+            let y = ((u128::from(x) << PyLong_SHIFT) | u128::from(d)) % u128::from(HASH_MODULUS);
+            x = y as u64;
+        }
+        let h = if sign < 0 {
+            -(x as Py_hash_t)
+        } else {
+            x as Py_hash_t
+        };
+        if h == -1 { -2 } else { h }
+    }
+}
+
+pub(crate) unsafe extern "C" fn long_hash(op: *mut PyObject) -> Py_hash_t {
+    // SAFETY: slot contract: a live int.
+    unsafe { hash_int(op) }
+}
+
+/// The decimal text of an int, or `Err` with `ValueError` set past the 4300-digit limit.
+///
+/// # Safety
+/// `op` must be a live int.
+#[allow(clippy::result_unit_err)] // Err: the Python exception is set
+pub unsafe fn decimal(op: *mut PyObject) -> Result<String, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if let Some(v) = compact(op) {
+            return Ok(v.to_string());
+        }
+        // More than 14300 bits always has more than 4300 digits: skip the conversion.
+        if num_bits(op) > 14300 {
+            raise(&raw mut EXC_ValueError, &limit_message(None));
+            return Err(());
+        }
+        let s = to_bigint(op).to_string();
+        if s.trim_start_matches('-').len() > MAX_STR_DIGITS {
+            raise(&raw mut EXC_ValueError, &limit_message(None));
+            return Err(());
+        }
+        Ok(s)
+    }
+}
+
+fn limit_message(value_digits: Option<usize>) -> String {
+    match value_digits {
+        None => format!(
+            "Exceeds the limit ({MAX_STR_DIGITS} digits) for integer string conversion; \
+             use sys.set_int_max_str_digits() to increase the limit"
+        ),
+        Some(n) => format!(
+            "Exceeds the limit ({MAX_STR_DIGITS} digits) for integer string conversion: \
+             value has {n} digits; use sys.set_int_max_str_digits() to increase the limit"
+        ),
+    }
+}
+
+unsafe extern "C" fn long_repr(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__repr__", null_mut(), || {
+        // SAFETY: slot contract: a live int.
+        match unsafe { decimal(op) } {
+            Ok(s) => crate::unicodeobject::from_str(&s),
+            Err(()) => null_mut(),
+        }
+    })
+}
+
+// ---- parsing ------------------------------------------------------------------------------
+
+/// Parses an int literal as `int(text, base)` does. On failure the `ValueError` message.
+/// Returns the value and the number of bytes consumed (all of them on success).
+pub fn parse_int(text: &str, base: u32) -> Result<BigInt, String> {
+    let invalid = || {
+        let shown: String = text.chars().take(200).collect();
+        format!(
+            "invalid literal for int() with base {base}: {}",
+            crate::unicodeobject::repr_text(&shown)
+        )
+    };
+    let s = text.trim_matches(|c: char| c.is_whitespace());
+    let (negative, s) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = s.to_ascii_lowercase();
+    let mut radix = base;
+    let mut body = s;
+    let mut prefixed = false;
+    for (p, r) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+        if lower.starts_with(p) && (base == 0 || base == r) {
+            radix = r;
+            body = &s[2..];
+            prefixed = true;
+        }
+    }
+    if radix == 0 {
+        radix = 10;
+    }
+    // After a prefix one underscore may come first ("0x_1f").
+    if prefixed && body.starts_with('_') {
+        body = &body[1..];
+    }
+    if body.is_empty() || body.starts_with('_') || body.ends_with('_') || body.contains("__") {
+        return Err(invalid());
+    }
+    let clean: String = body.chars().filter(|&c| c != '_').collect();
+    if !clean.chars().all(|c| c.is_digit(radix)) {
+        return Err(invalid());
+    }
+    if base == 0 && !prefixed && clean.len() > 1 && clean.starts_with('0') {
+        // Base 0 rejects leading zeros in non-zero decimals ("010").
+        if clean.chars().any(|c| c != '0') {
+            return Err(invalid());
+        }
+    }
+    if radix == 10 && clean.len() > MAX_STR_DIGITS {
+        return Err(limit_message(Some(clean.len())));
+    }
+    let v = BigInt::parse_bytes(clean.as_bytes(), radix).ok_or_else(invalid)?;
+    Ok(if negative { -v } else { v })
+}
+
+// ---- the exported API ---------------------------------------------------------------------
+
 #[unsafe(no_mangle)]
 pub extern "C" fn PyLong_FromLong(v: c_long) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromLong", null_mut(), || from_i128(v as i128))
+    crate::ffi_guard::guard("PyLong_FromLong", null_mut(), || from_i64(v))
 }
 
 #[unsafe(no_mangle)]
@@ -176,7 +1150,7 @@ pub extern "C" fn PyLong_FromUnsignedLong(v: c_ulong) -> *mut PyObject {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn PyLong_FromLongLong(v: c_longlong) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromLongLong", null_mut(), || from_i128(v as i128))
+    crate::ffi_guard::guard("PyLong_FromLongLong", null_mut(), || from_i64(v))
 }
 
 #[unsafe(no_mangle)]
@@ -188,7 +1162,7 @@ pub extern "C" fn PyLong_FromUnsignedLongLong(v: c_ulonglong) -> *mut PyObject {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn PyLong_FromSsize_t(v: Py_ssize_t) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromSsize_t", null_mut(), || from_i128(v as i128))
+    crate::ffi_guard::guard("PyLong_FromSsize_t", null_mut(), || from_i64(v as i64))
 }
 
 #[unsafe(no_mangle)]
@@ -198,17 +1172,17 @@ pub extern "C" fn PyLong_FromSize_t(v: usize) -> *mut PyObject {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn PyLong_FromInt32(v: i32) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromInt32", null_mut(), || from_i128(v as i128))
+    crate::ffi_guard::guard("PyLong_FromInt32", null_mut(), || from_i64(v as i64))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn PyLong_FromInt64(v: i64) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromInt64", null_mut(), || from_i128(v as i128))
+    crate::ffi_guard::guard("PyLong_FromInt64", null_mut(), || from_i64(v))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn PyLong_FromUInt32(v: u32) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromUInt32", null_mut(), || from_i128(v as i128))
+    crate::ffi_guard::guard("PyLong_FromUInt32", null_mut(), || from_i64(v as i64))
 }
 
 #[unsafe(no_mangle)]
@@ -216,18 +1190,114 @@ pub extern "C" fn PyLong_FromUInt64(v: u64) -> *mut PyObject {
     crate::ffi_guard::guard("PyLong_FromUInt64", null_mut(), || from_i128(v as i128))
 }
 
+#[unsafe(no_mangle)]
+pub extern "C" fn PyLong_FromVoidPtr(p: *mut c_void) -> *mut PyObject {
+    crate::ffi_guard::guard("PyLong_FromVoidPtr", null_mut(), || {
+        from_i128(p as usize as i128)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyLong_FromDouble(v: f64) -> *mut PyObject {
+    crate::ffi_guard::guard("PyLong_FromDouble", null_mut(), || from_f64_trunc(v))
+}
+
+/// `int(v)` for a float: truncation, with CPython's errors for NaN and infinities.
+pub fn from_f64_trunc(v: f64) -> *mut PyObject {
+    if v.is_nan() {
+        return raise(
+            &raw mut EXC_ValueError,
+            "cannot convert float NaN to integer",
+        );
+    }
+    if v.is_infinite() {
+        return raise(
+            &raw mut EXC_OverflowError,
+            "cannot convert float infinity to integer",
+        );
+    }
+    let t = v.trunc();
+    if t.abs() < 9.0e18 {
+        return from_i64(t as i64);
+    }
+    match BigInt::from_f64(t) {
+        Some(b) => from_bigint(&b),
+        None => crate::pyerrors::bad_internal_call(),
+    }
+}
+
+use num_traits::FromPrimitive;
+
+/// `PyLong_FromString` on Rust text: parses the longest candidate token, as CPython does.
+fn from_text(s: &str, base: c_int) -> *mut PyObject {
+    if base != 0 && !(2..=36).contains(&base) {
+        return raise(
+            &raw mut EXC_ValueError,
+            "int() base must be >= 2 and <= 36, or 0",
+        );
+    }
+    match parse_int(s, base as u32) {
+        Ok(v) => from_bigint(&v),
+        Err(m) => raise(&raw mut EXC_ValueError, &m),
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_FromString(
+    s: *const c_char,
+    pend: *mut *mut c_char,
+    base: c_int,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyLong_FromString", null_mut(), || {
+        if s.is_null() {
+            return crate::pyerrors::bad_internal_call();
+        }
+        // SAFETY: `s` is a NUL-terminated string, per the C API contract.
+        let bytes = unsafe { std::ffi::CStr::from_ptr(s) }.to_bytes();
+        let text = String::from_utf8_lossy(bytes);
+        let r = from_text(&text, base);
+        if !pend.is_null() {
+            // SAFETY: `pend` is writable; on success the whole string was consumed.
+            unsafe {
+                *pend = if r.is_null() {
+                    s.cast_mut()
+                } else {
+                    s.add(bytes.len()).cast_mut()
+                }
+            };
+        }
+        r
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_FromUnicodeObject(u: *mut PyObject, base: c_int) -> *mut PyObject {
+    crate::ffi_guard::guard("PyLong_FromUnicodeObject", null_mut(), || {
+        // SAFETY: `u` is a live str, per the C API contract.
+        match unsafe { crate::unicodeobject::as_str(u) } {
+            Some(t) => from_text(t, base),
+            None => crate::pyerrors::bad_internal_call(),
+        }
+    })
+}
+
 /// Converts to a signed C integer type; `msg` is the OverflowError text.
 unsafe fn as_signed<T: TryFrom<i128>>(op: *mut PyObject, msg: &str) -> Option<T> {
     // SAFETY: forwarded contract.
-    match unsafe { int_value(op) } {
-        Err(()) => None,
-        Ok(v) => match v.and_then(|v| T::try_from(v).ok()) {
+    unsafe {
+        let r = index(op);
+        if r.is_null() {
+            return None;
+        }
+        let v = value_i128(r);
+        crate::refcount::decref(r);
+        match v.and_then(|v| T::try_from(v).ok()) {
             Some(x) => Some(x),
             None => {
                 overflow(msg);
                 None
             }
-        },
+        }
     }
 }
 
@@ -269,29 +1339,71 @@ pub unsafe extern "C" fn PyLong_AsInt(op: *mut PyObject) -> c_int {
     })
 }
 
-unsafe fn as_unsigned<T: TryFrom<i128>>(op: *mut PyObject, what: &str) -> Option<T> {
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_AsInt32(op: *mut PyObject, out: *mut i32) -> c_int {
+    crate::ffi_guard::guard("PyLong_AsInt32", -1, || {
+        // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
+        unsafe {
+            match as_signed::<i32>(op, "Python int too large to convert to C int32_t") {
+                Some(v) => {
+                    *out = v;
+                    0
+                }
+                None => -1,
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_AsInt64(op: *mut PyObject, out: *mut i64) -> c_int {
+    crate::ffi_guard::guard("PyLong_AsInt64", -1, || {
+        // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
+        unsafe {
+            match as_signed::<i64>(op, "Python int too large to convert to C int64_t") {
+                Some(v) => {
+                    *out = v;
+                    0
+                }
+                None => -1,
+            }
+        }
+    })
+}
+
+/// Unsigned conversion. `index_ok` lets non-ints through `__index__` (the 3.14 fixed-width
+/// functions); the older ones require an int.
+unsafe fn as_unsigned<T: TryFrom<i128>>(
+    op: *mut PyObject,
+    what: &str,
+    index_ok: bool,
+) -> Option<T> {
     // SAFETY: forwarded contract.
     unsafe {
         if op.is_null() {
             crate::pyerrors::bad_internal_call();
             return None;
         }
-        if !is_int(op) {
+        if !index_ok && !is_int(op) {
             raise(&raw mut EXC_TypeError, "an integer is required");
             return None;
         }
-        match value_i128(op) {
-            Some(v) if v < 0 => {
-                overflow(&format!("can't convert negative value to {what}"));
+        let r = index(op);
+        if r.is_null() {
+            return None;
+        }
+        let (sign, v) = (sign_of(r), value_i128(r));
+        crate::refcount::decref(r);
+        if sign < 0 {
+            overflow("can't convert negative int to unsigned");
+            return None;
+        }
+        match v.and_then(|v| T::try_from(v).ok()) {
+            Some(x) => Some(x),
+            None => {
+                overflow(&format!("Python int too large to convert to C {what}"));
                 None
             }
-            v => match v.and_then(|v| T::try_from(v).ok()) {
-                Some(x) => Some(x),
-                None => {
-                    overflow(&format!("Python int too large to convert to C {what}"));
-                    None
-                }
-            },
         }
     }
 }
@@ -300,7 +1412,7 @@ unsafe fn as_unsigned<T: TryFrom<i128>>(op: *mut PyObject, what: &str) -> Option
 pub unsafe extern "C" fn PyLong_AsUnsignedLong(op: *mut PyObject) -> c_ulong {
     crate::ffi_guard::guard("PyLong_AsUnsignedLong", c_ulong::MAX, || {
         // SAFETY: NULL or a live object, per the C API contract.
-        unsafe { as_unsigned(op, "unsigned long") }.unwrap_or(c_ulong::MAX)
+        unsafe { as_unsigned(op, "unsigned long", false) }.unwrap_or(c_ulong::MAX)
     })
 }
 
@@ -308,7 +1420,7 @@ pub unsafe extern "C" fn PyLong_AsUnsignedLong(op: *mut PyObject) -> c_ulong {
 pub unsafe extern "C" fn PyLong_AsUnsignedLongLong(op: *mut PyObject) -> c_ulonglong {
     crate::ffi_guard::guard("PyLong_AsUnsignedLongLong", c_ulonglong::MAX, || {
         // SAFETY: NULL or a live object, per the C API contract.
-        unsafe { as_unsigned(op, "unsigned long long") }.unwrap_or(c_ulonglong::MAX)
+        unsafe { as_unsigned(op, "unsigned long long", false) }.unwrap_or(c_ulonglong::MAX)
     })
 }
 
@@ -316,7 +1428,97 @@ pub unsafe extern "C" fn PyLong_AsUnsignedLongLong(op: *mut PyObject) -> c_ulong
 pub unsafe extern "C" fn PyLong_AsSize_t(op: *mut PyObject) -> usize {
     crate::ffi_guard::guard("PyLong_AsSize_t", usize::MAX, || {
         // SAFETY: NULL or a live object, per the C API contract.
-        unsafe { as_unsigned(op, "size_t") }.unwrap_or(usize::MAX)
+        unsafe { as_unsigned(op, "size_t", false) }.unwrap_or(usize::MAX)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_AsUInt32(op: *mut PyObject, out: *mut u32) -> c_int {
+    crate::ffi_guard::guard("PyLong_AsUInt32", -1, || {
+        // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
+        unsafe {
+            match as_unsigned::<u32>(op, "uint32_t", true) {
+                Some(v) => {
+                    *out = v;
+                    0
+                }
+                None => -1,
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_AsUInt64(op: *mut PyObject, out: *mut u64) -> c_int {
+    crate::ffi_guard::guard("PyLong_AsUInt64", -1, || {
+        // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
+        unsafe {
+            match as_unsigned::<u64>(op, "uint64_t", true) {
+                Some(v) => {
+                    *out = v;
+                    0
+                }
+                None => -1,
+            }
+        }
+    })
+}
+
+/// The value modulo 2**64 (through `__index__`).
+unsafe fn mask64(op: *mut PyObject) -> Option<u64> {
+    // SAFETY: forwarded contract.
+    let v = unsafe { index_value(op) }.ok()?;
+    let m = v.mod_floor(&(BigInt::one() << 64u32));
+    m.to_u64()
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_AsUnsignedLongMask(op: *mut PyObject) -> c_ulong {
+    crate::ffi_guard::guard("PyLong_AsUnsignedLongMask", c_ulong::MAX, || {
+        // SAFETY: NULL or a live object, per the C API contract.
+        unsafe { mask64(op) }.unwrap_or(c_ulong::MAX)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_AsUnsignedLongLongMask(op: *mut PyObject) -> c_ulonglong {
+    crate::ffi_guard::guard("PyLong_AsUnsignedLongLongMask", c_ulonglong::MAX, || {
+        // SAFETY: NULL or a live object, per the C API contract.
+        unsafe { mask64(op) }.unwrap_or(c_ulonglong::MAX)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_AsVoidPtr(op: *mut PyObject) -> *mut c_void {
+    crate::ffi_guard::guard("PyLong_AsVoidPtr", null_mut(), || {
+        // SAFETY: NULL or a live object, per the C API contract.
+        unsafe {
+            if !op.is_null() && is_int(op) && sign_of(op) < 0 {
+                as_signed::<i64>(op, "Python int too large to convert to C long")
+                    .map_or(null_mut(), |v| v as usize as *mut c_void)
+            } else {
+                as_unsigned::<u64>(op, "unsigned long", false)
+                    .map_or(null_mut(), |v| v as usize as *mut c_void)
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_AsDouble(op: *mut PyObject) -> f64 {
+    crate::ffi_guard::guard("PyLong_AsDouble", -1.0, || {
+        if op.is_null() {
+            crate::pyerrors::bad_internal_call();
+            return -1.0;
+        }
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if !is_int(op) {
+                raise(&raw mut EXC_TypeError, "an integer is required");
+                return -1.0;
+            }
+            to_f64(op).unwrap_or(-1.0)
+        }
     })
 }
 
@@ -327,16 +1529,18 @@ unsafe fn and_overflow<T: TryFrom<i128> + From<i8>>(
     // SAFETY: forwarded contract.
     unsafe {
         *overflow_out = 0;
-        match int_value(op) {
-            Err(()) => T::from(-1),
-            Ok(v) => match v.and_then(|v| T::try_from(v).ok()) {
-                Some(x) => x,
-                None => {
-                    let negative = (*op.cast::<PyLongObject>()).long_value.lv_tag & 3 == 2;
-                    *overflow_out = if negative { -1 } else { 1 };
-                    T::from(-1)
-                }
-            },
+        let r = index(op);
+        if r.is_null() {
+            return T::from(-1);
+        }
+        let (sign, v) = (sign_of(r), value_i128(r));
+        crate::refcount::decref(r);
+        match v.and_then(|v| T::try_from(v).ok()) {
+            Some(x) => x,
+            None => {
+                *overflow_out = if sign < 0 { -1 } else { 1 };
+                T::from(-1)
+            }
         }
     }
 }
@@ -363,6 +1567,390 @@ pub unsafe extern "C" fn PyLong_AsLongLongAndOverflow(
     })
 }
 
+/// Raises `TypeError("expected int, got <type>")` unless `op` is an int.
+unsafe fn require_int(op: *mut PyObject) -> bool {
+    if op.is_null() {
+        crate::pyerrors::bad_internal_call();
+        return false;
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        if is_int(op) {
+            return true;
+        }
+        let t = crate::object::type_name(crate::object::ty(op));
+        raise(&raw mut EXC_TypeError, &format!("expected int, got {t}"));
+        false
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_GetSign(op: *mut PyObject, sign: *mut c_int) -> c_int {
+    crate::ffi_guard::guard("PyLong_GetSign", -1, || {
+        // SAFETY: NULL or a live object and a writable `sign`, per the C API contract.
+        unsafe {
+            if !require_int(op) {
+                return -1;
+            }
+            *sign = sign_of(op);
+            0
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_IsPositive(op: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyLong_IsPositive", -1, || {
+        // SAFETY: NULL or a live object, per the C API contract.
+        unsafe {
+            if require_int(op) {
+                c_int::from(sign_of(op) > 0)
+            } else {
+                -1
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_IsNegative(op: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyLong_IsNegative", -1, || {
+        // SAFETY: NULL or a live object, per the C API contract.
+        unsafe {
+            if require_int(op) {
+                c_int::from(sign_of(op) < 0)
+            } else {
+                -1
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_IsZero(op: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyLong_IsZero", -1, || {
+        // SAFETY: NULL or a live object, per the C API contract.
+        unsafe {
+            if require_int(op) {
+                c_int::from(sign_of(op) == 0)
+            } else {
+                -1
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyLong_Sign(op: *mut PyObject) -> c_int {
+    // SAFETY: a live int, per the C API contract.
+    crate::ffi_guard::guard("_PyLong_Sign", 0, || unsafe { sign_of(op) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyLong_NumBits(op: *mut PyObject) -> i64 {
+    // SAFETY: a live int, per the C API contract.
+    crate::ffi_guard::guard("_PyLong_NumBits", -1, || unsafe { num_bits(op) as i64 })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnstable_Long_IsCompact(op: *mut PyObject) -> c_int {
+    // SAFETY: a live int, per the C API contract.
+    crate::ffi_guard::guard("PyUnstable_Long_IsCompact", 0, || unsafe {
+        c_int::from(tag_of(op).0 <= 1)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnstable_Long_CompactValue(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live compact int, per the C API contract.
+    crate::ffi_guard::guard("PyUnstable_Long_CompactValue", -1, || unsafe {
+        compact(op).unwrap_or(-1) as Py_ssize_t
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyLong_Copy(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("_PyLong_Copy", null_mut(), || {
+        // SAFETY: a live int, per the C API contract.
+        unsafe {
+            let (_, sign) = tag_of(op);
+            alloc_digits(sign, digits(op))
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyLong_GCD(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("_PyLong_GCD", null_mut(), || {
+        // SAFETY: live ints, per the C API contract.
+        unsafe { from_bigint(&to_bigint(a).gcd(&to_bigint(b))) }
+    })
+}
+
+// `PyLong_AsNativeBytes` flags.
+const NB_LITTLE_ENDIAN: c_int = 1;
+const NB_NATIVE_ENDIAN: c_int = 3;
+const NB_UNSIGNED_BUFFER: c_int = 4;
+const NB_REJECT_NEGATIVE: c_int = 8;
+const NB_ALLOW_INDEX: c_int = 16;
+
+fn little_endian(flags: c_int) -> bool {
+    flags == -1 || flags & NB_NATIVE_ENDIAN == NB_NATIVE_ENDIAN || flags & NB_LITTLE_ENDIAN != 0
+}
+
+/// `PyLong_AsNativeBytes`: writes the two's complement value (truncated to `n` bytes) and
+/// returns how many bytes the value needs.
+fn as_native_bytes(v: &BigInt, buf: &mut [u8], flags: c_int) -> Py_ssize_t {
+    let unsigned_ok = flags != -1 && flags & NB_UNSIGNED_BUFFER != 0;
+    let bytes = v.to_signed_bytes_le();
+    // Bytes needed as a signed value; an unsigned buffer may drop a sign byte of 0.
+    let mut needed = bytes.len().max(1);
+    if unsigned_ok && !v.is_negative() && needed > 1 && bytes[needed - 1] == 0 {
+        needed -= 1;
+    }
+    let fill = if v.is_negative() { 0xff } else { 0 };
+    for (i, slot) in buf.iter_mut().enumerate() {
+        *slot = bytes.get(i).copied().unwrap_or(fill);
+    }
+    if !little_endian(flags) {
+        buf.reverse();
+    }
+    needed as Py_ssize_t
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_AsNativeBytes(
+    op: *mut PyObject,
+    buffer: *mut c_void,
+    n_bytes: Py_ssize_t,
+    flags: c_int,
+) -> Py_ssize_t {
+    crate::ffi_guard::guard("PyLong_AsNativeBytes", -1, || {
+        // SAFETY: a live object and a writable buffer of `n_bytes`, per the C API contract.
+        unsafe {
+            if op.is_null() || n_bytes < 0 {
+                crate::pyerrors::bad_internal_call();
+                return -1;
+            }
+            let v = if is_int(op) {
+                to_bigint(op)
+            } else if flags != -1 && flags & NB_ALLOW_INDEX != 0 {
+                match index_value(op) {
+                    Ok(v) => v,
+                    Err(()) => return -1,
+                }
+            } else {
+                raise(&raw mut EXC_TypeError, "expect int");
+                return -1;
+            };
+            if flags != -1 && flags & NB_REJECT_NEGATIVE != 0 && v.is_negative() {
+                raise(&raw mut EXC_ValueError, "Cannot convert negative int");
+                return -1;
+            }
+            let buf: &mut [u8] = if n_bytes == 0 || buffer.is_null() {
+                &mut []
+            } else {
+                std::slice::from_raw_parts_mut(buffer.cast(), n_bytes as usize)
+            };
+            as_native_bytes(&v, buf, flags)
+        }
+    })
+}
+
+fn from_native(buf: &[u8], flags: c_int, signed: bool) -> *mut PyObject {
+    let mut le = buf.to_vec();
+    if !little_endian(flags) {
+        le.reverse();
+    }
+    let unsigned = !signed || (flags != -1 && flags & NB_UNSIGNED_BUFFER != 0);
+    let v = if unsigned {
+        BigInt::from_bytes_le(Sign::Plus, &le)
+    } else {
+        BigInt::from_signed_bytes_le(&le)
+    };
+    from_bigint(&v)
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_FromNativeBytes(
+    buffer: *const c_void,
+    n_bytes: usize,
+    flags: c_int,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyLong_FromNativeBytes", null_mut(), || {
+        if n_bytes == 0 {
+            return from_i64(0);
+        }
+        // SAFETY: a readable buffer of `n_bytes`, per the C API contract.
+        let buf = unsafe { std::slice::from_raw_parts(buffer.cast::<u8>(), n_bytes) };
+        from_native(buf, flags, true)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_FromUnsignedNativeBytes(
+    buffer: *const c_void,
+    n_bytes: usize,
+    flags: c_int,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyLong_FromUnsignedNativeBytes", null_mut(), || {
+        if n_bytes == 0 {
+            return from_i64(0);
+        }
+        // SAFETY: a readable buffer of `n_bytes`, per the C API contract.
+        let buf = unsafe { std::slice::from_raw_parts(buffer.cast::<u8>(), n_bytes) };
+        from_native(buf, flags, false)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyLong_FromByteArray(
+    bytes: *const u8,
+    n: usize,
+    little_endian: c_int,
+    is_signed: c_int,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("_PyLong_FromByteArray", null_mut(), || {
+        if n == 0 {
+            return from_i64(0);
+        }
+        // SAFETY: a readable buffer of `n` bytes, per the C API contract.
+        let buf = unsafe { std::slice::from_raw_parts(bytes, n) };
+        let flags = if little_endian != 0 {
+            NB_LITTLE_ENDIAN
+        } else {
+            0
+        };
+        from_native(buf, flags, is_signed != 0)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyLong_AsByteArray(
+    op: *mut PyObject,
+    bytes: *mut u8,
+    n: usize,
+    little_endian: c_int,
+    is_signed: c_int,
+    with_exceptions: c_int,
+) -> c_int {
+    crate::ffi_guard::guard("_PyLong_AsByteArray", -1, || {
+        // SAFETY: a live int and a writable buffer of `n` bytes, per the C API contract.
+        unsafe {
+            let v = to_bigint(op);
+            if is_signed == 0 && v.is_negative() {
+                if with_exceptions != 0 {
+                    overflow("can't convert negative int to unsigned");
+                }
+                return -1;
+            }
+            let buf = std::slice::from_raw_parts_mut(bytes, n);
+            let flags = if little_endian != 0 {
+                NB_LITTLE_ENDIAN
+            } else {
+                0
+            };
+            let flags = if is_signed == 0 {
+                flags | NB_UNSIGNED_BUFFER
+            } else {
+                flags
+            };
+            let needed = as_native_bytes(&v, buf, flags);
+            if needed as usize > n {
+                if with_exceptions != 0 {
+                    overflow("int too big to convert");
+                }
+                return -1;
+            }
+            0
+        }
+    })
+}
+
+// ---- int() --------------------------------------------------------------------------------
+
+/// `int(x)`: through `nb_int`/`__index__`, `int(str)`, or floats by truncation.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn number_long(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if is_int(op) {
+            return long_pos(op);
+        }
+        if crate::floatobject::is_float(op) {
+            return from_f64_trunc((*op.cast::<crate::floatobject::PyFloatObject>()).ob_fval);
+        }
+        if let Some(s) = crate::unicodeobject::as_str(op)
+            && crate::unicodeobject::is_str(op)
+        {
+            return from_text(s, 10);
+        }
+        if let Some(nb) = (*crate::object::ty(op)).tp_as_number.as_ref() {
+            if let Some(f) = nb.nb_int {
+                return f(op);
+            }
+            if nb.nb_index.is_some() {
+                return index(op);
+            }
+        }
+        let t = crate::object::type_name(crate::object::ty(op));
+        raise(
+            &raw mut EXC_TypeError,
+            &format!(
+                "int() argument must be a string, a bytes-like object or a real number, not '{t}'"
+            ),
+        )
+    }
+}
+
+unsafe extern "C" fn long_new(
+    _t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kwargs: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__new__", null_mut(), || {
+        // SAFETY: slot contract: `args` is a tuple, `kwargs` NULL or a dict.
+        unsafe {
+            let a = if args.is_null() {
+                &[][..]
+            } else {
+                crate::tupleobject::items(args)
+            };
+            if !kwargs.is_null() && crate::dictobject::len(kwargs) != 0 {
+                return raise(&raw mut EXC_TypeError, "int() takes no keyword arguments");
+            }
+            match a {
+                [] => from_i64(0),
+                [x] => number_long(*x),
+                [x, b] => {
+                    let base = match value_i128(*b) {
+                        Some(v) => v,
+                        None => {
+                            not_int(*b);
+                            return null_mut();
+                        }
+                    };
+                    match crate::unicodeobject::as_str(*x) {
+                        Some(s) if crate::unicodeobject::is_str(*x) => {
+                            from_text(s, base.clamp(-1, 99) as c_int)
+                        }
+                        _ => raise(
+                            &raw mut EXC_TypeError,
+                            "int() can't convert non-string with explicit base",
+                        ),
+                    }
+                }
+                _ => raise(
+                    &raw mut EXC_TypeError,
+                    &format!("int() takes at most 2 arguments ({} given)", a.len()),
+                ),
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,6 +1971,7 @@ mod tests {
             // SAFETY: `o` is a fresh int.
             unsafe {
                 assert_eq!(value_i128(o), Some(v));
+                assert_eq!(to_bigint(o), BigInt::from(v));
                 let t = (*o.cast::<PyLongObject>()).long_value.lv_tag;
                 assert_eq!(t & 3, (1 - v.signum()) as usize);
                 crate::refcount::decref(o);
@@ -416,7 +2005,7 @@ mod tests {
             let n = from_i128(-5);
             assert_eq!(PyLong_AsUnsignedLong(n), c_ulong::MAX);
             let e = crate::pyerrors::take_exception().unwrap();
-            assert_eq!(e.message, "can't convert negative value to unsigned long");
+            assert_eq!(e.message, "can't convert negative int to unsigned");
         }
     }
 }

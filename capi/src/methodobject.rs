@@ -52,6 +52,7 @@ use std::ptr::null_mut;
 pub static mut PyCFunction_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(cfunction_dealloc),
     tp_repr: Some(cfunction_repr),
+    tp_call: Some(cfunction_call),
     tp_vectorcall_offset: std::mem::offset_of!(PyCFunctionObject, vectorcall) as isize,
     ..static_type(
         c"builtin_function_or_method",
@@ -66,6 +67,7 @@ pub static mut PyCMethod_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut PyCFunction_Type,
     tp_dealloc: Some(cfunction_dealloc),
     tp_repr: Some(cfunction_repr),
+    tp_call: Some(cfunction_call),
     tp_vectorcall_offset: std::mem::offset_of!(PyCFunctionObject, vectorcall) as isize,
     ..static_type(
         c"builtin_method",
@@ -164,6 +166,7 @@ pub unsafe fn new_cfunction(
         (*f).m_self = self_;
         xincref(module);
         (*f).m_module = module;
+        (*f).vectorcall = vectorcall_for(flags);
         if is_method {
             (*op.cast::<PyCMethodObject>()).mm_class = new_ref(cls.cast()).cast();
         }
@@ -204,5 +207,320 @@ pub unsafe extern "C" fn PyCFunction_New(
     // SAFETY: per the C API contract.
     crate::ffi_guard::guard("PyCFunction_New", null_mut(), || unsafe {
         new_cfunction(ml, self_, null_mut(), null_mut())
+    })
+}
+
+// ---- calling ------------------------------------------------------------------------------
+
+type Py_ssize_t = isize;
+type NoArgsFn = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+type VarArgsKwFn =
+    unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> *mut PyObject;
+type FastFn =
+    unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, Py_ssize_t) -> *mut PyObject;
+type FastKwFn = unsafe extern "C" fn(
+    *mut PyObject,
+    *const *mut PyObject,
+    Py_ssize_t,
+    *mut PyObject,
+) -> *mut PyObject;
+type MethodFn = unsafe extern "C" fn(
+    *mut PyObject,
+    *mut PyTypeObject,
+    *const *mut PyObject,
+    usize,
+    *mut PyObject,
+) -> *mut PyObject;
+
+/// The calling convention bits of `ml_flags`.
+fn convention(flags: c_int) -> c_int {
+    flags & !(METH_CLASS | METH_STATIC | METH_COEXIST)
+}
+
+/// The vectorcall entry for a convention (`METH_VARARGS` ones go through `tp_call`).
+fn vectorcall_for(flags: c_int) -> vectorcallfunc {
+    match convention(flags) {
+        METH_NOARGS => Some(vc_noargs),
+        METH_O => Some(vc_o),
+        METH_FASTCALL => Some(vc_fastcall),
+        f if f == METH_FASTCALL | METH_KEYWORDS => Some(vc_fastcall_keywords),
+        f if f == METH_METHOD | METH_FASTCALL | METH_KEYWORDS => Some(vc_method),
+        _ => None,
+    }
+}
+
+/// `_PyObject_FunctionStr` for a builtin function: `module.qualname()`, without the module
+/// when it is `builtins` or absent.
+///
+/// # Safety
+/// `func` must be a live builtin function object.
+pub unsafe fn function_str(func: *mut PyObject) -> String {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let f = func.cast::<PyCFunctionObject>();
+        let name = std::ffi::CStr::from_ptr((*(*f).m_ml).ml_name).to_string_lossy();
+        let s = (*f).m_self;
+        let qual = if s.is_null() || crate::moduleobject::is_module(s) {
+            name.into_owned()
+        } else if crate::object::is_type(s) {
+            format!("{}.{name}", crate::object::type_short_name(s.cast()))
+        } else {
+            format!(
+                "{}.{name}",
+                crate::object::type_short_name(crate::object::ty(s))
+            )
+        };
+        let m = (*f).m_module;
+        match (!m.is_null())
+            .then(|| crate::unicodeobject::as_str(m))
+            .flatten()
+        {
+            Some(module) if module != "builtins" => format!("{module}.{qual}()"),
+            _ => format!("{qual}()"),
+        }
+    }
+}
+
+fn type_error(msg: &str) -> *mut PyObject {
+    crate::pyerrors::raise(&raw mut crate::pyerrors::EXC_TypeError, msg)
+}
+
+/// Raises "takes no keyword arguments" when `kwnames` is a non-empty tuple.
+unsafe fn reject_kwnames(func: *mut PyObject, kwnames: *mut PyObject) -> bool {
+    // SAFETY: `kwnames` NULL or a tuple; `func` a live function object.
+    unsafe {
+        if !kwnames.is_null() && !crate::tupleobject::items(kwnames).is_empty() {
+            type_error(&format!(
+                "{} takes no keyword arguments",
+                function_str(func)
+            ));
+            return true;
+        }
+    }
+    false
+}
+
+unsafe fn parts(func: *mut PyObject) -> (*mut PyObject, *mut std::ffi::c_void) {
+    // SAFETY: `func` is a live function object (vectorcall contract).
+    unsafe {
+        let f = func.cast::<PyCFunctionObject>();
+        ((*f).m_self, (*(*f).m_ml).ml_meth)
+    }
+}
+
+unsafe extern "C" fn vc_noargs(
+    func: *mut PyObject,
+    _args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("builtin function call", null_mut(), || {
+        // SAFETY: vectorcall contract; ml_meth has the METH_NOARGS signature.
+        unsafe {
+            if reject_kwnames(func, kwnames) {
+                return null_mut();
+            }
+            let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+            if nargs != 0 {
+                return type_error(&format!(
+                    "{} takes no arguments ({nargs} given)",
+                    function_str(func)
+                ));
+            }
+            let (s, m) = parts(func);
+            let m: NoArgsFn = std::mem::transmute(m);
+            m(s, null_mut())
+        }
+    })
+}
+
+unsafe extern "C" fn vc_o(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("builtin function call", null_mut(), || {
+        // SAFETY: vectorcall contract; ml_meth has the METH_O signature.
+        unsafe {
+            if reject_kwnames(func, kwnames) {
+                return null_mut();
+            }
+            let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+            if nargs != 1 {
+                return type_error(&format!(
+                    "{} takes exactly one argument ({nargs} given)",
+                    function_str(func)
+                ));
+            }
+            let (s, m) = parts(func);
+            let m: NoArgsFn = std::mem::transmute(m);
+            m(s, *args)
+        }
+    })
+}
+
+unsafe extern "C" fn vc_fastcall(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("builtin function call", null_mut(), || {
+        // SAFETY: vectorcall contract; ml_meth has the METH_FASTCALL signature.
+        unsafe {
+            if reject_kwnames(func, kwnames) {
+                return null_mut();
+            }
+            let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+            let (s, m) = parts(func);
+            let m: FastFn = std::mem::transmute(m);
+            m(s, args, nargs as Py_ssize_t)
+        }
+    })
+}
+
+unsafe extern "C" fn vc_fastcall_keywords(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("builtin function call", null_mut(), || {
+        // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
+        unsafe {
+            let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+            let (s, m) = parts(func);
+            let m: FastKwFn = std::mem::transmute(m);
+            m(s, args, nargs as Py_ssize_t, kwnames)
+        }
+    })
+}
+
+unsafe extern "C" fn vc_method(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("builtin function call", null_mut(), || {
+        // SAFETY: vectorcall contract; a PyCMethod object whose ml_meth is a PyCMethod.
+        unsafe {
+            let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+            let (s, m) = parts(func);
+            let cls = (*func.cast::<PyCMethodObject>()).mm_class;
+            let m: MethodFn = std::mem::transmute(m);
+            m(s, cls, args, nargs, kwnames)
+        }
+    })
+}
+
+/// `tp_call` of builtin functions (and `PyCFunction_Call`).
+///
+/// # Safety
+/// `func` a live function object, `args` a tuple, `kwargs` NULL or a dict.
+pub unsafe fn call_cfunction(
+    func: *mut PyObject,
+    args: *mut PyObject,
+    kwargs: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract; ml_meth's signature follows its flags.
+    unsafe {
+        let f = func.cast::<PyCFunctionObject>();
+        let ml = (*f).m_ml;
+        let conv = convention((*ml).ml_flags);
+        if conv & METH_VARARGS == 0 {
+            return crate::abstract_::PyVectorcall_Call(func, args, kwargs);
+        }
+        let s = (*f).m_self;
+        let r = if conv & METH_KEYWORDS != 0 {
+            let m: VarArgsKwFn = std::mem::transmute((*ml).ml_meth);
+            m(s, args, kwargs)
+        } else {
+            if !kwargs.is_null() && crate::dictobject::len(kwargs) != 0 {
+                let name = std::ffi::CStr::from_ptr((*ml).ml_name).to_string_lossy();
+                return type_error(&format!(
+                    "{}() takes no keyword arguments",
+                    crate::abstract_::trunc(&name, 200)
+                ));
+            }
+            let m: NoArgsFn = std::mem::transmute((*ml).ml_meth);
+            m(s, args)
+        };
+        crate::abstract_::check_result(func, r)
+    }
+}
+
+unsafe extern "C" fn cfunction_call(
+    func: *mut PyObject,
+    args: *mut PyObject,
+    kwargs: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: slot contract.
+    crate::ffi_guard::guard("builtin function call", null_mut(), || unsafe {
+        call_cfunction(func, args, kwargs)
+    })
+}
+
+/// Whether `op` is a builtin function (or method) object.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn is_cfunction(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { crate::object::type_check(op, &raw mut PyCFunction_Type) }
+}
+
+fn bad_call() -> *mut PyObject {
+    crate::pyerrors::bad_internal_call()
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyCFunction_Call(
+    func: *mut PyObject,
+    args: *mut PyObject,
+    kwargs: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyCFunction_Call", null_mut(), || unsafe {
+        if func.is_null() || !is_cfunction(func) || args.is_null() {
+            return bad_call();
+        }
+        call_cfunction(func, args, kwargs)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyCFunction_GetFunction(op: *mut PyObject) -> *mut c_void {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyCFunction_GetFunction", null_mut(), || unsafe {
+        if op.is_null() || !is_cfunction(op) {
+            bad_call();
+            return null_mut();
+        }
+        (*(*op.cast::<PyCFunctionObject>()).m_ml).ml_meth
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyCFunction_GetSelf(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyCFunction_GetSelf", null_mut(), || unsafe {
+        if op.is_null() || !is_cfunction(op) {
+            return bad_call();
+        }
+        (*op.cast::<PyCFunctionObject>()).m_self
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyCFunction_GetFlags(op: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyCFunction_GetFlags", -1, || unsafe {
+        if op.is_null() || !is_cfunction(op) {
+            bad_call();
+            return -1;
+        }
+        (*(*op.cast::<PyCFunctionObject>()).m_ml).ml_flags
     })
 }

@@ -96,3 +96,1680 @@ pub unsafe extern "C" fn PyABIInfo_Check(
         }
     })
 }
+
+// ---- Py_BuildValue ------------------------------------------------------------------------
+//
+// The C shim (`c/modsupport.c`) asks [`build_plan`] which C type each variadic argument has,
+// pulls them from the `va_list` into an array of [`BuildVal`], and hands the array to
+// [`build_values`], which does the rest.
+
+use crate::object::{Py_buffer, PyObject, PyTypeObject};
+use crate::pyerrors::{self as err, EXC_SystemError, EXC_TypeError, raise};
+use crate::refcount::{decref, new_ref, xdecref};
+use std::ffi::c_void;
+use std::ptr::null_mut;
+
+type Py_ssize_t = isize;
+
+mod ext {
+    use super::{Py_ssize_t, PyObject};
+    use std::ffi::{c_char, c_int, c_ulong};
+    #[repr(C)]
+    #[derive(Clone, Copy)]
+    pub struct Py_complex {
+        pub real: f64,
+        pub imag: f64,
+    }
+    unsafe extern "C" {
+        pub fn PyBytes_FromStringAndSize(s: *const c_char, n: Py_ssize_t) -> *mut PyObject;
+        pub fn PyList_New(n: Py_ssize_t) -> *mut PyObject;
+        pub fn PyList_SetItem(l: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int;
+        pub fn PyComplex_FromDoubles(re: f64, im: f64) -> *mut PyObject;
+        pub fn PyComplex_AsCComplex(o: *mut PyObject) -> Py_complex;
+        pub fn PyUnicode_AsUTF8AndSize(o: *mut PyObject, n: *mut Py_ssize_t) -> *const c_char;
+        pub fn PyUnicode_ReadChar(o: *mut PyObject, i: Py_ssize_t) -> u32;
+        pub fn PyUnicode_FromOrdinal(c: c_int) -> *mut PyObject;
+        pub fn PyLong_AsLong(o: *mut PyObject) -> std::ffi::c_long;
+        pub fn PyLong_AsLongLong(o: *mut PyObject) -> i64;
+        pub fn PyLong_AsSsize_t(o: *mut PyObject) -> Py_ssize_t;
+        pub fn PyLong_AsUnsignedLongMask(o: *mut PyObject) -> c_ulong;
+        pub fn PyLong_AsUnsignedLongLongMask(o: *mut PyObject) -> u64;
+        pub fn PyFloat_AsDouble(o: *mut PyObject) -> f64;
+        pub static mut PyByteArray_Type: crate::object::PyTypeObject;
+    }
+}
+
+/// One variadic argument of `Py_BuildValue`, as the shim read it.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union BuildVal {
+    pub i: i64,
+    pub u: u64,
+    pub d: f64,
+    pub p: *mut c_void,
+}
+
+fn system_error(msg: &str) {
+    raise(&raw mut EXC_SystemError, msg);
+}
+
+/// The C type of each variadic argument `format` consumes: `i` int, `I` unsigned int, `l`
+/// long, `k` unsigned long, `L` long long, `K` unsigned long long, `n` Py_ssize_t, `d` double,
+/// `p` pointer. Errors for unknown units are raised later by [`build_values`].
+pub fn build_plan(format: &[u8]) -> Vec<u8> {
+    let mut kinds = Vec::new();
+    let mut i = 0;
+    while i < format.len() {
+        let c = format[i];
+        i += 1;
+        let next = format.get(i).copied();
+        match c {
+            b'b' | b'B' | b'h' | b'H' | b'i' | b'c' | b'C' | b'p' => kinds.push(b'i'),
+            b'I' => kinds.push(b'I'),
+            b'l' => kinds.push(b'l'),
+            b'k' => kinds.push(b'k'),
+            b'L' => kinds.push(b'L'),
+            b'K' => kinds.push(b'K'),
+            b'n' => kinds.push(b'n'),
+            b'f' | b'd' => kinds.push(b'd'),
+            b'D' | b'N' | b'S' => kinds.push(b'p'),
+            b's' | b'z' | b'U' | b'y' => {
+                kinds.push(b'p');
+                if next == Some(b'#') {
+                    kinds.push(b'n');
+                    i += 1;
+                }
+            }
+            b'O' => {
+                kinds.push(b'p');
+                if next == Some(b'&') {
+                    kinds.push(b'p');
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    kinds
+}
+
+struct Builder<'a> {
+    f: &'a [u8],
+    pos: usize,
+    vals: &'a [BuildVal],
+    vi: usize,
+    failed: bool,
+}
+
+impl Builder<'_> {
+    fn val(&mut self) -> BuildVal {
+        let v = self.vals.get(self.vi).copied().unwrap_or(BuildVal { i: 0 });
+        self.vi += 1;
+        v
+    }
+
+    /// Number of items before the `end` character at this nesting level.
+    fn count(&self, end: u8) -> Result<usize, ()> {
+        let mut level = 0;
+        let mut n = 0;
+        let mut i = self.pos;
+        loop {
+            let c = self.f.get(i).copied().unwrap_or(0);
+            if level == 0 && c == end {
+                return Ok(n);
+            }
+            match c {
+                0 => {
+                    if end == 0 {
+                        return Ok(n);
+                    }
+                    system_error("unmatched paren in format");
+                    return Err(());
+                }
+                b'(' | b'[' | b'{' => {
+                    if level == 0 {
+                        n += 1;
+                    }
+                    level += 1;
+                }
+                b')' | b']' | b'}' => level -= 1,
+                b'#' | b'&' | b',' | b':' | b' ' | b'\t' => {}
+                _ => {
+                    if level == 0 {
+                        n += 1;
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+
+    fn items(&mut self, end: u8) -> Vec<*mut PyObject> {
+        let mut out = Vec::new();
+        loop {
+            let c = self.f.get(self.pos).copied().unwrap_or(0);
+            if c == end || c == 0 {
+                if c != 0 {
+                    self.pos += 1;
+                }
+                return out;
+            }
+            if matches!(c, b',' | b':' | b' ' | b'\t') {
+                self.pos += 1;
+                continue;
+            }
+            let o = self.one();
+            if o.is_null() {
+                self.failed = true;
+            }
+            out.push(o);
+        }
+    }
+
+    fn seq(&mut self, end: u8) -> *mut PyObject {
+        if self.count(end).is_err() {
+            self.failed = true;
+            // Keep consuming so stolen references are released.
+            let _ = self.items(end);
+            return null_mut();
+        }
+        let items = self.items(end);
+        let result = if self.failed {
+            null_mut()
+        } else {
+            // SAFETY: every item is an owned, live object.
+            unsafe {
+                match end {
+                    b')' => crate::tupleobject::from_slice(&items),
+                    b']' => {
+                        let l = ext::PyList_New(items.len() as Py_ssize_t);
+                        if !l.is_null() {
+                            for (i, &o) in items.iter().enumerate() {
+                                ext::PyList_SetItem(l, i as Py_ssize_t, new_ref(o));
+                            }
+                        }
+                        l
+                    }
+                    _ => {
+                        if items.len() % 2 != 0 {
+                            system_error("Bad dict format");
+                            null_mut()
+                        } else {
+                            let d = crate::dictobject::new_dict();
+                            for kv in items.chunks(2) {
+                                if !d.is_null() && crate::dictobject::set_item(d, kv[0], kv[1]) < 0
+                                {
+                                    decref(d);
+                                    return self.release(items);
+                                }
+                            }
+                            d
+                        }
+                    }
+                }
+            }
+        };
+        self.release(items);
+        if result.is_null() {
+            self.failed = true;
+        }
+        result
+    }
+
+    fn release(&mut self, items: Vec<*mut PyObject>) -> *mut PyObject {
+        for o in items {
+            // SAFETY: owned references (or NULL).
+            unsafe { xdecref(o) };
+        }
+        null_mut()
+    }
+
+    fn string(&mut self, kind: u8) -> *mut PyObject {
+        let p = unsafe { self.val().p }.cast::<std::ffi::c_char>();
+        let mut n: Py_ssize_t = -1;
+        if self.f.get(self.pos) == Some(&b'#') {
+            self.pos += 1;
+            // SAFETY: the plan put a Py_ssize_t here.
+            n = unsafe { self.val().i } as Py_ssize_t;
+        }
+        if self.failed {
+            return null_mut();
+        }
+        if p.is_null() {
+            return crate::object::new_none();
+        }
+        // SAFETY: the caller passed a valid string of `n` bytes or NUL-terminated.
+        unsafe {
+            let len = if n < 0 {
+                std::ffi::CStr::from_ptr(p).to_bytes().len()
+            } else {
+                n as usize
+            };
+            if kind == b'y' {
+                return ext::PyBytes_FromStringAndSize(p, len as Py_ssize_t);
+            }
+            crate::unicodeobject::from_utf8(std::slice::from_raw_parts(p.cast::<u8>(), len))
+        }
+    }
+
+    fn one(&mut self) -> *mut PyObject {
+        let c = self.f[self.pos];
+        self.pos += 1;
+        let int = |v: i128| crate::longobject::from_i128(v);
+        // SAFETY: the union member read matches what the plan told the shim to store.
+        unsafe {
+            match c {
+                b'(' => self.seq(b')'),
+                b'[' => self.seq(b']'),
+                b'{' => self.seq(b'}'),
+                b'b' | b'B' | b'h' | b'H' | b'i' => {
+                    let v = self.val().i as std::ffi::c_int;
+                    if self.failed {
+                        null_mut()
+                    } else {
+                        int(v as i128)
+                    }
+                }
+                b'I' => {
+                    let v = self.val().u as u32;
+                    if self.failed {
+                        null_mut()
+                    } else {
+                        int(v as i128)
+                    }
+                }
+                b'l' | b'L' | b'n' => {
+                    let v = self.val().i;
+                    if self.failed {
+                        null_mut()
+                    } else {
+                        int(v as i128)
+                    }
+                }
+                b'k' | b'K' => {
+                    let v = self.val().u;
+                    if self.failed {
+                        null_mut()
+                    } else {
+                        int(v as i128)
+                    }
+                }
+                b'p' => {
+                    let v = self.val().i as std::ffi::c_int;
+                    if self.failed {
+                        null_mut()
+                    } else {
+                        crate::boolobject::from_bool(v != 0)
+                    }
+                }
+                b'f' | b'd' => {
+                    let v = self.val().d;
+                    if self.failed {
+                        null_mut()
+                    } else {
+                        crate::floatobject::from_f64(v)
+                    }
+                }
+                b'D' => {
+                    let p = self.val().p.cast::<ext::Py_complex>();
+                    if self.failed {
+                        null_mut()
+                    } else {
+                        ext::PyComplex_FromDoubles((*p).real, (*p).imag)
+                    }
+                }
+                b'c' => {
+                    let v = self.val().i as u8;
+                    if self.failed {
+                        null_mut()
+                    } else {
+                        ext::PyBytes_FromStringAndSize((&raw const v).cast(), 1)
+                    }
+                }
+                b'C' => {
+                    let v = self.val().i as std::ffi::c_int;
+                    if self.failed {
+                        null_mut()
+                    } else {
+                        ext::PyUnicode_FromOrdinal(v)
+                    }
+                }
+                b's' | b'z' | b'U' | b'y' => self.string(c),
+                b'N' | b'S' | b'O' => {
+                    if c == b'O' && self.f.get(self.pos) == Some(&b'&') {
+                        self.pos += 1;
+                        let conv = self.val().p;
+                        let arg = self.val().p;
+                        if self.failed {
+                            return null_mut();
+                        }
+                        let conv: unsafe extern "C" fn(*mut c_void) -> *mut PyObject =
+                            std::mem::transmute(conv);
+                        return conv(arg);
+                    }
+                    let o = self.val().p.cast::<PyObject>();
+                    if self.failed {
+                        if c == b'N' {
+                            xdecref(o);
+                        }
+                        return null_mut();
+                    }
+                    if o.is_null() {
+                        if !err::occurred() {
+                            system_error("NULL object passed to Py_BuildValue");
+                        }
+                        return null_mut();
+                    }
+                    if c == b'N' { o } else { new_ref(o) }
+                }
+                _ => {
+                    system_error("bad format char passed to Py_BuildValue");
+                    null_mut()
+                }
+            }
+        }
+    }
+}
+
+/// `Py_BuildValue` once the arguments are in `vals`: `as_tuple` always returns a tuple of the
+/// top-level values (what `PyObject_CallFunction` wants).
+pub fn build_values(format: &[u8], vals: &[BuildVal], as_tuple: bool) -> *mut PyObject {
+    let mut b = Builder {
+        f: format,
+        pos: 0,
+        vals,
+        vi: 0,
+        failed: false,
+    };
+    let n = match b.count(0) {
+        Ok(n) => n,
+        Err(()) => return null_mut(),
+    };
+    let items = b.items(0);
+    if b.failed {
+        return b.release(items);
+    }
+    if !as_tuple && n == 0 {
+        return crate::object::new_none();
+    }
+    if !as_tuple && n == 1 {
+        return items[0];
+    }
+    // SAFETY: owned, live items.
+    let t = unsafe { crate::tupleobject::from_slice(&items) };
+    b.release(items);
+    t
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_build_plan(
+    format: *const std::ffi::c_char,
+    kinds: *mut u8,
+    cap: Py_ssize_t,
+) -> Py_ssize_t {
+    crate::ffi_guard::guard("Py_BuildValue", -1, || {
+        // SAFETY: the shim passes a NUL-terminated format and a buffer of `cap` bytes.
+        unsafe {
+            let plan = build_plan(CStr::from_ptr(format).to_bytes());
+            if !kinds.is_null() {
+                let n = plan.len().min(cap.max(0) as usize);
+                std::ptr::copy_nonoverlapping(plan.as_ptr(), kinds, n);
+            }
+            plan.len() as Py_ssize_t
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_build_values(
+    format: *const std::ffi::c_char,
+    vals: *const BuildVal,
+    n: Py_ssize_t,
+    as_tuple: c_int,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("Py_BuildValue", null_mut(), || {
+        // SAFETY: the shim passes a NUL-terminated format and `n` values.
+        unsafe {
+            let v = if n <= 0 {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(vals, n as usize)
+            };
+            build_values(CStr::from_ptr(format).to_bytes(), v, as_tuple != 0)
+        }
+    })
+}
+
+// ---- PyArg_Parse* -------------------------------------------------------------------------
+//
+// Every output argument of the parse functions is a pointer, so the shim only needs their
+// number ([`parse_count`]); it passes them as an array to [`parse`].
+
+/// How many pointer arguments the units of `format` consume.
+pub fn parse_count(format: &[u8]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < format.len() {
+        let c = format[i];
+        i += 1;
+        let next = format.get(i).copied();
+        match c {
+            b':' | b';' => break,
+            b'(' | b')' | b'|' | b'$' | b' ' | b'\t' | b',' => {}
+            b'O' => {
+                if matches!(next, Some(b'!' | b'&')) {
+                    n += 2;
+                    i += 1;
+                } else {
+                    n += 1;
+                }
+            }
+            b's' | b'z' | b'y' | b'w' => match next {
+                Some(b'#') => {
+                    n += 2;
+                    i += 1;
+                }
+                Some(b'*') => {
+                    n += 1;
+                    i += 1;
+                }
+                _ => n += 1,
+            },
+            b'e' => {
+                if matches!(next, Some(b's' | b't')) {
+                    i += 1;
+                }
+                if format.get(i) == Some(&b'#') {
+                    n += 3;
+                    i += 1;
+                } else {
+                    n += 2;
+                }
+            }
+            _ => n += 1,
+        }
+    }
+    n
+}
+
+/// How the arguments come.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ParseMode {
+    /// `PyArg_Parse`: `args` is the single value (old style).
+    Single,
+    /// `PyArg_ParseTuple`.
+    Tuple,
+    /// `PyArg_ParseTupleAndKeywords`.
+    Keywords,
+}
+
+/// A conversion failure: `Some("must be X, not Y")` to be placed in CPython's message, or
+/// `None` when an exception is already set.
+type Conv = Result<(), Option<String>>;
+
+struct Parser<'a> {
+    f: &'a [u8],
+    pos: usize,
+    ptrs: &'a [*mut c_void],
+    pi: usize,
+    fname: Option<String>,
+    message: Option<String>,
+}
+
+/// `tp_name` as CPython's converterr shows it (`None` for None).
+unsafe fn shown_type(arg: *mut PyObject) -> String {
+    if arg == crate::object::none() {
+        return "None".into();
+    }
+    // SAFETY: `arg` is live.
+    unsafe { crate::object::type_name(crate::object::ty(arg)) }
+}
+
+fn trunc(s: &str, n: usize) -> String {
+    crate::abstract_::trunc(s, n).to_string()
+}
+
+unsafe fn converr(expected: &str, arg: *mut PyObject) -> Conv {
+    if err::occurred() {
+        return Err(None);
+    }
+    // SAFETY: `arg` is live.
+    let t = unsafe { shown_type(arg) };
+    Err(Some(format!(
+        "must be {}, not {}",
+        trunc(expected, 50),
+        trunc(&t, 50)
+    )))
+}
+
+unsafe fn put<T>(p: *mut c_void, v: T) {
+    // SAFETY: the caller passed a pointer to a `T` for this unit.
+    unsafe { p.cast::<T>().write(v) }
+}
+
+/// A simple (read-only, contiguous) buffer of `arg`, or None if it has no buffer interface.
+unsafe fn simple_buffer(arg: *mut PyObject, flags: c_int) -> Option<Result<Py_buffer, ()>> {
+    // SAFETY: `arg` is live; tp_as_buffer is NULL or a table.
+    unsafe {
+        let procs = (*crate::object::ty(arg)).tp_as_buffer.as_ref()?;
+        let get = procs.bf_getbuffer?;
+        let mut view: Py_buffer = std::mem::zeroed();
+        if get(arg, &mut view, flags) < 0 {
+            return Some(Err(()));
+        }
+        Some(Ok(view))
+    }
+}
+
+unsafe fn release_buffer(view: &mut Py_buffer) {
+    // SAFETY: `view` was filled by bf_getbuffer of view.obj.
+    unsafe {
+        let o = view.obj;
+        if o.is_null() {
+            return;
+        }
+        if let Some(procs) = (*crate::object::ty(o)).tp_as_buffer.as_ref()
+            && let Some(rel) = procs.bf_releasebuffer
+        {
+            rel(o, view);
+        }
+        view.obj = null_mut();
+        decref(o);
+    }
+}
+
+/// Bytes of a bytes-like object (the buffer is released at once: bytes and bytearray keep
+/// their storage while the object lives, as CPython's `s#`/`y#` assume).
+unsafe fn bytes_of(arg: *mut PyObject) -> Option<Result<(*const u8, usize), ()>> {
+    // SAFETY: forwarded.
+    unsafe {
+        match simple_buffer(arg, 0)? {
+            Ok(mut v) => {
+                let r = (v.buf as *const u8, v.len as usize);
+                release_buffer(&mut v);
+                Some(Ok(r))
+            }
+            Err(()) => Some(Err(())),
+        }
+    }
+}
+
+unsafe fn utf8_of(arg: *mut PyObject) -> Result<(*const std::ffi::c_char, usize), ()> {
+    let mut n: Py_ssize_t = 0;
+    // SAFETY: `arg` is a live str.
+    let p = unsafe { ext::PyUnicode_AsUTF8AndSize(arg, &mut n) };
+    if p.is_null() {
+        Err(())
+    } else {
+        Ok((p, n as usize))
+    }
+}
+
+/// Fills `view` for the UTF-8 of a str (what `s*` gives for str).
+unsafe fn fill_str_buffer(
+    view: *mut Py_buffer,
+    arg: *mut PyObject,
+    p: *const std::ffi::c_char,
+    n: usize,
+) {
+    // SAFETY: `view` points to a Py_buffer; `arg` is live.
+    unsafe {
+        view.write(std::mem::zeroed());
+        (*view).buf = p.cast_mut().cast();
+        (*view).obj = new_ref(arg);
+        (*view).len = n as Py_ssize_t;
+        (*view).itemsize = 1;
+        (*view).readonly = 1;
+        (*view).ndim = 1;
+    }
+}
+
+unsafe fn is_str(o: *mut PyObject) -> bool {
+    // SAFETY: `o` live.
+    unsafe { crate::unicodeobject::is_str(o) }
+}
+
+unsafe fn is_bytes(o: *mut PyObject) -> bool {
+    // SAFETY: `o` live.
+    unsafe { crate::object::has_flag(o, crate::object::Py_TPFLAGS_BYTES_SUBCLASS) }
+}
+
+unsafe fn is_bytearray(o: *mut PyObject) -> bool {
+    // SAFETY: `o` live; PyByteArray_Type is a type object (real or generated).
+    unsafe { crate::object::type_check(o, &raw mut ext::PyByteArray_Type) }
+}
+
+/// An int for the integer units: ints as they are, others through `__index__`.
+unsafe fn as_index(arg: *mut PyObject) -> Result<*mut PyObject, Option<String>> {
+    // SAFETY: `arg` live.
+    let i = unsafe { crate::abstract_::index(arg) };
+    if i.is_null() { Err(None) } else { Ok(i) }
+}
+
+unsafe fn with_int<T>(
+    arg: *mut PyObject,
+    f: impl FnOnce(*mut PyObject) -> T,
+) -> Result<T, Option<String>> {
+    // SAFETY: forwarded.
+    unsafe {
+        let i = as_index(arg)?;
+        let r = f(i);
+        decref(i);
+        Ok(r)
+    }
+}
+
+fn overflow(msg: &str) -> Conv {
+    raise(&raw mut crate::pyerrors::EXC_OverflowError, msg);
+    Err(None)
+}
+
+impl Parser<'_> {
+    fn ptr(&mut self) -> *mut c_void {
+        let p = self.ptrs.get(self.pi).copied().unwrap_or(null_mut());
+        self.pi += 1;
+        p
+    }
+
+    fn peek(&self) -> u8 {
+        self.f.get(self.pos).copied().unwrap_or(0)
+    }
+
+    /// Skips one unit (an optional argument that was not given), consuming its pointers.
+    fn skip(&mut self) {
+        let c = self.peek();
+        if c == b'(' {
+            self.pos += 1;
+            let mut level = 1;
+            while level > 0 && self.pos < self.f.len() {
+                match self.peek() {
+                    b'(' => {
+                        level += 1;
+                        self.pos += 1;
+                    }
+                    b')' => {
+                        level -= 1;
+                        self.pos += 1;
+                    }
+                    _ => self.skip(),
+                }
+            }
+            return;
+        }
+        let start = self.pos;
+        self.pos += 1;
+        let mut end = self.pos;
+        match c {
+            b'O' | b's' | b'z' | b'y' | b'w'
+                if matches!(self.peek(), b'!' | b'&' | b'#' | b'*') =>
+            {
+                end += 1;
+            }
+            b'e' => {
+                if matches!(self.peek(), b's' | b't') {
+                    end += 1;
+                }
+                if self.f.get(end) == Some(&b'#') {
+                    end += 1;
+                }
+            }
+            _ => {}
+        }
+        self.pi += parse_count(&self.f[start..end]);
+        self.pos = end;
+    }
+
+    /// Converts `arg` with the unit at the cursor. `levels` is the item path for messages.
+    unsafe fn convert(&mut self, arg: *mut PyObject, levels: &mut Vec<usize>) -> Conv {
+        if self.peek() == b'(' {
+            self.pos += 1;
+            // SAFETY: forwarded.
+            return unsafe { self.convert_tuple(arg, levels) };
+        }
+        // SAFETY: forwarded.
+        unsafe { self.convert_simple(arg) }
+    }
+
+    unsafe fn convert_tuple(&mut self, arg: *mut PyObject, levels: &mut Vec<usize>) -> Conv {
+        // Count the items of this group.
+        let mut n = 0;
+        let mut level = 0;
+        let mut i = self.pos;
+        loop {
+            let c = self.f.get(i).copied().unwrap_or(0);
+            if c == b'(' {
+                if level == 0 {
+                    n += 1;
+                }
+                level += 1;
+            } else if c == b')' {
+                if level == 0 {
+                    break;
+                }
+                level -= 1;
+            } else if c == b':' || c == b';' || c == 0 {
+                system_error("missing ')' in getargs format");
+                return Err(None);
+            } else if level == 0 && c.is_ascii_alphabetic() {
+                n += 1;
+            }
+            i += 1;
+        }
+        // SAFETY: `arg` live.
+        unsafe {
+            if !crate::abstract_::sequence_check(arg) || is_str(arg) || is_bytes(arg) {
+                let t = shown_type(arg);
+                self.skip_group();
+                return Err(Some(format!(
+                    "must be {n}-item sequence, not {}",
+                    trunc(&t, 50)
+                )));
+            }
+            let len = crate::abstract_::PySequence_Size(arg);
+            if len < 0 {
+                return Err(None);
+            }
+            if len as usize != n {
+                self.skip_group();
+                return Err(Some(format!("must be sequence of length {n}, not {len}")));
+            }
+            for k in 0..n {
+                let item = crate::abstract_::sequence_get_item(arg, k as Py_ssize_t);
+                if item.is_null() {
+                    return Err(None);
+                }
+                levels.push(k + 1);
+                let r = self.convert(item, levels);
+                decref(item);
+                if r.is_err() {
+                    return r;
+                }
+                levels.pop();
+            }
+        }
+        if self.peek() == b')' {
+            self.pos += 1;
+        }
+        Ok(())
+    }
+
+    fn skip_group(&mut self) {
+        self.pos -= 1;
+        self.skip();
+    }
+
+    unsafe fn convert_simple(&mut self, arg: *mut PyObject) -> Conv {
+        let c = self.peek();
+        self.pos += 1;
+        // SAFETY: `arg` is live; each pointer has the type the unit documents.
+        unsafe {
+            match c {
+                b'b' => {
+                    let p = self.ptr();
+                    let v = with_int(arg, |i| ext::PyLong_AsLong(i))?;
+                    if v == -1 && err::occurred() {
+                        return Err(None);
+                    }
+                    if v < 0 {
+                        return overflow("unsigned byte integer is less than minimum");
+                    }
+                    if v > u8::MAX as std::ffi::c_long {
+                        return overflow("unsigned byte integer is greater than maximum");
+                    }
+                    put(p, v as u8);
+                }
+                b'B' | b'H' | b'I' => {
+                    let p = self.ptr();
+                    let v = with_int(arg, |i| ext::PyLong_AsUnsignedLongMask(i))?;
+                    if v == std::ffi::c_ulong::MAX && err::occurred() {
+                        return Err(None);
+                    }
+                    match c {
+                        b'B' => put(p, v as u8),
+                        b'H' => put(p, v as u16),
+                        _ => put(p, v as u32),
+                    }
+                }
+                b'h' | b'i' => {
+                    let p = self.ptr();
+                    let v = with_int(arg, |i| ext::PyLong_AsLong(i))?;
+                    if v == -1 && err::occurred() {
+                        return Err(None);
+                    }
+                    let (lo, hi, what) = if c == b'h' {
+                        (i16::MIN as i64, i16::MAX as i64, "signed short integer")
+                    } else {
+                        (i32::MIN as i64, i32::MAX as i64, "signed integer")
+                    };
+                    if v < lo {
+                        return overflow(&format!("{what} is less than minimum"));
+                    }
+                    if v > hi {
+                        return overflow(&format!("{what} is greater than maximum"));
+                    }
+                    if c == b'h' {
+                        put(p, v as i16);
+                    } else {
+                        put(p, v as i32);
+                    }
+                }
+                b'l' | b'L' | b'n' => {
+                    let p = self.ptr();
+                    let v = with_int(arg, |i| match c {
+                        b'l' => ext::PyLong_AsLong(i),
+                        b'L' => ext::PyLong_AsLongLong(i),
+                        _ => ext::PyLong_AsSsize_t(i) as i64,
+                    })?;
+                    if v == -1 && err::occurred() {
+                        return Err(None);
+                    }
+                    put(p, v);
+                }
+                b'k' | b'K' => {
+                    let p = self.ptr();
+                    if !crate::abstract_::is_long(arg) {
+                        return converr("int", arg);
+                    }
+                    let v = if c == b'k' {
+                        ext::PyLong_AsUnsignedLongMask(arg)
+                    } else {
+                        ext::PyLong_AsUnsignedLongLongMask(arg)
+                    };
+                    if v == u64::MAX && err::occurred() {
+                        return Err(None);
+                    }
+                    put(p, v);
+                }
+                b'f' | b'd' => {
+                    let p = self.ptr();
+                    let v = ext::PyFloat_AsDouble(arg);
+                    if v == -1.0 && err::occurred() {
+                        return Err(None);
+                    }
+                    if c == b'f' {
+                        put(p, v as f32);
+                    } else {
+                        put(p, v);
+                    }
+                }
+                b'D' => {
+                    let p = self.ptr();
+                    let v = ext::PyComplex_AsCComplex(arg);
+                    if v.real == -1.0 && err::occurred() {
+                        return Err(None);
+                    }
+                    put(p, v);
+                }
+                b'c' => {
+                    let p = self.ptr();
+                    if (is_bytes(arg) || is_bytearray(arg))
+                        && let Some(Ok((b, 1))) = bytes_of(arg)
+                    {
+                        put(p, *b as std::ffi::c_char);
+                        return Ok(());
+                    }
+                    err::clear_if(true);
+                    return converr("a byte string of length 1", arg);
+                }
+                b'C' => {
+                    let p = self.ptr();
+                    if is_str(arg) && crate::unicodeobject::length(arg) == 1 {
+                        put(p, ext::PyUnicode_ReadChar(arg, 0) as c_int);
+                        return Ok(());
+                    }
+                    return converr("a unicode character", arg);
+                }
+                b'p' => {
+                    let p = self.ptr();
+                    let v = crate::object::truth(arg);
+                    if v < 0 {
+                        return Err(None);
+                    }
+                    put(p, v);
+                }
+                b's' | b'z' | b'y' => return self.convert_string(c, arg),
+                b'w' => {
+                    let p = self.ptr().cast::<Py_buffer>();
+                    if self.peek() != b'*' {
+                        system_error("gilgate: PyArg format unit 'w' needs '*'");
+                        return Err(None);
+                    }
+                    self.pos += 1;
+                    match simple_buffer(arg, 1) {
+                        Some(Ok(v)) => p.write(v),
+                        _ => {
+                            err::clear();
+                            return converr("read-write bytes-like object", arg);
+                        }
+                    }
+                }
+                b'e' => {
+                    self.pos -= 1;
+                    self.skip();
+                    system_error("gilgate: PyArg format unit 'e' is not implemented");
+                    return Err(None);
+                }
+                b'S' => {
+                    let p = self.ptr();
+                    if !is_bytes(arg) {
+                        return converr("bytes", arg);
+                    }
+                    put(p, arg);
+                }
+                b'Y' => {
+                    let p = self.ptr();
+                    if !is_bytearray(arg) {
+                        return converr("bytearray", arg);
+                    }
+                    put(p, arg);
+                }
+                b'U' => {
+                    let p = self.ptr();
+                    if !is_str(arg) {
+                        return converr("str", arg);
+                    }
+                    put(p, arg);
+                }
+                b'O' => match self.peek() {
+                    b'!' => {
+                        self.pos += 1;
+                        let t = self.ptr().cast::<PyTypeObject>();
+                        let p = self.ptr();
+                        if !crate::object::type_check(arg, t) {
+                            return converr(&crate::object::type_name(t), arg);
+                        }
+                        put(p, arg);
+                    }
+                    b'&' => {
+                        self.pos += 1;
+                        let conv = self.ptr();
+                        let p = self.ptr();
+                        let conv: unsafe extern "C" fn(*mut PyObject, *mut c_void) -> c_int =
+                            std::mem::transmute(conv);
+                        if conv(arg, p) == 0 {
+                            return converr("(unspecified)", arg);
+                        }
+                    }
+                    _ => {
+                        let p = self.ptr();
+                        put(p, arg);
+                    }
+                },
+                _ => {
+                    system_error(&format!(
+                        "bad format string: {}",
+                        String::from_utf8_lossy(self.f)
+                    ));
+                    return Err(None);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    unsafe fn convert_string(&mut self, c: u8, arg: *mut PyObject) -> Conv {
+        let suffix = match self.peek() {
+            b'#' | b'*' => {
+                self.pos += 1;
+                self.f[self.pos - 1]
+            }
+            _ => 0,
+        };
+        let p = self.ptr();
+        let plen = if suffix == b'#' {
+            self.ptr()
+        } else {
+            null_mut()
+        };
+        let none = arg == crate::object::none();
+        let expected = match (c, suffix) {
+            (b's', 0) => "str",
+            (b's', _) => "str or bytes-like object",
+            (b'z', 0) => "str or None",
+            (b'z', _) => "str, bytes-like object or None",
+            (_, 0) => "bytes-like object",
+            _ => "bytes-like object",
+        };
+        // SAFETY: `arg` live; the pointers have the unit's documented types.
+        unsafe {
+            if c == b'z' && none {
+                if suffix == b'*' {
+                    fill_str_buffer(p.cast(), arg, std::ptr::null(), 0);
+                    (*p.cast::<Py_buffer>()).buf = null_mut();
+                } else {
+                    put(p, std::ptr::null::<std::ffi::c_char>());
+                    if suffix == b'#' {
+                        put(plen, 0 as Py_ssize_t);
+                    }
+                }
+                return Ok(());
+            }
+            if c != b'y' && is_str(arg) {
+                let Ok((s, n)) = utf8_of(arg) else {
+                    return Err(None);
+                };
+                match suffix {
+                    b'#' => {
+                        put(p, s);
+                        put(plen, n as Py_ssize_t);
+                    }
+                    b'*' => fill_str_buffer(p.cast(), arg, s, n),
+                    _ => {
+                        if std::slice::from_raw_parts(s.cast::<u8>(), n).contains(&0) {
+                            raise(
+                                &raw mut crate::pyerrors::EXC_ValueError,
+                                "embedded null character",
+                            );
+                            return Err(None);
+                        }
+                        put(p, s);
+                    }
+                }
+                return Ok(());
+            }
+            if c == b'y' || suffix != 0 {
+                if suffix == b'*' {
+                    return match simple_buffer(arg, 0) {
+                        Some(Ok(v)) => {
+                            p.cast::<Py_buffer>().write(v);
+                            Ok(())
+                        }
+                        _ => {
+                            err::clear();
+                            converr(expected, arg)
+                        }
+                    };
+                }
+                if !is_str(arg) {
+                    match bytes_of(arg) {
+                        Some(Ok((b, n))) => {
+                            if suffix == 0 && std::slice::from_raw_parts(b, n).contains(&0) {
+                                raise(
+                                    &raw mut crate::pyerrors::EXC_ValueError,
+                                    "embedded null byte",
+                                );
+                                return Err(None);
+                            }
+                            put(p, b.cast::<std::ffi::c_char>());
+                            if suffix == b'#' {
+                                put(plen, n as Py_ssize_t);
+                            }
+                            return Ok(());
+                        }
+                        Some(Err(())) => err::clear(),
+                        None => {}
+                    }
+                }
+            }
+            converr(expected, arg)
+        }
+    }
+}
+
+/// Splits `name:fname` / `name;message` off the units.
+fn split_format(format: &[u8]) -> (&[u8], Option<String>, Option<String>) {
+    for (i, &c) in format.iter().enumerate() {
+        if c == b':' {
+            return (
+                &format[..i],
+                Some(String::from_utf8_lossy(&format[i + 1..]).into_owned()),
+                None,
+            );
+        }
+        if c == b';' {
+            return (
+                &format[..i],
+                None,
+                Some(String::from_utf8_lossy(&format[i + 1..]).into_owned()),
+            );
+        }
+    }
+    (format, None, None)
+}
+
+/// CPython's `seterror`: "[fname() ]argument N[, item K] must be ..." (or the `;` message).
+fn set_error(
+    iarg: usize,
+    msg: Option<String>,
+    levels: &[usize],
+    fname: &Option<String>,
+    message: &Option<String>,
+) {
+    if err::occurred() {
+        return;
+    }
+    let Some(msg) = msg else { return };
+    let text = match message {
+        Some(m) => m.clone(),
+        None => {
+            let mut s = String::new();
+            if let Some(f) = fname {
+                s.push_str(&format!("{}() ", trunc(f, 200)));
+            }
+            if iarg != 0 {
+                s.push_str(&format!("argument {iarg}"));
+                for l in levels {
+                    s.push_str(&format!(", item {}", l - 1));
+                }
+            } else {
+                s.push_str("argument");
+            }
+            s.push(' ');
+            s.push_str(&msg);
+            s
+        }
+    };
+    if msg.starts_with('(') {
+        system_error(&text);
+    } else {
+        raise(&raw mut EXC_TypeError, &text);
+    }
+}
+
+/// Top-level units of `units` (a group counts once) and the index of `|` (min), if any.
+fn count_units(units: &[u8]) -> (usize, usize, Option<usize>) {
+    let mut n = 0;
+    let mut min = None;
+    let mut level = 0;
+    let mut i = 0;
+    while i < units.len() {
+        let c = units[i];
+        match c {
+            b'(' => {
+                if level == 0 {
+                    n += 1;
+                }
+                level += 1;
+            }
+            b')' => level -= 1,
+            b'|' if level == 0 => min = Some(n),
+            b'$' => {}
+            c if level == 0 && c.is_ascii_alphabetic() => {
+                n += 1;
+                if c == b'e' && matches!(units.get(i + 1), Some(b's' | b't')) {
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (n, min.unwrap_or(n), min)
+}
+
+fn who(fname: &Option<String>) -> (String, &'static str) {
+    match fname {
+        Some(f) => (trunc(f, 200), "()"),
+        None => ("function".into(), ""),
+    }
+}
+
+/// `PyArg_Parse` / `PyArg_ParseTuple` / `PyArg_ParseTupleAndKeywords`: 1 on success, 0 with an
+/// exception set.
+///
+/// # Safety
+/// `args`, `kw` NULL or live; `kwlist` NULL-terminated when given; `ptrs` has one valid
+/// pointer per output of `format`.
+pub unsafe fn parse(
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    format: &[u8],
+    kwlist: &[String],
+    ptrs: &[*mut c_void],
+    mode: ParseMode,
+) -> c_int {
+    let (units, fname, message) = split_format(format);
+    let mut p = Parser {
+        f: units,
+        pos: 0,
+        ptrs,
+        pi: 0,
+        fname: fname.clone(),
+        message: message.clone(),
+    };
+    let (max, min, _) = count_units(units);
+    let (fw, paren) = who(&fname);
+    let mut levels = Vec::new();
+    // SAFETY: forwarded contract.
+    unsafe {
+        match mode {
+            ParseMode::Single => {
+                if max == 0 {
+                    if args.is_null() {
+                        return 1;
+                    }
+                    raise(
+                        &raw mut EXC_TypeError,
+                        &format!("{fw}{paren} takes no arguments"),
+                    );
+                    return 0;
+                }
+                if min == 1 && max == 1 {
+                    if args.is_null() {
+                        raise(
+                            &raw mut EXC_TypeError,
+                            &format!("{fw}{paren} takes at least one argument"),
+                        );
+                        return 0;
+                    }
+                    return match p.convert(args, &mut levels) {
+                        Ok(()) => 1,
+                        Err(m) => {
+                            set_error(0, m, &levels, &p.fname, &p.message);
+                            0
+                        }
+                    };
+                }
+                system_error("old style getargs format uses new features");
+                0
+            }
+            ParseMode::Tuple => {
+                if args.is_null() || !crate::tupleobject::is_tuple(args) {
+                    system_error("new style getargs format but argument is not a tuple");
+                    return 0;
+                }
+                let items = crate::tupleobject::items(args);
+                let len = items.len();
+                if len < min || len > max {
+                    match &message {
+                        Some(m) => {
+                            raise(&raw mut EXC_TypeError, m);
+                        }
+                        None => {
+                            let k = if len < min { min } else { max };
+                            raise(
+                                &raw mut EXC_TypeError,
+                                &format!(
+                                    "{}{paren} takes {} {k} argument{} ({len} given)",
+                                    trunc(&fw, 150),
+                                    if min == max {
+                                        "exactly"
+                                    } else if len < min {
+                                        "at least"
+                                    } else {
+                                        "at most"
+                                    },
+                                    if k == 1 { "" } else { "s" }
+                                ),
+                            );
+                        }
+                    }
+                    return 0;
+                }
+                for (i, &a) in items.iter().enumerate() {
+                    while p.peek() == b'|' {
+                        p.pos += 1;
+                    }
+                    if let Err(m) = p.convert(a, &mut levels) {
+                        set_error(i + 1, m, &levels, &p.fname, &p.message);
+                        return 0;
+                    }
+                }
+                1
+            }
+            ParseMode::Keywords => parse_keywords(&mut p, args, kw, kwlist),
+        }
+    }
+}
+
+unsafe fn parse_keywords(
+    p: &mut Parser<'_>,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    kwlist: &[String],
+) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if args.is_null()
+            || !crate::tupleobject::is_tuple(args)
+            || (!kw.is_null() && !crate::dictobject::is_dict(kw))
+        {
+            err::bad_internal_call();
+            return 0;
+        }
+        let fname = p.fname.clone();
+        let (fw, paren) = who(&fname);
+        let items = crate::tupleobject::items(args);
+        let nargs = items.len();
+        let len = kwlist.len();
+        let pos = kwlist.iter().take_while(|k| k.is_empty()).count();
+        let mut nkwargs = if kw.is_null() {
+            0
+        } else {
+            crate::dictobject::len(kw) as usize
+        };
+        if nargs + nkwargs > len {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "{fw}{paren} takes at most {len} {}argument{} ({} given)",
+                    if nargs == 0 { "keyword " } else { "" },
+                    if len == 1 { "" } else { "s" },
+                    nargs + nkwargs
+                ),
+            );
+            return 0;
+        }
+        let mut min = usize::MAX;
+        let mut max = usize::MAX;
+        let mut levels = Vec::new();
+        for i in 0..len {
+            if p.peek() == b'|' {
+                min = i;
+                p.pos += 1;
+            }
+            if p.peek() == b'$' {
+                max = i;
+                p.pos += 1;
+                if max < nargs {
+                    if max == 0 {
+                        raise(
+                            &raw mut EXC_TypeError,
+                            &format!("{fw}{paren} takes no positional arguments"),
+                        );
+                    } else {
+                        raise(
+                            &raw mut EXC_TypeError,
+                            &format!(
+                                "{fw}{paren} takes {} {max} positional argument{} ({nargs} given)",
+                                if min != usize::MAX {
+                                    "at most"
+                                } else {
+                                    "exactly"
+                                },
+                                if max == 1 { "" } else { "s" }
+                            ),
+                        );
+                    }
+                    return 0;
+                }
+            }
+            if p.peek() == 0 {
+                system_error(&format!(
+                    "more keyword list entries ({len}) than format specifiers ({i})"
+                ));
+                return 0;
+            }
+            let mut current = null_mut();
+            if i < nargs {
+                current = items[i];
+            } else if nkwargs > 0 && i >= pos {
+                current = crate::dictobject::get_str(kw, &kwlist[i]);
+                if !current.is_null() {
+                    nkwargs -= 1;
+                }
+            }
+            if !current.is_null() {
+                if let Err(m) = p.convert(current, &mut levels) {
+                    set_error(i + 1, m, &levels, &p.fname, &p.message);
+                    return 0;
+                }
+                continue;
+            }
+            if i < min {
+                if i < pos {
+                    let m = pos.min(min);
+                    raise(
+                        &raw mut EXC_TypeError,
+                        &format!(
+                            "{fw}{paren} takes {} {m} positional argument{} ({nargs} given)",
+                            if m < max { "at least" } else { "exactly" },
+                            if m == 1 { "" } else { "s" }
+                        ),
+                    );
+                } else {
+                    raise(
+                        &raw mut EXC_TypeError,
+                        &format!(
+                            "{fw}{paren} missing required argument '{}' (pos {})",
+                            kwlist[i],
+                            i + 1
+                        ),
+                    );
+                }
+                return 0;
+            }
+            p.skip();
+        }
+        if !matches!(p.peek(), 0 | b'|' | b'$') {
+            system_error(&format!(
+                "more argument specifiers than keyword list entries (remaining format:'{}')",
+                String::from_utf8_lossy(&p.f[p.pos..])
+            ));
+            return 0;
+        }
+        if nkwargs > 0 {
+            for (i, name) in kwlist.iter().enumerate().take(nargs).skip(pos) {
+                if !crate::dictobject::get_str(kw, name).is_null() {
+                    raise(
+                        &raw mut EXC_TypeError,
+                        &format!(
+                            "argument for {fw}{paren} given by name ('{name}') and position ({})",
+                            i + 1
+                        ),
+                    );
+                    return 0;
+                }
+            }
+            let (tw, tparen) = match &fname {
+                Some(f) => (trunc(f, 200), "()"),
+                None => ("this function".to_string(), ""),
+            };
+            for (k, _) in crate::dictobject::entries(kw) {
+                let Some(ks) = crate::unicodeobject::as_str(k)
+                    .map(str::to_owned)
+                    .or_else(|| is_str(k).then(|| crate::object::str_string(k)))
+                else {
+                    raise(&raw mut EXC_TypeError, "keywords must be strings");
+                    return 0;
+                };
+                if !kwlist[pos..].iter().any(|n| *n == ks) {
+                    raise(
+                        &raw mut EXC_TypeError,
+                        &format!("'{ks}' is an invalid keyword argument for {tw}{tparen}"),
+                    );
+                    return 0;
+                }
+            }
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("invalid keyword argument for {tw}{tparen}"),
+            );
+            return 0;
+        }
+        1
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_parse_count(format: *const std::ffi::c_char) -> Py_ssize_t {
+    crate::ffi_guard::guard("PyArg_Parse", -1, || {
+        if format.is_null() {
+            system_error("NULL format passed to PyArg_Parse");
+            return -1;
+        }
+        // SAFETY: a NUL-terminated format.
+        parse_count(unsafe { CStr::from_ptr(format) }.to_bytes()) as Py_ssize_t
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_parse(
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    format: *const std::ffi::c_char,
+    kwlist: *const *const std::ffi::c_char,
+    ptrs: *const *mut c_void,
+    n: Py_ssize_t,
+    mode: c_int,
+) -> c_int {
+    crate::ffi_guard::guard("PyArg_Parse", 0, || {
+        // SAFETY: the shim passes the caller's format, keyword list and `n` pointers.
+        unsafe {
+            let mode = match mode {
+                0 => ParseMode::Single,
+                1 => ParseMode::Tuple,
+                _ => ParseMode::Keywords,
+            };
+            let mut names = Vec::new();
+            if mode == ParseMode::Keywords {
+                if kwlist.is_null() {
+                    err::bad_internal_call();
+                    return 0;
+                }
+                let mut k = kwlist;
+                while !(*k).is_null() {
+                    names.push(CStr::from_ptr(*k).to_string_lossy().into_owned());
+                    k = k.add(1);
+                }
+            }
+            let ptrs = if n <= 0 {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(ptrs, n as usize)
+            };
+            parse(
+                args,
+                kw,
+                CStr::from_ptr(format).to_bytes(),
+                &names,
+                ptrs,
+                mode,
+            )
+        }
+    })
+}
+
+/// `PyArg_UnpackTuple`'s checks: the number of items to hand out, or -1.
+///
+/// # Safety
+/// `args` live; `name` NULL or NUL-terminated.
+pub unsafe fn unpack_check(
+    args: *mut PyObject,
+    name: *const std::ffi::c_char,
+    min: Py_ssize_t,
+    max: Py_ssize_t,
+) -> Py_ssize_t {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if args.is_null() || !crate::tupleobject::is_tuple(args) {
+            system_error("PyArg_UnpackTuple() argument list is not a tuple");
+            return -1;
+        }
+        let l = crate::tupleobject::items(args).len() as Py_ssize_t;
+        let n = if name.is_null() {
+            "unpacked tuple".to_string()
+        } else {
+            CStr::from_ptr(name).to_string_lossy().into_owned()
+        };
+        if l < min {
+            let msg = if name.is_null() {
+                format!(
+                    "unpacked tuple should have {}{min} element{}, but has {l}",
+                    if min == max { "" } else { "at least " },
+                    if min == 1 { "" } else { "s" }
+                )
+            } else {
+                format!(
+                    "{} expected {}{min} argument{}, got {l}",
+                    trunc(&n, 200),
+                    if min == max { "" } else { "at least " },
+                    if min == 1 { "" } else { "s" }
+                )
+            };
+            raise(&raw mut EXC_TypeError, &msg);
+            return -1;
+        }
+        if l == 0 {
+            return 0;
+        }
+        if l > max {
+            let msg = if name.is_null() {
+                format!(
+                    "unpacked tuple should have {}{max} element{}, but has {l}",
+                    if min == max { "" } else { "at most " },
+                    if max == 1 { "" } else { "s" }
+                )
+            } else {
+                format!(
+                    "{} expected {}{max} argument{}, got {l}",
+                    trunc(&n, 200),
+                    if min == max { "" } else { "at most " },
+                    if max == 1 { "" } else { "s" }
+                )
+            };
+            raise(&raw mut EXC_TypeError, &msg);
+            return -1;
+        }
+        l
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_unpack_check(
+    args: *mut PyObject,
+    name: *const std::ffi::c_char,
+    min: Py_ssize_t,
+    max: Py_ssize_t,
+) -> Py_ssize_t {
+    // SAFETY: per PyArg_UnpackTuple's contract.
+    crate::ffi_guard::guard("PyArg_UnpackTuple", -1, || unsafe {
+        unpack_check(args, name, min, max)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyArg_ValidateKeywordArguments(kw: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyArg_ValidateKeywordArguments", 0, || unsafe {
+        if kw.is_null() || !crate::dictobject::is_dict(kw) {
+            err::bad_internal_call();
+            return 0;
+        }
+        for (k, _) in crate::dictobject::entries(kw) {
+            if !is_str(k) {
+                raise(&raw mut EXC_TypeError, "keywords must be strings");
+                return 0;
+            }
+        }
+        1
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyArg_NoKeywords(
+    funcname: *const std::ffi::c_char,
+    kwargs: *mut PyObject,
+) -> c_int {
+    // SAFETY: per the (private) C API contract.
+    crate::ffi_guard::guard("_PyArg_NoKeywords", 0, || unsafe {
+        if kwargs.is_null() || crate::dictobject::len(kwargs) == 0 {
+            return 1;
+        }
+        let n = CStr::from_ptr(funcname).to_string_lossy();
+        raise(
+            &raw mut EXC_TypeError,
+            &format!("{}() takes no keyword arguments", trunc(&n, 200)),
+        );
+        0
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyArg_NoPositional(
+    funcname: *const std::ffi::c_char,
+    args: *mut PyObject,
+) -> c_int {
+    // SAFETY: per the (private) C API contract.
+    crate::ffi_guard::guard("_PyArg_NoPositional", 0, || unsafe {
+        if args.is_null() || crate::tupleobject::items(args).is_empty() {
+            return 1;
+        }
+        let n = CStr::from_ptr(funcname).to_string_lossy();
+        raise(
+            &raw mut EXC_TypeError,
+            &format!("{}() takes no positional arguments", trunc(&n, 200)),
+        );
+        0
+    })
+}

@@ -587,19 +587,47 @@ pub unsafe extern "C" fn PyModule_SetDocString(m: *mut PyObject, doc: *const c_c
 /// `m` must be NULL or a live object.
 pub unsafe fn module_name_object(m: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
+    unsafe { module_dict_str(m, "__name__", "nameless module") }
+}
+
+/// A new reference to the str stored under `key` in module `m`'s dict; SystemError `missing`
+/// when it is absent or not a str, `PyErr_BadInternalCall` when `m` is not a module.
+///
+/// # Safety
+/// `m` must be NULL or a valid object.
+unsafe fn module_dict_str(m: *mut PyObject, key: &str, missing: &str) -> *mut PyObject {
+    // SAFETY: forwarded contract; `as_module` checks the type before the dict is read.
     unsafe {
         let Some(mo) = as_module(m) else {
             return crate::pyerrors::bad_internal_call();
         };
-        let n = if mo.md_dict.is_null() {
+        let v = if mo.md_dict.is_null() {
             null_mut()
         } else {
-            crate::dictobject::get_str(mo.md_dict, "__name__")
+            crate::dictobject::get_str(mo.md_dict, key)
         };
-        if n.is_null() || !uni::is_str(n) {
-            return raise(&raw mut EXC_SystemError, "nameless module");
+        if v.is_null() || !uni::is_str(v) {
+            return raise(&raw mut EXC_SystemError, missing);
         }
-        new_ref(n)
+        new_ref(v)
+    }
+}
+
+/// The UTF-8 buffer of a str obtained by `get` (a new reference, NULL on error). The buffer
+/// stays valid after the reference is dropped because the module dict still holds the str.
+///
+/// # Safety
+/// `get` must return NULL or a new reference to a str that something else keeps alive.
+unsafe fn borrowed_utf8(get: impl FnOnce() -> *mut PyObject) -> *const c_char {
+    let s = get();
+    if s.is_null() {
+        return std::ptr::null();
+    }
+    // SAFETY: `s` is a live str (contract above).
+    unsafe {
+        let p = uni::as_cstr(s).unwrap_or(std::ptr::null());
+        decref(s);
+        p
     }
 }
 
@@ -615,15 +643,7 @@ pub unsafe extern "C" fn PyModule_GetNameObject(m: *mut PyObject) -> *mut PyObje
 pub unsafe extern "C" fn PyModule_GetName(m: *mut PyObject) -> *const c_char {
     crate::ffi_guard::guard("PyModule_GetName", std::ptr::null(), || {
         // SAFETY: per the C API contract; the name stays alive in the module dict.
-        unsafe {
-            let n = module_name_object(m);
-            if n.is_null() {
-                return std::ptr::null();
-            }
-            let p = uni::as_cstr(n).unwrap_or(std::ptr::null());
-            decref(n);
-            p
-        }
+        unsafe { borrowed_utf8(|| module_name_object(m)) }
     })
 }
 
@@ -631,20 +651,7 @@ pub unsafe extern "C" fn PyModule_GetName(m: *mut PyObject) -> *const c_char {
 pub unsafe extern "C" fn PyModule_GetFilenameObject(m: *mut PyObject) -> *mut PyObject {
     crate::ffi_guard::guard("PyModule_GetFilenameObject", null_mut(), || {
         // SAFETY: per the C API contract.
-        unsafe {
-            let Some(mo) = as_module(m) else {
-                return crate::pyerrors::bad_internal_call();
-            };
-            let f = if mo.md_dict.is_null() {
-                null_mut()
-            } else {
-                crate::dictobject::get_str(mo.md_dict, "__file__")
-            };
-            if f.is_null() || !uni::is_str(f) {
-                return raise(&raw mut EXC_SystemError, "module filename missing");
-            }
-            new_ref(f)
-        }
+        unsafe { module_dict_str(m, "__file__", "module filename missing") }
     })
 }
 
@@ -652,15 +659,7 @@ pub unsafe extern "C" fn PyModule_GetFilenameObject(m: *mut PyObject) -> *mut Py
 pub unsafe extern "C" fn PyModule_GetFilename(m: *mut PyObject) -> *const c_char {
     crate::ffi_guard::guard("PyModule_GetFilename", std::ptr::null(), || {
         // SAFETY: per the C API contract; the file name stays alive in the module dict.
-        unsafe {
-            let f = PyModule_GetFilenameObject(m);
-            if f.is_null() {
-                return std::ptr::null();
-            }
-            let p = uni::as_cstr(f).unwrap_or(std::ptr::null());
-            decref(f);
-            p
-        }
+        unsafe { borrowed_utf8(|| module_dict_str(m, "__file__", "module filename missing")) }
     })
 }
 

@@ -1,0 +1,2909 @@
+//! `abstract.h`: the abstract object layer. Calls (`PyObject_Call*`, vectorcall), the number,
+//! sequence, mapping and iterator protocols and rich comparison, all dispatching over the type
+//! slots the way CPython does (left operand first, a subclass's reflected slot before its base,
+//! `NotImplemented` to pass on).
+//!
+//! The module is declared as `abstract_` (`abstract` is a reserved word in Rust); the file keeps
+//! the header's stem.
+
+use crate::object::{
+    _Py_NotImplementedStruct, Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT, Py_NE, Py_TPFLAGS_DICT_SUBCLASS,
+    Py_TPFLAGS_HAVE_VECTORCALL, Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_LONG_SUBCLASS,
+    Py_TPFLAGS_TUPLE_SUBCLASS, Py_TPFLAGS_UNICODE_SUBCLASS, PyMappingMethods, PyNumberMethods,
+    PyObject, PySequenceMethods, PyTypeObject, binaryfunc, has_flag, is_subtype, ty, type_name,
+    vectorcallfunc,
+};
+use crate::pyerrors::{
+    self as err, EXC_IndexError, EXC_OverflowError, EXC_StopIteration, EXC_SystemError,
+    EXC_TypeError, EXC_ValueError, raise,
+};
+use crate::refcount::{decref, incref, new_ref, xdecref};
+use crate::tupleobject as tup;
+use crate::unicodeobject as uni;
+use std::ffi::{CStr, c_char, c_int};
+use std::ptr::null_mut;
+
+type Py_ssize_t = isize;
+
+/// `PY_VECTORCALL_ARGUMENTS_OFFSET`: the caller lets the callee use `args[-1]`.
+pub const PY_VECTORCALL_ARGUMENTS_OFFSET: usize = 1 << (usize::BITS - 1);
+
+/// C API functions implemented by other modules (possibly still generated stubs): linked by
+/// symbol so this file does not depend on which Rust module defines them.
+mod ext {
+    use super::{Py_ssize_t, PyObject};
+    use std::ffi::c_double;
+    unsafe extern "C" {
+        pub fn PyList_New(n: Py_ssize_t) -> *mut PyObject;
+        pub fn PyList_Append(l: *mut PyObject, v: *mut PyObject) -> std::ffi::c_int;
+        pub fn PyDict_Keys(d: *mut PyObject) -> *mut PyObject;
+        pub fn PyDict_Values(d: *mut PyObject) -> *mut PyObject;
+        pub fn PyDict_Items(d: *mut PyObject) -> *mut PyObject;
+        pub fn PySeqIter_New(seq: *mut PyObject) -> *mut PyObject;
+        pub fn PySlice_New(
+            start: *mut PyObject,
+            stop: *mut PyObject,
+            step: *mut PyObject,
+        ) -> *mut PyObject;
+        pub fn PyLong_AsSsize_t(o: *mut PyObject) -> Py_ssize_t;
+        pub fn PyLong_AsDouble(o: *mut PyObject) -> c_double;
+        pub fn PyLong_FromUnicodeObject(u: *mut PyObject, base: std::ffi::c_int) -> *mut PyObject;
+        pub fn PyFloat_FromString(s: *mut PyObject) -> *mut PyObject;
+    }
+}
+
+// ---- small helpers ------------------------------------------------------------------------
+
+/// `tp_name` of `op`'s type.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn tname(op: *mut PyObject) -> String {
+    // SAFETY: forwarded contract.
+    unsafe { type_name(ty(op)) }
+}
+
+/// Truncates to at most `n` characters (CPython's `%.Ns`).
+pub fn trunc(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+fn type_error(msg: &str) -> *mut PyObject {
+    raise(&raw mut EXC_TypeError, msg)
+}
+
+fn not_implemented() -> *mut PyObject {
+    &raw mut _Py_NotImplementedStruct
+}
+
+fn is_not_implemented(op: *mut PyObject) -> bool {
+    op == not_implemented()
+}
+
+unsafe fn nb<'a>(t: *mut PyTypeObject) -> Option<&'a PyNumberMethods> {
+    // SAFETY: `t` is a type object; tp_as_number is NULL or a table.
+    unsafe { (*t).tp_as_number.as_ref() }
+}
+
+unsafe fn sq<'a>(t: *mut PyTypeObject) -> Option<&'a PySequenceMethods> {
+    // SAFETY: as above.
+    unsafe { (*t).tp_as_sequence.as_ref() }
+}
+
+unsafe fn mp<'a>(t: *mut PyTypeObject) -> Option<&'a PyMappingMethods> {
+    // SAFETY: as above.
+    unsafe { (*t).tp_as_mapping.as_ref() }
+}
+
+/// Whether `op` is an int (or subclass), read from the type flags.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn is_long(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { has_flag(op, Py_TPFLAGS_LONG_SUBCLASS) }
+}
+
+// ---- calls --------------------------------------------------------------------------------
+
+/// The vectorcall function of `callable`, if its type supports vectorcall.
+///
+/// # Safety
+/// `callable` must be a live object.
+pub unsafe fn vectorcall_func(callable: *mut PyObject) -> vectorcallfunc {
+    // SAFETY: forwarded contract; the offset points inside the object, at a vectorcallfunc.
+    unsafe {
+        let t = ty(callable);
+        if (*t).tp_flags & Py_TPFLAGS_HAVE_VECTORCALL == 0 || (*t).tp_vectorcall_offset <= 0 {
+            return None;
+        }
+        *callable
+            .cast::<u8>()
+            .offset((*t).tp_vectorcall_offset)
+            .cast::<vectorcallfunc>()
+    }
+}
+
+/// `_Py_CheckFunctionResult`: NULL needs an exception, a result must come without one.
+///
+/// # Safety
+/// `callable` must be a live object; `res` NULL or an owned reference.
+pub unsafe fn check_result(callable: *mut PyObject, res: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if res.is_null() {
+            if !err::occurred() {
+                let r = crate::object::repr_string(callable);
+                return raise(
+                    &raw mut EXC_SystemError,
+                    &format!("{r} returned NULL without setting an exception"),
+                );
+            }
+            return res;
+        }
+        if err::occurred() {
+            decref(res);
+            let exc = err::take_raised();
+            let r = crate::object::repr_string(callable);
+            err::restore_raised(exc);
+            return err::raise_from_cause(
+                &raw mut EXC_SystemError,
+                &format!("{r} returned a result with an exception set"),
+            );
+        }
+        res
+    }
+}
+
+/// `kwnames` + values to a new dict.
+///
+/// # Safety
+/// `values` must hold `len(kwnames)` live objects; `kwnames` a tuple of str.
+pub unsafe fn stack_as_dict(values: *const *mut PyObject, kwnames: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let d = crate::dictobject::new_dict();
+        if d.is_null() {
+            return d;
+        }
+        for (i, &k) in tup::items(kwnames).iter().enumerate() {
+            if crate::dictobject::set_item(d, k, *values.add(i)) < 0 {
+                decref(d);
+                return null_mut();
+            }
+        }
+        d
+    }
+}
+
+/// `_PyObject_MakeTpCall`: a vectorcall-style call through `tp_call`.
+///
+/// # Safety
+/// `args` must hold `nargs + len(kwnames)` live objects; `kwnames` NULL or a tuple.
+pub unsafe fn make_tp_call(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let Some(call) = (*ty(callable)).tp_call else {
+            return type_error(&format!(
+                "'{}' object is not callable",
+                trunc(&tname(callable), 200)
+            ));
+        };
+        let argv = if nargs == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(args, nargs)
+        };
+        let t = tup::from_slice(argv);
+        if t.is_null() {
+            return t;
+        }
+        let mut kw = null_mut();
+        if !kwnames.is_null() && !tup::items(kwnames).is_empty() {
+            kw = stack_as_dict(args.add(nargs), kwnames);
+            if kw.is_null() {
+                decref(t);
+                return null_mut();
+            }
+        }
+        let r = call(callable, t, kw);
+        decref(t);
+        xdecref(kw);
+        check_result(callable, r)
+    }
+}
+
+/// `PyObject_Vectorcall`.
+///
+/// # Safety
+/// `args` must hold `nargs + len(kwnames)` live objects (and `args[-1]` be writable when
+/// `nargsf` carries `PY_VECTORCALL_ARGUMENTS_OFFSET`).
+pub unsafe fn vectorcall(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        match vectorcall_func(callable) {
+            Some(f) => check_result(callable, f(callable, args, nargsf, kwnames)),
+            None => make_tp_call(
+                callable,
+                args,
+                nargsf & !PY_VECTORCALL_ARGUMENTS_OFFSET,
+                kwnames,
+            ),
+        }
+    }
+}
+
+/// Calls vectorcall function `f` with a tuple and an optional dict (`_PyVectorcall_Call`).
+unsafe fn vectorcall_with_tuple(
+    f: unsafe extern "C" fn(
+        *mut PyObject,
+        *const *mut PyObject,
+        usize,
+        *mut PyObject,
+    ) -> *mut PyObject,
+    callable: *mut PyObject,
+    args: *mut PyObject,
+    kwargs: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: `args` is a tuple, `kwargs` NULL or a dict, all live.
+    unsafe {
+        let items = tup::items(args);
+        if kwargs.is_null() || crate::dictobject::len(kwargs) == 0 {
+            return check_result(
+                callable,
+                f(callable, items.as_ptr(), items.len(), null_mut()),
+            );
+        }
+        let entries = crate::dictobject::entries(kwargs);
+        let mut stack: Vec<*mut PyObject> = Vec::with_capacity(1 + items.len() + entries.len());
+        stack.push(null_mut());
+        stack.extend_from_slice(items);
+        let mut names = Vec::with_capacity(entries.len());
+        for &(k, v) in &entries {
+            if !uni::is_str(k) {
+                return type_error("keywords must be strings");
+            }
+            names.push(k);
+            stack.push(v);
+        }
+        // Hold references while the call runs (the dict may change under us).
+        for &o in &stack[1..] {
+            incref(o);
+        }
+        let kwnames = tup::from_slice(&names);
+        let r = if kwnames.is_null() {
+            null_mut()
+        } else {
+            let r = f(
+                callable,
+                stack.as_ptr().add(1),
+                items.len() | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                kwnames,
+            );
+            decref(kwnames);
+            check_result(callable, r)
+        };
+        for &o in &stack[1..] {
+            decref(o);
+        }
+        r
+    }
+}
+
+/// `PyObject_Call`.
+///
+/// # Safety
+/// `callable` and `args` must be live; `kwargs` NULL or live.
+pub unsafe fn call(
+    callable: *mut PyObject,
+    args: *mut PyObject,
+    kwargs: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if callable.is_null() || args.is_null() {
+            return err::bad_internal_call();
+        }
+        if !tup::is_tuple(args) {
+            return type_error("argument list must be a tuple");
+        }
+        if !kwargs.is_null() && !crate::dictobject::is_dict(kwargs) {
+            return type_error("keyword list must be a dictionary");
+        }
+        if let Some(f) = vectorcall_func(callable) {
+            return vectorcall_with_tuple(f, callable, args, kwargs);
+        }
+        let Some(c) = (*ty(callable)).tp_call else {
+            return type_error(&format!(
+                "'{}' object is not callable",
+                trunc(&tname(callable), 200)
+            ));
+        };
+        check_result(callable, c(callable, args, kwargs))
+    }
+}
+
+/// `PyObject_CallNoArgs` / `PyObject_CallOneArg` / small calls without keywords.
+///
+/// # Safety
+/// Every object must be live.
+pub unsafe fn call_args(callable: *mut PyObject, args: &[*mut PyObject]) -> *mut PyObject {
+    let mut stack = Vec::with_capacity(args.len() + 1);
+    stack.push(null_mut());
+    stack.extend_from_slice(args);
+    // SAFETY: forwarded contract; stack[0] is ours to lend as args[-1].
+    unsafe {
+        vectorcall(
+            callable,
+            stack.as_ptr().add(1),
+            args.len() | PY_VECTORCALL_ARGUMENTS_OFFSET,
+            null_mut(),
+        )
+    }
+}
+
+/// `PyObject_VectorcallMethod`: `args[0]` is self.
+///
+/// # Safety
+/// As [`vectorcall`]; `nargs >= 1`.
+pub unsafe fn vectorcall_method(
+    name: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let nargs = nargsf & !PY_VECTORCALL_ARGUMENTS_OFFSET;
+        if nargs == 0 || name.is_null() {
+            return err::bad_internal_call();
+        }
+        let m = crate::object::getattr(*args, name);
+        if m.is_null() {
+            return m;
+        }
+        let r = vectorcall(m, args.add(1), nargsf - 1, kwnames);
+        decref(m);
+        r
+    }
+}
+
+/// `obj.name(*args)` with a UTF-8 method name.
+///
+/// # Safety
+/// Every object must be live.
+pub unsafe fn call_method(obj: *mut PyObject, name: &str, args: &[*mut PyObject]) -> *mut PyObject {
+    let n = uni::from_str(name);
+    if n.is_null() {
+        return n;
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        let m = crate::object::getattr(obj, n);
+        decref(n);
+        if m.is_null() {
+            return m;
+        }
+        let r = call_args(m, args);
+        decref(m);
+        r
+    }
+}
+
+/// `PyCallable_Check`.
+///
+/// # Safety
+/// `op` must be NULL or live.
+pub unsafe fn callable_check(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    !op.is_null() && unsafe { (*ty(op)).tp_call.is_some() }
+}
+
+/// The calls behind `PyObject_CallFunction` & co. once the C shim built the arguments:
+/// `built` is the tuple of top-level values; a single tuple value is spread (CPython's
+/// compatibility rule).
+///
+/// # Safety
+/// `callable` live; `built` NULL (an exception is set) or an owned tuple.
+pub unsafe fn call_built(callable: *mut PyObject, built: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if built.is_null() {
+            return null_mut();
+        }
+        let items = tup::items(built);
+        let r = if items.len() == 1 && tup::is_tuple(items[0]) {
+            call_args(callable, tup::items(items[0]))
+        } else {
+            call_args(callable, items)
+        };
+        decref(built);
+        r
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Call(
+    callable: *mut PyObject,
+    args: *mut PyObject,
+    kwargs: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_Call", null_mut(), || unsafe {
+        call(callable, args, kwargs)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_CallObject(
+    callable: *mut PyObject,
+    args: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_CallObject", null_mut(), || unsafe {
+        if args.is_null() {
+            call_args(callable, &[])
+        } else {
+            call(callable, args, null_mut())
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_CallNoArgs(callable: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_CallNoArgs", null_mut(), || unsafe {
+        call_args(callable, &[])
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_CallOneArg(
+    callable: *mut PyObject,
+    arg: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_CallOneArg", null_mut(), || unsafe {
+        call_args(callable, &[arg])
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Vectorcall(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_Vectorcall", null_mut(), || unsafe {
+        vectorcall(callable, args, nargsf, kwnames)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_VectorcallDict(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwdict: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_VectorcallDict", null_mut(), || unsafe {
+        if kwdict.is_null() || crate::dictobject::len(kwdict) == 0 {
+            return vectorcall(callable, args, nargsf, null_mut());
+        }
+        let nargs = nargsf & !PY_VECTORCALL_ARGUMENTS_OFFSET;
+        let argv = if nargs == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(args, nargs)
+        };
+        let t = tup::from_slice(argv);
+        if t.is_null() {
+            return t;
+        }
+        let r = call(callable, t, kwdict);
+        decref(t);
+        r
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_VectorcallMethod(
+    name: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_VectorcallMethod", null_mut(), || unsafe {
+        vectorcall_method(name, args, nargsf, kwnames)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyVectorcall_Call(
+    callable: *mut PyObject,
+    tuple: *mut PyObject,
+    dict: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyVectorcall_Call", null_mut(), || unsafe {
+        match vectorcall_func(callable) {
+            Some(f) => vectorcall_with_tuple(f, callable, tuple, dict),
+            None => type_error(&format!(
+                "'{}' object does not support vectorcall",
+                trunc(&tname(callable), 200)
+            )),
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyVectorcall_Function(callable: *mut PyObject) -> vectorcallfunc {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyVectorcall_Function", None, || unsafe {
+        vectorcall_func(callable)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyVectorcall_NARGS(nargsf: usize) -> Py_ssize_t {
+    (nargsf & !PY_VECTORCALL_ARGUMENTS_OFFSET) as Py_ssize_t
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyObject_MakeTpCall(
+    _tstate: *mut std::ffi::c_void,
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the (private) C API contract.
+    crate::ffi_guard::guard("_PyObject_MakeTpCall", null_mut(), || unsafe {
+        make_tp_call(callable, args, nargs as usize, kwnames)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyStack_AsDict(
+    values: *const *mut PyObject,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the (private) C API contract.
+    crate::ffi_guard::guard("_PyStack_AsDict", null_mut(), || unsafe {
+        stack_as_dict(values, kwnames)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyCallable_Check(op: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyCallable_Check", 0, || unsafe {
+        c_int::from(callable_check(op))
+    })
+}
+
+/// For the C shim: `callable(*items)`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_call_array(
+    callable: *mut PyObject,
+    items: *const *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: the shim passes `n` live objects.
+    crate::ffi_guard::guard("PyObject_CallFunctionObjArgs", null_mut(), || unsafe {
+        if callable.is_null() {
+            return null_error();
+        }
+        let s = if n == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(items, n as usize)
+        };
+        call_args(callable, s)
+    })
+}
+
+/// For the C shim: `obj.name(*items)`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_call_method_array(
+    obj: *mut PyObject,
+    name: *mut PyObject,
+    items: *const *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: the shim passes `n` live objects.
+    crate::ffi_guard::guard("PyObject_CallMethodObjArgs", null_mut(), || unsafe {
+        if obj.is_null() || name.is_null() {
+            return null_error();
+        }
+        let m = crate::object::getattr(obj, name);
+        if m.is_null() {
+            return m;
+        }
+        let s = if n == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(items, n as usize)
+        };
+        let r = call_args(m, s);
+        decref(m);
+        r
+    })
+}
+
+/// For the C shim: `callable(*built)` (see [`call_built`]); `name` non-NULL looks the method
+/// up on `callable` first. Steals `built`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_call_built(
+    callable: *mut PyObject,
+    name: *const c_char,
+    name_obj: *mut PyObject,
+    built: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: the shim passes live objects and a NUL-terminated name or NULL.
+    crate::ffi_guard::guard("PyObject_CallFunction", null_mut(), || unsafe {
+        if callable.is_null() {
+            xdecref(built);
+            return null_error();
+        }
+        let mut target = new_ref(callable);
+        let n = if !name.is_null() {
+            uni::from_cstr(name)
+        } else if !name_obj.is_null() {
+            new_ref(name_obj)
+        } else {
+            null_mut()
+        };
+        if !name.is_null() || !name_obj.is_null() {
+            if n.is_null() {
+                decref(target);
+                xdecref(built);
+                return null_mut();
+            }
+            let m = crate::object::getattr(callable, n);
+            decref(n);
+            decref(target);
+            if m.is_null() {
+                xdecref(built);
+                return m;
+            }
+            target = m;
+        }
+        let r = if built.is_null() && !err::occurred() {
+            call_args(target, &[])
+        } else {
+            call_built(target, built)
+        };
+        decref(target);
+        r
+    })
+}
+
+/// `null_error()`: SystemError for a NULL argument.
+fn null_error() -> *mut PyObject {
+    if !err::occurred() {
+        raise(
+            &raw mut EXC_SystemError,
+            "null argument to internal routine",
+        );
+    }
+    null_mut()
+}
+
+// ---- number protocol ----------------------------------------------------------------------
+
+type NbSel = fn(&PyNumberMethods) -> binaryfunc;
+
+fn same_fn(a: binaryfunc, b: binaryfunc) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => std::ptr::fn_addr_eq(x, y),
+        _ => false,
+    }
+}
+
+/// `binary_op1`: left slot, right slot (first when right is a proper subclass), returning
+/// `NotImplemented` (a new reference) when neither handles the pair.
+///
+/// # Safety
+/// Both must be live.
+pub unsafe fn binary_op1(v: *mut PyObject, w: *mut PyObject, sel: NbSel) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let (tv, tw) = (ty(v), ty(w));
+        let slotv = nb(tv).and_then(sel);
+        let mut slotw = if tv != tw { nb(tw).and_then(sel) } else { None };
+        if same_fn(slotv, slotw) {
+            slotw = None;
+        }
+        if let Some(fv) = slotv {
+            if let Some(fw) = slotw
+                && is_subtype(tw, tv)
+            {
+                let x = fw(v, w);
+                if !is_not_implemented(x) {
+                    return x;
+                }
+                decref(x);
+                slotw = None;
+            }
+            let x = fv(v, w);
+            if !is_not_implemented(x) {
+                return x;
+            }
+            decref(x);
+        }
+        if let Some(fw) = slotw {
+            let x = fw(v, w);
+            if !is_not_implemented(x) {
+                return x;
+            }
+            decref(x);
+        }
+        new_ref(not_implemented())
+    }
+}
+
+unsafe fn binop_type_error(v: *mut PyObject, w: *mut PyObject, op: &str) -> *mut PyObject {
+    // SAFETY: both live.
+    unsafe {
+        type_error(&format!(
+            "unsupported operand type(s) for {op}: '{}' and '{}'",
+            trunc(&tname(v), 100),
+            trunc(&tname(w), 100)
+        ))
+    }
+}
+
+unsafe fn binary_op(v: *mut PyObject, w: *mut PyObject, sel: NbSel, op: &str) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if v.is_null() || w.is_null() {
+            return null_error();
+        }
+        let r = binary_op1(v, w, sel);
+        if is_not_implemented(r) {
+            decref(r);
+            return binop_type_error(v, w, op);
+        }
+        r
+    }
+}
+
+unsafe fn inplace_op1(
+    v: *mut PyObject,
+    w: *mut PyObject,
+    isel: NbSel,
+    sel: NbSel,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if let Some(f) = nb(ty(v)).and_then(isel) {
+            let x = f(v, w);
+            if !is_not_implemented(x) {
+                return x;
+            }
+            decref(x);
+        }
+        binary_op1(v, w, sel)
+    }
+}
+
+unsafe fn inplace_op(
+    v: *mut PyObject,
+    w: *mut PyObject,
+    isel: NbSel,
+    sel: NbSel,
+    op: &str,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if v.is_null() || w.is_null() {
+            return null_error();
+        }
+        let r = inplace_op1(v, w, isel, sel);
+        if is_not_implemented(r) {
+            decref(r);
+            return binop_type_error(v, w, op);
+        }
+        r
+    }
+}
+
+/// `sequence * n` through `sq_repeat`.
+unsafe fn sequence_repeat(
+    f: unsafe extern "C" fn(*mut PyObject, Py_ssize_t) -> *mut PyObject,
+    seq: *mut PyObject,
+    n: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: both live.
+    unsafe {
+        if !index_check(n) {
+            return type_error(&format!(
+                "can't multiply sequence by non-int of type '{}'",
+                trunc(&tname(n), 200)
+            ));
+        }
+        let count = as_ssize_t(n, &raw mut EXC_OverflowError);
+        if count == -1 && err::occurred() {
+            return null_mut();
+        }
+        f(seq, count)
+    }
+}
+
+/// `PyNumber_Add`: the number slots, then `sq_concat` of the left operand.
+///
+/// # Safety
+/// Both live.
+pub unsafe fn add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if v.is_null() || w.is_null() {
+            return null_error();
+        }
+        let r = binary_op1(v, w, |m| m.nb_add);
+        if !is_not_implemented(r) {
+            return r;
+        }
+        decref(r);
+        if let Some(f) = sq(ty(v)).and_then(|m| m.sq_concat) {
+            return f(v, w);
+        }
+        binop_type_error(v, w, "+")
+    }
+}
+
+/// `PyNumber_Multiply`: the number slots, then `sq_repeat` of either side.
+///
+/// # Safety
+/// Both live.
+pub unsafe fn multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if v.is_null() || w.is_null() {
+            return null_error();
+        }
+        let r = binary_op1(v, w, |m| m.nb_multiply);
+        if !is_not_implemented(r) {
+            return r;
+        }
+        decref(r);
+        if let Some(f) = sq(ty(v)).and_then(|m| m.sq_repeat) {
+            return sequence_repeat(f, v, w);
+        }
+        if let Some(f) = sq(ty(w)).and_then(|m| m.sq_repeat) {
+            return sequence_repeat(f, w, v);
+        }
+        binop_type_error(v, w, "*")
+    }
+}
+
+/// `PyNumber_Power` (and `pow(v, w, z)`): CPython's ternary dispatch.
+///
+/// # Safety
+/// All live (`z` is `None` for two-argument power).
+pub unsafe fn power(
+    v: *mut PyObject,
+    w: *mut PyObject,
+    z: *mut PyObject,
+    inplace: bool,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if v.is_null() || w.is_null() || z.is_null() {
+            return null_error();
+        }
+        if inplace && let Some(f) = nb(ty(v)).and_then(|m| m.nb_inplace_power) {
+            let x = f(v, w, z);
+            if !is_not_implemented(x) {
+                return x;
+            }
+            decref(x);
+        }
+        let (tv, tw) = (ty(v), ty(w));
+        let slotv = nb(tv).and_then(|m| m.nb_power);
+        let mut slotw = if tv != tw {
+            nb(tw).and_then(|m| m.nb_power)
+        } else {
+            None
+        };
+        if let (Some(a), Some(b)) = (slotv, slotw)
+            && std::ptr::fn_addr_eq(a, b)
+        {
+            slotw = None;
+        }
+        if let Some(fv) = slotv {
+            if let Some(fw) = slotw
+                && is_subtype(tw, tv)
+            {
+                let x = fw(v, w, z);
+                if !is_not_implemented(x) {
+                    return x;
+                }
+                decref(x);
+                slotw = None;
+            }
+            let x = fv(v, w, z);
+            if !is_not_implemented(x) {
+                return x;
+            }
+            decref(x);
+        }
+        if let Some(fw) = slotw {
+            let x = fw(v, w, z);
+            if !is_not_implemented(x) {
+                return x;
+            }
+            decref(x);
+        }
+        if z != crate::object::none() {
+            let tz = ty(z);
+            if let Some(fz) = nb(tz).and_then(|m| m.nb_power) {
+                let fzp = fz as usize;
+                if slotv.is_none_or(|f| f as usize != fzp)
+                    && (slotw.is_none_or(|f| f as usize != fzp))
+                {
+                    let x = fz(v, w, z);
+                    if !is_not_implemented(x) {
+                        return x;
+                    }
+                    decref(x);
+                }
+            }
+            return type_error(&format!(
+                "unsupported operand type(s) for {}: '{}', '{}', '{}'",
+                if inplace { "pow()" } else { "pow()" },
+                trunc(&tname(v), 100),
+                trunc(&tname(w), 100),
+                trunc(&tname(z), 100)
+            ));
+        }
+        type_error(&format!(
+            "unsupported operand type(s) for {}: '{}' and '{}'",
+            if inplace { "**=" } else { "** or pow()" },
+            trunc(&tname(v), 100),
+            trunc(&tname(w), 100)
+        ))
+    }
+}
+
+unsafe fn unary(
+    o: *mut PyObject,
+    sel: fn(&PyNumberMethods) -> crate::object::unaryfunc,
+    what: &str,
+) -> *mut PyObject {
+    // SAFETY: `o` live.
+    unsafe {
+        if o.is_null() {
+            return null_error();
+        }
+        if let Some(f) = nb(ty(o)).and_then(sel) {
+            return f(o);
+        }
+        type_error(&format!(
+            "bad operand type for {what}: '{}'",
+            trunc(&tname(o), 200)
+        ))
+    }
+}
+
+/// `_PyIndex_Check`.
+///
+/// # Safety
+/// `o` live.
+pub unsafe fn index_check(o: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { is_long(o) || nb(ty(o)).is_some_and(|m| m.nb_index.is_some()) }
+}
+
+/// `PyNumber_Index`.
+///
+/// # Safety
+/// `o` live.
+pub unsafe fn index(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if o.is_null() {
+            return null_error();
+        }
+        if is_long(o) {
+            return new_ref(o);
+        }
+        let Some(f) = nb(ty(o)).and_then(|m| m.nb_index) else {
+            return type_error(&format!(
+                "'{}' object cannot be interpreted as an integer",
+                trunc(&tname(o), 200)
+            ));
+        };
+        let r = f(o);
+        if r.is_null() || is_long(r) {
+            return r;
+        }
+        let n = tname(r);
+        decref(r);
+        type_error(&format!(
+            "__index__ returned non-int (type {})",
+            trunc(&n, 200)
+        ))
+    }
+}
+
+/// `PyNumber_AsSsize_t`: overflow raises `exc`, or clamps when `exc` is NULL.
+///
+/// # Safety
+/// `o` live; `exc` NULL or an exception type.
+pub unsafe fn as_ssize_t(o: *mut PyObject, exc: *mut PyTypeObject) -> Py_ssize_t {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let v = index(o);
+        if v.is_null() {
+            return -1;
+        }
+        let r = ext::PyLong_AsSsize_t(v);
+        if r == -1 && err::occurred() {
+            if !err::matches_current(&raw mut EXC_OverflowError) {
+                decref(v);
+                return -1;
+            }
+            err::clear();
+            let negative = crate::longobject::value_i128(v).is_some_and(|x| x < 0)
+                || (crate::longobject::value_i128(v).is_none() && sign_of_big(v) < 0);
+            decref(v);
+            if exc.is_null() {
+                return if negative { isize::MIN } else { isize::MAX };
+            }
+            raise(
+                exc,
+                &format!(
+                    "cannot fit '{}' into an index-sized integer",
+                    trunc(&tname(o), 200)
+                ),
+            );
+            return -1;
+        }
+        decref(v);
+        r
+    }
+}
+
+/// The sign of an int through the `lv_tag` (0b10 in the low bits means negative).
+unsafe fn sign_of_big(v: *mut PyObject) -> i32 {
+    // SAFETY: `v` is an int; `lv_tag` follows the 32-byte free-threaded header.
+    unsafe {
+        let tag = *v.cast::<u8>().add(32).cast::<usize>();
+        match tag & 3 {
+            2 => -1,
+            1 => 0,
+            _ => 1,
+        }
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Subtract(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Subtract", null_mut(), || unsafe {
+        binary_op(v, w, |m| m.nb_subtract, "-")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_TrueDivide(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_TrueDivide", null_mut(), || unsafe {
+        binary_op(v, w, |m| m.nb_true_divide, "/")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_FloorDivide(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_FloorDivide", null_mut(), || unsafe {
+        binary_op(v, w, |m| m.nb_floor_divide, "//")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Remainder(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Remainder", null_mut(), || unsafe {
+        binary_op(v, w, |m| m.nb_remainder, "%")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Divmod(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Divmod", null_mut(), || unsafe {
+        binary_op(v, w, |m| m.nb_divmod, "divmod()")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Lshift(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Lshift", null_mut(), || unsafe {
+        binary_op(v, w, |m| m.nb_lshift, "<<")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Rshift(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Rshift", null_mut(), || unsafe {
+        binary_op(v, w, |m| m.nb_rshift, ">>")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_And(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_And", null_mut(), || unsafe {
+        binary_op(v, w, |m| m.nb_and, "&")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Or(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Or", null_mut(), || unsafe {
+        binary_op(v, w, |m| m.nb_or, "|")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Xor(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Xor", null_mut(), || unsafe {
+        binary_op(v, w, |m| m.nb_xor, "^")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_MatrixMultiply(
+    v: *mut PyObject,
+    w: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_MatrixMultiply", null_mut(), || unsafe {
+        binary_op(v, w, |m| m.nb_matrix_multiply, "@")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceSubtract(
+    v: *mut PyObject,
+    w: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceSubtract", null_mut(), || unsafe {
+        inplace_op(v, w, |m| m.nb_inplace_subtract, |m| m.nb_subtract, "-=")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceTrueDivide(
+    v: *mut PyObject,
+    w: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceTrueDivide", null_mut(), || unsafe {
+        inplace_op(
+            v,
+            w,
+            |m| m.nb_inplace_true_divide,
+            |m| m.nb_true_divide,
+            "/=",
+        )
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceFloorDivide(
+    v: *mut PyObject,
+    w: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceFloorDivide", null_mut(), || unsafe {
+        inplace_op(
+            v,
+            w,
+            |m| m.nb_inplace_floor_divide,
+            |m| m.nb_floor_divide,
+            "//=",
+        )
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceRemainder(
+    v: *mut PyObject,
+    w: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceRemainder", null_mut(), || unsafe {
+        inplace_op(v, w, |m| m.nb_inplace_remainder, |m| m.nb_remainder, "%=")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceLshift(
+    v: *mut PyObject,
+    w: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceLshift", null_mut(), || unsafe {
+        inplace_op(v, w, |m| m.nb_inplace_lshift, |m| m.nb_lshift, "<<=")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceRshift(
+    v: *mut PyObject,
+    w: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceRshift", null_mut(), || unsafe {
+        inplace_op(v, w, |m| m.nb_inplace_rshift, |m| m.nb_rshift, ">>=")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceAnd(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceAnd", null_mut(), || unsafe {
+        inplace_op(v, w, |m| m.nb_inplace_and, |m| m.nb_and, "&=")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceOr(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceOr", null_mut(), || unsafe {
+        inplace_op(v, w, |m| m.nb_inplace_or, |m| m.nb_or, "|=")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceXor(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceXor", null_mut(), || unsafe {
+        inplace_op(v, w, |m| m.nb_inplace_xor, |m| m.nb_xor, "^=")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceMatrixMultiply(
+    v: *mut PyObject,
+    w: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceMatrixMultiply", null_mut(), || unsafe {
+        inplace_op(
+            v,
+            w,
+            |m| m.nb_inplace_matrix_multiply,
+            |m| m.nb_matrix_multiply,
+            "@=",
+        )
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Add", null_mut(), || unsafe { add(v, w) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Multiply", null_mut(), || unsafe {
+        multiply(v, w)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceAdd(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceAdd", null_mut(), || unsafe {
+        if v.is_null() || w.is_null() {
+            return null_error();
+        }
+        let r = inplace_op1(v, w, |m| m.nb_inplace_add, |m| m.nb_add);
+        if !is_not_implemented(r) {
+            return r;
+        }
+        decref(r);
+        if let Some(m) = sq(ty(v)) {
+            if let Some(f) = m.sq_inplace_concat.or(m.sq_concat) {
+                return f(v, w);
+            }
+        }
+        binop_type_error(v, w, "+=")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlaceMultiply(
+    v: *mut PyObject,
+    w: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlaceMultiply", null_mut(), || unsafe {
+        if v.is_null() || w.is_null() {
+            return null_error();
+        }
+        let r = inplace_op1(v, w, |m| m.nb_inplace_multiply, |m| m.nb_multiply);
+        if !is_not_implemented(r) {
+            return r;
+        }
+        decref(r);
+        if let Some(m) = sq(ty(v))
+            && let Some(f) = m.sq_inplace_repeat.or(m.sq_repeat)
+        {
+            return sequence_repeat(f, v, w);
+        }
+        if let Some(f) = sq(ty(w)).and_then(|m| m.sq_repeat) {
+            return sequence_repeat(f, w, v);
+        }
+        binop_type_error(v, w, "*=")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Power(
+    v: *mut PyObject,
+    w: *mut PyObject,
+    z: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Power", null_mut(), || unsafe {
+        power(v, w, z, false)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_InPlacePower(
+    v: *mut PyObject,
+    w: *mut PyObject,
+    z: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_InPlacePower", null_mut(), || unsafe {
+        power(v, w, z, true)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Negative(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Negative", null_mut(), || unsafe {
+        unary(o, |m| m.nb_negative, "unary -")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Positive(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Positive", null_mut(), || unsafe {
+        unary(o, |m| m.nb_positive, "unary +")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Invert(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Invert", null_mut(), || unsafe {
+        unary(o, |m| m.nb_invert, "unary ~")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Absolute(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Absolute", null_mut(), || unsafe {
+        unary(o, |m| m.nb_absolute, "abs()")
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Index(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Index", null_mut(), || unsafe { index(o) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_AsSsize_t(o: *mut PyObject, exc: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_AsSsize_t", -1, || unsafe {
+        as_ssize_t(o, exc.cast())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Check(o: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Check", 0, || unsafe {
+        if o.is_null() {
+            return 0;
+        }
+        let has = nb(ty(o))
+            .is_some_and(|m| m.nb_index.is_some() || m.nb_int.is_some() || m.nb_float.is_some());
+        c_int::from(has || type_name(ty(o)) == "complex")
+    })
+}
+
+/// `PyNumber_Long`.
+///
+/// # Safety
+/// `o` live.
+pub unsafe fn number_long(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if o.is_null() {
+            return null_error();
+        }
+        if is_long(o) && ty(o) == &raw mut crate::longobject::PyLong_Type {
+            return new_ref(o);
+        }
+        if let Some(m) = nb(ty(o)) {
+            if let Some(f) = m.nb_int {
+                let r = f(o);
+                if r.is_null() || is_long(r) {
+                    return r;
+                }
+                let n = tname(r);
+                decref(r);
+                return type_error(&format!(
+                    "__int__ returned non-int (type {})",
+                    trunc(&n, 200)
+                ));
+            }
+            if m.nb_index.is_some() {
+                return index(o);
+            }
+        }
+        if is_long(o) {
+            return new_ref(o);
+        }
+        if uni::is_str(o) {
+            return ext::PyLong_FromUnicodeObject(o, 10);
+        }
+        type_error(&format!(
+            "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+            trunc(&tname(o), 200)
+        ))
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Long(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Long", null_mut(), || unsafe { number_long(o) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_Float(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_Float", null_mut(), || unsafe {
+        if o.is_null() {
+            return null_error();
+        }
+        if ty(o) == &raw mut crate::floatobject::PyFloat_Type {
+            return new_ref(o);
+        }
+        if let Some(m) = nb(ty(o)) {
+            if let Some(f) = m.nb_float {
+                let r = f(o);
+                if r.is_null() || crate::floatobject::is_float(r) {
+                    return r;
+                }
+                let n = tname(r);
+                decref(r);
+                return type_error(&format!(
+                    "{}.__float__ returned non-float (type {})",
+                    trunc(&tname(o), 50),
+                    trunc(&n, 50)
+                ));
+            }
+            if m.nb_index.is_some() {
+                let i = index(o);
+                if i.is_null() {
+                    return i;
+                }
+                let d = ext::PyLong_AsDouble(i);
+                decref(i);
+                if d == -1.0 && err::occurred() {
+                    return null_mut();
+                }
+                return crate::floatobject::from_f64(d);
+            }
+        }
+        if let Some(d) = crate::floatobject::as_f64(o) {
+            return crate::floatobject::from_f64(d);
+        }
+        if uni::is_str(o) {
+            return ext::PyFloat_FromString(o);
+        }
+        type_error(&format!(
+            "float() argument must be a string or a real number, not '{}'",
+            trunc(&tname(o), 200)
+        ))
+    })
+}
+
+// ---- rich comparison ----------------------------------------------------------------------
+
+const OP_STRINGS: [&str; 6] = ["<", "<=", "==", "!=", ">", ">="];
+
+fn swapped(op: c_int) -> c_int {
+    match op {
+        Py_LT => Py_GT,
+        Py_LE => Py_GE,
+        Py_GT => Py_LT,
+        Py_GE => Py_LE,
+        o => o,
+    }
+}
+
+/// `PyObject_RichCompare`.
+///
+/// # Safety
+/// Both live; `op` in 0..=5.
+pub unsafe fn rich_compare(v: *mut PyObject, w: *mut PyObject, op: c_int) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if v.is_null() || w.is_null() || !(Py_LT..=Py_GE).contains(&op) {
+            return null_error();
+        }
+        let (tv, tw) = (ty(v), ty(w));
+        let mut reverse_done = false;
+        if tv != tw
+            && is_subtype(tw, tv)
+            && let Some(f) = (*tw).tp_richcompare
+        {
+            reverse_done = true;
+            let r = f(w, v, swapped(op));
+            if !is_not_implemented(r) {
+                return r;
+            }
+            decref(r);
+        }
+        if let Some(f) = (*tv).tp_richcompare {
+            let r = f(v, w, op);
+            if !is_not_implemented(r) {
+                return r;
+            }
+            decref(r);
+        }
+        if !reverse_done && let Some(f) = (*tw).tp_richcompare {
+            let r = f(w, v, swapped(op));
+            if !is_not_implemented(r) {
+                return r;
+            }
+            decref(r);
+        }
+        match op {
+            Py_EQ => crate::boolobject::from_bool(v == w),
+            Py_NE => crate::boolobject::from_bool(v != w),
+            _ => type_error(&format!(
+                "'{}' not supported between instances of '{}' and '{}'",
+                OP_STRINGS[op as usize],
+                trunc(&tname(v), 100),
+                trunc(&tname(w), 100)
+            )),
+        }
+    }
+}
+
+/// `PyObject_RichCompareBool`: identity implies equality.
+///
+/// # Safety
+/// Both live.
+pub unsafe fn rich_compare_bool(v: *mut PyObject, w: *mut PyObject, op: c_int) -> c_int {
+    if v == w && !v.is_null() {
+        if op == Py_EQ {
+            return 1;
+        }
+        if op == Py_NE {
+            return 0;
+        }
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        let r = rich_compare(v, w, op);
+        if r.is_null() {
+            return -1;
+        }
+        let b = if r == crate::boolobject::true_() {
+            1
+        } else if r == crate::boolobject::false_() {
+            0
+        } else {
+            crate::object::truth(r)
+        };
+        decref(r);
+        b
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_RichCompare(
+    v: *mut PyObject,
+    w: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_RichCompare", null_mut(), || unsafe {
+        rich_compare(v, w, op)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_RichCompareBool(
+    v: *mut PyObject,
+    w: *mut PyObject,
+    op: c_int,
+) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_RichCompareBool", -1, || unsafe {
+        rich_compare_bool(v, w, op)
+    })
+}
+
+// ---- item access and length ---------------------------------------------------------------
+
+/// `PyObject_GetItem`.
+///
+/// # Safety
+/// Both live.
+pub unsafe fn get_item(o: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if o.is_null() || key.is_null() {
+            return null_error();
+        }
+        let t = ty(o);
+        if let Some(f) = mp(t).and_then(|m| m.mp_subscript) {
+            return f(o, key);
+        }
+        if let Some(s) = sq(t)
+            && let Some(f) = s.sq_item
+        {
+            if index_check(key) {
+                let i = as_ssize_t(key, &raw mut EXC_IndexError);
+                if i == -1 && err::occurred() {
+                    return null_mut();
+                }
+                return sequence_get_item(o, i);
+            }
+            let _ = f;
+            return type_error(&format!(
+                "sequence index must be integer, not '{}'",
+                trunc(&tname(key), 200)
+            ));
+        }
+        if crate::object::is_type(o) {
+            return type_error(&format!(
+                "type '{}' is not subscriptable",
+                trunc(&type_name(o.cast()), 200)
+            ));
+        }
+        type_error(&format!(
+            "'{}' object is not subscriptable",
+            trunc(&tname(o), 200)
+        ))
+    }
+}
+
+/// `PyObject_SetItem` (`value` NULL deletes).
+///
+/// # Safety
+/// `o`, `key` live; `value` NULL or live.
+pub unsafe fn set_item(o: *mut PyObject, key: *mut PyObject, value: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if o.is_null() || key.is_null() {
+            null_error();
+            return -1;
+        }
+        let t = ty(o);
+        if let Some(f) = mp(t).and_then(|m| m.mp_ass_subscript) {
+            return f(o, key, value);
+        }
+        if let Some(s) = sq(t)
+            && s.sq_ass_item.is_some()
+        {
+            if index_check(key) {
+                let i = as_ssize_t(key, &raw mut EXC_IndexError);
+                if i == -1 && err::occurred() {
+                    return -1;
+                }
+                return sequence_set_item(o, i, value);
+            }
+            if s.sq_item.is_some() {
+                type_error(&format!(
+                    "sequence index must be integer, not '{}'",
+                    trunc(&tname(key), 200)
+                ));
+                return -1;
+            }
+        }
+        let what = if value.is_null() {
+            "doesn't support item deletion"
+        } else {
+            "does not support item assignment"
+        };
+        type_error(&format!("'{}' object {what}", trunc(&tname(o), 200)));
+        -1
+    }
+}
+
+/// `PyObject_Size`.
+///
+/// # Safety
+/// `o` live.
+pub unsafe fn size(o: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if o.is_null() {
+            null_error();
+            return -1;
+        }
+        let t = ty(o);
+        if let Some(f) = sq(t).and_then(|m| m.sq_length) {
+            return f(o);
+        }
+        if let Some(f) = mp(t).and_then(|m| m.mp_length) {
+            return f(o);
+        }
+        type_error(&format!(
+            "object of type '{}' has no len()",
+            trunc(&tname(o), 200)
+        ));
+        -1
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GetItem(o: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_GetItem", null_mut(), || unsafe {
+        get_item(o, key)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_SetItem(
+    o: *mut PyObject,
+    key: *mut PyObject,
+    value: *mut PyObject,
+) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_SetItem", -1, || unsafe {
+        if value.is_null() {
+            null_error();
+            return -1;
+        }
+        set_item(o, key, value)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_DelItem(o: *mut PyObject, key: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_DelItem", -1, || unsafe {
+        set_item(o, key, null_mut())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_DelItemString(o: *mut PyObject, key: *const c_char) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_DelItemString", -1, || unsafe {
+        if key.is_null() {
+            null_error();
+            return -1;
+        }
+        let k = uni::from_cstr(key);
+        if k.is_null() {
+            return -1;
+        }
+        let r = set_item(o, k, null_mut());
+        decref(k);
+        r
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Size(o: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_Size", -1, || unsafe { size(o) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Length(o: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_Length", -1, || unsafe { size(o) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_LengthHint(o: *mut PyObject, default: Py_ssize_t) -> Py_ssize_t {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_LengthHint", -1, || unsafe {
+        let t = ty(o);
+        if sq(t).is_some_and(|m| m.sq_length.is_some())
+            || mp(t).is_some_and(|m| m.mp_length.is_some())
+        {
+            let n = size(o);
+            if n >= 0 {
+                return n;
+            }
+            if !err::matches_current(&raw mut EXC_TypeError) {
+                return -1;
+            }
+            err::clear();
+        }
+        default
+    })
+}
+
+// ---- sequence protocol --------------------------------------------------------------------
+
+/// `PySequence_Check`.
+///
+/// # Safety
+/// `o` live.
+pub unsafe fn sequence_check(o: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe {
+        !has_flag(o, Py_TPFLAGS_DICT_SUBCLASS) && sq(ty(o)).is_some_and(|m| m.sq_item.is_some())
+    }
+}
+
+/// `PySequence_GetItem` (negative indexes count from the end).
+///
+/// # Safety
+/// `s` live.
+pub unsafe fn sequence_get_item(s: *mut PyObject, mut i: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if s.is_null() {
+            return null_error();
+        }
+        let t = ty(s);
+        if let Some(m) = sq(t)
+            && let Some(f) = m.sq_item
+        {
+            if i < 0
+                && let Some(len) = m.sq_length
+            {
+                let l = len(s);
+                if l < 0 {
+                    return null_mut();
+                }
+                i += l;
+            }
+            return f(s, i);
+        }
+        if mp(t).is_some_and(|m| m.mp_subscript.is_some()) {
+            return type_error(&format!("{} is not a sequence", trunc(&tname(s), 200)));
+        }
+        type_error(&format!(
+            "'{}' object does not support indexing",
+            trunc(&tname(s), 200)
+        ))
+    }
+}
+
+/// `PySequence_SetItem` / `DelItem` (`v` NULL).
+///
+/// # Safety
+/// `s` live; `v` NULL or live.
+pub unsafe fn sequence_set_item(s: *mut PyObject, mut i: Py_ssize_t, v: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if s.is_null() {
+            null_error();
+            return -1;
+        }
+        let t = ty(s);
+        if let Some(m) = sq(t)
+            && let Some(f) = m.sq_ass_item
+        {
+            if i < 0
+                && let Some(len) = m.sq_length
+            {
+                let l = len(s);
+                if l < 0 {
+                    return -1;
+                }
+                i += l;
+            }
+            return f(s, i, v);
+        }
+        if mp(t).is_some_and(|m| m.mp_ass_subscript.is_some()) {
+            type_error(&format!("{} is not a sequence", trunc(&tname(s), 200)));
+            return -1;
+        }
+        let what = if v.is_null() {
+            "doesn't support item deletion"
+        } else {
+            "does not support item assignment"
+        };
+        type_error(&format!("'{}' object {what}", trunc(&tname(s), 200)));
+        -1
+    }
+}
+
+/// Iterates `o`, calling `f` with each borrowed item; `f` returns `Some(r)` to stop with `r`.
+/// Returns `Ok(None)` when exhausted, `Err(())` on error (exception set).
+///
+/// # Safety
+/// `o` live.
+pub unsafe fn for_each<T>(
+    o: *mut PyObject,
+    mut f: impl FnMut(*mut PyObject) -> Result<Option<T>, ()>,
+) -> Result<Option<T>, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !o.is_null()
+            && (*ty(o)).tp_iter.is_none()
+            && sequence_check(o)
+            && let Some(item) = sq(ty(o)).and_then(|m| m.sq_item)
+        {
+            // The old sequence protocol: items 0, 1, ... until IndexError.
+            let mut i: Py_ssize_t = 0;
+            loop {
+                let x = item(o, i);
+                if x.is_null() {
+                    if err::matches_current(&raw mut EXC_IndexError) {
+                        err::clear();
+                        return Ok(None);
+                    }
+                    return Err(());
+                }
+                let r = f(x);
+                decref(x);
+                match r {
+                    Ok(None) => i += 1,
+                    other => return other,
+                }
+            }
+        }
+        let it = get_iter(o);
+        if it.is_null() {
+            return Err(());
+        }
+        loop {
+            let x = iter_next(it);
+            if x.is_null() {
+                decref(it);
+                return if err::occurred() { Err(()) } else { Ok(None) };
+            }
+            let r = f(x);
+            decref(x);
+            match r {
+                Ok(None) => {}
+                other => {
+                    decref(it);
+                    return other;
+                }
+            }
+        }
+    }
+}
+
+/// `PySequence_Contains`: `sq_contains`, else an iteration search.
+///
+/// # Safety
+/// Both live.
+pub unsafe fn contains(seq: *mut PyObject, ob: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if let Some(f) = sq(ty(seq)).and_then(|m| m.sq_contains) {
+            return f(seq, ob);
+        }
+        if (*ty(seq)).tp_iter.is_none() && !sequence_check(seq) {
+            type_error(&format!(
+                "argument of type '{}' is not iterable",
+                trunc(&tname(seq), 200)
+            ));
+            return -1;
+        }
+        match for_each(seq, |x| match rich_compare_bool(x, ob, Py_EQ) {
+            -1 => Err(()),
+            0 => Ok(None),
+            _ => Ok(Some(())),
+        }) {
+            Ok(Some(())) => 1,
+            Ok(None) => 0,
+            Err(()) => -1,
+        }
+    }
+}
+
+/// `PySequence_List`.
+///
+/// # Safety
+/// `o` live.
+pub unsafe fn sequence_list(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let l = ext::PyList_New(0);
+        if l.is_null() {
+            return l;
+        }
+        match for_each(o, |x| {
+            if ext::PyList_Append(l, x) < 0 {
+                Err(())
+            } else {
+                Ok(None::<()>)
+            }
+        }) {
+            Ok(_) => l,
+            Err(()) => {
+                decref(l);
+                null_mut()
+            }
+        }
+    }
+}
+
+/// `PySequence_Tuple`.
+///
+/// # Safety
+/// `o` live.
+pub unsafe fn sequence_tuple(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if o.is_null() {
+            return null_error();
+        }
+        if ty(o) == &raw mut crate::tupleobject::PyTuple_Type {
+            return new_ref(o);
+        }
+        let mut v: Vec<*mut PyObject> = Vec::new();
+        let r = for_each(o, |x| {
+            v.push(new_ref(x));
+            Ok(None::<()>)
+        });
+        let t = if r.is_ok() {
+            tup::from_slice(&v)
+        } else {
+            null_mut()
+        };
+        for x in v {
+            decref(x);
+        }
+        t
+    }
+}
+
+fn list_or_tuple(o: *mut PyObject) -> bool {
+    // SAFETY: `o` is live (callers).
+    unsafe { has_flag(o, Py_TPFLAGS_LIST_SUBCLASS) || has_flag(o, Py_TPFLAGS_TUPLE_SUBCLASS) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_Check(o: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_Check", 0, || unsafe {
+        c_int::from(!o.is_null() && sequence_check(o))
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_Size(o: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_Size", -1, || unsafe { sequence_size(o) })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_Length(o: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_Length", -1, || unsafe { sequence_size(o) })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_GetItem(o: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_GetItem", null_mut(), || unsafe {
+        sequence_get_item(o, i)
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_SetItem(
+    o: *mut PyObject,
+    i: Py_ssize_t,
+    v: *mut PyObject,
+) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_SetItem", -1, || unsafe {
+        if v.is_null() {
+            null_error();
+            -1
+        } else {
+            sequence_set_item(o, i, v)
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_DelItem(o: *mut PyObject, i: Py_ssize_t) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_DelItem", -1, || unsafe {
+        sequence_set_item(o, i, null_mut())
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_Contains(o: *mut PyObject, v: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_Contains", -1, || unsafe { contains(o, v) })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_In(o: *mut PyObject, v: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_In", -1, || unsafe { contains(o, v) })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_List(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_List", null_mut(), || unsafe {
+        if o.is_null() {
+            null_error()
+        } else {
+            sequence_list(o)
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_Tuple(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_Tuple", null_mut(), || unsafe {
+        sequence_tuple(o)
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_Fast(o: *mut PyObject, m: *const c_char) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_Fast", null_mut(), || unsafe {
+        if o.is_null() {
+            null_error()
+        } else if list_or_tuple(o) {
+            new_ref(o)
+        } else {
+            let it = get_iter(o);
+            if it.is_null() {
+                if err::matches_current(&raw mut EXC_TypeError) && !m.is_null() {
+                    raise(&raw mut EXC_TypeError, &CStr::from_ptr(m).to_string_lossy());
+                }
+                null_mut()
+            } else {
+                let l = sequence_list(it);
+                decref(it);
+                l
+            }
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_Count(s: *mut PyObject, v: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_Count", -1, || unsafe {
+        let mut n: Py_ssize_t = 0;
+        match for_each(s, |x| match rich_compare_bool(x, v, Py_EQ) {
+            -1 => Err(()),
+            0 => Ok(None::<()>),
+            _ => {
+                n += 1;
+                Ok(None)
+            }
+        }) {
+            Ok(_) => n,
+            Err(()) => -1,
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_Index(s: *mut PyObject, v: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_Index", -1, || unsafe {
+        let mut i: Py_ssize_t = 0;
+        match for_each(s, |x| match rich_compare_bool(x, v, Py_EQ) {
+            -1 => Err(()),
+            0 => {
+                i += 1;
+                Ok(None)
+            }
+            _ => Ok(Some(i)),
+        }) {
+            Ok(Some(i)) => i,
+            Ok(None) => {
+                raise(
+                    &raw mut EXC_ValueError,
+                    "sequence.index(x): x not in sequence",
+                );
+                -1
+            }
+            Err(()) => -1,
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_Concat(s: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_Concat", null_mut(), || unsafe {
+        if s.is_null() || o.is_null() {
+            null_error()
+        } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_concat) {
+            f(s, o)
+        } else {
+            let mut r = null_mut();
+            let mut done = false;
+            if sequence_check(s) && sequence_check(o) {
+                r = binary_op1(s, o, |m| m.nb_add);
+                if is_not_implemented(r) {
+                    decref(r);
+                } else {
+                    done = true;
+                }
+            }
+            if done {
+                r
+            } else {
+                type_error(&format!(
+                    "'{}' object can't be concatenated",
+                    trunc(&tname(s), 200)
+                ))
+            }
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_InPlaceConcat(
+    s: *mut PyObject,
+    o: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_InPlaceConcat", null_mut(), || unsafe {
+        if s.is_null() || o.is_null() {
+            null_error()
+        } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_inplace_concat.or(m.sq_concat)) {
+            f(s, o)
+        } else {
+            type_error(&format!(
+                "'{}' object can't be concatenated",
+                trunc(&tname(s), 200)
+            ))
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_Repeat(s: *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_Repeat", null_mut(), || unsafe {
+        if s.is_null() {
+            null_error()
+        } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_repeat) {
+            f(s, n)
+        } else {
+            type_error(&format!(
+                "'{}' object can't be repeated",
+                trunc(&tname(s), 200)
+            ))
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_InPlaceRepeat(
+    s: *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_InPlaceRepeat", null_mut(), || unsafe {
+        if s.is_null() {
+            null_error()
+        } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_inplace_repeat.or(m.sq_repeat)) {
+            f(s, n)
+        } else {
+            type_error(&format!(
+                "'{}' object can't be repeated",
+                trunc(&tname(s), 200)
+            ))
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_GetSlice(
+    s: *mut PyObject,
+    i1: Py_ssize_t,
+    i2: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_GetSlice", null_mut(), || unsafe {
+        if s.is_null() {
+            null_error()
+        } else if let Some(f) = mp(ty(s)).and_then(|m| m.mp_subscript) {
+            let slice = new_slice(i1, i2);
+            if slice.is_null() {
+                null_mut()
+            } else {
+                let r = f(s, slice);
+                decref(slice);
+                r
+            }
+        } else {
+            type_error(&format!(
+                "'{}' object is unsliceable",
+                trunc(&tname(s), 200)
+            ))
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_SetSlice(
+    s: *mut PyObject,
+    i1: Py_ssize_t,
+    i2: Py_ssize_t,
+    v: *mut PyObject,
+) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_SetSlice", -1, || unsafe {
+        set_slice(s, i1, i2, v)
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySequence_DelSlice(
+    s: *mut PyObject,
+    i1: Py_ssize_t,
+    i2: Py_ssize_t,
+) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PySequence_DelSlice", -1, || unsafe {
+        set_slice(s, i1, i2, null_mut())
+    })
+}
+
+unsafe fn new_slice(i1: Py_ssize_t, i2: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: fresh ints are owned here; PySlice_New takes its own references.
+    unsafe {
+        let a = crate::longobject::from_i128(i1 as i128);
+        let b = crate::longobject::from_i128(i2 as i128);
+        let s = if a.is_null() || b.is_null() {
+            null_mut()
+        } else {
+            ext::PySlice_New(a, b, null_mut())
+        };
+        xdecref(a);
+        xdecref(b);
+        s
+    }
+}
+
+unsafe fn set_slice(s: *mut PyObject, i1: Py_ssize_t, i2: Py_ssize_t, v: *mut PyObject) -> c_int {
+    // SAFETY: `s` live (callers), `v` NULL or live.
+    unsafe {
+        if s.is_null() {
+            null_error();
+            return -1;
+        }
+        if let Some(f) = mp(ty(s)).and_then(|m| m.mp_ass_subscript) {
+            let slice = new_slice(i1, i2);
+            if slice.is_null() {
+                return -1;
+            }
+            let r = f(s, slice, v);
+            decref(slice);
+            return r;
+        }
+        type_error(&format!(
+            "'{}' object doesn't support slice {}",
+            trunc(&tname(s), 200),
+            if v.is_null() {
+                "deletion"
+            } else {
+                "assignment"
+            }
+        ));
+        -1
+    }
+}
+
+unsafe fn sequence_size(o: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: `o` NULL or live.
+    unsafe {
+        if o.is_null() {
+            null_error();
+            return -1;
+        }
+        if let Some(f) = sq(ty(o)).and_then(|m| m.sq_length) {
+            return f(o);
+        }
+        if mp(ty(o)).is_some_and(|m| m.mp_length.is_some()) {
+            type_error(&format!("{} is not a sequence", trunc(&tname(o), 200)));
+            return -1;
+        }
+        type_error(&format!(
+            "object of type '{}' has no len()",
+            trunc(&tname(o), 200)
+        ));
+        -1
+    }
+}
+
+// ---- mapping protocol ---------------------------------------------------------------------
+
+unsafe fn mapping_size(o: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: `o` NULL or live.
+    unsafe {
+        if o.is_null() {
+            null_error();
+            return -1;
+        }
+        if let Some(f) = mp(ty(o)).and_then(|m| m.mp_length) {
+            return f(o);
+        }
+        if sq(ty(o)).is_some_and(|m| m.sq_length.is_some()) {
+            type_error(&format!("{} is not a mapping", trunc(&tname(o), 200)));
+            return -1;
+        }
+        type_error(&format!(
+            "object of type '{}' has no len()",
+            trunc(&tname(o), 200)
+        ));
+        -1
+    }
+}
+
+unsafe fn with_str_key<R>(
+    key: *const c_char,
+    err_value: R,
+    f: impl FnOnce(*mut PyObject) -> R,
+) -> R {
+    if key.is_null() {
+        null_error();
+        return err_value;
+    }
+    // SAFETY: a NUL-terminated key.
+    let k = unsafe { uni::from_cstr(key) };
+    if k.is_null() {
+        return err_value;
+    }
+    let r = f(k);
+    // SAFETY: our reference.
+    unsafe { decref(k) };
+    r
+}
+
+/// 1 found (`*out` owned), 0 missing (KeyError swallowed), -1 error.
+unsafe fn optional_item(o: *mut PyObject, key: *mut PyObject, out: *mut *mut PyObject) -> c_int {
+    // SAFETY: live objects; `out` writable (callers).
+    unsafe {
+        *out = null_mut();
+        if crate::dictobject::is_dict(o) && ty(o) == &raw mut crate::dictobject::PyDict_Type {
+            let v = crate::dictobject::get_with_error(o, key);
+            if v.is_null() {
+                return if err::occurred() { -1 } else { 0 };
+            }
+            *out = new_ref(v);
+            return 1;
+        }
+        let v = get_item(o, key);
+        if v.is_null() {
+            if err::matches_current(&raw mut crate::pyerrors::EXC_KeyError) {
+                err::clear();
+                return 0;
+            }
+            return -1;
+        }
+        *out = v;
+        1
+    }
+}
+
+unsafe fn mapping_list(o: *mut PyObject, which: &str) -> *mut PyObject {
+    // SAFETY: `o` NULL or live.
+    unsafe {
+        if o.is_null() {
+            return null_error();
+        }
+        if ty(o) == &raw mut crate::dictobject::PyDict_Type {
+            return match which {
+                "keys" => ext::PyDict_Keys(o),
+                "values" => ext::PyDict_Values(o),
+                _ => ext::PyDict_Items(o),
+            };
+        }
+        let r = call_method(o, which, &[]);
+        if r.is_null() {
+            return r;
+        }
+        if has_flag(r, Py_TPFLAGS_LIST_SUBCLASS) {
+            return r;
+        }
+        let it = get_iter(r);
+        if it.is_null() {
+            if err::matches_current(&raw mut EXC_TypeError) {
+                err::clear();
+                type_error(&format!(
+                    "{}.{which}() returned a non-iterable (type {})",
+                    trunc(&tname(o), 200),
+                    trunc(&tname(r), 200)
+                ));
+            }
+            decref(r);
+            return null_mut();
+        }
+        let l = sequence_list(it);
+        decref(it);
+        decref(r);
+        l
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_Check(o: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_Check", 0, || unsafe {
+        c_int::from(!o.is_null() && mp(ty(o)).is_some_and(|m| m.mp_subscript.is_some()))
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_Size(o: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_Size", -1, || unsafe { mapping_size(o) })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_Length(o: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_Length", -1, || unsafe { mapping_size(o) })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_GetItemString(
+    o: *mut PyObject,
+    key: *const c_char,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_GetItemString", null_mut(), || unsafe {
+        with_str_key(key, null_mut(), |k| get_item(o, k))
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_SetItemString(
+    o: *mut PyObject,
+    key: *const c_char,
+    v: *mut PyObject,
+) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_SetItemString", -1, || unsafe {
+        if v.is_null() {
+            null_error();
+            -1
+        } else {
+            with_str_key(key, -1, |k| set_item(o, k, v))
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_GetOptionalItem(
+    o: *mut PyObject,
+    key: *mut PyObject,
+    out: *mut *mut PyObject,
+) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_GetOptionalItem", -1, || unsafe {
+        optional_item(o, key, out)
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_GetOptionalItemString(
+    o: *mut PyObject,
+    key: *const c_char,
+    out: *mut *mut PyObject,
+) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_GetOptionalItemString", -1, || unsafe {
+        *out = null_mut();
+        with_str_key(key, -1, |k| optional_item(o, k, out))
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_HasKeyWithError(o: *mut PyObject, key: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_HasKeyWithError", -1, || unsafe {
+        let mut v = null_mut();
+        let r = optional_item(o, key, &mut v);
+        xdecref(v);
+        r
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_HasKeyStringWithError(
+    o: *mut PyObject,
+    key: *const c_char,
+) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_HasKeyStringWithError", -1, || unsafe {
+        with_str_key(key, -1, |k| {
+            let mut v = null_mut();
+            let r = optional_item(o, k, &mut v);
+            xdecref(v);
+            r
+        })
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_HasKey(o: *mut PyObject, key: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_HasKey", 0, || unsafe {
+        let mut v = null_mut();
+        let r = optional_item(o, key, &mut v);
+        xdecref(v);
+        if r < 0 {
+            err::clear();
+            0
+        } else {
+            r
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_HasKeyString(o: *mut PyObject, key: *const c_char) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_HasKeyString", 0, || unsafe {
+        let r = with_str_key(key, -1, |k| {
+            let mut v = null_mut();
+            let r = optional_item(o, k, &mut v);
+            xdecref(v);
+            r
+        });
+        if r < 0 {
+            err::clear();
+            0
+        } else {
+            r
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_Keys(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_Keys", null_mut(), || unsafe {
+        mapping_list(o, "keys")
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_Values(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_Values", null_mut(), || unsafe {
+        mapping_list(o, "values")
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyMapping_Items(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyMapping_Items", null_mut(), || unsafe {
+        mapping_list(o, "items")
+    })
+}
+
+// ---- iterators ----------------------------------------------------------------------------
+
+/// `PyIter_Check`.
+///
+/// # Safety
+/// `o` live.
+pub unsafe fn iter_check(o: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { (*ty(o)).tp_iternext.is_some() }
+}
+
+/// `PyObject_GetIter`.
+///
+/// # Safety
+/// `o` live.
+pub unsafe fn get_iter(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if o.is_null() {
+            return null_error();
+        }
+        match (*ty(o)).tp_iter {
+            Some(f) => {
+                let r = f(o);
+                if !r.is_null() && !iter_check(r) {
+                    let n = tname(r);
+                    decref(r);
+                    return type_error(&format!(
+                        "iter() returned non-iterator of type '{}'",
+                        trunc(&n, 100)
+                    ));
+                }
+                r
+            }
+            None => {
+                if sequence_check(o) {
+                    return ext::PySeqIter_New(o);
+                }
+                type_error(&format!(
+                    "'{}' object is not iterable",
+                    trunc(&tname(o), 200)
+                ))
+            }
+        }
+    }
+}
+
+/// `PyIter_Next`: NULL at the end (StopIteration swallowed) or on error.
+///
+/// # Safety
+/// `it` live iterator.
+pub unsafe fn iter_next(it: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let Some(f) = (*ty(it)).tp_iternext else {
+            return type_error(&format!(
+                "'{}' object is not an iterator",
+                trunc(&tname(it), 200)
+            ));
+        };
+        let r = f(it);
+        if r.is_null() && err::matches_current(&raw mut EXC_StopIteration) {
+            err::clear();
+        }
+        r
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyIter_Check(o: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyIter_Check", 0, || unsafe {
+        c_int::from(!o.is_null() && iter_check(o))
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GetIter(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyObject_GetIter", null_mut(), || unsafe { get_iter(o) })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyIter_Next(it: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyIter_Next", null_mut(), || unsafe { iter_next(it) })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyIter_NextItem(it: *mut PyObject, item: *mut *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyIter_NextItem", -1, || unsafe {
+        *item = null_mut();
+        if it.is_null() || !iter_check(it) {
+            if !it.is_null() {
+                type_error(&format!(
+                    "expected an iterator, got '{}'",
+                    trunc(&tname(it), 200)
+                ));
+            } else {
+                null_error();
+            }
+            -1
+        } else {
+            let r = iter_next(it);
+            if r.is_null() {
+                if err::occurred() { -1 } else { 0 }
+            } else {
+                *item = r;
+                1
+            }
+        }
+    })
+}
+
+// ---- isinstance, issubclass, format -------------------------------------------------------
+
+unsafe fn is_instance(inst: *mut PyObject, cls: *mut PyObject) -> c_int {
+    // SAFETY: live objects (callers).
+    unsafe {
+        if ty(inst).cast() == cls {
+            return 1;
+        }
+        if crate::object::is_type(cls) {
+            return c_int::from(crate::object::type_check(inst, cls.cast()));
+        }
+        if tup::is_tuple(cls) {
+            for &c in tup::items(cls) {
+                let r = is_instance(inst, c);
+                if r != 0 {
+                    return r;
+                }
+            }
+            return 0;
+        }
+        type_error("isinstance() arg 2 must be a type, a tuple of types, or a union");
+        -1
+    }
+}
+
+unsafe fn is_subclass(derived: *mut PyObject, cls: *mut PyObject) -> c_int {
+    // SAFETY: live objects (callers).
+    unsafe {
+        if tup::is_tuple(cls) {
+            for &c in tup::items(cls) {
+                let r = is_subclass(derived, c);
+                if r != 0 {
+                    return r;
+                }
+            }
+            return 0;
+        }
+        if !crate::object::is_type(derived) {
+            type_error("issubclass() arg 1 must be a class");
+            return -1;
+        }
+        if !crate::object::is_type(cls) {
+            type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union");
+            return -1;
+        }
+        c_int::from(derived == cls || is_subtype(derived.cast(), cls.cast()))
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_IsInstance(inst: *mut PyObject, cls: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyObject_IsInstance", -1, || unsafe {
+        if inst.is_null() || cls.is_null() {
+            null_error();
+            -1
+        } else {
+            is_instance(inst, cls)
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_IsSubclass(derived: *mut PyObject, cls: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyObject_IsSubclass", -1, || unsafe {
+        if derived.is_null() || cls.is_null() {
+            null_error();
+            -1
+        } else {
+            is_subclass(derived, cls)
+        }
+    })
+}
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_Format(obj: *mut PyObject, spec: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract (live objects, valid pointers).
+    crate::ffi_guard::guard("PyObject_Format", null_mut(), || unsafe {
+        if obj.is_null() {
+            null_error()
+        } else if spec.is_null() || (uni::is_str(spec) && uni::length(spec) == 0) {
+            if has_flag(obj, Py_TPFLAGS_UNICODE_SUBCLASS) || is_long(obj) {
+                crate::object::str(obj)
+            } else {
+                let empty = uni::from_str("");
+                let r = call_method(obj, "__format__", &[empty]);
+                xdecref(empty);
+                r
+            }
+        } else {
+            call_method(obj, "__format__", &[spec])
+        }
+    })
+}

@@ -1,0 +1,617 @@
+//! `complexobject.h`: `complex` (48 bytes: header and a `Py_complex`), its arithmetic,
+//! comparison, hash and repr, and the `_Py_c_*` helpers.
+
+use crate::floatobject::{hash_double, repr_f64_part};
+use crate::longobject::{NB_EMPTY, is_int, not_implemented};
+use crate::object::{
+    Py_EQ, Py_NE, Py_TPFLAGS_BASETYPE, PyNumberMethods, PyObject, PyTypeObject, static_type,
+};
+use crate::pyerrors::{EXC_OverflowError, EXC_TypeError, EXC_ZeroDivisionError, raise};
+use crate::pyport::Py_hash_t;
+use std::ffi::c_int;
+use std::ptr::null_mut;
+
+/// `Py_complex`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Py_complex {
+    pub real: f64,
+    pub imag: f64,
+}
+
+/// `PyComplexObject`.
+#[repr(C)]
+pub struct PyComplexObject {
+    pub ob_base: PyObject,
+    pub cval: Py_complex,
+}
+
+pub static mut COMPLEX_AS_NUMBER: PyNumberMethods = PyNumberMethods {
+    nb_add: Some(complex_add),
+    nb_subtract: Some(complex_sub),
+    nb_multiply: Some(complex_mul),
+    nb_power: Some(complex_pow),
+    nb_negative: Some(complex_neg),
+    nb_positive: Some(complex_pos),
+    nb_absolute: Some(complex_abs),
+    nb_bool: Some(complex_bool),
+    nb_true_divide: Some(complex_truediv),
+    ..NB_EMPTY
+};
+
+#[unsafe(no_mangle)]
+pub static mut PyComplex_Type: PyTypeObject = PyTypeObject {
+    tp_repr: Some(complex_repr),
+    tp_hash: Some(complex_hash),
+    tp_richcompare: Some(complex_richcompare),
+    tp_as_number: &raw mut COMPLEX_AS_NUMBER,
+    tp_new: Some(complex_new),
+    ..static_type(
+        c"complex",
+        std::mem::size_of::<PyComplexObject>(),
+        0,
+        Py_TPFLAGS_BASETYPE,
+    )
+};
+
+const fn c(real: f64, imag: f64) -> Py_complex {
+    Py_complex { real, imag }
+}
+
+/// Whether `op` is a complex (or subclass).
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn is_complex(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { crate::object::type_check(op, &raw mut PyComplex_Type) }
+}
+
+/// The value of a complex object.
+///
+/// # Safety
+/// `op` must be a live complex.
+pub unsafe fn value(op: *mut PyObject) -> Py_complex {
+    // SAFETY: forwarded contract.
+    unsafe { (*op.cast::<PyComplexObject>()).cval }
+}
+
+pub fn from_complex(v: Py_complex) -> *mut PyObject {
+    // SAFETY: PyComplex_Type is a ready static type.
+    let op = unsafe { crate::objimpl::alloc_object(&raw mut PyComplex_Type, 0) };
+    if !op.is_null() {
+        // SAFETY: fresh complex object.
+        unsafe { (*op.cast::<PyComplexObject>()).cval = v };
+    }
+    op
+}
+
+// ---- the arithmetic on values -------------------------------------------------------------
+
+pub fn sum(a: Py_complex, b: Py_complex) -> Py_complex {
+    c(a.real + b.real, a.imag + b.imag)
+}
+
+pub fn diff(a: Py_complex, b: Py_complex) -> Py_complex {
+    c(a.real - b.real, a.imag - b.imag)
+}
+
+pub fn neg(a: Py_complex) -> Py_complex {
+    c(-a.real, -a.imag)
+}
+
+pub fn prod(a: Py_complex, b: Py_complex) -> Py_complex {
+    c(
+        a.real * b.real - a.imag * b.imag,
+        a.real * b.imag + a.imag * b.real,
+    )
+}
+
+/// `a / b` by scaling with the larger component of `b` (Smith's method); `None` when `b` is 0.
+pub fn quot(a: Py_complex, b: Py_complex) -> Option<Py_complex> {
+    let (br, bi) = (b.real.abs(), b.imag.abs());
+    if br >= bi {
+        if br == 0.0 {
+            return None;
+        }
+        let ratio = b.imag / b.real;
+        let denom = b.real + b.imag * ratio;
+        Some(c(
+            (a.real + a.imag * ratio) / denom,
+            (a.imag - a.real * ratio) / denom,
+        ))
+    } else if bi >= br {
+        let ratio = b.real / b.imag;
+        let denom = b.real * ratio + b.imag;
+        Some(c(
+            (a.real * ratio + a.imag) / denom,
+            (a.imag * ratio - a.real) / denom,
+        ))
+    } else {
+        // A NaN component.
+        Some(c(f64::NAN, f64::NAN))
+    }
+}
+
+/// `a ** n` for a non-negative integer `n` by repeated squaring.
+fn pow_unsigned(a: Py_complex, n: u64) -> Py_complex {
+    let (mut r, mut p, mut n) = (c(1.0, 0.0), a, n);
+    while n > 0 {
+        if n & 1 == 1 {
+            r = prod(r, p);
+        }
+        n >>= 1;
+        if n > 0 {
+            p = prod(p, p);
+        }
+    }
+    r
+}
+
+/// Why a complex power failed.
+pub enum PowError {
+    ZeroToNegative,
+    Overflow,
+}
+
+/// `a ** b` through polar form (`Err` for 0 to a negative or complex power).
+pub fn pow_general(a: Py_complex, b: Py_complex) -> Result<Py_complex, PowError> {
+    if b.real == 0.0 && b.imag == 0.0 {
+        return Ok(c(1.0, 0.0));
+    }
+    if a.real == 0.0 && a.imag == 0.0 {
+        if b.imag != 0.0 || b.real < 0.0 {
+            return Err(PowError::ZeroToNegative);
+        }
+        return Ok(c(0.0, 0.0));
+    }
+    let modulus = a.real.hypot(a.imag);
+    let mut len = modulus.powf(b.real);
+    let arg = a.imag.atan2(a.real);
+    let mut phase = arg * b.real;
+    if b.imag != 0.0 {
+        len /= (arg * b.imag).exp();
+        phase += b.imag * modulus.ln();
+    }
+    Ok(c(len * phase.cos(), len * phase.sin()))
+}
+
+/// Python's `complex ** complex`: small integral exponents by repeated multiplication.
+pub fn pow(a: Py_complex, b: Py_complex) -> Result<Py_complex, PowError> {
+    let r = if b.imag == 0.0 && b.real == b.real.trunc() && b.real.abs() <= 100.0 {
+        let n = b.real as i64;
+        if n >= 0 {
+            pow_unsigned(a, n as u64)
+        } else {
+            let p = pow_unsigned(a, n.unsigned_abs());
+            quot(c(1.0, 0.0), p).ok_or(PowError::ZeroToNegative)?
+        }
+    } else {
+        pow_general(a, b)?
+    };
+    if !(r.real.is_finite() && r.imag.is_finite())
+        && a.real.is_finite()
+        && a.imag.is_finite()
+        && b.real.is_finite()
+        && b.imag.is_finite()
+    {
+        return Err(PowError::Overflow);
+    }
+    Ok(r)
+}
+
+/// `a ** b` as a new object, raising CPython's errors.
+pub fn complex_pow_values(a: Py_complex, b: Py_complex) -> *mut PyObject {
+    match pow(a, b) {
+        Ok(r) => from_complex(r),
+        Err(PowError::ZeroToNegative) => raise(
+            &raw mut EXC_ZeroDivisionError,
+            "0.0 to a negative or complex power",
+        ),
+        Err(PowError::Overflow) => raise(&raw mut EXC_OverflowError, "complex exponentiation"),
+    }
+}
+
+// ---- slots --------------------------------------------------------------------------------
+
+/// An operand as a complex: `Ok(None)` for `NotImplemented`, `Err` with an exception set.
+unsafe fn operand(o: *mut PyObject) -> Result<Option<Py_complex>, ()> {
+    // SAFETY: forwarded contract: a live object.
+    unsafe {
+        if is_complex(o) {
+            Ok(Some(value(o)))
+        } else if crate::floatobject::is_float(o) {
+            Ok(Some(c(crate::floatobject::value(o), 0.0)))
+        } else if is_int(o) {
+            crate::longobject::to_f64(o).map(|x| Some(c(x, 0.0)))
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+fn binary(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    f: impl FnOnce(Py_complex, Py_complex) -> *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: slot contract: live objects.
+    unsafe {
+        match (operand(a), operand(b)) {
+            (Err(()), _) | (_, Err(())) => null_mut(),
+            (Ok(Some(x)), Ok(Some(y))) => f(x, y),
+            _ => not_implemented(),
+        }
+    }
+}
+
+unsafe extern "C" fn complex_add(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("complex.__add__", null_mut(), || {
+        binary(a, b, |x, y| from_complex(sum(x, y)))
+    })
+}
+
+unsafe extern "C" fn complex_sub(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("complex.__sub__", null_mut(), || {
+        binary(a, b, |x, y| from_complex(diff(x, y)))
+    })
+}
+
+unsafe extern "C" fn complex_mul(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("complex.__mul__", null_mut(), || {
+        binary(a, b, |x, y| from_complex(prod(x, y)))
+    })
+}
+
+unsafe extern "C" fn complex_truediv(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("complex.__truediv__", null_mut(), || {
+        binary(a, b, |x, y| match quot(x, y) {
+            Some(r) => from_complex(r),
+            // 3.14's text (3.11: "complex division by zero").
+            None => raise(&raw mut EXC_ZeroDivisionError, "division by zero"),
+        })
+    })
+}
+
+unsafe extern "C" fn complex_pow(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    m: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("complex.__pow__", null_mut(), || {
+        if !m.is_null() && m != crate::object::none() {
+            return raise(&raw mut crate::pyerrors::EXC_ValueError, "complex modulo");
+        }
+        binary(a, b, complex_pow_values)
+    })
+}
+
+unsafe fn unary(op: *mut PyObject, f: impl FnOnce(Py_complex) -> *mut PyObject) -> *mut PyObject {
+    // SAFETY: slot contract: a live object.
+    unsafe {
+        if !is_complex(op) {
+            return not_implemented();
+        }
+        f(value(op))
+    }
+}
+
+unsafe extern "C" fn complex_neg(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: slot contract.
+    crate::ffi_guard::guard("complex.__neg__", null_mut(), || unsafe {
+        unary(op, |x| from_complex(neg(x)))
+    })
+}
+
+unsafe extern "C" fn complex_pos(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("complex.__pos__", null_mut(), || {
+        // SAFETY: slot contract.
+        unsafe {
+            if crate::object::ty(op) == &raw mut PyComplex_Type {
+                return crate::refcount::new_ref(op);
+            }
+            unary(op, from_complex)
+        }
+    })
+}
+
+unsafe extern "C" fn complex_abs(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("complex.__abs__", null_mut(), || {
+        // SAFETY: slot contract.
+        unsafe {
+            unary(op, |x| {
+                let r = x.real.hypot(x.imag);
+                if r.is_infinite() && x.real.is_finite() && x.imag.is_finite() {
+                    return raise(&raw mut EXC_OverflowError, "absolute value too large");
+                }
+                crate::floatobject::from_f64(r)
+            })
+        }
+    })
+}
+
+unsafe extern "C" fn complex_bool(op: *mut PyObject) -> c_int {
+    // SAFETY: slot contract: a live complex.
+    let v = unsafe { value(op) };
+    c_int::from(v.real != 0.0 || v.imag != 0.0)
+}
+
+unsafe extern "C" fn complex_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("complex.__richcmp__", null_mut(), || {
+        // SAFETY: slot contract: live objects.
+        unsafe {
+            if (op != Py_EQ && op != Py_NE) || !is_complex(a) {
+                return not_implemented();
+            }
+            let x = value(a);
+            let equal = if is_complex(b) {
+                x == value(b)
+            } else if crate::floatobject::is_float(b) {
+                x.imag == 0.0 && x.real == crate::floatobject::value(b)
+            } else if is_int(b) {
+                x.imag == 0.0
+                    && !x.real.is_nan()
+                    && crate::floatobject::compare_with_int(
+                        x.real,
+                        &crate::longobject::to_bigint(b),
+                    ) == std::cmp::Ordering::Equal
+            } else {
+                return not_implemented();
+            };
+            crate::boolobject::from_bool(equal == (op == Py_EQ))
+        }
+    })
+}
+
+/// `hash(complex)`: `hash(real) + 1000003 * hash(imag)`, -1 becoming -2.
+pub fn hash_complex(obj: *mut PyObject, v: Py_complex) -> Py_hash_t {
+    let h = hash_double(obj, v.real).wrapping_add(hash_double(obj, v.imag).wrapping_mul(1000003));
+    if h == -1 { -2 } else { h }
+}
+
+unsafe extern "C" fn complex_hash(op: *mut PyObject) -> Py_hash_t {
+    // SAFETY: slot contract: a live complex.
+    hash_complex(op, unsafe { value(op) })
+}
+
+/// Python's `repr(complex)`: `1j`, `(1+2j)`, `(-0-1j)`, `(nan+infj)`.
+pub fn repr_complex(v: Py_complex) -> String {
+    let im = repr_f64_part(v.imag);
+    if v.real == 0.0 && v.real.is_sign_positive() {
+        return format!("{im}j");
+    }
+    let re = repr_f64_part(v.real);
+    let im = if im.starts_with('-') {
+        im
+    } else {
+        format!("+{im}")
+    };
+    format!("({re}{im}j)")
+}
+
+unsafe extern "C" fn complex_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: slot contract: a live complex.
+    crate::unicodeobject::from_str(&repr_complex(unsafe { value(op) }))
+}
+
+/// `complex(x)` for one numeric argument: `Ok(None)` if it is no number.
+unsafe fn as_complex_value(op: *mut PyObject) -> Result<Option<Py_complex>, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if let Some(v) = operand(op)? {
+            return Ok(Some(v));
+        }
+        let nb = (*crate::object::ty(op)).tp_as_number.as_ref();
+        if nb.is_some_and(|nb| nb.nb_float.is_some() || nb.nb_index.is_some()) {
+            let f = crate::floatobject::PyFloat_AsDouble(op);
+            if f == -1.0 && crate::pyerrors::occurred() {
+                return Err(());
+            }
+            return Ok(Some(c(f, 0.0)));
+        }
+        Ok(None)
+    }
+}
+
+unsafe extern "C" fn complex_new(
+    _t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kwargs: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("complex.__new__", null_mut(), || {
+        // SAFETY: slot contract: `args` is a tuple, `kwargs` NULL or a dict.
+        unsafe {
+            let a = if args.is_null() {
+                &[][..]
+            } else {
+                crate::tupleobject::items(args)
+            };
+            if !kwargs.is_null() && crate::dictobject::len(kwargs) != 0 {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    "complex() takes no keyword arguments",
+                );
+            }
+            if a.len() > 2 {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!("complex() takes at most 2 arguments ({} given)", a.len()),
+                );
+            }
+            let mut parts = [c(0.0, 0.0), c(0.0, 0.0)];
+            for (i, &x) in a.iter().enumerate() {
+                match as_complex_value(x) {
+                    Err(()) => return null_mut(),
+                    Ok(Some(v)) => parts[i] = v,
+                    Ok(None) => {
+                        let t = crate::object::type_name(crate::object::ty(x));
+                        let which = if i == 0 { "first" } else { "second" };
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!(
+                                "complex() {which} argument must be a string or a number, not '{t}'"
+                            ),
+                        );
+                    }
+                }
+            }
+            // complex(a, b) = a + b*1j
+            let [x, y] = parts;
+            from_complex(c(x.real - y.imag, x.imag + y.real))
+        }
+    })
+}
+
+// ---- the exported API ---------------------------------------------------------------------
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyComplex_FromDoubles(real: f64, imag: f64) -> *mut PyObject {
+    crate::ffi_guard::guard("PyComplex_FromDoubles", null_mut(), || {
+        from_complex(c(real, imag))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyComplex_FromCComplex(v: Py_complex) -> *mut PyObject {
+    crate::ffi_guard::guard("PyComplex_FromCComplex", null_mut(), || from_complex(v))
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyComplex_RealAsDouble(op: *mut PyObject) -> f64 {
+    crate::ffi_guard::guard("PyComplex_RealAsDouble", -1.0, || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if !op.is_null() && is_complex(op) {
+                value(op).real
+            } else {
+                crate::floatobject::PyFloat_AsDouble(op)
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyComplex_ImagAsDouble(op: *mut PyObject) -> f64 {
+    crate::ffi_guard::guard("PyComplex_ImagAsDouble", -1.0, || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if !op.is_null() && is_complex(op) {
+                value(op).imag
+            } else {
+                // CPython 3.14: the imaginary part of a real number is 0.0 (after checking
+                // that it is one).
+                let f = crate::floatobject::PyFloat_AsDouble(op);
+                if f == -1.0 && crate::pyerrors::occurred() {
+                    -1.0
+                } else {
+                    0.0
+                }
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyComplex_AsCComplex(op: *mut PyObject) -> Py_complex {
+    let err = c(-1.0, 0.0);
+    crate::ffi_guard::guard("PyComplex_AsCComplex", err, || {
+        if op.is_null() {
+            crate::pyerrors::bad_internal_call();
+            return err;
+        }
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if is_complex(op) {
+                return value(op);
+            }
+            match as_complex_value(op) {
+                Ok(Some(v)) => v,
+                Ok(None) => {
+                    let t = crate::object::type_name(crate::object::ty(op));
+                    raise(
+                        &raw mut EXC_TypeError,
+                        &format!("must be real number, not {t}"),
+                    );
+                    err
+                }
+                Err(()) => err,
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _Py_c_sum(a: Py_complex, b: Py_complex) -> Py_complex {
+    sum(a, b)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _Py_c_diff(a: Py_complex, b: Py_complex) -> Py_complex {
+    diff(a, b)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _Py_c_neg(a: Py_complex) -> Py_complex {
+    neg(a)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _Py_c_prod(a: Py_complex, b: Py_complex) -> Py_complex {
+    prod(a, b)
+}
+
+/// Sets `errno` as CPython's `_Py_c_*` helpers report errors.
+fn set_errno(e: c_int) {
+    // SAFETY: `__errno_location` returns this thread's errno slot.
+    unsafe { *libc::__errno_location() = e };
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _Py_c_quot(a: Py_complex, b: Py_complex) -> Py_complex {
+    match quot(a, b) {
+        Some(r) => r,
+        None => {
+            set_errno(libc::EDOM);
+            c(0.0, 0.0)
+        }
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _Py_c_pow(a: Py_complex, b: Py_complex) -> Py_complex {
+    match pow_general(a, b) {
+        Ok(r) => r,
+        Err(_) => {
+            set_errno(libc::EDOM);
+            c(0.0, 0.0)
+        }
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _Py_c_abs(a: Py_complex) -> f64 {
+    let r = a.real.hypot(a.imag);
+    if r.is_infinite() && a.real.is_finite() && a.imag.is_finite() {
+        set_errno(libc::ERANGE);
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reprs() {
+        assert_eq!(repr_complex(c(1.0, 2.0)), "(1+2j)");
+        assert_eq!(repr_complex(c(0.0, 1.0)), "1j");
+        assert_eq!(repr_complex(c(-0.0, -1.0)), "(-0-1j)");
+        assert_eq!(repr_complex(c(1.0, f64::NAN)), "(1+nanj)");
+        assert_eq!(repr_complex(c(1e16, 1e-5)), "(1e+16+1e-05j)");
+        assert_eq!(repr_complex(c(0.0, -0.0)), "-0j");
+    }
+}

@@ -1,0 +1,172 @@
+//! The `gilgate eval` command: load a module, evaluate expressions, print their `repr`.
+//!
+//! Exit status: 0 success; 1 an expression raised (or did not parse: `SyntaxError`); 2 a module
+//! could not be loaded; 64 usage or configuration error. An exception prints, as the last line
+//! on stderr, the exception type's `__name__`, then `: ` and `str()` of the exception when that
+//! is not empty.
+
+use crate::embed::{Host, PyErr};
+use crate::eval::{Evaluator, ast::Stmt, parse};
+use gilgate_loader::lock;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+/// Exit status: success.
+pub const EXIT_OK: u8 = 0;
+/// An evaluated expression raised.
+pub const EXIT_RAISED: u8 = 1;
+/// A module could not be loaded.
+pub const EXIT_MODULE_ERROR: u8 = 2;
+/// Usage or configuration error.
+pub const EXIT_USAGE: u8 = 64;
+
+/// The command line of `gilgate eval`.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--path` folders.
+    pub path: Vec<PathBuf>,
+    /// `--gil` policy.
+    pub gil: Option<String>,
+    /// `--allow` names.
+    pub allow: Vec<String>,
+    /// `-m` modules.
+    pub more: Vec<String>,
+    /// `-i`.
+    pub interactive: bool,
+    /// MODULE.
+    pub module: String,
+    /// EXPR...
+    pub exprs: Vec<String>,
+}
+
+fn is_path(spec: &str) -> bool {
+    spec.contains('/') || spec.ends_with(".so")
+}
+
+fn short_name(spec: &str) -> String {
+    if is_path(spec) {
+        let file = std::path::Path::new(spec)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        gilgate_loader::split_extension_name(&file)
+            .map(|(n, _)| n)
+            .unwrap_or(file)
+    } else {
+        spec.to_string()
+    }
+}
+
+fn report(e: &PyErr) {
+    let _ = std::io::stdout().flush();
+    eprintln!("{e}");
+}
+
+/// Runs `gilgate eval`; returns the exit status.
+pub fn run(opts: Options) -> u8 {
+    let policy = match lock::policy_from_env(opts.gil.as_deref()) {
+        Ok((p, _)) => p,
+        Err(e) => {
+            eprintln!("gilgate: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    if opts.exprs.is_empty() && !opts.interactive {
+        eprintln!("gilgate: eval needs at least one EXPR (or -i for a prompt)");
+        return EXIT_USAGE;
+    }
+    // Parse everything first, as Python compiles a whole program before running it.
+    let mut stmts = Vec::with_capacity(opts.exprs.len());
+    for (i, src) in opts.exprs.iter().enumerate() {
+        match parse::parse_stmt(src) {
+            Ok(s) => stmts.push(s),
+            Err(e) => {
+                eprintln!("gilgate: expression {} does not parse: {src}", i + 1);
+                eprintln!("SyntaxError: {e}");
+                return EXIT_RAISED;
+            }
+        }
+    }
+    let mut b = Host::builder().policy(policy);
+    for d in &opts.path {
+        b = b.path(d);
+    }
+    for a in &opts.allow {
+        b = b.allow(a);
+    }
+    let mut host = b.build();
+    let mut ev = Evaluator::new();
+    for (i, spec) in std::iter::once(&opts.module).chain(&opts.more).enumerate() {
+        let loaded = if is_path(spec) {
+            host.load_path(spec)
+        } else {
+            host.import(spec)
+        };
+        let m = match loaded {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("gilgate: {}: error: {e}", short_name(spec));
+                return EXIT_MODULE_ERROR;
+            }
+        };
+        if let Err(e) = ev.add_module(&m, i == 0) {
+            eprintln!("gilgate: {}: cannot read its attributes", m.name());
+            report(&e);
+            return EXIT_RAISED;
+        }
+    }
+    for stmt in &stmts {
+        if let Err(e) = run_one(&mut ev, stmt) {
+            report(&e);
+            return EXIT_RAISED;
+        }
+    }
+    if opts.interactive {
+        return interactive(&mut ev);
+    }
+    EXIT_OK
+}
+
+fn run_one(ev: &mut Evaluator, stmt: &Stmt) -> Result<(), PyErr> {
+    if let Some(v) = ev.exec(stmt)? {
+        let r = v.repr()?;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{r}");
+    }
+    Ok(())
+}
+
+fn interactive(ev: &mut Evaluator) -> u8 {
+    use rustyline::error::ReadlineError;
+    let mut rl = match rustyline::DefaultEditor::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gilgate: cannot start the prompt: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    loop {
+        match rl.readline(">>> ") {
+            Ok(line) => {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let _ = rl.add_history_entry(line.as_str());
+                match parse::parse_stmt(&line) {
+                    Ok(stmt) => {
+                        if let Err(e) = run_one(ev, &stmt) {
+                            report(&e);
+                        }
+                    }
+                    Err(e) => eprintln!("SyntaxError: {e}"),
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => return EXIT_OK,
+            Err(e) => {
+                eprintln!("gilgate: prompt: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+}
