@@ -444,7 +444,7 @@ pub unsafe extern "C" fn PyBuffer_SizeFromFormat(format: *const c_char) -> Py_ss
             None => {
                 raise(
                     &raw mut crate::pyerrors::EXC_ValueError,
-                    &format!("bad char in struct format"),
+                    "bad char in struct format",
                 );
                 -1
             }

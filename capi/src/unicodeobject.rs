@@ -3,6 +3,7 @@
 //! read the right bytes. Every str gilgate makes is compact: ASCII strings keep their data
 //! right after the 56-byte `PyASCIIObject`; others after the 72-byte
 //! `PyCompactUnicodeObject`, with a UTF-8 copy made at creation.
+#![allow(clippy::result_unit_err)]
 
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_UNICODE_SUBCLASS, PyObject, PyTypeObject, static_type, ty,
@@ -2127,7 +2128,7 @@ pub unsafe extern "C" fn PyUnicode_AsUCS4(
             if (buflen as usize) < need {
                 raise(
                     &raw mut crate::pyerrors::EXC_SystemError,
-                    &format!("string is longer than the buffer"),
+                    "string is longer than the buffer",
                 );
                 return null_mut();
             }

@@ -9,7 +9,7 @@ use gilgate_capi::listobject::*;
 use gilgate_capi::longobject::{PyLong_AsLong, PyLong_FromLong};
 
 use gilgate_capi::object::{
-    Py_EQ, Py_LT, PyObject, PyObject_Hash, PyObject_Repr, PyObject_Str, PyTypeObject, static_type,
+    Py_EQ, Py_LT, PyObject, PyObject_Hash, PyObject_Repr, PyTypeObject, static_type,
 };
 
 use gilgate_capi::pyerrors::{self, ExcInfo};
@@ -18,9 +18,9 @@ use gilgate_capi::refcount::Py_REFCNT;
 
 use gilgate_capi::sliceobject::*;
 use gilgate_capi::tupleobject::*;
-use gilgate_capi::unicodeobject::{self as uni, *};
+use gilgate_capi::unicodeobject as uni;
 use gilgate_capi::{iterobject, pylifecycle};
-use std::ffi::{CStr, c_char, c_int, c_void};
+use std::ffi::{CStr, c_int};
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -210,8 +210,11 @@ fn list_basics_layout_and_growth() {
         assert_eq!(PyList_Extend(l, sl), 0);
         assert_eq!(repr(l), "[3, 2, 1, 10, 3]");
         dec(sl);
-        let before = Py_REFCNT(PyList_GetItem(l, 1));
-        let r = PyList_GetItemRef(l, 1);
+        let big = int(1 << 40);
+        PyList_Append(l, big);
+        dec(big);
+        let before = Py_REFCNT(PyList_GetItem(l, 5));
+        let r = PyList_GetItemRef(l, 5);
         assert_eq!(Py_REFCNT(r), before + 1);
         dec(r);
         assert_eq!(PyList_Clear(l), 0);
@@ -408,9 +411,9 @@ fn dict_order_views_errors() {
         PyDict_SetItemString(d, c"a".as_ptr(), four);
         assert_eq!(repr(d), "{'b': 1, 'c': 3, 'a': 4}");
         assert_eq!((*d.cast::<PyDictObject>()).ma_used, 3);
-        let items = PyDict_Items(d);
-        assert_eq!(repr(items), "[('b', 1), ('c', 3), ('a', 4)]");
-        dec(items);
+        let its = PyDict_Items(d);
+        assert_eq!(repr(its), "[('b', 1), ('c', 3), ('a', 4)]");
+        dec(its);
         let mut pos = 0;
         let (mut k, mut v) = (null_mut(), null_mut());
         let mut keys = vec![];
@@ -557,13 +560,13 @@ fn containers_release_everything() {
         let t = PyList_AsTuple(l);
         let k = slice(None, None, Some(3));
         let part = getitem(l, k);
-        let items = PyDict_Items(d);
+        let its = PyDict_Items(d);
         let it = iterobject::get_iter(t);
         let first = iterobject::next(it).unwrap().unwrap();
         let mut c = PyDict_Copy(d);
         PyDict_Clear(d);
         assert!(LIVE.load(Ordering::SeqCst) >= before + 50);
-        for o in [l, d, t, k, part, items, it, first] {
+        for o in [l, d, t, k, part, its, it, first] {
             dec(o);
         }
         dec(c);
