@@ -305,8 +305,35 @@ impl PyRef {
         Ok(out)
     }
 
-    /// Iterates over the object (`iter(obj)`), collecting the items.
+    /// The items of a tuple, a list or any iterable (`list(obj)`).
     pub fn iter_items(&self) -> PyResult<Vec<PyRef>> {
+        let flags = self.flags();
+        let (size, get): (
+            unsafe extern "C" fn(Obj) -> isize,
+            unsafe extern "C" fn(Obj, isize) -> Obj,
+        ) = if flags & ffi::TPFLAGS_TUPLE_SUBCLASS != 0 {
+            (ffi::PyTuple_Size, ffi::PyTuple_GetItem)
+        } else if flags & ffi::TPFLAGS_LIST_SUBCLASS != 0 {
+            (ffi::PyList_Size, ffi::PyList_GetItem)
+        } else {
+            return self.iterate();
+        };
+        // SAFETY: `self` is a live tuple or list, matching the size function.
+        let n = unsafe { size(self.as_ptr()) };
+        if n < 0 {
+            return Err(PyErr::fetch());
+        }
+        let mut out = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            // SAFETY: `i` is in range; the item is borrowed and turned into an owned handle
+            // before anything else runs.
+            out.push(unsafe { PyRef::from_borrowed_ptr(get(self.as_ptr(), i)) }?);
+        }
+        Ok(out)
+    }
+
+    /// Iterates over the object (`iter(obj)`), collecting the items.
+    pub fn iterate(&self) -> PyResult<Vec<PyRef>> {
         // SAFETY: `self` is live.
         let it = unsafe { PyRef::from_owned_ptr(ffi::PyObject_GetIter(self.as_ptr())) }?;
         let mut out = Vec::new();

@@ -84,6 +84,10 @@ unsafe extern "C" {
     pub(crate) fn PyBytes_AsStringAndSize(o: Obj, s: *mut *mut c_char, n: *mut isize) -> c_int;
 
     pub(crate) fn PyTuple_New(n: isize) -> Obj;
+    pub(crate) fn PyTuple_Size(t: Obj) -> isize;
+    pub(crate) fn PyTuple_GetItem(t: Obj, i: isize) -> Obj;
+    pub(crate) fn PyList_Size(l: Obj) -> isize;
+    pub(crate) fn PyList_GetItem(l: Obj, i: isize) -> Obj;
     pub(crate) fn PyTuple_SetItem(t: Obj, i: isize, v: Obj) -> c_int;
     pub(crate) fn PyList_New(n: isize) -> Obj;
     pub(crate) fn PyList_SetItem(l: Obj, i: isize, v: Obj) -> c_int;

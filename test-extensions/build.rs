@@ -56,6 +56,14 @@ fn samples() -> Vec<Sample> {
         "exit_init",
         "hang_init",
         "api_tour",
+        // issue 3 item 12: one module per area, written as extension authors write them.
+        "counter",
+        "stateful",
+        "strproc",
+        "containers_demo",
+        "numbers_demo",
+        "kwargs_demo",
+        "buffers_demo",
     ] {
         list.push(Sample {
             file: tagged(stem, TAG_314T),

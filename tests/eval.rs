@@ -222,7 +222,6 @@ fn interactive_prompt_reads_lines_and_goes_on_after_errors() {
 }
 
 #[test]
-#[ignore = "needs PyNumber_* dispatch from calls and int/float arithmetic from numbers"]
 fn arithmetic_through_the_number_protocol() {
     check(
         "mp_ft",
@@ -241,7 +240,7 @@ fn arithmetic_through_the_number_protocol() {
             "2 ** 100",
             "12345678901234567890123 * 3",
         ],
-        "7\n0\n-4\n0.5\n-4\n-1\n-3.5\n1180591620717411303424\n7\n0.30000000000000004\n1e+16\n1267650600228229401496703205376\n37037036703703703670369\n",
+        "7\n0\n-4\n0.5\n-4\n-1\n-3.5\n1180591620717411303424\n254\n0.30000000000000004\n1e+16\n1267650600228229401496703205376\n37037036703703703670369\n",
         0,
         None,
     );
@@ -250,7 +249,8 @@ fn arithmetic_through_the_number_protocol() {
         &["1 // 0"],
         "",
         1,
-        Some("ZeroDivisionError: integer division or modulo by zero"),
+        // CPython 3.14's wording (3.11: "integer division or modulo by zero").
+        Some("ZeroDivisionError: division by zero"),
     );
     check(
         "mp_ft",
@@ -262,7 +262,6 @@ fn arithmetic_through_the_number_protocol() {
 }
 
 #[test]
-#[ignore = "needs PyObject_RichCompare from calls (and int/str compare slots from numbers/containers)"]
 fn comparisons_chain_and_short_circuit() {
     check(
         "mp_ft",
@@ -275,7 +274,7 @@ fn comparisons_chain_and_short_circuit() {
             "None is None",
             "1 is not None",
         ],
-        "",
+        "True\nFalse\n",
         1,
         Some("NameError: name 'nope' is not defined"),
     );

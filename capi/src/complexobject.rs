@@ -204,9 +204,10 @@ pub fn pow(a: Py_complex, b: Py_complex) -> Result<Py_complex, PowError> {
 pub fn complex_pow_values(a: Py_complex, b: Py_complex) -> *mut PyObject {
     match pow(a, b) {
         Ok(r) => from_complex(r),
+        // 3.14's text (3.11: "0.0 to a negative or complex power").
         Err(PowError::ZeroToNegative) => raise(
             &raw mut EXC_ZeroDivisionError,
-            "0.0 to a negative or complex power",
+            "zero to a negative or complex power",
         ),
         Err(PowError::Overflow) => raise(&raw mut EXC_OverflowError, "complex exponentiation"),
     }

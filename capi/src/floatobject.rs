@@ -439,10 +439,8 @@ pub fn float_pow_values(x: f64, y: f64) -> *mut PyObject {
         return from_f64(1.0);
     }
     if x == 0.0 && y < 0.0 && y.is_finite() {
-        return raise(
-            &raw mut EXC_ZeroDivisionError,
-            "0.0 cannot be raised to a negative power",
-        );
+        // 3.14's text (3.11: "0.0 cannot be raised to a negative power").
+        return raise(&raw mut EXC_ZeroDivisionError, "zero to a negative power");
     }
     if x.is_finite() && x < 0.0 && y.is_finite() && y != y.floor() {
         // A negative number to a fractional power: the principal complex root.

@@ -1687,6 +1687,348 @@ pub unsafe extern "C" fn _PyLong_GCD(a: *mut PyObject, b: *mut PyObject) -> *mut
     })
 }
 
+/// A fresh int of `n` zero digits with the given sign, as `_PyLong_New` and `PyLongWriter`
+/// hand out (the caller fills the digits; `normalize` fixes the tag afterwards).
+fn alloc_raw(n: usize, sign: i32) -> *mut PyObject {
+    // SAFETY: PyLong_Type is a ready static type; the allocation covers `n` digits.
+    let op = unsafe { crate::objimpl::alloc_object(&raw mut PyLong_Type, n.max(1) as Py_ssize_t) };
+    if !op.is_null() {
+        // SAFETY: a fresh int.
+        unsafe {
+            (*op.cast::<PyLongObject>()).long_value.lv_tag = tag(n, if n == 0 { 0 } else { sign })
+        };
+    }
+    op
+}
+
+/// Strips leading zero digits of an int filled in place and fixes its tag. Returns the int
+/// (or the cached small int equal to it, releasing `op`).
+///
+/// # Safety
+/// `op` must be an owned, unshared int from `alloc_raw`.
+unsafe fn normalize(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let (n, sign) = tag_of(op);
+        let ds = digits(op);
+        let mut m = n;
+        while m > 0 && ds[m - 1] == 0 {
+            m -= 1;
+        }
+        (*op.cast::<PyLongObject>()).long_value.lv_tag = tag(m, if m == 0 { 0 } else { sign });
+        if let Some(v) = compact(op)
+            && (SMALL_MIN..=SMALL_MAX).contains(&v)
+        {
+            crate::refcount::decref(op);
+            return from_i64(v);
+        }
+        op
+    }
+}
+
+/// A pointer to the digit array of an int.
+fn digit_ptr(op: *mut PyObject) -> *mut u32 {
+    // SAFETY: `op` is a live int; only the address is taken.
+    unsafe { (&raw mut (*op.cast::<PyLongObject>()).long_value.ob_digit).cast() }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _PyLong_New(size: Py_ssize_t) -> *mut PyLongObject {
+    crate::ffi_guard::guard("_PyLong_New", null_mut(), || {
+        if size < 0 {
+            crate::pyerrors::bad_internal_call();
+            return null_mut();
+        }
+        alloc_raw(size as usize, 1).cast()
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyLong_FromDigits(
+    negative: c_int,
+    count: Py_ssize_t,
+    ds: *const u32,
+) -> *mut PyLongObject {
+    crate::ffi_guard::guard("_PyLong_FromDigits", null_mut(), || {
+        let n = count.max(0) as usize;
+        let op = alloc_raw(n, if negative != 0 { -1 } else { 1 });
+        if op.is_null() {
+            return null_mut();
+        }
+        // SAFETY: `ds` holds `n` digits, per the C API contract; `op` has room for them.
+        unsafe {
+            if n > 0 {
+                std::ptr::copy_nonoverlapping(ds, digit_ptr(op), n);
+            }
+            normalize(op).cast()
+        }
+    })
+}
+
+/// `PyLongLayout`.
+#[repr(C)]
+pub struct PyLongLayout {
+    pub bits_per_digit: u8,
+    pub digit_size: u8,
+    pub digits_order: i8,
+    pub digit_endianness: i8,
+}
+
+/// 30-bit digits in 4 bytes, least significant digit first, little-endian digits.
+static NATIVE_LAYOUT: PyLongLayout = PyLongLayout {
+    bits_per_digit: PyLong_SHIFT as u8,
+    digit_size: 4,
+    digits_order: -1,
+    digit_endianness: -1,
+};
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyLong_GetNativeLayout() -> *const PyLongLayout {
+    &NATIVE_LAYOUT
+}
+
+/// `PyLongExport`.
+#[repr(C)]
+pub struct PyLongExport {
+    pub value: i64,
+    pub negative: u8,
+    pub ndigits: Py_ssize_t,
+    pub digits: *const c_void,
+    pub _reserved: usize,
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_Export(op: *mut PyObject, out: *mut PyLongExport) -> c_int {
+    crate::ffi_guard::guard("PyLong_Export", -1, || {
+        // SAFETY: a live object and a writable export struct, per the C API contract.
+        unsafe {
+            if !require_int(op) {
+                return -1;
+            }
+            let small = value_i128(op).and_then(|v| i64::try_from(v).ok());
+            *out = match small {
+                Some(v) => PyLongExport {
+                    value: v,
+                    negative: 0,
+                    ndigits: 0,
+                    digits: std::ptr::null(),
+                    _reserved: 0,
+                },
+                None => PyLongExport {
+                    value: 0,
+                    negative: u8::from(sign_of(op) < 0),
+                    ndigits: tag_of(op).0 as Py_ssize_t,
+                    digits: digit_ptr(op).cast_const().cast(),
+                    _reserved: crate::refcount::new_ref(op) as usize,
+                },
+            };
+            0
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLong_FreeExport(export: *mut PyLongExport) {
+    crate::ffi_guard::guard("PyLong_FreeExport", (), || {
+        // SAFETY: an export filled by PyLong_Export, per the C API contract.
+        unsafe {
+            let op = (*export)._reserved as *mut PyObject;
+            if !op.is_null() {
+                (*export)._reserved = 0;
+                crate::refcount::decref(op);
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLongWriter_Create(
+    negative: c_int,
+    ndigits: Py_ssize_t,
+    out_digits: *mut *mut c_void,
+) -> *mut c_void {
+    crate::ffi_guard::guard("PyLongWriter_Create", null_mut(), || {
+        if ndigits <= 0 {
+            raise(&raw mut EXC_ValueError, "ndigits must be positive");
+            return null_mut();
+        }
+        let op = alloc_raw(ndigits as usize, if negative != 0 { -1 } else { 1 });
+        if op.is_null() {
+            return null_mut();
+        }
+        // SAFETY: `out_digits` is writable, per the C API contract.
+        unsafe { *out_digits = digit_ptr(op).cast() };
+        op.cast()
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLongWriter_Finish(writer: *mut c_void) -> *mut PyObject {
+    // SAFETY: a writer from PyLongWriter_Create, per the C API contract.
+    crate::ffi_guard::guard("PyLongWriter_Finish", null_mut(), || unsafe {
+        normalize(writer.cast())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyLongWriter_Discard(writer: *mut c_void) {
+    crate::ffi_guard::guard("PyLongWriter_Discard", (), || {
+        if !writer.is_null() {
+            // SAFETY: a writer from PyLongWriter_Create, per the C API contract.
+            unsafe { crate::refcount::decref(writer.cast()) };
+        }
+    })
+}
+
+/// `_PyLong_Format(obj, base)`: `bin`/`oct`/`hex`-style text with a prefix, or decimal.
+///
+/// # Safety
+/// `op` must be a live int.
+pub unsafe fn format_base(op: *mut PyObject, base: u32) -> Option<String> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if base == 10 {
+            return decimal(op).ok();
+        }
+        let v = to_bigint(op);
+        let prefix = match base {
+            2 => "0b",
+            8 => "0o",
+            16 => "0x",
+            _ => "",
+        };
+        let sign = if v.is_negative() { "-" } else { "" };
+        Some(format!(
+            "{sign}{prefix}{}",
+            v.magnitude().to_str_radix(base)
+        ))
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyLong_Format(op: *mut PyObject, base: c_int) -> *mut PyObject {
+    crate::ffi_guard::guard("_PyLong_Format", null_mut(), || {
+        if !matches!(base, 2 | 8 | 10 | 16) {
+            return crate::pyerrors::bad_internal_call();
+        }
+        // SAFETY: a live int, per the C API contract.
+        match unsafe { format_base(op, base as u32) } {
+            Some(s) => crate::unicodeobject::from_str(&s),
+            None => null_mut(),
+        }
+    })
+}
+
+/// `PyOS_strtoul`/`PyOS_strtol`: C-style parsing (leading blanks, sign, `0x`/`0o`/`0b`
+/// prefixes for base 0 or the matching base). Returns the magnitude, whether a `-` was
+/// seen, and the number of bytes consumed (0 if no digits).
+fn c_strto(bytes: &[u8], base: c_int) -> (Option<u128>, bool, usize) {
+    let mut i = 0;
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    let mut negative = false;
+    if i < bytes.len() && (bytes[i] == b'+' || bytes[i] == b'-') {
+        negative = bytes[i] == b'-';
+        i += 1;
+    }
+    let mut radix = base as u32;
+    if i + 1 < bytes.len() && bytes[i] == b'0' {
+        let p = bytes[i + 1].to_ascii_lowercase();
+        let r = match p {
+            b'x' => 16,
+            b'o' => 8,
+            b'b' => 2,
+            _ => 0,
+        };
+        if r != 0 && (base == 0 || base as u32 == r) {
+            radix = r;
+            i += 2;
+        }
+    }
+    if radix == 0 {
+        radix = 10;
+    }
+    if !(2..=36).contains(&radix) {
+        return (None, negative, 0);
+    }
+    let start = i;
+    let mut v: Option<u128> = Some(0);
+    while i < bytes.len() {
+        let Some(d) = (bytes[i] as char).to_digit(radix) else {
+            break;
+        };
+        v = v
+            .and_then(|x| x.checked_mul(u128::from(radix)))
+            .and_then(|x| x.checked_add(u128::from(d)));
+        i += 1;
+    }
+    if i == start {
+        return (Some(0), false, 0);
+    }
+    (v, negative, i)
+}
+
+fn set_erange() {
+    // SAFETY: `__errno_location` returns this thread's errno slot.
+    unsafe { *libc::__errno_location() = libc::ERANGE };
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyOS_strtoul(
+    s: *const c_char,
+    end: *mut *mut c_char,
+    base: c_int,
+) -> c_ulong {
+    crate::ffi_guard::guard("PyOS_strtoul", 0, || {
+        // SAFETY: a NUL-terminated string and NULL or a writable end pointer.
+        unsafe {
+            let bytes = std::ffi::CStr::from_ptr(s).to_bytes();
+            let (v, negative, used) = c_strto(bytes, base);
+            if !end.is_null() {
+                *end = s.add(used).cast_mut();
+            }
+            match v.and_then(|v| c_ulong::try_from(v).ok()) {
+                Some(x) if negative => x.wrapping_neg(),
+                Some(x) => x,
+                None => {
+                    set_erange();
+                    c_ulong::MAX
+                }
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyOS_strtol(
+    s: *const c_char,
+    end: *mut *mut c_char,
+    base: c_int,
+) -> c_long {
+    crate::ffi_guard::guard("PyOS_strtol", 0, || {
+        // SAFETY: a NUL-terminated string and NULL or a writable end pointer.
+        unsafe {
+            let bytes = std::ffi::CStr::from_ptr(s).to_bytes();
+            let (v, negative, used) = c_strto(bytes, base);
+            if !end.is_null() {
+                *end = s.add(used).cast_mut();
+            }
+            let signed = v
+                .and_then(|v| i128::try_from(v).ok())
+                .map(|v| if negative { -v } else { v })
+                .and_then(|v| c_long::try_from(v).ok());
+            match signed {
+                Some(x) => x,
+                None => {
+                    set_erange();
+                    if negative { c_long::MIN } else { c_long::MAX }
+                }
+            }
+        }
+    })
+}
+
 // `PyLong_AsNativeBytes` flags.
 const NB_LITTLE_ENDIAN: c_int = 1;
 const NB_NATIVE_ENDIAN: c_int = 3;

@@ -903,9 +903,7 @@ pub unsafe fn eq(a: *mut PyObject, b: *mut PyObject) -> c_int {
             return c_int::from(uni::equal(a, b));
         }
         if crate::longobject::is_int(a) && crate::longobject::is_int(b) {
-            return c_int::from(
-                crate::longobject::value_i128(a) == crate::longobject::value_i128(b),
-            );
+            return c_int::from(crate::longobject::compare(a, b) == std::cmp::Ordering::Equal);
         }
         if (crate::floatobject::is_float(a) || crate::floatobject::is_float(b))
             && let (Some(x), Some(y)) =

@@ -44,4 +44,29 @@ static inline Py_ssize_t _PyLong_CompactValue(const PyLongObject *op)
 }
 #define PyUnstable_Long_CompactValue(op) _PyLong_CompactValue((const PyLongObject *)(op))
 
+/* 3.14: export and import of the digit array. */
+typedef struct PyLongLayout {
+    uint8_t bits_per_digit;
+    uint8_t digit_size;
+    int8_t digits_order;
+    int8_t digit_endianness;
+} PyLongLayout;
+PyAPI_FUNC(const PyLongLayout *) PyLong_GetNativeLayout(void);
+
+typedef struct PyLongExport {
+    int64_t value;
+    uint8_t negative;
+    Py_ssize_t ndigits;
+    const void *digits;
+    Py_uintptr_t _reserved;
+} PyLongExport;
+PyAPI_FUNC(int) PyLong_Export(PyObject *obj, PyLongExport *export_long);
+PyAPI_FUNC(void) PyLong_FreeExport(PyLongExport *export_long);
+
+typedef struct PyLongWriter PyLongWriter;
+PyAPI_FUNC(PyLongWriter *) PyLongWriter_Create(int negative, Py_ssize_t ndigits, void **digits);
+PyAPI_FUNC(PyObject *) PyLongWriter_Finish(PyLongWriter *writer);
+PyAPI_FUNC(void) PyLongWriter_Discard(PyLongWriter *writer);
+PyAPI_FUNC(PyLongObject *) _PyLong_FromDigits(int negative, Py_ssize_t digit_count, digit *digits);
+
 #endif /* GILGATE_CPYTHON_LONGINTREPR_H */

@@ -1,8 +1,8 @@
 //! Finding modules: a `.so`, a folder (recursive) or a wheel (extracted privately).
 
 use crate::names::{AbiTag, dotted_name, is_libs_dir, split_extension_name};
-use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use crate::wheel::{Unpacked, extract_wheel};
+use std::path::{Path, PathBuf};
 
 /// One module file found on disk.
 #[derive(Debug, Clone)]
@@ -68,7 +68,12 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             }
         } else if shown.ends_with(".whl") {
             match extract_wheel(p) {
-                Ok((dir, members, warnings)) => {
+                Ok(Unpacked {
+                    dir,
+                    modules: members,
+                    warnings,
+                    ..
+                }) => {
                     let whl = p
                         .file_name()
                         .map(|f| f.to_string_lossy().into_owned())
@@ -151,84 +156,10 @@ fn walk(root: &Path, rel: &str, out: &mut Vec<String>) {
     }
 }
 
-/// Whether a wheel member name is safe to extract: relative, no `..`, no root or prefix,
-/// no backslashes and no NUL.
-pub fn member_name_is_safe(name: &str) -> bool {
-    if name.is_empty() || name.contains('\\') || name.contains('\0') || name.starts_with('/') {
-        return false;
-    }
-    Path::new(name)
-        .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
-}
-
-/// Extracts a wheel into a private temporary folder with its layout intact. Returns the
-/// folder, the extracted file names (relative, `/`-separated) and notes about skipped members.
-pub fn extract_wheel(path: &Path) -> Result<(tempfile::TempDir, Vec<String>, Vec<String>), String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open wheel: {e}"))?;
-    let mut zip =
-        zip::ZipArchive::new(file).map_err(|e| format!("not a readable wheel (zip): {e}"))?;
-    let dir = tempfile::Builder::new()
-        .prefix("gilgate-wheel-")
-        .tempdir()
-        .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
-    let mut files = Vec::new();
-    let mut warnings = Vec::new();
-    for i in 0..zip.len() {
-        let mut member = zip
-            .by_index(i)
-            .map_err(|e| format!("unreadable wheel member #{i}: {e}"))?;
-        let name = match member.name() {
-            Ok(n) => n.into_owned(),
-            Err(e) => {
-                warnings.push(format!("skipped member #{i} with an unreadable name: {e}"));
-                continue;
-            }
-        };
-        if !member_name_is_safe(&name) {
-            warnings.push(format!(
-                "skipped unsafe member name {name:?} (it would land outside the wheel's folder)"
-            ));
-            continue;
-        }
-        if member.is_symlink() {
-            warnings.push(format!("skipped symbolic link member {name:?}"));
-            continue;
-        }
-        let dest = dir.path().join(&name);
-        if member.is_dir() {
-            std::fs::create_dir_all(&dest).map_err(|e| format!("cannot extract {name}: {e}"))?;
-            continue;
-        }
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot extract {name}: {e}"))?;
-        }
-        let mut data = Vec::new();
-        member
-            .read_to_end(&mut data)
-            .map_err(|e| format!("cannot extract {name}: {e}"))?;
-        std::fs::write(&dest, &data).map_err(|e| format!("cannot extract {name}: {e}"))?;
-        files.push(name.trim_start_matches("./").to_string());
-    }
-    files.sort();
-    Ok((dir, files, warnings))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::Write;
-
-    #[test]
-    fn member_names() {
-        assert!(member_name_is_safe("pkg/m.so"));
-        assert!(member_name_is_safe("pkg.libs/libz.so.1"));
-        assert!(!member_name_is_safe("../evil"));
-        assert!(!member_name_is_safe("pkg/../../evil"));
-        assert!(!member_name_is_safe("/etc/passwd"));
-        assert!(!member_name_is_safe("a\\..\\b"));
-        assert!(!member_name_is_safe(""));
-    }
 
     #[test]
     fn crafted_wheel_is_extracted_safely() {
@@ -262,7 +193,9 @@ mod tests {
         assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
         assert!(d.warnings[0].contains("../evil"));
         let root = d.temp_dirs[0].path();
-        assert!(root.join("pkg.libs/libdep-1234.so").exists());
+        // not ELF files, so nothing needs the library and it stays in the zip
+        assert!(!root.join("pkg.libs/libdep-1234.so").exists());
+        assert!(!root.join("pkg/README").exists());
         assert!(!root.parent().unwrap().join("evil").exists());
     }
 

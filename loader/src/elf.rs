@@ -141,3 +141,33 @@ fn short_goblin_error(e: &goblin::error::Error) -> String {
         _ => "unreadable".into(),
     }
 }
+
+/// What an ELF object needs from the dynamic linker: its `DT_NEEDED` names and its library
+/// search path (`DT_RUNPATH`, then `DT_RPATH` entries, split at `:`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct DynamicDeps {
+    pub needed: Vec<String>,
+    pub search: Vec<String>,
+}
+
+/// The dynamic dependencies of an ELF object in memory; `None` for anything that is not an ELF
+/// file goblin can read.
+pub(crate) fn dynamic_deps(bytes: &[u8]) -> Option<DynamicDeps> {
+    if bytes.len() < 4 || &bytes[..4] != b"\x7fELF" {
+        return None;
+    }
+    let elf = Elf::parse(bytes).ok()?;
+    let split = |v: &[&str]| -> Vec<String> {
+        v.iter()
+            .flat_map(|p| p.split(':'))
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut search = split(&elf.runpaths);
+    search.extend(split(&elf.rpaths));
+    Some(DynamicDeps {
+        needed: elf.libraries.iter().map(|s| s.to_string()).collect(),
+        search,
+    })
+}

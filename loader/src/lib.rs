@@ -16,9 +16,10 @@ mod init;
 pub mod lock;
 mod names;
 pub mod report;
+mod wheel;
 pub mod worker;
 
-pub use discover::{Candidate, Discovery, discover, extract_wheel, member_name_is_safe};
+pub use discover::{Candidate, Discovery, discover};
 pub use elf::{BuildKind, ElfFacts, read_elf};
 pub use lock::{ConfigError, Decision, LockState, Policy, PolicySource, resolve_policy};
 pub use names::{
@@ -28,6 +29,7 @@ pub use report::{
     Declaration, ErrorReport, Gil, InitKind, Lint, ModuleReport, Report, SlotReport, Status,
     Summary,
 };
+pub use wheel::{Unpacked, extract_wheel, member_name_is_safe};
 
 use gilgate_capi::object::PyObject;
 use init::TargetInfo;
@@ -146,6 +148,14 @@ impl Host {
     /// Inspects every module in `paths` (`.so` files, folders, wheels): hooks and create slots
     /// run in worker processes; exec never runs.
     pub fn inspect(&self, paths: &[PathBuf]) -> Report {
+        // The first worker starts while the inputs are read and wheels unpacked.
+        let mut pool = worker::Pool::new(
+            self.worker_binary
+                .clone()
+                .unwrap_or_else(worker::default_binary),
+            self.timeout,
+        );
+        pool.prestart();
         let found = discover(paths);
         let mut report = Report {
             warnings: found.warnings.clone(),
@@ -164,34 +174,14 @@ impl Host {
                 ErrorReport::new("FileError", e.message.clone()),
             ));
         }
-        let mut pool = worker::Pool::new(
-            self.worker_binary
-                .clone()
-                .unwrap_or_else(worker::default_binary),
-            self.timeout,
-        );
-        for c in &found.candidates {
-            let tag = c.tag.report_tag();
-            let (ti, facts) = match classify(&c.fs_path, &c.tag) {
-                Ok(x) => x,
-                Err((t, e)) => {
-                    report
-                        .modules
-                        .push(error_row(&c.name, &c.display_path, tag, t, e));
-                    continue;
-                }
-            };
-            let req = worker::Request {
-                name: c.name.clone(),
-                path: c.fs_path.clone(),
-                target: ti,
-                imports_setgil: facts.imports("PyUnstable_Module_SetGIL"),
-            };
-            let mut d = pool.ask(&req);
-            if let Some(e) = &mut d.error {
-                redact_temp(&mut e.message, &c.fs_path, &c.display_path);
+        let answers = ask_workers(pool, &found.candidates);
+        for (c, (tag, answer)) in found.candidates.iter().zip(answers) {
+            match answer {
+                Ok(d) => report.modules.push(self.row(c, tag, d)),
+                Err((t, e)) => report
+                    .modules
+                    .push(error_row(&c.name, &c.display_path, tag, t, e)),
             }
-            report.modules.push(self.row(c, tag, d));
         }
         report.finish();
         drop(found);
@@ -322,6 +312,78 @@ impl Host {
     pub fn last_module(&self) -> Option<&Module> {
         self.modules.last()
     }
+}
+
+/// A module's ABI tag as reported, and its declaration or the error that stopped it before init.
+type Answer = (
+    Option<String>,
+    Result<Declaration, (Option<Target>, ErrorReport)>,
+);
+
+/// Classifies each candidate and asks a worker about it. Several workers (one per core, at
+/// most [`MAX_WORKERS`]) share the modules; `first` is the one already started. Answers come
+/// back in the candidates' order.
+fn ask_workers(first: worker::Pool, candidates: &[Candidate]) -> Vec<Answer> {
+    let n = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, MAX_WORKERS)
+        .min(candidates.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let answers: Vec<std::sync::Mutex<Option<Answer>>> =
+        candidates.iter().map(|_| Default::default()).collect();
+    let serve = |mut pool: worker::Pool| {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(c) = candidates.get(i) else { break };
+            let answer = ask_one(&mut pool, c);
+            *answers[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(answer);
+        }
+    };
+    std::thread::scope(|s| {
+        for _ in 1..n {
+            let pool = first.sibling();
+            s.spawn(|| serve(pool));
+        }
+        serve(first);
+    });
+    answers
+        .into_iter()
+        .map(|a| {
+            a.into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+                .expect("every candidate answered")
+        })
+        .collect()
+}
+
+/// At most this many inspection workers run at once.
+const MAX_WORKERS: usize = 4;
+
+fn ask_one(pool: &mut worker::Pool, c: &Candidate) -> Answer {
+    let tag = c.tag.report_tag();
+    let (ti, facts) = match classify(&c.fs_path, &c.tag) {
+        Ok(x) => x,
+        Err(e) => return (tag, Err(e)),
+    };
+    let req = worker::Request {
+        name: c.name.clone(),
+        path: c.fs_path.clone(),
+        target: ti,
+        imports_setgil: facts.imports("PyUnstable_Module_SetGIL"),
+    };
+    let started = std::time::Instant::now();
+    let mut d = pool.ask(&req);
+    tracing::debug!(
+        "{}: worker answered in {:.1} ms",
+        c.display_path,
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    if let Some(e) = &mut d.error {
+        redact_temp(&mut e.message, &c.fs_path, &c.display_path);
+    }
+    (tag, Ok(d))
 }
 
 fn refusal(name: &str) -> ErrorReport {

@@ -49,6 +49,9 @@ fn serve() -> ! {
     };
     // SAFETY: `proto_fd` is a fresh descriptor owned by nothing else.
     let mut proto = unsafe { std::fs::File::from_raw_fd(proto_fd) };
+    // Start the runtime before the first request arrives: the parent is still finding and
+    // unpacking modules. A failure is kept and reported by each request.
+    let _ = init::runtime();
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
@@ -143,6 +146,19 @@ impl Pool {
             stdin,
             lines: rx,
         })
+    }
+
+    /// Starts the worker now, so that its start-up overlaps whatever the caller does next.
+    pub fn prestart(&mut self) {
+        if self.current.is_none() {
+            // A failure is reported by the first `ask`, which tries again.
+            self.current = self.spawn().ok();
+        }
+    }
+
+    /// Another pool with the same binary and time limit (its worker starts on first use).
+    pub fn sibling(&self) -> Pool {
+        Pool::new(self.binary.clone(), self.timeout)
     }
 
     /// Asks a worker about one module.

@@ -1,0 +1,248 @@
+//! The Rust embedding API (`gilgate::embed`): hosts, modules, object handles, conversions and
+//! errors.
+
+use gilgate::Policy;
+use gilgate::embed::{self, FromPy, Host, IntoPy, PyErr, PyRef};
+use gilgate_test_extensions::samples_dir;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Debug;
+use std::sync::Mutex;
+
+/// The runtime is used from one thread at a time.
+static RUNTIME: Mutex<()> = Mutex::new(());
+
+fn lock() -> std::sync::MutexGuard<'static, ()> {
+    RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn roundtrip<T: IntoPy + FromPy + Clone + PartialEq + Debug>(v: T, repr: &str) {
+    let o = v.clone().into_py().unwrap();
+    assert_eq!(o.repr().unwrap(), repr, "{v:?}");
+    assert_eq!(o.extract::<T>().unwrap(), v);
+}
+
+#[test]
+fn scalars_strings_tuples_and_dicts_round_trip() {
+    let _g = lock();
+    let _h = Host::new();
+    roundtrip(42i64, "42");
+    roundtrip(-7i32, "-7");
+    roundtrip(u64::MAX, "18446744073709551615");
+    roundtrip(i64::MIN, "-9223372036854775808");
+    roundtrip(3usize, "3");
+    roundtrip(1.5f64, "1.5");
+    roundtrip(true, "True");
+    roundtrip(false, "False");
+    roundtrip(
+        String::from("it's \u{e9}\u{1F600}"),
+        "\"it's \u{e9}\u{1F600}\"",
+    );
+    roundtrip((1i64, String::from("a")), "(1, 'a')");
+    roundtrip((1i64,), "(1,)");
+    roundtrip((1i64, 2.5f64, true, String::new()), "(1, 2.5, True, '')");
+    roundtrip(Option::<i64>::None, "None");
+    roundtrip(Some(5i64), "5");
+    let d: BTreeMap<String, i64> = BTreeMap::from([("a".into(), 1), ("b".into(), 2)]);
+    roundtrip(d, "{'a': 1, 'b': 2}");
+    assert_eq!(().into_py().unwrap().repr().unwrap(), "None");
+    assert!(PyRef::none().is_none());
+    assert_eq!("x".into_py().unwrap().str().unwrap(), "x");
+}
+
+#[test]
+fn dict_order_is_kept() {
+    let _g = lock();
+    let _h = Host::new();
+    let d = embed::dict_from_pairs([("z", 1), ("a", 2), ("m", 3)]).unwrap();
+    assert_eq!(d.repr().unwrap(), "{'z': 1, 'a': 2, 'm': 3}");
+    let items: Vec<(String, i64)> = d.dict_items().unwrap();
+    assert_eq!(
+        items,
+        vec![("z".into(), 1), ("a".into(), 2), ("m".into(), 3)]
+    );
+    let m: HashMap<String, i64> = d.extract().unwrap();
+    assert_eq!(m["m"], 3);
+}
+
+#[test]
+#[ignore = "needs PyObject_SetItem/PyObject_GetItem (calls) over dict's mapping slots (containers)"]
+fn items_through_the_mapping_protocol() {
+    let _g = lock();
+    let _h = Host::new();
+    let d = embed::dict_from_pairs([("z", 1)]).unwrap();
+    d.set_item("q", 9).unwrap();
+    assert_eq!(d.get_item("q").unwrap().extract::<i64>().unwrap(), 9);
+    assert_eq!(
+        d.get_item("nope").unwrap_err().type_name,
+        "KeyError",
+        "dict subscript"
+    );
+}
+
+#[test]
+fn conversion_errors_are_python_errors() {
+    let _g = lock();
+    let _h = Host::new();
+    let big = (1i64 << 40).into_py().unwrap();
+    assert_eq!(
+        big.extract::<i32>().unwrap_err(),
+        PyErr::new("OverflowError", "Python int too large to convert to C int")
+    );
+    let neg = (-1).into_py().unwrap();
+    assert_eq!(neg.extract::<u64>().unwrap_err().type_name, "OverflowError");
+    let s = "text".into_py().unwrap();
+    assert_eq!(
+        s.extract::<bool>().unwrap_err(),
+        PyErr::new("TypeError", "expected bool, got str")
+    );
+    let i = 1.into_py().unwrap();
+    assert_eq!(
+        i.extract::<String>().unwrap_err().to_string(),
+        "TypeError: expected str, got int"
+    );
+    assert_eq!(
+        i.extract::<()>().unwrap_err().to_string(),
+        "TypeError: expected None, got int"
+    );
+    assert_eq!(
+        i.extract::<(i64, i64)>().unwrap_err().to_string(),
+        "TypeError: expected tuple, got int"
+    );
+    assert_eq!(
+        (1, 2)
+            .into_py()
+            .unwrap()
+            .extract::<(i64,)>()
+            .unwrap_err()
+            .type_name,
+        "ValueError"
+    );
+    assert_eq!(PyErr::new("KeyError", "").to_string(), "KeyError");
+    let e: Box<dyn std::error::Error> = Box::new(PyErr::new("ValueError", "x"));
+    assert_eq!(e.to_string(), "ValueError: x");
+}
+
+#[test]
+fn handles_count_references() {
+    let _g = lock();
+    let _h = Host::new();
+    let o = "a string object".into_py().unwrap();
+    let refs = |o: &PyRef| {
+        // SAFETY: reading the refcount fields of a live object owned by this thread.
+        unsafe { (*o.as_ptr()).ob_ref_local as isize + ((*o.as_ptr()).ob_ref_shared >> 2) }
+    };
+    let before = refs(&o);
+    let c = o.clone();
+    assert_eq!(refs(&o), before + 1);
+    assert!(c.is(&o));
+    drop(c);
+    assert_eq!(refs(&o), before);
+    let raw = o.clone().into_ptr();
+    assert_eq!(refs(&o), before + 1);
+    // SAFETY: `raw` is the strong reference given up by into_ptr.
+    let back = unsafe { PyRef::from_owned_ptr(raw) }.unwrap();
+    drop(back);
+    assert_eq!(refs(&o), before);
+}
+
+#[test]
+fn modules_import_once_and_expose_attributes() {
+    let _g = lock();
+    let mut h = Host::builder().path(samples_dir()).build();
+    let m = h.import("mp_ft").unwrap();
+    assert_eq!(m.name(), "mp_ft");
+    assert_eq!(
+        m.getattr("__name__").unwrap().extract::<String>().unwrap(),
+        "mp_ft"
+    );
+    let again = h.import("mp_ft").unwrap();
+    assert!(
+        again.object().is(m.object()),
+        "a second import gives the same module"
+    );
+    m.setattr("answer", 42).unwrap();
+    assert_eq!(m.getattr("answer").unwrap().extract::<i64>().unwrap(), 42);
+    let names: Vec<String> = m
+        .attributes()
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert!(names.contains(&"__name__".to_string()) && names.contains(&"answer".to_string()));
+    assert_eq!(
+        m.getattr("missing").unwrap_err(),
+        PyErr::new(
+            "AttributeError",
+            "module 'mp_ft' has no attribute 'missing'"
+        )
+    );
+}
+
+#[test]
+fn import_errors_and_lock_policies() {
+    let _g = lock();
+    let mut h = Host::builder().path(samples_dir()).build();
+    assert_eq!(
+        h.import("no_such_module").unwrap_err(),
+        PyErr::new("ModuleNotFoundError", "No module named 'no_such_module'")
+    );
+    assert_eq!(
+        h.import("init_raises").unwrap_err(),
+        PyErr::new("ValueError", "init_raises refuses to load")
+    );
+    assert!(!h.lock_enabled());
+    h.import("mp_ft").unwrap();
+    assert!(!h.lock_enabled(), "a declared module keeps the lock off");
+    h.import("mp_noslot").unwrap();
+    assert!(h.lock_enabled(), "an undeclared module enables it");
+
+    let mut off = Host::builder()
+        .path(samples_dir())
+        .policy(Policy::Off)
+        .build();
+    off.import("mp_noslot").unwrap();
+    assert!(!off.lock_enabled());
+
+    let mut strict = Host::builder()
+        .path(samples_dir())
+        .policy(Policy::Error)
+        .allow("mp_gil_used")
+        .build();
+    assert_eq!(
+        strict.import("mp_noslot").unwrap_err().type_name,
+        "ImportError"
+    );
+    strict.import("mp_gil_used").unwrap();
+    let m = strict
+        .load_path(gilgate_test_extensions::sample("mp_ft"))
+        .unwrap();
+    assert_eq!(m.name(), "mp_ft");
+}
+
+#[test]
+#[ignore = "needs PyList_New (containers) for Vec -> list"]
+fn lists_and_bytes_round_trip() {
+    let _g = lock();
+    let _h = Host::new();
+    roundtrip(vec![1i64, 2, 3], "[1, 2, 3]");
+    roundtrip(Vec::<String>::new(), "[]");
+    roundtrip(vec![(1i64, String::from("x"))], "[(1, 'x')]");
+    roundtrip(b"a\x00\xff".to_vec(), "b'a\\x00\\xff'");
+    assert_eq!((&b"xy"[..]).into_py().unwrap().repr().unwrap(), "b'xy'");
+}
+
+#[test]
+fn calls_with_keywords() {
+    let _g = lock();
+    let mut h = Host::builder().path(samples_dir()).build();
+    let k = h.import("kwargs_demo").unwrap();
+    let r = k
+        .call_kw("record", (1, "a"), [("flag", true.into_py().unwrap())])
+        .unwrap();
+    assert_eq!(r.repr().unwrap(), "((1, 'a'), {'flag': True})");
+    let greet = k.getattr("greet").unwrap();
+    assert_eq!(
+        greet.call(("Ann",)).unwrap().extract::<String>().unwrap(),
+        "Hello, Ann!"
+    );
+}
