@@ -91,3 +91,732 @@ pub fn new_module_spec(name: &str, origin: Option<&str>) -> *mut PyObject {
     }
     op
 }
+
+// ---------------------------------------------------------------------------------------------
+// The import system: `sys.modules`, gilgate's built-in modules, package folders, extension
+// modules through the loader's hook, and a clear error for Python source.
+
+use crate::pyerrors::{EXC_ImportError, EXC_ModuleNotFoundError};
+use std::ffi::{CStr, c_char, c_int};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, RwLock};
+
+/// The loader's extension-module importer: finds `full_name`'s extension file under the
+/// search roots (`a.b.c` -> `<root>/a/b/c<suffix>`) and loads it as `gilgate load` would.
+/// `Ok(Some(m))`: a new reference to the module; `Ok(None)`: no extension file; `Err(())`:
+/// the load failed with the exception set.
+pub type ExtensionImporter = fn(&str, &[PathBuf]) -> Result<Option<*mut PyObject>, ()>;
+
+static EXTENSION_IMPORTER: RwLock<Option<ExtensionImporter>> = RwLock::new(None);
+
+/// Registers the loader's extension importer (capi never names the loader).
+pub fn set_extension_importer(f: ExtensionImporter) {
+    *EXTENSION_IMPORTER
+        .write()
+        .unwrap_or_else(|e| e.into_inner()) = Some(f);
+}
+
+/// The note every "Python source" import error carries.
+pub const NO_SOURCE_NOTE: &str =
+    "gilgate runs compiled extension modules only; it does not execute Python source";
+
+/// The init function of a module added with `PyImport_AppendInittab`.
+pub type InitFunc = unsafe extern "C" fn() -> *mut PyObject;
+
+static INITTAB: Mutex<Vec<(String, InitFunc)>> = Mutex::new(Vec::new());
+
+/// `sys.modules` (borrowed; lives for the process).
+pub fn modules_dict() -> *mut PyObject {
+    crate::sysmodule::get("modules")
+}
+
+/// `sys.modules[name]` as a new reference, or NULL without an exception.
+pub fn get_module(name: &str) -> *mut PyObject {
+    let d = modules_dict();
+    if d.is_null() {
+        return null_mut();
+    }
+    // SAFETY: `d` is the live sys.modules dict.
+    let m = unsafe { crate::dictobject::get_str(d, name) };
+    // SAFETY: a borrowed live value (or NULL).
+    unsafe { crate::refcount::xincref(m) };
+    m
+}
+
+/// Stores `sys.modules[name] = m`.
+pub fn set_module(name: &str, m: *mut PyObject) -> c_int {
+    let d = modules_dict();
+    if d.is_null() {
+        crate::pyerrors::set_system_error("gilgate: sys.modules is not available");
+        return -1;
+    }
+    // SAFETY: live dict and value.
+    unsafe { crate::dictobject::set_item_str(d, name, m) }
+}
+
+/// Whether `m` is a package (has a `__path__` attribute).
+pub fn is_package(m: *mut PyObject) -> bool {
+    let key = uni::intern("__path__");
+    let mut out = null_mut();
+    // SAFETY: `m` and `key` are live.
+    let rc = unsafe { crate::object::getattr_opt(m, key, &mut out) };
+    // SAFETY: our reference (or NULL).
+    unsafe { crate::refcount::xdecref(out) };
+    crate::pyerrors::clear_if(rc < 0);
+    rc > 0
+}
+
+/// The module gilgate provides itself under `name`, created on first use (new reference).
+fn builtin_module(name: &str) -> Option<*mut PyObject> {
+    let m = match name {
+        "builtins" => crate::bltinmodule::module(),
+        "sys" => crate::sysmodule::module(),
+        "datetime" => crate::datetime::module(),
+        "_io" => crate::bltinmodule::io_module(),
+        _ => return None,
+    };
+    // SAFETY: a borrowed process-lifetime module (or NULL with an exception).
+    unsafe { crate::refcount::xincref(m) };
+    Some(m)
+}
+
+/// Whether `name` is one of gilgate's own modules or an `AppendInittab` entry.
+pub fn is_builtin_name(name: &str) -> bool {
+    matches!(name, "builtins" | "sys" | "datetime" | "_io")
+        || INITTAB
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|(n, _)| n == name)
+}
+
+/// Runs an `AppendInittab` init function (single- or multi-phase) for `name`.
+fn run_inittab(name: &str, f: InitFunc) -> *mut PyObject {
+    // SAFETY: the embedder registered `f` as a module init function.
+    let r = unsafe { f() };
+    if r.is_null() {
+        if !crate::pyerrors::occurred() {
+            crate::pyerrors::set_system_error(&format!(
+                "initialization of {name} failed without raising an exception"
+            ));
+        }
+        return r;
+    }
+    // SAFETY: `r` is a live object returned by the init function.
+    unsafe {
+        if crate::object::type_check(r, &raw mut crate::moduleobject::PyModuleDef_Type) {
+            let def = r.cast::<crate::moduleobject::PyModuleDef>();
+            let spec = new_module_spec(name, None);
+            if spec.is_null() {
+                return spec;
+            }
+            let m = crate::moduleobject::module_from_def_and_spec(
+                def,
+                spec,
+                1013,
+                crate::moduleobject::Target::Cp314t,
+            );
+            decref(spec);
+            if m.is_null() {
+                return m;
+            }
+            if crate::moduleobject::is_module(m) && crate::moduleobject::exec_def(m, def) < 0 {
+                decref(m);
+                return null_mut();
+            }
+            return m;
+        }
+    }
+    r
+}
+
+/// The search roots: `sys.path`'s str entries.
+pub fn search_roots() -> Vec<PathBuf> {
+    crate::sysmodule::path_entries()
+}
+
+/// Raises the error for a name that has no extension module: `ImportError` naming the source
+/// file when one exists, else `ModuleNotFoundError`; both say gilgate runs no Python source.
+fn raise_no_module(name: &str, roots: &[PathBuf]) {
+    let rel: PathBuf = name.split('.').collect();
+    for root in roots {
+        let base = root.join(&rel);
+        let mut py = base.clone().into_os_string();
+        py.push(".py");
+        let py = PathBuf::from(py);
+        if py.is_file() {
+            raise_import(
+                &raw mut EXC_ImportError,
+                &format!(
+                    "cannot import Python module '{name}' from {} ({NO_SOURCE_NOTE})",
+                    py.display()
+                ),
+                name,
+                Some(&py),
+            );
+            return;
+        }
+    }
+    raise_import(
+        &raw mut EXC_ModuleNotFoundError,
+        &format!("No module named '{name}' ({NO_SOURCE_NOTE})"),
+        name,
+        None,
+    );
+}
+
+fn raise_import(t: *mut PyTypeObject, msg: &str, name: &str, path: Option<&Path>) {
+    let m = uni::from_str(msg);
+    let n = uni::from_str(name);
+    let p = path.map_or(null_mut(), |p| uni::from_str(&p.to_string_lossy()));
+    // SAFETY: our own fresh references; `t` is ImportError or a subclass.
+    unsafe {
+        crate::pyerrors::set_import_error(t.cast(), m, n, p);
+        crate::refcount::xdecref(m);
+        crate::refcount::xdecref(n);
+        crate::refcount::xdecref(p);
+    }
+}
+
+/// A plain package module for the folders `dirs` (`__path__` set, nothing executed).
+fn package_module(name: &str, dirs: &[PathBuf]) -> *mut PyObject {
+    let n = uni::from_str(name);
+    if n.is_null() {
+        return n;
+    }
+    // SAFETY: `n` is a live str.
+    let m = unsafe { crate::moduleobject::new_module(n) };
+    // SAFETY: our reference.
+    unsafe { decref(n) };
+    if m.is_null() {
+        return m;
+    }
+    let strs: Vec<String> = dirs
+        .iter()
+        .map(|d| d.to_string_lossy().into_owned())
+        .collect();
+    let path = crate::sysmodule::new_str_list(&strs);
+    let spec = new_module_spec(name, None);
+    let pkg = uni::from_str(name);
+    // SAFETY: `m` is a fresh module with a dict; the values are our references or NULL.
+    unsafe {
+        let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
+        let mut ok = !path.is_null() && !spec.is_null() && !pkg.is_null();
+        if ok {
+            let sd = (*spec.cast::<SpecObject>()).dict;
+            ok = crate::dictobject::set_item_str(sd, "submodule_search_locations", path) == 0
+                && crate::dictobject::set_item_str(d, "__path__", path) == 0
+                && crate::dictobject::set_item_str(d, "__package__", pkg) == 0
+                && crate::dictobject::set_item_str(d, "__spec__", spec) == 0;
+        }
+        crate::refcount::xdecref(path);
+        crate::refcount::xdecref(spec);
+        crate::refcount::xdecref(pkg);
+        if !ok {
+            decref(m);
+            return null_mut();
+        }
+    }
+    m
+}
+
+/// Finds and creates the module `name` whose parent (if any) is already imported.
+fn find_and_load(name: &str) -> *mut PyObject {
+    if let Some(m) = builtin_module(name) {
+        return m;
+    }
+    let entry = INITTAB
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|&(_, f)| f);
+    if let Some(f) = entry {
+        return run_inittab(name, f);
+    }
+    let roots = search_roots();
+    let rel: PathBuf = name.split('.').collect();
+    let importer = *EXTENSION_IMPORTER.read().unwrap_or_else(|e| e.into_inner());
+    // A regular package (a folder with `__init__.py`) comes before an extension module.
+    let folders: Vec<PathBuf> = roots
+        .iter()
+        .map(|r| r.join(&rel))
+        .filter(|p| p.is_dir())
+        .collect();
+    if let Some(f) = folders.iter().find(|f| f.join("__init__.py").is_file()) {
+        return package_module(name, std::slice::from_ref(f));
+    }
+    if let Some(imp) = importer {
+        match imp(name, &roots) {
+            Ok(Some(m)) => return m,
+            Ok(None) => {}
+            Err(()) => {
+                if !crate::pyerrors::occurred() {
+                    crate::pyerrors::set_system_error(&format!(
+                        "gilgate: loading extension module {name} failed without an exception"
+                    ));
+                }
+                return null_mut();
+            }
+        }
+    }
+    if !folders.is_empty() {
+        // Namespace package: every folder of that name on the path.
+        return package_module(name, &folders);
+    }
+    raise_no_module(name, &roots);
+    null_mut()
+}
+
+/// `import name` (absolute, dotted names import their parents first). Returns a new
+/// reference to the module `name` itself.
+pub fn import_module(name: &str) -> *mut PyObject {
+    if name.is_empty() {
+        crate::pyerrors::raise(
+            &raw mut crate::pyerrors::EXC_ValueError,
+            "Empty module name",
+        );
+        return null_mut();
+    }
+    let m = get_module(name);
+    if !m.is_null() {
+        return m;
+    }
+    let mut parent_obj = null_mut();
+    if let Some(i) = name.rfind('.') {
+        let parent = &name[..i];
+        parent_obj = import_module(parent);
+        if parent_obj.is_null() {
+            return null_mut();
+        }
+        // The parent's own initialisation may have imported us.
+        let m = get_module(name);
+        if !m.is_null() {
+            // SAFETY: our reference.
+            unsafe { decref(parent_obj) };
+            return m;
+        }
+        if !is_package(parent_obj) {
+            // SAFETY: our reference.
+            unsafe { decref(parent_obj) };
+            raise_import(
+                &raw mut EXC_ModuleNotFoundError,
+                &format!("No module named '{name}'; '{parent}' is not a package"),
+                name,
+                None,
+            );
+            return null_mut();
+        }
+    }
+    let m = find_and_load(name);
+    if !m.is_null() {
+        // A module may have stored itself (single-phase fix-up); keep the stored one.
+        let stored = get_module(name);
+        let m = if stored.is_null() {
+            if set_module(name, m) < 0 {
+                // SAFETY: our references.
+                unsafe {
+                    decref(m);
+                    crate::refcount::xdecref(parent_obj);
+                }
+                return null_mut();
+            }
+            m
+        } else {
+            // SAFETY: our reference; the stored one replaces it.
+            unsafe { decref(m) };
+            stored
+        };
+        if !parent_obj.is_null() {
+            let leaf = &name[name.rfind('.').map_or(0, |i| i + 1)..];
+            let k = uni::from_str(leaf);
+            // SAFETY: live parent, key and value.
+            unsafe {
+                if !k.is_null() && crate::object::setattr(parent_obj, k, m) < 0 {
+                    crate::pyerrors::clear();
+                }
+                crate::refcount::xdecref(k);
+            }
+        }
+        // SAFETY: our reference.
+        unsafe { crate::refcount::xdecref(parent_obj) };
+        return m;
+    }
+    // SAFETY: our reference.
+    unsafe { crate::refcount::xdecref(parent_obj) };
+    null_mut()
+}
+
+/// Resolves a relative import (`level > 0`) against `globals`' `__package__` (or
+/// `__name__`, minus its last part when the module is not a package).
+///
+/// # Safety
+/// `globals` NULL or a live dict.
+unsafe fn resolve_name(name: &str, globals: *mut PyObject, level: c_int) -> Option<String> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let no_parent = || {
+            crate::pyerrors::raise(
+                &raw mut EXC_ImportError,
+                "attempted relative import with no known parent package",
+            );
+            None
+        };
+        if globals.is_null() || !crate::dictobject::is_dict(globals) {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_KeyError,
+                "'__name__' not in globals",
+            );
+            return None;
+        }
+        let pkg = crate::dictobject::get_str(globals, "__package__");
+        let mut base = if !pkg.is_null() && uni::is_str(pkg) {
+            uni::as_str(pkg).unwrap_or("").to_string()
+        } else {
+            let n = crate::dictobject::get_str(globals, "__name__");
+            if n.is_null() || !uni::is_str(n) {
+                return no_parent();
+            }
+            let n = uni::as_str(n).unwrap_or("").to_string();
+            if crate::dictobject::get_str(globals, "__path__").is_null() {
+                n.rfind('.').map_or(String::new(), |i| n[..i].to_string())
+            } else {
+                n
+            }
+        };
+        if base.is_empty() {
+            return no_parent();
+        }
+        for _ in 1..level {
+            match base.rfind('.') {
+                Some(i) => base.truncate(i),
+                None => {
+                    crate::pyerrors::raise(
+                        &raw mut EXC_ImportError,
+                        "attempted relative import beyond top-level package",
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(if name.is_empty() {
+            base
+        } else {
+            format!("{base}.{name}")
+        })
+    }
+}
+
+/// `PyImport_ImportModuleLevelObject` in Rust terms.
+///
+/// # Safety
+/// `globals` and `fromlist` NULL or live.
+pub unsafe fn import_level(
+    name: &str,
+    globals: *mut PyObject,
+    fromlist: *mut PyObject,
+    level: c_int,
+) -> *mut PyObject {
+    if level < 0 {
+        crate::pyerrors::raise(
+            &raw mut crate::pyerrors::EXC_ValueError,
+            "level must be >= 0",
+        );
+        return null_mut();
+    }
+    let full = if level > 0 {
+        // SAFETY: forwarded contract.
+        match unsafe { resolve_name(name, globals, level) } {
+            Some(f) => f,
+            None => return null_mut(),
+        }
+    } else {
+        name.to_string()
+    };
+    let m = import_module(&full);
+    if m.is_null() {
+        return m;
+    }
+    // SAFETY: `fromlist` NULL or live.
+    let has_fromlist = !fromlist.is_null() && unsafe { crate::object::truth(fromlist) } > 0;
+    if has_fromlist || level > 0 && name.is_empty() || !name.contains('.') {
+        return m;
+    }
+    // `import a.b.c` without a from-list gives the top package `a` (of the name as written).
+    // SAFETY: our reference; the top package is in sys.modules.
+    unsafe { decref(m) };
+    let first_len = name.find('.').unwrap_or(name.len());
+    let top_len = full.len() - (name.len() - first_len);
+    get_module(&full[..top_len])
+}
+
+/// A `const char *` C API name as a Rust string (NULL: `bad_internal_call`).
+///
+/// # Safety
+/// `s` NULL or NUL-terminated.
+unsafe fn c_name(s: *const c_char) -> Option<String> {
+    if s.is_null() {
+        crate::pyerrors::bad_internal_call();
+        return None;
+    }
+    // SAFETY: NUL-terminated (caller).
+    Some(unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned())
+}
+
+/// A str object's text (non-str: TypeError).
+///
+/// # Safety
+/// `o` NULL or live.
+unsafe fn str_name(o: *mut PyObject) -> Option<String> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if o.is_null() {
+            crate::pyerrors::bad_internal_call();
+            return None;
+        }
+        if !uni::is_str(o) {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!(
+                    "module name must be str, not {}",
+                    crate::object::type_name(crate::object::ty(o))
+                ),
+            );
+            return None;
+        }
+        uni::as_str(o).map(str::to_string)
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_ImportModule(name: *const c_char) -> *mut PyObject {
+    crate::ffi_guard::guard("PyImport_ImportModule", null_mut(), || {
+        // SAFETY: C API contract.
+        match unsafe { c_name(name) } {
+            Some(n) => import_module(&n),
+            None => null_mut(),
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_ImportModuleNoBlock(name: *const c_char) -> *mut PyObject {
+    crate::ffi_guard::guard("PyImport_ImportModuleNoBlock", null_mut(), || {
+        // SAFETY: C API contract.
+        match unsafe { c_name(name) } {
+            Some(n) => import_module(&n),
+            None => null_mut(),
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_Import(name: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyImport_Import", null_mut(), || {
+        // SAFETY: C API contract.
+        match unsafe { str_name(name) } {
+            Some(n) => import_module(&n),
+            None => null_mut(),
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_ImportModuleLevelObject(
+    name: *mut PyObject,
+    globals: *mut PyObject,
+    locals: *mut PyObject,
+    fromlist: *mut PyObject,
+    level: c_int,
+) -> *mut PyObject {
+    let _ = locals;
+    crate::ffi_guard::guard("PyImport_ImportModuleLevelObject", null_mut(), || {
+        // SAFETY: C API contract.
+        unsafe {
+            match str_name(name) {
+                Some(n) => import_level(&n, globals, fromlist, level),
+                None => null_mut(),
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_ImportModuleLevel(
+    name: *const c_char,
+    globals: *mut PyObject,
+    locals: *mut PyObject,
+    fromlist: *mut PyObject,
+    level: c_int,
+) -> *mut PyObject {
+    let _ = locals;
+    crate::ffi_guard::guard("PyImport_ImportModuleLevel", null_mut(), || {
+        // SAFETY: C API contract.
+        unsafe {
+            match c_name(name) {
+                Some(n) => import_level(&n, globals, fromlist, level),
+                None => null_mut(),
+            }
+        }
+    })
+}
+
+/// `PyImport_ImportModuleAttr`: `getattr(import(mod), attr)`.
+///
+/// # Safety
+/// `attr` must be a live str.
+unsafe fn import_attr(module: &str, attr: *mut PyObject) -> *mut PyObject {
+    let m = import_module(module);
+    if m.is_null() {
+        return m;
+    }
+    // SAFETY: live module and name.
+    unsafe {
+        let r = crate::object::getattr(m, attr);
+        decref(m);
+        r
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_ImportModuleAttr(
+    module: *mut PyObject,
+    attr: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyImport_ImportModuleAttr", null_mut(), || {
+        // SAFETY: C API contract.
+        unsafe {
+            match str_name(module) {
+                Some(n) => import_attr(&n, attr),
+                None => null_mut(),
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_ImportModuleAttrString(
+    module: *const c_char,
+    attr: *const c_char,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyImport_ImportModuleAttrString", null_mut(), || {
+        // SAFETY: C API contract.
+        unsafe {
+            let (Some(n), Some(a)) = (c_name(module), c_name(attr)) else {
+                return null_mut();
+            };
+            let a = uni::from_str(&a);
+            if a.is_null() {
+                return a;
+            }
+            let r = import_attr(&n, a);
+            decref(a);
+            r
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyImport_GetModuleDict() -> *mut PyObject {
+    crate::ffi_guard::guard("PyImport_GetModuleDict", null_mut(), modules_dict)
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_GetModule(name: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyImport_GetModule", null_mut(), || {
+        let d = modules_dict();
+        if d.is_null() || name.is_null() {
+            return null_mut();
+        }
+        // SAFETY: live dict and key (C API contract).
+        unsafe {
+            let m = crate::dictobject::get_with_error(d, name);
+            crate::refcount::xincref(m);
+            m
+        }
+    })
+}
+
+/// `PyImport_AddModuleRef`: `sys.modules[name]`, created empty when missing (new reference).
+pub fn add_module(name: &str) -> *mut PyObject {
+    let m = get_module(name);
+    if !m.is_null() {
+        return m;
+    }
+    let n = uni::from_str(name);
+    if n.is_null() {
+        return n;
+    }
+    // SAFETY: `n` is a live str.
+    let m = unsafe { crate::moduleobject::new_module(n) };
+    // SAFETY: our reference.
+    unsafe { decref(n) };
+    if m.is_null() {
+        return m;
+    }
+    if set_module(name, m) < 0 {
+        // SAFETY: our reference.
+        unsafe { decref(m) };
+        return null_mut();
+    }
+    m
+}
+
+/// A borrowed reference to `sys.modules[name]` (created when missing).
+fn add_module_borrowed(name: &str) -> *mut PyObject {
+    let m = add_module(name);
+    // SAFETY: sys.modules keeps the module alive.
+    unsafe { crate::refcount::xdecref(m) };
+    m
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_AddModuleRef(name: *const c_char) -> *mut PyObject {
+    crate::ffi_guard::guard("PyImport_AddModuleRef", null_mut(), || {
+        // SAFETY: C API contract.
+        match unsafe { c_name(name) } {
+            Some(n) => add_module(&n),
+            None => null_mut(),
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_AddModule(name: *const c_char) -> *mut PyObject {
+    crate::ffi_guard::guard("PyImport_AddModule", null_mut(), || {
+        // SAFETY: C API contract.
+        match unsafe { c_name(name) } {
+            Some(n) => add_module_borrowed(&n),
+            None => null_mut(),
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_AddModuleObject(name: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyImport_AddModuleObject", null_mut(), || {
+        // SAFETY: C API contract.
+        match unsafe { str_name(name) } {
+            Some(n) => add_module_borrowed(&n),
+            None => null_mut(),
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyImport_AppendInittab(
+    name: *const c_char,
+    initfunc: Option<InitFunc>,
+) -> c_int {
+    crate::ffi_guard::guard("PyImport_AppendInittab", -1, || {
+        // SAFETY: C API contract.
+        let (Some(n), Some(f)) = (unsafe { c_name(name) }, initfunc) else {
+            return -1;
+        };
+        INITTAB
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((n, f));
+        0
+    })
+}

@@ -9,12 +9,14 @@
 
 #[path = "abstract.rs"]
 pub mod abstract_;
+pub mod bltinmodule;
 pub mod boolobject;
 pub mod bytearrayobject;
 pub mod bytesobject;
 pub mod ceval;
 pub mod complexobject;
 pub mod critical_section;
+pub mod datetime;
 pub mod descrobject;
 pub mod dictobject;
 pub mod ffi_guard;
@@ -31,11 +33,13 @@ pub mod moduleobject;
 pub mod object;
 pub mod objimpl;
 pub mod pybuffer;
+pub mod pycapsule;
 pub mod pyerrors;
 pub mod pylifecycle;
 pub mod pymem;
 pub mod pyport;
 pub mod pystate;
+pub mod pythread;
 pub mod rangeobject;
 pub mod refcount;
 pub mod setobject;

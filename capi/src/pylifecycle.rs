@@ -22,7 +22,11 @@ fn static_types() -> Vec<*mut PyTypeObject> {
         &raw mut crate::moduleobject::PyModule_Type,
         &raw mut crate::moduleobject::PyModuleDef_Type,
         &raw mut crate::import::ModuleSpec_Type,
+        &raw mut crate::pycapsule::PyCapsule_Type,
     ];
+    v.extend(crate::sysmodule::static_types());
+    v.extend(crate::bltinmodule::static_types());
+    v.extend(crate::datetime::static_types());
     v.extend(
         crate::pyerrors::builtin_exceptions()
             .iter()

@@ -2,15 +2,25 @@
 //! (`version`, `hexversion`, `platform`, `byteorder`, `maxsize`, `modules`).
 
 use crate::object::PyObject;
+use crate::object::PyTypeObject;
 use crate::refcount::xdecref;
 use std::ffi::{CStr, c_char, c_int};
 use std::ptr::null_mut;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 /// The `sys.version` string.
 pub const VERSION: &str = "3.14.10 (gilgate) [rustc]";
 
 struct Sys(usize);
+
+/// The module object (borrowed; lives for the process), or NULL with an exception.
+pub fn module() -> *mut PyObject {
+    let m = sys_module();
+    if m.is_null() {
+        crate::pyerrors::set_system_error("gilgate: the sys module could not be created");
+    }
+    m
+}
 
 fn sys_module() -> *mut PyObject {
     static SYS: OnceLock<Sys> = OnceLock::new();
@@ -25,13 +35,20 @@ fn sys_module() -> *mut PyObject {
         // SAFETY: `m` is a fresh module with a dict.
         unsafe {
             let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-            let entries: [(&str, *mut PyObject); 6] = [
+            let entries: [(&str, *mut PyObject); 13] = [
                 ("version", crate::unicodeobject::from_str(VERSION)),
                 ("hexversion", crate::longobject::from_i128(0x030E_0AF0)),
                 ("platform", crate::unicodeobject::from_str("linux")),
                 ("byteorder", crate::unicodeobject::from_str("little")),
                 ("maxsize", crate::longobject::from_i128(isize::MAX as i128)),
+                ("maxunicode", crate::longobject::from_i128(0x10FFFF)),
                 ("modules", crate::dictobject::new_dict()),
+                ("path", new_str_list(&[])),
+                ("version_info", version_info()),
+                ("implementation", implementation()),
+                ("flags", flags()),
+                ("api_version", crate::longobject::from_i128(1013)),
+                ("abiflags", crate::unicodeobject::from_str("t")),
             ];
             for (k, v) in entries {
                 if !v.is_null() {
@@ -39,10 +56,417 @@ fn sys_module() -> *mut PyObject {
                 }
                 xdecref(v);
             }
+            crate::pyerrors::clear();
+            add_functions(m);
         }
         Sys(m as usize)
     })
     .0 as *mut PyObject
+}
+
+// --- struct sequences (a tuple subclass whose items also have names) ---
+
+/// A tuple subclass with named fields (what `PyStructSequence` types are).
+const fn seq_type(name: &'static std::ffi::CStr) -> PyTypeObject {
+    PyTypeObject {
+        tp_base: &raw mut crate::tupleobject::PyTuple_Type,
+        tp_getattro: Some(seq_getattro),
+        tp_repr: Some(seq_repr),
+        tp_dealloc: Some(seq_dealloc),
+        ..crate::object::static_type(name, 48, 8, crate::object::Py_TPFLAGS_TUPLE_SUBCLASS)
+    }
+}
+
+/// `sys.version_info`'s type.
+pub static mut VersionInfo_Type: PyTypeObject = seq_type(c"sys.version_info");
+/// `sys.flags`' type.
+pub static mut Flags_Type: PyTypeObject = seq_type(c"sys.flags");
+/// `sys.implementation`'s type (a namespace in CPython; a named tuple here).
+pub static mut Implementation_Type: PyTypeObject = seq_type(c"sys.implementation");
+
+const VERSION_FIELDS: [&str; 5] = ["major", "minor", "micro", "releaselevel", "serial"];
+const FLAGS_FIELDS: [&str; 20] = [
+    "debug",
+    "inspect",
+    "interactive",
+    "optimize",
+    "dont_write_bytecode",
+    "no_user_site",
+    "no_site",
+    "ignore_environment",
+    "verbose",
+    "bytes_warning",
+    "quiet",
+    "hash_randomization",
+    "isolated",
+    "dev_mode",
+    "utf8_mode",
+    "warn_default_encoding",
+    "safe_path",
+    "int_max_str_digits",
+    "gil",
+    "thread_inherit_context",
+];
+const IMPL_FIELDS: [&str; 5] = ["name", "cache_tag", "version", "hexversion", "_multiarch"];
+
+/// The field names of a struct-sequence type of this module.
+fn fields_of(t: *mut PyTypeObject) -> &'static [&'static str] {
+    if t == &raw mut VersionInfo_Type {
+        &VERSION_FIELDS
+    } else if t == &raw mut Flags_Type {
+        &FLAGS_FIELDS
+    } else if t == &raw mut Implementation_Type {
+        &IMPL_FIELDS
+    } else {
+        &[]
+    }
+}
+
+/// The types `pylifecycle` readies at start-up.
+pub fn static_types() -> [*mut PyTypeObject; 3] {
+    [
+        &raw mut VersionInfo_Type,
+        &raw mut Flags_Type,
+        &raw mut Implementation_Type,
+    ]
+}
+
+unsafe extern "C" fn seq_dealloc(op: *mut PyObject) {
+    // SAFETY: `op` is a dead struct sequence: a tuple whose items we own.
+    unsafe {
+        for &it in crate::tupleobject::items(op) {
+            xdecref(it);
+        }
+        crate::objimpl::default_dealloc(op);
+    }
+}
+
+unsafe extern "C" fn seq_getattro(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a live struct sequence and `name` a live object (slot contract).
+    unsafe {
+        if let Some(n) = crate::unicodeobject::as_str(name) {
+            let fields = fields_of(crate::object::ty(op));
+            if let Some(i) = fields.iter().position(|f| *f == n) {
+                let items = crate::tupleobject::items(op);
+                if let Some(&v) = items.get(i) {
+                    return crate::refcount::new_ref(v);
+                }
+            }
+        }
+        crate::object::PyObject_GenericGetAttr(op, name)
+    }
+}
+
+unsafe extern "C" fn seq_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a live struct sequence (slot contract).
+    unsafe {
+        let t = crate::object::ty(op);
+        let fields = fields_of(t);
+        let parts: Vec<String> = crate::tupleobject::items(op)
+            .iter()
+            .zip(fields)
+            .map(|(&v, f)| format!("{f}={}", crate::object::repr_string(v)))
+            .collect();
+        crate::unicodeobject::from_str(&format!(
+            "{}({})",
+            crate::object::type_name(t),
+            parts.join(", ")
+        ))
+    }
+}
+
+/// A new struct sequence of type `t` holding `values` (references are taken over; a NULL
+/// value makes the result NULL).
+fn new_seq(t: *mut PyTypeObject, values: Vec<*mut PyObject>) -> *mut PyObject {
+    if values.iter().any(|v| v.is_null()) {
+        for v in values {
+            // SAFETY: our references (or NULL).
+            unsafe { xdecref(v) };
+        }
+        return null_mut();
+    }
+    // SAFETY: `t` is one of the ready static struct-sequence types (tuple layout).
+    let op = unsafe { crate::objimpl::alloc_object(t, values.len() as isize) };
+    if op.is_null() {
+        return op;
+    }
+    // SAFETY: a fresh tuple-layout object with `values.len()` item slots.
+    unsafe {
+        (*op.cast::<crate::tupleobject::PyTupleObject>()).ob_hash = -1;
+        let items = op.cast::<u8>().add(48).cast::<*mut PyObject>();
+        for (i, v) in values.into_iter().enumerate() {
+            *items.add(i) = v;
+        }
+    }
+    op
+}
+
+fn int(v: i128) -> *mut PyObject {
+    crate::longobject::from_i128(v)
+}
+
+fn version_info() -> *mut PyObject {
+    new_seq(
+        &raw mut VersionInfo_Type,
+        vec![
+            int(3),
+            int(14),
+            int(10),
+            crate::unicodeobject::from_str("final"),
+            int(0),
+        ],
+    )
+}
+
+fn implementation() -> *mut PyObject {
+    new_seq(
+        &raw mut Implementation_Type,
+        vec![
+            crate::unicodeobject::from_str("cpython"),
+            crate::unicodeobject::from_str("cpython-314t"),
+            version_info(),
+            int(0x030E_0AF0),
+            crate::unicodeobject::from_str("x86_64-linux-gnu"),
+        ],
+    )
+}
+
+fn flags() -> *mut PyObject {
+    let mut v: Vec<*mut PyObject> = (0..17).map(|_| int(0)).collect();
+    v[11] = int(1); // hash_randomization
+    v.push(int(4300)); // int_max_str_digits
+    v.push(match gil_config() {
+        None => crate::object::new_none(),
+        Some(on) => int(i128::from(on)),
+    });
+    v.push(crate::boolobject::from_bool(true)); // thread_inherit_context (free-threaded)
+    new_seq(&raw mut Flags_Type, v)
+}
+
+// --- the lock, as the loader reports it ---
+
+static GIL_QUERY: RwLock<Option<fn() -> bool>> = RwLock::new(None);
+static GIL_CONFIG: RwLock<Option<bool>> = RwLock::new(None);
+
+/// Registers how `sys._is_gil_enabled()` learns the lock's state, and the configured lock
+/// (`Some(true)`: `PYTHON_GIL=1`, `Some(false)`: `=0`, `None`: default), which `sys.flags.gil`
+/// shows. Called by the loader.
+pub fn set_lock_hooks(query: fn() -> bool, configured: Option<bool>) {
+    *GIL_QUERY.write().unwrap_or_else(|e| e.into_inner()) = Some(query);
+    *GIL_CONFIG.write().unwrap_or_else(|e| e.into_inner()) = configured;
+    let m = sys_module();
+    if !m.is_null() {
+        let f = flags();
+        // SAFETY: the sys module lives for the process; `f` is our reference.
+        unsafe {
+            if !f.is_null() {
+                let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
+                crate::dictobject::set_item_str(d, "flags", f);
+            }
+            xdecref(f);
+        }
+        crate::pyerrors::clear();
+    }
+}
+
+fn gil_config() -> Option<bool> {
+    *GIL_CONFIG.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether the global lock is enabled (false when no loader registered a query: a
+/// free-threaded build starts with the lock off).
+pub fn gil_enabled() -> bool {
+    GIL_QUERY
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .map_or(false, |q| q())
+}
+
+unsafe extern "C" fn sys_is_gil_enabled(_m: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("sys._is_gil_enabled", null_mut(), || {
+        crate::boolobject::from_bool(gil_enabled())
+    })
+}
+
+unsafe extern "C" fn sys_getrecursionlimit(_m: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    int(1000)
+}
+
+static mut SYS_METHODS: [crate::methodobject::PyMethodDef; 2] = [
+    crate::methodobject::PyMethodDef {
+        ml_name: c"_is_gil_enabled".as_ptr(),
+        ml_meth: sys_is_gil_enabled as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: c"Return True if the GIL is currently enabled and False otherwise.".as_ptr(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"getrecursionlimit".as_ptr(),
+        ml_meth: sys_getrecursionlimit as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
+];
+
+/// Adds `sys`'s functions to the module.
+///
+/// # Safety
+/// `m` must be the live sys module.
+unsafe fn add_functions(m: *mut PyObject) {
+    // SAFETY: the method table is static; `m` is live.
+    unsafe {
+        let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
+        let table = &raw mut SYS_METHODS;
+        for i in 0..(*table).len() {
+            let ml = (&raw mut (*table)[i]).cast::<crate::methodobject::PyMethodDef>();
+            let f = crate::methodobject::new_cfunction(
+                ml,
+                m,
+                (*m.cast::<crate::moduleobject::PyModuleObject>()).md_name,
+                null_mut(),
+            );
+            if !f.is_null() {
+                crate::dictobject::set_item_str(
+                    d,
+                    &std::ffi::CStr::from_ptr((*ml).ml_name).to_string_lossy(),
+                    f,
+                );
+            }
+            xdecref(f);
+        }
+    }
+}
+
+// --- sys.path ---
+
+unsafe extern "C" {
+    fn PyList_New(n: isize) -> *mut PyObject;
+    fn PyList_Append(l: *mut PyObject, v: *mut PyObject) -> c_int;
+    fn PyList_Size(l: *mut PyObject) -> isize;
+    fn PyList_GetItem(l: *mut PyObject, i: isize) -> *mut PyObject;
+}
+
+/// A new list of str (a tuple while gilgate has no list type), or NULL with an exception.
+pub fn new_str_list(items: &[String]) -> *mut PyObject {
+    // SAFETY: exported C API functions; the list is ours.
+    unsafe {
+        let l = PyList_New(0);
+        if !l.is_null() {
+            for s in items {
+                let v = crate::unicodeobject::from_str(s);
+                if v.is_null() || PyList_Append(l, v) < 0 {
+                    xdecref(v);
+                    xdecref(l);
+                    return null_mut();
+                }
+                xdecref(v);
+            }
+            return l;
+        }
+        crate::pyerrors::clear();
+        let objs: Vec<*mut PyObject> = items
+            .iter()
+            .map(|s| crate::unicodeobject::from_str(s))
+            .collect();
+        if objs.iter().any(|o| o.is_null()) {
+            for o in objs {
+                xdecref(o);
+            }
+            return null_mut();
+        }
+        let t = crate::tupleobject::from_slice(&objs);
+        for o in objs {
+            xdecref(o);
+        }
+        t
+    }
+}
+
+/// Replaces `sys.path` (the loader's search path: `--path` folders, `GILGATE_PATH`, `.`).
+pub fn set_path(dirs: &[std::path::PathBuf]) {
+    let strs: Vec<String> = dirs
+        .iter()
+        .map(|d| d.to_string_lossy().into_owned())
+        .collect();
+    let l = new_str_list(&strs);
+    let m = sys_module();
+    if l.is_null() || m.is_null() {
+        crate::pyerrors::clear();
+        return;
+    }
+    // SAFETY: the sys module lives for the process; `l` is our reference.
+    unsafe {
+        let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
+        crate::dictobject::set_item_str(d, "path", l);
+        xdecref(l);
+    }
+}
+
+/// The str entries of `sys.path` (list or tuple), as paths.
+pub fn path_entries() -> Vec<std::path::PathBuf> {
+    let p = get("path");
+    if p.is_null() {
+        return Vec::new();
+    }
+    let mut items = Vec::new();
+    // SAFETY: `p` is a live object owned by the sys dict for the duration of this call.
+    unsafe {
+        if crate::tupleobject::is_tuple(p) {
+            items.extend_from_slice(crate::tupleobject::items(p));
+        } else {
+            let n = PyList_Size(p);
+            if n < 0 {
+                crate::pyerrors::clear();
+            }
+            for i in 0..n.max(0) {
+                items.push(PyList_GetItem(p, i));
+            }
+        }
+        items
+            .into_iter()
+            .filter(|o| !o.is_null())
+            .filter_map(|o| crate::unicodeobject::as_str(o).map(std::path::PathBuf::from))
+            .collect()
+    }
+}
+
+// --- writing to the standard streams ---
+
+/// Writes `text` to the process's stdout (`fd` 1) or stderr (2).
+pub fn write_std(fd: c_int, text: &[u8]) {
+    use std::io::Write;
+    if fd == 2 {
+        let _ = std::io::stderr().write_all(text);
+    } else {
+        let mut o = std::io::stdout();
+        let _ = o.write_all(text);
+        let _ = o.flush();
+    }
+}
+
+/// `PySys_WriteStdout/Stderr` after the C shim formatted the text.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_sys_write(fd: c_int, text: *const c_char) {
+    crate::ffi_guard::guard("PySys_WriteStdout", (), || {
+        if !text.is_null() {
+            // SAFETY: the shim passes a NUL-terminated buffer.
+            write_std(fd, unsafe { CStr::from_ptr(text) }.to_bytes());
+        }
+    })
+}
+
+/// `PySys_FormatStdout/Stderr` after the C shim built the str.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_sys_write_obj(fd: c_int, s: *mut PyObject) {
+    crate::ffi_guard::guard("PySys_FormatStdout", (), || {
+        if s.is_null() {
+            crate::pyerrors::clear();
+            return;
+        }
+        // SAFETY: the shim passes a live str it owns.
+        if let Some(t) = unsafe { crate::unicodeobject::as_str(s) } {
+            write_std(fd, t.as_bytes());
+        }
+    })
 }
 
 /// `sys.<name>` (borrowed), or NULL without an exception.

@@ -12,6 +12,7 @@
 mod discover;
 mod elf;
 mod ffi;
+mod import_hook;
 mod init;
 pub mod lock;
 mod names;
@@ -226,6 +227,7 @@ impl Host {
     /// process as an import would: init, create, lock decision, exec. Prints CPython's
     /// `RuntimeWarning` to stderr (once per host) when the module enables the lock.
     pub fn load(&mut self, spec: &str, search: &[PathBuf]) -> Result<&Module, LoadError> {
+        import_hook::before_load(self.policy, search);
         let (name, path, tag) = locate(spec, search)?;
         let (ti, facts) = classify(&path, &tag).map_err(|(_, e)| LoadError::Raised(e))?;
         if ti.target != Target::Cp314t {
@@ -259,6 +261,7 @@ impl Host {
         }
         let allowed = self.allow.contains(&name);
         let decision = lock::decide(&mut self.lock, self.policy, run.requires_gil, allowed);
+        import_hook::note_lock(self.lock.enabled());
         if let Some(e) = run.decl.error.clone() {
             return Err(LoadError::Raised(e));
         }

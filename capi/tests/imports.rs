@@ -1,0 +1,396 @@
+//! Capsules, `PyThread` locks and TSS, gilgate's built-in modules (`builtins`, `sys`,
+//! `datetime` with its C API capsule, used from C through `PyDateTime_IMPORT`), and import
+//! errors for names that have no extension module.
+
+use gilgate_capi::object::PyObject;
+use gilgate_capi::pyerrors;
+use gilgate_capi::{
+    import, pycapsule::*, pylifecycle, pythread::*, refcount, unicodeobject as uni,
+};
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::ptr::null_mut;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn init() {
+    pylifecycle::initialize().expect("runtime initializes");
+}
+
+fn err() -> (String, String) {
+    let e = pyerrors::take_exception().expect("an exception is set");
+    (e.type_name, e.message)
+}
+
+fn attr(o: *mut PyObject, name: &str) -> *mut PyObject {
+    let k = uni::from_str(name);
+    // SAFETY: live objects.
+    let v = unsafe { gilgate_capi::object::getattr(o, k) };
+    // SAFETY: our reference.
+    unsafe { refcount::decref(k) };
+    v
+}
+
+fn repr(o: *mut PyObject) -> String {
+    // SAFETY: a live object.
+    unsafe { gilgate_capi::object::repr_string(o) }
+}
+
+static DESTROYED: AtomicUsize = AtomicUsize::new(0);
+
+unsafe extern "C" fn destructor(cap: *mut PyObject) {
+    // SAFETY: called with the dying capsule, whose pointer is a leaked u64.
+    let p = unsafe { PyCapsule_GetPointer(cap, c"gg.test".as_ptr()) };
+    assert!(!p.is_null());
+    DESTROYED.fetch_add(1, Ordering::SeqCst);
+}
+
+#[test]
+fn capsule_round_trip_names_and_destructor() {
+    init();
+    let data = Box::into_raw(Box::new(42u64)).cast::<c_void>();
+    // SAFETY: exercising the C API with valid arguments (and deliberately wrong names).
+    unsafe {
+        let c = PyCapsule_New(data, c"gg.test".as_ptr(), Some(destructor));
+        assert!(!c.is_null());
+        assert_eq!(PyCapsule_GetPointer(c, c"gg.test".as_ptr()), data);
+        assert_eq!(CStr::from_ptr(PyCapsule_GetName(c)), c"gg.test");
+        assert_eq!(PyCapsule_IsValid(c, c"gg.test".as_ptr()), 1);
+        assert_eq!(PyCapsule_IsValid(c, c"gg.other".as_ptr()), 0);
+        assert_eq!(PyCapsule_IsValid(c, std::ptr::null()), 0);
+        assert!(!pyerrors::occurred());
+
+        assert!(PyCapsule_GetPointer(c, c"gg.other".as_ptr()).is_null());
+        assert_eq!(
+            err(),
+            (
+                "ValueError".into(),
+                "PyCapsule_GetPointer called with incorrect name".into()
+            )
+        );
+        let not_capsule = uni::from_str("x");
+        assert!(PyCapsule_GetPointer(not_capsule, c"gg.test".as_ptr()).is_null());
+        assert_eq!(
+            err(),
+            (
+                "ValueError".into(),
+                "PyCapsule_GetPointer called with invalid PyCapsule object".into()
+            )
+        );
+        assert!(PyCapsule_GetName(not_capsule).is_null());
+        assert_eq!(
+            err().1,
+            "PyCapsule_GetName called with invalid PyCapsule object"
+        );
+        refcount::decref(not_capsule);
+        assert!(PyCapsule_New(null_mut(), c"x".as_ptr(), None).is_null());
+        assert_eq!(err().1, "PyCapsule_New called with null pointer");
+
+        let ctx = 7usize as *mut c_void;
+        assert_eq!(PyCapsule_SetContext(c, ctx), 0);
+        assert_eq!(PyCapsule_GetContext(c), ctx);
+        assert_eq!(PyCapsule_SetName(c, std::ptr::null()), 0);
+        assert_eq!(PyCapsule_GetPointer(c, std::ptr::null()), data);
+        assert_eq!(PyCapsule_SetName(c, c"gg.test".as_ptr()), 0);
+        assert_eq!(PyCapsule_SetPointer(c, null_mut()), -1);
+        assert_eq!(err().1, "PyCapsule_SetPointer called with null pointer");
+        assert!(PyCapsule_GetDestructor(c).is_some());
+        assert!(repr(c).starts_with("<capsule object \"gg.test\" at 0x"));
+
+        let before = DESTROYED.load(Ordering::SeqCst);
+        refcount::decref(c);
+        assert_eq!(DESTROYED.load(Ordering::SeqCst), before + 1);
+        drop(Box::from_raw(data.cast::<u64>()));
+    }
+}
+
+#[test]
+fn capsule_import_checks_the_full_name() {
+    init();
+    // SAFETY: C strings.
+    unsafe {
+        let p = PyCapsule_Import(c"datetime.datetime_CAPI".as_ptr(), 0);
+        assert!(!p.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(p.cast(), gilgate_capi::datetime::capi());
+        assert!(PyCapsule_Import(c"datetime.date".as_ptr(), 0).is_null());
+        assert_eq!(
+            err(),
+            (
+                "AttributeError".into(),
+                "PyCapsule_Import \"datetime.date\" is not valid".into()
+            )
+        );
+        assert!(PyCapsule_Import(c"datetime.nope".as_ptr(), 0).is_null());
+        assert_eq!(err().0, "AttributeError");
+        assert!(PyCapsule_Import(c"gg_no_such_module.x".as_ptr(), 0).is_null());
+        assert_eq!(err().0, "ModuleNotFoundError");
+    }
+}
+
+#[test]
+fn thread_locks_and_tss() {
+    init();
+    // SAFETY: locks and keys used per the C API contract.
+    unsafe {
+        let l = PyThread_allocate_lock();
+        assert!(!l.is_null());
+        assert_eq!(PyThread_acquire_lock(l, 1), 1);
+        assert_eq!(PyThread_acquire_lock(l, 0), 0);
+        let t0 = std::time::Instant::now();
+        assert_eq!(PyThread_acquire_lock_timed(l, 20_000, 0), PY_LOCK_FAILURE);
+        assert!(t0.elapsed() >= std::time::Duration::from_millis(20));
+        // Another thread may release it.
+        let addr = l as usize;
+        std::thread::spawn(move || PyThread_release_lock(addr as *mut c_void))
+            .join()
+            .unwrap();
+        assert_eq!(PyThread_acquire_lock_timed(l, -1, 0), PY_LOCK_ACQUIRED);
+        let addr = l as usize;
+        let waiter = std::thread::spawn(move || {
+            PyThread_acquire_lock_timed(addr as *mut c_void, 5_000_000, 0)
+        });
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        PyThread_release_lock(l);
+        assert_eq!(waiter.join().unwrap(), PY_LOCK_ACQUIRED);
+        PyThread_release_lock(l);
+        PyThread_free_lock(l);
+
+        assert_ne!(PyThread_get_thread_ident(), 0);
+        let here = PyThread_get_thread_ident();
+        let there = std::thread::spawn(|| PyThread_get_thread_ident())
+            .join()
+            .unwrap();
+        assert_ne!(here, there);
+        assert_eq!(PyThread_get_thread_native_id() as i32, libc::gettid());
+
+        let k = PyThread_tss_alloc();
+        assert_eq!(PyThread_tss_is_created(k), 0);
+        assert_eq!(PyThread_tss_create(k), 0);
+        assert_eq!(PyThread_tss_is_created(k), 1);
+        assert!(PyThread_tss_get(k).is_null());
+        assert_eq!(PyThread_tss_set(k, 5usize as *mut c_void), 0);
+        assert_eq!(PyThread_tss_get(k) as usize, 5);
+        let ka = k as usize;
+        let other = std::thread::spawn(move || PyThread_tss_get(ka as *mut Py_tss_t) as usize)
+            .join()
+            .unwrap();
+        assert_eq!(other, 0, "TSS values are per thread");
+        PyThread_tss_delete(k);
+        assert_eq!(PyThread_tss_is_created(k), 0);
+        PyThread_tss_free(k);
+    }
+}
+
+#[test]
+fn builtins_sys_and_datetime_import() {
+    init();
+    let b = import::import_module("builtins");
+    assert!(!b.is_null(), "{:?}", pyerrors::take_exception());
+    for name in [
+        "int",
+        "str",
+        "dict",
+        "tuple",
+        "object",
+        "type",
+        "ValueError",
+        "len",
+        "print",
+    ] {
+        let v = attr(b, name);
+        assert!(
+            !v.is_null(),
+            "builtins.{name}: {:?}",
+            pyerrors::take_exception()
+        );
+        // SAFETY: our reference.
+        unsafe { refcount::decref(v) };
+    }
+    assert_eq!(repr(attr(b, "len")), "<built-in function len>");
+    assert_eq!(repr(attr(b, "int")), "<class 'int'>");
+    assert_eq!(
+        gilgate_capi::bltinmodule::PyEval_GetBuiltins(),
+        // SAFETY: a live module.
+        unsafe { (*b.cast::<gilgate_capi::moduleobject::PyModuleObject>()).md_dict }
+    );
+    // The same object comes back from sys.modules.
+    let b2 = import::import_module("builtins");
+    assert_eq!(b, b2);
+
+    let sys = import::import_module("sys");
+    assert!(!sys.is_null());
+    assert_eq!(
+        repr(attr(sys, "version_info")),
+        "sys.version_info(major=3, minor=14, micro=10, releaselevel='final', serial=0)"
+    );
+    assert_eq!(repr(attr(attr(sys, "version_info"), "minor")), "14");
+    assert_eq!(repr(attr(sys, "hexversion")), "51251952");
+    assert!(repr(attr(sys, "flags")).contains("gil="));
+    assert_eq!(repr(attr(attr(sys, "implementation"), "name")), "'cpython'");
+    assert_eq!(
+        repr(attr(sys, "_is_gil_enabled")),
+        "<built-in function _is_gil_enabled>"
+    );
+    let modules = attr(sys, "modules");
+    assert_eq!(modules, import::PyImport_GetModuleDict());
+    // SAFETY: live dict.
+    assert!(!unsafe { gilgate_capi::dictobject::get_str(modules, "sys") }.is_null());
+
+    let dt = import::import_module("datetime");
+    assert!(!dt.is_null());
+    let date_t = attr(dt, "date");
+    assert_eq!(repr(date_t), "<class 'datetime.date'>");
+    let api = gilgate_capi::datetime::capi();
+    // SAFETY: the C API table's constructors, called as C code would.
+    unsafe {
+        let d = ((*api).Date_FromDate)(2024, 1, 2, (*api).DateType);
+        assert_eq!(repr(d), "datetime.date(2024, 1, 2)");
+        assert_eq!(repr(attr(d, "year")), "2024");
+        let s = gilgate_capi::object::str_string(d);
+        assert_eq!(s, "2024-01-02");
+        let td = ((*api).Delta_FromDelta)(1, 2, 0, 1, (*api).DeltaType);
+        assert_eq!(repr(td), "datetime.timedelta(days=1, seconds=2)");
+        let neg = ((*api).Delta_FromDelta)(0, -1, 0, 1, (*api).DeltaType);
+        assert_eq!(repr(neg), "datetime.timedelta(days=-1, seconds=86399)");
+        assert_eq!(gilgate_capi::object::str_string(neg), "-1 day, 23:59:59");
+        let us = ((*api).Delta_FromDelta)(0, 0, 2_500_000, 1, (*api).DeltaType);
+        assert_eq!(
+            repr(us),
+            "datetime.timedelta(seconds=2, microseconds=500000)"
+        );
+        let zero = ((*api).Delta_FromDelta)(0, 0, 0, 1, (*api).DeltaType);
+        assert_eq!(repr(zero), "datetime.timedelta(0)");
+        assert!(((*api).Delta_FromDelta)(1_000_000_000, 0, 0, 1, (*api).DeltaType).is_null());
+        assert_eq!(
+            err(),
+            (
+                "OverflowError".into(),
+                "days=1000000000; must have magnitude <= 999999999".into()
+            )
+        );
+        let utc = (*api).TimeZone_UTC;
+        assert_eq!(repr(utc), "datetime.timezone.utc");
+        let dtm =
+            ((*api).DateTime_FromDateAndTime)(2024, 5, 6, 7, 8, 0, 0, utc, (*api).DateTimeType);
+        assert_eq!(
+            repr(dtm),
+            "datetime.datetime(2024, 5, 6, 7, 8, tzinfo=datetime.timezone.utc)"
+        );
+        assert_eq!(
+            gilgate_capi::object::str_string(dtm),
+            "2024-05-06 07:08:00+00:00"
+        );
+        let t = ((*api).Time_FromTimeAndFold)(1, 2, 3, 4, null_mut(), 1, (*api).TimeType);
+        assert_eq!(repr(t), "datetime.time(1, 2, 3, 4, fold=1)");
+        assert!(((*api).Time_FromTime)(24, 0, 0, 0, null_mut(), (*api).TimeType).is_null());
+        assert_eq!(err(), ("ValueError".into(), "hour must be in 0..23".into()));
+        assert!(((*api).Date_FromDate)(2024, 13, 1, (*api).DateType).is_null());
+        assert_eq!(
+            err(),
+            ("ValueError".into(), "month must be in 1..12".into())
+        );
+        assert!(((*api).Date_FromDate)(2023, 2, 29, (*api).DateType).is_null());
+        assert_eq!(err().1, "day is out of range for month");
+        let d2 = ((*api).Date_FromDate)(2024, 1, 2, (*api).DateType);
+        assert_eq!(gilgate_capi::object::eq(d, d2), 1);
+        assert_eq!(
+            gilgate_capi::object::hash(d),
+            gilgate_capi::object::hash(d2)
+        );
+        for o in [d, d2, td, neg, us, zero, dtm, t] {
+            refcount::decref(o);
+        }
+    }
+}
+
+#[test]
+fn names_without_an_extension_module_raise_import_errors() {
+    init();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("purepy.py"), "x = 1\n").unwrap();
+    std::fs::create_dir(tmp.path().join("pkgdir")).unwrap();
+    std::fs::write(tmp.path().join("pkgdir/__init__.py"), "raise SystemExit\n").unwrap();
+    gilgate_capi::sysmodule::set_path(&[tmp.path().to_path_buf()]);
+    assert_eq!(import::search_roots(), vec![tmp.path().to_path_buf()]);
+
+    assert!(import::import_module("purepy").is_null());
+    let e = pyerrors::take_exception().unwrap();
+    assert_eq!(e.type_name, "ImportError");
+    assert_eq!(
+        e.message,
+        format!(
+            "cannot import Python module 'purepy' from {} (gilgate runs compiled extension modules only; it does not execute Python source)",
+            tmp.path().join("purepy.py").display()
+        )
+    );
+
+    assert!(import::import_module("gg_nothing_here").is_null());
+    let e = pyerrors::take_exception().unwrap();
+    assert_eq!(e.type_name, "ModuleNotFoundError");
+    assert_eq!(
+        e.message,
+        "No module named 'gg_nothing_here' (gilgate runs compiled extension modules only; it does not execute Python source)"
+    );
+
+    // A package folder becomes a plain package; its __init__.py does not run.
+    let p = import::import_module("pkgdir");
+    assert!(!p.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(import::is_package(p));
+    assert!(import::import_module("pkgdir.sub").is_null());
+    assert_eq!(err().0, "ModuleNotFoundError");
+    // A module that is not a package has no submodules.
+    assert!(import::import_module("sys.x").is_null());
+    assert_eq!(err().1, "No module named 'sys.x'; 'sys' is not a package");
+    gilgate_capi::sysmodule::set_path(&[]);
+}
+
+#[test]
+fn module_name_attribute_of_import_errors() {
+    init();
+    // SAFETY: C strings; the error's `name` field read through getattr.
+    unsafe {
+        assert!(import::PyImport_ImportModule(c"gg_missing_mod".as_ptr()).is_null());
+        let exc = pyerrors::take_raised();
+        assert!(!exc.is_null());
+        assert_eq!(repr(attr(exc, "name")), "'gg_missing_mod'");
+        refcount::decref(exc);
+    }
+}
+
+fn build_probe() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gilgate-dt-probe.so");
+    let status = Command::new("cc")
+        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
+        .arg(&out)
+        .arg("-I")
+        .arg(manifest.parent().unwrap().join("include"))
+        .arg(manifest.join("tests/c/dt_probe.c"))
+        .status()
+        .expect("run cc");
+    assert!(status.success(), "compiling the datetime probe failed");
+    out
+}
+
+#[test]
+fn datetime_capi_from_c() {
+    init();
+    let so = build_probe();
+    let path = std::ffi::CString::new(so.to_string_lossy().as_bytes()).unwrap();
+    // SAFETY: loading our own probe (its undefined symbols are this binary's exports) and
+    // calling its one function with a writable buffer.
+    unsafe {
+        let h = libc::dlopen(path.as_ptr(), libc::RTLD_NOW);
+        assert!(!h.is_null(), "dlopen failed");
+        let f = libc::dlsym(h, c"gg_dt_probe".as_ptr());
+        assert!(!f.is_null());
+        let f: unsafe extern "C" fn(*mut c_char, usize) -> c_int = std::mem::transmute(f);
+        let mut buf = [0 as c_char; 256];
+        let rc = f(buf.as_mut_ptr(), buf.len());
+        assert_eq!(rc, 0, "{:?}", pyerrors::take_exception());
+        assert_eq!(
+            CStr::from_ptr(buf.as_ptr()).to_str().unwrap(),
+            "2024-1-2 1999-12-31 23:59:58.123456 7:8:9.10 1/0/500000 checks=1"
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! Imports through the loader's hook: a dotted name inside a package folder loads the
+//! extension exactly as `gilgate load` does, sibling extensions of one package load, the
+//! package itself is a plain module (its `__init__.py` does not run), and `sys` reports the
+//! lock state the loads left.
+
+use gilgate::capi::{import, pyerrors};
+use gilgate::{Host, Policy};
+use gilgate_test_extensions::sample;
+
+fn attr_repr(o: *mut gilgate::capi::object::PyObject, name: &str) -> String {
+    let k = gilgate::capi::unicodeobject::from_str(name);
+    // SAFETY: live objects; the result is a new reference or NULL.
+    unsafe {
+        let v = gilgate::capi::object::getattr(o, k);
+        assert!(!v.is_null(), "{name}: {:?}", pyerrors::take_exception());
+        gilgate::capi::object::repr_string(v)
+    }
+}
+
+#[test]
+fn sibling_extensions_of_a_package_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pkg = tmp.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(
+        pkg.join("__init__.py"),
+        "raise SystemExit('must not run')\n",
+    )
+    .unwrap();
+    for m in ["mp_ft", "mp_gil_two"] {
+        let src = sample(m);
+        std::fs::copy(&src, pkg.join(src.file_name().unwrap())).unwrap();
+    }
+    let mut host = Host::new(Policy::Auto);
+    let search = vec![tmp.path().to_path_buf()];
+    let m = host.load("pkg.mp_ft", &search).expect("loads").as_ptr();
+    assert_eq!(attr_repr(m, "__name__"), "'pkg.mp_ft'");
+    // The loader made its search path sys.path.
+    assert_eq!(import::search_roots(), search);
+
+    // The sibling comes through PyImport_ImportModule and the loader's hook.
+    // SAFETY: a C string.
+    let sib = unsafe { import::PyImport_ImportModule(c"pkg.mp_gil_two".as_ptr()) };
+    assert!(!sib.is_null(), "{:?}", pyerrors::take_exception());
+    assert_eq!(attr_repr(sib, "__name__"), "'pkg.mp_gil_two'");
+    let p = import::get_module("pkg");
+    assert!(!p.is_null());
+    assert!(import::is_package(p));
+    // `__path__` holds the folder (a list; a tuple until gilgate has lists).
+    let path = attr_repr(p, "__path__");
+    assert!(
+        path.contains(&format!("'{}'", pkg.to_string_lossy())),
+        "{path}"
+    );
+    // The submodule is an attribute of its package, and sys.modules has both.
+    let k = gilgate::capi::unicodeobject::from_str("mp_gil_two");
+    // SAFETY: live objects.
+    let sub = unsafe { gilgate::capi::object::getattr(p, k) };
+    assert_eq!(sub, sib);
+    // Both declare Py_MOD_GIL_NOT_USED: the lock stays off.
+    assert!(!gilgate::capi::sysmodule::gil_enabled());
+    // Importing again returns the same module object.
+    // SAFETY: a C string.
+    let again = unsafe { import::PyImport_ImportModule(c"pkg.mp_gil_two".as_ptr()) };
+    assert_eq!(again, sib);
+
+    // A name with only Python source names the module.
+    std::fs::write(pkg.join("helper.py"), "x = 1\n").unwrap();
+    // SAFETY: a C string.
+    assert!(unsafe { import::PyImport_ImportModule(c"pkg.helper".as_ptr()) }.is_null());
+    let e = pyerrors::take_exception().unwrap();
+    assert_eq!(e.type_name, "ImportError");
+    assert!(
+        e.message
+            .starts_with("cannot import Python module 'pkg.helper' from ")
+            && e.message.ends_with("it does not execute Python source)"),
+        "{}",
+        e.message
+    );
+}
