@@ -11,7 +11,7 @@
 //!   `bool`, the integer types, `f64`, `&str`/`String` (str), `&[u8]`/`Vec<u8>` (bytes),
 //!   `Vec<T>` (list; any iterable when extracting), tuples of up to 4 elements,
 //!   `HashMap`/`BTreeMap` (dict; [`PyRef::dict_items`] and [`dict_from_pairs`] keep the
-//!   order), `Option<T>` (None for `None`).
+//!   order), `Option<T>` (None for `None`), and ints of any size as [`num_bigint::BigInt`].
 //! - Errors are [`PyErr`]: the Python exception's type name and message.
 //!
 //! Objects are not `Send`: the runtime is used from the thread that created the [`Host`].
@@ -534,6 +534,46 @@ impl IntoPy for f64 {
     fn into_py(self) -> PyResult<PyRef> {
         // SAFETY: PyFloat_FromDouble returns a new reference or NULL.
         unsafe { PyRef::from_owned_ptr(ffi::PyFloat_FromDouble(self)) }
+    }
+}
+
+impl IntoPy for num_bigint::BigInt {
+    fn into_py(self) -> PyResult<PyRef> {
+        (&self).into_py()
+    }
+}
+
+impl IntoPy for &num_bigint::BigInt {
+    fn into_py(self) -> PyResult<PyRef> {
+        if let Ok(v) = i64::try_from(self) {
+            return v.into_py();
+        }
+        int_from_digits(&self.to_str_radix(16), 16)
+    }
+}
+
+impl FromPy for num_bigint::BigInt {
+    /// Any int (by way of its hexadecimal digits when it does not fit in 64 bits).
+    fn from_py(obj: &PyRef) -> PyResult<Self> {
+        if obj.flags() & ffi::TPFLAGS_LONG_SUBCLASS == 0 {
+            return Err(PyErr::type_error(format!(
+                "expected int, got {}",
+                obj.type_name()
+            )));
+        }
+        let mut overflow: std::ffi::c_int = 0;
+        // SAFETY: `obj` is a live int.
+        let v = unsafe { ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow) };
+        if overflow == 0 {
+            if v == -1 && PyErr::occurred() {
+                return Err(PyErr::fetch());
+            }
+            return Ok(v.into());
+        }
+        // Wider than 64 bits: read its decimal str().
+        let text = obj.str()?;
+        text.parse::<num_bigint::BigInt>()
+            .map_err(|e| PyErr::new("ValueError", format!("cannot read int {text:?}: {e}")))
     }
 }
 

@@ -72,6 +72,7 @@ unsafe extern "C" {
     pub(crate) fn PyLong_FromUnsignedLongLong(v: u64) -> Obj;
     pub(crate) fn PyLong_AsLongLong(o: Obj) -> i64;
     pub(crate) fn PyLong_AsUnsignedLongLong(o: Obj) -> u64;
+    pub(crate) fn PyLong_AsLongLongAndOverflow(o: Obj, overflow: *mut c_int) -> i64;
     pub(crate) fn PyFloat_FromDouble(v: f64) -> Obj;
     pub(crate) fn PyFloat_AsDouble(o: Obj) -> f64;
     pub(crate) fn PyComplex_FromDoubles(re: f64, im: f64) -> Obj;

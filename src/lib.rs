@@ -3,6 +3,12 @@
 //! The library facade re-exports the runtime ([`capi`]) and the loader ([`loader`]); the most
 //! used types are also available at the top level.
 //!
+//! - [`embed`]: the Rust embedding API — load modules and call them with Rust values
+//!   ([`embed::Host`], [`embed::Module`], [`embed::PyRef`], [`embed::IntoPy`]/[`embed::FromPy`],
+//!   [`embed::PyErr`]).
+//! - [`eval`]: the expression language of `gilgate eval` (parser and evaluator).
+//! - [`Host`] (the loader's): inspection reports and the lock policy.
+//!
 //! ```no_run
 //! // First thing in `main`: turns this process into an inspection worker when gilgate
 //! // starts it as one.
@@ -15,6 +21,7 @@ pub use gilgate_capi as capi;
 pub use gilgate_loader as loader;
 pub use gilgate_loader::worker::run_if_worker;
 pub use gilgate_loader::{Host, LoadError, Module, Policy, Report, Target};
+
 pub mod cli_eval;
 pub mod embed;
 pub mod eval;

@@ -50,6 +50,31 @@ fn scalars_strings_tuples_and_dicts_round_trip() {
 }
 
 #[test]
+fn ints_of_any_size() {
+    use num_bigint::BigInt;
+    let _g = lock();
+    let _h = Host::new();
+    let big: BigInt = BigInt::from(2).pow(100u32);
+    roundtrip(big.clone(), "1267650600228229401496703205376");
+    roundtrip(-big.clone() * 3, "-3802951800684688204490109616128");
+    roundtrip(BigInt::from(-5), "-5");
+    let o = big.into_py().unwrap();
+    assert_eq!(
+        o.extract::<i64>().unwrap_err().type_name,
+        "OverflowError",
+        "2**100 does not fit in i64"
+    );
+    assert_eq!(
+        "1".into_py()
+            .unwrap()
+            .extract::<BigInt>()
+            .unwrap_err()
+            .to_string(),
+        "TypeError: expected int, got str"
+    );
+}
+
+#[test]
 fn dict_order_is_kept() {
     let _g = lock();
     let _h = Host::new();
