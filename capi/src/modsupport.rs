@@ -127,8 +127,6 @@ mod ext {
         pub fn PyComplex_FromDoubles(re: f64, im: f64) -> *mut PyObject;
         pub fn PyComplex_AsCComplex(o: *mut PyObject) -> Py_complex;
         pub fn PyUnicode_AsUTF8AndSize(o: *mut PyObject, n: *mut Py_ssize_t) -> *const c_char;
-        pub fn PyUnicode_ReadChar(o: *mut PyObject, i: Py_ssize_t) -> u32;
-        pub fn PyUnicode_FromOrdinal(c: c_int) -> *mut PyObject;
         pub fn PyLong_AsLong(o: *mut PyObject) -> std::ffi::c_long;
         pub fn PyLong_AsLongLong(o: *mut PyObject) -> i64;
         pub fn PyLong_AsSsize_t(o: *mut PyObject) -> Py_ssize_t;
@@ -431,7 +429,13 @@ impl Builder<'_> {
                     if self.failed {
                         null_mut()
                     } else {
-                        ext::PyUnicode_FromOrdinal(v)
+                        match u32::try_from(v).ok().and_then(char::from_u32) {
+                            Some(ch) => crate::unicodeobject::from_str(ch.encode_utf8(&mut [0; 4])),
+                            None => raise(
+                                &raw mut crate::pyerrors::EXC_ValueError,
+                                "chr() arg not in range(0x110000)",
+                            ),
+                        }
                     }
                 }
                 b's' | b'z' | b'U' | b'y' => self.string(c),
@@ -759,6 +763,17 @@ unsafe fn with_int<T>(
     }
 }
 
+/// What `PyObject_GetBuffer` raises for an object without the buffer interface.
+unsafe fn no_buffer(arg: *mut PyObject) -> Conv {
+    // SAFETY: `arg` is live.
+    let t = unsafe { crate::object::type_name(crate::object::ty(arg)) };
+    raise(
+        &raw mut EXC_TypeError,
+        &format!("a bytes-like object is required, not '{}'", trunc(&t, 100)),
+    );
+    Err(None)
+}
+
 fn overflow(msg: &str) -> Conv {
     raise(&raw mut crate::pyerrors::EXC_OverflowError, msg);
     Err(None)
@@ -857,7 +872,26 @@ impl Parser<'_> {
         }
         // SAFETY: `arg` live.
         unsafe {
-            if !crate::abstract_::sequence_check(arg) || is_str(arg) || is_bytes(arg) {
+            if crate::tupleobject::is_tuple(arg) {
+                let items = crate::tupleobject::items(arg);
+                if items.len() != n {
+                    self.skip_group();
+                    return Err(Some(format!(
+                        "must be sequence of length {n}, not {}",
+                        items.len()
+                    )));
+                }
+                for (k, &item) in items.iter().enumerate() {
+                    levels.push(k + 1);
+                    self.convert(item, levels)?;
+                    levels.pop();
+                }
+                if self.peek() == b')' {
+                    self.pos += 1;
+                }
+                return Ok(());
+            }
+            if !crate::abstract_::sequence_check(arg) || is_bytes(arg) {
                 let t = shown_type(arg);
                 self.skip_group();
                 return Err(Some(format!(
@@ -1014,7 +1048,14 @@ impl Parser<'_> {
                 b'C' => {
                     let p = self.ptr();
                     if is_str(arg) && crate::unicodeobject::length(arg) == 1 {
-                        put(p, ext::PyUnicode_ReadChar(arg, 0) as c_int);
+                        let Ok((s, n)) = utf8_of(arg) else {
+                            return Err(None);
+                        };
+                        let bytes = std::slice::from_raw_parts(s.cast::<u8>(), n);
+                        let ch = std::str::from_utf8(bytes)
+                            .ok()
+                            .and_then(|t| t.chars().next());
+                        put(p, ch.map_or(0, |c| c as c_int));
                         return Ok(());
                     }
                     return converr("a unicode character", arg);
@@ -1087,7 +1128,7 @@ impl Parser<'_> {
                         let conv: unsafe extern "C" fn(*mut PyObject, *mut c_void) -> c_int =
                             std::mem::transmute(conv);
                         if conv(arg, p) == 0 {
-                            return converr("(unspecified)", arg);
+                            return Err((!err::occurred()).then(|| "(unspecified)".to_string()));
                         }
                     }
                     _ => {
@@ -1174,13 +1215,11 @@ impl Parser<'_> {
                             p.cast::<Py_buffer>().write(v);
                             Ok(())
                         }
-                        _ => {
-                            err::clear();
-                            converr(expected, arg)
-                        }
+                        Some(Err(())) => Err(None),
+                        None => no_buffer(arg),
                     };
                 }
-                if !is_str(arg) {
+                {
                     match bytes_of(arg) {
                         Some(Ok((b, n))) => {
                             if suffix == 0 && std::slice::from_raw_parts(b, n).contains(&0) {
@@ -1196,8 +1235,8 @@ impl Parser<'_> {
                             }
                             return Ok(());
                         }
-                        Some(Err(())) => err::clear(),
-                        None => {}
+                        Some(Err(())) => return Err(None),
+                        None => return no_buffer(arg),
                     }
                 }
             }
