@@ -975,8 +975,7 @@ pub unsafe fn power(
                 }
             }
             return type_error(&format!(
-                "unsupported operand type(s) for {}: '{}', '{}', '{}'",
-                if inplace { "pow()" } else { "pow()" },
+                "unsupported operand type(s) for pow(): '{}', '{}', '{}'",
                 trunc(&tname(v), 100),
                 trunc(&tname(w), 100),
                 trunc(&tname(z), 100)
@@ -1339,10 +1338,10 @@ pub unsafe extern "C" fn PyNumber_InPlaceAdd(v: *mut PyObject, w: *mut PyObject)
             return r;
         }
         decref(r);
-        if let Some(m) = sq(ty(v)) {
-            if let Some(f) = m.sq_inplace_concat.or(m.sq_concat) {
-                return f(v, w);
-            }
+        if let Some(m) = sq(ty(v))
+            && let Some(f) = m.sq_inplace_concat.or(m.sq_concat)
+        {
+            return f(v, w);
         }
         binop_type_error(v, w, "+=")
     })
@@ -1966,6 +1965,7 @@ pub unsafe fn sequence_set_item(s: *mut PyObject, mut i: Py_ssize_t, v: *mut PyO
 ///
 /// # Safety
 /// `o` live.
+#[allow(clippy::result_unit_err)]
 pub unsafe fn for_each<T>(
     o: *mut PyObject,
     mut f: impl FnMut(*mut PyObject) -> Result<Option<T>, ()>,

@@ -290,7 +290,7 @@ impl Builder<'_> {
                         l
                     }
                     _ => {
-                        if items.len() % 2 != 0 {
+                        if !items.len().is_multiple_of(2) {
                             system_error("Bad dict format");
                             null_mut()
                         } else {
@@ -916,9 +916,7 @@ impl Parser<'_> {
                 levels.push(k + 1);
                 let r = self.convert(item, levels);
                 decref(item);
-                if r.is_err() {
-                    return r;
-                }
+                r?;
                 levels.pop();
             }
         }
