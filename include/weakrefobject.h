@@ -20,6 +20,8 @@ PyAPI_DATA(PyTypeObject) _PyWeakref_CallableProxyType;
 PyAPI_FUNC(PyObject *) PyWeakref_NewRef(PyObject *ob, PyObject *callback);
 PyAPI_FUNC(PyObject *) PyWeakref_NewProxy(PyObject *ob, PyObject *callback);
 PyAPI_FUNC(int) PyWeakref_GetRef(PyObject *ref, PyObject **pobj);
+PyAPI_FUNC(PyObject *) PyWeakref_GetObject(PyObject *ref);
+PyAPI_FUNC(int) PyWeakref_IsDead(PyObject *ref);
 
 struct _PyWeakReference {
     PyObject_HEAD

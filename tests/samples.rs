@@ -145,7 +145,7 @@ fn inspect_gives_every_expected_verdict() {
 }
 
 /// Samples whose exec calls a C API function the runtime does not implement yet.
-const RUNTIME_GAPS: &[(&str, &str)] = &[("api_tour", "PyType_FromModuleAndSpec")];
+const RUNTIME_GAPS: &[(&str, &str)] = &[];
 
 #[test]
 fn load_each_sample_alone() {

@@ -107,3 +107,658 @@ pub unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *mut PyOb
         }
     }
 }
+
+// =========================================================================================
+// Descriptor objects: method, classmethod, member, getset and (minimal) wrapper descriptors.
+// =========================================================================================
+
+use crate::methodobject::{METH_CLASS, METH_METHOD, METH_STATIC, PyMethodDef};
+use crate::object::{
+    Py_TPFLAGS_METHOD_DESCRIPTOR, PyTypeObject, is_subtype, static_type, ty, type_name,
+    vectorcallfunc,
+};
+use crate::pyerrors::{EXC_AttributeError, EXC_TypeError, raise};
+use crate::refcount::{decref, new_ref, xdecref};
+use crate::unicodeobject as uni;
+use std::ptr::null_mut;
+
+/// `PyDescrObject` (56 bytes). `d_type` is a *borrowed* reference in gilgate: the descriptor
+/// lives in its type's dict, and a strong reference would make every heap type a cycle that
+/// only a collector could free.
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyDescrObject {
+    pub ob_base: PyObject,
+    pub d_type: *mut PyTypeObject,
+    pub d_name: *mut PyObject,
+    pub d_qualname: *mut PyObject,
+}
+
+/// `PyMethodDescrObject` (72 bytes).
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyMethodDescrObject {
+    pub d_common: PyDescrObject,
+    pub d_method: *mut PyMethodDef,
+    pub vectorcall: vectorcallfunc,
+}
+
+/// `PyMemberDescrObject` (64 bytes).
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyMemberDescrObject {
+    pub d_common: PyDescrObject,
+    pub d_member: *mut PyMemberDef,
+}
+
+/// `PyGetSetDescrObject` (64 bytes).
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyGetSetDescrObject {
+    pub d_common: PyDescrObject,
+    pub d_getset: *mut PyGetSetDef,
+}
+
+/// `PyWrapperDescrObject` (72 bytes).
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyWrapperDescrObject {
+    pub d_common: PyDescrObject,
+    pub d_base: *mut c_void,
+    pub d_wrapped: *mut c_void,
+}
+
+const DESCR_FLAGS: std::ffi::c_ulong = 0;
+
+#[unsafe(no_mangle)]
+pub static mut PyMethodDescr_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(descr_dealloc),
+    tp_repr: Some(method_descr_repr),
+    tp_call: Some(method_descr_call),
+    tp_descr_get: Some(method_descr_get),
+    ..static_type(
+        c"method_descriptor",
+        std::mem::size_of::<PyMethodDescrObject>(),
+        0,
+        DESCR_FLAGS | Py_TPFLAGS_METHOD_DESCRIPTOR,
+    )
+};
+
+#[unsafe(no_mangle)]
+pub static mut PyClassMethodDescr_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(descr_dealloc),
+    tp_repr: Some(method_descr_repr),
+    tp_call: Some(classmethod_descr_call),
+    tp_descr_get: Some(classmethod_descr_get),
+    ..static_type(
+        c"classmethod_descriptor",
+        std::mem::size_of::<PyMethodDescrObject>(),
+        0,
+        DESCR_FLAGS,
+    )
+};
+
+#[unsafe(no_mangle)]
+pub static mut PyMemberDescr_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(descr_dealloc),
+    tp_repr: Some(member_descr_repr),
+    tp_descr_get: Some(member_descr_get),
+    tp_descr_set: Some(member_descr_set),
+    ..static_type(
+        c"member_descriptor",
+        std::mem::size_of::<PyMemberDescrObject>(),
+        0,
+        DESCR_FLAGS,
+    )
+};
+
+#[unsafe(no_mangle)]
+pub static mut PyGetSetDescr_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(descr_dealloc),
+    tp_repr: Some(getset_descr_repr),
+    tp_descr_get: Some(getset_descr_get),
+    tp_descr_set: Some(getset_descr_set),
+    ..static_type(
+        c"getset_descriptor",
+        std::mem::size_of::<PyGetSetDescrObject>(),
+        0,
+        DESCR_FLAGS,
+    )
+};
+
+/// Wrapper descriptors (`slot wrapper '__add__'`) are not created by gilgate yet; the type
+/// exists so that extensions comparing against it link and behave.
+#[unsafe(no_mangle)]
+pub static mut PyWrapperDescr_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(descr_dealloc),
+    tp_repr: Some(wrapper_descr_repr),
+    ..static_type(
+        c"wrapper_descriptor",
+        std::mem::size_of::<PyWrapperDescrObject>(),
+        0,
+        DESCR_FLAGS | Py_TPFLAGS_METHOD_DESCRIPTOR,
+    )
+};
+
+unsafe extern "C" fn descr_dealloc(op: *mut PyObject) {
+    // SAFETY: `op` is a dead descriptor (slot contract); d_type is borrowed.
+    unsafe {
+        let d = op.cast::<PyDescrObject>();
+        xdecref((*d).d_name);
+        xdecref((*d).d_qualname);
+        crate::objimpl::default_dealloc(op);
+    }
+}
+
+/// The descriptor's name as text.
+///
+/// # Safety
+/// `d` must be a live descriptor.
+pub unsafe fn descr_name(d: *mut PyObject) -> String {
+    // SAFETY: forwarded contract; d_name is NULL or a str.
+    unsafe {
+        let n = (*d.cast::<PyDescrObject>()).d_name;
+        if n.is_null() {
+            return "?".into();
+        }
+        uni::as_str(n).unwrap_or("?").to_string()
+    }
+}
+
+/// The name of the descriptor's owning type.
+unsafe fn descr_type_name(d: *mut PyObject) -> String {
+    // SAFETY: `d` is a live descriptor; d_type is NULL or a type.
+    unsafe {
+        let t = (*d.cast::<PyDescrObject>()).d_type;
+        if t.is_null() {
+            "?".into()
+        } else {
+            type_name(t)
+        }
+    }
+}
+
+fn descr_repr_fmt(d: *mut PyObject, kind: &str) -> *mut PyObject {
+    // SAFETY: `d` is a live descriptor (slot contract of the callers).
+    let (n, t) = unsafe { (descr_name(d), descr_type_name(d)) };
+    uni::from_str(&format!("<{kind} '{n}' of '{t}' objects>"))
+}
+
+unsafe extern "C" fn method_descr_repr(d: *mut PyObject) -> *mut PyObject {
+    descr_repr_fmt(d, "method")
+}
+unsafe extern "C" fn member_descr_repr(d: *mut PyObject) -> *mut PyObject {
+    descr_repr_fmt(d, "member")
+}
+unsafe extern "C" fn getset_descr_repr(d: *mut PyObject) -> *mut PyObject {
+    descr_repr_fmt(d, "attribute")
+}
+unsafe extern "C" fn wrapper_descr_repr(d: *mut PyObject) -> *mut PyObject {
+    descr_repr_fmt(d, "slot wrapper")
+}
+
+/// Allocates a descriptor of type `dt` for `owner` named `name`.
+unsafe fn descr_new(
+    dt: *mut PyTypeObject,
+    owner: *mut PyTypeObject,
+    name: *const c_char,
+) -> *mut PyObject {
+    // SAFETY: `dt` is a ready static descriptor type; `name` a C string.
+    unsafe {
+        let op = crate::objimpl::alloc_object(dt, 0);
+        if op.is_null() {
+            return op;
+        }
+        let d = op.cast::<PyDescrObject>();
+        (*d).d_type = owner;
+        let n = uni::from_cstr(name);
+        if n.is_null() {
+            decref(op);
+            return null_mut();
+        }
+        (*d).d_name = n;
+        op
+    }
+}
+
+/// `PyDescr_NewMethod`.
+///
+/// # Safety
+/// `owner` must be a type; `ml` must outlive the descriptor.
+pub unsafe fn new_method(owner: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let op = descr_new(&raw mut PyMethodDescr_Type, owner, (*ml).ml_name);
+        if !op.is_null() {
+            (*op.cast::<PyMethodDescrObject>()).d_method = ml;
+        }
+        op
+    }
+}
+
+/// `PyDescr_NewClassMethod`.
+///
+/// # Safety
+/// As [`new_method`].
+pub unsafe fn new_classmethod(owner: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let op = descr_new(&raw mut PyClassMethodDescr_Type, owner, (*ml).ml_name);
+        if !op.is_null() {
+            (*op.cast::<PyMethodDescrObject>()).d_method = ml;
+        }
+        op
+    }
+}
+
+/// `PyDescr_NewMember`.
+///
+/// # Safety
+/// `owner` must be a type; `m` must outlive the descriptor.
+pub unsafe fn new_member(owner: *mut PyTypeObject, m: *mut PyMemberDef) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let op = descr_new(&raw mut PyMemberDescr_Type, owner, (*m).name);
+        if !op.is_null() {
+            (*op.cast::<PyMemberDescrObject>()).d_member = m;
+        }
+        op
+    }
+}
+
+/// `PyDescr_NewGetSet`.
+///
+/// # Safety
+/// `owner` must be a type; `g` must outlive the descriptor.
+pub unsafe fn new_getset(owner: *mut PyTypeObject, g: *mut PyGetSetDef) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let op = descr_new(&raw mut PyGetSetDescr_Type, owner, (*g).name);
+        if !op.is_null() {
+            (*op.cast::<PyGetSetDescrObject>()).d_getset = g;
+        }
+        op
+    }
+}
+
+/// The instance check of a descriptor's `__get__`/`__set__`: `Err` with TypeError set when
+/// `obj` is not an instance of the owning type.
+unsafe fn descr_check(d: *mut PyObject, obj: *mut PyObject) -> Result<(), ()> {
+    // SAFETY: `d` is a live descriptor and `obj` a live object (slot contract).
+    unsafe {
+        let owner = (*d.cast::<PyDescrObject>()).d_type;
+        if owner.is_null() || ty(obj) == owner || is_subtype(ty(obj), owner) {
+            return Ok(());
+        }
+        raise(
+            &raw mut EXC_TypeError,
+            &format!(
+                "descriptor '{}' for '{:.100}' objects doesn't apply to a '{:.100}' object",
+                descr_name(d),
+                type_name(owner),
+                type_name(ty(obj))
+            ),
+        );
+        Err(())
+    }
+}
+
+/// Binds a method definition to `self_` as a builtin method object.
+unsafe fn bind(
+    ml: *mut PyMethodDef,
+    self_: *mut PyObject,
+    cls: *mut PyTypeObject,
+) -> *mut PyObject {
+    // SAFETY: `ml` is a live method definition; `self_` live.
+    unsafe {
+        let cls = if (*ml).ml_flags & METH_METHOD != 0 {
+            cls
+        } else {
+            null_mut()
+        };
+        crate::methodobject::new_cfunction(ml, self_, null_mut(), cls)
+    }
+}
+
+unsafe extern "C" fn method_descr_get(
+    d: *mut PyObject,
+    obj: *mut PyObject,
+    _t: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: `d` is a live method descriptor (slot contract).
+    unsafe {
+        if obj.is_null() {
+            return new_ref(d);
+        }
+        if descr_check(d, obj).is_err() {
+            return null_mut();
+        }
+        let md = d.cast::<PyMethodDescrObject>();
+        bind((*md).d_method, obj, (*md).d_common.d_type)
+    }
+}
+
+unsafe extern "C" fn classmethod_descr_get(
+    d: *mut PyObject,
+    obj: *mut PyObject,
+    t: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: `d` is a live classmethod descriptor (slot contract).
+    unsafe {
+        let md = d.cast::<PyMethodDescrObject>();
+        let owner = (*md).d_common.d_type;
+        let t = if t.is_null() { ty(obj).cast() } else { t };
+        if !crate::object::is_type(t) {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "descriptor '{}' for type '{:.100}' needs a type, not a '{:.100}' as arg 2",
+                    descr_name(d),
+                    type_name(owner),
+                    type_name(ty(t))
+                ),
+            );
+        }
+        let tt = t.cast::<PyTypeObject>();
+        if !owner.is_null() && tt != owner && !is_subtype(tt, owner) {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "descriptor '{}' for type '{:.100}' doesn't apply to type '{:.100}'",
+                    descr_name(d),
+                    type_name(owner),
+                    type_name(tt)
+                ),
+            );
+        }
+        bind((*md).d_method, t, owner)
+    }
+}
+
+/// Calls the method descriptor `d` unbound: `args[0]` is `self`, the rest the arguments.
+unsafe fn call_unbound(
+    d: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    classmethod: bool,
+) -> *mut PyObject {
+    // SAFETY: `d` is a live method descriptor; `args` a tuple (tp_call contract).
+    unsafe {
+        let items = crate::tupleobject::items(args);
+        let Some((&first, rest)) = items.split_first() else {
+            let owner = descr_type_name(d);
+            let msg = if classmethod {
+                format!(
+                    "descriptor '{}' of '{owner:.100}' object needs an argument",
+                    descr_name(d)
+                )
+            } else {
+                format!(
+                    "unbound method {owner:.100}.{}() needs an argument",
+                    descr_name(d)
+                )
+            };
+            return raise(&raw mut EXC_TypeError, &msg);
+        };
+        let bound = if classmethod {
+            classmethod_descr_get(d, null_mut(), first)
+        } else {
+            method_descr_get(d, first, null_mut())
+        };
+        if bound.is_null() {
+            return null_mut();
+        }
+        let rest = crate::tupleobject::from_slice(rest);
+        if rest.is_null() {
+            decref(bound);
+            return null_mut();
+        }
+        let r = crate::object::call(bound, rest, kw);
+        decref(rest);
+        decref(bound);
+        r
+    }
+}
+
+unsafe extern "C" fn method_descr_call(
+    d: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_call contract.
+    unsafe { call_unbound(d, args, kw, false) }
+}
+
+unsafe extern "C" fn classmethod_descr_call(
+    d: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_call contract.
+    unsafe { call_unbound(d, args, kw, true) }
+}
+
+unsafe extern "C" fn member_descr_get(
+    d: *mut PyObject,
+    obj: *mut PyObject,
+    _t: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: `d` is a live member descriptor (slot contract).
+    unsafe {
+        if obj.is_null() {
+            return new_ref(d);
+        }
+        if descr_check(d, obj).is_err() {
+            return null_mut();
+        }
+        read_member(obj, (*d.cast::<PyMemberDescrObject>()).d_member)
+    }
+}
+
+unsafe extern "C" fn member_descr_set(
+    d: *mut PyObject,
+    obj: *mut PyObject,
+    v: *mut PyObject,
+) -> c_int {
+    // SAFETY: `d` is a live member descriptor (slot contract).
+    unsafe {
+        if descr_check(d, obj).is_err() {
+            return -1;
+        }
+        crate::structmember::write_member(obj, (*d.cast::<PyMemberDescrObject>()).d_member, v)
+    }
+}
+
+unsafe extern "C" fn getset_descr_get(
+    d: *mut PyObject,
+    obj: *mut PyObject,
+    _t: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: `d` is a live getset descriptor (slot contract).
+    unsafe {
+        if obj.is_null() {
+            return new_ref(d);
+        }
+        if descr_check(d, obj).is_err() {
+            return null_mut();
+        }
+        let g = (*d.cast::<PyGetSetDescrObject>()).d_getset;
+        match (*g).get {
+            Some(f) => f(obj, (*g).closure),
+            None => raise(
+                &raw mut EXC_AttributeError,
+                &format!(
+                    "attribute '{}' of '{:.100}' objects is not readable",
+                    descr_name(d),
+                    descr_type_name(d)
+                ),
+            ),
+        }
+    }
+}
+
+unsafe extern "C" fn getset_descr_set(
+    d: *mut PyObject,
+    obj: *mut PyObject,
+    v: *mut PyObject,
+) -> c_int {
+    // SAFETY: `d` is a live getset descriptor (slot contract).
+    unsafe {
+        if descr_check(d, obj).is_err() {
+            return -1;
+        }
+        let g = (*d.cast::<PyGetSetDescrObject>()).d_getset;
+        match (*g).set {
+            Some(f) => f(obj, v, (*g).closure),
+            None => {
+                raise(
+                    &raw mut EXC_AttributeError,
+                    &format!(
+                        "attribute '{}' of '{:.100}' objects is not writable",
+                        descr_name(d),
+                        descr_type_name(d)
+                    ),
+                );
+                -1
+            }
+        }
+    }
+}
+
+/// Adds the descriptors for `tp_methods`, `tp_members` and `tp_getset` of `t` to `dict`
+/// (existing keys win, as in CPython; `METH_COEXIST` overrides).
+///
+/// # Safety
+/// `t` must be a type whose tables are NULL-terminated arrays; `dict` a dict.
+pub unsafe fn add_descriptors(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let mut ml = (*t).tp_methods;
+        while !ml.is_null() && !(*ml).ml_name.is_null() {
+            let flags = (*ml).ml_flags;
+            let name = std::ffi::CStr::from_ptr((*ml).ml_name).to_string_lossy();
+            let exists = !crate::dictobject::get_str(dict, &name).is_null();
+            if !exists || flags & crate::methodobject::METH_COEXIST != 0 {
+                let v = if flags & METH_CLASS != 0 {
+                    if flags & METH_STATIC != 0 {
+                        raise(
+                            &raw mut crate::pyerrors::EXC_ValueError,
+                            "method cannot be both class and static",
+                        );
+                        return -1;
+                    }
+                    new_classmethod(t, ml)
+                } else if flags & METH_STATIC != 0 {
+                    let f =
+                        crate::methodobject::new_cfunction(ml, null_mut(), null_mut(), null_mut());
+                    if f.is_null() {
+                        return -1;
+                    }
+                    let s = crate::funcobject::new_staticmethod(f);
+                    decref(f);
+                    s
+                } else {
+                    new_method(t, ml)
+                };
+                if v.is_null() {
+                    return -1;
+                }
+                let r = crate::dictobject::set_item_str(dict, &name, v);
+                decref(v);
+                if r < 0 {
+                    return -1;
+                }
+            }
+            ml = ml.add(1);
+        }
+        let mut m = (*t).tp_members;
+        while !m.is_null() && !(*m).name.is_null() {
+            let name = std::ffi::CStr::from_ptr((*m).name).to_string_lossy();
+            if !crate::dictobject::get_str(dict, &name).is_null() {
+                m = m.add(1);
+                continue;
+            }
+            let v = new_member(t, m);
+            if v.is_null() {
+                return -1;
+            }
+            let r = crate::dictobject::set_item_str(dict, &name, v);
+            decref(v);
+            if r < 0 {
+                return -1;
+            }
+            m = m.add(1);
+        }
+        let mut g = (*t).tp_getset;
+        while !g.is_null() && !(*g).name.is_null() {
+            let name = std::ffi::CStr::from_ptr((*g).name).to_string_lossy();
+            if !crate::dictobject::get_str(dict, &name).is_null() {
+                g = g.add(1);
+                continue;
+            }
+            let v = new_getset(t, g);
+            if v.is_null() {
+                return -1;
+            }
+            let r = crate::dictobject::set_item_str(dict, &name, v);
+            decref(v);
+            if r < 0 {
+                return -1;
+            }
+            g = g.add(1);
+        }
+        0
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDescr_NewMethod(
+    t: *mut PyTypeObject,
+    ml: *mut PyMethodDef,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyDescr_NewMethod", null_mut(), || unsafe {
+        new_method(t, ml)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDescr_NewClassMethod(
+    t: *mut PyTypeObject,
+    ml: *mut PyMethodDef,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyDescr_NewClassMethod", null_mut(), || unsafe {
+        new_classmethod(t, ml)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDescr_NewMember(
+    t: *mut PyTypeObject,
+    m: *mut PyMemberDef,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyDescr_NewMember", null_mut(), || unsafe {
+        new_member(t, m)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDescr_NewGetSet(
+    t: *mut PyTypeObject,
+    g: *mut PyGetSetDef,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyDescr_NewGetSet", null_mut(), || unsafe {
+        new_getset(t, g)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDescr_IsData(d: *mut PyObject) -> c_int {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("PyDescr_IsData", 0, || unsafe {
+        c_int::from((*ty(d)).tp_descr_set.is_some())
+    })
+}

@@ -386,6 +386,9 @@ pub const Py_GE: c_int = 5;
 
 use crate::pyerrors::{self as err, raise};
 use crate::refcount::{decref, new_ref, xdecref};
+use crate::typeobject::{
+    PyHeapTypeObject, PyObject_HashNotImplemented, generic_get_dict, generic_set_dict,
+};
 use crate::unicodeobject as uni;
 use std::ptr::null_mut;
 
@@ -396,9 +399,14 @@ const STATIC_READY: c_ulong = Py_TPFLAGS_READY | Py_TPFLAGS_IMMUTABLETYPE;
 pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut PyBaseObject_Type,
     tp_getattro: Some(type_getattro),
-    tp_setattro: Some(PyObject_GenericSetAttr),
+    tp_setattro: Some(type_setattro),
     tp_repr: Some(type_repr),
-    tp_dealloc: Some(crate::objimpl::plain_dealloc),
+    tp_call: Some(crate::typeobject::type_call),
+    tp_dealloc: Some(crate::typeobject::type_dealloc),
+    tp_hash: Some(crate::typeobject::object_hash),
+    tp_richcompare: Some(crate::typeobject::object_richcompare),
+    tp_weaklistoffset: std::mem::offset_of!(PyTypeObject, tp_weaklist) as Py_ssize_t,
+    tp_free: Some(crate::pymem::PyObject_Free),
     ..PyTypeObject::new_static(
         &raw mut PyType_Type,
         c"type",
@@ -413,9 +421,12 @@ pub static mut PyBaseObject_Type: PyTypeObject = PyTypeObject {
     tp_getattro: Some(PyObject_GenericGetAttr),
     tp_setattro: Some(PyObject_GenericSetAttr),
     tp_repr: Some(object_repr),
+    tp_hash: Some(crate::typeobject::object_hash),
+    tp_richcompare: Some(crate::typeobject::object_richcompare),
     tp_dealloc: Some(crate::objimpl::plain_dealloc),
+    tp_init: Some(crate::typeobject::object_init),
     tp_alloc: Some(crate::objimpl::PyType_GenericAlloc),
-    tp_new: Some(crate::objimpl::PyType_GenericNew),
+    tp_new: Some(crate::typeobject::object_new),
     tp_free: Some(crate::pymem::PyObject_Free),
     ..PyTypeObject::new_static(
         &raw mut PyType_Type,
@@ -520,6 +531,17 @@ pub unsafe fn type_name(t: *mut PyTypeObject) -> String {
 /// # Safety
 /// `t` must point to a type object.
 pub unsafe fn type_short_name(t: *mut PyTypeObject) -> String {
+    // SAFETY: forwarded contract; heap types made by gilgate carry `ht_name`.
+    unsafe {
+        if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 {
+            let n = (*t.cast::<PyHeapTypeObject>()).ht_name;
+            if !n.is_null()
+                && let Some(s) = uni::as_str(n)
+            {
+                return s.to_string();
+            }
+        }
+    }
     // SAFETY: forwarded contract.
     let full = unsafe { type_name(t) };
     match full.rfind('.') {
@@ -552,6 +574,34 @@ pub unsafe fn is_subtype(a: *mut PyTypeObject, b: *mut PyTypeObject) -> bool {
     }
 }
 
+unsafe extern "C" {
+    #[link_name = "PyObject_Call"]
+    fn exported_call(
+        callable: *mut PyObject,
+        args: *mut PyObject,
+        kw: *mut PyObject,
+    ) -> *mut PyObject;
+}
+
+/// Calls `callable(*args, **kw)`: its type's `tp_call` when it has one, else the exported
+/// `PyObject_Call` (the calls machinery; vectorcall-only objects).
+///
+/// # Safety
+/// `callable` must be live, `args` a tuple, `kw` NULL or a dict.
+pub unsafe fn call(
+    callable: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        match (*ty(callable)).tp_call {
+            Some(f) => f(callable, args, kw),
+            None => exported_call(callable, args, kw),
+        }
+    }
+}
+
 /// `PyObject_TypeCheck(op, t)`.
 ///
 /// # Safety
@@ -579,106 +629,484 @@ pub unsafe fn is_type(op: *mut PyObject) -> bool {
     unsafe { has_flag(op, Py_TPFLAGS_TYPE_SUBCLASS) }
 }
 
-/// Copies the inheritable slots of `base` into `t` where `t` leaves them empty.
+/// `Py_TPFLAGS_PREHEADER`: the instance has gilgate's two pre-header words (managed dict and
+/// managed weak reference list) just before the object header.
+pub const Py_TPFLAGS_PREHEADER: c_ulong = Py_TPFLAGS_MANAGED_DICT | Py_TPFLAGS_MANAGED_WEAKREF;
+pub const Py_TPFLAGS_MANAGED_WEAKREF: c_ulong = 1 << 3;
+/// Where the managed dict pointer lives, relative to the object (free-threaded layout).
+pub const MANAGED_DICT_OFFSET: Py_ssize_t = -8;
+/// Where the managed weak reference list lives, relative to the object.
+pub const MANAGED_WEAKREF_OFFSET: Py_ssize_t = -16;
+
+const SUBCLASS_BITS: c_ulong = Py_TPFLAGS_LONG_SUBCLASS
+    | Py_TPFLAGS_LIST_SUBCLASS
+    | Py_TPFLAGS_TUPLE_SUBCLASS
+    | Py_TPFLAGS_BYTES_SUBCLASS
+    | Py_TPFLAGS_UNICODE_SUBCLASS
+    | Py_TPFLAGS_DICT_SUBCLASS
+    | Py_TPFLAGS_BASE_EXC_SUBCLASS
+    | Py_TPFLAGS_TYPE_SUBCLASS;
+
+fn fn_addr<T>(f: Option<T>) -> usize
+where
+    T: Copy,
+{
+    match f {
+        // SAFETY: every slot type is a plain function pointer, the size of usize.
+        Some(p) => unsafe { std::mem::transmute_copy::<T, usize>(&p) },
+        None => 0,
+    }
+}
+
+/// What a type inherits from its direct base only (`inherit_special`): sizes, offsets, the
+/// subclass flags, the pre-header flags and GC.
 ///
 /// # Safety
 /// Both must point to type objects; `t` must be writable.
-unsafe fn inherit(t: *mut PyTypeObject, base: *mut PyTypeObject) {
+unsafe fn inherit_special(t: *mut PyTypeObject, base: *mut PyTypeObject) {
     // SAFETY: forwarded contract.
     unsafe {
         let t = &mut *t;
         let b = &*base;
+        if t.tp_flags & Py_TPFLAGS_HAVE_GC == 0
+            && b.tp_flags & Py_TPFLAGS_HAVE_GC != 0
+            && t.tp_traverse.is_none()
+            && t.tp_clear.is_none()
+        {
+            t.tp_flags |= Py_TPFLAGS_HAVE_GC;
+            t.tp_traverse = b.tp_traverse;
+            t.tp_clear = b.tp_clear;
+        }
+        t.tp_flags |= b.tp_flags & Py_TPFLAGS_PREHEADER;
+        if t.tp_flags & Py_TPFLAGS_PREHEADER != 0 {
+            t.tp_flags |= Py_TPFLAGS_HAVE_GC;
+        }
         if t.tp_basicsize == 0 {
             t.tp_basicsize = b.tp_basicsize;
         }
         if t.tp_itemsize == 0 {
             t.tp_itemsize = b.tp_itemsize;
         }
-        macro_rules! inh {
-            ($($f:ident),*) => { $( if t.$f.is_none() { t.$f = b.$f; } )* };
-        }
-        inh!(
-            tp_dealloc,
-            tp_getattr,
-            tp_setattr,
-            tp_repr,
-            tp_hash,
-            tp_call,
-            tp_str,
-            tp_getattro,
-            tp_setattro,
-            tp_richcompare,
-            tp_iter,
-            tp_iternext,
-            tp_descr_get,
-            tp_descr_set,
-            tp_init,
-            tp_alloc,
-            tp_free,
-            tp_is_gc,
-            tp_finalize,
-            tp_traverse,
-            tp_clear
-        );
-        if t.tp_new.is_none() && t.tp_flags & Py_TPFLAGS_DISALLOW_INSTANTIATION == 0 {
-            t.tp_new = b.tp_new;
-        }
-        macro_rules! inh_ptr {
-            ($($f:ident),*) => { $( if t.$f.is_null() { t.$f = b.$f; } )* };
-        }
-        inh_ptr!(
-            tp_as_async,
-            tp_as_number,
-            tp_as_sequence,
-            tp_as_mapping,
-            tp_as_buffer
-        );
-        if t.tp_dictoffset == 0 {
-            t.tp_dictoffset = b.tp_dictoffset;
-        }
         if t.tp_weaklistoffset == 0 {
             t.tp_weaklistoffset = b.tp_weaklistoffset;
         }
-        let subclass_bits = Py_TPFLAGS_LONG_SUBCLASS
-            | Py_TPFLAGS_LIST_SUBCLASS
-            | Py_TPFLAGS_TUPLE_SUBCLASS
-            | Py_TPFLAGS_BYTES_SUBCLASS
-            | Py_TPFLAGS_UNICODE_SUBCLASS
-            | Py_TPFLAGS_DICT_SUBCLASS
-            | Py_TPFLAGS_BASE_EXC_SUBCLASS
-            | Py_TPFLAGS_TYPE_SUBCLASS;
-        t.tp_flags |= b.tp_flags & subclass_bits;
-        t.tp_flags |= b.tp_flags & Py_TPFLAGS_HAVE_GC;
+        if t.tp_dictoffset == 0 {
+            t.tp_dictoffset = b.tp_dictoffset;
+        }
+        t.tp_flags |= b.tp_flags & SUBCLASS_BITS;
     }
 }
 
-/// `PyType_Ready` for static types: base defaults to `object`, slots are inherited, the
-/// metatype defaults to the base's, and the type is marked ready.
+/// Whether the type's own dict defines `__eq__` or `__hash__` (then neither comparison slot
+/// is inherited).
+unsafe fn overrides_hash(t: *mut PyTypeObject) -> bool {
+    // SAFETY: `t` is a type; tp_dict is NULL or a dict.
+    unsafe {
+        let d = (*t).tp_dict;
+        !d.is_null()
+            && (!crate::dictobject::get_str(d, "__eq__").is_null()
+                || !crate::dictobject::get_str(d, "__hash__").is_null())
+    }
+}
+
+/// Copies the slots `t` leaves empty from `base` (one entry of the MRO; `inherit_slots`).
+///
+/// # Safety
+/// Both must point to type objects; `t` must be writable.
+unsafe fn inherit_slots(t: *mut PyTypeObject, base: *mut PyTypeObject) {
+    // SAFETY: forwarded contract; the sub-structures are NULL or valid.
+    unsafe {
+        let over_hash = overrides_hash(t);
+        let t = &mut *t;
+        let b = &*base;
+        macro_rules! sub {
+            ($field:ident, $($f:ident),*) => {
+                if !t.$field.is_null() && !b.$field.is_null() && t.$field != b.$field {
+                    let (ts, bs) = (&mut *t.$field, &*b.$field);
+                    $( if ts.$f.is_none() { ts.$f = bs.$f; } )*
+                }
+            };
+        }
+        sub!(
+            tp_as_number,
+            nb_add,
+            nb_subtract,
+            nb_multiply,
+            nb_remainder,
+            nb_divmod,
+            nb_power,
+            nb_negative,
+            nb_positive,
+            nb_absolute,
+            nb_bool,
+            nb_invert,
+            nb_lshift,
+            nb_rshift,
+            nb_and,
+            nb_xor,
+            nb_or,
+            nb_int,
+            nb_float,
+            nb_inplace_add,
+            nb_inplace_subtract,
+            nb_inplace_multiply,
+            nb_inplace_remainder,
+            nb_inplace_power,
+            nb_inplace_lshift,
+            nb_inplace_rshift,
+            nb_inplace_and,
+            nb_inplace_xor,
+            nb_inplace_or,
+            nb_floor_divide,
+            nb_true_divide,
+            nb_inplace_floor_divide,
+            nb_inplace_true_divide,
+            nb_index,
+            nb_matrix_multiply,
+            nb_inplace_matrix_multiply
+        );
+        sub!(tp_as_async, am_await, am_aiter, am_anext, am_send);
+        sub!(
+            tp_as_sequence,
+            sq_length,
+            sq_concat,
+            sq_repeat,
+            sq_item,
+            sq_ass_item,
+            sq_contains,
+            sq_inplace_concat,
+            sq_inplace_repeat
+        );
+        sub!(tp_as_mapping, mp_length, mp_subscript, mp_ass_subscript);
+        sub!(tp_as_buffer, bf_getbuffer, bf_releasebuffer);
+        macro_rules! copy {
+            ($($f:ident),*) => { $( if t.$f.is_none() { t.$f = b.$f; } )* };
+        }
+        copy!(tp_dealloc);
+        if t.tp_getattr.is_none() && t.tp_getattro.is_none() {
+            t.tp_getattr = b.tp_getattr;
+            t.tp_getattro = b.tp_getattro;
+        }
+        if t.tp_setattr.is_none() && t.tp_setattro.is_none() {
+            t.tp_setattr = b.tp_setattr;
+            t.tp_setattro = b.tp_setattro;
+        }
+        copy!(tp_repr, tp_str);
+        if t.tp_call.is_none() {
+            t.tp_call = b.tp_call;
+            if b.tp_flags & Py_TPFLAGS_HAVE_VECTORCALL != 0 && t.tp_flags & Py_TPFLAGS_HEAPTYPE == 0
+            {
+                t.tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL;
+            }
+        }
+        if t.tp_vectorcall_offset == 0 {
+            t.tp_vectorcall_offset = b.tp_vectorcall_offset;
+        }
+        if t.tp_richcompare.is_none() && t.tp_hash.is_none() && !over_hash {
+            t.tp_richcompare = b.tp_richcompare;
+            t.tp_hash = b.tp_hash;
+        }
+        copy!(tp_iter, tp_iternext, tp_descr_get);
+        if b.tp_descr_get.is_some()
+            && fn_addr(t.tp_descr_get) == fn_addr(b.tp_descr_get)
+            && b.tp_flags & Py_TPFLAGS_METHOD_DESCRIPTOR != 0
+        {
+            t.tp_flags |= Py_TPFLAGS_METHOD_DESCRIPTOR;
+        }
+        copy!(tp_descr_set, tp_init, tp_alloc, tp_is_gc, tp_finalize);
+        if t.tp_dictoffset == 0 {
+            t.tp_dictoffset = b.tp_dictoffset;
+        }
+        let gc = Py_TPFLAGS_HAVE_GC;
+        if t.tp_flags & gc == b.tp_flags & gc {
+            copy!(tp_free, tp_traverse, tp_clear);
+        } else if t.tp_flags & gc != 0
+            && t.tp_free.is_none()
+            && fn_addr(b.tp_free)
+                == fn_addr(Some(
+                    crate::pymem::PyObject_Free as unsafe extern "C" fn(*mut c_void),
+                ))
+        {
+            t.tp_free = Some(crate::objimpl::PyObject_GC_Del);
+        }
+    }
+}
+
+/// The C3 linearisation of `t` over `bases` (each base's MRO as a list of types).
+/// `Err(msg)` when no consistent order exists.
+pub fn c3_merge(
+    t: *mut PyTypeObject,
+    mut seqs: Vec<Vec<*mut PyTypeObject>>,
+) -> Result<Vec<*mut PyTypeObject>, Vec<*mut PyTypeObject>> {
+    let mut out = vec![t];
+    loop {
+        seqs.retain(|s| !s.is_empty());
+        if seqs.is_empty() {
+            return Ok(out);
+        }
+        let candidate = seqs
+            .iter()
+            .map(|s| s[0])
+            .find(|&c| !seqs.iter().any(|s| s[1..].contains(&c)));
+        let Some(c) = candidate else {
+            let mut heads: Vec<*mut PyTypeObject> = Vec::new();
+            for s in &seqs {
+                if !heads.contains(&s[0]) {
+                    heads.push(s[0]);
+                }
+            }
+            return Err(heads);
+        };
+        out.push(c);
+        for s in &mut seqs {
+            if s[0] == c {
+                s.remove(0);
+            }
+        }
+    }
+}
+
+/// The MRO of a type as a list: its `tp_mro` tuple, or the `tp_base` chain for static types
+/// that never went through `PyType_Ready`.
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn mro_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let mro = (*t).tp_mro;
+        if !mro.is_null() && crate::tupleobject::is_tuple(mro) {
+            let mut v: Vec<*mut PyTypeObject> = crate::tupleobject::items(mro)
+                .iter()
+                .map(|&o| o.cast())
+                .collect();
+            if v.first() != Some(&t) {
+                v.insert(0, t);
+            }
+            return v;
+        }
+        let mut v = Vec::new();
+        let mut cur = t;
+        while !cur.is_null() {
+            v.push(cur);
+            cur = (*cur).tp_base;
+        }
+        let object = &raw mut PyBaseObject_Type;
+        if v.last() != Some(&object) && t != object {
+            v.push(object);
+        }
+        v
+    }
+}
+
+/// The items of `tp_bases` (or `[tp_base]`).
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn bases_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let b = (*t).tp_bases;
+        if !b.is_null() && crate::tupleobject::is_tuple(b) {
+            return crate::tupleobject::items(b)
+                .iter()
+                .map(|&o| o.cast())
+                .collect();
+        }
+        if (*t).tp_base.is_null() {
+            Vec::new()
+        } else {
+            vec![(*t).tp_base]
+        }
+    }
+}
+
+/// Computes and stores `tp_mro`. The tuple's first item is the type itself, stored without
+/// a reference (a strong self-reference would keep heap types alive forever); `type_dealloc`
+/// clears that slot before releasing the tuple.
+unsafe fn compute_mro(t: *mut PyTypeObject) -> c_int {
+    // SAFETY: `t` is a type object being readied; its bases are ready.
+    unsafe {
+        let bases = bases_list(t);
+        let mut seqs: Vec<Vec<*mut PyTypeObject>> = bases.iter().map(|&b| mro_list(b)).collect();
+        seqs.push(bases.clone());
+        let order = match c3_merge(t, seqs) {
+            Ok(o) => o,
+            Err(heads) => {
+                let names: Vec<String> = heads.iter().map(|&h| type_short_name(h)).collect();
+                raise(
+                    &raw mut crate::pyerrors::EXC_TypeError,
+                    &format!(
+                        "Cannot create a consistent method resolution order (MRO) for bases {}",
+                        names.join(", ")
+                    ),
+                );
+                return -1;
+            }
+        };
+        let tuple = crate::tupleobject::new_tuple(order.len());
+        if tuple.is_null() {
+            return -1;
+        }
+        let items = std::slice::from_raw_parts_mut(
+            tuple
+                .cast::<u8>()
+                .add(std::mem::offset_of!(
+                    crate::tupleobject::PyTupleObject,
+                    ob_item
+                ))
+                .cast::<*mut PyObject>(),
+            order.len(),
+        );
+        items[0] = t.cast();
+        for (slot, &o) in items[1..].iter_mut().zip(&order[1..]) {
+            *slot = new_ref(o.cast());
+        }
+        let old = (*t).tp_mro;
+        (*t).tp_mro = tuple;
+        xdecref(old);
+        0
+    }
+}
+
+static READY_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Gives a static type that was declared ready (gilgate's built-ins) its `tp_dict` of
+/// descriptors on first use.
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !(*t).tp_dict.is_null() {
+            return (*t).tp_dict;
+        }
+        let _g = READY_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        if !(*t).tp_dict.is_null() {
+            return (*t).tp_dict;
+        }
+        let d = crate::dictobject::new_dict();
+        if d.is_null() {
+            return d;
+        }
+        if crate::descrobject::add_descriptors(t, d) < 0 {
+            err::clear();
+        }
+        (*t).tp_dict = d;
+        d
+    }
+}
+
+/// `__doc__` in the type's dict, from `tp_doc` (None when there is none).
+unsafe fn set_doc(t: *mut PyTypeObject) -> c_int {
+    // SAFETY: `t` is a type with a dict.
+    unsafe {
+        let d = (*t).tp_dict;
+        if !crate::dictobject::get_str(d, "__doc__").is_null() {
+            return 0;
+        }
+        let doc = if (*t).tp_doc.is_null() {
+            new_none()
+        } else {
+            uni::from_cstr((*t).tp_doc)
+        };
+        if doc.is_null() {
+            return -1;
+        }
+        let r = crate::dictobject::set_item_str(d, "__doc__", doc);
+        decref(doc);
+        r
+    }
+}
+
+static mut DICT_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
+    crate::descrobject::PyGetSetDef {
+        name: c"__dict__".as_ptr(),
+        get: Some(dict_getter),
+        set: Some(dict_setter),
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    },
+    crate::descrobject::PyGetSetDef {
+        name: std::ptr::null(),
+        get: None,
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    },
+];
+
+unsafe extern "C" fn dict_getter(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract: `op` is a live instance.
+    unsafe { generic_get_dict(op) }
+}
+
+unsafe extern "C" fn dict_setter(op: *mut PyObject, v: *mut PyObject, _c: *mut c_void) -> c_int {
+    // SAFETY: setter contract.
+    unsafe { generic_set_dict(op, v) }
+}
+
+/// `PyType_Ready`: bases, dict of descriptors, MRO, inherited slots, `__doc__`, hash.
 ///
 /// # Safety
 /// `t` must point to a writable type object.
 pub unsafe fn type_ready(t: *mut PyTypeObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
-        if (*t).tp_flags & Py_TPFLAGS_READY != 0 {
+        if (*t).tp_flags & (Py_TPFLAGS_READY | Py_TPFLAGS_READYING) != 0 {
             return 0;
         }
+        (*t).tp_flags |= Py_TPFLAGS_READYING;
+        let r = type_ready_inner(t);
+        (*t).tp_flags &= !Py_TPFLAGS_READYING;
+        if r == 0 {
+            (*t).tp_flags |= Py_TPFLAGS_READY;
+        }
+        r
+    }
+}
+
+unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
+    // SAFETY: `t` is a writable type object (caller contract).
+    unsafe {
         let object = &raw mut PyBaseObject_Type;
+        if (*t).tp_name.is_null() {
+            raise(
+                &raw mut crate::pyerrors::EXC_SystemError,
+                "Type does not define the tp_name field.",
+            );
+            return -1;
+        }
         if (*t).tp_base.is_null() && t != object {
             (*t).tp_base = object;
         }
         let base = (*t).tp_base;
-        if !base.is_null() {
-            if (*base).tp_flags & Py_TPFLAGS_READY == 0 && type_ready(base) < 0 {
-                return -1;
-            }
-            if (*t).ob_base.ob_base.ob_type.is_null() {
-                (*t).ob_base.ob_base.ob_type = (*base).ob_base.ob_base.ob_type;
-            }
-            inherit(t, base);
+        if !base.is_null() && type_ready(base) < 0 {
+            return -1;
         }
         if (*t).ob_base.ob_base.ob_type.is_null() {
-            (*t).ob_base.ob_base.ob_type = &raw mut PyType_Type;
+            (*t).ob_base.ob_base.ob_type = if base.is_null() {
+                &raw mut PyType_Type
+            } else {
+                (*base).ob_base.ob_base.ob_type
+            };
+        }
+        if (*t).tp_bases.is_null() {
+            let b = if base.is_null() {
+                crate::tupleobject::new_tuple(0)
+            } else {
+                crate::tupleobject::from_slice(&[base.cast()])
+            };
+            if b.is_null() {
+                return -1;
+            }
+            (*t).tp_bases = b;
+        }
+        for b in bases_list(t) {
+            if type_ready(b) < 0 {
+                return -1;
+            }
         }
         if (*t).tp_dict.is_null() {
             let d = crate::dictobject::new_dict();
@@ -687,11 +1115,89 @@ pub unsafe fn type_ready(t: *mut PyTypeObject) -> c_int {
             }
             (*t).tp_dict = d;
         }
-        (*t).tp_flags |= Py_TPFLAGS_READY;
+        if crate::descrobject::add_descriptors(t, (*t).tp_dict) < 0 || set_doc(t) < 0 {
+            return -1;
+        }
+        if compute_mro(t) < 0 {
+            return -1;
+        }
+        if !base.is_null() {
+            inherit_special(t, base);
+        }
+        for b in mro_list(t).into_iter().skip(1) {
+            inherit_slots(t, b);
+        }
+        if !base.is_null() {
+            let tt = &mut *t;
+            let bb = &*base;
+            if tt.tp_as_async.is_null() {
+                tt.tp_as_async = bb.tp_as_async;
+            }
+            if tt.tp_as_number.is_null() {
+                tt.tp_as_number = bb.tp_as_number;
+            }
+            if tt.tp_as_sequence.is_null() {
+                tt.tp_as_sequence = bb.tp_as_sequence;
+            }
+            if tt.tp_as_mapping.is_null() {
+                tt.tp_as_mapping = bb.tp_as_mapping;
+            }
+            if tt.tp_as_buffer.is_null() {
+                tt.tp_as_buffer = bb.tp_as_buffer;
+            }
+            if tt.tp_new.is_none() {
+                tt.tp_new = bb.tp_new;
+            }
+        }
+        if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 {
+            (*t).tp_flags |= Py_TPFLAGS_IMMUTABLETYPE;
+        }
+        if (*t).tp_new.is_none() && base == object && (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 {
+            (*t).tp_flags |= Py_TPFLAGS_DISALLOW_INSTANTIATION;
+        }
+        if (*t).tp_flags & Py_TPFLAGS_DISALLOW_INSTANTIATION != 0 {
+            (*t).tp_new = None;
+        }
+        if (*t).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0 {
+            (*t).tp_dictoffset = -1;
+        }
+        if (*t).tp_flags & Py_TPFLAGS_MANAGED_WEAKREF != 0 {
+            (*t).tp_weaklistoffset = MANAGED_WEAKREF_OFFSET;
+        }
+        if (*t).tp_flags & Py_TPFLAGS_PREHEADER != 0
+            && fn_addr((*t).tp_free)
+                == fn_addr(Some(
+                    crate::pymem::PyObject_Free as unsafe extern "C" fn(*mut c_void),
+                ))
+        {
+            (*t).tp_free = Some(crate::objimpl::PyObject_GC_Del);
+        }
+        if (*t).tp_hash.is_none() {
+            let d = (*t).tp_dict;
+            if crate::dictobject::get_str(d, "__hash__").is_null()
+                && crate::dictobject::set_item_str(d, "__hash__", none()) < 0
+            {
+                return -1;
+            }
+            (*t).tp_hash = Some(PyObject_HashNotImplemented);
+        }
+        if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0
+            && ((*t).tp_dictoffset != 0)
+            && crate::dictobject::get_str((*t).tp_dict, "__dict__").is_null()
+        {
+            let g = crate::descrobject::new_getset(t, (&raw mut DICT_GETSET).cast());
+            if g.is_null() {
+                return -1;
+            }
+            let r = crate::dictobject::set_item_str((*t).tp_dict, "__dict__", g);
+            decref(g);
+            if r < 0 {
+                return -1;
+            }
+        }
         0
     }
 }
-
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyType_Ready(t: *mut PyTypeObject) -> c_int {
     // SAFETY: `t` is a type object, per the C API contract.
@@ -767,16 +1273,33 @@ unsafe extern "C" fn ellipsis_repr(_op: *mut PyObject) -> *mut PyObject {
     uni::from_str("Ellipsis")
 }
 
-/// `<name object at 0x...>`.
+/// `<mod.Name object at 0x...>` (just the name for built-in types).
 pub unsafe extern "C" fn object_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a live object (slot contract).
-    let name = unsafe { type_name(ty(op)) };
+    let name = unsafe { type_display_name(ty(op)) };
     uni::from_str(&format!("<{name} object at {op:p}>"))
+}
+
+/// `module.qualname`, or the qualname alone for `builtins` types.
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn type_display_name(t: *mut PyTypeObject) -> String {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let m = type_module_name(t);
+        let q = type_qualname(t);
+        if m == "builtins" {
+            q
+        } else {
+            format!("{m}.{q}")
+        }
+    }
 }
 
 unsafe extern "C" fn type_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a type object (slot contract).
-    let name = unsafe { type_name(op.cast()) };
+    let name = unsafe { type_display_name(op.cast()) };
     uni::from_str(&format!("<class '{name}'>"))
 }
 
@@ -998,14 +1521,44 @@ pub unsafe extern "C" fn PyObject_Not(op: *mut PyObject) -> c_int {
 
 // ---- attributes ---------------------------------------------------------------------------
 
-/// The address of the instance dict slot of `op`, if its type has one.
+/// The address of the instance dict slot of `op`, if its type has one (managed dicts live in
+/// the pre-header, `tp_dictoffset > 0` counts from the start, `< 0` from the end of a
+/// variable-size object).
 ///
 /// # Safety
 /// `op` must be a live object.
 pub unsafe fn dict_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
-    // SAFETY: forwarded contract; tp_dictoffset is inside the instance.
+    // SAFETY: forwarded contract; the offsets describe the instance's memory.
     unsafe {
-        let off = (*ty(op)).tp_dictoffset;
+        let t = ty(op);
+        if (*t).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0 {
+            return Some(op.cast::<u8>().offset(MANAGED_DICT_OFFSET).cast());
+        }
+        let off = (*t).tp_dictoffset;
+        if off == 0 {
+            return None;
+        }
+        if off > 0 {
+            return Some(op.cast::<u8>().offset(off).cast());
+        }
+        let n = (*op.cast::<PyVarObject>()).ob_size.abs();
+        let size = ((*t).tp_basicsize + n * (*t).tp_itemsize + 7) & !7;
+        Some(op.cast::<u8>().offset(size + off).cast())
+    }
+}
+
+/// The address of the weak reference list head of `op`, if its type supports weak references.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn weaklist_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let t = ty(op);
+        if (*t).tp_flags & Py_TPFLAGS_MANAGED_WEAKREF != 0 {
+            return Some(op.cast::<u8>().offset(MANAGED_WEAKREF_OFFSET).cast());
+        }
+        let off = (*t).tp_weaklistoffset;
         if off <= 0 {
             return None;
         }
@@ -1013,61 +1566,23 @@ pub unsafe fn dict_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
     }
 }
 
-/// Looks `name` up in the type's chain of `tp_dict`s (borrowed result, no error).
+/// `_PyType_Lookup`: `name` along the MRO's dicts (borrowed result, no error).
 ///
 /// # Safety
 /// `t` must be a type object and `name` a str.
 pub unsafe fn type_lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
-        let mut cur = t;
-        while !cur.is_null() {
-            let d = (*cur).tp_dict;
+        for cur in mro_list(t) {
+            let d = ensure_dict(cur);
             if !d.is_null() && crate::dictobject::is_dict(d) {
                 let v = crate::dictobject::get(d, name);
                 if !v.is_null() {
                     return v;
                 }
             }
-            cur = (*cur).tp_base;
         }
         null_mut()
-    }
-}
-
-/// Looks for a getset or member descriptor table entry named `name` along the type chain
-/// and reads it. `None` when there is no such entry.
-unsafe fn slot_attribute(op: *mut PyObject, name: &str) -> Option<*mut PyObject> {
-    // SAFETY: `op` is a live object; the tables are NULL-terminated arrays (type contract).
-    unsafe {
-        let mut t = ty(op);
-        while !t.is_null() {
-            let mut gs = (*t).tp_getset;
-            while !gs.is_null() && !(*gs).name.is_null() {
-                if std::ffi::CStr::from_ptr((*gs).name).to_bytes() == name.as_bytes() {
-                    return Some(match (*gs).get {
-                        Some(g) => g(op, (*gs).closure),
-                        None => raise(
-                            &raw mut crate::pyerrors::EXC_AttributeError,
-                            &format!(
-                                "attribute '{name}' of '{}' objects is not readable",
-                                type_name(ty(op))
-                            ),
-                        ),
-                    });
-                }
-                gs = gs.add(1);
-            }
-            let mut m = (*t).tp_members;
-            while !m.is_null() && !(*m).name.is_null() {
-                if std::ffi::CStr::from_ptr((*m).name).to_bytes() == name.as_bytes() {
-                    return Some(crate::descrobject::read_member(op, m));
-                }
-                m = m.add(1);
-            }
-            t = (*t).tp_base;
-        }
-        None
     }
 }
 
@@ -1085,6 +1600,8 @@ pub unsafe fn no_attribute(op: *mut PyObject, name: *mut PyObject) -> *mut PyObj
 }
 
 /// `PyObject_GenericGetAttr` without raising on a miss: `Ok(NULL)` means "not found".
+/// Data descriptors of the type win over the instance dict, which wins over other
+/// descriptors and plain class attributes.
 ///
 /// # Safety
 /// `op` must be a live object and `name` a str.
@@ -1095,30 +1612,36 @@ pub unsafe fn generic_getattr_opt(
 ) -> Result<*mut PyObject, ()> {
     // SAFETY: forwarded contract.
     unsafe {
-        let Some(n) = uni::as_str(name) else {
-            return Err(());
-        };
-        if let Some(v) = slot_attribute(op, n) {
-            return if v.is_null() { Err(()) } else { Ok(v) };
+        let t = ty(op);
+        let descr = type_lookup(t, name);
+        let mut get = None;
+        if !descr.is_null() {
+            crate::refcount::incref(descr);
+            get = (*ty(descr)).tp_descr_get;
+            if let Some(f) = get
+                && (*ty(descr)).tp_descr_set.is_some()
+            {
+                let r = f(descr, op, t.cast());
+                decref(descr);
+                return if r.is_null() { Err(()) } else { Ok(r) };
+            }
         }
         if let Some(dp) = dict_ptr(op) {
             let d = *dp;
             if !d.is_null() {
                 let v = crate::dictobject::get(d, name);
                 if !v.is_null() {
+                    xdecref(descr);
                     return Ok(new_ref(v));
                 }
             }
         }
-        let v = type_lookup(ty(op), name);
-        if !v.is_null() {
-            if let Some(get) = (*ty(v)).tp_descr_get {
-                let r = get(v, op, ty(op).cast());
-                return if r.is_null() { Err(()) } else { Ok(r) };
-            }
-            return Ok(new_ref(v));
+        if let Some(f) = get {
+            let r = f(descr, op, t.cast());
+            decref(descr);
+            return if r.is_null() { Err(()) } else { Ok(r) };
         }
-        Ok(null_mut())
+        Ok(descr)
     }
 }
 
@@ -1151,7 +1674,8 @@ unsafe fn attr_name_type_error(name: *mut PyObject) -> *mut PyObject {
     )
 }
 
-/// `PyObject_GenericSetAttr` (value NULL deletes): stores into the instance dict.
+/// `PyObject_GenericSetAttr` (value NULL deletes): a data descriptor of the type, else the
+/// instance dict.
 ///
 /// # Safety
 /// `op` must be a live object, `name` a str, `value` NULL or a live object.
@@ -1167,41 +1691,30 @@ pub unsafe fn generic_setattr(
             return -1;
         }
         let n = uni::as_str(name).unwrap_or("?");
-        let mut t = ty(op);
-        while !t.is_null() {
-            let mut gs = (*t).tp_getset;
-            while !gs.is_null() && !(*gs).name.is_null() {
-                if std::ffi::CStr::from_ptr((*gs).name).to_bytes() == n.as_bytes() {
-                    return match (*gs).set {
-                        Some(s) => s(op, value, (*gs).closure),
-                        None => {
-                            raise(
-                                &raw mut crate::pyerrors::EXC_AttributeError,
-                                &format!(
-                                    "attribute '{n}' of '{}' objects is not writable",
-                                    type_name(ty(op))
-                                ),
-                            );
-                            -1
-                        }
-                    };
-                }
-                gs = gs.add(1);
-            }
-            t = (*t).tp_base;
+        let t = ty(op);
+        let descr = type_lookup(t, name);
+        if !descr.is_null()
+            && let Some(f) = (*ty(descr)).tp_descr_set
+        {
+            crate::refcount::incref(descr);
+            let r = f(descr, op, value);
+            decref(descr);
+            return r;
         }
         let Some(dp) = dict_ptr(op) else {
-            if value.is_null() || type_lookup(ty(op), name).is_null() {
-                no_attribute(op, name);
+            let tn = type_name(t);
+            let msg = if !descr.is_null() {
+                format!("'{tn:.100}' object attribute '{n}' is read-only")
+            } else if fn_addr((*t).tp_setattro)
+                == fn_addr(Some(PyObject_GenericSetAttr as setattrofunc_fn))
+            {
+                format!(
+                    "'{tn:.100}' object has no attribute '{n}' and no __dict__ for setting new attributes"
+                )
             } else {
-                raise(
-                    &raw mut crate::pyerrors::EXC_AttributeError,
-                    &format!(
-                        "'{}' object attribute '{n}' is read-only",
-                        type_name(ty(op))
-                    ),
-                );
-            }
+                format!("'{tn:.100}' object has no attribute '{n}'")
+            };
+            crate::pyerrors::raise_attribute_error(&msg, op, name);
             return -1;
         };
         if (*dp).is_null() {
@@ -1229,6 +1742,8 @@ pub unsafe fn generic_setattr(
         }
     }
 }
+
+type setattrofunc_fn = unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> c_int;
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyObject_GenericSetAttr(
@@ -1484,32 +1999,174 @@ pub unsafe extern "C" fn PyObject_HasAttrString(op: *mut PyObject, name: *const 
     })
 }
 
-/// `type.__getattribute__`: the name attributes, then the `tp_dict` chain.
+/// The `__module__` of a type: its dict's `__module__` for heap types, the part of
+/// `tp_name` before the last dot for static types (`builtins` without a dot).
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn type_module_name(t: *mut PyTypeObject) -> String {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 && !(*t).tp_dict.is_null() {
+            let m = crate::dictobject::get_str((*t).tp_dict, "__module__");
+            if !m.is_null()
+                && let Some(s) = uni::as_str(m)
+            {
+                return s.to_string();
+            }
+        }
+        let full = type_name(t);
+        match full.rfind('.') {
+            Some(i) => full[..i].to_string(),
+            None => "builtins".into(),
+        }
+    }
+}
+
+/// The `__qualname__` of a type (`ht_qualname` for heap types).
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn type_qualname(t: *mut PyTypeObject) -> String {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 {
+            let q = (*t.cast::<PyHeapTypeObject>()).ht_qualname;
+            if !q.is_null()
+                && let Some(s) = uni::as_str(q)
+            {
+                return s.to_string();
+            }
+        }
+        type_short_name(t)
+    }
+}
+
+/// `type.__getattribute__`: the name attributes, data descriptors of the metatype, the
+/// type's own MRO (binding descriptors with `obj = NULL`), then other metatype attributes.
 unsafe extern "C" fn type_getattro(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a type object and `name` a str (slot contract).
     unsafe {
+        if !uni::is_str(name) {
+            return attr_name_type_error(name);
+        }
         let t = op.cast::<PyTypeObject>();
         let n = uni::as_str(name).unwrap_or("");
         match n {
-            "__name__" | "__qualname__" => return uni::from_str(&type_short_name(t)),
-            "__module__" => {
-                let full = type_name(t);
-                return match full.rfind('.') {
-                    Some(i) => uni::from_str(&full[..i]),
-                    None => uni::from_str("builtins"),
+            "__name__" => return uni::from_str(&type_short_name(t)),
+            "__qualname__" => return uni::from_str(&type_qualname(t)),
+            "__module__" => return uni::from_str(&type_module_name(t)),
+            "__doc__" if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 => {
+                return if (*t).tp_doc.is_null() {
+                    new_none()
+                } else {
+                    uni::from_cstr((*t).tp_doc)
                 };
             }
-            "__doc__" if (*t).tp_doc.is_null() => return new_none(),
-            "__doc__" => return uni::from_cstr((*t).tp_doc),
-            "__base__" if !(*t).tp_base.is_null() => return new_ref((*t).tp_base.cast()),
+            "__base__" => {
+                return if (*t).tp_base.is_null() {
+                    new_none()
+                } else {
+                    new_ref((*t).tp_base.cast())
+                };
+            }
+            "__mro__" => {
+                let v: Vec<*mut PyObject> = mro_list(t).into_iter().map(|x| x.cast()).collect();
+                return crate::tupleobject::from_slice(&v);
+            }
+            "__bases__" => {
+                let v: Vec<*mut PyObject> = bases_list(t).into_iter().map(|x| x.cast()).collect();
+                return crate::tupleobject::from_slice(&v);
+            }
+            "__flags__" => return crate::longobject::from_i128(i128::from((*t).tp_flags)),
+            "__basicsize__" => return crate::longobject::from_i128((*t).tp_basicsize as i128),
+            "__itemsize__" => return crate::longobject::from_i128((*t).tp_itemsize as i128),
+            "__dictoffset__" => return crate::longobject::from_i128((*t).tp_dictoffset as i128),
+            "__weakrefoffset__" => {
+                return crate::longobject::from_i128((*t).tp_weaklistoffset as i128);
+            }
             _ => {}
         }
-        let v = type_lookup(t, name);
-        if !v.is_null() {
-            return new_ref(v);
+        let meta = ty(op);
+        let meta_attr = type_lookup(meta, name);
+        let mut meta_get = None;
+        if !meta_attr.is_null() {
+            meta_get = (*ty(meta_attr)).tp_descr_get;
+            if let Some(f) = meta_get
+                && (*ty(meta_attr)).tp_descr_set.is_some()
+            {
+                return f(meta_attr, op, meta.cast());
+            }
         }
-        let msg = format!("type object '{:.50}' has no attribute '{n}'", type_name(t));
+        let attr = type_lookup(t, name);
+        if !attr.is_null() {
+            crate::refcount::incref(attr);
+            let r = match (*ty(attr)).tp_descr_get {
+                Some(f) => f(attr, null_mut(), op),
+                None => new_ref(attr),
+            };
+            decref(attr);
+            return r;
+        }
+        if let Some(f) = meta_get {
+            return f(meta_attr, op, meta.cast());
+        }
+        if !meta_attr.is_null() {
+            return new_ref(meta_attr);
+        }
+        let msg = format!("type object '{:.100}' has no attribute '{n}'", type_name(t));
         crate::pyerrors::raise_attribute_error(&msg, op, name)
+    }
+}
+
+/// `type.__setattr__`: immutable types refuse; others store in their dict (data descriptors
+/// of the metatype first).
+unsafe extern "C" fn type_setattro(
+    op: *mut PyObject,
+    name: *mut PyObject,
+    value: *mut PyObject,
+) -> c_int {
+    // SAFETY: `op` is a type object (slot contract).
+    unsafe {
+        if !uni::is_str(name) {
+            attr_name_type_error(name);
+            return -1;
+        }
+        let t = op.cast::<PyTypeObject>();
+        let n = uni::as_str(name).unwrap_or("?");
+        if (*t).tp_flags & Py_TPFLAGS_IMMUTABLETYPE != 0 {
+            raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!(
+                    "cannot set '{n}' attribute of immutable type '{}'",
+                    type_name(t)
+                ),
+            );
+            return -1;
+        }
+        let meta_attr = type_lookup(ty(op), name);
+        if !meta_attr.is_null()
+            && let Some(f) = (*ty(meta_attr)).tp_descr_set
+        {
+            return f(meta_attr, op, value);
+        }
+        let d = ensure_dict(t);
+        if d.is_null() {
+            return -1;
+        }
+        if value.is_null() {
+            if crate::dictobject::del_item(d, name) < 0 {
+                if err::matches_current(&raw mut crate::pyerrors::EXC_KeyError) {
+                    err::clear();
+                    let msg = format!("type object '{:.100}' has no attribute '{n}'", type_name(t));
+                    crate::pyerrors::raise_attribute_error(&msg, op, name);
+                }
+                return -1;
+            }
+            0
+        } else {
+            crate::dictobject::set_item(d, name, value)
+        }
     }
 }
 

@@ -65,11 +65,15 @@ pub unsafe fn alloc_object(ty: *mut PyTypeObject, nitems: Py_ssize_t) -> *mut Py
         crate::pyerrors::no_memory();
         return std::ptr::null_mut();
     };
-    let p = crate::pymem::calloc(1, size).cast::<PyObject>();
-    if p.is_null() {
+    // SAFETY: forwarded contract.
+    let pre = unsafe { preheader_size(ty) };
+    let block = crate::pymem::calloc(1, size + pre).cast::<u8>();
+    if block.is_null() {
         crate::pyerrors::no_memory();
-        return p;
+        return std::ptr::null_mut();
     }
+    // SAFETY: the block has `pre` bytes before the object.
+    let p = unsafe { block.add(pre) }.cast::<PyObject>();
     // SAFETY: `p` is a fresh zeroed block of `size` bytes, large enough for the header.
     unsafe {
         init_header(p, ty);
@@ -78,6 +82,32 @@ pub unsafe fn alloc_object(ty: *mut PyTypeObject, nitems: Py_ssize_t) -> *mut Py
         }
     }
     p
+}
+
+/// Bytes gilgate keeps before objects of `ty`: the managed dict and weak reference list.
+///
+/// # Safety
+/// `ty` must point to a type object.
+pub unsafe fn preheader_size(ty: *mut PyTypeObject) -> usize {
+    // SAFETY: forwarded contract.
+    let flags = unsafe { (*ty).tp_flags };
+    if flags & crate::object::Py_TPFLAGS_PREHEADER != 0 {
+        2 * std::mem::size_of::<*mut PyObject>()
+    } else {
+        0
+    }
+}
+
+/// Frees the memory of an object allocated by [`alloc_object`] (pre-header included).
+///
+/// # Safety
+/// `op` must be such an object whose type is still valid.
+pub unsafe fn free_object(op: *mut PyObject) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let pre = preheader_size((*op).ob_type);
+        crate::pymem::free(op.cast::<u8>().sub(pre).cast());
+    }
 }
 
 /// Frees an object's memory with its type's `tp_free` and drops the instance's reference to
@@ -91,7 +121,7 @@ pub unsafe fn default_dealloc(op: *mut PyObject) {
         let ty = (*op).ob_type;
         match (*ty).tp_free {
             Some(f) => f(op.cast()),
-            None => crate::pymem::free(op.cast()),
+            None => free_object(op),
         }
         if is_heap_type(ty) {
             refcount::decref(ty.cast());
@@ -181,7 +211,11 @@ pub unsafe extern "C" fn _PyObject_GC_NewVar(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyObject_GC_Del(p: *mut c_void) {
     // SAFETY: `p` is NULL or memory from this allocator, per the C API contract.
-    crate::ffi_guard::guard("PyObject_GC_Del", (), || unsafe { crate::pymem::free(p) })
+    crate::ffi_guard::guard("PyObject_GC_Del", (), || unsafe {
+        if !p.is_null() {
+            free_object(p.cast())
+        }
+    })
 }
 
 /// gilgate has no cycle collector yet: tracking only flips the tracked bit.

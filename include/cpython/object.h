@@ -182,6 +182,8 @@ PyAPI_FUNC(int) PyUnstable_Object_IsUniquelyReferenced(PyObject *op);
 PyAPI_FUNC(int) PyUnstable_TryIncRef(PyObject *op);
 PyAPI_FUNC(void) PyUnstable_EnableTryIncRef(PyObject *op);
 PyAPI_FUNC(int) PyUnstable_Object_IsUniqueReferencedTemporary(PyObject *op);
+PyAPI_FUNC(int) PyObject_VisitManagedDict(PyObject *obj, visitproc visit, void *arg);
+PyAPI_FUNC(void) PyObject_ClearManagedDict(PyObject *obj);
 
 #define Py_PRINT_RAW 1
 

@@ -1,0 +1,1015 @@
+//! Type objects at run time: heap types (`PyType_FromSpec` and friends), calling a type,
+//! `object.__new__`/`__init__`, instance deallocation of heap types, instance dicts, and the
+//! type query functions (`PyType_GetModule*`, `GetSlot`, `GetName`, ...).
+
+use crate::descrobject::PyMemberDef;
+use crate::moduleobject::{PyModuleDef, PyModuleObject};
+use crate::object::*;
+use crate::pyerrors::{EXC_SystemError, EXC_TypeError, raise};
+use crate::pyport::{Py_hash_t, Py_ssize_t};
+use crate::refcount::{decref, incref, new_ref, refcnt, xdecref, xincref};
+use crate::unicodeobject as uni;
+use std::ffi::{CStr, CString, c_char, c_int, c_uint, c_ulong, c_void};
+use std::ptr::null_mut;
+
+/// `PyHeapTypeObject` as laid out by CPython 3.14t (960 bytes).
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyHeapTypeObject {
+    pub ht_type: PyTypeObject,
+    pub as_async: PyAsyncMethods,
+    pub as_number: PyNumberMethods,
+    pub as_mapping: PyMappingMethods,
+    pub as_sequence: PySequenceMethods,
+    pub as_buffer: PyBufferProcs,
+    pub ht_name: *mut PyObject,
+    pub ht_slots: *mut PyObject,
+    pub ht_qualname: *mut PyObject,
+    pub ht_cached_keys: *mut c_void,
+    pub ht_module: *mut PyObject,
+    pub _ht_tpname: *mut c_char,
+    pub ht_token: *mut c_void,
+    pub _spec_cache_getitem: *mut PyObject,
+    pub _spec_cache_getitem_version: u32,
+    pub _spec_cache_init: *mut PyObject,
+    pub unique_id: Py_ssize_t,
+}
+
+const _: () = assert!(std::mem::size_of::<PyHeapTypeObject>() == 960);
+const _: () = assert!(std::mem::offset_of!(PyHeapTypeObject, ht_token) == 920);
+const _: () = assert!(std::mem::offset_of!(PyHeapTypeObject, unique_id) == 952);
+
+/// `PyType_Slot`.
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyType_Slot {
+    pub slot: c_int,
+    pub pfunc: *mut c_void,
+}
+
+/// `PyType_Spec`.
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyType_Spec {
+    pub name: *const c_char,
+    pub basicsize: c_int,
+    pub itemsize: c_int,
+    pub flags: c_uint,
+    pub slots: *mut PyType_Slot,
+}
+
+fn type_error(msg: &str) -> *mut PyObject {
+    raise(&raw mut EXC_TypeError, msg)
+}
+
+// ---- object.__new__ / __init__, hash, comparison --------------------------------------
+
+unsafe fn excess_args(args: *mut PyObject, kw: *mut PyObject) -> bool {
+    // SAFETY: args is NULL or a tuple, kw NULL or a dict (call contract).
+    unsafe {
+        (!args.is_null() && !crate::tupleobject::items(args).is_empty())
+            || (!kw.is_null() && crate::dictobject::is_dict(kw) && crate::dictobject::len(kw) != 0)
+    }
+}
+
+fn is_object_new(f: newfunc) -> bool {
+    f.map(|p| p as usize) == Some(object_new as *const () as usize)
+}
+fn is_object_init(f: initproc) -> bool {
+    f.map(|p| p as usize) == Some(object_init as *const () as usize)
+}
+
+/// `object.__new__`.
+pub unsafe extern "C" fn object_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_new contract: `t` is a ready type.
+    unsafe {
+        if excess_args(args, kw) {
+            if !is_object_new((*t).tp_new) {
+                return type_error(
+                    "object.__new__() takes exactly one argument (the type to instantiate)",
+                );
+            }
+            if is_object_init((*t).tp_init) {
+                return type_error(&format!("{:.200}() takes no arguments", type_name(t)));
+            }
+        }
+        if (*t).tp_flags & Py_TPFLAGS_IS_ABSTRACT != 0 {
+            return type_error(&format!(
+                "Can't instantiate abstract class {:.200}",
+                type_qualname(t)
+            ));
+        }
+        match (*t).tp_alloc {
+            Some(a) => a(t, 0),
+            None => crate::objimpl::alloc_object(t, 0),
+        }
+    }
+}
+
+/// `object.__init__`.
+pub unsafe extern "C" fn object_init(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> c_int {
+    // SAFETY: tp_init contract.
+    unsafe {
+        let t = ty(op);
+        if excess_args(args, kw) {
+            if !is_object_init((*t).tp_init) {
+                type_error(
+                    "object.__init__() takes exactly one argument (the instance to initialize)",
+                );
+                return -1;
+            }
+            if is_object_new((*t).tp_new) {
+                type_error(&format!(
+                    "{:.200}.__init__() takes exactly one argument (the instance to initialize)",
+                    type_name(t)
+                ));
+                return -1;
+            }
+        }
+        0
+    }
+}
+
+/// `object.__hash__`: the address, rotated as `_Py_HashPointer` does.
+pub unsafe extern "C" fn object_hash(op: *mut PyObject) -> Py_hash_t {
+    let y = op as usize;
+    let h = y.rotate_right(4) as Py_hash_t;
+    if h == -1 { -2 } else { h }
+}
+
+/// `object.__eq__`/`__ne__`: identity, NotImplemented otherwise.
+pub unsafe extern "C" fn object_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    let notimpl = &raw mut _Py_NotImplementedStruct;
+    match op {
+        Py_EQ => {
+            if a == b {
+                crate::boolobject::from_bool(true)
+            } else {
+                notimpl
+            }
+        }
+        Py_NE => {
+            // SAFETY: `a` is a live object (slot contract).
+            let Some(f) = (unsafe { (*ty(a)).tp_richcompare }) else {
+                return notimpl;
+            };
+            // SAFETY: as above.
+            let r = unsafe { f(a, b, Py_EQ) };
+            if r.is_null() || r == notimpl {
+                return r;
+            }
+            // SAFETY: `r` is a live new reference.
+            let t = unsafe { truth(r) };
+            // SAFETY: we own `r`.
+            unsafe { decref(r) };
+            if t < 0 {
+                return null_mut();
+            }
+            crate::boolobject::from_bool(t == 0)
+        }
+        _ => notimpl,
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_HashNotImplemented(op: *mut PyObject) -> Py_hash_t {
+    crate::ffi_guard::guard("PyObject_HashNotImplemented", -1, || {
+        // SAFETY: a live object, per the C API contract.
+        let tn = unsafe { type_name(ty(op)) };
+        type_error(&format!("unhashable type: '{tn:.200}'"));
+        -1
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GenericHash(op: *mut PyObject) -> Py_hash_t {
+    // SAFETY: pure address arithmetic.
+    unsafe { object_hash(op) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_SelfIter(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("PyObject_SelfIter", null_mut(), || unsafe { new_ref(op) })
+}
+
+// ---- calling a type ------------------------------------------------------------------------
+
+/// `type.__call__`: `tp_new`, then `tp_init` when the result is an instance of the type.
+pub unsafe extern "C" fn type_call(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_call contract: `op` is a type, args a tuple, kw NULL or a dict.
+    unsafe {
+        let t = op.cast::<PyTypeObject>();
+        if t == &raw mut PyType_Type && !args.is_null() {
+            let items = crate::tupleobject::items(args);
+            let nkw = if kw.is_null() {
+                0
+            } else {
+                crate::dictobject::len(kw)
+            };
+            if items.len() == 1 && nkw == 0 {
+                return new_ref(ty(items[0]).cast());
+            }
+            if items.len() != 3 {
+                return type_error("type() takes 1 or 3 arguments");
+            }
+        }
+        let Some(new) = (*t).tp_new else {
+            return type_error(&format!("cannot create '{}' instances", type_name(t)));
+        };
+        let empty;
+        let args = if args.is_null() {
+            empty = crate::tupleobject::new_tuple(0);
+            empty
+        } else {
+            empty = null_mut();
+            args
+        };
+        let obj = new(t, args, kw);
+        if obj.is_null() || !type_check(obj, t) {
+            xdecref(empty);
+            return obj;
+        }
+        if let Some(init) = (*ty(obj)).tp_init
+            && init(obj, args, kw) < 0
+        {
+            decref(obj);
+            xdecref(empty);
+            return null_mut();
+        }
+        xdecref(empty);
+        obj
+    }
+}
+
+// ---- instance dicts ------------------------------------------------------------------------
+
+/// `PyObject_GenericGetDict`: the instance dict, created on first use.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn generic_get_dict(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let Some(dp) = dict_ptr(op) else {
+            return raise(
+                &raw mut crate::pyerrors::EXC_AttributeError,
+                "This object has no __dict__",
+            );
+        };
+        if (*dp).is_null() {
+            let d = crate::dictobject::new_dict();
+            if d.is_null() {
+                return d;
+            }
+            *dp = d;
+        }
+        new_ref(*dp)
+    }
+}
+
+/// `PyObject_GenericSetDict`.
+///
+/// # Safety
+/// `op` must be a live object, `v` NULL or live.
+pub unsafe fn generic_set_dict(op: *mut PyObject, v: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let Some(dp) = dict_ptr(op) else {
+            raise(
+                &raw mut crate::pyerrors::EXC_AttributeError,
+                "This object has no __dict__",
+            );
+            return -1;
+        };
+        if v.is_null() {
+            type_error("cannot delete __dict__");
+            return -1;
+        }
+        if !crate::dictobject::is_dict(v) {
+            type_error(&format!(
+                "__dict__ must be set to a dictionary, not a '{:.200}'",
+                type_name(ty(v))
+            ));
+            return -1;
+        }
+        let old = *dp;
+        *dp = new_ref(v);
+        xdecref(old);
+        0
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GenericGetDict(
+    op: *mut PyObject,
+    _c: *mut c_void,
+) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("PyObject_GenericGetDict", null_mut(), || unsafe {
+        generic_get_dict(op)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GenericSetDict(
+    op: *mut PyObject,
+    v: *mut PyObject,
+    _c: *mut c_void,
+) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    crate::ffi_guard::guard("PyObject_GenericSetDict", -1, || unsafe {
+        generic_set_dict(op, v)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyObject_GetDictPtr(op: *mut PyObject) -> *mut *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("_PyObject_GetDictPtr", null_mut(), || unsafe {
+        dict_ptr(op).unwrap_or(null_mut())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_ClearManagedDict(op: *mut PyObject) {
+    crate::ffi_guard::guard("PyObject_ClearManagedDict", (), || {
+        // SAFETY: a live object of a managed-dict type, per the C API contract.
+        unsafe {
+            if (*ty(op)).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0
+                && let Some(dp) = dict_ptr(op)
+            {
+                let d = *dp;
+                *dp = null_mut();
+                xdecref(d);
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_VisitManagedDict(
+    op: *mut PyObject,
+    visit: visitproc,
+    arg: *mut c_void,
+) -> c_int {
+    crate::ffi_guard::guard("PyObject_VisitManagedDict", -1, || {
+        // SAFETY: a live object; `visit` a valid visitor, per the C API contract.
+        unsafe {
+            if (*ty(op)).tp_flags & Py_TPFLAGS_MANAGED_DICT == 0 {
+                return 0;
+            }
+            match (dict_ptr(op), visit) {
+                (Some(dp), Some(v)) if !(*dp).is_null() => v(*dp, arg),
+                _ => 0,
+            }
+        }
+    })
+}
+
+// ---- deallocation ------------------------------------------------------------------------
+
+/// The `tp_dealloc` gilgate gives heap types that declare none (`subtype_dealloc`): clears
+/// the weak references and the instance dict the subtype added, runs the nearest base's
+/// dealloc, and drops the instance's reference to its type.
+pub unsafe extern "C" fn subtype_dealloc(op: *mut PyObject) {
+    // SAFETY: `op` is a dead instance of a heap type (slot contract).
+    unsafe {
+        let t = ty(op);
+        let mut base = t;
+        while !base.is_null()
+            && (*base).tp_dealloc.map(|f| f as usize) == Some(subtype_dealloc as *const () as usize)
+        {
+            base = (*base).tp_base;
+        }
+        let has_weak = |x: *mut PyTypeObject| {
+            !x.is_null()
+                && ((*x).tp_weaklistoffset != 0 || (*x).tp_flags & Py_TPFLAGS_MANAGED_WEAKREF != 0)
+        };
+        if has_weak(t) && !has_weak(base) {
+            crate::weakrefobject::clear_weakrefs(op);
+        }
+        let has_dict = |x: *mut PyTypeObject| {
+            !x.is_null()
+                && ((*x).tp_dictoffset != 0 || (*x).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0)
+        };
+        if has_dict(t)
+            && !has_dict(base)
+            && let Some(dp) = dict_ptr(op)
+        {
+            let d = *dp;
+            *dp = null_mut();
+            xdecref(d);
+        }
+        incref(t.cast());
+        let before = refcnt(t.cast());
+        let base_dealloc = if base.is_null() {
+            None
+        } else {
+            (*base).tp_dealloc
+        };
+        match base_dealloc {
+            Some(f) => f(op),
+            None => crate::objimpl::default_dealloc(op),
+        }
+        if refcnt(t.cast()) == before {
+            // The base's dealloc did not release the instance's reference (CPython's rule
+            // for static bases): release it here.
+            decref(t.cast());
+        }
+        decref(t.cast());
+    }
+}
+
+/// `tp_dealloc` of `type`: frees a heap type when its last reference goes.
+pub unsafe extern "C" fn type_dealloc(op: *mut PyObject) {
+    // SAFETY: `op` is a dead heap type (static types are immortal).
+    unsafe {
+        let t = op.cast::<PyTypeObject>();
+        if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 {
+            return;
+        }
+        if !(*t).tp_weaklist.is_null() {
+            crate::weakrefobject::clear_weakrefs(op);
+        }
+        let ht = t.cast::<PyHeapTypeObject>();
+        let mro = (*t).tp_mro;
+        if !mro.is_null() && crate::tupleobject::is_tuple(mro) {
+            let first = mro
+                .cast::<u8>()
+                .add(std::mem::offset_of!(
+                    crate::tupleobject::PyTupleObject,
+                    ob_item
+                ))
+                .cast::<*mut PyObject>();
+            if *first == op {
+                *first = null_mut();
+            }
+        }
+        (*t).tp_mro = null_mut();
+        xdecref(mro);
+        for p in [
+            &raw mut (*t).tp_dict,
+            &raw mut (*t).tp_bases,
+            &raw mut (*t).tp_cache,
+            &raw mut (*ht).ht_name,
+            &raw mut (*ht).ht_qualname,
+            &raw mut (*ht).ht_slots,
+            &raw mut (*ht).ht_module,
+        ] {
+            let v = *p;
+            *p = null_mut();
+            xdecref(v);
+        }
+        let base = (*t).tp_base;
+        (*t).tp_base = null_mut();
+        xdecref(base.cast());
+        if !(*ht)._ht_tpname.is_null() {
+            drop(CString::from_raw((*ht)._ht_tpname));
+            (*ht)._ht_tpname = null_mut();
+            (*t).tp_name = std::ptr::null();
+            if !(*t).tp_doc.is_null() {
+                drop(CString::from_raw((*t).tp_doc.cast_mut()));
+                (*t).tp_doc = std::ptr::null();
+            }
+            if !(*t).tp_members.is_null() {
+                crate::pymem::free((*t).tp_members.cast());
+                (*t).tp_members = null_mut();
+            }
+        }
+        HEAP_TYPES_FREED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        crate::objimpl::default_dealloc(op);
+    }
+}
+
+/// Number of heap types freed so far (for leak tests).
+pub static HEAP_TYPES_FREED: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
+// ---- heap types from specs ---------------------------------------------------------------
+
+fn cstr_lossy(p: *const c_char) -> String {
+    if p.is_null() {
+        return String::new();
+    }
+    // SAFETY: a NUL-terminated string per the C API contract.
+    unsafe { CStr::from_ptr(p).to_string_lossy().into_owned() }
+}
+
+/// `PyType_FromMetaclass`: builds and readies a heap type from `spec`.
+///
+/// # Safety
+/// `spec` must be a valid spec whose slot array ends with `{0, NULL}`; the others NULL or live.
+pub unsafe fn from_metaclass(
+    meta: *mut PyTypeObject,
+    module: *mut PyObject,
+    spec: *mut PyType_Spec,
+    bases_in: *mut PyObject,
+) -> *mut PyObject {
+    use crate::typeslots as ts;
+    // SAFETY: forwarded contract.
+    unsafe {
+        let full = cstr_lossy((*spec).name);
+        let mut slots: Vec<(c_int, *mut c_void)> = Vec::new();
+        let mut s = (*spec).slots;
+        while !s.is_null() && (*s).slot != 0 {
+            slots.push(((*s).slot, (*s).pfunc));
+            s = s.add(1);
+        }
+        let find = |id: c_int| slots.iter().find(|(k, _)| *k == id).map(|(_, v)| *v);
+        for &(id, _) in &slots {
+            if !(1..=ts::Py_tp_token).contains(&id) {
+                return raise(
+                    &raw mut crate::pyerrors::EXC_RuntimeError,
+                    "invalid slot offset",
+                );
+            }
+        }
+        // Bases.
+        let bases: *mut PyObject = if !bases_in.is_null() {
+            if crate::tupleobject::is_tuple(bases_in) {
+                new_ref(bases_in)
+            } else {
+                crate::tupleobject::from_slice(&[bases_in])
+            }
+        } else if let Some(b) = find(ts::Py_tp_bases) {
+            new_ref(b.cast())
+        } else if let Some(b) = find(ts::Py_tp_base) {
+            crate::tupleobject::from_slice(&[b.cast()])
+        } else {
+            crate::tupleobject::from_slice(&[(&raw mut PyBaseObject_Type).cast()])
+        };
+        if bases.is_null() {
+            return null_mut();
+        }
+        let base_list: Vec<*mut PyTypeObject> = crate::tupleobject::items(bases)
+            .iter()
+            .map(|&b| b.cast())
+            .collect();
+        for &b in &base_list {
+            if !is_type(b.cast()) {
+                decref(bases);
+                return type_error("bases must be types");
+            }
+            if (*b).tp_flags & Py_TPFLAGS_BASETYPE == 0 {
+                decref(bases);
+                return type_error(&format!(
+                    "type '{:.100}' is not an acceptable base type",
+                    type_name(b)
+                ));
+            }
+            if type_ready(b) < 0 {
+                decref(bases);
+                return null_mut();
+            }
+        }
+        let Some(&base) = base_list
+            .iter()
+            .find(|&&b| b != &raw mut PyBaseObject_Type)
+            .or(base_list.first())
+        else {
+            decref(bases);
+            return type_error("bases must not be empty");
+        };
+        let meta = if meta.is_null() {
+            ty(base.cast())
+        } else {
+            meta
+        };
+        // Sizes.
+        let align = |x: Py_ssize_t| (x + 7) & !7;
+        let base_size = (*base).tp_basicsize;
+        let (basicsize, data_offset) = match (*spec).basicsize {
+            0 => (base_size, base_size),
+            n if n < 0 => (align(base_size) + (-n) as Py_ssize_t, align(base_size)),
+            n => (n as Py_ssize_t, base_size),
+        };
+        let itemsize = if (*spec).itemsize == 0 {
+            (*base).tp_itemsize
+        } else {
+            (*spec).itemsize as Py_ssize_t
+        };
+        // The type object.
+        let op = crate::objimpl::alloc_object(meta, 0);
+        if op.is_null() {
+            decref(bases);
+            return op;
+        }
+        let t = op.cast::<PyTypeObject>();
+        let ht = t.cast::<PyHeapTypeObject>();
+        let short = match full.rfind('.') {
+            Some(i) => &full[i + 1..],
+            None => &full[..],
+        };
+        (*ht).ht_name = uni::from_str(short);
+        (*ht).ht_qualname = uni::from_str(short);
+        let tpname = CString::new(full.clone()).unwrap_or_default().into_raw();
+        (*ht)._ht_tpname = tpname;
+        (*t).tp_name = tpname;
+        (*t).tp_flags = c_ulong::from((*spec).flags) | Py_TPFLAGS_HEAPTYPE;
+        (*t).tp_basicsize = basicsize;
+        (*t).tp_itemsize = itemsize;
+        (*t).tp_as_async = &raw mut (*ht).as_async;
+        (*t).tp_as_number = &raw mut (*ht).as_number;
+        (*t).tp_as_sequence = &raw mut (*ht).as_sequence;
+        (*t).tp_as_mapping = &raw mut (*ht).as_mapping;
+        (*t).tp_as_buffer = &raw mut (*ht).as_buffer;
+        (*t).tp_base = new_ref(base.cast()).cast();
+        (*t).tp_bases = bases;
+        (*ht).ht_module = module;
+        xincref(module);
+        (*ht).ht_token = std::ptr::null_mut();
+        for &(id, v) in &slots {
+            match id {
+                ts::Py_tp_base | ts::Py_tp_bases => {}
+                ts::Py_tp_doc => {
+                    if !v.is_null() {
+                        let doc = cstr_lossy(v.cast());
+                        (*t).tp_doc = CString::new(doc).unwrap_or_default().into_raw();
+                    }
+                }
+                ts::Py_tp_token => {
+                    (*ht).ht_token = if v.is_null() { spec.cast() } else { v };
+                }
+                ts::Py_tp_members => {
+                    let members = v.cast::<PyMemberDef>();
+                    let mut n = 0;
+                    while !(*members.add(n)).name.is_null() {
+                        n += 1;
+                    }
+                    let copy = crate::pymem::calloc(n + 1, std::mem::size_of::<PyMemberDef>())
+                        .cast::<PyMemberDef>();
+                    if copy.is_null() {
+                        decref(op);
+                        return crate::pyerrors::no_memory();
+                    }
+                    let mut k = 0;
+                    for i in 0..n {
+                        let m = &*members.add(i);
+                        let mut off = m.offset;
+                        let mut flags = m.flags;
+                        if flags & crate::structmember::Py_RELATIVE_OFFSET != 0 {
+                            if (*spec).basicsize >= 0 {
+                                decref(op);
+                                return raise(
+                                    &raw mut EXC_SystemError,
+                                    "With Py_RELATIVE_OFFSET, basicsize must be negative.",
+                                );
+                            }
+                            off += data_offset;
+                            flags &= !crate::structmember::Py_RELATIVE_OFFSET;
+                        }
+                        match cstr_lossy(m.name).as_str() {
+                            "__dictoffset__" => (*t).tp_dictoffset = off,
+                            "__weaklistoffset__" => (*t).tp_weaklistoffset = off,
+                            "__vectorcalloffset__" => (*t).tp_vectorcall_offset = off,
+                            _ => {
+                                copy.add(k).write(PyMemberDef {
+                                    name: m.name,
+                                    type_: m.type_,
+                                    offset: off,
+                                    flags,
+                                    doc: m.doc,
+                                });
+                                k += 1;
+                            }
+                        }
+                    }
+                    (*t).tp_members = copy;
+                }
+                _ => {
+                    if ts::set_slot(ht, id, v).is_err() {
+                        decref(op);
+                        return raise(
+                            &raw mut crate::pyerrors::EXC_RuntimeError,
+                            "invalid slot offset",
+                        );
+                    }
+                }
+            }
+        }
+        if (*t).tp_dealloc.is_none() {
+            (*t).tp_dealloc = Some(subtype_dealloc);
+        }
+        let d = crate::dictobject::new_dict();
+        if d.is_null() {
+            decref(op);
+            return null_mut();
+        }
+        (*t).tp_dict = d;
+        if let Some(i) = full.rfind('.') {
+            let m = uni::from_str(&full[..i]);
+            if m.is_null() || crate::dictobject::set_item_str(d, "__module__", m) < 0 {
+                xdecref(m);
+                decref(op);
+                return null_mut();
+            }
+            decref(m);
+        }
+        if type_ready(t) < 0 {
+            decref(op);
+            return null_mut();
+        }
+        op
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_FromMetaclass(
+    meta: *mut PyTypeObject,
+    module: *mut PyObject,
+    spec: *mut PyType_Spec,
+    bases: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyType_FromMetaclass", null_mut(), || unsafe {
+        from_metaclass(meta, module, spec, bases)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_FromModuleAndSpec(
+    module: *mut PyObject,
+    spec: *mut PyType_Spec,
+    bases: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyType_FromModuleAndSpec", null_mut(), || unsafe {
+        from_metaclass(null_mut(), module, spec, bases)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_FromSpecWithBases(
+    spec: *mut PyType_Spec,
+    bases: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyType_FromSpecWithBases", null_mut(), || unsafe {
+        from_metaclass(null_mut(), null_mut(), spec, bases)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_FromSpec(spec: *mut PyType_Spec) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyType_FromSpec", null_mut(), || unsafe {
+        from_metaclass(null_mut(), null_mut(), spec, null_mut())
+    })
+}
+
+// ---- queries -------------------------------------------------------------------------------
+
+unsafe fn is_heap(t: *mut PyTypeObject) -> bool {
+    // SAFETY: `t` is a type object (caller contract).
+    unsafe { (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 }
+}
+
+/// `PyType_GetModule` (borrowed).
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn get_module(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !is_heap(t) {
+            return type_error(&format!(
+                "PyType_GetModule: Type '{}' is not a heap type",
+                type_name(t)
+            ));
+        }
+        let m = (*t.cast::<PyHeapTypeObject>()).ht_module;
+        if m.is_null() {
+            return type_error(&format!(
+                "PyType_GetModule: Type '{}' has no associated module",
+                type_name(t)
+            ));
+        }
+        m
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GetModule(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: a type object, per the C API contract.
+    crate::ffi_guard::guard("PyType_GetModule", null_mut(), || unsafe { get_module(t) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GetModuleState(t: *mut PyTypeObject) -> *mut c_void {
+    crate::ffi_guard::guard("PyType_GetModuleState", null_mut(), || {
+        // SAFETY: a type object, per the C API contract.
+        unsafe {
+            let m = get_module(t);
+            if m.is_null() {
+                return null_mut();
+            }
+            (*m.cast::<PyModuleObject>()).md_state
+        }
+    })
+}
+
+/// `PyType_GetModuleByDef` (borrowed): the module of the first heap type in the MRO whose
+/// module was made from `def`.
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn get_module_by_def(t: *mut PyTypeObject, def: *mut PyModuleDef) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        for x in mro_list(t) {
+            if !is_heap(x) {
+                continue;
+            }
+            let m = (*x.cast::<PyHeapTypeObject>()).ht_module;
+            if !m.is_null()
+                && crate::moduleobject::is_module(m)
+                && (*m.cast::<PyModuleObject>()).md_def == def
+            {
+                return m;
+            }
+        }
+        type_error(&format!(
+            "PyType_GetModuleByDef: No superclass of '{}' has the given module",
+            type_name(t)
+        ))
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GetModuleByDef(
+    t: *mut PyTypeObject,
+    def: *mut PyModuleDef,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyType_GetModuleByDef", null_mut(), || unsafe {
+        get_module_by_def(t, def)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GetSlot(t: *mut PyTypeObject, slot: c_int) -> *mut c_void {
+    crate::ffi_guard::guard("PyType_GetSlot", null_mut(), || {
+        // SAFETY: a type object, per the C API contract.
+        match unsafe { crate::typeslots::get_slot(t, slot) } {
+            Ok(v) => v,
+            Err(()) => {
+                crate::pyerrors::bad_internal_call();
+                null_mut()
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GetName(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: a type object, per the C API contract.
+    crate::ffi_guard::guard("PyType_GetName", null_mut(), || unsafe {
+        uni::from_str(&type_short_name(t))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GetQualName(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: a type object, per the C API contract.
+    crate::ffi_guard::guard("PyType_GetQualName", null_mut(), || unsafe {
+        uni::from_str(&type_qualname(t))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GetModuleName(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: a type object, per the C API contract.
+    crate::ffi_guard::guard("PyType_GetModuleName", null_mut(), || unsafe {
+        uni::from_str(&type_module_name(t))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GetFullyQualifiedName(t: *mut PyTypeObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyType_GetFullyQualifiedName", null_mut(), || {
+        // SAFETY: a type object, per the C API contract.
+        let (m, q) = unsafe { (type_module_name(t), type_qualname(t)) };
+        if m == "builtins" || m == "__main__" {
+            uni::from_str(&q)
+        } else {
+            uni::from_str(&format!("{m}.{q}"))
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GetBaseByToken(
+    t: *mut PyTypeObject,
+    token: *mut c_void,
+    result: *mut *mut PyTypeObject,
+) -> c_int {
+    crate::ffi_guard::guard("PyType_GetBaseByToken", -1, || {
+        // SAFETY: per the C API contract; `result` NULL or writable.
+        unsafe {
+            if !result.is_null() {
+                *result = null_mut();
+            }
+            if token.is_null() {
+                raise(
+                    &raw mut EXC_SystemError,
+                    "PyType_GetBaseByToken called with token=NULL",
+                );
+                return -1;
+            }
+            if !is_type(t.cast()) {
+                type_error(&format!(
+                    "expected a type, got a '{}' object",
+                    type_name(ty(t.cast()))
+                ));
+                return -1;
+            }
+            if !is_heap(t) {
+                return 0;
+            }
+            for x in mro_list(t) {
+                if is_heap(x) && (*x.cast::<PyHeapTypeObject>()).ht_token == token {
+                    if !result.is_null() {
+                        *result = new_ref(x.cast()).cast();
+                    }
+                    return 1;
+                }
+            }
+            0
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_Modified(_t: *mut PyTypeObject) {}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_GetDict(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: a type object, per the C API contract.
+    crate::ffi_guard::guard("PyType_GetDict", null_mut(), || unsafe {
+        let d = ensure_dict(t);
+        if d.is_null() { d } else { new_ref(d) }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyType_Lookup(
+    t: *mut PyTypeObject,
+    name: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: a type and a str, per the C API contract.
+    crate::ffi_guard::guard("_PyType_Lookup", null_mut(), || unsafe {
+        type_lookup(t, name)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyType_LookupRef(
+    t: *mut PyTypeObject,
+    name: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: a type and a str, per the C API contract.
+    crate::ffi_guard::guard("_PyType_LookupRef", null_mut(), || unsafe {
+        let v = type_lookup(t, name);
+        if v.is_null() { v } else { new_ref(v) }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyType_Name(t: *mut PyTypeObject) -> *const c_char {
+    crate::ffi_guard::guard("_PyType_Name", std::ptr::null(), || {
+        // SAFETY: a type object, per the C API contract.
+        unsafe {
+            let n = (*t).tp_name;
+            let s = CStr::from_ptr(n).to_bytes();
+            match s.iter().rposition(|&c| c == b'.') {
+                Some(i) => n.add(i + 1),
+                None => n,
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyType_SUPPORTS_WEAKREFS(t: *mut PyTypeObject) -> c_int {
+    // SAFETY: a type object, per the C API contract.
+    crate::ffi_guard::guard("PyType_SUPPORTS_WEAKREFS", 0, || unsafe {
+        c_int::from((*t).tp_weaklistoffset != 0)
+    })
+}

@@ -1,0 +1,371 @@
+/* Test types for capi/tests/types.rs, written the way extension authors write them. */
+#include <Python.h>
+#include <structmember.h>
+#include <stddef.h>
+
+/* ---- a static type with members, methods, getsets, a dict and weak references ---- */
+
+static int counter_frees = 0;
+int types_counter_frees(void) { return counter_frees; }
+
+typedef struct {
+    PyObject_HEAD
+    long value;
+    double ratio;
+    PyObject *label;
+    PyObject *dict;
+    PyObject *weakreflist;
+    long fixed;
+    short small;
+    char flag;
+    unsigned char ubyte;
+} CounterObject;
+
+static PyObject *
+Counter_increment(PyObject *op, PyObject *Py_UNUSED(ignored))
+{
+    CounterObject *self = (CounterObject *)op;
+    self->value++;
+    return PyLong_FromLong(self->value);
+}
+
+static PyObject *
+Counter_make(PyObject *cls, PyObject *Py_UNUSED(ignored))
+{
+    return PyObject_CallNoArgs(cls);
+}
+
+static PyObject *
+Counter_twice(PyObject *Py_UNUSED(null), PyObject *arg)
+{
+    return PyLong_FromLong(2 * PyLong_AsLong(arg));
+}
+
+static PyMethodDef Counter_methods[] = {
+    {"increment", Counter_increment, METH_NOARGS, "Add one."},
+    {"make", Counter_make, METH_NOARGS | METH_CLASS, "A new counter."},
+    {"twice", Counter_twice, METH_O | METH_STATIC, "Double a number."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef Counter_members[] = {
+    {"value", Py_T_LONG, offsetof(CounterObject, value), 0, "the count"},
+    {"ratio", Py_T_DOUBLE, offsetof(CounterObject, ratio), 0, NULL},
+    {"label", Py_T_OBJECT_EX, offsetof(CounterObject, label), 0, NULL},
+    {"fixed", Py_T_LONG, offsetof(CounterObject, fixed), Py_READONLY, NULL},
+    {"small", T_SHORT, offsetof(CounterObject, small), 0, NULL},
+    {"flag", Py_T_BOOL, offsetof(CounterObject, flag), 0, NULL},
+    {"ubyte", Py_T_UBYTE, offsetof(CounterObject, ubyte), 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyObject *
+Counter_get_doubled(PyObject *op, void *Py_UNUSED(closure))
+{
+    return PyLong_FromLong(2 * ((CounterObject *)op)->value);
+}
+
+static int
+Counter_set_doubled(PyObject *op, PyObject *v, void *Py_UNUSED(closure))
+{
+    if (v == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete doubled");
+        return -1;
+    }
+    long x = PyLong_AsLong(v);
+    if (x == -1 && PyErr_Occurred())
+        return -1;
+    ((CounterObject *)op)->value = x / 2;
+    return 0;
+}
+
+static PyObject *
+Counter_get_kind(PyObject *Py_UNUSED(op), void *closure)
+{
+    return PyUnicode_FromString((const char *)closure);
+}
+
+static PyGetSetDef Counter_getset[] = {
+    {"doubled", Counter_get_doubled, Counter_set_doubled, NULL, NULL},
+    {"kind", Counter_get_kind, NULL, NULL, "counter"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static int
+Counter_init(PyObject *op, PyObject *args, PyObject *kwds)
+{
+    CounterObject *self = (CounterObject *)op;
+    self->fixed = 42;
+    if (args != NULL && PyTuple_GET_SIZE(args) == 1) {
+        long v = PyLong_AsLong(PyTuple_GET_ITEM(args, 0));
+        if (v == -1 && PyErr_Occurred())
+            return -1;
+        self->value = v;
+    }
+    return 0;
+}
+
+static void
+Counter_dealloc(PyObject *op)
+{
+    CounterObject *self = (CounterObject *)op;
+    if (self->weakreflist != NULL)
+        PyObject_ClearWeakRefs(op);
+    Py_CLEAR(self->label);
+    Py_CLEAR(self->dict);
+    counter_frees++;
+    Py_TYPE(op)->tp_free(op);
+}
+
+static PyTypeObject CounterType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "counters.Counter",
+    .tp_basicsize = sizeof(CounterObject),
+    .tp_dealloc = Counter_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "A counter.",
+    .tp_weaklistoffset = offsetof(CounterObject, weakreflist),
+    .tp_methods = Counter_methods,
+    .tp_members = Counter_members,
+    .tp_getset = Counter_getset,
+    .tp_dictoffset = offsetof(CounterObject, dict),
+    .tp_init = Counter_init,
+    .tp_new = PyType_GenericNew,
+};
+
+PyTypeObject *types_counter_type(void)
+{
+    if (PyType_Ready(&CounterType) < 0)
+        return NULL;
+    return &CounterType;
+}
+
+/* A static type without dict: new attributes are refused. */
+static PyMethodDef Plain_methods[] = {
+    {"increment", Counter_increment, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject PlainType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "counters.Plain",
+    .tp_basicsize = sizeof(CounterObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_methods = Plain_methods,
+    .tp_new = PyType_GenericNew,
+};
+
+PyTypeObject *types_plain_type(void)
+{
+    if (PyType_Ready(&PlainType) < 0)
+        return NULL;
+    return &PlainType;
+}
+
+/* A callable type, used as a weak reference callback. */
+static int recorder_calls = 0;
+static PyObject *recorder_last = NULL;
+int types_recorder_calls(void) { return recorder_calls; }
+
+static PyObject *
+Recorder_call(PyObject *Py_UNUSED(self), PyObject *args, PyObject *Py_UNUSED(kw))
+{
+    recorder_calls++;
+    if (PyTuple_GET_SIZE(args) == 1) {
+        Py_XDECREF(recorder_last);
+        recorder_last = Py_NewRef(PyTuple_GET_ITEM(args, 0));
+    }
+    Py_RETURN_NONE;
+}
+
+/* Whether the last callback argument is a dead weak reference. */
+int types_recorder_last_is_dead_ref(void)
+{
+    PyObject *obj = NULL;
+    if (recorder_last == NULL)
+        return -2;
+    int r = PyWeakref_GetRef(recorder_last, &obj);
+    Py_XDECREF(obj);
+    Py_CLEAR(recorder_last);
+    return r == 0;
+}
+
+static PyTypeObject RecorderType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "counters.Recorder",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_call = Recorder_call,
+    .tp_new = PyType_GenericNew,
+};
+
+PyTypeObject *types_recorder_type(void)
+{
+    if (PyType_Ready(&RecorderType) < 0)
+        return NULL;
+    return &RecorderType;
+}
+
+/* ---- heap types with module state ---- */
+
+typedef struct {
+    long token;
+    PyObject *point_type;
+} heap_state;
+
+static struct PyModuleDef heapmod_def = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "heapmod",
+    .m_size = sizeof(heap_state),
+};
+
+static int point_frees = 0;
+int types_point_frees(void) { return point_frees; }
+
+typedef struct {
+    PyObject_HEAD
+    int x;
+    int y;
+} PointObject;
+
+static PyMemberDef Point_members[] = {
+    {"x", Py_T_INT, offsetof(PointObject, x), 0, NULL},
+    {"y", Py_T_INT, offsetof(PointObject, y), 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static int
+Point_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    return PyObject_VisitManagedDict(self, visit, arg);
+}
+
+static void
+Point_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    PyObject_ClearWeakRefs(self);
+    PyObject_ClearManagedDict(self);
+    point_frees++;
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyObject *
+Point_norm1(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    PointObject *p = (PointObject *)self;
+    return PyLong_FromLong(labs((long)p->x) + labs((long)p->y));
+}
+
+static PyMethodDef Point_methods[] = {
+    {"norm1", Point_norm1, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot Point_slots[] = {
+    {Py_tp_members, Point_members},
+    {Py_tp_methods, Point_methods},
+    {Py_tp_dealloc, Point_dealloc},
+    {Py_tp_traverse, Point_traverse},
+    {Py_tp_doc, "A point."},
+    {Py_tp_token, Py_TP_USE_SPEC},
+    {0, NULL},
+};
+
+static PyType_Spec Point_spec = {
+    .name = "heapmod.Point",
+    .basicsize = sizeof(PointObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC |
+             Py_TPFLAGS_MANAGED_DICT | Py_TPFLAGS_MANAGED_WEAKREF,
+    .slots = Point_slots,
+};
+
+/* A heap subtype of the static Counter, adding an int through a relative offset. */
+static PyMemberDef Ext_members[] = {
+    {"extra", Py_T_INT, 0, Py_RELATIVE_OFFSET, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot Ext_slots[] = {
+    {Py_tp_members, Ext_members},
+    {0, NULL},
+};
+
+static PyType_Spec Ext_spec = {
+    .name = "heapmod.Ext",
+    .basicsize = -(int)sizeof(int),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = Ext_slots,
+};
+
+/* No tp_new: cannot be instantiated from Python. */
+static PyType_Slot NoNew_slots[] = {{0, NULL}};
+static PyType_Spec NoNew_spec = {
+    .name = "heapmod.NoNew",
+    .basicsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = NoNew_slots,
+};
+
+PyObject *types_heap_module(void)
+{
+    PyObject *m = PyModule_Create(&heapmod_def);
+    if (m == NULL)
+        return NULL;
+    heap_state *st = PyModule_GetState(m);
+    st->token = 7;
+    return m;
+}
+
+PyObject *types_point_type(PyObject *module)
+{
+    return PyType_FromModuleAndSpec(module, &Point_spec, NULL);
+}
+
+PyObject *types_ext_type(PyObject *module)
+{
+    return PyType_FromModuleAndSpec(module, &Ext_spec, (PyObject *)&CounterType);
+}
+
+PyObject *types_nonew_type(void)
+{
+    return PyType_FromSpec(&NoNew_spec);
+}
+
+/* Module state reached from an instance through its type. */
+long types_state_token(PyObject *obj)
+{
+    PyObject *m = PyType_GetModuleByDef(Py_TYPE(obj), &heapmod_def);
+    if (m == NULL)
+        return -1;
+    heap_state *st = PyModule_GetState(m);
+    if (st != PyType_GetModuleState(Py_TYPE(obj)))
+        return -2;
+    return st->token;
+}
+
+int types_point_token_check(PyObject *type)
+{
+    PyTypeObject *found = NULL;
+    int r = PyType_GetBaseByToken((PyTypeObject *)type, &Point_spec, &found);
+    if (r == 1 && found != (PyTypeObject *)type)
+        r = 2;
+    Py_XDECREF(found);
+    return r;
+}
+
+/* A bare heap type with the given bases (for MRO checks). */
+PyObject *types_bare_type(const char *name, PyObject *bases)
+{
+    static PyType_Slot slots[] = {{0, NULL}};
+    PyType_Spec *spec = malloc(sizeof(PyType_Spec));
+    spec->name = strdup(name);
+    spec->basicsize = 0;
+    spec->itemsize = 0;
+    spec->flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE;
+    spec->slots = slots;
+    return PyType_FromSpecWithBases(spec, bases);
+}

@@ -1,0 +1,649 @@
+//! Types end to end: static types readied by `PyType_Ready` (descriptors for methods,
+//! members and getsets, inheritance), heap types from specs with module state, MRO, instance
+//! dicts, weak references, deallocation of instances and heap types, and CPython's error texts.
+//! The types are written in C (`tests/ext/types_ext.c`), compiled against `include/` and
+//! loaded with `dlopen`, the way a real extension reaches the runtime.
+
+use gilgate_capi::methodobject::PyCFunctionObject;
+use gilgate_capi::object::{self, PyObject, PyTypeObject};
+use gilgate_capi::pyerrors::{self, ExcInfo};
+use gilgate_capi::refcount::{decref, refcnt};
+use gilgate_capi::{longobject, pylifecycle, tupleobject, typeobject, unicodeobject as uni};
+use std::ffi::{CString, c_char, c_int, c_long, c_void};
+use std::path::Path;
+use std::process::Command;
+use std::ptr::null_mut;
+use std::sync::OnceLock;
+
+struct Ext(*mut c_void);
+// SAFETY: the handle is only used to look up symbols.
+unsafe impl Send for Ext {}
+// SAFETY: as above.
+unsafe impl Sync for Ext {}
+
+fn ext() -> *mut c_void {
+    static LIB: OnceLock<Ext> = OnceLock::new();
+    LIB.get_or_init(|| {
+        pylifecycle::initialize().expect("initialize");
+        gilgate_capi::warnings::set_quiet(true);
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("types-ext");
+        std::fs::create_dir_all(&dir).unwrap();
+        let lib = dir.join("libtypes_ext.so");
+        let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+            .args([
+                "-shared",
+                "-fPIC",
+                "-O1",
+                "-Wall",
+                "-Werror",
+                "-DPy_GIL_DISABLED=1",
+            ])
+            .arg(format!(
+                "-I{}",
+                manifest.parent().unwrap().join("include").display()
+            ))
+            .arg("-o")
+            .arg(&lib)
+            .arg(manifest.join("tests/ext/types_ext.c"))
+            .status()
+            .expect("running the C compiler");
+        assert!(status.success(), "types_ext.c compiles against include/");
+        let path = CString::new(lib.to_str().unwrap()).unwrap();
+        // SAFETY: a test library without constructors; its symbols resolve against this binary.
+        let h = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+        if h.is_null() {
+            // SAFETY: dlerror returns a message after a failed dlopen.
+            let e = unsafe { std::ffi::CStr::from_ptr(libc::dlerror()) };
+            panic!("dlopen: {}", e.to_string_lossy());
+        }
+        Ext(h)
+    })
+    .0
+}
+
+fn sym<T: Copy>(name: &str) -> T {
+    let c = CString::new(name).unwrap();
+    // SAFETY: looking up a symbol of the test library.
+    let p = unsafe { libc::dlsym(ext(), c.as_ptr()) };
+    assert!(!p.is_null(), "{name} missing");
+    assert_eq!(std::mem::size_of::<T>(), std::mem::size_of::<*mut c_void>());
+    // SAFETY: the caller names the symbol's real function type.
+    unsafe { std::mem::transmute_copy(&p) }
+}
+
+fn ty_fn(name: &str) -> *mut PyTypeObject {
+    let f: extern "C" fn() -> *mut PyTypeObject = sym(name);
+    let t = f();
+    assert!(!t.is_null(), "{name}: {:?}", pyerrors::take_exception());
+    t
+}
+
+fn counter_type() -> *mut PyTypeObject {
+    ty_fn("types_counter_type")
+}
+
+fn int_fn(name: &str) -> c_int {
+    let f: extern "C" fn() -> c_int = sym(name);
+    f()
+}
+
+fn err() -> ExcInfo {
+    pyerrors::take_exception().expect("an exception is set")
+}
+
+fn expect_err(ty: &str, msg: &str) {
+    let e = err();
+    assert_eq!((e.type_name.as_str(), e.message.as_str()), (ty, msg));
+}
+
+fn call(t: *mut PyTypeObject, args: &[*mut PyObject]) -> *mut PyObject {
+    // SAFETY: live arguments; the type is ready.
+    unsafe {
+        let a = tupleobject::from_slice(args);
+        let r = typeobject::type_call(t.cast(), a, null_mut());
+        decref(a);
+        r
+    }
+}
+
+fn getattr(o: *mut PyObject, name: &str) -> *mut PyObject {
+    let n = CString::new(name).unwrap();
+    // SAFETY: a live object and a C string.
+    unsafe { object::PyObject_GetAttrString(o, n.as_ptr()) }
+}
+
+fn setattr(o: *mut PyObject, name: &str, v: *mut PyObject) -> c_int {
+    let n = CString::new(name).unwrap();
+    // SAFETY: a live object, a C string, NULL or a live value.
+    unsafe { object::PyObject_SetAttrString(o, n.as_ptr(), v) }
+}
+
+fn int(v: i128) -> *mut PyObject {
+    longobject::from_i128(v)
+}
+
+fn int_of(o: *mut PyObject) -> i128 {
+    assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
+    // SAFETY: a live int; we own the reference.
+    unsafe {
+        let v = longobject::value_i128(o).expect("an int");
+        decref(o);
+        v
+    }
+}
+
+fn repr(o: *mut PyObject) -> String {
+    // SAFETY: a live object.
+    unsafe { object::repr_string(o) }
+}
+
+fn text(o: *mut PyObject) -> String {
+    assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
+    // SAFETY: a live str; we own the reference.
+    unsafe {
+        let s = uni::as_str(o).expect("a str").to_string();
+        decref(o);
+        s
+    }
+}
+
+fn set_and_get(o: *mut PyObject, name: &str, v: *mut PyObject) -> c_int {
+    let r = setattr(o, name, v);
+    // SAFETY: we own `v`.
+    unsafe { decref(v) };
+    r
+}
+
+#[test]
+fn static_type_ready_fills_dict_mro_and_inherits() {
+    let t = counter_type();
+    // SAFETY: reading a ready type.
+    unsafe {
+        assert_ne!((*t).tp_flags & object::Py_TPFLAGS_READY, 0);
+        assert_eq!((*t).tp_base, &raw mut object::PyBaseObject_Type);
+        assert!((*t).tp_getattro.is_some() && (*t).tp_setattro.is_some());
+        assert!((*t).tp_alloc.is_some() && (*t).tp_free.is_some());
+        assert!((*t).tp_hash.is_some() && (*t).tp_richcompare.is_some());
+        assert!(!(*t).tp_mro.is_null());
+    }
+    assert_eq!(repr(t.cast()), "<class 'counters.Counter'>");
+    assert_eq!(text(getattr(t.cast(), "__name__")), "Counter");
+    assert_eq!(text(getattr(t.cast(), "__module__")), "counters");
+    assert_eq!(text(getattr(t.cast(), "__doc__")), "A counter.");
+    let mro = getattr(t.cast(), "__mro__");
+    assert_eq!(repr(mro), "(<class 'counters.Counter'>, <class 'object'>)");
+    // SAFETY: we own `mro`.
+    unsafe { decref(mro) };
+    let d = getattr(t.cast(), "increment");
+    assert_eq!(
+        repr(d),
+        "<method 'increment' of 'counters.Counter' objects>"
+    );
+    // SAFETY: we own `d`.
+    unsafe { decref(d) };
+    let m = getattr(t.cast(), "value");
+    assert_eq!(repr(m), "<member 'value' of 'counters.Counter' objects>");
+    // SAFETY: we own `m`.
+    unsafe { decref(m) };
+    let g = getattr(t.cast(), "doubled");
+    assert_eq!(
+        repr(g),
+        "<attribute 'doubled' of 'counters.Counter' objects>"
+    );
+    // SAFETY: we own `g`.
+    unsafe { decref(g) };
+    assert!(getattr(t.cast(), "nope").is_null());
+    expect_err(
+        "AttributeError",
+        "type object 'counters.Counter' has no attribute 'nope'",
+    );
+}
+
+#[test]
+fn members_getsets_methods_and_dict_on_instances() {
+    let t = counter_type();
+    let c = call(t, &[int(5)]);
+    assert!(!c.is_null(), "{:?}", pyerrors::take_exception());
+    assert_eq!(int_of(getattr(c, "value")), 5);
+    assert_eq!(int_of(getattr(c, "fixed")), 42);
+    assert_eq!(int_of(getattr(c, "doubled")), 10);
+    assert_eq!(text(getattr(c, "kind")), "counter");
+    assert_eq!(set_and_get(c, "doubled", int(30)), 0);
+    assert_eq!(int_of(getattr(c, "value")), 15);
+    assert_eq!(set_and_get(c, "value", int(-7)), 0);
+    assert_eq!(int_of(getattr(c, "value")), -7);
+    assert_eq!(set_and_get(c, "ratio", int(3)), 0);
+    let r = getattr(c, "ratio");
+    assert_eq!(repr(r), "3.0");
+    // SAFETY: we own `r`.
+    unsafe { decref(r) };
+
+    // Errors, with CPython's texts.
+    assert_eq!(set_and_get(c, "fixed", int(1)), -1);
+    expect_err("AttributeError", "readonly attribute");
+    assert_eq!(set_and_get(c, "kind", int(1)), -1);
+    expect_err(
+        "AttributeError",
+        "attribute 'kind' of 'counters.Counter' objects is not writable",
+    );
+    assert!(getattr(c, "label").is_null());
+    expect_err(
+        "AttributeError",
+        "'counters.Counter' object has no attribute 'label'",
+    );
+    assert_eq!(setattr(c, "label", null_mut()), -1);
+    expect_err("AttributeError", "label");
+    assert_eq!(set_and_get(c, "value", int(1 << 70)), -1);
+    expect_err("OverflowError", "Python int too large to convert to C long");
+    assert_eq!(set_and_get(c, "value", uni::from_str("x")), -1);
+    expect_err(
+        "TypeError",
+        "'str' object cannot be interpreted as an integer",
+    );
+    assert_eq!(setattr(c, "value", null_mut()), -1);
+    expect_err("TypeError", "can't delete numeric/char attribute");
+    assert_eq!(set_and_get(c, "flag", int(1)), -1);
+    expect_err("TypeError", "attribute value type must be bool");
+    assert_eq!(setattr(c, "flag", gilgate_capi::boolobject::true_()), 0);
+    assert_eq!(repr(getattr(c, "flag")), "True");
+    assert_eq!(set_and_get(c, "small", int(-300)), 0);
+    assert_eq!(int_of(getattr(c, "small")), -300);
+    assert!(getattr(c, "missing").is_null());
+    expect_err(
+        "AttributeError",
+        "'counters.Counter' object has no attribute 'missing'",
+    );
+
+    // Py_T_OBJECT_EX set and read back.
+    let s = uni::from_str("hello");
+    assert_eq!(setattr(c, "label", s), 0);
+    assert_eq!(text(getattr(c, "label")), "hello");
+    // SAFETY: we own `s`.
+    unsafe { decref(s) };
+
+    // Instance dict: new attributes live there; data descriptors win over it.
+    assert_eq!(set_and_get(c, "extra", int(9)), 0);
+    assert_eq!(int_of(getattr(c, "extra")), 9);
+    let d = getattr(c, "__dict__");
+    assert!(d.is_null(), "static types get no __dict__ descriptor");
+    pyerrors::clear();
+    // SAFETY: a live instance; the dict pointer is inside it.
+    unsafe {
+        let dp = typeobject::_PyObject_GetDictPtr(c);
+        assert!(!dp.is_null() && !(*dp).is_null());
+        assert_eq!(gilgate_capi::dictobject::len(*dp), 1);
+    }
+    assert_eq!(setattr(c, "extra", null_mut()), 0);
+    assert_eq!(setattr(c, "extra", null_mut()), -1);
+    expect_err(
+        "AttributeError",
+        "'counters.Counter' object has no attribute 'extra'",
+    );
+
+    // Methods bind to the instance; class methods to the type; static methods to nothing.
+    let m = getattr(c, "increment");
+    assert!(repr(m).starts_with("<built-in method increment of counters.Counter object at 0x"));
+    // SAFETY: a bound builtin method; its METH_NOARGS function takes (self, NULL).
+    unsafe {
+        let f = m.cast::<PyCFunctionObject>();
+        assert_eq!((*f).m_self, c);
+        let meth: extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject =
+            std::mem::transmute((*(*f).m_ml).ml_meth);
+        assert_eq!(int_of(meth((*f).m_self, null_mut())), -6);
+        decref(m);
+    }
+    let cm = getattr(c, "make");
+    // SAFETY: a bound class method.
+    unsafe {
+        assert_eq!((*cm.cast::<PyCFunctionObject>()).m_self, t.cast());
+        decref(cm);
+    }
+    let sm = getattr(t.cast(), "twice");
+    // SAFETY: a static method is the plain function.
+    unsafe {
+        assert_eq!(repr(sm), "<built-in function twice>");
+        assert!((*sm.cast::<PyCFunctionObject>()).m_self.is_null());
+        decref(sm);
+    }
+
+    // Hash and equality are object's: identity.
+    let c2 = call(t, &[]);
+    // SAFETY: live objects.
+    unsafe {
+        assert_eq!(object::eq(c, c), 1);
+        assert_eq!(object::eq(c, c2), 0);
+        assert_eq!(object::hash(c), typeobject::object_hash(c));
+        assert_eq!(int_of(getattr(c2, "value")), 0);
+        let before = int_fn("types_counter_frees");
+        decref(c2);
+        decref(c);
+        assert_eq!(int_fn("types_counter_frees"), before + 2);
+    }
+}
+
+#[test]
+fn descriptors_check_their_instance_type() {
+    let t = counter_type();
+    let plain = ty_fn("types_plain_type");
+    let p = call(plain, &[]);
+    assert!(!p.is_null());
+    let d = getattr(t.cast(), "value");
+    // SAFETY: a member descriptor's tp_descr_get with a wrong instance.
+    unsafe {
+        let get = (*object::ty(d)).tp_descr_get.unwrap();
+        assert!(get(d, p, null_mut()).is_null());
+        decref(d);
+    }
+    expect_err(
+        "TypeError",
+        "descriptor 'value' for 'counters.Counter' objects doesn't apply to a 'counters.Plain' object",
+    );
+    // Without a dict: methods are read-only, new attributes refused.
+    // SAFETY: reading the type.
+    unsafe {
+        assert_eq!((*plain).tp_dictoffset, 0, "{:x}", (*plain).tp_flags);
+    }
+    assert_eq!(set_and_get(p, "increment", int(1)), -1);
+    expect_err(
+        "AttributeError",
+        "'counters.Plain' object attribute 'increment' is read-only",
+    );
+    assert_eq!(set_and_get(p, "fresh", int(1)), -1);
+    expect_err(
+        "AttributeError",
+        "'counters.Plain' object has no attribute 'fresh' and no __dict__ for setting new attributes",
+    );
+    // Static types are immutable.
+    assert_eq!(set_and_get(plain.cast(), "x", int(1)), -1);
+    expect_err(
+        "TypeError",
+        "cannot set 'x' attribute of immutable type 'counters.Plain'",
+    );
+    // object() takes no arguments when neither __new__ nor __init__ is overridden.
+    let recorder = ty_fn("types_recorder_type");
+    let _ = recorder;
+    let o = call(&raw mut object::PyBaseObject_Type, &[int(1)]);
+    assert!(o.is_null());
+    expect_err("TypeError", "object() takes no arguments");
+    let o = call(&raw mut object::PyBaseObject_Type, &[]);
+    assert!(repr(o).starts_with("<object object at 0x"));
+    // type(x) is the type.
+    let tt = call(&raw mut object::PyType_Type, &[o]);
+    assert_eq!(tt, (&raw mut object::PyBaseObject_Type).cast());
+    // SAFETY: we own these.
+    unsafe {
+        decref(o);
+        decref(p);
+    }
+}
+
+type PtrFn = extern "C" fn(*mut PyObject) -> *mut PyObject;
+
+#[test]
+fn heap_types_from_specs_with_module_state() {
+    let _ = counter_type();
+    let module: extern "C" fn() -> *mut PyObject = sym("types_heap_module");
+    let m = module();
+    assert!(!m.is_null(), "{:?}", pyerrors::take_exception());
+    let point: PtrFn = sym("types_point_type");
+    let pt = point(m);
+    assert!(!pt.is_null(), "{:?}", pyerrors::take_exception());
+    let pt_t = pt.cast::<PyTypeObject>();
+    assert_eq!(repr(pt), "<class 'heapmod.Point'>");
+    assert_eq!(text(getattr(pt, "__module__")), "heapmod");
+    assert_eq!(text(getattr(pt, "__qualname__")), "Point");
+    assert_eq!(text(getattr(pt, "__doc__")), "A point.");
+    // SAFETY: the exported query functions on a live heap type.
+    unsafe {
+        assert_eq!(typeobject::PyType_GetModule(pt_t), m);
+        assert_eq!(
+            text(typeobject::PyType_GetFullyQualifiedName(pt_t)),
+            "heapmod.Point"
+        );
+        assert_eq!(text(typeobject::PyType_GetName(pt_t)), "Point");
+        assert_eq!(
+            typeobject::PyType_GetSlot(pt_t, gilgate_capi::typeslots::Py_tp_doc),
+            (*pt_t).tp_doc.cast_mut().cast()
+        );
+        assert!(
+            !typeobject::PyType_GetSlot(pt_t, gilgate_capi::typeslots::Py_tp_dealloc).is_null()
+        );
+        assert!(typeobject::PyType_GetSlot(pt_t, 1000).is_null());
+        assert_eq!(err().type_name, "SystemError");
+        assert!(
+            typeobject::PyType_GetModule((&raw mut object::PyBaseObject_Type).cast()).is_null()
+        );
+        expect_err(
+            "TypeError",
+            "PyType_GetModule: Type 'object' is not a heap type",
+        );
+    }
+    let token_check: extern "C" fn(*mut PyObject) -> c_int = sym("types_point_token_check");
+    assert_eq!(token_check(pt), 1);
+
+    let p = call(pt_t, &[]);
+    assert!(!p.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(repr(p).starts_with("<heapmod.Point object at 0x"));
+    let state: extern "C" fn(*mut PyObject) -> c_long = sym("types_state_token");
+    assert_eq!(state(p), 7);
+    assert_eq!(set_and_get(p, "x", int(-3)), 0);
+    assert_eq!(set_and_get(p, "y", int(4)), 0);
+    assert_eq!(int_of(getattr(p, "x")), -3);
+    // Managed dict.
+    assert_eq!(set_and_get(p, "color", uni::from_str("red")), 0);
+    assert_eq!(text(getattr(p, "color")), "red");
+    let d = getattr(p, "__dict__");
+    assert_eq!(repr(d), "{'color': 'red'}");
+    // SAFETY: we own `d`.
+    unsafe { decref(d) };
+    // Arguments are refused by object.__new__.
+    assert!(call(pt_t, &[int(1)]).is_null());
+    expect_err("TypeError", "heapmod.Point() takes no arguments");
+
+    // Instances hold their heap type; it dies with the last reference.
+    // SAFETY: exported weakref functions on live objects.
+    unsafe {
+        let wt = gilgate_capi::weakrefobject::PyWeakref_NewRef(pt, null_mut());
+        let wp = gilgate_capi::weakrefobject::PyWeakref_NewRef(p, null_mut());
+        assert!(
+            !wt.is_null() && !wp.is_null(),
+            "{:?}",
+            pyerrors::take_exception()
+        );
+        let type_refs = refcnt(pt);
+        decref(pt);
+        assert_eq!(refcnt(pt), type_refs - 1);
+        let before = int_fn("types_point_frees");
+        decref(p);
+        assert_eq!(int_fn("types_point_frees"), before + 1);
+        let mut out = null_mut();
+        assert_eq!(
+            gilgate_capi::weakrefobject::PyWeakref_GetRef(wp, &mut out),
+            0
+        );
+        assert_eq!(
+            gilgate_capi::weakrefobject::PyWeakref_GetRef(wt, &mut out),
+            0,
+            "heap type freed"
+        );
+        assert!(out.is_null());
+        decref(wp);
+        decref(wt);
+        decref(m);
+    }
+}
+
+#[test]
+fn heap_subtype_of_a_static_type() {
+    let counter = counter_type();
+    let module: extern "C" fn() -> *mut PyObject = sym("types_heap_module");
+    let m = module();
+    let ext_fn: PtrFn = sym("types_ext_type");
+    let et = ext_fn(m);
+    assert!(!et.is_null(), "{:?}", pyerrors::take_exception());
+    let et_t = et.cast::<PyTypeObject>();
+    // SAFETY: reading the ready heap type.
+    unsafe {
+        assert_eq!((*et_t).tp_base, counter);
+        assert!((*et_t).tp_basicsize >= (*counter).tp_basicsize + 4);
+        assert_eq!((*et_t).tp_dictoffset, (*counter).tp_dictoffset);
+        assert!(object::is_subtype(et_t, counter));
+        assert_eq!(gilgate_capi::object::PyType_IsSubtype(counter, et_t), 0);
+    }
+    let e = call(et_t, &[int(3)]);
+    assert!(!e.is_null(), "{:?}", pyerrors::take_exception());
+    assert_eq!(
+        int_of(getattr(e, "value")),
+        3,
+        "inherited tp_init and member"
+    );
+    assert_eq!(set_and_get(e, "extra", int(11)), 0);
+    assert_eq!(int_of(getattr(e, "extra")), 11);
+    assert_eq!(
+        int_of(getattr(e, "value")),
+        3,
+        "relative offset lies past the base"
+    );
+    let state: extern "C" fn(*mut PyObject) -> c_long = sym("types_state_token");
+    assert_eq!(state(e), 7);
+    // SAFETY: refcounts of live objects.
+    unsafe {
+        let refs = refcnt(et);
+        let before = int_fn("types_counter_frees");
+        decref(e);
+        assert_eq!(
+            int_fn("types_counter_frees"),
+            before + 1,
+            "base dealloc ran"
+        );
+        assert_eq!(refcnt(et), refs - 1, "subtype_dealloc released the type");
+        decref(et);
+        decref(m);
+    }
+    // Disallowed instantiation.
+    let nonew: extern "C" fn() -> *mut PyObject = sym("types_nonew_type");
+    let nt = nonew();
+    assert!(!nt.is_null());
+    assert!(call(nt.cast(), &[]).is_null());
+    expect_err("TypeError", "cannot create 'heapmod.NoNew' instances");
+    // SAFETY: we own `nt`.
+    unsafe { decref(nt) };
+}
+
+#[test]
+fn multiple_inheritance_uses_c3() {
+    let _ = counter_type();
+    let bare: extern "C" fn(*const c_char, *mut PyObject) -> *mut PyObject = sym("types_bare_type");
+    let mk = |name: &str, bases: &[*mut PyObject]| {
+        let n = CString::new(name).unwrap();
+        // SAFETY: live bases.
+        let b = unsafe { tupleobject::from_slice(bases) };
+        let t = bare(n.as_ptr(), b);
+        // SAFETY: we own `b`.
+        unsafe { decref(b) };
+        t
+    };
+    let o = (&raw mut object::PyBaseObject_Type).cast::<PyObject>();
+    let a = mk("mi.A", &[o]);
+    let b = mk("mi.B", &[a]);
+    let c = mk("mi.C", &[a]);
+    let d = mk("mi.D", &[b, c]);
+    assert!(!d.is_null(), "{:?}", pyerrors::take_exception());
+    let mro = getattr(d, "__mro__");
+    // CPython: D.__mro__ for class D(B, C) with B(A), C(A).
+    assert_eq!(
+        repr(mro),
+        "(<class 'mi.D'>, <class 'mi.B'>, <class 'mi.C'>, <class 'mi.A'>, <class 'object'>)"
+    );
+    // Python's classic example: class Z(K1, K2, K3) with K1(A, B, C), K2(D, B, E), K3(D, A).
+    let (oa, ob, oc, od, oe) = (
+        mk("x.A", &[o]),
+        mk("x.B", &[o]),
+        mk("x.C", &[o]),
+        mk("x.D", &[o]),
+        mk("x.E", &[o]),
+    );
+    let k1 = mk("x.K1", &[oa, ob, oc]);
+    let k2 = mk("x.K2", &[od, ob, oe]);
+    let k3 = mk("x.K3", &[od, oa]);
+    let z = mk("x.Z", &[k1, k2, k3]);
+    let zm = getattr(z, "__mro__");
+    assert!(!zm.is_null(), "{:?}", pyerrors::take_exception());
+    // SAFETY: reading the MRO tuple.
+    let names: Vec<String> = unsafe {
+        let v = tupleobject::items(zm)
+            .iter()
+            .map(|&t| object::type_short_name(t.cast()))
+            .collect();
+        decref(zm);
+        v
+    };
+    let names = names.join(" ");
+    pyerrors::clear();
+    assert_eq!(names, "Z K1 K2 K3 D A B C E object");
+    // No consistent order.
+    let bad = mk("mi.Bad", &[a, b]);
+    assert!(bad.is_null());
+    expect_err(
+        "TypeError",
+        "Cannot create a consistent method resolution order (MRO) for bases A, B",
+    );
+    // SAFETY: we own every type; subtypes first.
+    unsafe {
+        decref(mro);
+        for t in [z, k3, k2, k1, oe, od, oc, ob, oa, d, c, b, a] {
+            decref(t);
+        }
+    }
+}
+
+#[test]
+fn weak_references_are_cleared_on_dealloc_and_call_back_once() {
+    let t = counter_type();
+    let recorder = ty_fn("types_recorder_type");
+    let cb = call(recorder, &[]);
+    let c = call(t, &[int(1)]);
+    // SAFETY: exported weakref functions on live objects.
+    unsafe {
+        use gilgate_capi::weakrefobject::*;
+        let r1 = PyWeakref_NewRef(c, null_mut());
+        let r2 = PyWeakref_NewRef(c, object::none());
+        assert_eq!(r1, r2, "plain refs are shared");
+        let r3 = PyWeakref_NewRef(c, cb);
+        assert_ne!(r3, r1);
+        assert_eq!(weakref_count(c), 2);
+        assert_eq!(PyWeakref_GetObject(r1), c);
+        let mut out = null_mut();
+        assert_eq!(PyWeakref_GetRef(r3, &mut out), 1);
+        assert_eq!(out, c);
+        decref(out);
+        assert!(repr(r1).contains("; to 'counters.Counter' at 0x"));
+        let calls = int_fn("types_recorder_calls");
+        let frees = int_fn("types_counter_frees");
+        decref(c);
+        assert_eq!(int_fn("types_counter_frees"), frees + 1);
+        assert_eq!(
+            int_fn("types_recorder_calls"),
+            calls + 1,
+            "callback called once"
+        );
+        assert_eq!(int_fn("types_recorder_last_is_dead_ref"), 1);
+        assert_eq!(PyWeakref_GetObject(r1), object::none());
+        assert_eq!(PyWeakref_GetRef(r1, &mut out), 0);
+        assert!(repr(r1).ends_with("; dead>"));
+        assert_eq!(PyWeakref_IsDead(r3), 1);
+        decref(r1);
+        decref(r2);
+        decref(r3);
+        assert_eq!(int_fn("types_recorder_calls"), calls + 1);
+        // Objects without a weak reference slot.
+        let n = int(5);
+        assert!(PyWeakref_NewRef(n, null_mut()).is_null());
+        expect_err("TypeError", "cannot create weak reference to 'int' object");
+        decref(n);
+        assert_eq!(PyWeakref_GetRef(cb, &mut out), -1);
+        expect_err("TypeError", "expected a weakref");
+        decref(cb);
+    }
+}
