@@ -190,9 +190,15 @@ fn load_each_sample_alone() {
             } else if msg == "*" {
                 format!("{name}: error: {t}: ")
             } else {
-                format!("{name}: error: {t}: {msg}; lock ")
+                format!("{name}: error: {t}: {msg}")
             };
-            if !line.starts_with(&want) {
+            // the exact message ends where the lock state or a chained cause begins
+            let ends_right = t == "*"
+                || msg == "*"
+                || line.strip_prefix(&want).is_some_and(|rest| {
+                    rest.starts_with("; lock ") || rest.starts_with(" (caused by ")
+                });
+            if !line.starts_with(&want) || !ends_right {
                 failures.push(format!(
                     "{name}: got {line:?}, want it to start with {want:?}"
                 ));
@@ -327,6 +333,41 @@ fn create_returning_a_non_module_is_a_lint() {
 }
 
 #[test]
+fn unreported_exception_is_chained_and_the_kind_comes_from_the_result() {
+    // PyInit returns a def (PyModuleDef_Init'ed) with ValueError("left behind") still set.
+    let (code, doc) = inspect_json(&[], &[sample("init_unreported")]);
+    assert_eq!(code, 2);
+    let m = &doc["modules"][0];
+    assert_eq!(m["init"], "multi-phase");
+    assert_eq!(m["error"]["type"], "SystemError");
+    assert_eq!(
+        m["error"]["message"],
+        "initialization of init_unreported raised unreported exception"
+    );
+    assert_eq!(
+        m["error"]["cause"],
+        serde_json::json!({"type": "ValueError", "message": "left behind"})
+    );
+    // no cause, no key
+    let (_, doc) = inspect_json(&[], &[sample("init_raises")]);
+    assert!(doc["modules"][0]["error"].get("cause").is_none(), "{doc}");
+    let o = run(gilgate().arg("inspect").arg(sample("init_unreported")));
+    assert!(
+        o.stdout.contains(
+            "SystemError: initialization of init_unreported raised unreported exception (caused by ValueError: left behind)"
+        ),
+        "{}",
+        o.stdout
+    );
+    let o = load(&[], &[sample("init_unreported").to_str().unwrap()]);
+    assert!(
+        o.stdout.contains("(caused by ValueError: left behind)"),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
 fn slot_87_in_a_314_module_is_a_lint() {
     let (_, doc) = inspect_json(&[], &[sample("slot87_314")]);
     assert_eq!(doc["modules"][0]["lints"][0]["code"], "slots-3.15-in-3.14");
@@ -387,9 +428,11 @@ fn error_policy_refuses_undeclared_modules_unless_allowed() {
     let o = load(&["--gil", "error"], &["mp_ft", "mp_noslot"]);
     assert_eq!(o.code, 2);
     assert!(
-        o.stdout
-            .contains("mp_noslot: error: ImportError: module 'mp_noslot' does not declare"),
-        "{}",
+        o.stdout.contains(&format!(
+            "mp_noslot: error: ImportError: module 'mp_noslot' ({}) does not declare",
+            sample("mp_noslot").display()
+        )),
+        "the refusal names the module and its file: {}",
         o.stdout
     );
     assert!(o.stdout.trim_end().ends_with("lock off"), "{}", o.stdout);
@@ -399,6 +442,14 @@ fn error_policy_refuses_undeclared_modules_unless_allowed() {
     let (code, doc) = inspect_json(&["--gil", "error"], &[sample("mp_noslot"), sample("mp_ft")]);
     assert_eq!(code, 2);
     assert_eq!(doc["modules"][0]["error"]["type"], "ImportError");
+    let msg = doc["modules"][0]["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with(&format!(
+            "module 'mp_noslot' ({}) does not declare",
+            sample("mp_noslot").display()
+        )),
+        "{msg}"
+    );
     let (code, _) = inspect_json(
         &["--gil", "error", "--allow", "mp_noslot"],
         &[sample("mp_noslot")],

@@ -46,6 +46,7 @@ pub static mut PyComplex_Type: PyTypeObject = PyTypeObject {
     tp_richcompare: Some(complex_richcompare),
     tp_as_number: &raw mut COMPLEX_AS_NUMBER,
     tp_new: Some(complex_new),
+    tp_getset: (&raw mut COMPLEX_GETSET).cast(),
     ..static_type(
         c"complex",
         std::mem::size_of::<PyComplexObject>(),
@@ -53,6 +54,29 @@ pub static mut PyComplex_Type: PyTypeObject = PyTypeObject {
         Py_TPFLAGS_BASETYPE,
     )
 };
+
+unsafe extern "C" fn complex_get_real(
+    op: *mut PyObject,
+    _c: *mut std::ffi::c_void,
+) -> *mut PyObject {
+    // SAFETY: getter contract: a live complex.
+    crate::floatobject::from_f64(unsafe { value(op) }.real)
+}
+
+unsafe extern "C" fn complex_get_imag(
+    op: *mut PyObject,
+    _c: *mut std::ffi::c_void,
+) -> *mut PyObject {
+    // SAFETY: getter contract: a live complex.
+    crate::floatobject::from_f64(unsafe { value(op) }.imag)
+}
+
+/// `complex.real`, `complex.imag`.
+static mut COMPLEX_GETSET: [crate::descrobject::PyGetSetDef; 3] = [
+    crate::longobject::getset(c"real", Some(complex_get_real)),
+    crate::longobject::getset(c"imag", Some(complex_get_imag)),
+    crate::longobject::GETSET_END,
+];
 
 const fn c(real: f64, imag: f64) -> Py_complex {
     Py_complex { real, imag }
@@ -419,10 +443,26 @@ unsafe fn as_complex_value(op: *mut PyObject) -> Result<Option<Py_complex>, ()> 
 }
 
 unsafe extern "C" fn complex_new(
-    _t: *mut PyTypeObject,
+    t: *mut PyTypeObject,
     args: *mut PyObject,
     kwargs: *mut PyObject,
 ) -> *mut PyObject {
+    let exact = complex_new_exact(args, kwargs);
+    if t.is_null() || t == &raw mut PyComplex_Type || exact.is_null() {
+        return exact;
+    }
+    // SAFETY: `t` is a subtype of complex (slot contract); `exact` an owned complex.
+    crate::ffi_guard::guard("complex.__new__", null_mut(), || unsafe {
+        let op = crate::longobject::alloc_instance(t, 0);
+        if !op.is_null() {
+            (*op.cast::<PyComplexObject>()).cval = value(exact);
+        }
+        crate::refcount::decref(exact);
+        op
+    })
+}
+
+fn complex_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject {
     crate::ffi_guard::guard("complex.__new__", null_mut(), || {
         // SAFETY: slot contract: `args` is a tuple, `kwargs` NULL or a dict.
         unsafe {

@@ -47,6 +47,7 @@ pub static mut PyFloat_Type: PyTypeObject = PyTypeObject {
     tp_richcompare: Some(float_richcompare),
     tp_as_number: &raw mut FLOAT_AS_NUMBER,
     tp_new: Some(float_new),
+    tp_getset: (&raw mut FLOAT_GETSET).cast(),
     ..static_type(
         c"float",
         std::mem::size_of::<PyFloatObject>(),
@@ -54,6 +55,25 @@ pub static mut PyFloat_Type: PyTypeObject = PyTypeObject {
         Py_TPFLAGS_BASETYPE,
     )
 };
+
+unsafe extern "C" fn float_get_real(op: *mut PyObject, _c: *mut std::ffi::c_void) -> *mut PyObject {
+    // SAFETY: getter contract: a live float.
+    unsafe { float_pos(op) }
+}
+
+unsafe extern "C" fn float_get_imag(
+    _op: *mut PyObject,
+    _c: *mut std::ffi::c_void,
+) -> *mut PyObject {
+    from_f64(0.0)
+}
+
+/// `float.real`, `float.imag`.
+static mut FLOAT_GETSET: [crate::descrobject::PyGetSetDef; 3] = [
+    crate::longobject::getset(c"real", Some(float_get_real)),
+    crate::longobject::getset(c"imag", Some(float_get_imag)),
+    crate::longobject::GETSET_END,
+];
 
 /// Whether `op` is a float (or subclass).
 ///
@@ -623,10 +643,26 @@ unsafe fn from_string(op: *mut PyObject) -> *mut PyObject {
 }
 
 unsafe extern "C" fn float_new(
-    _t: *mut PyTypeObject,
+    t: *mut PyTypeObject,
     args: *mut PyObject,
     kwargs: *mut PyObject,
 ) -> *mut PyObject {
+    let exact = float_new_exact(args, kwargs);
+    if t.is_null() || t == &raw mut PyFloat_Type || exact.is_null() {
+        return exact;
+    }
+    // SAFETY: `t` is a subtype of float (slot contract); `exact` an owned float.
+    crate::ffi_guard::guard("float.__new__", null_mut(), || unsafe {
+        let op = crate::longobject::alloc_instance(t, 0);
+        if !op.is_null() {
+            (*op.cast::<PyFloatObject>()).ob_fval = value(exact);
+        }
+        crate::refcount::decref(exact);
+        op
+    })
+}
+
+fn float_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject {
     crate::ffi_guard::guard("float.__new__", null_mut(), || {
         // SAFETY: slot contract: `args` is a tuple, `kwargs` NULL or a dict.
         unsafe {

@@ -125,6 +125,7 @@ pub static mut PyLong_Type: PyTypeObject = PyTypeObject {
     tp_richcompare: Some(long_richcompare),
     tp_as_number: &raw mut LONG_AS_NUMBER,
     tp_new: Some(long_new),
+    tp_getset: (&raw mut LONG_GETSET).cast(),
     ..static_type(
         c"int",
         40,
@@ -132,6 +133,51 @@ pub static mut PyLong_Type: PyTypeObject = PyTypeObject {
         Py_TPFLAGS_BASETYPE | Py_TPFLAGS_LONG_SUBCLASS,
     )
 };
+
+/// A read-only getset table entry.
+pub const fn getset(
+    name: &'static std::ffi::CStr,
+    get: crate::descrobject::getter,
+) -> crate::descrobject::PyGetSetDef {
+    crate::descrobject::PyGetSetDef {
+        name: name.as_ptr(),
+        get,
+        set: None,
+        doc: std::ptr::null(),
+        closure: null_mut(),
+    }
+}
+
+/// The NULL entry ending a getset table.
+pub const GETSET_END: crate::descrobject::PyGetSetDef = crate::descrobject::PyGetSetDef {
+    name: std::ptr::null(),
+    get: None,
+    set: None,
+    doc: std::ptr::null(),
+    closure: null_mut(),
+};
+
+unsafe extern "C" fn long_get_self(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract: a live int.
+    unsafe { long_pos(op) }
+}
+
+unsafe extern "C" fn long_get_zero(_op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    from_i64(0)
+}
+
+unsafe extern "C" fn long_get_one(_op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    from_i64(1)
+}
+
+/// `int.real`, `int.imag`, `int.numerator`, `int.denominator`.
+static mut LONG_GETSET: [crate::descrobject::PyGetSetDef; 5] = [
+    getset(c"real", Some(long_get_self)),
+    getset(c"imag", Some(long_get_zero)),
+    getset(c"numerator", Some(long_get_self)),
+    getset(c"denominator", Some(long_get_one)),
+    GETSET_END,
+];
 
 /// The tag of a value with `ndigits` digits and `sign` (-1, 0, 1).
 pub const fn tag(ndigits: usize, sign: i32) -> usize {
@@ -2247,11 +2293,55 @@ pub unsafe fn number_long(op: *mut PyObject) -> *mut PyObject {
     }
 }
 
+/// Allocates an instance of `t` (through its `tp_alloc`) with `nitems` items.
+///
+/// # Safety
+/// `t` must be a ready type object.
+pub unsafe fn alloc_instance(t: *mut PyTypeObject, nitems: usize) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        match (*t).tp_alloc {
+            Some(a) => a(t, nitems as Py_ssize_t),
+            None => crate::objimpl::alloc_object(t, nitems as Py_ssize_t),
+        }
+    }
+}
+
+/// `int.__new__` for a subclass: the value computed as an exact int, copied into an instance
+/// of `t`.
+unsafe fn subtype_new(t: *mut PyTypeObject, exact: *mut PyObject) -> *mut PyObject {
+    if exact.is_null() {
+        return exact;
+    }
+    // SAFETY: `exact` is an owned int; `t` a subtype of int with int's layout.
+    unsafe {
+        let (n, sign) = tag_of(exact);
+        let op = alloc_instance(t, n.max(1));
+        if !op.is_null() {
+            (*op.cast::<PyLongObject>()).long_value.lv_tag = tag(n, sign);
+            std::ptr::copy_nonoverlapping(digit_ptr(exact), digit_ptr(op), n);
+        }
+        crate::refcount::decref(exact);
+        op
+    }
+}
+
 unsafe extern "C" fn long_new(
-    _t: *mut PyTypeObject,
+    t: *mut PyTypeObject,
     args: *mut PyObject,
     kwargs: *mut PyObject,
 ) -> *mut PyObject {
+    let exact = long_new_exact(args, kwargs);
+    if t.is_null() || t == &raw mut PyLong_Type {
+        return exact;
+    }
+    // SAFETY: `t` is a subtype of int (slot contract).
+    crate::ffi_guard::guard("int.__new__", null_mut(), || unsafe {
+        subtype_new(t, exact)
+    })
+}
+
+fn long_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject {
     crate::ffi_guard::guard("int.__new__", null_mut(), || {
         // SAFETY: slot contract: `args` is a tuple, `kwargs` NULL or a dict.
         unsafe {

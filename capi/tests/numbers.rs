@@ -1039,3 +1039,204 @@ fn c_string_to_long() {
         );
     }
 }
+
+// ---- through the abstract layer -----------------------------------------------------------
+
+#[test]
+fn through_pynumber_dispatch() {
+    use gilgate_capi::abstract_ as ab;
+    init();
+    // SAFETY: live operands; results are owned.
+    unsafe {
+        let call = |f: unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject,
+                    a: *mut PyObject,
+                    b: *mut PyObject| {
+            let r = f(a, b);
+            decref(a);
+            decref(b);
+            r
+        };
+        assert_eq!(repr(call(ab::PyNumber_Add, small(1), float(0.5))), "1.5");
+        assert_eq!(
+            repr(call(ab::PyNumber_Add, float(0.1), float(0.2))),
+            "0.30000000000000004"
+        );
+        assert_eq!(
+            repr(call(ab::PyNumber_Multiply, small(2), complex(0.0, 1.0))),
+            "2j"
+        );
+        assert_eq!(
+            repr(call(ab::PyNumber_FloorDivide, small(-7), small(2))),
+            "-4"
+        );
+        assert_eq!(
+            repr(call(ab::PyNumber_Remainder, small(7), small(-2))),
+            "-1"
+        );
+        assert_eq!(
+            repr(call(ab::PyNumber_TrueDivide, small(-7), small(2))),
+            "-3.5"
+        );
+        assert_eq!(
+            repr(call(ab::PyNumber_Divmod, float(7.5), small(-2))),
+            "(-4.0, -0.5)"
+        );
+        assert_eq!(
+            repr(call(
+                ab::PyNumber_And,
+                PyBool_FromLong(1),
+                PyBool_FromLong(0)
+            )),
+            "False"
+        );
+        let none = gilgate_capi::object::new_none();
+        let r = ab::PyNumber_Power(small(2), small(-1), none);
+        assert_eq!(repr(r), "0.5");
+        let (b, e, m) = (small(3), small(-1), small(7));
+        assert_eq!(repr(ab::PyNumber_Power(b, e, m)), "5");
+        let f = float(5.0);
+        expect_err(
+            ab::PyNumber_Power(b, small(3), f),
+            "TypeError",
+            "pow() 3rd argument not allowed unless all arguments are integers",
+        );
+        decref(b);
+        decref(e);
+        decref(m);
+        decref(f);
+        expect_err(
+            call(ab::PyNumber_FloorDivide, small(1), small(0)),
+            "ZeroDivisionError",
+            "division by zero",
+        );
+        let x = float(-3.7);
+        assert_eq!(repr(ab::PyNumber_Long(x)), "-3");
+        assert_eq!(repr(ab::PyNumber_Float(small(3))), "3.0");
+        assert_eq!(repr(ab::PyNumber_Negative(x)), "3.7");
+        assert_eq!(repr(ab::PyNumber_Absolute(x)), "3.7");
+        decref(x);
+        let big = pow(small(2), small(100));
+        assert_eq!(
+            repr(ab::PyNumber_Invert(big)),
+            "-1267650600228229401496703205377"
+        );
+        decref(big);
+    }
+}
+
+#[test]
+fn real_imag_attributes() {
+    init();
+    let attr = |o: *mut PyObject, name: &str| {
+        let n = gilgate_capi::unicodeobject::from_str(name);
+        // SAFETY: live objects.
+        unsafe {
+            let r = gilgate_capi::object::getattr(o, n);
+            decref(n);
+            r
+        }
+    };
+    let i = small(-7);
+    assert_eq!(repr(attr(i, "real")), "-7");
+    assert_eq!(repr(attr(i, "imag")), "0");
+    assert_eq!(repr(attr(i, "denominator")), "1");
+    let t = PyBool_FromLong(1);
+    assert_eq!(repr(attr(t, "numerator")), "1");
+    let f = float(2.5);
+    assert_eq!(repr(attr(f, "imag")), "0.0");
+    assert_eq!(repr(attr(f, "real")), "2.5");
+    let z = complex(1.5, -2.0);
+    assert_eq!(repr(attr(z, "real")), "1.5");
+    assert_eq!(repr(attr(z, "imag")), "-2.0");
+    // SAFETY: owned objects.
+    unsafe {
+        decref(f);
+        decref(z);
+    }
+}
+
+static mut MY_INT: gilgate_capi::object::PyTypeObject = gilgate_capi::object::PyTypeObject {
+    tp_base: &raw mut PyLong_Type,
+    tp_as_number: &raw mut lo::LONG_AS_NUMBER,
+    ..gilgate_capi::object::static_type(
+        c"MyInt",
+        40,
+        4,
+        gilgate_capi::object::Py_TPFLAGS_LONG_SUBCLASS,
+    )
+};
+
+#[test]
+fn constructors_through_tp_new() {
+    init();
+    let args = |xs: &[*mut PyObject]| {
+        // SAFETY: live objects; the tuple takes new references, we drop ours.
+        unsafe {
+            let t = gilgate_capi::tupleobject::from_slice(xs);
+            for &x in xs {
+                decref(x);
+            }
+            t
+        }
+    };
+    let s = |t: &str| gilgate_capi::unicodeobject::from_str(t);
+    let new = |t: *mut gilgate_capi::object::PyTypeObject, a: *mut PyObject| {
+        // SAFETY: static ready types (tp_new inherited along tp_base) and an args tuple.
+        unsafe {
+            let mut owner = t;
+            while (*owner).tp_new.is_none() {
+                owner = (*owner).tp_base;
+            }
+            let r = (*owner).tp_new.unwrap()(t, a, null_mut());
+            decref(a);
+            r
+        }
+    };
+    let int_t = &raw mut PyLong_Type;
+    let float_t = &raw mut fl::PyFloat_Type;
+    let complex_t = &raw mut cx::PyComplex_Type;
+    let bool_t = &raw mut PyBool_Type;
+    assert_eq!(repr(new(int_t, args(&[]))), "0");
+    assert_eq!(repr(new(int_t, args(&[s("0x1f"), small(16)]))), "31");
+    assert_eq!(repr(new(int_t, args(&[s(" -12 ")]))), "-12");
+    assert_eq!(repr(new(int_t, args(&[float(-3.9)]))), "-3");
+    expect_err(
+        new(int_t, args(&[s("12"), small(1)])),
+        "ValueError",
+        "int() base must be >= 2 and <= 36, or 0",
+    );
+    expect_err(
+        new(int_t, args(&[small(12), small(10)])),
+        "TypeError",
+        "int() can't convert non-string with explicit base",
+    );
+    assert_eq!(repr(new(float_t, args(&[s("1e-5")]))), "1e-05");
+    assert_eq!(repr(new(float_t, args(&[small(7)]))), "7.0");
+    expect_err(
+        new(float_t, args(&[s("x")])),
+        "ValueError",
+        "could not convert string to float: 'x'",
+    );
+    assert_eq!(repr(new(complex_t, args(&[small(1), small(2)]))), "(1+2j)");
+    assert_eq!(
+        repr(new(
+            complex_t,
+            args(&[complex(0.0, 1.0), complex(0.0, 1.0)])
+        )),
+        "(-1+1j)"
+    );
+    assert_eq!(repr(new(bool_t, args(&[small(0)]))), "False");
+    assert_eq!(repr(new(bool_t, args(&[s("a")]))), "True");
+    // A subclass of int gets an instance of itself holding the value.
+    let my = &raw mut MY_INT;
+    let o = new(my, args(&[pow(small(2), small(70))]));
+    // SAFETY: a live object.
+    unsafe {
+        assert_eq!(gilgate_capi::object::ty(o), my);
+        assert_eq!(tag_and_digits(o), (3 << 3, vec![0, 0, 1 << 10]));
+        let plain = unary(|n| n.nb_int, gilgate_capi::refcount::new_ref(o));
+        assert_eq!(gilgate_capi::object::ty(plain), int_t);
+        assert_eq!(repr(plain), "1180591620717411303424");
+        decref(o);
+    }
+}

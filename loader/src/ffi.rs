@@ -74,3 +74,55 @@ pub unsafe fn module_exec_def(module: *mut PyObject, def: *mut c_void) -> c_int 
     // SAFETY: the caller's guarantee.
     unsafe { f(module, def) }
 }
+
+/// The `name` attribute of an `ImportError` (or subclass) instance: the module that could not
+/// be imported; `None` for other exceptions or when `name` is not a str. Leaves no error set.
+///
+/// # Safety
+/// `e` must be a live exception object.
+pub unsafe fn import_error_name(e: *mut PyObject) -> Option<String> {
+    let var = lookup_required(c"PyExc_ImportError") as *mut *mut PyObject;
+    let matches = lookup_required(c"PyErr_GivenExceptionMatches");
+    let getattr = lookup_required(c"PyObject_GetAttrString");
+    let as_utf8 = lookup_required(c"PyUnicode_AsUTF8");
+    let decref = lookup_required(c"Py_DecRef");
+    // SAFETY: the C API's signatures for these functions.
+    let (matches, getattr, as_utf8, decref) = unsafe {
+        (
+            std::mem::transmute::<
+                *mut c_void,
+                unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> c_int,
+            >(matches),
+            std::mem::transmute::<
+                *mut c_void,
+                unsafe extern "C" fn(*mut PyObject, *const std::ffi::c_char) -> *mut PyObject,
+            >(getattr),
+            std::mem::transmute::<
+                *mut c_void,
+                unsafe extern "C" fn(*mut PyObject) -> *const std::ffi::c_char,
+            >(as_utf8),
+            std::mem::transmute::<*mut c_void, unsafe extern "C" fn(*mut PyObject)>(decref),
+        )
+    };
+    // SAFETY: `PyExc_ImportError` is a data symbol holding the type object's address; `e` is a
+    // live exception (caller); the attribute is a new reference released here, and an error
+    // raised while reading it is cleared so the caller's indicator stays as it was.
+    unsafe {
+        if matches(e, *var) == 0 {
+            return None;
+        }
+        let name = getattr(e, c"name".as_ptr());
+        let text = if name.is_null() {
+            None
+        } else {
+            let p = as_utf8(name);
+            let t = (!p.is_null()).then(|| CStr::from_ptr(p).to_string_lossy().into_owned());
+            decref(name);
+            t
+        };
+        if err_occurred() {
+            gilgate_capi::pyerrors::clear();
+        }
+        text.filter(|t| !t.is_empty())
+    }
+}

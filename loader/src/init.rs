@@ -38,15 +38,73 @@ pub(crate) fn runtime() -> Result<(), ErrorReport> {
         .map_err(|e| ErrorReport::new("HostError", e))
 }
 
-pub(crate) fn take_error_pub() -> ErrorReport {
-    take_error()
+/// An exception taken from the error indicator.
+pub(crate) struct Taken {
+    pub report: ErrorReport,
+    /// The module an `ImportError` (the exception or its `__cause__`) says could not be
+    /// imported: a Python module gilgate cannot provide.
+    pub missing_module: Option<String>,
 }
 
-fn take_error() -> ErrorReport {
-    match gilgate_capi::pyerrors::take_exception() {
-        Some(e) => ErrorReport::new(&e.type_name, e.message),
-        None => ErrorReport::new("SystemError", "error return without exception set"),
+impl Taken {
+    /// The `needs-python-module` lint for `module`, when the error is a failed import.
+    pub fn lint(&self, module: &str) -> Option<Lint> {
+        self.missing_module
+            .as_ref()
+            .map(|m| needs_module_lint(module, m))
     }
+}
+
+/// `needs Python module X`: the module's code imported X and the import failed, which in
+/// gilgate is expected for any module it cannot provide (Python source, or a module not on
+/// the search path); the error itself stays CPython's.
+pub(crate) fn needs_module_lint(module: &str, missing: &str) -> Lint {
+    lint(
+        "needs-python-module",
+        format!(
+            "needs Python module {missing}: {module} imports '{missing}', which gilgate cannot provide (it runs compiled extension modules, not Python source); the import error below is not a crash of {module}"
+        ),
+    )
+}
+
+/// Takes the current exception (clearing the indicator), with its `__cause__` and, for a
+/// failed import, the missing module's name.
+pub(crate) fn take_exception() -> Taken {
+    let e = gilgate_capi::pyerrors::take_raised();
+    if e.is_null() {
+        return Taken {
+            report: ErrorReport::new("SystemError", "error return without exception set"),
+            missing_module: None,
+        };
+    }
+    // SAFETY: `e` is the owned exception just taken from the indicator; its cause (borrowed
+    // from it) lives as long as it does; `e` is released last.
+    unsafe {
+        let info = gilgate_capi::pyerrors::describe(e, 0);
+        let cause = (*e.cast::<gilgate_capi::pyerrors::PyBaseExceptionObject>()).cause;
+        let missing = ffi::import_error_name(e).or_else(|| {
+            (!cause.is_null())
+                .then(|| ffi::import_error_name(cause))
+                .flatten()
+        });
+        gilgate_capi::refcount::decref(e);
+        let mut report = ErrorReport::new(&info.type_name, info.message);
+        if let Some(c) = info.cause {
+            report = report.caused_by(&ErrorReport::new(&c.type_name, c.message));
+        }
+        Taken {
+            report,
+            missing_module: missing,
+        }
+    }
+}
+
+/// Takes the current exception into `decl`: its error, and the `needs-python-module` lint
+/// when it is a failed import.
+fn take_into(decl: &mut Declaration, name: &str) {
+    let t = take_exception();
+    decl.lints.extend(t.lint(name));
+    decl.error = Some(t.report);
 }
 
 fn fail(decl: Declaration) -> InitRun {
@@ -256,24 +314,28 @@ pub(crate) fn run(
         decl.init = Some(InitKind::Export);
         let quoted = format!("'{name}'");
         if result.is_null() {
-            decl.error = Some(if ffi::err_occurred() {
-                take_error()
+            if ffi::err_occurred() {
+                take_into(&mut decl, name);
             } else {
-                ErrorReport::new(
+                decl.error = Some(ErrorReport::new(
                     "SystemError",
                     format!(
                         "module export hook for module {quoted} failed without setting an exception"
                     ),
-                )
-            });
+                ));
+            }
             return fail(decl);
         }
         if ffi::err_occurred() {
-            let _ = take_error();
-            decl.error = Some(ErrorReport::new(
-                "SystemError",
-                format!("module export hook for module {quoted} raised unreported exception"),
-            ));
+            let cause = take_exception();
+            decl.lints.extend(cause.lint(name));
+            decl.error = Some(
+                ErrorReport::new(
+                    "SystemError",
+                    format!("module export hook for module {quoted} raised unreported exception"),
+                )
+                .caused_by(&cause.report),
+            );
             return fail(decl);
         }
         // SAFETY: a non-NULL result of an export hook is a `PySlot` array.
@@ -283,7 +345,7 @@ pub(crate) fn run(
         // SAFETY: as above; `spec` is a valid object.
         let m = unsafe { mo::module_from_slots_and_spec(result, spec) };
         if m.is_null() {
-            decl.error = Some(take_error());
+            take_into(&mut decl, name);
             return fail(decl);
         }
         return finish_created(
@@ -302,23 +364,35 @@ pub(crate) fn run(
     let fmt = |s: &str| s.replace("%s", &encoded);
     if m.is_null() {
         decl.init = Some(InitKind::SinglePhase);
-        decl.error = Some(if ffi::err_occurred() {
-            take_error()
+        if ffi::err_occurred() {
+            take_into(&mut decl, name);
         } else {
-            ErrorReport::new(
+            decl.error = Some(ErrorReport::new(
                 "SystemError",
                 fmt("initialization of %s failed without raising an exception"),
-            )
-        });
+            ));
+        }
         return fail(decl);
     }
     if ffi::err_occurred() {
-        decl.init = Some(InitKind::SinglePhase);
-        let _cause = take_error();
-        decl.error = Some(ErrorReport::new(
-            "SystemError",
-            fmt("initialization of %s raised unreported exception"),
-        ));
+        // CPython files this under single-phase whatever `m` is; the report names the kind
+        // the returned object shows (a def that went through `PyModuleDef_Init` is multi-phase).
+        // SAFETY: `m` is non-NULL; its type is read only when set.
+        let is_def = unsafe { !(*m).ob_type.is_null() && ffi::type_check(m, c"PyModuleDef_Type") };
+        decl.init = Some(if is_def {
+            InitKind::MultiPhase
+        } else {
+            InitKind::SinglePhase
+        });
+        let cause = take_exception();
+        decl.lints.extend(cause.lint(name));
+        decl.error = Some(
+            ErrorReport::new(
+                "SystemError",
+                fmt("initialization of %s raised unreported exception"),
+            )
+            .caused_by(&cause.report),
+        );
         return fail(decl);
     }
     // SAFETY: `m` is non-NULL and was returned as an object pointer.
@@ -363,7 +437,7 @@ pub(crate) fn run(
             mo::module_from_def_and_spec(def, spec, mo::PYTHON_API_VERSION, target.to_capi())
         };
         if created.is_null() {
-            decl.error = Some(take_error());
+            take_into(&mut decl, name);
             return fail(decl);
         }
         return finish_created(decl, created, def, &raw, target, facts, inspect, name);

@@ -45,7 +45,7 @@ pub enum LoadError {
     #[error("ModuleNotFoundError: No module named '{0}'")]
     NotFound(String),
     /// The module (its init, create or exec, or the loader on its behalf) raised.
-    #[error("{}: {}", .0.kind, .0.message)]
+    #[error("{0}")]
     Raised(ErrorReport),
 }
 
@@ -195,7 +195,7 @@ impl Host {
             _ => None,
         };
         if requires == Some(true) && self.policy == Policy::Error && !self.allow.contains(&c.name) {
-            d.error = Some(refusal(&c.name));
+            d.error = Some(refusal(&c.name, &c.display_path));
             requires = None;
         }
         ModuleReport {
@@ -266,7 +266,10 @@ impl Host {
             return Err(LoadError::Raised(e));
         }
         if decision == Decision::Refused {
-            return Err(LoadError::Raised(refusal(&name)));
+            return Err(LoadError::Raised(refusal(
+                &name,
+                &path.display().to_string(),
+            )));
         }
         if let Decision::Enabled { warn: true } = decision
             && !self.warned
@@ -285,7 +288,9 @@ impl Host {
             // SAFETY: `run.module` was created from `run.def` by multi-phase creation.
             let rc = unsafe { ffi::module_exec_def(run.module, run.def.cast()) };
             if rc != 0 {
-                exec_error = Some(init::take_error_pub());
+                let taken = init::take_exception();
+                lints.extend(taken.lint(&name));
+                exec_error = Some(taken.report);
             }
             if gilgate_capi::moduleobject::setgil_call_count() != before {
                 lints.push(Lint {
@@ -389,11 +394,12 @@ fn ask_one(pool: &mut worker::Pool, c: &Candidate) -> Answer {
     (tag, Ok(d))
 }
 
-fn refusal(name: &str) -> ErrorReport {
+/// The `error` policy's refusal, naming the module and its file (`dist.whl!member` in a wheel).
+fn refusal(name: &str, path: &str) -> ErrorReport {
     ErrorReport::new(
         "ImportError",
         format!(
-            "module '{name}' does not declare that it can run without the global lock (no Py_mod_gil slot or PyUnstable_Module_SetGIL call), and the lock policy is 'error' (allow it with --allow {name})"
+            "module '{name}' ({path}) does not declare that it can run without the global lock (no Py_mod_gil slot or PyUnstable_Module_SetGIL call), and the lock policy is 'error' (allow it with --allow {name})"
         ),
     )
 }

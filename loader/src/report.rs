@@ -54,6 +54,18 @@ pub struct ErrorReport {
     #[serde(rename = "type")]
     pub kind: String,
     pub message: String,
+    /// The exception chained as `__cause__` (CPython's "raised unreported exception" errors
+    /// chain the exception the module left set); absent from the JSON when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<ErrorCause>,
+}
+
+/// The `__cause__` of an error: its type and message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorCause {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub message: String,
 }
 
 impl ErrorReport {
@@ -61,7 +73,28 @@ impl ErrorReport {
         ErrorReport {
             kind: kind.to_string(),
             message: message.into(),
+            cause: None,
         }
+    }
+
+    /// The same error with `cause` as its `__cause__`.
+    pub fn caused_by(mut self, cause: &ErrorReport) -> ErrorReport {
+        self.cause = Some(ErrorCause {
+            kind: cause.kind.clone(),
+            message: cause.message.clone(),
+        });
+        self
+    }
+}
+
+impl std::fmt::Display for ErrorReport {
+    /// `TYPE: MESSAGE`, then ` (caused by TYPE: MESSAGE)` when there is a cause.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)?;
+        if let Some(c) = &self.cause {
+            write!(f, " (caused by {}: {})", c.kind, c.message)?;
+        }
+        Ok(())
     }
 }
 
@@ -209,10 +242,7 @@ impl Report {
         }
         for m in &self.modules {
             if let Some(e) = &m.error {
-                notes.push_str(&format!(
-                    "error: {} ({}): {}: {}\n",
-                    m.name, m.path, e.kind, e.message
-                ));
+                notes.push_str(&format!("error: {} ({}): {e}\n", m.name, m.path));
             }
         }
         if !notes.is_empty() {
