@@ -937,10 +937,10 @@ pub unsafe fn find_in_mro<R>(
         let mro = (*t).tp_mro;
         if !mro.is_null() && crate::tupleobject::is_tuple(mro) {
             let items = crate::tupleobject::items(mro);
-            if items.first().copied() != Some(t.cast()) {
-                if let Some(r) = f(t) {
-                    return Some(r);
-                }
+            if items.first().copied() != Some(t.cast())
+                && let Some(r) = f(t)
+            {
+                return Some(r);
             }
             for &o in items {
                 if !o.is_null()
