@@ -7,9 +7,9 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
 
-pub mod bltinmodule;
 #[path = "abstract.rs"]
 pub mod abstract_;
+pub mod bltinmodule;
 pub mod boolobject;
 pub mod ceval;
 pub mod complexobject;

@@ -1240,3 +1240,109 @@ fn constructors_through_tp_new() {
         decref(o);
     }
 }
+
+/// `o.name(*args)` through attribute lookup and a call; consumes `o` and `args`.
+fn call_method(o: *mut PyObject, name: &str, args: &[*mut PyObject]) -> *mut PyObject {
+    use gilgate_capi::abstract_ as ab;
+    let n = gilgate_capi::unicodeobject::from_str(name);
+    // SAFETY: live objects we own.
+    unsafe {
+        let m = gilgate_capi::object::getattr(o, n);
+        decref(n);
+        assert!(!m.is_null(), "{name}: {:?}", pyerrors::take_exception());
+        let t = gilgate_capi::tupleobject::from_slice(args);
+        let r = ab::PyObject_Call(m, t, null_mut());
+        decref(t);
+        decref(m);
+        decref(o);
+        for &a in args {
+            decref(a);
+        }
+        r
+    }
+}
+
+#[test]
+fn number_methods() {
+    init();
+    assert_eq!(repr(call_method(small(255), "bit_length", &[])), "8");
+    assert_eq!(repr(call_method(small(-255), "bit_count", &[])), "8");
+    assert_eq!(repr(call_method(small(3), "is_integer", &[])), "True");
+    assert_eq!(
+        repr(call_method(small(7), "as_integer_ratio", &[])),
+        "(7, 1)"
+    );
+    assert_eq!(
+        repr(call_method(small(1250), "__round__", &[small(-2)])),
+        "1200"
+    );
+    assert_eq!(
+        repr(call_method(small(1350), "__round__", &[small(-2)])),
+        "1400"
+    );
+    assert_eq!(
+        repr(call_method(small(-1250), "__round__", &[small(-2)])),
+        "-1200"
+    );
+    assert_eq!(repr(call_method(small(5), "__round__", &[small(1)])), "5");
+    assert_eq!(
+        repr(call_method(float(0.75), "as_integer_ratio", &[])),
+        "(3, 4)"
+    );
+    expect_err(
+        call_method(float(f64::INFINITY), "as_integer_ratio", &[]),
+        "OverflowError",
+        "cannot convert Infinity to integer ratio",
+    );
+    expect_err(
+        call_method(float(f64::NAN), "as_integer_ratio", &[]),
+        "ValueError",
+        "cannot convert NaN to integer ratio",
+    );
+    for (v, s) in [
+        (1.5, "'0x1.8000000000000p+0'"),
+        (-0.1, "'-0x1.999999999999ap-4'"),
+        (0.0, "'0x0.0p+0'"),
+        (5e-324, "'0x0.0000000000001p-1022'"),
+        (f64::INFINITY, "'inf'"),
+    ] {
+        assert_eq!(repr(call_method(float(v), "hex", &[])), s);
+    }
+    assert_eq!(repr(call_method(float(2.0), "is_integer", &[])), "True");
+    assert_eq!(repr(call_method(float(2.5), "is_integer", &[])), "False");
+    for (v, r) in [(2.5, "2"), (0.5, "0"), (-0.5, "0"), (1.5, "2")] {
+        assert_eq!(repr(call_method(float(v), "__round__", &[])), r);
+    }
+    for (v, n, r) in [
+        (2.675, 2, "2.67"),
+        (1234.5, -2, "1200.0"),
+        (2.5, 0, "2.0"),
+        (-0.0, 1, "-0.0"),
+        (123.456, -1, "120.0"),
+        (0.125, 2, "0.12"),
+        (1e22, 2, "1e+22"),
+        (5e-324, 400, "5e-324"),
+    ] {
+        assert_eq!(
+            repr(call_method(float(v), "__round__", &[small(n)])),
+            r,
+            "round({v}, {n})"
+        );
+    }
+    assert_eq!(
+        repr(call_method(float(f64::INFINITY), "__round__", &[small(2)])),
+        "inf"
+    );
+    expect_err(
+        call_method(float(f64::INFINITY), "__round__", &[]),
+        "OverflowError",
+        "cannot convert float infinity to integer",
+    );
+    assert_eq!(repr(call_method(float(-2.5), "__floor__", &[])), "-3");
+    assert_eq!(repr(call_method(float(-2.5), "__ceil__", &[])), "-2");
+    assert_eq!(repr(call_method(float(2.5), "__trunc__", &[])), "2");
+    assert_eq!(
+        repr(call_method(complex(1.0, 2.0), "conjugate", &[])),
+        "(1-2j)"
+    );
+}
