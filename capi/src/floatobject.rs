@@ -202,13 +202,13 @@ unsafe extern "C" fn float_ceil(op: *mut PyObject, _: *mut PyObject) -> *mut PyO
 }
 
 /// `round(x, n)`: the exact value of `x` rounded to `n` decimal places (ties to even),
-/// then correctly rounded back to a double. `Err` when the result overflows.
-pub fn round_f64(x: f64, n: i64) -> Result<f64, ()> {
+/// then correctly rounded back to a double. `None` when the result overflows.
+pub fn round_f64(x: f64, n: i64) -> Option<f64> {
     if !x.is_finite() || x == 0.0 || n > 400 {
-        return Ok(x);
+        return Some(x);
     }
     if n < -400 {
-        return Ok(0.0f64.copysign(x));
+        return Some(0.0f64.copysign(x));
     }
     let (m, e) = mantissa_exponent(x.abs());
     let m = BigInt::from(m);
@@ -231,11 +231,11 @@ pub fn round_f64(x: f64, n: i64) -> Result<f64, ()> {
         q += 1;
     }
     let y = if n >= 0 {
-        crate::longobject::true_divide(&q, &ten(n as u64)).map_err(|_| ())?
+        crate::longobject::true_divide(&q, &ten(n as u64)).ok()?
     } else {
-        crate::longobject::bigint_to_f64(&(q * ten(n.unsigned_abs()))).ok_or(())?
+        crate::longobject::bigint_to_f64(&(q * ten(n.unsigned_abs())))?
     };
-    Ok(y.copysign(x))
+    Some(y.copysign(x))
 }
 
 unsafe extern "C" fn float_round(
@@ -251,8 +251,8 @@ unsafe extern "C" fn float_round(
                 Err(()) => null_mut(),
                 Ok(None) => crate::longobject::from_f64_trunc(x.round_ties_even()),
                 Ok(Some(n)) => match round_f64(x, n) {
-                    Ok(y) => from_f64(y),
-                    Err(()) => raise(
+                    Some(y) => from_f64(y),
+                    None => raise(
                         &raw mut EXC_OverflowError,
                         "rounded value too large to represent",
                     ),

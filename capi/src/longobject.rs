@@ -253,7 +253,9 @@ unsafe extern "C" fn long_as_integer_ratio(op: *mut PyObject, _: *mut PyObject) 
     })
 }
 
-/// The optional `ndigits` of `__round__` (`Ok(None)` when absent or None).
+/// The optional `ndigits` of `__round__` (`Ok(None)` when absent or None; `Err`: the
+/// exception is set).
+#[allow(clippy::result_unit_err)]
 ///
 /// # Safety
 /// `args` holds `nargs` live objects.
