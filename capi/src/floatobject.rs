@@ -1014,6 +1014,86 @@ pub unsafe extern "C" fn PyFloat_Unpack4(p: *const u8, le: c_int) -> f64 {
     })
 }
 
+/// Packs a double as IEEE 754 binary16 (round half to even); `None` if it is too large.
+pub fn to_half_bits(x: f64) -> Option<u16> {
+    let sign: u16 = if x.is_sign_negative() { 0x8000 } else { 0 };
+    if x.is_nan() {
+        return Some(sign | 0x7e00);
+    }
+    let a = x.abs();
+    if a.is_infinite() {
+        return Some(sign | 0x7c00);
+    }
+    if a >= 65520.0 {
+        return None;
+    }
+    if a == 0.0 {
+        return Some(sign);
+    }
+    let e = ((a.to_bits() >> 52) as i32) - 1023;
+    let bits = if e < -14 {
+        // Subnormal: units of 2**-24; 1024 rounds up into the smallest normal.
+        (a * 2f64.powi(24)).round_ties_even() as u16
+    } else {
+        let mut e = e;
+        let mut m = (a * 2f64.powi(10 - e)).round_ties_even() as u32;
+        if m == 2048 {
+            m = 1024;
+            e += 1;
+        }
+        (((e + 15) as u16) << 10) | (m - 1024) as u16
+    };
+    Some(sign | bits)
+}
+
+/// Unpacks IEEE 754 binary16.
+pub fn from_half_bits(h: u16) -> f64 {
+    let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let e = i32::from((h >> 10) & 0x1f);
+    let m = f64::from(h & 0x3ff);
+    sign * match e {
+        0 => m * 2f64.powi(-24),
+        31 if m == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        _ => (1024.0 + m) * 2f64.powi(e - 25),
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyFloat_Pack2(x: f64, p: *mut u8, le: c_int) -> c_int {
+    crate::ffi_guard::guard("PyFloat_Pack2", -1, || {
+        let Some(h) = to_half_bits(x) else {
+            raise(
+                &raw mut EXC_OverflowError,
+                "float too large to pack with e format",
+            );
+            return -1;
+        };
+        let b = if le != 0 {
+            h.to_le_bytes()
+        } else {
+            h.to_be_bytes()
+        };
+        // SAFETY: `p` points to 2 writable bytes, per the C API contract.
+        unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, 2) };
+        0
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyFloat_Unpack2(p: *const u8, le: c_int) -> f64 {
+    crate::ffi_guard::guard("PyFloat_Unpack2", -1.0, || {
+        let mut b = [0u8; 2];
+        // SAFETY: `p` points to 2 readable bytes, per the C API contract.
+        unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), 2) };
+        from_half_bits(if le != 0 {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2216,6 +2216,45 @@ pub unsafe extern "C" fn PyOS_strtol(
     })
 }
 
+/// `(m, e)` with `|m|` in [0.5, 1), `m` carrying the sign and `v ~= m * 2**e`, the mantissa
+/// rounded to 53 bits (half to even). `(0.0, 0)` for zero.
+pub fn frexp_bigint(v: &BigInt) -> (f64, i64) {
+    let nbits = v.bits();
+    if nbits == 0 {
+        return (0.0, 0);
+    }
+    let mag = v.magnitude();
+    let (f, scale) = if nbits <= 55 {
+        (mag.to_u64().unwrap_or(0) as f64, nbits)
+    } else {
+        let shift = nbits - 55;
+        let mut q = (mag >> shift).to_u64().unwrap_or(0);
+        if mag.trailing_zeros().unwrap_or(0) < shift {
+            q |= 1;
+        }
+        (q as f64, 55)
+    };
+    let mut m = f / 2f64.powi(scale as i32);
+    let mut e = nbits as i64;
+    if m >= 1.0 {
+        m /= 2.0;
+        e += 1;
+    }
+    (if v.is_negative() { -m } else { m }, e)
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyLong_Frexp(op: *mut PyObject, e: *mut i64) -> f64 {
+    crate::ffi_guard::guard("_PyLong_Frexp", -1.0, || {
+        // SAFETY: a live int and a writable exponent, per the C API contract.
+        unsafe {
+            let (m, x) = frexp_bigint(&to_bigint(op));
+            *e = x;
+            m
+        }
+    })
+}
+
 // `PyLong_AsNativeBytes` flags.
 const NB_LITTLE_ENDIAN: c_int = 1;
 const NB_NATIVE_ENDIAN: c_int = 3;
