@@ -43,6 +43,7 @@ fn samples() -> Vec<Sample> {
         "null_noexc",
         "init_raises",
         "init_unreported",
+        "needs_pymod",
         "uninit_def",
         "exec_fail_ft",
         "exec_fail_gil",

@@ -295,7 +295,7 @@ fn comparisons_chain_and_short_circuit() {
 }
 
 #[test]
-#[ignore = "needs list/set/bytes/slice objects and their repr from containers, GetItem/Contains from calls"]
+#[ignore = "needs list/set/bytes/slice objects, their repr and dict/str mapping slots (containers)"]
 fn containers_subscripts_and_membership() {
     check(
         "mp_ft",
@@ -325,5 +325,40 @@ fn containers_subscripts_and_membership() {
         "",
         1,
         Some("IndexError: tuple index out of range"),
+    );
+}
+
+#[test]
+fn floats_complex_and_builtins() {
+    // Expected outputs from CPython 3.11 (`python3 -c 'print(repr(EXPR))'`).
+    check(
+        "mp_ft",
+        &[
+            "1j",
+            "(1+2j)*2",
+            "2 ** 0.5",
+            "10 ** -2",
+            "1/3",
+            "-1 % 5",
+            "1.5 // 0.5",
+            "-7 // 2.0",
+            "2 ** 64 // 3",
+            "1e300 * 1e10",
+            "0.1 * 3",
+            "True + True",
+            "abs(-2.5)",
+            "isinstance(True, int)",
+            "None is None is None",
+        ],
+        "1j\n(2+4j)\n1.4142135623730951\n0.01\n0.3333333333333333\n4\n3.0\n-4.0\n6148914691236517205\ninf\n0.30000000000000004\n2\n2.5\nTrue\nTrue\n",
+        0,
+        None,
+    );
+    check(
+        "mp_ft",
+        &["3 @ 4"],
+        "",
+        1,
+        Some("TypeError: unsupported operand type(s) for @: 'int' and 'int'"),
     );
 }

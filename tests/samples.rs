@@ -368,6 +368,40 @@ fn unreported_exception_is_chained_and_the_kind_comes_from_the_result() {
 }
 
 #[test]
+fn failed_import_of_a_python_module_is_a_lint_not_a_crash() {
+    // PyInit_needs_pymod imports json; gilgate runs no Python source.
+    let (code, doc) = inspect_json(&[], &[sample("needs_pymod")]);
+    assert_eq!(code, 2);
+    let m = &doc["modules"][0];
+    assert_eq!(m["error"]["type"], "ModuleNotFoundError", "{m}");
+    assert!(
+        m["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("No module named 'json'"),
+        "{m}"
+    );
+    assert_eq!(m["lints"][0]["code"], "needs-python-module", "{m}");
+    assert!(
+        m["lints"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("needs Python module json: "),
+        "{m}"
+    );
+    let o = run(gilgate().arg("inspect").arg(sample("needs_pymod")));
+    assert!(
+        o.stdout
+            .contains("error: ModuleNotFoundError [needs-python-module]"),
+        "{}",
+        o.stdout
+    );
+    // any other init error has no such lint
+    let (_, doc) = inspect_json(&[], &[sample("init_raises")]);
+    assert_eq!(doc["modules"][0]["lints"], serde_json::json!([]));
+}
+
+#[test]
 fn slot_87_in_a_314_module_is_a_lint() {
     let (_, doc) = inspect_json(&[], &[sample("slot87_314")]);
     assert_eq!(doc["modules"][0]["lints"][0]["code"], "slots-3.15-in-3.14");

@@ -486,7 +486,12 @@ unsafe fn call_unbound(
     unsafe {
         let items = crate::tupleobject::items(args);
         let Some((&first, rest)) = items.split_first() else {
-            let owner = descr_type_name(d);
+            let t = (*d.cast::<PyDescrObject>()).d_type;
+            let owner = if classmethod || t.is_null() {
+                descr_type_name(d)
+            } else {
+                crate::object::type_qualname(t)
+            };
             let msg = if classmethod {
                 format!(
                     "descriptor '{}' of '{owner:.100}' object needs an argument",

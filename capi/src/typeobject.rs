@@ -385,6 +385,65 @@ pub unsafe extern "C" fn PyObject_VisitManagedDict(
 
 // ---- deallocation ------------------------------------------------------------------------
 
+/// `_PyGC_BITS_FINALIZED` of `ob_gc_bits`: `tp_finalize` already ran.
+const GC_BITS_FINALIZED: u8 = 1 << 1;
+
+/// `PyObject_CallFinalizer`: runs `tp_finalize` once per object (PEP 442), keeping the
+/// current exception.
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn call_finalizer(op: *mut PyObject) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let Some(fin) = (*ty(op)).tp_finalize else {
+            return;
+        };
+        let bits = std::sync::atomic::AtomicU8::from_ptr(&raw mut (*op).ob_gc_bits);
+        if bits.fetch_or(GC_BITS_FINALIZED, std::sync::atomic::Ordering::Relaxed)
+            & GC_BITS_FINALIZED
+            != 0
+        {
+            return;
+        }
+        let saved = crate::pyerrors::take_raised();
+        fin(op);
+        crate::pyerrors::restore_raised(saved);
+    }
+}
+
+/// `PyObject_CallFinalizerFromDealloc`: runs the finalizer on an object whose count reached
+/// zero; -1 when the finalizer resurrected it (the dealloc must stop).
+///
+/// # Safety
+/// `op` must be an object in its `tp_dealloc` (count zero).
+pub unsafe fn call_finalizer_from_dealloc(op: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract; the object is revived for the duration of the call.
+    unsafe {
+        crate::refcount::set_refcnt(op, 1);
+        call_finalizer(op);
+        let n = refcnt(op) - 1;
+        crate::refcount::set_refcnt(op, n);
+        if n == 0 { 0 } else { -1 }
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_CallFinalizer(op: *mut PyObject) {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("PyObject_CallFinalizer", (), || unsafe {
+        call_finalizer(op)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_CallFinalizerFromDealloc(op: *mut PyObject) -> c_int {
+    // SAFETY: an object being deallocated, per the C API contract.
+    crate::ffi_guard::guard("PyObject_CallFinalizerFromDealloc", -1, || unsafe {
+        call_finalizer_from_dealloc(op)
+    })
+}
+
 /// The `tp_dealloc` gilgate gives heap types that declare none (`subtype_dealloc`): clears
 /// the weak references and the instance dict the subtype added, runs the nearest base's
 /// dealloc, and drops the instance's reference to its type.
@@ -392,6 +451,9 @@ pub unsafe extern "C" fn subtype_dealloc(op: *mut PyObject) {
     // SAFETY: `op` is a dead instance of a heap type (slot contract).
     unsafe {
         let t = ty(op);
+        if (*t).tp_finalize.is_some() && call_finalizer_from_dealloc(op) < 0 {
+            return;
+        }
         let mut base = t;
         while !base.is_null()
             && (*base).tp_dealloc.map(|f| f as usize) == Some(subtype_dealloc as *const () as usize)

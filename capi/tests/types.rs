@@ -323,6 +323,53 @@ fn members_getsets_methods_and_dict_on_instances() {
 }
 
 #[test]
+fn methods_are_called_through_their_descriptors() {
+    use gilgate_capi::abstract_::{PyObject_Call, PyObject_CallNoArgs, PyObject_CallOneArg};
+    let t = counter_type();
+    let c = call(t, &[int(10)]);
+    // SAFETY: calls through the exported entry points with live objects.
+    unsafe {
+        let m = getattr(c, "increment");
+        assert_eq!(int_of(PyObject_CallNoArgs(m)), 11);
+        assert_eq!(int_of(PyObject_CallNoArgs(m)), 12);
+        decref(m);
+        // Unbound: Counter.increment(c).
+        let d = getattr(t.cast(), "increment");
+        assert_eq!(int_of(PyObject_CallOneArg(d, c)), 13);
+        let empty = tupleobject::from_slice(&[]);
+        assert!(PyObject_Call(d, empty, null_mut()).is_null());
+        expect_err(
+            "TypeError",
+            "unbound method Counter.increment() needs an argument",
+        );
+        let n = int(1);
+        assert!(PyObject_CallOneArg(d, n).is_null());
+        expect_err(
+            "TypeError",
+            "descriptor 'increment' for 'counters.Counter' objects doesn't apply to a 'int' object",
+        );
+        decref(d);
+        // Class method: Counter.make() builds a new counter through the type call.
+        let mk = getattr(t.cast(), "make");
+        let made = PyObject_CallNoArgs(mk);
+        assert!(!made.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(object::ty(made), t);
+        assert_eq!(int_of(getattr(made, "fixed")), 42);
+        decref(made);
+        decref(mk);
+        // Static method: Counter.twice(21), also reached through an instance.
+        let tw = getattr(c, "twice");
+        let x = int(21);
+        assert_eq!(int_of(PyObject_CallOneArg(tw, x)), 42);
+        decref(x);
+        decref(tw);
+        decref(n);
+        decref(empty);
+        decref(c);
+    }
+}
+
+#[test]
 fn descriptors_check_their_instance_type() {
     let t = counter_type();
     let plain = ty_fn("types_plain_type");
@@ -645,5 +692,44 @@ fn weak_references_are_cleared_on_dealloc_and_call_back_once() {
         assert_eq!(PyWeakref_GetRef(cb, &mut out), -1);
         expect_err("TypeError", "expected a weakref");
         decref(cb);
+    }
+}
+
+#[test]
+fn finalizers_run_once_and_may_resurrect() {
+    let _ = counter_type();
+    let fin_type: extern "C" fn() -> *mut PyObject = sym("types_fin_type");
+    let set_resurrect: extern "C" fn(c_int) = sym("types_fin_set_resurrect");
+    let take: extern "C" fn() -> *mut PyObject = sym("types_fin_take_resurrected");
+    let ft = fin_type();
+    assert!(!ft.is_null(), "{:?}", pyerrors::take_exception());
+    // SAFETY: refcounts and weak references of live objects.
+    unsafe {
+        let calls = int_fn("types_fin_calls");
+        let a = call(ft.cast(), &[]);
+        let w = gilgate_capi::weakrefobject::PyWeakref_NewRef(a, null_mut());
+        assert!(w.is_null(), "no __weakref__ slot");
+        pyerrors::clear();
+        decref(a);
+        assert_eq!(int_fn("types_fin_calls"), calls + 1);
+        // A finalizer that stores `self` keeps the object alive; it never runs twice.
+        set_resurrect(1);
+        let b = call(ft.cast(), &[]);
+        let type_refs = refcnt(ft);
+        decref(b);
+        assert_eq!(int_fn("types_fin_calls"), calls + 2);
+        let back = take();
+        assert_eq!(back, b, "resurrected");
+        assert_eq!(refcnt(back), 1);
+        assert_eq!(
+            refcnt(ft),
+            type_refs,
+            "the resurrected instance still holds its type"
+        );
+        set_resurrect(0);
+        decref(back);
+        assert_eq!(int_fn("types_fin_calls"), calls + 2, "finalized once");
+        assert_eq!(refcnt(ft), type_refs - 1);
+        decref(ft);
     }
 }

@@ -369,3 +369,41 @@ PyObject *types_bare_type(const char *name, PyObject *bases)
     spec->slots = slots;
     return PyType_FromSpecWithBases(spec, bases);
 }
+
+/* A heap type with a finalizer (PEP 442) and the default subtype dealloc. */
+static int fin_calls = 0;
+static PyObject *resurrected = NULL;
+static int fin_resurrect = 0;
+int types_fin_calls(void) { return fin_calls; }
+void types_fin_set_resurrect(int on) { fin_resurrect = on; }
+PyObject *types_fin_take_resurrected(void)
+{
+    PyObject *r = resurrected;
+    resurrected = NULL;
+    return r;
+}
+
+static void
+Fin_finalize(PyObject *self)
+{
+    fin_calls++;
+    if (fin_resurrect)
+        resurrected = Py_NewRef(self);
+}
+
+static PyType_Slot Fin_slots[] = {
+    {Py_tp_finalize, Fin_finalize},
+    {0, NULL},
+};
+
+static PyType_Spec Fin_spec = {
+    .name = "heapmod.Fin",
+    .basicsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT,
+    .slots = Fin_slots,
+};
+
+PyObject *types_fin_type(void)
+{
+    return PyType_FromSpec(&Fin_spec);
+}
