@@ -873,3 +873,64 @@ fn buffers_through_the_rust_api() -> Result<(), PyErr> {
     );
     Ok(())
 }
+
+/// The reference count of an object owned by this thread (local plus shared references).
+fn refcnt(o: &PyRef) -> isize {
+    // SAFETY: reading the refcount fields of a live object.
+    unsafe { (*o.as_ptr()).ob_ref_local as isize + ((*o.as_ptr()).ob_ref_shared >> 2) }
+}
+
+#[test]
+fn calls_leave_no_references_behind() -> Result<(), PyErr> {
+    let _g = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mut h = host();
+    // Arguments: every call path (METH_O, FASTCALL, VARARGS|KEYWORDS, FASTCALL|KEYWORDS,
+    // type calls) must give back the references it took.
+    let s = h.import("strproc")?;
+    let text = "leak check \u{e9}".into_py()?;
+    let base = refcnt(&text);
+    for _ in 0..50 {
+        drop(s.call("reverse", (&text,))?);
+        drop(s.call("count", (&text, "e"))?);
+        drop(s.call("stats", (&text,))?);
+    }
+    assert_eq!(refcnt(&text), base, "strproc calls leaked their argument");
+
+    let c = h.import("containers_demo")?;
+    let items: Vec<PyRef> = (1000..1010)
+        .map(|i| (i as i64).into_py())
+        .collect::<Result<_, _>>()?;
+    let before: Vec<isize> = items.iter().map(refcnt).collect();
+    let list = gilgate::embed::list(items.clone())?;
+    for _ in 0..20 {
+        drop(c.call("chunks", (&list, 3))?);
+        drop(c.call("summary", (&list,))?);
+    }
+    drop(list);
+    let after: Vec<isize> = items.iter().map(refcnt).collect();
+    assert_eq!(after, before, "chunks/summary results kept items alive");
+
+    let k = h.import("kwargs_demo")?;
+    let x = 1.25f64.into_py()?;
+    let f = 3.5f64.into_py()?;
+    let (bx, bf) = (refcnt(&x), refcnt(&f));
+    for _ in 0..50 {
+        drop(k.call_kw("scale", (&x,), [("factor", f.clone())])?);
+        drop(k.call_kw("record", (&x,), [("f", f.clone())])?);
+    }
+    assert_eq!((refcnt(&x), refcnt(&f)), (bx, bf), "keyword calls leaked");
+
+    // Instances: dropping the last reference runs tp_dealloc, which releases the members.
+    let counter = h.import("counter")?;
+    let label = "a label".into_py()?;
+    let bl = refcnt(&label);
+    let inst = counter.call_kw("Counter", (1,), [("label", label.clone())])?;
+    assert_eq!(refcnt(&label), bl + 1);
+    drop(inst);
+    assert_eq!(
+        refcnt(&label),
+        bl,
+        "Counter's dealloc did not release its label"
+    );
+    Ok(())
+}
