@@ -279,7 +279,7 @@ pub fn gil_enabled() -> bool {
     GIL_QUERY
         .read()
         .unwrap_or_else(|e| e.into_inner())
-        .map_or(false, |q| q())
+        .is_some_and(|q| q())
 }
 
 unsafe extern "C" fn sys_is_gil_enabled(_m: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
