@@ -90,7 +90,6 @@ fn dict_order_is_kept() {
 }
 
 #[test]
-#[ignore = "needs dict's mapping slots (containers)"]
 fn items_through_the_mapping_protocol() {
     let _g = lock();
     let _h = Host::new();
@@ -245,7 +244,6 @@ fn import_errors_and_lock_policies() {
 }
 
 #[test]
-#[ignore = "needs PyList_New and PyBytes_FromStringAndSize (containers)"]
 fn lists_and_bytes_round_trip() {
     let _g = lock();
     let _h = Host::new();

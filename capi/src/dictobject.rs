@@ -1,8 +1,10 @@
 //! `dictobject.h`: `dict` with CPython's `PyDictObject` header (`ma_used` at 32); the
 //! table behind `ma_keys` is owned by Rust and keeps insertion order.
 //!
-//! Not yet thread-safe for concurrent mutation of one dict (CPython locks the dict's
-//! `ob_mutex`); module set-up touches dicts from one thread.
+//! Every access to the table holds the dict's own lock (reentrant for the owning thread,
+//! since comparing keys may run code that touches the same dict), so two threads can
+//! mutate one dict safely.
+#![allow(clippy::result_unit_err)]
 
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_DICT_SUBCLASS, PyObject, PyTypeObject, static_type,
@@ -12,6 +14,7 @@ use crate::refcount::{decref, incref, new_ref};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr::null_mut;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `PyDictObject` (64 bytes).
 #[repr(C)]
@@ -27,17 +30,81 @@ pub struct PyDictObject {
 struct Table {
     entries: Vec<Option<(Py_hash_t, *mut PyObject, *mut PyObject)>>,
     index: HashMap<Py_hash_t, Vec<usize>>,
+    /// Thread holding the lock (0: free) and its nesting depth.
+    owner: AtomicUsize,
+    depth: AtomicUsize,
+    /// Bumped on every insertion or deletion (iterators detect changes with it).
+    version: AtomicUsize,
+}
+
+/// Holds a dict's lock until dropped.
+struct Locked(*const Table);
+
+impl Locked {
+    fn new(t: *const Table) -> Locked {
+        let me = crate::refcount::thread_id();
+        // SAFETY: `t` is a live table (the dict is alive while the caller uses it).
+        let tb = unsafe { &*t };
+        if tb.owner.load(Ordering::Acquire) == me {
+            tb.depth.fetch_add(1, Ordering::Relaxed);
+        } else {
+            let mut spins = 0u32;
+            while tb
+                .owner
+                .compare_exchange_weak(0, me, Ordering::Acquire, Ordering::Relaxed)
+                .is_err()
+            {
+                spins += 1;
+                if spins > 64 {
+                    std::thread::yield_now();
+                } else {
+                    std::hint::spin_loop();
+                }
+            }
+            tb.depth.store(1, Ordering::Relaxed);
+        }
+        Locked(t)
+    }
+}
+
+impl Drop for Locked {
+    fn drop(&mut self) {
+        // SAFETY: as in `new`.
+        let tb = unsafe { &*self.0 };
+        if tb.depth.fetch_sub(1, Ordering::Relaxed) == 1 {
+            tb.owner.store(0, Ordering::Release);
+        }
+    }
+}
+
+/// Locks the table of `d` (None for a dict without a table).
+unsafe fn lock(d: *mut PyObject) -> Option<Locked> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let k = (*d.cast::<PyDictObject>()).ma_keys;
+        if k.is_null() {
+            None
+        } else {
+            Some(Locked::new(k.cast::<Table>()))
+        }
+    }
 }
 
 #[unsafe(no_mangle)]
 pub static mut PyDict_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(dict_dealloc),
     tp_repr: Some(dict_repr),
+    tp_hash: Some(crate::iterobject::unhashable),
+    tp_richcompare: Some(dict_richcompare),
+    tp_iter: Some(dict_iter),
+    tp_as_sequence: &raw mut DICT_AS_SEQUENCE,
+    tp_as_mapping: &raw mut DICT_AS_MAPPING,
+    tp_methods: (&raw mut DICT_METHODS).cast(),
     ..static_type(
         c"dict",
         std::mem::size_of::<PyDictObject>(),
         0,
-        Py_TPFLAGS_BASETYPE | Py_TPFLAGS_DICT_SUBCLASS,
+        Py_TPFLAGS_BASETYPE | Py_TPFLAGS_DICT_SUBCLASS | crate::object::Py_TPFLAGS_MAPPING,
     )
 };
 
@@ -78,24 +145,67 @@ unsafe fn sync_used(d: *mut PyObject, t: &Table) {
         (*d.cast::<PyDictObject>()).ma_used =
             t.entries.iter().filter(|e| e.is_some()).count() as Py_ssize_t
     };
+    t.version.fetch_add(1, Ordering::Relaxed);
 }
 
 /// Finds the entry index of `key`: Ok(None) when absent, Err(()) on a comparison error.
-unsafe fn find(t: &Table, key: *mut PyObject, h: Py_hash_t) -> Result<Option<usize>, ()> {
-    let Some(cands) = t.index.get(&h) else {
-        return Ok(None);
-    };
-    for &i in cands {
-        if let Some((_, k, _)) = t.entries[i] {
-            // SAFETY: keys in the table are live (the table owns references).
-            match unsafe { crate::object::eq(k, key) } {
-                1 => return Ok(Some(i)),
-                0 => {}
-                _ => return Err(()),
+/// Comparisons may run code that changes the dict, so the table is re-read after each.
+unsafe fn find(d: *mut PyObject, key: *mut PyObject, h: Py_hash_t) -> Result<Option<usize>, ()> {
+    // SAFETY: `d` is a live dict with a table; its lock is held.
+    unsafe {
+        let Some(t) = table(d) else { return Ok(None) };
+        let Some(cands) = t.index.get(&h).cloned() else {
+            return Ok(None);
+        };
+        for i in cands {
+            let Some(t) = table(d) else { return Ok(None) };
+            if let Some(Some((_, k, _))) = t.entries.get(i).copied() {
+                if k == key {
+                    return Ok(Some(i));
+                }
+                let k = new_ref(k);
+                let r = crate::iterobject::compare_bool(k, key, crate::object::Py_EQ);
+                decref(k);
+                match r {
+                    1 => return Ok(Some(i)),
+                    0 => {}
+                    _ => return Err(()),
+                }
             }
         }
+        Ok(None)
     }
-    Ok(None)
+}
+
+/// Raises `KeyError(key)` (the key is always the single argument, even a tuple).
+///
+/// # Safety
+/// `key` must be a live object.
+pub unsafe fn key_error(key: *mut PyObject) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let args = crate::tupleobject::from_slice(&[key]);
+        if args.is_null() {
+            return;
+        }
+        crate::pyerrors::set_object((&raw mut crate::pyerrors::EXC_KeyError).cast(), args);
+        decref(args);
+    }
+}
+
+/// Drops the holes left by deletions when they outnumber the live entries.
+fn compact(t: &mut Table) {
+    let live = t.entries.iter().filter(|e| e.is_some()).count();
+    if t.entries.len() < 16 || live * 2 > t.entries.len() {
+        return;
+    }
+    t.entries.retain(|e| e.is_some());
+    t.index.clear();
+    for (i, e) in t.entries.iter().enumerate() {
+        if let Some((h, _, _)) = e {
+            t.index.entry(*h).or_default().push(i);
+        }
+    }
 }
 
 /// Borrowed value for `key`; NULL if absent or on error (then an exception is set).
@@ -105,13 +215,15 @@ unsafe fn find(t: &Table, key: *mut PyObject, h: Py_hash_t) -> Result<Option<usi
 pub unsafe fn get_with_error(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
-        let Some(t) = table(d) else { return null_mut() };
         let h = crate::object::hash(key);
         if h == -1 {
             return null_mut();
         }
-        match find(t, key, h) {
-            Ok(Some(i)) => t.entries[i].map_or(null_mut(), |e| e.2),
+        let Some(_g) = lock(d) else { return null_mut() };
+        match find(d, key, h) {
+            Ok(Some(i)) => table(d)
+                .and_then(|t| t.entries[i])
+                .map_or(null_mut(), |e| e.2),
             _ => null_mut(),
         }
     }
@@ -157,31 +269,37 @@ pub unsafe fn get_str(d: *mut PyObject, key: &str) -> *mut PyObject {
 pub unsafe fn set_item(d: *mut PyObject, key: *mut PyObject, value: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
-        let Some(t) = table(d) else {
-            crate::pyerrors::bad_internal_call();
-            return -1;
-        };
         let h = crate::object::hash(key);
         if h == -1 {
             return -1;
         }
-        match find(t, key, h) {
+        let Some(g) = lock(d) else {
+            crate::pyerrors::bad_internal_call();
+            return -1;
+        };
+        let found = find(d, key, h);
+        let Some(t) = table(d) else { return -1 };
+        let mut old = null_mut();
+        let r = match found {
             Err(()) => -1,
             Ok(Some(i)) => {
                 incref(value);
                 if let Some(e) = t.entries[i].as_mut() {
-                    let old = std::mem::replace(&mut e.2, value);
-                    decref(old);
+                    old = std::mem::replace(&mut e.2, value);
                 }
                 0
             }
             Ok(None) => {
+                compact(t);
                 t.entries.push(Some((h, new_ref(key), new_ref(value))));
                 t.index.entry(h).or_default().push(t.entries.len() - 1);
                 sync_used(d, t);
                 0
             }
-        }
+        };
+        drop(g);
+        crate::refcount::xdecref(old);
+        r
     }
 }
 
@@ -205,32 +323,51 @@ pub unsafe fn set_item_str(d: *mut PyObject, key: &str, value: *mut PyObject) ->
 pub unsafe fn del_item(d: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
-        let Some(t) = table(d) else {
-            crate::pyerrors::bad_internal_call();
-            return -1;
-        };
-        let h = crate::object::hash(key);
-        if h == -1 {
-            return -1;
-        }
-        match find(t, key, h) {
+        match pop(d, key) {
             Err(()) => -1,
             Ok(None) => {
-                crate::pyerrors::set_object((&raw mut crate::pyerrors::EXC_KeyError).cast(), key);
+                key_error(key);
                 -1
             }
-            Ok(Some(i)) => {
-                if let Some((_, k, v)) = t.entries[i].take() {
-                    if let Some(c) = t.index.get_mut(&h) {
-                        c.retain(|&j| j != i);
-                    }
-                    sync_used(d, t);
-                    decref(k);
-                    decref(v);
-                }
+            Ok(Some(v)) => {
+                decref(v);
                 0
             }
         }
+    }
+}
+
+/// Removes `key` and returns its value (owned): Ok(None) when absent (no exception).
+///
+/// # Safety
+/// `d` must be a live dict and `key` a live object.
+pub unsafe fn pop(d: *mut PyObject, key: *mut PyObject) -> Result<Option<*mut PyObject>, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let h = crate::object::hash(key);
+        if h == -1 {
+            return Err(());
+        }
+        let Some(g) = lock(d) else {
+            crate::pyerrors::bad_internal_call();
+            return Err(());
+        };
+        let found = find(d, key, h)?;
+        let Some(t) = table(d) else { return Ok(None) };
+        let Some(i) = found else { return Ok(None) };
+        let Some((_, k, v)) = t.entries[i].take() else {
+            return Ok(None);
+        };
+        if let Some(c) = t.index.get_mut(&h) {
+            c.retain(|&j| j != i);
+            if c.is_empty() {
+                t.index.remove(&h);
+            }
+        }
+        sync_used(d, t);
+        drop(g);
+        decref(k);
+        Ok(Some(v))
     }
 }
 
@@ -248,6 +385,8 @@ pub unsafe fn len(d: *mut PyObject) -> Py_ssize_t {
 /// # Safety
 /// `d` must be a live dict; the pointers are only valid while it is unchanged.
 pub unsafe fn entries(d: *mut PyObject) -> Vec<(*mut PyObject, *mut PyObject)> {
+    // SAFETY: forwarded contract.
+    let _g = unsafe { lock(d) };
     // SAFETY: forwarded contract.
     unsafe { table(d) }
         .map(|t| {
@@ -278,17 +417,58 @@ unsafe extern "C" fn dict_dealloc(op: *mut PyObject) {
 unsafe extern "C" fn dict_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a live dict (slot contract).
     unsafe {
-        let parts: Vec<String> = entries(op)
-            .into_iter()
-            .map(|(k, v)| {
-                format!(
-                    "{}: {}",
-                    crate::object::repr_string(k),
-                    crate::object::repr_string(v)
-                )
-            })
-            .collect();
+        if len(op) == 0 {
+            return crate::unicodeobject::from_str("{}");
+        }
+        if !crate::iterobject::repr_enter(op) {
+            return crate::unicodeobject::from_str("{...}");
+        }
+        let snap = owned_entries(op);
+        let mut parts = Vec::with_capacity(snap.len());
+        let mut ok = true;
+        for &(k, v) in &snap {
+            match crate::iterobject::repr_all(&[k, v]) {
+                Some(kv) => parts.push(format!("{}: {}", kv[0], kv[1])),
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        release_entries(snap);
+        crate::iterobject::repr_leave(op);
+        if !ok {
+            return null_mut();
+        }
         crate::unicodeobject::from_str(&format!("{{{}}}", parts.join(", ")))
+    }
+}
+
+/// The entries with new references (safe to use while the dict changes).
+///
+/// # Safety
+/// `d` must be a live dict.
+pub unsafe fn owned_entries(d: *mut PyObject) -> Vec<(*mut PyObject, *mut PyObject)> {
+    // SAFETY: forwarded contract; `entries` holds the lock while copying.
+    unsafe {
+        entries(d)
+            .into_iter()
+            .map(|(k, v)| (new_ref(k), new_ref(v)))
+            .collect()
+    }
+}
+
+/// Drops the references of `owned_entries`.
+///
+/// # Safety
+/// Owned references only.
+pub unsafe fn release_entries(v: Vec<(*mut PyObject, *mut PyObject)>) {
+    for (k, x) in v {
+        // SAFETY: forwarded contract.
+        unsafe {
+            decref(k);
+            decref(x);
+        }
     }
 }
 
@@ -519,6 +699,7 @@ pub unsafe extern "C" fn PyDict_Next(
             if d.is_null() || !is_dict(d) {
                 return 0;
             }
+            let Some(_g) = lock(d) else { return 0 };
             let Some(t) = table(d) else { return 0 };
             let mut i = (*pos).max(0) as usize;
             while i < t.entries.len() {
@@ -548,13 +729,874 @@ pub unsafe extern "C" fn PyDict_Clear(d: *mut PyObject) {
             if d.is_null() || !is_dict(d) {
                 return;
             }
+            let g = lock(d);
             let Some(t) = table(d) else { return };
-            let old = std::mem::take(t);
+            let old = std::mem::take(&mut t.entries);
+            t.index.clear();
             sync_used(d, t);
-            for (_, k, v) in old.entries.into_iter().flatten() {
+            drop(g);
+            for (_, k, v) in old.into_iter().flatten() {
                 decref(k);
                 decref(v);
             }
+        }
+    })
+}
+
+// ---- slots, iterators and views ------------------------------------------------------------
+
+use crate::iterobject::{self as iters, IterObject, Step};
+use crate::methodobject::{METH_FASTCALL, METH_NOARGS, METH_O, PyMethodDef};
+use crate::object::{PyMappingMethods, PySequenceMethods};
+
+static mut DICT_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
+    sq_length: None,
+    sq_concat: None,
+    sq_repeat: None,
+    sq_item: None,
+    was_sq_slice: std::ptr::null_mut(),
+    sq_ass_item: None,
+    was_sq_ass_slice: std::ptr::null_mut(),
+    sq_contains: Some(dict_contains),
+    sq_inplace_concat: None,
+    sq_inplace_repeat: None,
+};
+
+static mut DICT_AS_MAPPING: PyMappingMethods = PyMappingMethods {
+    mp_length: Some(dict_length),
+    mp_subscript: Some(dict_subscript),
+    mp_ass_subscript: Some(dict_ass_subscript),
+};
+
+type Meth = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+type Fast = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, Py_ssize_t) -> *mut PyObject;
+
+const fn meth(name: &'static std::ffi::CStr, f: *mut c_void, flags: c_int) -> PyMethodDef {
+    PyMethodDef {
+        ml_name: name.as_ptr(),
+        ml_meth: f,
+        ml_flags: flags,
+        ml_doc: std::ptr::null(),
+    }
+}
+
+static mut DICT_METHODS: [PyMethodDef; 10] = [
+    meth(c"keys", m_keys as Meth as *mut c_void, METH_NOARGS),
+    meth(c"values", m_values as Meth as *mut c_void, METH_NOARGS),
+    meth(c"items", m_items as Meth as *mut c_void, METH_NOARGS),
+    meth(c"get", m_get as Fast as *mut c_void, METH_FASTCALL),
+    meth(c"pop", m_pop as Fast as *mut c_void, METH_FASTCALL),
+    meth(
+        c"setdefault",
+        m_setdefault as Fast as *mut c_void,
+        METH_FASTCALL,
+    ),
+    meth(c"copy", m_copy as Meth as *mut c_void, METH_NOARGS),
+    meth(c"clear", m_clear as Meth as *mut c_void, METH_NOARGS),
+    meth(c"update", m_update as Meth as *mut c_void, METH_O),
+    PyMethodDef {
+        ml_name: std::ptr::null(),
+        ml_meth: std::ptr::null_mut(),
+        ml_flags: 0,
+        ml_doc: std::ptr::null(),
+    },
+];
+
+#[unsafe(no_mangle)]
+pub static mut PyDictIterKey_Type: PyTypeObject =
+    iters::iter_type(c"dict_keyiterator", dictiter_keys);
+#[unsafe(no_mangle)]
+pub static mut PyDictIterValue_Type: PyTypeObject =
+    iters::iter_type(c"dict_valueiterator", dictiter_values);
+#[unsafe(no_mangle)]
+pub static mut PyDictIterItem_Type: PyTypeObject =
+    iters::iter_type(c"dict_itemiterator", dictiter_items);
+
+static mut VIEW_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
+    sq_length: Some(view_length),
+    sq_concat: None,
+    sq_repeat: None,
+    sq_item: None,
+    was_sq_slice: std::ptr::null_mut(),
+    sq_ass_item: None,
+    was_sq_ass_slice: std::ptr::null_mut(),
+    sq_contains: Some(view_contains),
+    sq_inplace_concat: None,
+    sq_inplace_repeat: None,
+};
+
+const fn view_type(name: &'static std::ffi::CStr) -> PyTypeObject {
+    PyTypeObject {
+        tp_dealloc: Some(iters::iter_dealloc),
+        tp_repr: Some(view_repr),
+        tp_iter: Some(view_iter),
+        tp_as_sequence: &raw mut VIEW_AS_SEQUENCE,
+        ..static_type(name, std::mem::size_of::<IterObject>(), 0, 0)
+    }
+}
+
+#[unsafe(no_mangle)]
+pub static mut PyDictKeys_Type: PyTypeObject = view_type(c"dict_keys");
+#[unsafe(no_mangle)]
+pub static mut PyDictValues_Type: PyTypeObject = view_type(c"dict_values");
+#[unsafe(no_mangle)]
+pub static mut PyDictItems_Type: PyTypeObject = view_type(c"dict_items");
+
+/// Which part of the entries a view or iterator yields.
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Keys,
+    Values,
+    Items,
+}
+
+unsafe fn part_of(t: *mut PyTypeObject) -> Part {
+    if t == &raw mut PyDictValues_Type || t == &raw mut PyDictIterValue_Type {
+        Part::Values
+    } else if t == &raw mut PyDictItems_Type || t == &raw mut PyDictIterItem_Type {
+        Part::Items
+    } else {
+        Part::Keys
+    }
+}
+
+unsafe fn dictiter_step(it: &mut IterObject, part: Part) -> Step {
+    // SAFETY: `seq` is a live dict.
+    unsafe {
+        let d = it.seq;
+        if len(d) != it.len0 {
+            it.len0 = -1;
+            return iters::runtime_error("dictionary changed size during iteration");
+        }
+        let Some(_g) = lock(d) else { return Step::End };
+        let Some(t) = table(d) else { return Step::End };
+        let mut i = it.index.max(0) as usize;
+        while i < t.entries.len() {
+            if let Some((_, k, v)) = t.entries[i] {
+                it.index = i as Py_ssize_t;
+                return Step::Item(match part {
+                    Part::Keys => new_ref(k),
+                    Part::Values => new_ref(v),
+                    Part::Items => crate::tupleobject::from_slice(&[k, v]),
+                });
+            }
+            i += 1;
+        }
+        Step::End
+    }
+}
+
+unsafe extern "C" fn dictiter_keys(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live iterator (slot contract).
+    unsafe { iters::iter_step(op, |it| dictiter_step(it, Part::Keys)) }
+}
+unsafe extern "C" fn dictiter_values(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live iterator (slot contract).
+    unsafe { iters::iter_step(op, |it| dictiter_step(it, Part::Values)) }
+}
+unsafe extern "C" fn dictiter_items(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live iterator (slot contract).
+    unsafe { iters::iter_step(op, |it| dictiter_step(it, Part::Items)) }
+}
+
+unsafe fn new_dict_iter(d: *mut PyObject, part: Part) -> *mut PyObject {
+    let t = match part {
+        Part::Keys => &raw mut PyDictIterKey_Type,
+        Part::Values => &raw mut PyDictIterValue_Type,
+        Part::Items => &raw mut PyDictIterItem_Type,
+    };
+    // SAFETY: a live dict.
+    unsafe { iters::new_iter(t, d, len(d)) }
+}
+
+unsafe extern "C" fn dict_iter(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live dict (slot contract).
+    unsafe { new_dict_iter(op, Part::Keys) }
+}
+
+unsafe fn view_dict(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live view.
+    unsafe { (*op.cast::<IterObject>()).seq }
+}
+
+unsafe extern "C" fn view_length(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live view (slot contract).
+    unsafe { len(view_dict(op)) }
+}
+
+unsafe extern "C" fn view_iter(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live view (slot contract).
+    unsafe { new_dict_iter(view_dict(op), part_of(crate::object::ty(op))) }
+}
+
+unsafe extern "C" fn view_contains(op: *mut PyObject, x: *mut PyObject) -> c_int {
+    // SAFETY: a live view and object (slot contract).
+    unsafe {
+        let d = view_dict(op);
+        match part_of(crate::object::ty(op)) {
+            Part::Keys => dict_contains(d, x),
+            Part::Items => {
+                if !crate::tupleobject::is_tuple(x) || crate::tupleobject::items(x).len() != 2 {
+                    return 0;
+                }
+                let [k, v] = [
+                    crate::tupleobject::items(x)[0],
+                    crate::tupleobject::items(x)[1],
+                ];
+                let found = get_with_error(d, k);
+                if found.is_null() {
+                    return if crate::pyerrors::occurred() { -1 } else { 0 };
+                }
+                let found = new_ref(found);
+                let r = iters::compare_bool(found, v, crate::object::Py_EQ);
+                decref(found);
+                r
+            }
+            Part::Values => {
+                let snap = owned_entries(d);
+                let mut r = 0;
+                for &(_, v) in &snap {
+                    r = iters::compare_bool(v, x, crate::object::Py_EQ);
+                    if r != 0 {
+                        break;
+                    }
+                }
+                release_entries(snap);
+                r
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn view_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live view (slot contract).
+    unsafe {
+        let name = crate::object::type_name(crate::object::ty(op));
+        let l = list_of(view_dict(op), part_of(crate::object::ty(op)));
+        if l.is_null() {
+            return l;
+        }
+        let r = crate::iterobject::repr_all(&[l]);
+        decref(l);
+        match r {
+            Some(r) => crate::unicodeobject::from_str(&format!("{name}({})", r[0])),
+            None => null_mut(),
+        }
+    }
+}
+
+unsafe fn new_view(d: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: a live dict; views share the iterator layout.
+    unsafe { iters::new_iter(t, d, 0) }
+}
+
+/// A new list of the keys, values or `(key, value)` tuples.
+unsafe fn list_of(d: *mut PyObject, part: Part) -> *mut PyObject {
+    // SAFETY: a live dict.
+    unsafe {
+        let snap = entries(d);
+        let v: Vec<*mut PyObject> = snap
+            .iter()
+            .map(|&(k, v)| match part {
+                Part::Keys => new_ref(k),
+                Part::Values => new_ref(v),
+                Part::Items => crate::tupleobject::from_slice(&[k, v]),
+            })
+            .collect();
+        crate::listobject::from_vec(v)
+    }
+}
+
+unsafe extern "C" fn dict_length(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live dict (slot contract).
+    unsafe { len(op) }
+}
+
+unsafe extern "C" fn dict_contains(op: *mut PyObject, k: *mut PyObject) -> c_int {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if !get_with_error(op, k).is_null() {
+            1
+        } else if crate::pyerrors::occurred() {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+unsafe extern "C" fn dict_subscript(op: *mut PyObject, k: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        let v = get_with_error(op, k);
+        if !v.is_null() {
+            return new_ref(v);
+        }
+        if !crate::pyerrors::occurred() {
+            key_error(k);
+        }
+        null_mut()
+    }
+}
+
+unsafe extern "C" fn dict_ass_subscript(
+    op: *mut PyObject,
+    k: *mut PyObject,
+    v: *mut PyObject,
+) -> c_int {
+    // SAFETY: live objects (slot contract); `v` NULL for deletion.
+    unsafe {
+        if v.is_null() {
+            del_item(op, k)
+        } else {
+            set_item(op, k, v)
+        }
+    }
+}
+
+unsafe extern "C" fn dict_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if !is_dict(b) || (op != crate::object::Py_EQ && op != crate::object::Py_NE) {
+            return iters::not_implemented();
+        }
+        let r = equal_dicts(a, b);
+        if r < 0 {
+            return null_mut();
+        }
+        crate::boolobject::from_bool((r == 1) == (op == crate::object::Py_EQ))
+    }
+}
+
+unsafe fn equal_dicts(a: *mut PyObject, b: *mut PyObject) -> c_int {
+    // SAFETY: live dicts.
+    unsafe {
+        if len(a) != len(b) {
+            return 0;
+        }
+        let snap = owned_entries(a);
+        let mut r = 1;
+        for &(k, v) in &snap {
+            let w = get_with_error(b, k);
+            if w.is_null() {
+                r = if crate::pyerrors::occurred() { -1 } else { 0 };
+                break;
+            }
+            let w = new_ref(w);
+            r = iters::compare_bool(v, w, crate::object::Py_EQ);
+            decref(w);
+            if r != 1 {
+                break;
+            }
+        }
+        release_entries(snap);
+        r
+    }
+}
+
+/// `a.update(b)` for a mapping or an iterable of pairs; `override_` 0 keeps existing keys,
+/// 2 raises on duplicates (as `PyDict_Merge`'s `override`).
+unsafe fn merge(a: *mut PyObject, b: *mut PyObject, override_: c_int) -> c_int {
+    // SAFETY: live objects.
+    unsafe {
+        if is_dict(b) {
+            let snap = owned_entries(b);
+            let mut r = 0;
+            for &(k, v) in &snap {
+                if override_ != 1 {
+                    let cur = get_with_error(a, k);
+                    if !cur.is_null() {
+                        if override_ == 2 {
+                            key_error(k);
+                            r = -1;
+                            break;
+                        }
+                        continue;
+                    }
+                    if crate::pyerrors::occurred() {
+                        r = -1;
+                        break;
+                    }
+                }
+                if set_item(a, k, v) < 0 {
+                    r = -1;
+                    break;
+                }
+            }
+            release_entries(snap);
+            return r;
+        }
+        // A mapping with keys() and __getitem__.
+        let keys_name = crate::unicodeobject::intern("keys");
+        let keys_fn = crate::object::getattr(b, keys_name);
+        if keys_fn.is_null() {
+            return -1;
+        }
+        let keys = iters::call_no_args(keys_fn);
+        decref(keys_fn);
+        if keys.is_null() {
+            return -1;
+        }
+        let ks = iters::collect(keys);
+        decref(keys);
+        let Ok(ks) = ks else { return -1 };
+        let mut r = 0;
+        let getitem = (*crate::object::ty(b))
+            .tp_as_mapping
+            .as_ref()
+            .and_then(|m| m.mp_subscript);
+        for &k in &ks {
+            if override_ != 1 && !get_with_error(a, k).is_null() {
+                if override_ == 2 {
+                    key_error(k);
+                    r = -1;
+                    break;
+                }
+                continue;
+            }
+            let Some(gi) = getitem else {
+                r = -1;
+                crate::pyerrors::raise(
+                    &raw mut crate::pyerrors::EXC_TypeError,
+                    "object is not subscriptable",
+                );
+                break;
+            };
+            let v = gi(b, k);
+            if v.is_null() {
+                r = -1;
+                break;
+            }
+            let s = set_item(a, k, v);
+            decref(v);
+            if s < 0 {
+                r = -1;
+                break;
+            }
+        }
+        iters::release_all(ks);
+        r
+    }
+}
+
+/// `PyDict_MergeFromSeq2`: pairs from an iterable of 2-item iterables.
+unsafe fn merge_seq2(a: *mut PyObject, seq: *mut PyObject, override_: bool) -> c_int {
+    // SAFETY: live objects.
+    unsafe {
+        let Ok(items) = iters::collect(seq) else {
+            return -1;
+        };
+        let mut r = 0;
+        for (n, &item) in items.iter().enumerate() {
+            let pair = match iters::collect(item) {
+                Ok(p) => p,
+                Err(()) => {
+                    if crate::pyerrors::matches_current(&raw mut crate::pyerrors::EXC_TypeError) {
+                        crate::pyerrors::clear();
+                        crate::pyerrors::raise(
+                            &raw mut crate::pyerrors::EXC_TypeError,
+                            &format!(
+                                "cannot convert dictionary update sequence element #{n} to a sequence"
+                            ),
+                        );
+                    }
+                    r = -1;
+                    break;
+                }
+            };
+            if pair.len() != 2 {
+                crate::pyerrors::raise(
+                    &raw mut crate::pyerrors::EXC_ValueError,
+                    &format!(
+                        "dictionary update sequence element #{n} has length {}; 2 is required",
+                        pair.len()
+                    ),
+                );
+                iters::release_all(pair);
+                r = -1;
+                break;
+            }
+            let skip = !override_ && !get_with_error(a, pair[0]).is_null();
+            let s = if skip {
+                0
+            } else {
+                set_item(a, pair[0], pair[1])
+            };
+            iters::release_all(pair);
+            if s < 0 || crate::pyerrors::occurred() {
+                r = -1;
+                break;
+            }
+        }
+        iters::release_all(items);
+        r
+    }
+}
+
+/// A shallow copy.
+///
+/// # Safety
+/// `d` must be a live dict.
+pub unsafe fn copy(d: *mut PyObject) -> *mut PyObject {
+    let c = new_dict();
+    // SAFETY: forwarded contract; `c` is fresh.
+    unsafe {
+        if !c.is_null() && merge(c, d, 1) < 0 {
+            decref(c);
+            return null_mut();
+        }
+    }
+    c
+}
+
+/// `setdefault`: the value present or `default` after inserting it (borrowed).
+unsafe fn setdefault(d: *mut PyObject, k: *mut PyObject, default: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects.
+    unsafe {
+        let v = get_with_error(d, k);
+        if !v.is_null() || crate::pyerrors::occurred() {
+            return v;
+        }
+        if set_item(d, k, default) < 0 {
+            return null_mut();
+        }
+        default
+    }
+}
+
+unsafe extern "C" fn m_keys(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live dict (method contract).
+    unsafe { new_view(op, &raw mut PyDictKeys_Type) }
+}
+unsafe extern "C" fn m_values(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live dict (method contract).
+    unsafe { new_view(op, &raw mut PyDictValues_Type) }
+}
+unsafe extern "C" fn m_items(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live dict (method contract).
+    unsafe { new_view(op, &raw mut PyDictItems_Type) }
+}
+unsafe extern "C" fn m_copy(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live dict (method contract).
+    unsafe { copy(op) }
+}
+unsafe extern "C" fn m_clear(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live dict (method contract).
+    unsafe {
+        PyDict_Clear(op);
+        crate::object::new_none()
+    }
+}
+unsafe extern "C" fn m_update(op: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (method contract).
+    unsafe {
+        let has_keys = is_dict(b) || {
+            let n = crate::unicodeobject::intern("keys");
+            let mut k = null_mut();
+            let r = crate::object::getattr_opt(b, n, &mut k);
+            crate::refcount::xdecref(k);
+            crate::pyerrors::clear();
+            r == 1
+        };
+        let r = if has_keys {
+            merge(op, b, 1)
+        } else {
+            merge_seq2(op, b, true)
+        };
+        if r < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+
+unsafe fn nargs_ok(name: &str, n: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
+    if n < lo || n > hi {
+        let msg = if n < lo {
+            format!(
+                "{name} expected at least {lo} argument{}, got {n}",
+                if lo == 1 { "" } else { "s" }
+            )
+        } else {
+            format!("{name} expected at most {hi} arguments, got {n}")
+        };
+        crate::pyerrors::raise(&raw mut crate::pyerrors::EXC_TypeError, &msg);
+        return false;
+    }
+    true
+}
+
+unsafe extern "C" fn m_get(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: a live dict and `n` live arguments (method contract).
+    unsafe {
+        if !nargs_ok("get", n, 1, 2) {
+            return null_mut();
+        }
+        let v = get_with_error(op, *args);
+        if !v.is_null() {
+            return new_ref(v);
+        }
+        if crate::pyerrors::occurred() {
+            return null_mut();
+        }
+        if n == 2 {
+            new_ref(*args.add(1))
+        } else {
+            crate::object::new_none()
+        }
+    }
+}
+
+unsafe extern "C" fn m_pop(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: as m_get.
+    unsafe {
+        if !nargs_ok("pop", n, 1, 2) {
+            return null_mut();
+        }
+        match pop(op, *args) {
+            Err(()) => null_mut(),
+            Ok(Some(v)) => v,
+            Ok(None) if n == 2 => new_ref(*args.add(1)),
+            Ok(None) => {
+                key_error(*args);
+                null_mut()
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn m_setdefault(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: as m_get.
+    unsafe {
+        if !nargs_ok("setdefault", n, 1, 2) {
+            return null_mut();
+        }
+        let default = if n == 2 {
+            *args.add(1)
+        } else {
+            crate::object::none()
+        };
+        let v = setdefault(op, *args, default);
+        if v.is_null() { v } else { new_ref(v) }
+    }
+}
+
+// ---- more exported API ---------------------------------------------------------------------
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDict_Keys(d: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyDict_Keys", null_mut(), || {
+        // SAFETY: a live dict, per the C API contract.
+        unsafe {
+            if !check(d) {
+                return null_mut();
+            }
+            list_of(d, Part::Keys)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDict_Values(d: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyDict_Values", null_mut(), || {
+        // SAFETY: a live dict, per the C API contract.
+        unsafe {
+            if !check(d) {
+                return null_mut();
+            }
+            list_of(d, Part::Values)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDict_Items(d: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyDict_Items", null_mut(), || {
+        // SAFETY: a live dict, per the C API contract.
+        unsafe {
+            if !check(d) {
+                return null_mut();
+            }
+            list_of(d, Part::Items)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDict_Copy(d: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyDict_Copy", null_mut(), || {
+        // SAFETY: a live dict, per the C API contract.
+        unsafe {
+            if !check(d) {
+                return null_mut();
+            }
+            copy(d)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDict_Update(a: *mut PyObject, b: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyDict_Update", -1, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !check(a) || b.is_null() {
+                if b.is_null() {
+                    crate::pyerrors::bad_internal_call();
+                }
+                return -1;
+            }
+            merge(a, b, 1)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDict_Merge(a: *mut PyObject, b: *mut PyObject, over: c_int) -> c_int {
+    crate::ffi_guard::guard("PyDict_Merge", -1, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !check(a) || b.is_null() {
+                if b.is_null() {
+                    crate::pyerrors::bad_internal_call();
+                }
+                return -1;
+            }
+            merge(a, b, if over != 0 { 1 } else { 0 })
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDict_MergeFromSeq2(
+    a: *mut PyObject,
+    seq: *mut PyObject,
+    over: c_int,
+) -> c_int {
+    crate::ffi_guard::guard("PyDict_MergeFromSeq2", -1, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !check(a) || seq.is_null() {
+                if seq.is_null() {
+                    crate::pyerrors::bad_internal_call();
+                }
+                return -1;
+            }
+            merge_seq2(a, seq, over != 0)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDict_SetDefault(
+    d: *mut PyObject,
+    k: *mut PyObject,
+    default: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyDict_SetDefault", null_mut(), || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !check(d) {
+                return null_mut();
+            }
+            setdefault(d, k, default)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDict_SetDefaultRef(
+    d: *mut PyObject,
+    k: *mut PyObject,
+    default: *mut PyObject,
+    result: *mut *mut PyObject,
+) -> c_int {
+    crate::ffi_guard::guard("PyDict_SetDefaultRef", -1, || {
+        // SAFETY: live objects and NULL or a writable result, per the C API contract.
+        unsafe {
+            let put = |v: *mut PyObject| {
+                if !result.is_null() {
+                    *result = v;
+                }
+            };
+            put(null_mut());
+            if !check(d) {
+                return -1;
+            }
+            let v = get_with_error(d, k);
+            if !v.is_null() {
+                put(new_ref(v));
+                return 1;
+            }
+            if crate::pyerrors::occurred() || set_item(d, k, default) < 0 {
+                return -1;
+            }
+            put(new_ref(default));
+            0
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDict_Pop(
+    d: *mut PyObject,
+    k: *mut PyObject,
+    result: *mut *mut PyObject,
+) -> c_int {
+    crate::ffi_guard::guard("PyDict_Pop", -1, || {
+        // SAFETY: live objects and NULL or a writable result, per the C API contract.
+        unsafe {
+            if !result.is_null() {
+                *result = null_mut();
+            }
+            if !check(d) {
+                return -1;
+            }
+            match pop(d, k) {
+                Err(()) => -1,
+                Ok(None) => 0,
+                Ok(Some(v)) => {
+                    if result.is_null() {
+                        decref(v);
+                    } else {
+                        *result = v;
+                    }
+                    1
+                }
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDict_PopString(
+    d: *mut PyObject,
+    k: *const c_char,
+    result: *mut *mut PyObject,
+) -> c_int {
+    crate::ffi_guard::guard("PyDict_PopString", -1, || {
+        // SAFETY: as PyDict_Pop with a C string key.
+        unsafe {
+            if !result.is_null() {
+                *result = null_mut();
+            }
+            with_key(k, -1, |key| PyDict_Pop(d, key, result))
         }
     })
 }

@@ -416,8 +416,32 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     )
 };
 
+/// `object.__class__`.
+static mut OBJECT_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
+    crate::descrobject::PyGetSetDef {
+        name: c"__class__".as_ptr(),
+        get: Some(object_get_class),
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    },
+    crate::descrobject::PyGetSetDef {
+        name: std::ptr::null(),
+        get: None,
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    },
+];
+
+unsafe extern "C" fn object_get_class(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract: `op` is live.
+    unsafe { new_ref(ty(op).cast()) }
+}
+
 #[unsafe(no_mangle)]
 pub static mut PyBaseObject_Type: PyTypeObject = PyTypeObject {
+    tp_getset: (&raw mut OBJECT_GETSET).cast(),
     tp_getattro: Some(PyObject_GenericGetAttr),
     tp_setattro: Some(PyObject_GenericSetAttr),
     tp_repr: Some(object_repr),
@@ -896,6 +920,48 @@ pub unsafe fn mro_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
             v.push(object);
         }
         v
+    }
+}
+
+/// Calls `f` on each type of `t`'s MRO in order until it returns `Some` (no allocation: the
+/// hot path of every attribute lookup).
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn find_in_mro<R>(
+    t: *mut PyTypeObject,
+    mut f: impl FnMut(*mut PyTypeObject) -> Option<R>,
+) -> Option<R> {
+    // SAFETY: forwarded contract; tp_mro is NULL or a tuple of types.
+    unsafe {
+        let mro = (*t).tp_mro;
+        if !mro.is_null() && crate::tupleobject::is_tuple(mro) {
+            let items = crate::tupleobject::items(mro);
+            if items.first().copied() != Some(t.cast()) {
+                if let Some(r) = f(t) {
+                    return Some(r);
+                }
+            }
+            for &o in items {
+                if !o.is_null()
+                    && let Some(r) = f(o.cast())
+                {
+                    return Some(r);
+                }
+            }
+            return None;
+        }
+        let object = &raw mut PyBaseObject_Type;
+        let mut cur = t;
+        let mut saw_object = false;
+        while !cur.is_null() {
+            saw_object |= cur == object;
+            if let Some(r) = f(cur) {
+                return Some(r);
+            }
+            cur = (*cur).tp_base;
+        }
+        if !saw_object { f(object) } else { None }
     }
 }
 
@@ -1573,16 +1639,17 @@ pub unsafe fn weaklist_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
 pub unsafe fn type_lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
-        for cur in mro_list(t) {
+        find_in_mro(t, |cur| {
             let d = ensure_dict(cur);
             if !d.is_null() && crate::dictobject::is_dict(d) {
                 let v = crate::dictobject::get(d, name);
                 if !v.is_null() {
-                    return v;
+                    return Some(v);
                 }
             }
-        }
-        null_mut()
+            None
+        })
+        .unwrap_or(null_mut())
     }
 }
 

@@ -1,12 +1,14 @@
 //! `tupleobject.h`: `tuple` with the 3.14t layout (`ob_hash` at 40, items from 48).
 
+use crate::iterobject::{self as iters, IterObject, Step};
 use crate::object::{
-    Py_TPFLAGS_BASETYPE, Py_TPFLAGS_TUPLE_SUBCLASS, PyObject, PyTypeObject, PyVarObject,
-    static_type,
+    Py_TPFLAGS_BASETYPE, Py_TPFLAGS_SEQUENCE, Py_TPFLAGS_TUPLE_SUBCLASS, PyMappingMethods,
+    PyObject, PySequenceMethods, PyTypeObject, PyVarObject, static_type,
 };
-use crate::pyerrors::{EXC_IndexError, raise};
+use crate::pyerrors::{EXC_IndexError, EXC_TypeError, raise};
 use crate::pyport::{Py_hash_t, Py_ssize_t};
 use crate::refcount::{decref, new_ref, xdecref};
+use crate::sliceobject::{self as sl, Subscript};
 use std::ffi::c_int;
 use std::ptr::null_mut;
 
@@ -24,13 +26,203 @@ const ITEMS_OFFSET: usize = 48;
 pub static mut PyTuple_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(tuple_dealloc),
     tp_repr: Some(tuple_repr),
+    tp_hash: Some(tuple_hash),
+    tp_richcompare: Some(tuple_richcompare),
+    tp_iter: Some(tuple_iter),
+    tp_as_sequence: &raw mut TUPLE_AS_SEQUENCE,
+    tp_as_mapping: &raw mut TUPLE_AS_MAPPING,
     ..static_type(
         c"tuple",
         ITEMS_OFFSET,
         8,
-        Py_TPFLAGS_BASETYPE | Py_TPFLAGS_TUPLE_SUBCLASS,
+        Py_TPFLAGS_BASETYPE | Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_SEQUENCE,
     )
 };
+
+static mut TUPLE_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
+    sq_length: Some(tuple_length),
+    sq_concat: Some(tuple_concat),
+    sq_repeat: Some(tuple_repeat),
+    sq_item: Some(tuple_item),
+    was_sq_slice: std::ptr::null_mut(),
+    sq_ass_item: None,
+    was_sq_ass_slice: std::ptr::null_mut(),
+    sq_contains: Some(tuple_contains),
+    sq_inplace_concat: None,
+    sq_inplace_repeat: None,
+};
+
+static mut TUPLE_AS_MAPPING: PyMappingMethods = PyMappingMethods {
+    mp_length: Some(tuple_length),
+    mp_subscript: Some(tuple_subscript),
+    mp_ass_subscript: None,
+};
+
+#[unsafe(no_mangle)]
+pub static mut PyTupleIter_Type: PyTypeObject = iters::iter_type(c"tuple_iterator", tupleiter_next);
+
+const XXPRIME_1: u64 = 11400714785074694791;
+const XXPRIME_2: u64 = 14029467366897019727;
+const XXPRIME_5: u64 = 2870177450012600261;
+
+/// CPython's tuple hash (an xxHash-derived combination of the item hashes); -1 on error.
+///
+/// # Safety
+/// Every element must be a live object.
+pub unsafe fn hash_items(objs: &[*mut PyObject]) -> Py_hash_t {
+    let mut acc = XXPRIME_5;
+    for &o in objs {
+        // SAFETY: forwarded contract.
+        let lane = unsafe { crate::object::hash(o) };
+        if lane == -1 {
+            return -1;
+        }
+        acc = acc.wrapping_add((lane as u64).wrapping_mul(XXPRIME_2));
+        acc = acc.rotate_left(31);
+        acc = acc.wrapping_mul(XXPRIME_1);
+    }
+    acc = acc.wrapping_add((objs.len() as u64) ^ (XXPRIME_5 ^ 3527539));
+    if acc == u64::MAX {
+        return 1546275796;
+    }
+    acc as Py_hash_t
+}
+
+unsafe extern "C" fn tuple_hash(op: *mut PyObject) -> Py_hash_t {
+    // SAFETY: a live tuple (slot contract); the cache is written once with the same value.
+    unsafe {
+        let t = op.cast::<PyTupleObject>();
+        let cached = std::sync::atomic::AtomicIsize::from_ptr(&raw mut (*t).ob_hash);
+        let h = cached.load(std::sync::atomic::Ordering::Relaxed);
+        if h != -1 {
+            return h;
+        }
+        let h = hash_items(items(op));
+        if h != -1 {
+            cached.store(h, std::sync::atomic::Ordering::Relaxed);
+        }
+        h
+    }
+}
+
+unsafe extern "C" fn tuple_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if !is_tuple(b) {
+            return iters::not_implemented();
+        }
+        iters::compare_sequences(items(a), items(b), op)
+    }
+}
+
+unsafe extern "C" fn tuple_iter(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live tuple (slot contract).
+    unsafe { iters::new_iter(&raw mut PyTupleIter_Type, op, 0) }
+}
+
+unsafe fn tupleiter_step(it: &mut IterObject) -> Step {
+    // SAFETY: `seq` is a live tuple.
+    unsafe {
+        match items(it.seq).get(it.index as usize) {
+            Some(&o) => Step::Item(new_ref(o)),
+            None => Step::End,
+        }
+    }
+}
+
+unsafe extern "C" fn tupleiter_next(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live iterator (slot contract).
+    unsafe { iters::iter_step(op, tupleiter_step) }
+}
+
+unsafe extern "C" fn tuple_length(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live tuple (slot contract).
+    unsafe { items(op).len() as Py_ssize_t }
+}
+
+unsafe extern "C" fn tuple_item(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: a live tuple (slot contract).
+    unsafe {
+        match items(op).get(usize::try_from(i).unwrap_or(usize::MAX)) {
+            Some(&o) => new_ref(o),
+            None => raise(&raw mut EXC_IndexError, "tuple index out of range"),
+        }
+    }
+}
+
+unsafe extern "C" fn tuple_concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if !is_tuple(b) {
+            let n = sl::tname(b);
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("can only concatenate tuple (not \"{n}\") to tuple"),
+            );
+        }
+        let mut v = items(a).to_vec();
+        v.extend_from_slice(items(b));
+        from_slice(&v)
+    }
+}
+
+unsafe extern "C" fn tuple_repeat(a: *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: a live tuple (slot contract).
+    unsafe {
+        let its = items(a);
+        if n == 1 && crate::object::ty(a) == &raw mut PyTuple_Type {
+            return new_ref(a);
+        }
+        let n = n.max(0) as usize;
+        if its
+            .len()
+            .checked_mul(n)
+            .is_none_or(|t| t > isize::MAX as usize / 8)
+        {
+            return crate::pyerrors::no_memory();
+        }
+        from_slice(&its.repeat(n))
+    }
+}
+
+unsafe extern "C" fn tuple_contains(op: *mut PyObject, v: *mut PyObject) -> c_int {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        for &o in items(op) {
+            let r = iters::compare_bool(o, v, crate::object::Py_EQ);
+            if r != 0 {
+                return r;
+            }
+        }
+        0
+    }
+}
+
+unsafe extern "C" fn tuple_subscript(op: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        let its = items(op);
+        match sl::subscript(key, its.len() as Py_ssize_t, "tuple") {
+            Err(()) => null_mut(),
+            Ok(Subscript::Index(i)) => tuple_item(op, i),
+            Ok(Subscript::Slice(b, st, n)) => {
+                if b == 0
+                    && st == 1
+                    && n == its.len() as Py_ssize_t
+                    && crate::object::ty(op) == &raw mut PyTuple_Type
+                {
+                    return new_ref(op);
+                }
+                let v: Vec<*mut PyObject> = sl::positions(b, st, n).map(|p| its[p]).collect();
+                from_slice(&v)
+            }
+        }
+    }
+}
 
 /// Whether `op` is a tuple (or subclass).
 ///
@@ -103,10 +295,17 @@ unsafe extern "C" fn tuple_dealloc(op: *mut PyObject) {
 unsafe extern "C" fn tuple_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a live tuple (slot contract).
     unsafe {
-        let parts: Vec<String> = items(op)
-            .iter()
-            .map(|&o| crate::object::repr_string(o))
-            .collect();
+        if items(op).is_empty() {
+            return crate::unicodeobject::from_str("()");
+        }
+        if !iters::repr_enter(op) {
+            return crate::unicodeobject::from_str("(...)");
+        }
+        let parts = iters::repr_all(items(op));
+        iters::repr_leave(op);
+        let Some(parts) = parts else {
+            return null_mut();
+        };
         let body = if parts.len() == 1 {
             format!("{},", parts[0])
         } else {
@@ -242,4 +441,72 @@ pub unsafe extern "C" fn _gilgate_tuple_from_array(
 pub unsafe fn release(t: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe { decref(t) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyTuple_FromArray(
+    objs: *const *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyTuple_FromArray", null_mut(), || {
+        if n < 0 || (n > 0 && objs.is_null()) {
+            return crate::pyerrors::bad_internal_call();
+        }
+        if n == 0 {
+            return new_tuple(0);
+        }
+        // SAFETY: `objs` points to `n` live objects, per the C API contract.
+        unsafe { from_slice(std::slice::from_raw_parts(objs, n as usize)) }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyTuple_Resize(pv: *mut *mut PyObject, newsize: Py_ssize_t) -> c_int {
+    crate::ffi_guard::guard("_PyTuple_Resize", -1, || {
+        // SAFETY: `*pv` is a tuple the caller owns alone (refcount 1), per the C API contract.
+        unsafe {
+            let v = *pv;
+            if v.is_null()
+                || crate::object::ty(v) != &raw mut PyTuple_Type
+                || newsize < 0
+                || (crate::refcount::refcnt(v) != 1 && !items(v).is_empty())
+            {
+                *pv = null_mut();
+                xdecref(v);
+                crate::pyerrors::bad_internal_call();
+                return -1;
+            }
+            let old = items(v).len() as Py_ssize_t;
+            if old == newsize {
+                return 0;
+            }
+            if old == 0 || crate::refcount::is_immortal(v) {
+                let t = new_tuple(newsize as usize);
+                decref(v);
+                *pv = t;
+                return if t.is_null() { -1 } else { 0 };
+            }
+            for &o in &items(v)[newsize.min(old) as usize..] {
+                xdecref(o);
+            }
+            let size = ITEMS_OFFSET + 8 * newsize.max(1) as usize;
+            let p = crate::pymem::realloc(v.cast(), size).cast::<PyObject>();
+            if p.is_null() {
+                crate::pymem::free(v.cast());
+                *pv = null_mut();
+                crate::pyerrors::no_memory();
+                return -1;
+            }
+            (*p.cast::<PyVarObject>()).ob_size = newsize;
+            (*p.cast::<PyTupleObject>()).ob_hash = -1;
+            for i in old..newsize {
+                *p.cast::<u8>()
+                    .add(ITEMS_OFFSET)
+                    .cast::<*mut PyObject>()
+                    .add(i as usize) = null_mut();
+            }
+            *pv = p;
+            0
+        }
+    })
 }

@@ -895,17 +895,18 @@ pub unsafe extern "C" fn PyType_GetModuleState(t: *mut PyTypeObject) -> *mut c_v
 pub unsafe fn get_module_by_def(t: *mut PyTypeObject, def: *mut PyModuleDef) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
-        for x in mro_list(t) {
+        let found = find_in_mro(t, |x| {
             if !is_heap(x) {
-                continue;
+                return None;
             }
             let m = (*x.cast::<PyHeapTypeObject>()).ht_module;
-            if !m.is_null()
+            (!m.is_null()
                 && crate::moduleobject::is_module(m)
-                && (*m.cast::<PyModuleObject>()).md_def == def
-            {
-                return m;
-            }
+                && (*m.cast::<PyModuleObject>()).md_def == def)
+                .then_some(m)
+        });
+        if let Some(m) = found {
+            return m;
         }
         type_error(&format!(
             "PyType_GetModuleByDef: No superclass of '{}' has the given module",

@@ -3,6 +3,7 @@
 //! read the right bytes. Every str gilgate makes is compact: ASCII strings keep their data
 //! right after the 56-byte `PyASCIIObject`; others after the 72-byte
 //! `PyCompactUnicodeObject`, with a UTF-8 copy made at creation.
+#![allow(clippy::result_unit_err)]
 
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_UNICODE_SUBCLASS, PyObject, PyTypeObject, static_type, ty,
@@ -57,7 +58,11 @@ pub static mut PyUnicode_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(unicode_dealloc),
     tp_repr: Some(unicode_repr),
     tp_hash: Some(unicode_hash),
-    tp_str: None,
+    tp_str: Some(unicode_str),
+    tp_richcompare: Some(unicode_richcompare),
+    tp_iter: Some(unicode_iter),
+    tp_as_sequence: &raw mut UNICODE_AS_SEQUENCE,
+    tp_as_mapping: &raw mut UNICODE_AS_MAPPING,
     ..static_type(
         c"str",
         std::mem::size_of::<PyUnicodeObject>(),
@@ -144,21 +149,10 @@ pub fn from_str(s: &str) -> *mut PyObject {
 pub fn from_utf8(bytes: &[u8]) -> *mut PyObject {
     match std::str::from_utf8(bytes) {
         Ok(s) => from_str(s),
-        Err(e) => {
-            let pos = e.valid_up_to();
-            let reason = match e.error_len() {
-                None => "unexpected end of data",
-                Some(_) if bytes[pos] >= 0x80 && bytes[pos] < 0xc2 => "invalid start byte",
-                Some(_) => "invalid continuation byte",
-            };
-            raise(
-                &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
-                &format!(
-                    "'utf-8' codec can't decode byte 0x{:02x} in position {pos}: {reason}",
-                    bytes[pos]
-                ),
-            )
-        }
+        Err(e) => raise(
+            &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
+            &utf8_error_text(bytes, e),
+        ),
     }
 }
 
@@ -199,7 +193,8 @@ pub unsafe fn as_cstr(op: *mut PyObject) -> Option<*const c_char> {
     unsafe { utf8_ptr(op).map(|(p, _)| p) }
 }
 
-/// Pointer to the UTF-8 bytes and their length, for str objects gilgate can read.
+/// Pointer to the UTF-8 bytes and their length, made (and cached in `utf8`) on first use;
+/// None for non-str objects and for strings holding lone surrogates.
 unsafe fn utf8_ptr(op: *mut PyObject) -> Option<(*const c_char, usize)> {
     // SAFETY: `op` is a live object; for str objects the layout below holds.
     unsafe {
@@ -213,10 +208,30 @@ unsafe fn utf8_ptr(op: *mut PyObject) -> Option<(*const c_char, usize)> {
             return Some((data.cast(), (*a).length as usize));
         }
         let c = op.cast::<PyCompactUnicodeObject>();
-        if (*c).utf8.is_null() {
+        let cache = std::sync::atomic::AtomicPtr::from_ptr(&raw mut (*c).utf8);
+        let len = AtomicIsize::from_ptr(&raw mut (*c).utf8_length);
+        let p = cache.load(Ordering::Acquire);
+        if !p.is_null() {
+            return Some((p, len.load(Ordering::Relaxed) as usize));
+        }
+        let text: String = chars(op)
+            .iter()
+            .map(|&u| char::from_u32(u))
+            .collect::<Option<String>>()?;
+        let buf = crate::pymem::malloc(text.len() + 1).cast::<u8>();
+        if buf.is_null() {
             return None;
         }
-        Some(((*c).utf8, (*c).utf8_length as usize))
+        std::ptr::copy_nonoverlapping(text.as_ptr(), buf, text.len());
+        *buf.add(text.len()) = 0;
+        len.store(text.len() as isize, Ordering::Relaxed);
+        match cache.compare_exchange(null_mut(), buf.cast(), Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => Some((buf.cast(), text.len())),
+            Err(other) => {
+                crate::pymem::free(buf.cast());
+                Some((other, text.len()))
+            }
+        }
     }
 }
 
@@ -235,17 +250,55 @@ pub unsafe fn length(op: *mut PyObject) -> Py_ssize_t {
 /// Both must be live str objects.
 pub unsafe fn equal(a: *mut PyObject, b: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
-    unsafe { as_str(a).is_some() && as_str(a) == as_str(b) }
+    unsafe {
+        a == b || (length(a) == length(b) && kind(a) == kind(b) && raw_data(a) == raw_data(b))
+    }
 }
 
-/// FNV-1a over the UTF-8 bytes (never -1).
-fn hash_text(s: &str) -> Py_hash_t {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+/// SipHash-1-3 with the all-zero key of `_Py_HashSecret` (CPython's `_Py_HashBytes` with
+/// hash randomization off): 0 for empty input, never -1. Shared with `bytes`.
+pub fn hash_bytes(data: &[u8]) -> Py_hash_t {
+    if data.is_empty() {
+        return 0;
     }
-    let h = h as Py_hash_t;
+    let (k0, k1) = (0u64, 0u64);
+    let mut v = [
+        k0 ^ 0x736f_6d65_7073_6575,
+        k1 ^ 0x646f_7261_6e64_6f6d,
+        k0 ^ 0x6c79_6765_6e65_7261,
+        k1 ^ 0x7465_6462_7974_6573,
+    ];
+    fn round(v: &mut [u64; 4]) {
+        v[0] = v[0].wrapping_add(v[1]);
+        v[1] = v[1].rotate_left(13) ^ v[0];
+        v[0] = v[0].rotate_left(32);
+        v[2] = v[2].wrapping_add(v[3]);
+        v[3] = v[3].rotate_left(16) ^ v[2];
+        v[0] = v[0].wrapping_add(v[3]);
+        v[3] = v[3].rotate_left(21) ^ v[0];
+        v[2] = v[2].wrapping_add(v[1]);
+        v[1] = v[1].rotate_left(17) ^ v[2];
+        v[2] = v[2].rotate_left(32);
+    }
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let m = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+        v[3] ^= m;
+        round(&mut v);
+        v[0] ^= m;
+    }
+    let mut last = (data.len() as u64) << 56;
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        last |= u64::from(b) << (8 * i);
+    }
+    v[3] ^= last;
+    round(&mut v);
+    v[0] ^= last;
+    v[2] ^= 0xff;
+    for _ in 0..3 {
+        round(&mut v);
+    }
+    let h = (v[0] ^ v[1] ^ v[2] ^ v[3]) as Py_hash_t;
     if h == -1 { -2 } else { h }
 }
 
@@ -257,7 +310,7 @@ unsafe extern "C" fn unicode_hash(op: *mut PyObject) -> Py_hash_t {
         if h != -1 {
             return h;
         }
-        let h = hash_text(as_str(op).unwrap_or(""));
+        let h = hash_bytes(raw_data(op));
         cache.store(h, Ordering::Relaxed);
         h
     }
@@ -275,38 +328,66 @@ unsafe extern "C" fn unicode_dealloc(op: *mut PyObject) {
     }
 }
 
-/// `repr()` text of a string value.
-pub fn repr_text(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
+/// Whether Python's `str.isprintable` holds for code point `u` (space is printable; other
+/// separators, controls, format characters, surrogates, private-use and unassigned
+/// code points are not).
+pub fn is_printable(u: u32) -> bool {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    if u == 0x20 {
+        return true;
+    }
+    let Some(c) = char::from_u32(u) else {
+        return false;
     };
-    let mut out = String::with_capacity(s.len() + 2);
+    !matches!(
+        get_general_category(c),
+        G::Control
+            | G::Format
+            | G::Surrogate
+            | G::PrivateUse
+            | G::Unassigned
+            | G::LineSeparator
+            | G::ParagraphSeparator
+            | G::SpaceSeparator
+    )
+}
+
+/// `repr()` text of a sequence of code points.
+pub fn repr_units(units: &[u32]) -> String {
+    let has = |c: u8| units.contains(&u32::from(c));
+    let quote = if has(b'\'') && !has(b'"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(units.len() + 2);
     out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
+    for &u in units {
+        match u {
+            0x5c => out.push_str("\\\\"),
+            0x0a => out.push_str("\\n"),
+            0x0d => out.push_str("\\r"),
+            0x09 => out.push_str("\\t"),
+            u if u == quote as u32 => {
                 out.push('\\');
-                out.push(c);
+                out.push(quote);
             }
-            c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
+            u if u < 0x20 || u == 0x7f => out.push_str(&format!("\\x{u:02x}")),
+            u if u < 0x7f => out.push(u as u8 as char),
+            u if is_printable(u) => out.push(char::from_u32(u).unwrap_or('?')),
+            u if u < 0x100 => out.push_str(&format!("\\x{u:02x}")),
+            u if u < 0x10000 => out.push_str(&format!("\\u{u:04x}")),
+            u => out.push_str(&format!("\\U{u:08x}")),
         }
     }
     out.push(quote);
     out
 }
 
+/// `repr()` text of a string value.
+pub fn repr_text(s: &str) -> String {
+    repr_units(&s.chars().map(|c| c as u32).collect::<Vec<_>>())
+}
+
 unsafe extern "C" fn unicode_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a live str (slot contract).
-    from_str(&repr_text(unsafe { as_str(op) }.unwrap_or("")))
+    from_str(&repr_units(&unsafe { chars(op) }))
 }
 
 // ---- interning --------------------------------------------------------------------------
@@ -482,7 +563,7 @@ pub unsafe extern "C" fn PyUnicode_Compare(a: *mut PyObject, b: *mut PyObject) -
         // SAFETY: live objects, per the C API contract.
         unsafe {
             if is_str(a) && is_str(b) {
-                return match as_str(a).cmp(&as_str(b)) {
+                return match chars(a).cmp(&chars(b)) {
                     std::cmp::Ordering::Less => -1,
                     std::cmp::Ordering::Equal => 0,
                     std::cmp::Ordering::Greater => 1,
@@ -576,8 +657,12 @@ pub unsafe extern "C" fn PyUnicode_Concat(a: *mut PyObject, b: *mut PyObject) ->
     crate::ffi_guard::guard("PyUnicode_Concat", null_mut(), || {
         // SAFETY: live objects, per the C API contract.
         unsafe {
-            match (as_str(a), as_str(b)) {
-                (Some(x), Some(y)) => from_str(&format!("{x}{y}")),
+            match (is_str(a), is_str(b)) {
+                (true, true) => {
+                    let mut v = chars(a);
+                    v.extend(chars(b));
+                    from_ucs4(&v)
+                }
                 _ => {
                     let t = crate::object::type_name(ty(if is_str(a) { b } else { a }));
                     raise(
@@ -586,6 +671,1609 @@ pub unsafe extern "C" fn PyUnicode_Concat(a: *mut PyObject, b: *mut PyObject) ->
                     )
                 }
             }
+        }
+    })
+}
+
+// ---- PEP 393 core: kinds, data, building from code points ---------------------------------
+
+/// The kind (1, 2 or 4 bytes per code point) of a str.
+///
+/// # Safety
+/// `op` must be a live str.
+pub unsafe fn kind(op: *mut PyObject) -> u32 {
+    // SAFETY: forwarded contract.
+    unsafe { ((*op.cast::<PyASCIIObject>()).state >> 8) & 7 }
+}
+
+/// Pointer to the code unit data of a compact str.
+///
+/// # Safety
+/// `op` must be a live str made by gilgate (compact).
+pub unsafe fn data_ptr(op: *mut PyObject) -> *mut u8 {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let st = (*op.cast::<PyASCIIObject>()).state;
+        if st & STATE_COMPACT == 0 {
+            return (*op.cast::<PyUnicodeObject>()).data.cast();
+        }
+        let header = if st & STATE_ASCII != 0 {
+            std::mem::size_of::<PyASCIIObject>()
+        } else {
+            std::mem::size_of::<PyCompactUnicodeObject>()
+        };
+        op.cast::<u8>().add(header)
+    }
+}
+
+/// The raw code unit bytes (`length * kind` bytes).
+///
+/// # Safety
+/// `op` must be a live str; the slice must not outlive it.
+pub unsafe fn raw_data<'a>(op: *mut PyObject) -> &'a [u8] {
+    // SAFETY: forwarded contract.
+    unsafe { std::slice::from_raw_parts(data_ptr(op), length(op) as usize * kind(op) as usize) }
+}
+
+/// Code point `i` (unchecked index).
+///
+/// # Safety
+/// `op` must be a live str and `i < length(op)`.
+pub unsafe fn read(op: *mut PyObject, i: usize) -> u32 {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let d = data_ptr(op);
+        match kind(op) {
+            1 => u32::from(*d.add(i)),
+            2 => u32::from(d.cast::<u16>().add(i).read_unaligned()),
+            _ => d.cast::<u32>().add(i).read_unaligned(),
+        }
+    }
+}
+
+/// All code points of a str.
+///
+/// # Safety
+/// `op` must be a live str.
+pub unsafe fn chars(op: *mut PyObject) -> Vec<u32> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let n = length(op) as usize;
+        let d = data_ptr(op);
+        match kind(op) {
+            1 => std::slice::from_raw_parts(d, n)
+                .iter()
+                .map(|&b| u32::from(b))
+                .collect(),
+            2 => (0..n)
+                .map(|i| u32::from(d.cast::<u16>().add(i).read_unaligned()))
+                .collect(),
+            _ => (0..n)
+                .map(|i| d.cast::<u32>().add(i).read_unaligned())
+                .collect(),
+        }
+    }
+}
+
+/// `PyUnicode_New`: an uninitialised compact str of `len` code points able to hold
+/// `maxchar`, with the terminating NUL written. NULL with an exception on failure.
+pub fn new_uninit(len: usize, maxchar: u32) -> *mut PyObject {
+    let ascii = maxchar < 0x80;
+    let k: usize = if maxchar < 0x100 {
+        1
+    } else if maxchar < 0x10000 {
+        2
+    } else {
+        4
+    };
+    let header = if ascii {
+        std::mem::size_of::<PyASCIIObject>()
+    } else {
+        std::mem::size_of::<PyCompactUnicodeObject>()
+    };
+    let Some(size) = len
+        .checked_add(1)
+        .and_then(|n| n.checked_mul(k))
+        .and_then(|n| n.checked_add(header))
+        .filter(|&n| n < isize::MAX as usize)
+    else {
+        return crate::pyerrors::no_memory();
+    };
+    let p = crate::pymem::calloc(1, size).cast::<PyObject>();
+    if p.is_null() {
+        return crate::pyerrors::no_memory();
+    }
+    // SAFETY: `p` is a fresh zeroed block of `size` bytes laid out as computed above.
+    unsafe {
+        crate::objimpl::init_header(p, &raw mut PyUnicode_Type);
+        let a = p.cast::<PyASCIIObject>();
+        (*a).length = len as Py_ssize_t;
+        (*a).hash = -1;
+        (*a).state = ((k as u32) << 8) | STATE_COMPACT | if ascii { STATE_ASCII } else { 0 };
+    }
+    p
+}
+
+/// A new str holding `units` (the smallest kind that fits).
+pub fn from_ucs4(units: &[u32]) -> *mut PyObject {
+    let maxchar = units.iter().copied().max().unwrap_or(0);
+    if maxchar > 0x10ffff {
+        return raise(
+            &raw mut EXC_SystemError,
+            "invalid maximum character passed to PyUnicode_New",
+        );
+    }
+    let p = new_uninit(units.len(), maxchar);
+    if p.is_null() {
+        return p;
+    }
+    // SAFETY: fresh str of `units.len()` code points of a kind that holds `maxchar`.
+    unsafe {
+        let d = data_ptr(p);
+        match kind(p) {
+            1 => {
+                for (i, &u) in units.iter().enumerate() {
+                    *d.add(i) = u as u8;
+                }
+            }
+            2 => {
+                for (i, &u) in units.iter().enumerate() {
+                    d.cast::<u16>().add(i).write_unaligned(u as u16);
+                }
+            }
+            _ => {
+                for (i, &u) in units.iter().enumerate() {
+                    d.cast::<u32>().add(i).write_unaligned(u);
+                }
+            }
+        }
+    }
+    p
+}
+
+/// The CPython text of a UTF-8 decoding error.
+fn utf8_error_text(bytes: &[u8], e: std::str::Utf8Error) -> String {
+    utf8_error_text_at(bytes, e, 0)
+}
+
+/// As `utf8_error_text` for `bytes` starting at offset `base` of the whole input.
+fn utf8_error_text_at(bytes: &[u8], e: std::str::Utf8Error, base: usize) -> String {
+    let pos = e.valid_up_to();
+    let (end, reason) = match e.error_len() {
+        None => (bytes.len(), "unexpected end of data"),
+        Some(_) if (0x80..0xc2).contains(&bytes[pos]) || bytes[pos] >= 0xf5 => {
+            (pos + 1, "invalid start byte")
+        }
+        Some(n) => (pos + n, "invalid continuation byte"),
+    };
+    let shown = &bytes[pos..end];
+    if shown.len() == 1 {
+        format!(
+            "'utf-8' codec can't decode byte 0x{:02x} in position {}: {reason}",
+            shown[0],
+            base + pos
+        )
+    } else {
+        format!(
+            "'utf-8' codec can't decode bytes in position {}-{}: {reason}",
+            base + pos,
+            base + end - 1
+        )
+    }
+}
+
+fn bad_argument() {
+    raise(
+        &raw mut EXC_TypeError,
+        "bad argument type for built-in operation",
+    );
+}
+
+fn decode_error_text(codec: &str, bytes: &[u8], start: usize, end: usize, reason: &str) -> String {
+    if end - start == 1 {
+        format!(
+            "'{codec}' codec can't decode byte 0x{:02x} in position {start}: {reason}",
+            bytes[start]
+        )
+    } else {
+        format!(
+            "'{codec}' codec can't decode bytes in position {start}-{}: {reason}",
+            end - 1
+        )
+    }
+}
+
+/// How an encoder or decoder treats what it cannot handle.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Errors {
+    Strict,
+    Replace,
+    Ignore,
+}
+
+/// Parses an `errors` argument (NULL means strict).
+///
+/// # Safety
+/// `errors` must be NULL or NUL-terminated.
+pub unsafe fn parse_errors(errors: *const c_char) -> Result<Errors, ()> {
+    if errors.is_null() {
+        return Ok(Errors::Strict);
+    }
+    // SAFETY: forwarded contract.
+    match unsafe { CStr::from_ptr(errors) }.to_bytes() {
+        b"strict" => Ok(Errors::Strict),
+        b"replace" => Ok(Errors::Replace),
+        b"ignore" => Ok(Errors::Ignore),
+        other => {
+            let name = String::from_utf8_lossy(other);
+            raise(
+                &raw mut crate::pyerrors::EXC_LookupError,
+                &format!("unknown error handler name '{name}'"),
+            );
+            Err(())
+        }
+    }
+}
+
+/// Decodes UTF-8; with `consumed`, an incomplete sequence at the end is left undecoded.
+pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -> *mut PyObject {
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    let mut offset = 0;
+    let stateful = consumed.is_some();
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(t) => {
+                out.push_str(t);
+                offset += rest.len();
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                // SAFETY: the prefix was just validated.
+                out.push_str(unsafe { std::str::from_utf8_unchecked(&rest[..good]) });
+                let bad = match e.error_len() {
+                    None if stateful => {
+                        offset += good;
+                        break;
+                    }
+                    None => rest.len() - good,
+                    Some(n) => n,
+                };
+                match errors {
+                    Errors::Strict => {
+                        return raise(
+                            &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
+                            &utf8_error_text_at(rest, e, offset),
+                        );
+                    }
+                    Errors::Replace => out.push('\u{fffd}'),
+                    Errors::Ignore => {}
+                }
+                offset += good + bad;
+                rest = &rest[good + bad..];
+            }
+        }
+    }
+    if let Some(c) = consumed {
+        *c = offset;
+    }
+    from_str(&out)
+}
+
+/// Decodes bytes where each byte below `limit` is its own code point (ASCII: 128,
+/// Latin-1: 256).
+fn decode_simple(codec: &str, bytes: &[u8], limit: u32, errors: Errors) -> *mut PyObject {
+    let mut out = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        if u32::from(b) < limit {
+            out.push(u32::from(b));
+            continue;
+        }
+        match errors {
+            Errors::Strict => {
+                return raise(
+                    &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
+                    &decode_error_text(codec, bytes, i, i + 1, "ordinal not in range(128)"),
+                );
+            }
+            Errors::Replace => out.push(0xfffd),
+            Errors::Ignore => {}
+        }
+    }
+    from_ucs4(&out)
+}
+
+/// Encodes code points with a codec that maps code points below `limit` to one byte each
+/// (ASCII 128, Latin-1 256) or as UTF-8 (`limit == 0`).
+pub fn encode(codec: &str, units: &[u32], limit: u32, errors: Errors) -> Result<Vec<u8>, ()> {
+    let mut out = Vec::with_capacity(units.len());
+    let mut i = 0;
+    while i < units.len() {
+        let u = units[i];
+        let ok = if limit == 0 {
+            !(0xd800..0xe000).contains(&u)
+        } else {
+            u < limit
+        };
+        if ok {
+            if limit == 0 {
+                let mut buf = [0u8; 4];
+                let c = char::from_u32(u).unwrap_or('\u{fffd}');
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            } else {
+                out.push(u as u8);
+            }
+            i += 1;
+            continue;
+        }
+        match errors {
+            Errors::Strict => {
+                let bad = |v: u32| {
+                    if limit == 0 {
+                        (0xd800..0xe000).contains(&v)
+                    } else {
+                        v >= limit
+                    }
+                };
+                let mut end = i + 1;
+                while end < units.len() && bad(units[end]) {
+                    end += 1;
+                }
+                let reason = if limit == 0 {
+                    "surrogates not allowed".to_string()
+                } else {
+                    format!("ordinal not in range({limit})")
+                };
+                let msg = if end - i == 1 {
+                    let ch = repr_units(&[u]);
+                    let ch = &ch[1..ch.len() - 1];
+                    format!(
+                        "'{codec}' codec can't encode character '{ch}' in position {i}: {reason}"
+                    )
+                } else {
+                    format!(
+                        "'{codec}' codec can't encode characters in position {i}-{}: {reason}",
+                        end - 1
+                    )
+                };
+                raise(&raw mut crate::pyerrors::EXC_UnicodeEncodeError, &msg);
+                return Err(());
+            }
+            Errors::Replace => out.push(b'?'),
+            Errors::Ignore => {}
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// The codecs gilgate has built in: (canonical name, one-byte limit; 0 = UTF-8).
+fn lookup_codec(name: &str) -> Option<(&'static str, u32)> {
+    let n = name.to_ascii_lowercase().replace('_', "-");
+    match n.as_str() {
+        "utf-8" | "utf8" | "u8" | "utf" | "cp65001" => Some(("utf-8", 0)),
+        "ascii" | "us-ascii" | "646" => Some(("ascii", 128)),
+        "latin-1" | "latin1" | "latin" | "iso-8859-1" | "iso8859-1" | "8859" | "cp819" | "l1" => {
+            Some(("latin-1", 256))
+        }
+        _ => None,
+    }
+}
+
+unsafe fn codec_arg(encoding: *const c_char) -> Result<(&'static str, u32), ()> {
+    if encoding.is_null() {
+        return Ok(("utf-8", 0));
+    }
+    // SAFETY: a NUL-terminated string, per the C API contract.
+    let name = unsafe { CStr::from_ptr(encoding) }.to_string_lossy();
+    lookup_codec(&name).ok_or_else(|| {
+        raise(
+            &raw mut crate::pyerrors::EXC_LookupError,
+            &format!("unknown encoding: {name}"),
+        );
+    })
+}
+
+fn decode_with(codec: (&'static str, u32), bytes: &[u8], errors: Errors) -> *mut PyObject {
+    match codec.1 {
+        0 => decode_utf8(bytes, errors, None),
+        l => decode_simple(codec.0, bytes, l, errors),
+    }
+}
+
+/// Encodes a str into a new bytes object.
+///
+/// # Safety
+/// `op` must be a live object.
+unsafe fn encode_obj(
+    op: *mut PyObject,
+    codec: (&'static str, u32),
+    errors: Errors,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if op.is_null() || !is_str(op) {
+            bad_argument();
+            return null_mut();
+        }
+        if codec.1 == 0
+            && let Some((p, n)) = utf8_ptr(op)
+        {
+            return crate::bytesobject::from_bytes(std::slice::from_raw_parts(p.cast(), n));
+        }
+        match encode(codec.0, &chars(op), codec.1, errors) {
+            Ok(b) => crate::bytesobject::from_bytes(&b),
+            Err(()) => null_mut(),
+        }
+    }
+}
+
+/// Checks that `op` is a str, raising `TypeError` with CPython's wording otherwise.
+unsafe fn need_str(op: *mut PyObject) -> bool {
+    // SAFETY: NULL or a live object.
+    unsafe {
+        if op.is_null() {
+            crate::pyerrors::bad_internal_call();
+            return false;
+        }
+        if !is_str(op) {
+            let t = crate::object::type_name(ty(op));
+            raise(&raw mut EXC_TypeError, &format!("must be str, not {t}"));
+            return false;
+        }
+        true
+    }
+}
+
+// ---- text algorithms on code points ---------------------------------------------------------
+
+fn find_in(hay: &[u32], needle: &[u32], from_end: bool) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(if from_end { hay.len() } else { 0 });
+    }
+    if needle.len() > hay.len() {
+        return None;
+    }
+    let positions = 0..=hay.len() - needle.len();
+    if from_end {
+        positions
+            .rev()
+            .find(|&i| &hay[i..i + needle.len()] == needle)
+    } else {
+        positions
+            .into_iter()
+            .find(|&i| &hay[i..i + needle.len()] == needle)
+    }
+}
+
+fn count_in(hay: &[u32], needle: &[u32], max: usize) -> usize {
+    if needle.is_empty() {
+        return (hay.len() + 1).min(max);
+    }
+    let mut n = 0;
+    let mut i = 0;
+    while n < max && i + needle.len() <= hay.len() {
+        if &hay[i..i + needle.len()] == needle {
+            n += 1;
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+
+/// Clamps `start`/`end` as Python's slice-like string arguments.
+fn clamp_range(len: usize, start: Py_ssize_t, end: Py_ssize_t) -> (usize, usize) {
+    let l = len as Py_ssize_t;
+    let fix = |v: Py_ssize_t| {
+        if v < 0 { (v + l).max(0) } else { v.min(l) }
+    };
+    let (a, b) = (fix(start), fix(end));
+    (a as usize, b.max(a) as usize)
+}
+
+fn is_space(u: u32) -> bool {
+    matches!(u, 0x09..=0x0d | 0x1c..=0x20 | 0x85 | 0xa0 | 0x1680 | 0x2000..=0x200a | 0x2028 | 0x2029 | 0x202f | 0x205f | 0x3000)
+}
+
+fn replace_units(s: &[u32], old: &[u32], new: &[u32], count: usize) -> Vec<u32> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut done = 0;
+    if old.is_empty() {
+        for (i, &u) in s.iter().enumerate() {
+            if done < count {
+                out.extend_from_slice(new);
+                done += 1;
+            }
+            out.push(u);
+            let _ = i;
+        }
+        if done < count {
+            out.extend_from_slice(new);
+        }
+        return out;
+    }
+    let mut i = 0;
+    while i < s.len() {
+        if done < count && s[i..].starts_with(old) {
+            out.extend_from_slice(new);
+            i += old.len();
+            done += 1;
+        } else {
+            out.push(s[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn split_units(s: &[u32], sep: Option<&[u32]>, maxsplit: Py_ssize_t) -> Vec<Vec<u32>> {
+    let max = if maxsplit < 0 {
+        usize::MAX
+    } else {
+        maxsplit as usize
+    };
+    let mut out = Vec::new();
+    match sep {
+        None => {
+            let mut i = 0;
+            let n = s.len();
+            while i < n {
+                while i < n && is_space(s[i]) {
+                    i += 1;
+                }
+                if i == n {
+                    break;
+                }
+                if out.len() == max {
+                    let mut end = n;
+                    while end > i && is_space(s[end - 1]) {
+                        end -= 1;
+                    }
+                    out.push(s[i..end].to_vec());
+                    break;
+                }
+                let st = i;
+                while i < n && !is_space(s[i]) {
+                    i += 1;
+                }
+                out.push(s[st..i].to_vec());
+            }
+        }
+        Some(sep) => {
+            let mut start = 0;
+            let mut i = 0;
+            let mut splits = 0;
+            while splits < max && i + sep.len() <= s.len() {
+                if s[i..].starts_with(sep) {
+                    out.push(s[start..i].to_vec());
+                    i += sep.len();
+                    start = i;
+                    splits += 1;
+                } else {
+                    i += 1;
+                }
+            }
+            out.push(s[start..].to_vec());
+        }
+    }
+    out
+}
+
+// ---- slots ----------------------------------------------------------------------------------
+
+use crate::iterobject::{self as iters, IterObject, Step};
+use crate::object::{PyMappingMethods, PySequenceMethods};
+
+static mut UNICODE_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
+    sq_length: Some(unicode_length),
+    sq_concat: Some(unicode_concat),
+    sq_repeat: Some(unicode_repeat),
+    sq_item: Some(unicode_item),
+    was_sq_slice: null_mut(),
+    sq_ass_item: None,
+    was_sq_ass_slice: null_mut(),
+    sq_contains: Some(unicode_contains),
+    sq_inplace_concat: None,
+    sq_inplace_repeat: None,
+};
+
+static mut UNICODE_AS_MAPPING: PyMappingMethods = PyMappingMethods {
+    mp_length: Some(unicode_length),
+    mp_subscript: Some(unicode_subscript),
+    mp_ass_subscript: None,
+};
+
+#[unsafe(no_mangle)]
+pub static mut PyUnicodeIter_Type: PyTypeObject =
+    iters::iter_type(c"str_iterator", unicodeiter_next);
+
+unsafe extern "C" fn unicode_str(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live str (slot contract).
+    unsafe {
+        if is_exact_str(op) {
+            new_ref(op)
+        } else {
+            from_ucs4(&chars(op))
+        }
+    }
+}
+
+unsafe extern "C" fn unicode_length(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live str (slot contract).
+    unsafe { length(op) }
+}
+
+unsafe extern "C" fn unicode_concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { PyUnicode_Concat(a, b) }
+}
+
+unsafe extern "C" fn unicode_repeat(a: *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: a live str (slot contract).
+    unsafe {
+        if n == 1 && is_exact_str(a) {
+            return new_ref(a);
+        }
+        let c = chars(a);
+        let n = n.max(0) as usize;
+        if c.len()
+            .checked_mul(n)
+            .is_none_or(|t| t > isize::MAX as usize / 4)
+        {
+            return crate::pyerrors::no_memory();
+        }
+        from_ucs4(&c.repeat(n))
+    }
+}
+
+unsafe extern "C" fn unicode_item(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: a live str (slot contract).
+    unsafe {
+        if i < 0 || i >= length(op) {
+            return raise(
+                &raw mut crate::pyerrors::EXC_IndexError,
+                "string index out of range",
+            );
+        }
+        from_ucs4(&[read(op, i as usize)])
+    }
+}
+
+unsafe extern "C" fn unicode_contains(op: *mut PyObject, x: *mut PyObject) -> c_int {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if !is_str(x) {
+            let t = crate::object::type_name(ty(x));
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("'in <string>' requires string as left operand, not {t}"),
+            );
+            return -1;
+        }
+        c_int::from(find_in(&chars(op), &chars(x), false).is_some())
+    }
+}
+
+unsafe extern "C" fn unicode_subscript(op: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        let n = length(op);
+        if !crate::sliceobject::is_slice(key) {
+            match crate::sliceobject::as_ssize_index(key) {
+                Err(()) => return null_mut(),
+                Ok(None) => {
+                    let t = crate::object::type_name(ty(key));
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!("string indices must be integers, not '{t}'"),
+                    );
+                }
+                Ok(Some(i)) => return unicode_item(op, if i < 0 { i + n } else { i }),
+            }
+        }
+        let Ok((b, st, cnt)) = crate::sliceobject::indices(key, n) else {
+            return null_mut();
+        };
+        if b == 0 && st == 1 && cnt == n && is_exact_str(op) {
+            return new_ref(op);
+        }
+        let c = chars(op);
+        let v: Vec<u32> = crate::sliceobject::positions(b, st, cnt)
+            .map(|p| c[p])
+            .collect();
+        from_ucs4(&v)
+    }
+}
+
+unsafe extern "C" fn unicode_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if !is_str(b) {
+            return iters::not_implemented();
+        }
+        use crate::object::{Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT, Py_NE};
+        let v = match op {
+            Py_EQ => equal(a, b),
+            Py_NE => !equal(a, b),
+            _ => {
+                let ord = if kind(a) == 1 && kind(b) == 1 {
+                    raw_data(a).cmp(raw_data(b))
+                } else {
+                    chars(a).cmp(&chars(b))
+                };
+                use std::cmp::Ordering as O;
+                match op {
+                    Py_LT => ord == O::Less,
+                    Py_LE => ord != O::Greater,
+                    Py_GT => ord == O::Greater,
+                    Py_GE => ord != O::Less,
+                    _ => false,
+                }
+            }
+        };
+        crate::boolobject::from_bool(v)
+    }
+}
+
+unsafe extern "C" fn unicode_iter(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live str (slot contract).
+    unsafe { iters::new_iter(&raw mut PyUnicodeIter_Type, op, 0) }
+}
+
+unsafe fn unicodeiter_step(it: &mut IterObject) -> Step {
+    // SAFETY: `seq` is a live str.
+    unsafe {
+        if it.index < length(it.seq) {
+            Step::Item(from_ucs4(&[read(it.seq, it.index as usize)]))
+        } else {
+            Step::End
+        }
+    }
+}
+
+unsafe extern "C" fn unicodeiter_next(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live iterator (slot contract).
+    unsafe { iters::iter_step(op, unicodeiter_step) }
+}
+
+// ---- more exported API ----------------------------------------------------------------------
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyUnicode_New(size: Py_ssize_t, maxchar: u32) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_New", null_mut(), || {
+        if size < 0 {
+            return raise(
+                &raw mut EXC_SystemError,
+                "Negative size passed to PyUnicode_New",
+            );
+        }
+        if maxchar > 0x10ffff {
+            return raise(
+                &raw mut EXC_SystemError,
+                "invalid maximum character passed to PyUnicode_New",
+            );
+        }
+        new_uninit(size as usize, maxchar)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_FromKindAndData(
+    k: c_int,
+    buf: *const c_void,
+    size: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_FromKindAndData", null_mut(), || {
+        if size < 0 {
+            return raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "size must be positive",
+            );
+        }
+        if size > 0 && buf.is_null() {
+            return crate::pyerrors::bad_internal_call();
+        }
+        let n = size as usize;
+        // SAFETY: `buf` holds `size` code units of `k` bytes, per the C API contract.
+        let units: Vec<u32> = unsafe {
+            match k {
+                1 => std::slice::from_raw_parts(buf.cast::<u8>(), n)
+                    .iter()
+                    .map(|&b| u32::from(b))
+                    .collect(),
+                2 => (0..n)
+                    .map(|i| u32::from(buf.cast::<u16>().add(i).read_unaligned()))
+                    .collect(),
+                4 => (0..n)
+                    .map(|i| buf.cast::<u32>().add(i).read_unaligned())
+                    .collect(),
+                _ => return raise(&raw mut crate::pyerrors::EXC_SystemError, "invalid kind"),
+            }
+        };
+        if units.iter().any(|&u| u > 0x10ffff) {
+            return raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "character U+110000 is not in range [U+0000; U+10ffff]",
+            );
+        }
+        from_ucs4(&units)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_ReadChar(op: *mut PyObject, i: Py_ssize_t) -> u32 {
+    crate::ffi_guard::guard("PyUnicode_ReadChar", u32::MAX, || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if op.is_null() || !is_str(op) {
+                bad_argument();
+                return u32::MAX;
+            }
+            if i < 0 || i >= length(op) {
+                raise(
+                    &raw mut crate::pyerrors::EXC_IndexError,
+                    "string index out of range",
+                );
+                return u32::MAX;
+            }
+            read(op, i as usize)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_WriteChar(op: *mut PyObject, i: Py_ssize_t, ch: u32) -> c_int {
+    crate::ffi_guard::guard("PyUnicode_WriteChar", -1, || {
+        // SAFETY: a live str the caller owns alone, per the C API contract.
+        unsafe {
+            if op.is_null() || !is_exact_str(op) {
+                bad_argument();
+                return -1;
+            }
+            if i < 0 || i >= length(op) {
+                raise(
+                    &raw mut crate::pyerrors::EXC_IndexError,
+                    "string index out of range",
+                );
+                return -1;
+            }
+            let a = op.cast::<PyASCIIObject>();
+            if crate::refcount::refcnt(op) != 1 || (*a).hash != -1 || (*a).state & 0xff != 0 {
+                raise(
+                    &raw mut EXC_SystemError,
+                    "Cannot modify a string currently used",
+                );
+                return -1;
+            }
+            let limit = match kind(op) {
+                1 if (*a).state & STATE_ASCII != 0 => 0x7f,
+                1 => 0xff,
+                2 => 0xffff,
+                _ => 0x10ffff,
+            };
+            if ch > limit {
+                raise(
+                    &raw mut crate::pyerrors::EXC_ValueError,
+                    "character out of range",
+                );
+                return -1;
+            }
+            write_unit(op, i as usize, ch);
+            0
+        }
+    })
+}
+
+/// Stores a code unit (the kind must hold it); drops a cached UTF-8 copy.
+unsafe fn write_unit(op: *mut PyObject, i: usize, ch: u32) {
+    // SAFETY: a live compact str with `i < length`.
+    unsafe {
+        let d = data_ptr(op);
+        match kind(op) {
+            1 => *d.add(i) = ch as u8,
+            2 => d.cast::<u16>().add(i).write_unaligned(ch as u16),
+            _ => d.cast::<u32>().add(i).write_unaligned(ch),
+        }
+        if (*op.cast::<PyASCIIObject>()).state & STATE_ASCII == 0 {
+            let c = op.cast::<PyCompactUnicodeObject>();
+            let old = std::mem::replace(&mut (*c).utf8, null_mut());
+            crate::pymem::free(old.cast());
+            (*c).utf8_length = 0;
+        }
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Substring(
+    op: *mut PyObject,
+    start: Py_ssize_t,
+    end: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_Substring", null_mut(), || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if !need_str(op) {
+                return null_mut();
+            }
+            if start < 0 || end < 0 {
+                return raise(
+                    &raw mut crate::pyerrors::EXC_IndexError,
+                    "string index out of range",
+                );
+            }
+            let n = length(op);
+            let end = end.min(n);
+            if start == 0 && end == n && is_exact_str(op) {
+                return new_ref(op);
+            }
+            if start >= end {
+                return from_str("");
+            }
+            from_ucs4(&chars(op)[start as usize..end as usize])
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyUnicode_FromOrdinal(o: c_int) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_FromOrdinal", null_mut(), || {
+        if !(0..=0x10ffff).contains(&o) {
+            return raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "chr() arg not in range(0x110000)",
+            );
+        }
+        from_ucs4(&[o as u32])
+    })
+}
+
+unsafe fn bytes_arg<'a>(s: *const c_char, size: Py_ssize_t) -> Option<&'a [u8]> {
+    if size < 0 || (s.is_null() && size > 0) {
+        crate::pyerrors::bad_internal_call();
+        return None;
+    }
+    if size == 0 {
+        return Some(&[]);
+    }
+    // SAFETY: `size` readable bytes, per the C API contract.
+    Some(unsafe { std::slice::from_raw_parts(s.cast::<u8>(), size as usize) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_DecodeUTF8Stateful(
+    s: *const c_char,
+    size: Py_ssize_t,
+    errors: *const c_char,
+    consumed: *mut Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_DecodeUTF8Stateful", null_mut(), || {
+        // SAFETY: as PyUnicode_DecodeUTF8; `consumed` NULL or writable.
+        unsafe {
+            let Some(b) = bytes_arg(s, size) else {
+                return null_mut();
+            };
+            let Ok(e) = parse_errors(errors) else {
+                return null_mut();
+            };
+            if consumed.is_null() {
+                return decode_utf8(b, e, None);
+            }
+            let mut n = 0;
+            let r = decode_utf8(b, e, Some(&mut n));
+            *consumed = n as Py_ssize_t;
+            r
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_DecodeUTF8(
+    s: *const c_char,
+    size: Py_ssize_t,
+    errors: *const c_char,
+) -> *mut PyObject {
+    // SAFETY: `size` readable bytes and NULL or a C string, per the C API contract.
+    crate::ffi_guard::guard("PyUnicode_DecodeUTF8", null_mut(), || unsafe {
+        PyUnicode_DecodeUTF8Stateful(s, size, errors, null_mut())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_DecodeLatin1(
+    s: *const c_char,
+    size: Py_ssize_t,
+    _errors: *const c_char,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_DecodeLatin1", null_mut(), || {
+        // SAFETY: `size` readable bytes, per the C API contract.
+        unsafe {
+            let Some(b) = bytes_arg(s, size) else {
+                return null_mut();
+            };
+            decode_simple("latin-1", b, 256, Errors::Strict)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_DecodeASCII(
+    s: *const c_char,
+    size: Py_ssize_t,
+    errors: *const c_char,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_DecodeASCII", null_mut(), || {
+        // SAFETY: `size` readable bytes and NULL or a C string, per the C API contract.
+        unsafe {
+            let Some(b) = bytes_arg(s, size) else {
+                return null_mut();
+            };
+            let Ok(e) = parse_errors(errors) else {
+                return null_mut();
+            };
+            decode_simple("ascii", b, 128, e)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Decode(
+    s: *const c_char,
+    size: Py_ssize_t,
+    encoding: *const c_char,
+    errors: *const c_char,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_Decode", null_mut(), || {
+        // SAFETY: as the decoders above.
+        unsafe {
+            let Some(b) = bytes_arg(s, size) else {
+                return null_mut();
+            };
+            let Ok(codec) = codec_arg(encoding) else {
+                return null_mut();
+            };
+            let Ok(e) = parse_errors(errors) else {
+                return null_mut();
+            };
+            decode_with(codec, b, e)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_AsEncodedString(
+    op: *mut PyObject,
+    encoding: *const c_char,
+    errors: *const c_char,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_AsEncodedString", null_mut(), || {
+        // SAFETY: a live object and NULL or C strings, per the C API contract.
+        unsafe {
+            let Ok(codec) = codec_arg(encoding) else {
+                return null_mut();
+            };
+            let Ok(e) = parse_errors(errors) else {
+                return null_mut();
+            };
+            encode_obj(op, codec, e)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_AsUTF8String(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("PyUnicode_AsUTF8String", null_mut(), || unsafe {
+        encode_obj(op, ("utf-8", 0), Errors::Strict)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_AsASCIIString(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("PyUnicode_AsASCIIString", null_mut(), || unsafe {
+        encode_obj(op, ("ascii", 128), Errors::Strict)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_AsLatin1String(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("PyUnicode_AsLatin1String", null_mut(), || unsafe {
+        encode_obj(op, ("latin-1", 256), Errors::Strict)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Join(sep: *mut PyObject, seq: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_Join", null_mut(), || {
+        // SAFETY: NULL or live objects, per the C API contract.
+        unsafe {
+            let sepv = if sep.is_null() {
+                vec![0x20]
+            } else if is_str(sep) {
+                chars(sep)
+            } else {
+                let t = crate::object::type_name(ty(sep));
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!("separator: expected str instance, {t} found"),
+                );
+            };
+            let Ok(items) = iters::collect(seq) else {
+                return null_mut();
+            };
+            let mut out = Vec::new();
+            for (i, &o) in items.iter().enumerate() {
+                if !is_str(o) {
+                    let t = crate::object::type_name(ty(o));
+                    iters::release_all(items);
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!("sequence item {i}: expected str instance, {t} found"),
+                    );
+                }
+                if i > 0 {
+                    out.extend_from_slice(&sepv);
+                }
+                out.extend(chars(o));
+            }
+            iters::release_all(items);
+            from_ucs4(&out)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Split(
+    op: *mut PyObject,
+    sep: *mut PyObject,
+    maxsplit: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_Split", null_mut(), || {
+        // SAFETY: live objects (sep may be NULL or None), per the C API contract.
+        unsafe {
+            if !need_str(op) {
+                return null_mut();
+            }
+            let sepv = if sep.is_null() || sep == crate::object::none() {
+                None
+            } else if !need_str(sep) {
+                return null_mut();
+            } else {
+                Some(chars(sep))
+            };
+            if sepv.as_ref().is_some_and(|v| v.is_empty()) {
+                return raise(&raw mut crate::pyerrors::EXC_ValueError, "empty separator");
+            }
+            let parts = split_units(&chars(op), sepv.as_deref(), maxsplit);
+            let objs: Vec<*mut PyObject> = parts.iter().map(|p| from_ucs4(p)).collect();
+            crate::listobject::from_vec(objs)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Replace(
+    op: *mut PyObject,
+    old: *mut PyObject,
+    new: *mut PyObject,
+    count: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_Replace", null_mut(), || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !need_str(op) || !need_str(old) || !need_str(new) {
+                return null_mut();
+            }
+            let max = if count < 0 {
+                usize::MAX
+            } else {
+                count as usize
+            };
+            from_ucs4(&replace_units(&chars(op), &chars(old), &chars(new), max))
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Contains(container: *mut PyObject, x: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyUnicode_Contains", -1, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !need_str(container) {
+                return -1;
+            }
+            unicode_contains(container, x)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Find(
+    op: *mut PyObject,
+    sub: *mut PyObject,
+    start: Py_ssize_t,
+    end: Py_ssize_t,
+    direction: c_int,
+) -> Py_ssize_t {
+    crate::ffi_guard::guard("PyUnicode_Find", -2, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !need_str(op) || !need_str(sub) {
+                return -2;
+            }
+            let c = chars(op);
+            let (a, b) = clamp_range(c.len(), start, end);
+            let sv = chars(sub);
+            if sv.len() > b - a && !(sv.is_empty() && a <= c.len()) {
+                return -1;
+            }
+            match find_in(&c[a..b], &sv, direction < 0) {
+                Some(i) => (a + i) as Py_ssize_t,
+                None => -1,
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_FindChar(
+    op: *mut PyObject,
+    ch: u32,
+    start: Py_ssize_t,
+    end: Py_ssize_t,
+    direction: c_int,
+) -> Py_ssize_t {
+    crate::ffi_guard::guard("PyUnicode_FindChar", -2, || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if !need_str(op) {
+                return -2;
+            }
+            let c = chars(op);
+            let (a, b) = clamp_range(c.len(), start, end);
+            let hay = &c[a..b];
+            let r = if direction > 0 {
+                hay.iter().position(|&u| u == ch)
+            } else {
+                hay.iter().rposition(|&u| u == ch)
+            };
+            r.map_or(-1, |i| (a + i) as Py_ssize_t)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Tailmatch(
+    op: *mut PyObject,
+    sub: *mut PyObject,
+    start: Py_ssize_t,
+    end: Py_ssize_t,
+    direction: c_int,
+) -> Py_ssize_t {
+    crate::ffi_guard::guard("PyUnicode_Tailmatch", -1, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !need_str(op) || !need_str(sub) {
+                return -1;
+            }
+            let c = chars(op);
+            let (a, b) = clamp_range(c.len(), start, end);
+            let sv = chars(sub);
+            if (start as usize) > c.len() && start >= 0 {
+                return 0;
+            }
+            if sv.len() > b - a {
+                return 0;
+            }
+            let hay = &c[a..b];
+            Py_ssize_t::from(if direction > 0 {
+                hay.ends_with(&sv)
+            } else {
+                hay.starts_with(&sv)
+            })
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Count(
+    op: *mut PyObject,
+    sub: *mut PyObject,
+    start: Py_ssize_t,
+    end: Py_ssize_t,
+) -> Py_ssize_t {
+    crate::ffi_guard::guard("PyUnicode_Count", -1, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !need_str(op) || !need_str(sub) {
+                return -1;
+            }
+            let c = chars(op);
+            if start >= 0 && start as usize > c.len() {
+                return 0;
+            }
+            let (a, b) = clamp_range(c.len(), start, end);
+            count_in(&c[a..b], &chars(sub), usize::MAX) as Py_ssize_t
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_FromWideChar(w: *const i32, size: Py_ssize_t) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_FromWideChar", null_mut(), || {
+        // SAFETY: `size` wide characters (or NUL-terminated when -1), per the C API contract.
+        unsafe {
+            if w.is_null() {
+                if size == 0 {
+                    return from_str("");
+                }
+                return crate::pyerrors::bad_internal_call();
+            }
+            let n = if size == -1 {
+                let mut n = 0;
+                while *w.add(n) != 0 {
+                    n += 1;
+                }
+                n
+            } else if size < 0 {
+                return crate::pyerrors::bad_internal_call();
+            } else {
+                size as usize
+            };
+            let units: Vec<u32> = std::slice::from_raw_parts(w, n)
+                .iter()
+                .map(|&c| c as u32)
+                .collect();
+            if let Some(&bad) = units.iter().find(|&&u| u > 0x10ffff) {
+                return raise(
+                    &raw mut crate::pyerrors::EXC_ValueError,
+                    &format!("character U+{bad:x} is not in range [U+0000; U+10ffff]"),
+                );
+            }
+            from_ucs4(&units)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_AsWideChar(
+    op: *mut PyObject,
+    w: *mut i32,
+    size: Py_ssize_t,
+) -> Py_ssize_t {
+    crate::ffi_guard::guard("PyUnicode_AsWideChar", -1, || {
+        // SAFETY: a live object and room for `size` wide characters, per the C API contract.
+        unsafe {
+            if op.is_null() || !is_str(op) {
+                crate::pyerrors::bad_internal_call();
+                return -1;
+            }
+            let c = chars(op);
+            if w.is_null() {
+                return c.len() as Py_ssize_t + 1;
+            }
+            let n = c.len().min(size.max(0) as usize);
+            for (i, &u) in c[..n].iter().enumerate() {
+                *w.add(i) = u as i32;
+            }
+            if n < size.max(0) as usize {
+                *w.add(n) = 0;
+            }
+            n as Py_ssize_t
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_AsWideCharString(
+    op: *mut PyObject,
+    size: *mut Py_ssize_t,
+) -> *mut i32 {
+    crate::ffi_guard::guard("PyUnicode_AsWideCharString", null_mut(), || {
+        // SAFETY: a live object and NULL or a writable size, per the C API contract.
+        unsafe {
+            if op.is_null() || !is_str(op) {
+                crate::pyerrors::bad_internal_call();
+                return null_mut();
+            }
+            let c = chars(op);
+            if size.is_null() && c.contains(&0) {
+                raise(
+                    &raw mut crate::pyerrors::EXC_ValueError,
+                    "embedded null character",
+                );
+                return null_mut();
+            }
+            let buf = crate::pymem::malloc((c.len() + 1) * 4).cast::<i32>();
+            if buf.is_null() {
+                crate::pyerrors::no_memory();
+                return null_mut();
+            }
+            for (i, &u) in c.iter().enumerate() {
+                *buf.add(i) = u as i32;
+            }
+            *buf.add(c.len()) = 0;
+            if !size.is_null() {
+                *size = c.len() as Py_ssize_t;
+            }
+            buf
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_AsUCS4(
+    op: *mut PyObject,
+    buf: *mut u32,
+    buflen: Py_ssize_t,
+    copy_null: c_int,
+) -> *mut u32 {
+    crate::ffi_guard::guard("PyUnicode_AsUCS4", null_mut(), || {
+        // SAFETY: a live object and room for `buflen` code points, per the C API contract.
+        unsafe {
+            if op.is_null() || !is_str(op) || buf.is_null() || buflen < 0 {
+                crate::pyerrors::bad_internal_call();
+                return null_mut();
+            }
+            let c = chars(op);
+            let need = c.len() + usize::from(copy_null != 0);
+            if (buflen as usize) < need {
+                raise(
+                    &raw mut crate::pyerrors::EXC_SystemError,
+                    "string is longer than the buffer",
+                );
+                return null_mut();
+            }
+            std::ptr::copy_nonoverlapping(c.as_ptr(), buf, c.len());
+            if copy_null != 0 {
+                *buf.add(c.len()) = 0;
+            }
+            buf
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_AsUCS4Copy(op: *mut PyObject) -> *mut u32 {
+    crate::ffi_guard::guard("PyUnicode_AsUCS4Copy", null_mut(), || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if op.is_null() || !is_str(op) {
+                crate::pyerrors::bad_internal_call();
+                return null_mut();
+            }
+            let c = chars(op);
+            let buf = crate::pymem::malloc((c.len() + 1) * 4).cast::<u32>();
+            if buf.is_null() {
+                crate::pyerrors::no_memory();
+                return null_mut();
+            }
+            std::ptr::copy_nonoverlapping(c.as_ptr(), buf, c.len());
+            *buf.add(c.len()) = 0;
+            buf
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Fill(
+    op: *mut PyObject,
+    start: Py_ssize_t,
+    length_: Py_ssize_t,
+    ch: u32,
+) -> Py_ssize_t {
+    crate::ffi_guard::guard("PyUnicode_Fill", -1, || {
+        // SAFETY: a live str the caller owns alone, per the C API contract.
+        unsafe {
+            if op.is_null() || !is_exact_str(op) {
+                crate::pyerrors::bad_internal_call();
+                return -1;
+            }
+            let n = length(op);
+            if start < 0 || start > n {
+                raise(
+                    &raw mut crate::pyerrors::EXC_IndexError,
+                    "string index out of range",
+                );
+                return -1;
+            }
+            let a = op.cast::<PyASCIIObject>();
+            if crate::refcount::refcnt(op) != 1 || (*a).hash != -1 || (*a).state & 0xff != 0 {
+                raise(
+                    &raw mut EXC_SystemError,
+                    "Cannot modify a string currently used",
+                );
+                return -1;
+            }
+            let maxc = match kind(op) {
+                1 if (*a).state & STATE_ASCII != 0 => 0x7f,
+                1 => 0xff,
+                2 => 0xffff,
+                _ => 0x10ffff,
+            };
+            if ch > maxc {
+                raise(
+                    &raw mut crate::pyerrors::EXC_ValueError,
+                    "fill character is bigger than the string maximum character",
+                );
+                return -1;
+            }
+            let cnt = length_.max(0).min(n - start);
+            for i in start..start + cnt {
+                write_unit(op, i as usize, ch);
+            }
+            cnt
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_CopyCharacters(
+    to: *mut PyObject,
+    to_start: Py_ssize_t,
+    from: *mut PyObject,
+    from_start: Py_ssize_t,
+    how_many: Py_ssize_t,
+) -> Py_ssize_t {
+    crate::ffi_guard::guard("PyUnicode_CopyCharacters", -1, || {
+        // SAFETY: live strs, `to` owned alone by the caller, per the C API contract.
+        unsafe {
+            if to.is_null() || from.is_null() || !is_str(to) || !is_str(from) {
+                crate::pyerrors::bad_internal_call();
+                return -1;
+            }
+            let (tl, fl) = (length(to), length(from));
+            if from_start < 0 || from_start > fl || to_start < 0 || to_start > tl {
+                raise(
+                    &raw mut crate::pyerrors::EXC_IndexError,
+                    "string index out of range",
+                );
+                return -1;
+            }
+            if how_many < 0 {
+                raise(&raw mut EXC_SystemError, "how_many cannot be negative");
+                return -1;
+            }
+            let n = how_many.min(fl - from_start).min(tl - to_start);
+            let src = chars(from);
+            let a = to.cast::<PyASCIIObject>();
+            let maxc = match kind(to) {
+                1 if (*a).state & STATE_ASCII != 0 => 0x7f,
+                1 => 0xff,
+                2 => 0xffff,
+                _ => 0x10ffff,
+            };
+            let part = &src[from_start as usize..(from_start + n) as usize];
+            if let Some(&m) = part.iter().max()
+                && m > maxc
+            {
+                raise(
+                    &raw mut EXC_SystemError,
+                    &format!(
+                        "Cannot write {n} characters at {to_start} in a string of {tl} characters"
+                    ),
+                );
+                return -1;
+            }
+            if crate::refcount::refcnt(to) != 1 || (*a).hash != -1 || (*a).state & 0xff != 0 {
+                raise(
+                    &raw mut EXC_SystemError,
+                    "Cannot modify a string currently used",
+                );
+                return -1;
+            }
+            for (i, &u) in part.iter().enumerate() {
+                write_unit(to, to_start as usize + i, u);
+            }
+            n
         }
     })
 }

@@ -903,10 +903,11 @@ fn sequence_and_item_protocols() {
         assert_eq!(error(), "TypeError: 'int' object can't be concatenated");
         assert!(PySequence_Repeat(x, 2).is_null());
         assert_eq!(error(), "TypeError: 'int' object can't be repeated");
+        // str has sq_repeat, so CPython repeats the right operand and rejects the count.
         assert!(PyNumber_Multiply(q, s("a")).is_null());
         assert_eq!(
             error(),
-            "TypeError: unsupported operand type(s) for *: 'Seq' and 'str'"
+            "TypeError: can't multiply sequence by non-int of type 'Seq'"
         );
         assert_eq!(PyIter_Check(x), 0);
         let t = tup::from_slice(&[int(1), int(2)]);

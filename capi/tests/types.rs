@@ -171,6 +171,10 @@ fn static_type_ready_fills_dict_mro_and_inherits() {
     assert_eq!(text(getattr(t.cast(), "__name__")), "Counter");
     assert_eq!(text(getattr(t.cast(), "__module__")), "counters");
     assert_eq!(text(getattr(t.cast(), "__doc__")), "A counter.");
+    let meta = getattr(t.cast(), "__class__");
+    assert_eq!(repr(meta), "<class 'type'>");
+    // SAFETY: we own `meta`.
+    unsafe { decref(meta) };
     let mro = getattr(t.cast(), "__mro__");
     assert_eq!(repr(mro), "(<class 'counters.Counter'>, <class 'object'>)");
     // SAFETY: we own `mro`.
@@ -206,6 +210,10 @@ fn members_getsets_methods_and_dict_on_instances() {
     let c = call(t, &[int(5)]);
     assert!(!c.is_null(), "{:?}", pyerrors::take_exception());
     assert_eq!(int_of(getattr(c, "value")), 5);
+    assert_eq!(getattr(c, "__class__"), t.cast());
+    // SAFETY: the reference just returned.
+    unsafe { decref(t.cast()) };
+    assert_eq!(text(getattr(c, "__doc__")), "A counter.");
     assert_eq!(int_of(getattr(c, "fixed")), 42);
     assert_eq!(int_of(getattr(c, "doubled")), 10);
     assert_eq!(text(getattr(c, "kind")), "counter");
@@ -731,5 +739,31 @@ fn finalizers_run_once_and_may_resurrect() {
         assert_eq!(int_fn("types_fin_calls"), calls + 2, "finalized once");
         assert_eq!(refcnt(ft), type_refs - 1);
         decref(ft);
+    }
+}
+
+#[test]
+fn exception_classes_from_specs() {
+    let _ = counter_type();
+    let mk: extern "C" fn() -> *mut PyObject = sym("types_coded_error_type");
+    let et = mk();
+    assert!(!et.is_null(), "{:?}", pyerrors::take_exception());
+    let et_t = et.cast::<PyTypeObject>();
+    // SAFETY: live objects; the exception machinery reads the instance.
+    unsafe {
+        assert!(object::is_subtype(et_t, &raw mut pyerrors::EXC_ValueError));
+        assert_ne!((*et_t).tp_flags & object::Py_TPFLAGS_BASE_EXC_SUBCLASS, 0);
+        let msg = uni::from_str("bad thing");
+        let e = call(et_t, &[msg]);
+        assert!(!e.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(repr(e), "CodedError('bad thing')");
+        assert_eq!(set_and_get(e, "code", int(3)), 0);
+        assert_eq!(int_of(getattr(e, "code")), 3);
+        assert_eq!(repr(getattr(e, "args")), "('bad thing',)");
+        let refs = refcnt(et);
+        decref(e);
+        assert_eq!(refcnt(et), refs - 1, "the instance released its type");
+        decref(msg);
+        decref(et);
     }
 }

@@ -407,3 +407,32 @@ PyObject *types_fin_type(void)
 {
     return PyType_FromSpec(&Fin_spec);
 }
+
+/* An exception class made from a spec, with an extra member. */
+typedef struct {
+    PyBaseExceptionObject base;
+    int code;
+} CodedError;
+
+static PyMemberDef CodedError_members[] = {
+    {"code", Py_T_INT, offsetof(CodedError, code), 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot CodedError_slots[] = {
+    {Py_tp_members, CodedError_members},
+    {Py_tp_doc, "An error with a code."},
+    {0, NULL},
+};
+
+static PyType_Spec CodedError_spec = {
+    .name = "heapmod.CodedError",
+    .basicsize = sizeof(CodedError),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = CodedError_slots,
+};
+
+PyObject *types_coded_error_type(void)
+{
+    return PyType_FromSpecWithBases(&CodedError_spec, PyExc_ValueError);
+}

@@ -1,0 +1,1270 @@
+//! `listobject.h`: `list` with CPython's layout (`ob_item` at 40, `allocated` at 48), so
+//! `PyList_GET_ITEM`/`PyList_SET_ITEM`/`PyList_GET_SIZE` work inline; CPython's growth
+//! pattern; sequence and mapping slots (slice assignment included); methods.
+
+use crate::iterobject::{self as iters, IterObject, Step};
+use crate::methodobject::{METH_FASTCALL, METH_KEYWORDS, METH_NOARGS, METH_O, PyMethodDef};
+use crate::object::{
+    Py_TPFLAGS_BASETYPE, Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_SEQUENCE, PyMappingMethods, PyObject,
+    PySequenceMethods, PyTypeObject, PyVarObject, static_type, ty,
+};
+use crate::pyerrors::{EXC_IndexError, EXC_SystemError, EXC_TypeError, EXC_ValueError, raise};
+use crate::pyport::Py_ssize_t;
+use crate::refcount::{decref, new_ref, xdecref};
+use crate::sliceobject::{self as sl, Subscript};
+use std::ffi::{c_int, c_void};
+use std::ptr::null_mut;
+
+/// `PyListObject` (56 bytes).
+#[repr(C)]
+pub struct PyListObject {
+    pub ob_base: PyVarObject,
+    pub ob_item: *mut *mut PyObject,
+    pub allocated: Py_ssize_t,
+}
+
+static mut LIST_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
+    sq_length: Some(list_length),
+    sq_concat: Some(list_concat),
+    sq_repeat: Some(list_repeat),
+    sq_item: Some(list_item),
+    was_sq_slice: std::ptr::null_mut(),
+    sq_ass_item: Some(list_ass_item),
+    was_sq_ass_slice: std::ptr::null_mut(),
+    sq_contains: Some(list_contains),
+    sq_inplace_concat: Some(list_inplace_concat),
+    sq_inplace_repeat: Some(list_inplace_repeat),
+};
+
+static mut LIST_AS_MAPPING: PyMappingMethods = PyMappingMethods {
+    mp_length: Some(list_length),
+    mp_subscript: Some(list_subscript),
+    mp_ass_subscript: Some(list_ass_subscript),
+};
+
+const fn meth(name: &'static std::ffi::CStr, f: *mut c_void, flags: c_int) -> PyMethodDef {
+    PyMethodDef {
+        ml_name: name.as_ptr(),
+        ml_meth: f,
+        ml_flags: flags,
+        ml_doc: std::ptr::null(),
+    }
+}
+
+type Noargs = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+type Fast = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, Py_ssize_t) -> *mut PyObject;
+type FastKw = unsafe extern "C" fn(
+    *mut PyObject,
+    *const *mut PyObject,
+    Py_ssize_t,
+    *mut PyObject,
+) -> *mut PyObject;
+
+static mut LIST_METHODS: [PyMethodDef; 12] = [
+    meth(c"append", m_append as Noargs as *mut c_void, METH_O),
+    meth(c"extend", m_extend as Noargs as *mut c_void, METH_O),
+    meth(c"insert", m_insert as Fast as *mut c_void, METH_FASTCALL),
+    meth(c"pop", m_pop as Fast as *mut c_void, METH_FASTCALL),
+    meth(c"remove", m_remove as Noargs as *mut c_void, METH_O),
+    meth(c"index", m_index as Fast as *mut c_void, METH_FASTCALL),
+    meth(c"count", m_count as Noargs as *mut c_void, METH_O),
+    meth(c"clear", m_clear as Noargs as *mut c_void, METH_NOARGS),
+    meth(c"copy", m_copy as Noargs as *mut c_void, METH_NOARGS),
+    meth(c"reverse", m_reverse as Noargs as *mut c_void, METH_NOARGS),
+    meth(
+        c"sort",
+        m_sort as FastKw as *mut c_void,
+        METH_FASTCALL | METH_KEYWORDS,
+    ),
+    PyMethodDef {
+        ml_name: std::ptr::null(),
+        ml_meth: std::ptr::null_mut(),
+        ml_flags: 0,
+        ml_doc: std::ptr::null(),
+    },
+];
+
+#[unsafe(no_mangle)]
+pub static mut PyList_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(list_dealloc),
+    tp_repr: Some(list_repr),
+    tp_hash: Some(iters::unhashable),
+    tp_richcompare: Some(list_richcompare),
+    tp_iter: Some(list_iter),
+    tp_as_sequence: &raw mut LIST_AS_SEQUENCE,
+    tp_as_mapping: &raw mut LIST_AS_MAPPING,
+    tp_methods: (&raw mut LIST_METHODS).cast(),
+    ..static_type(
+        c"list",
+        std::mem::size_of::<PyListObject>(),
+        0,
+        Py_TPFLAGS_BASETYPE | Py_TPFLAGS_LIST_SUBCLASS | Py_TPFLAGS_SEQUENCE,
+    )
+};
+
+#[unsafe(no_mangle)]
+pub static mut PyListIter_Type: PyTypeObject = iters::iter_type(c"list_iterator", listiter_next);
+
+#[unsafe(no_mangle)]
+pub static mut PyListRevIter_Type: PyTypeObject =
+    iters::iter_type(c"list_reverseiterator", listreviter_next);
+
+/// Whether `op` is a list (or subclass).
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn is_list(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { crate::object::has_flag(op, Py_TPFLAGS_LIST_SUBCLASS) }
+}
+
+/// The items of a list (borrowed, valid until the list changes).
+///
+/// # Safety
+/// `op` must be a live list.
+pub unsafe fn items<'a>(op: *mut PyObject) -> &'a [*mut PyObject] {
+    // SAFETY: forwarded contract: `ob_item` holds `ob_size` pointers.
+    unsafe {
+        let l = op.cast::<PyListObject>();
+        let n = (*l).ob_base.ob_size;
+        if n <= 0 || (*l).ob_item.is_null() {
+            return &[];
+        }
+        std::slice::from_raw_parts((*l).ob_item, n as usize)
+    }
+}
+
+unsafe fn items_mut<'a>(op: *mut PyObject) -> &'a mut [*mut PyObject] {
+    // SAFETY: as `items`; the caller has the only access.
+    unsafe {
+        let l = op.cast::<PyListObject>();
+        let n = (*l).ob_base.ob_size;
+        if n <= 0 || (*l).ob_item.is_null() {
+            return &mut [];
+        }
+        std::slice::from_raw_parts_mut((*l).ob_item, n as usize)
+    }
+}
+
+/// Number of items.
+///
+/// # Safety
+/// `op` must be a live list.
+pub unsafe fn len(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: forwarded contract.
+    unsafe { (*op.cast::<PyVarObject>()).ob_size }
+}
+
+/// Resizes the item array to hold `newsize` items with CPython's over-allocation; new
+/// slots are uninitialised (the caller fills them). False with MemoryError on failure.
+unsafe fn resize(op: *mut PyObject, newsize: Py_ssize_t) -> bool {
+    // SAFETY: `op` is a live list the caller has exclusive access to.
+    unsafe {
+        let l = op.cast::<PyListObject>();
+        let allocated = (*l).allocated;
+        if allocated >= newsize && newsize >= (allocated >> 1) {
+            (*l).ob_base.ob_size = newsize;
+            return true;
+        }
+        let mut new_alloc = ((newsize as usize) + ((newsize as usize) >> 3) + 6) & !3;
+        if (newsize - (*l).ob_base.ob_size) as usize > new_alloc - newsize as usize {
+            new_alloc = (newsize as usize + 3) & !3;
+        }
+        if newsize == 0 {
+            new_alloc = 0;
+        }
+        let bytes = new_alloc.checked_mul(8);
+        let Some(bytes) = bytes else {
+            crate::pyerrors::no_memory();
+            return false;
+        };
+        let p = if new_alloc == 0 {
+            crate::pymem::free((*l).ob_item.cast());
+            null_mut()
+        } else {
+            let p = crate::pymem::realloc((*l).ob_item.cast(), bytes);
+            if p.is_null() {
+                crate::pyerrors::no_memory();
+                return false;
+            }
+            p.cast()
+        };
+        (*l).ob_item = p;
+        (*l).allocated = new_alloc as Py_ssize_t;
+        (*l).ob_base.ob_size = newsize;
+        true
+    }
+}
+
+/// A new list of `n` NULL items.
+pub fn new_list(n: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: PyList_Type is a ready static type.
+    let l = unsafe { crate::objimpl::alloc_object(&raw mut PyList_Type, 0) };
+    if l.is_null() || n <= 0 {
+        return l;
+    }
+    let p = crate::pymem::calloc(n as usize, 8);
+    if p.is_null() {
+        // SAFETY: our fresh list.
+        unsafe { decref(l) };
+        return crate::pyerrors::no_memory();
+    }
+    // SAFETY: fresh list.
+    unsafe {
+        let o = l.cast::<PyListObject>();
+        (*o).ob_item = p.cast();
+        (*o).allocated = n;
+        (*o).ob_base.ob_size = n;
+    }
+    l
+}
+
+/// A new list holding new references to `objs`.
+///
+/// # Safety
+/// Every element must be live.
+pub unsafe fn from_slice(objs: &[*mut PyObject]) -> *mut PyObject {
+    let l = new_list(objs.len() as Py_ssize_t);
+    if !l.is_null() {
+        // SAFETY: fresh list of the right size.
+        unsafe {
+            for (s, &o) in items_mut(l).iter_mut().zip(objs) {
+                *s = new_ref(o);
+            }
+        }
+    }
+    l
+}
+
+/// A new list taking ownership of `objs`.
+///
+/// # Safety
+/// Every element must be an owned reference.
+pub unsafe fn from_vec(objs: Vec<*mut PyObject>) -> *mut PyObject {
+    let l = new_list(objs.len() as Py_ssize_t);
+    // SAFETY: fresh list of the right size; references are transferred.
+    unsafe {
+        if l.is_null() {
+            iters::release_all(objs);
+            return l;
+        }
+        for (s, o) in items_mut(l).iter_mut().zip(objs) {
+            *s = o;
+        }
+    }
+    l
+}
+
+/// Appends a new reference to `v`.
+///
+/// # Safety
+/// `op` must be a live list and `v` a live object.
+pub unsafe fn append(op: *mut PyObject, v: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let n = len(op);
+        if !resize(op, n + 1) {
+            return -1;
+        }
+        *(*op.cast::<PyListObject>()).ob_item.add(n as usize) = new_ref(v);
+        0
+    }
+}
+
+/// Replaces `list[lo:hi]` with owned references `new` (step 1).
+unsafe fn replace_range(op: *mut PyObject, lo: usize, hi: usize, new: Vec<*mut PyObject>) -> c_int {
+    // SAFETY: `op` is a live list; `lo <= hi <= len`.
+    unsafe {
+        let n = len(op) as usize;
+        let old: Vec<*mut PyObject> = items(op)[lo..hi].to_vec();
+        let newlen = n - (hi - lo) + new.len();
+        let tail = n - hi;
+        if newlen > n {
+            if !resize(op, newlen as Py_ssize_t) {
+                iters::release_all(new);
+                return -1;
+            }
+            let base = (*op.cast::<PyListObject>()).ob_item;
+            std::ptr::copy(base.add(hi), base.add(lo + new.len()), tail);
+        } else {
+            let base = (*op.cast::<PyListObject>()).ob_item;
+            if !base.is_null() {
+                std::ptr::copy(base.add(hi), base.add(lo + new.len()), tail);
+            }
+            if !resize(op, newlen as Py_ssize_t) {
+                // Shrinking never fails for lack of memory in practice; keep the size.
+                (*op.cast::<PyVarObject>()).ob_size = newlen as Py_ssize_t;
+            }
+        }
+        let base = (*op.cast::<PyListObject>()).ob_item;
+        for (i, o) in new.into_iter().enumerate() {
+            *base.add(lo + i) = o;
+        }
+        iters::release_all(old);
+        0
+    }
+}
+
+unsafe fn index_error() -> *mut PyObject {
+    raise(&raw mut EXC_IndexError, "list index out of range")
+}
+
+unsafe fn check_list(op: *mut PyObject) -> bool {
+    // SAFETY: NULL or a live object.
+    if op.is_null() || !unsafe { is_list(op) } {
+        crate::pyerrors::bad_internal_call();
+        return false;
+    }
+    true
+}
+
+// ---- slots ----------------------------------------------------------------------------------
+
+unsafe extern "C" fn list_dealloc(op: *mut PyObject) {
+    // SAFETY: a dead list (slot contract).
+    unsafe {
+        let l = op.cast::<PyListObject>();
+        let its = items(op).to_vec();
+        crate::pymem::free((*l).ob_item.cast());
+        (*l).ob_item = null_mut();
+        for o in its {
+            xdecref(o);
+        }
+        crate::objimpl::default_dealloc(op);
+    }
+}
+
+unsafe extern "C" fn list_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live list (slot contract).
+    unsafe {
+        if len(op) == 0 {
+            return crate::unicodeobject::from_str("[]");
+        }
+        if !iters::repr_enter(op) {
+            return crate::unicodeobject::from_str("[...]");
+        }
+        let snapshot: Vec<*mut PyObject> = items(op).iter().map(|&o| new_ref(o)).collect();
+        let parts = iters::repr_all(&snapshot);
+        iters::release_all(snapshot);
+        iters::repr_leave(op);
+        match parts {
+            Some(p) => crate::unicodeobject::from_str(&format!("[{}]", p.join(", "))),
+            None => null_mut(),
+        }
+    }
+}
+
+unsafe extern "C" fn list_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if !is_list(b) {
+            return iters::not_implemented();
+        }
+        let x: Vec<*mut PyObject> = items(a).iter().map(|&o| new_ref(o)).collect();
+        let y: Vec<*mut PyObject> = items(b).iter().map(|&o| new_ref(o)).collect();
+        let r = iters::compare_sequences(&x, &y, op);
+        iters::release_all(x);
+        iters::release_all(y);
+        r
+    }
+}
+
+unsafe extern "C" fn list_iter(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live list (slot contract).
+    unsafe { iters::new_iter(&raw mut PyListIter_Type, op, 0) }
+}
+
+unsafe fn listiter_step(it: &mut IterObject) -> Step {
+    // SAFETY: `seq` is a live list.
+    unsafe {
+        match items(it.seq).get(it.index as usize) {
+            Some(&o) => Step::Item(new_ref(o)),
+            None => Step::End,
+        }
+    }
+}
+
+unsafe extern "C" fn listiter_next(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live iterator (slot contract).
+    unsafe { iters::iter_step(op, listiter_step) }
+}
+
+unsafe fn listreviter_step(it: &mut IterObject) -> Step {
+    // SAFETY: `seq` is a live list.
+    unsafe {
+        let its = items(it.seq);
+        let i = its.len() as Py_ssize_t - 1 - it.index;
+        if i >= 0 {
+            Step::Item(new_ref(its[i as usize]))
+        } else {
+            Step::End
+        }
+    }
+}
+
+unsafe extern "C" fn listreviter_next(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live iterator (slot contract).
+    unsafe { iters::iter_step(op, listreviter_step) }
+}
+
+unsafe extern "C" fn list_length(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live list (slot contract).
+    unsafe { len(op) }
+}
+
+unsafe extern "C" fn list_item(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: a live list (slot contract).
+    unsafe {
+        match items(op).get(usize::try_from(i).unwrap_or(usize::MAX)) {
+            Some(&o) => new_ref(o),
+            None => index_error(),
+        }
+    }
+}
+
+unsafe extern "C" fn list_concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if !is_list(b) {
+            let n = sl::tname(b);
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("can only concatenate list (not \"{n}\") to list"),
+            );
+        }
+        let mut v = items(a).to_vec();
+        v.extend_from_slice(items(b));
+        from_slice(&v)
+    }
+}
+
+unsafe extern "C" fn list_repeat(a: *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: a live list (slot contract).
+    unsafe {
+        let its = items(a);
+        let n = n.max(0) as usize;
+        if its
+            .len()
+            .checked_mul(n)
+            .is_none_or(|t| t > isize::MAX as usize / 8)
+        {
+            return crate::pyerrors::no_memory();
+        }
+        from_slice(&its.repeat(n))
+    }
+}
+
+unsafe extern "C" fn list_ass_item(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
+    // SAFETY: a live list (slot contract); `v` NULL (delete) or live.
+    unsafe {
+        let n = len(op);
+        if i < 0 || i >= n {
+            raise(
+                &raw mut EXC_IndexError,
+                "list assignment index out of range",
+            );
+            return -1;
+        }
+        if v.is_null() {
+            return replace_range(op, i as usize, i as usize + 1, Vec::new());
+        }
+        let slot = &mut items_mut(op)[i as usize];
+        let old = std::mem::replace(slot, new_ref(v));
+        decref(old);
+        0
+    }
+}
+
+unsafe extern "C" fn list_contains(op: *mut PyObject, v: *mut PyObject) -> c_int {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        let mut i = 0;
+        loop {
+            let Some(&o) = items(op).get(i) else { return 0 };
+            let o = new_ref(o);
+            let r = iters::compare_bool(o, v, crate::object::Py_EQ);
+            decref(o);
+            if r != 0 {
+                return r;
+            }
+            i += 1;
+        }
+    }
+}
+
+unsafe extern "C" fn list_inplace_concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if extend(a, b) < 0 {
+            return null_mut();
+        }
+        new_ref(a)
+    }
+}
+
+unsafe extern "C" fn list_inplace_repeat(a: *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: a live list (slot contract).
+    unsafe {
+        let its = items(a).to_vec();
+        let k = len(a) as usize;
+        if n <= 0 {
+            replace_range(a, 0, k, Vec::new());
+        } else if n > 1 {
+            let extra: Vec<*mut PyObject> = its
+                .repeat(n as usize - 1)
+                .into_iter()
+                .map(|o| new_ref(o))
+                .collect();
+            if replace_range(a, k, k, extra) < 0 {
+                return null_mut();
+            }
+        }
+        new_ref(a)
+    }
+}
+
+unsafe extern "C" fn list_subscript(op: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        match sl::subscript(key, len(op), "list") {
+            Err(()) => null_mut(),
+            Ok(Subscript::Index(i)) => list_item(op, i),
+            Ok(Subscript::Slice(b, st, n)) => {
+                let its = items(op);
+                let v: Vec<*mut PyObject> = sl::positions(b, st, n).map(|p| its[p]).collect();
+                from_slice(&v)
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn list_ass_subscript(
+    op: *mut PyObject,
+    key: *mut PyObject,
+    v: *mut PyObject,
+) -> c_int {
+    // SAFETY: live objects (slot contract); `v` NULL for deletion.
+    unsafe {
+        match sl::subscript(key, len(op), "list") {
+            Err(()) => -1,
+            Ok(Subscript::Index(i)) => list_ass_item(op, i, v),
+            Ok(Subscript::Slice(b, st, n)) => ass_slice(op, b, st, n, v),
+        }
+    }
+}
+
+/// `list[slice] = v` / `del list[slice]` for a resolved slice.
+unsafe fn ass_slice(
+    op: *mut PyObject,
+    b: Py_ssize_t,
+    st: Py_ssize_t,
+    n: Py_ssize_t,
+    v: *mut PyObject,
+) -> c_int {
+    // SAFETY: live objects; the slice was resolved against the current length.
+    unsafe {
+        let new = if v.is_null() {
+            Vec::new()
+        } else if v == op {
+            items(op).iter().map(|&o| new_ref(o)).collect()
+        } else {
+            match iters::collect(v) {
+                Ok(x) => x,
+                Err(()) => {
+                    if crate::pyerrors::matches_current(&raw mut EXC_TypeError) {
+                        crate::pyerrors::clear();
+                        raise(
+                            &raw mut EXC_TypeError,
+                            "must assign iterable to extended slice",
+                        );
+                    }
+                    return -1;
+                }
+            }
+        };
+        if st == 1 {
+            let lo = b as usize;
+            let hi = (b + n).max(b) as usize;
+            return replace_range(op, lo, hi, new);
+        }
+        if v.is_null() {
+            // Delete every selected position, from the highest down.
+            let mut pos: Vec<usize> = sl::positions(b, st, n).collect();
+            pos.sort_unstable();
+            let mut removed = Vec::with_capacity(pos.len());
+            let its = items(op).to_vec();
+            let keep: Vec<*mut PyObject> = its
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &o)| {
+                    if pos.binary_search(&i).is_ok() {
+                        removed.push(o);
+                        None
+                    } else {
+                        Some(o)
+                    }
+                })
+                .collect();
+            let k = keep.len();
+            let base = (*op.cast::<PyListObject>()).ob_item;
+            for (i, o) in keep.into_iter().enumerate() {
+                *base.add(i) = o;
+            }
+            resize(op, k as Py_ssize_t);
+            iters::release_all(removed);
+            return 0;
+        }
+        if new.len() as Py_ssize_t != n {
+            let m = new.len();
+            iters::release_all(new);
+            raise(
+                &raw mut EXC_ValueError,
+                &format!("attempt to assign sequence of size {m} to extended slice of size {n}"),
+            );
+            return -1;
+        }
+        let its = items_mut(op);
+        let mut old = Vec::with_capacity(new.len());
+        for (p, o) in sl::positions(b, st, n).zip(new) {
+            old.push(std::mem::replace(&mut its[p], o));
+        }
+        iters::release_all(old);
+        0
+    }
+}
+
+/// `list.extend(iterable)`.
+///
+/// # Safety
+/// `op` must be a live list and `it` a live object.
+pub unsafe fn extend(op: *mut PyObject, it: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let new = if it == op {
+            items(op).iter().map(|&o| new_ref(o)).collect()
+        } else {
+            match iters::collect(it) {
+                Ok(v) => v,
+                Err(()) => return -1,
+            }
+        };
+        let n = len(op) as usize;
+        replace_range(op, n, n, new)
+    }
+}
+
+/// A stable merge sort; `less(x, y)` is 1 when y < x must move x after y (-1 on error).
+fn merge_sort(v: Vec<usize>, gt: &mut dyn FnMut(usize, usize) -> c_int) -> Result<Vec<usize>, ()> {
+    if v.len() <= 1 {
+        return Ok(v);
+    }
+    let mut right = v;
+    let left = right.drain(..right.len() / 2).collect();
+    let left = merge_sort(left, gt)?;
+    let right = merge_sort(right, gt)?;
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() && j < right.len() {
+        // Take from the right only when right < left (keeps equal items in order).
+        match gt(left[i], right[j]) {
+            1 => {
+                out.push(right[j]);
+                j += 1;
+            }
+            0 => {
+                out.push(left[i]);
+                i += 1;
+            }
+            _ => return Err(()),
+        }
+    }
+    out.extend_from_slice(&left[i..]);
+    out.extend_from_slice(&right[j..]);
+    Ok(out)
+}
+
+/// Sorts in place with `<` (a stable merge sort); `reverse` keeps stability as CPython.
+unsafe fn sort(op: *mut PyObject, key: *mut PyObject, reverse: bool) -> c_int {
+    // SAFETY: a live list; items are kept alive by the snapshot while comparing.
+    unsafe {
+        let mut vals: Vec<*mut PyObject> = items(op).iter().map(|&o| new_ref(o)).collect();
+        let keys: Vec<*mut PyObject> = if key.is_null() || key == crate::object::none() {
+            vals.iter().map(|&o| new_ref(o)).collect()
+        } else {
+            let mut ks = Vec::with_capacity(vals.len());
+            for &o in &vals {
+                let args = crate::tupleobject::from_slice(&[o]);
+                let r = match (*ty(key)).tp_call {
+                    Some(c) => c(key, args, null_mut()),
+                    None => raise(&raw mut EXC_TypeError, "key function is not callable"),
+                };
+                decref(args);
+                if r.is_null() {
+                    iters::release_all(ks);
+                    iters::release_all(vals);
+                    return -1;
+                }
+                ks.push(r);
+            }
+            ks
+        };
+        if reverse {
+            vals.reverse();
+        }
+        let kidx = |i: usize| if reverse { keys.len() - 1 - i } else { i };
+        let order = merge_sort((0..vals.len()).collect(), &mut |x, y| {
+            iters::compare_bool(keys[kidx(y)], keys[kidx(x)], crate::object::Py_LT)
+        });
+        let failed = order.is_err();
+        let order = order.unwrap_or_default();
+        iters::release_all(keys);
+        if failed {
+            iters::release_all(vals);
+            return -1;
+        }
+        let mut sorted: Vec<*mut PyObject> = order.iter().map(|&i| vals[i]).collect();
+        if reverse {
+            sorted.reverse();
+        }
+        let n = len(op) as usize;
+        let r = replace_range(op, 0, n, sorted);
+        let _ = vals;
+        r
+    }
+}
+
+// ---- methods --------------------------------------------------------------------------------
+
+unsafe extern "C" fn m_append(op: *mut PyObject, v: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live list and object (method contract).
+    unsafe {
+        if append(op, v) < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+
+unsafe extern "C" fn m_extend(op: *mut PyObject, v: *mut PyObject) -> *mut PyObject {
+    // SAFETY: as above.
+    unsafe {
+        if extend(op, v) < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+
+unsafe fn arg_count(name: &str, nargs: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
+    if nargs < lo || nargs > hi {
+        let msg = if lo == hi {
+            format!(
+                "{name} expected {lo} argument{}, got {nargs}",
+                if lo == 1 { "" } else { "s" }
+            )
+        } else if nargs < lo {
+            format!(
+                "{name} expected at least {lo} argument{}, got {nargs}",
+                if lo == 1 { "" } else { "s" }
+            )
+        } else {
+            format!(
+                "{name} expected at most {hi} argument{}, got {nargs}",
+                if hi == 1 { "" } else { "s" }
+            )
+        };
+        raise(&raw mut EXC_TypeError, &msg);
+        return false;
+    }
+    true
+}
+
+unsafe fn int_arg(o: *mut PyObject) -> Result<Py_ssize_t, ()> {
+    // SAFETY: a live object.
+    unsafe {
+        match sl::index_value(o)? {
+            Some(v) => Ok(v.clamp(Py_ssize_t::MIN as i128, Py_ssize_t::MAX as i128) as Py_ssize_t),
+            None => {
+                let n = sl::tname(o);
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!("'{n}' object cannot be interpreted as an integer"),
+                );
+                Err(())
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn m_insert(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: a live list and `nargs` live arguments (method contract).
+    unsafe {
+        if !arg_count("insert", nargs, 2, 2) {
+            return null_mut();
+        }
+        let Ok(i) = int_arg(*args) else {
+            return null_mut();
+        };
+        if insert(op, i, *args.add(1)) < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+
+/// `list.insert(i, v)` with Python's clamping.
+///
+/// # Safety
+/// `op` must be a live list and `v` a live object.
+pub unsafe fn insert(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let n = len(op);
+        let mut i = i;
+        if i < 0 {
+            i = (i + n).max(0);
+        }
+        let i = i.min(n) as usize;
+        replace_range(op, i, i, vec![new_ref(v)])
+    }
+}
+
+unsafe extern "C" fn m_pop(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: as m_insert.
+    unsafe {
+        if !arg_count("pop", nargs, 0, 1) {
+            return null_mut();
+        }
+        let n = len(op);
+        let mut i = -1;
+        if nargs == 1 {
+            let Ok(v) = int_arg(*args) else {
+                return null_mut();
+            };
+            i = v;
+        }
+        if n == 0 {
+            return raise(&raw mut EXC_IndexError, "pop from empty list");
+        }
+        if i < 0 {
+            i += n;
+        }
+        if i < 0 || i >= n {
+            return raise(&raw mut EXC_IndexError, "pop index out of range");
+        }
+        let v = new_ref(items(op)[i as usize]);
+        replace_range(op, i as usize, i as usize + 1, Vec::new());
+        v
+    }
+}
+
+unsafe fn find_index(
+    op: *mut PyObject,
+    v: *mut PyObject,
+    lo: usize,
+    hi: usize,
+) -> Result<Option<usize>, ()> {
+    // SAFETY: live objects.
+    unsafe {
+        let mut i = lo;
+        while i < hi.min(len(op) as usize) {
+            let o = new_ref(items(op)[i]);
+            let r = iters::compare_bool(o, v, crate::object::Py_EQ);
+            decref(o);
+            match r {
+                1 => return Ok(Some(i)),
+                0 => {}
+                _ => return Err(()),
+            }
+            i += 1;
+        }
+        Ok(None)
+    }
+}
+
+unsafe extern "C" fn m_remove(op: *mut PyObject, v: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (method contract).
+    unsafe {
+        match find_index(op, v, 0, usize::MAX) {
+            Err(()) => null_mut(),
+            Ok(None) => raise(&raw mut EXC_ValueError, "list.remove(x): x not in list"),
+            Ok(Some(i)) => {
+                replace_range(op, i, i + 1, Vec::new());
+                crate::object::new_none()
+            }
+        }
+    }
+}
+
+unsafe extern "C" fn m_index(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: as m_insert.
+    unsafe {
+        if !arg_count("index", nargs, 1, 3) {
+            return null_mut();
+        }
+        let n = len(op);
+        let mut bounds = [0, n];
+        for (k, b) in bounds.iter_mut().enumerate() {
+            if nargs > k as Py_ssize_t + 1 {
+                let Ok(mut v) = int_arg(*args.add(k + 1)) else {
+                    return null_mut();
+                };
+                if v < 0 {
+                    v = (v + n).max(0);
+                }
+                *b = v;
+            }
+        }
+        match find_index(op, *args, bounds[0] as usize, bounds[1].max(0) as usize) {
+            Err(()) => null_mut(),
+            Ok(None) => {
+                let r = crate::object::repr_string(*args);
+                raise(&raw mut EXC_ValueError, &format!("{r} is not in list"))
+            }
+            Ok(Some(i)) => crate::longobject::from_i128(i as i128),
+        }
+    }
+}
+
+unsafe extern "C" fn m_count(op: *mut PyObject, v: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (method contract).
+    unsafe {
+        let mut c = 0;
+        let mut i = 0;
+        while let Some(&o) = items(op).get(i) {
+            let o = new_ref(o);
+            let r = iters::compare_bool(o, v, crate::object::Py_EQ);
+            decref(o);
+            match r {
+                1 => c += 1,
+                0 => {}
+                _ => return null_mut(),
+            }
+            i += 1;
+        }
+        crate::longobject::from_i128(c)
+    }
+}
+
+unsafe extern "C" fn m_clear(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live list (method contract).
+    unsafe {
+        replace_range(op, 0, len(op) as usize, Vec::new());
+        crate::object::new_none()
+    }
+}
+
+unsafe extern "C" fn m_copy(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live list (method contract).
+    unsafe { from_slice(items(op)) }
+}
+
+unsafe extern "C" fn m_reverse(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live list (method contract).
+    unsafe {
+        items_mut(op).reverse();
+        crate::object::new_none()
+    }
+}
+
+unsafe extern "C" fn m_sort(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: a live list; `nargs` positional then keyword values named by `kwnames`.
+    unsafe {
+        if nargs > 0 {
+            return raise(
+                &raw mut EXC_TypeError,
+                "sort() takes no positional arguments",
+            );
+        }
+        let mut key = null_mut();
+        let mut reverse = false;
+        if !kwnames.is_null() {
+            for (k, &name) in crate::tupleobject::items(kwnames).iter().enumerate() {
+                let v = *args.add(k);
+                match crate::unicodeobject::as_str(name) {
+                    Some("key") => key = v,
+                    Some("reverse") => {
+                        let t = crate::object::truth(v);
+                        if t < 0 {
+                            return null_mut();
+                        }
+                        reverse = t == 1;
+                    }
+                    other => {
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!(
+                                "sort() got an unexpected keyword argument '{}'",
+                                other.unwrap_or("?")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        if sort(op, key, reverse) < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+
+// ---- exported API ---------------------------------------------------------------------------
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyList_New(n: Py_ssize_t) -> *mut PyObject {
+    crate::ffi_guard::guard("PyList_New", null_mut(), || {
+        if n < 0 {
+            return crate::pyerrors::bad_internal_call();
+        }
+        new_list(n)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_Size(op: *mut PyObject) -> Py_ssize_t {
+    crate::ffi_guard::guard("PyList_Size", -1, || {
+        // SAFETY: NULL or a live object, per the C API contract.
+        unsafe {
+            if !check_list(op) {
+                return -1;
+            }
+            len(op)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_GetItem(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+    crate::ffi_guard::guard("PyList_GetItem", null_mut(), || {
+        // SAFETY: NULL or a live object, per the C API contract.
+        unsafe {
+            if !check_list(op) {
+                return null_mut();
+            }
+            match items(op).get(usize::try_from(i).unwrap_or(usize::MAX)) {
+                Some(&o) => o,
+                None => index_error(),
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_GetItemRef(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+    crate::ffi_guard::guard("PyList_GetItemRef", null_mut(), || {
+        // SAFETY: NULL or a live object, per the C API contract.
+        unsafe {
+            if op.is_null() || !is_list(op) {
+                let n = if op.is_null() {
+                    "NULL".into()
+                } else {
+                    sl::tname(op)
+                };
+                return raise(&raw mut EXC_TypeError, &format!("expected a list, got {n}"));
+            }
+            list_item(op, i)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_SetItem(
+    op: *mut PyObject,
+    i: Py_ssize_t,
+    v: *mut PyObject,
+) -> c_int {
+    crate::ffi_guard::guard("PyList_SetItem", -1, || {
+        // SAFETY: a live list and a stolen reference (NULL allowed), per the C API contract.
+        unsafe {
+            if op.is_null() || !is_list(op) {
+                xdecref(v);
+                crate::pyerrors::bad_internal_call();
+                return -1;
+            }
+            let n = len(op);
+            if i < 0 || i >= n {
+                xdecref(v);
+                raise(
+                    &raw mut EXC_IndexError,
+                    "list assignment index out of range",
+                );
+                return -1;
+            }
+            let old = std::mem::replace(&mut items_mut(op)[i as usize], v);
+            xdecref(old);
+            0
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_Append(op: *mut PyObject, v: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyList_Append", -1, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !check_list(op) || v.is_null() {
+                if v.is_null() {
+                    crate::pyerrors::bad_internal_call();
+                }
+                return -1;
+            }
+            append(op, v)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_Insert(
+    op: *mut PyObject,
+    i: Py_ssize_t,
+    v: *mut PyObject,
+) -> c_int {
+    crate::ffi_guard::guard("PyList_Insert", -1, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !check_list(op) || v.is_null() {
+                if v.is_null() {
+                    crate::pyerrors::bad_internal_call();
+                }
+                return -1;
+            }
+            insert(op, i, v)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_GetSlice(
+    op: *mut PyObject,
+    lo: Py_ssize_t,
+    hi: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyList_GetSlice", null_mut(), || {
+        // SAFETY: a live list, per the C API contract.
+        unsafe {
+            if !check_list(op) {
+                return null_mut();
+            }
+            let its = items(op);
+            let n = its.len() as Py_ssize_t;
+            let lo = lo.clamp(0, n);
+            let hi = hi.clamp(lo, n);
+            from_slice(&its[lo as usize..hi as usize])
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_SetSlice(
+    op: *mut PyObject,
+    lo: Py_ssize_t,
+    hi: Py_ssize_t,
+    v: *mut PyObject,
+) -> c_int {
+    crate::ffi_guard::guard("PyList_SetSlice", -1, || {
+        // SAFETY: a live list and NULL or a live object, per the C API contract.
+        unsafe {
+            if !check_list(op) {
+                return -1;
+            }
+            let n = len(op);
+            let lo = lo.clamp(0, n);
+            let hi = hi.clamp(lo, n);
+            ass_slice(op, lo, 1, hi - lo, v)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_Sort(op: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyList_Sort", -1, || {
+        // SAFETY: a live list, per the C API contract.
+        unsafe {
+            if !check_list(op) {
+                return -1;
+            }
+            sort(op, null_mut(), false)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_Reverse(op: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyList_Reverse", -1, || {
+        // SAFETY: a live list, per the C API contract.
+        unsafe {
+            if !check_list(op) {
+                return -1;
+            }
+            items_mut(op).reverse();
+            0
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_AsTuple(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyList_AsTuple", null_mut(), || {
+        // SAFETY: a live list, per the C API contract.
+        unsafe {
+            if !check_list(op) {
+                return null_mut();
+            }
+            crate::tupleobject::from_slice(items(op))
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_Extend(op: *mut PyObject, it: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyList_Extend", -1, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !check_list(op) {
+                return -1;
+            }
+            extend(op, it)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyList_Clear(op: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyList_Clear", -1, || {
+        // SAFETY: a live list, per the C API contract.
+        unsafe {
+            if !check_list(op) {
+                return -1;
+            }
+            replace_range(op, 0, len(op) as usize, Vec::new())
+        }
+    })
+}
+
+/// Silences the unused-import lint for the error type kept for future checks.
+#[allow(dead_code)]
+fn _unused() -> *mut PyTypeObject {
+    &raw mut EXC_SystemError
+}
