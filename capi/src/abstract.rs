@@ -341,9 +341,16 @@ pub unsafe fn call(
 /// # Safety
 /// Every object must be live.
 pub unsafe fn call_args(callable: *mut PyObject, args: &[*mut PyObject]) -> *mut PyObject {
-    let mut stack = Vec::with_capacity(args.len() + 1);
-    stack.push(null_mut());
-    stack.extend_from_slice(args);
+    const SMALL: usize = 8;
+    let mut small = [null_mut::<PyObject>(); SMALL + 1];
+    let mut big = Vec::new();
+    let stack: &mut [*mut PyObject] = if args.len() <= SMALL {
+        &mut small[..args.len() + 1]
+    } else {
+        big.resize(args.len() + 1, null_mut());
+        &mut big
+    };
+    stack[1..].copy_from_slice(args);
     // SAFETY: forwarded contract; stack[0] is ours to lend as args[-1].
     unsafe {
         vectorcall(
@@ -968,8 +975,7 @@ pub unsafe fn power(
                 }
             }
             return type_error(&format!(
-                "unsupported operand type(s) for {}: '{}', '{}', '{}'",
-                if inplace { "pow()" } else { "pow()" },
+                "unsupported operand type(s) for pow(): '{}', '{}', '{}'",
                 trunc(&tname(v), 100),
                 trunc(&tname(w), 100),
                 trunc(&tname(z), 100)
@@ -1332,10 +1338,10 @@ pub unsafe extern "C" fn PyNumber_InPlaceAdd(v: *mut PyObject, w: *mut PyObject)
             return r;
         }
         decref(r);
-        if let Some(m) = sq(ty(v)) {
-            if let Some(f) = m.sq_inplace_concat.or(m.sq_concat) {
-                return f(v, w);
-            }
+        if let Some(m) = sq(ty(v))
+            && let Some(f) = m.sq_inplace_concat.or(m.sq_concat)
+        {
+            return f(v, w);
         }
         binop_type_error(v, w, "+=")
     })
@@ -1959,6 +1965,7 @@ pub unsafe fn sequence_set_item(s: *mut PyObject, mut i: Py_ssize_t, v: *mut PyO
 ///
 /// # Safety
 /// `o` live.
+#[allow(clippy::result_unit_err)]
 pub unsafe fn for_each<T>(
     o: *mut PyObject,
     mut f: impl FnMut(*mut PyObject) -> Result<Option<T>, ()>,
@@ -2905,5 +2912,91 @@ pub unsafe extern "C" fn PyObject_Format(obj: *mut PyObject, spec: *mut PyObject
         } else {
             call_method(obj, "__format__", &[spec])
         }
+    })
+}
+
+// ---- PyIter_Send, PyNumber_ToBase -----------------------------------------------------------
+
+/// `PyIter_Send`: `am_send`, else `next()` for None or `.send(arg)`; 1 next (PYGEN_NEXT),
+/// 0 return (PYGEN_RETURN, `*presult` the return value), -1 error.
+///
+/// # Safety
+/// `iter`, `arg` live; `presult` writable.
+pub unsafe fn iter_send(
+    iter: *mut PyObject,
+    arg: *mut PyObject,
+    presult: *mut *mut PyObject,
+) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        *presult = null_mut();
+        if let Some(am) = (*ty(iter)).tp_as_async.as_ref()
+            && let Some(send) = am.am_send
+        {
+            return send(iter, arg, presult);
+        }
+        let r = if arg == crate::object::none() && iter_check(iter) {
+            let f = (*ty(iter)).tp_iternext.expect("checked");
+            f(iter)
+        } else {
+            call_method(iter, "send", &[arg])
+        };
+        if !r.is_null() {
+            *presult = r;
+            return 1;
+        }
+        if !err::occurred() {
+            *presult = crate::object::new_none();
+            return 0;
+        }
+        if err::matches_current(&raw mut EXC_StopIteration) {
+            let e = err::take_raised();
+            let args = (*e.cast::<crate::pyerrors::PyBaseExceptionObject>()).args;
+            *presult = match (!args.is_null() && tup::is_tuple(args))
+                .then(|| tup::items(args).first().copied())
+                .flatten()
+            {
+                Some(v) => new_ref(v),
+                None => crate::object::new_none(),
+            };
+            decref(e);
+            return 0;
+        }
+        -1
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyIter_Send(
+    iter: *mut PyObject,
+    arg: *mut PyObject,
+    presult: *mut *mut PyObject,
+) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyIter_Send", -1, || unsafe {
+        iter_send(iter, arg, presult)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyNumber_ToBase(n: *mut PyObject, base: c_int) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyNumber_ToBase", null_mut(), || unsafe {
+        if ![2, 8, 10, 16].contains(&base) {
+            return raise(
+                &raw mut EXC_SystemError,
+                "PyNumber_ToBase: base must be 2, 8, 10 or 16",
+            );
+        }
+        let i = index(n);
+        if i.is_null() {
+            return i;
+        }
+        let r = match crate::longobject::format_base(i, base as u32) {
+            Some(s) => uni::from_str(&s),
+            None => null_mut(),
+        };
+        decref(i);
+        r
     })
 }

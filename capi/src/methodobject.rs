@@ -53,6 +53,7 @@ pub static mut PyCFunction_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(cfunction_dealloc),
     tp_repr: Some(cfunction_repr),
     tp_call: Some(cfunction_call),
+    tp_getset: (&raw const CFUNCTION_GETSET).cast_mut().cast(),
     tp_vectorcall_offset: std::mem::offset_of!(PyCFunctionObject, vectorcall) as isize,
     ..static_type(
         c"builtin_function_or_method",
@@ -523,4 +524,145 @@ pub unsafe extern "C" fn PyCFunction_GetFlags(op: *mut PyObject) -> c_int {
         }
         (*(*op.cast::<PyCFunctionObject>()).m_ml).ml_flags
     })
+}
+
+// ---- attributes: __name__, __qualname__, __module__, __self__, __doc__, __text_signature__ --
+
+use crate::descrobject::PyGetSetDef;
+
+/// A `tp_getset` table (raw pointers are not `Sync`; the table is never written).
+#[repr(transparent)]
+pub struct GetSetTable<const N: usize>(pub [PyGetSetDef; N]);
+// SAFETY: the table is immutable static data (names, function pointers, NULLs).
+unsafe impl<const N: usize> Sync for GetSetTable<N> {}
+
+const fn getset(
+    name: &'static std::ffi::CStr,
+    get: unsafe extern "C" fn(*mut PyObject, *mut c_void) -> *mut PyObject,
+) -> PyGetSetDef {
+    PyGetSetDef {
+        name: name.as_ptr(),
+        get: Some(get),
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    }
+}
+
+static CFUNCTION_GETSET: GetSetTable<7> = GetSetTable([
+    getset(c"__name__", cf_name),
+    getset(c"__qualname__", cf_qualname),
+    getset(c"__module__", cf_module),
+    getset(c"__self__", cf_self),
+    getset(c"__doc__", cf_doc),
+    getset(c"__text_signature__", cf_text_signature),
+    PyGetSetDef {
+        name: std::ptr::null(),
+        get: None,
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    },
+]);
+
+/// The method's name as a Rust string.
+///
+/// # Safety
+/// `op` must be a live function object.
+unsafe fn ml_name(op: *mut PyObject) -> String {
+    // SAFETY: forwarded contract.
+    unsafe {
+        std::ffi::CStr::from_ptr((*(*op.cast::<PyCFunctionObject>()).m_ml).ml_name)
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
+/// `ml_doc` split into (signature, doc) the way CPython reads `name(...)\n--\n\n` headers.
+fn split_doc(name: &str, doc: &str) -> (Option<String>, String) {
+    if let Some(rest) = doc.strip_prefix(name)
+        && rest.starts_with('(')
+        && let Some(end) = rest.find(")\n--\n\n")
+    {
+        return (Some(rest[..=end].to_string()), rest[end + 6..].to_string());
+    }
+    (None, doc.to_string())
+}
+
+unsafe fn doc_parts(op: *mut PyObject) -> Option<(Option<String>, String)> {
+    // SAFETY: a live function object (getter contract).
+    unsafe {
+        let d = (*(*op.cast::<PyCFunctionObject>()).m_ml).ml_doc;
+        if d.is_null() {
+            return None;
+        }
+        let doc = std::ffi::CStr::from_ptr(d).to_string_lossy();
+        Some(split_doc(&ml_name(op), &doc))
+    }
+}
+
+unsafe extern "C" fn cf_name(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract.
+    unsafe { crate::unicodeobject::from_str(&ml_name(op)) }
+}
+
+unsafe extern "C" fn cf_qualname(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract.
+    unsafe {
+        let s = function_str(op);
+        let without_call = s.strip_suffix("()").unwrap_or(&s);
+        let m = (*op.cast::<PyCFunctionObject>()).m_module;
+        let q = match crate::unicodeobject::as_str(m) {
+            Some(module) if !m.is_null() => without_call
+                .strip_prefix(module)
+                .and_then(|r| r.strip_prefix('.'))
+                .unwrap_or(without_call),
+            _ => without_call,
+        };
+        crate::unicodeobject::from_str(q)
+    }
+}
+
+unsafe extern "C" fn cf_module(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract.
+    unsafe {
+        let m = (*op.cast::<PyCFunctionObject>()).m_module;
+        if m.is_null() {
+            crate::object::new_none()
+        } else {
+            new_ref(m)
+        }
+    }
+}
+
+unsafe extern "C" fn cf_self(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract.
+    unsafe {
+        let s = (*op.cast::<PyCFunctionObject>()).m_self;
+        if s.is_null() {
+            crate::object::new_none()
+        } else {
+            new_ref(s)
+        }
+    }
+}
+
+unsafe extern "C" fn cf_doc(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract.
+    unsafe {
+        match doc_parts(op) {
+            Some((_, doc)) => crate::unicodeobject::from_str(&doc),
+            None => crate::object::new_none(),
+        }
+    }
+}
+
+unsafe extern "C" fn cf_text_signature(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract.
+    unsafe {
+        match doc_parts(op) {
+            Some((Some(sig), _)) => crate::unicodeobject::from_str(&sig),
+            _ => crate::object::new_none(),
+        }
+    }
 }

@@ -106,6 +106,7 @@ pub unsafe extern "C" fn PyABIInfo_Check(
 use crate::object::{Py_buffer, PyObject, PyTypeObject};
 use crate::pyerrors::{self as err, EXC_SystemError, EXC_TypeError, raise};
 use crate::refcount::{decref, new_ref, xdecref};
+use std::borrow::Cow;
 use std::ffi::c_void;
 use std::ptr::null_mut;
 
@@ -289,7 +290,7 @@ impl Builder<'_> {
                         l
                     }
                     _ => {
-                        if items.len() % 2 != 0 {
+                        if !items.len().is_multiple_of(2) {
                             system_error("Bad dict format");
                             null_mut()
                         } else {
@@ -616,8 +617,8 @@ struct Parser<'a> {
     pos: usize,
     ptrs: &'a [*mut c_void],
     pi: usize,
-    fname: Option<String>,
-    message: Option<String>,
+    fname: Option<Cow<'a, str>>,
+    message: Option<Cow<'a, str>>,
 }
 
 /// `tp_name` as CPython's converterr shows it (`None` for None).
@@ -915,9 +916,7 @@ impl Parser<'_> {
                 levels.push(k + 1);
                 let r = self.convert(item, levels);
                 decref(item);
-                if r.is_err() {
-                    return r;
-                }
+                r?;
                 levels.pop();
             }
         }
@@ -1246,12 +1245,12 @@ impl Parser<'_> {
 }
 
 /// Splits `name:fname` / `name;message` off the units.
-fn split_format(format: &[u8]) -> (&[u8], Option<String>, Option<String>) {
+fn split_format(format: &[u8]) -> (&[u8], Name<'_>, Name<'_>) {
     for (i, &c) in format.iter().enumerate() {
         if c == b':' {
             return (
                 &format[..i],
-                Some(String::from_utf8_lossy(&format[i + 1..]).into_owned()),
+                Some(String::from_utf8_lossy(&format[i + 1..])),
                 None,
             );
         }
@@ -1259,11 +1258,25 @@ fn split_format(format: &[u8]) -> (&[u8], Option<String>, Option<String>) {
             return (
                 &format[..i],
                 None,
-                Some(String::from_utf8_lossy(&format[i + 1..]).into_owned()),
+                Some(String::from_utf8_lossy(&format[i + 1..])),
             );
         }
     }
     (format, None, None)
+}
+
+type Name<'a> = Option<Cow<'a, str>>;
+
+/// The function's name for messages, formatted only when a message is built.
+struct Who<'a, 'b>(&'b Name<'a>, usize);
+
+impl std::fmt::Display for Who<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(n) => f.write_str(crate::abstract_::trunc(n, self.1)),
+            None => f.write_str("function"),
+        }
+    }
 }
 
 /// CPython's `seterror`: "[fname() ]argument N[, item K] must be ..." (or the `;` message).
@@ -1271,15 +1284,15 @@ fn set_error(
     iarg: usize,
     msg: Option<String>,
     levels: &[usize],
-    fname: &Option<String>,
-    message: &Option<String>,
+    fname: &Name<'_>,
+    message: &Name<'_>,
 ) {
     if err::occurred() {
         return;
     }
     let Some(msg) = msg else { return };
     let text = match message {
-        Some(m) => m.clone(),
+        Some(m) => m.to_string(),
         None => {
             let mut s = String::new();
             if let Some(f) = fname {
@@ -1336,11 +1349,8 @@ fn count_units(units: &[u8]) -> (usize, usize, Option<usize>) {
     (n, min.unwrap_or(n), min)
 }
 
-fn who(fname: &Option<String>) -> (String, &'static str) {
-    match fname {
-        Some(f) => (trunc(f, 200), "()"),
-        None => ("function".into(), ""),
-    }
+fn who<'a, 'b>(fname: &'b Name<'a>) -> (Who<'a, 'b>, &'static str) {
+    (Who(fname, 200), if fname.is_some() { "()" } else { "" })
 }
 
 /// `PyArg_Parse` / `PyArg_ParseTuple` / `PyArg_ParseTupleAndKeywords`: 1 on success, 0 with an
@@ -1353,7 +1363,7 @@ pub unsafe fn parse(
     args: *mut PyObject,
     kw: *mut PyObject,
     format: &[u8],
-    kwlist: &[String],
+    kwlist: &[&str],
     ptrs: &[*mut c_void],
     mode: ParseMode,
 ) -> c_int {
@@ -1420,7 +1430,7 @@ pub unsafe fn parse(
                                 &raw mut EXC_TypeError,
                                 &format!(
                                     "{}{paren} takes {} {k} argument{} ({len} given)",
-                                    trunc(&fw, 150),
+                                    Who(&fname, 150),
                                     if min == max {
                                         "exactly"
                                     } else if len < min {
@@ -1455,7 +1465,7 @@ unsafe fn parse_keywords(
     p: &mut Parser<'_>,
     args: *mut PyObject,
     kw: *mut PyObject,
-    kwlist: &[String],
+    kwlist: &[&str],
 ) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
@@ -1533,7 +1543,7 @@ unsafe fn parse_keywords(
             if i < nargs {
                 current = items[i];
             } else if nkwargs > 0 && i >= pos {
-                current = crate::dictobject::get_str(kw, &kwlist[i]);
+                current = crate::dictobject::get_str(kw, kwlist[i]);
                 if !current.is_null() {
                     nkwargs -= 1;
                 }
@@ -1658,7 +1668,7 @@ pub unsafe extern "C" fn _gilgate_parse(
                 }
                 let mut k = kwlist;
                 while !(*k).is_null() {
-                    names.push(CStr::from_ptr(*k).to_string_lossy().into_owned());
+                    names.push(CStr::from_ptr(*k).to_str().unwrap_or("\u{fffd}"));
                     k = k.add(1);
                 }
             }
@@ -1696,48 +1706,8 @@ pub unsafe fn unpack_check(
             return -1;
         }
         let l = crate::tupleobject::items(args).len() as Py_ssize_t;
-        let n = if name.is_null() {
-            "unpacked tuple".to_string()
-        } else {
-            CStr::from_ptr(name).to_string_lossy().into_owned()
-        };
-        if l < min {
-            let msg = if name.is_null() {
-                format!(
-                    "unpacked tuple should have {}{min} element{}, but has {l}",
-                    if min == max { "" } else { "at least " },
-                    if min == 1 { "" } else { "s" }
-                )
-            } else {
-                format!(
-                    "{} expected {}{min} argument{}, got {l}",
-                    trunc(&n, 200),
-                    if min == max { "" } else { "at least " },
-                    if min == 1 { "" } else { "s" }
-                )
-            };
-            raise(&raw mut EXC_TypeError, &msg);
-            return -1;
-        }
-        if l == 0 {
-            return 0;
-        }
-        if l > max {
-            let msg = if name.is_null() {
-                format!(
-                    "unpacked tuple should have {}{max} element{}, but has {l}",
-                    if min == max { "" } else { "at most " },
-                    if max == 1 { "" } else { "s" }
-                )
-            } else {
-                format!(
-                    "{} expected {}{max} argument{}, got {l}",
-                    trunc(&n, 200),
-                    if min == max { "" } else { "at most " },
-                    if max == 1 { "" } else { "s" }
-                )
-            };
-            raise(&raw mut EXC_TypeError, &msg);
+        let n = (!name.is_null()).then(|| CStr::from_ptr(name).to_string_lossy());
+        if !check_positional(n.as_deref(), l, min, max) {
             return -1;
         }
         l
@@ -1810,5 +1780,73 @@ pub unsafe extern "C" fn _PyArg_NoPositional(
             &format!("{}() takes no positional arguments", trunc(&n, 200)),
         );
         0
+    })
+}
+
+/// `_PyArg_CheckPositional`'s and `PyArg_UnpackTuple`'s count check: true when `l` is within
+/// `min..=max`, else TypeError.
+pub fn check_positional(
+    name: Option<&str>,
+    l: Py_ssize_t,
+    min: Py_ssize_t,
+    max: Py_ssize_t,
+) -> bool {
+    let (bound, which) = if l < min {
+        (min, "at least ")
+    } else if l > max && l != 0 {
+        (max, "at most ")
+    } else {
+        return true;
+    };
+    let which = if min == max { "" } else { which };
+    let plural = if bound == 1 { "" } else { "s" };
+    let msg = match name {
+        Some(n) => format!(
+            "{} expected {which}{bound} argument{plural}, got {l}",
+            trunc(n, 200)
+        ),
+        None => format!("unpacked tuple should have {which}{bound} element{plural}, but has {l}"),
+    };
+    raise(&raw mut EXC_TypeError, &msg);
+    false
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyArg_CheckPositional(
+    name: *const std::ffi::c_char,
+    nargs: Py_ssize_t,
+    min: Py_ssize_t,
+    max: Py_ssize_t,
+) -> c_int {
+    // SAFETY: per the (private) C API contract.
+    crate::ffi_guard::guard("_PyArg_CheckPositional", 0, || unsafe {
+        let n = (!name.is_null()).then(|| CStr::from_ptr(name).to_string_lossy());
+        c_int::from(check_positional(n.as_deref(), nargs, min, max))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyArg_BadArgument(
+    fname: *const std::ffi::c_char,
+    displayname: *const std::ffi::c_char,
+    expected: *const std::ffi::c_char,
+    arg: *mut PyObject,
+) {
+    // SAFETY: per the (private) C API contract: NUL-terminated names, a live object.
+    crate::ffi_guard::guard("_PyArg_BadArgument", (), || unsafe {
+        let f = CStr::from_ptr(fname).to_string_lossy();
+        let d = CStr::from_ptr(displayname).to_string_lossy();
+        let e = CStr::from_ptr(expected).to_string_lossy();
+        let t = shown_type(arg);
+        raise(
+            &raw mut EXC_TypeError,
+            &format!(
+                "{}() {} must be {}, not {}",
+                trunc(&f, 200),
+                trunc(&d, 200),
+                trunc(&e, 50),
+                trunc(&t, 50)
+            ),
+        );
     })
 }

@@ -30,6 +30,13 @@ unsafe extern "C" {
         ...
     ) -> c_int;
     fn Py_BuildValue(format: *const c_char, ...) -> *mut PyObject;
+    fn _PyArg_CheckPositional(name: *const c_char, n: isize, min: isize, max: isize) -> c_int;
+    fn _PyArg_BadArgument(
+        fname: *const c_char,
+        display: *const c_char,
+        expected: *const c_char,
+        arg: *mut PyObject,
+    );
     fn _Py_BuildValue_SizeT(format: *const c_char, ...) -> *mut PyObject;
     static mut PyUnicode_Type: PyTypeObject;
 }
@@ -417,6 +424,19 @@ fn parse_tuple_conversions() {
             0
         );
         assert_eq!(error(), "TypeError: g expected 2 arguments, got 0");
+        assert_eq!(
+            PyArg_UnpackTuple(args(&[one, one]), null(), 1, 1, &mut x),
+            0
+        );
+        assert_eq!(
+            error(),
+            "TypeError: unpacked tuple should have 1 element, but has 2"
+        );
+        assert_eq!(_PyArg_CheckPositional(c"h".as_ptr(), 0, 0, 3), 1);
+        assert_eq!(_PyArg_CheckPositional(c"h".as_ptr(), 0, 1, 3), 0);
+        assert_eq!(error(), "TypeError: h expected at least 1 argument, got 0");
+        _PyArg_BadArgument(c"fn".as_ptr(), c"argument 2".as_ptr(), c"str".as_ptr(), one);
+        assert_eq!(error(), "TypeError: fn() argument 2 must be str, not int");
     }
 }
 

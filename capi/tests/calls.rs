@@ -218,7 +218,10 @@ fn def(name: &'static std::ffi::CStr, meth: usize, flags: c_int) -> PyMethodDef 
 fn module() -> *mut PyObject {
     let table = vec![
         def(c"noargs", f_noargs as *const () as usize, METH_NOARGS),
-        def(c"o", f_o as *const () as usize, METH_O),
+        PyMethodDef {
+            ml_doc: c"o($module, x, /)\n--\n\ntakes one\nargument".as_ptr(),
+            ..def(c"o", f_o as *const () as usize, METH_O)
+        },
         def(c"varargs", f_varargs as *const () as usize, METH_VARARGS),
         def(
             c"varargs_kw",
@@ -490,6 +493,17 @@ fn builtin_functions_of_every_convention() {
             )),
             "'module|11'"
         );
+        // Attributes.
+        let get =
+            |f: *mut PyObject, a: &std::ffi::CStr| text(PyObject_GetAttrString(f, a.as_ptr()));
+        assert_eq!(get(o, c"__name__"), "'o'");
+        assert_eq!(get(o, c"__qualname__"), "'o'");
+        assert_eq!(get(o, c"__module__"), "'calltest'");
+        assert_eq!(get(o, c"__doc__"), "'takes one\\nargument'");
+        assert_eq!(get(o, c"__text_signature__"), "'($module, x, /)'");
+        assert_eq!(get(noargs, c"__doc__"), "None");
+        assert_eq!(get(noargs, c"__text_signature__"), "None");
+        assert_eq!(get(o, c"__self__"), "<module 'calltest'>");
         assert_eq!(PyCFunction_GetFlags(o), METH_O);
         assert_eq!(PyCFunction_GetSelf(o), m);
         assert_eq!(
@@ -734,6 +748,13 @@ fn number_protocol_dispatch() {
             "TypeError: 'str' object cannot be interpreted as an integer"
         );
         assert_eq!(ival(PyNumber_Long(a)), 2);
+        assert_eq!(text(PyNumber_ToBase(a, 16)), "'0x2'");
+        assert_eq!(text(PyNumber_ToBase(int(-5), 2)), "'-0b101'");
+        assert!(PyNumber_ToBase(a, 3).is_null());
+        assert_eq!(
+            error(),
+            "SystemError: PyNumber_ToBase: base must be 2, 8, 10 or 16"
+        );
         assert!(PyNumber_Long(gilgate_capi::object::none()).is_null());
         assert_eq!(
             error(),
@@ -985,5 +1006,13 @@ fn iterators() {
         assert_eq!(error(), "TypeError: expected an iterator, got 'int'");
         (*c.cast::<SeqObject>()).n = 2;
         assert_eq!(text(PySequence_Tuple(c)), "(Num(1), Num(0))");
+        // PyIter_Send without am_send: next() for None, PYGEN_RETURN with None at the end.
+        (*c.cast::<SeqObject>()).n = 1;
+        let mut out = null_mut();
+        assert_eq!(PyIter_Send(c, gilgate_capi::object::none(), &mut out), 1);
+        assert_eq!(nval(out), 0);
+        assert_eq!(PyIter_Send(c, gilgate_capi::object::none(), &mut out), 0);
+        assert_eq!(out, gilgate_capi::object::none());
+        assert!(PyErr_Occurred().is_null());
     }
 }
