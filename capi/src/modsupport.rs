@@ -134,6 +134,12 @@ mod ext {
         pub fn PyLong_AsUnsignedLongMask(o: *mut PyObject) -> c_ulong;
         pub fn PyLong_AsUnsignedLongLongMask(o: *mut PyObject) -> u64;
         pub fn PyFloat_AsDouble(o: *mut PyObject) -> f64;
+        pub fn PyMem_Malloc(n: usize) -> *mut std::ffi::c_void;
+        pub fn PyUnicode_AsEncodedString(
+            u: *mut PyObject,
+            encoding: *const c_char,
+            errors: *const c_char,
+        ) -> *mut PyObject;
         pub static mut PyByteArray_Type: crate::object::PyTypeObject;
     }
 }
@@ -1083,12 +1089,7 @@ impl Parser<'_> {
                         }
                     }
                 }
-                b'e' => {
-                    self.pos -= 1;
-                    self.skip();
-                    system_error("gilgate: PyArg format unit 'e' is not implemented");
-                    return Err(None);
-                }
+                b'e' => return self.convert_encoded(arg),
                 b'S' => {
                     let p = self.ptr();
                     if !is_bytes(arg) {
@@ -1145,6 +1146,119 @@ impl Parser<'_> {
             }
         }
         Ok(())
+    }
+
+    /// `es`, `et`, `es#`, `et#`: the text encoded into a `PyMem_Malloc` buffer (or the
+    /// caller's buffer of `*len` bytes for `#` when `*buffer` is not NULL).
+    unsafe fn convert_encoded(&mut self, arg: *mut PyObject) -> Conv {
+        let kind = self.peek();
+        if kind != b's' && kind != b't' {
+            system_error("bad format string: 'e' must be followed by 's' or 't'");
+            return Err(None);
+        }
+        self.pos += 1;
+        let hash = self.peek() == b'#';
+        if hash {
+            self.pos += 1;
+        }
+        let enc = self.ptr().cast::<std::ffi::c_char>();
+        let buf = self.ptr().cast::<*mut std::ffi::c_char>();
+        let plen = if hash {
+            self.ptr().cast::<Py_ssize_t>()
+        } else {
+            null_mut()
+        };
+        // SAFETY: `arg` live; the pointers have the documented types.
+        unsafe {
+            let mut keep = null_mut();
+            let (data, n): (*const u8, usize) =
+                if kind == b't' && (is_bytes(arg) || is_bytearray(arg)) {
+                    match bytes_of(arg) {
+                        Some(Ok(v)) => v,
+                        Some(Err(())) => return Err(None),
+                        None => return no_buffer(arg),
+                    }
+                } else if is_str(arg) {
+                    let utf8 = enc.is_null()
+                        || matches!(
+                            CStr::from_ptr(enc)
+                                .to_bytes()
+                                .to_ascii_lowercase()
+                                .as_slice(),
+                            b"utf-8" | b"utf8" | b"utf_8"
+                        );
+                    if utf8 {
+                        let Ok((p, n)) = utf8_of(arg) else {
+                            return Err(None);
+                        };
+                        (p.cast(), n)
+                    } else {
+                        keep = ext::PyUnicode_AsEncodedString(arg, enc, std::ptr::null());
+                        if keep.is_null() {
+                            return Err((!err::occurred()).then(|| "(encoding failed)".to_string()));
+                        }
+                        match bytes_of(keep) {
+                            Some(Ok(v)) => v,
+                            _ => {
+                                decref(keep);
+                                system_error("encoder did not return a bytes object");
+                                return Err(None);
+                            }
+                        }
+                    }
+                } else {
+                    return converr("str, bytes or bytearray", arg);
+                };
+            let bytes = std::slice::from_raw_parts(data, n);
+            let result = if hash {
+                if (*buf).is_null() {
+                    let p = ext::PyMem_Malloc(n + 1).cast::<u8>();
+                    if p.is_null() {
+                        err::no_memory();
+                        Err(None)
+                    } else {
+                        std::ptr::copy_nonoverlapping(data, p, n);
+                        *p.add(n) = 0;
+                        *buf = p.cast();
+                        *plen = n as Py_ssize_t;
+                        Ok(())
+                    }
+                } else if n as Py_ssize_t + 1 > *plen {
+                    raise(
+                        &raw mut crate::pyerrors::EXC_ValueError,
+                        &format!(
+                            "encoded string too long ({n}, maximum length {})",
+                            *plen - 1
+                        ),
+                    );
+                    Err(None)
+                } else {
+                    std::ptr::copy_nonoverlapping(data, (*buf).cast::<u8>(), n);
+                    *(*buf).cast::<u8>().add(n) = 0;
+                    *plen = n as Py_ssize_t;
+                    Ok(())
+                }
+            } else if bytes.contains(&0) {
+                raise(
+                    &raw mut crate::pyerrors::EXC_ValueError,
+                    "encoded string without null bytes",
+                );
+                Err(None)
+            } else {
+                let p = ext::PyMem_Malloc(n + 1).cast::<u8>();
+                if p.is_null() {
+                    err::no_memory();
+                    Err(None)
+                } else {
+                    std::ptr::copy_nonoverlapping(data, p, n);
+                    *p.add(n) = 0;
+                    *buf = p.cast();
+                    Ok(())
+                }
+            };
+            xdecref(keep);
+            result
+        }
     }
 
     unsafe fn convert_string(&mut self, c: u8, arg: *mut PyObject) -> Conv {

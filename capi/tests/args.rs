@@ -920,3 +920,193 @@ fn a_c_module_parses_and_builds() {
         );
     }
 }
+
+unsafe extern "C" {
+    fn PyBytes_FromStringAndSize(s: *const c_char, n: isize) -> *mut PyObject;
+    fn PyBuffer_Release(view: *mut gilgate_capi::object::Py_buffer);
+    fn PyMem_Free(p: *mut c_void);
+}
+
+fn bytes(b: &[u8]) -> *mut PyObject {
+    // SAFETY: a valid byte slice.
+    let o = unsafe { PyBytes_FromStringAndSize(b.as_ptr().cast(), b.len() as isize) };
+    assert!(!o.is_null(), "{}", error());
+    o
+}
+
+#[test]
+fn bytes_and_encoded_units() {
+    init();
+    // SAFETY: outputs of the documented types.
+    unsafe {
+        let mut p: *const c_char = null();
+        let mut n: isize = 0;
+        let mut c: c_char = 0;
+        let mut o: *mut PyObject = null_mut();
+        let mut view: gilgate_capi::object::Py_buffer = std::mem::zeroed();
+        let b = bytes(b"ab\0c");
+        assert_eq!(
+            PyArg_ParseTuple(
+                args(&[b, bytes(b"x"), b]),
+                c"y#cS".as_ptr(),
+                &mut p,
+                &mut n,
+                &mut c,
+                &mut o
+            ),
+            1,
+            "{}",
+            error()
+        );
+        assert_eq!(
+            std::slice::from_raw_parts(p.cast::<u8>(), n as usize),
+            b"ab\0c"
+        );
+        assert_eq!((c as u8, o), (b'x', b));
+        assert_eq!(PyArg_ParseTuple(args(&[b]), c"y".as_ptr(), &mut p), 0);
+        assert_eq!(error(), "ValueError: embedded null byte");
+        assert_eq!(
+            PyArg_ParseTuple(args(&[bytes(b"ok")]), c"y".as_ptr(), &mut p),
+            1
+        );
+        assert_eq!(std::ffi::CStr::from_ptr(p).to_bytes(), b"ok");
+        // s# and s* take bytes-like objects too.
+        assert_eq!(
+            PyArg_ParseTuple(args(&[b]), c"s#".as_ptr(), &mut p, &mut n),
+            1
+        );
+        assert_eq!(n, 4);
+        let t = args(&[b]);
+        let before = refcnt(b);
+        assert_eq!(
+            PyArg_ParseTuple(t, c"y*".as_ptr(), &mut view),
+            1,
+            "{}",
+            error()
+        );
+        assert_eq!((view.len, view.obj), (4, b));
+        assert_eq!(refcnt(b), before + 1);
+        PyBuffer_Release(&mut view);
+        assert_eq!(refcnt(b), before);
+        assert_eq!(
+            PyArg_ParseTuple(args(&[s("t\u{e9}")]), c"s*".as_ptr(), &mut view),
+            1
+        );
+        assert_eq!(
+            std::slice::from_raw_parts(view.buf.cast::<u8>(), view.len as usize),
+            "t\u{e9}".as_bytes()
+        );
+        PyBuffer_Release(&mut view);
+        assert_eq!(PyArg_ParseTuple(args(&[b]), c"w*".as_ptr(), &mut view), 0);
+        assert_eq!(
+            error(),
+            "TypeError: argument 1 must be read-write bytes-like object, not bytes"
+        );
+        assert_eq!(
+            PyArg_ParseTuple(args(&[bytes(b"xy")]), c"c".as_ptr(), &mut c),
+            0
+        );
+        assert_eq!(
+            error(),
+            "TypeError: argument 1 must be a byte string of length 1, not bytes"
+        );
+
+        // es / et / es#.
+        let mut out: *mut c_char = null_mut();
+        assert_eq!(
+            PyArg_ParseTuple(
+                args(&[s("caf\u{e9}")]),
+                c"es".as_ptr(),
+                c"utf-8".as_ptr(),
+                &mut out
+            ),
+            1,
+            "{}",
+            error()
+        );
+        assert_eq!(
+            std::ffi::CStr::from_ptr(out).to_bytes(),
+            "caf\u{e9}".as_bytes()
+        );
+        PyMem_Free(out.cast());
+        out = null_mut();
+        assert_eq!(
+            PyArg_ParseTuple(
+                args(&[bytes(b"raw")]),
+                c"et".as_ptr(),
+                null::<c_char>(),
+                &mut out
+            ),
+            1
+        );
+        assert_eq!(std::ffi::CStr::from_ptr(out).to_bytes(), b"raw");
+        PyMem_Free(out.cast());
+        assert_eq!(
+            PyArg_ParseTuple(
+                args(&[bytes(b"raw")]),
+                c"es".as_ptr(),
+                null::<c_char>(),
+                &mut out
+            ),
+            0
+        );
+        assert_eq!(
+            error(),
+            "TypeError: argument 1 must be str, bytes or bytearray, not bytes"
+        );
+        let mut small = [0 as c_char; 4];
+        let mut bufp = small.as_mut_ptr();
+        let mut len: isize = 4;
+        assert_eq!(
+            PyArg_ParseTuple(
+                args(&[s("abc")]),
+                c"es#".as_ptr(),
+                null::<c_char>(),
+                &mut bufp,
+                &mut len
+            ),
+            1
+        );
+        assert_eq!(
+            (len, &small[..4]),
+            (3, &[b'a' as c_char, b'b' as c_char, b'c' as c_char, 0][..])
+        );
+        len = 3;
+        assert_eq!(
+            PyArg_ParseTuple(
+                args(&[s("abcd")]),
+                c"es#".as_ptr(),
+                null::<c_char>(),
+                &mut bufp,
+                &mut len
+            ),
+            0
+        );
+        assert_eq!(
+            error(),
+            "ValueError: encoded string too long (4, maximum length 2)"
+        );
+        assert_eq!(
+            PyArg_ParseTuple(
+                args(&[s("a\0b")]),
+                c"es".as_ptr(),
+                null::<c_char>(),
+                &mut out
+            ),
+            0
+        );
+        assert_eq!(error(), "ValueError: encoded string without null bytes");
+
+        // Building bytes.
+        assert_eq!(
+            repr(Py_BuildValue(
+                c"(y#c)".as_ptr(),
+                b"a\x00bc\x00".as_ptr(),
+                3isize,
+                b'z' as c_int
+            )),
+            "(b'a\\x00b', b'z')"
+        );
+        assert_eq!(repr(Py_BuildValue(c"y".as_ptr(), c"hi".as_ptr())), "b'hi'");
+    }
+}
