@@ -137,7 +137,6 @@ fn run_one(ev: &mut Evaluator, stmt: &Stmt) -> Result<(), PyErr> {
 }
 
 fn interactive(ev: &mut Evaluator) -> u8 {
-    use rustyline::error::ReadlineError;
     let mut rl = match rustyline::DefaultEditor::new() {
         Ok(r) => r,
         Err(e) => {
@@ -145,6 +144,36 @@ fn interactive(ev: &mut Evaluator) -> u8 {
             return EXIT_USAGE;
         }
     };
+    let history = history_file();
+    if let Some(h) = &history {
+        let _ = rl.load_history(h);
+    }
+    let code = prompt_loop(&mut rl, ev);
+    if let Some(h) = &history
+        && let Err(e) = rl.save_history(h)
+    {
+        tracing::debug!("cannot save the prompt history to {}: {e}", h.display());
+    }
+    code
+}
+
+/// Where the prompt keeps its history between sessions: `GILGATE_HISTORY`, else
+/// `~/.gilgate_history`; none when stdin is not a terminal (scripts and tests).
+fn history_file() -> Option<PathBuf> {
+    use std::io::IsTerminal as _;
+    if !std::io::stdin().is_terminal() {
+        return None;
+    }
+    if let Some(p) = std::env::var_os("GILGATE_HISTORY").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| PathBuf::from(h).join(".gilgate_history"))
+}
+
+fn prompt_loop(rl: &mut rustyline::DefaultEditor, ev: &mut Evaluator) -> u8 {
+    use rustyline::error::ReadlineError;
     loop {
         match rl.readline(">>> ") {
             Ok(line) => {
