@@ -226,12 +226,13 @@ pub static mut PyGetSetDescr_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-/// Wrapper descriptors (`slot wrapper '__add__'`) are not created by gilgate yet; the type
-/// exists so that extensions comparing against it link and behave.
+/// Wrapper descriptors: `__repr__`, `__len__`, ... in type dicts, calling the type's slot.
 #[unsafe(no_mangle)]
 pub static mut PyWrapperDescr_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(descr_dealloc),
     tp_repr: Some(wrapper_descr_repr),
+    tp_descr_get: Some(wrapper_descr_get),
+    tp_call: Some(wrapper_descr_call),
     ..static_type(
         c"wrapper_descriptor",
         std::mem::size_of::<PyWrapperDescrObject>(),
@@ -766,4 +767,450 @@ pub unsafe extern "C" fn PyDescr_IsData(d: *mut PyObject) -> c_int {
     crate::ffi_guard::guard("PyDescr_IsData", 0, || unsafe {
         c_int::from((*ty(d)).tp_descr_set.is_some())
     })
+}
+
+// ---- slot wrappers (`<slot wrapper '__repr__' of 'T' objects>`) ---------------------------
+
+/// How a slot is called from Python.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrapKind {
+    /// `f(self) -> object` (`tp_repr`, `tp_iter`, `nb_negative`, ...).
+    Unary,
+    /// `tp_iternext`: NULL without an error means StopIteration.
+    Next,
+    /// `f(self) -> Py_ssize_t`.
+    Len,
+    /// `f(self) -> Py_hash_t`.
+    Hash,
+    /// `f(self) -> int` as a bool.
+    Inquiry,
+    /// `f(self, other) -> object`.
+    Binary,
+    /// `f(self, other) -> int` as a bool (`sq_contains`).
+    Contains,
+    /// `tp_richcompare` with the given operator.
+    RichCompare(c_int),
+    /// `f(self, args, kwargs) -> object` (`tp_call`).
+    Call,
+    /// `f(self, args, kwargs) -> int` (`tp_init`), returning None.
+    Init,
+}
+
+/// One entry of gilgate's slot wrapper table (`d_base` of a wrapper descriptor points here).
+#[derive(Debug)]
+pub struct SlotWrapper {
+    pub name: &'static std::ffi::CStr,
+    pub kind: WrapKind,
+    /// Reads the slot's function pointer (as an address) from a type, 0 when unset.
+    pub get: unsafe fn(*mut PyTypeObject) -> usize,
+}
+
+macro_rules! own_slot {
+    ($f:ident) => {
+        |t: *mut PyTypeObject| {
+            // SAFETY: `t` is a type object.
+            unsafe { (*t).$f.map_or(0, |f| f as usize) }
+        }
+    };
+    ($sub:ident . $f:ident) => {
+        |t: *mut PyTypeObject| {
+            // SAFETY: `t` is a type object; the sub-structure is NULL or valid.
+            unsafe {
+                let s = (*t).$sub;
+                if s.is_null() {
+                    0
+                } else {
+                    (*s).$f.map_or(0, |f| f as usize)
+                }
+            }
+        }
+    };
+}
+
+/// The slots gilgate exposes as `__dunder__` wrappers, in CPython's naming.
+pub static SLOT_WRAPPERS: &[SlotWrapper] = &[
+    SlotWrapper {
+        name: c"__repr__",
+        kind: WrapKind::Unary,
+        get: own_slot!(tp_repr),
+    },
+    SlotWrapper {
+        name: c"__str__",
+        kind: WrapKind::Unary,
+        get: own_slot!(tp_str),
+    },
+    SlotWrapper {
+        name: c"__hash__",
+        kind: WrapKind::Hash,
+        get: own_slot!(tp_hash),
+    },
+    SlotWrapper {
+        name: c"__call__",
+        kind: WrapKind::Call,
+        get: own_slot!(tp_call),
+    },
+    SlotWrapper {
+        name: c"__iter__",
+        kind: WrapKind::Unary,
+        get: own_slot!(tp_iter),
+    },
+    SlotWrapper {
+        name: c"__next__",
+        kind: WrapKind::Next,
+        get: own_slot!(tp_iternext),
+    },
+    SlotWrapper {
+        name: c"__init__",
+        kind: WrapKind::Init,
+        get: own_slot!(tp_init),
+    },
+    SlotWrapper {
+        name: c"__lt__",
+        kind: WrapKind::RichCompare(0),
+        get: own_slot!(tp_richcompare),
+    },
+    SlotWrapper {
+        name: c"__le__",
+        kind: WrapKind::RichCompare(1),
+        get: own_slot!(tp_richcompare),
+    },
+    SlotWrapper {
+        name: c"__eq__",
+        kind: WrapKind::RichCompare(2),
+        get: own_slot!(tp_richcompare),
+    },
+    SlotWrapper {
+        name: c"__ne__",
+        kind: WrapKind::RichCompare(3),
+        get: own_slot!(tp_richcompare),
+    },
+    SlotWrapper {
+        name: c"__gt__",
+        kind: WrapKind::RichCompare(4),
+        get: own_slot!(tp_richcompare),
+    },
+    SlotWrapper {
+        name: c"__ge__",
+        kind: WrapKind::RichCompare(5),
+        get: own_slot!(tp_richcompare),
+    },
+    SlotWrapper {
+        name: c"__len__",
+        kind: WrapKind::Len,
+        get: own_slot!(tp_as_mapping.mp_length),
+    },
+    SlotWrapper {
+        name: c"__len__",
+        kind: WrapKind::Len,
+        get: own_slot!(tp_as_sequence.sq_length),
+    },
+    SlotWrapper {
+        name: c"__getitem__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_mapping.mp_subscript),
+    },
+    SlotWrapper {
+        name: c"__contains__",
+        kind: WrapKind::Contains,
+        get: own_slot!(tp_as_sequence.sq_contains),
+    },
+    SlotWrapper {
+        name: c"__add__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_add),
+    },
+    SlotWrapper {
+        name: c"__sub__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_subtract),
+    },
+    SlotWrapper {
+        name: c"__mul__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_multiply),
+    },
+    SlotWrapper {
+        name: c"__neg__",
+        kind: WrapKind::Unary,
+        get: own_slot!(tp_as_number.nb_negative),
+    },
+    SlotWrapper {
+        name: c"__bool__",
+        kind: WrapKind::Inquiry,
+        get: own_slot!(tp_as_number.nb_bool),
+    },
+    SlotWrapper {
+        name: c"__int__",
+        kind: WrapKind::Unary,
+        get: own_slot!(tp_as_number.nb_int),
+    },
+    SlotWrapper {
+        name: c"__float__",
+        kind: WrapKind::Unary,
+        get: own_slot!(tp_as_number.nb_float),
+    },
+    SlotWrapper {
+        name: c"__index__",
+        kind: WrapKind::Unary,
+        get: own_slot!(tp_as_number.nb_index),
+    },
+];
+
+/// A bound slot wrapper (`method-wrapper`).
+#[repr(C)]
+#[derive(Debug)]
+pub struct MethodWrapperObject {
+    pub ob_base: PyObject,
+    pub descr: *mut PyObject,
+    pub self_: *mut PyObject,
+}
+
+pub static mut MethodWrapper_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(method_wrapper_dealloc),
+    tp_repr: Some(method_wrapper_repr),
+    tp_call: Some(method_wrapper_call),
+    ..static_type(
+        c"method-wrapper",
+        std::mem::size_of::<MethodWrapperObject>(),
+        0,
+        0,
+    )
+};
+
+unsafe extern "C" fn method_wrapper_dealloc(op: *mut PyObject) {
+    // SAFETY: `op` is a dead method-wrapper (slot contract).
+    unsafe {
+        let w = op.cast::<MethodWrapperObject>();
+        xdecref((*w).descr);
+        xdecref((*w).self_);
+        crate::objimpl::default_dealloc(op);
+    }
+}
+
+unsafe extern "C" fn method_wrapper_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a live method-wrapper (slot contract).
+    unsafe {
+        let w = op.cast::<MethodWrapperObject>();
+        let s = (*w).self_;
+        uni::from_str(&format!(
+            "<method-wrapper '{}' of {} object at {s:p}>",
+            descr_name((*w).descr),
+            type_name(ty(s))
+        ))
+    }
+}
+
+/// Adds the slot wrappers of the slots `t` defines itself (not inherited) to `dict`; existing
+/// names win.
+///
+/// # Safety
+/// `t` must be a type object (before inheritance) and `dict` its dict.
+pub unsafe fn add_slot_wrappers(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let not_impl = crate::typeobject::PyObject_HashNotImplemented as *const () as usize;
+        for w in SLOT_WRAPPERS {
+            let f = (w.get)(t);
+            if f == 0 {
+                continue;
+            }
+            let name = w.name.to_str().unwrap_or("?");
+            if !crate::dictobject::get_str(dict, name).is_null() {
+                continue;
+            }
+            if w.kind == WrapKind::Hash && f == not_impl {
+                if crate::dictobject::set_item_str(dict, name, crate::object::none()) < 0 {
+                    return -1;
+                }
+                continue;
+            }
+            let op = descr_new(&raw mut PyWrapperDescr_Type, t, w.name.as_ptr());
+            if op.is_null() {
+                return -1;
+            }
+            let d = op.cast::<PyWrapperDescrObject>();
+            (*d).d_base = (w as *const SlotWrapper).cast_mut().cast();
+            (*d).d_wrapped = f as *mut c_void;
+            let r = crate::dictobject::set_item_str(dict, name, op);
+            decref(op);
+            if r < 0 {
+                return -1;
+            }
+        }
+        0
+    }
+}
+
+unsafe extern "C" fn wrapper_descr_get(
+    d: *mut PyObject,
+    obj: *mut PyObject,
+    _t: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: `d` is a live wrapper descriptor (slot contract).
+    unsafe {
+        if obj.is_null() {
+            return new_ref(d);
+        }
+        if descr_check(d, obj).is_err() {
+            return null_mut();
+        }
+        let op = crate::objimpl::alloc_object(&raw mut MethodWrapper_Type, 0);
+        if op.is_null() {
+            return op;
+        }
+        let w = op.cast::<MethodWrapperObject>();
+        (*w).descr = new_ref(d);
+        (*w).self_ = new_ref(obj);
+        op
+    }
+}
+
+unsafe extern "C" fn wrapper_descr_call(
+    d: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_call contract.
+    unsafe {
+        let items = crate::tupleobject::items(args);
+        let Some((&first, rest)) = items.split_first() else {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "descriptor '{}' of '{}' object needs an argument",
+                    descr_name(d),
+                    descr_type_name(d)
+                ),
+            );
+        };
+        if descr_check(d, first).is_err() {
+            return null_mut();
+        }
+        let rest = crate::tupleobject::from_slice(rest);
+        if rest.is_null() {
+            return rest;
+        }
+        let r = call_wrapper(d, first, rest, kw);
+        decref(rest);
+        r
+    }
+}
+
+unsafe extern "C" fn method_wrapper_call(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: `op` is a live method-wrapper (tp_call contract).
+    unsafe {
+        let w = op.cast::<MethodWrapperObject>();
+        call_wrapper((*w).descr, (*w).self_, args, kw)
+    }
+}
+
+/// Calls the slot behind wrapper descriptor `d` on `self_` with Python arguments.
+unsafe fn call_wrapper(
+    d: *mut PyObject,
+    self_: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    use crate::object::{
+        binaryfunc, hashfunc, initproc, inquiry, lenfunc, objobjproc, richcmpfunc, ternaryfunc,
+        unaryfunc,
+    };
+    // SAFETY: `d` is a wrapper descriptor made by `add_slot_wrappers`: d_base points into
+    // SLOT_WRAPPERS and d_wrapped is a function of the kind it names.
+    unsafe {
+        let wd = d.cast::<PyWrapperDescrObject>();
+        let w = &*(*wd).d_base.cast::<SlotWrapper>();
+        let f = (*wd).d_wrapped;
+        let name = descr_name(d);
+        let items = crate::tupleobject::items(args);
+        let has_kw = !kw.is_null() && crate::dictobject::len(kw) != 0;
+        if has_kw && !matches!(w.kind, WrapKind::Call | WrapKind::Init) {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("wrapper {name}() takes no keyword arguments"),
+            );
+        }
+        let want = match w.kind {
+            WrapKind::Unary
+            | WrapKind::Next
+            | WrapKind::Len
+            | WrapKind::Hash
+            | WrapKind::Inquiry => Some(0),
+            WrapKind::Binary | WrapKind::Contains | WrapKind::RichCompare(_) => Some(1),
+            WrapKind::Call | WrapKind::Init => None,
+        };
+        if let Some(n) = want
+            && items.len() != n
+        {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "expected {n} argument{}, got {}",
+                    if n == 1 { "" } else { "s" },
+                    items.len()
+                ),
+            );
+        }
+        macro_rules! cast {
+            ($t:ty) => {
+                std::mem::transmute_copy::<*mut c_void, $t>(&f).unwrap()
+            };
+        }
+        match w.kind {
+            WrapKind::Unary => cast!(unaryfunc)(self_),
+            WrapKind::Next => {
+                let r = cast!(unaryfunc)(self_);
+                if r.is_null() && !crate::pyerrors::occurred() {
+                    return raise(&raw mut crate::pyerrors::EXC_StopIteration, "");
+                }
+                r
+            }
+            WrapKind::Len => {
+                let n = cast!(lenfunc)(self_);
+                if n < 0 {
+                    null_mut()
+                } else {
+                    crate::longobject::from_i128(n as i128)
+                }
+            }
+            WrapKind::Hash => {
+                let h = cast!(hashfunc)(self_);
+                if h == -1 && crate::pyerrors::occurred() {
+                    null_mut()
+                } else {
+                    crate::longobject::from_i128(h as i128)
+                }
+            }
+            WrapKind::Inquiry => {
+                let r = cast!(inquiry)(self_);
+                if r < 0 {
+                    null_mut()
+                } else {
+                    crate::boolobject::from_bool(r != 0)
+                }
+            }
+            WrapKind::Binary => cast!(binaryfunc)(self_, items[0]),
+            WrapKind::Contains => {
+                let r = cast!(objobjproc)(self_, items[0]);
+                if r < 0 {
+                    null_mut()
+                } else {
+                    crate::boolobject::from_bool(r != 0)
+                }
+            }
+            WrapKind::RichCompare(op) => cast!(richcmpfunc)(self_, items[0], op),
+            WrapKind::Call => cast!(ternaryfunc)(self_, args, kw),
+            WrapKind::Init => {
+                if cast!(initproc)(self_, args, kw) < 0 {
+                    null_mut()
+                } else {
+                    crate::object::new_none()
+                }
+            }
+        }
+    }
 }

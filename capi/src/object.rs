@@ -937,10 +937,10 @@ pub unsafe fn find_in_mro<R>(
         let mro = (*t).tp_mro;
         if !mro.is_null() && crate::tupleobject::is_tuple(mro) {
             let items = crate::tupleobject::items(mro);
-            if items.first().copied() != Some(t.cast()) {
-                if let Some(r) = f(t) {
-                    return Some(r);
-                }
+            if items.first().copied() != Some(t.cast())
+                && let Some(r) = f(t)
+            {
+                return Some(r);
             }
             for &o in items {
                 if !o.is_null()
@@ -1056,7 +1056,9 @@ pub unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
         if d.is_null() {
             return d;
         }
-        if crate::descrobject::add_descriptors(t, d) < 0 {
+        if crate::descrobject::add_slot_wrappers(t, d) < 0
+            || crate::descrobject::add_descriptors(t, d) < 0
+        {
             err::clear();
         }
         (*t).tp_dict = d;
@@ -1181,7 +1183,10 @@ unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
             }
             (*t).tp_dict = d;
         }
-        if crate::descrobject::add_descriptors(t, (*t).tp_dict) < 0 || set_doc(t) < 0 {
+        if crate::descrobject::add_slot_wrappers(t, (*t).tp_dict) < 0
+            || crate::descrobject::add_descriptors(t, (*t).tp_dict) < 0
+            || set_doc(t) < 0
+        {
             return -1;
         }
         if compute_mro(t) < 0 {

@@ -767,3 +767,43 @@ fn exception_classes_from_specs() {
         decref(et);
     }
 }
+
+#[test]
+fn slots_are_exposed_as_wrapper_descriptors() {
+    use gilgate_capi::abstract_::{PyObject_Call, PyObject_CallNoArgs, PyObject_CallOneArg};
+    let t = counter_type();
+    let c = call(t, &[int(4)]);
+    // SAFETY: calls through the exported entry points with live objects.
+    unsafe {
+        let init = getattr(t.cast(), "__init__");
+        assert_eq!(
+            repr(init),
+            "<slot wrapper '__init__' of 'counters.Counter' objects>"
+        );
+        let args = tupleobject::from_slice(&[c, int(7)]);
+        let r = PyObject_Call(init, args, null_mut());
+        assert_eq!(r, object::none(), "{:?}", pyerrors::take_exception());
+        assert_eq!(int_of(getattr(c, "value")), 7);
+        decref(args);
+        decref(init);
+        let h = getattr(c, "__hash__");
+        assert!(repr(h).starts_with("<method-wrapper '__hash__' of counters.Counter object at 0x"));
+        assert_eq!(
+            int_of(PyObject_CallNoArgs(h)),
+            typeobject::object_hash(c) as i128
+        );
+        decref(h);
+        let eq = getattr(c, "__eq__");
+        assert_eq!(repr(PyObject_CallOneArg(eq, c)), "True");
+        let n = int(1);
+        assert_eq!(repr(PyObject_CallOneArg(eq, n)), "NotImplemented");
+        assert!(PyObject_CallNoArgs(eq).is_null());
+        expect_err("TypeError", "expected 1 argument, got 0");
+        decref(n);
+        decref(eq);
+        let rp = getattr(c, "__repr__");
+        assert!(text(PyObject_CallNoArgs(rp)).starts_with("<counters.Counter object at 0x"));
+        decref(rp);
+        decref(c);
+    }
+}
