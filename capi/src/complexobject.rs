@@ -47,6 +47,7 @@ pub static mut PyComplex_Type: PyTypeObject = PyTypeObject {
     tp_as_number: &raw mut COMPLEX_AS_NUMBER,
     tp_new: Some(complex_new),
     tp_getset: (&raw mut COMPLEX_GETSET).cast(),
+    tp_methods: (&raw mut COMPLEX_METHODS).cast(),
     ..static_type(
         c"complex",
         std::mem::size_of::<PyComplexObject>(),
@@ -76,6 +77,21 @@ static mut COMPLEX_GETSET: [crate::descrobject::PyGetSetDef; 3] = [
     crate::longobject::getset(c"real", Some(complex_get_real)),
     crate::longobject::getset(c"imag", Some(complex_get_imag)),
     crate::longobject::GETSET_END,
+];
+
+unsafe extern "C" fn complex_conjugate(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: method contract: a live complex.
+    let v = unsafe { value(op) };
+    from_complex(c(v.real, -v.imag))
+}
+
+static mut COMPLEX_METHODS: [crate::methodobject::PyMethodDef; 2] = [
+    crate::longobject::method(
+        c"conjugate",
+        complex_conjugate as *mut std::ffi::c_void,
+        crate::methodobject::METH_NOARGS,
+    ),
+    crate::longobject::METHOD_END,
 ];
 
 const fn c(real: f64, imag: f64) -> Py_complex {

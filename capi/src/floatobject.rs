@@ -48,6 +48,7 @@ pub static mut PyFloat_Type: PyTypeObject = PyTypeObject {
     tp_as_number: &raw mut FLOAT_AS_NUMBER,
     tp_new: Some(float_new),
     tp_getset: (&raw mut FLOAT_GETSET).cast(),
+    tp_methods: (&raw mut FLOAT_METHODS).cast(),
     ..static_type(
         c"float",
         std::mem::size_of::<PyFloatObject>(),
@@ -74,6 +75,192 @@ static mut FLOAT_GETSET: [crate::descrobject::PyGetSetDef; 3] = [
     crate::longobject::getset(c"imag", Some(float_get_imag)),
     crate::longobject::GETSET_END,
 ];
+
+use crate::longobject::{METHOD_END, method};
+use crate::methodobject::{METH_FASTCALL, METH_NOARGS};
+use crate::pyport::Py_ssize_t;
+use std::ffi::c_void;
+
+static mut FLOAT_METHODS: [crate::methodobject::PyMethodDef; 9] = [
+    method(c"is_integer", float_is_integer as *mut c_void, METH_NOARGS),
+    method(
+        c"as_integer_ratio",
+        float_as_integer_ratio as *mut c_void,
+        METH_NOARGS,
+    ),
+    method(c"hex", float_hex as *mut c_void, METH_NOARGS),
+    method(c"conjugate", float_conjugate as *mut c_void, METH_NOARGS),
+    method(c"__trunc__", float_trunc as *mut c_void, METH_NOARGS),
+    method(c"__floor__", float_floor as *mut c_void, METH_NOARGS),
+    method(c"__ceil__", float_ceil as *mut c_void, METH_NOARGS),
+    method(c"__round__", float_round as *mut c_void, METH_FASTCALL),
+    METHOD_END,
+];
+
+/// `(m, e)` with `v = m * 2**e` exactly, `m` an integer (v finite).
+fn mantissa_exponent(v: f64) -> (i64, i64) {
+    let bits = v.to_bits();
+    let exp_bits = ((bits >> 52) & 0x7ff) as i64;
+    let frac = (bits & ((1 << 52) - 1)) as i64;
+    let (m, e) = if exp_bits == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), exp_bits - 1075)
+    };
+    (if v.is_sign_negative() { -m } else { m }, e)
+}
+
+unsafe extern "C" fn float_is_integer(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: method contract: a live float.
+    let v = unsafe { value(op) };
+    crate::boolobject::from_bool(v.is_finite() && v == v.trunc())
+}
+
+/// `float.as_integer_ratio()` as big integers.
+pub fn integer_ratio(v: f64) -> Result<(BigInt, BigInt), (bool, &'static str)> {
+    if v.is_nan() {
+        return Err((false, "cannot convert NaN to integer ratio"));
+    }
+    if v.is_infinite() {
+        return Err((true, "cannot convert Infinity to integer ratio"));
+    }
+    let (m, e) = mantissa_exponent(v);
+    if m == 0 {
+        return Ok((BigInt::from(0), BigInt::from(1)));
+    }
+    if e >= 0 {
+        return Ok((BigInt::from(m) << e as u64, BigInt::from(1)));
+    }
+    let tz = i64::from(m.unsigned_abs().trailing_zeros()).min(-e);
+    Ok((BigInt::from(m >> tz), BigInt::from(1) << (-e - tz) as u64))
+}
+
+unsafe extern "C" fn float_as_integer_ratio(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("float.as_integer_ratio", null_mut(), || {
+        // SAFETY: method contract: a live float.
+        match integer_ratio(unsafe { value(op) }) {
+            Ok((n, d)) => crate::longobject::pair(
+                crate::longobject::from_bigint(&n),
+                crate::longobject::from_bigint(&d),
+            ),
+            Err((true, m)) => raise(&raw mut EXC_OverflowError, m),
+            Err((false, m)) => raise(&raw mut EXC_ValueError, m),
+        }
+    })
+}
+
+/// `float.hex()`: `[-]0x1.<13 hex digits>p±e`, subnormals as `0x0.<digits>p-1022`.
+pub fn hex_f64(v: f64) -> String {
+    if v.is_nan() {
+        return "nan".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let sign = if v.is_sign_negative() { "-" } else { "" };
+    if v == 0.0 {
+        return format!("{sign}0x0.0p+0");
+    }
+    let bits = v.to_bits();
+    let exp_bits = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1 << 52) - 1);
+    let (lead, e) = if exp_bits == 0 {
+        (0, -1022)
+    } else {
+        (1, exp_bits - 1023)
+    };
+    format!(
+        "{sign}0x{lead}.{frac:013x}p{}{}",
+        if e < 0 { '-' } else { '+' },
+        e.abs()
+    )
+}
+
+unsafe extern "C" fn float_hex(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: method contract: a live float.
+    crate::unicodeobject::from_str(&hex_f64(unsafe { value(op) }))
+}
+
+unsafe extern "C" fn float_conjugate(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: method contract: a live float.
+    unsafe { float_pos(op) }
+}
+
+unsafe extern "C" fn float_trunc(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: method contract: a live float.
+    crate::longobject::from_f64_trunc(unsafe { value(op) })
+}
+
+unsafe extern "C" fn float_floor(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: method contract: a live float.
+    crate::longobject::from_f64_trunc(unsafe { value(op) }.floor())
+}
+
+unsafe extern "C" fn float_ceil(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: method contract: a live float.
+    crate::longobject::from_f64_trunc(unsafe { value(op) }.ceil())
+}
+
+/// `round(x, n)`: the exact value of `x` rounded to `n` decimal places (ties to even),
+/// then correctly rounded back to a double. `None` when the result overflows.
+pub fn round_f64(x: f64, n: i64) -> Option<f64> {
+    if !x.is_finite() || x == 0.0 || n > 400 {
+        return Some(x);
+    }
+    if n < -400 {
+        return Some(0.0f64.copysign(x));
+    }
+    let (m, e) = mantissa_exponent(x.abs());
+    let m = BigInt::from(m);
+    let ten = |k: u64| num_traits::Pow::pow(BigInt::from(10), k);
+    // x * 10**n = num / den exactly.
+    let (mut num, mut den) = (m, BigInt::from(1));
+    if e >= 0 {
+        num <<= e as u64;
+    } else {
+        den <<= (-e) as u64;
+    }
+    if n >= 0 {
+        num *= ten(n as u64);
+    } else {
+        den *= ten(n.unsigned_abs());
+    }
+    let (mut q, r) = num_integer::Integer::div_rem(&num, &den);
+    let twice: BigInt = &r * 2;
+    if twice > den || (twice == den && num_integer::Integer::is_odd(&q)) {
+        q += 1;
+    }
+    let y = if n >= 0 {
+        crate::longobject::true_divide(&q, &ten(n as u64)).ok()?
+    } else {
+        crate::longobject::bigint_to_f64(&(q * ten(n.unsigned_abs())))?
+    };
+    Some(y.copysign(x))
+}
+
+unsafe extern "C" fn float_round(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("float.__round__", null_mut(), || {
+        // SAFETY: method contract: a live float and `nargs` live arguments.
+        unsafe {
+            let x = value(op);
+            match crate::longobject::round_ndigits(args, nargs, "__round__") {
+                Err(()) => null_mut(),
+                Ok(None) => crate::longobject::from_f64_trunc(x.round_ties_even()),
+                Ok(Some(n)) => match round_f64(x, n) {
+                    Some(y) => from_f64(y),
+                    None => raise(
+                        &raw mut EXC_OverflowError,
+                        "rounded value too large to represent",
+                    ),
+                },
+            }
+        }
+    })
+}
 
 /// Whether `op` is a float (or subclass).
 ///
@@ -823,6 +1010,86 @@ pub unsafe extern "C" fn PyFloat_Unpack4(p: *const u8, le: c_int) -> f64 {
             f32::from_le_bytes(b)
         } else {
             f32::from_be_bytes(b)
+        })
+    })
+}
+
+/// Packs a double as IEEE 754 binary16 (round half to even); `None` if it is too large.
+pub fn to_half_bits(x: f64) -> Option<u16> {
+    let sign: u16 = if x.is_sign_negative() { 0x8000 } else { 0 };
+    if x.is_nan() {
+        return Some(sign | 0x7e00);
+    }
+    let a = x.abs();
+    if a.is_infinite() {
+        return Some(sign | 0x7c00);
+    }
+    if a >= 65520.0 {
+        return None;
+    }
+    if a == 0.0 {
+        return Some(sign);
+    }
+    let e = ((a.to_bits() >> 52) as i32) - 1023;
+    let bits = if e < -14 {
+        // Subnormal: units of 2**-24; 1024 rounds up into the smallest normal.
+        (a * 2f64.powi(24)).round_ties_even() as u16
+    } else {
+        let mut e = e;
+        let mut m = (a * 2f64.powi(10 - e)).round_ties_even() as u32;
+        if m == 2048 {
+            m = 1024;
+            e += 1;
+        }
+        (((e + 15) as u16) << 10) | (m - 1024) as u16
+    };
+    Some(sign | bits)
+}
+
+/// Unpacks IEEE 754 binary16.
+pub fn from_half_bits(h: u16) -> f64 {
+    let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let e = i32::from((h >> 10) & 0x1f);
+    let m = f64::from(h & 0x3ff);
+    sign * match e {
+        0 => m * 2f64.powi(-24),
+        31 if m == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        _ => (1024.0 + m) * 2f64.powi(e - 25),
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyFloat_Pack2(x: f64, p: *mut u8, le: c_int) -> c_int {
+    crate::ffi_guard::guard("PyFloat_Pack2", -1, || {
+        let Some(h) = to_half_bits(x) else {
+            raise(
+                &raw mut EXC_OverflowError,
+                "float too large to pack with e format",
+            );
+            return -1;
+        };
+        let b = if le != 0 {
+            h.to_le_bytes()
+        } else {
+            h.to_be_bytes()
+        };
+        // SAFETY: `p` points to 2 writable bytes, per the C API contract.
+        unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, 2) };
+        0
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyFloat_Unpack2(p: *const u8, le: c_int) -> f64 {
+    crate::ffi_guard::guard("PyFloat_Unpack2", -1.0, || {
+        let mut b = [0u8; 2];
+        // SAFETY: `p` points to 2 readable bytes, per the C API contract.
+        unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), 2) };
+        from_half_bits(if le != 0 {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
         })
     })
 }

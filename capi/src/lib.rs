@@ -40,6 +40,7 @@ pub mod pylifecycle;
 pub mod pymem;
 pub mod pyport;
 pub mod pystate;
+pub mod pystrtod;
 pub mod pythread;
 pub mod rangeobject;
 pub mod refcount;

@@ -126,6 +126,7 @@ pub static mut PyLong_Type: PyTypeObject = PyTypeObject {
     tp_as_number: &raw mut LONG_AS_NUMBER,
     tp_new: Some(long_new),
     tp_getset: (&raw mut LONG_GETSET).cast(),
+    tp_methods: (&raw mut LONG_METHODS).cast(),
     ..static_type(
         c"int",
         40,
@@ -178,6 +179,146 @@ static mut LONG_GETSET: [crate::descrobject::PyGetSetDef; 5] = [
     getset(c"denominator", Some(long_get_one)),
     GETSET_END,
 ];
+
+/// A method table entry.
+pub const fn method(
+    name: &'static std::ffi::CStr,
+    meth: *mut c_void,
+    flags: c_int,
+) -> crate::methodobject::PyMethodDef {
+    crate::methodobject::PyMethodDef {
+        ml_name: name.as_ptr(),
+        ml_meth: meth,
+        ml_flags: flags,
+        ml_doc: std::ptr::null(),
+    }
+}
+
+/// The NULL entry ending a method table.
+pub const METHOD_END: crate::methodobject::PyMethodDef = crate::methodobject::PyMethodDef {
+    ml_name: std::ptr::null(),
+    ml_meth: null_mut(),
+    ml_flags: 0,
+    ml_doc: std::ptr::null(),
+};
+
+use crate::methodobject::{METH_FASTCALL, METH_NOARGS};
+
+static mut LONG_METHODS: [crate::methodobject::PyMethodDef; 11] = [
+    method(c"bit_length", long_bit_length as *mut c_void, METH_NOARGS),
+    method(c"bit_count", long_bit_count as *mut c_void, METH_NOARGS),
+    method(c"conjugate", long_self_method as *mut c_void, METH_NOARGS),
+    method(c"is_integer", long_is_integer as *mut c_void, METH_NOARGS),
+    method(
+        c"as_integer_ratio",
+        long_as_integer_ratio as *mut c_void,
+        METH_NOARGS,
+    ),
+    method(c"__trunc__", long_self_method as *mut c_void, METH_NOARGS),
+    method(c"__floor__", long_self_method as *mut c_void, METH_NOARGS),
+    method(c"__ceil__", long_self_method as *mut c_void, METH_NOARGS),
+    method(c"__index__", long_self_method as *mut c_void, METH_NOARGS),
+    method(c"__round__", long_round as *mut c_void, METH_FASTCALL),
+    METHOD_END,
+];
+
+unsafe extern "C" fn long_bit_length(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: method contract: `op` is a live int.
+    crate::ffi_guard::guard("int.bit_length", null_mut(), || unsafe {
+        from_i128(num_bits(op) as i128)
+    })
+}
+
+unsafe extern "C" fn long_bit_count(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: method contract: `op` is a live int.
+    crate::ffi_guard::guard("int.bit_count", null_mut(), || unsafe {
+        let ones: u64 = digits(op).iter().map(|d| u64::from(d.count_ones())).sum();
+        from_i128(ones as i128)
+    })
+}
+
+unsafe extern "C" fn long_self_method(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: method contract: `op` is a live int.
+    unsafe { long_pos(op) }
+}
+
+unsafe extern "C" fn long_is_integer(_op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    crate::boolobject::true_()
+}
+
+unsafe extern "C" fn long_as_integer_ratio(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: method contract: `op` is a live int.
+    crate::ffi_guard::guard("int.as_integer_ratio", null_mut(), || unsafe {
+        pair(long_pos(op), from_i64(1))
+    })
+}
+
+/// The optional `ndigits` of `__round__` (`Ok(None)` when absent or None; `Err`: the
+/// exception is set).
+#[allow(clippy::result_unit_err)]
+///
+/// # Safety
+/// `args` holds `nargs` live objects.
+pub unsafe fn round_ndigits(
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+    what: &str,
+) -> Result<Option<i64>, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if nargs > 1 {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("{what} expected at most 1 argument, got {nargs}"),
+            );
+            return Err(());
+        }
+        if nargs == 0 || *args == crate::object::none() {
+            return Ok(None);
+        }
+        let v = index_value(*args)?;
+        Ok(Some(v.to_i64().unwrap_or(if v.is_negative() {
+            i64::MIN
+        } else {
+            i64::MAX
+        })))
+    }
+}
+
+/// `x` rounded to a multiple of `10**k` (k > 0), ties to even.
+pub fn round_to_power_of_ten(x: &BigInt, k: u64) -> BigInt {
+    let p = num_traits::Pow::pow(BigInt::from(10), k);
+    let (mut q, r) = x.div_mod_floor(&p);
+    let twice: BigInt = &r * 2;
+    if twice > p || (twice == p && q.is_odd()) {
+        q += 1;
+    }
+    q * p
+}
+
+unsafe extern "C" fn long_round(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("int.__round__", null_mut(), || {
+        // SAFETY: method contract: a live int and `nargs` live arguments.
+        unsafe {
+            match round_ndigits(args, nargs, "__round__") {
+                Err(()) => null_mut(),
+                Ok(None) => long_pos(op),
+                Ok(Some(n)) if n >= 0 => long_pos(op),
+                Ok(Some(n)) => {
+                    let k = n.unsigned_abs();
+                    if k > 1 << 20 {
+                        return from_i64(0);
+                    }
+                    from_bigint(&round_to_power_of_ten(&to_bigint(op), k))
+                }
+            }
+        }
+    })
+}
 
 /// The tag of a value with `ndigits` digits and `sign` (-1, 0, 1).
 pub const fn tag(ndigits: usize, sign: i32) -> usize {
@@ -2071,6 +2212,45 @@ pub unsafe extern "C" fn PyOS_strtol(
                     if negative { c_long::MIN } else { c_long::MAX }
                 }
             }
+        }
+    })
+}
+
+/// `(m, e)` with `|m|` in [0.5, 1), `m` carrying the sign and `v ~= m * 2**e`, the mantissa
+/// rounded to 53 bits (half to even). `(0.0, 0)` for zero.
+pub fn frexp_bigint(v: &BigInt) -> (f64, i64) {
+    let nbits = v.bits();
+    if nbits == 0 {
+        return (0.0, 0);
+    }
+    let mag = v.magnitude();
+    let (f, scale) = if nbits <= 55 {
+        (mag.to_u64().unwrap_or(0) as f64, nbits)
+    } else {
+        let shift = nbits - 55;
+        let mut q = (mag >> shift).to_u64().unwrap_or(0);
+        if mag.trailing_zeros().unwrap_or(0) < shift {
+            q |= 1;
+        }
+        (q as f64, 55)
+    };
+    let mut m = f / 2f64.powi(scale as i32);
+    let mut e = nbits as i64;
+    if m >= 1.0 {
+        m /= 2.0;
+        e += 1;
+    }
+    (if v.is_negative() { -m } else { m }, e)
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyLong_Frexp(op: *mut PyObject, e: *mut i64) -> f64 {
+    crate::ffi_guard::guard("_PyLong_Frexp", -1.0, || {
+        // SAFETY: a live int and a writable exponent, per the C API contract.
+        unsafe {
+            let (m, x) = frexp_bigint(&to_bigint(op));
+            *e = x;
+            m
         }
     })
 }

@@ -1240,3 +1240,220 @@ fn constructors_through_tp_new() {
         decref(o);
     }
 }
+
+/// `o.name(*args)` through attribute lookup and a call; consumes `o` and `args`.
+fn call_method(o: *mut PyObject, name: &str, args: &[*mut PyObject]) -> *mut PyObject {
+    use gilgate_capi::abstract_ as ab;
+    let n = gilgate_capi::unicodeobject::from_str(name);
+    // SAFETY: live objects we own.
+    unsafe {
+        let m = gilgate_capi::object::getattr(o, n);
+        decref(n);
+        assert!(!m.is_null(), "{name}: {:?}", pyerrors::take_exception());
+        let t = gilgate_capi::tupleobject::from_slice(args);
+        let r = ab::PyObject_Call(m, t, null_mut());
+        decref(t);
+        decref(m);
+        decref(o);
+        for &a in args {
+            decref(a);
+        }
+        r
+    }
+}
+
+#[test]
+fn number_methods() {
+    init();
+    assert_eq!(repr(call_method(small(255), "bit_length", &[])), "8");
+    assert_eq!(repr(call_method(small(-255), "bit_count", &[])), "8");
+    assert_eq!(repr(call_method(small(3), "is_integer", &[])), "True");
+    assert_eq!(
+        repr(call_method(small(7), "as_integer_ratio", &[])),
+        "(7, 1)"
+    );
+    assert_eq!(
+        repr(call_method(small(1250), "__round__", &[small(-2)])),
+        "1200"
+    );
+    assert_eq!(
+        repr(call_method(small(1350), "__round__", &[small(-2)])),
+        "1400"
+    );
+    assert_eq!(
+        repr(call_method(small(-1250), "__round__", &[small(-2)])),
+        "-1200"
+    );
+    assert_eq!(repr(call_method(small(5), "__round__", &[small(1)])), "5");
+    assert_eq!(
+        repr(call_method(float(0.75), "as_integer_ratio", &[])),
+        "(3, 4)"
+    );
+    expect_err(
+        call_method(float(f64::INFINITY), "as_integer_ratio", &[]),
+        "OverflowError",
+        "cannot convert Infinity to integer ratio",
+    );
+    expect_err(
+        call_method(float(f64::NAN), "as_integer_ratio", &[]),
+        "ValueError",
+        "cannot convert NaN to integer ratio",
+    );
+    for (v, s) in [
+        (1.5, "'0x1.8000000000000p+0'"),
+        (-0.1, "'-0x1.999999999999ap-4'"),
+        (0.0, "'0x0.0p+0'"),
+        (5e-324, "'0x0.0000000000001p-1022'"),
+        (f64::INFINITY, "'inf'"),
+    ] {
+        assert_eq!(repr(call_method(float(v), "hex", &[])), s);
+    }
+    assert_eq!(repr(call_method(float(2.0), "is_integer", &[])), "True");
+    assert_eq!(repr(call_method(float(2.5), "is_integer", &[])), "False");
+    for (v, r) in [(2.5, "2"), (0.5, "0"), (-0.5, "0"), (1.5, "2")] {
+        assert_eq!(repr(call_method(float(v), "__round__", &[])), r);
+    }
+    for (v, n, r) in [
+        (2.675, 2, "2.67"),
+        (1234.5, -2, "1200.0"),
+        (2.5, 0, "2.0"),
+        (-0.0, 1, "-0.0"),
+        (123.456, -1, "120.0"),
+        (0.125, 2, "0.12"),
+        (1e22, 2, "1e+22"),
+        (5e-324, 400, "5e-324"),
+    ] {
+        assert_eq!(
+            repr(call_method(float(v), "__round__", &[small(n)])),
+            r,
+            "round({v}, {n})"
+        );
+    }
+    assert_eq!(
+        repr(call_method(float(f64::INFINITY), "__round__", &[small(2)])),
+        "inf"
+    );
+    expect_err(
+        call_method(float(f64::INFINITY), "__round__", &[]),
+        "OverflowError",
+        "cannot convert float infinity to integer",
+    );
+    assert_eq!(repr(call_method(float(-2.5), "__floor__", &[])), "-3");
+    assert_eq!(repr(call_method(float(-2.5), "__ceil__", &[])), "-2");
+    assert_eq!(repr(call_method(float(2.5), "__trunc__", &[])), "2");
+    assert_eq!(
+        repr(call_method(complex(1.0, 2.0), "conjugate", &[])),
+        "(1-2j)"
+    );
+}
+
+#[test]
+fn packing_frexp_and_strtod() {
+    init();
+    // struct.pack('<e', v).hex() in python3.
+    for (v, hex) in [
+        (1.0, "003c"),
+        (-2.5, "00c1"),
+        (65504.0, "ff7b"),
+        (5.960464477539063e-08, "0100"),
+        (6.097555160522461e-05, "ff03"),
+        (0.1, "662e"),
+        (1.0 / 3.0, "5535"),
+        (2049.0, "0068"),
+        (2051.0, "0268"),
+        (1e-8, "0000"),
+        (3e-8, "0100"),
+        (-0.0, "0080"),
+    ] {
+        let mut b = [0u8; 2];
+        // SAFETY: a 2-byte buffer.
+        unsafe {
+            assert_eq!(fl::PyFloat_Pack2(v, b.as_mut_ptr(), 1), 0);
+            assert_eq!(format!("{:02x}{:02x}", b[0], b[1]), hex, "{v}");
+            let back = fl::PyFloat_Unpack2(b.as_ptr(), 1);
+            assert!((back - v).abs() <= v.abs() * 1e-3 + 6e-8, "{v} -> {back}");
+        }
+    }
+    let mut b = [0u8; 2];
+    // SAFETY: a 2-byte buffer.
+    unsafe {
+        assert_eq!(fl::PyFloat_Pack2(65520.0, b.as_mut_ptr(), 1), -1);
+        assert_eq!(err().1, "float too large to pack with e format");
+        b = [0xff, 0x7b];
+        assert_eq!(fl::PyFloat_Unpack2(b.as_ptr(), 1), 65504.0);
+    }
+    // _PyLong_Frexp: 2**100 + 1 rounds to 0.5 * 2**101; -(3 * 2**70) is -0.75 * 2**72.
+    let mut e = 0i64;
+    // SAFETY: live ints and a writable exponent.
+    unsafe {
+        let a = add(pow(small(2), small(100)), small(1));
+        assert_eq!((lo::_PyLong_Frexp(a, &mut e), e), (0.5, 101));
+        let b = mul(small(-3), pow(small(2), small(70)));
+        assert_eq!((lo::_PyLong_Frexp(b, &mut e), e), (-0.75, 72));
+        let c = small(0);
+        assert_eq!((lo::_PyLong_Frexp(c, &mut e), e), (0.0, 0));
+        // 2**60 - 1 rounds up to 2**60.
+        let d = sub(pow(small(2), small(60)), small(1));
+        assert_eq!((lo::_PyLong_Frexp(d, &mut e), e), (0.5, 61));
+        decref(a);
+        decref(b);
+        decref(d);
+    }
+    // PyOS_double_to_string / PyOS_string_to_double.
+    use gilgate_capi::pystrtod as st;
+    // SAFETY: valid arguments; the returned buffer is freed with PyMem_Free.
+    unsafe {
+        let mut ty = -1;
+        let p = st::PyOS_double_to_string(
+            1e16,
+            b'r' as std::ffi::c_char,
+            0,
+            st::Py_DTSF_ADD_DOT_0,
+            &mut ty,
+        );
+        assert_eq!(std::ffi::CStr::from_ptr(p).to_str().unwrap(), "1e+16");
+        assert_eq!(ty, st::Py_DTST_FINITE);
+        gilgate_capi::pymem::PyMem_Free(p.cast());
+        let p = st::PyOS_double_to_string(-1.0 / 3.0, b'g' as std::ffi::c_char, 6, 0, &mut ty);
+        assert_eq!(std::ffi::CStr::from_ptr(p).to_str().unwrap(), "-0.333333");
+        gilgate_capi::pymem::PyMem_Free(p.cast());
+        let mut end: *mut std::ffi::c_char = null_mut();
+        let s = c"1.5e3xyz";
+        assert_eq!(
+            st::PyOS_string_to_double(s.as_ptr(), &mut end, null_mut()),
+            1500.0
+        );
+        assert_eq!(end.offset_from(s.as_ptr()), 5);
+        assert_eq!(
+            st::PyOS_string_to_double(c"-inf".as_ptr(), null_mut(), null_mut()),
+            f64::NEG_INFINITY
+        );
+        assert_eq!(
+            st::PyOS_string_to_double(c"1x".as_ptr(), null_mut(), null_mut()),
+            -1.0
+        );
+        assert_eq!(
+            err(),
+            (
+                "ValueError".into(),
+                "could not convert string to float: '1x'".into()
+            )
+        );
+        assert_eq!(
+            st::PyOS_string_to_double(c"1e500".as_ptr(), null_mut(), null_mut()),
+            f64::INFINITY
+        );
+        let ovf = (&raw mut gilgate_capi::pyerrors::EXC_OverflowError).cast();
+        assert_eq!(
+            st::PyOS_string_to_double(c"1e500".as_ptr(), null_mut(), ovf),
+            -1.0
+        );
+        assert_eq!(
+            err(),
+            (
+                "OverflowError".into(),
+                "value too large to convert to float: 1e500".into()
+            )
+        );
+    }
+}
