@@ -3042,7 +3042,7 @@ pub unsafe extern "C" fn PyObject_GetAIter(o: *mut PyObject) -> *mut PyObject {
         if it.is_null() {
             return it;
         }
-        if !am(ty(it)).is_some_and(|m| m.am_anext.is_some()) {
+        if am(ty(it)).is_none_or(|m| m.am_anext.is_none()) {
             let n = tname(it);
             decref(it);
             return type_error(&format!(
