@@ -1066,6 +1066,21 @@ pub unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
     }
 }
 
+/// The docstring without its `Name(signature)\n--\n\n` header (the text signature
+/// convention of `tp_doc`).
+pub fn doc_without_signature<'a>(name: &str, doc: &'a str) -> &'a str {
+    let Some(rest) = doc.strip_prefix(name) else {
+        return doc;
+    };
+    if !rest.starts_with('(') {
+        return doc;
+    }
+    match rest.find(")\n--\n\n") {
+        Some(i) => &rest[i + 6..],
+        None => doc,
+    }
+}
+
 /// `__doc__` in the type's dict, from `tp_doc` (None when there is none).
 unsafe fn set_doc(t: *mut PyTypeObject) -> c_int {
     // SAFETY: `t` is a type with a dict.
@@ -1077,7 +1092,8 @@ unsafe fn set_doc(t: *mut PyTypeObject) -> c_int {
         let doc = if (*t).tp_doc.is_null() {
             new_none()
         } else {
-            uni::from_cstr((*t).tp_doc)
+            let text = std::ffi::CStr::from_ptr((*t).tp_doc).to_string_lossy();
+            uni::from_str(doc_without_signature(&type_short_name(t), &text))
         };
         if doc.is_null() {
             return -1;
@@ -2261,6 +2277,23 @@ unsafe extern "C" fn type_setattro(
 #[cfg(test)]
 mod runtime_tests {
     use super::*;
+
+    #[test]
+    fn text_signatures_are_stripped_from_docs() {
+        assert_eq!(
+            doc_without_signature("Point", "Point(x, y)\n--\n\nA point."),
+            "A point."
+        );
+        assert_eq!(
+            doc_without_signature("Point", "Point(x, y)\nA point."),
+            "Point(x, y)\nA point."
+        );
+        assert_eq!(doc_without_signature("Point", "A point."), "A point.");
+        assert_eq!(
+            doc_without_signature("P", "Point(x)\n--\n\nA"),
+            "Point(x)\n--\n\nA"
+        );
+    }
 
     #[test]
     fn singletons_are_immortal_and_typed() {
