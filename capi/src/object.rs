@@ -1121,9 +1121,37 @@ static mut DICT_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
     },
 ];
 
+/// `__weakref__` of heap types with a weak reference list.
+static mut WEAKREF_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
+    crate::descrobject::PyGetSetDef {
+        name: c"__weakref__".as_ptr(),
+        get: Some(weakref_getter),
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    },
+    crate::descrobject::PyGetSetDef {
+        name: std::ptr::null(),
+        get: None,
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    },
+];
+
 unsafe extern "C" fn dict_getter(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
     // SAFETY: getter contract: `op` is a live instance.
     unsafe { generic_get_dict(op) }
+}
+
+unsafe extern "C" fn weakref_getter(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract: `op` is a live instance.
+    unsafe {
+        match weaklist_ptr(op) {
+            Some(p) if !(*p).is_null() => new_ref(*p),
+            _ => new_none(),
+        }
+    }
 }
 
 unsafe extern "C" fn dict_setter(op: *mut PyObject, v: *mut PyObject, _c: *mut c_void) -> c_int {
@@ -1283,6 +1311,20 @@ unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
                 return -1;
             }
             (*t).tp_hash = Some(PyObject_HashNotImplemented);
+        }
+        if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0
+            && (*t).tp_weaklistoffset != 0
+            && crate::dictobject::get_str((*t).tp_dict, "__weakref__").is_null()
+        {
+            let g = crate::descrobject::new_getset(t, (&raw mut WEAKREF_GETSET).cast());
+            if g.is_null() {
+                return -1;
+            }
+            let r = crate::dictobject::set_item_str((*t).tp_dict, "__weakref__", g);
+            decref(g);
+            if r < 0 {
+                return -1;
+            }
         }
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0
             && ((*t).tp_dictoffset != 0)

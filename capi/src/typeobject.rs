@@ -669,6 +669,10 @@ pub unsafe fn from_metaclass(
         } else {
             meta
         };
+        if meta != &raw mut PyType_Type && (*meta).tp_new.is_some() {
+            decref(bases);
+            return type_error("Metaclasses with custom tp_new are not supported.");
+        }
         // Sizes.
         let align = |x: Py_ssize_t| (x + 7) & !7;
         let base_size = (*base).tp_basicsize;
