@@ -739,6 +739,12 @@ fn number_protocol_dispatch() {
         assert_eq!(error(), "TypeError: bad operand type for abs(): 'str'");
         // Index.
         assert_eq!(ival(PyNumber_Index(a)), 2);
+        let t = PyNumber_Index(gilgate_capi::boolobject::true_());
+        assert_eq!(
+            gilgate_capi::object::type_name(gilgate_capi::object::ty(t)),
+            "int"
+        );
+        assert_eq!(ival(t), 1);
         assert_eq!(PyNumber_AsSsize_t(a, null_mut()), 2);
         assert_eq!(PyNumber_Check(a), 1);
         assert_eq!(PyNumber_Check(s("x")), 0);
@@ -931,6 +937,9 @@ fn sequence_and_item_protocols() {
             "TypeError: can't multiply sequence by non-int of type 'Seq'"
         );
         assert_eq!(PyIter_Check(x), 0);
+        assert_eq!(PyAIter_Check(x), 0);
+        assert!(PyObject_GetAIter(x).is_null());
+        assert_eq!(error(), "TypeError: 'int' object is not an async iterable");
         let t = tup::from_slice(&[int(1), int(2)]);
         assert!(PySequence_Fast(x, c"need a sequence".as_ptr()).is_null());
         assert_eq!(error(), "TypeError: need a sequence");
