@@ -1225,6 +1225,15 @@ fn constructors_through_tp_new() {
         )),
         "(-1+1j)"
     );
+    assert_eq!(
+        repr(new(complex_t, args(&[s(" (1-2.5e3J) ")]))),
+        "(1-2500j)"
+    );
+    expect_err(
+        new(complex_t, args(&[s("1 + 2j")])),
+        "ValueError",
+        "complex() arg is a malformed string",
+    );
     assert_eq!(repr(new(bool_t, args(&[small(0)]))), "False");
     assert_eq!(repr(new(bool_t, args(&[s("a")]))), "True");
     // A subclass of int gets an instance of itself holding the value.
