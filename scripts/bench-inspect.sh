@@ -2,7 +2,7 @@
 # Benchmark `gilgate inspect` as whole processes, next to the start-up of `python3 -c pass`,
 # all measured in the same run.
 #
-#   scripts/bench-inspect.sh [--runs N] [--no-build]
+#   scripts/bench-inspect.sh [--runs N] [--no-build] [--baseline GILGATE]
 #
 # Measures (release build):
 #   so     gilgate inspect ONE.so    (markupsafe's _speedups, extracted from its cp314t wheel)
@@ -11,6 +11,9 @@
 # and prints each mean and the ratio wheel / python start-up. Two more rows explain the wheel's time:
 # the same pillow wheel already unpacked (a folder: no decompression), and multidict's small wheel
 # (2 modules, no vendored libraries).
+# Two interpreters are timed when present: the distribution's /usr/bin/python3 and the python3 found
+# on PATH resolved to its real executable (for example pyenv's, without the shim). With --baseline,
+# the same gilgate rows are also timed for another gilgate binary (an older build), in the same run.
 # Uses hyperfine when it is installed (Debian package `hyperfine`), else a loop timed with
 # `date +%s%N`. The wheels come from scripts/fetch-wheels.sh (run it first).
 set -euo pipefail
@@ -19,11 +22,13 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${GILGATE_WHEEL_CACHE:-$repo/.cache/wheels}"
 runs=30
 build=1
+baseline=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    *) echo "usage: $0 [--runs N] [--no-build]" >&2; exit 64 ;;
+    --baseline) baseline="$2"; shift 2 ;;
+    *) echo "usage: $0 [--runs N] [--no-build] [--baseline GILGATE]" >&2; exit 64 ;;
     esac
 done
 
@@ -42,9 +47,9 @@ if [[ $build -eq 1 ]]; then
 fi
 gilgate="${CARGO_TARGET_DIR:-$repo/target}/release/gilgate"
 [[ -x "$gilgate" ]] || { echo "bench-inspect: $gilgate not built" >&2; exit 1; }
-# The interpreter measured: $BENCH_PYTHON, else the distribution's /usr/bin/python3, else the
+# The interpreters measured: $BENCH_PYTHON, else the distribution's /usr/bin/python3; plus the
 # python3 on PATH resolved to the interpreter itself (not a wrapper such as a pyenv shim, which adds
-# its own start-up).
+# its own start-up) when that is another interpreter.
 if [[ -n "${BENCH_PYTHON:-}" ]]; then
     python="$BENCH_PYTHON"
 elif [[ -x /usr/bin/python3 ]]; then
@@ -54,6 +59,13 @@ elif command -v python3 >/dev/null; then
 else
     echo "bench-inspect: python3 not found" >&2
     exit 1
+fi
+python2=""
+if command -v python3 >/dev/null; then
+    p="$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || true)"
+    if [[ -n "$p" && -x "$p" && "$(readlink -f "$p")" != "$(readlink -f "$python")" ]]; then
+        python2="$p"
+    fi
 fi
 
 work="$(mktemp -d)"
@@ -74,7 +86,7 @@ unpack "$big_wheel" "$work/pillow"
 labels=(
     "gilgate inspect markupsafe _speedups .so"
     "gilgate inspect pillow wheel (8 modules)"
-    "python3 -c pass"
+    "python3 -c pass ($python)"
     "gilgate inspect pillow, already unpacked"
     "gilgate inspect multidict wheel (2 modules)"
 )
@@ -85,6 +97,24 @@ cmds=(
     "$gilgate inspect $work/pillow"
     "$gilgate inspect $small_wheel"
 )
+if [[ -n "$python2" ]]; then
+    labels+=("python3 -c pass ($python2)")
+    cmds+=("$python2 -c pass")
+fi
+if [[ -n "$baseline" ]]; then
+    labels+=(
+        "baseline: inspect _speedups .so"
+        "baseline: inspect pillow wheel"
+        "baseline: inspect pillow, unpacked"
+        "baseline: inspect multidict wheel"
+    )
+    cmds+=(
+        "$baseline inspect $so"
+        "$baseline inspect $big_wheel"
+        "$baseline inspect $work/pillow"
+        "$baseline inspect $small_wheel"
+    )
+fi
 
 # each command must work before it is timed
 for cmd in "${cmds[@]}"; do
@@ -97,6 +127,8 @@ done
 
 echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate")"
 echo "python:  $("$python" --version 2>&1) ($python)"
+[[ -z "$python2" ]] || echo "python2: $("$python2" --version 2>&1) ($python2)"
+[[ -z "$baseline" ]] || echo "baseline: $baseline"
 echo "cpu:     $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "tmp:     ${TMPDIR:-/tmp} ($(df -T "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }'))"
 
@@ -125,9 +157,12 @@ fi
 
 echo "method:  $method"
 for i in "${!cmds[@]}"; do
-    printf '%-46s %9s ms\n' "${labels[$i]}" "${means[$i]}"
+    printf '%-58s %9s ms\n' "${labels[$i]}" "${means[$i]}"
 done
-awk -v s="${means[0]}" -v w="${means[1]}" -v p="${means[2]}" 'BEGIN {
-    printf "ratio wheel / python start-up: %.2f\n", w / p
-    printf "ratio .so / python start-up:   %.2f\n", s / p
-}'
+ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { printf "%-46s %.2f\n", l, a / b }'; }
+ratio "ratio wheel / python start-up:" "${means[1]}" "${means[2]}"
+ratio "ratio .so / python start-up:" "${means[0]}" "${means[2]}"
+if [[ -n "$python2" ]]; then
+    ratio "ratio wheel / python start-up ($python2):" "${means[1]}" "${means[5]}"
+    ratio "ratio .so / python start-up ($python2):" "${means[0]}" "${means[5]}"
+fi

@@ -78,3 +78,71 @@ fn sibling_extensions_of_a_package_folder() {
         e.message
     );
 }
+
+/// Compiles `tests/c/imp_probe.c` as module `name` importing `import` into `dir`.
+fn build_importer(dir: &std::path::Path, name: &str, import: &str) -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = dir.join(format!("{name}.cpython-314t-x86_64-linux-gnu.so"));
+    let status = std::process::Command::new("cc")
+        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
+        .arg(&out)
+        .arg(format!("-DGG_NAME={name}"))
+        .arg(format!("-DGG_IMPORT=\"{import}\""))
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg(root.join("tests/c/imp_probe.c"))
+        .status()
+        .expect("run cc");
+    assert!(status.success(), "compiling {name} failed");
+    out
+}
+
+fn inspect_json(args: &[&std::path::Path]) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gilgate"))
+        .env_remove("PYTHON_GIL")
+        .env_remove("GILGATE_GIL")
+        .env_remove("GILGATE_PATH")
+        .args(["inspect", "--json"])
+        .args(args)
+        .output()
+        .expect("run gilgate");
+    serde_json::from_str(&String::from_utf8(out.stdout).unwrap()).expect("JSON report")
+}
+
+#[test]
+fn inspect_reports_python_dependencies_and_finds_sibling_extensions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pkg = tmp.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    let src = sample("mp_ft");
+    std::fs::copy(&src, pkg.join(src.file_name().unwrap())).unwrap();
+    build_importer(&pkg, "needs_py", "six");
+    build_importer(&pkg, "uses_sibling", "pkg.mp_ft");
+    build_importer(&pkg, "uses_datetime", "datetime");
+    let doc = inspect_json(&[tmp.path()]);
+    let mods = doc["modules"].as_array().unwrap();
+    let row = |n: &str| {
+        mods.iter()
+            .find(|m| m["name"] == n)
+            .unwrap_or_else(|| panic!("no row {n}: {doc}"))
+    };
+    let m = row("pkg.needs_py");
+    assert_eq!(m["status"], "error", "{m}");
+    assert_eq!(m["error"]["type"], "ModuleNotFoundError");
+    assert_eq!(
+        m["error"]["message"],
+        "No module named 'six' (gilgate runs compiled extension modules only; it does not execute Python source)"
+    );
+    assert_eq!(m["lints"][0]["code"], "needs-python-module", "{m}");
+    assert!(
+        m["lints"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("needs Python module six: pkg.needs_py imports 'six'")
+    );
+    // The worker's search root is the inspected folder: `pkg.mp_ft` loads from it.
+    let m = row("pkg.uses_sibling");
+    assert_eq!(m["status"], "ok", "{m}");
+    let m = row("pkg.uses_datetime");
+    assert_eq!(m["status"], "ok", "{m}");
+}

@@ -1122,6 +1122,22 @@ unsafe extern "C" fn dict_setter(op: *mut PyObject, v: *mut PyObject, _c: *mut c
 pub unsafe fn type_ready(t: *mut PyTypeObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
+        if (*t).tp_flags & Py_TPFLAGS_READY != 0 {
+            return 0;
+        }
+        // One type is readied at a time, so that a second thread never sees a half-ready
+        // type (READYING only guards against recursion within the readying thread).
+        let _g = TYPE_READY_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        type_ready_locked(t)
+    }
+}
+
+static TYPE_READY_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// `type_ready` with `TYPE_READY_LOCK` held.
+unsafe fn type_ready_locked(t: *mut PyTypeObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
         if (*t).tp_flags & (Py_TPFLAGS_READY | Py_TPFLAGS_READYING) != 0 {
             return 0;
         }
@@ -1150,7 +1166,7 @@ unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
             (*t).tp_base = object;
         }
         let base = (*t).tp_base;
-        if !base.is_null() && type_ready(base) < 0 {
+        if !base.is_null() && type_ready_locked(base) < 0 {
             return -1;
         }
         if (*t).ob_base.ob_base.ob_type.is_null() {
@@ -1172,7 +1188,7 @@ unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
             (*t).tp_bases = b;
         }
         for b in bases_list(t) {
-            if type_ready(b) < 0 {
+            if type_ready_locked(b) < 0 {
                 return -1;
             }
         }

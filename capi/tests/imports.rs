@@ -394,3 +394,110 @@ fn datetime_capi_from_c() {
         );
     }
 }
+
+/// Calls `builtins.<name>(*args)` through the C API's call path.
+fn call_builtin(name: &str, args: &[*mut PyObject]) -> Result<String, (String, String)> {
+    let b = import::import_module("builtins");
+    let f = attr(b, name);
+    assert!(!f.is_null(), "builtins.{name}");
+    // SAFETY: live objects; the args tuple is ours.
+    unsafe {
+        let t = gilgate_capi::tupleobject::from_slice(args);
+        let r = gilgate_capi::abstract_::PyObject_Call(f, t, null_mut());
+        refcount::decref(t);
+        refcount::decref(f);
+        refcount::decref(b);
+        if r.is_null() {
+            return Err(err());
+        }
+        let s = repr(r);
+        refcount::decref(r);
+        Ok(s)
+    }
+}
+
+#[test]
+fn builtin_functions_are_callable() {
+    init();
+    let int = |v: i128| gilgate_capi::longobject::from_i128(v);
+    let s = |v: &str| uni::from_str(v);
+    let int_t = (&raw mut gilgate_capi::longobject::PyLong_Type).cast::<PyObject>();
+    let str_t = (&raw mut gilgate_capi::unicodeobject::PyUnicode_Type).cast::<PyObject>();
+    assert_eq!(
+        call_builtin("len", &[int(1)]),
+        Err((
+            "TypeError".into(),
+            "object of type 'int' has no len()".into()
+        ))
+    );
+    assert_eq!(call_builtin("repr", &[s("a'b")]), Ok("'\"a\\'b\"'".into()));
+    assert_eq!(call_builtin("ascii", &[s("é")]), Ok("\"'\\\\xe9'\"".into()));
+    assert_eq!(
+        call_builtin("isinstance", &[int(1), int_t]),
+        Ok("True".into())
+    );
+    assert_eq!(
+        call_builtin("isinstance", &[int(1), str_t]),
+        Ok("False".into())
+    );
+    assert_eq!(
+        call_builtin("issubclass", &[int_t, str_t]),
+        Ok("False".into())
+    );
+    assert_eq!(
+        call_builtin("isinstance", &[int(1)]),
+        Err((
+            "TypeError".into(),
+            "isinstance expected 2 arguments, got 1".into()
+        ))
+    );
+    assert_eq!(call_builtin("abs", &[int(-7)]), Ok("7".into()));
+    assert_eq!(call_builtin("callable", &[int(1)]), Ok("False".into()));
+    let b = import::import_module("builtins");
+    assert_eq!(
+        call_builtin("callable", &[attr(b, "len")]),
+        Ok("True".into())
+    );
+    assert_eq!(call_builtin("hash", &[int(5)]), Ok("5".into()));
+    let sys = import::import_module("sys");
+    assert_eq!(
+        call_builtin("getattr", &[sys, s("platform")]),
+        Ok("'linux'".into())
+    );
+    assert_eq!(
+        call_builtin("setattr", &[sys, s("gg_x"), int(5)]),
+        Ok("None".into())
+    );
+    assert_eq!(call_builtin("getattr", &[sys, s("gg_x")]), Ok("5".into()));
+    assert_eq!(
+        call_builtin("hasattr", &[sys, s("gg_x")]),
+        Ok("True".into())
+    );
+    assert_eq!(
+        call_builtin("getattr", &[int(5), s("nope"), s("dflt")]),
+        Ok("'dflt'".into())
+    );
+    assert_eq!(
+        call_builtin("hasattr", &[int(5), s("nope")]),
+        Ok("False".into())
+    );
+    assert_eq!(
+        call_builtin("getattr", &[int(5), s("nope")]),
+        Err((
+            "AttributeError".into(),
+            "'int' object has no attribute 'nope'".into()
+        ))
+    );
+    assert_eq!(
+        call_builtin("max", &[]),
+        Err((
+            "TypeError".into(),
+            "max expected at least 1 argument, got 0".into()
+        ))
+    );
+    // sys._is_gil_enabled(): nothing enabled the lock in this process.
+    let f = attr(sys, "_is_gil_enabled");
+    // SAFETY: a live callable.
+    let r = unsafe { gilgate_capi::abstract_::PyObject_CallNoArgs(f) };
+    assert_eq!(repr(r), "False");
+}

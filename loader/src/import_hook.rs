@@ -91,3 +91,15 @@ fn import_extension(name: &str, roots: &[PathBuf]) -> Result<Option<*mut PyObjec
         }
     }
 }
+
+/// In an inspection worker: registers the hooks with the search root of the module being
+/// inspected (its folder, minus one level per package component of its dotted name), so that
+/// an init importing a sibling extension finds it.
+pub(crate) fn for_worker(name: &str, path: &std::path::Path) {
+    let mut root = path.parent().map(std::path::Path::to_path_buf);
+    for _ in 0..name.matches('.').count() {
+        root = root.and_then(|r| r.parent().map(std::path::Path::to_path_buf));
+    }
+    let roots: Vec<PathBuf> = root.into_iter().collect();
+    before_load(Policy::Auto, &roots);
+}

@@ -198,29 +198,7 @@ impl Host {
             d.error = Some(refusal(&c.name, &c.display_path));
             requires = None;
         }
-        ModuleReport {
-            name: c.name.clone(),
-            path: c.display_path.clone(),
-            abi_tag,
-            target: d.target,
-            init: d.init,
-            gil: d.gil,
-            gil_declared: d.gil_declared,
-            requires_gil: requires,
-            multiple_interpreters: if d.init == Some(InitKind::SinglePhase) {
-                None
-            } else {
-                d.multiple_interpreters
-            },
-            slots: d.slots,
-            lints: d.lints,
-            status: if d.error.is_some() {
-                Status::Error
-            } else {
-                Status::Ok
-            },
-            error: d.error,
-        }
+        ModuleReport::new(&c.name, &c.display_path, abi_tag, d, requires)
     }
 
     /// Finds `spec` (a path to a `.so`, or a dotted name on `search`) and loads it into this
@@ -332,12 +310,7 @@ type Answer = (
 /// most [`MAX_WORKERS`]) share the modules; `first` is the one already started. Answers come
 /// back in the candidates' order.
 fn ask_workers(first: worker::Pool, candidates: &[Candidate]) -> Vec<Answer> {
-    let n = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, MAX_WORKERS)
-        .min(candidates.len())
-        .max(1);
+    let n = cores(MAX_WORKERS).min(candidates.len()).max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let answers: Vec<std::sync::Mutex<Option<Answer>>> =
         candidates.iter().map(|_| Default::default()).collect();
@@ -364,6 +337,14 @@ fn ask_workers(first: worker::Pool, candidates: &[Candidate]) -> Vec<Answer> {
                 .expect("every candidate answered")
         })
         .collect()
+}
+
+/// The number of cores this process may use, at least 1 and at most `max`.
+pub(crate) fn cores(max: usize) -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, max.max(1))
 }
 
 /// At most this many inspection workers run at once.
@@ -424,21 +405,7 @@ fn error_row(
     target: Option<Target>,
     e: ErrorReport,
 ) -> ModuleReport {
-    ModuleReport {
-        name: name.to_string(),
-        path: path.to_string(),
-        abi_tag,
-        target,
-        init: None,
-        gil: None,
-        gil_declared: None,
-        requires_gil: None,
-        multiple_interpreters: None,
-        slots: Vec::new(),
-        lints: Vec::new(),
-        status: Status::Error,
-        error: Some(e),
-    }
+    ModuleReport::new(name, path, abi_tag, Declaration::failed(target, e), None)
 }
 
 /// Replaces a wheel member's temporary path in a message by its report path.

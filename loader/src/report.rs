@@ -153,6 +153,43 @@ pub struct ModuleReport {
     pub error: Option<ErrorReport>,
 }
 
+impl ModuleReport {
+    /// The row for a module: its declaration (or error) and the verdict `requires_gil` (`None`
+    /// on error). The multiple-interpreters value is a multi-phase notion; single-phase rows
+    /// leave it out.
+    pub fn new(
+        name: &str,
+        path: &str,
+        abi_tag: Option<String>,
+        d: Declaration,
+        requires_gil: Option<bool>,
+    ) -> ModuleReport {
+        ModuleReport {
+            name: name.to_string(),
+            path: path.to_string(),
+            abi_tag,
+            target: d.target,
+            init: d.init,
+            gil: d.gil,
+            gil_declared: d.gil_declared,
+            requires_gil,
+            multiple_interpreters: if d.init == Some(InitKind::SinglePhase) {
+                None
+            } else {
+                d.multiple_interpreters
+            },
+            slots: d.slots,
+            lints: d.lints,
+            status: if d.error.is_some() {
+                Status::Error
+            } else {
+                Status::Ok
+            },
+            error: d.error,
+        }
+    }
+}
+
 /// Totals.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Summary {

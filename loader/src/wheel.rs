@@ -104,11 +104,8 @@ fn temp_root() -> Option<PathBuf> {
 }
 
 fn private_dir() -> Result<tempfile::TempDir, String> {
-    let b = {
-        let mut b = tempfile::Builder::new();
-        b.prefix("gilgate-wheel-");
-        b
-    };
+    let mut b = tempfile::Builder::new();
+    b.prefix("gilgate-wheel-");
     if let Some(root) = temp_root()
         && let Ok(d) = b.tempdir_in(&root)
     {
@@ -144,13 +141,8 @@ struct Shared<'a> {
     changed: Condvar,
 }
 
-/// How many threads inflate members.
-fn threads() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 4)
-}
+/// At most this many threads inflate members.
+const MAX_THREADS: usize = 4;
 
 /// Unpacks the extension modules of the wheel at `path` and the libraries they need into a
 /// private temporary folder, keeping the wheel's layout.
@@ -204,7 +196,7 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
         queue: Mutex::new(queue),
         changed: Condvar::new(),
     };
-    let n = threads().min(modules.len().max(1));
+    let n = crate::cores(MAX_THREADS).min(modules.len().max(1));
     std::thread::scope(|s| {
         // This thread reuses the archive already open; the others open their own handles.
         for _ in 1..n {
@@ -399,5 +391,79 @@ mod tests {
         assert_eq!(resolve_origin("a", "$ORIGINAL"), None);
         assert_eq!(join_member("", "libz.so"), "libz.so");
         assert_eq!(join_member("p.libs", "libz.so"), "p.libs/libz.so");
+    }
+
+    /// Builds a shared object with the system C compiler.
+    fn cc(dir: &Path, out: &str, src: &str, extra: &[&str]) -> Vec<u8> {
+        let c = dir.join(format!("{out}.c"));
+        std::fs::write(&c, src).unwrap();
+        let st = std::process::Command::new("cc")
+            .args(["-shared", "-fPIC", "-o"])
+            .arg(dir.join(out))
+            .arg(&c)
+            .args(extra)
+            .current_dir(dir)
+            .status()
+            .expect("a C compiler (cc) builds the test objects");
+        assert!(st.success());
+        std::fs::read(dir.join(out)).unwrap()
+    }
+
+    #[test]
+    fn only_needed_libraries_are_unpacked_transitively() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        // m.so -> libb (via $ORIGIN/../demo.libs) -> liba (libb's own $ORIGIN); libunused is
+        // needed by nothing.
+        let liba = cc(d, "liba-1.so", "int a(void) { return 1; }", &[]);
+        let libb = cc(
+            d,
+            "libb-2.so",
+            "int a(void); int b(void) { return a(); }",
+            &["-L.", "-l:liba-1.so", "-Wl,-rpath,$ORIGIN"],
+        );
+        let unused = cc(d, "libunused.so", "int u(void) { return 0; }", &[]);
+        let m = cc(
+            d,
+            "m.so",
+            "int b(void); int PyInit_m(void) { return b(); }",
+            &[
+                "-L.",
+                "-l:libb-2.so",
+                "-Wl,--disable-new-dtags,-rpath,$ORIGIN/../demo.libs",
+            ],
+        );
+        let whl = d.join("demo-1.0-cp314-cp314t-linux_x86_64.whl");
+        {
+            use std::io::Write;
+            let mut z = zip::ZipWriter::new(std::fs::File::create(&whl).unwrap());
+            let o = zip::write::SimpleFileOptions::default();
+            for (n, body) in [
+                ("demo/m.cpython-314t-x86_64-linux-gnu.so", &m),
+                ("demo.libs/libb-2.so", &libb),
+                ("demo.libs/liba-1.so", &liba),
+                ("demo.libs/libunused.so", &unused),
+                ("demo/__init__.py", &Vec::new()),
+            ] {
+                z.start_file(n, o).unwrap();
+                z.write_all(body).unwrap();
+            }
+            z.finish().unwrap();
+        }
+        let u = extract_wheel(&whl).unwrap();
+        assert_eq!(u.modules, ["demo/m.cpython-314t-x86_64-linux-gnu.so"]);
+        assert_eq!(
+            u.extracted,
+            [
+                "demo.libs/liba-1.so",
+                "demo.libs/libb-2.so",
+                "demo/m.cpython-314t-x86_64-linux-gnu.so",
+            ]
+        );
+        assert_eq!(
+            std::fs::read(u.dir.path().join("demo.libs/libb-2.so")).unwrap(),
+            libb
+        );
+        assert!(u.warnings.is_empty(), "{:?}", u.warnings);
     }
 }

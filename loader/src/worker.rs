@@ -85,6 +85,7 @@ fn answer(req: &Request) -> Declaration {
             .python_imports
             .insert("PyUnstable_Module_SetGIL".into());
     }
+    crate::import_hook::for_worker(&req.name, &req.path);
     let run =
         std::panic::catch_unwind(|| init::run(&req.name, &req.path, req.target, &facts, true).decl);
     run.unwrap_or_else(|p| {
