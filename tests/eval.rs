@@ -362,7 +362,6 @@ fn floats_complex_and_builtins() {
 }
 
 #[test]
-#[ignore = "needs set objects (containers: PySet_New, PySet_Add, set repr)"]
 fn set_literals() {
     check(
         "mp_ft",

@@ -675,7 +675,6 @@ fn uses_sets(c: &Case) -> bool {
 }
 
 #[test]
-#[ignore = "needs set objects (containers: PySet_New, PySet_Add, set repr)"]
 fn containers_demo_sets_through_eval() {
     check_cases("containers_demo", uses_sets);
 }

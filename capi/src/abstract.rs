@@ -1433,7 +1433,16 @@ pub unsafe extern "C" fn PyNumber_Absolute(o: *mut PyObject) -> *mut PyObject {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyNumber_Index(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Index", null_mut(), || unsafe { index(o) })
+    crate::ffi_guard::guard("PyNumber_Index", null_mut(), || unsafe {
+        let r = index(o);
+        if r.is_null() || crate::longobject::is_exact_int(r) {
+            return r;
+        }
+        // An int subclass (bool included) comes back as a plain int.
+        let v = crate::longobject::from_bigint(&crate::longobject::to_bigint(r));
+        decref(r);
+        v
+    })
 }
 
 #[unsafe(no_mangle)]
@@ -2999,4 +3008,55 @@ pub unsafe extern "C" fn PyNumber_ToBase(n: *mut PyObject, base: c_int) -> *mut 
         decref(i);
         r
     })
+}
+
+// ---- async iteration ------------------------------------------------------------------------
+
+unsafe fn am<'a>(t: *mut PyTypeObject) -> Option<&'a crate::object::PyAsyncMethods> {
+    // SAFETY: `t` is a type object; tp_as_async is NULL or a table.
+    unsafe { (*t).tp_as_async.as_ref() }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyAIter_Check(o: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyAIter_Check", 0, || unsafe {
+        c_int::from(!o.is_null() && am(ty(o)).is_some_and(|m| m.am_anext.is_some()))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyObject_GetAIter(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyObject_GetAIter", null_mut(), || unsafe {
+        if o.is_null() {
+            return null_error();
+        }
+        let Some(f) = am(ty(o)).and_then(|m| m.am_aiter) else {
+            return type_error(&format!(
+                "'{}' object is not an async iterable",
+                trunc(&tname(o), 200)
+            ));
+        };
+        let it = f(o);
+        if it.is_null() {
+            return it;
+        }
+        if am(ty(it)).is_none_or(|m| m.am_anext.is_none()) {
+            let n = tname(it);
+            decref(it);
+            return type_error(&format!(
+                "aiter() returned not an async iterator of type '{}'",
+                trunc(&n, 100)
+            ));
+        }
+        it
+    })
+}
+
+/// `_PyNumber_Index`: like `PyNumber_Index` but int subclasses come back as they are.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyNumber_Index(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the (private) C API contract.
+    crate::ffi_guard::guard("_PyNumber_Index", null_mut(), || unsafe { index(o) })
 }

@@ -781,6 +781,18 @@ unsafe fn no_buffer(arg: *mut PyObject) -> Conv {
     Err(None)
 }
 
+/// The value of a one-digit int without a round trip through `__index__`.
+unsafe fn small_int(arg: *mut PyObject) -> Option<i64> {
+    // SAFETY: `arg` is live; `compact` reads an int's tag and first digit.
+    unsafe {
+        if crate::abstract_::is_long(arg) {
+            crate::longobject::compact(arg)
+        } else {
+            None
+        }
+    }
+}
+
 fn overflow(msg: &str) -> Conv {
     raise(&raw mut crate::pyerrors::EXC_OverflowError, msg);
     Err(None)
@@ -945,7 +957,10 @@ impl Parser<'_> {
             match c {
                 b'b' => {
                     let p = self.ptr();
-                    let v = with_int(arg, |i| ext::PyLong_AsLong(i))?;
+                    let v = match small_int(arg) {
+                        Some(v) => v as std::ffi::c_long,
+                        None => with_int(arg, |i| ext::PyLong_AsLong(i))?,
+                    };
                     if v == -1 && err::occurred() {
                         return Err(None);
                     }
@@ -959,7 +974,10 @@ impl Parser<'_> {
                 }
                 b'B' | b'H' | b'I' => {
                     let p = self.ptr();
-                    let v = with_int(arg, |i| ext::PyLong_AsUnsignedLongMask(i))?;
+                    let v = match small_int(arg) {
+                        Some(v) => v as std::ffi::c_ulong,
+                        None => with_int(arg, |i| ext::PyLong_AsUnsignedLongMask(i))?,
+                    };
                     if v == std::ffi::c_ulong::MAX && err::occurred() {
                         return Err(None);
                     }
@@ -971,7 +989,10 @@ impl Parser<'_> {
                 }
                 b'h' | b'i' => {
                     let p = self.ptr();
-                    let v = with_int(arg, |i| ext::PyLong_AsLong(i))?;
+                    let v = match small_int(arg) {
+                        Some(v) => v as std::ffi::c_long,
+                        None => with_int(arg, |i| ext::PyLong_AsLong(i))?,
+                    };
                     if v == -1 && err::occurred() {
                         return Err(None);
                     }
@@ -994,11 +1015,14 @@ impl Parser<'_> {
                 }
                 b'l' | b'L' | b'n' => {
                     let p = self.ptr();
-                    let v = with_int(arg, |i| match c {
-                        b'l' => ext::PyLong_AsLong(i),
-                        b'L' => ext::PyLong_AsLongLong(i),
-                        _ => ext::PyLong_AsSsize_t(i) as i64,
-                    })?;
+                    let v = match small_int(arg) {
+                        Some(v) => v,
+                        None => with_int(arg, |i| match c {
+                            b'l' => ext::PyLong_AsLong(i),
+                            b'L' => ext::PyLong_AsLongLong(i),
+                            _ => ext::PyLong_AsSsize_t(i) as i64,
+                        })?,
+                    };
                     if v == -1 && err::occurred() {
                         return Err(None);
                     }

@@ -1066,6 +1066,21 @@ pub unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
     }
 }
 
+/// The docstring without its `Name(signature)\n--\n\n` header (the text signature
+/// convention of `tp_doc`).
+pub fn doc_without_signature<'a>(name: &str, doc: &'a str) -> &'a str {
+    let Some(rest) = doc.strip_prefix(name) else {
+        return doc;
+    };
+    if !rest.starts_with('(') {
+        return doc;
+    }
+    match rest.find(")\n--\n\n") {
+        Some(i) => &rest[i + 6..],
+        None => doc,
+    }
+}
+
 /// `__doc__` in the type's dict, from `tp_doc` (None when there is none).
 unsafe fn set_doc(t: *mut PyTypeObject) -> c_int {
     // SAFETY: `t` is a type with a dict.
@@ -1077,7 +1092,8 @@ unsafe fn set_doc(t: *mut PyTypeObject) -> c_int {
         let doc = if (*t).tp_doc.is_null() {
             new_none()
         } else {
-            uni::from_cstr((*t).tp_doc)
+            let text = std::ffi::CStr::from_ptr((*t).tp_doc).to_string_lossy();
+            uni::from_str(doc_without_signature(&type_short_name(t), &text))
         };
         if doc.is_null() {
             return -1;
@@ -1105,9 +1121,37 @@ static mut DICT_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
     },
 ];
 
+/// `__weakref__` of heap types with a weak reference list.
+static mut WEAKREF_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
+    crate::descrobject::PyGetSetDef {
+        name: c"__weakref__".as_ptr(),
+        get: Some(weakref_getter),
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    },
+    crate::descrobject::PyGetSetDef {
+        name: std::ptr::null(),
+        get: None,
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    },
+];
+
 unsafe extern "C" fn dict_getter(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
     // SAFETY: getter contract: `op` is a live instance.
     unsafe { generic_get_dict(op) }
+}
+
+unsafe extern "C" fn weakref_getter(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract: `op` is a live instance.
+    unsafe {
+        match weaklist_ptr(op) {
+            Some(p) if !(*p).is_null() => new_ref(*p),
+            _ => new_none(),
+        }
+    }
 }
 
 unsafe extern "C" fn dict_setter(op: *mut PyObject, v: *mut PyObject, _c: *mut c_void) -> c_int {
@@ -1267,6 +1311,20 @@ unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
                 return -1;
             }
             (*t).tp_hash = Some(PyObject_HashNotImplemented);
+        }
+        if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0
+            && (*t).tp_weaklistoffset != 0
+            && crate::dictobject::get_str((*t).tp_dict, "__weakref__").is_null()
+        {
+            let g = crate::descrobject::new_getset(t, (&raw mut WEAKREF_GETSET).cast());
+            if g.is_null() {
+                return -1;
+            }
+            let r = crate::dictobject::set_item_str((*t).tp_dict, "__weakref__", g);
+            decref(g);
+            if r < 0 {
+                return -1;
+            }
         }
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0
             && ((*t).tp_dictoffset != 0)
@@ -2261,6 +2319,23 @@ unsafe extern "C" fn type_setattro(
 #[cfg(test)]
 mod runtime_tests {
     use super::*;
+
+    #[test]
+    fn text_signatures_are_stripped_from_docs() {
+        assert_eq!(
+            doc_without_signature("Point", "Point(x, y)\n--\n\nA point."),
+            "A point."
+        );
+        assert_eq!(
+            doc_without_signature("Point", "Point(x, y)\nA point."),
+            "Point(x, y)\nA point."
+        );
+        assert_eq!(doc_without_signature("Point", "A point."), "A point.");
+        assert_eq!(
+            doc_without_signature("P", "Point(x)\n--\n\nA"),
+            "Point(x)\n--\n\nA"
+        );
+    }
 
     #[test]
     fn singletons_are_immortal_and_typed() {

@@ -1,1 +1,779 @@
-//! placeholder
+//! `setobject.h`: `set` and `frozenset` with CPython's 216-byte `PySetObject` header, so
+//! `PySet_GET_SIZE` (which reads `used` at 40) works inline. The elements live in a private,
+//! insertion-ordered dict kept behind `table` (keys only; values are None), which gives sets
+//! the dict's per-object lock; sets therefore iterate in insertion order.
+
+use crate::iterobject::{self as iters, IterObject, Step};
+use crate::methodobject::{METH_NOARGS, METH_O, PyMethodDef};
+use crate::object::{
+    Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT, Py_NE, Py_TPFLAGS_BASETYPE, PyNumberMethods, PyObject,
+    PySequenceMethods, PyTypeObject, static_type, ty,
+};
+use crate::pyerrors::{EXC_KeyError, EXC_TypeError, raise};
+use crate::pyport::{Py_hash_t, Py_ssize_t};
+use crate::refcount::{decref, new_ref};
+use std::ffi::{c_int, c_void};
+use std::ptr::null_mut;
+
+/// `setentry` (16 bytes).
+#[repr(C)]
+pub struct setentry {
+    pub key: *mut PyObject,
+    pub hash: Py_hash_t,
+}
+
+/// `PySetObject` (216 bytes).
+#[repr(C)]
+pub struct PySetObject {
+    pub ob_base: PyObject,
+    pub fill: Py_ssize_t,
+    pub used: Py_ssize_t,
+    pub mask: Py_ssize_t,
+    /// gilgate keeps its element dict here (never a real `setentry` array).
+    pub table: *mut setentry,
+    pub hash: Py_hash_t,
+    pub finger: Py_ssize_t,
+    pub smalltable: [setentry; 8],
+    pub weakreflist: *mut PyObject,
+}
+
+static mut SET_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
+    sq_length: Some(set_length),
+    sq_concat: None,
+    sq_repeat: None,
+    sq_item: None,
+    was_sq_slice: null_mut(),
+    sq_ass_item: None,
+    was_sq_ass_slice: null_mut(),
+    sq_contains: Some(set_contains_slot),
+    sq_inplace_concat: None,
+    sq_inplace_repeat: None,
+};
+
+static mut SET_AS_NUMBER: PyNumberMethods = PyNumberMethods {
+    nb_subtract: Some(set_sub),
+    nb_and: Some(set_and),
+    nb_xor: Some(set_xor),
+    nb_or: Some(set_or),
+    ..const_default_number()
+};
+
+const fn const_default_number() -> PyNumberMethods {
+    PyNumberMethods {
+        nb_add: None,
+        nb_subtract: None,
+        nb_multiply: None,
+        nb_remainder: None,
+        nb_divmod: None,
+        nb_power: None,
+        nb_negative: None,
+        nb_positive: None,
+        nb_absolute: None,
+        nb_bool: None,
+        nb_invert: None,
+        nb_lshift: None,
+        nb_rshift: None,
+        nb_and: None,
+        nb_xor: None,
+        nb_or: None,
+        nb_int: None,
+        nb_reserved: null_mut(),
+        nb_float: None,
+        nb_inplace_add: None,
+        nb_inplace_subtract: None,
+        nb_inplace_multiply: None,
+        nb_inplace_remainder: None,
+        nb_inplace_power: None,
+        nb_inplace_lshift: None,
+        nb_inplace_rshift: None,
+        nb_inplace_and: None,
+        nb_inplace_xor: None,
+        nb_inplace_or: None,
+        nb_floor_divide: None,
+        nb_true_divide: None,
+        nb_inplace_floor_divide: None,
+        nb_inplace_true_divide: None,
+        nb_index: None,
+        nb_matrix_multiply: None,
+        nb_inplace_matrix_multiply: None,
+    }
+}
+
+type Meth = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+
+const fn meth(name: &'static std::ffi::CStr, f: Meth, flags: c_int) -> PyMethodDef {
+    PyMethodDef {
+        ml_name: name.as_ptr(),
+        ml_meth: f as *mut c_void,
+        ml_flags: flags,
+        ml_doc: std::ptr::null(),
+    }
+}
+
+const SENTINEL: PyMethodDef = PyMethodDef {
+    ml_name: std::ptr::null(),
+    ml_meth: std::ptr::null_mut(),
+    ml_flags: 0,
+    ml_doc: std::ptr::null(),
+};
+
+static mut SET_METHODS: [PyMethodDef; 7] = [
+    meth(c"add", m_add, METH_O),
+    meth(c"discard", m_discard, METH_O),
+    meth(c"remove", m_remove, METH_O),
+    meth(c"pop", m_pop, METH_NOARGS),
+    meth(c"clear", m_clear, METH_NOARGS),
+    meth(c"copy", m_copy, METH_NOARGS),
+    SENTINEL,
+];
+
+static mut FROZENSET_METHODS: [PyMethodDef; 2] = [meth(c"copy", m_copy, METH_NOARGS), SENTINEL];
+
+#[unsafe(no_mangle)]
+pub static mut PySet_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(set_dealloc),
+    tp_repr: Some(set_repr),
+    tp_hash: Some(iters::unhashable),
+    tp_richcompare: Some(set_richcompare),
+    tp_iter: Some(set_iter),
+    tp_as_sequence: &raw mut SET_AS_SEQUENCE,
+    tp_as_number: &raw mut SET_AS_NUMBER,
+    tp_methods: (&raw mut SET_METHODS).cast(),
+    ..static_type(
+        c"set",
+        std::mem::size_of::<PySetObject>(),
+        0,
+        Py_TPFLAGS_BASETYPE,
+    )
+};
+
+#[unsafe(no_mangle)]
+pub static mut PyFrozenSet_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(set_dealloc),
+    tp_repr: Some(set_repr),
+    tp_hash: Some(frozenset_hash),
+    tp_richcompare: Some(set_richcompare),
+    tp_iter: Some(set_iter),
+    tp_as_sequence: &raw mut SET_AS_SEQUENCE,
+    tp_as_number: &raw mut SET_AS_NUMBER,
+    tp_methods: (&raw mut FROZENSET_METHODS).cast(),
+    ..static_type(
+        c"frozenset",
+        std::mem::size_of::<PySetObject>(),
+        0,
+        Py_TPFLAGS_BASETYPE,
+    )
+};
+
+#[unsafe(no_mangle)]
+pub static mut PySetIter_Type: PyTypeObject = iters::iter_type(c"set_iterator", setiter_next);
+
+/// Whether `op` is a set or frozenset (or subclass).
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn is_anyset(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe {
+        crate::object::type_check(op, &raw mut PySet_Type)
+            || crate::object::type_check(op, &raw mut PyFrozenSet_Type)
+    }
+}
+
+/// Whether `op` is a frozenset (or subclass).
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn is_frozenset(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { crate::object::type_check(op, &raw mut PyFrozenSet_Type) }
+}
+
+unsafe fn store(s: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live set made by `new_set`.
+    unsafe { (*s.cast::<PySetObject>()).table.cast() }
+}
+
+unsafe fn sync(s: *mut PyObject) {
+    // SAFETY: a live set.
+    unsafe {
+        let n = crate::dictobject::len(store(s));
+        let p = s.cast::<PySetObject>();
+        (*p).used = n;
+        (*p).fill = n;
+    }
+}
+
+/// A new empty set of type `t` (set, frozenset or a subclass).
+///
+/// # Safety
+/// `t` must be PySet_Type, PyFrozenSet_Type or a subtype.
+pub unsafe fn new_set(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let s = crate::objimpl::alloc_object(t, 0);
+        if s.is_null() {
+            return s;
+        }
+        let d = crate::dictobject::new_dict();
+        if d.is_null() {
+            decref(s);
+            return null_mut();
+        }
+        let p = s.cast::<PySetObject>();
+        (*p).table = d.cast();
+        (*p).mask = 7;
+        (*p).hash = -1;
+        s
+    }
+}
+
+/// Adds `key` (a new reference is kept). -1 on error (unhashable key).
+///
+/// # Safety
+/// `s` must be a live set and `key` a live object.
+pub unsafe fn add(s: *mut PyObject, key: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let r = crate::dictobject::set_item(store(s), key, crate::object::none());
+        sync(s);
+        r
+    }
+}
+
+/// 1 if present, 0 if not, -1 on error.
+///
+/// # Safety
+/// `s` must be a live set and `key` a live object.
+pub unsafe fn contains(s: *mut PyObject, key: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !crate::dictobject::get_with_error(store(s), key).is_null() {
+            1
+        } else if crate::pyerrors::occurred() {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+/// Removes `key`: 1 removed, 0 absent, -1 error.
+///
+/// # Safety
+/// `s` must be a live set and `key` a live object.
+pub unsafe fn discard(s: *mut PyObject, key: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let r = match crate::dictobject::pop(store(s), key) {
+            Err(()) => -1,
+            Ok(None) => 0,
+            Ok(Some(v)) => {
+                decref(v);
+                1
+            }
+        };
+        sync(s);
+        r
+    }
+}
+
+/// The elements (new references), in iteration order.
+///
+/// # Safety
+/// `s` must be a live set.
+pub unsafe fn elements(s: *mut PyObject) -> Vec<*mut PyObject> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        crate::dictobject::entries(store(s))
+            .into_iter()
+            .map(|(k, _)| new_ref(k))
+            .collect()
+    }
+}
+
+/// Number of elements.
+///
+/// # Safety
+/// `s` must be a live set.
+pub unsafe fn len(s: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: forwarded contract.
+    unsafe { (*s.cast::<PySetObject>()).used }
+}
+
+/// Adds every element of `it`.
+unsafe fn update(s: *mut PyObject, it: *mut PyObject) -> c_int {
+    // SAFETY: live objects.
+    unsafe {
+        let items = if is_anyset(it) {
+            elements(it)
+        } else if crate::dictobject::is_dict(it) {
+            crate::dictobject::entries(it)
+                .into_iter()
+                .map(|(k, _)| new_ref(k))
+                .collect()
+        } else {
+            match iters::collect(it) {
+                Ok(v) => v,
+                Err(()) => return -1,
+            }
+        };
+        let mut r = 0;
+        for &o in &items {
+            if add(s, o) < 0 {
+                r = -1;
+                break;
+            }
+        }
+        iters::release_all(items);
+        r
+    }
+}
+
+/// A new set of type `t` holding the elements of `it` (NULL: empty).
+unsafe fn make(t: *mut PyTypeObject, it: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects.
+    unsafe {
+        let s = new_set(t);
+        if !s.is_null() && !it.is_null() && update(s, it) < 0 {
+            decref(s);
+            return null_mut();
+        }
+        s
+    }
+}
+
+unsafe extern "C" fn set_dealloc(op: *mut PyObject) {
+    // SAFETY: a dead set (slot contract).
+    unsafe {
+        let d = store(op);
+        if !d.is_null() {
+            decref(d);
+        }
+        crate::objimpl::default_dealloc(op);
+    }
+}
+
+unsafe extern "C" fn set_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live set (slot contract).
+    unsafe {
+        let name = crate::object::type_name(ty(op));
+        if len(op) == 0 {
+            return crate::unicodeobject::from_str(&format!("{name}()"));
+        }
+        if !iters::repr_enter(op) {
+            return crate::unicodeobject::from_str(&format!("{name}(...)"));
+        }
+        let els = elements(op);
+        let parts = iters::repr_all(&els);
+        iters::release_all(els);
+        iters::repr_leave(op);
+        let Some(parts) = parts else {
+            return null_mut();
+        };
+        let body = format!("{{{}}}", parts.join(", "));
+        let text = if ty(op) == &raw mut PySet_Type {
+            body
+        } else {
+            format!("{name}({body})")
+        };
+        crate::unicodeobject::from_str(&text)
+    }
+}
+
+fn shuffle_bits(h: u64) -> u64 {
+    ((h ^ 89869747) ^ (h << 16)).wrapping_mul(3644798167)
+}
+
+unsafe extern "C" fn frozenset_hash(op: *mut PyObject) -> Py_hash_t {
+    // SAFETY: a live frozenset (slot contract).
+    unsafe {
+        let p = op.cast::<PySetObject>();
+        if (*p).hash != -1 {
+            return (*p).hash;
+        }
+        let mut h: u64 = 0;
+        for (k, _) in crate::dictobject::entries(store(op)) {
+            let kh = crate::object::hash(k);
+            if kh == -1 {
+                return -1;
+            }
+            h ^= shuffle_bits(kh as u64);
+        }
+        h ^= (len(op) as u64).wrapping_add(1).wrapping_mul(1927868237);
+        h ^= (h >> 11) ^ (h >> 25);
+        h = h.wrapping_mul(69069).wrapping_add(907133923);
+        let mut r = h as Py_hash_t;
+        if r == -1 {
+            r = 590923713;
+        }
+        (*p).hash = r;
+        r
+    }
+}
+
+/// Whether every element of `a` is in `b`.
+unsafe fn subset(a: *mut PyObject, b: *mut PyObject) -> c_int {
+    // SAFETY: live sets.
+    unsafe {
+        if len(a) > len(b) {
+            return 0;
+        }
+        let els = elements(a);
+        let mut r = 1;
+        for &e in &els {
+            r = contains(b, e);
+            if r != 1 {
+                break;
+            }
+        }
+        iters::release_all(els);
+        r
+    }
+}
+
+unsafe extern "C" fn set_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if !is_anyset(b) {
+            return iters::not_implemented();
+        }
+        let (la, lb) = (len(a), len(b));
+        let r = match op {
+            Py_EQ | Py_NE => {
+                let eq = if la != lb { 0 } else { subset(a, b) };
+                if eq < 0 {
+                    return null_mut();
+                }
+                (eq == 1) == (op == Py_EQ)
+            }
+            Py_LE | Py_LT => {
+                if op == Py_LT && la >= lb {
+                    false
+                } else {
+                    match subset(a, b) {
+                        -1 => return null_mut(),
+                        x => x == 1,
+                    }
+                }
+            }
+            Py_GE | Py_GT => {
+                if op == Py_GT && lb >= la {
+                    false
+                } else {
+                    match subset(b, a) {
+                        -1 => return null_mut(),
+                        x => x == 1,
+                    }
+                }
+            }
+            _ => return iters::not_implemented(),
+        };
+        crate::boolobject::from_bool(r)
+    }
+}
+
+unsafe extern "C" fn set_length(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live set (slot contract).
+    unsafe { len(op) }
+}
+
+unsafe extern "C" fn set_contains_slot(op: *mut PyObject, key: *mut PyObject) -> c_int {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        let r = contains(op, key);
+        if r < 0
+            && ty(key) == &raw mut PySet_Type
+            && crate::pyerrors::matches_current(&raw mut EXC_TypeError)
+        {
+            // A set key is looked up as the equal frozenset.
+            crate::pyerrors::clear();
+            let f = make(&raw mut PyFrozenSet_Type, key);
+            if f.is_null() {
+                return -1;
+            }
+            let r = contains(op, f);
+            decref(f);
+            return r;
+        }
+        r
+    }
+}
+
+unsafe extern "C" fn set_iter(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live set (slot contract).
+    unsafe { iters::new_iter(&raw mut PySetIter_Type, op, len(op)) }
+}
+
+unsafe fn setiter_step(it: &mut IterObject) -> Step {
+    // SAFETY: `seq` is a live set.
+    unsafe {
+        if len(it.seq) != it.len0 {
+            it.len0 = -1;
+            return iters::runtime_error("Set changed size during iteration");
+        }
+        let mut pos = it.index;
+        let (mut k, mut v) = (null_mut(), null_mut());
+        if crate::dictobject::PyDict_Next(store(it.seq), &mut pos, &mut k, &mut v) == 0 {
+            return Step::End;
+        }
+        it.index = pos - 1;
+        Step::Item(new_ref(k))
+    }
+}
+
+unsafe extern "C" fn setiter_next(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live iterator (slot contract).
+    unsafe { iters::iter_step(op, setiter_step) }
+}
+
+/// The result type of a binary set operation: the left operand's base kind.
+unsafe fn result_type(a: *mut PyObject) -> *mut PyTypeObject {
+    // SAFETY: a live set.
+    unsafe {
+        if is_frozenset(a) {
+            &raw mut PyFrozenSet_Type
+        } else {
+            &raw mut PySet_Type
+        }
+    }
+}
+
+/// `a OP b` for two sets; `keep(in_a, in_b)` decides membership.
+unsafe fn binop(a: *mut PyObject, b: *mut PyObject, keep: fn(bool, bool) -> bool) -> *mut PyObject {
+    // SAFETY: live objects.
+    unsafe {
+        if !is_anyset(a) || !is_anyset(b) {
+            return iters::not_implemented();
+        }
+        let out = new_set(result_type(a));
+        if out.is_null() {
+            return out;
+        }
+        for (x, y) in [(a, b), (b, a)] {
+            let els = elements(x);
+            for &e in &els {
+                let in_y = contains(y, e);
+                if in_y < 0 {
+                    iters::release_all(els);
+                    decref(out);
+                    return null_mut();
+                }
+                let (ia, ib) = if x == a {
+                    (true, in_y == 1)
+                } else {
+                    (in_y == 1, true)
+                };
+                if keep(ia, ib) && add(out, e) < 0 {
+                    iters::release_all(els);
+                    decref(out);
+                    return null_mut();
+                }
+            }
+            iters::release_all(els);
+        }
+        out
+    }
+}
+
+unsafe extern "C" fn set_or(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { binop(a, b, |x, y| x || y) }
+}
+unsafe extern "C" fn set_and(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { binop(a, b, |x, y| x && y) }
+}
+unsafe extern "C" fn set_sub(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { binop(a, b, |x, y| x && !y) }
+}
+unsafe extern "C" fn set_xor(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { binop(a, b, |x, y| x != y) }
+}
+
+unsafe extern "C" fn m_add(op: *mut PyObject, k: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (method contract).
+    unsafe {
+        if add(op, k) < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+unsafe extern "C" fn m_discard(op: *mut PyObject, k: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (method contract).
+    unsafe {
+        if discard(op, k) < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+unsafe extern "C" fn m_remove(op: *mut PyObject, k: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (method contract).
+    unsafe {
+        match discard(op, k) {
+            -1 => null_mut(),
+            0 => {
+                crate::dictobject::key_error(k);
+                null_mut()
+            }
+            _ => crate::object::new_none(),
+        }
+    }
+}
+unsafe extern "C" fn m_pop(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live set (method contract).
+    unsafe { pop(op) }
+}
+unsafe extern "C" fn m_clear(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live set (method contract).
+    unsafe {
+        crate::dictobject::PyDict_Clear(store(op));
+        sync(op);
+        crate::object::new_none()
+    }
+}
+unsafe extern "C" fn m_copy(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live set (method contract).
+    unsafe {
+        if ty(op) == &raw mut PyFrozenSet_Type {
+            return new_ref(op);
+        }
+        make(result_type(op), op)
+    }
+}
+
+unsafe fn pop(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live set.
+    unsafe {
+        let mut pos = 0;
+        let (mut k, mut v) = (null_mut(), null_mut());
+        if crate::dictobject::PyDict_Next(store(op), &mut pos, &mut k, &mut v) == 0 {
+            return raise(&raw mut EXC_KeyError, "pop from an empty set");
+        }
+        let k = new_ref(k);
+        discard(op, k);
+        k
+    }
+}
+
+unsafe fn check_set(op: *mut PyObject, mutable: bool) -> bool {
+    // SAFETY: NULL or a live object.
+    unsafe {
+        if op.is_null() || !is_anyset(op) || (mutable && is_frozenset(op)) {
+            crate::pyerrors::bad_internal_call();
+            return false;
+        }
+        true
+    }
+}
+
+// ---- exported API ---------------------------------------------------------------------------
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySet_New(it: *mut PyObject) -> *mut PyObject {
+    // SAFETY: NULL or a live iterable, per the C API contract.
+    crate::ffi_guard::guard("PySet_New", null_mut(), || unsafe {
+        make(&raw mut PySet_Type, it)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyFrozenSet_New(it: *mut PyObject) -> *mut PyObject {
+    // SAFETY: NULL or a live iterable, per the C API contract.
+    crate::ffi_guard::guard("PyFrozenSet_New", null_mut(), || unsafe {
+        make(&raw mut PyFrozenSet_Type, it)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySet_Size(op: *mut PyObject) -> Py_ssize_t {
+    crate::ffi_guard::guard("PySet_Size", -1, || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if !check_set(op, false) {
+                return -1;
+            }
+            len(op)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySet_Add(op: *mut PyObject, key: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PySet_Add", -1, || {
+        // SAFETY: live objects, per the C API contract. Like CPython, a frozenset being
+        // filled right after PyFrozenSet_New (reference count 1) may be added to.
+        unsafe {
+            if op.is_null()
+                || !is_anyset(op)
+                || (is_frozenset(op) && crate::refcount::refcnt(op) != 1)
+            {
+                crate::pyerrors::bad_internal_call();
+                return -1;
+            }
+            add(op, key)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySet_Discard(op: *mut PyObject, key: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PySet_Discard", -1, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !check_set(op, true) {
+                return -1;
+            }
+            discard(op, key)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySet_Contains(op: *mut PyObject, key: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PySet_Contains", -1, || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if !check_set(op, false) {
+                return -1;
+            }
+            set_contains_slot(op, key)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySet_Pop(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PySet_Pop", null_mut(), || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if !check_set(op, true) {
+                return null_mut();
+            }
+            pop(op)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySet_Clear(op: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PySet_Clear", -1, || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if !check_set(op, false) {
+                return -1;
+            }
+            crate::dictobject::PyDict_Clear(store(op));
+            sync(op);
+            0
+        }
+    })
+}

@@ -1,6 +1,21 @@
 //! Type objects at run time: heap types (`PyType_FromSpec` and friends), calling a type,
 //! `object.__new__`/`__init__`, instance deallocation of heap types, instance dicts, and the
 //! type query functions (`PyType_GetModule*`, `GetSlot`, `GetName`, ...).
+//!
+//! Decisions other parts of gilgate rely on:
+//! - Managed dicts and managed weak reference lists (`Py_TPFLAGS_MANAGED_DICT`/`_WEAKREF`)
+//!   live in a 16-byte pre-header before the object (dict at -8, weakrefs at -16, as in a
+//!   3.14t build). `objimpl::alloc_object` reserves it and `objimpl::free_object` /
+//!   `PyObject_GC_Del` release it; `object::dict_ptr` and `object::weaklist_ptr` find them.
+//! - Descriptors hold a *borrowed* `d_type`, and `tp_mro[0]` (the type itself) is stored
+//!   without a reference, so a heap type is freed when its last outside reference goes
+//!   (instances, subclasses' `tp_base`/`tp_bases`/`tp_mro` and `PyCMethod` objects hold real
+//!   references). Cycles through a module (module -> type -> `ht_module`) still leak.
+//! - Static types that are declared ready (gilgate's own built-ins) get their `tp_dict` of
+//!   descriptors and slot wrappers lazily, on the first lookup (`object::ensure_dict`).
+//! - `subtype_dealloc` releases the instance's reference to its heap type unless the base's
+//!   dealloc already did (gilgate's own `default_dealloc` does, CPython-style static
+//!   extension deallocs don't); it compares the type's count around the base dealloc.
 
 use crate::descrobject::PyMemberDef;
 use crate::moduleobject::{PyModuleDef, PyModuleObject};
@@ -654,6 +669,10 @@ pub unsafe fn from_metaclass(
         } else {
             meta
         };
+        if meta != &raw mut PyType_Type && (*meta).tp_new.is_some() {
+            decref(bases);
+            return type_error("Metaclasses with custom tp_new are not supported.");
+        }
         // Sizes.
         let align = |x: Py_ssize_t| (x + 7) & !7;
         let base_size = (*base).tp_basicsize;

@@ -521,10 +521,10 @@ pub unsafe extern "C" fn PyUnicode_AsUTF8AndSize(
                     if !size.is_null() {
                         *size = -1;
                     }
-                    raise(
-                        &raw mut EXC_SystemError,
-                        "gilgate: str object without UTF-8 data",
-                    );
+                    // Only lone surrogates make the UTF-8 form impossible: report them.
+                    if encode("utf-8", &chars(op), 0, Errors::Strict).is_ok() {
+                        crate::pyerrors::no_memory();
+                    }
                     std::ptr::null()
                 }
             }
@@ -1026,8 +1026,12 @@ pub fn encode(codec: &str, units: &[u32], limit: u32, errors: Errors) -> Result<
                     format!("ordinal not in range({limit})")
                 };
                 let msg = if end - i == 1 {
-                    let ch = repr_units(&[u]);
-                    let ch = &ch[1..ch.len() - 1];
+                    let ch = match u {
+                        0x20..0x7f => (u as u8 as char).to_string(),
+                        0..0x100 => format!("\\x{u:02x}"),
+                        0x100..0x10000 => format!("\\u{u:04x}"),
+                        _ => format!("\\U{u:08x}"),
+                    };
                     format!(
                         "'{codec}' codec can't encode character '{ch}' in position {i}: {reason}"
                     )

@@ -1101,7 +1101,7 @@ fn bytes_and_encoded_units() {
         assert_eq!(
             repr(Py_BuildValue(
                 c"(y#c)".as_ptr(),
-                b"a\x00bc\x00".as_ptr(),
+                [b'a', 0u8, b'b', b'c', 0].as_ptr(),
                 3isize,
                 b'z' as c_int
             )),

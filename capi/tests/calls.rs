@@ -739,6 +739,12 @@ fn number_protocol_dispatch() {
         assert_eq!(error(), "TypeError: bad operand type for abs(): 'str'");
         // Index.
         assert_eq!(ival(PyNumber_Index(a)), 2);
+        let t = PyNumber_Index(gilgate_capi::boolobject::true_());
+        assert_eq!(
+            gilgate_capi::object::type_name(gilgate_capi::object::ty(t)),
+            "int"
+        );
+        assert_eq!(ival(t), 1);
         assert_eq!(PyNumber_AsSsize_t(a, null_mut()), 2);
         assert_eq!(PyNumber_Check(a), 1);
         assert_eq!(PyNumber_Check(s("x")), 0);
@@ -931,6 +937,9 @@ fn sequence_and_item_protocols() {
             "TypeError: can't multiply sequence by non-int of type 'Seq'"
         );
         assert_eq!(PyIter_Check(x), 0);
+        assert_eq!(PyAIter_Check(x), 0);
+        assert!(PyObject_GetAIter(x).is_null());
+        assert_eq!(error(), "TypeError: 'int' object is not an async iterable");
         let t = tup::from_slice(&[int(1), int(2)]);
         assert!(PySequence_Fast(x, c"need a sequence".as_ptr()).is_null());
         assert_eq!(error(), "TypeError: need a sequence");
@@ -1014,5 +1023,86 @@ fn iterators() {
         assert_eq!(PyIter_Send(c, gilgate_capi::object::none(), &mut out), 0);
         assert_eq!(out, gilgate_capi::object::none());
         assert!(PyErr_Occurred().is_null());
+    }
+}
+
+unsafe extern "C" fn f_identity(_s: *mut PyObject, arg: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O contract: `arg` is live.
+    unsafe { gilgate_capi::refcount::new_ref(arg) }
+}
+
+unsafe extern "C" fn f_first_kw(
+    _s: *mut PyObject,
+    args: *const *mut PyObject,
+    n: isize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: FASTCALL|KEYWORDS contract: n positional plus the keyword values.
+    unsafe {
+        let nk = if kwnames.is_null() {
+            0
+        } else {
+            tup::items(kwnames).len()
+        };
+        assert!(n as usize + nk > 0);
+        gilgate_capi::refcount::new_ref(*args)
+    }
+}
+
+/// Every call path gives back exactly the references it took.
+#[test]
+fn calls_do_not_leak_references() {
+    let _g = init();
+    use gilgate_capi::refcount::refcnt;
+    let id_def = Box::leak(Box::new(def(
+        c"identity",
+        f_identity as *const () as usize,
+        METH_O,
+    )));
+    let kw_def = Box::leak(Box::new(def(
+        c"first",
+        f_first_kw as *const () as usize,
+        METH_FASTCALL | METH_KEYWORDS,
+    )));
+    // SAFETY: live objects; every result is released.
+    unsafe {
+        let m = module();
+        let ident = PyCFunction_NewEx(id_def, m, s("calltest"));
+        let first = PyCFunction_NewEx(kw_def, m, s("calltest"));
+        let o = s("payload");
+        let key = s("k");
+        let before = (refcnt(o), refcnt(ident), refcnt(first), refcnt(m));
+        for _ in 0..3 {
+            decref(PyObject_CallOneArg(ident, o));
+            let t = tup::from_slice(&[o]);
+            decref(PyObject_Call(ident, t, null_mut()));
+            let kw = gilgate_capi::dictobject::new_dict();
+            gilgate_capi::dictobject::set_item(kw, key, o);
+            decref(PyObject_Call(first, t, kw));
+            decref(PyObject_VectorcallDict(first, [o].as_ptr(), 1, kw));
+            decref(kw);
+            decref(t);
+            let names = tup::from_slice(&[key]);
+            decref(PyObject_Vectorcall(first, [o, o].as_ptr(), 1, names));
+            decref(names);
+            decref(PyObject_CallFunctionObjArgs(
+                ident,
+                o,
+                null_mut::<PyObject>(),
+            ));
+            decref(PyObject_CallFunction(ident, c"O".as_ptr(), o));
+            decref(PyObject_CallMethodObjArgs(
+                m,
+                s("o"),
+                o,
+                null_mut::<PyObject>(),
+            ));
+            // Failing calls release what they built too.
+            assert!(PyObject_CallFunction(ident, c"OO".as_ptr(), o, o).is_null());
+            pyerrors::take_exception();
+            assert!(PyObject_CallNoArgs(o).is_null());
+            pyerrors::take_exception();
+        }
+        assert_eq!((refcnt(o), refcnt(ident), refcnt(first), refcnt(m)), before);
     }
 }

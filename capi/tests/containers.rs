@@ -2,8 +2,6 @@
 //! bytearray, range, iterators, memoryview and the buffer protocol. Expected values come from
 //! running the same operations in CPython (3.11).
 
-// (bytearray tests below)
-
 use gilgate_capi::dictobject::*;
 use gilgate_capi::listobject::*;
 use gilgate_capi::longobject::{PyLong_AsLong, PyLong_FromLong};
@@ -574,4 +572,725 @@ fn containers_release_everything() {
         let _ = c;
     }
     assert_eq!(LIVE.load(Ordering::SeqCst), before);
+}
+
+// ---- str ----------------------------------------------------------------------------------
+
+fn kind_of(o: *mut PyObject) -> u32 {
+    // SAFETY: live str.
+    unsafe { uni::kind(o) }
+}
+
+#[test]
+fn str_kinds_utf8_cache_and_repr() {
+    init();
+    // SAFETY: live objects throughout.
+    unsafe {
+        for (text, kind) in [("a", 1), ("\u{e9}", 1), ("\u{20ac}", 2), ("\u{1f600}", 4)] {
+            let o = s(text);
+            assert_eq!(kind_of(o), kind, "{text}");
+            assert_eq!(
+                uni::PyUnicode_ReadChar(o, 0),
+                text.chars().next().unwrap() as u32
+            );
+            dec(o);
+        }
+        // Built with PyUnicode_New + WriteChar: the UTF-8 copy is made once and cached.
+        let o = uni::PyUnicode_New(3, 0x20ac);
+        assert_eq!(kind_of(o), 2);
+        for (i, c) in ['x', '\u{e9}', '\u{20ac}'].iter().enumerate() {
+            assert_eq!(uni::PyUnicode_WriteChar(o, i as isize, *c as u32), 0);
+        }
+        let mut n = 0;
+        let p1 = uni::PyUnicode_AsUTF8AndSize(o, &mut n);
+        assert_eq!(n, 6);
+        assert_eq!(CStr::from_ptr(p1).to_str().unwrap(), "x\u{e9}\u{20ac}");
+        let p2 = uni::PyUnicode_AsUTF8AndSize(o, null_mut());
+        assert_eq!(p1, p2, "the UTF-8 form is cached");
+        assert_eq!(
+            (*o.cast::<uni::PyCompactUnicodeObject>()).utf8,
+            p1.cast_mut()
+        );
+        assert_eq!(uni::PyUnicode_WriteChar(o, 0, 0x1f600), -1);
+        assert_eq!(
+            err(),
+            ("ValueError".into(), "character out of range".into())
+        );
+        dec(o);
+        // A lone surrogate cannot be encoded.
+        let sur = [0x61u32, 0xd800];
+        let o = uni::PyUnicode_FromKindAndData(4, sur.as_ptr().cast(), 2);
+        assert_eq!(kind_of(o), 2);
+        assert!(uni::PyUnicode_AsUTF8(o).is_null());
+        assert_eq!(
+            err(),
+            (
+                "UnicodeEncodeError".into(),
+                "'utf-8' codec can't encode character '\\ud800' in position 1: surrogates not allowed"
+                    .into()
+            )
+        );
+        assert_eq!(repr(o), "'a\\ud800'");
+        dec(o);
+        // repr: quote choice and escapes as CPython prints them.
+        for (text, want) in [
+            ("a'b", "\"a'b\""),
+            ("a\"b'", "'a\"b\\''"),
+            ("\t\\", "'\\t\\\\'"),
+            (
+                "\u{0}\u{7f}\u{80}\u{a0}\u{ad} \u{e9}\u{20ac}\u{1f600}\u{200b}\u{e0001}",
+                "'\\x00\\x7f\\x80\\xa0\\xad \u{e9}\u{20ac}\u{1f600}\\u200b\\U000e0001'",
+            ),
+            ("\u{2028}", "'\\u2028'"),
+        ] {
+            let o = s(text);
+            assert_eq!(repr(o), want);
+            dec(o);
+        }
+        // Hashes equal CPython's with PYTHONHASHSEED=0 (gilgate's fixed key), and bytes agree.
+        for (text, h) in [
+            ("abc", -4594863902769663758),
+            ("", 0),
+            ("\u{e9}", 6047309291227476195),
+            ("\u{20ac}", -5529981157763016009),
+            ("\u{1f600}", -3536540696076613844),
+            ("abcdefghijk", 1450545860578130900),
+        ] {
+            let o = s(text);
+            assert_eq!(PyObject_Hash(o), h, "{text}");
+            dec(o);
+        }
+        let b = gilgate_capi::bytesobject::PyBytes_FromString(c"abc".as_ptr());
+        assert_eq!(PyObject_Hash(b), -4594863902769663758);
+        dec(b);
+        // Code point order.
+        let (a, b, c) = (s("\u{e9}"), s("z"), s("\u{20ac}"));
+        assert_eq!(compare(a, b, Py_LT), 0);
+        assert_eq!(compare(c, a, gilgate_capi::object::Py_GT), 1);
+        let x = s("\u{e9}");
+        assert_eq!(compare(a, x, Py_EQ), 1);
+        for o in [a, b, c, x] {
+            dec(o);
+        }
+    }
+}
+
+#[test]
+fn str_operations() {
+    init();
+    // SAFETY: live objects throughout.
+    unsafe {
+        let text = s("a,b,,c");
+        let comma = s(",");
+        let parts = uni::PyUnicode_Split(text, comma, -1);
+        assert_eq!(repr(parts), "['a', 'b', '', 'c']");
+        dec(parts);
+        let ws = s(" a  b ");
+        let parts = uni::PyUnicode_Split(ws, null_mut(), -1);
+        assert_eq!(repr(parts), "['a', 'b']");
+        dec(parts);
+        let abc = s("a b c");
+        let parts = uni::PyUnicode_Split(abc, null_mut(), 1);
+        assert_eq!(repr(parts), "['a', 'b c']");
+        dec(parts);
+        let (aaa, a, bb) = (s("aaa"), s("a"), s("bb"));
+        let r = uni::PyUnicode_Replace(aaa, a, bb, 2);
+        assert_eq!(repr(r), "'bbbba'");
+        dec(r);
+        let (hay, c, bc) = (s("abcabc"), s("c"), s("bc"));
+        assert_eq!(uni::PyUnicode_Find(hay, c, 0, 6, 1), 2);
+        assert_eq!(uni::PyUnicode_Find(hay, c, 0, 6, -1), 5);
+        assert_eq!(uni::PyUnicode_FindChar(hay, 'b' as u32, 2, 6, 1), 4);
+        assert_eq!(uni::PyUnicode_Count(hay, bc, 0, isize::MAX), 2);
+        assert_eq!(uni::PyUnicode_Tailmatch(hay, bc, 0, 6, 1), 1);
+        assert_eq!(uni::PyUnicode_Tailmatch(hay, bc, 0, 6, -1), 0);
+        assert_eq!(uni::PyUnicode_Contains(hay, bc), 1);
+        let one = int(1);
+        assert_eq!(uni::PyUnicode_Contains(hay, one), -1);
+        assert_eq!(
+            err(),
+            (
+                "TypeError".into(),
+                "'in <string>' requires string as left operand, not int".into()
+            )
+        );
+        let sub = uni::PyUnicode_Substring(hay, 1, 4);
+        assert_eq!(repr(sub), "'bca'");
+        dec(sub);
+        let seq = PyList_New(0);
+        for t in ["a", "\u{e9}", "\u{1f600}"] {
+            let o = s(t);
+            PyList_Append(seq, o);
+            dec(o);
+        }
+        let dash = s("-");
+        let j = uni::PyUnicode_Join(dash, seq);
+        assert_eq!(uni::as_str(j), Some("a-\u{e9}-\u{1f600}"));
+        assert_eq!(kind_of(j), 4);
+        dec(j);
+        // Subscripts, concatenation and errors.
+        let k = slice(None, None, Some(-1));
+        let r = getitem(hay, k);
+        assert_eq!(repr(r), "'cbacba'");
+        dec(r);
+        dec(k);
+        assert!(getitem(hay, comma).is_null());
+        assert_eq!(
+            err(),
+            (
+                "TypeError".into(),
+                "string indices must be integers, not 'str'".into()
+            )
+        );
+        let nine = int(9);
+        assert!(getitem(hay, nine).is_null());
+        assert_eq!(
+            err(),
+            ("IndexError".into(), "string index out of range".into())
+        );
+        assert!(uni::PyUnicode_Concat(hay, one).is_null());
+        assert_eq!(
+            err(),
+            (
+                "TypeError".into(),
+                "can only concatenate str (not \"int\") to str".into()
+            )
+        );
+        assert_eq!(iterate(abc), ["'a'", "' '", "'b'", "' '", "'c'"]);
+        let o = uni::PyUnicode_FromOrdinal(0x1f600);
+        assert_eq!(kind_of(o), 4);
+        dec(o);
+        assert!(uni::PyUnicode_FromOrdinal(0x110000).is_null());
+        assert_eq!(
+            err(),
+            (
+                "ValueError".into(),
+                "chr() arg not in range(0x110000)".into()
+            )
+        );
+        // Wide characters and UCS4.
+        let w: Vec<i32> = "h\u{e9}\u{1f600}\0".chars().map(|c| c as i32).collect();
+        let o = uni::PyUnicode_FromWideChar(w.as_ptr(), -1);
+        assert_eq!(uni::as_str(o), Some("h\u{e9}\u{1f600}"));
+        let mut n = 0;
+        let back = uni::PyUnicode_AsWideCharString(o, &mut n);
+        assert_eq!(n, 3);
+        assert_eq!(std::slice::from_raw_parts(back, 4), &w[..]);
+        gilgate_capi::pymem::PyMem_Free(back.cast());
+        let u4 = uni::PyUnicode_AsUCS4Copy(o);
+        assert_eq!(*u4.add(2), 0x1f600);
+        gilgate_capi::pymem::PyMem_Free(u4.cast());
+        dec(o);
+        // Fill and CopyCharacters on a fresh string.
+        let o = uni::PyUnicode_New(4, 0xff);
+        assert_eq!(uni::PyUnicode_Fill(o, 0, 4, 'z' as u32), 4);
+        let src = s("\u{e9}\u{e9}");
+        assert_eq!(uni::PyUnicode_CopyCharacters(o, 1, src, 0, 2), 2);
+        assert_eq!(uni::as_str(o), Some("z\u{e9}\u{e9}z"));
+        dec(o);
+        for o in [
+            text, comma, ws, abc, aaa, a, bb, hay, c, bc, one, seq, dash, nine, src,
+        ] {
+            dec(o);
+        }
+    }
+}
+
+#[test]
+fn str_codecs() {
+    init();
+    let enc = |text: &str, codec: &CStr, errors: &CStr| -> Result<Vec<u8>, (String, String)> {
+        let o = s(text);
+        // SAFETY: live object and C strings.
+        let b = unsafe { uni::PyUnicode_AsEncodedString(o, codec.as_ptr(), errors.as_ptr()) };
+        dec(o);
+        if b.is_null() {
+            return Err(err());
+        }
+        // SAFETY: a fresh bytes object.
+        let v = unsafe { gilgate_capi::bytesobject::as_bytes(b).to_vec() };
+        dec(b);
+        Ok(v)
+    };
+    assert_eq!(
+        enc("a\u{e9}\u{20ac}", c"ascii", c"strict"),
+        Err((
+            "UnicodeEncodeError".into(),
+            "'ascii' codec can't encode characters in position 1-2: ordinal not in range(128)"
+                .into()
+        ))
+    );
+    assert_eq!(
+        enc("a\u{e9}\u{20ac}", c"ascii", c"replace"),
+        Ok(b"a??".to_vec())
+    );
+    assert_eq!(
+        enc("a\u{e9}\u{20ac}", c"ascii", c"ignore"),
+        Ok(b"a".to_vec())
+    );
+    assert_eq!(
+        enc("a\u{e9}\u{20ac}x", c"latin-1", c"strict"),
+        Err((
+            "UnicodeEncodeError".into(),
+            "'latin-1' codec can't encode character '\\u20ac' in position 2: ordinal not in range(256)"
+                .into()
+        ))
+    );
+    assert_eq!(enc("a\u{e9}", c"latin1", c"strict"), Ok(b"a\xe9".to_vec()));
+    assert_eq!(
+        enc("a\u{e9}", c"UTF_8", c"strict"),
+        Ok(b"a\xc3\xa9".to_vec())
+    );
+    assert_eq!(
+        enc("a", c"rot13", c"strict"),
+        Err(("LookupError".into(), "unknown encoding: rot13".into()))
+    );
+    let dec_ = |b: &[u8], codec: &CStr, errors: &CStr| -> Result<String, (String, String)> {
+        // SAFETY: a byte slice and C strings.
+        let o = unsafe {
+            uni::PyUnicode_Decode(
+                b.as_ptr().cast(),
+                b.len() as isize,
+                codec.as_ptr(),
+                errors.as_ptr(),
+            )
+        };
+        if o.is_null() {
+            return Err(err());
+        }
+        let r = repr(o);
+        dec(o);
+        Ok(r)
+    };
+    let cases: [(&[u8], &str, &str, &str); 4] = [
+        (
+            b"a\xe9b",
+            "'utf-8' codec can't decode byte 0xe9 in position 1: invalid continuation byte",
+            "'a\u{fffd}b'",
+            "'ab'",
+        ),
+        (
+            b"a\xe2\x82",
+            "'utf-8' codec can't decode bytes in position 1-2: unexpected end of data",
+            "'a\u{fffd}'",
+            "'a'",
+        ),
+        (
+            b"\xff",
+            "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
+            "'\u{fffd}'",
+            "''",
+        ),
+        (
+            b"\xed\xa0\x80",
+            "'utf-8' codec can't decode byte 0xed in position 0: invalid continuation byte",
+            "'\u{fffd}\u{fffd}\u{fffd}'",
+            "''",
+        ),
+    ];
+    for (b, strict, replace, ignore) in cases {
+        assert_eq!(
+            dec_(b, c"utf-8", c"strict"),
+            Err(("UnicodeDecodeError".into(), strict.into()))
+        );
+        assert_eq!(dec_(b, c"utf-8", c"replace"), Ok(replace.into()));
+        assert_eq!(dec_(b, c"utf-8", c"ignore"), Ok(ignore.into()));
+    }
+    assert_eq!(
+        dec_(b"a\xe9", c"ascii", c"strict"),
+        Err((
+            "UnicodeDecodeError".into(),
+            "'ascii' codec can't decode byte 0xe9 in position 1: ordinal not in range(128)".into()
+        ))
+    );
+    assert_eq!(
+        dec_(b"a\xe9", c"latin-1", c"strict"),
+        Ok("'a\u{e9}'".into())
+    );
+    // Stateful decoding stops before an incomplete sequence.
+    let mut consumed = 0;
+    // SAFETY: a byte string and a writable count.
+    let o = unsafe {
+        uni::PyUnicode_DecodeUTF8Stateful(c"ab\xe2\x82".as_ptr(), 4, null_mut(), &mut consumed)
+    };
+    assert_eq!(repr(o), "'ab'");
+    assert_eq!(consumed, 2);
+    dec(o);
+}
+
+// ---- bytes and bytearray -------------------------------------------------------------------
+
+#[test]
+fn bytes_and_bytearray() {
+    init();
+    use gilgate_capi::bytearrayobject::*;
+    use gilgate_capi::bytesobject::*;
+    // SAFETY: live objects throughout.
+    unsafe {
+        for (raw, want) in [
+            (&b"a'b"[..], "b\"a'b\""),
+            (b"\"'", "b'\"\\''"),
+            (b"\x00\x7f\x80\n", "b'\\x00\\x7f\\x80\\n'"),
+        ] {
+            let b = PyBytes_FromStringAndSize(raw.as_ptr().cast(), raw.len() as isize);
+            assert_eq!(repr(b), want);
+            dec(b);
+        }
+        let b = PyBytes_FromString(c"abc".as_ptr());
+        let one = int(1);
+        let r = getitem(b, one);
+        assert_eq!(repr(r), "98");
+        dec(r);
+        let k = slice(None, None, Some(-1));
+        let r = getitem(b, k);
+        assert_eq!(repr(r), "b'cba'");
+        dec(r);
+        dec(k);
+        let sq = &*(*(*b).ob_type).tp_as_sequence;
+        let n98 = int(98);
+        assert_eq!(sq.sq_contains.unwrap()(b, n98), 1);
+        let x = s("x");
+        assert_eq!(sq.sq_contains.unwrap()(b, x), -1);
+        assert_eq!(
+            err(),
+            (
+                "TypeError".into(),
+                "a bytes-like object is required, not 'str'".into()
+            )
+        );
+        let n300 = int(300);
+        assert_eq!(sq.sq_contains.unwrap()(b, n300), -1);
+        assert_eq!(
+            err(),
+            ("ValueError".into(), "byte must be in range(0, 256)".into())
+        );
+        assert!(sq.sq_concat.unwrap()(b, x).is_null());
+        assert_eq!(
+            err(),
+            ("TypeError".into(), "can't concat str to bytes".into())
+        );
+        assert_eq!(iterate(b), ["97", "98", "99"]);
+        let mut v = b;
+        gilgate_capi::refcount::incref(v);
+        PyBytes_Concat(&mut v, b);
+        assert_eq!(repr(v), "b'abcabc'");
+        assert_eq!(_PyBytes_Resize(&mut v, 4), 0);
+        assert_eq!(repr(v), "b'abca'");
+        assert_eq!(*PyBytes_AsString(v).add(4), 0);
+        dec(v);
+        assert!(PyBytes_AsString(x).is_null());
+        assert_eq!(
+            err(),
+            ("TypeError".into(), "expected bytes, str found".into())
+        );
+        let ba = PyByteArray_FromObject(b);
+        assert_eq!(repr(ba), "bytearray(b'abc')");
+        assert_eq!(compare(ba, b, Py_EQ), 1);
+        let zero = int(0);
+        let z = int(122);
+        assert_eq!(setitem(ba, zero, z), 0);
+        assert_eq!(repr(ba), "bytearray(b'zbc')");
+        assert_eq!(setitem(ba, zero, n300), -1);
+        assert_eq!(
+            err(),
+            ("ValueError".into(), "byte must be in range(0, 256)".into())
+        );
+        assert_eq!(PyObject_Hash(ba), -1);
+        assert_eq!(
+            err(),
+            ("TypeError".into(), "unhashable type: 'bytearray'".into())
+        );
+        let c = PyByteArray_Concat(ba, b);
+        assert_eq!(repr(c), "bytearray(b'zbcabc')");
+        dec(c);
+        for o in [b, one, n98, x, n300, ba, zero, z] {
+            dec(o);
+        }
+    }
+}
+
+// ---- set, frozenset, range, iterators --------------------------------------------------------
+
+#[test]
+fn sets() {
+    init();
+    use gilgate_capi::setobject::*;
+    // SAFETY: live objects throughout.
+    unsafe {
+        let s1 = PySet_New(null_mut());
+        assert_eq!(repr(s1), "set()");
+        let (one, two, three) = (int(1), int(2), int(3));
+        for o in [one, two, one] {
+            assert_eq!(PySet_Add(s1, o), 0);
+        }
+        assert_eq!(PySet_Size(s1), 2);
+        assert_eq!((*s1.cast::<PySetObject>()).used, 2);
+        assert_eq!(PySet_Contains(s1, two), 1);
+        assert_eq!(PySet_Contains(s1, three), 0);
+        let l = PyList_New(0);
+        assert_eq!(PySet_Add(s1, l), -1);
+        assert_eq!(
+            err(),
+            ("TypeError".into(), "unhashable type: 'list'".into())
+        );
+        assert_eq!(PySet_Discard(s1, two), 1);
+        assert_eq!(PySet_Discard(s1, two), 0);
+        assert_eq!(repr(s1), "{1}");
+        let f = PyFrozenSet_New(s1);
+        assert_eq!(repr(f), "frozenset({1})");
+        assert_eq!(compare(f, s1, Py_EQ), 1);
+        let f0 = PyFrozenSet_New(null_mut());
+        assert_eq!(repr(f0), "frozenset()");
+        // hash(frozenset()), hash(frozenset({1, 2})) in CPython.
+        assert_eq!(PyObject_Hash(f0), 133146708735736);
+        let l12 = list_of(&[1, 2]);
+        let f12 = PyFrozenSet_New(l12);
+        assert_eq!(PyObject_Hash(f12), -1826646154956904602);
+        assert_eq!(compare(f, f12, Py_LT), 1);
+        assert_eq!(PyObject_Hash(s1), -1);
+        assert_eq!(err(), ("TypeError".into(), "unhashable type: 'set'".into()));
+        let u = (*(*(*f12).ob_type).tp_as_number).nb_or.unwrap()(s1, f12);
+        assert_eq!(repr(u), "{1, 2}");
+        dec(u);
+        let p = PySet_Pop(s1);
+        assert_eq!(repr(p), "1");
+        dec(p);
+        assert!(PySet_Pop(s1).is_null());
+        assert_eq!(err(), ("KeyError".into(), "'pop from an empty set'".into()));
+        assert_eq!(iterate(f12), ["1", "2"]);
+        assert_eq!(PySet_Clear(f12), 0);
+        for o in [s1, one, two, three, l, f, f0, l12, f12] {
+            dec(o);
+        }
+    }
+}
+
+#[test]
+fn ranges_and_iterators() {
+    init();
+    use gilgate_capi::rangeobject::*;
+    // SAFETY: live objects throughout.
+    unsafe {
+        let r = new_range(0, 10, 3);
+        assert_eq!(repr(r), "range(0, 10, 3)");
+        assert_eq!(((*(*(*r).ob_type).tp_as_sequence).sq_length.unwrap())(r), 4);
+        assert_eq!(iterate(r), ["0", "3", "6", "9"]);
+        let k = slice(None, None, Some(-1));
+        let rr = getitem(r, k);
+        assert_eq!(repr(rr), "range(9, -3, -3)");
+        dec(rr);
+        dec(k);
+        let nine = int(9);
+        assert!(getitem(r, nine).is_null());
+        assert_eq!(
+            err(),
+            (
+                "IndexError".into(),
+                "range object index out of range".into()
+            )
+        );
+        let r5 = new_range(0, 5, 1);
+        assert_eq!(repr(r5), "range(0, 5)");
+        assert_eq!(PyObject_Hash(r5), 5795932985296280846);
+        let r0 = new_range(3, 3, 1);
+        let e = new_range(0, 0, 1);
+        assert_eq!(
+            PyObject_Hash(r0),
+            PyObject_Hash(e),
+            "empty ranges hash alike"
+        );
+        dec(e);
+        let args = PyTuple_Pack_rs(&[nine]);
+        let made = PyRange_Type.tp_new.unwrap()(&raw mut PyRange_Type, args, null_mut());
+        assert_eq!(repr(made), "range(0, 9)");
+        dec(made);
+        dec(args);
+        let zero = int(0);
+        let args = PyTuple_Pack_rs(&[zero, nine, zero]);
+        assert!(PyRange_Type.tp_new.unwrap()(&raw mut PyRange_Type, args, null_mut()).is_null());
+        assert_eq!(
+            err(),
+            ("ValueError".into(), "range() arg 3 must not be zero".into())
+        );
+        dec(args);
+        let six = int(6);
+        assert_eq!(
+            ((*(*(*r).ob_type).tp_as_sequence).sq_contains.unwrap())(r, six),
+            1
+        );
+        // PySeqIter over a type with only sq_item (a range through its sequence slot is
+        // enough: the sequence iterator stops at IndexError).
+        let it = iterobject::PySeqIter_New(r);
+        let mut got = vec![];
+        while let Ok(Some(x)) = iterobject::next(it) {
+            got.push(PyLong_AsLong(x));
+            dec(x);
+        }
+        assert_eq!(got, [0, 3, 6, 9]);
+        dec(it);
+        // PyCallIter: call a list's bound `pop` until it returns the sentinel 3.
+        let l = list_of(&[3, 4, 5]);
+        let pop = gilgate_capi::object::PyObject_GetAttrString(l, c"pop".as_ptr());
+        if !pop.is_null() {
+            let three = int(3);
+            let ci = iterobject::PyCallIter_New(pop, three);
+            assert_eq!(iterate(ci), ["5", "4"]);
+            dec(ci);
+            dec(three);
+            dec(pop);
+        } else {
+            pyerrors::take_exception();
+        }
+        dec(l);
+        for o in [r, nine, r5, r0, zero, six] {
+            dec(o);
+        }
+    }
+}
+
+// ---- buffer protocol and memoryview ----------------------------------------------------------
+
+#[test]
+fn buffers_and_memoryview() {
+    init();
+    use gilgate_capi::bytearrayobject::*;
+    use gilgate_capi::bytesobject::*;
+    use gilgate_capi::memoryobject::*;
+    use gilgate_capi::object::Py_buffer;
+    use gilgate_capi::pybuffer::*;
+    // SAFETY: live objects and views throughout.
+    unsafe {
+        let b = PyBytes_FromString(c"hello".as_ptr());
+        assert_eq!(PyObject_CheckBuffer(b), 1);
+        let one = int(1);
+        assert_eq!(PyObject_CheckBuffer(one), 0);
+        let mut v: Py_buffer = std::mem::zeroed();
+        assert_eq!(PyObject_GetBuffer(one, &mut v, PyBUF_SIMPLE), -1);
+        assert_eq!(
+            err(),
+            (
+                "TypeError".into(),
+                "a bytes-like object is required, not 'int'".into()
+            )
+        );
+        assert_eq!(PyObject_GetBuffer(b, &mut v, PyBUF_WRITABLE), -1);
+        assert_eq!(
+            err(),
+            ("BufferError".into(), "Object is not writable.".into())
+        );
+        let before = Py_REFCNT(b);
+        assert_eq!(PyObject_GetBuffer(b, &mut v, PyBUF_FULL_RO), 0);
+        assert_eq!(Py_REFCNT(b), before + 1);
+        assert_eq!(PyBuffer_IsContiguous(&v, b'C' as _), 1);
+        let idx = 1isize;
+        assert_eq!(*PyBuffer_GetPointer(&v, &idx).cast::<u8>(), b'e');
+        let mut out = [0u8; 5];
+        assert_eq!(
+            PyBuffer_ToContiguous(out.as_mut_ptr().cast(), &v, 5, b'C' as _),
+            0
+        );
+        assert_eq!(&out, b"hello");
+        PyBuffer_Release(&mut v);
+        assert_eq!(Py_REFCNT(b), before);
+        assert!(v.obj.is_null());
+        assert_eq!(PyBuffer_SizeFromFormat(c"i".as_ptr()), 4);
+        assert_eq!(PyBuffer_SizeFromFormat(c"<hq".as_ptr()), 10);
+        assert_eq!(PyBuffer_SizeFromFormat(c"hq".as_ptr()), 16);
+
+        // memoryview over bytes: len, items, slices, comparison; the export is released.
+        let m = PyMemoryView_FromObject(b);
+        assert_eq!(Py_REFCNT(b), before + 1);
+        let mp = &*(*(*m).ob_type).tp_as_mapping;
+        assert_eq!(mp.mp_length.unwrap()(m), 5);
+        let minus = int(-1);
+        let x = mp.mp_subscript.unwrap()(m, minus);
+        assert_eq!(repr(x), "111");
+        dec(x);
+        let k = slice(Some(1), Some(4), None);
+        let sub = mp.mp_subscript.unwrap()(m, k);
+        let ell = PyBytes_FromString(c"ell".as_ptr());
+        assert_eq!(compare(sub, ell, Py_EQ), 1);
+        dec(sub);
+        dec(k);
+        dec(m);
+        assert_eq!(Py_REFCNT(b), before);
+        // A bytearray exported through a memoryview cannot be resized.
+        let ba = PyByteArray_FromObject(b);
+        let m = PyMemoryView_FromObject(ba);
+        assert_eq!(PyByteArray_Resize(ba, 1), -1);
+        assert_eq!(
+            err(),
+            (
+                "BufferError".into(),
+                "Existing exports of data: object cannot be re-sized".into()
+            )
+        );
+        dec(m);
+        assert_eq!(PyByteArray_Resize(ba, 1), 0);
+        // FromMemory: a read-only view over caller memory.
+        let mut raw = *b"xyz";
+        let m = PyMemoryView_FromMemory(raw.as_mut_ptr().cast(), 3, PyBUF_READ);
+        let view = &(*m.cast::<PyMemoryViewObject>()).view;
+        assert_eq!((view.len, view.readonly, view.ndim), (3, 1, 1));
+        assert!(view.obj.is_null());
+        let zero = int(0);
+        let x = mp.mp_subscript.unwrap()(m, zero);
+        assert_eq!(repr(x), "120");
+        dec(x);
+        dec(m);
+        assert_eq!(std::mem::size_of::<PyMemoryViewObject>(), 168);
+        assert_eq!(std::mem::offset_of!(PyMemoryViewObject, view), 72);
+        for o in [b, one, minus, ell, ba, zero] {
+            dec(o);
+        }
+    }
+}
+
+// ---- inline macros from C -----------------------------------------------------------------
+
+#[test]
+fn inline_macros_from_c() {
+    init();
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let include = manifest.parent().unwrap().join("include");
+    let so = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("gilgate-inline-containers.so");
+    let out = std::process::Command::new("cc")
+        .args([
+            "-shared", "-fPIC", "-std=c11", "-Wall", "-Wextra", "-Werror", "-O1",
+        ])
+        .arg(format!("-I{}", include.display()))
+        .arg(manifest.join("tests/containers_c/inline_containers.c"))
+        .arg("-o")
+        .arg(&so)
+        .output()
+        .expect("run the system C compiler `cc`");
+    assert!(
+        out.status.success(),
+        "compiling inline_containers.c failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = std::ffi::CString::new(so.to_str().unwrap()).unwrap();
+    // SAFETY: loading a library we just built; its undefined symbols resolve against this
+    // test binary's exported C API.
+    unsafe {
+        let h = libc::dlopen(path.as_ptr(), libc::RTLD_NOW);
+        assert!(
+            !h.is_null(),
+            "dlopen: {:?}",
+            CStr::from_ptr(libc::dlerror())
+        );
+        let f = libc::dlsym(h, c"gg_check".as_ptr());
+        assert!(!f.is_null());
+        let check: unsafe extern "C" fn(*mut std::ffi::c_char, usize) -> c_int =
+            std::mem::transmute(f);
+        let mut buf = vec![0 as std::ffi::c_char; 16384];
+        let failed = check(buf.as_mut_ptr(), buf.len());
+        let text = CStr::from_ptr(buf.as_ptr()).to_string_lossy().into_owned();
+        assert_eq!(failed, 0, "C checks failed:\n{text}");
+        assert!(
+            text.lines().filter(|l| l.starts_with("ok ")).count() >= 50,
+            "{text}"
+        );
+        no_err();
+    }
 }

@@ -506,6 +506,8 @@ fn heap_types_from_specs_with_module_state() {
             "{:?}",
             pyerrors::take_exception()
         );
+        assert_eq!(getattr(p, "__weakref__"), wp);
+        decref(wp);
         let type_refs = refcnt(pt);
         decref(pt);
         assert_eq!(refcnt(pt), type_refs - 1);
