@@ -1306,7 +1306,9 @@ fn build() -> *mut PyObject {
         }
         crate::dictobject::set_item_str(d, "UTC", utc);
         // `timezone.utc` as a class attribute.
-        if let Some(td) = Some((*(&raw mut TimeZone_Type)).tp_dict).filter(|p| !p.is_null()) {
+        let tz_type: *mut PyTypeObject = &raw mut TimeZone_Type;
+        let td = (*tz_type).tp_dict;
+        if !td.is_null() {
             crate::dictobject::set_item_str(td, "utc", utc);
         }
         m

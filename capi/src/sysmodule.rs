@@ -35,6 +35,19 @@ fn sys_module() -> *mut PyObject {
         // SAFETY: `m` is a fresh module with a dict.
         unsafe {
             let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
+            let (out, err) = (new_stream(1), new_stream(2));
+            for (k, v) in [
+                ("stdout", out),
+                ("__stdout__", out),
+                ("stderr", err),
+                ("__stderr__", err),
+            ] {
+                if !v.is_null() {
+                    crate::dictobject::set_item_str(d, k, v);
+                }
+            }
+            xdecref(out);
+            xdecref(err);
             let entries: [(&str, *mut PyObject); 13] = [
                 ("version", crate::unicodeobject::from_str(VERSION)),
                 ("hexversion", crate::longobject::from_i128(0x030E_0AF0)),
@@ -123,11 +136,12 @@ fn fields_of(t: *mut PyTypeObject) -> &'static [&'static str] {
 }
 
 /// The types `pylifecycle` readies at start-up.
-pub fn static_types() -> [*mut PyTypeObject; 3] {
+pub fn static_types() -> [*mut PyTypeObject; 4] {
     [
         &raw mut VersionInfo_Type,
         &raw mut Flags_Type,
         &raw mut Implementation_Type,
+        &raw mut StdStream_Type,
     ]
 }
 
@@ -279,7 +293,7 @@ pub fn gil_enabled() -> bool {
     GIL_QUERY
         .read()
         .unwrap_or_else(|e| e.into_inner())
-        .map_or(false, |q| q())
+        .is_some_and(|q| q())
 }
 
 unsafe extern "C" fn sys_is_gil_enabled(_m: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
@@ -430,6 +444,127 @@ pub fn path_entries() -> Vec<std::path::PathBuf> {
 }
 
 // --- writing to the standard streams ---
+
+/// `sys.stdout`/`sys.stderr`: minimal text streams writing to the process's file
+/// descriptors 1 and 2 (`write`, `flush`, `fileno`, `isatty`).
+#[repr(C)]
+pub struct StdStream {
+    pub ob_base: PyObject,
+    pub fd: c_int,
+}
+
+/// The streams' type.
+pub static mut StdStream_Type: PyTypeObject = PyTypeObject {
+    tp_base: &raw mut crate::bltinmodule::TextIOBase_Type,
+    tp_methods: (&raw mut STREAM_METHODS).cast(),
+    tp_repr: Some(stream_repr),
+    ..crate::object::static_type(c"_io.TextIOWrapper", std::mem::size_of::<StdStream>(), 0, 0)
+};
+
+/// # Safety
+/// `op` must be a live stream.
+unsafe fn stream_fd(op: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { (*op.cast::<StdStream>()).fd }
+}
+
+unsafe extern "C" fn stream_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live stream (slot contract).
+    let name = if unsafe { stream_fd(op) } == 2 {
+        "<stderr>"
+    } else {
+        "<stdout>"
+    };
+    crate::unicodeobject::from_str(&format!(
+        "<_io.TextIOWrapper name='{name}' mode='w' encoding='utf-8'>"
+    ))
+}
+
+unsafe extern "C" fn stream_write(op: *mut PyObject, s: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("TextIOWrapper.write", null_mut(), || {
+        // SAFETY: a METH_O call on a live stream with a live argument.
+        unsafe {
+            if !crate::unicodeobject::is_str(s) {
+                return crate::pyerrors::raise(
+                    &raw mut crate::pyerrors::EXC_TypeError,
+                    &format!(
+                        "write() argument must be str, not {}",
+                        crate::object::type_name(crate::object::ty(s))
+                    ),
+                );
+            }
+            let Some(t) = crate::unicodeobject::as_str(s) else {
+                return null_mut();
+            };
+            write_std(stream_fd(op), t.as_bytes());
+            crate::longobject::from_i128(t.chars().count() as i128)
+        }
+    })
+}
+
+unsafe extern "C" fn stream_flush(op: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    use std::io::Write;
+    // SAFETY: a live stream.
+    if unsafe { stream_fd(op) } == 2 {
+        let _ = std::io::stderr().flush();
+    } else {
+        let _ = std::io::stdout().flush();
+    }
+    crate::object::new_none()
+}
+
+unsafe extern "C" fn stream_fileno(op: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live stream.
+    int(i128::from(unsafe { stream_fd(op) }))
+}
+
+unsafe extern "C" fn stream_isatty(op: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    // SAFETY: isatty on our own descriptor.
+    crate::boolobject::from_bool(unsafe { libc::isatty(stream_fd(op)) } == 1)
+}
+
+static mut STREAM_METHODS: [crate::methodobject::PyMethodDef; 5] = [
+    crate::methodobject::PyMethodDef {
+        ml_name: c"write".as_ptr(),
+        ml_meth: stream_write as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_O,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"flush".as_ptr(),
+        ml_meth: stream_flush as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"fileno".as_ptr(),
+        ml_meth: stream_fileno as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"isatty".as_ptr(),
+        ml_meth: stream_isatty as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: std::ptr::null(),
+        ml_meth: std::ptr::null_mut(),
+        ml_flags: 0,
+        ml_doc: std::ptr::null(),
+    },
+];
+
+fn new_stream(fd: c_int) -> *mut PyObject {
+    // SAFETY: StdStream_Type is readied at start-up.
+    let op = unsafe { crate::objimpl::alloc_object(&raw mut StdStream_Type, 0) };
+    if !op.is_null() {
+        // SAFETY: a fresh stream.
+        unsafe { (*op.cast::<StdStream>()).fd = fd };
+    }
+    op
+}
 
 /// Writes `text` to the process's stdout (`fd` 1) or stderr (2).
 pub fn write_std(fd: c_int, text: &[u8]) {

@@ -501,3 +501,73 @@ fn builtin_functions_are_callable() {
     let r = unsafe { gilgate_capi::abstract_::PyObject_CallNoArgs(f) };
     assert_eq!(repr(r), "False");
 }
+
+#[test]
+fn sys_stdout_and_stderr_are_writable() {
+    init();
+    let sys = import::import_module("sys");
+    for (name, fd) in [("stdout", "1"), ("stderr", "2")] {
+        let s = attr(sys, name);
+        assert!(!s.is_null());
+        assert_eq!(
+            repr(s),
+            format!("<_io.TextIOWrapper name='<{name}>' mode='w' encoding='utf-8'>")
+        );
+        let fileno = attr(s, "fileno");
+        assert!(!fileno.is_null(), "{:?}", pyerrors::take_exception());
+        // SAFETY: live callables and arguments.
+        unsafe {
+            assert_eq!(
+                repr(gilgate_capi::abstract_::PyObject_CallNoArgs(fileno)),
+                fd
+            );
+            let write = attr(s, "write");
+            let text = uni::from_str("");
+            let r = gilgate_capi::abstract_::PyObject_CallOneArg(write, text);
+            assert_eq!(repr(r), "0");
+            let r = gilgate_capi::abstract_::PyObject_CallOneArg(write, write);
+            assert!(r.is_null());
+            assert_eq!(
+                err(),
+                (
+                    "TypeError".into(),
+                    "write() argument must be str, not builtin_function_or_method".into()
+                )
+            );
+        }
+    }
+}
+
+unsafe extern "C" {
+    fn PySys_WriteStdout(format: *const c_char, ...);
+    fn PySys_FormatStdout(format: *const c_char, ...);
+}
+
+#[test]
+fn pysys_write_functions_format_and_write_to_stdout() {
+    init();
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    let path = std::ffi::CString::new(tmp.path().to_string_lossy().as_bytes()).unwrap();
+    let obj = uni::from_str("naïve");
+    // SAFETY: redirecting fd 1 to a file around the calls, then restoring it.
+    unsafe {
+        libc::fflush(std::ptr::null_mut());
+        let saved = libc::dup(1);
+        let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_TRUNC);
+        assert!(saved >= 0 && fd >= 0);
+        libc::dup2(fd, 1);
+        PySys_WriteStdout(
+            c"[w %d %s %.3f]".as_ptr(),
+            42 as c_int,
+            c"str".as_ptr(),
+            1.5f64,
+        );
+        PySys_FormatStdout(c"[f %R %S %zd]".as_ptr(), obj, obj, 7isize);
+        libc::dup2(saved, 1);
+        libc::close(fd);
+        libc::close(saved);
+    }
+    let text = std::fs::read_to_string(tmp.path()).unwrap();
+    assert!(text.contains("[w 42 str 1.500]"), "{text:?}");
+    assert!(text.contains("[f 'naïve' naïve 7]"), "{text:?}");
+}
