@@ -61,6 +61,7 @@ pub static mut PyByteArray_Type: PyTypeObject = PyTypeObject {
     tp_hash: Some(iters::unhashable),
     tp_richcompare: Some(ba_richcompare),
     tp_iter: Some(ba_iter),
+    tp_new: Some(ba_new),
     tp_as_sequence: &raw mut BA_AS_SEQUENCE,
     tp_as_mapping: &raw mut BA_AS_MAPPING,
     tp_as_buffer: &raw mut BA_AS_BUFFER,
@@ -476,6 +477,25 @@ unsafe fn baiter_step(it: &mut IterObject) -> Step {
 unsafe extern "C" fn baiter_next(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live iterator (slot contract).
     unsafe { iters::iter_step(op, baiter_step) }
+}
+
+unsafe extern "C" fn ba_new(
+    _t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("bytearray.__new__", null_mut(), || {
+        // SAFETY: tp_new contract: an argument tuple, NULL or a dict.
+        unsafe {
+            let b = bytes::bytes_new(&raw mut bytes::PyBytes_Type, args, kw);
+            if b.is_null() {
+                return b;
+            }
+            let r = from_bytes(bytes::as_bytes(b));
+            crate::refcount::decref(b);
+            r
+        }
+    })
 }
 
 unsafe fn check(op: *mut PyObject) -> bool {

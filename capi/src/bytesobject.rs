@@ -55,6 +55,7 @@ pub static mut PyBytes_Type: PyTypeObject = PyTypeObject {
     tp_hash: Some(bytes_hash),
     tp_richcompare: Some(bytes_richcompare),
     tp_iter: Some(bytes_iter),
+    tp_new: Some(bytes_new),
     tp_as_sequence: &raw mut BYTES_AS_SEQUENCE,
     tp_as_mapping: &raw mut BYTES_AS_MAPPING,
     tp_as_buffer: &raw mut BYTES_AS_BUFFER,
@@ -397,6 +398,53 @@ unsafe fn bytesiter_step(it: &mut IterObject) -> Step {
 unsafe extern "C" fn bytesiter_next(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live iterator (slot contract).
     unsafe { iters::iter_step(op, bytesiter_step) }
+}
+
+/// `bytes(...)`: from an int size, a str with an encoding, a buffer or an iterable of ints.
+///
+/// # Safety
+/// tp_new contract: an argument tuple, NULL or a dict.
+pub unsafe extern "C" fn bytes_new(
+    _t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("bytes.__new__", null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let Some(a) = iters::ctor_args("bytes", args, kw, 3, false) else {
+                return null_mut();
+            };
+            let Some(&x) = a.first() else {
+                return new_bytes(0);
+            };
+            if crate::unicodeobject::is_str(x) {
+                if a.len() < 2 {
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        "string argument without an encoding",
+                    );
+                }
+                let enc = crate::unicodeobject::as_cstr(a[1]).unwrap_or(std::ptr::null());
+                let errs = a
+                    .get(2)
+                    .and_then(|&e| crate::unicodeobject::as_cstr(e))
+                    .unwrap_or(std::ptr::null());
+                return crate::unicodeobject::PyUnicode_AsEncodedString(x, enc, errs);
+            }
+            if a.len() > 1 {
+                return raise(&raw mut EXC_TypeError, "encoding without a string argument");
+            }
+            if crate::longobject::is_int(x) {
+                return match sl::as_ssize_index(x) {
+                    Ok(Some(n)) if n >= 0 => new_bytes(n as usize),
+                    Ok(_) => raise(&raw mut EXC_ValueError, "negative count"),
+                    Err(()) => null_mut(),
+                };
+            }
+            PyBytes_FromObject(x)
+        }
+    })
 }
 
 fn expected_bytes(op: *mut PyObject) {

@@ -100,6 +100,7 @@ pub static mut PyDict_Type: PyTypeObject = PyTypeObject {
     tp_as_sequence: &raw mut DICT_AS_SEQUENCE,
     tp_as_mapping: &raw mut DICT_AS_MAPPING,
     tp_methods: (&raw mut DICT_METHODS).cast(),
+    tp_new: Some(dict_new),
     ..static_type(
         c"dict",
         std::mem::size_of::<PyDictObject>(),
@@ -1005,6 +1006,49 @@ unsafe fn list_of(d: *mut PyObject, part: Part) -> *mut PyObject {
             .collect();
         crate::listobject::from_vec(v)
     }
+}
+
+unsafe extern "C" fn dict_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("dict.__new__", null_mut(), || {
+        // SAFETY: tp_new contract: a dict type, an argument tuple, NULL or a dict.
+        unsafe {
+            let Some(a) = iters::ctor_args("dict", args, kw, 1, true) else {
+                return null_mut();
+            };
+            let d = crate::objimpl::alloc_object(t, 0);
+            if d.is_null() {
+                return d;
+            }
+            (*d.cast::<PyDictObject>()).ma_keys = Box::into_raw(Box::<Table>::default()).cast();
+            if let Some(&x) = a.first() {
+                let r = if is_dict(x) || {
+                    let n = crate::unicodeobject::intern("keys");
+                    let mut k = null_mut();
+                    let found = crate::object::getattr_opt(x, n, &mut k);
+                    crate::refcount::xdecref(k);
+                    crate::pyerrors::clear();
+                    found == 1
+                } {
+                    merge(d, x, 1)
+                } else {
+                    merge_seq2(d, x, true)
+                };
+                if r < 0 {
+                    decref(d);
+                    return null_mut();
+                }
+            }
+            if !kw.is_null() && merge(d, kw, 1) < 0 {
+                decref(d);
+                return null_mut();
+            }
+            d
+        }
+    })
 }
 
 unsafe extern "C" fn dict_length(op: *mut PyObject) -> Py_ssize_t {

@@ -584,3 +584,44 @@ pub unsafe extern "C" fn unhashable(op: *mut PyObject) -> crate::pyport::Py_hash
     raise(&raw mut EXC_TypeError, &format!("unhashable type: '{n}'"));
     -1
 }
+
+/// The positional arguments of a built-in constructor `name(...)` taking at most `max`
+/// of them and no keywords (unless `kw_ok`); None with CPython's TypeError otherwise.
+///
+/// # Safety
+/// `args` must be a tuple, `kw` NULL or a dict.
+pub unsafe fn ctor_args(
+    name: &str,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    max: usize,
+    kw_ok: bool,
+) -> Option<Vec<*mut PyObject>> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !kw_ok && !kw.is_null() && crate::dictobject::len(kw) > 0 {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("{name}() takes no keyword arguments"),
+            );
+            return None;
+        }
+        let a = if args.is_null() {
+            &[][..]
+        } else {
+            crate::tupleobject::items(args)
+        };
+        if a.len() > max {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "{name} expected at most {max} argument{}, got {}",
+                    if max == 1 { "" } else { "s" },
+                    a.len()
+                ),
+            );
+            return None;
+        }
+        Some(a.to_vec())
+    }
+}

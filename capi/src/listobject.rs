@@ -94,6 +94,7 @@ pub static mut PyList_Type: PyTypeObject = PyTypeObject {
     tp_as_sequence: &raw mut LIST_AS_SEQUENCE,
     tp_as_mapping: &raw mut LIST_AS_MAPPING,
     tp_methods: (&raw mut LIST_METHODS).cast(),
+    tp_new: Some(list_new),
     ..static_type(
         c"list",
         std::mem::size_of::<PyListObject>(),
@@ -735,6 +736,27 @@ unsafe fn sort(op: *mut PyObject, key: *mut PyObject, reverse: bool) -> c_int {
         let _ = vals;
         r
     }
+}
+
+unsafe extern "C" fn list_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("list.__new__", null_mut(), || {
+        // SAFETY: tp_new contract: a list type, an argument tuple, NULL or a dict.
+        unsafe {
+            let Some(a) = iters::ctor_args("list", args, kw, 1, false) else {
+                return null_mut();
+            };
+            let l = crate::objimpl::alloc_object(t, 0);
+            if !l.is_null() && !a.is_empty() && extend(l, a[0]) < 0 {
+                decref(l);
+                return null_mut();
+            }
+            l
+        }
+    })
 }
 
 // ---- methods --------------------------------------------------------------------------------

@@ -139,6 +139,7 @@ pub static mut PySet_Type: PyTypeObject = PyTypeObject {
     tp_as_sequence: &raw mut SET_AS_SEQUENCE,
     tp_as_number: &raw mut SET_AS_NUMBER,
     tp_methods: (&raw mut SET_METHODS).cast(),
+    tp_new: Some(set_new),
     ..static_type(
         c"set",
         std::mem::size_of::<PySetObject>(),
@@ -157,6 +158,7 @@ pub static mut PyFrozenSet_Type: PyTypeObject = PyTypeObject {
     tp_as_sequence: &raw mut SET_AS_SEQUENCE,
     tp_as_number: &raw mut SET_AS_NUMBER,
     tp_methods: (&raw mut FROZENSET_METHODS).cast(),
+    tp_new: Some(set_new),
     ..static_type(
         c"frozenset",
         std::mem::size_of::<PySetObject>(),
@@ -341,6 +343,27 @@ unsafe fn make(t: *mut PyTypeObject, it: *mut PyObject) -> *mut PyObject {
         }
         s
     }
+}
+
+unsafe extern "C" fn set_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("set.__new__", null_mut(), || {
+        // SAFETY: tp_new contract: a set or frozenset type, an argument tuple, NULL or a dict.
+        unsafe {
+            let name = if crate::object::is_subtype(t, &raw mut PyFrozenSet_Type) {
+                "frozenset"
+            } else {
+                "set"
+            };
+            let Some(a) = iters::ctor_args(name, args, kw, 1, false) else {
+                return null_mut();
+            };
+            make(t, a.first().copied().unwrap_or(null_mut()))
+        }
+    })
 }
 
 unsafe extern "C" fn set_dealloc(op: *mut PyObject) {

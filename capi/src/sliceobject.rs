@@ -24,6 +24,7 @@ pub static mut PySlice_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(slice_repr),
     tp_hash: Some(slice_hash),
     tp_richcompare: Some(slice_richcompare),
+    tp_new: Some(slice_new),
     ..static_type(c"slice", std::mem::size_of::<PySliceObject>(), 0, 0)
 };
 
@@ -291,6 +292,30 @@ pub unsafe fn subscript(key: *mut PyObject, len: Py_ssize_t, what: &str) -> Resu
             }
         }
     }
+}
+
+unsafe extern "C" fn slice_new(
+    _t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("slice.__new__", null_mut(), || {
+        // SAFETY: tp_new contract: an argument tuple, NULL or a dict.
+        unsafe {
+            let Some(a) = crate::iterobject::ctor_args("slice", args, kw, 3, false) else {
+                return null_mut();
+            };
+            match a.len() {
+                0 => raise(
+                    &raw mut EXC_TypeError,
+                    "slice expected at least 1 argument, got 0",
+                ),
+                1 => new_slice(null_mut(), a[0], null_mut()),
+                2 => new_slice(a[0], a[1], null_mut()),
+                _ => new_slice(a[0], a[1], a[2]),
+            }
+        }
+    })
 }
 
 unsafe extern "C" fn slice_dealloc(op: *mut PyObject) {

@@ -29,6 +29,7 @@ pub static mut PyTuple_Type: PyTypeObject = PyTypeObject {
     tp_hash: Some(tuple_hash),
     tp_richcompare: Some(tuple_richcompare),
     tp_iter: Some(tuple_iter),
+    tp_new: Some(tuple_new),
     tp_as_sequence: &raw mut TUPLE_AS_SEQUENCE,
     tp_as_mapping: &raw mut TUPLE_AS_MAPPING,
     ..static_type(
@@ -117,6 +118,38 @@ unsafe extern "C" fn tuple_richcompare(
         }
         iters::compare_sequences(items(a), items(b), op)
     }
+}
+
+unsafe extern "C" fn tuple_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("tuple.__new__", null_mut(), || {
+        // SAFETY: tp_new contract: a tuple type, an argument tuple, NULL or a dict.
+        unsafe {
+            let Some(a) = iters::ctor_args("tuple", args, kw, 1, false) else {
+                return null_mut();
+            };
+            let items = match a.first() {
+                None => Vec::new(),
+                Some(&x) => match iters::collect(x) {
+                    Ok(v) => v,
+                    Err(()) => return null_mut(),
+                },
+            };
+            let r = crate::objimpl::alloc_object(t, items.len() as Py_ssize_t);
+            if r.is_null() {
+                iters::release_all(items);
+                return r;
+            }
+            (*r.cast::<PyTupleObject>()).ob_hash = -1;
+            for (slot, o) in items_mut(r).iter_mut().zip(items) {
+                *slot = o;
+            }
+            r
+        }
+    })
 }
 
 unsafe extern "C" fn tuple_iter(op: *mut PyObject) -> *mut PyObject {

@@ -61,6 +61,7 @@ pub static mut PyUnicode_Type: PyTypeObject = PyTypeObject {
     tp_str: Some(unicode_str),
     tp_richcompare: Some(unicode_richcompare),
     tp_iter: Some(unicode_iter),
+    tp_new: Some(unicode_new),
     tp_as_sequence: &raw mut UNICODE_AS_SEQUENCE,
     tp_as_mapping: &raw mut UNICODE_AS_MAPPING,
     ..static_type(
@@ -1293,6 +1294,41 @@ static mut UNICODE_AS_MAPPING: PyMappingMethods = PyMappingMethods {
 #[unsafe(no_mangle)]
 pub static mut PyUnicodeIter_Type: PyTypeObject =
     iters::iter_type(c"str_iterator", unicodeiter_next);
+
+unsafe extern "C" fn unicode_new(
+    _t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("str.__new__", null_mut(), || {
+        // SAFETY: tp_new contract: an argument tuple, NULL or a dict.
+        unsafe {
+            let Some(a) = iters::ctor_args("str", args, kw, 3, false) else {
+                return null_mut();
+            };
+            let Some(&x) = a.first() else {
+                return from_str("");
+            };
+            if a.len() == 1 {
+                return crate::object::str(x);
+            }
+            let Some(data) = crate::bytesobject::bytes_like(x) else {
+                crate::pyerrors::clear();
+                let t = crate::object::type_name(ty(x));
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!("decoding to str: need a bytes-like object, {t} found"),
+                );
+            };
+            let enc = as_cstr(a[1]).unwrap_or(std::ptr::null());
+            let errs = a
+                .get(2)
+                .and_then(|&e| as_cstr(e))
+                .unwrap_or(std::ptr::null());
+            PyUnicode_Decode(data.as_ptr().cast(), data.len() as Py_ssize_t, enc, errs)
+        }
+    })
+}
 
 unsafe extern "C" fn unicode_str(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live str (slot contract).

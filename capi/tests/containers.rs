@@ -1294,3 +1294,122 @@ fn inline_macros_from_c() {
         no_err();
     }
 }
+
+// ---- constructors through the type call ------------------------------------------------------
+
+#[test]
+fn constructors() {
+    init();
+    use gilgate_capi::abstract_::PyObject_Call;
+    // SAFETY: live objects throughout; the type objects are static.
+    unsafe {
+        let call = |t: *mut PyTypeObject, args: &[*mut PyObject], kw: *mut PyObject| {
+            let a = PyTuple_Pack_rs(args);
+            let r = PyObject_Call(t.cast(), a, kw);
+            dec(a);
+            r
+        };
+        let show = |o: *mut PyObject| -> String {
+            if o.is_null() {
+                let (t, m) = err();
+                return format!("{t}: {m}");
+            }
+            let r = repr(o);
+            dec(o);
+            r
+        };
+        let r3 = gilgate_capi::rangeobject::new_range(0, 3, 1);
+        let (ab, utf8, b_ab) = (
+            s("aab"),
+            s("utf-8"),
+            gilgate_capi::bytesobject::PyBytes_FromString(c"ab".as_ptr()),
+        );
+        let three = int(3);
+        let pairs = PyList_New(0);
+        let a1 = PyTuple_Pack_rs(&[s("a"), int(1)]);
+        PyList_Append(pairs, a1);
+        let kw = PyDict_New();
+        let two = int(2);
+        PyDict_SetItemString(kw, c"b".as_ptr(), two);
+        let cases: Vec<(String, &str)> = vec![
+            (
+                show(call(&raw mut PyList_Type, &[r3], null_mut())),
+                "[0, 1, 2]",
+            ),
+            (
+                show(call(&raw mut PyList_Type, &[r3, r3], null_mut())),
+                "TypeError: list expected at most 1 argument, got 2",
+            ),
+            (
+                show(call(&raw mut PyTuple_Type, &[ab], null_mut())),
+                "('a', 'a', 'b')",
+            ),
+            (
+                show(call(&raw mut PyDict_Type, &[pairs], kw)),
+                "{'a': 1, 'b': 2}",
+            ),
+            (
+                show(call(
+                    &raw mut gilgate_capi::setobject::PySet_Type,
+                    &[ab],
+                    null_mut(),
+                )),
+                "{'a', 'b'}",
+            ),
+            (
+                show(call(
+                    &raw mut gilgate_capi::setobject::PyFrozenSet_Type,
+                    &[],
+                    null_mut(),
+                )),
+                "frozenset()",
+            ),
+            (
+                show(call(&raw mut uni::PyUnicode_Type, &[b_ab], null_mut())),
+                "\"b'ab'\"",
+            ),
+            (
+                show(call(
+                    &raw mut uni::PyUnicode_Type,
+                    &[b_ab, utf8],
+                    null_mut(),
+                )),
+                "'ab'",
+            ),
+            (
+                show(call(
+                    &raw mut gilgate_capi::bytesobject::PyBytes_Type,
+                    &[three],
+                    null_mut(),
+                )),
+                "b'\\x00\\x00\\x00'",
+            ),
+            (
+                show(call(
+                    &raw mut gilgate_capi::bytesobject::PyBytes_Type,
+                    &[ab],
+                    null_mut(),
+                )),
+                "TypeError: string argument without an encoding",
+            ),
+            (
+                show(call(
+                    &raw mut gilgate_capi::bytearrayobject::PyByteArray_Type,
+                    &[b_ab],
+                    null_mut(),
+                )),
+                "bytearray(b'ab')",
+            ),
+            (
+                show(call(&raw mut PySlice_Type, &[three], null_mut())),
+                "slice(None, 3, None)",
+            ),
+        ];
+        for (got, want) in cases {
+            assert_eq!(got, want);
+        }
+        for o in [r3, ab, utf8, b_ab, three, pairs, a1, kw, two] {
+            dec(o);
+        }
+    }
+}
