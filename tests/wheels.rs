@@ -119,10 +119,7 @@ fn expected(package: &str, abi: &str) -> Vec<Expect> {
 /// gilgate does not implement yet, with those functions. Such a module may be reported as the error
 /// `SystemError: gilgate: <function> is not implemented` (for one of the functions listed) instead
 /// of its declaration; any other outcome is checked in full. Remove an entry once it passes.
-const NEEDS_MORE_CAPI: &[(&str, &[&str])] = &[(
-    "_cffi_backend",
-    &["PyObject_ClearWeakRefs", "PyBytes_FromStringAndSize"],
-)];
+const NEEDS_MORE_CAPI: &[(&str, &[&str])] = &[];
 
 /// `Some(function)` when the module is listed in [`NEEDS_MORE_CAPI`] and its row is exactly the
 /// not-implemented error of one of its listed functions.
