@@ -439,6 +439,52 @@ unsafe extern "C" fn complex_repr(op: *mut PyObject) -> *mut PyObject {
     crate::unicodeobject::from_str(&repr_complex(unsafe { value(op) }))
 }
 
+/// Parses `complex(text)`: `[(] [real] [±imag j] [)]` with optional blanks inside the
+/// parentheses and around, `j` alone meaning 1j. `None` if malformed.
+pub fn parse_complex(text: &str) -> Option<Py_complex> {
+    let mut s = text.trim_matches(|c: char| c.is_whitespace());
+    if let Some(inner) = s.strip_prefix('(') {
+        s = inner
+            .strip_suffix(')')?
+            .trim_matches(|c: char| c.is_whitespace());
+    }
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return None;
+    }
+    let number = |t: &[u8]| -> Option<f64> { std::str::from_utf8(t).ok()?.parse().ok() };
+    let is_j = |c: u8| c == b'j' || c == b'J';
+    let n = crate::pystrtod::float_prefix_len(b);
+    if n == b.len() {
+        return Some(c(number(b)?, 0.0));
+    }
+    if n == 0 {
+        // "j", "+j", "-j".
+        return match b {
+            [j] if is_j(*j) => Some(c(0.0, 1.0)),
+            [b'+', j] if is_j(*j) => Some(c(0.0, 1.0)),
+            [b'-', j] if is_j(*j) => Some(c(0.0, -1.0)),
+            _ => None,
+        };
+    }
+    if n + 1 == b.len() && is_j(b[n]) {
+        return Some(c(0.0, number(&b[..n])?));
+    }
+    let real = number(&b[..n])?;
+    let rest = &b[n..];
+    if !matches!(rest.first(), Some(b'+' | b'-')) || !is_j(*rest.last()?) {
+        return None;
+    }
+    let imag_text = &rest[..rest.len() - 1];
+    let imag = match imag_text {
+        b"+" => 1.0,
+        b"-" => -1.0,
+        t if crate::pystrtod::float_prefix_len(t) == t.len() => number(t)?,
+        _ => return None,
+    };
+    Some(c(real, imag))
+}
+
 /// `complex(x)` for one numeric argument: `Ok(None)` if it is no number.
 unsafe fn as_complex_value(op: *mut PyObject) -> Result<Option<Py_complex>, ()> {
     // SAFETY: forwarded contract.
@@ -498,6 +544,18 @@ fn complex_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObjec
                     &raw mut EXC_TypeError,
                     &format!("complex() takes at most 2 arguments ({} given)", a.len()),
                 );
+            }
+            if let [x] = a
+                && crate::unicodeobject::is_str(*x)
+            {
+                let text = crate::unicodeobject::as_str(*x).unwrap_or("");
+                return match parse_complex(text) {
+                    Some(v) => from_complex(v),
+                    None => raise(
+                        &raw mut crate::pyerrors::EXC_ValueError,
+                        "complex() arg is a malformed string",
+                    ),
+                };
             }
             let mut parts = [c(0.0, 0.0), c(0.0, 0.0)];
             for (i, &x) in a.iter().enumerate() {
@@ -670,5 +728,27 @@ mod tests {
         assert_eq!(repr_complex(c(1.0, f64::NAN)), "(1+nanj)");
         assert_eq!(repr_complex(c(1e16, 1e-5)), "(1e+16+1e-05j)");
         assert_eq!(repr_complex(c(0.0, -0.0)), "-0j");
+    }
+
+    #[test]
+    fn parsing() {
+        // complex(s) in python3.
+        for (s, re, im) in [
+            ("1+2j", 1.0, 2.0),
+            ("(1+2j)", 1.0, 2.0),
+            (" ( 1-2.5e3J ) ", 1.0, -2500.0),
+            ("j", 0.0, 1.0),
+            ("-j", 0.0, -1.0),
+            ("3", 3.0, 0.0),
+            ("2j", 0.0, 2.0),
+            ("1+j", 1.0, 1.0),
+        ] {
+            assert_eq!(parse_complex(s), Some(c(re, im)), "{s}");
+        }
+        let v = parse_complex("inf+nanj").unwrap();
+        assert!(v.real.is_infinite() && v.imag.is_nan());
+        for bad in ["1 + 2j", "1+2", "abc", "", "()", "1j+2"] {
+            assert_eq!(parse_complex(bad), None, "{bad}");
+        }
     }
 }

@@ -204,7 +204,17 @@ pub const METHOD_END: crate::methodobject::PyMethodDef = crate::methodobject::Py
 
 use crate::methodobject::{METH_FASTCALL, METH_NOARGS};
 
-static mut LONG_METHODS: [crate::methodobject::PyMethodDef; 11] = [
+static mut LONG_METHODS: [crate::methodobject::PyMethodDef; 13] = [
+    method(
+        c"to_bytes",
+        long_to_bytes as *mut c_void,
+        METH_FASTCALL | crate::methodobject::METH_KEYWORDS,
+    ),
+    method(
+        c"from_bytes",
+        long_from_bytes as *mut c_void,
+        METH_FASTCALL | crate::methodobject::METH_KEYWORDS | crate::methodobject::METH_CLASS,
+    ),
     method(c"bit_length", long_bit_length as *mut c_void, METH_NOARGS),
     method(c"bit_count", long_bit_count as *mut c_void, METH_NOARGS),
     method(c"conjugate", long_self_method as *mut c_void, METH_NOARGS),
@@ -250,6 +260,191 @@ unsafe extern "C" fn long_as_integer_ratio(op: *mut PyObject, _: *mut PyObject) 
     // SAFETY: method contract: `op` is a live int.
     crate::ffi_guard::guard("int.as_integer_ratio", null_mut(), || unsafe {
         pair(long_pos(op), from_i64(1))
+    })
+}
+
+/// Binds FASTCALL arguments to `names` (the first `max_positional` may be positional).
+/// `Err` with `TypeError` set for surplus or unknown arguments.
+unsafe fn bind_args(
+    func: &str,
+    names: &[&str],
+    max_positional: usize,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> Result<Vec<*mut PyObject>, ()> {
+    let nargs = nargsf & !(1usize << (usize::BITS - 1));
+    let mut out = vec![null_mut(); names.len()];
+    if nargs > max_positional {
+        raise(
+            &raw mut EXC_TypeError,
+            &format!(
+                "{func}() takes at most {max_positional} positional arguments ({nargs} given)"
+            ),
+        );
+        return Err(());
+    }
+    // SAFETY: `args` holds `nargs` positional values followed by one per keyword name.
+    unsafe {
+        for (i, slot) in out.iter_mut().enumerate().take(nargs) {
+            *slot = *args.add(i);
+        }
+        if !kwnames.is_null() {
+            for (k, &name) in crate::tupleobject::items(kwnames).iter().enumerate() {
+                let key = crate::unicodeobject::as_str(name).unwrap_or("");
+                match names.iter().position(|n| *n == key) {
+                    Some(i) if out[i].is_null() => out[i] = *args.add(nargs + k),
+                    Some(_) => {
+                        raise(
+                            &raw mut EXC_TypeError,
+                            &format!("argument for {func}() given by name ('{key}') and position"),
+                        );
+                        return Err(());
+                    }
+                    None => {
+                        raise(
+                            &raw mut EXC_TypeError,
+                            &format!("'{key}' is an invalid keyword argument for {func}()"),
+                        );
+                        return Err(());
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `byteorder`: little endian or not (default big); `Err` with `ValueError` set.
+unsafe fn byteorder(op: *mut PyObject) -> Result<bool, ()> {
+    if op.is_null() {
+        return Ok(false);
+    }
+    // SAFETY: a live object.
+    match unsafe { crate::unicodeobject::as_str(op) } {
+        Some("little") => Ok(true),
+        Some("big") => Ok(false),
+        _ => {
+            raise(
+                &raw mut EXC_ValueError,
+                "byteorder must be either 'little' or 'big'",
+            );
+            Err(())
+        }
+    }
+}
+
+unsafe extern "C" fn long_to_bytes(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("int.to_bytes", null_mut(), || {
+        // SAFETY: method contract: a live int and vectorcall arguments.
+        unsafe {
+            let Ok(a) = bind_args(
+                "to_bytes",
+                &["length", "byteorder", "signed"],
+                2,
+                args,
+                nargsf,
+                kwnames,
+            ) else {
+                return null_mut();
+            };
+            let length = if a[0].is_null() {
+                BigInt::one()
+            } else {
+                match index_value(a[0]) {
+                    Ok(v) => v,
+                    Err(()) => return null_mut(),
+                }
+            };
+            if length.is_negative() {
+                return raise(
+                    &raw mut EXC_ValueError,
+                    "length argument must be non-negative",
+                );
+            }
+            let Ok(little) = byteorder(a[1]) else {
+                return null_mut();
+            };
+            let signed = !a[2].is_null() && crate::object::truth(a[2]) == 1;
+            let v = to_bigint(op);
+            if !signed && v.is_negative() {
+                return raise(
+                    &raw mut EXC_OverflowError,
+                    "can't convert negative int to unsigned",
+                );
+            }
+            let Some(n) = length.to_usize().filter(|&n| n <= (1 << 40)) else {
+                return crate::pyerrors::no_memory();
+            };
+            let flags = if little { NB_LITTLE_ENDIAN } else { 0 };
+            let flags = if signed {
+                flags
+            } else {
+                flags | NB_UNSIGNED_BUFFER
+            };
+            let mut buf = vec![0u8; n];
+            if as_native_bytes(&v, &mut buf, flags) as usize > n {
+                return raise(&raw mut EXC_OverflowError, "int too big to convert");
+            }
+            crate::bytesobject::from_bytes(&buf)
+        }
+    })
+}
+
+unsafe extern "C" fn long_from_bytes(
+    cls: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("int.from_bytes", null_mut(), || {
+        // SAFETY: method contract: the class and vectorcall arguments.
+        unsafe {
+            let Ok(a) = bind_args(
+                "from_bytes",
+                &["bytes", "byteorder", "signed"],
+                2,
+                args,
+                nargsf,
+                kwnames,
+            ) else {
+                return null_mut();
+            };
+            if a[0].is_null() {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    "from_bytes() missing required argument 'bytes' (pos 1)",
+                );
+            }
+            let Some(data) = crate::bytesobject::bytes_like(a[0]) else {
+                let t = crate::object::type_name(crate::object::ty(a[0]));
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!("cannot convert '{t}' object to bytes"),
+                );
+            };
+            let Ok(little) = byteorder(a[1]) else {
+                return null_mut();
+            };
+            let signed = !a[2].is_null() && crate::object::truth(a[2]) == 1;
+            let flags = if little { NB_LITTLE_ENDIAN } else { 0 };
+            let r = if data.is_empty() {
+                from_i64(0)
+            } else {
+                from_native(&data, flags, signed)
+            };
+            let t = cls.cast::<PyTypeObject>();
+            if t == &raw mut PyLong_Type || r.is_null() {
+                r
+            } else {
+                subtype_new(t, r)
+            }
+        }
     })
 }
 

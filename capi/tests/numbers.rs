@@ -1225,6 +1225,15 @@ fn constructors_through_tp_new() {
         )),
         "(-1+1j)"
     );
+    assert_eq!(
+        repr(new(complex_t, args(&[s(" (1-2.5e3J) ")]))),
+        "(1-2500j)"
+    );
+    expect_err(
+        new(complex_t, args(&[s("1 + 2j")])),
+        "ValueError",
+        "complex() arg is a malformed string",
+    );
     assert_eq!(repr(new(bool_t, args(&[small(0)]))), "False");
     assert_eq!(repr(new(bool_t, args(&[s("a")]))), "True");
     // A subclass of int gets an instance of itself holding the value.
@@ -1455,5 +1464,79 @@ fn packing_frexp_and_strtod() {
                 "value too large to convert to float: 1e500".into()
             )
         );
+    }
+}
+
+#[test]
+fn to_bytes_and_from_bytes() {
+    use gilgate_capi::abstract_ as ab;
+    init();
+    let s = |t: &str| gilgate_capi::unicodeobject::from_str(t);
+    let bytes = |b: &[u8]| gilgate_capi::bytesobject::from_bytes(b);
+    assert_eq!(
+        repr(call_method(small(1024), "to_bytes", &[small(2), s("big")])),
+        "b'\\x04\\x00'"
+    );
+    assert_eq!(repr(call_method(small(5), "to_bytes", &[])), "b'\\x05'");
+    expect_err(
+        call_method(small(1024), "to_bytes", &[small(1), s("big")]),
+        "OverflowError",
+        "int too big to convert",
+    );
+    expect_err(
+        call_method(small(-1), "to_bytes", &[small(2), s("big")]),
+        "OverflowError",
+        "can't convert negative int to unsigned",
+    );
+    expect_err(
+        call_method(small(5), "to_bytes", &[small(2), s("middle")]),
+        "ValueError",
+        "byteorder must be either 'little' or 'big'",
+    );
+    expect_err(
+        call_method(
+            small(5),
+            "to_bytes",
+            &[small(2), s("big"), PyBool_FromLong(1)],
+        ),
+        "TypeError",
+        "to_bytes() takes at most 2 positional arguments (3 given)",
+    );
+    let int_type: *mut PyObject = (&raw mut PyLong_Type).cast();
+    // SAFETY: immortal static type.
+    unsafe { gilgate_capi::refcount::incref(int_type) };
+    assert_eq!(
+        repr(call_method(
+            int_type,
+            "from_bytes",
+            &[bytes(&[0xff, 0]), s("little")]
+        )),
+        "255"
+    );
+    // Keyword arguments: (-1).to_bytes(2, 'little', signed=True) and
+    // int.from_bytes(b'\xff\x00', 'big', signed=True).
+    // SAFETY: live objects we own.
+    unsafe {
+        let kw = gilgate_capi::dictobject::new_dict();
+        assert_eq!(
+            gilgate_capi::dictobject::set_item_str(kw, "signed", PyBool_FromLong(1)),
+            0
+        );
+        let name = s("to_bytes");
+        let v = small(-1);
+        let m = gilgate_capi::object::getattr(v, name);
+        let args = gilgate_capi::tupleobject::from_slice(&[small(2), s("little")]);
+        assert_eq!(repr(ab::PyObject_Call(m, args, kw)), "b'\\xff\\xff'");
+        decref(m);
+        decref(args);
+        decref(name);
+        let name = s("from_bytes");
+        let m = gilgate_capi::object::getattr(int_type, name);
+        let args = gilgate_capi::tupleobject::from_slice(&[bytes(&[0xff, 0]), s("big")]);
+        assert_eq!(repr(ab::PyObject_Call(m, args, kw)), "-256");
+        decref(m);
+        decref(args);
+        decref(name);
+        decref(kw);
     }
 }
