@@ -660,24 +660,6 @@ pub unsafe extern "C" fn PySys_SetObject(name: *const c_char, v: *mut PyObject) 
     })
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn version_is_readable_and_missing_names_are_null() {
-        // SAFETY: C string literals.
-        unsafe {
-            let v = super::PySys_GetObject(c"version".as_ptr());
-            assert!(crate::unicodeobject::as_str(v).unwrap().starts_with("3.14"));
-            assert!(super::PySys_GetObject(c"no_such_attr".as_ptr()).is_null());
-            assert!(!crate::pyerrors::occurred());
-            let s = std::ffi::CStr::from_ptr(crate::pylifecycle::Py_GetVersion())
-                .to_str()
-                .unwrap();
-            assert_eq!(s, super::VERSION);
-        }
-    }
-}
-
 /// `sys.<name>` as a new reference, or NULL (no exception) when missing.
 fn lookup_new(name: &str) -> *mut PyObject {
     let v = get(name);
@@ -761,4 +743,22 @@ pub unsafe extern "C" fn PySys_GetOptionalAttrString(
             c_int::from(!(*result).is_null())
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn version_is_readable_and_missing_names_are_null() {
+        // SAFETY: C string literals.
+        unsafe {
+            let v = super::PySys_GetObject(c"version".as_ptr());
+            assert!(crate::unicodeobject::as_str(v).unwrap().starts_with("3.14"));
+            assert!(super::PySys_GetObject(c"no_such_attr".as_ptr()).is_null());
+            assert!(!crate::pyerrors::occurred());
+            let s = std::ffi::CStr::from_ptr(crate::pylifecycle::Py_GetVersion())
+                .to_str()
+                .unwrap();
+            assert_eq!(s, super::VERSION);
+        }
+    }
 }
