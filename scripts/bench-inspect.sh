@@ -143,6 +143,7 @@ loop_mean() {
 }
 
 means=()
+cpus=()
 if command -v hyperfine >/dev/null 2>&1; then
     method="hyperfine $(hyperfine --version | cut -d' ' -f2) -N, $runs runs, 3 warm-up runs, one hyperfine run"
     args=()
@@ -150,6 +151,13 @@ if command -v hyperfine >/dev/null 2>&1; then
     hyperfine --style basic --warmup 3 --runs "$runs" -N --export-json "$work/h.json" "${args[@]}" >&2
     # means in ms, in the order given
     mapfile -t means < <(grep -o '"mean": *[0-9.e+-]*' "$work/h.json" | awk '{ printf "%.2f\n", $2 * 1000 }')
+    # CPU time (user + system, this process and its children) in ms: less sensitive than the
+    # wall-clock mean to other load on the machine
+    mapfile -t users < <(grep -o '"user": *[0-9.e+-]*' "$work/h.json" | awk '{ print $2 }')
+    mapfile -t systems < <(grep -o '"system": *[0-9.e+-]*' "$work/h.json" | awk '{ print $2 }')
+    for i in "${!users[@]}"; do
+        cpus+=("$(awk -v u="${users[$i]}" -v s="${systems[$i]}" 'BEGIN { printf "%.2f", (u + s) * 1000 }')")
+    done
 else
     method="shell loop timed with date +%s%N, $runs runs after 3 warm-up runs"
     for cmd in "${cmds[@]}"; do means+=("$(loop_mean "$cmd")"); done
@@ -157,7 +165,9 @@ fi
 
 echo "method:  $method"
 for i in "${!cmds[@]}"; do
-    printf '%-58s %9s ms\n' "${labels[$i]}" "${means[$i]}"
+    printf '%-58s %9s ms' "${labels[$i]}" "${means[$i]}"
+    [[ -z "${cpus[$i]:-}" ]] || printf '   (cpu %s ms)' "${cpus[$i]}"
+    printf '\n'
 done
 ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { printf "%-46s %.2f\n", l, a / b }'; }
 ratio "ratio wheel / python start-up:" "${means[1]}" "${means[2]}"

@@ -1194,18 +1194,158 @@ unsafe extern "C" fn capi_timezone(offset: *mut PyObject, name: *mut PyObject) -
     )
 }
 
-unsafe extern "C" fn capi_datetime_ts(
-    _cls: *mut PyObject,
-    _args: *mut PyObject,
-    _kw: *mut PyObject,
-) -> *mut PyObject {
-    crate::ffi_guard::not_implemented("PyDateTime_CAPI.DateTime_FromTimestamp");
-    null_mut()
+unsafe extern "C" {
+    fn PyFloat_AsDouble(o: *mut PyObject) -> f64;
 }
 
-unsafe extern "C" fn capi_date_ts(_cls: *mut PyObject, _args: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::not_implemented("PyDateTime_CAPI.Date_FromTimestamp");
-    null_mut()
+/// Broken-down time of a POSIX timestamp (local time, or UTC shifted by `offset_us`), with
+/// CPython's half-even rounding of the fraction to microseconds.
+fn broken_down(ts: f64, utc_offset_us: Option<i64>) -> Option<[c_int; 7]> {
+    if !ts.is_finite() {
+        raise(&raw mut EXC_ValueError, "Invalid value NaN (not a number)");
+        return None;
+    }
+    let mut secs = ts.floor();
+    let mut us = ((ts - secs) * 1e6).round_ties_even();
+    if us >= 1e6 {
+        secs += 1.0;
+        us -= 1e6;
+    }
+    if secs.abs() > 1e15 {
+        raise(
+            &raw mut EXC_OverflowError,
+            "timestamp out of range for platform time_t",
+        );
+        return None;
+    }
+    let mut t = secs as i64;
+    let mut us = us as i64;
+    if let Some(off) = utc_offset_us {
+        let total = t * 1_000_000 + us + off;
+        t = total.div_euclid(1_000_000);
+        us = total.rem_euclid(1_000_000);
+    }
+    // SAFETY: a zeroed `tm` is a valid output buffer for localtime_r/gmtime_r.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let tt = t as libc::time_t;
+    // SAFETY: valid pointers to a time_t and a tm.
+    let ok = unsafe {
+        if utc_offset_us.is_some() {
+            !libc::gmtime_r(&tt, &mut tm).is_null()
+        } else {
+            !libc::localtime_r(&tt, &mut tm).is_null()
+        }
+    };
+    if !ok {
+        raise(
+            &raw mut EXC_OverflowError,
+            "timestamp out of range for platform time_t",
+        );
+        return None;
+    }
+    Some([
+        tm.tm_year + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec.min(59),
+        us as c_int,
+    ])
+}
+
+/// The timestamp argument as a float (int or float; anything else: TypeError).
+///
+/// # Safety
+/// `o` must be a live object.
+unsafe fn timestamp_arg(o: *mut PyObject) -> Option<f64> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !crate::longobject::is_int(o)
+            && !crate::object::type_check(o, &raw mut crate::floatobject::PyFloat_Type)
+        {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    crate::object::type_name(crate::object::ty(o))
+                ),
+            );
+            return None;
+        }
+        let v = PyFloat_AsDouble(o);
+        if v == -1.0 && crate::pyerrors::occurred() {
+            return None;
+        }
+        Some(v)
+    }
+}
+
+/// `cls.fromtimestamp(timestamp, tz=None)` for datetime classes: local time, or the time in
+/// a fixed-offset `timezone`.
+unsafe extern "C" fn capi_datetime_ts(
+    cls: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyDateTime_CAPI.DateTime_FromTimestamp", null_mut(), || {
+        // SAFETY: C API contract: a datetime class, an args tuple, NULL or a dict.
+        unsafe {
+            let Some(v) = parse_args("fromtimestamp", args, kw, &["timestamp", "tz"], 1) else {
+                return null_mut();
+            };
+            let Some(ts) = timestamp_arg(v[0]) else {
+                return null_mut();
+            };
+            let tz = v[1];
+            let offset = if tz.is_null() || tz == crate::object::none() {
+                None
+            } else if is(tz, &raw mut TimeZone_Type) {
+                let dl = &*(*tz.cast::<TimeZone>()).offset.cast::<PyDateTime_Delta>();
+                Some(
+                    i64::from(dl.days) * 86_400_000_000
+                        + i64::from(dl.seconds) * 1_000_000
+                        + i64::from(dl.microseconds),
+                )
+            } else if is(tz, &raw mut TZInfo_Type) {
+                crate::ffi_guard::not_implemented(
+                    "PyDateTime_CAPI.DateTime_FromTimestamp with a tzinfo other than datetime.timezone",
+                );
+                return null_mut();
+            } else {
+                let tn = crate::object::type_name(crate::object::ty(tz));
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!(
+                        "tzinfo argument must be None or of a tzinfo subclass, not type '{tn}'"
+                    ),
+                );
+            };
+            let Some(f) = broken_down(ts, offset) else {
+                return null_mut();
+            };
+            new_datetime(f[0], f[1], f[2], f[3], f[4], f[5], f[6], tz, 0, cls.cast())
+        }
+    })
+}
+
+/// `cls.fromtimestamp(timestamp)` for date classes (local time).
+unsafe extern "C" fn capi_date_ts(cls: *mut PyObject, args: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyDateTime_CAPI.Date_FromTimestamp", null_mut(), || {
+        // SAFETY: C API contract: a date class and an args tuple.
+        unsafe {
+            let Some(v) = parse_args("fromtimestamp", args, null_mut(), &["timestamp"], 1) else {
+                return null_mut();
+            };
+            let Some(ts) = timestamp_arg(v[0]) else {
+                return null_mut();
+            };
+            let Some(f) = broken_down(ts, None) else {
+                return null_mut();
+            };
+            new_date(f[0], f[1], f[2], cls.cast())
+        }
+    })
 }
 
 struct Ptr(usize);

@@ -571,3 +571,45 @@ fn pysys_write_functions_format_and_write_to_stdout() {
     assert!(text.contains("[w 42 str 1.500]"), "{text:?}");
     assert!(text.contains("[f 'naïve' naïve 7]"), "{text:?}");
 }
+
+#[test]
+fn datetime_from_timestamps() {
+    init();
+    let api = gilgate_capi::datetime::capi();
+    // SAFETY: the C API table's functions with an args tuple, as C callers use them.
+    unsafe {
+        let ts = gilgate_capi::floatobject::from_f64(86_400.5);
+        let utc = (*api).TimeZone_UTC;
+        let args = gilgate_capi::tupleobject::from_slice(&[ts, utc]);
+        let d = ((*api).DateTime_FromTimestamp)((*api).DateTimeType.cast(), args, null_mut());
+        assert!(!d.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(
+            repr(d),
+            "datetime.datetime(1970, 1, 2, 0, 0, 0, 500000, tzinfo=datetime.timezone.utc)"
+        );
+        // A fixed offset of -1 hour.
+        let off = ((*api).Delta_FromDelta)(0, -3600, 0, 1, (*api).DeltaType);
+        let tz = ((*api).TimeZone_FromTimeZone)(off, null_mut());
+        assert_eq!(
+            repr(tz),
+            "datetime.timezone(datetime.timedelta(days=-1, seconds=82800))"
+        );
+        assert_eq!(gilgate_capi::object::str_string(tz), "UTC-01:00");
+        let i = gilgate_capi::longobject::from_i128(0);
+        let args = gilgate_capi::tupleobject::from_slice(&[i, tz]);
+        let d = ((*api).DateTime_FromTimestamp)((*api).DateTimeType.cast(), args, null_mut());
+        assert_eq!(
+            gilgate_capi::object::str_string(d),
+            "1969-12-31 23:00:00-01:00"
+        );
+        // Local time: the date of timestamp 0 is the epoch's date in this machine's zone.
+        let args = gilgate_capi::tupleobject::from_slice(&[i]);
+        let d = ((*api).Date_FromTimestamp)((*api).DateType.cast(), args);
+        let s = gilgate_capi::object::str_string(d);
+        assert!(s == "1970-01-01" || s == "1969-12-31", "{s}");
+        let bad = uni::from_str("x");
+        let args = gilgate_capi::tupleobject::from_slice(&[bad]);
+        assert!(((*api).Date_FromTimestamp)((*api).DateType.cast(), args).is_null());
+        assert_eq!(err().0, "TypeError");
+    }
+}

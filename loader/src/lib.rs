@@ -310,7 +310,7 @@ type Answer = (
 /// most [`MAX_WORKERS`]) share the modules; `first` is the one already started. Answers come
 /// back in the candidates' order.
 fn ask_workers(first: worker::Pool, candidates: &[Candidate]) -> Vec<Answer> {
-    let n = cores(MAX_WORKERS).min(candidates.len()).max(1);
+    let n = worker_count(candidates.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let answers: Vec<std::sync::Mutex<Option<Answer>>> =
         candidates.iter().map(|_| Default::default()).collect();
@@ -347,7 +347,23 @@ pub(crate) fn cores(max: usize) -> usize {
         .clamp(1, max.max(1))
 }
 
-/// At most this many inspection workers run at once.
+/// How many inspection workers to run for `modules` modules: `GILGATE_WORKERS` when it is a
+/// positive number, else one per [`MODULES_PER_WORKER`] modules, at most one per core and
+/// [`MAX_WORKERS`]. Each worker starts its own runtime and loads the libraries its modules need,
+/// so a second one pays off only when there are several modules to share out.
+fn worker_count(modules: usize) -> usize {
+    let n = std::env::var("GILGATE_WORKERS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| cores(MAX_WORKERS).min(modules.div_ceil(MODULES_PER_WORKER)));
+    n.min(modules).max(1)
+}
+
+/// A second worker starts only from this many modules on (see [`worker_count`]).
+const MODULES_PER_WORKER: usize = 4;
+
+/// At most this many inspection workers run at once (unless `GILGATE_WORKERS` says otherwise).
 const MAX_WORKERS: usize = 4;
 
 fn ask_one(pool: &mut worker::Pool, c: &Candidate) -> Answer {
