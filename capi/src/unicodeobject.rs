@@ -2318,6 +2318,454 @@ pub unsafe extern "C" fn PyUnicode_CopyCharacters(
     })
 }
 
+// ---- file-system encoding, append/resize, identifiers ---------------------------------------
+
+/// Decodes UTF-8 with `surrogateescape`: each undecodable byte becomes U+DC80..U+DCFF.
+pub fn decode_fs(bytes: &[u8]) -> *mut PyObject {
+    let mut out: Vec<u32> = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(t) => {
+                out.extend(t.chars().map(|c| c as u32));
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                // SAFETY: the prefix was just validated.
+                let t = unsafe { std::str::from_utf8_unchecked(&rest[..good]) };
+                out.extend(t.chars().map(|c| c as u32));
+                let bad = e.error_len().unwrap_or(rest.len() - good);
+                out.extend(
+                    rest[good..good + bad]
+                        .iter()
+                        .map(|&b| 0xdc00 + u32::from(b)),
+                );
+                rest = &rest[good + bad..];
+            }
+        }
+    }
+    from_ucs4(&out)
+}
+
+/// Encodes with UTF-8 and `surrogateescape` (U+DC80..U+DCFF back to bytes).
+///
+/// # Safety
+/// `op` must be a live str.
+pub unsafe fn encode_fs(op: *mut PyObject) -> Result<Vec<u8>, ()> {
+    // SAFETY: forwarded contract.
+    let units = unsafe { chars(op) };
+    let mut out = Vec::with_capacity(units.len());
+    for (i, &u) in units.iter().enumerate() {
+        match u {
+            0xdc80..=0xdcff => out.push((u - 0xdc00) as u8),
+            0xd800..=0xdfff => {
+                let msg = format!(
+                    "'utf-8' codec can't encode character '\\u{u:04x}' in position {i}: surrogates not allowed"
+                );
+                raise(&raw mut crate::pyerrors::EXC_UnicodeEncodeError, &msg);
+                return Err(());
+            }
+            _ => {
+                let mut b = [0u8; 4];
+                out.extend_from_slice(
+                    char::from_u32(u)
+                        .unwrap_or('?')
+                        .encode_utf8(&mut b)
+                        .as_bytes(),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_DecodeFSDefaultAndSize(
+    s: *const c_char,
+    size: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_DecodeFSDefaultAndSize", null_mut(), || {
+        // SAFETY: `size` readable bytes, per the C API contract.
+        unsafe {
+            let Some(b) = bytes_arg(s, size) else {
+                return null_mut();
+            };
+            decode_fs(b)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_DecodeFSDefault(s: *const c_char) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_DecodeFSDefault", null_mut(), || {
+        if s.is_null() {
+            return crate::pyerrors::bad_internal_call();
+        }
+        // SAFETY: a NUL-terminated string, per the C API contract.
+        decode_fs(unsafe { CStr::from_ptr(s) }.to_bytes())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_EncodeFSDefault(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_EncodeFSDefault", null_mut(), || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if !need_str(op) {
+                return null_mut();
+            }
+            match encode_fs(op) {
+                Ok(b) => crate::bytesobject::from_bytes(&b),
+                Err(()) => null_mut(),
+            }
+        }
+    })
+}
+
+/// `PyUnicode_FSConverter`: str (encoded) or bytes to bytes without NUL; a cleanup call
+/// (NULL object) releases the result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_FSConverter(arg: *mut PyObject, addr: *mut c_void) -> c_int {
+    crate::ffi_guard::guard("PyUnicode_FSConverter", 0, || {
+        // SAFETY: NULL or a live object and a writable `PyObject **`, per the C API contract.
+        unsafe {
+            let out = addr.cast::<*mut PyObject>();
+            if arg.is_null() {
+                crate::refcount::xdecref(*out);
+                *out = null_mut();
+                return 1;
+            }
+            let b = if crate::bytesobject::is_bytes(arg) {
+                new_ref(arg)
+            } else if is_str(arg) {
+                match encode_fs(arg) {
+                    Ok(v) => crate::bytesobject::from_bytes(&v),
+                    Err(()) => return 0,
+                }
+            } else {
+                let t = crate::object::type_name(ty(arg));
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!("expected str, bytes or os.PathLike object, not {t}"),
+                );
+                return 0;
+            };
+            if b.is_null() {
+                return 0;
+            }
+            if crate::bytesobject::as_bytes(b).contains(&0) {
+                decref(b);
+                raise(
+                    &raw mut crate::pyerrors::EXC_ValueError,
+                    "embedded null byte",
+                );
+                return 0;
+            }
+            *out = b;
+            0x20000
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_FromObject(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_FromObject", null_mut(), || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if op.is_null() {
+                return crate::pyerrors::bad_internal_call();
+            }
+            if is_exact_str(op) {
+                return new_ref(op);
+            }
+            if is_str(op) {
+                return from_ucs4(&chars(op));
+            }
+            let t = crate::object::type_name(ty(op));
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("Can't convert '{t}' object to str implicitly"),
+            )
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_RichCompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_RichCompare", null_mut(), || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if a.is_null() || b.is_null() {
+                return crate::pyerrors::bad_internal_call();
+            }
+            if !is_str(a) || !is_str(b) || !(0..=5).contains(&op) {
+                return iters::not_implemented();
+            }
+            unicode_richcompare(a, b, op)
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Append(pleft: *mut *mut PyObject, right: *mut PyObject) {
+    crate::ffi_guard::guard("PyUnicode_Append", (), || {
+        // SAFETY: `*pleft` an owned reference (or NULL); `right` NULL or live, per the C API.
+        unsafe {
+            if pleft.is_null() {
+                return;
+            }
+            let left = *pleft;
+            if left.is_null() {
+                return;
+            }
+            if right.is_null() || !is_str(left) || !is_str(right) {
+                if !right.is_null() {
+                    crate::pyerrors::bad_internal_call();
+                }
+                decref(left);
+                *pleft = null_mut();
+                return;
+            }
+            let r = PyUnicode_Concat(left, right);
+            decref(left);
+            *pleft = r;
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_AppendAndDel(pleft: *mut *mut PyObject, right: *mut PyObject) {
+    crate::ffi_guard::guard("PyUnicode_AppendAndDel", (), || {
+        // SAFETY: as PyUnicode_Append; `right`'s reference is stolen.
+        unsafe {
+            PyUnicode_Append(pleft, right);
+            crate::refcount::xdecref(right);
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Resize(p: *mut *mut PyObject, length_: Py_ssize_t) -> c_int {
+    crate::ffi_guard::guard("PyUnicode_Resize", -1, || {
+        // SAFETY: `*p` a str the caller owns, per the C API contract.
+        unsafe {
+            if p.is_null() || (*p).is_null() || !is_str(*p) || length_ < 0 {
+                crate::pyerrors::bad_internal_call();
+                return -1;
+            }
+            let old = *p;
+            let mut c = chars(old);
+            c.resize(length_ as usize, 0);
+            let n = from_ucs4(&c);
+            if n.is_null() {
+                return -1;
+            }
+            decref(old);
+            *p = n;
+            0
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyUnicode_GetDefaultEncoding() -> *const c_char {
+    c"utf-8".as_ptr()
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_IsIdentifier(op: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyUnicode_IsIdentifier", -1, || {
+        use unicode_general_category::{GeneralCategory as G, get_general_category};
+        let start = |u: u32| {
+            u == 0x5f
+                || char::from_u32(u).is_some_and(|c| {
+                    matches!(
+                        get_general_category(c),
+                        G::UppercaseLetter
+                            | G::LowercaseLetter
+                            | G::TitlecaseLetter
+                            | G::ModifierLetter
+                            | G::OtherLetter
+                            | G::LetterNumber
+                    )
+                })
+        };
+        let cont = |u: u32| {
+            start(u)
+                || char::from_u32(u).is_some_and(|c| {
+                    matches!(
+                        get_general_category(c),
+                        G::NonspacingMark
+                            | G::SpacingMark
+                            | G::DecimalNumber
+                            | G::ConnectorPunctuation
+                    )
+                })
+        };
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if op.is_null() || !is_str(op) {
+                crate::pyerrors::bad_internal_call();
+                return -1;
+            }
+            let c = chars(op);
+            c_int::from(!c.is_empty() && start(c[0]) && c[1..].iter().all(|&u| cont(u)))
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_KIND(op: *mut PyObject) -> c_int {
+    // SAFETY: a live str, per the C API contract.
+    crate::ffi_guard::guard("PyUnicode_KIND", -1, || unsafe { kind(op) as c_int })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_DATA(op: *mut PyObject) -> *mut c_void {
+    // SAFETY: a live str, per the C API contract.
+    crate::ffi_guard::guard("PyUnicode_DATA", null_mut(), || unsafe {
+        data_ptr(op).cast()
+    })
+}
+
+fn rsplit_units(s: &[u32], sep: Option<&[u32]>, maxsplit: Py_ssize_t) -> Vec<Vec<u32>> {
+    let max = if maxsplit < 0 {
+        usize::MAX
+    } else {
+        maxsplit as usize
+    };
+    let rev: Vec<u32> = s.iter().rev().copied().collect();
+    let rsep: Option<Vec<u32>> = sep.map(|p| p.iter().rev().copied().collect());
+    let mut parts = split_units(&rev, rsep.as_deref(), max as Py_ssize_t);
+    for p in &mut parts {
+        p.reverse();
+    }
+    parts.reverse();
+    parts
+}
+
+fn str_list(parts: &[Vec<u32>]) -> *mut PyObject {
+    let objs: Vec<*mut PyObject> = parts.iter().map(|p| from_ucs4(p)).collect();
+    // SAFETY: fresh owned references (NULLs only on memory errors, which the list drops).
+    unsafe { crate::listobject::from_vec(objs) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_RSplit(
+    op: *mut PyObject,
+    sep: *mut PyObject,
+    maxsplit: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_RSplit", null_mut(), || {
+        // SAFETY: live objects (sep may be NULL or None), per the C API contract.
+        unsafe {
+            if !need_str(op) {
+                return null_mut();
+            }
+            let sepv = if sep.is_null() || sep == crate::object::none() {
+                None
+            } else if !need_str(sep) {
+                return null_mut();
+            } else {
+                Some(chars(sep))
+            };
+            if sepv.as_ref().is_some_and(|v| v.is_empty()) {
+                return raise(&raw mut crate::pyerrors::EXC_ValueError, "empty separator");
+            }
+            str_list(&rsplit_units(&chars(op), sepv.as_deref(), maxsplit))
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Splitlines(op: *mut PyObject, keepends: c_int) -> *mut PyObject {
+    crate::ffi_guard::guard("PyUnicode_Splitlines", null_mut(), || {
+        // SAFETY: a live object, per the C API contract.
+        unsafe {
+            if !need_str(op) {
+                return null_mut();
+            }
+            let c = chars(op);
+            let brk = |u: u32| {
+                matches!(
+                    u,
+                    0x0a | 0x0b | 0x0c | 0x0d | 0x1c | 0x1d | 0x1e | 0x85 | 0x2028 | 0x2029
+                )
+            };
+            let mut parts = Vec::new();
+            let mut i = 0;
+            while i < c.len() {
+                let st = i;
+                while i < c.len() && !brk(c[i]) {
+                    i += 1;
+                }
+                let mut eol = i;
+                if i < c.len() {
+                    if c[i] == 0x0d && i + 1 < c.len() && c[i + 1] == 0x0a {
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                    if keepends != 0 {
+                        eol = i;
+                    }
+                }
+                parts.push(c[st..eol].to_vec());
+            }
+            str_list(&parts)
+        }
+    })
+}
+
+unsafe fn partition(op: *mut PyObject, sep: *mut PyObject, from_end: bool) -> *mut PyObject {
+    // SAFETY: live objects.
+    unsafe {
+        if !need_str(op) || !need_str(sep) {
+            return null_mut();
+        }
+        let (c, p) = (chars(op), chars(sep));
+        if p.is_empty() {
+            return raise(&raw mut crate::pyerrors::EXC_ValueError, "empty separator");
+        }
+        let parts: [Vec<u32>; 3] = match find_in(&c, &p, from_end) {
+            Some(i) => [c[..i].to_vec(), p.clone(), c[i + p.len()..].to_vec()],
+            None if from_end => [vec![], vec![], c.clone()],
+            None => [c.clone(), vec![], vec![]],
+        };
+        let objs: Vec<*mut PyObject> = parts.iter().map(|x| from_ucs4(x)).collect();
+        let t = crate::tupleobject::from_slice(&objs);
+        iters::release_all(objs);
+        t
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_Partition(
+    op: *mut PyObject,
+    sep: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live objects, per the C API contract.
+    crate::ffi_guard::guard("PyUnicode_Partition", null_mut(), || unsafe {
+        partition(op, sep, false)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyUnicode_RPartition(
+    op: *mut PyObject,
+    sep: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live objects, per the C API contract.
+    crate::ffi_guard::guard("PyUnicode_RPartition", null_mut(), || unsafe {
+        partition(op, sep, true)
+    })
+}
+
 // ---- helpers for the C shim (`capi/c/format.c`) --------------------------------------------
 
 /// Appends `text` to a format buffer, honouring width and precision in code points.

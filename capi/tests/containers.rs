@@ -1413,3 +1413,77 @@ fn constructors() {
         }
     }
 }
+
+#[test]
+fn str_fs_encoding_and_helpers() {
+    init();
+    // SAFETY: live objects throughout.
+    unsafe {
+        // surrogateescape round trip of an undecodable byte.
+        let o = uni::PyUnicode_DecodeFSDefaultAndSize(c"a\xffb".as_ptr(), 3);
+        assert_eq!(repr(o), "'a\\udcffb'");
+        let b = uni::PyUnicode_EncodeFSDefault(o);
+        assert_eq!(repr(b), "b'a\\xffb'");
+        let mut out: *mut PyObject = null_mut();
+        assert_eq!(
+            uni::PyUnicode_FSConverter(o, (&raw mut out).cast()),
+            0x20000
+        );
+        assert_eq!(repr(out), "b'a\\xffb'");
+        assert_eq!(
+            uni::PyUnicode_FSConverter(null_mut(), (&raw mut out).cast()),
+            1
+        );
+        assert!(out.is_null());
+        dec(b);
+        dec(o);
+        let mut left = s("ab");
+        let right = s("\u{20ac}");
+        uni::PyUnicode_Append(&mut left, right);
+        assert_eq!(repr(left), "'ab\u{20ac}'");
+        assert_eq!(uni::PyUnicode_Resize(&mut left, 2), 0);
+        assert_eq!(repr(left), "'ab'");
+        assert_eq!(uni::PyUnicode_IsIdentifier(left), 1);
+        let bad = s("1a");
+        assert_eq!(uni::PyUnicode_IsIdentifier(bad), 0);
+        assert_eq!(uni::PyUnicode_KIND(right), 2);
+        let r = uni::PyUnicode_RichCompare(left, bad, Py_LT);
+        assert_eq!(repr(r), "False");
+        dec(r);
+        for x in [left, right, bad] {
+            dec(x);
+        }
+    }
+}
+
+#[test]
+fn str_split_family() {
+    init();
+    // SAFETY: live objects throughout.
+    unsafe {
+        let show = |o: *mut PyObject| {
+            let r = repr(o);
+            dec(o);
+            r
+        };
+        let (t1, t2, t3, eq) = (s("a b  c "), s("a,b,c"), s("a=b=c"), s("="));
+        let comma = s(",");
+        assert_eq!(
+            show(uni::PyUnicode_RSplit(t1, null_mut(), 1)),
+            "['a b', 'c']"
+        );
+        assert_eq!(show(uni::PyUnicode_RSplit(t2, comma, 1)), "['a,b', 'c']");
+        let lines = s("a\r\nb\nc\n");
+        assert_eq!(show(uni::PyUnicode_Splitlines(lines, 0)), "['a', 'b', 'c']");
+        assert_eq!(
+            show(uni::PyUnicode_Splitlines(lines, 1)),
+            "['a\\r\\n', 'b\\n', 'c\\n']"
+        );
+        assert_eq!(show(uni::PyUnicode_Partition(t3, eq)), "('a', '=', 'b=c')");
+        assert_eq!(show(uni::PyUnicode_RPartition(t3, eq)), "('a=b', '=', 'c')");
+        assert_eq!(show(uni::PyUnicode_RPartition(t2, eq)), "('', '', 'a,b,c')");
+        for o in [t1, t2, t3, eq, comma, lines] {
+            dec(o);
+        }
+    }
+}
