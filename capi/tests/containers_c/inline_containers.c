@@ -104,6 +104,9 @@ static void bytes_and_bytearray(void)
     Py_DECREF(ba);
     Py_DECREF(empty);
     Py_DECREF(b);
+    b = PyBytes_FromFormat("%s-%d-%zd", "ab", 42, (Py_ssize_t)-7);
+    CHECK(b && PyBytes_GET_SIZE(b) == 8 && strcmp(PyBytes_AS_STRING(b), "ab-42--7") == 0);
+    Py_XDECREF(b);
 }
 
 static void dicts_and_sets(void)
