@@ -47,6 +47,7 @@ pub mod refcount;
 pub mod setobject;
 pub mod sliceobject;
 pub mod structmember;
+pub mod structseq;
 pub mod sysmodule;
 pub mod tupleobject;
 pub mod typeobject;

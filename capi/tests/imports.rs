@@ -613,3 +613,48 @@ fn datetime_from_timestamps() {
         assert_eq!(err().0, "TypeError");
     }
 }
+
+#[test]
+fn struct_sequences() {
+    use gilgate_capi::structseq::*;
+    init();
+    let mut fields = [
+        PyStructSequence_Field {
+            name: c"x".as_ptr(),
+            doc: std::ptr::null(),
+        },
+        PyStructSequence_Field {
+            name: c"y".as_ptr(),
+            doc: std::ptr::null(),
+        },
+        PyStructSequence_Field {
+            name: c"hidden".as_ptr(),
+            doc: std::ptr::null(),
+        },
+        PyStructSequence_Field {
+            name: std::ptr::null(),
+            doc: std::ptr::null(),
+        },
+    ];
+    let mut desc = PyStructSequence_Desc {
+        name: c"gg.point".as_ptr(),
+        doc: std::ptr::null(),
+        fields: fields.as_mut_ptr(),
+        n_in_sequence: 2,
+    };
+    // SAFETY: a valid descriptor; the items are set before use.
+    unsafe {
+        let t = PyStructSequence_NewType(&mut desc);
+        assert!(!t.is_null(), "{:?}", pyerrors::take_exception());
+        let p = PyStructSequence_New(t);
+        for (i, v) in [1, 2, 3].into_iter().enumerate() {
+            PyStructSequence_SetItem(p, i as isize, gilgate_capi::longobject::from_i128(v));
+        }
+        assert_eq!(repr(p), "gg.point(x=1, y=2)");
+        assert_eq!(repr(attr(p, "y")), "2");
+        assert_eq!(repr(attr(p, "hidden")), "3");
+        assert_eq!(repr(PyStructSequence_GetItem(p, 0)), "1");
+        assert_eq!(gilgate_capi::tupleobject::items(p).len(), 2);
+        refcount::decref(p);
+    }
+}
