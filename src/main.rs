@@ -260,6 +260,10 @@ fn load(path: Vec<PathBuf>, gil: Option<String>, allow: Vec<String>, modules: Ve
             for l in &m.lints {
                 outln!("{}: lint {}: {}", m.name, l.code, l.message);
             }
+        } else {
+            for l in host.failed_lints() {
+                outln!("{}: lint {}: {}", display_name(spec), l.code, l.message);
+            }
         }
     }
     if failed { EXIT_MODULE_ERROR } else { EXIT_OK }

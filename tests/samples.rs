@@ -396,6 +396,15 @@ fn failed_import_of_a_python_module_is_a_lint_not_a_crash() {
         "{}",
         o.stdout
     );
+    // load prints the lint after the error line
+    let o = load(&[], &["needs_pymod"]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stdout
+            .contains("needs_pymod: lint needs-python-module: needs Python module json: "),
+        "{}",
+        o.stdout
+    );
     // any other init error has no such lint
     let (_, doc) = inspect_json(&[], &[sample("init_raises")]);
     assert_eq!(doc["modules"][0]["lints"], serde_json::json!([]));

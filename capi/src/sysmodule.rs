@@ -677,3 +677,88 @@ mod tests {
         }
     }
 }
+
+/// `sys.<name>` as a new reference, or NULL (no exception) when missing.
+fn lookup_new(name: &str) -> *mut PyObject {
+    let v = get(name);
+    // SAFETY: a borrowed live value (or NULL).
+    unsafe { crate::refcount::xincref(v) };
+    v
+}
+
+/// The text of a str name argument (non-str: TypeError).
+///
+/// # Safety
+/// `name` NULL or live.
+unsafe fn name_text(name: *mut PyObject) -> Option<String> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if name.is_null() || !crate::unicodeobject::is_str(name) {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                "expected str for attribute name",
+            );
+            return None;
+        }
+        crate::unicodeobject::as_str(name).map(str::to_string)
+    }
+}
+
+fn required(name: &str) -> *mut PyObject {
+    let v = lookup_new(name);
+    if v.is_null() {
+        crate::pyerrors::raise(
+            &raw mut crate::pyerrors::EXC_RuntimeError,
+            &format!("lost sys.{name}"),
+        );
+    }
+    v
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySys_GetAttr(name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: C API contract.
+    crate::ffi_guard::guard("PySys_GetAttr", null_mut(), || unsafe {
+        name_text(name).map_or(null_mut(), |n| required(&n))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySys_GetAttrString(name: *const c_char) -> *mut PyObject {
+    // SAFETY: a NUL-terminated name (C API contract).
+    crate::ffi_guard::guard("PySys_GetAttrString", null_mut(), || unsafe {
+        required(&CStr::from_ptr(name).to_string_lossy())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySys_GetOptionalAttr(
+    name: *mut PyObject,
+    result: *mut *mut PyObject,
+) -> c_int {
+    crate::ffi_guard::guard("PySys_GetOptionalAttr", -1, || {
+        // SAFETY: C API contract: `result` is writable.
+        unsafe {
+            *result = null_mut();
+            let Some(n) = name_text(name) else {
+                return -1;
+            };
+            *result = lookup_new(&n);
+            c_int::from(!(*result).is_null())
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PySys_GetOptionalAttrString(
+    name: *const c_char,
+    result: *mut *mut PyObject,
+) -> c_int {
+    crate::ffi_guard::guard("PySys_GetOptionalAttrString", -1, || {
+        // SAFETY: C API contract: a NUL-terminated name and a writable `result`.
+        unsafe {
+            *result = lookup_new(&CStr::from_ptr(name).to_string_lossy());
+            c_int::from(!(*result).is_null())
+        }
+    })
+}

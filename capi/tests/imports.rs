@@ -658,3 +658,26 @@ fn struct_sequences() {
         refcount::decref(p);
     }
 }
+
+#[test]
+fn pysys_getattr_family() {
+    use gilgate_capi::sysmodule::*;
+    init();
+    // SAFETY: C strings and live str names.
+    unsafe {
+        let v = PySys_GetAttrString(c"platform".as_ptr());
+        assert_eq!(repr(v), "'linux'");
+        assert!(PySys_GetAttrString(c"gg_nope".as_ptr()).is_null());
+        assert_eq!(err(), ("RuntimeError".into(), "lost sys.gg_nope".into()));
+        let mut out = null_mut();
+        assert_eq!(
+            PySys_GetOptionalAttrString(c"gg_nope".as_ptr(), &mut out),
+            0
+        );
+        assert!(out.is_null() && !pyerrors::occurred());
+        let n = uni::from_str("byteorder");
+        assert_eq!(PySys_GetOptionalAttr(n, &mut out), 1);
+        assert_eq!(repr(out), "'little'");
+        assert_eq!(repr(PySys_GetAttr(n)), "'little'");
+    }
+}

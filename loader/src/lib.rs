@@ -98,6 +98,8 @@ pub struct Host {
     worker_binary: Option<PathBuf>,
     timeout: Duration,
     modules: Vec<Module>,
+    /// Lints of the last `load` whose init or create failed (no module to carry them).
+    failed_lints: Vec<Lint>,
 }
 
 impl Host {
@@ -111,6 +113,7 @@ impl Host {
             worker_binary: None,
             timeout: Duration::from_secs(10),
             modules: Vec::new(),
+            failed_lints: Vec::new(),
         }
     }
 
@@ -206,6 +209,7 @@ impl Host {
     /// `RuntimeWarning` to stderr (once per host) when the module enables the lock.
     pub fn load(&mut self, spec: &str, search: &[PathBuf]) -> Result<&Module, LoadError> {
         import_hook::before_load(self.policy, search);
+        self.failed_lints.clear();
         let (name, path, tag) = locate(spec, search)?;
         let (ti, facts) = classify(&path, &tag).map_err(|(_, e)| LoadError::Raised(e))?;
         if ti.target != Target::Cp314t {
@@ -241,6 +245,7 @@ impl Host {
         let decision = lock::decide(&mut self.lock, self.policy, run.requires_gil, allowed);
         import_hook::note_lock(self.lock.enabled());
         if let Some(e) = run.decl.error.clone() {
+            self.failed_lints = run.decl.lints.clone();
             return Err(LoadError::Raised(e));
         }
         if decision == Decision::Refused {
@@ -297,6 +302,12 @@ impl Host {
     /// Lints of the last `load` attempt that got as far as exec, for callers reporting failures.
     pub fn last_module(&self) -> Option<&Module> {
         self.modules.last()
+    }
+
+    /// Lints of the last `load` when its init or create failed (such as
+    /// `needs-python-module`); empty otherwise.
+    pub fn failed_lints(&self) -> &[Lint] {
+        &self.failed_lints
     }
 }
 
