@@ -569,9 +569,16 @@ fn int_to_c_conversions() {
             err(),
             (
                 "OverflowError".into(),
-                "can't convert negative int to unsigned".into()
+                "can't convert negative value to unsigned int".into()
             )
         );
+        assert_eq!(lo::PyLong_AsSize_t(small(-1)), usize::MAX);
+        assert_eq!(err().1, "can't convert negative value to size_t");
+        assert_eq!(lo::PyLong_AsUnsignedLongLong(small(-1)), u64::MAX);
+        assert_eq!(err().1, "can't convert negative int to unsigned");
+        assert_eq!(lo::PyLong_AsUnsignedLongLong(big), u64::MAX);
+        assert_eq!(err().1, "int too big to convert");
+
         assert_eq!(lo::PyLong_AsUnsignedLongMask(small(-1)), u64::MAX);
         assert_eq!(
             lo::PyLong_AsUnsignedLongMask(add(small(2), pow(small(2), small(64)))),
