@@ -488,6 +488,17 @@ fn builtin_functions_are_callable() {
             "'int' object has no attribute 'nope'".into()
         ))
     );
+    // SAFETY: live ints.
+    let tup = unsafe { gilgate_capi::tupleobject::from_slice(&[int(3), int(1), int(2)]) };
+    assert_eq!(call_builtin("len", &[tup]), Ok("3".into()));
+    assert_eq!(call_builtin("sum", &[tup]), Ok("6".into()));
+    assert_eq!(call_builtin("sum", &[tup, int(10)]), Ok("16".into()));
+    assert_eq!(call_builtin("min", &[tup]), Ok("1".into()));
+    assert_eq!(call_builtin("max", &[tup]), Ok("3".into()));
+    assert_eq!(
+        call_builtin("max", &[int(4), int(9), int(2)]),
+        Ok("9".into())
+    );
     assert_eq!(
         call_builtin("max", &[]),
         Err((
