@@ -160,9 +160,26 @@ const RUNS: &[(&str, &[&str])] = &[
             r#"parse_datetime("20141205T123045")"#,
         ],
     ),
+    // time zones: datetime.timezone.utc, and ciso8601's own fixed-offset tzinfo type
+    (
+        "ciso8601",
+        &[
+            r#"parse_datetime("2014-12-05T12:30:45Z")"#,
+            r#"parse_datetime("2014-12-05T12:30:45Z").tzinfo"#,
+            r#"parse_datetime("2014-12-05T12:30:45+05:30")"#,
+            r#"parse_datetime("2014-12-05T12:30:45.5+05:30").microsecond"#,
+        ],
+    ),
     ("ciso8601", &[r#"parse_datetime("x")"#]),
     ("ciso8601", &[r#"parse_datetime("2014-13-05")"#]),
     ("ciso8601", &["parse_datetime(5)"]),
+    // setproctitle 1.3.8: the thread title (prctl) works; the process title needs Py_GetArgcArgv
+    // (NEEDS_MORE_CAPI)
+    (
+        "setproctitle._setproctitle",
+        &[r#"setthreadtitle("gg-sdists")"#, "getthreadtitle()"],
+    ),
+    ("setproctitle._setproctitle", &["setthreadtitle(5)"]),
     // crcmod 1.7 (the table-driven CRC kernels; the tables come from crcmod's Python side)
     (
         "crcmod._crcfunext",
@@ -198,6 +215,19 @@ const NEEDS_MORE_CAPI: &[(&str, &[&str], i32, &str)] = &[
         &["getproctitle()"],
         1,
         "gilgate: Py_GetArgcArgv is not implemented (called from an extension; its result is missing)",
+    ),
+    // ciso8601 runs, but gilgate's own datetime type has no Python-level methods yet
+    (
+        "ciso8601",
+        &[r#"parse_datetime("2014-12-05T12:30:45Z").isoformat()"#],
+        1,
+        "AttributeError: 'datetime.datetime' object has no attribute 'isoformat'",
+    ),
+    (
+        "ciso8601",
+        &[r#"parse_datetime("2014-12-05T12:30:45-08:00").utcoffset()"#],
+        1,
+        "AttributeError: 'datetime.datetime' object has no attribute 'utcoffset'",
     ),
     // not a C API gap: the module's exec imports wrapt's pure-Python `wrapt.exceptions`, and
     // gilgate runs compiled modules only (CPython without site-packages fails the same way)
