@@ -65,6 +65,8 @@ fn samples() -> Vec<Sample> {
         "numbers_demo",
         "kwargs_demo",
         "buffers_demo",
+        // issue 3: the C API benchmark workloads (benches/capi.rs, scripts/bench-capi.sh).
+        "benchmod",
     ] {
         list.push(Sample {
             file: tagged(stem, TAG_314T),

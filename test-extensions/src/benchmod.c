@@ -1,0 +1,442 @@
+/* benchmod: the C API benchmark extension (issue 3). Each function runs one workload n times
+ * inside C and returns a checksum that depends only on n, so the same source built against
+ * gilgate's include/ and against a real CPython gives comparable timings and equal results.
+ *
+ *   objects(n)      create and destroy n instances of a small static type (through a type
+ *                   call) and n 2-tuples holding it
+ *   int_arith(n)    n rounds of int multiply, add, remainder, floor division
+ *   float_arith(n)  n rounds of float multiply, add, true division (returns the running sum)
+ *   list_ops(n)     append n ints to a list, then index it n times
+ *   dict_ops(n)     n dict stores under 1024 int keys, then n lookups
+ *   str_build(n)    n formatted pieces, joined 64 at a time, concatenated and encoded
+ *   parse_args(n)   n calls of a METH_VARARGS function through PyObject_Call; the callee
+ *                   unpacks its tuple with PyArg_ParseTuple
+ *
+ * Multi-phase init; the module declares it runs without the GIL (where the headers know the
+ * slot). It builds unmodified against CPython 3.11's headers too. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+typedef struct {
+    PyObject_HEAD
+    long payload;
+} BenchObj;
+
+static void
+BenchObj_dealloc(PyObject *op)
+{
+    Py_TYPE(op)->tp_free(op);
+}
+
+static PyTypeObject BenchObjType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "benchmod.BenchObj",
+    .tp_basicsize = sizeof(BenchObj),
+    .tp_itemsize = 0,
+    .tp_dealloc = BenchObj_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A tiny object for the create/destroy workload.",
+    .tp_new = PyType_GenericNew,
+};
+
+/* Reads the single non-negative count argument. */
+static int
+read_count(PyObject *arg, Py_ssize_t *n)
+{
+    *n = PyLong_AsSsize_t(arg);
+    if (*n == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (*n < 0) {
+        PyErr_SetString(PyExc_ValueError, "n must be >= 0");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+bench_objects(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    long long sum = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *o = PyObject_CallNoArgs((PyObject *)&BenchObjType);
+        if (o == NULL) {
+            return NULL;
+        }
+        ((BenchObj *)o)->payload = (long)(i % 1000);
+        PyObject *t = PyTuple_New(2);
+        if (t == NULL) {
+            Py_DECREF(o);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, 0, Py_NewRef(o));
+        PyTuple_SET_ITEM(t, 1, o);
+        sum += ((BenchObj *)PyTuple_GET_ITEM(t, 1))->payload + PyTuple_GET_SIZE(t);
+        Py_DECREF(t);
+    }
+    return PyLong_FromLongLong(sum);
+}
+
+static PyObject *
+bench_int_arith(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    PyObject *modulus = PyLong_FromLong(1000003);
+    PyObject *three = PyLong_FromLong(3);
+    PyObject *acc = PyLong_FromLong(0);
+    if (modulus == NULL || three == NULL || acc == NULL) {
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *a = PyLong_FromSsize_t(i);
+        if (a == NULL) {
+            goto fail;
+        }
+        PyObject *sq = PyNumber_Multiply(a, a);
+        Py_DECREF(a);
+        if (sq == NULL) {
+            goto fail;
+        }
+        PyObject *third = PyNumber_FloorDivide(sq, three);
+        if (third == NULL) {
+            Py_DECREF(sq);
+            goto fail;
+        }
+        PyObject *s = PyNumber_Add(acc, sq);
+        Py_DECREF(sq);
+        if (s == NULL) {
+            Py_DECREF(third);
+            goto fail;
+        }
+        PyObject *s2 = PyNumber_Subtract(s, third);
+        Py_DECREF(s);
+        Py_DECREF(third);
+        if (s2 == NULL) {
+            goto fail;
+        }
+        PyObject *r = PyNumber_Remainder(s2, modulus);
+        Py_DECREF(s2);
+        if (r == NULL) {
+            goto fail;
+        }
+        Py_SETREF(acc, r);
+    }
+    Py_DECREF(modulus);
+    Py_DECREF(three);
+    return acc;
+fail:
+    Py_XDECREF(modulus);
+    Py_XDECREF(three);
+    Py_XDECREF(acc);
+    return NULL;
+}
+
+static PyObject *
+bench_float_arith(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    PyObject *half = PyFloat_FromDouble(0.5);
+    PyObject *acc = PyFloat_FromDouble(1.0);
+    double total = 0.0;
+    if (half == NULL || acc == NULL) {
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = PyFloat_FromDouble((double)(i % 100) + 0.25);
+        if (x == NULL) {
+            goto fail;
+        }
+        PyObject *m = PyNumber_Multiply(acc, half);
+        if (m == NULL) {
+            Py_DECREF(x);
+            goto fail;
+        }
+        PyObject *q = PyNumber_TrueDivide(x, half);
+        Py_DECREF(x);
+        if (q == NULL) {
+            Py_DECREF(m);
+            goto fail;
+        }
+        PyObject *s = PyNumber_Add(m, q);
+        Py_DECREF(m);
+        Py_DECREF(q);
+        if (s == NULL) {
+            goto fail;
+        }
+        Py_SETREF(acc, s);
+        double a = PyFloat_AsDouble(acc);
+        if (a == -1.0 && PyErr_Occurred()) {
+            goto fail;
+        }
+        total += a;
+    }
+    Py_DECREF(half);
+    Py_DECREF(acc);
+    return PyFloat_FromDouble(total);
+fail:
+    Py_XDECREF(half);
+    Py_XDECREF(acc);
+    return NULL;
+}
+
+static PyObject *
+bench_list_ops(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    PyObject *list = PyList_New(0);
+    if (list == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = PyLong_FromSsize_t(i * 3);
+        if (v == NULL || PyList_Append(list, v) < 0) {
+            Py_XDECREF(v);
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_DECREF(v);
+    }
+    long long sum = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = PyList_GetItem(list, (i * 7) % n);
+        if (v == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        long long x = PyLong_AsLongLong(v);
+        if (x == -1 && PyErr_Occurred()) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        sum += x;
+    }
+    sum += PyList_GET_SIZE(list);
+    Py_DECREF(list);
+    return PyLong_FromLongLong(sum);
+}
+
+static PyObject *
+bench_dict_ops(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    PyObject *d = PyDict_New();
+    if (d == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *k = PyLong_FromSsize_t((i * 31) % 1024);
+        PyObject *v = PyLong_FromSsize_t(i);
+        int rc = (k == NULL || v == NULL) ? -1 : PyDict_SetItem(d, k, v);
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+        if (rc < 0) {
+            Py_DECREF(d);
+            return NULL;
+        }
+    }
+    long long sum = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *k = PyLong_FromSsize_t(i % 1024);
+        if (k == NULL) {
+            Py_DECREF(d);
+            return NULL;
+        }
+        PyObject *v = PyDict_GetItemWithError(d, k); /* borrowed */
+        Py_DECREF(k);
+        if (v == NULL) {
+            if (!PyErr_Occurred()) {
+                sum -= 1; /* a missing key (only when n < 1024) */
+                continue;
+            }
+            Py_DECREF(d);
+            return NULL;
+        }
+        sum += PyLong_AsLongLong(v);
+    }
+    sum += PyDict_Size(d);
+    Py_DECREF(d);
+    return PyLong_FromLongLong(sum);
+}
+
+static PyObject *
+bench_str_build(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    PyObject *sep = PyUnicode_FromString(", ");
+    PyObject *parts = PyList_New(0);
+    PyObject *tail = PyUnicode_FromString("");
+    long long total = 0;
+    if (sep == NULL || parts == NULL || tail == NULL) {
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *piece = PyUnicode_FromFormat("item-%d:%s", (int)(i % 1000),
+                                               (i & 1) ? "odd" : "even");
+        if (piece == NULL || PyList_Append(parts, piece) < 0) {
+            Py_XDECREF(piece);
+            goto fail;
+        }
+        Py_DECREF(piece);
+        if (PyList_GET_SIZE(parts) == 64 || i == n - 1) {
+            PyObject *joined = PyUnicode_Join(sep, parts);
+            if (joined == NULL) {
+                goto fail;
+            }
+            PyObject *both = PyUnicode_Concat(tail, joined);
+            Py_DECREF(joined);
+            if (both == NULL) {
+                goto fail;
+            }
+            Py_ssize_t size;
+            const char *utf8 = PyUnicode_AsUTF8AndSize(both, &size);
+            if (utf8 == NULL) {
+                Py_DECREF(both);
+                goto fail;
+            }
+            total += size + (unsigned char)utf8[size / 2];
+            /* keep the last 16 characters as the next round's prefix */
+            Py_ssize_t len = PyUnicode_GET_LENGTH(both);
+            PyObject *next = PyUnicode_Substring(both, len > 16 ? len - 16 : 0, len);
+            Py_DECREF(both);
+            if (next == NULL) {
+                goto fail;
+            }
+            Py_SETREF(tail, next);
+            Py_SETREF(parts, PyList_New(0));
+            if (parts == NULL) {
+                goto fail;
+            }
+        }
+    }
+    Py_DECREF(sep);
+    Py_DECREF(parts);
+    Py_DECREF(tail);
+    return PyLong_FromLongLong(total);
+fail:
+    Py_XDECREF(sep);
+    Py_XDECREF(parts);
+    Py_XDECREF(tail);
+    return NULL;
+}
+
+/* The callee of parse_args: target(i, d, s[, flag]) -> i + int(d) + len(s) + flag */
+static PyObject *
+bench_target(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    int i;
+    double d;
+    const char *s;
+    int flag = 0;
+    if (!PyArg_ParseTuple(args, "ids|p:target", &i, &d, &s, &flag)) {
+        return NULL;
+    }
+    return PyLong_FromLongLong((long long)i + (long long)d + (long long)strlen(s) + flag);
+}
+
+static PyObject *
+bench_parse_args(PyObject *module, PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    PyObject *target = PyObject_GetAttrString(module, "target");
+    PyObject *d = PyFloat_FromDouble(2.5);
+    PyObject *s = PyUnicode_FromString("benchmark");
+    long long sum = 0;
+    if (target == NULL || d == NULL || s == NULL) {
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *iv = PyLong_FromSsize_t(i % 10000);
+        if (iv == NULL) {
+            goto fail;
+        }
+        PyObject *args = (i & 1) ? PyTuple_Pack(4, iv, d, s, Py_True)
+                                 : PyTuple_Pack(3, iv, d, s);
+        Py_DECREF(iv);
+        if (args == NULL) {
+            goto fail;
+        }
+        PyObject *r = PyObject_Call(target, args, NULL);
+        Py_DECREF(args);
+        if (r == NULL) {
+            goto fail;
+        }
+        sum += PyLong_AsLongLong(r);
+        Py_DECREF(r);
+    }
+    Py_DECREF(target);
+    Py_DECREF(d);
+    Py_DECREF(s);
+    return PyLong_FromLongLong(sum);
+fail:
+    Py_XDECREF(target);
+    Py_XDECREF(d);
+    Py_XDECREF(s);
+    return NULL;
+}
+
+static PyMethodDef bench_methods[] = {
+    {"objects", bench_objects, METH_O, "objects(n): create and destroy n objects"},
+    {"int_arith", bench_int_arith, METH_O, "int_arith(n): n rounds of int arithmetic"},
+    {"float_arith", bench_float_arith, METH_O, "float_arith(n): n rounds of float arithmetic"},
+    {"list_ops", bench_list_ops, METH_O, "list_ops(n): n appends then n indexings"},
+    {"dict_ops", bench_dict_ops, METH_O, "dict_ops(n): n stores then n lookups"},
+    {"str_build", bench_str_build, METH_O, "str_build(n): build and join n pieces"},
+    {"parse_args", bench_parse_args, METH_O, "parse_args(n): n PyArg_ParseTuple calls"},
+    {"target", bench_target, METH_VARARGS, "target(i, d, s[, flag]): the parse_args callee"},
+    {NULL, NULL, 0, NULL},
+};
+
+static int
+bench_exec(PyObject *module)
+{
+    if (PyType_Ready(&BenchObjType) < 0) {
+        return -1;
+    }
+    return PyModule_AddObjectRef(module, "BenchObj", (PyObject *)&BenchObjType);
+}
+
+static PyModuleDef_Slot bench_slots[] = {
+    {Py_mod_exec, bench_exec},
+#ifdef Py_mod_gil
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, NULL},
+};
+
+static struct PyModuleDef bench_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "benchmod",
+    .m_doc = "C API benchmark workloads",
+    .m_size = 0,
+    .m_methods = bench_methods,
+    .m_slots = bench_slots,
+};
+
+PyMODINIT_FUNC
+PyInit_benchmod(void)
+{
+    return PyModuleDef_Init(&bench_module);
+}
