@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Fetch the pinned PyPI sdists of scripts/sdists.lock and build their C extension modules twice:
+# against gilgate's include/ (into .cache/sdists/build/gilgate/, ABI suffix
+# .cpython-314t-x86_64-linux-gnu.so) and against the machine's CPython (python3-config, its own
+# EXT_SUFFIX, into .cache/sdists/build/cpython/) as the reference for tests/sdists.rs.
+#
+# Nothing third-party is committed: the sdists are downloaded with pip (exact version, hash
+# required) into .cache/sdists/ (or $GILGATE_SDIST_CACHE) and unpacked there. The sources are
+# compiled unmodified. A module that does not compile is a finding, not a script failure: its first
+# compiler error (an undeclared function counts as an error) is written to build/<side>/<module>.log and listed in build/status.txt as
+#   <side> <module> ok|fail
+# The script fails only when a download or a hash check fails.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+lock="$repo/scripts/sdists.lock"
+cache="${GILGATE_SDIST_CACHE:-$repo/.cache/sdists}"
+python="${PYTHON:-python3}"
+cc="${CC:-cc}"
+
+mkdir -p "$cache/src" "$cache/build/gilgate" "$cache/build/cpython"
+sha_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# CPython reference flags
+py_includes="$("$python" -c 'import sysconfig as s; print(s.get_paths()["include"])')"
+py_suffix="$("$python" -c 'import sysconfig as s; print(s.get_config_var("EXT_SUFFIX"))')"
+gg_suffix=".cpython-314t-x86_64-linux-gnu.so"
+
+status="$cache/build/status.txt"
+: >"$status"
+failed=0
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+fetch() { # package version sha -> path of the tarball
+    local pkg="$1" version="$2" sha="$3" f
+    for f in "$cache"/"$pkg"-"$version".tar.gz "$cache"/"${pkg//-/_}"-"$version".tar.gz; do
+        if [[ -f "$f" && "$(sha_of "$f")" == "$sha" ]]; then
+            echo "$f"
+            return 0
+        fi
+    done
+    local work="$tmp/$pkg"
+    mkdir -p "$work"
+    printf '%s==%s --hash=sha256:%s\n' "$pkg" "$version" "$sha" >"$work/req.txt"
+    "$python" -m pip download --quiet --disable-pip-version-check --no-deps \
+        --no-binary=:all: --require-hashes -d "$work/out" -r "$work/req.txt" >&2 || return 1
+    for f in "$work"/out/*.tar.gz; do
+        [[ "$(sha_of "$f")" == "$sha" ]] || return 1
+        mv "$f" "$cache/"
+        echo "$cache/$(basename "$f")"
+        return 0
+    done
+    return 1
+}
+
+build_one() { # side module srcdir sources cflags
+    local side="$1" module="$2" dir="$3" sources="$4" cflags="$5"
+    local out="$cache/build/$side" suffix incs
+    if [[ "$side" == gilgate ]]; then
+        suffix="$gg_suffix"
+        incs=(-I "$repo/include")
+    else
+        suffix="$py_suffix"
+        incs=(-I "$py_includes")
+    fi
+    local -a srcs flags
+    IFS=, read -r -a srcs <<<"$sources"
+    flags=()
+    if [[ "$cflags" != - ]]; then IFS=, read -r -a flags <<<"$cflags"; fi
+    local -a paths=()
+    local s
+    for s in "${srcs[@]}"; do paths+=("$dir/$s"); done
+    local so="$out/${module//.//}$suffix"
+    mkdir -p "$(dirname "$so")"
+    local log="$out/$module.log"
+    if (cd "$dir" && "$cc" -shared -fPIC -O1 -Werror=implicit-function-declaration "${incs[@]}" "${flags[@]}" -o "$so" "${paths[@]}") >"$log" 2>&1; then
+        echo "$side $module ok" >>"$status"
+        echo "built    $side $module"
+    else
+        rm -f "$so"
+        echo "$side $module fail" >>"$status"
+        echo "FAILED   $side $module: $(grep -m1 -E 'error' "$log" || head -1 "$log")"
+    fi
+}
+
+while read -r pkg version sha module sources cflags rest; do
+    case "$pkg" in '' | '#'*) continue ;; esac
+    if [[ -z "${cflags:-}" || -n "${rest:-}" ]]; then
+        echo "build-sdists: malformed line in $lock for $pkg" >&2
+        exit 1
+    fi
+    if ! tarball="$(fetch "$pkg" "$version" "$sha")"; then
+        echo "FAILED   $pkg $version (download or sha256 check failed)" >&2
+        failed=$((failed + 1))
+        continue
+    fi
+    top="$(basename "$tarball" .tar.gz)"
+    dir="$cache/src/$top"
+    [[ -d "$dir" ]] || tar xzf "$tarball" -C "$cache/src"
+    build_one gilgate "$module" "$dir" "$sources" "$cflags"
+    build_one cpython "$module" "$dir" "$sources" "$cflags"
+done <"$lock"
+
+echo "build-sdists: $(grep -c ' ok$' "$status" || true) built, $(grep -c ' fail$' "$status" || true) did not compile (see $status), $failed download failures"
+[[ $failed -eq 0 ]]
