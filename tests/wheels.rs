@@ -552,3 +552,50 @@ fn all_wheels_in_one_run_give_one_row_per_module() {
     let want_exit = if pending > 0 { 2 } else { 0 };
     assert_eq!(out.status.code(), Some(want_exit), "{}", describe(&out));
 }
+
+/// A real single-phase module's functions run: ujson's `loads`/`dumps` give what the same
+/// ujson release prints under CPython 3.11 (checked on this machine with its cp311 wheel),
+/// including `PyState_FindModule` (module state) and the `surrogatepass` UTF-8 handler.
+#[test]
+fn ujson_functions_run_like_cpython() {
+    let Some(all) = wheels() else { return };
+    let (_, wheel) = all
+        .iter()
+        .find(|(p, _)| p.package == "ujson" && p.abi == "cp314t")
+        .expect("ujson cp314t is pinned");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = std::fs::File::open(wheel).expect("open wheel");
+    zip::ZipArchive::new(file)
+        .expect("read wheel")
+        .extract(dir.path())
+        .expect("extract wheel");
+    let path_dir = empty_path_dir();
+    let out = gilgate(
+        &[
+            "eval",
+            "--path",
+            dir.path().to_str().unwrap(),
+            "ujson",
+            r#"ujson.loads('[1, {"x": 2.5}, null, "\u00e9"]')"#,
+            "ujson.dumps([1, 2.5, {'a': None, 'b': 'é'}])",
+            r"ujson.dumps('\ud800')",
+            "ujson.loads('[1')",
+        ],
+        path_dir.path(),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout,
+        "[1, {'x': 2.5}, None, 'é']\n'[1,2.5,{\"a\":null,\"b\":\"\\\\u00e9\"}]'\n'\"\\\\ud800\"'\n",
+        "{}",
+        describe(&out)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.lines().last(),
+        Some("JSONDecodeError: Unexpected character found when decoding array value (2)"),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+}

@@ -235,3 +235,119 @@ pub extern "C" fn PyGILState_GetThisThreadState() -> *mut PyThreadState {
         current,
     )
 }
+
+// Single-phase module state lookup: `PyState_AddModule` files a module under its def's
+// `m_index` (the loader does it after a single-phase init succeeds, as CPython's import does),
+// and `PyState_FindModule` gives it back to the extension later.
+
+/// Modules by `m_index` (strong references, kept for the life of the process like CPython's
+/// per-interpreter list).
+static MODULES_BY_INDEX: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+
+fn modules_by_index() -> std::sync::MutexGuard<'static, Vec<usize>> {
+    MODULES_BY_INDEX.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn raise_system_error(msg: &str) -> c_int {
+    crate::pyerrors::raise(&raw mut crate::pyerrors::EXC_SystemError, msg);
+    -1
+}
+
+/// Files `module` under `def`'s index, replacing (and releasing) an earlier entry.
+///
+/// # Safety
+/// `module` must be a live object and `def` NULL or a live def.
+pub unsafe fn add_module(
+    module: *mut PyObject,
+    def: *mut crate::moduleobject::PyModuleDef,
+) -> c_int {
+    if def.is_null() {
+        return raise_system_error("module definition is NULL");
+    }
+    // SAFETY: `def` is a live def (contract).
+    let (slots, index) = unsafe { ((*def).m_slots, (*def).m_base.m_index) };
+    if !slots.is_null() {
+        return raise_system_error("PyState_AddModule called on module with slots");
+    }
+    if index <= 0 {
+        return raise_system_error("PyState_AddModule called on a def without PyModuleDef_Init");
+    }
+    let index = index as usize;
+    // SAFETY: `module` is live; the list keeps the new reference.
+    unsafe { crate::refcount::incref(module) };
+    let old = {
+        let mut list = modules_by_index();
+        if list.len() <= index {
+            list.resize(index + 1, 0);
+        }
+        std::mem::replace(&mut list[index], module as usize)
+    };
+    if old != 0 {
+        // SAFETY: the list held this reference.
+        unsafe { crate::refcount::decref(old as *mut PyObject) };
+    }
+    0
+}
+
+/// The module filed under `def`'s index, as a borrowed reference, or NULL (no exception).
+///
+/// # Safety
+/// `def` must be NULL or a live def.
+pub unsafe fn find_module(def: *mut crate::moduleobject::PyModuleDef) -> *mut PyObject {
+    if def.is_null() {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: `def` is a live def (contract).
+    let (slots, index) = unsafe { ((*def).m_slots, (*def).m_base.m_index) };
+    if !slots.is_null() || index <= 0 {
+        return std::ptr::null_mut();
+    }
+    modules_by_index().get(index as usize).copied().unwrap_or(0) as *mut PyObject
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyState_AddModule(
+    module: *mut PyObject,
+    def: *mut crate::moduleobject::PyModuleDef,
+) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyState_AddModule", -1, || unsafe {
+        add_module(module, def)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyState_FindModule(
+    def: *mut crate::moduleobject::PyModuleDef,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyState_FindModule", std::ptr::null_mut(), || unsafe {
+        find_module(def)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyState_RemoveModule(def: *mut crate::moduleobject::PyModuleDef) -> c_int {
+    crate::ffi_guard::guard("PyState_RemoveModule", -1, || {
+        if def.is_null() {
+            return raise_system_error("module definition is NULL");
+        }
+        // SAFETY: `def` is a live def per the C API contract.
+        let (slots, index) = unsafe { ((*def).m_slots, (*def).m_base.m_index) };
+        if !slots.is_null() {
+            return raise_system_error("PyState_RemoveModule called on module with slots");
+        }
+        let old = {
+            let mut list = modules_by_index();
+            match list.get_mut(index.max(0) as usize) {
+                Some(slot) if index > 0 => std::mem::take(slot),
+                _ => return raise_system_error("Module index out of bounds."),
+            }
+        };
+        if old != 0 {
+            // SAFETY: the list held this reference.
+            unsafe { crate::refcount::decref(old as *mut PyObject) };
+        }
+        0
+    })
+}

@@ -890,6 +890,9 @@ pub enum Errors {
     Strict,
     Replace,
     Ignore,
+    /// UTF-8 only: lone surrogates are encoded (and decoded) as their 3-byte forms; for the
+    /// one-byte codecs it acts like `Strict`, as in CPython.
+    SurrogatePass,
 }
 
 /// Parses an `errors` argument (NULL means strict).
@@ -905,6 +908,7 @@ pub unsafe fn parse_errors(errors: *const c_char) -> Result<Errors, ()> {
         b"strict" => Ok(Errors::Strict),
         b"replace" => Ok(Errors::Replace),
         b"ignore" => Ok(Errors::Ignore),
+        b"surrogatepass" => Ok(Errors::SurrogatePass),
         other => {
             let name = String::from_utf8_lossy(other);
             raise(
@@ -941,8 +945,27 @@ pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -
                     None => rest.len() - good,
                     Some(n) => n,
                 };
+                let surrogate = match rest[good..] {
+                    [0xed, b1 @ 0xa0..=0xbf, b2 @ 0x80..=0xbf, ..]
+                        if errors == Errors::SurrogatePass =>
+                    {
+                        Some(0xd000 | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f))
+                    }
+                    _ => None,
+                };
+                if let Some(cp) = surrogate {
+                    // A String cannot hold a surrogate: finish with code points.
+                    let mut units: Vec<u32> = out.chars().map(u32::from).collect();
+                    units.push(cp);
+                    return decode_utf8_units(
+                        units,
+                        &rest[good + 3..],
+                        offset + good + 3,
+                        consumed,
+                    );
+                }
                 match errors {
-                    Errors::Strict => {
+                    Errors::Strict | Errors::SurrogatePass => {
                         return raise(
                             &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
                             &utf8_error_text_at(rest, e, offset),
@@ -962,6 +985,51 @@ pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -
     from_str(&out)
 }
 
+/// The rest of a `surrogatepass` UTF-8 decode once a surrogate was met: `units` holds what
+/// was decoded so far, `rest` starts at input offset `offset`.
+fn decode_utf8_units(
+    mut units: Vec<u32>,
+    mut rest: &[u8],
+    mut offset: usize,
+    consumed: Option<&mut usize>,
+) -> *mut PyObject {
+    let stateful = consumed.is_some();
+    loop {
+        let (good, err) = match std::str::from_utf8(rest) {
+            Ok(t) => (t.len(), None),
+            Err(e) => (e.valid_up_to(), Some(e)),
+        };
+        // SAFETY: the prefix was just validated.
+        let text = unsafe { std::str::from_utf8_unchecked(&rest[..good]) };
+        units.extend(text.chars().map(u32::from));
+        let Some(e) = err else {
+            offset += good;
+            break;
+        };
+        match rest[good..] {
+            [0xed, b1 @ 0xa0..=0xbf, b2 @ 0x80..=0xbf, ..] => {
+                units.push(0xd000 | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f));
+                offset += good + 3;
+                rest = &rest[good + 3..];
+            }
+            _ if stateful && e.error_len().is_none() => {
+                offset += good;
+                break;
+            }
+            _ => {
+                return raise(
+                    &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
+                    &utf8_error_text_at(rest, e, offset),
+                );
+            }
+        }
+    }
+    if let Some(c) = consumed {
+        *c = offset;
+    }
+    from_ucs4(&units)
+}
+
 /// Decodes bytes where each byte below `limit` is its own code point (ASCII: 128,
 /// Latin-1: 256).
 fn decode_simple(codec: &str, bytes: &[u8], limit: u32, errors: Errors) -> *mut PyObject {
@@ -972,7 +1040,7 @@ fn decode_simple(codec: &str, bytes: &[u8], limit: u32, errors: Errors) -> *mut 
             continue;
         }
         match errors {
-            Errors::Strict => {
+            Errors::Strict | Errors::SurrogatePass => {
                 return raise(
                     &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
                     &decode_error_text(codec, bytes, i, i + 1, "ordinal not in range(128)"),
@@ -997,8 +1065,16 @@ pub fn encode(codec: &str, units: &[u32], limit: u32, errors: Errors) -> Result<
         } else {
             u < limit
         };
-        if ok {
-            if limit == 0 {
+        let pass_surrogate = limit == 0 && errors == Errors::SurrogatePass;
+        if ok || pass_surrogate {
+            if pass_surrogate && !ok {
+                // The 3-byte form UTF-8 would give the code point if it were allowed.
+                out.extend_from_slice(&[
+                    0xe0 | (u >> 12) as u8,
+                    0x80 | ((u >> 6) & 0x3f) as u8,
+                    0x80 | (u & 0x3f) as u8,
+                ]);
+            } else if limit == 0 {
                 let mut buf = [0u8; 4];
                 let c = char::from_u32(u).unwrap_or('\u{fffd}');
                 out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
@@ -1009,7 +1085,7 @@ pub fn encode(codec: &str, units: &[u32], limit: u32, errors: Errors) -> Result<
             continue;
         }
         match errors {
-            Errors::Strict => {
+            Errors::Strict | Errors::SurrogatePass => {
                 let bad = |v: u32| {
                     if limit == 0 {
                         (0xd800..0xe000).contains(&v)

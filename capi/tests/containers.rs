@@ -1487,3 +1487,50 @@ fn str_split_family() {
         }
     }
 }
+
+/// The `surrogatepass` handler: UTF-8 writes a lone surrogate as its 3-byte form and reads
+/// it back (as CPython's `'\ud800'.encode('utf-8', 'surrogatepass') == b'\xed\xa0\x80'`);
+/// strict still refuses, and the one-byte codecs treat it as strict.
+#[test]
+fn utf8_surrogatepass_round_trip() {
+    init();
+    let text = uni::from_ucs4(&[0x61, 0xd800, 0x62]);
+    // SAFETY: live objects and NUL-terminated names.
+    unsafe {
+        let b = uni::PyUnicode_AsEncodedString(text, c"utf-8".as_ptr(), c"surrogatepass".as_ptr());
+        assert!(!b.is_null(), "{:?}", pyerrors::take_exception());
+        let bytes = gilgate_capi::bytesobject::as_bytes(b);
+        assert_eq!(bytes, b"a\xed\xa0\x80b");
+        let back = uni::PyUnicode_Decode(
+            bytes.as_ptr().cast(),
+            bytes.len() as _,
+            c"utf-8".as_ptr(),
+            c"surrogatepass".as_ptr(),
+        );
+        assert!(!back.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(repr(back), "'a\\ud800b'");
+        let strict = uni::PyUnicode_Decode(
+            bytes.as_ptr().cast(),
+            bytes.len() as _,
+            c"utf-8".as_ptr(),
+            null_mut(),
+        );
+        assert!(strict.is_null());
+        assert_eq!(
+            err(),
+            (
+                "UnicodeDecodeError".to_owned(),
+                "'utf-8' codec can't decode byte 0xed in position 1: invalid continuation byte"
+                    .to_owned()
+            )
+        );
+        let ascii =
+            uni::PyUnicode_AsEncodedString(text, c"ascii".as_ptr(), c"surrogatepass".as_ptr());
+        assert!(ascii.is_null());
+        assert_eq!(err().0, "UnicodeEncodeError");
+        dec(back);
+        dec(b);
+        dec(text);
+    }
+    no_err();
+}

@@ -703,3 +703,38 @@ fn spec_attributes() {
         assert_eq!(o, gilgate_capi::object::none());
     }
 }
+
+/// `PyState_AddModule`/`FindModule`/`RemoveModule`: single-phase modules are filed by their
+/// def's index; defs with slots are refused; an unknown def finds nothing without an error.
+#[test]
+fn pystate_files_single_phase_modules_by_index() {
+    init();
+    use gilgate_capi::pystate::{PyState_AddModule, PyState_FindModule, PyState_RemoveModule};
+    let d = def(c"sp_state", -1, vec![], null_mut());
+    let other = def(c"sp_other", -1, vec![], null_mut());
+    // SAFETY: live defs and module objects.
+    unsafe {
+        let m = PyModule_Create2(d, PYTHON_API_VERSION);
+        assert!(!m.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(PyState_FindModule(d).is_null());
+        assert!(PyState_FindModule(other).is_null());
+        assert!(pyerrors::take_exception().is_none());
+        assert_eq!(PyState_AddModule(m, d), 0);
+        assert_eq!(PyState_FindModule(d), m);
+        assert_eq!(PyState_RemoveModule(d), 0);
+        assert!(PyState_FindModule(d).is_null());
+
+        let with_slots = def(
+            c"mp_state",
+            0,
+            vec![(Py_mod_gil, Py_MOD_GIL_NOT_USED)],
+            null_mut(),
+        );
+        PyModuleDef_Init(with_slots);
+        assert_eq!(PyState_AddModule(m, with_slots), -1);
+        let e = pyerrors::take_exception().expect("SystemError");
+        assert_eq!(e.type_name, "SystemError");
+        assert_eq!(e.message, "PyState_AddModule called on module with slots");
+        refcount::decref(m);
+    }
+}

@@ -467,6 +467,13 @@ pub(crate) fn run(
         ));
         return fail(decl);
     }
+    // CPython files a single-phase module by its def's index once init succeeded, so the
+    // extension can find it again with `PyState_FindModule`.
+    // SAFETY: `m` is a valid module and `md_def` its live def.
+    if unsafe { gilgate_capi::pystate::add_module(m, md_def) } != 0 {
+        take_into(&mut decl, name);
+        return fail(decl);
+    }
     // SAFETY: `m` is a valid module.
     let requires = unsafe { mo::module_requires_gil(m, target.to_capi()) };
     decl.gil = Some(if requires { Gil::Used } else { Gil::NotUsed });
