@@ -7,7 +7,7 @@
 //! ```
 //!
 //! Arguments: the folder holding `benchmod`, the count `n` passed to every workload (default
-//! 200000) and the number of runs (default 5). Prints one tab-separated line per workload:
+//! 200000), the number of runs (default 5) and optionally one workload's name (to profile it). Prints one tab-separated line per workload:
 //! name, best time in seconds over the runs, and the checksum's `repr`.
 
 use gilgate::embed::{Host, PyErr};
@@ -25,10 +25,13 @@ const WORKLOADS: [&str; 7] = [
     "parse_args",
 ];
 
-fn run(dir: &str, n: i64, runs: usize) -> Result<(), PyErr> {
+fn run(dir: &str, n: i64, runs: usize, only: Option<&str>) -> Result<(), PyErr> {
     let mut host = Host::builder().path(dir).build();
     let m = host.import("benchmod")?;
-    for name in WORKLOADS {
+    for name in WORKLOADS
+        .into_iter()
+        .filter(|w| only.is_none_or(|o| o == *w))
+    {
         let mut best = f64::INFINITY;
         let mut checksum = String::new();
         for _ in 0..runs.max(1) {
@@ -48,7 +51,8 @@ fn main() -> ExitCode {
     let dir = args.next().unwrap_or_else(|| "target/samples".into());
     let n = args.next().and_then(|s| s.parse().ok()).unwrap_or(200_000);
     let runs = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
-    match run(&dir, n, runs) {
+    let only = args.next();
+    match run(&dir, n, runs, only.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
