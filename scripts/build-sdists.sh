@@ -34,7 +34,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 fetch() { # package version sha -> path of the tarball
     local pkg="$1" version="$2" sha="$3" f
-    for f in "$cache"/"$pkg"-"$version".tar.gz "$cache"/"${pkg//-/_}"-"$version".tar.gz; do
+    for f in "$cache"/"$pkg"-"$version".tar.gz "$cache"/"${pkg//[-.]/_}"-"$version".tar.gz; do
         if [[ -f "$f" && "$(sha_of "$f")" == "$sha" ]]; then
             echo "$f"
             return 0
