@@ -241,7 +241,10 @@ const RUNS: &[(&str, &[&str])] = &[
 /// Cases where gilgate runs but answers differently from CPython today: (module, exprs, what
 /// gilgate gives: stdout, exit code, last stderr line). The test checks both that gilgate still
 /// gives exactly that and that CPython gives something else; move a case to `RUNS` when fixed.
-const DIFFERS: &[(&str, &[&str], (&str, i32, &str))] = &[
+/// gilgate's stdout, exit code and last stderr line.
+type Answer = (&'static str, i32, &'static str);
+
+const DIFFERS: &[(&str, &[&str], Answer)] = &[
     // xxhash sets `tp_vectorcall` on its heap types after creating them; CPython calls the type
     // through it (which type-checks `data` first), gilgate's type call goes to tp_new/tp_init
     (
