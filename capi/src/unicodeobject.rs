@@ -795,6 +795,32 @@ pub fn new_uninit(len: usize, maxchar: u32) -> *mut PyObject {
     p
 }
 
+/// The largest code point the str `op` can hold, after checking that it may be changed in
+/// place (only one reference, not hashed yet, not interned): else SystemError, as CPython.
+///
+/// # Safety
+/// `op` must be a live exact str.
+unsafe fn modifiable_max_char(op: *mut PyObject) -> Result<u32, ()> {
+    let a = op.cast::<PyASCIIObject>();
+    // SAFETY: `op` is a live str, whose header `PyASCIIObject` mirrors.
+    let (hash, state) = unsafe { ((*a).hash, (*a).state) };
+    // SAFETY: as above.
+    if unsafe { crate::refcount::refcnt(op) } != 1 || hash != -1 || state & 0xff != 0 {
+        raise(
+            &raw mut EXC_SystemError,
+            "Cannot modify a string currently used",
+        );
+        return Err(());
+    }
+    // SAFETY: as above.
+    Ok(match unsafe { kind(op) } {
+        1 if state & STATE_ASCII != 0 => 0x7f,
+        1 => 0xff,
+        2 => 0xffff,
+        _ => 0x10ffff,
+    })
+}
+
 /// A new str holding `units` (the smallest kind that fits).
 pub fn from_ucs4(units: &[u32]) -> *mut PyObject {
     let maxchar = units.iter().copied().max().unwrap_or(0);
@@ -1660,19 +1686,8 @@ pub unsafe extern "C" fn PyUnicode_WriteChar(op: *mut PyObject, i: Py_ssize_t, c
                 );
                 return -1;
             }
-            let a = op.cast::<PyASCIIObject>();
-            if crate::refcount::refcnt(op) != 1 || (*a).hash != -1 || (*a).state & 0xff != 0 {
-                raise(
-                    &raw mut EXC_SystemError,
-                    "Cannot modify a string currently used",
-                );
+            let Ok(limit) = modifiable_max_char(op) else {
                 return -1;
-            }
-            let limit = match kind(op) {
-                1 if (*a).state & STATE_ASCII != 0 => 0x7f,
-                1 => 0xff,
-                2 => 0xffff,
-                _ => 0x10ffff,
             };
             if ch > limit {
                 raise(
@@ -2301,19 +2316,8 @@ pub unsafe extern "C" fn PyUnicode_Fill(
                 );
                 return -1;
             }
-            let a = op.cast::<PyASCIIObject>();
-            if crate::refcount::refcnt(op) != 1 || (*a).hash != -1 || (*a).state & 0xff != 0 {
-                raise(
-                    &raw mut EXC_SystemError,
-                    "Cannot modify a string currently used",
-                );
+            let Ok(maxc) = modifiable_max_char(op) else {
                 return -1;
-            }
-            let maxc = match kind(op) {
-                1 if (*a).state & STATE_ASCII != 0 => 0x7f,
-                1 => 0xff,
-                2 => 0xffff,
-                _ => 0x10ffff,
             };
             if ch > maxc {
                 raise(

@@ -616,6 +616,18 @@ fn str_kinds_utf8_cache_and_repr() {
             err(),
             ("ValueError".into(), "character out of range".into())
         );
+        // Once hashed, or shared, a str may no longer be changed in place.
+        assert_ne!(PyObject_Hash(o), -1);
+        assert_eq!(uni::PyUnicode_WriteChar(o, 0, 'y' as u32), -1);
+        assert_eq!(
+            err(),
+            (
+                "SystemError".into(),
+                "Cannot modify a string currently used".into()
+            )
+        );
+        assert_eq!(uni::PyUnicode_Fill(o, 0, 1, 'y' as u32), -1);
+        assert_eq!(err().0, "SystemError");
         dec(o);
         // A lone surrogate cannot be encoded.
         let sur = [0x61u32, 0xd800];
