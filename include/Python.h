@@ -85,6 +85,7 @@
 #include "compile.h"
 #include "pythonrun.h"
 #include "cpython/code.h"
+#include "pyframe.h"
 #include "pylifecycle.h"
 #include "sysmodule.h"
 #include "fileobject.h"

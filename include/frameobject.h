@@ -1,27 +1,13 @@
 /* gilgate: frame objects (opaque; include "frameobject.h"). */
 #ifndef GILGATE_FRAMEOBJECT_H
 #define GILGATE_FRAMEOBJECT_H
+#include "pyframe.h"
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-PyAPI_DATA(PyTypeObject) PyFrame_Type;
-PyAPI_DATA(PyTypeObject) PyFrameLocalsProxy_Type;
-#define PyFrame_Check(op) Py_IS_TYPE((op), &PyFrame_Type)
-#define PyFrameLocalsProxy_Check(op) Py_IS_TYPE((op), &PyFrameLocalsProxy_Type)
-
 PyAPI_FUNC(PyFrameObject *) PyFrame_New(PyThreadState *tstate, PyCodeObject *code, PyObject *globals,
                                         PyObject *locals);
-PyAPI_FUNC(int) PyFrame_GetLineNumber(PyFrameObject *frame);
-PyAPI_FUNC(PyCodeObject *) PyFrame_GetCode(PyFrameObject *frame);
-PyAPI_FUNC(PyFrameObject *) PyFrame_GetBack(PyFrameObject *frame);
-PyAPI_FUNC(PyObject *) PyFrame_GetLocals(PyFrameObject *frame);
-PyAPI_FUNC(PyObject *) PyFrame_GetGlobals(PyFrameObject *frame);
-PyAPI_FUNC(PyObject *) PyFrame_GetBuiltins(PyFrameObject *frame);
-PyAPI_FUNC(PyObject *) PyFrame_GetGenerator(PyFrameObject *frame);
-PyAPI_FUNC(int) PyFrame_GetLasti(PyFrameObject *frame);
-PyAPI_FUNC(PyObject *) PyFrame_GetVar(PyFrameObject *frame, PyObject *name);
-PyAPI_FUNC(PyObject *) PyFrame_GetVarString(PyFrameObject *frame, const char *name);
 
 #ifdef __cplusplus
 }

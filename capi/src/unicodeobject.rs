@@ -3059,3 +3059,90 @@ mod tests {
         assert_eq!(repr_text("a\nb"), "'a\\nb'");
     }
 }
+
+// Character classification behind the `Py_UNICODE_IS*`/`TO*` macros. Python's definitions:
+// whitespace = bidi class WS/B/S or category Zs (White_Space plus U+001C..U+001F),
+// lower/upper = the Lowercase/Uppercase derived properties, alpha = categories Lu Ll Lt Lm Lo,
+// line breaks = the characters `str.splitlines()` splits on; the case mappings are the
+// simple ones (the first character of a longer special-casing mapping, as CPython does).
+
+/// `ch` as a `char`, if it is a scalar value (surrogates classify as nothing).
+fn scalar(ch: u32) -> Option<char> {
+    char::from_u32(ch)
+}
+
+/// Whether `ch` is a character `str.isalpha()` accepts.
+pub fn is_alpha(ch: u32) -> bool {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    scalar(ch).is_some_and(|c| {
+        matches!(
+            get_general_category(c),
+            G::UppercaseLetter
+                | G::LowercaseLetter
+                | G::TitlecaseLetter
+                | G::ModifierLetter
+                | G::OtherLetter
+        )
+    })
+}
+
+/// Whether `ch` is one of the characters `str.splitlines()` breaks at.
+pub fn is_linebreak(ch: u32) -> bool {
+    matches!(
+        ch,
+        0x0a | 0x0b | 0x0c | 0x0d | 0x1c | 0x1d | 0x1e | 0x85 | 0x2028 | 0x2029
+    )
+}
+
+/// The first character of `ch`'s mapping under `map`, or `ch` itself.
+fn simple_case(ch: u32, map: impl FnOnce(char) -> Option<char>) -> u32 {
+    scalar(ch).and_then(map).map_or(ch, u32::from)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _PyUnicode_IsWhitespace(ch: u32) -> c_int {
+    crate::ffi_guard::guard("_PyUnicode_IsWhitespace", 0, || {
+        // U+001C..U+001F are separators (bidi B/S) that White_Space leaves out.
+        c_int::from((0x1c..=0x1f).contains(&ch) || scalar(ch).is_some_and(char::is_whitespace))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _PyUnicode_IsLinebreak(ch: u32) -> c_int {
+    crate::ffi_guard::guard("_PyUnicode_IsLinebreak", 0, || {
+        c_int::from(is_linebreak(ch))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _PyUnicode_IsLowercase(ch: u32) -> c_int {
+    crate::ffi_guard::guard("_PyUnicode_IsLowercase", 0, || {
+        c_int::from(scalar(ch).is_some_and(char::is_lowercase))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _PyUnicode_IsUppercase(ch: u32) -> c_int {
+    crate::ffi_guard::guard("_PyUnicode_IsUppercase", 0, || {
+        c_int::from(scalar(ch).is_some_and(char::is_uppercase))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _PyUnicode_IsAlpha(ch: u32) -> c_int {
+    crate::ffi_guard::guard("_PyUnicode_IsAlpha", 0, || c_int::from(is_alpha(ch)))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _PyUnicode_ToLowercase(ch: u32) -> u32 {
+    crate::ffi_guard::guard("_PyUnicode_ToLowercase", ch, || {
+        simple_case(ch, |c| c.to_lowercase().next())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn _PyUnicode_ToUppercase(ch: u32) -> u32 {
+    crate::ffi_guard::guard("_PyUnicode_ToUppercase", ch, || {
+        simple_case(ch, |c| c.to_uppercase().next())
+    })
+}

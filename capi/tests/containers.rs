@@ -1546,3 +1546,39 @@ fn utf8_surrogatepass_round_trip() {
     }
     no_err();
 }
+
+/// The classification functions behind `Py_UNICODE_ISSPACE` & co. give `str`'s answers
+/// (checked with CPython 3.11's `isspace`/`islower`/`isupper`/`isalpha`/`splitlines`).
+#[test]
+fn unicode_character_classes() {
+    use uni::{
+        _PyUnicode_IsAlpha, _PyUnicode_IsLinebreak, _PyUnicode_IsLowercase, _PyUnicode_IsUppercase,
+        _PyUnicode_IsWhitespace, _PyUnicode_ToLowercase, _PyUnicode_ToUppercase,
+    };
+    let space: Vec<c_int> = [' ', '\x1c', '\u{a0}', '\u{3000}', 'a', '\u{200b}']
+        .iter()
+        .map(|&c| _PyUnicode_IsWhitespace(c as u32))
+        .collect();
+    assert_eq!(space, [1, 1, 1, 1, 0, 0]);
+    assert_eq!(_PyUnicode_IsWhitespace(0xd800), 0);
+    assert_eq!(
+        [
+            _PyUnicode_IsLowercase('ß' as u32),
+            _PyUnicode_IsLowercase('A' as u32)
+        ],
+        [1, 0]
+    );
+    assert_eq!(_PyUnicode_IsUppercase('É' as u32), 1);
+    let alpha: Vec<c_int> = ['é', '1', '\u{2b0}']
+        .iter()
+        .map(|&c| _PyUnicode_IsAlpha(c as u32))
+        .collect();
+    assert_eq!(alpha, [1, 0, 1]);
+    assert_eq!(
+        [0x85u32, 0x2028, 0x20].map(|c| _PyUnicode_IsLinebreak(c)),
+        [1, 1, 0]
+    );
+    assert_eq!(_PyUnicode_ToLowercase(0x130), 'i' as u32);
+    assert_eq!(_PyUnicode_ToUppercase('ß' as u32), 'S' as u32);
+    assert_eq!(_PyUnicode_ToUppercase('a' as u32), 'A' as u32);
+}

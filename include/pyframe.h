@@ -1,0 +1,18 @@
+/* gilgate: frame accessors every module sees through Python.h (CPython's pyframe.h). */
+#ifndef GILGATE_PYFRAME_H
+#define GILGATE_PYFRAME_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+PyAPI_FUNC(int) PyFrame_GetLineNumber(PyFrameObject *frame);
+PyAPI_FUNC(PyCodeObject *) PyFrame_GetCode(PyFrameObject *frame);
+
+#ifdef __cplusplus
+}
+#endif
+
+#ifndef Py_LIMITED_API
+#  include "cpython/pyframe.h"
+#endif
+#endif /* GILGATE_PYFRAME_H */
