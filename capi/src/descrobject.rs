@@ -631,6 +631,49 @@ unsafe extern "C" fn getset_descr_set(
     }
 }
 
+/// Stores the new reference `v` (NULL: an error is set) in `dict` under `name`; 0 or -1.
+///
+/// # Safety
+/// `dict` must be a dict; `v` NULL or a new reference, which this consumes.
+unsafe fn store_new(dict: *mut PyObject, name: &str, v: *mut PyObject) -> c_int {
+    if v.is_null() {
+        return -1;
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        let r = crate::dictobject::set_item_str(dict, name, v);
+        decref(v);
+        r.min(0)
+    }
+}
+
+/// For each entry of a NULL-name-terminated table starting at `first`: unless `dict` already
+/// has its name, stores `make(entry)` there. `name_of` reads an entry's name.
+///
+/// # Safety
+/// `first` must be NULL or point to such a table; `dict` must be a dict.
+unsafe fn add_missing<T>(
+    dict: *mut PyObject,
+    first: *mut T,
+    name_of: impl Fn(*mut T) -> *const std::ffi::c_char,
+    make: impl Fn(*mut T) -> *mut PyObject,
+) -> c_int {
+    let mut e = first;
+    // SAFETY: forwarded contract: every entry up to the terminator is readable.
+    unsafe {
+        while !e.is_null() && !name_of(e).is_null() {
+            let name = std::ffi::CStr::from_ptr(name_of(e)).to_string_lossy();
+            if crate::dictobject::get_str(dict, &name).is_null()
+                && store_new(dict, &name, make(e)) < 0
+            {
+                return -1;
+            }
+            e = e.add(1);
+        }
+    }
+    0
+}
+
 /// Adds the descriptors for `tp_methods`, `tp_members` and `tp_getset` of `t` to `dict`
 /// (existing keys win, as in CPython; `METH_COEXIST` overrides).
 ///
@@ -666,54 +709,16 @@ pub unsafe fn add_descriptors(t: *mut PyTypeObject, dict: *mut PyObject) -> c_in
                 } else {
                     new_method(t, ml)
                 };
-                if v.is_null() {
-                    return -1;
-                }
-                let r = crate::dictobject::set_item_str(dict, &name, v);
-                decref(v);
-                if r < 0 {
+                if store_new(dict, &name, v) < 0 {
                     return -1;
                 }
             }
             ml = ml.add(1);
         }
-        let mut m = (*t).tp_members;
-        while !m.is_null() && !(*m).name.is_null() {
-            let name = std::ffi::CStr::from_ptr((*m).name).to_string_lossy();
-            if !crate::dictobject::get_str(dict, &name).is_null() {
-                m = m.add(1);
-                continue;
-            }
-            let v = new_member(t, m);
-            if v.is_null() {
-                return -1;
-            }
-            let r = crate::dictobject::set_item_str(dict, &name, v);
-            decref(v);
-            if r < 0 {
-                return -1;
-            }
-            m = m.add(1);
+        if add_missing(dict, (*t).tp_members, |m| (*m).name, |m| new_member(t, m)) < 0 {
+            return -1;
         }
-        let mut g = (*t).tp_getset;
-        while !g.is_null() && !(*g).name.is_null() {
-            let name = std::ffi::CStr::from_ptr((*g).name).to_string_lossy();
-            if !crate::dictobject::get_str(dict, &name).is_null() {
-                g = g.add(1);
-                continue;
-            }
-            let v = new_getset(t, g);
-            if v.is_null() {
-                return -1;
-            }
-            let r = crate::dictobject::set_item_str(dict, &name, v);
-            decref(v);
-            if r < 0 {
-                return -1;
-            }
-            g = g.add(1);
-        }
-        0
+        add_missing(dict, (*t).tp_getset, |g| (*g).name, |g| new_getset(t, g))
     }
 }
 

@@ -948,6 +948,10 @@ pub unsafe fn parse_errors(errors: *const c_char) -> Result<Errors, ()> {
 
 /// Decodes UTF-8; with `consumed`, an incomplete sequence at the end is left undecoded.
 pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -> *mut PyObject {
+    if errors == Errors::SurrogatePass {
+        // A String cannot hold a surrogate: decode to code points instead.
+        return decode_utf8_surrogatepass(bytes, consumed);
+    }
     let mut out = String::with_capacity(bytes.len());
     let mut rest = bytes;
     let mut offset = 0;
@@ -971,25 +975,6 @@ pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -
                     None => rest.len() - good,
                     Some(n) => n,
                 };
-                let surrogate = match rest[good..] {
-                    [0xed, b1 @ 0xa0..=0xbf, b2 @ 0x80..=0xbf, ..]
-                        if errors == Errors::SurrogatePass =>
-                    {
-                        Some(0xd000 | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f))
-                    }
-                    _ => None,
-                };
-                if let Some(cp) = surrogate {
-                    // A String cannot hold a surrogate: finish with code points.
-                    let mut units: Vec<u32> = out.chars().map(u32::from).collect();
-                    units.push(cp);
-                    return decode_utf8_units(
-                        units,
-                        &rest[good + 3..],
-                        offset + good + 3,
-                        consumed,
-                    );
-                }
                 match errors {
                     Errors::Strict | Errors::SurrogatePass => {
                         return raise(
@@ -1011,14 +996,12 @@ pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -
     from_str(&out)
 }
 
-/// The rest of a `surrogatepass` UTF-8 decode once a surrogate was met: `units` holds what
-/// was decoded so far, `rest` starts at input offset `offset`.
-fn decode_utf8_units(
-    mut units: Vec<u32>,
-    mut rest: &[u8],
-    mut offset: usize,
-    consumed: Option<&mut usize>,
-) -> *mut PyObject {
+/// UTF-8 decoding with `surrogatepass`: 3-byte surrogate forms become lone surrogates, so
+/// the result is built from code points.
+fn decode_utf8_surrogatepass(bytes: &[u8], consumed: Option<&mut usize>) -> *mut PyObject {
+    let mut units = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    let mut offset = 0;
     let stateful = consumed.is_some();
     loop {
         let (good, err) = match std::str::from_utf8(rest) {
