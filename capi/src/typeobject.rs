@@ -794,7 +794,15 @@ pub unsafe fn from_metaclass(
             return null_mut();
         }
         (*t).tp_dict = d;
-        if let Some(i) = full.rfind('.') {
+        if type_ready(t) < 0 {
+            decref(op);
+            return null_mut();
+        }
+        // `__module__` comes after the descriptors, as in CPython: a `__module__` member or
+        // getset of the type (zope.interface's InterfaceBase has one) keeps its place.
+        if let Some(i) = full.rfind('.')
+            && crate::dictobject::get_str(d, "__module__").is_null()
+        {
             let m = uni::from_str(&full[..i]);
             if m.is_null() || crate::dictobject::set_item_str(d, "__module__", m) < 0 {
                 xdecref(m);
@@ -802,10 +810,6 @@ pub unsafe fn from_metaclass(
                 return null_mut();
             }
             decref(m);
-        }
-        if type_ready(t) < 0 {
-            decref(op);
-            return null_mut();
         }
         op
     }
@@ -979,7 +983,7 @@ pub unsafe extern "C" fn PyType_GetQualName(t: *mut PyTypeObject) -> *mut PyObje
 pub unsafe extern "C" fn PyType_GetModuleName(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: a type object, per the C API contract.
     crate::ffi_guard::guard("PyType_GetModuleName", null_mut(), || unsafe {
-        uni::from_str(&type_module_name(t))
+        type_module_obj(t)
     })
 }
 
