@@ -402,6 +402,7 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     tp_setattro: Some(type_setattro),
     tp_repr: Some(type_repr),
     tp_call: Some(crate::typeobject::type_call),
+    tp_new: Some(crate::typeobject::type_new),
     tp_dealloc: Some(crate::typeobject::type_dealloc),
     tp_hash: Some(crate::typeobject::object_hash),
     tp_richcompare: Some(crate::typeobject::object_richcompare),
@@ -2223,6 +2224,13 @@ unsafe extern "C" fn type_getattro(op: *mut PyObject, name: *mut PyObject) -> *m
             "__name__" => return uni::from_str(&type_short_name(t)),
             "__qualname__" => return uni::from_str(&type_qualname(t)),
             "__module__" => return type_module_obj(t),
+            "__dict__" => {
+                let d = ensure_dict(t);
+                if d.is_null() {
+                    return d;
+                }
+                return crate::descrobject::dictproxy_new(d);
+            }
             "__doc__" if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 => {
                 return if (*t).tp_doc.is_null() {
                     new_none()

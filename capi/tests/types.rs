@@ -869,3 +869,39 @@ fn an_instance_member_named_module_wins_over_the_types_module() {
     assert_eq!(set_and_get(o, "__module__", uni::from_str("other")), 0);
     assert_eq!(text(getattr(o, "__module__")), "other");
 }
+
+#[test]
+fn dict_proxies_are_read_only_views() {
+    let _ = ext();
+    // SAFETY: exported functions on live objects.
+    unsafe {
+        let d = gilgate_capi::dictobject::new_dict();
+        gilgate_capi::dictobject::set_item_str(d, "a", int(1));
+        let p = gilgate_capi::descrobject::PyDictProxy_New(d);
+        assert!(!p.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(repr(p), "mappingproxy({'a': 1})");
+        assert_eq!(gilgate_capi::abstract_::PyObject_Size(p), 1);
+        gilgate_capi::dictobject::set_item_str(d, "b", int(2));
+        assert_eq!(repr(p), "mappingproxy({'a': 1, 'b': 2})", "a live view");
+        let k = uni::from_str("a");
+        assert_eq!(gilgate_capi::abstract_::PyObject_SetItem(p, k, int(3)), -1);
+        expect_err(
+            "TypeError",
+            "'mappingproxy' object does not support item assignment",
+        );
+        let l = gilgate_capi::listobject::PyList_New(0);
+        assert!(gilgate_capi::descrobject::PyDictProxy_New(l).is_null());
+        expect_err(
+            "TypeError",
+            "mappingproxy() argument must be a mapping, not list",
+        );
+        // A type's __dict__ is a proxy of its dict.
+        let td = getattr(counter_type().cast(), "__dict__");
+        assert!(repr(td).starts_with("mappingproxy({"));
+        decref(td);
+        decref(k);
+        decref(l);
+        decref(p);
+        decref(d);
+    }
+}
