@@ -2,11 +2,12 @@
 //! `datetime.datetime_CAPI` (`PyDateTime_CAPI`, `include/datetime.h`): `date`, `datetime`,
 //! `time`, `timedelta`, `tzinfo` and `timezone` with CPython's instance layouts (the inline
 //! `PyDateTime_GET_YEAR`-style macros read them directly), their constructors with CPython's
-//! range checks and messages, `timedelta` normalisation, reprs and `str()`, comparisons, hashes
-//! and the field attributes (`year`, `days`, ...).
+//! range checks and messages, `timedelta` normalisation, reprs and `str()` and the field
+//! attributes (`year`, `days`, ...). The Python-level methods, class attributes, arithmetic,
+//! comparisons and hashes are in [`ops`].
 //!
-//! Not done yet: arithmetic between these types, `strftime`/`isoformat` methods and the other
-//! methods, time zones other than fixed offsets.
+//! Not done yet: `strftime`/`__format__` with a format spec, `timetuple`, `isocalendar`,
+//! `fromisoformat`, pickling.
 
 use crate::object::{PyObject, PyTypeObject, static_type};
 use crate::pyerrors::{EXC_OverflowError, EXC_TypeError, EXC_ValueError, raise};
