@@ -736,11 +736,14 @@ unsafe fn shift(dt: *mut PyObject, us: i128) -> R<*mut PyObject> {
 macro_rules! meth {
     ($name:literal, |$($a:ident),*| $body:expr) => {{
         crate::ffi_guard::guard($name, null_mut(), || {
-            let r: R<*mut PyObject> = (|| {
+            let body = || -> R<*mut PyObject> {
                 // SAFETY: method contract: live arguments of the declared convention.
                 #[allow(unused_unsafe)]
-                unsafe { $body }
-            })();
+                unsafe {
+                    $body
+                }
+            };
+            let r = body();
             let _ = ($(&$a),*);
             done(r)
         })
