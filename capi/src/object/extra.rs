@@ -68,37 +68,20 @@ pub extern "C" fn Py_GetConstantBorrowed(id: c_uint) -> *mut PyObject {
 
 // ---- repr recursion guard -------------------------------------------------------------------
 
-thread_local! {
-    /// Objects whose repr is being computed on this thread, innermost last.
-    static IN_REPR: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
-}
-
 /// `Py_ReprEnter`: 1 when `op`'s repr is already in progress on this thread (the caller then
-/// prints a placeholder such as `...`), else records it and returns 0.
+/// prints a placeholder such as `...`), else records it and returns 0. The list is the one
+/// gilgate's own container reprs use.
 #[unsafe(no_mangle)]
 pub extern "C" fn Py_ReprEnter(op: *mut PyObject) -> c_int {
     crate::ffi_guard::guard("Py_ReprEnter", -1, || {
-        IN_REPR.with_borrow_mut(|v| {
-            if v.contains(&(op as usize)) {
-                1
-            } else {
-                v.push(op as usize);
-                0
-            }
-        })
+        c_int::from(!crate::iterobject::repr_enter(op))
     })
 }
 
-/// `Py_ReprLeave`: forgets the innermost entry for `op`; the current exception is untouched.
+/// `Py_ReprLeave`: forgets `op`; the current exception is untouched.
 #[unsafe(no_mangle)]
 pub extern "C" fn Py_ReprLeave(op: *mut PyObject) {
-    crate::ffi_guard::guard("Py_ReprLeave", (), || {
-        IN_REPR.with_borrow_mut(|v| {
-            if let Some(i) = v.iter().rposition(|&p| p == op as usize) {
-                v.remove(i);
-            }
-        })
-    })
+    crate::ffi_guard::guard("Py_ReprLeave", (), || crate::iterobject::repr_leave(op))
 }
 
 // ---- the C stack check and the trashcan -----------------------------------------------------
