@@ -2386,3 +2386,6 @@ mod runtime_tests {
         }
     }
 }
+
+// Constants, the repr guard, the trashcan and reference helpers (`object/extra.rs`).
+pub mod extra;
