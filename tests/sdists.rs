@@ -170,6 +170,32 @@ const RUNS: &[(&str, &[&str])] = &[
             r#"parse_datetime("2014-12-05T12:30:45.5+05:30").microsecond"#,
         ],
     ),
+    // the results' datetime methods: gilgate's own datetime module calling ciso8601's tzinfo type
+    (
+        "ciso8601",
+        &[
+            r#"parse_datetime("2014-12-05T12:30:45Z").isoformat()"#,
+            r#"parse_datetime("2014-12-05T12:30:45-08:00").utcoffset()"#,
+            r#"parse_datetime("2014-12-05T12:30:45.123+05:30").isoformat(timespec="milliseconds")"#,
+            r#"str(parse_datetime("2014-12-05T12:30:45+05:30"))"#,
+            r#"parse_datetime("2014-12-05T12:30:45+05:30").tzname()"#,
+            r#"parse_datetime("2014-12-05T12:30:45+05:30").dst()"#,
+            r#"parse_datetime("2014-12-05T12:30:45+05:30") == parse_datetime("2014-12-05T07:00:45Z")"#,
+            r#"hash(parse_datetime("2014-12-05T12:30:45+05:30")) == hash(parse_datetime("2014-12-05T07:00:45Z"))"#,
+            r#"parse_datetime("2014-12-05T12:30:45+05:30") - parse_datetime("2014-12-05T12:30:45Z")"#,
+            r#"parse_datetime("2014-12-05T23:30:45-08:00") + parse_datetime("2014-12-06T01:00:00Z").utcoffset()"#,
+            r#"parse_datetime("2014-12-05T12:30:45-08:00").astimezone(parse_datetime("2014-12-05T00:00:00Z").tzinfo)"#,
+            r#"parse_datetime("2014-12-05T12:30:45-08:00").astimezone(parse_datetime("2014-12-05T00:00:00+01:00").tzinfo)"#,
+            r#"parse_datetime("2014-12-05T12:30:45-08:00").timestamp()"#,
+            r#"parse_datetime("2014-12-05T12:30:45+05:30").replace(tzinfo=None)"#,
+            r#"parse_datetime("2014-12-05T12:30:45+05:30").timetz()"#,
+            r#"parse_datetime("2014-12-05").weekday()"#,
+        ],
+    ),
+    (
+        "ciso8601",
+        &[r#"parse_datetime("2014-12-05T12:30:45+05:30") < parse_datetime("2014-12-05T12:30:45")"#],
+    ),
     ("ciso8601", &[r#"parse_datetime("x")"#]),
     ("ciso8601", &[r#"parse_datetime("2014-13-05")"#]),
     ("ciso8601", &["parse_datetime(5)"]),
@@ -297,26 +323,12 @@ const NEEDS_MORE_CAPI: &[(&str, &[&str], i32, &str)] = &[
         1,
         "gilgate: Py_GetArgcArgv is not implemented (called from an extension; its result is missing)",
     ),
-    // ciso8601 runs, but gilgate's own datetime type has no Python-level methods yet
-    (
-        "ciso8601",
-        &[r#"parse_datetime("2014-12-05T12:30:45Z").isoformat()"#],
-        1,
-        "AttributeError: 'datetime.datetime' object has no attribute 'isoformat'",
-    ),
-    (
-        "ciso8601",
-        &[r#"parse_datetime("2014-12-05T12:30:45-08:00").utcoffset()"#],
-        1,
-        "AttributeError: 'datetime.datetime' object has no attribute 'utcoffset'",
-    ),
-    // time-machine 3.6.0: its exec looks up datetime.datetime.now, a Python-level method gilgate's
-    // datetime does not have yet
+    // time-machine 3.6.0: its exec imports the `time` module, which gilgate does not provide yet
     (
         "_time_machine",
         &["original_time()"],
         2,
-        "gilgate: _time_machine: error: AttributeError: type object 'datetime.datetime' has no attribute 'now'",
+        "gilgate: _time_machine: error: ModuleNotFoundError: No module named 'time' (gilgate runs compiled extension modules only; it does not execute Python source)",
     ),
     // not a C API gap: the module's exec imports wrapt's pure-Python `wrapt.exceptions`, and
     // gilgate runs compiled modules only (CPython without site-packages fails the same way)
@@ -325,6 +337,28 @@ const NEEDS_MORE_CAPI: &[(&str, &[&str], i32, &str)] = &[
         &["ObjectProxy([1, 2])"],
         2,
         "gilgate: wrapt._wrappers: error: ModuleNotFoundError: No module named 'wrapt.exceptions' (gilgate runs compiled extension modules only; it does not execute Python source)",
+    ),
+    // simplejson 4.3.0 compiles (the 3.14 PyUnicodeWriter API) but, like wrapt, its exec imports
+    // pure-Python parts of its package (CPython without them fails the same way)
+    (
+        "simplejson._speedups",
+        &[r#"encode_basestring_ascii("x")"#],
+        2,
+        "gilgate: simplejson._speedups: error: ModuleNotFoundError: No module named 'simplejson.raw_json' (gilgate runs compiled extension modules only; it does not execute Python source)",
+    ),
+    // multidict 7.2.1 compiles (PyUnicodeWriter); its exec asks for a constant object
+    (
+        "multidict._multidict",
+        &["MultiDict()"],
+        2,
+        "gilgate: multidict._multidict: error: SystemError: gilgate: Py_GetConstant is not implemented",
+    ),
+    // immutables 0.21 compiles (the private _PyUnicodeWriter); its repr guards recursion
+    (
+        "immutables._map",
+        &["Map(a=1)"],
+        1,
+        "SystemError: gilgate: Py_ReprEnter is not implemented",
     ),
     // not a C API gap either: both modules' init imports the pure-Python `collections`
     (
@@ -345,18 +379,6 @@ const NEEDS_MORE_CAPI: &[(&str, &[&str], i32, &str)] = &[
 /// The build treats an undeclared function as an error (`-Werror=implicit-function-declaration`,
 /// the default of newer compilers), since it would otherwise fail only at load time.
 const DOES_NOT_COMPILE: &[(&str, &str)] = &[
-    // the 3.14 PyUnicodeWriter API (cpython/unicodeobject.h)
-    (
-        "simplejson._speedups",
-        "unknown type name ‘PyUnicodeWriter’",
-    ),
-    // the 3.14 PyUnicodeWriter API again (its repr helpers)
-    (
-        "multidict._multidict",
-        "unknown type name ‘PyUnicodeWriter’",
-    ),
-    // the private _PyUnicodeWriter (cpython/unicodeobject.h in 3.14, deprecated)
-    ("immutables._map", "unknown type name ‘_PyUnicodeWriter’"),
     // an old pyport.h macro
     (
         "regex._regex",
