@@ -3,8 +3,122 @@
 use crate::object::{Py_TPFLAGS_HEAPTYPE, PyObject, PyTypeObject, PyVarObject};
 use crate::pyport::Py_ssize_t;
 use crate::refcount;
+use std::cell::Cell;
 use std::ffi::c_void;
-use std::sync::atomic::Ordering;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicIsize, Ordering};
+
+// ------------------------------------------------------------------------------------------
+// Live-object counter (for leak tests).
+//
+// An object counts as live from the moment its header is initialised (`init_header`: every
+// constructor, `PyObject_New`/`GC_New`/`tp_alloc`, `PyObject_Init`, objects taken from a free
+// list) until its `tp_dealloc` runs (`refcount::dealloc`), so an object parked in a free list
+// counts as freed. Each thread counts in its own slot with plain relaxed loads and stores (no
+// read-modify-write on a shared line); `live_objects` sums the slots. Slots live forever:
+// a thread's slot is folded into `RETIRED` and recycled when the thread exits.
+// ------------------------------------------------------------------------------------------
+
+struct Slots {
+    /// Every slot ever handed out (in use or free).
+    all: Vec<&'static AtomicIsize>,
+    /// Slots of exited threads, zeroed, ready for reuse.
+    free: Vec<&'static AtomicIsize>,
+    /// Sum of the counts of exited threads.
+    retired: isize,
+}
+
+static SLOTS: Mutex<Slots> = Mutex::new(Slots {
+    all: Vec::new(),
+    free: Vec::new(),
+    retired: 0,
+});
+
+fn slots() -> std::sync::MutexGuard<'static, Slots> {
+    SLOTS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+thread_local! {
+    /// The calling thread's slot (NULL until it first creates or frees an object).
+    static SLOT: Cell<*const AtomicIsize> = const { Cell::new(std::ptr::null()) };
+    /// Returns the slot when the thread exits.
+    static SLOT_GUARD: SlotGuard = const { SlotGuard };
+}
+
+struct SlotGuard;
+
+impl Drop for SlotGuard {
+    fn drop(&mut self) {
+        let p = SLOT.with(|s| s.replace(std::ptr::null()));
+        if p.is_null() {
+            return;
+        }
+        // SAFETY: slots are leaked boxes, valid for the whole process.
+        let slot: &'static AtomicIsize = unsafe { &*p };
+        let mut g = slots();
+        g.retired += slot.swap(0, Ordering::Relaxed);
+        g.free.push(slot);
+    }
+}
+
+#[cold]
+fn acquire_slot() -> &'static AtomicIsize {
+    let slot = {
+        let mut g = slots();
+        match g.free.pop() {
+            Some(s) => s,
+            None => {
+                let s: &'static AtomicIsize = Box::leak(Box::new(AtomicIsize::new(0)));
+                g.all.push(s);
+                s
+            }
+        }
+    };
+    SLOT.with(|s| s.set(slot));
+    // Registers the exit hook; during thread teardown this fails and the slot simply stays
+    // with its count (still summed by `live_objects`).
+    let _ = SLOT_GUARD.try_with(|_| ());
+    slot
+}
+
+/// Adds `delta` to the calling thread's live-object count.
+#[inline]
+fn count_objects(delta: isize) {
+    let p = SLOT.with(Cell::get);
+    let slot = if p.is_null() {
+        acquire_slot()
+    } else {
+        // SAFETY: slots are leaked boxes, valid for the whole process.
+        unsafe { &*p }
+    };
+    // Only this thread writes its slot: a load and a store are enough.
+    slot.store(slot.load(Ordering::Relaxed) + delta, Ordering::Relaxed);
+}
+
+/// Records that an object was created (its header initialised).
+#[inline]
+pub fn note_created() {
+    count_objects(1);
+}
+
+/// Records that an object died (its `tp_dealloc` is about to run, or its memory was freed
+/// without one on a constructor's failure path).
+#[inline]
+pub fn note_freed() {
+    count_objects(-1);
+}
+
+/// Number of objects created through gilgate's allocation paths and not yet deallocated, over
+/// all threads. Static objects are not counted. Exact once the threads that touched the
+/// objects have synchronised with the caller (for example joined).
+pub fn live_objects() -> isize {
+    let g = slots();
+    g.retired
+        + g.all
+            .iter()
+            .map(|s| s.load(Ordering::Relaxed))
+            .sum::<isize>()
+}
 
 /// Whether `ty` is a heap type (its instances hold a reference to it).
 ///
@@ -22,6 +136,7 @@ pub unsafe fn is_heap_type(ty: *mut PyTypeObject) -> bool {
 /// type object.
 pub unsafe fn init_header(op: *mut PyObject, ty: *mut PyTypeObject) {
     refcount::register_thread();
+    note_created();
     // SAFETY: forwarded contract; the memory is not shared yet.
     unsafe {
         op.write(PyObject {

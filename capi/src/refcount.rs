@@ -168,6 +168,7 @@ pub unsafe fn dealloc(op: *mut PyObject) {
     // SAFETY: the caller guarantees `op` is a dead-but-valid object with a valid type.
     unsafe {
         let ty: *mut PyTypeObject = (*op).ob_type;
+        crate::objimpl::note_freed();
         match (*ty).tp_dealloc {
             Some(f) => f(op),
             None => crate::objimpl::default_dealloc(op),

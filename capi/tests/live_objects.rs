@@ -1,0 +1,114 @@
+//! The live-object counter (`objimpl::live_objects`): objects count from creation until their
+//! `tp_dealloc` runs, on every allocation path, across threads. One test function: the
+//! counter is process-wide, and parallel tests in this binary would disturb it.
+
+use gilgate_capi::abstract_::PyNumber_Add;
+use gilgate_capi::dictobject::{PyDict_New, PyDict_SetItem};
+use gilgate_capi::floatobject::PyFloat_FromDouble;
+use gilgate_capi::listobject::{PyList_Append, PyList_New};
+use gilgate_capi::longobject::PyLong_FromLong;
+use gilgate_capi::object::{PyObject, PyTypeObject, static_type};
+use gilgate_capi::objimpl::{self, live_objects};
+use gilgate_capi::refcount::{_Py_DecRef, merge_pending};
+use gilgate_capi::tupleobject::{PyTuple_New, PyTuple_SetItem};
+use gilgate_capi::unicodeobject::PyUnicode_FromString;
+
+/// A type whose instances are made the way old extensions make them: raw `PyObject_Malloc`
+/// memory, `PyObject_Init`, and `tp_free` = `PyObject_Free` (so no gilgate free path runs).
+unsafe extern "C" fn raw_dealloc(op: *mut PyObject) {
+    // SAFETY: memory from PyObject_Malloc.
+    unsafe { gilgate_capi::pymem::PyObject_Free(op.cast()) }
+}
+
+static mut RAW: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(raw_dealloc),
+    ..static_type(c"raw", 32, 0, 0)
+};
+
+fn decref(o: *mut PyObject) {
+    // SAFETY: a live object whose reference the test owns.
+    unsafe { _Py_DecRef(o) }
+}
+
+#[test]
+fn live_object_counter() {
+    gilgate_capi::pylifecycle::initialize().unwrap();
+    let base = live_objects();
+
+    // Small ints are static: creating them creates nothing.
+    let small = PyLong_FromLong(5);
+    assert_eq!(live_objects(), base);
+    decref(small);
+
+    // Each new object counts once; the count returns after each is freed.
+    let big = PyLong_FromLong(1 << 40);
+    assert_eq!(live_objects(), base + 1);
+    let f = PyFloat_FromDouble(2.5);
+    assert_eq!(live_objects(), base + 2);
+    // SAFETY: live objects we own.
+    let sum = unsafe { PyNumber_Add(big, big) };
+    assert!(!sum.is_null());
+    assert_eq!(live_objects(), base + 3);
+    decref(sum);
+    decref(f);
+    decref(big);
+    assert_eq!(live_objects(), base);
+
+    // Containers free what they hold.
+    let l = PyList_New(0);
+    let t = PyTuple_New(2);
+    // SAFETY: fresh objects; SetItem steals the references.
+    unsafe {
+        PyTuple_SetItem(t, 0, PyFloat_FromDouble(1.0));
+        PyTuple_SetItem(t, 1, PyUnicode_FromString(c"some text".as_ptr()));
+    }
+    for i in 0..100 {
+        let v = PyLong_FromLong(1_000_000 + i);
+        // SAFETY: live objects.
+        assert_eq!(unsafe { PyList_Append(l, v) }, 0);
+        decref(v);
+    }
+    let d = PyDict_New();
+    // SAFETY: live objects.
+    assert_eq!(unsafe { PyDict_SetItem(d, t, l) }, 0);
+    assert_eq!(live_objects(), base + 1 + 1 + 2 + 100 + 1);
+    decref(t);
+    decref(l);
+    assert_eq!(live_objects(), base + 1 + 1 + 2 + 100 + 1);
+    decref(d);
+    assert_eq!(live_objects(), base);
+
+    // Many create/free rounds (free lists, if any, must keep it exact).
+    for i in 0..10_000 {
+        let a = PyFloat_FromDouble(i as f64);
+        let b = PyLong_FromLong(i << 35);
+        decref(a);
+        decref(b);
+    }
+    assert_eq!(live_objects(), base);
+
+    // PyObject_Malloc + PyObject_Init, freed with PyObject_Free by the type's dealloc.
+    // SAFETY: enough memory for the type's basic size; RAW is a ready static type.
+    let raw = unsafe {
+        let m = gilgate_capi::pymem::PyObject_Malloc(32).cast::<PyObject>();
+        objimpl::PyObject_Init(m, &raw mut RAW)
+    };
+    assert_eq!(live_objects(), base + 1);
+    decref(raw);
+    assert_eq!(live_objects(), base);
+
+    // Objects created on another thread and freed here, and the other way round.
+    let made = std::thread::spawn(|| PyFloat_FromDouble(7.0) as usize)
+        .join()
+        .unwrap();
+    assert_eq!(live_objects(), base + 1);
+    decref(made as *mut PyObject);
+    merge_pending();
+    assert_eq!(live_objects(), base);
+    let here = PyFloat_FromDouble(8.0) as usize;
+    std::thread::spawn(move || decref(here as *mut PyObject))
+        .join()
+        .unwrap();
+    merge_pending();
+    assert_eq!(live_objects(), base);
+}
