@@ -2,11 +2,12 @@
 //! `datetime.datetime_CAPI` (`PyDateTime_CAPI`, `include/datetime.h`): `date`, `datetime`,
 //! `time`, `timedelta`, `tzinfo` and `timezone` with CPython's instance layouts (the inline
 //! `PyDateTime_GET_YEAR`-style macros read them directly), their constructors with CPython's
-//! range checks and messages, `timedelta` normalisation, reprs and `str()`, comparisons, hashes
-//! and the field attributes (`year`, `days`, ...).
+//! range checks and messages, `timedelta` normalisation, reprs and `str()` and the field
+//! attributes (`year`, `days`, ...). The Python-level methods, class attributes, arithmetic,
+//! comparisons and hashes are in [`ops`].
 //!
-//! Not done yet: arithmetic between these types, `strftime`/`isoformat` methods and the other
-//! methods, time zones other than fixed offsets.
+//! Not done yet: `strftime`/`__format__` with a format spec, `timetuple`, `isocalendar`,
+//! `fromisoformat`, pickling.
 
 use crate::object::{PyObject, PyTypeObject, static_type};
 use crate::pyerrors::{EXC_OverflowError, EXC_TypeError, EXC_ValueError, raise};
@@ -14,6 +15,8 @@ use crate::refcount::{decref, new_ref, xdecref};
 use std::ffi::{c_int, c_void};
 use std::ptr::null_mut;
 use std::sync::OnceLock;
+
+mod ops;
 
 /// `PyDateTime_Delta`.
 #[repr(C)]
@@ -128,8 +131,10 @@ const BASETYPE: std::ffi::c_ulong = crate::object::Py_TPFLAGS_BASETYPE;
 pub static mut Date_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(date_repr),
     tp_str: Some(date_str),
-    tp_hash: Some(any_hash),
-    tp_richcompare: Some(any_richcompare),
+    tp_hash: Some(ops::dt_hash),
+    tp_richcompare: Some(ops::dt_richcompare),
+    tp_methods: (&raw mut ops::DATE_METHODS).cast(),
+    tp_as_number: &raw mut ops::DATE_AS_NUMBER,
     tp_getattro: Some(any_getattro),
     tp_new: Some(date_new),
     ..static_type(c"datetime.date", size_of::<PyDateTime_Date>(), 0, BASETYPE)
@@ -138,8 +143,10 @@ pub static mut DateTime_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut Date_Type,
     tp_repr: Some(datetime_repr),
     tp_str: Some(datetime_str),
-    tp_hash: Some(any_hash),
-    tp_richcompare: Some(any_richcompare),
+    tp_hash: Some(ops::dt_hash),
+    tp_richcompare: Some(ops::dt_richcompare),
+    tp_methods: (&raw mut ops::DATETIME_METHODS).cast(),
+    tp_as_number: &raw mut ops::DATE_AS_NUMBER,
     tp_getattro: Some(any_getattro),
     tp_dealloc: Some(tz_holder_dealloc),
     tp_new: Some(datetime_new),
@@ -153,8 +160,9 @@ pub static mut DateTime_Type: PyTypeObject = PyTypeObject {
 pub static mut Time_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(time_repr),
     tp_str: Some(time_str),
-    tp_hash: Some(any_hash),
-    tp_richcompare: Some(any_richcompare),
+    tp_hash: Some(ops::dt_hash),
+    tp_richcompare: Some(ops::dt_richcompare),
+    tp_methods: (&raw mut ops::TIME_METHODS).cast(),
     tp_getattro: Some(any_getattro),
     tp_dealloc: Some(tz_holder_dealloc),
     tp_new: Some(time_new),
@@ -163,8 +171,10 @@ pub static mut Time_Type: PyTypeObject = PyTypeObject {
 pub static mut Delta_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(delta_repr),
     tp_str: Some(delta_str),
-    tp_hash: Some(any_hash),
-    tp_richcompare: Some(any_richcompare),
+    tp_hash: Some(ops::dt_hash),
+    tp_richcompare: Some(ops::dt_richcompare),
+    tp_methods: (&raw mut ops::DELTA_METHODS).cast(),
+    tp_as_number: &raw mut ops::DELTA_AS_NUMBER,
     tp_getattro: Some(any_getattro),
     tp_new: Some(delta_new),
     ..static_type(
@@ -174,13 +184,20 @@ pub static mut Delta_Type: PyTypeObject = PyTypeObject {
         BASETYPE,
     )
 };
-pub static mut TZInfo_Type: PyTypeObject =
-    static_type(c"datetime.tzinfo", size_of::<PyObject>(), 0, BASETYPE);
+pub static mut TZInfo_Type: PyTypeObject = PyTypeObject {
+    tp_methods: (&raw mut ops::TZINFO_METHODS).cast(),
+    tp_new: Some(crate::objimpl::PyType_GenericNew),
+    ..static_type(c"datetime.tzinfo", size_of::<PyObject>(), 0, BASETYPE)
+};
 pub static mut TimeZone_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut TZInfo_Type,
     tp_repr: Some(tz_repr),
     tp_str: Some(tz_str),
     tp_dealloc: Some(tz_dealloc),
+    tp_methods: (&raw mut ops::TIMEZONE_METHODS).cast(),
+    tp_new: Some(ops::timezone_new),
+    tp_hash: Some(ops::timezone_hash),
+    tp_richcompare: Some(ops::timezone_richcompare),
     ..static_type(c"datetime.timezone", size_of::<TimeZone>(), 0, 0)
 };
 
@@ -653,48 +670,6 @@ fn hms(h: i32, mi: i32, s: i32, us: i32) -> String {
     }
 }
 
-/// The `+HH:MM` text of a timezone's offset (seconds and microseconds when present).
-///
-/// # Safety
-/// `tz` must be a live timezone.
-unsafe fn offset_text(tz: *mut PyObject, sep: &str) -> String {
-    // SAFETY: forwarded contract.
-    unsafe {
-        let dl = &*(*tz.cast::<TimeZone>()).offset.cast::<PyDateTime_Delta>();
-        let mut total = i64::from(dl.days) * 86_400_000_000
-            + i64::from(dl.seconds) * 1_000_000
-            + i64::from(dl.microseconds);
-        let sign = if total < 0 { '-' } else { '+' };
-        total = total.abs();
-        let (us, secs) = (total % 1_000_000, total / 1_000_000);
-        let (h, mi, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-        let mut out = format!("{sign}{h:02}{sep}{mi:02}");
-        if s != 0 || us != 0 {
-            out.push_str(&format!("{sep}{s:02}"));
-        }
-        if us != 0 {
-            out.push_str(&format!(".{us:06}"));
-        }
-        out
-    }
-}
-
-/// `utcoffset` text for `str()` of an aware time or datetime (fixed-offset zones only).
-///
-/// # Safety
-/// `op` must be a live time or datetime.
-unsafe fn str_tail(op: *mut PyObject) -> String {
-    // SAFETY: forwarded contract.
-    unsafe {
-        let tz = tzinfo_of(op);
-        if tz != crate::object::none() && is(tz, &raw mut TimeZone_Type) {
-            offset_text(tz, ":")
-        } else {
-            String::new()
-        }
-    }
-}
-
 unsafe extern "C" fn date_str(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live date (slot contract).
     match unsafe { value(op) } {
@@ -704,29 +679,23 @@ unsafe extern "C" fn date_str(op: *mut PyObject) -> *mut PyObject {
 }
 
 unsafe extern "C" fn datetime_str(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: a live datetime (slot contract).
-    unsafe {
-        match value(op) {
-            Some(Value::DateTime(y, m, d, h, mi, s, us)) => text(format!(
-                "{y:04}-{m:02}-{d:02} {}{}",
-                hms(h, mi, s, us),
-                str_tail(op)
-            )),
-            _ => crate::pyerrors::bad_internal_call(),
+    crate::ffi_guard::guard("datetime.__str__", null_mut(), || {
+        // SAFETY: a live datetime (slot contract).
+        match unsafe { ops::iso_text(op, Some(' '), "auto") } {
+            Ok(s) => text(s),
+            Err(()) => null_mut(),
         }
-    }
+    })
 }
 
 unsafe extern "C" fn time_str(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: a live time (slot contract).
-    unsafe {
-        match value(op) {
-            Some(Value::Time(h, mi, s, us)) => {
-                text(format!("{}{}", hms(h, mi, s, us), str_tail(op)))
-            }
-            _ => crate::pyerrors::bad_internal_call(),
+    crate::ffi_guard::guard("time.__str__", null_mut(), || {
+        // SAFETY: a live time (slot contract).
+        match unsafe { ops::iso_text(op, None, "auto") } {
+            Ok(s) => text(s),
+            Err(()) => null_mut(),
         }
-    }
+    })
 }
 
 unsafe extern "C" fn delta_str(op: *mut PyObject) -> *mut PyObject {
@@ -770,58 +739,7 @@ unsafe extern "C" fn tz_repr(op: *mut PyObject) -> *mut PyObject {
 
 unsafe extern "C" fn tz_str(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live timezone (slot contract).
-    unsafe {
-        let o = &*op.cast::<TimeZone>();
-        if !o.name.is_null() {
-            return new_ref(o.name);
-        }
-        let dl = &*o.offset.cast::<PyDateTime_Delta>();
-        if dl.days == 0 && dl.seconds == 0 && dl.microseconds == 0 {
-            return text("UTC".into());
-        }
-        text(format!("UTC{}", offset_text(op, ":")))
-    }
-}
-
-unsafe extern "C" fn any_hash(op: *mut PyObject) -> isize {
-    use std::hash::{Hash, Hasher};
-    // SAFETY: a live datetime-family object (slot contract).
-    let v = unsafe { value(op) };
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    v.hash(&mut h);
-    let r = h.finish() as isize;
-    if r == -1 { -2 } else { r }
-}
-
-unsafe extern "C" fn any_richcompare(
-    a: *mut PyObject,
-    b: *mut PyObject,
-    op: c_int,
-) -> *mut PyObject {
-    // SAFETY: live objects (slot contract).
-    unsafe {
-        let (Some(x), Some(y)) = (value(a), value(b)) else {
-            return new_ref(&raw mut crate::object::_Py_NotImplementedStruct);
-        };
-        if std::mem::discriminant(&x) != std::mem::discriminant(&y) {
-            return match op {
-                2 => crate::boolobject::from_bool(false),
-                3 => crate::boolobject::from_bool(true),
-                _ => new_ref(&raw mut crate::object::_Py_NotImplementedStruct),
-            };
-        }
-        let o = x.cmp(&y);
-        use std::cmp::Ordering::*;
-        let r = match op {
-            0 => o == Less,
-            1 => o != Greater,
-            2 => o == Equal,
-            3 => o != Equal,
-            4 => o == Greater,
-            _ => o != Less,
-        };
-        crate::boolobject::from_bool(r)
-    }
+    text(unsafe { ops::timezone_name(op) })
 }
 
 unsafe extern "C" fn any_getattro(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
@@ -1076,19 +994,10 @@ unsafe extern "C" fn delta_new(
             let Some(v) = parse_args("timedelta", a, kw, &names, 0) else {
                 return null_mut();
             };
-            let mut n = [0i64; 7];
-            for (slot, &o) in n.iter_mut().zip(&v) {
-                match int_arg(o, 0) {
-                    Some(x) => *slot = x,
-                    None => return null_mut(),
-                }
+            match ops::delta_components(&v) {
+                Ok(us) => ops::delta_from_us(us, t).unwrap_or(null_mut()),
+                Err(()) => null_mut(),
             }
-            let days = n[0].saturating_add(n[6].saturating_mul(7));
-            let secs = n[1]
-                .saturating_add(n[4].saturating_mul(60))
-                .saturating_add(n[5].saturating_mul(3600));
-            let us = n[2].saturating_add(n[3].saturating_mul(1000));
-            new_delta(days, secs, us, t)
         }
     })
 }
@@ -1198,62 +1107,6 @@ unsafe extern "C" {
     fn PyFloat_AsDouble(o: *mut PyObject) -> f64;
 }
 
-/// Broken-down time of a POSIX timestamp (local time, or UTC shifted by `offset_us`), with
-/// CPython's half-even rounding of the fraction to microseconds.
-fn broken_down(ts: f64, utc_offset_us: Option<i64>) -> Option<[c_int; 7]> {
-    if !ts.is_finite() {
-        raise(&raw mut EXC_ValueError, "Invalid value NaN (not a number)");
-        return None;
-    }
-    let mut secs = ts.floor();
-    let mut us = ((ts - secs) * 1e6).round_ties_even();
-    if us >= 1e6 {
-        secs += 1.0;
-        us -= 1e6;
-    }
-    if secs.abs() > 1e15 {
-        raise(
-            &raw mut EXC_OverflowError,
-            "timestamp out of range for platform time_t",
-        );
-        return None;
-    }
-    let mut t = secs as i64;
-    let mut us = us as i64;
-    if let Some(off) = utc_offset_us {
-        let total = t * 1_000_000 + us + off;
-        t = total.div_euclid(1_000_000);
-        us = total.rem_euclid(1_000_000);
-    }
-    // SAFETY: a zeroed `tm` is a valid output buffer for localtime_r/gmtime_r.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    let tt = t as libc::time_t;
-    // SAFETY: valid pointers to a time_t and a tm.
-    let ok = unsafe {
-        if utc_offset_us.is_some() {
-            !libc::gmtime_r(&tt, &mut tm).is_null()
-        } else {
-            !libc::localtime_r(&tt, &mut tm).is_null()
-        }
-    };
-    if !ok {
-        raise(
-            &raw mut EXC_OverflowError,
-            "timestamp out of range for platform time_t",
-        );
-        return None;
-    }
-    Some([
-        tm.tm_year + 1900,
-        tm.tm_mon + 1,
-        tm.tm_mday,
-        tm.tm_hour,
-        tm.tm_min,
-        tm.tm_sec.min(59),
-        us as c_int,
-    ])
-}
-
 /// The timestamp argument as a float (int or float; anything else: TypeError).
 ///
 /// # Safety
@@ -1281,8 +1134,7 @@ unsafe fn timestamp_arg(o: *mut PyObject) -> Option<f64> {
     }
 }
 
-/// `cls.fromtimestamp(timestamp, tz=None)` for datetime classes: local time, or the time in
-/// a fixed-offset `timezone`.
+/// `cls.fromtimestamp(timestamp, tz=None)` for datetime classes.
 unsafe extern "C" fn capi_datetime_ts(
     cls: *mut PyObject,
     args: *mut PyObject,
@@ -1290,42 +1142,7 @@ unsafe extern "C" fn capi_datetime_ts(
 ) -> *mut PyObject {
     crate::ffi_guard::guard("PyDateTime_CAPI.DateTime_FromTimestamp", null_mut(), || {
         // SAFETY: C API contract: a datetime class, an args tuple, NULL or a dict.
-        unsafe {
-            let Some(v) = parse_args("fromtimestamp", args, kw, &["timestamp", "tz"], 1) else {
-                return null_mut();
-            };
-            let Some(ts) = timestamp_arg(v[0]) else {
-                return null_mut();
-            };
-            let tz = v[1];
-            let offset = if tz.is_null() || tz == crate::object::none() {
-                None
-            } else if is(tz, &raw mut TimeZone_Type) {
-                let dl = &*(*tz.cast::<TimeZone>()).offset.cast::<PyDateTime_Delta>();
-                Some(
-                    i64::from(dl.days) * 86_400_000_000
-                        + i64::from(dl.seconds) * 1_000_000
-                        + i64::from(dl.microseconds),
-                )
-            } else if is(tz, &raw mut TZInfo_Type) {
-                crate::ffi_guard::not_implemented(
-                    "PyDateTime_CAPI.DateTime_FromTimestamp with a tzinfo other than datetime.timezone",
-                );
-                return null_mut();
-            } else {
-                let tn = crate::object::type_name(crate::object::ty(tz));
-                return raise(
-                    &raw mut EXC_TypeError,
-                    &format!(
-                        "tzinfo argument must be None or of a tzinfo subclass, not type '{tn}'"
-                    ),
-                );
-            };
-            let Some(f) = broken_down(ts, offset) else {
-                return null_mut();
-            };
-            new_datetime(f[0], f[1], f[2], f[3], f[4], f[5], f[6], tz, 0, cls.cast())
-        }
+        unsafe { ops::datetime_fromtimestamp(cls, args, kw) }.unwrap_or(null_mut())
     })
 }
 
@@ -1333,18 +1150,7 @@ unsafe extern "C" fn capi_datetime_ts(
 unsafe extern "C" fn capi_date_ts(cls: *mut PyObject, args: *mut PyObject) -> *mut PyObject {
     crate::ffi_guard::guard("PyDateTime_CAPI.Date_FromTimestamp", null_mut(), || {
         // SAFETY: C API contract: a date class and an args tuple.
-        unsafe {
-            let Some(v) = parse_args("fromtimestamp", args, null_mut(), &["timestamp"], 1) else {
-                return null_mut();
-            };
-            let Some(ts) = timestamp_arg(v[0]) else {
-                return null_mut();
-            };
-            let Some(f) = broken_down(ts, None) else {
-                return null_mut();
-            };
-            new_date(f[0], f[1], f[2], cls.cast())
-        }
+        unsafe { ops::date_fromtimestamp(cls, args) }.unwrap_or(null_mut())
     })
 }
 
@@ -1447,9 +1253,13 @@ fn build() -> *mut PyObject {
         crate::dictobject::set_item_str(d, "UTC", utc);
         // `timezone.utc` as a class attribute.
         let tz_type: *mut PyTypeObject = &raw mut TimeZone_Type;
-        let td = (*tz_type).tp_dict;
+        let td = crate::object::ensure_dict(tz_type);
         if !td.is_null() {
             crate::dictobject::set_item_str(td, "utc", utc);
+        }
+        if ops::add_class_attributes().is_err() {
+            decref(m);
+            return null_mut();
         }
         m
     }

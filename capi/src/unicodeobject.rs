@@ -3129,3 +3129,6 @@ pub extern "C" fn _PyUnicode_ToUppercase(ch: u32) -> u32 {
         simple_case(ch, |c| c.to_uppercase().next())
     })
 }
+
+// The string builders (`PyUnicodeWriter_*`, `_PyUnicodeWriter_*`).
+pub mod writer;

@@ -224,4 +224,73 @@ static inline int PyUnicode_READY(PyObject *Py_UNUSED(op))
 }
 #define PyUnicode_READY(op) PyUnicode_READY(_PyObject_CAST(op))
 
+/* 3.14 public string builder. The writer is opaque: make it with PyUnicodeWriter_Create, end it
+ * with PyUnicodeWriter_Finish (which returns the str) or PyUnicodeWriter_Discard. Every write
+ * returns 0, or -1 with an exception set and the writer unchanged. */
+typedef struct PyUnicodeWriter PyUnicodeWriter;
+
+PyAPI_FUNC(PyUnicodeWriter *) PyUnicodeWriter_Create(Py_ssize_t length);
+PyAPI_FUNC(void) PyUnicodeWriter_Discard(PyUnicodeWriter *writer);
+PyAPI_FUNC(PyObject *) PyUnicodeWriter_Finish(PyUnicodeWriter *writer);
+
+PyAPI_FUNC(int) PyUnicodeWriter_WriteChar(PyUnicodeWriter *writer, Py_UCS4 ch);
+PyAPI_FUNC(int) PyUnicodeWriter_WriteUTF8(PyUnicodeWriter *writer, const char *str, Py_ssize_t size);
+PyAPI_FUNC(int) PyUnicodeWriter_WriteASCII(PyUnicodeWriter *writer, const char *str, Py_ssize_t size);
+PyAPI_FUNC(int) PyUnicodeWriter_WriteWideChar(PyUnicodeWriter *writer, const wchar_t *str, Py_ssize_t size);
+PyAPI_FUNC(int) PyUnicodeWriter_WriteUCS4(PyUnicodeWriter *writer, Py_UCS4 *str, Py_ssize_t size);
+PyAPI_FUNC(int) PyUnicodeWriter_WriteStr(PyUnicodeWriter *writer, PyObject *obj);
+PyAPI_FUNC(int) PyUnicodeWriter_WriteRepr(PyUnicodeWriter *writer, PyObject *obj);
+PyAPI_FUNC(int) PyUnicodeWriter_WriteSubstring(PyUnicodeWriter *writer, PyObject *str,
+                                               Py_ssize_t start, Py_ssize_t end);
+PyAPI_FUNC(int) PyUnicodeWriter_Format(PyUnicodeWriter *writer, const char *format, ...);
+PyAPI_FUNC(int) PyUnicodeWriter_DecodeUTF8Stateful(PyUnicodeWriter *writer, const char *string,
+                                                   Py_ssize_t length, const char *errors,
+                                                   Py_ssize_t *consumed);
+
+/* The older private builder, deprecated for extensions in 3.14 but still exported. Its layout
+ * is public: after _PyUnicodeWriter_Prepare succeeds, callers store characters themselves with
+ * PyUnicode_WRITE(writer->kind, writer->data, writer->pos++, ch). `buffer` is a str of `size`
+ * characters of which the first `pos` are written; `maxchar` is the widest character its kind
+ * holds. */
+typedef struct {
+    PyObject *buffer;
+    void *data;
+    int kind;
+    Py_UCS4 maxchar;
+    Py_ssize_t size;
+    Py_ssize_t pos;
+    Py_ssize_t min_length;      /* allocate at least this many characters (0) */
+    Py_UCS4 min_char;           /* the buffer holds at least characters up to this (127) */
+    unsigned char overallocate; /* grow by a quarter more than needed (0) */
+    unsigned char readonly;     /* buffer is shared and must be copied first (0) */
+} _PyUnicodeWriter;
+
+Py_DEPRECATED(3.14) PyAPI_FUNC(void) _PyUnicodeWriter_Init(_PyUnicodeWriter *writer);
+
+/* 0 when `length` more characters up to `maxchar` fit already, else the runtime grows or
+ * widens the buffer (-1 with an exception on failure). */
+#define _PyUnicodeWriter_Prepare(WRITER, LENGTH, MAXCHAR)                               \
+    (((MAXCHAR) <= (WRITER)->maxchar && (LENGTH) <= (WRITER)->size - (WRITER)->pos)     \
+         ? 0                                                                             \
+         : (((LENGTH) == 0) ? 0                                                          \
+                            : _PyUnicodeWriter_PrepareInternal((WRITER), (LENGTH), (MAXCHAR))))
+Py_DEPRECATED(3.14) PyAPI_FUNC(int) _PyUnicodeWriter_PrepareInternal(_PyUnicodeWriter *writer,
+                                                                     Py_ssize_t length, Py_UCS4 maxchar);
+
+/* Make the buffer at least `KIND` bytes per character. */
+#define _PyUnicodeWriter_PrepareKind(WRITER, KIND) \
+    ((KIND) <= (WRITER)->kind ? 0 : _PyUnicodeWriter_PrepareKindInternal((WRITER), (KIND)))
+Py_DEPRECATED(3.14) PyAPI_FUNC(int) _PyUnicodeWriter_PrepareKindInternal(_PyUnicodeWriter *writer, int kind);
+
+Py_DEPRECATED(3.14) PyAPI_FUNC(int) _PyUnicodeWriter_WriteChar(_PyUnicodeWriter *writer, Py_UCS4 ch);
+Py_DEPRECATED(3.14) PyAPI_FUNC(int) _PyUnicodeWriter_WriteStr(_PyUnicodeWriter *writer, PyObject *str);
+Py_DEPRECATED(3.14) PyAPI_FUNC(int) _PyUnicodeWriter_WriteSubstring(_PyUnicodeWriter *writer, PyObject *str,
+                                                                    Py_ssize_t start, Py_ssize_t end);
+Py_DEPRECATED(3.14) PyAPI_FUNC(int) _PyUnicodeWriter_WriteASCIIString(_PyUnicodeWriter *writer,
+                                                                      const char *str, Py_ssize_t len);
+Py_DEPRECATED(3.14) PyAPI_FUNC(int) _PyUnicodeWriter_WriteLatin1String(_PyUnicodeWriter *writer,
+                                                                       const char *str, Py_ssize_t len);
+Py_DEPRECATED(3.14) PyAPI_FUNC(PyObject *) _PyUnicodeWriter_Finish(_PyUnicodeWriter *writer);
+Py_DEPRECATED(3.14) PyAPI_FUNC(void) _PyUnicodeWriter_Dealloc(_PyUnicodeWriter *writer);
+
 #endif /* GILGATE_CPYTHON_UNICODEOBJECT_H */
