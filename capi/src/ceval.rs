@@ -61,15 +61,14 @@ unsafe fn slice_index(v: *mut PyObject, pi: *mut Py_ssize_t, none_ok: bool) -> c
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn _PyEval_SliceIndex(v: *mut PyObject, pi: *mut Py_ssize_t) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("_PyEval_SliceIndex", 0, || unsafe { slice_index(v, pi, true) })
+    crate::ffi_guard::guard("_PyEval_SliceIndex", 0, || unsafe {
+        slice_index(v, pi, true)
+    })
 }
 
 /// As `_PyEval_SliceIndex`, but None is refused.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyEval_SliceIndexNotNone(
-    v: *mut PyObject,
-    pi: *mut Py_ssize_t,
-) -> c_int {
+pub unsafe extern "C" fn _PyEval_SliceIndexNotNone(v: *mut PyObject, pi: *mut Py_ssize_t) -> c_int {
     // SAFETY: per the C API contract.
     crate::ffi_guard::guard("_PyEval_SliceIndexNotNone", 0, || unsafe {
         slice_index(v, pi, false)

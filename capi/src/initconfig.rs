@@ -28,7 +28,10 @@ fn argv() -> (c_int, usize) {
             .collect();
         let argc = ptrs.len() as c_int;
         ptrs.push(std::ptr::null_mut());
-        (argc, Box::leak(ptrs.into_boxed_slice()).as_mut_ptr() as usize)
+        (
+            argc,
+            Box::leak(ptrs.into_boxed_slice()).as_mut_ptr() as usize,
+        )
     })
 }
 
