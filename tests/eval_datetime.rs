@@ -1,6 +1,6 @@
-//! gilgate's built-in `datetime` module at the Python level, through the `eval` language:
+//! gilgate's built-in `datetime` module (and its small `time` module) at the Python level, through the `eval` language:
 //! methods, class attributes, arithmetic, comparisons, hashes and error messages. Every
-//! expected answer was produced by CPython 3.11 (`from datetime import *`, TZ=UTC) on the same
+//! expected answer was produced by CPython 3.11 (`from datetime import *`, `import time as timemod`, TZ=UTC) on the same
 //! expression; expressions that read the clock or the local zone compare results with each
 //! other so they hold anywhere.
 
@@ -22,6 +22,8 @@ const CASES: &[(&str, &str)] = &[
     // timedelta construction and arithmetic
     // date and datetime arithmetic
     // comparisons and hashes
+    // strftime, __format__, timetuple
+    // the time module
     // attributes and reprs
     (
         r#"datetime(2024, 2, 29, 13, 45, 30, 123456).year"#,
@@ -896,6 +898,163 @@ const CASES: &[(&str, &str)] = &[
         r#"len({datetime(2020, 1, 1), datetime(2020, 1, 1, 0), date(2020, 1, 1)})"#,
         r#"2"#,
     ),
+    // strftime, __format__, timetuple
+    (
+        r#"datetime(2020, 1, 2, 3, 4, 5, 6, tzinfo=timezone(timedelta(hours=5, minutes=30), 'IST')).strftime('%Y-%m-%d %H:%M:%S.%f %z %Z %a %j %%')"#,
+        r#"'2020-01-02 03:04:05.000006 +0530 IST Thu 002 %'"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1).strftime('%z|%Z|%f')"#,
+        r#"'||000000'"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1, tzinfo=timezone(timedelta(hours=-1, seconds=-30))).strftime('%z')"#,
+        r#"'-010030'"#,
+    ),
+    (
+        r#"date(2020, 1, 2).strftime('%d/%m/%Y %A %B')"#,
+        r#"'02/01/2020 Thursday January'"#,
+    ),
+    (
+        r#"time(1, 2, 3, 4).strftime('%H %f %Y %z')"#,
+        r#"'01 000004 1900 '"#,
+    ),
+    (
+        r#"date(2020, 1, 2).strftime(3)"#,
+        r#"TypeError: strftime() argument 1 must be str, not int"#,
+    ),
+    (
+        r#"date(2020, 1, 2).__format__('%d/%m/%Y')"#,
+        r#"'02/01/2020'"#,
+    ),
+    (r#"date(2020, 1, 2).__format__('')"#, r#"'2020-01-02'"#),
+    (
+        r#"datetime(2020, 3, 1, tzinfo=timezone.utc).timetuple()"#,
+        r#"time.struct_time(tm_year=2020, tm_mon=3, tm_mday=1, tm_hour=0, tm_min=0, tm_sec=0, tm_wday=6, tm_yday=61, tm_isdst=-1)"#,
+    ),
+    (
+        r#"date(2020, 3, 1).timetuple()"#,
+        r#"time.struct_time(tm_year=2020, tm_mon=3, tm_mday=1, tm_hour=0, tm_min=0, tm_sec=0, tm_wday=6, tm_yday=61, tm_isdst=-1)"#,
+    ),
+    (
+        r#"datetime(2020, 12, 31, 23, 59, 59).timetuple().tm_yday"#,
+        r#"366"#,
+    ),
+    // the time module
+    (
+        r#"timemod.gmtime(0)"#,
+        r#"time.struct_time(tm_year=1970, tm_mon=1, tm_mday=1, tm_hour=0, tm_min=0, tm_sec=0, tm_wday=3, tm_yday=1, tm_isdst=0)"#,
+    ),
+    (
+        r#"timemod.gmtime(1.9)"#,
+        r#"time.struct_time(tm_year=1970, tm_mon=1, tm_mday=1, tm_hour=0, tm_min=0, tm_sec=1, tm_wday=3, tm_yday=1, tm_isdst=0)"#,
+    ),
+    (
+        r#"timemod.gmtime(-1.5)"#,
+        r#"time.struct_time(tm_year=1969, tm_mon=12, tm_mday=31, tm_hour=23, tm_min=59, tm_sec=58, tm_wday=2, tm_yday=365, tm_isdst=0)"#,
+    ),
+    (r#"timemod.gmtime(1234567890).tm_wday"#, r#"4"#),
+    (
+        r#"timemod.gmtime('x')"#,
+        r#"TypeError: 'str' object cannot be interpreted as an integer"#,
+    ),
+    (
+        r#"timemod.gmtime(1, 2)"#,
+        r#"TypeError: gmtime() takes at most 1 argument (2 given)"#,
+    ),
+    (
+        r#"timemod.gmtime(1e20)"#,
+        r#"OverflowError: timestamp out of range for platform time_t"#,
+    ),
+    (
+        r#"timemod.gmtime(float('nan'))"#,
+        r#"ValueError: Invalid value NaN (not a number)"#,
+    ),
+    (r#"timemod.gmtime(None)[0] > 2000"#, r#"True"#),
+    (r#"len(timemod.gmtime(0))"#, r#"9"#),
+    (r#"timemod.gmtime(0)[8]"#, r#"0"#),
+    (
+        r#"timemod.gmtime(0) == (1970, 1, 1, 0, 0, 0, 3, 1, 0)"#,
+        r#"True"#,
+    ),
+    (r#"timemod.gmtime(0).tm_gmtoff"#, r#"0"#),
+    (
+        r#"timemod.strftime('%Y-%m-%d %H:%M:%S', timemod.gmtime(0))"#,
+        r#"'1970-01-01 00:00:00'"#,
+    ),
+    (
+        r#"timemod.strftime('%Y', (2020, 1, 1, 0, 0, 0, 0, 1, 0))"#,
+        r#"'2020'"#,
+    ),
+    (
+        r#"timemod.strftime('%Y', (2020, 13, 1, 0, 0, 0, 0, 1, 0))"#,
+        r#"ValueError: month out of range"#,
+    ),
+    (
+        r#"timemod.strftime('%Y', (2020, 1, 32, 0, 0, 0, 0, 1, 0))"#,
+        r#"ValueError: day of month out of range"#,
+    ),
+    (
+        r#"timemod.strftime('%Y', (2020, 1, 1, 24, 0, 0, 0, 1, 0))"#,
+        r#"ValueError: hour out of range"#,
+    ),
+    (
+        r#"timemod.strftime('%Y', (2020, 1, 1, 0, 60, 0, 0, 1, 0))"#,
+        r#"ValueError: minute out of range"#,
+    ),
+    (
+        r#"timemod.strftime('%Y', (2020, 1, 1, 0, 0, 62, 0, 1, 0))"#,
+        r#"ValueError: seconds out of range"#,
+    ),
+    (
+        r#"timemod.strftime('%Y', (2020, 1, 1, 0, 0, 0, 0, 367, 0))"#,
+        r#"ValueError: day of year out of range"#,
+    ),
+    (
+        r#"timemod.strftime('%Y', (2020, 1, 1))"#,
+        r#"TypeError: strftime(): illegal time tuple argument"#,
+    ),
+    (
+        r#"timemod.strftime('%Y', 3)"#,
+        r#"TypeError: Tuple or struct_time argument required"#,
+    ),
+    (
+        r#"timemod.strftime(3)"#,
+        r#"TypeError: strftime() argument 1 must be str, not int"#,
+    ),
+    (
+        r#"timemod.strftime('%a %j', (2020, 0, 0, 0, 0, 0, 0, 0, 0))"#,
+        r#"'Mon 001'"#,
+    ),
+    (r#"timemod.strftime('')"#, r#"''"#),
+    (
+        r#"timemod.strftime('%Y', (2020.5, 1, 1, 0, 0, 0, 0, 1, 0))"#,
+        r#"TypeError: 'float' object cannot be interpreted as an integer"#,
+    ),
+    (
+        r#"timemod.clock_gettime('x')"#,
+        r#"TypeError: 'str' object cannot be interpreted as an integer"#,
+    ),
+    (
+        r#"type(timemod.clock_gettime_ns(timemod.CLOCK_REALTIME))"#,
+        r#"<class 'int'>"#,
+    ),
+    (r#"timemod.CLOCK_REALTIME"#, r#"0"#),
+    (r#"timemod.time_ns() > 1600000000 * 10**9"#, r#"True"#),
+    (
+        r#"abs(timemod.time() - timemod.time_ns() / 1e9) < 5"#,
+        r#"True"#,
+    ),
+    (
+        r#"abs(timemod.time() - datetime.now(timezone.utc).timestamp()) < 5"#,
+        r#"True"#,
+    ),
+    (r#"timemod.monotonic() <= timemod.monotonic()"#, r#"True"#),
+    (
+        r#"timemod.sleep(-1)"#,
+        r#"ValueError: sleep length must be non-negative"#,
+    ),
+    (r#"timemod.sleep(0)"#, r#"None"#),
 ];
 
 fn evaluator() -> Evaluator {
@@ -913,6 +1072,12 @@ fn evaluator() -> Evaluator {
     ] {
         ev.set(name, m.getattr(name).expect(name));
     }
+    let t = gilgate::capi::import::import_module("time");
+    // SAFETY: as above.
+    ev.set(
+        "timemod",
+        unsafe { PyRef::from_owned_ptr(t) }.expect("import time"),
+    );
     ev
 }
 

@@ -17,6 +17,8 @@ use std::ptr::null_mut;
 use std::sync::OnceLock;
 
 mod ops;
+mod timemod;
+pub use timemod::time_module;
 
 /// `PyDateTime_Delta`.
 #[repr(C)]
