@@ -1090,8 +1090,16 @@ fn answer(ev: &mut Evaluator, src: &str) -> String {
     }
 }
 
+/// The runtime is used from one thread at a time.
+static RUNTIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn lock() -> std::sync::MutexGuard<'static, ()> {
+    RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[test]
 fn datetime_matches_cpython() {
+    let _g = lock();
     let _h = Host::new();
     let mut ev = evaluator();
     let mut wrong = Vec::new();
@@ -1108,4 +1116,127 @@ fn datetime_matches_cpython() {
         CASES.len(),
         wrong.join("\n")
     );
+}
+
+/// time-machine 3.6.0's C module (built by `scripts/build-sdists.sh`) travelling for real: a
+/// stand-in `time_machine` module in `sys.modules` whose traveller's `time_ns()` gives a fixed
+/// instant, then the patched `datetime.datetime.now`, `date.today`, `time.time`, ... of gilgate's
+/// own modules answer with it, through `cls.fromtimestamp(...).replace(microsecond=...)` calls
+/// back into the datetime module. Expected answers: CPython 3.11 with the same statements.
+#[test]
+fn time_machine_travels_with_gilgates_datetime_and_time() {
+    let cache = match std::env::var_os("GILGATE_SDIST_CACHE") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/sdists"),
+    };
+    let status = std::fs::read_to_string(cache.join("build/status.txt"));
+    let status = match status {
+        Ok(s) => s,
+        Err(_) if std::env::var("GILGATE_SKIP_SDISTS").as_deref() == Ok("1") => return,
+        Err(e) => panic!(
+            "{}: {e}; run `bash scripts/build-sdists.sh` first",
+            cache.display()
+        ),
+    };
+    assert!(
+        status.lines().any(|l| l == "gilgate _time_machine ok"),
+        "_time_machine did not compile against include/"
+    );
+    let _g = lock();
+    let mut host = Host::builder().path(cache.join("build/gilgate")).build();
+    let tm = host.import("_time_machine").expect("load _time_machine");
+    let mut ev = evaluator();
+    ev.add_module(&tm, false).expect("add _time_machine");
+    let sys = gilgate::capi::import::import_module("sys");
+    // SAFETY: a new reference or NULL with an exception set.
+    ev.set(
+        "sys",
+        unsafe { PyRef::from_owned_ptr(sys) }.expect("import sys"),
+    );
+    // the stand-in for the pure-Python `time_machine` package
+    let name = gilgate::capi::unicodeobject::from_str("time_machine");
+    // SAFETY: a live str; new_module returns a new reference or NULL with an exception set.
+    let stand_in = unsafe { gilgate::capi::moduleobject::new_module(name) };
+    // SAFETY: our reference to the name.
+    unsafe { gilgate::capi::refcount::decref(name) };
+    // SAFETY: as above.
+    ev.set(
+        "tm",
+        unsafe { PyRef::from_owned_ptr(stand_in) }.expect("module"),
+    );
+    let setup = [
+        "tm._time_machine = _time_machine",
+        "tm.traveller_stack = [tm]",
+        "tm.time_ns = (1234567890123456789).__int__",
+        r#"sys.modules["time_machine"] = tm"#,
+        "_time_machine.patch()",
+    ];
+    for src in setup {
+        let got = answer(&mut ev, src);
+        assert!(got == "<no value>" || got == "None", "{src}: {got}");
+    }
+    let cases: &[(&str, &str)] = &[
+        (
+            "datetime.now() == datetime.fromtimestamp(1234567890.123456)",
+            "True",
+        ),
+        (
+            "datetime.now(timezone.utc)",
+            "datetime.datetime(2009, 2, 13, 23, 31, 30, 123456, tzinfo=datetime.timezone.utc)",
+        ),
+        (
+            "datetime.now(tz=timezone(timedelta(hours=-5)))",
+            "datetime.datetime(2009, 2, 13, 18, 31, 30, 123456, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400)))",
+        ),
+        (
+            "datetime.utcnow()",
+            "datetime.datetime(2009, 2, 13, 23, 31, 30, 123456)",
+        ),
+        ("date.today() == date.fromtimestamp(1234567890)", "True"),
+        (
+            "datetime.today() == datetime.fromtimestamp(1234567890.123456)",
+            "True",
+        ),
+        ("timemod.time()", "1234567890.1234567"),
+        ("timemod.time_ns()", "1234567890123456789"),
+        (
+            "timemod.gmtime()",
+            "time.struct_time(tm_year=2009, tm_mon=2, tm_mday=13, tm_hour=23, tm_min=31, tm_sec=30, tm_wday=4, tm_yday=44, tm_isdst=0)",
+        ),
+        (
+            "timemod.clock_gettime(timemod.CLOCK_REALTIME)",
+            "1234567890.1234567",
+        ),
+        (
+            "timemod.clock_gettime_ns(timemod.CLOCK_REALTIME)",
+            "1234567890123456789",
+        ),
+        (
+            r#"timemod.strftime("%Y-%m-%d %H:%M") == timemod.strftime("%Y-%m-%d %H:%M", timemod.localtime(1234567890))"#,
+            "True",
+        ),
+        (
+            "timemod.localtime() == timemod.localtime(1234567890)",
+            "True",
+        ),
+        (
+            "_time_machine.original_now() > datetime(2024, 1, 1)",
+            "True",
+        ),
+        (
+            "datetime.now(foo=1)",
+            "TypeError: now() got an unexpected keyword argument 'foo'",
+        ),
+        ("_time_machine.unpatch()", "None"),
+        ("datetime.now() > datetime(2024, 1, 1)", "True"),
+        ("timemod.time() > 1.7e9", "True"),
+    ];
+    let mut wrong = Vec::new();
+    for (src, want) in cases {
+        let got = answer(&mut ev, src);
+        if got != *want {
+            wrong.push(format!("{src}\n    want: {want}\n    got:  {got}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
