@@ -2357,3 +2357,6 @@ mod runtime_tests {
         }
     }
 }
+
+// Constants, the repr guard, the trashcan and reference helpers (`object/extra.rs`).
+pub mod extra;

@@ -351,3 +351,65 @@ pub unsafe extern "C" fn PyState_RemoveModule(def: *mut crate::moduleobject::PyM
         0
     })
 }
+
+// ------------------------------------------------------------------------------------------
+// The trashcan (`Py_TRASHCAN_BEGIN`/`END`) and the C recursion margin it asks about.
+// ------------------------------------------------------------------------------------------
+
+/// `_Py_ReachedRecursionLimitWithMargin`: whether the C stack is within `margin` of its
+/// limit. gilgate does not measure the C stack, so the limit is never reached: deallocation
+/// chains run at once (as before the trashcan existed) and nothing is postponed.
+#[unsafe(no_mangle)]
+pub extern "C" fn _Py_ReachedRecursionLimitWithMargin(
+    _tstate: *mut PyThreadState,
+    _margin: c_int,
+) -> c_int {
+    crate::ffi_guard::guard("_Py_ReachedRecursionLimitWithMargin", 0, || 0)
+}
+
+/// `_PyTrash_thread_deposit_object`: postpones the deallocation of the dead object `op` by
+/// chaining it on `tstate->delete_later` (the link lives in its `ob_tid`, as in CPython's
+/// free-threaded build: a dead object has no owner thread).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyTrash_thread_deposit_object(
+    tstate: *mut PyThreadState,
+    op: *mut PyObject,
+) {
+    crate::ffi_guard::guard("_PyTrash_thread_deposit_object", (), || {
+        let ts = if tstate.is_null() { current() } else { tstate };
+        if ts.is_null() || op.is_null() {
+            return;
+        }
+        // SAFETY: `ts` is the calling thread's state and `op` a dead object whose header is
+        // still valid, per the C API contract.
+        unsafe {
+            (*op).ob_tid = (*ts).delete_later as usize;
+            (*ts).delete_later = op;
+        }
+    })
+}
+
+/// `_PyTrash_thread_destroy_chain`: runs the `tp_dealloc` of every object postponed by
+/// [`_PyTrash_thread_deposit_object`] on this thread (deallocations may deposit more).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyTrash_thread_destroy_chain(tstate: *mut PyThreadState) {
+    crate::ffi_guard::guard("_PyTrash_thread_destroy_chain", (), || {
+        let ts = if tstate.is_null() { current() } else { tstate };
+        if ts.is_null() {
+            return;
+        }
+        // SAFETY: every object on the chain is dead, deposited by this thread, with a valid
+        // type; its deallocation was counted when it was first deallocated.
+        unsafe {
+            while !(*ts).delete_later.is_null() {
+                let op = (*ts).delete_later;
+                (*ts).delete_later = (*op).ob_tid as *mut PyObject;
+                (*op).ob_tid = 0;
+                match (*(*op).ob_type).tp_dealloc {
+                    Some(f) => f(op),
+                    None => crate::objimpl::default_dealloc(op),
+                }
+            }
+        }
+    })
+}

@@ -274,6 +274,18 @@ fn lint(code: &str, message: String) -> Lint {
     }
 }
 
+/// A strong reference released when dropped (NULL allowed).
+struct OwnedRef(*mut PyObject);
+
+impl Drop for OwnedRef {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: the wrapper owns one strong reference to a live object.
+            unsafe { gilgate_capi::refcount::decref(self.0) };
+        }
+    }
+}
+
 /// Runs the hook and create for `name` from `path`. `inspect` adds the lints only inspection
 /// gives (a possible SetGIL call from exec).
 pub(crate) fn run(
@@ -299,6 +311,8 @@ pub(crate) fn run(
     }
     let (encoded, ascii) = encoded_short_name(name);
     let spec = gilgate_capi::import::new_module_spec(name, Some(&path.to_string_lossy()));
+    // Released on every way out: a module that needs the spec keeps its own reference.
+    let _spec_ref = OwnedRef(spec);
 
     let prev = mo::swap_package_context(CString::new(name).ok());
     let setgil_before = mo::setgil_call_count();

@@ -102,6 +102,19 @@ pub struct Host {
     failed_lints: Vec<Lint>,
 }
 
+/// Dropping a host releases its references to the modules it loaded (a module also filed in
+/// `sys.modules` or by `PyState_AddModule`, or held by a handle, stays alive through those).
+impl Drop for Host {
+    fn drop(&mut self) {
+        for m in self.modules.drain(..).rev() {
+            if !m.object.is_null() {
+                // SAFETY: the host owns one strong reference to each module object it keeps.
+                unsafe { gilgate_capi::refcount::decref(m.object) };
+            }
+        }
+    }
+}
+
 impl Host {
     /// A host with this policy, a 10 s init time limit and this program as worker.
     pub fn new(policy: Policy) -> Host {
