@@ -24,6 +24,7 @@ const CASES: &[(&str, &str)] = &[
     // comparisons and hashes
     // strftime, __format__, timetuple
     // the time module
+    // ISO calendar, fromisoformat, ctime, utctimetuple
     // attributes and reprs
     (
         r#"datetime(2024, 2, 29, 13, 45, 30, 123456).year"#,
@@ -1055,6 +1056,166 @@ const CASES: &[(&str, &str)] = &[
         r#"ValueError: sleep length must be non-negative"#,
     ),
     (r#"timemod.sleep(0)"#, r#"None"#),
+    // ISO calendar, fromisoformat, ctime, utctimetuple
+    (
+        r#"date(2024, 1, 1).isocalendar()"#,
+        r#"datetime.IsoCalendarDate(year=2024, week=1, weekday=1)"#,
+    ),
+    (r#"date(2024, 1, 1).isocalendar()[1]"#, r#"1"#),
+    (r#"date(2021, 1, 1).isocalendar().week"#, r#"53"#),
+    (
+        r#"date(2020, 12, 31).isocalendar()"#,
+        r#"datetime.IsoCalendarDate(year=2020, week=53, weekday=4)"#,
+    ),
+    (
+        r#"datetime(2019, 12, 30, 5).isocalendar()"#,
+        r#"datetime.IsoCalendarDate(year=2020, week=1, weekday=1)"#,
+    ),
+    (
+        r#"date.fromisocalendar(2020, 53, 5)"#,
+        r#"datetime.date(2021, 1, 1)"#,
+    ),
+    (
+        r#"date.fromisocalendar(2021, 53, 5)"#,
+        r#"ValueError: Invalid week: 53"#,
+    ),
+    (
+        r#"date.fromisocalendar(2021, 1, 8)"#,
+        r#"ValueError: Invalid day: 8 (range is [1, 7])"#,
+    ),
+    (
+        r#"date.fromisocalendar(10000, 1, 1)"#,
+        r#"ValueError: Year is out of range: 10000"#,
+    ),
+    (
+        r#"datetime.fromisocalendar(2021, 1, 1)"#,
+        r#"datetime.datetime(2021, 1, 4, 0, 0)"#,
+    ),
+    (
+        r#"datetime(2009, 2, 3, 23, 31, 30).ctime()"#,
+        r#"'Tue Feb  3 23:31:30 2009'"#,
+    ),
+    (
+        r#"date(2009, 2, 13).ctime()"#,
+        r#"'Fri Feb 13 00:00:00 2009'"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1, tzinfo=timezone(timedelta(hours=1))).utctimetuple()"#,
+        r#"time.struct_time(tm_year=2019, tm_mon=12, tm_mday=31, tm_hour=23, tm_min=0, tm_sec=0, tm_wday=1, tm_yday=365, tm_isdst=0)"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1).utctimetuple()"#,
+        r#"time.struct_time(tm_year=2020, tm_mon=1, tm_mday=1, tm_hour=0, tm_min=0, tm_sec=0, tm_wday=2, tm_yday=1, tm_isdst=0)"#,
+    ),
+    (
+        r#"date.fromisoformat('2020-01-02')"#,
+        r#"datetime.date(2020, 1, 2)"#,
+    ),
+    (
+        r#"date.fromisoformat('20200102')"#,
+        r#"datetime.date(2020, 1, 2)"#,
+    ),
+    (
+        r#"date.fromisoformat('2020-W01-3')"#,
+        r#"datetime.date(2020, 1, 1)"#,
+    ),
+    (
+        r#"date.fromisoformat('2020-1-2')"#,
+        r#"ValueError: Invalid isoformat string: '2020-1-2'"#,
+    ),
+    (
+        r#"date.fromisoformat('2020-02-30')"#,
+        r#"ValueError: day is out of range for month"#,
+    ),
+    (
+        r#"date.fromisoformat(3)"#,
+        r#"TypeError: fromisoformat: argument must be str"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T03:04:05.123456+05:30')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5, 123456, tzinfo=datetime.timezone(datetime.timedelta(seconds=19800)))"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02 03:04')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4)"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T03')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 0)"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T03:04:05Z')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T03:04:05+00:00')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)"#,
+    ),
+    (
+        r#"datetime.fromisoformat('20200102T030405')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5)"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T03:04:05.1')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5, 100000)"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T03:04:05,1234567')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5, 123456)"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T03:04:05.1234')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5, 123400)"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T25:00')"#,
+        r#"ValueError: hour must be in 0..23"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02')"#,
+        r#"datetime.datetime(2020, 1, 2, 0, 0)"#,
+    ),
+    (
+        r#"datetime.fromisoformat('x')"#,
+        r#"ValueError: Invalid isoformat string: 'x'"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T03:04:05+0530')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(seconds=19800)))"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T03:04:05+05')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(seconds=18000)))"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T03:04:05-00:00:01.5')"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=86398, microseconds=500000)))"#,
+    ),
+    (
+        r#"datetime.fromisoformat('2020-01-02T03:04:05+24:00')"#,
+        r#"ValueError: offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not datetime.timedelta(days=1)."#,
+    ),
+    (
+        r#"time.fromisoformat('03:04:05.123')"#,
+        r#"datetime.time(3, 4, 5, 123000)"#,
+    ),
+    (r#"time.fromisoformat('T0304')"#, r#"datetime.time(3, 4)"#),
+    (
+        r#"time.fromisoformat('03:04:05Z')"#,
+        r#"datetime.time(3, 4, 5, tzinfo=datetime.timezone.utc)"#,
+    ),
+    (
+        r#"time.fromisoformat('3:04')"#,
+        r#"ValueError: Invalid isoformat string: '3:04'"#,
+    ),
+    (
+        r#"time.fromisoformat('03:04:05-08:00')"#,
+        r#"datetime.time(3, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=57600)))"#,
+    ),
+    (
+        r#"datetime.fromisoformat(datetime(2020, 5, 6, 7, 8, 9, 10, tzinfo=timezone(timedelta(hours=-3))).isoformat()) == datetime(2020, 5, 6, 7, 8, 9, 10, tzinfo=timezone(timedelta(hours=-3)))"#,
+        r#"True"#,
+    ),
 ];
 
 fn evaluator() -> Evaluator {

@@ -4,6 +4,7 @@
 //! number protocol), comparisons with CPython's aware/naive rules and hashes consistent with
 //! them. Messages are CPython's.
 
+use super::iso;
 use super::*;
 use crate::longobject::{METHOD_END, method};
 use crate::methodobject::{
@@ -96,14 +97,14 @@ pub(super) struct Fields {
 
 impl Fields {
     /// Microseconds since `0001-01-01T00:00` minus one day (ordinal-based).
-    fn total_us(&self) -> i128 {
+    pub(super) fn total_us(&self) -> i128 {
         let days = i128::from(to_ordinal(self.y, self.mo, self.d));
         let secs = i128::from(self.h * 3600 + self.mi * 60 + self.s);
         (days * 86_400 + secs) * US_PER_SEC + i128::from(self.us)
     }
 
     /// The fields of a total; `None` when the date falls outside years 1..9999.
-    fn from_total(t: i128) -> Option<Fields> {
+    pub(super) fn from_total(t: i128) -> Option<Fields> {
         let ord = t.div_euclid(US_PER_DAY);
         if ord < 1 || ord > i128::from(MAX_ORDINAL) {
             return None;
@@ -254,7 +255,7 @@ fn delta_from_big(us: &BigInt) -> R<*mut PyObject> {
     }
 }
 
-fn delta(us: i128) -> R<*mut PyObject> {
+pub(super) fn delta(us: i128) -> R<*mut PyObject> {
     delta_from_us(us, &raw mut Delta_Type)
 }
 
@@ -435,7 +436,7 @@ pub(super) unsafe fn iso_text(op: *mut PyObject, sep: Option<char>, spec: &str) 
 ///
 /// # Safety
 /// `args` NULL or a live tuple; `kw` NULL or a live dict.
-unsafe fn parse_kw(
+pub(super) unsafe fn parse_kw(
     fname: &str,
     args: *mut PyObject,
     kw: *mut PyObject,
@@ -545,7 +546,7 @@ unsafe fn check_tzinfo(tz: *mut PyObject) -> R<()> {
     }
 }
 
-fn int_or(o: *mut PyObject, default: i64) -> R<c_int> {
+pub(super) fn int_or(o: *mut PyObject, default: i64) -> R<c_int> {
     // SAFETY: `o` is NULL or a live argument.
     let v = unsafe { int_arg(o, default) }.ok_or(())?;
     cint(v).ok_or(())
@@ -1961,7 +1962,23 @@ pub(super) unsafe fn delta_components(vals: &[*mut PyObject]) -> R<i128> {
 
 // --- tables and class attributes ---
 
-pub(super) static mut DATE_METHODS: [PyMethodDef; 12] = [
+pub(super) static mut DATE_METHODS: [PyMethodDef; 16] = [
+    method(
+        c"fromisoformat",
+        iso::date_fromisoformat as *mut c_void,
+        METH_O | METH_CLASS,
+    ),
+    method(
+        c"fromisocalendar",
+        iso::date_fromisocalendar as *mut c_void,
+        METH_VARARGS | METH_KEYWORDS | METH_CLASS,
+    ),
+    method(
+        c"isocalendar",
+        iso::date_isocalendar as *mut c_void,
+        METH_NOARGS,
+    ),
+    method(c"ctime", iso::any_ctime as *mut c_void, METH_NOARGS),
     method(
         c"today",
         date_today as *mut c_void,
@@ -1996,7 +2013,17 @@ pub(super) static mut DATE_METHODS: [PyMethodDef; 12] = [
     METHOD_END,
 ];
 
-pub(super) static mut DATETIME_METHODS: [PyMethodDef; 17] = [
+pub(super) static mut DATETIME_METHODS: [PyMethodDef; 19] = [
+    method(
+        c"fromisoformat",
+        iso::datetime_fromisoformat as *mut c_void,
+        METH_O | METH_CLASS,
+    ),
+    method(
+        c"utctimetuple",
+        iso::datetime_utctimetuple as *mut c_void,
+        METH_NOARGS,
+    ),
     method(
         c"now",
         datetime_now as *mut c_void,
@@ -2048,7 +2075,12 @@ pub(super) static mut DATETIME_METHODS: [PyMethodDef; 17] = [
     METHOD_END,
 ];
 
-pub(super) static mut TIME_METHODS: [PyMethodDef; 8] = [
+pub(super) static mut TIME_METHODS: [PyMethodDef; 9] = [
+    method(
+        c"fromisoformat",
+        iso::time_fromisoformat as *mut c_void,
+        METH_O | METH_CLASS,
+    ),
     method(
         c"isoformat",
         time_isoformat as *mut c_void,
