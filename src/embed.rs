@@ -955,12 +955,30 @@ impl Host {
     }
 
     fn load_spec(&mut self, spec: &str) -> PyResult<Module> {
-        let m = self.inner.load(spec, &self.search)?;
-        Ok(Module {
+        let before = gilgate_capi::import::get_module(spec);
+        let loaded = self.inner.load(spec, &self.search);
+        let stored = gilgate_capi::import::get_module(spec);
+        // SAFETY: our new references (or NULL).
+        unsafe {
+            gilgate_capi::refcount::xdecref(before);
+            gilgate_capi::refcount::xdecref(stored);
+        }
+        let m = loaded?;
+        let module = Module {
             name: m.name.clone(),
             // SAFETY: the loader's host keeps a strong reference to every loaded module.
             obj: unsafe { PyRef::from_borrowed_ptr(m.as_ptr()) }?,
-        })
+        };
+        // As an import does: `sys.modules[name]`, so that a later import (from an extension)
+        // finds it instead of loading the file again. An entry the module's own init or exec
+        // put there (a module replacing itself) stays.
+        let replaced_itself = stored != before && !stored.is_null();
+        if !replaced_itself
+            && gilgate_capi::import::set_module(&module.name, module.obj.as_ptr()) < 0
+        {
+            return Err(PyErr::fetch());
+        }
+        Ok(module)
     }
 }
 

@@ -269,3 +269,33 @@ fn calls_with_keywords() {
         "Hello, Ann!"
     );
 }
+
+#[test]
+fn loaded_modules_go_into_sys_modules_with_their_file() {
+    let _g = lock();
+    let mut h = Host::builder().path(samples_dir()).build();
+    let m = h.import("kwargs_demo").unwrap();
+    let file = std::path::absolute(samples_dir())
+        .unwrap()
+        .join("kwargs_demo.cpython-314t-x86_64-linux-gnu.so");
+    let file = file.to_string_lossy().into_owned();
+    assert_eq!(
+        m.getattr("__file__").unwrap().extract::<String>().unwrap(),
+        file
+    );
+    assert_eq!(
+        m.object().repr().unwrap(),
+        format!("<module 'kwargs_demo' from '{file}'>")
+    );
+    // An import through the runtime's import system (as an extension's PyImport_ImportModule
+    // does) finds the loaded module instead of loading the file again.
+    let again = gilgate_capi::import::import_module("kwargs_demo");
+    assert_eq!(again, m.object().as_ptr());
+    // SAFETY: our new reference.
+    unsafe { gilgate_capi::refcount::decref(again) };
+    let sys = gilgate_capi::import::import_module("sys");
+    // SAFETY: our new reference to a live module.
+    let sys = unsafe { PyRef::from_owned_ptr(sys) }.unwrap();
+    let modules = sys.getattr("modules").unwrap();
+    assert!(modules.get_item("kwargs_demo").unwrap().is(m.object()));
+}

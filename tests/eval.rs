@@ -371,3 +371,106 @@ fn set_literals() {
         None,
     );
 }
+
+/// `property`, `type(name, bases, dict)`, mappingproxy and `__class__`, answered as CPython
+/// answers (3.11 for the texts both versions share; 3.13+ names a property after its getter).
+#[test]
+fn properties_three_argument_type_and_mappingproxy() {
+    check(
+        "mp_ft",
+        &[
+            r#"X = type("X", (), {"p": property(len), "q": property(None), "n": 5, "__module__": "m"})"#,
+            "X",
+            "list(X.__dict__)",
+            "type(X.__dict__)",
+            "type(X.__dict__['p'])",
+            "X.n",
+            "x = X()",
+            "x.a = [1]",
+            "x.a",
+            "x.__dict__",
+            "type(x) is X",
+            "x.__class__ is X",
+            "(1).__class__",
+            "int.__class__",
+            r#"type("Y", (X,), {"__qualname__": "A.Y", "__module__": "m"})"#,
+            "p = property(len, None, None, 'doc')",
+            "(p.fget, p.fset, p.fdel, p.__doc__)",
+            "p.setter(abs).fset",
+            "p.getter(abs).__doc__",
+            "p.__get__(None, X) is p",
+            "X.p is X.__dict__['p']",
+            "len(X.__dict__)",
+            "'n' in X.__dict__",
+            "X.__dict__.get('zz', 7)",
+            r#"Z = type("Z", (), {"a": 1, "__module__": "m"})"#,
+            "Z.__dict__",
+        ],
+        "<class 'm.X'>\n\
+         ['p', 'q', 'n', '__module__', '__dict__', '__weakref__', '__doc__']\n\
+         <class 'mappingproxy'>\n<class 'property'>\n\
+         5\n[1]\n{'a': [1]}\nTrue\nTrue\n<class 'int'>\n<class 'type'>\n<class 'm.A.Y'>\n\
+         (<built-in function len>, None, None, 'doc')\n<built-in function abs>\n'doc'\nTrue\nTrue\n7\nTrue\n7\n\
+         mappingproxy({'a': 1, '__module__': 'm', '__dict__': <attribute '__dict__' of 'Z' objects>, '__weakref__': <attribute '__weakref__' of 'Z' objects>, '__doc__': None})\n",
+        0,
+        None,
+    );
+}
+
+#[test]
+fn property_and_type_errors_carry_cpythons_texts() {
+    let x = r#"X = type("X", (), {"q": property(None), "r": property(len)})"#;
+    for (exprs, err) in [
+        (
+            &[x, "X().q"][..],
+            "AttributeError: property 'q' of 'X' object has no getter",
+        ),
+        (
+            &[x, "X().q = 1"][..],
+            "AttributeError: property 'q' of 'X' object has no setter",
+        ),
+        (
+            &["property(None).__get__(1)"][..],
+            "AttributeError: property of 'int' object has no getter",
+        ),
+        (
+            &["property(1, 2, 3, 4, 5)"][..],
+            "TypeError: property() takes at most 4 arguments (5 given)",
+        ),
+        (
+            &["property(x=1)"][..],
+            "TypeError: 'x' is an invalid keyword argument for property()",
+        ),
+        (
+            &[r#"type("X", 1, {})"#][..],
+            "TypeError: type.__new__() argument 2 must be tuple, not int",
+        ),
+        (
+            &[r#"type("X", (), 1)"#][..],
+            "TypeError: type.__new__() argument 3 must be dict, not int",
+        ),
+        (
+            &[r#"type(1, (), {})"#][..],
+            "TypeError: type.__new__() argument 1 must be str, not int",
+        ),
+        (
+            &[r#"type("X", (bool,), {})"#][..],
+            "TypeError: type 'bool' is not an acceptable base type",
+        ),
+        (
+            &[r#"type("X", (), {"__qualname__": 1})"#][..],
+            "TypeError: type __qualname__ must be a str, not int",
+        ),
+        (
+            &[r#"type("X", ())"#][..],
+            "TypeError: type() takes 1 or 3 arguments",
+        ),
+        (
+            &[r#"type("X", (1,), {})"#][..],
+            "TypeError: metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases",
+        ),
+        (&["int.__dict__['zz']"][..], "KeyError: 'zz'"),
+    ] {
+        check("mp_ft", exprs, "", 1, Some(err));
+    }
+}

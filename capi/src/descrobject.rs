@@ -799,6 +799,12 @@ pub enum WrapKind {
     Call,
     /// `f(self, args, kwargs) -> int` (`tp_init`), returning None.
     Init,
+    /// `tp_descr_get` as `__get__(instance, owner=None)`.
+    DescrGet,
+    /// `tp_descr_set` as `__set__(instance, value)`, returning None.
+    DescrSet,
+    /// `tp_descr_set` with a NULL value as `__delete__(instance)`, returning None.
+    DescrDelete,
 }
 
 /// One entry of gilgate's slot wrapper table (`d_base` of a wrapper descriptor points here).
@@ -868,6 +874,21 @@ pub static SLOT_WRAPPERS: &[SlotWrapper] = &[
         name: c"__init__",
         kind: WrapKind::Init,
         get: own_slot!(tp_init),
+    },
+    SlotWrapper {
+        name: c"__get__",
+        kind: WrapKind::DescrGet,
+        get: own_slot!(tp_descr_get),
+    },
+    SlotWrapper {
+        name: c"__set__",
+        kind: WrapKind::DescrSet,
+        get: own_slot!(tp_descr_set),
+    },
+    SlotWrapper {
+        name: c"__delete__",
+        kind: WrapKind::DescrDelete,
+        get: own_slot!(tp_descr_set),
     },
     SlotWrapper {
         name: c"__lt__",
@@ -1145,8 +1166,23 @@ unsafe fn call_wrapper(
             | WrapKind::Len
             | WrapKind::Hash
             | WrapKind::Inquiry => Some(0),
-            WrapKind::Binary | WrapKind::Contains | WrapKind::RichCompare(_) => Some(1),
+            WrapKind::Binary
+            | WrapKind::Contains
+            | WrapKind::RichCompare(_)
+            | WrapKind::DescrDelete => Some(1),
+            WrapKind::DescrSet => Some(2),
             WrapKind::Call | WrapKind::Init => None,
+            WrapKind::DescrGet => {
+                if !(1..=2).contains(&items.len()) {
+                    let msg = if items.is_empty() {
+                        "expected at least 1 argument, got 0".to_string()
+                    } else {
+                        format!("expected at most 2 arguments, got {}", items.len())
+                    };
+                    return raise(&raw mut EXC_TypeError, &msg);
+                }
+                None
+            }
         };
         if let Some(n) = want
             && items.len() != n
@@ -1209,6 +1245,28 @@ unsafe fn call_wrapper(
             }
             WrapKind::RichCompare(op) => cast!(richcmpfunc)(self_, items[0], op),
             WrapKind::Call => cast!(ternaryfunc)(self_, args, kw),
+            WrapKind::DescrGet => {
+                let none = crate::object::none();
+                let opt = |o: *mut PyObject| if o == none { null_mut() } else { o };
+                let obj = opt(items[0]);
+                let owner = items.get(1).copied().map_or(null_mut(), opt);
+                if obj.is_null() && owner.is_null() {
+                    return raise(&raw mut EXC_TypeError, "__get__(None, None) is invalid");
+                }
+                cast!(crate::object::descrgetfunc)(self_, obj, owner)
+            }
+            WrapKind::DescrSet | WrapKind::DescrDelete => {
+                let value = if w.kind == WrapKind::DescrSet {
+                    items[1]
+                } else {
+                    null_mut()
+                };
+                if cast!(crate::object::descrsetfunc)(self_, items[0], value) < 0 {
+                    null_mut()
+                } else {
+                    crate::object::new_none()
+                }
+            }
             WrapKind::Init => {
                 if cast!(initproc)(self_, args, kw) < 0 {
                     null_mut()
@@ -1218,4 +1276,833 @@ unsafe fn call_wrapper(
             }
         }
     }
+}
+
+// =========================================================================================
+// `property` (PyProperty_Type) and `mappingproxy` (PyDictProxy_Type, PyDictProxy_New).
+// =========================================================================================
+
+use crate::methodobject::{METH_O, METH_VARARGS};
+use crate::object::{PyMappingMethods, PyNumberMethods, PySequenceMethods};
+
+/// A `property` object (the layout of CPython's `propertyobject`).
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyPropertyObject {
+    pub ob_base: PyObject,
+    pub prop_get: *mut PyObject,
+    pub prop_set: *mut PyObject,
+    pub prop_del: *mut PyObject,
+    pub prop_doc: *mut PyObject,
+    pub prop_name: *mut PyObject,
+    /// Whether `prop_doc` was taken from the getter's `__doc__`.
+    pub getter_doc: c_int,
+}
+
+const fn member(name: &'static std::ffi::CStr, offset: usize, flags: c_int) -> PyMemberDef {
+    PyMemberDef {
+        name: name.as_ptr(),
+        type_: Py_T_OBJECT,
+        offset: offset as Py_ssize_t,
+        flags,
+        doc: std::ptr::null(),
+    }
+}
+
+const MEMBER_END: PyMemberDef = PyMemberDef {
+    name: std::ptr::null(),
+    type_: 0,
+    offset: 0,
+    flags: 0,
+    doc: std::ptr::null(),
+};
+
+const GETSET_END: PyGetSetDef = PyGetSetDef {
+    name: std::ptr::null(),
+    get: None,
+    set: None,
+    doc: std::ptr::null(),
+    closure: null_mut(),
+};
+
+const METHOD_END: PyMethodDef = PyMethodDef {
+    ml_name: std::ptr::null(),
+    ml_meth: null_mut(),
+    ml_flags: 0,
+    ml_doc: std::ptr::null(),
+};
+
+const fn method(name: &'static std::ffi::CStr, f: *mut c_void, flags: c_int) -> PyMethodDef {
+    PyMethodDef {
+        ml_name: name.as_ptr(),
+        ml_meth: f,
+        ml_flags: flags,
+        ml_doc: std::ptr::null(),
+    }
+}
+
+type Meth = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+
+static mut PROPERTY_MEMBERS: [PyMemberDef; 5] = [
+    member(
+        c"fget",
+        std::mem::offset_of!(PyPropertyObject, prop_get),
+        Py_READONLY,
+    ),
+    member(
+        c"fset",
+        std::mem::offset_of!(PyPropertyObject, prop_set),
+        Py_READONLY,
+    ),
+    member(
+        c"fdel",
+        std::mem::offset_of!(PyPropertyObject, prop_del),
+        Py_READONLY,
+    ),
+    member(
+        c"__doc__",
+        std::mem::offset_of!(PyPropertyObject, prop_doc),
+        0,
+    ),
+    MEMBER_END,
+];
+
+static mut PROPERTY_GETSET: [PyGetSetDef; 3] = [
+    PyGetSetDef {
+        name: c"__name__".as_ptr(),
+        get: Some(property_get_name),
+        set: Some(property_set_name_attr),
+        doc: std::ptr::null(),
+        closure: null_mut(),
+    },
+    PyGetSetDef {
+        name: c"__isabstractmethod__".as_ptr(),
+        get: Some(property_get_isabstract),
+        set: None,
+        doc: std::ptr::null(),
+        closure: null_mut(),
+    },
+    GETSET_END,
+];
+
+static mut PROPERTY_METHODS: [PyMethodDef; 5] = [
+    method(c"getter", property_getter as Meth as *mut c_void, METH_O),
+    method(c"setter", property_setter as Meth as *mut c_void, METH_O),
+    method(c"deleter", property_deleter as Meth as *mut c_void, METH_O),
+    method(
+        c"__set_name__",
+        property_set_name as Meth as *mut c_void,
+        METH_VARARGS,
+    ),
+    METHOD_END,
+];
+
+#[unsafe(no_mangle)]
+pub static mut PyProperty_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(property_dealloc),
+    tp_descr_get: Some(property_descr_get),
+    tp_descr_set: Some(property_descr_set),
+    tp_init: Some(property_init),
+    tp_new: Some(crate::objimpl::PyType_GenericNew),
+    tp_members: (&raw mut PROPERTY_MEMBERS).cast(),
+    tp_getset: (&raw mut PROPERTY_GETSET).cast(),
+    tp_methods: (&raw mut PROPERTY_METHODS).cast(),
+    ..static_type(
+        c"property",
+        std::mem::size_of::<PyPropertyObject>(),
+        0,
+        crate::object::Py_TPFLAGS_BASETYPE,
+    )
+};
+
+unsafe fn as_prop<'a>(op: *mut PyObject) -> &'a mut PyPropertyObject {
+    // SAFETY: callers pass a live property (or subclass) instance.
+    unsafe { &mut *op.cast::<PyPropertyObject>() }
+}
+
+/// Stores `v` (new reference taken here, NULL allowed) in `slot`, releasing the old value.
+unsafe fn replace(slot: &mut *mut PyObject, v: *mut PyObject) {
+    let old = std::mem::replace(slot, v);
+    // SAFETY: `v` is NULL or live; the slot owned `old`.
+    unsafe {
+        crate::refcount::xincref(v);
+        xdecref(old);
+    }
+}
+
+unsafe extern "C" fn property_dealloc(op: *mut PyObject) {
+    // SAFETY: `op` is a dead property (slot contract).
+    unsafe {
+        let p = as_prop(op);
+        for f in [
+            &mut p.prop_get,
+            &mut p.prop_set,
+            &mut p.prop_del,
+            &mut p.prop_doc,
+            &mut p.prop_name,
+        ] {
+            xdecref(std::mem::replace(f, null_mut()));
+        }
+        crate::objimpl::default_dealloc(op);
+    }
+}
+
+/// The property's name: the one `__set_name__` gave, else the getter's `__name__`.
+/// `Ok(NULL)` when there is none.
+unsafe fn property_name(p: &PyPropertyObject) -> Result<*mut PyObject, ()> {
+    // SAFETY: the fields are NULL or live.
+    unsafe {
+        if !p.prop_name.is_null() {
+            return Ok(new_ref(p.prop_name));
+        }
+        if p.prop_get.is_null() {
+            return Ok(null_mut());
+        }
+        let name = uni::from_str("__name__");
+        if name.is_null() {
+            return Err(());
+        }
+        let mut out = null_mut();
+        let r = crate::object::getattr_opt(p.prop_get, name, &mut out);
+        decref(name);
+        if r < 0 { Err(()) } else { Ok(out) }
+    }
+}
+
+/// Raises "property 'x' of 'C' object has no getter" (or the shorter forms).
+unsafe fn property_missing(p: &PyPropertyObject, obj: *mut PyObject, what: &str) {
+    // SAFETY: `obj` is NULL or live.
+    unsafe {
+        let Ok(name) = property_name(p) else { return };
+        let msg = match (name.is_null(), obj.is_null()) {
+            (_, true) => format!("property has no {what}"),
+            (true, false) => {
+                let q = crate::object::type_qualname(ty(obj));
+                format!("property of '{q}' object has no {what}")
+            }
+            (false, false) => {
+                let q = crate::object::type_qualname(ty(obj));
+                let n = crate::object::repr_string(name);
+                format!("property {n} of '{q}' object has no {what}")
+            }
+        };
+        xdecref(name);
+        raise(&raw mut EXC_AttributeError, &msg);
+    }
+}
+
+unsafe extern "C" fn property_descr_get(
+    op: *mut PyObject,
+    obj: *mut PyObject,
+    _t: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: `op` is a live property (slot contract); `obj` NULL or live.
+    unsafe {
+        if obj.is_null() || obj == crate::object::none() {
+            return new_ref(op);
+        }
+        let p = as_prop(op);
+        if p.prop_get.is_null() {
+            property_missing(p, obj, "getter");
+            return null_mut();
+        }
+        crate::abstract_::call_args(p.prop_get, &[obj])
+    }
+}
+
+unsafe extern "C" fn property_descr_set(
+    op: *mut PyObject,
+    obj: *mut PyObject,
+    value: *mut PyObject,
+) -> c_int {
+    // SAFETY: `op` is a live property (slot contract); `obj`, `value` NULL or live.
+    unsafe {
+        let p = as_prop(op);
+        let (f, what) = if value.is_null() {
+            (p.prop_del, "deleter")
+        } else {
+            (p.prop_set, "setter")
+        };
+        if f.is_null() {
+            property_missing(p, obj, what);
+            return -1;
+        }
+        let r = if value.is_null() {
+            crate::abstract_::call_args(f, &[obj])
+        } else {
+            crate::abstract_::call_args(f, &[obj, value])
+        };
+        if r.is_null() {
+            return -1;
+        }
+        decref(r);
+        0
+    }
+}
+
+/// `property.__init__(fget=None, fset=None, fdel=None, doc=None)`.
+unsafe extern "C" fn property_init(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> c_int {
+    const NAMES: [&str; 4] = ["fget", "fset", "fdel", "doc"];
+    // SAFETY: tp_init contract: `op` is a property, args a tuple, kw NULL or a dict.
+    unsafe {
+        let pos = crate::tupleobject::items(args);
+        let nkw = if kw.is_null() {
+            0
+        } else {
+            crate::dictobject::len(kw) as usize
+        };
+        if pos.len() + nkw > 4 {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "property() takes at most 4 arguments ({} given)",
+                    pos.len() + nkw
+                ),
+            );
+            return -1;
+        }
+        let mut vals = [null_mut::<PyObject>(); 4];
+        vals[..pos.len()].copy_from_slice(pos);
+        if !kw.is_null() {
+            for (k, v) in crate::dictobject::entries(kw) {
+                let Some(i) = uni::as_str(k).and_then(|s| NAMES.iter().position(|n| *n == s))
+                else {
+                    let msg = if uni::is_str(k) {
+                        format!(
+                            "{} is an invalid keyword argument for property()",
+                            crate::object::repr_string(k)
+                        )
+                    } else {
+                        "keywords must be strings".to_string()
+                    };
+                    raise(&raw mut EXC_TypeError, &msg);
+                    return -1;
+                };
+                if i < pos.len() {
+                    raise(
+                        &raw mut EXC_TypeError,
+                        &format!(
+                            "argument for property() given by name ('{}') and position ({})",
+                            NAMES[i],
+                            i + 1
+                        ),
+                    );
+                    return -1;
+                }
+                vals[i] = v;
+            }
+        }
+        let none = crate::object::none();
+        let opt = |v: *mut PyObject| if v == none { null_mut() } else { v };
+        let (fget, fset, fdel, doc) = (opt(vals[0]), opt(vals[1]), opt(vals[2]), opt(vals[3]));
+        let p = as_prop(op);
+        replace(&mut p.prop_get, fget);
+        replace(&mut p.prop_set, fset);
+        replace(&mut p.prop_del, fdel);
+        replace(&mut p.prop_doc, null_mut());
+        replace(&mut p.prop_name, null_mut());
+        p.getter_doc = 0;
+        let mut prop_doc = null_mut();
+        if !doc.is_null() {
+            prop_doc = new_ref(doc);
+        } else if !fget.is_null() {
+            let name = uni::from_str("__doc__");
+            if name.is_null() {
+                return -1;
+            }
+            let r = crate::object::getattr_opt(fget, name, &mut prop_doc);
+            decref(name);
+            if r < 0 {
+                return -1;
+            }
+            if prop_doc == none {
+                decref(prop_doc);
+                prop_doc = null_mut();
+            }
+            if !prop_doc.is_null() {
+                p.getter_doc = 1;
+            }
+        }
+        if ty(op) == &raw mut PyProperty_Type {
+            p.prop_doc = prop_doc;
+            return 0;
+        }
+        // A subclass: `__doc__` goes through attribute assignment (the subclass's dict or
+        // slot), or the class's own `__doc__` would shadow it.
+        if prop_doc.is_null() {
+            prop_doc = new_ref(none);
+        }
+        let name = uni::from_str("__doc__");
+        if name.is_null() {
+            decref(prop_doc);
+            return -1;
+        }
+        let r = crate::object::setattr(op, name, prop_doc);
+        decref(name);
+        decref(prop_doc);
+        if r < 0 {
+            if p.getter_doc == 0 && crate::pyerrors::matches_current(&raw mut EXC_AttributeError) {
+                crate::pyerrors::clear();
+                return 0;
+            }
+            return -1;
+        }
+        0
+    }
+}
+
+/// `getter`/`setter`/`deleter`: a new property of the same type with one function replaced.
+unsafe fn property_copy(
+    old: *mut PyObject,
+    get: *mut PyObject,
+    set: *mut PyObject,
+    del: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: `old` is a live property; the functions NULL or live.
+    unsafe {
+        let p = as_prop(old);
+        let none = crate::object::none();
+        let pick = |new: *mut PyObject, cur: *mut PyObject| {
+            if !new.is_null() && new != none {
+                new
+            } else if !cur.is_null() {
+                cur
+            } else {
+                none
+            }
+        };
+        let get = pick(get, p.prop_get);
+        let set = pick(set, p.prop_set);
+        let del = pick(del, p.prop_del);
+        // A doc taken from the old getter is taken afresh from the new one.
+        let doc = if (p.getter_doc != 0 && get != none) || p.prop_doc.is_null() {
+            none
+        } else {
+            p.prop_doc
+        };
+        let new = crate::abstract_::call_args(ty(old).cast(), &[get, set, del, doc]);
+        if !new.is_null() && is_subtype(ty(new), &raw mut PyProperty_Type) {
+            let name = p.prop_name;
+            replace(&mut as_prop(new).prop_name, name);
+        }
+        new
+    }
+}
+
+unsafe extern "C" fn property_getter(op: *mut PyObject, f: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O contract.
+    unsafe { property_copy(op, f, null_mut(), null_mut()) }
+}
+
+unsafe extern "C" fn property_setter(op: *mut PyObject, f: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O contract.
+    unsafe { property_copy(op, null_mut(), f, null_mut()) }
+}
+
+unsafe extern "C" fn property_deleter(op: *mut PyObject, f: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O contract.
+    unsafe { property_copy(op, null_mut(), null_mut(), f) }
+}
+
+unsafe extern "C" fn property_set_name(op: *mut PyObject, args: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_VARARGS contract: `args` is a tuple.
+    unsafe {
+        let items = crate::tupleobject::items(args);
+        if items.len() != 2 {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "__set_name__() takes 2 positional arguments but {} were given",
+                    items.len()
+                ),
+            );
+        }
+        replace(&mut as_prop(op).prop_name, items[1]);
+        crate::object::new_none()
+    }
+}
+
+unsafe extern "C" fn property_get_name(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract.
+    unsafe {
+        match property_name(as_prop(op)) {
+            Err(()) => null_mut(),
+            Ok(n) if n.is_null() => raise(
+                &raw mut EXC_AttributeError,
+                "'property' object has no attribute '__name__'",
+            ),
+            Ok(n) => n,
+        }
+    }
+}
+
+unsafe extern "C" fn property_set_name_attr(
+    op: *mut PyObject,
+    v: *mut PyObject,
+    _c: *mut c_void,
+) -> c_int {
+    // SAFETY: setter contract; `v` NULL or live.
+    unsafe { replace(&mut as_prop(op).prop_name, v) };
+    0
+}
+
+unsafe extern "C" fn property_get_isabstract(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: getter contract; the functions are NULL or live.
+    unsafe {
+        let p = as_prop(op);
+        let name = uni::from_str("__isabstractmethod__");
+        if name.is_null() {
+            return name;
+        }
+        for f in [p.prop_get, p.prop_set, p.prop_del] {
+            if f.is_null() {
+                continue;
+            }
+            let mut v = null_mut();
+            let r = crate::object::getattr_opt(f, name, &mut v);
+            let t = if r > 0 {
+                let t = crate::object::truth(v);
+                decref(v);
+                t
+            } else {
+                r
+            };
+            if t != 0 {
+                decref(name);
+                return if t < 0 {
+                    null_mut()
+                } else {
+                    crate::boolobject::from_bool(true)
+                };
+            }
+        }
+        decref(name);
+        crate::boolobject::from_bool(false)
+    }
+}
+
+/// Whether `op` is a property (or subclass).
+///
+/// # Safety
+/// `op` must be a live object.
+pub unsafe fn is_property(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { is_subtype(ty(op), &raw mut PyProperty_Type) }
+}
+
+// ---- mappingproxy ---------------------------------------------------------------------------
+
+/// A read-only view of a mapping (CPython's `mappingproxyobject`).
+#[repr(C)]
+#[derive(Debug)]
+pub struct MappingProxyObject {
+    pub ob_base: PyObject,
+    pub mapping: *mut PyObject,
+}
+
+static mut PROXY_AS_MAPPING: PyMappingMethods = PyMappingMethods {
+    mp_length: Some(proxy_len),
+    mp_subscript: Some(proxy_getitem),
+    mp_ass_subscript: None,
+};
+
+static mut PROXY_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
+    sq_length: None,
+    sq_concat: None,
+    sq_repeat: None,
+    sq_item: None,
+    was_sq_slice: null_mut(),
+    sq_ass_item: None,
+    was_sq_ass_slice: null_mut(),
+    sq_contains: Some(proxy_contains),
+    sq_inplace_concat: None,
+    sq_inplace_repeat: None,
+};
+
+static mut PROXY_AS_NUMBER: PyNumberMethods = PyNumberMethods {
+    nb_or: Some(proxy_or),
+    nb_inplace_or: Some(proxy_ior),
+    ..crate::longobject::NB_EMPTY
+};
+
+type Fast = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, Py_ssize_t) -> *mut PyObject;
+
+static mut PROXY_METHODS: [PyMethodDef; 6] = [
+    method(
+        c"get",
+        proxy_get as Fast as *mut c_void,
+        crate::methodobject::METH_FASTCALL,
+    ),
+    method(
+        c"keys",
+        proxy_keys as Meth as *mut c_void,
+        crate::methodobject::METH_NOARGS,
+    ),
+    method(
+        c"values",
+        proxy_values as Meth as *mut c_void,
+        crate::methodobject::METH_NOARGS,
+    ),
+    method(
+        c"items",
+        proxy_items as Meth as *mut c_void,
+        crate::methodobject::METH_NOARGS,
+    ),
+    method(
+        c"copy",
+        proxy_copy as Meth as *mut c_void,
+        crate::methodobject::METH_NOARGS,
+    ),
+    METHOD_END,
+];
+
+#[unsafe(no_mangle)]
+pub static mut PyDictProxy_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(proxy_dealloc),
+    tp_repr: Some(proxy_repr),
+    tp_str: Some(proxy_str),
+    tp_hash: Some(proxy_hash),
+    tp_richcompare: Some(proxy_richcompare),
+    tp_iter: Some(proxy_iter),
+    tp_setattro: None,
+    tp_as_mapping: &raw mut PROXY_AS_MAPPING,
+    tp_as_sequence: &raw mut PROXY_AS_SEQUENCE,
+    tp_as_number: &raw mut PROXY_AS_NUMBER,
+    tp_methods: (&raw mut PROXY_METHODS).cast(),
+    tp_new: Some(proxy_new),
+    ..static_type(
+        c"mappingproxy",
+        std::mem::size_of::<MappingProxyObject>(),
+        0,
+        crate::object::Py_TPFLAGS_MAPPING,
+    )
+};
+
+unsafe fn mapping_of(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: callers pass a live mappingproxy.
+    unsafe { (*op.cast::<MappingProxyObject>()).mapping }
+}
+
+/// `PyDictProxy_New`: checks that `mapping` is a mapping (not a list or tuple).
+///
+/// # Safety
+/// `mapping` must be a live object.
+pub unsafe fn dictproxy_new(mapping: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let t = ty(mapping);
+        let is_mapping = (*t)
+            .tp_as_mapping
+            .as_ref()
+            .is_some_and(|m| m.mp_subscript.is_some());
+        if !is_mapping
+            || crate::object::has_flag(mapping, crate::object::Py_TPFLAGS_LIST_SUBCLASS)
+            || crate::tupleobject::is_tuple(mapping)
+        {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "mappingproxy() argument must be a mapping, not {}",
+                    type_name(t)
+                ),
+            );
+        }
+        let op = crate::objimpl::alloc_object(&raw mut PyDictProxy_Type, 0);
+        if !op.is_null() {
+            (*op.cast::<MappingProxyObject>()).mapping = new_ref(mapping);
+        }
+        op
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyDictProxy_New(mapping: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    crate::ffi_guard::guard("PyDictProxy_New", null_mut(), || unsafe {
+        if mapping.is_null() {
+            return crate::pyerrors::bad_internal_call();
+        }
+        dictproxy_new(mapping)
+    })
+}
+
+unsafe extern "C" fn proxy_new(
+    _t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_new contract.
+    unsafe {
+        let pos = crate::tupleobject::items(args);
+        let mut mapping = pos.first().copied().unwrap_or(null_mut());
+        let mut n = pos.len();
+        if !kw.is_null() {
+            for (k, v) in crate::dictobject::entries(kw) {
+                if uni::as_str(k) != Some("mapping") {
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!(
+                            "mappingproxy() got an unexpected keyword argument '{}'",
+                            uni::as_str(k).unwrap_or("?")
+                        ),
+                    );
+                }
+                if !mapping.is_null() {
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        "argument for mappingproxy() given by name ('mapping') and position (1)",
+                    );
+                }
+                mapping = v;
+                n += 1;
+            }
+        }
+        if n > 1 {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("mappingproxy() takes at most 1 argument ({n} given)"),
+            );
+        }
+        if mapping.is_null() {
+            return raise(
+                &raw mut EXC_TypeError,
+                "mappingproxy() missing required argument 'mapping' (pos 1)",
+            );
+        }
+        dictproxy_new(mapping)
+    }
+}
+
+unsafe extern "C" fn proxy_dealloc(op: *mut PyObject) {
+    // SAFETY: `op` is a dead mappingproxy (slot contract).
+    unsafe {
+        xdecref(mapping_of(op));
+        crate::objimpl::default_dealloc(op);
+    }
+}
+
+unsafe extern "C" fn proxy_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a live mappingproxy (slot contract).
+    unsafe {
+        let r = crate::object::repr(mapping_of(op));
+        if r.is_null() {
+            return r;
+        }
+        let s = format!("mappingproxy({})", uni::as_str(r).unwrap_or(""));
+        decref(r);
+        uni::from_str(&s)
+    }
+}
+
+unsafe extern "C" fn proxy_str(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a live mappingproxy (slot contract).
+    unsafe { crate::object::str(mapping_of(op)) }
+}
+
+unsafe extern "C" fn proxy_hash(op: *mut PyObject) -> crate::pyport::Py_hash_t {
+    // SAFETY: `op` is a live mappingproxy (slot contract).
+    unsafe { crate::object::hash(mapping_of(op)) }
+}
+
+unsafe extern "C" fn proxy_richcompare(
+    op: *mut PyObject,
+    w: *mut PyObject,
+    cmp: c_int,
+) -> *mut PyObject {
+    // SAFETY: `op` is a live mappingproxy, `w` live (slot contract).
+    unsafe { crate::abstract_::rich_compare(mapping_of(op), w, cmp) }
+}
+
+unsafe extern "C" fn proxy_iter(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a live mappingproxy (slot contract).
+    unsafe { crate::abstract_::get_iter(mapping_of(op)) }
+}
+
+unsafe extern "C" fn proxy_len(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: `op` is a live mappingproxy (slot contract).
+    unsafe { crate::abstract_::size(mapping_of(op)) }
+}
+
+unsafe extern "C" fn proxy_getitem(op: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a live mappingproxy (slot contract).
+    unsafe { crate::abstract_::get_item(mapping_of(op), key) }
+}
+
+unsafe extern "C" fn proxy_contains(op: *mut PyObject, key: *mut PyObject) -> c_int {
+    // SAFETY: `op` is a live mappingproxy (slot contract).
+    unsafe {
+        let m = mapping_of(op);
+        if ty(m) == &raw mut crate::dictobject::PyDict_Type {
+            crate::dictobject::PyDict_Contains(m, key)
+        } else {
+            crate::abstract_::contains(m, key)
+        }
+    }
+}
+
+unsafe extern "C" fn proxy_or(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live operands (slot contract).
+    unsafe {
+        let unwrap = |o: *mut PyObject| {
+            if ty(o) == &raw mut PyDictProxy_Type {
+                mapping_of(o)
+            } else {
+                o
+            }
+        };
+        crate::abstract_::PyNumber_Or(unwrap(a), unwrap(b))
+    }
+}
+
+unsafe extern "C" fn proxy_ior(a: *mut PyObject, _b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live operand (slot contract).
+    let tn = unsafe { type_name(ty(a)) };
+    raise(
+        &raw mut EXC_TypeError,
+        &format!("'|=' is not supported by {tn}; use '|' instead"),
+    )
+}
+
+unsafe extern "C" fn proxy_get(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL contract: `args` holds `nargs` live objects.
+    unsafe {
+        if !(1..=2).contains(&nargs) {
+            let msg = if nargs < 1 {
+                format!("get expected at least 1 argument, got {nargs}")
+            } else {
+                format!("get expected at most 2 arguments, got {nargs}")
+            };
+            return raise(&raw mut EXC_TypeError, &msg);
+        }
+        let a = std::slice::from_raw_parts(args, nargs as usize);
+        crate::abstract_::call_method(mapping_of(op), "get", a)
+    }
+}
+
+unsafe extern "C" fn proxy_keys(op: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS contract.
+    unsafe { crate::abstract_::call_method(mapping_of(op), "keys", &[]) }
+}
+
+unsafe extern "C" fn proxy_values(op: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS contract.
+    unsafe { crate::abstract_::call_method(mapping_of(op), "values", &[]) }
+}
+
+unsafe extern "C" fn proxy_items(op: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS contract.
+    unsafe { crate::abstract_::call_method(mapping_of(op), "items", &[]) }
+}
+
+unsafe extern "C" fn proxy_copy(op: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS contract.
+    unsafe { crate::abstract_::call_method(mapping_of(op), "copy", &[]) }
 }

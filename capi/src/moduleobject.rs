@@ -262,6 +262,32 @@ unsafe extern "C" fn module_getattro(op: *mut PyObject, name: *mut PyObject) -> 
     }
 }
 
+/// What the import machinery adds to an extension module loaded from `origin` before its exec
+/// runs (CPython's `_init_module_attrs` for a spec with a location): `__file__`, unless the
+/// module set one itself. Objects that are not modules are left alone.
+///
+/// # Safety
+/// `m` must be NULL or a live object.
+pub unsafe fn init_module_attrs(m: *mut PyObject, origin: &str) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if m.is_null() || !crate::object::type_check(m, &raw mut PyModule_Type) {
+            return 0;
+        }
+        let d = (*m.cast::<PyModuleObject>()).md_dict;
+        if d.is_null() || !crate::dictobject::get_str(d, "__file__").is_null() {
+            return 0;
+        }
+        let f = uni::from_str(origin);
+        if f.is_null() {
+            return -1;
+        }
+        let r = crate::dictobject::set_item_str(d, "__file__", f);
+        decref(f);
+        r
+    }
+}
+
 /// `PyModule_NewObject`: a module named `name` with `__name__`, `__doc__`, `__package__`,
 /// `__loader__` and `__spec__` in its dict.
 ///

@@ -402,17 +402,21 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     tp_setattro: Some(type_setattro),
     tp_repr: Some(type_repr),
     tp_call: Some(crate::typeobject::type_call),
+    tp_new: Some(crate::typeobject::type_new),
     tp_dealloc: Some(crate::typeobject::type_dealloc),
     tp_hash: Some(crate::typeobject::object_hash),
     tp_richcompare: Some(crate::typeobject::object_richcompare),
     tp_weaklistoffset: std::mem::offset_of!(PyTypeObject, tp_weaklist) as Py_ssize_t,
     tp_free: Some(crate::pymem::PyObject_Free),
+    // Calling a type goes through its own `tp_vectorcall` when it has one (CPython's
+    // `type` sets this offset and the flag; a NULL `tp_vectorcall` falls back to `type_call`).
+    tp_vectorcall_offset: std::mem::offset_of!(PyTypeObject, tp_vectorcall) as Py_ssize_t,
     ..PyTypeObject::new_static(
         &raw mut PyType_Type,
         c"type",
         960,
         40,
-        STATIC_READY | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_TYPE_SUBCLASS,
+        STATIC_READY | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_TYPE_SUBCLASS | Py_TPFLAGS_HAVE_VECTORCALL,
     )
 };
 
@@ -818,8 +822,8 @@ unsafe fn inherit_slots(t: *mut PyTypeObject, base: *mut PyTypeObject) {
         copy!(tp_repr, tp_str);
         if t.tp_call.is_none() {
             t.tp_call = b.tp_call;
-            if b.tp_flags & Py_TPFLAGS_HAVE_VECTORCALL != 0 && t.tp_flags & Py_TPFLAGS_HEAPTYPE == 0
-            {
+            // Since 3.12 heap types inherit the flag too (metaclasses deriving from `type`).
+            if b.tp_flags & Py_TPFLAGS_HAVE_VECTORCALL != 0 {
                 t.tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL;
             }
         }
@@ -2155,10 +2159,10 @@ pub unsafe fn type_module_name(t: *mut PyTypeObject) -> String {
     unsafe {
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 && !(*t).tp_dict.is_null() {
             let m = crate::dictobject::get_str((*t).tp_dict, "__module__");
-            if !m.is_null()
-                && let Some(s) = uni::as_str(m)
-            {
-                return s.to_string();
+            if !m.is_null() {
+                // Not a str (a `__module__` member descriptor): names print without a module,
+                // as CPython's type repr does.
+                return uni::as_str(m).unwrap_or("builtins").to_string();
             }
         }
         let full = type_name(t);
@@ -2166,6 +2170,24 @@ pub unsafe fn type_module_name(t: *mut PyTypeObject) -> String {
             Some(i) => full[..i].to_string(),
             None => "builtins".into(),
         }
+    }
+}
+
+/// `type.__module__` as an object (new reference): a heap type's dict entry, whatever it is,
+/// else the part of `tp_name` before the last dot (`builtins` without one).
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn type_module_obj(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 && !(*t).tp_dict.is_null() {
+            let m = crate::dictobject::get_str((*t).tp_dict, "__module__");
+            if !m.is_null() {
+                return new_ref(m);
+            }
+        }
+        uni::from_str(&type_module_name(t))
     }
 }
 
@@ -2201,7 +2223,14 @@ unsafe extern "C" fn type_getattro(op: *mut PyObject, name: *mut PyObject) -> *m
         match n {
             "__name__" => return uni::from_str(&type_short_name(t)),
             "__qualname__" => return uni::from_str(&type_qualname(t)),
-            "__module__" => return uni::from_str(&type_module_name(t)),
+            "__module__" => return type_module_obj(t),
+            "__dict__" => {
+                let d = ensure_dict(t);
+                if d.is_null() {
+                    return d;
+                }
+                return crate::descrobject::dictproxy_new(d);
+            }
             "__doc__" if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 => {
                 return if (*t).tp_doc.is_null() {
                     new_none()

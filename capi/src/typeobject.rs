@@ -273,6 +273,295 @@ pub unsafe extern "C" fn type_call(
     }
 }
 
+// ---- type(name, bases, dict) ---------------------------------------------------------------
+
+/// `type.__new__(metatype, name, bases, dict)`: a heap type from a Python-level namespace.
+/// The namespace's values go into the type's dict as they are (C functions, descriptors,
+/// properties, plain values); `__set_name__` is called on those that have it. gilgate runs no
+/// Python code, and dunder entries of the namespace do not fill the type's slots.
+pub unsafe extern "C" fn type_new(
+    meta: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_new contract: `meta` is a type, args a tuple, kw NULL or a dict.
+    unsafe {
+        let items = crate::tupleobject::items(args);
+        if items.len() != 3 {
+            return type_error(&format!(
+                "type.__new__() takes exactly 3 arguments ({} given)",
+                items.len()
+            ));
+        }
+        let (name, bases, ns) = (items[0], items[1], items[2]);
+        let checks = [
+            (name, uni::is_str(name), 1, "str"),
+            (bases, crate::tupleobject::is_tuple(bases), 2, "tuple"),
+            (ns, crate::dictobject::is_dict(ns), 3, "dict"),
+        ];
+        for (o, ok, i, want) in checks {
+            if !ok {
+                return type_error(&format!(
+                    "type.__new__() argument {i} must be {want}, not {}",
+                    type_name(ty(o))
+                ));
+            }
+        }
+        // The most derived metaclass of `meta` and the bases' metaclasses.
+        let mut winner = meta;
+        for &b in crate::tupleobject::items(bases) {
+            let bt = ty(b);
+            if is_subtype(winner, bt) {
+                continue;
+            }
+            if is_subtype(bt, winner) {
+                winner = bt;
+                continue;
+            }
+            return type_error(
+                "metaclass conflict: the metaclass of a derived class must be a (non-strict) \
+                 subclass of the metaclasses of all its bases",
+            );
+        }
+        if winner != meta
+            && let Some(new) = (*winner).tp_new
+            && new as usize != type_new as *const () as usize
+        {
+            return new(winner, args, kw);
+        }
+        let base_tuple = if crate::tupleobject::items(bases).is_empty() {
+            crate::tupleobject::from_slice(&[(&raw mut PyBaseObject_Type).cast()])
+        } else {
+            new_ref(bases)
+        };
+        if base_tuple.is_null() {
+            return null_mut();
+        }
+        let r = type_new_impl(winner, name, base_tuple, ns, kw);
+        decref(base_tuple);
+        r
+    }
+}
+
+unsafe fn type_new_impl(
+    meta: *mut PyTypeObject,
+    name: *mut PyObject,
+    bases: *mut PyObject,
+    ns: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live objects of the checked types.
+    unsafe {
+        let name_s = uni::as_str(name).unwrap_or("?").to_string();
+        if name_s.contains('\0') {
+            return raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "type name must not contain null characters",
+            );
+        }
+        let qualname = crate::dictobject::get_str(ns, "__qualname__");
+        if !qualname.is_null() && !uni::is_str(qualname) {
+            return type_error(&format!(
+                "type __qualname__ must be a str, not {}",
+                type_name(ty(qualname))
+            ));
+        }
+        let slots = crate::dictobject::get_str(ns, "__slots__");
+        if !slots.is_null() {
+            return raise(
+                &raw mut EXC_SystemError,
+                "gilgate: type() with __slots__ is not implemented",
+            );
+        }
+        for &b in crate::tupleobject::items(bases) {
+            if !is_type(b) {
+                return type_error("bases must be types");
+            }
+        }
+        // The layout base decides whether instances get a dict and weak references.
+        let base = crate::tupleobject::items(bases)[0].cast::<PyTypeObject>();
+        if type_ready(base) < 0 {
+            return null_mut();
+        }
+        let mut flags = Py_TPFLAGS_BASETYPE;
+        let has_dict = |b: *mut PyTypeObject| {
+            (*b).tp_dictoffset != 0 || (*b).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0
+        };
+        if !crate::tupleobject::items(bases)
+            .iter()
+            .any(|&b| has_dict(b.cast()))
+        {
+            flags |= Py_TPFLAGS_MANAGED_DICT;
+        }
+        if (*base).tp_weaklistoffset == 0
+            && (*base).tp_flags & Py_TPFLAGS_MANAGED_WEAKREF == 0
+            && (*base).tp_itemsize == 0
+        {
+            flags |= Py_TPFLAGS_MANAGED_WEAKREF;
+        }
+        // The namespace without `__qualname__` (it becomes ht_qualname).
+        let d = crate::dictobject::copy(ns);
+        if d.is_null() {
+            return null_mut();
+        }
+        if !qualname.is_null() {
+            let k = uni::from_str("__qualname__");
+            let r = crate::dictobject::del_item(d, k);
+            decref(k);
+            if r < 0 {
+                decref(d);
+                return null_mut();
+            }
+        }
+        // The spec name has no dot, so `from_metaclass` adds no `__module__`; the real name
+        // (dots and all) is put in place afterwards.
+        let spec_name = CString::new(name_s.replace('.', "_")).unwrap_or_default();
+        let mut no_slots = [PyType_Slot {
+            slot: 0,
+            pfunc: null_mut(),
+        }];
+        let mut spec = PyType_Spec {
+            name: spec_name.as_ptr(),
+            basicsize: 0,
+            itemsize: 0,
+            flags: flags as c_uint,
+            slots: no_slots.as_mut_ptr(),
+        };
+        let op = from_metaclass_ns(meta, null_mut(), &mut spec, bases, d);
+        decref(d);
+        if op.is_null() {
+            return op;
+        }
+        let t = op.cast::<PyTypeObject>();
+        let ht = t.cast::<PyHeapTypeObject>();
+        let tpname = CString::new(name_s.clone()).unwrap_or_default().into_raw();
+        drop(CString::from_raw((*ht)._ht_tpname));
+        (*ht)._ht_tpname = tpname;
+        (*t).tp_name = tpname;
+        let old = std::mem::replace(&mut (*ht).ht_name, new_ref(name));
+        xdecref(old);
+        let q = if qualname.is_null() { name } else { qualname };
+        let old = std::mem::replace(&mut (*ht).ht_qualname, new_ref(q));
+        xdecref(old);
+        let doc = crate::dictobject::get_str((*t).tp_dict, "__doc__");
+        if !doc.is_null()
+            && let Some(text) = uni::as_str(doc)
+        {
+            (*t).tp_doc = CString::new(text).unwrap_or_default().into_raw();
+        }
+        if order_type_dict(t, ns) < 0 || set_names(t) < 0 {
+            decref(op);
+            return null_mut();
+        }
+        if !kw.is_null() && crate::dictobject::len(kw) != 0 {
+            // object.__init_subclass__ takes no keyword arguments.
+            let msg = format!(
+                "{}.__init_subclass__() takes no keyword arguments",
+                type_qualname(t)
+            );
+            decref(op);
+            return type_error(&msg);
+        }
+        op
+    }
+}
+
+/// Rebuilds the type dict in CPython's order: the namespace's entries first, then `__module__`,
+/// `__dict__`, `__weakref__`, `__doc__` and whatever else readying added.
+unsafe fn order_type_dict(t: *mut PyTypeObject, ns: *mut PyObject) -> c_int {
+    // SAFETY: `t` is a ready heap type with a dict; `ns` a dict.
+    unsafe {
+        let old = (*t).tp_dict;
+        let new = crate::dictobject::new_dict();
+        if new.is_null() {
+            return -1;
+        }
+        let mut keys: Vec<*mut PyObject> = crate::dictobject::entries(ns)
+            .into_iter()
+            .map(|(k, _)| k)
+            .filter(|&k| uni::as_str(k) != Some("__qualname__"))
+            .collect();
+        // The old dict's entries are the ones to carry over; the namespace's keys and the
+        // special names only decide the order.
+        let owned: Vec<*mut PyObject> = ["__module__", "__dict__", "__weakref__", "__doc__"]
+            .iter()
+            .map(|n| uni::from_str(n))
+            .collect();
+        keys.extend(owned.iter().copied().filter(|k| !k.is_null()));
+        keys.extend(crate::dictobject::entries(old).into_iter().map(|(k, _)| k));
+        let mut r = 0;
+        for k in keys {
+            let v = crate::dictobject::get(old, k);
+            if !v.is_null()
+                && crate::dictobject::get(new, k).is_null()
+                && crate::dictobject::set_item(new, k, v) < 0
+            {
+                r = -1;
+                break;
+            }
+        }
+        for k in owned {
+            xdecref(k);
+        }
+        if r < 0 {
+            decref(new);
+            return -1;
+        }
+        (*t).tp_dict = new;
+        decref(old);
+        0
+    }
+}
+
+/// Calls `__set_name__(type, key)` on each value of the type dict whose type has one.
+unsafe fn set_names(t: *mut PyTypeObject) -> c_int {
+    // SAFETY: `t` is a ready heap type with a dict.
+    unsafe {
+        let entries = crate::dictobject::entries((*t).tp_dict);
+        for &(k, v) in &entries {
+            incref(k);
+            incref(v);
+        }
+        let name = uni::from_str("__set_name__");
+        let mut r = 0;
+        for &(k, v) in &entries {
+            if r < 0 || name.is_null() {
+                break;
+            }
+            let f = type_lookup(ty(v), name);
+            if f.is_null() {
+                continue;
+            }
+            incref(f);
+            let bound = match (*ty(f)).tp_descr_get {
+                Some(g) => g(f, v, ty(v).cast()),
+                None => new_ref(f),
+            };
+            decref(f);
+            if bound.is_null() {
+                r = -1;
+                break;
+            }
+            let res = crate::abstract_::call_args(bound, &[t.cast(), k]);
+            decref(bound);
+            if res.is_null() {
+                r = -1;
+            } else {
+                decref(res);
+            }
+        }
+        for &(k, v) in &entries {
+            decref(k);
+            decref(v);
+        }
+        if name.is_null() {
+            return -1;
+        }
+        decref(name);
+        r
+    }
+}
+
 // ---- instance dicts ------------------------------------------------------------------------
 
 /// `PyObject_GenericGetDict`: the instance dict, created on first use.
@@ -599,6 +888,22 @@ pub unsafe fn from_metaclass(
     spec: *mut PyType_Spec,
     bases_in: *mut PyObject,
 ) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe { from_metaclass_ns(meta, module, spec, bases_in, null_mut()) }
+}
+
+/// [`from_metaclass`] whose type dict starts as a copy of `ns` (NULL: empty), as `type(name,
+/// bases, dict)` needs: the namespace's entries win over the descriptors readying adds.
+///
+/// # Safety
+/// As [`from_metaclass`]; `ns` NULL or a dict.
+unsafe fn from_metaclass_ns(
+    meta: *mut PyTypeObject,
+    module: *mut PyObject,
+    spec: *mut PyType_Spec,
+    bases_in: *mut PyObject,
+    ns: *mut PyObject,
+) -> *mut PyObject {
     use crate::typeslots as ts;
     // SAFETY: forwarded contract.
     unsafe {
@@ -669,7 +974,10 @@ pub unsafe fn from_metaclass(
         } else {
             meta
         };
-        if meta != &raw mut PyType_Type && (*meta).tp_new.is_some() {
+        if meta != &raw mut PyType_Type
+            && (*meta).tp_new.is_some()
+            && (*meta).tp_new.map(|f| f as usize) != Some(type_new as *const () as usize)
+        {
             decref(bases);
             return type_error("Metaclasses with custom tp_new are not supported.");
         }
@@ -788,13 +1096,25 @@ pub unsafe fn from_metaclass(
         if (*t).tp_dealloc.is_none() {
             (*t).tp_dealloc = Some(subtype_dealloc);
         }
-        let d = crate::dictobject::new_dict();
+        let d = if ns.is_null() {
+            crate::dictobject::new_dict()
+        } else {
+            crate::dictobject::copy(ns)
+        };
         if d.is_null() {
             decref(op);
             return null_mut();
         }
         (*t).tp_dict = d;
-        if let Some(i) = full.rfind('.') {
+        if type_ready(t) < 0 {
+            decref(op);
+            return null_mut();
+        }
+        // `__module__` comes after the descriptors, as in CPython: a `__module__` member or
+        // getset of the type (zope.interface's InterfaceBase has one) keeps its place.
+        if let Some(i) = full.rfind('.')
+            && crate::dictobject::get_str(d, "__module__").is_null()
+        {
             let m = uni::from_str(&full[..i]);
             if m.is_null() || crate::dictobject::set_item_str(d, "__module__", m) < 0 {
                 xdecref(m);
@@ -802,10 +1122,6 @@ pub unsafe fn from_metaclass(
                 return null_mut();
             }
             decref(m);
-        }
-        if type_ready(t) < 0 {
-            decref(op);
-            return null_mut();
         }
         op
     }
@@ -979,7 +1295,7 @@ pub unsafe extern "C" fn PyType_GetQualName(t: *mut PyTypeObject) -> *mut PyObje
 pub unsafe extern "C" fn PyType_GetModuleName(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: a type object, per the C API contract.
     crate::ffi_guard::guard("PyType_GetModuleName", null_mut(), || unsafe {
-        uni::from_str(&type_module_name(t))
+        type_module_obj(t)
     })
 }
 

@@ -809,3 +809,99 @@ fn slots_are_exposed_as_wrapper_descriptors() {
         decref(c);
     }
 }
+
+fn call_obj(f: *mut PyObject, args: &[*mut PyObject]) -> *mut PyObject {
+    // SAFETY: live arguments.
+    unsafe {
+        let a = tupleobject::from_slice(args);
+        let r = gilgate_capi::abstract_::PyObject_Call(f, a, null_mut());
+        decref(a);
+        r
+    }
+}
+
+#[test]
+fn calling_a_type_goes_through_its_vectorcall() {
+    let late: extern "C" fn() -> *mut PyObject = sym("types_vec_late_type");
+    let slot: extern "C" fn() -> *mut PyObject = sym("types_vec_slot_type");
+    let one: extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject =
+        sym("types_vectorcall_one");
+    for t in [late(), slot()] {
+        assert!(!t.is_null(), "{:?}", pyerrors::take_exception());
+        // PyObject_Call, the inline PyObject_Vectorcall, and both with keywords.
+        assert_eq!(repr(call_obj(t, &[int(1), int(2)])), "('vectorcall', 2, 0)");
+        assert_eq!(repr(one(t, int(1))), "('vectorcall', 1, 0)");
+        // SAFETY: live objects; a dict of keywords.
+        unsafe {
+            let a = tupleobject::from_slice(&[int(1)]);
+            let kw = gilgate_capi::dictobject::new_dict();
+            gilgate_capi::dictobject::set_item_str(kw, "seed", int(3));
+            let r = gilgate_capi::abstract_::PyObject_Call(t, a, kw);
+            assert_eq!(repr(r), "('vectorcall', 1, 1)");
+            decref(a);
+            decref(kw);
+        }
+        // tp_call itself (type.__call__) still goes to tp_new.
+        assert_eq!(text(call(t.cast(), &[int(1)])), "tp_new");
+    }
+    // tp_vectorcall is not inherited: a subclass is called through tp_new.
+    let bare: extern "C" fn(*const c_char, *mut PyObject) -> *mut PyObject = sym("types_bare_type");
+    let sub = bare(c"heapmod.VecSub".as_ptr(), slot());
+    assert!(!sub.is_null(), "{:?}", pyerrors::take_exception());
+    assert_eq!(text(call_obj(sub, &[])), "tp_new");
+}
+
+#[test]
+fn an_instance_member_named_module_wins_over_the_types_module() {
+    let mk: extern "C" fn() -> *mut PyObject = sym("types_modattr_type");
+    let t = mk();
+    assert!(!t.is_null(), "{:?}", pyerrors::take_exception());
+    let o = call_obj(t, &[uni::from_str("mod")]);
+    assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
+    assert_eq!(text(getattr(o, "__module__")), "mod");
+    // The type's own `__module__` is the member descriptor (CPython keeps the descriptor in the
+    // dict and type.__module__ returns it); the repr then has no module part.
+    assert_eq!(
+        repr(getattr(t, "__module__")),
+        "<member '__module__' of 'heapmod.ModAttr' objects>"
+    );
+    assert_eq!(repr(t), "<class 'ModAttr'>");
+    assert_eq!(set_and_get(o, "__module__", uni::from_str("other")), 0);
+    assert_eq!(text(getattr(o, "__module__")), "other");
+}
+
+#[test]
+fn dict_proxies_are_read_only_views() {
+    let _ = ext();
+    // SAFETY: exported functions on live objects.
+    unsafe {
+        let d = gilgate_capi::dictobject::new_dict();
+        gilgate_capi::dictobject::set_item_str(d, "a", int(1));
+        let p = gilgate_capi::descrobject::PyDictProxy_New(d);
+        assert!(!p.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(repr(p), "mappingproxy({'a': 1})");
+        assert_eq!(gilgate_capi::abstract_::PyObject_Size(p), 1);
+        gilgate_capi::dictobject::set_item_str(d, "b", int(2));
+        assert_eq!(repr(p), "mappingproxy({'a': 1, 'b': 2})", "a live view");
+        let k = uni::from_str("a");
+        assert_eq!(gilgate_capi::abstract_::PyObject_SetItem(p, k, int(3)), -1);
+        expect_err(
+            "TypeError",
+            "'mappingproxy' object does not support item assignment",
+        );
+        let l = gilgate_capi::listobject::PyList_New(0);
+        assert!(gilgate_capi::descrobject::PyDictProxy_New(l).is_null());
+        expect_err(
+            "TypeError",
+            "mappingproxy() argument must be a mapping, not list",
+        );
+        // A type's __dict__ is a proxy of its dict.
+        let td = getattr(counter_type().cast(), "__dict__");
+        assert!(repr(td).starts_with("mappingproxy({"));
+        decref(td);
+        decref(k);
+        decref(l);
+        decref(p);
+        decref(d);
+    }
+}

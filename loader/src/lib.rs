@@ -275,6 +275,12 @@ impl Host {
         }
         let mut lints = run.decl.lints.clone();
         let mut exec_error = None;
+        // `__file__` (absolute), as the import machinery sets it before exec.
+        let file = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+        // SAFETY: `run.module` is NULL or a valid object.
+        unsafe {
+            gilgate_capi::moduleobject::init_module_attrs(run.module, &file.to_string_lossy())
+        };
         // Exec runs only for a module object created from a def (CPython skips anything else).
         // SAFETY: `run.module` is a valid object when init succeeded.
         let is_module =

@@ -436,3 +436,108 @@ PyObject *types_coded_error_type(void)
 {
     return PyType_FromSpecWithBases(&CodedError_spec, PyExc_ValueError);
 }
+
+/* Calling a type through its tp_vectorcall: set after creation (as xxhash does) or through the
+   Py_tp_vectorcall slot. The vectorcall answers ("vectorcall", nargs); tp_new answers "tp_new". */
+static PyObject *
+Vec_new(PyTypeObject *Py_UNUSED(type), PyObject *Py_UNUSED(args), PyObject *Py_UNUSED(kw))
+{
+    return PyUnicode_FromString("tp_new");
+}
+
+static PyObject *
+Vec_vectorcall(PyObject *Py_UNUSED(type), PyObject *const *Py_UNUSED(args), size_t nargsf,
+               PyObject *kwnames)
+{
+    Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    return Py_BuildValue("(snn)", "vectorcall", PyVectorcall_NARGS(nargsf), nkw);
+}
+
+static PyType_Slot VecLate_slots[] = {{Py_tp_new, Vec_new}, {0, NULL}};
+static PyType_Spec VecLate_spec = {
+    .name = "heapmod.VecLate",
+    .basicsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT,
+    .slots = VecLate_slots,
+};
+
+static PyType_Slot VecSlot_slots[] = {
+    {Py_tp_new, Vec_new},
+    {Py_tp_vectorcall, Vec_vectorcall},
+    {0, NULL},
+};
+static PyType_Spec VecSlot_spec = {
+    .name = "heapmod.VecSlot",
+    .basicsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = VecSlot_slots,
+};
+
+PyObject *types_vec_late_type(void)
+{
+    PyObject *t = PyType_FromSpec(&VecLate_spec);
+    if (t != NULL)
+        ((PyTypeObject *)t)->tp_vectorcall = Vec_vectorcall;
+    return t;
+}
+
+PyObject *types_vec_slot_type(void)
+{
+    return PyType_FromSpec(&VecSlot_spec);
+}
+
+/* The inline call path an extension compiles: PyObject_Vectorcall with one argument. */
+PyObject *types_vectorcall_one(PyObject *callable, PyObject *arg)
+{
+    PyObject *args[2] = {NULL, arg};
+    return PyObject_Vectorcall(callable, args + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+}
+
+/* An instance member named __module__ (zope.interface's InterfaceBase keeps one). */
+typedef struct {
+    PyObject_HEAD
+    PyObject *module;
+} ModAttrObject;
+
+static PyMemberDef ModAttr_members[] = {
+    {"__module__", _Py_T_OBJECT, offsetof(ModAttrObject, module), 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static int
+ModAttr_init(PyObject *self, PyObject *args, PyObject *Py_UNUSED(kw))
+{
+    PyObject *m = Py_None;
+    if (!PyArg_ParseTuple(args, "|O:ModAttr", &m))
+        return -1;
+    Py_XSETREF(((ModAttrObject *)self)->module, Py_NewRef(m));
+    return 0;
+}
+
+static void
+ModAttr_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    Py_XDECREF(((ModAttrObject *)self)->module);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot ModAttr_slots[] = {
+    {Py_tp_members, ModAttr_members},
+    {Py_tp_init, ModAttr_init},
+    {Py_tp_new, PyType_GenericNew},
+    {Py_tp_dealloc, ModAttr_dealloc},
+    {0, NULL},
+};
+static PyType_Spec ModAttr_spec = {
+    .name = "heapmod.ModAttr",
+    .basicsize = sizeof(ModAttrObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = ModAttr_slots,
+};
+
+PyObject *types_modattr_type(void)
+{
+    return PyType_FromSpec(&ModAttr_spec);
+}
