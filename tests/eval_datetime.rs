@@ -1056,6 +1056,38 @@ const CASES: &[(&str, &str)] = &[
         r#"ValueError: sleep length must be non-negative"#,
     ),
     (r#"timemod.sleep(0)"#, r#"None"#),
+    (
+        r#"timemod.mktime(timemod.localtime(1234567890))"#,
+        r#"1234567890.0"#,
+    ),
+    (
+        r#"timemod.mktime((2020, 1, 1))"#,
+        r#"TypeError: mktime(): illegal time tuple argument"#,
+    ),
+    (
+        r#"timemod.mktime(3)"#,
+        r#"TypeError: Tuple or struct_time argument required"#,
+    ),
+    (
+        r#"timemod.mktime((10**10, 1, 1, 0, 0, 0, 0, 1, -1))"#,
+        r#"OverflowError: signed integer is greater than maximum"#,
+    ),
+    (
+        r#"timemod.mktime((2020, 1, 1, 0, 0, 0, 0, 1, -1)) == datetime(2020, 1, 1).timestamp()"#,
+        r#"True"#,
+    ),
+    (r#"timemod.daylight in (0, 1)"#, r#"True"#),
+    (r#"len(timemod.tzname)"#, r#"2"#),
+    (
+        r#"timemod.timezone == -timemod.localtime(timemod.mktime((2021, 1, 1, 12, 0, 0, 0, 1, 0))).tm_gmtoff or timemod.daylight == 1"#,
+        r#"True"#,
+    ),
+    (r#"type(timemod.process_time())"#, r#"<class 'float'>"#),
+    (r#"type(timemod.thread_time_ns())"#, r#"<class 'int'>"#),
+    (
+        r#"timemod.gmtime(-1e13)"#,
+        r#"time.struct_time(tm_year=-314918, tm_mon=8, tm_mday=13, tm_hour=6, tm_min=13, tm_sec=20, tm_wday=6, tm_yday=225, tm_isdst=0)"#,
+    ),
     // ISO calendar, fromisoformat, ctime, utctimetuple
     (
         r#"date(2024, 1, 1).isocalendar()"#,
