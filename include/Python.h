@@ -39,6 +39,7 @@
 #include "pymacro.h"
 #include "pymath.h"
 #include "pytypedefs.h"
+#include "cpython/pyatomic.h"
 #include "exports.h"
 #include "pymem.h"
 #include "cpython/lock.h"

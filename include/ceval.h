@@ -44,6 +44,8 @@ PyAPI_FUNC(void) PyEval_ReleaseThread(PyThreadState *tstate);
         PyEval_RestoreThread(_save);     \
     }
 
+#include "cpython/ceval.h"
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,6 +23,7 @@ PyAPI_FUNC(PyObject *) PyLong_FromInt64(int64_t value);
 PyAPI_FUNC(PyObject *) PyLong_FromUInt64(uint64_t value);
 PyAPI_FUNC(PyObject *) PyLong_FromVoidPtr(void *p);
 PyAPI_FUNC(PyObject *) PyLong_FromString(const char *str, char **pend, int base);
+PyAPI_FUNC(PyObject *) PyLong_FromUnicodeObject(PyObject *u, int base);
 
 PyAPI_FUNC(long) PyLong_AsLong(PyObject *obj);
 PyAPI_FUNC(long) PyLong_AsLongAndOverflow(PyObject *obj, int *overflow);

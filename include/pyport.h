@@ -32,6 +32,11 @@ typedef intptr_t Py_intptr_t;
 
 #define Py_LOCAL(type) static type
 #define Py_LOCAL_INLINE(type) static inline type
+
+/* An old spelling of memcpy that 3.14 still provides outside the limited API (bpo-28126). */
+#if !defined(Py_LIMITED_API) || Py_LIMITED_API + 0 < 0x030b0000
+#define Py_MEMCPY memcpy
+#endif
 #define Py_ALWAYS_INLINE __attribute__((always_inline))
 #define Py_NO_INLINE __attribute__((noinline))
 #define Py_DEPRECATED(VERSION_UNUSED) __attribute__((__deprecated__))

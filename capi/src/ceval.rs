@@ -1,6 +1,11 @@
 //! `ceval.h`: attaching and detaching the thread state around blocking calls.
 
+use crate::object::PyObject;
+use crate::pyerrors::{EXC_TypeError, raise};
+use crate::pyport::Py_ssize_t;
 use crate::pystate::{PyThreadState, current, set_attached};
+use std::ffi::c_int;
+use std::ptr::null_mut;
 
 #[unsafe(no_mangle)]
 pub extern "C" fn PyEval_SaveThread() -> *mut PyThreadState {
@@ -18,4 +23,63 @@ pub extern "C" fn PyEval_RestoreThread(_ts: *mut PyThreadState) {
         set_attached(true);
         crate::refcount::merge_pending();
     })
+}
+
+// ---- slice indices (cpython/ceval.h) --------------------------------------------------------
+
+/// What `_PyEval_SliceIndex` accepts: an object with `__index__` (clamped to the Py_ssize_t
+/// range, as slicing does), or None (leaves `*pi` alone) when `none_ok`.
+///
+/// # Safety
+/// `v` must be NULL or live; `pi` must be writable.
+unsafe fn slice_index(v: *mut PyObject, pi: *mut Py_ssize_t, none_ok: bool) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if none_ok && (v.is_null() || v == crate::object::none()) {
+            return 1;
+        }
+        if v.is_null() || !crate::abstract_::index_check(v) {
+            let msg = if none_ok {
+                "slice indices must be integers or None or have an __index__ method"
+            } else {
+                "slice indices must be integers or have an __index__ method"
+            };
+            raise(&raw mut EXC_TypeError, msg);
+            return 0;
+        }
+        let x = crate::abstract_::PyNumber_AsSsize_t(v, null_mut());
+        if x == -1 && crate::pyerrors::occurred() {
+            return 0;
+        }
+        *pi = x;
+        1
+    }
+}
+
+/// `_PyEval_SliceIndex`: 1 and `*pi` set (None: untouched), or 0 with TypeError; usable as
+/// an `O&` converter.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyEval_SliceIndex(v: *mut PyObject, pi: *mut Py_ssize_t) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("_PyEval_SliceIndex", 0, || unsafe {
+        slice_index(v, pi, true)
+    })
+}
+
+/// As `_PyEval_SliceIndex`, but None is refused.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyEval_SliceIndexNotNone(v: *mut PyObject, pi: *mut Py_ssize_t) -> c_int {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("_PyEval_SliceIndexNotNone", 0, || unsafe {
+        slice_index(v, pi, false)
+    })
+}
+
+// ---- signals (declared in pyerrors.h) -------------------------------------------------------
+
+/// `PyErr_CheckSignals`: runs the Python-level handlers of signals received since the last
+/// call. gilgate installs no Python-level signal handlers, so there is never one to run: 0.
+#[unsafe(no_mangle)]
+pub extern "C" fn PyErr_CheckSignals() -> c_int {
+    0
 }

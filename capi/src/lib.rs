@@ -23,6 +23,7 @@ pub mod ffi_guard;
 pub mod floatobject;
 pub mod funcobject;
 pub mod import;
+pub mod initconfig;
 pub mod iterobject;
 pub mod listobject;
 pub mod lock;

@@ -1290,3 +1290,18 @@ pub unsafe extern "C" fn PyList_Clear(op: *mut PyObject) -> c_int {
 fn _unused() -> *mut PyTypeObject {
     &raw mut EXC_SystemError
 }
+
+/// `_PyList_Extend`: the pre-3.13 private spelling of `list.extend` (returns None or NULL).
+/// CPython 3.14 still exports it but no longer declares it outside its own core headers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyList_Extend(op: *mut PyObject, it: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("_PyList_Extend", null_mut(), || {
+        // SAFETY: live objects, per the C API contract.
+        unsafe {
+            if PyList_Extend(op, it) < 0 {
+                return null_mut();
+            }
+            crate::refcount::new_ref(crate::object::none())
+        }
+    })
+}

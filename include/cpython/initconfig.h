@@ -1,6 +1,8 @@
 /* gilgate: PyStatus, the result of initialization functions. */
 #ifndef GILGATE_CPYTHON_INITCONFIG_H
 #define GILGATE_CPYTHON_INITCONFIG_H
+
+#include <wchar.h>
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -23,6 +25,9 @@ PyAPI_FUNC(PyStatus) PyStatus_Exit(int exitcode);
 PyAPI_FUNC(int) PyStatus_IsError(PyStatus err);
 PyAPI_FUNC(int) PyStatus_IsExit(PyStatus err);
 PyAPI_FUNC(int) PyStatus_Exception(PyStatus err);
+
+/* The process's original command line, decoded to wide strings (owned by the runtime). */
+PyAPI_FUNC(void) Py_GetArgcArgv(int *argc, wchar_t ***argv);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,191 @@
+//! Small C API pieces real extensions need: the slice index converters
+//! (`_PyEval_SliceIndex`, `_PyEval_SliceIndexNotNone`), `_PyList_Extend`, `Py_GetArgcArgv`,
+//! `PyErr_CheckSignals`, and from C the `_Py_atomic_*` functions of `cpython/pyatomic.h` and
+//! `Py_MEMCPY`. Expected values and messages are CPython's.
+
+use gilgate_capi::ceval::*;
+use gilgate_capi::object::PyObject;
+use gilgate_capi::pyerrors::{self, ExcInfo};
+use gilgate_capi::refcount::decref;
+use std::ffi::{CStr, c_char, c_int};
+
+fn init() {
+    gilgate_capi::pylifecycle::initialize().expect("runtime initializes");
+}
+
+fn err() -> (String, String) {
+    let ExcInfo {
+        type_name, message, ..
+    } = pyerrors::take_exception().expect("an exception is set");
+    (type_name, message)
+}
+
+fn int(v: i64) -> *mut PyObject {
+    gilgate_capi::longobject::PyLong_FromLong(v as _)
+}
+
+#[test]
+fn slice_index_converters() {
+    init();
+    // SAFETY: live objects and a writable index.
+    unsafe {
+        let mut i: isize = 99;
+        let five = int(5);
+        assert_eq!(_PyEval_SliceIndex(five, &mut i), 1);
+        assert_eq!(i, 5);
+        // None leaves the index alone
+        let none = gilgate_capi::object::none();
+        assert_eq!(_PyEval_SliceIndex(none, &mut i), 1);
+        assert_eq!(i, 5);
+        // True has __index__; huge values clamp to the Py_ssize_t range
+        let t = gilgate_capi::boolobject::from_bool(true);
+        assert_eq!(_PyEval_SliceIndex(t, &mut i), 1);
+        assert_eq!(i, 1);
+        let big = gilgate_capi::longobject::PyLong_FromString(
+            c"-100000000000000000000000".as_ptr(),
+            std::ptr::null_mut(),
+            10,
+        );
+        assert_eq!(_PyEval_SliceIndex(big, &mut i), 1);
+        assert_eq!(i, isize::MIN);
+        let s = gilgate_capi::unicodeobject::from_str("3");
+        assert_eq!(_PyEval_SliceIndex(s, &mut i), 0);
+        assert_eq!(
+            err(),
+            (
+                "TypeError".into(),
+                "slice indices must be integers or None or have an __index__ method".into()
+            )
+        );
+        assert_eq!(i, isize::MIN, "unchanged on error");
+        assert_eq!(_PyEval_SliceIndexNotNone(none, &mut i), 0);
+        assert_eq!(
+            err(),
+            (
+                "TypeError".into(),
+                "slice indices must be integers or have an __index__ method".into()
+            )
+        );
+        assert_eq!(_PyEval_SliceIndexNotNone(five, &mut i), 1);
+        assert_eq!(i, 5);
+        for o in [five, t, big, s] {
+            decref(o);
+        }
+    }
+}
+
+#[test]
+fn private_list_extend_returns_none() {
+    init();
+    use gilgate_capi::listobject::{_PyList_Extend, PyList_New, PyList_Size};
+    // SAFETY: live objects.
+    unsafe {
+        let l = PyList_New(0);
+        let t = gilgate_capi::tupleobject::PyTuple_New(0);
+        let src = PyList_New(0);
+        for v in [1, 2, 3] {
+            gilgate_capi::listobject::PyList_Append(src, int(v));
+        }
+        let r = _PyList_Extend(l, src);
+        assert_eq!(r, gilgate_capi::object::none());
+        decref(r);
+        assert_eq!(PyList_Size(l), 3);
+        let r = _PyList_Extend(l, l);
+        assert!(!r.is_null());
+        decref(r);
+        assert_eq!(PyList_Size(l), 6, "extending with itself doubles it");
+        let r = _PyList_Extend(l, int(5));
+        assert!(r.is_null());
+        assert_eq!(
+            err(),
+            ("TypeError".into(), "'int' object is not iterable".into())
+        );
+        assert_eq!(PyList_Size(l), 6);
+        decref(l);
+        decref(t);
+        decref(src);
+    }
+}
+
+#[test]
+fn argv_is_the_process_command_line() {
+    init();
+    let mut argc: c_int = -1;
+    let mut argv: *mut *mut i32 = std::ptr::null_mut();
+    // SAFETY: writable out-pointers; the arrays live for the whole process.
+    unsafe {
+        gilgate_capi::initconfig::Py_GetArgcArgv(&mut argc, &mut argv);
+        let want: Vec<String> = std::env::args().collect();
+        assert_eq!(argc as usize, want.len());
+        for (i, w) in want.iter().enumerate() {
+            let p = *argv.add(i);
+            let mut got = String::new();
+            let mut j = 0;
+            while *p.add(j) != 0 {
+                got.push(char::from_u32(*p.add(j) as u32).unwrap());
+                j += 1;
+            }
+            assert_eq!(&got, w);
+        }
+        assert!((*argv.add(argc as usize)).is_null());
+        // a second call hands out the same arrays
+        let mut again: *mut *mut i32 = std::ptr::null_mut();
+        gilgate_capi::initconfig::Py_GetArgcArgv(&mut argc, &mut again);
+        assert_eq!(again, argv);
+    }
+    assert_eq!(
+        gilgate_capi::initconfig::orig_argv().len(),
+        std::env::args().count()
+    );
+}
+
+#[test]
+fn no_python_signal_handlers_to_run() {
+    init();
+    assert_eq!(PyErr_CheckSignals(), 0);
+    assert!(pyerrors::take_exception().is_none());
+}
+
+#[test]
+fn atomics_and_memcpy_from_c() {
+    init();
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let include = manifest.parent().unwrap().join("include");
+    let so = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("gilgate-atomics.so");
+    let out = std::process::Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args([
+            "-shared", "-fPIC", "-std=c11", "-Wall", "-Wextra", "-Werror", "-O1",
+        ])
+        .arg(format!("-I{}", include.display()))
+        .arg(manifest.join("tests/small_apis_c/atomics.c"))
+        .arg("-o")
+        .arg(&so)
+        .output()
+        .expect("run the system C compiler `cc`");
+    assert!(
+        out.status.success(),
+        "compiling atomics.c failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = std::ffi::CString::new(so.to_str().unwrap()).unwrap();
+    // SAFETY: loading a library we just built and calling its check function.
+    unsafe {
+        let h = libc::dlopen(path.as_ptr(), libc::RTLD_NOW);
+        assert!(
+            !h.is_null(),
+            "dlopen: {:?}",
+            CStr::from_ptr(libc::dlerror())
+        );
+        let f = libc::dlsym(h, c"gg_atomic_checks".as_ptr());
+        assert!(!f.is_null());
+        let check: unsafe extern "C" fn(*mut c_char, usize) -> c_int = std::mem::transmute(f);
+        let mut buf = vec![0 as c_char; 4096];
+        let failed = check(buf.as_mut_ptr(), buf.len());
+        let text = CStr::from_ptr(buf.as_ptr()).to_string_lossy().into_owned();
+        assert_eq!(failed, 0, "C checks failed:\n{text}");
+        assert!(
+            text.lines().filter(|l| l.starts_with("ok ")).count() == 17,
+            "{text}"
+        );
+    }
+}
