@@ -2248,7 +2248,7 @@ unsafe extern "C" fn type_getattro(op: *mut PyObject, name: *mut PyObject) -> *m
                 if d.is_null() {
                     return d;
                 }
-                return crate::descrobject::dictproxy_new(d);
+                return crate::descrobject::type_dict_proxy(t);
             }
             "__doc__" if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 => {
                 return if (*t).tp_doc.is_null() {
