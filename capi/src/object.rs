@@ -403,6 +403,7 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(type_repr),
     tp_call: Some(crate::typeobject::type_call),
     tp_new: Some(crate::typeobject::type_new),
+    tp_init: Some(crate::typeobject::type_init),
     tp_dealloc: Some(crate::typeobject::type_dealloc),
     tp_hash: Some(crate::typeobject::object_hash),
     tp_richcompare: Some(crate::typeobject::object_richcompare),
