@@ -855,6 +855,52 @@ unsafe fn sequence_repeat(
     }
 }
 
+/// The arithmetic operators with a fast path for two exact floats or two exact ints of at
+/// most two digits: the dispatch would call the (left) float or int slot, so computing
+/// here gives the same result without the slot lookups. `None`: take the protocol.
+#[derive(Clone, Copy, PartialEq)]
+enum Arith {
+    Add,
+    Sub,
+    Mul,
+    TrueDiv,
+    FloorDiv,
+    Rem,
+}
+
+#[inline]
+unsafe fn arith_fast(v: *mut PyObject, w: *mut PyObject, op: Arith) -> Option<*mut PyObject> {
+    use crate::floatobject as fl;
+    use crate::longobject as lo;
+    if v.is_null() || w.is_null() {
+        return None;
+    }
+    // SAFETY: both non-NULL and live, per the callers' contract.
+    unsafe {
+        if let Some((x, y)) = fl::exact_pair(v, w) {
+            return match op {
+                Arith::Add => Some(fl::from_f64(x + y)),
+                Arith::Sub => Some(fl::from_f64(x - y)),
+                Arith::Mul => Some(fl::from_f64(x * y)),
+                Arith::TrueDiv if y != 0.0 => Some(fl::from_f64(x / y)),
+                _ => None,
+            };
+        }
+        if let Some((x, y)) = lo::exact_small_pair(v, w) {
+            // |x|, |y| < 2**60: sums fit an i64, products an i128.
+            return match op {
+                Arith::Add => Some(lo::from_i64(x + y)),
+                Arith::Sub => Some(lo::from_i64(x - y)),
+                Arith::Mul => Some(lo::from_i128(i128::from(x) * i128::from(y))),
+                Arith::FloorDiv if y != 0 => Some(lo::small_floordiv(x, y)),
+                Arith::Rem if y != 0 => Some(lo::small_mod(x, y)),
+                _ => None,
+            };
+        }
+    }
+    None
+}
+
 /// `PyNumber_Add`: the number slots, then `sq_concat` of the left operand.
 ///
 /// # Safety
@@ -862,6 +908,9 @@ unsafe fn sequence_repeat(
 pub unsafe fn add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
+        if let Some(r) = arith_fast(v, w, Arith::Add) {
+            return r;
+        }
         if v.is_null() || w.is_null() {
             return null_error();
         }
@@ -884,6 +933,9 @@ pub unsafe fn add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
 pub unsafe fn multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
+        if let Some(r) = arith_fast(v, w, Arith::Mul) {
+            return r;
+        }
         if v.is_null() || w.is_null() {
             return null_error();
         }
@@ -1106,7 +1158,10 @@ unsafe fn sign_of_big(v: *mut PyObject) -> i32 {
 pub unsafe extern "C" fn PyNumber_Subtract(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
     crate::ffi_guard::guard("PyNumber_Subtract", null_mut(), || unsafe {
-        binary_op(v, w, |m| m.nb_subtract, "-")
+        match arith_fast(v, w, Arith::Sub) {
+            Some(r) => r,
+            None => binary_op(v, w, |m| m.nb_subtract, "-"),
+        }
     })
 }
 
@@ -1114,7 +1169,10 @@ pub unsafe extern "C" fn PyNumber_Subtract(v: *mut PyObject, w: *mut PyObject) -
 pub unsafe extern "C" fn PyNumber_TrueDivide(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
     crate::ffi_guard::guard("PyNumber_TrueDivide", null_mut(), || unsafe {
-        binary_op(v, w, |m| m.nb_true_divide, "/")
+        match arith_fast(v, w, Arith::TrueDiv) {
+            Some(r) => r,
+            None => binary_op(v, w, |m| m.nb_true_divide, "/"),
+        }
     })
 }
 
@@ -1122,7 +1180,10 @@ pub unsafe extern "C" fn PyNumber_TrueDivide(v: *mut PyObject, w: *mut PyObject)
 pub unsafe extern "C" fn PyNumber_FloorDivide(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
     crate::ffi_guard::guard("PyNumber_FloorDivide", null_mut(), || unsafe {
-        binary_op(v, w, |m| m.nb_floor_divide, "//")
+        match arith_fast(v, w, Arith::FloorDiv) {
+            Some(r) => r,
+            None => binary_op(v, w, |m| m.nb_floor_divide, "//"),
+        }
     })
 }
 
@@ -1130,7 +1191,10 @@ pub unsafe extern "C" fn PyNumber_FloorDivide(v: *mut PyObject, w: *mut PyObject
 pub unsafe extern "C" fn PyNumber_Remainder(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
     crate::ffi_guard::guard("PyNumber_Remainder", null_mut(), || unsafe {
-        binary_op(v, w, |m| m.nb_remainder, "%")
+        match arith_fast(v, w, Arith::Rem) {
+            Some(r) => r,
+            None => binary_op(v, w, |m| m.nb_remainder, "%"),
+        }
     })
 }
 

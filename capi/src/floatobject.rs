@@ -42,6 +42,7 @@ pub static mut FLOAT_AS_NUMBER: PyNumberMethods = PyNumberMethods {
 
 #[unsafe(no_mangle)]
 pub static mut PyFloat_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(float_dealloc),
     tp_repr: Some(float_repr),
     tp_hash: Some(float_hash),
     tp_richcompare: Some(float_richcompare),
@@ -299,14 +300,52 @@ pub unsafe fn as_f64(op: *mut PyObject) -> Option<f64> {
     }
 }
 
+/// The values of two exact floats (the number protocol's fast path).
+///
+/// # Safety
+/// Both must be live objects.
+#[inline]
+pub unsafe fn exact_pair(v: *mut PyObject, w: *mut PyObject) -> Option<(f64, f64)> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let t = &raw mut PyFloat_Type;
+        if crate::object::ty(v) != t || crate::object::ty(w) != t {
+            return None;
+        }
+        Some((value(v), value(w)))
+    }
+}
+
+/// A new float (from the calling thread's free list when it has one).
+#[inline]
 pub fn from_f64(v: f64) -> *mut PyObject {
-    // SAFETY: PyFloat_Type is a ready static type.
-    let op = unsafe { crate::objimpl::alloc_object(&raw mut PyFloat_Type, 0) };
+    // SAFETY: PyFloat_Type is a ready static type without pre-header; the block size is
+    // its basic size, and the value is written right after.
+    let op = unsafe {
+        crate::objimpl::alloc_listed(
+            crate::objimpl::FreeKind::Float,
+            &raw mut PyFloat_Type,
+            std::mem::size_of::<PyFloatObject>(),
+        )
+    };
     if !op.is_null() {
         // SAFETY: fresh float object.
         unsafe { (*op.cast::<PyFloatObject>()).ob_fval = v };
     }
     op
+}
+
+/// `tp_dealloc` of float: exact floats go back to the free list (subclass instances, which
+/// come here through their own dealloc, are freed normally).
+unsafe extern "C" fn float_dealloc(op: *mut PyObject) {
+    // SAFETY: a dead float (or subclass instance) whose count reached zero.
+    unsafe {
+        if crate::object::ty(op) == &raw mut PyFloat_Type {
+            crate::objimpl::free_listed(crate::objimpl::FreeKind::Float, op);
+        } else {
+            crate::objimpl::default_dealloc(op);
+        }
+    }
 }
 
 // ---- repr ---------------------------------------------------------------------------------

@@ -120,6 +120,7 @@ pub static mut LONG_AS_NUMBER: PyNumberMethods = long_number_methods();
 
 #[unsafe(no_mangle)]
 pub static mut PyLong_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(long_dealloc),
     tp_repr: Some(long_repr),
     tp_hash: Some(long_hash),
     tp_richcompare: Some(long_richcompare),
@@ -618,11 +619,88 @@ pub unsafe fn compact(op: *mut PyObject) -> Option<i64> {
     }
 }
 
+/// Block size of the ints kept in the free list (one or two digits): header, tag and two
+/// digits.
+const SMALL_INT_BLOCK: usize = 48;
+
+/// `tp_dealloc` of int: exact ints of one or two digits go back to the free list (every int
+/// gilgate allocates has room for at least one digit, so such an int's block holds
+/// `SMALL_INT_BLOCK` bytes); others, and subclass instances, are freed normally.
+unsafe extern "C" fn long_dealloc(op: *mut PyObject) {
+    // SAFETY: a dead int (or subclass instance) whose count reached zero.
+    unsafe {
+        if crate::object::ty(op) == &raw mut PyLong_Type && (1..=2).contains(&tag_of(op).0) {
+            crate::objimpl::free_listed(crate::objimpl::FreeKind::SmallInt, op);
+        } else {
+            crate::objimpl::default_dealloc(op);
+        }
+    }
+}
+
+/// The value of an int of at most two digits (|v| < 2**60), read straight from the digits.
+///
+/// # Safety
+/// `op` must be a live int.
+#[inline]
+pub unsafe fn compact2(op: *mut PyObject) -> Option<i64> {
+    // SAFETY: forwarded contract: an int carries `lv_tag >> 3` digits, at least one slot.
+    unsafe {
+        let (n, sign) = tag_of(op);
+        let d = (&raw const (*op.cast::<PyLongObject>()).long_value.ob_digit).cast::<u32>();
+        let mag = match n {
+            0 => return Some(0),
+            1 => i64::from(*d),
+            2 => i64::from(*d) | (i64::from(*d.add(1)) << PyLong_SHIFT),
+            _ => return None,
+        };
+        Some(if sign < 0 { -mag } else { mag })
+    }
+}
+
+/// The values of two exact ints of at most two digits each (the number protocol's fast
+/// path: for such operands the int slots are what the dispatch would pick).
+///
+/// # Safety
+/// Both must be live objects.
+#[inline]
+pub unsafe fn exact_small_pair(v: *mut PyObject, w: *mut PyObject) -> Option<(i64, i64)> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let t = &raw mut PyLong_Type;
+        if crate::object::ty(v) != t || crate::object::ty(w) != t {
+            return None;
+        }
+        Some((compact2(v)?, compact2(w)?))
+    }
+}
+
+/// `x // y` and `x % y` of small values as new ints (`y != 0`).
+pub fn small_floordiv(x: i64, y: i64) -> *mut PyObject {
+    from_i64(floor_divmod_small(x, y).0)
+}
+
+/// See [`small_floordiv`].
+pub fn small_mod(x: i64, y: i64) -> *mut PyObject {
+    from_i64(floor_divmod_small(x, y).1)
+}
+
 /// Allocates an int with the given sign and 30-bit digits (most significant digit non-zero).
 fn alloc_digits(sign: i32, ds: &[u32]) -> *mut PyObject {
     let n = ds.len().max(1);
-    // SAFETY: PyLong_Type is a ready static type; the allocation covers `n` digits.
-    let op = unsafe { crate::objimpl::alloc_object(&raw mut PyLong_Type, n as Py_ssize_t) };
+    let op = if n <= 2 {
+        // SAFETY: PyLong_Type is a ready static type without pre-header; the block holds
+        // two digits, and the tag and digits are written below.
+        unsafe {
+            crate::objimpl::alloc_listed(
+                crate::objimpl::FreeKind::SmallInt,
+                &raw mut PyLong_Type,
+                SMALL_INT_BLOCK,
+            )
+        }
+    } else {
+        // SAFETY: PyLong_Type is a ready static type; the allocation covers `n` digits.
+        unsafe { crate::objimpl::alloc_object(&raw mut PyLong_Type, n as Py_ssize_t) }
+    };
     if op.is_null() {
         return op;
     }
@@ -639,12 +717,21 @@ fn alloc_digits(sign: i32, ds: &[u32]) -> *mut PyObject {
 }
 
 /// A new int holding `v` (a cached immortal one for -5..=256).
+#[inline]
 pub fn from_i64(v: i64) -> *mut PyObject {
     if (SMALL_MIN..=SMALL_MAX).contains(&v) {
         // SAFETY: in bounds of the static cache; its entries are immortal.
         return unsafe { (&raw mut SMALL_INTS[(v - SMALL_MIN) as usize]).cast() };
     }
-    from_i128(v as i128)
+    let sign = if v < 0 { -1 } else { 1 };
+    let mag = v.unsigned_abs();
+    if mag >> PyLong_SHIFT == 0 {
+        alloc_digits(sign, &[mag as u32])
+    } else if mag >> (2 * PyLong_SHIFT) == 0 {
+        alloc_digits(sign, &[(mag & MASK) as u32, (mag >> PyLong_SHIFT) as u32])
+    } else {
+        from_i128(v as i128)
+    }
 }
 
 /// A new int holding `v`.
@@ -655,12 +742,15 @@ pub fn from_i128(v: i128) -> *mut PyObject {
         return from_i64(x);
     }
     let mut mag = v.unsigned_abs();
-    let mut ds = Vec::with_capacity(5);
+    // 128 bits need at most 5 digits of 30 bits.
+    let mut ds = [0u32; 5];
+    let mut n = 0;
     while mag != 0 {
-        ds.push((mag & MASK as u128) as u32);
+        ds[n] = (mag & MASK as u128) as u32;
+        n += 1;
         mag >>= PyLong_SHIFT;
     }
-    alloc_digits(v.signum() as i32, &ds)
+    alloc_digits(v.signum() as i32, &ds[..n])
 }
 
 /// A new int holding `v`.
@@ -894,17 +984,19 @@ unsafe fn both(a: *mut PyObject, b: *mut PyObject) -> Option<(Operand, Operand)>
     }
 }
 
-/// An int operand: compact values stay machine integers.
+/// An int operand: values of up to two digits (|v| < 2**60) stay machine integers, so sums
+/// and differences fit an `i64` and products an `i128`.
 enum Operand {
     Small(i64),
     Big(BigInt),
 }
 
 impl Operand {
+    #[inline]
     unsafe fn of(op: *mut PyObject) -> Operand {
         // SAFETY: forwarded contract.
         unsafe {
-            match compact(op) {
+            match compact2(op) {
                 Some(v) => Operand::Small(v),
                 None => Operand::Big(to_bigint(op)),
             }
@@ -953,7 +1045,7 @@ macro_rules! binary_slot {
 
 binary_slot!(long_add, |x, y| small from_i64(x + y), big from_bigint(&(x + y)));
 binary_slot!(long_sub, |x, y| small from_i64(x - y), big from_bigint(&(x - y)));
-binary_slot!(long_mul, |x, y| small from_i64(x * y), big from_bigint(&(x * y)));
+binary_slot!(long_mul, |x, y| small from_i128(i128::from(x) * i128::from(y)), big from_bigint(&(x * y)));
 binary_slot!(long_and, |x, y| small from_i64(x & y), big from_bigint(&(x & y)));
 binary_slot!(long_or, |x, y| small from_i64(x | y), big from_bigint(&(x | y)));
 binary_slot!(long_xor, |x, y| small from_i64(x ^ y), big from_bigint(&(x ^ y)));
@@ -964,6 +1056,17 @@ fn zero_division() -> *mut PyObject {
     raise(&raw mut EXC_ZeroDivisionError, "division by zero")
 }
 
+/// Floor division and modulo of machine integers (`y != 0`, no `i64::MIN / -1`).
+#[inline]
+fn floor_divmod_small(x: i64, y: i64) -> (i64, i64) {
+    let (mut d, mut m) = (x / y, x % y);
+    if m != 0 && ((m < 0) != (y < 0)) {
+        d -= 1;
+        m += y;
+    }
+    (d, m)
+}
+
 /// Floor division and modulo (sign of the divisor), `None` for division by zero.
 fn floor_divmod(p: &Operand, q: &Operand) -> Option<(BigInt, BigInt)> {
     if q.is_zero() {
@@ -971,12 +1074,7 @@ fn floor_divmod(p: &Operand, q: &Operand) -> Option<(BigInt, BigInt)> {
     }
     Some(match (p, q) {
         (Operand::Small(x), Operand::Small(y)) => {
-            let (x, y) = (*x, *y);
-            let (mut d, mut m) = (x / y, x % y);
-            if m != 0 && ((m < 0) != (y < 0)) {
-                d -= 1;
-                m += y;
-            }
+            let (d, m) = floor_divmod_small(*x, *y);
             (BigInt::from(d), BigInt::from(m))
         }
         _ => p.big().div_mod_floor(&q.big()),
@@ -988,6 +1086,9 @@ unsafe extern "C" fn long_floordiv(a: *mut PyObject, b: *mut PyObject) -> *mut P
         // SAFETY: slot contract: live objects.
         match unsafe { both(a, b) } {
             None => not_implemented(),
+            Some((Operand::Small(x), Operand::Small(y))) if y != 0 => {
+                from_i64(floor_divmod_small(x, y).0)
+            }
             Some((p, q)) => match floor_divmod(&p, &q) {
                 None => zero_division(),
                 Some((d, _)) => from_bigint(&d),
@@ -1001,6 +1102,9 @@ unsafe extern "C" fn long_mod(a: *mut PyObject, b: *mut PyObject) -> *mut PyObje
         // SAFETY: slot contract: live objects.
         match unsafe { both(a, b) } {
             None => not_implemented(),
+            Some((Operand::Small(x), Operand::Small(y))) if y != 0 => {
+                from_i64(floor_divmod_small(x, y).1)
+            }
             Some((p, q)) => match floor_divmod(&p, &q) {
                 None => zero_division(),
                 Some((_, m)) => from_bigint(&m),
@@ -1098,7 +1202,11 @@ unsafe extern "C" fn long_truediv(a: *mut PyObject, b: *mut PyObject) -> *mut Py
                 if q.is_zero() {
                     return zero_division();
                 }
-                if let (Operand::Small(x), Operand::Small(y)) = (&p, &q) {
+                // Exact only when both convert to a double without rounding.
+                if let (Operand::Small(x), Operand::Small(y)) = (&p, &q)
+                    && x.unsigned_abs() < (1 << 53)
+                    && y.unsigned_abs() < (1 << 53)
+                {
                     return crate::floatobject::from_f64(*x as f64 / *y as f64);
                 }
                 match true_divide(&p.big(), &q.big()) {
@@ -1667,6 +1775,20 @@ pub unsafe extern "C" fn PyLong_FromUnicodeObject(u: *mut PyObject, base: c_int)
 unsafe fn as_signed<T: TryFrom<i128>>(op: *mut PyObject, msg: &str) -> Option<T> {
     // SAFETY: forwarded contract.
     unsafe {
+        if !op.is_null() && is_int(op) {
+            // An int is its own index: read it in place.
+            let v = match compact2(op) {
+                Some(v) => Some(i128::from(v)),
+                None => value_i128(op),
+            };
+            return match v.and_then(|v| T::try_from(v).ok()) {
+                Some(x) => Some(x),
+                None => {
+                    overflow(msg);
+                    None
+                }
+            };
+        }
         let r = index(op);
         if r.is_null() {
             return None;
