@@ -197,6 +197,40 @@ const RUNS: &[(&str, &[&str])] = &[
         &[r#"parse_datetime("2014-12-05T12:30:45+05:30") < parse_datetime("2014-12-05T12:30:45")"#],
     ),
     ("ciso8601", &[r#"parse_datetime("x")"#]),
+    // time-machine 3.6.0: patch() swaps the ml_meth of datetime.datetime.now/utcnow,
+    // date.today and the time functions (gilgate's own datetime and time modules); with no
+    // traveller (the time_machine package is Python) the patched functions fall back to the
+    // originals, which the original_* functions call directly
+    ("_time_machine", &["original_now()"]),
+    (
+        "_time_machine",
+        &[
+            "patch()",
+            "patch()",
+            "type(original_now())",
+            "original_now().tzinfo",
+            "abs(type(original_now()).now() - original_now()).days",
+            "abs(type(original_now()).today() - original_now()).days",
+            "type(original_now()).now(original_now().astimezone().tzinfo).utcoffset() == original_now().astimezone().utcoffset()",
+            "type(original_utcnow())",
+            "original_time() > 1.7e9",
+            "original_time_ns() > 1700000000000000000",
+            "abs(original_time() - original_time_ns() / 1e9) < 5",
+            "original_clock_gettime(0) > 1.7e9",
+            "type(original_clock_gettime_ns(0))",
+            "original_gmtime(0)",
+            "original_gmtime(1234567890.9)",
+            "original_localtime(86400 * 365)",
+            r#"original_strftime("%Y-%m-%d %H:%M:%S", original_gmtime(1234567890))"#,
+            "unpatch()",
+            "unpatch()",
+        ],
+    ),
+    (
+        "_time_machine",
+        &["patch()", "unpatch()", "original_time()"],
+    ),
+    ("_time_machine", &["patch()", "original_gmtime('x')"]),
     ("ciso8601", &[r#"parse_datetime("2014-13-05")"#]),
     ("ciso8601", &["parse_datetime(5)"]),
     // setproctitle 1.3.8: the thread title (prctl)
@@ -391,13 +425,6 @@ fn sdist_modules_that_answer_differently_do_so_as_recorded() {
 /// line that names the first missing piece today; the run must exit with that code (2: the module
 /// did not load, 1: an expression raised) and print exactly that line).
 const NEEDS_MORE_CAPI: &[(&str, &[&str], i32, &str)] = &[
-    // time-machine 3.6.0: its exec imports the `time` module, which gilgate does not provide yet
-    (
-        "_time_machine",
-        &["original_time()"],
-        2,
-        "gilgate: _time_machine: error: ModuleNotFoundError: No module named 'time' (gilgate runs compiled extension modules only; it does not execute Python source)",
-    ),
     // not a C API gap: the module's exec imports wrapt's pure-Python `wrapt.exceptions`, and
     // gilgate runs compiled modules only (CPython without site-packages fails the same way)
     (
