@@ -1,6 +1,7 @@
 //! A small `time` module: `time`, `time_ns`, `clock_gettime(_ns)`, `monotonic(_ns)`,
-//! `perf_counter(_ns)`, `sleep`, `gmtime`, `localtime`, `strftime`, `struct_time` and the
-//! `CLOCK_*` constants, with CPython's argument conventions (time-machine patches the
+//! `perf_counter(_ns)`, `process_time(_ns)`, `thread_time(_ns)`, `sleep`, `gmtime`, `localtime`,
+//! `mktime`, `strftime`, `struct_time`, the `CLOCK_*` constants and `timezone`, `altzone`,
+//! `daylight`, `tzname`, with CPython's argument conventions (time-machine patches the
 //! `PyMethodDef`s of these functions in place, so they are writable statics) and messages.
 
 use super::ops::{R, fmt_struct_tm};
@@ -293,11 +294,12 @@ unsafe extern "C" fn time_localtime(_: *mut PyObject, args: *mut PyObject) -> *m
     })
 }
 
-/// A C `tm` from a 9-tuple or `struct_time` (`strftime`'s checks and messages).
+/// A C `tm` from a 9-tuple or `struct_time` (`gettmarg`: `fname` names the function in the
+/// length error).
 ///
 /// # Safety
 /// `o` must be live.
-unsafe fn tm_arg(o: *mut PyObject) -> R<libc::tm> {
+unsafe fn tuple_tm(fname: &str, o: *mut PyObject) -> R<libc::tm> {
     // SAFETY: forwarded contract.
     unsafe {
         if !is(o, &raw mut crate::tupleobject::PyTuple_Type) {
@@ -310,7 +312,7 @@ unsafe fn tm_arg(o: *mut PyObject) -> R<libc::tm> {
         if items.len() != 9 {
             return fail(
                 &raw mut EXC_TypeError,
-                "strftime(): illegal time tuple argument",
+                &format!("{fname}(): illegal time tuple argument"),
             );
         }
         let mut v = [0 as c_int; 9];
@@ -342,6 +344,18 @@ unsafe fn tm_arg(o: *mut PyObject) -> R<libc::tm> {
                 tm.tm_gmtoff = crate::longobject::value_i128(off).unwrap_or(0) as libc::c_long;
             }
         }
+        Ok(tm)
+    }
+}
+
+/// `strftime`'s tuple: `tuple_tm` plus its normalisation and range checks.
+///
+/// # Safety
+/// `o` must be live.
+unsafe fn tm_arg(o: *mut PyObject) -> R<libc::tm> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let mut tm = tuple_tm("strftime", o)?;
         // strftime's normalisation and range checks
         if tm.tm_mon == -1 {
             tm.tm_mon = 0;
@@ -410,7 +424,88 @@ unsafe extern "C" fn time_strftime(_: *mut PyObject, args: *mut PyObject) -> *mu
     })
 }
 
-pub(super) static mut TIME_FUNCTIONS: [PyMethodDef; 13] = [
+unsafe extern "C" fn time_mktime(_: *mut PyObject, t: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("time.mktime", null_mut(), || {
+        // SAFETY: METH_O contract: a live argument.
+        let mut tm = match unsafe { tuple_tm("mktime", t) } {
+            Ok(tm) => tm,
+            Err(()) => return null_mut(),
+        };
+        tm.tm_wday = -1; // mktime sets it on success
+        // SAFETY: a valid tm.
+        let r = unsafe { libc::mktime(&mut tm) };
+        if r == -1 && tm.tm_wday == -1 {
+            return raise(&raw mut EXC_OverflowError, "mktime argument out of range");
+        }
+        crate::floatobject::from_f64(r as f64)
+    })
+}
+
+unsafe extern "C" fn time_process_time(_: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    done(clock(libc::CLOCK_PROCESS_CPUTIME_ID).map(seconds))
+}
+
+unsafe extern "C" fn time_process_time_ns(_: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    done(clock(libc::CLOCK_PROCESS_CPUTIME_ID).map(nanoseconds))
+}
+
+unsafe extern "C" fn time_thread_time(_: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    done(clock(libc::CLOCK_THREAD_CPUTIME_ID).map(seconds))
+}
+
+unsafe extern "C" fn time_thread_time_ns(_: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    done(clock(libc::CLOCK_THREAD_CPUTIME_ID).map(nanoseconds))
+}
+
+/// `timezone`, `altzone`, `daylight` and `tzname` as CPython derives them: from the local
+/// offsets of January 1 and July 1 of the current year.
+fn zone_constants() -> R<(i64, i64, i64, String, String)> {
+    let now = clock(libc::CLOCK_REALTIME)?.0 as libc::time_t;
+    let year_start = {
+        let tm = broken(now, false)?;
+        let days = super::ops::to_ordinal(i64::from(tm.tm_year) + 1900, 1, 1) - 719_163;
+        days * 86_400
+    };
+    let jan = broken(year_start as libc::time_t, true)?;
+    let jul = broken((year_start + 181 * 86_400) as libc::time_t, true)?;
+    let name = |tm: &libc::tm| {
+        if tm.tm_zone.is_null() {
+            String::new()
+        } else {
+            // SAFETY: the C library sets tm_zone to a NUL-terminated string.
+            unsafe { std::ffi::CStr::from_ptr(tm.tm_zone) }
+                .to_string_lossy()
+                .into_owned()
+        }
+    };
+    let (janzone, julzone) = (-jan.tm_gmtoff, -jul.tm_gmtoff);
+    let daylight = i64::from(janzone != julzone);
+    Ok(if janzone < julzone {
+        // southern hemisphere: DST in January
+        (julzone, janzone, daylight, name(&jul), name(&jan))
+    } else {
+        (janzone, julzone, daylight, name(&jan), name(&jul))
+    })
+}
+
+pub(super) static mut TIME_FUNCTIONS: [PyMethodDef; 18] = [
+    method(c"mktime", time_mktime as *mut c_void, METH_O),
+    method(
+        c"process_time",
+        time_process_time as *mut c_void,
+        METH_NOARGS,
+    ),
+    method(
+        c"process_time_ns",
+        time_process_time_ns as *mut c_void,
+        METH_NOARGS,
+    ),
+    method(c"thread_time", time_thread_time as *mut c_void, METH_NOARGS),
+    method(
+        c"thread_time_ns",
+        time_thread_time_ns as *mut c_void,
+        METH_NOARGS,
+    ),
     method(c"time", time_time as *mut c_void, METH_NOARGS),
     method(c"time_ns", time_time_ns as *mut c_void, METH_NOARGS),
     method(c"monotonic", time_monotonic as *mut c_void, METH_NOARGS),
@@ -479,6 +574,22 @@ fn build_time() -> *mut PyObject {
             if !o.is_null() {
                 crate::dictobject::set_item_str(d, k, o);
                 decref(o);
+            }
+        }
+        let Ok((tz, alt, daylight, std_name, dst_name)) = zone_constants() else {
+            decref(m);
+            return null_mut();
+        };
+        let names = crate::longobject::pair(text(std_name), text(dst_name));
+        for (k, v) in [
+            ("timezone", crate::longobject::from_i64(tz)),
+            ("altzone", crate::longobject::from_i64(alt)),
+            ("daylight", crate::longobject::from_i64(daylight)),
+            ("tzname", names),
+        ] {
+            if !v.is_null() {
+                crate::dictobject::set_item_str(d, k, v);
+                decref(v);
             }
         }
         let st = struct_time_type();
