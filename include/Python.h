@@ -21,6 +21,7 @@
 #endif
 
 #include <assert.h>
+#include <ctype.h> /* CPython 3.14 includes it outside the limited API (tolower() etc.) */
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>

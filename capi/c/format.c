@@ -13,8 +13,78 @@
 
 #include "gg_api.h"
 
+/* The text of a format call is gathered in `out` while it is plain ASCII (literal text,
+ * numbers, ASCII `%s` strings without a width); anything else (object units, non-ASCII bytes)
+ * first flushes `out` into the Rust buffer, which is only created then. Each piece reaches
+ * Rust exactly as it did when every piece went through `_gilgate_fmt_bytes`. */
+typedef struct {
+    char *p;
+    size_t n, cap;
+    gg_fmt *rust;
+    char small[256];
+} gg_out;
+
+static int gg_out_reserve(gg_out *o, size_t extra)
+{
+    if (o->n + extra <= o->cap)
+        return 0;
+    size_t cap = o->cap * 2;
+    if (cap < o->n + extra)
+        cap = o->n + extra;
+    char *p = o->p == o->small ? malloc(cap) : realloc(o->p, cap);
+    if (p == NULL)
+        return -1;
+    if (o->p == o->small)
+        memcpy(p, o->small, o->n);
+    o->p = p;
+    o->cap = cap;
+    return 0;
+}
+
+/* Appends ASCII bytes to `out` (falls back to the Rust buffer if memory runs out). */
+static void gg_out_ascii(gg_out *o, const char *s, size_t n);
+
+/* Moves the gathered bytes into the Rust buffer (created on first use). */
+static gg_fmt *gg_out_flush(gg_out *o)
+{
+    if (o->rust == NULL)
+        o->rust = _gilgate_fmt_new();
+    if (o->n > 0) {
+        _gilgate_fmt_bytes(o->rust, o->p, o->n);
+        o->n = 0;
+    }
+    return o->rust;
+}
+
+static void gg_out_ascii(gg_out *o, const char *s, size_t n)
+{
+    if (gg_out_reserve(o, n) < 0) {
+        _gilgate_fmt_bytes(gg_out_flush(o), s, n);
+        return;
+    }
+    memcpy(o->p + o->n, s, n);
+    o->n += n;
+}
+
+static int gg_is_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 0;
+    return 1;
+}
+
+/* Appends bytes: gathered when ASCII, else handed to Rust as one piece. */
+static void gg_out_bytes(gg_out *o, const char *s, size_t n)
+{
+    if (gg_is_ascii(s, n))
+        gg_out_ascii(o, s, n);
+    else
+        _gilgate_fmt_bytes(gg_out_flush(o), s, n);
+}
+
 /* Appends the UTF-8 encoding of code point `ch`. */
-static void gg_put_char(gg_fmt *b, int ch)
+static void gg_put_char(gg_out *o, int ch)
 {
     char out[4];
     size_t n;
@@ -38,23 +108,69 @@ static void gg_put_char(gg_fmt *b, int ch)
         out[3] = (char)(0x80 | (c & 0x3f));
         n = 4;
     }
-    _gilgate_fmt_bytes(b, out, n);
+    gg_out_bytes(o, out, n);
 }
 
-/* Formats one integer unit with snprintf; `spec` is the unit rebuilt without the length
- * modifier, `len` the modifier: 0 none, 1 l, 2 ll, 3 z, 4 t, 5 j. */
-static void gg_put_int(gg_fmt *b, const char *flags, ptrdiff_t width, ptrdiff_t prec, int len,
+/* Decimal digits of `v` (with a '-' when `neg`), as printf's plain %d/%u print them. */
+static void gg_put_decimal(gg_out *o, unsigned long long v, int neg)
+{
+    char out[24];
+    char *e = out + sizeof out;
+    char *p = e;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    if (neg)
+        *--p = '-';
+    gg_out_ascii(o, p, (size_t)(e - p));
+}
+
+/* Formats one integer unit; `len` is the length modifier: 0 none, 1 l, 2 ll, 3 z, 4 t, 5 j.
+ * Plain %d/%i/%u (no flag, width or precision) are converted here; the rest through
+ * snprintf with the unit rebuilt without the length modifier. */
+static void gg_put_int(gg_out *o, const char *flags, ptrdiff_t width, ptrdiff_t prec, int len,
                        char conv, va_list *ap)
 {
-    char spec[32];
+    char spec[64];
     char out[128];
     int n;
+    int is_signed = conv == 'd' || conv == 'i';
+    if ((is_signed || conv == 'u') && flags[0] == '\0' && width <= 0 && prec < 0) {
+        long long s = 0;
+        unsigned long long u = 0;
+        switch (len) {
+        case 1:
+            if (is_signed) s = va_arg(*ap, long); else u = va_arg(*ap, unsigned long);
+            break;
+        case 2:
+            if (is_signed) s = va_arg(*ap, long long); else u = va_arg(*ap, unsigned long long);
+            break;
+        case 3:
+            if (is_signed) s = va_arg(*ap, ptrdiff_t); else u = va_arg(*ap, size_t);
+            break;
+        case 4:
+            /* %tu reads a ptrdiff_t as snprintf would; print its unsigned value */
+            if (is_signed) s = va_arg(*ap, ptrdiff_t); else u = (size_t)va_arg(*ap, ptrdiff_t);
+            break;
+        case 5:
+            if (is_signed) s = (long long)va_arg(*ap, intmax_t); else u = va_arg(*ap, uintmax_t);
+            break;
+        default:
+            if (is_signed) s = va_arg(*ap, int); else u = va_arg(*ap, unsigned int);
+            break;
+        }
+        if (is_signed)
+            gg_put_decimal(o, s < 0 ? 0ULL - (unsigned long long)s : (unsigned long long)s, s < 0);
+        else
+            gg_put_decimal(o, u, 0);
+        return;
+    }
     const char *lm = len == 1 ? "l" : len == 2 ? "ll" : len == 3 ? "z" : len == 4 ? "t" : len == 5 ? "j" : "";
     if (prec >= 0)
         snprintf(spec, sizeof spec, "%%%s%td.%td%s%c", flags, width, prec, lm, conv);
     else
         snprintf(spec, sizeof spec, "%%%s%td%s%c", flags, width, lm, conv);
-    int is_signed = conv == 'd' || conv == 'i';
     switch (len) {
     case 1:
         n = is_signed ? snprintf(out, sizeof out, spec, va_arg(*ap, long))
@@ -81,14 +197,32 @@ static void gg_put_int(gg_fmt *b, const char *flags, ptrdiff_t width, ptrdiff_t 
         break;
     }
     if (n > 0)
-        _gilgate_fmt_bytes(b, out, (size_t)n < sizeof out ? (size_t)n : sizeof out - 1);
+        gg_out_bytes(o, out, (size_t)n < sizeof out ? (size_t)n : sizeof out - 1);
+}
+
+/* `%s`: a non-NULL ASCII string without a width is copied here; the rest (NULL, non-ASCII
+ * text, padding in characters) is Rust's `_gilgate_fmt_cstr`. */
+static void gg_put_cstr(gg_out *o, const char *s, ptrdiff_t width, ptrdiff_t prec)
+{
+    if (s != NULL && width < 0) {
+        size_t n = prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s);
+        if (gg_is_ascii(s, n)) {
+            gg_out_ascii(o, s, n);
+            return;
+        }
+    }
+    _gilgate_fmt_cstr(gg_out_flush(o), s, width, prec);
 }
 
 /* Walks `format`, returns a new str or NULL with an exception set. */
 static PyObject *gg_format(const char *format, va_list vargs)
 {
     va_list ap;
-    gg_fmt *b = _gilgate_fmt_new();
+    gg_out o;
+    o.p = o.small;
+    o.n = 0;
+    o.cap = sizeof o.small;
+    o.rust = NULL;
     const char *f = format;
     int fail = 0;
     va_copy(ap, vargs);
@@ -97,12 +231,12 @@ static PyObject *gg_format(const char *format, va_list vargs)
             const char *start = f;
             while (*f && *f != '%')
                 f++;
-            _gilgate_fmt_bytes(b, start, (size_t)(f - start));
+            gg_out_bytes(&o, start, (size_t)(f - start));
             continue;
         }
         const char *unit = f++;
         if (*f == '%') {
-            _gilgate_fmt_bytes(b, "%", 1);
+            gg_out_ascii(&o, "%", 1);
             f++;
             continue;
         }
@@ -146,44 +280,56 @@ static PyObject *gg_format(const char *format, va_list vargs)
         char conv = *f ? *f++ : '\0';
         switch (conv) {
         case 'c':
-            gg_put_char(b, va_arg(ap, int));
+            gg_put_char(&o, va_arg(ap, int));
             break;
         case 'd': case 'i': case 'u': case 'x': case 'X': case 'o':
-            gg_put_int(b, flags, width < 0 ? 0 : width, prec, len, conv, &ap);
+            gg_put_int(&o, flags, width < 0 ? 0 : width, prec, len, conv, &ap);
             break;
         case 'p': {
             char out[64];
             int n = snprintf(out, sizeof out, "%p", va_arg(ap, void *));
             if (n > 1 && !(out[0] == '0' && out[1] == 'x')) {
-                _gilgate_fmt_bytes(b, "0x", 2);
+                gg_out_ascii(&o, "0x", 2);
             }
             if (n > 0)
-                _gilgate_fmt_bytes(b, out, (size_t)n);
+                gg_out_bytes(&o, out, (size_t)n);
             break;
         }
         case 's':
-            _gilgate_fmt_cstr(b, va_arg(ap, const char *), width, prec);
+            gg_put_cstr(&o, va_arg(ap, const char *), width, prec);
             break;
         case 'U': case 'S': case 'R': case 'A': case 'T': case 'N':
-            if (_gilgate_fmt_object(b, conv, va_arg(ap, PyObject *), NULL, width, prec) < 0)
+            if (_gilgate_fmt_object(gg_out_flush(&o), conv, va_arg(ap, PyObject *), NULL, width,
+                                    prec) < 0)
                 fail = 1;
             break;
         case 'V': {
             PyObject *obj = va_arg(ap, PyObject *);
             const char *fallback = va_arg(ap, const char *);
-            if (_gilgate_fmt_object(b, 'V', obj, fallback, width, prec) < 0)
+            if (_gilgate_fmt_object(gg_out_flush(&o), 'V', obj, fallback, width, prec) < 0)
                 fail = 1;
             break;
         }
         default:
             /* CPython copies the rest of the format string verbatim after a bad unit. */
-            _gilgate_fmt_bytes(b, unit, strlen(unit));
+            gg_out_bytes(&o, unit, strlen(unit));
             f = unit + strlen(unit);
             break;
         }
     }
     va_end(ap);
-    return _gilgate_fmt_finish(b, fail);
+    PyObject *r;
+    if (o.rust == NULL && !fail) {
+        /* Only ASCII was gathered: make the str straight from it. */
+        r = _gilgate_fmt_ascii(o.p, o.n);
+    } else {
+        if (!fail)
+            gg_out_flush(&o);
+        r = _gilgate_fmt_finish(o.rust != NULL ? o.rust : _gilgate_fmt_new(), fail);
+    }
+    if (o.p != o.small)
+        free(o.p);
+    return r;
 }
 
 GG_API PyObject *PyUnicode_FromFormatV(const char *format, va_list vargs)

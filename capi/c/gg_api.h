@@ -21,6 +21,7 @@ extern void _gilgate_fmt_cstr(gg_fmt *b, const char *s, ptrdiff_t width, ptrdiff
 extern int _gilgate_fmt_object(gg_fmt *b, int conv, PyObject *obj, const char *fallback,
                                ptrdiff_t width, ptrdiff_t prec);
 extern PyObject *_gilgate_fmt_finish(gg_fmt *b, int fail);
+extern PyObject *_gilgate_fmt_ascii(const char *p, size_t n);
 extern void _gilgate_err_set_formatted(PyObject *exc, PyObject *msg);
 extern int _gilgate_warn_formatted(PyObject *category, PyObject *msg, ptrdiff_t stacklevel);
 extern PyObject *_gilgate_tuple_from_array(PyObject *const *items, ptrdiff_t n);

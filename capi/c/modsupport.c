@@ -24,6 +24,9 @@ extern ptrdiff_t _gilgate_build_plan(const char *format, char *kinds, ptrdiff_t 
 extern PyObject *_gilgate_build_values(const char *format, const gg_val *vals, ptrdiff_t n,
                                        int as_tuple);
 extern ptrdiff_t _gilgate_parse_count(const char *format);
+extern const void *_gilgate_parse_prepare(const char *format, ptrdiff_t *count);
+extern int _gilgate_parse_prepared(PyObject *args, PyObject *kw, const void *compiled,
+                                   char *const *kwlist, void **ptrs, ptrdiff_t n, int mode);
 extern int _gilgate_parse(PyObject *args, PyObject *kw, const char *format,
                           char *const *kwlist, void **ptrs, ptrdiff_t n, int mode);
 extern ptrdiff_t _gilgate_unpack_check(PyObject *args, const char *name, ptrdiff_t min,
@@ -230,15 +233,17 @@ static int gg_vparse(PyObject *args, PyObject *kw, const char *format, char *con
                      va_list *ap, int mode)
 {
     void *small[GG_SMALL];
-    ptrdiff_t n = _gilgate_parse_count(format);
-    if (n < 0)
+    ptrdiff_t n = 0;
+    /* The format compiled once (cached by address, checked by content; see modsupport.rs). */
+    const void *compiled = _gilgate_parse_prepare(format, &n);
+    if (compiled == NULL)
         return 0;
     void **ptrs = n <= GG_SMALL ? small : malloc((size_t)n * sizeof(void *));
     if (ptrs == NULL)
         return 0;
     for (ptrdiff_t i = 0; i < n; i++)
         ptrs[i] = va_arg(*ap, void *);
-    int r = _gilgate_parse(args, kw, format, kwlist, ptrs, n, mode);
+    int r = _gilgate_parse_prepared(args, kw, compiled, kwlist, ptrs, n, mode);
     if (ptrs != small)
         free(ptrs);
     return r;

@@ -47,6 +47,28 @@ fn mutex_of(op: *mut PyObject) -> *mut PyMutex {
     unsafe { &raw mut (*op).ob_mutex }
 }
 
+/// Whether the calling thread holds `m` through one of its open critical sections (then
+/// locking `m` again would deadlock; the holder may go on as if it had locked it).
+pub fn held_by_current_thread(m: *mut PyMutex) -> bool {
+    let ts = crate::pystate::current();
+    // SAFETY: the thread state is the calling thread's; every section on its stack is live
+    // (each is popped before its storage goes away).
+    unsafe {
+        let Some(t) = ts.as_ref() else { return false };
+        let mut tagged = t.critical_section;
+        while tagged != 0 {
+            let cs = (tagged & !3) as *const PyCriticalSection;
+            if (*cs)._cs_mutex == m
+                || (tagged & TWO_MUTEXES != 0 && (*cs.cast::<PyCriticalSection2>())._cs_mutex2 == m)
+            {
+                return true;
+            }
+            tagged = (*cs)._cs_prev;
+        }
+        false
+    }
+}
+
 /// Locks `m` and pushes `cs`.
 pub fn begin_mutex(cs: *mut PyCriticalSection, m: *mut PyMutex) {
     crate::lock::lock(m);

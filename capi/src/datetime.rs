@@ -6,8 +6,8 @@
 //! attributes (`year`, `days`, ...). The Python-level methods, class attributes, arithmetic,
 //! comparisons and hashes are in [`ops`].
 //!
-//! Not done yet: `strftime`/`__format__` with a format spec, `timetuple`, `isocalendar`,
-//! `fromisoformat`, pickling.
+//! The small `time` module (`time_module`) is in `timemod`, ISO 8601 parsing and the ISO
+//! calendar in `iso`. Not done yet: pickling (`__reduce__`), `tzinfo` subclasses' `__reduce__`.
 
 use crate::object::{PyObject, PyTypeObject, static_type};
 use crate::pyerrors::{EXC_OverflowError, EXC_TypeError, EXC_ValueError, raise};
@@ -16,7 +16,10 @@ use std::ffi::{c_int, c_void};
 use std::ptr::null_mut;
 use std::sync::OnceLock;
 
+mod iso;
 mod ops;
+mod timemod;
+pub use timemod::time_module;
 
 /// `PyDateTime_Delta`.
 #[repr(C)]

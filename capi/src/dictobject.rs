@@ -11,7 +11,6 @@ use crate::object::{
 };
 use crate::pyport::{Py_hash_t, Py_ssize_t};
 use crate::refcount::{decref, incref, new_ref};
-use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,15 +25,102 @@ pub struct PyDictObject {
     pub ma_values: *mut c_void,
 }
 
+/// Marks an unused slot of the index.
+const EMPTY: u32 = u32::MAX;
+
+/// The entries (insertion order) and an open-addressing index over them, probed directly
+/// with the Python hash (no second hash): each used slot holds an entry position. A deleted
+/// entry stays in `entries` as `None` and its slot keeps pointing at it (a tombstone) until
+/// the next rebuild, so the probe sequences of the other keys stay intact.
 #[derive(Default)]
 struct Table {
     entries: Vec<Option<(Py_hash_t, *mut PyObject, *mut PyObject)>>,
-    index: HashMap<Py_hash_t, Vec<usize>>,
+    /// Power-of-two sized (or empty); every entry position appears in exactly one slot.
+    indices: Vec<u32>,
+    /// Live entries (`ma_used`).
+    used: usize,
     /// Thread holding the lock (0: free) and its nesting depth.
     owner: AtomicUsize,
     depth: AtomicUsize,
-    /// Bumped on every insertion or deletion (iterators detect changes with it).
+    /// Bumped on every insertion or deletion (iterators and lookups detect changes with it).
     version: AtomicUsize,
+}
+
+/// CPython's probe sequence: `i = i*5 + perturb + 1`, `perturb >>= 5`.
+struct Probe {
+    i: usize,
+    perturb: usize,
+    mask: usize,
+}
+
+impl Probe {
+    fn new(h: Py_hash_t, mask: usize) -> Probe {
+        Probe {
+            i: (h as usize) & mask,
+            perturb: h as usize,
+            mask,
+        }
+    }
+
+    fn advance(&mut self) {
+        self.perturb >>= 5;
+        self.i = (self
+            .i
+            .wrapping_mul(5)
+            .wrapping_add(self.perturb)
+            .wrapping_add(1))
+            & self.mask;
+    }
+}
+
+impl Table {
+    /// Puts entry position `pos` (hash `h`) into the first free slot of its probe sequence;
+    /// the index must have a free slot.
+    fn place(&mut self, h: Py_hash_t, pos: usize) {
+        let mut p = Probe::new(h, self.indices.len() - 1);
+        while self.indices[p.i] != EMPTY {
+            p.advance();
+        }
+        self.indices[p.i] = pos as u32;
+    }
+
+    /// Drops the holes left by deletions and rebuilds the index with room for `extra` more
+    /// entries (the index is at most two-thirds full afterwards).
+    fn rebuild(&mut self, extra: usize) {
+        if self.used != self.entries.len() {
+            self.entries.retain(|e| e.is_some());
+        }
+        let need = (self.entries.len() + extra) * 3 / 2 + 1;
+        let cap = need.next_power_of_two().max(8);
+        self.indices.clear();
+        self.indices.resize(cap, EMPTY);
+        for pos in 0..self.entries.len() {
+            if let Some((h, _, _)) = self.entries[pos] {
+                self.place(h, pos);
+            }
+        }
+    }
+
+    /// Appends a new entry (the key is known to be absent), growing or compacting first when
+    /// the index would become more than two-thirds full.
+    fn push(&mut self, h: Py_hash_t, k: *mut PyObject, v: *mut PyObject) {
+        let n = self.entries.len();
+        if (n + 1) * 3 > self.indices.len() * 2 {
+            // Growth as CPython: room for about three times the live entries.
+            self.rebuild(self.used.max(4) * 2);
+        }
+        let pos = self.entries.len();
+        self.entries.push(Some((h, k, v)));
+        self.place(h, pos);
+        self.used += 1;
+    }
+
+    /// Removes every entry (returned for the caller to release).
+    fn take_all(&mut self) -> Vec<Option<(Py_hash_t, *mut PyObject, *mut PyObject)>> {
+        self.indices = Vec::new();
+        self.used = 0;
+        std::mem::take(&mut self.entries)
+    }
 }
 
 /// Holds a dict's lock until dropped.
@@ -142,39 +228,86 @@ unsafe fn table<'a>(d: *mut PyObject) -> Option<&'a mut Table> {
 
 unsafe fn sync_used(d: *mut PyObject, t: &Table) {
     // SAFETY: `d` is a live dict.
-    unsafe {
-        (*d.cast::<PyDictObject>()).ma_used =
-            t.entries.iter().filter(|e| e.is_some()).count() as Py_ssize_t
-    };
+    unsafe { (*d.cast::<PyDictObject>()).ma_used = t.used as Py_ssize_t };
     t.version.fetch_add(1, Ordering::Relaxed);
 }
 
+/// Equality of two keys of the same exact builtin type whose comparison runs no code (str,
+/// or ints of at most one digit); None for everything else.
+#[inline]
+unsafe fn exact_eq(a: *mut PyObject, b: *mut PyObject) -> Option<bool> {
+    // SAFETY: both are live objects.
+    unsafe {
+        let t = crate::object::ty(a);
+        if t != crate::object::ty(b) {
+            return None;
+        }
+        if t == &raw mut crate::unicodeobject::PyUnicode_Type {
+            return Some(crate::unicodeobject::equal(a, b));
+        }
+        if t == &raw mut crate::longobject::PyLong_Type {
+            if let (Some(x), Some(y)) =
+                (crate::longobject::compact(a), crate::longobject::compact(b))
+            {
+                return Some(x == y);
+            }
+        }
+        None
+    }
+}
+
 /// Finds the entry index of `key`: Ok(None) when absent, Err(()) on a comparison error.
-/// Comparisons may run code that changes the dict, so the table is re-read after each.
+/// Comparisons may run code that changes the dict; the lookup then starts over.
 unsafe fn find(d: *mut PyObject, key: *mut PyObject, h: Py_hash_t) -> Result<Option<usize>, ()> {
     // SAFETY: `d` is a live dict with a table; its lock is held.
     unsafe {
-        let Some(t) = table(d) else { return Ok(None) };
-        let Some(cands) = t.index.get(&h).cloned() else {
-            return Ok(None);
-        };
-        for i in cands {
+        'restart: loop {
             let Some(t) = table(d) else { return Ok(None) };
-            if let Some(Some((_, k, _))) = t.entries.get(i).copied() {
-                if k == key {
-                    return Ok(Some(i));
+            if t.indices.is_empty() {
+                return Ok(None);
+            }
+            let mut p = Probe::new(h, t.indices.len() - 1);
+            loop {
+                let slot = t.indices[p.i];
+                if slot == EMPTY {
+                    return Ok(None);
                 }
-                let k = new_ref(k);
-                let r = crate::iterobject::compare_bool(k, key, crate::object::Py_EQ);
-                decref(k);
-                match r {
-                    1 => return Ok(Some(i)),
-                    0 => {}
-                    _ => return Err(()),
+                let pos = slot as usize;
+                if let Some((eh, k, _)) = t.entries[pos] {
+                    if k == key {
+                        return Ok(Some(pos));
+                    }
+                    if eh == h {
+                        if let Some(same) = exact_eq(k, key) {
+                            if same {
+                                return Ok(Some(pos));
+                            }
+                            p.advance();
+                            continue;
+                        }
+                        let version = t.version.load(Ordering::Relaxed);
+                        let k = new_ref(k);
+                        let r = crate::iterobject::compare_bool(k, key, crate::object::Py_EQ);
+                        decref(k);
+                        let Some(t) = table(d) else { return Ok(None) };
+                        if t.version.load(Ordering::Relaxed) != version
+                            || t.entries.get(pos).is_none_or(|e| e.is_none())
+                        {
+                            if r < 0 {
+                                return Err(());
+                            }
+                            continue 'restart;
+                        }
+                        match r {
+                            1 => return Ok(Some(pos)),
+                            0 => {}
+                            _ => return Err(()),
+                        }
+                    }
                 }
+                p.advance();
             }
         }
-        Ok(None)
     }
 }
 
@@ -191,21 +324,6 @@ pub unsafe fn key_error(key: *mut PyObject) {
         }
         crate::pyerrors::set_object((&raw mut crate::pyerrors::EXC_KeyError).cast(), args);
         decref(args);
-    }
-}
-
-/// Drops the holes left by deletions when they outnumber the live entries.
-fn compact(t: &mut Table) {
-    let live = t.entries.iter().filter(|e| e.is_some()).count();
-    if t.entries.len() < 16 || live * 2 > t.entries.len() {
-        return;
-    }
-    t.entries.retain(|e| e.is_some());
-    t.index.clear();
-    for (i, e) in t.entries.iter().enumerate() {
-        if let Some((h, _, _)) = e {
-            t.index.entry(*h).or_default().push(i);
-        }
     }
 }
 
@@ -291,9 +409,7 @@ pub unsafe fn set_item(d: *mut PyObject, key: *mut PyObject, value: *mut PyObjec
                 0
             }
             Ok(None) => {
-                compact(t);
-                t.entries.push(Some((h, new_ref(key), new_ref(value))));
-                t.index.entry(h).or_default().push(t.entries.len() - 1);
+                t.push(h, new_ref(key), new_ref(value));
                 sync_used(d, t);
                 0
             }
@@ -359,12 +475,9 @@ pub unsafe fn pop(d: *mut PyObject, key: *mut PyObject) -> Result<Option<*mut Py
         let Some((_, k, v)) = t.entries[i].take() else {
             return Ok(None);
         };
-        if let Some(c) = t.index.get_mut(&h) {
-            c.retain(|&j| j != i);
-            if c.is_empty() {
-                t.index.remove(&h);
-            }
-        }
+        // The slot keeps pointing at the emptied entry (a tombstone); the holes are dropped
+        // when an insertion next rebuilds the index (as CPython, deletion never moves entries).
+        t.used -= 1;
         sync_used(d, t);
         drop(g);
         decref(k);
@@ -732,8 +845,7 @@ pub unsafe extern "C" fn PyDict_Clear(d: *mut PyObject) {
             }
             let g = lock(d);
             let Some(t) = table(d) else { return };
-            let old = std::mem::take(&mut t.entries);
-            t.index.clear();
+            let old = t.take_all();
             sync_used(d, t);
             drop(g);
             for (_, k, v) in old.into_iter().flatten() {
@@ -1686,6 +1798,80 @@ mod tests {
             assert_eq!(n, 2);
             decref(key);
             decref(one);
+            decref(d);
+        }
+    }
+
+    /// Inserts, deletes and re-inserts against a model kept in Rust: lookups, `ma_used` and
+    /// the `PyDict_Next` order (insertion order, a re-inserted key goes last) must agree
+    /// through index growth, tombstones and compaction.
+    #[test]
+    fn open_addressing_index_against_a_model() {
+        // SAFETY: fresh objects owned by the test.
+        unsafe {
+            let d = new_dict();
+            let mut model: Vec<(i128, i128)> = Vec::new();
+            let key = |k: i128| crate::longobject::from_i128(k);
+            let mut step = 0i128;
+            for round in 0..6 {
+                for i in 0..300i128 {
+                    // -1 and -2 share a hash (-2): collisions stay distinct keys.
+                    let k = (i * 7 + round) % 257 - 2;
+                    step += 1;
+                    let (kk, vv) = (key(k), key(step));
+                    assert_eq!(set_item(d, kk, vv), 0);
+                    decref(kk);
+                    decref(vv);
+                    match model.iter_mut().find(|e| e.0 == k) {
+                        Some(e) => e.1 = step,
+                        None => model.push((k, step)),
+                    }
+                    if i % 3 == 0 {
+                        let victim = (i * 5 + round) % 257 - 2;
+                        let kk = key(victim);
+                        let r = pop(d, kk).unwrap();
+                        decref(kk);
+                        match model.iter().position(|e| e.0 == victim) {
+                            Some(p) => {
+                                model.remove(p);
+                                decref(r.expect("present"));
+                            }
+                            None => assert!(r.is_none()),
+                        }
+                    }
+                }
+                assert_eq!(len(d), model.len() as Py_ssize_t);
+                let got: Vec<(i128, i128)> = entries(d)
+                    .iter()
+                    .map(|&(k, v)| {
+                        (
+                            crate::object::str_string(k).parse().unwrap(),
+                            crate::object::str_string(v).parse().unwrap(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(got, model);
+                for &(k, v) in &model {
+                    let kk = key(k);
+                    let got = get_with_error(d, kk);
+                    decref(kk);
+                    assert!(!got.is_null(), "{k} missing");
+                    assert_eq!(crate::object::str_string(got), v.to_string());
+                }
+                let kk = key(100_000);
+                assert!(get_with_error(d, kk).is_null());
+                decref(kk);
+            }
+            PyDict_Clear(d);
+            assert_eq!(len(d), 0);
+            let (kk, vv) = (key(-1), key(-2));
+            assert_eq!(set_item(d, kk, vv), 0);
+            assert_eq!(set_item(d, vv, kk), 0);
+            assert_eq!(len(d), 2);
+            assert_eq!(crate::object::str_string(get(d, kk)), "-2");
+            assert_eq!(crate::object::str_string(get(d, vv)), "-1");
+            decref(kk);
+            decref(vv);
             decref(d);
         }
     }

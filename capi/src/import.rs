@@ -172,6 +172,7 @@ fn builtin_module(name: &str) -> Option<*mut PyObject> {
         "builtins" => crate::bltinmodule::module(),
         "sys" => crate::sysmodule::module(),
         "datetime" => crate::datetime::module(),
+        "time" => crate::datetime::time_module(),
         "_io" => crate::bltinmodule::io_module(),
         _ => return None,
     };
@@ -182,7 +183,7 @@ fn builtin_module(name: &str) -> Option<*mut PyObject> {
 
 /// Whether `name` is one of gilgate's own modules or an `AppendInittab` entry.
 pub fn is_builtin_name(name: &str) -> bool {
-    matches!(name, "builtins" | "sys" | "datetime" | "_io")
+    matches!(name, "builtins" | "sys" | "datetime" | "time" | "_io")
         || INITTAB
             .lock()
             .unwrap_or_else(|e| e.into_inner())

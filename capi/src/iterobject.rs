@@ -325,10 +325,7 @@ pub unsafe fn collect(op: *mut PyObject) -> Result<Vec<*mut PyObject>, ()> {
     // SAFETY: forwarded contract.
     unsafe {
         if crate::listobject::is_list(op) {
-            return Ok(crate::listobject::items(op)
-                .iter()
-                .map(|&o| new_ref(o))
-                .collect());
+            return Ok(crate::listobject::snapshot(op));
         }
         if crate::tupleobject::is_tuple(op) {
             return Ok(crate::tupleobject::items(op)

@@ -1,12 +1,21 @@
 //! `listobject.h`: `list` with CPython's layout (`ob_item` at 40, `allocated` at 48), so
 //! `PyList_GET_ITEM`/`PyList_SET_ITEM`/`PyList_GET_SIZE` work inline; CPython's growth
 //! pattern; sequence and mapping slots (slice assignment included); methods.
+//!
+//! Locking (free threading): every mutation, and every read that hands out items, holds the
+//! list's own `ob_mutex` (the mutex `Py_BEGIN_CRITICAL_SECTION(list)` takes, so an extension
+//! holding a critical section on a list excludes gilgate's own list operations too). It is
+//! held only around plain memory work (no comparison, no decref, no other lock while held),
+//! so it never nests inside gilgate; uncontended it costs one compare-and-swap. A thread that
+//! already holds the mutex through one of its critical sections goes on without locking
+//! again, as CPython's critical sections do. `PyList_GetItem` and the inline macros
+//! (`PyList_GET_ITEM`, ...) read without the lock, as in CPython.
 
 use crate::iterobject::{self as iters, IterObject, Step};
 use crate::methodobject::{METH_FASTCALL, METH_KEYWORDS, METH_NOARGS, METH_O, PyMethodDef};
 use crate::object::{
-    Py_TPFLAGS_BASETYPE, Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_SEQUENCE, PyMappingMethods, PyObject,
-    PySequenceMethods, PyTypeObject, PyVarObject, static_type, ty,
+    Py_TPFLAGS_BASETYPE, Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_SEQUENCE, PyMappingMethods, PyMutex,
+    PyObject, PySequenceMethods, PyTypeObject, PyVarObject, static_type, ty,
 };
 use crate::pyerrors::{EXC_IndexError, EXC_SystemError, EXC_TypeError, EXC_ValueError, raise};
 use crate::pyport::Py_ssize_t;
@@ -21,6 +30,58 @@ pub struct PyListObject {
     pub ob_base: PyVarObject,
     pub ob_item: *mut *mut PyObject,
     pub allocated: Py_ssize_t,
+}
+
+/// Holds a list's `ob_mutex` until dropped (or nothing, when the calling thread already holds
+/// it through a critical section).
+struct ListLock(*mut PyMutex, bool);
+
+impl ListLock {
+    /// Locks `op` (a live list).
+    #[inline]
+    fn new(op: *mut PyObject) -> ListLock {
+        // SAFETY: `op` is a live object (every caller's contract).
+        let m = unsafe { &raw mut (*op).ob_mutex };
+        if crate::lock::try_lock(m) {
+            return ListLock(m, true);
+        }
+        ListLock::contended(m)
+    }
+
+    #[cold]
+    fn contended(m: *mut PyMutex) -> ListLock {
+        if crate::critical_section::held_by_current_thread(m) {
+            return ListLock(m, false);
+        }
+        crate::lock::lock(m);
+        ListLock(m, true)
+    }
+}
+
+impl Drop for ListLock {
+    #[inline]
+    fn drop(&mut self) {
+        if self.1 {
+            crate::lock::unlock(self.0);
+        }
+    }
+}
+
+/// New references to the items, read under the list's lock.
+///
+/// # Safety
+/// `op` must be a live list.
+pub unsafe fn snapshot(op: *mut PyObject) -> Vec<*mut PyObject> {
+    let _g = ListLock::new(op);
+    // SAFETY: forwarded contract; the lock keeps the array in place while copying.
+    unsafe { items(op).iter().map(|&o| new_ref(o)).collect() }
+}
+
+/// A new reference to item `i`, read under the list's lock (None when out of range).
+unsafe fn item_ref(op: *mut PyObject, i: usize) -> Option<*mut PyObject> {
+    let _g = ListLock::new(op);
+    // SAFETY: a live list; the lock keeps the array in place.
+    unsafe { items(op).get(i).map(|&o| new_ref(o)) }
 }
 
 static mut LIST_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
@@ -261,29 +322,60 @@ pub unsafe fn from_vec(objs: Vec<*mut PyObject>) -> *mut PyObject {
 /// # Safety
 /// `op` must be a live list and `v` a live object.
 pub unsafe fn append(op: *mut PyObject, v: *mut PyObject) -> c_int {
-    // SAFETY: forwarded contract.
+    let _g = ListLock::new(op);
+    // SAFETY: forwarded contract; the lock gives this thread the only access to the array.
     unsafe {
-        let n = len(op);
+        let l = op.cast::<PyListObject>();
+        let n = (*l).ob_base.ob_size;
+        if n < (*l).allocated {
+            // Room left: no resize (the common case).
+            *(*l).ob_item.add(n as usize) = new_ref(v);
+            (*l).ob_base.ob_size = n + 1;
+            return 0;
+        }
         if !resize(op, n + 1) {
             return -1;
         }
-        *(*op.cast::<PyListObject>()).ob_item.add(n as usize) = new_ref(v);
+        *(*l).ob_item.add(n as usize) = new_ref(v);
         0
     }
 }
 
-/// Replaces `list[lo:hi]` with owned references `new` (step 1).
+/// Replaces `list[lo:hi]` with owned references `new` (step 1). `lo` and `hi` are clamped
+/// to the length found under the lock (`usize::MAX` for "the end"); the replaced items are
+/// released after the lock is dropped.
 unsafe fn replace_range(op: *mut PyObject, lo: usize, hi: usize, new: Vec<*mut PyObject>) -> c_int {
-    // SAFETY: `op` is a live list; `lo <= hi <= len`.
+    let g = ListLock::new(op);
+    // SAFETY: `op` is a live list, locked.
+    let r = unsafe { replace_range_locked(op, lo, hi, new) };
+    drop(g);
+    let (drop_now, rc) = match r {
+        Ok(old) => (old, 0),
+        Err(new) => (new, -1),
+    };
+    // SAFETY: owned references, released outside the lock.
+    unsafe { iters::release_all(drop_now) };
+    rc
+}
+
+/// `replace_range` with the lock held: Ok(the replaced items) or Err(`new`, not stored).
+unsafe fn replace_range_locked(
+    op: *mut PyObject,
+    lo: usize,
+    hi: usize,
+    new: Vec<*mut PyObject>,
+) -> Result<Vec<*mut PyObject>, Vec<*mut PyObject>> {
+    // SAFETY: `op` is a live list the caller has locked.
     unsafe {
         let n = len(op) as usize;
+        let hi = hi.min(n);
+        let lo = lo.min(hi);
         let old: Vec<*mut PyObject> = items(op)[lo..hi].to_vec();
         let newlen = n - (hi - lo) + new.len();
         let tail = n - hi;
         if newlen > n {
             if !resize(op, newlen as Py_ssize_t) {
-                iters::release_all(new);
-                return -1;
+                return Err(new);
             }
             let base = (*op.cast::<PyListObject>()).ob_item;
             std::ptr::copy(base.add(hi), base.add(lo + new.len()), tail);
@@ -301,8 +393,7 @@ unsafe fn replace_range(op: *mut PyObject, lo: usize, hi: usize, new: Vec<*mut P
         for (i, o) in new.into_iter().enumerate() {
             *base.add(lo + i) = o;
         }
-        iters::release_all(old);
-        0
+        Ok(old)
     }
 }
 
@@ -344,9 +435,9 @@ unsafe extern "C" fn list_repr(op: *mut PyObject) -> *mut PyObject {
         if !iters::repr_enter(op) {
             return crate::unicodeobject::from_str("[...]");
         }
-        let snapshot: Vec<*mut PyObject> = items(op).iter().map(|&o| new_ref(o)).collect();
-        let parts = iters::repr_all(&snapshot);
-        iters::release_all(snapshot);
+        let snap = snapshot(op);
+        let parts = iters::repr_all(&snap);
+        iters::release_all(snap);
         iters::repr_leave(op);
         match parts {
             Some(p) => crate::unicodeobject::from_str(&format!("[{}]", p.join(", "))),
@@ -365,8 +456,8 @@ unsafe extern "C" fn list_richcompare(
         if !is_list(b) {
             return iters::not_implemented();
         }
-        let x: Vec<*mut PyObject> = items(a).iter().map(|&o| new_ref(o)).collect();
-        let y: Vec<*mut PyObject> = items(b).iter().map(|&o| new_ref(o)).collect();
+        let x = snapshot(a);
+        let y = snapshot(b);
         let r = iters::compare_sequences(&x, &y, op);
         iters::release_all(x);
         iters::release_all(y);
@@ -382,8 +473,8 @@ unsafe extern "C" fn list_iter(op: *mut PyObject) -> *mut PyObject {
 unsafe fn listiter_step(it: &mut IterObject) -> Step {
     // SAFETY: `seq` is a live list.
     unsafe {
-        match items(it.seq).get(it.index as usize) {
-            Some(&o) => Step::Item(new_ref(o)),
+        match item_ref(it.seq, it.index as usize) {
+            Some(o) => Step::Item(o),
             None => Step::End,
         }
     }
@@ -397,6 +488,7 @@ unsafe extern "C" fn listiter_next(op: *mut PyObject) -> *mut PyObject {
 unsafe fn listreviter_step(it: &mut IterObject) -> Step {
     // SAFETY: `seq` is a live list.
     unsafe {
+        let _g = ListLock::new(it.seq);
         let its = items(it.seq);
         let i = its.len() as Py_ssize_t - 1 - it.index;
         if i >= 0 {
@@ -420,8 +512,8 @@ unsafe extern "C" fn list_length(op: *mut PyObject) -> Py_ssize_t {
 unsafe extern "C" fn list_item(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
     // SAFETY: a live list (slot contract).
     unsafe {
-        match items(op).get(usize::try_from(i).unwrap_or(usize::MAX)) {
-            Some(&o) => new_ref(o),
+        match item_ref(op, usize::try_from(i).unwrap_or(usize::MAX)) {
+            Some(o) => o,
             None => index_error(),
         }
     }
@@ -437,46 +529,77 @@ unsafe extern "C" fn list_concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyO
                 &format!("can only concatenate list (not \"{n}\") to list"),
             );
         }
-        let mut v = items(a).to_vec();
-        v.extend_from_slice(items(b));
-        from_slice(&v)
+        let mut v = snapshot(a);
+        v.extend(snapshot(b));
+        from_vec(v)
     }
 }
 
 unsafe extern "C" fn list_repeat(a: *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
     // SAFETY: a live list (slot contract).
     unsafe {
-        let its = items(a);
+        let its = snapshot(a);
         let n = n.max(0) as usize;
         if its
             .len()
             .checked_mul(n)
             .is_none_or(|t| t > isize::MAX as usize / 8)
         {
+            iters::release_all(its);
             return crate::pyerrors::no_memory();
         }
-        from_slice(&its.repeat(n))
+        let r = from_slice(&its.repeat(n));
+        iters::release_all(its);
+        r
     }
 }
 
 unsafe extern "C" fn list_ass_item(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
     // SAFETY: a live list (slot contract); `v` NULL (delete) or live.
     unsafe {
-        let n = len(op);
-        if i < 0 || i >= n {
-            raise(
-                &raw mut EXC_IndexError,
-                "list assignment index out of range",
-            );
-            return -1;
-        }
         if v.is_null() {
+            if i < 0 || i >= len(op) {
+                raise(
+                    &raw mut EXC_IndexError,
+                    "list assignment index out of range",
+                );
+                return -1;
+            }
             return replace_range(op, i as usize, i as usize + 1, Vec::new());
         }
-        let slot = &mut items_mut(op)[i as usize];
-        let old = std::mem::replace(slot, new_ref(v));
-        decref(old);
-        0
+        // The new reference is made before locking; the old one is dropped after.
+        let v = new_ref(v);
+        match set_locked(op, i, v) {
+            Ok(old) => {
+                xdecref(old);
+                0
+            }
+            Err(()) => {
+                decref(v);
+                raise(
+                    &raw mut EXC_IndexError,
+                    "list assignment index out of range",
+                );
+                -1
+            }
+        }
+    }
+}
+
+/// Stores owned `v` at `i` under the lock and returns the item it replaces (Err: out of
+/// range, nothing stored).
+unsafe fn set_locked(
+    op: *mut PyObject,
+    i: Py_ssize_t,
+    v: *mut PyObject,
+) -> Result<*mut PyObject, ()> {
+    let _g = ListLock::new(op);
+    // SAFETY: a live list, locked.
+    unsafe {
+        match items_mut(op).get_mut(usize::try_from(i).unwrap_or(usize::MAX)) {
+            Some(slot) => Ok(std::mem::replace(slot, v)),
+            None => Err(()),
+        }
     }
 }
 
@@ -485,8 +608,7 @@ unsafe extern "C" fn list_contains(op: *mut PyObject, v: *mut PyObject) -> c_int
     unsafe {
         let mut i = 0;
         loop {
-            let Some(&o) = items(op).get(i) else { return 0 };
-            let o = new_ref(o);
+            let Some(o) = item_ref(op, i) else { return 0 };
             let r = iters::compare_bool(o, v, crate::object::Py_EQ);
             decref(o);
             if r != 0 {
@@ -510,17 +632,25 @@ unsafe extern "C" fn list_inplace_concat(a: *mut PyObject, b: *mut PyObject) -> 
 unsafe extern "C" fn list_inplace_repeat(a: *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
     // SAFETY: a live list (slot contract).
     unsafe {
-        let its = items(a).to_vec();
-        let k = len(a) as usize;
         if n <= 0 {
-            replace_range(a, 0, k, Vec::new());
+            replace_range(a, 0, usize::MAX, Vec::new());
         } else if n > 1 {
+            let its = snapshot(a);
+            if its
+                .len()
+                .checked_mul(n as usize)
+                .is_none_or(|t| t > isize::MAX as usize / 8)
+            {
+                iters::release_all(its);
+                return crate::pyerrors::no_memory();
+            }
             let extra: Vec<*mut PyObject> = its
                 .repeat(n as usize - 1)
                 .into_iter()
                 .map(|o| new_ref(o))
                 .collect();
-            if replace_range(a, k, k, extra) < 0 {
+            iters::release_all(its);
+            if replace_range(a, usize::MAX, usize::MAX, extra) < 0 {
                 return null_mut();
             }
         }
@@ -535,9 +665,13 @@ unsafe extern "C" fn list_subscript(op: *mut PyObject, key: *mut PyObject) -> *m
             Err(()) => null_mut(),
             Ok(Subscript::Index(i)) => list_item(op, i),
             Ok(Subscript::Slice(b, st, n)) => {
+                let g = ListLock::new(op);
                 let its = items(op);
-                let v: Vec<*mut PyObject> = sl::positions(b, st, n).map(|p| its[p]).collect();
-                from_slice(&v)
+                let v: Vec<*mut PyObject> = sl::positions(b, st, n)
+                    .filter_map(|p| its.get(p).map(|&o| new_ref(o)))
+                    .collect();
+                drop(g);
+                from_vec(v)
             }
         }
     }
@@ -571,7 +705,7 @@ unsafe fn ass_slice(
         let new = if v.is_null() {
             Vec::new()
         } else if v == op {
-            items(op).iter().map(|&o| new_ref(o)).collect()
+            snapshot(op)
         } else {
             match iters::collect(v) {
                 Ok(x) => x,
@@ -597,6 +731,7 @@ unsafe fn ass_slice(
             let mut pos: Vec<usize> = sl::positions(b, st, n).collect();
             pos.sort_unstable();
             let mut removed = Vec::with_capacity(pos.len());
+            let g = ListLock::new(op);
             let its = items(op).to_vec();
             let keep: Vec<*mut PyObject> = its
                 .iter()
@@ -616,6 +751,7 @@ unsafe fn ass_slice(
                 *base.add(i) = o;
             }
             resize(op, k as Py_ssize_t);
+            drop(g);
             iters::release_all(removed);
             return 0;
         }
@@ -628,11 +764,17 @@ unsafe fn ass_slice(
             );
             return -1;
         }
+        let g = ListLock::new(op);
         let its = items_mut(op);
         let mut old = Vec::with_capacity(new.len());
         for (p, o) in sl::positions(b, st, n).zip(new) {
-            old.push(std::mem::replace(&mut its[p], o));
+            // A position beyond a list that shrank meanwhile drops its new item.
+            match its.get_mut(p) {
+                Some(slot) => old.push(std::mem::replace(slot, o)),
+                None => old.push(o),
+            }
         }
+        drop(g);
         iters::release_all(old);
         0
     }
@@ -646,15 +788,14 @@ pub unsafe fn extend(op: *mut PyObject, it: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let new = if it == op {
-            items(op).iter().map(|&o| new_ref(o)).collect()
+            snapshot(op)
         } else {
             match iters::collect(it) {
                 Ok(v) => v,
                 Err(()) => return -1,
             }
         };
-        let n = len(op) as usize;
-        replace_range(op, n, n, new)
+        replace_range(op, usize::MAX, usize::MAX, new)
     }
 }
 
@@ -692,7 +833,7 @@ fn merge_sort(v: Vec<usize>, gt: &mut dyn FnMut(usize, usize) -> c_int) -> Resul
 unsafe fn sort(op: *mut PyObject, key: *mut PyObject, reverse: bool) -> c_int {
     // SAFETY: a live list; items are kept alive by the snapshot while comparing.
     unsafe {
-        let mut vals: Vec<*mut PyObject> = items(op).iter().map(|&o| new_ref(o)).collect();
+        let mut vals = snapshot(op);
         let keys: Vec<*mut PyObject> = if key.is_null() || key == crate::object::none() {
             vals.iter().map(|&o| new_ref(o)).collect()
         } else {
@@ -731,8 +872,7 @@ unsafe fn sort(op: *mut PyObject, key: *mut PyObject, reverse: bool) -> c_int {
         if reverse {
             sorted.reverse();
         }
-        let n = len(op) as usize;
-        let r = replace_range(op, 0, n, sorted);
+        let r = replace_range(op, 0, usize::MAX, sorted);
         let _ = vals;
         r
     }
@@ -847,7 +987,8 @@ unsafe extern "C" fn m_insert(
 /// # Safety
 /// `op` must be a live list and `v` a live object.
 pub unsafe fn insert(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
-    // SAFETY: forwarded contract.
+    let _g = ListLock::new(op);
+    // SAFETY: forwarded contract; the lock gives this thread the only access to the array.
     unsafe {
         let n = len(op);
         let mut i = i;
@@ -855,7 +996,13 @@ pub unsafe fn insert(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_in
             i = (i + n).max(0);
         }
         let i = i.min(n) as usize;
-        replace_range(op, i, i, vec![new_ref(v)])
+        if !resize(op, n + 1) {
+            return -1;
+        }
+        let base = (*op.cast::<PyListObject>()).ob_item;
+        std::ptr::copy(base.add(i), base.add(i + 1), n as usize - i);
+        *base.add(i) = new_ref(v);
+        0
     }
 }
 
@@ -869,7 +1016,6 @@ unsafe extern "C" fn m_pop(
         if !arg_count("pop", nargs, 0, 1) {
             return null_mut();
         }
-        let n = len(op);
         let mut i = -1;
         if nargs == 1 {
             let Ok(v) = int_arg(*args) else {
@@ -877,18 +1023,40 @@ unsafe extern "C" fn m_pop(
             };
             i = v;
         }
+        match pop_at(op, i) {
+            Ok(v) => v,
+            Err(msg) => raise(&raw mut EXC_IndexError, msg),
+        }
+    }
+}
+
+/// Removes item `i` (negative: from the end) under the lock and returns it (owned), or the
+/// IndexError message.
+unsafe fn pop_at(op: *mut PyObject, i: Py_ssize_t) -> Result<*mut PyObject, &'static str> {
+    let _g = ListLock::new(op);
+    // SAFETY: a live list, locked.
+    unsafe {
+        let n = len(op);
         if n == 0 {
-            return raise(&raw mut EXC_IndexError, "pop from empty list");
+            return Err("pop from empty list");
         }
-        if i < 0 {
-            i += n;
-        }
+        let i = if i < 0 { i + n } else { i };
         if i < 0 || i >= n {
-            return raise(&raw mut EXC_IndexError, "pop index out of range");
+            return Err("pop index out of range");
         }
-        let v = new_ref(items(op)[i as usize]);
-        replace_range(op, i as usize, i as usize + 1, Vec::new());
-        v
+        let base = (*op.cast::<PyListObject>()).ob_item;
+        let v = *base.add(i as usize);
+        std::ptr::copy(
+            base.add(i as usize + 1),
+            base.add(i as usize),
+            (n - i - 1) as usize,
+        );
+        if !resize(op, n - 1) {
+            // Shrinking keeps the array when memory runs out.
+            crate::pyerrors::clear();
+            (*op.cast::<PyVarObject>()).ob_size = n - 1;
+        }
+        Ok(v)
     }
 }
 
@@ -901,8 +1069,8 @@ unsafe fn find_index(
     // SAFETY: live objects.
     unsafe {
         let mut i = lo;
-        while i < hi.min(len(op) as usize) {
-            let o = new_ref(items(op)[i]);
+        while i < hi {
+            let Some(o) = item_ref(op, i) else { break };
             let r = iters::compare_bool(o, v, crate::object::Py_EQ);
             decref(o);
             match r {
@@ -969,8 +1137,7 @@ unsafe extern "C" fn m_count(op: *mut PyObject, v: *mut PyObject) -> *mut PyObje
     unsafe {
         let mut c = 0;
         let mut i = 0;
-        while let Some(&o) = items(op).get(i) {
-            let o = new_ref(o);
+        while let Some(o) = item_ref(op, i) {
             let r = iters::compare_bool(o, v, crate::object::Py_EQ);
             decref(o);
             match r {
@@ -987,19 +1154,20 @@ unsafe extern "C" fn m_count(op: *mut PyObject, v: *mut PyObject) -> *mut PyObje
 unsafe extern "C" fn m_clear(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live list (method contract).
     unsafe {
-        replace_range(op, 0, len(op) as usize, Vec::new());
+        replace_range(op, 0, usize::MAX, Vec::new());
         crate::object::new_none()
     }
 }
 
 unsafe extern "C" fn m_copy(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live list (method contract).
-    unsafe { from_slice(items(op)) }
+    unsafe { from_vec(snapshot(op)) }
 }
 
 unsafe extern "C" fn m_reverse(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live list (method contract).
     unsafe {
+        let _g = ListLock::new(op);
         items_mut(op).reverse();
         crate::object::new_none()
     }
@@ -1125,18 +1293,20 @@ pub unsafe extern "C" fn PyList_SetItem(
                 crate::pyerrors::bad_internal_call();
                 return -1;
             }
-            let n = len(op);
-            if i < 0 || i >= n {
-                xdecref(v);
-                raise(
-                    &raw mut EXC_IndexError,
-                    "list assignment index out of range",
-                );
-                return -1;
+            match set_locked(op, i, v) {
+                Ok(old) => {
+                    xdecref(old);
+                    0
+                }
+                Err(()) => {
+                    xdecref(v);
+                    raise(
+                        &raw mut EXC_IndexError,
+                        "list assignment index out of range",
+                    );
+                    -1
+                }
             }
-            let old = std::mem::replace(&mut items_mut(op)[i as usize], v);
-            xdecref(old);
-            0
         }
     })
 }
@@ -1189,11 +1359,17 @@ pub unsafe extern "C" fn PyList_GetSlice(
             if !check_list(op) {
                 return null_mut();
             }
+            let g = ListLock::new(op);
             let its = items(op);
             let n = its.len() as Py_ssize_t;
             let lo = lo.clamp(0, n);
             let hi = hi.clamp(lo, n);
-            from_slice(&its[lo as usize..hi as usize])
+            let part: Vec<*mut PyObject> = its[lo as usize..hi as usize]
+                .iter()
+                .map(|&o| new_ref(o))
+                .collect();
+            drop(g);
+            from_vec(part)
         }
     })
 }
@@ -1240,6 +1416,7 @@ pub unsafe extern "C" fn PyList_Reverse(op: *mut PyObject) -> c_int {
             if !check_list(op) {
                 return -1;
             }
+            let _g = ListLock::new(op);
             items_mut(op).reverse();
             0
         }
@@ -1254,7 +1431,10 @@ pub unsafe extern "C" fn PyList_AsTuple(op: *mut PyObject) -> *mut PyObject {
             if !check_list(op) {
                 return null_mut();
             }
-            crate::tupleobject::from_slice(items(op))
+            let snap = snapshot(op);
+            let t = crate::tupleobject::from_slice(&snap);
+            iters::release_all(snap);
+            t
         }
     })
 }
@@ -1304,4 +1484,104 @@ pub unsafe extern "C" fn _PyList_Extend(op: *mut PyObject, it: *mut PyObject) ->
             crate::refcount::new_ref(crate::object::none())
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// A list pointer that may cross threads (the list's own lock guards it).
+    #[derive(Clone, Copy)]
+    struct Shared(usize);
+
+    impl Shared {
+        fn get(self) -> *mut PyObject {
+            self.0 as *mut PyObject
+        }
+    }
+
+    #[test]
+    fn concurrent_appends_and_pops_keep_every_item() {
+        let l = Shared(new_list(0) as usize);
+        let none = Shared(crate::object::none() as usize);
+        let hs: Vec<_> = (0..4)
+            .map(|t| {
+                std::thread::spawn(move || {
+                    // SAFETY: the list lives until every thread is joined; None is immortal.
+                    unsafe {
+                        let mut popped = 0;
+                        for _ in 0..5000 {
+                            assert_eq!(append(l.get(), none.get()), 0);
+                            if t % 2 == 1 {
+                                // Pop one item for each one appended (by anyone).
+                                loop {
+                                    if let Ok(v) = pop_at(l.get(), -1) {
+                                        assert_eq!(v, none.get());
+                                        decref(v);
+                                        popped += 1;
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        popped
+                    }
+                })
+            })
+            .collect();
+        let popped: usize = hs.into_iter().map(|h| h.join().unwrap()).sum();
+        assert_eq!(popped, 10000);
+        // SAFETY: every thread is done; the list is ours.
+        unsafe {
+            assert_eq!(len(l.get()), 10000);
+            assert!(items(l.get()).iter().all(|&o| o == none.get()));
+            decref(l.get());
+        }
+    }
+
+    #[test]
+    fn a_critical_section_on_the_list_excludes_other_threads_but_not_its_holder() {
+        let l = Shared(new_list(0) as usize);
+        let none = Shared(crate::object::none() as usize);
+        let mut cs = crate::critical_section::PyCriticalSection {
+            _cs_prev: 0,
+            _cs_mutex: null_mut(),
+        };
+        // SAFETY: a live list and a section on this thread's stack, ended below.
+        unsafe {
+            crate::critical_section::PyCriticalSection_Begin(&mut cs, l.get());
+            // The holder's own list operations go through (no self-deadlock).
+            assert_eq!(append(l.get(), none.get()), 0);
+            let snap = snapshot(l.get());
+            assert_eq!(snap.len(), 1);
+            iters::release_all(snap);
+        }
+        let started = std::sync::Arc::new(AtomicBool::new(false));
+        let s2 = started.clone();
+        let h = std::thread::spawn(move || {
+            s2.store(true, Ordering::Release);
+            // SAFETY: the list outlives the thread.
+            unsafe { append(l.get(), none.get()) }
+        });
+        while !started.load(Ordering::Acquire) {
+            std::thread::yield_now();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        // SAFETY: the list is live.
+        unsafe {
+            assert_eq!(
+                len(l.get()),
+                1,
+                "another thread appended inside the section"
+            );
+            crate::critical_section::PyCriticalSection_End(&mut cs);
+        }
+        assert_eq!(h.join().unwrap(), 0);
+        // SAFETY: the list is ours again.
+        unsafe {
+            assert_eq!(len(l.get()), 2);
+            decref(l.get());
+        }
+    }
 }

@@ -1491,6 +1491,103 @@ fn who<'a, 'b>(fname: &'b Name<'a>) -> (Who<'a, 'b>, &'static str) {
     (Who(fname, 200), if fname.is_some() { "()" } else { "" })
 }
 
+/// A format string analysed once: what every call with it needs before converting.
+pub struct Compiled {
+    /// The format's bytes followed by a NUL.
+    text: Box<[u8]>,
+    /// Length of the units part (before `:` or `;`).
+    units: usize,
+    /// The function name after `:`, or the message after `;`.
+    fname: Option<String>,
+    message: Option<String>,
+    /// Output pointers the units consume ([`parse_count`]).
+    count: usize,
+    /// Top-level units, and how many are required (before `|`).
+    max: usize,
+    min: usize,
+}
+
+impl Compiled {
+    fn new(format: &[u8]) -> Compiled {
+        let (units, fname, message) = split_format(format);
+        let (max, min, _) = count_units(units);
+        let mut text = Vec::with_capacity(format.len() + 1);
+        text.extend_from_slice(format);
+        text.push(0);
+        Compiled {
+            text: text.into(),
+            units: units.len(),
+            fname: fname.map(Cow::into_owned),
+            message: message.map(Cow::into_owned),
+            count: parse_count(format),
+            max,
+            min,
+        }
+    }
+}
+
+/// Slots of the per-thread cache of compiled formats.
+const FORMAT_CACHE_SLOTS: usize = 64;
+
+/// Every format compiled so far, one per distinct text, kept for the life of the process
+/// (formats are string literals in practice, so this stays as small as the set of formats
+/// the loaded extensions use). Only a miss of the per-thread cache comes here.
+static COMPILED: std::sync::Mutex<Option<std::collections::HashMap<Box<[u8]>, &'static Compiled>>> =
+    std::sync::Mutex::new(None);
+
+thread_local! {
+    /// Compiled formats keyed by the format's address (direct-mapped). An entry is used only
+    /// if the text at that address still equals the text it was compiled from, so a format
+    /// buffer that is reused for another text (or freed and its address reused) is looked
+    /// up again, never misread; for the usual static formats the check costs one byte
+    /// comparison per character.
+    static FORMAT_CACHE: [std::cell::Cell<(usize, *const Compiled)>; FORMAT_CACHE_SLOTS] =
+        const { [const { std::cell::Cell::new((0, std::ptr::null())) }; FORMAT_CACHE_SLOTS] };
+}
+
+/// Whether the NUL-terminated string at `p` is exactly `text` (which ends with its NUL).
+///
+/// # Safety
+/// `p` must be a NUL-terminated string.
+unsafe fn same_text(p: *const c_char, text: &[u8]) -> bool {
+    // SAFETY: both are NUL-terminated; strcmp reads neither past its NUL.
+    unsafe { libc::strcmp(p, text.as_ptr().cast()) == 0 }
+}
+
+/// The compiled form of the NUL-terminated `format` (from the caches when it is there).
+///
+/// # Safety
+/// `format` must be a NUL-terminated string.
+pub unsafe fn compiled(format: *const c_char) -> &'static Compiled {
+    let key = format as usize;
+    let slot = (key >> 3) % FORMAT_CACHE_SLOTS;
+    let (k, c) = FORMAT_CACHE.with(|cache| cache[slot].get());
+    if k == key && !c.is_null() {
+        // SAFETY: entries of COMPILED are leaked boxes, alive for the whole process.
+        let c: &'static Compiled = unsafe { &*c };
+        // SAFETY: forwarded contract.
+        if unsafe { same_text(format, &c.text) } {
+            return c;
+        }
+    }
+    // SAFETY: forwarded contract.
+    let text = unsafe { CStr::from_ptr(format) }.to_bytes();
+    let c: &'static Compiled = {
+        let mut all = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+        let all = all.get_or_insert_with(Default::default);
+        match all.get(text) {
+            Some(c) => c,
+            None => {
+                let c: &'static Compiled = Box::leak(Box::new(Compiled::new(text)));
+                all.insert(text.into(), c);
+                c
+            }
+        }
+    };
+    FORMAT_CACHE.with(|cache| cache[slot].set((key, c)));
+    c
+}
+
 /// `PyArg_Parse` / `PyArg_ParseTuple` / `PyArg_ParseTupleAndKeywords`: 1 on success, 0 with an
 /// exception set.
 ///
@@ -1505,7 +1602,25 @@ pub unsafe fn parse(
     ptrs: &[*mut c_void],
     mode: ParseMode,
 ) -> c_int {
-    let (units, fname, message) = split_format(format);
+    // SAFETY: forwarded contract.
+    unsafe { parse_compiled(args, kw, &Compiled::new(format), kwlist, ptrs, mode) }
+}
+
+/// [`parse`] with an already compiled format.
+///
+/// # Safety
+/// As [`parse`].
+pub unsafe fn parse_compiled(
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    c: &Compiled,
+    kwlist: &[&str],
+    ptrs: &[*mut c_void],
+    mode: ParseMode,
+) -> c_int {
+    let units = &c.text[..c.units];
+    let fname: Name<'_> = c.fname.as_deref().map(Cow::Borrowed);
+    let message: Name<'_> = c.message.as_deref().map(Cow::Borrowed);
     let mut p = Parser {
         f: units,
         pos: 0,
@@ -1514,7 +1629,7 @@ pub unsafe fn parse(
         fname: fname.clone(),
         message: message.clone(),
     };
-    let (max, min, _) = count_units(units);
+    let (max, min) = (c.max, c.min);
     let (fw, paren) = who(&fname);
     let mut levels = Vec::new();
     // SAFETY: forwarded contract.
@@ -1776,8 +1891,90 @@ pub unsafe extern "C" fn _gilgate_parse_count(format: *const std::ffi::c_char) -
             return -1;
         }
         // SAFETY: a NUL-terminated format.
-        parse_count(unsafe { CStr::from_ptr(format) }.to_bytes()) as Py_ssize_t
+        unsafe { compiled(format) }.count as Py_ssize_t
     })
+}
+
+/// The compiled `format` for the shim (NULL with SystemError for a NULL format) and, in
+/// `count`, how many pointers its units consume. Compiled formats live for the whole process.
+///
+/// # Safety
+/// `format` NULL or NUL-terminated; `count` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_parse_prepare(
+    format: *const std::ffi::c_char,
+    count: *mut Py_ssize_t,
+) -> *const Compiled {
+    crate::ffi_guard::guard("PyArg_Parse", std::ptr::null(), || {
+        if format.is_null() {
+            system_error("NULL format passed to PyArg_Parse");
+            return std::ptr::null();
+        }
+        // SAFETY: a NUL-terminated format; `count` writable (shim contract).
+        unsafe {
+            let c = compiled(format);
+            *count = c.count as Py_ssize_t;
+            c
+        }
+    })
+}
+
+/// `_gilgate_parse` with a format from `_gilgate_parse_prepare`.
+///
+/// # Safety
+/// As `_gilgate_parse`; `c` from `_gilgate_parse_prepare`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_parse_prepared(
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    c: *const Compiled,
+    kwlist: *const *const std::ffi::c_char,
+    ptrs: *const *mut c_void,
+    n: Py_ssize_t,
+    mode: c_int,
+) -> c_int {
+    crate::ffi_guard::guard("PyArg_Parse", 0, || {
+        // SAFETY: `c` is a leaked compiled format; the rest is `_gilgate_parse`'s contract.
+        unsafe { parse_with(args, kw, &*c, kwlist, ptrs, n, mode) }
+    })
+}
+
+/// The shared body of `_gilgate_parse` and `_gilgate_parse_prepared`.
+unsafe fn parse_with(
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    c: &Compiled,
+    kwlist: *const *const std::ffi::c_char,
+    ptrs: *const *mut c_void,
+    n: Py_ssize_t,
+    mode: c_int,
+) -> c_int {
+    // SAFETY: the shim passes the caller's keyword list and `n` pointers.
+    unsafe {
+        let mode = match mode {
+            0 => ParseMode::Single,
+            1 => ParseMode::Tuple,
+            _ => ParseMode::Keywords,
+        };
+        let mut names = Vec::new();
+        if mode == ParseMode::Keywords {
+            if kwlist.is_null() {
+                err::bad_internal_call();
+                return 0;
+            }
+            let mut k = kwlist;
+            while !(*k).is_null() {
+                names.push(CStr::from_ptr(*k).to_str().unwrap_or("\u{fffd}"));
+                k = k.add(1);
+            }
+        }
+        let ptrs = if n <= 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(ptrs, n as usize)
+        };
+        parse_compiled(args, kw, c, &names, ptrs, mode)
+    }
 }
 
 #[unsafe(no_mangle)]
@@ -1791,39 +1988,9 @@ pub unsafe extern "C" fn _gilgate_parse(
     mode: c_int,
 ) -> c_int {
     crate::ffi_guard::guard("PyArg_Parse", 0, || {
-        // SAFETY: the shim passes the caller's format, keyword list and `n` pointers.
-        unsafe {
-            let mode = match mode {
-                0 => ParseMode::Single,
-                1 => ParseMode::Tuple,
-                _ => ParseMode::Keywords,
-            };
-            let mut names = Vec::new();
-            if mode == ParseMode::Keywords {
-                if kwlist.is_null() {
-                    err::bad_internal_call();
-                    return 0;
-                }
-                let mut k = kwlist;
-                while !(*k).is_null() {
-                    names.push(CStr::from_ptr(*k).to_str().unwrap_or("\u{fffd}"));
-                    k = k.add(1);
-                }
-            }
-            let ptrs = if n <= 0 {
-                &[][..]
-            } else {
-                std::slice::from_raw_parts(ptrs, n as usize)
-            };
-            parse(
-                args,
-                kw,
-                CStr::from_ptr(format).to_bytes(),
-                &names,
-                ptrs,
-                mode,
-            )
-        }
+        // SAFETY: the shim passes the caller's NUL-terminated format, keyword list and `n`
+        // pointers.
+        unsafe { parse_with(args, kw, compiled(format), kwlist, ptrs, n, mode) }
     })
 }
 

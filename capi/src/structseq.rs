@@ -138,6 +138,9 @@ pub unsafe fn init_type(t: *mut PyTypeObject, desc: *const PyStructSequence_Desc
             tp_doc: (*desc).doc,
             ..crate::object::static_type(name, 48, 8, crate::object::Py_TPFLAGS_TUPLE_SUBCLASS)
         });
+        // `static_type` marks the type ready; clear that so readying inherits tuple's slots
+        // (`len()`, indexing, iteration).
+        (*t).tp_flags &= !crate::object::Py_TPFLAGS_READY;
         TYPES
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -2968,6 +2968,26 @@ pub unsafe extern "C" fn _gilgate_fmt_object(
     })
 }
 
+/// A str made from `n` ASCII bytes gathered by the C shim (its fast path: no buffer).
+///
+/// # Safety
+/// `p` must point to `n` readable bytes, all below 0x80.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_fmt_ascii(p: *const c_char, n: usize) -> *mut PyObject {
+    crate::ffi_guard::guard("_gilgate_fmt_ascii", null_mut(), || {
+        // SAFETY: forwarded contract (ASCII is valid UTF-8).
+        let bytes = if n == 0 {
+            &[][..]
+        } else {
+            unsafe { std::slice::from_raw_parts(p.cast::<u8>(), n) }
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(s) => from_str(s),
+            Err(_) => from_str(&String::from_utf8_lossy(bytes)),
+        }
+    })
+}
+
 /// Turns the buffer into a str (new reference) and frees it. `fail` != 0 only frees it.
 ///
 /// # Safety

@@ -1110,3 +1110,47 @@ fn bytes_and_encoded_units() {
         assert_eq!(repr(Py_BuildValue(c"y".as_ptr(), c"hi".as_ptr())), "b'hi'");
     }
 }
+
+/// Parsed formats are cached by address: a buffer whose text changes in place must be read
+/// with its new text (the cache checks the content), and equal texts at other addresses
+/// parse the same.
+#[test]
+fn format_cache_follows_the_text_not_the_address() {
+    init();
+    let mut buf: Vec<u8> = b"i:first\0".to_vec();
+    let a = args(&[int(7)]);
+    let f = args(&[uni::from_str("x")]);
+    // SAFETY: formats and output pointers match.
+    unsafe {
+        let mut i: c_int = 0;
+        for _ in 0..3 {
+            assert_eq!(PyArg_ParseTuple(a, buf.as_ptr().cast(), &mut i), 1);
+            assert_eq!(i, 7);
+        }
+        // Same address, new text: now one str is expected, and the name changed.
+        buf.copy_from_slice(b"s:secnd\0");
+        let mut p: *const c_char = null();
+        assert_eq!(PyArg_ParseTuple(f, buf.as_ptr().cast(), &mut p), 1);
+        assert_eq!(std::ffi::CStr::from_ptr(p).to_str().unwrap(), "x");
+        assert_eq!(PyArg_ParseTuple(a, buf.as_ptr().cast(), &mut p), 0);
+        assert_eq!(
+            error(),
+            "TypeError: secnd() argument 1 must be str, not int"
+        );
+        // A shorter text at the same address.
+        buf[..3].copy_from_slice(b"i\0\0");
+        assert_eq!(PyArg_ParseTuple(a, buf.as_ptr().cast(), &mut i), 1);
+        assert_eq!(PyArg_ParseTuple(f, buf.as_ptr().cast(), &mut i), 0);
+        assert_eq!(
+            error(),
+            "TypeError: 'str' object cannot be interpreted as an integer"
+        );
+        // The same text elsewhere.
+        let other = std::ffi::CString::new("i:first").unwrap();
+        i = 0;
+        assert_eq!(PyArg_ParseTuple(a, other.as_ptr(), &mut i), 1);
+        assert_eq!(i, 7);
+        decref(a);
+        decref(f);
+    }
+}

@@ -105,6 +105,77 @@ fn format_units() {
 }
 
 #[test]
+fn format_fast_paths_and_edges() {
+    gilgate_capi::pylifecycle::initialize().unwrap();
+    // SAFETY: formats and arguments match.
+    unsafe {
+        assert_eq!(
+            text(PyUnicode_FromFormat(
+                c"%d %d %lld %llu %zu %u %i".as_ptr(),
+                c_int::MIN,
+                c_int::MAX,
+                i64::MIN,
+                u64::MAX,
+                usize::MAX,
+                u32::MAX,
+                0 as c_int
+            )),
+            format!(
+                "{} {} {} {} {} {} 0",
+                c_int::MIN,
+                c_int::MAX,
+                i64::MIN,
+                u64::MAX,
+                usize::MAX,
+                u32::MAX
+            )
+        );
+        assert_eq!(text(PyUnicode_FromFormat(c"".as_ptr())), "");
+        assert_eq!(
+            text(PyUnicode_FromFormat(
+                c"%s|%.2s|".as_ptr(),
+                std::ptr::null::<c_char>(),
+                c"xyz".as_ptr()
+            )),
+            "(null)|xy|"
+        );
+        // Non-ASCII literal text and arguments, and invalid UTF-8 (replaced).
+        assert_eq!(
+            text(PyUnicode_FromFormat(
+                c"\xc3\xa9t\xc3\xa9 %s-%d-%s".as_ptr(),
+                c"\xce\xb1".as_ptr(),
+                12 as c_int,
+                c"a\xffb".as_ptr()
+            )),
+            "\u{e9}t\u{e9} \u{3b1}-12-a\u{fffd}b"
+        );
+        // Longer than the C side's first buffer.
+        let long = "x".repeat(700);
+        let cl = std::ffi::CString::new(long.clone()).unwrap();
+        assert_eq!(
+            text(PyUnicode_FromFormat(
+                c"<%s|%d|%s>".as_ptr(),
+                cl.as_ptr(),
+                5 as c_int,
+                cl.as_ptr()
+            )),
+            format!("<{long}|5|{long}>")
+        );
+        let mixed = uni::from_str("\u{1f600}");
+        assert_eq!(
+            text(PyUnicode_FromFormat(
+                c"%d%U%d".as_ptr(),
+                1 as c_int,
+                mixed,
+                2 as c_int
+            )),
+            "1\u{1f600}2"
+        );
+        gilgate_capi::refcount::decref(mixed);
+    }
+}
+
+#[test]
 fn err_format_and_tuple_pack() {
     gilgate_capi::pylifecycle::initialize().unwrap();
     // SAFETY: formats and arguments match.

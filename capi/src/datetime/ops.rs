@@ -4,6 +4,7 @@
 //! number protocol), comparisons with CPython's aware/naive rules and hashes consistent with
 //! them. Messages are CPython's.
 
+use super::iso;
 use super::*;
 use crate::longobject::{METHOD_END, method};
 use crate::methodobject::{
@@ -96,14 +97,14 @@ pub(super) struct Fields {
 
 impl Fields {
     /// Microseconds since `0001-01-01T00:00` minus one day (ordinal-based).
-    fn total_us(&self) -> i128 {
+    pub(super) fn total_us(&self) -> i128 {
         let days = i128::from(to_ordinal(self.y, self.mo, self.d));
         let secs = i128::from(self.h * 3600 + self.mi * 60 + self.s);
         (days * 86_400 + secs) * US_PER_SEC + i128::from(self.us)
     }
 
     /// The fields of a total; `None` when the date falls outside years 1..9999.
-    fn from_total(t: i128) -> Option<Fields> {
+    pub(super) fn from_total(t: i128) -> Option<Fields> {
         let ord = t.div_euclid(US_PER_DAY);
         if ord < 1 || ord > i128::from(MAX_ORDINAL) {
             return None;
@@ -254,7 +255,7 @@ fn delta_from_big(us: &BigInt) -> R<*mut PyObject> {
     }
 }
 
-fn delta(us: i128) -> R<*mut PyObject> {
+pub(super) fn delta(us: i128) -> R<*mut PyObject> {
     delta_from_us(us, &raw mut Delta_Type)
 }
 
@@ -435,7 +436,7 @@ pub(super) unsafe fn iso_text(op: *mut PyObject, sep: Option<char>, spec: &str) 
 ///
 /// # Safety
 /// `args` NULL or a live tuple; `kw` NULL or a live dict.
-unsafe fn parse_kw(
+pub(super) unsafe fn parse_kw(
     fname: &str,
     args: *mut PyObject,
     kw: *mut PyObject,
@@ -545,7 +546,7 @@ unsafe fn check_tzinfo(tz: *mut PyObject) -> R<()> {
     }
 }
 
-fn int_or(o: *mut PyObject, default: i64) -> R<c_int> {
+pub(super) fn int_or(o: *mut PyObject, default: i64) -> R<c_int> {
     // SAFETY: `o` is NULL or a live argument.
     let v = unsafe { int_arg(o, default) }.ok_or(())?;
     cint(v).ok_or(())
@@ -1961,7 +1962,23 @@ pub(super) unsafe fn delta_components(vals: &[*mut PyObject]) -> R<i128> {
 
 // --- tables and class attributes ---
 
-pub(super) static mut DATE_METHODS: [PyMethodDef; 10] = [
+pub(super) static mut DATE_METHODS: [PyMethodDef; 16] = [
+    method(
+        c"fromisoformat",
+        iso::date_fromisoformat as *mut c_void,
+        METH_O | METH_CLASS,
+    ),
+    method(
+        c"fromisocalendar",
+        iso::date_fromisocalendar as *mut c_void,
+        METH_VARARGS | METH_KEYWORDS | METH_CLASS,
+    ),
+    method(
+        c"isocalendar",
+        iso::date_isocalendar as *mut c_void,
+        METH_NOARGS,
+    ),
+    method(c"ctime", iso::any_ctime as *mut c_void, METH_NOARGS),
     method(
         c"today",
         date_today as *mut c_void,
@@ -1987,10 +2004,26 @@ pub(super) static mut DATE_METHODS: [PyMethodDef; 10] = [
         METH_VARARGS | METH_KEYWORDS,
     ),
     method(c"__format__", date_format as *mut c_void, METH_O),
+    method(
+        c"strftime",
+        any_strftime as *mut c_void,
+        METH_VARARGS | METH_KEYWORDS,
+    ),
+    method(c"timetuple", any_timetuple as *mut c_void, METH_NOARGS),
     METHOD_END,
 ];
 
-pub(super) static mut DATETIME_METHODS: [PyMethodDef; 17] = [
+pub(super) static mut DATETIME_METHODS: [PyMethodDef; 19] = [
+    method(
+        c"fromisoformat",
+        iso::datetime_fromisoformat as *mut c_void,
+        METH_O | METH_CLASS,
+    ),
+    method(
+        c"utctimetuple",
+        iso::datetime_utctimetuple as *mut c_void,
+        METH_NOARGS,
+    ),
     method(
         c"now",
         datetime_now as *mut c_void,
@@ -2042,7 +2075,12 @@ pub(super) static mut DATETIME_METHODS: [PyMethodDef; 17] = [
     METHOD_END,
 ];
 
-pub(super) static mut TIME_METHODS: [PyMethodDef; 7] = [
+pub(super) static mut TIME_METHODS: [PyMethodDef; 9] = [
+    method(
+        c"fromisoformat",
+        iso::time_fromisoformat as *mut c_void,
+        METH_O | METH_CLASS,
+    ),
     method(
         c"isoformat",
         time_isoformat as *mut c_void,
@@ -2057,6 +2095,11 @@ pub(super) static mut TIME_METHODS: [PyMethodDef; 7] = [
     method(c"dst", any_dst as *mut c_void, METH_NOARGS),
     method(c"tzname", any_tzname as *mut c_void, METH_NOARGS),
     method(c"__format__", date_format as *mut c_void, METH_O),
+    method(
+        c"strftime",
+        any_strftime as *mut c_void,
+        METH_VARARGS | METH_KEYWORDS,
+    ),
     METHOD_END,
 ];
 
@@ -2085,18 +2128,158 @@ pub(super) static mut TIMEZONE_METHODS: [PyMethodDef; 5] = [
     METHOD_END,
 ];
 
-/// `format(x, "")` is `str(x)`; other format specs are not supported yet.
+/// `format(x, spec)`: `str(x)` for an empty spec, else `x.strftime(spec)`.
 unsafe extern "C" fn date_format(op: *mut PyObject, spec: *mut PyObject) -> *mut PyObject {
     meth!("date.__format__", |op, spec| {
+        if !crate::unicodeobject::is_str(spec) {
+            return fail(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "__format__() argument must be str, not {}",
+                    crate::object::type_name(crate::object::ty(spec))
+                ),
+            );
+        }
         match crate::unicodeobject::as_str(spec) {
-            Some("") => ok(crate::object::str(op)),
-            _ => {
-                crate::ffi_guard::not_implemented(
-                    "datetime __format__ with a format spec (strftime)",
-                );
-                Err(())
+            Some("") | None => ok(crate::object::str(op)),
+            Some(f) => ok(text(strftime_text(op, f)?)),
+        }
+    })
+}
+
+/// C `strftime` over a `tm` (CPython's growing buffer).
+pub(super) fn fmt_struct_tm(fmt: &str, tm: &libc::tm) -> R<String> {
+    if fmt.is_empty() {
+        return Ok(String::new());
+    }
+    let Ok(c) = std::ffi::CString::new(fmt) else {
+        return fail(&raw mut EXC_ValueError, "embedded null character");
+    };
+    let mut size = 1024usize;
+    loop {
+        let mut buf = vec![0u8; size];
+        // SAFETY: a buffer of `size` bytes, a NUL-terminated format and a valid tm.
+        let n = unsafe { libc::strftime(buf.as_mut_ptr().cast(), size, c.as_ptr(), tm) };
+        if n > 0 || size >= 256 * fmt.len() {
+            return Ok(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+        size *= 2;
+    }
+}
+
+/// The nine `timetuple()` fields of a date, datetime or time (times on 1900-01-01).
+///
+/// # Safety
+/// `op` must be a live date, datetime or time.
+unsafe fn timetuple_fields(op: *mut PyObject) -> R<[i64; 9]> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let k = kind(op);
+        let mut f = fields(op);
+        if k == Kind::Time {
+            (f.y, f.mo, f.d) = (1900, 1, 1);
+        }
+        let dst = match k {
+            Kind::DateTime | Kind::Time => {
+                let arg = if k == Kind::DateTime { op } else { none() };
+                match tz_call_offset(tzinfo_of(op), "dst", arg)? {
+                    None => -1,
+                    Some(0) => 0,
+                    Some(_) => 1,
+                }
+            }
+            _ => -1,
+        };
+        let ord = to_ordinal(f.y, f.mo, f.d);
+        Ok([
+            f.y,
+            f.mo,
+            f.d,
+            f.h,
+            f.mi,
+            f.s,
+            (ord + 6) % 7,
+            ord - to_ordinal(f.y, 1, 1) + 1,
+            dst,
+        ])
+    }
+}
+
+/// `x.strftime(fmt)`: `%f`, `%z` and `%Z` filled in here, the rest by C `strftime`.
+///
+/// # Safety
+/// `op` must be a live date, datetime or time.
+unsafe fn strftime_text(op: *mut PyObject, fmt: &str) -> R<String> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let k = kind(op);
+        let f = fields(op);
+        let aware = matches!(k, Kind::DateTime | Kind::Time);
+        let mut out = String::with_capacity(fmt.len());
+        let mut chars = fmt.chars();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('f') => out.push_str(&format!("{:06}", if aware { f.us } else { 0 })),
+                Some('z') => {
+                    if aware && let Some(off) = utcoffset_of(op)? {
+                        out.push_str(&fmt_offset(off, "").replace('%', "%%"));
+                    }
+                }
+                Some('Z') => {
+                    if aware {
+                        let arg = if k == Kind::DateTime { op } else { none() };
+                        let n = tz_call_name(tzinfo_of(op), arg)?;
+                        if n != none() {
+                            out.push_str(
+                                &crate::unicodeobject::as_str(n)
+                                    .unwrap_or("")
+                                    .replace('%', "%%"),
+                            );
+                        }
+                        decref(n);
+                    }
+                }
+                Some(other) => {
+                    out.push('%');
+                    out.push(other);
+                }
+                None => out.push('%'),
             }
         }
+        let v = timetuple_fields(op)?;
+        let mut tm: libc::tm = std::mem::zeroed();
+        tm.tm_year = (v[0] - 1900) as c_int;
+        tm.tm_mon = (v[1] - 1) as c_int;
+        tm.tm_mday = v[2] as c_int;
+        tm.tm_hour = v[3] as c_int;
+        tm.tm_min = v[4] as c_int;
+        tm.tm_sec = v[5] as c_int;
+        tm.tm_wday = ((v[6] + 1) % 7) as c_int;
+        tm.tm_yday = (v[7] - 1) as c_int;
+        tm.tm_isdst = v[8] as c_int;
+        fmt_struct_tm(&out, &tm)
+    }
+}
+
+unsafe extern "C" fn any_strftime(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    meth!("strftime", |op, args, kw| {
+        let v = parse_kw("strftime", args, kw, &["format"], 1)?;
+        let f = str_arg("strftime", 1, v[0], "")?;
+        ok(text(strftime_text(op, &f)?))
+    })
+}
+
+unsafe extern "C" fn any_timetuple(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    meth!("timetuple", |op| {
+        super::timemod::new_struct_time(timetuple_fields(op)?, None, None)
     })
 }
 
