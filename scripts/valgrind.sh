@@ -85,14 +85,15 @@ ev() { # ev NAME EXPECTED_EXIT MODULE STATEMENTS...
 # modules whose init or exec fails (their error paths must free what they built).
 run load 0 load --path "$samples" counter stateful strproc containers_demo numbers_demo \
     kwargs_demo buffers_demo api_tour benchmod mp_ft sp_plain sp_setgil mi_supported
-run load-failures 1 load --path "$samples" init_raises
+run load-failures 2 load --path "$samples" init_raises init_unreported exec_fail_ft exec_fail_gil \
+    null_noexc needs_pymod dup_gil unknown_slot neg_size
 
 ev counter 0 counter 'c = Counter(5, step=2)' 'c' 'c.increment()' 'c.increment(3)' \
     'c.doubled' 'c.parity' 'c.value = 8' 'c.parity' 'Counter(label="x")' \
     'c.merged(Counter(1)).value' 'Counter(1) < Counter(2)' 'Counter(3) == Counter(3)' \
     'c.label = (1, [2.5], {"k": "v"})' 'c' 'c.reset()'
 ev counter-error 1 counter 'c = Counter(1, label="kept")' 'c.merged(5)'
-ev stateful 0 stateful 'add(5)' 'add(10**30)' 'stats()' 'reset()' 'stats()' 'Error.__name__'
+ev stateful 0 stateful 'add(5)' 'add(2**40)' 'stats()' 'reset()' 'stats()' 'Error.__name__'
 ev stateful-error 1 stateful 'add(2)' 'add(-1)'
 ev strproc 0 strproc "swap_ascii('Hello, World')" "swap_ascii('ÀbC')" "reverse('héllo')" \
     "reverse('a😀b')" "reverse('€uro')" "stats('😀x')" "stats('')" "count('banana', 'a')" \

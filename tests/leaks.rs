@@ -593,6 +593,9 @@ fn failed_loads_leak_nothing() {
     });
 }
 
+/// A workload run on a freshly loaded module.
+type UseModule = fn(&Module) -> PyResult<()>;
+
 #[test]
 fn whole_hosts_come_and_go() {
     // Each round builds a host, loads a sample into it, uses it, and drops the host and every
@@ -604,7 +607,7 @@ fn whole_hosts_come_and_go() {
     // "Limits"). Such modules stay alive after their host is dropped.
     on_runtime_thread(move || {
         init_runtime();
-        let work: [(&str, fn(&Module) -> PyResult<()>); 4] = [
+        let work: [(&str, UseModule); 4] = [
             ("counter", |m| {
                 let ty = m.getattr("Counter")?;
                 let c = ty.call_kw((3,), kw(&[("label", "x".into_py()?)]))?;
