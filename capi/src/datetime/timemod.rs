@@ -1,9 +1,9 @@
 //! A small `time` module: `time`, `time_ns`, `clock_gettime(_ns)`, `monotonic(_ns)`,
 //! `perf_counter(_ns)`, `process_time(_ns)`, `thread_time(_ns)`, `sleep`, `gmtime`, `localtime`,
 //! `mktime`, `strftime`, `asctime`, `ctime`, `tzset`, `struct_time`, the `CLOCK_*` constants and
-//! `timezone`, `altzone`,
-//! `daylight`, `tzname`, with CPython's argument conventions (time-machine patches the
-//! `PyMethodDef`s of these functions in place, so they are writable statics) and messages.
+//! `timezone`, `altzone`, `daylight`, `tzname`, with CPython's argument conventions
+//! (time-machine patches the `PyMethodDef`s of these functions in place, so they are writable
+//! statics) and messages.
 
 use super::ops::{R, fmt_struct_tm};
 use super::*;
