@@ -5117,3 +5117,32 @@ fn local_time_with_daylight_saving_folds_and_gaps() {
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// No leaks: after a warm-up, evaluating each case again (results, errors and all) creates and
+/// frees exactly the same objects (`live_objects`, the runtime's count of objects not yet
+/// deallocated, is back where it was).
+#[test]
+fn datetime_and_time_operations_do_not_leak() {
+    let _g = lock();
+    let _h = Host::new();
+    let mut ev = evaluator();
+    let live = || {
+        gilgate::capi::refcount::merge_pending();
+        gilgate::capi::objimpl::live_objects()
+    };
+    let mut leaking = Vec::new();
+    for (src, _) in CASES.iter().chain(RANDOM_CASES) {
+        answer(&mut ev, src);
+        // a case leaks when every one of three measured rounds leaves objects behind
+        let leaked = (0..3).all(|_| {
+            let before = live();
+            answer(&mut ev, src);
+            answer(&mut ev, src);
+            live() > before
+        });
+        if leaked {
+            leaking.push(*src);
+        }
+    }
+    assert!(leaking.is_empty(), "leaking: {leaking:#?}");
+}
