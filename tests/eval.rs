@@ -403,8 +403,7 @@ fn properties_three_argument_type_and_mappingproxy() {
             "len(X.__dict__)",
             "'n' in X.__dict__",
             "X.__dict__.get('zz', 7)",
-            r#"Z = type("Z", (), {"a": 1, "__module__": "m"})"#,
-            "Z.__dict__",
+            r#"type("Z", (), {"a": 1, "__module__": "m"}).__dict__"#,
         ],
         "<class 'm.X'>\n\
          ['p', 'q', 'n', '__module__', '__dict__', '__weakref__', '__doc__']\n\

@@ -4945,3 +4945,135 @@ fn time_machine_travels_with_gilgates_datetime_and_time() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+unsafe extern "C" {
+    fn tzset();
+}
+
+/// Local time in a zone with daylight saving time (a POSIX TZ rule, so no tz database is
+/// needed): `fromtimestamp` sets `fold` on the repeated hour, `timestamp()` and `astimezone()`
+/// resolve repeated and skipped wall times by `fold` as CPython does. Expected answers: CPython
+/// 3.11 under the same TZ.
+#[test]
+fn local_time_with_daylight_saving_folds_and_gaps() {
+    let _g = lock();
+    let _h = Host::new();
+    let mut ev = evaluator();
+    let old = std::env::var_os("TZ");
+    // SAFETY: the runtime lock is held, so no other test thread of this binary calls into the
+    // C library's time functions while the environment changes.
+    unsafe {
+        std::env::set_var("TZ", "EST5EDT,M3.2.0,M11.1.0");
+        tzset();
+    }
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"datetime.fromtimestamp(1636263000)"#,
+            r#"datetime.datetime(2021, 11, 7, 1, 30)"#,
+        ),
+        (
+            r#"datetime.fromtimestamp(1636266600)"#,
+            r#"datetime.datetime(2021, 11, 7, 1, 30, fold=1)"#,
+        ),
+        (
+            r#"datetime.fromtimestamp(1636266599.5)"#,
+            r#"datetime.datetime(2021, 11, 7, 1, 29, 59, 500000, fold=1)"#,
+        ),
+        (
+            r#"datetime(2021, 11, 7, 1, 30).timestamp()"#,
+            r#"1636263000.0"#,
+        ),
+        (
+            r#"datetime(2021, 11, 7, 1, 30, fold=1).timestamp()"#,
+            r#"1636266600.0"#,
+        ),
+        (
+            r#"datetime(2021, 3, 14, 2, 30).timestamp()"#,
+            r#"1615707000.0"#,
+        ),
+        (
+            r#"datetime(2021, 3, 14, 2, 30, fold=1).timestamp()"#,
+            r#"1615703400.0"#,
+        ),
+        (
+            r#"datetime(2021, 11, 7, 1, 30).astimezone()"#,
+            r#"datetime.datetime(2021, 11, 7, 1, 30, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=72000), 'EDT'))"#,
+        ),
+        (
+            r#"datetime(2021, 11, 7, 1, 30, fold=1).astimezone()"#,
+            r#"datetime.datetime(2021, 11, 7, 1, 30, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400), 'EST'))"#,
+        ),
+        (
+            r#"datetime(2021, 3, 14, 2, 30).astimezone()"#,
+            r#"datetime.datetime(2021, 3, 14, 1, 30, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400), 'EST'))"#,
+        ),
+        (
+            r#"datetime(2021, 3, 14, 2, 30, fold=1).astimezone()"#,
+            r#"datetime.datetime(2021, 3, 14, 3, 30, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=72000), 'EDT'))"#,
+        ),
+        (
+            r#"datetime(2021, 7, 1, 12).astimezone(timezone.utc)"#,
+            r#"datetime.datetime(2021, 7, 1, 16, 0, tzinfo=datetime.timezone.utc)"#,
+        ),
+        (
+            r#"datetime(2021, 1, 1, 12).astimezone(timezone.utc)"#,
+            r#"datetime.datetime(2021, 1, 1, 17, 0, tzinfo=datetime.timezone.utc)"#,
+        ),
+        (
+            r#"datetime(2021, 7, 1, 12, tzinfo=timezone.utc).astimezone()"#,
+            r#"datetime.datetime(2021, 7, 1, 8, 0, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=72000), 'EDT'))"#,
+        ),
+        (
+            r#"datetime(2021, 1, 1, 12, tzinfo=timezone.utc).astimezone()"#,
+            r#"datetime.datetime(2021, 1, 1, 7, 0, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400), 'EST'))"#,
+        ),
+        (
+            r#"datetime.fromtimestamp(1625140800)"#,
+            r#"datetime.datetime(2021, 7, 1, 8, 0)"#,
+        ),
+        (
+            r#"date.fromtimestamp(1636266600)"#,
+            r#"datetime.date(2021, 11, 7)"#,
+        ),
+        (
+            r#"datetime.fromtimestamp(0)"#,
+            r#"datetime.datetime(1969, 12, 31, 19, 0)"#,
+        ),
+        (
+            r#"datetime.fromtimestamp(-86400 * 365 * 100)"#,
+            r#"datetime.datetime(1870, 1, 24, 19, 0)"#,
+        ),
+        (
+            r#"timemod.localtime(1625140800)"#,
+            r#"time.struct_time(tm_year=2021, tm_mon=7, tm_mday=1, tm_hour=8, tm_min=0, tm_sec=0, tm_wday=3, tm_yday=182, tm_isdst=1)"#,
+        ),
+        (r#"timemod.localtime(1625140800).tm_zone"#, r#"'EDT'"#),
+        (r#"timemod.localtime(1609502400).tm_gmtoff"#, r#"-18000"#),
+        (
+            r#"timemod.mktime((2021, 7, 1, 8, 0, 0, 0, 1, -1))"#,
+            r#"1625140800.0"#,
+        ),
+        (
+            r#"timemod.strftime("%Z %z", timemod.localtime(1625140800))"#,
+            r#"'EDT -0400'"#,
+        ),
+    ];
+    let answers: Vec<(String, &str, &str)> = cases
+        .iter()
+        .map(|(src, want)| (answer(&mut ev, src), *src, *want))
+        .collect();
+    // SAFETY: as above.
+    unsafe {
+        match old {
+            Some(v) => std::env::set_var("TZ", v),
+            None => std::env::remove_var("TZ"),
+        }
+        tzset();
+    }
+    let wrong: Vec<String> = answers
+        .iter()
+        .filter(|(got, _, want)| got != want)
+        .map(|(got, src, want)| format!("{src}\n    want: {want}\n    got:  {got}"))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

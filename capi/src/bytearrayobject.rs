@@ -2,12 +2,21 @@
 //! `ob_start` 56, `ob_exports` 64), so `PyByteArray_AS_STRING` (which reads `ob_start`, or
 //! `_PyByteArray_empty_string` when empty) works inline; slots, repr and a writable buffer
 //! that blocks resizing while exported.
+//!
+//! Locking (free threading): every read that copies the contents and every mutation holds the
+//! bytearray's own `ob_mutex` (the mutex `Py_BEGIN_CRITICAL_SECTION(ba)` takes, so an extension
+//! holding a critical section on it excludes gilgate's operations too). It is held only around
+//! plain memory work (values are converted and other objects' buffers read before locking),
+//! so it never nests; uncontended it costs one compare-and-swap. A thread that holds the mutex
+//! through one of its own critical sections goes on without locking again, as CPython's
+//! critical sections do. `PyByteArray_AS_STRING`/`PyByteArray_AsString` hand out the pointer
+//! without the lock, as in CPython.
 
 use crate::bytesobject as bytes;
 use crate::iterobject::{self as iters, IterObject, Step};
 use crate::object::{
-    Py_TPFLAGS_BASETYPE, Py_buffer, PyBufferProcs, PyMappingMethods, PyObject, PySequenceMethods,
-    PyTypeObject, PyVarObject, static_type, ty,
+    Py_TPFLAGS_BASETYPE, Py_buffer, PyBufferProcs, PyMappingMethods, PyMutex, PyObject,
+    PySequenceMethods, PyTypeObject, PyVarObject, static_type, ty,
 };
 use crate::pyerrors::{EXC_BufferError, EXC_IndexError, EXC_TypeError, EXC_ValueError, raise};
 use crate::pyport::Py_ssize_t;
@@ -86,10 +95,79 @@ pub unsafe fn is_bytearray(op: *mut PyObject) -> bool {
     unsafe { crate::object::type_check(op, &raw mut PyByteArray_Type) }
 }
 
+/// Holds a bytearray's `ob_mutex` until dropped (or nothing, when the calling thread already
+/// holds it through one of its critical sections).
+struct BaLock(*mut PyMutex, bool);
+
+impl BaLock {
+    #[inline]
+    fn new(op: *mut PyObject) -> BaLock {
+        // SAFETY: `op` is a live object (every caller's contract).
+        let m = unsafe { &raw mut (*op).ob_mutex };
+        if crate::lock::try_lock(m) {
+            return BaLock(m, true);
+        }
+        BaLock::contended(m)
+    }
+
+    #[cold]
+    fn contended(m: *mut PyMutex) -> BaLock {
+        if held_by_a_critical_section(m) {
+            return BaLock(m, false);
+        }
+        crate::lock::lock(m);
+        BaLock(m, true)
+    }
+}
+
+impl Drop for BaLock {
+    #[inline]
+    fn drop(&mut self) {
+        if self.1 {
+            crate::lock::unlock(self.0);
+        }
+    }
+}
+
+/// Whether one of the calling thread's active critical sections holds `m`.
+fn held_by_a_critical_section(m: *mut PyMutex) -> bool {
+    use crate::critical_section::{PyCriticalSection, PyCriticalSection2};
+    /// Tag bit of `PyThreadState.critical_section`: the section is a two-mutex one.
+    const TWO: usize = 2;
+    let ts = crate::pystate::current();
+    // SAFETY: the thread state is the calling thread's; every section on its stack is live
+    // (each is popped before its storage goes away).
+    unsafe {
+        let Some(t) = ts.as_ref() else { return false };
+        let mut tagged = t.critical_section;
+        while tagged != 0 {
+            let cs = (tagged & !3) as *const PyCriticalSection;
+            if (*cs)._cs_mutex == m
+                || (tagged & TWO != 0 && (*cs.cast::<PyCriticalSection2>())._cs_mutex2 == m)
+            {
+                return true;
+            }
+            tagged = (*cs)._cs_prev;
+        }
+        false
+    }
+}
+
+/// A copy of the contents, read under the lock.
+///
+/// # Safety
+/// `op` must be a live bytearray.
+pub unsafe fn snapshot(op: *mut PyObject) -> Vec<u8> {
+    let _g = BaLock::new(op);
+    // SAFETY: forwarded contract; the lock keeps the buffer in place while copying.
+    unsafe { as_bytes(op).to_vec() }
+}
+
 /// The current contents.
 ///
 /// # Safety
-/// `op` must be a live bytearray; the slice is valid until it changes.
+/// `op` must be a live bytearray; the slice is valid until it changes (hold the lock, or use
+/// [`snapshot`]).
 pub unsafe fn as_bytes<'a>(op: *mut PyObject) -> &'a [u8] {
     // SAFETY: forwarded contract.
     unsafe {
@@ -189,7 +267,7 @@ unsafe extern "C" fn ba_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live bytearray (slot contract).
     unsafe {
         let name = crate::object::type_name(ty(op));
-        crate::unicodeobject::from_str(&format!("{name}({})", bytes::repr_bytes(as_bytes(op))))
+        crate::unicodeobject::from_str(&format!("{name}({})", bytes::repr_bytes(&snapshot(op))))
     }
 }
 
@@ -209,7 +287,7 @@ unsafe extern "C" fn ba_richcompare(
             return iters::not_implemented();
         };
         let x = if is_bytearray(a) {
-            as_bytes(a).to_vec()
+            snapshot(a)
         } else {
             match bytes::bytes_like(a) {
                 Some(v) => v,
@@ -225,7 +303,17 @@ unsafe extern "C" fn ba_richcompare(
 
 unsafe extern "C" fn ba_length(op: *mut PyObject) -> Py_ssize_t {
     // SAFETY: a live bytearray (slot contract).
-    unsafe { as_bytes(op).len() as Py_ssize_t }
+    unsafe { size(op) }
+}
+
+/// The length (one word read, no lock, as `PyByteArray_GET_SIZE`).
+unsafe fn size(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live bytearray.
+    unsafe {
+        let p = &raw const (*op.cast::<PyVarObject>()).ob_size;
+        std::sync::atomic::AtomicIsize::from_ptr(p.cast_mut())
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 unsafe extern "C" fn ba_concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
@@ -239,7 +327,7 @@ unsafe extern "C" fn ba_concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObj
                 &format!("can't concat {tb} to {ta}"),
             );
         };
-        let mut x = as_bytes(a).to_vec();
+        let mut x = snapshot(a);
         x.extend_from_slice(&y);
         from_bytes(&x)
     }
@@ -256,11 +344,13 @@ unsafe extern "C" fn ba_inplace_concat(a: *mut PyObject, b: *mut PyObject) -> *m
                 &format!("can't concat {tb} to {ta}"),
             );
         };
+        let g = BaLock::new(a);
         let n = as_bytes(a).len();
         if !resize(a, n + y.len()) {
             return null_mut();
         }
         as_bytes_mut(a)[n..].copy_from_slice(&y);
+        drop(g);
         crate::refcount::new_ref(a)
     }
 }
@@ -268,7 +358,7 @@ unsafe extern "C" fn ba_inplace_concat(a: *mut PyObject, b: *mut PyObject) -> *m
 unsafe extern "C" fn ba_repeat(a: *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
     // SAFETY: a live bytearray (slot contract).
     unsafe {
-        let d = as_bytes(a);
+        let d = snapshot(a);
         let n = n.max(0) as usize;
         if d.len()
             .checked_mul(n)
@@ -283,8 +373,14 @@ unsafe extern "C" fn ba_repeat(a: *mut PyObject, n: Py_ssize_t) -> *mut PyObject
 unsafe extern "C" fn ba_item(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
     // SAFETY: a live bytearray (slot contract).
     unsafe {
-        match as_bytes(op).get(usize::try_from(i).unwrap_or(usize::MAX)) {
-            Some(&b) => crate::longobject::from_i128(i128::from(b)),
+        let byte = {
+            let _g = BaLock::new(op);
+            as_bytes(op)
+                .get(usize::try_from(i).unwrap_or(usize::MAX))
+                .copied()
+        };
+        match byte {
+            Some(b) => crate::longobject::from_i128(i128::from(b)),
             None => raise(&raw mut EXC_IndexError, "bytearray index out of range"),
         }
     }
@@ -315,25 +411,35 @@ unsafe fn byte_value(v: *mut PyObject) -> Option<u8> {
 unsafe extern "C" fn ba_ass_item(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
     // SAFETY: a live bytearray (slot contract); `v` NULL for deletion.
     unsafe {
+        let b = if v.is_null() {
+            None
+        } else {
+            let Some(b) = byte_value(v) else { return -1 };
+            Some(b)
+        };
+        let _g = BaLock::new(op);
         let n = as_bytes(op).len() as Py_ssize_t;
         if i < 0 || i >= n {
             raise(&raw mut EXC_IndexError, "bytearray index out of range");
             return -1;
         }
-        if v.is_null() {
-            return replace(op, i as usize, i as usize + 1, &[]);
+        match b {
+            None => replace_locked(op, i as usize, i as usize + 1, &[]),
+            Some(b) => {
+                as_bytes_mut(op)[i as usize] = b;
+                0
+            }
         }
-        let Some(b) = byte_value(v) else { return -1 };
-        as_bytes_mut(op)[i as usize] = b;
-        0
     }
 }
 
-/// Replaces `[lo, hi)` with `new`.
-unsafe fn replace(op: *mut PyObject, lo: usize, hi: usize, new: &[u8]) -> c_int {
-    // SAFETY: a live bytearray; `lo <= hi <= len`.
+/// Replaces `[lo, hi)` with `new`, with the lock held by the caller.
+unsafe fn replace_locked(op: *mut PyObject, lo: usize, hi: usize, new: &[u8]) -> c_int {
+    // SAFETY: a live, locked bytearray; `lo <= hi`.
     unsafe {
         let mut v = as_bytes(op).to_vec();
+        let hi = hi.min(v.len());
+        let lo = lo.min(hi);
         v.splice(lo..hi, new.iter().copied());
         if !resize(op, v.len()) {
             return -1;
@@ -346,7 +452,7 @@ unsafe fn replace(op: *mut PyObject, lo: usize, hi: usize, new: &[u8]) -> c_int 
 unsafe extern "C" fn ba_contains(op: *mut PyObject, x: *mut PyObject) -> c_int {
     // SAFETY: live objects (slot contract).
     unsafe {
-        let d = as_bytes(op).to_vec();
+        let d = snapshot(op);
         bytes::contains_in(&d, x)
     }
 }
@@ -354,7 +460,7 @@ unsafe extern "C" fn ba_contains(op: *mut PyObject, x: *mut PyObject) -> c_int {
 unsafe extern "C" fn ba_subscript(op: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: live objects (slot contract).
     unsafe {
-        let d = as_bytes(op).to_vec();
+        let d = snapshot(op);
         if !sl::is_slice(key) {
             match sl::as_ssize_index(key) {
                 Err(()) => return null_mut(),
@@ -382,11 +488,13 @@ unsafe extern "C" fn ba_ass_subscript(
 ) -> c_int {
     // SAFETY: live objects (slot contract); `v` NULL for deletion.
     unsafe {
-        let n = as_bytes(op).len() as Py_ssize_t;
+        let n = size(op);
         match sl::subscript(key, n, "bytearray") {
             Err(()) => -1,
             Ok(sl::Subscript::Index(i)) => ba_ass_item(op, i, v),
             Ok(sl::Subscript::Slice(b, st, cnt)) => {
+                // The value is converted first (it may be this bytearray: its buffer is read
+                // before locking).
                 let new = if v.is_null() {
                     Vec::new()
                 } else if crate::longobject::is_int(v) {
@@ -401,9 +509,18 @@ unsafe extern "C" fn ba_ass_subscript(
                         None => return -1,
                     }
                 };
+                let _g = BaLock::new(op);
+                if size(op) != n {
+                    // Changed by another thread since the slice was computed.
+                    raise(
+                        &raw mut crate::pyerrors::EXC_RuntimeError,
+                        "bytearray changed size during assignment",
+                    );
+                    return -1;
+                }
                 if st == 1 {
                     let lo = b as usize;
-                    return replace(op, lo, lo + cnt.max(0) as usize, &new);
+                    return replace_locked(op, lo, lo + cnt.max(0) as usize, &new);
                 }
                 let pos: Vec<usize> = sl::positions(b, st, cnt).collect();
                 if v.is_null() {
@@ -414,7 +531,7 @@ unsafe extern "C" fn ba_ass_subscript(
                         .filter(|(i, _)| !pos.contains(i))
                         .map(|(_, &x)| x)
                         .collect();
-                    return replace(op, 0, old.len(), &keep);
+                    return replace_locked(op, 0, old.len(), &keep);
                 }
                 if new.len() != pos.len() {
                     raise(
@@ -440,6 +557,7 @@ unsafe extern "C" fn ba_ass_subscript(
 unsafe extern "C" fn ba_getbuffer(op: *mut PyObject, view: *mut Py_buffer, flags: c_int) -> c_int {
     // SAFETY: a live bytearray and a writable view (slot contract).
     unsafe {
+        let _g = BaLock::new(op);
         let b = op.cast::<PyByteArrayObject>();
         let ptr = if (*b).ob_start.is_null() {
             (&raw mut _PyByteArray_empty_string).cast()
@@ -455,7 +573,8 @@ unsafe extern "C" fn ba_getbuffer(op: *mut PyObject, view: *mut Py_buffer, flags
 }
 
 unsafe extern "C" fn ba_releasebuffer(op: *mut PyObject, _view: *mut Py_buffer) {
-    // SAFETY: a live bytearray (slot contract).
+    let _g = BaLock::new(op);
+    // SAFETY: a live bytearray (slot contract), locked.
     unsafe { (*op.cast::<PyByteArrayObject>()).ob_exports -= 1 };
 }
 
@@ -467,8 +586,12 @@ unsafe extern "C" fn ba_iter(op: *mut PyObject) -> *mut PyObject {
 unsafe fn baiter_step(it: &mut IterObject) -> Step {
     // SAFETY: `seq` is a live bytearray.
     unsafe {
-        match as_bytes(it.seq).get(it.index as usize) {
-            Some(&b) => Step::Item(crate::longobject::from_i128(i128::from(b))),
+        let byte = {
+            let _g = BaLock::new(it.seq);
+            as_bytes(it.seq).get(it.index as usize).copied()
+        };
+        match byte {
+            Some(b) => Step::Item(crate::longobject::from_i128(i128::from(b))),
             None => Step::End,
         }
     }
@@ -574,7 +697,7 @@ pub unsafe extern "C" fn PyByteArray_Size(op: *mut PyObject) -> Py_ssize_t {
             if !check(op) {
                 return -1;
             }
-            as_bytes(op).len() as Py_ssize_t
+            size(op)
         }
     })
 }
@@ -594,6 +717,7 @@ pub unsafe extern "C" fn PyByteArray_Resize(op: *mut PyObject, n: Py_ssize_t) ->
                 );
                 return -1;
             }
+            let _g = BaLock::new(op);
             if resize(op, n as usize) { 0 } else { -1 }
         }
     })

@@ -157,7 +157,7 @@ pub unsafe fn bytes_like(op: *mut PyObject) -> Option<Vec<u8>> {
             return Some(as_bytes(op).to_vec());
         }
         if crate::bytearrayobject::is_bytearray(op) {
-            return Some(crate::bytearrayobject::as_bytes(op).to_vec());
+            return Some(crate::bytearrayobject::snapshot(op));
         }
         let mut view: Py_buffer = std::mem::zeroed();
         if crate::pybuffer::get_buffer(op, &mut view, 0) < 0 {

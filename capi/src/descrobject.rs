@@ -1802,6 +1802,9 @@ pub unsafe fn is_property(op: *mut PyObject) -> bool {
 pub struct MappingProxyObject {
     pub ob_base: PyObject,
     pub mapping: *mut PyObject,
+    /// For a type's `__dict__`: the type, kept alive while the proxy lives (the descriptors
+    /// in its dict hold a borrowed `d_type`). NULL otherwise.
+    pub owner: *mut PyObject,
 }
 
 static mut PROXY_AS_MAPPING: PyMappingMethods = PyMappingMethods {
@@ -1913,7 +1916,9 @@ pub unsafe fn dictproxy_new(mapping: *mut PyObject) -> *mut PyObject {
         }
         let op = crate::objimpl::alloc_object(&raw mut PyDictProxy_Type, 0);
         if !op.is_null() {
-            (*op.cast::<MappingProxyObject>()).mapping = new_ref(mapping);
+            let p = op.cast::<MappingProxyObject>();
+            (*p).mapping = new_ref(mapping);
+            (*p).owner = null_mut();
         }
         op
     }
@@ -1977,9 +1982,25 @@ unsafe extern "C" fn proxy_new(
     }
 }
 
+/// `type.__dict__`: a proxy of the type's dict that keeps the type alive.
+///
+/// # Safety
+/// `t` must be a type object with a dict.
+pub unsafe fn type_dict_proxy(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let p = dictproxy_new((*t).tp_dict);
+        if !p.is_null() {
+            (*p.cast::<MappingProxyObject>()).owner = new_ref(t.cast());
+        }
+        p
+    }
+}
+
 unsafe extern "C" fn proxy_dealloc(op: *mut PyObject) {
     // SAFETY: `op` is a dead mappingproxy (slot contract).
     unsafe {
+        xdecref((*op.cast::<MappingProxyObject>()).owner);
         xdecref(mapping_of(op));
         crate::objimpl::default_dealloc(op);
     }

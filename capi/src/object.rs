@@ -403,6 +403,7 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(type_repr),
     tp_call: Some(crate::typeobject::type_call),
     tp_new: Some(crate::typeobject::type_new),
+    tp_init: Some(crate::typeobject::type_init),
     tp_dealloc: Some(crate::typeobject::type_dealloc),
     tp_hash: Some(crate::typeobject::object_hash),
     tp_richcompare: Some(crate::typeobject::object_richcompare),
@@ -1577,11 +1578,30 @@ pub unsafe fn eq(a: *mut PyObject, b: *mut PyObject) -> c_int {
         if crate::longobject::is_int(a) && crate::longobject::is_int(b) {
             return c_int::from(crate::longobject::compare(a, b) == std::cmp::Ordering::Equal);
         }
-        if (crate::floatobject::is_float(a) || crate::floatobject::is_float(b))
-            && let (Some(x), Some(y)) =
-                (crate::floatobject::as_f64(a), crate::floatobject::as_f64(b))
-        {
-            return c_int::from(x == y);
+        let (fa, fb) = (
+            crate::floatobject::is_float(a),
+            crate::floatobject::is_float(b),
+        );
+        if fa && fb {
+            return c_int::from(crate::floatobject::value(a) == crate::floatobject::value(b));
+        }
+        // A float and an int compare exactly, as CPython's float_richcompare does (converting
+        // an int above 2**53 to a double would round it).
+        for (f, i, is_f) in [(a, b, fa), (b, a, fb)] {
+            if is_f && crate::longobject::is_int(i) {
+                let x = crate::floatobject::value(f);
+                if !x.is_finite() {
+                    return 0;
+                }
+                let ord = match crate::longobject::compact(i) {
+                    Some(y) if y.unsigned_abs() <= 1 << 53 => x.partial_cmp(&(y as f64)),
+                    _ => Some(crate::floatobject::compare_with_int(
+                        x,
+                        &crate::longobject::to_bigint(i),
+                    )),
+                };
+                return c_int::from(ord == Some(std::cmp::Ordering::Equal));
+            }
         }
         if crate::tupleobject::is_tuple(a) && crate::tupleobject::is_tuple(b) {
             let (x, y) = (crate::tupleobject::items(a), crate::tupleobject::items(b));
@@ -2229,7 +2249,7 @@ unsafe extern "C" fn type_getattro(op: *mut PyObject, name: *mut PyObject) -> *m
                 if d.is_null() {
                     return d;
                 }
-                return crate::descrobject::dictproxy_new(d);
+                return crate::descrobject::type_dict_proxy(t);
             }
             "__doc__" if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 => {
                 return if (*t).tp_doc.is_null() {
@@ -2364,6 +2384,31 @@ mod runtime_tests {
             doc_without_signature("P", "Point(x)\n--\n\nA"),
             "Point(x)\n--\n\nA"
         );
+    }
+
+    #[test]
+    fn floats_and_ints_compare_exactly_beyond_2_53() {
+        crate::pylifecycle::initialize().expect("initialize");
+        let big = crate::longobject::from_i128((1 << 53) + 1);
+        let huge = crate::longobject::from_i128((1 << 100) + 1);
+        let f53 = crate::floatobject::from_f64((1u64 << 53) as f64);
+        let f100 = crate::floatobject::from_f64(2f64.powi(100));
+        let small = crate::longobject::from_i128(3);
+        let f3 = crate::floatobject::from_f64(3.0);
+        let nan = crate::floatobject::from_f64(f64::NAN);
+        // SAFETY: live objects made above.
+        unsafe {
+            assert_eq!(eq(big, f53), 0, "2**53 + 1 != 2.0**53");
+            assert_eq!(eq(f53, big), 0);
+            assert_eq!(eq(huge, f100), 0);
+            let exact = crate::longobject::from_i128(1 << 100);
+            assert_eq!(eq(exact, f100), 1);
+            assert_eq!(eq(f3, small), 1);
+            assert_eq!(eq(nan, small), 0);
+            for o in [big, huge, f53, f100, small, f3, nan, exact] {
+                decref(o);
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,13 @@
 //! `PySet_GET_SIZE` (which reads `used` at 40) works inline. The elements live in a private,
 //! insertion-ordered dict kept behind `table` (keys only; values are None), which gives sets
 //! the dict's per-object lock; sets therefore iterate in insertion order.
+//!
+//! Locking (free threading): each single element operation is atomic through that dict's
+//! lock; on top of it every mutation (with the `used` count it updates) and `pop` (find and
+//! remove one element) hold the set's own lock, reentrant for the thread holding it (hashing
+//! and comparing keys may run code that touches the same set). Its owner lives in `finger`, a
+//! field of CPython's layout that no inline code reads; uncontended it costs one
+//! compare-and-swap.
 
 use crate::iterobject::{self as iters, IterObject, Step};
 use crate::methodobject::{METH_NOARGS, METH_O, PyMethodDef};
@@ -191,6 +198,47 @@ pub unsafe fn is_frozenset(op: *mut PyObject) -> bool {
     unsafe { crate::object::type_check(op, &raw mut PyFrozenSet_Type) }
 }
 
+/// Holds a set's lock until dropped (nothing when the calling thread already holds it).
+struct SetLock(*const std::sync::atomic::AtomicUsize, bool);
+
+impl SetLock {
+    #[inline]
+    fn new(s: *mut PyObject) -> SetLock {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        // SAFETY: a live set; `finger` is a word-aligned Py_ssize_t used only as this lock.
+        let owner = unsafe {
+            AtomicUsize::from_ptr((&raw mut (*s.cast::<PySetObject>()).finger).cast::<usize>())
+        };
+        let me = crate::refcount::thread_id();
+        if owner.load(Ordering::Relaxed) == me {
+            return SetLock(owner, false);
+        }
+        let mut spins = 0u32;
+        while owner
+            .compare_exchange_weak(0, me, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            spins += 1;
+            if spins > 64 {
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
+        }
+        SetLock(owner, true)
+    }
+}
+
+impl Drop for SetLock {
+    #[inline]
+    fn drop(&mut self) {
+        if self.1 {
+            // SAFETY: the set outlives the guard (callers hold it alive).
+            unsafe { (*self.0).store(0, std::sync::atomic::Ordering::Release) };
+        }
+    }
+}
+
 unsafe fn store(s: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live set made by `new_set`.
     unsafe { (*s.cast::<PySetObject>()).table.cast() }
@@ -237,6 +285,7 @@ pub unsafe fn new_set(t: *mut PyTypeObject) -> *mut PyObject {
 pub unsafe fn add(s: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
+        let _g = SetLock::new(s);
         let r = crate::dictobject::set_item(store(s), key, crate::object::none());
         sync(s);
         r
@@ -267,6 +316,7 @@ pub unsafe fn contains(s: *mut PyObject, key: *mut PyObject) -> c_int {
 pub unsafe fn discard(s: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
+        let _g = SetLock::new(s);
         let r = match crate::dictobject::pop(store(s), key) {
             Err(()) => -1,
             Ok(None) => 0,
@@ -658,8 +708,7 @@ unsafe extern "C" fn m_pop(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject
 unsafe extern "C" fn m_clear(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live set (method contract).
     unsafe {
-        crate::dictobject::PyDict_Clear(store(op));
-        sync(op);
+        clear(op);
         crate::object::new_none()
     }
 }
@@ -673,9 +722,21 @@ unsafe extern "C" fn m_copy(op: *mut PyObject, _: *mut PyObject) -> *mut PyObjec
     }
 }
 
+/// Removes every element.
+unsafe fn clear(op: *mut PyObject) {
+    // SAFETY: a live set.
+    unsafe {
+        let _g = SetLock::new(op);
+        crate::dictobject::PyDict_Clear(store(op));
+        sync(op);
+    }
+}
+
 unsafe fn pop(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live set.
     unsafe {
+        // Finding the first element and removing it is one step for other threads.
+        let _g = SetLock::new(op);
         let mut pos = 0;
         let (mut k, mut v) = (null_mut(), null_mut());
         if crate::dictobject::PyDict_Next(store(op), &mut pos, &mut k, &mut v) == 0 {
@@ -794,8 +855,7 @@ pub unsafe extern "C" fn PySet_Clear(op: *mut PyObject) -> c_int {
             if !check_set(op, false) {
                 return -1;
             }
-            crate::dictobject::PyDict_Clear(store(op));
-            sync(op);
+            clear(op);
             0
         }
     })

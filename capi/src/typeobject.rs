@@ -343,6 +343,28 @@ pub unsafe extern "C" fn type_new(
     }
 }
 
+/// `type.__init__`: accepts what `type.__new__` accepted (1 or 3 arguments, no keywords
+/// for a plain `type`), so metaclasses deriving from `type` can be called.
+pub unsafe extern "C" fn type_init(
+    _op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> c_int {
+    // SAFETY: tp_init contract: args a tuple, kw NULL or a dict.
+    unsafe {
+        let n = crate::tupleobject::items(args).len();
+        if n == 1 && !kw.is_null() && crate::dictobject::len(kw) != 0 {
+            type_error("type.__init__() takes no keyword arguments");
+            return -1;
+        }
+        if n != 1 && n != 3 {
+            type_error("type.__init__() takes 1 or 3 arguments");
+            return -1;
+        }
+        0
+    }
+}
+
 unsafe fn type_new_impl(
     meta: *mut PyTypeObject,
     name: *mut PyObject,

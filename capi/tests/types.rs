@@ -905,3 +905,42 @@ fn dict_proxies_are_read_only_views() {
         decref(d);
     }
 }
+
+#[test]
+fn a_metaclass_from_a_spec_makes_classes_from_namespaces() {
+    let bare: extern "C" fn(*const c_char, *mut PyObject) -> *mut PyObject = sym("types_bare_type");
+    let meta = bare(
+        c"heapmod.Meta".as_ptr(),
+        (&raw mut object::PyType_Type).cast(),
+    );
+    assert!(!meta.is_null(), "{:?}", pyerrors::take_exception());
+    // SAFETY: live objects; a namespace dict for the new class.
+    unsafe {
+        let ns = gilgate_capi::dictobject::new_dict();
+        gilgate_capi::dictobject::set_item_str(ns, "answer", int(42));
+        gilgate_capi::dictobject::set_item_str(ns, "__module__", uni::from_str("m"));
+        let c = call_obj(
+            meta,
+            &[uni::from_str("C"), tupleobject::from_slice(&[]), ns],
+        );
+        assert!(!c.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(
+            object::ty(c).cast::<PyObject>(),
+            meta,
+            "the class's type is the metaclass"
+        );
+        assert_eq!(repr(c), "<class 'm.C'>");
+        assert_eq!(int_of(getattr(c, "answer")), 42);
+        let inst = call_obj(c, &[]);
+        assert!(!inst.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(int_of(getattr(inst, "answer")), 42);
+        assert!(call_obj(meta, &[int(1), int(2)]).is_null());
+        expect_err(
+            "TypeError",
+            "type.__new__() takes exactly 3 arguments (2 given)",
+        );
+        decref(inst);
+        decref(c);
+        decref(ns);
+    }
+}

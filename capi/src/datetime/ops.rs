@@ -638,26 +638,56 @@ fn local_fields(secs: i64, us: i64) -> R<(Fields, i64, String)> {
     ))
 }
 
-/// The POSIX time of naive local fields (`mktime`, the zone deciding DST).
-fn local_to_posix(f: &Fields) -> R<i64> {
-    // SAFETY: a zeroed `tm` is valid input once its fields are set.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    tm.tm_year = (f.y - 1900) as c_int;
-    tm.tm_mon = (f.mo - 1) as c_int;
-    tm.tm_mday = f.d as c_int;
-    tm.tm_hour = f.h as c_int;
-    tm.tm_min = f.mi as c_int;
-    tm.tm_sec = f.s as c_int;
-    tm.tm_isdst = -1;
-    // SAFETY: a valid tm.
-    let t = unsafe { libc::mktime(&mut tm) };
-    if t == -1 && !(f.y == 1969 && f.mo == 12 && f.d == 31) {
-        return fail(
-            &raw mut EXC_OverflowError,
-            "timestamp out of range for platform time_t",
-        );
+/// POSIX-style seconds of wall-clock fields (as if they were UTC).
+fn wall_seconds(f: &Fields) -> i64 {
+    (to_ordinal(f.y, f.mo, f.d) - EPOCH_ORDINAL) * 86_400 + f.h * 3600 + f.mi * 60 + f.s
+}
+
+/// The local wall clock at POSIX time `u`, as `wall_seconds`.
+fn local_wall(u: i64) -> R<i64> {
+    Ok(wall_seconds(&local_fields(u, 0)?.0))
+}
+
+/// The POSIX time of naive local fields: solves `local_wall(u) == wall` for `u` around the
+/// two offsets in play; `fold` picks the later of two solutions (a repeated hour) and, in a
+/// gap, the earlier of the two candidates (CPython's rule).
+fn local_to_posix(f: &Fields, fold: bool) -> R<i64> {
+    const DAY: i64 = 86_400;
+    let t = wall_seconds(f);
+    let a = local_wall(t)? - t;
+    let u1 = t - a;
+    let t1 = local_wall(u1)?;
+    let b = if t1 == t {
+        // one solution; is there another one a day away (the other side of a fold)?
+        let probe = if fold { u1 + DAY } else { u1 - DAY };
+        let b = local_wall(probe)? - probe;
+        if a == b {
+            return Ok(u1);
+        }
+        b
+    } else {
+        t1 - u1
+    };
+    let u2 = t - b;
+    if local_wall(u2)? == t {
+        return Ok(u2);
     }
-    Ok(t as i64)
+    if t1 == t {
+        return Ok(u1);
+    }
+    // in a gap: neither offset solves it
+    Ok(if fold { u1.min(u2) } else { u1.max(u2) })
+}
+
+/// Whether the local time of POSIX time `secs` is the second of two equal wall-clock times.
+fn local_fold(secs: i64, f: &Fields) -> R<bool> {
+    const DAY: i64 = 86_400;
+    let result = wall_seconds(f);
+    let transition = result - local_wall(secs - DAY)? - DAY;
+    if transition < 0 {
+        return Ok(local_wall(secs + transition)? == result);
+    }
+    Ok(false)
 }
 
 /// A local-time timezone for a POSIX time (`astimezone()` without argument).
@@ -706,12 +736,12 @@ fn datetime_from_posix(
     t: *mut PyTypeObject,
 ) -> R<*mut PyObject> {
     if tz.is_null() || tz == none() {
-        let f = if utc {
-            utc_fields(secs, us)
-        } else {
-            local_fields(secs, us)?.0
-        };
-        return datetime_of(f, none(), 0, t);
+        if utc {
+            return datetime_of(utc_fields(secs, us), none(), 0, t);
+        }
+        let f = local_fields(secs, us)?.0;
+        let fold = c_int::from(local_fold(secs, &f)?);
+        return datetime_of(f, none(), fold, t);
     }
     let dt = datetime_of(utc_fields(secs, us), tz, 0, t)?;
     // SAFETY: live tz; `dt` is ours.
@@ -1203,7 +1233,7 @@ unsafe extern "C" fn datetime_timestamp(op: *mut PyObject, _: *mut PyObject) -> 
                 ok(crate::floatobject::from_f64(v))
             }
             None => {
-                let secs = local_to_posix(&f)?;
+                let secs = local_to_posix(&f, fold_of(op) == 1)?;
                 ok(crate::floatobject::from_f64(
                     secs as f64 + f.us as f64 / 1e6,
                 ))
@@ -1229,7 +1259,7 @@ unsafe extern "C" fn datetime_astimezone(
         let off = match utcoffset_of(op)? {
             Some(o) => o,
             None => {
-                let secs = local_to_posix(&f)?;
+                let secs = local_to_posix(&f, fold_of(op) == 1)?;
                 let (_, gmtoff, _) = local_fields(secs, 0)?;
                 i128::from(gmtoff) * US_PER_SEC
             }
