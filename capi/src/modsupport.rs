@@ -1569,10 +1569,12 @@ unsafe fn quick_unit(u: u8, arg: *mut PyObject, p: *mut c_void) -> bool {
                 let Some(text) = crate::unicodeobject::as_str(arg) else {
                     return false;
                 };
-                if text.as_bytes().contains(&0) {
+                // The UTF-8 is NUL-terminated: a shorter C string means an embedded NUL.
+                let c = text.as_ptr().cast::<std::ffi::c_char>();
+                if libc::strlen(c) != text.len() {
                     return false;
                 }
-                put(p, text.as_ptr().cast::<std::ffi::c_char>());
+                put(p, c);
             }
             b'p' if t == &raw mut crate::boolobject::PyBool_Type => {
                 put(p, c_int::from(arg == crate::boolobject::true_()));
