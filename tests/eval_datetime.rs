@@ -5146,3 +5146,63 @@ fn datetime_and_time_operations_do_not_leak() {
     }
     assert!(leaking.is_empty(), "leaking: {leaking:#?}");
 }
+
+/// `divmod()` (not in the `eval` language's builtins) through `PyNumber_Divmod`, which
+/// reaches timedelta's `nb_divmod`.
+#[test]
+fn timedelta_divmod() {
+    let _g = lock();
+    let _h = Host::new();
+    let mut ev = evaluator();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "timedelta(1)",
+            "timedelta(hours=7)",
+            r#"(3, datetime.timedelta(seconds=10800))"#,
+        ),
+        (
+            "timedelta(-1)",
+            "timedelta(hours=7)",
+            r#"(-4, datetime.timedelta(seconds=14400))"#,
+        ),
+        (
+            "timedelta(1)",
+            "timedelta(hours=-7)",
+            r#"(-4, datetime.timedelta(days=-1, seconds=72000))"#,
+        ),
+        (
+            "timedelta(1)",
+            "timedelta(0)",
+            r#"ZeroDivisionError: integer division or modulo by zero"#,
+        ),
+        (
+            "timedelta(1)",
+            "3",
+            r#"TypeError: unsupported operand type(s) for divmod(): 'datetime.timedelta' and 'int'"#,
+        ),
+        (
+            "date(2020, 1, 1)",
+            "timedelta(1)",
+            r#"TypeError: unsupported operand type(s) for divmod(): 'datetime.date' and 'datetime.timedelta'"#,
+        ),
+    ];
+    let mut eval_obj = |src: &str| {
+        let stmt = parse::parse_stmt(src).expect(src);
+        ev.exec(&stmt).expect(src).expect(src)
+    };
+    for (a, b, want) in cases {
+        let (x, y) = (eval_obj(a), eval_obj(b));
+        // SAFETY: two live objects; the result is a new reference or NULL with an exception.
+        let r = unsafe {
+            PyRef::from_owned_ptr(gilgate::capi::abstract_::PyNumber_Divmod(
+                x.as_ptr(),
+                y.as_ptr(),
+            ))
+        };
+        let got = match r {
+            Ok(v) => v.repr().unwrap_or_default(),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(got, *want, "divmod({a}, {b})");
+    }
+}
