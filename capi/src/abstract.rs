@@ -179,6 +179,30 @@ pub unsafe fn stack_as_dict(values: *const *mut PyObject, kwnames: *mut PyObject
     }
 }
 
+/// The immortal empty tuple that argument-less calls through `tp_call` pass (CPython
+/// shares one empty tuple the same way), instead of a new tuple per call. Like every
+/// immortal object it is not counted by `objimpl::live_objects`.
+fn empty_args() -> *mut PyObject {
+    use std::sync::atomic::{AtomicPtr, Ordering};
+    static EMPTY: AtomicPtr<PyObject> = AtomicPtr::new(null_mut());
+    let p = EMPTY.load(Ordering::Acquire);
+    if !p.is_null() {
+        return p;
+    }
+    let t = tup::new_tuple(0);
+    if t.is_null() {
+        return t;
+    }
+    // SAFETY: a fresh tuple owned by this thread; a count beyond u32::MAX makes it immortal.
+    unsafe { crate::refcount::set_refcnt(t, (u32::MAX as Py_ssize_t) + 1) };
+    crate::objimpl::note_freed();
+    match EMPTY.compare_exchange(null_mut(), t, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => t,
+        // Another thread won the race: its tuple is the one; ours stays immortal (tiny).
+        Err(other) => other,
+    }
+}
+
 /// `_PyObject_MakeTpCall`: a vectorcall-style call through `tp_call`.
 ///
 /// # Safety
@@ -202,7 +226,11 @@ pub unsafe fn make_tp_call(
         } else {
             std::slice::from_raw_parts(args, nargs)
         };
-        let t = tup::from_slice(argv);
+        let t = if nargs == 0 {
+            empty_args()
+        } else {
+            tup::from_slice(argv)
+        };
         if t.is_null() {
             return t;
         }

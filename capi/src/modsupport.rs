@@ -853,6 +853,64 @@ impl Parser<'_> {
         self.pos = end;
     }
 
+    /// The commonest units for an argument of their exact builtin type, done without the
+    /// general conversion (same results): `i l L n` with a one-digit int, `d` with a float,
+    /// `s` with a str without NUL, `p` with a bool, plain `O`. False (nothing consumed)
+    /// when the general path must decide, errors included.
+    #[inline]
+    unsafe fn convert_fast(&mut self, arg: *mut PyObject) -> bool {
+        let c = self.peek();
+        if matches!(self.f.get(self.pos + 1), Some(b'#' | b'*' | b'!' | b'&')) {
+            return false;
+        }
+        // SAFETY: `arg` is live; the output pointer has the type the unit documents.
+        unsafe {
+            let t = crate::object::ty(arg);
+            let p = self.ptrs.get(self.pi).copied().unwrap_or(null_mut());
+            if p.is_null() {
+                return false;
+            }
+            match c {
+                b'i' | b'l' | b'L' | b'n' if t == &raw mut crate::longobject::PyLong_Type => {
+                    let Some(v) = crate::longobject::compact(arg) else {
+                        return false;
+                    };
+                    if c == b'i' {
+                        let Ok(v) = i32::try_from(v) else {
+                            return false;
+                        };
+                        put(p, v);
+                    } else {
+                        put(p, v);
+                    }
+                }
+                b'd' if t == &raw mut crate::floatobject::PyFloat_Type => {
+                    put(
+                        p,
+                        (*arg.cast::<crate::floatobject::PyFloatObject>()).ob_fval,
+                    );
+                }
+                b's' if t == &raw mut crate::unicodeobject::PyUnicode_Type => {
+                    let Some(text) = crate::unicodeobject::as_str(arg) else {
+                        return false;
+                    };
+                    if text.as_bytes().contains(&0) {
+                        return false;
+                    }
+                    put(p, text.as_ptr().cast::<std::ffi::c_char>());
+                }
+                b'p' if t == &raw mut crate::boolobject::PyBool_Type => {
+                    put(p, c_int::from(arg == crate::boolobject::true_()));
+                }
+                b'O' => put(p, arg),
+                _ => return false,
+            }
+        }
+        self.pos += 1;
+        self.pi += 1;
+        true
+    }
+
     /// Converts `arg` with the unit at the cursor. `levels` is the item path for messages.
     unsafe fn convert(&mut self, arg: *mut PyObject, levels: &mut Vec<usize>) -> Conv {
         if self.peek() == b'(' {
@@ -1702,6 +1760,9 @@ pub unsafe fn parse_compiled(
                     while p.peek() == b'|' {
                         p.pos += 1;
                     }
+                    if p.convert_fast(a) {
+                        continue;
+                    }
                     if let Err(m) = p.convert(a, &mut levels) {
                         set_error(i + 1, m, &levels, &p.fname, &p.message);
                         return 0;
@@ -1802,6 +1863,9 @@ unsafe fn parse_keywords(
                 }
             }
             if !current.is_null() {
+                if p.convert_fast(current) {
+                    continue;
+                }
                 if let Err(m) = p.convert(current, &mut levels) {
                     set_error(i + 1, m, &levels, &p.fname, &p.message);
                     return 0;

@@ -164,6 +164,7 @@ pub unsafe fn refcnt(op: *mut PyObject) -> Py_ssize_t {
 ///
 /// # Safety
 /// `op` must be a live object whose count is zero.
+#[inline]
 pub unsafe fn dealloc(op: *mut PyObject) {
     // SAFETY: the caller guarantees `op` is a dead-but-valid object with a valid type.
     unsafe {
@@ -180,7 +181,25 @@ pub unsafe fn dealloc(op: *mut PyObject) {
 ///
 /// # Safety
 /// `op` must be a live object whose local count is 0.
+#[inline]
 pub unsafe fn merge_zero_local(op: *mut PyObject) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        // The common case: nobody else ever held a reference.
+        if shared(op).load(Ordering::Acquire) == 0 {
+            dealloc(op);
+        } else {
+            merge_zero_local_shared(op);
+        }
+    }
+}
+
+/// `merge_zero_local` for an object whose shared count is not zero.
+///
+/// # Safety
+/// As `merge_zero_local`.
+#[cold]
+unsafe fn merge_zero_local_shared(op: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         let sh = shared(op);
