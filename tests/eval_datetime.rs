@@ -23,6 +23,7 @@ const CASES: &[(&str, &str)] = &[
     // date and datetime arithmetic
     // comparisons and hashes
     // strftime, __format__, timetuple
+    // constructor arguments
     // the time module
     // ISO calendar, fromisoformat, ctime, utctimetuple
     // attributes and reprs
@@ -941,6 +942,107 @@ const CASES: &[(&str, &str)] = &[
         r#"datetime(2020, 12, 31, 23, 59, 59).timetuple().tm_yday"#,
         r#"366"#,
     ),
+    // constructor arguments
+    (
+        r#"date(2020, 1, 1, foo=1)"#,
+        r#"TypeError: function takes at most 3 arguments (4 given)"#,
+    ),
+    (
+        r#"date(2020, 1)"#,
+        r#"TypeError: function missing required argument 'day' (pos 3)"#,
+    ),
+    (
+        r#"date(2020, 1, day=1, year=3)"#,
+        r#"TypeError: function takes at most 3 arguments (4 given)"#,
+    ),
+    (
+        r#"date(year=2020, month=1, day=1, foo=2)"#,
+        r#"TypeError: function takes at most 3 keyword arguments (4 given)"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1, foo=1)"#,
+        r#"TypeError: 'foo' is an invalid keyword argument for this function"#,
+    ),
+    (
+        r#"datetime(2020)"#,
+        r#"TypeError: function missing required argument 'month' (pos 2)"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1, 0, 0, 0, 0, None, 0, 5)"#,
+        r#"TypeError: function takes at most 9 arguments (10 given)"#,
+    ),
+    (
+        r#"time(foo=1)"#,
+        r#"TypeError: 'foo' is an invalid keyword argument for this function"#,
+    ),
+    (
+        r#"time(1, 2, 3, 4, None, 0, 7)"#,
+        r#"TypeError: function takes at most 6 arguments (7 given)"#,
+    ),
+    (
+        r#"timedelta(foo=1)"#,
+        r#"TypeError: 'foo' is an invalid keyword argument for __new__()"#,
+    ),
+    (
+        r#"timedelta(1, 2, 3, 4, 5, 6, 7, 8)"#,
+        r#"TypeError: __new__() takes at most 7 arguments (8 given)"#,
+    ),
+    (
+        r#"timedelta(1, days=2)"#,
+        r#"TypeError: argument for __new__() given by name ('days') and position (1)"#,
+    ),
+    (
+        r#"date(2020.0, 1, 1)"#,
+        r#"TypeError: 'float' object cannot be interpreted as an integer"#,
+    ),
+    (
+        r#"date('2020', 1, 1)"#,
+        r#"TypeError: 'str' object cannot be interpreted as an integer"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1, 1.5)"#,
+        r#"TypeError: 'float' object cannot be interpreted as an integer"#,
+    ),
+    (
+        r#"date(2**40, 1, 1)"#,
+        r#"OverflowError: signed integer is greater than maximum"#,
+    ),
+    (r#"time(hour=True)"#, r#"datetime.time(1, 0)"#),
+    (r#"timedelta(True)"#, r#"datetime.timedelta(days=1)"#),
+    (r#"timedelta(seconds=-0.0)"#, r#"datetime.timedelta(0)"#),
+    (r#"timedelta(days=-1e-300)"#, r#"datetime.timedelta(0)"#),
+    (
+        r#"timedelta(microseconds=1e-300)"#,
+        r#"datetime.timedelta(0)"#,
+    ),
+    (
+        r#"timedelta(microseconds=-0.5)"#,
+        r#"datetime.timedelta(0)"#,
+    ),
+    (
+        r#"timedelta(microseconds=-1.5)"#,
+        r#"datetime.timedelta(days=-1, seconds=86399, microseconds=999998)"#,
+    ),
+    (
+        r#"timedelta(days=0.5, microseconds=0.5)"#,
+        r#"datetime.timedelta(seconds=43200)"#,
+    ),
+    (
+        r#"timedelta(seconds=1e9)"#,
+        r#"datetime.timedelta(days=11574, seconds=6400)"#,
+    ),
+    (
+        r#"timedelta(weeks=1e8)"#,
+        r#"datetime.timedelta(days=700000000)"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1, tzinfo=1)"#,
+        r#"TypeError: tzinfo argument must be None or of a tzinfo subclass, not type 'int'"#,
+    ),
+    (
+        r#"time(tzinfo=timezone.utc, fold=1)"#,
+        r#"datetime.time(0, 0, tzinfo=datetime.timezone.utc, fold=1)"#,
+    ),
     // the time module
     (
         r#"timemod.gmtime(0)"#,
@@ -1088,6 +1190,35 @@ const CASES: &[(&str, &str)] = &[
         r#"timemod.gmtime(-1e13)"#,
         r#"time.struct_time(tm_year=-314918, tm_mon=8, tm_mday=13, tm_hour=6, tm_min=13, tm_sec=20, tm_wday=6, tm_yday=225, tm_isdst=0)"#,
     ),
+    (
+        r#"timemod.asctime(timemod.gmtime(0))"#,
+        r#"'Thu Jan  1 00:00:00 1970'"#,
+    ),
+    (
+        r#"timemod.asctime((2020, 13, 1, 0, 0, 0, 0, 1, 0))"#,
+        r#"ValueError: month out of range"#,
+    ),
+    (
+        r#"timemod.asctime((5, 1, 1, 0, 0, 0, 0, 1, 0))"#,
+        r#"'Mon Jan  1 00:00:00 5'"#,
+    ),
+    (
+        r#"timemod.asctime((2020, 1, 1))"#,
+        r#"TypeError: asctime(): illegal time tuple argument"#,
+    ),
+    (
+        r#"timemod.asctime((2020, 0, 0, 0, 0, 0, 0, 0, 0))"#,
+        r#"'Mon Jan  1 00:00:00 2020'"#,
+    ),
+    (
+        r#"timemod.asctime(3)"#,
+        r#"TypeError: Tuple or struct_time argument required"#,
+    ),
+    (
+        r#"timemod.ctime('x')"#,
+        r#"TypeError: 'str' object cannot be interpreted as an integer"#,
+    ),
+    (r#"timemod.ctime(None)[-4:] > '2000'"#, r#"True"#),
     // ISO calendar, fromisoformat, ctime, utctimetuple
     (
         r#"date(2024, 1, 1).isocalendar()"#,
@@ -4967,6 +5098,16 @@ fn local_time_with_daylight_saving_folds_and_gaps() {
         tzset();
     }
     let cases: &[(&str, &str)] = &[
+        (r#"timemod.tzset()"#, r#"None"#),
+        (r#"timemod.tzname"#, r#"('EST', 'EDT')"#),
+        (r#"timemod.timezone"#, r#"18000"#),
+        (r#"timemod.altzone"#, r#"14400"#),
+        (r#"timemod.daylight"#, r#"1"#),
+        (r#"timemod.ctime(0)"#, r#"'Wed Dec 31 19:00:00 1969'"#),
+        (
+            r#"timemod.ctime(1625140800)"#,
+            r#"'Thu Jul  1 08:00:00 2021'"#,
+        ),
         (
             r#"datetime.fromtimestamp(1636263000)"#,
             r#"datetime.datetime(2021, 11, 7, 1, 30)"#,
@@ -5070,10 +5211,100 @@ fn local_time_with_daylight_saving_folds_and_gaps() {
         }
         tzset();
     }
+    assert_eq!(answer(&mut ev, "timemod.tzset()"), "None");
     let wrong: Vec<String> = answers
         .iter()
         .filter(|(got, _, want)| got != want)
         .map(|(got, src, want)| format!("{src}\n    want: {want}\n    got:  {got}"))
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// No leaks: after a warm-up, evaluating each case again (results, errors and all) creates and
+/// frees exactly the same objects (`live_objects`, the runtime's count of objects not yet
+/// deallocated, is back where it was).
+#[test]
+fn datetime_and_time_operations_do_not_leak() {
+    let _g = lock();
+    let _h = Host::new();
+    let mut ev = evaluator();
+    let live = || {
+        gilgate::capi::refcount::merge_pending();
+        gilgate::capi::objimpl::live_objects()
+    };
+    let mut leaking = Vec::new();
+    for (src, _) in CASES.iter().chain(RANDOM_CASES) {
+        answer(&mut ev, src);
+        // a case leaks when every one of three measured rounds leaves objects behind
+        let leaked = (0..3).all(|_| {
+            let before = live();
+            answer(&mut ev, src);
+            answer(&mut ev, src);
+            live() > before
+        });
+        if leaked {
+            leaking.push(*src);
+        }
+    }
+    assert!(leaking.is_empty(), "leaking: {leaking:#?}");
+}
+
+/// `divmod()` (not in the `eval` language's builtins) through `PyNumber_Divmod`, which
+/// reaches timedelta's `nb_divmod`.
+#[test]
+fn timedelta_divmod() {
+    let _g = lock();
+    let _h = Host::new();
+    let mut ev = evaluator();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "timedelta(1)",
+            "timedelta(hours=7)",
+            r#"(3, datetime.timedelta(seconds=10800))"#,
+        ),
+        (
+            "timedelta(-1)",
+            "timedelta(hours=7)",
+            r#"(-4, datetime.timedelta(seconds=14400))"#,
+        ),
+        (
+            "timedelta(1)",
+            "timedelta(hours=-7)",
+            r#"(-4, datetime.timedelta(days=-1, seconds=72000))"#,
+        ),
+        (
+            "timedelta(1)",
+            "timedelta(0)",
+            r#"ZeroDivisionError: integer division or modulo by zero"#,
+        ),
+        (
+            "timedelta(1)",
+            "3",
+            r#"TypeError: unsupported operand type(s) for divmod(): 'datetime.timedelta' and 'int'"#,
+        ),
+        (
+            "date(2020, 1, 1)",
+            "timedelta(1)",
+            r#"TypeError: unsupported operand type(s) for divmod(): 'datetime.date' and 'datetime.timedelta'"#,
+        ),
+    ];
+    let mut eval_obj = |src: &str| {
+        let stmt = parse::parse_stmt(src).expect(src);
+        ev.exec(&stmt).expect(src).expect(src)
+    };
+    for (a, b, want) in cases {
+        let (x, y) = (eval_obj(a), eval_obj(b));
+        // SAFETY: two live objects; the result is a new reference or NULL with an exception.
+        let r = unsafe {
+            PyRef::from_owned_ptr(gilgate::capi::abstract_::PyNumber_Divmod(
+                x.as_ptr(),
+                y.as_ptr(),
+            ))
+        };
+        let got = match r {
+            Ok(v) => v.repr().unwrap_or_default(),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(got, *want, "divmod({a}, {b})");
+    }
 }

@@ -480,6 +480,70 @@ const RUNS: &[(&str, &[&str])] = &[
             r#"_brotli.D.process(b"\x96l o\x01O\x1c`\x1c"), _brotli.D.is_finished()"#,
         ],
     ),
+    // inflate64 1.0.4 (Deflate64, its own vendored zlib-derived C code): streaming objects kept on
+    // the module between expressions
+    (
+        "inflate64._inflate64",
+        &[
+            r#"setattr(_inflate64, "D", Deflater())"#,
+            r#"_inflate64.D.deflate(b"hello hello hello hello " * 4)"#,
+            r#"_inflate64.D.flush()"#,
+            r#"Inflater().inflate(b"\x05\xc1\xb1\t\x00\x00\x00\xc2\xb0W|\xae\xe0P\xf0\xff\xcd\xa4\xe8Rt)\xba\x14]\x8a.E\x97\xa2K\xd1\xa5\xe8Rt)\xba\x14]\x8a.E\x97\xa2K\xd1\xe5")"#,
+            r#"setattr(_inflate64, "I", Inflater())"#,
+            r#"_inflate64.I.inflate(b"\x05\xc1\xb1\t\x00\x00\x00\xc2\xb0W")"#,
+            r#"_inflate64.I.inflate(b"|\xae\xe0P\xf0\xff\xcd\xa4\xe8Rt)\xba\x14]\x8a.E\x97\xa2K\xd1\xa5\xe8Rt)\xba\x14]\x8a.E\x97\xa2K\xd1\xe5"), _inflate64.I.eof"#,
+            r#"Deflater().flush()"#,
+        ],
+    ),
+    (
+        "inflate64._inflate64",
+        &[r#"Inflater().inflate(b"\xff\xff\xff\xff")"#],
+    ),
+    ("inflate64._inflate64", &[r#"Deflater().deflate("text")"#]),
+    // pybcj 1.0.8: the branch-call-jump filters of 7-Zip's C code
+    (
+        "bcj._bcj",
+        &[
+            r#"BCJEncoder().encode(b"\xe8\x00\x00\x00\x00" * 4)"#,
+            r#"BCJDecoder(20).decode(b"\xe8\x05\x00\x00\x00" * 4)"#,
+            r#"ARMEncoder().encode(b"\x00\x00\x00\xeb" * 4)"#,
+        ],
+    ),
+    ("bcj._bcj", &[r#"BCJDecoder(20).decode("s")"#]),
+    (
+        "bcj._bcj",
+        &[
+            r#"PPCEncoder().encode(b"\x48\x00\x00\x01" * 3), SparcDecoder().decode(b"\x40\x00\x00\x02" * 3)"#,
+        ],
+    ),
+    // pyppmd 1.3.1: PPMd variants H and I (7-Zip's C code), encoder objects kept on the module
+    (
+        "pyppmd.c._ppmd",
+        &[
+            r#"setattr(_ppmd, "E", Ppmd7Encoder(6, 16 << 20))"#,
+            r#"_ppmd.E.encode(b"abracadabra " * 5)"#,
+            r#"_ppmd.E.flush()"#,
+            r#"Ppmd7Decoder(6, 16 << 20).decode(b"\x00a\x03|;\x10_\xee\x103\xf6\xd0\xcf\x00\x00", 60)"#,
+            r#"setattr(_ppmd, "E", Ppmd8Encoder(6, 16 << 20))"#,
+            r#"_ppmd.E.encode(b"mississippi " * 3) + _ppmd.E.flush()"#,
+            r#"Ppmd8Decoder(6, 16 << 20).decode(b"", 0)"#,
+        ],
+    ),
+    (
+        "pyppmd.c._ppmd",
+        &[r#"Ppmd7Encoder(6, 16 << 20).encode("s")"#],
+    ),
+    // python-lzf 0.2.6
+    (
+        "lzf",
+        &[
+            r#"compress(b"hello hello hello hello")"#,
+            r#"decompress(compress(b"hello hello hello hello"), 23)"#,
+            r#"compress(b"ab"), decompress(b"\x06hello h\xe0\x05\x05\x01lo", 5)"#,
+            r#"compress(b"x" * 100, 10)"#,
+            r#"compress(b"")"#,
+        ],
+    ),
     // zope.interface 8.7: the C base classes (the rest of zope.interface is Python)
     (
         "zope.interface._zope_interface_coptimizations",
@@ -566,6 +630,14 @@ const NEEDS_MORE_CAPI: &[(&str, &[&str], i32, &str)] = &[
         &[r#"encode_basestring_ascii("x")"#],
         2,
         "gilgate: simplejson._speedups: error: ModuleNotFoundError: No module named 'simplejson.raw_json' (gilgate runs compiled extension modules only; it does not execute Python source)",
+    ),
+    // xxtea 6.3.0 compiles; its init imports `binascii`, a standard-library C module CPython
+    // builds in and gilgate does not provide
+    (
+        "xxtea",
+        &[r#"encrypt(b"hello world", b"0123456789abcdef")"#],
+        2,
+        "gilgate: xxtea: error: ModuleNotFoundError: No module named 'binascii' (gilgate runs compiled extension modules only; it does not execute Python source)",
     ),
     // not a C API gap either: both modules' init imports the pure-Python `collections`
     (
