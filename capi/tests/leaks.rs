@@ -132,6 +132,39 @@ unsafe extern "C" {
     ) -> c_int;
     fn PyArg_UnpackTuple(args: Obj, name: *const c_char, min: isize, max: isize, ...) -> c_int;
 
+    fn PyCapsule_New(
+        p: *mut c_void,
+        name: *const c_char,
+        d: Option<unsafe extern "C" fn(Obj)>,
+    ) -> Obj;
+    fn PyCapsule_GetPointer(c: Obj, name: *const c_char) -> *mut c_void;
+    fn PyMemoryView_FromObject(o: Obj) -> Obj;
+    fn PyObject_GetBuffer(
+        o: Obj,
+        view: *mut gilgate_capi::object::Py_buffer,
+        flags: c_int,
+    ) -> c_int;
+    fn PyBuffer_Release(view: *mut gilgate_capi::object::Py_buffer);
+    fn PyByteArray_Concat(a: Obj, b: Obj) -> Obj;
+    fn PyByteArray_Resize(a: Obj, n: isize) -> c_int;
+    fn PyObject_CallMethod(o: Obj, name: *const c_char, fmt: *const c_char, ...) -> Obj;
+    fn PyObject_CallFunction(f: Obj, fmt: *const c_char, ...) -> Obj;
+    fn PyWeakref_NewRef(o: Obj, cb: Obj) -> Obj;
+    fn PyWeakref_GetRef(r: Obj, out: *mut Obj) -> c_int;
+    fn PyDict_Pop(d: Obj, k: Obj, out: *mut Obj) -> c_int;
+    fn PyDict_SetDefaultRef(d: Obj, k: Obj, v: Obj, out: *mut Obj) -> c_int;
+    fn PyObject_GetOptionalAttr(o: Obj, n: Obj, out: *mut Obj) -> c_int;
+    fn PySequence_Concat(a: Obj, b: Obj) -> Obj;
+    fn PySequence_Repeat(a: Obj, n: isize) -> Obj;
+    fn PyNumber_Long(o: Obj) -> Obj;
+    fn PyNumber_Float(o: Obj) -> Obj;
+    fn PyNumber_Index(o: Obj) -> Obj;
+    fn PyUnicode_Replace(s: Obj, a: Obj, b: Obj, n: isize) -> Obj;
+    fn PyDictProxy_New(d: Obj) -> Obj;
+    fn PyObject_ClearWeakRefs(o: Obj);
+    fn PyObject_ClearManagedDict(o: Obj);
+    fn PyObject_Type(o: Obj) -> Obj;
+
     static mut PyExc_ValueError: Obj;
     static mut PyExc_KeyError: Obj;
     static mut PyExc_TypeError: Obj;
@@ -671,6 +704,13 @@ unsafe extern "C" fn point_dealloc(op: Obj) {
     // SAFETY: `op` is a dead Point whose type is a live heap type.
     unsafe {
         let ty = (*op).ob_type;
+        // As an extension's dealloc does for these flags.
+        if (*ty).tp_flags & gilgate_capi::object::Py_TPFLAGS_MANAGED_WEAKREF != 0 {
+            PyObject_ClearWeakRefs(op);
+        }
+        if (*ty).tp_flags & gilgate_capi::object::Py_TPFLAGS_MANAGED_DICT != 0 {
+            PyObject_ClearManagedDict(op);
+        }
         let label = (*op.cast::<Point>()).label;
         if !label.is_null() {
             Py_DecRef(label);
@@ -717,6 +757,11 @@ fn leak<T>(v: Vec<T>) -> *mut T {
 /// A fresh heap type `leaks.Point` (and its spec, which must outlive it: leaked on purpose,
 /// plain Rust memory, not objects).
 fn point_type(name: &'static CStr, bases: Obj) -> R<Obj> {
+    point_type_with(name, bases, 0)
+}
+
+/// [`point_type`] with extra type flags.
+fn point_type_with(name: &'static CStr, bases: Obj, extra_flags: std::ffi::c_ulong) -> R<Obj> {
     use gilgate_capi::descrobject::{Py_T_LONG, Py_T_OBJECT_EX, PyMemberDef};
     use gilgate_capi::typeobject::{PyType_Slot, PyType_Spec};
     use gilgate_capi::typeslots::*;
@@ -774,7 +819,8 @@ fn point_type(name: &'static CStr, bases: Obj) -> R<Obj> {
         basicsize: std::mem::size_of::<Point>() as c_int,
         itemsize: 0,
         flags: (gilgate_capi::object::Py_TPFLAGS_DEFAULT
-            | gilgate_capi::object::Py_TPFLAGS_BASETYPE) as c_uint,
+            | gilgate_capi::object::Py_TPFLAGS_BASETYPE
+            | extra_flags) as c_uint,
         slots,
     }));
     // SAFETY: a complete spec that lives forever.
@@ -1065,4 +1111,162 @@ fn a_missing_decref_is_caught() {
 fn build_list() -> R<Obj> {
     // SAFETY: the format matches the arguments.
     ok(unsafe { Py_BuildValue(c"[s,i]".as_ptr(), c"leaked".as_ptr(), 100000 as c_int) })
+}
+
+static CAPSULE_FREED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+unsafe extern "C" fn capsule_destructor(c: Obj) {
+    // SAFETY: `c` is the capsule being destroyed; its pointer is a boxed u64 made below.
+    unsafe {
+        let p = PyCapsule_GetPointer(c, c"leaks.cap".as_ptr());
+        if !p.is_null() {
+            drop(Box::from_raw(p.cast::<u64>()));
+        }
+    }
+    CAPSULE_FREED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+#[test]
+fn buffers_capsules_weakrefs_and_managed_dicts() {
+    on_runtime_thread(move || {
+        init_runtime();
+        assert_no_leak("buffers", || {
+            // SAFETY: live objects; ownership follows the C API; the buffer view is released
+            // before its exporter.
+            unsafe {
+                // Buffers: a memoryview over bytes, a direct view of a bytearray, resizing.
+                let b = ok(PyBytes_FromStringAndSize(c"buffer!".as_ptr(), 7))?;
+                let mv = ok(PyMemoryView_FromObject(b))?;
+                let one = int(1)?;
+                let tolist = ok(PyObject_GetItem(mv, one))?;
+                dec(one);
+                let ba = ok(PyByteArray_FromStringAndSize(c"abc".as_ptr(), 3))?;
+                let mut view: gilgate_capi::object::Py_buffer = std::mem::zeroed();
+                ok0(PyObject_GetBuffer(ba, &mut view, 1))?;
+                // A bytearray with an exported buffer cannot be resized.
+                assert_eq!(PyByteArray_Resize(ba, 100), -1);
+                expect_exc("BufferError")?;
+                PyBuffer_Release(&mut view);
+                ok0(PyByteArray_Resize(ba, 100))?;
+                let cat = ok(PyByteArray_Concat(ba, b))?;
+                assert!(PyMemoryView_FromObject(tolist).is_null());
+                expect_exc("TypeError")?;
+                for o in [b, mv, tolist, ba, cat] {
+                    dec(o);
+                }
+            }
+            Ok(())
+        });
+        assert_no_leak("capsules", || {
+            // SAFETY: as above.
+            unsafe {
+                // A capsule's destructor runs when it dies.
+                let before = CAPSULE_FREED.load(std::sync::atomic::Ordering::SeqCst);
+                let cap = ok(PyCapsule_New(
+                    Box::into_raw(Box::new(7u64)).cast(),
+                    c"leaks.cap".as_ptr(),
+                    Some(capsule_destructor),
+                ))?;
+                assert!(PyCapsule_GetPointer(cap, c"other".as_ptr()).is_null());
+                expect_exc("ValueError")?;
+                dec(cap);
+                assert_eq!(
+                    CAPSULE_FREED.load(std::sync::atomic::Ordering::SeqCst),
+                    before + 1
+                );
+            }
+            Ok(())
+        });
+        assert_no_leak("weak references and managed dicts", || {
+            // SAFETY: as above.
+            unsafe {
+                // Weak references and a managed instance dict on a heap type's instances.
+                let ty = point_type_with(
+                    c"leaks.WeakPoint",
+                    null_mut(),
+                    gilgate_capi::object::Py_TPFLAGS_MANAGED_WEAKREF
+                        | gilgate_capi::object::Py_TPFLAGS_MANAGED_DICT,
+                )?;
+                let p = ok(PyObject_CallFunction(ty, c"(i)".as_ptr(), 4 as c_int))?;
+                let r = ok(PyWeakref_NewRef(p, null_mut()))?;
+                let mut target = null_mut();
+                assert_eq!(PyWeakref_GetRef(r, &mut target), 1);
+                dec(target);
+                let extra = text("kept in the instance dict")?;
+                ok0(PyObject_SetAttrString(p, c"extra".as_ptr(), extra))?;
+                let name = text("extra")?;
+                let mut got = null_mut();
+                assert_eq!(PyObject_GetOptionalAttr(p, name, &mut got), 1);
+                dec(got);
+                dec(p); // the instance dies: the weak reference is now dead
+                assert_eq!(PyWeakref_GetRef(r, &mut target), 0);
+                assert!(target.is_null());
+                for o in [r, extra, name, ty] {
+                    dec(o);
+                }
+            }
+            Ok(())
+        });
+        assert_no_leak("dict helpers, proxies, sequences, conversions", || {
+            // SAFETY: as above.
+            unsafe {
+                // Dict helpers, proxies, sequences and number conversions.
+                let d = ok(Py_BuildValue(
+                    c"{s:i,s:s}".as_ptr(),
+                    c"a".as_ptr(),
+                    1 as c_int,
+                    c"b".as_ptr(),
+                    c"bee".as_ptr(),
+                ))?;
+                let ka = text("a")?;
+                let kz = text("z")?;
+                let mut out = null_mut();
+                assert_eq!(PyDict_Pop(d, ka, &mut out), 1);
+                dec(out);
+                assert_eq!(PyDict_Pop(d, ka, &mut out), 0);
+                let dflt = ok(PyList_New(0))?;
+                assert_eq!(PyDict_SetDefaultRef(d, kz, dflt, &mut out), 0);
+                dec(out);
+                let proxy = ok(PyDictProxy_New(d))?;
+                let keys = ok(PyObject_CallMethod(proxy, c"keys".as_ptr(), null()))?;
+                let items = ok(PyObject_CallMethod(d, c"items".as_ptr(), null()))?;
+                let it = ok(PyObject_GetIter(items))?;
+                loop {
+                    let x = PyIter_Next(it);
+                    if x.is_null() {
+                        break;
+                    }
+                    dec(x);
+                }
+                assert!(PyErr_Occurred().is_null());
+                let t = ok(Py_BuildValue(
+                    c"(isd)".as_ptr(),
+                    1 as c_int,
+                    c"x".as_ptr(),
+                    0.5f64,
+                ))?;
+                let tt = ok(PySequence_Concat(t, t))?;
+                let t3 = ok(PySequence_Repeat(tt, 3))?;
+                assert!(PySequence_Concat(t, d).is_null());
+                expect_exc("TypeError")?;
+                let f = ok(PyFloat_FromDouble(2.75))?;
+                let as_int = ok(PyNumber_Long(f))?;
+                let as_float = ok(PyNumber_Float(as_int))?;
+                assert!(PyNumber_Index(f).is_null());
+                expect_exc("TypeError")?;
+                let s = text("a-b-c")?;
+                let dash = text("-")?;
+                let plus = text("+")?;
+                let replaced = ok(PyUnicode_Replace(s, dash, plus, -1))?;
+                let ty = ok(PyObject_Type(replaced))?;
+                for o in [
+                    d, ka, kz, dflt, proxy, keys, items, it, t, tt, t3, f, as_int, as_float, s,
+                    dash, plus, replaced, ty,
+                ] {
+                    dec(o);
+                }
+            }
+            Ok(())
+        });
+    });
 }
