@@ -407,6 +407,7 @@ fn properties_three_argument_type_and_mappingproxy() {
             r#"W = type("W", (), {"__module__": "m"})"#,
             "x.__class__ = W",
             "(type(x), x.a)",
+            r#"type("V", (), {})"#,
         ],
         "<class 'm.X'>\n\
          ['p', 'q', 'n', '__module__', '__dict__', '__weakref__', '__doc__']\n\
@@ -414,7 +415,7 @@ fn properties_three_argument_type_and_mappingproxy() {
          5\n[1]\n{'a': [1]}\nTrue\nTrue\n<class 'int'>\n<class 'type'>\n<class 'm.A.Y'>\n\
          (<built-in function len>, None, None, 'doc')\n<built-in function abs>\n'doc'\nTrue\nTrue\n7\nTrue\n7\n\
          mappingproxy({'a': 1, '__module__': 'm', '__dict__': <attribute '__dict__' of 'Z' objects>, '__weakref__': <attribute '__weakref__' of 'Z' objects>, '__doc__': None})\n\
-         (<class 'm.W'>, [1])\n",
+         (<class 'm.W'>, [1])\n<class 'mp_ft.V'>\n",
         0,
         None,
     );

@@ -343,6 +343,22 @@ pub unsafe extern "C" fn type_new(
     }
 }
 
+thread_local! {
+    /// The `__name__` of the namespace code runs in on this thread (gilgate eval's module),
+    /// standing in for the calling frame's globals CPython reads `__module__` from.
+    static CALLER_MODULE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with `name` as the calling namespace's `__name__`: classes that `type(name, bases,
+/// dict)` makes meanwhile without a `__module__` of their own get it (CPython takes it from the
+/// caller's globals).
+pub fn with_caller_module<R>(name: Option<&str>, f: impl FnOnce() -> R) -> R {
+    let prev = CALLER_MODULE.with(|c| c.replace(name.map(str::to_string)));
+    let r = f();
+    CALLER_MODULE.with(|c| *c.borrow_mut() = prev);
+    r
+}
+
 /// `type.__init__`: accepts what `type.__new__` accepted (1 or 3 arguments, no keywords
 /// for a plain `type`), so metaclasses deriving from `type` can be called.
 pub unsafe extern "C" fn type_init(
@@ -425,6 +441,17 @@ unsafe fn type_new_impl(
         let d = crate::dictobject::copy(ns);
         if d.is_null() {
             return null_mut();
+        }
+        if crate::dictobject::get_str(d, "__module__").is_null()
+            && let Some(m) = CALLER_MODULE.with(|c| c.borrow().clone())
+        {
+            let m = uni::from_str(&m);
+            if m.is_null() || crate::dictobject::set_item_str(d, "__module__", m) < 0 {
+                xdecref(m);
+                decref(d);
+                return null_mut();
+            }
+            decref(m);
         }
         if !qualname.is_null() {
             let k = uni::from_str("__qualname__");
