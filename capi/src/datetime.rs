@@ -783,70 +783,6 @@ unsafe extern "C" fn any_getattro(op: *mut PyObject, name: *mut PyObject) -> *mu
 
 // --- Python-level constructors (`datetime.date(2024, 1, 2)`) ---
 
-/// Positional and keyword arguments matched to `names`; missing optional ones are NULL.
-///
-/// # Safety
-/// `args` a live tuple; `kw` NULL or a live dict.
-unsafe fn parse_args(
-    fname: &str,
-    args: *mut PyObject,
-    kw: *mut PyObject,
-    names: &[&str],
-    required: usize,
-) -> Option<Vec<*mut PyObject>> {
-    // SAFETY: forwarded contract.
-    unsafe {
-        let pos = crate::tupleobject::items(args);
-        if pos.len() > names.len() {
-            raise(
-                &raw mut EXC_TypeError,
-                &format!(
-                    "{fname}() takes at most {} arguments ({} given)",
-                    names.len(),
-                    pos.len()
-                ),
-            );
-            return None;
-        }
-        let mut out: Vec<*mut PyObject> = names.iter().map(|_| null_mut()).collect();
-        out[..pos.len()].copy_from_slice(pos);
-        if !kw.is_null() {
-            for (k, v) in crate::dictobject::entries(kw) {
-                let key = crate::unicodeobject::as_str(k).unwrap_or("");
-                match names.iter().position(|n| *n == key) {
-                    Some(i) if out[i].is_null() => out[i] = v,
-                    Some(_) => {
-                        raise(
-                            &raw mut EXC_TypeError,
-                            &format!("argument for {fname}() given by name ('{key}') and position"),
-                        );
-                        return None;
-                    }
-                    None => {
-                        raise(
-                            &raw mut EXC_TypeError,
-                            &format!("{fname}() got an unexpected keyword argument '{key}'"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        }
-        if let Some(i) = out[..required].iter().position(|p| p.is_null()) {
-            raise(
-                &raw mut EXC_TypeError,
-                &format!(
-                    "{fname}() missing required argument '{}' (pos {})",
-                    names[i],
-                    i + 1
-                ),
-            );
-            return None;
-        }
-        Some(out)
-    }
-}
-
 /// An int argument (NULL: `default`); raises TypeError for non-ints.
 ///
 /// # Safety
@@ -914,7 +850,7 @@ unsafe extern "C" fn date_new(
     crate::ffi_guard::guard("datetime.date", null_mut(), || {
         // SAFETY: tp_new contract.
         unsafe {
-            let Some(v) = parse_args("date", a, kw, &["year", "month", "day"], 3) else {
+            let Ok(v) = ops::parse_kw("", a, kw, &["year", "month", "day"], 3) else {
                 return null_mut();
             };
             let Some(i) = cints(&v, &[0, 0, 0]) else {
@@ -944,7 +880,7 @@ unsafe extern "C" fn datetime_new(
                 "tzinfo",
                 "fold",
             ];
-            let Some(v) = parse_args("datetime", a, kw, &names, 3) else {
+            let Ok(v) = ops::parse_kw("", a, kw, &names, 3) else {
                 return null_mut();
             };
             let ints = [&v[..7], &v[8..9]].concat();
@@ -965,7 +901,7 @@ unsafe extern "C" fn time_new(
         // SAFETY: tp_new contract.
         unsafe {
             let names = ["hour", "minute", "second", "microsecond", "tzinfo", "fold"];
-            let Some(v) = parse_args("time", a, kw, &names, 0) else {
+            let Ok(v) = ops::parse_kw("", a, kw, &names, 0) else {
                 return null_mut();
             };
             let ints = [&v[..4], &v[5..6]].concat();
@@ -994,7 +930,7 @@ unsafe extern "C" fn delta_new(
                 "hours",
                 "weeks",
             ];
-            let Some(v) = parse_args("timedelta", a, kw, &names, 0) else {
+            let Ok(v) = ops::parse_kw("__new__", a, kw, &names, 0) else {
                 return null_mut();
             };
             match ops::delta_components(&v) {

@@ -443,6 +443,12 @@ pub(super) unsafe fn parse_kw(
     names: &[&str],
     required: usize,
 ) -> R<Vec<*mut PyObject>> {
+    // PyArg's wording: `f()` for a named function, `function`/`this function` for an unnamed one
+    let (who, whom) = if fname.is_empty() {
+        ("function".to_string(), "this function".to_string())
+    } else {
+        (format!("{fname}()"), format!("{fname}()"))
+    };
     // SAFETY: forwarded contract.
     unsafe {
         let pos: &[*mut PyObject] = if args.is_null() {
@@ -458,10 +464,11 @@ pub(super) unsafe fn parse_kw(
         if pos.len() + nkw > names.len() {
             let n = names.len();
             let word = if n == 1 { "argument" } else { "arguments" };
+            let keyword = if pos.is_empty() { "keyword " } else { "" };
             return fail(
                 &raw mut EXC_TypeError,
                 &format!(
-                    "{fname}() takes at most {n} {word} ({} given)",
+                    "{who} takes at most {n} {keyword}{word} ({} given)",
                     pos.len() + nkw
                 ),
             );
@@ -477,7 +484,7 @@ pub(super) unsafe fn parse_kw(
                         return fail(
                             &raw mut EXC_TypeError,
                             &format!(
-                                "argument for {fname}() given by name ('{key}') and position ({})",
+                                "argument for {whom} given by name ('{key}') and position ({})",
                                 i + 1
                             ),
                         );
@@ -485,7 +492,7 @@ pub(super) unsafe fn parse_kw(
                     None => {
                         return fail(
                             &raw mut EXC_TypeError,
-                            &format!("'{key}' is an invalid keyword argument for {fname}()"),
+                            &format!("'{key}' is an invalid keyword argument for {whom}"),
                         );
                     }
                 }
@@ -495,7 +502,7 @@ pub(super) unsafe fn parse_kw(
             return fail(
                 &raw mut EXC_TypeError,
                 &format!(
-                    "{fname}() missing required argument '{}' (pos {})",
+                    "{who} missing required argument '{}' (pos {})",
                     names[i],
                     i + 1
                 ),
