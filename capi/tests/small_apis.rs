@@ -249,3 +249,48 @@ fn binascii_module_hex_and_crc() {
         }
     }
 }
+
+#[test]
+fn recursion_guard_is_the_c_stack() {
+    init();
+    use gilgate_capi::ceval::{Py_EnterRecursiveCall, Py_LeaveRecursiveCall};
+    // SAFETY: a NUL-terminated `where` text.
+    unsafe {
+        assert_eq!(Py_EnterRecursiveCall(c" in a shallow call".as_ptr()), 0);
+        Py_LeaveRecursiveCall();
+    }
+    // a thread with a 1 MiB stack: recurse until the guard refuses, well before an overflow
+    let (depth, err) = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            fn dive(n: usize) -> (usize, Option<(String, String)>) {
+                let pad = std::hint::black_box([0u8; 1024]);
+                // SAFETY: a NUL-terminated `where` text.
+                if unsafe { Py_EnterRecursiveCall(c" while diving".as_ptr()) } != 0 {
+                    let ExcInfo {
+                        type_name, message, ..
+                    } = pyerrors::take_exception().expect("RecursionError");
+                    return (n + pad[0] as usize, Some((type_name, message)));
+                }
+                let r = dive(n + 1);
+                Py_LeaveRecursiveCall();
+                r
+            }
+            gilgate_capi::pylifecycle::initialize().unwrap();
+            dive(0)
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let (t, m) = err.expect("the guard refused at some depth");
+    assert!(depth > 100, "refused after only {depth} frames");
+    assert_eq!(t, "RecursionError");
+    assert!(
+        m.starts_with("Stack overflow (used ") && m.ends_with(" kB) while diving"),
+        "{m}"
+    );
+    let kb: usize = m["Stack overflow (used ".len()..m.len() - " kB) while diving".len()]
+        .parse()
+        .unwrap();
+    assert!((800..1024).contains(&kb), "{kb} kB of a 1024 kB stack");
+}
