@@ -229,9 +229,13 @@ static PyObject *gg_format(const char *format, va_list vargs)
     while (*f && !fail) {
         if (*f != '%') {
             const char *start = f;
+            unsigned char high = 0;
             while (*f && *f != '%')
-                f++;
-            gg_out_bytes(&o, start, (size_t)(f - start));
+                high |= (unsigned char)*f++;
+            if (high < 0x80)
+                gg_out_ascii(&o, start, (size_t)(f - start));
+            else
+                _gilgate_fmt_bytes(gg_out_flush(&o), start, (size_t)(f - start));
             continue;
         }
         const char *unit = f++;

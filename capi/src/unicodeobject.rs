@@ -2981,9 +2981,11 @@ pub unsafe extern "C" fn _gilgate_fmt_ascii(p: *const c_char, n: usize) -> *mut 
         } else {
             unsafe { std::slice::from_raw_parts(p.cast::<u8>(), n) }
         };
-        match std::str::from_utf8(bytes) {
-            Ok(s) => from_str(s),
-            Err(_) => from_str(&String::from_utf8_lossy(bytes)),
+        if bytes.is_ascii() {
+            // SAFETY: ASCII is valid UTF-8.
+            from_str(unsafe { std::str::from_utf8_unchecked(bytes) })
+        } else {
+            from_str(&String::from_utf8_lossy(bytes))
         }
     })
 }
