@@ -1088,6 +1088,35 @@ const CASES: &[(&str, &str)] = &[
         r#"timemod.gmtime(-1e13)"#,
         r#"time.struct_time(tm_year=-314918, tm_mon=8, tm_mday=13, tm_hour=6, tm_min=13, tm_sec=20, tm_wday=6, tm_yday=225, tm_isdst=0)"#,
     ),
+    (
+        r#"timemod.asctime(timemod.gmtime(0))"#,
+        r#"'Thu Jan  1 00:00:00 1970'"#,
+    ),
+    (
+        r#"timemod.asctime((2020, 13, 1, 0, 0, 0, 0, 1, 0))"#,
+        r#"ValueError: month out of range"#,
+    ),
+    (
+        r#"timemod.asctime((5, 1, 1, 0, 0, 0, 0, 1, 0))"#,
+        r#"'Mon Jan  1 00:00:00 5'"#,
+    ),
+    (
+        r#"timemod.asctime((2020, 1, 1))"#,
+        r#"TypeError: asctime(): illegal time tuple argument"#,
+    ),
+    (
+        r#"timemod.asctime((2020, 0, 0, 0, 0, 0, 0, 0, 0))"#,
+        r#"'Mon Jan  1 00:00:00 2020'"#,
+    ),
+    (
+        r#"timemod.asctime(3)"#,
+        r#"TypeError: Tuple or struct_time argument required"#,
+    ),
+    (
+        r#"timemod.ctime('x')"#,
+        r#"TypeError: 'str' object cannot be interpreted as an integer"#,
+    ),
+    (r#"timemod.ctime(None)[-4:] > '2000'"#, r#"True"#),
     // ISO calendar, fromisoformat, ctime, utctimetuple
     (
         r#"date(2024, 1, 1).isocalendar()"#,
@@ -4967,6 +4996,16 @@ fn local_time_with_daylight_saving_folds_and_gaps() {
         tzset();
     }
     let cases: &[(&str, &str)] = &[
+        (r#"timemod.tzset()"#, r#"None"#),
+        (r#"timemod.tzname"#, r#"('EST', 'EDT')"#),
+        (r#"timemod.timezone"#, r#"18000"#),
+        (r#"timemod.altzone"#, r#"14400"#),
+        (r#"timemod.daylight"#, r#"1"#),
+        (r#"timemod.ctime(0)"#, r#"'Wed Dec 31 19:00:00 1969'"#),
+        (
+            r#"timemod.ctime(1625140800)"#,
+            r#"'Thu Jul  1 08:00:00 2021'"#,
+        ),
         (
             r#"datetime.fromtimestamp(1636263000)"#,
             r#"datetime.datetime(2021, 11, 7, 1, 30)"#,
@@ -5070,10 +5109,40 @@ fn local_time_with_daylight_saving_folds_and_gaps() {
         }
         tzset();
     }
+    assert_eq!(answer(&mut ev, "timemod.tzset()"), "None");
     let wrong: Vec<String> = answers
         .iter()
         .filter(|(got, _, want)| got != want)
         .map(|(got, src, want)| format!("{src}\n    want: {want}\n    got:  {got}"))
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// No leaks: after a warm-up, evaluating each case again (results, errors and all) creates and
+/// frees exactly the same objects (`live_objects`, the runtime's count of objects not yet
+/// deallocated, is back where it was).
+#[test]
+fn datetime_and_time_operations_do_not_leak() {
+    let _g = lock();
+    let _h = Host::new();
+    let mut ev = evaluator();
+    let live = || {
+        gilgate::capi::refcount::merge_pending();
+        gilgate::capi::objimpl::live_objects()
+    };
+    let mut leaking = Vec::new();
+    for (src, _) in CASES.iter().chain(RANDOM_CASES) {
+        answer(&mut ev, src);
+        // a case leaks when every one of three measured rounds leaves objects behind
+        let leaked = (0..3).all(|_| {
+            let before = live();
+            answer(&mut ev, src);
+            answer(&mut ev, src);
+            live() > before
+        });
+        if leaked {
+            leaking.push(*src);
+        }
+    }
+    assert!(leaking.is_empty(), "leaking: {leaking:#?}");
 }

@@ -1499,6 +1499,9 @@ unsafe fn compare_key(op: *mut PyObject) -> R<(Kind, i128)> {
                 let f = fields(op);
                 let off = if k == Kind::Date {
                     None
+                } else if k == Kind::DateTime && fold_of(op) == 1 && tzinfo_of(op) != none() {
+                    // hashes use the offset of the fold=0 twin, as CPython's do
+                    offset_with_fold(op, 0)?
                 } else {
                     utcoffset_of(op)?
                 };
@@ -1519,6 +1522,47 @@ pub(super) unsafe extern "C" fn dt_hash(op: *mut PyObject) -> isize {
             Err(()) => -1,
         }
     })
+}
+
+/// `utcoffset()` of a copy of the datetime `op` with the given fold.
+///
+/// # Safety
+/// `op` must be a live datetime.
+unsafe fn offset_with_fold(op: *mut PyObject, fold: c_int) -> R<Option<i128>> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let twin = datetime_of(fields(op), tzinfo_of(op), fold, &raw mut DateTime_Type)?;
+        let r = tz_call_offset(tzinfo_of(op), "utcoffset", twin);
+        decref(twin);
+        r
+    }
+}
+
+/// PEP 495: two aware datetimes of different zones that compare equal are still unequal when
+/// either one's offset depends on its fold (a wall time in a repeated or skipped hour).
+///
+/// # Safety
+/// `a` and `b` must be live datetimes.
+unsafe fn fold_makes_unequal(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    oa: Option<i128>,
+    ob: Option<i128>,
+) -> R<bool> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        for (x, off) in [(a, oa), (b, ob)] {
+            let tz = tzinfo_of(x);
+            if tz == none() || is_exact_timezone(tz) {
+                continue;
+            }
+            let flip = c_int::from(fold_of(x) == 0);
+            if offset_with_fold(x, flip)? != off {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
 }
 
 fn cmp_result(o: std::cmp::Ordering, op: c_int) -> *mut PyObject {
@@ -1568,26 +1612,33 @@ unsafe fn richcompare(a: *mut PyObject, b: *mut PyObject, op: c_int) -> R<*mut P
                     return Ok(cmp_result(fa.total_us().cmp(&fb.total_us()), op));
                 }
                 let (oa, ob) = (utcoffset_of(a)?, utcoffset_of(b)?);
-                match (oa, ob) {
-                    (Some(x), Some(y)) => Ok(cmp_result(
-                        (fa.total_us() - x).cmp(&(fb.total_us() - y)),
-                        op,
-                    )),
-                    (None, None) => Ok(cmp_result(fa.total_us().cmp(&fb.total_us()), op)),
-                    _ if op == 2 => Ok(crate::boolobject::from_bool(false)),
-                    _ if op == 3 => Ok(crate::boolobject::from_bool(true)),
-                    _ => {
-                        let what = if ka == Kind::Time {
-                            "times"
-                        } else {
-                            "datetimes"
-                        };
-                        fail(
-                            &raw mut EXC_TypeError,
-                            &format!("can't compare offset-naive and offset-aware {what}"),
-                        )
+                let ord = match (oa, ob) {
+                    (Some(x), Some(y)) => Some((fa.total_us() - x).cmp(&(fb.total_us() - y))),
+                    (None, None) => Some(fa.total_us().cmp(&fb.total_us())),
+                    _ => None,
+                };
+                if let Some(mut o) = ord {
+                    if ka == Kind::DateTime
+                        && (op == 2 || op == 3)
+                        && o == std::cmp::Ordering::Equal
+                        && fold_makes_unequal(a, b, oa, ob)?
+                    {
+                        o = std::cmp::Ordering::Greater;
                     }
+                    return Ok(cmp_result(o, op));
                 }
+                if op == 2 || op == 3 {
+                    return Ok(crate::boolobject::from_bool(op == 3));
+                }
+                let what = if ka == Kind::Time {
+                    "times"
+                } else {
+                    "datetimes"
+                };
+                fail(
+                    &raw mut EXC_TypeError,
+                    &format!("can't compare offset-naive and offset-aware {what}"),
+                )
             }
             _ => {
                 let (x, y) = (compare_key(a)?.1, compare_key(b)?.1);

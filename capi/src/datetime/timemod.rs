@@ -1,8 +1,9 @@
 //! A small `time` module: `time`, `time_ns`, `clock_gettime(_ns)`, `monotonic(_ns)`,
 //! `perf_counter(_ns)`, `process_time(_ns)`, `thread_time(_ns)`, `sleep`, `gmtime`, `localtime`,
-//! `mktime`, `strftime`, `struct_time`, the `CLOCK_*` constants and `timezone`, `altzone`,
-//! `daylight`, `tzname`, with CPython's argument conventions (time-machine patches the
-//! `PyMethodDef`s of these functions in place, so they are writable statics) and messages.
+//! `mktime`, `strftime`, `asctime`, `ctime`, `tzset`, `struct_time`, the `CLOCK_*` constants and
+//! `timezone`, `altzone`, `daylight`, `tzname`, with CPython's argument conventions
+//! (time-machine patches the `PyMethodDef`s of these functions in place, so they are writable
+//! statics) and messages.
 
 use super::ops::{R, fmt_struct_tm};
 use super::*;
@@ -352,10 +353,10 @@ unsafe fn tuple_tm(fname: &str, o: *mut PyObject) -> R<libc::tm> {
 ///
 /// # Safety
 /// `o` must be live.
-unsafe fn tm_arg(o: *mut PyObject) -> R<libc::tm> {
+unsafe fn tm_arg(fname: &str, o: *mut PyObject) -> R<libc::tm> {
     // SAFETY: forwarded contract.
     unsafe {
-        let mut tm = tuple_tm("strftime", o)?;
+        let mut tm = tuple_tm(fname, o)?;
         // strftime's normalisation and range checks
         if tm.tm_mon == -1 {
             tm.tm_mon = 0;
@@ -414,7 +415,7 @@ unsafe extern "C" fn time_strftime(_: *mut PyObject, args: *mut PyObject) -> *mu
                 }
                 let fmt = crate::unicodeobject::as_str(a[0]).unwrap_or("").to_string();
                 let tm = match a.get(1) {
-                    Some(&t) => tm_arg(t)?,
+                    Some(&t) => tm_arg("strftime", t)?,
                     None => broken(clock(libc::CLOCK_REALTIME)?.0 as libc::time_t, true)?,
                 };
                 ok(text(fmt_struct_tm(&fmt, &tm)?))
@@ -488,7 +489,103 @@ fn zone_constants() -> R<(i64, i64, i64, String, String)> {
     })
 }
 
-pub(super) static mut TIME_FUNCTIONS: [PyMethodDef; 18] = [
+/// `asctime`'s text: `Thu Jan  1 00:00:00 1970`.
+fn asctime_text(tm: &libc::tm) -> String {
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{} {}{:3} {:02}:{:02}:{:02} {}",
+        DAYS[tm.tm_wday.rem_euclid(7) as usize],
+        MONTHS[tm.tm_mon.rem_euclid(12) as usize],
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec,
+        i64::from(tm.tm_year) + 1900
+    )
+}
+
+unsafe extern "C" fn time_asctime(_: *mut PyObject, args: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("time.asctime", null_mut(), || {
+        // SAFETY: METH_VARARGS contract: a live tuple.
+        let r = unsafe {
+            (|| -> R<*mut PyObject> {
+                let a = crate::tupleobject::items(args);
+                if a.len() > 1 {
+                    return fail(
+                        &raw mut EXC_TypeError,
+                        &format!("asctime expected at most 1 argument, got {}", a.len()),
+                    );
+                }
+                let tm = match a.first() {
+                    Some(&t) => tm_arg("asctime", t)?,
+                    None => broken(clock(libc::CLOCK_REALTIME)?.0 as libc::time_t, true)?,
+                };
+                ok(text(asctime_text(&tm)))
+            })()
+        };
+        done(r)
+    })
+}
+
+unsafe extern "C" fn time_ctime(_: *mut PyObject, args: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("time.ctime", null_mut(), || {
+        // SAFETY: METH_VARARGS contract: a live tuple.
+        done(
+            unsafe { seconds_arg("ctime", args) }
+                .and_then(|t| ok(text(asctime_text(&broken(t, true)?)))),
+        )
+    })
+}
+
+unsafe extern "C" fn time_tzset(m: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("time.tzset", null_mut(), || {
+        unsafe extern "C" {
+            fn tzset();
+        }
+        // SAFETY: the C library's tzset re-reads TZ; `m` is the time module (METH_NOARGS self).
+        unsafe {
+            tzset();
+            if set_zone_constants(m).is_err() {
+                return null_mut();
+            }
+        }
+        crate::object::new_none()
+    })
+}
+
+/// Stores `timezone`, `altzone`, `daylight` and `tzname` in the module's dict.
+///
+/// # Safety
+/// `m` must be the live time module.
+unsafe fn set_zone_constants(m: *mut PyObject) -> R<()> {
+    let (tz, alt, daylight, std_name, dst_name) = zone_constants()?;
+    // SAFETY: forwarded contract; every value put in the dict is live (NULL ones skipped).
+    unsafe {
+        let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
+        let names = crate::longobject::pair(text(std_name), text(dst_name));
+        for (k, v) in [
+            ("timezone", crate::longobject::from_i64(tz)),
+            ("altzone", crate::longobject::from_i64(alt)),
+            ("daylight", crate::longobject::from_i64(daylight)),
+            ("tzname", names),
+        ] {
+            if v.is_null() {
+                return Err(());
+            }
+            crate::dictobject::set_item_str(d, k, v);
+            decref(v);
+        }
+    }
+    Ok(())
+}
+
+pub(super) static mut TIME_FUNCTIONS: [PyMethodDef; 21] = [
+    method(c"asctime", time_asctime as *mut c_void, METH_VARARGS),
+    method(c"ctime", time_ctime as *mut c_void, METH_VARARGS),
+    method(c"tzset", time_tzset as *mut c_void, METH_NOARGS),
     method(c"mktime", time_mktime as *mut c_void, METH_O),
     method(
         c"process_time",
@@ -576,21 +673,9 @@ fn build_time() -> *mut PyObject {
                 decref(o);
             }
         }
-        let Ok((tz, alt, daylight, std_name, dst_name)) = zone_constants() else {
+        if set_zone_constants(m).is_err() {
             decref(m);
             return null_mut();
-        };
-        let names = crate::longobject::pair(text(std_name), text(dst_name));
-        for (k, v) in [
-            ("timezone", crate::longobject::from_i64(tz)),
-            ("altzone", crate::longobject::from_i64(alt)),
-            ("daylight", crate::longobject::from_i64(daylight)),
-            ("tzname", names),
-        ] {
-            if !v.is_null() {
-                crate::dictobject::set_item_str(d, k, v);
-                decref(v);
-            }
         }
         let st = struct_time_type();
         if st.is_null() {
