@@ -404,13 +404,17 @@ fn properties_three_argument_type_and_mappingproxy() {
             "'n' in X.__dict__",
             "X.__dict__.get('zz', 7)",
             r#"type("Z", (), {"a": 1, "__module__": "m"}).__dict__"#,
+            r#"W = type("W", (), {"__module__": "m"})"#,
+            "x.__class__ = W",
+            "(type(x), x.a)",
         ],
         "<class 'm.X'>\n\
          ['p', 'q', 'n', '__module__', '__dict__', '__weakref__', '__doc__']\n\
          <class 'mappingproxy'>\n<class 'property'>\n\
          5\n[1]\n{'a': [1]}\nTrue\nTrue\n<class 'int'>\n<class 'type'>\n<class 'm.A.Y'>\n\
          (<built-in function len>, None, None, 'doc')\n<built-in function abs>\n'doc'\nTrue\nTrue\n7\nTrue\n7\n\
-         mappingproxy({'a': 1, '__module__': 'm', '__dict__': <attribute '__dict__' of 'Z' objects>, '__weakref__': <attribute '__weakref__' of 'Z' objects>, '__doc__': None})\n",
+         mappingproxy({'a': 1, '__module__': 'm', '__dict__': <attribute '__dict__' of 'Z' objects>, '__weakref__': <attribute '__weakref__' of 'Z' objects>, '__doc__': None})\n\
+         (<class 'm.W'>, [1])\n",
         0,
         None,
     );
@@ -469,6 +473,22 @@ fn property_and_type_errors_carry_cpythons_texts() {
             "TypeError: metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases",
         ),
         (&["int.__dict__['zz']"][..], "KeyError: 'zz'"),
+        (
+            &[x, "X().__class__ = 1"][..],
+            "TypeError: __class__ must be set to a class, not 'int' object",
+        ),
+        (
+            &[x, "X().__class__ = int"][..],
+            "TypeError: __class__ assignment only supported for mutable types or ModuleType subclasses",
+        ),
+        (
+            &["(1).__class__ = bool"][..],
+            "TypeError: __class__ assignment only supported for mutable types or ModuleType subclasses",
+        ),
+        (
+            &[x, r#"Z = type("Z", (int,), {})"#, "X().__class__ = Z"][..],
+            "TypeError: __class__ assignment: 'Z' object layout differs from 'X'",
+        ),
     ] {
         check("mp_ft", exprs, "", 1, Some(err));
     }

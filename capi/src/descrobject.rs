@@ -1871,7 +1871,6 @@ pub static mut PyDictProxy_Type: PyTypeObject = PyTypeObject {
     tp_hash: Some(proxy_hash),
     tp_richcompare: Some(proxy_richcompare),
     tp_iter: Some(proxy_iter),
-    tp_setattro: None,
     tp_as_mapping: &raw mut PROXY_AS_MAPPING,
     tp_as_sequence: &raw mut PROXY_AS_SEQUENCE,
     tp_as_number: &raw mut PROXY_AS_NUMBER,

@@ -426,7 +426,7 @@ static mut OBJECT_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
     crate::descrobject::PyGetSetDef {
         name: c"__class__".as_ptr(),
         get: Some(object_get_class),
-        set: None,
+        set: Some(object_set_class),
         doc: std::ptr::null(),
         closure: std::ptr::null_mut(),
     },
@@ -442,6 +442,106 @@ static mut OBJECT_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
 unsafe extern "C" fn object_get_class(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
     // SAFETY: getter contract: `op` is live.
     unsafe { new_ref(ty(op).cast()) }
+}
+
+/// `obj.__class__ = cls`: allowed between mutable (heap) types, or module subclasses, whose
+/// instances have the same layout, as CPython checks it.
+unsafe extern "C" fn object_set_class(
+    op: *mut PyObject,
+    value: *mut PyObject,
+    _c: *mut c_void,
+) -> c_int {
+    let type_error = |msg: &str| {
+        raise(&raw mut crate::pyerrors::EXC_TypeError, msg);
+        -1
+    };
+    // SAFETY: setter contract: `op` is live, `value` NULL or live.
+    unsafe {
+        if value.is_null() {
+            return type_error("can't delete __class__ attribute");
+        }
+        if !is_type(value) {
+            return type_error(&format!(
+                "__class__ must be set to a class, not '{}' object",
+                type_name(ty(value))
+            ));
+        }
+        let new = value.cast::<PyTypeObject>();
+        let old = ty(op);
+        let module = &raw mut crate::moduleobject::PyModule_Type;
+        let both_modules = is_subtype(new, module) && is_subtype(old, module);
+        if !both_modules && ((*new).tp_flags | (*old).tp_flags) & Py_TPFLAGS_IMMUTABLETYPE != 0 {
+            return type_error(
+                "__class__ assignment only supported for mutable types or ModuleType subclasses",
+            );
+        }
+        if let Err(msg) = compatible_for_assignment(old, new, "__class__") {
+            return type_error(&msg);
+        }
+        if (*new).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 {
+            crate::refcount::incref(new.cast());
+        }
+        (*op).ob_type = new;
+        if (*old).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 {
+            decref(old.cast());
+        }
+        0
+    }
+}
+
+/// Whether `child` adds nothing to its base's instance layout.
+unsafe fn same_layout_as_base(child: *mut PyTypeObject) -> bool {
+    // SAFETY: a type object; its base (if any) is one too.
+    unsafe {
+        let parent = (*child).tp_base;
+        if parent.is_null() {
+            return false;
+        }
+        let gc = |t: *mut PyTypeObject| (*t).tp_flags & Py_TPFLAGS_HAVE_GC;
+        (*child).tp_basicsize == (*parent).tp_basicsize
+            && (*child).tp_itemsize == (*parent).tp_itemsize
+            && (*child).tp_dictoffset == (*parent).tp_dictoffset
+            && (*child).tp_weaklistoffset == (*parent).tp_weaklistoffset
+            && gc(child) == gc(parent)
+            && (fn_addr((*child).tp_dealloc)
+                == fn_addr(Some(
+                    crate::typeobject::subtype_dealloc as unsafe extern "C" fn(_),
+                ))
+                || fn_addr((*child).tp_dealloc) == fn_addr((*parent).tp_dealloc))
+    }
+}
+
+/// CPython's check that instances of `old` can become instances of `new`.
+unsafe fn compatible_for_assignment(
+    old: *mut PyTypeObject,
+    new: *mut PyTypeObject,
+    attr: &str,
+) -> Result<(), String> {
+    // SAFETY: type objects.
+    unsafe {
+        let (nn, on) = (type_name(new), type_name(old));
+        if fn_addr((*new).tp_free) != fn_addr((*old).tp_free) {
+            return Err(format!(
+                "{attr} assignment: '{nn}' deallocator differs from '{on}'"
+            ));
+        }
+        let (mut nb, mut ob) = (new, old);
+        while same_layout_as_base(nb) {
+            nb = (*nb).tp_base;
+        }
+        while same_layout_as_base(ob) {
+            ob = (*ob).tp_base;
+        }
+        let differs = (nb != ob
+            && ((*nb).tp_base != (*ob).tp_base || (*nb).tp_basicsize != (*ob).tp_basicsize))
+            || ((*old).tp_flags & Py_TPFLAGS_PREHEADER) != ((*new).tp_flags & Py_TPFLAGS_PREHEADER);
+        if differs {
+            return Err(format!(
+                "{attr} assignment: '{nn}' object layout differs from '{on}'"
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[unsafe(no_mangle)]
