@@ -23,6 +23,8 @@ const CASES: &[(&str, &str)] = &[
     // date and datetime arithmetic
     // comparisons and hashes
     // strftime, __format__, timetuple
+    // constructor arguments
+    // pickle support
     // the time module
     // ISO calendar, fromisoformat, ctime, utctimetuple
     // attributes and reprs
@@ -940,6 +942,196 @@ const CASES: &[(&str, &str)] = &[
     (
         r#"datetime(2020, 12, 31, 23, 59, 59).timetuple().tm_yday"#,
         r#"366"#,
+    ),
+    // constructor arguments
+    (
+        r#"date(2020, 1, 1, foo=1)"#,
+        r#"TypeError: function takes at most 3 arguments (4 given)"#,
+    ),
+    (
+        r#"date(2020, 1)"#,
+        r#"TypeError: function missing required argument 'day' (pos 3)"#,
+    ),
+    (
+        r#"date(2020, 1, day=1, year=3)"#,
+        r#"TypeError: function takes at most 3 arguments (4 given)"#,
+    ),
+    (
+        r#"date(year=2020, month=1, day=1, foo=2)"#,
+        r#"TypeError: function takes at most 3 keyword arguments (4 given)"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1, foo=1)"#,
+        r#"TypeError: 'foo' is an invalid keyword argument for this function"#,
+    ),
+    (
+        r#"datetime(2020)"#,
+        r#"TypeError: function missing required argument 'month' (pos 2)"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1, 0, 0, 0, 0, None, 0, 5)"#,
+        r#"TypeError: function takes at most 9 arguments (10 given)"#,
+    ),
+    (
+        r#"time(foo=1)"#,
+        r#"TypeError: 'foo' is an invalid keyword argument for this function"#,
+    ),
+    (
+        r#"time(1, 2, 3, 4, None, 0, 7)"#,
+        r#"TypeError: function takes at most 6 arguments (7 given)"#,
+    ),
+    (
+        r#"timedelta(foo=1)"#,
+        r#"TypeError: 'foo' is an invalid keyword argument for __new__()"#,
+    ),
+    (
+        r#"timedelta(1, 2, 3, 4, 5, 6, 7, 8)"#,
+        r#"TypeError: __new__() takes at most 7 arguments (8 given)"#,
+    ),
+    (
+        r#"timedelta(1, days=2)"#,
+        r#"TypeError: argument for __new__() given by name ('days') and position (1)"#,
+    ),
+    (
+        r#"date(2020.0, 1, 1)"#,
+        r#"TypeError: 'float' object cannot be interpreted as an integer"#,
+    ),
+    (
+        r#"date('2020', 1, 1)"#,
+        r#"TypeError: 'str' object cannot be interpreted as an integer"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1, 1.5)"#,
+        r#"TypeError: 'float' object cannot be interpreted as an integer"#,
+    ),
+    (
+        r#"date(2**40, 1, 1)"#,
+        r#"OverflowError: signed integer is greater than maximum"#,
+    ),
+    (r#"time(hour=True)"#, r#"datetime.time(1, 0)"#),
+    (r#"timedelta(True)"#, r#"datetime.timedelta(days=1)"#),
+    (r#"timedelta(seconds=-0.0)"#, r#"datetime.timedelta(0)"#),
+    (r#"timedelta(days=-1e-300)"#, r#"datetime.timedelta(0)"#),
+    (
+        r#"timedelta(microseconds=1e-300)"#,
+        r#"datetime.timedelta(0)"#,
+    ),
+    (
+        r#"timedelta(microseconds=-0.5)"#,
+        r#"datetime.timedelta(0)"#,
+    ),
+    (
+        r#"timedelta(microseconds=-1.5)"#,
+        r#"datetime.timedelta(days=-1, seconds=86399, microseconds=999998)"#,
+    ),
+    (
+        r#"timedelta(days=0.5, microseconds=0.5)"#,
+        r#"datetime.timedelta(seconds=43200)"#,
+    ),
+    (
+        r#"timedelta(seconds=1e9)"#,
+        r#"datetime.timedelta(days=11574, seconds=6400)"#,
+    ),
+    (
+        r#"timedelta(weeks=1e8)"#,
+        r#"datetime.timedelta(days=700000000)"#,
+    ),
+    (
+        r#"datetime(2020, 1, 1, tzinfo=1)"#,
+        r#"TypeError: tzinfo argument must be None or of a tzinfo subclass, not type 'int'"#,
+    ),
+    (
+        r#"time(tzinfo=timezone.utc, fold=1)"#,
+        r#"datetime.time(0, 0, tzinfo=datetime.timezone.utc, fold=1)"#,
+    ),
+    // pickle support
+    (
+        r#"date(2020, 1, 2).__reduce__()"#,
+        r#"(<class 'datetime.date'>, (b'\x07\xe4\x01\x02',))"#,
+    ),
+    (
+        r#"date(2020, 1, 2).__reduce_ex__(2)"#,
+        r#"(<class 'datetime.date'>, (b'\x07\xe4\x01\x02',))"#,
+    ),
+    (
+        r#"datetime(2020, 1, 2, 3, 4, 5, 6).__reduce__()"#,
+        r#"(<class 'datetime.datetime'>, (b'\x07\xe4\x01\x02\x03\x04\x05\x00\x00\x06',))"#,
+    ),
+    (
+        r#"datetime(2020, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc, fold=1).__reduce_ex__(4)"#,
+        r#"(<class 'datetime.datetime'>, (b'\x07\xe4\x81\x02\x03\x04\x05\x00\x00\x06', datetime.timezone.utc))"#,
+    ),
+    (
+        r#"datetime(2020, 1, 2, fold=1).__reduce_ex__(2)"#,
+        r#"(<class 'datetime.datetime'>, (b'\x07\xe4\x01\x02\x00\x00\x00\x00\x00\x00',))"#,
+    ),
+    (
+        r#"datetime(2020, 1, 2, fold=1).__reduce__()"#,
+        r#"(<class 'datetime.datetime'>, (b'\x07\xe4\x01\x02\x00\x00\x00\x00\x00\x00',))"#,
+    ),
+    (
+        r#"datetime.max.__reduce__()"#,
+        r#"(<class 'datetime.datetime'>, (b"'\x0f\x0c\x1f\x17;;\x0fB?",))"#,
+    ),
+    (
+        r#"time(1, 2, 3, 4, fold=1).__reduce_ex__(4)"#,
+        r#"(<class 'datetime.time'>, (b'\x81\x02\x03\x00\x00\x04',))"#,
+    ),
+    (
+        r#"time(1, 2, 3, 4, timezone.utc).__reduce__()"#,
+        r#"(<class 'datetime.time'>, (b'\x01\x02\x03\x00\x00\x04', datetime.timezone.utc))"#,
+    ),
+    (
+        r#"timedelta(1, 2, 3).__reduce__()"#,
+        r#"(<class 'datetime.timedelta'>, (1, 2, 3))"#,
+    ),
+    (
+        r#"timedelta(-1).__reduce__()"#,
+        r#"(<class 'datetime.timedelta'>, (-1, 0, 0))"#,
+    ),
+    (
+        r#"timezone.utc.__reduce__()"#,
+        r#"(<class 'datetime.timezone'>, (datetime.timedelta(0),), None)"#,
+    ),
+    (
+        r#"timezone(timedelta(hours=1), 'X').__reduce__()"#,
+        r#"(<class 'datetime.timezone'>, (datetime.timedelta(seconds=3600), 'X'), None)"#,
+    ),
+    (
+        r#"timezone(timedelta(hours=1)).__getinitargs__()"#,
+        r#"(datetime.timedelta(seconds=3600),)"#,
+    ),
+    (
+        r#"tzinfo().__reduce__()"#,
+        r#"(<class 'datetime.tzinfo'>, (), None)"#,
+    ),
+    (
+        r#"date(date(2020, 1, 2).__reduce__()[1][0])"#,
+        r#"datetime.date(2020, 1, 2)"#,
+    ),
+    (
+        r#"datetime(datetime(2020, 1, 2, 3, 4, 5, 6, fold=1).__reduce_ex__(4)[1][0])"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5, 6, fold=1)"#,
+    ),
+    (
+        r#"datetime(datetime(2020, 1, 2, 3, tzinfo=timezone(timedelta(hours=2), 'X')).__reduce__()[1][0], timezone.utc)"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 0, tzinfo=datetime.timezone.utc)"#,
+    ),
+    (
+        r#"time(time(23, 4, 5, 999999, fold=1).__reduce_ex__(4)[1][0], timezone.utc)"#,
+        r#"datetime.time(23, 4, 5, 999999, tzinfo=datetime.timezone.utc, fold=1)"#,
+    ),
+    (
+        r#"datetime(datetime(2020, 1, 2).__reduce__()[1][0], 3)"#,
+        r#"TypeError: bad tzinfo state arg"#,
+    ),
+    (
+        r#"date(datetime(2020, 1, 2).__reduce__()[1][0])"#,
+        r#"TypeError: 'bytes' object cannot be interpreted as an integer"#,
+    ),
+    (
+        r#"date(date(2020, 1, 2).__reduce__()[1][0][:3])"#,
+        r#"TypeError: 'bytes' object cannot be interpreted as an integer"#,
     ),
     // the time module
     (
@@ -5145,4 +5337,64 @@ fn datetime_and_time_operations_do_not_leak() {
         }
     }
     assert!(leaking.is_empty(), "leaking: {leaking:#?}");
+}
+
+/// `divmod()` (not in the `eval` language's builtins) through `PyNumber_Divmod`, which
+/// reaches timedelta's `nb_divmod`.
+#[test]
+fn timedelta_divmod() {
+    let _g = lock();
+    let _h = Host::new();
+    let mut ev = evaluator();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "timedelta(1)",
+            "timedelta(hours=7)",
+            r#"(3, datetime.timedelta(seconds=10800))"#,
+        ),
+        (
+            "timedelta(-1)",
+            "timedelta(hours=7)",
+            r#"(-4, datetime.timedelta(seconds=14400))"#,
+        ),
+        (
+            "timedelta(1)",
+            "timedelta(hours=-7)",
+            r#"(-4, datetime.timedelta(days=-1, seconds=72000))"#,
+        ),
+        (
+            "timedelta(1)",
+            "timedelta(0)",
+            r#"ZeroDivisionError: integer division or modulo by zero"#,
+        ),
+        (
+            "timedelta(1)",
+            "3",
+            r#"TypeError: unsupported operand type(s) for divmod(): 'datetime.timedelta' and 'int'"#,
+        ),
+        (
+            "date(2020, 1, 1)",
+            "timedelta(1)",
+            r#"TypeError: unsupported operand type(s) for divmod(): 'datetime.date' and 'datetime.timedelta'"#,
+        ),
+    ];
+    let mut eval_obj = |src: &str| {
+        let stmt = parse::parse_stmt(src).expect(src);
+        ev.exec(&stmt).expect(src).expect(src)
+    };
+    for (a, b, want) in cases {
+        let (x, y) = (eval_obj(a), eval_obj(b));
+        // SAFETY: two live objects; the result is a new reference or NULL with an exception.
+        let r = unsafe {
+            PyRef::from_owned_ptr(gilgate::capi::abstract_::PyNumber_Divmod(
+                x.as_ptr(),
+                y.as_ptr(),
+            ))
+        };
+        let got = match r {
+            Ok(v) => v.repr().unwrap_or_default(),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(got, *want, "divmod({a}, {b})");
+    }
 }

@@ -83,3 +83,42 @@ pub unsafe extern "C" fn _PyEval_SliceIndexNotNone(v: *mut PyObject, pi: *mut Py
 pub extern "C" fn PyErr_CheckSignals() -> c_int {
     0
 }
+
+// ---- recursion guard (ceval.h) --------------------------------------------------------------
+
+thread_local! {
+    /// Set while the RecursionError of an overflow is being made, so that making it may
+    /// recurse a little further (CPython's `recursion_headroom`).
+    static HEADROOM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `Py_EnterRecursiveCall`: as in CPython 3.14 the limit is the C stack itself: when the stack
+/// is within its safety margin, RecursionError("Stack overflow (used N kB)" + `where`) and -1.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Py_EnterRecursiveCall(where_: *const std::ffi::c_char) -> c_int {
+    crate::ffi_guard::guard("Py_EnterRecursiveCall", -1, || {
+        if !crate::object::extra::near_stack_limit(0) || HEADROOM.with(|h| h.get()) {
+            return 0;
+        }
+        let used = crate::object::extra::stack_used() / 1024;
+        let what = if where_.is_null() {
+            String::new()
+        } else {
+            // SAFETY: a NUL-terminated string, per the C API contract.
+            unsafe { std::ffi::CStr::from_ptr(where_) }
+                .to_string_lossy()
+                .into_owned()
+        };
+        HEADROOM.with(|h| h.set(true));
+        raise(
+            &raw mut crate::pyerrors::EXC_RecursionError,
+            &format!("Stack overflow (used {used} kB){what}"),
+        );
+        HEADROOM.with(|h| h.set(false));
+        -1
+    })
+}
+
+/// `Py_LeaveRecursiveCall`: nothing to undo, the stack pointer is the depth (as in 3.14).
+#[unsafe(no_mangle)]
+pub extern "C" fn Py_LeaveRecursiveCall() {}

@@ -7,7 +7,7 @@
 //! comparisons and hashes are in [`ops`].
 //!
 //! The small `time` module (`time_module`) is in `timemod`, ISO 8601 parsing and the ISO
-//! calendar in `iso`. Not done yet: pickling (`__reduce__`), `tzinfo` subclasses' `__reduce__`.
+//! calendar in `iso`, pickle support in `pickle`.
 
 use crate::object::{PyObject, PyTypeObject, static_type};
 use crate::pyerrors::{EXC_OverflowError, EXC_TypeError, EXC_ValueError, raise};
@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 mod iso;
 mod ops;
+mod pickle;
 mod timemod;
 pub use timemod::time_module;
 
@@ -783,68 +784,30 @@ unsafe extern "C" fn any_getattro(op: *mut PyObject, name: *mut PyObject) -> *mu
 
 // --- Python-level constructors (`datetime.date(2024, 1, 2)`) ---
 
-/// Positional and keyword arguments matched to `names`; missing optional ones are NULL.
+/// PyArg's order for the required int arguments: each is converted before a later one is
+/// found missing (`function missing required argument 'day' (pos 3)`).
 ///
 /// # Safety
-/// `args` a live tuple; `kw` NULL or a live dict.
-unsafe fn parse_args(
-    fname: &str,
-    args: *mut PyObject,
-    kw: *mut PyObject,
-    names: &[&str],
-    required: usize,
-) -> Option<Vec<*mut PyObject>> {
-    // SAFETY: forwarded contract.
-    unsafe {
-        let pos = crate::tupleobject::items(args);
-        if pos.len() > names.len() {
+/// Each value NULL or live.
+unsafe fn require_ints(v: &[*mut PyObject], names: &[&str], required: usize) -> bool {
+    for i in 0..required {
+        if v[i].is_null() {
             raise(
                 &raw mut EXC_TypeError,
                 &format!(
-                    "{fname}() takes at most {} arguments ({} given)",
-                    names.len(),
-                    pos.len()
-                ),
-            );
-            return None;
-        }
-        let mut out: Vec<*mut PyObject> = names.iter().map(|_| null_mut()).collect();
-        out[..pos.len()].copy_from_slice(pos);
-        if !kw.is_null() {
-            for (k, v) in crate::dictobject::entries(kw) {
-                let key = crate::unicodeobject::as_str(k).unwrap_or("");
-                match names.iter().position(|n| *n == key) {
-                    Some(i) if out[i].is_null() => out[i] = v,
-                    Some(_) => {
-                        raise(
-                            &raw mut EXC_TypeError,
-                            &format!("argument for {fname}() given by name ('{key}') and position"),
-                        );
-                        return None;
-                    }
-                    None => {
-                        raise(
-                            &raw mut EXC_TypeError,
-                            &format!("{fname}() got an unexpected keyword argument '{key}'"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        }
-        if let Some(i) = out[..required].iter().position(|p| p.is_null()) {
-            raise(
-                &raw mut EXC_TypeError,
-                &format!(
-                    "{fname}() missing required argument '{}' (pos {})",
+                    "function missing required argument '{}' (pos {})",
                     names[i],
                     i + 1
                 ),
             );
-            return None;
+            return false;
         }
-        Some(out)
+        // SAFETY: forwarded contract.
+        if unsafe { int_arg(v[i], 0) }.is_none() {
+            return false;
+        }
     }
+    true
 }
 
 /// An int argument (NULL: `default`); raises TypeError for non-ints.
@@ -914,9 +877,16 @@ unsafe extern "C" fn date_new(
     crate::ffi_guard::guard("datetime.date", null_mut(), || {
         // SAFETY: tp_new contract.
         unsafe {
-            let Some(v) = parse_args("date", a, kw, &["year", "month", "day"], 3) else {
+            if let Some(r) = pickle::from_state(t, a, kw) {
+                return r;
+            }
+            let names = ["year", "month", "day"];
+            let Ok(v) = ops::parse_kw("", a, kw, &names, 0) else {
                 return null_mut();
             };
+            if !require_ints(&v, &names, 3) {
+                return null_mut();
+            }
             let Some(i) = cints(&v, &[0, 0, 0]) else {
                 return null_mut();
             };
@@ -933,6 +903,9 @@ unsafe extern "C" fn datetime_new(
     crate::ffi_guard::guard("datetime.datetime", null_mut(), || {
         // SAFETY: tp_new contract.
         unsafe {
+            if let Some(r) = pickle::from_state(t, a, kw) {
+                return r;
+            }
             let names = [
                 "year",
                 "month",
@@ -944,9 +917,12 @@ unsafe extern "C" fn datetime_new(
                 "tzinfo",
                 "fold",
             ];
-            let Some(v) = parse_args("datetime", a, kw, &names, 3) else {
+            let Ok(v) = ops::parse_kw("", a, kw, &names, 0) else {
                 return null_mut();
             };
+            if !require_ints(&v, &names, 3) {
+                return null_mut();
+            }
             let ints = [&v[..7], &v[8..9]].concat();
             let Some(i) = cints(&ints, &[0; 8]) else {
                 return null_mut();
@@ -964,8 +940,11 @@ unsafe extern "C" fn time_new(
     crate::ffi_guard::guard("datetime.time", null_mut(), || {
         // SAFETY: tp_new contract.
         unsafe {
+            if let Some(r) = pickle::from_state(t, a, kw) {
+                return r;
+            }
             let names = ["hour", "minute", "second", "microsecond", "tzinfo", "fold"];
-            let Some(v) = parse_args("time", a, kw, &names, 0) else {
+            let Ok(v) = ops::parse_kw("", a, kw, &names, 0) else {
                 return null_mut();
             };
             let ints = [&v[..4], &v[5..6]].concat();
@@ -994,7 +973,7 @@ unsafe extern "C" fn delta_new(
                 "hours",
                 "weeks",
             ];
-            let Some(v) = parse_args("timedelta", a, kw, &names, 0) else {
+            let Ok(v) = ops::parse_kw("__new__", a, kw, &names, 0) else {
                 return null_mut();
             };
             match ops::delta_components(&v) {

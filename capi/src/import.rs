@@ -174,6 +174,7 @@ fn builtin_module(name: &str) -> Option<*mut PyObject> {
         "datetime" => crate::datetime::module(),
         "time" => crate::datetime::time_module(),
         "_io" => crate::bltinmodule::io_module(),
+        "binascii" => crate::binascii::module(),
         _ => return None,
     };
     // SAFETY: a borrowed process-lifetime module (or NULL with an exception).
@@ -183,12 +184,14 @@ fn builtin_module(name: &str) -> Option<*mut PyObject> {
 
 /// Whether `name` is one of gilgate's own modules or an `AppendInittab` entry.
 pub fn is_builtin_name(name: &str) -> bool {
-    matches!(name, "builtins" | "sys" | "datetime" | "time" | "_io")
-        || INITTAB
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .any(|(n, _)| n == name)
+    matches!(
+        name,
+        "builtins" | "sys" | "datetime" | "time" | "_io" | "binascii"
+    ) || INITTAB
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .any(|(n, _)| n == name)
 }
 
 /// Runs an `AppendInittab` init function (single- or multi-phase) for `name`.

@@ -9,6 +9,7 @@
 
 #[path = "abstract.rs"]
 pub mod abstract_;
+pub mod binascii;
 pub mod bltinmodule;
 pub mod boolobject;
 pub mod bytearrayobject;

@@ -189,3 +189,108 @@ fn atomics_and_memcpy_from_c() {
         );
     }
 }
+
+#[test]
+fn binascii_module_hex_and_crc() {
+    init();
+    use gilgate_capi::abstract_::{PyObject_Call, PyObject_CallOneArg};
+    use gilgate_capi::object::PyObject_GetAttrString;
+    let bytes = |o: *mut PyObject| -> Vec<u8> {
+        assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
+        // SAFETY: a live bytes object we own.
+        unsafe {
+            let v = gilgate_capi::bytesobject::as_bytes(o).to_vec();
+            decref(o);
+            v
+        }
+    };
+    // SAFETY: live objects throughout.
+    unsafe {
+        let m = gilgate_capi::import::import_module("binascii");
+        assert!(!m.is_null(), "{:?}", pyerrors::take_exception());
+        let hexlify = PyObject_GetAttrString(m, c"hexlify".as_ptr());
+        let unhexlify = PyObject_GetAttrString(m, c"a2b_hex".as_ptr());
+        let crc = PyObject_GetAttrString(m, c"crc32".as_ptr());
+        let data = gilgate_capi::bytesobject::from_bytes(b"abcde");
+        assert_eq!(bytes(PyObject_CallOneArg(hexlify, data)), b"6162636465");
+        let sep = gilgate_capi::unicodeobject::from_str(":");
+        let args = gilgate_capi::tupleobject::from_slice(&[data, sep, int(-2)]);
+        assert_eq!(
+            bytes(PyObject_Call(hexlify, args, std::ptr::null_mut())),
+            b"6162:6364:65"
+        );
+        let hex = gilgate_capi::unicodeobject::from_str("01aB");
+        assert_eq!(bytes(PyObject_CallOneArg(unhexlify, hex)), b"\x01\xab");
+        let odd = gilgate_capi::unicodeobject::from_str("abc");
+        assert!(PyObject_CallOneArg(unhexlify, odd).is_null());
+        let ExcInfo {
+            type_name, message, ..
+        } = pyerrors::take_exception().unwrap();
+        assert_eq!(
+            (type_name.as_str(), message.as_str()),
+            ("Error", "Odd-length string")
+        );
+        let n = int(5);
+        assert!(PyObject_CallOneArg(unhexlify, n).is_null());
+        assert_eq!(
+            err(),
+            (
+                "TypeError".into(),
+                "argument should be bytes, buffer or ASCII string, not 'int'".into()
+            )
+        );
+        let hello = gilgate_capi::bytesobject::from_bytes(b"hello");
+        let r = PyObject_CallOneArg(crc, hello);
+        assert_eq!(gilgate_capi::longobject::PyLong_AsLong(r), 907060870);
+        for o in [
+            hexlify, unhexlify, crc, data, sep, args, hex, odd, n, hello, r,
+        ] {
+            decref(o);
+        }
+    }
+}
+
+#[test]
+fn recursion_guard_is_the_c_stack() {
+    init();
+    use gilgate_capi::ceval::{Py_EnterRecursiveCall, Py_LeaveRecursiveCall};
+    // SAFETY: a NUL-terminated `where` text.
+    unsafe {
+        assert_eq!(Py_EnterRecursiveCall(c" in a shallow call".as_ptr()), 0);
+        Py_LeaveRecursiveCall();
+    }
+    // a thread with a 1 MiB stack: recurse until the guard refuses, well before an overflow
+    let (depth, err) = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            fn dive(n: usize) -> (usize, Option<(String, String)>) {
+                let pad = std::hint::black_box([0u8; 1024]);
+                // SAFETY: a NUL-terminated `where` text.
+                if unsafe { Py_EnterRecursiveCall(c" while diving".as_ptr()) } != 0 {
+                    let ExcInfo {
+                        type_name, message, ..
+                    } = pyerrors::take_exception().expect("RecursionError");
+                    return (n + pad[0] as usize, Some((type_name, message)));
+                }
+                let r = dive(n + 1);
+                Py_LeaveRecursiveCall();
+                r
+            }
+            gilgate_capi::pylifecycle::initialize().unwrap();
+            dive(0)
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let (t, m) = err.expect("the guard refused at some depth");
+    assert!(depth > 100, "refused after only {depth} frames");
+    assert_eq!(t, "RecursionError");
+    assert!(
+        m.starts_with("Stack overflow (used ") && m.ends_with(" kB) while diving"),
+        "{m}"
+    );
+    let kb: usize = m["Stack overflow (used ".len()..m.len() - " kB) while diving".len()]
+        .parse()
+        .unwrap();
+    assert!((800..1024).contains(&kb), "{kb} kB of a 1024 kB stack");
+}

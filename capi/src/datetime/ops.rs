@@ -5,6 +5,7 @@
 //! them. Messages are CPython's.
 
 use super::iso;
+use super::pickle;
 use super::*;
 use crate::longobject::{METHOD_END, method};
 use crate::methodobject::{
@@ -443,6 +444,12 @@ pub(super) unsafe fn parse_kw(
     names: &[&str],
     required: usize,
 ) -> R<Vec<*mut PyObject>> {
+    // PyArg's wording: `f()` for a named function, `function`/`this function` for an unnamed one
+    let (who, whom) = if fname.is_empty() {
+        ("function".to_string(), "this function".to_string())
+    } else {
+        (format!("{fname}()"), format!("{fname}()"))
+    };
     // SAFETY: forwarded contract.
     unsafe {
         let pos: &[*mut PyObject] = if args.is_null() {
@@ -458,10 +465,11 @@ pub(super) unsafe fn parse_kw(
         if pos.len() + nkw > names.len() {
             let n = names.len();
             let word = if n == 1 { "argument" } else { "arguments" };
+            let keyword = if pos.is_empty() { "keyword " } else { "" };
             return fail(
                 &raw mut EXC_TypeError,
                 &format!(
-                    "{fname}() takes at most {n} {word} ({} given)",
+                    "{who} takes at most {n} {keyword}{word} ({} given)",
                     pos.len() + nkw
                 ),
             );
@@ -477,7 +485,7 @@ pub(super) unsafe fn parse_kw(
                         return fail(
                             &raw mut EXC_TypeError,
                             &format!(
-                                "argument for {fname}() given by name ('{key}') and position ({})",
+                                "argument for {whom} given by name ('{key}') and position ({})",
                                 i + 1
                             ),
                         );
@@ -485,7 +493,7 @@ pub(super) unsafe fn parse_kw(
                     None => {
                         return fail(
                             &raw mut EXC_TypeError,
-                            &format!("'{key}' is an invalid keyword argument for {fname}()"),
+                            &format!("'{key}' is an invalid keyword argument for {whom}"),
                         );
                     }
                 }
@@ -495,7 +503,7 @@ pub(super) unsafe fn parse_kw(
             return fail(
                 &raw mut EXC_TypeError,
                 &format!(
-                    "{fname}() missing required argument '{}' (pos {})",
+                    "{who} missing required argument '{}' (pos {})",
                     names[i],
                     i + 1
                 ),
@@ -2043,7 +2051,17 @@ pub(super) unsafe fn delta_components(vals: &[*mut PyObject]) -> R<i128> {
 
 // --- tables and class attributes ---
 
-pub(super) static mut DATE_METHODS: [PyMethodDef; 16] = [
+pub(super) static mut DATE_METHODS: [PyMethodDef; 18] = [
+    method(
+        c"__reduce__",
+        pickle::any_reduce as *mut c_void,
+        METH_NOARGS,
+    ),
+    method(
+        c"__reduce_ex__",
+        pickle::any_reduce_ex as *mut c_void,
+        METH_O,
+    ),
     method(
         c"fromisoformat",
         iso::date_fromisoformat as *mut c_void,
@@ -2156,7 +2174,17 @@ pub(super) static mut DATETIME_METHODS: [PyMethodDef; 19] = [
     METHOD_END,
 ];
 
-pub(super) static mut TIME_METHODS: [PyMethodDef; 9] = [
+pub(super) static mut TIME_METHODS: [PyMethodDef; 11] = [
+    method(
+        c"__reduce__",
+        pickle::any_reduce as *mut c_void,
+        METH_NOARGS,
+    ),
+    method(
+        c"__reduce_ex__",
+        pickle::any_reduce_ex as *mut c_void,
+        METH_O,
+    ),
     method(
         c"fromisoformat",
         iso::time_fromisoformat as *mut c_void,
@@ -2184,7 +2212,12 @@ pub(super) static mut TIME_METHODS: [PyMethodDef; 9] = [
     METHOD_END,
 ];
 
-pub(super) static mut DELTA_METHODS: [PyMethodDef; 2] = [
+pub(super) static mut DELTA_METHODS: [PyMethodDef; 3] = [
+    method(
+        c"__reduce__",
+        pickle::delta_reduce as *mut c_void,
+        METH_NOARGS,
+    ),
     method(
         c"total_seconds",
         delta_total_seconds as *mut c_void,
@@ -2193,7 +2226,12 @@ pub(super) static mut DELTA_METHODS: [PyMethodDef; 2] = [
     METHOD_END,
 ];
 
-pub(super) static mut TZINFO_METHODS: [PyMethodDef; 5] = [
+pub(super) static mut TZINFO_METHODS: [PyMethodDef; 6] = [
+    method(
+        c"__reduce__",
+        pickle::tzinfo_reduce as *mut c_void,
+        METH_NOARGS,
+    ),
     method(c"utcoffset", tzinfo_utcoffset as *mut c_void, METH_O),
     method(c"dst", tzinfo_dst as *mut c_void, METH_O),
     method(c"tzname", tzinfo_tzname as *mut c_void, METH_O),
@@ -2201,7 +2239,12 @@ pub(super) static mut TZINFO_METHODS: [PyMethodDef; 5] = [
     METHOD_END,
 ];
 
-pub(super) static mut TIMEZONE_METHODS: [PyMethodDef; 5] = [
+pub(super) static mut TIMEZONE_METHODS: [PyMethodDef; 6] = [
+    method(
+        c"__getinitargs__",
+        pickle::timezone_getinitargs as *mut c_void,
+        METH_NOARGS,
+    ),
     method(c"utcoffset", timezone_utcoffset as *mut c_void, METH_O),
     method(c"dst", timezone_dst as *mut c_void, METH_O),
     method(c"tzname", timezone_tzname as *mut c_void, METH_O),

@@ -96,21 +96,46 @@ thread_local! {
     static DELETE_LATER: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The bottom of the current thread's stack (it grows down on x86_64), or 0 if unknown.
-fn stack_low() -> usize {
+/// The current thread's stack as (lowest, highest) address, or None if unknown.
+fn stack_bounds() -> Option<(usize, usize)> {
     // SAFETY: plain pthread queries about the calling thread into a local attribute object,
     // destroyed after use.
     unsafe {
         let mut attr: libc::pthread_attr_t = std::mem::zeroed();
         if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
-            return 0;
+            return None;
         }
         let mut addr: *mut libc::c_void = null_mut();
         let mut size: libc::size_t = 0;
         let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
         libc::pthread_attr_destroy(&mut attr);
-        if rc != 0 { 0 } else { addr as usize }
+        (rc == 0).then(|| (addr as usize, addr as usize + size))
     }
+}
+
+/// How many bytes of the current thread's C stack are in use (0 if unknown).
+pub fn stack_used() -> usize {
+    thread_local! {
+        static TOP: Cell<usize> = const { Cell::new(0) };
+    }
+    let top = TOP.with(|c| {
+        if c.get() == 0 {
+            c.set(stack_bounds().map_or(usize::MAX, |(_, hi)| hi));
+        }
+        c.get()
+    });
+    let marker = 0u8;
+    let here = std::hint::black_box(&raw const marker) as usize;
+    if top == usize::MAX {
+        0
+    } else {
+        top.saturating_sub(here)
+    }
+}
+
+/// The bottom of the current thread's stack (it grows down on x86_64), or 0 if unknown.
+fn stack_low() -> usize {
+    stack_bounds().map_or(0, |(lo, _)| lo)
 }
 
 /// Whether the C stack is within `margin` safety margins of its soft limit (CPython keeps
