@@ -24,6 +24,7 @@ const CASES: &[(&str, &str)] = &[
     // comparisons and hashes
     // strftime, __format__, timetuple
     // constructor arguments
+    // pickle support
     // the time module
     // ISO calendar, fromisoformat, ctime, utctimetuple
     // attributes and reprs
@@ -1042,6 +1043,95 @@ const CASES: &[(&str, &str)] = &[
     (
         r#"time(tzinfo=timezone.utc, fold=1)"#,
         r#"datetime.time(0, 0, tzinfo=datetime.timezone.utc, fold=1)"#,
+    ),
+    // pickle support
+    (
+        r#"date(2020, 1, 2).__reduce__()"#,
+        r#"(<class 'datetime.date'>, (b'\x07\xe4\x01\x02',))"#,
+    ),
+    (
+        r#"date(2020, 1, 2).__reduce_ex__(2)"#,
+        r#"(<class 'datetime.date'>, (b'\x07\xe4\x01\x02',))"#,
+    ),
+    (
+        r#"datetime(2020, 1, 2, 3, 4, 5, 6).__reduce__()"#,
+        r#"(<class 'datetime.datetime'>, (b'\x07\xe4\x01\x02\x03\x04\x05\x00\x00\x06',))"#,
+    ),
+    (
+        r#"datetime(2020, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc, fold=1).__reduce_ex__(4)"#,
+        r#"(<class 'datetime.datetime'>, (b'\x07\xe4\x81\x02\x03\x04\x05\x00\x00\x06', datetime.timezone.utc))"#,
+    ),
+    (
+        r#"datetime(2020, 1, 2, fold=1).__reduce_ex__(2)"#,
+        r#"(<class 'datetime.datetime'>, (b'\x07\xe4\x01\x02\x00\x00\x00\x00\x00\x00',))"#,
+    ),
+    (
+        r#"datetime(2020, 1, 2, fold=1).__reduce__()"#,
+        r#"(<class 'datetime.datetime'>, (b'\x07\xe4\x01\x02\x00\x00\x00\x00\x00\x00',))"#,
+    ),
+    (
+        r#"datetime.max.__reduce__()"#,
+        r#"(<class 'datetime.datetime'>, (b"'\x0f\x0c\x1f\x17;;\x0fB?",))"#,
+    ),
+    (
+        r#"time(1, 2, 3, 4, fold=1).__reduce_ex__(4)"#,
+        r#"(<class 'datetime.time'>, (b'\x81\x02\x03\x00\x00\x04',))"#,
+    ),
+    (
+        r#"time(1, 2, 3, 4, timezone.utc).__reduce__()"#,
+        r#"(<class 'datetime.time'>, (b'\x01\x02\x03\x00\x00\x04', datetime.timezone.utc))"#,
+    ),
+    (
+        r#"timedelta(1, 2, 3).__reduce__()"#,
+        r#"(<class 'datetime.timedelta'>, (1, 2, 3))"#,
+    ),
+    (
+        r#"timedelta(-1).__reduce__()"#,
+        r#"(<class 'datetime.timedelta'>, (-1, 0, 0))"#,
+    ),
+    (
+        r#"timezone.utc.__reduce__()"#,
+        r#"(<class 'datetime.timezone'>, (datetime.timedelta(0),), None)"#,
+    ),
+    (
+        r#"timezone(timedelta(hours=1), 'X').__reduce__()"#,
+        r#"(<class 'datetime.timezone'>, (datetime.timedelta(seconds=3600), 'X'), None)"#,
+    ),
+    (
+        r#"timezone(timedelta(hours=1)).__getinitargs__()"#,
+        r#"(datetime.timedelta(seconds=3600),)"#,
+    ),
+    (
+        r#"tzinfo().__reduce__()"#,
+        r#"(<class 'datetime.tzinfo'>, (), None)"#,
+    ),
+    (
+        r#"date(date(2020, 1, 2).__reduce__()[1][0])"#,
+        r#"datetime.date(2020, 1, 2)"#,
+    ),
+    (
+        r#"datetime(datetime(2020, 1, 2, 3, 4, 5, 6, fold=1).__reduce_ex__(4)[1][0])"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 4, 5, 6, fold=1)"#,
+    ),
+    (
+        r#"datetime(datetime(2020, 1, 2, 3, tzinfo=timezone(timedelta(hours=2), 'X')).__reduce__()[1][0], timezone.utc)"#,
+        r#"datetime.datetime(2020, 1, 2, 3, 0, tzinfo=datetime.timezone.utc)"#,
+    ),
+    (
+        r#"time(time(23, 4, 5, 999999, fold=1).__reduce_ex__(4)[1][0], timezone.utc)"#,
+        r#"datetime.time(23, 4, 5, 999999, tzinfo=datetime.timezone.utc, fold=1)"#,
+    ),
+    (
+        r#"datetime(datetime(2020, 1, 2).__reduce__()[1][0], 3)"#,
+        r#"TypeError: bad tzinfo state arg"#,
+    ),
+    (
+        r#"date(datetime(2020, 1, 2).__reduce__()[1][0])"#,
+        r#"TypeError: 'bytes' object cannot be interpreted as an integer"#,
+    ),
+    (
+        r#"date(date(2020, 1, 2).__reduce__()[1][0][:3])"#,
+        r#"TypeError: 'bytes' object cannot be interpreted as an integer"#,
     ),
     // the time module
     (

@@ -1407,14 +1407,22 @@ pub unsafe extern "C" fn PyNumber_InPlaceMatrixMultiply(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyNumber_Add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Add", null_mut(), || unsafe { add(v, w) })
+    crate::ffi_guard::guard("PyNumber_Add", null_mut(), || unsafe {
+        match arith_fast(v, w, Arith::Add) {
+            Some(r) => r,
+            None => add(v, w),
+        }
+    })
 }
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyNumber_Multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
     crate::ffi_guard::guard("PyNumber_Multiply", null_mut(), || unsafe {
-        multiply(v, w)
+        match arith_fast(v, w, Arith::Mul) {
+            Some(r) => r,
+            None => multiply(v, w),
+        }
     })
 }
 

@@ -7,7 +7,7 @@
 //! comparisons and hashes are in [`ops`].
 //!
 //! The small `time` module (`time_module`) is in `timemod`, ISO 8601 parsing and the ISO
-//! calendar in `iso`. Not done yet: pickling (`__reduce__`), `tzinfo` subclasses' `__reduce__`.
+//! calendar in `iso`, pickle support in `pickle`.
 
 use crate::object::{PyObject, PyTypeObject, static_type};
 use crate::pyerrors::{EXC_OverflowError, EXC_TypeError, EXC_ValueError, raise};
@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 mod iso;
 mod ops;
+mod pickle;
 mod timemod;
 pub use timemod::time_module;
 
@@ -783,6 +784,32 @@ unsafe extern "C" fn any_getattro(op: *mut PyObject, name: *mut PyObject) -> *mu
 
 // --- Python-level constructors (`datetime.date(2024, 1, 2)`) ---
 
+/// PyArg's order for the required int arguments: each is converted before a later one is
+/// found missing (`function missing required argument 'day' (pos 3)`).
+///
+/// # Safety
+/// Each value NULL or live.
+unsafe fn require_ints(v: &[*mut PyObject], names: &[&str], required: usize) -> bool {
+    for i in 0..required {
+        if v[i].is_null() {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "function missing required argument '{}' (pos {})",
+                    names[i],
+                    i + 1
+                ),
+            );
+            return false;
+        }
+        // SAFETY: forwarded contract.
+        if unsafe { int_arg(v[i], 0) }.is_none() {
+            return false;
+        }
+    }
+    true
+}
+
 /// An int argument (NULL: `default`); raises TypeError for non-ints.
 ///
 /// # Safety
@@ -850,9 +877,16 @@ unsafe extern "C" fn date_new(
     crate::ffi_guard::guard("datetime.date", null_mut(), || {
         // SAFETY: tp_new contract.
         unsafe {
-            let Ok(v) = ops::parse_kw("", a, kw, &["year", "month", "day"], 3) else {
+            if let Some(r) = pickle::from_state(t, a, kw) {
+                return r;
+            }
+            let names = ["year", "month", "day"];
+            let Ok(v) = ops::parse_kw("", a, kw, &names, 0) else {
                 return null_mut();
             };
+            if !require_ints(&v, &names, 3) {
+                return null_mut();
+            }
             let Some(i) = cints(&v, &[0, 0, 0]) else {
                 return null_mut();
             };
@@ -869,6 +903,9 @@ unsafe extern "C" fn datetime_new(
     crate::ffi_guard::guard("datetime.datetime", null_mut(), || {
         // SAFETY: tp_new contract.
         unsafe {
+            if let Some(r) = pickle::from_state(t, a, kw) {
+                return r;
+            }
             let names = [
                 "year",
                 "month",
@@ -880,9 +917,12 @@ unsafe extern "C" fn datetime_new(
                 "tzinfo",
                 "fold",
             ];
-            let Ok(v) = ops::parse_kw("", a, kw, &names, 3) else {
+            let Ok(v) = ops::parse_kw("", a, kw, &names, 0) else {
                 return null_mut();
             };
+            if !require_ints(&v, &names, 3) {
+                return null_mut();
+            }
             let ints = [&v[..7], &v[8..9]].concat();
             let Some(i) = cints(&ints, &[0; 8]) else {
                 return null_mut();
@@ -900,6 +940,9 @@ unsafe extern "C" fn time_new(
     crate::ffi_guard::guard("datetime.time", null_mut(), || {
         // SAFETY: tp_new contract.
         unsafe {
+            if let Some(r) = pickle::from_state(t, a, kw) {
+                return r;
+            }
             let names = ["hour", "minute", "second", "microsecond", "tzinfo", "fold"];
             let Ok(v) = ops::parse_kw("", a, kw, &names, 0) else {
                 return null_mut();

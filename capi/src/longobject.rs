@@ -725,12 +725,26 @@ pub fn from_i64(v: i64) -> *mut PyObject {
     }
     let sign = if v < 0 { -1 } else { 1 };
     let mag = v.unsigned_abs();
-    if mag >> PyLong_SHIFT == 0 {
-        alloc_digits(sign, &[mag as u32])
-    } else if mag >> (2 * PyLong_SHIFT) == 0 {
-        alloc_digits(sign, &[(mag & MASK) as u32, (mag >> PyLong_SHIFT) as u32])
-    } else {
-        from_i128(v as i128)
+    if mag >> (2 * PyLong_SHIFT) != 0 {
+        return from_i128(v as i128);
+    }
+    let n = if mag >> PyLong_SHIFT == 0 { 1 } else { 2 };
+    // SAFETY: PyLong_Type is a ready static type without pre-header; the block holds two
+    // digits, and the tag and both digit slots are written below.
+    unsafe {
+        let op = crate::objimpl::alloc_listed(
+            crate::objimpl::FreeKind::SmallInt,
+            &raw mut PyLong_Type,
+            SMALL_INT_BLOCK,
+        );
+        if !op.is_null() {
+            let l = op.cast::<PyLongObject>();
+            (*l).long_value.lv_tag = tag(n, sign);
+            let d = (&raw mut (*l).long_value.ob_digit).cast::<u32>();
+            *d = (mag & MASK) as u32;
+            *d.add(1) = (mag >> PyLong_SHIFT) as u32;
+        }
+        op
     }
 }
 

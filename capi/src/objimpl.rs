@@ -239,6 +239,15 @@ pub unsafe fn default_dealloc(op: *mut PyObject) {
     unsafe {
         let ty = (*op).ob_type;
         match (*ty).tp_free {
+            // The common case, without the exported function's frame.
+            Some(f)
+                if std::ptr::fn_addr_eq(
+                    f,
+                    crate::pymem::PyObject_Free as unsafe extern "C" fn(_),
+                ) =>
+            {
+                crate::pymem::free(op.cast())
+            }
             Some(f) => f(op.cast()),
             None => free_object(op),
         }
@@ -412,10 +421,14 @@ const FREE_MAX: usize = 100;
 struct FreeLists {
     heads: [Cell<*mut u8>; FREE_KINDS],
     counts: [Cell<usize>; FREE_KINDS],
+    /// 0: no exit hook yet; 1: the hook is registered (blocks may be parked); 2: the thread
+    /// is exiting (nothing is parked any more).
+    state: Cell<u8>,
 }
 
-impl Drop for FreeLists {
-    fn drop(&mut self) {
+impl FreeLists {
+    /// Frees every parked block.
+    fn drain(&self) {
         for (head, count) in self.heads.iter().zip(&self.counts) {
             let mut p = head.replace(std::ptr::null_mut());
             count.set(0);
@@ -430,18 +443,35 @@ impl Drop for FreeLists {
     }
 }
 
+/// Frees the calling thread's parked blocks when it exits. Kept apart from `FREE_LISTS` so
+/// that the lists themselves have no destructor (no registration check on every access).
+struct FreeListsGuard;
+
+impl Drop for FreeListsGuard {
+    fn drop(&mut self) {
+        let _ = FREE_LISTS.try_with(|f| {
+            f.state.set(2);
+            f.drain();
+        });
+    }
+}
+
 thread_local! {
     static FREE_LISTS: FreeLists = const {
         FreeLists {
             heads: [const { Cell::new(std::ptr::null_mut()) }; FREE_KINDS],
             counts: [const { Cell::new(0) }; FREE_KINDS],
+            state: Cell::new(0),
         }
     };
+    static FREE_LISTS_GUARD: FreeListsGuard = const { FreeListsGuard };
 }
 
 /// Takes a parked block of `kind` (NULL when the list is empty).
-#[inline]
+#[inline(always)]
 fn take_free(kind: FreeKind) -> *mut u8 {
+    // `try_with` never fails here (the lists have no destructor); unlike `with` it leaves no
+    // panic path that keeps the closure out of line.
     FREE_LISTS
         .try_with(|f| {
             let k = kind as usize;
@@ -454,6 +484,15 @@ fn take_free(kind: FreeKind) -> *mut u8 {
             p
         })
         .unwrap_or(std::ptr::null_mut())
+}
+
+/// Registers the exit hook of the free lists; false when the thread is exiting.
+#[cold]
+fn free_lists_ready(f: &FreeLists) -> bool {
+    if f.state.get() == 0 && FREE_LISTS_GUARD.try_with(|_| ()).is_ok() {
+        f.state.set(1);
+    }
+    f.state.get() == 1
 }
 
 /// Allocates an object of the exact static type `ty` whose constructor writes every field
@@ -491,11 +530,11 @@ pub unsafe fn free_listed(kind: FreeKind, op: *mut PyObject) {
         .try_with(|f| {
             let k = kind as usize;
             let n = f.counts[k].get();
-            if n >= FREE_MAX {
+            if n >= FREE_MAX || (f.state.get() != 1 && !free_lists_ready(f)) {
                 return false;
             }
-            // SAFETY: the block is dead and at least 8 bytes long: its first word becomes
-            // the link.
+            // SAFETY: the block is dead and at least 8 bytes long: its first word becomes the
+            // link.
             unsafe { p.cast::<*mut u8>().write(f.heads[k].get()) };
             f.heads[k].set(p);
             f.counts[k].set(n + 1);

@@ -285,9 +285,23 @@ thread_local! {
     static REGISTERED: std::cell::OnceCell<Registration> = const { std::cell::OnceCell::new() };
 }
 
+thread_local! {
+    /// Whether `REGISTERED` is set (a destructor-free flag, cheap to test on every object
+    /// creation).
+    static REGISTERED_FAST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Records the calling thread as a live owner of objects (done when it creates one).
+#[inline]
 pub fn register_thread() {
-    let _ = REGISTERED.try_with(|r| {
+    if !REGISTERED_FAST.with(std::cell::Cell::get) {
+        register_thread_slow();
+    }
+}
+
+#[cold]
+fn register_thread_slow() {
+    let done = REGISTERED.try_with(|r| {
         r.get_or_init(|| {
             let t = thread_id();
             with_queues(|q| {
@@ -296,6 +310,9 @@ pub fn register_thread() {
             Registration(t)
         });
     });
+    if done.is_ok() {
+        REGISTERED_FAST.with(|f| f.set(true));
+    }
 }
 
 /// Hands `op` to its owner thread's queue, or merges it now when the owner is gone.

@@ -5,6 +5,7 @@
 //! them. Messages are CPython's.
 
 use super::iso;
+use super::pickle;
 use super::*;
 use crate::longobject::{METHOD_END, method};
 use crate::methodobject::{
@@ -2050,7 +2051,17 @@ pub(super) unsafe fn delta_components(vals: &[*mut PyObject]) -> R<i128> {
 
 // --- tables and class attributes ---
 
-pub(super) static mut DATE_METHODS: [PyMethodDef; 16] = [
+pub(super) static mut DATE_METHODS: [PyMethodDef; 18] = [
+    method(
+        c"__reduce__",
+        pickle::any_reduce as *mut c_void,
+        METH_NOARGS,
+    ),
+    method(
+        c"__reduce_ex__",
+        pickle::any_reduce_ex as *mut c_void,
+        METH_O,
+    ),
     method(
         c"fromisoformat",
         iso::date_fromisoformat as *mut c_void,
@@ -2163,7 +2174,17 @@ pub(super) static mut DATETIME_METHODS: [PyMethodDef; 19] = [
     METHOD_END,
 ];
 
-pub(super) static mut TIME_METHODS: [PyMethodDef; 9] = [
+pub(super) static mut TIME_METHODS: [PyMethodDef; 11] = [
+    method(
+        c"__reduce__",
+        pickle::any_reduce as *mut c_void,
+        METH_NOARGS,
+    ),
+    method(
+        c"__reduce_ex__",
+        pickle::any_reduce_ex as *mut c_void,
+        METH_O,
+    ),
     method(
         c"fromisoformat",
         iso::time_fromisoformat as *mut c_void,
@@ -2191,7 +2212,12 @@ pub(super) static mut TIME_METHODS: [PyMethodDef; 9] = [
     METHOD_END,
 ];
 
-pub(super) static mut DELTA_METHODS: [PyMethodDef; 2] = [
+pub(super) static mut DELTA_METHODS: [PyMethodDef; 3] = [
+    method(
+        c"__reduce__",
+        pickle::delta_reduce as *mut c_void,
+        METH_NOARGS,
+    ),
     method(
         c"total_seconds",
         delta_total_seconds as *mut c_void,
@@ -2200,7 +2226,12 @@ pub(super) static mut DELTA_METHODS: [PyMethodDef; 2] = [
     METHOD_END,
 ];
 
-pub(super) static mut TZINFO_METHODS: [PyMethodDef; 5] = [
+pub(super) static mut TZINFO_METHODS: [PyMethodDef; 6] = [
+    method(
+        c"__reduce__",
+        pickle::tzinfo_reduce as *mut c_void,
+        METH_NOARGS,
+    ),
     method(c"utcoffset", tzinfo_utcoffset as *mut c_void, METH_O),
     method(c"dst", tzinfo_dst as *mut c_void, METH_O),
     method(c"tzname", tzinfo_tzname as *mut c_void, METH_O),
@@ -2208,7 +2239,12 @@ pub(super) static mut TZINFO_METHODS: [PyMethodDef; 5] = [
     METHOD_END,
 ];
 
-pub(super) static mut TIMEZONE_METHODS: [PyMethodDef; 5] = [
+pub(super) static mut TIMEZONE_METHODS: [PyMethodDef; 6] = [
+    method(
+        c"__getinitargs__",
+        pickle::timezone_getinitargs as *mut c_void,
+        METH_NOARGS,
+    ),
     method(c"utcoffset", timezone_utcoffset as *mut c_void, METH_O),
     method(c"dst", timezone_dst as *mut c_void, METH_O),
     method(c"tzname", timezone_tzname as *mut c_void, METH_O),
