@@ -407,6 +407,13 @@ fn properties_three_argument_type_and_mappingproxy() {
             r#"W = type("W", (), {"__module__": "m"})"#,
             "x.__class__ = W",
             "(type(x), x.a)",
+            r#"type("V", (), {})"#,
+            r#"S = type("S", (), {"__slots__": ("b", "a", "__x"), "__module__": "m"})"#,
+            "list(S.__dict__)",
+            "s = S()",
+            "s.a = [2]",
+            // 56: 3.14t's 32-byte object header and three slots
+            "(s.a, S.__basicsize__, S.__dictoffset__, S.__weakrefoffset__)",
         ],
         "<class 'm.X'>\n\
          ['p', 'q', 'n', '__module__', '__dict__', '__weakref__', '__doc__']\n\
@@ -414,7 +421,9 @@ fn properties_three_argument_type_and_mappingproxy() {
          5\n[1]\n{'a': [1]}\nTrue\nTrue\n<class 'int'>\n<class 'type'>\n<class 'm.A.Y'>\n\
          (<built-in function len>, None, None, 'doc')\n<built-in function abs>\n'doc'\nTrue\nTrue\n7\nTrue\n7\n\
          mappingproxy({'a': 1, '__module__': 'm', '__dict__': <attribute '__dict__' of 'Z' objects>, '__weakref__': <attribute '__weakref__' of 'Z' objects>, '__doc__': None})\n\
-         (<class 'm.W'>, [1])\n",
+         (<class 'm.W'>, [1])\n<class 'mp_ft.V'>\n\
+         ['__slots__', '__module__', '_S__x', 'a', 'b', '__doc__']\n\
+         ([2], 56, 0, 0)\n",
         0,
         None,
     );
@@ -473,6 +482,30 @@ fn property_and_type_errors_carry_cpythons_texts() {
             "TypeError: metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases",
         ),
         (&["int.__dict__['zz']"][..], "KeyError: 'zz'"),
+        (
+            &[r#"type("T", (), {"__slots__": 1})"#][..],
+            "TypeError: 'int' object is not iterable",
+        ),
+        (
+            &[r#"type("T", (), {"__slots__": ("a", 1)})"#][..],
+            "TypeError: __slots__ items must be strings, not 'int'",
+        ),
+        (
+            &[r#"type("T", (), {"__slots__": ("1a",)})"#][..],
+            "TypeError: __slots__ must be identifiers",
+        ),
+        (
+            &[r#"type("T", (), {"__slots__": ("__dict__", "__dict__")})"#][..],
+            "TypeError: __dict__ slot disallowed: we already got one",
+        ),
+        (
+            &[r#"type("T", (), {"__slots__": ("a",), "a": 1})"#][..],
+            "ValueError: 'a' in __slots__ conflicts with class variable",
+        ),
+        (
+            &[r#"S = type("S", (), {"__slots__": ("a",)})"#, "S().a"][..],
+            "AttributeError: 'S' object has no attribute 'a'",
+        ),
         (
             &[x, "X().__class__ = 1"][..],
             "TypeError: __class__ must be set to a class, not 'int' object",

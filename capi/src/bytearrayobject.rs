@@ -112,7 +112,7 @@ impl BaLock {
 
     #[cold]
     fn contended(m: *mut PyMutex) -> BaLock {
-        if held_by_a_critical_section(m) {
+        if crate::critical_section::held_by_current_thread(m) {
             return BaLock(m, false);
         }
         crate::lock::lock(m);
@@ -126,30 +126,6 @@ impl Drop for BaLock {
         if self.1 {
             crate::lock::unlock(self.0);
         }
-    }
-}
-
-/// Whether one of the calling thread's active critical sections holds `m`.
-fn held_by_a_critical_section(m: *mut PyMutex) -> bool {
-    use crate::critical_section::{PyCriticalSection, PyCriticalSection2};
-    /// Tag bit of `PyThreadState.critical_section`: the section is a two-mutex one.
-    const TWO: usize = 2;
-    let ts = crate::pystate::current();
-    // SAFETY: the thread state is the calling thread's; every section on its stack is live
-    // (each is popped before its storage goes away).
-    unsafe {
-        let Some(t) = ts.as_ref() else { return false };
-        let mut tagged = t.critical_section;
-        while tagged != 0 {
-            let cs = (tagged & !3) as *const PyCriticalSection;
-            if (*cs)._cs_mutex == m
-                || (tagged & TWO != 0 && (*cs.cast::<PyCriticalSection2>())._cs_mutex2 == m)
-            {
-                return true;
-            }
-            tagged = (*cs)._cs_prev;
-        }
-        false
     }
 }
 

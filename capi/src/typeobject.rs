@@ -343,6 +343,22 @@ pub unsafe extern "C" fn type_new(
     }
 }
 
+thread_local! {
+    /// The `__name__` of the namespace code runs in on this thread (gilgate eval's module),
+    /// standing in for the calling frame's globals CPython reads `__module__` from.
+    static CALLER_MODULE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with `name` as the calling namespace's `__name__`: classes that `type(name, bases,
+/// dict)` makes meanwhile without a `__module__` of their own get it (CPython takes it from the
+/// caller's globals).
+pub fn with_caller_module<R>(name: Option<&str>, f: impl FnOnce() -> R) -> R {
+    let prev = CALLER_MODULE.with(|c| c.replace(name.map(str::to_string)));
+    let r = f();
+    CALLER_MODULE.with(|c| *c.borrow_mut() = prev);
+    r
+}
+
 /// `type.__init__`: accepts what `type.__new__` accepted (1 or 3 arguments, no keywords
 /// for a plain `type`), so metaclasses deriving from `type` can be called.
 pub unsafe extern "C" fn type_init(
@@ -388,13 +404,6 @@ unsafe fn type_new_impl(
                 type_name(ty(qualname))
             ));
         }
-        let slots = crate::dictobject::get_str(ns, "__slots__");
-        if !slots.is_null() {
-            return raise(
-                &raw mut EXC_SystemError,
-                "gilgate: type() with __slots__ is not implemented",
-            );
-        }
         for &b in crate::tupleobject::items(bases) {
             if !is_type(b) {
                 return type_error("bases must be types");
@@ -409,22 +418,70 @@ unsafe fn type_new_impl(
         let has_dict = |b: *mut PyTypeObject| {
             (*b).tp_dictoffset != 0 || (*b).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0
         };
-        if !crate::tupleobject::items(bases)
+        let may_add_dict = !crate::tupleobject::items(bases)
             .iter()
-            .any(|&b| has_dict(b.cast()))
-        {
+            .any(|&b| has_dict(b.cast()));
+        let may_add_weak = (*base).tp_weaklistoffset == 0
+            && (*base).tp_flags & Py_TPFLAGS_MANAGED_WEAKREF == 0
+            && (*base).tp_itemsize == 0;
+        let slots = crate::dictobject::get_str(ns, "__slots__");
+        let layout = if slots.is_null() {
+            SlotsLayout {
+                names: Vec::new(),
+                add_dict: may_add_dict,
+                add_weak: may_add_weak,
+            }
+        } else {
+            match parse_slots(slots, ns, &name_s, base, may_add_dict, may_add_weak) {
+                Ok(l) => l,
+                Err(()) => return null_mut(),
+            }
+        };
+        if layout.add_dict {
             flags |= Py_TPFLAGS_MANAGED_DICT;
         }
-        if (*base).tp_weaklistoffset == 0
-            && (*base).tp_flags & Py_TPFLAGS_MANAGED_WEAKREF == 0
-            && (*base).tp_itemsize == 0
-        {
+        if layout.add_weak {
             flags |= Py_TPFLAGS_MANAGED_WEAKREF;
         }
+        // One object member per slot, after the base's part of the instance.
+        let names: Vec<CString> = layout
+            .names
+            .iter()
+            .map(|n| CString::new(n.as_str()).unwrap_or_default())
+            .collect();
+        let mut members: Vec<PyMemberDef> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| PyMemberDef {
+                name: n.as_ptr(),
+                type_: crate::descrobject::Py_T_OBJECT_EX,
+                offset: (i * std::mem::size_of::<*mut PyObject>()) as Py_ssize_t,
+                flags: crate::structmember::Py_RELATIVE_OFFSET,
+                doc: std::ptr::null(),
+            })
+            .collect();
+        members.push(PyMemberDef {
+            name: std::ptr::null(),
+            type_: 0,
+            offset: 0,
+            flags: 0,
+            doc: std::ptr::null(),
+        });
         // The namespace without `__qualname__` (it becomes ht_qualname).
         let d = crate::dictobject::copy(ns);
         if d.is_null() {
             return null_mut();
+        }
+        if crate::dictobject::get_str(d, "__module__").is_null()
+            && let Some(m) = CALLER_MODULE.with(|c| c.borrow().clone())
+        {
+            let m = uni::from_str(&m);
+            if m.is_null() || crate::dictobject::set_item_str(d, "__module__", m) < 0 {
+                xdecref(m);
+                decref(d);
+                return null_mut();
+            }
+            decref(m);
         }
         if !qualname.is_null() {
             let k = uni::from_str("__qualname__");
@@ -438,19 +495,30 @@ unsafe fn type_new_impl(
         // The spec name has no dot, so `from_metaclass` adds no `__module__`; the real name
         // (dots and all) is put in place afterwards.
         let spec_name = CString::new(name_s.replace('.', "_")).unwrap_or_default();
-        let mut no_slots = [PyType_Slot {
+        let mut type_slots = vec![];
+        if !layout.names.is_empty() {
+            type_slots.push(PyType_Slot {
+                slot: crate::typeslots::Py_tp_members,
+                pfunc: members.as_mut_ptr().cast(),
+            });
+        }
+        type_slots.push(PyType_Slot {
             slot: 0,
             pfunc: null_mut(),
-        }];
+        });
         let mut spec = PyType_Spec {
             name: spec_name.as_ptr(),
-            basicsize: 0,
+            basicsize: -((layout.names.len() * std::mem::size_of::<*mut PyObject>()) as c_int),
             itemsize: 0,
             flags: flags as c_uint,
-            slots: no_slots.as_mut_ptr(),
+            slots: type_slots.as_mut_ptr(),
         };
         let op = from_metaclass_ns(meta, null_mut(), &mut spec, bases, d);
         decref(d);
+        // The member names live as long as the type (its member table points at them).
+        for n in names {
+            let _ = n.into_raw();
+        }
         if op.is_null() {
             return op;
         }
@@ -471,7 +539,7 @@ unsafe fn type_new_impl(
         {
             (*t).tp_doc = CString::new(text).unwrap_or_default().into_raw();
         }
-        if order_type_dict(t, ns) < 0 || set_names(t) < 0 {
+        if order_type_dict(t, ns, &layout.names) < 0 || set_names(t) < 0 {
             decref(op);
             return null_mut();
         }
@@ -488,9 +556,123 @@ unsafe fn type_new_impl(
     }
 }
 
+/// What `__slots__` asks for: the (mangled, sorted) member names and whether instances get a
+/// dict and weak references.
+struct SlotsLayout {
+    names: Vec<String>,
+    add_dict: bool,
+    add_weak: bool,
+}
+
+/// CPython's name mangling of `__private` names inside class `class`.
+fn mangle(class: &str, name: &str) -> String {
+    let owner = class.trim_start_matches('_');
+    if !name.starts_with("__") || name.ends_with("__") || name.contains('.') || owner.is_empty() {
+        return name.to_string();
+    }
+    format!("_{owner}{name}")
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut cs = s.chars();
+    matches!(cs.next(), Some(c) if c == '_' || c.is_alphabetic())
+        && cs.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+/// Reads `__slots__` (a str or an iterable of str) with CPython's checks and texts.
+unsafe fn parse_slots(
+    slots: *mut PyObject,
+    ns: *mut PyObject,
+    class: &str,
+    base: *mut PyTypeObject,
+    may_add_dict: bool,
+    may_add_weak: bool,
+) -> Result<SlotsLayout, ()> {
+    // SAFETY: live objects.
+    unsafe {
+        let items = if uni::is_str(slots) {
+            vec![new_ref(slots)]
+        } else {
+            crate::iterobject::collect(slots)?
+        };
+        let release = |v: &[*mut PyObject]| {
+            for &o in v {
+                decref(o);
+            }
+        };
+        let mut layout = SlotsLayout {
+            names: Vec::new(),
+            add_dict: false,
+            add_weak: false,
+        };
+        for &o in &items {
+            let Some(text) = uni::is_str(o).then(|| uni::as_str(o)).flatten() else {
+                let msg = if uni::is_str(o) {
+                    "__slots__ must be identifiers".to_string()
+                } else {
+                    format!(
+                        "__slots__ items must be strings, not '{:.200}'",
+                        type_name(ty(o))
+                    )
+                };
+                release(&items);
+                type_error(&msg);
+                return Err(());
+            };
+            if !is_identifier(text) {
+                release(&items);
+                type_error("__slots__ must be identifiers");
+                return Err(());
+            }
+            match text {
+                "__dict__" => {
+                    if !may_add_dict || layout.add_dict {
+                        release(&items);
+                        type_error("__dict__ slot disallowed: we already got one");
+                        return Err(());
+                    }
+                    layout.add_dict = true;
+                }
+                "__weakref__" => {
+                    if !may_add_weak || layout.add_weak {
+                        release(&items);
+                        type_error("__weakref__ slot disallowed: we already got one");
+                        return Err(());
+                    }
+                    layout.add_weak = true;
+                }
+                _ => {
+                    if !crate::dictobject::get_str(ns, text).is_null() {
+                        release(&items);
+                        raise(
+                            &raw mut crate::pyerrors::EXC_ValueError,
+                            &format!("'{text}' in __slots__ conflicts with class variable"),
+                        );
+                        return Err(());
+                    }
+                    let m = mangle(class, text);
+                    if !layout.names.contains(&m) {
+                        layout.names.push(m);
+                    }
+                }
+            }
+        }
+        release(&items);
+        if !layout.names.is_empty() && (*base).tp_itemsize != 0 {
+            type_error(&format!(
+                "nonempty __slots__ not supported for subtype of '{}'",
+                type_name(base)
+            ));
+            return Err(());
+        }
+        layout.names.sort();
+        Ok(layout)
+    }
+}
+
 /// Rebuilds the type dict in CPython's order: the namespace's entries first, then `__module__`,
-/// `__dict__`, `__weakref__`, `__doc__` and whatever else readying added.
-unsafe fn order_type_dict(t: *mut PyTypeObject, ns: *mut PyObject) -> c_int {
+/// the slots' members, `__dict__`, `__weakref__`, `__doc__` and whatever else readying added.
+unsafe fn order_type_dict(t: *mut PyTypeObject, ns: *mut PyObject, slots: &[String]) -> c_int {
     // SAFETY: `t` is a ready heap type with a dict; `ns` a dict.
     unsafe {
         let old = (*t).tp_dict;
@@ -505,9 +687,10 @@ unsafe fn order_type_dict(t: *mut PyTypeObject, ns: *mut PyObject) -> c_int {
             .collect();
         // The old dict's entries are the ones to carry over; the namespace's keys and the
         // special names only decide the order.
-        let owned: Vec<*mut PyObject> = ["__module__", "__dict__", "__weakref__", "__doc__"]
-            .iter()
-            .map(|n| uni::from_str(n))
+        let owned: Vec<*mut PyObject> = std::iter::once("__module__")
+            .chain(slots.iter().map(String::as_str))
+            .chain(["__dict__", "__weakref__", "__doc__"])
+            .map(uni::from_str)
             .collect();
         keys.extend(owned.iter().copied().filter(|k| !k.is_null()));
         keys.extend(crate::dictobject::entries(old).into_iter().map(|(k, _)| k));
@@ -784,6 +967,7 @@ pub unsafe extern "C" fn subtype_dealloc(op: *mut PyObject) {
         while !base.is_null()
             && (*base).tp_dealloc.map(|f| f as usize) == Some(subtype_dealloc as *const () as usize)
         {
+            clear_slots(base, op);
             base = (*base).tp_base;
         }
         let has_weak = |x: *mut PyTypeObject| {
@@ -822,6 +1006,28 @@ pub unsafe extern "C" fn subtype_dealloc(op: *mut PyObject) {
             decref(t.cast());
         }
         decref(t.cast());
+    }
+}
+
+/// Releases the writable object members (`Py_T_OBJECT_EX`, `__slots__`) a heap type added to
+/// its instances, as CPython's default dealloc does.
+unsafe fn clear_slots(t: *mut PyTypeObject, op: *mut PyObject) {
+    // SAFETY: `t` is a heap type in `op`'s chain; its members describe `op`'s memory.
+    unsafe {
+        if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 {
+            return;
+        }
+        let mut m = (*t).tp_members;
+        while !m.is_null() && !(*m).name.is_null() {
+            if (*m).type_ == crate::descrobject::Py_T_OBJECT_EX
+                && (*m).flags & crate::descrobject::Py_READONLY == 0
+            {
+                let slot = op.cast::<u8>().offset((*m).offset).cast::<*mut PyObject>();
+                let v = std::mem::replace(&mut *slot, null_mut());
+                xdecref(v);
+            }
+            m = m.add(1);
+        }
     }
 }
 

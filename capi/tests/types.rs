@@ -944,3 +944,35 @@ fn a_metaclass_from_a_spec_makes_classes_from_namespaces() {
         decref(ns);
     }
 }
+
+#[test]
+fn slot_values_are_released_with_their_instance() {
+    let _ = ext();
+    // SAFETY: live objects; a namespace dict with `__slots__`.
+    unsafe {
+        let ns = gilgate_capi::dictobject::new_dict();
+        let slots = tupleobject::from_slice(&[uni::from_str("v")]);
+        gilgate_capi::dictobject::set_item_str(ns, "__slots__", slots);
+        let t = call_obj(
+            (&raw mut object::PyType_Type).cast(),
+            &[uni::from_str("Slotted"), tupleobject::from_slice(&[]), ns],
+        );
+        assert!(!t.is_null(), "{:?}", pyerrors::take_exception());
+        let inst = call_obj(t, &[]);
+        let value = gilgate_capi::listobject::PyList_New(0);
+        let before = refcnt(value);
+        assert_eq!(setattr(inst, "v", value), 0);
+        assert_eq!(refcnt(value), before + 1);
+        assert_eq!(getattr(inst, "__dict__"), null_mut(), "no instance dict");
+        let _ = pyerrors::take_exception();
+        decref(inst);
+        assert_eq!(
+            refcnt(value),
+            before,
+            "the slot's reference went with the instance"
+        );
+        for o in [value, t, ns, slots] {
+            decref(o);
+        }
+    }
+}

@@ -72,8 +72,18 @@ impl Evaluator {
         self.names.insert(name.to_string(), value);
     }
 
-    /// Runs one statement: an expression gives `Some(value)`, an assignment `None`.
+    /// Runs one statement: an expression gives `Some(value)`, an assignment `None`. The
+    /// namespace's `__name__` stands in for the globals of a calling frame (classes made by
+    /// `type(name, bases, dict)` take their `__module__` from it, as in CPython).
     pub fn exec(&mut self, stmt: &Stmt) -> PyResult<Option<PyRef>> {
+        let module = self
+            .names
+            .get("__name__")
+            .and_then(|n| n.extract::<String>().ok());
+        gilgate_capi::typeobject::with_caller_module(module.as_deref(), || self.exec_stmt(stmt))
+    }
+
+    fn exec_stmt(&mut self, stmt: &Stmt) -> PyResult<Option<PyRef>> {
         match stmt {
             Stmt::Expr(e) => self.eval(e).map(Some),
             Stmt::Assign(target, value) => {
