@@ -863,48 +863,10 @@ impl Parser<'_> {
         if matches!(self.f.get(self.pos + 1), Some(b'#' | b'*' | b'!' | b'&')) {
             return false;
         }
+        let p = self.ptrs.get(self.pi).copied().unwrap_or(null_mut());
         // SAFETY: `arg` is live; the output pointer has the type the unit documents.
-        unsafe {
-            let t = crate::object::ty(arg);
-            let p = self.ptrs.get(self.pi).copied().unwrap_or(null_mut());
-            if p.is_null() {
-                return false;
-            }
-            match c {
-                b'i' | b'l' | b'L' | b'n' if t == &raw mut crate::longobject::PyLong_Type => {
-                    let Some(v) = crate::longobject::compact(arg) else {
-                        return false;
-                    };
-                    if c == b'i' {
-                        let Ok(v) = i32::try_from(v) else {
-                            return false;
-                        };
-                        put(p, v);
-                    } else {
-                        put(p, v);
-                    }
-                }
-                b'd' if t == &raw mut crate::floatobject::PyFloat_Type => {
-                    put(
-                        p,
-                        (*arg.cast::<crate::floatobject::PyFloatObject>()).ob_fval,
-                    );
-                }
-                b's' if t == &raw mut crate::unicodeobject::PyUnicode_Type => {
-                    let Some(text) = crate::unicodeobject::as_str(arg) else {
-                        return false;
-                    };
-                    if text.as_bytes().contains(&0) {
-                        return false;
-                    }
-                    put(p, text.as_ptr().cast::<std::ffi::c_char>());
-                }
-                b'p' if t == &raw mut crate::boolobject::PyBool_Type => {
-                    put(p, c_int::from(arg == crate::boolobject::true_()));
-                }
-                b'O' => put(p, arg),
-                _ => return false,
-            }
+        if !unsafe { quick_unit(c, arg, p) } {
+            return false;
         }
         self.pos += 1;
         self.pi += 1;
@@ -1563,6 +1525,65 @@ pub struct Compiled {
     /// Top-level units, and how many are required (before `|`).
     max: usize,
     min: usize,
+    /// For a format made only of the one-pointer units `i l L n d s p O` (and `|`): those
+    /// units in order, so a tuple of exactly typed arguments converts without walking the
+    /// format ([`quick_unit`]).
+    quick: Option<Box<[u8]>>,
+}
+
+/// Converts `arg` for the one-pointer unit `u` when `arg` has the unit's exact builtin type,
+/// as [`Parser::convert_fast`] does; false (nothing written that matters) otherwise. Runs no
+/// code of the argument's, so a caller may fall back to the general path afterwards.
+///
+/// # Safety
+/// `arg` live; `p` NULL or a pointer of the unit's documented type.
+#[inline]
+unsafe fn quick_unit(u: u8, arg: *mut PyObject, p: *mut c_void) -> bool {
+    if p.is_null() {
+        return false;
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        let t = crate::object::ty(arg);
+        match u {
+            b'i' | b'l' | b'L' | b'n' if t == &raw mut crate::longobject::PyLong_Type => {
+                let Some(v) = crate::longobject::compact(arg) else {
+                    return false;
+                };
+                if u == b'i' {
+                    let Ok(v) = i32::try_from(v) else {
+                        return false;
+                    };
+                    put(p, v);
+                } else {
+                    put(p, v);
+                }
+            }
+            b'd' if t == &raw mut crate::floatobject::PyFloat_Type => {
+                put(
+                    p,
+                    (*arg.cast::<crate::floatobject::PyFloatObject>()).ob_fval,
+                );
+            }
+            b's' if t == &raw mut crate::unicodeobject::PyUnicode_Type => {
+                let Some(text) = crate::unicodeobject::as_str(arg) else {
+                    return false;
+                };
+                // The UTF-8 is NUL-terminated: a shorter C string means an embedded NUL.
+                let c = text.as_ptr().cast::<std::ffi::c_char>();
+                if libc::strlen(c) != text.len() {
+                    return false;
+                }
+                put(p, c);
+            }
+            b'p' if t == &raw mut crate::boolobject::PyBool_Type => {
+                put(p, c_int::from(arg == crate::boolobject::true_()));
+            }
+            b'O' => put(p, arg),
+            _ => return false,
+        }
+        true
+    }
 }
 
 impl Compiled {
@@ -1580,6 +1601,10 @@ impl Compiled {
             count: parse_count(format),
             max,
             min,
+            quick: units
+                .iter()
+                .all(|c| b"ilLndspO|".contains(c))
+                .then(|| units.iter().copied().filter(|&c| c != b'|').collect()),
         }
     }
 }
@@ -1730,6 +1755,20 @@ pub unsafe fn parse_compiled(
                 }
                 let items = crate::tupleobject::items(args);
                 let len = items.len();
+                if let Some(quick) = &c.quick
+                    && len >= min
+                    && len <= max
+                    && ptrs.len() >= len
+                    && items
+                        .iter()
+                        .zip(quick.iter())
+                        .zip(ptrs)
+                        .all(|((&a, &u), &out)| quick_unit(u, a, out))
+                {
+                    // Every argument was of its unit's exact type (else the general path
+                    // below converts them all again, from the first).
+                    return 1;
+                }
                 if len < min || len > max {
                     match &message {
                         Some(m) => {

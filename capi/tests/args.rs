@@ -1152,3 +1152,79 @@ fn format_cache_follows_the_text_not_the_address() {
         decref(f);
     }
 }
+
+/// The quick path for exactly typed arguments (`i l L n d s p O`) and its fallback to the
+/// general conversion: other types, big ints, NUL in a str, bool subclasses via `p`.
+#[test]
+fn quick_units_and_their_fallback() {
+    init();
+    // SAFETY: formats and output pointers match.
+    unsafe {
+        let (mut i, mut l, mut d, mut p, mut o): (c_int, i64, c_double, c_int, *mut PyObject) =
+            (0, 0, 0.0, -1, null_mut());
+        let mut st: *const c_char = null();
+        let f = gilgate_capi::floatobject::from_f64(2.5);
+        let a = args(&[
+            int(-3),
+            int(1 << 20),
+            f,
+            s("abc"),
+            gilgate_capi::boolobject::true_(),
+            int(9),
+        ]);
+        assert_eq!(
+            PyArg_ParseTuple(
+                a,
+                c"ildsp|O:q".as_ptr(),
+                &mut i,
+                &mut l,
+                &mut d,
+                &mut st,
+                &mut p,
+                &mut o
+            ),
+            1
+        );
+        assert_eq!((i, l, d, p), (-3, 1 << 20, 2.5, 1));
+        assert_eq!(std::ffi::CStr::from_ptr(st).to_str().unwrap(), "abc");
+        assert_eq!(long::compact(o), Some(9));
+        decref(a);
+        // An int where `d` wants a float, and an int for `p`: the general path converts.
+        let a = args(&[int(4), int(5), int(6), s("x"), int(0)]);
+        assert_eq!(
+            PyArg_ParseTuple(
+                a,
+                c"ildsp|O:q".as_ptr(),
+                &mut i,
+                &mut l,
+                &mut d,
+                &mut st,
+                &mut p,
+                &mut o
+            ),
+            1
+        );
+        assert_eq!((i, l, d, p), (4, 5, 6.0, 0));
+        decref(a);
+        // Out of range for `i`, and a NUL inside a str: CPython's errors.
+        let a = args(&[int(1 << 40)]);
+        assert_eq!(PyArg_ParseTuple(a, c"i".as_ptr(), &mut i), 0);
+        assert_eq!(
+            error(),
+            "OverflowError: signed integer is greater than maximum"
+        );
+        decref(a);
+        let a = args(&[s("a\0b")]);
+        assert_eq!(PyArg_ParseTuple(a, c"s".as_ptr(), &mut st), 0);
+        assert_eq!(error(), "ValueError: embedded null character");
+        decref(a);
+        // Too many arguments still report the count.
+        let a = args(&[int(1), int(2)]);
+        assert_eq!(PyArg_ParseTuple(a, c"i:one".as_ptr(), &mut i), 0);
+        assert_eq!(
+            error(),
+            "TypeError: one() takes exactly 1 argument (2 given)"
+        );
+        decref(a);
+    }
+}
