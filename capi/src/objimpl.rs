@@ -390,6 +390,16 @@ pub unsafe extern "C" fn PyType_GenericNew(
         // SAFETY: `ty` is a type object, per the C API contract.
         unsafe {
             match (*ty).tp_alloc {
+                // The common case, without the exported function's frame.
+                Some(a)
+                    if std::ptr::fn_addr_eq(
+                        a,
+                        PyType_GenericAlloc
+                            as unsafe extern "C" fn(*mut PyTypeObject, Py_ssize_t) -> *mut PyObject,
+                    ) =>
+                {
+                    alloc_object(ty, 0)
+                }
                 Some(a) => a(ty, 0),
                 None => alloc_object(ty, 0),
             }
