@@ -627,3 +627,131 @@ fn whole_hosts_come_and_go() {
         }
     });
 }
+
+/// Real extension modules from PyPI sdists (built by `scripts/build-sdists.sh`, as for
+/// `tests/sdists.rs`), through the same kind of eval sessions: their own C code's reference
+/// handling and gilgate's, together.
+#[test]
+fn real_sdist_modules_leak_nothing() {
+    let cache = match std::env::var_os("GILGATE_SDIST_CACHE") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/sdists"),
+    };
+    let status = match std::fs::read_to_string(cache.join("build/status.txt")) {
+        Ok(s) => s,
+        Err(_) if std::env::var("GILGATE_SKIP_SDISTS").as_deref() == Ok("1") => return,
+        Err(e) => panic!(
+            "{}: {e}; run `bash scripts/build-sdists.sh` first (or set GILGATE_SKIP_SDISTS=1)",
+            cache.display()
+        ),
+    };
+    type Session = (&'static [&'static str], Option<&'static str>);
+    const CASES: &[(&str, &[Session])] = &[
+        (
+            "markupsafe._speedups",
+            &[(
+                &[
+                    r#"_escape_inner("<a href='x'>&\"</a>")"#,
+                    r#"_escape_inner("caf\u00e9 <\u4e2d> \U0001f600&")"#,
+                    r#"_escape_inner("plain")"#,
+                ],
+                None,
+            )],
+        ),
+        (
+            "mmh3",
+            &[
+                (
+                    &[
+                        r#"hash("foo", 42)"#,
+                        r#"hash128("foo", 42, True)"#,
+                        r#"hash64("foo", 42)"#,
+                        r#"hash_bytes("foo")"#,
+                        r#"mmh3_x64_128_uintdigest(b"hello world")"#,
+                    ],
+                    None,
+                ),
+                (&[r#"hash("foo", 1, 2, 3)"#], Some("TypeError")),
+                (&[r#"mmh3_32_digest("not bytes")"#], Some("TypeError")),
+            ],
+        ),
+        (
+            "ciso8601",
+            &[
+                (
+                    &[
+                        r#"parse_datetime("2014-12-05T12:30:45.123456")"#,
+                        r#"parse_datetime("2014-12-05T12:30:45+05:30").utcoffset()"#,
+                        r#"parse_datetime_as_naive("2014-12-05T12:30:45Z")"#,
+                        r#"str(parse_datetime("2014-12-05T12:30:45+05:30"))"#,
+                    ],
+                    None,
+                ),
+                (&[r#"parse_datetime("x")"#], Some("ValueError")),
+            ],
+        ),
+        (
+            "crcmod._crcfunext",
+            &[
+                (
+                    &[
+                        r#"_crc8(b"123456789", 0, bytes(range(256)))"#,
+                        r#"_crc32r(b"123456789", 4294967295, bytes(range(256)) * 4)"#,
+                    ],
+                    None,
+                ),
+                (
+                    &[r#"_crc8("text", 0, bytes(range(256)))"#],
+                    Some("TypeError"),
+                ),
+            ],
+        ),
+        (
+            "lru._lru",
+            &[
+                (
+                    &[
+                        r#"l = LRU(2)"#,
+                        r#"l.update({"a": 1, "b": 2, "c": [3]})"#,
+                        "l.keys()",
+                        "l.items()",
+                        r#"l.setdefault("d", (4,))"#,
+                        "l.peek_first_item()",
+                    ],
+                    None,
+                ),
+                (&["LRU(0)"], Some("ValueError")),
+            ],
+        ),
+        (
+            "_xxhash",
+            &[(
+                &[
+                    r#"xxh64_intdigest(b"abc")"#,
+                    r#"xxh32_hexdigest(b"abc", 5)"#,
+                ],
+                None,
+            )],
+        ),
+    ];
+    let dir = cache.join("build/gilgate");
+    on_runtime_thread(move || {
+        init_runtime();
+        let mut h = Host::builder().path(dir).build();
+        let mut checked = 0;
+        for (module, sessions) in CASES {
+            if !status.lines().any(|l| l == format!("gilgate {module} ok")) {
+                continue;
+            }
+            let m = h.import(module).unwrap();
+            assert_no_leak(&format!("{module} (sdist) through eval"), || {
+                for (stmts, err) in sessions.iter() {
+                    eval_session(&m, stmts, *err)?;
+                }
+                Ok(())
+            });
+            checked += 1;
+        }
+        assert!(checked > 0, "no sdist module compiled");
+    });
+}
