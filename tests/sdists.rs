@@ -544,6 +544,19 @@ const RUNS: &[(&str, &[&str])] = &[
             r#"compress(b"")"#,
         ],
     ),
+    // zstd 1.5.7.2 (python-zstd with its vendored libzstd, multithreaded build)
+    (
+        "zstd",
+        &[
+            r#"compress(b"hello hello hello hello")"#,
+            r#"decompress(compress(b"hello hello hello hello"))"#,
+            r#"decompress(compress(b"abc" * 1000, 19))[-6:]"#,
+            r#"len(compress(b"x" * 10000, 1, 2)), compress(b"x", 100)"#,
+            r#"version(), ZSTD_version(), ZSTD_version_number() > 10000"#,
+            r#"uncompress(dumps(b"data")), ZSTD_max_compression_level()"#,
+        ],
+    ),
+    ("zstd", &[r#"compress("text")"#]),
     // zope.interface 8.7: the C base classes (the rest of zope.interface is Python)
     (
         "zope.interface._zope_interface_coptimizations",
@@ -567,7 +580,7 @@ type Answer = (&'static str, i32, &'static str);
 
 const DIFFERS: &[(&str, &[&str], Answer)] = &[
     // An exception class an extension made with PyErr_NewException("pkg.Name"): CPython's
-    // traceback names it with its module (`_block.LZ4BlockError`, `brotli.error`), gilgate's
+    // traceback names it with its module (`_block.LZ4BlockError`, `brotli.error`, `zstd.Error`), gilgate's
     // report prints the bare class name. The errors themselves are the same.
     (
         "lz4.block._block",
@@ -587,6 +600,15 @@ const DIFFERS: &[(&str, &[&str], Answer)] = &[
         "_brotli",
         &["Compressor(quality=12)"],
         ("", 1, "error: brotli: invalid quality; range is 0 to 11"),
+    ),
+    (
+        "zstd",
+        &[r#"decompress(b"not zstd data")"#],
+        (
+            "",
+            1,
+            "Error: Input data invalid or missing content size in frame header.",
+        ),
     ),
 ];
 
