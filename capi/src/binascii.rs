@@ -58,9 +58,9 @@ pub fn hex_with_sep(data: &[u8], sep: Option<u8>, per: isize) -> Vec<u8> {
             && group > 0
         {
             let boundary = if per > 0 {
-                (n - i) % group == 0
+                (n - i).is_multiple_of(group)
             } else {
-                i % group == 0
+                i.is_multiple_of(group)
             };
             if boundary {
                 out.push(s);
@@ -244,7 +244,7 @@ unsafe extern "C" fn b_unhexlify(_m: *mut PyObject, arg: *mut PyObject) -> *mut 
                     }
                 }
             };
-            if text.len() % 2 != 0 {
+            if !text.len().is_multiple_of(2) {
                 return raise_error("Odd-length string");
             }
             let mut out = Vec::with_capacity(text.len() / 2);
