@@ -245,12 +245,11 @@ unsafe fn exact_eq(a: *mut PyObject, b: *mut PyObject) -> Option<bool> {
         if t == &raw mut crate::unicodeobject::PyUnicode_Type {
             return Some(crate::unicodeobject::equal(a, b));
         }
-        if t == &raw mut crate::longobject::PyLong_Type {
-            if let (Some(x), Some(y)) =
+        if t == &raw mut crate::longobject::PyLong_Type
+            && let (Some(x), Some(y)) =
                 (crate::longobject::compact(a), crate::longobject::compact(b))
-            {
-                return Some(x == y);
-            }
+        {
+            return Some(x == y);
         }
         None
     }

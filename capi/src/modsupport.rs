@@ -1615,8 +1615,10 @@ const FORMAT_CACHE_SLOTS: usize = 64;
 /// Every format compiled so far, one per distinct text, kept for the life of the process
 /// (formats are string literals in practice, so this stays as small as the set of formats
 /// the loaded extensions use). Only a miss of the per-thread cache comes here.
-static COMPILED: std::sync::Mutex<Option<std::collections::HashMap<Box<[u8]>, &'static Compiled>>> =
-    std::sync::Mutex::new(None);
+static COMPILED: std::sync::Mutex<Option<CompiledByText>> = std::sync::Mutex::new(None);
+
+/// The compiled formats by text.
+type CompiledByText = std::collections::HashMap<Box<[u8]>, &'static Compiled>;
 
 thread_local! {
     /// Compiled formats keyed by the format's address (direct-mapped). An entry is used only
