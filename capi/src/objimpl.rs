@@ -409,7 +409,7 @@ pub unsafe extern "C" fn PyType_GenericNew(
 
 // ------------------------------------------------------------------------------------------
 // Per-thread free lists for the runtime's own small objects (exact floats, ints of one or
-// two digits). The blocks stay mimalloc blocks, so whatever happens to them later (an
+// two digits, tuples of one to four items). The blocks stay mimalloc blocks, so whatever happens to them later (an
 // extension's `PyObject_Free`, another thread's `mi_free`) stays valid. A parked block is a
 // dead object: it counts as freed for `live_objects`. The link to the next block is kept
 // in the block's first word.
@@ -422,9 +422,28 @@ pub enum FreeKind {
     Float = 0,
     /// Exact `int` objects of one or two digits (48-byte blocks).
     SmallInt = 1,
+    /// Exact tuples of one to four items (one list per length).
+    Tuple1 = 2,
+    Tuple2 = 3,
+    Tuple3 = 4,
+    Tuple4 = 5,
 }
 
-const FREE_KINDS: usize = 2;
+impl FreeKind {
+    /// The free list for exact tuples of `n` items, if there is one.
+    #[inline]
+    pub fn for_tuple(n: usize) -> Option<FreeKind> {
+        match n {
+            1 => Some(FreeKind::Tuple1),
+            2 => Some(FreeKind::Tuple2),
+            3 => Some(FreeKind::Tuple3),
+            4 => Some(FreeKind::Tuple4),
+            _ => None,
+        }
+    }
+}
+
+const FREE_KINDS: usize = 6;
 /// At most this many parked blocks per list and thread (CPython keeps 100 floats).
 const FREE_MAX: usize = 100;
 

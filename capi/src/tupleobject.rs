@@ -288,8 +288,27 @@ unsafe fn items_mut<'a>(op: *mut PyObject) -> &'a mut [*mut PyObject] {
 
 /// A new tuple of `n` NULL items.
 pub fn new_tuple(n: usize) -> *mut PyObject {
-    // SAFETY: PyTuple_Type is a ready static type.
-    let t = unsafe { crate::objimpl::alloc_object(&raw mut PyTuple_Type, n as Py_ssize_t) };
+    let ty = &raw mut PyTuple_Type;
+    let t = match crate::objimpl::FreeKind::for_tuple(n) {
+        // Short tuples come from the per-thread free list; `alloc_listed` does not zero the
+        // block, so the items are cleared here.
+        Some(kind) => {
+            // SAFETY: PyTuple_Type is a ready static type without pre-header; every block of
+            // this list has the size of an `n`-item tuple.
+            unsafe {
+                let size = crate::objimpl::instance_size(ty, n as Py_ssize_t)
+                    .expect("a short tuple's size fits");
+                let t = crate::objimpl::alloc_listed(kind, ty, size);
+                if !t.is_null() {
+                    (*t.cast::<PyVarObject>()).ob_size = n as Py_ssize_t;
+                    items_mut(t).fill(null_mut());
+                }
+                t
+            }
+        }
+        // SAFETY: PyTuple_Type is a ready static type.
+        None => unsafe { crate::objimpl::alloc_object(ty, n as Py_ssize_t) },
+    };
     if !t.is_null() {
         // SAFETY: fresh tuple.
         unsafe { (*t.cast::<PyTupleObject>()).ob_hash = -1 };
@@ -321,7 +340,15 @@ unsafe extern "C" fn tuple_dealloc(op: *mut PyObject) {
         for &o in items(op) {
             xdecref(o);
         }
-        crate::objimpl::default_dealloc(op);
+        // An exact short tuple's block goes back to its free list (its size is that of a
+        // tuple of its current length, also after `_PyTuple_Resize` shrank it in place).
+        let n = (*op.cast::<PyVarObject>()).ob_size.max(0) as usize;
+        match crate::objimpl::FreeKind::for_tuple(n) {
+            Some(kind) if crate::object::ty(op) == &raw mut PyTuple_Type => {
+                crate::objimpl::free_listed(kind, op)
+            }
+            _ => crate::objimpl::default_dealloc(op),
+        }
     }
 }
 

@@ -1582,3 +1582,64 @@ fn unicode_character_classes() {
     assert_eq!(_PyUnicode_ToUppercase('ß' as u32), 'S' as u32);
     assert_eq!(_PyUnicode_ToUppercase('a' as u32), 'A' as u32);
 }
+
+/// Short exact tuples reuse the blocks of freed ones (per-thread free lists): a reused block
+/// must come back as a fresh tuple (NULL items, the new length, no cached hash), also when
+/// the freed tuple was shrunk by `_PyTuple_Resize` or had its hash cached.
+#[test]
+fn short_tuples_reuse_freed_blocks_cleanly() {
+    init();
+    for n in 1..=5usize {
+        let t = PyTuple_New(n as isize);
+        for i in 0..n {
+            // SAFETY: fresh tuple; SetItem steals the new int.
+            assert_eq!(
+                unsafe { PyTuple_SetItem(t, i as isize, int(100 + i as i64)) },
+                0
+            );
+        }
+        // Cache its hash, then free it: the next tuple of that length takes its block.
+        // SAFETY: live tuple.
+        assert_ne!(unsafe { gilgate_capi::object::PyObject_Hash(t) }, -1);
+        let first = t as usize;
+        dec(t);
+        let u = PyTuple_New(n as isize);
+        assert!(!u.is_null());
+        if n <= 4 {
+            assert_eq!(u as usize, first, "a freed {n}-tuple's block is reused");
+        }
+        // SAFETY: a live tuple.
+        assert_eq!(unsafe { PyTuple_Size(u) }, n as isize);
+        // SAFETY: a live tuple of n items.
+        let hash_field = unsafe { (*u.cast::<PyTupleObject>()).ob_hash };
+        assert_eq!(hash_field, -1, "no stale cached hash");
+        for i in 0..n {
+            assert!(raw_item(u, i).is_null(), "item {i} of {n} is NULL");
+        }
+        no_err();
+        dec(u);
+    }
+    // A tuple shrunk in place goes back to the list of its new length and is reused there.
+    let mut t = PyTuple_New(4);
+    for i in 0..4 {
+        // SAFETY: fresh tuple; SetItem steals the new int.
+        unsafe { PyTuple_SetItem(t, i, int(i as i64)) };
+    }
+    // SAFETY: `t` is a tuple we own alone.
+    assert_eq!(unsafe { _PyTuple_Resize(&mut t, 2) }, 0);
+    assert_eq!(repr(t), "(0, 1)");
+    let shrunk = t as usize;
+    dec(t);
+    let v = PyTuple_New(2);
+    assert_eq!(v as usize, shrunk);
+    // SAFETY: a live tuple.
+    assert_eq!(unsafe { PyTuple_Size(v) }, 2);
+    assert!(raw_item(v, 0).is_null() && raw_item(v, 1).is_null());
+    dec(v);
+}
+
+/// Item `i` of a tuple as stored (NULL for an unset one).
+fn raw_item(t: *mut PyObject, i: usize) -> *mut PyObject {
+    // SAFETY: `t` is a live tuple with more than `i` items.
+    unsafe { (*t.cast::<PyTupleObject>()).ob_item.as_ptr().add(i).read() }
+}
