@@ -288,28 +288,10 @@ pub(super) unsafe extern "C" fn date_fromisoformat(
                 }
                 let p = parse(text, true, false)?;
                 let (y, m, d) = p.date.unwrap_or((1, 1, 1));
-                if crate::object::is_subtype(cls.cast(), &raw mut DateTime_Type) {
-                    return ok(new_datetime(
-                        c(y),
-                        c(m),
-                        c(d),
-                        0,
-                        0,
-                        0,
-                        0,
-                        none_(),
-                        0,
-                        cls.cast(),
-                    ));
-                }
-                ok(new_date(c(y), c(m), c(d), cls.cast()))
+                super::ops::date_of_class(cls, y, m, d)
             })()
         })
     })
-}
-
-fn none_() -> *mut PyObject {
-    crate::object::none()
 }
 
 pub(super) unsafe extern "C" fn datetime_fromisoformat(
@@ -451,21 +433,7 @@ pub(super) unsafe extern "C" fn date_fromisocalendar(
                 }
                 let o = from_iso_calendar(n[0], n[1], n[2])?;
                 let (y, m, d) = from_ordinal(o);
-                if crate::object::is_subtype(cls.cast(), &raw mut DateTime_Type) {
-                    return ok(new_datetime(
-                        c(y),
-                        c(m),
-                        c(d),
-                        0,
-                        0,
-                        0,
-                        0,
-                        none_(),
-                        0,
-                        cls.cast(),
-                    ));
-                }
-                ok(new_date(c(y), c(m), c(d), cls.cast()))
+                super::ops::date_of_class(cls, y, m, d)
             })()
         })
     })

@@ -194,6 +194,36 @@ fn datetime_of(
     ))
 }
 
+/// The date `y-m-d` as an instance of `cls`, a date class: a class method called through a
+/// datetime class (`datetime.today()`, `datetime.fromordinal(n)`, ...) gives that datetime
+/// at midnight, without time zone.
+///
+/// # Safety
+/// `cls` must be a type object.
+pub(super) unsafe fn date_of_class(
+    cls: *mut PyObject,
+    y: i64,
+    mo: i64,
+    d: i64,
+) -> R<*mut PyObject> {
+    let t = cls.cast::<PyTypeObject>();
+    // SAFETY: forwarded contract.
+    if unsafe { crate::object::is_subtype(t, &raw mut DateTime_Type) } {
+        let f = Fields {
+            y,
+            mo,
+            d,
+            h: 0,
+            mi: 0,
+            s: 0,
+            us: 0,
+        };
+        return datetime_of(f, none(), 0, t);
+    }
+    let c = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as c_int;
+    ok(new_date(c(y), c(mo), c(d), t))
+}
+
 /// The kind of a datetime-family object.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -793,16 +823,7 @@ unsafe extern "C" fn date_today(cls: *mut PyObject, _: *mut PyObject) -> *mut Py
     meth!("date.today", |cls| {
         let (s, us) = clock_now();
         let (f, _, _) = local_fields(s, us)?;
-        if crate::object::is_subtype(cls.cast(), &raw mut DateTime_Type) {
-            datetime_of(f, none(), 0, cls.cast())
-        } else {
-            ok(new_date(
-                f.y as c_int,
-                f.mo as c_int,
-                f.d as c_int,
-                cls.cast(),
-            ))
-        }
+        date_of_class(cls, f.y, f.mo, f.d)
     })
 }
 
@@ -813,20 +834,7 @@ unsafe extern "C" fn date_fromordinal(cls: *mut PyObject, n: *mut PyObject) -> *
             return fail(&raw mut EXC_ValueError, "ordinal must be >= 1");
         }
         let (y, m, d) = from_ordinal(i64::from(n));
-        if crate::object::is_subtype(cls.cast(), &raw mut DateTime_Type) {
-            let f = Fields {
-                y,
-                mo: m,
-                d,
-                h: 0,
-                mi: 0,
-                s: 0,
-                us: 0,
-            };
-            datetime_of(f, none(), 0, cls.cast())
-        } else {
-            ok(new_date(y as c_int, m as c_int, d as c_int, cls.cast()))
-        }
+        date_of_class(cls, y, m, d)
     })
 }
 
@@ -954,15 +962,7 @@ pub(super) unsafe fn date_fromtimestamp(
         let ts = timestamp_arg(v[0]).ok_or(())?;
         let (s, us) = split_timestamp(ts)?;
         let (f, _, _) = local_fields(s, us)?;
-        if crate::object::is_subtype(cls.cast(), &raw mut DateTime_Type) {
-            return datetime_of(f, none(), 0, cls.cast());
-        }
-        ok(new_date(
-            f.y as c_int,
-            f.mo as c_int,
-            f.d as c_int,
-            cls.cast(),
-        ))
+        date_of_class(cls, f.y, f.mo, f.d)
     }
 }
 
