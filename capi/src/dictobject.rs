@@ -134,19 +134,7 @@ impl Locked {
         if tb.owner.load(Ordering::Acquire) == me {
             tb.depth.fetch_add(1, Ordering::Relaxed);
         } else {
-            let mut spins = 0u32;
-            while tb
-                .owner
-                .compare_exchange_weak(0, me, Ordering::Acquire, Ordering::Relaxed)
-                .is_err()
-            {
-                spins += 1;
-                if spins > 64 {
-                    std::thread::yield_now();
-                } else {
-                    std::hint::spin_loop();
-                }
-            }
+            crate::lock::acquire_owner(&tb.owner, me);
             tb.depth.store(1, Ordering::Relaxed);
         }
         Locked(t)

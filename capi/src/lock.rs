@@ -34,6 +34,24 @@ pub fn lock(m: *mut PyMutex) {
     }
 }
 
+/// Takes an owner-word lock: swaps `owner` from 0 to `me` (a thread id), spinning and then
+/// yielding while another thread holds it. The reentrant locks of dicts and sets use it; the
+/// caller checks first whether `me` already holds the lock.
+pub fn acquire_owner(owner: &std::sync::atomic::AtomicUsize, me: usize) {
+    let mut spins = 0u32;
+    while owner
+        .compare_exchange_weak(0, me, Ordering::Acquire, Ordering::Relaxed)
+        .is_err()
+    {
+        spins += 1;
+        if spins < 64 {
+            std::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
+        }
+    }
+}
+
 /// Tries to lock `m` once.
 pub fn try_lock(m: *mut PyMutex) -> bool {
     let b = bits(m);

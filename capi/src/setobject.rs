@@ -213,18 +213,7 @@ impl SetLock {
         if owner.load(Ordering::Relaxed) == me {
             return SetLock(owner, false);
         }
-        let mut spins = 0u32;
-        while owner
-            .compare_exchange_weak(0, me, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            spins += 1;
-            if spins > 64 {
-                std::thread::yield_now();
-            } else {
-                std::hint::spin_loop();
-            }
-        }
+        crate::lock::acquire_owner(owner, me);
         SetLock(owner, true)
     }
 }
