@@ -896,23 +896,60 @@ enum Arith {
     Rem,
 }
 
+/// Two exact floats, for `+ - * /` (the last with a non-zero divisor): the result, computed
+/// without anything that can panic, so the exported functions try it before their guard.
+///
+/// # Safety
+/// `v` and `w` must be live objects or NULL.
+#[inline]
+unsafe fn float_fast(v: *mut PyObject, w: *mut PyObject, op: Arith) -> Option<*mut PyObject> {
+    use crate::floatobject as fl;
+    if v.is_null() || w.is_null() {
+        return None;
+    }
+    // SAFETY: both non-NULL and live, per the callers' contract.
+    let (x, y) = unsafe { fl::exact_pair(v, w) }?;
+    match op {
+        Arith::Add => Some(fl::from_f64(x + y)),
+        Arith::Sub => Some(fl::from_f64(x - y)),
+        Arith::Mul => Some(fl::from_f64(x * y)),
+        Arith::TrueDiv if y != 0.0 => Some(fl::from_f64(x / y)),
+        _ => None,
+    }
+}
+
+/// The guarded part of `PyNumber_Add/Subtract/Multiply/TrueDivide` after their exact-float
+/// case: the int fast path, else `slow`. Out of line, so that the float case needs no frame.
+///
+/// # Safety
+/// `v` and `w` must be live objects or NULL; `slow` gets them when both are live.
+#[inline(never)]
+unsafe fn guarded_arith(
+    name: &'static str,
+    v: *mut PyObject,
+    w: *mut PyObject,
+    op: Arith,
+    slow: unsafe fn(*mut PyObject, *mut PyObject) -> *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    crate::ffi_guard::guard(name, null_mut(), || unsafe {
+        match arith_fast(v, w, op) {
+            Some(r) => r,
+            None => slow(v, w),
+        }
+    })
+}
+
 #[inline]
 unsafe fn arith_fast(v: *mut PyObject, w: *mut PyObject, op: Arith) -> Option<*mut PyObject> {
-    use crate::floatobject as fl;
     use crate::longobject as lo;
     if v.is_null() || w.is_null() {
         return None;
     }
     // SAFETY: both non-NULL and live, per the callers' contract.
     unsafe {
-        if let Some((x, y)) = fl::exact_pair(v, w) {
-            return match op {
-                Arith::Add => Some(fl::from_f64(x + y)),
-                Arith::Sub => Some(fl::from_f64(x - y)),
-                Arith::Mul => Some(fl::from_f64(x * y)),
-                Arith::TrueDiv if y != 0.0 => Some(fl::from_f64(x / y)),
-                _ => None,
-            };
+        if let Some(r) = float_fast(v, w, op) {
+            return Some(r);
         }
         if let Some((x, y)) = lo::exact_small_pair(v, w) {
             // |x|, |y| < 2**60: sums fit an i64, products an i128.
@@ -1184,24 +1221,32 @@ unsafe fn sign_of_big(v: *mut PyObject) -> i32 {
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyNumber_Subtract(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // Two exact floats are answered before the guard (see `ffi_guard`).
+    // SAFETY: live objects or NULL, per the C API contract.
+    if let Some(r) = unsafe { float_fast(v, w, Arith::Sub) } {
+        return r;
+    }
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Subtract", null_mut(), || unsafe {
-        match arith_fast(v, w, Arith::Sub) {
-            Some(r) => r,
-            None => binary_op(v, w, |m| m.nb_subtract, "-"),
-        }
-    })
+    unsafe {
+        guarded_arith("PyNumber_Subtract", v, w, Arith::Sub, |v, w| {
+            binary_op(v, w, |m| m.nb_subtract, "-")
+        })
+    }
 }
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyNumber_TrueDivide(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // Two exact floats are answered before the guard (see `ffi_guard`).
+    // SAFETY: live objects or NULL, per the C API contract.
+    if let Some(r) = unsafe { float_fast(v, w, Arith::TrueDiv) } {
+        return r;
+    }
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_TrueDivide", null_mut(), || unsafe {
-        match arith_fast(v, w, Arith::TrueDiv) {
-            Some(r) => r,
-            None => binary_op(v, w, |m| m.nb_true_divide, "/"),
-        }
-    })
+    unsafe {
+        guarded_arith("PyNumber_TrueDivide", v, w, Arith::TrueDiv, |v, w| {
+            binary_op(v, w, |m| m.nb_true_divide, "/")
+        })
+    }
 }
 
 #[unsafe(no_mangle)]
@@ -1406,24 +1451,24 @@ pub unsafe extern "C" fn PyNumber_InPlaceMatrixMultiply(
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyNumber_Add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // Two exact floats are answered before the guard (see `ffi_guard`).
+    // SAFETY: live objects or NULL, per the C API contract.
+    if let Some(r) = unsafe { float_fast(v, w, Arith::Add) } {
+        return r;
+    }
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Add", null_mut(), || unsafe {
-        match arith_fast(v, w, Arith::Add) {
-            Some(r) => r,
-            None => add(v, w),
-        }
-    })
+    unsafe { guarded_arith("PyNumber_Add", v, w, Arith::Add, |v, w| add(v, w)) }
 }
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyNumber_Multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // Two exact floats are answered before the guard (see `ffi_guard`).
+    // SAFETY: live objects or NULL, per the C API contract.
+    if let Some(r) = unsafe { float_fast(v, w, Arith::Mul) } {
+        return r;
+    }
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Multiply", null_mut(), || unsafe {
-        match arith_fast(v, w, Arith::Mul) {
-            Some(r) => r,
-            None => multiply(v, w),
-        }
-    })
+    unsafe { guarded_arith("PyNumber_Multiply", v, w, Arith::Mul, |v, w| multiply(v, w)) }
 }
 
 #[unsafe(no_mangle)]

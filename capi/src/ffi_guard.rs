@@ -2,6 +2,12 @@
 //!
 //! Every exported function body runs inside [`guard`], so a Rust panic becomes a
 //! `SystemError` and the function's error value instead of aborting the process.
+//! The exception: a few hot entry points (`PyFloat_FromDouble`, `PyFloat_AsDouble` and
+//! `PyNumber_Add/Subtract/Multiply/TrueDivide` of exact floats, the unshared case of
+//! `_Py_MergeZeroLocalRefcount`) answer their common case before entering the guard, because
+//! its frame costs about as much as the work itself. Those paths only read fields, do float
+//! arithmetic, allocate through the free lists or mimalloc, or call a `tp_dealloc` (an
+//! `extern "C"` function, which a panic cannot unwind out of): nothing on them can panic.
 //! Functions that are not implemented yet report themselves through [`not_implemented`].
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -914,7 +914,9 @@ fn float_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject 
 
 #[unsafe(no_mangle)]
 pub extern "C" fn PyFloat_FromDouble(v: f64) -> *mut PyObject {
-    crate::ffi_guard::guard("PyFloat_FromDouble", null_mut(), || from_f64(v))
+    // Unguarded (see `ffi_guard`): `from_f64` is a free-list pop or a mimalloc call, the
+    // header and the value; nothing on that path can panic.
+    from_f64(v)
 }
 
 #[unsafe(no_mangle)]
@@ -940,6 +942,23 @@ pub extern "C" fn PyFloat_GetMin() -> f64 {
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyFloat_AsDouble(op: *mut PyObject) -> f64 {
+    // The exact-float case is one field read: answered before the guard (see `ffi_guard`).
+    // SAFETY: a live object or NULL, per the C API contract.
+    if !op.is_null() && unsafe { crate::object::ty(op) } == &raw mut PyFloat_Type {
+        // SAFETY: `op` is a live float.
+        return unsafe { value(op) };
+    }
+    // SAFETY: as above.
+    unsafe { as_double_guarded(op) }
+}
+
+/// `PyFloat_AsDouble` for everything but an exact float, out of line so that the exact case
+/// needs no frame.
+///
+/// # Safety
+/// `op` must be a live object or NULL.
+#[inline(never)]
+unsafe fn as_double_guarded(op: *mut PyObject) -> f64 {
     crate::ffi_guard::guard("PyFloat_AsDouble", -1.0, || {
         if op.is_null() {
             crate::pyerrors::bad_internal_call();

@@ -416,7 +416,28 @@ pub unsafe fn set_refcnt(op: *mut PyObject, n: Py_ssize_t) {
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn _Py_MergeZeroLocalRefcount(op: *mut PyObject) {
+    // The common case (no other thread ever held a reference) runs before the guard (see
+    // `ffi_guard`): `dealloc` counts the object and calls its `tp_dealloc`, an `extern "C"`
+    // function that a Rust panic could not unwind out of anyway.
     // SAFETY: called by the inline Py_DECREF with a live object whose local count is 0.
+    unsafe {
+        if shared(op).load(Ordering::Acquire) == 0 {
+            dealloc(op);
+            return;
+        }
+    }
+    // SAFETY: as above.
+    unsafe { merge_zero_local_guarded(op) }
+}
+
+/// The rest of `_Py_MergeZeroLocalRefcount`, out of line so that the common case above needs
+/// no frame of its own.
+///
+/// # Safety
+/// As `merge_zero_local`.
+#[inline(never)]
+unsafe fn merge_zero_local_guarded(op: *mut PyObject) {
+    // SAFETY: forwarded contract.
     crate::ffi_guard::guard("_Py_MergeZeroLocalRefcount", (), || unsafe {
         merge_zero_local(op)
     })
