@@ -78,6 +78,8 @@ impl Drop for Owned {
             return;
         }
         crate::refcount::merge_pending();
+        // From here on `current()` must not hand out the state any more.
+        let _ = TLS_ANCHOR.try_with(|a| a.set(std::ptr::null_mut()));
         // SAFETY: the thread is exiting; the state was created by `Box::into_raw` below and
         // nobody else refers to it.
         unsafe {
@@ -112,7 +114,22 @@ fn new_tstate() -> *mut PyThreadState {
 }
 
 /// The calling thread's state, created on first use. NULL only while the thread exits.
+#[inline]
 pub fn current() -> *mut PyThreadState {
+    // Fast path: the anchor (a plain thread-local without destructor) holds the state once it
+    // exists, and is cleared before the state is freed at thread exit.
+    let p = TLS_ANCHOR
+        .try_with(Cell::get)
+        .unwrap_or(std::ptr::null_mut());
+    if !p.is_null() {
+        return p;
+    }
+    current_slow()
+}
+
+/// `current` when the calling thread has no state yet (or is exiting).
+#[cold]
+fn current_slow() -> *mut PyThreadState {
     TSTATE
         .try_with(|t| {
             let mut t = t.borrow_mut();
