@@ -584,37 +584,6 @@ const RUNS: &[(&str, &[&str])] = &[
     ("zstd", &[r#"decompress(b"not zstd data")"#]),
 ];
 
-/// Cases where gilgate runs but answers differently from CPython today: (module, exprs, what
-/// gilgate gives: stdout, exit code, last stderr line). The test checks both that gilgate still
-/// gives exactly that and that CPython gives something else; move a case to `RUNS` when fixed.
-/// gilgate's stdout, exit code and last stderr line.
-type Answer = (&'static str, i32, &'static str);
-
-const DIFFERS: &[(&str, &[&str], Answer)] = &[
-    // none today: every case that runs answers as CPython does
-];
-
-#[test]
-fn sdist_modules_that_answer_differently_do_so_as_recorded() {
-    let Some(status) = status() else { return };
-    let mut failures = Vec::new();
-    for (module, exprs, (out, code, err)) in DIFFERS {
-        assert!(
-            compiled(&status, "gilgate", module),
-            "{module} did not compile against include/"
-        );
-        let recorded = (out.to_string(), Some(*code), err.to_string());
-        let got = outcome(&gilgate(module, exprs));
-        let want = outcome(&cpython(module, exprs));
-        if got != recorded || want == recorded {
-            failures.push(format!(
-                "{module} {exprs:?}:\n  cpython  {want:?}\n  gilgate  {got:?}\n  recorded {recorded:?}"
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
 /// Modules that compile but stop in gilgate at a known missing piece: (module, exprs, the stderr
 /// line that names the first missing piece today; the run must exit with that code (2: the module
 /// did not load, 1: an expression raised) and print exactly that line).
