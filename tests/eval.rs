@@ -526,3 +526,56 @@ fn property_and_type_errors_carry_cpythons_texts() {
         check("mp_ft", exprs, "", 1, Some(err));
     }
 }
+
+/// The number and mapping slots are reachable as `__dunder__` methods (slot wrappers), the
+/// reflected ones with the operands swapped, with CPython 3.11's answers and argument errors.
+#[test]
+fn number_and_mapping_slot_wrappers() {
+    check(
+        "mp_ft",
+        &[
+            "(7).__divmod__(2)",
+            "(7).__rdivmod__(30)",
+            "(2).__rsub__(10)",
+            "(2).__pow__(10)",
+            "(2).__pow__(10, 1000)",
+            "(3).__rpow__(2)",
+            "(5).__rtruediv__(1)",
+            "(7).__floordiv__(2)",
+            "(7.5).__mod__(2)",
+            "(6).__and__(3)",
+            "(6).__ror__(1)",
+            "(6).__rxor__(3)",
+            "(1).__lshift__(10)",
+            "(-5).__abs__()",
+            "(5).__invert__()",
+            "(2).__radd__(1.5)",
+            "d = {1: 2}",
+            "d.__setitem__(3, 4)",
+            "d.__delitem__(1)",
+            "d",
+        ],
+        "(3, 1)\n(4, 2)\n8\n1024\n24\n8\n0.2\n3\n1.5\n2\n7\n5\n1024\n5\n-6\nNotImplemented\nNone\nNone\n{3: 4}\n",
+        0,
+        None,
+    );
+    for (expr, err) in [
+        (
+            "(2).__pow__()",
+            "TypeError:  expected at least 1 argument, got 0",
+        ),
+        (
+            "(2).__rpow__(1, 2, 3)",
+            "TypeError:  expected at most 2 arguments, got 3",
+        ),
+        (
+            "{}.__setitem__(1)",
+            "TypeError:  expected 2 arguments, got 1",
+        ),
+        ("{}.__delitem__()", "TypeError: expected 1 argument, got 0"),
+        ("(2).__rsub__()", "TypeError: expected 1 argument, got 0"),
+        ("{}.__delitem__(1)", "KeyError: 1"),
+    ] {
+        check("mp_ft", &[expr], "", 1, Some(err));
+    }
+}

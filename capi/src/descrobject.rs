@@ -791,6 +791,16 @@ pub enum WrapKind {
     Inquiry,
     /// `f(self, other) -> object`.
     Binary,
+    /// A number slot called with the operands swapped: `__radd__(other)` is `f(other, self)`.
+    BinaryRight,
+    /// `nb_power` as `__pow__(value, mod=None)`: `f(self, value, mod)`.
+    Ternary,
+    /// `nb_power` as `__rpow__(value, mod=None)`: `f(value, self, mod)`.
+    TernaryRight,
+    /// `mp_ass_subscript` as `__setitem__(key, value)`, returning None.
+    SetItem,
+    /// `mp_ass_subscript` with a NULL value as `__delitem__(key)`, returning None.
+    DelItem,
     /// `f(self, other) -> int` as a bool (`sq_contains`).
     Contains,
     /// `tp_richcompare` with the given operator.
@@ -936,6 +946,16 @@ pub static SLOT_WRAPPERS: &[SlotWrapper] = &[
         get: own_slot!(tp_as_mapping.mp_subscript),
     },
     SlotWrapper {
+        name: c"__setitem__",
+        kind: WrapKind::SetItem,
+        get: own_slot!(tp_as_mapping.mp_ass_subscript),
+    },
+    SlotWrapper {
+        name: c"__delitem__",
+        kind: WrapKind::DelItem,
+        get: own_slot!(tp_as_mapping.mp_ass_subscript),
+    },
+    SlotWrapper {
         name: c"__contains__",
         kind: WrapKind::Contains,
         get: own_slot!(tp_as_sequence.sq_contains),
@@ -956,14 +976,124 @@ pub static SLOT_WRAPPERS: &[SlotWrapper] = &[
         get: own_slot!(tp_as_number.nb_multiply),
     },
     SlotWrapper {
+        name: c"__radd__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_add),
+    },
+    SlotWrapper {
+        name: c"__rsub__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_subtract),
+    },
+    SlotWrapper {
+        name: c"__rmul__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_multiply),
+    },
+    SlotWrapper {
+        name: c"__mod__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_remainder),
+    },
+    SlotWrapper {
+        name: c"__rmod__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_remainder),
+    },
+    SlotWrapper {
+        name: c"__divmod__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_divmod),
+    },
+    SlotWrapper {
+        name: c"__rdivmod__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_divmod),
+    },
+    SlotWrapper {
+        name: c"__pow__",
+        kind: WrapKind::Ternary,
+        get: own_slot!(tp_as_number.nb_power),
+    },
+    SlotWrapper {
+        name: c"__rpow__",
+        kind: WrapKind::TernaryRight,
+        get: own_slot!(tp_as_number.nb_power),
+    },
+    SlotWrapper {
         name: c"__neg__",
         kind: WrapKind::Unary,
         get: own_slot!(tp_as_number.nb_negative),
     },
     SlotWrapper {
+        name: c"__pos__",
+        kind: WrapKind::Unary,
+        get: own_slot!(tp_as_number.nb_positive),
+    },
+    SlotWrapper {
+        name: c"__abs__",
+        kind: WrapKind::Unary,
+        get: own_slot!(tp_as_number.nb_absolute),
+    },
+    SlotWrapper {
         name: c"__bool__",
         kind: WrapKind::Inquiry,
         get: own_slot!(tp_as_number.nb_bool),
+    },
+    SlotWrapper {
+        name: c"__invert__",
+        kind: WrapKind::Unary,
+        get: own_slot!(tp_as_number.nb_invert),
+    },
+    SlotWrapper {
+        name: c"__lshift__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_lshift),
+    },
+    SlotWrapper {
+        name: c"__rlshift__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_lshift),
+    },
+    SlotWrapper {
+        name: c"__rshift__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_rshift),
+    },
+    SlotWrapper {
+        name: c"__rrshift__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_rshift),
+    },
+    SlotWrapper {
+        name: c"__and__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_and),
+    },
+    SlotWrapper {
+        name: c"__rand__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_and),
+    },
+    SlotWrapper {
+        name: c"__xor__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_xor),
+    },
+    SlotWrapper {
+        name: c"__rxor__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_xor),
+    },
+    SlotWrapper {
+        name: c"__or__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_or),
+    },
+    SlotWrapper {
+        name: c"__ror__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_or),
     },
     SlotWrapper {
         name: c"__int__",
@@ -980,7 +1110,48 @@ pub static SLOT_WRAPPERS: &[SlotWrapper] = &[
         kind: WrapKind::Unary,
         get: own_slot!(tp_as_number.nb_index),
     },
+    SlotWrapper {
+        name: c"__floordiv__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_floor_divide),
+    },
+    SlotWrapper {
+        name: c"__rfloordiv__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_floor_divide),
+    },
+    SlotWrapper {
+        name: c"__truediv__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_true_divide),
+    },
+    SlotWrapper {
+        name: c"__rtruediv__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_true_divide),
+    },
+    SlotWrapper {
+        name: c"__matmul__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_matrix_multiply),
+    },
+    SlotWrapper {
+        name: c"__rmatmul__",
+        kind: WrapKind::BinaryRight,
+        get: own_slot!(tp_as_number.nb_matrix_multiply),
+    },
 ];
+
+/// The error text for a wrapper taking one or two arguments and given `n`, or None when `n`
+/// fits. Such wrappers unpack like `PyArg_UnpackTuple` with an empty name, so CPython's text
+/// starts with a space.
+fn one_or_two_args(n: usize) -> Option<String> {
+    match n {
+        0 => Some(" expected at least 1 argument, got 0".to_string()),
+        1 | 2 => None,
+        _ => Some(format!(" expected at most 2 arguments, got {n}")),
+    }
+}
 
 /// A bound slot wrapper (`method-wrapper`).
 #[repr(C)]
@@ -1142,8 +1313,8 @@ unsafe fn call_wrapper(
     kw: *mut PyObject,
 ) -> *mut PyObject {
     use crate::object::{
-        binaryfunc, hashfunc, initproc, inquiry, lenfunc, objobjproc, richcmpfunc, ternaryfunc,
-        unaryfunc,
+        binaryfunc, hashfunc, initproc, inquiry, lenfunc, objobjargproc, objobjproc, richcmpfunc,
+        ternaryfunc, unaryfunc,
     };
     // SAFETY: `d` is a wrapper descriptor made by `add_slot_wrappers`: d_base points into
     // SLOT_WRAPPERS and d_wrapped is a function of the kind it names.
@@ -1167,18 +1338,32 @@ unsafe fn call_wrapper(
             | WrapKind::Hash
             | WrapKind::Inquiry => Some(0),
             WrapKind::Binary
+            | WrapKind::BinaryRight
             | WrapKind::Contains
             | WrapKind::RichCompare(_)
+            | WrapKind::DelItem
             | WrapKind::DescrDelete => Some(1),
             WrapKind::DescrSet => Some(2),
+            // These unpack their arguments the way `PyArg_UnpackTuple` with an empty name does,
+            // so CPython's message starts with a space.
+            WrapKind::SetItem => {
+                if items.len() != 2 {
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!(" expected 2 arguments, got {}", items.len()),
+                    );
+                }
+                None
+            }
+            WrapKind::Ternary | WrapKind::TernaryRight => {
+                if let Some(msg) = one_or_two_args(items.len()) {
+                    return raise(&raw mut EXC_TypeError, &msg);
+                }
+                None
+            }
             WrapKind::Call | WrapKind::Init => None,
             WrapKind::DescrGet => {
-                if !(1..=2).contains(&items.len()) {
-                    let msg = if items.is_empty() {
-                        "expected at least 1 argument, got 0".to_string()
-                    } else {
-                        format!("expected at most 2 arguments, got {}", items.len())
-                    };
+                if let Some(msg) = one_or_two_args(items.len()) {
                     return raise(&raw mut EXC_TypeError, &msg);
                 }
                 None
@@ -1235,6 +1420,27 @@ unsafe fn call_wrapper(
                 }
             }
             WrapKind::Binary => cast!(binaryfunc)(self_, items[0]),
+            WrapKind::BinaryRight => cast!(binaryfunc)(items[0], self_),
+            WrapKind::Ternary | WrapKind::TernaryRight => {
+                let modulus = items.get(1).copied().unwrap_or_else(crate::object::none);
+                if w.kind == WrapKind::Ternary {
+                    cast!(ternaryfunc)(self_, items[0], modulus)
+                } else {
+                    cast!(ternaryfunc)(items[0], self_, modulus)
+                }
+            }
+            WrapKind::SetItem | WrapKind::DelItem => {
+                let value = if w.kind == WrapKind::SetItem {
+                    items[1]
+                } else {
+                    null_mut()
+                };
+                if cast!(objobjargproc)(self_, items[0], value) < 0 {
+                    null_mut()
+                } else {
+                    crate::object::new_none()
+                }
+            }
             WrapKind::Contains => {
                 let r = cast!(objobjproc)(self_, items[0]);
                 if r < 0 {
