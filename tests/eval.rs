@@ -579,3 +579,57 @@ fn number_and_mapping_slot_wrappers() {
         check("mp_ft", &[expr], "", 1, Some(err));
     }
 }
+
+/// `str`'s Python-level methods answer as CPython 3.11 does, errors included.
+#[test]
+fn str_methods() {
+    check(
+        "mp_ft",
+        &[
+            "'AbΣ xΣ'.lower()",
+            "'straße'.upper()",
+            "'a,b,,c'.split(',')",
+            "' a  b '.split()",
+            "'a b c'.split(None, 1)",
+            "'-'.join(['a', 'b'])",
+            "'abab'.replace('a', 'X', 1)",
+            "'hello'.startswith(('x', 'hel'))",
+            "'hello'.endswith('lo', 0, -1)",
+            "'hello'.rfind('l')",
+            "'hello'.find('l', -2)",
+            "'é'.encode('latin-1')",
+            "'é'.encode('ascii', 'replace')",
+            "'  x \\n'.strip()",
+            "'xxaxx'.lstrip('x')",
+        ],
+        "'abς xς'\n'STRASSE'\n['a', 'b', '', 'c']\n['a', 'b']\n['a', 'b c']\n'a-b'\n'Xbab'\nTrue\nFalse\n3\n3\nb'\\xe9'\nb'?'\n'x'\n'axx'\n",
+        0,
+        None,
+    );
+    for (expr, err) in [
+        (
+            "'-'.join([1])",
+            "TypeError: sequence item 0: expected str instance, int found",
+        ),
+        (
+            "'ab'.replace('a')",
+            "TypeError: replace expected at least 2 arguments, got 1",
+        ),
+        (
+            "'hello'.startswith((1,))",
+            "TypeError: tuple for startswith must only contain str, not int",
+        ),
+        ("'hello'.index('z')", "ValueError: substring not found"),
+        ("'x'.strip(1)", "TypeError: strip arg must be None or str"),
+        (
+            "'x'.lower(1)",
+            "TypeError: str.lower() takes no arguments (1 given)",
+        ),
+        (
+            "'abc'.split(',', 1, 2)",
+            "TypeError: split() takes at most 2 arguments (3 given)",
+        ),
+    ] {
+        check("mp_ft", &[expr], "", 1, Some(err));
+    }
+}

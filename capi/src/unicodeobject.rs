@@ -64,6 +64,7 @@ pub static mut PyUnicode_Type: PyTypeObject = PyTypeObject {
     tp_new: Some(unicode_new),
     tp_as_sequence: &raw mut UNICODE_AS_SEQUENCE,
     tp_as_mapping: &raw mut UNICODE_AS_MAPPING,
+    tp_methods: (&raw mut methods::STR_METHODS).cast(),
     ..static_type(
         c"str",
         std::mem::size_of::<PyUnicodeObject>(),
@@ -3153,4 +3154,5 @@ pub extern "C" fn _PyUnicode_ToUppercase(ch: u32) -> u32 {
 }
 
 // The string builders (`PyUnicodeWriter_*`, `_PyUnicodeWriter_*`).
+mod methods;
 pub mod writer;

@@ -1,0 +1,449 @@
+//! Python-level methods of `str` that C extensions and `gilgate eval` call by name (`lower`,
+//! `join`, `split`, ...). Each is a thin layer over the C API functions of this module
+//! (`PyUnicode_Join`, `PyUnicode_Split`, `PyUnicode_Find`, ...), with CPython's argument
+//! handling and texts.
+
+use super::{chars, from_ucs4, is_space, is_str};
+use crate::longobject::{METHOD_END, method};
+use crate::methodobject::{METH_FASTCALL, METH_NOARGS, METH_O, PyMethodDef};
+use crate::object::PyObject;
+use crate::pyerrors::{EXC_TypeError, EXC_ValueError, raise};
+use crate::pyport::Py_ssize_t;
+use std::ffi::{CString, c_void};
+use std::ptr::null_mut;
+
+type Noargs = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+type Fast = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, Py_ssize_t) -> *mut PyObject;
+
+/// Checks a positional argument count like CPython's `_PyArg_CheckPositional`.
+fn nargs(name: &str, n: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
+    if n >= lo && n <= hi {
+        return true;
+    }
+    let msg = if n < lo {
+        format!(
+            "{name} expected at least {lo} argument{}, got {n}",
+            if lo == 1 { "" } else { "s" }
+        )
+    } else {
+        format!(
+            "{name} expected at most {hi} argument{}, got {n}",
+            if hi == 1 { "" } else { "s" }
+        )
+    };
+    raise(&raw mut EXC_TypeError, &msg);
+    false
+}
+
+/// The positional arguments of a METH_FASTCALL call.
+///
+/// # Safety
+/// `args` holds `n` live objects.
+unsafe fn slice<'a>(args: *const *mut PyObject, n: Py_ssize_t) -> &'a [*mut PyObject] {
+    if n <= 0 {
+        &[]
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { std::slice::from_raw_parts(args, n as usize) }
+    }
+}
+
+/// An optional slice index (`None` or absent: `default`), as `_PyEval_SliceIndex` reads it.
+///
+/// # Safety
+/// `o` NULL or live.
+unsafe fn index_arg(o: Option<&*mut PyObject>, default: Py_ssize_t) -> Result<Py_ssize_t, ()> {
+    match o {
+        None => Ok(default),
+        Some(&o) if o == crate::object::none() => Ok(default),
+        Some(&o) => {
+            let mut v = default;
+            // SAFETY: a live object and a writable target.
+            if unsafe { crate::ceval::_PyEval_SliceIndex(o, &mut v) } == 0 {
+                Err(())
+            } else {
+                Ok(v)
+            }
+        }
+    }
+}
+
+/// Maps every code point through `f` (full case mappings can give several characters). Text
+/// without lone surrogates goes through Rust's `str` mappings, which apply the final-sigma rule
+/// of `str.lower` as CPython does.
+///
+/// # Safety
+/// `op` is a live str.
+unsafe fn map_case(op: *mut PyObject, lower: bool) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    if let Some(s) = unsafe { super::as_str(op) } {
+        let out = if lower {
+            s.to_lowercase()
+        } else {
+            s.to_uppercase()
+        };
+        return super::from_str(&out);
+    }
+    // SAFETY: forwarded contract.
+    let units = unsafe { chars(op) };
+    let mut out = Vec::with_capacity(units.len());
+    for u in units {
+        match char::from_u32(u) {
+            Some(c) if lower => out.extend(c.to_lowercase().map(u32::from)),
+            Some(c) => out.extend(c.to_uppercase().map(u32::from)),
+            None => out.push(u),
+        }
+    }
+    from_ucs4(&out)
+}
+
+unsafe extern "C" fn str_lower(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS on a live str.
+    crate::ffi_guard::guard("str.lower", null_mut(), || unsafe { map_case(op, true) })
+}
+
+unsafe extern "C" fn str_upper(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS on a live str.
+    crate::ffi_guard::guard("str.upper", null_mut(), || unsafe { map_case(op, false) })
+}
+
+unsafe extern "C" fn str_join(op: *mut PyObject, seq: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O: a live str and a live argument.
+    unsafe { super::PyUnicode_Join(op, seq) }
+}
+
+unsafe extern "C" fn str_split(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("str.split", null_mut(), || {
+        if n > 2 {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("split() takes at most 2 arguments ({n} given)"),
+            );
+        }
+        // SAFETY: METH_FASTCALL: `n` live arguments.
+        unsafe {
+            let a = slice(args, n);
+            let sep = a.first().copied().unwrap_or(null_mut());
+            let maxsplit = match a.get(1) {
+                None => -1,
+                Some(&m) => {
+                    let v = crate::longobject::PyLong_AsSsize_t(m);
+                    if v == -1 && crate::pyerrors::occurred() {
+                        return null_mut();
+                    }
+                    v
+                }
+            };
+            super::PyUnicode_Split(op, sep, maxsplit)
+        }
+    })
+}
+
+unsafe extern "C" fn str_replace(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("str.replace", null_mut(), || {
+        if !nargs("replace", n, 2, 3) {
+            return null_mut();
+        }
+        // SAFETY: METH_FASTCALL: `n` live arguments.
+        unsafe {
+            let a = slice(args, n);
+            for (i, &x) in a[..2].iter().enumerate() {
+                if !is_str(x) {
+                    let t = crate::object::type_name(crate::object::ty(x));
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!("replace() argument {} must be str, not {t}", i + 1),
+                    );
+                }
+            }
+            let count = match a.get(2) {
+                None => -1,
+                Some(&c) => {
+                    let v = crate::longobject::PyLong_AsSsize_t(c);
+                    if v == -1 && crate::pyerrors::occurred() {
+                        return null_mut();
+                    }
+                    v
+                }
+            };
+            super::PyUnicode_Replace(op, a[0], a[1], count)
+        }
+    })
+}
+
+/// `startswith`/`endswith`: `direction` -1 for a prefix, 1 for a suffix.
+///
+/// # Safety
+/// `op` a live str, `args` `n` live objects.
+unsafe fn tailmatch(
+    name: &str,
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+    direction: i32,
+) -> *mut PyObject {
+    if !nargs(name, n, 1, 3) {
+        return null_mut();
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        let a = slice(args, n);
+        let (Ok(start), Ok(end)) = (index_arg(a.get(1), 0), index_arg(a.get(2), Py_ssize_t::MAX))
+        else {
+            return null_mut();
+        };
+        let candidates: Vec<*mut PyObject> = if crate::tupleobject::is_tuple(a[0]) {
+            crate::tupleobject::items(a[0]).to_vec()
+        } else {
+            vec![a[0]]
+        };
+        let whole = !crate::tupleobject::is_tuple(a[0]);
+        for c in candidates {
+            if !is_str(c) {
+                let t = crate::object::type_name(crate::object::ty(c));
+                let msg = if whole {
+                    format!("{name} first arg must be str or a tuple of str, not {t}")
+                } else {
+                    format!("tuple for {name} must only contain str, not {t}")
+                };
+                return raise(&raw mut EXC_TypeError, &msg);
+            }
+            let r = super::PyUnicode_Tailmatch(op, c, start, end, direction);
+            if r < 0 {
+                return null_mut();
+            }
+            if r == 1 {
+                return crate::boolobject::from_bool(true);
+            }
+        }
+        crate::boolobject::from_bool(false)
+    }
+}
+
+unsafe extern "C" fn str_startswith(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL on a live str.
+    crate::ffi_guard::guard("str.startswith", null_mut(), || unsafe {
+        tailmatch("startswith", op, args, n, -1)
+    })
+}
+
+unsafe extern "C" fn str_endswith(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL on a live str.
+    crate::ffi_guard::guard("str.endswith", null_mut(), || unsafe {
+        tailmatch("endswith", op, args, n, 1)
+    })
+}
+
+/// `find`/`rfind`/`index`/`rindex`: `direction` 1 forward, -1 backward; `raise_missing` for
+/// the `index` forms.
+///
+/// # Safety
+/// `op` a live str, `args` `n` live objects.
+unsafe fn find(
+    name: &str,
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+    direction: i32,
+    raise_missing: bool,
+) -> *mut PyObject {
+    if !nargs(name, n, 1, 3) {
+        return null_mut();
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        let a = slice(args, n);
+        if !is_str(a[0]) {
+            let t = crate::object::type_name(crate::object::ty(a[0]));
+            return raise(&raw mut EXC_TypeError, &format!("must be str, not {t}"));
+        }
+        let (Ok(start), Ok(end)) = (index_arg(a.get(1), 0), index_arg(a.get(2), Py_ssize_t::MAX))
+        else {
+            return null_mut();
+        };
+        let r = super::PyUnicode_Find(op, a[0], start, end, direction);
+        if r == -2 {
+            return null_mut();
+        }
+        if r == -1 && raise_missing {
+            return raise(&raw mut EXC_ValueError, "substring not found");
+        }
+        crate::longobject::from_i128(i128::from(r as i64))
+    }
+}
+
+macro_rules! find_method {
+    ($fn:ident, $name:literal, $dir:expr, $raise:expr) => {
+        unsafe extern "C" fn $fn(
+            op: *mut PyObject,
+            args: *const *mut PyObject,
+            n: Py_ssize_t,
+        ) -> *mut PyObject {
+            // SAFETY: METH_FASTCALL on a live str.
+            crate::ffi_guard::guard(concat!("str.", $name), null_mut(), || unsafe {
+                find($name, op, args, n, $dir, $raise)
+            })
+        }
+    };
+}
+
+find_method!(str_find, "find", 1, false);
+find_method!(str_rfind, "rfind", -1, false);
+find_method!(str_index, "index", 1, true);
+find_method!(str_rindex, "rindex", -1, true);
+
+unsafe extern "C" fn str_encode(
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("str.encode", null_mut(), || {
+        if n > 2 {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("encode() takes at most 2 arguments ({n} given)"),
+            );
+        }
+        // SAFETY: METH_FASTCALL: `n` live arguments.
+        unsafe {
+            let a = slice(args, n);
+            let mut texts = Vec::new();
+            for (i, &x) in a.iter().enumerate() {
+                let Some(s) = super::as_str(x).filter(|_| is_str(x)) else {
+                    let t = crate::object::type_name(crate::object::ty(x));
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!("encode() argument {} must be str, not {t}", i + 1),
+                    );
+                };
+                let Ok(c) = CString::new(s) else {
+                    return raise(&raw mut EXC_ValueError, "embedded null character");
+                };
+                texts.push(c);
+            }
+            let enc = texts.first().map_or(c"utf-8".as_ptr(), |c| c.as_ptr());
+            let err = texts.get(1).map_or(c"strict".as_ptr(), |c| c.as_ptr());
+            super::PyUnicode_AsEncodedString(op, enc, err)
+        }
+    })
+}
+
+/// `strip`/`lstrip`/`rstrip`: which ends to trim.
+///
+/// # Safety
+/// `op` a live str, `args` `n` live objects.
+unsafe fn strip(
+    name: &str,
+    op: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+    left: bool,
+    right: bool,
+) -> *mut PyObject {
+    if !nargs(name, n, 0, 1) {
+        return null_mut();
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        let a = slice(args, n);
+        let set: Option<Vec<u32>> = match a.first() {
+            None => None,
+            Some(&c) if c == crate::object::none() => None,
+            Some(&c) if is_str(c) => Some(chars(c)),
+            Some(_) => {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!("{name} arg must be None or str"),
+                );
+            }
+        };
+        let trims = |u: u32| match &set {
+            None => is_space(u),
+            Some(s) => s.contains(&u),
+        };
+        let units = chars(op);
+        let mut a = 0;
+        let mut b = units.len();
+        if left {
+            while a < b && trims(units[a]) {
+                a += 1;
+            }
+        }
+        if right {
+            while b > a && trims(units[b - 1]) {
+                b -= 1;
+            }
+        }
+        if a == 0 && b == units.len() && super::is_exact_str(op) {
+            return crate::refcount::new_ref(op);
+        }
+        from_ucs4(&units[a..b])
+    }
+}
+
+macro_rules! strip_method {
+    ($fn:ident, $name:literal, $l:expr, $r:expr) => {
+        unsafe extern "C" fn $fn(
+            op: *mut PyObject,
+            args: *const *mut PyObject,
+            n: Py_ssize_t,
+        ) -> *mut PyObject {
+            // SAFETY: METH_FASTCALL on a live str.
+            crate::ffi_guard::guard(concat!("str.", $name), null_mut(), || unsafe {
+                strip($name, op, args, n, $l, $r)
+            })
+        }
+    };
+}
+
+strip_method!(str_strip, "strip", true, true);
+strip_method!(str_lstrip, "lstrip", true, false);
+strip_method!(str_rstrip, "rstrip", false, true);
+
+/// `str`'s method table (`tp_methods` of `PyUnicode_Type`).
+pub(super) static mut STR_METHODS: [PyMethodDef; 16] = [
+    method(c"lower", str_lower as Noargs as *mut c_void, METH_NOARGS),
+    method(c"upper", str_upper as Noargs as *mut c_void, METH_NOARGS),
+    method(c"join", str_join as Noargs as *mut c_void, METH_O),
+    method(c"split", str_split as Fast as *mut c_void, METH_FASTCALL),
+    method(
+        c"replace",
+        str_replace as Fast as *mut c_void,
+        METH_FASTCALL,
+    ),
+    method(
+        c"startswith",
+        str_startswith as Fast as *mut c_void,
+        METH_FASTCALL,
+    ),
+    method(
+        c"endswith",
+        str_endswith as Fast as *mut c_void,
+        METH_FASTCALL,
+    ),
+    method(c"find", str_find as Fast as *mut c_void, METH_FASTCALL),
+    method(c"rfind", str_rfind as Fast as *mut c_void, METH_FASTCALL),
+    method(c"index", str_index as Fast as *mut c_void, METH_FASTCALL),
+    method(c"rindex", str_rindex as Fast as *mut c_void, METH_FASTCALL),
+    method(c"encode", str_encode as Fast as *mut c_void, METH_FASTCALL),
+    method(c"strip", str_strip as Fast as *mut c_void, METH_FASTCALL),
+    method(c"lstrip", str_lstrip as Fast as *mut c_void, METH_FASTCALL),
+    method(c"rstrip", str_rstrip as Fast as *mut c_void, METH_FASTCALL),
+    METHOD_END,
+];
