@@ -158,19 +158,7 @@ unsafe fn args<'a>(a: *const *mut PyObject, n: isize) -> &'a [*mut PyObject] {
 /// Raises CPython's argument-count error of a builtin and returns false when `n` is outside
 /// `min..=max`.
 fn check_count(name: &str, n: usize, min: usize, max: usize) -> bool {
-    if (min..=max).contains(&n) {
-        return true;
-    }
-    let plural = |k: usize| if k == 1 { "argument" } else { "arguments" };
-    let msg = if min == max {
-        format!("{name} expected {min} {}, got {n}", plural(min))
-    } else if n < min {
-        format!("{name} expected at least {min} {}, got {n}", plural(min))
-    } else {
-        format!("{name} expected at most {max} {}, got {n}", plural(max))
-    };
-    raise(&raw mut EXC_TypeError, &msg);
-    false
+    crate::modsupport::check_positional(Some(name), n as isize, min as isize, max as isize)
 }
 
 fn int(v: i128) -> *mut PyObject {

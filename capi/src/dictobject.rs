@@ -1458,19 +1458,7 @@ unsafe extern "C" fn m_update(op: *mut PyObject, b: *mut PyObject) -> *mut PyObj
 }
 
 unsafe fn nargs_ok(name: &str, n: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
-    if n < lo || n > hi {
-        let msg = if n < lo {
-            format!(
-                "{name} expected at least {lo} argument{}, got {n}",
-                if lo == 1 { "" } else { "s" }
-            )
-        } else {
-            format!("{name} expected at most {hi} arguments, got {n}")
-        };
-        crate::pyerrors::raise(&raw mut crate::pyerrors::EXC_TypeError, &msg);
-        return false;
-    }
-    true
+    crate::modsupport::check_positional(Some(name), n, lo, hi)
 }
 
 unsafe extern "C" fn m_get(

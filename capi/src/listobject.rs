@@ -922,27 +922,7 @@ unsafe extern "C" fn m_extend(op: *mut PyObject, v: *mut PyObject) -> *mut PyObj
 }
 
 unsafe fn arg_count(name: &str, nargs: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
-    if nargs < lo || nargs > hi {
-        let msg = if lo == hi {
-            format!(
-                "{name} expected {lo} argument{}, got {nargs}",
-                if lo == 1 { "" } else { "s" }
-            )
-        } else if nargs < lo {
-            format!(
-                "{name} expected at least {lo} argument{}, got {nargs}",
-                if lo == 1 { "" } else { "s" }
-            )
-        } else {
-            format!(
-                "{name} expected at most {hi} argument{}, got {nargs}",
-                if hi == 1 { "" } else { "s" }
-            )
-        };
-        raise(&raw mut EXC_TypeError, &msg);
-        return false;
-    }
-    true
+    crate::modsupport::check_positional(Some(name), nargs, lo, hi)
 }
 
 unsafe fn int_arg(o: *mut PyObject) -> Result<Py_ssize_t, ()> {

@@ -15,24 +15,9 @@ use std::ptr::null_mut;
 type Noargs = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
 type Fast = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, Py_ssize_t) -> *mut PyObject;
 
-/// Checks a positional argument count like CPython's `_PyArg_CheckPositional`.
+/// Checks a positional argument count (CPython's `_PyArg_CheckPositional`).
 fn nargs(name: &str, n: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
-    if n >= lo && n <= hi {
-        return true;
-    }
-    let msg = if n < lo {
-        format!(
-            "{name} expected at least {lo} argument{}, got {n}",
-            if lo == 1 { "" } else { "s" }
-        )
-    } else {
-        format!(
-            "{name} expected at most {hi} argument{}, got {n}",
-            if hi == 1 { "" } else { "s" }
-        )
-    };
-    raise(&raw mut EXC_TypeError, &msg);
-    false
+    crate::modsupport::check_positional(Some(name), n, lo, hi)
 }
 
 /// The positional arguments of a METH_FASTCALL call.
