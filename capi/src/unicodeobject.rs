@@ -1945,6 +1945,32 @@ pub unsafe extern "C" fn PyUnicode_Join(sep: *mut PyObject, seq: *mut PyObject) 
     })
 }
 
+/// The checked arguments of `PyUnicode_Split`/`RSplit`: `op` must be a str, `sep` NULL or None
+/// (split on whitespace) or a non-empty str, given back as code points. Err: exception set.
+///
+/// # Safety
+/// `op` live; `sep` NULL or live.
+unsafe fn split_args(op: *mut PyObject, sep: *mut PyObject) -> Result<Option<Vec<u32>>, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !need_str(op) {
+            return Err(());
+        }
+        if sep.is_null() || sep == crate::object::none() {
+            return Ok(None);
+        }
+        if !need_str(sep) {
+            return Err(());
+        }
+        let v = chars(sep);
+        if v.is_empty() {
+            raise(&raw mut crate::pyerrors::EXC_ValueError, "empty separator");
+            return Err(());
+        }
+        Ok(Some(v))
+    }
+}
+
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyUnicode_Split(
     op: *mut PyObject,
@@ -1954,22 +1980,10 @@ pub unsafe extern "C" fn PyUnicode_Split(
     crate::ffi_guard::guard("PyUnicode_Split", null_mut(), || {
         // SAFETY: live objects (sep may be NULL or None), per the C API contract.
         unsafe {
-            if !need_str(op) {
+            let Ok(sepv) = split_args(op, sep) else {
                 return null_mut();
-            }
-            let sepv = if sep.is_null() || sep == crate::object::none() {
-                None
-            } else if !need_str(sep) {
-                return null_mut();
-            } else {
-                Some(chars(sep))
             };
-            if sepv.as_ref().is_some_and(|v| v.is_empty()) {
-                return raise(&raw mut crate::pyerrors::EXC_ValueError, "empty separator");
-            }
-            let parts = split_units(&chars(op), sepv.as_deref(), maxsplit);
-            let objs: Vec<*mut PyObject> = parts.iter().map(|p| from_ucs4(p)).collect();
-            crate::listobject::from_vec(objs)
+            str_list(&split_units(&chars(op), sepv.as_deref(), maxsplit))
         }
     })
 }
@@ -2728,19 +2742,9 @@ pub unsafe extern "C" fn PyUnicode_RSplit(
     crate::ffi_guard::guard("PyUnicode_RSplit", null_mut(), || {
         // SAFETY: live objects (sep may be NULL or None), per the C API contract.
         unsafe {
-            if !need_str(op) {
+            let Ok(sepv) = split_args(op, sep) else {
                 return null_mut();
-            }
-            let sepv = if sep.is_null() || sep == crate::object::none() {
-                None
-            } else if !need_str(sep) {
-                return null_mut();
-            } else {
-                Some(chars(sep))
             };
-            if sepv.as_ref().is_some_and(|v| v.is_empty()) {
-                return raise(&raw mut crate::pyerrors::EXC_ValueError, "empty separator");
-            }
             str_list(&rsplit_units(&chars(op), sepv.as_deref(), maxsplit))
         }
     })

@@ -53,6 +53,21 @@ unsafe fn index_arg(o: Option<&*mut PyObject>, default: Py_ssize_t) -> Result<Py
     }
 }
 
+/// An optional count (`maxsplit`, `count`): absent is -1 (no limit), else an int.
+///
+/// # Safety
+/// `o` NULL or live.
+unsafe fn count_arg(o: Option<&*mut PyObject>) -> Result<Py_ssize_t, ()> {
+    let Some(&o) = o else { return Ok(-1) };
+    // SAFETY: a live object.
+    let v = unsafe { crate::longobject::PyLong_AsSsize_t(o) };
+    if v == -1 && crate::pyerrors::occurred() {
+        Err(())
+    } else {
+        Ok(v)
+    }
+}
+
 /// Maps every code point through `f` (full case mappings can give several characters). Text
 /// without lone surrogates goes through Rust's `str` mappings, which apply the final-sigma rule
 /// of `str.lower` as CPython does.
@@ -113,15 +128,8 @@ unsafe extern "C" fn str_split(
         unsafe {
             let a = slice(args, n);
             let sep = a.first().copied().unwrap_or(null_mut());
-            let maxsplit = match a.get(1) {
-                None => -1,
-                Some(&m) => {
-                    let v = crate::longobject::PyLong_AsSsize_t(m);
-                    if v == -1 && crate::pyerrors::occurred() {
-                        return null_mut();
-                    }
-                    v
-                }
+            let Ok(maxsplit) = count_arg(a.get(1)) else {
+                return null_mut();
             };
             super::PyUnicode_Split(op, sep, maxsplit)
         }
@@ -149,15 +157,8 @@ unsafe extern "C" fn str_replace(
                     );
                 }
             }
-            let count = match a.get(2) {
-                None => -1,
-                Some(&c) => {
-                    let v = crate::longobject::PyLong_AsSsize_t(c);
-                    if v == -1 && crate::pyerrors::occurred() {
-                        return null_mut();
-                    }
-                    v
-                }
+            let Ok(count) = count_arg(a.get(2)) else {
+                return null_mut();
             };
             super::PyUnicode_Replace(op, a[0], a[1], count)
         }
