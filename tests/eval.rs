@@ -590,7 +590,7 @@ fn str_methods() {
             "'straße'.upper()",
             "'a,b,,c'.split(',')",
             "' a  b '.split()",
-            "'a b c'.split(None, 1)",
+            "'a b c'.split(None, True)",
             "'-'.join(['a', 'b'])",
             "'abab'.replace('a', 'X', 1)",
             "'hello'.startswith(('x', 'hel'))",
@@ -628,6 +628,10 @@ fn str_methods() {
         (
             "'abc'.split(',', 1, 2)",
             "TypeError: split() takes at most 2 arguments (3 given)",
+        ),
+        (
+            "'abab'.replace('a', 'X', 'y')",
+            "TypeError: 'str' object cannot be interpreted as an integer",
         ),
     ] {
         check("mp_ft", &[expr], "", 1, Some(err));

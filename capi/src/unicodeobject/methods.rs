@@ -53,18 +53,26 @@ unsafe fn index_arg(o: Option<&*mut PyObject>, default: Py_ssize_t) -> Result<Py
     }
 }
 
-/// An optional count (`maxsplit`, `count`): absent is -1 (no limit), else an int.
+/// An optional count (`maxsplit`, `count`): absent is -1 (no limit), else anything with
+/// `__index__`, as argument clinic converts a `Py_ssize_t`.
 ///
 /// # Safety
 /// `o` NULL or live.
 unsafe fn count_arg(o: Option<&*mut PyObject>) -> Result<Py_ssize_t, ()> {
     let Some(&o) = o else { return Ok(-1) };
-    // SAFETY: a live object.
-    let v = unsafe { crate::longobject::PyLong_AsSsize_t(o) };
-    if v == -1 && crate::pyerrors::occurred() {
-        Err(())
-    } else {
-        Ok(v)
+    // SAFETY: a live object; `index` gives a new int reference or NULL with an error set.
+    unsafe {
+        let i = crate::longobject::index(o);
+        if i.is_null() {
+            return Err(());
+        }
+        let v = crate::longobject::PyLong_AsSsize_t(i);
+        crate::refcount::decref(i);
+        if v == -1 && crate::pyerrors::occurred() {
+            Err(())
+        } else {
+            Ok(v)
+        }
     }
 }
 
