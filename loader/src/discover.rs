@@ -69,12 +69,7 @@ pub fn check_input(path: &Path) -> Result<(), InputError> {
     };
     let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
     if meta.is_dir() {
-        let mut found = Vec::new();
-        walk(path, "", &mut found);
-        if found
-            .iter()
-            .any(|rel| is_wheel(rel) || dotted_name(rel).is_some())
-        {
+        if holds_a_module_or_wheel(path, "") {
             return Ok(());
         }
         return Err(err(
@@ -210,6 +205,34 @@ fn join_display(base: &str, rel: &str) -> String {
     } else {
         format!("{base}/{rel}")
     }
+}
+
+/// Whether the folder `root/rel` holds, at any depth outside `*.libs/`, a wheel or an
+/// extension module (stops at the first).
+fn holds_a_module_or_wheel(root: &Path, rel: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir(root.join(rel)) else {
+        return false;
+    };
+    let mut dirs = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let child = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
+            if !is_libs_dir(&name) {
+                dirs.push(child);
+            }
+        } else if (ft.is_file() || ft.is_symlink())
+            && (is_wheel(&name) || (name.ends_with(".so") && dotted_name(&child).is_some()))
+        {
+            return true;
+        }
+    }
+    dirs.iter().any(|d| holds_a_module_or_wheel(root, d))
 }
 
 /// Collects the `*.so` and `*.whl` files under `root` (relative paths), skipping `*.libs/`.
