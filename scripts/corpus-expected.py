@@ -12,7 +12,9 @@ The decision of a row comes from the first of these that knows it (the `source` 
      definition PyInit_<name> hands to PyModuleDef_Init, or the value a single-phase PyInit passes to
      PyUnstable_Module_SetGIL itself, or a single-phase module that does not import
      PyUnstable_Module_SetGIL at all);
-  4. gilgate's own run, only when none of the above knows (source `gilgate`: counted and listed).
+  4. CPython 3.13t's decision for the cp313t twin of a cp314t wheel (same package and module; the
+     same version when the corpus has it, else the nearest, which the source says);
+  5. gilgate's own run, only when none of the above knows (source `gilgate`: counted and listed).
 When two independent sources disagree the script says so on stderr and exits 1.
 
 The `outcome` column is what gilgate can make of the module, given that it runs no Python source:
@@ -122,13 +124,25 @@ def main():
                 candidates.append((s["decision"], s["source"]))
         if s_dec is not None:
             candidates.append((s_dec, s_src))
+        # a cp314t wheel's cp313t twin (same package; same version first), as CPython 3.13t decided it
+        dist, version = r["wheel"].split("-")[:2]
+        twins = sorted(((w, t) for (w, mod), t in cpy.items()
+                        if mod == r["module"] and w != r["wheel"] and w.split("-")[0] == dist
+                        and t["decision"] in ("free-threaded", "enables-lock")),
+                       key=lambda wt: wt[0].split("-")[1] != version)
+        for w, t in twins[:1]:
+            tv = w.split("-")[1]
+            how = "cp313t twin, same version" if tv == version else f"cp313t twin at {tv}, nearest version"
+            candidates.append((t["decision"], f"cpython-3.13t ({how}): {t['detail']}"))
         if candidates:
             decision, src = candidates[0]
             for d, other in candidates[1:]:
                 if d != decision:
-                    print(f"conflict: {r['module']} ({r['wheel']}): {decision} from [{src}] but {d} from [{other}]",
-                          file=sys.stderr)
-                    conflicts += 1
+                    # a source read at another version may differ legitimately: a warning only
+                    weak = "nearest" in src or "nearest" in other
+                    print(f"{'warning' if weak else 'conflict'}: {r['module']} ({r['wheel']}): {decision} "
+                          f"from [{src}] but {d} from [{other}]", file=sys.stderr)
+                    conflicts += 0 if weak else 1
             if len(candidates) > 1:
                 src += " | agrees: " + " | ".join(o for _, o in candidates[1:])
         else:

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""CPython 3.13t's own lock decision for every module of the corpus's cp313t wheels.
+
+Run by scripts/corpus-cpython.sh with the free-threaded reference interpreter of a venv into which the
+cp313t wheels were installed (`--no-deps`, from the cached files). Usage:
+
+    python3.13t corpus-cpython.py STATIC.tsv SITE_PACKAGES > tests/data/corpus-cpython313t.tsv
+
+For each module (rows of scripts/corpus-static.py's output from cp313t wheels, files with an init
+hook) one fresh interpreter, with PYTHON_GIL unset, creates the module from its file
+(importlib.util.spec_from_file_location + module_from_spec: init and create run, exec does not; CPython
+makes its lock decision right after create) with every warning recorded, then reports:
+  - free-threaded: the creation succeeded and sys._is_gil_enabled() is still False;
+  - enables-lock: the creation succeeded and CPython's RuntimeWarning "The global interpreter lock
+    (GIL) has been enabled to load module '<name>' ..." names this module;
+  - undetermined: the lock was already enabled by another module the init imported (the warning
+    names that one), so this module's own decision is not observable;
+  - init-failed: the init or create raised (the error is recorded).
+"""
+import os
+import subprocess
+import sys
+
+CHILD = r"""
+import importlib.util, sys, warnings
+name, path = sys.argv[1], sys.argv[2]
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    try:
+        spec = importlib.util.spec_from_file_location(name, path)
+        importlib.util.module_from_spec(spec)
+        error = None
+    except BaseException as e:
+        error = f"{type(e).__name__}: {e}"
+gil = sys._is_gil_enabled()
+texts = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)
+         and "global interpreter lock (GIL) has been enabled" in str(w.message)]
+mine = [t for t in texts if f"load module '{name}'" in t]
+if error is not None:
+    print("init-failed", error.replace("\t", " ").replace("\n", " ")[:300], sep="\t")
+elif mine:
+    print("enables-lock", "RuntimeWarning: " + mine[0][:120] + "...", sep="\t")
+elif gil:
+    other = texts[0][:140] if texts else "no warning"
+    print("undetermined", "GIL already enabled by another module: " + other, sep="\t")
+else:
+    print("free-threaded", "sys._is_gil_enabled() is False after the import, no GIL warning", sep="\t")
+"""
+
+
+def main():
+    static_path, site = sys.argv[1], sys.argv[2]
+    rows = []
+    with open(static_path) as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            r = dict(zip(header, line.rstrip("\n").split("\t")))
+            if "-cp313t-" in r["wheel"] and r["hook"] != "none":
+                rows.append(r)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_GIL", "PYTHONPATH", "PYTHONWARNINGS")}
+    print(f"# CPython {sys.version.split()[0]} free-threaded ({sys.executable}); "
+          f"made by scripts/corpus-cpython.sh")
+    print("wheel\tmodule\tdecision\tdetail")
+    for r in rows:
+        path = os.path.join(site, r["member"])
+        try:
+            p = subprocess.run([sys.executable, "-c", CHILD, r["module"], path], env=env, cwd=site,
+                               capture_output=True, text=True, timeout=120)
+            out = p.stdout.strip().splitlines()
+            if p.returncode != 0 or not out:
+                err = (p.stderr.strip().splitlines() or ["?"])[-1]
+                result = f"init-failed\tprocess exited {p.returncode}: {err[:200]}"
+            else:
+                result = out[-1]
+        except subprocess.TimeoutExpired:
+            result = "init-failed\ttimed out after 120 s"
+        print(f"{r['wheel']}\t{r['module']}\t{result}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
