@@ -50,7 +50,8 @@ def static_decision(r):
         decision = "enables-lock" if gil in ("0", "absent", "none") else "free-threaded"
         mi = MI_NAMES.get(r["slots_mi"], "?")
         return ("multi-phase", decision, mi,
-                f"static: PyModuleDef_Init, m_slots Py_mod_gil={gil} Py_mod_multiple_interpreters={r['slots_mi']}")
+                f"static: PyModuleDef_Init, m_slots{' (filled by constant stores in PyInit)' if r.get('slots_from') == 'hook' else ''} "
+                f"Py_mod_gil={gil} Py_mod_multiple_interpreters={r['slots_mi']}")
     if call == "PyModuleDef_Init":
         return ("multi-phase", None, None, None)
     if call == "PyModule_Create2":

@@ -3,8 +3,8 @@
 
 For every extension file in each wheel given on the command line this prints one TSV row:
 
-  wheel  member  module  toolchain  toolchain_hint  hook  def_call  slots_gil  slots_mi  setgil_in_hook
-  setgil_import
+  wheel  member  module  toolchain  toolchain_hint  hook  def_call  slots_gil  slots_mi  slots_from
+  setgil_in_hook  setgil_import
 
 - module: the name CPython imports the file under (folders become dotted parts, the file's import
   suffix is removed, and a package's `__init__` extension is the package itself).
@@ -18,8 +18,10 @@ For every extension file in each wheel given on the command line this prints one
 - slots_gil / slots_mi: for a multi-phase definition, the `Py_mod_gil` (4) and
   `Py_mod_multiple_interpreters` (3) values of its `m_slots` array, read through the
   R_X86_64_RELATIVE relocations (`absent` when the array has no such slot; `none` when `m_slots` is
-  NULL; `runtime` when the array is empty in the file, i.e. filled when the hook runs, as
-  pybind11 does); `-` otherwise.
+  NULL); when the array is empty in the file, the constant stores the hook's own code makes into
+  it are read instead (pybind11 fills its array on the first call with `mov [rip+X], imm32`
+  instructions), and `runtime` when it has none; `-` otherwise.
+- slots_from: `file` or `hook` (where the slot values were read), `-` when none were read.
 - setgil_in_hook: for a hook that calls PyModule_Create2 and then PyUnstable_Module_SetGIL itself,
   the value it passes (`mov esi,imm32` just before the call; `call` when the value is not a
   constant there), else `-`.
@@ -213,6 +215,11 @@ def call_name(elf, code, i, addr):
     return None, 0
 
 
+# constant stores the hook's code makes (address -> ("imm", value) or ("reg", None)); filled by scan_hook
+stores = {}
+# where read_slots found the slot values: "file" (the array's bytes) or "hook" (constant stores)
+slots_from = ["-"]
+
 DEF_TAKERS = ("PyModuleDef_Init", "PyModule_Create2", "PyModule_Create2TraceRefs")
 
 
@@ -221,6 +228,18 @@ def scan_hook(elf, addr, size):
     PyModuleDef_Init / PyModule_Create2, and, for a single-phase hook, `mov esi,imm32` followed by a
     call to PyUnstable_Module_SetGIL (the value the hook declares). Returns (function, def, setgil)."""
     code = elf.read(addr, max(size, 16)) + bytes(8)
+    stores.clear()
+    for i in range(len(code) - 11):
+        # constant stores to RIP-relative memory: how pybind11 fills its slot array on the first call
+        if code[i] == 0xC7 and code[i + 1] == 0x05:  # mov dword [rip+X], imm32
+            (disp, imm) = struct.unpack_from("<iI", code, i + 2)
+            stores[addr + i + 10 + disp] = ("imm", imm)
+        elif code[i] == 0x48 and code[i + 1] == 0xC7 and code[i + 2] == 0x05:  # mov qword [rip+X], imm32
+            (disp, imm) = struct.unpack_from("<ii", code, i + 3)
+            stores[addr + i + 11 + disp] = ("imm", imm)
+        elif code[i] in (0x48, 0x4C) and code[i + 1] == 0x89 and (code[i + 2] & 0xC7) == 0x05:  # mov [rip+X], r64
+            (disp,) = struct.unpack_from("<i", code, i + 3)
+            stores[addr + i + 7 + disp] = ("reg", None)
     last_def = None
     taker = None
     setgil = "-"
@@ -249,17 +268,30 @@ def read_slots(elf, def_addr):
     if kind != "addr" and not (kind == "raw" and v):
         return "unreadable", "unreadable"
     gil = mi = "absent"
+    (first,) = struct.unpack_from("<i", elf.read(v, 4))
+    filled = first == 0 and stores.get(v, ("", 0))[0] == "imm" and stores[v][1] != 0
+    slots_from[0] = "hook" if filled else "file"
+    if first == 0 and not filled:
+        # an array that is empty in the file and not filled by constant stores in the hook itself
+        # is filled elsewhere at run time: nothing can be read statically
+        return "runtime", "runtime"
     for n in range(64):
         ent = v + 16 * n
-        (slot,) = struct.unpack_from("<i", elf.read(ent, 4))
-        if slot == 0:
-            if n == 0:
-                # an array that is empty in the file is filled at run time (pybind11 builds its
-                # slots on the first call): nothing can be read statically
-                return "runtime", "runtime"
-            break
-        k, val = elf.pointer(ent + 8)
-        shown = str(val) if k == "raw" else "pointer"
+        if filled:
+            # pybind11: the hook fills the array on its first call with constant stores
+            kind, slot = stores.get(ent, ("imm", 0))
+            if kind != "imm":
+                return "unreadable", "unreadable"
+            if slot == 0:
+                break
+            kind, val = stores.get(ent + 8, ("reg", None))
+            shown = str(val) if kind == "imm" else "pointer"
+        else:
+            (slot,) = struct.unpack_from("<i", elf.read(ent, 4))
+            if slot == 0:
+                break
+            k, val = elf.pointer(ent + 8)
+            shown = str(val) if k == "raw" else "pointer"
         if slot == 4:
             gil = shown
         elif slot == 3:
@@ -299,11 +331,12 @@ def analyse(wheel_path):
                 continue
             data = z.read(member)
             name = module_name(member)
+            slots_from[0] = "-"
             short = name.rsplit(".", 1)[-1]
             try:
                 elf = Elf(data)
             except (ValueError, struct.error) as e:
-                rows.append([wheel, member, name, "not-ELF", str(e), "none", "-", "-", "-", "-", "-"])
+                rows.append([wheel, member, name, "not-ELF", str(e), "none", "-", "-", "-", "-", "-", "-"])
                 continue
             tool, hint = classify(data, elf)
             stem_short = SUFFIX_RE.sub("", member.rsplit("/", 1)[-1])
@@ -321,13 +354,13 @@ def analyse(wheel_path):
             elif elf.exported("PyModExport_" + stem_short):
                 hook = "PyModExport"
             setgil = "yes" if elf.imports("PyUnstable_Module_SetGIL") else "no"
-            rows.append([wheel, member, name, tool, hint, hook, def_call, gil, mi, setgil_hook, setgil])
+            rows.append([wheel, member, name, tool, hint, hook, def_call, gil, mi, slots_from[0], setgil_hook, setgil])
     return rows
 
 
 def main():
     print("\t".join(["wheel", "member", "module", "toolchain", "toolchain_hint", "hook", "def_call",
-                     "slots_gil", "slots_mi", "setgil_in_hook", "setgil_import"]))
+                     "slots_gil", "slots_mi", "slots_from", "setgil_in_hook", "setgil_import"]))
     for path in sys.argv[1:]:
         for row in analyse(path):
             print("\t".join(row))
