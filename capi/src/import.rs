@@ -395,6 +395,32 @@ fn find_and_load(name: &str) -> *mut PyObject {
 /// `import name` (absolute, dotted names import their parents first). Returns a new
 /// reference to the module `name` itself.
 pub fn import_module(name: &str) -> *mut PyObject {
+    let m = import_module_uncounted(name);
+    if m.is_null() {
+        FAILED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(name.to_string());
+    }
+    m
+}
+
+static FAILED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The names whose import failed so far, in order (a package before its submodule), the
+/// first `from` skipped. The loader reads them after an init fails: the init may have printed
+/// and replaced the import's error.
+pub fn failed_imports(from: usize) -> Vec<String> {
+    let log = FAILED.lock().unwrap_or_else(|e| e.into_inner());
+    log.iter().skip(from).cloned().collect()
+}
+
+/// How many imports failed so far.
+pub fn failed_import_count() -> usize {
+    FAILED.lock().unwrap_or_else(|e| e.into_inner()).len()
+}
+
+fn import_module_uncounted(name: &str) -> *mut PyObject {
     if name.is_empty() {
         crate::pyerrors::raise(
             &raw mut crate::pyerrors::EXC_ValueError,

@@ -47,10 +47,18 @@ fn value_requires_gil(value: u64, target: Target) -> bool {
     }
 }
 
+/// What the imports made during an init showed: the modules gilgate could not provide
+/// (Python source, or nothing) and every import that failed, in order.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Imports {
+    pub unprovided: Vec<String>,
+    pub failed: Vec<String>,
+}
+
 /// Why an init that ended in `error` could not finish in gilgate, or None when the error is
-/// the module's own answer (CPython would raise it too). `unprovided`: the modules whose
-/// import failed during the init because gilgate cannot provide them.
-pub(crate) fn reason(error: &ErrorReport, unprovided: &[String]) -> Option<String> {
+/// the module's own answer (CPython would raise it too).
+pub(crate) fn reason(error: &ErrorReport, imports: &Imports) -> Option<String> {
+    let unprovided = &imports.unprovided;
     match error.kind.as_str() {
         "WorkerCrash" | "Timeout" => return Some(error.message.clone()),
         _ => {}
@@ -65,9 +73,17 @@ pub(crate) fn reason(error: &ErrorReport, unprovided: &[String]) -> Option<Strin
     }
     // The last failed import is the one the init stopped on (earlier ones, such as SWIG's
     // probe for a shared runtime module, may have been optional).
-    unprovided
+    if let Some(one) = unprovided.last() {
+        return Some(format!(
+            "needs Python module {one}, which gilgate cannot provide"
+        ));
+    }
+    // An extension module it imports could not be loaded here (its own init stopped, or it
+    // was already initialised in this inspection worker, which numpy refuses).
+    imports
+        .failed
         .last()
-        .map(|one| format!("needs Python module {one}, which gilgate cannot provide"))
+        .map(|one| format!("its import of {one} failed in gilgate"))
 }
 
 /// Turns a failed init into an "init incomplete" verdict or an `undetermined` row when its
@@ -78,12 +94,12 @@ pub(crate) fn settle(
     target: Target,
     seen: &Seen,
     imports_setgil: Option<bool>,
-    unprovided: &[String],
+    imports: &Imports,
 ) -> Declaration {
     let Some(error) = decl.error.clone() else {
         return decl;
     };
-    let Some(why) = reason(&error, unprovided) else {
+    let Some(why) = reason(&error, imports) else {
         return decl;
     };
     let short = name.rsplit('.').next().unwrap_or(name);
@@ -157,20 +173,35 @@ mod tests {
     fn reasons() {
         let crash = ErrorReport::new("WorkerCrash", "init crashed (signal 11, SIGSEGV)");
         assert_eq!(
-            reason(&crash, &[]).as_deref(),
+            reason(&crash, &Imports::default()).as_deref(),
             Some("init crashed (signal 11, SIGSEGV)")
         );
         let stub = ErrorReport::new("SystemError", "gilgate: PyFoo_Bar is not implemented");
         assert_eq!(
-            reason(&stub, &[]).as_deref(),
+            reason(&stub, &Imports::default()).as_deref(),
             Some("gilgate does not implement PyFoo_Bar yet")
         );
         let own = ErrorReport::new("SystemError", "module m uses unknown slot ID 99");
-        assert_eq!(reason(&own, &[]), None);
+        assert_eq!(reason(&own, &Imports::default()), None);
         let imp = ErrorReport::new("ImportError", "numpy._core.multiarray failed to import");
         assert_eq!(
-            reason(&imp, &["swig_runtime_data4".into(), "numpy".into()]).as_deref(),
+            reason(
+                &imp,
+                &Imports {
+                    unprovided: vec!["swig_runtime_data4".into(), "numpy".into()],
+                    failed: vec!["numpy".into()],
+                }
+            )
+            .as_deref(),
             Some("needs Python module numpy, which gilgate cannot provide")
+        );
+        let nested = Imports {
+            unprovided: Vec::new(),
+            failed: vec!["numpy._core._multiarray_umath".into()],
+        };
+        assert_eq!(
+            reason(&imp, &nested).as_deref(),
+            Some("its import of numpy._core._multiarray_umath failed in gilgate")
         );
     }
 
@@ -187,7 +218,10 @@ mod tests {
             Target::Cp314t,
             &seen,
             Some(true),
-            &["numpy".into()],
+            &Imports {
+                unprovided: vec!["numpy".into()],
+                failed: vec!["numpy".into()],
+            },
         );
         assert_eq!(d.status(), crate::report::Status::Ok);
         assert_eq!(d.gil, Some(Gil::NotUsed));
@@ -203,7 +237,7 @@ mod tests {
             Target::Cp314t,
             &seen,
             Some(true),
-            &[],
+            &Imports::default(),
         );
         assert_eq!(d.status(), crate::report::Status::Undetermined);
         assert_eq!(d.gil, None);
@@ -217,7 +251,7 @@ mod tests {
             Target::Cp314t,
             &Seen::default(),
             None,
-            &[],
+            &Imports::default(),
         );
         assert_eq!(d.status(), crate::report::Status::Error);
         let seen = Seen {
@@ -237,7 +271,7 @@ mod tests {
             Target::Cp315t,
             &seen,
             None,
-            &[],
+            &Imports::default(),
         );
         assert_eq!(d.gil, Some(Gil::NotUsed));
         assert_eq!(d.gil_declared, Some(true));

@@ -13,7 +13,7 @@
 //! may crash, which then takes no other module's verdict with it.
 
 use crate::elf::ElfFacts;
-use crate::incomplete::{self, DefSeen, Seen};
+use crate::incomplete::{self, DefSeen, Imports, Seen};
 use crate::init::{self, TargetInfo};
 use crate::names::Target;
 use crate::report::{Declaration, ErrorReport};
@@ -175,7 +175,8 @@ fn answer(req: &Request) -> Declaration {
     }
     crate::import_hook::for_worker(&req.name, &req.path);
     let calls_before = gilgate_capi::moduleobject::setgil_call_count();
-    let imports_before = gilgate_capi::import::unprovided_import_count();
+    let unprovided_before = gilgate_capi::import::unprovided_import_count();
+    let failed_before = gilgate_capi::import::failed_import_count();
     let run = std::panic::catch_unwind(|| {
         let run = init::run(&req.name, &req.path, req.target, &facts, true);
         (run.decl, run.def_seen)
@@ -189,10 +190,13 @@ fn answer(req: &Request) -> Declaration {
             def,
             hook_called: true,
         };
-        let unprovided = gilgate_capi::import::unprovided_imports(imports_before);
+        let imports = Imports {
+            unprovided: gilgate_capi::import::unprovided_imports(unprovided_before),
+            failed: gilgate_capi::import::failed_imports(failed_before),
+        };
         // An init that printed and replaced its import error (numpy's `import_array()`)
         // still needed the module.
-        if let (Some(_), Some(last)) = (&decl.error, unprovided.last())
+        if let (Some(_), Some(last)) = (&decl.error, imports.unprovided.last())
             && !decl.lints.iter().any(|l| l.code == "needs-python-module")
         {
             decl.lints.push(init::needs_module_lint(&req.name, last));
@@ -204,7 +208,7 @@ fn answer(req: &Request) -> Declaration {
             target,
             &seen,
             Some(req.imports_setgil),
-            &unprovided,
+            &imports,
         )
     })
     .unwrap_or_else(|p| {
@@ -334,7 +338,7 @@ impl Pool {
                 req.target.target,
                 seen,
                 Some(req.imports_setgil),
-                &[],
+                &Imports::default(),
             )
         };
         loop {
