@@ -263,8 +263,10 @@ unsafe extern "C" fn module_getattro(op: *mut PyObject, name: *mut PyObject) -> 
 }
 
 /// What the import machinery adds to an extension module loaded from `origin` before its exec
-/// runs (CPython's `_init_module_attrs` for a spec with a location): `__file__`, unless the
-/// module set one itself. Objects that are not modules are left alone.
+/// runs (CPython's `_init_module_attrs` for a spec with a location): `__spec__` (a spec named
+/// after the module's `__name__`, with that origin) when it is None or missing (pybind11's
+/// exec reads `__spec__.name`), and `__file__`, unless the module set one itself. Objects that
+/// are not modules are left alone.
 ///
 /// # Safety
 /// `m` must be NULL or a live object.
@@ -275,7 +277,26 @@ pub unsafe fn init_module_attrs(m: *mut PyObject, origin: &str) -> c_int {
             return 0;
         }
         let d = (*m.cast::<PyModuleObject>()).md_dict;
-        if d.is_null() || !crate::dictobject::get_str(d, "__file__").is_null() {
+        if d.is_null() {
+            return 0;
+        }
+        let spec = crate::dictobject::get_str(d, "__spec__");
+        let name = crate::dictobject::get_str(d, "__name__");
+        if (spec.is_null() || spec == crate::object::none())
+            && !name.is_null()
+            && let Some(n) = uni::as_str(name)
+        {
+            let s = crate::import::new_module_spec(n, Some(origin));
+            if s.is_null() {
+                return -1;
+            }
+            let r = crate::dictobject::set_item_str(d, "__spec__", s);
+            decref(s);
+            if r < 0 {
+                return -1;
+            }
+        }
+        if !crate::dictobject::get_str(d, "__file__").is_null() {
             return 0;
         }
         let f = uni::from_str(origin);
