@@ -173,6 +173,8 @@ def main():
             msg = err.get("message", "")
             if g["outcome"] == "error:WorkerCrash":
                 diffs.append("crash in init (issue 7 item 5)")
+            elif "undefined symbol" in msg:
+                diffs.append(f"dlopen fails: {msg.rsplit(': ', 1)[-1]} (issue 7 item 3, the 3.14t export surface)")
             elif "Python version mismatch" in msg:
                 diffs.append("3.13t module told it runs on 3.14 (issue 7 item 2)")
             elif decision != "not-a-module":
