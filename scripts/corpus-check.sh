@@ -4,11 +4,12 @@
 # each module with tests/data/corpus-expected.tsv (scripts/corpus-check.py). A changed row or a module
 # the table does not know fails; rows marked known_diff are listed and do not fail.
 #
-# Usage: scripts/corpus-check.sh [--regenerate]
+# Usage: scripts/corpus-check.sh [--regenerate] [--summary]
 #   GILGATE_BIN   the gilgate binary to check (default: target/debug/gilgate, brought up to date with
 #                 cargo build -p gilgate)
 #   --regenerate  rewrite tests/data/corpus-expected.tsv from the static read, the recorded CPython
 #                 3.13t results, the source declarations and this run (see scripts/corpus-expected.py)
+#   --summary     also print the counts by toolchain and outcome (scripts/corpus-summary.py)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,7 +39,17 @@ if [[ $rc -ne 0 && $rc -ne 2 && $rc -ne 3 ]]; then
     exit 1
 fi
 
-if [[ "${1:-}" == --regenerate ]]; then
+regenerate=0
+summary=0
+for arg in "$@"; do
+    case "$arg" in
+        --regenerate) regenerate=1 ;;
+        --summary) summary=1 ;;
+        *) echo "corpus-check: unknown argument $arg" >&2; exit 64 ;;
+    esac
+done
+
+if [[ $regenerate == 1 ]]; then
     "$python" "$repo/scripts/corpus-static.py" "${wheels[@]}" >"$out/static.tsv"
     args=(--sources "$repo/tests/data/corpus-sources.tsv")
     [[ -f "$repo/tests/data/corpus-expected.tsv" ]] && args+=(--previous "$repo/tests/data/corpus-expected.tsv")
@@ -51,5 +62,8 @@ fi
 
 status=0
 "$python" "$repo/scripts/corpus-check.py" "$repo/tests/data/corpus-expected.tsv" "$out/run.json" || status=$?
+if [[ $summary == 1 ]]; then
+    "$python" "$repo/scripts/corpus-summary.py" "$repo/tests/data/corpus-expected.tsv" "$out/run.json"
+fi
 echo "corpus-check: ${#wheels[@]} wheels in $(($(date +%s) - start)) s"
 exit $status
