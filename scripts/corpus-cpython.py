@@ -7,9 +7,11 @@ cp313t wheels were installed (`--no-deps`, from the cached files). Usage:
     python3.13t corpus-cpython.py STATIC.tsv SITE_PACKAGES > tests/data/corpus-cpython313t.tsv
 
 For each module (rows of scripts/corpus-static.py's output from cp313t wheels, files with an init
-hook) one fresh interpreter, with PYTHON_GIL unset, creates the module from its file
-(importlib.util.spec_from_file_location + module_from_spec: init and create run, exec does not; CPython
-makes its lock decision right after create) with every warning recorded, then reports:
+hook) one fresh interpreter, with PYTHON_GIL unset and every warning recorded, imports the module
+(`import`: its packages' Python code runs first, as for a user); when that fails before the module
+itself was created (a dependency of the package's Python part is not installed), it creates the
+module alone from its file (spec_from_file_location + module_from_spec: init and create run; CPython
+makes its lock decision right after create). Then it reports:
   - free-threaded: the creation succeeded and sys._is_gil_enabled() is still False;
   - enables-lock: the creation succeeded and CPython's RuntimeWarning "The global interpreter lock
     (GIL) has been enabled to load module '<name>' ..." names this module;
@@ -20,18 +22,29 @@ makes its lock decision right after create) with every warning recorded, then re
 import os
 import subprocess
 import sys
+import sysconfig
 
 CHILD = r"""
-import importlib.util, sys, warnings
+import importlib, importlib.util, sys, warnings
 name, path = sys.argv[1], sys.argv[2]
+how = "import"
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     try:
-        spec = importlib.util.spec_from_file_location(name, path)
-        importlib.util.module_from_spec(spec)
+        importlib.import_module(name)
         error = None
     except BaseException as e:
         error = f"{type(e).__name__}: {e}"
+    if error is not None and name not in sys.modules:
+        # the package (its Python part) could not be imported without its dependencies: create
+        # the module alone from its file
+        how = "from file"
+        try:
+            spec = importlib.util.spec_from_file_location(name, path)
+            importlib.util.module_from_spec(spec)
+            error = None
+        except BaseException as e:
+            error = f"{type(e).__name__}: {e}"
 gil = sys._is_gil_enabled()
 texts = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)
          and "global interpreter lock (GIL) has been enabled" in str(w.message)]
@@ -39,12 +52,12 @@ mine = [t for t in texts if f"load module '{name}'" in t]
 if error is not None:
     print("init-failed", error.replace("\t", " ").replace("\n", " ")[:300], sep="\t")
 elif mine:
-    print("enables-lock", "RuntimeWarning: " + mine[0][:120] + "...", sep="\t")
+    print("enables-lock", f"({how}) RuntimeWarning: " + mine[0][:120] + "...", sep="\t")
 elif gil:
     other = texts[0][:140] if texts else "no warning"
-    print("undetermined", "GIL already enabled by another module: " + other, sep="\t")
+    print("undetermined", f"({how}) GIL already enabled by another module: " + other, sep="\t")
 else:
-    print("free-threaded", "sys._is_gil_enabled() is False after the import, no GIL warning", sep="\t")
+    print("free-threaded", f"({how}) sys._is_gil_enabled() is False after it, no GIL warning", sep="\t")
 """
 
 
@@ -58,8 +71,8 @@ def main():
             if "-cp313t-" in r["wheel"] and r["hook"] != "none":
                 rows.append(r)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_GIL", "PYTHONPATH", "PYTHONWARNINGS")}
-    print(f"# CPython {sys.version.split()[0]} free-threaded ({sys.executable}); "
-          f"made by scripts/corpus-cpython.sh")
+    build = "free-threaded" if sysconfig.get_config_var("Py_GIL_DISABLED") else "GIL build (not a reference!)"
+    print(f"# CPython {sys.version.split()[0]} {build} ({sys.executable}); made by scripts/corpus-cpython.sh")
     print("wheel\tmodule\tdecision\tdetail")
     for r in rows:
         path = os.path.join(site, r["member"])
