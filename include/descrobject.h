@@ -49,8 +49,8 @@ struct PyMemberDef {
 #define Py_T_CHAR 7
 #define Py_T_BYTE 8
 #define Py_T_UBYTE 9
-#define Py_T_UINT 10
-#define Py_T_USHORT 11
+#define Py_T_USHORT 10
+#define Py_T_UINT 11
 #define Py_T_ULONG 12
 #define Py_T_STRING_INPLACE 13
 #define Py_T_BOOL 14
