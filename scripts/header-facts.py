@@ -382,13 +382,74 @@ def data_objects(c, source, funcs):
     return result
 
 
+def exported(c, source):
+    """Names the preprocessed text declares with default visibility (PyAPI_FUNC/PyAPI_DATA):
+    name -> "func" or "data"."""
+    text = c.run(c.cc_args() + ["-E", source]).stdout
+    result = {}
+    for f, toks in statements(text):
+        if header_of(f or "", c.includes) is None:
+            continue
+        joined = " ".join(toks)
+        if 'visibility ( "default" )' not in joined or "typedef" in toks:
+            continue
+        plain = strip_attributes(toks)
+        # The declarator: `(* NAME)` for a pointer to a function, `NAME (` for a function,
+        # else the data declaration's name.
+        first = plain.index("(") if "(" in plain else -1
+        if first >= 0 and plain[first + 1 : first + 2] == ["*"] and plain[first + 3 : first + 4] == [")"]:
+            result[plain[first + 2]] = "data"
+            continue
+        for i in range(len(plain) - 1):
+            if re.match(r"[A-Za-z_]", plain[i]) and plain[i] not in KEYWORDS and plain[i + 1] == "(" and (i == 0 or plain[i - 1] != "("):
+                result[plain[i]] = "func"
+                break
+        else:
+            names = [t for t in plain if re.match(r"[A-Za-z_]", t) and t not in KEYWORDS]
+            if names:
+                result[names[-1]] = "data"
+    return result
+
+
+def main_exported(a):
+    """--exported: the names declared for export, with and without Py_GIL_DISABLED, over the
+    public headers and (with Py_BUILD_CORE) the internal headers named by --internal."""
+    views = {}
+    for ft in (True, False):
+        c = Compiler(a.cc, a.chroot, a.includes)
+        if not ft:
+            CFLAGS.remove("-DPy_GIL_DISABLED=1")
+        try:
+            text = includes_text() + "#define Py_BUILD_CORE 1\n" + "".join(
+                f"#include <internal/{h}>\n" for h in a.internal
+            )
+            views[ft] = exported(c, c.write("probe.c", text))
+        finally:
+            c.close()
+            if not ft:
+                CFLAGS.insert(1, "-DPy_GIL_DISABLED=1")
+    rows = []
+    for n, kind in sorted(views[True].items()):
+        rows.append(f"{n}\t{kind}\t{'no' if n in views[False] else 'yes'}\n")
+    text = "name\tkind\tfree_threaded_only\n" + "".join(rows)
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--exported", action="store_true")
+    ap.add_argument("--internal", action="append", default=[])
     ap.add_argument("--chroot")
     ap.add_argument("--cc", default="gcc")
     ap.add_argument("-I", dest="includes", action="append", required=True)
     ap.add_argument("-o", dest="out")
     a = ap.parse_args()
+    if a.exported:
+        return main_exported(a)
     c = Compiler(a.cc, a.chroot, a.includes)
     try:
         src = c.write("probe.c", includes_text())
