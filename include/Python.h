@@ -71,6 +71,7 @@
 #include "rangeobject.h"
 #include "bltinmodule.h"
 #include "cpython/funcobject.h"
+#include "cpython/genobject.h"
 #include "traceback.h"
 #include "genericaliasobject.h"
 #include "methodobject.h"

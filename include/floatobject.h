@@ -44,6 +44,8 @@ PyAPI_FUNC(double) PyFloat_Unpack2(const char *p, int le);
 PyAPI_FUNC(double) PyFloat_Unpack4(const char *p, int le);
 PyAPI_FUNC(double) PyFloat_Unpack8(const char *p, int le);
 
+#define _PyFloat_CAST(op) _Py_CAST(PyFloatObject *, (op))
+
 #ifdef __cplusplus
 }
 #endif

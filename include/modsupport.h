@@ -108,6 +108,9 @@ PyAPI_FUNC(int) PyABIInfo_Check(PyABIInfo *info, const char *module_name);
 
 PyAPI_DATA(const unsigned long) Py_Version;
 
+/* Flag of PyArg_Parse* converters that take a cleanup call. */
+#define Py_CLEANUP_SUPPORTED 0x20000
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,4 +43,8 @@
 
 #define Py_SAFE_DOWNCAST(VALUE, WIDE, NARROW) ((NARROW)(VALUE))
 
+/* Versions packed as PY_VERSION_HEX packs them (functions of the same names are exported). */
+#define Py_PACK_FULL_VERSION _Py_PACK_FULL_VERSION
+#define Py_PACK_VERSION(X, Y) Py_PACK_FULL_VERSION(X, Y, 0, 0, 0)
+
 #endif /* GILGATE_PYMACRO_H */

@@ -46,6 +46,9 @@ PyAPI_FUNC(int) PyGILState_Check(void);
 
 #include "cpython/pystate.h"
 
+/* The older private spelling of PyThreadState_GetUnchecked. */
+static inline PyThreadState *_PyThreadState_UncheckedGet(void) { return PyThreadState_GetUnchecked(); }
+
 #ifdef __cplusplus
 }
 #endif

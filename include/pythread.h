@@ -25,7 +25,8 @@ PyAPI_FUNC(void) PyThread_free_lock(PyThread_type_lock lock);
 PyAPI_FUNC(int) PyThread_acquire_lock(PyThread_type_lock lock, int waitflag);
 #define WAIT_LOCK 1
 #define NOWAIT_LOCK 0
-typedef long long PY_TIMEOUT_T;
+#define PY_TIMEOUT_T long long
+#define PY_HAVE_THREAD_NATIVE_ID
 PyAPI_DATA(const long long) PY_TIMEOUT_MAX;
 PyAPI_FUNC(PyLockStatus) PyThread_acquire_lock_timed(PyThread_type_lock lock, PY_TIMEOUT_T microseconds,
                                                      int intr_flag);
@@ -49,6 +50,8 @@ PyAPI_FUNC(int) PyThread_tss_create(Py_tss_t *key);
 PyAPI_FUNC(void) PyThread_tss_delete(Py_tss_t *key);
 PyAPI_FUNC(int) PyThread_tss_set(Py_tss_t *key, void *value);
 PyAPI_FUNC(void *) PyThread_tss_get(Py_tss_t *key);
+
+#define PYTHREAD_INVALID_THREAD_ID ((unsigned long)-1)
 
 #ifdef __cplusplus
 }

@@ -111,6 +111,10 @@ PyAPI_FUNC(int) PyUnicode_IsIdentifier(PyObject *s);
 
 #include "cpython/unicodeobject.h"
 
+/* Legacy: always true since Python 3.3. */
+#define Py_UNICODE_WIDE
+#define Py_USING_UNICODE
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,9 @@ struct _PyWeakReference {
 
 PyAPI_FUNC(void) _PyWeakref_ClearRef(PyWeakReference *self);
 
+/* Deprecated: a borrowed reference, Py_None once the referent is gone. */
+#define PyWeakref_GET_OBJECT(ref) PyWeakref_GetObject(_PyObject_CAST(ref))
+
 #ifdef __cplusplus
 }
 #endif

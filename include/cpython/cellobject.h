@@ -16,6 +16,7 @@ PyAPI_FUNC(PyObject *) PyCell_New(PyObject *obj);
 PyAPI_FUNC(PyObject *) PyCell_Get(PyObject *cell);
 PyAPI_FUNC(int) PyCell_Set(PyObject *cell, PyObject *value);
 
+
 #ifdef __cplusplus
 }
 #endif
