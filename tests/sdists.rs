@@ -3,10 +3,10 @@
 //! machine's CPython (3.11) and run with `python3` (issue #3 item 11; findings in docs/sdists.md).
 //!
 //! The sdists are pinned in `scripts/sdists.lock`; `scripts/build-sdists.sh` fetches them into
-//! `.cache/sdists/` (or `$GILGATE_SDIST_CACHE`) and builds both sides into `build/gilgate/` and
-//! `build/cpython/`, recording in `build/status.txt` which compiled. Nothing third-party is
-//! committed. With the cache missing these tests fail and say how to fill it, unless
-//! `GILGATE_SKIP_SDISTS=1` is set.
+//! `$GILGATE_CACHE/sdists/` (default `~/.cache/gilgate/sdists/`) and builds both sides into
+//! `build/gilgate/` and `build/cpython/`, recording in `build/status.txt` which compiled. Nothing
+//! third-party is committed. With the cache missing these tests fail and say how to fill it, unless
+//! `GILGATE_SKIP_SDISTS=1` is set (then they report `gilgate-test: SKIPPED` and pass).
 //!
 //! Three lists:
 //! - `RUNS`: gilgate and CPython print the same stdout lines, exit the same way and (on an error)
@@ -17,27 +17,18 @@
 //!   when it fails differently.
 //! - `DOES_NOT_COMPILE`: the first compiler error against `include/`, checked in the build log.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod support;
+
 fn cache() -> PathBuf {
-    match std::env::var_os("GILGATE_SDIST_CACHE") {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/sdists"),
-    }
+    support::sdists_dir()
 }
 
-/// The build status file, or `None` when the tests are to be skipped.
+/// The build status file, or `None` when the tests are to be skipped (reported as skipped).
 fn status() -> Option<String> {
-    let path = cache().join("build/status.txt");
-    match std::fs::read_to_string(&path) {
-        Ok(s) => Some(s),
-        Err(_) if std::env::var("GILGATE_SKIP_SDISTS").as_deref() == Ok("1") => None,
-        Err(e) => panic!(
-            "{}: {e}; run `bash scripts/build-sdists.sh` first (or set GILGATE_SKIP_SDISTS=1)",
-            path.display()
-        ),
-    }
+    support::sdist_status("tests/sdists.rs (PyPI sdist modules)")
 }
 
 fn compiled(status: &str, side: &str, module: &str) -> bool {
