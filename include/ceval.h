@@ -1,6 +1,6 @@
 /* gilgate: calling into the runtime; releasing and re-acquiring the thread state. */
-#ifndef GILGATE_CEVAL_H
-#define GILGATE_CEVAL_H
+#ifndef Py_CEVAL_H
+#define Py_CEVAL_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -58,4 +58,4 @@ PyAPI_FUNC(void) PyEval_ReleaseThread(PyThreadState *tstate);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_CEVAL_H */
+#endif /* Py_CEVAL_H */

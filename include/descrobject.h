@@ -1,6 +1,6 @@
 /* gilgate: descriptors, member and getset tables. */
-#ifndef GILGATE_DESCROBJECT_H
-#define GILGATE_DESCROBJECT_H
+#ifndef Py_DESCROBJECT_H
+#define Py_DESCROBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -123,4 +123,4 @@ PyAPI_FUNC(int) PyDescr_IsData(PyObject *descr);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_DESCROBJECT_H */
+#endif /* Py_DESCROBJECT_H */

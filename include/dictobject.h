@@ -1,6 +1,6 @@
 /* gilgate: dict objects. */
-#ifndef GILGATE_DICTOBJECT_H
-#define GILGATE_DICTOBJECT_H
+#ifndef Py_DICTOBJECT_H
+#define Py_DICTOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -70,7 +70,15 @@ static inline Py_ssize_t PyDict_GET_SIZE(PyObject *op)
 #define PyDictItems_Check(op) PyObject_TypeCheck((op), &PyDictItems_Type)
 #define PyDictViewSet_Check(op) (PyDictKeys_Check(op) || PyDictItems_Check(op))
 
+
+PyAPI_DATA(PyTypeObject) PyDictIterItem_Type;
+PyAPI_DATA(PyTypeObject) PyDictIterKey_Type;
+PyAPI_DATA(PyTypeObject) PyDictIterValue_Type;
+PyAPI_DATA(PyTypeObject) PyDictRevIterItem_Type;
+PyAPI_DATA(PyTypeObject) PyDictRevIterKey_Type;
+PyAPI_DATA(PyTypeObject) PyDictRevIterValue_Type;
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_DICTOBJECT_H */
+#endif /* Py_DICTOBJECT_H */

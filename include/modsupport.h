@@ -1,6 +1,6 @@
 /* gilgate: module creation helpers, argument parsing and value building. */
-#ifndef GILGATE_MODSUPPORT_H
-#define GILGATE_MODSUPPORT_H
+#ifndef Py_MODSUPPORT_H
+#define Py_MODSUPPORT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -114,4 +114,4 @@ PyAPI_DATA(const unsigned long) Py_Version;
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_MODSUPPORT_H */
+#endif /* Py_MODSUPPORT_H */

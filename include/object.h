@@ -1,7 +1,7 @@
 /* gilgate: the object header (free-threaded layout), type flags and the
  * basic object protocol. */
-#ifndef GILGATE_OBJECT_H
-#define GILGATE_OBJECT_H
+#ifndef Py_OBJECT_H
+#define Py_OBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -198,7 +198,7 @@ PyAPI_FUNC(PyObject *) PyType_FromMetaclass(PyTypeObject *metaclass, PyObject *m
                                             PyType_Spec *spec, PyObject *bases);
 PyAPI_FUNC(void *) PyObject_GetTypeData(PyObject *obj, PyTypeObject *cls);
 PyAPI_FUNC(Py_ssize_t) PyType_GetTypeDataSize(PyTypeObject *cls);
-PyAPI_FUNC(PyObject *) PyType_GetModuleByDef(PyTypeObject *type, struct PyModuleDef *def);
+PyAPI_FUNC(PyObject *) PyType_GetModuleByDef(PyTypeObject *type, PyModuleDef *def);
 PyAPI_FUNC(int) PyType_GetBaseByToken(PyTypeObject *type, void *token, PyTypeObject **result);
 
 PyAPI_FUNC(int) PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b);
@@ -368,4 +368,4 @@ PyAPI_FUNC(int) PyType_Freeze(PyTypeObject *type);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_OBJECT_H */
+#endif /* Py_OBJECT_H */

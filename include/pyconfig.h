@@ -1,7 +1,7 @@
 /* gilgate: build configuration seen by extension modules.
  * gilgate hosts free-threaded CPython 3.14t extensions on x86_64 Linux. */
-#ifndef GILGATE_PYCONFIG_H
-#define GILGATE_PYCONFIG_H
+#ifndef Py_PYCONFIG_H
+#define Py_PYCONFIG_H
 
 /* The host is a free-threaded ("t") build. */
 #ifndef Py_GIL_DISABLED
@@ -538,4 +538,4 @@
 #define __STDC_WANT_LIB_EXT2__ 1
 #define __STDC_WANT_MATH_SPEC_FUNCS__ 1
 
-#endif /* GILGATE_PYCONFIG_H */
+#endif /* Py_PYCONFIG_H */

@@ -1,6 +1,6 @@
 /* gilgate: hashing helpers. */
-#ifndef GILGATE_PYHASH_H
-#define GILGATE_PYHASH_H
+#ifndef Py_HASH_H
+#define Py_HASH_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -37,4 +37,4 @@ static inline Py_hash_t _Py_HashPointer(const void *ptr) { return Py_HashPointer
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYHASH_H */
+#endif /* Py_HASH_H */

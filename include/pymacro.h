@@ -1,6 +1,6 @@
 /* gilgate: small helper macros. */
-#ifndef GILGATE_PYMACRO_H
-#define GILGATE_PYMACRO_H
+#ifndef Py_PYMACRO_H
+#define Py_PYMACRO_H
 
 #define Py_MIN(a, b) (((a) > (b)) ? (b) : (a))
 #define Py_MAX(a, b) (((a) > (b)) ? (a) : (b))
@@ -47,4 +47,4 @@
 #define Py_PACK_FULL_VERSION _Py_PACK_FULL_VERSION
 #define Py_PACK_VERSION(X, Y) Py_PACK_FULL_VERSION(X, Y, 0, 0, 0)
 
-#endif /* GILGATE_PYMACRO_H */
+#endif /* Py_PYMACRO_H */

@@ -1,6 +1,6 @@
 /* gilgate: thread and interpreter state (opaque to extensions). */
-#ifndef GILGATE_PYSTATE_H
-#define GILGATE_PYSTATE_H
+#ifndef Py_PYSTATE_H
+#define Py_PYSTATE_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -52,4 +52,4 @@ static inline PyThreadState *_PyThreadState_UncheckedGet(void) { return PyThread
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYSTATE_H */
+#endif /* Py_PYSTATE_H */

@@ -1,6 +1,6 @@
 /* gilgate: string <-> double conversion. */
-#ifndef GILGATE_PYSTRTOD_H
-#define GILGATE_PYSTRTOD_H
+#ifndef Py_STRTOD_H
+#define Py_STRTOD_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -25,4 +25,4 @@ PyAPI_FUNC(int) PyOS_mystricmp(const char *a, const char *b);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYSTRTOD_H */
+#endif /* Py_STRTOD_H */

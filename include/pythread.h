@@ -1,6 +1,6 @@
 /* gilgate: the portable thread API. */
-#ifndef GILGATE_PYTHREAD_H
-#define GILGATE_PYTHREAD_H
+#ifndef Py_PYTHREAD_H
+#define Py_PYTHREAD_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -53,7 +53,15 @@ PyAPI_FUNC(void *) PyThread_tss_get(Py_tss_t *key);
 
 #define PYTHREAD_INVALID_THREAD_ID ((unsigned long)-1)
 
+
+PyAPI_FUNC(void) PyThread_ReInitTLS(void);
+PyAPI_FUNC(int) PyThread_create_key(void);
+PyAPI_FUNC(void) PyThread_delete_key(int);
+PyAPI_FUNC(void) PyThread_delete_key_value(int);
+PyAPI_FUNC(void *) PyThread_get_key_value(int);
+PyAPI_FUNC(int) PyThread_set_key_value(int, void *);
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYTHREAD_H */
+#endif /* Py_PYTHREAD_H */

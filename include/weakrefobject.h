@@ -1,6 +1,6 @@
 /* gilgate: weak references. */
-#ifndef GILGATE_WEAKREFOBJECT_H
-#define GILGATE_WEAKREFOBJECT_H
+#ifndef Py_WEAKREFOBJECT_H
+#define Py_WEAKREFOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -42,4 +42,4 @@ PyAPI_FUNC(void) _PyWeakref_ClearRef(PyWeakReference *self);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_WEAKREFOBJECT_H */
+#endif /* Py_WEAKREFOBJECT_H */

@@ -1,0 +1,15 @@
+/* gilgate: cpython/frameobject.h of CPython 3.14's API (declarations; the runtime exports every name). */
+#ifndef Py_CPYTHON_FRAMEOBJECT_H
+#define Py_CPYTHON_FRAMEOBJECT_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+PyAPI_FUNC(void) PyFrame_FastToLocals(PyFrameObject *);
+PyAPI_FUNC(int) PyFrame_FastToLocalsWithError(PyFrameObject *);
+PyAPI_FUNC(void) PyFrame_LocalsToFast(PyFrameObject *, int);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* !Py_CPYTHON_FRAMEOBJECT_H */
