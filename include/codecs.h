@@ -1,4 +1,5 @@
-/* gilgate: codecs.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: the codec registry and the standard error handlers.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CODECREGISTRY_H
 #define Py_CODECREGISTRY_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: fileutils.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: locale encoding of file names.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_FILEUTILS_H
 #define Py_FILEUTILS_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: intrcheck.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: signal and fork hooks.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_INTRCHECK_H
 #define Py_INTRCHECK_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: osmodule.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: os.fspath.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_OSMODULE_H
 #define Py_OSMODULE_H
 #ifdef __cplusplus

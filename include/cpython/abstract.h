@@ -1,4 +1,5 @@
-/* gilgate: cpython/abstract.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: private call helpers older extensions use.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_ABSTRACT_H
 #define Py_CPYTHON_ABSTRACT_H
 #ifdef __cplusplus

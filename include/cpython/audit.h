@@ -1,4 +1,5 @@
-/* gilgate: cpython/audit.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: audit hooks.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_AUDIT_H
 #define Py_CPYTHON_AUDIT_H
 #ifdef __cplusplus

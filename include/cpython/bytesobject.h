@@ -1,4 +1,5 @@
-/* gilgate: cpython/bytesobject.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: bytes helpers of the CPython-specific API.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_BYTESOBJECT_H
 #define Py_CPYTHON_BYTESOBJECT_H
 #ifdef __cplusplus

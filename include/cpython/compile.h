@@ -1,4 +1,5 @@
-/* gilgate: cpython/compile.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: compiler flags (PyCompilerFlags, PyCF_*, __future__ names); gilgate compiles no Python, the functions are stubs.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_COMPILE_H
 #define Py_CPYTHON_COMPILE_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: cpython/context.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: contextvars: Context, ContextVar and Token objects.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CONTEXT_H
 #define Py_CONTEXT_H
 #ifdef __cplusplus

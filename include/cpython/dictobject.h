@@ -1,4 +1,5 @@
-/* gilgate: cpython/dictobject.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: dict watchers.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_DICTOBJECT_H
 #define Py_CPYTHON_DICTOBJECT_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: cpython/fileobject.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: file helpers of the CPython-specific API (open-code hook, std printer).
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_FILEOBJECT_H
 #define Py_CPYTHON_FILEOBJECT_H
 #ifdef __cplusplus

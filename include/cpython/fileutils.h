@@ -1,4 +1,5 @@
-/* gilgate: cpython/fileutils.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: FILE helpers taking path objects.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_FILEUTILS_H
 #define Py_CPYTHON_FILEUTILS_H
 #ifdef __cplusplus

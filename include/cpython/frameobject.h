@@ -1,4 +1,5 @@
-/* gilgate: cpython/frameobject.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: frame locals helpers (frames stay opaque).
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_FRAMEOBJECT_H
 #define Py_CPYTHON_FRAMEOBJECT_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: cpython/import.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: import helpers of the CPython-specific API.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_IMPORT_H
 #define Py_CPYTHON_IMPORT_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: cpython/monitoring.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: sys.monitoring events fired from C (PEP 669).
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_MONITORING_H
 #define Py_CPYTHON_MONITORING_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: cpython/odictobject.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: collections.OrderedDict.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_ODICTOBJECT_H
 #define Py_ODICTOBJECT_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: cpython/picklebufobject.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: pickle.PickleBuffer.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_PICKLEBUFOBJECT_H
 #define Py_PICKLEBUFOBJECT_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: cpython/pydebug.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: the deprecated Py_*Flag configuration globals.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_PYDEBUG_H
 #define Py_PYDEBUG_H
 #ifdef __cplusplus

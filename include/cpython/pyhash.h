@@ -1,4 +1,5 @@
-/* gilgate: cpython/pyhash.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: the hash function description (PyHash_GetFuncDef).
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_PYHASH_H
 #define Py_CPYTHON_PYHASH_H
 #ifdef __cplusplus

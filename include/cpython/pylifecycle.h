@@ -1,4 +1,5 @@
-/* gilgate: cpython/pylifecycle.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: interpreter life cycle and subinterpreter configuration (embedding API).
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_PYLIFECYCLE_H
 #define Py_CPYTHON_PYLIFECYCLE_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: cpython/pymem.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: memory allocator customisation.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_PYMEM_H
 #define Py_CPYTHON_PYMEM_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: cpython/pythonrun.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: running Python source (gilgate runs none: the functions are stubs).
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_CPYTHON_PYTHONRUN_H
 #define Py_CPYTHON_PYTHONRUN_H
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* gilgate: cpython/pytime.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: PyTime_t clocks.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_PYTIME_H
 #define Py_PYTIME_H
 #ifdef __cplusplus

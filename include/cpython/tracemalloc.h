@@ -1,4 +1,5 @@
-/* gilgate: cpython/tracemalloc.h of CPython 3.14's API (declarations; the runtime exports every name). */
+/* gilgate: tracemalloc tracking of foreign allocations.
+ * Every function and object declared here is exported by the runtime. */
 #ifndef Py_TRACEMALLOC_H
 #define Py_TRACEMALLOC_H
 #ifdef __cplusplus
