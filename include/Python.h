@@ -9,6 +9,7 @@
 
 #include "patchlevel.h"
 #include "pyconfig.h"
+#include "pymacconfig.h"
 
 #if defined(Py_LIMITED_API) && defined(Py_GIL_DISABLED)
 #  ifdef GILGATE_TARGET_3_15
@@ -37,13 +38,14 @@
 #include <wchar.h>
 
 #include "pyport.h"
+#include "pystats.h"
 #include "pymacro.h"
 #include "pymath.h"
 #include "pytypedefs.h"
-#include "cpython/pyatomic.h"
+#include "pyatomic.h"
 #include "exports.h"
 #include "pymem.h"
-#include "cpython/lock.h"
+#include "lock.h"
 #include "object.h"
 #include "objimpl.h"
 #include "typeslots.h"
@@ -82,7 +84,7 @@
 #include "pystate.h"
 #include "cpython/compile.h"
 #include "ceval.h"
-#include "cpython/critical_section.h"
+#include "critical_section.h"
 #include "warnings.h"
 #include "import.h"
 #include "abstract.h"
@@ -95,7 +97,10 @@
 #include "fileobject.h"
 #include "pystrtod.h"
 #include "pythread.h"
-#include "pyctype.h"
+#include "cpython/pyctype.h"
+#include "pystrcmp.h"
+#include "enumobject.h"
+#include "cpython/pyfpe.h"
 #include "pyhash.h"
 #include "cpython/initconfig.h"
 
@@ -121,7 +126,7 @@
 #include "cpython/pylifecycle.h"
 #include "cpython/import.h"
 #include "cpython/pythonrun.h"
-#include "cpython/monitoring.h"
+#include "monitoring.h"
 #include "cpython/tracemalloc.h"
 
 #endif /* Py_PYTHON_H */

@@ -100,10 +100,5 @@ typedef intptr_t Py_intptr_t;
 #  define _Py_COMP_DIAG_POP _Pragma("GCC diagnostic pop")
 #endif
 
-/* Floating-point exception protection: gone since 3.11, kept as no-ops. */
-#define PyFPE_START_PROTECT(err_string, leave_stmt)
-#define PyFPE_END_PROTECT(v)
-/* Statistics hooks of --enable-pystats builds: nothing here. */
-#define _Py_INCREF_STAT_INC() ((void)0)
 
 #endif /* Py_PYPORT_H */

@@ -17,11 +17,6 @@ PyAPI_FUNC(char *) PyOS_double_to_string(double val, char format_code, int preci
 #define Py_DTST_INFINITE 1
 #define Py_DTST_NAN 2
 
-PyAPI_FUNC(int) PyOS_mystrnicmp(const char *a, const char *b, Py_ssize_t n);
-PyAPI_FUNC(int) PyOS_mystricmp(const char *a, const char *b);
-#define PyOS_strnicmp PyOS_mystrnicmp
-#define PyOS_stricmp PyOS_mystricmp
-
 #ifdef __cplusplus
 }
 #endif
