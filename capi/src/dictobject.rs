@@ -1340,11 +1340,11 @@ unsafe fn merge_seq2(a: *mut PyObject, seq: *mut PyObject, override_: bool) -> c
                 Err(()) => {
                     if crate::pyerrors::matches_current(&raw mut crate::pyerrors::EXC_TypeError) {
                         crate::pyerrors::clear();
+                        // CPython 3.14's text (3.11: "cannot convert dictionary update
+                        // sequence element #N to a sequence")
                         crate::pyerrors::raise(
                             &raw mut crate::pyerrors::EXC_TypeError,
-                            &format!(
-                                "cannot convert dictionary update sequence element #{n} to a sequence"
-                            ),
+                            "object is not iterable",
                         );
                     }
                     r = -1;

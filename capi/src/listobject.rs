@@ -1103,10 +1103,8 @@ unsafe extern "C" fn m_index(
         }
         match find_index(op, *args, bounds[0] as usize, bounds[1].max(0) as usize) {
             Err(()) => null_mut(),
-            Ok(None) => {
-                let r = crate::object::repr_string(*args);
-                raise(&raw mut EXC_ValueError, &format!("{r} is not in list"))
-            }
+            // CPython 3.14's text (3.11 showed the value's repr)
+            Ok(None) => raise(&raw mut EXC_ValueError, "list.index(x): x not in list"),
             Ok(Some(i)) => crate::longobject::from_i128(i as i128),
         }
     }

@@ -2905,8 +2905,9 @@ pub unsafe extern "C" fn _gilgate_fmt_cstr(
 }
 
 /// Appends an object-valued unit: `conv` is b'U' (str as is), b'S' (str()), b'R' (repr()),
-/// b'A' (ascii()), b'V' (the object if not NULL, else `fallback`), b'T' (the object's type
-/// name), b'N' (a type's name). Returns -1 with an
+/// b'A' (ascii()), b'V' (the object if not NULL, else `fallback`), b'T' (the object's type's
+/// fully qualified name), b'N' (a type's fully qualified name); 0x100 added to b'T' or b'N' is
+/// the `#` flag (`:` between module and name). Returns -1 with an
 /// exception set on failure.
 ///
 /// # Safety
@@ -2924,7 +2925,8 @@ pub unsafe extern "C" fn _gilgate_fmt_object(
     crate::ffi_guard::guard("_gilgate_fmt_object", -1, || {
         // SAFETY: forwarded contract.
         unsafe {
-            if conv == c_int::from(b'V') && obj.is_null() {
+            let conv_char = conv & 0xff;
+            if conv_char == c_int::from(b'V') && obj.is_null() {
                 _gilgate_fmt_cstr(b, fallback, width, prec);
                 return 0;
             }
@@ -2932,20 +2934,16 @@ pub unsafe extern "C" fn _gilgate_fmt_object(
                 crate::pyerrors::bad_internal_call();
                 return -1;
             }
+            // bit 8 of `conv`: the `#` flag (`%#T`, `%#N` join module and name with `:`)
+            let sep = if conv & 0x100 != 0 { ':' } else { '.' };
             let s = match conv as u8 {
-                b'T' => from_str(&crate::object::type_name(ty(obj))),
+                b'T' => from_str(&crate::object::fully_qualified_name(ty(obj), sep)),
                 b'N' if crate::object::is_type(obj) => {
-                    from_str(&crate::object::type_name(obj.cast()))
+                    from_str(&crate::object::fully_qualified_name(obj.cast(), sep))
                 }
                 b'N' => {
-                    let t = crate::object::type_name(ty(obj));
-                    return {
-                        raise(
-                            &raw mut EXC_TypeError,
-                            &format!("%N argument must be a type; got {t}"),
-                        );
-                        -1
-                    };
+                    raise(&raw mut EXC_TypeError, "%N argument must be a type");
+                    return -1;
                 }
                 b'U' | b'V' => new_ref(obj),
                 b'S' => crate::object::str(obj),

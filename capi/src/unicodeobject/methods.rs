@@ -150,8 +150,19 @@ unsafe extern "C" fn str_replace(
     n: Py_ssize_t,
 ) -> *mut PyObject {
     crate::ffi_guard::guard("str.replace", null_mut(), || {
-        if !nargs("replace", n, 2, 3) {
-            return null_mut();
+        // argument clinic's texts (3.13+: `count` may also be given by name, which this
+        // positional-only entry does not take yet)
+        if n < 2 {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("replace() takes at least 2 positional arguments ({n} given)"),
+            );
+        }
+        if n > 3 {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("replace() takes at most 3 arguments ({n} given)"),
+            );
         }
         // SAFETY: METH_FASTCALL: `n` live arguments.
         unsafe {
