@@ -19,6 +19,12 @@ Subcommands:
     cases FILE BUILD_DIR [--no-import]   record every case of FILE, importing modules from
                                          BUILD_DIR (--no-import: an empty namespace named after
                                          the module, for cases that need no module)
+    exprs FILE                           record the [expression, answer] pairs of FILE's "cases"
+                                         and "random" lists (the datetime file): each
+                                         expression evaluated in one shared namespace holding
+                                         `from datetime import *` and `import time as timemod`,
+                                         answered by its repr, "Type: message" for an
+                                         exception, "<no value>" for a statement
     builds FILE STATUS LOGDIR            record which modules compiled (STATUS lines:
                                          "<side> <module> ok|fail") and each failure's first
                                          compiler error, under "builds"
@@ -77,8 +83,20 @@ def save(path, data):
     out = {"cpython": data.pop("cpython", None)}
     out.update(data)
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(out, f, ensure_ascii=False, indent=1)
-        f.write("\n")
+        f.write(dumps(out))
+
+
+def dumps(data):
+    """JSON with one line per [expression, answer] pair (lists of pairs), else indented."""
+    parts = []
+    for k, v in data.items():
+        if isinstance(v, list) and v and all(isinstance(x, list) and len(x) == 2 for x in v):
+            items = ",\n".join("  " + json.dumps(x, ensure_ascii=False) for x in v)
+            parts.append(f" {json.dumps(k)}: [\n{items}\n ]")
+        else:
+            body = json.dumps(v, ensure_ascii=False, indent=1).replace("\n", "\n ")
+            parts.append(f" {json.dumps(k)}: {body}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def run_case(case, build, no_import):
@@ -115,6 +133,36 @@ def cmd_cases(path, build, no_import):
     print(f"record: {path}: {len(data['cases'])} cases under CPython {version()}")
 
 
+def answer(src, ns):
+    try:
+        try:
+            code = compile(src, "<eval>", "eval")
+        except SyntaxError:
+            exec(compile(src, "<eval>", "exec"), ns)
+            return "<no value>"
+        return repr(eval(code, ns))
+    except Exception as x:
+        text = str(x)
+        return type(x).__name__ + (": " + text if text else "")
+
+
+def cmd_exprs(path):
+    os.environ["TZ"] = "UTC"
+    import time
+
+    time.tzset()
+    ns = {}
+    exec("from datetime import *\nimport time as timemod", ns)
+    data = load(path)
+    for key in ("cases", "random"):
+        for pair in data.get(key, []):
+            pair[1] = answer(pair[0], ns)
+    data["cpython"] = version()
+    save(path, data)
+    n = sum(len(data.get(k, [])) for k in ("cases", "random"))
+    print(f"record: {path}: {n} expressions under CPython {version()}")
+
+
 def cmd_builds(path, status, logdir):
     data = load(path)
     builds = {}
@@ -140,6 +188,8 @@ def cmd_builds(path, status, logdir):
 def main(argv):
     if len(argv) >= 3 and argv[0] == "cases":
         cmd_cases(argv[1], argv[2], "--no-import" in argv[3:])
+    elif len(argv) == 2 and argv[0] == "exprs":
+        cmd_exprs(argv[1])
     elif len(argv) == 4 and argv[0] == "builds":
         cmd_builds(argv[1], argv[2], argv[3])
     else:
