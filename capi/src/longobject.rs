@@ -1732,6 +1732,19 @@ pub fn from_f64_trunc(v: f64) -> *mut PyObject {
 
 use num_traits::FromPrimitive;
 
+/// The base check of `PyLong_FromString` and `PyLong_FromUnicodeObject`, with their text (the
+/// `int()` constructor checks first, with its own); raises and gives false for a bad base.
+fn base_ok(base: c_int) -> bool {
+    if base != 0 && !(2..=36).contains(&base) {
+        raise(
+            &raw mut EXC_ValueError,
+            "int() arg 2 must be >= 2 and <= 36",
+        );
+        return false;
+    }
+    true
+}
+
 /// `PyLong_FromString` on Rust text: parses the longest candidate token, as CPython does.
 fn from_text(s: &str, base: c_int) -> *mut PyObject {
     if base != 0 && !(2..=36).contains(&base) {
@@ -1759,6 +1772,9 @@ pub unsafe extern "C" fn PyLong_FromString(
         // SAFETY: `s` is a NUL-terminated string, per the C API contract.
         let bytes = unsafe { std::ffi::CStr::from_ptr(s) }.to_bytes();
         let text = String::from_utf8_lossy(bytes);
+        if !base_ok(base) {
+            return null_mut();
+        }
         let r = from_text(&text, base);
         if !pend.is_null() {
             // SAFETY: `pend` is writable; on success the whole string was consumed.
@@ -1779,6 +1795,7 @@ pub unsafe extern "C" fn PyLong_FromUnicodeObject(u: *mut PyObject, base: c_int)
     crate::ffi_guard::guard("PyLong_FromUnicodeObject", null_mut(), || {
         // SAFETY: `u` is a live str, per the C API contract.
         match unsafe { crate::unicodeobject::as_str(u) } {
+            Some(_) if !base_ok(base) => null_mut(),
             Some(t) => from_text(t, base),
             None => crate::pyerrors::bad_internal_call(),
         }
