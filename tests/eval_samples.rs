@@ -1,6 +1,6 @@
 //! The issue-3 sample modules (`test-extensions/src/{counter,stateful,strproc,containers_demo,
-//! numbers_demo,kwargs_demo,buffers_demo}.c`) through `gilgate eval` and through the Rust
-//! embedding API.
+//! numbers_demo,kwargs_demo,buffers_demo,benchmod}.c`) through `gilgate eval` and through the
+//! Rust embedding API.
 //!
 //! Every expected output of the `eval` cases is CPython 3.14's, recorded in
 //! `tests/data/eval-samples.json` by `scripts/record-expectations.sh samples`: the same C sources
@@ -75,6 +75,7 @@ fn every_case_ends_with_at_most_one_exception() {
         "numbers_demo",
         "kwargs_demo",
         "buffers_demo",
+        "benchmod",
     ] {
         assert!(cases.iter().any(|c| c.module == m), "{m}");
         assert!(gilgate_test_extensions::sample(m).is_file());
@@ -124,6 +125,12 @@ fn kwargs_demo_through_eval() {
 #[test]
 fn buffers_demo_through_eval() {
     check_module("buffers_demo");
+}
+
+/// The benchmark module's checksums (also checked through the Rust API in tests/benchmod.rs).
+#[test]
+fn benchmod_through_eval() {
+    check_module("benchmod");
 }
 
 /// The runtime is used from one thread at a time.
