@@ -18,6 +18,9 @@
 #                                                  expressions plus seeded random ones
 #                                                  (scripts/gen_datetime_cases.py), answered by
 #                                                  CPython with `from datetime import *`
+#   bash scripts/record-expectations.sh ujson      tests/data/wheels-ujson.json: ujson (the release
+#                                                  scripts/wheels.lock pins, its cp314 wheel, sha256
+#                                                  below) in a venv of the reference root
 #   bash scripts/record-expectations.sh all        all of the above
 #
 # A data file's cases ("module" and "exprs"; the datetime file's expressions) are its input; the
@@ -90,6 +93,30 @@ do_datetime() {
     cp "$root$work/$f" "$data/$f"
 }
 
+# ujson's CPython 3.14 (GIL) wheel of the release wheels.lock pins for cp314t; the host's pip
+# fetches it (exact file, hash checked), the root's venv installs it without an index.
+UJSON_WHEEL=ujson-6.1.0-cp314-cp314-manylinux2014_x86_64.manylinux_2_17_x86_64.whl
+UJSON_SHA256=e39817d2ed15104ea7db50ab767f612bf3e8a09c09f4aea90fab403181755108
+
+do_ujson() {
+    local dl="$root$work/wheel" venv=/var/tmp/gilgate-ujson
+    mkdir -p "$dl"
+    printf 'ujson==6.1.0 --hash=sha256:%s\n' "$UJSON_SHA256" >"$dl/req.txt"
+    python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+        --python-version 3.14 --implementation cp --abi cp314 \
+        --platform manylinux2014_x86_64 --require-hashes -r "$dl/req.txt" -d "$dl"
+    [[ "$(sha256sum "$dl/$UJSON_WHEEL" | cut -d' ' -f1)" == "$UJSON_SHA256" ]] ||
+        { log "$UJSON_WHEEL: sha256 mismatch"; exit 1; }
+    rm -rf "$root$venv"
+    in_root python3.14 -m venv "$venv"
+    in_root "$venv/bin/pip" install --quiet --no-index --no-deps "$work/wheel/$UJSON_WHEEL"
+    local site
+    site="$(in_root "$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')"
+    cp "$data/wheels-ujson.json" "$root$work/wheels-ujson.json"
+    in_root "$venv/bin/python" "$work/record_expectations.py" cases "$work/wheels-ujson.json" "$site"
+    cp "$root$work/wheels-ujson.json" "$data/wheels-ujson.json"
+}
+
 what="${1:-all}"
 setup
 case "$what" in
@@ -97,14 +124,16 @@ case "$what" in
     samples) do_samples ;;
     eval) do_eval ;;
     datetime) do_datetime ;;
+    ujson) do_ujson ;;
     all)
         do_sdists
         do_samples
         do_eval
         do_datetime
+        do_ujson
         ;;
     *)
-        log "unknown group '$what' (sdists, samples, eval, datetime, all)"
+        log "unknown group '$what' (sdists, samples, eval, datetime, ujson, all)"
         exit 64
         ;;
 esac
