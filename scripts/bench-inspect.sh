@@ -19,7 +19,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cache="${GILGATE_WHEEL_CACHE:-$repo/.cache/wheels}"
+cache="${GILGATE_CACHE:-$HOME/.cache/gilgate}/wheels"
 runs=30
 build=1
 baseline=""

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetch the pinned PyPI sdists of scripts/sdists.lock and build their C extension modules against
-# gilgate's include/ (into .cache/sdists/build/gilgate/, ABI suffix .cpython-314t-x86_64-linux-gnu.so)
-# for tests/sdists.rs.
+# gilgate's include/ (into $GILGATE_CACHE/sdists/build/gilgate/, ABI suffix
+# .cpython-314t-x86_64-linux-gnu.so) for tests/sdists.rs. GILGATE_CACHE defaults to ~/.cache/gilgate.
 #
 # With --reference, build them instead against the reference CPython 3.14 (the Debian sid root of
 # scripts/reference-cpython.sh, its own headers and EXT_SUFFIX), inside that root under
@@ -10,7 +10,7 @@
 # read (they need no CPython).
 #
 # Nothing third-party is committed: the sdists are downloaded with pip (exact version, hash
-# required) into .cache/sdists/ (or $GILGATE_SDIST_CACHE) and unpacked there. The sources are
+# required) into $GILGATE_CACHE/sdists/ and unpacked there. The sources are
 # compiled unmodified. A module that does not compile is a finding, not a script failure: its first
 # compiler error (an undeclared function counts as an error) is written to build/<side>/<module>.log and listed in build/status.txt as
 #   <side> <module> ok|fail
@@ -19,7 +19,7 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 lock="$repo/scripts/sdists.lock"
-cache="${GILGATE_SDIST_CACHE:-$repo/.cache/sdists}"
+cache="${GILGATE_CACHE:-$HOME/.cache/gilgate}/sdists"
 python="${PYTHON:-python3}"
 cc="${CC:-cc}"
 

@@ -8,6 +8,8 @@
 use gilgate::embed::{Host, PyRef};
 use gilgate::eval::{Evaluator, parse};
 
+mod support;
+
 /// The recorded expressions and CPython's answers (`tests/data/eval-datetime.json`, written by
 /// `scripts/record-expectations.sh datetime`): hand-written ones (`"cases"`) and seeded random
 /// ones (`"random"`, from `scripts/gen_datetime_cases.py`: calendar and timedelta arithmetic on
@@ -110,18 +112,9 @@ fn datetime_matches_cpython() {
 /// back into the datetime module. Expected answers: CPython 3.14.10 with the same statements.
 #[test]
 fn time_machine_travels_with_gilgates_datetime_and_time() {
-    let cache = match std::env::var_os("GILGATE_SDIST_CACHE") {
-        Some(p) => std::path::PathBuf::from(p),
-        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/sdists"),
-    };
-    let status = std::fs::read_to_string(cache.join("build/status.txt"));
-    let status = match status {
-        Ok(s) => s,
-        Err(_) if std::env::var("GILGATE_SKIP_SDISTS").as_deref() == Ok("1") => return,
-        Err(e) => panic!(
-            "{}: {e}; run `bash scripts/build-sdists.sh` first",
-            cache.display()
-        ),
+    let cache = support::sdists_dir();
+    let Some(status) = support::sdist_status("tests/eval_datetime.rs time-machine test") else {
+        return;
     };
     assert!(
         status.lines().any(|l| l == "gilgate _time_machine ok"),

@@ -3,9 +3,10 @@
 //! sources (issue #3 item 11; findings in docs/sdists.md).
 //!
 //! The sdists are pinned in `scripts/sdists.lock`; `scripts/build-sdists.sh` fetches them into
-//! `.cache/sdists/` (or `$GILGATE_SDIST_CACHE`) and builds them into `build/gilgate/`, recording in
-//! `build/status.txt` which compiled. Nothing third-party is committed. With the cache missing
-//! these tests fail and say how to fill it, unless `GILGATE_SKIP_SDISTS=1` is set.
+//! `$GILGATE_CACHE/sdists/` (default `~/.cache/gilgate/sdists/`) and builds them into
+//! `build/gilgate/`, recording in `build/status.txt` which compiled. Nothing third-party is
+//! committed. With the cache missing these tests fail and say how to fill it, unless
+//! `GILGATE_SKIP_SDISTS=1` is set (then they report `gilgate-test: SKIPPED` and pass).
 //!
 //! CPython's side is recorded, not run: `scripts/record-expectations.sh sdists` builds the same
 //! sources against CPython 3.14's headers in the reference root (`build-sdists.sh --reference`),
@@ -26,27 +27,18 @@
 
 mod expect;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod support;
+
 fn cache() -> PathBuf {
-    match std::env::var_os("GILGATE_SDIST_CACHE") {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/sdists"),
-    }
+    support::sdists_dir()
 }
 
-/// The build status file, or `None` when the tests are to be skipped.
+/// The build status file, or `None` when the tests are to be skipped (reported as skipped).
 fn status() -> Option<String> {
-    let path = cache().join("build/status.txt");
-    match std::fs::read_to_string(&path) {
-        Ok(s) => Some(s),
-        Err(_) if std::env::var("GILGATE_SKIP_SDISTS").as_deref() == Ok("1") => None,
-        Err(e) => panic!(
-            "{}: {e}; run `bash scripts/build-sdists.sh` first (or set GILGATE_SKIP_SDISTS=1)",
-            path.display()
-        ),
-    }
+    support::sdist_status("tests/sdists.rs (PyPI sdist modules)")
 }
 
 fn compiled(status: &str, side: &str, module: &str) -> bool {

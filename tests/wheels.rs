@@ -1,8 +1,9 @@
 //! `gilgate inspect` on real PyPI wheels built for free-threaded CPython (cp314t, cp313t).
 //!
 //! The wheels are pinned in `scripts/wheels.lock` and fetched by `scripts/fetch-wheels.sh` into
-//! `.cache/wheels/` (or `$GILGATE_WHEEL_CACHE`). They are never committed. With the cache empty these
-//! tests fail and say how to fill it, unless `GILGATE_SKIP_WHEELS=1` is set.
+//! `$GILGATE_CACHE/wheels/` (default `~/.cache/gilgate/wheels/`). They are never committed. With
+//! wheels missing these tests fail and say how to fill the cache, unless `GILGATE_SKIP_WHEELS=1` is
+//! set (then they report `gilgate-test: SKIPPED` and pass; with the wheels there they run anyway).
 //!
 //! Every run of the CLI here happens with an empty environment and a `PATH` that holds only an empty
 //! folder, so no Python can be involved.
@@ -20,6 +21,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 mod expect;
+mod support;
 
 /// One line of `scripts/wheels.lock`.
 #[derive(Debug, Clone)]
@@ -165,21 +167,13 @@ fn pinned() -> Vec<Pinned> {
 }
 
 fn cache_dir() -> PathBuf {
-    match std::env::var_os("GILGATE_WHEEL_CACHE") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => repo().join(".cache/wheels"),
-    }
+    support::wheels_dir()
 }
 
-fn skip() -> bool {
-    std::env::var("GILGATE_SKIP_WHEELS").is_ok_and(|v| v == "1")
-}
-
-/// The pinned wheels with their paths in the cache. Fails when any is missing (unless skipping).
+/// The pinned wheels with their paths in the cache. Fails when any is missing, unless
+/// `GILGATE_SKIP_WHEELS=1` allows skipping: then the skip is reported (`gilgate-test: SKIPPED`).
+/// With every wheel there the switch changes nothing.
 fn wheels() -> Option<Vec<(Pinned, PathBuf)>> {
-    if skip() {
-        return None;
-    }
     let cache = cache_dir();
     let all: Vec<(Pinned, PathBuf)> = pinned()
         .into_iter()
@@ -193,10 +187,22 @@ fn wheels() -> Option<Vec<(Pinned, PathBuf)>> {
         .filter(|(_, path)| !path.is_file())
         .map(|(p, _)| p.file.as_str())
         .collect();
+    if !missing.is_empty() && support::skip_requested("GILGATE_SKIP_WHEELS") {
+        support::report_skip(
+            "tests/wheels.rs (real PyPI wheels)",
+            &format!(
+                "{} of {} pinned wheels missing from {} (GILGATE_SKIP_WHEELS=1)",
+                missing.len(),
+                all.len(),
+                cache.display()
+            ),
+        );
+        return None;
+    }
     assert!(
         missing.is_empty(),
-        "{} of {} pinned wheels are missing from {}: run scripts/fetch-wheels.sh first \
-         (or set GILGATE_SKIP_WHEELS=1 to skip these tests). Missing: {}",
+        "{} of {} pinned wheels are missing from {}: run `bash scripts/fetch-wheels.sh` first, \
+         or `bash scripts/test.sh` (or set GILGATE_SKIP_WHEELS=1 to skip these tests). Missing: {}",
         missing.len(),
         all.len(),
         cache.display(),
