@@ -295,17 +295,20 @@ unsafe fn bind_args(
                 let key = crate::unicodeobject::as_str(name).unwrap_or("");
                 match names.iter().position(|n| *n == key) {
                     Some(i) if out[i].is_null() => out[i] = *args.add(nargs + k),
-                    Some(_) => {
+                    Some(i) => {
                         raise(
                             &raw mut EXC_TypeError,
-                            &format!("argument for {func}() given by name ('{key}') and position"),
+                            &format!(
+                                "argument for {func}() given by name ('{key}') and position ({})",
+                                i + 1
+                            ),
                         );
                         return Err(());
                     }
                     None => {
                         raise(
                             &raw mut EXC_TypeError,
-                            &format!("'{key}' is an invalid keyword argument for {func}()"),
+                            &format!("{func}() got an unexpected keyword argument '{key}'"),
                         );
                         return Err(());
                     }
@@ -2908,17 +2911,43 @@ fn long_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject {
             } else {
                 crate::tupleobject::items(args)
             };
-            if !kwargs.is_null() && crate::dictobject::len(kwargs) != 0 {
-                return raise(&raw mut EXC_TypeError, "int() takes no keyword arguments");
+            // int(x=0, /, base=10): `base` may be given by name
+            let mut kw_base = None;
+            if !kwargs.is_null() {
+                for (k, v) in crate::dictobject::entries(kwargs) {
+                    let key = crate::unicodeobject::as_str(k).unwrap_or("");
+                    if key != "base" {
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!("int() got an unexpected keyword argument '{key}'"),
+                        );
+                    }
+                    kw_base = Some(v);
+                }
             }
-            match a {
-                [] => from_i64(0),
-                [x] => number_long(*x),
-                [x, b] => {
-                    let base = match value_i128(*b) {
+            let total = a.len() + usize::from(kw_base.is_some());
+            if total > 2 {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!("int() takes at most 2 arguments ({total} given)"),
+                );
+            }
+            let pair = match (a, kw_base) {
+                ([], Some(_)) => {
+                    return raise(&raw mut EXC_TypeError, "int() missing string argument");
+                }
+                ([x], Some(b)) => Some((x, b)),
+                ([x, b], None) => Some((x, *b)),
+                _ => None,
+            };
+            match (a, pair) {
+                ([], _) => from_i64(0),
+                ([x], None) => number_long(*x),
+                (_, Some((x, b))) => {
+                    let base = match value_i128(b) {
                         Some(v) => v,
                         None => {
-                            not_int(*b);
+                            not_int(b);
                             return null_mut();
                         }
                     };
