@@ -320,8 +320,45 @@ pub unsafe fn key_error(key: *mut PyObject) {
 /// `d` must be a live dict and `key` a live object.
 pub unsafe fn get_with_error(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
+    unsafe { get_with_error_as(d, key, DICT_KEY) }
+}
+
+/// What a dict's key is called in CPython 3.14's unhashable-key text.
+pub const DICT_KEY: &str = "dict key";
+/// What a set's element is called there (sets keep their elements in a dict).
+pub const SET_ELEMENT: &str = "set element";
+
+/// `hash(key)` for a lookup or store; a TypeError (an unhashable key) is reworded as CPython
+/// 3.14 does: "cannot use 'T' as a dict key (unhashable type: 'T')", `what` naming the role.
+///
+/// # Safety
+/// `key` must be live.
+pub unsafe fn key_hash(key: *mut PyObject, what: &str) -> crate::pyport::Py_hash_t {
+    // SAFETY: forwarded contract.
     unsafe {
         let h = crate::object::hash(key);
+        if h == -1 && crate::pyerrors::matches_current(&raw mut crate::pyerrors::EXC_TypeError) {
+            let e = crate::pyerrors::take_raised();
+            let text = crate::object::str_string(e);
+            decref(e);
+            let t = crate::object::fully_qualified_name(crate::object::ty(key), '.');
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!("cannot use '{t}' as a {what} ({text})"),
+            );
+        }
+        h
+    }
+}
+
+/// `get_with_error` with `what` naming the key's role in an unhashable-key error.
+///
+/// # Safety
+/// As `get_with_error`.
+pub unsafe fn get_with_error_as(d: *mut PyObject, key: *mut PyObject, what: &str) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let h = key_hash(key, what);
         if h == -1 {
             return null_mut();
         }
@@ -374,8 +411,22 @@ pub unsafe fn get_str(d: *mut PyObject, key: &str) -> *mut PyObject {
 /// `d` must be a live dict; `key` and `value` live objects.
 pub unsafe fn set_item(d: *mut PyObject, key: *mut PyObject, value: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
+    unsafe { set_item_as(d, key, value, DICT_KEY) }
+}
+
+/// `set_item` with `what` naming the key's role in an unhashable-key error.
+///
+/// # Safety
+/// As `set_item`.
+pub unsafe fn set_item_as(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    value: *mut PyObject,
+    what: &str,
+) -> c_int {
+    // SAFETY: forwarded contract.
     unsafe {
-        let h = crate::object::hash(key);
+        let h = key_hash(key, what);
         if h == -1 {
             return -1;
         }
@@ -448,7 +499,26 @@ pub unsafe fn del_item(d: *mut PyObject, key: *mut PyObject) -> c_int {
 pub unsafe fn pop(d: *mut PyObject, key: *mut PyObject) -> Result<Option<*mut PyObject>, ()> {
     // SAFETY: forwarded contract.
     unsafe {
-        let h = crate::object::hash(key);
+        // an empty dict answers "absent" without hashing the key, as CPython's does
+        if len(d) == 0 {
+            return Ok(None);
+        }
+        pop_as(d, key, DICT_KEY)
+    }
+}
+
+/// `pop` with `what` naming the key's role in an unhashable-key error.
+///
+/// # Safety
+/// As `pop`.
+pub unsafe fn pop_as(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    what: &str,
+) -> Result<Option<*mut PyObject>, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let h = key_hash(key, what);
         if h == -1 {
             return Err(());
         }
