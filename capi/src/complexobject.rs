@@ -584,14 +584,16 @@ fn complex_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObjec
                     Err(()) => return null_mut(),
                     Ok(Some(v)) => parts[i] = v,
                     Ok(None) => {
+                        // CPython 3.14's texts: a lone positional argument may be a string,
+                        // otherwise each part must be a real number
                         let t = crate::object::type_name(crate::object::ty(x));
-                        let which = if i == 0 { "first" } else { "second" };
-                        return raise(
-                            &raw mut EXC_TypeError,
-                            &format!(
-                                "complex() {which} argument must be a string or a number, not '{t}'"
-                            ),
-                        );
+                        let msg = if i == 0 && !named && a.len() == 1 {
+                            format!("complex() argument must be a string or a number, not {t}")
+                        } else {
+                            let which = if i == 0 { "real" } else { "imag" };
+                            format!("complex() argument '{which}' must be a real number, not {t}")
+                        };
+                        return raise(&raw mut EXC_TypeError, &msg);
                     }
                 }
             }

@@ -1280,8 +1280,18 @@ unsafe extern "C" fn wrapper_descr_call(
                 ),
             );
         };
-        if descr_check(d, first).is_err() {
-            return null_mut();
+        // a call checks `self` with its own text (binding through __get__ keeps descr_check's)
+        let owner = (*d.cast::<PyDescrObject>()).d_type;
+        if !owner.is_null() && ty(first) != owner && !is_subtype(ty(first), owner) {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "descriptor '{}' requires a '{:.100}' object but received a '{:.100}'",
+                    descr_name(d),
+                    type_name(owner),
+                    type_name(ty(first))
+                ),
+            );
         }
         let rest = crate::tupleobject::from_slice(rest);
         if rest.is_null() {

@@ -916,7 +916,7 @@ pub unsafe extern "C" fn PyDict_Clear(d: *mut PyObject) {
 // ---- slots, iterators and views ------------------------------------------------------------
 
 use crate::iterobject::{self as iters, IterObject, Step};
-use crate::methodobject::{METH_FASTCALL, METH_NOARGS, METH_O, PyMethodDef};
+use crate::methodobject::{METH_FASTCALL, METH_KEYWORDS, METH_NOARGS, METH_VARARGS, PyMethodDef};
 use crate::object::{PyMappingMethods, PySequenceMethods};
 
 static mut DICT_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
@@ -940,6 +940,7 @@ static mut DICT_AS_MAPPING: PyMappingMethods = PyMappingMethods {
 
 type Meth = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
 type Fast = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, Py_ssize_t) -> *mut PyObject;
+type VarKw = unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> *mut PyObject;
 
 const fn meth(name: &'static std::ffi::CStr, f: *mut c_void, flags: c_int) -> PyMethodDef {
     PyMethodDef {
@@ -963,7 +964,11 @@ static mut DICT_METHODS: [PyMethodDef; 10] = [
     ),
     meth(c"copy", m_copy as Meth as *mut c_void, METH_NOARGS),
     meth(c"clear", m_clear as Meth as *mut c_void, METH_NOARGS),
-    meth(c"update", m_update as Meth as *mut c_void, METH_O),
+    meth(
+        c"update",
+        m_update as VarKw as *mut c_void,
+        METH_VARARGS | METH_KEYWORDS,
+    ),
     PyMethodDef {
         ml_name: std::ptr::null(),
         ml_meth: std::ptr::null_mut(),
@@ -1504,7 +1509,32 @@ unsafe extern "C" fn m_clear(op: *mut PyObject, _: *mut PyObject) -> *mut PyObje
         crate::object::new_none()
     }
 }
-unsafe extern "C" fn m_update(op: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+/// `dict.update([other], **kwargs)` (METH_VARARGS | METH_KEYWORDS).
+unsafe extern "C" fn m_update(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live objects (method contract): a tuple and NULL or a dict.
+    unsafe {
+        let items = crate::tupleobject::items(args);
+        if !nargs_ok("update", items.len() as Py_ssize_t, 0, 1) {
+            return null_mut();
+        }
+        if let Some(&b) = items.first()
+            && update_from(op, b) < 0
+        {
+            return null_mut();
+        }
+        if !kw.is_null() && merge(op, kw, 1) < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+
+/// `d.update(b)` for one positional argument: a mapping (has `keys`) or pairs; -1 on error.
+unsafe fn update_from(op: *mut PyObject, b: *mut PyObject) -> c_int {
     // SAFETY: live objects (method contract).
     unsafe {
         let has_keys = is_dict(b) || {
@@ -1515,15 +1545,11 @@ unsafe extern "C" fn m_update(op: *mut PyObject, b: *mut PyObject) -> *mut PyObj
             crate::pyerrors::clear();
             r == 1
         };
-        let r = if has_keys {
+        if has_keys {
             merge(op, b, 1)
         } else {
             merge_seq2(op, b, true)
-        };
-        if r < 0 {
-            return null_mut();
         }
-        crate::object::new_none()
     }
 }
 
