@@ -1414,13 +1414,50 @@ unsafe extern "C" fn unicode_new(
     crate::ffi_guard::guard("str.__new__", null_mut(), || {
         // SAFETY: tp_new contract: an argument tuple, NULL or a dict.
         unsafe {
-            let Some(a) = iters::ctor_args("str", args, kw, 3, false) else {
+            // str(object='', encoding=..., errors=...): all three may be given by name
+            let Some(pos) = iters::ctor_args("str", args, kw, 3, true) else {
                 return null_mut();
             };
-            let Some(&x) = a.first() else {
+            let mut a: [*mut PyObject; 3] = [null_mut(); 3];
+            a[..pos.len()].copy_from_slice(&pos);
+            if !kw.is_null() {
+                for (k, v) in crate::dictobject::entries(kw) {
+                    let key = as_str(k).unwrap_or("");
+                    let Some(i) = ["object", "encoding", "errors"]
+                        .iter()
+                        .position(|n| *n == key)
+                    else {
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!("str() got an unexpected keyword argument '{key}'"),
+                        );
+                    };
+                    if !a[i].is_null() {
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!(
+                                "argument for str() given by name ('{key}') and position ({})",
+                                i + 1
+                            ),
+                        );
+                    }
+                    a[i] = v;
+                }
+            }
+            for (i, what) in [(1, "encoding"), (2, "errors")] {
+                if !a[i].is_null() && !is_str(a[i]) {
+                    let t = crate::object::type_name(ty(a[i]));
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!("str() argument '{what}' must be str, not {t}"),
+                    );
+                }
+            }
+            let x = a[0];
+            if x.is_null() {
                 return from_str("");
-            };
-            if a.len() == 1 {
+            }
+            if a[1].is_null() && a[2].is_null() {
                 return crate::object::str(x);
             }
             let Some(data) = crate::bytesobject::bytes_like(x) else {
@@ -1431,12 +1468,19 @@ unsafe extern "C" fn unicode_new(
                     &format!("decoding to str: need a bytes-like object, {t} found"),
                 );
             };
-            let enc = as_cstr(a[1]).unwrap_or(std::ptr::null());
-            let errs = a
-                .get(2)
-                .and_then(|&e| as_cstr(e))
-                .unwrap_or(std::ptr::null());
-            PyUnicode_Decode(data.as_ptr().cast(), data.len() as Py_ssize_t, enc, errs)
+            let cstr = |o: *mut PyObject| {
+                if o.is_null() {
+                    std::ptr::null()
+                } else {
+                    as_cstr(o).unwrap_or(std::ptr::null())
+                }
+            };
+            PyUnicode_Decode(
+                data.as_ptr().cast(),
+                data.len() as Py_ssize_t,
+                cstr(a[1]),
+                cstr(a[2]),
+            )
         }
     })
 }
