@@ -39,6 +39,11 @@ status="$cache/build/status.txt"
 # The reference side: CPython 3.14 in the sid root; sources are copied into the root and compiled
 # by its gcc against its python3.14 headers.
 if [[ "$side" == cpython ]]; then
+    if [[ "$(id -u)" != 0 ]]; then
+        command -v sudo >/dev/null || { echo "build-sdists: --reference needs root (chroot)" >&2; exit 1; }
+        export GILGATE_CACHE="${GILGATE_CACHE:-$HOME/.cache/gilgate}" # the caller's, not root's
+    exec sudo --preserve-env=GILGATE_CACHE,PYTHON,CC bash "$0" "$@"
+    fi
     bash "$repo/scripts/reference-cpython.sh" sid
     eval "$(bash "$repo/scripts/reference-cpython.sh" env)"
     ref_root="$GILGATE_SID_ROOT"

@@ -31,6 +31,13 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="$repo/tests/data"
 
+# The reference root is root's (chroot, files inside it): run as root, through sudo if needed.
+if [[ "$(id -u)" != 0 ]]; then
+    command -v sudo >/dev/null || { echo "record-expectations: needs root (chroot)" >&2; exit 1; }
+    export GILGATE_CACHE="${GILGATE_CACHE:-$HOME/.cache/gilgate}" # the caller's, not root's
+    exec sudo --preserve-env=GILGATE_CACHE bash "$0" "$@"
+fi
+
 bash "$repo/scripts/reference-cpython.sh" sid
 eval "$(bash "$repo/scripts/reference-cpython.sh" env)"
 root="$GILGATE_SID_ROOT"
