@@ -2253,7 +2253,7 @@ unsafe extern "C" fn date_format(op: *mut PyObject, spec: *mut PyObject) -> *mut
             return fail(
                 &raw mut EXC_TypeError,
                 &format!(
-                    "__format__() argument must be str, not {}",
+                    "__format__() argument 1 must be str, not {}",
                     crate::object::type_name(crate::object::ty(spec))
                 ),
             );
