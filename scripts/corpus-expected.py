@@ -118,7 +118,7 @@ def main():
         init, decision, mi, src = s_init, s_dec, s_mi, s_src
         candidates = []
         c = cpy.get((r["wheel"], r["module"]))
-        if c and c["decision"] in ("free-threaded", "enables-lock"):
+        if c and c["decision"] in ("free-threaded", "enables-lock", "not-a-module"):
             candidates.append((c["decision"], f"cpython-3.13t: {c['detail']}"))
         for s in sources:
             if r["wheel"].startswith(s["wheel_prefix"]) and s["module"] == r["module"]:
@@ -179,7 +179,15 @@ def main():
                 diffs.append("3.13t module told it runs on 3.14 (issue 7 item 2)")
             elif decision != "not-a-module":
                 diffs.append(f"init fails ({err.get('type')}: {msg[:80]}) without a verdict (issue 7 item 5)")
-        if g["outcome"].startswith("error:") and decision != "not-a-module":
+        if decision == "not-a-module":
+            # CPython finds the file (3.13t searches .abi3.so too) and its import fails with
+            # ImportError: dynamic module does not define module export function (PyInit_<name>)
+            row["outcome"] = "error:ImportError"
+            if g["outcome"] != "error:ImportError":
+                err = (gil.get(key) or {}).get("error") or {}
+                diffs.append(f"gilgate: {err.get('type')} ({err.get('message', '')[:70]}...); CPython: ImportError, "
+                             f"no PyInit_{r['module'].rsplit('.', 1)[-1]}")
+        elif g["outcome"].startswith("error:"):
             # issue 7: an init that fails gives a verdict ("init incomplete") or `undetermined`,
             # never an unexplained error; which of the two is settled when the fix lands
             row["outcome"] = "verdict-or-undetermined"
