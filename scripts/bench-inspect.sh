@@ -14,12 +14,14 @@
 # Two interpreters are timed when present: the distribution's /usr/bin/python3 and the python3 found
 # on PATH resolved to its real executable (for example pyenv's, without the shim). With --baseline,
 # the same gilgate rows are also timed for another gilgate binary (an older build), in the same run.
-# Uses hyperfine when it is installed (Debian package `hyperfine`), else a loop timed with
-# `date +%s%N`. The wheels come from scripts/fetch-wheels.sh (run it first).
+# When scripts/reference-cpython.sh has built CPython 3.13t (free-threaded, PGO+LTO), its start-up is
+# timed too. Uses hyperfine (Debian package `hyperfine`, installed with apt-get when missing and
+# running as root), else a loop timed with `date +%s%N`. The wheels come from scripts/fetch-wheels.sh
+# (run it first).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cache="${GILGATE_WHEEL_CACHE:-$repo/.cache/wheels}"
+cache="${GILGATE_CACHE:-$HOME/.cache/gilgate}/wheels"
 runs=30
 build=1
 baseline=""
@@ -41,6 +43,18 @@ for w in "$so_wheel" "$big_wheel" "$small_wheel"; do
         exit 1
     fi
 done
+
+if ! command -v hyperfine >/dev/null 2>&1; then
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+        echo "bench-inspect: installing hyperfine" >&2
+        if ! apt-get install -y -qq hyperfine >/dev/null 2>&1; then
+            apt-get update -qq >/dev/null 2>&1 || true
+            apt-get install -y -qq hyperfine >/dev/null 2>&1 || true
+        fi
+    fi
+    command -v hyperfine >/dev/null 2>&1 ||
+        echo "bench-inspect: hyperfine is not installed (not root?): timing with a shell loop" >&2
+fi
 
 if [[ $build -eq 1 ]]; then
     (cd "$repo" && cargo build --release --bin gilgate >&2)
@@ -116,6 +130,14 @@ if [[ -n "$baseline" ]]; then
     )
 fi
 
+py313t="$(bash "$repo/scripts/reference-cpython.sh" env | sed -n 's/^GILGATE_PY313T=//p')"
+py313t_index=""
+if [[ -x "$py313t" ]]; then
+    py313t_index=${#cmds[@]}
+    labels+=("python3.13t -c pass (PGO+LTO)")
+    cmds+=("$py313t -c pass")
+fi
+
 # each command must work before it is timed
 for cmd in "${cmds[@]}"; do
     if ! $cmd >/dev/null 2>"$work/err"; then
@@ -128,6 +150,8 @@ done
 echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate")"
 echo "python:  $("$python" --version 2>&1) ($python)"
 [[ -z "$python2" ]] || echo "python2: $("$python2" --version 2>&1) ($python2)"
+[[ -z "$py313t_index" ]] || echo "python3.13t: $("$py313t" -c 'import sys; print(sys.version.replace(chr(10), " "))') ($py313t)"
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 [[ -z "$baseline" ]] || echo "baseline: $baseline"
 echo "cpu:     $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "tmp:     ${TMPDIR:-/tmp} ($(df -T "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }'))"
@@ -175,4 +199,8 @@ ratio "ratio .so / python start-up:" "${means[0]}" "${means[2]}"
 if [[ -n "$python2" ]]; then
     ratio "ratio wheel / python start-up ($python2):" "${means[1]}" "${means[5]}"
     ratio "ratio .so / python start-up ($python2):" "${means[0]}" "${means[5]}"
+fi
+if [[ -n "$py313t_index" ]]; then
+    ratio "ratio wheel / python3.13t start-up:" "${means[1]}" "${means[$py313t_index]}"
+    ratio "ratio .so / python3.13t start-up:" "${means[0]}" "${means[$py313t_index]}"
 fi
