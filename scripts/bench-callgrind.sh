@@ -6,15 +6,18 @@
 # and once with 1, and the difference of the two total instruction counts (Ir), divided by N, is
 # the count per iteration (start-up, import and the first iteration cancel out).
 #
-# usage: scripts/bench-callgrind.sh [--no-build] [N]     (default N: 20000)
+# usage: scripts/bench-callgrind.sh [--no-build] [--record] [N]     (default N: 20000)
+#        --record also writes the report to docs/bench/callgrind.txt (quoted by docs/benchmarks.md)
 # env:   BENCH_PYTHON=/path/to/python  count another CPython instead (the table names it).
 set -euo pipefail
 
 BUILD=1
+RECORD=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --no-build) BUILD=0; shift ;;
-    -*) echo "usage: $0 [--no-build] [N]" >&2; exit 64 ;;
+    --record) RECORD=1; shift ;;
+    -*) echo "usage: $0 [--no-build] [--record] [N]" >&2; exit 64 ;;
     *) break ;;
     esac
 done
@@ -56,13 +59,21 @@ count() { # SIDE W n
     awk '/^(summary|totals):/ { print $2; exit }' "$out"
 }
 
-bench_describe_python
-echo "valgrind: $(valgrind --version)"
-echo "method:   callgrind Ir of one call with N+1 iterations minus one with 1, divided by N=$N"
-printf '%-12s %10s %10s %6s\n' workload gilgate CPython ratio
-for w in $BENCH_WORKLOADS; do
-    g=$(($(count gilgate "$w" $((N + 1))) - $(count gilgate "$w" 1)))
-    c=$(($(count cpython "$w" $((N + 1))) - $(count cpython "$w" 1)))
-    awk -v w="$w" -v g="$g" -v c="$c" -v n="$N" \
-        'BEGIN { printf "%-12s %10.0f %10.0f %6.2f\n", w, g / n, c / n, g / c }'
-done
+report() {
+    bench_describe_python
+    echo "valgrind: $(valgrind --version)"
+    echo "method:   callgrind Ir of one call with N+1 iterations minus one with 1, divided by N=$N"
+    printf '%-12s %10s %10s %6s\n' workload gilgate CPython ratio
+    for w in $BENCH_WORKLOADS; do
+        g=$(($(count gilgate "$w" $((N + 1))) - $(count gilgate "$w" 1)))
+        c=$(($(count cpython "$w" $((N + 1))) - $(count cpython "$w" 1)))
+        awk -v w="$w" -v g="$g" -v c="$c" -v n="$N" \
+            'BEGIN { printf "%-12s %10.0f %10.0f %6.2f\n", w, g / n, c / n, g / c }'
+    done
+}
+if [ "$RECORD" = 1 ]; then
+    mkdir -p "$ROOT/docs/bench"
+    report | tee "$ROOT/docs/bench/callgrind.txt"
+else
+    report
+fi

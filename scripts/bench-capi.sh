@@ -13,19 +13,22 @@
 # those ratios (with the lowest and highest) next to the median times. The checksums must agree,
 # else the script fails. Below 1.0: gilgate is faster.
 #
-# usage: scripts/bench-capi.sh [--no-build] [--baseline BENCH_CAPI_BINARY] [N] [ROUNDS] [CALLS]
+# usage: scripts/bench-capi.sh [--no-build] [--record] [--baseline BENCH_CAPI_BINARY] [N] [ROUNDS] [CALLS]
 #        defaults: 200000 7 3. --baseline also times another build of examples/bench_capi (for
-#        example one copied from main before a change) in the same rounds.
+#        example one copied from main before a change) in the same rounds. --record also writes
+#        the report to docs/bench/capi.txt (the figures docs/benchmarks.md quotes).
 # env:   BENCH_PYTHON=/path/to/python  time another CPython instead (the table names it).
 set -euo pipefail
 
 BASELINE=
 BUILD=1
+RECORD=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --baseline) BASELINE=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -*) echo "usage: $0 [--no-build] [--baseline BENCH_CAPI_BINARY] [N] [ROUNDS] [CALLS]" >&2; exit 64 ;;
+    --record) RECORD=1; shift ;;
+    -*) echo "usage: $0 [--no-build] [--record] [--baseline BENCH_CAPI_BINARY] [N] [ROUNDS] [CALLS]" >&2; exit 64 ;;
     *) break ;;
     esac
 done
@@ -63,11 +66,12 @@ for ((r = 1; r <= ROUNDS; r++)); do
     done
 done
 
-bench_describe_python
-echo "load:     $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end (1, 5, 15 min)"
-echo "method:   N=$N iterations inside C per call, best of $CALLS calls per process, $ROUNDS alternating rounds, medians"
-[ -n "$BASELINE" ] && echo "baseline: $BASELINE"
-"$PY" - "$TMP/times.tsv" "$BENCH_WORKLOADS" <<'PY'
+report() {
+    bench_describe_python
+    echo "load:     $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end (1, 5, 15 min)"
+    echo "method:   N=$N iterations inside C per call, best of $CALLS calls per process, $ROUNDS alternating rounds, medians"
+    [ -n "$BASELINE" ] && echo "baseline: $BASELINE"
+    "$PY" - "$TMP/times.tsv" "$BENCH_WORKLOADS" <<'PY'
 import statistics, sys
 from collections import defaultdict
 t = defaultdict(dict)       # (workload, round) -> side -> seconds
@@ -102,3 +106,10 @@ for name in names:
     print(row)
 sys.exit(1 if bad else 0)
 PY
+}
+if [ "$RECORD" = 1 ]; then
+    mkdir -p "$ROOT/docs/bench"
+    report | tee "$ROOT/docs/bench/capi.txt"
+else
+    report
+fi

@@ -2,7 +2,9 @@
 # Benchmark `gilgate inspect` as whole processes, next to the start-up of `python3 -c pass`,
 # all measured in the same run.
 #
-#   scripts/bench-inspect.sh [--runs N] [--no-build] [--baseline GILGATE]
+#   scripts/bench-inspect.sh [--runs N] [--no-build] [--record] [--baseline GILGATE]
+#
+# --record also writes the report to docs/bench/inspect.txt (the figures docs/benchmarks.md quotes).
 #
 # Measures (release build):
 #   so     gilgate inspect ONE.so    (markupsafe's _speedups, extracted from its cp314t wheel)
@@ -24,13 +26,15 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${GILGATE_CACHE:-$HOME/.cache/gilgate}/wheels"
 runs=30
 build=1
+record=0
 baseline=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
+    --record) record=1; shift ;;
     --baseline) baseline="$2"; shift 2 ;;
-    *) echo "usage: $0 [--runs N] [--no-build] [--baseline GILGATE]" >&2; exit 64 ;;
+    *) echo "usage: $0 [--runs N] [--no-build] [--record] [--baseline GILGATE]" >&2; exit 64 ;;
     esac
 done
 
@@ -147,60 +151,68 @@ for cmd in "${cmds[@]}"; do
     fi
 done
 
-echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate")"
-echo "python:  $("$python" --version 2>&1) ($python)"
-[[ -z "$python2" ]] || echo "python2: $("$python2" --version 2>&1) ($python2)"
-[[ -z "$py313t_index" ]] || echo "python3.13t: $("$py313t" -c 'import sys; print(sys.version.replace(chr(10), " "))') ($py313t)"
-echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
-[[ -z "$baseline" ]] || echo "baseline: $baseline"
-echo "cpu:     $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "tmp:     ${TMPDIR:-/tmp} ($(df -T "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }'))"
+report() {
+    echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate")"
+    echo "python:  $("$python" --version 2>&1) ($python)"
+    [[ -z "$python2" ]] || echo "python2: $("$python2" --version 2>&1) ($python2)"
+    [[ -z "$py313t_index" ]] || echo "python3.13t: $("$py313t" -c 'import sys; print(sys.version.replace(chr(10), " "))') ($py313t)"
+    echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
+    [[ -z "$baseline" ]] || echo "baseline: $baseline"
+    echo "cpu:     $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+    echo "tmp:     ${TMPDIR:-/tmp} ($(df -T "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }'))"
 
-# mean in milliseconds of a command over $runs runs after 3 warm-up runs
-loop_mean() {
-    local i start end
-    for i in 1 2 3; do $1 >/dev/null 2>&1; done
-    start=$(date +%s%N)
-    for ((i = 0; i < runs; i++)); do $1 >/dev/null 2>&1; done
-    end=$(date +%s%N)
-    awk -v ns=$((end - start)) -v n="$runs" 'BEGIN { printf "%.2f", ns / n / 1e6 }'
-}
+    # mean in milliseconds of a command over $runs runs after 3 warm-up runs
+    loop_mean() {
+        local i start end
+        for i in 1 2 3; do $1 >/dev/null 2>&1; done
+        start=$(date +%s%N)
+        for ((i = 0; i < runs; i++)); do $1 >/dev/null 2>&1; done
+        end=$(date +%s%N)
+        awk -v ns=$((end - start)) -v n="$runs" 'BEGIN { printf "%.2f", ns / n / 1e6 }'
+    }
 
-means=()
-cpus=()
-if command -v hyperfine >/dev/null 2>&1; then
-    method="hyperfine $(hyperfine --version | cut -d' ' -f2) -N, $runs runs, 3 warm-up runs, one hyperfine run"
-    args=()
-    for i in "${!cmds[@]}"; do args+=(-n "${labels[$i]}" "${cmds[$i]}"); done
-    hyperfine --style basic --warmup 3 --runs "$runs" -N --export-json "$work/h.json" "${args[@]}" >&2
-    # means in ms, in the order given
-    mapfile -t means < <(grep -o '"mean": *[0-9.e+-]*' "$work/h.json" | awk '{ printf "%.2f\n", $2 * 1000 }')
-    # CPU time (user + system, this process and its children) in ms: less sensitive than the
-    # wall-clock mean to other load on the machine
-    mapfile -t users < <(grep -o '"user": *[0-9.e+-]*' "$work/h.json" | awk '{ print $2 }')
-    mapfile -t systems < <(grep -o '"system": *[0-9.e+-]*' "$work/h.json" | awk '{ print $2 }')
-    for i in "${!users[@]}"; do
-        cpus+=("$(awk -v u="${users[$i]}" -v s="${systems[$i]}" 'BEGIN { printf "%.2f", (u + s) * 1000 }')")
+    means=()
+    cpus=()
+    if command -v hyperfine >/dev/null 2>&1; then
+        method="hyperfine $(hyperfine --version | cut -d' ' -f2) -N, $runs runs, 3 warm-up runs, one hyperfine run"
+        args=()
+        for i in "${!cmds[@]}"; do args+=(-n "${labels[$i]}" "${cmds[$i]}"); done
+        hyperfine --style basic --warmup 3 --runs "$runs" -N --export-json "$work/h.json" "${args[@]}" >&2
+        # means in ms, in the order given
+        mapfile -t means < <(grep -o '"mean": *[0-9.e+-]*' "$work/h.json" | awk '{ printf "%.2f\n", $2 * 1000 }')
+        # CPU time (user + system, this process and its children) in ms: less sensitive than the
+        # wall-clock mean to other load on the machine
+        mapfile -t users < <(grep -o '"user": *[0-9.e+-]*' "$work/h.json" | awk '{ print $2 }')
+        mapfile -t systems < <(grep -o '"system": *[0-9.e+-]*' "$work/h.json" | awk '{ print $2 }')
+        for i in "${!users[@]}"; do
+            cpus+=("$(awk -v u="${users[$i]}" -v s="${systems[$i]}" 'BEGIN { printf "%.2f", (u + s) * 1000 }')")
+        done
+    else
+        method="shell loop timed with date +%s%N, $runs runs after 3 warm-up runs"
+        for cmd in "${cmds[@]}"; do means+=("$(loop_mean "$cmd")"); done
+    fi
+
+    echo "method:  $method"
+    for i in "${!cmds[@]}"; do
+        printf '%-58s %9s ms' "${labels[$i]}" "${means[$i]}"
+        [[ -z "${cpus[$i]:-}" ]] || printf '   (cpu %s ms)' "${cpus[$i]}"
+        printf '\n'
     done
+    ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { printf "%-46s %.2f\n", l, a / b }'; }
+    ratio "ratio wheel / python start-up:" "${means[1]}" "${means[2]}"
+    ratio "ratio .so / python start-up:" "${means[0]}" "${means[2]}"
+    if [[ -n "$python2" ]]; then
+        ratio "ratio wheel / python start-up ($python2):" "${means[1]}" "${means[5]}"
+        ratio "ratio .so / python start-up ($python2):" "${means[0]}" "${means[5]}"
+    fi
+    if [[ -n "$py313t_index" ]]; then
+        ratio "ratio wheel / python3.13t start-up:" "${means[1]}" "${means[$py313t_index]}"
+        ratio "ratio .so / python3.13t start-up:" "${means[0]}" "${means[$py313t_index]}"
+    fi
+}
+if [[ $record -eq 1 ]]; then
+    mkdir -p "$repo/docs/bench"
+    report | tee "$repo/docs/bench/inspect.txt"
 else
-    method="shell loop timed with date +%s%N, $runs runs after 3 warm-up runs"
-    for cmd in "${cmds[@]}"; do means+=("$(loop_mean "$cmd")"); done
-fi
-
-echo "method:  $method"
-for i in "${!cmds[@]}"; do
-    printf '%-58s %9s ms' "${labels[$i]}" "${means[$i]}"
-    [[ -z "${cpus[$i]:-}" ]] || printf '   (cpu %s ms)' "${cpus[$i]}"
-    printf '\n'
-done
-ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { printf "%-46s %.2f\n", l, a / b }'; }
-ratio "ratio wheel / python start-up:" "${means[1]}" "${means[2]}"
-ratio "ratio .so / python start-up:" "${means[0]}" "${means[2]}"
-if [[ -n "$python2" ]]; then
-    ratio "ratio wheel / python start-up ($python2):" "${means[1]}" "${means[5]}"
-    ratio "ratio .so / python start-up ($python2):" "${means[0]}" "${means[5]}"
-fi
-if [[ -n "$py313t_index" ]]; then
-    ratio "ratio wheel / python3.13t start-up:" "${means[1]}" "${means[$py313t_index]}"
-    ratio "ratio .so / python3.13t start-up:" "${means[0]}" "${means[$py313t_index]}"
+    report
 fi
