@@ -198,17 +198,19 @@ report() {
         [[ -z "${cpus[$i]:-}" ]] || printf '   (cpu %s ms)' "${cpus[$i]}"
         printf '\n'
     done
-    ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { printf "%-46s %.2f\n", l, a / b }'; }
-    ratio "ratio wheel / python start-up:" "${means[1]}" "${means[2]}"
-    ratio "ratio .so / python start-up:" "${means[0]}" "${means[2]}"
-    if [[ -n "$python2" ]]; then
-        ratio "ratio wheel / python start-up ($python2):" "${means[1]}" "${means[5]}"
-        ratio "ratio .so / python start-up ($python2):" "${means[0]}" "${means[5]}"
-    fi
-    if [[ -n "$py313t_index" ]]; then
-        ratio "ratio wheel / python3.13t start-up:" "${means[1]}" "${means[$py313t_index]}"
-        ratio "ratio .so / python3.13t start-up:" "${means[0]}" "${means[$py313t_index]}"
-    fi
+    ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { printf "%-62s %.2f\n", l, a / b }'; }
+    # ratios of wall-clock means, then (hyperfine only) of CPU times, steadier on a busy machine
+    ratios() { # LABEL-SUFFIX INDEX-OF-INTERPRETER
+        ratio "ratio wheel / python start-up$1:" "${means[1]}" "${means[$2]}"
+        ratio "ratio .so / python start-up$1:" "${means[0]}" "${means[$2]}"
+        if [[ -n "${cpus[$2]:-}" ]]; then
+            ratio "cpu ratio wheel / python start-up$1:" "${cpus[1]}" "${cpus[$2]}"
+            ratio "cpu ratio .so / python start-up$1:" "${cpus[0]}" "${cpus[$2]}"
+        fi
+    }
+    ratios "" 2
+    [[ -z "$python2" ]] || ratios " ($python2)" 5
+    [[ -z "$py313t_index" ]] || ratios " (python3.13t)" "$py313t_index"
 }
 if [[ $record -eq 1 ]]; then
     mkdir -p "$repo/docs/bench"
