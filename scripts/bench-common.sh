@@ -62,6 +62,9 @@ PY
 BENCH_WORKLOADS="objects int_arith float_arith list_ops dict_ops str_build parse_args"
 
 bench_describe_python() {
+    local root
+    root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    echo "gilgate:  commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- capi loader src include examples test-extensions 2>/dev/null || echo ' (with uncommitted changes)')"
     echo "cpython:  $("$PY" -c 'import sys; print(sys.version.replace(chr(10), " "))') ($PY)"
     echo "          GIL enabled: $("$PY" -c 'import sys; print(getattr(sys, "_is_gil_enabled", lambda: True)())'); configured: $("$PY" -c 'import sysconfig; print(sysconfig.get_config_var("CONFIG_ARGS"))')"
     echo "cflags:   $BENCH_CFLAGS (both builds of benchmod; only -I differs)"

@@ -152,7 +152,7 @@ for cmd in "${cmds[@]}"; do
 done
 
 report() {
-    echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate")"
+    echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate"), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "python:  $("$python" --version 2>&1) ($python)"
     [[ -z "$python2" ]] || echo "python2: $("$python2" --version 2>&1) ($python2)"
     [[ -z "$py313t_index" ]] || echo "python3.13t: $("$py313t" -c 'import sys; print(sys.version.replace(chr(10), " "))') ($py313t)"
