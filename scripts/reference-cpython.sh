@@ -8,7 +8,8 @@
 #   bash scripts/reference-cpython.sh 313t    CPython 3.13t built from Debian's python3.13 3.13.15-1
 #                                             source, --disable-gil --enable-optimizations --with-lto
 #   bash scripts/reference-cpython.sh all     both (the default)
-#   bash scripts/reference-cpython.sh env     print the paths as shell assignments
+#   bash scripts/reference-cpython.sh env     print the paths as shell assignments (GILGATE_PY313T is
+#                                             the 3.13t interpreter once the 313t target has run)
 #
 # Everything lives under $GILGATE_CACHE/reference (GILGATE_CACHE defaults to ~/.cache/gilgate), outside
 # the clone. Needs root (debootstrap, chroot, apt-get for build dependencies).
