@@ -3,13 +3,13 @@
 #
 # Each wheel is downloaded with pip (exact version, target ABI, manylinux x86_64, hash required),
 # then its file name and sha256 are checked against the lock file. Wheels already in the cache with
-# the right hash are skipped. The cache is .cache/wheels/ in the repository (git-ignored), or
-# $GILGATE_WHEEL_CACHE. Python is used only here, at test-setup time; gilgate never needs it.
+# the right hash are skipped. The cache is $GILGATE_CACHE/wheels (GILGATE_CACHE defaults to
+# ~/.cache/gilgate). Python is used only here, at test-setup time; gilgate never needs it.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 lock="$repo/scripts/wheels.lock"
-cache="${GILGATE_WHEEL_CACHE:-$repo/.cache/wheels}"
+cache="${GILGATE_CACHE:-$HOME/.cache/gilgate}/wheels"
 python="${PYTHON:-python3}"
 
 mkdir -p "$cache"

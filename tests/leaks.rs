@@ -18,6 +18,8 @@ use gilgate::eval::{Evaluator, parse::parse_stmt};
 use gilgate_test_extensions::samples_dir;
 use std::sync::Mutex;
 
+mod support;
+
 fn init_runtime() {
     embed::init_runtime().unwrap();
 }
@@ -633,17 +635,9 @@ fn whole_hosts_come_and_go() {
 /// handling and gilgate's, together.
 #[test]
 fn real_sdist_modules_leak_nothing() {
-    let cache = match std::env::var_os("GILGATE_SDIST_CACHE") {
-        Some(p) => std::path::PathBuf::from(p),
-        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/sdists"),
-    };
-    let status = match std::fs::read_to_string(cache.join("build/status.txt")) {
-        Ok(s) => s,
-        Err(_) if std::env::var("GILGATE_SKIP_SDISTS").as_deref() == Ok("1") => return,
-        Err(e) => panic!(
-            "{}: {e}; run `bash scripts/build-sdists.sh` first (or set GILGATE_SKIP_SDISTS=1)",
-            cache.display()
-        ),
+    let cache = support::sdists_dir();
+    let Some(status) = support::sdist_status("tests/leaks.rs real sdist modules") else {
+        return;
     };
     type Session = (&'static [&'static str], Option<&'static str>);
     const CASES: &[(&str, &[Session])] = &[

@@ -409,6 +409,9 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     tp_richcompare: Some(crate::typeobject::object_richcompare),
     tp_weaklistoffset: std::mem::offset_of!(PyTypeObject, tp_weaklist) as Py_ssize_t,
     tp_free: Some(crate::pymem::PyObject_Free),
+    // CPython's `type` inherits `PyType_GenericAlloc` from `object` when readied; extensions
+    // call it directly (pybind11 allocates its metaclass with `PyType_Type.tp_alloc`).
+    tp_alloc: Some(crate::objimpl::PyType_GenericAlloc),
     // Calling a type goes through its own `tp_vectorcall` when it has one (CPython's
     // `type` sets this offset and the flag; a NULL `tp_vectorcall` falls back to `type_call`).
     tp_vectorcall_offset: std::mem::offset_of!(PyTypeObject, tp_vectorcall) as Py_ssize_t,
@@ -2327,6 +2330,22 @@ pub unsafe fn type_qualname(t: *mut PyTypeObject) -> String {
             }
         }
         type_short_name(t)
+    }
+}
+
+/// A type's fully qualified name as CPython 3.13+ gives it (`%T`, `%N`,
+/// `PyType_GetFullyQualifiedName`): `module.qualname`, or the qualname alone for `builtins` and
+/// `__main__`; `sep` joins the two (`.`, or `:` for the `#` forms).
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn fully_qualified_name(t: *mut PyTypeObject, sep: char) -> String {
+    // SAFETY: forwarded contract.
+    let (m, q) = unsafe { (type_module_name(t), type_qualname(t)) };
+    if m == "builtins" || m == "__main__" {
+        q
+    } else {
+        format!("{m}{sep}{q}")
     }
 }
 

@@ -920,6 +920,10 @@ pub enum Errors {
     /// UTF-8 only: lone surrogates are encoded (and decoded) as their 3-byte forms; for the
     /// one-byte codecs it acts like `Strict`, as in CPython.
     SurrogatePass,
+    /// PEP 383: an undecodable byte `b` (0x80 and above) decodes to the lone surrogate
+    /// U+DC00+b, and such a surrogate encodes back to its byte (SWIG decodes every C string
+    /// it exports with this handler).
+    SurrogateEscape,
 }
 
 /// Parses an `errors` argument (NULL means strict).
@@ -936,6 +940,7 @@ pub unsafe fn parse_errors(errors: *const c_char) -> Result<Errors, ()> {
         b"replace" => Ok(Errors::Replace),
         b"ignore" => Ok(Errors::Ignore),
         b"surrogatepass" => Ok(Errors::SurrogatePass),
+        b"surrogateescape" => Ok(Errors::SurrogateEscape),
         other => {
             let name = String::from_utf8_lossy(other);
             raise(
@@ -949,9 +954,9 @@ pub unsafe fn parse_errors(errors: *const c_char) -> Result<Errors, ()> {
 
 /// Decodes UTF-8; with `consumed`, an incomplete sequence at the end is left undecoded.
 pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -> *mut PyObject {
-    if errors == Errors::SurrogatePass {
+    if matches!(errors, Errors::SurrogatePass | Errors::SurrogateEscape) {
         // A String cannot hold a surrogate: decode to code points instead.
-        return decode_utf8_surrogatepass(bytes, consumed);
+        return decode_utf8_surrogates(bytes, errors, consumed);
     }
     let mut out = String::with_capacity(bytes.len());
     let mut rest = bytes;
@@ -977,7 +982,7 @@ pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -
                     Some(n) => n,
                 };
                 match errors {
-                    Errors::Strict | Errors::SurrogatePass => {
+                    Errors::Strict | Errors::SurrogatePass | Errors::SurrogateEscape => {
                         return raise(
                             &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
                             &utf8_error_text_at(rest, e, offset),
@@ -997,9 +1002,14 @@ pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -
     from_str(&out)
 }
 
-/// UTF-8 decoding with `surrogatepass`: 3-byte surrogate forms become lone surrogates, so
-/// the result is built from code points.
-fn decode_utf8_surrogatepass(bytes: &[u8], consumed: Option<&mut usize>) -> *mut PyObject {
+/// UTF-8 decoding with `surrogatepass` (3-byte surrogate forms become lone surrogates) or
+/// `surrogateescape` (each byte of an invalid sequence becomes U+DC00+byte), so the result is
+/// built from code points.
+fn decode_utf8_surrogates(
+    bytes: &[u8],
+    errors: Errors,
+    consumed: Option<&mut usize>,
+) -> *mut PyObject {
     let mut units = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
     let mut offset = 0;
@@ -1017,7 +1027,7 @@ fn decode_utf8_surrogatepass(bytes: &[u8], consumed: Option<&mut usize>) -> *mut
             break;
         };
         match rest[good..] {
-            [0xed, b1 @ 0xa0..=0xbf, b2 @ 0x80..=0xbf, ..] => {
+            [0xed, b1 @ 0xa0..=0xbf, b2 @ 0x80..=0xbf, ..] if errors == Errors::SurrogatePass => {
                 units.push(0xd000 | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f));
                 offset += good + 3;
                 rest = &rest[good + 3..];
@@ -1025,6 +1035,17 @@ fn decode_utf8_surrogatepass(bytes: &[u8], consumed: Option<&mut usize>) -> *mut
             _ if stateful && e.error_len().is_none() => {
                 offset += good;
                 break;
+            }
+            _ if errors == Errors::SurrogateEscape => {
+                // Invalid UTF-8 bytes are all 0x80 or above.
+                let bad = e.error_len().unwrap_or(rest.len() - good);
+                units.extend(
+                    rest[good..good + bad]
+                        .iter()
+                        .map(|&b| 0xdc00 | u32::from(b)),
+                );
+                offset += good + bad;
+                rest = &rest[good + bad..];
             }
             _ => {
                 return raise(
@@ -1050,6 +1071,7 @@ fn decode_simple(codec: &str, bytes: &[u8], limit: u32, errors: Errors) -> *mut 
             continue;
         }
         match errors {
+            Errors::SurrogateEscape => out.push(0xdc00 | u32::from(b)),
             Errors::Strict | Errors::SurrogatePass => {
                 return raise(
                     &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
@@ -1095,7 +1117,10 @@ pub fn encode(codec: &str, units: &[u32], limit: u32, errors: Errors) -> Result<
             continue;
         }
         match errors {
-            Errors::Strict | Errors::SurrogatePass => {
+            Errors::SurrogateEscape if (0xdc80..=0xdcff).contains(&u) => {
+                out.push((u - 0xdc00) as u8);
+            }
+            Errors::Strict | Errors::SurrogatePass | Errors::SurrogateEscape => {
                 let bad = |v: u32| {
                     if limit == 0 {
                         (0xd800..0xe000).contains(&v)
@@ -1389,13 +1414,50 @@ unsafe extern "C" fn unicode_new(
     crate::ffi_guard::guard("str.__new__", null_mut(), || {
         // SAFETY: tp_new contract: an argument tuple, NULL or a dict.
         unsafe {
-            let Some(a) = iters::ctor_args("str", args, kw, 3, false) else {
+            // str(object='', encoding=..., errors=...): all three may be given by name
+            let Some(pos) = iters::ctor_args("str", args, kw, 3, true) else {
                 return null_mut();
             };
-            let Some(&x) = a.first() else {
+            let mut a: [*mut PyObject; 3] = [null_mut(); 3];
+            a[..pos.len()].copy_from_slice(&pos);
+            if !kw.is_null() {
+                for (k, v) in crate::dictobject::entries(kw) {
+                    let key = as_str(k).unwrap_or("");
+                    let Some(i) = ["object", "encoding", "errors"]
+                        .iter()
+                        .position(|n| *n == key)
+                    else {
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!("str() got an unexpected keyword argument '{key}'"),
+                        );
+                    };
+                    if !a[i].is_null() {
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!(
+                                "argument for str() given by name ('{key}') and position ({})",
+                                i + 1
+                            ),
+                        );
+                    }
+                    a[i] = v;
+                }
+            }
+            for (i, what) in [(1, "encoding"), (2, "errors")] {
+                if !a[i].is_null() && !is_str(a[i]) {
+                    let t = crate::object::type_name(ty(a[i]));
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!("str() argument '{what}' must be str, not {t}"),
+                    );
+                }
+            }
+            let x = a[0];
+            if x.is_null() {
                 return from_str("");
-            };
-            if a.len() == 1 {
+            }
+            if a[1].is_null() && a[2].is_null() {
                 return crate::object::str(x);
             }
             let Some(data) = crate::bytesobject::bytes_like(x) else {
@@ -1406,12 +1468,19 @@ unsafe extern "C" fn unicode_new(
                     &format!("decoding to str: need a bytes-like object, {t} found"),
                 );
             };
-            let enc = as_cstr(a[1]).unwrap_or(std::ptr::null());
-            let errs = a
-                .get(2)
-                .and_then(|&e| as_cstr(e))
-                .unwrap_or(std::ptr::null());
-            PyUnicode_Decode(data.as_ptr().cast(), data.len() as Py_ssize_t, enc, errs)
+            let cstr = |o: *mut PyObject| {
+                if o.is_null() {
+                    std::ptr::null()
+                } else {
+                    as_cstr(o).unwrap_or(std::ptr::null())
+                }
+            };
+            PyUnicode_Decode(
+                data.as_ptr().cast(),
+                data.len() as Py_ssize_t,
+                cstr(a[1]),
+                cstr(a[2]),
+            )
         }
     })
 }
@@ -2905,8 +2974,9 @@ pub unsafe extern "C" fn _gilgate_fmt_cstr(
 }
 
 /// Appends an object-valued unit: `conv` is b'U' (str as is), b'S' (str()), b'R' (repr()),
-/// b'A' (ascii()), b'V' (the object if not NULL, else `fallback`), b'T' (the object's type
-/// name), b'N' (a type's name). Returns -1 with an
+/// b'A' (ascii()), b'V' (the object if not NULL, else `fallback`), b'T' (the object's type's
+/// fully qualified name), b'N' (a type's fully qualified name); 0x100 added to b'T' or b'N' is
+/// the `#` flag (`:` between module and name). Returns -1 with an
 /// exception set on failure.
 ///
 /// # Safety
@@ -2924,7 +2994,8 @@ pub unsafe extern "C" fn _gilgate_fmt_object(
     crate::ffi_guard::guard("_gilgate_fmt_object", -1, || {
         // SAFETY: forwarded contract.
         unsafe {
-            if conv == c_int::from(b'V') && obj.is_null() {
+            let conv_char = conv & 0xff;
+            if conv_char == c_int::from(b'V') && obj.is_null() {
                 _gilgate_fmt_cstr(b, fallback, width, prec);
                 return 0;
             }
@@ -2932,20 +3003,16 @@ pub unsafe extern "C" fn _gilgate_fmt_object(
                 crate::pyerrors::bad_internal_call();
                 return -1;
             }
+            // bit 8 of `conv`: the `#` flag (`%#T`, `%#N` join module and name with `:`)
+            let sep = if conv & 0x100 != 0 { ':' } else { '.' };
             let s = match conv as u8 {
-                b'T' => from_str(&crate::object::type_name(ty(obj))),
+                b'T' => from_str(&crate::object::fully_qualified_name(ty(obj), sep)),
                 b'N' if crate::object::is_type(obj) => {
-                    from_str(&crate::object::type_name(obj.cast()))
+                    from_str(&crate::object::fully_qualified_name(obj.cast(), sep))
                 }
                 b'N' => {
-                    let t = crate::object::type_name(ty(obj));
-                    return {
-                        raise(
-                            &raw mut EXC_TypeError,
-                            &format!("%N argument must be a type; got {t}"),
-                        );
-                        -1
-                    };
+                    raise(&raw mut EXC_TypeError, "%N argument must be a type");
+                    return -1;
                 }
                 b'U' | b'V' => new_ref(obj),
                 b'S' => crate::object::str(obj),
