@@ -181,12 +181,18 @@ impl Host {
             wheels: found
                 .wheels
                 .iter()
-                .map(|w| WheelReport {
-                    path: w.path.clone(),
-                    modules: w.modules,
-                    pure_python: w.modules == 0,
+                .map(|w| {
+                    // A wheel whose only shared objects are plain libraries is not pure Python.
+                    let member_of = format!("{}!", w.path);
+                    let libraries = found.skipped.iter().any(|s| s.path.starts_with(&member_of));
+                    WheelReport {
+                        path: w.path.clone(),
+                        modules: w.modules,
+                        pure_python: w.modules == 0 && !libraries,
+                    }
                 })
                 .collect(),
+            skipped: found.skipped.clone(),
             ..Report::default()
         };
         for e in &found.input_errors {
@@ -562,7 +568,7 @@ fn classify(
                 return Ok((ti, facts));
             }
             return Err(abi(
-                "a stable-ABI (abi3) module is built for the GIL build's object layout; CPython 3.14t would load it and crash, so gilgate refuses it"
+                "a stable-ABI (abi3) module is built for the GIL build's object layout; CPython 3.14t loads it, but its inline reference counting does not match the free-threaded object header, so it may crash: gilgate refuses it"
                     .to_string(),
             ));
         }
