@@ -18,8 +18,10 @@ The decision of a row comes from the first of these that knows it (the `source` 
 When two independent sources disagree the script says so on stderr and exits 1.
 
 The `outcome` column is what gilgate can make of the module, given that it runs no Python source:
-`complete`, `init-incomplete` (the declaration was seen before the init stopped), `undetermined` or
-`error:<Type>` (only for files that are no module CPython would import); it is taken from gilgate's
+`complete`, `init-incomplete` (the declaration was seen before the init stopped), `undetermined`,
+`skipped` (a plain shared library exporting no module hook at all: gilgate lists it as not a module,
+no row, no error) or `error:<Type>` (only for files that are no module CPython would import); it is
+taken from gilgate's
 run, except that an init failing with an error today becomes `verdict-or-undetermined` (issue 7:
 no unexplained errors) until the run gives the final value. `known_diff` marks rows where gilgate differs from the
 independent decision (or fails for a reason issue 7 fixes): kept from --previous when the row still
@@ -95,10 +97,15 @@ def main():
     a = ap.parse_args()
 
     static = read_tsv(a.static)
+    run = json.load(open(a.gilgate))
     gil = {}
-    for m in json.load(open(a.gilgate))["modules"]:
+    for m in run["modules"]:
         wheel, _, member = m["path"].partition("!")
         gil[wheel.rsplit("/", 1)[-1] + "!" + member] = m  # key: wheel file name!member
+    skipped = set()
+    for f in run.get("skipped", []):
+        wheel, _, member = f["path"].partition("!")
+        skipped.add(wheel.rsplit("/", 1)[-1] + "!" + member)
     cpy = {}
     if a.cpython:
         for r in read_tsv(a.cpython):
@@ -114,6 +121,8 @@ def main():
     for r in static:
         key = r["wheel"] + "!" + r["member"]
         g = gilgate_view(gil.get(key))
+        if key in skipped and key not in gil:
+            g = {"module": r["module"], "init": None, "decision": None, "mi": None, "outcome": "skipped"}
         s_init, s_dec, s_mi, s_src = static_decision(r)
         init, decision, mi, src = s_init, s_dec, s_mi, s_src
         candidates = []
@@ -179,9 +188,14 @@ def main():
                 diffs.append("3.13t module told it runs on 3.14 (issue 7 item 2)")
             elif decision != "not-a-module":
                 diffs.append(f"init fails ({err.get('type')}: {msg[:80]}) without a verdict (issue 7 item 5)")
-        if decision == "not-a-module":
+        if decision == "not-a-module" and g["outcome"] == "skipped":
             # CPython finds the file (3.13t searches .abi3.so too) and its import fails with
-            # ImportError: dynamic module does not define module export function (PyInit_<name>)
+            # ImportError: dynamic module does not define module export function (PyInit_<name>);
+            # gilgate, finding it inside a wheel, sees that it exports no module hook at all (a
+            # plain shared library) and lists it as not a module
+            row["outcome"] = "skipped"
+        elif decision == "not-a-module":
+            # a file that exports some hook, but not the one for its name: CPython's ImportError
             row["outcome"] = "error:ImportError"
             if g["outcome"] != "error:ImportError":
                 err = (gil.get(key) or {}).get("error") or {}
