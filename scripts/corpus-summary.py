@@ -7,7 +7,8 @@ Usage: corpus-summary.py EXPECTED.tsv GILGATE.json
 Columns: `right` (gilgate's verdict, complete or init incomplete, is CPython's decision under CPython's
 module name), `wrong name` (right decision, other name), `WRONG` (another decision), `undetermined`
 (gilgate reports no verdict, with its evidence), then errors: `needs Python module`, `3.13 version
-refused`, `crash`, `other error`, and `not a module` (files CPython would not import as modules).
+refused`, `crash`, `other error`, and `not a module` (files CPython would not import as modules,
+whether gilgate reports them as errors or lists them as skipped plain libraries).
 """
 import collections
 import csv
@@ -40,10 +41,14 @@ def category(row, m):
 def main():
     with open(sys.argv[1]) as f:
         rows = list(csv.DictReader([line for line in f if not line.startswith("#")], delimiter="\t"))
+    run = json.load(open(sys.argv[2]))
     got = {}
-    for m in json.load(open(sys.argv[2]))["modules"]:
+    for m in run["modules"]:
         wheel, _, member = m["path"].partition("!")
         got[(wheel.rsplit("/", 1)[-1], member)] = m
+    for f in run.get("skipped", []):
+        wheel, _, member = f["path"].partition("!")
+        got.setdefault((wheel.rsplit("/", 1)[-1], member), {"status": "skipped"})
     cols = ["right", "wrong name", "WRONG", "undetermined", "needs Python module", "3.13 version refused",
             "crash", "other error", "not a module"]
     by_tool = collections.defaultdict(collections.Counter)
