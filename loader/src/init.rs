@@ -130,7 +130,11 @@ fn fail_after_def(decl: Declaration, def: DefSeen) -> InitRun {
 
 /// The value of the `Py_mod_gil` slot among `raw`, None when there is none.
 fn gil_slot_value(raw: &[(i32, usize)], target: Target) -> Option<u64> {
-    let gil = if target == Target::Cp315t { 87 } else { 4 };
+    let gil = if target == Target::Cp315t {
+        mo::v315::Py_mod_gil
+    } else {
+        mo::Py_mod_gil
+    };
     raw.iter()
         .find(|(id, _)| resolve_id(*id, target) == gil)
         .map(|(_, v)| *v as u64)
@@ -263,8 +267,7 @@ fn multiple_interpreters(raw: &[(i32, usize)], target: Target) -> String {
 }
 
 fn has_gil_slot(raw: &[(i32, usize)], target: Target) -> bool {
-    let gil = if target == Target::Cp315t { 87 } else { 4 };
-    raw.iter().any(|(id, _)| resolve_id(*id, target) == gil)
+    gil_slot_value(raw, target).is_some()
 }
 
 fn slot_reports(infos: Vec<mo::SlotInfo>) -> Vec<SlotReport> {
