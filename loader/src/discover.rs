@@ -3,7 +3,7 @@
 
 use crate::elf::read_elf;
 use crate::names::{
-    AbiTag, PACKAGE_INIT, dotted_name, file_module_name, is_libs_dir, package_name,
+    AbiTag, dotted_name, file_module_name, in_package, is_libs_dir, package_name,
     split_extension_name,
 };
 use crate::report::Skipped;
@@ -143,15 +143,8 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                     d.skipped.push(Skipped::not_a_module(display));
                     continue;
                 }
-                let name = if package.is_empty() {
-                    name
-                } else if name == PACKAGE_INIT && !rel.contains('/') {
-                    package.clone()
-                } else {
-                    format!("{package}.{name}")
-                };
                 d.candidates.push(Candidate {
-                    name,
+                    name: in_package(&package, name),
                     display_path: display,
                     fs_path: p.join(&rel),
                     tag,

@@ -199,15 +199,19 @@ pub fn file_module_name(path: &Path) -> Option<(String, AbiTag)> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let package = package_name(parent);
-    let name = if package.is_empty() {
-        short
-    } else if short == PACKAGE_INIT {
-        package
+    Some((in_package(&package_name(parent), short), tag))
+}
+
+/// The full name of the module `name` found in the folder that is the package `package`
+/// (`""`: no package): `package.name`, or the package itself for its `__init__`.
+pub fn in_package(package: &str, name: String) -> String {
+    if package.is_empty() {
+        name
+    } else if name == PACKAGE_INIT {
+        package.to_string()
     } else {
-        format!("{package}.{short}")
-    };
-    Some((name, tag))
+        format!("{package}.{name}")
+    }
 }
 
 /// The short name (after the last dot) encoded the way CPython encodes it for the hook
