@@ -44,8 +44,10 @@ impl std::fmt::Display for InputError {
 pub struct WheelFound {
     /// The wheel as reports show it (`x.whl` given, `dist/x.whl` found in `dist/`).
     pub path: String,
-    /// Its extension modules (0: a pure-Python wheel).
+    /// Its extension modules.
     pub modules: usize,
+    /// Its shared objects that are plain libraries, not modules (skipped).
+    pub libraries: usize,
 }
 
 /// The result of discovery for all inputs.
@@ -186,6 +188,7 @@ fn add_wheel(d: &mut Discovery, path: &Path, whl: String) {
             ..
         }) => {
             let before = d.candidates.len();
+            let skipped_before = d.skipped.len();
             for rel in members {
                 if let Some((name, tag)) = dotted_name(&rel) {
                     let fs_path = dir.path().join(&rel);
@@ -207,6 +210,7 @@ fn add_wheel(d: &mut Discovery, path: &Path, whl: String) {
             d.wheels.push(WheelFound {
                 path: whl,
                 modules: d.candidates.len() - before,
+                libraries: d.skipped.len() - skipped_before,
             });
             d.temp_dirs.push(dir);
         }
@@ -379,11 +383,13 @@ mod tests {
             [
                 WheelFound {
                     path: format!("{shown}/a-1.0-py3-none-any.whl"),
-                    modules: 0
+                    modules: 0,
+                    libraries: 0
                 },
                 WheelFound {
                     path: format!("{shown}/sub/b-1.0-cp314-cp314t-linux_x86_64.whl"),
-                    modules: 2
+                    modules: 2,
+                    libraries: 0
                 },
             ]
         );

@@ -181,15 +181,11 @@ impl Host {
             wheels: found
                 .wheels
                 .iter()
-                .map(|w| {
+                .map(|w| WheelReport {
+                    path: w.path.clone(),
+                    modules: w.modules,
                     // A wheel whose only shared objects are plain libraries is not pure Python.
-                    let member_of = format!("{}!", w.path);
-                    let libraries = found.skipped.iter().any(|s| s.path.starts_with(&member_of));
-                    WheelReport {
-                        path: w.path.clone(),
-                        modules: w.modules,
-                        pure_python: w.modules == 0 && !libraries,
-                    }
+                    pure_python: w.modules == 0 && w.libraries == 0,
                 })
                 .collect(),
             skipped: found.skipped.clone(),
