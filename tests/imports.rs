@@ -3,6 +3,8 @@
 //! package itself is a plain module (its `__init__.py` does not run), and `sys` reports the
 //! lock state the loads left.
 
+mod support;
+
 use gilgate::capi::{import, pyerrors};
 use gilgate::{Host, Policy};
 use gilgate_test_extensions::sample;
@@ -81,19 +83,8 @@ fn sibling_extensions_of_a_package_folder() {
 
 /// Compiles `tests/c/imp_probe.c` as module `name` importing `import` into `dir`.
 fn build_importer(dir: &std::path::Path, name: &str, import: &str) -> std::path::PathBuf {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = dir.join(format!("{name}.cpython-314t-x86_64-linux-gnu.so"));
-    let status = std::process::Command::new("cc")
-        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
-        .arg(&out)
-        .arg(format!("-DGG_NAME={name}"))
-        .arg(format!("-DGG_IMPORT=\"{import}\""))
-        .arg("-I")
-        .arg(root.join("include"))
-        .arg(root.join("tests/c/imp_probe.c"))
-        .status()
-        .expect("run cc");
-    assert!(status.success(), "compiling {name} failed");
+    support::build_importer_at(&out, name, import);
     out
 }
 

@@ -2,34 +2,13 @@
 //! wheels, paths with nothing to inspect, wheels on `--path` and given as MODULE, and a
 //! package's `__init__` extension named after its package (as CPython names it).
 
+mod support;
+
 use gilgate_test_extensions::sample;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn gilgate() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gilgate"));
-    c.env_remove("PYTHON_GIL")
-        .env_remove("GILGATE_GIL")
-        .env_remove("GILGATE_PATH")
-        .env_remove("GILGATE_LOG");
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(c: &mut Command) -> Out {
-    let o = c.output().expect("running gilgate");
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
-}
+use support::{Out, build_importer_at, gilgate, run};
 
 fn json(o: &Out) -> serde_json::Value {
     serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr))
@@ -292,28 +271,12 @@ fn a_package_init_extension_is_named_after_its_package() {
     assert_eq!(o.stdout, "'sp_setgil'\n", "{}", o.stderr);
 }
 
-/// Compiles `tests/c/imp_probe.c` as module `name` importing `import` into the file `out`.
-fn build_importer(out: &Path, name: &str, import: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new("cc")
-        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
-        .arg(out)
-        .arg(format!("-DGG_NAME={name}"))
-        .arg(format!("-DGG_IMPORT=\"{import}\""))
-        .arg("-I")
-        .arg(root.join("include"))
-        .arg(root.join("tests/c/imp_probe.c"))
-        .status()
-        .expect("run cc");
-    assert!(status.success(), "compiling {name} failed");
-}
-
 #[test]
 fn a_package_init_imports_from_its_packages_search_root() {
     // The worker's search root for `probe/__init__` is the folder above `probe/`.
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir(tmp.path().join("probe")).unwrap();
-    build_importer(
+    build_importer_at(
         &tmp.path().join(format!("probe/__init__{TAG}")),
         "probe",
         "mp_gil_two",

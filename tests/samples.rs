@@ -2,35 +2,13 @@
 //! messages (from `test-extensions/expected.tsv`), `load` outcomes and the lock rules, wheels,
 //! and snapshots of the human and JSON reports.
 
+mod support;
+
 use gilgate_test_extensions::{sample, samples_dir};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn gilgate() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gilgate"));
-    c.env_remove("PYTHON_GIL")
-        .env_remove("GILGATE_GIL")
-        .env_remove("GILGATE_PATH")
-        .env_remove("GILGATE_LOG");
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(c: &mut Command) -> Out {
-    let o = c.output().expect("running gilgate");
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
-}
+use support::{Out, gilgate, run};
 
 /// One row of expected.tsv, by column name.
 type Row = BTreeMap<String, String>;

@@ -1,4 +1,5 @@
-//! Shared by the integration tests that use data fetched or built outside git.
+//! Shared by the integration tests: running the `gilgate` binary, compiling the import probe,
+//! and the data fetched or built outside git.
 //!
 //! One cache rule: `$GILGATE_CACHE` (default `~/.cache/gilgate`) holds `wheels/`
 //! (`scripts/fetch-wheels.sh`), `sdists/` (`scripts/build-sdists.sh`), `corpus/` and `reference/`.
@@ -11,7 +12,8 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// `$GILGATE_CACHE`, else `$HOME/.cache/gilgate`.
 pub fn cache_root() -> PathBuf {
@@ -69,4 +71,48 @@ pub fn sdist_status(what: &str) -> Option<String> {
             path.display()
         ),
     }
+}
+
+/// The `gilgate` binary, with no lock or search settings inherited from the environment.
+pub fn gilgate() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gilgate"));
+    c.env_remove("PYTHON_GIL")
+        .env_remove("GILGATE_GIL")
+        .env_remove("GILGATE_PATH")
+        .env_remove("GILGATE_LOG");
+    c
+}
+
+/// A finished `gilgate` run.
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `c` to the end.
+pub fn run(c: &mut Command) -> Out {
+    let o = c.output().expect("running gilgate");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(o.stdout).unwrap(),
+        stderr: String::from_utf8(o.stderr).unwrap(),
+    }
+}
+
+/// Compiles `tests/c/imp_probe.c` as module `name` (its init imports `import`) into the file
+/// `out`.
+pub fn build_importer_at(out: &Path, name: &str, import: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new("cc")
+        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
+        .arg(out)
+        .arg(format!("-DGG_NAME={name}"))
+        .arg(format!("-DGG_IMPORT=\"{import}\""))
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg(root.join("tests/c/imp_probe.c"))
+        .status()
+        .expect("run cc");
+    assert!(status.success(), "compiling {name} failed");
 }
