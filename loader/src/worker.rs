@@ -377,12 +377,12 @@ impl Pool {
                     let mut w = self.current.take().expect("worker present");
                     drop(w.stdin);
                     let status = w.child.wait();
-                    let mut e = crash_error(status.ok());
                     if !seen.hook_called {
                         // dlopen itself died (a broken file): the file's error, not the init's.
-                        e.message = e.message.replacen("init", "loading the file", 1);
+                        let e = crash_error(status.ok(), "loading the file");
                         return Declaration::failed(target, e);
                     }
+                    let e = crash_error(status.ok(), "init");
                     return settle(Declaration::failed(target, e), &seen);
                 }
             }
@@ -414,19 +414,20 @@ fn secs(d: Duration) -> String {
     }
 }
 
-fn crash_error(status: Option<std::process::ExitStatus>) -> ErrorReport {
+/// The error of a worker that died while `phase` ran (`init`, `loading the file`).
+fn crash_error(status: Option<std::process::ExitStatus>, phase: &str) -> ErrorReport {
     use std::os::unix::process::ExitStatusExt;
     match status {
         Some(s) if s.signal().is_some() => {
             let sig = s.signal().unwrap_or(0);
             ErrorReport::new(
                 "WorkerCrash",
-                format!("init crashed (signal {sig}, {})", signal_name(sig)),
+                format!("{phase} crashed (signal {sig}, {})", signal_name(sig)),
             )
         }
         Some(s) => ErrorReport::new(
             "WorkerCrash",
-            format!("init called exit({})", s.code().unwrap_or(-1)),
+            format!("{phase} called exit({})", s.code().unwrap_or(-1)),
         ),
         None => ErrorReport::new("WorkerCrash", "the inspection worker vanished"),
     }
