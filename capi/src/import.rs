@@ -239,29 +239,51 @@ pub fn search_roots() -> Vec<PathBuf> {
     crate::sysmodule::path_entries()
 }
 
-static UNPROVIDED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// Names of failed imports, in order, kept for the loader to read after an init fails.
+struct ImportLog(Mutex<Vec<String>>);
+
+impl ImportLog {
+    const fn new() -> ImportLog {
+        ImportLog(Mutex::new(Vec::new()))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn push(&self, name: &str) {
+        self.lock().push(name.to_string());
+    }
+
+    /// The names logged, the first `from` skipped.
+    fn since(&self, from: usize) -> Vec<String> {
+        self.lock().iter().skip(from).cloned().collect()
+    }
+
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+static UNPROVIDED: ImportLog = ImportLog::new();
 
 /// The names of the modules whose import failed because gilgate could not provide them (no
 /// extension module: Python source or nothing), in order; the first `from` are skipped. The
 /// loader reads them after an init fails: an init may print and replace the import error
 /// (numpy's `import_array()` raises "numpy._core.multiarray failed to import").
 pub fn unprovided_imports(from: usize) -> Vec<String> {
-    let log = UNPROVIDED.lock().unwrap_or_else(|e| e.into_inner());
-    log.iter().skip(from).cloned().collect()
+    UNPROVIDED.since(from)
 }
 
 /// How many imports failed so far because gilgate could not provide the module.
 pub fn unprovided_import_count() -> usize {
-    UNPROVIDED.lock().unwrap_or_else(|e| e.into_inner()).len()
+    UNPROVIDED.len()
 }
 
 /// Raises the error for a name that has no extension module: `ImportError` naming the source
 /// file when one exists, else `ModuleNotFoundError`; both say gilgate runs no Python source.
 fn raise_no_module(name: &str, roots: &[PathBuf]) {
-    UNPROVIDED
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(name.to_string());
+    UNPROVIDED.push(name);
     let rel: PathBuf = name.split('.').collect();
     for root in roots {
         let base = root.join(&rel);
@@ -397,27 +419,23 @@ fn find_and_load(name: &str) -> *mut PyObject {
 pub fn import_module(name: &str) -> *mut PyObject {
     let m = import_module_uncounted(name);
     if m.is_null() {
-        FAILED
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(name.to_string());
+        FAILED.push(name);
     }
     m
 }
 
-static FAILED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+static FAILED: ImportLog = ImportLog::new();
 
 /// The names whose import failed so far, in order (a package before its submodule), the
 /// first `from` skipped. The loader reads them after an init fails: the init may have printed
 /// and replaced the import's error.
 pub fn failed_imports(from: usize) -> Vec<String> {
-    let log = FAILED.lock().unwrap_or_else(|e| e.into_inner());
-    log.iter().skip(from).cloned().collect()
+    FAILED.since(from)
 }
 
 /// How many imports failed so far.
 pub fn failed_import_count() -> usize {
-    FAILED.lock().unwrap_or_else(|e| e.into_inner()).len()
+    FAILED.len()
 }
 
 fn import_module_uncounted(name: &str) -> *mut PyObject {
