@@ -287,6 +287,10 @@ fn properties_three_argument_type_and_mappingproxy() {
 #[test]
 fn cpython_texts_and_reprs_from_the_recorded_data() {
     let r = expect::load("eval-texts.json");
+    assert!(
+        !r.cases.is_empty(),
+        "tests/data/eval-texts.json has no cases"
+    );
     let failures: Vec<String> = r
         .cases
         .iter()

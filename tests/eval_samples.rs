@@ -47,11 +47,12 @@ fn check_module(module: &str) {
 
 /// Checks the cases of `module` that `pick` selects.
 fn check_cases(module: &str, pick: impl Fn(&Recorded) -> bool) {
-    let failures: Vec<String> = cases()
-        .iter()
+    let picked: Vec<Recorded> = cases()
+        .into_iter()
         .filter(|c| c.module == module && pick(c))
-        .filter_map(|c| run_case(c).err())
         .collect();
+    assert!(!picked.is_empty(), "no recorded cases of {module} selected");
+    let failures: Vec<String> = picked.iter().filter_map(|c| run_case(c).err()).collect();
     assert!(
         failures.is_empty(),
         "{} failing cases:\n{}",
