@@ -39,10 +39,7 @@ bench_python "$ROOT"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 bench_build_ext "$ROOT" "$TMP"
-if [ "$BUILD" = 1 ]; then
-    (cd "$ROOT" && CARGO_INCREMENTAL=0 cargo build --quiet --release --example bench_capi)
-fi
-GILGATE_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/bench_capi"
+bench_gilgate_bin "$ROOT" "$BUILD"
 
 # Total Ir of one process running workload W once with n iterations.
 count() { # SIDE W n

@@ -44,10 +44,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 bench_build_ext "$ROOT" "$TMP"
 
-if [ "$BUILD" = 1 ]; then
-    (cd "$ROOT" && CARGO_INCREMENTAL=0 cargo build --quiet --release --example bench_capi)
-fi
-GILGATE_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/bench_capi"
+bench_gilgate_bin "$ROOT" "$BUILD"
 
 run_side() { # SIDE ROUND WORKLOAD
     case "$1" in

@@ -1,5 +1,6 @@
 # Shared by scripts/bench-capi.sh and scripts/bench-callgrind.sh (sourced, not run): the CPython the
-# C API benchmark compares with, and the two builds of test-extensions/src/benchmod.c.
+# C API benchmark compares with, the two builds of test-extensions/src/benchmod.c, and gilgate's
+# side (examples/bench_capi).
 
 # Sets PY: $BENCH_PYTHON when set, else CPython 3.13t built --enable-optimizations --with-lto by
 # scripts/reference-cpython.sh (built into the cache the first time: tens of minutes).
@@ -57,6 +58,15 @@ for name in sys.argv[3:]:
         best = min(best, time.perf_counter() - start)
     print(f"{name}\t{best:.6f}\t{r!r}")
 PY
+}
+
+# Sets GILGATE_BIN to the release build of examples/bench_capi, building it first when $2 is 1.
+bench_gilgate_bin() {
+    local root=$1 build=$2
+    if [ "$build" = 1 ]; then
+        (cd "$root" && CARGO_INCREMENTAL=0 cargo build --quiet --release --example bench_capi)
+    fi
+    GILGATE_BIN="${CARGO_TARGET_DIR:-$root/target}/release/examples/bench_capi"
 }
 
 BENCH_WORKLOADS="objects int_arith float_arith list_ops dict_ops str_build parse_args"
