@@ -109,12 +109,14 @@ fn counts_and_labels_follow_the_table() {
     let list = gilgate_capi::surface::render_list();
     let line = list
         .lines()
-        .find(|l| l.starts_with("PyBytes_Repr\t"))
+        .find(|l| l.starts_with("Py_BuildValue\t"))
         .unwrap();
     assert!(
-        line.starts_with("PyBytes_Repr\tfunc\tpartial: ignores smartquotes"),
+        line.starts_with("Py_BuildValue\tfunc\tpartial: format units u and u#"),
         "{line}"
     );
+    // PyBytes_Repr honours smartquotes now (issue 7 named it partial)
+    assert_eq!(lookup("PyBytes_Repr").unwrap().label(), "real");
     let line = list
         .lines()
         .find(|l| l.starts_with("PyList_New\t"))
@@ -128,13 +130,6 @@ fn what_the_partial_rows_say_is_missing_is_missing() {
     init();
     // SAFETY: C API calls with valid arguments; new references are released.
     unsafe {
-        // PyBytes_Repr(b"'", 0): CPython 3.14 gives b'\'' (single quotes, the quote escaped)
-        let b = PyBytes_FromStringAndSize(c"'".as_ptr(), 1);
-        let r = text(PyBytes_Repr(b, 0));
-        decref(b);
-        assert_ne!(r, r"b'\''", "PyBytes_Repr: {DELETE_ROWS}");
-        assert_eq!(r, r#"b"'""#);
-
         // Py_BuildValue("u", L"ab"): CPython 3.14 gives 'ab'
         let wide: [i32; 3] = ['a' as i32, 'b' as i32, 0];
         let o = Py_BuildValue(c"u".as_ptr(), wide.as_ptr());
@@ -189,5 +184,26 @@ fn what_the_partial_rows_say_is_missing_is_missing() {
             "PyErr_Print sys.last_exc: {DELETE_ROWS}"
         );
         let _ = pyerrors::take_exception();
+    }
+}
+
+/// `PyBytes_Repr`'s `smartquotes`: 1 picks the quotes as `repr()` does, 0 always uses `'`
+/// (CPython 3.14: `b"'"` and `b'\''` for the one byte `'`).
+#[test]
+fn bytes_repr_honours_smartquotes() {
+    init();
+    // SAFETY: C API calls with valid arguments; new references are released.
+    unsafe {
+        let repr = |data: &[u8], smart: c_int| {
+            let b = PyBytes_FromStringAndSize(data.as_ptr().cast(), data.len() as isize);
+            let r = text(PyBytes_Repr(b, smart));
+            decref(b);
+            r
+        };
+        assert_eq!(repr(b"'", 1), r#"b"'""#);
+        assert_eq!(repr(b"'", 0), r"b'\''");
+        assert_eq!(repr(b"'\"", 1), r#"b'\'"'"#);
+        assert_eq!(repr(b"'\"", 0), r#"b'\'"'"#);
+        assert_eq!(repr(b"a\n\x00", 0), r"b'a\n\x00'");
     }
 }
