@@ -86,8 +86,11 @@ fn answer(req: &Request) -> Declaration {
             .insert("PyUnstable_Module_SetGIL".into());
     }
     crate::import_hook::for_worker(&req.name, &req.path);
-    let run =
-        std::panic::catch_unwind(|| init::run(&req.name, &req.path, req.target, &facts, true).decl);
+    let run = std::panic::catch_unwind(|| {
+        let run = init::run(&req.name, &req.path, req.target, &facts, true);
+        keep_module(run.module);
+        run.decl
+    });
     run.unwrap_or_else(|p| {
         let what = p
             .downcast_ref::<&str>()
@@ -99,6 +102,21 @@ fn answer(req: &Request) -> Declaration {
             ErrorReport::new("HostError", format!("gilgate internal error: {what}")),
         )
     })
+}
+
+/// Modules this worker created, kept alive until it exits, as `sys.modules` keeps a loaded
+/// module: their teardown code (`m_free`, the module's `tp_dealloc`) never runs in a process
+/// whose job is to survive crashing modules, and the objects stay reachable (valgrind counts
+/// them as "still reachable", not lost).
+static INSPECTED: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+
+fn keep_module(m: *mut gilgate_capi::object::PyObject) {
+    if !m.is_null() {
+        INSPECTED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(m as usize);
+    }
 }
 
 /// A running worker.
