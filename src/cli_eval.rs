@@ -1,7 +1,8 @@
 //! The `gilgate eval` command: load a module, evaluate expressions, print their `repr`.
 //!
 //! Exit status: 0 success; 1 an expression raised (or did not parse: `SyntaxError`); 2 a module
-//! could not be loaded; 64 usage or configuration error. An exception prints, as the last line
+//! could not be loaded; 64 usage or configuration error (including a wheel given as MODULE and
+//! a `--path` wheel that cannot be unpacked). An exception prints, as the last line
 //! on stderr, the exception type's `__name__`, then `: ` and `str()` of the exception when that
 //! is not empty.
 
@@ -45,13 +46,14 @@ fn is_path(spec: &str) -> bool {
 
 fn short_name(spec: &str) -> String {
     if is_path(spec) {
-        let file = std::path::Path::new(spec)
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        gilgate_loader::split_extension_name(&file)
+        let p = std::path::Path::new(spec);
+        gilgate_loader::file_module_name(p)
             .map(|(n, _)| n)
-            .unwrap_or(file)
+            .unwrap_or_else(|| {
+                p.file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
     } else {
         spec.to_string()
     }
@@ -94,7 +96,20 @@ pub fn run(opts: Options) -> u8 {
     for a in &opts.allow {
         b = b.allow(a);
     }
-    let mut host = b.build();
+    if let Some(msg) = std::iter::once(&opts.module)
+        .chain(&opts.more)
+        .find_map(|m| gilgate_loader::wheel_given_as_module(m))
+    {
+        eprintln!("gilgate: {msg}");
+        return EXIT_USAGE;
+    }
+    let mut host = match b.try_build() {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("gilgate: --path: {}", e.message);
+            return EXIT_USAGE;
+        }
+    };
     let mut ev = Evaluator::new();
     for (i, spec) in std::iter::once(&opts.module).chain(&opts.more).enumerate() {
         let loaded = if is_path(spec) {

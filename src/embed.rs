@@ -857,7 +857,9 @@ impl HostBuilder {
     }
 
     /// Adds a folder to search for dotted names (searched in order, before `GILGATE_PATH` and
-    /// the current folder).
+    /// the current folder). A wheel (`*.whl`) is unpacked privately, as `inspect` does (its
+    /// extension modules and the libraries they need), for as long as the host lives, and
+    /// searched in its place.
     pub fn path(mut self, dir: impl Into<PathBuf>) -> HostBuilder {
         self.paths.push(dir.into());
         self
@@ -869,18 +871,49 @@ impl HostBuilder {
         self
     }
 
-    /// The host.
+    /// The host. A wheel on the search path that cannot be unpacked makes every import
+    /// fail with an `ImportError` naming it (see [`HostBuilder::try_build`]).
     pub fn build(self) -> Host {
+        let (mut host, error) = self.build_inner();
+        host.broken_path = error;
+        host
+    }
+
+    /// The host, or the error of a wheel on the search path (`path(x.whl)`, or one in
+    /// `GILGATE_PATH`) that cannot be unpacked.
+    pub fn try_build(self) -> PyResult<Host> {
+        match self.build_inner() {
+            (host, None) => Ok(host),
+            (_, Some(e)) => Err(e),
+        }
+    }
+
+    fn build_inner(self) -> (Host, Option<PyErr>) {
         // A failure here (no -rdynamic) shows again, as an error, on the first import.
         let _ = init_runtime();
         let mut inner = gilgate_loader::Host::new(self.policy.unwrap_or(Policy::Auto));
         for a in self.allow {
             inner.allow(a);
         }
-        Host {
+        let search = gilgate_loader::search_path(&self.paths);
+        let (search, wheels, error) = match gilgate_loader::expand_wheels(&search) {
+            Ok(expanded) => (expanded.dirs, expanded.unpacked, None),
+            Err(e) => (
+                search,
+                Vec::new(),
+                Some(PyErr::new(
+                    "ImportError",
+                    format!("cannot use the wheel {e}"),
+                )),
+            ),
+        };
+        let host = Host {
             inner,
-            search: gilgate_loader::search_path(&self.paths),
-        }
+            search,
+            _wheels: wheels,
+            broken_path: None,
+        };
+        (host, error)
     }
 }
 
@@ -888,6 +921,10 @@ impl HostBuilder {
 pub struct Host {
     inner: gilgate_loader::Host,
     search: Vec<PathBuf>,
+    /// Wheels on the search path, unpacked for as long as the host lives.
+    _wheels: Vec<gilgate_loader::Unpacked>,
+    /// Why the search path cannot be used (an unreadable wheel): every import fails with it.
+    broken_path: Option<PyErr>,
 }
 
 impl Default for Host {
@@ -912,7 +949,7 @@ impl Host {
         &self.inner
     }
 
-    /// The folders searched for dotted names, in order.
+    /// The folders searched for dotted names, in order (a wheel's unpacked folder in its place).
     pub fn search_path(&self) -> &[PathBuf] {
         &self.search
     }
@@ -955,6 +992,9 @@ impl Host {
     }
 
     fn load_spec(&mut self, spec: &str) -> PyResult<Module> {
+        if let Some(e) = &self.broken_path {
+            return Err(e.clone());
+        }
         let before = gilgate_capi::import::get_module(spec);
         let loaded = self.inner.load(spec, &self.search);
         let stored = gilgate_capi::import::get_module(spec);

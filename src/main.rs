@@ -46,7 +46,8 @@ struct Cli {
 enum Command {
     /// Report what each module declares (init and create run in a worker; exec never runs).
     Inspect {
-        /// `.so` files, folders (searched recursively) or `.whl` files.
+        /// `.so` files, `.whl` files or folders (searched recursively for both); a PATH with
+        /// neither is a usage error.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Print one JSON document instead of the table.
@@ -67,8 +68,9 @@ enum Command {
     },
     /// Load modules into one host in order, as imports would (init, create, lock decision, exec).
     Load {
-        /// Folders to search for dotted names (before GILGATE_PATH and `.`); repeatable.
-        #[arg(long = "path", value_name = "DIR")]
+        /// Folders or wheels (unpacked privately) to search for dotted names (before
+        /// GILGATE_PATH and `.`); repeatable.
+        #[arg(long = "path", value_name = "DIR|WHEEL")]
         path: Vec<PathBuf>,
         /// Lock policy: auto, on, off, module, error.
         #[arg(long, value_name = "POLICY")]
@@ -83,8 +85,9 @@ enum Command {
     /// Load MODULE and evaluate each EXPR in a namespace holding its attributes; print the
     /// `repr` of each result (assignments print nothing).
     Eval {
-        /// Folders to search for dotted names (before GILGATE_PATH and `.`); repeatable.
-        #[arg(long = "path", value_name = "DIR")]
+        /// Folders or wheels (unpacked privately) to search for dotted names (before
+        /// GILGATE_PATH and `.`); repeatable.
+        #[arg(long = "path", value_name = "DIR|WHEEL")]
         path: Vec<PathBuf>,
         /// Lock policy: auto, on, off, module, error.
         #[arg(long, value_name = "POLICY")]
@@ -199,6 +202,17 @@ fn inspect(
         Ok(h) => h.with_timeout(Duration::from_secs_f64(timeout)),
         Err(code) => return code,
     };
+    // A PATH with nothing to inspect is a usage error: a gate over it would pass vacuously.
+    let empty: Vec<_> = paths
+        .iter()
+        .filter_map(|p| gilgate::loader::check_input(p).err())
+        .collect();
+    if !empty.is_empty() {
+        for e in &empty {
+            eprintln!("gilgate: {e}");
+        }
+        return EXIT_USAGE;
+    }
     let report = host.inspect(&paths);
     for w in &report.warnings {
         eprintln!("gilgate: {w}");
@@ -222,7 +236,22 @@ fn load(path: Vec<PathBuf>, gil: Option<String>, allow: Vec<String>, modules: Ve
         Ok(h) => h,
         Err(code) => return code,
     };
-    let search = search_path(&path);
+    if let Some(msg) = modules
+        .iter()
+        .find_map(|m| gilgate::loader::wheel_given_as_module(m))
+    {
+        eprintln!("gilgate: {msg}");
+        return EXIT_USAGE;
+    }
+    // Wheels on the search path stay unpacked until the command ends.
+    let expanded = match gilgate::loader::expand_wheels(&search_path(&path)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("gilgate: --path {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let search = expanded.dirs.clone();
     let policy = host.policy();
     outln!(
         "policy {}: lock {}",
@@ -271,13 +300,14 @@ fn load(path: Vec<PathBuf>, gil: Option<String>, allow: Vec<String>, modules: Ve
 
 fn display_name(spec: &str) -> String {
     if spec.contains('/') || spec.ends_with(".so") {
-        let file = std::path::Path::new(spec)
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        gilgate::loader::split_extension_name(&file)
+        let p = std::path::Path::new(spec);
+        gilgate::loader::file_module_name(p)
             .map(|(n, _)| n)
-            .unwrap_or(file)
+            .unwrap_or_else(|| {
+                p.file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
     } else {
         spec.to_string()
     }

@@ -299,3 +299,47 @@ fn loaded_modules_go_into_sys_modules_with_their_file() {
     let modules = sys.getattr("modules").unwrap();
     assert!(modules.get_item("kwargs_demo").unwrap().is(m.object()));
 }
+
+#[test]
+fn a_wheel_on_the_search_path_is_unpacked_for_the_hosts_lifetime() {
+    use std::io::Write;
+    let _g = lock();
+    let tmp = tempfile::tempdir().unwrap();
+    let whl = tmp.path().join("w-1.0-cp314-cp314t-linux_x86_64.whl");
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&whl).unwrap());
+        z.start_file(
+            "w/untagged.cpython-314t-x86_64-linux-gnu.so",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        z.write_all(&std::fs::read(samples_dir().join("untagged.so")).unwrap())
+            .unwrap();
+        z.finish().unwrap();
+    }
+    let mut host = Host::builder().path(&whl).build();
+    let unpacked = host.search_path()[0].clone();
+    assert_ne!(unpacked, whl);
+    let m = host.import("w.untagged").unwrap();
+    assert_eq!(
+        m.getattr("kind").unwrap().extract::<String>().unwrap(),
+        "good"
+    );
+    drop(host);
+    assert!(!unpacked.exists(), "removed with the host");
+
+    let bad = tmp.path().join("bad.whl");
+    std::fs::write(&bad, "not a zip").unwrap();
+    let e = Host::builder().path(&bad).try_build().err().unwrap();
+    assert_eq!(e.type_name, "ImportError");
+    let mut host = Host::builder().path(&bad).build();
+    let e2 = host.import("anything").unwrap_err();
+    assert_eq!(e2, e);
+    assert!(
+        e.message.starts_with(&format!(
+            "cannot use the wheel {}: not a readable wheel",
+            bad.display()
+        )),
+        "{e}"
+    );
+}

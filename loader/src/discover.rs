@@ -1,6 +1,10 @@
-//! Finding modules: a `.so`, a folder (recursive) or a wheel (extracted privately).
+//! Finding modules: a `.so`, a folder (recursive: its extension modules and its wheels) or a
+//! wheel (extracted privately).
 
-use crate::names::{AbiTag, dotted_name, is_libs_dir, split_extension_name};
+use crate::names::{
+    AbiTag, PACKAGE_INIT, dotted_name, file_module_name, is_libs_dir, package_name,
+    split_extension_name,
+};
 use crate::wheel::{Unpacked, extract_wheel};
 use std::path::{Path, PathBuf};
 
@@ -17,8 +21,9 @@ pub struct Candidate {
     pub tag: AbiTag,
 }
 
-/// Something given on the command line that could not be read at all.
-#[derive(Debug, Clone)]
+/// Something given on the command line that could not be read at all, or that holds nothing
+/// to inspect.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {
     /// The path as given.
     pub path: String,
@@ -26,18 +31,70 @@ pub struct InputError {
     pub message: String,
 }
 
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// One wheel read (given, or found in a folder), and how many extension modules it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WheelFound {
+    /// The wheel as reports show it (`x.whl` given, `dist/x.whl` found in `dist/`).
+    pub path: String,
+    /// Its extension modules (0: a pure-Python wheel).
+    pub modules: usize,
+}
+
 /// The result of discovery for all inputs.
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub candidates: Vec<Candidate>,
     pub input_errors: Vec<InputError>,
+    /// Every wheel read, in the order found.
+    pub wheels: Vec<WheelFound>,
     /// Notes for the user (skipped wheel members).
     pub warnings: Vec<String>,
     /// Private folders holding extracted wheels; removed when this is dropped.
     pub temp_dirs: Vec<tempfile::TempDir>,
 }
 
-/// Finds the modules in each input path.
+/// Why a path given to `inspect` has nothing to inspect, checked before anything is
+/// unpacked or run: it cannot be read, it is a folder holding no extension module and no
+/// wheel (outside `*.libs/` folders), or a file that is neither.
+pub fn check_input(path: &Path) -> Result<(), InputError> {
+    let err = |message: String| InputError {
+        path: path.display().to_string(),
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
+    if meta.is_dir() {
+        if holds_a_module_or_wheel(path, "") {
+            return Ok(());
+        }
+        return Err(err(
+            "nothing to inspect: no extension module (*.so) and no wheel (*.whl) in this folder"
+                .into(),
+        ));
+    }
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if is_wheel(&file) || split_extension_name(&file).is_some() {
+        return Ok(());
+    }
+    Err(err(
+        "nothing to inspect: not an extension module (*.so), a wheel (*.whl) or a folder".into(),
+    ))
+}
+
+fn is_wheel(name: &str) -> bool {
+    name.ends_with(".whl")
+}
+
+/// Finds the modules in each input path. Each wheel in a folder is read as if given by
+/// itself, its rows' paths starting with the folder's (`dist/x.whl!pkg/m.so`).
 pub fn discover(paths: &[PathBuf]) -> Discovery {
     let mut d = Discovery::default();
     for p in paths {
@@ -53,56 +110,42 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             }
         };
         if meta.is_dir() {
+            // A folder that is itself a package names its modules after it.
+            let package = package_name(p);
             let mut found = Vec::new();
             walk(p, "", &mut found);
             found.sort();
             for rel in found {
-                if let Some((name, tag)) = dotted_name(&rel) {
-                    d.candidates.push(Candidate {
-                        name,
-                        display_path: join_display(&shown, &rel),
-                        fs_path: p.join(&rel),
-                        tag,
-                    });
+                let display = join_display(&shown, &rel);
+                if is_wheel(&rel) {
+                    add_wheel(&mut d, &p.join(&rel), display);
+                    continue;
                 }
+                let Some((name, tag)) = dotted_name(&rel) else {
+                    continue;
+                };
+                let name = if package.is_empty() {
+                    name
+                } else if name == PACKAGE_INIT && !rel.contains('/') {
+                    package.clone()
+                } else {
+                    format!("{package}.{name}")
+                };
+                d.candidates.push(Candidate {
+                    name,
+                    display_path: display,
+                    fs_path: p.join(&rel),
+                    tag,
+                });
             }
-        } else if shown.ends_with(".whl") {
-            match extract_wheel(p) {
-                Ok(Unpacked {
-                    dir,
-                    modules: members,
-                    warnings,
-                    ..
-                }) => {
-                    let whl = p
-                        .file_name()
-                        .map(|f| f.to_string_lossy().into_owned())
-                        .unwrap_or(shown.clone());
-                    for rel in members {
-                        if let Some((name, tag)) = dotted_name(&rel) {
-                            d.candidates.push(Candidate {
-                                name,
-                                display_path: format!("{whl}!{rel}"),
-                                fs_path: dir.path().join(&rel),
-                                tag,
-                            });
-                        }
-                    }
-                    d.warnings
-                        .extend(warnings.into_iter().map(|w| format!("{whl}: {w}")));
-                    d.temp_dirs.push(dir);
-                }
-                Err(e) => d.input_errors.push(InputError {
-                    path: shown,
-                    message: e,
-                }),
-            }
-        } else {
-            let file = p
+        } else if is_wheel(&shown) {
+            let whl = p
                 .file_name()
                 .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            match split_extension_name(&file) {
+                .unwrap_or(shown.clone());
+            add_wheel(&mut d, p, whl);
+        } else {
+            match file_module_name(p) {
                 Some((name, tag)) => d.candidates.push(Candidate {
                     name,
                     display_path: shown,
@@ -121,6 +164,41 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     d
 }
 
+/// Unpacks the wheel at `path` and adds its modules, their paths shown as `whl!member`.
+fn add_wheel(d: &mut Discovery, path: &Path, whl: String) {
+    match extract_wheel(path) {
+        Ok(Unpacked {
+            dir,
+            modules: members,
+            warnings,
+            ..
+        }) => {
+            let before = d.candidates.len();
+            for rel in members {
+                if let Some((name, tag)) = dotted_name(&rel) {
+                    d.candidates.push(Candidate {
+                        name,
+                        display_path: format!("{whl}!{rel}"),
+                        fs_path: dir.path().join(&rel),
+                        tag,
+                    });
+                }
+            }
+            d.warnings
+                .extend(warnings.into_iter().map(|w| format!("{whl}: {w}")));
+            d.wheels.push(WheelFound {
+                path: whl,
+                modules: d.candidates.len() - before,
+            });
+            d.temp_dirs.push(dir);
+        }
+        Err(e) => d.input_errors.push(InputError {
+            path: whl,
+            message: e,
+        }),
+    }
+}
+
 fn join_display(base: &str, rel: &str) -> String {
     if base.ends_with('/') {
         format!("{base}{rel}")
@@ -129,6 +207,35 @@ fn join_display(base: &str, rel: &str) -> String {
     }
 }
 
+/// Whether the folder `root/rel` holds, at any depth outside `*.libs/`, a wheel or an
+/// extension module (stops at the first).
+fn holds_a_module_or_wheel(root: &Path, rel: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir(root.join(rel)) else {
+        return false;
+    };
+    let mut dirs = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let child = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
+            if !is_libs_dir(&name) {
+                dirs.push(child);
+            }
+        } else if (ft.is_file() || ft.is_symlink())
+            && (is_wheel(&name) || (name.ends_with(".so") && dotted_name(&child).is_some()))
+        {
+            return true;
+        }
+    }
+    dirs.iter().any(|d| holds_a_module_or_wheel(root, d))
+}
+
+/// Collects the `*.so` and `*.whl` files under `root` (relative paths), skipping `*.libs/`.
 fn walk(root: &Path, rel: &str, out: &mut Vec<String>) {
     let dir = if rel.is_empty() {
         root.to_path_buf()
@@ -150,7 +257,7 @@ fn walk(root: &Path, rel: &str, out: &mut Vec<String>) {
             if !is_libs_dir(&name) {
                 walk(root, &child, out);
             }
-        } else if (ft.is_file() || ft.is_symlink()) && name.ends_with(".so") {
+        } else if (ft.is_file() || ft.is_symlink()) && (name.ends_with(".so") || is_wheel(&name)) {
             out.push(child);
         }
     }
@@ -197,6 +304,118 @@ mod tests {
         assert!(!root.join("pkg.libs/libdep-1234.so").exists());
         assert!(!root.join("pkg/README").exists());
         assert!(!root.parent().unwrap().join("evil").exists());
+    }
+
+    fn write_zip(path: &Path, members: &[(&str, &str)]) {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+        let o = zip::write::SimpleFileOptions::default();
+        for (n, body) in members {
+            z.start_file(*n, o).unwrap();
+            z.write_all(body.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+
+    #[test]
+    fn folders_hold_wheels_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dist = tmp.path().join("dist");
+        std::fs::create_dir_all(dist.join("sub")).unwrap();
+        std::fs::create_dir_all(dist.join("x.libs")).unwrap();
+        write_zip(
+            &dist.join("sub/b-1.0-cp314-cp314t-linux_x86_64.whl"),
+            &[("b/m.so", "x"), ("b/__init__.so", "y")],
+        );
+        write_zip(
+            &dist.join("a-1.0-py3-none-any.whl"),
+            &[("a/__init__.py", "")],
+        );
+        // A wheel in a library folder is not looked at.
+        write_zip(&dist.join("x.libs/c-1.0-py3-none-any.whl"), &[]);
+        let d = discover(std::slice::from_ref(&dist));
+        let rows: Vec<(String, String)> = d
+            .candidates
+            .iter()
+            .map(|c| (c.name.clone(), c.display_path.clone()))
+            .collect();
+        let shown = dist.display().to_string();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "b".to_string(),
+                    format!("{shown}/sub/b-1.0-cp314-cp314t-linux_x86_64.whl!b/__init__.so")
+                ),
+                (
+                    "b.m".to_string(),
+                    format!("{shown}/sub/b-1.0-cp314-cp314t-linux_x86_64.whl!b/m.so")
+                ),
+            ]
+        );
+        assert!(d.candidates.iter().all(|c| c.fs_path.exists()));
+        assert_eq!(
+            d.wheels,
+            [
+                WheelFound {
+                    path: format!("{shown}/a-1.0-py3-none-any.whl"),
+                    modules: 0
+                },
+                WheelFound {
+                    path: format!("{shown}/sub/b-1.0-cp314-cp314t-linux_x86_64.whl"),
+                    modules: 2
+                },
+            ]
+        );
+        assert!(check_input(&dist).is_ok());
+    }
+
+    #[test]
+    fn paths_with_nothing_to_inspect() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path();
+        std::fs::create_dir_all(p.join("empty/pkg.libs")).unwrap();
+        std::fs::write(p.join("empty/pkg.libs/libz.so"), "").unwrap();
+        std::fs::write(p.join("empty/README"), "").unwrap();
+        let e = check_input(&p.join("empty")).unwrap_err();
+        assert_eq!(e.path, p.join("empty").display().to_string());
+        assert!(e.message.starts_with("nothing to inspect: "), "{e}");
+        std::fs::write(p.join("notes.txt"), "").unwrap();
+        assert!(
+            check_input(&p.join("notes.txt"))
+                .unwrap_err()
+                .message
+                .contains("not an extension module")
+        );
+        assert!(
+            check_input(&p.join("missing"))
+                .unwrap_err()
+                .message
+                .starts_with("cannot read: ")
+        );
+        std::fs::write(p.join("empty/m.abi3t.so"), "").unwrap();
+        assert!(check_input(&p.join("empty")).is_ok());
+        assert!(check_input(&p.join("empty/m.abi3t.so")).is_ok());
+    }
+
+    #[test]
+    fn a_folder_that_is_a_package_names_its_modules_after_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pkg = tmp.path().join("mypkg");
+        std::fs::create_dir_all(pkg.join("sub")).unwrap();
+        std::fs::write(pkg.join("__init__.cpython-314t-x86_64-linux-gnu.so"), "").unwrap();
+        std::fs::write(pkg.join("sub/__init__.so"), "").unwrap();
+        std::fs::write(pkg.join("sub/m.so"), "").unwrap();
+        let names = |p: &Path| -> Vec<String> {
+            discover(&[p.to_path_buf()])
+                .candidates
+                .into_iter()
+                .map(|c| c.name)
+                .collect()
+        };
+        assert_eq!(names(&pkg), ["mypkg", "mypkg.sub", "mypkg.sub.m"]);
+        assert_eq!(names(tmp.path()), ["mypkg", "mypkg.sub", "mypkg.sub.m"]);
+        assert_eq!(names(&pkg.join("sub")), ["mypkg.sub", "mypkg.sub.m"]);
+        assert_eq!(names(&pkg.join("sub/__init__.so")), ["mypkg.sub"]);
     }
 
     #[test]

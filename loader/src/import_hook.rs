@@ -93,11 +93,15 @@ fn import_extension(name: &str, roots: &[PathBuf]) -> Result<Option<*mut PyObjec
 }
 
 /// In an inspection worker: registers the hooks with the search root of the module being
-/// inspected (its folder, minus one level per package component of its dotted name), so that
-/// an init importing a sibling extension finds it.
+/// inspected (its folder, minus one level per package component of its dotted name, and one
+/// more for a package's `__init__`), so that an init importing a sibling extension finds it.
 pub(crate) fn for_worker(name: &str, path: &std::path::Path) {
     let mut root = path.parent().map(std::path::Path::to_path_buf);
-    for _ in 0..name.matches('.').count() {
+    let is_init = path
+        .file_name()
+        .and_then(|f| crate::names::split_extension_name(&f.to_string_lossy()))
+        .is_some_and(|(short, _)| short == crate::names::PACKAGE_INIT && name != short);
+    for _ in 0..name.matches('.').count() + usize::from(is_init) {
         root = root.and_then(|r| r.parent().map(std::path::Path::to_path_buf));
     }
     let roots: Vec<PathBuf> = root.into_iter().collect();

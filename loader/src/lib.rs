@@ -20,15 +20,16 @@ pub mod report;
 mod wheel;
 pub mod worker;
 
-pub use discover::{Candidate, Discovery, discover};
+pub use discover::{Candidate, Discovery, InputError, WheelFound, check_input, discover};
 pub use elf::{BuildKind, ElfFacts, read_elf};
 pub use lock::{ConfigError, Decision, LockState, Policy, PolicySource, resolve_policy};
 pub use names::{
-    AbiTag, HookKind, Target, dotted_name, encoded_short_name, hook_symbols, split_extension_name,
+    AbiTag, HookKind, PACKAGE_INIT, Target, dotted_name, encoded_short_name, file_module_name,
+    hook_symbols, is_package_dir, package_name, split_extension_name,
 };
 pub use report::{
     Declaration, ErrorReport, Gil, InitKind, Lint, ModuleReport, Report, SlotReport, Status,
-    Summary,
+    Summary, WheelReport,
 };
 pub use wheel::{Unpacked, extract_wheel, member_name_is_safe};
 
@@ -176,6 +177,15 @@ impl Host {
         let found = discover(paths);
         let mut report = Report {
             warnings: found.warnings.clone(),
+            wheels: found
+                .wheels
+                .iter()
+                .map(|w| WheelReport {
+                    path: w.path.clone(),
+                    modules: w.modules,
+                    pure_python: w.modules == 0,
+                })
+                .collect(),
             ..Report::default()
         };
         for e in &found.input_errors {
@@ -281,6 +291,10 @@ impl Host {
         unsafe {
             gilgate_capi::moduleobject::init_module_attrs(run.module, &file.to_string_lossy())
         };
+        if let Some(dir) = package_dir(&file) {
+            // SAFETY: `run.module` is NULL or a valid object.
+            unsafe { set_package_path(run.module, &dir) };
+        }
         // Exec runs only for a module object created from a def (CPython skips anything else).
         // SAFETY: `run.module` is a valid object when init succeeded.
         let is_module =
@@ -327,6 +341,37 @@ impl Host {
     /// `needs-python-module`); empty otherwise.
     pub fn failed_lints(&self) -> &[Lint] {
         &self.failed_lints
+    }
+}
+
+/// The folder of a package whose `__init__` extension is the file at `path`.
+fn package_dir(path: &Path) -> Option<PathBuf> {
+    let file = path.file_name()?.to_string_lossy().into_owned();
+    let (short, _) = split_extension_name(&file)?;
+    (short == PACKAGE_INIT).then(|| path.parent().map(Path::to_path_buf))?
+}
+
+/// What the import machinery gives a package's module before its exec runs: `__path__`, a
+/// list holding the package's folder (unless the module set one itself), so that its
+/// submodules can be imported. Objects that are not modules are left alone.
+///
+/// # Safety
+/// `m` must be NULL or a live object.
+unsafe fn set_package_path(m: *mut PyObject, dir: &Path) {
+    // SAFETY: forwarded contract; the dict and the list are live objects we own or borrow.
+    unsafe {
+        if m.is_null() || !ffi::type_check(m, c"PyModule_Type") {
+            return;
+        }
+        let d = (*m.cast::<gilgate_capi::moduleobject::PyModuleObject>()).md_dict;
+        if d.is_null() || !gilgate_capi::dictobject::get_str(d, "__path__").is_null() {
+            return;
+        }
+        let list = gilgate_capi::sysmodule::new_str_list(&[dir.to_string_lossy().into_owned()]);
+        if list.is_null() || gilgate_capi::dictobject::set_item_str(d, "__path__", list) < 0 {
+            gilgate_capi::pyerrors::clear();
+        }
+        gilgate_capi::refcount::xdecref(list);
     }
 }
 
@@ -542,39 +587,120 @@ fn classify(
 }
 
 /// Finds a module: a path to a `.so` file, or a dotted name searched in `search` with
-/// [`SEARCH_SUFFIXES`].
+/// [`SEARCH_SUFFIXES`]. As CPython's path finder does, a folder named after the module that
+/// holds an `__init__` extension is the module (a package), before a file beside it; a file
+/// given by path is named by [`file_module_name`] (`pkg/__init__.so` is `pkg`). A wheel
+/// given as the module is an `ImportError` saying how to use it.
 pub fn locate(spec: &str, search: &[PathBuf]) -> Result<(String, PathBuf, AbiTag), LoadError> {
     let as_path = Path::new(spec);
+    if let Some(msg) = wheel_given_as_module(spec) {
+        return Err(LoadError::Raised(ErrorReport::new("ImportError", msg)));
+    }
     if spec.contains('/') || (spec.ends_with(".so") && as_path.is_file()) {
-        let file = as_path
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
         let (name, tag) =
-            split_extension_name(&file).ok_or_else(|| LoadError::NotFound(spec.to_string()))?;
+            file_module_name(as_path).ok_or_else(|| LoadError::NotFound(spec.to_string()))?;
         if !as_path.is_file() {
             return Err(LoadError::NotFound(spec.to_string()));
         }
         return Ok((name, as_path.to_path_buf(), tag));
     }
     let rel: PathBuf = spec.split('.').collect();
+    let found = |candidate: PathBuf| -> Option<Result<(String, PathBuf, AbiTag), LoadError>> {
+        if !candidate.is_file() {
+            return None;
+        }
+        let file = candidate
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Some(match split_extension_name(&file) {
+            Some((_, tag)) => Ok((spec.to_string(), candidate, tag)),
+            None => Err(LoadError::NotFound(spec.to_string())),
+        })
+    };
     for dir in search {
+        let package = dir.join(&rel);
         for suffix in SEARCH_SUFFIXES {
-            let mut candidate = dir.join(&rel).into_os_string();
+            if let Some(r) = found(package.join(format!("{PACKAGE_INIT}{suffix}"))) {
+                return r;
+            }
+        }
+        for suffix in SEARCH_SUFFIXES {
+            let mut candidate = package.clone().into_os_string();
             candidate.push(suffix);
-            let candidate = PathBuf::from(candidate);
-            if candidate.is_file() {
-                let file = candidate
-                    .file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let (_, tag) = split_extension_name(&file)
-                    .ok_or_else(|| LoadError::NotFound(spec.to_string()))?;
-                return Ok((spec.to_string(), candidate, tag));
+            if let Some(r) = found(PathBuf::from(candidate)) {
+                return r;
             }
         }
     }
     Err(LoadError::NotFound(spec.to_string()))
+}
+
+/// When `spec` (a MODULE of `load` or `eval`) names a wheel file, the message saying how to
+/// load a module from it (with its extension modules' names when the wheel can be read).
+pub fn wheel_given_as_module(spec: &str) -> Option<String> {
+    let p = Path::new(spec);
+    if !spec.ends_with(".whl") || !(spec.contains('/') || p.is_file()) {
+        return None;
+    }
+    let mut msg = format!(
+        "{spec} is a wheel, not a module: put it on the search path with --path {spec} and name one of its extension modules"
+    );
+    match wheel::module_names(p) {
+        Ok(names) if names.is_empty() => {
+            msg.push_str(" (it holds none: a pure-Python wheel, nothing gilgate can load)")
+        }
+        Ok(names) => msg.push_str(&format!(" ({})", names.join(", "))),
+        Err(e) => msg.push_str(&format!(" ({e})")),
+    }
+    Some(msg)
+}
+
+/// The search path with each wheel in it unpacked: see [`expand_wheels`].
+pub struct SearchPath {
+    /// The folders to search, in order (a wheel's place taken by its unpacked folder, then
+    /// its `*.data/platlib` and `*.data/purelib` folders).
+    pub dirs: Vec<PathBuf>,
+    /// The unpacked wheels; their folders are removed when this is dropped.
+    pub unpacked: Vec<Unpacked>,
+}
+
+/// Replaces each wheel (`*.whl` file) in `search` by a private folder holding its extension
+/// modules and the libraries they need, unpacked as `inspect` does. Keep the result alive as
+/// long as modules may be loaded from it. An unreadable wheel is an error naming it.
+pub fn expand_wheels(search: &[PathBuf]) -> Result<SearchPath, InputError> {
+    let mut out = SearchPath {
+        dirs: Vec::new(),
+        unpacked: Vec::new(),
+    };
+    for entry in search {
+        let is_wheel = entry.to_string_lossy().ends_with(".whl") && entry.is_file();
+        if !is_wheel {
+            out.dirs.push(entry.clone());
+            continue;
+        }
+        let u = extract_wheel(entry).map_err(|message| InputError {
+            path: entry.display().to_string(),
+            message,
+        })?;
+        for w in &u.warnings {
+            tracing::warn!("{}: {w}", entry.display());
+        }
+        let root = u.dir.path().to_path_buf();
+        out.dirs.push(root.clone());
+        let mut data: Vec<PathBuf> = std::fs::read_dir(&root)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".data"))
+            .flat_map(|e| ["platlib", "purelib"].map(|s| e.path().join(s)))
+            .filter(|d| d.is_dir())
+            .collect();
+        data.sort();
+        out.dirs.extend(data);
+        out.unpacked.push(u);
+    }
+    Ok(out)
 }
 
 /// The search path: the given folders, then `GILGATE_PATH` (colon-separated), then `.`.
@@ -609,6 +735,66 @@ mod tests {
         assert_eq!(
             locate("nope", &[tmp.path().to_path_buf()]),
             Err(LoadError::NotFound("nope".into()))
+        );
+    }
+
+    #[test]
+    fn locate_finds_packages_first_as_cpython_does() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dirs = [tmp.path().to_path_buf()];
+        std::fs::create_dir_all(tmp.path().join("pkg")).unwrap();
+        std::fs::write(tmp.path().join("pkg.cpython-314t-x86_64-linux-gnu.so"), "").unwrap();
+        let (_, p, _) = locate("pkg", &dirs).unwrap();
+        assert!(p.ends_with("pkg.cpython-314t-x86_64-linux-gnu.so"));
+        // A package's `__init__` extension (of any suffix) comes before a module file beside it.
+        std::fs::write(tmp.path().join("pkg/__init__.so"), "").unwrap();
+        let (n, p, _) = locate("pkg", &dirs).unwrap();
+        assert_eq!(n, "pkg");
+        assert!(p.ends_with("pkg/__init__.so"), "{}", p.display());
+        // Given by path, it is named after its package.
+        let init = tmp.path().join("pkg/__init__.so");
+        let (n, _, _) = locate(&init.to_string_lossy(), &[]).unwrap();
+        assert_eq!(n, "pkg");
+    }
+
+    #[test]
+    fn a_wheel_is_not_a_module() {
+        let tmp = tempfile::tempdir().unwrap();
+        let whl = tmp.path().join("w-1.0-cp314-cp314t-linux_x86_64.whl");
+        {
+            use std::io::Write;
+            let mut z = zip::ZipWriter::new(std::fs::File::create(&whl).unwrap());
+            let o = zip::write::SimpleFileOptions::default();
+            for n in ["w/b.so", "w/__init__.so", "w.libs/libq.so"] {
+                z.start_file(n, o).unwrap();
+                z.write_all(b"x").unwrap();
+            }
+            z.finish().unwrap();
+        }
+        let spec = whl.to_string_lossy().into_owned();
+        let Err(LoadError::Raised(e)) = locate(&spec, &[]) else {
+            panic!("a wheel is refused");
+        };
+        assert_eq!(e.kind, "ImportError");
+        assert_eq!(
+            e.message,
+            format!(
+                "{spec} is a wheel, not a module: put it on the search path with --path {spec} and name one of its extension modules (w, w.b)"
+            )
+        );
+        assert_eq!(wheel_given_as_module("pkg.whl"), None, "a dotted name");
+        // On the search path, it is unpacked in its place.
+        let s = expand_wheels(&[tmp.path().join("x"), whl.clone()]).unwrap();
+        assert_eq!(s.dirs[0], tmp.path().join("x"));
+        assert!(s.dirs[1].join("w/b.so").is_file());
+        let unpacked = s.dirs[1].clone();
+        drop(s);
+        assert!(!unpacked.exists(), "removed with the search path");
+        std::fs::write(tmp.path().join("bad.whl"), "not a zip").unwrap();
+        let e = expand_wheels(&[tmp.path().join("bad.whl")]).err().unwrap();
+        assert!(
+            e.to_string().contains("bad.whl: not a readable wheel"),
+            "{e}"
         );
     }
 

@@ -1,6 +1,7 @@
 //! File names, ABI tags, dotted module names and init hook symbol names (pure functions).
 
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// Whose rules apply to a module (see the design's "Which CPython's rules apply").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -117,8 +118,13 @@ pub fn is_libs_dir(component: &str) -> bool {
     component.ends_with(".libs")
 }
 
+/// The file stem of a package's own module (`pkg/__init__.cpython-314t-x86_64-linux-gnu.so`).
+pub const PACKAGE_INIT: &str = "__init__";
+
 /// The dotted module name for a file at `rel` (a `/`-separated path relative to the folder or
 /// wheel root). Wheel data prefixes (`*.data/platlib/`, `*.data/purelib/`) are stripped.
+/// A package's `__init__` extension is the package (`pkg/__init__.so` is `pkg`), as CPython's
+/// path finder names it; one at the root itself keeps the name `__init__`.
 /// `None` when the file is not a module (no extension suffix, or inside a `*.libs/` folder).
 pub fn dotted_name(rel: &str) -> Option<(String, AbiTag)> {
     let mut parts: Vec<&str> = rel
@@ -137,10 +143,70 @@ pub fn dotted_name(rel: &str) -> Option<(String, AbiTag)> {
     }
     let (short, tag) = split_extension_name(file)?;
     let mut name = dirs.join(".");
+    if short == PACKAGE_INIT && !name.is_empty() {
+        return Some((name, tag));
+    }
     if !name.is_empty() {
         name.push('.');
     }
     name.push_str(&short);
+    Some((name, tag))
+}
+
+/// Whether `dir` is a regular package: it holds an `__init__` module (`__init__.py`,
+/// `__init__.pyc` or an `__init__` extension of any tag).
+pub fn is_package_dir(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        (name == "__init__.py"
+            || name == "__init__.pyc"
+            || split_extension_name(&name).is_some_and(|(s, _)| s == PACKAGE_INIT))
+            && e.path().is_file()
+    })
+}
+
+/// The dotted name of the package that the folder `dir` is, or `""` when it is not one: its
+/// own name, after those of the enclosing folders that are packages too (`a/b/` with an
+/// `__init__` in both is `a.b`). This is the name CPython gives it when the nearest folder
+/// above that is not a package is on `sys.path`.
+pub fn package_name(dir: &Path) -> String {
+    let mut parts = Vec::new();
+    let mut cur = std::fs::canonicalize(dir)
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf());
+    while is_package_dir(&cur) {
+        let Some(n) = cur.file_name() else { break };
+        parts.push(n.to_string_lossy().into_owned());
+        if !cur.pop() {
+            break;
+        }
+    }
+    parts.reverse();
+    parts.join(".")
+}
+
+/// The dotted name of the extension module file at `path`, given by itself: its short name,
+/// after the package that its folder is (see [`package_name`]); a package's `__init__`
+/// extension is the package itself. `None` when the file name has no extension suffix.
+pub fn file_module_name(path: &Path) -> Option<(String, AbiTag)> {
+    let file = path.file_name()?.to_string_lossy().into_owned();
+    let (short, tag) = split_extension_name(&file)?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let package = package_name(parent);
+    let name = if package.is_empty() {
+        short
+    } else if short == PACKAGE_INIT {
+        package
+    } else {
+        format!("{package}.{short}")
+    };
     Some((name, tag))
 }
 
@@ -260,6 +326,55 @@ mod tests {
         assert_eq!(dotted_name("pkg.libs/libz-abc.so"), None);
         assert_eq!(dotted_name("a/pkg.libs/x/libz.so"), None);
         assert_eq!(dotted_name("pkg/README.md"), None);
+    }
+
+    #[test]
+    fn a_package_init_extension_is_the_package() {
+        // CPython 3.14 imports package `mypy` from `mypy/__init__.<suffix>` under the name
+        // `mypy` (hook PyInit_mypy), whatever way it is reached.
+        let (n, t) = dotted_name("mypy/__init__.cpython-314t-x86_64-linux-gnu.so").unwrap();
+        assert_eq!(n, "mypy");
+        assert_eq!(t.report_tag().as_deref(), Some("cpython-314t"));
+        assert_eq!(dotted_name("a/b/__init__.so").unwrap().0, "a.b");
+        assert_eq!(
+            dotted_name("x-1.data/platlib/pkg/__init__.abi3t.so")
+                .unwrap()
+                .0,
+            "pkg"
+        );
+        assert_eq!(
+            hook_symbols(&dotted_name("a/b/__init__.so").unwrap().0, Target::Cp314t),
+            vec![(HookKind::Init, "PyInit_b".to_string())]
+        );
+        // At the root of a wheel (site-packages) it is a top-level module named `__init__`.
+        assert_eq!(dotted_name("__init__.so").unwrap().0, "__init__");
+    }
+
+    #[test]
+    fn names_of_files_given_alone_follow_their_packages() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("top");
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::create_dir_all(root.join("plain")).unwrap();
+        std::fs::write(root.join("a/__init__.py"), "").unwrap();
+        std::fs::write(
+            root.join("a/b/__init__.cpython-314t-x86_64-linux-gnu.so"),
+            "",
+        )
+        .unwrap();
+        std::fs::write(root.join("a/b/m.so"), "").unwrap();
+        std::fs::write(root.join("plain/m.so"), "").unwrap();
+        std::fs::write(root.join("plain/__init__.txt"), "").unwrap();
+        assert!(is_package_dir(&root.join("a")));
+        assert!(is_package_dir(&root.join("a/b")));
+        assert!(!is_package_dir(&root.join("plain")));
+        assert_eq!(package_name(&root.join("a/b")), "a.b");
+        assert_eq!(package_name(&root.join("plain")), "");
+        let name = |p: &str| file_module_name(&root.join(p)).unwrap().0;
+        assert_eq!(name("a/b/__init__.cpython-314t-x86_64-linux-gnu.so"), "a.b");
+        assert_eq!(name("a/b/m.so"), "a.b.m");
+        assert_eq!(name("plain/m.so"), "m");
+        assert_eq!(file_module_name(&root.join("a/__init__.py")), None);
     }
 
     #[test]

@@ -199,11 +199,25 @@ pub struct Summary {
     pub errors: usize,
 }
 
+/// One wheel inspected (given, or found in a folder).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WheelReport {
+    /// As rows show it before the `!`.
+    pub path: String,
+    /// How many extension modules it holds (its rows).
+    pub modules: usize,
+    /// No extension module at all: nothing to inspect, and nothing that could enable the lock.
+    pub pure_python: bool,
+}
+
 /// The whole `inspect` report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Report {
     pub modules: Vec<ModuleReport>,
     pub summary: Summary,
+    /// Every wheel read; absent from the JSON when no wheel was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wheels: Vec<WheelReport>,
     /// Notes that are not about one module (skipped wheel members); not part of the JSON.
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -264,11 +278,16 @@ impl Report {
             out.push_str(l.trim_end());
             out.push('\n');
         };
-        line(&headers.map(String::from));
-        for r in &rows {
-            line(r);
+        if !rows.is_empty() || self.wheels.is_empty() {
+            line(&headers.map(String::from));
+            for r in &rows {
+                line(r);
+            }
         }
         let mut notes = String::new();
+        for w in self.wheels.iter().filter(|w| w.pure_python) {
+            notes.push_str(&format!("{}: pure Python: nothing to inspect\n", w.path));
+        }
         for m in &self.modules {
             for l in &m.lints {
                 notes.push_str(&format!(
@@ -283,7 +302,9 @@ impl Report {
             }
         }
         if !notes.is_empty() {
-            out.push('\n');
+            if !out.is_empty() {
+                out.push('\n');
+            }
             out.push_str(&notes);
         }
         out.push('\n');

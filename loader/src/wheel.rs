@@ -235,6 +235,22 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
     })
 }
 
+/// The dotted names of the extension modules in the wheel at `path`, sorted, from its member
+/// names alone (nothing is unpacked).
+pub fn module_names(path: &Path) -> Result<Vec<String>, String> {
+    let zip = open(path)?;
+    let mut names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| member_name_is_safe(n) && !n.ends_with('/'))
+        .filter_map(|n| dotted_name(&canonical(&n)))
+        .map(|(n, _)| n)
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
 fn open(path: &Path) -> Result<zip::ZipArchive<std::fs::File>, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open wheel: {e}"))?;
     zip::ZipArchive::new(file).map_err(|e| format!("not a readable wheel (zip): {e}"))

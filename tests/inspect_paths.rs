@@ -1,0 +1,514 @@
+//! What `inspect`, `load` and `eval` make of their paths: wheels found in folders, pure-Python
+//! wheels, paths with nothing to inspect, wheels on `--path` and given as MODULE, and a
+//! package's `__init__` extension named after its package (as CPython names it).
+
+use gilgate_test_extensions::sample;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn gilgate() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gilgate"));
+    c.env_remove("PYTHON_GIL")
+        .env_remove("GILGATE_GIL")
+        .env_remove("GILGATE_PATH")
+        .env_remove("GILGATE_LOG");
+    c
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(c: &mut Command) -> Out {
+    let o = c.output().expect("running gilgate");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(o.stdout).unwrap(),
+        stderr: String::from_utf8(o.stderr).unwrap(),
+    }
+}
+
+fn json(o: &Out) -> serde_json::Value {
+    serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr))
+}
+
+const TAG: &str = ".cpython-314t-x86_64-linux-gnu.so";
+
+fn read(module: &str) -> Vec<u8> {
+    std::fs::read(sample(module)).unwrap()
+}
+
+fn write_wheel(path: &Path, members: &[(&str, Vec<u8>)]) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let o = zip::write::SimpleFileOptions::default();
+    for (name, body) in members {
+        z.start_file(*name, o).unwrap();
+        z.write_all(body).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+/// `dist/` with a wheel of two modules (one enabling the lock) in a sub-folder, and a
+/// pure-Python wheel.
+fn dist(root: &Path) -> PathBuf {
+    let dist = root.join("dist");
+    std::fs::create_dir_all(dist.join("more")).unwrap();
+    write_wheel(
+        &dist.join("more/mixed-1.0-cp314-cp314t-linux_x86_64.whl"),
+        &[
+            ("mixed/__init__.py", b"".to_vec()),
+            (&format!("mixed/mp_ft{TAG}"), read("mp_ft")),
+            (&format!("mixed/mp_noslot{TAG}"), read("mp_noslot")),
+        ],
+    );
+    write_wheel(
+        &dist.join("pure-1.0-py3-none-any.whl"),
+        &[
+            ("pure/__init__.py", b"".to_vec()),
+            ("pure-1.0.dist-info/RECORD", b"".to_vec()),
+        ],
+    );
+    dist
+}
+
+#[test]
+fn deny_gil_over_a_folder_of_wheels_sees_their_modules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dist = dist(tmp.path());
+    let shown = dist.display().to_string();
+    let o = run(gilgate().args(["inspect", "--deny-gil"]).arg(&dist));
+    assert_eq!(o.code, 3, "{}{}", o.stdout, o.stderr);
+    let whl = format!("{shown}/more/mixed-1.0-cp314-cp314t-linux_x86_64.whl");
+    assert_eq!(
+        o.stdout,
+        format!(
+            "MODULE           TARGET  INIT         GIL       VERDICT
+mixed.mp_ft      3.14t   multi-phase  not_used  free-threaded
+mixed.mp_noslot  3.14t   multi-phase  used      enables the lock (undeclared)
+
+{shown}/pure-1.0-py3-none-any.whl: pure Python: nothing to inspect
+
+2 modules: 1 keeps the host free-threaded, 1 enables the lock (mixed.mp_noslot), 0 errors.
+"
+        ),
+        "{}",
+        o.stdout
+    );
+    // Exactly as if given by itself; the rows' paths start with the folder's.
+    let o = run(gilgate().args(["inspect", "--json"]).arg(&dist));
+    assert_eq!(o.code, 0);
+    let doc = json(&o);
+    let paths: Vec<&str> = doc["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            format!("{whl}!mixed/mp_ft{TAG}"),
+            format!("{whl}!mixed/mp_noslot{TAG}")
+        ]
+    );
+    assert_eq!(
+        doc["wheels"],
+        serde_json::json!([
+            {"path": format!("{shown}/more/mixed-1.0-cp314-cp314t-linux_x86_64.whl"), "modules": 2, "pure_python": false},
+            {"path": format!("{shown}/pure-1.0-py3-none-any.whl"), "modules": 0, "pure_python": true},
+        ])
+    );
+    let alone = run(gilgate()
+        .args(["inspect", "--json"])
+        .arg(dist.join("more/mixed-1.0-cp314-cp314t-linux_x86_64.whl")));
+    let alone = json(&alone);
+    for (a, b) in alone["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(doc["modules"].as_array().unwrap())
+    {
+        let mut a = a.clone();
+        a["path"] = b["path"].clone();
+        assert_eq!(&a, b);
+    }
+}
+
+#[test]
+fn a_pure_python_wheel_is_one_line_and_fine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dist = dist(tmp.path());
+    std::fs::remove_dir_all(dist.join("more")).unwrap();
+    let o = run(gilgate().args(["inspect", "--deny-gil"]).arg(&dist));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(
+        o.stdout,
+        format!(
+            "{}/pure-1.0-py3-none-any.whl: pure Python: nothing to inspect\n\n0 modules: 0 keep the host free-threaded, none enables the lock, 0 errors.\n",
+            dist.display()
+        )
+    );
+    let o = run(gilgate()
+        .args(["inspect", "--json"])
+        .arg(dist.join("pure-1.0-py3-none-any.whl")));
+    assert_eq!(o.code, 0);
+    let doc = json(&o);
+    assert_eq!(doc["modules"], serde_json::json!([]));
+    assert_eq!(
+        doc["wheels"],
+        serde_json::json!([{"path": "pure-1.0-py3-none-any.whl", "modules": 0, "pure_python": true}])
+    );
+    // Without wheels, the document has no "wheels" key.
+    let o = run(gilgate().args(["inspect", "--json"]).arg(sample("mp_ft")));
+    assert!(json(&o).get("wheels").is_none(), "{}", o.stdout);
+}
+
+#[test]
+fn a_path_with_nothing_to_inspect_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(empty.join("pkg.libs")).unwrap();
+    std::fs::write(empty.join("pkg.libs/libz.so"), b"").unwrap();
+    std::fs::write(empty.join("pkg.py"), b"").unwrap();
+    let o = run(gilgate().args(["inspect", "--deny-gil"]).arg(&empty));
+    assert_eq!(o.code, 64, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, "");
+    assert_eq!(
+        o.stderr,
+        format!(
+            "gilgate: {}: nothing to inspect: no extension module (*.so) and no wheel (*.whl) in this folder\n",
+            empty.display()
+        )
+    );
+    // One such PATH among good ones is enough, and each is named.
+    let notes = tmp.path().join("notes.txt");
+    std::fs::write(&notes, b"").unwrap();
+    let o = run(gilgate()
+        .args(["inspect", "--json"])
+        .arg(sample("mp_ft"))
+        .arg(&empty)
+        .arg(&notes)
+        .arg(tmp.path().join("missing")));
+    assert_eq!(o.code, 64);
+    assert_eq!(o.stdout, "");
+    let lines: Vec<&str> = o.stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", o.stderr);
+    assert!(lines[0].contains("empty: nothing to inspect"));
+    assert!(lines[1].ends_with(
+        "notes.txt: nothing to inspect: not an extension module (*.so), a wheel (*.whl) or a folder"
+    ));
+    assert!(lines[2].contains("missing: cannot read: "), "{}", lines[2]);
+}
+
+/// A package whose `__init__` is an extension (as mypyc builds them): the `mp_ft` sample's
+/// hook is `PyInit_mp_ft`, so it only loads under the name `mp_ft`.
+fn package(root: &Path, name: &str, module: &str) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(format!("__init__{TAG}"));
+    std::fs::copy(sample(module), &p).unwrap();
+    p
+}
+
+#[test]
+fn a_package_init_extension_is_named_after_its_package() {
+    let tmp = tempfile::tempdir().unwrap();
+    let init = package(tmp.path(), "mp_ft", "mp_ft");
+    // single-phase: the package context must be the package's name too
+    package(tmp.path(), "sp_setgil", "sp_setgil");
+    std::fs::copy(
+        sample("mp_noslot"),
+        tmp.path().join(format!("mp_ft/mp_noslot{TAG}")),
+    )
+    .unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let whl = elsewhere
+        .path()
+        .join("pk-1.0-cp314-cp314t-linux_x86_64.whl");
+    write_wheel(&whl, &[(&format!("mp_ft/__init__{TAG}"), read("mp_ft"))]);
+    let rows = |args: &[&Path]| -> Vec<String> {
+        let o = run(gilgate().args(["inspect", "--json"]).args(args));
+        json(&o)["modules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} {} {}",
+                    m["name"].as_str().unwrap(),
+                    m["status"].as_str().unwrap(),
+                    m["gil"].as_str().unwrap_or("-")
+                )
+            })
+            .collect()
+    };
+    let all = [
+        "mp_ft ok not_used",
+        "mp_ft.mp_noslot ok used",
+        "sp_setgil ok not_used",
+    ];
+    assert_eq!(rows(&[tmp.path()]), all);
+    assert_eq!(rows(&[&init]), ["mp_ft ok not_used"]);
+    // The package's own folder: it is the package, its modules are in it.
+    assert_eq!(
+        rows(&[&tmp.path().join("mp_ft")]),
+        ["mp_ft ok not_used", "mp_ft.mp_noslot ok used"]
+    );
+    assert_eq!(rows(&[&whl]), ["mp_ft ok not_used"]);
+
+    // load and eval: by path, and by dotted name (the package before any file beside it).
+    let o = run(gilgate().arg("load").arg(&init));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("mp_ft: loaded (multi-phase, gil not_used); lock off"),
+        "{}",
+        o.stdout
+    );
+    let o = run(gilgate()
+        .arg("eval")
+        .arg("--path")
+        .arg(tmp.path())
+        .args(["-m", "mp_ft.mp_noslot", "mp_ft"])
+        .args(["__name__", "__path__", "mp_noslot.__name__"]));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(
+        o.stdout,
+        format!(
+            "'mp_ft'\n['{}']\n'mp_ft.mp_noslot'\n",
+            std::path::absolute(tmp.path().join("mp_ft"))
+                .unwrap()
+                .display()
+        )
+    );
+    let o = run(gilgate()
+        .arg("eval")
+        .arg("--path")
+        .arg(tmp.path())
+        .args(["sp_setgil", "__name__"]));
+    assert_eq!(o.stdout, "'sp_setgil'\n", "{}", o.stderr);
+}
+
+/// Compiles `tests/c/imp_probe.c` as module `name` importing `import` into the file `out`.
+fn build_importer(out: &Path, name: &str, import: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new("cc")
+        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
+        .arg(out)
+        .arg(format!("-DGG_NAME={name}"))
+        .arg(format!("-DGG_IMPORT=\"{import}\""))
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg(root.join("tests/c/imp_probe.c"))
+        .status()
+        .expect("run cc");
+    assert!(status.success(), "compiling {name} failed");
+}
+
+#[test]
+fn a_package_init_imports_from_its_packages_search_root() {
+    // The worker's search root for `probe/__init__` is the folder above `probe/`.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("probe")).unwrap();
+    build_importer(
+        &tmp.path().join(format!("probe/__init__{TAG}")),
+        "probe",
+        "mp_gil_two",
+    );
+    std::fs::copy(
+        sample("mp_gil_two"),
+        tmp.path().join(format!("mp_gil_two{TAG}")),
+    )
+    .unwrap();
+    let o = run(gilgate()
+        .args(["inspect", "--json"])
+        .arg(tmp.path().join("probe")));
+    let doc = json(&o);
+    let m = &doc["modules"][0];
+    assert_eq!(m["name"], "probe", "{doc}");
+    assert_eq!(m["status"], "ok", "{doc}");
+    assert_eq!(m["init"], "single-phase", "{doc}");
+}
+
+/// A wheel whose module needs a shared library of the wheel (`pkg.libs/`, found through
+/// `$ORIGIN/../pkg.libs`), as auditwheel repairs them.
+fn wheel_with_libs(dir: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cc = |args: &[&str]| {
+        let st = Command::new("cc")
+            .args(args)
+            .current_dir(dir)
+            .status()
+            .expect("run cc");
+        assert!(st.success(), "cc {args:?}");
+    };
+    std::fs::write(
+        dir.join("helper.c"),
+        "int gg_helper_answer(void) { return 42; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("needlib.c"),
+        r#"#include <Python.h>
+int gg_helper_answer(void);
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "needlib", NULL, -1, NULL};
+PyMODINIT_FUNC PyInit_needlib(void)
+{
+    PyObject *m = PyModule_Create(&def);
+    if (m != NULL && PyModule_AddIntConstant(m, "answer", gg_helper_answer()) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
+"#,
+    )
+    .unwrap();
+    cc(&[
+        "-shared",
+        "-fPIC",
+        "-o",
+        "libhelper-1a2b.so",
+        "-Wl,-soname,libhelper-1a2b.so",
+        "helper.c",
+    ]);
+    let include = root.join("include");
+    cc(&[
+        "-shared",
+        "-fPIC",
+        "-I",
+        include.to_str().unwrap(),
+        "-o",
+        "needlib.so",
+        "needlib.c",
+        "-L.",
+        "-l:libhelper-1a2b.so",
+        "-Wl,-rpath,$ORIGIN/../pkg.libs",
+    ]);
+    let whl = dir.join("pkg-1.0-cp314-cp314t-linux_x86_64.whl");
+    write_wheel(
+        &whl,
+        &[
+            (
+                &format!("pkg/needlib{TAG}"),
+                std::fs::read(dir.join("needlib.so")).unwrap(),
+            ),
+            (
+                "pkg.libs/libhelper-1a2b.so",
+                std::fs::read(dir.join("libhelper-1a2b.so")).unwrap(),
+            ),
+            (
+                &format!("pkg-1.0.data/platlib/untagged{TAG}"),
+                read("untagged"),
+            ),
+        ],
+    );
+    whl
+}
+
+#[test]
+fn load_and_eval_take_a_wheel_on_the_search_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let build = tmp.path().join("build");
+    std::fs::create_dir(&build).unwrap();
+    let whl = wheel_with_libs(&build);
+    // Unpacked into $TMPDIR, and gone when the command ends.
+    let private = tmp.path().join("tmp");
+    std::fs::create_dir(&private).unwrap();
+    let o = run(gilgate()
+        .env("TMPDIR", &private)
+        .arg("eval")
+        .arg("--path")
+        .arg(&whl)
+        .args(["-m", "untagged", "pkg.needlib", "answer", "untagged.kind"]));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, "42\n'good'\n");
+    assert_eq!(std::fs::read_dir(&private).unwrap().count(), 0);
+
+    let o = run(gilgate()
+        .env("TMPDIR", &private)
+        .arg("load")
+        .arg("--path")
+        .arg(&whl)
+        .args(["pkg.needlib", "untagged"]));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("pkg.needlib: loaded (single-phase, gil used, undeclared); lock on"),
+        "{}",
+        o.stdout
+    );
+    assert_eq!(std::fs::read_dir(&private).unwrap().count(), 0);
+    // Without the wheel on the path, the module is not found.
+    let o = run(gilgate().args(["load", "pkg.needlib"]).current_dir(&build));
+    assert_eq!(o.code, 2);
+
+    // An unreadable wheel on the path is a configuration error naming it.
+    let bad = tmp.path().join("bad-1.0-py3-none-any.whl");
+    std::fs::write(&bad, b"not a zip").unwrap();
+    for cmd in [&["load"][..], &["eval"][..]] {
+        let o = run(gilgate()
+            .args(cmd)
+            .arg("--path")
+            .arg(&bad)
+            .args(["untagged", "1"]));
+        assert_eq!(o.code, 64, "{cmd:?}: {}{}", o.stdout, o.stderr);
+        assert!(
+            o.stderr.starts_with(&format!(
+                "gilgate: --path {}: not a readable wheel (zip): ",
+                bad.display()
+            )) || o.stderr.starts_with(&format!(
+                "gilgate: --path: cannot use the wheel {}: not a readable wheel (zip): ",
+                bad.display()
+            )),
+            "{cmd:?}: {}",
+            o.stderr
+        );
+    }
+}
+
+#[test]
+fn a_wheel_given_as_module_says_how_to_use_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whl = tmp.path().join("pkg-1.0-cp314-cp314t-linux_x86_64.whl");
+    write_wheel(
+        &whl,
+        &[
+            (&format!("pkg/mp_ft{TAG}"), read("mp_ft")),
+            (&format!("pkg/__init__{TAG}"), read("mp_ft")),
+        ],
+    );
+    let w = whl.display().to_string();
+    let expected = format!(
+        "gilgate: {w} is a wheel, not a module: put it on the search path with --path {w} and name one of its extension modules (pkg, pkg.mp_ft)\n"
+    );
+    let o = run(gilgate().arg("load").arg(&whl));
+    assert_eq!((o.code, o.stdout.as_str()), (64, ""));
+    assert_eq!(o.stderr, expected);
+    let o = run(gilgate().arg("eval").arg(&whl).arg("1"));
+    assert_eq!(o.code, 64);
+    assert_eq!(o.stderr, expected);
+    let o = run(gilgate()
+        .arg("eval")
+        .args(["--path"])
+        .arg(&whl)
+        .arg("-m")
+        .arg(&whl)
+        .args(["pkg.mp_ft", "1"]));
+    assert_eq!(o.code, 64);
+    assert_eq!(o.stderr, expected);
+    // A bare file name in the current folder too.
+    let o = run(gilgate()
+        .arg("load")
+        .arg("pkg-1.0-cp314-cp314t-linux_x86_64.whl")
+        .current_dir(tmp.path()));
+    assert_eq!(o.code, 64);
+    assert!(
+        o.stderr.contains("is a wheel, not a module"),
+        "{}",
+        o.stderr
+    );
+}
