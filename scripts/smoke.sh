@@ -41,10 +41,15 @@ for line in lines[1:]:
     check("target", exp["target"], got["target"] or "-")
     check("status", exp["status"], got["status"])
     check("gil", exp["gil"], got["gil"] or "-")
-    err = got["error"] or {}
+    check("init_complete", exp["init_complete"], "yes" if got["init_complete"] else "no")
+    # An init that could not finish keeps the error that stopped it in its evidence.
+    err = got["error"] or (got["evidence"] or {}).get("stopped_by") or {}
     etype, emsg = err.get("type", "-"), err.get("message", "-")
     want_type, want_msg = exp["error_type"], exp["error_message"]
-    if want_type == "<crash>":
+    if want_type == "<abort>":
+        check("error type", "WorkerCrash", etype)
+        check("error message", "init crashed (signal 6, SIGABRT)", emsg)
+    elif want_type == "<crash>":
         check("error type", "WorkerCrash", etype)
         if "crashed (signal" not in emsg:
             failures.append(f"{name}: expected a crash message, got {emsg!r}")

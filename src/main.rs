@@ -222,7 +222,7 @@ fn inspect(
     } else {
         out!("{}", report.to_human());
     }
-    if report.modules.iter().any(|m| m.status == Status::Error) {
+    if report.modules.iter().any(|m| m.status != Status::Ok) {
         EXIT_MODULE_ERROR
     } else if deny_gil && report.summary.requires_gil > 0 {
         EXIT_DENIED

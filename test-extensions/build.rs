@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 const TAG_314T: &str = ".cpython-314t-x86_64-linux-gnu.so";
 const TAG_315T: &str = ".cpython-315t-x86_64-linux-gnu.so";
+const TAG_313T: &str = ".cpython-313t-x86_64-linux-gnu.so";
 
 /// One compiled sample: output file name, source (relative to `src/`), 3.15 headers?,
 /// and extra `-D` definitions.
@@ -44,6 +45,10 @@ fn samples() -> Vec<Sample> {
         "init_raises",
         "init_unreported",
         "needs_pymod",
+        // issue 7 item 5: inits that cannot finish in gilgate.
+        "sp_setgil_needs_pymod",
+        "sp_setgil_crash",
+        "mp_create_crash",
         "uninit_def",
         "exec_fail_ft",
         "exec_fail_gil",
@@ -75,6 +80,13 @@ fn samples() -> Vec<Sample> {
             defines: Vec::new(),
         });
     }
+    // A 3.13t module that refuses any other minor version, as pybind11's init does.
+    list.push(Sample {
+        file: tagged("ver313", TAG_313T),
+        source: "ver313.c",
+        target_315: false,
+        defines: Vec::new(),
+    });
     // The non-ASCII module name.
     list.push(Sample {
         file: tagged("caf\u{e9}", TAG_314T),

@@ -159,6 +159,8 @@ fn bad_files_are_reported_not_fatal() {
         "lints",
         "status",
         "error",
+        "init_complete",
+        "evidence",
     ];
     let pos: Vec<usize> = order
         .iter()
@@ -169,11 +171,15 @@ fn bad_files_are_reported_not_fatal() {
     assert_eq!(m["name"], "truncated");
     assert_eq!(m["abi_tag"], "cpython-314t");
     assert_eq!(m["target"], "3.14t");
+    // dlopen of the truncated file dies before any hook runs: the file's error, no verdict.
     assert_eq!(m["status"], "error");
+    assert_eq!(m["init_complete"], true);
+    assert_eq!(m["evidence"], serde_json::Value::Null);
     assert_eq!(doc["modules"][2]["error"]["type"], "AbiError");
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"modules": 5, "free_threaded": 0, "requires_gil": 0, "errors": 5})
+        serde_json::json!({"modules": 5, "free_threaded": 0, "requires_gil": 0,
+            "init_incomplete": 0, "undetermined": 0, "errors": 5})
     );
 }
 

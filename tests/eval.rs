@@ -637,3 +637,26 @@ fn str_methods() {
         check("mp_ft", &[expr], "", 1, Some(err));
     }
 }
+
+/// The import machinery sets `__spec__` before exec (CPython's `_init_module_attrs`), for
+/// multi-phase and single-phase modules alike: pybind11's exec reads `__spec__.name`.
+#[test]
+fn loaded_modules_have_a_spec() {
+    check(
+        "mp_ft",
+        &[
+            "mp_ft.__spec__.name",
+            "mp_ft.__spec__.origin == mp_ft.__file__",
+        ],
+        "'mp_ft'\nTrue\n",
+        0,
+        None,
+    );
+    check(
+        "sp_setgil",
+        &["sp_setgil.__spec__.name"],
+        "'sp_setgil'\n",
+        0,
+        None,
+    );
+}

@@ -126,11 +126,13 @@ fn inspect_reports_python_dependencies_and_finds_sibling_extensions() {
             .find(|m| m["name"] == n)
             .unwrap_or_else(|| panic!("no row {n}: {doc}"))
     };
+    // No declaration before the failed import: undetermined, the error kept as evidence.
     let m = row("pkg.needs_py");
-    assert_eq!(m["status"], "error", "{m}");
-    assert_eq!(m["error"]["type"], "ModuleNotFoundError");
+    assert_eq!(m["status"], "undetermined", "{m}");
+    let e = &m["evidence"]["stopped_by"];
+    assert_eq!(e["type"], "ModuleNotFoundError");
     assert_eq!(
-        m["error"]["message"],
+        e["message"],
         "No module named 'six' (gilgate runs compiled extension modules only; it does not execute Python source)"
     );
     assert_eq!(m["lints"][0]["code"], "needs-python-module", "{m}");

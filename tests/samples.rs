@@ -98,9 +98,37 @@ fn inspect_gives_every_expected_verdict() {
         check("target", &row["target"], s(&m["target"]));
         check("status", &row["status"], s(&m["status"]));
         check("gil", &row["gil"], s(&m["gil"]));
-        let etype = s(&m["error"]["type"]);
-        let emsg = s(&m["error"]["message"]);
+        let complete = m["init_complete"]
+            .as_bool()
+            .expect("init_complete is a bool");
+        check(
+            "init_complete",
+            &row["init_complete"],
+            if complete { "yes" } else { "no" }.to_string(),
+        );
+        // An init that could not finish keeps the error that stopped it in its evidence.
+        check(
+            "evidence",
+            if complete { "null" } else { "object" },
+            if m["evidence"].is_object() {
+                "object"
+            } else {
+                "null"
+            }
+            .to_string(),
+        );
+        let error = if m["error"].is_null() {
+            &m["evidence"]["stopped_by"]
+        } else {
+            &m["error"]
+        };
+        let etype = s(&error["type"]);
+        let emsg = s(&error["message"]);
         match row["error_type"].as_str() {
+            "<abort>" => {
+                check("error type", "WorkerCrash", etype);
+                check("message", "init crashed (signal 6, SIGABRT)", emsg);
+            }
             "<crash>" => {
                 check("error type", "WorkerCrash", etype);
                 check(
@@ -133,6 +161,18 @@ fn inspect_gives_every_expected_verdict() {
     assert_eq!(
         n("errors"),
         rows.iter().filter(|r| r["status"] == "error").count()
+    );
+    assert_eq!(
+        n("undetermined"),
+        rows.iter()
+            .filter(|r| r["status"] == "undetermined")
+            .count()
+    );
+    assert_eq!(
+        n("init_incomplete"),
+        rows.iter()
+            .filter(|r| r["status"] == "ok" && r["init_complete"] == "no")
+            .count()
     );
     assert_eq!(
         n("requires_gil"),
@@ -370,17 +410,32 @@ fn unreported_exception_is_chained_and_the_kind_comes_from_the_result() {
 #[test]
 fn failed_import_of_a_python_module_is_a_lint_not_a_crash() {
     // PyInit_needs_pymod imports json; gilgate runs no Python source.
+    // It declares nothing before the import, so the module is undetermined, with the error
+    // that stopped its init as evidence.
     let (code, doc) = inspect_json(&[], &[sample("needs_pymod")]);
     assert_eq!(code, 2);
     let m = &doc["modules"][0];
-    assert_eq!(m["error"]["type"], "ModuleNotFoundError", "{m}");
+    assert_eq!(m["status"], "undetermined", "{m}");
+    assert_eq!(m["error"], serde_json::Value::Null, "{m}");
+    assert_eq!(m["gil"], serde_json::Value::Null, "{m}");
+    assert_eq!(m["requires_gil"], serde_json::Value::Null, "{m}");
+    assert_eq!(m["init_complete"], false, "{m}");
+    let ev = &m["evidence"];
+    assert_eq!(ev["stopped_by"]["type"], "ModuleNotFoundError", "{m}");
     assert!(
-        m["error"]["message"]
+        ev["stopped_by"]["message"]
             .as_str()
             .unwrap()
             .starts_with("No module named 'json'"),
         "{m}"
     );
+    assert_eq!(
+        ev["reason"],
+        "needs Python module json, which gilgate cannot provide"
+    );
+    assert_eq!(ev["imports_setgil"], false, "{m}");
+    assert_eq!(ev["setgil_calls"], serde_json::json!([]), "{m}");
+    assert_eq!(ev["verdict_from"], serde_json::Value::Null, "{m}");
     assert_eq!(m["lints"][0]["code"], "needs-python-module", "{m}");
     assert!(
         m["lints"][0]["message"]
@@ -391,8 +446,7 @@ fn failed_import_of_a_python_module_is_a_lint_not_a_crash() {
     );
     let o = run(gilgate().arg("inspect").arg(sample("needs_pymod")));
     assert!(
-        o.stdout
-            .contains("error: ModuleNotFoundError [needs-python-module]"),
+        o.stdout.contains("undetermined [needs-python-module]"),
         "{}",
         o.stdout
     );
@@ -552,14 +606,175 @@ fn crash_exit_and_hang_do_not_stop_the_report() {
     assert_eq!(code, 2);
     assert!(t0.elapsed().as_secs() < 8);
     let m = doc["modules"].as_array().unwrap();
+    // None of them declared anything before it stopped: undetermined, with the evidence.
+    let stopped = |i: usize| m[i]["evidence"]["stopped_by"]["message"].clone();
+    assert_eq!(stopped(0), "init crashed (signal 11, SIGSEGV)");
+    assert_eq!(m[1]["status"], "ok");
+    assert_eq!(stopped(2), "init did not return within 1 s");
+    assert_eq!(stopped(3), "init called exit(3)");
+    for i in [0, 2, 3] {
+        assert_eq!(m[i]["status"], "undetermined", "{}", m[i]);
+    }
+    assert_eq!(m[4]["gil"], "not_used");
+    assert_eq!(doc["summary"]["undetermined"], 3);
+}
+
+#[test]
+fn a_declaration_made_before_the_init_stopped_is_the_verdict() {
+    // SetGIL, then a failed import of a Python module (as bottleneck and numexpr do with
+    // numpy); SetGIL, then SIGSEGV; a multi-phase definition whose create slot aborts.
+    let (code, doc) = inspect_json(
+        &[],
+        &[
+            sample("sp_setgil_needs_pymod"),
+            sample("sp_setgil_crash"),
+            sample("mp_create_crash"),
+        ],
+    );
+    assert_eq!(code, 0, "{doc}");
+    let m = doc["modules"].as_array().unwrap();
+    for row in m {
+        assert_eq!(row["status"], "ok", "{row}");
+        assert_eq!(row["gil"], "not_used", "{row}");
+        assert_eq!(row["gil_declared"], true, "{row}");
+        assert_eq!(row["requires_gil"], false, "{row}");
+        assert_eq!(row["init_complete"], false, "{row}");
+        assert_eq!(row["error"], serde_json::Value::Null, "{row}");
+    }
     assert_eq!(
-        m[0]["error"]["message"],
+        m[0]["evidence"]["setgil_calls"],
+        serde_json::json!([{"module": "sp_setgil_needs_pymod", "value": "Py_MOD_GIL_NOT_USED"}])
+    );
+    assert_eq!(
+        m[0]["evidence"]["verdict_from"],
+        "PyUnstable_Module_SetGIL(sp_setgil_needs_pymod, Py_MOD_GIL_NOT_USED) before it stopped"
+    );
+    assert_eq!(m[0]["evidence"]["imports_setgil"], true);
+    assert_eq!(m[0]["lints"][0]["code"], "needs-python-module");
+    // The call was streamed out before the crash.
+    assert_eq!(
+        m[1]["evidence"]["stopped_by"]["message"],
         "init crashed (signal 11, SIGSEGV)"
     );
-    assert_eq!(m[1]["status"], "ok");
-    assert_eq!(m[2]["error"]["message"], "init did not return within 1 s");
-    assert_eq!(m[3]["error"]["message"], "init called exit(3)");
-    assert_eq!(m[4]["gil"], "not_used");
+    assert_eq!(
+        m[1]["evidence"]["setgil_calls"][0]["module"],
+        "sp_setgil_crash"
+    );
+    // The definition (and its slots) was streamed out before create ran.
+    assert_eq!(m[2]["init"], "multi-phase");
+    assert_eq!(m[2]["slots"][1]["name"], "Py_mod_gil");
+    assert_eq!(
+        m[2]["evidence"]["verdict_from"],
+        "the Py_mod_gil slot of the definition its hook returned (Py_MOD_GIL_NOT_USED)"
+    );
+    assert_eq!(doc["summary"]["init_incomplete"], 3);
+    assert_eq!(doc["summary"]["free_threaded"], 3);
+    let o = run(gilgate().arg("inspect").arg(sample("sp_setgil_crash")));
+    assert_eq!(o.code, 0);
+    assert!(
+        o.stdout.contains("free-threaded (init incomplete)"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains(
+            "init incomplete: sp_setgil_crash (" 
+        ) && o.stdout.contains(
+            "): init crashed (signal 11, SIGSEGV); verdict from PyUnstable_Module_SetGIL(sp_setgil_crash, Py_MOD_GIL_NOT_USED) before it stopped"
+        ),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.ends_with(
+            "1 module: 1 keeps the host free-threaded, none enables the lock, 0 errors; 1 verdict comes from an init that could not finish (init incomplete).\n"
+        ),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn deny_gil_uses_incomplete_verdicts_and_undetermined_exits_2() {
+    // An incomplete verdict of "not used" passes --deny-gil; the lock enabler still fails it.
+    assert_eq!(
+        inspect_json(&["--deny-gil"], &[sample("sp_setgil_needs_pymod")]).0,
+        0
+    );
+    assert_eq!(
+        inspect_json(
+            &["--deny-gil"],
+            &[sample("sp_setgil_needs_pymod"), sample("mp_noslot")]
+        )
+        .0,
+        3
+    );
+    // undetermined counts as "could not be inspected", which wins over 3.
+    assert_eq!(
+        inspect_json(
+            &["--deny-gil"],
+            &[sample("needs_pymod"), sample("mp_noslot")]
+        )
+        .0,
+        2
+    );
+}
+
+#[test]
+fn a_313t_module_sees_313_and_its_own_worker() {
+    // ver313 refuses unless every version source says 3.13 (as pybind11's init does).
+    let (code, doc) = inspect_json(&[], &[sample("ver313"), sample("mp_ft")]);
+    assert_eq!(code, 0, "{doc}");
+    let m = &doc["modules"][0];
+    assert_eq!(m["target"], "3.13t");
+    assert_eq!(m["status"], "ok", "{m}");
+    assert_eq!(m["gil"], "not_used", "{m}");
+    // The same file under a name without a tag follows 3.14t rules in a shared worker,
+    // which presents 3.14: the init refuses, naming the version it saw.
+    let dir = tempfile::tempdir().unwrap();
+    let untagged = dir.path().join("ver313.so");
+    std::fs::copy(sample("ver313"), &untagged).unwrap();
+    let (code, doc) = inspect_json(&[], &[untagged]);
+    assert_eq!(code, 2, "{doc}");
+    let m = &doc["modules"][0];
+    assert_eq!(m["error"]["type"], "ImportError", "{m}");
+    assert_eq!(
+        m["error"]["message"],
+        "Python version mismatch: module was compiled for Python 3.13, but the interpreter version is incompatible: 3.14.10 (gilgate) [rustc] (seen in Py_Version)."
+    );
+    // load keeps refusing 3.13t modules.
+    let o = run(gilgate().arg("load").arg(sample("ver313")));
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stdout.contains("ver313: error: AbiError: "),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn a_crash_of_a_313t_init_takes_no_other_verdict_with_it() {
+    // A 3.13t copy of the crashing sample, between two 3.14t modules in one run with one
+    // worker: the crash is its own row; the others keep theirs.
+    let dir = tempfile::tempdir().unwrap();
+    let crash = dir
+        .path()
+        .join("sp_setgil_crash.cpython-313t-x86_64-linux-gnu.so");
+    std::fs::copy(sample("sp_setgil_crash"), &crash).unwrap();
+    let o = run(gilgate()
+        .env("GILGATE_WORKERS", "1")
+        .args(["inspect", "--json"])
+        .arg(sample("mp_ft"))
+        .arg(&crash)
+        .arg(sample("mp_noslot")));
+    let doc: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let m = doc["modules"].as_array().unwrap();
+    assert_eq!(m[0]["gil"], "not_used");
+    assert_eq!(m[1]["target"], "3.13t");
+    assert_eq!(m[1]["gil"], "not_used", "{}", m[1]);
+    assert_eq!(m[1]["init_complete"], false);
+    assert_eq!(m[2]["gil"], "used");
+    assert_eq!(m[2]["status"], "ok");
 }
 
 fn write_wheel(path: &Path, members: &[(&str, Vec<u8>)]) {

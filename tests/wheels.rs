@@ -606,3 +606,197 @@ fn ujson_functions_run_like_cpython() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
 }
+
+// ---- Corpus wheels whose inits could not finish or crashed (issue 7, items 2 and 5) ----------
+//
+// From the survey's corpus (`$GILGATE_CACHE/corpus`, default `~/.cache/gilgate/corpus`).
+// Before: faiss's SWIG inits died with SIGSEGV (gilgate refused the `surrogateescape` error
+// handler SWIG decodes its C strings with, and SWIG used the NULL); matplotlib's pybind11
+// inits died with SIGABRT (`PyInterpreterState_GetDict` was a stub and `PyType_Type.tp_alloc`
+// was NULL, so pybind11's internals could not be made, and its error's destructor threw during
+// unwinding); the cp313t pybind11 modules refused a 3.14 interpreter; bottleneck's and
+// numexpr's single-phase inits ended in "numpy._core.multiarray failed to import".
+
+/// `(file in the corpus, pip requirement, python version, abi)` of each corpus wheel used here.
+const CORPUS: &[(&str, &str, &str, &str)] = &[
+    (
+        "faiss_cpu-1.12.0-cp314-cp314t-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+        "faiss_cpu==1.12.0",
+        "3.14",
+        "cp314t",
+    ),
+    (
+        "matplotlib-3.11.2-cp314-cp314t-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+        "matplotlib==3.11.2",
+        "3.14",
+        "cp314t",
+    ),
+    (
+        "matplotlib-3.11.1-cp313-cp313t-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+        "matplotlib==3.11.1",
+        "3.13",
+        "cp313t",
+    ),
+    (
+        "contourpy-1.3.3-cp313-cp313t-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+        "contourpy==1.3.3",
+        "3.13",
+        "cp313t",
+    ),
+    (
+        "bottleneck-1.6.0-cp314-cp314t-manylinux1_x86_64.manylinux_2_28_x86_64.manylinux_2_5_x86_64.whl",
+        "bottleneck==1.6.0",
+        "3.14",
+        "cp314t",
+    ),
+    (
+        "bottleneck-1.6.0-cp313-cp313t-manylinux1_x86_64.manylinux_2_28_x86_64.manylinux_2_5_x86_64.whl",
+        "bottleneck==1.6.0",
+        "3.13",
+        "cp313t",
+    ),
+    (
+        "numexpr-2.14.2-cp314-cp314t-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+        "numexpr==2.14.2",
+        "3.14",
+        "cp314t",
+    ),
+    (
+        "numexpr-2.14.1-cp313-cp313t-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+        "numexpr==2.14.1",
+        "3.13",
+        "cp313t",
+    ),
+];
+
+fn corpus_dir() -> PathBuf {
+    support::cache_root().join("corpus")
+}
+
+/// The corpus wheel `file`: fails saying how to fetch it when it is missing, unless
+/// `GILGATE_SKIP_WHEELS=1`, which reports the skip (`gilgate-test: SKIPPED`) and gives None.
+fn corpus_wheel(file: &str) -> Option<PathBuf> {
+    let path = corpus_dir().join(file);
+    if path.is_file() {
+        return Some(path);
+    }
+    let (_, req, py, abi) = CORPUS
+        .iter()
+        .find(|(f, ..)| *f == file)
+        .expect("a corpus wheel this file lists");
+    let how = format!(
+        "pip download --no-deps --only-binary=:all: --python-version {py} --abi {abi} \
+         --platform manylinux_2_28_x86_64 --platform manylinux2014_x86_64 {req} -d {}",
+        corpus_dir().display()
+    );
+    if support::skip_requested("GILGATE_SKIP_WHEELS") {
+        support::report_skip(
+            &format!("corpus wheel {file}"),
+            &format!(
+                "missing from {} (GILGATE_SKIP_WHEELS=1); fetch: {how}",
+                corpus_dir().display()
+            ),
+        );
+        return None;
+    }
+    panic!(
+        "corpus wheel {} is missing; fetch it with: {how} (or set GILGATE_SKIP_WHEELS=1 to skip)",
+        path.display()
+    );
+}
+
+/// The rows of `inspect --json` on a corpus wheel, by module name, and the exit code.
+fn corpus_rows(file: &str) -> Option<(i32, BTreeMap<String, Value>, Value)> {
+    let wheel = corpus_wheel(file)?;
+    let path_dir = empty_path_dir();
+    let (out, json) = inspect_json(&wheel, path_dir.path());
+    let rows = json["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["name"].as_str().unwrap().to_string(), m.clone()))
+        .collect();
+    Some((out.status.code().unwrap_or(-1), rows, json))
+}
+
+#[test]
+fn pybind11_modules_of_matplotlib_and_contourpy_declare_not_used() {
+    // 3.14t and 3.13t wheels: pybind11's internals are made (interpreter dict, type's
+    // tp_alloc) and the 3.13t modules see 3.13 in their own workers.
+    for (file, target, names) in [
+        (CORPUS[1].0, "3.14t", 8),
+        (CORPUS[2].0, "3.13t", 8),
+        (CORPUS[3].0, "3.13t", 1),
+    ] {
+        let Some((code, rows, json)) = corpus_rows(file) else {
+            continue;
+        };
+        assert_eq!(code, 0, "{file}: {json}");
+        assert_eq!(rows.len(), names, "{file}: {json}");
+        for (name, m) in &rows {
+            assert_eq!(m["target"], target, "{name}");
+            assert_eq!(m["init"], "multi-phase", "{name}: {m}");
+            assert_eq!(m["gil"], "not_used", "{name}: {m}");
+            assert_eq!(m["init_complete"], true, "{name}: {m}");
+        }
+        if file.contains("matplotlib") {
+            assert!(rows.contains_key("matplotlib.ft2font"), "{file}");
+        }
+    }
+}
+
+#[test]
+fn single_phase_inits_that_import_numpy_give_their_setgil_declaration() {
+    for (file, module_count) in [
+        (CORPUS[4].0, 4),
+        (CORPUS[5].0, 4),
+        (CORPUS[6].0, 1),
+        (CORPUS[7].0, 1),
+    ] {
+        let Some((code, rows, json)) = corpus_rows(file) else {
+            continue;
+        };
+        assert_eq!(code, 0, "{file}: {json}");
+        assert_eq!(rows.len(), module_count, "{file}: {json}");
+        assert_eq!(json["summary"]["init_incomplete"], module_count as u64);
+        for (name, m) in &rows {
+            assert_eq!(m["init"], "single-phase", "{name}: {m}");
+            assert_eq!(m["status"], "ok", "{name}: {m}");
+            assert_eq!(m["gil"], "not_used", "{name}: {m}");
+            assert_eq!(m["init_complete"], false, "{name}: {m}");
+            let ev = &m["evidence"];
+            assert_eq!(
+                ev["reason"], "needs Python module numpy, which gilgate cannot provide",
+                "{name}: {m}"
+            );
+            assert_eq!(
+                ev["verdict_from"],
+                format!("PyUnstable_Module_SetGIL({name}, Py_MOD_GIL_NOT_USED) before it stopped"),
+                "{name}: {m}"
+            );
+            assert_eq!(m["lints"][0]["code"], "needs-python-module", "{name}");
+        }
+    }
+}
+
+#[test]
+fn faiss_swig_inits_no_longer_crash_and_are_undetermined() {
+    let Some((code, rows, json)) = corpus_rows(CORPUS[0].0) else {
+        return;
+    };
+    // No declaration comes before SWIG's init imports numpy: undetermined (exit 2).
+    assert_eq!(code, 2, "{json}");
+    assert_eq!(rows.len(), 3, "{json}");
+    for (name, m) in &rows {
+        assert_eq!(m["status"], "undetermined", "{name}: {m}");
+        assert_eq!(m["gil"], Value::Null, "{name}");
+        let ev = &m["evidence"];
+        assert_eq!(ev["stopped_by"]["type"], "ImportError", "{name}: {m}");
+        assert_eq!(
+            ev["stopped_by"]["message"], "numpy._core.multiarray failed to import",
+            "{name}: {m}"
+        );
+        assert_eq!(ev["imports_setgil"], false, "{name}: {m}");
+    }
+    assert_eq!(json["summary"]["undetermined"], 3);
+}

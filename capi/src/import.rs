@@ -239,9 +239,29 @@ pub fn search_roots() -> Vec<PathBuf> {
     crate::sysmodule::path_entries()
 }
 
+static UNPROVIDED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The names of the modules whose import failed because gilgate could not provide them (no
+/// extension module: Python source or nothing), in order; the first `from` are skipped. The
+/// loader reads them after an init fails: an init may print and replace the import error
+/// (numpy's `import_array()` raises "numpy._core.multiarray failed to import").
+pub fn unprovided_imports(from: usize) -> Vec<String> {
+    let log = UNPROVIDED.lock().unwrap_or_else(|e| e.into_inner());
+    log.iter().skip(from).cloned().collect()
+}
+
+/// How many imports failed so far because gilgate could not provide the module.
+pub fn unprovided_import_count() -> usize {
+    UNPROVIDED.lock().unwrap_or_else(|e| e.into_inner()).len()
+}
+
 /// Raises the error for a name that has no extension module: `ImportError` naming the source
 /// file when one exists, else `ModuleNotFoundError`; both say gilgate runs no Python source.
 fn raise_no_module(name: &str, roots: &[PathBuf]) {
+    UNPROVIDED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(name.to_string());
     let rel: PathBuf = name.split('.').collect();
     for root in roots {
         let base = root.join(&rel);
@@ -375,6 +395,32 @@ fn find_and_load(name: &str) -> *mut PyObject {
 /// `import name` (absolute, dotted names import their parents first). Returns a new
 /// reference to the module `name` itself.
 pub fn import_module(name: &str) -> *mut PyObject {
+    let m = import_module_uncounted(name);
+    if m.is_null() {
+        FAILED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(name.to_string());
+    }
+    m
+}
+
+static FAILED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The names whose import failed so far, in order (a package before its submodule), the
+/// first `from` skipped. The loader reads them after an init fails: the init may have printed
+/// and replaced the import's error.
+pub fn failed_imports(from: usize) -> Vec<String> {
+    let log = FAILED.lock().unwrap_or_else(|e| e.into_inner());
+    log.iter().skip(from).cloned().collect()
+}
+
+/// How many imports failed so far.
+pub fn failed_import_count() -> usize {
+    FAILED.lock().unwrap_or_else(|e| e.into_inner()).len()
+}
+
+fn import_module_uncounted(name: &str) -> *mut PyObject {
     if name.is_empty() {
         crate::pyerrors::raise(
             &raw mut crate::pyerrors::EXC_ValueError,

@@ -263,8 +263,10 @@ unsafe extern "C" fn module_getattro(op: *mut PyObject, name: *mut PyObject) -> 
 }
 
 /// What the import machinery adds to an extension module loaded from `origin` before its exec
-/// runs (CPython's `_init_module_attrs` for a spec with a location): `__file__`, unless the
-/// module set one itself. Objects that are not modules are left alone.
+/// runs (CPython's `_init_module_attrs` for a spec with a location): `__spec__` (a spec named
+/// after the module's `__name__`, with that origin) when it is None or missing (pybind11's
+/// exec reads `__spec__.name`), and `__file__`, unless the module set one itself. Objects that
+/// are not modules are left alone.
 ///
 /// # Safety
 /// `m` must be NULL or a live object.
@@ -275,7 +277,26 @@ pub unsafe fn init_module_attrs(m: *mut PyObject, origin: &str) -> c_int {
             return 0;
         }
         let d = (*m.cast::<PyModuleObject>()).md_dict;
-        if d.is_null() || !crate::dictobject::get_str(d, "__file__").is_null() {
+        if d.is_null() {
+            return 0;
+        }
+        let spec = crate::dictobject::get_str(d, "__spec__");
+        let name = crate::dictobject::get_str(d, "__name__");
+        if (spec.is_null() || spec == crate::object::none())
+            && !name.is_null()
+            && let Some(n) = uni::as_str(name)
+        {
+            let s = crate::import::new_module_spec(n, Some(origin));
+            if s.is_null() {
+                return -1;
+            }
+            let r = crate::dictobject::set_item_str(d, "__spec__", s);
+            decref(s);
+            if r < 0 {
+                return -1;
+            }
+        }
+        if !crate::dictobject::get_str(d, "__file__").is_null() {
             return 0;
         }
         let f = uni::from_str(origin);
@@ -871,14 +892,57 @@ pub fn setgil_call_count() -> u64 {
     SETGIL_CALLS.load(Ordering::SeqCst)
 }
 
+/// One `PyUnstable_Module_SetGIL` call on a module: the module's `__name__` (None when it has
+/// none that is a str) and the value passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetGilCall {
+    pub module: Option<String>,
+    pub value: usize,
+}
+
+static SETGIL_LOG: Mutex<Vec<SetGilCall>> = Mutex::new(Vec::new());
+static SETGIL_OBSERVER: std::sync::OnceLock<fn(&SetGilCall)> = std::sync::OnceLock::new();
+
+/// The `PyUnstable_Module_SetGIL` calls made on modules so far, in order; the first `from`
+/// are skipped (pass an earlier [`setgil_call_count`] to get the calls made since then).
+pub fn setgil_calls(from: u64) -> Vec<SetGilCall> {
+    let log = SETGIL_LOG.lock().unwrap_or_else(|e| e.into_inner());
+    log.iter().skip(from as usize).cloned().collect()
+}
+
+/// Registers `f`, called at each `PyUnstable_Module_SetGIL` call on a module as it happens
+/// (the inspection worker streams the call to its parent, so that a crash later in the same
+/// init does not lose it). One observer per process; a second registration is ignored.
+pub fn set_setgil_observer(f: fn(&SetGilCall)) {
+    let _ = SETGIL_OBSERVER.set(f);
+}
+
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyUnstable_Module_SetGIL(m: *mut PyObject, gil: *mut c_void) -> c_int {
     crate::ffi_guard::guard("PyUnstable_Module_SetGIL", -1, || {
-        SETGIL_CALLS.fetch_add(1, Ordering::SeqCst);
         // SAFETY: per the C API contract.
         match unsafe { as_module(m) } {
             Some(mo) => {
                 mo.md_gil = gil;
+                // SAFETY: a module's dict is NULL or a live dict; the name is copied out.
+                let module = unsafe {
+                    (!mo.md_dict.is_null())
+                        .then(|| crate::dictobject::get_str(mo.md_dict, "__name__"))
+                        .filter(|n| !n.is_null())
+                        .and_then(|n| uni::as_str(n).map(str::to_string))
+                };
+                let call = SetGilCall {
+                    module,
+                    value: gil as usize,
+                };
+                SETGIL_LOG
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(call.clone());
+                SETGIL_CALLS.fetch_add(1, Ordering::SeqCst);
+                if let Some(f) = SETGIL_OBSERVER.get() {
+                    f(&call);
+                }
                 0
             }
             None => {

@@ -409,6 +409,9 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     tp_richcompare: Some(crate::typeobject::object_richcompare),
     tp_weaklistoffset: std::mem::offset_of!(PyTypeObject, tp_weaklist) as Py_ssize_t,
     tp_free: Some(crate::pymem::PyObject_Free),
+    // CPython's `type` inherits `PyType_GenericAlloc` from `object` when readied; extensions
+    // call it directly (pybind11 allocates its metaclass with `PyType_Type.tp_alloc`).
+    tp_alloc: Some(crate::objimpl::PyType_GenericAlloc),
     // Calling a type goes through its own `tp_vectorcall` when it has one (CPython's
     // `type` sets this offset and the flag; a NULL `tp_vectorcall` falls back to `type_call`).
     tp_vectorcall_offset: std::mem::offset_of!(PyTypeObject, tp_vectorcall) as Py_ssize_t,

@@ -66,11 +66,17 @@ fn init_once() -> Result<(), String> {
     Ok(())
 }
 
-/// `Py_GetVersion()`: the version line CPython 3.14.10 would show (extensions such as cffi
-/// compare its first characters with the version they were built for).
+/// `Py_GetVersion()`: the version line of the CPython this process presents (3.14.10, or the
+/// target of a module inspected under another version's rules; extensions such as cffi
+/// compare its first characters with the version they were built for). Same text as
+/// `sys.version`.
 #[unsafe(no_mangle)]
 pub extern "C" fn Py_GetVersion() -> *const std::ffi::c_char {
-    c"3.14.10 (gilgate) [rustc]".as_ptr() // same text as sysmodule::VERSION
+    static TEXT: OnceLock<std::ffi::CString> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        std::ffi::CString::new(crate::sysmodule::version().text()).unwrap_or_default()
+    })
+    .as_ptr()
 }
 
 #[unsafe(no_mangle)]

@@ -211,6 +211,27 @@ pub unsafe extern "C" fn PyThreadState_GetInterpreter(
     })
 }
 
+/// `PyInterpreterState_GetDict(interp)`: the interpreter's own dict for extension state
+/// (pybind11 keeps its internals capsule there), a borrowed reference created on first use.
+/// As in CPython, NULL (no exception) means "no such dict"; gilgate has one interpreter.
+#[unsafe(no_mangle)]
+pub extern "C" fn PyInterpreterState_GetDict(interp: *mut PyInterpreterState) -> *mut PyObject {
+    crate::ffi_guard::guard("PyInterpreterState_GetDict", std::ptr::null_mut(), || {
+        if interp != &raw mut MAIN_INTERP {
+            return std::ptr::null_mut();
+        }
+        static DICT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let d = *DICT.get_or_init(|| {
+            let d = crate::dictobject::new_dict();
+            if d.is_null() {
+                crate::pyerrors::clear();
+            }
+            d as usize
+        });
+        d as *mut PyObject
+    })
+}
+
 #[unsafe(no_mangle)]
 pub extern "C" fn PyInterpreterState_GetID(_interp: *mut PyInterpreterState) -> i64 {
     crate::ffi_guard::guard("PyInterpreterState_GetID", -1, || 0)

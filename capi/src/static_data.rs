@@ -82,9 +82,20 @@ pub static _Py_SwappedOp: [c_int; 6] = {
 /// `PY_VERSION_HEX` of the CPython whose ABI gilgate implements: 3.14.10 final.
 pub const PY_VERSION_HEX: c_ulong = (3 << 24) | (14 << 16) | (10 << 8) | (0xF << 4);
 
-/// `Py_Version`: the runtime's version, same encoding as `PY_VERSION_HEX`.
+/// `Py_Version`: the runtime's version, same encoding as `PY_VERSION_HEX`. Extensions read
+/// it directly, so it is data, not a function; an inspection worker for a module built for
+/// another CPython sets it to that version (`sysmodule::set_version`) before any module is
+/// opened, so it is writable.
 #[unsafe(no_mangle)]
-pub static Py_Version: c_ulong = PY_VERSION_HEX;
+pub static mut Py_Version: c_ulong = PY_VERSION_HEX;
+
+/// Sets `Py_Version`. Called only by `sysmodule::set_version`, once, before any extension
+/// module is loaded (nothing reads it concurrently).
+pub(crate) fn set_py_version(hex: c_ulong) {
+    // SAFETY: a plain store into gilgate's own exported data, made before any extension is
+    // loaded, so no reader can race with it.
+    unsafe { Py_Version = hex };
+}
 
 /// `_Py_HashSecret_t`: 24 bytes (a union of siphash keys and the expat salt).
 #[repr(C, align(8))]
@@ -205,7 +216,8 @@ mod tests {
 
     #[test]
     fn version_and_strings() {
-        assert_eq!(Py_Version, 0x030E0AF0);
+        // SAFETY: a plain read; nothing in this test writes it.
+        assert_eq!(unsafe { Py_Version }, 0x030E0AF0);
         // SAFETY: Py_hexdigits points at a static NUL-terminated literal.
         let hex = unsafe { std::ffi::CStr::from_ptr(Py_hexdigits.0) };
         assert_eq!(hex.to_str().unwrap(), "0123456789abcdef");

@@ -8,8 +8,61 @@ use std::ffi::{CStr, c_char, c_int};
 use std::ptr::null_mut;
 use std::sync::{OnceLock, RwLock};
 
-/// The `sys.version` string.
-pub const VERSION: &str = "3.14.10 (gilgate) [rustc]";
+/// A final release of CPython, as `sys.version_info` gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PyVersion {
+    pub major: u8,
+    pub minor: u8,
+    pub micro: u8,
+}
+
+impl PyVersion {
+    /// The CPython whose ABI gilgate implements.
+    pub const RUNTIME: PyVersion = PyVersion::new(3, 14, 10);
+
+    pub const fn new(major: u8, minor: u8, micro: u8) -> PyVersion {
+        PyVersion {
+            major,
+            minor,
+            micro,
+        }
+    }
+
+    /// `PY_VERSION_HEX` / `sys.hexversion` (release level `final`, serial 0).
+    pub fn hex(self) -> u64 {
+        (u64::from(self.major) << 24)
+            | (u64::from(self.minor) << 16)
+            | (u64::from(self.micro) << 8)
+            | 0xF0
+    }
+
+    /// The `sys.version` / `Py_GetVersion()` text.
+    pub fn text(self) -> String {
+        format!(
+            "{}.{}.{} (gilgate) [rustc]",
+            self.major, self.minor, self.micro
+        )
+    }
+}
+
+static PRESENTED: OnceLock<PyVersion> = OnceLock::new();
+
+/// The version this process presents to extensions (`sys.version`, `sys.version_info`,
+/// `sys.hexversion`, `Py_GetVersion()`, `Py_Version`): [`PyVersion::RUNTIME`] unless
+/// [`set_version`] chose another first. Fixed from its first use on.
+pub fn version() -> PyVersion {
+    *PRESENTED.get_or_init(|| PyVersion::RUNTIME)
+}
+
+/// Presents `v` instead of the runtime's version, for a process that inspects a module built
+/// for another CPython (its init may compare the version it runs under with the one it was
+/// built for, as pybind11 does). Must come before anything reads the version and before any
+/// extension module is loaded; returns the version already fixed otherwise.
+pub fn set_version(v: PyVersion) -> Result<(), PyVersion> {
+    PRESENTED.set(v).map_err(|_| version())?;
+    crate::static_data::set_py_version(v.hex() as std::ffi::c_ulong);
+    Ok(())
+}
 
 struct Sys(usize);
 
@@ -49,8 +102,8 @@ fn sys_module() -> *mut PyObject {
             xdecref(out);
             xdecref(err);
             let entries: [(&str, *mut PyObject); 13] = [
-                ("version", crate::unicodeobject::from_str(VERSION)),
-                ("hexversion", crate::longobject::from_i128(0x030E_0AF0)),
+                ("version", crate::unicodeobject::from_str(&version().text())),
+                ("hexversion", int(i128::from(version().hex()))),
                 ("platform", crate::unicodeobject::from_str("linux")),
                 ("byteorder", crate::unicodeobject::from_str("little")),
                 ("maxsize", crate::longobject::from_i128(isize::MAX as i128)),
@@ -220,12 +273,13 @@ fn int(v: i128) -> *mut PyObject {
 }
 
 fn version_info() -> *mut PyObject {
+    let v = version();
     new_seq(
         &raw mut VersionInfo_Type,
         vec![
-            int(3),
-            int(14),
-            int(10),
+            int(v.major.into()),
+            int(v.minor.into()),
+            int(v.micro.into()),
             crate::unicodeobject::from_str("final"),
             int(0),
         ],
@@ -237,9 +291,13 @@ fn implementation() -> *mut PyObject {
         &raw mut Implementation_Type,
         vec![
             crate::unicodeobject::from_str("cpython"),
-            crate::unicodeobject::from_str("cpython-314t"),
+            crate::unicodeobject::from_str(&format!(
+                "cpython-{}{}t",
+                version().major,
+                version().minor
+            )),
             version_info(),
-            int(0x030E_0AF0),
+            int(i128::from(version().hex())),
             crate::unicodeobject::from_str("x86_64-linux-gnu"),
         ],
     )
@@ -758,7 +816,9 @@ mod tests {
             let s = std::ffi::CStr::from_ptr(crate::pylifecycle::Py_GetVersion())
                 .to_str()
                 .unwrap();
-            assert_eq!(s, super::VERSION);
+            assert_eq!(s, "3.14.10 (gilgate) [rustc]");
+            assert_eq!(super::version().hex(), 0x030E_0AF0);
+            assert_eq!(super::PyVersion::new(3, 13, 15).hex(), 0x030D_0FF0);
         }
     }
 }

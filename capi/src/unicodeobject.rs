@@ -920,6 +920,10 @@ pub enum Errors {
     /// UTF-8 only: lone surrogates are encoded (and decoded) as their 3-byte forms; for the
     /// one-byte codecs it acts like `Strict`, as in CPython.
     SurrogatePass,
+    /// PEP 383: an undecodable byte `b` (0x80 and above) decodes to the lone surrogate
+    /// U+DC00+b, and such a surrogate encodes back to its byte (SWIG decodes every C string
+    /// it exports with this handler).
+    SurrogateEscape,
 }
 
 /// Parses an `errors` argument (NULL means strict).
@@ -936,6 +940,7 @@ pub unsafe fn parse_errors(errors: *const c_char) -> Result<Errors, ()> {
         b"replace" => Ok(Errors::Replace),
         b"ignore" => Ok(Errors::Ignore),
         b"surrogatepass" => Ok(Errors::SurrogatePass),
+        b"surrogateescape" => Ok(Errors::SurrogateEscape),
         other => {
             let name = String::from_utf8_lossy(other);
             raise(
@@ -949,9 +954,9 @@ pub unsafe fn parse_errors(errors: *const c_char) -> Result<Errors, ()> {
 
 /// Decodes UTF-8; with `consumed`, an incomplete sequence at the end is left undecoded.
 pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -> *mut PyObject {
-    if errors == Errors::SurrogatePass {
+    if matches!(errors, Errors::SurrogatePass | Errors::SurrogateEscape) {
         // A String cannot hold a surrogate: decode to code points instead.
-        return decode_utf8_surrogatepass(bytes, consumed);
+        return decode_utf8_surrogates(bytes, errors, consumed);
     }
     let mut out = String::with_capacity(bytes.len());
     let mut rest = bytes;
@@ -977,7 +982,7 @@ pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -
                     Some(n) => n,
                 };
                 match errors {
-                    Errors::Strict | Errors::SurrogatePass => {
+                    Errors::Strict | Errors::SurrogatePass | Errors::SurrogateEscape => {
                         return raise(
                             &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
                             &utf8_error_text_at(rest, e, offset),
@@ -997,9 +1002,14 @@ pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -
     from_str(&out)
 }
 
-/// UTF-8 decoding with `surrogatepass`: 3-byte surrogate forms become lone surrogates, so
-/// the result is built from code points.
-fn decode_utf8_surrogatepass(bytes: &[u8], consumed: Option<&mut usize>) -> *mut PyObject {
+/// UTF-8 decoding with `surrogatepass` (3-byte surrogate forms become lone surrogates) or
+/// `surrogateescape` (each byte of an invalid sequence becomes U+DC00+byte), so the result is
+/// built from code points.
+fn decode_utf8_surrogates(
+    bytes: &[u8],
+    errors: Errors,
+    consumed: Option<&mut usize>,
+) -> *mut PyObject {
     let mut units = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
     let mut offset = 0;
@@ -1017,7 +1027,7 @@ fn decode_utf8_surrogatepass(bytes: &[u8], consumed: Option<&mut usize>) -> *mut
             break;
         };
         match rest[good..] {
-            [0xed, b1 @ 0xa0..=0xbf, b2 @ 0x80..=0xbf, ..] => {
+            [0xed, b1 @ 0xa0..=0xbf, b2 @ 0x80..=0xbf, ..] if errors == Errors::SurrogatePass => {
                 units.push(0xd000 | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f));
                 offset += good + 3;
                 rest = &rest[good + 3..];
@@ -1025,6 +1035,17 @@ fn decode_utf8_surrogatepass(bytes: &[u8], consumed: Option<&mut usize>) -> *mut
             _ if stateful && e.error_len().is_none() => {
                 offset += good;
                 break;
+            }
+            _ if errors == Errors::SurrogateEscape => {
+                // Invalid UTF-8 bytes are all 0x80 or above.
+                let bad = e.error_len().unwrap_or(rest.len() - good);
+                units.extend(
+                    rest[good..good + bad]
+                        .iter()
+                        .map(|&b| 0xdc00 | u32::from(b)),
+                );
+                offset += good + bad;
+                rest = &rest[good + bad..];
             }
             _ => {
                 return raise(
@@ -1050,6 +1071,7 @@ fn decode_simple(codec: &str, bytes: &[u8], limit: u32, errors: Errors) -> *mut 
             continue;
         }
         match errors {
+            Errors::SurrogateEscape => out.push(0xdc00 | u32::from(b)),
             Errors::Strict | Errors::SurrogatePass => {
                 return raise(
                     &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
@@ -1095,7 +1117,10 @@ pub fn encode(codec: &str, units: &[u32], limit: u32, errors: Errors) -> Result<
             continue;
         }
         match errors {
-            Errors::Strict | Errors::SurrogatePass => {
+            Errors::SurrogateEscape if (0xdc80..=0xdcff).contains(&u) => {
+                out.push((u - 0xdc00) as u8);
+            }
+            Errors::Strict | Errors::SurrogatePass | Errors::SurrogateEscape => {
                 let bad = |v: u32| {
                     if limit == 0 {
                         (0xd800..0xe000).contains(&v)

@@ -1547,6 +1547,48 @@ fn utf8_surrogatepass_round_trip() {
     no_err();
 }
 
+/// The `surrogateescape` handler (PEP 383), which SWIG passes to `PyUnicode_DecodeUTF8` for
+/// every C string it exports: each byte of an invalid sequence decodes to U+DC00+byte
+/// (CPython: `b'a\xff\xed\xa0\x80b'.decode('utf-8', 'surrogateescape')` is
+/// `'a\udcff\udced\udca0\udc80b'`) and encodes back to the same bytes; a valid string is
+/// unchanged; a surrogate outside U+DC80..U+DCFF still cannot be encoded.
+#[test]
+fn utf8_surrogateescape_round_trip() {
+    init();
+    let raw: &[u8] = b"a\xff\xed\xa0\x80b";
+    // SAFETY: live objects, readable buffers and NUL-terminated names.
+    unsafe {
+        let s = uni::PyUnicode_DecodeUTF8(
+            raw.as_ptr().cast(),
+            raw.len() as _,
+            c"surrogateescape".as_ptr(),
+        );
+        assert!(!s.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(repr(s), "'a\\udcff\\udced\\udca0\\udc80b'");
+        let b = uni::PyUnicode_AsEncodedString(s, c"utf-8".as_ptr(), c"surrogateescape".as_ptr());
+        assert!(!b.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(gilgate_capi::bytesobject::as_bytes(b), raw);
+        let plain = uni::PyUnicode_DecodeUTF8(c"1.12.0".as_ptr(), 6, c"surrogateescape".as_ptr());
+        assert_eq!(repr(plain), "'1.12.0'");
+        let ascii = uni::PyUnicode_Decode(
+            raw.as_ptr().cast(),
+            raw.len() as _,
+            c"ascii".as_ptr(),
+            c"surrogateescape".as_ptr(),
+        );
+        assert_eq!(repr(ascii), "'a\\udcff\\udced\\udca0\\udc80b'");
+        let high = uni::from_ucs4(&[0xd800]);
+        let bad =
+            uni::PyUnicode_AsEncodedString(high, c"utf-8".as_ptr(), c"surrogateescape".as_ptr());
+        assert!(bad.is_null());
+        assert_eq!(err().0, "UnicodeEncodeError");
+        for o in [s, b, plain, ascii, high] {
+            dec(o);
+        }
+    }
+    no_err();
+}
+
 /// The classification functions behind `Py_UNICODE_ISSPACE` & co. give `str`'s answers
 /// (checked with CPython 3.11's `isspace`/`islower`/`isupper`/`isalpha`/`splitlines`).
 #[test]

@@ -3,6 +3,7 @@
 
 use crate::elf::ElfFacts;
 use crate::ffi;
+use crate::incomplete::DefSeen;
 use crate::names::{HookKind, Target, encoded_short_name, hook_symbols, missing_hook_message};
 use crate::report::{Declaration, ErrorReport, Gil, InitKind, Lint, SlotReport};
 use gilgate_capi::moduleobject::{self as mo, PyModuleDef, PyModuleDef_Slot};
@@ -20,6 +21,8 @@ pub(crate) struct InitRun {
     pub def: *mut PyModuleDef,
     /// The lock verdict of the created module; `None` on error.
     pub requires_gil: Option<bool>,
+    /// The definition the hook returned, as read before create (multi-phase and export).
+    pub def_seen: Option<DefSeen>,
 }
 
 /// How the target was determined, for the hook and slot rules.
@@ -62,7 +65,7 @@ pub(crate) fn needs_module_lint(module: &str, missing: &str) -> Lint {
     lint(
         "needs-python-module",
         format!(
-            "needs Python module {missing}: {module} imports '{missing}', which gilgate cannot provide (it runs compiled extension modules, not Python source); the import error below is not a crash of {module}"
+            "needs Python module {missing}: {module} imports '{missing}', which gilgate cannot provide (it runs compiled extension modules, not Python source); the import error is not a crash of {module}"
         ),
     )
 }
@@ -113,7 +116,38 @@ fn fail(decl: Declaration) -> InitRun {
         module: std::ptr::null_mut(),
         def: std::ptr::null_mut(),
         requires_gil: None,
+        def_seen: None,
     }
+}
+
+/// A failed run after the hook returned `def`.
+fn fail_after_def(decl: Declaration, def: DefSeen) -> InitRun {
+    InitRun {
+        def_seen: Some(def),
+        ..fail(decl)
+    }
+}
+
+/// The value of the `Py_mod_gil` slot among `raw`, None when there is none.
+fn gil_slot_value(raw: &[(i32, usize)], target: Target) -> Option<u64> {
+    let gil = if target == Target::Cp315t { 87 } else { 4 };
+    raw.iter()
+        .find(|(id, _)| resolve_id(*id, target) == gil)
+        .map(|(_, v)| *v as u64)
+}
+
+/// Records the definition a hook returned and streams it to the inspection worker's parent
+/// (when this process is a worker), before its create slot runs.
+fn seen_def(decl: &Declaration, raw: &[(i32, usize)], target: Target) -> DefSeen {
+    let def = DefSeen {
+        init: decl.init.unwrap_or(InitKind::MultiPhase),
+        target,
+        slots: decl.slots.clone(),
+        multiple_interpreters: decl.multiple_interpreters.clone(),
+        gil_slot: gil_slot_value(raw, target),
+    };
+    crate::worker::stream_def(&def);
+    def
 }
 
 /// Opens the library with `RTLD_NOW`, never to be closed, and returns the hook to call.
@@ -316,6 +350,7 @@ pub(crate) fn run(
 
     let prev = mo::swap_package_context(CString::new(name).ok());
     let setgil_before = mo::setgil_call_count();
+    crate::worker::stream_hook_called();
     // SAFETY: the hook has CPython's hook signature (no arguments, returns a pointer).
     let result: *mut c_void = unsafe {
         let f: unsafe extern "C" fn() -> *mut c_void = std::mem::transmute(hook);
@@ -356,13 +391,14 @@ pub(crate) fn run(
         let (raw, infos) = unsafe { (raw_pyslots(result), mo::describe_pyslots(result)) };
         decl.slots = slot_reports(infos);
         decl.multiple_interpreters = Some(multiple_interpreters(&raw, target));
+        let def_seen = seen_def(&decl, &raw, target);
         // SAFETY: as above; `spec` is a valid object.
         let m = unsafe { mo::module_from_slots_and_spec(result, spec) };
         if m.is_null() {
             take_into(&mut decl, name);
-            return fail(decl);
+            return fail_after_def(decl, def_seen);
         }
-        return finish_created(
+        let mut run = finish_created(
             decl,
             m,
             std::ptr::null_mut(),
@@ -372,6 +408,8 @@ pub(crate) fn run(
             inspect,
             name,
         );
+        run.def_seen = Some(def_seen);
+        return run;
     }
 
     let m = result as *mut PyObject;
@@ -446,15 +484,18 @@ pub(crate) fn run(
         // SAFETY: as above.
         decl.slots = slot_reports(unsafe { mo::describe_slots((*def).m_slots, target.to_capi()) });
         decl.multiple_interpreters = Some(multiple_interpreters(&raw, target));
+        let def_seen = seen_def(&decl, &raw, target);
         // SAFETY: `def` is a live def (static in the extension); `spec` is a valid object.
         let created = unsafe {
             mo::module_from_def_and_spec(def, spec, mo::PYTHON_API_VERSION, target.to_capi())
         };
         if created.is_null() {
             take_into(&mut decl, name);
-            return fail(decl);
+            return fail_after_def(decl, def_seen);
         }
-        return finish_created(decl, created, def, &raw, target, facts, inspect, name);
+        let mut run = finish_created(decl, created, def, &raw, target, facts, inspect, name);
+        run.def_seen = Some(def_seen);
+        return run;
     }
     if !ascii {
         decl.error = Some(ErrorReport::new(
@@ -497,6 +538,7 @@ pub(crate) fn run(
         module: m,
         def: std::ptr::null_mut(),
         requires_gil: Some(requires),
+        def_seen: None,
     }
 }
 
@@ -542,6 +584,7 @@ fn finish_created(
         module: m,
         def,
         requires_gil: Some(requires),
+        def_seen: None,
     }
 }
 

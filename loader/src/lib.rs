@@ -13,6 +13,7 @@ mod discover;
 mod elf;
 mod ffi;
 mod import_hook;
+mod incomplete;
 mod init;
 pub mod lock;
 mod names;
@@ -28,8 +29,8 @@ pub use names::{
     hook_symbols, is_package_dir, package_name, split_extension_name,
 };
 pub use report::{
-    Declaration, ErrorReport, Gil, InitKind, Lint, ModuleReport, Report, SlotReport, Status,
-    Summary, WheelReport,
+    Declaration, ErrorReport, Evidence, Gil, InitKind, Lint, ModuleReport, Report, SetGilReport,
+    SlotReport, Status, Summary, WheelReport,
 };
 pub use wheel::{Unpacked, extract_wheel, member_name_is_safe};
 
@@ -454,7 +455,13 @@ fn ask_one(pool: &mut worker::Pool, c: &Candidate) -> Answer {
         imports_setgil: facts.imports("PyUnstable_Module_SetGIL"),
     };
     let started = std::time::Instant::now();
-    let mut d = pool.ask(&req);
+    // A module built for another CPython runs in a fresh worker of its own, which presents
+    // its target's version and dies with it if its init crashes.
+    let mut d = if ti.target == Target::Cp314t {
+        pool.ask(&req)
+    } else {
+        pool.single_use(ti.target).ask(&req)
+    };
     tracing::debug!(
         "{}: worker answered in {:.1} ms",
         c.display_path,

@@ -98,12 +98,57 @@ impl std::fmt::Display for ErrorReport {
     }
 }
 
-/// `"ok"` or `"error"`.
+/// `"ok"`, `"error"` or `"undetermined"` (the init could not finish in gilgate and left no
+/// declaration evidence: see [`Evidence`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Ok,
     Error,
+    Undetermined,
+}
+
+/// One `PyUnstable_Module_SetGIL` call made during an init.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetGilReport {
+    /// The `__name__` of the module it was called on (null when it had none).
+    pub module: Option<String>,
+    /// `Py_MOD_GIL_USED`, `Py_MOD_GIL_NOT_USED`, or the pointer value in hex.
+    pub value: String,
+}
+
+impl SetGilReport {
+    /// The report of a call with this raw value.
+    pub fn new(module: Option<String>, value: u64) -> SetGilReport {
+        let value = match value {
+            0 => "Py_MOD_GIL_USED".to_string(),
+            1 => "Py_MOD_GIL_NOT_USED".to_string(),
+            v => format!("{v:#x}"),
+        };
+        SetGilReport { module, value }
+    }
+}
+
+/// What is known about a module whose init could not finish in gilgate: it needed a Python
+/// module gilgate cannot provide, a C API function gilgate does not implement yet, or it
+/// crashed, exited or hung. When the init declared its lock use before it stopped (a
+/// `PyUnstable_Module_SetGIL` call on the module, or a returned definition's slots), the row
+/// carries that verdict with `init_complete: false`; otherwise the row is `undetermined`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Why the init could not finish (`needs Python module numpy`, `init crashed (signal 11,
+    /// SIGSEGV)`, ...).
+    pub reason: String,
+    /// The error that stopped it.
+    pub stopped_by: ErrorReport,
+    /// Whether the file imports `PyUnstable_Module_SetGIL` (its ELF dynamic symbols; null when
+    /// unreadable). A hint only: pybind11 modules import it and call it only when asked to.
+    pub imports_setgil: Option<bool>,
+    /// The `PyUnstable_Module_SetGIL` calls made before it stopped, on any module.
+    pub setgil_calls: Vec<SetGilReport>,
+    /// Where the verdict comes from, when there is one (`PyUnstable_Module_SetGIL(m,
+    /// Py_MOD_GIL_NOT_USED)`, `the Py_mod_gil slot of its definition`, ...).
+    pub verdict_from: Option<String>,
 }
 
 /// What a module declares, as found by running its init and create (the worker's answer).
@@ -117,6 +162,15 @@ pub struct Declaration {
     pub slots: Vec<SlotReport>,
     pub lints: Vec<Lint>,
     pub error: Option<ErrorReport>,
+    /// False when the init could not finish in gilgate (see [`Evidence`]).
+    #[serde(default = "yes")]
+    pub init_complete: bool,
+    #[serde(default)]
+    pub evidence: Option<Evidence>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Declaration {
@@ -131,6 +185,19 @@ impl Declaration {
             slots: Vec::new(),
             lints: Vec::new(),
             error: Some(error),
+            init_complete: true,
+            evidence: None,
+        }
+    }
+
+    /// The row status this declaration gives.
+    pub fn status(&self) -> Status {
+        if self.error.is_some() {
+            Status::Error
+        } else if self.evidence.is_some() && self.gil.is_none() {
+            Status::Undetermined
+        } else {
+            Status::Ok
         }
     }
 }
@@ -151,6 +218,11 @@ pub struct ModuleReport {
     pub lints: Vec<Lint>,
     pub status: Status,
     pub error: Option<ErrorReport>,
+    /// False when the init could not finish in gilgate: the verdict (if any) comes from the
+    /// declaration seen before it stopped ("init incomplete").
+    pub init_complete: bool,
+    /// What is known when the init could not finish (null otherwise).
+    pub evidence: Option<Evidence>,
 }
 
 impl ModuleReport {
@@ -164,6 +236,7 @@ impl ModuleReport {
         d: Declaration,
         requires_gil: Option<bool>,
     ) -> ModuleReport {
+        let status = d.status();
         ModuleReport {
             name: name.to_string(),
             path: path.to_string(),
@@ -178,14 +251,12 @@ impl ModuleReport {
             } else {
                 d.multiple_interpreters
             },
+            status,
             slots: d.slots,
             lints: d.lints,
-            status: if d.error.is_some() {
-                Status::Error
-            } else {
-                Status::Ok
-            },
             error: d.error,
+            init_complete: d.init_complete,
+            evidence: d.evidence,
         }
     }
 }
@@ -196,6 +267,9 @@ pub struct Summary {
     pub modules: usize,
     pub free_threaded: usize,
     pub requires_gil: usize,
+    /// Verdicts (counted in `free_threaded` or `requires_gil`) of inits that could not finish.
+    pub init_incomplete: usize,
+    pub undetermined: usize,
     pub errors: usize,
 }
 
@@ -233,8 +307,12 @@ impl Report {
         for m in &self.modules {
             match (m.status, m.requires_gil) {
                 (Status::Error, _) => s.errors += 1,
+                (Status::Undetermined, _) => s.undetermined += 1,
                 (Status::Ok, Some(true)) => s.requires_gil += 1,
                 (Status::Ok, _) => s.free_threaded += 1,
+            }
+            if m.status == Status::Ok && !m.init_complete {
+                s.init_incomplete += 1;
             }
         }
         self.summary = s;
@@ -297,6 +375,11 @@ impl Report {
             }
         }
         for m in &self.modules {
+            if let (Some(ev), None) = (&m.evidence, &m.error) {
+                notes.push_str(&evidence_note(m, ev));
+            }
+        }
+        for m in &self.modules {
             if let Some(e) = &m.error {
                 notes.push_str(&format!("error: {} ({}): {e}\n", m.name, m.path));
             }
@@ -338,9 +421,20 @@ impl Report {
                 enablers.join(", ")
             ));
         }
+        if s.undetermined > 0 {
+            parts.push(format!("{} undetermined", s.undetermined));
+        }
         parts.push(plural(s.errors, "error", "errors"));
+        let incomplete = if s.init_incomplete > 0 {
+            format!(
+                "; {} from an init that could not finish (init incomplete)",
+                plural(s.init_incomplete, "verdict comes", "verdicts come")
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "{}: {}.",
+            "{}: {}{incomplete}.",
             plural(s.modules, "module", "modules"),
             parts.join(", ")
         )
@@ -351,6 +445,7 @@ fn row(m: &ModuleReport) -> [String; 5] {
     let dash = || "-".to_string();
     let verdict = match (&m.error, m.requires_gil) {
         (Some(e), _) => format!("error: {}", e.kind),
+        (None, None) if m.status == Status::Undetermined => "undetermined".to_string(),
         (None, Some(true)) => {
             if m.lints
                 .iter()
@@ -372,6 +467,11 @@ fn row(m: &ModuleReport) -> [String; 5] {
         }
         (None, None) => dash(),
     };
+    let verdict = if m.init_complete || m.status != Status::Ok {
+        verdict
+    } else {
+        format!("{verdict} (init incomplete)")
+    };
     let verdict = if m.lints.is_empty() {
         verdict
     } else {
@@ -391,4 +491,54 @@ fn row(m: &ModuleReport) -> [String; 5] {
         },
         verdict,
     ]
+}
+
+/// The note line of a row whose init could not finish: `init incomplete: ...` (with the
+/// source of its verdict) or `undetermined: ...` (with what is known).
+fn evidence_note(m: &ModuleReport, ev: &Evidence) -> String {
+    let mut known = Vec::new();
+    if !ev.setgil_calls.is_empty() {
+        let calls: Vec<String> = ev
+            .setgil_calls
+            .iter()
+            .map(|c| {
+                format!(
+                    "PyUnstable_Module_SetGIL({}, {})",
+                    c.module.as_deref().unwrap_or("<nameless module>"),
+                    c.value
+                )
+            })
+            .collect();
+        known.push(format!("calls: {}", calls.join(", ")));
+    }
+    match ev.imports_setgil {
+        Some(true) => known.push(
+            "the file imports PyUnstable_Module_SetGIL (a hint only: it may call it only when asked)"
+                .to_string(),
+        ),
+        Some(false) => known.push("the file does not import PyUnstable_Module_SetGIL".to_string()),
+        None => {}
+    }
+    // The reason, then the error that stopped the init when it says more than the reason.
+    let why = if ev.reason == ev.stopped_by.message {
+        ev.reason.clone()
+    } else {
+        format!("{} ({})", ev.reason, ev.stopped_by)
+    };
+    match &ev.verdict_from {
+        Some(from) => format!(
+            "init incomplete: {} ({}): {why}; verdict from {from}\n",
+            m.name, m.path
+        ),
+        None => format!(
+            "undetermined: {} ({}): {why}; no declaration seen before it stopped{}\n",
+            m.name,
+            m.path,
+            if known.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", known.join("; "))
+            }
+        ),
+    }
 }

@@ -1,22 +1,106 @@
 //! The inspection worker: a child process (this same program, re-executed with
 //! `GILGATE_WORKER=1`) that runs module hooks and create slots, so a crash, an `exit()` or a
-//! hang in one module is that module's error. Protocol: one JSON request per line on stdin,
-//! one JSON answer per line on the worker's protocol fd (its original stdout; fd 1 is pointed
-//! at stderr so that C code printing to stdout cannot corrupt the protocol).
+//! hang in one module is that module's error. Protocol: one JSON request per line on stdin;
+//! on the worker's protocol fd (its original stdout; fd 1 is pointed at stderr so that C code
+//! printing to stdout cannot corrupt the protocol) one JSON line per event as it happens
+//! (each `PyUnstable_Module_SetGIL` call, the definition a hook returned), then the answer.
+//! The events let the parent give a verdict even when the init then crashes or hangs.
+//!
+//! 3.14t modules share long-lived workers. A module built for another CPython (3.13t, 3.15t)
+//! gets a fresh worker of its own, started with `GILGATE_WORKER_VERSION` so that the version
+//! it sees (`Py_GetVersion()`, `sys.version`, `sys.version_info`, `sys.hexversion`,
+//! `Py_Version`) is its target's: its inline macros run against its own CPython's layouts and
+//! may crash, which then takes no other module's verdict with it.
 
 use crate::elf::ElfFacts;
+use crate::incomplete::{self, DefSeen, Imports, Seen};
 use crate::init::{self, TargetInfo};
+use crate::names::Target;
 use crate::report::{Declaration, ErrorReport};
+use gilgate_capi::sysmodule::PyVersion;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::FromRawFd;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The environment variable that turns a process into a worker.
 pub const WORKER_ENV: &str = "GILGATE_WORKER";
+
+/// The environment variable naming the CPython version (`3.13.15`) a single-use worker
+/// presents to the module it inspects.
+pub const VERSION_ENV: &str = "GILGATE_WORKER_VERSION";
+
+/// The version a module built for `target` sees in its inspection worker. 3.13t: 3.13.15,
+/// the newest 3.13 release the project records facts from (the reference CPython 3.13t); the
+/// corpus's cp313t wheels were built with 3.13.1 to 3.13.9 (their debug info names the
+/// headers), and a module runs on any later micro release. 3.15t: 3.15.2, the 3.15 release
+/// whose headers the 3.15 rules come from. 3.14t: the runtime's own 3.14.10.
+pub fn presented_version(target: Target) -> PyVersion {
+    match target {
+        Target::Cp313t => PyVersion::new(3, 13, 15),
+        Target::Cp314t => PyVersion::RUNTIME,
+        Target::Cp315t => PyVersion::new(3, 15, 2),
+    }
+}
+
+/// One line on the protocol channel.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Line {
+    /// The file is open and its hook is about to be called.
+    Hook,
+    /// A `PyUnstable_Module_SetGIL` call, as it happens.
+    Setgil { module: Option<String>, value: u64 },
+    /// The definition a hook returned, before its create slot runs.
+    Def(Box<DefSeen>),
+    /// The declaration: the last line for a request.
+    Answer(Box<Declaration>),
+}
+
+/// The protocol channel, set in a worker process only.
+static PROTO: Mutex<Option<std::fs::File>> = Mutex::new(None);
+
+/// Writes one line on the protocol channel (nothing outside a worker); false when it failed.
+fn send(line: &Line) -> bool {
+    let mut proto = PROTO.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(f) = proto.as_mut() else {
+        return true;
+    };
+    let mut text = serde_json::to_string(line).expect("protocol lines serialize");
+    text.push('\n');
+    f.write_all(text.as_bytes()).and_then(|_| f.flush()).is_ok()
+}
+
+/// Streams that the hook is about to be called (a no-op outside a worker).
+pub(crate) fn stream_hook_called() {
+    send(&Line::Hook);
+}
+
+/// Streams the definition a hook returned (a no-op outside a worker).
+pub(crate) fn stream_def(def: &DefSeen) {
+    send(&Line::Def(Box::new(def.clone())));
+}
+
+fn stream_setgil(call: &gilgate_capi::moduleobject::SetGilCall) {
+    send(&Line::Setgil {
+        module: call.module.clone(),
+        value: call.value as u64,
+    });
+}
+
+fn parse_version(text: &str) -> Option<PyVersion> {
+    let mut parts = text.trim().split('.').map(|p| p.parse::<u8>().ok());
+    let (Some(Some(a)), Some(Some(b)), Some(Some(c)), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    Some(PyVersion::new(a, b, c))
+}
 
 /// One module to inspect.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,7 +132,17 @@ fn serve() -> ! {
         fd
     };
     // SAFETY: `proto_fd` is a fresh descriptor owned by nothing else.
-    let mut proto = unsafe { std::fs::File::from_raw_fd(proto_fd) };
+    let proto = unsafe { std::fs::File::from_raw_fd(proto_fd) };
+    *PROTO.lock().unwrap_or_else(|e| e.into_inner()) = Some(proto);
+    // The version comes first: nothing may have read it yet, and no module is loaded.
+    if let Some(v) = std::env::var(VERSION_ENV)
+        .ok()
+        .as_deref()
+        .and_then(parse_version)
+    {
+        let _ = gilgate_capi::sysmodule::set_version(v);
+    }
+    gilgate_capi::moduleobject::set_setgil_observer(stream_setgil);
     // Start the runtime before the first request arrives: the parent is still finding and
     // unpacking modules. A failure is kept and reported by each request.
     let _ = init::runtime();
@@ -65,13 +159,7 @@ fn serve() -> ! {
                 ErrorReport::new("HostError", format!("bad worker request: {e}")),
             ),
         };
-        let mut text = serde_json::to_string(&answer).expect("declarations serialize");
-        text.push('\n');
-        if proto
-            .write_all(text.as_bytes())
-            .and_then(|_| proto.flush())
-            .is_err()
-        {
+        if !send(&Line::Answer(Box::new(answer))) {
             break;
         }
     }
@@ -86,12 +174,45 @@ fn answer(req: &Request) -> Declaration {
             .insert("PyUnstable_Module_SetGIL".into());
     }
     crate::import_hook::for_worker(&req.name, &req.path);
+    let calls_before = gilgate_capi::moduleobject::setgil_call_count();
+    let unprovided_before = gilgate_capi::import::unprovided_import_count();
+    let failed_before = gilgate_capi::import::failed_import_count();
     let run = std::panic::catch_unwind(|| {
         let run = init::run(&req.name, &req.path, req.target, &facts, true);
         keep_module(run.module);
-        run.decl
+        (run.decl, run.def_seen)
     });
-    run.unwrap_or_else(|p| {
+    run.map(|(mut decl, def)| {
+        let seen = Seen {
+            setgil: gilgate_capi::moduleobject::setgil_calls(calls_before)
+                .into_iter()
+                .map(|c| (c.module, c.value as u64))
+                .collect(),
+            def,
+            hook_called: true,
+        };
+        let imports = Imports {
+            unprovided: gilgate_capi::import::unprovided_imports(unprovided_before),
+            failed: gilgate_capi::import::failed_imports(failed_before),
+        };
+        // An init that printed and replaced its import error (numpy's `import_array()`)
+        // still needed the module.
+        if let (Some(_), Some(last)) = (&decl.error, imports.unprovided.last())
+            && !decl.lints.iter().any(|l| l.code == "needs-python-module")
+        {
+            decl.lints.push(init::needs_module_lint(&req.name, last));
+        }
+        let target = decl.target.unwrap_or(req.target.target);
+        incomplete::settle(
+            decl,
+            &req.name,
+            target,
+            &seen,
+            Some(req.imports_setgil),
+            &imports,
+        )
+    })
+    .unwrap_or_else(|p| {
         let what = p
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -131,6 +252,8 @@ pub(crate) struct Pool {
     binary: PathBuf,
     timeout: Duration,
     current: Option<Worker>,
+    /// The version its workers present (single-use workers for other targets).
+    version: Option<PyVersion>,
 }
 
 impl Pool {
@@ -139,11 +262,26 @@ impl Pool {
             binary,
             timeout,
             current: None,
+            version: None,
         }
     }
 
+    /// A pool for one module built for `target` (not 3.14t): its worker presents that
+    /// target's version and is used for that module only (drop the pool after `ask`).
+    pub fn single_use(&self, target: Target) -> Pool {
+        let mut p = self.sibling();
+        p.version = Some(presented_version(target));
+        p
+    }
+
     fn spawn(&self) -> std::io::Result<Worker> {
-        let mut child = Command::new(&self.binary)
+        let mut cmd = Command::new(&self.binary);
+        if let Some(v) = self.version {
+            cmd.env(VERSION_ENV, format!("{}.{}.{}", v.major, v.minor, v.micro));
+        } else {
+            cmd.env_remove(VERSION_ENV);
+        }
+        let mut child = cmd
             .env(WORKER_ENV, "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -207,33 +345,62 @@ impl Pool {
             .stdin
             .write_all(text.as_bytes())
             .and_then(|_| w.stdin.flush());
-        let reply = match sent {
-            Ok(()) => w.lines.recv_timeout(self.timeout),
-            Err(_) => Err(RecvTimeoutError::Disconnected),
+        let deadline = Instant::now() + self.timeout;
+        let mut seen = Seen::default();
+        let settle = |d: Declaration, seen: &Seen| {
+            incomplete::settle(
+                d,
+                &req.name,
+                req.target.target,
+                seen,
+                Some(req.imports_setgil),
+                &Imports::default(),
+            )
         };
-        match reply {
-            Ok(line) => serde_json::from_str(&line).unwrap_or_else(|e| {
-                self.discard();
-                Declaration::failed(
-                    target,
-                    ErrorReport::new("HostError", format!("bad worker answer: {e}")),
-                )
-            }),
-            Err(RecvTimeoutError::Timeout) => {
-                self.discard();
-                Declaration::failed(
-                    target,
-                    ErrorReport::new(
-                        "Timeout",
-                        format!("init did not return within {}", secs(self.timeout)),
-                    ),
-                )
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                let mut w = self.current.take().expect("worker present");
-                drop(w.stdin);
-                let status = w.child.wait();
-                Declaration::failed(target, crash_error(status.ok()))
+        loop {
+            let reply = match &sent {
+                Ok(()) => w
+                    .lines
+                    .recv_timeout(deadline.saturating_duration_since(Instant::now())),
+                Err(_) => Err(RecvTimeoutError::Disconnected),
+            };
+            match reply {
+                Ok(line) => match serde_json::from_str::<Line>(&line) {
+                    Ok(Line::Answer(d)) => return *d,
+                    Ok(Line::Setgil { module, value }) => seen.setgil.push((module, value)),
+                    Ok(Line::Def(d)) => seen.def = Some(*d),
+                    Ok(Line::Hook) => seen.hook_called = true,
+                    Err(e) => {
+                        self.discard();
+                        return Declaration::failed(
+                            target,
+                            ErrorReport::new("HostError", format!("bad worker answer: {e}")),
+                        );
+                    }
+                },
+                Err(RecvTimeoutError::Timeout) => {
+                    self.discard();
+                    let d = Declaration::failed(
+                        target,
+                        ErrorReport::new(
+                            "Timeout",
+                            format!("init did not return within {}", secs(self.timeout)),
+                        ),
+                    );
+                    return settle(d, &seen);
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let mut w = self.current.take().expect("worker present");
+                    drop(w.stdin);
+                    let status = w.child.wait();
+                    let mut e = crash_error(status.ok());
+                    if !seen.hook_called {
+                        // dlopen itself died (a broken file): the file's error, not the init's.
+                        e.message = e.message.replacen("init", "loading the file", 1);
+                        return Declaration::failed(target, e);
+                    }
+                    return settle(Declaration::failed(target, e), &seen);
+                }
             }
         }
     }
