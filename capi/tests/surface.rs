@@ -109,14 +109,15 @@ fn counts_and_labels_follow_the_table() {
     let list = gilgate_capi::surface::render_list();
     let line = list
         .lines()
-        .find(|l| l.starts_with("Py_BuildValue\t"))
+        .find(|l| l.starts_with("PyErr_WarnEx\t"))
         .unwrap();
     assert!(
-        line.starts_with("Py_BuildValue\tfunc\tpartial: format units u and u#"),
+        line.starts_with("PyErr_WarnEx\tfunc\tpartial: applies no warning filters"),
         "{line}"
     );
-    // PyBytes_Repr honours smartquotes now (issue 7 named it partial)
+    // PyBytes_Repr and Py_BuildValue are complete now (issue 7 named them partial)
     assert_eq!(lookup("PyBytes_Repr").unwrap().label(), "real");
+    assert_eq!(lookup("Py_BuildValue").unwrap().label(), "real");
     let line = list
         .lines()
         .find(|l| l.starts_with("PyList_New\t"))
@@ -130,14 +131,7 @@ fn what_the_partial_rows_say_is_missing_is_missing() {
     init();
     // SAFETY: C API calls with valid arguments; new references are released.
     unsafe {
-        // Py_BuildValue("u", L"ab"): CPython 3.14 gives 'ab'
         let wide: [i32; 3] = ['a' as i32, 'b' as i32, 0];
-        let o = Py_BuildValue(c"u".as_ptr(), wide.as_ptr());
-        assert!(o.is_null(), "Py_BuildValue u: {DELETE_ROWS}");
-        assert_eq!(
-            error(),
-            "SystemError: bad format char passed to Py_BuildValue"
-        );
 
         // PyUnicode_FromFormat("%ls", L"ab"): CPython 3.14 gives 'ab'
         let got = text(PyUnicode_FromFormat(c"%ls".as_ptr(), wide.as_ptr()));
@@ -148,15 +142,15 @@ fn what_the_partial_rows_say_is_missing_is_missing() {
         assert!(o.is_null(), "PyUnicode_Decode utf-16-le: {DELETE_ROWS}");
         assert_eq!(error(), "LookupError: unknown encoding: utf-16-le");
 
-        // PyUnicode_DecodeUTF8(b"\xff", "surrogateescape"): CPython 3.14 gives '\udcff'
-        let o = PyUnicode_DecodeUTF8(c"\xff".as_ptr(), 1, c"surrogateescape".as_ptr());
+        // PyUnicode_DecodeUTF8(b"\xff", "backslashreplace"): CPython 3.14 gives a backslash, x, f, f
+        let o = PyUnicode_DecodeUTF8(c"\xff".as_ptr(), 1, c"backslashreplace".as_ptr());
         assert!(
             o.is_null(),
-            "PyUnicode_DecodeUTF8 surrogateescape: {DELETE_ROWS}"
+            "PyUnicode_DecodeUTF8 backslashreplace: {DELETE_ROWS}"
         );
         assert_eq!(
             error(),
-            "LookupError: unknown error handler name 'surrogateescape'"
+            "LookupError: unknown error handler name 'backslashreplace'"
         );
 
         // PyErr_WarnEx(DeprecationWarning): CPython 3.14's default filters ignore it (it is
@@ -205,5 +199,42 @@ fn bytes_repr_honours_smartquotes() {
         assert_eq!(repr(b"'\"", 1), r#"b'\'"'"#);
         assert_eq!(repr(b"'\"", 0), r#"b'\'"'"#);
         assert_eq!(repr(b"a\n\x00", 0), r"b'a\n\x00'");
+    }
+}
+
+/// `Py_BuildValue`'s `u` and `u#`: `wchar_t` strings (CPython 3.14: `Py_BuildValue("u", L"ab")`
+/// is `'ab'`, `("(u#u)", L"ab", 1, NULL)` is `('a', None)`).
+#[test]
+fn build_value_takes_wide_strings() {
+    init();
+    // SAFETY: C API calls with valid arguments; new references are released.
+    unsafe {
+        let wide: [i32; 4] = ['a' as i32, 0x20ac, 0x1f600, 0];
+        assert_eq!(
+            text(Py_BuildValue(c"u".as_ptr(), wide.as_ptr())),
+            "a\u{20ac}\u{1f600}"
+        );
+        let t = Py_BuildValue(
+            c"(u#u)".as_ptr(),
+            wide.as_ptr(),
+            2isize,
+            std::ptr::null::<i32>(),
+        );
+        assert!(!t.is_null(), "{:?}", pyerrors::take_exception());
+        let items = gilgate_capi::tupleobject::items(t);
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            gilgate_capi::unicodeobject::as_str(items[0]),
+            Some("a\u{20ac}")
+        );
+        assert!(std::ptr::eq(items[1], gilgate_capi::object::none()));
+        decref(t);
+        // a code point outside Unicode is CPython's ValueError
+        let bad: [i32; 2] = [0x110000, 0];
+        assert!(Py_BuildValue(c"u".as_ptr(), bad.as_ptr()).is_null());
+        assert_eq!(
+            error(),
+            "ValueError: character U+110000 is not in range [U+0000; U+10ffff]"
+        );
     }
 }
