@@ -9,10 +9,10 @@
 #    installed with apt-get; otherwise the script stops and names the packages to install.
 #    Rust (cargo) is never installed here: the script stops and says how to get it.
 # 2. Data, in $GILGATE_CACHE (default ~/.cache/gilgate; fetched once, hash-checked, reused):
-#    the pinned PyPI wheels (scripts/fetch-wheels.sh) and the pinned sdists built for gilgate
-#    and for CPython (scripts/build-sdists.sh).
-# 3. `cargo build --workspace --all-targets`, `cargo test --workspace`, scripts/smoke.sh,
-#    scripts/demo.sh.
+#    the pinned PyPI wheels (scripts/fetch-wheels.sh), the pinned sdists built for gilgate
+#    and for CPython (scripts/build-sdists.sh) and the real-wheel corpus (scripts/fetch-corpus.sh).
+# 3. `cargo build --workspace --all-targets`, `cargo test --workspace`, scripts/smoke.sh, the
+#    corpus check (scripts/corpus-check.sh), scripts/demo.sh.
 #
 # Skip switches (GILGATE_SKIP_WHEELS=1, GILGATE_SKIP_SDISTS=1) leave out a download; a test whose
 # data is then missing passes with a `gilgate-test: SKIPPED <what>` line on stderr (with the data
@@ -86,6 +86,14 @@ if [[ "${GILGATE_SKIP_SDISTS:-}" == 1 ]]; then
 else
     bash scripts/build-sdists.sh
 fi
+# the real-wheel corpus (scripts/corpus.lock; tests/wheels.rs inspects some of its wheels)
+if [[ -f scripts/fetch-corpus.sh ]]; then
+    if [[ "${GILGATE_SKIP_WHEELS:-}" == 1 ]]; then
+        skipped "scripts/fetch-corpus.sh (GILGATE_SKIP_WHEELS=1)"
+    else
+        bash scripts/fetch-corpus.sh
+    fi
+fi
 
 # --- 3. build and test -------------------------------------------------------------------------
 log="$(mktemp)"
@@ -99,6 +107,14 @@ cargo test --workspace 2>&1 | tee "$log" || status=$?
     exit 1
 }
 bash scripts/smoke.sh
+# every corpus module against its expected row (docs/corpus.md)
+if [[ -f scripts/corpus-check.sh ]]; then
+    if [[ "${GILGATE_SKIP_WHEELS:-}" == 1 ]]; then
+        skipped "scripts/corpus-check.sh (GILGATE_SKIP_WHEELS=1)"
+    else
+        bash scripts/corpus-check.sh
+    fi
+fi
 # the README's first command: both of its parts as expected.tsv says
 bash scripts/demo.sh >/dev/null
 say "demo: ok"
