@@ -16,16 +16,6 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Names exported only by free-threaded builds (a 3.14t build exports them on top of the
-/// `cpython_314` set).
-const FREE_THREADED_ONLY: &[&str] = &[
-    "PyUnstable_Module_SetGIL",
-    "_Py_DecRefShared",
-    "_Py_DecRefSharedDebug",
-    "_Py_MergeZeroLocalRefcount",
-    "_Py_GetThreadLocal_Addr",
-];
-
 /// Data objects whose C type starts with a `PyObject` header but whose listed size comes from a
 /// default (GIL) build: the free-threaded header is 16 bytes larger. Type objects are recognised
 /// by their size instead (416 + 8 = 424 in a 3.15 GIL build). The other GIL-build rows are arrays
@@ -168,7 +158,7 @@ struct SigRow {
 fn read_tsv(path: &Path) -> Vec<BTreeMap<String, String>> {
     let text =
         fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    let mut lines = text.lines();
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
     let header: Vec<&str> = lines.next().expect("empty TSV").split('\t').collect();
     lines
         .filter(|l| !l.trim().is_empty())
@@ -319,6 +309,19 @@ fn main() {
             in_315: r["cpython_315"] == "yes",
         })
         .collect();
+    // Names exported only by free-threaded builds (3.14t declares them for export only under
+    // Py_GIL_DISABLED: scripts/record-exports-314t.sh). Each must be a row of the surface.
+    let free_threaded_only: BTreeSet<String> =
+        read_tsv(&manifest.join("data/cpython314t-only.tsv"))
+            .into_iter()
+            .map(|r| r["name"].clone())
+            .collect();
+    for name in &free_threaded_only {
+        assert!(
+            exports.iter().any(|r| &r.name == name),
+            "`{name}` (data/cpython314t-only.tsv) has no row in data/cpython-exports.tsv"
+        );
+    }
     let sigs: BTreeMap<String, SigRow> = read_tsv(&manifest.join("data/cpython-signatures.tsv"))
         .into_iter()
         .map(|r| {
@@ -401,7 +404,7 @@ fn main() {
                 &mut referenced_types,
             );
         }
-        let ft_only = FREE_THREADED_ONLY.contains(&name.as_str());
+        let ft_only = free_threaded_only.contains(name);
         writeln!(
             table,
             "    SurfaceEntry {{ name: {name:?}, kind: Kind::{}, status: Status::{status}, size: {}, in_313t: {}, in_314: {}, in_315: {}, free_threaded_only: {ft_only} }},",

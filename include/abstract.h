@@ -1,6 +1,6 @@
 /* gilgate: the abstract object layer (call, number, sequence, mapping, iterator). */
-#ifndef GILGATE_ABSTRACT_H
-#define GILGATE_ABSTRACT_H
+#ifndef Py_ABSTRACTOBJECT_H
+#define Py_ABSTRACTOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -49,6 +49,7 @@ static inline PyObject *PyObject_CallMethodOneArg(PyObject *self, PyObject *name
 }
 
 PyAPI_FUNC(int) PySequence_In(PyObject *o, PyObject *value);
+#define PySequence_In PySequence_Contains
 
 /* Generic object protocol. */
 PyAPI_FUNC(PyObject *) PyObject_Type(PyObject *o);
@@ -160,7 +161,11 @@ PyAPI_FUNC(int) PyMapping_GetOptionalItem(PyObject *obj, PyObject *key, PyObject
 PyAPI_FUNC(int) PyMapping_GetOptionalItemString(PyObject *obj, const char *key, PyObject **result);
 PyAPI_FUNC(int) PyMapping_SetItemString(PyObject *o, const char *key, PyObject *value);
 
+/* The older private spellings. */
+#define _PyObject_Vectorcall PyObject_Vectorcall
+#define _PyObject_FastCallDict PyObject_VectorcallDict
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_ABSTRACT_H */
+#endif /* Py_ABSTRACTOBJECT_H */

@@ -1,6 +1,6 @@
 /* gilgate: builtin iterator types. */
-#ifndef GILGATE_BLTINMODULE_H
-#define GILGATE_BLTINMODULE_H
+#ifndef Py_BLTINMODULE_H
+#define Py_BLTINMODULE_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -8,10 +8,8 @@ extern "C" {
 PyAPI_DATA(PyTypeObject) PyFilter_Type;
 PyAPI_DATA(PyTypeObject) PyMap_Type;
 PyAPI_DATA(PyTypeObject) PyZip_Type;
-PyAPI_DATA(PyTypeObject) PyEnum_Type;
-PyAPI_DATA(PyTypeObject) PyReversed_Type;
 
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_BLTINMODULE_H */
+#endif /* Py_BLTINMODULE_H */

@@ -1,6 +1,6 @@
 /* gilgate: bool objects and the True/False singletons. */
-#ifndef GILGATE_BOOLOBJECT_H
-#define GILGATE_BOOLOBJECT_H
+#ifndef Py_BOOLOBJECT_H
+#define Py_BOOLOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -27,4 +27,4 @@ PyAPI_FUNC(PyObject *) PyBool_FromLong(long ok);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_BOOLOBJECT_H */
+#endif /* Py_BOOLOBJECT_H */

@@ -1,6 +1,6 @@
 /* gilgate: bytearray objects. */
-#ifndef GILGATE_BYTEARRAYOBJECT_H
-#define GILGATE_BYTEARRAYOBJECT_H
+#ifndef Py_BYTEARRAYOBJECT_H
+#define Py_BYTEARRAYOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -49,4 +49,4 @@ static inline Py_ssize_t PyByteArray_GET_SIZE(PyObject *op)
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_BYTEARRAYOBJECT_H */
+#endif /* Py_BYTEARRAYOBJECT_H */

@@ -1,6 +1,6 @@
 /* gilgate: bytes objects. */
-#ifndef GILGATE_BYTESOBJECT_H
-#define GILGATE_BYTESOBJECT_H
+#ifndef Py_BYTESOBJECT_H
+#define Py_BYTESOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -53,4 +53,4 @@ static inline Py_ssize_t PyBytes_GET_SIZE(PyObject *op)
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_BYTESOBJECT_H */
+#endif /* Py_BYTESOBJECT_H */

@@ -1,6 +1,6 @@
 /* gilgate: calling into the runtime; releasing and re-acquiring the thread state. */
-#ifndef GILGATE_CEVAL_H
-#define GILGATE_CEVAL_H
+#ifndef Py_CEVAL_H
+#define Py_CEVAL_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -46,7 +46,16 @@ PyAPI_FUNC(void) PyEval_ReleaseThread(PyThreadState *tstate);
 
 #include "cpython/ceval.h"
 
+/* Conversion and format-spec flags of the FORMAT_VALUE opcode. */
+#define FVC_MASK 0x3
+#define FVC_NONE 0x0
+#define FVC_STR 0x1
+#define FVC_REPR 0x2
+#define FVC_ASCII 0x3
+#define FVS_MASK 0x4
+#define FVS_HAVE_SPEC 0x4
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_CEVAL_H */
+#endif /* Py_CEVAL_H */

@@ -1,6 +1,6 @@
 /* gilgate: complex objects. */
-#ifndef GILGATE_COMPLEXOBJECT_H
-#define GILGATE_COMPLEXOBJECT_H
+#ifndef Py_COMPLEXOBJECT_H
+#define Py_COMPLEXOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -28,4 +28,4 @@ PyAPI_FUNC(Py_complex) PyComplex_AsCComplex(PyObject *op);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_COMPLEXOBJECT_H */
+#endif /* Py_COMPLEXOBJECT_H */

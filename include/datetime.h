@@ -1,7 +1,7 @@
 /* gilgate: the datetime C API (include "datetime.h" after Python.h). The functions are
  * reached through the capsule "datetime.datetime_CAPI" (PyDateTime_IMPORT). */
-#ifndef GILGATE_DATETIME_H
-#define GILGATE_DATETIME_H
+#ifndef DATETIME_H
+#define DATETIME_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -136,7 +136,26 @@ static PyDateTime_CAPI *PyDateTimeAPI __attribute__((unused)) = NULL;
 #define PyTimeZone_FromOffset(offset) PyDateTimeAPI->TimeZone_FromTimeZone((offset), NULL)
 #define PyTimeZone_FromOffsetAndName(offset, name) PyDateTimeAPI->TimeZone_FromTimeZone((offset), (name))
 
+/* The tzinfo of a datetime or time, Py_None when it has none (borrowed). */
+#define _PyDateTime_HAS_TZINFO(o) (((_PyDateTime_BaseTZInfo *)(o))->hastzinfo)
+#define PyDateTime_DATE_GET_TZINFO(o) \
+    (_PyDateTime_HAS_TZINFO((o)) ? ((PyDateTime_DateTime *)(o))->tzinfo : Py_None)
+#define PyDateTime_TIME_GET_TZINFO(o) \
+    (_PyDateTime_HAS_TZINFO((o)) ? ((PyDateTime_Time *)(o))->tzinfo : Py_None)
+#define PyDateTime_FromDateAndTimeAndFold(year, month, day, hour, min, sec, usec, fold)            \
+    PyDateTimeAPI->DateTime_FromDateAndTimeAndFold((year), (month), (day), (hour), (min), (sec),  \
+                                                   (usec), Py_None, (fold),                       \
+                                                   PyDateTimeAPI->DateTimeType)
+#define PyTime_FromTimeAndFold(hour, minute, second, usecond, fold)                           \
+    PyDateTimeAPI->Time_FromTimeAndFold((hour), (minute), (second), (usecond), Py_None, (fold), \
+                                        PyDateTimeAPI->TimeType)
+/* From a tuple of constructor arguments, as datetime.fromtimestamp/date.fromtimestamp. */
+#define PyDateTime_FromTimestamp(args) \
+    PyDateTimeAPI->DateTime_FromTimestamp((PyObject *)(PyDateTimeAPI->DateTimeType), (args), NULL)
+#define PyDate_FromTimestamp(args) \
+    PyDateTimeAPI->Date_FromTimestamp((PyObject *)(PyDateTimeAPI->DateType), (args))
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_DATETIME_H */
+#endif /* DATETIME_H */

@@ -1,6 +1,6 @@
 /* gilgate: descriptors, member and getset tables. */
-#ifndef GILGATE_DESCROBJECT_H
-#define GILGATE_DESCROBJECT_H
+#ifndef Py_DESCROBJECT_H
+#define Py_DESCROBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -49,8 +49,8 @@ struct PyMemberDef {
 #define Py_T_CHAR 7
 #define Py_T_BYTE 8
 #define Py_T_UBYTE 9
-#define Py_T_UINT 10
-#define Py_T_USHORT 11
+#define Py_T_USHORT 10
+#define Py_T_UINT 11
 #define Py_T_ULONG 12
 #define Py_T_STRING_INPLACE 13
 #define Py_T_BOOL 14
@@ -123,4 +123,4 @@ PyAPI_FUNC(int) PyDescr_IsData(PyObject *descr);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_DESCROBJECT_H */
+#endif /* Py_DESCROBJECT_H */

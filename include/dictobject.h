@@ -1,6 +1,6 @@
 /* gilgate: dict objects. */
-#ifndef GILGATE_DICTOBJECT_H
-#define GILGATE_DICTOBJECT_H
+#ifndef Py_DICTOBJECT_H
+#define Py_DICTOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -65,7 +65,20 @@ static inline Py_ssize_t PyDict_GET_SIZE(PyObject *op)
 }
 #define PyDict_GET_SIZE(op) PyDict_GET_SIZE(_PyObject_CAST(op))
 
+#define PyDictKeys_Check(op) PyObject_TypeCheck((op), &PyDictKeys_Type)
+#define PyDictValues_Check(op) PyObject_TypeCheck((op), &PyDictValues_Type)
+#define PyDictItems_Check(op) PyObject_TypeCheck((op), &PyDictItems_Type)
+#define PyDictViewSet_Check(op) (PyDictKeys_Check(op) || PyDictItems_Check(op))
+
+
+PyAPI_DATA(PyTypeObject) PyDictIterItem_Type;
+PyAPI_DATA(PyTypeObject) PyDictIterKey_Type;
+PyAPI_DATA(PyTypeObject) PyDictIterValue_Type;
+PyAPI_DATA(PyTypeObject) PyDictRevIterItem_Type;
+PyAPI_DATA(PyTypeObject) PyDictRevIterKey_Type;
+PyAPI_DATA(PyTypeObject) PyDictRevIterValue_Type;
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_DICTOBJECT_H */
+#endif /* Py_DICTOBJECT_H */

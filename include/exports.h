@@ -1,6 +1,6 @@
 /* gilgate: symbol visibility for the C API and for module entry points. */
-#ifndef GILGATE_EXPORTS_H
-#define GILGATE_EXPORTS_H
+#ifndef Py_EXPORTS_H
+#define Py_EXPORTS_H
 
 #define Py_IMPORTED_SYMBOL __attribute__((visibility("default")))
 #define Py_EXPORTED_SYMBOL __attribute__((visibility("default")))
@@ -19,4 +19,4 @@
 #define PyMODINIT_FUNC _PyINIT_EXPORTED_SYMBOL PyObject *
 #define PyMODEXPORT_FUNC _PyINIT_EXPORTED_SYMBOL PySlot *
 
-#endif /* GILGATE_EXPORTS_H */
+#endif /* Py_EXPORTS_H */

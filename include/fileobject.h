@@ -1,6 +1,6 @@
 /* gilgate: file helpers. */
-#ifndef GILGATE_FILEOBJECT_H
-#define GILGATE_FILEOBJECT_H
+#ifndef Py_FILEOBJECT_H
+#define Py_FILEOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -23,4 +23,4 @@ PyAPI_DATA(int) Py_UTF8Mode;
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_FILEOBJECT_H */
+#endif /* Py_FILEOBJECT_H */

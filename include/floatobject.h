@@ -1,6 +1,6 @@
 /* gilgate: float objects. */
-#ifndef GILGATE_FLOATOBJECT_H
-#define GILGATE_FLOATOBJECT_H
+#ifndef Py_FLOATOBJECT_H
+#define Py_FLOATOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -44,7 +44,9 @@ PyAPI_FUNC(double) PyFloat_Unpack2(const char *p, int le);
 PyAPI_FUNC(double) PyFloat_Unpack4(const char *p, int le);
 PyAPI_FUNC(double) PyFloat_Unpack8(const char *p, int le);
 
+#define _PyFloat_CAST(op) _Py_CAST(PyFloatObject *, (op))
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_FLOATOBJECT_H */
+#endif /* Py_FLOATOBJECT_H */

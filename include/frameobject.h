@@ -1,7 +1,8 @@
 /* gilgate: frame objects (opaque; include "frameobject.h"). */
-#ifndef GILGATE_FRAMEOBJECT_H
-#define GILGATE_FRAMEOBJECT_H
+#ifndef Py_FRAMEOBJECT_H
+#define Py_FRAMEOBJECT_H
 #include "pyframe.h"
+#include "cpython/frameobject.h"
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -12,4 +13,4 @@ PyAPI_FUNC(PyFrameObject *) PyFrame_New(PyThreadState *tstate, PyCodeObject *cod
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_FRAMEOBJECT_H */
+#endif /* Py_FRAMEOBJECT_H */

@@ -1,6 +1,6 @@
 /* gilgate: types.GenericAlias. */
-#ifndef GILGATE_GENERICALIASOBJECT_H
-#define GILGATE_GENERICALIASOBJECT_H
+#ifndef Py_GENERICALIASOBJECT_H
+#define Py_GENERICALIASOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -11,4 +11,4 @@ PyAPI_DATA(PyTypeObject) Py_GenericAliasType;
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_GENERICALIASOBJECT_H */
+#endif /* Py_GENERICALIASOBJECT_H */

@@ -1,6 +1,6 @@
 /* gilgate: importing modules. */
-#ifndef GILGATE_IMPORT_H
-#define GILGATE_IMPORT_H
+#ifndef Py_IMPORT_H
+#define Py_IMPORT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -42,4 +42,4 @@ PyAPI_FUNC(int) PyImport_ExtendInittab(struct _inittab *newtab);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_IMPORT_H */
+#endif /* Py_IMPORT_H */

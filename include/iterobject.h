@@ -1,6 +1,6 @@
 /* gilgate: sequence and callable iterators. */
-#ifndef GILGATE_ITEROBJECT_H
-#define GILGATE_ITEROBJECT_H
+#ifndef Py_ITEROBJECT_H
+#define Py_ITEROBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -15,4 +15,4 @@ PyAPI_FUNC(PyObject *) PyCallIter_New(PyObject *callable, PyObject *sentinel);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_ITEROBJECT_H */
+#endif /* Py_ITEROBJECT_H */

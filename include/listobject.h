@@ -1,6 +1,6 @@
 /* gilgate: list objects. */
-#ifndef GILGATE_LISTOBJECT_H
-#define GILGATE_LISTOBJECT_H
+#ifndef Py_LISTOBJECT_H
+#define Py_LISTOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -54,4 +54,4 @@ static inline void PyList_SET_ITEM(PyObject *op, Py_ssize_t index, PyObject *val
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_LISTOBJECT_H */
+#endif /* Py_LISTOBJECT_H */

@@ -1,6 +1,6 @@
 /* gilgate: int objects. */
-#ifndef GILGATE_LONGOBJECT_H
-#define GILGATE_LONGOBJECT_H
+#ifndef Py_LONGOBJECT_H
+#define Py_LONGOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -75,7 +75,11 @@ PyAPI_FUNC(long) PyOS_strtol(const char *str, char **ptr, int base);
 
 #include "cpython/longintrepr.h"
 
+/* pid_t is an int on Linux. */
+#define PyLong_FromPid PyLong_FromLong
+#define PyLong_AsPid PyLong_AsInt
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_LONGOBJECT_H */
+#endif /* Py_LONGOBJECT_H */

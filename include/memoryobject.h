@@ -1,6 +1,6 @@
 /* gilgate: memoryview objects. */
-#ifndef GILGATE_MEMORYOBJECT_H
-#define GILGATE_MEMORYOBJECT_H
+#ifndef Py_MEMORYOBJECT_H
+#define Py_MEMORYOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -49,4 +49,4 @@ static inline PyObject *PyMemoryView_GET_BASE(PyObject *op)
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_MEMORYOBJECT_H */
+#endif /* Py_MEMORYOBJECT_H */

@@ -1,6 +1,6 @@
 /* gilgate: built-in functions and method tables. */
-#ifndef GILGATE_METHODOBJECT_H
-#define GILGATE_METHODOBJECT_H
+#ifndef Py_METHODOBJECT_H
+#define Py_METHODOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -59,4 +59,4 @@ PyAPI_FUNC(PyObject *) PyCMethod_New(PyMethodDef *ml, PyObject *self, PyObject *
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_METHODOBJECT_H */
+#endif /* Py_METHODOBJECT_H */

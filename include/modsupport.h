@@ -1,6 +1,6 @@
 /* gilgate: module creation helpers, argument parsing and value building. */
-#ifndef GILGATE_MODSUPPORT_H
-#define GILGATE_MODSUPPORT_H
+#ifndef Py_MODSUPPORT_H
+#define Py_MODSUPPORT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -108,7 +108,10 @@ PyAPI_FUNC(int) PyABIInfo_Check(PyABIInfo *info, const char *module_name);
 
 PyAPI_DATA(const unsigned long) Py_Version;
 
+/* Flag of PyArg_Parse* converters that take a cleanup call. */
+#define Py_CLEANUP_SUPPORTED 0x20000
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_MODSUPPORT_H */
+#endif /* Py_MODSUPPORT_H */

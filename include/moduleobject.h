@@ -1,6 +1,6 @@
 /* gilgate: module objects, module definitions and module slots. */
-#ifndef GILGATE_MODULEOBJECT_H
-#define GILGATE_MODULEOBJECT_H
+#ifndef Py_MODULEOBJECT_H
+#define Py_MODULEOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -104,4 +104,4 @@ PyAPI_FUNC(int) PyModule_GetToken(PyObject *module, void **result);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_MODULEOBJECT_H */
+#endif /* Py_MODULEOBJECT_H */

@@ -1,7 +1,7 @@
 /* gilgate: the object header (free-threaded layout), type flags and the
  * basic object protocol. */
-#ifndef GILGATE_OBJECT_H
-#define GILGATE_OBJECT_H
+#ifndef Py_OBJECT_H
+#define Py_OBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -11,6 +11,7 @@ extern "C" {
 #define _Py_IMMORTAL_FLAGS 1
 #define _Py_LEGACY_ABI_CHECK_FLAG 2 /* 3.15: PyModuleDef_Init looks at it */
 #define _Py_STATICALLY_ALLOCATED_FLAG 4
+#define _Py_STATIC_FLAG_BITS ((Py_ssize_t)(_Py_STATICALLY_ALLOCATED_FLAG | _Py_IMMORTAL_FLAGS))
 
 /* Shared refcount: (count << 2) | state. */
 #define _Py_UNOWNED_TID 0
@@ -23,9 +24,13 @@ extern "C" {
 #define _Py_REF_SHARED(refcnt, flags) (((refcnt) << _Py_REF_SHARED_SHIFT) + (flags))
 
 #define _Py_IMMORTAL_REFCNT_LOCAL UINT32_MAX
-#define _Py_IMMORTAL_INITIAL_REFCNT ((Py_ssize_t)(3ULL << 30))
-#define _Py_IMMORTAL_REFCNT _Py_IMMORTAL_INITIAL_REFCNT
-#define _Py_STATIC_IMMORTAL_INITIAL_REFCNT _Py_IMMORTAL_INITIAL_REFCNT
+#define _Py_IMMORTAL_INITIAL_REFCNT (3ULL << 30)
+#define _Py_IMMORTAL_MINIMUM_REFCNT (1ULL << 31)
+#define _Py_IMMORTAL_REFCNT ((Py_ssize_t)_Py_IMMORTAL_INITIAL_REFCNT)
+/* The GIL build's initial count of a static object (count plus the static flag bits at bit
+ * 48); the free-threaded header keeps it only for source compatibility. */
+#define _Py_STATIC_IMMORTAL_INITIAL_REFCNT \
+    (((Py_ssize_t)_Py_IMMORTAL_INITIAL_REFCNT) | (_Py_STATIC_FLAG_BITS << 48))
 
 #define _PyObject_MIN_ALIGNMENT 4
 
@@ -193,7 +198,7 @@ PyAPI_FUNC(PyObject *) PyType_FromMetaclass(PyTypeObject *metaclass, PyObject *m
                                             PyType_Spec *spec, PyObject *bases);
 PyAPI_FUNC(void *) PyObject_GetTypeData(PyObject *obj, PyTypeObject *cls);
 PyAPI_FUNC(Py_ssize_t) PyType_GetTypeDataSize(PyTypeObject *cls);
-PyAPI_FUNC(PyObject *) PyType_GetModuleByDef(PyTypeObject *type, struct PyModuleDef *def);
+PyAPI_FUNC(PyObject *) PyType_GetModuleByDef(PyTypeObject *type, PyModuleDef *def);
 PyAPI_FUNC(int) PyType_GetBaseByToken(PyTypeObject *type, void *token, PyTypeObject **result);
 
 PyAPI_FUNC(int) PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b);
@@ -254,12 +259,12 @@ PyAPI_FUNC(void) Py_ReprLeave(PyObject *o);
 
 /* Type flags (tp_flags). */
 #define Py_TPFLAGS_HAVE_FINALIZE (1UL << 0)
-#define Py_TPFLAGS_INLINE_VALUES (1UL << 2)
-#define Py_TPFLAGS_MANAGED_WEAKREF (1UL << 3)
-#define Py_TPFLAGS_MANAGED_DICT (1UL << 4)
+#define Py_TPFLAGS_INLINE_VALUES (1 << 2)
+#define Py_TPFLAGS_MANAGED_WEAKREF (1 << 3)
+#define Py_TPFLAGS_MANAGED_DICT (1 << 4)
 #define Py_TPFLAGS_PREHEADER (Py_TPFLAGS_MANAGED_WEAKREF | Py_TPFLAGS_MANAGED_DICT)
-#define Py_TPFLAGS_SEQUENCE (1UL << 5)
-#define Py_TPFLAGS_MAPPING (1UL << 6)
+#define Py_TPFLAGS_SEQUENCE (1 << 5)
+#define Py_TPFLAGS_MAPPING (1 << 6)
 #define Py_TPFLAGS_DISALLOW_INSTANTIATION (1UL << 7)
 #define Py_TPFLAGS_IMMUTABLETYPE (1UL << 8)
 #define Py_TPFLAGS_HEAPTYPE (1UL << 9)
@@ -357,7 +362,10 @@ PyAPI_FUNC(int) PyType_Freeze(PyTypeObject *type);
         if (gg_cmp_) { Py_RETURN_TRUE; } else { Py_RETURN_FALSE; }   \
     } while (0)
 
+/* The size a type reports when it has none (PyType_GetBaseByToken & co.). */
+#define Py_INVALID_SIZE (Py_ssize_t)-1
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_OBJECT_H */
+#endif /* Py_OBJECT_H */

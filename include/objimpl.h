@@ -1,6 +1,6 @@
 /* gilgate: object allocation and the garbage collector interface. */
-#ifndef GILGATE_OBJIMPL_H
-#define GILGATE_OBJIMPL_H
+#ifndef Py_OBJIMPL_H
+#define Py_OBJIMPL_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -52,4 +52,4 @@ PyAPI_FUNC(int) PyObject_IS_GC(PyObject *obj);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_OBJIMPL_H */
+#endif /* Py_OBJIMPL_H */

@@ -1,8 +1,8 @@
 /* gilgate: the CPython version whose ABI the host presents.
  * Default: 3.14.10 (the runtime ABI). With GILGATE_TARGET_3_15 defined before
  * Python.h: 3.15.2 (used to build samples that follow 3.15's rules). */
-#ifndef GILGATE_PATCHLEVEL_H
-#define GILGATE_PATCHLEVEL_H
+#ifndef _Py_PATCHLEVEL_H
+#define _Py_PATCHLEVEL_H
 
 #define PY_RELEASE_LEVEL_ALPHA 0xA
 #define PY_RELEASE_LEVEL_BETA 0xB
@@ -34,4 +34,4 @@
 #  define PY_VERSION_HEX 0x030E0AF0
 #endif
 
-#endif /* GILGATE_PATCHLEVEL_H */
+#endif /* _Py_PATCHLEVEL_H */

@@ -1,6 +1,6 @@
 /* gilgate: the buffer protocol. */
-#ifndef GILGATE_PYBUFFER_H
-#define GILGATE_PYBUFFER_H
+#ifndef Py_BUFFER_H
+#define Py_BUFFER_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -62,4 +62,4 @@ PyAPI_FUNC(void) PyBuffer_Release(Py_buffer *view);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYBUFFER_H */
+#endif /* Py_BUFFER_H */

@@ -1,6 +1,6 @@
 /* gilgate: capsules, opaque pointers exchanged between extension modules. */
-#ifndef GILGATE_PYCAPSULE_H
-#define GILGATE_PYCAPSULE_H
+#ifndef Py_CAPSULE_H
+#define Py_CAPSULE_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -26,4 +26,4 @@ PyAPI_FUNC(void *) PyCapsule_Import(const char *name, int no_block);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYCAPSULE_H */
+#endif /* Py_CAPSULE_H */

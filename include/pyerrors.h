@@ -1,6 +1,6 @@
 /* gilgate: the error indicator, exception classes and the PyExc_* variables. */
-#ifndef GILGATE_PYERRORS_H
-#define GILGATE_PYERRORS_H
+#ifndef Py_ERRORS_H
+#define Py_ERRORS_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -188,4 +188,4 @@ PyAPI_FUNC(int) PyOS_vsnprintf(char *str, size_t size, const char *format, va_li
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYERRORS_H */
+#endif /* Py_ERRORS_H */

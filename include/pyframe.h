@@ -1,6 +1,6 @@
 /* gilgate: frame accessors every module sees through Python.h (CPython's pyframe.h). */
-#ifndef GILGATE_PYFRAME_H
-#define GILGATE_PYFRAME_H
+#ifndef Py_PYFRAME_H
+#define Py_PYFRAME_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -15,4 +15,4 @@ PyAPI_FUNC(PyCodeObject *) PyFrame_GetCode(PyFrameObject *frame);
 #ifndef Py_LIMITED_API
 #  include "cpython/pyframe.h"
 #endif
-#endif /* GILGATE_PYFRAME_H */
+#endif /* Py_PYFRAME_H */

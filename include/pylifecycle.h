@@ -1,6 +1,6 @@
 /* gilgate: runtime lifecycle queries. */
-#ifndef GILGATE_PYLIFECYCLE_H
-#define GILGATE_PYLIFECYCLE_H
+#ifndef Py_PYLIFECYCLE_H
+#define Py_PYLIFECYCLE_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -23,7 +23,21 @@ typedef void (*PyOS_sighandler_t)(int);
 PyAPI_FUNC(PyOS_sighandler_t) PyOS_getsig(int sig);
 PyAPI_FUNC(PyOS_sighandler_t) PyOS_setsig(int sig, PyOS_sighandler_t handler);
 
+
+PyAPI_FUNC(int) Py_BytesMain(int, char **);
+PyAPI_FUNC(void) Py_EndInterpreter(PyThreadState *);
+PyAPI_FUNC(wchar_t *) Py_GetExecPrefix(void);
+PyAPI_FUNC(wchar_t *) Py_GetPath(void);
+PyAPI_FUNC(wchar_t *) Py_GetPrefix(void);
+PyAPI_FUNC(wchar_t *) Py_GetProgramFullPath(void);
+PyAPI_FUNC(wchar_t *) Py_GetProgramName(void);
+PyAPI_FUNC(wchar_t *) Py_GetPythonHome(void);
+PyAPI_FUNC(int) Py_Main(int, wchar_t **);
+PyAPI_FUNC(PyThreadState *) Py_NewInterpreter(void);
+PyAPI_FUNC(void) Py_SetProgramName(const wchar_t *);
+PyAPI_FUNC(void) Py_SetPythonHome(const wchar_t *);
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYLIFECYCLE_H */
+#endif /* Py_PYLIFECYCLE_H */

@@ -1,6 +1,6 @@
 /* gilgate: small helper macros. */
-#ifndef GILGATE_PYMACRO_H
-#define GILGATE_PYMACRO_H
+#ifndef Py_PYMACRO_H
+#define Py_PYMACRO_H
 
 #define Py_MIN(a, b) (((a) > (b)) ? (b) : (a))
 #define Py_MAX(a, b) (((a) > (b)) ? (a) : (b))
@@ -43,4 +43,8 @@
 
 #define Py_SAFE_DOWNCAST(VALUE, WIDE, NARROW) ((NARROW)(VALUE))
 
-#endif /* GILGATE_PYMACRO_H */
+/* Versions packed as PY_VERSION_HEX packs them (functions of the same names are exported). */
+#define Py_PACK_FULL_VERSION _Py_PACK_FULL_VERSION
+#define Py_PACK_VERSION(X, Y) Py_PACK_FULL_VERSION(X, Y, 0, 0, 0)
+
+#endif /* Py_PYMACRO_H */

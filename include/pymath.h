@@ -1,6 +1,6 @@
 /* gilgate: floating point constants. */
-#ifndef GILGATE_PYMATH_H
-#define GILGATE_PYMATH_H
+#ifndef Py_PYMATH_H
+#define Py_PYMATH_H
 
 #define Py_MATH_PIl 3.1415926535897932384626433832795029L
 #define Py_MATH_PI 3.14159265358979323846
@@ -14,4 +14,4 @@
 #define Py_HUGE_VAL HUGE_VAL
 #define Py_NAN ((double)NAN)
 
-#endif /* GILGATE_PYMATH_H */
+#endif /* Py_PYMATH_H */

@@ -1,6 +1,6 @@
 /* gilgate: raw and object-domain memory allocation. */
-#ifndef GILGATE_PYMEM_H
-#define GILGATE_PYMEM_H
+#ifndef Py_PYMEM_H
+#define Py_PYMEM_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -24,10 +24,10 @@ PyAPI_FUNC(void) PyMem_RawFree(void *ptr);
 #define PyMem_FREE(p) PyMem_Free((p))
 #define PyMem_NEW(type, n) PyMem_New(type, (n))
 #define PyMem_RESIZE(p, type, n) PyMem_Resize((p), type, (n))
-#define PyMem_Del PyMem_Free
-#define PyMem_DEL PyMem_Free
+#define PyMem_Del(p) PyMem_Free(p)
+#define PyMem_DEL(p) PyMem_Free(p)
 
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYMEM_H */
+#endif /* Py_PYMEM_H */

@@ -1,6 +1,6 @@
 /* gilgate: basic types and portability macros. */
-#ifndef GILGATE_PYPORT_H
-#define GILGATE_PYPORT_H
+#ifndef Py_PYPORT_H
+#define Py_PYPORT_H
 
 #include <inttypes.h>
 #include <limits.h>
@@ -72,4 +72,33 @@ typedef intptr_t Py_intptr_t;
 #  define Py_STATIC_ASSERT _Static_assert
 #endif
 
-#endif /* GILGATE_PYPORT_H */
+/* Names older extensions test for; always true on the platforms CPython 3.14 supports. */
+#define HAVE_LONG_LONG 1
+#define WITH_THREAD
+#define Py_VA_COPY va_copy
+#define PY_DWORD_MAX 4294967295U
+/* Integer constant suffixes: Py_LL(1) is 1LL, Py_ULL(1) is 1ULL. */
+#define Py_LL(x) x##LL
+#define Py_ULL(x) Py_LL(x##U)
+/* Py_hash_t and Py_uhash_t are size_t wide. */
+#define SIZEOF_PY_HASH_T SIZEOF_SIZE_T
+#define SIZEOF_PY_UHASH_T SIZEOF_SIZE_T
+/* `const` for C++ callers of functions whose C signature has none. */
+#ifdef __cplusplus
+#  define PY_CXX_CONST const
+#else
+#  define PY_CXX_CONST
+#endif
+/* Silencing deprecation warnings around a use of a deprecated name. */
+#if defined(__clang__)
+#  define _Py_COMP_DIAG_PUSH _Pragma("clang diagnostic push")
+#  define _Py_COMP_DIAG_IGNORE_DEPR_DECLS _Pragma("clang diagnostic ignored \"-Wdeprecated-declarations\"")
+#  define _Py_COMP_DIAG_POP _Pragma("clang diagnostic pop")
+#else
+#  define _Py_COMP_DIAG_PUSH _Pragma("GCC diagnostic push")
+#  define _Py_COMP_DIAG_IGNORE_DEPR_DECLS _Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"")
+#  define _Py_COMP_DIAG_POP _Pragma("GCC diagnostic pop")
+#endif
+
+
+#endif /* Py_PYPORT_H */

@@ -1,6 +1,6 @@
 /* gilgate: thread and interpreter state (opaque to extensions). */
-#ifndef GILGATE_PYSTATE_H
-#define GILGATE_PYSTATE_H
+#ifndef Py_PYSTATE_H
+#define Py_PYSTATE_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -46,7 +46,10 @@ PyAPI_FUNC(int) PyGILState_Check(void);
 
 #include "cpython/pystate.h"
 
+/* The older private spelling of PyThreadState_GetUnchecked. */
+static inline PyThreadState *_PyThreadState_UncheckedGet(void) { return PyThreadState_GetUnchecked(); }
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYSTATE_H */
+#endif /* Py_PYSTATE_H */

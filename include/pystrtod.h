@@ -1,6 +1,6 @@
 /* gilgate: string <-> double conversion. */
-#ifndef GILGATE_PYSTRTOD_H
-#define GILGATE_PYSTRTOD_H
+#ifndef Py_STRTOD_H
+#define Py_STRTOD_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -17,12 +17,7 @@ PyAPI_FUNC(char *) PyOS_double_to_string(double val, char format_code, int preci
 #define Py_DTST_INFINITE 1
 #define Py_DTST_NAN 2
 
-PyAPI_FUNC(int) PyOS_mystrnicmp(const char *a, const char *b, Py_ssize_t n);
-PyAPI_FUNC(int) PyOS_mystricmp(const char *a, const char *b);
-#define PyOS_strnicmp PyOS_mystrnicmp
-#define PyOS_stricmp PyOS_mystricmp
-
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYSTRTOD_H */
+#endif /* Py_STRTOD_H */

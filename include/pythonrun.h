@@ -1,6 +1,6 @@
 /* gilgate: running code and printing errors. */
-#ifndef GILGATE_PYTHONRUN_H
-#define GILGATE_PYTHONRUN_H
+#ifndef Py_PYTHONRUN_H
+#define Py_PYTHONRUN_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -18,4 +18,4 @@ PyAPI_DATA(int) (*PyOS_InputHook)(void);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYTHONRUN_H */
+#endif /* Py_PYTHONRUN_H */

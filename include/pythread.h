@@ -1,6 +1,6 @@
 /* gilgate: the portable thread API. */
-#ifndef GILGATE_PYTHREAD_H
-#define GILGATE_PYTHREAD_H
+#ifndef Py_PYTHREAD_H
+#define Py_PYTHREAD_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -25,7 +25,8 @@ PyAPI_FUNC(void) PyThread_free_lock(PyThread_type_lock lock);
 PyAPI_FUNC(int) PyThread_acquire_lock(PyThread_type_lock lock, int waitflag);
 #define WAIT_LOCK 1
 #define NOWAIT_LOCK 0
-typedef long long PY_TIMEOUT_T;
+#define PY_TIMEOUT_T long long
+#define PY_HAVE_THREAD_NATIVE_ID
 PyAPI_DATA(const long long) PY_TIMEOUT_MAX;
 PyAPI_FUNC(PyLockStatus) PyThread_acquire_lock_timed(PyThread_type_lock lock, PY_TIMEOUT_T microseconds,
                                                      int intr_flag);
@@ -50,7 +51,17 @@ PyAPI_FUNC(void) PyThread_tss_delete(Py_tss_t *key);
 PyAPI_FUNC(int) PyThread_tss_set(Py_tss_t *key, void *value);
 PyAPI_FUNC(void *) PyThread_tss_get(Py_tss_t *key);
 
+#define PYTHREAD_INVALID_THREAD_ID ((unsigned long)-1)
+
+
+PyAPI_FUNC(void) PyThread_ReInitTLS(void);
+PyAPI_FUNC(int) PyThread_create_key(void);
+PyAPI_FUNC(void) PyThread_delete_key(int);
+PyAPI_FUNC(void) PyThread_delete_key_value(int);
+PyAPI_FUNC(void *) PyThread_get_key_value(int);
+PyAPI_FUNC(int) PyThread_set_key_value(int, void *);
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYTHREAD_H */
+#endif /* Py_PYTHREAD_H */

@@ -1,7 +1,7 @@
 /* gilgate: forward declarations of the opaque and public struct types, so that
  * headers can refer to each other's types in any order. */
-#ifndef GILGATE_PYTYPEDEFS_H
-#define GILGATE_PYTYPEDEFS_H
+#ifndef Py_PYTYPEDEFS_H
+#define Py_PYTYPEDEFS_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -23,4 +23,4 @@ typedef struct PySlot PySlot;
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYTYPEDEFS_H */
+#endif /* Py_PYTYPEDEFS_H */

@@ -1,6 +1,6 @@
 /* gilgate: range objects. */
-#ifndef GILGATE_RANGEOBJECT_H
-#define GILGATE_RANGEOBJECT_H
+#ifndef Py_RANGEOBJECT_H
+#define Py_RANGEOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -13,4 +13,4 @@ PyAPI_DATA(PyTypeObject) PyLongRangeIter_Type;
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_RANGEOBJECT_H */
+#endif /* Py_RANGEOBJECT_H */

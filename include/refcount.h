@@ -1,8 +1,8 @@
 /* gilgate: biased reference counting as compiled into free-threaded extensions.
  * The owning thread changes ob_ref_local without atomics (relaxed); other threads
  * add to ob_ref_shared atomically. The host provides the out-of-line halves. */
-#ifndef GILGATE_REFCOUNT_H
-#define GILGATE_REFCOUNT_H
+#ifndef _Py_REFCOUNT_H
+#define _Py_REFCOUNT_H
 
 PyAPI_FUNC(void) _Py_DecRefShared(PyObject *op);
 PyAPI_FUNC(void) _Py_DecRefSharedDebug(PyObject *op, const char *filename, int lineno);
@@ -162,4 +162,4 @@ static inline PyObject *_Py_XNewRef(PyObject *obj)
         Py_XDECREF(gg_xsetref_old_);                              \
     } while (0)
 
-#endif /* GILGATE_REFCOUNT_H */
+#endif /* _Py_REFCOUNT_H */

@@ -1,6 +1,6 @@
 /* gilgate: set and frozenset objects. */
-#ifndef GILGATE_SETOBJECT_H
-#define GILGATE_SETOBJECT_H
+#ifndef Py_SETOBJECT_H
+#define Py_SETOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -59,4 +59,4 @@ static inline Py_ssize_t PySet_GET_SIZE(PyObject *so)
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_SETOBJECT_H */
+#endif /* Py_SETOBJECT_H */

@@ -1,6 +1,6 @@
 /* gilgate: slice objects. */
-#ifndef GILGATE_SLICEOBJECT_H
-#define GILGATE_SLICEOBJECT_H
+#ifndef Py_SLICEOBJECT_H
+#define Py_SLICEOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -23,7 +23,13 @@ PyAPI_FUNC(int) PySlice_Unpack(PyObject *slice, Py_ssize_t *start, Py_ssize_t *s
 PyAPI_FUNC(Py_ssize_t) PySlice_AdjustIndices(Py_ssize_t length, Py_ssize_t *start, Py_ssize_t *stop,
                                              Py_ssize_t step);
 
+/* Unpack then adjust, without the call (the exported function does the same). */
+#define PySlice_GetIndicesEx(slice, length, start, stop, step, slicelen)                  \
+    (PySlice_Unpack((slice), (start), (stop), (step)) < 0                                 \
+         ? ((*(slicelen) = 0), -1)                                                        \
+         : ((*(slicelen) = PySlice_AdjustIndices((length), (start), (stop), *(step))), 0))
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_SLICEOBJECT_H */
+#endif /* Py_SLICEOBJECT_H */

@@ -1,6 +1,6 @@
 /* gilgate: the old names of the PyMemberDef type codes (include "structmember.h"). */
-#ifndef GILGATE_STRUCTMEMBER_H
-#define GILGATE_STRUCTMEMBER_H
+#ifndef Py_STRUCTMEMBER_H
+#define Py_STRUCTMEMBER_H
 
 #include <stddef.h>
 
@@ -31,4 +31,4 @@
 #define PY_WRITE_RESTRICTED _Py_WRITE_RESTRICTED
 #define RESTRICTED (READ_RESTRICTED | PY_WRITE_RESTRICTED)
 
-#endif /* GILGATE_STRUCTMEMBER_H */
+#endif /* Py_STRUCTMEMBER_H */

@@ -1,6 +1,6 @@
 /* gilgate: named tuples implemented in C. */
-#ifndef GILGATE_STRUCTSEQ_H
-#define GILGATE_STRUCTSEQ_H
+#ifndef Py_STRUCTSEQ_H
+#define Py_STRUCTSEQ_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -33,4 +33,4 @@ typedef PyTupleObject PyStructSequence;
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_STRUCTSEQ_H */
+#endif /* Py_STRUCTSEQ_H */

@@ -1,6 +1,6 @@
 /* gilgate: the sys module's C API. */
-#ifndef GILGATE_SYSMODULE_H
-#define GILGATE_SYSMODULE_H
+#ifndef Py_SYSMODULE_H
+#define Py_SYSMODULE_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -21,7 +21,12 @@ PyAPI_FUNC(int) PySys_GetOptionalAttr(PyObject *name, PyObject **result);
 PyAPI_FUNC(int) PySys_GetOptionalAttrString(const char *name, PyObject **result);
 #endif
 
+
+PyAPI_FUNC(void) PySys_ResetWarnOptions(void);
+PyAPI_FUNC(void) PySys_SetArgv(int, wchar_t **);
+PyAPI_FUNC(void) PySys_SetArgvEx(int, wchar_t **, int);
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_SYSMODULE_H */
+#endif /* Py_SYSMODULE_H */

@@ -1,6 +1,6 @@
 /* gilgate: traceback objects. */
-#ifndef GILGATE_TRACEBACK_H
-#define GILGATE_TRACEBACK_H
+#ifndef Py_TRACEBACK_H
+#define Py_TRACEBACK_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -13,4 +13,4 @@ PyAPI_DATA(PyTypeObject) PyTraceBack_Type;
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_TRACEBACK_H */
+#endif /* Py_TRACEBACK_H */

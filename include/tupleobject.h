@@ -1,6 +1,6 @@
 /* gilgate: tuple objects. */
-#ifndef GILGATE_TUPLEOBJECT_H
-#define GILGATE_TUPLEOBJECT_H
+#ifndef Py_TUPLEOBJECT_H
+#define Py_TUPLEOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -26,4 +26,4 @@ PyAPI_FUNC(PyObject *) PyTuple_FromArray(PyObject *const *array, Py_ssize_t size
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_TUPLEOBJECT_H */
+#endif /* Py_TUPLEOBJECT_H */

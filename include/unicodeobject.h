@@ -1,6 +1,6 @@
 /* gilgate: str objects. */
-#ifndef GILGATE_UNICODEOBJECT_H
-#define GILGATE_UNICODEOBJECT_H
+#ifndef Py_UNICODEOBJECT_H
+#define Py_UNICODEOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -111,7 +111,17 @@ PyAPI_FUNC(int) PyUnicode_IsIdentifier(PyObject *s);
 
 #include "cpython/unicodeobject.h"
 
+/* Legacy: always true since Python 3.3. */
+#define Py_UNICODE_WIDE
+#define Py_USING_UNICODE
+
+
+PyAPI_FUNC(PyObject *) PyUnicode_AsDecodedObject(PyObject *, const char *, const char *);
+PyAPI_FUNC(PyObject *) PyUnicode_AsDecodedUnicode(PyObject *, const char *, const char *);
+PyAPI_FUNC(PyObject *) PyUnicode_AsEncodedObject(PyObject *, const char *, const char *);
+PyAPI_FUNC(PyObject *) PyUnicode_AsEncodedUnicode(PyObject *, const char *, const char *);
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_UNICODEOBJECT_H */
+#endif /* Py_UNICODEOBJECT_H */

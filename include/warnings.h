@@ -1,6 +1,6 @@
 /* gilgate: issuing warnings. */
-#ifndef GILGATE_WARNINGS_H
-#define GILGATE_WARNINGS_H
+#ifndef Py_WARNINGS_H
+#define Py_WARNINGS_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -19,4 +19,4 @@ PyAPI_FUNC(int) PyErr_WarnExplicitFormat(PyObject *category, const char *filenam
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_WARNINGS_H */
+#endif /* Py_WARNINGS_H */

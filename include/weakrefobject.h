@@ -1,6 +1,6 @@
 /* gilgate: weak references. */
-#ifndef GILGATE_WEAKREFOBJECT_H
-#define GILGATE_WEAKREFOBJECT_H
+#ifndef Py_WEAKREFOBJECT_H
+#define Py_WEAKREFOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,7 +36,10 @@ struct _PyWeakReference {
 
 PyAPI_FUNC(void) _PyWeakref_ClearRef(PyWeakReference *self);
 
+/* Deprecated: a borrowed reference, Py_None once the referent is gone. */
+#define PyWeakref_GET_OBJECT(ref) PyWeakref_GetObject(_PyObject_CAST(ref))
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_WEAKREFOBJECT_H */
+#endif /* Py_WEAKREFOBJECT_H */

@@ -1,4 +1,4 @@
-//! `pyctype.h`: the locale-independent ASCII character tables that inline code and macros
+//! `cpython/pyctype.h`: the locale-independent ASCII character tables that inline code and macros
 //! (`Py_ISDIGIT`, `Py_TOLOWER`, ...) read directly. Built at compile time from the definitions
 //! of the character classes; bytes 128..=255 belong to no class and map to themselves.
 

@@ -1,6 +1,6 @@
 //! Single data objects that extension code reads directly, written by hand with their real
 //! contents. They are grouped here rather than split one per header because each is a lone
-//! variable of a different header (`pyctype.h` keeps its three tables in `pyctype.rs`):
+//! variable of a different header (`cpython/pyctype.h` keeps its three tables in `pyctype.rs`):
 //! `_Py_ascii_whitespace` (`unicodeobject.h`), `_PyLong_DigitValue` (`longobject.h`),
 //! `Py_hexdigits` (`pystrhex.h`/`codecs.h`), `_Py_SwappedOp` (`object.h`), `Py_Version`
 //! (`pylifecycle.h`), `_Py_HashSecret` (`pyhash.h`), `PY_TIMEOUT_MAX` (`pythread.h`),

@@ -455,3 +455,51 @@ fn exception_variables_point_at_exception_types_after_initialize() {
         assert!(!p.is_null(), "{} is NULL after initialize()", e.name);
     }
 }
+
+/// The names 3.14t exports only under `Py_GIL_DISABLED` (`data/cpython314t-only.tsv`) are in the
+/// surface, marked free-threaded-only; the three whose machinery comes with the threads work
+/// are stubs that say so and keep the reference they were given (a leak, never a free while
+/// another thread may still read the object).
+#[test]
+fn free_threaded_only_names_are_exported_and_the_delayed_ones_say_so() {
+    gilgate_capi::pylifecycle::initialize().expect("initialize");
+    let listed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/cpython314t-only.tsv"
+    ))
+    .unwrap();
+    let names: Vec<&str> = listed
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("name\t") && !l.is_empty())
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert!(names.contains(&"_PyObject_XDecRefDelayed"), "{names:?}");
+    for name in &names {
+        let e = SURFACE
+            .iter()
+            .find(|e| e.name == *name)
+            .unwrap_or_else(|| panic!("{name} is not in the surface"));
+        assert!(e.free_threaded_only, "{name}");
+        assert!(!resolve(name).is_null(), "{name}");
+    }
+    let obj = gilgate_capi::unicodeobject::from_str("kept alive");
+    // SAFETY: a live object we own.
+    let before = unsafe { gilgate_capi::refcount::refcnt(obj) };
+    for name in ["_PyObject_XDecRefDelayed", "_PyObject_ThreadIncrefSlow"] {
+        // SAFETY: both take (PyObject *, ...) and return nothing; the stub reads no argument.
+        let f: extern "C" fn(*mut gilgate_capi::object::PyObject, usize) =
+            unsafe { std::mem::transmute(resolve(name)) };
+        f(obj, 0);
+        expect_not_implemented(name);
+        assert!(gilgate_capi::ffi_guard::take_void_failures().contains(&name));
+    }
+    // SAFETY: as above, returning an int.
+    let f: extern "C" fn(*mut gilgate_capi::object::PyObject) -> std::ffi::c_int =
+        unsafe { std::mem::transmute(resolve("_PyObject_ResurrectEndSlow")) };
+    assert_eq!(f(obj), -1);
+    expect_not_implemented("_PyObject_ResurrectEndSlow");
+    // SAFETY: still alive: nothing released the reference.
+    assert_eq!(unsafe { gilgate_capi::refcount::refcnt(obj) }, before);
+    // SAFETY: we own `obj`.
+    unsafe { gilgate_capi::refcount::decref(obj) };
+}

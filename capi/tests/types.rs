@@ -257,6 +257,17 @@ fn members_getsets_methods_and_dict_on_instances() {
     assert_eq!(repr(getattr(c, "flag")), "True");
     assert_eq!(set_and_get(c, "small", int(-300)), 0);
     assert_eq!(int_of(getattr(c, "small")), -300);
+    // Py_T_USHORT (10) and Py_T_UINT (11) as compiled from include/: each read with its own
+    // width (the fields next to them hold 1 and 7, so a swapped number shows up).
+    assert_eq!(int_of(getattr(c, "ushort")), 65535);
+    assert_eq!(int_of(getattr(c, "uint")), 4_000_000_000);
+    assert_eq!(int_of(getattr(c, "t_ushort")), 65535);
+    assert_eq!(int_of(getattr(c, "t_uint")), 4_000_000_000);
+    assert_eq!(set_and_get(c, "ushort", int(513)), 0);
+    assert_eq!(int_of(getattr(c, "ushort")), 513);
+    assert_eq!(set_and_get(c, "uint", int(70_000)), 0);
+    assert_eq!(int_of(getattr(c, "uint")), 70_000);
+    assert_eq!(int_of(getattr(c, "t_ushort")), 513);
     assert!(getattr(c, "missing").is_null());
     expect_err(
         "AttributeError",

@@ -1,6 +1,6 @@
 /* gilgate: cell objects. */
-#ifndef GILGATE_CPYTHON_CELLOBJECT_H
-#define GILGATE_CPYTHON_CELLOBJECT_H
+#ifndef Py_CELLOBJECT_H
+#define Py_CELLOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -16,7 +16,15 @@ PyAPI_FUNC(PyObject *) PyCell_New(PyObject *obj);
 PyAPI_FUNC(PyObject *) PyCell_Get(PyObject *cell);
 PyAPI_FUNC(int) PyCell_Set(PyObject *cell, PyObject *value);
 
+
+/* Borrowed read and plain store of a cell's content (no reference count changes on set). */
+static inline PyObject *PyCell_GET(PyObject *op) { return ((PyCellObject *)op)->ob_ref; }
+static inline void PyCell_SET(PyObject *op, PyObject *value) { ((PyCellObject *)op)->ob_ref = value; }
+
+#define PyCell_GET(op) PyCell_GET(_PyObject_CAST(op))
+#define PyCell_SET(op, value) PyCell_SET(_PyObject_CAST(op), (value))
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_CPYTHON_CELLOBJECT_H */
+#endif /* Py_CELLOBJECT_H */

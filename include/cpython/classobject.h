@@ -1,6 +1,6 @@
 /* gilgate: bound methods and instance methods. */
-#ifndef GILGATE_CPYTHON_CLASSOBJECT_H
-#define GILGATE_CPYTHON_CLASSOBJECT_H
+#ifndef Py_CLASSOBJECT_H
+#define Py_CLASSOBJECT_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -35,4 +35,4 @@ PyAPI_FUNC(PyObject *) PyInstanceMethod_Function(PyObject *im);
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_CPYTHON_CLASSOBJECT_H */
+#endif /* Py_CLASSOBJECT_H */

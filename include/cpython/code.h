@@ -1,7 +1,7 @@
 /* gilgate: code objects. Their layout is internal to the runtime (gilgate runs no
  * bytecode); only the type, the flags and the constructors are declared. */
-#ifndef GILGATE_CPYTHON_CODE_H
-#define GILGATE_CPYTHON_CODE_H
+#ifndef Py_CODE_H
+#define Py_CODE_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -15,9 +15,9 @@ PyAPI_DATA(PyTypeObject) PyCode_Type;
 #define CO_VARKEYWORDS 0x0008
 #define CO_NESTED 0x0010
 #define CO_GENERATOR 0x0020
-#define CO_COROUTINE 0x0100
-#define CO_ITERABLE_COROUTINE 0x0200
-#define CO_ASYNC_GENERATOR 0x0400
+#define CO_COROUTINE 0x0080
+#define CO_ITERABLE_COROUTINE 0x0100
+#define CO_ASYNC_GENERATOR 0x0200
 #define CO_FUTURE_DIVISION 0x20000
 #define CO_FUTURE_ABSOLUTE_IMPORT 0x40000
 #define CO_FUTURE_WITH_STATEMENT 0x80000
@@ -41,8 +41,6 @@ PyAPI_FUNC(PyCodeObject *) PyUnstable_Code_NewWithPosOnlyArgs(
     PyObject *consts, PyObject *names, PyObject *varnames, PyObject *freevars, PyObject *cellvars,
     PyObject *filename, PyObject *name, PyObject *qualname, int firstlineno, PyObject *linetable,
     PyObject *exceptiontable);
-#define PyCode_New PyUnstable_Code_New
-#define PyCode_NewWithPosOnlyArgs PyUnstable_Code_NewWithPosOnlyArgs
 PyAPI_FUNC(PyCodeObject *) PyCode_NewEmpty(const char *filename, const char *funcname, int firstlineno);
 PyAPI_FUNC(int) PyCode_Addr2Line(PyCodeObject *co, int addr);
 PyAPI_FUNC(PyObject *) PyCode_GetCode(PyCodeObject *co);
@@ -50,7 +48,51 @@ PyAPI_FUNC(PyObject *) PyCode_GetVarnames(PyCodeObject *co);
 PyAPI_FUNC(PyObject *) PyCode_GetCellvars(PyCodeObject *co);
 PyAPI_FUNC(PyObject *) PyCode_GetFreevars(PyCodeObject *co);
 
+
+typedef enum {
+    PY_CODE_EVENT_CREATE,
+    PY_CODE_EVENT_DESTROY,
+} PyCodeEvent;
+typedef int (*PyCode_WatchCallback)(PyCodeEvent event, PyCodeObject *co);
+PyAPI_FUNC(int) PyCode_AddWatcher(PyCode_WatchCallback);
+PyAPI_FUNC(int) PyCode_Addr2Location(PyCodeObject *, int, int *, int *, int *, int *);
+PyAPI_FUNC(int) PyCode_ClearWatcher(int);
+PyAPI_FUNC(PyObject *) PyCode_Optimize(PyObject *, PyObject *, PyObject *, PyObject *);
+PyAPI_FUNC(int) PyUnstable_Code_GetExtra(PyObject *, Py_ssize_t, void **);
+PyAPI_FUNC(int) PyUnstable_Code_SetExtra(PyObject *, Py_ssize_t, void *);
+
+/* The older spellings of the code-extra API. */
+static inline int _PyCode_GetExtra(PyObject *code, Py_ssize_t index, void **extra)
+{
+    return PyUnstable_Code_GetExtra(code, index, extra);
+}
+static inline int _PyCode_SetExtra(PyObject *code, Py_ssize_t index, void *extra)
+{
+    return PyUnstable_Code_SetExtra(code, index, extra);
+}
+/* Code objects are made by the runtime (which compiles no Python): these go to the
+ * PyUnstable_ constructors, stubs that say so. */
+static inline PyCodeObject *PyCode_New(int a, int b, int c, int d, int e, PyObject *f, PyObject *g,
+                                       PyObject *h, PyObject *i, PyObject *j, PyObject *k,
+                                       PyObject *l, PyObject *m, PyObject *n, int o, PyObject *p,
+                                       PyObject *q)
+{
+    return PyUnstable_Code_New(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q);
+}
+static inline PyCodeObject *PyCode_NewWithPosOnlyArgs(int a, int pos, int b, int c, int d, int e,
+                                                      PyObject *f, PyObject *g, PyObject *h,
+                                                      PyObject *i, PyObject *j, PyObject *k,
+                                                      PyObject *l, PyObject *m, PyObject *n,
+                                                      int o, PyObject *p, PyObject *q)
+{
+    return PyUnstable_Code_NewWithPosOnlyArgs(a, pos, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q);
+}
+/* The code events a watcher sees, in CPython's order. */
+#define PY_FOREACH_CODE_EVENT(V) V(CREATE) V(DESTROY)
+
+#define PY_PARSER_REQUIRES_FUTURE_KEYWORD
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_CPYTHON_CODE_H */
+#endif /* Py_CODE_H */

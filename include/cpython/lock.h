@@ -25,7 +25,7 @@ static inline void _PyMutex_Lock(PyMutex *m)
         PyMutex_Lock(m);
     }
 }
-#define PyMutex_Lock(m) _PyMutex_Lock(m)
+#define PyMutex_Lock _PyMutex_Lock
 
 static inline void _PyMutex_Unlock(PyMutex *m)
 {
@@ -35,13 +35,13 @@ static inline void _PyMutex_Unlock(PyMutex *m)
         PyMutex_Unlock(m);
     }
 }
-#define PyMutex_Unlock(m) _PyMutex_Unlock(m)
+#define PyMutex_Unlock _PyMutex_Unlock
 
 static inline int _PyMutex_IsLocked(PyMutex *m)
 {
     return (__atomic_load_n(&m->_bits, __ATOMIC_RELAXED) & _Py_LOCKED) != 0;
 }
-#define PyMutex_IsLocked(m) _PyMutex_IsLocked(m)
+#define PyMutex_IsLocked _PyMutex_IsLocked
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,6 @@
 /* gilgate: the int object's representation (30-bit digits, tagged size). */
-#ifndef GILGATE_CPYTHON_LONGINTREPR_H
-#define GILGATE_CPYTHON_LONGINTREPR_H
+#ifndef Py_LONGINTREPR_H
+#define Py_LONGINTREPR_H
 
 #define PYLONG_BITS_IN_DIGIT 30
 typedef uint32_t digit;
@@ -35,14 +35,14 @@ static inline int _PyLong_IsCompact(const PyLongObject *op)
 {
     return op->long_value.lv_tag < (2 << _PyLong_NON_SIZE_BITS);
 }
-#define PyUnstable_Long_IsCompact(op) _PyLong_IsCompact((const PyLongObject *)(op))
+#define PyUnstable_Long_IsCompact _PyLong_IsCompact
 
 static inline Py_ssize_t _PyLong_CompactValue(const PyLongObject *op)
 {
     Py_ssize_t sign = 1 - (Py_ssize_t)(op->long_value.lv_tag & _PyLong_SIGN_MASK);
     return sign * (Py_ssize_t)op->long_value.ob_digit[0];
 }
-#define PyUnstable_Long_CompactValue(op) _PyLong_CompactValue((const PyLongObject *)(op))
+#define PyUnstable_Long_CompactValue _PyLong_CompactValue
 
 /* 3.14: export and import of the digit array. */
 typedef struct PyLongLayout {
@@ -69,4 +69,4 @@ PyAPI_FUNC(PyObject *) PyLongWriter_Finish(PyLongWriter *writer);
 PyAPI_FUNC(void) PyLongWriter_Discard(PyLongWriter *writer);
 PyAPI_FUNC(PyLongObject *) _PyLong_FromDigits(int negative, Py_ssize_t digit_count, digit *digits);
 
-#endif /* GILGATE_CPYTHON_LONGINTREPR_H */
+#endif /* Py_LONGINTREPR_H */

@@ -202,4 +202,26 @@ PyAPI_FUNC(void) _PyTrash_thread_destroy_chain(PyThreadState *tstate);
         }                                                               \
     } while (0)
 
+
+PyAPI_FUNC(void *) PyObject_GetItemData(PyObject *);
+/* Reference tracer events (PyRefTracer_SetTracer). */
+typedef enum {
+    PyRefTracer_CREATE = 0,
+    PyRefTracer_DESTROY = 1,
+} PyRefTracerEvent;
+typedef int (*PyRefTracer)(PyObject *obj, PyRefTracerEvent event, void *data);
+PyAPI_FUNC(PyRefTracer) PyRefTracer_GetTracer(void **);
+PyAPI_FUNC(int) PyRefTracer_SetTracer(PyRefTracer, void *);
+typedef int (*PyType_WatchCallback)(PyTypeObject *type);
+PyAPI_FUNC(int) PyType_AddWatcher(PyType_WatchCallback);
+PyAPI_FUNC(int) PyType_ClearWatcher(int);
+PyAPI_FUNC(int) PyType_Unwatch(int, PyObject *);
+PyAPI_FUNC(int) PyType_Watch(int, PyObject *);
+PyAPI_FUNC(int) PyUnstable_IsImmortal(PyObject *);
+PyAPI_FUNC(void) PyUnstable_Object_ClearWeakRefsNoCallbacks(PyObject *);
+PyAPI_FUNC(int) PyUnstable_Type_AssignVersionTag(PyTypeObject *);
+PyAPI_FUNC(PyObject *) _PyObject_GenericGetAttrWithDict(PyObject *, PyObject *, PyObject *, int);
+PyAPI_FUNC(int) _PyObject_GenericSetAttrWithDict(PyObject *, PyObject *, PyObject *, PyObject *);
+PyAPI_FUNC(void) _Py_NewReference(PyObject *);
+
 #endif /* GILGATE_CPYTHON_OBJECT_H */

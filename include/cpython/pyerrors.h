@@ -94,4 +94,9 @@ PyAPI_FUNC(void) PyErr_SyntaxLocationObject(PyObject *filename, int lineno, int 
 
 #define Py_FatalError(message) _Py_FatalErrorFunc(__func__, (message))
 
+
+PyAPI_FUNC(void) PyErr_RangedSyntaxLocationObject(PyObject *, int, int, int, int);
+PyAPI_FUNC(int) PySignal_SetWakeupFd(int);
+PyAPI_FUNC(PyObject *) PyUnstable_Exc_PrepReraiseStar(PyObject *, PyObject *);
+
 #endif /* GILGATE_CPYTHON_PYERRORS_H */

@@ -19,6 +19,19 @@ PyAPI_FUNC(int) PyFrame_GetLasti(PyFrameObject *frame);
 PyAPI_FUNC(PyObject *) PyFrame_GetVar(PyFrameObject *frame, PyObject *name);
 PyAPI_FUNC(PyObject *) PyFrame_GetVarString(PyFrameObject *frame, const char *name);
 
+
+PyAPI_FUNC(PyObject *) PyUnstable_InterpreterFrame_GetCode(struct _PyInterpreterFrame *);
+PyAPI_FUNC(int) PyUnstable_InterpreterFrame_GetLasti(struct _PyInterpreterFrame *);
+PyAPI_FUNC(int) PyUnstable_InterpreterFrame_GetLine(struct _PyInterpreterFrame *);
+
+/* Kinds of executables in the interpreter's frames (PyUnstable_ExecutableKinds). */
+#define PyUnstable_EXECUTABLE_KIND_SKIP 0
+#define PyUnstable_EXECUTABLE_KIND_PY_FUNCTION 1
+#define PyUnstable_EXECUTABLE_KIND_BUILTIN_FUNCTION 3
+#define PyUnstable_EXECUTABLE_KIND_METHOD_DESCRIPTOR 4
+#define PyUnstable_EXECUTABLE_KINDS 5
+PyAPI_DATA(const PyTypeObject *const) PyUnstable_ExecutableKinds[PyUnstable_EXECUTABLE_KINDS+1];
+
 #ifdef __cplusplus
 }
 #endif

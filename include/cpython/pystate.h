@@ -116,6 +116,10 @@ PyAPI_FUNC(void) PyThreadState_DeleteCurrent(void);
         }                                                                                    \
     } while (0);
 
+
+PyAPI_FUNC(void) PyUnstable_ThreadState_ResetStackProtection(PyThreadState *);
+PyAPI_FUNC(int) PyUnstable_ThreadState_SetStackProtection(PyThreadState *, void *, size_t);
+
 #ifdef __cplusplus
 }
 #endif

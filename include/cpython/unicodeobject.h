@@ -166,9 +166,17 @@ static inline Py_UCS4 PyUnicode_MAX_CHAR_VALUE(PyObject *op)
 }
 #define PyUnicode_MAX_CHAR_VALUE(op) PyUnicode_MAX_CHAR_VALUE(_PyObject_CAST(op))
 
-#define Py_UNICODE_IS_SURROGATE(ch) (0xD800 <= (ch) && (ch) <= 0xDFFF)
-#define Py_UNICODE_IS_HIGH_SURROGATE(ch) (0xD800 <= (ch) && (ch) <= 0xDBFF)
-#define Py_UNICODE_IS_LOW_SURROGATE(ch) (0xDC00 <= (ch) && (ch) <= 0xDFFF)
+/* UTF-16 surrogates: U+D800..U+DBFF lead, U+DC00..U+DFFF trail. */
+static inline int Py_UNICODE_IS_SURROGATE(Py_UCS4 ch) { return 0xD800 <= ch && ch <= 0xDFFF; }
+static inline int Py_UNICODE_IS_HIGH_SURROGATE(Py_UCS4 ch) { return 0xD800 <= ch && ch <= 0xDBFF; }
+static inline int Py_UNICODE_IS_LOW_SURROGATE(Py_UCS4 ch) { return 0xDC00 <= ch && ch <= 0xDFFF; }
+/* The code point of a surrogate pair, and the pair of a code point above U+FFFF. */
+static inline Py_UCS4 Py_UNICODE_JOIN_SURROGATES(Py_UCS4 high, Py_UCS4 low)
+{
+    return 0x10000 + (((high & 0x03FF) << 10) | (low & 0x03FF));
+}
+static inline Py_UCS4 Py_UNICODE_HIGH_SURROGATE(Py_UCS4 ch) { return 0xD800 - (0x10000 >> 10) + (ch >> 10); }
+static inline Py_UCS4 Py_UNICODE_LOW_SURROGATE(Py_UCS4 ch) { return 0xDC00 + (ch & 0x3FF); }
 
 PyAPI_FUNC(PyObject *) PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar);
 PyAPI_FUNC(Py_ssize_t) PyUnicode_CopyCharacters(PyObject *to, Py_ssize_t to_start, PyObject *from,
@@ -197,8 +205,10 @@ PyAPI_FUNC(double) _PyUnicode_ToNumeric(Py_UCS4 ch);
 PyAPI_DATA(const unsigned char) _Py_ascii_whitespace[];
 
 /* Character classification: ASCII space is answered inline, the rest by the runtime. */
-#define Py_UNICODE_ISSPACE(ch) \
-    ((Py_UCS4)(ch) < 128U ? _Py_ascii_whitespace[(ch)] : _PyUnicode_IsWhitespace(ch))
+static inline int Py_UNICODE_ISSPACE(Py_UCS4 ch)
+{
+    return ch < 128U ? _Py_ascii_whitespace[ch] : _PyUnicode_IsWhitespace(ch);
+}
 #define Py_UNICODE_ISLOWER(ch) _PyUnicode_IsLowercase(ch)
 #define Py_UNICODE_ISUPPER(ch) _PyUnicode_IsUppercase(ch)
 #define Py_UNICODE_ISTITLE(ch) _PyUnicode_IsTitlecase(ch)
@@ -214,9 +224,11 @@ PyAPI_DATA(const unsigned char) _Py_ascii_whitespace[];
 #define Py_UNICODE_TODIGIT(ch) _PyUnicode_ToDigit(ch)
 #define Py_UNICODE_TONUMERIC(ch) _PyUnicode_ToNumeric(ch)
 #define Py_UNICODE_ISALPHA(ch) _PyUnicode_IsAlpha(ch)
-#define Py_UNICODE_ISALNUM(ch) \
-    (Py_UNICODE_ISALPHA(ch) || Py_UNICODE_ISDECIMAL(ch) || Py_UNICODE_ISDIGIT(ch) || \
-     Py_UNICODE_ISNUMERIC(ch))
+static inline int Py_UNICODE_ISALNUM(Py_UCS4 ch)
+{
+    return Py_UNICODE_ISALPHA(ch) || Py_UNICODE_ISDECIMAL(ch) || Py_UNICODE_ISDIGIT(ch) ||
+           Py_UNICODE_ISNUMERIC(ch);
+}
 
 static inline int PyUnicode_READY(PyObject *Py_UNUSED(op))
 {

@@ -19,6 +19,11 @@ typedef struct {
     short small;
     char flag;
     unsigned char ubyte;
+    /* Read with Py_T_USHORT/Py_T_UINT: the neighbours make a wrong width visible. */
+    unsigned short ushort_v;
+    unsigned short ushort_next;
+    unsigned int uint_v;
+    unsigned int uint_next;
 } CounterObject;
 
 static PyObject *
@@ -56,6 +61,10 @@ static PyMemberDef Counter_members[] = {
     {"small", T_SHORT, offsetof(CounterObject, small), 0, NULL},
     {"flag", Py_T_BOOL, offsetof(CounterObject, flag), 0, NULL},
     {"ubyte", Py_T_UBYTE, offsetof(CounterObject, ubyte), 0, NULL},
+    {"ushort", Py_T_USHORT, offsetof(CounterObject, ushort_v), 0, NULL},
+    {"uint", Py_T_UINT, offsetof(CounterObject, uint_v), 0, NULL},
+    {"t_ushort", T_USHORT, offsetof(CounterObject, ushort_v), Py_READONLY, NULL},
+    {"t_uint", T_UINT, offsetof(CounterObject, uint_v), Py_READONLY, NULL},
     {NULL, 0, 0, 0, NULL},
 };
 
@@ -96,6 +105,10 @@ Counter_init(PyObject *op, PyObject *args, PyObject *kwds)
 {
     CounterObject *self = (CounterObject *)op;
     self->fixed = 42;
+    self->ushort_v = 65535;
+    self->ushort_next = 1;
+    self->uint_v = 4000000000u;
+    self->uint_next = 7;
     if (args != NULL && PyTuple_GET_SIZE(args) == 1) {
         long v = PyLong_AsLong(PyTuple_GET_ITEM(args, 0));
         if (v == -1 && PyErr_Occurred())

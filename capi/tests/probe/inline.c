@@ -30,12 +30,16 @@ void _Py_DecRefShared(PyObject *op)
     (void)op;
     gg_decref_shared_calls++;
 }
-void(PyMutex_Lock)(PyMutex *m)
+/* The exported slow paths under their symbol names (PyMutex_Lock/Unlock are object-like
+ * macros naming the inline fast paths, as in CPython). */
+void gg_mutex_lock_slow(PyMutex *m) __asm__("PyMutex_Lock");
+void gg_mutex_unlock_slow(PyMutex *m) __asm__("PyMutex_Unlock");
+void gg_mutex_lock_slow(PyMutex *m)
 {
     (void)m;
     gg_lock_slow_calls++;
 }
-void(PyMutex_Unlock)(PyMutex *m)
+void gg_mutex_unlock_slow(PyMutex *m)
 {
     (void)m;
     gg_unlock_slow_calls++;

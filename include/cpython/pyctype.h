@@ -1,6 +1,6 @@
 /* gilgate: locale-independent character classification (tables exported by the host). */
-#ifndef GILGATE_PYCTYPE_H
-#define GILGATE_PYCTYPE_H
+#ifndef PYCTYPE_H
+#define PYCTYPE_H
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,4 +30,4 @@ PyAPI_DATA(const unsigned char) _Py_ctype_toupper[256];
 #ifdef __cplusplus
 }
 #endif
-#endif /* GILGATE_PYCTYPE_H */
+#endif /* PYCTYPE_H */
