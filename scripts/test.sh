@@ -3,9 +3,9 @@
 #
 #   bash scripts/test.sh
 #
-# 1. System packages: a C compiler and binutils (the sample modules, `nm`), Python 3 with pip and
-#    its headers (test-setup only: downloading the pinned wheels and sdists, building the sdists'
-#    CPython side, the smoke test's JSON check). As root (or with sudo) the missing ones are
+# 1. System packages: a C compiler and binutils (the sample modules, `nm`), Python 3 with pip
+#    (test-setup and checking only: downloading the pinned wheels and sdists, the smoke test's
+#    JSON check, the header-parity and corpus checks; gilgate itself never needs Python). As root (or with sudo) the missing ones are
 #    installed with apt-get; otherwise the script stops and names the packages to install.
 #    Rust (cargo) is never installed here: the script stops and says how to get it.
 # 2. Data, in $GILGATE_CACHE (default ~/.cache/gilgate; fetched once, hash-checked, reused):
@@ -45,13 +45,9 @@ if [[ "${GILGATE_SKIP_WHEELS:-}" != 1 || "${GILGATE_SKIP_SDISTS:-}" != 1 ]]; the
 fi
 if ! need "$python"; then
     missing+=(python3)
-    [[ $wants_python == 0 ]] || missing+=(python3-pip python3-dev)
+    [[ $wants_python == 0 ]] || missing+=(python3-pip)
 elif [[ $wants_python == 1 ]]; then
     "$python" -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
-    if [[ "${GILGATE_SKIP_SDISTS:-}" != 1 ]] &&
-        ! "$python" -c 'import sysconfig, os, sys; sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
-        missing+=(python3-dev)
-    fi
 fi
 if [[ ${#missing[@]} -gt 0 ]]; then
     sudo_cmd=()

@@ -1,6 +1,11 @@
 //! The benchmark extension `benchmod` (issue 3's C API benchmark) gives the checksums
-//! CPython 3.11 computes for the same source (measured with the module built against
-//! `python3-config --includes`; every value is a deterministic function of `n`).
+//! CPython 3.14 computes for the same source, through the Rust embedding API (every value is a
+//! deterministic function of `n`). CPython's answers are the `benchmod` cases of
+//! `tests/data/eval-samples.json` (`scripts/record-expectations.sh samples` builds benchmod.c
+//! against CPython's headers in the reference root and records them; `tests/eval_samples.rs`
+//! runs the same cases through `gilgate eval`).
+
+mod expect;
 
 use gilgate::embed::Host;
 use gilgate_test_extensions::samples_dir;
@@ -23,35 +28,41 @@ const INT_WORKLOADS: [&str; 6] = [
     "parse_args",
 ];
 
+const SIZES: [i64; 4] = [0, 1, 1000, 20000];
+
+/// The recorded benchmod case whose first statement is `first`.
+fn recorded(first: &str) -> expect::Recorded {
+    expect::load("eval-samples.json")
+        .cases
+        .into_iter()
+        .find(|c| c.module == "benchmod" && c.exprs.first().map(String::as_str) == Some(first))
+        .unwrap_or_else(|| panic!("no recorded benchmod case {first:?}"))
+}
+
 #[test]
 fn checksums_equal_cpython() {
     let _g = lock();
     let mut host = Host::builder().path(samples_dir()).build();
     let m = host.import("benchmod").unwrap();
-    // Printed by CPython 3.11.7 running the same benchmod.c.
-    let ints: [(i64, [i64; 6]); 4] = [
-        (0, [0, 0, 0, 0, 0, 0]),
-        (1, [2, 0, 1, 1, 59, 11]),
-        (1000, [501500, 888559, 1499500, 490576, 15445, 511000]),
-        (
-            20000,
-            [10030000, 118194, 599990000, 389750544, 309881, 100220000],
-        ),
-    ];
-    for (n, expected) in ints {
+    let first = format!("[{}]", INT_WORKLOADS.map(|w| format!("{w}(0)")).join(", "));
+    let r = recorded(&first);
+    // CPython's lines: one list of the int workloads per size, then float_arith per size.
+    assert_eq!(r.stdout.len(), 2 * SIZES.len(), "{:?}", r.stdout);
+    for (n, line) in SIZES.iter().zip(&r.stdout) {
+        let expected: Vec<i64> = line
+            .trim_matches(|c| c == '[' || c == ']')
+            .split(", ")
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert_eq!(expected.len(), INT_WORKLOADS.len(), "{line}");
         for (name, want) in INT_WORKLOADS.iter().zip(expected) {
-            let got: i64 = m.call(name, (n,)).unwrap().extract().unwrap();
+            let got: i64 = m.call(name, (*n,)).unwrap().extract().unwrap();
             assert_eq!(got, want, "{name}({n})");
         }
     }
-    let floats: [(i64, f64); 4] = [
-        (0, 0.0),
-        (1, 1.0),
-        (1000, 198608.0),
-        (20000, 3979607.999999999),
-    ];
-    for (n, want) in floats {
-        let got: f64 = m.call("float_arith", (n,)).unwrap().extract().unwrap();
+    for (n, line) in SIZES.iter().zip(&r.stdout[SIZES.len()..]) {
+        let want: f64 = line.parse().unwrap();
+        let got: f64 = m.call("float_arith", (*n,)).unwrap().extract().unwrap();
         assert_eq!(got, want, "float_arith({n})");
     }
 }
@@ -62,16 +73,16 @@ fn bad_arguments_raise_as_in_cpython() {
     let mut host = Host::builder().path(samples_dir()).build();
     let m = host.import("benchmod").unwrap();
     let e = m.call("objects", (-1,)).unwrap_err();
-    assert_eq!(e.to_string(), "ValueError: n must be >= 0");
+    assert_eq!(e.to_string(), recorded("objects(-1)").stderr);
     let e = m.call("target", ("x", 1.0, "s")).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "TypeError: 'str' object cannot be interpreted as an integer"
-    );
+    assert_eq!(e.to_string(), recorded(r#"target("x", 1.0, "s")"#).stderr);
     let six: i64 = m
         .call("target", (1, 2.5, "ab", true))
         .unwrap()
         .extract()
         .unwrap();
-    assert_eq!(six, 6);
+    assert_eq!(
+        six.to_string(),
+        recorded(r#"target(1, 2.5, "ab", True)"#).stdout[0]
+    );
 }

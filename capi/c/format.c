@@ -245,10 +245,12 @@ static PyObject *gg_format(const char *format, va_list vargs)
             continue;
         }
         char flags[4] = {0};
-        int nflags = 0;
+        int nflags = 0, alt = 0;
         while ((*f == '-' || *f == '0' || *f == '#') && nflags < 3) {
             if (*f != '#')
                 flags[nflags++] = *f;
+            else
+                alt = 1;
             f++;
         }
         ptrdiff_t width = -1, prec = -1;
@@ -303,8 +305,10 @@ static PyObject *gg_format(const char *format, va_list vargs)
             gg_put_cstr(&o, va_arg(ap, const char *), width, prec);
             break;
         case 'U': case 'S': case 'R': case 'A': case 'T': case 'N':
-            if (_gilgate_fmt_object(gg_out_flush(&o), conv, va_arg(ap, PyObject *), NULL, width,
-                                    prec) < 0)
+            /* 0x100: the '#' flag of %#T and %#N (module:qualname) */
+            if (_gilgate_fmt_object(gg_out_flush(&o),
+                                    conv | ((alt && (conv == 'T' || conv == 'N')) ? 0x100 : 0),
+                                    va_arg(ap, PyObject *), NULL, width, prec) < 0)
                 fail = 1;
             break;
         case 'V': {

@@ -1914,8 +1914,9 @@ pub unsafe fn set_item(o: *mut PyObject, key: *mut PyObject, value: *mut PyObjec
                 return -1;
             }
         }
+        // CPython 3.14: PyObject_DelItem says "does not", PySequence_DelItem still "doesn't"
         let what = if value.is_null() {
-            "doesn't support item deletion"
+            "does not support item deletion"
         } else {
             "does not support item assignment"
         };
@@ -2192,7 +2193,7 @@ pub unsafe fn contains(seq: *mut PyObject, ob: *mut PyObject) -> c_int {
         }
         if (*ty(seq)).tp_iter.is_none() && !sequence_check(seq) {
             type_error(&format!(
-                "argument of type '{}' is not iterable",
+                "argument of type '{}' is not a container or iterable",
                 trunc(&tname(seq), 200)
             ));
             return -1;

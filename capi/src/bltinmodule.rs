@@ -157,6 +157,10 @@ unsafe fn args<'a>(a: *const *mut PyObject, n: isize) -> &'a [*mut PyObject] {
 
 /// Raises CPython's argument-count error of a builtin and returns false when `n` is outside
 /// `min..=max`.
+fn raise_type(msg: &str) -> *mut PyObject {
+    raise(&raw mut EXC_TypeError, msg)
+}
+
 fn check_count(name: &str, n: usize, min: usize, max: usize) -> bool {
     crate::modsupport::check_positional(Some(name), n as isize, min as isize, max as isize)
 }
@@ -273,8 +277,14 @@ unsafe extern "C" fn b_iter(_m: *mut PyObject, a: *const *mut PyObject, n: isize
     crate::ffi_guard::guard("iter", null_mut(), || {
         // SAFETY: fastcall arguments.
         let a = unsafe { args(a, n) };
-        if !check_count("iter", a.len(), 1, 1) {
+        if !check_count("iter", a.len(), 1, 2) {
             return null_mut();
+        }
+        if a.len() == 2 {
+            return crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_SystemError,
+                "gilgate: iter(callable, sentinel) is not implemented",
+            );
         }
         // SAFETY: a live argument.
         unsafe { PyObject_GetIter(a[0]) }
@@ -459,12 +469,46 @@ unsafe extern "C" fn b_max(_m: *mut PyObject, a: *mut PyObject) -> *mut PyObject
     min_max("max", a, 4) // Py_GT
 }
 
-unsafe extern "C" fn b_sum(_m: *mut PyObject, a: *const *mut PyObject, n: isize) -> *mut PyObject {
+/// `sum(iterable, /, start=0)` (METH_FASTCALL | METH_KEYWORDS), with argument clinic's texts.
+unsafe extern "C" fn b_sum(
+    _m: *mut PyObject,
+    a: *const *mut PyObject,
+    n: isize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
     crate::ffi_guard::guard("sum", null_mut(), || {
-        // SAFETY: fastcall arguments.
-        let a = unsafe { args(a, n) };
-        if !check_count("sum", a.len(), 1, 2) {
-            return null_mut();
+        // SAFETY: fastcall arguments: `n` positional ones, then one per keyword name.
+        let (a, kw) = unsafe {
+            let names = if kwnames.is_null() {
+                &[][..]
+            } else {
+                crate::tupleobject::items(kwnames)
+            };
+            (
+                args(a, n),
+                args(a.add(n as usize), names.len() as isize)
+                    .iter()
+                    .zip(names),
+            )
+        };
+        let total = a.len() + kw.len();
+        if a.is_empty() {
+            return raise_type(&format!(
+                "sum() takes at least 1 positional argument ({} given)",
+                a.len()
+            ));
+        }
+        if total > 2 {
+            return raise_type(&format!("sum() takes at most 2 arguments ({total} given)"));
+        }
+        let mut start = a.get(1).copied();
+        for (&v, &k) in kw {
+            // SAFETY: keyword names are live str objects.
+            let key = unsafe { crate::unicodeobject::as_str(k) }.unwrap_or("");
+            if key != "start" {
+                return raise_type(&format!("sum() got an unexpected keyword argument '{key}'"));
+            }
+            start = Some(v);
         }
         // SAFETY: live arguments.
         unsafe {
@@ -472,8 +516,24 @@ unsafe extern "C" fn b_sum(_m: *mut PyObject, a: *const *mut PyObject, n: isize)
             if it.is_null() {
                 return it;
             }
-            let mut acc = match a.get(1) {
-                Some(&s) => crate::refcount::new_ref(s),
+            // CPython refuses text and byte strings as the start, even for an empty iterable
+            if let Some(s) = start {
+                let refused = if crate::unicodeobject::is_str(s) {
+                    Some("sum() can't sum strings [use ''.join(seq) instead]")
+                } else if crate::bytesobject::is_bytes(s) {
+                    Some("sum() can't sum bytes [use b''.join(seq) instead]")
+                } else if crate::bytearrayobject::is_bytearray(s) {
+                    Some("sum() can't sum bytearray [use b''.join(seq) instead]")
+                } else {
+                    None
+                };
+                if let Some(msg) = refused {
+                    decref(it);
+                    return raise_type(msg);
+                }
+            }
+            let mut acc = match start {
+                Some(s) => crate::refcount::new_ref(s),
                 None => int(0),
             };
             loop {
@@ -578,7 +638,7 @@ static mut METHODS: [PyMethodDef; 18] = [
     def(c"hasattr", b_hasattr as *mut c_void, METH_FASTCALL),
     def(c"min", b_min as *mut c_void, METH_VARARGS),
     def(c"max", b_max as *mut c_void, METH_VARARGS),
-    def(c"sum", b_sum as *mut c_void, METH_FASTCALL),
+    def(c"sum", b_sum as *mut c_void, METH_FASTCALL | METH_KEYWORDS),
     def(
         c"print",
         b_print as *mut c_void,

@@ -586,7 +586,7 @@ unsafe extern "C" fn ba_new(
     crate::ffi_guard::guard("bytearray.__new__", null_mut(), || {
         // SAFETY: tp_new contract: an argument tuple, NULL or a dict.
         unsafe {
-            let b = bytes::bytes_new(&raw mut bytes::PyBytes_Type, args, kw);
+            let b = bytes::new_from_args(args, kw, "bytearray");
             if b.is_null() {
                 return b;
             }

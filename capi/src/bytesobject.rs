@@ -416,40 +416,102 @@ pub unsafe extern "C" fn bytes_new(
 ) -> *mut PyObject {
     crate::ffi_guard::guard("bytes.__new__", null_mut(), || {
         // SAFETY: forwarded contract.
-        unsafe {
-            let Some(a) = iters::ctor_args("bytes", args, kw, 3, false) else {
-                return null_mut();
-            };
-            let Some(&x) = a.first() else {
-                return new_bytes(0);
-            };
-            if crate::unicodeobject::is_str(x) {
-                if a.len() < 2 {
+        unsafe { new_from_args(args, kw, "bytes") }
+    })
+}
+
+/// The arguments of `bytes(source, encoding, errors)` and `bytearray(...)` (all three may be
+/// given by name), with `name`'s texts as CPython 3.14 words them; the result is a bytes object
+/// (`bytearray` copies it).
+///
+/// # Safety
+/// `args` a tuple or NULL, `kw` a dict or NULL.
+pub(crate) unsafe fn new_from_args(
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    name: &str,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let pos = if args.is_null() {
+            &[][..]
+        } else {
+            crate::tupleobject::items(args)
+        };
+        let nkw = if kw.is_null() {
+            0
+        } else {
+            crate::dictobject::len(kw) as usize
+        };
+        if pos.len() + nkw > 3 {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "{name}() takes at most 3 arguments ({} given)",
+                    pos.len() + nkw
+                ),
+            );
+        }
+        let mut a: [*mut PyObject; 3] = [null_mut(); 3];
+        a[..pos.len()].copy_from_slice(pos);
+        if nkw > 0 {
+            for (k, v) in crate::dictobject::entries(kw) {
+                let key = crate::unicodeobject::as_str(k).unwrap_or("");
+                let Some(i) = ["source", "encoding", "errors"]
+                    .iter()
+                    .position(|n| *n == key)
+                else {
                     return raise(
                         &raw mut EXC_TypeError,
-                        "string argument without an encoding",
+                        &format!("{name}() got an unexpected keyword argument '{key}'"),
+                    );
+                };
+                if !a[i].is_null() {
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!(
+                            "argument for {name}() given by name ('{key}') and position ({})",
+                            i + 1
+                        ),
                     );
                 }
-                let enc = crate::unicodeobject::as_cstr(a[1]).unwrap_or(std::ptr::null());
-                let errs = a
-                    .get(2)
-                    .and_then(|&e| crate::unicodeobject::as_cstr(e))
-                    .unwrap_or(std::ptr::null());
-                return crate::unicodeobject::PyUnicode_AsEncodedString(x, enc, errs);
+                a[i] = v;
             }
-            if a.len() > 1 {
+        }
+        let [x, enc, errs] = a;
+        if x.is_null() {
+            if !enc.is_null() || !errs.is_null() {
                 return raise(&raw mut EXC_TypeError, "encoding without a string argument");
             }
-            if crate::longobject::is_int(x) {
-                return match sl::as_ssize_index(x) {
-                    Ok(Some(n)) if n >= 0 => new_bytes(n as usize),
-                    Ok(_) => raise(&raw mut EXC_ValueError, "negative count"),
-                    Err(()) => null_mut(),
-                };
-            }
-            PyBytes_FromObject(x)
+            return new_bytes(0);
         }
-    })
+        if crate::unicodeobject::is_str(x) {
+            if enc.is_null() {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    "string argument without an encoding",
+                );
+            }
+            let enc = crate::unicodeobject::as_cstr(enc).unwrap_or(std::ptr::null());
+            let errs = if errs.is_null() {
+                std::ptr::null()
+            } else {
+                crate::unicodeobject::as_cstr(errs).unwrap_or(std::ptr::null())
+            };
+            return crate::unicodeobject::PyUnicode_AsEncodedString(x, enc, errs);
+        }
+        if !enc.is_null() || !errs.is_null() {
+            return raise(&raw mut EXC_TypeError, "encoding without a string argument");
+        }
+        if crate::longobject::is_int(x) {
+            return match sl::as_ssize_index(x) {
+                Ok(Some(n)) if n >= 0 => new_bytes(n as usize),
+                Ok(_) => raise(&raw mut EXC_ValueError, "negative count"),
+                Err(()) => null_mut(),
+            };
+        }
+        from_object_named(x, name)
+    }
 }
 
 fn expected_bytes(op: *mut PyObject) {
@@ -657,11 +719,24 @@ pub unsafe extern "C" fn _PyBytes_Resize(pv: *mut *mut PyObject, newsize: Py_ssi
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyBytes_FromObject(op: *mut PyObject) -> *mut PyObject {
     crate::ffi_guard::guard("PyBytes_FromObject", null_mut(), || {
+        if op.is_null() {
+            return crate::pyerrors::bad_internal_call();
+        }
         // SAFETY: a live object, per the C API contract.
+        unsafe { from_object_named(op, "bytes") }
+    })
+}
+
+/// `PyBytes_FromObject` for `name`'s constructor (`bytes` or `bytearray`): CPython 3.14 names the
+/// target type when the object cannot be converted, and says "byte must be" for bytearray's
+/// out-of-range items.
+///
+/// # Safety
+/// `op` must be live.
+pub(crate) unsafe fn from_object_named(op: *mut PyObject, name: &str) -> *mut PyObject {
+    {
+        // SAFETY: forwarded contract.
         unsafe {
-            if op.is_null() {
-                return crate::pyerrors::bad_internal_call();
-            }
             if ty(op) == &raw mut PyBytes_Type {
                 return new_ref(op);
             }
@@ -684,7 +759,7 @@ pub unsafe extern "C" fn PyBytes_FromObject(op: *mut PyObject) -> *mut PyObject 
             if crate::unicodeobject::is_str(op) {
                 return raise(
                     &raw mut EXC_TypeError,
-                    &format!("cannot convert '{}' object to bytes", sl::tname(op)),
+                    &format!("cannot convert '{}' object to {name}", sl::tname(op)),
                 );
             }
             let Ok(items) = iters::collect(op) else {
@@ -692,7 +767,7 @@ pub unsafe extern "C" fn PyBytes_FromObject(op: *mut PyObject) -> *mut PyObject 
                     crate::pyerrors::clear();
                     return raise(
                         &raw mut EXC_TypeError,
-                        &format!("cannot convert '{}' object to bytes", sl::tname(op)),
+                        &format!("cannot convert '{}' object to {name}", sl::tname(op)),
                     );
                 }
                 return null_mut();
@@ -703,7 +778,11 @@ pub unsafe extern "C" fn PyBytes_FromObject(op: *mut PyObject) -> *mut PyObject 
                     Ok(Some(v)) if (0..256).contains(&v) => out.push(v as u8),
                     Ok(Some(_)) => {
                         iters::release_all(items);
-                        return raise(&raw mut EXC_ValueError, "bytes must be in range(0, 256)");
+                        let what = if name == "bytes" { "bytes" } else { "byte" };
+                        return raise(
+                            &raw mut EXC_ValueError,
+                            &format!("{what} must be in range(0, 256)"),
+                        );
                     }
                     Ok(None) => {
                         let t = sl::tname(o);
@@ -722,7 +801,7 @@ pub unsafe extern "C" fn PyBytes_FromObject(op: *mut PyObject) -> *mut PyObject 
             iters::release_all(items);
             from_bytes(&out)
         }
-    })
+    }
 }
 
 #[unsafe(no_mangle)]

@@ -533,19 +533,39 @@ fn complex_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObjec
             } else {
                 crate::tupleobject::items(args)
             };
-            if !kwargs.is_null() && crate::dictobject::len(kwargs) != 0 {
-                return raise(
-                    &raw mut EXC_TypeError,
-                    "complex() takes no keyword arguments",
-                );
-            }
             if a.len() > 2 {
                 return raise(
                     &raw mut EXC_TypeError,
                     &format!("complex() takes at most 2 arguments ({} given)", a.len()),
                 );
             }
-            if let [x] = a
+            // complex(real=0, imag=0): both may be given by name
+            let mut slots: [Option<*mut PyObject>; 2] = [a.first().copied(), a.get(1).copied()];
+            let mut named = false;
+            if !kwargs.is_null() {
+                for (k, v) in crate::dictobject::entries(kwargs) {
+                    let key = crate::unicodeobject::as_str(k).unwrap_or("");
+                    let Some(i) = ["real", "imag"].iter().position(|n| *n == key) else {
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!("complex() got an unexpected keyword argument '{key}'"),
+                        );
+                    };
+                    if slots[i].is_some() {
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!(
+                                "argument for complex() given by name ('{key}') and position ({})",
+                                i + 1
+                            ),
+                        );
+                    }
+                    slots[i] = Some(v);
+                    named = true;
+                }
+            }
+            if !named
+                && let [x] = a
                 && crate::unicodeobject::is_str(*x)
             {
                 let text = crate::unicodeobject::as_str(*x).unwrap_or("");
@@ -558,19 +578,22 @@ fn complex_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObjec
                 };
             }
             let mut parts = [c(0.0, 0.0), c(0.0, 0.0)];
-            for (i, &x) in a.iter().enumerate() {
+            for (i, x) in slots.iter().enumerate() {
+                let Some(x) = *x else { continue };
                 match as_complex_value(x) {
                     Err(()) => return null_mut(),
                     Ok(Some(v)) => parts[i] = v,
                     Ok(None) => {
+                        // CPython 3.14's texts: a lone positional argument may be a string,
+                        // otherwise each part must be a real number
                         let t = crate::object::type_name(crate::object::ty(x));
-                        let which = if i == 0 { "first" } else { "second" };
-                        return raise(
-                            &raw mut EXC_TypeError,
-                            &format!(
-                                "complex() {which} argument must be a string or a number, not '{t}'"
-                            ),
-                        );
+                        let msg = if i == 0 && !named && a.len() == 1 {
+                            format!("complex() argument must be a string or a number, not {t}")
+                        } else {
+                            let which = if i == 0 { "real" } else { "imag" };
+                            format!("complex() argument '{which}' must be a real number, not {t}")
+                        };
+                        return raise(&raw mut EXC_TypeError, &msg);
                     }
                 }
             }

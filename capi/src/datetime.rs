@@ -237,11 +237,14 @@ fn days_in_month(y: i32, m: i32) -> i32 {
 
 fn check_date(y: c_int, m: c_int, d: c_int) -> bool {
     let msg = if !(1..=9999).contains(&y) {
-        format!("year {y} is out of range")
+        format!("year must be in 1..9999, not {y}")
     } else if !(1..=12).contains(&m) {
-        "month must be in 1..12".to_string()
+        format!("month must be in 1..12, not {m}")
     } else if d < 1 || d > days_in_month(y, m) {
-        "day is out of range for month".to_string()
+        format!(
+            "day {d} must be in range 1..{} for month {m} in year {y}",
+            days_in_month(y, m)
+        )
     } else {
         return true;
     };
@@ -260,15 +263,15 @@ unsafe fn check_time(
     fold: c_int,
 ) -> bool {
     let msg = if !(0..=23).contains(&h) {
-        "hour must be in 0..23".to_string()
+        format!("hour must be in 0..23, not {h}")
     } else if !(0..=59).contains(&mi) {
-        "minute must be in 0..59".to_string()
+        format!("minute must be in 0..59, not {mi}")
     } else if !(0..=59).contains(&s) {
-        "second must be in 0..59".to_string()
+        format!("second must be in 0..59, not {s}")
     } else if !(0..=999_999).contains(&us) {
-        "microsecond must be in 0..999999".to_string()
+        format!("microsecond must be in 0..999999, not {us}")
     } else if fold != 0 && fold != 1 {
-        "fold must be either 0 or 1".to_string()
+        format!("fold must be either 0 or 1, not {fold}")
     // SAFETY: `tz` is live when not NULL/None.
     } else if !tz.is_null()
         && tz != crate::object::none()
@@ -450,7 +453,7 @@ pub unsafe fn new_timezone(offset: *mut PyObject, name: *mut PyObject) -> *mut P
             return raise(
                 &raw mut EXC_ValueError,
                 &format!(
-                    "offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not {}.",
+                    "offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not {}",
                     crate::object::repr_string(offset)
                 ),
             );
@@ -1095,17 +1098,28 @@ unsafe extern "C" {
 /// `o` must be a live object.
 unsafe fn timestamp_arg(o: *mut PyObject) -> Option<f64> {
     // SAFETY: forwarded contract.
+    unsafe { timestamp_arg_as(o, false) }
+}
+
+/// `timestamp_arg` with CPython 3.14's text for `datetime.fromtimestamp` and
+/// `utcfromtimestamp` when `datetime` is set ("argument must be int or float, not T"; the date
+/// and `time` functions keep the integer conversion's text).
+///
+/// # Safety
+/// `o` must be live.
+unsafe fn timestamp_arg_as(o: *mut PyObject, datetime: bool) -> Option<f64> {
+    // SAFETY: forwarded contract.
     unsafe {
         if !crate::longobject::is_int(o)
             && !crate::object::type_check(o, &raw mut crate::floatobject::PyFloat_Type)
         {
-            raise(
-                &raw mut EXC_TypeError,
-                &format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    crate::object::type_name(crate::object::ty(o))
-                ),
-            );
+            let t = crate::object::type_name(crate::object::ty(o));
+            let msg = if datetime {
+                format!("argument must be int or float, not {t}")
+            } else {
+                format!("'{t}' object cannot be interpreted as an integer")
+            };
+            raise(&raw mut EXC_TypeError, &msg);
             return None;
         }
         let v = PyFloat_AsDouble(o);

@@ -69,7 +69,8 @@ pub unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *mut PyOb
                         return crate::object::new_none();
                     }
                     let name = std::ffi::CStr::from_ptr((*m).name).to_string_lossy();
-                    let tn = crate::object::type_name(crate::object::ty(op));
+                    // CPython 3.14 names the type fully qualified (`%T`)
+                    let tn = crate::object::fully_qualified_name(crate::object::ty(op), '.');
                     return crate::pyerrors::raise(
                         &raw mut crate::pyerrors::EXC_AttributeError,
                         &format!("'{tn}' object has no attribute '{name}'"),
@@ -1142,14 +1143,13 @@ pub static SLOT_WRAPPERS: &[SlotWrapper] = &[
     },
 ];
 
-/// The error text for a wrapper taking one or two arguments and given `n`, or None when `n`
-/// fits. Such wrappers unpack like `PyArg_UnpackTuple` with an empty name, so CPython's text
-/// starts with a space.
-fn one_or_two_args(n: usize) -> Option<String> {
+/// The error text for `__get__(instance, owner=None)` given `n` arguments, or None when `n` fits
+/// (CPython 3.14 unpacks them like `PyArg_UnpackTuple` named after the wrapper).
+fn get_args(name: &str, n: usize) -> Option<String> {
     match n {
-        0 => Some(" expected at least 1 argument, got 0".to_string()),
+        0 => Some(format!("{name} expected at least 1 argument, got 0")),
         1 | 2 => None,
-        _ => Some(format!(" expected at most 2 arguments, got {n}")),
+        _ => Some(format!("{name} expected at most 2 arguments, got {n}")),
     }
 }
 
@@ -1280,8 +1280,18 @@ unsafe extern "C" fn wrapper_descr_call(
                 ),
             );
         };
-        if descr_check(d, first).is_err() {
-            return null_mut();
+        // a call checks `self` with its own text (binding through __get__ keeps descr_check's)
+        let owner = (*d.cast::<PyDescrObject>()).d_type;
+        if !owner.is_null() && ty(first) != owner && !is_subtype(ty(first), owner) {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "descriptor '{}' requires a '{:.100}' object but received a '{:.100}'",
+                    descr_name(d),
+                    type_name(owner),
+                    type_name(ty(first))
+                ),
+            );
         }
         let rest = crate::tupleobject::from_slice(rest);
         if rest.is_null() {
@@ -1343,27 +1353,28 @@ unsafe fn call_wrapper(
             | WrapKind::RichCompare(_)
             | WrapKind::DelItem
             | WrapKind::DescrDelete => Some(1),
-            WrapKind::DescrSet => Some(2),
-            // These unpack their arguments the way `PyArg_UnpackTuple` with an empty name does,
-            // so CPython's message starts with a space.
-            WrapKind::SetItem => {
+            // CPython 3.14 names the wrapper in these two-argument checks.
+            WrapKind::SetItem | WrapKind::DescrSet => {
                 if items.len() != 2 {
                     return raise(
                         &raw mut EXC_TypeError,
-                        &format!(" expected 2 arguments, got {}", items.len()),
+                        &format!("{name} expected 2 arguments, got {}", items.len()),
                     );
                 }
                 None
             }
             WrapKind::Ternary | WrapKind::TernaryRight => {
-                if let Some(msg) = one_or_two_args(items.len()) {
-                    return raise(&raw mut EXC_TypeError, &msg);
+                if !matches!(items.len(), 1 | 2) {
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!("expected 1 or 2 arguments, got {}", items.len()),
+                    );
                 }
                 None
             }
             WrapKind::Call | WrapKind::Init => None,
             WrapKind::DescrGet => {
-                if let Some(msg) = one_or_two_args(items.len()) {
+                if let Some(msg) = get_args(&name, items.len()) {
                     return raise(&raw mut EXC_TypeError, &msg);
                 }
                 None
@@ -1779,7 +1790,7 @@ unsafe extern "C" fn property_init(
                 else {
                     let msg = if uni::is_str(k) {
                         format!(
-                            "{} is an invalid keyword argument for property()",
+                            "property() got an unexpected keyword argument {}",
                             crate::object::repr_string(k)
                         )
                     } else {

@@ -320,8 +320,45 @@ pub unsafe fn key_error(key: *mut PyObject) {
 /// `d` must be a live dict and `key` a live object.
 pub unsafe fn get_with_error(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
+    unsafe { get_with_error_as(d, key, DICT_KEY) }
+}
+
+/// What a dict's key is called in CPython 3.14's unhashable-key text.
+pub const DICT_KEY: &str = "dict key";
+/// What a set's element is called there (sets keep their elements in a dict).
+pub const SET_ELEMENT: &str = "set element";
+
+/// `hash(key)` for a lookup or store; a TypeError (an unhashable key) is reworded as CPython
+/// 3.14 does: "cannot use 'T' as a dict key (unhashable type: 'T')", `what` naming the role.
+///
+/// # Safety
+/// `key` must be live.
+pub unsafe fn key_hash(key: *mut PyObject, what: &str) -> crate::pyport::Py_hash_t {
+    // SAFETY: forwarded contract.
     unsafe {
         let h = crate::object::hash(key);
+        if h == -1 && crate::pyerrors::matches_current(&raw mut crate::pyerrors::EXC_TypeError) {
+            let e = crate::pyerrors::take_raised();
+            let text = crate::object::str_string(e);
+            decref(e);
+            let t = crate::object::fully_qualified_name(crate::object::ty(key), '.');
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!("cannot use '{t}' as a {what} ({text})"),
+            );
+        }
+        h
+    }
+}
+
+/// `get_with_error` with `what` naming the key's role in an unhashable-key error.
+///
+/// # Safety
+/// As `get_with_error`.
+pub unsafe fn get_with_error_as(d: *mut PyObject, key: *mut PyObject, what: &str) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let h = key_hash(key, what);
         if h == -1 {
             return null_mut();
         }
@@ -374,8 +411,22 @@ pub unsafe fn get_str(d: *mut PyObject, key: &str) -> *mut PyObject {
 /// `d` must be a live dict; `key` and `value` live objects.
 pub unsafe fn set_item(d: *mut PyObject, key: *mut PyObject, value: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
+    unsafe { set_item_as(d, key, value, DICT_KEY) }
+}
+
+/// `set_item` with `what` naming the key's role in an unhashable-key error.
+///
+/// # Safety
+/// As `set_item`.
+pub unsafe fn set_item_as(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    value: *mut PyObject,
+    what: &str,
+) -> c_int {
+    // SAFETY: forwarded contract.
     unsafe {
-        let h = crate::object::hash(key);
+        let h = key_hash(key, what);
         if h == -1 {
             return -1;
         }
@@ -448,7 +499,26 @@ pub unsafe fn del_item(d: *mut PyObject, key: *mut PyObject) -> c_int {
 pub unsafe fn pop(d: *mut PyObject, key: *mut PyObject) -> Result<Option<*mut PyObject>, ()> {
     // SAFETY: forwarded contract.
     unsafe {
-        let h = crate::object::hash(key);
+        // an empty dict answers "absent" without hashing the key, as CPython's does
+        if len(d) == 0 {
+            return Ok(None);
+        }
+        pop_as(d, key, DICT_KEY)
+    }
+}
+
+/// `pop` with `what` naming the key's role in an unhashable-key error.
+///
+/// # Safety
+/// As `pop`.
+pub unsafe fn pop_as(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    what: &str,
+) -> Result<Option<*mut PyObject>, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let h = key_hash(key, what);
         if h == -1 {
             return Err(());
         }
@@ -846,7 +916,7 @@ pub unsafe extern "C" fn PyDict_Clear(d: *mut PyObject) {
 // ---- slots, iterators and views ------------------------------------------------------------
 
 use crate::iterobject::{self as iters, IterObject, Step};
-use crate::methodobject::{METH_FASTCALL, METH_NOARGS, METH_O, PyMethodDef};
+use crate::methodobject::{METH_FASTCALL, METH_KEYWORDS, METH_NOARGS, METH_VARARGS, PyMethodDef};
 use crate::object::{PyMappingMethods, PySequenceMethods};
 
 static mut DICT_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
@@ -870,6 +940,7 @@ static mut DICT_AS_MAPPING: PyMappingMethods = PyMappingMethods {
 
 type Meth = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
 type Fast = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, Py_ssize_t) -> *mut PyObject;
+type VarKw = unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> *mut PyObject;
 
 const fn meth(name: &'static std::ffi::CStr, f: *mut c_void, flags: c_int) -> PyMethodDef {
     PyMethodDef {
@@ -893,7 +964,11 @@ static mut DICT_METHODS: [PyMethodDef; 10] = [
     ),
     meth(c"copy", m_copy as Meth as *mut c_void, METH_NOARGS),
     meth(c"clear", m_clear as Meth as *mut c_void, METH_NOARGS),
-    meth(c"update", m_update as Meth as *mut c_void, METH_O),
+    meth(
+        c"update",
+        m_update as VarKw as *mut c_void,
+        METH_VARARGS | METH_KEYWORDS,
+    ),
     PyMethodDef {
         ml_name: std::ptr::null(),
         ml_meth: std::ptr::null_mut(),
@@ -1340,11 +1415,11 @@ unsafe fn merge_seq2(a: *mut PyObject, seq: *mut PyObject, override_: bool) -> c
                 Err(()) => {
                     if crate::pyerrors::matches_current(&raw mut crate::pyerrors::EXC_TypeError) {
                         crate::pyerrors::clear();
+                        // CPython 3.14's text (3.11: "cannot convert dictionary update
+                        // sequence element #N to a sequence")
                         crate::pyerrors::raise(
                             &raw mut crate::pyerrors::EXC_TypeError,
-                            &format!(
-                                "cannot convert dictionary update sequence element #{n} to a sequence"
-                            ),
+                            "object is not iterable",
                         );
                     }
                     r = -1;
@@ -1434,7 +1509,32 @@ unsafe extern "C" fn m_clear(op: *mut PyObject, _: *mut PyObject) -> *mut PyObje
         crate::object::new_none()
     }
 }
-unsafe extern "C" fn m_update(op: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+/// `dict.update([other], **kwargs)` (METH_VARARGS | METH_KEYWORDS).
+unsafe extern "C" fn m_update(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live objects (method contract): a tuple and NULL or a dict.
+    unsafe {
+        let items = crate::tupleobject::items(args);
+        if !nargs_ok("update", items.len() as Py_ssize_t, 0, 1) {
+            return null_mut();
+        }
+        if let Some(&b) = items.first()
+            && update_from(op, b) < 0
+        {
+            return null_mut();
+        }
+        if !kw.is_null() && merge(op, kw, 1) < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+
+/// `d.update(b)` for one positional argument: a mapping (has `keys`) or pairs; -1 on error.
+unsafe fn update_from(op: *mut PyObject, b: *mut PyObject) -> c_int {
     // SAFETY: live objects (method contract).
     unsafe {
         let has_keys = is_dict(b) || {
@@ -1445,15 +1545,11 @@ unsafe extern "C" fn m_update(op: *mut PyObject, b: *mut PyObject) -> *mut PyObj
             crate::pyerrors::clear();
             r == 1
         };
-        let r = if has_keys {
+        if has_keys {
             merge(op, b, 1)
         } else {
             merge_seq2(op, b, true)
-        };
-        if r < 0 {
-            return null_mut();
         }
-        crate::object::new_none()
     }
 }
 

@@ -15,7 +15,7 @@ use crate::iterobject::{self as iters, IterObject, Step};
 use crate::methodobject::{METH_FASTCALL, METH_KEYWORDS, METH_NOARGS, METH_O, PyMethodDef};
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_SEQUENCE, PyMappingMethods, PyMutex,
-    PyObject, PySequenceMethods, PyTypeObject, PyVarObject, static_type, ty,
+    PyObject, PySequenceMethods, PyTypeObject, PyVarObject, static_type,
 };
 use crate::pyerrors::{EXC_IndexError, EXC_SystemError, EXC_TypeError, EXC_ValueError, raise};
 use crate::pyport::Py_ssize_t;
@@ -840,10 +840,7 @@ unsafe fn sort(op: *mut PyObject, key: *mut PyObject, reverse: bool) -> c_int {
             let mut ks = Vec::with_capacity(vals.len());
             for &o in &vals {
                 let args = crate::tupleobject::from_slice(&[o]);
-                let r = match (*ty(key)).tp_call {
-                    Some(c) => c(key, args, null_mut()),
-                    None => raise(&raw mut EXC_TypeError, "key function is not callable"),
-                };
+                let r = crate::abstract_::PyObject_Call(key, args, null_mut());
                 decref(args);
                 if r.is_null() {
                     iters::release_all(ks);
@@ -1092,9 +1089,11 @@ unsafe extern "C" fn m_index(
         let mut bounds = [0, n];
         for (k, b) in bounds.iter_mut().enumerate() {
             if nargs > k as Py_ssize_t + 1 {
-                let Ok(mut v) = int_arg(*args.add(k + 1)) else {
+                // clinic's slice-index converter (its text for None and non-integers)
+                let mut v: Py_ssize_t = 0;
+                if crate::ceval::_PyEval_SliceIndexNotNone(*args.add(k + 1), &mut v) == 0 {
                     return null_mut();
-                };
+                }
                 if v < 0 {
                     v = (v + n).max(0);
                 }
@@ -1103,10 +1102,8 @@ unsafe extern "C" fn m_index(
         }
         match find_index(op, *args, bounds[0] as usize, bounds[1].max(0) as usize) {
             Err(()) => null_mut(),
-            Ok(None) => {
-                let r = crate::object::repr_string(*args);
-                raise(&raw mut EXC_ValueError, &format!("{r} is not in list"))
-            }
+            // CPython 3.14's text (3.11 showed the value's repr)
+            Ok(None) => raise(&raw mut EXC_ValueError, "list.index(x): x not in list"),
             Ok(Some(i)) => crate::longobject::from_i128(i as i128),
         }
     }

@@ -295,17 +295,20 @@ unsafe fn bind_args(
                 let key = crate::unicodeobject::as_str(name).unwrap_or("");
                 match names.iter().position(|n| *n == key) {
                     Some(i) if out[i].is_null() => out[i] = *args.add(nargs + k),
-                    Some(_) => {
+                    Some(i) => {
                         raise(
                             &raw mut EXC_TypeError,
-                            &format!("argument for {func}() given by name ('{key}') and position"),
+                            &format!(
+                                "argument for {func}() given by name ('{key}') and position ({})",
+                                i + 1
+                            ),
                         );
                         return Err(());
                     }
                     None => {
                         raise(
                             &raw mut EXC_TypeError,
-                            &format!("'{key}' is an invalid keyword argument for {func}()"),
+                            &format!("{func}() got an unexpected keyword argument '{key}'"),
                         );
                         return Err(());
                     }
@@ -1732,6 +1735,19 @@ pub fn from_f64_trunc(v: f64) -> *mut PyObject {
 
 use num_traits::FromPrimitive;
 
+/// The base check of `PyLong_FromString` and `PyLong_FromUnicodeObject`, with their text (the
+/// `int()` constructor checks first, with its own); raises and gives false for a bad base.
+fn base_ok(base: c_int) -> bool {
+    if base != 0 && !(2..=36).contains(&base) {
+        raise(
+            &raw mut EXC_ValueError,
+            "int() arg 2 must be >= 2 and <= 36",
+        );
+        return false;
+    }
+    true
+}
+
 /// `PyLong_FromString` on Rust text: parses the longest candidate token, as CPython does.
 fn from_text(s: &str, base: c_int) -> *mut PyObject {
     if base != 0 && !(2..=36).contains(&base) {
@@ -1759,6 +1775,9 @@ pub unsafe extern "C" fn PyLong_FromString(
         // SAFETY: `s` is a NUL-terminated string, per the C API contract.
         let bytes = unsafe { std::ffi::CStr::from_ptr(s) }.to_bytes();
         let text = String::from_utf8_lossy(bytes);
+        if !base_ok(base) {
+            return null_mut();
+        }
         let r = from_text(&text, base);
         if !pend.is_null() {
             // SAFETY: `pend` is writable; on success the whole string was consumed.
@@ -1779,6 +1798,7 @@ pub unsafe extern "C" fn PyLong_FromUnicodeObject(u: *mut PyObject, base: c_int)
     crate::ffi_guard::guard("PyLong_FromUnicodeObject", null_mut(), || {
         // SAFETY: `u` is a live str, per the C API contract.
         match unsafe { crate::unicodeobject::as_str(u) } {
+            Some(_) if !base_ok(base) => null_mut(),
             Some(t) => from_text(t, base),
             None => crate::pyerrors::bad_internal_call(),
         }
@@ -2891,17 +2911,43 @@ fn long_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject {
             } else {
                 crate::tupleobject::items(args)
             };
-            if !kwargs.is_null() && crate::dictobject::len(kwargs) != 0 {
-                return raise(&raw mut EXC_TypeError, "int() takes no keyword arguments");
+            // int(x=0, /, base=10): `base` may be given by name
+            let mut kw_base = None;
+            if !kwargs.is_null() {
+                for (k, v) in crate::dictobject::entries(kwargs) {
+                    let key = crate::unicodeobject::as_str(k).unwrap_or("");
+                    if key != "base" {
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!("int() got an unexpected keyword argument '{key}'"),
+                        );
+                    }
+                    kw_base = Some(v);
+                }
             }
-            match a {
-                [] => from_i64(0),
-                [x] => number_long(*x),
-                [x, b] => {
-                    let base = match value_i128(*b) {
+            let total = a.len() + usize::from(kw_base.is_some());
+            if total > 2 {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!("int() takes at most 2 arguments ({total} given)"),
+                );
+            }
+            let pair = match (a, kw_base) {
+                ([], Some(_)) => {
+                    return raise(&raw mut EXC_TypeError, "int() missing string argument");
+                }
+                ([x], Some(b)) => Some((x, b)),
+                ([x, b], None) => Some((x, *b)),
+                _ => None,
+            };
+            match (a, pair) {
+                ([], _) => from_i64(0),
+                ([x], None) => number_long(*x),
+                (_, Some((x, b))) => {
+                    let base = match value_i128(b) {
                         Some(v) => v,
                         None => {
-                            not_int(*b);
+                            not_int(b);
                             return null_mut();
                         }
                     };

@@ -939,7 +939,7 @@ impl Parser<'_> {
                 if items.len() != n {
                     self.skip_group();
                     return Err(Some(format!(
-                        "must be sequence of length {n}, not {}",
+                        "must be tuple of length {n}, not {}",
                         items.len()
                     )));
                 }
@@ -953,11 +953,17 @@ impl Parser<'_> {
                 }
                 return Ok(());
             }
-            if !crate::abstract_::sequence_check(arg) || is_bytes(arg) {
+            // CPython 3.14 names a tuple here (other sequences still pass, but not str,
+            // bytes or bytearray)
+            if !crate::abstract_::sequence_check(arg)
+                || is_bytes(arg)
+                || is_bytearray(arg)
+                || crate::unicodeobject::is_str(arg)
+            {
                 let t = shown_type(arg);
                 self.skip_group();
                 return Err(Some(format!(
-                    "must be {n}-item sequence, not {}",
+                    "must be {n}-item tuple, not {}",
                     trunc(&t, 50)
                 )));
             }
@@ -1115,6 +1121,15 @@ impl Parser<'_> {
                         return Ok(());
                     }
                     err::clear_if(true);
+                    // CPython 3.14 gives the length of a bytes or bytearray of another size
+                    if is_bytes(arg) || is_bytearray(arg) {
+                        let n = crate::abstract_::PyObject_Size(arg);
+                        err::clear_if(true);
+                        return Err(Some(format!(
+                            "must be a byte string of length 1, not a {} object of length {n}",
+                            shown_type(arg)
+                        )));
+                    }
                     return converr("a byte string of length 1", arg);
                 }
                 b'C' => {
@@ -1129,6 +1144,12 @@ impl Parser<'_> {
                             .and_then(|t| t.chars().next());
                         put(p, ch.map_or(0, |c| c as c_int));
                         return Ok(());
+                    }
+                    if is_str(arg) {
+                        return Err(Some(format!(
+                            "must be a unicode character, not a string of length {}",
+                            crate::unicodeobject::length(arg)
+                        )));
                     }
                     return converr("a unicode character", arg);
                 }
@@ -1273,6 +1294,8 @@ impl Parser<'_> {
                             }
                         }
                     }
+                } else if kind == b's' {
+                    return converr("str", arg);
                 } else {
                     return converr("str, bytes or bytearray", arg);
                 };
@@ -1306,11 +1329,11 @@ impl Parser<'_> {
                     Ok(())
                 }
             } else if bytes.contains(&0) {
-                raise(
-                    &raw mut crate::pyerrors::EXC_ValueError,
-                    "encoded string without null bytes",
-                );
-                Err(None)
+                // a conversion error in CPython 3.14 (TypeError naming the argument)
+                Err(Some(format!(
+                    "must be encoded string without null bytes, not {}",
+                    shown_type(arg)
+                )))
             } else {
                 let p = ext::PyMem_Malloc(n + 1).cast::<u8>();
                 if p.is_null() {
@@ -1996,7 +2019,7 @@ unsafe fn parse_keywords(
                 if !kwlist[pos..].iter().any(|n| *n == ks) {
                     raise(
                         &raw mut EXC_TypeError,
-                        &format!("'{ks}' is an invalid keyword argument for {tw}{tparen}"),
+                        &format!("{tw}{tparen} got an unexpected keyword argument '{ks}'"),
                     );
                     return 0;
                 }

@@ -2333,6 +2333,22 @@ pub unsafe fn type_qualname(t: *mut PyTypeObject) -> String {
     }
 }
 
+/// A type's fully qualified name as CPython 3.13+ gives it (`%T`, `%N`,
+/// `PyType_GetFullyQualifiedName`): `module.qualname`, or the qualname alone for `builtins` and
+/// `__main__`; `sep` joins the two (`.`, or `:` for the `#` forms).
+///
+/// # Safety
+/// `t` must be a type object.
+pub unsafe fn fully_qualified_name(t: *mut PyTypeObject, sep: char) -> String {
+    // SAFETY: forwarded contract.
+    let (m, q) = unsafe { (type_module_name(t), type_qualname(t)) };
+    if m == "builtins" || m == "__main__" {
+        q
+    } else {
+        format!("{m}{sep}{q}")
+    }
+}
+
 /// `type.__getattribute__`: the name attributes, data descriptors of the metatype, the
 /// type's own MRO (binding descriptors with `obj = NULL`), then other metatype attributes.
 unsafe extern "C" fn type_getattro(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {

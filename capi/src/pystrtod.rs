@@ -248,7 +248,7 @@ pub unsafe extern "C" fn PyOS_string_to_double(
                 && !overflow_exception.is_null()
             {
                 let msg = crate::unicodeobject::from_str(&format!(
-                    "value too large to convert to float: {}",
+                    "value too large to convert to float: '{}'",
                     text.chars().take(200).collect::<String>()
                 ));
                 crate::pyerrors::set_object(overflow_exception, msg);

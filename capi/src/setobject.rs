@@ -275,7 +275,12 @@ pub unsafe fn add(s: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let _g = SetLock::new(s);
-        let r = crate::dictobject::set_item(store(s), key, crate::object::none());
+        let r = crate::dictobject::set_item_as(
+            store(s),
+            key,
+            crate::object::none(),
+            crate::dictobject::SET_ELEMENT,
+        );
         sync(s);
         r
     }
@@ -288,7 +293,9 @@ pub unsafe fn add(s: *mut PyObject, key: *mut PyObject) -> c_int {
 pub unsafe fn contains(s: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
-        if !crate::dictobject::get_with_error(store(s), key).is_null() {
+        if !crate::dictobject::get_with_error_as(store(s), key, crate::dictobject::SET_ELEMENT)
+            .is_null()
+        {
             1
         } else if crate::pyerrors::occurred() {
             -1
@@ -306,7 +313,7 @@ pub unsafe fn discard(s: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let _g = SetLock::new(s);
-        let r = match crate::dictobject::pop(store(s), key) {
+        let r = match crate::dictobject::pop_as(store(s), key, crate::dictobject::SET_ELEMENT) {
             Err(()) => -1,
             Ok(None) => 0,
             Ok(Some(v)) => {

@@ -1531,12 +1531,7 @@ pub unsafe extern "C" fn PyType_GetModuleName(t: *mut PyTypeObject) -> *mut PyOb
 pub unsafe extern "C" fn PyType_GetFullyQualifiedName(t: *mut PyTypeObject) -> *mut PyObject {
     crate::ffi_guard::guard("PyType_GetFullyQualifiedName", null_mut(), || {
         // SAFETY: a type object, per the C API contract.
-        let (m, q) = unsafe { (type_module_name(t), type_qualname(t)) };
-        if m == "builtins" || m == "__main__" {
-            uni::from_str(&q)
-        } else {
-            uni::from_str(&format!("{m}.{q}"))
-        }
+        uni::from_str(&unsafe { crate::object::fully_qualified_name(t, '.') })
     })
 }
 

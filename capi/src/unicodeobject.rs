@@ -1414,13 +1414,50 @@ unsafe extern "C" fn unicode_new(
     crate::ffi_guard::guard("str.__new__", null_mut(), || {
         // SAFETY: tp_new contract: an argument tuple, NULL or a dict.
         unsafe {
-            let Some(a) = iters::ctor_args("str", args, kw, 3, false) else {
+            // str(object='', encoding=..., errors=...): all three may be given by name
+            let Some(pos) = iters::ctor_args("str", args, kw, 3, true) else {
                 return null_mut();
             };
-            let Some(&x) = a.first() else {
+            let mut a: [*mut PyObject; 3] = [null_mut(); 3];
+            a[..pos.len()].copy_from_slice(&pos);
+            if !kw.is_null() {
+                for (k, v) in crate::dictobject::entries(kw) {
+                    let key = as_str(k).unwrap_or("");
+                    let Some(i) = ["object", "encoding", "errors"]
+                        .iter()
+                        .position(|n| *n == key)
+                    else {
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!("str() got an unexpected keyword argument '{key}'"),
+                        );
+                    };
+                    if !a[i].is_null() {
+                        return raise(
+                            &raw mut EXC_TypeError,
+                            &format!(
+                                "argument for str() given by name ('{key}') and position ({})",
+                                i + 1
+                            ),
+                        );
+                    }
+                    a[i] = v;
+                }
+            }
+            for (i, what) in [(1, "encoding"), (2, "errors")] {
+                if !a[i].is_null() && !is_str(a[i]) {
+                    let t = crate::object::type_name(ty(a[i]));
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!("str() argument '{what}' must be str, not {t}"),
+                    );
+                }
+            }
+            let x = a[0];
+            if x.is_null() {
                 return from_str("");
-            };
-            if a.len() == 1 {
+            }
+            if a[1].is_null() && a[2].is_null() {
                 return crate::object::str(x);
             }
             let Some(data) = crate::bytesobject::bytes_like(x) else {
@@ -1431,12 +1468,19 @@ unsafe extern "C" fn unicode_new(
                     &format!("decoding to str: need a bytes-like object, {t} found"),
                 );
             };
-            let enc = as_cstr(a[1]).unwrap_or(std::ptr::null());
-            let errs = a
-                .get(2)
-                .and_then(|&e| as_cstr(e))
-                .unwrap_or(std::ptr::null());
-            PyUnicode_Decode(data.as_ptr().cast(), data.len() as Py_ssize_t, enc, errs)
+            let cstr = |o: *mut PyObject| {
+                if o.is_null() {
+                    std::ptr::null()
+                } else {
+                    as_cstr(o).unwrap_or(std::ptr::null())
+                }
+            };
+            PyUnicode_Decode(
+                data.as_ptr().cast(),
+                data.len() as Py_ssize_t,
+                cstr(a[1]),
+                cstr(a[2]),
+            )
         }
     })
 }
@@ -2930,8 +2974,9 @@ pub unsafe extern "C" fn _gilgate_fmt_cstr(
 }
 
 /// Appends an object-valued unit: `conv` is b'U' (str as is), b'S' (str()), b'R' (repr()),
-/// b'A' (ascii()), b'V' (the object if not NULL, else `fallback`), b'T' (the object's type
-/// name), b'N' (a type's name). Returns -1 with an
+/// b'A' (ascii()), b'V' (the object if not NULL, else `fallback`), b'T' (the object's type's
+/// fully qualified name), b'N' (a type's fully qualified name); 0x100 added to b'T' or b'N' is
+/// the `#` flag (`:` between module and name). Returns -1 with an
 /// exception set on failure.
 ///
 /// # Safety
@@ -2949,7 +2994,8 @@ pub unsafe extern "C" fn _gilgate_fmt_object(
     crate::ffi_guard::guard("_gilgate_fmt_object", -1, || {
         // SAFETY: forwarded contract.
         unsafe {
-            if conv == c_int::from(b'V') && obj.is_null() {
+            let conv_char = conv & 0xff;
+            if conv_char == c_int::from(b'V') && obj.is_null() {
                 _gilgate_fmt_cstr(b, fallback, width, prec);
                 return 0;
             }
@@ -2957,20 +3003,16 @@ pub unsafe extern "C" fn _gilgate_fmt_object(
                 crate::pyerrors::bad_internal_call();
                 return -1;
             }
+            // bit 8 of `conv`: the `#` flag (`%#T`, `%#N` join module and name with `:`)
+            let sep = if conv & 0x100 != 0 { ':' } else { '.' };
             let s = match conv as u8 {
-                b'T' => from_str(&crate::object::type_name(ty(obj))),
+                b'T' => from_str(&crate::object::fully_qualified_name(ty(obj), sep)),
                 b'N' if crate::object::is_type(obj) => {
-                    from_str(&crate::object::type_name(obj.cast()))
+                    from_str(&crate::object::fully_qualified_name(obj.cast(), sep))
                 }
                 b'N' => {
-                    let t = crate::object::type_name(ty(obj));
-                    return {
-                        raise(
-                            &raw mut EXC_TypeError,
-                            &format!("%N argument must be a type; got {t}"),
-                        );
-                        -1
-                    };
+                    raise(&raw mut EXC_TypeError, "%N argument must be a type");
+                    return -1;
                 }
                 b'U' | b'V' => new_ref(obj),
                 b'S' => crate::object::str(obj),

@@ -916,7 +916,7 @@ fn sequence_and_item_protocols() {
         assert_eq!(PyObject_DelItem(x, int(0)), -1);
         assert_eq!(
             error(),
-            "TypeError: 'int' object doesn't support item deletion"
+            "TypeError: 'int' object does not support item deletion"
         );
         assert_eq!(PyObject_Length(x), -1);
         assert_eq!(error(), "TypeError: object of type 'int' has no len()");
@@ -925,7 +925,10 @@ fn sequence_and_item_protocols() {
         assert!(PyObject_GetIter(x).is_null());
         assert_eq!(error(), "TypeError: 'int' object is not iterable");
         assert_eq!(PySequence_Contains(x, x), -1);
-        assert_eq!(error(), "TypeError: argument of type 'int' is not iterable");
+        assert_eq!(
+            error(),
+            "TypeError: argument of type 'int' is not a container or iterable"
+        );
         assert!(PySequence_Concat(x, x).is_null());
         assert_eq!(error(), "TypeError: 'int' object can't be concatenated");
         assert!(PySequence_Repeat(x, 2).is_null());

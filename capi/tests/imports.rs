@@ -283,14 +283,20 @@ fn builtins_sys_and_datetime_import() {
         let t = ((*api).Time_FromTimeAndFold)(1, 2, 3, 4, null_mut(), 1, (*api).TimeType);
         assert_eq!(repr(t), "datetime.time(1, 2, 3, 4, fold=1)");
         assert!(((*api).Time_FromTime)(24, 0, 0, 0, null_mut(), (*api).TimeType).is_null());
-        assert_eq!(err(), ("ValueError".into(), "hour must be in 0..23".into()));
+        assert_eq!(
+            err(),
+            ("ValueError".into(), "hour must be in 0..23, not 24".into())
+        );
         assert!(((*api).Date_FromDate)(2024, 13, 1, (*api).DateType).is_null());
         assert_eq!(
             err(),
-            ("ValueError".into(), "month must be in 1..12".into())
+            ("ValueError".into(), "month must be in 1..12, not 13".into())
         );
         assert!(((*api).Date_FromDate)(2023, 2, 29, (*api).DateType).is_null());
-        assert_eq!(err().1, "day is out of range for month");
+        assert_eq!(
+            err().1,
+            "day 29 must be in range 1..28 for month 2 in year 2023"
+        );
         let d2 = ((*api).Date_FromDate)(2024, 1, 2, (*api).DateType);
         assert_eq!(gilgate_capi::object::eq(d, d2), 1);
         assert_eq!(

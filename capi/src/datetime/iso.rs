@@ -60,7 +60,7 @@ fn week1_monday(y: i64) -> i64 {
 }
 
 /// `(year, week, weekday)` of an ordinal.
-fn iso_calendar(ord: i64, y: i64) -> (i64, i64, i64) {
+pub(super) fn iso_calendar(ord: i64, y: i64) -> (i64, i64, i64) {
     let mut iy = y;
     if ord >= week1_monday(y + 1) {
         iy = y + 1;
@@ -75,7 +75,7 @@ fn from_iso_calendar(y: i64, w: i64, d: i64) -> R<i64> {
     if !(1..=9999).contains(&y) {
         return fail(
             &raw mut EXC_ValueError,
-            &format!("Year is out of range: {y}"),
+            &format!("year must be in 1..9999, not {y}"),
         );
     }
     let jan1 = (to_ordinal(y, 1, 1) + 6) % 7; // Monday = 0
@@ -86,7 +86,7 @@ fn from_iso_calendar(y: i64, w: i64, d: i64) -> R<i64> {
     if !(1..=7).contains(&d) {
         return fail(
             &raw mut EXC_ValueError,
-            &format!("Invalid day: {d} (range is [1, 7])"),
+            &format!("Invalid weekday: {d} (range is [1, 7])"),
         );
     }
     Ok(week1_monday(y) + (w - 1) * 7 + (d - 1))

@@ -352,13 +352,18 @@ pub(super) unsafe fn tz_call_offset(
             );
         }
         let us = delta_us(r);
-        decref(r);
         if us.abs() >= US_PER_DAY {
+            // CPython 3.14 shows the offending timedelta
+            let shown = crate::object::repr_string(r);
+            decref(r);
             return fail(
                 &raw mut EXC_ValueError,
-                "offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24).",
+                &format!(
+                    "offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not {shown}"
+                ),
             );
         }
+        decref(r);
         Ok(Some(us))
     }
 }
@@ -523,7 +528,7 @@ pub(super) unsafe fn parse_kw(
                     None => {
                         return fail(
                             &raw mut EXC_TypeError,
-                            &format!("'{key}' is an invalid keyword argument for {whom}"),
+                            &format!("{whom} got an unexpected keyword argument '{key}'"),
                         );
                     }
                 }
@@ -917,7 +922,7 @@ unsafe extern "C" fn datetime_now(
             if key != "tz" {
                 return fail(
                     &raw mut EXC_TypeError,
-                    &format!("'{key}' is an invalid keyword argument for now()"),
+                    &format!("now() got an unexpected keyword argument '{key}'"),
                 );
             }
             tz = *args.add(pos.len());
@@ -944,7 +949,7 @@ pub(super) unsafe fn datetime_fromtimestamp(
     // SAFETY: forwarded contract: a datetime class, a tuple, NULL or a dict.
     unsafe {
         let v = parse_kw("fromtimestamp", args, kw, &["timestamp", "tz"], 1)?;
-        let ts = timestamp_arg(v[0]).ok_or(())?;
+        let ts = timestamp_arg_as(v[0], true).ok_or(())?;
         check_tzinfo(v[1])?;
         let (s, us) = split_timestamp(ts)?;
         datetime_from_posix(s, us, v[1], false, cls.cast())
@@ -991,7 +996,7 @@ unsafe extern "C" fn datetime_utcfromtimestamp(
 ) -> *mut PyObject {
     meth!("datetime.utcfromtimestamp", |cls, args| {
         let v = parse_kw("utcfromtimestamp", args, null_mut(), &["timestamp"], 1)?;
-        let ts = timestamp_arg(v[0]).ok_or(())?;
+        let ts = timestamp_arg_as(v[0], true).ok_or(())?;
         let (s, us) = split_timestamp(ts)?;
         datetime_from_posix(s, us, none(), true, cls.cast())
     })
@@ -1140,8 +1145,8 @@ unsafe extern "C" fn datetime_isoformat(
             match (s, chars.next(), chars.next()) {
                 (Some(_), Some(c), None) => c,
                 _ => {
-                    let what = if s.is_some() {
-                        "str".to_string()
+                    let what = if let Some(s) = s {
+                        format!("a string of length {}", s.chars().count())
                     } else {
                         crate::object::type_name(crate::object::ty(v[0]))
                     };
@@ -1267,9 +1272,11 @@ unsafe extern "C" fn datetime_astimezone(
         let off = match utcoffset_of(op)? {
             Some(o) => o,
             None => {
+                // the instant `timestamp()` gives (CPython 3.14: in a skipped hour, the wall
+                // time moved across the gap, as `timestamp()` resolves it)
                 let secs = local_to_posix(&f, fold_of(op) == 1)?;
-                let (_, gmtoff, _) = local_fields(secs, 0)?;
-                i128::from(gmtoff) * US_PER_SEC
+                let epoch = i128::from(EPOCH_ORDINAL) * US_PER_DAY;
+                f.total_us() - (epoch + i128::from(secs) * US_PER_SEC + i128::from(f.us))
             }
         };
         let Some(u) = Fields::from_total(f.total_us() - off) else {
@@ -1598,18 +1605,8 @@ unsafe fn richcompare(a: *mut PyObject, b: *mut PyObject, op: c_int) -> R<*mut P
             return Ok(crate::longobject::not_implemented());
         }
         if ka != kb {
-            let mixed = matches!(
-                (ka, kb),
-                (Kind::Date, Kind::DateTime) | (Kind::DateTime, Kind::Date)
-            );
-            if mixed && op != 2 && op != 3 {
-                let (dt, d) = if ka == Kind::DateTime { (a, b) } else { (b, a) };
-                let n = |o: *mut PyObject| crate::object::type_name(crate::object::ty(o));
-                return fail(
-                    &raw mut EXC_TypeError,
-                    &format!("can't compare {} to {}", n(dt), n(d)),
-                );
-            }
+            // CPython 3.14: a date and a datetime are not ordered (NotImplemented both ways,
+            // so the comparison's own TypeError) and never equal
             return Ok(crate::longobject::not_implemented());
         }
         match ka {
@@ -1784,10 +1781,7 @@ unsafe fn scalar(o: *mut PyObject) -> R<Option<Scalar>> {
 }
 
 fn int_zero_div<T>() -> R<T> {
-    fail(
-        &raw mut EXC_ZeroDivisionError,
-        "integer division or modulo by zero",
-    )
+    fail(&raw mut EXC_ZeroDivisionError, "division by zero")
 }
 
 /// # Safety
@@ -1898,7 +1892,7 @@ unsafe fn rem(a: *mut PyObject, b: *mut PyObject, both: bool) -> R<*mut PyObject
             return if both {
                 int_zero_div()
             } else {
-                fail(&raw mut EXC_ZeroDivisionError, "integer modulo by zero")
+                fail(&raw mut EXC_ZeroDivisionError, "division by zero")
             };
         }
         let (q, r) = floor_divmod(delta_us(a), d);
@@ -2259,7 +2253,7 @@ unsafe extern "C" fn date_format(op: *mut PyObject, spec: *mut PyObject) -> *mut
             return fail(
                 &raw mut EXC_TypeError,
                 &format!(
-                    "__format__() argument must be str, not {}",
+                    "__format__() argument 1 must be str, not {}",
                     crate::object::type_name(crate::object::ty(spec))
                 ),
             );
@@ -2348,6 +2342,17 @@ unsafe fn strftime_text(op: *mut PyObject, fmt: &str) -> R<String> {
             }
             match chars.next() {
                 Some('f') => out.push_str(&format!("{:06}", if aware { f.us } else { 0 })),
+                // CPython 3.13+ gives years below 1000 four digits (`%Y`, `%G`, `%F`) and the
+                // century two (`%C`), where C strftime writes no leading zeros
+                Some(c @ ('Y' | 'G' | 'C' | 'F')) if k != Kind::Time && f.y < 1000 => match c {
+                    'Y' => out.push_str(&format!("{:04}", f.y)),
+                    'G' => {
+                        let (iy, _, _) = iso::iso_calendar(to_ordinal(f.y, f.mo, f.d), f.y);
+                        out.push_str(&format!("{iy:04}"));
+                    }
+                    'C' => out.push_str(&format!("{:02}", f.y / 100)),
+                    _ => out.push_str(&format!("{:04}-%m-%d", f.y)),
+                },
                 Some('z') => {
                     if aware && let Some(off) = utcoffset_of(op)? {
                         out.push_str(&fmt_offset(off, "").replace('%', "%%"));

@@ -70,14 +70,25 @@ unsafe extern "C" fn time_monotonic_ns(_: *mut PyObject, _: *mut PyObject) -> *m
 /// # Safety
 /// `o` must be live.
 unsafe fn clock_id(o: *mut PyObject) -> R<libc::clockid_t> {
+    // CPython 3.14 takes an int that fits a C int, and names the argument otherwise
     // SAFETY: forwarded contract.
-    let v = unsafe { int_arg(o, 0) }.ok_or(())?;
-    libc::clockid_t::try_from(v).or_else(|_| {
-        fail(
-            &raw mut EXC_OverflowError,
-            "Python int too large to convert to C int",
-        )
-    })
+    unsafe {
+        let bad = || {
+            let t = crate::object::type_name(crate::object::ty(o));
+            fail(
+                &raw mut EXC_TypeError,
+                &format!("clk_id should be integer, not {t}"),
+            )
+        };
+        if !crate::longobject::is_int(o) {
+            return bad();
+        }
+        let Some(v) = int_arg(o, 0) else {
+            crate::pyerrors::clear();
+            return bad();
+        };
+        libc::clockid_t::try_from(v).or_else(|_| bad())
+    }
 }
 
 unsafe extern "C" fn time_clock_gettime(_: *mut PyObject, id: *mut PyObject) -> *mut PyObject {

@@ -5,7 +5,7 @@
 
 use super::{chars, from_ucs4, is_space, is_str};
 use crate::longobject::{METHOD_END, method};
-use crate::methodobject::{METH_FASTCALL, METH_NOARGS, METH_O, PyMethodDef};
+use crate::methodobject::{METH_FASTCALL, METH_KEYWORDS, METH_NOARGS, METH_O, PyMethodDef};
 use crate::object::PyObject;
 use crate::pyerrors::{EXC_TypeError, EXC_ValueError, raise};
 use crate::pyport::Py_ssize_t;
@@ -14,6 +14,12 @@ use std::ptr::null_mut;
 
 type Noargs = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
 type Fast = unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, Py_ssize_t) -> *mut PyObject;
+type FastKw = unsafe extern "C" fn(
+    *mut PyObject,
+    *const *mut PyObject,
+    Py_ssize_t,
+    *mut PyObject,
+) -> *mut PyObject;
 
 /// Checks a positional argument count (CPython's `_PyArg_CheckPositional`).
 fn nargs(name: &str, n: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
@@ -30,6 +36,76 @@ unsafe fn slice<'a>(args: *const *mut PyObject, n: Py_ssize_t) -> &'a [*mut PyOb
     } else {
         // SAFETY: forwarded contract.
         unsafe { std::slice::from_raw_parts(args, n as usize) }
+    }
+}
+
+/// A METH_FASTCALL | METH_KEYWORDS method's arguments in parameter order, as argument clinic
+/// binds them for `name(params)` whose first `pos_only` parameters are positional-only: NULL for
+/// one not given, trailing NULLs dropped. Errors are clinic's texts: too many arguments, an
+/// unknown (or positional-only) name, a parameter given both ways.
+///
+/// # Safety
+/// `args` holds `n` positional values followed by one per name in `kwnames` (a tuple or NULL).
+unsafe fn bind(
+    name: &str,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+    kwnames: *mut PyObject,
+    params: &[&str],
+    pos_only: usize,
+) -> Result<Vec<*mut PyObject>, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let names = if kwnames.is_null() {
+            &[][..]
+        } else {
+            crate::tupleobject::items(kwnames)
+        };
+        let pos = slice(args, n);
+        let total = pos.len() + names.len();
+        if total > params.len() {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "{name}() takes at most {} argument{} ({total} given)",
+                    params.len(),
+                    if params.len() == 1 { "" } else { "s" }
+                ),
+            );
+            return Err(());
+        }
+        let mut out = vec![null_mut(); params.len()];
+        out[..pos.len()].copy_from_slice(pos);
+        let values = slice(args.add(pos.len()), names.len() as Py_ssize_t);
+        for (&k, &v) in names.iter().zip(values) {
+            let key = super::as_str(k).unwrap_or("");
+            let Some(i) = params
+                .iter()
+                .position(|p| *p == key)
+                .filter(|&i| i >= pos_only)
+            else {
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!("{name}() got an unexpected keyword argument '{key}'"),
+                );
+                return Err(());
+            };
+            if !out[i].is_null() {
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!(
+                        "argument for {name}() given by name ('{key}') and position ({})",
+                        i + 1
+                    ),
+                );
+                return Err(());
+            }
+            out[i] = v;
+        }
+        while out.last().is_some_and(|p| p.is_null()) {
+            out.pop();
+        }
+        Ok(out)
     }
 }
 
@@ -124,18 +200,23 @@ unsafe extern "C" fn str_split(
     op: *mut PyObject,
     args: *const *mut PyObject,
     n: Py_ssize_t,
+    kwnames: *mut PyObject,
 ) -> *mut PyObject {
     crate::ffi_guard::guard("str.split", null_mut(), || {
-        if n > 2 {
-            return raise(
-                &raw mut EXC_TypeError,
-                &format!("split() takes at most 2 arguments ({n} given)"),
-            );
-        }
-        // SAFETY: METH_FASTCALL: `n` live arguments.
+        // SAFETY: METH_FASTCALL | METH_KEYWORDS: `n` live arguments, then the keywords'.
         unsafe {
-            let a = slice(args, n);
+            let Ok(a) = bind("split", args, n, kwnames, &["sep", "maxsplit"], 0) else {
+                return null_mut();
+            };
             let sep = a.first().copied().unwrap_or(null_mut());
+            // the method's own text (PyUnicode_Split says "must be str, not T")
+            if !sep.is_null() && sep != crate::object::none() && !is_str(sep) {
+                let t = crate::object::type_name(crate::object::ty(sep));
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!("must be str or None, not {t}"),
+                );
+            }
             let Ok(maxsplit) = count_arg(a.get(1)) else {
                 return null_mut();
             };
@@ -148,14 +229,21 @@ unsafe extern "C" fn str_replace(
     op: *mut PyObject,
     args: *const *mut PyObject,
     n: Py_ssize_t,
+    kwnames: *mut PyObject,
 ) -> *mut PyObject {
     crate::ffi_guard::guard("str.replace", null_mut(), || {
-        if !nargs("replace", n, 2, 3) {
-            return null_mut();
+        // argument clinic's texts: replace(old, new, /, count=-1)
+        if n < 2 {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("replace() takes at least 2 positional arguments ({n} given)"),
+            );
         }
-        // SAFETY: METH_FASTCALL: `n` live arguments.
+        // SAFETY: METH_FASTCALL | METH_KEYWORDS: `n` live arguments, then the keywords'.
         unsafe {
-            let a = slice(args, n);
+            let Ok(a) = bind("replace", args, n, kwnames, &["old", "new", "count"], 2) else {
+                return null_mut();
+            };
             for (i, &x) in a[..2].iter().enumerate() {
                 if !is_str(x) {
                     let t = crate::object::type_name(crate::object::ty(x));
@@ -306,33 +394,34 @@ unsafe extern "C" fn str_encode(
     op: *mut PyObject,
     args: *const *mut PyObject,
     n: Py_ssize_t,
+    kwnames: *mut PyObject,
 ) -> *mut PyObject {
     crate::ffi_guard::guard("str.encode", null_mut(), || {
-        if n > 2 {
-            return raise(
-                &raw mut EXC_TypeError,
-                &format!("encode() takes at most 2 arguments ({n} given)"),
-            );
-        }
-        // SAFETY: METH_FASTCALL: `n` live arguments.
+        // SAFETY: METH_FASTCALL | METH_KEYWORDS: `n` live arguments, then the keywords'.
         unsafe {
-            let a = slice(args, n);
-            let mut texts = Vec::new();
+            const PARAMS: [&str; 2] = ["encoding", "errors"];
+            let Ok(a) = bind("encode", args, n, kwnames, &PARAMS, 0) else {
+                return null_mut();
+            };
+            let mut texts: [Option<CString>; 2] = [None, None];
             for (i, &x) in a.iter().enumerate() {
+                if x.is_null() {
+                    continue;
+                }
                 let Some(s) = super::as_str(x).filter(|_| is_str(x)) else {
                     let t = crate::object::type_name(crate::object::ty(x));
                     return raise(
                         &raw mut EXC_TypeError,
-                        &format!("encode() argument {} must be str, not {t}", i + 1),
+                        &format!("encode() argument '{}' must be str, not {t}", PARAMS[i]),
                     );
                 };
                 let Ok(c) = CString::new(s) else {
                     return raise(&raw mut EXC_ValueError, "embedded null character");
                 };
-                texts.push(c);
+                texts[i] = Some(c);
             }
-            let enc = texts.first().map_or(c"utf-8".as_ptr(), |c| c.as_ptr());
-            let err = texts.get(1).map_or(c"strict".as_ptr(), |c| c.as_ptr());
+            let enc = texts[0].as_ref().map_or(c"utf-8".as_ptr(), |c| c.as_ptr());
+            let err = texts[1].as_ref().map_or(c"strict".as_ptr(), |c| c.as_ptr());
             super::PyUnicode_AsEncodedString(op, enc, err)
         }
     })
@@ -415,11 +504,15 @@ pub(super) static mut STR_METHODS: [PyMethodDef; 16] = [
     method(c"lower", str_lower as Noargs as *mut c_void, METH_NOARGS),
     method(c"upper", str_upper as Noargs as *mut c_void, METH_NOARGS),
     method(c"join", str_join as Noargs as *mut c_void, METH_O),
-    method(c"split", str_split as Fast as *mut c_void, METH_FASTCALL),
+    method(
+        c"split",
+        str_split as FastKw as *mut c_void,
+        METH_FASTCALL | METH_KEYWORDS,
+    ),
     method(
         c"replace",
-        str_replace as Fast as *mut c_void,
-        METH_FASTCALL,
+        str_replace as FastKw as *mut c_void,
+        METH_FASTCALL | METH_KEYWORDS,
     ),
     method(
         c"startswith",
@@ -435,7 +528,11 @@ pub(super) static mut STR_METHODS: [PyMethodDef; 16] = [
     method(c"rfind", str_rfind as Fast as *mut c_void, METH_FASTCALL),
     method(c"index", str_index as Fast as *mut c_void, METH_FASTCALL),
     method(c"rindex", str_rindex as Fast as *mut c_void, METH_FASTCALL),
-    method(c"encode", str_encode as Fast as *mut c_void, METH_FASTCALL),
+    method(
+        c"encode",
+        str_encode as FastKw as *mut c_void,
+        METH_FASTCALL | METH_KEYWORDS,
+    ),
     method(c"strip", str_strip as Fast as *mut c_void, METH_FASTCALL),
     method(c"lstrip", str_lstrip as Fast as *mut c_void, METH_FASTCALL),
     method(c"rstrip", str_rstrip as Fast as *mut c_void, METH_FASTCALL),

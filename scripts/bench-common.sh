@@ -1,0 +1,72 @@
+# Shared by scripts/bench-capi.sh and scripts/bench-callgrind.sh (sourced, not run): the CPython the
+# C API benchmark compares with, and the two builds of test-extensions/src/benchmod.c.
+
+# Sets PY: $BENCH_PYTHON when set, else CPython 3.13t built --enable-optimizations --with-lto by
+# scripts/reference-cpython.sh (built into the cache the first time: tens of minutes).
+bench_python() {
+    local root=$1
+    if [ -n "${BENCH_PYTHON:-}" ]; then
+        PY=$BENCH_PYTHON
+    else
+        bash "$root/scripts/reference-cpython.sh" 313t
+        PY=$(bash "$root/scripts/reference-cpython.sh" env | sed -n 's/^GILGATE_PY313T=//p')
+    fi
+    [ -x "$PY" ] || { echo "bench: $PY is not an executable interpreter" >&2; exit 1; }
+}
+
+# Builds benchmod twice with $PY's own extension settings (sysconfig CC, CFLAGS, CCSHARED and
+# LDSHARED, as setuptools uses them); only the include folder differs:
+#   DIR/cpython/benchmod<EXT_SUFFIX>                         against CPython's INCLUDEPY
+#   DIR/gilgate/benchmod.cpython-314t-x86_64-linux-gnu.so    against gilgate's include/
+# Sets BENCH_CFLAGS to the flags used, for the report.
+bench_build_ext() {
+    local root=$1 dir=$2 cc cflags ccshared ldshared includepy suffix
+    mkdir -p "$dir/gilgate" "$dir/cpython"
+    "$PY" - > "$dir/sysconfig" <<'PY'
+import sysconfig
+for k in ("CC", "CFLAGS", "CCSHARED", "LDSHARED", "INCLUDEPY", "EXT_SUFFIX"):
+    print(sysconfig.get_config_var(k) or "")
+PY
+    { read -r cc; read -r cflags; read -r ccshared; read -r ldshared; read -r includepy; read -r suffix; } < "$dir/sysconfig"
+    local src="$root/test-extensions/src/benchmod.c" inc out
+    for side in cpython gilgate; do
+        if [ "$side" = cpython ]; then
+            inc=$includepy out="$dir/cpython/benchmod$suffix"
+        else
+            inc="$root/include" out="$dir/gilgate/benchmod.cpython-314t-x86_64-linux-gnu.so"
+        fi
+        # shellcheck disable=SC2086  # the sysconfig values are word lists
+        $cc $cflags $ccshared -I"$inc" -c "$src" -o "$out.o"
+        # shellcheck disable=SC2086
+        $ldshared "$out.o" -o "$out"
+        rm -f "$out.o"
+    done
+    BENCH_CFLAGS="$cc $cflags $ccshared"
+    # One workload, COUNT calls of N iterations each, under CPython: prints "name\tbest s\trepr".
+    cat > "$dir/cpython/bench_driver.py" <<'PY'
+import os, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
+import benchmod
+n, runs = int(sys.argv[1]), int(sys.argv[2])
+for name in sys.argv[3:]:
+    fn = getattr(benchmod, name)
+    best = float("inf")
+    for _ in range(max(runs, 1)):
+        start = time.perf_counter()
+        r = fn(n)
+        best = min(best, time.perf_counter() - start)
+    print(f"{name}\t{best:.6f}\t{r!r}")
+PY
+}
+
+BENCH_WORKLOADS="objects int_arith float_arith list_ops dict_ops str_build parse_args"
+
+bench_describe_python() {
+    local root
+    root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    echo "gilgate:  commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- capi loader src include examples test-extensions 2>/dev/null || echo ' (with uncommitted changes)')"
+    echo "cpython:  $("$PY" -c 'import sys; print(sys.version.replace(chr(10), " "))') ($PY)"
+    echo "          GIL enabled: $("$PY" -c 'import sys; print(getattr(sys, "_is_gil_enabled", lambda: True)())'); configured: $("$PY" -c 'import sysconfig; print(sysconfig.get_config_var("CONFIG_ARGS"))')"
+    echo "cflags:   $BENCH_CFLAGS (both builds of benchmod; only -I differs)"
+    echo "cpu:      $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+}

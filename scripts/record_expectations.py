@@ -1,0 +1,200 @@
+"""Runs the cases of an expectation file under the reference CPython and writes its answers back.
+
+Called by scripts/record-expectations.sh inside the reference root (CPython 3.14 from Debian sid);
+not meant to be run by hand. An expectation file is JSON:
+
+    {"cpython": "3.14.10", "recorded_by": "...", "cases": [CASE, ...], ...}
+
+and each CASE names a module, the statements of one `gilgate eval` run, and CPython's answer:
+
+    {"module": "mmh3", "exprs": ["hash('foo')"], "stdout": ["-156908512"], "exit": 0, "stderr": null}
+
+The statements run one after the other in a namespace that holds the module's attributes and the
+module under the last part of its name, as `gilgate eval` builds it. An expression's repr is
+printed on its own line; a statement that is not an expression (an assignment) prints nothing. The
+first exception ends the run: its line (the type's __name__, then ": " and str() when that is not
+empty) goes to stderr, exit 1. Only "module" and "exprs" are read; the answer fields are rewritten.
+
+Subcommands:
+    cases FILE BUILD_DIR [--no-import]   record every case of FILE, importing modules from
+                                         BUILD_DIR (--no-import: an empty namespace named after
+                                         the module, for cases that need no module)
+    exprs FILE                           record the [expression, answer] pairs of FILE's "cases"
+                                         and "random" lists (the datetime file): each
+                                         expression evaluated in one shared namespace holding
+                                         `from datetime import *` and `import time as timemod`,
+                                         answered by its repr, "Type: message" for an
+                                         exception, "<no value>" for a statement
+    builds FILE STATUS LOGDIR            record which modules compiled (STATUS lines:
+                                         "<side> <module> ok|fail") and each failure's first
+                                         compiler error, under "builds"
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+
+DRIVER = r"""
+import importlib, sys
+path, mod, no_import = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+def fail(x, code=1):
+    text = str(x)
+    print(type(x).__name__ + (": " + text if text else ""), file=sys.stderr, flush=True)
+    sys.exit(code)
+if no_import:
+    ns = {"__name__": mod}
+else:
+    sys.path.insert(0, path)
+    try:
+        m = importlib.import_module(mod)
+    except Exception as x:
+        fail(x, 2)
+    if not (getattr(m, "__file__", None) or "").startswith(path):
+        sys.exit("reference driver: " + mod + " came from " + repr(getattr(m, "__file__", None)))
+    ns = dict(vars(m))
+    ns[mod.rsplit(".", 1)[-1]] = m
+for e in sys.argv[4:]:
+    try:
+        try:
+            code = compile(e, "<eval>", "eval")
+        except SyntaxError:
+            exec(compile(e, "<eval>", "exec"), ns)
+            continue
+        r = eval(code, ns)
+    except Exception as x:
+        fail(x)
+    print(repr(r), flush=True)
+"""
+
+
+def version():
+    return platform.python_version()
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def save(path, data):
+    # "cpython" first, so the file's first lines name the version the answers came from.
+    out = {"cpython": data.pop("cpython", None)}
+    out.update(data)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(dumps(out))
+
+
+def dumps(data):
+    """JSON with one line per [expression, answer] pair (lists of pairs), else indented."""
+    parts = []
+    for k, v in data.items():
+        if isinstance(v, list) and v and all(isinstance(x, list) and len(x) == 2 for x in v):
+            items = ",\n".join("  " + json.dumps(x, ensure_ascii=False) for x in v)
+            parts.append(f" {json.dumps(k)}: [\n{items}\n ]")
+        else:
+            body = json.dumps(v, ensure_ascii=False, indent=1).replace("\n", "\n ")
+            parts.append(f" {json.dumps(k)}: {body}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def run_case(case, build, no_import):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["LC_ALL"] = "C.UTF-8"
+    env["TZ"] = "UTC"  # the tests run gilgate with TZ=UTC too
+    p = subprocess.run(
+        [sys.executable, "-S", "-c", DRIVER, build, case["module"], "1" if no_import else "0"]
+        + case["exprs"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    stdout = p.stdout.decode("utf-8", "replace")
+    stderr = p.stderr.decode("utf-8", "replace")
+    if p.returncode not in (0, 1, 2):
+        sys.exit(f"record: {case['module']} {case['exprs']!r}: exit {p.returncode}: {stderr}")
+    if p.returncode == 2 and not stderr.strip():
+        sys.exit(f"record: {case['module']}: driver failed: {stderr}")
+    # lines split at "\n" only, as the tests split them
+    case["stdout"] = stdout.split("\n")[:-1] if stdout.endswith("\n") else stdout.split("\n")
+    if case["stdout"] == [""]:
+        case["stdout"] = []
+    case["exit"] = p.returncode
+    case["stderr"] = stderr.rstrip("\n").split("\n")[-1] if p.returncode else None
+
+
+def cmd_cases(path, build, no_import):
+    data = load(path)
+    for case in data["cases"]:
+        run_case(case, build, no_import)
+    data["cpython"] = version()
+    save(path, data)
+    print(f"record: {path}: {len(data['cases'])} cases under CPython {version()}")
+
+
+def answer(src, ns):
+    try:
+        try:
+            code = compile(src, "<eval>", "eval")
+        except SyntaxError:
+            exec(compile(src, "<eval>", "exec"), ns)
+            return "<no value>"
+        return repr(eval(code, ns))
+    except Exception as x:
+        text = str(x)
+        return type(x).__name__ + (": " + text if text else "")
+
+
+def cmd_exprs(path):
+    os.environ["TZ"] = "UTC"
+    import time
+
+    time.tzset()
+    ns = {}
+    exec("from datetime import *\nimport time as timemod", ns)
+    data = load(path)
+    for key in ("cases", "random"):
+        for pair in data.get(key, []):
+            pair[1] = answer(pair[0], ns)
+    data["cpython"] = version()
+    save(path, data)
+    n = sum(len(data.get(k, [])) for k in ("cases", "random"))
+    print(f"record: {path}: {n} expressions under CPython {version()}")
+
+
+def cmd_builds(path, status, logdir):
+    data = load(path)
+    builds = {}
+    with open(status, encoding="utf-8") as f:
+        for line in f:
+            side, module, state = line.split()
+            if state == "ok":
+                builds[module] = "ok"
+                continue
+            first = ""
+            with open(os.path.join(logdir, module + ".log"), encoding="utf-8", errors="replace") as log:
+                for l in log:
+                    if "error" in l:
+                        # the part after "file:line:col: ", without the build directory
+                        first = l.split(": ", 1)[-1].strip()
+                        break
+            builds[module] = "fail: " + first
+    data["builds"] = dict(sorted(builds.items()))
+    data["cpython"] = version()
+    save(path, data)
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[0] == "cases":
+        cmd_cases(argv[1], argv[2], "--no-import" in argv[3:])
+    elif len(argv) == 2 and argv[0] == "exprs":
+        cmd_exprs(argv[1])
+    elif len(argv) == 4 and argv[0] == "builds":
+        cmd_builds(argv[1], argv[2], argv[3])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
