@@ -512,3 +512,128 @@ fn a_wheel_given_as_module_says_how_to_use_it() {
         o.stderr
     );
 }
+
+/// Compiles a shared object from the C `source` into `out`.
+fn build_c(out: &Path, source: &str) {
+    let src = out.with_extension("c");
+    std::fs::write(&src, source).unwrap();
+    let status = Command::new("cc")
+        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
+        .arg(out)
+        .arg(&src)
+        .status()
+        .expect("run cc");
+    assert!(status.success(), "compiling {} failed", out.display());
+    std::fs::remove_file(src).unwrap();
+}
+
+/// A plain shared library (as pycryptodome loads with ctypes): no module hook at all.
+const PLAIN_LIB: &str = "int gg_plain_add(int a, int b) { return a + b; }\n";
+/// A file exporting a hook, but one for another name.
+const OTHER_HOOK: &str = "void *PyInit_other(void) { return 0; }\n";
+
+const NOT_A_MODULE: &str = "not a module (exports no PyInit_/PyModExport_ hook)";
+
+#[test]
+fn plain_shared_libraries_found_by_searching_are_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = tmp.path().join("plain.so");
+    build_c(&plain, PLAIN_LIB);
+    let other = tmp.path().join("other.so");
+    build_c(&other, OTHER_HOOK);
+
+    // In a wheel: the two libraries are notes, not rows; the gate passes on the real module.
+    let dist = tmp.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    let whl = "libs-1.0-cp314-cp314t-linux_x86_64.whl";
+    write_wheel(
+        &dist.join(whl),
+        &[
+            (&format!("libs/mp_ft{TAG}"), read("mp_ft")),
+            ("libs/_raw.abi3.so", std::fs::read(&plain).unwrap()),
+            ("libs/libhelper.so", std::fs::read(&plain).unwrap()),
+        ],
+    );
+    let o = run(gilgate()
+        .args(["inspect", "--deny-gil", "--json"])
+        .arg(dist.join(whl)));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let doc = json(&o);
+    assert_eq!(doc["summary"]["modules"], 1);
+    assert_eq!(doc["summary"]["errors"], 0);
+    assert_eq!(doc["modules"][0]["name"], "libs.mp_ft");
+    assert_eq!(
+        doc["skipped"],
+        serde_json::json!([
+            {"path": format!("{whl}!libs/_raw.abi3.so"), "reason": NOT_A_MODULE},
+            {"path": format!("{whl}!libs/libhelper.so"), "reason": NOT_A_MODULE},
+        ])
+    );
+    assert_eq!(doc["wheels"][0]["modules"], 1);
+    let o = run(gilgate().args(["inspect", "--deny-gil"]).arg(&dist));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let shown = dist.display();
+    assert!(
+        o.stdout.contains(&format!(
+            "\n{shown}/{whl}!libs/_raw.abi3.so: {NOT_A_MODULE}: skipped\n{shown}/{whl}!libs/libhelper.so: {NOT_A_MODULE}: skipped\n"
+        )),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.ends_with(
+            "\n1 module: 1 keeps the host free-threaded, none enables the lock, 0 errors.\n"
+        ),
+        "{}",
+        o.stdout
+    );
+
+    // A wheel holding only libraries has nothing that could enable the lock: no rows, fine,
+    // and not called pure Python.
+    let only = tmp.path().join("only-1.0-cp314-cp314t-linux_x86_64.whl");
+    write_wheel(
+        &only,
+        &[("only/_raw.abi3.so", std::fs::read(&plain).unwrap())],
+    );
+    let o = run(gilgate()
+        .args(["inspect", "--deny-gil", "--json"])
+        .arg(&only));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let doc = json(&o);
+    assert_eq!(doc["modules"], serde_json::json!([]));
+    assert_eq!(doc["wheels"][0]["pure_python"], false);
+    assert_eq!(doc["skipped"].as_array().unwrap().len(), 1);
+
+    // In a folder: the library is skipped; a file exporting another name's hook stays an
+    // error, with CPython's text.
+    let dir = tmp.path().join("dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&plain, dir.join("_raw.abi3.so")).unwrap();
+    std::fs::copy(&other, dir.join("wrong.so")).unwrap();
+    let o = run(gilgate().args(["inspect", "--json"]).arg(&dir));
+    assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
+    let doc = json(&o);
+    assert_eq!(doc["skipped"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["modules"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["modules"][0]["name"], "wrong");
+    assert_eq!(doc["modules"][0]["error"]["type"], "ImportError");
+    assert_eq!(
+        doc["modules"][0]["error"]["message"],
+        "dynamic module does not define module export function (PyInit_wrong)"
+    );
+
+    // A folder whose only shared object is a library holds nothing to inspect.
+    std::fs::remove_file(dir.join("wrong.so")).unwrap();
+    let o = run(gilgate().args(["inspect"]).arg(&dir));
+    assert_eq!(o.code, 64, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("nothing to inspect"), "{}", o.stderr);
+
+    // Named on the command line, the library is what the user asked about: an error as before.
+    let o = run(gilgate()
+        .args(["inspect", "--json"])
+        .arg(dir.join("_raw.abi3.so")));
+    assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
+    let doc = json(&o);
+    assert!(doc.get("skipped").is_none());
+    assert_eq!(doc["modules"][0]["error"]["type"], "ImportError");
+}

@@ -1,10 +1,12 @@
 //! Finding modules: a `.so`, a folder (recursive: its extension modules and its wheels) or a
 //! wheel (extracted privately).
 
+use crate::elf::read_elf;
 use crate::names::{
     AbiTag, PACKAGE_INIT, dotted_name, file_module_name, is_libs_dir, package_name,
     split_extension_name,
 };
+use crate::report::Skipped;
 use crate::wheel::{Unpacked, extract_wheel};
 use std::path::{Path, PathBuf};
 
@@ -55,8 +57,21 @@ pub struct Discovery {
     pub wheels: Vec<WheelFound>,
     /// Notes for the user (skipped wheel members).
     pub warnings: Vec<String>,
+    /// Files found by searching a folder or a wheel that are shared libraries, not modules.
+    pub skipped: Vec<Skipped>,
     /// Private folders holding extracted wheels; removed when this is dropped.
     pub temp_dirs: Vec<tempfile::TempDir>,
+}
+
+/// Why a file found by searching is not a module: it is an ELF file that exports no module
+/// hook of any name (no `PyInit_*`, no `PyModExport_*`), a plain shared library such as
+/// pycryptodome's ctypes libraries. A file that cannot be read as ELF is not judged here (it
+/// goes on, and gets the error CPython would give).
+pub const NOT_A_MODULE: &str = "not a module (exports no PyInit_/PyModExport_ hook)";
+
+/// Whether the file at `path` is a plain shared library (see [`NOT_A_MODULE`]).
+pub fn is_plain_library(path: &Path) -> bool {
+    matches!(read_elf(path), Ok(f) if f.hooks.is_empty())
 }
 
 /// Why a path given to `inspect` has nothing to inspect, checked before anything is
@@ -124,6 +139,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                 let Some((name, tag)) = dotted_name(&rel) else {
                     continue;
                 };
+                if is_plain_library(&p.join(&rel)) {
+                    d.skipped.push(Skipped::not_a_module(display));
+                    continue;
+                }
                 let name = if package.is_empty() {
                     name
                 } else if name == PACKAGE_INIT && !rel.contains('/') {
@@ -176,10 +195,16 @@ fn add_wheel(d: &mut Discovery, path: &Path, whl: String) {
             let before = d.candidates.len();
             for rel in members {
                 if let Some((name, tag)) = dotted_name(&rel) {
+                    let fs_path = dir.path().join(&rel);
+                    if is_plain_library(&fs_path) {
+                        d.skipped
+                            .push(Skipped::not_a_module(format!("{whl}!{rel}")));
+                        continue;
+                    }
                     d.candidates.push(Candidate {
                         name,
                         display_path: format!("{whl}!{rel}"),
-                        fs_path: dir.path().join(&rel),
+                        fs_path,
                         tag,
                     });
                 }
@@ -208,7 +233,7 @@ fn join_display(base: &str, rel: &str) -> String {
 }
 
 /// Whether the folder `root/rel` holds, at any depth outside `*.libs/`, a wheel or an
-/// extension module (stops at the first).
+/// extension module that is not a plain shared library (stops at the first).
 fn holds_a_module_or_wheel(root: &Path, rel: &str) -> bool {
     let Ok(entries) = std::fs::read_dir(root.join(rel)) else {
         return false;
@@ -227,7 +252,10 @@ fn holds_a_module_or_wheel(root: &Path, rel: &str) -> bool {
                 dirs.push(child);
             }
         } else if (ft.is_file() || ft.is_symlink())
-            && (is_wheel(&name) || (name.ends_with(".so") && dotted_name(&child).is_some()))
+            && (is_wheel(&name)
+                || (name.ends_with(".so")
+                    && dotted_name(&child).is_some()
+                    && !is_plain_library(&root.join(&child))))
         {
             return true;
         }

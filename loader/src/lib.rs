@@ -181,12 +181,18 @@ impl Host {
             wheels: found
                 .wheels
                 .iter()
-                .map(|w| WheelReport {
-                    path: w.path.clone(),
-                    modules: w.modules,
-                    pure_python: w.modules == 0,
+                .map(|w| {
+                    // A wheel whose only shared objects are plain libraries is not pure Python.
+                    let member_of = format!("{}!", w.path);
+                    let libraries = found.skipped.iter().any(|s| s.path.starts_with(&member_of));
+                    WheelReport {
+                        path: w.path.clone(),
+                        modules: w.modules,
+                        pure_python: w.modules == 0 && !libraries,
+                    }
                 })
                 .collect(),
+            skipped: found.skipped.clone(),
             ..Report::default()
         };
         for e in &found.input_errors {
@@ -549,8 +555,20 @@ fn classify(
             })
         }
         AbiTag::Abi3 => {
+            // Free-threaded CPython searches `.abi3.so` files too. One that exports no init hook
+            // is no module (pycryptodome's ctypes libraries): CPython's import of it fails on the
+            // missing `PyInit_<name>`, and so does the normal path here, with CPython's text.
+            if let Ok(facts) = read_elf(path)
+                && facts.hooks.is_empty()
+            {
+                let ti = TargetInfo {
+                    target: Target::Cp314t,
+                    from_tag: false,
+                };
+                return Ok((ti, facts));
+            }
             return Err(abi(
-                "a stable-ABI (abi3) module is built for the GIL build's object layout; CPython 3.14t would load it and crash, so gilgate refuses it"
+                "a stable-ABI (abi3) module is built for the GIL build's object layout; CPython 3.14t loads it, but its inline reference counting does not match the free-threaded object header, so it may crash: gilgate refuses it"
                     .to_string(),
             ));
         }
@@ -814,6 +832,26 @@ mod tests {
         assert!(e.message.contains("default (GIL) build"), "{}", e.message);
         let e = classify(p, &AbiTag::Abi3).unwrap_err().1;
         assert!(e.message.contains("abi3"));
+    }
+
+    #[test]
+    fn abi3_file_without_hook_goes_on_to_the_missing_hook_error() {
+        // an ELF shared library that exports no PyInit_*/PyModExport_*: the C library
+        let libc = [
+            "/lib/x86_64-linux-gnu/libc.so.6",
+            "/usr/lib/x86_64-linux-gnu/libc.so.6",
+            "/lib64/libc.so.6",
+        ]
+        .into_iter()
+        .find(|p| Path::new(p).is_file())
+        .expect("no libc.so.6 in the usual x86_64 places");
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("_raw.abi3.so");
+        std::fs::copy(libc, &f).unwrap();
+        assert!(read_elf(&f).unwrap().hooks.is_empty());
+        let (ti, _) = classify(&f, &AbiTag::Abi3).unwrap();
+        assert_eq!(ti.target, Target::Cp314t);
+        assert!(!ti.from_tag);
     }
 
     #[test]

@@ -284,6 +284,26 @@ pub struct WheelReport {
     pub pure_python: bool,
 }
 
+/// A file found by searching a folder or a wheel that is not a module (a plain shared
+/// library): no row, no error, one note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// As rows show paths (`dist/x.whl!pkg/_lib.abi3.so`).
+    pub path: String,
+    /// Why it is not a module.
+    pub reason: String,
+}
+
+impl Skipped {
+    /// A file that exports no module hook.
+    pub fn not_a_module(path: String) -> Skipped {
+        Skipped {
+            path,
+            reason: crate::discover::NOT_A_MODULE.to_string(),
+        }
+    }
+}
+
 /// The whole `inspect` report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Report {
@@ -292,6 +312,9 @@ pub struct Report {
     /// Every wheel read; absent from the JSON when no wheel was.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub wheels: Vec<WheelReport>,
+    /// Files found by searching that are not modules; absent from the JSON when none was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
     /// Notes that are not about one module (skipped wheel members); not part of the JSON.
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -365,6 +388,9 @@ impl Report {
         let mut notes = String::new();
         for w in self.wheels.iter().filter(|w| w.pure_python) {
             notes.push_str(&format!("{}: pure Python: nothing to inspect\n", w.path));
+        }
+        for f in &self.skipped {
+            notes.push_str(&format!("{}: {}: skipped\n", f.path, f.reason));
         }
         for m in &self.modules {
             for l in &m.lints {
