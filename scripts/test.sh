@@ -5,12 +5,14 @@
 #
 # 1. System packages: a C compiler and binutils (the sample modules, `nm`), Python 3 with pip
 #    (test-setup and checking only: downloading the pinned wheels and sdists, the smoke test's
-#    JSON check, the header-parity and corpus checks; gilgate itself never needs Python). As root (or with sudo) the missing ones are
-#    installed with apt-get; otherwise the script stops and names the packages to install.
+#    JSON check, the header-parity and corpus checks; gilgate itself never needs Python). As
+#    root (or with sudo) the missing ones are installed with apt-get; otherwise the script stops
+#    and names the packages to install.
 #    Rust (cargo) is never installed here: the script stops and says how to get it.
 # 2. Data, in $GILGATE_CACHE (default ~/.cache/gilgate; fetched once, hash-checked, reused):
 #    the pinned PyPI wheels (scripts/fetch-wheels.sh), the pinned sdists built for gilgate
-#    and for CPython (scripts/build-sdists.sh) and the real-wheel corpus (scripts/fetch-corpus.sh).
+#    (scripts/build-sdists.sh; CPython's answers are recorded in tests/data) and the real-wheel
+#    corpus (scripts/fetch-corpus.sh).
 # 3. `cargo build --workspace --all-targets`, `cargo test --workspace`, scripts/smoke.sh, the
 #    corpus check (scripts/corpus-check.sh), scripts/demo.sh.
 #
