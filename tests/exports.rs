@@ -65,3 +65,48 @@ fn cli_binary_exports_every_surface_name() {
         problems.join("\n")
     );
 }
+
+/// `gilgate surface` counts real, partial and stub functions; `--list` says what a partial one
+/// lacks (capi/data/partial.tsv).
+#[test]
+fn surface_command_reports_real_partial_and_stub() {
+    let c = gilgate::capi::surface::surface_counts();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gilgate"))
+        .args(["surface", "--list"])
+        .output()
+        .expect("run gilgate surface");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let want = format!(
+        "functions: {} real, {} partial (--list says what each lacks), {} stubs",
+        c.funcs_real, c.funcs_partial, c.funcs_stub
+    );
+    assert!(text.contains(&want), "{want:?} not in:\n{text}");
+    assert!(c.funcs_partial > 0 && c.funcs_real > 0 && c.funcs_stub > 0);
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.split('\t').next() == Some(name))
+            .unwrap_or_else(|| panic!("{name} not listed"))
+            .split('\t')
+            .nth(2)
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        line("PyErr_WarnEx"),
+        format!(
+            "partial: {}",
+            gilgate::capi::surface::lookup("PyErr_WarnEx")
+                .unwrap()
+                .missing()
+                .unwrap()
+        )
+    );
+    assert!(line("PyErr_WarnEx").contains("applies no warning filters"));
+    assert_eq!(line("PyList_New"), "real");
+    let stub = SURFACE
+        .iter()
+        .find(|e| e.kind == Kind::Func && e.status == gilgate::capi::surface::Status::Stub)
+        .unwrap();
+    assert_eq!(line(stub.name), "stub");
+}

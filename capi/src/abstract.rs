@@ -1605,9 +1605,16 @@ pub unsafe extern "C" fn PyNumber_Check(o: *mut PyObject) -> c_int {
         if o.is_null() {
             return 0;
         }
-        let has = nb(ty(o))
-            .is_some_and(|m| m.nb_index.is_some() || m.nb_int.is_some() || m.nb_float.is_some());
-        c_int::from(has || type_name(ty(o)) == "complex")
+        // CPython's rule: the type has number methods, and among them `nb_index`, `nb_int` or
+        // `nb_float`, or the object is a complex (subclasses included: they inherit complex's
+        // number methods).
+        let has = nb(ty(o)).is_some_and(|m| {
+            m.nb_index.is_some()
+                || m.nb_int.is_some()
+                || m.nb_float.is_some()
+                || crate::complexobject::is_complex(o)
+        });
+        c_int::from(has)
     })
 }
 

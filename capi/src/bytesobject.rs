@@ -119,7 +119,12 @@ pub fn from_bytes(data: &[u8]) -> *mut PyObject {
 
 /// `repr()` of a byte string: `b'...'` with Python's quoting and escapes.
 pub fn repr_bytes(data: &[u8]) -> String {
-    let quote = if data.contains(&b'\'') && !data.contains(&b'"') {
+    repr_bytes_quoted(data, true)
+}
+
+/// `repr()` of bytes; without `smartquotes` the quote is always `'` (`PyBytes_Repr(o, 0)`).
+pub fn repr_bytes_quoted(data: &[u8], smartquotes: bool) -> String {
+    let quote = if smartquotes && data.contains(&b'\'') && !data.contains(&b'"') {
         b'"'
     } else {
         b'\''
@@ -800,14 +805,14 @@ pub(crate) unsafe fn from_object_named(op: *mut PyObject, name: &str) -> *mut Py
 }
 
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBytes_Repr(op: *mut PyObject, _smartquotes: c_int) -> *mut PyObject {
+pub unsafe extern "C" fn PyBytes_Repr(op: *mut PyObject, smartquotes: c_int) -> *mut PyObject {
     crate::ffi_guard::guard("PyBytes_Repr", null_mut(), || {
         // SAFETY: a live object, per the C API contract.
         unsafe {
             if op.is_null() || !is_bytes(op) {
                 return crate::pyerrors::bad_internal_call();
             }
-            bytes_repr(op)
+            crate::unicodeobject::from_str(&repr_bytes_quoted(as_bytes(op), smartquotes != 0))
         }
     })
 }

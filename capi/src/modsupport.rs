@@ -178,7 +178,7 @@ pub fn build_plan(format: &[u8]) -> Vec<u8> {
             b'n' => kinds.push(b'n'),
             b'f' | b'd' => kinds.push(b'd'),
             b'D' | b'N' | b'S' => kinds.push(b'p'),
-            b's' | b'z' | b'U' | b'y' => {
+            b's' | b'z' | b'U' | b'y' | b'u' => {
                 kinds.push(b'p');
                 if next == Some(b'#') {
                     kinds.push(b'n');
@@ -357,6 +357,28 @@ impl Builder<'_> {
         }
     }
 
+    /// `u` / `u#`: a `wchar_t` string (32-bit on Linux), NUL-terminated or of the given
+    /// length; NULL gives None.
+    fn wide_string(&mut self) -> *mut PyObject {
+        // SAFETY: the plan put a pointer here.
+        let p = unsafe { self.val().p }.cast::<i32>();
+        let mut n: Py_ssize_t = -1;
+        if self.f.get(self.pos) == Some(&b'#') {
+            self.pos += 1;
+            // SAFETY: the plan put a Py_ssize_t here.
+            n = unsafe { self.val().i } as Py_ssize_t;
+        }
+        if self.failed {
+            return null_mut();
+        }
+        if p.is_null() {
+            return crate::object::new_none();
+        }
+        // SAFETY: the caller passed `n` wide characters, or a NUL-terminated wide string when
+        // `n` is negative (-1 is PyUnicode_FromWideChar's "NUL-terminated").
+        unsafe { crate::unicodeobject::PyUnicode_FromWideChar(p, n.max(-1)) }
+    }
+
     fn one(&mut self) -> *mut PyObject {
         let c = self.f[self.pos];
         self.pos += 1;
@@ -446,6 +468,7 @@ impl Builder<'_> {
                     }
                 }
                 b's' | b'z' | b'U' | b'y' => self.string(c),
+                b'u' => self.wide_string(),
                 b'N' | b'S' | b'O' => {
                     if c == b'O' && self.f.get(self.pos) == Some(&b'&') {
                         self.pos += 1;

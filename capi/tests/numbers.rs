@@ -1549,3 +1549,68 @@ fn to_bytes_and_from_bytes() {
         decref(kw);
     }
 }
+
+/// `PyNumber_Check` as CPython 3.14 decides it: number methods with `nb_index`, `nb_int` or
+/// `nb_float`, or a complex, subclasses included; never the type's name.
+#[test]
+fn number_check_follows_the_slots_and_complex_subclasses() {
+    use gilgate_capi::abstract_ as ab;
+    init();
+    let s = |t: &str| gilgate_capi::unicodeobject::from_str(t);
+    // SAFETY: live objects; every new reference is released.
+    unsafe {
+        let check = |o: *mut PyObject| {
+            assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
+            let r = ab::PyNumber_Check(o);
+            decref(o);
+            r
+        };
+        // type(name, bases, {}) through the C API
+        let new_class = |name: &str, bases: &[*mut PyObject]| {
+            let bases = gilgate_capi::tupleobject::from_slice(bases);
+            let ns = gilgate_capi::dictobject::new_dict();
+            let n = s(name);
+            let args = gilgate_capi::tupleobject::from_slice(&[n, bases, ns]);
+            decref(n);
+            decref(bases);
+            decref(ns);
+            let t = ab::PyObject_Call(
+                (&raw mut gilgate_capi::object::PyType_Type).cast(),
+                args,
+                null_mut(),
+            );
+            decref(args);
+            assert!(!t.is_null(), "{name}: {:?}", pyerrors::take_exception());
+            t
+        };
+        assert_eq!(ab::PyNumber_Check(null_mut()), 0);
+        assert_eq!(check(small(3)), 1);
+        assert_eq!(check(float(0.5)), 1);
+        assert_eq!(check(complex(1.0, 2.0)), 1);
+        assert_eq!(check(PyBool_FromLong(1)), 1);
+        assert_eq!(check(s("12")), 0);
+        assert_eq!(check(gilgate_capi::tupleobject::from_slice(&[])), 0);
+
+        // a complex subclass: complex's number methods have none of the three slots, so only
+        // the complex check makes it a number
+        let complex_type: *mut PyObject = (&raw mut cx::PyComplex_Type).cast();
+        let sub = new_class("C", &[complex_type]);
+        let arg = float(1.5);
+        let inst = ab::PyObject_CallOneArg(sub, arg);
+        decref(arg);
+        assert!(!inst.is_null(), "{:?}", pyerrors::take_exception());
+        assert_eq!(gilgate_capi::object::ty(inst).cast::<PyObject>(), sub);
+        assert_eq!(cx::PyComplex_RealAsDouble(inst), 1.5);
+        assert_eq!(check(inst), 1);
+        // a subclass of the subclass
+        let subsub = new_class("D", &[sub]);
+        assert_eq!(check(ab::PyObject_CallNoArgs(subsub)), 1);
+        decref(subsub);
+        decref(sub);
+
+        // a class merely named "complex" is not a number
+        let fake = new_class("complex", &[]);
+        assert_eq!(check(ab::PyObject_CallNoArgs(fake)), 0);
+        decref(fake);
+    }
+}

@@ -179,6 +179,7 @@ fn answer(req: &Request) -> Declaration {
     let failed_before = gilgate_capi::import::failed_import_count();
     let run = std::panic::catch_unwind(|| {
         let run = init::run(&req.name, &req.path, req.target, &facts, true);
+        keep_module(run.module);
         (run.decl, run.def_seen)
     });
     run.map(|(mut decl, def)| {
@@ -222,6 +223,21 @@ fn answer(req: &Request) -> Declaration {
             ErrorReport::new("HostError", format!("gilgate internal error: {what}")),
         )
     })
+}
+
+/// Modules this worker created, kept alive until it exits, as `sys.modules` keeps a loaded
+/// module: their teardown code (`m_free`, the module's `tp_dealloc`) never runs in a process
+/// whose job is to survive crashing modules, and the objects stay reachable (valgrind counts
+/// them as "still reachable", not lost).
+static INSPECTED: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+
+fn keep_module(m: *mut gilgate_capi::object::PyObject) {
+    if !m.is_null() {
+        INSPECTED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(m as usize);
+    }
 }
 
 /// A running worker.

@@ -1,0 +1,240 @@
+//! `gilgate surface`'s three kinds of function: real, partial (`data/partial.tsv`, with what each
+//! lacks) and stub. The table's rows must name hand-written functions, the counts and labels
+//! must follow it, and for one function of each group of rows the missing piece is shown to be
+//! missing: when it lands, the test fails and says to delete the rows.
+
+use gilgate_capi::object::PyObject;
+use gilgate_capi::pyerrors;
+use gilgate_capi::refcount::decref;
+use gilgate_capi::surface::{Kind, SURFACE, Status, lookup, partial_functions, surface_counts};
+use std::collections::BTreeSet;
+use std::ffi::{c_char, c_int};
+use std::ptr::null_mut;
+
+type Obj = *mut PyObject;
+
+unsafe extern "C" {
+    fn Py_BuildValue(fmt: *const c_char, ...) -> Obj;
+    fn PyUnicode_FromFormat(fmt: *const c_char, ...) -> Obj;
+    fn PyBytes_FromStringAndSize(s: *const c_char, n: isize) -> Obj;
+    fn PyBytes_Repr(o: Obj, smartquotes: c_int) -> Obj;
+    fn PyUnicode_Decode(s: *const c_char, n: isize, enc: *const c_char, err: *const c_char) -> Obj;
+    fn PyUnicode_DecodeUTF8(s: *const c_char, n: isize, err: *const c_char) -> Obj;
+    fn PyErr_WarnEx(category: Obj, msg: *const c_char, stacklevel: isize) -> c_int;
+    fn PyErr_SetString(t: Obj, msg: *const c_char);
+    fn PyErr_Print();
+    fn PySys_GetObject(name: *const c_char) -> Obj;
+    static mut PyExc_DeprecationWarning: Obj;
+    static mut PyExc_ValueError: Obj;
+}
+
+fn init() {
+    gilgate_capi::pylifecycle::initialize().unwrap();
+}
+
+/// The text of a str, consuming it.
+fn text(o: Obj) -> String {
+    assert!(!o.is_null(), "NULL: {:?}", pyerrors::take_exception());
+    // SAFETY: a live str we own.
+    unsafe {
+        let s = gilgate_capi::unicodeobject::as_str(o).unwrap().to_owned();
+        decref(o);
+        s
+    }
+}
+
+/// The pending exception as "Type: message" (which must be set).
+fn error() -> String {
+    let e = pyerrors::take_exception().expect("an exception");
+    format!("{}: {}", e.type_name, e.message)
+}
+
+const DELETE_ROWS: &str = "it works now: delete its rows from capi/data/partial.tsv";
+
+#[test]
+fn partial_rows_name_hand_written_functions() {
+    let mut seen = BTreeSet::new();
+    let rows: Vec<_> = partial_functions().collect();
+    assert!(!rows.is_empty());
+    for (name, missing) in &rows {
+        assert!(seen.insert(*name), "{name} is listed twice");
+        assert!(!missing.is_empty(), "{name}: say what is missing");
+        let e = lookup(name).unwrap_or_else(|| panic!("{name} is not an exported name"));
+        assert_eq!(e.kind, Kind::Func, "{name}");
+        assert_eq!(
+            e.status,
+            Status::Real,
+            "{name} is not written by hand (a stub is not partial)"
+        );
+        assert_eq!(e.missing(), Some(*missing));
+        assert_eq!(e.label(), format!("partial: {missing}"));
+    }
+}
+
+#[test]
+fn counts_and_labels_follow_the_table() {
+    let c = surface_counts();
+    let rows = partial_functions().count();
+    assert_eq!(c.funcs_partial, rows);
+    let hand_written = SURFACE
+        .iter()
+        .filter(|e| e.kind == Kind::Func && e.status == Status::Real)
+        .count();
+    assert_eq!(c.funcs_real + c.funcs_partial, hand_written);
+    let stubs = SURFACE
+        .iter()
+        .filter(|e| e.kind == Kind::Func && e.status != Status::Real)
+        .count();
+    assert_eq!(c.funcs_stub, stubs);
+    assert_eq!(
+        c.funcs_real + c.funcs_partial + c.funcs_stub + c.data_real + c.data_generated,
+        c.total
+    );
+    let shown = c.to_string();
+    assert!(
+        shown.contains(&format!(
+            "functions: {} real, {} partial (--list says what each lacks), {} stubs",
+            c.funcs_real, c.funcs_partial, c.funcs_stub
+        )),
+        "{shown}"
+    );
+
+    assert_eq!(lookup("PyList_New").unwrap().label(), "real");
+    let stub = SURFACE
+        .iter()
+        .find(|e| e.kind == Kind::Func && e.status == Status::Stub)
+        .expect("some stub");
+    assert_eq!(stub.label(), "stub");
+    assert_eq!(stub.missing(), None);
+    let list = gilgate_capi::surface::render_list();
+    let line = list
+        .lines()
+        .find(|l| l.starts_with("PyErr_WarnEx\t"))
+        .unwrap();
+    assert!(
+        line.starts_with("PyErr_WarnEx\tfunc\tpartial: applies no warning filters"),
+        "{line}"
+    );
+    // PyBytes_Repr and Py_BuildValue are complete now (issue 7 named them partial)
+    assert_eq!(lookup("PyBytes_Repr").unwrap().label(), "real");
+    assert_eq!(lookup("Py_BuildValue").unwrap().label(), "real");
+    let line = list
+        .lines()
+        .find(|l| l.starts_with("PyList_New\t"))
+        .unwrap();
+    assert!(line.starts_with("PyList_New\tfunc\treal\t"), "{line}");
+}
+
+/// For one function of each group of rows, the piece the table says is missing is missing.
+#[test]
+fn what_the_partial_rows_say_is_missing_is_missing() {
+    init();
+    // SAFETY: C API calls with valid arguments; new references are released.
+    unsafe {
+        let wide: [i32; 3] = ['a' as i32, 'b' as i32, 0];
+
+        // PyUnicode_FromFormat("%ls", L"ab"): CPython 3.14 gives 'ab'
+        let got = text(PyUnicode_FromFormat(c"%ls".as_ptr(), wide.as_ptr()));
+        assert_ne!(got, "ab", "PyUnicode_FromFormat %ls: {DELETE_ROWS}");
+
+        // PyUnicode_Decode(b"a\0", "utf-16-le"): CPython 3.14 gives 'a'
+        let o = PyUnicode_Decode(c"a".as_ptr(), 2, c"utf-16-le".as_ptr(), null_mut());
+        assert!(o.is_null(), "PyUnicode_Decode utf-16-le: {DELETE_ROWS}");
+        assert_eq!(error(), "LookupError: unknown encoding: utf-16-le");
+
+        // PyUnicode_DecodeUTF8(b"\xff", "backslashreplace"): CPython 3.14 gives a backslash, x, f, f
+        let o = PyUnicode_DecodeUTF8(c"\xff".as_ptr(), 1, c"backslashreplace".as_ptr());
+        assert!(
+            o.is_null(),
+            "PyUnicode_DecodeUTF8 backslashreplace: {DELETE_ROWS}"
+        );
+        assert_eq!(
+            error(),
+            "LookupError: unknown error handler name 'backslashreplace'"
+        );
+
+        // PyErr_WarnEx(DeprecationWarning): CPython 3.14's default filters ignore it (it is
+        // not issued from __main__); gilgate issues it
+        gilgate_capi::warnings::set_quiet(true);
+        let _ = gilgate_capi::warnings::take_warnings();
+        assert_eq!(
+            PyErr_WarnEx(PyExc_DeprecationWarning, c"old".as_ptr(), 1),
+            0
+        );
+        let issued = gilgate_capi::warnings::take_warnings();
+        gilgate_capi::warnings::set_quiet(false);
+        assert!(
+            issued
+                .iter()
+                .any(|w| w.category == "DeprecationWarning" && w.message == "old"),
+            "PyErr_WarnEx filters: {DELETE_ROWS}"
+        );
+
+        // PyErr_Print: CPython 3.14 sets sys.last_exc to the printed exception
+        PyErr_SetString(PyExc_ValueError, c"printed".as_ptr());
+        PyErr_Print();
+        assert!(
+            PySys_GetObject(c"last_exc".as_ptr()).is_null(),
+            "PyErr_Print sys.last_exc: {DELETE_ROWS}"
+        );
+        let _ = pyerrors::take_exception();
+    }
+}
+
+/// `PyBytes_Repr`'s `smartquotes`: 1 picks the quotes as `repr()` does, 0 always uses `'`
+/// (CPython 3.14: `b"'"` and `b'\''` for the one byte `'`).
+#[test]
+fn bytes_repr_honours_smartquotes() {
+    init();
+    // SAFETY: C API calls with valid arguments; new references are released.
+    unsafe {
+        let repr = |data: &[u8], smart: c_int| {
+            let b = PyBytes_FromStringAndSize(data.as_ptr().cast(), data.len() as isize);
+            let r = text(PyBytes_Repr(b, smart));
+            decref(b);
+            r
+        };
+        assert_eq!(repr(b"'", 1), r#"b"'""#);
+        assert_eq!(repr(b"'", 0), r"b'\''");
+        assert_eq!(repr(b"'\"", 1), r#"b'\'"'"#);
+        assert_eq!(repr(b"'\"", 0), r#"b'\'"'"#);
+        assert_eq!(repr(b"a\n\x00", 0), r"b'a\n\x00'");
+    }
+}
+
+/// `Py_BuildValue`'s `u` and `u#`: `wchar_t` strings (CPython 3.14: `Py_BuildValue("u", L"ab")`
+/// is `'ab'`, `("(u#u)", L"ab", 1, NULL)` is `('a', None)`).
+#[test]
+fn build_value_takes_wide_strings() {
+    init();
+    // SAFETY: C API calls with valid arguments; new references are released.
+    unsafe {
+        let wide: [i32; 4] = ['a' as i32, 0x20ac, 0x1f600, 0];
+        assert_eq!(
+            text(Py_BuildValue(c"u".as_ptr(), wide.as_ptr())),
+            "a\u{20ac}\u{1f600}"
+        );
+        let t = Py_BuildValue(
+            c"(u#u)".as_ptr(),
+            wide.as_ptr(),
+            2isize,
+            std::ptr::null::<i32>(),
+        );
+        assert!(!t.is_null(), "{:?}", pyerrors::take_exception());
+        let items = gilgate_capi::tupleobject::items(t);
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            gilgate_capi::unicodeobject::as_str(items[0]),
+            Some("a\u{20ac}")
+        );
+        assert!(std::ptr::eq(items[1], gilgate_capi::object::none()));
+        decref(t);
+        // a code point outside Unicode is CPython's ValueError
+        let bad: [i32; 2] = [0x110000, 0];
+        assert!(Py_BuildValue(c"u".as_ptr(), bad.as_ptr()).is_null());
+        assert_eq!(
+            error(),
+            "ValueError: character U+110000 is not in range [U+0000; U+10ffff]"
+        );
+    }
+}
