@@ -962,10 +962,17 @@ pub unsafe fn module_requires_gil(m: *mut PyObject, target: Target) -> bool {
     // SAFETY: forwarded contract.
     match unsafe { as_module(m) } {
         None => true,
-        Some(mo) => match target {
-            Target::Cp313t | Target::Cp314t => mo.md_gil as usize == Py_MOD_GIL_USED,
-            Target::Cp315t => mo.md_gil as usize != Py_MOD_GIL_NOT_USED,
-        },
+        Some(mo) => gil_value_requires_gil(mo.md_gil as usize, target),
+    }
+}
+
+/// Whether a `Py_mod_gil` value (a slot's, or one given to `PyUnstable_Module_SetGIL`) leaves
+/// the lock required under `target`'s rules: 3.13/3.14 compare with `Py_MOD_GIL_USED` (NULL),
+/// 3.15 with `Py_MOD_GIL_NOT_USED`.
+pub fn gil_value_requires_gil(value: usize, target: Target) -> bool {
+    match target {
+        Target::Cp313t | Target::Cp314t => value == Py_MOD_GIL_USED,
+        Target::Cp315t => value != Py_MOD_GIL_NOT_USED,
     }
 }
 
