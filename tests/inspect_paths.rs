@@ -5,10 +5,9 @@
 mod support;
 
 use gilgate_test_extensions::sample;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::{Out, build_importer_at, gilgate, run};
+use support::{Out, build_importer_at, gilgate, run, write_wheel};
 
 fn json(o: &Out) -> serde_json::Value {
     serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr))
@@ -18,16 +17,6 @@ const TAG: &str = ".cpython-314t-x86_64-linux-gnu.so";
 
 fn read(module: &str) -> Vec<u8> {
     std::fs::read(sample(module)).unwrap()
-}
-
-fn write_wheel(path: &Path, members: &[(&str, Vec<u8>)]) {
-    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let o = zip::write::SimpleFileOptions::default();
-    for (name, body) in members {
-        z.start_file(*name, o).unwrap();
-        z.write_all(body).unwrap();
-    }
-    z.finish().unwrap();
 }
 
 /// `dist/` with a wheel of two modules (one enabling the lock) in a sub-folder, and a

@@ -6,9 +6,8 @@ mod support;
 
 use gilgate_test_extensions::{sample, samples_dir};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use support::{Out, gilgate, run};
+use support::{Out, gilgate, run, write_wheel};
 
 /// One row of expected.tsv, by column name.
 type Row = BTreeMap<String, String>;
@@ -773,16 +772,6 @@ fn a_crash_of_a_313t_init_takes_no_other_verdict_with_it() {
     assert_eq!(m[1]["init_complete"], false);
     assert_eq!(m[2]["gil"], "used");
     assert_eq!(m[2]["status"], "ok");
-}
-
-fn write_wheel(path: &Path, members: &[(&str, Vec<u8>)]) {
-    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let o = zip::write::SimpleFileOptions::default();
-    for (name, body) in members {
-        z.start_file(*name, o).unwrap();
-        z.write_all(body).unwrap();
-    }
-    z.finish().unwrap();
 }
 
 #[test]

@@ -116,3 +116,14 @@ pub fn build_importer_at(out: &Path, name: &str, import: &str) {
         .expect("run cc");
     assert!(status.success(), "compiling {name} failed");
 }
+
+/// Writes a wheel (a zip file) holding `members` (name, contents) at `path`.
+pub fn write_wheel(path: &Path, members: &[(&str, Vec<u8>)]) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let o = zip::write::SimpleFileOptions::default();
+    for (name, body) in members {
+        z.start_file(*name, o).unwrap();
+        z.write_all(body).unwrap();
+    }
+    z.finish().unwrap();
+}
