@@ -329,8 +329,12 @@ impl Builder<'_> {
         null_mut()
     }
 
-    fn string(&mut self, kind: u8) -> *mut PyObject {
-        let p = unsafe { self.val().p }.cast::<std::ffi::c_char>();
+    /// The pointer of a string unit and its length when the unit is followed by `#` (-1 when
+    /// not). `Err` holds the unit's result when there is nothing to convert: NULL after a
+    /// failure, None for a NULL pointer.
+    fn pointer_and_length<T>(&mut self) -> Result<(*const T, Py_ssize_t), *mut PyObject> {
+        // SAFETY: the plan put a pointer here.
+        let p = unsafe { self.val().p }.cast::<T>().cast_const();
         let mut n: Py_ssize_t = -1;
         if self.f.get(self.pos) == Some(&b'#') {
             self.pos += 1;
@@ -338,11 +342,19 @@ impl Builder<'_> {
             n = unsafe { self.val().i } as Py_ssize_t;
         }
         if self.failed {
-            return null_mut();
+            return Err(null_mut());
         }
         if p.is_null() {
-            return crate::object::new_none();
+            return Err(crate::object::new_none());
         }
+        Ok((p, n))
+    }
+
+    fn string(&mut self, kind: u8) -> *mut PyObject {
+        let (p, n) = match self.pointer_and_length::<std::ffi::c_char>() {
+            Ok(v) => v,
+            Err(result) => return result,
+        };
         // SAFETY: the caller passed a valid string of `n` bytes or NUL-terminated.
         unsafe {
             let len = if n < 0 {
@@ -360,20 +372,10 @@ impl Builder<'_> {
     /// `u` / `u#`: a `wchar_t` string (32-bit on Linux), NUL-terminated or of the given
     /// length; NULL gives None.
     fn wide_string(&mut self) -> *mut PyObject {
-        // SAFETY: the plan put a pointer here.
-        let p = unsafe { self.val().p }.cast::<i32>();
-        let mut n: Py_ssize_t = -1;
-        if self.f.get(self.pos) == Some(&b'#') {
-            self.pos += 1;
-            // SAFETY: the plan put a Py_ssize_t here.
-            n = unsafe { self.val().i } as Py_ssize_t;
-        }
-        if self.failed {
-            return null_mut();
-        }
-        if p.is_null() {
-            return crate::object::new_none();
-        }
+        let (p, n) = match self.pointer_and_length::<i32>() {
+            Ok(v) => v,
+            Err(result) => return result,
+        };
         // SAFETY: the caller passed `n` wide characters, or a NUL-terminated wide string when
         // `n` is negative (-1 is PyUnicode_FromWideChar's "NUL-terminated").
         unsafe { crate::unicodeobject::PyUnicode_FromWideChar(p, n.max(-1)) }
