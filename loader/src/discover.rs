@@ -230,34 +230,14 @@ fn join_display(base: &str, rel: &str) -> String {
 }
 
 /// Whether the folder `root/rel` holds, at any depth outside `*.libs/`, a wheel or an
-/// extension module that is not a plain shared library (stops at the first).
+/// extension module that is not a plain shared library (stops at the first such file; only the
+/// `.so` files before it are read).
 fn holds_a_module_or_wheel(root: &Path, rel: &str) -> bool {
-    let Ok(entries) = std::fs::read_dir(root.join(rel)) else {
-        return false;
-    };
-    let mut dirs = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let child = if rel.is_empty() {
-            name.clone()
-        } else {
-            format!("{rel}/{name}")
-        };
-        let Ok(ft) = entry.file_type() else { continue };
-        if ft.is_dir() {
-            if !is_libs_dir(&name) {
-                dirs.push(child);
-            }
-        } else if (ft.is_file() || ft.is_symlink())
-            && (is_wheel(&name)
-                || (name.ends_with(".so")
-                    && dotted_name(&child).is_some()
-                    && !is_plain_library(&root.join(&child))))
-        {
-            return true;
-        }
-    }
-    dirs.iter().any(|d| holds_a_module_or_wheel(root, d))
+    let mut found = Vec::new();
+    walk(root, rel, &mut found);
+    found.iter().any(|child| {
+        is_wheel(child) || (dotted_name(child).is_some() && !is_plain_library(&root.join(child)))
+    })
 }
 
 /// Collects the `*.so` and `*.whl` files under `root` (relative paths), skipping `*.libs/`.
