@@ -296,14 +296,7 @@ fn cpython_texts_and_reprs_from_the_recorded_data() {
         .iter()
         .filter_map(|c| expect::compare(c, &eval(&c.module, &c.exprs())))
         .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ from CPython {}:\n{}",
-        failures.len(),
-        r.cases.len(),
-        r.cpython,
-        failures.join("\n")
-    );
+    expect::assert_agrees(&failures, r.cases.len(), &r.cpython);
 }
 
 /// The import machinery sets `__spec__` before exec (CPython's `_init_module_attrs`), for

@@ -157,14 +157,7 @@ fn sdist_modules_answer_as_cpython_does() {
             failures.push(f);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ from CPython {}:\n{}",
-        failures.len(),
-        r.cases.len(),
-        r.cpython,
-        failures.join("\n")
-    );
+    expect::assert_agrees(&failures, r.cases.len(), &r.cpython);
 }
 
 #[test]

@@ -112,3 +112,14 @@ pub fn compare(c: &Recorded, o: &std::process::Output) -> Option<String> {
         )
     })
 }
+
+/// Fails, listing every difference, unless `failures` is empty (`total` cases were compared
+/// with CPython `cpython`'s answers).
+pub fn assert_agrees(failures: &[String], total: usize, cpython: &str) {
+    assert!(
+        failures.is_empty(),
+        "{} of {total} cases differ from CPython {cpython}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
