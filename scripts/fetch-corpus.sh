@@ -23,21 +23,8 @@ fi
 
 mkdir -p "$cache"
 
-# pip is needed only when something has to be downloaded; on a fresh Debian machine it comes from
-# the python3-pip package
-ensure_pip() {
-    if ! "$python" -m pip --version >/dev/null 2>&1; then
-        if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
-            echo "fetch-corpus: installing python3-pip (apt-get)"
-            apt-get update -qq >/dev/null && apt-get install -y -qq python3-pip >/dev/null
-            python=/usr/bin/python3
-        fi
-        if ! "$python" -m pip --version >/dev/null 2>&1; then
-            echo "fetch-corpus: $python with pip is needed to download the corpus" >&2
-            exit 1
-        fi
-    fi
-}
+# shellcheck source=scripts/pip-common.sh
+. "$repo/scripts/pip-common.sh"
 
 # One wheel: prints one status line; exit status 0 when the wheel is in the cache afterwards.
 fetch_one() {
@@ -82,7 +69,7 @@ fetch_one() {
 }
 
 start=$(date +%s)
-ensure_pip
+ensure_pip fetch-corpus "the corpus"
 export -f fetch_one
 export cache python
 status=0

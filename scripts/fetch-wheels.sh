@@ -16,24 +16,8 @@ mkdir -p "$cache"
 
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 
-# pip is needed only when something has to be downloaded; on a fresh Debian machine it comes
-# from the python3-pip package
-pip_ready=0
-ensure_pip() {
-    [[ $pip_ready -eq 1 ]] && return 0
-    if ! "$python" -m pip --version >/dev/null 2>&1; then
-        if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
-            echo "fetch-wheels: installing python3-pip (apt-get)"
-            apt-get update -qq >/dev/null && apt-get install -y -qq python3-pip >/dev/null
-            python=/usr/bin/python3
-        fi
-        if ! "$python" -m pip --version >/dev/null 2>&1; then
-            echo "fetch-wheels: $python with pip is needed to download the wheels" >&2
-            exit 1
-        fi
-    fi
-    pip_ready=1
-}
+# shellcheck source=scripts/pip-common.sh
+. "$repo/scripts/pip-common.sh"
 
 fetched=0
 cached=0
@@ -57,7 +41,7 @@ while read -r pkg version pyver abi sha file rest; do
         echo "stale    $file (hash differs, downloading again)"
         rm -f "$dest"
     fi
-    ensure_pip
+    ensure_pip fetch-wheels "the wheels"
     work="$tmp/$pkg-$version-$abi"
     mkdir -p "$work"
     printf '%s==%s --hash=sha256:%s\n' "$pkg" "$version" "$sha" >"$work/req.txt"
