@@ -226,8 +226,8 @@ unsafe extern "C" fn b_abs(_m: *mut PyObject, o: *mut PyObject) -> *mut PyObject
 }
 
 unsafe extern "C" fn b_callable(_m: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
-    // SAFETY: `o` is the live argument.
     crate::ffi_guard::guard("callable", null_mut(), || {
+        // SAFETY: `o` is the live argument.
         crate::boolobject::from_bool(unsafe { PyCallable_Check(o) } != 0)
     })
 }
@@ -439,6 +439,7 @@ fn min_max(name: &'static str, a: *mut PyObject, op: c_int) -> *mut PyObject {
                     }
                     return null_mut();
                 }
+                // SAFETY: our reference, released here.
                 0 => unsafe { decref(x) },
                 // SAFETY: our references.
                 _ => unsafe { decref(std::mem::replace(&mut best, x)) },

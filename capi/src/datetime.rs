@@ -275,6 +275,7 @@ unsafe fn check_time(
     // SAFETY: `tz` is live when not NULL/None.
     } else if !tz.is_null()
         && tz != crate::object::none()
+        // SAFETY: `tz` is live when not NULL/None.
         && !unsafe { is(tz, &raw mut TZInfo_Type) }
     {
         // SAFETY: live object.
@@ -609,6 +610,7 @@ fn text(s: String) -> *mut PyObject {
 unsafe extern "C" fn date_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live date (slot contract).
     match unsafe { value(op) } {
+        // SAFETY: a live date (slot contract).
         Some(Value::Date(y, m, d)) => text(format!("{}({y}, {m}, {d})", unsafe { type_name(op) })),
         _ => crate::pyerrors::bad_internal_call(),
     }

@@ -1389,6 +1389,7 @@ impl Walk315<'_> {
                     if let Some(d) = def {
                         // SAFETY: C strings from the module.
                         if d.m_name.is_null()
+                            // SAFETY: C strings from the module.
                             || unsafe {
                                 CStr::from_ptr(value as *const c_char) != CStr::from_ptr(d.m_name)
                             }
@@ -1402,6 +1403,7 @@ impl Walk315<'_> {
                     if let Some(d) = def {
                         // SAFETY: C strings from the module.
                         if d.m_doc.is_null()
+                            // SAFETY: C strings from the module.
                             || unsafe {
                                 CStr::from_ptr(value as *const c_char) != CStr::from_ptr(d.m_doc)
                             }

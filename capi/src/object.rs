@@ -1459,8 +1459,8 @@ pub unsafe extern "C" fn PyType_Ready(t: *mut PyTypeObject) -> c_int {
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyType_IsSubtype(a: *mut PyTypeObject, b: *mut PyTypeObject) -> c_int {
-    // SAFETY: both are type objects, per the C API contract.
     crate::ffi_guard::guard("PyType_IsSubtype", 0, || {
+        // SAFETY: both are type objects, per the C API contract.
         c_int::from(unsafe { is_subtype(a, b) })
     })
 }

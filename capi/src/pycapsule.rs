@@ -256,8 +256,8 @@ pub unsafe extern "C" fn PyCapsule_GetDestructor(op: *mut PyObject) -> Destructo
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn PyCapsule_IsValid(op: *mut PyObject, name: *const c_char) -> c_int {
-    // SAFETY: C API contract.
     crate::ffi_guard::guard("PyCapsule_IsValid", 0, || {
+        // SAFETY: C API contract.
         c_int::from(unsafe { is_valid(op, name) })
     })
 }

@@ -414,6 +414,7 @@ unsafe fn none_or(p: *mut PyObject) -> *mut PyObject {
     if p.is_null() {
         crate::object::new_none()
     } else {
+        // SAFETY: `p` is a live object when not NULL.
         unsafe { new_ref(p) }
     }
 }
@@ -836,6 +837,7 @@ pub extern "C" fn PyErr_Occurred() -> *mut PyObject {
         if c.is_null() {
             c
         } else {
+            // SAFETY: `c` is a live object when not NULL.
             unsafe { ty(c).cast() }
         }
     })
@@ -931,8 +933,8 @@ pub unsafe extern "C" fn PyErr_NormalizeException(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn PyErr_ExceptionMatches(exc: *mut PyObject) -> c_int {
-    // SAFETY: the current exception and `exc` are live.
     crate::ffi_guard::guard("PyErr_ExceptionMatches", 0, || {
+        // SAFETY: the current exception and `exc` are live.
         c_int::from(unsafe { given_matches(current(), exc) })
     })
 }
@@ -942,8 +944,8 @@ pub unsafe extern "C" fn PyErr_GivenExceptionMatches(
     err: *mut PyObject,
     exc: *mut PyObject,
 ) -> c_int {
-    // SAFETY: NULL or live objects, per the C API contract.
     crate::ffi_guard::guard("PyErr_GivenExceptionMatches", 0, || {
+        // SAFETY: NULL or live objects, per the C API contract.
         c_int::from(unsafe { given_matches(err, exc) })
     })
 }
@@ -962,6 +964,7 @@ pub unsafe extern "C" fn _PyErr_BadInternalCall(file: *const c_char, line: c_int
         let f = if file.is_null() {
             "?".into()
         } else {
+            // SAFETY: `file` is a C string when not NULL.
             unsafe { CStr::from_ptr(file) }.to_string_lossy()
         };
         raise(
@@ -1242,6 +1245,7 @@ pub unsafe extern "C" fn PyErr_WriteUnraisable(obj: *mut PyObject) {
             let ctx = if obj.is_null() {
                 String::new()
             } else {
+                // SAFETY: `obj` is live when not NULL.
                 unsafe { crate::object::repr_string(obj) }
             };
             tracing::warn!(target: "gilgate::unraisable", "Exception ignored in: {ctx}: {}: {}", e.type_name, e.message);

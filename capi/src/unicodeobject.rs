@@ -3051,6 +3051,7 @@ pub unsafe extern "C" fn _gilgate_fmt_ascii(p: *const c_char, n: usize) -> *mut 
         let bytes = if n == 0 {
             &[][..]
         } else {
+            // SAFETY: `p` points at `n` readable bytes (checked non-empty).
             unsafe { std::slice::from_raw_parts(p.cast::<u8>(), n) }
         };
         if bytes.is_ascii() {

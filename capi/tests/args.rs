@@ -328,8 +328,8 @@ fn parse_tuple_conversions() {
         (200, -300, 70000, -5, 1 << 40, -7, u64::MAX, 1)
     );
     assert_eq!((f, d, p), (1.5, 3.0, 0));
-    // SAFETY: `text` points into the live str's UTF-8.
     assert_eq!(
+        // SAFETY: `text` points into the live str's UTF-8.
         unsafe { std::ffi::CStr::from_ptr(text) }.to_str().unwrap(),
         "h\u{e9}llo"
     );

@@ -657,11 +657,13 @@ static mut NUM_AS_NUMBER: PyNumberMethods = PyNumberMethods {
     nb_add: Some(num_add),
     nb_negative: Some(num_neg),
     nb_index: Some(num_index),
+    // SAFETY: all-zero is a valid `PyNumberMethods` (every slot `None`).
     ..unsafe { std::mem::zeroed() }
 };
 
 static mut SUBNUM_AS_NUMBER: PyNumberMethods = PyNumberMethods {
     nb_add: Some(subnum_add),
+    // SAFETY: all-zero is a valid `PyNumberMethods` (every slot `None`).
     ..unsafe { std::mem::zeroed() }
 };
 
@@ -855,6 +857,7 @@ static mut SEQ_METHODS: PySequenceMethods = PySequenceMethods {
     sq_length: Some(seq_len),
     sq_item: Some(seq_item),
     sq_ass_item: Some(seq_ass),
+    // SAFETY: all-zero is a valid `PySequenceMethods` (every slot `None`).
     ..unsafe { std::mem::zeroed() }
 };
 

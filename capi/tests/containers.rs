@@ -1644,8 +1644,8 @@ fn short_tuples_reuse_freed_blocks_cleanly() {
     for n in 1..=5usize {
         let t = PyTuple_New(n as isize);
         for i in 0..n {
-            // SAFETY: fresh tuple; SetItem steals the new int.
             assert_eq!(
+                // SAFETY: fresh tuple; SetItem steals the new int.
                 unsafe { PyTuple_SetItem(t, i as isize, int(100 + i as i64)) },
                 0
             );

@@ -346,6 +346,7 @@ fn ints_big_ints_floats_and_complex() {
             };
             let s = binop(PyNumber_Subtract, sq, p)?;
             let sh = binop(PyNumber_Lshift, s, int(65)?)?;
+            // SAFETY: `sh` is a live int we own.
             let neg = ok(unsafe { PyNumber_Negative(sh) })?;
             dec(sh);
             repr_of(neg)?;
@@ -372,8 +373,10 @@ fn ints_big_ints_floats_and_complex() {
                 dec(zero);
             }
             // Floats and complex.
+            // SAFETY: plain constructor.
             let mut f = ok(unsafe { PyFloat_FromDouble(0.5) })?;
             for i in 0..100 {
+                // SAFETY: plain constructor.
                 let g = ok(unsafe { PyFloat_FromDouble(i as f64 * 0.25) })?;
                 // SAFETY: live operands; InPlaceAdd gives a new reference.
                 let h = ok(unsafe { PyNumber_InPlaceAdd(f, g) })?;
@@ -386,10 +389,12 @@ fn ints_big_ints_floats_and_complex() {
             let _ = unsafe { PyFloat_AsDouble(t) };
             repr_of(t)?;
             dec(t);
+            // SAFETY: plain constructor.
             let c = ok(unsafe { PyComplex_FromDoubles(1.5, -2.0) })?;
             let c2 = binop(
                 PyNumber_Multiply,
                 c,
+                // SAFETY: plain constructor.
                 ok(unsafe { PyComplex_FromDoubles(0.0, 1.0) })?,
             )?;
             repr_of(c2)?;

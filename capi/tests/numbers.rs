@@ -551,8 +551,8 @@ fn int_from_string() {
         "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits; use sys.set_int_max_str_digits() to increase the limit",
     );
     let u = gilgate_capi::unicodeobject::from_str("-12345678901234567890");
-    // SAFETY: a live str.
     assert_eq!(
+        // SAFETY: a live str.
         repr(unsafe { lo::PyLong_FromUnicodeObject(u, 10) }),
         "-12345678901234567890"
     );

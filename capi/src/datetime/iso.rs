@@ -213,6 +213,7 @@ fn invalid<T>(text: &str) -> R<T> {
     let shown = if r.is_null() {
         format!("'{text}'")
     } else {
+        // SAFETY: `r` is a live object returned to us.
         let s = unsafe { crate::object::repr_string(r) };
         // SAFETY: our reference.
         unsafe { decref(r) };

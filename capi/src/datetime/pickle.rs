@@ -104,6 +104,7 @@ pub(super) unsafe extern "C" fn any_reduce_ex(
     crate::ffi_guard::guard("__reduce_ex__", null_mut(), || {
         // SAFETY: METH_O contract: live arguments.
         match super::ops::int_or(p, 0) {
+            // SAFETY: METH_O contract: live arguments.
             Ok(proto) => done(unsafe { reduce(op, i64::from(proto)) }),
             Err(()) => null_mut(),
         }
