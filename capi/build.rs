@@ -193,48 +193,46 @@ fn rust_sources(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn ident_at_start(s: &str) -> Option<String> {
-    let id: String = s
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    (!id.is_empty() && !id.starts_with(|c: char| c.is_ascii_digit())).then_some(id)
-}
-
-/// Hand-written Rust exports: the item after `#[unsafe(no_mangle)]` (other attributes and doc
-/// comments may sit in between).
+/// Hand-written Rust exports: the functions and statics of `path` (inline modules included)
+/// that carry `#[export]` (or, until every file is converted, `#[unsafe(no_mangle)]`). The
+/// file is parsed with `syn`, so formatting does not matter; exports written by a
+/// `macro_rules!` expansion are invisible here and must come from a table build.rs reads.
 fn scan_rust(path: &Path, found: &mut BTreeMap<String, String>) {
     let text = fs::read_to_string(path).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    for (i, line) in lines.iter().enumerate() {
-        if line.trim() != "#[unsafe(no_mangle)]" {
-            continue;
-        }
-        let Some(item) = lines[i + 1..]
-            .iter()
-            .map(|l| l.trim())
-            .find(|l| !l.starts_with("#[") && !l.starts_with("//"))
-        else {
-            continue;
+    let file = syn::parse_file(&text)
+        .unwrap_or_else(|e| panic!("{}: cannot be parsed: {e}", path.display()));
+    scan_items(path, &file.items, found);
+}
+
+fn scan_items(path: &Path, items: &[syn::Item], found: &mut BTreeMap<String, String>) {
+    for item in items {
+        let (attrs, ident) = match item {
+            syn::Item::Fn(f) => (&f.attrs, &f.sig.ident),
+            syn::Item::Static(s) => (&s.attrs, &s.ident),
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    scan_items(path, inner, found);
+                }
+                continue;
+            }
+            _ => continue,
         };
-        let name = if let Some(rest) = item
-            .strip_prefix("pub unsafe extern \"C\" fn ")
-            .or_else(|| item.strip_prefix("pub extern \"C\" fn "))
-            .or_else(|| item.strip_prefix("pub unsafe extern \"C-unwind\" fn "))
-            .or_else(|| item.strip_prefix("pub extern \"C-unwind\" fn "))
-        {
-            ident_at_start(rest)
-        } else if let Some(rest) = item
-            .strip_prefix("pub static mut ")
-            .or_else(|| item.strip_prefix("pub static "))
-        {
-            ident_at_start(rest)
-        } else {
-            None
-        };
-        if let Some(name) = name {
-            record(found, name, format!("{}:{}", path.display(), i + 2));
+        if attrs.iter().any(is_export_attr) {
+            let line = ident.span().start().line;
+            record(found, ident.to_string(), format!("{}:{line}", path.display()));
         }
+    }
+}
+
+/// `#[export]`, `#[export(..)]` (any path ending in `export`), or `#[unsafe(no_mangle)]`.
+fn is_export_attr(attr: &syn::Attribute) -> bool {
+    let path = attr.path();
+    if path.segments.last().is_some_and(|s| s.ident == "export") {
+        return true;
+    }
+    match &attr.meta {
+        syn::Meta::List(l) => l.path.is_ident("unsafe") && l.tokens.to_string() == "no_mangle",
+        _ => false,
     }
 }
 

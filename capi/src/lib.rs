@@ -9,6 +9,13 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
 
+/// `#[export]`: the attribute every hand-written export carries (`capi/macros`).
+pub(crate) use gilgate_capi_macros::export;
+
+// `#[export]` reads the error values from this table while the crate compiles: a change to it
+// must recompile the crate.
+const _: &[u8] = include_bytes!("../data/cpython-signatures.tsv");
+
 pub mod modules;
 pub mod objects;
 pub mod runtime;
