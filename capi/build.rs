@@ -219,7 +219,11 @@ fn scan_items(path: &Path, items: &[syn::Item], found: &mut BTreeMap<String, Str
         };
         if attrs.iter().any(is_export_attr) {
             let line = ident.span().start().line;
-            record(found, ident.to_string(), format!("{}:{line}", path.display()));
+            record(
+                found,
+                ident.to_string(),
+                format!("{}:{line}", path.display()),
+            );
         }
     }
 }

@@ -41,7 +41,9 @@ type Sigs = BTreeMap<String, (String, String)>;
 
 fn signatures() -> Result<&'static Sigs, String> {
     static SIGS: OnceLock<Result<Sigs, String>> = OnceLock::new();
-    SIGS.get_or_init(load_signatures).as_ref().map_err(Clone::clone)
+    SIGS.get_or_init(load_signatures)
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 fn load_signatures() -> Result<Sigs, String> {

@@ -5,6 +5,7 @@
 //! The functions are thin: each forwards to the exported C API function that does the work
 //! (`len` -> `PyObject_Size`, ...), so they behave as that function does.
 
+use crate::export;
 use crate::methodobject::{METH_FASTCALL, METH_KEYWORDS, METH_O, METH_VARARGS, PyMethodDef};
 use crate::object::{PyObject, PyTypeObject};
 use crate::pyerrors::{EXC_StopIteration, EXC_TypeError, raise};
@@ -647,24 +648,22 @@ static mut METHODS: [PyMethodDef; 18] = [
     ),
 ];
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyEval_GetBuiltins() -> *mut PyObject {
-    crate::ffi_guard::guard("PyEval_GetBuiltins", null_mut(), builtins_dict)
+#[export]
+pub fn PyEval_GetBuiltins() -> *mut PyObject {
+    builtins_dict()
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyEval_GetFrameBuiltins() -> *mut PyObject {
-    crate::ffi_guard::guard("PyEval_GetFrameBuiltins", null_mut(), || {
-        let d = builtins_dict();
-        // SAFETY: a live dict (or NULL).
-        unsafe { crate::refcount::xincref(d) };
-        d
-    })
+#[export]
+pub fn PyEval_GetFrameBuiltins() -> *mut PyObject {
+    let d = builtins_dict();
+    // SAFETY: a live dict (or NULL).
+    unsafe { crate::refcount::xincref(d) };
+    d
 }
 
 /// No Python frame ever runs in gilgate, so there are no globals.
-#[unsafe(no_mangle)]
-pub extern "C" fn PyEval_GetGlobals() -> *mut PyObject {
+#[export(unguarded)]
+pub fn PyEval_GetGlobals() -> *mut PyObject {
     null_mut()
 }
 

@@ -1,6 +1,7 @@
 //! `sysmodule.h`: a minimal `sys` module whose attributes extensions read at init
 //! (`version`, `hexversion`, `platform`, `byteorder`, `maxsize`, `modules`).
 
+use crate::export;
 use crate::object::PyObject;
 use crate::object::PyTypeObject;
 use crate::refcount::xdecref;
@@ -637,29 +638,25 @@ pub fn write_std(fd: c_int, text: &[u8]) {
 }
 
 /// `PySys_WriteStdout/Stderr` after the C shim formatted the text.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_sys_write(fd: c_int, text: *const c_char) {
-    crate::ffi_guard::guard("PySys_WriteStdout", (), || {
-        if !text.is_null() {
-            // SAFETY: the shim passes a NUL-terminated buffer.
-            write_std(fd, unsafe { CStr::from_ptr(text) }.to_bytes());
-        }
-    })
+#[export(err = (), guard_name = "PySys_WriteStdout")]
+pub unsafe fn _gilgate_sys_write(fd: c_int, text: *const c_char) {
+    if !text.is_null() {
+        // SAFETY: the shim passes a NUL-terminated buffer.
+        write_std(fd, unsafe { CStr::from_ptr(text) }.to_bytes());
+    }
 }
 
 /// `PySys_FormatStdout/Stderr` after the C shim built the str.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_sys_write_obj(fd: c_int, s: *mut PyObject) {
-    crate::ffi_guard::guard("PySys_FormatStdout", (), || {
-        if s.is_null() {
-            crate::pyerrors::clear();
-            return;
-        }
-        // SAFETY: the shim passes a live str it owns.
-        if let Some(t) = unsafe { crate::unicodeobject::as_str(s) } {
-            write_std(fd, t.as_bytes());
-        }
-    })
+#[export(err = (), guard_name = "PySys_FormatStdout")]
+pub unsafe fn _gilgate_sys_write_obj(fd: c_int, s: *mut PyObject) {
+    if s.is_null() {
+        crate::pyerrors::clear();
+        return;
+    }
+    // SAFETY: the shim passes a live str it owns.
+    if let Some(t) = unsafe { crate::unicodeobject::as_str(s) } {
+        write_std(fd, t.as_bytes());
+    }
 }
 
 /// `sys.<name>` (borrowed), or NULL without an exception.
@@ -677,45 +674,40 @@ pub fn get(name: &str) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySys_GetObject(name: *const c_char) -> *mut PyObject {
-    crate::ffi_guard::guard("PySys_GetObject", null_mut(), || {
-        // SAFETY: a NUL-terminated name, per the C API contract.
-        let n = unsafe { CStr::from_ptr(name) }.to_string_lossy();
-        get(&n)
-    })
+#[export]
+pub unsafe fn PySys_GetObject(name: *const c_char) -> *mut PyObject {
+    // SAFETY: a NUL-terminated name, per the C API contract.
+    let n = unsafe { CStr::from_ptr(name) }.to_string_lossy();
+    get(&n)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySys_SetObject(name: *const c_char, v: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PySys_SetObject", -1, || {
-        let m = sys_module();
-        if m.is_null() {
+#[export]
+pub unsafe fn PySys_SetObject(name: *const c_char, v: *mut PyObject) -> c_int {
+    let m = sys_module();
+    if m.is_null() {
+        return -1;
+    }
+    // SAFETY: the sys module lives for the process; name and value per the C API contract.
+    unsafe {
+        let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
+        let k = crate::unicodeobject::from_cstr(name);
+        if k.is_null() {
             return -1;
         }
-        // SAFETY: the sys module lives for the process; name and value per the C API contract.
-        unsafe {
-            let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-            let k = crate::unicodeobject::from_cstr(name);
-            if k.is_null() {
-                return -1;
-            }
-            let r = if v.is_null() {
-                let r = crate::dictobject::del_item(d, k);
-                if r < 0 && crate::pyerrors::matches_current(&raw mut crate::pyerrors::EXC_KeyError)
-                {
-                    crate::pyerrors::clear();
-                    0
-                } else {
-                    r
-                }
+        let r = if v.is_null() {
+            let r = crate::dictobject::del_item(d, k);
+            if r < 0 && crate::pyerrors::matches_current(&raw mut crate::pyerrors::EXC_KeyError) {
+                crate::pyerrors::clear();
+                0
             } else {
-                crate::dictobject::set_item(d, k, v)
-            };
-            xdecref(k);
-            r
-        }
-    })
+                r
+            }
+        } else {
+            crate::dictobject::set_item(d, k, v)
+        };
+        xdecref(k);
+        r
+    }
 }
 
 /// `sys.<name>` as a new reference, or NULL (no exception) when missing.
@@ -755,52 +747,41 @@ fn required(name: &str) -> *mut PyObject {
     v
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySys_GetAttr(name: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PySys_GetAttr(name: *mut PyObject) -> *mut PyObject {
     // SAFETY: C API contract.
-    crate::ffi_guard::guard("PySys_GetAttr", null_mut(), || unsafe {
-        name_text(name).map_or(null_mut(), |n| required(&n))
-    })
+    unsafe { name_text(name).map_or(null_mut(), |n| required(&n)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySys_GetAttrString(name: *const c_char) -> *mut PyObject {
+#[export]
+pub unsafe fn PySys_GetAttrString(name: *const c_char) -> *mut PyObject {
     // SAFETY: a NUL-terminated name (C API contract).
-    crate::ffi_guard::guard("PySys_GetAttrString", null_mut(), || unsafe {
-        required(&CStr::from_ptr(name).to_string_lossy())
-    })
+    unsafe { required(&CStr::from_ptr(name).to_string_lossy()) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySys_GetOptionalAttr(
-    name: *mut PyObject,
-    result: *mut *mut PyObject,
-) -> c_int {
-    crate::ffi_guard::guard("PySys_GetOptionalAttr", -1, || {
-        // SAFETY: C API contract: `result` is writable.
-        unsafe {
-            *result = null_mut();
-            let Some(n) = name_text(name) else {
-                return -1;
-            };
-            *result = lookup_new(&n);
-            c_int::from(!(*result).is_null())
-        }
-    })
+#[export]
+pub unsafe fn PySys_GetOptionalAttr(name: *mut PyObject, result: *mut *mut PyObject) -> c_int {
+    // SAFETY: C API contract: `result` is writable.
+    unsafe {
+        *result = null_mut();
+        let Some(n) = name_text(name) else {
+            return -1;
+        };
+        *result = lookup_new(&n);
+        c_int::from(!(*result).is_null())
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySys_GetOptionalAttrString(
+#[export]
+pub unsafe fn PySys_GetOptionalAttrString(
     name: *const c_char,
     result: *mut *mut PyObject,
 ) -> c_int {
-    crate::ffi_guard::guard("PySys_GetOptionalAttrString", -1, || {
-        // SAFETY: C API contract: a NUL-terminated name and a writable `result`.
-        unsafe {
-            *result = lookup_new(&CStr::from_ptr(name).to_string_lossy());
-            c_int::from(!(*result).is_null())
-        }
-    })
+    // SAFETY: C API contract: a NUL-terminated name and a writable `result`.
+    unsafe {
+        *result = lookup_new(&CStr::from_ptr(name).to_string_lossy());
+        c_int::from(!(*result).is_null())
+    }
 }
 
 #[cfg(test)]

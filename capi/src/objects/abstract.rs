@@ -6,6 +6,7 @@
 //! The module is declared as `abstract_` (`abstract` is a reserved word in Rust); the file keeps
 //! the header's stem.
 
+use crate::export;
 use crate::object::{
     _Py_NotImplementedStruct, Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT, Py_NE, Py_TPFLAGS_DICT_SUBCLASS,
     Py_TPFLAGS_HAVE_VECTORCALL, Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_LONG_SUBCLASS,
@@ -470,74 +471,60 @@ pub unsafe fn call_built(callable: *mut PyObject, built: *mut PyObject) -> *mut 
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Call(
+#[export]
+pub unsafe fn PyObject_Call(
     callable: *mut PyObject,
     args: *mut PyObject,
     kwargs: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_Call", null_mut(), || unsafe {
-        call(callable, args, kwargs)
-    })
+    unsafe { call(callable, args, kwargs) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_CallObject(
-    callable: *mut PyObject,
-    args: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_CallObject(callable: *mut PyObject, args: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_CallObject", null_mut(), || unsafe {
+    unsafe {
         if args.is_null() {
             call_args(callable, &[])
         } else {
             call(callable, args, null_mut())
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_CallNoArgs(callable: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_CallNoArgs(callable: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_CallNoArgs", null_mut(), || unsafe {
-        call_args(callable, &[])
-    })
+    unsafe { call_args(callable, &[]) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_CallOneArg(
-    callable: *mut PyObject,
-    arg: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_CallOneArg(callable: *mut PyObject, arg: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_CallOneArg", null_mut(), || unsafe {
-        call_args(callable, &[arg])
-    })
+    unsafe { call_args(callable, &[arg]) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Vectorcall(
+#[export]
+pub unsafe fn PyObject_Vectorcall(
     callable: *mut PyObject,
     args: *const *mut PyObject,
     nargsf: usize,
     kwnames: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_Vectorcall", null_mut(), || unsafe {
-        vectorcall(callable, args, nargsf, kwnames)
-    })
+    unsafe { vectorcall(callable, args, nargsf, kwnames) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_VectorcallDict(
+#[export]
+pub unsafe fn PyObject_VectorcallDict(
     callable: *mut PyObject,
     args: *const *mut PyObject,
     nargsf: usize,
     kwdict: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_VectorcallDict", null_mut(), || unsafe {
+    unsafe {
         if kwdict.is_null() || crate::dictobject::len(kwdict) == 0 {
             return vectorcall(callable, args, nargsf, null_mut());
         }
@@ -554,30 +541,28 @@ pub unsafe extern "C" fn PyObject_VectorcallDict(
         let r = call(callable, t, kwdict);
         decref(t);
         r
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_VectorcallMethod(
+#[export]
+pub unsafe fn PyObject_VectorcallMethod(
     name: *mut PyObject,
     args: *const *mut PyObject,
     nargsf: usize,
     kwnames: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_VectorcallMethod", null_mut(), || unsafe {
-        vectorcall_method(name, args, nargsf, kwnames)
-    })
+    unsafe { vectorcall_method(name, args, nargsf, kwnames) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyVectorcall_Call(
+#[export]
+pub unsafe fn PyVectorcall_Call(
     callable: *mut PyObject,
     tuple: *mut PyObject,
     dict: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyVectorcall_Call", null_mut(), || unsafe {
+    unsafe {
         match vectorcall_func(callable) {
             Some(f) => vectorcall_with_tuple(f, callable, tuple, dict),
             None => type_error(&format!(
@@ -585,24 +570,22 @@ pub unsafe extern "C" fn PyVectorcall_Call(
                 trunc(&tname(callable), 200)
             )),
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyVectorcall_Function(callable: *mut PyObject) -> vectorcallfunc {
+#[export(err = None)]
+pub unsafe fn PyVectorcall_Function(callable: *mut PyObject) -> vectorcallfunc {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyVectorcall_Function", None, || unsafe {
-        vectorcall_func(callable)
-    })
+    unsafe { vectorcall_func(callable) }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyVectorcall_NARGS(nargsf: usize) -> Py_ssize_t {
+#[export(unguarded)]
+pub fn PyVectorcall_NARGS(nargsf: usize) -> Py_ssize_t {
     (nargsf & !PY_VECTORCALL_ARGUMENTS_OFFSET) as Py_ssize_t
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyObject_MakeTpCall(
+#[export]
+pub unsafe fn _PyObject_MakeTpCall(
     _tstate: *mut std::ffi::c_void,
     callable: *mut PyObject,
     args: *const *mut PyObject,
@@ -610,39 +593,33 @@ pub unsafe extern "C" fn _PyObject_MakeTpCall(
     kwnames: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the (private) C API contract.
-    crate::ffi_guard::guard("_PyObject_MakeTpCall", null_mut(), || unsafe {
-        make_tp_call(callable, args, nargs as usize, kwnames)
-    })
+    unsafe { make_tp_call(callable, args, nargs as usize, kwnames) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyStack_AsDict(
+#[export]
+pub unsafe fn _PyStack_AsDict(
     values: *const *mut PyObject,
     kwnames: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the (private) C API contract.
-    crate::ffi_guard::guard("_PyStack_AsDict", null_mut(), || unsafe {
-        stack_as_dict(values, kwnames)
-    })
+    unsafe { stack_as_dict(values, kwnames) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCallable_Check(op: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyCallable_Check(op: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyCallable_Check", 0, || unsafe {
-        c_int::from(callable_check(op))
-    })
+    unsafe { c_int::from(callable_check(op)) }
 }
 
 /// For the C shim: `callable(*items)`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_call_array(
+#[export(err = null_mut(), guard_name = "PyObject_CallFunctionObjArgs")]
+pub unsafe fn _gilgate_call_array(
     callable: *mut PyObject,
     items: *const *mut PyObject,
     n: Py_ssize_t,
 ) -> *mut PyObject {
     // SAFETY: the shim passes `n` live objects.
-    crate::ffi_guard::guard("PyObject_CallFunctionObjArgs", null_mut(), || unsafe {
+    unsafe {
         if callable.is_null() {
             return null_error();
         }
@@ -652,19 +629,19 @@ pub unsafe extern "C" fn _gilgate_call_array(
             std::slice::from_raw_parts(items, n as usize)
         };
         call_args(callable, s)
-    })
+    }
 }
 
 /// For the C shim: `obj.name(*items)`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_call_method_array(
+#[export(err = null_mut(), guard_name = "PyObject_CallMethodObjArgs")]
+pub unsafe fn _gilgate_call_method_array(
     obj: *mut PyObject,
     name: *mut PyObject,
     items: *const *mut PyObject,
     n: Py_ssize_t,
 ) -> *mut PyObject {
     // SAFETY: the shim passes `n` live objects.
-    crate::ffi_guard::guard("PyObject_CallMethodObjArgs", null_mut(), || unsafe {
+    unsafe {
         if obj.is_null() || name.is_null() {
             return null_error();
         }
@@ -680,20 +657,20 @@ pub unsafe extern "C" fn _gilgate_call_method_array(
         let r = call_args(m, s);
         decref(m);
         r
-    })
+    }
 }
 
 /// For the C shim: `callable(*built)` (see [`call_built`]); `name` non-NULL looks the method
 /// up on `callable` first. Steals `built`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_call_built(
+#[export(err = null_mut(), guard_name = "PyObject_CallFunction")]
+pub unsafe fn _gilgate_call_built(
     callable: *mut PyObject,
     name: *const c_char,
     name_obj: *mut PyObject,
     built: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: the shim passes live objects and a NUL-terminated name or NULL.
-    crate::ffi_guard::guard("PyObject_CallFunction", null_mut(), || unsafe {
+    unsafe {
         if callable.is_null() {
             xdecref(built);
             return null_error();
@@ -728,7 +705,7 @@ pub unsafe extern "C" fn _gilgate_call_built(
         };
         decref(target);
         r
-    })
+    }
 }
 
 /// `null_error()`: SystemError for a NULL argument.
@@ -918,26 +895,33 @@ unsafe fn float_fast(v: *mut PyObject, w: *mut PyObject, op: Arith) -> Option<*m
     }
 }
 
-/// The guarded part of `PyNumber_Add/Subtract/Multiply/TrueDivide` after their exact-float
-/// case: the int fast path, else `slow`. Out of line, so that the float case needs no frame.
+/// The exact-float cases of `PyNumber_Add/Subtract/Multiply/TrueDivide`, which answer before
+/// their guard (`#[export(fast = ..)]`).
 ///
 /// # Safety
-/// `v` and `w` must be live objects or NULL; `slow` gets them when both are live.
-#[inline(never)]
-unsafe fn guarded_arith(
-    name: &'static str,
-    v: *mut PyObject,
-    w: *mut PyObject,
-    op: Arith,
-    slow: unsafe fn(*mut PyObject, *mut PyObject) -> *mut PyObject,
-) -> *mut PyObject {
+/// `v` and `w` must be live objects or NULL.
+#[inline]
+unsafe fn float_add(v: *mut PyObject, w: *mut PyObject) -> Option<*mut PyObject> {
     // SAFETY: forwarded contract.
-    crate::ffi_guard::guard(name, null_mut(), || unsafe {
-        match arith_fast(v, w, op) {
-            Some(r) => r,
-            None => slow(v, w),
-        }
-    })
+    unsafe { float_fast(v, w, Arith::Add) }
+}
+/// As [`float_add`].
+#[inline]
+unsafe fn float_sub(v: *mut PyObject, w: *mut PyObject) -> Option<*mut PyObject> {
+    // SAFETY: forwarded contract.
+    unsafe { float_fast(v, w, Arith::Sub) }
+}
+/// As [`float_add`].
+#[inline]
+unsafe fn float_mul(v: *mut PyObject, w: *mut PyObject) -> Option<*mut PyObject> {
+    // SAFETY: forwarded contract.
+    unsafe { float_fast(v, w, Arith::Mul) }
+}
+/// As [`float_add`].
+#[inline]
+unsafe fn float_true_div(v: *mut PyObject, w: *mut PyObject) -> Option<*mut PyObject> {
+    // SAFETY: forwarded contract.
+    unsafe { float_fast(v, w, Arith::TrueDiv) }
 }
 
 #[inline]
@@ -1219,135 +1203,104 @@ unsafe fn sign_of_big(v: *mut PyObject) -> i32 {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Subtract(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
-    // Two exact floats are answered before the guard (see `ffi_guard`).
+#[export(fast = float_sub)]
+pub unsafe fn PyNumber_Subtract(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // Two exact floats were answered before the guard (`float_fast`); the int fast path next.
     // SAFETY: live objects or NULL, per the C API contract.
-    if let Some(r) = unsafe { float_fast(v, w, Arith::Sub) } {
-        return r;
-    }
-    // SAFETY: per the C API contract.
     unsafe {
-        guarded_arith("PyNumber_Subtract", v, w, Arith::Sub, |v, w| {
-            binary_op(v, w, |m| m.nb_subtract, "-")
-        })
+        match arith_fast(v, w, Arith::Sub) {
+            Some(r) => r,
+            None => binary_op(v, w, |m| m.nb_subtract, "-"),
+        }
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_TrueDivide(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
-    // Two exact floats are answered before the guard (see `ffi_guard`).
+#[export(fast = float_true_div)]
+pub unsafe fn PyNumber_TrueDivide(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // Two exact floats were answered before the guard (`float_fast`); the int fast path next.
     // SAFETY: live objects or NULL, per the C API contract.
-    if let Some(r) = unsafe { float_fast(v, w, Arith::TrueDiv) } {
-        return r;
-    }
-    // SAFETY: per the C API contract.
     unsafe {
-        guarded_arith("PyNumber_TrueDivide", v, w, Arith::TrueDiv, |v, w| {
-            binary_op(v, w, |m| m.nb_true_divide, "/")
-        })
+        match arith_fast(v, w, Arith::TrueDiv) {
+            Some(r) => r,
+            None => binary_op(v, w, |m| m.nb_true_divide, "/"),
+        }
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_FloorDivide(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_FloorDivide(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_FloorDivide", null_mut(), || unsafe {
+    unsafe {
         match arith_fast(v, w, Arith::FloorDiv) {
             Some(r) => r,
             None => binary_op(v, w, |m| m.nb_floor_divide, "//"),
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Remainder(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Remainder(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Remainder", null_mut(), || unsafe {
+    unsafe {
         match arith_fast(v, w, Arith::Rem) {
             Some(r) => r,
             None => binary_op(v, w, |m| m.nb_remainder, "%"),
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Divmod(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Divmod(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Divmod", null_mut(), || unsafe {
-        binary_op(v, w, |m| m.nb_divmod, "divmod()")
-    })
+    unsafe { binary_op(v, w, |m| m.nb_divmod, "divmod()") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Lshift(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Lshift(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Lshift", null_mut(), || unsafe {
-        binary_op(v, w, |m| m.nb_lshift, "<<")
-    })
+    unsafe { binary_op(v, w, |m| m.nb_lshift, "<<") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Rshift(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Rshift(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Rshift", null_mut(), || unsafe {
-        binary_op(v, w, |m| m.nb_rshift, ">>")
-    })
+    unsafe { binary_op(v, w, |m| m.nb_rshift, ">>") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_And(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_And(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_And", null_mut(), || unsafe {
-        binary_op(v, w, |m| m.nb_and, "&")
-    })
+    unsafe { binary_op(v, w, |m| m.nb_and, "&") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Or(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Or(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Or", null_mut(), || unsafe {
-        binary_op(v, w, |m| m.nb_or, "|")
-    })
+    unsafe { binary_op(v, w, |m| m.nb_or, "|") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Xor(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Xor(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Xor", null_mut(), || unsafe {
-        binary_op(v, w, |m| m.nb_xor, "^")
-    })
+    unsafe { binary_op(v, w, |m| m.nb_xor, "^") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_MatrixMultiply(
-    v: *mut PyObject,
-    w: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_MatrixMultiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_MatrixMultiply", null_mut(), || unsafe {
-        binary_op(v, w, |m| m.nb_matrix_multiply, "@")
-    })
+    unsafe { binary_op(v, w, |m| m.nb_matrix_multiply, "@") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceSubtract(
-    v: *mut PyObject,
-    w: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_InPlaceSubtract(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceSubtract", null_mut(), || unsafe {
-        inplace_op(v, w, |m| m.nb_inplace_subtract, |m| m.nb_subtract, "-=")
-    })
+    unsafe { inplace_op(v, w, |m| m.nb_inplace_subtract, |m| m.nb_subtract, "-=") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceTrueDivide(
-    v: *mut PyObject,
-    w: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_InPlaceTrueDivide(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceTrueDivide", null_mut(), || unsafe {
+    unsafe {
         inplace_op(
             v,
             w,
@@ -1355,16 +1308,13 @@ pub unsafe extern "C" fn PyNumber_InPlaceTrueDivide(
             |m| m.nb_true_divide,
             "/=",
         )
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceFloorDivide(
-    v: *mut PyObject,
-    w: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_InPlaceFloorDivide(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceFloorDivide", null_mut(), || unsafe {
+    unsafe {
         inplace_op(
             v,
             w,
@@ -1372,73 +1322,49 @@ pub unsafe extern "C" fn PyNumber_InPlaceFloorDivide(
             |m| m.nb_floor_divide,
             "//=",
         )
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceRemainder(
-    v: *mut PyObject,
-    w: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_InPlaceRemainder(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceRemainder", null_mut(), || unsafe {
-        inplace_op(v, w, |m| m.nb_inplace_remainder, |m| m.nb_remainder, "%=")
-    })
+    unsafe { inplace_op(v, w, |m| m.nb_inplace_remainder, |m| m.nb_remainder, "%=") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceLshift(
-    v: *mut PyObject,
-    w: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_InPlaceLshift(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceLshift", null_mut(), || unsafe {
-        inplace_op(v, w, |m| m.nb_inplace_lshift, |m| m.nb_lshift, "<<=")
-    })
+    unsafe { inplace_op(v, w, |m| m.nb_inplace_lshift, |m| m.nb_lshift, "<<=") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceRshift(
-    v: *mut PyObject,
-    w: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_InPlaceRshift(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceRshift", null_mut(), || unsafe {
-        inplace_op(v, w, |m| m.nb_inplace_rshift, |m| m.nb_rshift, ">>=")
-    })
+    unsafe { inplace_op(v, w, |m| m.nb_inplace_rshift, |m| m.nb_rshift, ">>=") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceAnd(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_InPlaceAnd(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceAnd", null_mut(), || unsafe {
-        inplace_op(v, w, |m| m.nb_inplace_and, |m| m.nb_and, "&=")
-    })
+    unsafe { inplace_op(v, w, |m| m.nb_inplace_and, |m| m.nb_and, "&=") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceOr(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_InPlaceOr(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceOr", null_mut(), || unsafe {
-        inplace_op(v, w, |m| m.nb_inplace_or, |m| m.nb_or, "|=")
-    })
+    unsafe { inplace_op(v, w, |m| m.nb_inplace_or, |m| m.nb_or, "|=") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceXor(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_InPlaceXor(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceXor", null_mut(), || unsafe {
-        inplace_op(v, w, |m| m.nb_inplace_xor, |m| m.nb_xor, "^=")
-    })
+    unsafe { inplace_op(v, w, |m| m.nb_inplace_xor, |m| m.nb_xor, "^=") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceMatrixMultiply(
-    v: *mut PyObject,
-    w: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_InPlaceMatrixMultiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceMatrixMultiply", null_mut(), || unsafe {
+    unsafe {
         inplace_op(
             v,
             w,
@@ -1446,35 +1372,37 @@ pub unsafe extern "C" fn PyNumber_InPlaceMatrixMultiply(
             |m| m.nb_matrix_multiply,
             "@=",
         )
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
-    // Two exact floats are answered before the guard (see `ffi_guard`).
-    // SAFETY: live objects or NULL, per the C API contract.
-    if let Some(r) = unsafe { float_fast(v, w, Arith::Add) } {
-        return r;
     }
-    // SAFETY: per the C API contract.
-    unsafe { guarded_arith("PyNumber_Add", v, w, Arith::Add, |v, w| add(v, w)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
-    // Two exact floats are answered before the guard (see `ffi_guard`).
+#[export(fast = float_add)]
+pub unsafe fn PyNumber_Add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // Two exact floats were answered before the guard (`float_fast`); the int fast path next.
     // SAFETY: live objects or NULL, per the C API contract.
-    if let Some(r) = unsafe { float_fast(v, w, Arith::Mul) } {
-        return r;
+    unsafe {
+        match arith_fast(v, w, Arith::Add) {
+            Some(r) => r,
+            None => add(v, w),
+        }
     }
-    // SAFETY: per the C API contract.
-    unsafe { guarded_arith("PyNumber_Multiply", v, w, Arith::Mul, |v, w| multiply(v, w)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceAdd(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+#[export(fast = float_mul)]
+pub unsafe fn PyNumber_Multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+    // Two exact floats were answered before the guard (`float_fast`); the int fast path next.
+    // SAFETY: live objects or NULL, per the C API contract.
+    unsafe {
+        match arith_fast(v, w, Arith::Mul) {
+            Some(r) => r,
+            None => multiply(v, w),
+        }
+    }
+}
+
+#[export]
+pub unsafe fn PyNumber_InPlaceAdd(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceAdd", null_mut(), || unsafe {
+    unsafe {
         if v.is_null() || w.is_null() {
             return null_error();
         }
@@ -1489,16 +1417,13 @@ pub unsafe extern "C" fn PyNumber_InPlaceAdd(v: *mut PyObject, w: *mut PyObject)
             return f(v, w);
         }
         binop_type_error(v, w, "+=")
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlaceMultiply(
-    v: *mut PyObject,
-    w: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_InPlaceMultiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlaceMultiply", null_mut(), || unsafe {
+    unsafe {
         if v.is_null() || w.is_null() {
             return null_error();
         }
@@ -1516,69 +1441,57 @@ pub unsafe extern "C" fn PyNumber_InPlaceMultiply(
             return sequence_repeat(f, w, v);
         }
         binop_type_error(v, w, "*=")
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Power(
+#[export]
+pub unsafe fn PyNumber_Power(
     v: *mut PyObject,
     w: *mut PyObject,
     z: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Power", null_mut(), || unsafe {
-        power(v, w, z, false)
-    })
+    unsafe { power(v, w, z, false) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_InPlacePower(
+#[export]
+pub unsafe fn PyNumber_InPlacePower(
     v: *mut PyObject,
     w: *mut PyObject,
     z: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_InPlacePower", null_mut(), || unsafe {
-        power(v, w, z, true)
-    })
+    unsafe { power(v, w, z, true) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Negative(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Negative(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Negative", null_mut(), || unsafe {
-        unary(o, |m| m.nb_negative, "unary -")
-    })
+    unsafe { unary(o, |m| m.nb_negative, "unary -") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Positive(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Positive(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Positive", null_mut(), || unsafe {
-        unary(o, |m| m.nb_positive, "unary +")
-    })
+    unsafe { unary(o, |m| m.nb_positive, "unary +") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Invert(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Invert(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Invert", null_mut(), || unsafe {
-        unary(o, |m| m.nb_invert, "unary ~")
-    })
+    unsafe { unary(o, |m| m.nb_invert, "unary ~") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Absolute(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Absolute(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Absolute", null_mut(), || unsafe {
-        unary(o, |m| m.nb_absolute, "abs()")
-    })
+    unsafe { unary(o, |m| m.nb_absolute, "abs()") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Index(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Index(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Index", null_mut(), || unsafe {
+    unsafe {
         let r = index(o);
         if r.is_null() || crate::longobject::is_exact_int(r) {
             return r;
@@ -1587,21 +1500,19 @@ pub unsafe extern "C" fn PyNumber_Index(o: *mut PyObject) -> *mut PyObject {
         let v = crate::longobject::from_bigint(&crate::longobject::to_bigint(r));
         decref(r);
         v
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_AsSsize_t(o: *mut PyObject, exc: *mut PyObject) -> Py_ssize_t {
+#[export]
+pub unsafe fn PyNumber_AsSsize_t(o: *mut PyObject, exc: *mut PyObject) -> Py_ssize_t {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_AsSsize_t", -1, || unsafe {
-        as_ssize_t(o, exc.cast())
-    })
+    unsafe { as_ssize_t(o, exc.cast()) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Check(o: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyNumber_Check(o: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Check", 0, || unsafe {
+    unsafe {
         if o.is_null() {
             return 0;
         }
@@ -1615,7 +1526,7 @@ pub unsafe extern "C" fn PyNumber_Check(o: *mut PyObject) -> c_int {
                 || crate::complexobject::is_complex(o)
         });
         c_int::from(has)
-    })
+    }
 }
 
 /// `PyNumber_Long`.
@@ -1661,16 +1572,16 @@ pub unsafe fn number_long(o: *mut PyObject) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Long(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Long(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Long", null_mut(), || unsafe { number_long(o) })
+    unsafe { number_long(o) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_Float(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_Float(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_Float", null_mut(), || unsafe {
+    unsafe {
         if o.is_null() {
             return null_error();
         }
@@ -1714,7 +1625,7 @@ pub unsafe extern "C" fn PyNumber_Float(o: *mut PyObject) -> *mut PyObject {
             "float() argument must be a string or a real number, not '{}'",
             trunc(&tname(o), 200)
         ))
-    })
+    }
 }
 
 // ---- rich comparison ----------------------------------------------------------------------
@@ -1812,28 +1723,16 @@ pub unsafe fn rich_compare_bool(v: *mut PyObject, w: *mut PyObject, op: c_int) -
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_RichCompare(
-    v: *mut PyObject,
-    w: *mut PyObject,
-    op: c_int,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_RichCompare(v: *mut PyObject, w: *mut PyObject, op: c_int) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_RichCompare", null_mut(), || unsafe {
-        rich_compare(v, w, op)
-    })
+    unsafe { rich_compare(v, w, op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_RichCompareBool(
-    v: *mut PyObject,
-    w: *mut PyObject,
-    op: c_int,
-) -> c_int {
+#[export]
+pub unsafe fn PyObject_RichCompareBool(v: *mut PyObject, w: *mut PyObject, op: c_int) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_RichCompareBool", -1, || unsafe {
-        rich_compare_bool(v, w, op)
-    })
+    unsafe { rich_compare_bool(v, w, op) }
 }
 
 // ---- item access and length ---------------------------------------------------------------
@@ -1951,42 +1850,38 @@ pub unsafe fn size(o: *mut PyObject) -> Py_ssize_t {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GetItem(o: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_GetItem(o: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_GetItem", null_mut(), || unsafe {
-        get_item(o, key)
-    })
+    unsafe { get_item(o, key) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_SetItem(
+#[export]
+pub unsafe fn PyObject_SetItem(
     o: *mut PyObject,
     key: *mut PyObject,
     value: *mut PyObject,
 ) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_SetItem", -1, || unsafe {
+    unsafe {
         if value.is_null() {
             null_error();
             return -1;
         }
         set_item(o, key, value)
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_DelItem(o: *mut PyObject, key: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyObject_DelItem(o: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_DelItem", -1, || unsafe {
-        set_item(o, key, null_mut())
-    })
+    unsafe { set_item(o, key, null_mut()) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_DelItemString(o: *mut PyObject, key: *const c_char) -> c_int {
+#[export]
+pub unsafe fn PyObject_DelItemString(o: *mut PyObject, key: *const c_char) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_DelItemString", -1, || unsafe {
+    unsafe {
         if key.is_null() {
             null_error();
             return -1;
@@ -1998,25 +1893,25 @@ pub unsafe extern "C" fn PyObject_DelItemString(o: *mut PyObject, key: *const c_
         let r = set_item(o, k, null_mut());
         decref(k);
         r
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Size(o: *mut PyObject) -> Py_ssize_t {
+#[export]
+pub unsafe fn PyObject_Size(o: *mut PyObject) -> Py_ssize_t {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_Size", -1, || unsafe { size(o) })
+    unsafe { size(o) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Length(o: *mut PyObject) -> Py_ssize_t {
+#[export]
+pub unsafe fn PyObject_Length(o: *mut PyObject) -> Py_ssize_t {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_Length", -1, || unsafe { size(o) })
+    unsafe { size(o) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_LengthHint(o: *mut PyObject, default: Py_ssize_t) -> Py_ssize_t {
+#[export]
+pub unsafe fn PyObject_LengthHint(o: *mut PyObject, default: Py_ssize_t) -> Py_ssize_t {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_LengthHint", -1, || unsafe {
+    unsafe {
         let t = ty(o);
         if sq(t).is_some_and(|m| m.sq_length.is_some())
             || mp(t).is_some_and(|m| m.mp_length.is_some())
@@ -2031,7 +1926,7 @@ pub unsafe extern "C" fn PyObject_LengthHint(o: *mut PyObject, default: Py_ssize
             err::clear();
         }
         default
-    })
+    }
 }
 
 // ---- sequence protocol --------------------------------------------------------------------
@@ -2272,85 +2167,73 @@ fn list_or_tuple(o: *mut PyObject) -> bool {
     unsafe { has_flag(o, Py_TPFLAGS_LIST_SUBCLASS) || has_flag(o, Py_TPFLAGS_TUPLE_SUBCLASS) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_Check(o: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PySequence_Check(o: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_Check", 0, || unsafe {
-        c_int::from(!o.is_null() && sequence_check(o))
-    })
+    unsafe { c_int::from(!o.is_null() && sequence_check(o)) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_Size(o: *mut PyObject) -> Py_ssize_t {
+#[export]
+pub unsafe fn PySequence_Size(o: *mut PyObject) -> Py_ssize_t {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_Size", -1, || unsafe { sequence_size(o) })
+    unsafe { sequence_size(o) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_Length(o: *mut PyObject) -> Py_ssize_t {
+#[export]
+pub unsafe fn PySequence_Length(o: *mut PyObject) -> Py_ssize_t {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_Length", -1, || unsafe { sequence_size(o) })
+    unsafe { sequence_size(o) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_GetItem(o: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+#[export]
+pub unsafe fn PySequence_GetItem(o: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_GetItem", null_mut(), || unsafe {
-        sequence_get_item(o, i)
-    })
+    unsafe { sequence_get_item(o, i) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_SetItem(
-    o: *mut PyObject,
-    i: Py_ssize_t,
-    v: *mut PyObject,
-) -> c_int {
+#[export]
+pub unsafe fn PySequence_SetItem(o: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_SetItem", -1, || unsafe {
+    unsafe {
         if v.is_null() {
             null_error();
             -1
         } else {
             sequence_set_item(o, i, v)
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_DelItem(o: *mut PyObject, i: Py_ssize_t) -> c_int {
+#[export]
+pub unsafe fn PySequence_DelItem(o: *mut PyObject, i: Py_ssize_t) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_DelItem", -1, || unsafe {
-        sequence_set_item(o, i, null_mut())
-    })
+    unsafe { sequence_set_item(o, i, null_mut()) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_Contains(o: *mut PyObject, v: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PySequence_Contains(o: *mut PyObject, v: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_Contains", -1, || unsafe { contains(o, v) })
+    unsafe { contains(o, v) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_In(o: *mut PyObject, v: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PySequence_In(o: *mut PyObject, v: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_In", -1, || unsafe { contains(o, v) })
+    unsafe { contains(o, v) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_List(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PySequence_List(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_List", null_mut(), || unsafe {
+    unsafe {
         if o.is_null() {
             null_error()
         } else {
             sequence_list(o)
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_Tuple(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PySequence_Tuple(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_Tuple", null_mut(), || unsafe {
-        sequence_tuple(o)
-    })
+    unsafe { sequence_tuple(o) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_Fast(o: *mut PyObject, m: *const c_char) -> *mut PyObject {
+#[export]
+pub unsafe fn PySequence_Fast(o: *mut PyObject, m: *const c_char) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_Fast", null_mut(), || unsafe {
+    unsafe {
         if o.is_null() {
             null_error()
         } else if list_or_tuple(o) {
@@ -2368,12 +2251,12 @@ pub unsafe extern "C" fn PySequence_Fast(o: *mut PyObject, m: *const c_char) -> 
                 l
             }
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_Count(s: *mut PyObject, v: *mut PyObject) -> Py_ssize_t {
+#[export]
+pub unsafe fn PySequence_Count(s: *mut PyObject, v: *mut PyObject) -> Py_ssize_t {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_Count", -1, || unsafe {
+    unsafe {
         let mut n: Py_ssize_t = 0;
         match for_each(s, |x| match rich_compare_bool(x, v, Py_EQ) {
             -1 => Err(()),
@@ -2386,12 +2269,12 @@ pub unsafe extern "C" fn PySequence_Count(s: *mut PyObject, v: *mut PyObject) ->
             Ok(_) => n,
             Err(()) => -1,
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_Index(s: *mut PyObject, v: *mut PyObject) -> Py_ssize_t {
+#[export]
+pub unsafe fn PySequence_Index(s: *mut PyObject, v: *mut PyObject) -> Py_ssize_t {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_Index", -1, || unsafe {
+    unsafe {
         let mut i: Py_ssize_t = 0;
         match for_each(s, |x| match rich_compare_bool(x, v, Py_EQ) {
             -1 => Err(()),
@@ -2411,12 +2294,12 @@ pub unsafe extern "C" fn PySequence_Index(s: *mut PyObject, v: *mut PyObject) ->
             }
             Err(()) => -1,
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_Concat(s: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PySequence_Concat(s: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_Concat", null_mut(), || unsafe {
+    unsafe {
         if s.is_null() || o.is_null() {
             null_error()
         } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_concat) {
@@ -2441,15 +2324,12 @@ pub unsafe extern "C" fn PySequence_Concat(s: *mut PyObject, o: *mut PyObject) -
                 ))
             }
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_InPlaceConcat(
-    s: *mut PyObject,
-    o: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PySequence_InPlaceConcat(s: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_InPlaceConcat", null_mut(), || unsafe {
+    unsafe {
         if s.is_null() || o.is_null() {
             null_error()
         } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_inplace_concat.or(m.sq_concat)) {
@@ -2460,12 +2340,12 @@ pub unsafe extern "C" fn PySequence_InPlaceConcat(
                 trunc(&tname(s), 200)
             ))
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_Repeat(s: *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
+#[export]
+pub unsafe fn PySequence_Repeat(s: *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_Repeat", null_mut(), || unsafe {
+    unsafe {
         if s.is_null() {
             null_error()
         } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_repeat) {
@@ -2476,15 +2356,12 @@ pub unsafe extern "C" fn PySequence_Repeat(s: *mut PyObject, n: Py_ssize_t) -> *
                 trunc(&tname(s), 200)
             ))
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_InPlaceRepeat(
-    s: *mut PyObject,
-    n: Py_ssize_t,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PySequence_InPlaceRepeat(s: *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_InPlaceRepeat", null_mut(), || unsafe {
+    unsafe {
         if s.is_null() {
             null_error()
         } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_inplace_repeat.or(m.sq_repeat)) {
@@ -2495,16 +2372,16 @@ pub unsafe extern "C" fn PySequence_InPlaceRepeat(
                 trunc(&tname(s), 200)
             ))
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_GetSlice(
+#[export]
+pub unsafe fn PySequence_GetSlice(
     s: *mut PyObject,
     i1: Py_ssize_t,
     i2: Py_ssize_t,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_GetSlice", null_mut(), || unsafe {
+    unsafe {
         if s.is_null() {
             null_error()
         } else if let Some(f) = mp(ty(s)).and_then(|m| m.mp_subscript) {
@@ -2522,30 +2399,22 @@ pub unsafe extern "C" fn PySequence_GetSlice(
                 trunc(&tname(s), 200)
             ))
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_SetSlice(
+#[export]
+pub unsafe fn PySequence_SetSlice(
     s: *mut PyObject,
     i1: Py_ssize_t,
     i2: Py_ssize_t,
     v: *mut PyObject,
 ) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_SetSlice", -1, || unsafe {
-        set_slice(s, i1, i2, v)
-    })
+    unsafe { set_slice(s, i1, i2, v) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySequence_DelSlice(
-    s: *mut PyObject,
-    i1: Py_ssize_t,
-    i2: Py_ssize_t,
-) -> c_int {
+#[export]
+pub unsafe fn PySequence_DelSlice(s: *mut PyObject, i1: Py_ssize_t, i2: Py_ssize_t) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PySequence_DelSlice", -1, || unsafe {
-        set_slice(s, i1, i2, null_mut())
-    })
+    unsafe { set_slice(s, i1, i2, null_mut()) }
 }
 
 unsafe fn new_slice(i1: Py_ssize_t, i2: Py_ssize_t) -> *mut PyObject {
@@ -2725,101 +2594,89 @@ unsafe fn mapping_list(o: *mut PyObject, which: &str) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_Check(o: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyMapping_Check(o: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_Check", 0, || unsafe {
-        c_int::from(!o.is_null() && mp(ty(o)).is_some_and(|m| m.mp_subscript.is_some()))
-    })
+    unsafe { c_int::from(!o.is_null() && mp(ty(o)).is_some_and(|m| m.mp_subscript.is_some())) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_Size(o: *mut PyObject) -> Py_ssize_t {
+#[export]
+pub unsafe fn PyMapping_Size(o: *mut PyObject) -> Py_ssize_t {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_Size", -1, || unsafe { mapping_size(o) })
+    unsafe { mapping_size(o) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_Length(o: *mut PyObject) -> Py_ssize_t {
+#[export]
+pub unsafe fn PyMapping_Length(o: *mut PyObject) -> Py_ssize_t {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_Length", -1, || unsafe { mapping_size(o) })
+    unsafe { mapping_size(o) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_GetItemString(
-    o: *mut PyObject,
-    key: *const c_char,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyMapping_GetItemString(o: *mut PyObject, key: *const c_char) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_GetItemString", null_mut(), || unsafe {
-        with_str_key(key, null_mut(), |k| get_item(o, k))
-    })
+    unsafe { with_str_key(key, null_mut(), |k| get_item(o, k)) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_SetItemString(
+#[export]
+pub unsafe fn PyMapping_SetItemString(
     o: *mut PyObject,
     key: *const c_char,
     v: *mut PyObject,
 ) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_SetItemString", -1, || unsafe {
+    unsafe {
         if v.is_null() {
             null_error();
             -1
         } else {
             with_str_key(key, -1, |k| set_item(o, k, v))
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_GetOptionalItem(
+#[export]
+pub unsafe fn PyMapping_GetOptionalItem(
     o: *mut PyObject,
     key: *mut PyObject,
     out: *mut *mut PyObject,
 ) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_GetOptionalItem", -1, || unsafe {
-        optional_item(o, key, out)
-    })
+    unsafe { optional_item(o, key, out) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_GetOptionalItemString(
+#[export]
+pub unsafe fn PyMapping_GetOptionalItemString(
     o: *mut PyObject,
     key: *const c_char,
     out: *mut *mut PyObject,
 ) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_GetOptionalItemString", -1, || unsafe {
+    unsafe {
         *out = null_mut();
         with_str_key(key, -1, |k| optional_item(o, k, out))
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_HasKeyWithError(o: *mut PyObject, key: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyMapping_HasKeyWithError(o: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_HasKeyWithError", -1, || unsafe {
+    unsafe {
         let mut v = null_mut();
         let r = optional_item(o, key, &mut v);
         xdecref(v);
         r
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_HasKeyStringWithError(
-    o: *mut PyObject,
-    key: *const c_char,
-) -> c_int {
+#[export]
+pub unsafe fn PyMapping_HasKeyStringWithError(o: *mut PyObject, key: *const c_char) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_HasKeyStringWithError", -1, || unsafe {
+    unsafe {
         with_str_key(key, -1, |k| {
             let mut v = null_mut();
             let r = optional_item(o, k, &mut v);
             xdecref(v);
             r
         })
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_HasKey(o: *mut PyObject, key: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyMapping_HasKey(o: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_HasKey", 0, || unsafe {
+    unsafe {
         let mut v = null_mut();
         let r = optional_item(o, key, &mut v);
         xdecref(v);
@@ -2829,12 +2686,12 @@ pub unsafe extern "C" fn PyMapping_HasKey(o: *mut PyObject, key: *mut PyObject) 
         } else {
             r
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_HasKeyString(o: *mut PyObject, key: *const c_char) -> c_int {
+#[export]
+pub unsafe fn PyMapping_HasKeyString(o: *mut PyObject, key: *const c_char) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_HasKeyString", 0, || unsafe {
+    unsafe {
         let r = with_str_key(key, -1, |k| {
             let mut v = null_mut();
             let r = optional_item(o, k, &mut v);
@@ -2847,28 +2704,22 @@ pub unsafe extern "C" fn PyMapping_HasKeyString(o: *mut PyObject, key: *const c_
         } else {
             r
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_Keys(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyMapping_Keys(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_Keys", null_mut(), || unsafe {
-        mapping_list(o, "keys")
-    })
+    unsafe { mapping_list(o, "keys") }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_Values(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyMapping_Values(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_Values", null_mut(), || unsafe {
-        mapping_list(o, "values")
-    })
+    unsafe { mapping_list(o, "values") }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMapping_Items(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyMapping_Items(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyMapping_Items", null_mut(), || unsafe {
-        mapping_list(o, "items")
-    })
+    unsafe { mapping_list(o, "items") }
 }
 
 // ---- iterators ----------------------------------------------------------------------------
@@ -2939,27 +2790,25 @@ pub unsafe fn iter_next(it: *mut PyObject) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyIter_Check(o: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyIter_Check(o: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyIter_Check", 0, || unsafe {
-        c_int::from(!o.is_null() && iter_check(o))
-    })
+    unsafe { c_int::from(!o.is_null() && iter_check(o)) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GetIter(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_GetIter(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyObject_GetIter", null_mut(), || unsafe { get_iter(o) })
+    unsafe { get_iter(o) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyIter_Next(it: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyIter_Next(it: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyIter_Next", null_mut(), || unsafe { iter_next(it) })
+    unsafe { iter_next(it) }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyIter_NextItem(it: *mut PyObject, item: *mut *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyIter_NextItem(it: *mut PyObject, item: *mut *mut PyObject) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyIter_NextItem", -1, || unsafe {
+    unsafe {
         *item = null_mut();
         if it.is_null() || !iter_check(it) {
             if !it.is_null() {
@@ -2980,7 +2829,7 @@ pub unsafe extern "C" fn PyIter_NextItem(it: *mut PyObject, item: *mut *mut PyOb
                 1
             }
         }
-    })
+    }
 }
 
 // ---- isinstance, issubclass, format -------------------------------------------------------
@@ -3032,34 +2881,34 @@ unsafe fn is_subclass(derived: *mut PyObject, cls: *mut PyObject) -> c_int {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_IsInstance(inst: *mut PyObject, cls: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyObject_IsInstance(inst: *mut PyObject, cls: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyObject_IsInstance", -1, || unsafe {
+    unsafe {
         if inst.is_null() || cls.is_null() {
             null_error();
             -1
         } else {
             is_instance(inst, cls)
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_IsSubclass(derived: *mut PyObject, cls: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyObject_IsSubclass(derived: *mut PyObject, cls: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyObject_IsSubclass", -1, || unsafe {
+    unsafe {
         if derived.is_null() || cls.is_null() {
             null_error();
             -1
         } else {
             is_subclass(derived, cls)
         }
-    })
+    }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Format(obj: *mut PyObject, spec: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_Format(obj: *mut PyObject, spec: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract (live objects, valid pointers).
-    crate::ffi_guard::guard("PyObject_Format", null_mut(), || unsafe {
+    unsafe {
         if obj.is_null() {
             null_error()
         } else if spec.is_null() || (uni::is_str(spec) && uni::length(spec) == 0) {
@@ -3074,7 +2923,7 @@ pub unsafe extern "C" fn PyObject_Format(obj: *mut PyObject, spec: *mut PyObject
         } else {
             call_method(obj, "__format__", &[spec])
         }
-    })
+    }
 }
 
 // ---- PyIter_Send, PyNumber_ToBase -----------------------------------------------------------
@@ -3128,22 +2977,20 @@ pub unsafe fn iter_send(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyIter_Send(
+#[export]
+pub unsafe fn PyIter_Send(
     iter: *mut PyObject,
     arg: *mut PyObject,
     presult: *mut *mut PyObject,
 ) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyIter_Send", -1, || unsafe {
-        iter_send(iter, arg, presult)
-    })
+    unsafe { iter_send(iter, arg, presult) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyNumber_ToBase(n: *mut PyObject, base: c_int) -> *mut PyObject {
+#[export]
+pub unsafe fn PyNumber_ToBase(n: *mut PyObject, base: c_int) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyNumber_ToBase", null_mut(), || unsafe {
+    unsafe {
         if ![2, 8, 10, 16].contains(&base) {
             return raise(
                 &raw mut EXC_SystemError,
@@ -3160,7 +3007,7 @@ pub unsafe extern "C" fn PyNumber_ToBase(n: *mut PyObject, base: c_int) -> *mut 
         };
         decref(i);
         r
-    })
+    }
 }
 
 // ---- async iteration ------------------------------------------------------------------------
@@ -3170,18 +3017,16 @@ unsafe fn am<'a>(t: *mut PyTypeObject) -> Option<&'a crate::object::PyAsyncMetho
     unsafe { (*t).tp_as_async.as_ref() }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyAIter_Check(o: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyAIter_Check(o: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyAIter_Check", 0, || unsafe {
-        c_int::from(!o.is_null() && am(ty(o)).is_some_and(|m| m.am_anext.is_some()))
-    })
+    unsafe { c_int::from(!o.is_null() && am(ty(o)).is_some_and(|m| m.am_anext.is_some())) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GetAIter(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_GetAIter(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_GetAIter", null_mut(), || unsafe {
+    unsafe {
         if o.is_null() {
             return null_error();
         }
@@ -3204,12 +3049,12 @@ pub unsafe extern "C" fn PyObject_GetAIter(o: *mut PyObject) -> *mut PyObject {
             ));
         }
         it
-    })
+    }
 }
 
 /// `_PyNumber_Index`: like `PyNumber_Index` but int subclasses come back as they are.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyNumber_Index(o: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn _PyNumber_Index(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the (private) C API contract.
-    crate::ffi_guard::guard("_PyNumber_Index", null_mut(), || unsafe { index(o) })
+    unsafe { index(o) }
 }

@@ -1,6 +1,7 @@
 //! `boolobject.h`: `bool` and the two immortal singletons (48-byte `PyLongObject`s).
 //! `bool` subclasses `int`; `&`, `|` and `^` of two bools give a bool.
 
+use crate::export;
 use crate::longobject::{
     _PyLongValue, PyLong_Type, PyLongObject, long_hash, long_number_methods, long_richcompare, tag,
 };
@@ -15,7 +16,7 @@ pub static mut BOOL_AS_NUMBER: PyNumberMethods = PyNumberMethods {
     ..long_number_methods()
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyBool_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut PyLong_Type,
     tp_repr: Some(bool_repr),
@@ -26,7 +27,7 @@ pub static mut PyBool_Type: PyTypeObject = PyTypeObject {
     ..static_type(c"bool", 40, 4, crate::object::Py_TPFLAGS_LONG_SUBCLASS)
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut _Py_TrueStruct: PyLongObject = PyLongObject {
     ob_base: PyObject::static_immortal(&raw mut PyBool_Type),
     long_value: _PyLongValue {
@@ -35,7 +36,7 @@ pub static mut _Py_TrueStruct: PyLongObject = PyLongObject {
     },
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut _Py_FalseStruct: PyLongObject = PyLongObject {
     ob_base: PyObject::static_immortal(&raw mut PyBool_Type),
     long_value: _PyLongValue {
@@ -139,7 +140,7 @@ unsafe extern "C" fn bool_new(
     })
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyBool_FromLong(v: c_long) -> *mut PyObject {
-    crate::ffi_guard::guard("PyBool_FromLong", null_mut(), || from_bool(v != 0))
+#[export]
+pub fn PyBool_FromLong(v: c_long) -> *mut PyObject {
+    from_bool(v != 0)
 }

@@ -13,6 +13,7 @@
 //! without the lock, as in CPython.
 
 use crate::bytesobject as bytes;
+use crate::export;
 use crate::iterobject::{self as iters, IterObject, Step};
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_buffer, PyBufferProcs, PyMappingMethods, PyMutex, PyObject,
@@ -35,7 +36,7 @@ pub struct PyByteArrayObject {
 }
 
 /// `_PyByteArray_empty_string`: what `PyByteArray_AS_STRING` gives for an empty bytearray.
-#[unsafe(no_mangle)]
+#[export]
 pub static mut _PyByteArray_empty_string: [c_char; 1] = [0];
 
 static mut BA_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
@@ -62,7 +63,7 @@ static mut BA_AS_BUFFER: PyBufferProcs = PyBufferProcs {
     bf_releasebuffer: Some(ba_releasebuffer),
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyByteArray_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(ba_dealloc),
     tp_repr: Some(ba_repr),
@@ -82,7 +83,7 @@ pub static mut PyByteArray_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyByteArrayIter_Type: PyTypeObject =
     iters::iter_type(c"bytearray_iterator", baiter_next);
 
@@ -608,115 +609,100 @@ unsafe fn check(op: *mut PyObject) -> bool {
 
 // ---- exported API ---------------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyByteArray_FromStringAndSize(
-    s: *const c_char,
-    n: Py_ssize_t,
-) -> *mut PyObject {
-    crate::ffi_guard::guard("PyByteArray_FromStringAndSize", null_mut(), || {
+#[export]
+pub unsafe fn PyByteArray_FromStringAndSize(s: *const c_char, n: Py_ssize_t) -> *mut PyObject {
+    if n < 0 {
+        return raise(
+            &raw mut crate::pyerrors::EXC_SystemError,
+            "Negative size passed to PyByteArray_FromStringAndSize",
+        );
+    }
+    if s.is_null() {
+        return from_bytes(&vec![0; n as usize]);
+    }
+    // SAFETY: `n` readable bytes, per the C API contract.
+    from_bytes(unsafe { std::slice::from_raw_parts(s.cast::<u8>(), n as usize) })
+}
+
+#[export]
+pub unsafe fn PyByteArray_FromObject(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() {
+            return from_bytes(&[]);
+        }
+        let b = bytes::PyBytes_FromObject(op);
+        if b.is_null() {
+            return b;
+        }
+        let r = from_bytes(bytes::as_bytes(b));
+        crate::refcount::decref(b);
+        r
+    }
+}
+
+#[export]
+pub unsafe fn PyByteArray_AsString(op: *mut PyObject) -> *mut c_char {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !check(op) {
+            return null_mut();
+        }
+        let b = op.cast::<PyByteArrayObject>();
+        if (*b).ob_base.ob_size == 0 || (*b).ob_start.is_null() {
+            (&raw mut _PyByteArray_empty_string).cast()
+        } else {
+            (*b).ob_start
+        }
+    }
+}
+
+#[export]
+pub unsafe fn PyByteArray_Size(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !check(op) {
+            return -1;
+        }
+        size(op)
+    }
+}
+
+#[export]
+pub unsafe fn PyByteArray_Resize(op: *mut PyObject, n: Py_ssize_t) -> c_int {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !check(op) {
+            return -1;
+        }
         if n < 0 {
-            return raise(
-                &raw mut crate::pyerrors::EXC_SystemError,
-                "Negative size passed to PyByteArray_FromStringAndSize",
+            raise(
+                &raw mut EXC_ValueError,
+                &format!("Can only resize to positive sizes, got {n}"),
             );
+            return -1;
         }
-        if s.is_null() {
-            return from_bytes(&vec![0; n as usize]);
-        }
-        // SAFETY: `n` readable bytes, per the C API contract.
-        from_bytes(unsafe { std::slice::from_raw_parts(s.cast::<u8>(), n as usize) })
-    })
+        let _g = BaLock::new(op);
+        if resize(op, n as usize) { 0 } else { -1 }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyByteArray_FromObject(op: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyByteArray_FromObject", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() {
-                return from_bytes(&[]);
-            }
-            let b = bytes::PyBytes_FromObject(op);
-            if b.is_null() {
-                return b;
-            }
-            let r = from_bytes(bytes::as_bytes(b));
-            crate::refcount::decref(b);
-            r
+#[export]
+pub unsafe fn PyByteArray_Concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if a.is_null() || b.is_null() {
+            return crate::pyerrors::bad_internal_call();
         }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyByteArray_AsString(op: *mut PyObject) -> *mut c_char {
-    crate::ffi_guard::guard("PyByteArray_AsString", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !check(op) {
-                return null_mut();
-            }
-            let b = op.cast::<PyByteArrayObject>();
-            if (*b).ob_base.ob_size == 0 || (*b).ob_start.is_null() {
-                (&raw mut _PyByteArray_empty_string).cast()
-            } else {
-                (*b).ob_start
-            }
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyByteArray_Size(op: *mut PyObject) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyByteArray_Size", -1, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !check(op) {
-                return -1;
-            }
-            size(op)
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyByteArray_Resize(op: *mut PyObject, n: Py_ssize_t) -> c_int {
-    crate::ffi_guard::guard("PyByteArray_Resize", -1, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !check(op) {
-                return -1;
-            }
-            if n < 0 {
-                raise(
-                    &raw mut EXC_ValueError,
-                    &format!("Can only resize to positive sizes, got {n}"),
-                );
-                return -1;
-            }
-            let _g = BaLock::new(op);
-            if resize(op, n as usize) { 0 } else { -1 }
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyByteArray_Concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyByteArray_Concat", null_mut(), || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if a.is_null() || b.is_null() {
-                return crate::pyerrors::bad_internal_call();
-            }
-            let (Some(mut x), Some(y)) = (bytes::bytes_like(a), bytes::bytes_like(b)) else {
-                crate::pyerrors::clear();
-                let (tb, ta) = (sl::tname(b), sl::tname(a));
-                return raise(
-                    &raw mut EXC_TypeError,
-                    &format!("can't concat {tb} to {ta}"),
-                );
-            };
-            x.extend_from_slice(&y);
-            from_bytes(&x)
-        }
-    })
+        let (Some(mut x), Some(y)) = (bytes::bytes_like(a), bytes::bytes_like(b)) else {
+            crate::pyerrors::clear();
+            let (tb, ta) = (sl::tname(b), sl::tname(a));
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("can't concat {tb} to {ta}"),
+            );
+        };
+        x.extend_from_slice(&y);
+        from_bytes(&x)
+    }
 }

@@ -2,6 +2,7 @@
 //! always NUL-terminated), so `PyBytes_AS_STRING`/`PyBytes_GET_SIZE` work inline; sequence
 //! and mapping slots, repr, hash (the same SipHash as str) and the buffer protocol.
 
+use crate::export;
 use crate::iterobject::{self as iters, IterObject, Step};
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_BYTES_SUBCLASS, Py_buffer, PyBufferProcs, PyMappingMethods,
@@ -48,7 +49,7 @@ static mut BYTES_AS_BUFFER: PyBufferProcs = PyBufferProcs {
     bf_releasebuffer: None,
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyBytes_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(bytes_repr),
     tp_str: Some(bytes_repr),
@@ -67,7 +68,7 @@ pub static mut PyBytes_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyBytesIter_Type: PyTypeObject = iters::iter_type(c"bytes_iterator", bytesiter_next);
 
 /// Whether `op` is bytes (or a subclass).
@@ -525,206 +526,185 @@ fn expected_bytes(op: *mut PyObject) {
 
 // ---- exported API ---------------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBytes_FromStringAndSize(
-    s: *const c_char,
-    n: Py_ssize_t,
-) -> *mut PyObject {
-    crate::ffi_guard::guard("PyBytes_FromStringAndSize", null_mut(), || {
-        if n < 0 {
-            return raise(
-                &raw mut crate::pyerrors::EXC_SystemError,
-                "Negative size passed to PyBytes_FromStringAndSize",
-            );
-        }
-        if s.is_null() {
-            return new_bytes(n as usize);
-        }
-        // SAFETY: `n` readable bytes, per the C API contract.
-        from_bytes(unsafe { std::slice::from_raw_parts(s.cast::<u8>(), n as usize) })
-    })
+#[export]
+pub unsafe fn PyBytes_FromStringAndSize(s: *const c_char, n: Py_ssize_t) -> *mut PyObject {
+    if n < 0 {
+        return raise(
+            &raw mut crate::pyerrors::EXC_SystemError,
+            "Negative size passed to PyBytes_FromStringAndSize",
+        );
+    }
+    if s.is_null() {
+        return new_bytes(n as usize);
+    }
+    // SAFETY: `n` readable bytes, per the C API contract.
+    from_bytes(unsafe { std::slice::from_raw_parts(s.cast::<u8>(), n as usize) })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBytes_FromString(s: *const c_char) -> *mut PyObject {
-    crate::ffi_guard::guard("PyBytes_FromString", null_mut(), || {
-        if s.is_null() {
-            return crate::pyerrors::bad_internal_call();
-        }
-        // SAFETY: a NUL-terminated string, per the C API contract.
-        from_bytes(unsafe { std::ffi::CStr::from_ptr(s) }.to_bytes())
-    })
+#[export]
+pub unsafe fn PyBytes_FromString(s: *const c_char) -> *mut PyObject {
+    if s.is_null() {
+        return crate::pyerrors::bad_internal_call();
+    }
+    // SAFETY: a NUL-terminated string, per the C API contract.
+    from_bytes(unsafe { std::ffi::CStr::from_ptr(s) }.to_bytes())
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBytes_AsString(op: *mut PyObject) -> *mut c_char {
-    crate::ffi_guard::guard("PyBytes_AsString", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() {
-                crate::pyerrors::bad_internal_call();
-                return null_mut();
-            }
-            if !is_bytes(op) {
-                expected_bytes(op);
-                return null_mut();
-            }
-            op.cast::<c_char>().add(SVAL)
+#[export]
+pub unsafe fn PyBytes_AsString(op: *mut PyObject) -> *mut c_char {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() {
+            crate::pyerrors::bad_internal_call();
+            return null_mut();
         }
-    })
+        if !is_bytes(op) {
+            expected_bytes(op);
+            return null_mut();
+        }
+        op.cast::<c_char>().add(SVAL)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBytes_AsStringAndSize(
+#[export]
+pub unsafe fn PyBytes_AsStringAndSize(
     op: *mut PyObject,
     buf: *mut *mut c_char,
     len: *mut Py_ssize_t,
 ) -> c_int {
-    crate::ffi_guard::guard("PyBytes_AsStringAndSize", -1, || {
-        // SAFETY: a live object and writable outputs (`len` may be NULL), per the C API.
-        unsafe {
-            if buf.is_null() || op.is_null() {
+    // SAFETY: a live object and writable outputs (`len` may be NULL), per the C API.
+    unsafe {
+        if buf.is_null() || op.is_null() {
+            crate::pyerrors::bad_internal_call();
+            return -1;
+        }
+        if !is_bytes(op) {
+            expected_bytes(op);
+            return -1;
+        }
+        let d = as_bytes(op);
+        *buf = op.cast::<c_char>().add(SVAL);
+        if len.is_null() {
+            if d.contains(&0) {
+                raise(&raw mut EXC_ValueError, "embedded null byte");
+                return -1;
+            }
+        } else {
+            *len = d.len() as Py_ssize_t;
+        }
+        0
+    }
+}
+
+#[export]
+pub unsafe fn PyBytes_Size(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_bytes(op) {
+            if op.is_null() {
                 crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            if !is_bytes(op) {
-                expected_bytes(op);
-                return -1;
-            }
-            let d = as_bytes(op);
-            *buf = op.cast::<c_char>().add(SVAL);
-            if len.is_null() {
-                if d.contains(&0) {
-                    raise(&raw mut EXC_ValueError, "embedded null byte");
-                    return -1;
-                }
             } else {
-                *len = d.len() as Py_ssize_t;
+                expected_bytes(op);
             }
-            0
+            return -1;
         }
-    })
+        as_bytes(op).len() as Py_ssize_t
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBytes_Size(op: *mut PyObject) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyBytes_Size", -1, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_bytes(op) {
-                if op.is_null() {
-                    crate::pyerrors::bad_internal_call();
-                } else {
-                    expected_bytes(op);
-                }
-                return -1;
-            }
-            as_bytes(op).len() as Py_ssize_t
+#[export]
+pub unsafe fn PyBytes_Concat(pv: *mut *mut PyObject, w: *mut PyObject) {
+    // SAFETY: `*pv` is an owned reference or NULL; `w` NULL or live, per the C API.
+    unsafe {
+        if pv.is_null() {
+            return;
         }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBytes_Concat(pv: *mut *mut PyObject, w: *mut PyObject) {
-    crate::ffi_guard::guard("PyBytes_Concat", (), || {
-        // SAFETY: `*pv` is an owned reference or NULL; `w` NULL or live, per the C API.
-        unsafe {
-            if pv.is_null() {
-                return;
-            }
-            let v = *pv;
-            if v.is_null() {
-                return;
-            }
-            if w.is_null() {
-                *pv = null_mut();
-                decref(v);
-                return;
-            }
-            let r = bytes_concat(v, w);
+        let v = *pv;
+        if v.is_null() {
+            return;
+        }
+        if w.is_null() {
+            *pv = null_mut();
             decref(v);
-            *pv = r;
+            return;
         }
-    })
+        let r = bytes_concat(v, w);
+        decref(v);
+        *pv = r;
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBytes_ConcatAndDel(pv: *mut *mut PyObject, w: *mut PyObject) {
-    crate::ffi_guard::guard("PyBytes_ConcatAndDel", (), || {
-        // SAFETY: as PyBytes_Concat; `w`'s reference is stolen.
-        unsafe {
-            PyBytes_Concat(pv, w);
-            xdecref(w);
-        }
-    })
+#[export]
+pub unsafe fn PyBytes_ConcatAndDel(pv: *mut *mut PyObject, w: *mut PyObject) {
+    // SAFETY: as PyBytes_Concat; `w`'s reference is stolen.
+    unsafe {
+        PyBytes_Concat(pv, w);
+        xdecref(w);
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyBytes_Resize(pv: *mut *mut PyObject, newsize: Py_ssize_t) -> c_int {
-    crate::ffi_guard::guard("_PyBytes_Resize", -1, || {
-        // SAFETY: `*pv` is a bytes object the caller owns alone, per the C API contract.
-        unsafe {
-            let v = *pv;
-            if v.is_null() || !is_bytes(v) || newsize < 0 {
-                *pv = null_mut();
-                xdecref(v);
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            let old = as_bytes(v).len() as Py_ssize_t;
-            if old == newsize {
-                return 0;
-            }
-            if crate::refcount::refcnt(v) != 1 || crate::refcount::is_immortal(v) {
-                let n = from_bytes(&as_bytes(v)[..newsize.min(old) as usize]);
-                let n = if n.is_null() || newsize <= old {
-                    n
-                } else {
-                    let grown = new_bytes(newsize as usize);
-                    if !grown.is_null() {
-                        std::ptr::copy_nonoverlapping(
-                            n.cast::<u8>().add(SVAL),
-                            grown.cast::<u8>().add(SVAL),
-                            old as usize,
-                        );
-                    }
-                    decref(n);
-                    grown
-                };
-                decref(v);
-                *pv = n;
-                return if n.is_null() { -1 } else { 0 };
-            }
-            let size = (SVAL + 1 + newsize as usize + 7) & !7;
-            let p = crate::pymem::realloc(v.cast(), size).cast::<PyObject>();
-            if p.is_null() {
-                crate::pymem::free(v.cast());
-                *pv = null_mut();
-                crate::pyerrors::no_memory();
-                return -1;
-            }
-            (*p.cast::<PyVarObject>()).ob_size = newsize;
-            (*p.cast::<PyBytesObject>()).ob_shash = -1;
-            let d = p.cast::<u8>().add(SVAL);
-            if newsize > old {
-                std::ptr::write_bytes(d.add(old as usize), 0, (newsize - old) as usize);
-            }
-            *d.add(newsize as usize) = 0;
-            *pv = p;
-            0
+#[export]
+pub unsafe fn _PyBytes_Resize(pv: *mut *mut PyObject, newsize: Py_ssize_t) -> c_int {
+    // SAFETY: `*pv` is a bytes object the caller owns alone, per the C API contract.
+    unsafe {
+        let v = *pv;
+        if v.is_null() || !is_bytes(v) || newsize < 0 {
+            *pv = null_mut();
+            xdecref(v);
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        let old = as_bytes(v).len() as Py_ssize_t;
+        if old == newsize {
+            return 0;
+        }
+        if crate::refcount::refcnt(v) != 1 || crate::refcount::is_immortal(v) {
+            let n = from_bytes(&as_bytes(v)[..newsize.min(old) as usize]);
+            let n = if n.is_null() || newsize <= old {
+                n
+            } else {
+                let grown = new_bytes(newsize as usize);
+                if !grown.is_null() {
+                    std::ptr::copy_nonoverlapping(
+                        n.cast::<u8>().add(SVAL),
+                        grown.cast::<u8>().add(SVAL),
+                        old as usize,
+                    );
+                }
+                decref(n);
+                grown
+            };
+            decref(v);
+            *pv = n;
+            return if n.is_null() { -1 } else { 0 };
+        }
+        let size = (SVAL + 1 + newsize as usize + 7) & !7;
+        let p = crate::pymem::realloc(v.cast(), size).cast::<PyObject>();
+        if p.is_null() {
+            crate::pymem::free(v.cast());
+            *pv = null_mut();
+            crate::pyerrors::no_memory();
+            return -1;
+        }
+        (*p.cast::<PyVarObject>()).ob_size = newsize;
+        (*p.cast::<PyBytesObject>()).ob_shash = -1;
+        let d = p.cast::<u8>().add(SVAL);
+        if newsize > old {
+            std::ptr::write_bytes(d.add(old as usize), 0, (newsize - old) as usize);
+        }
+        *d.add(newsize as usize) = 0;
+        *pv = p;
+        0
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBytes_FromObject(op: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyBytes_FromObject", null_mut(), || {
-        if op.is_null() {
-            return crate::pyerrors::bad_internal_call();
-        }
-        // SAFETY: a live object, per the C API contract.
-        unsafe { from_object_named(op, "bytes") }
-    })
+#[export]
+pub unsafe fn PyBytes_FromObject(op: *mut PyObject) -> *mut PyObject {
+    if op.is_null() {
+        return crate::pyerrors::bad_internal_call();
+    }
+    // SAFETY: a live object, per the C API contract.
+    unsafe { from_object_named(op, "bytes") }
 }
 
 /// `PyBytes_FromObject` for `name`'s constructor (`bytes` or `bytearray`): CPython 3.14 names the
@@ -804,48 +784,44 @@ pub(crate) unsafe fn from_object_named(op: *mut PyObject, name: &str) -> *mut Py
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBytes_Repr(op: *mut PyObject, smartquotes: c_int) -> *mut PyObject {
-    crate::ffi_guard::guard("PyBytes_Repr", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_bytes(op) {
-                return crate::pyerrors::bad_internal_call();
-            }
-            crate::unicodeobject::from_str(&repr_bytes_quoted(as_bytes(op), smartquotes != 0))
+#[export]
+pub unsafe fn PyBytes_Repr(op: *mut PyObject, smartquotes: c_int) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_bytes(op) {
+            return crate::pyerrors::bad_internal_call();
         }
-    })
+        crate::unicodeobject::from_str(&repr_bytes_quoted(as_bytes(op), smartquotes != 0))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBytes_Join(sep: *mut PyObject, seq: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyBytes_Join", null_mut(), || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            let Some(s) = bytes_like(sep) else {
-                return null_mut();
+#[export]
+pub unsafe fn PyBytes_Join(sep: *mut PyObject, seq: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        let Some(s) = bytes_like(sep) else {
+            return null_mut();
+        };
+        let Ok(items) = iters::collect(seq) else {
+            return null_mut();
+        };
+        let mut out = Vec::new();
+        for (i, &o) in items.iter().enumerate() {
+            let Some(b) = bytes_like(o) else {
+                crate::pyerrors::clear();
+                let t = sl::tname(o);
+                iters::release_all(items);
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!("sequence item {i}: expected a bytes-like object, {t} found"),
+                );
             };
-            let Ok(items) = iters::collect(seq) else {
-                return null_mut();
-            };
-            let mut out = Vec::new();
-            for (i, &o) in items.iter().enumerate() {
-                let Some(b) = bytes_like(o) else {
-                    crate::pyerrors::clear();
-                    let t = sl::tname(o);
-                    iters::release_all(items);
-                    return raise(
-                        &raw mut EXC_TypeError,
-                        &format!("sequence item {i}: expected a bytes-like object, {t} found"),
-                    );
-                };
-                if i > 0 {
-                    out.extend_from_slice(&s);
-                }
-                out.extend_from_slice(&b);
+            if i > 0 {
+                out.extend_from_slice(&s);
             }
-            iters::release_all(items);
-            from_bytes(&out)
+            out.extend_from_slice(&b);
         }
-    })
+        iters::release_all(items);
+        from_bytes(&out)
+    }
 }

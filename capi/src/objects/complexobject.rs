@@ -1,6 +1,7 @@
 //! `complexobject.h`: `complex` (48 bytes: header and a `Py_complex`), its arithmetic,
 //! comparison, hash and repr, and the `_Py_c_*` helpers.
 
+use crate::export;
 use crate::floatobject::{hash_double, repr_f64_part};
 use crate::longobject::{NB_EMPTY, is_int, not_implemented};
 use crate::object::{
@@ -39,7 +40,7 @@ pub static mut COMPLEX_AS_NUMBER: PyNumberMethods = PyNumberMethods {
     ..NB_EMPTY
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyComplex_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(complex_repr),
     tp_hash: Some(complex_hash),
@@ -606,99 +607,91 @@ fn complex_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObjec
 
 // ---- the exported API ---------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyComplex_FromDoubles(real: f64, imag: f64) -> *mut PyObject {
-    crate::ffi_guard::guard("PyComplex_FromDoubles", null_mut(), || {
-        from_complex(c(real, imag))
-    })
+#[export]
+pub fn PyComplex_FromDoubles(real: f64, imag: f64) -> *mut PyObject {
+    from_complex(c(real, imag))
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyComplex_FromCComplex(v: Py_complex) -> *mut PyObject {
-    crate::ffi_guard::guard("PyComplex_FromCComplex", null_mut(), || from_complex(v))
+#[export]
+pub fn PyComplex_FromCComplex(v: Py_complex) -> *mut PyObject {
+    from_complex(v)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyComplex_RealAsDouble(op: *mut PyObject) -> f64 {
-    crate::ffi_guard::guard("PyComplex_RealAsDouble", -1.0, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !op.is_null() && is_complex(op) {
-                value(op).real
+#[export]
+pub unsafe fn PyComplex_RealAsDouble(op: *mut PyObject) -> f64 {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !op.is_null() && is_complex(op) {
+            value(op).real
+        } else {
+            crate::floatobject::PyFloat_AsDouble(op)
+        }
+    }
+}
+
+#[export]
+pub unsafe fn PyComplex_ImagAsDouble(op: *mut PyObject) -> f64 {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !op.is_null() && is_complex(op) {
+            value(op).imag
+        } else {
+            // CPython 3.14: the imaginary part of a real number is 0.0 (after checking
+            // that it is one).
+            let f = crate::floatobject::PyFloat_AsDouble(op);
+            if f == -1.0 && crate::pyerrors::occurred() {
+                -1.0
             } else {
-                crate::floatobject::PyFloat_AsDouble(op)
+                0.0
             }
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyComplex_ImagAsDouble(op: *mut PyObject) -> f64 {
-    crate::ffi_guard::guard("PyComplex_ImagAsDouble", -1.0, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !op.is_null() && is_complex(op) {
-                value(op).imag
-            } else {
-                // CPython 3.14: the imaginary part of a real number is 0.0 (after checking
-                // that it is one).
-                let f = crate::floatobject::PyFloat_AsDouble(op);
-                if f == -1.0 && crate::pyerrors::occurred() {
-                    -1.0
-                } else {
-                    0.0
-                }
-            }
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyComplex_AsCComplex(op: *mut PyObject) -> Py_complex {
+#[export(err = c(-1.0, 0.0))]
+pub unsafe fn PyComplex_AsCComplex(op: *mut PyObject) -> Py_complex {
     let err = c(-1.0, 0.0);
-    crate::ffi_guard::guard("PyComplex_AsCComplex", err, || {
-        if op.is_null() {
-            crate::pyerrors::bad_internal_call();
-            return err;
+    if op.is_null() {
+        crate::pyerrors::bad_internal_call();
+        return err;
+    }
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if is_complex(op) {
+            return value(op);
         }
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if is_complex(op) {
-                return value(op);
+        match as_complex_value(op) {
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                let t = crate::object::type_name(crate::object::ty(op));
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!("must be real number, not {t}"),
+                );
+                err
             }
-            match as_complex_value(op) {
-                Ok(Some(v)) => v,
-                Ok(None) => {
-                    let t = crate::object::type_name(crate::object::ty(op));
-                    raise(
-                        &raw mut EXC_TypeError,
-                        &format!("must be real number, not {t}"),
-                    );
-                    err
-                }
-                Err(()) => err,
-            }
+            Err(()) => err,
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _Py_c_sum(a: Py_complex, b: Py_complex) -> Py_complex {
+#[export(unguarded)]
+pub fn _Py_c_sum(a: Py_complex, b: Py_complex) -> Py_complex {
     sum(a, b)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _Py_c_diff(a: Py_complex, b: Py_complex) -> Py_complex {
+#[export(unguarded)]
+pub fn _Py_c_diff(a: Py_complex, b: Py_complex) -> Py_complex {
     diff(a, b)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _Py_c_neg(a: Py_complex) -> Py_complex {
+#[export(unguarded)]
+pub fn _Py_c_neg(a: Py_complex) -> Py_complex {
     neg(a)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _Py_c_prod(a: Py_complex, b: Py_complex) -> Py_complex {
+#[export(unguarded)]
+pub fn _Py_c_prod(a: Py_complex, b: Py_complex) -> Py_complex {
     prod(a, b)
 }
 
@@ -708,8 +701,8 @@ fn set_errno(e: c_int) {
     unsafe { *libc::__errno_location() = e };
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _Py_c_quot(a: Py_complex, b: Py_complex) -> Py_complex {
+#[export(unguarded)]
+pub fn _Py_c_quot(a: Py_complex, b: Py_complex) -> Py_complex {
     match quot(a, b) {
         Some(r) => r,
         None => {
@@ -719,8 +712,8 @@ pub extern "C" fn _Py_c_quot(a: Py_complex, b: Py_complex) -> Py_complex {
     }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _Py_c_pow(a: Py_complex, b: Py_complex) -> Py_complex {
+#[export(unguarded)]
+pub fn _Py_c_pow(a: Py_complex, b: Py_complex) -> Py_complex {
     match pow_general(a, b) {
         Ok(r) => r,
         Err(_) => {
@@ -730,8 +723,8 @@ pub extern "C" fn _Py_c_pow(a: Py_complex, b: Py_complex) -> Py_complex {
     }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _Py_c_abs(a: Py_complex) -> f64 {
+#[export(unguarded)]
+pub fn _Py_c_abs(a: Py_complex) -> f64 {
     let r = a.real.hypot(a.imag);
     if r.is_infinite() && a.real.is_finite() && a.imag.is_finite() {
         set_errno(libc::ERANGE);

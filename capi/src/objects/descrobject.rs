@@ -1,5 +1,6 @@
 //! `descrobject.h`: member and getset definitions.
 
+use crate::export;
 use crate::object::PyObject;
 use crate::pyport::Py_ssize_t;
 use std::ffi::{c_char, c_int, c_void};
@@ -171,7 +172,7 @@ pub struct PyWrapperDescrObject {
 
 const DESCR_FLAGS: std::ffi::c_ulong = 0;
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyMethodDescr_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(descr_dealloc),
     tp_repr: Some(method_descr_repr),
@@ -185,7 +186,7 @@ pub static mut PyMethodDescr_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyClassMethodDescr_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(descr_dealloc),
     tp_repr: Some(method_descr_repr),
@@ -199,7 +200,7 @@ pub static mut PyClassMethodDescr_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyMemberDescr_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(descr_dealloc),
     tp_repr: Some(member_descr_repr),
@@ -213,7 +214,7 @@ pub static mut PyMemberDescr_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyGetSetDescr_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(descr_dealloc),
     tp_repr: Some(getset_descr_repr),
@@ -228,7 +229,7 @@ pub static mut PyGetSetDescr_Type: PyTypeObject = PyTypeObject {
 };
 
 /// Wrapper descriptors: `__repr__`, `__len__`, ... in type dicts, calling the type's slot.
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyWrapperDescr_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(descr_dealloc),
     tp_repr: Some(wrapper_descr_repr),
@@ -723,56 +724,34 @@ pub unsafe fn add_descriptors(t: *mut PyTypeObject, dict: *mut PyObject) -> c_in
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDescr_NewMethod(
-    t: *mut PyTypeObject,
-    ml: *mut PyMethodDef,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyDescr_NewMethod(t: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyDescr_NewMethod", null_mut(), || unsafe {
-        new_method(t, ml)
-    })
+    unsafe { new_method(t, ml) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDescr_NewClassMethod(
-    t: *mut PyTypeObject,
-    ml: *mut PyMethodDef,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyDescr_NewClassMethod(t: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyDescr_NewClassMethod", null_mut(), || unsafe {
-        new_classmethod(t, ml)
-    })
+    unsafe { new_classmethod(t, ml) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDescr_NewMember(
-    t: *mut PyTypeObject,
-    m: *mut PyMemberDef,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyDescr_NewMember(t: *mut PyTypeObject, m: *mut PyMemberDef) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyDescr_NewMember", null_mut(), || unsafe {
-        new_member(t, m)
-    })
+    unsafe { new_member(t, m) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDescr_NewGetSet(
-    t: *mut PyTypeObject,
-    g: *mut PyGetSetDef,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyDescr_NewGetSet(t: *mut PyTypeObject, g: *mut PyGetSetDef) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyDescr_NewGetSet", null_mut(), || unsafe {
-        new_getset(t, g)
-    })
+    unsafe { new_getset(t, g) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDescr_IsData(d: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyDescr_IsData(d: *mut PyObject) -> c_int {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyDescr_IsData", 0, || unsafe {
-        c_int::from((*ty(d)).tp_descr_set.is_some())
-    })
+    unsafe { c_int::from((*ty(d)).tp_descr_set.is_some()) }
 }
 
 // ---- slot wrappers (`<slot wrapper '__repr__' of 'T' objects>`) ---------------------------
@@ -1614,7 +1593,7 @@ static mut PROPERTY_METHODS: [PyMethodDef; 5] = [
     METHOD_END,
 ];
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyProperty_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(property_dealloc),
     tp_descr_get: Some(property_descr_get),
@@ -2080,7 +2059,7 @@ static mut PROXY_METHODS: [PyMethodDef; 6] = [
     METHOD_END,
 ];
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyDictProxy_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(proxy_dealloc),
     tp_repr: Some(proxy_repr),
@@ -2140,15 +2119,15 @@ pub unsafe fn dictproxy_new(mapping: *mut PyObject) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDictProxy_New(mapping: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyDictProxy_New(mapping: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyDictProxy_New", null_mut(), || unsafe {
+    unsafe {
         if mapping.is_null() {
             return crate::pyerrors::bad_internal_call();
         }
         dictproxy_new(mapping)
-    })
+    }
 }
 
 unsafe extern "C" fn proxy_new(

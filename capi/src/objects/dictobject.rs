@@ -6,6 +6,7 @@
 //! mutate one dict safely.
 #![allow(clippy::result_unit_err)]
 
+use crate::export;
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_DICT_SUBCLASS, PyObject, PyTypeObject, static_type,
 };
@@ -164,7 +165,7 @@ unsafe fn lock(d: *mut PyObject) -> Option<Locked> {
     }
 }
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyDict_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(dict_dealloc),
     tp_repr: Some(dict_repr),
@@ -664,91 +665,70 @@ unsafe fn with_key<R>(key: *const c_char, err: R, f: impl FnOnce(*mut PyObject) 
     r
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyDict_New() -> *mut PyObject {
-    crate::ffi_guard::guard("PyDict_New", null_mut(), new_dict)
+#[export]
+pub fn PyDict_New() -> *mut PyObject {
+    new_dict()
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_SetItem(
-    d: *mut PyObject,
-    k: *mut PyObject,
-    v: *mut PyObject,
-) -> c_int {
-    crate::ffi_guard::guard("PyDict_SetItem", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check(d) || k.is_null() || v.is_null() {
-                if !k.is_null() && !v.is_null() {
-                    return -1;
-                }
-                crate::pyerrors::bad_internal_call();
+#[export]
+pub unsafe fn PyDict_SetItem(d: *mut PyObject, k: *mut PyObject, v: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check(d) || k.is_null() || v.is_null() {
+            if !k.is_null() && !v.is_null() {
                 return -1;
             }
-            set_item(d, k, v)
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        set_item(d, k, v)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_SetItemString(
-    d: *mut PyObject,
-    k: *const c_char,
-    v: *mut PyObject,
-) -> c_int {
-    crate::ffi_guard::guard("PyDict_SetItemString", -1, || {
-        // SAFETY: live objects and a C string, per the C API contract.
-        unsafe {
-            if !check(d) {
-                return -1;
-            }
-            with_key(k, -1, |key| set_item(d, key, v))
+#[export]
+pub unsafe fn PyDict_SetItemString(d: *mut PyObject, k: *const c_char, v: *mut PyObject) -> c_int {
+    // SAFETY: live objects and a C string, per the C API contract.
+    unsafe {
+        if !check(d) {
+            return -1;
         }
-    })
+        with_key(k, -1, |key| set_item(d, key, v))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_GetItem(d: *mut PyObject, k: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyDict_GetItem", null_mut(), || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if d.is_null() || !is_dict(d) {
-                return null_mut();
-            }
-            get(d, k)
+#[export]
+pub unsafe fn PyDict_GetItem(d: *mut PyObject, k: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if d.is_null() || !is_dict(d) {
+            return null_mut();
         }
-    })
+        get(d, k)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_GetItemString(d: *mut PyObject, k: *const c_char) -> *mut PyObject {
-    crate::ffi_guard::guard("PyDict_GetItemString", null_mut(), || {
-        // SAFETY: live objects and a C string, per the C API contract.
-        unsafe {
-            if d.is_null() || !is_dict(d) {
-                return null_mut();
-            }
-            let r = with_key(k, null_mut(), |key| get(d, key));
-            crate::pyerrors::clear_if(r.is_null());
-            r
+#[export]
+pub unsafe fn PyDict_GetItemString(d: *mut PyObject, k: *const c_char) -> *mut PyObject {
+    // SAFETY: live objects and a C string, per the C API contract.
+    unsafe {
+        if d.is_null() || !is_dict(d) {
+            return null_mut();
         }
-    })
+        let r = with_key(k, null_mut(), |key| get(d, key));
+        crate::pyerrors::clear_if(r.is_null());
+        r
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_GetItemWithError(
-    d: *mut PyObject,
-    k: *mut PyObject,
-) -> *mut PyObject {
-    crate::ffi_guard::guard("PyDict_GetItemWithError", null_mut(), || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check(d) {
-                return null_mut();
-            }
-            get_with_error(d, k)
+#[export]
+pub unsafe fn PyDict_GetItemWithError(d: *mut PyObject, k: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check(d) {
+            return null_mut();
         }
-    })
+        get_with_error(d, k)
+    }
 }
 
 unsafe fn get_ref(d: *mut PyObject, k: *mut PyObject, out: *mut *mut PyObject) -> c_int {
@@ -767,150 +747,134 @@ unsafe fn get_ref(d: *mut PyObject, k: *mut PyObject, out: *mut *mut PyObject) -
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_GetItemRef(
+#[export]
+pub unsafe fn PyDict_GetItemRef(
     d: *mut PyObject,
     k: *mut PyObject,
     out: *mut *mut PyObject,
 ) -> c_int {
     // SAFETY: live objects and a writable out pointer, per the C API contract.
-    crate::ffi_guard::guard("PyDict_GetItemRef", -1, || unsafe { get_ref(d, k, out) })
+    unsafe { get_ref(d, k, out) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_GetItemStringRef(
+#[export]
+pub unsafe fn PyDict_GetItemStringRef(
     d: *mut PyObject,
     k: *const c_char,
     out: *mut *mut PyObject,
 ) -> c_int {
-    crate::ffi_guard::guard("PyDict_GetItemStringRef", -1, || {
-        // SAFETY: as PyDict_GetItemRef with a C string key.
-        unsafe {
-            *out = null_mut();
-            with_key(k, -1, |key| get_ref(d, key, out))
+    // SAFETY: as PyDict_GetItemRef with a C string key.
+    unsafe {
+        *out = null_mut();
+        with_key(k, -1, |key| get_ref(d, key, out))
+    }
+}
+
+#[export]
+pub unsafe fn PyDict_DelItem(d: *mut PyObject, k: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check(d) {
+            return -1;
         }
-    })
+        del_item(d, k)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_DelItem(d: *mut PyObject, k: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyDict_DelItem", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check(d) {
-                return -1;
-            }
-            del_item(d, k)
+#[export]
+pub unsafe fn PyDict_DelItemString(d: *mut PyObject, k: *const c_char) -> c_int {
+    // SAFETY: live objects and a C string, per the C API contract.
+    unsafe {
+        if !check(d) {
+            return -1;
         }
-    })
+        with_key(k, -1, |key| del_item(d, key))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_DelItemString(d: *mut PyObject, k: *const c_char) -> c_int {
-    crate::ffi_guard::guard("PyDict_DelItemString", -1, || {
-        // SAFETY: live objects and a C string, per the C API contract.
-        unsafe {
-            if !check(d) {
-                return -1;
-            }
-            with_key(k, -1, |key| del_item(d, key))
+#[export]
+pub unsafe fn PyDict_Size(d: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !check(d) {
+            return -1;
         }
-    })
+        len(d)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_Size(d: *mut PyObject) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyDict_Size", -1, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !check(d) {
-                return -1;
-            }
-            len(d)
+#[export]
+pub unsafe fn PyDict_Contains(d: *mut PyObject, k: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check(d) {
+            return -1;
         }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_Contains(d: *mut PyObject, k: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyDict_Contains", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check(d) {
-                return -1;
-            }
-            let v = get_with_error(d, k);
-            if v.is_null() {
-                if crate::pyerrors::occurred() { -1 } else { 0 }
-            } else {
-                1
-            }
+        let v = get_with_error(d, k);
+        if v.is_null() {
+            if crate::pyerrors::occurred() { -1 } else { 0 }
+        } else {
+            1
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_ContainsString(d: *mut PyObject, k: *const c_char) -> c_int {
-    crate::ffi_guard::guard("PyDict_ContainsString", -1, || {
-        // SAFETY: live objects and a C string, per the C API contract.
-        unsafe { with_key(k, -1, |key| PyDict_Contains(d, key)) }
-    })
+#[export]
+pub unsafe fn PyDict_ContainsString(d: *mut PyObject, k: *const c_char) -> c_int {
+    // SAFETY: live objects and a C string, per the C API contract.
+    unsafe { with_key(k, -1, |key| PyDict_Contains(d, key)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_Next(
+#[export]
+pub unsafe fn PyDict_Next(
     d: *mut PyObject,
     pos: *mut Py_ssize_t,
     key: *mut *mut PyObject,
     value: *mut *mut PyObject,
 ) -> c_int {
-    crate::ffi_guard::guard("PyDict_Next", 0, || {
-        // SAFETY: a live dict and writable pointers (NULL allowed for key/value).
-        unsafe {
-            if d.is_null() || !is_dict(d) {
-                return 0;
-            }
-            let Some(_g) = lock(d) else { return 0 };
-            let Some(t) = table(d) else { return 0 };
-            let mut i = (*pos).max(0) as usize;
-            while i < t.entries.len() {
-                if let Some((_, k, v)) = t.entries[i] {
-                    *pos = (i + 1) as Py_ssize_t;
-                    if !key.is_null() {
-                        *key = k;
-                    }
-                    if !value.is_null() {
-                        *value = v;
-                    }
-                    return 1;
-                }
-                i += 1;
-            }
-            *pos = i as Py_ssize_t;
-            0
+    // SAFETY: a live dict and writable pointers (NULL allowed for key/value).
+    unsafe {
+        if d.is_null() || !is_dict(d) {
+            return 0;
         }
-    })
+        let Some(_g) = lock(d) else { return 0 };
+        let Some(t) = table(d) else { return 0 };
+        let mut i = (*pos).max(0) as usize;
+        while i < t.entries.len() {
+            if let Some((_, k, v)) = t.entries[i] {
+                *pos = (i + 1) as Py_ssize_t;
+                if !key.is_null() {
+                    *key = k;
+                }
+                if !value.is_null() {
+                    *value = v;
+                }
+                return 1;
+            }
+            i += 1;
+        }
+        *pos = i as Py_ssize_t;
+        0
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_Clear(d: *mut PyObject) {
-    crate::ffi_guard::guard("PyDict_Clear", (), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if d.is_null() || !is_dict(d) {
-                return;
-            }
-            let g = lock(d);
-            let Some(t) = table(d) else { return };
-            let old = t.take_all();
-            sync_used(d, t);
-            drop(g);
-            for (_, k, v) in old.into_iter().flatten() {
-                decref(k);
-                decref(v);
-            }
+#[export]
+pub unsafe fn PyDict_Clear(d: *mut PyObject) {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if d.is_null() || !is_dict(d) {
+            return;
         }
-    })
+        let g = lock(d);
+        let Some(t) = table(d) else { return };
+        let old = t.take_all();
+        sync_used(d, t);
+        drop(g);
+        for (_, k, v) in old.into_iter().flatten() {
+            decref(k);
+            decref(v);
+        }
+    }
 }
 
 // ---- slots, iterators and views ------------------------------------------------------------
@@ -977,13 +941,13 @@ static mut DICT_METHODS: [PyMethodDef; 10] = [
     },
 ];
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyDictIterKey_Type: PyTypeObject =
     iters::iter_type(c"dict_keyiterator", dictiter_keys);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyDictIterValue_Type: PyTypeObject =
     iters::iter_type(c"dict_valueiterator", dictiter_values);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyDictIterItem_Type: PyTypeObject =
     iters::iter_type(c"dict_itemiterator", dictiter_items);
 
@@ -1010,11 +974,11 @@ const fn view_type(name: &'static std::ffi::CStr) -> PyTypeObject {
     }
 }
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyDictKeys_Type: PyTypeObject = view_type(c"dict_keys");
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyDictValues_Type: PyTypeObject = view_type(c"dict_values");
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyDictItems_Type: PyTypeObject = view_type(c"dict_items");
 
 /// Which part of the entries a view or iterator yields.
@@ -1626,206 +1590,176 @@ unsafe extern "C" fn m_setdefault(
 
 // ---- more exported API ---------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_Keys(d: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyDict_Keys", null_mut(), || {
-        // SAFETY: a live dict, per the C API contract.
-        unsafe {
-            if !check(d) {
-                return null_mut();
-            }
-            list_of(d, Part::Keys)
+#[export]
+pub unsafe fn PyDict_Keys(d: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live dict, per the C API contract.
+    unsafe {
+        if !check(d) {
+            return null_mut();
         }
-    })
+        list_of(d, Part::Keys)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_Values(d: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyDict_Values", null_mut(), || {
-        // SAFETY: a live dict, per the C API contract.
-        unsafe {
-            if !check(d) {
-                return null_mut();
-            }
-            list_of(d, Part::Values)
+#[export]
+pub unsafe fn PyDict_Values(d: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live dict, per the C API contract.
+    unsafe {
+        if !check(d) {
+            return null_mut();
         }
-    })
+        list_of(d, Part::Values)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_Items(d: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyDict_Items", null_mut(), || {
-        // SAFETY: a live dict, per the C API contract.
-        unsafe {
-            if !check(d) {
-                return null_mut();
-            }
-            list_of(d, Part::Items)
+#[export]
+pub unsafe fn PyDict_Items(d: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live dict, per the C API contract.
+    unsafe {
+        if !check(d) {
+            return null_mut();
         }
-    })
+        list_of(d, Part::Items)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_Copy(d: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyDict_Copy", null_mut(), || {
-        // SAFETY: a live dict, per the C API contract.
-        unsafe {
-            if !check(d) {
-                return null_mut();
-            }
-            copy(d)
+#[export]
+pub unsafe fn PyDict_Copy(d: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live dict, per the C API contract.
+    unsafe {
+        if !check(d) {
+            return null_mut();
         }
-    })
+        copy(d)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_Update(a: *mut PyObject, b: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyDict_Update", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check(a) || b.is_null() {
-                if b.is_null() {
-                    crate::pyerrors::bad_internal_call();
-                }
-                return -1;
+#[export]
+pub unsafe fn PyDict_Update(a: *mut PyObject, b: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check(a) || b.is_null() {
+            if b.is_null() {
+                crate::pyerrors::bad_internal_call();
             }
-            merge(a, b, 1)
+            return -1;
         }
-    })
+        merge(a, b, 1)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_Merge(a: *mut PyObject, b: *mut PyObject, over: c_int) -> c_int {
-    crate::ffi_guard::guard("PyDict_Merge", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check(a) || b.is_null() {
-                if b.is_null() {
-                    crate::pyerrors::bad_internal_call();
-                }
-                return -1;
+#[export]
+pub unsafe fn PyDict_Merge(a: *mut PyObject, b: *mut PyObject, over: c_int) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check(a) || b.is_null() {
+            if b.is_null() {
+                crate::pyerrors::bad_internal_call();
             }
-            merge(a, b, if over != 0 { 1 } else { 0 })
+            return -1;
         }
-    })
+        merge(a, b, if over != 0 { 1 } else { 0 })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_MergeFromSeq2(
-    a: *mut PyObject,
-    seq: *mut PyObject,
-    over: c_int,
-) -> c_int {
-    crate::ffi_guard::guard("PyDict_MergeFromSeq2", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check(a) || seq.is_null() {
-                if seq.is_null() {
-                    crate::pyerrors::bad_internal_call();
-                }
-                return -1;
+#[export]
+pub unsafe fn PyDict_MergeFromSeq2(a: *mut PyObject, seq: *mut PyObject, over: c_int) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check(a) || seq.is_null() {
+            if seq.is_null() {
+                crate::pyerrors::bad_internal_call();
             }
-            merge_seq2(a, seq, over != 0)
+            return -1;
         }
-    })
+        merge_seq2(a, seq, over != 0)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_SetDefault(
+#[export]
+pub unsafe fn PyDict_SetDefault(
     d: *mut PyObject,
     k: *mut PyObject,
     default: *mut PyObject,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyDict_SetDefault", null_mut(), || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check(d) {
-                return null_mut();
-            }
-            setdefault(d, k, default)
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check(d) {
+            return null_mut();
         }
-    })
+        setdefault(d, k, default)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_SetDefaultRef(
+#[export]
+pub unsafe fn PyDict_SetDefaultRef(
     d: *mut PyObject,
     k: *mut PyObject,
     default: *mut PyObject,
     result: *mut *mut PyObject,
 ) -> c_int {
-    crate::ffi_guard::guard("PyDict_SetDefaultRef", -1, || {
-        // SAFETY: live objects and NULL or a writable result, per the C API contract.
-        unsafe {
-            let put = |v: *mut PyObject| {
-                if !result.is_null() {
+    // SAFETY: live objects and NULL or a writable result, per the C API contract.
+    unsafe {
+        let put = |v: *mut PyObject| {
+            if !result.is_null() {
+                *result = v;
+            }
+        };
+        put(null_mut());
+        if !check(d) {
+            return -1;
+        }
+        let v = get_with_error(d, k);
+        if !v.is_null() {
+            put(new_ref(v));
+            return 1;
+        }
+        if crate::pyerrors::occurred() || set_item(d, k, default) < 0 {
+            return -1;
+        }
+        put(new_ref(default));
+        0
+    }
+}
+
+#[export]
+pub unsafe fn PyDict_Pop(d: *mut PyObject, k: *mut PyObject, result: *mut *mut PyObject) -> c_int {
+    // SAFETY: live objects and NULL or a writable result, per the C API contract.
+    unsafe {
+        if !result.is_null() {
+            *result = null_mut();
+        }
+        if !check(d) {
+            return -1;
+        }
+        match pop(d, k) {
+            Err(()) => -1,
+            Ok(None) => 0,
+            Ok(Some(v)) => {
+                if result.is_null() {
+                    decref(v);
+                } else {
                     *result = v;
                 }
-            };
-            put(null_mut());
-            if !check(d) {
-                return -1;
-            }
-            let v = get_with_error(d, k);
-            if !v.is_null() {
-                put(new_ref(v));
-                return 1;
-            }
-            if crate::pyerrors::occurred() || set_item(d, k, default) < 0 {
-                return -1;
-            }
-            put(new_ref(default));
-            0
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_Pop(
-    d: *mut PyObject,
-    k: *mut PyObject,
-    result: *mut *mut PyObject,
-) -> c_int {
-    crate::ffi_guard::guard("PyDict_Pop", -1, || {
-        // SAFETY: live objects and NULL or a writable result, per the C API contract.
-        unsafe {
-            if !result.is_null() {
-                *result = null_mut();
-            }
-            if !check(d) {
-                return -1;
-            }
-            match pop(d, k) {
-                Err(()) => -1,
-                Ok(None) => 0,
-                Ok(Some(v)) => {
-                    if result.is_null() {
-                        decref(v);
-                    } else {
-                        *result = v;
-                    }
-                    1
-                }
+                1
             }
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyDict_PopString(
+#[export]
+pub unsafe fn PyDict_PopString(
     d: *mut PyObject,
     k: *const c_char,
     result: *mut *mut PyObject,
 ) -> c_int {
-    crate::ffi_guard::guard("PyDict_PopString", -1, || {
-        // SAFETY: as PyDict_Pop with a C string key.
-        unsafe {
-            if !result.is_null() {
-                *result = null_mut();
-            }
-            with_key(k, -1, |key| PyDict_Pop(d, key, result))
+    // SAFETY: as PyDict_Pop with a C string key.
+    unsafe {
+        if !result.is_null() {
+            *result = null_mut();
         }
-    })
+        with_key(k, -1, |key| PyDict_Pop(d, key, result))
+    }
 }
 
 #[cfg(test)]

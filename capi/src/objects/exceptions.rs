@@ -4,6 +4,7 @@
 //! indicator and the `PyErr_*` functions are in `runtime/pyerrors.rs`, which re-exports these.
 
 use crate::descrobject::{Py_T_OBJECT, Py_T_PYSSIZET, PyGetSetDef, PyMemberDef};
+use crate::export;
 use crate::object::{
     Py_TPFLAGS_BASE_EXC_SUBCLASS, Py_TPFLAGS_BASETYPE, Py_TPFLAGS_HAVE_GC, PyObject, PyTypeObject,
     static_type, ty, type_short_name,
@@ -524,68 +525,62 @@ pub unsafe fn set_context(exc: *mut PyObject, ctx: *mut PyObject) {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyException_GetCause(e: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyException_GetCause(e: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live exception, per the C API contract.
-    crate::ffi_guard::guard("PyException_GetCause", null_mut(), || unsafe {
+    unsafe {
         let c = (*e.cast::<PyBaseExceptionObject>()).cause;
         xincref(c);
         c
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyException_SetCause(e: *mut PyObject, c: *mut PyObject) {
+#[export]
+pub unsafe fn PyException_SetCause(e: *mut PyObject, c: *mut PyObject) {
     // SAFETY: a live exception and a stolen reference, per the C API contract.
-    crate::ffi_guard::guard("PyException_SetCause", (), || unsafe { set_cause(e, c) })
+    unsafe { set_cause(e, c) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyException_GetContext(e: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyException_GetContext(e: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live exception, per the C API contract.
-    crate::ffi_guard::guard("PyException_GetContext", null_mut(), || unsafe {
+    unsafe {
         let c = (*e.cast::<PyBaseExceptionObject>()).context;
         xincref(c);
         c
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyException_SetContext(e: *mut PyObject, c: *mut PyObject) {
+#[export]
+pub unsafe fn PyException_SetContext(e: *mut PyObject, c: *mut PyObject) {
     // SAFETY: a live exception and a stolen reference, per the C API contract.
-    crate::ffi_guard::guard("PyException_SetContext", (), || unsafe {
-        set_context(e, c)
-    })
+    unsafe { set_context(e, c) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyException_GetTraceback(e: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyException_GetTraceback(e: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live exception, per the C API contract.
-    crate::ffi_guard::guard("PyException_GetTraceback", null_mut(), || unsafe {
+    unsafe {
         let c = (*e.cast::<PyBaseExceptionObject>()).traceback;
         xincref(c);
         c
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyException_GetArgs(e: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyException_GetArgs(e: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live exception, per the C API contract.
-    crate::ffi_guard::guard("PyException_GetArgs", null_mut(), || unsafe {
-        get_args(e, null_mut())
-    })
+    unsafe { get_args(e, null_mut()) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyException_SetArgs(e: *mut PyObject, args: *mut PyObject) {
-    crate::ffi_guard::guard("PyException_SetArgs", (), || {
-        // SAFETY: a live exception and a live tuple (borrowed), per the C API contract.
-        unsafe {
-            let b = e.cast::<PyBaseExceptionObject>();
-            let old = std::mem::replace(&mut (*b).args, new_ref(args));
-            xdecref(old);
-        }
-    })
+#[export]
+pub unsafe fn PyException_SetArgs(e: *mut PyObject, args: *mut PyObject) {
+    // SAFETY: a live exception and a live tuple (borrowed), per the C API contract.
+    unsafe {
+        let b = e.cast::<PyBaseExceptionObject>();
+        let old = std::mem::replace(&mut (*b).args, new_ref(args));
+        xdecref(old);
+    }
 }
 
 // ---- generated: the built-in exception types (name, base, layout) ----
@@ -596,7 +591,7 @@ pub static mut EXC_BaseException: PyTypeObject = exc_type(
     88,
     Kind::Base,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_BaseException: *mut PyObject = (&raw mut EXC_BaseException).cast();
 pub static mut EXC_BaseExceptionGroup: PyTypeObject = exc_type(
     c"BaseExceptionGroup",
@@ -604,11 +599,11 @@ pub static mut EXC_BaseExceptionGroup: PyTypeObject = exc_type(
     112,
     Kind::Group,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_BaseExceptionGroup: *mut PyObject = (&raw mut EXC_BaseExceptionGroup).cast();
 pub static mut EXC_GeneratorExit: PyTypeObject =
     exc_type(c"GeneratorExit", &raw mut EXC_BaseException, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_GeneratorExit: *mut PyObject = (&raw mut EXC_GeneratorExit).cast();
 pub static mut EXC_KeyboardInterrupt: PyTypeObject = exc_type(
     c"KeyboardInterrupt",
@@ -616,7 +611,7 @@ pub static mut EXC_KeyboardInterrupt: PyTypeObject = exc_type(
     88,
     Kind::Base,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_KeyboardInterrupt: *mut PyObject = (&raw mut EXC_KeyboardInterrupt).cast();
 pub static mut EXC_SystemExit: PyTypeObject = exc_type(
     c"SystemExit",
@@ -624,15 +619,15 @@ pub static mut EXC_SystemExit: PyTypeObject = exc_type(
     96,
     Kind::SystemExit,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_SystemExit: *mut PyObject = (&raw mut EXC_SystemExit).cast();
 pub static mut EXC_Exception: PyTypeObject =
     exc_type(c"Exception", &raw mut EXC_BaseException, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_Exception: *mut PyObject = (&raw mut EXC_Exception).cast();
 pub static mut EXC_ArithmeticError: PyTypeObject =
     exc_type(c"ArithmeticError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ArithmeticError: *mut PyObject = (&raw mut EXC_ArithmeticError).cast();
 pub static mut EXC_FloatingPointError: PyTypeObject = exc_type(
     c"FloatingPointError",
@@ -640,7 +635,7 @@ pub static mut EXC_FloatingPointError: PyTypeObject = exc_type(
     88,
     Kind::Base,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_FloatingPointError: *mut PyObject = (&raw mut EXC_FloatingPointError).cast();
 pub static mut EXC_OverflowError: PyTypeObject = exc_type(
     c"OverflowError",
@@ -648,7 +643,7 @@ pub static mut EXC_OverflowError: PyTypeObject = exc_type(
     88,
     Kind::Base,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_OverflowError: *mut PyObject = (&raw mut EXC_OverflowError).cast();
 pub static mut EXC_ZeroDivisionError: PyTypeObject = exc_type(
     c"ZeroDivisionError",
@@ -656,11 +651,11 @@ pub static mut EXC_ZeroDivisionError: PyTypeObject = exc_type(
     88,
     Kind::Base,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ZeroDivisionError: *mut PyObject = (&raw mut EXC_ZeroDivisionError).cast();
 pub static mut EXC_AssertionError: PyTypeObject =
     exc_type(c"AssertionError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_AssertionError: *mut PyObject = (&raw mut EXC_AssertionError).cast();
 pub static mut EXC_AttributeError: PyTypeObject = exc_type(
     c"AttributeError",
@@ -668,19 +663,19 @@ pub static mut EXC_AttributeError: PyTypeObject = exc_type(
     104,
     Kind::Attribute,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_AttributeError: *mut PyObject = (&raw mut EXC_AttributeError).cast();
 pub static mut EXC_BufferError: PyTypeObject =
     exc_type(c"BufferError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_BufferError: *mut PyObject = (&raw mut EXC_BufferError).cast();
 pub static mut EXC_EOFError: PyTypeObject =
     exc_type(c"EOFError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_EOFError: *mut PyObject = (&raw mut EXC_EOFError).cast();
 pub static mut EXC_ImportError: PyTypeObject =
     exc_type(c"ImportError", &raw mut EXC_Exception, 120, Kind::Import);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ImportError: *mut PyObject = (&raw mut EXC_ImportError).cast();
 pub static mut EXC_ModuleNotFoundError: PyTypeObject = exc_type(
     c"ModuleNotFoundError",
@@ -688,7 +683,7 @@ pub static mut EXC_ModuleNotFoundError: PyTypeObject = exc_type(
     120,
     Kind::Import,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ModuleNotFoundError: *mut PyObject = (&raw mut EXC_ModuleNotFoundError).cast();
 pub static mut EXC_ImportCycleError: PyTypeObject = exc_type(
     c"ImportCycleError",
@@ -696,47 +691,47 @@ pub static mut EXC_ImportCycleError: PyTypeObject = exc_type(
     120,
     Kind::Import,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ImportCycleError: *mut PyObject = (&raw mut EXC_ImportCycleError).cast();
 pub static mut EXC_LookupError: PyTypeObject =
     exc_type(c"LookupError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_LookupError: *mut PyObject = (&raw mut EXC_LookupError).cast();
 pub static mut EXC_IndexError: PyTypeObject =
     exc_type(c"IndexError", &raw mut EXC_LookupError, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_IndexError: *mut PyObject = (&raw mut EXC_IndexError).cast();
 pub static mut EXC_KeyError: PyTypeObject =
     exc_type(c"KeyError", &raw mut EXC_LookupError, 88, Kind::Key);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_KeyError: *mut PyObject = (&raw mut EXC_KeyError).cast();
 pub static mut EXC_MemoryError: PyTypeObject =
     exc_type(c"MemoryError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_MemoryError: *mut PyObject = (&raw mut EXC_MemoryError).cast();
 pub static mut EXC_NameError: PyTypeObject =
     exc_type(c"NameError", &raw mut EXC_Exception, 96, Kind::Name);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_NameError: *mut PyObject = (&raw mut EXC_NameError).cast();
 pub static mut EXC_UnboundLocalError: PyTypeObject =
     exc_type(c"UnboundLocalError", &raw mut EXC_NameError, 96, Kind::Name);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_UnboundLocalError: *mut PyObject = (&raw mut EXC_UnboundLocalError).cast();
 pub static mut EXC_OSError: PyTypeObject =
     exc_type(c"OSError", &raw mut EXC_Exception, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_OSError: *mut PyObject = (&raw mut EXC_OSError).cast();
 pub static mut EXC_BlockingIOError: PyTypeObject =
     exc_type(c"BlockingIOError", &raw mut EXC_OSError, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_BlockingIOError: *mut PyObject = (&raw mut EXC_BlockingIOError).cast();
 pub static mut EXC_ChildProcessError: PyTypeObject =
     exc_type(c"ChildProcessError", &raw mut EXC_OSError, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ChildProcessError: *mut PyObject = (&raw mut EXC_ChildProcessError).cast();
 pub static mut EXC_ConnectionError: PyTypeObject =
     exc_type(c"ConnectionError", &raw mut EXC_OSError, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ConnectionError: *mut PyObject = (&raw mut EXC_ConnectionError).cast();
 pub static mut EXC_BrokenPipeError: PyTypeObject = exc_type(
     c"BrokenPipeError",
@@ -744,7 +739,7 @@ pub static mut EXC_BrokenPipeError: PyTypeObject = exc_type(
     128,
     Kind::Os,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_BrokenPipeError: *mut PyObject = (&raw mut EXC_BrokenPipeError).cast();
 pub static mut EXC_ConnectionAbortedError: PyTypeObject = exc_type(
     c"ConnectionAbortedError",
@@ -752,7 +747,7 @@ pub static mut EXC_ConnectionAbortedError: PyTypeObject = exc_type(
     128,
     Kind::Os,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ConnectionAbortedError: *mut PyObject =
     (&raw mut EXC_ConnectionAbortedError).cast();
 pub static mut EXC_ConnectionRefusedError: PyTypeObject = exc_type(
@@ -761,7 +756,7 @@ pub static mut EXC_ConnectionRefusedError: PyTypeObject = exc_type(
     128,
     Kind::Os,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ConnectionRefusedError: *mut PyObject =
     (&raw mut EXC_ConnectionRefusedError).cast();
 pub static mut EXC_ConnectionResetError: PyTypeObject = exc_type(
@@ -770,48 +765,48 @@ pub static mut EXC_ConnectionResetError: PyTypeObject = exc_type(
     128,
     Kind::Os,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ConnectionResetError: *mut PyObject =
     (&raw mut EXC_ConnectionResetError).cast();
 pub static mut EXC_FileExistsError: PyTypeObject =
     exc_type(c"FileExistsError", &raw mut EXC_OSError, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_FileExistsError: *mut PyObject = (&raw mut EXC_FileExistsError).cast();
 pub static mut EXC_FileNotFoundError: PyTypeObject =
     exc_type(c"FileNotFoundError", &raw mut EXC_OSError, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_FileNotFoundError: *mut PyObject = (&raw mut EXC_FileNotFoundError).cast();
 pub static mut EXC_InterruptedError: PyTypeObject =
     exc_type(c"InterruptedError", &raw mut EXC_OSError, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_InterruptedError: *mut PyObject = (&raw mut EXC_InterruptedError).cast();
 pub static mut EXC_IsADirectoryError: PyTypeObject =
     exc_type(c"IsADirectoryError", &raw mut EXC_OSError, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_IsADirectoryError: *mut PyObject = (&raw mut EXC_IsADirectoryError).cast();
 pub static mut EXC_NotADirectoryError: PyTypeObject =
     exc_type(c"NotADirectoryError", &raw mut EXC_OSError, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_NotADirectoryError: *mut PyObject = (&raw mut EXC_NotADirectoryError).cast();
 pub static mut EXC_PermissionError: PyTypeObject =
     exc_type(c"PermissionError", &raw mut EXC_OSError, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_PermissionError: *mut PyObject = (&raw mut EXC_PermissionError).cast();
 pub static mut EXC_ProcessLookupError: PyTypeObject =
     exc_type(c"ProcessLookupError", &raw mut EXC_OSError, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ProcessLookupError: *mut PyObject = (&raw mut EXC_ProcessLookupError).cast();
 pub static mut EXC_TimeoutError: PyTypeObject =
     exc_type(c"TimeoutError", &raw mut EXC_OSError, 128, Kind::Os);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_TimeoutError: *mut PyObject = (&raw mut EXC_TimeoutError).cast();
 pub static mut EXC_ReferenceError: PyTypeObject =
     exc_type(c"ReferenceError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ReferenceError: *mut PyObject = (&raw mut EXC_ReferenceError).cast();
 pub static mut EXC_RuntimeError: PyTypeObject =
     exc_type(c"RuntimeError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_RuntimeError: *mut PyObject = (&raw mut EXC_RuntimeError).cast();
 pub static mut EXC_NotImplementedError: PyTypeObject = exc_type(
     c"NotImplementedError",
@@ -819,7 +814,7 @@ pub static mut EXC_NotImplementedError: PyTypeObject = exc_type(
     88,
     Kind::Base,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_NotImplementedError: *mut PyObject = (&raw mut EXC_NotImplementedError).cast();
 pub static mut EXC_PythonFinalizationError: PyTypeObject = exc_type(
     c"PythonFinalizationError",
@@ -827,12 +822,12 @@ pub static mut EXC_PythonFinalizationError: PyTypeObject = exc_type(
     88,
     Kind::Base,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_PythonFinalizationError: *mut PyObject =
     (&raw mut EXC_PythonFinalizationError).cast();
 pub static mut EXC_RecursionError: PyTypeObject =
     exc_type(c"RecursionError", &raw mut EXC_RuntimeError, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_RecursionError: *mut PyObject = (&raw mut EXC_RecursionError).cast();
 pub static mut EXC_StopAsyncIteration: PyTypeObject = exc_type(
     c"StopAsyncIteration",
@@ -840,7 +835,7 @@ pub static mut EXC_StopAsyncIteration: PyTypeObject = exc_type(
     88,
     Kind::Base,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_StopAsyncIteration: *mut PyObject = (&raw mut EXC_StopAsyncIteration).cast();
 pub static mut EXC_StopIteration: PyTypeObject = exc_type(
     c"StopIteration",
@@ -848,11 +843,11 @@ pub static mut EXC_StopIteration: PyTypeObject = exc_type(
     96,
     Kind::StopIteration,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_StopIteration: *mut PyObject = (&raw mut EXC_StopIteration).cast();
 pub static mut EXC_SyntaxError: PyTypeObject =
     exc_type(c"SyntaxError", &raw mut EXC_Exception, 160, Kind::Syntax);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_SyntaxError: *mut PyObject = (&raw mut EXC_SyntaxError).cast();
 pub static mut EXC_IndentationError: PyTypeObject = exc_type(
     c"IndentationError",
@@ -860,7 +855,7 @@ pub static mut EXC_IndentationError: PyTypeObject = exc_type(
     160,
     Kind::Syntax,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_IndentationError: *mut PyObject = (&raw mut EXC_IndentationError).cast();
 pub static mut EXC_TabError: PyTypeObject = exc_type(
     c"TabError",
@@ -868,23 +863,23 @@ pub static mut EXC_TabError: PyTypeObject = exc_type(
     160,
     Kind::Syntax,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_TabError: *mut PyObject = (&raw mut EXC_TabError).cast();
 pub static mut EXC_SystemError: PyTypeObject =
     exc_type(c"SystemError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_SystemError: *mut PyObject = (&raw mut EXC_SystemError).cast();
 pub static mut EXC_TypeError: PyTypeObject =
     exc_type(c"TypeError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_TypeError: *mut PyObject = (&raw mut EXC_TypeError).cast();
 pub static mut EXC_ValueError: PyTypeObject =
     exc_type(c"ValueError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ValueError: *mut PyObject = (&raw mut EXC_ValueError).cast();
 pub static mut EXC_UnicodeError: PyTypeObject =
     exc_type(c"UnicodeError", &raw mut EXC_ValueError, 128, Kind::Unicode);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_UnicodeError: *mut PyObject = (&raw mut EXC_UnicodeError).cast();
 pub static mut EXC_UnicodeDecodeError: PyTypeObject = exc_type(
     c"UnicodeDecodeError",
@@ -892,7 +887,7 @@ pub static mut EXC_UnicodeDecodeError: PyTypeObject = exc_type(
     128,
     Kind::Unicode,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_UnicodeDecodeError: *mut PyObject = (&raw mut EXC_UnicodeDecodeError).cast();
 pub static mut EXC_UnicodeEncodeError: PyTypeObject = exc_type(
     c"UnicodeEncodeError",
@@ -900,7 +895,7 @@ pub static mut EXC_UnicodeEncodeError: PyTypeObject = exc_type(
     128,
     Kind::Unicode,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_UnicodeEncodeError: *mut PyObject = (&raw mut EXC_UnicodeEncodeError).cast();
 pub static mut EXC_UnicodeTranslateError: PyTypeObject = exc_type(
     c"UnicodeTranslateError",
@@ -908,12 +903,12 @@ pub static mut EXC_UnicodeTranslateError: PyTypeObject = exc_type(
     128,
     Kind::Unicode,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_UnicodeTranslateError: *mut PyObject =
     (&raw mut EXC_UnicodeTranslateError).cast();
 pub static mut EXC_InterpreterError: PyTypeObject =
     exc_type(c"InterpreterError", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_InterpreterError: *mut PyObject = (&raw mut EXC_InterpreterError).cast();
 pub static mut EXC_InterpreterNotFoundError: PyTypeObject = exc_type(
     c"InterpreterNotFoundError",
@@ -921,32 +916,32 @@ pub static mut EXC_InterpreterNotFoundError: PyTypeObject = exc_type(
     88,
     Kind::Base,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_InterpreterNotFoundError: *mut PyObject =
     (&raw mut EXC_InterpreterNotFoundError).cast();
 pub static mut EXC_Warning: PyTypeObject =
     exc_type(c"Warning", &raw mut EXC_Exception, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_Warning: *mut PyObject = (&raw mut EXC_Warning).cast();
 pub static mut EXC_BytesWarning: PyTypeObject =
     exc_type(c"BytesWarning", &raw mut EXC_Warning, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_BytesWarning: *mut PyObject = (&raw mut EXC_BytesWarning).cast();
 pub static mut EXC_DeprecationWarning: PyTypeObject =
     exc_type(c"DeprecationWarning", &raw mut EXC_Warning, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_DeprecationWarning: *mut PyObject = (&raw mut EXC_DeprecationWarning).cast();
 pub static mut EXC_EncodingWarning: PyTypeObject =
     exc_type(c"EncodingWarning", &raw mut EXC_Warning, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_EncodingWarning: *mut PyObject = (&raw mut EXC_EncodingWarning).cast();
 pub static mut EXC_FutureWarning: PyTypeObject =
     exc_type(c"FutureWarning", &raw mut EXC_Warning, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_FutureWarning: *mut PyObject = (&raw mut EXC_FutureWarning).cast();
 pub static mut EXC_ImportWarning: PyTypeObject =
     exc_type(c"ImportWarning", &raw mut EXC_Warning, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ImportWarning: *mut PyObject = (&raw mut EXC_ImportWarning).cast();
 pub static mut EXC_PendingDeprecationWarning: PyTypeObject = exc_type(
     c"PendingDeprecationWarning",
@@ -954,32 +949,32 @@ pub static mut EXC_PendingDeprecationWarning: PyTypeObject = exc_type(
     88,
     Kind::Base,
 );
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_PendingDeprecationWarning: *mut PyObject =
     (&raw mut EXC_PendingDeprecationWarning).cast();
 pub static mut EXC_ResourceWarning: PyTypeObject =
     exc_type(c"ResourceWarning", &raw mut EXC_Warning, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_ResourceWarning: *mut PyObject = (&raw mut EXC_ResourceWarning).cast();
 pub static mut EXC_RuntimeWarning: PyTypeObject =
     exc_type(c"RuntimeWarning", &raw mut EXC_Warning, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_RuntimeWarning: *mut PyObject = (&raw mut EXC_RuntimeWarning).cast();
 pub static mut EXC_SyntaxWarning: PyTypeObject =
     exc_type(c"SyntaxWarning", &raw mut EXC_Warning, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_SyntaxWarning: *mut PyObject = (&raw mut EXC_SyntaxWarning).cast();
 pub static mut EXC_UnicodeWarning: PyTypeObject =
     exc_type(c"UnicodeWarning", &raw mut EXC_Warning, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_UnicodeWarning: *mut PyObject = (&raw mut EXC_UnicodeWarning).cast();
 pub static mut EXC_UserWarning: PyTypeObject =
     exc_type(c"UserWarning", &raw mut EXC_Warning, 88, Kind::Base);
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_UserWarning: *mut PyObject = (&raw mut EXC_UserWarning).cast();
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_EnvironmentError: *mut PyObject = (&raw mut EXC_OSError).cast();
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyExc_IOError: *mut PyObject = (&raw mut EXC_OSError).cast();
 
 /// Every built-in exception type, by name (aliases excluded).

@@ -1,6 +1,7 @@
 //! `floatobject.h`: `float` (40 bytes: header and a double), with Python's arithmetic,
 //! exact comparison against ints, the numeric hash and the shortest round-trip repr.
 
+use crate::export;
 use crate::longobject::{
     HASH_BITS, HASH_INF, HASH_MODULUS, NB_EMPTY, compare_result, is_int, not_implemented,
 };
@@ -40,7 +41,7 @@ pub static mut FLOAT_AS_NUMBER: PyNumberMethods = PyNumberMethods {
     ..NB_EMPTY
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyFloat_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(float_dealloc),
     tp_repr: Some(float_repr),
@@ -472,9 +473,9 @@ unsafe extern "C" fn float_hash(op: *mut PyObject) -> Py_hash_t {
     hash_double(op, unsafe { value(op) })
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _Py_HashDouble(obj: *mut PyObject, v: f64) -> Py_hash_t {
-    crate::ffi_guard::guard("_Py_HashDouble", -1, || hash_double(obj, v))
+#[export]
+pub fn _Py_HashDouble(obj: *mut PyObject, v: f64) -> Py_hash_t {
+    hash_double(obj, v)
 }
 
 // ---- comparison ---------------------------------------------------------------------------
@@ -912,54 +913,49 @@ fn float_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject 
     })
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyFloat_FromDouble(v: f64) -> *mut PyObject {
+#[export(unguarded)]
+pub fn PyFloat_FromDouble(v: f64) -> *mut PyObject {
     // Unguarded (see `ffi_guard`): `from_f64` is a free-list pop or a mimalloc call, the
     // header and the value; nothing on that path can panic.
     from_f64(v)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyFloat_FromString(op: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyFloat_FromString", null_mut(), || {
-        if op.is_null() {
-            return crate::pyerrors::bad_internal_call();
-        }
-        // SAFETY: a live object, per the C API contract.
-        unsafe { from_string(op) }
-    })
+#[export]
+pub unsafe fn PyFloat_FromString(op: *mut PyObject) -> *mut PyObject {
+    if op.is_null() {
+        return crate::pyerrors::bad_internal_call();
+    }
+    // SAFETY: a live object, per the C API contract.
+    unsafe { from_string(op) }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyFloat_GetMax() -> f64 {
+#[export(unguarded)]
+pub fn PyFloat_GetMax() -> f64 {
     f64::MAX
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyFloat_GetMin() -> f64 {
+#[export(unguarded)]
+pub fn PyFloat_GetMin() -> f64 {
     f64::MIN_POSITIVE
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyFloat_AsDouble(op: *mut PyObject) -> f64 {
-    // The exact-float case is one field read: answered before the guard (see `ffi_guard`).
-    // SAFETY: a live object or NULL, per the C API contract.
-    if !op.is_null() && unsafe { crate::object::ty(op) } == &raw mut PyFloat_Type {
-        // SAFETY: `op` is a live float.
-        return unsafe { value(op) };
-    }
-    // SAFETY: as above.
-    unsafe { as_double_guarded(op) }
-}
-
-/// `PyFloat_AsDouble` for everything but an exact float, out of line so that the exact case
-/// needs no frame.
+/// The exact-float case of `PyFloat_AsDouble`, one field read, answered before the guard.
 ///
 /// # Safety
 /// `op` must be a live object or NULL.
-#[inline(never)]
-unsafe fn as_double_guarded(op: *mut PyObject) -> f64 {
-    crate::ffi_guard::guard("PyFloat_AsDouble", -1.0, || {
+#[inline]
+unsafe fn exact_value(op: *mut PyObject) -> Option<f64> {
+    // SAFETY: a live object or NULL (forwarded contract).
+    if !op.is_null() && unsafe { crate::object::ty(op) } == &raw mut PyFloat_Type {
+        // SAFETY: `op` is a live float.
+        return Some(unsafe { value(op) });
+    }
+    None
+}
+
+#[export(fast = exact_value)]
+pub unsafe fn PyFloat_AsDouble(op: *mut PyObject) -> f64 {
+    {
         if op.is_null() {
             crate::pyerrors::bad_internal_call();
             return -1.0;
@@ -1005,70 +1001,62 @@ unsafe fn as_double_guarded(op: *mut PyObject) -> f64 {
             );
             -1.0
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyFloat_Pack8(x: f64, p: *mut u8, le: c_int) -> c_int {
-    crate::ffi_guard::guard("PyFloat_Pack8", -1, || {
-        let b = if le != 0 {
-            x.to_le_bytes()
-        } else {
-            x.to_be_bytes()
-        };
-        // SAFETY: `p` points to 8 writable bytes, per the C API contract.
-        unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, 8) };
-        0
-    })
+#[export]
+pub unsafe fn PyFloat_Pack8(x: f64, p: *mut u8, le: c_int) -> c_int {
+    let b = if le != 0 {
+        x.to_le_bytes()
+    } else {
+        x.to_be_bytes()
+    };
+    // SAFETY: `p` points to 8 writable bytes, per the C API contract.
+    unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, 8) };
+    0
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyFloat_Unpack8(p: *const u8, le: c_int) -> f64 {
-    crate::ffi_guard::guard("PyFloat_Unpack8", -1.0, || {
-        let mut b = [0u8; 8];
-        // SAFETY: `p` points to 8 readable bytes, per the C API contract.
-        unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), 8) };
-        if le != 0 {
-            f64::from_le_bytes(b)
-        } else {
-            f64::from_be_bytes(b)
-        }
-    })
+#[export]
+pub unsafe fn PyFloat_Unpack8(p: *const u8, le: c_int) -> f64 {
+    let mut b = [0u8; 8];
+    // SAFETY: `p` points to 8 readable bytes, per the C API contract.
+    unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), 8) };
+    if le != 0 {
+        f64::from_le_bytes(b)
+    } else {
+        f64::from_be_bytes(b)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyFloat_Pack4(x: f64, p: *mut u8, le: c_int) -> c_int {
-    crate::ffi_guard::guard("PyFloat_Pack4", -1, || {
-        let y = x as f32;
-        if y.is_infinite() && x.is_finite() {
-            raise(
-                &raw mut EXC_OverflowError,
-                "float too large to pack with f format",
-            );
-            return -1;
-        }
-        let b = if le != 0 {
-            y.to_le_bytes()
-        } else {
-            y.to_be_bytes()
-        };
-        // SAFETY: `p` points to 4 writable bytes, per the C API contract.
-        unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, 4) };
-        0
-    })
+#[export]
+pub unsafe fn PyFloat_Pack4(x: f64, p: *mut u8, le: c_int) -> c_int {
+    let y = x as f32;
+    if y.is_infinite() && x.is_finite() {
+        raise(
+            &raw mut EXC_OverflowError,
+            "float too large to pack with f format",
+        );
+        return -1;
+    }
+    let b = if le != 0 {
+        y.to_le_bytes()
+    } else {
+        y.to_be_bytes()
+    };
+    // SAFETY: `p` points to 4 writable bytes, per the C API contract.
+    unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, 4) };
+    0
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyFloat_Unpack4(p: *const u8, le: c_int) -> f64 {
-    crate::ffi_guard::guard("PyFloat_Unpack4", -1.0, || {
-        let mut b = [0u8; 4];
-        // SAFETY: `p` points to 4 readable bytes, per the C API contract.
-        unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), 4) };
-        f64::from(if le != 0 {
-            f32::from_le_bytes(b)
-        } else {
-            f32::from_be_bytes(b)
-        })
+#[export]
+pub unsafe fn PyFloat_Unpack4(p: *const u8, le: c_int) -> f64 {
+    let mut b = [0u8; 4];
+    // SAFETY: `p` points to 4 readable bytes, per the C API contract.
+    unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), 4) };
+    f64::from(if le != 0 {
+        f32::from_le_bytes(b)
+    } else {
+        f32::from_be_bytes(b)
     })
 }
 
@@ -1117,38 +1105,34 @@ pub fn from_half_bits(h: u16) -> f64 {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyFloat_Pack2(x: f64, p: *mut u8, le: c_int) -> c_int {
-    crate::ffi_guard::guard("PyFloat_Pack2", -1, || {
-        let Some(h) = to_half_bits(x) else {
-            raise(
-                &raw mut EXC_OverflowError,
-                "float too large to pack with e format",
-            );
-            return -1;
-        };
-        let b = if le != 0 {
-            h.to_le_bytes()
-        } else {
-            h.to_be_bytes()
-        };
-        // SAFETY: `p` points to 2 writable bytes, per the C API contract.
-        unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, 2) };
-        0
-    })
+#[export]
+pub unsafe fn PyFloat_Pack2(x: f64, p: *mut u8, le: c_int) -> c_int {
+    let Some(h) = to_half_bits(x) else {
+        raise(
+            &raw mut EXC_OverflowError,
+            "float too large to pack with e format",
+        );
+        return -1;
+    };
+    let b = if le != 0 {
+        h.to_le_bytes()
+    } else {
+        h.to_be_bytes()
+    };
+    // SAFETY: `p` points to 2 writable bytes, per the C API contract.
+    unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), p, 2) };
+    0
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyFloat_Unpack2(p: *const u8, le: c_int) -> f64 {
-    crate::ffi_guard::guard("PyFloat_Unpack2", -1.0, || {
-        let mut b = [0u8; 2];
-        // SAFETY: `p` points to 2 readable bytes, per the C API contract.
-        unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), 2) };
-        from_half_bits(if le != 0 {
-            u16::from_le_bytes(b)
-        } else {
-            u16::from_be_bytes(b)
-        })
+#[export]
+pub unsafe fn PyFloat_Unpack2(p: *const u8, le: c_int) -> f64 {
+    let mut b = [0u8; 2];
+    // SAFETY: `p` points to 2 readable bytes, per the C API contract.
+    unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), 2) };
+    from_half_bits(if le != 0 {
+        u16::from_le_bytes(b)
+    } else {
+        u16::from_be_bytes(b)
     })
 }
 

@@ -1,9 +1,9 @@
 //! `cpython/funcobject.h`: the `staticmethod` wrapper (`PyStaticMethod_New`), which
 //! `PyType_Ready` uses for `METH_STATIC` methods.
 
+use crate::export;
 use crate::object::{PyObject, PyTypeObject, static_type};
 use crate::refcount::{new_ref, xdecref};
-use std::ptr::null_mut;
 
 /// `staticmethod` objects: the callable and an (unused) instance dict.
 #[repr(C)]
@@ -14,7 +14,7 @@ pub struct StaticMethodObject {
     pub sm_dict: *mut PyObject,
 }
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyStaticMethod_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(sm_dealloc),
     tp_descr_get: Some(sm_descr_get),
@@ -70,10 +70,8 @@ pub unsafe fn new_staticmethod(callable: *mut PyObject) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyStaticMethod_New(callable: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyStaticMethod_New(callable: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyStaticMethod_New", null_mut(), || unsafe {
-        new_staticmethod(callable)
-    })
+    unsafe { new_staticmethod(callable) }
 }

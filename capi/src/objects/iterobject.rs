@@ -3,6 +3,7 @@
 //! container modules share (iterating any object, rich comparison, repr recursion guard).
 #![allow(clippy::result_unit_err)]
 
+use crate::export;
 use crate::object::{
     _Py_NotImplementedStruct, Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT, Py_NE, PyObject, PyTypeObject,
     static_type, ty,
@@ -222,41 +223,34 @@ pub unsafe fn call_no_args(f: *mut PyObject) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PySeqIter_Type: PyTypeObject = iter_type(c"iterator", seqiter_next);
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyCallIter_Type: PyTypeObject = iter_type(c"callable_iterator", calliter_next);
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySeqIter_New(seq: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PySeqIter_New", null_mut(), || {
-        if seq.is_null() {
-            return crate::pyerrors::bad_internal_call();
-        }
-        // SAFETY: a live object, per the C API contract.
-        unsafe { new_iter(&raw mut PySeqIter_Type, seq, 0) }
-    })
+#[export]
+pub unsafe fn PySeqIter_New(seq: *mut PyObject) -> *mut PyObject {
+    if seq.is_null() {
+        return crate::pyerrors::bad_internal_call();
+    }
+    // SAFETY: a live object, per the C API contract.
+    unsafe { new_iter(&raw mut PySeqIter_Type, seq, 0) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCallIter_New(
-    callable: *mut PyObject,
-    sentinel: *mut PyObject,
-) -> *mut PyObject {
-    crate::ffi_guard::guard("PyCallIter_New", null_mut(), || {
-        if callable.is_null() || sentinel.is_null() {
-            return crate::pyerrors::bad_internal_call();
+#[export]
+pub unsafe fn PyCallIter_New(callable: *mut PyObject, sentinel: *mut PyObject) -> *mut PyObject {
+    if callable.is_null() || sentinel.is_null() {
+        return crate::pyerrors::bad_internal_call();
+    }
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        let it = new_iter(&raw mut PyCallIter_Type, callable, 0);
+        if !it.is_null() {
+            (*it.cast::<IterObject>()).aux = new_ref(sentinel);
         }
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            let it = new_iter(&raw mut PyCallIter_Type, callable, 0);
-            if !it.is_null() {
-                (*it.cast::<IterObject>()).aux = new_ref(sentinel);
-            }
-            it
-        }
-    })
+        it
+    }
 }
 
 // ---- helpers shared by the containers ------------------------------------------------------

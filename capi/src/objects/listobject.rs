@@ -11,6 +11,7 @@
 //! again, as CPython's critical sections do. `PyList_GetItem` and the inline macros
 //! (`PyList_GET_ITEM`, ...) read without the lock, as in CPython.
 
+use crate::export;
 use crate::iterobject::{self as iters, IterObject, Step};
 use crate::methodobject::{METH_FASTCALL, METH_KEYWORDS, METH_NOARGS, METH_O, PyMethodDef};
 use crate::object::{
@@ -145,7 +146,7 @@ static mut LIST_METHODS: [PyMethodDef; 12] = [
     },
 ];
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyList_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(list_dealloc),
     tp_repr: Some(list_repr),
@@ -164,10 +165,10 @@ pub static mut PyList_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyListIter_Type: PyTypeObject = iters::iter_type(c"list_iterator", listiter_next);
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyListRevIter_Type: PyTypeObject =
     iters::iter_type(c"list_reverseiterator", listreviter_next);
 
@@ -1199,247 +1200,207 @@ unsafe extern "C" fn m_sort(
 
 // ---- exported API ---------------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyList_New(n: Py_ssize_t) -> *mut PyObject {
-    crate::ffi_guard::guard("PyList_New", null_mut(), || {
-        if n < 0 {
-            return crate::pyerrors::bad_internal_call();
-        }
-        new_list(n)
-    })
+#[export]
+pub fn PyList_New(n: Py_ssize_t) -> *mut PyObject {
+    if n < 0 {
+        return crate::pyerrors::bad_internal_call();
+    }
+    new_list(n)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_Size(op: *mut PyObject) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyList_Size", -1, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe {
-            if !check_list(op) {
-                return -1;
-            }
-            len(op)
+#[export]
+pub unsafe fn PyList_Size(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe {
+        if !check_list(op) {
+            return -1;
         }
-    })
+        len(op)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_GetItem(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
-    crate::ffi_guard::guard("PyList_GetItem", null_mut(), || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe {
-            if !check_list(op) {
-                return null_mut();
-            }
-            match items(op).get(usize::try_from(i).unwrap_or(usize::MAX)) {
-                Some(&o) => o,
-                None => index_error(),
-            }
+#[export]
+pub unsafe fn PyList_GetItem(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe {
+        if !check_list(op) {
+            return null_mut();
         }
-    })
+        match items(op).get(usize::try_from(i).unwrap_or(usize::MAX)) {
+            Some(&o) => o,
+            None => index_error(),
+        }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_GetItemRef(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
-    crate::ffi_guard::guard("PyList_GetItemRef", null_mut(), || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_list(op) {
-                let n = if op.is_null() {
-                    "NULL".into()
-                } else {
-                    sl::tname(op)
-                };
-                return raise(&raw mut EXC_TypeError, &format!("expected a list, got {n}"));
-            }
-            list_item(op, i)
+#[export]
+pub unsafe fn PyList_GetItemRef(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_list(op) {
+            let n = if op.is_null() {
+                "NULL".into()
+            } else {
+                sl::tname(op)
+            };
+            return raise(&raw mut EXC_TypeError, &format!("expected a list, got {n}"));
         }
-    })
+        list_item(op, i)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_SetItem(
-    op: *mut PyObject,
-    i: Py_ssize_t,
-    v: *mut PyObject,
-) -> c_int {
-    crate::ffi_guard::guard("PyList_SetItem", -1, || {
-        // SAFETY: a live list and a stolen reference (NULL allowed), per the C API contract.
-        unsafe {
-            if op.is_null() || !is_list(op) {
+#[export]
+pub unsafe fn PyList_SetItem(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
+    // SAFETY: a live list and a stolen reference (NULL allowed), per the C API contract.
+    unsafe {
+        if op.is_null() || !is_list(op) {
+            xdecref(v);
+            crate::pyerrors::bad_internal_call();
+            return -1;
+        }
+        match set_locked(op, i, v) {
+            Ok(old) => {
+                xdecref(old);
+                0
+            }
+            Err(()) => {
                 xdecref(v);
+                raise(
+                    &raw mut EXC_IndexError,
+                    "list assignment index out of range",
+                );
+                -1
+            }
+        }
+    }
+}
+
+#[export]
+pub unsafe fn PyList_Append(op: *mut PyObject, v: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check_list(op) || v.is_null() {
+            if v.is_null() {
                 crate::pyerrors::bad_internal_call();
-                return -1;
             }
-            match set_locked(op, i, v) {
-                Ok(old) => {
-                    xdecref(old);
-                    0
-                }
-                Err(()) => {
-                    xdecref(v);
-                    raise(
-                        &raw mut EXC_IndexError,
-                        "list assignment index out of range",
-                    );
-                    -1
-                }
-            }
+            return -1;
         }
-    })
+        append(op, v)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_Append(op: *mut PyObject, v: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyList_Append", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check_list(op) || v.is_null() {
-                if v.is_null() {
-                    crate::pyerrors::bad_internal_call();
-                }
-                return -1;
+#[export]
+pub unsafe fn PyList_Insert(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check_list(op) || v.is_null() {
+            if v.is_null() {
+                crate::pyerrors::bad_internal_call();
             }
-            append(op, v)
+            return -1;
         }
-    })
+        insert(op, i, v)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_Insert(
-    op: *mut PyObject,
-    i: Py_ssize_t,
-    v: *mut PyObject,
-) -> c_int {
-    crate::ffi_guard::guard("PyList_Insert", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check_list(op) || v.is_null() {
-                if v.is_null() {
-                    crate::pyerrors::bad_internal_call();
-                }
-                return -1;
-            }
-            insert(op, i, v)
+#[export]
+pub unsafe fn PyList_GetSlice(op: *mut PyObject, lo: Py_ssize_t, hi: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: a live list, per the C API contract.
+    unsafe {
+        if !check_list(op) {
+            return null_mut();
         }
-    })
+        let g = ListLock::new(op);
+        let its = items(op);
+        let n = its.len() as Py_ssize_t;
+        let lo = lo.clamp(0, n);
+        let hi = hi.clamp(lo, n);
+        let part: Vec<*mut PyObject> = its[lo as usize..hi as usize]
+            .iter()
+            .map(|&o| new_ref(o))
+            .collect();
+        drop(g);
+        from_vec(part)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_GetSlice(
-    op: *mut PyObject,
-    lo: Py_ssize_t,
-    hi: Py_ssize_t,
-) -> *mut PyObject {
-    crate::ffi_guard::guard("PyList_GetSlice", null_mut(), || {
-        // SAFETY: a live list, per the C API contract.
-        unsafe {
-            if !check_list(op) {
-                return null_mut();
-            }
-            let g = ListLock::new(op);
-            let its = items(op);
-            let n = its.len() as Py_ssize_t;
-            let lo = lo.clamp(0, n);
-            let hi = hi.clamp(lo, n);
-            let part: Vec<*mut PyObject> = its[lo as usize..hi as usize]
-                .iter()
-                .map(|&o| new_ref(o))
-                .collect();
-            drop(g);
-            from_vec(part)
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_SetSlice(
+#[export]
+pub unsafe fn PyList_SetSlice(
     op: *mut PyObject,
     lo: Py_ssize_t,
     hi: Py_ssize_t,
     v: *mut PyObject,
 ) -> c_int {
-    crate::ffi_guard::guard("PyList_SetSlice", -1, || {
-        // SAFETY: a live list and NULL or a live object, per the C API contract.
-        unsafe {
-            if !check_list(op) {
-                return -1;
-            }
-            let n = len(op);
-            let lo = lo.clamp(0, n);
-            let hi = hi.clamp(lo, n);
-            ass_slice(op, lo, 1, hi - lo, v)
+    // SAFETY: a live list and NULL or a live object, per the C API contract.
+    unsafe {
+        if !check_list(op) {
+            return -1;
         }
-    })
+        let n = len(op);
+        let lo = lo.clamp(0, n);
+        let hi = hi.clamp(lo, n);
+        ass_slice(op, lo, 1, hi - lo, v)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_Sort(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyList_Sort", -1, || {
-        // SAFETY: a live list, per the C API contract.
-        unsafe {
-            if !check_list(op) {
-                return -1;
-            }
-            sort(op, null_mut(), false)
+#[export]
+pub unsafe fn PyList_Sort(op: *mut PyObject) -> c_int {
+    // SAFETY: a live list, per the C API contract.
+    unsafe {
+        if !check_list(op) {
+            return -1;
         }
-    })
+        sort(op, null_mut(), false)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_Reverse(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyList_Reverse", -1, || {
-        // SAFETY: a live list, per the C API contract.
-        unsafe {
-            if !check_list(op) {
-                return -1;
-            }
-            let _g = ListLock::new(op);
-            items_mut(op).reverse();
-            0
+#[export]
+pub unsafe fn PyList_Reverse(op: *mut PyObject) -> c_int {
+    // SAFETY: a live list, per the C API contract.
+    unsafe {
+        if !check_list(op) {
+            return -1;
         }
-    })
+        let _g = ListLock::new(op);
+        items_mut(op).reverse();
+        0
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_AsTuple(op: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyList_AsTuple", null_mut(), || {
-        // SAFETY: a live list, per the C API contract.
-        unsafe {
-            if !check_list(op) {
-                return null_mut();
-            }
-            let snap = snapshot(op);
-            let t = crate::tupleobject::from_slice(&snap);
-            iters::release_all(snap);
-            t
+#[export]
+pub unsafe fn PyList_AsTuple(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live list, per the C API contract.
+    unsafe {
+        if !check_list(op) {
+            return null_mut();
         }
-    })
+        let snap = snapshot(op);
+        let t = crate::tupleobject::from_slice(&snap);
+        iters::release_all(snap);
+        t
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_Extend(op: *mut PyObject, it: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyList_Extend", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check_list(op) {
-                return -1;
-            }
-            extend(op, it)
+#[export]
+pub unsafe fn PyList_Extend(op: *mut PyObject, it: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check_list(op) {
+            return -1;
         }
-    })
+        extend(op, it)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyList_Clear(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyList_Clear", -1, || {
-        // SAFETY: a live list, per the C API contract.
-        unsafe {
-            if !check_list(op) {
-                return -1;
-            }
-            replace_range(op, 0, len(op) as usize, Vec::new())
+#[export]
+pub unsafe fn PyList_Clear(op: *mut PyObject) -> c_int {
+    // SAFETY: a live list, per the C API contract.
+    unsafe {
+        if !check_list(op) {
+            return -1;
         }
-    })
+        replace_range(op, 0, len(op) as usize, Vec::new())
+    }
 }
 
 /// Silences the unused-import lint for the error type kept for future checks.
@@ -1450,17 +1411,15 @@ fn _unused() -> *mut PyTypeObject {
 
 /// `_PyList_Extend`: the pre-3.13 private spelling of `list.extend` (returns None or NULL).
 /// CPython 3.14 still exports it but no longer declares it outside its own core headers.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyList_Extend(op: *mut PyObject, it: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("_PyList_Extend", null_mut(), || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if PyList_Extend(op, it) < 0 {
-                return null_mut();
-            }
-            crate::refcount::new_ref(crate::object::none())
+#[export]
+pub unsafe fn _PyList_Extend(op: *mut PyObject, it: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if PyList_Extend(op, it) < 0 {
+            return null_mut();
         }
-    })
+        crate::refcount::new_ref(crate::object::none())
+    }
 }
 
 #[cfg(test)]

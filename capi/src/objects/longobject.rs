@@ -6,6 +6,7 @@
 //! goes through `num-bigint`; values of at most one digit take an `i64` fast path. The ints
 //! -5..=256 are immortal statics, as in CPython (identity of small ints is observable).
 
+use crate::export;
 use crate::object::{
     Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT, Py_NE, Py_TPFLAGS_BASETYPE, Py_TPFLAGS_LONG_SUBCLASS,
     PyNumberMethods, PyObject, PyTypeObject, static_type,
@@ -118,7 +119,7 @@ pub const fn long_number_methods() -> PyNumberMethods {
 
 pub static mut LONG_AS_NUMBER: PyNumberMethods = long_number_methods();
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyLong_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(long_dealloc),
     tp_repr: Some(long_repr),
@@ -1643,70 +1644,64 @@ pub fn parse_int(text: &str, base: u32) -> Result<BigInt, String> {
 
 // ---- the exported API ---------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromLong(v: c_long) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromLong", null_mut(), || from_i64(v))
+#[export]
+pub fn PyLong_FromLong(v: c_long) -> *mut PyObject {
+    from_i64(v)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromUnsignedLong(v: c_ulong) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromUnsignedLong", null_mut(), || {
-        from_i128(v as i128)
-    })
+#[export]
+pub fn PyLong_FromUnsignedLong(v: c_ulong) -> *mut PyObject {
+    from_i128(v as i128)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromLongLong(v: c_longlong) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromLongLong", null_mut(), || from_i64(v))
+#[export]
+pub fn PyLong_FromLongLong(v: c_longlong) -> *mut PyObject {
+    from_i64(v)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromUnsignedLongLong(v: c_ulonglong) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromUnsignedLongLong", null_mut(), || {
-        from_i128(v as i128)
-    })
+#[export]
+pub fn PyLong_FromUnsignedLongLong(v: c_ulonglong) -> *mut PyObject {
+    from_i128(v as i128)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromSsize_t(v: Py_ssize_t) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromSsize_t", null_mut(), || from_i64(v as i64))
+#[export]
+pub fn PyLong_FromSsize_t(v: Py_ssize_t) -> *mut PyObject {
+    from_i64(v as i64)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromSize_t(v: usize) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromSize_t", null_mut(), || from_i128(v as i128))
+#[export]
+pub fn PyLong_FromSize_t(v: usize) -> *mut PyObject {
+    from_i128(v as i128)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromInt32(v: i32) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromInt32", null_mut(), || from_i64(v as i64))
+#[export]
+pub fn PyLong_FromInt32(v: i32) -> *mut PyObject {
+    from_i64(v as i64)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromInt64(v: i64) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromInt64", null_mut(), || from_i64(v))
+#[export]
+pub fn PyLong_FromInt64(v: i64) -> *mut PyObject {
+    from_i64(v)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromUInt32(v: u32) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromUInt32", null_mut(), || from_i64(v as i64))
+#[export]
+pub fn PyLong_FromUInt32(v: u32) -> *mut PyObject {
+    from_i64(v as i64)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromUInt64(v: u64) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromUInt64", null_mut(), || from_i128(v as i128))
+#[export]
+pub fn PyLong_FromUInt64(v: u64) -> *mut PyObject {
+    from_i128(v as i128)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromVoidPtr(p: *mut c_void) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromVoidPtr", null_mut(), || {
-        from_i128(p as usize as i128)
-    })
+#[export]
+pub fn PyLong_FromVoidPtr(p: *mut c_void) -> *mut PyObject {
+    from_i128(p as usize as i128)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_FromDouble(v: f64) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromDouble", null_mut(), || from_f64_trunc(v))
+#[export]
+pub fn PyLong_FromDouble(v: f64) -> *mut PyObject {
+    from_f64_trunc(v)
 }
 
 /// `int(v)` for a float: truncation, with CPython's errors for NaN and infinities.
@@ -1762,47 +1757,43 @@ fn from_text(s: &str, base: c_int) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_FromString(
+#[export]
+pub unsafe fn PyLong_FromString(
     s: *const c_char,
     pend: *mut *mut c_char,
     base: c_int,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromString", null_mut(), || {
-        if s.is_null() {
-            return crate::pyerrors::bad_internal_call();
-        }
-        // SAFETY: `s` is a NUL-terminated string, per the C API contract.
-        let bytes = unsafe { std::ffi::CStr::from_ptr(s) }.to_bytes();
-        let text = String::from_utf8_lossy(bytes);
-        if !base_ok(base) {
-            return null_mut();
-        }
-        let r = from_text(&text, base);
-        if !pend.is_null() {
-            // SAFETY: `pend` is writable; on success the whole string was consumed.
-            unsafe {
-                *pend = if r.is_null() {
-                    s.cast_mut()
-                } else {
-                    s.add(bytes.len()).cast_mut()
-                }
-            };
-        }
-        r
-    })
+    if s.is_null() {
+        return crate::pyerrors::bad_internal_call();
+    }
+    // SAFETY: `s` is a NUL-terminated string, per the C API contract.
+    let bytes = unsafe { std::ffi::CStr::from_ptr(s) }.to_bytes();
+    let text = String::from_utf8_lossy(bytes);
+    if !base_ok(base) {
+        return null_mut();
+    }
+    let r = from_text(&text, base);
+    if !pend.is_null() {
+        // SAFETY: `pend` is writable; on success the whole string was consumed.
+        unsafe {
+            *pend = if r.is_null() {
+                s.cast_mut()
+            } else {
+                s.add(bytes.len()).cast_mut()
+            }
+        };
+    }
+    r
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_FromUnicodeObject(u: *mut PyObject, base: c_int) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromUnicodeObject", null_mut(), || {
-        // SAFETY: `u` is a live str, per the C API contract.
-        match unsafe { crate::unicodeobject::as_str(u) } {
-            Some(_) if !base_ok(base) => null_mut(),
-            Some(t) => from_text(t, base),
-            None => crate::pyerrors::bad_internal_call(),
-        }
-    })
+#[export]
+pub unsafe fn PyLong_FromUnicodeObject(u: *mut PyObject, base: c_int) -> *mut PyObject {
+    // SAFETY: `u` is a live str, per the C API contract.
+    match unsafe { crate::unicodeobject::as_str(u) } {
+        Some(_) if !base_ok(base) => null_mut(),
+        Some(t) => from_text(t, base),
+        None => crate::pyerrors::bad_internal_call(),
+    }
 }
 
 /// Converts to a signed C integer type; `msg` is the OverflowError text.
@@ -1839,75 +1830,63 @@ unsafe fn as_signed<T: TryFrom<i128>>(op: *mut PyObject, msg: &str) -> Option<T>
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsLong(op: *mut PyObject) -> c_long {
-    crate::ffi_guard::guard("PyLong_AsLong", -1, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe { as_signed(op, "Python int too large to convert to C long") }.unwrap_or(-1)
-    })
+#[export]
+pub unsafe fn PyLong_AsLong(op: *mut PyObject) -> c_long {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe { as_signed(op, "Python int too large to convert to C long") }.unwrap_or(-1)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsLongLong(op: *mut PyObject) -> c_longlong {
-    crate::ffi_guard::guard("PyLong_AsLongLong", -1, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe { as_signed(op, "Python int too large to convert to C long long") }.unwrap_or(-1)
-    })
+#[export]
+pub unsafe fn PyLong_AsLongLong(op: *mut PyObject) -> c_longlong {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe { as_signed(op, "Python int too large to convert to C long long") }.unwrap_or(-1)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsSsize_t(op: *mut PyObject) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyLong_AsSsize_t", -1, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe {
-            if !op.is_null() && !is_int(op) {
-                // No __index__ here, as in CPython (3.11 and 3.14 give this text).
-                raise(&raw mut EXC_TypeError, "an integer is required");
-                return -1;
-            }
-            as_signed(op, "Python int too large to convert to C ssize_t").unwrap_or(-1)
+#[export]
+pub unsafe fn PyLong_AsSsize_t(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe {
+        if !op.is_null() && !is_int(op) {
+            // No __index__ here, as in CPython (3.11 and 3.14 give this text).
+            raise(&raw mut EXC_TypeError, "an integer is required");
+            return -1;
         }
-    })
+        as_signed(op, "Python int too large to convert to C ssize_t").unwrap_or(-1)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsInt(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyLong_AsInt", -1, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe { as_signed(op, "Python int too large to convert to C int") }.unwrap_or(-1)
-    })
+#[export]
+pub unsafe fn PyLong_AsInt(op: *mut PyObject) -> c_int {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe { as_signed(op, "Python int too large to convert to C int") }.unwrap_or(-1)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsInt32(op: *mut PyObject, out: *mut i32) -> c_int {
-    crate::ffi_guard::guard("PyLong_AsInt32", -1, || {
-        // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
-        unsafe {
-            match as_signed::<i32>(op, "Python int too large to convert to C int32_t") {
-                Some(v) => {
-                    *out = v;
-                    0
-                }
-                None => -1,
+#[export]
+pub unsafe fn PyLong_AsInt32(op: *mut PyObject, out: *mut i32) -> c_int {
+    // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
+    unsafe {
+        match as_signed::<i32>(op, "Python int too large to convert to C int32_t") {
+            Some(v) => {
+                *out = v;
+                0
             }
+            None => -1,
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsInt64(op: *mut PyObject, out: *mut i64) -> c_int {
-    crate::ffi_guard::guard("PyLong_AsInt64", -1, || {
-        // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
-        unsafe {
-            match as_signed::<i64>(op, "Python int too large to convert to C int64_t") {
-                Some(v) => {
-                    *out = v;
-                    0
-                }
-                None => -1,
+#[export]
+pub unsafe fn PyLong_AsInt64(op: *mut PyObject, out: *mut i64) -> c_int {
+    // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
+    unsafe {
+        match as_signed::<i64>(op, "Python int too large to convert to C int64_t") {
+            Some(v) => {
+                *out = v;
+                0
             }
+            None => -1,
         }
-    })
+    }
 }
 
 /// Unsigned conversion. `index_ok` lets non-ints through `__index__` (the 3.14 fixed-width
@@ -1960,76 +1939,66 @@ unsafe fn as_unsigned_msgs<T: TryFrom<i128>>(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsUnsignedLong(op: *mut PyObject) -> c_ulong {
-    crate::ffi_guard::guard("PyLong_AsUnsignedLong", c_ulong::MAX, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe {
-            as_unsigned_msgs(
-                op,
-                "can't convert negative value to unsigned int",
-                "Python int too large to convert to C unsigned long",
-                false,
-            )
-        }
-        .unwrap_or(c_ulong::MAX)
-    })
+#[export]
+pub unsafe fn PyLong_AsUnsignedLong(op: *mut PyObject) -> c_ulong {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe {
+        as_unsigned_msgs(
+            op,
+            "can't convert negative value to unsigned int",
+            "Python int too large to convert to C unsigned long",
+            false,
+        )
+    }
+    .unwrap_or(c_ulong::MAX)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsUnsignedLongLong(op: *mut PyObject) -> c_ulonglong {
-    crate::ffi_guard::guard("PyLong_AsUnsignedLongLong", c_ulonglong::MAX, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe {
-            as_unsigned_msgs(
-                op,
-                "can't convert negative int to unsigned",
-                "int too big to convert",
-                false,
-            )
-        }
-        .unwrap_or(c_ulonglong::MAX)
-    })
+#[export]
+pub unsafe fn PyLong_AsUnsignedLongLong(op: *mut PyObject) -> c_ulonglong {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe {
+        as_unsigned_msgs(
+            op,
+            "can't convert negative int to unsigned",
+            "int too big to convert",
+            false,
+        )
+    }
+    .unwrap_or(c_ulonglong::MAX)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsSize_t(op: *mut PyObject) -> usize {
-    crate::ffi_guard::guard("PyLong_AsSize_t", usize::MAX, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe { as_unsigned(op, "size_t", false) }.unwrap_or(usize::MAX)
-    })
+#[export]
+pub unsafe fn PyLong_AsSize_t(op: *mut PyObject) -> usize {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe { as_unsigned(op, "size_t", false) }.unwrap_or(usize::MAX)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsUInt32(op: *mut PyObject, out: *mut u32) -> c_int {
-    crate::ffi_guard::guard("PyLong_AsUInt32", -1, || {
-        // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
-        unsafe {
-            match as_unsigned::<u32>(op, "uint32_t", true) {
-                Some(v) => {
-                    *out = v;
-                    0
-                }
-                None => -1,
+#[export]
+pub unsafe fn PyLong_AsUInt32(op: *mut PyObject, out: *mut u32) -> c_int {
+    // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
+    unsafe {
+        match as_unsigned::<u32>(op, "uint32_t", true) {
+            Some(v) => {
+                *out = v;
+                0
             }
+            None => -1,
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsUInt64(op: *mut PyObject, out: *mut u64) -> c_int {
-    crate::ffi_guard::guard("PyLong_AsUInt64", -1, || {
-        // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
-        unsafe {
-            match as_unsigned::<u64>(op, "uint64_t", true) {
-                Some(v) => {
-                    *out = v;
-                    0
-                }
-                None => -1,
+#[export]
+pub unsafe fn PyLong_AsUInt64(op: *mut PyObject, out: *mut u64) -> c_int {
+    // SAFETY: NULL or a live object and a writable `out`, per the C API contract.
+    unsafe {
+        match as_unsigned::<u64>(op, "uint64_t", true) {
+            Some(v) => {
+                *out = v;
+                0
             }
+            None => -1,
         }
-    })
+    }
 }
 
 /// The value modulo 2**64 (through `__index__`).
@@ -2040,54 +2009,46 @@ unsafe fn mask64(op: *mut PyObject) -> Option<u64> {
     m.to_u64()
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsUnsignedLongMask(op: *mut PyObject) -> c_ulong {
-    crate::ffi_guard::guard("PyLong_AsUnsignedLongMask", c_ulong::MAX, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe { mask64(op) }.unwrap_or(c_ulong::MAX)
-    })
+#[export]
+pub unsafe fn PyLong_AsUnsignedLongMask(op: *mut PyObject) -> c_ulong {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe { mask64(op) }.unwrap_or(c_ulong::MAX)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsUnsignedLongLongMask(op: *mut PyObject) -> c_ulonglong {
-    crate::ffi_guard::guard("PyLong_AsUnsignedLongLongMask", c_ulonglong::MAX, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe { mask64(op) }.unwrap_or(c_ulonglong::MAX)
-    })
+#[export]
+pub unsafe fn PyLong_AsUnsignedLongLongMask(op: *mut PyObject) -> c_ulonglong {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe { mask64(op) }.unwrap_or(c_ulonglong::MAX)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsVoidPtr(op: *mut PyObject) -> *mut c_void {
-    crate::ffi_guard::guard("PyLong_AsVoidPtr", null_mut(), || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe {
-            if !op.is_null() && is_int(op) && sign_of(op) < 0 {
-                as_signed::<i64>(op, "Python int too large to convert to C long")
-                    .map_or(null_mut(), |v| v as usize as *mut c_void)
-            } else {
-                as_unsigned::<u64>(op, "unsigned long", false)
-                    .map_or(null_mut(), |v| v as usize as *mut c_void)
-            }
+#[export]
+pub unsafe fn PyLong_AsVoidPtr(op: *mut PyObject) -> *mut c_void {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe {
+        if !op.is_null() && is_int(op) && sign_of(op) < 0 {
+            as_signed::<i64>(op, "Python int too large to convert to C long")
+                .map_or(null_mut(), |v| v as usize as *mut c_void)
+        } else {
+            as_unsigned::<u64>(op, "unsigned long", false)
+                .map_or(null_mut(), |v| v as usize as *mut c_void)
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsDouble(op: *mut PyObject) -> f64 {
-    crate::ffi_guard::guard("PyLong_AsDouble", -1.0, || {
-        if op.is_null() {
-            crate::pyerrors::bad_internal_call();
+#[export]
+pub unsafe fn PyLong_AsDouble(op: *mut PyObject) -> f64 {
+    if op.is_null() {
+        crate::pyerrors::bad_internal_call();
+        return -1.0;
+    }
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !is_int(op) {
+            raise(&raw mut EXC_TypeError, "an integer is required");
             return -1.0;
         }
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !is_int(op) {
-                raise(&raw mut EXC_TypeError, "an integer is required");
-                return -1.0;
-            }
-            to_f64(op).unwrap_or(-1.0)
-        }
-    })
+        to_f64(op).unwrap_or(-1.0)
+    }
 }
 
 unsafe fn and_overflow<T: TryFrom<i128> + From<i8>>(
@@ -2113,26 +2074,19 @@ unsafe fn and_overflow<T: TryFrom<i128> + From<i8>>(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsLongAndOverflow(
-    op: *mut PyObject,
-    overflow_out: *mut c_int,
-) -> c_long {
+#[export]
+pub unsafe fn PyLong_AsLongAndOverflow(op: *mut PyObject, overflow_out: *mut c_int) -> c_long {
     // SAFETY: NULL or a live object and a writable flag, per the C API contract.
-    crate::ffi_guard::guard("PyLong_AsLongAndOverflow", -1, || unsafe {
-        and_overflow(op, overflow_out)
-    })
+    unsafe { and_overflow(op, overflow_out) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsLongLongAndOverflow(
+#[export]
+pub unsafe fn PyLong_AsLongLongAndOverflow(
     op: *mut PyObject,
     overflow_out: *mut c_int,
 ) -> c_longlong {
     // SAFETY: NULL or a live object and a writable flag, per the C API contract.
-    crate::ffi_guard::guard("PyLong_AsLongLongAndOverflow", -1, || unsafe {
-        and_overflow(op, overflow_out)
-    })
+    unsafe { and_overflow(op, overflow_out) }
 }
 
 /// Raises `TypeError("expected int, got <type>")` unless `op` is an int.
@@ -2152,107 +2106,91 @@ unsafe fn require_int(op: *mut PyObject) -> bool {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_GetSign(op: *mut PyObject, sign: *mut c_int) -> c_int {
-    crate::ffi_guard::guard("PyLong_GetSign", -1, || {
-        // SAFETY: NULL or a live object and a writable `sign`, per the C API contract.
-        unsafe {
-            if !require_int(op) {
-                return -1;
-            }
-            *sign = sign_of(op);
-            0
+#[export]
+pub unsafe fn PyLong_GetSign(op: *mut PyObject, sign: *mut c_int) -> c_int {
+    // SAFETY: NULL or a live object and a writable `sign`, per the C API contract.
+    unsafe {
+        if !require_int(op) {
+            return -1;
         }
-    })
+        *sign = sign_of(op);
+        0
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_IsPositive(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyLong_IsPositive", -1, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe {
-            if require_int(op) {
-                c_int::from(sign_of(op) > 0)
-            } else {
-                -1
-            }
+#[export]
+pub unsafe fn PyLong_IsPositive(op: *mut PyObject) -> c_int {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe {
+        if require_int(op) {
+            c_int::from(sign_of(op) > 0)
+        } else {
+            -1
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_IsNegative(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyLong_IsNegative", -1, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe {
-            if require_int(op) {
-                c_int::from(sign_of(op) < 0)
-            } else {
-                -1
-            }
+#[export]
+pub unsafe fn PyLong_IsNegative(op: *mut PyObject) -> c_int {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe {
+        if require_int(op) {
+            c_int::from(sign_of(op) < 0)
+        } else {
+            -1
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_IsZero(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyLong_IsZero", -1, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe {
-            if require_int(op) {
-                c_int::from(sign_of(op) == 0)
-            } else {
-                -1
-            }
+#[export]
+pub unsafe fn PyLong_IsZero(op: *mut PyObject) -> c_int {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe {
+        if require_int(op) {
+            c_int::from(sign_of(op) == 0)
+        } else {
+            -1
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyLong_Sign(op: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn _PyLong_Sign(op: *mut PyObject) -> c_int {
     // SAFETY: a live int, per the C API contract.
-    crate::ffi_guard::guard("_PyLong_Sign", 0, || unsafe { sign_of(op) })
+    unsafe { sign_of(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyLong_NumBits(op: *mut PyObject) -> i64 {
+#[export]
+pub unsafe fn _PyLong_NumBits(op: *mut PyObject) -> i64 {
     // SAFETY: a live int, per the C API contract.
-    crate::ffi_guard::guard("_PyLong_NumBits", -1, || unsafe { num_bits(op) as i64 })
+    unsafe { num_bits(op) as i64 }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnstable_Long_IsCompact(op: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyUnstable_Long_IsCompact(op: *mut PyObject) -> c_int {
     // SAFETY: a live int, per the C API contract.
-    crate::ffi_guard::guard("PyUnstable_Long_IsCompact", 0, || unsafe {
-        c_int::from(tag_of(op).0 <= 1)
-    })
+    unsafe { c_int::from(tag_of(op).0 <= 1) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnstable_Long_CompactValue(op: *mut PyObject) -> Py_ssize_t {
+#[export]
+pub unsafe fn PyUnstable_Long_CompactValue(op: *mut PyObject) -> Py_ssize_t {
     // SAFETY: a live compact int, per the C API contract.
-    crate::ffi_guard::guard("PyUnstable_Long_CompactValue", -1, || unsafe {
-        compact(op).unwrap_or(-1) as Py_ssize_t
-    })
+    unsafe { compact(op).unwrap_or(-1) as Py_ssize_t }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyLong_Copy(op: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("_PyLong_Copy", null_mut(), || {
-        // SAFETY: a live int, per the C API contract.
-        unsafe {
-            let (_, sign) = tag_of(op);
-            alloc_digits(sign, digits(op))
-        }
-    })
+#[export]
+pub unsafe fn _PyLong_Copy(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live int, per the C API contract.
+    unsafe {
+        let (_, sign) = tag_of(op);
+        alloc_digits(sign, digits(op))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyLong_GCD(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("_PyLong_GCD", null_mut(), || {
-        // SAFETY: live ints, per the C API contract.
-        unsafe { from_bigint(&to_bigint(a).gcd(&to_bigint(b))) }
-    })
+#[export]
+pub unsafe fn _PyLong_GCD(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live ints, per the C API contract.
+    unsafe { from_bigint(&to_bigint(a).gcd(&to_bigint(b))) }
 }
 
 /// A fresh int of `n` zero digits with the given sign, as `_PyLong_New` and `PyLongWriter`
@@ -2300,37 +2238,33 @@ fn digit_ptr(op: *mut PyObject) -> *mut u32 {
     unsafe { (&raw mut (*op.cast::<PyLongObject>()).long_value.ob_digit).cast() }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _PyLong_New(size: Py_ssize_t) -> *mut PyLongObject {
-    crate::ffi_guard::guard("_PyLong_New", null_mut(), || {
-        if size < 0 {
-            crate::pyerrors::bad_internal_call();
-            return null_mut();
-        }
-        alloc_raw(size as usize, 1).cast()
-    })
+#[export]
+pub fn _PyLong_New(size: Py_ssize_t) -> *mut PyLongObject {
+    if size < 0 {
+        crate::pyerrors::bad_internal_call();
+        return null_mut();
+    }
+    alloc_raw(size as usize, 1).cast()
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyLong_FromDigits(
+#[export]
+pub unsafe fn _PyLong_FromDigits(
     negative: c_int,
     count: Py_ssize_t,
     ds: *const u32,
 ) -> *mut PyLongObject {
-    crate::ffi_guard::guard("_PyLong_FromDigits", null_mut(), || {
-        let n = count.max(0) as usize;
-        let op = alloc_raw(n, if negative != 0 { -1 } else { 1 });
-        if op.is_null() {
-            return null_mut();
+    let n = count.max(0) as usize;
+    let op = alloc_raw(n, if negative != 0 { -1 } else { 1 });
+    if op.is_null() {
+        return null_mut();
+    }
+    // SAFETY: `ds` holds `n` digits, per the C API contract; `op` has room for them.
+    unsafe {
+        if n > 0 {
+            std::ptr::copy_nonoverlapping(ds, digit_ptr(op), n);
         }
-        // SAFETY: `ds` holds `n` digits, per the C API contract; `op` has room for them.
-        unsafe {
-            if n > 0 {
-                std::ptr::copy_nonoverlapping(ds, digit_ptr(op), n);
-            }
-            normalize(op).cast()
-        }
-    })
+        normalize(op).cast()
+    }
 }
 
 /// `PyLongLayout`.
@@ -2350,8 +2284,8 @@ static NATIVE_LAYOUT: PyLongLayout = PyLongLayout {
     digit_endianness: -1,
 };
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyLong_GetNativeLayout() -> *const PyLongLayout {
+#[export(unguarded)]
+pub fn PyLong_GetNativeLayout() -> *const PyLongLayout {
     &NATIVE_LAYOUT
 }
 
@@ -2365,87 +2299,77 @@ pub struct PyLongExport {
     pub _reserved: usize,
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_Export(op: *mut PyObject, out: *mut PyLongExport) -> c_int {
-    crate::ffi_guard::guard("PyLong_Export", -1, || {
-        // SAFETY: a live object and a writable export struct, per the C API contract.
-        unsafe {
-            if !require_int(op) {
-                return -1;
-            }
-            let small = value_i128(op).and_then(|v| i64::try_from(v).ok());
-            *out = match small {
-                Some(v) => PyLongExport {
-                    value: v,
-                    negative: 0,
-                    ndigits: 0,
-                    digits: std::ptr::null(),
-                    _reserved: 0,
-                },
-                None => PyLongExport {
-                    value: 0,
-                    negative: u8::from(sign_of(op) < 0),
-                    ndigits: tag_of(op).0 as Py_ssize_t,
-                    digits: digit_ptr(op).cast_const().cast(),
-                    _reserved: crate::refcount::new_ref(op) as usize,
-                },
-            };
-            0
+#[export]
+pub unsafe fn PyLong_Export(op: *mut PyObject, out: *mut PyLongExport) -> c_int {
+    // SAFETY: a live object and a writable export struct, per the C API contract.
+    unsafe {
+        if !require_int(op) {
+            return -1;
         }
-    })
+        let small = value_i128(op).and_then(|v| i64::try_from(v).ok());
+        *out = match small {
+            Some(v) => PyLongExport {
+                value: v,
+                negative: 0,
+                ndigits: 0,
+                digits: std::ptr::null(),
+                _reserved: 0,
+            },
+            None => PyLongExport {
+                value: 0,
+                negative: u8::from(sign_of(op) < 0),
+                ndigits: tag_of(op).0 as Py_ssize_t,
+                digits: digit_ptr(op).cast_const().cast(),
+                _reserved: crate::refcount::new_ref(op) as usize,
+            },
+        };
+        0
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_FreeExport(export: *mut PyLongExport) {
-    crate::ffi_guard::guard("PyLong_FreeExport", (), || {
-        // SAFETY: an export filled by PyLong_Export, per the C API contract.
-        unsafe {
-            let op = (*export)._reserved as *mut PyObject;
-            if !op.is_null() {
-                (*export)._reserved = 0;
-                crate::refcount::decref(op);
-            }
+#[export]
+pub unsafe fn PyLong_FreeExport(export: *mut PyLongExport) {
+    // SAFETY: an export filled by PyLong_Export, per the C API contract.
+    unsafe {
+        let op = (*export)._reserved as *mut PyObject;
+        if !op.is_null() {
+            (*export)._reserved = 0;
+            crate::refcount::decref(op);
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLongWriter_Create(
+#[export]
+pub unsafe fn PyLongWriter_Create(
     negative: c_int,
     ndigits: Py_ssize_t,
     out_digits: *mut *mut c_void,
 ) -> *mut c_void {
-    crate::ffi_guard::guard("PyLongWriter_Create", null_mut(), || {
-        if ndigits <= 0 {
-            raise(&raw mut EXC_ValueError, "ndigits must be positive");
-            return null_mut();
-        }
-        let op = alloc_raw(ndigits as usize, if negative != 0 { -1 } else { 1 });
-        if op.is_null() {
-            return null_mut();
-        }
-        // SAFETY: `out_digits` is writable, per the C API contract.
-        unsafe { *out_digits = digit_ptr(op).cast() };
-        op.cast()
-    })
+    if ndigits <= 0 {
+        raise(&raw mut EXC_ValueError, "ndigits must be positive");
+        return null_mut();
+    }
+    let op = alloc_raw(ndigits as usize, if negative != 0 { -1 } else { 1 });
+    if op.is_null() {
+        return null_mut();
+    }
+    // SAFETY: `out_digits` is writable, per the C API contract.
+    unsafe { *out_digits = digit_ptr(op).cast() };
+    op.cast()
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLongWriter_Finish(writer: *mut c_void) -> *mut PyObject {
+#[export]
+pub unsafe fn PyLongWriter_Finish(writer: *mut c_void) -> *mut PyObject {
     // SAFETY: a writer from PyLongWriter_Create, per the C API contract.
-    crate::ffi_guard::guard("PyLongWriter_Finish", null_mut(), || unsafe {
-        normalize(writer.cast())
-    })
+    unsafe { normalize(writer.cast()) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLongWriter_Discard(writer: *mut c_void) {
-    crate::ffi_guard::guard("PyLongWriter_Discard", (), || {
-        if !writer.is_null() {
-            // SAFETY: a writer from PyLongWriter_Create, per the C API contract.
-            unsafe { crate::refcount::decref(writer.cast()) };
-        }
-    })
+#[export]
+pub unsafe fn PyLongWriter_Discard(writer: *mut c_void) {
+    if !writer.is_null() {
+        // SAFETY: a writer from PyLongWriter_Create, per the C API contract.
+        unsafe { crate::refcount::decref(writer.cast()) };
+    }
 }
 
 /// `_PyLong_Format(obj, base)`: `bin`/`oct`/`hex`-style text with a prefix, or decimal.
@@ -2473,18 +2397,16 @@ pub unsafe fn format_base(op: *mut PyObject, base: u32) -> Option<String> {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyLong_Format(op: *mut PyObject, base: c_int) -> *mut PyObject {
-    crate::ffi_guard::guard("_PyLong_Format", null_mut(), || {
-        if !matches!(base, 2 | 8 | 10 | 16) {
-            return crate::pyerrors::bad_internal_call();
-        }
-        // SAFETY: a live int, per the C API contract.
-        match unsafe { format_base(op, base as u32) } {
-            Some(s) => crate::unicodeobject::from_str(&s),
-            None => null_mut(),
-        }
-    })
+#[export]
+pub unsafe fn _PyLong_Format(op: *mut PyObject, base: c_int) -> *mut PyObject {
+    if !matches!(base, 2 | 8 | 10 | 16) {
+        return crate::pyerrors::bad_internal_call();
+    }
+    // SAFETY: a live int, per the C API contract.
+    match unsafe { format_base(op, base as u32) } {
+        Some(s) => crate::unicodeobject::from_str(&s),
+        None => null_mut(),
+    }
 }
 
 /// `PyOS_strtoul`/`PyOS_strtol`: C-style parsing (leading blanks, sign, `0x`/`0o`/`0b`
@@ -2542,59 +2464,47 @@ fn set_erange() {
     unsafe { *libc::__errno_location() = libc::ERANGE };
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyOS_strtoul(
-    s: *const c_char,
-    end: *mut *mut c_char,
-    base: c_int,
-) -> c_ulong {
-    crate::ffi_guard::guard("PyOS_strtoul", 0, || {
-        // SAFETY: a NUL-terminated string and NULL or a writable end pointer.
-        unsafe {
-            let bytes = std::ffi::CStr::from_ptr(s).to_bytes();
-            let (v, negative, used) = c_strto(bytes, base);
-            if !end.is_null() {
-                *end = s.add(used).cast_mut();
-            }
-            match v.and_then(|v| c_ulong::try_from(v).ok()) {
-                Some(x) if negative => x.wrapping_neg(),
-                Some(x) => x,
-                None => {
-                    set_erange();
-                    c_ulong::MAX
-                }
+#[export]
+pub unsafe fn PyOS_strtoul(s: *const c_char, end: *mut *mut c_char, base: c_int) -> c_ulong {
+    // SAFETY: a NUL-terminated string and NULL or a writable end pointer.
+    unsafe {
+        let bytes = std::ffi::CStr::from_ptr(s).to_bytes();
+        let (v, negative, used) = c_strto(bytes, base);
+        if !end.is_null() {
+            *end = s.add(used).cast_mut();
+        }
+        match v.and_then(|v| c_ulong::try_from(v).ok()) {
+            Some(x) if negative => x.wrapping_neg(),
+            Some(x) => x,
+            None => {
+                set_erange();
+                c_ulong::MAX
             }
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyOS_strtol(
-    s: *const c_char,
-    end: *mut *mut c_char,
-    base: c_int,
-) -> c_long {
-    crate::ffi_guard::guard("PyOS_strtol", 0, || {
-        // SAFETY: a NUL-terminated string and NULL or a writable end pointer.
-        unsafe {
-            let bytes = std::ffi::CStr::from_ptr(s).to_bytes();
-            let (v, negative, used) = c_strto(bytes, base);
-            if !end.is_null() {
-                *end = s.add(used).cast_mut();
-            }
-            let signed = v
-                .and_then(|v| i128::try_from(v).ok())
-                .map(|v| if negative { -v } else { v })
-                .and_then(|v| c_long::try_from(v).ok());
-            match signed {
-                Some(x) => x,
-                None => {
-                    set_erange();
-                    if negative { c_long::MIN } else { c_long::MAX }
-                }
+#[export]
+pub unsafe fn PyOS_strtol(s: *const c_char, end: *mut *mut c_char, base: c_int) -> c_long {
+    // SAFETY: a NUL-terminated string and NULL or a writable end pointer.
+    unsafe {
+        let bytes = std::ffi::CStr::from_ptr(s).to_bytes();
+        let (v, negative, used) = c_strto(bytes, base);
+        if !end.is_null() {
+            *end = s.add(used).cast_mut();
+        }
+        let signed = v
+            .and_then(|v| i128::try_from(v).ok())
+            .map(|v| if negative { -v } else { v })
+            .and_then(|v| c_long::try_from(v).ok());
+        match signed {
+            Some(x) => x,
+            None => {
+                set_erange();
+                if negative { c_long::MIN } else { c_long::MAX }
             }
         }
-    })
+    }
 }
 
 /// `(m, e)` with `|m|` in [0.5, 1), `m` carrying the sign and `v ~= m * 2**e`, the mantissa
@@ -2624,16 +2534,14 @@ pub fn frexp_bigint(v: &BigInt) -> (f64, i64) {
     (if v.is_negative() { -m } else { m }, e)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyLong_Frexp(op: *mut PyObject, e: *mut i64) -> f64 {
-    crate::ffi_guard::guard("_PyLong_Frexp", -1.0, || {
-        // SAFETY: a live int and a writable exponent, per the C API contract.
-        unsafe {
-            let (m, x) = frexp_bigint(&to_bigint(op));
-            *e = x;
-            m
-        }
-    })
+#[export]
+pub unsafe fn _PyLong_Frexp(op: *mut PyObject, e: *mut i64) -> f64 {
+    // SAFETY: a live int and a writable exponent, per the C API contract.
+    unsafe {
+        let (m, x) = frexp_bigint(&to_bigint(op));
+        *e = x;
+        m
+    }
 }
 
 // `PyLong_AsNativeBytes` flags.
@@ -2667,43 +2575,41 @@ fn as_native_bytes(v: &BigInt, buf: &mut [u8], flags: c_int) -> Py_ssize_t {
     needed as Py_ssize_t
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_AsNativeBytes(
+#[export]
+pub unsafe fn PyLong_AsNativeBytes(
     op: *mut PyObject,
     buffer: *mut c_void,
     n_bytes: Py_ssize_t,
     flags: c_int,
 ) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyLong_AsNativeBytes", -1, || {
-        // SAFETY: a live object and a writable buffer of `n_bytes`, per the C API contract.
-        unsafe {
-            if op.is_null() || n_bytes < 0 {
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            let v = if is_int(op) {
-                to_bigint(op)
-            } else if flags != -1 && flags & NB_ALLOW_INDEX != 0 {
-                match index_value(op) {
-                    Ok(v) => v,
-                    Err(()) => return -1,
-                }
-            } else {
-                raise(&raw mut EXC_TypeError, "expect int");
-                return -1;
-            };
-            if flags != -1 && flags & NB_REJECT_NEGATIVE != 0 && v.is_negative() {
-                raise(&raw mut EXC_ValueError, "Cannot convert negative int");
-                return -1;
-            }
-            let buf: &mut [u8] = if n_bytes == 0 || buffer.is_null() {
-                &mut []
-            } else {
-                std::slice::from_raw_parts_mut(buffer.cast(), n_bytes as usize)
-            };
-            as_native_bytes(&v, buf, flags)
+    // SAFETY: a live object and a writable buffer of `n_bytes`, per the C API contract.
+    unsafe {
+        if op.is_null() || n_bytes < 0 {
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        let v = if is_int(op) {
+            to_bigint(op)
+        } else if flags != -1 && flags & NB_ALLOW_INDEX != 0 {
+            match index_value(op) {
+                Ok(v) => v,
+                Err(()) => return -1,
+            }
+        } else {
+            raise(&raw mut EXC_TypeError, "expect int");
+            return -1;
+        };
+        if flags != -1 && flags & NB_REJECT_NEGATIVE != 0 && v.is_negative() {
+            raise(&raw mut EXC_ValueError, "Cannot convert negative int");
+            return -1;
+        }
+        let buf: &mut [u8] = if n_bytes == 0 || buffer.is_null() {
+            &mut []
+        } else {
+            std::slice::from_raw_parts_mut(buffer.cast(), n_bytes as usize)
+        };
+        as_native_bytes(&v, buf, flags)
+    }
 }
 
 fn from_native(buf: &[u8], flags: c_int, signed: bool) -> *mut PyObject {
@@ -2720,62 +2626,56 @@ fn from_native(buf: &[u8], flags: c_int, signed: bool) -> *mut PyObject {
     from_bigint(&v)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_FromNativeBytes(
+#[export]
+pub unsafe fn PyLong_FromNativeBytes(
     buffer: *const c_void,
     n_bytes: usize,
     flags: c_int,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromNativeBytes", null_mut(), || {
-        if n_bytes == 0 {
-            return from_i64(0);
-        }
-        // SAFETY: a readable buffer of `n_bytes`, per the C API contract.
-        let buf = unsafe { std::slice::from_raw_parts(buffer.cast::<u8>(), n_bytes) };
-        from_native(buf, flags, true)
-    })
+    if n_bytes == 0 {
+        return from_i64(0);
+    }
+    // SAFETY: a readable buffer of `n_bytes`, per the C API contract.
+    let buf = unsafe { std::slice::from_raw_parts(buffer.cast::<u8>(), n_bytes) };
+    from_native(buf, flags, true)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyLong_FromUnsignedNativeBytes(
+#[export]
+pub unsafe fn PyLong_FromUnsignedNativeBytes(
     buffer: *const c_void,
     n_bytes: usize,
     flags: c_int,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyLong_FromUnsignedNativeBytes", null_mut(), || {
-        if n_bytes == 0 {
-            return from_i64(0);
-        }
-        // SAFETY: a readable buffer of `n_bytes`, per the C API contract.
-        let buf = unsafe { std::slice::from_raw_parts(buffer.cast::<u8>(), n_bytes) };
-        from_native(buf, flags, false)
-    })
+    if n_bytes == 0 {
+        return from_i64(0);
+    }
+    // SAFETY: a readable buffer of `n_bytes`, per the C API contract.
+    let buf = unsafe { std::slice::from_raw_parts(buffer.cast::<u8>(), n_bytes) };
+    from_native(buf, flags, false)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyLong_FromByteArray(
+#[export]
+pub unsafe fn _PyLong_FromByteArray(
     bytes: *const u8,
     n: usize,
     little_endian: c_int,
     is_signed: c_int,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("_PyLong_FromByteArray", null_mut(), || {
-        if n == 0 {
-            return from_i64(0);
-        }
-        // SAFETY: a readable buffer of `n` bytes, per the C API contract.
-        let buf = unsafe { std::slice::from_raw_parts(bytes, n) };
-        let flags = if little_endian != 0 {
-            NB_LITTLE_ENDIAN
-        } else {
-            0
-        };
-        from_native(buf, flags, is_signed != 0)
-    })
+    if n == 0 {
+        return from_i64(0);
+    }
+    // SAFETY: a readable buffer of `n` bytes, per the C API contract.
+    let buf = unsafe { std::slice::from_raw_parts(bytes, n) };
+    let flags = if little_endian != 0 {
+        NB_LITTLE_ENDIAN
+    } else {
+        0
+    };
+    from_native(buf, flags, is_signed != 0)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyLong_AsByteArray(
+#[export]
+pub unsafe fn _PyLong_AsByteArray(
     op: *mut PyObject,
     bytes: *mut u8,
     n: usize,
@@ -2783,37 +2683,35 @@ pub unsafe extern "C" fn _PyLong_AsByteArray(
     is_signed: c_int,
     with_exceptions: c_int,
 ) -> c_int {
-    crate::ffi_guard::guard("_PyLong_AsByteArray", -1, || {
-        // SAFETY: a live int and a writable buffer of `n` bytes, per the C API contract.
-        unsafe {
-            let v = to_bigint(op);
-            if is_signed == 0 && v.is_negative() {
-                if with_exceptions != 0 {
-                    overflow("can't convert negative int to unsigned");
-                }
-                return -1;
+    // SAFETY: a live int and a writable buffer of `n` bytes, per the C API contract.
+    unsafe {
+        let v = to_bigint(op);
+        if is_signed == 0 && v.is_negative() {
+            if with_exceptions != 0 {
+                overflow("can't convert negative int to unsigned");
             }
-            let buf = std::slice::from_raw_parts_mut(bytes, n);
-            let flags = if little_endian != 0 {
-                NB_LITTLE_ENDIAN
-            } else {
-                0
-            };
-            let flags = if is_signed == 0 {
-                flags | NB_UNSIGNED_BUFFER
-            } else {
-                flags
-            };
-            let needed = as_native_bytes(&v, buf, flags);
-            if needed as usize > n {
-                if with_exceptions != 0 {
-                    overflow("int too big to convert");
-                }
-                return -1;
-            }
-            0
+            return -1;
         }
-    })
+        let buf = std::slice::from_raw_parts_mut(bytes, n);
+        let flags = if little_endian != 0 {
+            NB_LITTLE_ENDIAN
+        } else {
+            0
+        };
+        let flags = if is_signed == 0 {
+            flags | NB_UNSIGNED_BUFFER
+        } else {
+            flags
+        };
+        let needed = as_native_bytes(&v, buf, flags);
+        if needed as usize > n {
+            if with_exceptions != 0 {
+                overflow("int too big to convert");
+            }
+            return -1;
+        }
+        0
+    }
 }
 
 // ---- int() --------------------------------------------------------------------------------

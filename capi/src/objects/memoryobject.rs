@@ -5,6 +5,7 @@
 //! re-export through the buffer protocol. gilgate does not use a managed buffer object:
 //! `mbuf` is NULL.
 
+use crate::export;
 use crate::iterobject as iters;
 use crate::object::{
     Py_EQ, Py_NE, Py_buffer, PyBufferProcs, PyMappingMethods, PyObject, PySequenceMethods,
@@ -59,7 +60,7 @@ static mut MV_AS_BUFFER: PyBufferProcs = PyBufferProcs {
     bf_releasebuffer: Some(mv_releasebuffer),
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyMemoryView_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(mv_dealloc),
     tp_repr: Some(mv_repr),
@@ -331,121 +332,113 @@ unsafe extern "C" fn mv_releasebuffer(op: *mut PyObject, _v: *mut Py_buffer) {
 
 // ---- exported API ---------------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMemoryView_FromObject(base: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyMemoryView_FromObject", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if base.is_null() {
-                return crate::pyerrors::bad_internal_call();
-            }
-            if !buf::check_buffer(base) {
-                let t = crate::sliceobject::tname(base);
-                return raise(
-                    &raw mut EXC_TypeError,
-                    &format!("memoryview: a bytes-like object is required, not '{t}'"),
-                );
-            }
-            let mut v: Py_buffer = std::mem::zeroed();
-            if buf::get_buffer(base, &mut v, PyBUF_FULL_RO) < 0 {
-                return null_mut();
-            }
-            let m = wrap(&v, true);
-            if m.is_null() {
-                buf::release(&mut v);
-            }
-            m
+#[export]
+pub unsafe fn PyMemoryView_FromObject(base: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if base.is_null() {
+            return crate::pyerrors::bad_internal_call();
         }
-    })
+        if !buf::check_buffer(base) {
+            let t = crate::sliceobject::tname(base);
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("memoryview: a bytes-like object is required, not '{t}'"),
+            );
+        }
+        let mut v: Py_buffer = std::mem::zeroed();
+        if buf::get_buffer(base, &mut v, PyBUF_FULL_RO) < 0 {
+            return null_mut();
+        }
+        let m = wrap(&v, true);
+        if m.is_null() {
+            buf::release(&mut v);
+        }
+        m
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMemoryView_FromMemory(
+#[export]
+pub unsafe fn PyMemoryView_FromMemory(
     mem: *mut c_char,
     size: Py_ssize_t,
     flags: c_int,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyMemoryView_FromMemory", null_mut(), || {
-        if mem.is_null() || size < 0 || (flags != PyBUF_READ && flags != PyBUF_WRITE) {
+    if mem.is_null() || size < 0 || (flags != PyBUF_READ && flags != PyBUF_WRITE) {
+        return crate::pyerrors::bad_internal_call();
+    }
+    // SAFETY: `size` bytes at `mem` stay valid for the view's life, per the C API.
+    unsafe {
+        let mut v: Py_buffer = std::mem::zeroed();
+        let mut shape = size;
+        let mut stride = 1;
+        v.buf = mem.cast();
+        v.len = size;
+        v.itemsize = 1;
+        v.readonly = c_int::from(flags == PyBUF_READ);
+        v.ndim = 1;
+        v.shape = &mut shape;
+        v.strides = &mut stride;
+        wrap(&v, false)
+    }
+}
+
+#[export]
+pub unsafe fn PyMemoryView_FromBuffer(info: *const Py_buffer) -> *mut PyObject {
+    // SAFETY: a filled buffer, per the C API contract.
+    unsafe {
+        if info.is_null() {
             return crate::pyerrors::bad_internal_call();
         }
-        // SAFETY: `size` bytes at `mem` stay valid for the view's life, per the C API.
-        unsafe {
-            let mut v: Py_buffer = std::mem::zeroed();
-            let mut shape = size;
-            let mut stride = 1;
-            v.buf = mem.cast();
-            v.len = size;
-            v.itemsize = 1;
-            v.readonly = c_int::from(flags == PyBUF_READ);
-            v.ndim = 1;
-            v.shape = &mut shape;
-            v.strides = &mut stride;
-            wrap(&v, false)
+        if (*info).buf.is_null() {
+            return raise(
+                &raw mut EXC_ValueError,
+                "PyMemoryView_FromBuffer(): info->buf must not be NULL",
+            );
         }
-    })
+        let mut v: Py_buffer = std::ptr::read(info);
+        v.obj = null_mut();
+        wrap(&v, false)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMemoryView_FromBuffer(info: *const Py_buffer) -> *mut PyObject {
-    crate::ffi_guard::guard("PyMemoryView_FromBuffer", null_mut(), || {
-        // SAFETY: a filled buffer, per the C API contract.
-        unsafe {
-            if info.is_null() {
-                return crate::pyerrors::bad_internal_call();
-            }
-            if (*info).buf.is_null() {
-                return raise(
-                    &raw mut EXC_ValueError,
-                    "PyMemoryView_FromBuffer(): info->buf must not be NULL",
-                );
-            }
-            let mut v: Py_buffer = std::ptr::read(info);
-            v.obj = null_mut();
-            wrap(&v, false)
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMemoryView_GetContiguous(
+#[export]
+pub unsafe fn PyMemoryView_GetContiguous(
     base: *mut PyObject,
     buffertype: c_int,
     order: c_char,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyMemoryView_GetContiguous", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            let m = PyMemoryView_FromObject(base);
-            if m.is_null() {
-                return m;
-            }
-            let v = view_of(m);
-            if buffertype == PyBUF_WRITE && v.readonly != 0 {
-                crate::refcount::decref(m);
-                return raise(
-                    &raw mut EXC_BufferError,
-                    "underlying buffer is not writable",
-                );
-            }
-            if buf::is_contiguous(v, order as u8) {
-                return m;
-            }
-            if buffertype == PyBUF_WRITE {
-                crate::refcount::decref(m);
-                return raise(
-                    &raw mut EXC_BufferError,
-                    "writable contiguous buffer requested for a non-contiguous object.",
-                );
-            }
-            let bytes = crate::bytesobject::from_bytes(&to_bytes(v));
-            crate::refcount::decref(m);
-            if bytes.is_null() {
-                return bytes;
-            }
-            let r = PyMemoryView_FromObject(bytes);
-            crate::refcount::decref(bytes);
-            r
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        let m = PyMemoryView_FromObject(base);
+        if m.is_null() {
+            return m;
         }
-    })
+        let v = view_of(m);
+        if buffertype == PyBUF_WRITE && v.readonly != 0 {
+            crate::refcount::decref(m);
+            return raise(
+                &raw mut EXC_BufferError,
+                "underlying buffer is not writable",
+            );
+        }
+        if buf::is_contiguous(v, order as u8) {
+            return m;
+        }
+        if buffertype == PyBUF_WRITE {
+            crate::refcount::decref(m);
+            return raise(
+                &raw mut EXC_BufferError,
+                "writable contiguous buffer requested for a non-contiguous object.",
+            );
+        }
+        let bytes = crate::bytesobject::from_bytes(&to_bytes(v));
+        crate::refcount::decref(m);
+        if bytes.is_null() {
+            return bytes;
+        }
+        let r = PyMemoryView_FromObject(bytes);
+        crate::refcount::decref(bytes);
+        r
+    }
 }

@@ -1,5 +1,6 @@
 //! `methodobject.h`: `PyMethodDef`, the `METH_*` flags and builtin function objects.
 
+use crate::export;
 use crate::object::{PyObject, vectorcallfunc};
 use std::ffi::{c_char, c_int, c_void};
 
@@ -48,7 +49,7 @@ use crate::object::{PyTypeObject, static_type};
 use crate::refcount::{new_ref, xdecref, xincref};
 use std::ptr::null_mut;
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyCFunction_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(cfunction_dealloc),
     tp_repr: Some(cfunction_repr),
@@ -63,7 +64,7 @@ pub static mut PyCFunction_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyCMethod_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut PyCFunction_Type,
     tp_dealloc: Some(cfunction_dealloc),
@@ -175,40 +176,31 @@ pub unsafe fn new_cfunction(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCMethod_New(
+#[export]
+pub unsafe fn PyCMethod_New(
     ml: *mut PyMethodDef,
     self_: *mut PyObject,
     module: *mut PyObject,
     cls: *mut PyTypeObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyCMethod_New", null_mut(), || unsafe {
-        new_cfunction(ml, self_, module, cls)
-    })
+    unsafe { new_cfunction(ml, self_, module, cls) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCFunction_NewEx(
+#[export]
+pub unsafe fn PyCFunction_NewEx(
     ml: *mut PyMethodDef,
     self_: *mut PyObject,
     module: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyCFunction_NewEx", null_mut(), || unsafe {
-        new_cfunction(ml, self_, module, null_mut())
-    })
+    unsafe { new_cfunction(ml, self_, module, null_mut()) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCFunction_New(
-    ml: *mut PyMethodDef,
-    self_: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyCFunction_New(ml: *mut PyMethodDef, self_: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyCFunction_New", null_mut(), || unsafe {
-        new_cfunction(ml, self_, null_mut(), null_mut())
-    })
+    unsafe { new_cfunction(ml, self_, null_mut(), null_mut()) }
 }
 
 // ---- calling ------------------------------------------------------------------------------
@@ -476,54 +468,54 @@ fn bad_call() -> *mut PyObject {
     crate::pyerrors::bad_internal_call()
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCFunction_Call(
+#[export]
+pub unsafe fn PyCFunction_Call(
     func: *mut PyObject,
     args: *mut PyObject,
     kwargs: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyCFunction_Call", null_mut(), || unsafe {
+    unsafe {
         if func.is_null() || !is_cfunction(func) || args.is_null() {
             return bad_call();
         }
         call_cfunction(func, args, kwargs)
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCFunction_GetFunction(op: *mut PyObject) -> *mut c_void {
+#[export]
+pub unsafe fn PyCFunction_GetFunction(op: *mut PyObject) -> *mut c_void {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyCFunction_GetFunction", null_mut(), || unsafe {
+    unsafe {
         if op.is_null() || !is_cfunction(op) {
             bad_call();
             return null_mut();
         }
         (*(*op.cast::<PyCFunctionObject>()).m_ml).ml_meth
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCFunction_GetSelf(op: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyCFunction_GetSelf(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyCFunction_GetSelf", null_mut(), || unsafe {
+    unsafe {
         if op.is_null() || !is_cfunction(op) {
             return bad_call();
         }
         (*op.cast::<PyCFunctionObject>()).m_self
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCFunction_GetFlags(op: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyCFunction_GetFlags(op: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyCFunction_GetFlags", -1, || unsafe {
+    unsafe {
         if op.is_null() || !is_cfunction(op) {
             bad_call();
             return -1;
         }
         (*(*op.cast::<PyCFunctionObject>()).m_ml).ml_flags
-    })
+    }
 }
 
 // ---- attributes: __name__, __qualname__, __module__, __self__, __doc__, __text_signature__ --

@@ -1,5 +1,6 @@
 //! `moduleobject.h`: module definitions, slots and module objects.
 
+use crate::export;
 use crate::methodobject::PyMethodDef;
 use crate::object::{PyObject, freefunc, inquiry, traverseproc};
 use crate::pyport::Py_ssize_t;
@@ -149,11 +150,11 @@ use std::sync::atomic::{AtomicIsize, AtomicU64, Ordering};
 type CreateFn = unsafe extern "C" fn(*mut PyObject, *mut PyModuleDef) -> *mut PyObject;
 type ExecFn = unsafe extern "C" fn(*mut PyObject) -> c_int;
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyModuleDef_Type: PyTypeObject =
     static_type(c"moduledef", std::mem::size_of::<PyModuleDef>(), 0, 0);
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyModule_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(module_dealloc),
     tp_repr: Some(module_repr),
@@ -346,28 +347,24 @@ pub unsafe fn new_module(name: *mut PyObject) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_NewObject(name: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyModule_NewObject(name: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyModule_NewObject", null_mut(), || unsafe {
-        new_module(name)
-    })
+    unsafe { new_module(name) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_New(name: *const c_char) -> *mut PyObject {
-    crate::ffi_guard::guard("PyModule_New", null_mut(), || {
-        // SAFETY: a NUL-terminated string, per the C API contract.
-        unsafe {
-            let n = uni::from_cstr(name);
-            if n.is_null() {
-                return n;
-            }
-            let m = new_module(n);
-            decref(n);
-            m
+#[export]
+pub unsafe fn PyModule_New(name: *const c_char) -> *mut PyObject {
+    // SAFETY: a NUL-terminated string, per the C API contract.
+    unsafe {
+        let n = uni::from_cstr(name);
+        if n.is_null() {
+            return n;
         }
-    })
+        let m = new_module(n);
+        decref(n);
+        m
+    }
 }
 
 static NEXT_MODULE_INDEX: AtomicIsize = AtomicIsize::new(1);
@@ -388,12 +385,10 @@ pub unsafe fn moduledef_init(def: *mut PyModuleDef) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModuleDef_Init(def: *mut PyModuleDef) -> *mut PyObject {
+#[export]
+pub unsafe fn PyModuleDef_Init(def: *mut PyModuleDef) -> *mut PyObject {
     // SAFETY: a writable def, per the C API contract.
-    crate::ffi_guard::guard("PyModuleDef_Init", null_mut(), || unsafe {
-        moduledef_init(def)
-    })
+    unsafe { moduledef_init(def) }
 }
 
 /// The 3.15t `PyModuleDef_Init` header check: the def must look like a free-threaded one.
@@ -517,26 +512,19 @@ pub unsafe fn create_module(def: *mut PyModuleDef, api_version: c_int) -> *mut P
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_Create2(
-    def: *mut PyModuleDef,
-    api_version: c_int,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyModule_Create2(def: *mut PyModuleDef, api_version: c_int) -> *mut PyObject {
     // SAFETY: a live def, per the C API contract.
-    crate::ffi_guard::guard("PyModule_Create2", null_mut(), || unsafe {
-        create_module(def, api_version)
-    })
+    unsafe { create_module(def, api_version) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyModule_CreateInitialized(
+#[export(err = null_mut())]
+pub unsafe fn _PyModule_CreateInitialized(
     def: *mut PyModuleDef,
     api_version: c_int,
 ) -> *mut PyObject {
     // SAFETY: a live def, per the C API contract.
-    crate::ffi_guard::guard("_PyModule_CreateInitialized", null_mut(), || unsafe {
-        create_module(def, api_version)
-    })
+    unsafe { create_module(def, api_version) }
 }
 
 // ---- functions, doc, constants --------------------------------------------------------------
@@ -592,15 +580,10 @@ pub unsafe fn add_functions(m: *mut PyObject, methods: *mut PyMethodDef) -> c_in
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_AddFunctions(
-    m: *mut PyObject,
-    methods: *mut PyMethodDef,
-) -> c_int {
+#[export]
+pub unsafe fn PyModule_AddFunctions(m: *mut PyObject, methods: *mut PyMethodDef) -> c_int {
     // SAFETY: a live module and a method table, per the C API contract.
-    crate::ffi_guard::guard("PyModule_AddFunctions", -1, || unsafe {
-        add_functions(m, methods)
-    })
+    unsafe { add_functions(m, methods) }
 }
 
 /// Sets `__doc__` from a C string.
@@ -620,12 +603,10 @@ pub unsafe fn set_doc_string(m: *mut PyObject, doc: *const c_char) -> c_int {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_SetDocString(m: *mut PyObject, doc: *const c_char) -> c_int {
+#[export]
+pub unsafe fn PyModule_SetDocString(m: *mut PyObject, doc: *const c_char) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyModule_SetDocString", -1, || unsafe {
-        set_doc_string(m, doc)
-    })
+    unsafe { set_doc_string(m, doc) }
 }
 
 /// `PyModule_GetNameObject` (new reference).
@@ -678,75 +659,61 @@ unsafe fn borrowed_utf8(get: impl FnOnce() -> *mut PyObject) -> *const c_char {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_GetNameObject(m: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyModule_GetNameObject(m: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyModule_GetNameObject", null_mut(), || unsafe {
-        module_name_object(m)
-    })
+    unsafe { module_name_object(m) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_GetName(m: *mut PyObject) -> *const c_char {
-    crate::ffi_guard::guard("PyModule_GetName", std::ptr::null(), || {
-        // SAFETY: per the C API contract; the name stays alive in the module dict.
-        unsafe { borrowed_utf8(|| module_name_object(m)) }
-    })
+#[export]
+pub unsafe fn PyModule_GetName(m: *mut PyObject) -> *const c_char {
+    // SAFETY: per the C API contract; the name stays alive in the module dict.
+    unsafe { borrowed_utf8(|| module_name_object(m)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_GetFilenameObject(m: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyModule_GetFilenameObject", null_mut(), || {
-        // SAFETY: per the C API contract.
-        unsafe { module_dict_str(m, "__file__", "module filename missing") }
-    })
+#[export]
+pub unsafe fn PyModule_GetFilenameObject(m: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    unsafe { module_dict_str(m, "__file__", "module filename missing") }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_GetFilename(m: *mut PyObject) -> *const c_char {
-    crate::ffi_guard::guard("PyModule_GetFilename", std::ptr::null(), || {
-        // SAFETY: per the C API contract; the file name stays alive in the module dict.
-        unsafe { borrowed_utf8(|| module_dict_str(m, "__file__", "module filename missing")) }
-    })
+#[export]
+pub unsafe fn PyModule_GetFilename(m: *mut PyObject) -> *const c_char {
+    // SAFETY: per the C API contract; the file name stays alive in the module dict.
+    unsafe { borrowed_utf8(|| module_dict_str(m, "__file__", "module filename missing")) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_GetDict(m: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyModule_GetDict", null_mut(), || {
-        // SAFETY: per the C API contract.
-        match unsafe { as_module(m) } {
-            Some(mo) => mo.md_dict,
-            None => crate::pyerrors::bad_internal_call(),
+#[export]
+pub unsafe fn PyModule_GetDict(m: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    match unsafe { as_module(m) } {
+        Some(mo) => mo.md_dict,
+        None => crate::pyerrors::bad_internal_call(),
+    }
+}
+
+#[export]
+pub unsafe fn PyModule_GetDef(m: *mut PyObject) -> *mut PyModuleDef {
+    // SAFETY: per the C API contract.
+    match unsafe { as_module(m) } {
+        Some(mo) => mo.md_def,
+        None => {
+            crate::pyerrors::bad_internal_call();
+            null_mut()
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_GetDef(m: *mut PyObject) -> *mut PyModuleDef {
-    crate::ffi_guard::guard("PyModule_GetDef", null_mut(), || {
-        // SAFETY: per the C API contract.
-        match unsafe { as_module(m) } {
-            Some(mo) => mo.md_def,
-            None => {
-                crate::pyerrors::bad_internal_call();
-                null_mut()
-            }
+#[export]
+pub unsafe fn PyModule_GetState(m: *mut PyObject) -> *mut c_void {
+    // SAFETY: per the C API contract.
+    match unsafe { as_module(m) } {
+        Some(mo) => mo.md_state,
+        None => {
+            crate::pyerrors::bad_internal_call();
+            null_mut()
         }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_GetState(m: *mut PyObject) -> *mut c_void {
-    crate::ffi_guard::guard("PyModule_GetState", null_mut(), || {
-        // SAFETY: per the C API contract.
-        match unsafe { as_module(m) } {
-            Some(mo) => mo.md_state,
-            None => {
-                crate::pyerrors::bad_internal_call();
-                null_mut()
-            }
-        }
-    })
+    }
 }
 
 /// `PyModule_AddObjectRef`.
@@ -790,99 +757,79 @@ pub unsafe fn add_object_ref(m: *mut PyObject, name: *const c_char, value: *mut 
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_AddObjectRef(
+#[export]
+pub unsafe fn PyModule_AddObjectRef(
     m: *mut PyObject,
     name: *const c_char,
     v: *mut PyObject,
 ) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyModule_AddObjectRef", -1, || unsafe {
-        add_object_ref(m, name, v)
-    })
+    unsafe { add_object_ref(m, name, v) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_Add(
-    m: *mut PyObject,
-    name: *const c_char,
-    v: *mut PyObject,
-) -> c_int {
-    crate::ffi_guard::guard("PyModule_Add", -1, || {
-        // SAFETY: per the C API contract; `v` is stolen.
-        unsafe {
-            let r = add_object_ref(m, name, v);
-            xdecref(v);
-            r
+#[export]
+pub unsafe fn PyModule_Add(m: *mut PyObject, name: *const c_char, v: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract; `v` is stolen.
+    unsafe {
+        let r = add_object_ref(m, name, v);
+        xdecref(v);
+        r
+    }
+}
+
+#[export]
+pub unsafe fn PyModule_AddObject(m: *mut PyObject, name: *const c_char, v: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract; `v` is stolen on success only.
+    unsafe {
+        let r = add_object_ref(m, name, v);
+        if r == 0 {
+            decref(v);
         }
-    })
+        r
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_AddObject(
-    m: *mut PyObject,
-    name: *const c_char,
-    v: *mut PyObject,
-) -> c_int {
-    crate::ffi_guard::guard("PyModule_AddObject", -1, || {
-        // SAFETY: per the C API contract; `v` is stolen on success only.
-        unsafe {
-            let r = add_object_ref(m, name, v);
-            if r == 0 {
-                decref(v);
-            }
-            r
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_AddIntConstant(
+#[export]
+pub unsafe fn PyModule_AddIntConstant(
     m: *mut PyObject,
     name: *const c_char,
     v: std::ffi::c_long,
 ) -> c_int {
-    crate::ffi_guard::guard("PyModule_AddIntConstant", -1, || {
-        let o = crate::longobject::from_i128(i128::from(v));
-        // SAFETY: per the C API contract; `o` is ours.
-        unsafe {
-            let r = add_object_ref(m, name, o);
-            xdecref(o);
-            r
-        }
-    })
+    let o = crate::longobject::from_i128(i128::from(v));
+    // SAFETY: per the C API contract; `o` is ours.
+    unsafe {
+        let r = add_object_ref(m, name, o);
+        xdecref(o);
+        r
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_AddStringConstant(
+#[export]
+pub unsafe fn PyModule_AddStringConstant(
     m: *mut PyObject,
     name: *const c_char,
     v: *const c_char,
 ) -> c_int {
-    crate::ffi_guard::guard("PyModule_AddStringConstant", -1, || {
-        // SAFETY: per the C API contract; `o` is ours.
-        unsafe {
-            let o = uni::from_cstr(v);
-            let r = add_object_ref(m, name, o);
-            xdecref(o);
-            r
-        }
-    })
+    // SAFETY: per the C API contract; `o` is ours.
+    unsafe {
+        let o = uni::from_cstr(v);
+        let r = add_object_ref(m, name, o);
+        xdecref(o);
+        r
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_AddType(m: *mut PyObject, t: *mut PyTypeObject) -> c_int {
-    crate::ffi_guard::guard("PyModule_AddType", -1, || {
-        // SAFETY: per the C API contract.
-        unsafe {
-            if crate::object::type_ready(t) < 0 {
-                return -1;
-            }
-            let short = crate::object::type_short_name(t);
-            let c = std::ffi::CString::new(short).unwrap_or_default();
-            add_object_ref(m, c.as_ptr(), t.cast())
+#[export]
+pub unsafe fn PyModule_AddType(m: *mut PyObject, t: *mut PyTypeObject) -> c_int {
+    // SAFETY: per the C API contract.
+    unsafe {
+        if crate::object::type_ready(t) < 0 {
+            return -1;
         }
-    })
+        let short = crate::object::type_short_name(t);
+        let c = std::ffi::CString::new(short).unwrap_or_default();
+        add_object_ref(m, c.as_ptr(), t.cast())
+    }
 }
 
 static SETGIL_CALLS: AtomicU64 = AtomicU64::new(0);
@@ -917,40 +864,38 @@ pub fn set_setgil_observer(f: fn(&SetGilCall)) {
     let _ = SETGIL_OBSERVER.set(f);
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnstable_Module_SetGIL(m: *mut PyObject, gil: *mut c_void) -> c_int {
-    crate::ffi_guard::guard("PyUnstable_Module_SetGIL", -1, || {
-        // SAFETY: per the C API contract.
-        match unsafe { as_module(m) } {
-            Some(mo) => {
-                mo.md_gil = gil;
-                // SAFETY: a module's dict is NULL or a live dict; the name is copied out.
-                let module = unsafe {
-                    (!mo.md_dict.is_null())
-                        .then(|| crate::dictobject::get_str(mo.md_dict, "__name__"))
-                        .filter(|n| !n.is_null())
-                        .and_then(|n| uni::as_str(n).map(str::to_string))
-                };
-                let call = SetGilCall {
-                    module,
-                    value: gil as usize,
-                };
-                SETGIL_LOG
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(call.clone());
-                SETGIL_CALLS.fetch_add(1, Ordering::SeqCst);
-                if let Some(f) = SETGIL_OBSERVER.get() {
-                    f(&call);
-                }
-                0
+#[export]
+pub unsafe fn PyUnstable_Module_SetGIL(m: *mut PyObject, gil: *mut c_void) -> c_int {
+    // SAFETY: per the C API contract.
+    match unsafe { as_module(m) } {
+        Some(mo) => {
+            mo.md_gil = gil;
+            // SAFETY: a module's dict is NULL or a live dict; the name is copied out.
+            let module = unsafe {
+                (!mo.md_dict.is_null())
+                    .then(|| crate::dictobject::get_str(mo.md_dict, "__name__"))
+                    .filter(|n| !n.is_null())
+                    .and_then(|n| uni::as_str(n).map(str::to_string))
+            };
+            let call = SetGilCall {
+                module,
+                value: gil as usize,
+            };
+            SETGIL_LOG
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(call.clone());
+            SETGIL_CALLS.fetch_add(1, Ordering::SeqCst);
+            if let Some(f) = SETGIL_OBSERVER.get() {
+                f(&call);
             }
-            None => {
-                crate::pyerrors::bad_internal_call();
-                -1
-            }
+            0
         }
-    })
+        None => {
+            crate::pyerrors::bad_internal_call();
+            -1
+        }
+    }
 }
 
 /// Whether `m` leaves the lock required under `target`'s rules: `m` is not a module, or
@@ -1646,16 +1591,14 @@ unsafe fn from_def_checked(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_FromDefAndSpec2(
+#[export]
+pub unsafe fn PyModule_FromDefAndSpec2(
     def: *mut PyModuleDef,
     spec: *mut PyObject,
     api_version: c_int,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyModule_FromDefAndSpec2", null_mut(), || unsafe {
-        module_from_def_and_spec(def, spec, api_version, Target::Cp314t)
-    })
+    unsafe { module_from_def_and_spec(def, spec, api_version, Target::Cp314t) }
 }
 
 /// What a slots-only (3.15) module keeps besides the module object: its exec slots, state
@@ -1791,15 +1734,13 @@ unsafe fn from_slots_checked(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_FromSlotsAndSpec(
+#[export]
+pub unsafe fn PyModule_FromSlotsAndSpec(
     slots: *const c_void,
     spec: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyModule_FromSlotsAndSpec", null_mut(), || unsafe {
-        module_from_slots_and_spec(slots, spec)
-    })
+    unsafe { module_from_slots_and_spec(slots, spec) }
 }
 
 // ---- exec ----------------------------------------------------------------------------------
@@ -1880,10 +1821,10 @@ pub unsafe fn exec_def(m: *mut PyObject, def: *mut PyModuleDef) -> c_int {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyModule_ExecDef(m: *mut PyObject, def: *mut PyModuleDef) -> c_int {
+#[export]
+pub unsafe fn PyModule_ExecDef(m: *mut PyObject, def: *mut PyModuleDef) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyModule_ExecDef", -1, || unsafe { exec_def(m, def) })
+    unsafe { exec_def(m, def) }
 }
 
 /// What `_imp.exec_dynamic` does: nothing for non-modules, modules without a def, or

@@ -2,6 +2,7 @@
 //! CPython 3.14t (free-threaded, x86_64) lays them out. `tests/layout.rs` checks every offset
 //! against the numbers in `tests/data/abi-layouts.md`.
 
+use crate::export;
 use crate::pyport::{Py_hash_t, Py_ssize_t};
 use std::ffi::{c_char, c_int, c_uint, c_ulong, c_void};
 
@@ -395,7 +396,7 @@ use std::ptr::null_mut;
 /// Flags every built-in static type of gilgate carries.
 const STATIC_READY: c_ulong = Py_TPFLAGS_READY | Py_TPFLAGS_IMMUTABLETYPE;
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut PyBaseObject_Type,
     tp_getattro: Some(type_getattro),
@@ -547,7 +548,7 @@ unsafe fn compatible_for_assignment(
     }
 }
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyBaseObject_Type: PyTypeObject = PyTypeObject {
     tp_getset: (&raw mut OBJECT_GETSET).cast(),
     tp_getattro: Some(PyObject_GenericGetAttr),
@@ -593,32 +594,32 @@ pub const fn static_type(
     }
 }
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut _PyNone_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(none_repr),
     ..static_type(c"NoneType", std::mem::size_of::<PyObject>(), 0, 0)
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut _PyNotImplemented_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(notimpl_repr),
     ..static_type(c"NotImplementedType", std::mem::size_of::<PyObject>(), 0, 0)
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyEllipsis_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(ellipsis_repr),
     ..static_type(c"ellipsis", std::mem::size_of::<PyObject>(), 0, 0)
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut _Py_NoneStruct: PyObject = PyObject::static_immortal(&raw mut _PyNone_Type);
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut _Py_NotImplementedStruct: PyObject =
     PyObject::static_immortal(&raw mut _PyNotImplemented_Type);
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut _Py_EllipsisObject: PyObject = PyObject::static_immortal(&raw mut PyEllipsis_Type);
 
 /// `Py_None` (borrowed).
@@ -1451,66 +1452,60 @@ unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
         0
     }
 }
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_Ready(t: *mut PyTypeObject) -> c_int {
+#[export]
+pub unsafe fn PyType_Ready(t: *mut PyTypeObject) -> c_int {
     // SAFETY: `t` is a type object, per the C API contract.
-    crate::ffi_guard::guard("PyType_Ready", -1, || unsafe { type_ready(t) })
+    unsafe { type_ready(t) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_IsSubtype(a: *mut PyTypeObject, b: *mut PyTypeObject) -> c_int {
-    crate::ffi_guard::guard("PyType_IsSubtype", 0, || {
-        // SAFETY: both are type objects, per the C API contract.
-        c_int::from(unsafe { is_subtype(a, b) })
-    })
+#[export]
+pub unsafe fn PyType_IsSubtype(a: *mut PyTypeObject, b: *mut PyTypeObject) -> c_int {
+    // SAFETY: both are type objects, per the C API contract.
+    c_int::from(unsafe { is_subtype(a, b) })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GetFlags(t: *mut PyTypeObject) -> c_ulong {
+#[export]
+pub unsafe fn PyType_GetFlags(t: *mut PyTypeObject) -> c_ulong {
     // SAFETY: `t` is a type object, per the C API contract.
-    crate::ffi_guard::guard("PyType_GetFlags", 0, || unsafe { (*t).tp_flags })
+    unsafe { (*t).tp_flags }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Type(op: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_Type(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a live object, per the C API contract.
-    crate::ffi_guard::guard("PyObject_Type", null_mut(), || unsafe {
-        new_ref(ty(op).cast())
-    })
+    unsafe { new_ref(ty(op).cast()) }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_NewRef(op: *mut PyObject) -> *mut PyObject {
+#[export]
+pub fn Py_NewRef(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("Py_NewRef", null_mut(), || unsafe { new_ref(op) })
+    unsafe { new_ref(op) }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_XNewRef(op: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("Py_XNewRef", null_mut(), || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        unsafe { crate::refcount::xincref(op) };
-        op
-    })
+#[export]
+pub fn Py_XNewRef(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe { crate::refcount::xincref(op) };
+    op
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_Is(a: *mut PyObject, b: *mut PyObject) -> c_int {
+#[export(unguarded)]
+pub fn Py_Is(a: *mut PyObject, b: *mut PyObject) -> c_int {
     c_int::from(a == b)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_IsNone(a: *mut PyObject) -> c_int {
+#[export(unguarded)]
+pub fn Py_IsNone(a: *mut PyObject) -> c_int {
     c_int::from(a == none())
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_IsTrue(a: *mut PyObject) -> c_int {
+#[export(unguarded)]
+pub fn Py_IsTrue(a: *mut PyObject) -> c_int {
     c_int::from(a == crate::boolobject::true_())
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_IsFalse(a: *mut PyObject) -> c_int {
+#[export(unguarded)]
+pub fn Py_IsFalse(a: *mut PyObject) -> c_int {
     c_int::from(a == crate::boolobject::false_())
 }
 
@@ -1627,16 +1622,16 @@ unsafe fn to_rust_string(s: *mut PyObject) -> String {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Repr(op: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_Repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: NULL or a live object, per the C API contract.
-    crate::ffi_guard::guard("PyObject_Repr", null_mut(), || unsafe { repr(op) })
+    unsafe { repr(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Str(op: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_Str(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: NULL or a live object, per the C API contract.
-    crate::ffi_guard::guard("PyObject_Str", null_mut(), || unsafe { str(op) })
+    unsafe { str(op) }
 }
 
 // ---- hash and comparison ------------------------------------------------------------------
@@ -1658,10 +1653,10 @@ pub unsafe fn hash(op: *mut PyObject) -> Py_hash_t {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Hash(op: *mut PyObject) -> Py_hash_t {
+#[export]
+pub unsafe fn PyObject_Hash(op: *mut PyObject) -> Py_hash_t {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyObject_Hash", -1, || unsafe { hash(op) })
+    unsafe { hash(op) }
 }
 
 /// `PyObject_RichCompareBool(a, b, Py_EQ)` for the built-in value types; other objects
@@ -1776,19 +1771,19 @@ pub unsafe fn truth(op: *mut PyObject) -> c_int {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_IsTrue(op: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyObject_IsTrue(op: *mut PyObject) -> c_int {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyObject_IsTrue", -1, || unsafe { truth(op) })
+    unsafe { truth(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Not(op: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyObject_Not(op: *mut PyObject) -> c_int {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyObject_Not", -1, || match unsafe { truth(op) } {
+    match unsafe { truth(op) } {
         r if r < 0 => r,
         r => 1 - r,
-    })
+    }
 }
 
 // ---- attributes ---------------------------------------------------------------------------
@@ -1918,24 +1913,19 @@ pub unsafe fn generic_getattr_opt(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GenericGetAttr(
-    op: *mut PyObject,
-    name: *mut PyObject,
-) -> *mut PyObject {
-    crate::ffi_guard::guard("PyObject_GenericGetAttr", null_mut(), || {
-        // SAFETY: live object and name, per the C API contract.
-        unsafe {
-            if !uni::is_str(name) {
-                return attr_name_type_error(name);
-            }
-            match generic_getattr_opt(op, name) {
-                Ok(v) if v.is_null() => no_attribute(op, name),
-                Ok(v) => v,
-                Err(()) => null_mut(),
-            }
+#[export]
+pub unsafe fn PyObject_GenericGetAttr(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live object and name, per the C API contract.
+    unsafe {
+        if !uni::is_str(name) {
+            return attr_name_type_error(name);
         }
-    })
+        match generic_getattr_opt(op, name) {
+            Ok(v) if v.is_null() => no_attribute(op, name),
+            Ok(v) => v,
+            Err(()) => null_mut(),
+        }
+    }
 }
 
 unsafe fn attr_name_type_error(name: *mut PyObject) -> *mut PyObject {
@@ -2018,16 +2008,14 @@ pub unsafe fn generic_setattr(
 
 type setattrofunc_fn = unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> c_int;
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GenericSetAttr(
+#[export]
+pub unsafe fn PyObject_GenericSetAttr(
     op: *mut PyObject,
     name: *mut PyObject,
     value: *mut PyObject,
 ) -> c_int {
     // SAFETY: live objects, per the C API contract.
-    crate::ffi_guard::guard("PyObject_GenericSetAttr", -1, || unsafe {
-        generic_setattr(op, name, value)
-    })
+    unsafe { generic_setattr(op, name, value) }
 }
 
 /// `PyObject_GetAttr`.
@@ -2131,85 +2119,64 @@ unsafe fn with_name<R>(name: *const c_char, err_val: R, f: impl FnOnce(*mut PyOb
     r
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GetAttr(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_GetAttr(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: live objects, per the C API contract.
-    crate::ffi_guard::guard("PyObject_GetAttr", null_mut(), || unsafe {
-        getattr(op, name)
-    })
+    unsafe { getattr(op, name) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GetAttrString(
-    op: *mut PyObject,
-    name: *const c_char,
-) -> *mut PyObject {
-    crate::ffi_guard::guard("PyObject_GetAttrString", null_mut(), || {
-        // SAFETY: live object and C string, per the C API contract.
-        unsafe { with_name(name, null_mut(), |n| getattr(op, n)) }
-    })
+#[export]
+pub unsafe fn PyObject_GetAttrString(op: *mut PyObject, name: *const c_char) -> *mut PyObject {
+    // SAFETY: live object and C string, per the C API contract.
+    unsafe { with_name(name, null_mut(), |n| getattr(op, n)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GetOptionalAttr(
+#[export]
+pub unsafe fn PyObject_GetOptionalAttr(
     op: *mut PyObject,
     name: *mut PyObject,
     out: *mut *mut PyObject,
 ) -> c_int {
     // SAFETY: live objects and a writable out pointer, per the C API contract.
-    crate::ffi_guard::guard("PyObject_GetOptionalAttr", -1, || unsafe {
-        getattr_opt(op, name, out)
-    })
+    unsafe { getattr_opt(op, name, out) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GetOptionalAttrString(
+#[export]
+pub unsafe fn PyObject_GetOptionalAttrString(
     op: *mut PyObject,
     name: *const c_char,
     out: *mut *mut PyObject,
 ) -> c_int {
-    crate::ffi_guard::guard("PyObject_GetOptionalAttrString", -1, || {
-        // SAFETY: as PyObject_GetOptionalAttr, with a C string name.
-        unsafe { with_name(name, -1, |n| getattr_opt(op, n, out)) }
-    })
+    // SAFETY: as PyObject_GetOptionalAttr, with a C string name.
+    unsafe { with_name(name, -1, |n| getattr_opt(op, n, out)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_SetAttr(
-    op: *mut PyObject,
-    name: *mut PyObject,
-    v: *mut PyObject,
-) -> c_int {
+#[export]
+pub unsafe fn PyObject_SetAttr(op: *mut PyObject, name: *mut PyObject, v: *mut PyObject) -> c_int {
     // SAFETY: live objects, per the C API contract.
-    crate::ffi_guard::guard("PyObject_SetAttr", -1, || unsafe { setattr(op, name, v) })
+    unsafe { setattr(op, name, v) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_SetAttrString(
+#[export]
+pub unsafe fn PyObject_SetAttrString(
     op: *mut PyObject,
     name: *const c_char,
     v: *mut PyObject,
 ) -> c_int {
-    crate::ffi_guard::guard("PyObject_SetAttrString", -1, || {
-        // SAFETY: live objects and a C string, per the C API contract.
-        unsafe { with_name(name, -1, |n| setattr(op, n, v)) }
-    })
+    // SAFETY: live objects and a C string, per the C API contract.
+    unsafe { with_name(name, -1, |n| setattr(op, n, v)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_DelAttr(op: *mut PyObject, name: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyObject_DelAttr(op: *mut PyObject, name: *mut PyObject) -> c_int {
     // SAFETY: live objects, per the C API contract.
-    crate::ffi_guard::guard("PyObject_DelAttr", -1, || unsafe {
-        setattr(op, name, null_mut())
-    })
+    unsafe { setattr(op, name, null_mut()) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_DelAttrString(op: *mut PyObject, name: *const c_char) -> c_int {
-    crate::ffi_guard::guard("PyObject_DelAttrString", -1, || {
-        // SAFETY: live object and C string, per the C API contract.
-        unsafe { with_name(name, -1, |n| setattr(op, n, null_mut())) }
-    })
+#[export]
+pub unsafe fn PyObject_DelAttrString(op: *mut PyObject, name: *const c_char) -> c_int {
+    // SAFETY: live object and C string, per the C API contract.
+    unsafe { with_name(name, -1, |n| setattr(op, n, null_mut())) }
 }
 
 unsafe fn has_attr_with_error(op: *mut PyObject, name: *mut PyObject) -> c_int {
@@ -2222,54 +2189,40 @@ unsafe fn has_attr_with_error(op: *mut PyObject, name: *mut PyObject) -> c_int {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_HasAttrWithError(
-    op: *mut PyObject,
-    name: *mut PyObject,
-) -> c_int {
+#[export]
+pub unsafe fn PyObject_HasAttrWithError(op: *mut PyObject, name: *mut PyObject) -> c_int {
     // SAFETY: live objects, per the C API contract.
-    crate::ffi_guard::guard("PyObject_HasAttrWithError", -1, || unsafe {
-        has_attr_with_error(op, name)
-    })
+    unsafe { has_attr_with_error(op, name) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_HasAttrStringWithError(
-    op: *mut PyObject,
-    name: *const c_char,
-) -> c_int {
-    crate::ffi_guard::guard("PyObject_HasAttrStringWithError", -1, || {
-        // SAFETY: live object and C string, per the C API contract.
-        unsafe { with_name(name, -1, |n| has_attr_with_error(op, n)) }
-    })
+#[export]
+pub unsafe fn PyObject_HasAttrStringWithError(op: *mut PyObject, name: *const c_char) -> c_int {
+    // SAFETY: live object and C string, per the C API contract.
+    unsafe { with_name(name, -1, |n| has_attr_with_error(op, n)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_HasAttr(op: *mut PyObject, name: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyObject_HasAttr", 0, || {
-        // SAFETY: live objects, per the C API contract.
-        let r = unsafe { has_attr_with_error(op, name) };
-        if r < 0 {
-            err::clear();
-            0
-        } else {
-            r
-        }
-    })
+#[export]
+pub unsafe fn PyObject_HasAttr(op: *mut PyObject, name: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    let r = unsafe { has_attr_with_error(op, name) };
+    if r < 0 {
+        err::clear();
+        0
+    } else {
+        r
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_HasAttrString(op: *mut PyObject, name: *const c_char) -> c_int {
-    crate::ffi_guard::guard("PyObject_HasAttrString", 0, || {
-        // SAFETY: live object and C string, per the C API contract.
-        let r = unsafe { with_name(name, -1, |n| has_attr_with_error(op, n)) };
-        if r < 0 {
-            err::clear();
-            0
-        } else {
-            r
-        }
-    })
+#[export]
+pub unsafe fn PyObject_HasAttrString(op: *mut PyObject, name: *const c_char) -> c_int {
+    // SAFETY: live object and C string, per the C API contract.
+    let r = unsafe { with_name(name, -1, |n| has_attr_with_error(op, n)) };
+    if r < 0 {
+        err::clear();
+        0
+    } else {
+        r
+    }
 }
 
 /// The `__module__` of a type: its dict's `__module__` for heap types, the part of

@@ -2,6 +2,7 @@
 //! `PyBuffer_Release`, `PyBuffer_FillInfo`, contiguity helpers) with CPython's
 //! `BufferError` texts.
 
+use crate::export;
 use crate::object::{Py_buffer, PyObject, ty};
 use crate::pyerrors::{EXC_BufferError, EXC_TypeError, EXC_ValueError, raise};
 use crate::pyport::Py_ssize_t;
@@ -238,43 +239,33 @@ unsafe fn item_offsets(view: *const Py_buffer, fortran: bool) -> Vec<isize> {
 
 // ---- exported API ---------------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_CheckBuffer(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyObject_CheckBuffer", 0, || {
-        // SAFETY: NULL or a live object, per the C API contract.
-        c_int::from(!op.is_null() && unsafe { check_buffer(op) })
-    })
+#[export]
+pub unsafe fn PyObject_CheckBuffer(op: *mut PyObject) -> c_int {
+    // SAFETY: NULL or a live object, per the C API contract.
+    c_int::from(!op.is_null() && unsafe { check_buffer(op) })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GetBuffer(
-    op: *mut PyObject,
-    view: *mut Py_buffer,
-    flags: c_int,
-) -> c_int {
-    crate::ffi_guard::guard("PyObject_GetBuffer", -1, || {
-        if op.is_null() || view.is_null() {
-            crate::pyerrors::bad_internal_call();
-            return -1;
-        }
-        // SAFETY: a live object and a writable view, per the C API contract.
-        unsafe { get_buffer(op, view, flags) }
-    })
+#[export]
+pub unsafe fn PyObject_GetBuffer(op: *mut PyObject, view: *mut Py_buffer, flags: c_int) -> c_int {
+    if op.is_null() || view.is_null() {
+        crate::pyerrors::bad_internal_call();
+        return -1;
+    }
+    // SAFETY: a live object and a writable view, per the C API contract.
+    unsafe { get_buffer(op, view, flags) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBuffer_Release(view: *mut Py_buffer) {
-    crate::ffi_guard::guard("PyBuffer_Release", (), || {
-        if view.is_null() {
-            return;
-        }
-        // SAFETY: a view filled by PyObject_GetBuffer, per the C API contract.
-        unsafe { release(view) }
-    })
+#[export]
+pub unsafe fn PyBuffer_Release(view: *mut Py_buffer) {
+    if view.is_null() {
+        return;
+    }
+    // SAFETY: a view filled by PyObject_GetBuffer, per the C API contract.
+    unsafe { release(view) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBuffer_FillInfo(
+#[export]
+pub unsafe fn PyBuffer_FillInfo(
     view: *mut Py_buffer,
     obj: *mut PyObject,
     buf: *mut c_void,
@@ -283,110 +274,100 @@ pub unsafe extern "C" fn PyBuffer_FillInfo(
     flags: c_int,
 ) -> c_int {
     // SAFETY: as `fill_info`, per the C API contract.
-    crate::ffi_guard::guard("PyBuffer_FillInfo", -1, || unsafe {
-        fill_info(view, obj, buf, len, readonly != 0, flags)
-    })
+    unsafe { fill_info(view, obj, buf, len, readonly != 0, flags) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBuffer_IsContiguous(view: *const Py_buffer, order: c_char) -> c_int {
+#[export]
+pub unsafe fn PyBuffer_IsContiguous(view: *const Py_buffer, order: c_char) -> c_int {
     // SAFETY: a filled view, per the C API contract.
-    crate::ffi_guard::guard("PyBuffer_IsContiguous", 0, || unsafe {
-        c_int::from(is_contiguous(view, order as u8))
-    })
+    unsafe { c_int::from(is_contiguous(view, order as u8)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBuffer_GetPointer(
+#[export]
+pub unsafe fn PyBuffer_GetPointer(
     view: *const Py_buffer,
     indices: *const Py_ssize_t,
 ) -> *mut c_void {
-    crate::ffi_guard::guard("PyBuffer_GetPointer", null_mut(), || {
-        // SAFETY: a filled view and `ndim` indices, per the C API contract.
-        unsafe {
-            let (_, strides) = dims(view);
-            let mut p = (*view).buf.cast::<u8>();
-            for (d, &s) in strides.iter().enumerate() {
-                p = p.offset(*indices.add(d) * s);
-                if !(*view).suboffsets.is_null() && *(*view).suboffsets.add(d) >= 0 {
-                    p = (*p.cast::<*mut u8>()).offset(*(*view).suboffsets.add(d));
-                }
+    // SAFETY: a filled view and `ndim` indices, per the C API contract.
+    unsafe {
+        let (_, strides) = dims(view);
+        let mut p = (*view).buf.cast::<u8>();
+        for (d, &s) in strides.iter().enumerate() {
+            p = p.offset(*indices.add(d) * s);
+            if !(*view).suboffsets.is_null() && *(*view).suboffsets.add(d) >= 0 {
+                p = (*p.cast::<*mut u8>()).offset(*(*view).suboffsets.add(d));
             }
-            p.cast()
         }
-    })
+        p.cast()
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBuffer_ToContiguous(
+#[export]
+pub unsafe fn PyBuffer_ToContiguous(
     buf: *mut c_void,
     view: *const Py_buffer,
     len: Py_ssize_t,
     order: c_char,
 ) -> c_int {
-    crate::ffi_guard::guard("PyBuffer_ToContiguous", -1, || {
-        // SAFETY: a filled view and `len` writable bytes, per the C API contract.
-        unsafe {
-            if !matches!(order as u8, b'C' | b'F' | b'A') {
-                raise(
-                    &raw mut EXC_ValueError,
-                    "ToContiguous: order must be 'C', 'F' or 'A'",
-                );
-                return -1;
-            }
-            let n = len.min((*view).len).max(0) as usize;
-            if is_contiguous(view, order as u8) {
-                std::ptr::copy_nonoverlapping((*view).buf.cast::<u8>(), buf.cast::<u8>(), n);
-                return 0;
-            }
-            let item = (*view).itemsize.max(1) as usize;
-            let mut dst = buf.cast::<u8>();
-            let mut left = n;
-            for off in item_offsets(view, order as u8 == b'F') {
-                if left < item {
-                    break;
-                }
-                std::ptr::copy_nonoverlapping((*view).buf.cast::<u8>().offset(off), dst, item);
-                dst = dst.add(item);
-                left -= item;
-            }
-            0
+    // SAFETY: a filled view and `len` writable bytes, per the C API contract.
+    unsafe {
+        if !matches!(order as u8, b'C' | b'F' | b'A') {
+            raise(
+                &raw mut EXC_ValueError,
+                "ToContiguous: order must be 'C', 'F' or 'A'",
+            );
+            return -1;
         }
-    })
+        let n = len.min((*view).len).max(0) as usize;
+        if is_contiguous(view, order as u8) {
+            std::ptr::copy_nonoverlapping((*view).buf.cast::<u8>(), buf.cast::<u8>(), n);
+            return 0;
+        }
+        let item = (*view).itemsize.max(1) as usize;
+        let mut dst = buf.cast::<u8>();
+        let mut left = n;
+        for off in item_offsets(view, order as u8 == b'F') {
+            if left < item {
+                break;
+            }
+            std::ptr::copy_nonoverlapping((*view).buf.cast::<u8>().offset(off), dst, item);
+            dst = dst.add(item);
+            left -= item;
+        }
+        0
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBuffer_FromContiguous(
+#[export]
+pub unsafe fn PyBuffer_FromContiguous(
     view: *const Py_buffer,
     buf: *const c_void,
     len: Py_ssize_t,
     order: c_char,
 ) -> c_int {
-    crate::ffi_guard::guard("PyBuffer_FromContiguous", -1, || {
-        // SAFETY: a filled writable view and `len` readable bytes, per the C API contract.
-        unsafe {
-            if !matches!(order as u8, b'C' | b'F' | b'A') {
-                raise(
-                    &raw mut EXC_ValueError,
-                    "FromContiguous: order must be 'C', 'F' or 'A'",
-                );
-                return -1;
-            }
-            let n = len.min((*view).len).max(0) as usize;
-            let item = (*view).itemsize.max(1) as usize;
-            let mut src = buf.cast::<u8>();
-            let mut left = n;
-            for off in item_offsets(view, order as u8 == b'F') {
-                if left < item {
-                    break;
-                }
-                std::ptr::copy_nonoverlapping(src, (*view).buf.cast::<u8>().offset(off), item);
-                src = src.add(item);
-                left -= item;
-            }
-            0
+    // SAFETY: a filled writable view and `len` readable bytes, per the C API contract.
+    unsafe {
+        if !matches!(order as u8, b'C' | b'F' | b'A') {
+            raise(
+                &raw mut EXC_ValueError,
+                "FromContiguous: order must be 'C', 'F' or 'A'",
+            );
+            return -1;
         }
-    })
+        let n = len.min((*view).len).max(0) as usize;
+        let item = (*view).itemsize.max(1) as usize;
+        let mut src = buf.cast::<u8>();
+        let mut left = n;
+        for off in item_offsets(view, order as u8 == b'F') {
+            if left < item {
+                break;
+            }
+            std::ptr::copy_nonoverlapping(src, (*view).buf.cast::<u8>().offset(off), item);
+            src = src.add(item);
+            left -= item;
+        }
+        0
+    }
 }
 
 /// Size in bytes of one item of a `struct`-module format (native alignment).
@@ -430,46 +411,42 @@ pub fn size_from_format(fmt: &str) -> Option<Py_ssize_t> {
     Some(total as Py_ssize_t)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBuffer_SizeFromFormat(format: *const c_char) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyBuffer_SizeFromFormat", -1, || {
-        if format.is_null() {
-            crate::pyerrors::bad_internal_call();
-            return -1;
+#[export]
+pub unsafe fn PyBuffer_SizeFromFormat(format: *const c_char) -> Py_ssize_t {
+    if format.is_null() {
+        crate::pyerrors::bad_internal_call();
+        return -1;
+    }
+    // SAFETY: a NUL-terminated string, per the C API contract.
+    let f = unsafe { CStr::from_ptr(format) }.to_string_lossy();
+    match size_from_format(&f) {
+        Some(n) => n,
+        None => {
+            raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "bad char in struct format",
+            );
+            -1
         }
-        // SAFETY: a NUL-terminated string, per the C API contract.
-        let f = unsafe { CStr::from_ptr(format) }.to_string_lossy();
-        match size_from_format(&f) {
-            Some(n) => n,
-            None => {
-                raise(
-                    &raw mut crate::pyerrors::EXC_ValueError,
-                    "bad char in struct format",
-                );
-                -1
-            }
-        }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyBuffer_FillContiguousStrides(
+#[export]
+pub unsafe fn PyBuffer_FillContiguousStrides(
     nd: c_int,
     shape: *const Py_ssize_t,
     strides: *mut Py_ssize_t,
     itemsize: c_int,
     order: c_char,
 ) {
-    crate::ffi_guard::guard("PyBuffer_FillContiguousStrides", (), || {
-        // SAFETY: `nd` readable shape entries and writable stride entries, per the C API.
-        unsafe {
-            let sh = std::slice::from_raw_parts(shape, nd.max(0) as usize);
-            let st = if order as u8 == b'F' {
-                f_strides(sh, itemsize as Py_ssize_t)
-            } else {
-                c_strides(sh, itemsize as Py_ssize_t)
-            };
-            std::ptr::copy_nonoverlapping(st.as_ptr(), strides, st.len());
-        }
-    })
+    // SAFETY: `nd` readable shape entries and writable stride entries, per the C API.
+    unsafe {
+        let sh = std::slice::from_raw_parts(shape, nd.max(0) as usize);
+        let st = if order as u8 == b'F' {
+            f_strides(sh, itemsize as Py_ssize_t)
+        } else {
+            c_strides(sh, itemsize as Py_ssize_t)
+        };
+        std::ptr::copy_nonoverlapping(st.as_ptr(), strides, st.len());
+    }
 }

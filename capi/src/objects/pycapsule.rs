@@ -1,6 +1,7 @@
 //! `pycapsule.h`: capsules, opaque C pointers that extension modules hand to each other
 //! (usually as a module attribute named `<module>.<attr>` that `PyCapsule_Import` finds).
 
+use crate::export;
 use crate::object::{PyObject, PyTypeObject, static_type};
 use crate::pyerrors::{EXC_AttributeError, EXC_ImportError, EXC_ValueError, raise};
 use std::ffi::{CStr, c_char, c_int, c_void};
@@ -21,7 +22,7 @@ pub struct PyCapsule {
     pub clear: *mut c_void,
 }
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyCapsule_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(capsule_dealloc),
     tp_repr: Some(capsule_repr),
@@ -208,80 +209,63 @@ pub fn import_capsule(path: &str) -> *mut c_void {
     ptr
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCapsule_New(
+#[export]
+pub unsafe fn PyCapsule_New(
     pointer: *mut c_void,
     name: *const c_char,
     destructor: Destructor,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyCapsule_New", null_mut(), || {
-        new_capsule(pointer, name, destructor)
-    })
+    new_capsule(pointer, name, destructor)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCapsule_GetPointer(
-    op: *mut PyObject,
-    name: *const c_char,
-) -> *mut c_void {
+#[export]
+pub unsafe fn PyCapsule_GetPointer(op: *mut PyObject, name: *const c_char) -> *mut c_void {
     // SAFETY: C API contract: `op` NULL or live, `name` NULL or NUL-terminated.
-    crate::ffi_guard::guard("PyCapsule_GetPointer", null_mut(), || unsafe {
-        get_pointer(op, name)
-    })
+    unsafe { get_pointer(op, name) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCapsule_GetName(op: *mut PyObject) -> *const c_char {
+#[export]
+pub unsafe fn PyCapsule_GetName(op: *mut PyObject) -> *const c_char {
     // SAFETY: C API contract: `op` NULL or live.
-    crate::ffi_guard::guard("PyCapsule_GetName", std::ptr::null(), || unsafe {
-        legal(op, "PyCapsule_GetName").map_or(std::ptr::null(), |c| (*c).name)
-    })
+    unsafe { legal(op, "PyCapsule_GetName").map_or(std::ptr::null(), |c| (*c).name) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCapsule_GetContext(op: *mut PyObject) -> *mut c_void {
+#[export]
+pub unsafe fn PyCapsule_GetContext(op: *mut PyObject) -> *mut c_void {
     // SAFETY: C API contract: `op` NULL or live.
-    crate::ffi_guard::guard("PyCapsule_GetContext", null_mut(), || unsafe {
-        legal(op, "PyCapsule_GetContext").map_or(null_mut(), |c| (*c).context)
-    })
+    unsafe { legal(op, "PyCapsule_GetContext").map_or(null_mut(), |c| (*c).context) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCapsule_GetDestructor(op: *mut PyObject) -> Destructor {
+#[export(err = None)]
+pub unsafe fn PyCapsule_GetDestructor(op: *mut PyObject) -> Destructor {
     // SAFETY: C API contract: `op` NULL or live.
-    crate::ffi_guard::guard("PyCapsule_GetDestructor", None, || unsafe {
-        legal(op, "PyCapsule_GetDestructor").and_then(|c| (*c).destructor)
-    })
+    unsafe { legal(op, "PyCapsule_GetDestructor").and_then(|c| (*c).destructor) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCapsule_IsValid(op: *mut PyObject, name: *const c_char) -> c_int {
-    crate::ffi_guard::guard("PyCapsule_IsValid", 0, || {
-        // SAFETY: C API contract.
-        c_int::from(unsafe { is_valid(op, name) })
-    })
+#[export]
+pub unsafe fn PyCapsule_IsValid(op: *mut PyObject, name: *const c_char) -> c_int {
+    // SAFETY: C API contract.
+    c_int::from(unsafe { is_valid(op, name) })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCapsule_SetPointer(op: *mut PyObject, pointer: *mut c_void) -> c_int {
-    crate::ffi_guard::guard("PyCapsule_SetPointer", -1, || {
-        if pointer.is_null() {
-            raise(
-                &raw mut EXC_ValueError,
-                "PyCapsule_SetPointer called with null pointer",
-            );
-            return -1;
+#[export]
+pub unsafe fn PyCapsule_SetPointer(op: *mut PyObject, pointer: *mut c_void) -> c_int {
+    if pointer.is_null() {
+        raise(
+            &raw mut EXC_ValueError,
+            "PyCapsule_SetPointer called with null pointer",
+        );
+        return -1;
+    }
+    // SAFETY: C API contract: `op` NULL or live.
+    match unsafe { legal(op, "PyCapsule_SetPointer") } {
+        Some(c) => {
+            // SAFETY: a live capsule.
+            unsafe { (*c).pointer = pointer };
+            0
         }
-        // SAFETY: C API contract: `op` NULL or live.
-        match unsafe { legal(op, "PyCapsule_SetPointer") } {
-            Some(c) => {
-                // SAFETY: a live capsule.
-                unsafe { (*c).pointer = pointer };
-                0
-            }
-            None => -1,
-        }
-    })
+        None => -1,
+    }
 }
 
 /// Shared body of the `PyCapsule_Set*` functions for one field.
@@ -297,42 +281,31 @@ fn set_field(op: *mut PyObject, api: &'static str, f: impl FnOnce(&mut PyCapsule
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCapsule_SetName(op: *mut PyObject, name: *const c_char) -> c_int {
-    crate::ffi_guard::guard("PyCapsule_SetName", -1, || {
-        set_field(op, "PyCapsule_SetName", |c| c.name = name)
-    })
+#[export]
+pub unsafe fn PyCapsule_SetName(op: *mut PyObject, name: *const c_char) -> c_int {
+    set_field(op, "PyCapsule_SetName", |c| c.name = name)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCapsule_SetContext(op: *mut PyObject, context: *mut c_void) -> c_int {
-    crate::ffi_guard::guard("PyCapsule_SetContext", -1, || {
-        set_field(op, "PyCapsule_SetContext", |c| c.context = context)
-    })
+#[export]
+pub unsafe fn PyCapsule_SetContext(op: *mut PyObject, context: *mut c_void) -> c_int {
+    set_field(op, "PyCapsule_SetContext", |c| c.context = context)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCapsule_SetDestructor(
-    op: *mut PyObject,
-    destructor: Destructor,
-) -> c_int {
-    crate::ffi_guard::guard("PyCapsule_SetDestructor", -1, || {
-        set_field(op, "PyCapsule_SetDestructor", |c| c.destructor = destructor)
-    })
+#[export]
+pub unsafe fn PyCapsule_SetDestructor(op: *mut PyObject, destructor: Destructor) -> c_int {
+    set_field(op, "PyCapsule_SetDestructor", |c| c.destructor = destructor)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCapsule_Import(name: *const c_char, no_block: c_int) -> *mut c_void {
+#[export]
+pub unsafe fn PyCapsule_Import(name: *const c_char, no_block: c_int) -> *mut c_void {
     let _ = no_block; // imports never block in gilgate (one importing thread)
-    crate::ffi_guard::guard("PyCapsule_Import", null_mut(), || {
-        if name.is_null() {
-            crate::pyerrors::bad_internal_call();
-            return null_mut();
-        }
-        // SAFETY: a NUL-terminated name (C API contract).
-        let path = unsafe { CStr::from_ptr(name) }
-            .to_string_lossy()
-            .into_owned();
-        import_capsule(&path)
-    })
+    if name.is_null() {
+        crate::pyerrors::bad_internal_call();
+        return null_mut();
+    }
+    // SAFETY: a NUL-terminated name (C API contract).
+    let path = unsafe { CStr::from_ptr(name) }
+        .to_string_lossy()
+        .into_owned();
+    import_capsule(&path)
 }

@@ -2,6 +2,7 @@
 //! int objects), with len, indexing and slicing, containment, comparison, hash, repr,
 //! iteration and the constructor.
 
+use crate::export;
 use crate::iterobject::{self as iters, IterObject, Step};
 use crate::longobject::{from_i128, value_i128};
 use crate::object::{
@@ -43,7 +44,7 @@ static mut RANGE_AS_MAPPING: PyMappingMethods = PyMappingMethods {
     mp_ass_subscript: None,
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyRange_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(range_dealloc),
     tp_repr: Some(range_repr),
@@ -61,10 +62,10 @@ pub static mut PyRange_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyRangeIter_Type: PyTypeObject = iters::iter_type(c"range_iterator", rangeiter_next);
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyLongRangeIter_Type: PyTypeObject =
     iters::iter_type(c"longrange_iterator", rangeiter_next);
 

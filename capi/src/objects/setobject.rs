@@ -10,6 +10,7 @@
 //! field of CPython's layout that no inline code reads; uncontended it costs one
 //! compare-and-swap.
 
+use crate::export;
 use crate::iterobject::{self as iters, IterObject, Step};
 use crate::methodobject::{METH_NOARGS, METH_O, PyMethodDef};
 use crate::object::{
@@ -136,7 +137,7 @@ static mut SET_METHODS: [PyMethodDef; 7] = [
 
 static mut FROZENSET_METHODS: [PyMethodDef; 2] = [meth(c"copy", m_copy, METH_NOARGS), SENTINEL];
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PySet_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(set_dealloc),
     tp_repr: Some(set_repr),
@@ -155,7 +156,7 @@ pub static mut PySet_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyFrozenSet_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(set_dealloc),
     tp_repr: Some(set_repr),
@@ -174,7 +175,7 @@ pub static mut PyFrozenSet_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PySetIter_Type: PyTypeObject = iters::iter_type(c"set_iterator", setiter_next);
 
 /// Whether `op` is a set or frozenset (or subclass).
@@ -757,102 +758,84 @@ unsafe fn check_set(op: *mut PyObject, mutable: bool) -> bool {
 
 // ---- exported API ---------------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySet_New(it: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PySet_New(it: *mut PyObject) -> *mut PyObject {
     // SAFETY: NULL or a live iterable, per the C API contract.
-    crate::ffi_guard::guard("PySet_New", null_mut(), || unsafe {
-        make(&raw mut PySet_Type, it)
-    })
+    unsafe { make(&raw mut PySet_Type, it) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyFrozenSet_New(it: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyFrozenSet_New(it: *mut PyObject) -> *mut PyObject {
     // SAFETY: NULL or a live iterable, per the C API contract.
-    crate::ffi_guard::guard("PyFrozenSet_New", null_mut(), || unsafe {
-        make(&raw mut PyFrozenSet_Type, it)
-    })
+    unsafe { make(&raw mut PyFrozenSet_Type, it) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySet_Size(op: *mut PyObject) -> Py_ssize_t {
-    crate::ffi_guard::guard("PySet_Size", -1, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !check_set(op, false) {
-                return -1;
-            }
-            len(op)
+#[export]
+pub unsafe fn PySet_Size(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !check_set(op, false) {
+            return -1;
         }
-    })
+        len(op)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySet_Add(op: *mut PyObject, key: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PySet_Add", -1, || {
-        // SAFETY: live objects, per the C API contract. Like CPython, a frozenset being
-        // filled right after PyFrozenSet_New (reference count 1) may be added to.
-        unsafe {
-            if op.is_null()
-                || !is_anyset(op)
-                || (is_frozenset(op) && crate::refcount::refcnt(op) != 1)
-            {
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            add(op, key)
+#[export]
+pub unsafe fn PySet_Add(op: *mut PyObject, key: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract. Like CPython, a frozenset being
+    // filled right after PyFrozenSet_New (reference count 1) may be added to.
+    unsafe {
+        if op.is_null() || !is_anyset(op) || (is_frozenset(op) && crate::refcount::refcnt(op) != 1)
+        {
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        add(op, key)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySet_Discard(op: *mut PyObject, key: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PySet_Discard", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check_set(op, true) {
-                return -1;
-            }
-            discard(op, key)
+#[export]
+pub unsafe fn PySet_Discard(op: *mut PyObject, key: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check_set(op, true) {
+            return -1;
         }
-    })
+        discard(op, key)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySet_Contains(op: *mut PyObject, key: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PySet_Contains", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !check_set(op, false) {
-                return -1;
-            }
-            set_contains_slot(op, key)
+#[export]
+pub unsafe fn PySet_Contains(op: *mut PyObject, key: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !check_set(op, false) {
+            return -1;
         }
-    })
+        set_contains_slot(op, key)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySet_Pop(op: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PySet_Pop", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !check_set(op, true) {
-                return null_mut();
-            }
-            pop(op)
+#[export]
+pub unsafe fn PySet_Pop(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !check_set(op, true) {
+            return null_mut();
         }
-    })
+        pop(op)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySet_Clear(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PySet_Clear", -1, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !check_set(op, false) {
-                return -1;
-            }
-            clear(op);
-            0
+#[export]
+pub unsafe fn PySet_Clear(op: *mut PyObject) -> c_int {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !check_set(op, false) {
+            return -1;
         }
-    })
+        clear(op);
+        0
+    }
 }

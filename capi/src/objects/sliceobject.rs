@@ -2,6 +2,7 @@
 //! every sequence type uses (`PySlice_Unpack`, `PySlice_AdjustIndices`, integer indices).
 #![allow(clippy::result_unit_err)]
 
+use crate::export;
 use crate::object::{Py_EQ, Py_NE, PyObject, PyTypeObject, static_type, ty};
 use crate::pyerrors::{EXC_IndexError, EXC_TypeError, EXC_ValueError, raise};
 use crate::pyport::{Py_hash_t, Py_ssize_t};
@@ -18,7 +19,7 @@ pub struct PySliceObject {
     pub step: *mut PyObject,
 }
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PySlice_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(slice_dealloc),
     tp_repr: Some(slice_repr),
@@ -369,60 +370,54 @@ unsafe extern "C" fn slice_richcompare(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySlice_New(
+#[export]
+pub unsafe fn PySlice_New(
     start: *mut PyObject,
     stop: *mut PyObject,
     step: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: NULL or live objects, per the C API contract.
-    crate::ffi_guard::guard("PySlice_New", null_mut(), || unsafe {
-        new_slice(start, stop, step)
-    })
+    unsafe { new_slice(start, stop, step) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySlice_Unpack(
+#[export]
+pub unsafe fn PySlice_Unpack(
     s: *mut PyObject,
     start: *mut Py_ssize_t,
     stop: *mut Py_ssize_t,
     step: *mut Py_ssize_t,
 ) -> c_int {
-    crate::ffi_guard::guard("PySlice_Unpack", -1, || {
-        // SAFETY: a live slice and writable pointers, per the C API contract.
-        unsafe {
-            if s.is_null() || !is_slice(s) {
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            match unpack(s) {
-                Ok((b, e, st)) => {
-                    *start = b;
-                    *stop = e;
-                    *step = st;
-                    0
-                }
-                Err(()) => -1,
-            }
+    // SAFETY: a live slice and writable pointers, per the C API contract.
+    unsafe {
+        if s.is_null() || !is_slice(s) {
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        match unpack(s) {
+            Ok((b, e, st)) => {
+                *start = b;
+                *stop = e;
+                *step = st;
+                0
+            }
+            Err(()) => -1,
+        }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySlice_AdjustIndices(
+#[export]
+pub unsafe fn PySlice_AdjustIndices(
     len: Py_ssize_t,
     start: *mut Py_ssize_t,
     stop: *mut Py_ssize_t,
     step: Py_ssize_t,
 ) -> Py_ssize_t {
     // SAFETY: writable pointers, per the C API contract.
-    crate::ffi_guard::guard("PySlice_AdjustIndices", -1, || unsafe {
-        adjust(len, &mut *start, &mut *stop, step)
-    })
+    unsafe { adjust(len, &mut *start, &mut *stop, step) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySlice_GetIndicesEx(
+#[export]
+pub unsafe fn PySlice_GetIndicesEx(
     s: *mut PyObject,
     len: Py_ssize_t,
     start: *mut Py_ssize_t,
@@ -430,71 +425,67 @@ pub unsafe extern "C" fn PySlice_GetIndicesEx(
     step: *mut Py_ssize_t,
     slicelen: *mut Py_ssize_t,
 ) -> c_int {
-    crate::ffi_guard::guard("PySlice_GetIndicesEx", -1, || {
-        // SAFETY: as PySlice_Unpack.
-        unsafe {
-            if PySlice_Unpack(s, start, stop, step) < 0 {
-                return -1;
-            }
-            *slicelen = adjust(len, &mut *start, &mut *stop, *step);
-            0
+    // SAFETY: as PySlice_Unpack.
+    unsafe {
+        if PySlice_Unpack(s, start, stop, step) < 0 {
+            return -1;
         }
-    })
+        *slicelen = adjust(len, &mut *start, &mut *stop, *step);
+        0
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PySlice_GetIndices(
+#[export]
+pub unsafe fn PySlice_GetIndices(
     s: *mut PyObject,
     len: Py_ssize_t,
     start: *mut Py_ssize_t,
     stop: *mut Py_ssize_t,
     step: *mut Py_ssize_t,
 ) -> c_int {
-    crate::ffi_guard::guard("PySlice_GetIndices", -1, || {
-        // SAFETY: a live slice and writable pointers, per the C API contract (this old form
-        // accepts only ints and None and does not clamp like the Ex variant).
-        unsafe {
-            if s.is_null() || !is_slice(s) {
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            let [b, e, st] = fields(s);
-            let none = crate::object::none();
-            let get = |o: *mut PyObject, d: Py_ssize_t| -> Option<Py_ssize_t> {
-                if o == none {
-                    Some(d)
-                } else if crate::longobject::is_int(o) {
-                    crate::longobject::value_i128(o).and_then(|v| Py_ssize_t::try_from(v).ok())
-                } else {
-                    None
-                }
-            };
-            let Some(stp) = get(st, 1) else { return -1 };
-            if stp == 0 {
-                return -1;
-            }
-            let Some(mut a) = get(b, if stp < 0 { len - 1 } else { 0 }) else {
-                return -1;
-            };
-            if b != none && a < 0 {
-                a += len;
-            }
-            let Some(mut z) = get(e, if stp < 0 { -1 } else { len }) else {
-                return -1;
-            };
-            if e != none && z < 0 {
-                z += len;
-            }
-            if z > len {
-                z = len;
-            }
-            if a >= len {
-                return -1;
-            }
-            *start = a;
-            *stop = z;
-            *step = stp;
-            0
+    // SAFETY: a live slice and writable pointers, per the C API contract (this old form
+    // accepts only ints and None and does not clamp like the Ex variant).
+    unsafe {
+        if s.is_null() || !is_slice(s) {
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        let [b, e, st] = fields(s);
+        let none = crate::object::none();
+        let get = |o: *mut PyObject, d: Py_ssize_t| -> Option<Py_ssize_t> {
+            if o == none {
+                Some(d)
+            } else if crate::longobject::is_int(o) {
+                crate::longobject::value_i128(o).and_then(|v| Py_ssize_t::try_from(v).ok())
+            } else {
+                None
+            }
+        };
+        let Some(stp) = get(st, 1) else { return -1 };
+        if stp == 0 {
+            return -1;
+        }
+        let Some(mut a) = get(b, if stp < 0 { len - 1 } else { 0 }) else {
+            return -1;
+        };
+        if b != none && a < 0 {
+            a += len;
+        }
+        let Some(mut z) = get(e, if stp < 0 { -1 } else { len }) else {
+            return -1;
+        };
+        if e != none && z < 0 {
+            z += len;
+        }
+        if z > len {
+            z = len;
+        }
+        if a >= len {
+            return -1;
+        }
+        *start = a;
+        *stop = z;
+        *step = stp;
+        0
+    }
 }

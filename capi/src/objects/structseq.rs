@@ -2,6 +2,7 @@
 //! (`os.stat_result`-style). The visible items are the tuple's `ob_size` first items; hidden
 //! fields (past `n_in_sequence`) follow them in the same allocation.
 
+use crate::export;
 use crate::object::{PyObject, PyTypeObject, PyVarObject};
 use crate::refcount::xdecref;
 use std::collections::HashMap;
@@ -150,41 +151,32 @@ pub unsafe fn init_type(t: *mut PyTypeObject, desc: *const PyStructSequence_Desc
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyStructSequence_InitType2(
+#[export]
+pub unsafe fn PyStructSequence_InitType2(
     t: *mut PyTypeObject,
     desc: *mut PyStructSequence_Desc,
 ) -> c_int {
     // SAFETY: C API contract.
-    crate::ffi_guard::guard("PyStructSequence_InitType2", -1, || unsafe {
-        init_type(t, desc)
-    })
+    unsafe { init_type(t, desc) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyStructSequence_InitType(
-    t: *mut PyTypeObject,
-    desc: *mut PyStructSequence_Desc,
-) {
+#[export]
+pub unsafe fn PyStructSequence_InitType(t: *mut PyTypeObject, desc: *mut PyStructSequence_Desc) {
     // SAFETY: C API contract.
-    crate::ffi_guard::guard("PyStructSequence_InitType", (), || unsafe {
+    unsafe {
         init_type(t, desc);
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyStructSequence_NewType(
-    desc: *mut PyStructSequence_Desc,
-) -> *mut PyTypeObject {
-    crate::ffi_guard::guard("PyStructSequence_NewType", null_mut(), || {
-        // A type that lives for the process (like a static type).
-        let t = Box::into_raw(Box::new(crate::object::static_type(c"", 0, 0, 0)));
-        // SAFETY: fresh writable storage; the descriptor per the C API contract.
-        if unsafe { init_type(t, desc) } < 0 {
-            return null_mut();
-        }
-        t
-    })
+#[export]
+pub unsafe fn PyStructSequence_NewType(desc: *mut PyStructSequence_Desc) -> *mut PyTypeObject {
+    // A type that lives for the process (like a static type).
+    let t = Box::into_raw(Box::new(crate::object::static_type(c"", 0, 0, 0)));
+    // SAFETY: fresh writable storage; the descriptor per the C API contract.
+    if unsafe { init_type(t, desc) } < 0 {
+        return null_mut();
+    }
+    t
 }
 
 /// A new instance of a struct-sequence type with every field NULL (new reference).
@@ -205,24 +197,22 @@ pub fn new_instance(t: *mut PyTypeObject) -> *mut PyObject {
     op
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyStructSequence_New(t: *mut PyTypeObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyStructSequence_New", null_mut(), || new_instance(t))
+#[export]
+pub unsafe fn PyStructSequence_New(t: *mut PyTypeObject) -> *mut PyObject {
+    new_instance(t)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyStructSequence_GetItem(op: *mut PyObject, i: isize) -> *mut PyObject {
+#[export]
+pub unsafe fn PyStructSequence_GetItem(op: *mut PyObject, i: isize) -> *mut PyObject {
     // SAFETY: C API contract: a struct sequence and a field index in range.
-    crate::ffi_guard::guard("PyStructSequence_GetItem", null_mut(), || unsafe {
-        *op.cast::<u8>().add(48).cast::<*mut PyObject>().offset(i)
-    })
+    unsafe { *op.cast::<u8>().add(48).cast::<*mut PyObject>().offset(i) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyStructSequence_SetItem(op: *mut PyObject, i: isize, v: *mut PyObject) {
+#[export]
+pub unsafe fn PyStructSequence_SetItem(op: *mut PyObject, i: isize, v: *mut PyObject) {
     // SAFETY: C API contract: a struct sequence being filled; the reference to `v` is stolen.
-    crate::ffi_guard::guard("PyStructSequence_SetItem", (), || unsafe {
+    unsafe {
         let slot = op.cast::<u8>().add(48).cast::<*mut PyObject>().offset(i);
         xdecref(std::mem::replace(&mut *slot, v));
-    })
+    }
 }

@@ -1,5 +1,6 @@
 //! `tupleobject.h`: `tuple` with the 3.14t layout (`ob_hash` at 40, items from 48).
 
+use crate::export;
 use crate::iterobject::{self as iters, IterObject, Step};
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_SEQUENCE, Py_TPFLAGS_TUPLE_SUBCLASS, PyMappingMethods,
@@ -22,7 +23,7 @@ pub struct PyTupleObject {
 
 const ITEMS_OFFSET: usize = 48;
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyTuple_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(tuple_dealloc),
     tp_repr: Some(tuple_repr),
@@ -59,7 +60,7 @@ static mut TUPLE_AS_MAPPING: PyMappingMethods = PyMappingMethods {
     mp_ass_subscript: None,
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyTupleIter_Type: PyTypeObject = iters::iter_type(c"tuple_iterator", tupleiter_next);
 
 const XXPRIME_1: u64 = 11400714785074694791;
@@ -379,119 +380,99 @@ fn not_tuple() {
     crate::pyerrors::bad_internal_call();
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyTuple_New(n: Py_ssize_t) -> *mut PyObject {
-    crate::ffi_guard::guard("PyTuple_New", null_mut(), || {
-        if n < 0 {
-            return crate::pyerrors::bad_internal_call();
-        }
-        new_tuple(n as usize)
-    })
+#[export]
+pub fn PyTuple_New(n: Py_ssize_t) -> *mut PyObject {
+    if n < 0 {
+        return crate::pyerrors::bad_internal_call();
+    }
+    new_tuple(n as usize)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyTuple_Size(op: *mut PyObject) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyTuple_Size", -1, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_tuple(op) {
-                not_tuple();
-                return -1;
-            }
-            items(op).len() as Py_ssize_t
+#[export]
+pub unsafe fn PyTuple_Size(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_tuple(op) {
+            not_tuple();
+            return -1;
         }
-    })
+        items(op).len() as Py_ssize_t
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyTuple_GetItem(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
-    crate::ffi_guard::guard("PyTuple_GetItem", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_tuple(op) {
-                not_tuple();
-                return null_mut();
-            }
-            let it = items(op);
-            if i < 0 || i as usize >= it.len() {
-                return raise(&raw mut EXC_IndexError, "tuple index out of range");
-            }
-            it[i as usize]
+#[export]
+pub unsafe fn PyTuple_GetItem(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_tuple(op) {
+            not_tuple();
+            return null_mut();
         }
-    })
+        let it = items(op);
+        if i < 0 || i as usize >= it.len() {
+            return raise(&raw mut EXC_IndexError, "tuple index out of range");
+        }
+        it[i as usize]
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyTuple_SetItem(
-    op: *mut PyObject,
-    i: Py_ssize_t,
-    v: *mut PyObject,
-) -> c_int {
-    crate::ffi_guard::guard("PyTuple_SetItem", -1, || {
-        // SAFETY: a live tuple the caller is filling and a stolen reference, per the C API.
-        unsafe {
-            if op.is_null() || !is_tuple(op) || crate::refcount::refcnt(op) != 1 {
-                xdecref(v);
-                not_tuple();
-                return -1;
-            }
-            let it = items_mut(op);
-            if i < 0 || i as usize >= it.len() {
-                xdecref(v);
-                raise(
-                    &raw mut EXC_IndexError,
-                    "tuple assignment index out of range",
-                );
-                return -1;
-            }
-            let old = std::mem::replace(&mut it[i as usize], v);
-            xdecref(old);
-            0
+#[export]
+pub unsafe fn PyTuple_SetItem(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
+    // SAFETY: a live tuple the caller is filling and a stolen reference, per the C API.
+    unsafe {
+        if op.is_null() || !is_tuple(op) || crate::refcount::refcnt(op) != 1 {
+            xdecref(v);
+            not_tuple();
+            return -1;
         }
-    })
+        let it = items_mut(op);
+        if i < 0 || i as usize >= it.len() {
+            xdecref(v);
+            raise(
+                &raw mut EXC_IndexError,
+                "tuple assignment index out of range",
+            );
+            return -1;
+        }
+        let old = std::mem::replace(&mut it[i as usize], v);
+        xdecref(old);
+        0
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyTuple_GetSlice(
-    op: *mut PyObject,
-    lo: Py_ssize_t,
-    hi: Py_ssize_t,
-) -> *mut PyObject {
-    crate::ffi_guard::guard("PyTuple_GetSlice", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_tuple(op) {
-                not_tuple();
-                return null_mut();
-            }
-            let it = items(op);
-            let n = it.len() as Py_ssize_t;
-            let lo = lo.clamp(0, n) as usize;
-            let hi = hi.clamp(lo as Py_ssize_t, n) as usize;
-            from_slice(&it[lo..hi])
+#[export]
+pub unsafe fn PyTuple_GetSlice(op: *mut PyObject, lo: Py_ssize_t, hi: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_tuple(op) {
+            not_tuple();
+            return null_mut();
         }
-    })
+        let it = items(op);
+        let n = it.len() as Py_ssize_t;
+        let lo = lo.clamp(0, n) as usize;
+        let hi = hi.clamp(lo as Py_ssize_t, n) as usize;
+        from_slice(&it[lo..hi])
+    }
 }
 
 /// `PyTuple_Pack` without varargs: the C shim collects the arguments.
 ///
 /// # Safety
 /// `objs` must point to `n` live objects.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_tuple_from_array(
+#[export(err = null_mut(), guard_name = "PyTuple_Pack")]
+pub unsafe fn _gilgate_tuple_from_array(
     objs: *const *mut PyObject,
     n: Py_ssize_t,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyTuple_Pack", null_mut(), || {
-        if n < 0 {
-            return crate::pyerrors::bad_internal_call();
-        }
-        if n == 0 {
-            return new_tuple(0);
-        }
-        // SAFETY: forwarded contract.
-        unsafe { from_slice(std::slice::from_raw_parts(objs, n as usize)) }
-    })
+    if n < 0 {
+        return crate::pyerrors::bad_internal_call();
+    }
+    if n == 0 {
+        return new_tuple(0);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { from_slice(std::slice::from_raw_parts(objs, n as usize)) }
 }
 
 /// Drops a tuple reference (for symmetry in tests).
@@ -503,70 +484,63 @@ pub unsafe fn release(t: *mut PyObject) {
     unsafe { decref(t) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyTuple_FromArray(
-    objs: *const *mut PyObject,
-    n: Py_ssize_t,
-) -> *mut PyObject {
-    crate::ffi_guard::guard("PyTuple_FromArray", null_mut(), || {
-        if n < 0 || (n > 0 && objs.is_null()) {
-            return crate::pyerrors::bad_internal_call();
-        }
-        if n == 0 {
-            return new_tuple(0);
-        }
-        // SAFETY: `objs` points to `n` live objects, per the C API contract.
-        unsafe { from_slice(std::slice::from_raw_parts(objs, n as usize)) }
-    })
+#[export]
+pub unsafe fn PyTuple_FromArray(objs: *const *mut PyObject, n: Py_ssize_t) -> *mut PyObject {
+    if n < 0 || (n > 0 && objs.is_null()) {
+        return crate::pyerrors::bad_internal_call();
+    }
+    if n == 0 {
+        return new_tuple(0);
+    }
+    // SAFETY: `objs` points to `n` live objects, per the C API contract.
+    unsafe { from_slice(std::slice::from_raw_parts(objs, n as usize)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyTuple_Resize(pv: *mut *mut PyObject, newsize: Py_ssize_t) -> c_int {
-    crate::ffi_guard::guard("_PyTuple_Resize", -1, || {
-        // SAFETY: `*pv` is a tuple the caller owns alone (refcount 1), per the C API contract.
-        unsafe {
-            let v = *pv;
-            if v.is_null()
-                || crate::object::ty(v) != &raw mut PyTuple_Type
-                || newsize < 0
-                || (crate::refcount::refcnt(v) != 1 && !items(v).is_empty())
-            {
-                *pv = null_mut();
-                xdecref(v);
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            let old = items(v).len() as Py_ssize_t;
-            if old == newsize {
-                return 0;
-            }
-            if old == 0 || crate::refcount::is_immortal(v) {
-                let t = new_tuple(newsize as usize);
-                decref(v);
-                *pv = t;
-                return if t.is_null() { -1 } else { 0 };
-            }
-            for &o in &items(v)[newsize.min(old) as usize..] {
-                xdecref(o);
-            }
-            let size = ITEMS_OFFSET + 8 * newsize.max(1) as usize;
-            let p = crate::pymem::realloc(v.cast(), size).cast::<PyObject>();
-            if p.is_null() {
-                crate::pymem::free(v.cast());
-                *pv = null_mut();
-                crate::pyerrors::no_memory();
-                return -1;
-            }
-            (*p.cast::<PyVarObject>()).ob_size = newsize;
-            (*p.cast::<PyTupleObject>()).ob_hash = -1;
-            for i in old..newsize {
-                *p.cast::<u8>()
-                    .add(ITEMS_OFFSET)
-                    .cast::<*mut PyObject>()
-                    .add(i as usize) = null_mut();
-            }
-            *pv = p;
-            0
+#[export]
+pub unsafe fn _PyTuple_Resize(pv: *mut *mut PyObject, newsize: Py_ssize_t) -> c_int {
+    // SAFETY: `*pv` is a tuple the caller owns alone (refcount 1), per the C API contract.
+    unsafe {
+        let v = *pv;
+        if v.is_null()
+            || crate::object::ty(v) != &raw mut PyTuple_Type
+            || newsize < 0
+            || (crate::refcount::refcnt(v) != 1 && !items(v).is_empty())
+        {
+            *pv = null_mut();
+            xdecref(v);
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        let old = items(v).len() as Py_ssize_t;
+        if old == newsize {
+            return 0;
+        }
+        if old == 0 || crate::refcount::is_immortal(v) {
+            let t = new_tuple(newsize as usize);
+            decref(v);
+            *pv = t;
+            return if t.is_null() { -1 } else { 0 };
+        }
+        for &o in &items(v)[newsize.min(old) as usize..] {
+            xdecref(o);
+        }
+        let size = ITEMS_OFFSET + 8 * newsize.max(1) as usize;
+        let p = crate::pymem::realloc(v.cast(), size).cast::<PyObject>();
+        if p.is_null() {
+            crate::pymem::free(v.cast());
+            *pv = null_mut();
+            crate::pyerrors::no_memory();
+            return -1;
+        }
+        (*p.cast::<PyVarObject>()).ob_size = newsize;
+        (*p.cast::<PyTupleObject>()).ob_hash = -1;
+        for i in old..newsize {
+            *p.cast::<u8>()
+                .add(ITEMS_OFFSET)
+                .cast::<*mut PyObject>()
+                .add(i as usize) = null_mut();
+        }
+        *pv = p;
+        0
+    }
 }

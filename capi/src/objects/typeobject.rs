@@ -18,6 +18,7 @@
 //!   extension deallocs don't); it compares the type's count around the base dealloc.
 
 use crate::descrobject::PyMemberDef;
+use crate::export;
 use crate::moduleobject::{PyModuleDef, PyModuleObject};
 use crate::object::*;
 use crate::pyerrors::{EXC_SystemError, EXC_TypeError, raise};
@@ -198,26 +199,24 @@ pub unsafe extern "C" fn object_richcompare(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_HashNotImplemented(op: *mut PyObject) -> Py_hash_t {
-    crate::ffi_guard::guard("PyObject_HashNotImplemented", -1, || {
-        // SAFETY: a live object, per the C API contract.
-        let tn = unsafe { type_name(ty(op)) };
-        type_error(&format!("unhashable type: '{tn:.200}'"));
-        -1
-    })
+#[export]
+pub unsafe fn PyObject_HashNotImplemented(op: *mut PyObject) -> Py_hash_t {
+    // SAFETY: a live object, per the C API contract.
+    let tn = unsafe { type_name(ty(op)) };
+    type_error(&format!("unhashable type: '{tn:.200}'"));
+    -1
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GenericHash(op: *mut PyObject) -> Py_hash_t {
+#[export(unguarded)]
+pub unsafe fn PyObject_GenericHash(op: *mut PyObject) -> Py_hash_t {
     // SAFETY: pure address arithmetic.
     unsafe { object_hash(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_SelfIter(op: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_SelfIter(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyObject_SelfIter", null_mut(), || unsafe { new_ref(op) })
+    unsafe { new_ref(op) }
 }
 
 // ---- calling a type ------------------------------------------------------------------------
@@ -825,71 +824,58 @@ pub unsafe fn generic_set_dict(op: *mut PyObject, v: *mut PyObject) -> c_int {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GenericGetDict(
-    op: *mut PyObject,
-    _c: *mut c_void,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyObject_GenericGetDict(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyObject_GenericGetDict", null_mut(), || unsafe {
-        generic_get_dict(op)
-    })
+    unsafe { generic_get_dict(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GenericSetDict(
+#[export]
+pub unsafe fn PyObject_GenericSetDict(
     op: *mut PyObject,
     v: *mut PyObject,
     _c: *mut c_void,
 ) -> c_int {
     // SAFETY: live objects, per the C API contract.
-    crate::ffi_guard::guard("PyObject_GenericSetDict", -1, || unsafe {
-        generic_set_dict(op, v)
-    })
+    unsafe { generic_set_dict(op, v) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyObject_GetDictPtr(op: *mut PyObject) -> *mut *mut PyObject {
+#[export]
+pub unsafe fn _PyObject_GetDictPtr(op: *mut PyObject) -> *mut *mut PyObject {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("_PyObject_GetDictPtr", null_mut(), || unsafe {
-        dict_ptr(op).unwrap_or(null_mut())
-    })
+    unsafe { dict_ptr(op).unwrap_or(null_mut()) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_ClearManagedDict(op: *mut PyObject) {
-    crate::ffi_guard::guard("PyObject_ClearManagedDict", (), || {
-        // SAFETY: a live object of a managed-dict type, per the C API contract.
-        unsafe {
-            if (*ty(op)).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0
-                && let Some(dp) = dict_ptr(op)
-            {
-                let d = *dp;
-                *dp = null_mut();
-                xdecref(d);
-            }
+#[export]
+pub unsafe fn PyObject_ClearManagedDict(op: *mut PyObject) {
+    // SAFETY: a live object of a managed-dict type, per the C API contract.
+    unsafe {
+        if (*ty(op)).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0
+            && let Some(dp) = dict_ptr(op)
+        {
+            let d = *dp;
+            *dp = null_mut();
+            xdecref(d);
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_VisitManagedDict(
+#[export]
+pub unsafe fn PyObject_VisitManagedDict(
     op: *mut PyObject,
     visit: visitproc,
     arg: *mut c_void,
 ) -> c_int {
-    crate::ffi_guard::guard("PyObject_VisitManagedDict", -1, || {
-        // SAFETY: a live object; `visit` a valid visitor, per the C API contract.
-        unsafe {
-            if (*ty(op)).tp_flags & Py_TPFLAGS_MANAGED_DICT == 0 {
-                return 0;
-            }
-            match (dict_ptr(op), visit) {
-                (Some(dp), Some(v)) if !(*dp).is_null() => v(*dp, arg),
-                _ => 0,
-            }
+    // SAFETY: a live object; `visit` a valid visitor, per the C API contract.
+    unsafe {
+        if (*ty(op)).tp_flags & Py_TPFLAGS_MANAGED_DICT == 0 {
+            return 0;
         }
-    })
+        match (dict_ptr(op), visit) {
+            (Some(dp), Some(v)) if !(*dp).is_null() => v(*dp, arg),
+            _ => 0,
+        }
+    }
 }
 
 // ---- deallocation ------------------------------------------------------------------------
@@ -937,20 +923,16 @@ pub unsafe fn call_finalizer_from_dealloc(op: *mut PyObject) -> c_int {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_CallFinalizer(op: *mut PyObject) {
+#[export]
+pub unsafe fn PyObject_CallFinalizer(op: *mut PyObject) {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyObject_CallFinalizer", (), || unsafe {
-        call_finalizer(op)
-    })
+    unsafe { call_finalizer(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_CallFinalizerFromDealloc(op: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyObject_CallFinalizerFromDealloc(op: *mut PyObject) -> c_int {
     // SAFETY: an object being deallocated, per the C API contract.
-    crate::ffi_guard::guard("PyObject_CallFinalizerFromDealloc", -1, || unsafe {
-        call_finalizer_from_dealloc(op)
-    })
+    unsafe { call_finalizer_from_dealloc(op) }
 }
 
 /// The `tp_dealloc` gilgate gives heap types that declare none (`subtype_dealloc`): clears
@@ -1355,48 +1337,40 @@ unsafe fn from_metaclass_ns(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_FromMetaclass(
+#[export]
+pub unsafe fn PyType_FromMetaclass(
     meta: *mut PyTypeObject,
     module: *mut PyObject,
     spec: *mut PyType_Spec,
     bases: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyType_FromMetaclass", null_mut(), || unsafe {
-        from_metaclass(meta, module, spec, bases)
-    })
+    unsafe { from_metaclass(meta, module, spec, bases) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_FromModuleAndSpec(
+#[export]
+pub unsafe fn PyType_FromModuleAndSpec(
     module: *mut PyObject,
     spec: *mut PyType_Spec,
     bases: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyType_FromModuleAndSpec", null_mut(), || unsafe {
-        from_metaclass(null_mut(), module, spec, bases)
-    })
+    unsafe { from_metaclass(null_mut(), module, spec, bases) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_FromSpecWithBases(
+#[export]
+pub unsafe fn PyType_FromSpecWithBases(
     spec: *mut PyType_Spec,
     bases: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyType_FromSpecWithBases", null_mut(), || unsafe {
-        from_metaclass(null_mut(), null_mut(), spec, bases)
-    })
+    unsafe { from_metaclass(null_mut(), null_mut(), spec, bases) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_FromSpec(spec: *mut PyType_Spec) -> *mut PyObject {
+#[export]
+pub unsafe fn PyType_FromSpec(spec: *mut PyType_Spec) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyType_FromSpec", null_mut(), || unsafe {
-        from_metaclass(null_mut(), null_mut(), spec, null_mut())
-    })
+    unsafe { from_metaclass(null_mut(), null_mut(), spec, null_mut()) }
 }
 
 // ---- queries -------------------------------------------------------------------------------
@@ -1430,24 +1404,22 @@ pub unsafe fn get_module(t: *mut PyTypeObject) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GetModule(t: *mut PyTypeObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyType_GetModule(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: a type object, per the C API contract.
-    crate::ffi_guard::guard("PyType_GetModule", null_mut(), || unsafe { get_module(t) })
+    unsafe { get_module(t) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GetModuleState(t: *mut PyTypeObject) -> *mut c_void {
-    crate::ffi_guard::guard("PyType_GetModuleState", null_mut(), || {
-        // SAFETY: a type object, per the C API contract.
-        unsafe {
-            let m = get_module(t);
-            if m.is_null() {
-                return null_mut();
-            }
-            (*m.cast::<PyModuleObject>()).md_state
+#[export]
+pub unsafe fn PyType_GetModuleState(t: *mut PyTypeObject) -> *mut c_void {
+    // SAFETY: a type object, per the C API contract.
+    unsafe {
+        let m = get_module(t);
+        if m.is_null() {
+            return null_mut();
         }
-    })
+        (*m.cast::<PyModuleObject>()).md_state
+    }
 }
 
 /// `PyType_GetModuleByDef` (borrowed): the module of the first heap type in the MRO whose
@@ -1478,159 +1450,130 @@ pub unsafe fn get_module_by_def(t: *mut PyTypeObject, def: *mut PyModuleDef) -> 
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GetModuleByDef(
-    t: *mut PyTypeObject,
-    def: *mut PyModuleDef,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyType_GetModuleByDef(t: *mut PyTypeObject, def: *mut PyModuleDef) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyType_GetModuleByDef", null_mut(), || unsafe {
-        get_module_by_def(t, def)
-    })
+    unsafe { get_module_by_def(t, def) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GetSlot(t: *mut PyTypeObject, slot: c_int) -> *mut c_void {
-    crate::ffi_guard::guard("PyType_GetSlot", null_mut(), || {
-        // SAFETY: a type object, per the C API contract.
-        match unsafe { crate::typeslots::get_slot(t, slot) } {
-            Ok(v) => v,
-            Err(()) => {
-                crate::pyerrors::bad_internal_call();
-                null_mut()
-            }
+#[export]
+pub unsafe fn PyType_GetSlot(t: *mut PyTypeObject, slot: c_int) -> *mut c_void {
+    // SAFETY: a type object, per the C API contract.
+    match unsafe { crate::typeslots::get_slot(t, slot) } {
+        Ok(v) => v,
+        Err(()) => {
+            crate::pyerrors::bad_internal_call();
+            null_mut()
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GetName(t: *mut PyTypeObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyType_GetName(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: a type object, per the C API contract.
-    crate::ffi_guard::guard("PyType_GetName", null_mut(), || unsafe {
-        uni::from_str(&type_short_name(t))
-    })
+    unsafe { uni::from_str(&type_short_name(t)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GetQualName(t: *mut PyTypeObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyType_GetQualName(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: a type object, per the C API contract.
-    crate::ffi_guard::guard("PyType_GetQualName", null_mut(), || unsafe {
-        uni::from_str(&type_qualname(t))
-    })
+    unsafe { uni::from_str(&type_qualname(t)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GetModuleName(t: *mut PyTypeObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyType_GetModuleName(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: a type object, per the C API contract.
-    crate::ffi_guard::guard("PyType_GetModuleName", null_mut(), || unsafe {
-        type_module_obj(t)
-    })
+    unsafe { type_module_obj(t) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GetFullyQualifiedName(t: *mut PyTypeObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyType_GetFullyQualifiedName", null_mut(), || {
-        // SAFETY: a type object, per the C API contract.
-        uni::from_str(&unsafe { crate::object::fully_qualified_name(t, '.') })
-    })
+#[export]
+pub unsafe fn PyType_GetFullyQualifiedName(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: a type object, per the C API contract.
+    uni::from_str(&unsafe { crate::object::fully_qualified_name(t, '.') })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GetBaseByToken(
+#[export]
+pub unsafe fn PyType_GetBaseByToken(
     t: *mut PyTypeObject,
     token: *mut c_void,
     result: *mut *mut PyTypeObject,
 ) -> c_int {
-    crate::ffi_guard::guard("PyType_GetBaseByToken", -1, || {
-        // SAFETY: per the C API contract; `result` NULL or writable.
-        unsafe {
-            if !result.is_null() {
-                *result = null_mut();
-            }
-            if token.is_null() {
-                raise(
-                    &raw mut EXC_SystemError,
-                    "PyType_GetBaseByToken called with token=NULL",
-                );
-                return -1;
-            }
-            if !is_type(t.cast()) {
-                type_error(&format!(
-                    "expected a type, got a '{}' object",
-                    type_name(ty(t.cast()))
-                ));
-                return -1;
-            }
-            if !is_heap(t) {
-                return 0;
-            }
-            for x in mro_list(t) {
-                if is_heap(x) && (*x.cast::<PyHeapTypeObject>()).ht_token == token {
-                    if !result.is_null() {
-                        *result = new_ref(x.cast()).cast();
-                    }
-                    return 1;
-                }
-            }
-            0
+    // SAFETY: per the C API contract; `result` NULL or writable.
+    unsafe {
+        if !result.is_null() {
+            *result = null_mut();
         }
-    })
+        if token.is_null() {
+            raise(
+                &raw mut EXC_SystemError,
+                "PyType_GetBaseByToken called with token=NULL",
+            );
+            return -1;
+        }
+        if !is_type(t.cast()) {
+            type_error(&format!(
+                "expected a type, got a '{}' object",
+                type_name(ty(t.cast()))
+            ));
+            return -1;
+        }
+        if !is_heap(t) {
+            return 0;
+        }
+        for x in mro_list(t) {
+            if is_heap(x) && (*x.cast::<PyHeapTypeObject>()).ht_token == token {
+                if !result.is_null() {
+                    *result = new_ref(x.cast()).cast();
+                }
+                return 1;
+            }
+        }
+        0
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_Modified(_t: *mut PyTypeObject) {}
+#[export(unguarded)]
+pub unsafe fn PyType_Modified(_t: *mut PyTypeObject) {}
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GetDict(t: *mut PyTypeObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyType_GetDict(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: a type object, per the C API contract.
-    crate::ffi_guard::guard("PyType_GetDict", null_mut(), || unsafe {
+    unsafe {
         let d = ensure_dict(t);
         if d.is_null() { d } else { new_ref(d) }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyType_Lookup(
-    t: *mut PyTypeObject,
-    name: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn _PyType_Lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: a type and a str, per the C API contract.
-    crate::ffi_guard::guard("_PyType_Lookup", null_mut(), || unsafe {
-        type_lookup(t, name)
-    })
+    unsafe { type_lookup(t, name) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyType_LookupRef(
-    t: *mut PyTypeObject,
-    name: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn _PyType_LookupRef(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: a type and a str, per the C API contract.
-    crate::ffi_guard::guard("_PyType_LookupRef", null_mut(), || unsafe {
+    unsafe {
         let v = type_lookup(t, name);
         if v.is_null() { v } else { new_ref(v) }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyType_Name(t: *mut PyTypeObject) -> *const c_char {
-    crate::ffi_guard::guard("_PyType_Name", std::ptr::null(), || {
-        // SAFETY: a type object, per the C API contract.
-        unsafe {
-            let n = (*t).tp_name;
-            let s = CStr::from_ptr(n).to_bytes();
-            match s.iter().rposition(|&c| c == b'.') {
-                Some(i) => n.add(i + 1),
-                None => n,
-            }
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_SUPPORTS_WEAKREFS(t: *mut PyTypeObject) -> c_int {
+#[export]
+pub unsafe fn _PyType_Name(t: *mut PyTypeObject) -> *const c_char {
     // SAFETY: a type object, per the C API contract.
-    crate::ffi_guard::guard("PyType_SUPPORTS_WEAKREFS", 0, || unsafe {
-        c_int::from((*t).tp_weaklistoffset != 0)
-    })
+    unsafe {
+        let n = (*t).tp_name;
+        let s = CStr::from_ptr(n).to_bytes();
+        match s.iter().rposition(|&c| c == b'.') {
+            Some(i) => n.add(i + 1),
+            None => n,
+        }
+    }
+}
+
+#[export]
+pub unsafe fn PyType_SUPPORTS_WEAKREFS(t: *mut PyTypeObject) -> c_int {
+    // SAFETY: a type object, per the C API contract.
+    unsafe { c_int::from((*t).tp_weaklistoffset != 0) }
 }

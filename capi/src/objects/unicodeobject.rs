@@ -5,6 +5,7 @@
 //! `PyCompactUnicodeObject`, with a UTF-8 copy made at creation.
 #![allow(clippy::result_unit_err)]
 
+use crate::export;
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_UNICODE_SUBCLASS, PyObject, PyTypeObject, static_type, ty,
 };
@@ -53,7 +54,7 @@ pub const SSTATE_INTERNED_IMMORTAL: u32 = 2;
 const STATE_COMPACT: u32 = 1 << 11;
 const STATE_ASCII: u32 = 1 << 12;
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyUnicode_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(unicode_dealloc),
     tp_repr: Some(unicode_repr),
@@ -426,255 +427,220 @@ pub fn intern(s: &str) -> *mut PyObject {
 
 // ---- exported API -------------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_FromString(s: *const c_char) -> *mut PyObject {
+#[export]
+pub unsafe fn PyUnicode_FromString(s: *const c_char) -> *mut PyObject {
     // SAFETY: a NUL-terminated string, per the C API contract.
-    crate::ffi_guard::guard("PyUnicode_FromString", null_mut(), || unsafe {
-        from_cstr(s)
-    })
+    unsafe { from_cstr(s) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_FromStringAndSize(
-    s: *const c_char,
-    n: Py_ssize_t,
-) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_FromStringAndSize", null_mut(), || {
-        if n < 0 {
+#[export]
+pub unsafe fn PyUnicode_FromStringAndSize(s: *const c_char, n: Py_ssize_t) -> *mut PyObject {
+    if n < 0 {
+        return raise(
+            &raw mut EXC_SystemError,
+            "Negative size passed to PyUnicode_FromStringAndSize",
+        );
+    }
+    if s.is_null() {
+        if n > 0 {
             return raise(
                 &raw mut EXC_SystemError,
-                "Negative size passed to PyUnicode_FromStringAndSize",
+                "NULL string with positive size with NULL passed to PyUnicode_FromStringAndSize",
             );
         }
-        if s.is_null() {
-            if n > 0 {
-                return raise(
-                    &raw mut EXC_SystemError,
-                    "NULL string with positive size with NULL passed to PyUnicode_FromStringAndSize",
-                );
-            }
-            return from_str("");
-        }
-        // SAFETY: `s` points to `n` readable bytes, per the C API contract.
-        from_utf8(unsafe { std::slice::from_raw_parts(s.cast::<u8>(), n as usize) })
-    })
+        return from_str("");
+    }
+    // SAFETY: `s` points to `n` readable bytes, per the C API contract.
+    from_utf8(unsafe { std::slice::from_raw_parts(s.cast::<u8>(), n as usize) })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_InternFromString(s: *const c_char) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_InternFromString", null_mut(), || {
-        if s.is_null() {
-            return crate::pyerrors::bad_internal_call();
-        }
-        // SAFETY: a NUL-terminated string, per the C API contract.
-        match unsafe { CStr::from_ptr(s) }.to_str() {
-            Ok(t) => intern(t),
-            // SAFETY: as above.
-            Err(_) => unsafe { from_cstr(s) },
-        }
-    })
+#[export]
+pub unsafe fn PyUnicode_InternFromString(s: *const c_char) -> *mut PyObject {
+    if s.is_null() {
+        return crate::pyerrors::bad_internal_call();
+    }
+    // SAFETY: a NUL-terminated string, per the C API contract.
+    match unsafe { CStr::from_ptr(s) }.to_str() {
+        Ok(t) => intern(t),
+        // SAFETY: as above.
+        Err(_) => unsafe { from_cstr(s) },
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_InternInPlace(p: *mut *mut PyObject) {
-    crate::ffi_guard::guard("PyUnicode_InternInPlace", (), || {
-        // SAFETY: `p` points to a reference the caller owns, per the C API contract.
-        unsafe {
-            let s = *p;
-            if s.is_null() || !is_exact_str(s) {
-                return;
-            }
-            let Some(t) = as_str(s) else { return };
-            let i = intern(t);
-            if !i.is_null() && i != s {
-                *p = i;
-                decref(s);
-            }
+#[export]
+pub unsafe fn PyUnicode_InternInPlace(p: *mut *mut PyObject) {
+    // SAFETY: `p` points to a reference the caller owns, per the C API contract.
+    unsafe {
+        let s = *p;
+        if s.is_null() || !is_exact_str(s) {
+            return;
         }
-    })
+        let Some(t) = as_str(s) else { return };
+        let i = intern(t);
+        if !i.is_null() && i != s {
+            *p = i;
+            decref(s);
+        }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_AsUTF8AndSize(
-    op: *mut PyObject,
-    size: *mut Py_ssize_t,
-) -> *const c_char {
-    crate::ffi_guard::guard("PyUnicode_AsUTF8AndSize", std::ptr::null(), || {
-        // SAFETY: a live object and NULL or a writable size, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_str(op) {
+#[export]
+pub unsafe fn PyUnicode_AsUTF8AndSize(op: *mut PyObject, size: *mut Py_ssize_t) -> *const c_char {
+    // SAFETY: a live object and NULL or a writable size, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_str(op) {
+            if !size.is_null() {
+                *size = -1;
+            }
+            raise(
+                &raw mut EXC_TypeError,
+                "bad argument type for built-in operation",
+            );
+            return std::ptr::null();
+        }
+        match utf8_ptr(op) {
+            Some((p, n)) => {
+                if !size.is_null() {
+                    *size = n as Py_ssize_t;
+                }
+                p
+            }
+            None => {
                 if !size.is_null() {
                     *size = -1;
                 }
-                raise(
-                    &raw mut EXC_TypeError,
-                    "bad argument type for built-in operation",
-                );
-                return std::ptr::null();
-            }
-            match utf8_ptr(op) {
-                Some((p, n)) => {
-                    if !size.is_null() {
-                        *size = n as Py_ssize_t;
-                    }
-                    p
+                // Only lone surrogates make the UTF-8 form impossible: report them.
+                if encode("utf-8", &chars(op), 0, Errors::Strict).is_ok() {
+                    crate::pyerrors::no_memory();
                 }
-                None => {
-                    if !size.is_null() {
-                        *size = -1;
-                    }
-                    // Only lone surrogates make the UTF-8 form impossible: report them.
-                    if encode("utf-8", &chars(op), 0, Errors::Strict).is_ok() {
-                        crate::pyerrors::no_memory();
-                    }
-                    std::ptr::null()
-                }
+                std::ptr::null()
             }
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_AsUTF8(op: *mut PyObject) -> *const c_char {
+#[export]
+pub unsafe fn PyUnicode_AsUTF8(op: *mut PyObject) -> *const c_char {
     // SAFETY: as PyUnicode_AsUTF8AndSize with no size.
-    crate::ffi_guard::guard("PyUnicode_AsUTF8", std::ptr::null(), || unsafe {
-        PyUnicode_AsUTF8AndSize(op, null_mut())
-    })
+    unsafe { PyUnicode_AsUTF8AndSize(op, null_mut()) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_GetLength(op: *mut PyObject) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyUnicode_GetLength", -1, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_str(op) {
-                raise(
-                    &raw mut EXC_TypeError,
-                    "bad argument type for built-in operation",
-                );
-                return -1;
-            }
-            length(op)
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Compare(a: *mut PyObject, b: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyUnicode_Compare", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if is_str(a) && is_str(b) {
-                return match chars(a).cmp(&chars(b)) {
-                    std::cmp::Ordering::Less => -1,
-                    std::cmp::Ordering::Equal => 0,
-                    std::cmp::Ordering::Greater => 1,
-                };
-            }
-            let (ta, tb) = (
-                crate::object::type_name(ty(a)),
-                crate::object::type_name(ty(b)),
-            );
+#[export]
+pub unsafe fn PyUnicode_GetLength(op: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_str(op) {
             raise(
                 &raw mut EXC_TypeError,
-                &format!("Can't compare {ta:.100} and {tb:.100}"),
+                "bad argument type for built-in operation",
             );
-            -1
+            return -1;
         }
-    })
+        length(op)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_CompareWithASCIIString(
-    a: *mut PyObject,
-    s: *const c_char,
-) -> c_int {
-    crate::ffi_guard::guard("PyUnicode_CompareWithASCIIString", -1, || {
-        // SAFETY: a live str and a NUL-terminated string, per the C API contract.
-        unsafe {
-            let x = as_str(a).unwrap_or("").as_bytes();
-            let y = CStr::from_ptr(s).to_bytes();
-            match x.cmp(y) {
+#[export]
+pub unsafe fn PyUnicode_Compare(a: *mut PyObject, b: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if is_str(a) && is_str(b) {
+            return match chars(a).cmp(&chars(b)) {
                 std::cmp::Ordering::Less => -1,
                 std::cmp::Ordering::Equal => 0,
                 std::cmp::Ordering::Greater => 1,
-            }
+            };
         }
-    })
+        let (ta, tb) = (
+            crate::object::type_name(ty(a)),
+            crate::object::type_name(ty(b)),
+        );
+        raise(
+            &raw mut EXC_TypeError,
+            &format!("Can't compare {ta:.100} and {tb:.100}"),
+        );
+        -1
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_EqualToUTF8AndSize(
+#[export]
+pub unsafe fn PyUnicode_CompareWithASCIIString(a: *mut PyObject, s: *const c_char) -> c_int {
+    // SAFETY: a live str and a NUL-terminated string, per the C API contract.
+    unsafe {
+        let x = as_str(a).unwrap_or("").as_bytes();
+        let y = CStr::from_ptr(s).to_bytes();
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => -1,
+            std::cmp::Ordering::Equal => 0,
+            std::cmp::Ordering::Greater => 1,
+        }
+    }
+}
+
+#[export]
+pub unsafe fn PyUnicode_EqualToUTF8AndSize(
     a: *mut PyObject,
     s: *const c_char,
     n: Py_ssize_t,
 ) -> c_int {
-    crate::ffi_guard::guard("PyUnicode_EqualToUTF8AndSize", 0, || {
-        // SAFETY: a live object and `n` readable bytes, per the C API contract.
-        unsafe {
-            if a.is_null() || !is_str(a) || n < 0 {
-                return 0;
-            }
-            let y = std::slice::from_raw_parts(s.cast::<u8>(), n as usize);
-            c_int::from(as_str(a).is_some_and(|x| x.as_bytes() == y))
+    // SAFETY: a live object and `n` readable bytes, per the C API contract.
+    unsafe {
+        if a.is_null() || !is_str(a) || n < 0 {
+            return 0;
         }
-    })
+        let y = std::slice::from_raw_parts(s.cast::<u8>(), n as usize);
+        c_int::from(as_str(a).is_some_and(|x| x.as_bytes() == y))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_EqualToUTF8(a: *mut PyObject, s: *const c_char) -> c_int {
-    crate::ffi_guard::guard("PyUnicode_EqualToUTF8", 0, || {
-        // SAFETY: a live object and a NUL-terminated string, per the C API contract.
-        unsafe {
-            if a.is_null() || !is_str(a) {
-                return 0;
-            }
-            c_int::from(as_str(a).is_some_and(|x| x.as_bytes() == CStr::from_ptr(s).to_bytes()))
+#[export]
+pub unsafe fn PyUnicode_EqualToUTF8(a: *mut PyObject, s: *const c_char) -> c_int {
+    // SAFETY: a live object and a NUL-terminated string, per the C API contract.
+    unsafe {
+        if a.is_null() || !is_str(a) {
+            return 0;
         }
-    })
+        c_int::from(as_str(a).is_some_and(|x| x.as_bytes() == CStr::from_ptr(s).to_bytes()))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Equal(a: *mut PyObject, b: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyUnicode_Equal", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            for o in [a, b] {
-                if !is_str(o) {
-                    let t = crate::object::type_name(ty(o));
-                    raise(
-                        &raw mut EXC_TypeError,
-                        &format!("first argument must be str, not {t}"),
-                    );
-                    return -1;
-                }
+#[export]
+pub unsafe fn PyUnicode_Equal(a: *mut PyObject, b: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        for o in [a, b] {
+            if !is_str(o) {
+                let t = crate::object::type_name(ty(o));
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!("first argument must be str, not {t}"),
+                );
+                return -1;
             }
-            c_int::from(equal(a, b))
         }
-    })
+        c_int::from(equal(a, b))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_Concat", null_mut(), || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            match (is_str(a), is_str(b)) {
-                (true, true) => {
-                    let mut v = chars(a);
-                    v.extend(chars(b));
-                    from_ucs4(&v)
-                }
-                _ => {
-                    let t = crate::object::type_name(ty(if is_str(a) { b } else { a }));
-                    raise(
-                        &raw mut EXC_TypeError,
-                        &format!("can only concatenate str (not \"{t}\") to str"),
-                    )
-                }
+#[export]
+pub unsafe fn PyUnicode_Concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        match (is_str(a), is_str(b)) {
+            (true, true) => {
+                let mut v = chars(a);
+                v.extend(chars(b));
+                from_ucs4(&v)
+            }
+            _ => {
+                let t = crate::object::type_name(ty(if is_str(a) { b } else { a }));
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!("can only concatenate str (not \"{t}\") to str"),
+                )
             }
         }
-    })
+    }
 }
 
 // ---- PEP 393 core: kinds, data, building from code points ---------------------------------
@@ -1402,7 +1368,7 @@ static mut UNICODE_AS_MAPPING: PyMappingMethods = PyMappingMethods {
     mp_ass_subscript: None,
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut PyUnicodeIter_Type: PyTypeObject =
     iters::iter_type(c"str_iterator", unicodeiter_next);
 
@@ -1640,119 +1606,111 @@ unsafe extern "C" fn unicodeiter_next(op: *mut PyObject) -> *mut PyObject {
 
 // ---- more exported API ----------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyUnicode_New(size: Py_ssize_t, maxchar: u32) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_New", null_mut(), || {
-        if size < 0 {
-            return raise(
-                &raw mut EXC_SystemError,
-                "Negative size passed to PyUnicode_New",
-            );
-        }
-        if maxchar > 0x10ffff {
-            return raise(
-                &raw mut EXC_SystemError,
-                "invalid maximum character passed to PyUnicode_New",
-            );
-        }
-        new_uninit(size as usize, maxchar)
-    })
+#[export]
+pub fn PyUnicode_New(size: Py_ssize_t, maxchar: u32) -> *mut PyObject {
+    if size < 0 {
+        return raise(
+            &raw mut EXC_SystemError,
+            "Negative size passed to PyUnicode_New",
+        );
+    }
+    if maxchar > 0x10ffff {
+        return raise(
+            &raw mut EXC_SystemError,
+            "invalid maximum character passed to PyUnicode_New",
+        );
+    }
+    new_uninit(size as usize, maxchar)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_FromKindAndData(
+#[export]
+pub unsafe fn PyUnicode_FromKindAndData(
     k: c_int,
     buf: *const c_void,
     size: Py_ssize_t,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_FromKindAndData", null_mut(), || {
-        if size < 0 {
-            return raise(
-                &raw mut crate::pyerrors::EXC_ValueError,
-                "size must be positive",
+    if size < 0 {
+        return raise(
+            &raw mut crate::pyerrors::EXC_ValueError,
+            "size must be positive",
+        );
+    }
+    if size > 0 && buf.is_null() {
+        return crate::pyerrors::bad_internal_call();
+    }
+    let n = size as usize;
+    // SAFETY: `buf` holds `size` code units of `k` bytes, per the C API contract.
+    let units: Vec<u32> = unsafe {
+        match k {
+            1 => std::slice::from_raw_parts(buf.cast::<u8>(), n)
+                .iter()
+                .map(|&b| u32::from(b))
+                .collect(),
+            2 => (0..n)
+                .map(|i| u32::from(buf.cast::<u16>().add(i).read_unaligned()))
+                .collect(),
+            4 => (0..n)
+                .map(|i| buf.cast::<u32>().add(i).read_unaligned())
+                .collect(),
+            _ => return raise(&raw mut crate::pyerrors::EXC_SystemError, "invalid kind"),
+        }
+    };
+    if units.iter().any(|&u| u > 0x10ffff) {
+        return raise(
+            &raw mut crate::pyerrors::EXC_ValueError,
+            "character U+110000 is not in range [U+0000; U+10ffff]",
+        );
+    }
+    from_ucs4(&units)
+}
+
+#[export]
+pub unsafe fn PyUnicode_ReadChar(op: *mut PyObject, i: Py_ssize_t) -> u32 {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_str(op) {
+            bad_argument();
+            return u32::MAX;
+        }
+        if i < 0 || i >= length(op) {
+            raise(
+                &raw mut crate::pyerrors::EXC_IndexError,
+                "string index out of range",
             );
+            return u32::MAX;
         }
-        if size > 0 && buf.is_null() {
-            return crate::pyerrors::bad_internal_call();
+        read(op, i as usize)
+    }
+}
+
+#[export]
+pub unsafe fn PyUnicode_WriteChar(op: *mut PyObject, i: Py_ssize_t, ch: u32) -> c_int {
+    // SAFETY: a live str the caller owns alone, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_exact_str(op) {
+            bad_argument();
+            return -1;
         }
-        let n = size as usize;
-        // SAFETY: `buf` holds `size` code units of `k` bytes, per the C API contract.
-        let units: Vec<u32> = unsafe {
-            match k {
-                1 => std::slice::from_raw_parts(buf.cast::<u8>(), n)
-                    .iter()
-                    .map(|&b| u32::from(b))
-                    .collect(),
-                2 => (0..n)
-                    .map(|i| u32::from(buf.cast::<u16>().add(i).read_unaligned()))
-                    .collect(),
-                4 => (0..n)
-                    .map(|i| buf.cast::<u32>().add(i).read_unaligned())
-                    .collect(),
-                _ => return raise(&raw mut crate::pyerrors::EXC_SystemError, "invalid kind"),
-            }
+        if i < 0 || i >= length(op) {
+            raise(
+                &raw mut crate::pyerrors::EXC_IndexError,
+                "string index out of range",
+            );
+            return -1;
+        }
+        let Ok(limit) = modifiable_max_char(op) else {
+            return -1;
         };
-        if units.iter().any(|&u| u > 0x10ffff) {
-            return raise(
+        if ch > limit {
+            raise(
                 &raw mut crate::pyerrors::EXC_ValueError,
-                "character U+110000 is not in range [U+0000; U+10ffff]",
+                "character out of range",
             );
+            return -1;
         }
-        from_ucs4(&units)
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_ReadChar(op: *mut PyObject, i: Py_ssize_t) -> u32 {
-    crate::ffi_guard::guard("PyUnicode_ReadChar", u32::MAX, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_str(op) {
-                bad_argument();
-                return u32::MAX;
-            }
-            if i < 0 || i >= length(op) {
-                raise(
-                    &raw mut crate::pyerrors::EXC_IndexError,
-                    "string index out of range",
-                );
-                return u32::MAX;
-            }
-            read(op, i as usize)
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_WriteChar(op: *mut PyObject, i: Py_ssize_t, ch: u32) -> c_int {
-    crate::ffi_guard::guard("PyUnicode_WriteChar", -1, || {
-        // SAFETY: a live str the caller owns alone, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_exact_str(op) {
-                bad_argument();
-                return -1;
-            }
-            if i < 0 || i >= length(op) {
-                raise(
-                    &raw mut crate::pyerrors::EXC_IndexError,
-                    "string index out of range",
-                );
-                return -1;
-            }
-            let Ok(limit) = modifiable_max_char(op) else {
-                return -1;
-            };
-            if ch > limit {
-                raise(
-                    &raw mut crate::pyerrors::EXC_ValueError,
-                    "character out of range",
-                );
-                return -1;
-            }
-            write_unit(op, i as usize, ch);
-            0
-        }
-    })
+        write_unit(op, i as usize, ch);
+        0
+    }
 }
 
 /// Stores a code unit (the kind must hold it); drops a cached UTF-8 copy.
@@ -1774,48 +1732,44 @@ unsafe fn write_unit(op: *mut PyObject, i: usize, ch: u32) {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Substring(
+#[export]
+pub unsafe fn PyUnicode_Substring(
     op: *mut PyObject,
     start: Py_ssize_t,
     end: Py_ssize_t,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_Substring", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !need_str(op) {
-                return null_mut();
-            }
-            if start < 0 || end < 0 {
-                return raise(
-                    &raw mut crate::pyerrors::EXC_IndexError,
-                    "string index out of range",
-                );
-            }
-            let n = length(op);
-            let end = end.min(n);
-            if start == 0 && end == n && is_exact_str(op) {
-                return new_ref(op);
-            }
-            if start >= end {
-                return from_str("");
-            }
-            from_ucs4(&chars(op)[start as usize..end as usize])
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !need_str(op) {
+            return null_mut();
         }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn PyUnicode_FromOrdinal(o: c_int) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_FromOrdinal", null_mut(), || {
-        if !(0..=0x10ffff).contains(&o) {
+        if start < 0 || end < 0 {
             return raise(
-                &raw mut crate::pyerrors::EXC_ValueError,
-                "chr() arg not in range(0x110000)",
+                &raw mut crate::pyerrors::EXC_IndexError,
+                "string index out of range",
             );
         }
-        from_ucs4(&[o as u32])
-    })
+        let n = length(op);
+        let end = end.min(n);
+        if start == 0 && end == n && is_exact_str(op) {
+            return new_ref(op);
+        }
+        if start >= end {
+            return from_str("");
+        }
+        from_ucs4(&chars(op)[start as usize..end as usize])
+    }
+}
+
+#[export]
+pub fn PyUnicode_FromOrdinal(o: c_int) -> *mut PyObject {
+    if !(0..=0x10ffff).contains(&o) {
+        return raise(
+            &raw mut crate::pyerrors::EXC_ValueError,
+            "chr() arg not in range(0x110000)",
+        );
+    }
+    from_ucs4(&[o as u32])
 }
 
 unsafe fn bytes_arg<'a>(s: *const c_char, size: Py_ssize_t) -> Option<&'a [u8]> {
@@ -1830,188 +1784,168 @@ unsafe fn bytes_arg<'a>(s: *const c_char, size: Py_ssize_t) -> Option<&'a [u8]> 
     Some(unsafe { std::slice::from_raw_parts(s.cast::<u8>(), size as usize) })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_DecodeUTF8Stateful(
+#[export]
+pub unsafe fn PyUnicode_DecodeUTF8Stateful(
     s: *const c_char,
     size: Py_ssize_t,
     errors: *const c_char,
     consumed: *mut Py_ssize_t,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_DecodeUTF8Stateful", null_mut(), || {
-        // SAFETY: as PyUnicode_DecodeUTF8; `consumed` NULL or writable.
-        unsafe {
-            let Some(b) = bytes_arg(s, size) else {
-                return null_mut();
-            };
-            let Ok(e) = parse_errors(errors) else {
-                return null_mut();
-            };
-            if consumed.is_null() {
-                return decode_utf8(b, e, None);
-            }
-            let mut n = 0;
-            let r = decode_utf8(b, e, Some(&mut n));
-            *consumed = n as Py_ssize_t;
-            r
+    // SAFETY: as PyUnicode_DecodeUTF8; `consumed` NULL or writable.
+    unsafe {
+        let Some(b) = bytes_arg(s, size) else {
+            return null_mut();
+        };
+        let Ok(e) = parse_errors(errors) else {
+            return null_mut();
+        };
+        if consumed.is_null() {
+            return decode_utf8(b, e, None);
         }
-    })
+        let mut n = 0;
+        let r = decode_utf8(b, e, Some(&mut n));
+        *consumed = n as Py_ssize_t;
+        r
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_DecodeUTF8(
+#[export]
+pub unsafe fn PyUnicode_DecodeUTF8(
     s: *const c_char,
     size: Py_ssize_t,
     errors: *const c_char,
 ) -> *mut PyObject {
     // SAFETY: `size` readable bytes and NULL or a C string, per the C API contract.
-    crate::ffi_guard::guard("PyUnicode_DecodeUTF8", null_mut(), || unsafe {
-        PyUnicode_DecodeUTF8Stateful(s, size, errors, null_mut())
-    })
+    unsafe { PyUnicode_DecodeUTF8Stateful(s, size, errors, null_mut()) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_DecodeLatin1(
+#[export]
+pub unsafe fn PyUnicode_DecodeLatin1(
     s: *const c_char,
     size: Py_ssize_t,
     _errors: *const c_char,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_DecodeLatin1", null_mut(), || {
-        // SAFETY: `size` readable bytes, per the C API contract.
-        unsafe {
-            let Some(b) = bytes_arg(s, size) else {
-                return null_mut();
-            };
-            decode_simple("latin-1", b, 256, Errors::Strict)
-        }
-    })
+    // SAFETY: `size` readable bytes, per the C API contract.
+    unsafe {
+        let Some(b) = bytes_arg(s, size) else {
+            return null_mut();
+        };
+        decode_simple("latin-1", b, 256, Errors::Strict)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_DecodeASCII(
+#[export]
+pub unsafe fn PyUnicode_DecodeASCII(
     s: *const c_char,
     size: Py_ssize_t,
     errors: *const c_char,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_DecodeASCII", null_mut(), || {
-        // SAFETY: `size` readable bytes and NULL or a C string, per the C API contract.
-        unsafe {
-            let Some(b) = bytes_arg(s, size) else {
-                return null_mut();
-            };
-            let Ok(e) = parse_errors(errors) else {
-                return null_mut();
-            };
-            decode_simple("ascii", b, 128, e)
-        }
-    })
+    // SAFETY: `size` readable bytes and NULL or a C string, per the C API contract.
+    unsafe {
+        let Some(b) = bytes_arg(s, size) else {
+            return null_mut();
+        };
+        let Ok(e) = parse_errors(errors) else {
+            return null_mut();
+        };
+        decode_simple("ascii", b, 128, e)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Decode(
+#[export]
+pub unsafe fn PyUnicode_Decode(
     s: *const c_char,
     size: Py_ssize_t,
     encoding: *const c_char,
     errors: *const c_char,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_Decode", null_mut(), || {
-        // SAFETY: as the decoders above.
-        unsafe {
-            let Some(b) = bytes_arg(s, size) else {
-                return null_mut();
-            };
-            let Ok(codec) = codec_arg(encoding) else {
-                return null_mut();
-            };
-            let Ok(e) = parse_errors(errors) else {
-                return null_mut();
-            };
-            decode_with(codec, b, e)
-        }
-    })
+    // SAFETY: as the decoders above.
+    unsafe {
+        let Some(b) = bytes_arg(s, size) else {
+            return null_mut();
+        };
+        let Ok(codec) = codec_arg(encoding) else {
+            return null_mut();
+        };
+        let Ok(e) = parse_errors(errors) else {
+            return null_mut();
+        };
+        decode_with(codec, b, e)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_AsEncodedString(
+#[export]
+pub unsafe fn PyUnicode_AsEncodedString(
     op: *mut PyObject,
     encoding: *const c_char,
     errors: *const c_char,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_AsEncodedString", null_mut(), || {
-        // SAFETY: a live object and NULL or C strings, per the C API contract.
-        unsafe {
-            let Ok(codec) = codec_arg(encoding) else {
-                return null_mut();
-            };
-            let Ok(e) = parse_errors(errors) else {
-                return null_mut();
-            };
-            encode_obj(op, codec, e)
-        }
-    })
+    // SAFETY: a live object and NULL or C strings, per the C API contract.
+    unsafe {
+        let Ok(codec) = codec_arg(encoding) else {
+            return null_mut();
+        };
+        let Ok(e) = parse_errors(errors) else {
+            return null_mut();
+        };
+        encode_obj(op, codec, e)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_AsUTF8String(op: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyUnicode_AsUTF8String(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyUnicode_AsUTF8String", null_mut(), || unsafe {
-        encode_obj(op, ("utf-8", 0), Errors::Strict)
-    })
+    unsafe { encode_obj(op, ("utf-8", 0), Errors::Strict) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_AsASCIIString(op: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyUnicode_AsASCIIString(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyUnicode_AsASCIIString", null_mut(), || unsafe {
-        encode_obj(op, ("ascii", 128), Errors::Strict)
-    })
+    unsafe { encode_obj(op, ("ascii", 128), Errors::Strict) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_AsLatin1String(op: *mut PyObject) -> *mut PyObject {
+#[export]
+pub unsafe fn PyUnicode_AsLatin1String(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("PyUnicode_AsLatin1String", null_mut(), || unsafe {
-        encode_obj(op, ("latin-1", 256), Errors::Strict)
-    })
+    unsafe { encode_obj(op, ("latin-1", 256), Errors::Strict) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Join(sep: *mut PyObject, seq: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_Join", null_mut(), || {
-        // SAFETY: NULL or live objects, per the C API contract.
-        unsafe {
-            let sepv = if sep.is_null() {
-                vec![0x20]
-            } else if is_str(sep) {
-                chars(sep)
-            } else {
-                let t = crate::object::type_name(ty(sep));
+#[export]
+pub unsafe fn PyUnicode_Join(sep: *mut PyObject, seq: *mut PyObject) -> *mut PyObject {
+    // SAFETY: NULL or live objects, per the C API contract.
+    unsafe {
+        let sepv = if sep.is_null() {
+            vec![0x20]
+        } else if is_str(sep) {
+            chars(sep)
+        } else {
+            let t = crate::object::type_name(ty(sep));
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("separator: expected str instance, {t} found"),
+            );
+        };
+        let Ok(items) = iters::collect(seq) else {
+            return null_mut();
+        };
+        let mut out = Vec::new();
+        for (i, &o) in items.iter().enumerate() {
+            if !is_str(o) {
+                let t = crate::object::type_name(ty(o));
+                iters::release_all(items);
                 return raise(
                     &raw mut EXC_TypeError,
-                    &format!("separator: expected str instance, {t} found"),
+                    &format!("sequence item {i}: expected str instance, {t} found"),
                 );
-            };
-            let Ok(items) = iters::collect(seq) else {
-                return null_mut();
-            };
-            let mut out = Vec::new();
-            for (i, &o) in items.iter().enumerate() {
-                if !is_str(o) {
-                    let t = crate::object::type_name(ty(o));
-                    iters::release_all(items);
-                    return raise(
-                        &raw mut EXC_TypeError,
-                        &format!("sequence item {i}: expected str instance, {t} found"),
-                    );
-                }
-                if i > 0 {
-                    out.extend_from_slice(&sepv);
-                }
-                out.extend(chars(o));
             }
-            iters::release_all(items);
-            from_ucs4(&out)
+            if i > 0 {
+                out.extend_from_slice(&sepv);
+            }
+            out.extend(chars(o));
         }
-    })
+        iters::release_all(items);
+        from_ucs4(&out)
+    }
 }
 
 /// The checked arguments of `PyUnicode_Split`/`RSplit`: `op` must be a str, `sep` NULL or None
@@ -2040,429 +1974,394 @@ unsafe fn split_args(op: *mut PyObject, sep: *mut PyObject) -> Result<Option<Vec
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Split(
+#[export]
+pub unsafe fn PyUnicode_Split(
     op: *mut PyObject,
     sep: *mut PyObject,
     maxsplit: Py_ssize_t,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_Split", null_mut(), || {
-        // SAFETY: live objects (sep may be NULL or None), per the C API contract.
-        unsafe {
-            let Ok(sepv) = split_args(op, sep) else {
-                return null_mut();
-            };
-            str_list(&split_units(&chars(op), sepv.as_deref(), maxsplit))
-        }
-    })
+    // SAFETY: live objects (sep may be NULL or None), per the C API contract.
+    unsafe {
+        let Ok(sepv) = split_args(op, sep) else {
+            return null_mut();
+        };
+        str_list(&split_units(&chars(op), sepv.as_deref(), maxsplit))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Replace(
+#[export]
+pub unsafe fn PyUnicode_Replace(
     op: *mut PyObject,
     old: *mut PyObject,
     new: *mut PyObject,
     count: Py_ssize_t,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_Replace", null_mut(), || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !need_str(op) || !need_str(old) || !need_str(new) {
-                return null_mut();
-            }
-            let max = if count < 0 {
-                usize::MAX
-            } else {
-                count as usize
-            };
-            from_ucs4(&replace_units(&chars(op), &chars(old), &chars(new), max))
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !need_str(op) || !need_str(old) || !need_str(new) {
+            return null_mut();
         }
-    })
+        let max = if count < 0 {
+            usize::MAX
+        } else {
+            count as usize
+        };
+        from_ucs4(&replace_units(&chars(op), &chars(old), &chars(new), max))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Contains(container: *mut PyObject, x: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyUnicode_Contains", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !need_str(container) {
-                return -1;
-            }
-            unicode_contains(container, x)
+#[export]
+pub unsafe fn PyUnicode_Contains(container: *mut PyObject, x: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !need_str(container) {
+            return -1;
         }
-    })
+        unicode_contains(container, x)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Find(
+#[export]
+pub unsafe fn PyUnicode_Find(
     op: *mut PyObject,
     sub: *mut PyObject,
     start: Py_ssize_t,
     end: Py_ssize_t,
     direction: c_int,
 ) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyUnicode_Find", -2, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !need_str(op) || !need_str(sub) {
-                return -2;
-            }
-            let c = chars(op);
-            let (a, b) = clamp_range(c.len(), start, end);
-            let sv = chars(sub);
-            if sv.len() > b - a && !(sv.is_empty() && a <= c.len()) {
-                return -1;
-            }
-            match find_in(&c[a..b], &sv, direction < 0) {
-                Some(i) => (a + i) as Py_ssize_t,
-                None => -1,
-            }
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !need_str(op) || !need_str(sub) {
+            return -2;
         }
-    })
+        let c = chars(op);
+        let (a, b) = clamp_range(c.len(), start, end);
+        let sv = chars(sub);
+        if sv.len() > b - a && !(sv.is_empty() && a <= c.len()) {
+            return -1;
+        }
+        match find_in(&c[a..b], &sv, direction < 0) {
+            Some(i) => (a + i) as Py_ssize_t,
+            None => -1,
+        }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_FindChar(
+#[export]
+pub unsafe fn PyUnicode_FindChar(
     op: *mut PyObject,
     ch: u32,
     start: Py_ssize_t,
     end: Py_ssize_t,
     direction: c_int,
 ) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyUnicode_FindChar", -2, || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !need_str(op) {
-                return -2;
-            }
-            let c = chars(op);
-            let (a, b) = clamp_range(c.len(), start, end);
-            let hay = &c[a..b];
-            let r = if direction > 0 {
-                hay.iter().position(|&u| u == ch)
-            } else {
-                hay.iter().rposition(|&u| u == ch)
-            };
-            r.map_or(-1, |i| (a + i) as Py_ssize_t)
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !need_str(op) {
+            return -2;
         }
-    })
+        let c = chars(op);
+        let (a, b) = clamp_range(c.len(), start, end);
+        let hay = &c[a..b];
+        let r = if direction > 0 {
+            hay.iter().position(|&u| u == ch)
+        } else {
+            hay.iter().rposition(|&u| u == ch)
+        };
+        r.map_or(-1, |i| (a + i) as Py_ssize_t)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Tailmatch(
+#[export]
+pub unsafe fn PyUnicode_Tailmatch(
     op: *mut PyObject,
     sub: *mut PyObject,
     start: Py_ssize_t,
     end: Py_ssize_t,
     direction: c_int,
 ) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyUnicode_Tailmatch", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !need_str(op) || !need_str(sub) {
-                return -1;
-            }
-            let c = chars(op);
-            let (a, b) = clamp_range(c.len(), start, end);
-            let sv = chars(sub);
-            if (start as usize) > c.len() && start >= 0 {
-                return 0;
-            }
-            if sv.len() > b - a {
-                return 0;
-            }
-            let hay = &c[a..b];
-            Py_ssize_t::from(if direction > 0 {
-                hay.ends_with(&sv)
-            } else {
-                hay.starts_with(&sv)
-            })
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !need_str(op) || !need_str(sub) {
+            return -1;
         }
-    })
+        let c = chars(op);
+        let (a, b) = clamp_range(c.len(), start, end);
+        let sv = chars(sub);
+        if (start as usize) > c.len() && start >= 0 {
+            return 0;
+        }
+        if sv.len() > b - a {
+            return 0;
+        }
+        let hay = &c[a..b];
+        Py_ssize_t::from(if direction > 0 {
+            hay.ends_with(&sv)
+        } else {
+            hay.starts_with(&sv)
+        })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Count(
+#[export]
+pub unsafe fn PyUnicode_Count(
     op: *mut PyObject,
     sub: *mut PyObject,
     start: Py_ssize_t,
     end: Py_ssize_t,
 ) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyUnicode_Count", -1, || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if !need_str(op) || !need_str(sub) {
-                return -1;
-            }
-            let c = chars(op);
-            if start >= 0 && start as usize > c.len() {
-                return 0;
-            }
-            let (a, b) = clamp_range(c.len(), start, end);
-            count_in(&c[a..b], &chars(sub), usize::MAX) as Py_ssize_t
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !need_str(op) || !need_str(sub) {
+            return -1;
         }
-    })
+        let c = chars(op);
+        if start >= 0 && start as usize > c.len() {
+            return 0;
+        }
+        let (a, b) = clamp_range(c.len(), start, end);
+        count_in(&c[a..b], &chars(sub), usize::MAX) as Py_ssize_t
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_FromWideChar(w: *const i32, size: Py_ssize_t) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_FromWideChar", null_mut(), || {
-        // SAFETY: `size` wide characters (or NUL-terminated when -1), per the C API contract.
-        unsafe {
-            if w.is_null() {
-                if size == 0 {
-                    return from_str("");
-                }
-                return crate::pyerrors::bad_internal_call();
+#[export]
+pub unsafe fn PyUnicode_FromWideChar(w: *const i32, size: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: `size` wide characters (or NUL-terminated when -1), per the C API contract.
+    unsafe {
+        if w.is_null() {
+            if size == 0 {
+                return from_str("");
             }
-            let n = if size == -1 {
-                let mut n = 0;
-                while *w.add(n) != 0 {
-                    n += 1;
-                }
-                n
-            } else if size < 0 {
-                return crate::pyerrors::bad_internal_call();
-            } else {
-                size as usize
-            };
-            let units: Vec<u32> = std::slice::from_raw_parts(w, n)
-                .iter()
-                .map(|&c| c as u32)
-                .collect();
-            if let Some(&bad) = units.iter().find(|&&u| u > 0x10ffff) {
-                return raise(
-                    &raw mut crate::pyerrors::EXC_ValueError,
-                    &format!("character U+{bad:x} is not in range [U+0000; U+10ffff]"),
-                );
-            }
-            from_ucs4(&units)
+            return crate::pyerrors::bad_internal_call();
         }
-    })
+        let n = if size == -1 {
+            let mut n = 0;
+            while *w.add(n) != 0 {
+                n += 1;
+            }
+            n
+        } else if size < 0 {
+            return crate::pyerrors::bad_internal_call();
+        } else {
+            size as usize
+        };
+        let units: Vec<u32> = std::slice::from_raw_parts(w, n)
+            .iter()
+            .map(|&c| c as u32)
+            .collect();
+        if let Some(&bad) = units.iter().find(|&&u| u > 0x10ffff) {
+            return raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                &format!("character U+{bad:x} is not in range [U+0000; U+10ffff]"),
+            );
+        }
+        from_ucs4(&units)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_AsWideChar(
-    op: *mut PyObject,
-    w: *mut i32,
-    size: Py_ssize_t,
-) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyUnicode_AsWideChar", -1, || {
-        // SAFETY: a live object and room for `size` wide characters, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_str(op) {
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            let c = chars(op);
-            if w.is_null() {
-                return c.len() as Py_ssize_t + 1;
-            }
-            let n = c.len().min(size.max(0) as usize);
-            for (i, &u) in c[..n].iter().enumerate() {
-                *w.add(i) = u as i32;
-            }
-            if n < size.max(0) as usize {
-                *w.add(n) = 0;
-            }
-            n as Py_ssize_t
+#[export]
+pub unsafe fn PyUnicode_AsWideChar(op: *mut PyObject, w: *mut i32, size: Py_ssize_t) -> Py_ssize_t {
+    // SAFETY: a live object and room for `size` wide characters, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_str(op) {
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        let c = chars(op);
+        if w.is_null() {
+            return c.len() as Py_ssize_t + 1;
+        }
+        let n = c.len().min(size.max(0) as usize);
+        for (i, &u) in c[..n].iter().enumerate() {
+            *w.add(i) = u as i32;
+        }
+        if n < size.max(0) as usize {
+            *w.add(n) = 0;
+        }
+        n as Py_ssize_t
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_AsWideCharString(
-    op: *mut PyObject,
-    size: *mut Py_ssize_t,
-) -> *mut i32 {
-    crate::ffi_guard::guard("PyUnicode_AsWideCharString", null_mut(), || {
-        // SAFETY: a live object and NULL or a writable size, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_str(op) {
-                crate::pyerrors::bad_internal_call();
-                return null_mut();
-            }
-            let c = chars(op);
-            if size.is_null() && c.contains(&0) {
-                raise(
-                    &raw mut crate::pyerrors::EXC_ValueError,
-                    "embedded null character",
-                );
-                return null_mut();
-            }
-            let buf = crate::pymem::malloc((c.len() + 1) * 4).cast::<i32>();
-            if buf.is_null() {
-                crate::pyerrors::no_memory();
-                return null_mut();
-            }
-            for (i, &u) in c.iter().enumerate() {
-                *buf.add(i) = u as i32;
-            }
-            *buf.add(c.len()) = 0;
-            if !size.is_null() {
-                *size = c.len() as Py_ssize_t;
-            }
-            buf
+#[export]
+pub unsafe fn PyUnicode_AsWideCharString(op: *mut PyObject, size: *mut Py_ssize_t) -> *mut i32 {
+    // SAFETY: a live object and NULL or a writable size, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_str(op) {
+            crate::pyerrors::bad_internal_call();
+            return null_mut();
         }
-    })
+        let c = chars(op);
+        if size.is_null() && c.contains(&0) {
+            raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "embedded null character",
+            );
+            return null_mut();
+        }
+        let buf = crate::pymem::malloc((c.len() + 1) * 4).cast::<i32>();
+        if buf.is_null() {
+            crate::pyerrors::no_memory();
+            return null_mut();
+        }
+        for (i, &u) in c.iter().enumerate() {
+            *buf.add(i) = u as i32;
+        }
+        *buf.add(c.len()) = 0;
+        if !size.is_null() {
+            *size = c.len() as Py_ssize_t;
+        }
+        buf
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_AsUCS4(
+#[export]
+pub unsafe fn PyUnicode_AsUCS4(
     op: *mut PyObject,
     buf: *mut u32,
     buflen: Py_ssize_t,
     copy_null: c_int,
 ) -> *mut u32 {
-    crate::ffi_guard::guard("PyUnicode_AsUCS4", null_mut(), || {
-        // SAFETY: a live object and room for `buflen` code points, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_str(op) || buf.is_null() || buflen < 0 {
-                crate::pyerrors::bad_internal_call();
-                return null_mut();
-            }
-            let c = chars(op);
-            let need = c.len() + usize::from(copy_null != 0);
-            if (buflen as usize) < need {
-                raise(
-                    &raw mut crate::pyerrors::EXC_SystemError,
-                    "string is longer than the buffer",
-                );
-                return null_mut();
-            }
-            std::ptr::copy_nonoverlapping(c.as_ptr(), buf, c.len());
-            if copy_null != 0 {
-                *buf.add(c.len()) = 0;
-            }
-            buf
+    // SAFETY: a live object and room for `buflen` code points, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_str(op) || buf.is_null() || buflen < 0 {
+            crate::pyerrors::bad_internal_call();
+            return null_mut();
         }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_AsUCS4Copy(op: *mut PyObject) -> *mut u32 {
-    crate::ffi_guard::guard("PyUnicode_AsUCS4Copy", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_str(op) {
-                crate::pyerrors::bad_internal_call();
-                return null_mut();
-            }
-            let c = chars(op);
-            let buf = crate::pymem::malloc((c.len() + 1) * 4).cast::<u32>();
-            if buf.is_null() {
-                crate::pyerrors::no_memory();
-                return null_mut();
-            }
-            std::ptr::copy_nonoverlapping(c.as_ptr(), buf, c.len());
+        let c = chars(op);
+        let need = c.len() + usize::from(copy_null != 0);
+        if (buflen as usize) < need {
+            raise(
+                &raw mut crate::pyerrors::EXC_SystemError,
+                "string is longer than the buffer",
+            );
+            return null_mut();
+        }
+        std::ptr::copy_nonoverlapping(c.as_ptr(), buf, c.len());
+        if copy_null != 0 {
             *buf.add(c.len()) = 0;
-            buf
         }
-    })
+        buf
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Fill(
+#[export]
+pub unsafe fn PyUnicode_AsUCS4Copy(op: *mut PyObject) -> *mut u32 {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_str(op) {
+            crate::pyerrors::bad_internal_call();
+            return null_mut();
+        }
+        let c = chars(op);
+        let buf = crate::pymem::malloc((c.len() + 1) * 4).cast::<u32>();
+        if buf.is_null() {
+            crate::pyerrors::no_memory();
+            return null_mut();
+        }
+        std::ptr::copy_nonoverlapping(c.as_ptr(), buf, c.len());
+        *buf.add(c.len()) = 0;
+        buf
+    }
+}
+
+#[export]
+pub unsafe fn PyUnicode_Fill(
     op: *mut PyObject,
     start: Py_ssize_t,
     length_: Py_ssize_t,
     ch: u32,
 ) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyUnicode_Fill", -1, || {
-        // SAFETY: a live str the caller owns alone, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_exact_str(op) {
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            let n = length(op);
-            if start < 0 || start > n {
-                raise(
-                    &raw mut crate::pyerrors::EXC_IndexError,
-                    "string index out of range",
-                );
-                return -1;
-            }
-            let Ok(maxc) = modifiable_max_char(op) else {
-                return -1;
-            };
-            if ch > maxc {
-                raise(
-                    &raw mut crate::pyerrors::EXC_ValueError,
-                    "fill character is bigger than the string maximum character",
-                );
-                return -1;
-            }
-            let cnt = length_.max(0).min(n - start);
-            for i in start..start + cnt {
-                write_unit(op, i as usize, ch);
-            }
-            cnt
+    // SAFETY: a live str the caller owns alone, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_exact_str(op) {
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        let n = length(op);
+        if start < 0 || start > n {
+            raise(
+                &raw mut crate::pyerrors::EXC_IndexError,
+                "string index out of range",
+            );
+            return -1;
+        }
+        let Ok(maxc) = modifiable_max_char(op) else {
+            return -1;
+        };
+        if ch > maxc {
+            raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "fill character is bigger than the string maximum character",
+            );
+            return -1;
+        }
+        let cnt = length_.max(0).min(n - start);
+        for i in start..start + cnt {
+            write_unit(op, i as usize, ch);
+        }
+        cnt
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_CopyCharacters(
+#[export]
+pub unsafe fn PyUnicode_CopyCharacters(
     to: *mut PyObject,
     to_start: Py_ssize_t,
     from: *mut PyObject,
     from_start: Py_ssize_t,
     how_many: Py_ssize_t,
 ) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyUnicode_CopyCharacters", -1, || {
-        // SAFETY: live strs, `to` owned alone by the caller, per the C API contract.
-        unsafe {
-            if to.is_null() || from.is_null() || !is_str(to) || !is_str(from) {
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            let (tl, fl) = (length(to), length(from));
-            if from_start < 0 || from_start > fl || to_start < 0 || to_start > tl {
-                raise(
-                    &raw mut crate::pyerrors::EXC_IndexError,
-                    "string index out of range",
-                );
-                return -1;
-            }
-            if how_many < 0 {
-                raise(&raw mut EXC_SystemError, "how_many cannot be negative");
-                return -1;
-            }
-            let n = how_many.min(fl - from_start).min(tl - to_start);
-            let src = chars(from);
-            let a = to.cast::<PyASCIIObject>();
-            let maxc = match kind(to) {
-                1 if (*a).state & STATE_ASCII != 0 => 0x7f,
-                1 => 0xff,
-                2 => 0xffff,
-                _ => 0x10ffff,
-            };
-            let part = &src[from_start as usize..(from_start + n) as usize];
-            if let Some(&m) = part.iter().max()
-                && m > maxc
-            {
-                raise(
-                    &raw mut EXC_SystemError,
-                    &format!(
-                        "Cannot write {n} characters at {to_start} in a string of {tl} characters"
-                    ),
-                );
-                return -1;
-            }
-            if crate::refcount::refcnt(to) != 1 || (*a).hash != -1 || (*a).state & 0xff != 0 {
-                raise(
-                    &raw mut EXC_SystemError,
-                    "Cannot modify a string currently used",
-                );
-                return -1;
-            }
-            for (i, &u) in part.iter().enumerate() {
-                write_unit(to, to_start as usize + i, u);
-            }
-            n
+    // SAFETY: live strs, `to` owned alone by the caller, per the C API contract.
+    unsafe {
+        if to.is_null() || from.is_null() || !is_str(to) || !is_str(from) {
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        let (tl, fl) = (length(to), length(from));
+        if from_start < 0 || from_start > fl || to_start < 0 || to_start > tl {
+            raise(
+                &raw mut crate::pyerrors::EXC_IndexError,
+                "string index out of range",
+            );
+            return -1;
+        }
+        if how_many < 0 {
+            raise(&raw mut EXC_SystemError, "how_many cannot be negative");
+            return -1;
+        }
+        let n = how_many.min(fl - from_start).min(tl - to_start);
+        let src = chars(from);
+        let a = to.cast::<PyASCIIObject>();
+        let maxc = match kind(to) {
+            1 if (*a).state & STATE_ASCII != 0 => 0x7f,
+            1 => 0xff,
+            2 => 0xffff,
+            _ => 0x10ffff,
+        };
+        let part = &src[from_start as usize..(from_start + n) as usize];
+        if let Some(&m) = part.iter().max()
+            && m > maxc
+        {
+            raise(
+                &raw mut EXC_SystemError,
+                &format!(
+                    "Cannot write {n} characters at {to_start} in a string of {tl} characters"
+                ),
+            );
+            return -1;
+        }
+        if crate::refcount::refcnt(to) != 1 || (*a).hash != -1 || (*a).state & 0xff != 0 {
+            raise(
+                &raw mut EXC_SystemError,
+                "Cannot modify a string currently used",
+            );
+            return -1;
+        }
+        for (i, &u) in part.iter().enumerate() {
+            write_unit(to, to_start as usize + i, u);
+        }
+        n
+    }
 }
 
 // ---- file-system encoding, append/resize, identifiers ---------------------------------------
@@ -2527,257 +2426,232 @@ pub unsafe fn encode_fs(op: *mut PyObject) -> Result<Vec<u8>, ()> {
     Ok(out)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_DecodeFSDefaultAndSize(
+#[export]
+pub unsafe fn PyUnicode_DecodeFSDefaultAndSize(
     s: *const c_char,
     size: Py_ssize_t,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_DecodeFSDefaultAndSize", null_mut(), || {
-        // SAFETY: `size` readable bytes, per the C API contract.
-        unsafe {
-            let Some(b) = bytes_arg(s, size) else {
-                return null_mut();
-            };
-            decode_fs(b)
-        }
-    })
+    // SAFETY: `size` readable bytes, per the C API contract.
+    unsafe {
+        let Some(b) = bytes_arg(s, size) else {
+            return null_mut();
+        };
+        decode_fs(b)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_DecodeFSDefault(s: *const c_char) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_DecodeFSDefault", null_mut(), || {
-        if s.is_null() {
-            return crate::pyerrors::bad_internal_call();
-        }
-        // SAFETY: a NUL-terminated string, per the C API contract.
-        decode_fs(unsafe { CStr::from_ptr(s) }.to_bytes())
-    })
+#[export]
+pub unsafe fn PyUnicode_DecodeFSDefault(s: *const c_char) -> *mut PyObject {
+    if s.is_null() {
+        return crate::pyerrors::bad_internal_call();
+    }
+    // SAFETY: a NUL-terminated string, per the C API contract.
+    decode_fs(unsafe { CStr::from_ptr(s) }.to_bytes())
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_EncodeFSDefault(op: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_EncodeFSDefault", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !need_str(op) {
-                return null_mut();
-            }
-            match encode_fs(op) {
-                Ok(b) => crate::bytesobject::from_bytes(&b),
-                Err(()) => null_mut(),
-            }
+#[export]
+pub unsafe fn PyUnicode_EncodeFSDefault(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !need_str(op) {
+            return null_mut();
         }
-    })
+        match encode_fs(op) {
+            Ok(b) => crate::bytesobject::from_bytes(&b),
+            Err(()) => null_mut(),
+        }
+    }
 }
 
 /// `PyUnicode_FSConverter`: str (encoded) or bytes to bytes without NUL; a cleanup call
 /// (NULL object) releases the result.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_FSConverter(arg: *mut PyObject, addr: *mut c_void) -> c_int {
-    crate::ffi_guard::guard("PyUnicode_FSConverter", 0, || {
-        // SAFETY: NULL or a live object and a writable `PyObject **`, per the C API contract.
-        unsafe {
-            let out = addr.cast::<*mut PyObject>();
-            if arg.is_null() {
-                crate::refcount::xdecref(*out);
-                *out = null_mut();
-                return 1;
-            }
-            let b = if crate::bytesobject::is_bytes(arg) {
-                new_ref(arg)
-            } else if is_str(arg) {
-                match encode_fs(arg) {
-                    Ok(v) => crate::bytesobject::from_bytes(&v),
-                    Err(()) => return 0,
-                }
-            } else {
-                let t = crate::object::type_name(ty(arg));
-                raise(
-                    &raw mut EXC_TypeError,
-                    &format!("expected str, bytes or os.PathLike object, not {t}"),
-                );
-                return 0;
-            };
-            if b.is_null() {
-                return 0;
-            }
-            if crate::bytesobject::as_bytes(b).contains(&0) {
-                decref(b);
-                raise(
-                    &raw mut crate::pyerrors::EXC_ValueError,
-                    "embedded null byte",
-                );
-                return 0;
-            }
-            *out = b;
-            0x20000
+#[export]
+pub unsafe fn PyUnicode_FSConverter(arg: *mut PyObject, addr: *mut c_void) -> c_int {
+    // SAFETY: NULL or a live object and a writable `PyObject **`, per the C API contract.
+    unsafe {
+        let out = addr.cast::<*mut PyObject>();
+        if arg.is_null() {
+            crate::refcount::xdecref(*out);
+            *out = null_mut();
+            return 1;
         }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_FromObject(op: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_FromObject", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() {
-                return crate::pyerrors::bad_internal_call();
+        let b = if crate::bytesobject::is_bytes(arg) {
+            new_ref(arg)
+        } else if is_str(arg) {
+            match encode_fs(arg) {
+                Ok(v) => crate::bytesobject::from_bytes(&v),
+                Err(()) => return 0,
             }
-            if is_exact_str(op) {
-                return new_ref(op);
-            }
-            if is_str(op) {
-                return from_ucs4(&chars(op));
-            }
-            let t = crate::object::type_name(ty(op));
+        } else {
+            let t = crate::object::type_name(ty(arg));
             raise(
                 &raw mut EXC_TypeError,
-                &format!("Can't convert '{t}' object to str implicitly"),
-            )
+                &format!("expected str, bytes or os.PathLike object, not {t}"),
+            );
+            return 0;
+        };
+        if b.is_null() {
+            return 0;
         }
-    })
+        if crate::bytesobject::as_bytes(b).contains(&0) {
+            decref(b);
+            raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "embedded null byte",
+            );
+            return 0;
+        }
+        *out = b;
+        0x20000
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_RichCompare(
+#[export]
+pub unsafe fn PyUnicode_FromObject(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() {
+            return crate::pyerrors::bad_internal_call();
+        }
+        if is_exact_str(op) {
+            return new_ref(op);
+        }
+        if is_str(op) {
+            return from_ucs4(&chars(op));
+        }
+        let t = crate::object::type_name(ty(op));
+        raise(
+            &raw mut EXC_TypeError,
+            &format!("Can't convert '{t}' object to str implicitly"),
+        )
+    }
+}
+
+#[export]
+pub unsafe fn PyUnicode_RichCompare(
     a: *mut PyObject,
     b: *mut PyObject,
     op: c_int,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_RichCompare", null_mut(), || {
-        // SAFETY: live objects, per the C API contract.
-        unsafe {
-            if a.is_null() || b.is_null() {
-                return crate::pyerrors::bad_internal_call();
-            }
-            if !is_str(a) || !is_str(b) || !(0..=5).contains(&op) {
-                return iters::not_implemented();
-            }
-            unicode_richcompare(a, b, op)
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if a.is_null() || b.is_null() {
+            return crate::pyerrors::bad_internal_call();
         }
-    })
+        if !is_str(a) || !is_str(b) || !(0..=5).contains(&op) {
+            return iters::not_implemented();
+        }
+        unicode_richcompare(a, b, op)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Append(pleft: *mut *mut PyObject, right: *mut PyObject) {
-    crate::ffi_guard::guard("PyUnicode_Append", (), || {
-        // SAFETY: `*pleft` an owned reference (or NULL); `right` NULL or live, per the C API.
-        unsafe {
-            if pleft.is_null() {
-                return;
-            }
-            let left = *pleft;
-            if left.is_null() {
-                return;
-            }
-            if right.is_null() || !is_str(left) || !is_str(right) {
-                if !right.is_null() {
-                    crate::pyerrors::bad_internal_call();
-                }
-                decref(left);
-                *pleft = null_mut();
-                return;
-            }
-            let r = PyUnicode_Concat(left, right);
-            decref(left);
-            *pleft = r;
+#[export]
+pub unsafe fn PyUnicode_Append(pleft: *mut *mut PyObject, right: *mut PyObject) {
+    // SAFETY: `*pleft` an owned reference (or NULL); `right` NULL or live, per the C API.
+    unsafe {
+        if pleft.is_null() {
+            return;
         }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_AppendAndDel(pleft: *mut *mut PyObject, right: *mut PyObject) {
-    crate::ffi_guard::guard("PyUnicode_AppendAndDel", (), || {
-        // SAFETY: as PyUnicode_Append; `right`'s reference is stolen.
-        unsafe {
-            PyUnicode_Append(pleft, right);
-            crate::refcount::xdecref(right);
+        let left = *pleft;
+        if left.is_null() {
+            return;
         }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Resize(p: *mut *mut PyObject, length_: Py_ssize_t) -> c_int {
-    crate::ffi_guard::guard("PyUnicode_Resize", -1, || {
-        // SAFETY: `*p` a str the caller owns, per the C API contract.
-        unsafe {
-            if p.is_null() || (*p).is_null() || !is_str(*p) || length_ < 0 {
+        if right.is_null() || !is_str(left) || !is_str(right) {
+            if !right.is_null() {
                 crate::pyerrors::bad_internal_call();
-                return -1;
             }
-            let old = *p;
-            let mut c = chars(old);
-            c.resize(length_ as usize, 0);
-            let n = from_ucs4(&c);
-            if n.is_null() {
-                return -1;
-            }
-            decref(old);
-            *p = n;
-            0
+            decref(left);
+            *pleft = null_mut();
+            return;
         }
-    })
+        let r = PyUnicode_Concat(left, right);
+        decref(left);
+        *pleft = r;
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyUnicode_GetDefaultEncoding() -> *const c_char {
+#[export]
+pub unsafe fn PyUnicode_AppendAndDel(pleft: *mut *mut PyObject, right: *mut PyObject) {
+    // SAFETY: as PyUnicode_Append; `right`'s reference is stolen.
+    unsafe {
+        PyUnicode_Append(pleft, right);
+        crate::refcount::xdecref(right);
+    }
+}
+
+#[export]
+pub unsafe fn PyUnicode_Resize(p: *mut *mut PyObject, length_: Py_ssize_t) -> c_int {
+    // SAFETY: `*p` a str the caller owns, per the C API contract.
+    unsafe {
+        if p.is_null() || (*p).is_null() || !is_str(*p) || length_ < 0 {
+            crate::pyerrors::bad_internal_call();
+            return -1;
+        }
+        let old = *p;
+        let mut c = chars(old);
+        c.resize(length_ as usize, 0);
+        let n = from_ucs4(&c);
+        if n.is_null() {
+            return -1;
+        }
+        decref(old);
+        *p = n;
+        0
+    }
+}
+
+#[export(unguarded)]
+pub fn PyUnicode_GetDefaultEncoding() -> *const c_char {
     c"utf-8".as_ptr()
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_IsIdentifier(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyUnicode_IsIdentifier", -1, || {
-        use unicode_general_category::{GeneralCategory as G, get_general_category};
-        let start = |u: u32| {
-            u == 0x5f
-                || char::from_u32(u).is_some_and(|c| {
-                    matches!(
-                        get_general_category(c),
-                        G::UppercaseLetter
-                            | G::LowercaseLetter
-                            | G::TitlecaseLetter
-                            | G::ModifierLetter
-                            | G::OtherLetter
-                            | G::LetterNumber
-                    )
-                })
-        };
-        let cont = |u: u32| {
-            start(u)
-                || char::from_u32(u).is_some_and(|c| {
-                    matches!(
-                        get_general_category(c),
-                        G::NonspacingMark
-                            | G::SpacingMark
-                            | G::DecimalNumber
-                            | G::ConnectorPunctuation
-                    )
-                })
-        };
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if op.is_null() || !is_str(op) {
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            let c = chars(op);
-            c_int::from(!c.is_empty() && start(c[0]) && c[1..].iter().all(|&u| cont(u)))
+#[export]
+pub unsafe fn PyUnicode_IsIdentifier(op: *mut PyObject) -> c_int {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    let start = |u: u32| {
+        u == 0x5f
+            || char::from_u32(u).is_some_and(|c| {
+                matches!(
+                    get_general_category(c),
+                    G::UppercaseLetter
+                        | G::LowercaseLetter
+                        | G::TitlecaseLetter
+                        | G::ModifierLetter
+                        | G::OtherLetter
+                        | G::LetterNumber
+                )
+            })
+    };
+    let cont = |u: u32| {
+        start(u)
+            || char::from_u32(u).is_some_and(|c| {
+                matches!(
+                    get_general_category(c),
+                    G::NonspacingMark | G::SpacingMark | G::DecimalNumber | G::ConnectorPunctuation
+                )
+            })
+    };
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if op.is_null() || !is_str(op) {
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        let c = chars(op);
+        c_int::from(!c.is_empty() && start(c[0]) && c[1..].iter().all(|&u| cont(u)))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_KIND(op: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyUnicode_KIND(op: *mut PyObject) -> c_int {
     // SAFETY: a live str, per the C API contract.
-    crate::ffi_guard::guard("PyUnicode_KIND", -1, || unsafe { kind(op) as c_int })
+    unsafe { kind(op) as c_int }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_DATA(op: *mut PyObject) -> *mut c_void {
+#[export]
+pub unsafe fn PyUnicode_DATA(op: *mut PyObject) -> *mut c_void {
     // SAFETY: a live str, per the C API contract.
-    crate::ffi_guard::guard("PyUnicode_DATA", null_mut(), || unsafe {
-        data_ptr(op).cast()
-    })
+    unsafe { data_ptr(op).cast() }
 }
 
 fn rsplit_units(s: &[u32], sep: Option<&[u32]>, maxsplit: Py_ssize_t) -> Vec<Vec<u32>> {
@@ -2802,61 +2676,57 @@ fn str_list(parts: &[Vec<u32>]) -> *mut PyObject {
     unsafe { crate::listobject::from_vec(objs) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_RSplit(
+#[export]
+pub unsafe fn PyUnicode_RSplit(
     op: *mut PyObject,
     sep: *mut PyObject,
     maxsplit: Py_ssize_t,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_RSplit", null_mut(), || {
-        // SAFETY: live objects (sep may be NULL or None), per the C API contract.
-        unsafe {
-            let Ok(sepv) = split_args(op, sep) else {
-                return null_mut();
-            };
-            str_list(&rsplit_units(&chars(op), sepv.as_deref(), maxsplit))
-        }
-    })
+    // SAFETY: live objects (sep may be NULL or None), per the C API contract.
+    unsafe {
+        let Ok(sepv) = split_args(op, sep) else {
+            return null_mut();
+        };
+        str_list(&rsplit_units(&chars(op), sepv.as_deref(), maxsplit))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Splitlines(op: *mut PyObject, keepends: c_int) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicode_Splitlines", null_mut(), || {
-        // SAFETY: a live object, per the C API contract.
-        unsafe {
-            if !need_str(op) {
-                return null_mut();
+#[export]
+pub unsafe fn PyUnicode_Splitlines(op: *mut PyObject, keepends: c_int) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if !need_str(op) {
+            return null_mut();
+        }
+        let c = chars(op);
+        let brk = |u: u32| {
+            matches!(
+                u,
+                0x0a | 0x0b | 0x0c | 0x0d | 0x1c | 0x1d | 0x1e | 0x85 | 0x2028 | 0x2029
+            )
+        };
+        let mut parts = Vec::new();
+        let mut i = 0;
+        while i < c.len() {
+            let st = i;
+            while i < c.len() && !brk(c[i]) {
+                i += 1;
             }
-            let c = chars(op);
-            let brk = |u: u32| {
-                matches!(
-                    u,
-                    0x0a | 0x0b | 0x0c | 0x0d | 0x1c | 0x1d | 0x1e | 0x85 | 0x2028 | 0x2029
-                )
-            };
-            let mut parts = Vec::new();
-            let mut i = 0;
-            while i < c.len() {
-                let st = i;
-                while i < c.len() && !brk(c[i]) {
+            let mut eol = i;
+            if i < c.len() {
+                if c[i] == 0x0d && i + 1 < c.len() && c[i + 1] == 0x0a {
+                    i += 2;
+                } else {
                     i += 1;
                 }
-                let mut eol = i;
-                if i < c.len() {
-                    if c[i] == 0x0d && i + 1 < c.len() && c[i + 1] == 0x0a {
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                    if keepends != 0 {
-                        eol = i;
-                    }
+                if keepends != 0 {
+                    eol = i;
                 }
-                parts.push(c[st..eol].to_vec());
             }
-            str_list(&parts)
+            parts.push(c[st..eol].to_vec());
         }
-    })
+        str_list(&parts)
+    }
 }
 
 unsafe fn partition(op: *mut PyObject, sep: *mut PyObject, from_end: bool) -> *mut PyObject {
@@ -2881,26 +2751,16 @@ unsafe fn partition(op: *mut PyObject, sep: *mut PyObject, from_end: bool) -> *m
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_Partition(
-    op: *mut PyObject,
-    sep: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyUnicode_Partition(op: *mut PyObject, sep: *mut PyObject) -> *mut PyObject {
     // SAFETY: live objects, per the C API contract.
-    crate::ffi_guard::guard("PyUnicode_Partition", null_mut(), || unsafe {
-        partition(op, sep, false)
-    })
+    unsafe { partition(op, sep, false) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicode_RPartition(
-    op: *mut PyObject,
-    sep: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyUnicode_RPartition(op: *mut PyObject, sep: *mut PyObject) -> *mut PyObject {
     // SAFETY: live objects, per the C API contract.
-    crate::ffi_guard::guard("PyUnicode_RPartition", null_mut(), || unsafe {
-        partition(op, sep, true)
-    })
+    unsafe { partition(op, sep, true) }
 }
 
 // ---- helpers for the C shim (`capi/c/format.c`) --------------------------------------------
@@ -2922,8 +2782,8 @@ fn push_padded(buf: &mut String, text: &str, width: isize, prec: isize) {
 /// A format buffer owned by Rust while the C shim walks a format string.
 pub struct FormatBuffer(String);
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _gilgate_fmt_new() -> *mut FormatBuffer {
+#[export(unguarded)]
+pub fn _gilgate_fmt_new() -> *mut FormatBuffer {
     Box::into_raw(Box::new(FormatBuffer(String::new())))
 }
 
@@ -2931,15 +2791,13 @@ pub extern "C" fn _gilgate_fmt_new() -> *mut FormatBuffer {
 ///
 /// # Safety
 /// `b` must come from `_gilgate_fmt_new`; `p` must point to `n` readable bytes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_fmt_bytes(b: *mut FormatBuffer, p: *const c_char, n: usize) {
-    crate::ffi_guard::guard("_gilgate_fmt_bytes", (), || {
-        // SAFETY: forwarded contract.
-        unsafe {
-            let bytes = std::slice::from_raw_parts(p.cast::<u8>(), n);
-            (*b).0.push_str(&String::from_utf8_lossy(bytes));
-        }
-    })
+#[export(err = ())]
+pub unsafe fn _gilgate_fmt_bytes(b: *mut FormatBuffer, p: *const c_char, n: usize) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let bytes = std::slice::from_raw_parts(p.cast::<u8>(), n);
+        (*b).0.push_str(&String::from_utf8_lossy(bytes));
+    }
 }
 
 /// Appends a C string (`%s`): at most `prec` bytes (-1 = all) decoded as UTF-8 with
@@ -2948,29 +2806,22 @@ pub unsafe extern "C" fn _gilgate_fmt_bytes(b: *mut FormatBuffer, p: *const c_ch
 /// # Safety
 /// `b` must come from `_gilgate_fmt_new`; `s` must be NULL or NUL-terminated (or have at
 /// least `prec` readable bytes).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_fmt_cstr(
-    b: *mut FormatBuffer,
-    s: *const c_char,
-    width: isize,
-    prec: isize,
-) {
-    crate::ffi_guard::guard("_gilgate_fmt_cstr", (), || {
-        // SAFETY: forwarded contract.
-        unsafe {
-            let t = if s.is_null() {
-                "(null)".into()
+#[export(err = ())]
+pub unsafe fn _gilgate_fmt_cstr(b: *mut FormatBuffer, s: *const c_char, width: isize, prec: isize) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let t = if s.is_null() {
+            "(null)".into()
+        } else {
+            let n = if prec >= 0 {
+                libc::strnlen(s, prec as usize)
             } else {
-                let n = if prec >= 0 {
-                    libc::strnlen(s, prec as usize)
-                } else {
-                    libc::strlen(s)
-                };
-                String::from_utf8_lossy(std::slice::from_raw_parts(s.cast::<u8>(), n)).into_owned()
+                libc::strlen(s)
             };
-            push_padded(&mut (*b).0, &t, width, -1);
-        }
-    })
+            String::from_utf8_lossy(std::slice::from_raw_parts(s.cast::<u8>(), n)).into_owned()
+        };
+        push_padded(&mut (*b).0, &t, width, -1);
+    }
 }
 
 /// Appends an object-valued unit: `conv` is b'U' (str as is), b'S' (str()), b'R' (repr()),
@@ -2982,8 +2833,8 @@ pub unsafe extern "C" fn _gilgate_fmt_cstr(
 /// # Safety
 /// `b` must come from `_gilgate_fmt_new`; `obj` NULL or live; `fallback` NULL or
 /// NUL-terminated.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_fmt_object(
+#[export(err = -1)]
+pub unsafe fn _gilgate_fmt_object(
     b: *mut FormatBuffer,
     conv: c_int,
     obj: *mut PyObject,
@@ -2991,90 +2842,86 @@ pub unsafe extern "C" fn _gilgate_fmt_object(
     width: isize,
     prec: isize,
 ) -> c_int {
-    crate::ffi_guard::guard("_gilgate_fmt_object", -1, || {
-        // SAFETY: forwarded contract.
-        unsafe {
-            let conv_char = conv & 0xff;
-            if conv_char == c_int::from(b'V') && obj.is_null() {
-                _gilgate_fmt_cstr(b, fallback, width, prec);
-                return 0;
-            }
-            if obj.is_null() {
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            // bit 8 of `conv`: the `#` flag (`%#T`, `%#N` join module and name with `:`)
-            let sep = if conv & 0x100 != 0 { ':' } else { '.' };
-            let s = match conv as u8 {
-                b'T' => from_str(&crate::object::fully_qualified_name(ty(obj), sep)),
-                b'N' if crate::object::is_type(obj) => {
-                    from_str(&crate::object::fully_qualified_name(obj.cast(), sep))
-                }
-                b'N' => {
-                    raise(&raw mut EXC_TypeError, "%N argument must be a type");
-                    return -1;
-                }
-                b'U' | b'V' => new_ref(obj),
-                b'S' => crate::object::str(obj),
-                _ => crate::object::repr(obj),
-            };
-            if s.is_null() {
-                return -1;
-            }
-            let mut text = as_str(s).unwrap_or("").to_owned();
-            decref(s);
-            if conv as u8 == b'A' {
-                text = text
-                    .chars()
-                    .map(|c| match c as u32 {
-                        0..0x80 => c.to_string(),
-                        n @ 0x80..0x100 => format!("\\x{n:02x}"),
-                        n @ 0x100..0x10000 => format!("\\u{n:04x}"),
-                        n => format!("\\U{n:08x}"),
-                    })
-                    .collect();
-            }
-            push_padded(&mut (*b).0, &text, width, prec);
-            0
+    // SAFETY: forwarded contract.
+    unsafe {
+        let conv_char = conv & 0xff;
+        if conv_char == c_int::from(b'V') && obj.is_null() {
+            _gilgate_fmt_cstr(b, fallback, width, prec);
+            return 0;
         }
-    })
+        if obj.is_null() {
+            crate::pyerrors::bad_internal_call();
+            return -1;
+        }
+        // bit 8 of `conv`: the `#` flag (`%#T`, `%#N` join module and name with `:`)
+        let sep = if conv & 0x100 != 0 { ':' } else { '.' };
+        let s = match conv as u8 {
+            b'T' => from_str(&crate::object::fully_qualified_name(ty(obj), sep)),
+            b'N' if crate::object::is_type(obj) => {
+                from_str(&crate::object::fully_qualified_name(obj.cast(), sep))
+            }
+            b'N' => {
+                raise(&raw mut EXC_TypeError, "%N argument must be a type");
+                return -1;
+            }
+            b'U' | b'V' => new_ref(obj),
+            b'S' => crate::object::str(obj),
+            _ => crate::object::repr(obj),
+        };
+        if s.is_null() {
+            return -1;
+        }
+        let mut text = as_str(s).unwrap_or("").to_owned();
+        decref(s);
+        if conv as u8 == b'A' {
+            text = text
+                .chars()
+                .map(|c| match c as u32 {
+                    0..0x80 => c.to_string(),
+                    n @ 0x80..0x100 => format!("\\x{n:02x}"),
+                    n @ 0x100..0x10000 => format!("\\u{n:04x}"),
+                    n => format!("\\U{n:08x}"),
+                })
+                .collect();
+        }
+        push_padded(&mut (*b).0, &text, width, prec);
+        0
+    }
 }
 
 /// A str made from `n` ASCII bytes gathered by the C shim (its fast path: no buffer).
 ///
 /// # Safety
 /// `p` must point to `n` readable bytes, all below 0x80.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_fmt_ascii(p: *const c_char, n: usize) -> *mut PyObject {
-    crate::ffi_guard::guard("_gilgate_fmt_ascii", null_mut(), || {
-        // SAFETY: forwarded contract (ASCII is valid UTF-8).
-        let bytes = if n == 0 {
-            &[][..]
-        } else {
-            // SAFETY: `p` points at `n` readable bytes (checked non-empty).
-            unsafe { std::slice::from_raw_parts(p.cast::<u8>(), n) }
-        };
-        if bytes.is_ascii() {
-            // SAFETY: ASCII is valid UTF-8.
-            from_str(unsafe { std::str::from_utf8_unchecked(bytes) })
-        } else {
-            from_str(&String::from_utf8_lossy(bytes))
-        }
-    })
+#[export(err = null_mut())]
+pub unsafe fn _gilgate_fmt_ascii(p: *const c_char, n: usize) -> *mut PyObject {
+    // SAFETY: forwarded contract (ASCII is valid UTF-8).
+    let bytes = if n == 0 {
+        &[][..]
+    } else {
+        // SAFETY: `p` points at `n` readable bytes (checked non-empty).
+        unsafe { std::slice::from_raw_parts(p.cast::<u8>(), n) }
+    };
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is valid UTF-8.
+        from_str(unsafe { std::str::from_utf8_unchecked(bytes) })
+    } else {
+        from_str(&String::from_utf8_lossy(bytes))
+    }
 }
 
 /// Turns the buffer into a str (new reference) and frees it. `fail` != 0 only frees it.
 ///
 /// # Safety
 /// `b` must come from `_gilgate_fmt_new` and not be used again.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_fmt_finish(b: *mut FormatBuffer, fail: c_int) -> *mut PyObject {
+#[export(err = null_mut())]
+pub unsafe fn _gilgate_fmt_finish(b: *mut FormatBuffer, fail: c_int) -> *mut PyObject {
     // SAFETY: forwarded contract; the box was made by `_gilgate_fmt_new`.
     let buf = unsafe { Box::from_raw(b) };
     if fail != 0 {
         return null_mut();
     }
-    crate::ffi_guard::guard("_gilgate_fmt_finish", null_mut(), || from_str(&buf.0))
+    from_str(&buf.0)
 }
 
 #[cfg(test)]
@@ -3177,52 +3024,40 @@ fn simple_case(ch: u32, map: impl FnOnce(char) -> Option<char>) -> u32 {
     scalar(ch).and_then(map).map_or(ch, u32::from)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _PyUnicode_IsWhitespace(ch: u32) -> c_int {
-    crate::ffi_guard::guard("_PyUnicode_IsWhitespace", 0, || {
-        // U+001C..U+001F are separators (bidi B/S) that White_Space leaves out.
-        c_int::from((0x1c..=0x1f).contains(&ch) || scalar(ch).is_some_and(char::is_whitespace))
-    })
+#[export]
+pub fn _PyUnicode_IsWhitespace(ch: u32) -> c_int {
+    // U+001C..U+001F are separators (bidi B/S) that White_Space leaves out.
+    c_int::from((0x1c..=0x1f).contains(&ch) || scalar(ch).is_some_and(char::is_whitespace))
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _PyUnicode_IsLinebreak(ch: u32) -> c_int {
-    crate::ffi_guard::guard("_PyUnicode_IsLinebreak", 0, || {
-        c_int::from(is_linebreak(ch))
-    })
+#[export]
+pub fn _PyUnicode_IsLinebreak(ch: u32) -> c_int {
+    c_int::from(is_linebreak(ch))
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _PyUnicode_IsLowercase(ch: u32) -> c_int {
-    crate::ffi_guard::guard("_PyUnicode_IsLowercase", 0, || {
-        c_int::from(scalar(ch).is_some_and(char::is_lowercase))
-    })
+#[export]
+pub fn _PyUnicode_IsLowercase(ch: u32) -> c_int {
+    c_int::from(scalar(ch).is_some_and(char::is_lowercase))
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _PyUnicode_IsUppercase(ch: u32) -> c_int {
-    crate::ffi_guard::guard("_PyUnicode_IsUppercase", 0, || {
-        c_int::from(scalar(ch).is_some_and(char::is_uppercase))
-    })
+#[export]
+pub fn _PyUnicode_IsUppercase(ch: u32) -> c_int {
+    c_int::from(scalar(ch).is_some_and(char::is_uppercase))
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _PyUnicode_IsAlpha(ch: u32) -> c_int {
-    crate::ffi_guard::guard("_PyUnicode_IsAlpha", 0, || c_int::from(is_alpha(ch)))
+#[export]
+pub fn _PyUnicode_IsAlpha(ch: u32) -> c_int {
+    c_int::from(is_alpha(ch))
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _PyUnicode_ToLowercase(ch: u32) -> u32 {
-    crate::ffi_guard::guard("_PyUnicode_ToLowercase", ch, || {
-        simple_case(ch, |c| c.to_lowercase().next())
-    })
+#[export(err = ch)]
+pub fn _PyUnicode_ToLowercase(ch: u32) -> u32 {
+    simple_case(ch, |c| c.to_lowercase().next())
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _PyUnicode_ToUppercase(ch: u32) -> u32 {
-    crate::ffi_guard::guard("_PyUnicode_ToUppercase", ch, || {
-        simple_case(ch, |c| c.to_uppercase().next())
-    })
+#[export(err = ch)]
+pub fn _PyUnicode_ToUppercase(ch: u32) -> u32 {
+    simple_case(ch, |c| c.to_uppercase().next())
 }
 
 // The string builders (`PyUnicodeWriter_*`, `_PyUnicodeWriter_*`).

@@ -5,6 +5,7 @@
 //! the pre-header). A ref does not own its referent; `wr_object` becomes `None` when the
 //! referent is cleared. Callbacks run once, after every ref of the referent is cleared.
 
+use crate::export;
 use crate::object::*;
 use crate::pyerrors::{EXC_ReferenceError, EXC_TypeError, raise};
 use crate::pyport::{Py_hash_t, Py_ssize_t};
@@ -29,7 +30,7 @@ pub struct PyWeakReference {
 
 const _: () = assert!(std::mem::size_of::<PyWeakReference>() == 88);
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut _PyWeakref_RefType: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(weakref_dealloc),
     tp_repr: Some(weakref_repr),
@@ -43,7 +44,7 @@ pub static mut _PyWeakref_RefType: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut _PyWeakref_ProxyType: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(weakref_dealloc),
     tp_repr: Some(proxy_repr),
@@ -57,7 +58,7 @@ pub static mut _PyWeakref_ProxyType: PyTypeObject = PyTypeObject {
     )
 };
 
-#[unsafe(no_mangle)]
+#[export]
 pub static mut _PyWeakref_CallableProxyType: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(weakref_dealloc),
     tp_repr: Some(proxy_repr),
@@ -361,92 +362,76 @@ pub unsafe fn clear_weakrefs(ob: *mut PyObject) {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_ClearWeakRefs(ob: *mut PyObject) {
+#[export]
+pub unsafe fn PyObject_ClearWeakRefs(ob: *mut PyObject) {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyObject_ClearWeakRefs", (), || unsafe {
-        clear_weakrefs(ob)
-    })
+    unsafe { clear_weakrefs(ob) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyWeakref_NewRef(
-    ob: *mut PyObject,
-    callback: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyWeakref_NewRef(ob: *mut PyObject, callback: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyWeakref_NewRef", null_mut(), || unsafe {
-        new_weak(ob, callback, &raw mut _PyWeakref_RefType)
-    })
+    unsafe { new_weak(ob, callback, &raw mut _PyWeakref_RefType) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyWeakref_NewProxy(
-    ob: *mut PyObject,
-    callback: *mut PyObject,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyWeakref_NewProxy(ob: *mut PyObject, callback: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyWeakref_NewProxy", null_mut(), || unsafe {
+    unsafe {
         let rt = if (*ty(ob)).tp_call.is_some() {
             &raw mut _PyWeakref_CallableProxyType
         } else {
             &raw mut _PyWeakref_ProxyType
         };
         new_weak(ob, callback, rt)
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyWeakref_GetRef(r: *mut PyObject, pobj: *mut *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyWeakref_GetRef", -1, || {
-        // SAFETY: per the C API contract.
-        unsafe {
-            if r.is_null() || !is_weakref(r) {
-                *pobj = null_mut();
-                raise(&raw mut EXC_TypeError, "expected a weakref");
-                return -1;
-            }
-            let o = referent(r);
-            if o.is_null() {
-                *pobj = null_mut();
-                0
-            } else {
-                *pobj = new_ref(o);
-                1
-            }
+#[export]
+pub unsafe fn PyWeakref_GetRef(r: *mut PyObject, pobj: *mut *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract.
+    unsafe {
+        if r.is_null() || !is_weakref(r) {
+            *pobj = null_mut();
+            raise(&raw mut EXC_TypeError, "expected a weakref");
+            return -1;
         }
-    })
+        let o = referent(r);
+        if o.is_null() {
+            *pobj = null_mut();
+            0
+        } else {
+            *pobj = new_ref(o);
+            1
+        }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyWeakref_GetObject(r: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyWeakref_GetObject", null_mut(), || {
-        // SAFETY: per the C API contract.
-        unsafe {
-            if r.is_null() || !is_weakref(r) {
-                return crate::pyerrors::bad_internal_call();
-            }
-            let o = referent(r);
-            if o.is_null() { none() } else { o }
+#[export]
+pub unsafe fn PyWeakref_GetObject(r: *mut PyObject) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    unsafe {
+        if r.is_null() || !is_weakref(r) {
+            return crate::pyerrors::bad_internal_call();
         }
-    })
+        let o = referent(r);
+        if o.is_null() { none() } else { o }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyWeakref_IsDead(r: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyWeakref_IsDead", -1, || {
-        // SAFETY: per the C API contract.
-        unsafe {
-            if r.is_null() || !is_weakref(r) {
-                raise(
-                    &raw mut EXC_TypeError,
-                    &format!("expected a weakref, got {}", type_name(ty(r))),
-                );
-                return -1;
-            }
-            c_int::from(referent(r).is_null())
+#[export]
+pub unsafe fn PyWeakref_IsDead(r: *mut PyObject) -> c_int {
+    // SAFETY: per the C API contract.
+    unsafe {
+        if r.is_null() || !is_weakref(r) {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("expected a weakref, got {}", type_name(ty(r))),
+            );
+            return -1;
         }
-    })
+        c_int::from(referent(r).is_null())
+    }
 }
 
 /// Number of weak references currently pointing at `ob` (for tests).

@@ -1,5 +1,6 @@
 //! `ceval.h`: attaching and detaching the thread state around blocking calls.
 
+use crate::export;
 use crate::object::PyObject;
 use crate::pyerrors::{EXC_TypeError, raise};
 use crate::pyport::Py_ssize_t;
@@ -7,22 +8,18 @@ use crate::pystate::{PyThreadState, current, set_attached};
 use std::ffi::c_int;
 use std::ptr::null_mut;
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyEval_SaveThread() -> *mut PyThreadState {
-    crate::ffi_guard::guard("PyEval_SaveThread", std::ptr::null_mut(), || {
-        crate::refcount::merge_pending();
-        let ts = current();
-        set_attached(false);
-        ts
-    })
+#[export]
+pub fn PyEval_SaveThread() -> *mut PyThreadState {
+    crate::refcount::merge_pending();
+    let ts = current();
+    set_attached(false);
+    ts
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyEval_RestoreThread(_ts: *mut PyThreadState) {
-    crate::ffi_guard::guard("PyEval_RestoreThread", (), || {
-        set_attached(true);
-        crate::refcount::merge_pending();
-    })
+#[export]
+pub fn PyEval_RestoreThread(_ts: *mut PyThreadState) {
+    set_attached(true);
+    crate::refcount::merge_pending();
 }
 
 // ---- slice indices (cpython/ceval.h) --------------------------------------------------------
@@ -58,29 +55,25 @@ unsafe fn slice_index(v: *mut PyObject, pi: *mut Py_ssize_t, none_ok: bool) -> c
 
 /// `_PyEval_SliceIndex`: 1 and `*pi` set (None: untouched), or 0 with TypeError; usable as
 /// an `O&` converter.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyEval_SliceIndex(v: *mut PyObject, pi: *mut Py_ssize_t) -> c_int {
+#[export]
+pub unsafe fn _PyEval_SliceIndex(v: *mut PyObject, pi: *mut Py_ssize_t) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("_PyEval_SliceIndex", 0, || unsafe {
-        slice_index(v, pi, true)
-    })
+    unsafe { slice_index(v, pi, true) }
 }
 
 /// As `_PyEval_SliceIndex`, but None is refused.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyEval_SliceIndexNotNone(v: *mut PyObject, pi: *mut Py_ssize_t) -> c_int {
+#[export]
+pub unsafe fn _PyEval_SliceIndexNotNone(v: *mut PyObject, pi: *mut Py_ssize_t) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("_PyEval_SliceIndexNotNone", 0, || unsafe {
-        slice_index(v, pi, false)
-    })
+    unsafe { slice_index(v, pi, false) }
 }
 
 // ---- signals (declared in pyerrors.h) -------------------------------------------------------
 
 /// `PyErr_CheckSignals`: runs the Python-level handlers of signals received since the last
 /// call. gilgate installs no Python-level signal handlers, so there is never one to run: 0.
-#[unsafe(no_mangle)]
-pub extern "C" fn PyErr_CheckSignals() -> c_int {
+#[export(unguarded)]
+pub fn PyErr_CheckSignals() -> c_int {
     0
 }
 
@@ -94,31 +87,29 @@ thread_local! {
 
 /// `Py_EnterRecursiveCall`: as in CPython 3.14 the limit is the C stack itself: when the stack
 /// is within its safety margin, RecursionError("Stack overflow (used N kB)" + `where`) and -1.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn Py_EnterRecursiveCall(where_: *const std::ffi::c_char) -> c_int {
-    crate::ffi_guard::guard("Py_EnterRecursiveCall", -1, || {
-        if !crate::object::extra::near_stack_limit(0) || HEADROOM.with(|h| h.get()) {
-            return 0;
-        }
-        let used = crate::object::extra::stack_used() / 1024;
-        let what = if where_.is_null() {
-            String::new()
-        } else {
-            // SAFETY: a NUL-terminated string, per the C API contract.
-            unsafe { std::ffi::CStr::from_ptr(where_) }
-                .to_string_lossy()
-                .into_owned()
-        };
-        HEADROOM.with(|h| h.set(true));
-        raise(
-            &raw mut crate::pyerrors::EXC_RecursionError,
-            &format!("Stack overflow (used {used} kB){what}"),
-        );
-        HEADROOM.with(|h| h.set(false));
-        -1
-    })
+#[export]
+pub unsafe fn Py_EnterRecursiveCall(where_: *const std::ffi::c_char) -> c_int {
+    if !crate::object::extra::near_stack_limit(0) || HEADROOM.with(|h| h.get()) {
+        return 0;
+    }
+    let used = crate::object::extra::stack_used() / 1024;
+    let what = if where_.is_null() {
+        String::new()
+    } else {
+        // SAFETY: a NUL-terminated string, per the C API contract.
+        unsafe { std::ffi::CStr::from_ptr(where_) }
+            .to_string_lossy()
+            .into_owned()
+    };
+    HEADROOM.with(|h| h.set(true));
+    raise(
+        &raw mut crate::pyerrors::EXC_RecursionError,
+        &format!("Stack overflow (used {used} kB){what}"),
+    );
+    HEADROOM.with(|h| h.set(false));
+    -1
 }
 
 /// `Py_LeaveRecursiveCall`: nothing to undo, the stack pointer is the depth (as in 3.14).
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_LeaveRecursiveCall() {}
+#[export(unguarded)]
+pub fn Py_LeaveRecursiveCall() {}

@@ -2,6 +2,7 @@
 //! in `PyThreadState.critical_section` (tagged pointer: bit 1 = two mutexes); gilgate never
 //! suspends them (there is no stop-the-world), so End simply unlocks.
 
+use crate::export;
 use crate::object::{PyMutex, PyObject};
 use std::ptr::null_mut;
 
@@ -104,59 +105,49 @@ pub fn begin2_mutex(cs: *mut PyCriticalSection2, a: *mut PyMutex, b: *mut PyMute
     push(cs.cast(), TWO_MUTEXES);
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCriticalSection_Begin(cs: *mut PyCriticalSection, op: *mut PyObject) {
-    crate::ffi_guard::guard("PyCriticalSection_Begin", (), || {
-        begin_mutex(cs, mutex_of(op))
-    })
+#[export]
+pub unsafe fn PyCriticalSection_Begin(cs: *mut PyCriticalSection, op: *mut PyObject) {
+    begin_mutex(cs, mutex_of(op))
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCriticalSection_BeginMutex(cs: *mut PyCriticalSection, m: *mut PyMutex) {
-    crate::ffi_guard::guard("PyCriticalSection_BeginMutex", (), || begin_mutex(cs, m))
+#[export]
+pub unsafe fn PyCriticalSection_BeginMutex(cs: *mut PyCriticalSection, m: *mut PyMutex) {
+    begin_mutex(cs, m)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCriticalSection_End(cs: *mut PyCriticalSection) {
-    crate::ffi_guard::guard("PyCriticalSection_End", (), || {
-        pop(cs);
-        // SAFETY: `cs` was begun by this thread.
-        unsafe { crate::lock::unlock((*cs)._cs_mutex) };
-    })
+#[export]
+pub unsafe fn PyCriticalSection_End(cs: *mut PyCriticalSection) {
+    pop(cs);
+    // SAFETY: `cs` was begun by this thread.
+    unsafe { crate::lock::unlock((*cs)._cs_mutex) };
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCriticalSection2_Begin(
+#[export]
+pub unsafe fn PyCriticalSection2_Begin(
     cs: *mut PyCriticalSection2,
     a: *mut PyObject,
     b: *mut PyObject,
 ) {
-    crate::ffi_guard::guard("PyCriticalSection2_Begin", (), || {
-        begin2_mutex(cs, mutex_of(a), mutex_of(b))
-    })
+    begin2_mutex(cs, mutex_of(a), mutex_of(b))
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCriticalSection2_BeginMutex(
+#[export]
+pub unsafe fn PyCriticalSection2_BeginMutex(
     cs: *mut PyCriticalSection2,
     a: *mut PyMutex,
     b: *mut PyMutex,
 ) {
-    crate::ffi_guard::guard("PyCriticalSection2_BeginMutex", (), || {
-        begin2_mutex(cs, a, b)
-    })
+    begin2_mutex(cs, a, b)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyCriticalSection2_End(cs: *mut PyCriticalSection2) {
-    crate::ffi_guard::guard("PyCriticalSection2_End", (), || {
-        pop(cs.cast());
-        // SAFETY: `cs` was begun by this thread.
-        unsafe {
-            if !(*cs)._cs_mutex2.is_null() {
-                crate::lock::unlock((*cs)._cs_mutex2);
-            }
-            crate::lock::unlock((*cs)._cs_base._cs_mutex);
+#[export]
+pub unsafe fn PyCriticalSection2_End(cs: *mut PyCriticalSection2) {
+    pop(cs.cast());
+    // SAFETY: `cs` was begun by this thread.
+    unsafe {
+        if !(*cs)._cs_mutex2.is_null() {
+            crate::lock::unlock((*cs)._cs_mutex2);
         }
-    })
+        crate::lock::unlock((*cs)._cs_base._cs_mutex);
+    }
 }

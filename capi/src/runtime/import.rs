@@ -1,5 +1,6 @@
 //! `import.h`: module specs and imports.
 
+use crate::export;
 use crate::object::{PyObject, PyTypeObject, static_type};
 use crate::refcount::decref;
 use crate::unicodeobject as uni;
@@ -656,41 +657,35 @@ unsafe fn str_name(o: *mut PyObject) -> Option<String> {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_ImportModule(name: *const c_char) -> *mut PyObject {
-    crate::ffi_guard::guard("PyImport_ImportModule", null_mut(), || {
-        // SAFETY: C API contract.
-        match unsafe { c_name(name) } {
-            Some(n) => import_module(&n),
-            None => null_mut(),
-        }
-    })
+#[export]
+pub unsafe fn PyImport_ImportModule(name: *const c_char) -> *mut PyObject {
+    // SAFETY: C API contract.
+    match unsafe { c_name(name) } {
+        Some(n) => import_module(&n),
+        None => null_mut(),
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_ImportModuleNoBlock(name: *const c_char) -> *mut PyObject {
-    crate::ffi_guard::guard("PyImport_ImportModuleNoBlock", null_mut(), || {
-        // SAFETY: C API contract.
-        match unsafe { c_name(name) } {
-            Some(n) => import_module(&n),
-            None => null_mut(),
-        }
-    })
+#[export]
+pub unsafe fn PyImport_ImportModuleNoBlock(name: *const c_char) -> *mut PyObject {
+    // SAFETY: C API contract.
+    match unsafe { c_name(name) } {
+        Some(n) => import_module(&n),
+        None => null_mut(),
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_Import(name: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyImport_Import", null_mut(), || {
-        // SAFETY: C API contract.
-        match unsafe { str_name(name) } {
-            Some(n) => import_module(&n),
-            None => null_mut(),
-        }
-    })
+#[export]
+pub unsafe fn PyImport_Import(name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: C API contract.
+    match unsafe { str_name(name) } {
+        Some(n) => import_module(&n),
+        None => null_mut(),
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_ImportModuleLevelObject(
+#[export]
+pub unsafe fn PyImport_ImportModuleLevelObject(
     name: *mut PyObject,
     globals: *mut PyObject,
     locals: *mut PyObject,
@@ -698,19 +693,17 @@ pub unsafe extern "C" fn PyImport_ImportModuleLevelObject(
     level: c_int,
 ) -> *mut PyObject {
     let _ = locals;
-    crate::ffi_guard::guard("PyImport_ImportModuleLevelObject", null_mut(), || {
-        // SAFETY: C API contract.
-        unsafe {
-            match str_name(name) {
-                Some(n) => import_level(&n, globals, fromlist, level),
-                None => null_mut(),
-            }
+    // SAFETY: C API contract.
+    unsafe {
+        match str_name(name) {
+            Some(n) => import_level(&n, globals, fromlist, level),
+            None => null_mut(),
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_ImportModuleLevel(
+#[export]
+pub unsafe fn PyImport_ImportModuleLevel(
     name: *const c_char,
     globals: *mut PyObject,
     locals: *mut PyObject,
@@ -718,15 +711,13 @@ pub unsafe extern "C" fn PyImport_ImportModuleLevel(
     level: c_int,
 ) -> *mut PyObject {
     let _ = locals;
-    crate::ffi_guard::guard("PyImport_ImportModuleLevel", null_mut(), || {
-        // SAFETY: C API contract.
-        unsafe {
-            match c_name(name) {
-                Some(n) => import_level(&n, globals, fromlist, level),
-                None => null_mut(),
-            }
+    // SAFETY: C API contract.
+    unsafe {
+        match c_name(name) {
+            Some(n) => import_level(&n, globals, fromlist, level),
+            None => null_mut(),
         }
-    })
+    }
 }
 
 /// `PyImport_ImportModuleAttr`: `getattr(import(mod), attr)`.
@@ -746,63 +737,57 @@ unsafe fn import_attr(module: &str, attr: *mut PyObject) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_ImportModuleAttr(
+#[export]
+pub unsafe fn PyImport_ImportModuleAttr(
     module: *mut PyObject,
     attr: *mut PyObject,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyImport_ImportModuleAttr", null_mut(), || {
-        // SAFETY: C API contract.
-        unsafe {
-            match str_name(module) {
-                Some(n) => import_attr(&n, attr),
-                None => null_mut(),
-            }
+    // SAFETY: C API contract.
+    unsafe {
+        match str_name(module) {
+            Some(n) => import_attr(&n, attr),
+            None => null_mut(),
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_ImportModuleAttrString(
+#[export]
+pub unsafe fn PyImport_ImportModuleAttrString(
     module: *const c_char,
     attr: *const c_char,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyImport_ImportModuleAttrString", null_mut(), || {
-        // SAFETY: C API contract.
-        unsafe {
-            let (Some(n), Some(a)) = (c_name(module), c_name(attr)) else {
-                return null_mut();
-            };
-            let a = uni::from_str(&a);
-            if a.is_null() {
-                return a;
-            }
-            let r = import_attr(&n, a);
-            decref(a);
-            r
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn PyImport_GetModuleDict() -> *mut PyObject {
-    crate::ffi_guard::guard("PyImport_GetModuleDict", null_mut(), modules_dict)
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_GetModule(name: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyImport_GetModule", null_mut(), || {
-        let d = modules_dict();
-        if d.is_null() || name.is_null() {
+    // SAFETY: C API contract.
+    unsafe {
+        let (Some(n), Some(a)) = (c_name(module), c_name(attr)) else {
             return null_mut();
+        };
+        let a = uni::from_str(&a);
+        if a.is_null() {
+            return a;
         }
-        // SAFETY: live dict and key (C API contract).
-        unsafe {
-            let m = crate::dictobject::get_with_error(d, name);
-            crate::refcount::xincref(m);
-            m
-        }
-    })
+        let r = import_attr(&n, a);
+        decref(a);
+        r
+    }
+}
+
+#[export]
+pub fn PyImport_GetModuleDict() -> *mut PyObject {
+    modules_dict()
+}
+
+#[export]
+pub unsafe fn PyImport_GetModule(name: *mut PyObject) -> *mut PyObject {
+    let d = modules_dict();
+    if d.is_null() || name.is_null() {
+        return null_mut();
+    }
+    // SAFETY: live dict and key (C API contract).
+    unsafe {
+        let m = crate::dictobject::get_with_error(d, name);
+        crate::refcount::xincref(m);
+        m
+    }
 }
 
 /// `PyImport_AddModuleRef`: `sys.modules[name]`, created empty when missing (new reference).
@@ -838,53 +823,42 @@ fn add_module_borrowed(name: &str) -> *mut PyObject {
     m
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_AddModuleRef(name: *const c_char) -> *mut PyObject {
-    crate::ffi_guard::guard("PyImport_AddModuleRef", null_mut(), || {
-        // SAFETY: C API contract.
-        match unsafe { c_name(name) } {
-            Some(n) => add_module(&n),
-            None => null_mut(),
-        }
-    })
+#[export]
+pub unsafe fn PyImport_AddModuleRef(name: *const c_char) -> *mut PyObject {
+    // SAFETY: C API contract.
+    match unsafe { c_name(name) } {
+        Some(n) => add_module(&n),
+        None => null_mut(),
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_AddModule(name: *const c_char) -> *mut PyObject {
-    crate::ffi_guard::guard("PyImport_AddModule", null_mut(), || {
-        // SAFETY: C API contract.
-        match unsafe { c_name(name) } {
-            Some(n) => add_module_borrowed(&n),
-            None => null_mut(),
-        }
-    })
+#[export]
+pub unsafe fn PyImport_AddModule(name: *const c_char) -> *mut PyObject {
+    // SAFETY: C API contract.
+    match unsafe { c_name(name) } {
+        Some(n) => add_module_borrowed(&n),
+        None => null_mut(),
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_AddModuleObject(name: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyImport_AddModuleObject", null_mut(), || {
-        // SAFETY: C API contract.
-        match unsafe { str_name(name) } {
-            Some(n) => add_module_borrowed(&n),
-            None => null_mut(),
-        }
-    })
+#[export]
+pub unsafe fn PyImport_AddModuleObject(name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: C API contract.
+    match unsafe { str_name(name) } {
+        Some(n) => add_module_borrowed(&n),
+        None => null_mut(),
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyImport_AppendInittab(
-    name: *const c_char,
-    initfunc: Option<InitFunc>,
-) -> c_int {
-    crate::ffi_guard::guard("PyImport_AppendInittab", -1, || {
-        // SAFETY: C API contract.
-        let (Some(n), Some(f)) = (unsafe { c_name(name) }, initfunc) else {
-            return -1;
-        };
-        INITTAB
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((n, f));
-        0
-    })
+#[export]
+pub unsafe fn PyImport_AppendInittab(name: *const c_char, initfunc: Option<InitFunc>) -> c_int {
+    // SAFETY: C API contract.
+    let (Some(n), Some(f)) = (unsafe { c_name(name) }, initfunc) else {
+        return -1;
+    };
+    INITTAB
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((n, f));
+    0
 }

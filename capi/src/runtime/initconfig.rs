@@ -3,6 +3,7 @@
 //! the way CPython decodes it (UTF-8 with `surrogateescape`: an undecodable byte `b` becomes
 //! U+DC00+b) into NUL-terminated `wchar_t` strings that live as long as the process.
 
+use crate::export;
 use std::ffi::c_int;
 use std::sync::OnceLock;
 
@@ -56,18 +57,16 @@ pub fn orig_argv() -> Vec<Vec<u32>> {
         .collect()
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn Py_GetArgcArgv(argc: *mut c_int, out: *mut *mut *mut i32) {
-    crate::ffi_guard::guard("Py_GetArgcArgv", (), || {
-        let (n, p) = argv();
-        // SAFETY: both pointers are writable, per the C API contract.
-        unsafe {
-            if !argc.is_null() {
-                *argc = n;
-            }
-            if !out.is_null() {
-                *out = p as *mut *mut i32;
-            }
+#[export]
+pub unsafe fn Py_GetArgcArgv(argc: *mut c_int, out: *mut *mut *mut i32) {
+    let (n, p) = argv();
+    // SAFETY: both pointers are writable, per the C API contract.
+    unsafe {
+        if !argc.is_null() {
+            *argc = n;
         }
-    })
+        if !out.is_null() {
+            *out = p as *mut *mut i32;
+        }
+    }
 }

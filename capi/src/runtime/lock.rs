@@ -1,6 +1,7 @@
 //! `cpython/lock.h`: the slow paths of `PyMutex` (the inline fast path is a CAS 0 -> 1).
 //! gilgate spins with yields instead of parking; bit 1 ("has parked") is never set.
 
+use crate::export;
 use crate::object::PyMutex;
 use std::ffi::c_int;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -67,27 +68,23 @@ pub fn unlock(m: *mut PyMutex) -> bool {
     prev & LOCKED != 0
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMutex_Lock(m: *mut PyMutex) {
-    crate::ffi_guard::guard("PyMutex_Lock", (), || lock(m))
+#[export]
+pub unsafe fn PyMutex_Lock(m: *mut PyMutex) {
+    lock(m)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMutex_Unlock(m: *mut PyMutex) {
-    crate::ffi_guard::guard("PyMutex_Unlock", (), || {
-        if !unlock(m) {
-            crate::pyerrors::set_system_error("unlocking mutex that is not locked");
-            eprintln!("Fatal Python error: PyMutex_Unlock: unlocking mutex that is not locked");
-            std::process::abort();
-        }
-    })
+#[export]
+pub unsafe fn PyMutex_Unlock(m: *mut PyMutex) {
+    if !unlock(m) {
+        crate::pyerrors::set_system_error("unlocking mutex that is not locked");
+        eprintln!("Fatal Python error: PyMutex_Unlock: unlocking mutex that is not locked");
+        std::process::abort();
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMutex_IsLocked(m: *mut PyMutex) -> c_int {
-    crate::ffi_guard::guard("PyMutex_IsLocked", 0, || {
-        c_int::from(bits(m).load(Ordering::Relaxed) & LOCKED != 0)
-    })
+#[export]
+pub unsafe fn PyMutex_IsLocked(m: *mut PyMutex) -> c_int {
+    c_int::from(bits(m).load(Ordering::Relaxed) & LOCKED != 0)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `modsupport.h`: 3.15's `PyABIInfo` and its check (module-building helpers live in
 //! `moduleobject.rs`).
 
+use crate::export;
 use crate::pyerrors::raise_import_error;
 use std::ffi::{CStr, c_char, c_int};
 
@@ -79,22 +80,17 @@ pub unsafe fn abi_info_check(info: *const PyABIInfo, module_name: Option<&str>) 
     0
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyABIInfo_Check(
-    info: *const PyABIInfo,
-    module_name: *const c_char,
-) -> c_int {
-    crate::ffi_guard::guard("PyABIInfo_Check", -1, || {
-        // SAFETY: NULL or a PyABIInfo, and NULL or a NUL-terminated name.
-        unsafe {
-            let n = if module_name.is_null() {
-                None
-            } else {
-                Some(CStr::from_ptr(module_name).to_string_lossy())
-            };
-            abi_info_check(info, n.as_deref())
-        }
-    })
+#[export]
+pub unsafe fn PyABIInfo_Check(info: *const PyABIInfo, module_name: *const c_char) -> c_int {
+    // SAFETY: NULL or a PyABIInfo, and NULL or a NUL-terminated name.
+    unsafe {
+        let n = if module_name.is_null() {
+            None
+        } else {
+            Some(CStr::from_ptr(module_name).to_string_lossy())
+        };
+        abi_info_check(info, n.as_deref())
+    }
 }
 
 // ---- Py_BuildValue ------------------------------------------------------------------------
@@ -537,43 +533,39 @@ pub fn build_values(format: &[u8], vals: &[BuildVal], as_tuple: bool) -> *mut Py
     t
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_build_plan(
+#[export(err = -1, guard_name = "Py_BuildValue")]
+pub unsafe fn _gilgate_build_plan(
     format: *const std::ffi::c_char,
     kinds: *mut u8,
     cap: Py_ssize_t,
 ) -> Py_ssize_t {
-    crate::ffi_guard::guard("Py_BuildValue", -1, || {
-        // SAFETY: the shim passes a NUL-terminated format and a buffer of `cap` bytes.
-        unsafe {
-            let plan = build_plan(CStr::from_ptr(format).to_bytes());
-            if !kinds.is_null() {
-                let n = plan.len().min(cap.max(0) as usize);
-                std::ptr::copy_nonoverlapping(plan.as_ptr(), kinds, n);
-            }
-            plan.len() as Py_ssize_t
+    // SAFETY: the shim passes a NUL-terminated format and a buffer of `cap` bytes.
+    unsafe {
+        let plan = build_plan(CStr::from_ptr(format).to_bytes());
+        if !kinds.is_null() {
+            let n = plan.len().min(cap.max(0) as usize);
+            std::ptr::copy_nonoverlapping(plan.as_ptr(), kinds, n);
         }
-    })
+        plan.len() as Py_ssize_t
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_build_values(
+#[export(err = null_mut(), guard_name = "Py_BuildValue")]
+pub unsafe fn _gilgate_build_values(
     format: *const std::ffi::c_char,
     vals: *const BuildVal,
     n: Py_ssize_t,
     as_tuple: c_int,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("Py_BuildValue", null_mut(), || {
-        // SAFETY: the shim passes a NUL-terminated format and `n` values.
-        unsafe {
-            let v = if n <= 0 {
-                &[][..]
-            } else {
-                std::slice::from_raw_parts(vals, n as usize)
-            };
-            build_values(CStr::from_ptr(format).to_bytes(), v, as_tuple != 0)
-        }
-    })
+    // SAFETY: the shim passes a NUL-terminated format and `n` values.
+    unsafe {
+        let v = if n <= 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(vals, n as usize)
+        };
+        build_values(CStr::from_ptr(format).to_bytes(), v, as_tuple != 0)
+    }
 }
 
 // ---- PyArg_Parse* -------------------------------------------------------------------------
@@ -2036,16 +2028,14 @@ unsafe fn parse_keywords(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_parse_count(format: *const std::ffi::c_char) -> Py_ssize_t {
-    crate::ffi_guard::guard("PyArg_Parse", -1, || {
-        if format.is_null() {
-            system_error("NULL format passed to PyArg_Parse");
-            return -1;
-        }
-        // SAFETY: a NUL-terminated format.
-        unsafe { compiled(format) }.count as Py_ssize_t
-    })
+#[export(err = -1, guard_name = "PyArg_Parse")]
+pub unsafe fn _gilgate_parse_count(format: *const std::ffi::c_char) -> Py_ssize_t {
+    if format.is_null() {
+        system_error("NULL format passed to PyArg_Parse");
+        return -1;
+    }
+    // SAFETY: a NUL-terminated format.
+    unsafe { compiled(format) }.count as Py_ssize_t
 }
 
 /// The compiled `format` for the shim (NULL with SystemError for a NULL format) and, in
@@ -2053,31 +2043,29 @@ pub unsafe extern "C" fn _gilgate_parse_count(format: *const std::ffi::c_char) -
 ///
 /// # Safety
 /// `format` NULL or NUL-terminated; `count` writable.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_parse_prepare(
+#[export(err = std::ptr::null(), guard_name = "PyArg_Parse")]
+pub unsafe fn _gilgate_parse_prepare(
     format: *const std::ffi::c_char,
     count: *mut Py_ssize_t,
 ) -> *const Compiled {
-    crate::ffi_guard::guard("PyArg_Parse", std::ptr::null(), || {
-        if format.is_null() {
-            system_error("NULL format passed to PyArg_Parse");
-            return std::ptr::null();
-        }
-        // SAFETY: a NUL-terminated format; `count` writable (shim contract).
-        unsafe {
-            let c = compiled(format);
-            *count = c.count as Py_ssize_t;
-            c
-        }
-    })
+    if format.is_null() {
+        system_error("NULL format passed to PyArg_Parse");
+        return std::ptr::null();
+    }
+    // SAFETY: a NUL-terminated format; `count` writable (shim contract).
+    unsafe {
+        let c = compiled(format);
+        *count = c.count as Py_ssize_t;
+        c
+    }
 }
 
 /// `_gilgate_parse` with a format from `_gilgate_parse_prepare`.
 ///
 /// # Safety
 /// As `_gilgate_parse`; `c` from `_gilgate_parse_prepare`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_parse_prepared(
+#[export(err = 0, guard_name = "PyArg_Parse")]
+pub unsafe fn _gilgate_parse_prepared(
     args: *mut PyObject,
     kw: *mut PyObject,
     c: *const Compiled,
@@ -2086,10 +2074,8 @@ pub unsafe extern "C" fn _gilgate_parse_prepared(
     n: Py_ssize_t,
     mode: c_int,
 ) -> c_int {
-    crate::ffi_guard::guard("PyArg_Parse", 0, || {
-        // SAFETY: `c` is a leaked compiled format; the rest is `_gilgate_parse`'s contract.
-        unsafe { parse_with(args, kw, &*c, kwlist, ptrs, n, mode) }
-    })
+    // SAFETY: `c` is a leaked compiled format; the rest is `_gilgate_parse`'s contract.
+    unsafe { parse_with(args, kw, &*c, kwlist, ptrs, n, mode) }
 }
 
 /// The shared body of `_gilgate_parse` and `_gilgate_parse_prepared`.
@@ -2130,8 +2116,8 @@ unsafe fn parse_with(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_parse(
+#[export(err = 0, guard_name = "PyArg_Parse")]
+pub unsafe fn _gilgate_parse(
     args: *mut PyObject,
     kw: *mut PyObject,
     format: *const std::ffi::c_char,
@@ -2140,11 +2126,9 @@ pub unsafe extern "C" fn _gilgate_parse(
     n: Py_ssize_t,
     mode: c_int,
 ) -> c_int {
-    crate::ffi_guard::guard("PyArg_Parse", 0, || {
-        // SAFETY: the shim passes the caller's NUL-terminated format, keyword list and `n`
-        // pointers.
-        unsafe { parse_with(args, kw, compiled(format), kwlist, ptrs, n, mode) }
-    })
+    // SAFETY: the shim passes the caller's NUL-terminated format, keyword list and `n`
+    // pointers.
+    unsafe { parse_with(args, kw, compiled(format), kwlist, ptrs, n, mode) }
 }
 
 /// `PyArg_UnpackTuple`'s checks: the number of items to hand out, or -1.
@@ -2172,23 +2156,21 @@ pub unsafe fn unpack_check(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_unpack_check(
+#[export(err = -1, guard_name = "PyArg_UnpackTuple")]
+pub unsafe fn _gilgate_unpack_check(
     args: *mut PyObject,
     name: *const std::ffi::c_char,
     min: Py_ssize_t,
     max: Py_ssize_t,
 ) -> Py_ssize_t {
     // SAFETY: per PyArg_UnpackTuple's contract.
-    crate::ffi_guard::guard("PyArg_UnpackTuple", -1, || unsafe {
-        unpack_check(args, name, min, max)
-    })
+    unsafe { unpack_check(args, name, min, max) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyArg_ValidateKeywordArguments(kw: *mut PyObject) -> c_int {
+#[export]
+pub unsafe fn PyArg_ValidateKeywordArguments(kw: *mut PyObject) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyArg_ValidateKeywordArguments", 0, || unsafe {
+    unsafe {
         if kw.is_null() || !crate::dictobject::is_dict(kw) {
             err::bad_internal_call();
             return 0;
@@ -2200,16 +2182,13 @@ pub unsafe extern "C" fn PyArg_ValidateKeywordArguments(kw: *mut PyObject) -> c_
             }
         }
         1
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyArg_NoKeywords(
-    funcname: *const std::ffi::c_char,
-    kwargs: *mut PyObject,
-) -> c_int {
+#[export]
+pub unsafe fn _PyArg_NoKeywords(funcname: *const std::ffi::c_char, kwargs: *mut PyObject) -> c_int {
     // SAFETY: per the (private) C API contract.
-    crate::ffi_guard::guard("_PyArg_NoKeywords", 0, || unsafe {
+    unsafe {
         if kwargs.is_null() || crate::dictobject::len(kwargs) == 0 {
             return 1;
         }
@@ -2219,16 +2198,13 @@ pub unsafe extern "C" fn _PyArg_NoKeywords(
             &format!("{}() takes no keyword arguments", trunc(&n, 200)),
         );
         0
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyArg_NoPositional(
-    funcname: *const std::ffi::c_char,
-    args: *mut PyObject,
-) -> c_int {
+#[export]
+pub unsafe fn _PyArg_NoPositional(funcname: *const std::ffi::c_char, args: *mut PyObject) -> c_int {
     // SAFETY: per the (private) C API contract.
-    crate::ffi_guard::guard("_PyArg_NoPositional", 0, || unsafe {
+    unsafe {
         if args.is_null() || crate::tupleobject::items(args).is_empty() {
             return 1;
         }
@@ -2238,7 +2214,7 @@ pub unsafe extern "C" fn _PyArg_NoPositional(
             &format!("{}() takes no positional arguments", trunc(&n, 200)),
         );
         0
-    })
+    }
 }
 
 /// `_PyArg_CheckPositional`'s and `PyArg_UnpackTuple`'s count check: true when `l` is within
@@ -2269,29 +2245,29 @@ pub fn check_positional(
     false
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyArg_CheckPositional(
+#[export]
+pub unsafe fn _PyArg_CheckPositional(
     name: *const std::ffi::c_char,
     nargs: Py_ssize_t,
     min: Py_ssize_t,
     max: Py_ssize_t,
 ) -> c_int {
     // SAFETY: per the (private) C API contract.
-    crate::ffi_guard::guard("_PyArg_CheckPositional", 0, || unsafe {
+    unsafe {
         let n = (!name.is_null()).then(|| CStr::from_ptr(name).to_string_lossy());
         c_int::from(check_positional(n.as_deref(), nargs, min, max))
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyArg_BadArgument(
+#[export]
+pub unsafe fn _PyArg_BadArgument(
     fname: *const std::ffi::c_char,
     displayname: *const std::ffi::c_char,
     expected: *const std::ffi::c_char,
     arg: *mut PyObject,
 ) {
     // SAFETY: per the (private) C API contract: NUL-terminated names, a live object.
-    crate::ffi_guard::guard("_PyArg_BadArgument", (), || unsafe {
+    unsafe {
         let f = CStr::from_ptr(fname).to_string_lossy();
         let d = CStr::from_ptr(displayname).to_string_lossy();
         let e = CStr::from_ptr(expected).to_string_lossy();
@@ -2306,5 +2282,5 @@ pub unsafe extern "C" fn _PyArg_BadArgument(
                 trunc(&t, 50)
             ),
         );
-    })
+    }
 }

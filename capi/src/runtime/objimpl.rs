@@ -1,5 +1,6 @@
 //! `objimpl.h`: allocating and initialising objects.
 
+use crate::export;
 use crate::object::{Py_TPFLAGS_HEAPTYPE, PyObject, PyTypeObject, PyVarObject};
 use crate::pyport::Py_ssize_t;
 use crate::refcount;
@@ -266,145 +267,116 @@ pub unsafe extern "C" fn plain_dealloc(op: *mut PyObject) {
     unsafe { default_dealloc(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Init(op: *mut PyObject, ty: *mut PyTypeObject) -> *mut PyObject {
-    crate::ffi_guard::guard("PyObject_Init", std::ptr::null_mut(), || {
-        if op.is_null() {
-            return crate::pyerrors::no_memory();
-        }
-        // SAFETY: the caller passes memory of at least the type's basic size.
-        unsafe { init_header(op, ty) };
-        op
-    })
+#[export]
+pub unsafe fn PyObject_Init(op: *mut PyObject, ty: *mut PyTypeObject) -> *mut PyObject {
+    if op.is_null() {
+        return crate::pyerrors::no_memory();
+    }
+    // SAFETY: the caller passes memory of at least the type's basic size.
+    unsafe { init_header(op, ty) };
+    op
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_InitVar(
+#[export]
+pub unsafe fn PyObject_InitVar(
     op: *mut PyVarObject,
     ty: *mut PyTypeObject,
     size: Py_ssize_t,
 ) -> *mut PyVarObject {
-    crate::ffi_guard::guard("PyObject_InitVar", std::ptr::null_mut(), || {
-        if op.is_null() {
-            crate::pyerrors::no_memory();
-            return op;
-        }
-        // SAFETY: the caller passes memory for a variable-size object of `size` items.
-        unsafe {
-            init_header(op.cast(), ty);
-            (*op).ob_size = size;
-        }
-        op
-    })
+    if op.is_null() {
+        crate::pyerrors::no_memory();
+        return op;
+    }
+    // SAFETY: the caller passes memory for a variable-size object of `size` items.
+    unsafe {
+        init_header(op.cast(), ty);
+        (*op).ob_size = size;
+    }
+    op
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyObject_New(ty: *mut PyTypeObject) -> *mut PyObject {
+#[export]
+pub unsafe fn _PyObject_New(ty: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: `ty` is a type object, per the C API contract.
-    crate::ffi_guard::guard("_PyObject_New", std::ptr::null_mut(), || unsafe {
-        alloc_object(ty, 0)
-    })
+    unsafe { alloc_object(ty, 0) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyObject_NewVar(
-    ty: *mut PyTypeObject,
-    n: Py_ssize_t,
-) -> *mut PyVarObject {
+#[export]
+pub unsafe fn _PyObject_NewVar(ty: *mut PyTypeObject, n: Py_ssize_t) -> *mut PyVarObject {
     // SAFETY: `ty` is a type object, per the C API contract.
-    crate::ffi_guard::guard("_PyObject_NewVar", std::ptr::null_mut(), || unsafe {
-        alloc_object(ty, n).cast()
-    })
+    unsafe { alloc_object(ty, n).cast() }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyObject_GC_New(ty: *mut PyTypeObject) -> *mut PyObject {
+#[export]
+pub unsafe fn _PyObject_GC_New(ty: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: `ty` is a type object, per the C API contract.
-    crate::ffi_guard::guard("_PyObject_GC_New", std::ptr::null_mut(), || unsafe {
-        alloc_object(ty, 0)
-    })
+    unsafe { alloc_object(ty, 0) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyObject_GC_NewVar(
-    ty: *mut PyTypeObject,
-    n: Py_ssize_t,
-) -> *mut PyVarObject {
+#[export]
+pub unsafe fn _PyObject_GC_NewVar(ty: *mut PyTypeObject, n: Py_ssize_t) -> *mut PyVarObject {
     // SAFETY: `ty` is a type object, per the C API contract.
-    crate::ffi_guard::guard("_PyObject_GC_NewVar", std::ptr::null_mut(), || unsafe {
-        alloc_object(ty, n).cast()
-    })
+    unsafe { alloc_object(ty, n).cast() }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GC_Del(p: *mut c_void) {
+#[export]
+pub unsafe fn PyObject_GC_Del(p: *mut c_void) {
     // SAFETY: `p` is NULL or memory from this allocator, per the C API contract.
-    crate::ffi_guard::guard("PyObject_GC_Del", (), || unsafe {
+    unsafe {
         if !p.is_null() {
             free_object(p.cast())
         }
-    })
+    }
 }
 
 /// gilgate has no cycle collector yet: tracking only flips the tracked bit.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GC_Track(op: *mut c_void) {
-    crate::ffi_guard::guard("PyObject_GC_Track", (), || {
-        // SAFETY: `op` is a live GC object, per the C API contract.
-        let bits = unsafe {
-            std::sync::atomic::AtomicU8::from_ptr(&raw mut (*op.cast::<PyObject>()).ob_gc_bits)
-        };
-        bits.fetch_or(1, Ordering::Relaxed);
-    })
+#[export]
+pub unsafe fn PyObject_GC_Track(op: *mut c_void) {
+    // SAFETY: `op` is a live GC object, per the C API contract.
+    let bits = unsafe {
+        std::sync::atomic::AtomicU8::from_ptr(&raw mut (*op.cast::<PyObject>()).ob_gc_bits)
+    };
+    bits.fetch_or(1, Ordering::Relaxed);
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GC_UnTrack(op: *mut c_void) {
-    crate::ffi_guard::guard("PyObject_GC_UnTrack", (), || {
-        // SAFETY: `op` is a live GC object, per the C API contract.
-        let bits = unsafe {
-            std::sync::atomic::AtomicU8::from_ptr(&raw mut (*op.cast::<PyObject>()).ob_gc_bits)
-        };
-        bits.fetch_and(!1, Ordering::Relaxed);
-    })
+#[export]
+pub unsafe fn PyObject_GC_UnTrack(op: *mut c_void) {
+    // SAFETY: `op` is a live GC object, per the C API contract.
+    let bits = unsafe {
+        std::sync::atomic::AtomicU8::from_ptr(&raw mut (*op.cast::<PyObject>()).ob_gc_bits)
+    };
+    bits.fetch_and(!1, Ordering::Relaxed);
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GenericAlloc(
-    ty: *mut PyTypeObject,
-    n: Py_ssize_t,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyType_GenericAlloc(ty: *mut PyTypeObject, n: Py_ssize_t) -> *mut PyObject {
     // SAFETY: `ty` is a type object, per the C API contract.
-    crate::ffi_guard::guard("PyType_GenericAlloc", std::ptr::null_mut(), || unsafe {
-        alloc_object(ty, n)
-    })
+    unsafe { alloc_object(ty, n) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyType_GenericNew(
+#[export]
+pub unsafe fn PyType_GenericNew(
     ty: *mut PyTypeObject,
     _args: *mut PyObject,
     _kwds: *mut PyObject,
 ) -> *mut PyObject {
-    crate::ffi_guard::guard("PyType_GenericNew", std::ptr::null_mut(), || {
-        // SAFETY: `ty` is a type object, per the C API contract.
-        unsafe {
-            match (*ty).tp_alloc {
-                // The common case, without the exported function's frame.
-                Some(a)
-                    if std::ptr::fn_addr_eq(
-                        a,
-                        PyType_GenericAlloc
-                            as unsafe extern "C" fn(*mut PyTypeObject, Py_ssize_t) -> *mut PyObject,
-                    ) =>
-                {
-                    alloc_object(ty, 0)
-                }
-                Some(a) => a(ty, 0),
-                None => alloc_object(ty, 0),
+    // SAFETY: `ty` is a type object, per the C API contract.
+    unsafe {
+        match (*ty).tp_alloc {
+            // The common case, without the exported function's frame.
+            Some(a)
+                if std::ptr::fn_addr_eq(
+                    a,
+                    PyType_GenericAlloc
+                        as unsafe extern "C" fn(*mut PyTypeObject, Py_ssize_t) -> *mut PyObject,
+                ) =>
+            {
+                alloc_object(ty, 0)
             }
+            Some(a) => a(ty, 0),
+            None => alloc_object(ty, 0),
         }
-    })
+    }
 }
 
 // ------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 //! (`Py_ISDIGIT`, `Py_TOLOWER`, ...) read directly. Built at compile time from the definitions
 //! of the character classes; bytes 128..=255 belong to no class and map to themselves.
 
+use crate::export;
 use std::ffi::{c_uchar, c_uint};
 
 pub const PY_CTF_LOWER: c_uint = 0x01;
@@ -59,15 +60,15 @@ const fn build_case_map(upper: bool) -> [c_uchar; 256] {
 }
 
 /// `_Py_ctype_table`: `PY_CTF_*` flags of every byte.
-#[unsafe(no_mangle)]
+#[export]
 pub static _Py_ctype_table: [c_uint; 256] = build_table();
 
 /// `_Py_ctype_tolower`: ASCII upper-case letters mapped to lower case, every other byte to itself.
-#[unsafe(no_mangle)]
+#[export]
 pub static _Py_ctype_tolower: [c_uchar; 256] = build_case_map(false);
 
 /// `_Py_ctype_toupper`: ASCII lower-case letters mapped to upper case, every other byte to itself.
-#[unsafe(no_mangle)]
+#[export]
 pub static _Py_ctype_toupper: [c_uchar; 256] = build_case_map(true);
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! and the `PyErr_*` functions (CPython's `Python/errors.c`). The exception types themselves
 //! are in `objects/exceptions.rs`; they are re-exported here because `pyerrors.h` declares them.
 
+use crate::export;
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_HEAPTYPE, Py_TPFLAGS_READY, PyObject, PyTypeObject, ty,
     type_check, type_short_name,
@@ -294,225 +295,196 @@ pub unsafe fn given_matches(err: *mut PyObject, exc: *mut PyObject) -> bool {
 
 // ---- exported API -------------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_SetObject(t: *mut PyObject, v: *mut PyObject) {
+#[export]
+pub unsafe fn PyErr_SetObject(t: *mut PyObject, v: *mut PyObject) {
     // SAFETY: live objects, per the C API contract.
-    crate::ffi_guard::guard("PyErr_SetObject", (), || unsafe { set_object(t, v) })
+    unsafe { set_object(t, v) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_SetString(t: *mut PyObject, msg: *const c_char) {
-    crate::ffi_guard::guard("PyErr_SetString", (), || {
-        // SAFETY: a live type and a NUL-terminated string, per the C API contract.
-        unsafe {
-            let s = uni::from_cstr(msg);
-            if s.is_null() {
-                return;
-            }
-            set_object(t, s);
-            decref(s);
+#[export]
+pub unsafe fn PyErr_SetString(t: *mut PyObject, msg: *const c_char) {
+    // SAFETY: a live type and a NUL-terminated string, per the C API contract.
+    unsafe {
+        let s = uni::from_cstr(msg);
+        if s.is_null() {
+            return;
         }
-    })
+        set_object(t, s);
+        decref(s);
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_SetNone(t: *mut PyObject) {
+#[export]
+pub unsafe fn PyErr_SetNone(t: *mut PyObject) {
     // SAFETY: a live type, per the C API contract.
-    crate::ffi_guard::guard("PyErr_SetNone", (), || unsafe { set_object(t, null_mut()) })
+    unsafe { set_object(t, null_mut()) }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyErr_Occurred() -> *mut PyObject {
-    crate::ffi_guard::guard("PyErr_Occurred", null_mut(), || {
-        let c = current();
-        // SAFETY: the current exception is live.
-        if c.is_null() {
-            c
+#[export]
+pub fn PyErr_Occurred() -> *mut PyObject {
+    let c = current();
+    // SAFETY: the current exception is live.
+    if c.is_null() {
+        c
+    } else {
+        // SAFETY: `c` is a live object when not NULL.
+        unsafe { ty(c).cast() }
+    }
+}
+
+#[export]
+pub fn PyErr_Clear() {
+    clear()
+}
+
+#[export]
+pub fn PyErr_GetRaisedException() -> *mut PyObject {
+    take_raised()
+}
+
+#[export]
+pub unsafe fn PyErr_SetRaisedException(e: *mut PyObject) {
+    restore_raised(e)
+}
+
+#[export]
+pub unsafe fn PyErr_Fetch(t: *mut *mut PyObject, v: *mut *mut PyObject, tb: *mut *mut PyObject) {
+    let e = take_raised();
+    // SAFETY: writable out pointers, per the C API contract; `e` is owned.
+    unsafe {
+        if e.is_null() {
+            *t = null_mut();
+            *v = null_mut();
+            *tb = null_mut();
         } else {
-            // SAFETY: `c` is a live object when not NULL.
-            unsafe { ty(c).cast() }
+            *t = new_ref(ty(e).cast());
+            *tb = (*e.cast::<PyBaseExceptionObject>()).traceback;
+            xincref(*tb);
+            *v = e;
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyErr_Clear() {
-    crate::ffi_guard::guard("PyErr_Clear", (), clear)
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn PyErr_GetRaisedException() -> *mut PyObject {
-    crate::ffi_guard::guard("PyErr_GetRaisedException", null_mut(), take_raised)
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_SetRaisedException(e: *mut PyObject) {
-    crate::ffi_guard::guard("PyErr_SetRaisedException", (), || restore_raised(e))
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_Fetch(
-    t: *mut *mut PyObject,
-    v: *mut *mut PyObject,
-    tb: *mut *mut PyObject,
-) {
-    crate::ffi_guard::guard("PyErr_Fetch", (), || {
-        let e = take_raised();
-        // SAFETY: writable out pointers, per the C API contract; `e` is owned.
-        unsafe {
-            if e.is_null() {
-                *t = null_mut();
-                *v = null_mut();
-                *tb = null_mut();
-            } else {
-                *t = new_ref(ty(e).cast());
-                *tb = (*e.cast::<PyBaseExceptionObject>()).traceback;
-                xincref(*tb);
-                *v = e;
-            }
-        }
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_Restore(t: *mut PyObject, v: *mut PyObject, tb: *mut PyObject) {
-    crate::ffi_guard::guard("PyErr_Restore", (), || {
-        // SAFETY: owned references (or NULL), per the C API contract.
-        unsafe {
-            xdecref(tb);
-            if t.is_null() {
-                xdecref(v);
-                clear();
-                return;
-            }
-            if !v.is_null() && is_exception_instance(v) && type_check(v, t.cast()) {
-                decref(t);
-                restore_raised(v);
-                return;
-            }
-            set_object(t, v);
-            decref(t);
+#[export]
+pub unsafe fn PyErr_Restore(t: *mut PyObject, v: *mut PyObject, tb: *mut PyObject) {
+    // SAFETY: owned references (or NULL), per the C API contract.
+    unsafe {
+        xdecref(tb);
+        if t.is_null() {
             xdecref(v);
+            clear();
+            return;
         }
-    })
+        if !v.is_null() && is_exception_instance(v) && type_check(v, t.cast()) {
+            decref(t);
+            restore_raised(v);
+            return;
+        }
+        set_object(t, v);
+        decref(t);
+        xdecref(v);
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_NormalizeException(
+#[export]
+pub unsafe fn PyErr_NormalizeException(
     t: *mut *mut PyObject,
     v: *mut *mut PyObject,
     _tb: *mut *mut PyObject,
 ) {
-    crate::ffi_guard::guard("PyErr_NormalizeException", (), || {
-        // SAFETY: pointers to owned references, per the C API contract.
-        unsafe {
-            if (*t).is_null()
-                || (!(*v).is_null() && is_exception_instance(*v) && type_check(*v, (*t).cast()))
-            {
-                return;
-            }
-            let saved = take_raised();
-            set_object(*t, *v);
-            let e = take_raised();
-            restore_raised(saved);
-            if !e.is_null() {
-                xdecref(*v);
-                *v = e;
-            }
+    // SAFETY: pointers to owned references, per the C API contract.
+    unsafe {
+        if (*t).is_null()
+            || (!(*v).is_null() && is_exception_instance(*v) && type_check(*v, (*t).cast()))
+        {
+            return;
         }
-    })
+        let saved = take_raised();
+        set_object(*t, *v);
+        let e = take_raised();
+        restore_raised(saved);
+        if !e.is_null() {
+            xdecref(*v);
+            *v = e;
+        }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyErr_ExceptionMatches(exc: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyErr_ExceptionMatches", 0, || {
-        // SAFETY: the current exception and `exc` are live.
-        c_int::from(unsafe { given_matches(current(), exc) })
-    })
+#[export]
+pub fn PyErr_ExceptionMatches(exc: *mut PyObject) -> c_int {
+    // SAFETY: the current exception and `exc` are live.
+    c_int::from(unsafe { given_matches(current(), exc) })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_GivenExceptionMatches(
-    err: *mut PyObject,
-    exc: *mut PyObject,
-) -> c_int {
-    crate::ffi_guard::guard("PyErr_GivenExceptionMatches", 0, || {
-        // SAFETY: NULL or live objects, per the C API contract.
-        c_int::from(unsafe { given_matches(err, exc) })
-    })
+#[export]
+pub unsafe fn PyErr_GivenExceptionMatches(err: *mut PyObject, exc: *mut PyObject) -> c_int {
+    // SAFETY: NULL or live objects, per the C API contract.
+    c_int::from(unsafe { given_matches(err, exc) })
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyErr_BadInternalCall() {
-    crate::ffi_guard::guard("PyErr_BadInternalCall", (), || {
-        bad_internal_call();
-    })
+#[export]
+pub fn PyErr_BadInternalCall() {
+    bad_internal_call();
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyErr_BadInternalCall(file: *const c_char, line: c_int) {
-    crate::ffi_guard::guard("_PyErr_BadInternalCall", (), || {
-        // SAFETY: NULL or a NUL-terminated file name.
-        let f = if file.is_null() {
-            "?".into()
-        } else {
-            // SAFETY: `file` is a C string when not NULL.
-            unsafe { CStr::from_ptr(file) }.to_string_lossy()
-        };
-        raise(
-            &raw mut EXC_SystemError,
-            &format!("{f}:{line}: bad argument to internal function"),
-        );
-    })
+#[export]
+pub unsafe fn _PyErr_BadInternalCall(file: *const c_char, line: c_int) {
+    // SAFETY: NULL or a NUL-terminated file name.
+    let f = if file.is_null() {
+        "?".into()
+    } else {
+        // SAFETY: `file` is a C string when not NULL.
+        unsafe { CStr::from_ptr(file) }.to_string_lossy()
+    };
+    raise(
+        &raw mut EXC_SystemError,
+        &format!("{f}:{line}: bad argument to internal function"),
+    );
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyErr_BadArgument() -> c_int {
-    crate::ffi_guard::guard("PyErr_BadArgument", 0, || {
-        raise(
-            &raw mut EXC_TypeError,
-            "bad argument type for built-in operation",
-        );
-        0
-    })
+#[export]
+pub fn PyErr_BadArgument() -> c_int {
+    raise(
+        &raw mut EXC_TypeError,
+        "bad argument type for built-in operation",
+    );
+    0
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyErr_NoMemory() -> *mut PyObject {
-    crate::ffi_guard::guard("PyErr_NoMemory", null_mut(), no_memory)
+#[export]
+pub fn PyErr_NoMemory() -> *mut PyObject {
+    no_memory()
 }
 
 /// `PyErr_Format` after the C shim formatted the message.
 ///
 /// # Safety
 /// `t` must be a live type; `msg` a live str (borrowed).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_err_set_formatted(t: *mut PyObject, msg: *mut PyObject) {
+#[export(err = (), guard_name = "PyErr_Format")]
+pub unsafe fn _gilgate_err_set_formatted(t: *mut PyObject, msg: *mut PyObject) {
     // SAFETY: forwarded contract.
-    crate::ffi_guard::guard("PyErr_Format", (), || unsafe { set_object(t, msg) })
+    unsafe { set_object(t, msg) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_SetImportError(
+#[export]
+pub unsafe fn PyErr_SetImportError(
     msg: *mut PyObject,
     name: *mut PyObject,
     path: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: NULL or live objects, per the C API contract.
-    crate::ffi_guard::guard("PyErr_SetImportError", null_mut(), || unsafe {
-        set_import_error((&raw mut EXC_ImportError).cast(), msg, name, path)
-    })
+    unsafe { set_import_error((&raw mut EXC_ImportError).cast(), msg, name, path) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_SetImportErrorSubclass(
+#[export]
+pub unsafe fn PyErr_SetImportErrorSubclass(
     t: *mut PyObject,
     msg: *mut PyObject,
     name: *mut PyObject,
     path: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: NULL or live objects, per the C API contract.
-    crate::ffi_guard::guard("PyErr_SetImportErrorSubclass", null_mut(), || unsafe {
+    unsafe {
         if t.is_null()
             || !is_exception_class(t)
             || !crate::object::is_subtype(t.cast(), &raw mut EXC_ImportError)
@@ -520,7 +492,7 @@ pub unsafe extern "C" fn PyErr_SetImportErrorSubclass(
             return raise(&raw mut EXC_TypeError, "expected a subclass of ImportError");
         }
         set_import_error(t, msg, name, path)
-    })
+    }
 }
 
 /// Raises an ImportError (subclass `t`) with `msg`, `name` and `path` (each NULL = None).
@@ -640,62 +612,54 @@ pub unsafe fn new_exception_type(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_NewException(
+#[export]
+pub unsafe fn PyErr_NewException(
     name: *const c_char,
     base: *mut PyObject,
     dict: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyErr_NewException", null_mut(), || unsafe {
-        new_exception_type(name, std::ptr::null(), base, dict)
-    })
+    unsafe { new_exception_type(name, std::ptr::null(), base, dict) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_NewExceptionWithDoc(
+#[export]
+pub unsafe fn PyErr_NewExceptionWithDoc(
     name: *const c_char,
     doc: *const c_char,
     base: *mut PyObject,
     dict: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyErr_NewExceptionWithDoc", null_mut(), || unsafe {
-        new_exception_type(name, doc, base, dict)
-    })
+    unsafe { new_exception_type(name, doc, base, dict) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_WriteUnraisable(obj: *mut PyObject) {
-    crate::ffi_guard::guard("PyErr_WriteUnraisable", (), || {
-        if let Some(e) = take_exception() {
-            // SAFETY: NULL or a live object.
-            let ctx = if obj.is_null() {
-                String::new()
-            } else {
-                // SAFETY: `obj` is live when not NULL.
-                unsafe { crate::object::repr_string(obj) }
-            };
-            tracing::warn!(target: "gilgate::unraisable", "Exception ignored in: {ctx}: {}: {}", e.type_name, e.message);
-            eprintln!(
-                "Exception ignored in: {ctx}\n{}: {}",
-                e.type_name, e.message
-            );
-        }
-    })
+#[export]
+pub unsafe fn PyErr_WriteUnraisable(obj: *mut PyObject) {
+    if let Some(e) = take_exception() {
+        // SAFETY: NULL or a live object.
+        let ctx = if obj.is_null() {
+            String::new()
+        } else {
+            // SAFETY: `obj` is live when not NULL.
+            unsafe { crate::object::repr_string(obj) }
+        };
+        tracing::warn!(target: "gilgate::unraisable", "Exception ignored in: {ctx}: {}: {}", e.type_name, e.message);
+        eprintln!(
+            "Exception ignored in: {ctx}\n{}: {}",
+            e.type_name, e.message
+        );
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyErr_Print() {
-    crate::ffi_guard::guard("PyErr_Print", (), || {
-        if let Some(e) = take_exception() {
-            eprintln!("{}: {}", e.type_name, e.message);
-        }
-    })
+#[export]
+pub fn PyErr_Print() {
+    if let Some(e) = take_exception() {
+        eprintln!("{}: {}", e.type_name, e.message);
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyErr_PrintEx(_set_sys_last_vars: c_int) {
+#[export(unguarded)]
+pub fn PyErr_PrintEx(_set_sys_last_vars: c_int) {
     PyErr_Print()
 }
 

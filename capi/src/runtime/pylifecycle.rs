@@ -1,5 +1,6 @@
 //! `pylifecycle.h`: runtime start-up.
 
+use crate::export;
 use crate::object::PyTypeObject;
 use std::sync::OnceLock;
 
@@ -70,8 +71,8 @@ fn init_once() -> Result<(), String> {
 /// target of a module inspected under another version's rules; extensions such as cffi
 /// compare its first characters with the version they were built for). Same text as
 /// `sys.version`.
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_GetVersion() -> *const std::ffi::c_char {
+#[export(unguarded)]
+pub fn Py_GetVersion() -> *const std::ffi::c_char {
     static TEXT: OnceLock<std::ffi::CString> = OnceLock::new();
     TEXT.get_or_init(|| {
         std::ffi::CString::new(crate::sysmodule::version().text()).unwrap_or_default()
@@ -79,12 +80,12 @@ pub extern "C" fn Py_GetVersion() -> *const std::ffi::c_char {
     .as_ptr()
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_IsInitialized() -> std::ffi::c_int {
+#[export(unguarded)]
+pub fn Py_IsInitialized() -> std::ffi::c_int {
     std::ffi::c_int::from(initialize().is_ok())
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_IsFinalizing() -> std::ffi::c_int {
+#[export(unguarded)]
+pub fn Py_IsFinalizing() -> std::ffi::c_int {
     0
 }

@@ -1,6 +1,7 @@
 //! `pymem.h`: the raw, mem and object allocator families. All three use mimalloc; none of
 //! them needs the size when freeing.
 
+use crate::export;
 use libmimalloc_sys as mi;
 use std::ffi::c_void;
 
@@ -51,74 +52,68 @@ pub unsafe fn free(p: *mut c_void) {
     unsafe { mi::mi_free(p) }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyMem_RawMalloc(n: usize) -> *mut c_void {
-    crate::ffi_guard::guard("PyMem_RawMalloc", std::ptr::null_mut(), || malloc(n))
+#[export]
+pub fn PyMem_RawMalloc(n: usize) -> *mut c_void {
+    malloc(n)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyMem_RawCalloc(c: usize, n: usize) -> *mut c_void {
-    crate::ffi_guard::guard("PyMem_RawCalloc", std::ptr::null_mut(), || calloc(c, n))
+#[export]
+pub fn PyMem_RawCalloc(c: usize, n: usize) -> *mut c_void {
+    calloc(c, n)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMem_RawRealloc(p: *mut c_void, n: usize) -> *mut c_void {
+#[export]
+pub unsafe fn PyMem_RawRealloc(p: *mut c_void, n: usize) -> *mut c_void {
     // SAFETY: `p` is NULL or from this allocator, per the C API contract.
-    crate::ffi_guard::guard("PyMem_RawRealloc", std::ptr::null_mut(), || unsafe {
-        realloc(p, n)
-    })
+    unsafe { realloc(p, n) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMem_RawFree(p: *mut c_void) {
+#[export]
+pub unsafe fn PyMem_RawFree(p: *mut c_void) {
     // SAFETY: `p` is NULL or from this allocator, per the C API contract.
-    crate::ffi_guard::guard("PyMem_RawFree", (), || unsafe { free(p) })
+    unsafe { free(p) }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyMem_Malloc(n: usize) -> *mut c_void {
-    crate::ffi_guard::guard("PyMem_Malloc", std::ptr::null_mut(), || malloc(n))
+#[export]
+pub fn PyMem_Malloc(n: usize) -> *mut c_void {
+    malloc(n)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyMem_Calloc(c: usize, n: usize) -> *mut c_void {
-    crate::ffi_guard::guard("PyMem_Calloc", std::ptr::null_mut(), || calloc(c, n))
+#[export]
+pub fn PyMem_Calloc(c: usize, n: usize) -> *mut c_void {
+    calloc(c, n)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMem_Realloc(p: *mut c_void, n: usize) -> *mut c_void {
+#[export]
+pub unsafe fn PyMem_Realloc(p: *mut c_void, n: usize) -> *mut c_void {
     // SAFETY: `p` is NULL or from this allocator, per the C API contract.
-    crate::ffi_guard::guard("PyMem_Realloc", std::ptr::null_mut(), || unsafe {
-        realloc(p, n)
-    })
+    unsafe { realloc(p, n) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMem_Free(p: *mut c_void) {
+#[export]
+pub unsafe fn PyMem_Free(p: *mut c_void) {
     // SAFETY: `p` is NULL or from this allocator, per the C API contract.
-    crate::ffi_guard::guard("PyMem_Free", (), || unsafe { free(p) })
+    unsafe { free(p) }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyObject_Malloc(n: usize) -> *mut c_void {
-    crate::ffi_guard::guard("PyObject_Malloc", std::ptr::null_mut(), || malloc(n))
+#[export]
+pub fn PyObject_Malloc(n: usize) -> *mut c_void {
+    malloc(n)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyObject_Calloc(c: usize, n: usize) -> *mut c_void {
-    crate::ffi_guard::guard("PyObject_Calloc", std::ptr::null_mut(), || calloc(c, n))
+#[export]
+pub fn PyObject_Calloc(c: usize, n: usize) -> *mut c_void {
+    calloc(c, n)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Realloc(p: *mut c_void, n: usize) -> *mut c_void {
+#[export]
+pub unsafe fn PyObject_Realloc(p: *mut c_void, n: usize) -> *mut c_void {
     // SAFETY: `p` is NULL or from this allocator, per the C API contract.
-    crate::ffi_guard::guard("PyObject_Realloc", std::ptr::null_mut(), || unsafe {
-        realloc(p, n)
-    })
+    unsafe { realloc(p, n) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_Free(p: *mut c_void) {
+#[export]
+pub unsafe fn PyObject_Free(p: *mut c_void) {
     // SAFETY: `p` is NULL or from this allocator, per the C API contract.
-    crate::ffi_guard::guard("PyObject_Free", (), || unsafe { free(p) })
+    unsafe { free(p) }
 }

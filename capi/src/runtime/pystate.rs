@@ -2,6 +2,7 @@
 //! the one interpreter, and the GIL-state API (there is no GIL; "attached" is tracked per
 //! thread so that the calls pair up as in CPython).
 
+use crate::export;
 use crate::object::PyObject;
 use std::cell::Cell;
 use std::ffi::{c_int, c_ulong, c_void};
@@ -161,117 +162,95 @@ pub fn set_attached(v: bool) {
     let _ = ATTACHED.try_with(|a| a.set(v));
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThreadState_Get() -> *mut PyThreadState {
-    crate::ffi_guard::guard("PyThreadState_Get", std::ptr::null_mut(), current)
+#[export]
+pub fn PyThreadState_Get() -> *mut PyThreadState {
+    current()
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThreadState_GetUnchecked() -> *mut PyThreadState {
-    crate::ffi_guard::guard("PyThreadState_GetUnchecked", std::ptr::null_mut(), || {
-        if is_attached() {
-            current()
-        } else {
-            std::ptr::null_mut()
-        }
-    })
+#[export]
+pub fn PyThreadState_GetUnchecked() -> *mut PyThreadState {
+    if is_attached() {
+        current()
+    } else {
+        std::ptr::null_mut()
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _PyThreadState_GetCurrent() -> *mut PyThreadState {
-    crate::ffi_guard::guard("_PyThreadState_GetCurrent", std::ptr::null_mut(), || {
-        if is_attached() {
-            current()
-        } else {
-            std::ptr::null_mut()
-        }
-    })
+#[export]
+pub fn _PyThreadState_GetCurrent() -> *mut PyThreadState {
+    if is_attached() {
+        current()
+    } else {
+        std::ptr::null_mut()
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyInterpreterState_Get() -> *mut PyInterpreterState {
-    crate::ffi_guard::guard("PyInterpreterState_Get", std::ptr::null_mut(), || {
-        &raw mut MAIN_INTERP
-    })
+#[export]
+pub fn PyInterpreterState_Get() -> *mut PyInterpreterState {
+    &raw mut MAIN_INTERP
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyInterpreterState_Main() -> *mut PyInterpreterState {
-    crate::ffi_guard::guard("PyInterpreterState_Main", std::ptr::null_mut(), || {
-        &raw mut MAIN_INTERP
-    })
+#[export]
+pub fn PyInterpreterState_Main() -> *mut PyInterpreterState {
+    &raw mut MAIN_INTERP
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyThreadState_GetInterpreter(
-    _ts: *mut PyThreadState,
-) -> *mut PyInterpreterState {
-    crate::ffi_guard::guard("PyThreadState_GetInterpreter", std::ptr::null_mut(), || {
-        &raw mut MAIN_INTERP
-    })
+#[export]
+pub unsafe fn PyThreadState_GetInterpreter(_ts: *mut PyThreadState) -> *mut PyInterpreterState {
+    &raw mut MAIN_INTERP
 }
 
 /// `PyInterpreterState_GetDict(interp)`: the interpreter's own dict for extension state
 /// (pybind11 keeps its internals capsule there), a borrowed reference created on first use.
 /// As in CPython, NULL (no exception) means "no such dict"; gilgate has one interpreter.
-#[unsafe(no_mangle)]
-pub extern "C" fn PyInterpreterState_GetDict(interp: *mut PyInterpreterState) -> *mut PyObject {
-    crate::ffi_guard::guard("PyInterpreterState_GetDict", std::ptr::null_mut(), || {
-        if interp != &raw mut MAIN_INTERP {
-            return std::ptr::null_mut();
+#[export]
+pub fn PyInterpreterState_GetDict(interp: *mut PyInterpreterState) -> *mut PyObject {
+    if interp != &raw mut MAIN_INTERP {
+        return std::ptr::null_mut();
+    }
+    static DICT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let d = *DICT.get_or_init(|| {
+        let d = crate::dictobject::new_dict();
+        if d.is_null() {
+            crate::pyerrors::clear();
         }
-        static DICT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-        let d = *DICT.get_or_init(|| {
-            let d = crate::dictobject::new_dict();
-            if d.is_null() {
-                crate::pyerrors::clear();
-            }
-            d as usize
-        });
-        d as *mut PyObject
-    })
+        d as usize
+    });
+    d as *mut PyObject
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyInterpreterState_GetID(_interp: *mut PyInterpreterState) -> i64 {
-    crate::ffi_guard::guard("PyInterpreterState_GetID", -1, || 0)
+#[export]
+pub fn PyInterpreterState_GetID(_interp: *mut PyInterpreterState) -> i64 {
+    0
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyGILState_Ensure() -> c_int {
-    crate::ffi_guard::guard("PyGILState_Ensure", PyGILState_LOCKED, || {
-        current();
-        if is_attached() {
-            PyGILState_LOCKED
-        } else {
-            set_attached(true);
-            PyGILState_UNLOCKED
-        }
-    })
+#[export(err = PyGILState_LOCKED)]
+pub fn PyGILState_Ensure() -> c_int {
+    current();
+    if is_attached() {
+        PyGILState_LOCKED
+    } else {
+        set_attached(true);
+        PyGILState_UNLOCKED
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyGILState_Release(state: c_int) {
-    crate::ffi_guard::guard("PyGILState_Release", (), || {
-        if state == PyGILState_UNLOCKED {
-            crate::refcount::merge_pending();
-            set_attached(false);
-        }
-    })
+#[export]
+pub fn PyGILState_Release(state: c_int) {
+    if state == PyGILState_UNLOCKED {
+        crate::refcount::merge_pending();
+        set_attached(false);
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyGILState_Check() -> c_int {
-    crate::ffi_guard::guard("PyGILState_Check", 0, || c_int::from(is_attached()))
+#[export]
+pub fn PyGILState_Check() -> c_int {
+    c_int::from(is_attached())
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyGILState_GetThisThreadState() -> *mut PyThreadState {
-    crate::ffi_guard::guard(
-        "PyGILState_GetThisThreadState",
-        std::ptr::null_mut(),
-        current,
-    )
+#[export]
+pub fn PyGILState_GetThisThreadState() -> *mut PyThreadState {
+    current()
 }
 
 // Single-phase module state lookup: `PyState_AddModule` files a module under its def's
@@ -343,49 +322,41 @@ pub unsafe fn find_module(def: *mut crate::moduleobject::PyModuleDef) -> *mut Py
     modules_by_index().get(index as usize).copied().unwrap_or(0) as *mut PyObject
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyState_AddModule(
+#[export]
+pub unsafe fn PyState_AddModule(
     module: *mut PyObject,
     def: *mut crate::moduleobject::PyModuleDef,
 ) -> c_int {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyState_AddModule", -1, || unsafe {
-        add_module(module, def)
-    })
+    unsafe { add_module(module, def) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyState_FindModule(
-    def: *mut crate::moduleobject::PyModuleDef,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyState_FindModule(def: *mut crate::moduleobject::PyModuleDef) -> *mut PyObject {
     // SAFETY: per the C API contract.
-    crate::ffi_guard::guard("PyState_FindModule", std::ptr::null_mut(), || unsafe {
-        find_module(def)
-    })
+    unsafe { find_module(def) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyState_RemoveModule(def: *mut crate::moduleobject::PyModuleDef) -> c_int {
-    crate::ffi_guard::guard("PyState_RemoveModule", -1, || {
-        if def.is_null() {
-            return raise_system_error("module definition is NULL");
+#[export]
+pub unsafe fn PyState_RemoveModule(def: *mut crate::moduleobject::PyModuleDef) -> c_int {
+    if def.is_null() {
+        return raise_system_error("module definition is NULL");
+    }
+    // SAFETY: `def` is a live def per the C API contract.
+    let (slots, index) = unsafe { ((*def).m_slots, (*def).m_base.m_index) };
+    if !slots.is_null() {
+        return raise_system_error("PyState_RemoveModule called on module with slots");
+    }
+    let old = {
+        let mut list = modules_by_index();
+        match list.get_mut(index.max(0) as usize) {
+            Some(slot) if index > 0 => std::mem::take(slot),
+            _ => return raise_system_error("Module index out of bounds."),
         }
-        // SAFETY: `def` is a live def per the C API contract.
-        let (slots, index) = unsafe { ((*def).m_slots, (*def).m_base.m_index) };
-        if !slots.is_null() {
-            return raise_system_error("PyState_RemoveModule called on module with slots");
-        }
-        let old = {
-            let mut list = modules_by_index();
-            match list.get_mut(index.max(0) as usize) {
-                Some(slot) if index > 0 => std::mem::take(slot),
-                _ => return raise_system_error("Module index out of bounds."),
-            }
-        };
-        if old != 0 {
-            // SAFETY: the list held this reference.
-            unsafe { crate::refcount::decref(old as *mut PyObject) };
-        }
-        0
-    })
+    };
+    if old != 0 {
+        // SAFETY: the list held this reference.
+        unsafe { crate::refcount::decref(old as *mut PyObject) };
+    }
+    0
 }

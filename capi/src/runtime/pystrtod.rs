@@ -1,6 +1,7 @@
 //! `pystrtod.h`: `PyOS_double_to_string` (the `e`/`f`/`g`/`r` formats with CPython's flags)
 //! and `PyOS_string_to_double`.
 
+use crate::export;
 use crate::object::PyObject;
 use crate::pyerrors::{EXC_ValueError, raise};
 use std::ffi::{c_char, c_int};
@@ -127,34 +128,32 @@ pub fn double_to_string(
     Some((if upper { s.to_ascii_uppercase() } else { s }, kind))
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyOS_double_to_string(
+#[export]
+pub unsafe fn PyOS_double_to_string(
     val: f64,
     format_code: c_char,
     precision: c_int,
     flags: c_int,
     ty: *mut c_int,
 ) -> *mut c_char {
-    crate::ffi_guard::guard("PyOS_double_to_string", null_mut(), || {
-        let Some((s, kind)) = double_to_string(val, format_code as u8, precision, flags) else {
-            crate::pyerrors::bad_internal_call();
-            return null_mut();
-        };
-        let p = crate::pymem::malloc(s.len() + 1).cast::<u8>();
-        if p.is_null() {
-            crate::pyerrors::no_memory();
-            return null_mut();
+    let Some((s, kind)) = double_to_string(val, format_code as u8, precision, flags) else {
+        crate::pyerrors::bad_internal_call();
+        return null_mut();
+    };
+    let p = crate::pymem::malloc(s.len() + 1).cast::<u8>();
+    if p.is_null() {
+        crate::pyerrors::no_memory();
+        return null_mut();
+    }
+    // SAFETY: `p` has room for the text and its NUL; `ty` is NULL or writable.
+    unsafe {
+        std::ptr::copy_nonoverlapping(s.as_ptr(), p, s.len());
+        *p.add(s.len()) = 0;
+        if !ty.is_null() {
+            *ty = kind;
         }
-        // SAFETY: `p` has room for the text and its NUL; `ty` is NULL or writable.
-        unsafe {
-            std::ptr::copy_nonoverlapping(s.as_ptr(), p, s.len());
-            *p.add(s.len()) = 0;
-            if !ty.is_null() {
-                *ty = kind;
-            }
-        }
-        p.cast()
-    })
+    }
+    p.cast()
 }
 
 /// The length of the longest prefix of `b` that is a float literal (no whitespace, no
@@ -206,58 +205,54 @@ pub fn float_prefix_len(b: &[u8]) -> usize {
     i
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyOS_string_to_double(
+#[export]
+pub unsafe fn PyOS_string_to_double(
     s: *const c_char,
     endptr: *mut *mut c_char,
     overflow_exception: *mut PyObject,
 ) -> f64 {
-    crate::ffi_guard::guard("PyOS_string_to_double", -1.0, || {
-        // SAFETY: a NUL-terminated string; `endptr` NULL or writable, per the C API contract.
-        unsafe {
-            let b = std::ffi::CStr::from_ptr(s).to_bytes();
-            let n = float_prefix_len(b);
-            let text = String::from_utf8_lossy(b);
-            let invalid = || {
-                raise(
-                    &raw mut EXC_ValueError,
-                    &format!(
-                        "could not convert string to float: {}",
-                        crate::unicodeobject::repr_text(
-                            &text.chars().take(200).collect::<String>()
-                        )
-                    ),
-                );
-            };
-            if n == 0 || (endptr.is_null() && n != b.len()) {
-                if !endptr.is_null() {
-                    *endptr = s.cast_mut();
-                }
-                invalid();
-                return -1.0;
-            }
+    // SAFETY: a NUL-terminated string; `endptr` NULL or writable, per the C API contract.
+    unsafe {
+        let b = std::ffi::CStr::from_ptr(s).to_bytes();
+        let n = float_prefix_len(b);
+        let text = String::from_utf8_lossy(b);
+        let invalid = || {
+            raise(
+                &raw mut EXC_ValueError,
+                &format!(
+                    "could not convert string to float: {}",
+                    crate::unicodeobject::repr_text(&text.chars().take(200).collect::<String>())
+                ),
+            );
+        };
+        if n == 0 || (endptr.is_null() && n != b.len()) {
             if !endptr.is_null() {
-                *endptr = s.add(n).cast_mut();
+                *endptr = s.cast_mut();
             }
-            let lit = std::str::from_utf8(&b[..n]).unwrap_or("");
-            let v: f64 = lit.parse().unwrap_or(f64::NAN);
-            let word = lit.trim_start_matches(['+', '-']);
-            if v.is_infinite()
-                && !word.eq_ignore_ascii_case("inf")
-                && !word.eq_ignore_ascii_case("infinity")
-                && !overflow_exception.is_null()
-            {
-                let msg = crate::unicodeobject::from_str(&format!(
-                    "value too large to convert to float: '{}'",
-                    text.chars().take(200).collect::<String>()
-                ));
-                crate::pyerrors::set_object(overflow_exception, msg);
-                crate::refcount::xdecref(msg);
-                return -1.0;
-            }
-            v
+            invalid();
+            return -1.0;
         }
-    })
+        if !endptr.is_null() {
+            *endptr = s.add(n).cast_mut();
+        }
+        let lit = std::str::from_utf8(&b[..n]).unwrap_or("");
+        let v: f64 = lit.parse().unwrap_or(f64::NAN);
+        let word = lit.trim_start_matches(['+', '-']);
+        if v.is_infinite()
+            && !word.eq_ignore_ascii_case("inf")
+            && !word.eq_ignore_ascii_case("infinity")
+            && !overflow_exception.is_null()
+        {
+            let msg = crate::unicodeobject::from_str(&format!(
+                "value too large to convert to float: '{}'",
+                text.chars().take(200).collect::<String>()
+            ));
+            crate::pyerrors::set_object(overflow_exception, msg);
+            crate::refcount::xdecref(msg);
+            return -1.0;
+        }
+        v
+    }
 }
 
 #[cfg(test)]

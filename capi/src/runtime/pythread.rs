@@ -3,6 +3,7 @@
 //! A `PyThread_type_lock` is a plain (non-reentrant) lock that any thread may release, so it
 //! is a flag under a mutex with a condition variable rather than a `std::sync::Mutex` guard.
 
+use crate::export;
 use std::ffi::{c_int, c_uint, c_ulong, c_void};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -61,24 +62,20 @@ unsafe fn lock_ref<'a>(lock: *mut c_void) -> &'a ThreadLock {
     unsafe { &*lock.cast::<ThreadLock>() }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_init_thread() {}
+#[export(unguarded)]
+pub fn PyThread_init_thread() {}
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_allocate_lock() -> *mut c_void {
-    crate::ffi_guard::guard("PyThread_allocate_lock", std::ptr::null_mut(), || {
-        Box::into_raw(Box::new(ThreadLock::default())).cast()
-    })
+#[export]
+pub fn PyThread_allocate_lock() -> *mut c_void {
+    Box::into_raw(Box::new(ThreadLock::default())).cast()
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyThread_free_lock(lock: *mut c_void) {
-    crate::ffi_guard::guard("PyThread_free_lock", (), || {
-        if !lock.is_null() {
-            // SAFETY: the lock came from PyThread_allocate_lock (C API contract).
-            drop(unsafe { Box::from_raw(lock.cast::<ThreadLock>()) });
-        }
-    })
+#[export]
+pub unsafe fn PyThread_free_lock(lock: *mut c_void) {
+    if !lock.is_null() {
+        // SAFETY: the lock came from PyThread_allocate_lock (C API contract).
+        drop(unsafe { Box::from_raw(lock.cast::<ThreadLock>()) });
+    }
 }
 
 /// The timeout for a microsecond count: negative waits forever.
@@ -86,58 +83,52 @@ fn timeout_of(microseconds: i64) -> Option<Duration> {
     u64::try_from(microseconds).ok().map(Duration::from_micros)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyThread_acquire_lock(lock: *mut c_void, waitflag: c_int) -> c_int {
-    crate::ffi_guard::guard("PyThread_acquire_lock", 0, || {
-        let t = if waitflag != 0 {
-            None
-        } else {
-            Some(Duration::ZERO)
-        };
-        // SAFETY: C API contract: a live lock.
-        c_int::from(unsafe { lock_ref(lock) }.acquire(t))
-    })
+#[export]
+pub unsafe fn PyThread_acquire_lock(lock: *mut c_void, waitflag: c_int) -> c_int {
+    let t = if waitflag != 0 {
+        None
+    } else {
+        Some(Duration::ZERO)
+    };
+    // SAFETY: C API contract: a live lock.
+    c_int::from(unsafe { lock_ref(lock) }.acquire(t))
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyThread_acquire_lock_timed(
+#[export]
+pub unsafe fn PyThread_acquire_lock_timed(
     lock: *mut c_void,
     microseconds: i64,
     intr_flag: c_int,
 ) -> c_int {
     let _ = intr_flag;
-    crate::ffi_guard::guard("PyThread_acquire_lock_timed", PY_LOCK_FAILURE, || {
-        // SAFETY: C API contract: a live lock.
-        if unsafe { lock_ref(lock) }.acquire(timeout_of(microseconds)) {
-            PY_LOCK_ACQUIRED
-        } else {
-            PY_LOCK_FAILURE
-        }
-    })
+    // SAFETY: C API contract: a live lock.
+    if unsafe { lock_ref(lock) }.acquire(timeout_of(microseconds)) {
+        PY_LOCK_ACQUIRED
+    } else {
+        PY_LOCK_FAILURE
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyThread_release_lock(lock: *mut c_void) {
-    crate::ffi_guard::guard("PyThread_release_lock", (), || {
-        // SAFETY: C API contract: a live lock.
-        unsafe { lock_ref(lock) }.release()
-    })
+#[export]
+pub unsafe fn PyThread_release_lock(lock: *mut c_void) {
+    // SAFETY: C API contract: a live lock.
+    unsafe { lock_ref(lock) }.release()
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_get_thread_ident() -> c_ulong {
+#[export(unguarded)]
+pub fn PyThread_get_thread_ident() -> c_ulong {
     // SAFETY: pthread_self has no preconditions.
     unsafe { libc::pthread_self() as c_ulong }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_get_thread_native_id() -> c_ulong {
+#[export(unguarded)]
+pub fn PyThread_get_thread_native_id() -> c_ulong {
     // SAFETY: gettid has no preconditions.
     unsafe { libc::gettid() as c_ulong }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_get_stacksize() -> usize {
+#[export(unguarded)]
+pub fn PyThread_get_stacksize() -> usize {
     0
 }
 
@@ -148,98 +139,86 @@ pub struct Py_tss_t {
     pub _key: libc::pthread_key_t,
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_tss_alloc() -> *mut Py_tss_t {
-    crate::ffi_guard::guard("PyThread_tss_alloc", std::ptr::null_mut(), || {
-        let p = crate::pymem::malloc(std::mem::size_of::<Py_tss_t>()).cast::<Py_tss_t>();
-        if !p.is_null() {
-            // SAFETY: a fresh block of the right size.
-            unsafe {
-                p.write(Py_tss_t {
-                    _is_initialized: 0,
-                    _key: 0,
-                })
-            };
-        }
-        p
-    })
+#[export]
+pub fn PyThread_tss_alloc() -> *mut Py_tss_t {
+    let p = crate::pymem::malloc(std::mem::size_of::<Py_tss_t>()).cast::<Py_tss_t>();
+    if !p.is_null() {
+        // SAFETY: a fresh block of the right size.
+        unsafe {
+            p.write(Py_tss_t {
+                _is_initialized: 0,
+                _key: 0,
+            })
+        };
+    }
+    p
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyThread_tss_free(key: *mut Py_tss_t) {
-    crate::ffi_guard::guard("PyThread_tss_free", (), || {
-        if !key.is_null() {
-            // SAFETY: a key from PyThread_tss_alloc (C API contract).
-            unsafe {
-                PyThread_tss_delete(key);
-                crate::pymem::free(key.cast());
-            }
+#[export]
+pub unsafe fn PyThread_tss_free(key: *mut Py_tss_t) {
+    if !key.is_null() {
+        // SAFETY: a key from PyThread_tss_alloc (C API contract).
+        unsafe {
+            PyThread_tss_delete(key);
+            crate::pymem::free(key.cast());
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyThread_tss_is_created(key: *mut Py_tss_t) -> c_int {
+#[export]
+pub unsafe fn PyThread_tss_is_created(key: *mut Py_tss_t) -> c_int {
     // SAFETY: C API contract: a valid key.
-    crate::ffi_guard::guard("PyThread_tss_is_created", 0, || unsafe {
-        c_int::from((*key)._is_initialized != 0)
-    })
+    unsafe { c_int::from((*key)._is_initialized != 0) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyThread_tss_create(key: *mut Py_tss_t) -> c_int {
-    crate::ffi_guard::guard("PyThread_tss_create", -1, || {
-        // SAFETY: C API contract: a valid key; pthread_key_create writes the new key.
-        unsafe {
-            if (*key)._is_initialized != 0 {
-                return 0;
-            }
-            if libc::pthread_key_create(&mut (*key)._key, None) != 0 {
-                return -1;
-            }
-            (*key)._is_initialized = 1;
+#[export]
+pub unsafe fn PyThread_tss_create(key: *mut Py_tss_t) -> c_int {
+    // SAFETY: C API contract: a valid key; pthread_key_create writes the new key.
+    unsafe {
+        if (*key)._is_initialized != 0 {
+            return 0;
         }
-        0
-    })
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyThread_tss_delete(key: *mut Py_tss_t) {
-    crate::ffi_guard::guard("PyThread_tss_delete", (), || {
-        // SAFETY: C API contract: a valid key; deleting a created pthread key.
-        unsafe {
-            if (*key)._is_initialized != 0 {
-                libc::pthread_key_delete((*key)._key);
-                (*key)._is_initialized = 0;
-            }
+        if libc::pthread_key_create(&mut (*key)._key, None) != 0 {
+            return -1;
         }
-    })
+        (*key)._is_initialized = 1;
+    }
+    0
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyThread_tss_set(key: *mut Py_tss_t, value: *mut c_void) -> c_int {
+#[export]
+pub unsafe fn PyThread_tss_delete(key: *mut Py_tss_t) {
+    // SAFETY: C API contract: a valid key; deleting a created pthread key.
+    unsafe {
+        if (*key)._is_initialized != 0 {
+            libc::pthread_key_delete((*key)._key);
+            (*key)._is_initialized = 0;
+        }
+    }
+}
+
+#[export]
+pub unsafe fn PyThread_tss_set(key: *mut Py_tss_t, value: *mut c_void) -> c_int {
     // SAFETY: C API contract: a created key.
-    crate::ffi_guard::guard("PyThread_tss_set", -1, || unsafe {
+    unsafe {
         if libc::pthread_setspecific((*key)._key, value) == 0 {
             0
         } else {
             -1
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyThread_tss_get(key: *mut Py_tss_t) -> *mut c_void {
+#[export]
+pub unsafe fn PyThread_tss_get(key: *mut Py_tss_t) -> *mut c_void {
     // SAFETY: C API contract: a created key.
-    crate::ffi_guard::guard("PyThread_tss_get", std::ptr::null_mut(), || unsafe {
-        libc::pthread_getspecific((*key)._key)
-    })
+    unsafe { libc::pthread_getspecific((*key)._key) }
 }
 
 // The old TLS key API (deprecated since 3.7; keys are pthread keys passed as int).
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_create_key() -> c_int {
+#[export(unguarded)]
+pub fn PyThread_create_key() -> c_int {
     let mut k: libc::pthread_key_t = 0;
     // SAFETY: pthread_key_create writes the new key into `k`.
     if unsafe { libc::pthread_key_create(&mut k, None) } != 0 {
@@ -248,14 +227,14 @@ pub extern "C" fn PyThread_create_key() -> c_int {
     c_int::try_from(k).unwrap_or(-1)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_delete_key(key: c_int) {
+#[export(unguarded)]
+pub fn PyThread_delete_key(key: c_int) {
     // SAFETY: deleting a key (an invalid key gives EINVAL, ignored like CPython).
     unsafe { libc::pthread_key_delete(key as c_uint) };
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_set_key_value(key: c_int, value: *mut c_void) -> c_int {
+#[export(unguarded)]
+pub fn PyThread_set_key_value(key: c_int, value: *mut c_void) -> c_int {
     // SAFETY: pthread_setspecific validates the key.
     if unsafe { libc::pthread_setspecific(key as c_uint, value) } == 0 {
         0
@@ -264,17 +243,17 @@ pub extern "C" fn PyThread_set_key_value(key: c_int, value: *mut c_void) -> c_in
     }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_get_key_value(key: c_int) -> *mut c_void {
+#[export(unguarded)]
+pub fn PyThread_get_key_value(key: c_int) -> *mut c_void {
     // SAFETY: pthread_getspecific returns NULL for an unknown key.
     unsafe { libc::pthread_getspecific(key as c_uint) }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_delete_key_value(key: c_int) {
+#[export(unguarded)]
+pub fn PyThread_delete_key_value(key: c_int) {
     // SAFETY: pthread_setspecific validates the key.
     unsafe { libc::pthread_setspecific(key as c_uint, std::ptr::null()) };
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyThread_ReInitTLS() {}
+#[export(unguarded)]
+pub fn PyThread_ReInitTLS() {}

@@ -2,6 +2,7 @@
 //! owning thread, a shared atomic count for everyone else), the exported slow paths, and the
 //! per-thread queues of objects whose shared count dropped to zero on a foreign thread.
 
+use crate::export;
 use crate::object::{
     _Py_IMMORTAL_INITIAL_REFCNT, _Py_IMMORTAL_REFCNT_LOCAL, _Py_REF_MERGED, _Py_REF_QUEUED,
     _Py_REF_SHARED_FLAG_MASK, _Py_REF_SHARED_SHIFT, _Py_UNOWNED_TID, PyObject, PyTypeObject,
@@ -414,104 +415,91 @@ pub unsafe fn set_refcnt(op: *mut PyObject, n: Py_ssize_t) {
 // Exported slow paths.
 // ------------------------------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _Py_MergeZeroLocalRefcount(op: *mut PyObject) {
-    // The common case (no other thread ever held a reference) runs before the guard (see
-    // `ffi_guard`): `dealloc` counts the object and calls its `tp_dealloc`, an `extern "C"`
-    // function that a Rust panic could not unwind out of anyway.
+/// The common case of `_Py_MergeZeroLocalRefcount` (no other thread ever held a reference),
+/// answered before the guard: `dealloc` counts the object and calls its `tp_dealloc`, an
+/// `extern "C"` function that a Rust panic could not unwind out of anyway.
+///
+/// # Safety
+/// As `merge_zero_local`.
+#[inline]
+unsafe fn dealloc_unshared(op: *mut PyObject) -> Option<()> {
     // SAFETY: called by the inline Py_DECREF with a live object whose local count is 0.
     unsafe {
         if shared(op).load(Ordering::Acquire) == 0 {
             dealloc(op);
-            return;
+            return Some(());
         }
     }
-    // SAFETY: as above.
-    unsafe { merge_zero_local_guarded(op) }
+    None
 }
 
-/// The rest of `_Py_MergeZeroLocalRefcount`, out of line so that the common case above needs
-/// no frame of its own.
-///
-/// # Safety
-/// As `merge_zero_local`.
-#[inline(never)]
-unsafe fn merge_zero_local_guarded(op: *mut PyObject) {
-    // SAFETY: forwarded contract.
-    crate::ffi_guard::guard("_Py_MergeZeroLocalRefcount", (), || unsafe {
-        merge_zero_local(op)
-    })
+#[export(fast = dealloc_unshared)]
+pub unsafe fn _Py_MergeZeroLocalRefcount(op: *mut PyObject) {
+    // SAFETY: called by the inline Py_DECREF with a live object whose local count is 0.
+    unsafe { merge_zero_local(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _Py_DecRefShared(op: *mut PyObject) {
+#[export]
+pub unsafe fn _Py_DecRefShared(op: *mut PyObject) {
     // SAFETY: called by the inline Py_DECREF with a live object the caller holds.
-    crate::ffi_guard::guard("_Py_DecRefShared", (), || unsafe { decref_shared(op) })
+    unsafe { decref_shared(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _Py_DecRefSharedDebug(
-    op: *mut PyObject,
-    _file: *const c_char,
-    _line: c_int,
-) {
+#[export]
+pub unsafe fn _Py_DecRefSharedDebug(op: *mut PyObject, _file: *const c_char, _line: c_int) {
     // SAFETY: as `_Py_DecRefShared`.
-    crate::ffi_guard::guard("_Py_DecRefSharedDebug", (), || unsafe { decref_shared(op) })
+    unsafe { decref_shared(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _Py_Dealloc(op: *mut PyObject) {
+#[export]
+pub unsafe fn _Py_Dealloc(op: *mut PyObject) {
     // SAFETY: the caller hands over a live object whose count reached zero.
-    crate::ffi_guard::guard("_Py_Dealloc", (), || unsafe { dealloc(op) })
+    unsafe { dealloc(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn Py_IncRef(op: *mut PyObject) {
+#[export]
+pub unsafe fn Py_IncRef(op: *mut PyObject) {
     // SAFETY: NULL or a live object, per the C API contract.
-    crate::ffi_guard::guard("Py_IncRef", (), || unsafe { xincref(op) })
+    unsafe { xincref(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn Py_DecRef(op: *mut PyObject) {
+#[export]
+pub unsafe fn Py_DecRef(op: *mut PyObject) {
     // SAFETY: NULL or a live object whose reference the caller owns.
-    crate::ffi_guard::guard("Py_DecRef", (), || unsafe { xdecref(op) })
+    unsafe { xdecref(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _Py_IncRef(op: *mut PyObject) {
+#[export]
+pub unsafe fn _Py_IncRef(op: *mut PyObject) {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("_Py_IncRef", (), || unsafe { incref(op) })
+    unsafe { incref(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _Py_DecRef(op: *mut PyObject) {
+#[export]
+pub unsafe fn _Py_DecRef(op: *mut PyObject) {
     // SAFETY: a live object whose reference the caller owns.
-    crate::ffi_guard::guard("_Py_DecRef", (), || unsafe { decref(op) })
+    unsafe { decref(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _Py_SetRefcnt(op: *mut PyObject, n: Py_ssize_t) {
+#[export]
+pub unsafe fn _Py_SetRefcnt(op: *mut PyObject, n: Py_ssize_t) {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("_Py_SetRefcnt", (), || unsafe { set_refcnt(op, n) })
+    unsafe { set_refcnt(op, n) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn Py_REFCNT(op: *mut PyObject) -> Py_ssize_t {
+#[export]
+pub unsafe fn Py_REFCNT(op: *mut PyObject) -> Py_ssize_t {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("Py_REFCNT", -1, || unsafe { refcnt(op) })
+    unsafe { refcnt(op) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn Py_TYPE(op: *mut PyObject) -> *mut PyTypeObject {
+#[export]
+pub unsafe fn Py_TYPE(op: *mut PyObject) -> *mut PyTypeObject {
     // SAFETY: a live object, per the C API contract.
-    crate::ffi_guard::guard("Py_TYPE", std::ptr::null_mut(), || unsafe { (*op).ob_type })
+    unsafe { (*op).ob_type }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _Py_GetThreadLocal_Addr() -> *mut c_void {
-    crate::ffi_guard::guard(
-        "_Py_GetThreadLocal_Addr",
-        std::ptr::null_mut(),
-        crate::pystate::tls_addr,
-    )
+#[export(err = std::ptr::null_mut())]
+pub fn _Py_GetThreadLocal_Addr() -> *mut c_void {
+    crate::pystate::tls_addr()
 }

@@ -2,6 +2,7 @@
 //! struct members a `PyMemberDef` describes.
 
 use crate::descrobject::*;
+use crate::export;
 use crate::object::{PyObject, ty, type_name};
 use crate::pyerrors::{
     EXC_AttributeError, EXC_OverflowError, EXC_RuntimeWarning, EXC_TypeError, raise,
@@ -235,25 +236,14 @@ pub unsafe fn write_member(op: *mut PyObject, m: *const PyMemberDef, v: *mut PyO
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMember_GetOne(
-    addr: *const c_char,
-    m: *mut PyMemberDef,
-) -> *mut PyObject {
+#[export]
+pub unsafe fn PyMember_GetOne(addr: *const c_char, m: *mut PyMemberDef) -> *mut PyObject {
     // SAFETY: `addr` is the start of an object whose layout has member `m` (C API contract).
-    crate::ffi_guard::guard("PyMember_GetOne", std::ptr::null_mut(), || unsafe {
-        read_member(addr.cast_mut().cast(), m)
-    })
+    unsafe { read_member(addr.cast_mut().cast(), m) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyMember_SetOne(
-    addr: *mut c_char,
-    m: *mut PyMemberDef,
-    v: *mut PyObject,
-) -> c_int {
+#[export]
+pub unsafe fn PyMember_SetOne(addr: *mut c_char, m: *mut PyMemberDef, v: *mut PyObject) -> c_int {
     // SAFETY: as PyMember_GetOne; `v` NULL or live.
-    crate::ffi_guard::guard("PyMember_SetOne", -1, || unsafe {
-        write_member(addr.cast(), m, v)
-    })
+    unsafe { write_member(addr.cast(), m, v) }
 }

@@ -1,6 +1,7 @@
 //! `warnings.h`: warnings go to stderr as one line (`RuntimeWarning: text`) and are recorded
 //! for the host; the host can turn them into errors (`-W error`).
 
+use crate::export;
 use crate::object::{PyObject, PyTypeObject, type_short_name};
 use std::ffi::{CStr, c_char, c_int};
 use std::sync::Mutex;
@@ -63,36 +64,32 @@ pub unsafe fn warn(category: *mut PyTypeObject, msg: &str, _stacklevel: isize) -
     0
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyErr_WarnEx(
+#[export]
+pub unsafe fn PyErr_WarnEx(
     category: *mut PyObject,
     msg: *const c_char,
     stacklevel: isize,
 ) -> c_int {
-    crate::ffi_guard::guard("PyErr_WarnEx", -1, || {
-        // SAFETY: NULL or an exception type, and a NUL-terminated message.
-        unsafe {
-            let m = CStr::from_ptr(msg).to_string_lossy();
-            warn(category.cast(), &m, stacklevel)
-        }
-    })
+    // SAFETY: NULL or an exception type, and a NUL-terminated message.
+    unsafe {
+        let m = CStr::from_ptr(msg).to_string_lossy();
+        warn(category.cast(), &m, stacklevel)
+    }
 }
 
 /// `PyErr_WarnFormat` after the C shim formatted the message.
 ///
 /// # Safety
 /// `category` NULL or an exception type; `msg` a live str.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _gilgate_warn_formatted(
+#[export(err = -1, guard_name = "PyErr_WarnFormat")]
+pub unsafe fn _gilgate_warn_formatted(
     category: *mut PyObject,
     msg: *mut PyObject,
     stacklevel: isize,
 ) -> c_int {
-    crate::ffi_guard::guard("PyErr_WarnFormat", -1, || {
-        // SAFETY: forwarded contract.
-        unsafe {
-            let m = crate::unicodeobject::as_str(msg).unwrap_or("");
-            warn(category.cast(), m, stacklevel)
-        }
-    })
+    // SAFETY: forwarded contract.
+    unsafe {
+        let m = crate::unicodeobject::as_str(msg).unwrap_or("");
+        warn(category.cast(), m, stacklevel)
+    }
 }

@@ -6,6 +6,7 @@
 //! (`PyUnstable_TryIncRef` and friends) and `PyObject_GC_IsTracked`.
 
 use super::{Py_TPFLAGS_HAVE_GC, PyObject, ty};
+use crate::export;
 use crate::pyport::Py_ssize_t;
 use crate::pystate::PyThreadState;
 use crate::refcount::{incref, new_ref, refcnt};
@@ -49,21 +50,19 @@ fn constant(id: c_uint) -> *mut PyObject {
     }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_GetConstant(id: c_uint) -> *mut PyObject {
-    crate::ffi_guard::guard("Py_GetConstant", null_mut(), || {
-        let p = constant(id);
-        if p.is_null() {
-            return p;
-        }
-        // SAFETY: the table keeps every constant alive.
-        unsafe { new_ref(p) }
-    })
+#[export]
+pub fn Py_GetConstant(id: c_uint) -> *mut PyObject {
+    let p = constant(id);
+    if p.is_null() {
+        return p;
+    }
+    // SAFETY: the table keeps every constant alive.
+    unsafe { new_ref(p) }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_GetConstantBorrowed(id: c_uint) -> *mut PyObject {
-    crate::ffi_guard::guard("Py_GetConstantBorrowed", null_mut(), || constant(id))
+#[export]
+pub fn Py_GetConstantBorrowed(id: c_uint) -> *mut PyObject {
+    constant(id)
 }
 
 // ---- repr recursion guard -------------------------------------------------------------------
@@ -71,17 +70,15 @@ pub extern "C" fn Py_GetConstantBorrowed(id: c_uint) -> *mut PyObject {
 /// `Py_ReprEnter`: 1 when `op`'s repr is already in progress on this thread (the caller then
 /// prints a placeholder such as `...`), else records it and returns 0. The list is the one
 /// gilgate's own container reprs use.
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_ReprEnter(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("Py_ReprEnter", -1, || {
-        c_int::from(!crate::iterobject::repr_enter(op))
-    })
+#[export]
+pub fn Py_ReprEnter(op: *mut PyObject) -> c_int {
+    c_int::from(!crate::iterobject::repr_enter(op))
 }
 
 /// `Py_ReprLeave`: forgets `op`; the current exception is untouched.
-#[unsafe(no_mangle)]
-pub extern "C" fn Py_ReprLeave(op: *mut PyObject) {
-    crate::ffi_guard::guard("Py_ReprLeave", (), || crate::iterobject::repr_leave(op))
+#[export]
+pub fn Py_ReprLeave(op: *mut PyObject) {
+    crate::iterobject::repr_leave(op)
 }
 
 // ---- the C stack check and the trashcan -----------------------------------------------------
@@ -160,96 +157,78 @@ pub fn near_stack_limit(margin: c_int) -> bool {
     here <= soft.saturating_add(margin.max(0) as usize * STACK_MARGIN_BYTES)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn _Py_ReachedRecursionLimitWithMargin(
-    _tstate: *mut PyThreadState,
-    margin: c_int,
-) -> c_int {
-    crate::ffi_guard::guard("_Py_ReachedRecursionLimitWithMargin", 0, || {
-        c_int::from(near_stack_limit(margin))
-    })
+#[export]
+pub fn _Py_ReachedRecursionLimitWithMargin(_tstate: *mut PyThreadState, margin: c_int) -> c_int {
+    c_int::from(near_stack_limit(margin))
 }
 
 /// Postpones `op`'s deallocation (a dead object whose dealloc started too deep in the stack):
 /// it joins this thread's chain, which `tstate->delete_later` shows non-empty.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyTrash_thread_deposit_object(
-    tstate: *mut PyThreadState,
-    op: *mut PyObject,
-) {
-    crate::ffi_guard::guard("_PyTrash_thread_deposit_object", (), || {
-        DELETE_LATER.with_borrow_mut(|v| v.push(op as usize));
-        if !tstate.is_null() {
-            // SAFETY: `tstate` is the caller's live thread state.
-            unsafe { (*tstate).delete_later = op };
-        }
-    })
+#[export]
+pub unsafe fn _PyTrash_thread_deposit_object(tstate: *mut PyThreadState, op: *mut PyObject) {
+    DELETE_LATER.with_borrow_mut(|v| v.push(op as usize));
+    if !tstate.is_null() {
+        // SAFETY: `tstate` is the caller's live thread state.
+        unsafe { (*tstate).delete_later = op };
+    }
 }
 
 /// Runs the postponed deallocations of this thread, newest first (a dealloc may deposit more).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyTrash_thread_destroy_chain(tstate: *mut PyThreadState) {
-    crate::ffi_guard::guard("_PyTrash_thread_destroy_chain", (), || {
-        loop {
-            let (op, next) = DELETE_LATER.with_borrow_mut(|v| {
-                let op = v.pop();
-                (op, v.last().copied().unwrap_or(0))
-            });
-            let Some(op) = op else { break };
-            let op = op as *mut PyObject;
-            // SAFETY: `tstate` is the caller's live thread state; `op` is a dead object whose
-            // type's dealloc was interrupted by the trashcan and runs now.
-            unsafe {
-                if !tstate.is_null() {
-                    (*tstate).delete_later = next as *mut PyObject;
-                }
-                if let Some(dealloc) = (*ty(op)).tp_dealloc {
-                    dealloc(op);
-                }
+#[export]
+pub unsafe fn _PyTrash_thread_destroy_chain(tstate: *mut PyThreadState) {
+    loop {
+        let (op, next) = DELETE_LATER.with_borrow_mut(|v| {
+            let op = v.pop();
+            (op, v.last().copied().unwrap_or(0))
+        });
+        let Some(op) = op else { break };
+        let op = op as *mut PyObject;
+        // SAFETY: `tstate` is the caller's live thread state; `op` is a dead object whose
+        // type's dealloc was interrupted by the trashcan and runs now.
+        unsafe {
+            if !tstate.is_null() {
+                (*tstate).delete_later = next as *mut PyObject;
+            }
+            if let Some(dealloc) = (*ty(op)).tp_dealloc {
+                dealloc(op);
             }
         }
-    })
+    }
 }
 
 // ---- references and GC state ----------------------------------------------------------------
 
 /// `PyUnstable_TryIncRef`: a new reference unless the object is already being destroyed.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnstable_TryIncRef(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyUnstable_TryIncRef", 0, || {
-        // SAFETY: `op` points to an object whose memory is still valid, per the contract.
-        unsafe {
-            if refcnt(op) <= 0 {
-                return 0;
-            }
-            incref(op);
-            1
+#[export]
+pub unsafe fn PyUnstable_TryIncRef(op: *mut PyObject) -> c_int {
+    // SAFETY: `op` points to an object whose memory is still valid, per the contract.
+    unsafe {
+        if refcnt(op) <= 0 {
+            return 0;
         }
-    })
+        incref(op);
+        1
+    }
 }
 
 /// Nothing to prepare: gilgate's `PyUnstable_TryIncRef` works on any object.
-#[unsafe(no_mangle)]
-pub extern "C" fn PyUnstable_EnableTryIncRef(_op: *mut PyObject) {}
+#[export(unguarded)]
+pub fn PyUnstable_EnableTryIncRef(_op: *mut PyObject) {}
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnstable_Object_IsUniquelyReferenced(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyUnstable_Object_IsUniquelyReferenced", 0, || {
-        // SAFETY: `op` is a live object.
-        c_int::from(unsafe { refcnt(op) } == 1 as Py_ssize_t)
-    })
+#[export]
+pub unsafe fn PyUnstable_Object_IsUniquelyReferenced(op: *mut PyObject) -> c_int {
+    // SAFETY: `op` is a live object.
+    c_int::from(unsafe { refcnt(op) } == 1 as Py_ssize_t)
 }
 
 /// 1 for an object of a GC type that `PyObject_GC_Track` tracked (and not untracked since).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyObject_GC_IsTracked(op: *mut PyObject) -> c_int {
-    crate::ffi_guard::guard("PyObject_GC_IsTracked", 0, || {
-        // SAFETY: `op` is a live object; the tracked bit is read atomically as Track sets it.
-        unsafe {
-            let gc_type = (*ty(op)).tp_flags & Py_TPFLAGS_HAVE_GC != 0;
-            let bits = std::sync::atomic::AtomicU8::from_ptr(&raw mut (*op).ob_gc_bits)
-                .load(std::sync::atomic::Ordering::Relaxed);
-            c_int::from(gc_type && bits & 1 != 0)
-        }
-    })
+#[export]
+pub unsafe fn PyObject_GC_IsTracked(op: *mut PyObject) -> c_int {
+    // SAFETY: `op` is a live object; the tracked bit is read atomically as Track sets it.
+    unsafe {
+        let gc_type = (*ty(op)).tp_flags & Py_TPFLAGS_HAVE_GC != 0;
+        let bits = std::sync::atomic::AtomicU8::from_ptr(&raw mut (*op).ob_gc_bits)
+            .load(std::sync::atomic::Ordering::Relaxed);
+        c_int::from(gc_type && bits & 1 != 0)
+    }
 }

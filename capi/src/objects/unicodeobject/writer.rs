@@ -10,6 +10,7 @@
 //! `PyUnicodeWriter_Format` is variadic and lives in `capi/c/unicodewriter.c`.
 
 use super::{data_ptr, from_ucs4, is_str, kind, length, new_uninit};
+use crate::export;
 use crate::object::PyObject;
 use crate::pyerrors::{EXC_SystemError, EXC_TypeError, EXC_ValueError, raise};
 use crate::pyport::Py_ssize_t;
@@ -337,176 +338,144 @@ unsafe fn byte_slice<'a>(s: *const c_char, len: Py_ssize_t) -> &'a [u8] {
 
 // ---- the private writer -------------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyUnicodeWriter_Init(w: *mut _PyUnicodeWriter) {
-    crate::ffi_guard::guard("_PyUnicodeWriter_Init", (), || {
-        // SAFETY: `w` points to writable writer storage, per the C API contract.
-        unsafe { (*w).init() }
-    })
+#[export]
+pub unsafe fn _PyUnicodeWriter_Init(w: *mut _PyUnicodeWriter) {
+    // SAFETY: `w` points to writable writer storage, per the C API contract.
+    unsafe { (*w).init() }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyUnicodeWriter_PrepareInternal(
+#[export]
+pub unsafe fn _PyUnicodeWriter_PrepareInternal(
     w: *mut _PyUnicodeWriter,
     length: Py_ssize_t,
     maxchar: u32,
 ) -> c_int {
-    crate::ffi_guard::guard("_PyUnicodeWriter_PrepareInternal", -1, || {
-        // SAFETY: `w` is an initialised writer.
-        to_c(unsafe { (*w).prepare(length, maxchar) })
-    })
+    // SAFETY: `w` is an initialised writer.
+    to_c(unsafe { (*w).prepare(length, maxchar) })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyUnicodeWriter_PrepareKindInternal(
-    w: *mut _PyUnicodeWriter,
-    kind: c_int,
-) -> c_int {
-    crate::ffi_guard::guard("_PyUnicodeWriter_PrepareKindInternal", -1, || {
-        // SAFETY: `w` is an initialised writer.
-        to_c(unsafe { (*w).prepare_kind(kind) })
-    })
+#[export]
+pub unsafe fn _PyUnicodeWriter_PrepareKindInternal(w: *mut _PyUnicodeWriter, kind: c_int) -> c_int {
+    // SAFETY: `w` is an initialised writer.
+    to_c(unsafe { (*w).prepare_kind(kind) })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyUnicodeWriter_WriteChar(w: *mut _PyUnicodeWriter, ch: u32) -> c_int {
-    crate::ffi_guard::guard("_PyUnicodeWriter_WriteChar", -1, || {
-        // SAFETY: `w` is an initialised writer.
-        to_c(unsafe { (*w).write_char(ch) })
-    })
+#[export]
+pub unsafe fn _PyUnicodeWriter_WriteChar(w: *mut _PyUnicodeWriter, ch: u32) -> c_int {
+    // SAFETY: `w` is an initialised writer.
+    to_c(unsafe { (*w).write_char(ch) })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyUnicodeWriter_WriteStr(
-    w: *mut _PyUnicodeWriter,
-    s: *mut PyObject,
-) -> c_int {
-    crate::ffi_guard::guard("_PyUnicodeWriter_WriteStr", -1, || {
-        // SAFETY: `w` is an initialised writer; `s` a live object.
-        unsafe {
-            if s.is_null() || !is_str(s) {
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            to_c((*w).write_str(s))
+#[export]
+pub unsafe fn _PyUnicodeWriter_WriteStr(w: *mut _PyUnicodeWriter, s: *mut PyObject) -> c_int {
+    // SAFETY: `w` is an initialised writer; `s` a live object.
+    unsafe {
+        if s.is_null() || !is_str(s) {
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        to_c((*w).write_str(s))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyUnicodeWriter_WriteSubstring(
+#[export]
+pub unsafe fn _PyUnicodeWriter_WriteSubstring(
     w: *mut _PyUnicodeWriter,
     s: *mut PyObject,
     start: Py_ssize_t,
     end: Py_ssize_t,
 ) -> c_int {
-    crate::ffi_guard::guard("_PyUnicodeWriter_WriteSubstring", -1, || {
-        // SAFETY: `w` is an initialised writer; `s` a live object. CPython only asserts the
-        // range; gilgate refuses a bad one instead of reading out of bounds.
-        unsafe {
-            if s.is_null() || !is_str(s) || start < 0 || start > end || end > length(s) {
-                crate::pyerrors::bad_internal_call();
-                return -1;
-            }
-            to_c((*w).write_substring(s, start as usize, end as usize))
+    // SAFETY: `w` is an initialised writer; `s` a live object. CPython only asserts the
+    // range; gilgate refuses a bad one instead of reading out of bounds.
+    unsafe {
+        if s.is_null() || !is_str(s) || start < 0 || start > end || end > length(s) {
+            crate::pyerrors::bad_internal_call();
+            return -1;
         }
-    })
+        to_c((*w).write_substring(s, start as usize, end as usize))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyUnicodeWriter_WriteASCIIString(
+#[export]
+pub unsafe fn _PyUnicodeWriter_WriteASCIIString(
     w: *mut _PyUnicodeWriter,
     s: *const c_char,
     len: Py_ssize_t,
 ) -> c_int {
-    crate::ffi_guard::guard("_PyUnicodeWriter_WriteASCIIString", -1, || {
-        // SAFETY: `w` is an initialised writer; `s` holds `len` bytes (or a C string for -1).
-        unsafe { to_c((*w).write_bytes(byte_slice(s, len), 0x7f)) }
-    })
+    // SAFETY: `w` is an initialised writer; `s` holds `len` bytes (or a C string for -1).
+    unsafe { to_c((*w).write_bytes(byte_slice(s, len), 0x7f)) }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyUnicodeWriter_WriteLatin1String(
+#[export]
+pub unsafe fn _PyUnicodeWriter_WriteLatin1String(
     w: *mut _PyUnicodeWriter,
     s: *const c_char,
     len: Py_ssize_t,
 ) -> c_int {
-    crate::ffi_guard::guard("_PyUnicodeWriter_WriteLatin1String", -1, || {
-        // SAFETY: as _PyUnicodeWriter_WriteASCIIString.
-        unsafe {
-            let b = byte_slice(s, len);
-            let maxchar = b.iter().copied().max().map_or(0, u32::from);
-            to_c((*w).write_bytes(b, maxchar))
-        }
-    })
+    // SAFETY: as _PyUnicodeWriter_WriteASCIIString.
+    unsafe {
+        let b = byte_slice(s, len);
+        let maxchar = b.iter().copied().max().map_or(0, u32::from);
+        to_c((*w).write_bytes(b, maxchar))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyUnicodeWriter_Finish(w: *mut _PyUnicodeWriter) -> *mut PyObject {
-    crate::ffi_guard::guard("_PyUnicodeWriter_Finish", null_mut(), || {
-        // SAFETY: `w` is an initialised writer.
-        unsafe { (*w).finish() }
-    })
+#[export]
+pub unsafe fn _PyUnicodeWriter_Finish(w: *mut _PyUnicodeWriter) -> *mut PyObject {
+    // SAFETY: `w` is an initialised writer.
+    unsafe { (*w).finish() }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _PyUnicodeWriter_Dealloc(w: *mut _PyUnicodeWriter) {
-    crate::ffi_guard::guard("_PyUnicodeWriter_Dealloc", (), || {
-        // SAFETY: `w` is an initialised writer.
-        unsafe { (*w).dealloc() }
-    })
+#[export]
+pub unsafe fn _PyUnicodeWriter_Dealloc(w: *mut _PyUnicodeWriter) {
+    // SAFETY: `w` is an initialised writer.
+    unsafe { (*w).dealloc() }
 }
 
 // ---- the public 3.14 writer ---------------------------------------------------------------
 
-#[unsafe(no_mangle)]
-pub extern "C" fn PyUnicodeWriter_Create(length: Py_ssize_t) -> *mut PyUnicodeWriter {
-    crate::ffi_guard::guard("PyUnicodeWriter_Create", null_mut(), || {
-        if length < 0 {
-            raise(&raw mut EXC_ValueError, "length must be positive");
-            return null_mut();
-        }
-        let mut w = Box::new(_PyUnicodeWriter {
-            buffer: null_mut(),
-            data: null_mut(),
-            kind: 0,
-            maxchar: 0,
-            size: 0,
-            pos: 0,
-            min_length: 0,
-            min_char: 0,
-            overallocate: 0,
-            readonly: 0,
-        });
-        w.init();
-        if w.prepare(length, 127).is_err() {
-            w.dealloc();
-            return null_mut();
-        }
-        w.overallocate = 1;
-        Box::into_raw(w)
-    })
+#[export]
+pub fn PyUnicodeWriter_Create(length: Py_ssize_t) -> *mut PyUnicodeWriter {
+    if length < 0 {
+        raise(&raw mut EXC_ValueError, "length must be positive");
+        return null_mut();
+    }
+    let mut w = Box::new(_PyUnicodeWriter {
+        buffer: null_mut(),
+        data: null_mut(),
+        kind: 0,
+        maxchar: 0,
+        size: 0,
+        pos: 0,
+        min_length: 0,
+        min_char: 0,
+        overallocate: 0,
+        readonly: 0,
+    });
+    w.init();
+    if w.prepare(length, 127).is_err() {
+        w.dealloc();
+        return null_mut();
+    }
+    w.overallocate = 1;
+    Box::into_raw(w)
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicodeWriter_Discard(w: *mut PyUnicodeWriter) {
-    crate::ffi_guard::guard("PyUnicodeWriter_Discard", (), || {
-        if w.is_null() {
-            return;
-        }
-        // SAFETY: `w` came from PyUnicodeWriter_Create and is not used again.
-        let mut b = unsafe { Box::from_raw(w) };
-        b.dealloc();
-    })
+#[export]
+pub unsafe fn PyUnicodeWriter_Discard(w: *mut PyUnicodeWriter) {
+    if w.is_null() {
+        return;
+    }
+    // SAFETY: `w` came from PyUnicodeWriter_Create and is not used again.
+    let mut b = unsafe { Box::from_raw(w) };
+    b.dealloc();
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicodeWriter_Finish(w: *mut PyUnicodeWriter) -> *mut PyObject {
-    crate::ffi_guard::guard("PyUnicodeWriter_Finish", null_mut(), || {
-        // SAFETY: `w` came from PyUnicodeWriter_Create and is not used again.
-        let mut b = unsafe { Box::from_raw(w) };
-        b.finish()
-    })
+#[export]
+pub unsafe fn PyUnicodeWriter_Finish(w: *mut PyUnicodeWriter) -> *mut PyObject {
+    // SAFETY: `w` came from PyUnicodeWriter_Create and is not used again.
+    let mut b = unsafe { Box::from_raw(w) };
+    b.finish()
 }
 
 /// Runs `f` on a live public writer.
@@ -524,8 +493,8 @@ unsafe fn with(
     })
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicodeWriter_WriteChar(w: *mut PyUnicodeWriter, ch: u32) -> c_int {
+#[export(unguarded)]
+pub unsafe fn PyUnicodeWriter_WriteChar(w: *mut PyUnicodeWriter, ch: u32) -> c_int {
     // SAFETY: a live writer, per the C API contract.
     unsafe {
         with("PyUnicodeWriter_WriteChar", w, |w| {
@@ -541,8 +510,8 @@ pub unsafe extern "C" fn PyUnicodeWriter_WriteChar(w: *mut PyUnicodeWriter, ch: 
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicodeWriter_WriteUTF8(
+#[export(unguarded)]
+pub unsafe fn PyUnicodeWriter_WriteUTF8(
     w: *mut PyUnicodeWriter,
     s: *const c_char,
     size: Py_ssize_t,
@@ -559,8 +528,8 @@ pub unsafe extern "C" fn PyUnicodeWriter_WriteUTF8(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicodeWriter_WriteASCII(
+#[export(unguarded)]
+pub unsafe fn PyUnicodeWriter_WriteASCII(
     w: *mut PyUnicodeWriter,
     s: *const c_char,
     size: Py_ssize_t,
@@ -576,8 +545,8 @@ pub unsafe extern "C" fn PyUnicodeWriter_WriteASCII(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicodeWriter_WriteWideChar(
+#[export(unguarded)]
+pub unsafe fn PyUnicodeWriter_WriteWideChar(
     w: *mut PyUnicodeWriter,
     s: *const i32,
     size: Py_ssize_t,
@@ -591,8 +560,8 @@ pub unsafe extern "C" fn PyUnicodeWriter_WriteWideChar(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicodeWriter_WriteUCS4(
+#[export(unguarded)]
+pub unsafe fn PyUnicodeWriter_WriteUCS4(
     w: *mut PyUnicodeWriter,
     s: *mut u32,
     size: Py_ssize_t,
@@ -614,11 +583,8 @@ pub unsafe extern "C" fn PyUnicodeWriter_WriteUCS4(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicodeWriter_WriteStr(
-    w: *mut PyUnicodeWriter,
-    obj: *mut PyObject,
-) -> c_int {
+#[export(unguarded)]
+pub unsafe fn PyUnicodeWriter_WriteStr(w: *mut PyUnicodeWriter, obj: *mut PyObject) -> c_int {
     // SAFETY: a live writer and a live object.
     unsafe {
         with("PyUnicodeWriter_WriteStr", w, |w| {
@@ -630,11 +596,8 @@ pub unsafe extern "C" fn PyUnicodeWriter_WriteStr(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicodeWriter_WriteRepr(
-    w: *mut PyUnicodeWriter,
-    obj: *mut PyObject,
-) -> c_int {
+#[export(unguarded)]
+pub unsafe fn PyUnicodeWriter_WriteRepr(w: *mut PyUnicodeWriter, obj: *mut PyObject) -> c_int {
     // SAFETY: a live writer; `obj` NULL or live.
     unsafe {
         with("PyUnicodeWriter_WriteRepr", w, |w| {
@@ -646,8 +609,8 @@ pub unsafe extern "C" fn PyUnicodeWriter_WriteRepr(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicodeWriter_WriteSubstring(
+#[export(unguarded)]
+pub unsafe fn PyUnicodeWriter_WriteSubstring(
     w: *mut PyUnicodeWriter,
     s: *mut PyObject,
     start: Py_ssize_t,
@@ -674,8 +637,8 @@ pub unsafe extern "C" fn PyUnicodeWriter_WriteSubstring(
     }
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn PyUnicodeWriter_DecodeUTF8Stateful(
+#[export(unguarded)]
+pub unsafe fn PyUnicodeWriter_DecodeUTF8Stateful(
     w: *mut PyUnicodeWriter,
     s: *const c_char,
     length: Py_ssize_t,
