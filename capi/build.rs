@@ -2,14 +2,17 @@
 //!
 //! 1. Every `c/*.c` file is compiled into the static library `gilgate_shim`, linked whole
 //!    (`+whole-archive`) so that none of its exported symbols is dropped by the linker.
-//! 2. The surface is every name of `data/cpython-exports.tsv`. Names written by hand (a Rust item
-//!    preceded by `#[unsafe(no_mangle)]`, or a `GG_API` definition in `c/*.c`) are left alone;
-//!    every other function gets a stub that raises `SystemError` and returns the error value of
-//!    its signature (`data/cpython-signatures.tsv`), every other data name a generated object.
+//! 2. The surface is every name of `data/cpython-exports.tsv`. Names written by hand are left
+//!    alone: a Rust function or static carrying `#[export]` (found by parsing `src/` with
+//!    `syn`), a `PyExc_*` of `data/exceptions.tsv` (whose `exception_types!` invocation is
+//!    generated here), or a C shim function of `data/shim-exports.tsv`. Every other function
+//!    gets a stub that raises `SystemError` and returns the error value of its signature
+//!    (`data/cpython-signatures.tsv`), every other data name a generated object.
 //! 3. `SURFACE`, the list of every name with its status, is generated for `surface.rs`.
 //!
 //! Generated files (all in `$OUT_DIR`): `gg_stubs.rs` (function stubs, type objects and object
-//! headers), `gg_surface.rs` (the table), `gg_data_blobs.c` (zero-filled data objects).
+//! headers), `gg_surface.rs` (the table), `gg_data_blobs.c` (zero-filled data objects),
+//! `gg_exceptions.rs` (the exception types).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -240,31 +243,25 @@ fn is_export_attr(attr: &syn::Attribute) -> bool {
     }
 }
 
-/// Hand-written C exports: a definition starting with `GG_API`; the name is the identifier just
-/// before the first `(` (functions) or before `[`, `=` or `;` (data). The definition may go on
-/// to the next lines.
-fn scan_c(path: &Path, found: &mut BTreeMap<String, String>) {
-    let text = fs::read_to_string(path).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    for (i, line) in lines.iter().enumerate() {
-        let t = line.trim_start();
-        if !t.starts_with("GG_API ") && t != "GG_API" {
-            continue;
-        }
-        let joined: String = lines[i..lines.len().min(i + 4)].join(" ");
-        let end = joined.find(['(', '[', '=', ';']).unwrap_or(joined.len());
-        let head = joined[..end].trim_end();
-        let name: String = head
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        if !name.is_empty() && name != "GG_API" {
-            record(found, name, format!("{}:{}", path.display(), i + 1));
-        }
+/// Hand-written C exports: the rows of `data/shim-exports.tsv`, each naming the file of `c/`
+/// that defines it (`capi/tests/exports.rs` checks the list against what the compiled shim
+/// defines, both ways).
+fn shim_exports(manifest: &Path, c_files: &[PathBuf], found: &mut BTreeMap<String, String>) {
+    let path = manifest.join("data/shim-exports.tsv");
+    for (i, row) in read_tsv(&path).into_iter().enumerate() {
+        let (name, file) = (&row["name"], &row["file"]);
+        let at = format!("{}: row {} ({name})", path.display(), i + 1);
+        assert!(
+            c_files
+                .iter()
+                .any(|f| f.file_name().is_some_and(|n| n == file.as_str())),
+            "{at}: no file c/{file}"
+        );
+        assert!(
+            ["variadic", "va_list", "does not return"].contains(&row["why"].as_str()),
+            "{at}: `why` is one of variadic, va_list, does not return"
+        );
+        record(found, name.clone(), at);
     }
 }
 
@@ -416,9 +413,7 @@ fn main() {
         })
         .unwrap_or_default();
     c_files.sort();
-    for f in &c_files {
-        scan_c(f, &mut hand);
-    }
+    shim_exports(&manifest, &c_files, &mut hand);
 
     // --- the exception types, from their table ---
     let exceptions = gen_exceptions(&manifest, &mut hand);
@@ -522,6 +517,11 @@ fn main() {
     }
     build.file(out_dir.join("gg_data_blobs.c"));
     build.compile("gilgate_shim");
+    // For capi/tests/exports.rs, which compares data/shim-exports.tsv with the library's symbols.
+    println!(
+        "cargo:rustc-env=GILGATE_SHIM_LIB={}",
+        out_dir.join("libgilgate_shim.a").display()
+    );
     println!("cargo:rustc-link-search=native={}", out_dir.display());
     println!("cargo:rustc-link-lib=static:+whole-archive=gilgate_shim");
 }

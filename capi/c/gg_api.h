@@ -1,6 +1,8 @@
 /*
  * gilgate C shim: shared declarations. GG_API marks a definition exported as part of the C API
- * surface; the gg_* functions are small Rust helpers (exported as `_gilgate_*`).
+ * surface; each such function has a row in capi/data/shim-exports.tsv (build.rs reads the
+ * table, capi/tests/exports.rs checks it against the compiled shim). The gg_* functions are
+ * small Rust helpers (exported as `_gilgate_*`).
  */
 #ifndef GG_API_H
 #define GG_API_H

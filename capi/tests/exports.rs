@@ -133,6 +133,72 @@ fn every_surface_name_is_in_the_dynamic_symbol_table() {
     );
 }
 
+/// `data/shim-exports.tsv` is exactly what the compiled C shim defines: every row is a global
+/// function of its file's object, and every global symbol of the shim (the generated data
+/// blobs aside) has a row, so build.rs's list of hand-written C names cannot drift.
+#[test]
+fn shim_export_table_matches_the_compiled_shim() {
+    let lib = env!("GILGATE_SHIM_LIB");
+    let out = Command::new("nm")
+        .args(["-A", "-g", "--defined-only"])
+        .arg(lib)
+        .output()
+        .expect("running nm (binutils)");
+    assert!(
+        out.status.success(),
+        "nm {lib} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // `lib.a:<hash>-<stem>.o:<value> <type> <name>` -> (name, "<stem>.c")
+    let mut defined = BTreeSet::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let mut parts = line.rsplitn(2, ':');
+        let (Some(sym), Some(head)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let object = head.rsplit(':').next().unwrap();
+        let stem = object.trim_end_matches(".o");
+        let stem = stem.split_once('-').map_or(stem, |(_, s)| s);
+        if stem == "gg_data_blobs" {
+            continue;
+        }
+        let f: Vec<&str> = sym.split_whitespace().collect();
+        let [_, ty, name] = f.as_slice() else {
+            continue;
+        };
+        assert_eq!(*ty, "T", "{name} ({stem}.c): a shim export is a function");
+        defined.insert((name.to_string(), format!("{stem}.c")));
+    }
+    let tsv = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/shim-exports.tsv"),
+    )
+    .unwrap();
+    let listed: BTreeSet<(String, String)> = tsv
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            (c[0].to_string(), c[1].to_string())
+        })
+        .collect();
+    assert!(listed.len() > 40, "{} rows", listed.len());
+    let unlisted: Vec<_> = defined.difference(&listed).collect();
+    let missing: Vec<_> = listed.difference(&defined).collect();
+    assert!(
+        unlisted.is_empty() && missing.is_empty(),
+        "defined by the shim but not in data/shim-exports.tsv: {unlisted:?}\n\
+         in data/shim-exports.tsv but not defined there: {missing:?}"
+    );
+    // And each is Real in the surface.
+    for (name, _) in &listed {
+        if let Some(e) = gilgate_capi::surface::lookup(name) {
+            assert_eq!(e.status, Status::Real, "{name}");
+        }
+    }
+}
+
 #[test]
 fn data_objects_are_sized_for_the_free_threaded_build() {
     let size = |n: &str| gilgate_capi::surface::lookup(n).unwrap().size;
