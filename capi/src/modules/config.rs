@@ -70,3 +70,62 @@ pub fn static_types() -> Vec<*mut PyTypeObject> {
         .flat_map(|f| f())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_imports_under_its_name_and_its_types_are_ready() {
+        crate::pylifecycle::initialize().expect("runtime initializes");
+        for (i, e) in INITTAB.iter().enumerate() {
+            assert!(
+                INITTAB[..i].iter().all(|o| o.name != e.name),
+                "{} twice",
+                e.name
+            );
+            assert!(crate::import::is_builtin_name(e.name));
+            let m = crate::import::import_module(e.name);
+            assert!(!m.is_null(), "import {}", e.name);
+            assert_eq!(m, (e.module)(), "{} is the table's module", e.name);
+            // SAFETY: `m` is a live module; `__name__` is a str it holds.
+            unsafe {
+                let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
+                let n = crate::dictobject::get_str(d, "__name__");
+                assert_eq!(crate::unicodeobject::as_str(n), Some(e.name));
+                crate::refcount::decref(m);
+            }
+        }
+        assert!(find("no_such_builtin").is_none());
+        assert!(!crate::import::is_builtin_name("no_such_builtin"));
+        let types = static_types();
+        assert!(types.contains(&(&raw mut crate::iomodule::TextIOBase_Type)));
+        for t in types {
+            // SAFETY: the table's types are gilgate's static type objects.
+            let flags = unsafe { (*t).tp_flags };
+            assert_ne!(flags & crate::object::Py_TPFLAGS_READY, 0);
+        }
+    }
+
+    #[test]
+    fn import_and_start_up_name_no_builtin_module() {
+        for (file, src) in [
+            ("runtime/import.rs", include_str!("../runtime/import.rs")),
+            (
+                "runtime/pylifecycle.rs",
+                include_str!("../runtime/pylifecycle.rs"),
+            ),
+        ] {
+            for e in &INITTAB {
+                let lit = format!("\"{}\"", e.name);
+                assert!(!src.contains(&lit), "{file} names {lit}: read INITTAB");
+            }
+        }
+        // Module types reach start-up through this table only.
+        for line in include_str!("../runtime/pylifecycle.rs").lines() {
+            if line.contains("::static_types()") {
+                assert!(line.contains("config::static_types()"), "{line}");
+            }
+        }
+    }
+}
