@@ -15,7 +15,6 @@ pub mod pyctype;
 pub mod pyerrors;
 pub mod pylifecycle;
 pub mod pymem;
-pub mod pyport;
 pub mod pystate;
 pub mod pystrtod;
 pub mod pythread;
