@@ -9,6 +9,7 @@ pub mod bytesobject;
 pub mod complexobject;
 pub mod descrobject;
 pub mod dictobject;
+pub mod exceptions;
 pub mod floatobject;
 pub mod funcobject;
 pub mod iterobject;
