@@ -100,7 +100,7 @@ pub fn run(c: &mut Command) -> Out {
     }
 }
 
-/// Compiles `tests/c/imp_probe.c` as module `name` (its init imports `import`) into the file
+/// Compiles `tests/c/imports/imp_probe.c` as module `name` (its init imports `import`) into the file
 /// `out`.
 pub fn build_importer_at(out: &Path, name: &str, import: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -111,7 +111,7 @@ pub fn build_importer_at(out: &Path, name: &str, import: &str) {
         .arg(format!("-DGG_IMPORT=\"{import}\""))
         .arg("-I")
         .arg(root.join("include"))
-        .arg(root.join("tests/c/imp_probe.c"))
+        .arg(root.join("tests/c/imports/imp_probe.c"))
         .status()
         .expect("run cc");
     assert!(status.success(), "compiling {name} failed");
