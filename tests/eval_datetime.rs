@@ -75,16 +75,9 @@ fn answer(ev: &mut Evaluator, src: &str) -> String {
     }
 }
 
-/// The runtime is used from one thread at a time.
-static RUNTIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 #[test]
 fn datetime_matches_cpython() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let mut ev = evaluator();
     let r = recorded();
@@ -120,7 +113,7 @@ fn time_machine_travels_with_gilgates_datetime_and_time() {
         status.lines().any(|l| l == "gilgate _time_machine ok"),
         "_time_machine did not compile against include/"
     );
-    let _g = lock();
+    let _g = support::runtime_lock();
     let mut host = Host::builder().path(cache.join("build/gilgate")).build();
     let tm = host.import("_time_machine").expect("load _time_machine");
     let mut ev = evaluator();
@@ -229,7 +222,7 @@ unsafe extern "C" {
 /// 3.14.10 under the same TZ.
 #[test]
 fn local_time_with_daylight_saving_folds_and_gaps() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let mut ev = evaluator();
     let old = std::env::var_os("TZ");
@@ -369,7 +362,7 @@ fn local_time_with_daylight_saving_folds_and_gaps() {
 /// deallocated, is back where it was).
 #[test]
 fn datetime_and_time_operations_do_not_leak() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let mut ev = evaluator();
     let live = || {
@@ -398,7 +391,7 @@ fn datetime_and_time_operations_do_not_leak() {
 /// reaches timedelta's `nb_divmod`.
 #[test]
 fn timedelta_divmod() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let mut ev = evaluator();
     let cases: &[(&str, &str, &str)] = &[
