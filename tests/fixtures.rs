@@ -7,7 +7,10 @@
 //!   `Modules/_testcapi/<area>.c` belongs to `Lib/test/test_capi/test_<area>.py`), and every
 //!   fixture is named by some test source of its tree.
 
+mod support;
+
 use std::path::{Path, PathBuf};
+use support::cc;
 
 const TREES: [&str; 3] = ["tests", "capi/tests", "loader/tests"];
 
@@ -131,4 +134,45 @@ fn c_fixtures_live_in_their_areas_and_are_used() {
     }
     assert!(fixtures >= 10, "found only {fixtures} C fixtures");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The helper's command lines: `$CC`/`$CXX` with their arguments, `$CFLAGS`/`$CXXFLAGS` before
+/// the test's flags (which win), `-I include/`, linker arguments after the source.
+#[test]
+fn the_helper_honours_cc_and_cflags() {
+    let include = cc::include_dir().display().to_string();
+    let build = || cc::shared("x.c", "x.so").arg("-Werror").link_args(["-lm"]);
+    let line = |b: cc::Build, vars: &[(&str, &str)]| {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        cc::shown(&b.command_with(&|v| vars.iter().find(|(k, _)| k == v).map(|(_, x)| x.clone())))
+    };
+    assert_eq!(
+        line(build(), &[]),
+        format!("cc -shared -fPIC -Werror -I {include} x.c -o x.so -lm")
+    );
+    assert_eq!(
+        line(
+            build(),
+            &[("CC", "ccache gcc-14 -m64"), ("CFLAGS", "-O2  -g")]
+        ),
+        format!("ccache gcc-14 -m64 -O2 -g -shared -fPIC -Werror -I {include} x.c -o x.so -lm")
+    );
+    assert_eq!(
+        line(build(), &[("CC", " "), ("CXX", "clang++")]),
+        format!("cc -shared -fPIC -Werror -I {include} x.c -o x.so -lm")
+    );
+    assert_eq!(
+        line(
+            cc::executable("p.c", "p").lang(cc::Lang::Cxx),
+            &[("CC", "gcc"), ("CXX", "clang++"), ("CXXFLAGS", "-O1")]
+        ),
+        format!("clang++ -O1 -I {include} p.c -o p")
+    );
+    assert_eq!(
+        line(cc::syntax_check("s.c").arg("-DX=1"), &[]),
+        format!("cc -fsyntax-only -DX=1 -I {include} s.c")
+    );
 }

@@ -43,9 +43,13 @@ pub fn fixture(rel: &str) -> PathBuf {
     p
 }
 
-/// A folder for build products under the crate's `CARGO_TARGET_TMPDIR`, `name` below it.
+/// A folder for build products, `name` below the crate's `CARGO_TARGET_TMPDIR` (set for
+/// integration tests; a unit test that includes this file gets the system's temporary folder).
 pub fn out_dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let base = option_env!("CARGO_TARGET_TMPDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let d = base.join(name);
     std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display()));
     d
 }
@@ -60,26 +64,27 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The compiler and its leading arguments, from the environment.
-    fn command(self) -> (String, Vec<String>) {
+    /// The compiler and its leading arguments, from the variables `env` gives (`$CC`/`$CXX`,
+    /// then `$CFLAGS`/`$CXXFLAGS`, split at whitespace).
+    fn command(self, env: &dyn Fn(&str) -> Option<String>) -> (String, Vec<String>) {
         let (var, default, flags) = match self {
             Lang::C => ("CC", "cc", "CFLAGS"),
             Lang::Cxx => ("CXX", "c++", "CXXFLAGS"),
         };
-        let from_env = |v: &str| {
-            std::env::var(v)
+        let words = |v: &str| {
+            env(v)
                 .unwrap_or_default()
                 .split_whitespace()
                 .map(str::to_string)
                 .collect::<Vec<_>>()
         };
-        let mut words = from_env(var);
-        if words.is_empty() {
-            words.push(default.to_string());
+        let mut leading = words(var);
+        if leading.is_empty() {
+            leading.push(default.to_string());
         }
-        let program = words.remove(0);
-        words.extend(from_env(flags));
-        (program, words)
+        let program = leading.remove(0);
+        leading.extend(words(flags));
+        (program, leading)
     }
 }
 
@@ -171,7 +176,12 @@ impl Build {
     /// The command line: compiler, `$CFLAGS`, the kind's flags, the test's flags, `-I include/`,
     /// the source, `-o out`, the linker arguments.
     pub fn command(&self) -> Command {
-        let (program, leading) = self.lang.command();
+        self.command_with(&|v| std::env::var(v).ok())
+    }
+
+    /// [`Build::command`] with the environment variables `env` gives.
+    pub fn command_with(&self, env: &dyn Fn(&str) -> Option<String>) -> Command {
+        let (program, leading) = self.lang.command(env);
         let mut c = Command::new(program);
         c.args(leading);
         match self.kind {
@@ -220,7 +230,7 @@ impl Build {
 }
 
 /// A command line as text, for messages.
-fn shown(c: &Command) -> String {
+pub fn shown(c: &Command) -> String {
     let mut s = c.get_program().to_string_lossy().into_owned();
     for a in c.get_args() {
         s.push(' ');
