@@ -5,6 +5,11 @@
 //! in `c/`) and `data/cpython-signatures.tsv` (return kinds of the stubs). Hand-written
 //! functions that lack part of CPython's behaviour are listed in `data/partial.tsv` with what
 //! they lack; they count as partial, not real.
+//!
+//! The folder also holds the generated stubs (`stubs`) and the lone data objects (`static_data`).
+
+pub mod static_data;
+pub mod stubs;
 
 use std::fmt;
 
@@ -89,7 +94,7 @@ impl SurfaceEntry {
 include!(concat!(env!("OUT_DIR"), "/gg_surface.rs"));
 
 /// `data/partial.tsv`: `name<TAB>what is missing`, `#` comments.
-const PARTIAL_TSV: &str = include_str!("../data/partial.tsv");
+const PARTIAL_TSV: &str = include_str!("../../data/partial.tsv");
 
 /// The hand-written functions that lack part of CPython's behaviour: (name, what is missing),
 /// in the order of `data/partial.tsv`.

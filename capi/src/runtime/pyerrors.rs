@@ -1,0 +1,795 @@
+//! `pyerrors.h`: the per-thread error indicator (kept in `PyThreadState.current_exception`)
+//! and the `PyErr_*` functions (CPython's `Python/errors.c`). The exception types themselves
+//! are in `objects/exceptions.rs`; they are re-exported here because `pyerrors.h` declares them.
+
+use crate::object::{
+    Py_TPFLAGS_BASETYPE, Py_TPFLAGS_HEAPTYPE, Py_TPFLAGS_READY, PyObject, PyTypeObject, ty,
+    type_check, type_short_name,
+};
+use crate::refcount::{decref, incref, new_ref, xdecref, xincref};
+use crate::tupleobject as tuple;
+use crate::unicodeobject as uni;
+use std::ffi::{CStr, c_char, c_int};
+use std::ptr::null_mut;
+
+pub use crate::objects::exceptions::*;
+
+// ---- the error indicator -------------------------------------------------------------------
+
+fn slot() -> Option<&'static mut *mut PyObject> {
+    let ts = crate::pystate::current();
+    // SAFETY: the thread state belongs to the calling thread and lives until it exits.
+    unsafe { ts.as_mut().map(|t| &mut t.current_exception) }
+}
+
+/// Takes the current exception out of the indicator (an owned reference, or NULL).
+pub fn take_raised() -> *mut PyObject {
+    slot().map_or(null_mut(), |s| std::mem::replace(s, null_mut()))
+}
+
+/// Puts `exc` (an owned reference, or NULL to clear) into the indicator.
+pub fn restore_raised(exc: *mut PyObject) {
+    if let Some(s) = slot() {
+        let old = std::mem::replace(s, exc);
+        // SAFETY: the indicator owned `old`.
+        unsafe { xdecref(old) };
+    } else {
+        // SAFETY: we own `exc` and cannot store it.
+        unsafe { xdecref(exc) };
+    }
+}
+
+/// Whether an exception is set.
+pub fn occurred() -> bool {
+    slot().is_some_and(|s| !s.is_null())
+}
+
+/// The current exception (borrowed) or NULL.
+pub fn current() -> *mut PyObject {
+    slot().map_or(null_mut(), |s| *s)
+}
+
+/// `PyErr_Clear`.
+pub fn clear() {
+    restore_raised(null_mut());
+}
+
+/// Clears the indicator when `cond` holds.
+pub fn clear_if(cond: bool) {
+    if cond {
+        clear();
+    }
+}
+
+/// Whether the current exception is an instance of `t`.
+pub fn matches_current(t: *mut PyTypeObject) -> bool {
+    let c = current();
+    // SAFETY: the current exception is live.
+    !c.is_null() && unsafe { type_check(c, t) }
+}
+
+/// `PyErr_SetObject(t, value)`.
+///
+/// # Safety
+/// `t` must be a live object; `value` NULL or live.
+pub unsafe fn set_object(t: *mut PyObject, value: *mut PyObject) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if t.is_null() || !is_exception_class(t) {
+            let r = if t.is_null() {
+                "NULL".into()
+            } else {
+                crate::object::repr_string(t)
+            };
+            let msg = format!("_PyErr_SetObject: exception {r} is not a BaseException subclass");
+            set_object((&raw mut EXC_SystemError).cast(), null_mut());
+            let e = current();
+            let s = uni::from_str(&msg);
+            replace_args(e, s);
+            decref(s);
+            return;
+        }
+        let tt = t.cast::<PyTypeObject>();
+        let exc = if !value.is_null() && type_check(value, tt) {
+            new_ref(value)
+        } else {
+            let args = if value.is_null() || value == crate::object::none() {
+                tuple::new_tuple(0)
+            } else if tuple::is_tuple(value) {
+                new_ref(value)
+            } else {
+                tuple::from_slice(&[value])
+            };
+            if args.is_null() {
+                return;
+            }
+            let e = new_exception(tt, args);
+            decref(args);
+            if e.is_null() {
+                return;
+            }
+            e
+        };
+        restore_raised(exc);
+    }
+}
+
+/// Replaces an exception's args with `(msg,)` (also its ImportError `msg`).
+unsafe fn replace_args(e: *mut PyObject, msg: *mut PyObject) {
+    // SAFETY: `e` is a live exception and `msg` a live object.
+    unsafe {
+        let b = e.cast::<PyBaseExceptionObject>();
+        let a = tuple::from_slice(&[msg]);
+        let old = std::mem::replace(&mut (*b).args, a);
+        xdecref(old);
+    }
+}
+
+/// Raises `t(msg)` and returns NULL (for `return raise(...)` in pointer-returning code).
+pub fn raise(t: *mut PyTypeObject, msg: &str) -> *mut PyObject {
+    let s = uni::from_str(msg);
+    if s.is_null() {
+        return null_mut();
+    }
+    // SAFETY: `t` is one of the exception type objects; `s` is our reference.
+    unsafe {
+        set_object(t.cast(), s);
+        decref(s);
+    }
+    null_mut()
+}
+
+/// Raises AttributeError(msg) with its `obj` and `name` fields set; returns NULL.
+///
+/// # Safety
+/// `obj` and `name` must be live objects.
+pub unsafe fn raise_attribute_error(
+    msg: &str,
+    obj: *mut PyObject,
+    name: *mut PyObject,
+) -> *mut PyObject {
+    raise(&raw mut EXC_AttributeError, msg);
+    let e = current();
+    // SAFETY: `e` is the AttributeError just raised (layout Kind::Attribute).
+    unsafe {
+        if !e.is_null() && kind_of(ty(e)) == Kind::Attribute {
+            *field(e, 88) = new_ref(obj);
+            *field(e, 96) = new_ref(name);
+        }
+    }
+    null_mut()
+}
+
+/// `PyErr_NoMemory`; returns NULL.
+pub fn no_memory() -> *mut PyObject {
+    // SAFETY: MemoryError is an exception type.
+    unsafe { set_object((&raw mut EXC_MemoryError).cast(), null_mut()) };
+    null_mut()
+}
+
+/// `PyErr_BadInternalCall`; returns NULL.
+pub fn bad_internal_call() -> *mut PyObject {
+    raise(
+        &raw mut EXC_SystemError,
+        "bad argument to internal function",
+    )
+}
+
+/// Raises `t(msg)` chained to the current exception (`__cause__` and `__context__`), as
+/// CPython's `_PyErr_FormatFromCause`. Returns NULL.
+pub fn raise_from_cause(t: *mut PyTypeObject, msg: &str) -> *mut PyObject {
+    let cause = take_raised();
+    raise(t, msg);
+    if !cause.is_null() {
+        let e = current();
+        // SAFETY: `e` is the fresh exception; `cause` is our owned reference.
+        unsafe {
+            if e.is_null() {
+                decref(cause);
+            } else {
+                incref(cause);
+                set_cause(e, cause);
+                set_context(e, cause);
+            }
+        }
+    }
+    null_mut()
+}
+
+/// Sets the error indicator to a `SystemError` with this message.
+pub fn set_system_error(msg: &str) {
+    raise(&raw mut EXC_SystemError, msg);
+}
+
+/// A Python exception taken out of the error indicator, for reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExcInfo {
+    /// The exception type's `__name__` (`"SystemError"`).
+    pub type_name: String,
+    /// `str()` of the exception.
+    pub message: String,
+    /// The `__cause__`, if any.
+    pub cause: Option<Box<ExcInfo>>,
+}
+
+/// Describes a live exception object.
+///
+/// # Safety
+/// `e` must be a live exception.
+pub unsafe fn describe(e: *mut PyObject, depth: usize) -> ExcInfo {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let cause = (*e.cast::<PyBaseExceptionObject>()).cause;
+        ExcInfo {
+            type_name: type_short_name(ty(e)),
+            message: crate::object::str_string(e),
+            cause: if cause.is_null() || depth > 32 {
+                None
+            } else {
+                Some(Box::new(describe(cause, depth + 1)))
+            },
+        }
+    }
+}
+
+/// Takes the current exception out of this thread's error indicator (clearing it).
+pub fn take_exception() -> Option<ExcInfo> {
+    let e = take_raised();
+    if e.is_null() {
+        return None;
+    }
+    // SAFETY: `e` is the owned exception from the indicator.
+    unsafe {
+        let info = describe(e, 0);
+        decref(e);
+        Some(info)
+    }
+}
+
+/// The built-in exception type called `name`, if any (aliases included).
+pub fn exception_type(name: &str) -> Option<*mut PyTypeObject> {
+    let name = match name {
+        "IOError" | "EnvironmentError" => "OSError",
+        n => n,
+    };
+    builtin_exceptions()
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, t)| t)
+}
+
+/// Sets the error indicator: an exception of type `PyExc_<type_name>` with `msg`
+/// (`SystemError` if there is no such type).
+pub fn set_error(type_name: &str, msg: &str) {
+    match exception_type(type_name) {
+        Some(t) => raise(t, msg),
+        None => raise(&raw mut EXC_SystemError, &format!("{type_name}: {msg}")),
+    };
+}
+
+/// `PyErr_GivenExceptionMatches`.
+///
+/// # Safety
+/// Both must be NULL or live objects.
+pub unsafe fn given_matches(err: *mut PyObject, exc: *mut PyObject) -> bool {
+    if err.is_null() || exc.is_null() {
+        return false;
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        if tuple::is_tuple(exc) {
+            return tuple::items(exc).iter().any(|&e| given_matches(err, e));
+        }
+        let err = if is_exception_instance(err) {
+            ty(err).cast::<PyObject>()
+        } else {
+            err
+        };
+        if is_exception_class(err) && is_exception_class(exc) {
+            return crate::object::is_subtype(err.cast(), exc.cast());
+        }
+        err == exc
+    }
+}
+
+// ---- exported API -------------------------------------------------------------------------
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_SetObject(t: *mut PyObject, v: *mut PyObject) {
+    // SAFETY: live objects, per the C API contract.
+    crate::ffi_guard::guard("PyErr_SetObject", (), || unsafe { set_object(t, v) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_SetString(t: *mut PyObject, msg: *const c_char) {
+    crate::ffi_guard::guard("PyErr_SetString", (), || {
+        // SAFETY: a live type and a NUL-terminated string, per the C API contract.
+        unsafe {
+            let s = uni::from_cstr(msg);
+            if s.is_null() {
+                return;
+            }
+            set_object(t, s);
+            decref(s);
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_SetNone(t: *mut PyObject) {
+    // SAFETY: a live type, per the C API contract.
+    crate::ffi_guard::guard("PyErr_SetNone", (), || unsafe { set_object(t, null_mut()) })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyErr_Occurred() -> *mut PyObject {
+    crate::ffi_guard::guard("PyErr_Occurred", null_mut(), || {
+        let c = current();
+        // SAFETY: the current exception is live.
+        if c.is_null() {
+            c
+        } else {
+            // SAFETY: `c` is a live object when not NULL.
+            unsafe { ty(c).cast() }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyErr_Clear() {
+    crate::ffi_guard::guard("PyErr_Clear", (), clear)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyErr_GetRaisedException() -> *mut PyObject {
+    crate::ffi_guard::guard("PyErr_GetRaisedException", null_mut(), take_raised)
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_SetRaisedException(e: *mut PyObject) {
+    crate::ffi_guard::guard("PyErr_SetRaisedException", (), || restore_raised(e))
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_Fetch(
+    t: *mut *mut PyObject,
+    v: *mut *mut PyObject,
+    tb: *mut *mut PyObject,
+) {
+    crate::ffi_guard::guard("PyErr_Fetch", (), || {
+        let e = take_raised();
+        // SAFETY: writable out pointers, per the C API contract; `e` is owned.
+        unsafe {
+            if e.is_null() {
+                *t = null_mut();
+                *v = null_mut();
+                *tb = null_mut();
+            } else {
+                *t = new_ref(ty(e).cast());
+                *tb = (*e.cast::<PyBaseExceptionObject>()).traceback;
+                xincref(*tb);
+                *v = e;
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_Restore(t: *mut PyObject, v: *mut PyObject, tb: *mut PyObject) {
+    crate::ffi_guard::guard("PyErr_Restore", (), || {
+        // SAFETY: owned references (or NULL), per the C API contract.
+        unsafe {
+            xdecref(tb);
+            if t.is_null() {
+                xdecref(v);
+                clear();
+                return;
+            }
+            if !v.is_null() && is_exception_instance(v) && type_check(v, t.cast()) {
+                decref(t);
+                restore_raised(v);
+                return;
+            }
+            set_object(t, v);
+            decref(t);
+            xdecref(v);
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_NormalizeException(
+    t: *mut *mut PyObject,
+    v: *mut *mut PyObject,
+    _tb: *mut *mut PyObject,
+) {
+    crate::ffi_guard::guard("PyErr_NormalizeException", (), || {
+        // SAFETY: pointers to owned references, per the C API contract.
+        unsafe {
+            if (*t).is_null()
+                || (!(*v).is_null() && is_exception_instance(*v) && type_check(*v, (*t).cast()))
+            {
+                return;
+            }
+            let saved = take_raised();
+            set_object(*t, *v);
+            let e = take_raised();
+            restore_raised(saved);
+            if !e.is_null() {
+                xdecref(*v);
+                *v = e;
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyErr_ExceptionMatches(exc: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("PyErr_ExceptionMatches", 0, || {
+        // SAFETY: the current exception and `exc` are live.
+        c_int::from(unsafe { given_matches(current(), exc) })
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_GivenExceptionMatches(
+    err: *mut PyObject,
+    exc: *mut PyObject,
+) -> c_int {
+    crate::ffi_guard::guard("PyErr_GivenExceptionMatches", 0, || {
+        // SAFETY: NULL or live objects, per the C API contract.
+        c_int::from(unsafe { given_matches(err, exc) })
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyErr_BadInternalCall() {
+    crate::ffi_guard::guard("PyErr_BadInternalCall", (), || {
+        bad_internal_call();
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _PyErr_BadInternalCall(file: *const c_char, line: c_int) {
+    crate::ffi_guard::guard("_PyErr_BadInternalCall", (), || {
+        // SAFETY: NULL or a NUL-terminated file name.
+        let f = if file.is_null() {
+            "?".into()
+        } else {
+            // SAFETY: `file` is a C string when not NULL.
+            unsafe { CStr::from_ptr(file) }.to_string_lossy()
+        };
+        raise(
+            &raw mut EXC_SystemError,
+            &format!("{f}:{line}: bad argument to internal function"),
+        );
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyErr_BadArgument() -> c_int {
+    crate::ffi_guard::guard("PyErr_BadArgument", 0, || {
+        raise(
+            &raw mut EXC_TypeError,
+            "bad argument type for built-in operation",
+        );
+        0
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyErr_NoMemory() -> *mut PyObject {
+    crate::ffi_guard::guard("PyErr_NoMemory", null_mut(), no_memory)
+}
+
+/// `PyErr_Format` after the C shim formatted the message.
+///
+/// # Safety
+/// `t` must be a live type; `msg` a live str (borrowed).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn _gilgate_err_set_formatted(t: *mut PyObject, msg: *mut PyObject) {
+    // SAFETY: forwarded contract.
+    crate::ffi_guard::guard("PyErr_Format", (), || unsafe { set_object(t, msg) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_SetImportError(
+    msg: *mut PyObject,
+    name: *mut PyObject,
+    path: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: NULL or live objects, per the C API contract.
+    crate::ffi_guard::guard("PyErr_SetImportError", null_mut(), || unsafe {
+        set_import_error((&raw mut EXC_ImportError).cast(), msg, name, path)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_SetImportErrorSubclass(
+    t: *mut PyObject,
+    msg: *mut PyObject,
+    name: *mut PyObject,
+    path: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: NULL or live objects, per the C API contract.
+    crate::ffi_guard::guard("PyErr_SetImportErrorSubclass", null_mut(), || unsafe {
+        if t.is_null()
+            || !is_exception_class(t)
+            || !crate::object::is_subtype(t.cast(), &raw mut EXC_ImportError)
+        {
+            return raise(&raw mut EXC_TypeError, "expected a subclass of ImportError");
+        }
+        set_import_error(t, msg, name, path)
+    })
+}
+
+/// Raises an ImportError (subclass `t`) with `msg`, `name` and `path` (each NULL = None).
+///
+/// # Safety
+/// `t` must be ImportError or a subclass; the others NULL or live.
+pub unsafe fn set_import_error(
+    t: *mut PyObject,
+    msg: *mut PyObject,
+    name: *mut PyObject,
+    path: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if msg.is_null() {
+            return raise(&raw mut EXC_TypeError, "expected a message argument");
+        }
+        set_object(t, msg);
+        let e = current();
+        if !e.is_null() && kind_of(ty(e)) == Kind::Import {
+            for (off, v) in [(96, name), (104, path)] {
+                let v = if v.is_null() {
+                    crate::object::new_none()
+                } else {
+                    new_ref(v)
+                };
+                let old = std::mem::replace(&mut *field(e, off), v);
+                xdecref(old);
+            }
+        }
+        null_mut()
+    }
+}
+
+/// Raises ImportError(msg) with `name` and `path` set, from Rust.
+pub fn raise_import_error(msg: &str, name: Option<&str>, path: Option<&str>) {
+    let m = uni::from_str(msg);
+    let n = name.map_or(null_mut(), uni::from_str);
+    let p = path.map_or(null_mut(), uni::from_str);
+    // SAFETY: our own fresh references.
+    unsafe {
+        set_import_error((&raw mut EXC_ImportError).cast(), m, n, p);
+        xdecref(m);
+        xdecref(n);
+        xdecref(p);
+    }
+}
+
+/// `PyErr_NewException`: a heap exception class named `name` ("module.Class").
+///
+/// # Safety
+/// `name` must be a NUL-terminated string; `base` and `dict` NULL or live.
+pub unsafe fn new_exception_type(
+    name: *const c_char,
+    doc: *const c_char,
+    base: *mut PyObject,
+    dict: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let full = CStr::from_ptr(name).to_string_lossy().into_owned();
+        if !full.contains('.') {
+            return raise(
+                &raw mut EXC_SystemError,
+                "PyErr_NewException: name must be module.class",
+            );
+        }
+        let mut base = if base.is_null() {
+            (&raw mut EXC_Exception).cast::<PyObject>()
+        } else {
+            base
+        };
+        if tuple::is_tuple(base) {
+            match tuple::items(base).first() {
+                Some(&b) => base = b,
+                None => base = (&raw mut EXC_Exception).cast(),
+            }
+        }
+        if !is_exception_class(base) {
+            return raise(
+                &raw mut EXC_TypeError,
+                "exception base must derive from BaseException",
+            );
+        }
+        let t = crate::pymem::calloc(1, 960).cast::<PyTypeObject>();
+        if t.is_null() {
+            return no_memory();
+        }
+        crate::objimpl::init_header(t.cast(), &raw mut crate::object::PyType_Type);
+        let cname = std::ffi::CString::new(full.clone()).unwrap_or_default();
+        (*t).tp_name = cname.into_raw();
+        if !doc.is_null() {
+            (*t).tp_doc = CStr::from_ptr(doc).to_owned().into_raw();
+        }
+        (*t).tp_base = base.cast();
+        incref(base);
+        (*t).tp_flags = Py_TPFLAGS_HEAPTYPE | Py_TPFLAGS_BASETYPE;
+        let d = crate::dictobject::new_dict();
+        if d.is_null() {
+            return null_mut();
+        }
+        if !dict.is_null() && crate::dictobject::is_dict(dict) {
+            for (k, v) in crate::dictobject::entries(dict) {
+                crate::dictobject::set_item(d, k, v);
+            }
+        }
+        let module = &full[..full.rfind('.').unwrap_or(0)];
+        let m = uni::from_str(module);
+        crate::dictobject::set_item_str(d, "__module__", m);
+        xdecref(m);
+        (*t).tp_dict = d;
+        if crate::object::type_ready(t) < 0 {
+            return null_mut();
+        }
+        (*t).tp_flags |= Py_TPFLAGS_READY;
+        t.cast()
+    }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_NewException(
+    name: *const c_char,
+    base: *mut PyObject,
+    dict: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyErr_NewException", null_mut(), || unsafe {
+        new_exception_type(name, std::ptr::null(), base, dict)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_NewExceptionWithDoc(
+    name: *const c_char,
+    doc: *const c_char,
+    base: *mut PyObject,
+    dict: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: per the C API contract.
+    crate::ffi_guard::guard("PyErr_NewExceptionWithDoc", null_mut(), || unsafe {
+        new_exception_type(name, doc, base, dict)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn PyErr_WriteUnraisable(obj: *mut PyObject) {
+    crate::ffi_guard::guard("PyErr_WriteUnraisable", (), || {
+        if let Some(e) = take_exception() {
+            // SAFETY: NULL or a live object.
+            let ctx = if obj.is_null() {
+                String::new()
+            } else {
+                // SAFETY: `obj` is live when not NULL.
+                unsafe { crate::object::repr_string(obj) }
+            };
+            tracing::warn!(target: "gilgate::unraisable", "Exception ignored in: {ctx}: {}: {}", e.type_name, e.message);
+            eprintln!(
+                "Exception ignored in: {ctx}\n{}: {}",
+                e.type_name, e.message
+            );
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyErr_Print() {
+    crate::ffi_guard::guard("PyErr_Print", (), || {
+        if let Some(e) = take_exception() {
+            eprintln!("{}: {}", e.type_name, e.message);
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn PyErr_PrintEx(_set_sys_last_vars: c_int) {
+    PyErr_Print()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::Py_TPFLAGS_BASE_EXC_SUBCLASS;
+
+    #[test]
+    fn hierarchy_and_matching() {
+        // SAFETY: static type objects.
+        unsafe {
+            assert!(crate::object::is_subtype(
+                &raw mut EXC_ModuleNotFoundError,
+                &raw mut EXC_Exception
+            ));
+            assert!(crate::object::is_subtype(
+                &raw mut EXC_BrokenPipeError,
+                &raw mut EXC_OSError
+            ));
+            assert_eq!({ PyExc_IOError }, { PyExc_OSError });
+            assert_eq!(
+                (*PyExc_ImportError.cast::<PyTypeObject>()).tp_basicsize,
+                120
+            );
+            assert_ne!(
+                (*PyExc_Warning.cast::<PyTypeObject>()).tp_flags & Py_TPFLAGS_BASE_EXC_SUBCLASS,
+                0
+            );
+            PyErr_SetString(PyExc_KeyError, c"k".as_ptr());
+            assert_eq!(PyErr_ExceptionMatches(PyExc_LookupError), 1);
+            assert_eq!(PyErr_ExceptionMatches(PyExc_ValueError), 0);
+            let e = take_exception().unwrap();
+            assert_eq!(
+                (e.type_name.as_str(), e.message.as_str()),
+                ("KeyError", "'k'")
+            );
+        }
+    }
+
+    #[test]
+    fn from_cause_chains() {
+        raise(&raw mut EXC_ValueError, "v");
+        raise_from_cause(
+            &raw mut EXC_SystemError,
+            "initialization of m raised unreported exception",
+        );
+        let e = take_exception().unwrap();
+        assert_eq!(e.type_name, "SystemError");
+        let c = e.cause.unwrap();
+        assert_eq!(
+            (c.type_name.as_str(), c.message.as_str()),
+            ("ValueError", "v")
+        );
+    }
+
+    #[test]
+    fn fetch_restore_round_trip_and_import_error_fields() {
+        raise_import_error("no such thing", Some("m"), None);
+        let (mut t, mut v, mut tb) = (null_mut(), null_mut(), null_mut());
+        // SAFETY: out pointers to locals; references are handed back to Restore.
+        unsafe {
+            PyErr_Fetch(&mut t, &mut v, &mut tb);
+            assert!(!occurred());
+            assert_eq!(t, { PyExc_ImportError });
+            let name = crate::object::getattr(v, uni::intern("name"));
+            assert_eq!(uni::as_str(name), Some("m"));
+            decref(name);
+            let path = crate::object::getattr(v, uni::intern("path"));
+            assert_eq!(path, crate::object::none());
+            PyErr_Restore(t, v, tb);
+        }
+        let e = take_exception().unwrap();
+        assert_eq!(e.message, "no such thing");
+    }
+
+    #[test]
+    fn new_exception_type_inherits() {
+        // SAFETY: fresh heap type.
+        unsafe {
+            let t = PyErr_NewException(c"mymod.MyError".as_ptr(), PyExc_ValueError, null_mut());
+            assert!(!t.is_null());
+            PyErr_SetString(t, c"boom".as_ptr());
+            assert_eq!(PyErr_ExceptionMatches(PyExc_ValueError), 1);
+            let e = take_exception().unwrap();
+            assert_eq!(
+                (e.type_name.as_str(), e.message.as_str()),
+                ("MyError", "boom")
+            );
+            assert!(PyErr_NewException(c"NoDot".as_ptr(), null_mut(), null_mut()).is_null());
+            assert_eq!(
+                take_exception().unwrap().message,
+                "PyErr_NewException: name must be module.class"
+            );
+        }
+    }
+}
