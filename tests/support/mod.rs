@@ -13,6 +13,9 @@
 #![allow(dead_code)]
 
 pub mod cc;
+mod runtime_thread;
+
+pub use runtime_thread::on_runtime_thread;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,11 +1,16 @@
 //! Shared by capi's integration tests: compiling the C fixtures of `capi/tests/c/<area>/` (the
-//! module `cc` is the root crate's `tests/support/cc.rs`, one file for both trees) and loading
-//! what they build with `dlopen`, so the fixture's undefined symbols resolve against the test
-//! binary's exported C API, as a real extension's do.
+//! module `cc` is the root crate's `tests/support/cc.rs`, one file for both trees), loading what
+//! they build with `dlopen`, so the fixture's undefined symbols resolve against the test
+//! binary's exported C API, as a real extension's do, and the leak tests' runtime thread (also
+//! the root's file).
 #![allow(dead_code)]
 
 #[path = "../../../tests/support/cc.rs"]
 pub mod cc;
+#[path = "../../../tests/support/runtime_thread.rs"]
+mod runtime_thread;
+
+pub use runtime_thread::on_runtime_thread;
 
 use std::ffi::{CStr, CString, c_void};
 use std::path::Path;
