@@ -19,7 +19,7 @@ use gilgate_test_extensions::samples_dir;
 
 mod support;
 
-use support::on_runtime_thread;
+use support::runtime_thread::on_runtime_thread;
 
 fn init_runtime() {
     embed::init_runtime().unwrap();

@@ -12,7 +12,7 @@ use gilgate_capi::objimpl::live_objects;
 use gilgate_capi::refcount::merge_pending;
 use std::ffi::{CStr, CString, c_char, c_double, c_int, c_long, c_uint, c_void};
 use std::ptr::{null, null_mut};
-use support::on_runtime_thread;
+use support::runtime_thread::on_runtime_thread;
 
 mod support;
 

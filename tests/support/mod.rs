@@ -13,9 +13,7 @@
 #![allow(dead_code)]
 
 pub mod cc;
-mod runtime_thread;
-
-pub use runtime_thread::on_runtime_thread;
+pub mod runtime_thread;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

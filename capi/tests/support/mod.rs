@@ -8,9 +8,7 @@
 #[path = "../../../tests/support/cc.rs"]
 pub mod cc;
 #[path = "../../../tests/support/runtime_thread.rs"]
-mod runtime_thread;
-
-pub use runtime_thread::on_runtime_thread;
+pub mod runtime_thread;
 
 use std::ffi::{CStr, CString, c_void};
 use std::path::Path;
