@@ -23,8 +23,8 @@ pub use objects::{
     tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
 };
 pub use runtime::{
-    ceval, critical_section, ffi_guard, import, initconfig, lock, modsupport, objimpl, pyctype,
-    pyerrors, pylifecycle, pymem, pyport, pystate, pystrtod, pythread, refcount, structmember,
-    warnings,
+    ceval, critical_section, ffi_guard, getargs, import, initconfig, lock, modsupport, objimpl,
+    pyctype, pyerrors, pylifecycle, pymem, pyport, pystate, pystrtod, pythread, refcount,
+    structmember, warnings,
 };
 pub use surface::{static_data, stubs};

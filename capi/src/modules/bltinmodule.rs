@@ -162,7 +162,7 @@ fn raise_type(msg: &str) -> *mut PyObject {
 }
 
 fn check_count(name: &str, n: usize, min: usize, max: usize) -> bool {
-    crate::modsupport::check_positional(Some(name), n as isize, min as isize, max as isize)
+    crate::getargs::check_positional(Some(name), n as isize, min as isize, max as isize)
 }
 
 fn int(v: i128) -> *mut PyObject {

@@ -5,6 +5,7 @@
 pub mod ceval;
 pub mod critical_section;
 pub mod ffi_guard;
+pub mod getargs;
 pub mod import;
 pub mod initconfig;
 pub mod lock;
