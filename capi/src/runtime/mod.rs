@@ -5,6 +5,7 @@
 pub mod ceval;
 pub mod critical_section;
 pub mod ffi_guard;
+pub mod getargs;
 pub mod import;
 pub mod initconfig;
 pub mod lock;
@@ -14,7 +15,6 @@ pub mod pyctype;
 pub mod pyerrors;
 pub mod pylifecycle;
 pub mod pymem;
-pub mod pyport;
 pub mod pystate;
 pub mod pystrtod;
 pub mod pythread;
