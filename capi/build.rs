@@ -197,9 +197,10 @@ fn rust_sources(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Hand-written Rust exports: the functions and statics of `path` (inline modules included)
-/// that carry `#[export]` (or, until every file is converted, `#[unsafe(no_mangle)]`). The
-/// file is parsed with `syn`, so formatting does not matter; exports written by a
-/// `macro_rules!` expansion are invisible here and must come from a table build.rs reads.
+/// that carry `#[export]`. The file is parsed with `syn`, so formatting does not matter; what a
+/// `macro_rules!` expansion defines is invisible here and must come from a table build.rs reads
+/// (`data/exceptions.tsv`). A bare `#[unsafe(no_mangle)]` item stops the build: it would get a
+/// stub as well, and its body no guard.
 fn scan_rust(path: &Path, found: &mut BTreeMap<String, String>) {
     let text = fs::read_to_string(path).unwrap();
     let file = syn::parse_file(&text)
@@ -220,25 +221,31 @@ fn scan_items(path: &Path, items: &[syn::Item], found: &mut BTreeMap<String, Str
             }
             _ => continue,
         };
-        if attrs.iter().any(is_export_attr) {
-            let line = ident.span().start().line;
-            record(
-                found,
-                ident.to_string(),
-                format!("{}:{line}", path.display()),
+        let at = format!("{}:{}", path.display(), ident.span().start().line);
+        if attrs.iter().any(is_no_mangle) {
+            panic!(
+                "{at}: `{ident}` is exported with #[unsafe(no_mangle)]: write #[export] instead"
             );
+        }
+        if attrs.iter().any(is_export) {
+            record(found, ident.to_string(), at);
         }
     }
 }
 
-/// `#[export]`, `#[export(..)]` (any path ending in `export`), or `#[unsafe(no_mangle)]`.
-fn is_export_attr(attr: &syn::Attribute) -> bool {
-    let path = attr.path();
-    if path.segments.last().is_some_and(|s| s.ident == "export") {
-        return true;
-    }
+/// `#[export]` or `#[export(..)]` (any path ending in `export`).
+fn is_export(attr: &syn::Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "export")
+}
+
+/// `#[unsafe(no_mangle)]` (or a bare `#[no_mangle]`).
+fn is_no_mangle(attr: &syn::Attribute) -> bool {
     match &attr.meta {
         syn::Meta::List(l) => l.path.is_ident("unsafe") && l.tokens.to_string() == "no_mangle",
+        syn::Meta::Path(p) => p.is_ident("no_mangle"),
         _ => false,
     }
 }

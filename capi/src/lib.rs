@@ -4,7 +4,7 @@
 //! `modules/` (its `Modules/`) and `surface/` (generated stubs and the list of every name).
 //! A file keeps the stem of its header or CPython file (`include/longobject.h` <->
 //! `objects/longobject.rs`). Every symbol CPython 3.14t exports is defined here: hand-written
-//! ones carry `#[unsafe(no_mangle)]`, the rest are generated stubs (`surface/stubs.rs`) that
+//! ones carry `#[export]` (`docs/architecture.md`, "Export conventions"), the rest are generated stubs (`surface/stubs.rs`) that
 //! raise `SystemError("gilgate: <name> is not implemented")`.
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]

@@ -1,11 +1,12 @@
 //! The boundary between C callers and safe Rust.
 //!
-//! Every exported function body runs inside [`guard`], so a Rust panic becomes a
-//! `SystemError` and the function's error value instead of aborting the process.
-//! The exception: a few hot entry points (`PyFloat_FromDouble`, `PyFloat_AsDouble` and
-//! `PyNumber_Add/Subtract/Multiply/TrueDivide` of exact floats, the unshared case of
-//! `_Py_MergeZeroLocalRefcount`) answer their common case before entering the guard, because
-//! its frame costs about as much as the work itself. Those paths only read fields, do float
+//! Every exported function body runs inside [`guard`] (`#[export]` puts it there), so a Rust
+//! panic becomes a `SystemError` and the function's error value instead of aborting the process.
+//! The exception: a few hot entry points answer their common case before entering the guard,
+//! because its frame costs about as much as the work itself, and say so in their attribute:
+//! `PyFloat_FromDouble` is `#[export(unguarded)]`; `PyFloat_AsDouble` and
+//! `PyNumber_Add/Subtract/Multiply/TrueDivide` of exact floats and the unshared case of
+//! `_Py_MergeZeroLocalRefcount` are `#[export(fast = ..)]`. Those paths only read fields, do float
 //! arithmetic, allocate through the free lists or mimalloc, or call a `tp_dealloc` (an
 //! `extern "C"` function, which a panic cannot unwind out of): nothing on them can panic.
 //! Functions that are not implemented yet report themselves through [`not_implemented`].
