@@ -124,13 +124,21 @@ impl Parse for Args {
 pub fn export(attr: TokenStream, item: TokenStream) -> TokenStream {
     let args = syn::parse_macro_input!(attr as Args);
     let item = syn::parse_macro_input!(item as Item);
-    match expand(args, item) {
+    let sigs = match signatures() {
+        Ok(s) => s,
+        Err(e) => {
+            return syn::Error::new(Span::call_site(), e)
+                .to_compile_error()
+                .into();
+        }
+    };
+    match expand(args, item, sigs) {
         Ok(t) => t.into(),
         Err(e) => e.to_compile_error().into(),
     }
 }
 
-fn expand(args: Args, item: Item) -> syn::Result<TokenStream2> {
+fn expand(args: Args, item: Item, sigs: &Sigs) -> syn::Result<TokenStream2> {
     match item {
         Item::Static(s) => {
             if args.err.is_some()
@@ -145,7 +153,7 @@ fn expand(args: Args, item: Item) -> syn::Result<TokenStream2> {
             }
             Ok(quote! { #[unsafe(no_mangle)] #s })
         }
-        Item::Fn(f) => expand_fn(args, f),
+        Item::Fn(f) => expand_fn(args, f, sigs),
         other => Err(syn::Error::new(
             other.span(),
             "#[export] goes on a function or a static",
@@ -169,8 +177,12 @@ fn type_name(t: &Type) -> Option<String> {
 }
 
 /// The error value the table gives `name`, as an expression of return type `ret`.
-fn table_err(name: &str, ret: Option<&Type>, span: Span) -> syn::Result<Option<TokenStream2>> {
-    let sigs = signatures().map_err(|e| syn::Error::new(span, e))?;
+fn table_err(
+    sigs: &Sigs,
+    name: &str,
+    ret: Option<&Type>,
+    span: Span,
+) -> syn::Result<Option<TokenStream2>> {
     let Some((kind, value)) = sigs.get(name) else {
         return Ok(None);
     };
@@ -235,7 +247,7 @@ fn int_lit(v: i64) -> TokenStream2 {
     if v < 0 { quote!(-#lit) } else { quote!(#lit) }
 }
 
-fn expand_fn(args: Args, f: ItemFn) -> syn::Result<TokenStream2> {
+fn expand_fn(args: Args, f: ItemFn, sigs: &Sigs) -> syn::Result<TokenStream2> {
     let ItemFn {
         attrs,
         vis,
@@ -274,7 +286,7 @@ fn expand_fn(args: Args, f: ItemFn) -> syn::Result<TokenStream2> {
     if args.unguarded {
         return Ok(quote! { #head #block });
     }
-    let err = match (&args.err, table_err(&name, ret, ident.span())?) {
+    let err = match (&args.err, table_err(sigs, &name, ret, ident.span())?) {
         (Some(_), Some(table)) => {
             return Err(syn::Error::new(
                 ident.span(),
@@ -342,4 +354,122 @@ fn expand_fn(args: Args, f: ItemFn) -> syn::Result<TokenStream2> {
             #call_guarded
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sigs() -> Sigs {
+        [
+            ("PyList_Size", "integer:Py_ssize_t", "-1"),
+            ("PyLong_AsUnsignedLong", "integer:long unsigned int", "-1"),
+            ("PyUnicode_Find", "integer:Py_ssize_t", "-2"),
+            ("PyObject_IsTrue", "int", "-1"),
+            ("PyCallable_Check", "int", "0"),
+            ("PyArg_Parse", "int", "0 (check the docs)"),
+            ("PyList_New", "pointer", "NULL"),
+            ("PyFloat_AsDouble", "float:double", "-1.0"),
+            ("Py_IncRef", "void", "none"),
+        ]
+        .into_iter()
+        .map(|(n, k, e)| (n.to_string(), (k.to_string(), e.to_string())))
+        .collect()
+    }
+
+    /// The expansion of `#[export(attr)] item`, as text without spaces, or the error message.
+    fn expand_str(attr: &str, item: &str) -> Result<String, String> {
+        let args: Args = syn::parse_str(attr).map_err(|e| e.to_string())?;
+        let item: Item = syn::parse_str(item).map_err(|e| e.to_string())?;
+        expand(args, item, &sigs())
+            .map(|t| t.to_string().replace(' ', ""))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_error_value_comes_from_the_table() {
+        let cases = [
+            ("PyList_Size", "isize", "guard(\"PyList_Size\",-1,"),
+            (
+                "PyLong_AsUnsignedLong",
+                "c_ulong",
+                "guard(\"PyLong_AsUnsignedLong\",<c_ulong>::MAX,",
+            ),
+            ("PyUnicode_Find", "isize", ",-2,"),
+            ("PyObject_IsTrue", "c_int", ",-1,"),
+            ("PyCallable_Check", "c_int", ",0,"),
+            ("PyList_New", "*mut PyObject", ",::core::ptr::null_mut(),"),
+            ("PyFloat_AsDouble", "f64", ",-1.0,"),
+        ];
+        for (name, ret, want) in cases {
+            let out = expand_str("", &format!("pub unsafe fn {name}() -> {ret} {{ 0 }}")).unwrap();
+            assert!(out.contains(want), "{name}: {out}");
+            assert!(
+                out.contains("#[unsafe(no_mangle)]pubunsafeextern\"C\"fn"),
+                "{out}"
+            );
+        }
+        let out = expand_str("", "pub unsafe fn Py_IncRef(op: *mut PyObject) {}").unwrap();
+        assert!(out.contains("guard(\"Py_IncRef\",(),||{})"), "{out}");
+    }
+
+    #[test]
+    fn err_is_refused_where_the_table_is_exact_and_required_where_it_is_not() {
+        let e = expand_str("err = 0", "pub unsafe fn PyList_Size() -> isize { 0 }").unwrap_err();
+        assert!(e.contains("drop `err = ..`"), "{e}");
+        let e = expand_str("", "pub unsafe fn PyArg_Parse() -> c_int { 0 }").unwrap_err();
+        assert!(e.contains("write `#[export(err = ..)]`"), "{e}");
+        let e = expand_str("", "pub unsafe fn _gilgate_helper() -> c_int { 0 }").unwrap_err();
+        assert!(e.contains("no exact error value"), "{e}");
+        let out = expand_str("err = 0", "pub unsafe fn PyArg_Parse() -> c_int { 0 }").unwrap();
+        assert!(out.contains("guard(\"PyArg_Parse\",0,"), "{out}");
+        let out = expand_str(
+            "err = 0, guard_name = \"PyArg_Parse\"",
+            "pub unsafe fn _gilgate_parse() -> c_int { 0 }",
+        )
+        .unwrap();
+        assert!(out.contains("guard(\"PyArg_Parse\",0,"), "{out}");
+    }
+
+    #[test]
+    fn the_return_type_must_agree_with_the_table() {
+        let e = expand_str("", "pub unsafe fn Py_IncRef() -> c_int { 0 }").unwrap_err();
+        assert!(e.contains("returns nothing"), "{e}");
+        let e = expand_str("", "pub unsafe fn PyList_New() {}").unwrap_err();
+        assert!(e.contains("returns a value"), "{e}");
+        let e = expand_str("", "pub unsafe fn PyFloat_AsDouble() -> f32 { 0.0 }").unwrap_err();
+        assert!(e.contains("returns a double"), "{e}");
+    }
+
+    #[test]
+    fn unguarded_fast_and_statics() {
+        let out = expand_str("unguarded", "pub fn PyList_Size() -> isize { 0 }").unwrap();
+        assert!(!out.contains("guard("), "{out}");
+        assert!(
+            out.starts_with("#[unsafe(no_mangle)]pubextern\"C\"fnPyList_Size"),
+            "{out}"
+        );
+        let out = expand_str(
+            "fast = quick",
+            "pub unsafe fn PyList_Size(op: *mut PyObject) -> isize { 0 }",
+        )
+        .unwrap();
+        assert!(
+            out.contains("ifletSome(r)=unsafe{quick(op)}{returnr;}"),
+            "{out}"
+        );
+        assert!(
+            out.contains("#[inline(never)]unsafefnguarded(op:*mutPyObject)->isize"),
+            "{out}"
+        );
+        let out = expand_str("", "pub static mut PyExc_X: *mut PyObject = 0 as _;").unwrap();
+        assert!(
+            out.starts_with("#[unsafe(no_mangle)]pubstaticmutPyExc_X"),
+            "{out}"
+        );
+        let e = expand_str("err = 1", "pub static X: i32 = 0;").unwrap_err();
+        assert!(e.contains("takes no argument"), "{e}");
+        let e = expand_str("unguarded, err = 1", "pub fn PyList_Size() -> isize { 0 }");
+        assert!(e.unwrap_err().contains("takes no other argument"));
+    }
 }
