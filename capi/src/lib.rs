@@ -17,7 +17,7 @@ pub mod surface;
 
 // The flat paths every file of the crate (and its users) name: `crate::listobject`, ...
 pub use abi::pyport;
-pub use modules::{binascii, bltinmodule, datetime, sysmodule};
+pub use modules::{binascii, bltinmodule, config, datetime, iomodule, sysmodule, timemodule};
 pub use objects::{
     abstract_, boolobject, bytearrayobject, bytesobject, complexobject, descrobject, dictobject,
     exceptions, floatobject, funcobject, iterobject, listobject, longobject, memoryobject,
