@@ -32,8 +32,8 @@ pub use objects::{
     structseq, tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
 };
 pub use runtime::{
-    ceval, critical_section, ffi_guard, getargs, import, initconfig, lock, modsupport, objimpl,
-    pyctype, pyerrors, pylifecycle, pymem, pystate, pystrtod, pythread, refcount, structmember,
-    warnings,
+    ceval, critical_section, extcall, ffi_guard, getargs, import, initconfig, lock, modsupport,
+    objimpl, pyctype, pyerrors, pylifecycle, pymem, pystate, pystrtod, pythread, refcount,
+    structmember, warnings,
 };
 pub use surface::{static_data, stubs};

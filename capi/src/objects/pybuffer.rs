@@ -43,7 +43,7 @@ pub unsafe fn get_buffer(op: *mut PyObject, view: *mut Py_buffer, flags: c_int) 
     unsafe {
         let t = ty(op);
         match (*t).tp_as_buffer.as_ref().and_then(|b| b.bf_getbuffer) {
-            Some(f) => f(op, view, flags),
+            Some(f) => crate::extcall::getbuffer(f, op, view, flags),
             None => {
                 let n = crate::object::type_name(t);
                 raise(
@@ -69,7 +69,7 @@ pub unsafe fn release(view: *mut Py_buffer) {
         }
         let t = ty(obj);
         if let Some(f) = (*t).tp_as_buffer.as_ref().and_then(|b| b.bf_releasebuffer) {
-            f(obj, view);
+            crate::extcall::releasebuffer(f, obj, view);
         }
         (*view).obj = null_mut();
         decref(obj);

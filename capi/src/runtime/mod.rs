@@ -4,6 +4,7 @@
 
 pub mod ceval;
 pub mod critical_section;
+pub mod extcall;
 pub mod ffi_guard;
 pub mod getargs;
 pub mod import;

@@ -190,7 +190,7 @@ pub unsafe fn _PyTrash_thread_destroy_chain(tstate: *mut PyThreadState) {
                 (*tstate).delete_later = next as *mut PyObject;
             }
             if let Some(dealloc) = (*ty(op)).tp_dealloc {
-                dealloc(op);
+                crate::extcall::destructor(dealloc, op);
             }
         }
     }
