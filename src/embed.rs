@@ -34,7 +34,7 @@
 //! ```
 
 use crate::ffi::{self, Obj};
-use gilgate_capi::object::PyObject;
+use gilgate_capi::ffi::PyObject;
 use gilgate_loader::{LoadError, Policy};
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::{CStr, CString, c_char, c_ulong};
@@ -71,7 +71,7 @@ impl PyErr {
     /// Takes the current exception out of the runtime's error indicator (a `SystemError` when a
     /// function reported failure without setting one, as CPython says).
     pub fn fetch() -> PyErr {
-        match gilgate_capi::pyerrors::take_exception() {
+        match gilgate_capi::host::take_exception() {
             Some(info) => PyErr::new(info.type_name, info.message),
             None => PyErr::new("SystemError", "error return without exception set"),
         }
@@ -79,7 +79,7 @@ impl PyErr {
 
     /// Whether an exception is pending in the runtime.
     pub fn occurred() -> bool {
-        gilgate_capi::pyerrors::occurred()
+        gilgate_capi::host::error_occurred()
     }
 
     fn type_error(message: impl Into<String>) -> PyErr {
@@ -114,7 +114,7 @@ pub type PyResult<T> = Result<T, PyErr>;
 /// Initializes the runtime (once per process). [`Host::new`] does it; call it before creating
 /// objects without a host.
 pub fn init_runtime() -> PyResult<()> {
-    gilgate_capi::pylifecycle::initialize().map_err(|e| PyErr::new("HostError", e))
+    gilgate_capi::host::initialize().map_err(|e| PyErr::new("HostError", e))
 }
 
 /// An owned (strong) reference to a Python object.
@@ -995,13 +995,13 @@ impl Host {
         if let Some(e) = &self.broken_path {
             return Err(e.clone());
         }
-        let before = gilgate_capi::import::get_module(spec);
+        let before = gilgate_capi::host::get_module(spec);
         let loaded = self.inner.load(spec, &self.search);
-        let stored = gilgate_capi::import::get_module(spec);
+        let stored = gilgate_capi::host::get_module(spec);
         // SAFETY: our new references (or NULL).
         unsafe {
-            gilgate_capi::refcount::xdecref(before);
-            gilgate_capi::refcount::xdecref(stored);
+            gilgate_capi::host::xdecref(before);
+            gilgate_capi::host::xdecref(stored);
         }
         let m = loaded?;
         let module = Module {
@@ -1013,8 +1013,7 @@ impl Host {
         // finds it instead of loading the file again. An entry the module's own init or exec
         // put there (a module replacing itself) stays.
         let replaced_itself = stored != before && !stored.is_null();
-        if !replaced_itself
-            && gilgate_capi::import::set_module(&module.name, module.obj.as_ptr()) < 0
+        if !replaced_itself && gilgate_capi::host::set_module(&module.name, module.obj.as_ptr()) < 0
         {
             return Err(PyErr::fetch());
         }

@@ -5,7 +5,8 @@
 //! declarations always link.
 #![allow(non_snake_case, non_upper_case_globals, dead_code)]
 
-use gilgate_capi::object::{PyObject, PyTypeObject};
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::PyTypeObject;
 use std::ffi::{c_char, c_int, c_ulong, c_void};
 
 pub(crate) type Obj = *mut PyObject;

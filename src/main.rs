@@ -165,9 +165,9 @@ fn main() -> ExitCode {
             exprs,
         }),
         Command::Surface { list } => {
-            outln!("{}", gilgate::capi::surface::surface_counts());
+            outln!("{}", gilgate::capi::host::surface::surface_counts());
             if list {
-                out!("{}", gilgate::capi::surface::render_list());
+                out!("{}", gilgate::capi::host::surface::render_list());
             }
             EXIT_OK
         }

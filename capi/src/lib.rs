@@ -9,6 +9,11 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
 
+pub mod ffi;
+pub mod host;
+#[doc(hidden)]
+pub mod testing;
+
 pub mod modules;
 pub mod objects;
 pub mod runtime;

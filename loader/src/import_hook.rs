@@ -7,7 +7,7 @@
 //! policy, because the outer one is busy.
 
 use crate::{Host, LoadError, Policy};
-use gilgate_capi::object::PyObject;
+use gilgate_capi::ffi::PyObject;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,9 +42,9 @@ pub(crate) fn install(policy: Policy) {
         Policy::Off => Some(false),
         _ => None,
     };
-    gilgate_capi::sysmodule::set_lock_hooks(|| LOCK_ENABLED.load(Ordering::SeqCst), configured);
-    gilgate_capi::sysmodule::set_path(&crate::search_path(&[]));
-    gilgate_capi::import::set_extension_importer(import_extension);
+    gilgate_capi::host::set_lock_hooks(|| LOCK_ENABLED.load(Ordering::SeqCst), configured);
+    gilgate_capi::host::set_path(&crate::search_path(&[]));
+    gilgate_capi::host::set_extension_importer(import_extension);
 }
 
 /// Records the lock's state after a load (`sys._is_gil_enabled()` reports it).
@@ -57,7 +57,7 @@ pub(crate) fn note_lock(enabled: bool) {
 pub(crate) fn before_load(policy: Policy, search: &[PathBuf]) {
     install(policy);
     if crate::init::runtime().is_ok() {
-        gilgate_capi::sysmodule::set_path(search);
+        gilgate_capi::host::set_path(search);
     }
 }
 
@@ -81,12 +81,12 @@ fn import_extension(name: &str, roots: &[PathBuf]) -> Result<Option<*mut PyObjec
     match outcome {
         Ok(m) => {
             // SAFETY: the host keeps its own reference; the importer hands out a new one.
-            unsafe { gilgate_capi::refcount::incref(m) };
+            unsafe { gilgate_capi::host::incref(m) };
             Ok(Some(m))
         }
         Err(LoadError::NotFound(_)) => Ok(None),
         Err(LoadError::Raised(e)) => {
-            gilgate_capi::pyerrors::set_error(&e.kind, &e.message);
+            gilgate_capi::host::set_error(&e.kind, &e.message);
             Err(())
         }
     }

@@ -34,7 +34,7 @@ pub use report::{
 };
 pub use wheel::{Unpacked, extract_wheel, member_name_is_safe};
 
-use gilgate_capi::object::PyObject;
+use gilgate_capi::ffi::PyObject;
 use init::TargetInfo;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -111,7 +111,7 @@ impl Drop for Host {
         for m in self.modules.drain(..).rev() {
             if !m.object.is_null() {
                 // SAFETY: the host owns one strong reference to each module object it keeps.
-                unsafe { gilgate_capi::refcount::decref(m.object) };
+                unsafe { gilgate_capi::host::decref(m.object) };
             }
         }
     }
@@ -291,9 +291,7 @@ impl Host {
         // `__file__` (absolute), as the import machinery sets it before exec.
         let file = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
         // SAFETY: `run.module` is NULL or a valid object.
-        unsafe {
-            gilgate_capi::moduleobject::init_module_attrs(run.module, &file.to_string_lossy())
-        };
+        unsafe { gilgate_capi::host::init_module_attrs(run.module, &file.to_string_lossy()) };
         if let Some(dir) = package_dir(&file) {
             // SAFETY: `run.module` is NULL or a valid object.
             unsafe { set_package_path(run.module, &dir) };
@@ -303,7 +301,7 @@ impl Host {
         let is_module =
             !run.module.is_null() && unsafe { ffi::type_check(run.module, c"PyModule_Type") };
         if !run.def.is_null() && is_module {
-            let before = gilgate_capi::moduleobject::setgil_call_count();
+            let before = gilgate_capi::host::setgil_call_count();
             // SAFETY: `run.module` was created from `run.def` by multi-phase creation.
             let rc = unsafe { ffi::module_exec_def(run.module, run.def.cast()) };
             if rc != 0 {
@@ -311,7 +309,7 @@ impl Host {
                 lints.extend(taken.lint(&name));
                 exec_error = Some(taken.report);
             }
-            if gilgate_capi::moduleobject::setgil_call_count() != before {
+            if gilgate_capi::host::setgil_call_count() != before {
                 lints.push(Lint {
                     code: "setgil-in-exec".into(),
                     message: format!(
@@ -366,15 +364,15 @@ unsafe fn set_package_path(m: *mut PyObject, dir: &Path) {
         if m.is_null() || !ffi::type_check(m, c"PyModule_Type") {
             return;
         }
-        let d = (*m.cast::<gilgate_capi::moduleobject::PyModuleObject>()).md_dict;
-        if d.is_null() || !gilgate_capi::dictobject::get_str(d, "__path__").is_null() {
+        let d = (*m.cast::<gilgate_capi::host::PyModuleObject>()).md_dict;
+        if d.is_null() || !gilgate_capi::host::dict_get_str(d, "__path__").is_null() {
             return;
         }
-        let list = gilgate_capi::sysmodule::new_str_list(&[dir.to_string_lossy().into_owned()]);
-        if list.is_null() || gilgate_capi::dictobject::set_item_str(d, "__path__", list) < 0 {
-            gilgate_capi::pyerrors::clear();
+        let list = gilgate_capi::host::new_str_list(&[dir.to_string_lossy().into_owned()]);
+        if list.is_null() || gilgate_capi::host::dict_set_item_str(d, "__path__", list) < 0 {
+            gilgate_capi::host::clear_error();
         }
-        gilgate_capi::refcount::xdecref(list);
+        gilgate_capi::host::xdecref(list);
     }
 }
 

@@ -80,7 +80,7 @@ impl Evaluator {
             .names
             .get("__name__")
             .and_then(|n| n.extract::<String>().ok());
-        gilgate_capi::typeobject::with_caller_module(module.as_deref(), || self.exec_stmt(stmt))
+        gilgate_capi::host::with_caller_module(module.as_deref(), || self.exec_stmt(stmt))
     }
 
     fn exec_stmt(&mut self, stmt: &Stmt) -> PyResult<Option<PyRef>> {
