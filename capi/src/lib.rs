@@ -7,6 +7,7 @@
 //! ones carry `#[unsafe(no_mangle)]`, the rest are generated stubs (`surface/stubs.rs`) that
 //! raise `SystemError("gilgate: <name> is not implemented")`.
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
+#![deny(unreachable_pub)]
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
 
 pub mod ffi;
@@ -14,22 +15,28 @@ pub mod host;
 #[doc(hidden)]
 pub mod testing;
 
-pub mod modules;
-pub mod objects;
-pub mod runtime;
-pub mod surface;
+mod modules;
+mod objects;
+mod runtime;
+mod surface;
 
-// The flat paths every file of the crate (and its users) name: `crate::listobject`, ...
-pub use modules::{binascii, bltinmodule, datetime, sysmodule};
-pub use objects::{
+// The flat paths every file of the crate names: `crate::listobject`, ...
+// (`listobject` has a line of its own: capi/tests/boundary quotes it.)
+#[allow(unused_imports)] // not every alias is used
+pub(crate) use modules::{binascii, bltinmodule, datetime, sysmodule};
+pub(crate) use objects::listobject;
+#[allow(unused_imports)] // not every alias is used
+pub(crate) use objects::{
     abstract_, boolobject, bytearrayobject, bytesobject, complexobject, descrobject, dictobject,
-    floatobject, funcobject, iterobject, listobject, longobject, memoryobject, methodobject,
-    moduleobject, object, pybuffer, pycapsule, rangeobject, setobject, sliceobject, structseq,
-    tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
+    floatobject, funcobject, iterobject, longobject, memoryobject, methodobject, moduleobject,
+    object, pybuffer, pycapsule, rangeobject, setobject, sliceobject, structseq, tupleobject,
+    typeobject, typeslots, unicodeobject, weakrefobject,
 };
-pub use runtime::{
+#[allow(unused_imports)] // not every alias is used
+pub(crate) use runtime::{
     ceval, critical_section, ffi_guard, import, initconfig, lock, modsupport, objimpl, pyctype,
     pyerrors, pylifecycle, pymem, pyport, pystate, pystrtod, pythread, refcount, structmember,
     warnings,
 };
-pub use surface::{static_data, stubs};
+#[allow(unused_imports)] // not every alias is used
+pub(crate) use surface::{static_data, stubs};

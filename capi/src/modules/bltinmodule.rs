@@ -47,7 +47,7 @@ unsafe extern "C" {
 struct Module(usize);
 
 /// The `builtins` module (borrowed; lives for the process), or NULL with an exception.
-pub fn module() -> *mut PyObject {
+pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<Module> = OnceLock::new();
     let m = M.get_or_init(|| Module(build() as usize)).0 as *mut PyObject;
     if m.is_null() {
@@ -57,7 +57,7 @@ pub fn module() -> *mut PyObject {
 }
 
 /// The builtins dict (borrowed), or NULL.
-pub fn builtins_dict() -> *mut PyObject {
+pub(crate) fn builtins_dict() -> *mut PyObject {
     let m = module();
     if m.is_null() {
         return m;
@@ -675,25 +675,25 @@ const fn io_type(name: &'static CStr) -> PyTypeObject {
 }
 
 /// `_io._IOBase`.
-pub static mut IOBase_Type: PyTypeObject = io_type(c"_io._IOBase");
+pub(crate) static mut IOBase_Type: PyTypeObject = io_type(c"_io._IOBase");
 /// `_io._RawIOBase`.
-pub static mut RawIOBase_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut RawIOBase_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut IOBase_Type,
     ..io_type(c"_io._RawIOBase")
 };
 /// `_io._BufferedIOBase`.
-pub static mut BufferedIOBase_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut BufferedIOBase_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut IOBase_Type,
     ..io_type(c"_io._BufferedIOBase")
 };
 /// `_io._TextIOBase`.
-pub static mut TextIOBase_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut TextIOBase_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut IOBase_Type,
     ..io_type(c"_io._TextIOBase")
 };
 
 /// The types `pylifecycle` readies at start-up (base first).
-pub fn static_types() -> [*mut PyTypeObject; 4] {
+pub(crate) fn static_types() -> [*mut PyTypeObject; 4] {
     [
         &raw mut IOBase_Type,
         &raw mut RawIOBase_Type,
@@ -703,7 +703,7 @@ pub fn static_types() -> [*mut PyTypeObject; 4] {
 }
 
 /// The `_io` module (borrowed; lives for the process), or NULL with an exception.
-pub fn io_module() -> *mut PyObject {
+pub(crate) fn io_module() -> *mut PyObject {
     static M: OnceLock<Module> = OnceLock::new();
     let m = M
         .get_or_init(|| {

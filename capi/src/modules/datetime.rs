@@ -20,7 +20,7 @@ mod iso;
 mod ops;
 mod pickle;
 mod timemod;
-pub use timemod::time_module;
+pub(crate) use timemod::time_module;
 
 /// `PyDateTime_Delta`.
 #[repr(C)]
@@ -65,7 +65,7 @@ pub struct PyDateTime_DateTime {
 
 /// A fixed-offset time zone (`datetime.timezone`).
 #[repr(C)]
-pub struct TimeZone {
+pub(crate) struct TimeZone {
     pub ob_base: PyObject,
     pub offset: *mut PyObject,
     pub name: *mut PyObject,
@@ -132,7 +132,7 @@ pub struct PyDateTime_CAPI {
 
 const BASETYPE: std::ffi::c_ulong = crate::object::Py_TPFLAGS_BASETYPE;
 
-pub static mut Date_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut Date_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(date_repr),
     tp_str: Some(date_str),
     tp_hash: Some(ops::dt_hash),
@@ -143,7 +143,7 @@ pub static mut Date_Type: PyTypeObject = PyTypeObject {
     tp_new: Some(date_new),
     ..static_type(c"datetime.date", size_of::<PyDateTime_Date>(), 0, BASETYPE)
 };
-pub static mut DateTime_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut DateTime_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut Date_Type,
     tp_repr: Some(datetime_repr),
     tp_str: Some(datetime_str),
@@ -161,7 +161,7 @@ pub static mut DateTime_Type: PyTypeObject = PyTypeObject {
         BASETYPE,
     )
 };
-pub static mut Time_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut Time_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(time_repr),
     tp_str: Some(time_str),
     tp_hash: Some(ops::dt_hash),
@@ -172,7 +172,7 @@ pub static mut Time_Type: PyTypeObject = PyTypeObject {
     tp_new: Some(time_new),
     ..static_type(c"datetime.time", size_of::<PyDateTime_Time>(), 0, BASETYPE)
 };
-pub static mut Delta_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut Delta_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(delta_repr),
     tp_str: Some(delta_str),
     tp_hash: Some(ops::dt_hash),
@@ -188,12 +188,12 @@ pub static mut Delta_Type: PyTypeObject = PyTypeObject {
         BASETYPE,
     )
 };
-pub static mut TZInfo_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut TZInfo_Type: PyTypeObject = PyTypeObject {
     tp_methods: (&raw mut ops::TZINFO_METHODS).cast(),
     tp_new: Some(crate::objimpl::PyType_GenericNew),
     ..static_type(c"datetime.tzinfo", size_of::<PyObject>(), 0, BASETYPE)
 };
-pub static mut TimeZone_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut TimeZone_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut TZInfo_Type,
     tp_repr: Some(tz_repr),
     tp_str: Some(tz_str),
@@ -206,7 +206,7 @@ pub static mut TimeZone_Type: PyTypeObject = PyTypeObject {
 };
 
 /// The types `pylifecycle` readies at start-up (bases first).
-pub fn static_types() -> [*mut PyTypeObject; 6] {
+pub(crate) fn static_types() -> [*mut PyTypeObject; 6] {
     [
         &raw mut Date_Type,
         &raw mut DateTime_Type,
@@ -304,7 +304,7 @@ fn alloc(t: *mut PyTypeObject) -> *mut PyObject {
 }
 
 /// A new date (or subclass) object.
-pub fn new_date(y: c_int, m: c_int, d: c_int, t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) fn new_date(y: c_int, m: c_int, d: c_int, t: *mut PyTypeObject) -> *mut PyObject {
     if !check_date(y, m, d) {
         return null_mut();
     }
@@ -329,7 +329,7 @@ fn tz_or_none(tz: *mut PyObject) -> (*mut PyObject, u8) {
 
 /// A new datetime (or subclass) object.
 #[allow(clippy::too_many_arguments)]
-pub fn new_datetime(
+pub(crate) fn new_datetime(
     y: c_int,
     m: c_int,
     d: c_int,
@@ -372,7 +372,7 @@ pub fn new_datetime(
 }
 
 /// A new time (or subclass) object.
-pub fn new_time(
+pub(crate) fn new_time(
     h: c_int,
     mi: c_int,
     s: c_int,
@@ -409,7 +409,7 @@ pub fn new_time(
 
 /// A new timedelta from days, seconds and microseconds, normalised as CPython does
 /// (`0 <= seconds < 86400`, `0 <= microseconds < 1000000`, `|days| <= 999999999`).
-pub fn new_delta(days: i64, seconds: i64, us: i64, t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) fn new_delta(days: i64, seconds: i64, us: i64, t: *mut PyTypeObject) -> *mut PyObject {
     let s = seconds + us.div_euclid(1_000_000);
     let us = us.rem_euclid(1_000_000);
     let d = days + s.div_euclid(86_400);
@@ -437,7 +437,7 @@ pub fn new_delta(days: i64, seconds: i64, us: i64, t: *mut PyTypeObject) -> *mut
 ///
 /// # Safety
 /// `offset` live; `name` NULL or a live str.
-pub unsafe fn new_timezone(offset: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn new_timezone(offset: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if !is(offset, &raw mut Delta_Type) {
@@ -1155,7 +1155,7 @@ unsafe extern "C" fn capi_date_ts(cls: *mut PyObject, args: *mut PyObject) -> *m
 struct Ptr(usize);
 
 /// `datetime.timezone.utc` (borrowed, immortal for the process).
-pub fn utc() -> *mut PyObject {
+pub(crate) fn utc() -> *mut PyObject {
     static UTC: OnceLock<Ptr> = OnceLock::new();
     UTC.get_or_init(|| {
         let zero = new_delta(0, 0, 0, &raw mut Delta_Type);
@@ -1198,7 +1198,7 @@ pub fn capi() -> *mut PyDateTime_CAPI {
 }
 
 /// The `datetime` module (borrowed; lives for the process), or NULL with an exception.
-pub fn module() -> *mut PyObject {
+pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<Ptr> = OnceLock::new();
     let m = M.get_or_init(|| Ptr(build() as usize)).0 as *mut PyObject;
     if m.is_null() {

@@ -1,7 +1,7 @@
 //! gilgate's built-in modules, after CPython's `Modules/` (`builtins`, `sys`, `datetime` with
 //! `time`, `binascii`).
 
-pub mod binascii;
-pub mod bltinmodule;
-pub mod datetime;
-pub mod sysmodule;
+pub(crate) mod binascii;
+pub(crate) mod bltinmodule;
+pub(crate) mod datetime;
+pub(crate) mod sysmodule;

@@ -34,21 +34,24 @@ mod ext {
     use super::{Py_ssize_t, PyObject};
     use std::ffi::c_double;
     unsafe extern "C" {
-        pub fn PyList_New(n: Py_ssize_t) -> *mut PyObject;
-        pub fn PyList_Append(l: *mut PyObject, v: *mut PyObject) -> std::ffi::c_int;
-        pub fn PyDict_Keys(d: *mut PyObject) -> *mut PyObject;
-        pub fn PyDict_Values(d: *mut PyObject) -> *mut PyObject;
-        pub fn PyDict_Items(d: *mut PyObject) -> *mut PyObject;
-        pub fn PySeqIter_New(seq: *mut PyObject) -> *mut PyObject;
-        pub fn PySlice_New(
+        pub(super) fn PyList_New(n: Py_ssize_t) -> *mut PyObject;
+        pub(super) fn PyList_Append(l: *mut PyObject, v: *mut PyObject) -> std::ffi::c_int;
+        pub(super) fn PyDict_Keys(d: *mut PyObject) -> *mut PyObject;
+        pub(super) fn PyDict_Values(d: *mut PyObject) -> *mut PyObject;
+        pub(super) fn PyDict_Items(d: *mut PyObject) -> *mut PyObject;
+        pub(super) fn PySeqIter_New(seq: *mut PyObject) -> *mut PyObject;
+        pub(super) fn PySlice_New(
             start: *mut PyObject,
             stop: *mut PyObject,
             step: *mut PyObject,
         ) -> *mut PyObject;
-        pub fn PyLong_AsSsize_t(o: *mut PyObject) -> Py_ssize_t;
-        pub fn PyLong_AsDouble(o: *mut PyObject) -> c_double;
-        pub fn PyLong_FromUnicodeObject(u: *mut PyObject, base: std::ffi::c_int) -> *mut PyObject;
-        pub fn PyFloat_FromString(s: *mut PyObject) -> *mut PyObject;
+        pub(super) fn PyLong_AsSsize_t(o: *mut PyObject) -> Py_ssize_t;
+        pub(super) fn PyLong_AsDouble(o: *mut PyObject) -> c_double;
+        pub(super) fn PyLong_FromUnicodeObject(
+            u: *mut PyObject,
+            base: std::ffi::c_int,
+        ) -> *mut PyObject;
+        pub(super) fn PyFloat_FromString(s: *mut PyObject) -> *mut PyObject;
     }
 }
 
@@ -58,13 +61,13 @@ mod ext {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn tname(op: *mut PyObject) -> String {
+pub(crate) unsafe fn tname(op: *mut PyObject) -> String {
     // SAFETY: forwarded contract.
     unsafe { type_name(ty(op)) }
 }
 
 /// Truncates to at most `n` characters (CPython's `%.Ns`).
-pub fn trunc(s: &str, n: usize) -> &str {
+pub(crate) fn trunc(s: &str, n: usize) -> &str {
     match s.char_indices().nth(n) {
         Some((i, _)) => &s[..i],
         None => s,
@@ -102,7 +105,7 @@ unsafe fn mp<'a>(t: *mut PyTypeObject) -> Option<&'a PyMappingMethods> {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_long(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_long(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { has_flag(op, Py_TPFLAGS_LONG_SUBCLASS) }
 }
@@ -113,7 +116,7 @@ pub unsafe fn is_long(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `callable` must be a live object.
-pub unsafe fn vectorcall_func(callable: *mut PyObject) -> vectorcallfunc {
+pub(crate) unsafe fn vectorcall_func(callable: *mut PyObject) -> vectorcallfunc {
     // SAFETY: forwarded contract; the offset points inside the object, at a vectorcallfunc.
     unsafe {
         let t = ty(callable);
@@ -131,7 +134,7 @@ pub unsafe fn vectorcall_func(callable: *mut PyObject) -> vectorcallfunc {
 ///
 /// # Safety
 /// `callable` must be a live object; `res` NULL or an owned reference.
-pub unsafe fn check_result(callable: *mut PyObject, res: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn check_result(callable: *mut PyObject, res: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if res.is_null() {
@@ -162,7 +165,10 @@ pub unsafe fn check_result(callable: *mut PyObject, res: *mut PyObject) -> *mut 
 ///
 /// # Safety
 /// `values` must hold `len(kwnames)` live objects; `kwnames` a tuple of str.
-pub unsafe fn stack_as_dict(values: *const *mut PyObject, kwnames: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn stack_as_dict(
+    values: *const *mut PyObject,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let d = crate::dictobject::new_dict();
@@ -207,7 +213,7 @@ fn empty_args() -> *mut PyObject {
 ///
 /// # Safety
 /// `args` must hold `nargs + len(kwnames)` live objects; `kwnames` NULL or a tuple.
-pub unsafe fn make_tp_call(
+pub(crate) unsafe fn make_tp_call(
     callable: *mut PyObject,
     args: *const *mut PyObject,
     nargs: usize,
@@ -254,7 +260,7 @@ pub unsafe fn make_tp_call(
 /// # Safety
 /// `args` must hold `nargs + len(kwnames)` live objects (and `args[-1]` be writable when
 /// `nargsf` carries `PY_VECTORCALL_ARGUMENTS_OFFSET`).
-pub unsafe fn vectorcall(
+pub(crate) unsafe fn vectorcall(
     callable: *mut PyObject,
     args: *const *mut PyObject,
     nargsf: usize,
@@ -335,7 +341,7 @@ unsafe fn vectorcall_with_tuple(
 ///
 /// # Safety
 /// `callable` and `args` must be live; `kwargs` NULL or live.
-pub unsafe fn call(
+pub(crate) unsafe fn call(
     callable: *mut PyObject,
     args: *mut PyObject,
     kwargs: *mut PyObject,
@@ -368,7 +374,7 @@ pub unsafe fn call(
 ///
 /// # Safety
 /// Every object must be live.
-pub unsafe fn call_args(callable: *mut PyObject, args: &[*mut PyObject]) -> *mut PyObject {
+pub(crate) unsafe fn call_args(callable: *mut PyObject, args: &[*mut PyObject]) -> *mut PyObject {
     const SMALL: usize = 8;
     let mut small = [null_mut::<PyObject>(); SMALL + 1];
     let mut big = Vec::new();
@@ -394,7 +400,7 @@ pub unsafe fn call_args(callable: *mut PyObject, args: &[*mut PyObject]) -> *mut
 ///
 /// # Safety
 /// As [`vectorcall`]; `nargs >= 1`.
-pub unsafe fn vectorcall_method(
+pub(crate) unsafe fn vectorcall_method(
     name: *mut PyObject,
     args: *const *mut PyObject,
     nargsf: usize,
@@ -420,7 +426,11 @@ pub unsafe fn vectorcall_method(
 ///
 /// # Safety
 /// Every object must be live.
-pub unsafe fn call_method(obj: *mut PyObject, name: &str, args: &[*mut PyObject]) -> *mut PyObject {
+pub(crate) unsafe fn call_method(
+    obj: *mut PyObject,
+    name: &str,
+    args: &[*mut PyObject],
+) -> *mut PyObject {
     let n = uni::from_str(name);
     if n.is_null() {
         return n;
@@ -442,7 +452,7 @@ pub unsafe fn call_method(obj: *mut PyObject, name: &str, args: &[*mut PyObject]
 ///
 /// # Safety
 /// `op` must be NULL or live.
-pub unsafe fn callable_check(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn callable_check(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     !op.is_null() && unsafe { (*ty(op)).tp_call.is_some() }
 }
@@ -453,7 +463,7 @@ pub unsafe fn callable_check(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `callable` live; `built` NULL (an exception is set) or an owned tuple.
-pub unsafe fn call_built(callable: *mut PyObject, built: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn call_built(callable: *mut PyObject, built: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if built.is_null() {
@@ -758,7 +768,7 @@ fn same_fn(a: binaryfunc, b: binaryfunc) -> bool {
 ///
 /// # Safety
 /// Both must be live.
-pub unsafe fn binary_op1(v: *mut PyObject, w: *mut PyObject, sel: NbSel) -> *mut PyObject {
+pub(crate) unsafe fn binary_op1(v: *mut PyObject, w: *mut PyObject, sel: NbSel) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let (tv, tw) = (ty(v), ty(w));
@@ -970,7 +980,7 @@ unsafe fn arith_fast(v: *mut PyObject, w: *mut PyObject, op: Arith) -> Option<*m
 ///
 /// # Safety
 /// Both live.
-pub unsafe fn add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if let Some(r) = arith_fast(v, w, Arith::Add) {
@@ -995,7 +1005,7 @@ pub unsafe fn add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// Both live.
-pub unsafe fn multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if let Some(r) = arith_fast(v, w, Arith::Mul) {
@@ -1023,7 +1033,7 @@ pub unsafe fn multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// All live (`z` is `None` for two-argument power).
-pub unsafe fn power(
+pub(crate) unsafe fn power(
     v: *mut PyObject,
     w: *mut PyObject,
     z: *mut PyObject,
@@ -1131,7 +1141,7 @@ unsafe fn unary(
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn index_check(o: *mut PyObject) -> bool {
+pub(crate) unsafe fn index_check(o: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { is_long(o) || nb(ty(o)).is_some_and(|m| m.nb_index.is_some()) }
 }
@@ -1140,7 +1150,7 @@ pub unsafe fn index_check(o: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn index(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn index(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() {
@@ -1172,7 +1182,7 @@ pub unsafe fn index(o: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `o` live; `exc` NULL or an exception type.
-pub unsafe fn as_ssize_t(o: *mut PyObject, exc: *mut PyTypeObject) -> Py_ssize_t {
+pub(crate) unsafe fn as_ssize_t(o: *mut PyObject, exc: *mut PyTypeObject) -> Py_ssize_t {
     // SAFETY: forwarded contract.
     unsafe {
         let v = index(o);
@@ -1622,7 +1632,7 @@ pub unsafe extern "C" fn PyNumber_Check(o: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn number_long(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn number_long(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() {
@@ -1735,7 +1745,7 @@ fn swapped(op: c_int) -> c_int {
 ///
 /// # Safety
 /// Both live; `op` in 0..=5.
-pub unsafe fn rich_compare(v: *mut PyObject, w: *mut PyObject, op: c_int) -> *mut PyObject {
+pub(crate) unsafe fn rich_compare(v: *mut PyObject, w: *mut PyObject, op: c_int) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if v.is_null() || w.is_null() || !(Py_LT..=Py_GE).contains(&op) {
@@ -1785,7 +1795,7 @@ pub unsafe fn rich_compare(v: *mut PyObject, w: *mut PyObject, op: c_int) -> *mu
 ///
 /// # Safety
 /// Both live.
-pub unsafe fn rich_compare_bool(v: *mut PyObject, w: *mut PyObject, op: c_int) -> c_int {
+pub(crate) unsafe fn rich_compare_bool(v: *mut PyObject, w: *mut PyObject, op: c_int) -> c_int {
     if v == w && !v.is_null() {
         if op == Py_EQ {
             return 1;
@@ -1842,7 +1852,7 @@ pub unsafe extern "C" fn PyObject_RichCompareBool(
 ///
 /// # Safety
 /// Both live.
-pub unsafe fn get_item(o: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn get_item(o: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() || key.is_null() {
@@ -1885,7 +1895,7 @@ pub unsafe fn get_item(o: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `o`, `key` live; `value` NULL or live.
-pub unsafe fn set_item(o: *mut PyObject, key: *mut PyObject, value: *mut PyObject) -> c_int {
+pub(crate) unsafe fn set_item(o: *mut PyObject, key: *mut PyObject, value: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() || key.is_null() {
@@ -1929,7 +1939,7 @@ pub unsafe fn set_item(o: *mut PyObject, key: *mut PyObject, value: *mut PyObjec
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn size(o: *mut PyObject) -> Py_ssize_t {
+pub(crate) unsafe fn size(o: *mut PyObject) -> Py_ssize_t {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() {
@@ -2040,7 +2050,7 @@ pub unsafe extern "C" fn PyObject_LengthHint(o: *mut PyObject, default: Py_ssize
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn sequence_check(o: *mut PyObject) -> bool {
+pub(crate) unsafe fn sequence_check(o: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe {
         !has_flag(o, Py_TPFLAGS_DICT_SUBCLASS) && sq(ty(o)).is_some_and(|m| m.sq_item.is_some())
@@ -2051,7 +2061,7 @@ pub unsafe fn sequence_check(o: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `s` live.
-pub unsafe fn sequence_get_item(s: *mut PyObject, mut i: Py_ssize_t) -> *mut PyObject {
+pub(crate) unsafe fn sequence_get_item(s: *mut PyObject, mut i: Py_ssize_t) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if s.is_null() {
@@ -2086,7 +2096,11 @@ pub unsafe fn sequence_get_item(s: *mut PyObject, mut i: Py_ssize_t) -> *mut PyO
 ///
 /// # Safety
 /// `s` live; `v` NULL or live.
-pub unsafe fn sequence_set_item(s: *mut PyObject, mut i: Py_ssize_t, v: *mut PyObject) -> c_int {
+pub(crate) unsafe fn sequence_set_item(
+    s: *mut PyObject,
+    mut i: Py_ssize_t,
+    v: *mut PyObject,
+) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if s.is_null() {
@@ -2128,7 +2142,7 @@ pub unsafe fn sequence_set_item(s: *mut PyObject, mut i: Py_ssize_t, v: *mut PyO
 /// # Safety
 /// `o` live.
 #[allow(clippy::result_unit_err)]
-pub unsafe fn for_each<T>(
+pub(crate) unsafe fn for_each<T>(
     o: *mut PyObject,
     mut f: impl FnMut(*mut PyObject) -> Result<Option<T>, ()>,
 ) -> Result<Option<T>, ()> {
@@ -2185,7 +2199,7 @@ pub unsafe fn for_each<T>(
 ///
 /// # Safety
 /// Both live.
-pub unsafe fn contains(seq: *mut PyObject, ob: *mut PyObject) -> c_int {
+pub(crate) unsafe fn contains(seq: *mut PyObject, ob: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if let Some(f) = sq(ty(seq)).and_then(|m| m.sq_contains) {
@@ -2214,7 +2228,7 @@ pub unsafe fn contains(seq: *mut PyObject, ob: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn sequence_list(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn sequence_list(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let l = ext::PyList_New(0);
@@ -2241,7 +2255,7 @@ pub unsafe fn sequence_list(o: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn sequence_tuple(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn sequence_tuple(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() {
@@ -2877,7 +2891,7 @@ pub unsafe extern "C" fn PyMapping_Items(o: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn iter_check(o: *mut PyObject) -> bool {
+pub(crate) unsafe fn iter_check(o: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { (*ty(o)).tp_iternext.is_some() }
 }
@@ -2886,7 +2900,7 @@ pub unsafe fn iter_check(o: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn get_iter(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn get_iter(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() {
@@ -2922,7 +2936,7 @@ pub unsafe fn get_iter(o: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `it` live iterator.
-pub unsafe fn iter_next(it: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn iter_next(it: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let Some(f) = (*ty(it)).tp_iternext else {
@@ -3084,7 +3098,7 @@ pub unsafe extern "C" fn PyObject_Format(obj: *mut PyObject, spec: *mut PyObject
 ///
 /// # Safety
 /// `iter`, `arg` live; `presult` writable.
-pub unsafe fn iter_send(
+pub(crate) unsafe fn iter_send(
     iter: *mut PyObject,
     arg: *mut PyObject,
     presult: *mut *mut PyObject,

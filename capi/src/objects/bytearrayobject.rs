@@ -90,7 +90,7 @@ pub static mut PyByteArrayIter_Type: PyTypeObject =
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_bytearray(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_bytearray(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::type_check(op, &raw mut PyByteArray_Type) }
 }
@@ -133,7 +133,7 @@ impl Drop for BaLock {
 ///
 /// # Safety
 /// `op` must be a live bytearray.
-pub unsafe fn snapshot(op: *mut PyObject) -> Vec<u8> {
+pub(crate) unsafe fn snapshot(op: *mut PyObject) -> Vec<u8> {
     let _g = BaLock::new(op);
     // SAFETY: forwarded contract; the lock keeps the buffer in place while copying.
     unsafe { as_bytes(op).to_vec() }
@@ -144,7 +144,7 @@ pub unsafe fn snapshot(op: *mut PyObject) -> Vec<u8> {
 /// # Safety
 /// `op` must be a live bytearray; the slice is valid until it changes (hold the lock, or use
 /// [`snapshot`]).
-pub unsafe fn as_bytes<'a>(op: *mut PyObject) -> &'a [u8] {
+pub(crate) unsafe fn as_bytes<'a>(op: *mut PyObject) -> &'a [u8] {
     // SAFETY: forwarded contract.
     unsafe {
         let b = op.cast::<PyByteArrayObject>();
@@ -212,7 +212,7 @@ unsafe fn resize(op: *mut PyObject, n: usize) -> bool {
 }
 
 /// A new bytearray holding a copy of `data`.
-pub fn from_bytes(data: &[u8]) -> *mut PyObject {
+pub(crate) fn from_bytes(data: &[u8]) -> *mut PyObject {
     // SAFETY: PyByteArray_Type is a ready static type.
     let o = unsafe { crate::objimpl::alloc_object(&raw mut PyByteArray_Type, 0) };
     if o.is_null() {

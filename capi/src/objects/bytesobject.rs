@@ -74,7 +74,7 @@ pub static mut PyBytesIter_Type: PyTypeObject = iters::iter_type(c"bytes_iterato
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_bytes(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_bytes(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::has_flag(op, Py_TPFLAGS_BYTES_SUBCLASS) }
 }
@@ -92,7 +92,7 @@ pub unsafe fn as_bytes<'a>(op: *mut PyObject) -> &'a [u8] {
 }
 
 /// A new bytes object of `n` zero bytes (plus the NUL).
-pub fn new_bytes(n: usize) -> *mut PyObject {
+pub(crate) fn new_bytes(n: usize) -> *mut PyObject {
     if n > isize::MAX as usize - 64 {
         return crate::pyerrors::no_memory();
     }
@@ -118,12 +118,12 @@ pub fn from_bytes(data: &[u8]) -> *mut PyObject {
 }
 
 /// `repr()` of a byte string: `b'...'` with Python's quoting and escapes.
-pub fn repr_bytes(data: &[u8]) -> String {
+pub(crate) fn repr_bytes(data: &[u8]) -> String {
     repr_bytes_quoted(data, true)
 }
 
 /// `repr()` of bytes; without `smartquotes` the quote is always `'` (`PyBytes_Repr(o, 0)`).
-pub fn repr_bytes_quoted(data: &[u8], smartquotes: bool) -> String {
+pub(crate) fn repr_bytes_quoted(data: &[u8], smartquotes: bool) -> String {
     let quote = if smartquotes && data.contains(&b'\'') && !data.contains(&b'"') {
         b'"'
     } else {
@@ -155,7 +155,7 @@ pub fn repr_bytes_quoted(data: &[u8], smartquotes: bool) -> String {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn bytes_like(op: *mut PyObject) -> Option<Vec<u8>> {
+pub(crate) unsafe fn bytes_like(op: *mut PyObject) -> Option<Vec<u8>> {
     // SAFETY: forwarded contract.
     unsafe {
         if is_bytes(op) {
@@ -188,7 +188,7 @@ pub unsafe fn bytes_like(op: *mut PyObject) -> Option<Vec<u8>> {
 ///
 /// # Safety
 /// `x` must be a live object.
-pub unsafe fn contains_in(data: &[u8], x: *mut PyObject) -> c_int {
+pub(crate) unsafe fn contains_in(data: &[u8], x: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         match sl::index_value(x) {
@@ -213,7 +213,7 @@ pub unsafe fn contains_in(data: &[u8], x: *mut PyObject) -> c_int {
 }
 
 /// Rich comparison of two byte strings.
-pub fn compare_bytes(a: &[u8], b: &[u8], op: c_int) -> *mut PyObject {
+pub(crate) fn compare_bytes(a: &[u8], b: &[u8], op: c_int) -> *mut PyObject {
     use crate::object::{Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT};
     use std::cmp::Ordering as O;
     let ord = a.cmp(b);
@@ -231,7 +231,7 @@ pub fn compare_bytes(a: &[u8], b: &[u8], op: c_int) -> *mut PyObject {
 ///
 /// # Safety
 /// `key` must be a live object.
-pub unsafe fn subscript_bytes(
+pub(crate) unsafe fn subscript_bytes(
     data: &[u8],
     key: *mut PyObject,
     make: fn(&[u8]) -> *mut PyObject,
@@ -409,7 +409,7 @@ unsafe extern "C" fn bytesiter_next(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// tp_new contract: an argument tuple, NULL or a dict.
-pub unsafe extern "C" fn bytes_new(
+pub(crate) unsafe extern "C" fn bytes_new(
     _t: *mut PyTypeObject,
     args: *mut PyObject,
     kw: *mut PyObject,

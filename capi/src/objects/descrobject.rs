@@ -36,7 +36,7 @@ pub const Py_T_LONG: c_int = 2;
 pub const Py_T_FLOAT: c_int = 3;
 pub const Py_T_DOUBLE: c_int = 4;
 pub const Py_T_STRING: c_int = 5;
-pub const Py_T_OBJECT: c_int = 6;
+pub(crate) const Py_T_OBJECT: c_int = 6;
 pub const Py_T_CHAR: c_int = 7;
 pub const Py_T_BYTE: c_int = 8;
 pub const Py_T_UBYTE: c_int = 9;
@@ -49,14 +49,14 @@ pub const Py_T_OBJECT_EX: c_int = 16;
 pub const Py_T_LONGLONG: c_int = 17;
 pub const Py_T_ULONGLONG: c_int = 18;
 pub const Py_T_PYSSIZET: c_int = 19;
-pub const Py_T_NONE: c_int = 20;
+pub(crate) const Py_T_NONE: c_int = 20;
 pub const Py_READONLY: c_int = 1;
 
 /// Reads member `m` of `op` (`PyMember_GetOne`): a new reference or NULL with an error.
 ///
 /// # Safety
 /// `op` must be a live object whose layout has the member; `m` a valid member entry.
-pub unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *mut PyObject {
+pub(crate) unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *mut PyObject {
     use crate::longobject::from_i128;
     // SAFETY: forwarded contract: the member's offset and type describe `op`'s memory.
     unsafe {
@@ -256,7 +256,7 @@ unsafe extern "C" fn descr_dealloc(op: *mut PyObject) {
 ///
 /// # Safety
 /// `d` must be a live descriptor.
-pub unsafe fn descr_name(d: *mut PyObject) -> String {
+pub(crate) unsafe fn descr_name(d: *mut PyObject) -> String {
     // SAFETY: forwarded contract; d_name is NULL or a str.
     unsafe {
         let n = (*d.cast::<PyDescrObject>()).d_name;
@@ -327,7 +327,7 @@ unsafe fn descr_new(
 ///
 /// # Safety
 /// `owner` must be a type; `ml` must outlive the descriptor.
-pub unsafe fn new_method(owner: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut PyObject {
+pub(crate) unsafe fn new_method(owner: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let op = descr_new(&raw mut PyMethodDescr_Type, owner, (*ml).ml_name);
@@ -342,7 +342,10 @@ pub unsafe fn new_method(owner: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut
 ///
 /// # Safety
 /// As [`new_method`].
-pub unsafe fn new_classmethod(owner: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut PyObject {
+pub(crate) unsafe fn new_classmethod(
+    owner: *mut PyTypeObject,
+    ml: *mut PyMethodDef,
+) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let op = descr_new(&raw mut PyClassMethodDescr_Type, owner, (*ml).ml_name);
@@ -357,7 +360,7 @@ pub unsafe fn new_classmethod(owner: *mut PyTypeObject, ml: *mut PyMethodDef) ->
 ///
 /// # Safety
 /// `owner` must be a type; `m` must outlive the descriptor.
-pub unsafe fn new_member(owner: *mut PyTypeObject, m: *mut PyMemberDef) -> *mut PyObject {
+pub(crate) unsafe fn new_member(owner: *mut PyTypeObject, m: *mut PyMemberDef) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let op = descr_new(&raw mut PyMemberDescr_Type, owner, (*m).name);
@@ -372,7 +375,7 @@ pub unsafe fn new_member(owner: *mut PyTypeObject, m: *mut PyMemberDef) -> *mut 
 ///
 /// # Safety
 /// `owner` must be a type; `g` must outlive the descriptor.
-pub unsafe fn new_getset(owner: *mut PyTypeObject, g: *mut PyGetSetDef) -> *mut PyObject {
+pub(crate) unsafe fn new_getset(owner: *mut PyTypeObject, g: *mut PyGetSetDef) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let op = descr_new(&raw mut PyGetSetDescr_Type, owner, (*g).name);
@@ -680,7 +683,7 @@ unsafe fn add_missing<T>(
 ///
 /// # Safety
 /// `t` must be a type whose tables are NULL-terminated arrays; `dict` a dict.
-pub unsafe fn add_descriptors(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
+pub(crate) unsafe fn add_descriptors(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let mut ml = (*t).tp_methods;
@@ -779,7 +782,7 @@ pub unsafe extern "C" fn PyDescr_IsData(d: *mut PyObject) -> c_int {
 
 /// How a slot is called from Python.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WrapKind {
+pub(crate) enum WrapKind {
     /// `f(self) -> object` (`tp_repr`, `tp_iter`, `nb_negative`, ...).
     Unary,
     /// `tp_iternext`: NULL without an error means StopIteration.
@@ -820,7 +823,7 @@ pub enum WrapKind {
 
 /// One entry of gilgate's slot wrapper table (`d_base` of a wrapper descriptor points here).
 #[derive(Debug)]
-pub struct SlotWrapper {
+pub(crate) struct SlotWrapper {
     pub name: &'static std::ffi::CStr,
     pub kind: WrapKind,
     /// Reads the slot's function pointer (as an address) from a type, 0 when unset.
@@ -850,7 +853,7 @@ macro_rules! own_slot {
 }
 
 /// The slots gilgate exposes as `__dunder__` wrappers, in CPython's naming.
-pub static SLOT_WRAPPERS: &[SlotWrapper] = &[
+pub(crate) static SLOT_WRAPPERS: &[SlotWrapper] = &[
     SlotWrapper {
         name: c"__repr__",
         kind: WrapKind::Unary,
@@ -1156,13 +1159,13 @@ fn get_args(name: &str, n: usize) -> Option<String> {
 /// A bound slot wrapper (`method-wrapper`).
 #[repr(C)]
 #[derive(Debug)]
-pub struct MethodWrapperObject {
+pub(crate) struct MethodWrapperObject {
     pub ob_base: PyObject,
     pub descr: *mut PyObject,
     pub self_: *mut PyObject,
 }
 
-pub static mut MethodWrapper_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut MethodWrapper_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(method_wrapper_dealloc),
     tp_repr: Some(method_wrapper_repr),
     tp_call: Some(method_wrapper_call),
@@ -1202,7 +1205,7 @@ unsafe extern "C" fn method_wrapper_repr(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `t` must be a type object (before inheritance) and `dict` its dict.
-pub unsafe fn add_slot_wrappers(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
+pub(crate) unsafe fn add_slot_wrappers(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let not_impl = crate::typeobject::PyObject_HashNotImplemented as *const () as usize;
@@ -1505,7 +1508,7 @@ use crate::object::{PyMappingMethods, PyNumberMethods, PySequenceMethods};
 /// A `property` object (the layout of CPython's `propertyobject`).
 #[repr(C)]
 #[derive(Debug)]
-pub struct PyPropertyObject {
+pub(crate) struct PyPropertyObject {
     pub ob_base: PyObject,
     pub prop_get: *mut PyObject,
     pub prop_set: *mut PyObject,
@@ -2002,21 +2005,12 @@ unsafe extern "C" fn property_get_isabstract(op: *mut PyObject, _c: *mut c_void)
     }
 }
 
-/// Whether `op` is a property (or subclass).
-///
-/// # Safety
-/// `op` must be a live object.
-pub unsafe fn is_property(op: *mut PyObject) -> bool {
-    // SAFETY: forwarded contract.
-    unsafe { is_subtype(ty(op), &raw mut PyProperty_Type) }
-}
-
 // ---- mappingproxy ---------------------------------------------------------------------------
 
 /// A read-only view of a mapping (CPython's `mappingproxyobject`).
 #[repr(C)]
 #[derive(Debug)]
-pub struct MappingProxyObject {
+pub(crate) struct MappingProxyObject {
     pub ob_base: PyObject,
     pub mapping: *mut PyObject,
     /// For a type's `__dict__`: the type, kept alive while the proxy lives (the descriptors
@@ -2110,7 +2104,7 @@ unsafe fn mapping_of(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `mapping` must be a live object.
-pub unsafe fn dictproxy_new(mapping: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn dictproxy_new(mapping: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let t = ty(mapping);
@@ -2202,7 +2196,7 @@ unsafe extern "C" fn proxy_new(
 ///
 /// # Safety
 /// `t` must be a type object with a dict.
-pub unsafe fn type_dict_proxy(t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) unsafe fn type_dict_proxy(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let p = dictproxy_new((*t).tp_dict);

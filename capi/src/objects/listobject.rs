@@ -71,7 +71,7 @@ impl Drop for ListLock {
 ///
 /// # Safety
 /// `op` must be a live list.
-pub unsafe fn snapshot(op: *mut PyObject) -> Vec<*mut PyObject> {
+pub(crate) unsafe fn snapshot(op: *mut PyObject) -> Vec<*mut PyObject> {
     let _g = ListLock::new(op);
     // SAFETY: forwarded contract; the lock keeps the array in place while copying.
     unsafe { items(op).iter().map(|&o| new_ref(o)).collect() }
@@ -175,7 +175,7 @@ pub static mut PyListRevIter_Type: PyTypeObject =
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_list(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_list(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::has_flag(op, Py_TPFLAGS_LIST_SUBCLASS) }
 }
@@ -184,7 +184,7 @@ pub unsafe fn is_list(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live list.
-pub unsafe fn items<'a>(op: *mut PyObject) -> &'a [*mut PyObject] {
+pub(crate) unsafe fn items<'a>(op: *mut PyObject) -> &'a [*mut PyObject] {
     // SAFETY: forwarded contract: `ob_item` holds `ob_size` pointers.
     unsafe {
         let l = op.cast::<PyListObject>();
@@ -212,7 +212,7 @@ unsafe fn items_mut<'a>(op: *mut PyObject) -> &'a mut [*mut PyObject] {
 ///
 /// # Safety
 /// `op` must be a live list.
-pub unsafe fn len(op: *mut PyObject) -> Py_ssize_t {
+pub(crate) unsafe fn len(op: *mut PyObject) -> Py_ssize_t {
     // SAFETY: forwarded contract.
     unsafe { (*op.cast::<PyVarObject>()).ob_size }
 }
@@ -259,7 +259,7 @@ unsafe fn resize(op: *mut PyObject, newsize: Py_ssize_t) -> bool {
 }
 
 /// A new list of `n` NULL items.
-pub fn new_list(n: Py_ssize_t) -> *mut PyObject {
+pub(crate) fn new_list(n: Py_ssize_t) -> *mut PyObject {
     // SAFETY: PyList_Type is a ready static type.
     let l = unsafe { crate::objimpl::alloc_object(&raw mut PyList_Type, 0) };
     if l.is_null() || n <= 0 {
@@ -285,7 +285,7 @@ pub fn new_list(n: Py_ssize_t) -> *mut PyObject {
 ///
 /// # Safety
 /// Every element must be live.
-pub unsafe fn from_slice(objs: &[*mut PyObject]) -> *mut PyObject {
+pub(crate) unsafe fn from_slice(objs: &[*mut PyObject]) -> *mut PyObject {
     let l = new_list(objs.len() as Py_ssize_t);
     if !l.is_null() {
         // SAFETY: fresh list of the right size.
@@ -302,7 +302,7 @@ pub unsafe fn from_slice(objs: &[*mut PyObject]) -> *mut PyObject {
 ///
 /// # Safety
 /// Every element must be an owned reference.
-pub unsafe fn from_vec(objs: Vec<*mut PyObject>) -> *mut PyObject {
+pub(crate) unsafe fn from_vec(objs: Vec<*mut PyObject>) -> *mut PyObject {
     let l = new_list(objs.len() as Py_ssize_t);
     // SAFETY: fresh list of the right size; references are transferred.
     unsafe {
@@ -321,7 +321,7 @@ pub unsafe fn from_vec(objs: Vec<*mut PyObject>) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` must be a live list and `v` a live object.
-pub unsafe fn append(op: *mut PyObject, v: *mut PyObject) -> c_int {
+pub(crate) unsafe fn append(op: *mut PyObject, v: *mut PyObject) -> c_int {
     let _g = ListLock::new(op);
     // SAFETY: forwarded contract; the lock gives this thread the only access to the array.
     unsafe {
@@ -784,7 +784,7 @@ unsafe fn ass_slice(
 ///
 /// # Safety
 /// `op` must be a live list and `it` a live object.
-pub unsafe fn extend(op: *mut PyObject, it: *mut PyObject) -> c_int {
+pub(crate) unsafe fn extend(op: *mut PyObject, it: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let new = if it == op {
@@ -963,7 +963,7 @@ unsafe extern "C" fn m_insert(
 ///
 /// # Safety
 /// `op` must be a live list and `v` a live object.
-pub unsafe fn insert(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
+pub(crate) unsafe fn insert(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
     let _g = ListLock::new(op);
     // SAFETY: forwarded contract; the lock gives this thread the only access to the array.
     unsafe {

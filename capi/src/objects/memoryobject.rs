@@ -80,7 +80,7 @@ pub static mut PyMemoryView_Type: PyTypeObject = PyTypeObject {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_memoryview(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_memoryview(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { ty(op) == &raw mut PyMemoryView_Type }
 }

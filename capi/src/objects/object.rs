@@ -720,7 +720,7 @@ unsafe extern "C" {
 ///
 /// # Safety
 /// `callable` must be live, `args` a tuple, `kw` NULL or a dict.
-pub unsafe fn call(
+pub(crate) unsafe fn call(
     callable: *mut PyObject,
     args: *mut PyObject,
     kw: *mut PyObject,
@@ -738,7 +738,7 @@ pub unsafe fn call(
 ///
 /// # Safety
 /// `op` must be a live object and `t` a type object.
-pub unsafe fn type_check(op: *mut PyObject, t: *mut PyTypeObject) -> bool {
+pub(crate) unsafe fn type_check(op: *mut PyObject, t: *mut PyTypeObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { ty(op) == t || is_subtype(ty(op), t) }
 }
@@ -747,7 +747,7 @@ pub unsafe fn type_check(op: *mut PyObject, t: *mut PyTypeObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn has_flag(op: *mut PyObject, flag: c_ulong) -> bool {
+pub(crate) unsafe fn has_flag(op: *mut PyObject, flag: c_ulong) -> bool {
     // SAFETY: forwarded contract.
     unsafe { (*ty(op)).tp_flags & flag != 0 }
 }
@@ -756,7 +756,7 @@ pub unsafe fn has_flag(op: *mut PyObject, flag: c_ulong) -> bool {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_type(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_type(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { has_flag(op, Py_TPFLAGS_TYPE_SUBCLASS) }
 }
@@ -766,9 +766,9 @@ pub unsafe fn is_type(op: *mut PyObject) -> bool {
 pub const Py_TPFLAGS_PREHEADER: c_ulong = Py_TPFLAGS_MANAGED_DICT | Py_TPFLAGS_MANAGED_WEAKREF;
 pub const Py_TPFLAGS_MANAGED_WEAKREF: c_ulong = 1 << 3;
 /// Where the managed dict pointer lives, relative to the object (free-threaded layout).
-pub const MANAGED_DICT_OFFSET: Py_ssize_t = -8;
+pub(crate) const MANAGED_DICT_OFFSET: Py_ssize_t = -8;
 /// Where the managed weak reference list lives, relative to the object.
-pub const MANAGED_WEAKREF_OFFSET: Py_ssize_t = -16;
+pub(crate) const MANAGED_WEAKREF_OFFSET: Py_ssize_t = -16;
 
 const SUBCLASS_BITS: c_ulong = Py_TPFLAGS_LONG_SUBCLASS
     | Py_TPFLAGS_LIST_SUBCLASS
@@ -966,7 +966,7 @@ unsafe fn inherit_slots(t: *mut PyTypeObject, base: *mut PyTypeObject) {
 
 /// The C3 linearisation of `t` over `bases` (each base's MRO as a list of types).
 /// `Err(msg)` when no consistent order exists.
-pub fn c3_merge(
+pub(crate) fn c3_merge(
     t: *mut PyTypeObject,
     mut seqs: Vec<Vec<*mut PyTypeObject>>,
 ) -> Result<Vec<*mut PyTypeObject>, Vec<*mut PyTypeObject>> {
@@ -1003,7 +1003,7 @@ pub fn c3_merge(
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn mro_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
+pub(crate) unsafe fn mro_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
     // SAFETY: forwarded contract.
     unsafe {
         let mro = (*t).tp_mro;
@@ -1036,7 +1036,7 @@ pub unsafe fn mro_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn find_in_mro<R>(
+pub(crate) unsafe fn find_in_mro<R>(
     t: *mut PyTypeObject,
     mut f: impl FnMut(*mut PyTypeObject) -> Option<R>,
 ) -> Option<R> {
@@ -1077,7 +1077,7 @@ pub unsafe fn find_in_mro<R>(
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn bases_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
+pub(crate) unsafe fn bases_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
     // SAFETY: forwarded contract.
     unsafe {
         let b = (*t).tp_bases;
@@ -1150,7 +1150,7 @@ static READY_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if !(*t).tp_dict.is_null() {
@@ -1176,7 +1176,7 @@ pub unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
 
 /// The docstring without its `Name(signature)\n--\n\n` header (the text signature
 /// convention of `tp_doc`).
-pub fn doc_without_signature<'a>(name: &str, doc: &'a str) -> &'a str {
+pub(crate) fn doc_without_signature<'a>(name: &str, doc: &'a str) -> &'a str {
     let Some(rest) = doc.strip_prefix(name) else {
         return doc;
     };
@@ -1271,7 +1271,7 @@ unsafe extern "C" fn dict_setter(op: *mut PyObject, v: *mut PyObject, _c: *mut c
 ///
 /// # Safety
 /// `t` must point to a writable type object.
-pub unsafe fn type_ready(t: *mut PyTypeObject) -> c_int {
+pub(crate) unsafe fn type_ready(t: *mut PyTypeObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if (*t).tp_flags & Py_TPFLAGS_READY != 0 {
@@ -1527,7 +1527,7 @@ unsafe extern "C" fn ellipsis_repr(_op: *mut PyObject) -> *mut PyObject {
 }
 
 /// `<mod.Name object at 0x...>` (just the name for built-in types).
-pub unsafe extern "C" fn object_repr(op: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe extern "C" fn object_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a live object (slot contract).
     let name = unsafe { type_display_name(ty(op)) };
     uni::from_str(&format!("<{name} object at {op:p}>"))
@@ -1537,7 +1537,7 @@ pub unsafe extern "C" fn object_repr(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn type_display_name(t: *mut PyTypeObject) -> String {
+pub(crate) unsafe fn type_display_name(t: *mut PyTypeObject) -> String {
     // SAFETY: forwarded contract.
     unsafe {
         let m = type_module_name(t);
@@ -1577,7 +1577,7 @@ pub unsafe fn repr(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` must be NULL or a live object.
-pub unsafe fn str(op: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn str(op: *mut PyObject) -> *mut PyObject {
     if op.is_null() {
         return uni::from_str("<NULL>");
     }
@@ -1742,7 +1742,7 @@ pub unsafe fn eq(a: *mut PyObject, b: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn truth(op: *mut PyObject) -> c_int {
+pub(crate) unsafe fn truth(op: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if op == crate::boolobject::true_() {
@@ -1799,7 +1799,7 @@ pub unsafe extern "C" fn PyObject_Not(op: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn dict_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
+pub(crate) unsafe fn dict_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
     // SAFETY: forwarded contract; the offsets describe the instance's memory.
     unsafe {
         let t = ty(op);
@@ -1823,7 +1823,7 @@ pub unsafe fn dict_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn weaklist_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
+pub(crate) unsafe fn weaklist_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
     // SAFETY: forwarded contract.
     unsafe {
         let t = ty(op);
@@ -1842,7 +1842,7 @@ pub unsafe fn weaklist_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
 ///
 /// # Safety
 /// `t` must be a type object and `name` a str.
-pub unsafe fn type_lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn type_lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         find_in_mro(t, |cur| {
@@ -1863,7 +1863,7 @@ pub unsafe fn type_lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyO
 ///
 /// # Safety
 /// `op` must be a live object and `name` a str.
-pub unsafe fn no_attribute(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn no_attribute(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let n = uni::as_str(name).unwrap_or("?");
@@ -1879,7 +1879,7 @@ pub unsafe fn no_attribute(op: *mut PyObject, name: *mut PyObject) -> *mut PyObj
 /// # Safety
 /// `op` must be a live object and `name` a str.
 #[allow(clippy::result_unit_err)]
-pub unsafe fn generic_getattr_opt(
+pub(crate) unsafe fn generic_getattr_opt(
     op: *mut PyObject,
     name: *mut PyObject,
 ) -> Result<*mut PyObject, ()> {
@@ -1952,7 +1952,7 @@ unsafe fn attr_name_type_error(name: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` must be a live object, `name` a str, `value` NULL or a live object.
-pub unsafe fn generic_setattr(
+pub(crate) unsafe fn generic_setattr(
     op: *mut PyObject,
     name: *mut PyObject,
     value: *mut PyObject,
@@ -2058,7 +2058,7 @@ pub unsafe fn getattr(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` and `name` must be live objects; `out` writable.
-pub unsafe fn getattr_opt(
+pub(crate) unsafe fn getattr_opt(
     op: *mut PyObject,
     name: *mut PyObject,
     out: *mut *mut PyObject,
@@ -2083,7 +2083,11 @@ pub unsafe fn getattr_opt(
 ///
 /// # Safety
 /// `op` and `name` must be live objects; `value` NULL or live.
-pub unsafe fn setattr(op: *mut PyObject, name: *mut PyObject, value: *mut PyObject) -> c_int {
+pub(crate) unsafe fn setattr(
+    op: *mut PyObject,
+    name: *mut PyObject,
+    value: *mut PyObject,
+) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if !uni::is_str(name) {
@@ -2277,7 +2281,7 @@ pub unsafe extern "C" fn PyObject_HasAttrString(op: *mut PyObject, name: *const 
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn type_module_name(t: *mut PyTypeObject) -> String {
+pub(crate) unsafe fn type_module_name(t: *mut PyTypeObject) -> String {
     // SAFETY: forwarded contract.
     unsafe {
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 && !(*t).tp_dict.is_null() {
@@ -2301,7 +2305,7 @@ pub unsafe fn type_module_name(t: *mut PyTypeObject) -> String {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn type_module_obj(t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) unsafe fn type_module_obj(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 && !(*t).tp_dict.is_null() {
@@ -2318,7 +2322,7 @@ pub unsafe fn type_module_obj(t: *mut PyTypeObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn type_qualname(t: *mut PyTypeObject) -> String {
+pub(crate) unsafe fn type_qualname(t: *mut PyTypeObject) -> String {
     // SAFETY: forwarded contract.
     unsafe {
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 {
@@ -2339,7 +2343,7 @@ pub unsafe fn type_qualname(t: *mut PyTypeObject) -> String {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn fully_qualified_name(t: *mut PyTypeObject, sep: char) -> String {
+pub(crate) unsafe fn fully_qualified_name(t: *mut PyTypeObject, sep: char) -> String {
     // SAFETY: forwarded contract.
     let (m, q) = unsafe { (type_module_name(t), type_qualname(t)) };
     if m == "builtins" || m == "__main__" {
@@ -2552,4 +2556,4 @@ mod runtime_tests {
 }
 
 // Constants, the repr guard, the trashcan and reference helpers (`object/extra.rs`).
-pub mod extra;
+pub(crate) mod extra;

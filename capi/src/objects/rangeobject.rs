@@ -16,7 +16,7 @@ use std::ptr::null_mut;
 
 /// `rangeobject` (64 bytes).
 #[repr(C)]
-pub struct PyRangeObject {
+pub(crate) struct PyRangeObject {
     pub ob_base: PyObject,
     pub start: *mut PyObject,
     pub stop: *mut PyObject,
@@ -72,7 +72,7 @@ pub static mut PyLongRangeIter_Type: PyTypeObject =
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_range(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_range(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { ty(op) == &raw mut PyRange_Type }
 }
@@ -81,7 +81,7 @@ pub unsafe fn is_range(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live range.
-pub unsafe fn values(op: *mut PyObject) -> (i128, i128, i128, i128) {
+pub(crate) unsafe fn values(op: *mut PyObject) -> (i128, i128, i128, i128) {
     // SAFETY: forwarded contract: the four fields are ints made by `new_range`.
     unsafe {
         let r = op.cast::<PyRangeObject>();

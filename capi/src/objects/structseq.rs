@@ -124,7 +124,7 @@ unsafe extern "C" fn seq_repr(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `t` must be writable type storage; `desc` a valid descriptor.
-pub unsafe fn init_type(t: *mut PyTypeObject, desc: *const PyStructSequence_Desc) -> c_int {
+pub(crate) unsafe fn init_type(t: *mut PyTypeObject, desc: *const PyStructSequence_Desc) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let info = read_desc(desc);
@@ -188,7 +188,7 @@ pub unsafe extern "C" fn PyStructSequence_NewType(
 }
 
 /// A new instance of a struct-sequence type with every field NULL (new reference).
-pub fn new_instance(t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) fn new_instance(t: *mut PyTypeObject) -> *mut PyObject {
     let Some((n, visible)) = with_info(t, |i| i.map(|i| (i.fields.len(), i.visible))) else {
         crate::pyerrors::set_system_error("PyStructSequence_New: not a struct sequence type");
         return null_mut();

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 /// Runs `f`; if it panics, raises `SystemError` naming `name` and returns `err`.
 #[inline]
-pub fn guard<R>(name: &'static str, err: R, f: impl FnOnce() -> R) -> R {
+pub(crate) fn guard<R>(name: &'static str, err: R, f: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(payload) => {
@@ -37,12 +37,12 @@ pub fn guard<R>(name: &'static str, err: R, f: impl FnOnce() -> R) -> R {
 static VOID_FAILURES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
 
 /// Raises `SystemError("gilgate: <name> is not implemented")`. Called by the generated stubs.
-pub fn not_implemented(name: &'static str) {
+pub(crate) fn not_implemented(name: &'static str) {
     crate::pyerrors::set_system_error(&format!("gilgate: {name} is not implemented"));
 }
 
 /// For `void` stubs: raises the same error, prints one line on stderr and records the call.
-pub fn not_implemented_void(name: &'static str) {
+pub(crate) fn not_implemented_void(name: &'static str) {
     not_implemented(name);
     eprintln!(
         "gilgate: {name} is not implemented (called from an extension; its result is missing)"

@@ -7,13 +7,13 @@ use std::ptr::null_mut;
 
 /// The instance layout of gilgate's `ModuleSpec`: a header and an attribute dict.
 #[repr(C)]
-pub struct SpecObject {
+pub(crate) struct SpecObject {
     pub ob_base: PyObject,
     pub dict: *mut PyObject,
 }
 
 /// `ModuleSpec` (importlib's class, here a static type whose attributes live in the dict).
-pub static mut ModuleSpec_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut ModuleSpec_Type: PyTypeObject = PyTypeObject {
     tp_dictoffset: std::mem::offset_of!(SpecObject, dict) as isize,
     tp_dealloc: Some(spec_dealloc),
     tp_repr: Some(spec_repr),
@@ -105,7 +105,7 @@ use std::sync::{Mutex, RwLock};
 /// search roots (`a.b.c` -> `<root>/a/b/c<suffix>`) and loads it as `gilgate load` would.
 /// `Ok(Some(m))`: a new reference to the module; `Ok(None)`: no extension file; `Err(())`:
 /// the load failed with the exception set.
-pub type ExtensionImporter = fn(&str, &[PathBuf]) -> Result<Option<*mut PyObject>, ()>;
+pub(crate) type ExtensionImporter = fn(&str, &[PathBuf]) -> Result<Option<*mut PyObject>, ()>;
 
 static EXTENSION_IMPORTER: RwLock<Option<ExtensionImporter>> = RwLock::new(None);
 
@@ -117,7 +117,7 @@ pub fn set_extension_importer(f: ExtensionImporter) {
 }
 
 /// The note every "Python source" import error carries.
-pub const NO_SOURCE_NOTE: &str =
+pub(crate) const NO_SOURCE_NOTE: &str =
     "gilgate runs compiled extension modules only; it does not execute Python source";
 
 /// The init function of a module added with `PyImport_AppendInittab`.
@@ -126,7 +126,7 @@ pub type InitFunc = unsafe extern "C" fn() -> *mut PyObject;
 static INITTAB: Mutex<Vec<(String, InitFunc)>> = Mutex::new(Vec::new());
 
 /// `sys.modules` (borrowed; lives for the process).
-pub fn modules_dict() -> *mut PyObject {
+pub(crate) fn modules_dict() -> *mut PyObject {
     crate::sysmodule::get("modules")
 }
 
@@ -180,18 +180,6 @@ fn builtin_module(name: &str) -> Option<*mut PyObject> {
     // SAFETY: a borrowed process-lifetime module (or NULL with an exception).
     unsafe { crate::refcount::xincref(m) };
     Some(m)
-}
-
-/// Whether `name` is one of gilgate's own modules or an `AppendInittab` entry.
-pub fn is_builtin_name(name: &str) -> bool {
-    matches!(
-        name,
-        "builtins" | "sys" | "datetime" | "time" | "_io" | "binascii"
-    ) || INITTAB
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .iter()
-        .any(|(n, _)| n == name)
 }
 
 /// Runs an `AppendInittab` init function (single- or multi-phase) for `name`.
@@ -579,7 +567,7 @@ unsafe fn resolve_name(name: &str, globals: *mut PyObject, level: c_int) -> Opti
 ///
 /// # Safety
 /// `globals` and `fromlist` NULL or live.
-pub unsafe fn import_level(
+pub(crate) unsafe fn import_level(
     name: &str,
     globals: *mut PyObject,
     fromlist: *mut PyObject,
@@ -806,7 +794,7 @@ pub unsafe extern "C" fn PyImport_GetModule(name: *mut PyObject) -> *mut PyObjec
 }
 
 /// `PyImport_AddModuleRef`: `sys.modules[name]`, created empty when missing (new reference).
-pub fn add_module(name: &str) -> *mut PyObject {
+pub(crate) fn add_module(name: &str) -> *mut PyObject {
     let m = get_module(name);
     if !m.is_null() {
         return m;

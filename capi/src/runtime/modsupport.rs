@@ -22,13 +22,13 @@ pub const PyABIInfo_INTERNAL: u16 = 0x8;
 pub const PyABIInfo_FREETHREADING_AGNOSTIC: u16 = PyABIInfo_GIL | PyABIInfo_FREETHREADED;
 
 /// The version whose rules `PyABIInfo_Check` applies (3.15.2, free-threaded).
-pub const CHECK_VERSION_HEX: u32 = 0x030F_02F0;
+pub(crate) const CHECK_VERSION_HEX: u32 = 0x030F_02F0;
 
 /// `PyABIInfo_Check` (§2.5): 0 or -1 with ImportError("<module>: <reason>").
 ///
 /// # Safety
 /// `info` must be NULL or point to a `PyABIInfo`.
-pub unsafe fn abi_info_check(info: *const PyABIInfo, module_name: Option<&str>) -> c_int {
+pub(crate) unsafe fn abi_info_check(info: *const PyABIInfo, module_name: Option<&str>) -> c_int {
     let fail = |reason: String| {
         let msg = match module_name {
             Some(n) => format!("{n}: {reason}"),
@@ -117,30 +117,33 @@ mod ext {
     use std::ffi::{c_char, c_int, c_ulong};
     #[repr(C)]
     #[derive(Clone, Copy)]
-    pub struct Py_complex {
+    pub(super) struct Py_complex {
         pub real: f64,
         pub imag: f64,
     }
     unsafe extern "C" {
-        pub fn PyBytes_FromStringAndSize(s: *const c_char, n: Py_ssize_t) -> *mut PyObject;
-        pub fn PyList_New(n: Py_ssize_t) -> *mut PyObject;
-        pub fn PyList_SetItem(l: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int;
-        pub fn PyComplex_FromDoubles(re: f64, im: f64) -> *mut PyObject;
-        pub fn PyComplex_AsCComplex(o: *mut PyObject) -> Py_complex;
-        pub fn PyUnicode_AsUTF8AndSize(o: *mut PyObject, n: *mut Py_ssize_t) -> *const c_char;
-        pub fn PyLong_AsLong(o: *mut PyObject) -> std::ffi::c_long;
-        pub fn PyLong_AsLongLong(o: *mut PyObject) -> i64;
-        pub fn PyLong_AsSsize_t(o: *mut PyObject) -> Py_ssize_t;
-        pub fn PyLong_AsUnsignedLongMask(o: *mut PyObject) -> c_ulong;
-        pub fn PyLong_AsUnsignedLongLongMask(o: *mut PyObject) -> u64;
-        pub fn PyFloat_AsDouble(o: *mut PyObject) -> f64;
-        pub fn PyMem_Malloc(n: usize) -> *mut std::ffi::c_void;
-        pub fn PyUnicode_AsEncodedString(
+        pub(super) fn PyBytes_FromStringAndSize(s: *const c_char, n: Py_ssize_t) -> *mut PyObject;
+        pub(super) fn PyList_New(n: Py_ssize_t) -> *mut PyObject;
+        pub(super) fn PyList_SetItem(l: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int;
+        pub(super) fn PyComplex_FromDoubles(re: f64, im: f64) -> *mut PyObject;
+        pub(super) fn PyComplex_AsCComplex(o: *mut PyObject) -> Py_complex;
+        pub(super) fn PyUnicode_AsUTF8AndSize(
+            o: *mut PyObject,
+            n: *mut Py_ssize_t,
+        ) -> *const c_char;
+        pub(super) fn PyLong_AsLong(o: *mut PyObject) -> std::ffi::c_long;
+        pub(super) fn PyLong_AsLongLong(o: *mut PyObject) -> i64;
+        pub(super) fn PyLong_AsSsize_t(o: *mut PyObject) -> Py_ssize_t;
+        pub(super) fn PyLong_AsUnsignedLongMask(o: *mut PyObject) -> c_ulong;
+        pub(super) fn PyLong_AsUnsignedLongLongMask(o: *mut PyObject) -> u64;
+        pub(super) fn PyFloat_AsDouble(o: *mut PyObject) -> f64;
+        pub(super) fn PyMem_Malloc(n: usize) -> *mut std::ffi::c_void;
+        pub(super) fn PyUnicode_AsEncodedString(
             u: *mut PyObject,
             encoding: *const c_char,
             errors: *const c_char,
         ) -> *mut PyObject;
-        pub static mut PyByteArray_Type: crate::object::PyTypeObject;
+        pub(super) static mut PyByteArray_Type: crate::object::PyTypeObject;
     }
 }
 
@@ -161,7 +164,7 @@ fn system_error(msg: &str) {
 /// The C type of each variadic argument `format` consumes: `i` int, `I` unsigned int, `l`
 /// long, `k` unsigned long, `L` long long, `K` unsigned long long, `n` Py_ssize_t, `d` double,
 /// `p` pointer. Errors for unknown units are raised later by [`build_values`].
-pub fn build_plan(format: &[u8]) -> Vec<u8> {
+pub(crate) fn build_plan(format: &[u8]) -> Vec<u8> {
     let mut kinds = Vec::new();
     let mut i = 0;
     while i < format.len() {
@@ -509,7 +512,7 @@ impl Builder<'_> {
 
 /// `Py_BuildValue` once the arguments are in `vals`: `as_tuple` always returns a tuple of the
 /// top-level values (what `PyObject_CallFunction` wants).
-pub fn build_values(format: &[u8], vals: &[BuildVal], as_tuple: bool) -> *mut PyObject {
+pub(crate) fn build_values(format: &[u8], vals: &[BuildVal], as_tuple: bool) -> *mut PyObject {
     let mut b = Builder {
         f: format,
         pos: 0,
@@ -582,7 +585,7 @@ pub unsafe extern "C" fn _gilgate_build_values(
 // number ([`parse_count`]); it passes them as an array to [`parse`].
 
 /// How many pointer arguments the units of `format` consume.
-pub fn parse_count(format: &[u8]) -> usize {
+pub(crate) fn parse_count(format: &[u8]) -> usize {
     let mut n = 0;
     let mut i = 0;
     while i < format.len() {
@@ -630,7 +633,7 @@ pub fn parse_count(format: &[u8]) -> usize {
 
 /// How the arguments come.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum ParseMode {
+pub(crate) enum ParseMode {
     /// `PyArg_Parse`: `args` is the single value (old style).
     Single,
     /// `PyArg_ParseTuple`.
@@ -1691,7 +1694,7 @@ unsafe fn same_text(p: *const c_char, text: &[u8]) -> bool {
 ///
 /// # Safety
 /// `format` must be a NUL-terminated string.
-pub unsafe fn compiled(format: *const c_char) -> &'static Compiled {
+pub(crate) unsafe fn compiled(format: *const c_char) -> &'static Compiled {
     let key = format as usize;
     let slot = (key >> 3) % FORMAT_CACHE_SLOTS;
     let (k, c) = FORMAT_CACHE.with(|cache| cache[slot].get());
@@ -1721,29 +1724,11 @@ pub unsafe fn compiled(format: *const c_char) -> &'static Compiled {
     c
 }
 
-/// `PyArg_Parse` / `PyArg_ParseTuple` / `PyArg_ParseTupleAndKeywords`: 1 on success, 0 with an
-/// exception set.
-///
-/// # Safety
-/// `args`, `kw` NULL or live; `kwlist` NULL-terminated when given; `ptrs` has one valid
-/// pointer per output of `format`.
-pub unsafe fn parse(
-    args: *mut PyObject,
-    kw: *mut PyObject,
-    format: &[u8],
-    kwlist: &[&str],
-    ptrs: &[*mut c_void],
-    mode: ParseMode,
-) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { parse_compiled(args, kw, &Compiled::new(format), kwlist, ptrs, mode) }
-}
-
 /// [`parse`] with an already compiled format.
 ///
 /// # Safety
 /// As [`parse`].
-pub unsafe fn parse_compiled(
+pub(crate) unsafe fn parse_compiled(
     args: *mut PyObject,
     kw: *mut PyObject,
     c: &Compiled,
@@ -2151,7 +2136,7 @@ pub unsafe extern "C" fn _gilgate_parse(
 ///
 /// # Safety
 /// `args` live; `name` NULL or NUL-terminated.
-pub unsafe fn unpack_check(
+pub(crate) unsafe fn unpack_check(
     args: *mut PyObject,
     name: *const std::ffi::c_char,
     min: Py_ssize_t,
@@ -2243,7 +2228,7 @@ pub unsafe extern "C" fn _PyArg_NoPositional(
 
 /// `_PyArg_CheckPositional`'s and `PyArg_UnpackTuple`'s count check: true when `l` is within
 /// `min..=max`, else TypeError.
-pub fn check_positional(
+pub(crate) fn check_positional(
     name: Option<&str>,
     l: Py_ssize_t,
     min: Py_ssize_t,

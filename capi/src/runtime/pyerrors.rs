@@ -39,7 +39,7 @@ pub struct PyImportErrorObject {
 
 /// Which instance layout an exception type uses (fields after offset 88).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Base,
     Key,
     Group,
@@ -214,7 +214,7 @@ const fn exc_type(
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn kind_of(t: *mut PyTypeObject) -> Kind {
+pub(crate) unsafe fn kind_of(t: *mut PyTypeObject) -> Kind {
     use crate::object::is_subtype as sub;
     // SAFETY: forwarded contract; the EXC_ statics are type objects.
     unsafe {
@@ -241,7 +241,7 @@ pub unsafe fn kind_of(t: *mut PyTypeObject) -> Kind {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_exception_instance(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_exception_instance(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::has_flag(op, Py_TPFLAGS_BASE_EXC_SUBCLASS) }
 }
@@ -250,7 +250,7 @@ pub unsafe fn is_exception_instance(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_exception_class(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_exception_class(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract; type objects are PyTypeObjects.
     unsafe {
         crate::object::is_type(op)
@@ -267,7 +267,7 @@ unsafe fn field(op: *mut PyObject, off: usize) -> *mut *mut PyObject {
 ///
 /// # Safety
 /// `t` must be an exception type, `args` a live tuple.
-pub unsafe fn new_exception(t: *mut PyTypeObject, args: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn new_exception(t: *mut PyTypeObject, args: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let e = crate::objimpl::alloc_object(t, 0);
@@ -499,7 +499,7 @@ unsafe extern "C" fn set_context_attr(
 ///
 /// # Safety
 /// `exc` must be a live exception; `cause` NULL or an owned reference.
-pub unsafe fn set_cause(exc: *mut PyObject, cause: *mut PyObject) {
+pub(crate) unsafe fn set_cause(exc: *mut PyObject, cause: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         let b = exc.cast::<PyBaseExceptionObject>();
@@ -513,7 +513,7 @@ pub unsafe fn set_cause(exc: *mut PyObject, cause: *mut PyObject) {
 ///
 /// # Safety
 /// `exc` must be a live exception; `ctx` NULL or an owned reference.
-pub unsafe fn set_context(exc: *mut PyObject, ctx: *mut PyObject) {
+pub(crate) unsafe fn set_context(exc: *mut PyObject, ctx: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         let b = exc.cast::<PyBaseExceptionObject>();
@@ -536,7 +536,7 @@ pub fn take_raised() -> *mut PyObject {
 }
 
 /// Puts `exc` (an owned reference, or NULL to clear) into the indicator.
-pub fn restore_raised(exc: *mut PyObject) {
+pub(crate) fn restore_raised(exc: *mut PyObject) {
     if let Some(s) = slot() {
         let old = std::mem::replace(s, exc);
         // SAFETY: the indicator owned `old`.
@@ -563,14 +563,14 @@ pub fn clear() {
 }
 
 /// Clears the indicator when `cond` holds.
-pub fn clear_if(cond: bool) {
+pub(crate) fn clear_if(cond: bool) {
     if cond {
         clear();
     }
 }
 
 /// Whether the current exception is an instance of `t`.
-pub fn matches_current(t: *mut PyTypeObject) -> bool {
+pub(crate) fn matches_current(t: *mut PyTypeObject) -> bool {
     let c = current();
     // SAFETY: the current exception is live.
     !c.is_null() && unsafe { type_check(c, t) }
@@ -580,7 +580,7 @@ pub fn matches_current(t: *mut PyTypeObject) -> bool {
 ///
 /// # Safety
 /// `t` must be a live object; `value` NULL or live.
-pub unsafe fn set_object(t: *mut PyObject, value: *mut PyObject) {
+pub(crate) unsafe fn set_object(t: *mut PyObject, value: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         if t.is_null() || !is_exception_class(t) {
@@ -651,7 +651,7 @@ pub fn raise(t: *mut PyTypeObject, msg: &str) -> *mut PyObject {
 ///
 /// # Safety
 /// `obj` and `name` must be live objects.
-pub unsafe fn raise_attribute_error(
+pub(crate) unsafe fn raise_attribute_error(
     msg: &str,
     obj: *mut PyObject,
     name: *mut PyObject,
@@ -669,14 +669,14 @@ pub unsafe fn raise_attribute_error(
 }
 
 /// `PyErr_NoMemory`; returns NULL.
-pub fn no_memory() -> *mut PyObject {
+pub(crate) fn no_memory() -> *mut PyObject {
     // SAFETY: MemoryError is an exception type.
     unsafe { set_object((&raw mut EXC_MemoryError).cast(), null_mut()) };
     null_mut()
 }
 
 /// `PyErr_BadInternalCall`; returns NULL.
-pub fn bad_internal_call() -> *mut PyObject {
+pub(crate) fn bad_internal_call() -> *mut PyObject {
     raise(
         &raw mut EXC_SystemError,
         "bad argument to internal function",
@@ -685,7 +685,7 @@ pub fn bad_internal_call() -> *mut PyObject {
 
 /// Raises `t(msg)` chained to the current exception (`__cause__` and `__context__`), as
 /// CPython's `_PyErr_FormatFromCause`. Returns NULL.
-pub fn raise_from_cause(t: *mut PyTypeObject, msg: &str) -> *mut PyObject {
+pub(crate) fn raise_from_cause(t: *mut PyTypeObject, msg: &str) -> *mut PyObject {
     let cause = take_raised();
     raise(t, msg);
     if !cause.is_null() {
@@ -705,7 +705,7 @@ pub fn raise_from_cause(t: *mut PyTypeObject, msg: &str) -> *mut PyObject {
 }
 
 /// Sets the error indicator to a `SystemError` with this message.
-pub fn set_system_error(msg: &str) {
+pub(crate) fn set_system_error(msg: &str) {
     raise(&raw mut EXC_SystemError, msg);
 }
 
@@ -755,7 +755,7 @@ pub fn take_exception() -> Option<ExcInfo> {
 }
 
 /// The built-in exception type called `name`, if any (aliases included).
-pub fn exception_type(name: &str) -> Option<*mut PyTypeObject> {
+pub(crate) fn exception_type(name: &str) -> Option<*mut PyTypeObject> {
     let name = match name {
         "IOError" | "EnvironmentError" => "OSError",
         n => n,
@@ -779,7 +779,7 @@ pub fn set_error(type_name: &str, msg: &str) {
 ///
 /// # Safety
 /// Both must be NULL or live objects.
-pub unsafe fn given_matches(err: *mut PyObject, exc: *mut PyObject) -> bool {
+pub(crate) unsafe fn given_matches(err: *mut PyObject, exc: *mut PyObject) -> bool {
     if err.is_null() || exc.is_null() {
         return false;
     }
@@ -1035,7 +1035,7 @@ pub unsafe extern "C" fn PyErr_SetImportErrorSubclass(
 ///
 /// # Safety
 /// `t` must be ImportError or a subclass; the others NULL or live.
-pub unsafe fn set_import_error(
+pub(crate) unsafe fn set_import_error(
     t: *mut PyObject,
     msg: *mut PyObject,
     name: *mut PyObject,
@@ -1064,7 +1064,7 @@ pub unsafe fn set_import_error(
 }
 
 /// Raises ImportError(msg) with `name` and `path` set, from Rust.
-pub fn raise_import_error(msg: &str, name: Option<&str>, path: Option<&str>) {
+pub(crate) fn raise_import_error(msg: &str, name: Option<&str>, path: Option<&str>) {
     let m = uni::from_str(msg);
     let n = name.map_or(null_mut(), uni::from_str);
     let p = path.map_or(null_mut(), uni::from_str);
@@ -1145,7 +1145,7 @@ pub unsafe extern "C" fn PyException_SetArgs(e: *mut PyObject, args: *mut PyObje
 ///
 /// # Safety
 /// `name` must be a NUL-terminated string; `base` and `dict` NULL or live.
-pub unsafe fn new_exception_type(
+pub(crate) unsafe fn new_exception_type(
     name: *const c_char,
     doc: *const c_char,
     base: *mut PyObject,
@@ -1273,7 +1273,7 @@ pub extern "C" fn PyErr_PrintEx(_set_sys_last_vars: c_int) {
 
 // ---- generated: the built-in exception types (name, base, layout) ----
 
-pub static mut EXC_BaseException: PyTypeObject = exc_type(
+pub(crate) static mut EXC_BaseException: PyTypeObject = exc_type(
     c"BaseException",
     &raw mut crate::object::PyBaseObject_Type,
     88,
@@ -1281,7 +1281,7 @@ pub static mut EXC_BaseException: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_BaseException: *mut PyObject = (&raw mut EXC_BaseException).cast();
-pub static mut EXC_BaseExceptionGroup: PyTypeObject = exc_type(
+pub(crate) static mut EXC_BaseExceptionGroup: PyTypeObject = exc_type(
     c"BaseExceptionGroup",
     &raw mut EXC_BaseException,
     112,
@@ -1289,11 +1289,11 @@ pub static mut EXC_BaseExceptionGroup: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_BaseExceptionGroup: *mut PyObject = (&raw mut EXC_BaseExceptionGroup).cast();
-pub static mut EXC_GeneratorExit: PyTypeObject =
+pub(crate) static mut EXC_GeneratorExit: PyTypeObject =
     exc_type(c"GeneratorExit", &raw mut EXC_BaseException, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_GeneratorExit: *mut PyObject = (&raw mut EXC_GeneratorExit).cast();
-pub static mut EXC_KeyboardInterrupt: PyTypeObject = exc_type(
+pub(crate) static mut EXC_KeyboardInterrupt: PyTypeObject = exc_type(
     c"KeyboardInterrupt",
     &raw mut EXC_BaseException,
     88,
@@ -1301,7 +1301,7 @@ pub static mut EXC_KeyboardInterrupt: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_KeyboardInterrupt: *mut PyObject = (&raw mut EXC_KeyboardInterrupt).cast();
-pub static mut EXC_SystemExit: PyTypeObject = exc_type(
+pub(crate) static mut EXC_SystemExit: PyTypeObject = exc_type(
     c"SystemExit",
     &raw mut EXC_BaseException,
     96,
@@ -1309,15 +1309,15 @@ pub static mut EXC_SystemExit: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_SystemExit: *mut PyObject = (&raw mut EXC_SystemExit).cast();
-pub static mut EXC_Exception: PyTypeObject =
+pub(crate) static mut EXC_Exception: PyTypeObject =
     exc_type(c"Exception", &raw mut EXC_BaseException, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_Exception: *mut PyObject = (&raw mut EXC_Exception).cast();
-pub static mut EXC_ArithmeticError: PyTypeObject =
+pub(crate) static mut EXC_ArithmeticError: PyTypeObject =
     exc_type(c"ArithmeticError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_ArithmeticError: *mut PyObject = (&raw mut EXC_ArithmeticError).cast();
-pub static mut EXC_FloatingPointError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_FloatingPointError: PyTypeObject = exc_type(
     c"FloatingPointError",
     &raw mut EXC_ArithmeticError,
     88,
@@ -1333,7 +1333,7 @@ pub static mut EXC_OverflowError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_OverflowError: *mut PyObject = (&raw mut EXC_OverflowError).cast();
-pub static mut EXC_ZeroDivisionError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_ZeroDivisionError: PyTypeObject = exc_type(
     c"ZeroDivisionError",
     &raw mut EXC_ArithmeticError,
     88,
@@ -1341,11 +1341,11 @@ pub static mut EXC_ZeroDivisionError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_ZeroDivisionError: *mut PyObject = (&raw mut EXC_ZeroDivisionError).cast();
-pub static mut EXC_AssertionError: PyTypeObject =
+pub(crate) static mut EXC_AssertionError: PyTypeObject =
     exc_type(c"AssertionError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_AssertionError: *mut PyObject = (&raw mut EXC_AssertionError).cast();
-pub static mut EXC_AttributeError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_AttributeError: PyTypeObject = exc_type(
     c"AttributeError",
     &raw mut EXC_Exception,
     104,
@@ -1353,19 +1353,19 @@ pub static mut EXC_AttributeError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_AttributeError: *mut PyObject = (&raw mut EXC_AttributeError).cast();
-pub static mut EXC_BufferError: PyTypeObject =
+pub(crate) static mut EXC_BufferError: PyTypeObject =
     exc_type(c"BufferError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_BufferError: *mut PyObject = (&raw mut EXC_BufferError).cast();
-pub static mut EXC_EOFError: PyTypeObject =
+pub(crate) static mut EXC_EOFError: PyTypeObject =
     exc_type(c"EOFError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_EOFError: *mut PyObject = (&raw mut EXC_EOFError).cast();
-pub static mut EXC_ImportError: PyTypeObject =
+pub(crate) static mut EXC_ImportError: PyTypeObject =
     exc_type(c"ImportError", &raw mut EXC_Exception, 120, Kind::Import);
 #[unsafe(no_mangle)]
 pub static mut PyExc_ImportError: *mut PyObject = (&raw mut EXC_ImportError).cast();
-pub static mut EXC_ModuleNotFoundError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_ModuleNotFoundError: PyTypeObject = exc_type(
     c"ModuleNotFoundError",
     &raw mut EXC_ImportError,
     120,
@@ -1373,7 +1373,7 @@ pub static mut EXC_ModuleNotFoundError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_ModuleNotFoundError: *mut PyObject = (&raw mut EXC_ModuleNotFoundError).cast();
-pub static mut EXC_ImportCycleError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_ImportCycleError: PyTypeObject = exc_type(
     c"ImportCycleError",
     &raw mut EXC_ImportError,
     120,
@@ -1381,7 +1381,7 @@ pub static mut EXC_ImportCycleError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_ImportCycleError: *mut PyObject = (&raw mut EXC_ImportCycleError).cast();
-pub static mut EXC_LookupError: PyTypeObject =
+pub(crate) static mut EXC_LookupError: PyTypeObject =
     exc_type(c"LookupError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_LookupError: *mut PyObject = (&raw mut EXC_LookupError).cast();
@@ -1389,39 +1389,39 @@ pub static mut EXC_IndexError: PyTypeObject =
     exc_type(c"IndexError", &raw mut EXC_LookupError, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_IndexError: *mut PyObject = (&raw mut EXC_IndexError).cast();
-pub static mut EXC_KeyError: PyTypeObject =
+pub(crate) static mut EXC_KeyError: PyTypeObject =
     exc_type(c"KeyError", &raw mut EXC_LookupError, 88, Kind::Key);
 #[unsafe(no_mangle)]
 pub static mut PyExc_KeyError: *mut PyObject = (&raw mut EXC_KeyError).cast();
-pub static mut EXC_MemoryError: PyTypeObject =
+pub(crate) static mut EXC_MemoryError: PyTypeObject =
     exc_type(c"MemoryError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_MemoryError: *mut PyObject = (&raw mut EXC_MemoryError).cast();
-pub static mut EXC_NameError: PyTypeObject =
+pub(crate) static mut EXC_NameError: PyTypeObject =
     exc_type(c"NameError", &raw mut EXC_Exception, 96, Kind::Name);
 #[unsafe(no_mangle)]
 pub static mut PyExc_NameError: *mut PyObject = (&raw mut EXC_NameError).cast();
-pub static mut EXC_UnboundLocalError: PyTypeObject =
+pub(crate) static mut EXC_UnboundLocalError: PyTypeObject =
     exc_type(c"UnboundLocalError", &raw mut EXC_NameError, 96, Kind::Name);
 #[unsafe(no_mangle)]
 pub static mut PyExc_UnboundLocalError: *mut PyObject = (&raw mut EXC_UnboundLocalError).cast();
-pub static mut EXC_OSError: PyTypeObject =
+pub(crate) static mut EXC_OSError: PyTypeObject =
     exc_type(c"OSError", &raw mut EXC_Exception, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_OSError: *mut PyObject = (&raw mut EXC_OSError).cast();
-pub static mut EXC_BlockingIOError: PyTypeObject =
+pub(crate) static mut EXC_BlockingIOError: PyTypeObject =
     exc_type(c"BlockingIOError", &raw mut EXC_OSError, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_BlockingIOError: *mut PyObject = (&raw mut EXC_BlockingIOError).cast();
-pub static mut EXC_ChildProcessError: PyTypeObject =
+pub(crate) static mut EXC_ChildProcessError: PyTypeObject =
     exc_type(c"ChildProcessError", &raw mut EXC_OSError, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_ChildProcessError: *mut PyObject = (&raw mut EXC_ChildProcessError).cast();
-pub static mut EXC_ConnectionError: PyTypeObject =
+pub(crate) static mut EXC_ConnectionError: PyTypeObject =
     exc_type(c"ConnectionError", &raw mut EXC_OSError, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_ConnectionError: *mut PyObject = (&raw mut EXC_ConnectionError).cast();
-pub static mut EXC_BrokenPipeError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_BrokenPipeError: PyTypeObject = exc_type(
     c"BrokenPipeError",
     &raw mut EXC_ConnectionError,
     128,
@@ -1429,7 +1429,7 @@ pub static mut EXC_BrokenPipeError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_BrokenPipeError: *mut PyObject = (&raw mut EXC_BrokenPipeError).cast();
-pub static mut EXC_ConnectionAbortedError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_ConnectionAbortedError: PyTypeObject = exc_type(
     c"ConnectionAbortedError",
     &raw mut EXC_ConnectionError,
     128,
@@ -1438,7 +1438,7 @@ pub static mut EXC_ConnectionAbortedError: PyTypeObject = exc_type(
 #[unsafe(no_mangle)]
 pub static mut PyExc_ConnectionAbortedError: *mut PyObject =
     (&raw mut EXC_ConnectionAbortedError).cast();
-pub static mut EXC_ConnectionRefusedError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_ConnectionRefusedError: PyTypeObject = exc_type(
     c"ConnectionRefusedError",
     &raw mut EXC_ConnectionError,
     128,
@@ -1447,7 +1447,7 @@ pub static mut EXC_ConnectionRefusedError: PyTypeObject = exc_type(
 #[unsafe(no_mangle)]
 pub static mut PyExc_ConnectionRefusedError: *mut PyObject =
     (&raw mut EXC_ConnectionRefusedError).cast();
-pub static mut EXC_ConnectionResetError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_ConnectionResetError: PyTypeObject = exc_type(
     c"ConnectionResetError",
     &raw mut EXC_ConnectionError,
     128,
@@ -1456,47 +1456,47 @@ pub static mut EXC_ConnectionResetError: PyTypeObject = exc_type(
 #[unsafe(no_mangle)]
 pub static mut PyExc_ConnectionResetError: *mut PyObject =
     (&raw mut EXC_ConnectionResetError).cast();
-pub static mut EXC_FileExistsError: PyTypeObject =
+pub(crate) static mut EXC_FileExistsError: PyTypeObject =
     exc_type(c"FileExistsError", &raw mut EXC_OSError, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_FileExistsError: *mut PyObject = (&raw mut EXC_FileExistsError).cast();
-pub static mut EXC_FileNotFoundError: PyTypeObject =
+pub(crate) static mut EXC_FileNotFoundError: PyTypeObject =
     exc_type(c"FileNotFoundError", &raw mut EXC_OSError, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_FileNotFoundError: *mut PyObject = (&raw mut EXC_FileNotFoundError).cast();
-pub static mut EXC_InterruptedError: PyTypeObject =
+pub(crate) static mut EXC_InterruptedError: PyTypeObject =
     exc_type(c"InterruptedError", &raw mut EXC_OSError, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_InterruptedError: *mut PyObject = (&raw mut EXC_InterruptedError).cast();
-pub static mut EXC_IsADirectoryError: PyTypeObject =
+pub(crate) static mut EXC_IsADirectoryError: PyTypeObject =
     exc_type(c"IsADirectoryError", &raw mut EXC_OSError, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_IsADirectoryError: *mut PyObject = (&raw mut EXC_IsADirectoryError).cast();
-pub static mut EXC_NotADirectoryError: PyTypeObject =
+pub(crate) static mut EXC_NotADirectoryError: PyTypeObject =
     exc_type(c"NotADirectoryError", &raw mut EXC_OSError, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_NotADirectoryError: *mut PyObject = (&raw mut EXC_NotADirectoryError).cast();
-pub static mut EXC_PermissionError: PyTypeObject =
+pub(crate) static mut EXC_PermissionError: PyTypeObject =
     exc_type(c"PermissionError", &raw mut EXC_OSError, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_PermissionError: *mut PyObject = (&raw mut EXC_PermissionError).cast();
-pub static mut EXC_ProcessLookupError: PyTypeObject =
+pub(crate) static mut EXC_ProcessLookupError: PyTypeObject =
     exc_type(c"ProcessLookupError", &raw mut EXC_OSError, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_ProcessLookupError: *mut PyObject = (&raw mut EXC_ProcessLookupError).cast();
-pub static mut EXC_TimeoutError: PyTypeObject =
+pub(crate) static mut EXC_TimeoutError: PyTypeObject =
     exc_type(c"TimeoutError", &raw mut EXC_OSError, 128, Kind::Os);
 #[unsafe(no_mangle)]
 pub static mut PyExc_TimeoutError: *mut PyObject = (&raw mut EXC_TimeoutError).cast();
-pub static mut EXC_ReferenceError: PyTypeObject =
+pub(crate) static mut EXC_ReferenceError: PyTypeObject =
     exc_type(c"ReferenceError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_ReferenceError: *mut PyObject = (&raw mut EXC_ReferenceError).cast();
-pub static mut EXC_RuntimeError: PyTypeObject =
+pub(crate) static mut EXC_RuntimeError: PyTypeObject =
     exc_type(c"RuntimeError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_RuntimeError: *mut PyObject = (&raw mut EXC_RuntimeError).cast();
-pub static mut EXC_NotImplementedError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_NotImplementedError: PyTypeObject = exc_type(
     c"NotImplementedError",
     &raw mut EXC_RuntimeError,
     88,
@@ -1504,7 +1504,7 @@ pub static mut EXC_NotImplementedError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_NotImplementedError: *mut PyObject = (&raw mut EXC_NotImplementedError).cast();
-pub static mut EXC_PythonFinalizationError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_PythonFinalizationError: PyTypeObject = exc_type(
     c"PythonFinalizationError",
     &raw mut EXC_RuntimeError,
     88,
@@ -1513,11 +1513,11 @@ pub static mut EXC_PythonFinalizationError: PyTypeObject = exc_type(
 #[unsafe(no_mangle)]
 pub static mut PyExc_PythonFinalizationError: *mut PyObject =
     (&raw mut EXC_PythonFinalizationError).cast();
-pub static mut EXC_RecursionError: PyTypeObject =
+pub(crate) static mut EXC_RecursionError: PyTypeObject =
     exc_type(c"RecursionError", &raw mut EXC_RuntimeError, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_RecursionError: *mut PyObject = (&raw mut EXC_RecursionError).cast();
-pub static mut EXC_StopAsyncIteration: PyTypeObject = exc_type(
+pub(crate) static mut EXC_StopAsyncIteration: PyTypeObject = exc_type(
     c"StopAsyncIteration",
     &raw mut EXC_Exception,
     88,
@@ -1525,7 +1525,7 @@ pub static mut EXC_StopAsyncIteration: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_StopAsyncIteration: *mut PyObject = (&raw mut EXC_StopAsyncIteration).cast();
-pub static mut EXC_StopIteration: PyTypeObject = exc_type(
+pub(crate) static mut EXC_StopIteration: PyTypeObject = exc_type(
     c"StopIteration",
     &raw mut EXC_Exception,
     96,
@@ -1533,11 +1533,11 @@ pub static mut EXC_StopIteration: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_StopIteration: *mut PyObject = (&raw mut EXC_StopIteration).cast();
-pub static mut EXC_SyntaxError: PyTypeObject =
+pub(crate) static mut EXC_SyntaxError: PyTypeObject =
     exc_type(c"SyntaxError", &raw mut EXC_Exception, 160, Kind::Syntax);
 #[unsafe(no_mangle)]
 pub static mut PyExc_SyntaxError: *mut PyObject = (&raw mut EXC_SyntaxError).cast();
-pub static mut EXC_IndentationError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_IndentationError: PyTypeObject = exc_type(
     c"IndentationError",
     &raw mut EXC_SyntaxError,
     160,
@@ -1545,7 +1545,7 @@ pub static mut EXC_IndentationError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_IndentationError: *mut PyObject = (&raw mut EXC_IndentationError).cast();
-pub static mut EXC_TabError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_TabError: PyTypeObject = exc_type(
     c"TabError",
     &raw mut EXC_IndentationError,
     160,
@@ -1553,11 +1553,11 @@ pub static mut EXC_TabError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_TabError: *mut PyObject = (&raw mut EXC_TabError).cast();
-pub static mut EXC_SystemError: PyTypeObject =
+pub(crate) static mut EXC_SystemError: PyTypeObject =
     exc_type(c"SystemError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_SystemError: *mut PyObject = (&raw mut EXC_SystemError).cast();
-pub static mut EXC_TypeError: PyTypeObject =
+pub(crate) static mut EXC_TypeError: PyTypeObject =
     exc_type(c"TypeError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_TypeError: *mut PyObject = (&raw mut EXC_TypeError).cast();
@@ -1565,11 +1565,11 @@ pub static mut EXC_ValueError: PyTypeObject =
     exc_type(c"ValueError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_ValueError: *mut PyObject = (&raw mut EXC_ValueError).cast();
-pub static mut EXC_UnicodeError: PyTypeObject =
+pub(crate) static mut EXC_UnicodeError: PyTypeObject =
     exc_type(c"UnicodeError", &raw mut EXC_ValueError, 128, Kind::Unicode);
 #[unsafe(no_mangle)]
 pub static mut PyExc_UnicodeError: *mut PyObject = (&raw mut EXC_UnicodeError).cast();
-pub static mut EXC_UnicodeDecodeError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_UnicodeDecodeError: PyTypeObject = exc_type(
     c"UnicodeDecodeError",
     &raw mut EXC_UnicodeError,
     128,
@@ -1577,7 +1577,7 @@ pub static mut EXC_UnicodeDecodeError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_UnicodeDecodeError: *mut PyObject = (&raw mut EXC_UnicodeDecodeError).cast();
-pub static mut EXC_UnicodeEncodeError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_UnicodeEncodeError: PyTypeObject = exc_type(
     c"UnicodeEncodeError",
     &raw mut EXC_UnicodeError,
     128,
@@ -1585,7 +1585,7 @@ pub static mut EXC_UnicodeEncodeError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_UnicodeEncodeError: *mut PyObject = (&raw mut EXC_UnicodeEncodeError).cast();
-pub static mut EXC_UnicodeTranslateError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_UnicodeTranslateError: PyTypeObject = exc_type(
     c"UnicodeTranslateError",
     &raw mut EXC_UnicodeError,
     128,
@@ -1594,11 +1594,11 @@ pub static mut EXC_UnicodeTranslateError: PyTypeObject = exc_type(
 #[unsafe(no_mangle)]
 pub static mut PyExc_UnicodeTranslateError: *mut PyObject =
     (&raw mut EXC_UnicodeTranslateError).cast();
-pub static mut EXC_InterpreterError: PyTypeObject =
+pub(crate) static mut EXC_InterpreterError: PyTypeObject =
     exc_type(c"InterpreterError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_InterpreterError: *mut PyObject = (&raw mut EXC_InterpreterError).cast();
-pub static mut EXC_InterpreterNotFoundError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_InterpreterNotFoundError: PyTypeObject = exc_type(
     c"InterpreterNotFoundError",
     &raw mut EXC_InterpreterError,
     88,
@@ -1607,31 +1607,31 @@ pub static mut EXC_InterpreterNotFoundError: PyTypeObject = exc_type(
 #[unsafe(no_mangle)]
 pub static mut PyExc_InterpreterNotFoundError: *mut PyObject =
     (&raw mut EXC_InterpreterNotFoundError).cast();
-pub static mut EXC_Warning: PyTypeObject =
+pub(crate) static mut EXC_Warning: PyTypeObject =
     exc_type(c"Warning", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_Warning: *mut PyObject = (&raw mut EXC_Warning).cast();
-pub static mut EXC_BytesWarning: PyTypeObject =
+pub(crate) static mut EXC_BytesWarning: PyTypeObject =
     exc_type(c"BytesWarning", &raw mut EXC_Warning, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_BytesWarning: *mut PyObject = (&raw mut EXC_BytesWarning).cast();
-pub static mut EXC_DeprecationWarning: PyTypeObject =
+pub(crate) static mut EXC_DeprecationWarning: PyTypeObject =
     exc_type(c"DeprecationWarning", &raw mut EXC_Warning, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_DeprecationWarning: *mut PyObject = (&raw mut EXC_DeprecationWarning).cast();
-pub static mut EXC_EncodingWarning: PyTypeObject =
+pub(crate) static mut EXC_EncodingWarning: PyTypeObject =
     exc_type(c"EncodingWarning", &raw mut EXC_Warning, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_EncodingWarning: *mut PyObject = (&raw mut EXC_EncodingWarning).cast();
-pub static mut EXC_FutureWarning: PyTypeObject =
+pub(crate) static mut EXC_FutureWarning: PyTypeObject =
     exc_type(c"FutureWarning", &raw mut EXC_Warning, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_FutureWarning: *mut PyObject = (&raw mut EXC_FutureWarning).cast();
-pub static mut EXC_ImportWarning: PyTypeObject =
+pub(crate) static mut EXC_ImportWarning: PyTypeObject =
     exc_type(c"ImportWarning", &raw mut EXC_Warning, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_ImportWarning: *mut PyObject = (&raw mut EXC_ImportWarning).cast();
-pub static mut EXC_PendingDeprecationWarning: PyTypeObject = exc_type(
+pub(crate) static mut EXC_PendingDeprecationWarning: PyTypeObject = exc_type(
     c"PendingDeprecationWarning",
     &raw mut EXC_Warning,
     88,
@@ -1640,23 +1640,23 @@ pub static mut EXC_PendingDeprecationWarning: PyTypeObject = exc_type(
 #[unsafe(no_mangle)]
 pub static mut PyExc_PendingDeprecationWarning: *mut PyObject =
     (&raw mut EXC_PendingDeprecationWarning).cast();
-pub static mut EXC_ResourceWarning: PyTypeObject =
+pub(crate) static mut EXC_ResourceWarning: PyTypeObject =
     exc_type(c"ResourceWarning", &raw mut EXC_Warning, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_ResourceWarning: *mut PyObject = (&raw mut EXC_ResourceWarning).cast();
-pub static mut EXC_RuntimeWarning: PyTypeObject =
+pub(crate) static mut EXC_RuntimeWarning: PyTypeObject =
     exc_type(c"RuntimeWarning", &raw mut EXC_Warning, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_RuntimeWarning: *mut PyObject = (&raw mut EXC_RuntimeWarning).cast();
-pub static mut EXC_SyntaxWarning: PyTypeObject =
+pub(crate) static mut EXC_SyntaxWarning: PyTypeObject =
     exc_type(c"SyntaxWarning", &raw mut EXC_Warning, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_SyntaxWarning: *mut PyObject = (&raw mut EXC_SyntaxWarning).cast();
-pub static mut EXC_UnicodeWarning: PyTypeObject =
+pub(crate) static mut EXC_UnicodeWarning: PyTypeObject =
     exc_type(c"UnicodeWarning", &raw mut EXC_Warning, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_UnicodeWarning: *mut PyObject = (&raw mut EXC_UnicodeWarning).cast();
-pub static mut EXC_UserWarning: PyTypeObject =
+pub(crate) static mut EXC_UserWarning: PyTypeObject =
     exc_type(c"UserWarning", &raw mut EXC_Warning, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_UserWarning: *mut PyObject = (&raw mut EXC_UserWarning).cast();
@@ -1666,7 +1666,7 @@ pub static mut PyExc_EnvironmentError: *mut PyObject = (&raw mut EXC_OSError).ca
 pub static mut PyExc_IOError: *mut PyObject = (&raw mut EXC_OSError).cast();
 
 /// Every built-in exception type, by name (aliases excluded).
-pub fn builtin_exceptions() -> [(&'static str, *mut PyTypeObject); 70] {
+pub(crate) fn builtin_exceptions() -> [(&'static str, *mut PyTypeObject); 70] {
     [
         ("BaseException", &raw mut EXC_BaseException),
         ("BaseExceptionGroup", &raw mut EXC_BaseExceptionGroup),

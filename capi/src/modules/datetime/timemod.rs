@@ -642,7 +642,7 @@ pub(super) static mut TIME_FUNCTIONS: [PyMethodDef; 21] = [
 ];
 
 /// The `time` module (borrowed; lives for the process), or NULL with an exception.
-pub fn time_module() -> *mut PyObject {
+pub(crate) fn time_module() -> *mut PyObject {
     static M: OnceLock<Ptr> = OnceLock::new();
     let m = M.get_or_init(|| Ptr(build_time() as usize)).0 as *mut PyObject;
     if m.is_null() {
