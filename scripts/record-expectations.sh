@@ -17,7 +17,12 @@
 #   bash scripts/record-expectations.sh datetime   tests/data/eval-datetime.json: hand-written
 #                                                  expressions plus seeded random ones
 #                                                  (scripts/gen_datetime_cases.py), answered by
-#                                                  CPython with `from datetime import *`
+#                                                  CPython with `from datetime import *`;
+#                                                  eval-datetime-dst.json: local time under the
+#                                                  file's POSIX TZ rule;
+#                                                  eval-datetime-time-machine.json: time-machine's
+#                                                  C module (build-sdists.sh --reference) patching
+#                                                  datetime and time
 #   bash scripts/record-expectations.sh ujson      tests/data/wheels-ujson.json: ujson (the release
 #                                                  scripts/wheels.lock pins, its cp314 wheel, sha256
 #                                                  below) in a venv of the reference root
@@ -97,6 +102,18 @@ do_datetime() {
     cp "$data/$f" "$root$work/$f"
     in_root python3.14 "$work/gen_datetime_cases.py" "$work/$f"
     in_root python3.14 "$work/record_expectations.py" exprs "$work/$f"
+    cp "$root$work/$f" "$data/$f"
+    f=eval-datetime-dst.json
+    cp "$data/$f" "$root$work/$f"
+    in_root python3.14 "$work/record_expectations.py" exprs "$work/$f"
+    cp "$root$work/$f" "$data/$f"
+    # time-machine's _time_machine, built against CPython's headers in the root (kept from an
+    # earlier build-sdists.sh --reference, e.g. by `all`'s sdists step)
+    grep -qx 'cpython _time_machine ok' "$root/var/tmp/gilgate-sdists/build/status.txt" 2>/dev/null ||
+        bash "$repo/scripts/build-sdists.sh" --reference
+    f=eval-datetime-time-machine.json
+    cp "$data/$f" "$root$work/$f"
+    in_root python3.14 "$work/record_expectations.py" exprs "$work/$f" /var/tmp/gilgate-sdists/build/cpython
     cp "$root$work/$f" "$data/$f"
 }
 

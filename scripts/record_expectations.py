@@ -19,12 +19,18 @@ Subcommands:
     cases FILE BUILD_DIR [--no-import]   record every case of FILE, importing modules from
                                          BUILD_DIR (--no-import: an empty namespace named after
                                          the module, for cases that need no module)
-    exprs FILE                           record the [expression, answer] pairs of FILE's "cases"
-                                         and "random" lists (the datetime file): each
+    exprs FILE [BUILD_DIR]               record the [expression, answer] pairs of FILE's "cases"
+                                         and "random" lists (the datetime files): each
                                          expression evaluated in one shared namespace holding
                                          `from datetime import *` and `import time as timemod`,
                                          answered by its repr, "Type: message" for an
-                                         exception, "<no value>" for a statement
+                                         exception, "<no value>" for a statement. Optional
+                                         fields of FILE: "tz" (TZ for the run, default UTC);
+                                         "extension" {"module", "package", "stand_in"}: the
+                                         module imported from BUILD_DIR, `sys`, and an empty
+                                         module named "package" bound to "stand_in" join the
+                                         namespace; "setup": statements run first, each
+                                         answering "<no value>" or "None"
     builds FILE STATUS LOGDIR            record which modules compiled (STATUS lines:
                                          "<side> <module> ok|fail") and each failure's first
                                          compiler error, under "builds"
@@ -146,14 +152,32 @@ def answer(src, ns):
         return type(x).__name__ + (": " + text if text else "")
 
 
-def cmd_exprs(path):
-    os.environ["TZ"] = "UTC"
+def cmd_exprs(path, build=None):
+    data = load(path)
+    os.environ["TZ"] = data.get("tz", "UTC")
     import time
 
     time.tzset()
     ns = {}
     exec("from datetime import *\nimport time as timemod", ns)
-    data = load(path)
+    ext = data.get("extension")
+    if ext:
+        import importlib
+        import types
+
+        if build is None:
+            sys.exit(f"record: {path} needs the BUILD_DIR of {ext['module']}")
+        sys.path.insert(0, build)
+        m = importlib.import_module(ext["module"])
+        if not (getattr(m, "__file__", None) or "").startswith(build):
+            sys.exit(f"record: {ext['module']} came from {getattr(m, '__file__', None)!r}")
+        ns[ext["module"]] = m
+        ns["sys"] = sys
+        ns[ext["stand_in"]] = types.ModuleType(ext["package"])
+    for src in data.get("setup", []):
+        got = answer(src, ns)
+        if got not in ("<no value>", "None"):
+            sys.exit(f"record: {path}: setup {src!r} gave {got}")
     for key in ("cases", "random"):
         for pair in data.get(key, []):
             pair[1] = answer(pair[0], ns)
@@ -188,8 +212,8 @@ def cmd_builds(path, status, logdir):
 def main(argv):
     if len(argv) >= 3 and argv[0] == "cases":
         cmd_cases(argv[1], argv[2], "--no-import" in argv[3:])
-    elif len(argv) == 2 and argv[0] == "exprs":
-        cmd_exprs(argv[1])
+    elif len(argv) in (2, 3) and argv[0] == "exprs":
+        cmd_exprs(argv[1], argv[2] if len(argv) == 3 else None)
     elif len(argv) == 4 and argv[0] == "builds":
         cmd_builds(argv[1], argv[2], argv[3])
     else:

@@ -6,17 +6,10 @@
 //! runs the same cases through `gilgate eval`).
 
 mod expect;
+mod support;
 
 use gilgate::embed::Host;
 use gilgate_test_extensions::samples_dir;
-use std::sync::Mutex;
-
-/// The runtime is used from one thread at a time.
-static RUNTIME: Mutex<()> = Mutex::new(());
-
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// The workloads returning an int, in the order of the rows below.
 const INT_WORKLOADS: [&str; 6] = [
@@ -41,7 +34,7 @@ fn recorded(first: &str) -> expect::Recorded {
 
 #[test]
 fn checksums_equal_cpython() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let mut host = Host::builder().path(samples_dir()).build();
     let m = host.import("benchmod").unwrap();
     let first = format!("[{}]", INT_WORKLOADS.map(|w| format!("{w}(0)")).join(", "));
@@ -69,7 +62,7 @@ fn checksums_equal_cpython() {
 
 #[test]
 fn bad_arguments_raise_as_in_cpython() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let mut host = Host::builder().path(samples_dir()).build();
     let m = host.import("benchmod").unwrap();
     let e = m.call("objects", (-1,)).unwrap_err();

@@ -1,17 +1,12 @@
 //! The CLI's contract that does not need any module to run: usage errors, policy
 //! configuration, files refused before their init runs, wheels and their member checks.
 
+mod support;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn gilgate() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gilgate"));
-    c.env_remove("PYTHON_GIL")
-        .env_remove("GILGATE_GIL")
-        .env_remove("GILGATE_PATH");
-    c
-}
+use support::gilgate;
 
 fn run(c: &mut Command) -> (i32, String, String) {
     let Output {

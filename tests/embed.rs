@@ -1,19 +1,13 @@
 //! The Rust embedding API (`gilgate::embed`): hosts, modules, object handles, conversions and
 //! errors.
 
+mod support;
+
 use gilgate::Policy;
 use gilgate::embed::{self, FromPy, Host, IntoPy, PyErr, PyRef};
 use gilgate_test_extensions::samples_dir;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Debug;
-use std::sync::Mutex;
-
-/// The runtime is used from one thread at a time.
-static RUNTIME: Mutex<()> = Mutex::new(());
-
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 fn roundtrip<T: IntoPy + FromPy + Clone + PartialEq + Debug>(v: T, repr: &str) {
     let o = v.clone().into_py().unwrap();
@@ -23,7 +17,7 @@ fn roundtrip<T: IntoPy + FromPy + Clone + PartialEq + Debug>(v: T, repr: &str) {
 
 #[test]
 fn scalars_strings_tuples_and_dicts_round_trip() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     roundtrip(42i64, "42");
     roundtrip(-7i32, "-7");
@@ -52,7 +46,7 @@ fn scalars_strings_tuples_and_dicts_round_trip() {
 #[test]
 fn ints_of_any_size() {
     use num_bigint::BigInt;
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let big: BigInt = BigInt::from(2).pow(100u32);
     roundtrip(big.clone(), "1267650600228229401496703205376");
@@ -76,7 +70,7 @@ fn ints_of_any_size() {
 
 #[test]
 fn dict_order_is_kept() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let d = embed::dict_from_pairs([("z", 1), ("a", 2), ("m", 3)]).unwrap();
     assert_eq!(d.repr().unwrap(), "{'z': 1, 'a': 2, 'm': 3}");
@@ -91,7 +85,7 @@ fn dict_order_is_kept() {
 
 #[test]
 fn items_through_the_mapping_protocol() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let d = embed::dict_from_pairs([("z", 1)]).unwrap();
     d.set_item("q", 9).unwrap();
@@ -105,7 +99,7 @@ fn items_through_the_mapping_protocol() {
 
 #[test]
 fn conversion_errors_are_python_errors() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let big = (1i64 << 40).into_py().unwrap();
     assert_eq!(
@@ -148,7 +142,7 @@ fn conversion_errors_are_python_errors() {
 
 #[test]
 fn handles_count_references() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let o = "a string object".into_py().unwrap();
     let refs = |o: &PyRef| {
@@ -171,7 +165,7 @@ fn handles_count_references() {
 
 #[test]
 fn modules_import_once_and_expose_attributes() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let mut h = Host::builder().path(samples_dir()).build();
     let m = h.import("mp_ft").unwrap();
     assert_eq!(m.name(), "mp_ft");
@@ -204,7 +198,7 @@ fn modules_import_once_and_expose_attributes() {
 
 #[test]
 fn import_errors_and_lock_policies() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let mut h = Host::builder().path(samples_dir()).build();
     assert_eq!(
         h.import("no_such_module").unwrap_err(),
@@ -245,7 +239,7 @@ fn import_errors_and_lock_policies() {
 
 #[test]
 fn lists_and_bytes_round_trip() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     roundtrip(vec![1i64, 2, 3], "[1, 2, 3]");
     roundtrip(Vec::<String>::new(), "[]");
@@ -256,7 +250,7 @@ fn lists_and_bytes_round_trip() {
 
 #[test]
 fn calls_with_keywords() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let mut h = Host::builder().path(samples_dir()).build();
     let k = h.import("kwargs_demo").unwrap();
     let r = k
@@ -272,7 +266,7 @@ fn calls_with_keywords() {
 
 #[test]
 fn loaded_modules_go_into_sys_modules_with_their_file() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let mut h = Host::builder().path(samples_dir()).build();
     let m = h.import("kwargs_demo").unwrap();
     let file = std::path::absolute(samples_dir())
@@ -303,7 +297,7 @@ fn loaded_modules_go_into_sys_modules_with_their_file() {
 #[test]
 fn a_wheel_on_the_search_path_is_unpacked_for_the_hosts_lifetime() {
     use std::io::Write;
-    let _g = lock();
+    let _g = support::runtime_lock();
     let tmp = tempfile::tempdir().unwrap();
     let whl = tmp.path().join("w-1.0-cp314-cp314t-linux_x86_64.whl");
     {

@@ -2,19 +2,12 @@
 //! with the bundled sample modules.
 
 mod expect;
+mod support;
 
 use gilgate_test_extensions::samples_dir;
 use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
-
-fn gilgate() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gilgate"));
-    c.env_remove("GILGATE_GIL")
-        .env_remove("PYTHON_GIL")
-        .env_remove("GILGATE_PATH")
-        .env_remove("GILGATE_LOG");
-    c
-}
+use std::process::{Output, Stdio};
+use support::gilgate;
 
 fn eval(module: &str, exprs: &[&str]) -> Output {
     gilgate()

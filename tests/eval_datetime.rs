@@ -1,28 +1,36 @@
-//! gilgate's built-in `datetime` module (and its small `time` module) at the Python level, through the `eval` language:
-//! methods, class attributes, arithmetic, comparisons, hashes and error messages. Every
-//! expected answer of `datetime_matches_cpython` is CPython 3.14's, recorded in
-//! `tests/data/eval-datetime.json` (`from datetime import *`, `import time as timemod`, TZ=UTC,
-//! by `scripts/record-expectations.sh datetime`); expressions that read the clock or the local
-//! zone compare results with each other so they hold anywhere.
+//! gilgate's built-in `datetime` module (and its small `time` module) at the Python level,
+//! through the `eval` language: methods, class attributes, arithmetic, comparisons, hashes and
+//! error messages. Every recorded answer is CPython 3.14's, in `tests/data/eval-datetime*.json`
+//! (`from datetime import *`, `import time as timemod`, TZ=UTC unless the file names another, by
+//! `scripts/record-expectations.sh datetime`); expressions that read the clock or the local zone
+//! compare results with each other so they hold anywhere.
 
 use gilgate::embed::{Host, PyRef};
 use gilgate::eval::{Evaluator, parse};
 
 mod support;
 
-/// The recorded expressions and CPython's answers (`tests/data/eval-datetime.json`, written by
-/// `scripts/record-expectations.sh datetime`): hand-written ones (`"cases"`) and seeded random
-/// ones (`"random"`, from `scripts/gen_datetime_cases.py`: calendar and timedelta arithmetic on
-/// years 1..9999, leap days, large and negative timedeltas, float factors, offsets), each
-/// answered with the `repr` of the result or `Type: message`.
+/// Recorded expressions and CPython's answers, from a file of `tests/data` written by
+/// `scripts/record-expectations.sh datetime`:
+/// - `eval-datetime.json`: hand-written ones (`"cases"`) and seeded random ones (`"random"`,
+///   from `scripts/gen_datetime_cases.py`: calendar and timedelta arithmetic on years 1..9999,
+///   leap days, large and negative timedeltas, float factors, offsets), under TZ=UTC;
+/// - `eval-datetime-dst.json`: local time under the POSIX TZ rule of its `"tz"`;
+/// - `eval-datetime-time-machine.json`: its `"setup"` statements, then the cases, with
+///   time-machine's C module patching datetime and time.
+///
+/// Each answer is the `repr` of the result, `Type: message`, or `<no value>` for a statement.
 struct Recorded {
     cpython: String,
+    tz: Option<String>,
+    setup: Vec<String>,
     pairs: Vec<(String, String)>,
 }
 
-fn recorded() -> Recorded {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/eval-datetime.json");
+fn recorded(file: &str) -> Recorded {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let v: serde_json::Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -32,14 +40,32 @@ fn recorded() -> Recorded {
         "{} was recorded with CPython {cpython:?}; rerun scripts/record-expectations.sh datetime",
         path.display()
     );
+    let text_of = |x: &serde_json::Value| {
+        x.as_str()
+            .unwrap_or_else(|| panic!("{}: {x} is not a string", path.display()))
+            .to_string()
+    };
     let mut pairs = Vec::new();
     for key in ["cases", "random"] {
-        for p in v[key].as_array().unwrap_or_else(|| panic!("{key}")) {
-            let s = |i: usize| p[i].as_str().unwrap_or_else(|| panic!("{p}")).to_string();
-            pairs.push((s(0), s(1)));
+        let Some(list) = v.get(key) else {
+            assert_ne!(key, "cases", "{}: no \"cases\"", path.display());
+            continue;
+        };
+        for p in list.as_array().unwrap_or_else(|| panic!("{key}")) {
+            pairs.push((text_of(&p[0]), text_of(&p[1])));
         }
     }
-    Recorded { cpython, pairs }
+    assert!(!pairs.is_empty(), "{}: no cases", path.display());
+    let setup = v
+        .get("setup")
+        .map(|s| s.as_array().expect("setup").iter().map(text_of).collect())
+        .unwrap_or_default();
+    Recorded {
+        cpython,
+        tz: v.get("tz").map(text_of),
+        setup,
+        pairs,
+    }
 }
 
 fn evaluator() -> Evaluator {
@@ -75,19 +101,12 @@ fn answer(ev: &mut Evaluator, src: &str) -> String {
     }
 }
 
-/// The runtime is used from one thread at a time.
-static RUNTIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 #[test]
 fn datetime_matches_cpython() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let mut ev = evaluator();
-    let r = recorded();
+    let r = recorded("eval-datetime.json");
     let mut wrong = Vec::new();
     for (src, want) in &r.pairs {
         let got = answer(&mut ev, src);
@@ -109,7 +128,8 @@ fn datetime_matches_cpython() {
 /// stand-in `time_machine` module in `sys.modules` whose traveller's `time_ns()` gives a fixed
 /// instant, then the patched `datetime.datetime.now`, `date.today`, `time.time`, ... of gilgate's
 /// own modules answer with it, through `cls.fromtimestamp(...).replace(microsecond=...)` calls
-/// back into the datetime module. Expected answers: CPython 3.14.10 with the same statements.
+/// back into the datetime module. The statements and CPython's answers (the same statements with
+/// `_time_machine` built against CPython): `tests/data/eval-datetime-time-machine.json`.
 #[test]
 fn time_machine_travels_with_gilgates_datetime_and_time() {
     let cache = support::sdists_dir();
@@ -120,7 +140,7 @@ fn time_machine_travels_with_gilgates_datetime_and_time() {
         status.lines().any(|l| l == "gilgate _time_machine ok"),
         "_time_machine did not compile against include/"
     );
-    let _g = lock();
+    let _g = support::runtime_lock();
     let mut host = Host::builder().path(cache.join("build/gilgate")).build();
     let tm = host.import("_time_machine").expect("load _time_machine");
     let mut ev = evaluator();
@@ -142,75 +162,13 @@ fn time_machine_travels_with_gilgates_datetime_and_time() {
         "tm",
         unsafe { PyRef::from_owned_ptr(stand_in) }.expect("module"),
     );
-    let setup = [
-        "tm._time_machine = _time_machine",
-        "tm.traveller_stack = [tm]",
-        "tm.time_ns = (1234567890123456789).__int__",
-        r#"sys.modules["time_machine"] = tm"#,
-        "_time_machine.patch()",
-    ];
-    for src in setup {
+    let r = recorded("eval-datetime-time-machine.json");
+    for src in &r.setup {
         let got = answer(&mut ev, src);
         assert!(got == "<no value>" || got == "None", "{src}: {got}");
     }
-    let cases: &[(&str, &str)] = &[
-        (
-            "datetime.now() == datetime.fromtimestamp(1234567890.123456)",
-            "True",
-        ),
-        (
-            "datetime.now(timezone.utc)",
-            "datetime.datetime(2009, 2, 13, 23, 31, 30, 123456, tzinfo=datetime.timezone.utc)",
-        ),
-        (
-            "datetime.now(tz=timezone(timedelta(hours=-5)))",
-            "datetime.datetime(2009, 2, 13, 18, 31, 30, 123456, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400)))",
-        ),
-        (
-            "datetime.utcnow()",
-            "datetime.datetime(2009, 2, 13, 23, 31, 30, 123456)",
-        ),
-        ("date.today() == date.fromtimestamp(1234567890)", "True"),
-        (
-            "datetime.today() == datetime.fromtimestamp(1234567890.123456)",
-            "True",
-        ),
-        ("timemod.time()", "1234567890.1234567"),
-        ("timemod.time_ns()", "1234567890123456789"),
-        (
-            "timemod.gmtime()",
-            "time.struct_time(tm_year=2009, tm_mon=2, tm_mday=13, tm_hour=23, tm_min=31, tm_sec=30, tm_wday=4, tm_yday=44, tm_isdst=0)",
-        ),
-        (
-            "timemod.clock_gettime(timemod.CLOCK_REALTIME)",
-            "1234567890.1234567",
-        ),
-        (
-            "timemod.clock_gettime_ns(timemod.CLOCK_REALTIME)",
-            "1234567890123456789",
-        ),
-        (
-            r#"timemod.strftime("%Y-%m-%d %H:%M") == timemod.strftime("%Y-%m-%d %H:%M", timemod.localtime(1234567890))"#,
-            "True",
-        ),
-        (
-            "timemod.localtime() == timemod.localtime(1234567890)",
-            "True",
-        ),
-        (
-            "_time_machine.original_now() > datetime(2024, 1, 1)",
-            "True",
-        ),
-        (
-            "datetime.now(foo=1)",
-            "TypeError: now() got an unexpected keyword argument 'foo'",
-        ),
-        ("_time_machine.unpatch()", "None"),
-        ("datetime.now() > datetime(2024, 1, 1)", "True"),
-        ("timemod.time() > 1.7e9", "True"),
-    ];
     let mut wrong = Vec::new();
-    for (src, want) in cases {
+    for (src, want) in &r.pairs {
         let got = answer(&mut ev, src);
         if got != *want {
             wrong.push(format!("{src}\n    want: {want}\n    got:  {got}"));
@@ -225,127 +183,29 @@ unsafe extern "C" {
 
 /// Local time in a zone with daylight saving time (a POSIX TZ rule, so no tz database is
 /// needed): `fromtimestamp` sets `fold` on the repeated hour, `timestamp()` and `astimezone()`
-/// resolve repeated and skipped wall times by `fold` as CPython does. Expected answers: CPython
-/// 3.14.10 under the same TZ.
+/// resolve repeated and skipped wall times by `fold` as CPython does (3.14 moves a skipped wall
+/// time across the gap as `timestamp()` does; 3.11 gave 1:30 EST for fold=0 and 3:30 EDT for
+/// fold=1). The zone and CPython's answers under it: `tests/data/eval-datetime-dst.json`.
 #[test]
 fn local_time_with_daylight_saving_folds_and_gaps() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let mut ev = evaluator();
+    let r = recorded("eval-datetime-dst.json");
+    let Some(tz) = r.tz.as_deref() else {
+        panic!("eval-datetime-dst.json names no \"tz\"");
+    };
     let old = std::env::var_os("TZ");
     // SAFETY: the runtime lock is held, so no other test thread of this binary calls into the
     // C library's time functions while the environment changes.
     unsafe {
-        std::env::set_var("TZ", "EST5EDT,M3.2.0,M11.1.0");
+        std::env::set_var("TZ", tz);
         tzset();
     }
-    let cases: &[(&str, &str)] = &[
-        (r#"timemod.tzset()"#, r#"None"#),
-        (r#"timemod.tzname"#, r#"('EST', 'EDT')"#),
-        (r#"timemod.timezone"#, r#"18000"#),
-        (r#"timemod.altzone"#, r#"14400"#),
-        (r#"timemod.daylight"#, r#"1"#),
-        (r#"timemod.ctime(0)"#, r#"'Wed Dec 31 19:00:00 1969'"#),
-        (
-            r#"timemod.ctime(1625140800)"#,
-            r#"'Thu Jul  1 08:00:00 2021'"#,
-        ),
-        (
-            r#"datetime.fromtimestamp(1636263000)"#,
-            r#"datetime.datetime(2021, 11, 7, 1, 30)"#,
-        ),
-        (
-            r#"datetime.fromtimestamp(1636266600)"#,
-            r#"datetime.datetime(2021, 11, 7, 1, 30, fold=1)"#,
-        ),
-        (
-            r#"datetime.fromtimestamp(1636266599.5)"#,
-            r#"datetime.datetime(2021, 11, 7, 1, 29, 59, 500000, fold=1)"#,
-        ),
-        (
-            r#"datetime(2021, 11, 7, 1, 30).timestamp()"#,
-            r#"1636263000.0"#,
-        ),
-        (
-            r#"datetime(2021, 11, 7, 1, 30, fold=1).timestamp()"#,
-            r#"1636266600.0"#,
-        ),
-        (
-            r#"datetime(2021, 3, 14, 2, 30).timestamp()"#,
-            r#"1615707000.0"#,
-        ),
-        (
-            r#"datetime(2021, 3, 14, 2, 30, fold=1).timestamp()"#,
-            r#"1615703400.0"#,
-        ),
-        (
-            r#"datetime(2021, 11, 7, 1, 30).astimezone()"#,
-            r#"datetime.datetime(2021, 11, 7, 1, 30, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=72000), 'EDT'))"#,
-        ),
-        (
-            r#"datetime(2021, 11, 7, 1, 30, fold=1).astimezone()"#,
-            r#"datetime.datetime(2021, 11, 7, 1, 30, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400), 'EST'))"#,
-        ),
-        // CPython 3.14 moves a skipped wall time across the gap as timestamp() does (3.11 gave
-        // 1:30 EST for fold=0 and 3:30 EDT for fold=1)
-        (
-            r#"datetime(2021, 3, 14, 2, 30).astimezone()"#,
-            r#"datetime.datetime(2021, 3, 14, 3, 30, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=72000), 'EDT'))"#,
-        ),
-        (
-            r#"datetime(2021, 3, 14, 2, 30, fold=1).astimezone()"#,
-            r#"datetime.datetime(2021, 3, 14, 1, 30, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400), 'EST'))"#,
-        ),
-        (
-            r#"datetime(2021, 7, 1, 12).astimezone(timezone.utc)"#,
-            r#"datetime.datetime(2021, 7, 1, 16, 0, tzinfo=datetime.timezone.utc)"#,
-        ),
-        (
-            r#"datetime(2021, 1, 1, 12).astimezone(timezone.utc)"#,
-            r#"datetime.datetime(2021, 1, 1, 17, 0, tzinfo=datetime.timezone.utc)"#,
-        ),
-        (
-            r#"datetime(2021, 7, 1, 12, tzinfo=timezone.utc).astimezone()"#,
-            r#"datetime.datetime(2021, 7, 1, 8, 0, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=72000), 'EDT'))"#,
-        ),
-        (
-            r#"datetime(2021, 1, 1, 12, tzinfo=timezone.utc).astimezone()"#,
-            r#"datetime.datetime(2021, 1, 1, 7, 0, tzinfo=datetime.timezone(datetime.timedelta(days=-1, seconds=68400), 'EST'))"#,
-        ),
-        (
-            r#"datetime.fromtimestamp(1625140800)"#,
-            r#"datetime.datetime(2021, 7, 1, 8, 0)"#,
-        ),
-        (
-            r#"date.fromtimestamp(1636266600)"#,
-            r#"datetime.date(2021, 11, 7)"#,
-        ),
-        (
-            r#"datetime.fromtimestamp(0)"#,
-            r#"datetime.datetime(1969, 12, 31, 19, 0)"#,
-        ),
-        (
-            r#"datetime.fromtimestamp(-86400 * 365 * 100)"#,
-            r#"datetime.datetime(1870, 1, 24, 19, 0)"#,
-        ),
-        (
-            r#"timemod.localtime(1625140800)"#,
-            r#"time.struct_time(tm_year=2021, tm_mon=7, tm_mday=1, tm_hour=8, tm_min=0, tm_sec=0, tm_wday=3, tm_yday=182, tm_isdst=1)"#,
-        ),
-        (r#"timemod.localtime(1625140800).tm_zone"#, r#"'EDT'"#),
-        (r#"timemod.localtime(1609502400).tm_gmtoff"#, r#"-18000"#),
-        (
-            r#"timemod.mktime((2021, 7, 1, 8, 0, 0, 0, 1, -1))"#,
-            r#"1625140800.0"#,
-        ),
-        (
-            r#"timemod.strftime("%Z %z", timemod.localtime(1625140800))"#,
-            r#"'EDT -0400'"#,
-        ),
-    ];
-    let answers: Vec<(String, &str, &str)> = cases
+    let answers: Vec<(String, &str, &str)> = r
+        .pairs
         .iter()
-        .map(|(src, want)| (answer(&mut ev, src), *src, *want))
+        .map(|(src, want)| (answer(&mut ev, src), src.as_str(), want.as_str()))
         .collect();
     // SAFETY: as above.
     unsafe {
@@ -369,7 +229,7 @@ fn local_time_with_daylight_saving_folds_and_gaps() {
 /// deallocated, is back where it was).
 #[test]
 fn datetime_and_time_operations_do_not_leak() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let mut ev = evaluator();
     let live = || {
@@ -377,7 +237,7 @@ fn datetime_and_time_operations_do_not_leak() {
         gilgate::capi::host::live_objects()
     };
     let mut leaking = Vec::new();
-    let r = recorded();
+    let r = recorded("eval-datetime.json");
     for (src, _) in &r.pairs {
         answer(&mut ev, src);
         // a case leaks when every one of three measured rounds leaves objects behind
@@ -398,7 +258,7 @@ fn datetime_and_time_operations_do_not_leak() {
 /// reaches timedelta's `nb_divmod`.
 #[test]
 fn timedelta_divmod() {
-    let _g = lock();
+    let _g = support::runtime_lock();
     let _h = Host::new();
     let mut ev = evaluator();
     let cases: &[(&str, &str, &str)] = &[

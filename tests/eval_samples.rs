@@ -10,13 +10,13 @@
 //! below assert the same answers.
 
 mod expect;
+mod support;
 
 use expect::Recorded;
 use gilgate::embed::{Host, IntoPy, PyErr, PyRef};
 use gilgate_test_extensions::samples_dir;
 use std::collections::HashMap;
 use std::process::Command;
-use std::sync::Mutex;
 
 /// The recorded cases (`tests/data/eval-samples.json`).
 fn cases() -> Vec<Recorded> {
@@ -134,9 +134,6 @@ fn benchmod_through_eval() {
     check_module("benchmod");
 }
 
-/// The runtime is used from one thread at a time.
-static RUNTIME: Mutex<()> = Mutex::new(());
-
 fn host() -> Host {
     Host::builder().path(samples_dir()).build()
 }
@@ -147,7 +144,7 @@ fn kw(pairs: &[(&'static str, PyRef)]) -> Vec<(&'static str, PyRef)> {
 
 #[test]
 fn counter_through_the_rust_api() -> Result<(), PyErr> {
-    let _g = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _g = support::runtime_lock();
     let mut h = host();
     let m = h.import("counter")?;
     let c = m.call_kw("Counter", (5,), kw(&[("step", 2.into_py()?)]))?;
@@ -172,7 +169,7 @@ fn counter_through_the_rust_api() -> Result<(), PyErr> {
 
 #[test]
 fn stateful_through_the_rust_api() -> Result<(), PyErr> {
-    let _g = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _g = support::runtime_lock();
     let mut h = host();
     let m = h.import("stateful")?;
     assert_eq!(m.call("add", (5,))?.extract::<i64>()?, 5);
@@ -193,7 +190,7 @@ fn stateful_through_the_rust_api() -> Result<(), PyErr> {
 
 #[test]
 fn strproc_and_containers_through_the_rust_api() -> Result<(), PyErr> {
-    let _g = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _g = support::runtime_lock();
     let mut h = host();
     let s = h.import("strproc")?;
     assert_eq!(
@@ -238,7 +235,7 @@ fn strproc_and_containers_through_the_rust_api() -> Result<(), PyErr> {
 
 #[test]
 fn numbers_through_the_rust_api() -> Result<(), PyErr> {
-    let _g = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _g = support::runtime_lock();
     let mut h = host();
     let n = h.import("numbers_demo")?;
     assert_eq!(
@@ -263,7 +260,7 @@ fn numbers_through_the_rust_api() -> Result<(), PyErr> {
 
 #[test]
 fn kwargs_through_the_rust_api() -> Result<(), PyErr> {
-    let _g = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _g = support::runtime_lock();
     let mut h = host();
     let k = h.import("kwargs_demo")?;
     assert_eq!(
@@ -293,7 +290,7 @@ fn kwargs_through_the_rust_api() -> Result<(), PyErr> {
 
 #[test]
 fn buffers_through_the_rust_api() -> Result<(), PyErr> {
-    let _g = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _g = support::runtime_lock();
     let mut h = host();
     let b = h.import("buffers_demo")?;
     assert_eq!(b.call("checksum", (&b"abc"[..],))?.extract::<u64>()?, 294);
@@ -321,7 +318,7 @@ fn refcnt(o: &PyRef) -> isize {
 
 #[test]
 fn calls_leave_no_references_behind() -> Result<(), PyErr> {
-    let _g = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _g = support::runtime_lock();
     let mut h = host();
     // Arguments: every call path (METH_O, FASTCALL, VARARGS|KEYWORDS, FASTCALL|KEYWORDS,
     // type calls) must give back the references it took.

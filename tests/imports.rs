@@ -89,7 +89,7 @@ fn sibling_extensions_of_a_package_folder() {
     );
 }
 
-/// Compiles `tests/c/imp_probe.c` as module `name` importing `import` into `dir`.
+/// Compiles `tests/c/imports/imp_probe.c` as module `name` importing `import` into `dir`.
 fn build_importer(dir: &std::path::Path, name: &str, import: &str) -> std::path::PathBuf {
     let out = dir.join(format!("{name}.cpython-314t-x86_64-linux-gnu.so"));
     support::build_importer_at(&out, name, import);

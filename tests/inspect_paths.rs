@@ -6,8 +6,7 @@ mod support;
 
 use gilgate_test_extensions::sample;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use support::{Out, build_importer_at, gilgate, run, write_wheel};
+use support::{Out, build_importer_at, cc, gilgate, run, write_wheel};
 
 fn json(o: &Out) -> serde_json::Value {
     serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr))
@@ -288,58 +287,23 @@ fn a_package_init_imports_from_its_packages_search_root() {
 /// A wheel whose module needs a shared library of the wheel (`pkg.libs/`, found through
 /// `$ORIGIN/../pkg.libs`), as auditwheel repairs them.
 fn wheel_with_libs(dir: &Path) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let cc = |args: &[&str]| {
-        let st = Command::new("cc")
-            .args(args)
-            .current_dir(dir)
-            .status()
-            .expect("run cc");
-        assert!(st.success(), "cc {args:?}");
-    };
-    std::fs::write(
-        dir.join("helper.c"),
-        "int gg_helper_answer(void) { return 42; }\n",
+    cc::shared(
+        cc::fixture("inspect_paths/helper.c"),
+        dir.join("libhelper-1a2b.so"),
     )
-    .unwrap();
-    std::fs::write(
-        dir.join("needlib.c"),
-        r#"#include <Python.h>
-int gg_helper_answer(void);
-static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "needlib", NULL, -1, NULL};
-PyMODINIT_FUNC PyInit_needlib(void)
-{
-    PyObject *m = PyModule_Create(&def);
-    if (m != NULL && PyModule_AddIntConstant(m, "answer", gg_helper_answer()) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    return m;
-}
-"#,
+    .arg("-Wl,-soname,libhelper-1a2b.so")
+    .build();
+    cc::shared(
+        cc::fixture("inspect_paths/needlib.c"),
+        dir.join("needlib.so"),
     )
-    .unwrap();
-    cc(&[
-        "-shared",
-        "-fPIC",
-        "-o",
-        "libhelper-1a2b.so",
-        "-Wl,-soname,libhelper-1a2b.so",
-        "helper.c",
-    ]);
-    let include = root.join("include");
-    cc(&[
-        "-shared",
-        "-fPIC",
-        "-I",
-        include.to_str().unwrap(),
-        "-o",
-        "needlib.so",
-        "needlib.c",
+    .link_args([
         "-L.",
         "-l:libhelper-1a2b.so",
         "-Wl,-rpath,$ORIGIN/../pkg.libs",
-    ]);
+    ])
+    .current_dir(dir)
+    .build();
     let whl = dir.join("pkg-1.0-cp314-cp314t-linux_x86_64.whl");
     write_wheel(
         &whl,
@@ -465,24 +429,12 @@ fn a_wheel_given_as_module_says_how_to_use_it() {
     );
 }
 
-/// Compiles a shared object from the C `source` into `out`.
-fn build_c(out: &Path, source: &str) {
-    let src = out.with_extension("c");
-    std::fs::write(&src, source).unwrap();
-    let status = Command::new("cc")
-        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
-        .arg(out)
-        .arg(&src)
-        .status()
-        .expect("run cc");
-    assert!(status.success(), "compiling {} failed", out.display());
-    std::fs::remove_file(src).unwrap();
+/// Compiles the fixture `tests/c/<fixture>` into the shared object `out`.
+fn build_c(out: &Path, fixture: &str) {
+    cc::shared(cc::fixture(fixture), out)
+        .args(["-O1", "-Wall", "-Werror"])
+        .build();
 }
-
-/// A plain shared library (as pycryptodome loads with ctypes): no module hook at all.
-const PLAIN_LIB: &str = "int gg_plain_add(int a, int b) { return a + b; }\n";
-/// A file exporting a hook, but one for another name.
-const OTHER_HOOK: &str = "void *PyInit_other(void) { return 0; }\n";
 
 const NOT_A_MODULE: &str = "not a module (exports no PyInit_/PyModExport_ hook)";
 
@@ -490,9 +442,9 @@ const NOT_A_MODULE: &str = "not a module (exports no PyInit_/PyModExport_ hook)"
 fn plain_shared_libraries_found_by_searching_are_skipped() {
     let tmp = tempfile::tempdir().unwrap();
     let plain = tmp.path().join("plain.so");
-    build_c(&plain, PLAIN_LIB);
+    build_c(&plain, "inspect_paths/plain_lib.c");
     let other = tmp.path().join("other.so");
-    build_c(&other, OTHER_HOOK);
+    build_c(&other, "inspect_paths/other_hook.c");
 
     // In a wheel: the two libraries are notes, not rows; the gate passes on the real module.
     let dist = tmp.path().join("dist");

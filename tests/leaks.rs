@@ -16,47 +16,13 @@ use gilgate::capi::host::merge_pending;
 use gilgate::embed::{self, Host, IntoPy, Module, PyErr, PyRef, PyResult};
 use gilgate::eval::{Evaluator, parse::parse_stmt};
 use gilgate_test_extensions::samples_dir;
-use std::sync::Mutex;
 
 mod support;
 
+use support::runtime_thread::on_runtime_thread;
+
 fn init_runtime() {
     embed::init_runtime().unwrap();
-}
-
-/// Runs `f` on the one thread that runs every workload of this file, and waits for it. The
-/// live-object count is exact only when no other thread creates or frees objects meanwhile:
-/// a finished test's thread frees its per-thread runtime state as it exits, which could land
-/// in the middle of the next test's measurement if each test used its own thread.
-fn on_runtime_thread(f: impl FnOnce() + Send + 'static) {
-    type Job = Box<dyn FnOnce() + Send>;
-    static RUNNER: Mutex<Option<std::sync::mpsc::Sender<Job>>> = Mutex::new(None);
-    let (done_tx, done_rx) = std::sync::mpsc::channel();
-    let job: Job = Box::new(move || {
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-        let _ = done_tx.send(r);
-    });
-    {
-        let mut runner = RUNNER.lock().unwrap_or_else(|e| e.into_inner());
-        let tx = runner.get_or_insert_with(|| {
-            let (tx, rx) = std::sync::mpsc::channel::<Job>();
-            std::thread::spawn(move || {
-                for job in rx {
-                    job();
-                }
-            });
-            tx
-        });
-        tx.send(job).expect("the runtime thread is alive");
-    }
-    if let Err(p) = done_rx.recv().expect("the job reports back") {
-        let msg = p
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "the workload panicked".into());
-        panic!("{msg}");
-    }
 }
 
 /// Rounds measured after the warm-up.

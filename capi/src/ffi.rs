@@ -7,6 +7,26 @@
 //! fail the build until it is listed here. The generated stubs (`surface::stubs`) are left out:
 //! they are declared without parameters and are only good for the linker.
 
+pub use crate::abi::object::{
+    _Py_IMMORTAL_FLAGS, _Py_IMMORTAL_INITIAL_REFCNT, _Py_IMMORTAL_REFCNT_LOCAL,
+    _Py_LEGACY_ABI_CHECK_FLAG, _Py_REF_MAYBE_WEAKREF, _Py_REF_MERGED, _Py_REF_QUEUED,
+    _Py_REF_SHARED_FLAG_MASK, _Py_REF_SHARED_SHIFT, _Py_STATICALLY_ALLOCATED_FLAG, _Py_UNOWNED_TID,
+    Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT, Py_NE, Py_TPFLAGS_BASE_EXC_SUBCLASS, Py_TPFLAGS_BASETYPE,
+    Py_TPFLAGS_BYTES_SUBCLASS, Py_TPFLAGS_DEFAULT, Py_TPFLAGS_DICT_SUBCLASS,
+    Py_TPFLAGS_DISALLOW_INSTANTIATION, Py_TPFLAGS_HAVE_GC, Py_TPFLAGS_HAVE_VECTORCALL,
+    Py_TPFLAGS_HEAPTYPE, Py_TPFLAGS_IMMUTABLETYPE, Py_TPFLAGS_IS_ABSTRACT,
+    Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_LONG_SUBCLASS, Py_TPFLAGS_MANAGED_DICT,
+    Py_TPFLAGS_MAPPING, Py_TPFLAGS_METHOD_DESCRIPTOR, Py_TPFLAGS_READY, Py_TPFLAGS_READYING,
+    Py_TPFLAGS_SEQUENCE, Py_TPFLAGS_TUPLE_SUBCLASS, Py_TPFLAGS_TYPE_SUBCLASS,
+    Py_TPFLAGS_UNICODE_SUBCLASS, Py_TPFLAGS_VALID_VERSION_TAG, Py_buffer, PyAsyncMethods,
+    PyBufferProcs, PyMappingMethods, PyMutex, PyNumberMethods, PyObject, PySequenceMethods,
+    PyTypeObject, PyVarObject, allocfunc, binaryfunc, descrgetfunc, descrsetfunc, destructor,
+    freefunc, getattrfunc, getattrofunc, getbufferproc, getiterfunc, hashfunc, initproc, inquiry,
+    iternextfunc, lenfunc, newfunc, objobjargproc, objobjproc, releasebufferproc, reprfunc,
+    richcmpfunc, sendfunc, setattrfunc, setattrofunc, ssizeargfunc, ssizeobjargproc, ternaryfunc,
+    traverseproc, unaryfunc, vectorcallfunc, visitproc,
+};
+pub use crate::abi::pyport::{Py_hash_t, Py_ssize_t, Py_uhash_t};
 pub use crate::modules::bltinmodule::{
     PyEval_GetBuiltins, PyEval_GetFrameBuiltins, PyEval_GetGlobals,
 };
@@ -62,15 +82,16 @@ pub use crate::objects::complexobject::{
     PyComplex_AsCComplex, PyComplex_FromCComplex, PyComplex_FromDoubles, PyComplex_ImagAsDouble,
     PyComplex_RealAsDouble, PyComplex_Type, PyComplexObject,
 };
+pub use crate::objects::descrobject::mappingproxy::{PyDictProxy_New, PyDictProxy_Type};
+pub use crate::objects::descrobject::property::PyProperty_Type;
 pub use crate::objects::descrobject::{
     Py_READONLY, Py_T_BOOL, Py_T_BYTE, Py_T_CHAR, Py_T_DOUBLE, Py_T_FLOAT, Py_T_INT, Py_T_LONG,
     Py_T_LONGLONG, Py_T_OBJECT_EX, Py_T_PYSSIZET, Py_T_SHORT, Py_T_STRING, Py_T_STRING_INPLACE,
     Py_T_UBYTE, Py_T_UINT, Py_T_ULONG, Py_T_ULONGLONG, Py_T_USHORT, PyClassMethodDescr_Type,
     PyDescr_IsData, PyDescr_NewClassMethod, PyDescr_NewGetSet, PyDescr_NewMember,
-    PyDescr_NewMethod, PyDescrObject, PyDictProxy_New, PyDictProxy_Type, PyGetSetDef,
-    PyGetSetDescr_Type, PyGetSetDescrObject, PyMemberDef, PyMemberDescr_Type, PyMemberDescrObject,
-    PyMethodDescr_Type, PyMethodDescrObject, PyProperty_Type, PyWrapperDescr_Type,
-    PyWrapperDescrObject, getter, setter,
+    PyDescr_NewMethod, PyDescrObject, PyGetSetDef, PyGetSetDescr_Type, PyGetSetDescrObject,
+    PyMemberDef, PyMemberDescr_Type, PyMemberDescrObject, PyMethodDescr_Type, PyMethodDescrObject,
+    PyWrapperDescr_Type, PyWrapperDescrObject, getter, setter,
 };
 pub use crate::objects::dictobject::{
     PyDict_Clear, PyDict_Contains, PyDict_ContainsString, PyDict_Copy, PyDict_DelItem,
@@ -80,6 +101,29 @@ pub use crate::objects::dictobject::{
     PyDict_SetDefaultRef, PyDict_SetItem, PyDict_SetItemString, PyDict_Size, PyDict_Type,
     PyDict_Update, PyDict_Values, PyDictItems_Type, PyDictIterItem_Type, PyDictIterKey_Type,
     PyDictIterValue_Type, PyDictKeys_Type, PyDictObject, PyDictValues_Type,
+};
+pub use crate::objects::exceptions::{
+    PyBaseExceptionObject, PyExc_ArithmeticError, PyExc_AssertionError, PyExc_AttributeError,
+    PyExc_BaseException, PyExc_BaseExceptionGroup, PyExc_BlockingIOError, PyExc_BrokenPipeError,
+    PyExc_BufferError, PyExc_BytesWarning, PyExc_ChildProcessError, PyExc_ConnectionAbortedError,
+    PyExc_ConnectionError, PyExc_ConnectionRefusedError, PyExc_ConnectionResetError,
+    PyExc_DeprecationWarning, PyExc_EOFError, PyExc_EncodingWarning, PyExc_EnvironmentError,
+    PyExc_Exception, PyExc_FileExistsError, PyExc_FileNotFoundError, PyExc_FloatingPointError,
+    PyExc_FutureWarning, PyExc_GeneratorExit, PyExc_IOError, PyExc_ImportCycleError,
+    PyExc_ImportError, PyExc_ImportWarning, PyExc_IndentationError, PyExc_IndexError,
+    PyExc_InterpreterError, PyExc_InterpreterNotFoundError, PyExc_InterruptedError,
+    PyExc_IsADirectoryError, PyExc_KeyError, PyExc_KeyboardInterrupt, PyExc_LookupError,
+    PyExc_MemoryError, PyExc_ModuleNotFoundError, PyExc_NameError, PyExc_NotADirectoryError,
+    PyExc_NotImplementedError, PyExc_OSError, PyExc_OverflowError, PyExc_PendingDeprecationWarning,
+    PyExc_PermissionError, PyExc_ProcessLookupError, PyExc_PythonFinalizationError,
+    PyExc_RecursionError, PyExc_ReferenceError, PyExc_ResourceWarning, PyExc_RuntimeError,
+    PyExc_RuntimeWarning, PyExc_StopAsyncIteration, PyExc_StopIteration, PyExc_SyntaxError,
+    PyExc_SyntaxWarning, PyExc_SystemError, PyExc_SystemExit, PyExc_TabError, PyExc_TimeoutError,
+    PyExc_TypeError, PyExc_UnboundLocalError, PyExc_UnicodeDecodeError, PyExc_UnicodeEncodeError,
+    PyExc_UnicodeError, PyExc_UnicodeTranslateError, PyExc_UnicodeWarning, PyExc_UserWarning,
+    PyExc_ValueError, PyExc_Warning, PyExc_ZeroDivisionError, PyException_GetArgs,
+    PyException_GetCause, PyException_GetContext, PyException_GetTraceback, PyException_SetArgs,
+    PyException_SetCause, PyException_SetContext, PyImportErrorObject,
 };
 pub use crate::objects::floatobject::{
     _Py_HashDouble, PyFloat_AsDouble, PyFloat_FromDouble, PyFloat_FromString, PyFloat_GetMax,
@@ -144,31 +188,15 @@ pub use crate::objects::object::extra::{
     PyUnstable_Object_IsUniquelyReferenced, PyUnstable_TryIncRef,
 };
 pub use crate::objects::object::{
-    _Py_EllipsisObject, _Py_IMMORTAL_FLAGS, _Py_IMMORTAL_INITIAL_REFCNT, _Py_IMMORTAL_REFCNT_LOCAL,
-    _Py_LEGACY_ABI_CHECK_FLAG, _Py_NoneStruct, _Py_NotImplementedStruct, _Py_REF_MAYBE_WEAKREF,
-    _Py_REF_MERGED, _Py_REF_QUEUED, _Py_REF_SHARED_FLAG_MASK, _Py_REF_SHARED_SHIFT,
-    _Py_STATICALLY_ALLOCATED_FLAG, _Py_UNOWNED_TID, _PyNone_Type, _PyNotImplemented_Type, Py_EQ,
-    Py_GE, Py_GT, Py_Is, Py_IsFalse, Py_IsNone, Py_IsTrue, Py_LE, Py_LT, Py_NE, Py_NewRef,
-    Py_TPFLAGS_BASE_EXC_SUBCLASS, Py_TPFLAGS_BASETYPE, Py_TPFLAGS_BYTES_SUBCLASS,
-    Py_TPFLAGS_DEFAULT, Py_TPFLAGS_DICT_SUBCLASS, Py_TPFLAGS_DISALLOW_INSTANTIATION,
-    Py_TPFLAGS_HAVE_GC, Py_TPFLAGS_HAVE_VECTORCALL, Py_TPFLAGS_HEAPTYPE, Py_TPFLAGS_IMMUTABLETYPE,
-    Py_TPFLAGS_IS_ABSTRACT, Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_LONG_SUBCLASS,
-    Py_TPFLAGS_MANAGED_DICT, Py_TPFLAGS_MANAGED_WEAKREF, Py_TPFLAGS_MAPPING,
-    Py_TPFLAGS_METHOD_DESCRIPTOR, Py_TPFLAGS_PREHEADER, Py_TPFLAGS_READY, Py_TPFLAGS_READYING,
-    Py_TPFLAGS_SEQUENCE, Py_TPFLAGS_TUPLE_SUBCLASS, Py_TPFLAGS_TYPE_SUBCLASS,
-    Py_TPFLAGS_UNICODE_SUBCLASS, Py_TPFLAGS_VALID_VERSION_TAG, Py_XNewRef, Py_buffer,
-    PyAsyncMethods, PyBaseObject_Type, PyBufferProcs, PyEllipsis_Type, PyMappingMethods, PyMutex,
-    PyNumberMethods, PyObject, PyObject_DelAttr, PyObject_DelAttrString, PyObject_GenericGetAttr,
+    _Py_EllipsisObject, _Py_NoneStruct, _Py_NotImplementedStruct, _PyNone_Type,
+    _PyNotImplemented_Type, Py_Is, Py_IsFalse, Py_IsNone, Py_IsTrue, Py_NewRef,
+    Py_TPFLAGS_MANAGED_WEAKREF, Py_TPFLAGS_PREHEADER, Py_XNewRef, PyBaseObject_Type,
+    PyEllipsis_Type, PyObject_DelAttr, PyObject_DelAttrString, PyObject_GenericGetAttr,
     PyObject_GenericSetAttr, PyObject_GetAttr, PyObject_GetAttrString, PyObject_GetOptionalAttr,
     PyObject_GetOptionalAttrString, PyObject_HasAttr, PyObject_HasAttrString,
     PyObject_HasAttrStringWithError, PyObject_HasAttrWithError, PyObject_Hash, PyObject_IsTrue,
     PyObject_Not, PyObject_Repr, PyObject_SetAttr, PyObject_SetAttrString, PyObject_Str,
-    PyObject_Type, PySequenceMethods, PyType_GetFlags, PyType_IsSubtype, PyType_Ready, PyType_Type,
-    PyTypeObject, PyVarObject, allocfunc, binaryfunc, descrgetfunc, descrsetfunc, destructor,
-    freefunc, getattrfunc, getattrofunc, getbufferproc, getiterfunc, hashfunc, initproc, inquiry,
-    iternextfunc, lenfunc, newfunc, objobjargproc, objobjproc, releasebufferproc, reprfunc,
-    richcmpfunc, sendfunc, setattrfunc, setattrofunc, ssizeargfunc, ssizeobjargproc, ternaryfunc,
-    traverseproc, unaryfunc, vectorcallfunc, visitproc,
+    PyObject_Type, PyType_GetFlags, PyType_IsSubtype, PyType_Ready, PyType_Type,
 };
 pub use crate::objects::pybuffer::{
     PyBUF_ANY_CONTIGUOUS, PyBUF_C_CONTIGUOUS, PyBUF_F_CONTIGUOUS, PyBUF_FORMAT, PyBUF_FULL_RO,
@@ -280,6 +308,11 @@ pub use crate::runtime::critical_section::{
     PyCriticalSection_End, PyCriticalSection2, PyCriticalSection2_Begin,
     PyCriticalSection2_BeginMutex, PyCriticalSection2_End,
 };
+pub use crate::runtime::getargs::{
+    _PyArg_BadArgument, _PyArg_CheckPositional, _PyArg_NoKeywords, _PyArg_NoPositional,
+    _gilgate_parse, _gilgate_parse_count, _gilgate_parse_prepare, _gilgate_parse_prepared,
+    _gilgate_unpack_check, Compiled, PyArg_ValidateKeywordArguments,
+};
 pub use crate::runtime::import::{
     InitFunc, PyImport_AddModule, PyImport_AddModuleObject, PyImport_AddModuleRef,
     PyImport_AppendInittab, PyImport_GetModule, PyImport_GetModuleDict, PyImport_Import,
@@ -289,11 +322,9 @@ pub use crate::runtime::import::{
 pub use crate::runtime::initconfig::Py_GetArgcArgv;
 pub use crate::runtime::lock::{PyMutex_IsLocked, PyMutex_Lock, PyMutex_Unlock};
 pub use crate::runtime::modsupport::{
-    _PyArg_BadArgument, _PyArg_CheckPositional, _PyArg_NoKeywords, _PyArg_NoPositional,
-    _gilgate_build_plan, _gilgate_build_values, _gilgate_parse, _gilgate_parse_count,
-    _gilgate_parse_prepare, _gilgate_parse_prepared, _gilgate_unpack_check, BuildVal, Compiled,
-    PyABIInfo, PyABIInfo_Check, PyABIInfo_FREETHREADED, PyABIInfo_FREETHREADING_AGNOSTIC,
-    PyABIInfo_GIL, PyABIInfo_INTERNAL, PyABIInfo_STABLE, PyArg_ValidateKeywordArguments,
+    _gilgate_build_plan, _gilgate_build_values, BuildVal, PyABIInfo, PyABIInfo_Check,
+    PyABIInfo_FREETHREADED, PyABIInfo_FREETHREADING_AGNOSTIC, PyABIInfo_GIL, PyABIInfo_INTERNAL,
+    PyABIInfo_STABLE,
 };
 pub use crate::runtime::objimpl::{
     _PyObject_GC_New, _PyObject_GC_NewVar, _PyObject_New, _PyObject_NewVar, PyObject_GC_Del,
@@ -305,33 +336,12 @@ pub use crate::runtime::pyctype::{
     PY_CTF_DIGIT, PY_CTF_LOWER, PY_CTF_SPACE, PY_CTF_UPPER, PY_CTF_XDIGIT,
 };
 pub use crate::runtime::pyerrors::{
-    _PyErr_BadInternalCall, _gilgate_err_set_formatted, PyBaseExceptionObject, PyErr_BadArgument,
-    PyErr_BadInternalCall, PyErr_Clear, PyErr_ExceptionMatches, PyErr_Fetch,
-    PyErr_GetRaisedException, PyErr_GivenExceptionMatches, PyErr_NewException,
-    PyErr_NewExceptionWithDoc, PyErr_NoMemory, PyErr_NormalizeException, PyErr_Occurred,
-    PyErr_Print, PyErr_PrintEx, PyErr_Restore, PyErr_SetImportError, PyErr_SetImportErrorSubclass,
-    PyErr_SetNone, PyErr_SetObject, PyErr_SetRaisedException, PyErr_SetString,
-    PyErr_WriteUnraisable, PyExc_ArithmeticError, PyExc_AssertionError, PyExc_AttributeError,
-    PyExc_BaseException, PyExc_BaseExceptionGroup, PyExc_BlockingIOError, PyExc_BrokenPipeError,
-    PyExc_BufferError, PyExc_BytesWarning, PyExc_ChildProcessError, PyExc_ConnectionAbortedError,
-    PyExc_ConnectionError, PyExc_ConnectionRefusedError, PyExc_ConnectionResetError,
-    PyExc_DeprecationWarning, PyExc_EOFError, PyExc_EncodingWarning, PyExc_EnvironmentError,
-    PyExc_Exception, PyExc_FileExistsError, PyExc_FileNotFoundError, PyExc_FloatingPointError,
-    PyExc_FutureWarning, PyExc_GeneratorExit, PyExc_IOError, PyExc_ImportCycleError,
-    PyExc_ImportError, PyExc_ImportWarning, PyExc_IndentationError, PyExc_IndexError,
-    PyExc_InterpreterError, PyExc_InterpreterNotFoundError, PyExc_InterruptedError,
-    PyExc_IsADirectoryError, PyExc_KeyError, PyExc_KeyboardInterrupt, PyExc_LookupError,
-    PyExc_MemoryError, PyExc_ModuleNotFoundError, PyExc_NameError, PyExc_NotADirectoryError,
-    PyExc_NotImplementedError, PyExc_OSError, PyExc_OverflowError, PyExc_PendingDeprecationWarning,
-    PyExc_PermissionError, PyExc_ProcessLookupError, PyExc_PythonFinalizationError,
-    PyExc_RecursionError, PyExc_ReferenceError, PyExc_ResourceWarning, PyExc_RuntimeError,
-    PyExc_RuntimeWarning, PyExc_StopAsyncIteration, PyExc_StopIteration, PyExc_SyntaxError,
-    PyExc_SyntaxWarning, PyExc_SystemError, PyExc_SystemExit, PyExc_TabError, PyExc_TimeoutError,
-    PyExc_TypeError, PyExc_UnboundLocalError, PyExc_UnicodeDecodeError, PyExc_UnicodeEncodeError,
-    PyExc_UnicodeError, PyExc_UnicodeTranslateError, PyExc_UnicodeWarning, PyExc_UserWarning,
-    PyExc_ValueError, PyExc_Warning, PyExc_ZeroDivisionError, PyException_GetArgs,
-    PyException_GetCause, PyException_GetContext, PyException_GetTraceback, PyException_SetArgs,
-    PyException_SetCause, PyException_SetContext, PyImportErrorObject,
+    _PyErr_BadInternalCall, _gilgate_err_set_formatted, PyErr_BadArgument, PyErr_BadInternalCall,
+    PyErr_Clear, PyErr_ExceptionMatches, PyErr_Fetch, PyErr_GetRaisedException,
+    PyErr_GivenExceptionMatches, PyErr_NewException, PyErr_NewExceptionWithDoc, PyErr_NoMemory,
+    PyErr_NormalizeException, PyErr_Occurred, PyErr_Print, PyErr_PrintEx, PyErr_Restore,
+    PyErr_SetImportError, PyErr_SetImportErrorSubclass, PyErr_SetNone, PyErr_SetObject,
+    PyErr_SetRaisedException, PyErr_SetString, PyErr_WriteUnraisable,
 };
 pub use crate::runtime::pylifecycle::{Py_GetVersion, Py_IsFinalizing, Py_IsInitialized};
 pub use crate::runtime::pymem::{
@@ -339,7 +349,6 @@ pub use crate::runtime::pymem::{
     PyMem_RawRealloc, PyMem_Realloc, PyObject_Calloc, PyObject_Free, PyObject_Malloc,
     PyObject_Realloc,
 };
-pub use crate::runtime::pyport::{Py_hash_t, Py_ssize_t, Py_uhash_t};
 pub use crate::runtime::pystate::{
     _PyThreadState_GetCurrent, PyGILState_Check, PyGILState_Ensure, PyGILState_GetThisThreadState,
     PyGILState_LOCKED, PyGILState_Release, PyGILState_UNLOCKED, PyInterpreterState,

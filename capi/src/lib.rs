@@ -1,6 +1,6 @@
 //! gilgate's C API runtime.
 //!
-//! Folders follow CPython's tree: `objects/` (its `Objects/`), `runtime/` (its `Python/`),
+//! Folders follow CPython's tree: `abi/` (declarations, like its `Include/`), `objects/` (its `Objects/`), `runtime/` (its `Python/`),
 //! `modules/` (its `Modules/`) and `surface/` (generated stubs and the list of every name).
 //! A file keeps the stem of its header or CPython file (`include/longobject.h` <->
 //! `objects/longobject.rs`). Every symbol CPython 3.14t exports is defined here: hand-written
@@ -15,27 +15,32 @@ pub mod host;
 #[doc(hidden)]
 pub mod testing;
 
+mod abi;
 mod modules;
 mod objects;
 mod runtime;
 mod surface;
 
-// The flat paths every file of the crate names: `crate::listobject`, ...
+// The flat paths every file of the crate (and its users) name: `crate::listobject`, ...
 // (`listobject` has a line of its own: capi/tests/boundary quotes it.)
 #[allow(unused_imports)] // not every alias is used
-pub(crate) use modules::{binascii, bltinmodule, datetime, sysmodule};
+pub(crate) use abi::pyport;
+#[allow(unused_imports)] // not every alias is used
+pub(crate) use modules::{
+    binascii, bltinmodule, config, datetime, iomodule, sysmodule, timemodule,
+};
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use objects::{
     abstract_, boolobject, bytearrayobject, bytesobject, complexobject, descrobject, dictobject,
-    floatobject, funcobject, iterobject, longobject, memoryobject, methodobject, moduleobject,
-    object, pybuffer, pycapsule, rangeobject, setobject, sliceobject, structseq, tupleobject,
-    typeobject, typeslots, unicodeobject, weakrefobject,
+    exceptions, floatobject, funcobject, iterobject, longobject, memoryobject, methodobject,
+    moduleobject, object, pybuffer, pycapsule, rangeobject, setobject, sliceobject, structseq,
+    tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{
-    ceval, critical_section, ffi_guard, import, initconfig, lock, modsupport, objimpl, pyctype,
-    pyerrors, pylifecycle, pymem, pyport, pystate, pystrtod, pythread, refcount, structmember,
+    ceval, critical_section, ffi_guard, getargs, import, initconfig, lock, modsupport, objimpl,
+    pyctype, pyerrors, pylifecycle, pymem, pystate, pystrtod, pythread, refcount, structmember,
     warnings,
 };
 #[allow(unused_imports)] // not every alias is used

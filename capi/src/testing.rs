@@ -59,7 +59,8 @@ pub mod objimpl {
 }
 
 pub mod pyerrors {
-    pub use crate::pyerrors::{EXC_IndexError, EXC_OverflowError, EXC_ValueError, current, raise};
+    pub use crate::exceptions::{EXC_IndexError, EXC_OverflowError, EXC_ValueError};
+    pub use crate::pyerrors::{current, raise};
 }
 
 pub mod rangeobject {

@@ -13,9 +13,10 @@ use gilgate_capi::testing::refcount::refcnt;
 use gilgate_capi::testing::tupleobject as tup;
 use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{c_char, c_double, c_int, c_long, c_void};
-use std::path::Path;
-use std::process::Command;
 use std::ptr::{null, null_mut};
+use support::{Library, cc};
+
+mod support;
 
 unsafe extern "C" {
     fn PyArg_ParseTuple(args: *mut PyObject, format: *const c_char, ...) -> c_int;
@@ -711,117 +712,18 @@ fn build_value_lists() {
     }
 }
 
-const C_MODULE: &str = r#"
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-
-static PyObject *kwfunc(PyObject *self, PyObject *args, PyObject *kw)
-{
-    static char *kwlist[] = {"a", "b", "name", NULL};
-    int a;
-    double b = 2.5;
-    const char *name = "none";
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "i|d$s:kwfunc", kwlist, &a, &b, &name))
-        return NULL;
-    return Py_BuildValue("{s:i,s:d,s:s}", "a", a, "b", b, "name", name);
-}
-
-static int parse_va(PyObject *args, const char *format, ...)
-{
-    va_list va;
-    va_start(va, format);
-    int r = PyArg_VaParse(args, format, va);
-    va_end(va);
-    return r;
-}
-
-static PyObject *sum(PyObject *self, PyObject *args)
-{
-    long x;
-    long long y = 0;
-    if (!parse_va(args, "l|L:sum", &x, &y))
-        return NULL;
-    return PyLong_FromLongLong(x + y);
-}
-
-static PyObject *callback(PyObject *self, PyObject *args)
-{
-    PyObject *f;
-    if (!PyArg_ParseTuple(args, "O:callback", &f))
-        return NULL;
-    return PyObject_CallFunction(f, "is", 7, "seven");
-}
-
-static PyObject *build(PyObject *self, PyObject *arg)
-{
-    Py_ssize_t n = PyLong_AsSsize_t(arg);
-    if (n == -1 && PyErr_Occurred())
-        return NULL;
-    return Py_BuildValue("(n(sK)O)", n, "big", 0xFFFFFFFFFFFFFFFFULL, self);
-}
-
-static PyObject *call_method(PyObject *self, PyObject *args)
-{
-    PyObject *obj, *name;
-    if (!PyArg_ParseTuple(args, "OU", &obj, &name))
-        return NULL;
-    return PyObject_CallMethodObjArgs(obj, name, name, NULL);
-}
-
-static PyObject *echo(PyObject *self, PyObject *args)
-{
-    return Py_NewRef(args);
-}
-
-static PyMethodDef methods[] = {
-    {"kwfunc", (PyCFunction)(void (*)(void))kwfunc, METH_VARARGS | METH_KEYWORDS, NULL},
-    {"sum", sum, METH_VARARGS, NULL},
-    {"callback", callback, METH_VARARGS, NULL},
-    {"build", build, METH_O, NULL},
-    {"call_method", call_method, METH_VARARGS, NULL},
-    {"echo", echo, METH_VARARGS, NULL},
-    {NULL, NULL, 0, NULL},
-};
-
-PyMethodDef *gg_methods(void) { return methods; }
-"#;
-
-fn include_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../include")
-}
-
 #[test]
 fn a_c_module_parses_and_builds() {
     init();
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("args-cmodule");
-    std::fs::create_dir_all(&dir).unwrap();
-    let src = dir.join("argmod.c");
-    let lib = dir.join("libargmod.so");
-    std::fs::write(&src, C_MODULE).unwrap();
-    let out = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .args(["-shared", "-fPIC", "-O0", "-Wall", "-Werror", "-o"])
-        .arg(&lib)
-        .arg("-I")
-        .arg(include_dir())
-        .arg(&src)
-        .output()
-        .expect("running the C compiler");
-    assert!(
-        out.status.success(),
-        "compiling argmod.c: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let path = std::ffi::CString::new(lib.to_str().unwrap()).unwrap();
-    // SAFETY: dlopen/dlsym of the library just built; gg_methods returns its method table.
+    let lib = cc::shared(
+        cc::fixture("args/argmod.c"),
+        cc::out_dir("args-cmodule").join("libargmod.so"),
+    )
+    .args(["-O0", "-Wall", "-Werror"])
+    .build();
+    // SAFETY: a fixture without constructors, loaded once; gg_methods returns its method table.
     let m = unsafe {
-        let h = libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL);
-        assert!(
-            !h.is_null(),
-            "{:?}",
-            std::ffi::CStr::from_ptr(libc::dlerror())
-        );
-        let f = libc::dlsym(h, c"gg_methods".as_ptr());
-        assert!(!f.is_null());
+        let f = Library::open(&lib).sym(c"gg_methods");
         let f: unsafe extern "C" fn() -> *mut gilgate_capi::ffi::PyMethodDef =
             std::mem::transmute(f);
         let m = gilgate_capi::ffi::PyModule_New(c"argmod".as_ptr());

@@ -25,6 +25,9 @@ use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{CStr, c_int};
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use support::{Library, cc};
+
+mod support;
 
 fn init() {
     gilgate_capi::host::initialize().expect("runtime initializes");
@@ -1293,36 +1296,16 @@ fn buffers_and_memoryview() {
 #[test]
 fn inline_macros_from_c() {
     init();
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let include = manifest.parent().unwrap().join("include");
-    let so = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("gilgate-inline-containers.so");
-    let out = std::process::Command::new("cc")
-        .args([
-            "-shared", "-fPIC", "-std=c11", "-Wall", "-Wextra", "-Werror", "-O1",
-        ])
-        .arg(format!("-I{}", include.display()))
-        .arg(manifest.join("tests/containers_c/inline_containers.c"))
-        .arg("-o")
-        .arg(&so)
-        .output()
-        .expect("run the system C compiler `cc`");
-    assert!(
-        out.status.success(),
-        "compiling inline_containers.c failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let path = std::ffi::CString::new(so.to_str().unwrap()).unwrap();
+    let so = cc::shared(
+        cc::fixture("containers/inline_containers.c"),
+        cc::out_dir("containers").join("gilgate-inline-containers.so"),
+    )
+    .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1"])
+    .build();
     // SAFETY: loading a library we just built; its undefined symbols resolve against this
     // test binary's exported C API.
     unsafe {
-        let h = libc::dlopen(path.as_ptr(), libc::RTLD_NOW);
-        assert!(
-            !h.is_null(),
-            "dlopen: {:?}",
-            CStr::from_ptr(libc::dlerror())
-        );
-        let f = libc::dlsym(h, c"gg_check".as_ptr());
-        assert!(!f.is_null());
+        let f = Library::open(&so).sym(c"gg_check");
         let check: unsafe extern "C" fn(*mut std::ffi::c_char, usize) -> c_int =
             std::mem::transmute(f);
         let mut buf = vec![0 as std::ffi::c_char; 16384];

@@ -10,6 +10,9 @@ use gilgate_capi::testing::refcount::refcnt;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
+use support::{Library, cc};
+
+mod support;
 
 /// `nm -D --defined-only -S` of `exe`: name -> (type letter, size if known).
 fn dynamic_symbols(exe: &Path) -> BTreeMap<String, (char, Option<u64>)> {
@@ -284,28 +287,13 @@ fn a_library_using_every_name_dlopens_with_rtld_now() {
     let src = dir.join("uses_everything.c");
     let lib = dir.join("libuses_everything.so");
     std::fs::write(&src, c).unwrap();
-    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .args(["-shared", "-fPIC", "-O0", "-w", "-o"])
-        .arg(&lib)
-        .arg(&src)
-        .status()
-        .expect("running the C compiler");
-    assert!(status.success(), "compiling {}", src.display());
+    cc::shared(&src, &lib).args(["-O0", "-w"]).build();
 
-    let path = std::ffi::CString::new(lib.to_str().unwrap()).unwrap();
-    // SAFETY: dlopen of a library whose only content is a table of addresses (no constructors).
-    let handle = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
-    if handle.is_null() {
-        // SAFETY: dlerror returns a NUL-terminated message after a failed dlopen.
-        let err = unsafe { std::ffi::CStr::from_ptr(libc::dlerror()) };
-        panic!("dlopen(RTLD_NOW) failed: {}", err.to_string_lossy());
-    }
+    // SAFETY: a library whose only content is a table of addresses (no constructors).
+    let handle = unsafe { Library::open(&lib) };
+    let p = handle.sym(c"gg_refs") as *const *mut std::ffi::c_void;
     // SAFETY: gg_refs is an array of SURFACE.len() pointers in the library just loaded.
-    let refs = unsafe {
-        let p = libc::dlsym(handle, c"gg_refs".as_ptr()) as *const *mut std::ffi::c_void;
-        assert!(!p.is_null());
-        std::slice::from_raw_parts(p, SURFACE.len())
-    };
+    let refs = unsafe { std::slice::from_raw_parts(p, SURFACE.len()) };
     for (e, &r) in SURFACE.iter().zip(refs) {
         assert_eq!(r, resolve(e.name), "{} bound elsewhere", e.name);
     }
@@ -420,22 +408,13 @@ void complex_parts(double *re, double *im) {{
         ),
     )
     .unwrap();
-    let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .args(["-shared", "-fPIC", "-O1", "-o"])
-        .arg(&lib)
-        .arg(&src)
-        .status()
-        .expect("running the C compiler");
-    assert!(status.success());
-    let path = std::ffi::CString::new(lib.to_str().unwrap()).unwrap();
+    cc::shared(&src, &lib).arg("-O1").build();
     // SAFETY: the library has no constructors; its two functions match the declared types.
     unsafe {
-        let h = libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL);
-        assert!(!h.is_null());
+        let h = Library::open(&lib);
         let st: extern "C" fn(*mut *const std::ffi::c_char, *mut *const std::ffi::c_char) -> i32 =
-            std::mem::transmute(libc::dlsym(h, c"status_type".as_ptr()));
-        let cx: extern "C" fn(*mut f64, *mut f64) =
-            std::mem::transmute(libc::dlsym(h, c"complex_parts".as_ptr()));
+            std::mem::transmute(h.sym(c"status_type"));
+        let cx: extern "C" fn(*mut f64, *mut f64) = std::mem::transmute(h.sym(c"complex_parts"));
         let (mut func, mut msg) = (std::ptr::null(), std::ptr::null());
         assert_eq!(st(&mut func, &mut msg), 1, "{status_fn}: _type is 'error'");
         assert_eq!(std::ffi::CStr::from_ptr(func).to_str().unwrap(), status_fn);

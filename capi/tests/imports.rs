@@ -8,10 +8,11 @@ use gilgate_capi::ffi::*;
 use gilgate_capi::testing::import;
 use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{CStr, c_char, c_int, c_void};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use support::{Library, cc};
+
+mod support;
 
 fn init() {
     gilgate_capi::host::initialize().expect("runtime initializes");
@@ -366,33 +367,19 @@ fn module_name_attribute_of_import_errors() {
     }
 }
 
-fn build_probe() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gilgate-dt-probe.so");
-    let status = Command::new("cc")
-        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
-        .arg(&out)
-        .arg("-I")
-        .arg(manifest.parent().unwrap().join("include"))
-        .arg(manifest.join("tests/c/dt_probe.c"))
-        .status()
-        .expect("run cc");
-    assert!(status.success(), "compiling the datetime probe failed");
-    out
-}
-
 #[test]
 fn datetime_capi_from_c() {
     init();
-    let so = build_probe();
-    let path = std::ffi::CString::new(so.to_string_lossy().as_bytes()).unwrap();
+    let so = cc::shared(
+        cc::fixture("imports/dt_probe.c"),
+        cc::out_dir("imports").join("gilgate-dt-probe.so"),
+    )
+    .args(["-O1", "-Wall", "-Werror"])
+    .build();
     // SAFETY: loading our own probe (its undefined symbols are this binary's exports) and
     // calling its one function with a writable buffer.
     unsafe {
-        let h = libc::dlopen(path.as_ptr(), libc::RTLD_NOW);
-        assert!(!h.is_null(), "dlopen failed");
-        let f = libc::dlsym(h, c"gg_dt_probe".as_ptr());
-        assert!(!f.is_null());
+        let f = Library::open(&so).sym(c"gg_dt_probe");
         let f: unsafe extern "C" fn(*mut c_char, usize) -> c_int = std::mem::transmute(f);
         let mut buf = [0 as c_char; 256];
         let rc = f(buf.as_mut_ptr(), buf.len());

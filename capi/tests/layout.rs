@@ -1,5 +1,5 @@
 //! Layouts checked twice against `tests/data/abi-layouts.md` (CPython 3.14t, x86_64):
-//! 1. `tests/probe/probe.c`, compiled against `include/` with the system `cc`, prints
+//! 1. `tests/c/layout/probe.c`, compiled against `include/` with `$CC` (default `cc`), prints
 //!    `offsetof`/`sizeof` of every struct the headers declare;
 //! 2. the Rust `#[repr(C)]` structs of `gilgate_capi`, measured with `offset_of!`/`size_of`.
 //!
@@ -9,7 +9,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use support::cc;
+
+mod support;
 
 /// Where a field starts: a byte offset, or a byte and bit for a bitfield.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,24 +212,12 @@ fn parser_reads_nested_fields_and_bitfields() {
 }
 
 fn build_probe() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let include = manifest.parent().unwrap().join("include");
-    let source = manifest.join("tests/probe/probe.c");
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gilgate-layout-probe");
-    let output = Command::new("cc")
-        .args(["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O0"])
-        .arg(format!("-I{}", include.display()))
-        .arg(&source)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("run the system C compiler `cc`");
-    assert!(
-        output.status.success(),
-        "compiling the layout probe failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    out
+    cc::executable(
+        cc::fixture("layout/probe.c"),
+        cc::out_dir("layout").join("gilgate-layout-probe"),
+    )
+    .args(["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O0"])
+    .build()
 }
 
 fn parse_pos(s: &str) -> Pos {
@@ -241,7 +231,7 @@ fn parse_pos(s: &str) -> Pos {
 fn c_headers_match_abi_layouts() {
     let doc = expected();
     let probe = build_probe();
-    let output = Command::new(&probe).output().expect("run the layout probe");
+    let output = cc::run(&probe);
     assert!(output.status.success(), "the layout probe failed");
     let stdout = String::from_utf8(output.stdout).expect("probe output is UTF-8");
 
@@ -606,27 +596,18 @@ fn rust_structs_match_abi_layouts() {
     );
 }
 
-/// Compiles `tests/probe/inline.c` with `compiler` and `flags`, runs it and returns its output.
-fn run_inline_probe(compiler: &str, flags: &[&str], tag: &str) -> String {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let include = manifest.parent().unwrap().join("include");
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("gilgate-inline-probe-{tag}"));
-    let output = Command::new(compiler)
-        .args(flags)
-        .args(["-Wall", "-Wextra", "-Werror", "-O1"])
-        .arg(format!("-I{}", include.display()))
-        .arg(manifest.join("tests/probe/inline.c"))
-        .arg("-o")
-        .arg(&out)
-        .arg("-lpthread")
-        .output()
-        .unwrap_or_else(|e| panic!("run `{compiler}`: {e}"));
-    assert!(
-        output.status.success(),
-        "compiling the inline probe ({tag}) failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let run = Command::new(&out).output().expect("run the inline probe");
+/// Compiles `tests/c/layout/inline.c` as `lang` with `flags`, runs it and returns its output.
+fn run_inline_probe(lang: cc::Lang, flags: &[&str], tag: &str) -> String {
+    let out = cc::executable(
+        cc::fixture("layout/inline.c"),
+        cc::out_dir("layout").join(format!("gilgate-inline-probe-{tag}")),
+    )
+    .lang(lang)
+    .args(flags)
+    .args(["-Wall", "-Wextra", "-Werror", "-O1"])
+    .link_args(["-lpthread"])
+    .build();
+    let run = cc::run(&out);
     let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
     assert!(
         run.status.success(),
@@ -637,22 +618,23 @@ fn run_inline_probe(compiler: &str, flags: &[&str], tag: &str) -> String {
 
 #[test]
 fn inline_refcounting_and_locks_behave_like_cpython() {
-    for (compiler, flags, tag) in [
+    use cc::Lang::{C, Cxx};
+    for (lang, flags, tag) in [
         (
-            "cc",
+            C,
             &["-std=c11", "-Wpedantic", "-Wredundant-decls"][..],
             "c11",
         ),
-        ("cc", &["-std=c99"][..], "c99"),
-        ("cc", &["-std=c11", "-DGILGATE_TARGET_3_15"][..], "c11-315"),
-        ("c++", &["-x", "c++", "-std=c++17"][..], "cxx"),
+        (C, &["-std=c99"][..], "c99"),
+        (C, &["-std=c11", "-DGILGATE_TARGET_3_15"][..], "c11-315"),
+        (Cxx, &["-x", "c++", "-std=c++17"][..], "cxx"),
         (
-            "c++",
+            Cxx,
             &["-x", "c++", "-std=c++17", "-DGILGATE_TARGET_3_15"][..],
             "cxx-315",
         ),
     ] {
-        let out = run_inline_probe(compiler, flags, tag);
+        let out = run_inline_probe(lang, flags, tag);
         let ok = out.lines().filter(|l| l.starts_with("ok ")).count();
         assert!(!out.contains("FAIL"), "{tag}:\n{out}");
         assert!(
@@ -665,26 +647,11 @@ fn inline_refcounting_and_locks_behave_like_cpython() {
 
 #[test]
 fn limited_api_is_refused_in_the_free_threaded_headers() {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let include = manifest.parent().unwrap().join("include");
-    let output = Command::new("cc")
-        .args(["-fsyntax-only", "-x", "c", "-DPy_LIMITED_API=0x030e0000"])
-        .arg(format!("-I{}", include.display()))
-        .arg("-")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(b"#include <Python.h>\n")?;
-            child.wait_with_output()
-        })
-        .expect("run cc");
+    let src = cc::out_dir("layout").join("limited_api.c");
+    std::fs::write(&src, "#include <Python.h>\n").unwrap();
+    let output = cc::syntax_check(&src)
+        .arg("-DPy_LIMITED_API=0x030e0000")
+        .output();
     assert!(
         !output.status.success(),
         "Py_LIMITED_API with Py_GIL_DISABLED must not compile"
@@ -911,24 +878,12 @@ fn declared_data_objects_have_cpythons_sizes() {
     let mut compared = 0;
     for (tag, flags) in [("314", &[][..]), ("315", &["-DGILGATE_TARGET_3_15"][..])] {
         let exe = dir.join(format!("gilgate-data-sizes-{tag}"));
-        let output = Command::new("cc")
+        cc::executable(&c_file, &exe)
             .args(flags)
             .args(["-w", "-std=gnu11"])
-            .arg(format!("-I{}", include.display()))
-            .arg(&c_file)
-            .arg("-o")
-            .arg(&exe)
-            .output()
-            .expect("run cc");
-        assert!(
-            output.status.success(),
-            "compiling the data-size probe ({tag}) failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+            .build();
         // The probe references the objects only through sizeof, so it links and runs.
-        let run = Command::new(&exe)
-            .output()
-            .expect("run the data-size probe");
+        let run = cc::run(&exe);
         for line in String::from_utf8_lossy(&run.stdout).lines() {
             let (name, size) = line.split_once(' ').expect("NAME SIZE");
             let size: u64 = size.parse().expect("size");

@@ -8,6 +8,9 @@ use gilgate_capi::ffi::*;
 use gilgate_capi::host::ExcInfo;
 use gilgate_capi::host::decref;
 use std::ffi::{CStr, c_char, c_int};
+use support::{Library, cc};
+
+mod support;
 
 fn init() {
     gilgate_capi::host::initialize().expect("runtime initializes");
@@ -151,35 +154,16 @@ fn no_python_signal_handlers_to_run() {
 #[test]
 fn atomics_and_memcpy_from_c() {
     init();
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let include = manifest.parent().unwrap().join("include");
-    let so = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("gilgate-atomics.so");
-    let out = std::process::Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .args([
-            "-shared", "-fPIC", "-std=c11", "-Wall", "-Wextra", "-Werror", "-O1",
-        ])
-        .arg(format!("-I{}", include.display()))
-        .arg(manifest.join("tests/small_apis_c/atomics.c"))
-        .arg("-o")
-        .arg(&so)
-        .output()
-        .expect("run the system C compiler `cc`");
-    assert!(
-        out.status.success(),
-        "compiling atomics.c failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let path = std::ffi::CString::new(so.to_str().unwrap()).unwrap();
-    // SAFETY: loading a library we just built and calling its check function.
+    let so = cc::shared(
+        cc::fixture("small_apis/atomics.c"),
+        cc::out_dir("small_apis").join("gilgate-atomics.so"),
+    )
+    .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1"])
+    .build();
+    // SAFETY: loading a library we just built; its undefined symbols resolve against this
+    // test binary's exported C API.
     unsafe {
-        let h = libc::dlopen(path.as_ptr(), libc::RTLD_NOW);
-        assert!(
-            !h.is_null(),
-            "dlopen: {:?}",
-            CStr::from_ptr(libc::dlerror())
-        );
-        let f = libc::dlsym(h, c"gg_atomic_checks".as_ptr());
-        assert!(!f.is_null());
+        let f = Library::open(&so).sym(c"gg_atomic_checks");
         let check: unsafe extern "C" fn(*mut c_char, usize) -> c_int = std::mem::transmute(f);
         let mut buf = vec![0 as c_char; 4096];
         let failed = check(buf.as_mut_ptr(), buf.len());

@@ -1,7 +1,7 @@
 //! Types end to end: static types readied by `PyType_Ready` (descriptors for methods,
 //! members and getsets, inheritance), heap types from specs with module state, MRO, instance
 //! dicts, weak references, deallocation of instances and heap types, and CPython's error texts.
-//! The types are written in C (`tests/ext/types_ext.c`), compiled against `include/` and
+//! The types are written in C (`tests/c/types/types_ext.c`), compiled against `include/` and
 //! loaded with `dlopen`, the way a real extension reaches the runtime.
 
 use gilgate_capi::ffi::PyCFunctionObject;
@@ -17,63 +17,31 @@ use gilgate_capi::testing::tupleobject;
 use gilgate_capi::testing::typeobject;
 use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{CString, c_char, c_int, c_long, c_void};
-use std::path::Path;
-use std::process::Command;
 use std::ptr::null_mut;
 use std::sync::OnceLock;
+use support::{Library, cc};
 
-struct Ext(*mut c_void);
-// SAFETY: the handle is only used to look up symbols.
-unsafe impl Send for Ext {}
-// SAFETY: as above.
-unsafe impl Sync for Ext {}
+mod support;
 
-fn ext() -> *mut c_void {
-    static LIB: OnceLock<Ext> = OnceLock::new();
+fn ext() -> &'static Library {
+    static LIB: OnceLock<Library> = OnceLock::new();
     LIB.get_or_init(|| {
         gilgate_capi::host::initialize().expect("initialize");
         gilgate_capi::testing::warnings::set_quiet(true);
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("types-ext");
-        std::fs::create_dir_all(&dir).unwrap();
-        let lib = dir.join("libtypes_ext.so");
-        let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-            .args([
-                "-shared",
-                "-fPIC",
-                "-O1",
-                "-Wall",
-                "-Werror",
-                "-DPy_GIL_DISABLED=1",
-            ])
-            .arg(format!(
-                "-I{}",
-                manifest.parent().unwrap().join("include").display()
-            ))
-            .arg("-o")
-            .arg(&lib)
-            .arg(manifest.join("tests/ext/types_ext.c"))
-            .status()
-            .expect("running the C compiler");
-        assert!(status.success(), "types_ext.c compiles against include/");
-        let path = CString::new(lib.to_str().unwrap()).unwrap();
+        let lib = cc::shared(
+            cc::fixture("types/types_ext.c"),
+            cc::out_dir("types-ext").join("libtypes_ext.so"),
+        )
+        .args(["-O1", "-Wall", "-Werror", "-DPy_GIL_DISABLED=1"])
+        .build();
         // SAFETY: a test library without constructors; its symbols resolve against this binary.
-        let h = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
-        if h.is_null() {
-            // SAFETY: dlerror returns a message after a failed dlopen.
-            let e = unsafe { std::ffi::CStr::from_ptr(libc::dlerror()) };
-            panic!("dlopen: {}", e.to_string_lossy());
-        }
-        Ext(h)
+        unsafe { Library::open(&lib) }
     })
-    .0
 }
 
 fn sym<T: Copy>(name: &str) -> T {
     let c = CString::new(name).unwrap();
-    // SAFETY: looking up a symbol of the test library.
-    let p = unsafe { libc::dlsym(ext(), c.as_ptr()) };
-    assert!(!p.is_null(), "{name} missing");
+    let p = ext().sym(&c);
     assert_eq!(std::mem::size_of::<T>(), std::mem::size_of::<*mut c_void>());
     // SAFETY: the caller names the symbol's real function type.
     unsafe { std::mem::transmute_copy(&p) }

@@ -1,6 +1,6 @@
 //! The string builders: the 3.14 public `PyUnicodeWriter_*` API and the private
 //! `_PyUnicodeWriter_*` one (whose struct and `_PyUnicodeWriter_Prepare` macro extensions use
-//! directly; `unicodewriter_c/writer_macros.c` drives them from C). Expected texts and error
+//! directly; `tests/c/unicodewriter/writer_macros.c` drives them from C). Expected texts and error
 //! messages are CPython 3.14's.
 
 use gilgate_capi::ffi::PyASCIIObject;
@@ -10,6 +10,9 @@ use gilgate_capi::host::ExcInfo;
 use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{CStr, c_char, c_int};
 use std::ptr::null_mut;
+use support::{Library, cc};
+
+mod support;
 
 unsafe extern "C" {
     fn PyUnicodeWriter_Format(w: *mut PyUnicodeWriter, format: *const c_char, ...) -> c_int;
@@ -345,38 +348,18 @@ fn private_writer_grows_and_widens() {
 #[test]
 fn private_writer_macros_from_c() {
     init();
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let include = manifest.parent().unwrap().join("include");
-    let so = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("gilgate-writer-macros.so");
-    let out = std::process::Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .args([
-            "-shared", "-fPIC", "-std=c11", "-Wall", "-Wextra", "-Werror", "-O1",
-        ])
-        // the private writer is deprecated for extensions in 3.14, as in CPython
-        .arg("-Wno-deprecated-declarations")
-        .arg(format!("-I{}", include.display()))
-        .arg(manifest.join("tests/unicodewriter_c/writer_macros.c"))
-        .arg("-o")
-        .arg(&so)
-        .output()
-        .expect("run the system C compiler `cc`");
-    assert!(
-        out.status.success(),
-        "compiling writer_macros.c failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let path = std::ffi::CString::new(so.to_str().unwrap()).unwrap();
+    let so = cc::shared(
+        cc::fixture("unicodewriter/writer_macros.c"),
+        cc::out_dir("unicodewriter").join("gilgate-writer-macros.so"),
+    )
+    .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1"])
+    // the private writer is deprecated for extensions in 3.14, as in CPython
+    .arg("-Wno-deprecated-declarations")
+    .build();
     // SAFETY: loading a library we just built; its undefined symbols resolve against this
     // test binary's exported C API.
     unsafe {
-        let h = libc::dlopen(path.as_ptr(), libc::RTLD_NOW);
-        assert!(
-            !h.is_null(),
-            "dlopen: {:?}",
-            CStr::from_ptr(libc::dlerror())
-        );
-        let f = libc::dlsym(h, c"gg_writer_checks".as_ptr());
-        assert!(!f.is_null());
+        let f = Library::open(&so).sym(c"gg_writer_checks");
         let check: unsafe extern "C" fn(*mut c_char, usize) -> c_int = std::mem::transmute(f);
         let mut buf = vec![0 as c_char; 8192];
         let failed = check(buf.as_mut_ptr(), buf.len());

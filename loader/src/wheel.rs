@@ -378,6 +378,11 @@ fn needed_members(by_name: &HashMap<String, usize>, job: &Job, bytes: &[u8]) -> 
     out
 }
 
+/// The test trees' one C-compiling helper (honours `$CC`/`$CFLAGS`), for the unit tests below.
+#[cfg(test)]
+#[path = "../../tests/support/cc.rs"]
+mod cc_support;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,20 +414,15 @@ mod tests {
         assert_eq!(join_member("p.libs", "libz.so"), "p.libs/libz.so");
     }
 
-    /// Builds a shared object with the system C compiler.
+    /// Builds a shared object `out` in `dir` from `src`, with `extra` link arguments.
     fn cc(dir: &Path, out: &str, src: &str, extra: &[&str]) -> Vec<u8> {
         let c = dir.join(format!("{out}.c"));
         std::fs::write(&c, src).unwrap();
-        let st = std::process::Command::new("cc")
-            .args(["-shared", "-fPIC", "-o"])
-            .arg(dir.join(out))
-            .arg(&c)
-            .args(extra)
+        let so = super::cc_support::shared(&c, dir.join(out))
+            .link_args(extra)
             .current_dir(dir)
-            .status()
-            .expect("a C compiler (cc) builds the test objects");
-        assert!(st.success());
-        std::fs::read(dir.join(out)).unwrap()
+            .build();
+        std::fs::read(so).unwrap()
     }
 
     #[test]

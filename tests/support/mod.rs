@@ -1,4 +1,5 @@
-//! Shared by the integration tests: running the `gilgate` binary, compiling the import probe,
+//! Shared by the integration tests: running the `gilgate` binary, the runtime lock of the tests
+//! that use the runtime in-process, compiling C fixtures (`cc`, whose file capi's tests share),
 //! and the data fetched or built outside git.
 //!
 //! One cache rule: `$GILGATE_CACHE` (default `~/.cache/gilgate`) holds `wheels/`
@@ -11,9 +12,21 @@
 //! output capture), the line `.ci/run` looks for.
 #![allow(dead_code)]
 
+pub mod cc;
+pub mod runtime_thread;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
+
+/// The in-process runtime is used from one thread at a time: a test that runs it (through
+/// `gilgate::embed` or `gilgate::capi`) holds this lock. A test that panicked while holding it
+/// does not poison it for the others.
+pub fn runtime_lock() -> MutexGuard<'static, ()> {
+    static RUNTIME: Mutex<()> = Mutex::new(());
+    RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// `$GILGATE_CACHE`, else `$HOME/.cache/gilgate`.
 pub fn cache_root() -> PathBuf {
@@ -100,21 +113,14 @@ pub fn run(c: &mut Command) -> Out {
     }
 }
 
-/// Compiles `tests/c/imp_probe.c` as module `name` (its init imports `import`) into the file
-/// `out`.
+/// Compiles `tests/c/imports/imp_probe.c` as module `name` (its init imports `import`) into the
+/// file `out`.
 pub fn build_importer_at(out: &Path, name: &str, import: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new("cc")
-        .args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o"])
-        .arg(out)
-        .arg(format!("-DGG_NAME={name}"))
-        .arg(format!("-DGG_IMPORT=\"{import}\""))
-        .arg("-I")
-        .arg(root.join("include"))
-        .arg(root.join("tests/c/imp_probe.c"))
-        .status()
-        .expect("run cc");
-    assert!(status.success(), "compiling {name} failed");
+    cc::shared(cc::fixture("imports/imp_probe.c"), out)
+        .args(["-O1", "-Wall", "-Werror"])
+        .define("GG_NAME", name)
+        .define("GG_IMPORT", &format!("\"{import}\""))
+        .build();
 }
 
 /// Writes a wheel (a zip file) holding `members` (name, contents) at `path`.

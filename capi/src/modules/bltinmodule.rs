@@ -1,6 +1,6 @@
 //! The `builtins` module gilgate provides itself (the builtin types, the exception types,
-//! the constants and the common builtin functions as `PyCFunction` objects), `PyEval_GetBuiltins`,
-//! and a tiny `_io` module with the abstract I/O base classes extensions look up.
+//! the constants and the common builtin functions as `PyCFunction` objects) and
+//! `PyEval_GetBuiltins`.
 //!
 //! The functions are thin: each forwards to the exported C API function that does the work
 //! (`len` -> `PyObject_Size`, ...), so they behave as that function does.
@@ -162,7 +162,7 @@ fn raise_type(msg: &str) -> *mut PyObject {
 }
 
 fn check_count(name: &str, n: usize, min: usize, max: usize) -> bool {
-    crate::modsupport::check_positional(Some(name), n as isize, min as isize, max as isize)
+    crate::getargs::check_positional(Some(name), n as isize, min as isize, max as isize)
 }
 
 fn int(v: i128) -> *mut PyObject {
@@ -666,68 +666,4 @@ pub extern "C" fn PyEval_GetFrameBuiltins() -> *mut PyObject {
 #[unsafe(no_mangle)]
 pub extern "C" fn PyEval_GetGlobals() -> *mut PyObject {
     null_mut()
-}
-
-// --- `_io`: the abstract base classes only ---
-
-const fn io_type(name: &'static CStr) -> PyTypeObject {
-    crate::object::static_type(name, 40, 0, crate::object::Py_TPFLAGS_BASETYPE)
-}
-
-/// `_io._IOBase`.
-pub(crate) static mut IOBase_Type: PyTypeObject = io_type(c"_io._IOBase");
-/// `_io._RawIOBase`.
-pub(crate) static mut RawIOBase_Type: PyTypeObject = PyTypeObject {
-    tp_base: &raw mut IOBase_Type,
-    ..io_type(c"_io._RawIOBase")
-};
-/// `_io._BufferedIOBase`.
-pub(crate) static mut BufferedIOBase_Type: PyTypeObject = PyTypeObject {
-    tp_base: &raw mut IOBase_Type,
-    ..io_type(c"_io._BufferedIOBase")
-};
-/// `_io._TextIOBase`.
-pub(crate) static mut TextIOBase_Type: PyTypeObject = PyTypeObject {
-    tp_base: &raw mut IOBase_Type,
-    ..io_type(c"_io._TextIOBase")
-};
-
-/// The types `pylifecycle` readies at start-up (base first).
-pub(crate) fn static_types() -> [*mut PyTypeObject; 4] {
-    [
-        &raw mut IOBase_Type,
-        &raw mut RawIOBase_Type,
-        &raw mut BufferedIOBase_Type,
-        &raw mut TextIOBase_Type,
-    ]
-}
-
-/// The `_io` module (borrowed; lives for the process), or NULL with an exception.
-pub(crate) fn io_module() -> *mut PyObject {
-    static M: OnceLock<Module> = OnceLock::new();
-    let m = M
-        .get_or_init(|| {
-            let name = crate::unicodeobject::intern("_io");
-            // SAFETY: a live str; the types are static and ready.
-            unsafe {
-                let m = crate::moduleobject::new_module(name);
-                if !m.is_null() {
-                    let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-                    for (k, t) in [
-                        ("_IOBase", &raw mut IOBase_Type),
-                        ("_RawIOBase", &raw mut RawIOBase_Type),
-                        ("_BufferedIOBase", &raw mut BufferedIOBase_Type),
-                        ("_TextIOBase", &raw mut TextIOBase_Type),
-                    ] {
-                        crate::dictobject::set_item_str(d, k, t.cast());
-                    }
-                }
-                Module(m as usize)
-            }
-        })
-        .0 as *mut PyObject;
-    if m.is_null() {
-        crate::pyerrors::set_system_error("gilgate: the _io module could not be created");
-    }
-    m
 }

@@ -6,8 +6,8 @@
 //! attributes (`year`, `days`, ...). The Python-level methods, class attributes, arithmetic,
 //! comparisons and hashes are in [`ops`].
 //!
-//! The small `time` module (`time_module`) is in `timemod`, ISO 8601 parsing and the ISO
-//! calendar in `iso`, pickle support in `pickle`.
+//! ISO 8601 parsing and the ISO calendar are in `iso`, pickle support in `pickle`; the `time`
+//! module is [`crate::timemodule`].
 
 use crate::object::{PyObject, PyTypeObject, static_type};
 use crate::pyerrors::{EXC_OverflowError, EXC_TypeError, EXC_ValueError, raise};
@@ -16,11 +16,10 @@ use std::ffi::{c_int, c_void};
 use std::ptr::null_mut;
 use std::sync::OnceLock;
 
-mod iso;
-mod ops;
-mod pickle;
-mod timemod;
-pub(crate) use timemod::time_module;
+pub(crate) mod iso;
+pub(crate) mod ops;
+pub(crate) mod pickle;
+pub(crate) use ops::{fmt_struct_tm, to_ordinal};
 
 /// `PyDateTime_Delta`.
 #[repr(C)]
@@ -205,9 +204,9 @@ pub(crate) static mut TimeZone_Type: PyTypeObject = PyTypeObject {
     ..static_type(c"datetime.timezone", size_of::<TimeZone>(), 0, 0)
 };
 
-/// The types `pylifecycle` readies at start-up (bases first).
-pub(crate) fn static_types() -> [*mut PyTypeObject; 6] {
-    [
+/// The types start-up readies (listed in `config::INITTAB`) (bases first).
+pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
+    vec![
         &raw mut Date_Type,
         &raw mut DateTime_Type,
         &raw mut Time_Type,
@@ -603,7 +602,7 @@ unsafe fn repr_tail(op: *mut PyObject) -> String {
     }
 }
 
-fn text(s: String) -> *mut PyObject {
+pub(crate) fn text(s: String) -> *mut PyObject {
     crate::unicodeobject::from_str(&s)
 }
 
@@ -819,7 +818,7 @@ unsafe fn require_ints(v: &[*mut PyObject], names: &[&str], required: usize) -> 
 ///
 /// # Safety
 /// `o` NULL or live.
-unsafe fn int_arg(o: *mut PyObject, default: i64) -> Option<i64> {
+pub(crate) unsafe fn int_arg(o: *mut PyObject, default: i64) -> Option<i64> {
     if o.is_null() {
         return Some(default);
     }
@@ -849,7 +848,7 @@ unsafe fn int_arg(o: *mut PyObject, default: i64) -> Option<i64> {
 }
 
 /// Narrows to C int with CPython's overflow message.
-fn cint(v: i64) -> Option<c_int> {
+pub(crate) fn cint(v: i64) -> Option<c_int> {
     match c_int::try_from(v) {
         Ok(v) => Some(v),
         Err(_) => {
@@ -1098,7 +1097,7 @@ unsafe extern "C" {
 ///
 /// # Safety
 /// `o` must be a live object.
-unsafe fn timestamp_arg(o: *mut PyObject) -> Option<f64> {
+pub(crate) unsafe fn timestamp_arg(o: *mut PyObject) -> Option<f64> {
     // SAFETY: forwarded contract.
     unsafe { timestamp_arg_as(o, false) }
 }

@@ -188,9 +188,9 @@ fn fields_of(t: *mut PyTypeObject) -> &'static [&'static str] {
     }
 }
 
-/// The types `pylifecycle` readies at start-up.
-pub(crate) fn static_types() -> [*mut PyTypeObject; 4] {
-    [
+/// The types start-up readies (listed in `config::INITTAB`).
+pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
+    vec![
         &raw mut VersionInfo_Type,
         &raw mut Flags_Type,
         &raw mut Implementation_Type,
@@ -513,7 +513,7 @@ pub(crate) struct StdStream {
 
 /// The streams' type.
 pub(crate) static mut StdStream_Type: PyTypeObject = PyTypeObject {
-    tp_base: &raw mut crate::bltinmodule::TextIOBase_Type,
+    tp_base: &raw mut crate::iomodule::TextIOBase_Type,
     tp_methods: (&raw mut STREAM_METHODS).cast(),
     tp_repr: Some(stream_repr),
     ..crate::object::static_type(c"_io.TextIOWrapper", std::mem::size_of::<StdStream>(), 0, 0)

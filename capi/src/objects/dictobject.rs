@@ -1561,7 +1561,7 @@ unsafe fn update_from(op: *mut PyObject, b: *mut PyObject) -> c_int {
 }
 
 unsafe fn nargs_ok(name: &str, n: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
-    crate::modsupport::check_positional(Some(name), n, lo, hi)
+    crate::getargs::check_positional(Some(name), n, lo, hi)
 }
 
 unsafe extern "C" fn m_get(

@@ -919,7 +919,7 @@ unsafe extern "C" fn m_extend(op: *mut PyObject, v: *mut PyObject) -> *mut PyObj
 }
 
 unsafe fn arg_count(name: &str, nargs: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
-    crate::modsupport::check_positional(Some(name), nargs, lo, hi)
+    crate::getargs::check_positional(Some(name), nargs, lo, hi)
 }
 
 unsafe fn int_arg(o: *mut PyObject) -> Result<Py_ssize_t, ()> {

@@ -9,6 +9,7 @@ pub(crate) mod bytesobject;
 pub(crate) mod complexobject;
 pub(crate) mod descrobject;
 pub(crate) mod dictobject;
+pub(crate) mod exceptions;
 pub(crate) mod floatobject;
 pub(crate) mod funcobject;
 pub(crate) mod iterobject;

@@ -1664,23 +1664,21 @@ pub unsafe extern "C" fn PyModule_FromDefAndSpec2(
 
 /// What a slots-only (3.15) module keeps besides the module object: its exec slots, state
 /// size, token and state hooks (its `md_def` is NULL).
-// Recorded for every slots-only module; nothing reads it back yet (it was reachable as `pub`
-// before capi had a boundary).
-#[allow(dead_code)]
 #[derive(Clone, Debug, Default)]
+#[allow(dead_code)] // recorded, not read yet (was reachable as `pub`)
 pub(crate) struct SlotsModule {
-    pub(crate) execs: Vec<usize>,
-    pub(crate) state_size: usize,
-    pub(crate) token: usize,
-    pub(crate) traverse: usize,
-    pub(crate) clear: usize,
-    pub(crate) free: usize,
+    pub execs: Vec<usize>,
+    pub state_size: usize,
+    pub token: usize,
+    pub traverse: usize,
+    pub clear: usize,
+    pub free: usize,
 }
 
 static SLOTS_MODULES: Mutex<Vec<(usize, SlotsModule)>> = Mutex::new(Vec::new());
 
 /// The slots-only data recorded for module `m`.
-#[allow(dead_code)]
+#[allow(dead_code)] // recorded, not read yet (was reachable as `pub`)
 pub(crate) fn slots_module(m: *mut PyObject) -> Option<SlotsModule> {
     let g = SLOTS_MODULES.lock().unwrap_or_else(|e| e.into_inner());
     g.iter()

@@ -3235,5 +3235,5 @@ pub extern "C" fn _PyUnicode_ToUppercase(ch: u32) -> u32 {
 }
 
 // The string builders (`PyUnicodeWriter_*`, `_PyUnicodeWriter_*`).
-mod methods;
+pub(crate) mod methods;
 pub(crate) mod writer;

@@ -166,20 +166,24 @@ pub fn is_package(m: *mut PyObject) -> bool {
     rc > 0
 }
 
-/// The module gilgate provides itself under `name`, created on first use (new reference).
+/// The module gilgate provides itself under `name` (the built-in module table,
+/// `modules/config.rs`), created on first use (new reference).
 fn builtin_module(name: &str) -> Option<*mut PyObject> {
-    let m = match name {
-        "builtins" => crate::bltinmodule::module(),
-        "sys" => crate::sysmodule::module(),
-        "datetime" => crate::datetime::module(),
-        "time" => crate::datetime::time_module(),
-        "_io" => crate::bltinmodule::io_module(),
-        "binascii" => crate::binascii::module(),
-        _ => return None,
-    };
+    let m = (crate::modules::config::find(name)?.module)();
     // SAFETY: a borrowed process-lifetime module (or NULL with an exception).
     unsafe { crate::refcount::xincref(m) };
     Some(m)
+}
+
+/// Whether `name` is one of gilgate's own modules or an `AppendInittab` entry.
+#[cfg(test)]
+pub(crate) fn is_builtin_name(name: &str) -> bool {
+    crate::modules::config::find(name).is_some()
+        || INITTAB
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|(n, _)| n == name)
 }
 
 /// Runs an `AppendInittab` init function (single- or multi-phase) for `name`.

@@ -5,6 +5,7 @@
 pub(crate) mod ceval;
 pub(crate) mod critical_section;
 pub(crate) mod ffi_guard;
+pub(crate) mod getargs;
 pub(crate) mod import;
 pub(crate) mod initconfig;
 pub(crate) mod lock;
@@ -14,7 +15,6 @@ pub(crate) mod pyctype;
 pub(crate) mod pyerrors;
 pub(crate) mod pylifecycle;
 pub(crate) mod pymem;
-pub(crate) mod pyport;
 pub(crate) mod pystate;
 pub(crate) mod pystrtod;
 pub(crate) mod pythread;

@@ -24,9 +24,7 @@ fn static_types() -> Vec<*mut PyTypeObject> {
         &raw mut crate::import::ModuleSpec_Type,
         &raw mut crate::pycapsule::PyCapsule_Type,
     ];
-    v.extend(crate::bltinmodule::static_types());
-    v.extend(crate::sysmodule::static_types());
-    v.extend(crate::datetime::static_types());
+    v.extend(crate::modules::config::static_types());
     v.extend(
         crate::pyerrors::builtin_exceptions()
             .iter()

@@ -481,7 +481,7 @@ pub(super) unsafe extern "C" fn datetime_utctimetuple(
                     };
                 }
                 let ord = to_ordinal(f.y, f.mo, f.d);
-                super::timemod::new_struct_time(
+                crate::timemodule::new_struct_time(
                     [
                         f.y,
                         f.mo,

@@ -61,7 +61,7 @@ fn days_before_year(y: i64) -> i64 {
 }
 
 /// The proleptic Gregorian ordinal (`date(1, 1, 1)` is 1).
-pub(super) fn to_ordinal(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn to_ordinal(y: i64, m: i64, d: i64) -> i64 {
     days_before_year(y) + (1..m).map(|k| month_days(y, k)).sum::<i64>() + d
 }
 
@@ -2266,7 +2266,7 @@ unsafe extern "C" fn date_format(op: *mut PyObject, spec: *mut PyObject) -> *mut
 }
 
 /// C `strftime` over a `tm` (CPython's growing buffer).
-pub(super) fn fmt_struct_tm(fmt: &str, tm: &libc::tm) -> R<String> {
+pub(crate) fn fmt_struct_tm(fmt: &str, tm: &libc::tm) -> R<String> {
     if fmt.is_empty() {
         return Ok(String::new());
     }
@@ -2408,7 +2408,7 @@ unsafe extern "C" fn any_strftime(
 
 unsafe extern "C" fn any_timetuple(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
     meth!("timetuple", |op| {
-        super::timemod::new_struct_time(timetuple_fields(op)?, None, None)
+        crate::timemodule::new_struct_time(timetuple_fields(op)?, None, None)
     })
 }
 

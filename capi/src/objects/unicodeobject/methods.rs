@@ -23,7 +23,7 @@ type FastKw = unsafe extern "C" fn(
 
 /// Checks a positional argument count (CPython's `_PyArg_CheckPositional`).
 fn nargs(name: &str, n: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
-    crate::modsupport::check_positional(Some(name), n, lo, hi)
+    crate::getargs::check_positional(Some(name), n, lo, hi)
 }
 
 /// The positional arguments of a METH_FASTCALL call.

@@ -5,11 +5,19 @@
 //! (time-machine patches the `PyMethodDef`s of these functions in place, so they are writable
 //! statics) and messages.
 
-use super::ops::{R, fmt_struct_tm};
-use super::*;
+use crate::datetime::{cint, fmt_struct_tm, int_arg, text, timestamp_arg, to_ordinal};
 use crate::longobject::{METHOD_END, method};
 use crate::methodobject::{METH_NOARGS, METH_O, METH_VARARGS, PyMethodDef};
+use crate::object::{PyObject, PyTypeObject};
+use crate::pyerrors::{EXC_OverflowError, EXC_TypeError, EXC_ValueError, raise};
+use crate::refcount::decref;
 use crate::structseq::{PyStructSequence_Desc, PyStructSequence_Field};
+use std::ffi::{c_int, c_void};
+use std::ptr::null_mut;
+use std::sync::OnceLock;
+
+/// A result whose error is an exception already set.
+type R<T> = Result<T, ()>;
 
 fn fail<T>(t: *mut PyTypeObject, msg: &str) -> R<T> {
     raise(t, msg);
@@ -147,8 +155,11 @@ const fn field(name: &'static std::ffi::CStr) -> PyStructSequence_Field {
     }
 }
 
+/// A process-lifetime object kept in a `OnceLock` (its address).
+struct Ptr(usize);
+
 /// `time.struct_time` (created once; lives for the process).
-pub(super) fn struct_time_type() -> *mut PyTypeObject {
+fn struct_time_type() -> *mut PyTypeObject {
     static T: OnceLock<Ptr> = OnceLock::new();
     T.get_or_init(|| {
         let mut desc = PyStructSequence_Desc {
@@ -165,7 +176,7 @@ pub(super) fn struct_time_type() -> *mut PyTypeObject {
 
 /// A `struct_time` of C `tm` fields (`tm_wday` Monday = 0, `tm_yday` from 1, as Python has
 /// them), with the zone name and offset.
-pub(super) fn new_struct_time(
+pub(crate) fn new_struct_time(
     v: [i64; 9],
     zone: Option<&str>,
     gmtoff: Option<i64>,
@@ -314,7 +325,7 @@ unsafe extern "C" fn time_localtime(_: *mut PyObject, args: *mut PyObject) -> *m
 unsafe fn tuple_tm(fname: &str, o: *mut PyObject) -> R<libc::tm> {
     // SAFETY: forwarded contract.
     unsafe {
-        if !is(o, &raw mut crate::tupleobject::PyTuple_Type) {
+        if !crate::object::type_check(o, &raw mut crate::tupleobject::PyTuple_Type) {
             return fail(
                 &raw mut EXC_TypeError,
                 "Tuple or struct_time argument required",
@@ -475,7 +486,7 @@ fn zone_constants() -> R<(i64, i64, i64, String, String)> {
     let now = clock(libc::CLOCK_REALTIME)?.0 as libc::time_t;
     let year_start = {
         let tm = broken(now, false)?;
-        let days = super::ops::to_ordinal(i64::from(tm.tm_year) + 1900, 1, 1) - 719_163;
+        let days = to_ordinal(i64::from(tm.tm_year) + 1900, 1, 1) - 719_163;
         days * 86_400
     };
     let jan = broken(year_start as libc::time_t, true)?;
@@ -593,7 +604,7 @@ unsafe fn set_zone_constants(m: *mut PyObject) -> R<()> {
     Ok(())
 }
 
-pub(super) static mut TIME_FUNCTIONS: [PyMethodDef; 21] = [
+static mut TIME_FUNCTIONS: [PyMethodDef; 21] = [
     method(c"asctime", time_asctime as *mut c_void, METH_VARARGS),
     method(c"ctime", time_ctime as *mut c_void, METH_VARARGS),
     method(c"tzset", time_tzset as *mut c_void, METH_NOARGS),
@@ -642,7 +653,7 @@ pub(super) static mut TIME_FUNCTIONS: [PyMethodDef; 21] = [
 ];
 
 /// The `time` module (borrowed; lives for the process), or NULL with an exception.
-pub(crate) fn time_module() -> *mut PyObject {
+pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<Ptr> = OnceLock::new();
     let m = M.get_or_init(|| Ptr(build_time() as usize)).0 as *mut PyObject;
     if m.is_null() {

@@ -1,0 +1,50 @@
+//! Shared by capi's integration tests: compiling the C fixtures of `capi/tests/c/<area>/` (the
+//! module `cc` is the root crate's `tests/support/cc.rs`, one file for both trees), loading what
+//! they build with `dlopen`, so the fixture's undefined symbols resolve against the test
+//! binary's exported C API, as a real extension's do, and the leak tests' runtime thread (also
+//! the root's file).
+#![allow(dead_code)]
+
+#[path = "../../../tests/support/cc.rs"]
+pub mod cc;
+#[path = "../../../tests/support/runtime_thread.rs"]
+pub mod runtime_thread;
+
+use std::ffi::{CStr, CString, c_void};
+use std::path::Path;
+
+/// A library loaded with `dlopen(RTLD_NOW | RTLD_LOCAL)`. It is never closed: objects and types
+/// the tests keep may point into it.
+pub struct Library(*mut c_void);
+
+// SAFETY: the handle is only passed to dlsym, which may be called from any thread.
+unsafe impl Send for Library {}
+// SAFETY: as above; the handle itself is never written.
+unsafe impl Sync for Library {}
+
+impl Library {
+    /// Loads `path`; panics with `dlerror()`'s text when that fails.
+    ///
+    /// # Safety
+    /// Loading runs the library's constructors and binds its undefined symbols: the caller
+    /// vouches that the library (a fixture just built) is fit to load into this process.
+    pub unsafe fn open(path: &Path) -> Library {
+        let c = CString::new(path.to_str().expect("UTF-8 path")).unwrap();
+        // SAFETY: a NUL-terminated path; the caller vouches for the library.
+        let h = unsafe { libc::dlopen(c.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+        if h.is_null() {
+            // SAFETY: after a failed dlopen, dlerror returns a NUL-terminated message.
+            let e = unsafe { CStr::from_ptr(libc::dlerror()) };
+            panic!("dlopen {}: {}", path.display(), e.to_string_lossy());
+        }
+        Library(h)
+    }
+
+    /// The address of the symbol `name`; panics when the library has none.
+    pub fn sym(&self, name: &CStr) -> *mut c_void {
+        // SAFETY: a live handle from dlopen and a NUL-terminated name.
+        let p = unsafe { libc::dlsym(self.0, name.as_ptr()) };
+        assert!(!p.is_null(), "symbol {name:?} missing");
+        p
+    }
+}
