@@ -6,7 +6,7 @@
 mod support;
 
 use gilgate::capi::testing::import;
-use gilgate::{Host, Policy};
+use gilgate::{Loader, Policy};
 use gilgate_test_extensions::sample;
 
 fn attr_repr(o: *mut gilgate::capi::ffi::PyObject, name: &str) -> String {
@@ -37,7 +37,7 @@ fn sibling_extensions_of_a_package_folder() {
         let src = sample(m);
         std::fs::copy(&src, pkg.join(src.file_name().unwrap())).unwrap();
     }
-    let mut host = Host::new(Policy::Auto);
+    let mut host = Loader::new(Policy::Auto);
     let search = vec![tmp.path().to_path_buf()];
     let m = host.load("pkg.mp_ft", &search).expect("loads").as_ptr();
     assert_eq!(attr_repr(m, "__name__"), "'pkg.mp_ft'");

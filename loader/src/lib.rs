@@ -2,12 +2,12 @@
 //! multi-phase, 3.15's `PyModExport_`), decides the global lock exactly where CPython does, and
 //! writes inspection reports.
 //!
-//! - [`Host::inspect`] runs every hook and create slot in a worker process (exec never runs).
-//! - [`Host::load`] loads modules into this process as an import would: init, create, the lock
+//! - [`Loader::inspect`] runs every hook and create slot in a worker process (exec never runs).
+//! - [`Loader::load`] loads modules into this process as an import would: init, create, the lock
 //!   decision, exec.
 //!
-//! Programs that call [`Host::inspect`] must call [`worker::run_if_worker`] at the top of `main`
-//! (or name a worker binary with [`Host::with_worker_binary`]).
+//! Programs that call [`Loader::inspect`] must call [`worker::run_if_worker`] at the top of `main`
+//! (or name a worker binary with [`Loader::with_worker_binary`]).
 
 mod discover;
 mod elf;
@@ -40,7 +40,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Errors of [`Host::load`].
+/// Errors of [`Loader::load`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoadError {
     /// No file for the dotted name on the search path.
@@ -63,7 +63,7 @@ impl LoadError {
     }
 }
 
-/// A module loaded into the host by [`Host::load`].
+/// A module loaded into the host by [`Loader::load`].
 #[derive(Debug, Clone)]
 pub struct Module {
     /// The dotted name.
@@ -92,7 +92,7 @@ impl Module {
 pub const SEARCH_SUFFIXES: [&str; 2] = [".cpython-314t-x86_64-linux-gnu.so", ".so"];
 
 /// One host: a lock policy, the lock's state and the modules loaded so far.
-pub struct Host {
+pub struct Loader {
     policy: Policy,
     allow: BTreeSet<String>,
     lock: LockState,
@@ -106,7 +106,7 @@ pub struct Host {
 
 /// Dropping a host releases its references to the modules it loaded (a module also filed in
 /// `sys.modules` or by `PyState_AddModule`, or held by a handle, stays alive through those).
-impl Drop for Host {
+impl Drop for Loader {
     fn drop(&mut self) {
         for m in self.modules.drain(..).rev() {
             if !m.object.is_null() {
@@ -117,10 +117,10 @@ impl Drop for Host {
     }
 }
 
-impl Host {
+impl Loader {
     /// A host with this policy, a 10 s init time limit and this program as worker.
-    pub fn new(policy: Policy) -> Host {
-        Host {
+    pub fn new(policy: Policy) -> Loader {
+        Loader {
             policy,
             allow: BTreeSet::new(),
             lock: LockState::new(policy),
@@ -133,13 +133,13 @@ impl Host {
     }
 
     /// Names the gilgate binary used as the inspection worker.
-    pub fn with_worker_binary(mut self, path: impl Into<PathBuf>) -> Host {
+    pub fn with_worker_binary(mut self, path: impl Into<PathBuf>) -> Loader {
         self.worker_binary = Some(path.into());
         self
     }
 
     /// Sets the time limit of each init in `inspect`.
-    pub fn with_timeout(mut self, timeout: Duration) -> Host {
+    pub fn with_timeout(mut self, timeout: Duration) -> Loader {
         self.timeout = timeout;
         self
     }

@@ -111,7 +111,7 @@ pub(crate) struct Request {
     pub imports_setgil: bool,
 }
 
-/// Call at the top of `main` in any program that uses [`crate::Host::inspect`] without naming
+/// Call at the top of `main` in any program that uses [`crate::Loader::inspect`] without naming
 /// a worker binary: when the process was started as a worker it serves requests and exits;
 /// otherwise this returns at once.
 pub fn run_if_worker() {

@@ -129,8 +129,8 @@ impl Evaluator {
         match e {
             Expr::Int { digits, radix } => embed::int_from_digits(digits, *radix),
             Expr::Float(x) => x.into_py(),
-            // SAFETY: PyComplex_FromDoubles returns a new reference or NULL.
-            Expr::Imag(x) => owned(unsafe { ffi::PyComplex_FromDoubles(0.0, *x) }),
+            // PyComplex_FromDoubles returns a new reference or NULL.
+            Expr::Imag(x) => owned(ffi::PyComplex_FromDoubles(0.0, *x)),
             Expr::Str(cps) => embed::str_from_code_points(cps),
             Expr::Bytes(b) => b.as_slice().into_py(),
             Expr::None => Ok(PyRef::none()),

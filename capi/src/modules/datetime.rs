@@ -564,15 +564,6 @@ unsafe fn fold_of(op: *mut PyObject) -> u8 {
     }
 }
 
-/// `module.Name` for reprs: the type's `tp_name` (subclasses show their own name).
-///
-/// # Safety
-/// `op` must be a live object.
-unsafe fn type_name(op: *mut PyObject) -> String {
-    // SAFETY: forwarded contract.
-    unsafe { crate::object::type_name(crate::object::ty(op)) }
-}
-
 fn time_args(h: i32, mi: i32, s: i32, us: i32) -> String {
     if us != 0 {
         format!("{h}, {mi}, {s}, {us}")
@@ -610,7 +601,9 @@ unsafe extern "C" fn date_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live date (slot contract).
     match unsafe { value(op) } {
         // SAFETY: a live date (slot contract).
-        Some(Value::Date(y, m, d)) => text(format!("{}({y}, {m}, {d})", unsafe { type_name(op) })),
+        Some(Value::Date(y, m, d)) => text(format!("{}({y}, {m}, {d})", unsafe {
+            crate::object::tname(op)
+        })),
         _ => crate::pyerrors::bad_internal_call(),
     }
 }
@@ -621,7 +614,7 @@ unsafe extern "C" fn datetime_repr(op: *mut PyObject) -> *mut PyObject {
         match value(op) {
             Some(Value::DateTime(y, m, d, h, mi, s, us)) => text(format!(
                 "{}({y}, {m}, {d}, {}{})",
-                type_name(op),
+                crate::object::tname(op),
                 time_args(h, mi, s, us),
                 repr_tail(op)
             )),
@@ -636,7 +629,7 @@ unsafe extern "C" fn time_repr(op: *mut PyObject) -> *mut PyObject {
         match value(op) {
             Some(Value::Time(h, mi, s, us)) => text(format!(
                 "{}({}{})",
-                type_name(op),
+                crate::object::tname(op),
                 time_args(h, mi, s, us),
                 repr_tail(op)
             )),
@@ -663,7 +656,11 @@ unsafe extern "C" fn delta_repr(op: *mut PyObject) -> *mut PyObject {
                 if parts.is_empty() {
                     parts.push("0".into());
                 }
-                text(format!("{}({})", type_name(op), parts.join(", ")))
+                text(format!(
+                    "{}({})",
+                    crate::object::tname(op),
+                    parts.join(", ")
+                ))
             }
             _ => crate::pyerrors::bad_internal_call(),
         }

@@ -6,6 +6,7 @@
 //! The module is declared as `abstract_` (`abstract` is a reserved word in Rust); the file keeps
 //! the header's stem.
 
+use crate::object::tname;
 use crate::object::{
     _Py_NotImplementedStruct, Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT, Py_NE, Py_TPFLAGS_DICT_SUBCLASS,
     Py_TPFLAGS_HAVE_VECTORCALL, Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_LONG_SUBCLASS,
@@ -56,15 +57,6 @@ mod ext {
 }
 
 // ---- small helpers ------------------------------------------------------------------------
-
-/// `tp_name` of `op`'s type.
-///
-/// # Safety
-/// `op` must be a live object.
-pub(crate) unsafe fn tname(op: *mut PyObject) -> String {
-    // SAFETY: forwarded contract.
-    unsafe { type_name(ty(op)) }
-}
 
 /// Truncates to at most `n` characters (CPython's `%.Ns`).
 pub(crate) fn trunc(s: &str, n: usize) -> &str {

@@ -297,7 +297,7 @@ unsafe extern "C" fn ba_concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObj
     unsafe {
         let Some(y) = bytes::bytes_like(b) else {
             crate::pyerrors::clear();
-            let (tb, ta) = (sl::tname(b), sl::tname(a));
+            let (tb, ta) = (crate::object::tname(b), crate::object::tname(a));
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("can't concat {tb} to {ta}"),
@@ -314,7 +314,7 @@ unsafe extern "C" fn ba_inplace_concat(a: *mut PyObject, b: *mut PyObject) -> *m
     unsafe {
         let Some(y) = bytes::bytes_like(b) else {
             crate::pyerrors::clear();
-            let (tb, ta) = (sl::tname(b), sl::tname(a));
+            let (tb, ta) = (crate::object::tname(b), crate::object::tname(a));
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("can't concat {tb} to {ta}"),
@@ -373,7 +373,7 @@ unsafe fn byte_value(v: *mut PyObject) -> Option<u8> {
                 None
             }
             Ok(None) => {
-                let t = sl::tname(v);
+                let t = crate::object::tname(v);
                 raise(
                     &raw mut EXC_TypeError,
                     &format!("'{t}' object cannot be interpreted as an integer"),
@@ -441,7 +441,7 @@ unsafe extern "C" fn ba_subscript(op: *mut PyObject, key: *mut PyObject) -> *mut
             match sl::as_ssize_index(key) {
                 Err(()) => return null_mut(),
                 Ok(None) => {
-                    let t = sl::tname(key);
+                    let t = crate::object::tname(key);
                     return raise(
                         &raw mut EXC_TypeError,
                         &format!("bytearray indices must be integers or slices, not {t}"),
@@ -709,7 +709,7 @@ pub unsafe extern "C" fn PyByteArray_Concat(a: *mut PyObject, b: *mut PyObject) 
             }
             let (Some(mut x), Some(y)) = (bytes::bytes_like(a), bytes::bytes_like(b)) else {
                 crate::pyerrors::clear();
-                let (tb, ta) = (sl::tname(b), sl::tname(a));
+                let (tb, ta) = (crate::object::tname(b), crate::object::tname(a));
                 return raise(
                     &raw mut EXC_TypeError,
                     &format!("can't concat {tb} to {ta}"),

@@ -167,7 +167,7 @@ pub(crate) unsafe fn bytes_like(op: *mut PyObject) -> Option<Vec<u8>> {
         let mut view: Py_buffer = std::mem::zeroed();
         if crate::pybuffer::get_buffer(op, &mut view, 0) < 0 {
             crate::pyerrors::clear();
-            let t = sl::tname(op);
+            let t = crate::object::tname(op);
             raise(
                 &raw mut EXC_TypeError,
                 &format!("a bytes-like object is required, not '{t}'"),
@@ -243,7 +243,7 @@ pub(crate) unsafe fn subscript_bytes(
             return match sl::as_ssize_index(key) {
                 Err(()) => null_mut(),
                 Ok(None) => {
-                    let t = sl::tname(key);
+                    let t = crate::object::tname(key);
                     raise(
                         &raw mut EXC_TypeError,
                         &format!("byte indices must be integers or slices, not {t}"),
@@ -314,7 +314,7 @@ unsafe extern "C" fn bytes_concat(a: *mut PyObject, b: *mut PyObject) -> *mut Py
         };
         let Some(y) = bytes_like(b) else {
             crate::pyerrors::clear();
-            let (tb, ta) = (sl::tname(b), sl::tname(a));
+            let (tb, ta) = (crate::object::tname(b), crate::object::tname(a));
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("can't concat {tb} to {ta}"),
@@ -516,7 +516,7 @@ pub(crate) unsafe fn new_from_args(
 
 fn expected_bytes(op: *mut PyObject) {
     // SAFETY: a live object (callers check NULL).
-    let t = unsafe { sl::tname(op) };
+    let t = unsafe { crate::object::tname(op) };
     raise(
         &raw mut EXC_TypeError,
         &format!("expected bytes, {t} found"),
@@ -759,7 +759,10 @@ pub(crate) unsafe fn from_object_named(op: *mut PyObject, name: &str) -> *mut Py
             if crate::unicodeobject::is_str(op) {
                 return raise(
                     &raw mut EXC_TypeError,
-                    &format!("cannot convert '{}' object to {name}", sl::tname(op)),
+                    &format!(
+                        "cannot convert '{}' object to {name}",
+                        crate::object::tname(op)
+                    ),
                 );
             }
             let Ok(items) = iters::collect(op) else {
@@ -767,7 +770,10 @@ pub(crate) unsafe fn from_object_named(op: *mut PyObject, name: &str) -> *mut Py
                     crate::pyerrors::clear();
                     return raise(
                         &raw mut EXC_TypeError,
-                        &format!("cannot convert '{}' object to {name}", sl::tname(op)),
+                        &format!(
+                            "cannot convert '{}' object to {name}",
+                            crate::object::tname(op)
+                        ),
                     );
                 }
                 return null_mut();
@@ -785,7 +791,7 @@ pub(crate) unsafe fn from_object_named(op: *mut PyObject, name: &str) -> *mut Py
                         );
                     }
                     Ok(None) => {
-                        let t = sl::tname(o);
+                        let t = crate::object::tname(o);
                         iters::release_all(items);
                         return raise(
                             &raw mut EXC_TypeError,
@@ -832,7 +838,7 @@ pub unsafe extern "C" fn PyBytes_Join(sep: *mut PyObject, seq: *mut PyObject) ->
             for (i, &o) in items.iter().enumerate() {
                 let Some(b) = bytes_like(o) else {
                     crate::pyerrors::clear();
-                    let t = sl::tname(o);
+                    let t = crate::object::tname(o);
                     iters::release_all(items);
                     return raise(
                         &raw mut EXC_TypeError,

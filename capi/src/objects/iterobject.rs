@@ -212,7 +212,7 @@ pub(crate) unsafe fn call_no_args(f: *mut PyObject) -> *mut PyObject {
                 r
             }
             None => {
-                let n = crate::sliceobject::tname(f);
+                let n = crate::object::tname(f);
                 raise(
                     &raw mut EXC_TypeError,
                     &format!("'{n}' object is not callable"),
@@ -272,7 +272,7 @@ pub unsafe fn get_iter(op: *mut PyObject) -> *mut PyObject {
         if let Some(f) = (*t).tp_iter {
             let it = f(op);
             if !it.is_null() && (*ty(it)).tp_iternext.is_none() {
-                let n = crate::sliceobject::tname(it);
+                let n = crate::object::tname(it);
                 decref(it);
                 return raise(
                     &raw mut EXC_TypeError,
@@ -284,7 +284,7 @@ pub unsafe fn get_iter(op: *mut PyObject) -> *mut PyObject {
         if !(*t).tp_as_sequence.is_null() && (*(*t).tp_as_sequence).sq_item.is_some() {
             return new_iter(&raw mut PySeqIter_Type, op, 0);
         }
-        let n = crate::sliceobject::tname(op);
+        let n = crate::object::tname(op);
         raise(
             &raw mut EXC_TypeError,
             &format!("'{n}' object is not iterable"),
@@ -577,7 +577,7 @@ pub(crate) fn runtime_error(msg: &str) -> Step {
 /// `TypeError: unhashable type: 'T'` as a `tp_hash` slot.
 pub(crate) unsafe extern "C" fn unhashable(op: *mut PyObject) -> crate::pyport::Py_hash_t {
     // SAFETY: a live object (slot contract).
-    let n = unsafe { crate::sliceobject::tname(op) };
+    let n = unsafe { crate::object::tname(op) };
     raise(&raw mut EXC_TypeError, &format!("unhashable type: '{n}'"));
     -1
 }

@@ -523,7 +523,7 @@ unsafe extern "C" fn list_concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyO
     // SAFETY: live objects (slot contract).
     unsafe {
         if !is_list(b) {
-            let n = sl::tname(b);
+            let n = crate::object::tname(b);
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("can only concatenate list (not \"{n}\") to list"),
@@ -928,7 +928,7 @@ unsafe fn int_arg(o: *mut PyObject) -> Result<Py_ssize_t, ()> {
         match sl::index_value(o)? {
             Some(v) => Ok(v.clamp(Py_ssize_t::MIN as i128, Py_ssize_t::MAX as i128) as Py_ssize_t),
             None => {
-                let n = sl::tname(o);
+                let n = crate::object::tname(o);
                 raise(
                     &raw mut EXC_TypeError,
                     &format!("'{n}' object cannot be interpreted as an integer"),
@@ -1247,7 +1247,7 @@ pub unsafe extern "C" fn PyList_GetItemRef(op: *mut PyObject, i: Py_ssize_t) -> 
                 let n = if op.is_null() {
                     "NULL".into()
                 } else {
-                    sl::tname(op)
+                    crate::object::tname(op)
                 };
                 return raise(&raw mut EXC_TypeError, &format!("expected a list, got {n}"));
             }

@@ -340,7 +340,7 @@ pub unsafe extern "C" fn PyMemoryView_FromObject(base: *mut PyObject) -> *mut Py
                 return crate::pyerrors::bad_internal_call();
             }
             if !buf::check_buffer(base) {
-                let t = crate::sliceobject::tname(base);
+                let t = crate::object::tname(base);
                 return raise(
                     &raw mut EXC_TypeError,
                     &format!("memoryview: a bytes-like object is required, not '{t}'"),

@@ -283,6 +283,15 @@ pub unsafe fn type_name(t: *mut PyTypeObject) -> String {
     }
 }
 
+/// The `tp_name` of `op`'s type as a Rust string (what error messages print).
+///
+/// # Safety
+/// `op` must be a live object.
+pub(crate) unsafe fn tname(op: *mut PyObject) -> String {
+    // SAFETY: forwarded contract.
+    unsafe { type_name(ty(op)) }
+}
+
 /// The type's short name (`tp_name` after the last dot), as `__name__` reports it.
 ///
 /// # Safety

@@ -245,7 +245,7 @@ unsafe extern "C" fn range_subscript(op: *mut PyObject, key: *mut PyObject) -> *
         match sl::index_value(key) {
             Err(()) => null_mut(),
             Ok(None) => {
-                let t = sl::tname(key);
+                let t = crate::object::tname(key);
                 raise(
                     &raw mut EXC_TypeError,
                     &format!("range indices must be integers or slices, not {t}"),
@@ -316,7 +316,7 @@ unsafe extern "C" fn range_new(
                     Err(()) => return null_mut(),
                     Ok(Some(x)) => v.push(x),
                     Ok(None) => {
-                        let t = sl::tname(o);
+                        let t = crate::object::tname(o);
                         return raise(
                             &raw mut EXC_TypeError,
                             &format!("'{t}' object cannot be interpreted as an integer"),

@@ -2,6 +2,7 @@
 //! every sequence type uses (`PySlice_Unpack`, `PySlice_AdjustIndices`, integer indices).
 #![allow(clippy::result_unit_err)]
 
+use crate::object::tname;
 use crate::object::{Py_EQ, Py_NE, PyObject, PyTypeObject, static_type, ty};
 use crate::pyerrors::{EXC_IndexError, EXC_TypeError, EXC_ValueError, raise};
 use crate::pyport::{Py_hash_t, Py_ssize_t};
@@ -76,15 +77,6 @@ pub(crate) unsafe fn new_slice(
         (*p).step = take(step);
     }
     s
-}
-
-/// The name of `op`'s type.
-///
-/// # Safety
-/// `op` must be a live object.
-pub(crate) unsafe fn tname(op: *mut PyObject) -> String {
-    // SAFETY: forwarded contract.
-    unsafe { crate::object::type_name(ty(op)) }
 }
 
 /// The integer value of an int or of an object with `nb_index`: `Ok(None)` when `op` is

@@ -191,7 +191,7 @@ unsafe extern "C" fn tuple_concat(a: *mut PyObject, b: *mut PyObject) -> *mut Py
     // SAFETY: live objects (slot contract).
     unsafe {
         if !is_tuple(b) {
-            let n = sl::tname(b);
+            let n = crate::object::tname(b);
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("can only concatenate tuple (not \"{n}\") to tuple"),
