@@ -19,6 +19,18 @@ pub use crate::moduleobject::{
 /// Files a single-phase module under its def's index (what `PyState_FindModule` reads).
 pub use crate::pystate::add_module;
 
+/// Calls a single-phase module's `PyInit_<name>` through the extension-call family
+/// (`runtime/extcall.rs`, where issue 9 puts its lock and safe points).
+///
+/// # Safety
+/// `f` must be a module init function of a loaded extension, called as the import system would.
+pub unsafe fn module_init(
+    f: unsafe extern "C" fn() -> *mut crate::ffi::PyObject,
+) -> *mut crate::ffi::PyObject {
+    // SAFETY: forwarded contract.
+    unsafe { crate::extcall::module_init(f) }
+}
+
 // The import system, and what failed in it.
 pub use crate::import::{
     failed_import_count, failed_imports, get_module, import_module, set_extension_importer,

@@ -355,10 +355,13 @@ pub(crate) fn run(
     let prev = gilgate_capi::host::swap_package_context(CString::new(name).ok());
     let setgil_before = gilgate_capi::host::setgil_call_count();
     crate::worker::stream_hook_called();
-    // SAFETY: the hook has CPython's hook signature (no arguments, returns a pointer).
+    // SAFETY: the hook has CPython's hook signature (no arguments, returns a pointer: a module,
+    // a `PyModuleDef` or, for `PyModExport_*`, a slot array); it is called through the capi's
+    // one way into extension code.
     let result: *mut c_void = unsafe {
-        let f: unsafe extern "C" fn() -> *mut c_void = std::mem::transmute(hook);
-        f()
+        let f: unsafe extern "C" fn() -> *mut gilgate_capi::ffi::PyObject =
+            std::mem::transmute(hook);
+        gilgate_capi::host::module_init(f).cast()
     };
     let setgil_in_init = gilgate_capi::host::setgil_call_count() != setgil_before;
     gilgate_capi::host::swap_package_context(prev);

@@ -250,7 +250,7 @@ fn instance_check(
             return null_mut();
         }
         // SAFETY: live arguments.
-        match unsafe { f(a[0], a[1]) } {
+        match unsafe { crate::extcall::objobj(f, a[0], a[1]) } {
             r if r < 0 => null_mut(),
             r => crate::boolobject::from_bool(r != 0),
         }

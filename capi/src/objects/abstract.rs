@@ -240,7 +240,7 @@ pub(crate) unsafe fn make_tp_call(
                 return null_mut();
             }
         }
-        let r = call(callable, t, kw);
+        let r = crate::extcall::ternary(call, callable, t, kw);
         decref(t);
         xdecref(kw);
         check_result(callable, r)
@@ -261,7 +261,10 @@ pub(crate) unsafe fn vectorcall(
     // SAFETY: forwarded contract.
     unsafe {
         match vectorcall_func(callable) {
-            Some(f) => check_result(callable, f(callable, args, nargsf, kwnames)),
+            Some(f) => check_result(
+                callable,
+                crate::extcall::vectorcall(f, callable, args, nargsf, kwnames),
+            ),
             None => make_tp_call(
                 callable,
                 args,
@@ -290,7 +293,7 @@ unsafe fn vectorcall_with_tuple(
         if kwargs.is_null() || crate::dictobject::len(kwargs) == 0 {
             return check_result(
                 callable,
-                f(callable, items.as_ptr(), items.len(), null_mut()),
+                crate::extcall::vectorcall(f, callable, items.as_ptr(), items.len(), null_mut()),
             );
         }
         let entries = crate::dictobject::entries(kwargs);
@@ -313,7 +316,8 @@ unsafe fn vectorcall_with_tuple(
         let r = if kwnames.is_null() {
             null_mut()
         } else {
-            let r = f(
+            let r = crate::extcall::vectorcall(
+                f,
                 callable,
                 stack.as_ptr().add(1),
                 items.len() | PY_VECTORCALL_ARGUMENTS_OFFSET,
@@ -358,7 +362,7 @@ pub(crate) unsafe fn call(
                 trunc(&tname(callable), 200)
             ));
         };
-        check_result(callable, c(callable, args, kwargs))
+        check_result(callable, crate::extcall::ternary(c, callable, args, kwargs))
     }
 }
 
@@ -773,21 +777,21 @@ pub(crate) unsafe fn binary_op1(v: *mut PyObject, w: *mut PyObject, sel: NbSel) 
             if let Some(fw) = slotw
                 && is_subtype(tw, tv)
             {
-                let x = fw(v, w);
+                let x = crate::extcall::binary(fw, v, w);
                 if !is_not_implemented(x) {
                     return x;
                 }
                 decref(x);
                 slotw = None;
             }
-            let x = fv(v, w);
+            let x = crate::extcall::binary(fv, v, w);
             if !is_not_implemented(x) {
                 return x;
             }
             decref(x);
         }
         if let Some(fw) = slotw {
-            let x = fw(v, w);
+            let x = crate::extcall::binary(fw, v, w);
             if !is_not_implemented(x) {
                 return x;
             }
@@ -832,7 +836,7 @@ unsafe fn inplace_op1(
     // SAFETY: forwarded contract.
     unsafe {
         if let Some(f) = nb(ty(v)).and_then(isel) {
-            let x = f(v, w);
+            let x = crate::extcall::binary(f, v, w);
             if !is_not_implemented(x) {
                 return x;
             }
@@ -881,7 +885,7 @@ unsafe fn sequence_repeat(
         if count == -1 && err::occurred() {
             return null_mut();
         }
-        f(seq, count)
+        crate::extcall::ssizearg(f, seq, count)
     }
 }
 
@@ -987,7 +991,7 @@ pub(crate) unsafe fn add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
         }
         decref(r);
         if let Some(f) = sq(ty(v)).and_then(|m| m.sq_concat) {
-            return f(v, w);
+            return crate::extcall::binary(f, v, w);
         }
         binop_type_error(v, w, "+")
     }
@@ -1037,7 +1041,7 @@ pub(crate) unsafe fn power(
             return null_error();
         }
         if inplace && let Some(f) = nb(ty(v)).and_then(|m| m.nb_inplace_power) {
-            let x = f(v, w, z);
+            let x = crate::extcall::ternary(f, v, w, z);
             if !is_not_implemented(x) {
                 return x;
             }
@@ -1059,21 +1063,21 @@ pub(crate) unsafe fn power(
             if let Some(fw) = slotw
                 && is_subtype(tw, tv)
             {
-                let x = fw(v, w, z);
+                let x = crate::extcall::ternary(fw, v, w, z);
                 if !is_not_implemented(x) {
                     return x;
                 }
                 decref(x);
                 slotw = None;
             }
-            let x = fv(v, w, z);
+            let x = crate::extcall::ternary(fv, v, w, z);
             if !is_not_implemented(x) {
                 return x;
             }
             decref(x);
         }
         if let Some(fw) = slotw {
-            let x = fw(v, w, z);
+            let x = crate::extcall::ternary(fw, v, w, z);
             if !is_not_implemented(x) {
                 return x;
             }
@@ -1086,7 +1090,7 @@ pub(crate) unsafe fn power(
                 if slotv.is_none_or(|f| f as usize != fzp)
                     && (slotw.is_none_or(|f| f as usize != fzp))
                 {
-                    let x = fz(v, w, z);
+                    let x = crate::extcall::ternary(fz, v, w, z);
                     if !is_not_implemented(x) {
                         return x;
                     }
@@ -1120,7 +1124,7 @@ unsafe fn unary(
             return null_error();
         }
         if let Some(f) = nb(ty(o)).and_then(sel) {
-            return f(o);
+            return crate::extcall::unary(f, o);
         }
         type_error(&format!(
             "bad operand type for {what}: '{}'",
@@ -1157,7 +1161,7 @@ pub(crate) unsafe fn index(o: *mut PyObject) -> *mut PyObject {
                 trunc(&tname(o), 200)
             ));
         };
-        let r = f(o);
+        let r = crate::extcall::unary(f, o);
         if r.is_null() || is_long(r) {
             return r;
         }
@@ -1488,7 +1492,7 @@ pub unsafe extern "C" fn PyNumber_InPlaceAdd(v: *mut PyObject, w: *mut PyObject)
         if let Some(m) = sq(ty(v))
             && let Some(f) = m.sq_inplace_concat.or(m.sq_concat)
         {
-            return f(v, w);
+            return crate::extcall::binary(f, v, w);
         }
         binop_type_error(v, w, "+=")
     })
@@ -1635,7 +1639,7 @@ pub(crate) unsafe fn number_long(o: *mut PyObject) -> *mut PyObject {
         }
         if let Some(m) = nb(ty(o)) {
             if let Some(f) = m.nb_int {
-                let r = f(o);
+                let r = crate::extcall::unary(f, o);
                 if r.is_null() || is_long(r) {
                     return r;
                 }
@@ -1681,7 +1685,7 @@ pub unsafe extern "C" fn PyNumber_Float(o: *mut PyObject) -> *mut PyObject {
         }
         if let Some(m) = nb(ty(o)) {
             if let Some(f) = m.nb_float {
-                let r = f(o);
+                let r = crate::extcall::unary(f, o);
                 if r.is_null() || crate::floatobject::is_float(r) {
                     return r;
                 }
@@ -1750,21 +1754,21 @@ pub(crate) unsafe fn rich_compare(v: *mut PyObject, w: *mut PyObject, op: c_int)
             && let Some(f) = (*tw).tp_richcompare
         {
             reverse_done = true;
-            let r = f(w, v, swapped(op));
+            let r = crate::extcall::richcmp(f, w, v, swapped(op));
             if !is_not_implemented(r) {
                 return r;
             }
             decref(r);
         }
         if let Some(f) = (*tv).tp_richcompare {
-            let r = f(v, w, op);
+            let r = crate::extcall::richcmp(f, v, w, op);
             if !is_not_implemented(r) {
                 return r;
             }
             decref(r);
         }
         if !reverse_done && let Some(f) = (*tw).tp_richcompare {
-            let r = f(w, v, swapped(op));
+            let r = crate::extcall::richcmp(f, w, v, swapped(op));
             if !is_not_implemented(r) {
                 return r;
             }
@@ -1852,7 +1856,7 @@ pub(crate) unsafe fn get_item(o: *mut PyObject, key: *mut PyObject) -> *mut PyOb
         }
         let t = ty(o);
         if let Some(f) = mp(t).and_then(|m| m.mp_subscript) {
-            return f(o, key);
+            return crate::extcall::binary(f, o, key);
         }
         if let Some(s) = sq(t)
             && let Some(f) = s.sq_item
@@ -1896,7 +1900,7 @@ pub(crate) unsafe fn set_item(o: *mut PyObject, key: *mut PyObject, value: *mut 
         }
         let t = ty(o);
         if let Some(f) = mp(t).and_then(|m| m.mp_ass_subscript) {
-            return f(o, key, value);
+            return crate::extcall::objobjarg(f, o, key, value);
         }
         if let Some(s) = sq(t)
             && s.sq_ass_item.is_some()
@@ -1940,10 +1944,10 @@ pub(crate) unsafe fn size(o: *mut PyObject) -> Py_ssize_t {
         }
         let t = ty(o);
         if let Some(f) = sq(t).and_then(|m| m.sq_length) {
-            return f(o);
+            return crate::extcall::ssize(f, o);
         }
         if let Some(f) = mp(t).and_then(|m| m.mp_length) {
-            return f(o);
+            return crate::extcall::ssize(f, o);
         }
         type_error(&format!(
             "object of type '{}' has no len()",
@@ -2066,13 +2070,13 @@ pub(crate) unsafe fn sequence_get_item(s: *mut PyObject, mut i: Py_ssize_t) -> *
             if i < 0
                 && let Some(len) = m.sq_length
             {
-                let l = len(s);
+                let l = crate::extcall::ssize(len, s);
                 if l < 0 {
                     return null_mut();
                 }
                 i += l;
             }
-            return f(s, i);
+            return crate::extcall::ssizearg(f, s, i);
         }
         if mp(t).is_some_and(|m| m.mp_subscript.is_some()) {
             return type_error(&format!("{} is not a sequence", trunc(&tname(s), 200)));
@@ -2106,13 +2110,13 @@ pub(crate) unsafe fn sequence_set_item(
             if i < 0
                 && let Some(len) = m.sq_length
             {
-                let l = len(s);
+                let l = crate::extcall::ssize(len, s);
                 if l < 0 {
                     return -1;
                 }
                 i += l;
             }
-            return f(s, i, v);
+            return crate::extcall::ssizeobjarg(f, s, i, v);
         }
         if mp(t).is_some_and(|m| m.mp_ass_subscript.is_some()) {
             type_error(&format!("{} is not a sequence", trunc(&tname(s), 200)));
@@ -2148,7 +2152,7 @@ pub(crate) unsafe fn for_each<T>(
             // The old sequence protocol: items 0, 1, ... until IndexError.
             let mut i: Py_ssize_t = 0;
             loop {
-                let x = item(o, i);
+                let x = crate::extcall::ssizearg(item, o, i);
                 if x.is_null() {
                     if err::matches_current(&raw mut EXC_IndexError) {
                         err::clear();
@@ -2195,7 +2199,7 @@ pub(crate) unsafe fn contains(seq: *mut PyObject, ob: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if let Some(f) = sq(ty(seq)).and_then(|m| m.sq_contains) {
-            return f(seq, ob);
+            return crate::extcall::objobj(f, seq, ob);
         }
         if (*ty(seq)).tp_iter.is_none() && !sequence_check(seq) {
             type_error(&format!(
@@ -2426,7 +2430,7 @@ pub unsafe extern "C" fn PySequence_Concat(s: *mut PyObject, o: *mut PyObject) -
         if s.is_null() || o.is_null() {
             null_error()
         } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_concat) {
-            f(s, o)
+            crate::extcall::binary(f, s, o)
         } else {
             let mut r = null_mut();
             let mut done = false;
@@ -2459,7 +2463,7 @@ pub unsafe extern "C" fn PySequence_InPlaceConcat(
         if s.is_null() || o.is_null() {
             null_error()
         } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_inplace_concat.or(m.sq_concat)) {
-            f(s, o)
+            crate::extcall::binary(f, s, o)
         } else {
             type_error(&format!(
                 "'{}' object can't be concatenated",
@@ -2475,7 +2479,7 @@ pub unsafe extern "C" fn PySequence_Repeat(s: *mut PyObject, n: Py_ssize_t) -> *
         if s.is_null() {
             null_error()
         } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_repeat) {
-            f(s, n)
+            crate::extcall::ssizearg(f, s, n)
         } else {
             type_error(&format!(
                 "'{}' object can't be repeated",
@@ -2494,7 +2498,7 @@ pub unsafe extern "C" fn PySequence_InPlaceRepeat(
         if s.is_null() {
             null_error()
         } else if let Some(f) = sq(ty(s)).and_then(|m| m.sq_inplace_repeat.or(m.sq_repeat)) {
-            f(s, n)
+            crate::extcall::ssizearg(f, s, n)
         } else {
             type_error(&format!(
                 "'{}' object can't be repeated",
@@ -2518,7 +2522,7 @@ pub unsafe extern "C" fn PySequence_GetSlice(
             if slice.is_null() {
                 null_mut()
             } else {
-                let r = f(s, slice);
+                let r = crate::extcall::binary(f, s, slice);
                 decref(slice);
                 r
             }
@@ -2582,7 +2586,7 @@ unsafe fn set_slice(s: *mut PyObject, i1: Py_ssize_t, i2: Py_ssize_t, v: *mut Py
             if slice.is_null() {
                 return -1;
             }
-            let r = f(s, slice, v);
+            let r = crate::extcall::objobjarg(f, s, slice, v);
             decref(slice);
             return r;
         }
@@ -2607,7 +2611,7 @@ unsafe fn sequence_size(o: *mut PyObject) -> Py_ssize_t {
             return -1;
         }
         if let Some(f) = sq(ty(o)).and_then(|m| m.sq_length) {
-            return f(o);
+            return crate::extcall::ssize(f, o);
         }
         if mp(ty(o)).is_some_and(|m| m.mp_length.is_some()) {
             type_error(&format!("{} is not a sequence", trunc(&tname(o), 200)));
@@ -2631,7 +2635,7 @@ unsafe fn mapping_size(o: *mut PyObject) -> Py_ssize_t {
             return -1;
         }
         if let Some(f) = mp(ty(o)).and_then(|m| m.mp_length) {
-            return f(o);
+            return crate::extcall::ssize(f, o);
         }
         if sq(ty(o)).is_some_and(|m| m.sq_length.is_some()) {
             type_error(&format!("{} is not a mapping", trunc(&tname(o), 200)));
@@ -2900,7 +2904,7 @@ pub(crate) unsafe fn get_iter(o: *mut PyObject) -> *mut PyObject {
         }
         match (*ty(o)).tp_iter {
             Some(f) => {
-                let r = f(o);
+                let r = crate::extcall::unary(f, o);
                 if !r.is_null() && !iter_check(r) {
                     let n = tname(r);
                     decref(r);
@@ -2937,7 +2941,7 @@ pub(crate) unsafe fn iter_next(it: *mut PyObject) -> *mut PyObject {
                 trunc(&tname(it), 200)
             ));
         };
-        let r = f(it);
+        let r = crate::extcall::unary(f, it);
         if r.is_null() && err::matches_current(&raw mut EXC_StopIteration) {
             err::clear();
         }
@@ -3101,11 +3105,11 @@ pub(crate) unsafe fn iter_send(
         if let Some(am) = (*ty(iter)).tp_as_async.as_ref()
             && let Some(send) = am.am_send
         {
-            return send(iter, arg, presult);
+            return crate::extcall::send(send, iter, arg, presult);
         }
         let r = if arg == crate::object::none() && iter_check(iter) {
             let f = (*ty(iter)).tp_iternext.expect("checked");
-            f(iter)
+            crate::extcall::unary(f, iter)
         } else {
             call_method(iter, "send", &[arg])
         };
@@ -3197,7 +3201,7 @@ pub unsafe extern "C" fn PyObject_GetAIter(o: *mut PyObject) -> *mut PyObject {
                 trunc(&tname(o), 200)
             ));
         };
-        let it = f(o);
+        let it = crate::extcall::unary(f, o);
         if it.is_null() {
             return it;
         }

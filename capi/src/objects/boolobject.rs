@@ -79,7 +79,7 @@ unsafe fn bitwise(
     }
     match int_slot {
         // SAFETY: slot contract: live objects.
-        Some(g) => unsafe { g(a, b) },
+        Some(g) => unsafe { crate::extcall::binary(g, a, b) },
         None => crate::longobject::not_implemented(),
     }
 }

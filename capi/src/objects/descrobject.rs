@@ -603,7 +603,7 @@ unsafe extern "C" fn getset_descr_get(
         }
         let g = (*d.cast::<PyGetSetDescrObject>()).d_getset;
         match (*g).get {
-            Some(f) => f(obj, (*g).closure),
+            Some(f) => crate::extcall::getter(f, obj, (*g).closure),
             None => raise(
                 &raw mut EXC_AttributeError,
                 &format!(
@@ -628,7 +628,7 @@ unsafe extern "C" fn getset_descr_set(
         }
         let g = (*d.cast::<PyGetSetDescrObject>()).d_getset;
         match (*g).set {
-            Some(f) => f(obj, v, (*g).closure),
+            Some(f) => crate::extcall::setter(f, obj, v, (*g).closure),
             None => {
                 raise(
                     &raw mut EXC_AttributeError,

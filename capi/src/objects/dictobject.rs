@@ -1391,7 +1391,7 @@ unsafe fn merge(a: *mut PyObject, b: *mut PyObject, override_: c_int) -> c_int {
                 );
                 break;
             };
-            let v = gi(b, k);
+            let v = crate::extcall::binary(gi, b, k);
             if v.is_null() {
                 r = -1;
                 break;

@@ -825,7 +825,7 @@ pub(crate) unsafe fn number_float(op: *mut PyObject) -> *mut PyObject {
         }
         if let Some(nb) = (*crate::object::ty(op)).tp_as_number.as_ref() {
             if let Some(f) = nb.nb_float {
-                return f(op);
+                return crate::extcall::unary(f, op);
             }
             if nb.nb_index.is_some() {
                 let r = crate::longobject::index(op);
@@ -971,7 +971,7 @@ unsafe fn as_double_guarded(op: *mut PyObject) -> f64 {
             }
             let nb = (*crate::object::ty(op)).tp_as_number.as_ref();
             if let Some(f) = nb.and_then(|nb| nb.nb_float) {
-                let r = f(op);
+                let r = crate::extcall::unary(f, op);
                 if r.is_null() {
                     return -1.0;
                 }

@@ -127,11 +127,11 @@ unsafe fn seqiter_next_step(it: &mut IterObject) -> Step {
         let item = if !(*t).tp_as_sequence.is_null()
             && let Some(f) = (*(*t).tp_as_sequence).sq_item
         {
-            f(it.seq, it.index)
+            crate::extcall::ssizearg(f, it.seq, it.index)
         } else {
             let k = crate::longobject::from_i128(it.index as i128);
             let r = match (*t).tp_as_mapping.as_ref().and_then(|m| m.mp_subscript) {
-                Some(f) => f(it.seq, k),
+                Some(f) => crate::extcall::binary(f, it.seq, k),
                 None => raise(&raw mut EXC_TypeError, "object is not subscriptable"),
             };
             decref(k);
@@ -201,13 +201,13 @@ pub(crate) unsafe fn call_no_args(f: *mut PyObject) -> *mut PyObject {
                 .add((*t).tp_vectorcall_offset as usize)
                 .cast::<crate::object::vectorcallfunc>();
             if let Some(vc) = *slot {
-                return vc(f, std::ptr::null(), 0, null_mut());
+                return crate::extcall::vectorcall(vc, f, std::ptr::null(), 0, null_mut());
             }
         }
         match (*t).tp_call {
             Some(c) => {
                 let args = crate::tupleobject::new_tuple(0);
-                let r = c(f, args, null_mut());
+                let r = crate::extcall::ternary(c, f, args, null_mut());
                 decref(args);
                 r
             }
@@ -270,7 +270,7 @@ pub unsafe fn get_iter(op: *mut PyObject) -> *mut PyObject {
     unsafe {
         let t = ty(op);
         if let Some(f) = (*t).tp_iter {
-            let it = f(op);
+            let it = crate::extcall::unary(f, op);
             if !it.is_null() && (*ty(it)).tp_iternext.is_none() {
                 let n = crate::object::tname(it);
                 decref(it);
@@ -302,7 +302,7 @@ pub unsafe fn next(it: *mut PyObject) -> Result<Option<*mut PyObject>, ()> {
         let Some(f) = (*ty(it)).tp_iternext else {
             return Err(());
         };
-        let r = f(it);
+        let r = crate::extcall::unary(f, it);
         if !r.is_null() {
             return Ok(Some(r));
         }
@@ -417,21 +417,21 @@ pub(crate) unsafe fn rich_compare(a: *mut PyObject, b: *mut PyObject, op: c_int)
             && let Some(f) = (*tb).tp_richcompare
         {
             tried_b = true;
-            let r = f(b, a, SWAPPED[op as usize]);
+            let r = crate::extcall::richcmp(f, b, a, SWAPPED[op as usize]);
             if r != ni {
                 return r;
             }
             decref(r);
         }
         if let Some(f) = (*ta).tp_richcompare {
-            let r = f(a, b, op);
+            let r = crate::extcall::richcmp(f, a, b, op);
             if r != ni {
                 return r;
             }
             decref(r);
         }
         if !tried_b && let Some(f) = (*tb).tp_richcompare {
-            let r = f(b, a, SWAPPED[op as usize]);
+            let r = crate::extcall::richcmp(f, b, a, SWAPPED[op as usize]);
             if r != ni {
                 return r;
             }

@@ -942,7 +942,7 @@ pub(crate) unsafe fn index(op: *mut PyObject) -> *mut PyObject {
         if let Some(nb) = (*crate::object::ty(op)).tp_as_number.as_ref()
             && let Some(f) = nb.nb_index
         {
-            let r = f(op);
+            let r = crate::extcall::unary(f, op);
             if r.is_null() {
                 return r;
             }
@@ -2821,7 +2821,7 @@ pub(crate) unsafe fn number_long(op: *mut PyObject) -> *mut PyObject {
         }
         if let Some(nb) = (*crate::object::ty(op)).tp_as_number.as_ref() {
             if let Some(f) = nb.nb_int {
-                return f(op);
+                return crate::extcall::unary(f, op);
             }
             if nb.nb_index.is_some() {
                 return index(op);
@@ -2845,7 +2845,7 @@ pub(crate) unsafe fn alloc_instance(t: *mut PyTypeObject, nitems: usize) -> *mut
     // SAFETY: forwarded contract.
     unsafe {
         match (*t).tp_alloc {
-            Some(a) => a(t, nitems as Py_ssize_t),
+            Some(a) => crate::extcall::alloc(a, t, nitems as Py_ssize_t),
             None => crate::objimpl::alloc_object(t, nitems as Py_ssize_t),
         }
     }

@@ -214,24 +214,6 @@ pub unsafe extern "C" fn PyCFunction_New(
 // ---- calling ------------------------------------------------------------------------------
 
 type Py_ssize_t = isize;
-type NoArgsFn = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
-type VarArgsKwFn =
-    unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> *mut PyObject;
-type FastFn =
-    unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, Py_ssize_t) -> *mut PyObject;
-type FastKwFn = unsafe extern "C" fn(
-    *mut PyObject,
-    *const *mut PyObject,
-    Py_ssize_t,
-    *mut PyObject,
-) -> *mut PyObject;
-type MethodFn = unsafe extern "C" fn(
-    *mut PyObject,
-    *mut PyTypeObject,
-    *const *mut PyObject,
-    usize,
-    *mut PyObject,
-) -> *mut PyObject;
 
 /// The calling convention bits of `ml_flags`.
 fn convention(flags: c_int) -> c_int {
@@ -329,8 +311,7 @@ unsafe extern "C" fn vc_noargs(
                 ));
             }
             let (s, m) = parts(func);
-            let m: NoArgsFn = std::mem::transmute(m);
-            m(s, null_mut())
+            crate::extcall::meth(m, s, null_mut())
         }
     })
 }
@@ -355,8 +336,7 @@ unsafe extern "C" fn vc_o(
                 ));
             }
             let (s, m) = parts(func);
-            let m: NoArgsFn = std::mem::transmute(m);
-            m(s, *args)
+            crate::extcall::meth(m, s, *args)
         }
     })
 }
@@ -375,8 +355,7 @@ unsafe extern "C" fn vc_fastcall(
             }
             let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
             let (s, m) = parts(func);
-            let m: FastFn = std::mem::transmute(m);
-            m(s, args, nargs as Py_ssize_t)
+            crate::extcall::meth_fastcall(m, s, args, nargs as Py_ssize_t)
         }
     })
 }
@@ -392,8 +371,7 @@ unsafe extern "C" fn vc_fastcall_keywords(
         unsafe {
             let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
             let (s, m) = parts(func);
-            let m: FastKwFn = std::mem::transmute(m);
-            m(s, args, nargs as Py_ssize_t, kwnames)
+            crate::extcall::meth_fastcall_keywords(m, s, args, nargs as Py_ssize_t, kwnames)
         }
     })
 }
@@ -410,8 +388,7 @@ unsafe extern "C" fn vc_method(
             let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
             let (s, m) = parts(func);
             let cls = (*func.cast::<PyCMethodObject>()).mm_class;
-            let m: MethodFn = std::mem::transmute(m);
-            m(s, cls, args, nargs, kwnames)
+            crate::extcall::meth_method(m, s, cls, args, nargs, kwnames)
         }
     })
 }
@@ -435,8 +412,7 @@ pub(crate) unsafe fn call_cfunction(
         }
         let s = (*f).m_self;
         let r = if conv & METH_KEYWORDS != 0 {
-            let m: VarArgsKwFn = std::mem::transmute((*ml).ml_meth);
-            m(s, args, kwargs)
+            crate::extcall::meth_keywords((*ml).ml_meth, s, args, kwargs)
         } else {
             if !kwargs.is_null() && crate::dictobject::len(kwargs) != 0 {
                 let name = std::ffi::CStr::from_ptr((*ml).ml_name).to_string_lossy();
@@ -445,8 +421,7 @@ pub(crate) unsafe fn call_cfunction(
                     crate::abstract_::trunc(&name, 200)
                 ));
             }
-            let m: NoArgsFn = std::mem::transmute((*ml).ml_meth);
-            m(s, args)
+            crate::extcall::meth((*ml).ml_meth, s, args)
         };
         crate::abstract_::check_result(func, r)
     }

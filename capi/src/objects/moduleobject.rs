@@ -195,7 +195,7 @@ unsafe extern "C" fn module_dealloc(op: *mut PyObject) {
             && let Some(free) = def.m_free
             && (def.m_size <= 0 || !m.md_state.is_null())
         {
-            free(op.cast());
+            crate::extcall::free(free, op.cast());
         }
         crate::pymem::free(m.md_state);
         xdecref(m.md_dict);
@@ -1513,7 +1513,7 @@ unsafe fn run_create(
         match create {
             Some(f) => {
                 let f: CreateFn = std::mem::transmute::<usize, CreateFn>(f);
-                let m = f(spec, def);
+                let m = crate::extcall::module_create(f, spec, def);
                 if m.is_null() {
                     if !crate::pyerrors::occurred() {
                         raise(
@@ -1854,7 +1854,7 @@ pub(crate) unsafe fn exec_def(m: *mut PyObject, def: *mut PyModuleDef) -> c_int 
                         return -1;
                     }
                     let f: ExecFn = std::mem::transmute::<*mut c_void, ExecFn>(s.value);
-                    let r = f(m);
+                    let r = crate::extcall::module_exec(f, m);
                     if r != 0 {
                         if !crate::pyerrors::occurred() {
                             raise(

@@ -362,7 +362,7 @@ pub(crate) unsafe fn call(
     // SAFETY: forwarded contract.
     unsafe {
         match (*ty(callable)).tp_call {
-            Some(f) => f(callable, args, kw),
+            Some(f) => crate::extcall::ternary(f, callable, args, kw),
             None => exported_call(callable, args, kw),
         }
     }
@@ -1201,7 +1201,7 @@ pub unsafe fn repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         match (*ty(op)).tp_repr {
-            Some(f) => f(op),
+            Some(f) => crate::extcall::unary(f, op),
             None => object_repr(op),
         }
     }
@@ -1221,7 +1221,7 @@ pub(crate) unsafe fn str(op: *mut PyObject) -> *mut PyObject {
             return new_ref(op);
         }
         match (*ty(op)).tp_str {
-            Some(f) => f(op),
+            Some(f) => crate::extcall::unary(f, op),
             None => repr(op),
         }
     }
@@ -1283,7 +1283,7 @@ pub unsafe fn hash(op: *mut PyObject) -> Py_hash_t {
     // SAFETY: forwarded contract.
     unsafe {
         match (*ty(op)).tp_hash {
-            Some(f) => f(op),
+            Some(f) => crate::extcall::hash(f, op),
             None => {
                 let h = ((op as usize) >> 4 | (op as usize) << 60) as Py_hash_t;
                 if h == -1 { -2 } else { h }
@@ -1355,7 +1355,7 @@ pub unsafe fn eq(a: *mut PyObject, b: *mut PyObject) -> c_int {
         }
         for (x, y) in [(a, b), (b, a)] {
             if let Some(f) = (*ty(x)).tp_richcompare {
-                let r = f(x, y, Py_EQ);
+                let r = crate::extcall::richcmp(f, x, y, Py_EQ);
                 if r.is_null() {
                     return -1;
                 }
@@ -1389,7 +1389,7 @@ pub(crate) unsafe fn truth(op: *mut PyObject) -> c_int {
         if !(*t).tp_as_number.is_null()
             && let Some(f) = (*(*t).tp_as_number).nb_bool
         {
-            return f(op);
+            return crate::extcall::inquiry(f, op);
         }
         if crate::longobject::is_int(op) {
             return c_int::from(crate::longobject::value_i128(op) != Some(0));
@@ -1528,7 +1528,7 @@ pub(crate) unsafe fn generic_getattr_opt(
             if let Some(f) = get
                 && (*ty(descr)).tp_descr_set.is_some()
             {
-                let r = f(descr, op, t.cast());
+                let r = crate::extcall::ternary(f, descr, op, t.cast());
                 decref(descr);
                 return if r.is_null() { Err(()) } else { Ok(r) };
             }
@@ -1544,7 +1544,7 @@ pub(crate) unsafe fn generic_getattr_opt(
             }
         }
         if let Some(f) = get {
-            let r = f(descr, op, t.cast());
+            let r = crate::extcall::ternary(f, descr, op, t.cast());
             decref(descr);
             return if r.is_null() { Err(()) } else { Ok(r) };
         }
@@ -1604,7 +1604,7 @@ pub(crate) unsafe fn generic_setattr(
             && let Some(f) = (*ty(descr)).tp_descr_set
         {
             crate::refcount::incref(descr);
-            let r = f(descr, op, value);
+            let r = crate::extcall::objobjarg(f, descr, op, value);
             decref(descr);
             return r;
         }
@@ -1676,13 +1676,13 @@ pub unsafe fn getattr(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
         }
         let t = ty(op);
         if let Some(f) = (*t).tp_getattro {
-            return f(op, name);
+            return crate::extcall::binary(f, op, name);
         }
         if let Some(f) = (*t).tp_getattr {
             let Some(c) = uni::as_cstr(name) else {
                 return null_mut();
             };
-            return f(op, c.cast_mut());
+            return crate::extcall::getattr(f, op, c.cast_mut());
         }
         no_attribute(op, name)
     }
@@ -1730,13 +1730,13 @@ pub(crate) unsafe fn setattr(
         }
         let t = ty(op);
         if let Some(f) = (*t).tp_setattro {
-            return f(op, name, value);
+            return crate::extcall::objobjarg(f, op, name, value);
         }
         if let Some(f) = (*t).tp_setattr {
             let Some(c) = uni::as_cstr(name) else {
                 return -1;
             };
-            return f(op, c.cast_mut(), value);
+            return crate::extcall::setattr(f, op, c.cast_mut(), value);
         }
         let n = uni::as_str(name).unwrap_or("?");
         let tn = type_name(t);
@@ -2047,21 +2047,21 @@ unsafe extern "C" fn type_getattro(op: *mut PyObject, name: *mut PyObject) -> *m
             if let Some(f) = meta_get
                 && (*ty(meta_attr)).tp_descr_set.is_some()
             {
-                return f(meta_attr, op, meta.cast());
+                return crate::extcall::ternary(f, meta_attr, op, meta.cast());
             }
         }
         let attr = type_lookup(t, name);
         if !attr.is_null() {
             crate::refcount::incref(attr);
             let r = match (*ty(attr)).tp_descr_get {
-                Some(f) => f(attr, null_mut(), op),
+                Some(f) => crate::extcall::ternary(f, attr, null_mut(), op),
                 None => new_ref(attr),
             };
             decref(attr);
             return r;
         }
         if let Some(f) = meta_get {
-            return f(meta_attr, op, meta.cast());
+            return crate::extcall::ternary(f, meta_attr, op, meta.cast());
         }
         if !meta_attr.is_null() {
             return new_ref(meta_attr);
@@ -2100,7 +2100,7 @@ unsafe extern "C" fn type_setattro(
         if !meta_attr.is_null()
             && let Some(f) = (*ty(meta_attr)).tp_descr_set
         {
-            return f(meta_attr, op, value);
+            return crate::extcall::objobjarg(f, meta_attr, op, value);
         }
         let d = ensure_dict(t);
         if d.is_null() {

@@ -42,7 +42,7 @@ pub(crate) unsafe fn get_buffer(op: *mut PyObject, view: *mut Py_buffer, flags: 
     unsafe {
         let t = ty(op);
         match (*t).tp_as_buffer.as_ref().and_then(|b| b.bf_getbuffer) {
-            Some(f) => f(op, view, flags),
+            Some(f) => crate::extcall::getbuffer(f, op, view, flags),
             None => {
                 let n = crate::object::type_name(t);
                 raise(
@@ -68,7 +68,7 @@ pub(crate) unsafe fn release(view: *mut Py_buffer) {
         }
         let t = ty(obj);
         if let Some(f) = (*t).tp_as_buffer.as_ref().and_then(|b| b.bf_releasebuffer) {
-            f(obj, view);
+            crate::extcall::releasebuffer(f, obj, view);
         }
         (*view).obj = null_mut();
         decref(obj);

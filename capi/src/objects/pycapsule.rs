@@ -33,7 +33,7 @@ unsafe extern "C" fn capsule_dealloc(op: *mut PyObject) {
     // and expects the capsule itself.
     unsafe {
         if let Some(d) = (*op.cast::<PyCapsule>()).destructor {
-            d(op);
+            crate::extcall::destructor(d, op);
         }
         crate::objimpl::default_dealloc(op);
     }

@@ -95,7 +95,7 @@ pub(crate) unsafe fn index_value(op: *mut PyObject) -> Result<Option<i128>, ()> 
         if !(*t).tp_as_number.is_null()
             && let Some(f) = (*(*t).tp_as_number).nb_index
         {
-            let r = f(op);
+            let r = crate::extcall::unary(f, op);
             if r.is_null() {
                 return Err(());
             }

@@ -119,7 +119,7 @@ pub(crate) unsafe extern "C" fn object_new(
             ));
         }
         match (*t).tp_alloc {
-            Some(a) => a(t, 0),
+            Some(a) => crate::extcall::alloc(a, t, 0),
             None => crate::objimpl::alloc_object(t, 0),
         }
     }
@@ -181,7 +181,7 @@ pub(crate) unsafe extern "C" fn object_richcompare(
                 return notimpl;
             };
             // SAFETY: as above.
-            let r = unsafe { f(a, b, Py_EQ) };
+            let r = unsafe { crate::extcall::richcmp(f, a, b, Py_EQ) };
             if r.is_null() || r == notimpl {
                 return r;
             }
@@ -256,13 +256,13 @@ pub unsafe extern "C" fn type_call(
             empty = null_mut();
             args
         };
-        let obj = new(t, args, kw);
+        let obj = crate::extcall::new(new, t, args, kw);
         if obj.is_null() || !type_check(obj, t) {
             xdecref(empty);
             return obj;
         }
         if let Some(init) = (*ty(obj)).tp_init
-            && init(obj, args, kw) < 0
+            && crate::extcall::objobjarg(init, obj, args, kw) < 0
         {
             decref(obj);
             xdecref(empty);
@@ -327,7 +327,7 @@ pub(crate) unsafe extern "C" fn type_new(
             && let Some(new) = (*winner).tp_new
             && new as usize != type_new as *const () as usize
         {
-            return new(winner, args, kw);
+            return crate::extcall::new(new, winner, args, kw);
         }
         let base_tuple = if crate::tupleobject::items(bases).is_empty() {
             crate::tupleobject::from_slice(&[(&raw mut PyBaseObject_Type).cast()])
@@ -739,7 +739,7 @@ unsafe fn set_names(t: *mut PyTypeObject) -> c_int {
             }
             incref(f);
             let bound = match (*ty(f)).tp_descr_get {
-                Some(g) => g(f, v, ty(v).cast()),
+                Some(g) => crate::extcall::ternary(g, f, v, ty(v).cast()),
                 None => new_ref(f),
             };
             decref(f);
@@ -885,7 +885,7 @@ pub unsafe extern "C" fn PyObject_VisitManagedDict(
                 return 0;
             }
             match (dict_ptr(op), visit) {
-                (Some(dp), Some(v)) if !(*dp).is_null() => v(*dp, arg),
+                (Some(dp), Some(v)) if !(*dp).is_null() => crate::extcall::visit(v, *dp, arg),
                 _ => 0,
             }
         }
@@ -916,7 +916,7 @@ pub(crate) unsafe fn call_finalizer(op: *mut PyObject) {
             return;
         }
         let saved = crate::pyerrors::take_raised();
-        fin(op);
+        crate::extcall::destructor(fin, op);
         crate::pyerrors::restore_raised(saved);
     }
 }
@@ -997,7 +997,7 @@ pub(crate) unsafe extern "C" fn subtype_dealloc(op: *mut PyObject) {
             (*base).tp_dealloc
         };
         match base_dealloc {
-            Some(f) => f(op),
+            Some(f) => crate::extcall::destructor(f, op),
             None => crate::objimpl::default_dealloc(op),
         }
         if refcnt(t.cast()) == before {

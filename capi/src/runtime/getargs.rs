@@ -127,7 +127,7 @@ unsafe fn simple_buffer(arg: *mut PyObject, flags: c_int) -> Option<Result<Py_bu
         let procs = (*crate::object::ty(arg)).tp_as_buffer.as_ref()?;
         let get = procs.bf_getbuffer?;
         let mut view: Py_buffer = std::mem::zeroed();
-        if get(arg, &mut view, flags) < 0 {
+        if crate::extcall::getbuffer(get, arg, &mut view, flags) < 0 {
             return Some(Err(()));
         }
         Some(Ok(view))
@@ -144,7 +144,7 @@ unsafe fn release_buffer(view: &mut Py_buffer) {
         if let Some(procs) = (*crate::object::ty(o)).tp_as_buffer.as_ref()
             && let Some(rel) = procs.bf_releasebuffer
         {
-            rel(o, view);
+            crate::extcall::releasebuffer(rel, o, view);
         }
         view.obj = null_mut();
         decref(o);
@@ -654,7 +654,7 @@ impl Parser<'_> {
                         let p = self.ptr();
                         let conv: unsafe extern "C" fn(*mut PyObject, *mut c_void) -> c_int =
                             std::mem::transmute(conv);
-                        if conv(arg, p) == 0 {
+                        if crate::extcall::parse_converter(conv, arg, p) == 0 {
                             return Err((!err::occurred()).then(|| "(unspecified)".to_string()));
                         }
                     }

@@ -189,7 +189,7 @@ pub(crate) fn is_builtin_name(name: &str) -> bool {
 /// Runs an `AppendInittab` init function (single- or multi-phase) for `name`.
 fn run_inittab(name: &str, f: InitFunc) -> *mut PyObject {
     // SAFETY: the embedder registered `f` as a module init function.
-    let r = unsafe { f() };
+    let r = unsafe { crate::extcall::module_init(f) };
     if r.is_null() {
         if !crate::pyerrors::occurred() {
             crate::pyerrors::set_system_error(&format!(

@@ -4,6 +4,7 @@
 
 pub(crate) mod ceval;
 pub(crate) mod critical_section;
+pub(crate) mod extcall;
 pub(crate) mod ffi_guard;
 pub(crate) mod getargs;
 pub(crate) mod import;

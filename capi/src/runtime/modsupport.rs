@@ -483,7 +483,7 @@ impl Builder<'_> {
                         }
                         let conv: unsafe extern "C" fn(*mut c_void) -> *mut PyObject =
                             std::mem::transmute(conv);
-                        return conv(arg);
+                        return crate::extcall::build_converter(conv, arg);
                     }
                     let o = self.val().p.cast::<PyObject>();
                     if self.failed {

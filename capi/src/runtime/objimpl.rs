@@ -248,7 +248,7 @@ pub unsafe fn default_dealloc(op: *mut PyObject) {
             {
                 crate::pymem::free(op.cast())
             }
-            Some(f) => f(op.cast()),
+            Some(f) => crate::extcall::free(f, op.cast()),
             None => free_object(op),
         }
         if is_heap_type(ty) {
@@ -400,7 +400,7 @@ pub unsafe extern "C" fn PyType_GenericNew(
                 {
                     alloc_object(ty, 0)
                 }
-                Some(a) => a(ty, 0),
+                Some(a) => crate::extcall::alloc(a, ty, 0),
                 None => alloc_object(ty, 0),
             }
         }

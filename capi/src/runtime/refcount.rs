@@ -171,7 +171,7 @@ pub(crate) unsafe fn dealloc(op: *mut PyObject) {
         let ty: *mut PyTypeObject = (*op).ob_type;
         crate::objimpl::note_freed();
         match (*ty).tp_dealloc {
-            Some(f) => f(op),
+            Some(f) => crate::extcall::destructor(f, op),
             None => crate::objimpl::default_dealloc(op),
         }
     }

@@ -626,16 +626,16 @@ unsafe fn call_wrapper(
             };
         }
         match w.kind {
-            WrapKind::Unary => cast!(unaryfunc)(self_),
+            WrapKind::Unary => crate::extcall::unary(cast!(unaryfunc), self_),
             WrapKind::Next => {
-                let r = cast!(unaryfunc)(self_);
+                let r = crate::extcall::unary(cast!(unaryfunc), self_);
                 if r.is_null() && !crate::pyerrors::occurred() {
                     return raise(&raw mut crate::pyerrors::EXC_StopIteration, "");
                 }
                 r
             }
             WrapKind::Len => {
-                let n = cast!(lenfunc)(self_);
+                let n = crate::extcall::ssize(cast!(lenfunc), self_);
                 if n < 0 {
                     null_mut()
                 } else {
@@ -643,7 +643,7 @@ unsafe fn call_wrapper(
                 }
             }
             WrapKind::Hash => {
-                let h = cast!(hashfunc)(self_);
+                let h = crate::extcall::hash(cast!(hashfunc), self_);
                 if h == -1 && crate::pyerrors::occurred() {
                     null_mut()
                 } else {
@@ -651,21 +651,21 @@ unsafe fn call_wrapper(
                 }
             }
             WrapKind::Inquiry => {
-                let r = cast!(inquiry)(self_);
+                let r = crate::extcall::inquiry(cast!(inquiry), self_);
                 if r < 0 {
                     null_mut()
                 } else {
                     crate::boolobject::from_bool(r != 0)
                 }
             }
-            WrapKind::Binary => cast!(binaryfunc)(self_, items[0]),
-            WrapKind::BinaryRight => cast!(binaryfunc)(items[0], self_),
+            WrapKind::Binary => crate::extcall::binary(cast!(binaryfunc), self_, items[0]),
+            WrapKind::BinaryRight => crate::extcall::binary(cast!(binaryfunc), items[0], self_),
             WrapKind::Ternary | WrapKind::TernaryRight => {
                 let modulus = items.get(1).copied().unwrap_or_else(crate::object::none);
                 if w.kind == WrapKind::Ternary {
-                    cast!(ternaryfunc)(self_, items[0], modulus)
+                    crate::extcall::ternary(cast!(ternaryfunc), self_, items[0], modulus)
                 } else {
-                    cast!(ternaryfunc)(items[0], self_, modulus)
+                    crate::extcall::ternary(cast!(ternaryfunc), items[0], self_, modulus)
                 }
             }
             WrapKind::SetItem | WrapKind::DelItem => {
@@ -674,22 +674,24 @@ unsafe fn call_wrapper(
                 } else {
                     null_mut()
                 };
-                if cast!(objobjargproc)(self_, items[0], value) < 0 {
+                if crate::extcall::objobjarg(cast!(objobjargproc), self_, items[0], value) < 0 {
                     null_mut()
                 } else {
                     crate::object::new_none()
                 }
             }
             WrapKind::Contains => {
-                let r = cast!(objobjproc)(self_, items[0]);
+                let r = crate::extcall::objobj(cast!(objobjproc), self_, items[0]);
                 if r < 0 {
                     null_mut()
                 } else {
                     crate::boolobject::from_bool(r != 0)
                 }
             }
-            WrapKind::RichCompare(op) => cast!(richcmpfunc)(self_, items[0], op),
-            WrapKind::Call => cast!(ternaryfunc)(self_, args, kw),
+            WrapKind::RichCompare(op) => {
+                crate::extcall::richcmp(cast!(richcmpfunc), self_, items[0], op)
+            }
+            WrapKind::Call => crate::extcall::ternary(cast!(ternaryfunc), self_, args, kw),
             WrapKind::DescrGet => {
                 let none = crate::object::none();
                 let opt = |o: *mut PyObject| if o == none { null_mut() } else { o };
@@ -698,7 +700,7 @@ unsafe fn call_wrapper(
                 if obj.is_null() && owner.is_null() {
                     return raise(&raw mut EXC_TypeError, "__get__(None, None) is invalid");
                 }
-                cast!(crate::object::descrgetfunc)(self_, obj, owner)
+                crate::extcall::ternary(cast!(crate::object::descrgetfunc), self_, obj, owner)
             }
             WrapKind::DescrSet | WrapKind::DescrDelete => {
                 let value = if w.kind == WrapKind::DescrSet {
@@ -706,14 +708,20 @@ unsafe fn call_wrapper(
                 } else {
                     null_mut()
                 };
-                if cast!(crate::object::descrsetfunc)(self_, items[0], value) < 0 {
+                if crate::extcall::objobjarg(
+                    cast!(crate::object::descrsetfunc),
+                    self_,
+                    items[0],
+                    value,
+                ) < 0
+                {
                     null_mut()
                 } else {
                     crate::object::new_none()
                 }
             }
             WrapKind::Init => {
-                if cast!(initproc)(self_, args, kw) < 0 {
+                if crate::extcall::objobjarg(cast!(initproc), self_, args, kw) < 0 {
                     null_mut()
                 } else {
                     crate::object::new_none()

@@ -204,7 +204,7 @@ pub unsafe extern "C" fn _PyTrash_thread_destroy_chain(tstate: *mut PyThreadStat
                     (*tstate).delete_later = next as *mut PyObject;
                 }
                 if let Some(dealloc) = (*ty(op)).tp_dealloc {
-                    dealloc(op);
+                    crate::extcall::destructor(dealloc, op);
                 }
             }
         }

@@ -1,0 +1,263 @@
+//! The one way into extension code.
+//!
+//! Every call gilgate makes through a function pointer an extension may have supplied goes
+//! through one function of this module: type slots (`tp_*`, `nb_*`, `sq_*`, `mp_*`, `am_*`,
+//! `bf_*`, including the ones a `PyType_Spec` installed), `PyMethodDef.ml_meth` in each calling
+//! convention, `PyGetSetDef` getters and setters, vectorcall pointers, module init hooks
+//! (`PyInit_*`, `PyModExport_*`, inittab entries), `Py_mod_create` / `Py_mod_exec` slots,
+//! `m_free`, capsule destructors, the visitor of `tp_traverse` and the `O&` converters of
+//! argument parsing and value building. Python-level callbacks (weakref callbacks, ...) are
+//! objects called through `tp_call` / vectorcall, so they land here too.
+//!
+//! The functions are grouped by C signature shape, not by slot: `unary` serves `tp_repr`,
+//! `tp_str`, `tp_iter`, `tp_iternext`, `nb_negative`, ... alike, since those pointer types are the
+//! same Rust type. Each one is `#[inline(always)]` around a direct call, so today they cost
+//! nothing.
+//!
+//! **Hook point for issue 9 (threads).** [`into_extension`] is the single place every call
+//! crosses; the per-module lock and the safe points go there (enter before the call, leave after
+//! it, also when the call unwinds). It is a no-op now. Slot functions gilgate itself implements
+//! (the built-in types' `tp_repr`, `vc_noargs`, ...) pass through it as well: a call site cannot
+//! tell whose pointer it holds, so the hook must decide that (for example from the type's or the
+//! function's owning module).
+//!
+//! `capi/tests/extcalls.rs` checks that no other source file calls such a pointer directly.
+
+use crate::moduleobject::PyModuleDef;
+use crate::object::{Py_buffer, PyObject, PyTypeObject, visitproc};
+use crate::pyport::{Py_hash_t, Py_ssize_t};
+use std::ffi::{c_char, c_int, c_void};
+
+/// The hook point every call into extension code crosses (issue 9 puts the per-module lock and
+/// the safe points here). Today it only runs `call`.
+#[inline(always)]
+pub(crate) fn into_extension<R>(call: impl FnOnce() -> R) -> R {
+    call()
+}
+
+macro_rules! shapes {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident($($arg:ident: $t:ty),*) -> $ret:ty;
+    )*) => {$(
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// `f` has exactly this C signature and the arguments meet its contract.
+        #[inline(always)]
+        pub(crate) unsafe fn $name(f: unsafe extern "C" fn($($t),*) -> $ret, $($arg: $t),*) -> $ret {
+            // SAFETY: the caller guarantees `f`'s signature and the arguments' validity.
+            into_extension(|| unsafe { f($($arg),*) })
+        }
+    )*};
+}
+
+macro_rules! void_shapes {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident($($arg:ident: $t:ty),*);
+    )*) => {$(
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// `f` has exactly this C signature and the arguments meet its contract.
+        #[inline(always)]
+        pub(crate) unsafe fn $name(f: unsafe extern "C" fn($($t),*), $($arg: $t),*) {
+            // SAFETY: the caller guarantees `f`'s signature and the arguments' validity.
+            into_extension(|| unsafe { f($($arg),*) })
+        }
+    )*};
+}
+
+shapes! {
+    /// `unaryfunc`, `reprfunc`, `getiterfunc`, `iternextfunc`: `tp_repr`, `tp_str`, `tp_iter`,
+    /// `tp_iternext`, `nb_negative`, `nb_int`, `nb_index`, `am_aiter`, ...
+    unary(a: *mut PyObject) -> *mut PyObject;
+    /// `binaryfunc`: `nb_add`, `sq_concat`, `mp_subscript`, `tp_getattro`, ...
+    binary(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject;
+    /// `ternaryfunc`, `descrgetfunc`: `tp_call`, `nb_power`, `tp_descr_get`.
+    ternary(a: *mut PyObject, b: *mut PyObject, c: *mut PyObject) -> *mut PyObject;
+    /// `inquiry`: `nb_bool`, `tp_clear`, `tp_is_gc`, `m_clear`.
+    inquiry(a: *mut PyObject) -> c_int;
+    /// `lenfunc` and `hashfunc` (the same type): `sq_length`, `mp_length`, `tp_hash`.
+    ssize(a: *mut PyObject) -> Py_ssize_t;
+    /// `ssizeargfunc`: `sq_item`, `sq_repeat`, `sq_inplace_repeat`.
+    ssizearg(a: *mut PyObject, i: Py_ssize_t) -> *mut PyObject;
+    /// `ssizeobjargproc`: `sq_ass_item`.
+    ssizeobjarg(a: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int;
+    /// `objobjproc`: `sq_contains`.
+    objobj(a: *mut PyObject, b: *mut PyObject) -> c_int;
+    /// `objobjargproc`, `setattrofunc`, `descrsetfunc`, `initproc`: `mp_ass_subscript`,
+    /// `tp_setattro`, `tp_descr_set`, `tp_init`.
+    objobjarg(a: *mut PyObject, b: *mut PyObject, c: *mut PyObject) -> c_int;
+    /// `richcmpfunc`: `tp_richcompare`.
+    richcmp(a: *mut PyObject, b: *mut PyObject, op: c_int) -> *mut PyObject;
+    /// `getattrfunc`: `tp_getattr`.
+    getattr(a: *mut PyObject, name: *mut c_char) -> *mut PyObject;
+    /// `setattrfunc`: `tp_setattr`.
+    setattr(a: *mut PyObject, name: *mut c_char, v: *mut PyObject) -> c_int;
+    /// `newfunc`: `tp_new`.
+    new(t: *mut PyTypeObject, args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject;
+    /// `allocfunc`: `tp_alloc`.
+    alloc(t: *mut PyTypeObject, n: Py_ssize_t) -> *mut PyObject;
+    /// `traverseproc`: `tp_traverse`, `m_traverse`.
+    #[allow(dead_code)] // nothing calls or reads it yet (was reachable as `pub`)
+    traverse(a: *mut PyObject, visit: visitproc, arg: *mut c_void) -> c_int;
+    /// `vectorcallfunc`: `tp_vectorcall` and the per-object vectorcall pointer.
+    vectorcall(
+        callable: *mut PyObject,
+        args: *const *mut PyObject,
+        nargsf: usize,
+        kwnames: *mut PyObject
+    ) -> *mut PyObject;
+    /// `sendfunc`: `am_send`.
+    send(a: *mut PyObject, arg: *mut PyObject, result: *mut *mut PyObject) -> c_int;
+    /// `getbufferproc`: `bf_getbuffer`.
+    getbuffer(a: *mut PyObject, view: *mut Py_buffer, flags: c_int) -> c_int;
+    /// `getter` of a `PyGetSetDef`.
+    getter(a: *mut PyObject, closure: *mut c_void) -> *mut PyObject;
+    /// `setter` of a `PyGetSetDef`.
+    setter(a: *mut PyObject, v: *mut PyObject, closure: *mut c_void) -> c_int;
+    /// `visitproc`: the visitor a `tp_traverse` caller passes in.
+    visit(o: *mut PyObject, arg: *mut c_void) -> c_int;
+    /// An `O&` converter of argument parsing (`PyArg_Parse*`): `(object, address)`.
+    parse_converter(o: *mut PyObject, addr: *mut c_void) -> c_int;
+    /// An `O&` converter of value building (`Py_BuildValue`): `(address)`.
+    build_converter(addr: *mut c_void) -> *mut PyObject;
+    /// A module init hook (`PyInit_*`, `PyModExport_*`, an inittab entry): no arguments.
+    module_init() -> *mut PyObject;
+    /// A `Py_mod_create` slot: `(spec, def)`.
+    module_create(spec: *mut PyObject, def: *mut PyModuleDef) -> *mut PyObject;
+    /// A `Py_mod_exec` slot.
+    module_exec(module: *mut PyObject) -> c_int;
+}
+
+void_shapes! {
+    /// `destructor`: `tp_dealloc`, `tp_finalize`, `tp_del`, capsule destructors.
+    destructor(a: *mut PyObject);
+    /// `freefunc`: `tp_free`, `m_free`.
+    free(p: *mut c_void);
+    /// `releasebufferproc`: `bf_releasebuffer`.
+    releasebuffer(a: *mut PyObject, view: *mut Py_buffer);
+}
+
+/// `hashfunc` under its own name (the same type as `lenfunc`): `tp_hash`.
+///
+/// # Safety
+/// As [`ssize`].
+#[inline(always)]
+pub(crate) unsafe fn hash(
+    f: unsafe extern "C" fn(*mut PyObject) -> Py_hash_t,
+    a: *mut PyObject,
+) -> Py_hash_t {
+    // SAFETY: forwarded contract.
+    unsafe { ssize(f, a) }
+}
+
+// `PyMethodDef.ml_meth` is stored as `void *`; its real signature follows `ml_flags`. Each
+// function below reads it as one calling convention.
+
+type MethO = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+type MethKw = unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> *mut PyObject;
+type MethFast =
+    unsafe extern "C" fn(*mut PyObject, *const *mut PyObject, Py_ssize_t) -> *mut PyObject;
+type MethFastKw = unsafe extern "C" fn(
+    *mut PyObject,
+    *const *mut PyObject,
+    Py_ssize_t,
+    *mut PyObject,
+) -> *mut PyObject;
+type MethMethod = unsafe extern "C" fn(
+    *mut PyObject,
+    *mut PyTypeObject,
+    *const *mut PyObject,
+    usize,
+    *mut PyObject,
+) -> *mut PyObject;
+
+/// `ml_meth` as `PyCFunction` (`METH_NOARGS` with `arg` NULL, `METH_O`, `METH_VARARGS`).
+///
+/// # Safety
+/// `meth` is a non-NULL `ml_meth` whose flags select this convention; the arguments meet it.
+#[inline(always)]
+pub(crate) unsafe fn meth(
+    meth: *mut c_void,
+    self_: *mut PyObject,
+    arg: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: the caller guarantees `meth` is a `PyCFunction`.
+    let f = unsafe { std::mem::transmute::<*mut c_void, MethO>(meth) };
+    // SAFETY: forwarded contract.
+    into_extension(|| unsafe { f(self_, arg) })
+}
+
+/// `ml_meth` as `PyCFunctionWithKeywords` (`METH_VARARGS | METH_KEYWORDS`).
+///
+/// # Safety
+/// As [`meth`], for this convention.
+#[inline(always)]
+pub(crate) unsafe fn meth_keywords(
+    meth: *mut c_void,
+    self_: *mut PyObject,
+    args: *mut PyObject,
+    kwargs: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: the caller guarantees `meth` is a `PyCFunctionWithKeywords`.
+    let f = unsafe { std::mem::transmute::<*mut c_void, MethKw>(meth) };
+    // SAFETY: forwarded contract.
+    into_extension(|| unsafe { f(self_, args, kwargs) })
+}
+
+/// `ml_meth` as `PyCFunctionFast` (`METH_FASTCALL`).
+///
+/// # Safety
+/// As [`meth`], for this convention.
+#[inline(always)]
+pub(crate) unsafe fn meth_fastcall(
+    meth: *mut c_void,
+    self_: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: the caller guarantees `meth` is a `PyCFunctionFast`.
+    let f = unsafe { std::mem::transmute::<*mut c_void, MethFast>(meth) };
+    // SAFETY: forwarded contract.
+    into_extension(|| unsafe { f(self_, args, nargs) })
+}
+
+/// `ml_meth` as `PyCFunctionFastWithKeywords` (`METH_FASTCALL | METH_KEYWORDS`).
+///
+/// # Safety
+/// As [`meth`], for this convention.
+#[inline(always)]
+pub(crate) unsafe fn meth_fastcall_keywords(
+    meth: *mut c_void,
+    self_: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: the caller guarantees `meth` is a `PyCFunctionFastWithKeywords`.
+    let f = unsafe { std::mem::transmute::<*mut c_void, MethFastKw>(meth) };
+    // SAFETY: forwarded contract.
+    into_extension(|| unsafe { f(self_, args, nargs, kwnames) })
+}
+
+/// `ml_meth` as `PyCMethod` (`METH_METHOD | METH_FASTCALL | METH_KEYWORDS`).
+///
+/// # Safety
+/// As [`meth`], for this convention.
+#[inline(always)]
+pub(crate) unsafe fn meth_method(
+    meth: *mut c_void,
+    self_: *mut PyObject,
+    cls: *mut PyTypeObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: the caller guarantees `meth` is a `PyCMethod`.
+    let f = unsafe { std::mem::transmute::<*mut c_void, MethMethod>(meth) };
+    // SAFETY: forwarded contract.
+    into_extension(|| unsafe { f(self_, cls, args, nargsf, kwnames) })
+}
