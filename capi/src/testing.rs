@@ -59,7 +59,6 @@ pub mod objimpl {
 }
 
 pub mod pyerrors {
-    pub use crate::exceptions::{EXC_IndexError, EXC_OverflowError, EXC_ValueError};
     pub use crate::pyerrors::{current, raise};
 }
 

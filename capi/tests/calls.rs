@@ -832,7 +832,10 @@ unsafe extern "C" fn seq_item(o: *mut PyObject, i: isize) -> *mut PyObject {
     // SAFETY: a Seq.
     unsafe {
         if i < 0 || i >= (*o.cast::<SeqObject>()).n {
-            return pyerrors::raise(&raw mut pyerrors::EXC_IndexError, "Seq index out of range");
+            return pyerrors::raise(
+                gilgate_capi::ffi::PyExc_IndexError.cast(),
+                "Seq index out of range",
+            );
         }
         new_num(&raw mut NUM_TYPE, i as i64 * 10)
     }

@@ -1580,7 +1580,7 @@ fn packing_frexp_and_strtod() {
             gilgate_capi::ffi::PyOS_string_to_double(c"1e500".as_ptr(), null_mut(), null_mut()),
             f64::INFINITY
         );
-        let ovf = (&raw mut gilgate_capi::testing::pyerrors::EXC_OverflowError).cast();
+        let ovf = gilgate_capi::ffi::PyExc_OverflowError;
         assert_eq!(
             gilgate_capi::ffi::PyOS_string_to_double(c"1e500".as_ptr(), null_mut(), ovf),
             -1.0

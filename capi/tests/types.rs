@@ -11,7 +11,6 @@ use gilgate_capi::host::ExcInfo;
 use gilgate_capi::host::decref;
 use gilgate_capi::testing::longobject;
 use gilgate_capi::testing::object;
-use gilgate_capi::testing::pyerrors;
 use gilgate_capi::testing::refcount::refcnt;
 use gilgate_capi::testing::tupleobject;
 use gilgate_capi::testing::typeobject;
@@ -753,7 +752,10 @@ fn exception_classes_from_specs() {
     let et_t = et.cast::<PyTypeObject>();
     // SAFETY: live objects; the exception machinery reads the instance.
     unsafe {
-        assert!(object::is_subtype(et_t, &raw mut pyerrors::EXC_ValueError));
+        assert!(object::is_subtype(
+            et_t,
+            gilgate_capi::ffi::PyExc_ValueError.cast()
+        ));
         assert_ne!(
             (*et_t).tp_flags & gilgate_capi::ffi::Py_TPFLAGS_BASE_EXC_SUBCLASS,
             0

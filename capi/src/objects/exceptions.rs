@@ -642,7 +642,7 @@ pub(crate) static mut EXC_FloatingPointError: PyTypeObject = exc_type(
 );
 #[unsafe(no_mangle)]
 pub static mut PyExc_FloatingPointError: *mut PyObject = (&raw mut EXC_FloatingPointError).cast();
-pub static mut EXC_OverflowError: PyTypeObject = exc_type(
+pub(crate) static mut EXC_OverflowError: PyTypeObject = exc_type(
     c"OverflowError",
     &raw mut EXC_ArithmeticError,
     88,
@@ -702,7 +702,7 @@ pub(crate) static mut EXC_LookupError: PyTypeObject =
     exc_type(c"LookupError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_LookupError: *mut PyObject = (&raw mut EXC_LookupError).cast();
-pub static mut EXC_IndexError: PyTypeObject =
+pub(crate) static mut EXC_IndexError: PyTypeObject =
     exc_type(c"IndexError", &raw mut EXC_LookupError, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_IndexError: *mut PyObject = (&raw mut EXC_IndexError).cast();
@@ -878,7 +878,7 @@ pub(crate) static mut EXC_TypeError: PyTypeObject =
     exc_type(c"TypeError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_TypeError: *mut PyObject = (&raw mut EXC_TypeError).cast();
-pub static mut EXC_ValueError: PyTypeObject =
+pub(crate) static mut EXC_ValueError: PyTypeObject =
     exc_type(c"ValueError", &raw mut EXC_Exception, 88, Kind::Base);
 #[unsafe(no_mangle)]
 pub static mut PyExc_ValueError: *mut PyObject = (&raw mut EXC_ValueError).cast();

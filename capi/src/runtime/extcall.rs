@@ -119,6 +119,7 @@ shapes! {
     /// `setter` of a `PyGetSetDef`.
     setter(a: *mut PyObject, v: *mut PyObject, closure: *mut c_void) -> c_int;
     /// `visitproc`: the visitor a `tp_traverse` caller passes in.
+    #[allow(dead_code)] // nothing calls or reads it yet (was reachable as `pub`)
     visit(o: *mut PyObject, arg: *mut c_void) -> c_int;
     /// An `O&` converter of argument parsing (`PyArg_Parse*`): `(object, address)`.
     parse_converter(o: *mut PyObject, addr: *mut c_void) -> c_int;
