@@ -689,7 +689,7 @@ pub unsafe extern "C" fn _gilgate_call_method_array(
     })
 }
 
-/// For the C shim: `callable(*built)` (see [`call_built`]); `name` non-NULL looks the method
+/// For the C shim: `callable(*built)` (see `call_built`); `name` non-NULL looks the method
 /// up on `callable` first. Steals `built`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn _gilgate_call_built(
