@@ -15,7 +15,7 @@ fn main() {
         eprintln!("usage: inspect_paths PATH...");
         std::process::exit(64);
     }
-    let host = gilgate::Host::new(gilgate::Policy::Auto);
+    let host = gilgate::Loader::new(gilgate::Policy::Auto);
     let report = host.inspect(&paths);
     print!("{}", report.to_human());
     for m in &report.modules {

@@ -34,7 +34,7 @@
 //! ```
 
 use crate::ffi::{self, Obj};
-use gilgate_capi::object::PyObject;
+use gilgate_capi::ffi::PyObject;
 use gilgate_loader::{LoadError, Policy};
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::{CStr, CString, c_char, c_ulong};
@@ -71,7 +71,7 @@ impl PyErr {
     /// Takes the current exception out of the runtime's error indicator (a `SystemError` when a
     /// function reported failure without setting one, as CPython says).
     pub fn fetch() -> PyErr {
-        match gilgate_capi::pyerrors::take_exception() {
+        match gilgate_capi::host::take_exception() {
             Some(info) => PyErr::new(info.type_name, info.message),
             None => PyErr::new("SystemError", "error return without exception set"),
         }
@@ -79,7 +79,7 @@ impl PyErr {
 
     /// Whether an exception is pending in the runtime.
     pub fn occurred() -> bool {
-        gilgate_capi::pyerrors::occurred()
+        gilgate_capi::host::error_occurred()
     }
 
     fn type_error(message: impl Into<String>) -> PyErr {
@@ -114,7 +114,7 @@ pub type PyResult<T> = Result<T, PyErr>;
 /// Initializes the runtime (once per process). [`Host::new`] does it; call it before creating
 /// objects without a host.
 pub fn init_runtime() -> PyResult<()> {
-    gilgate_capi::pylifecycle::initialize().map_err(|e| PyErr::new("HostError", e))
+    gilgate_capi::host::initialize().map_err(|e| PyErr::new("HostError", e))
 }
 
 /// An owned (strong) reference to a Python object.
@@ -286,7 +286,7 @@ impl PyRef {
 
     /// The items of a dict, in its iteration order (Python's insertion order).
     pub fn dict_items<K: FromPy, V: FromPy>(&self) -> PyResult<Vec<(K, V)>> {
-        if self.flags() & ffi::TPFLAGS_DICT_SUBCLASS == 0 {
+        if self.flags() & ffi::Py_TPFLAGS_DICT_SUBCLASS == 0 {
             return Err(PyErr::type_error(format!(
                 "expected dict, got {}",
                 self.type_name()
@@ -311,9 +311,9 @@ impl PyRef {
         let (size, get): (
             unsafe extern "C" fn(Obj) -> isize,
             unsafe extern "C" fn(Obj, isize) -> Obj,
-        ) = if flags & ffi::TPFLAGS_TUPLE_SUBCLASS != 0 {
+        ) = if flags & ffi::Py_TPFLAGS_TUPLE_SUBCLASS != 0 {
             (ffi::PyTuple_Size, ffi::PyTuple_GetItem)
-        } else if flags & ffi::TPFLAGS_LIST_SUBCLASS != 0 {
+        } else if flags & ffi::Py_TPFLAGS_LIST_SUBCLASS != 0 {
             (ffi::PyList_Size, ffi::PyList_GetItem)
         } else {
             return self.iterate();
@@ -555,7 +555,7 @@ impl IntoPy for &num_bigint::BigInt {
 impl FromPy for num_bigint::BigInt {
     /// Any int (by way of its hexadecimal digits when it does not fit in 64 bits).
     fn from_py(obj: &PyRef) -> PyResult<Self> {
-        if obj.flags() & ffi::TPFLAGS_LONG_SUBCLASS == 0 {
+        if obj.flags() & ffi::Py_TPFLAGS_LONG_SUBCLASS == 0 {
             return Err(PyErr::type_error(format!(
                 "expected int, got {}",
                 obj.type_name()
@@ -664,7 +664,7 @@ macro_rules! tuple_impls {
         }
         impl<$($T: FromPy),+> FromPy for ($($T,)+) {
             fn from_py(obj: &PyRef) -> PyResult<Self> {
-                if obj.flags() & ffi::TPFLAGS_TUPLE_SUBCLASS == 0 {
+                if obj.flags() & ffi::Py_TPFLAGS_TUPLE_SUBCLASS == 0 {
                     return Err(PyErr::type_error(format!("expected tuple, got {}", obj.type_name())));
                 }
                 let items = obj.iter_items()?;
@@ -720,7 +720,7 @@ impl FromPy for bool {
                 obj.type_name()
             )));
         }
-        Ok(obj.as_ptr() == &raw mut ffi::_Py_TrueStruct)
+        Ok(obj.as_ptr() == (&raw mut ffi::_Py_TrueStruct).cast())
     }
 }
 
@@ -773,7 +773,7 @@ impl FromPy for f64 {
 
 impl FromPy for String {
     fn from_py(obj: &PyRef) -> PyResult<Self> {
-        if obj.flags() & ffi::TPFLAGS_UNICODE_SUBCLASS == 0 {
+        if obj.flags() & ffi::Py_TPFLAGS_UNICODE_SUBCLASS == 0 {
             return Err(PyErr::type_error(format!(
                 "expected str, got {}",
                 obj.type_name()
@@ -794,7 +794,7 @@ impl FromPy for String {
 
 impl FromPy for Vec<u8> {
     fn from_py(obj: &PyRef) -> PyResult<Self> {
-        if obj.flags() & ffi::TPFLAGS_BYTES_SUBCLASS == 0 {
+        if obj.flags() & ffi::Py_TPFLAGS_BYTES_SUBCLASS == 0 {
             return Err(PyErr::type_error(format!(
                 "expected bytes, got {}",
                 obj.type_name()
@@ -812,7 +812,7 @@ impl FromPy for Vec<u8> {
 
 impl<T: FromPy> FromPy for Vec<T> {
     fn from_py(obj: &PyRef) -> PyResult<Self> {
-        if obj.flags() & ffi::TPFLAGS_UNICODE_SUBCLASS != 0 {
+        if obj.flags() & ffi::Py_TPFLAGS_UNICODE_SUBCLASS != 0 {
             return Err(PyErr::type_error("can't extract a str to a Vec"));
         }
         obj.iter_items()?.iter().map(T::from_py).collect()
@@ -891,7 +891,7 @@ impl HostBuilder {
     fn build_inner(self) -> (Host, Option<PyErr>) {
         // A failure here (no -rdynamic) shows again, as an error, on the first import.
         let _ = init_runtime();
-        let mut inner = gilgate_loader::Host::new(self.policy.unwrap_or(Policy::Auto));
+        let mut inner = gilgate_loader::Loader::new(self.policy.unwrap_or(Policy::Auto));
         for a in self.allow {
             inner.allow(a);
         }
@@ -919,7 +919,7 @@ impl HostBuilder {
 
 /// A host: the modules loaded into this process, under one lock policy.
 pub struct Host {
-    inner: gilgate_loader::Host,
+    inner: gilgate_loader::Loader,
     search: Vec<PathBuf>,
     /// Wheels on the search path, unpacked for as long as the host lives.
     _wheels: Vec<gilgate_loader::Unpacked>,
@@ -945,7 +945,7 @@ impl Host {
     }
 
     /// The loader's host (lock state, declarations and lints of the loaded modules).
-    pub fn loader(&self) -> &gilgate_loader::Host {
+    pub fn loader(&self) -> &gilgate_loader::Loader {
         &self.inner
     }
 
@@ -995,13 +995,13 @@ impl Host {
         if let Some(e) = &self.broken_path {
             return Err(e.clone());
         }
-        let before = gilgate_capi::import::get_module(spec);
+        let before = gilgate_capi::host::get_module(spec);
         let loaded = self.inner.load(spec, &self.search);
-        let stored = gilgate_capi::import::get_module(spec);
+        let stored = gilgate_capi::host::get_module(spec);
         // SAFETY: our new references (or NULL).
         unsafe {
-            gilgate_capi::refcount::xdecref(before);
-            gilgate_capi::refcount::xdecref(stored);
+            gilgate_capi::host::xdecref(before);
+            gilgate_capi::host::xdecref(stored);
         }
         let m = loaded?;
         let module = Module {
@@ -1013,8 +1013,7 @@ impl Host {
         // finds it instead of loading the file again. An entry the module's own init or exec
         // put there (a module replacing itself) stays.
         let replaced_itself = stored != before && !stored.is_null();
-        if !replaced_itself
-            && gilgate_capi::import::set_module(&module.name, module.obj.as_ptr()) < 0
+        if !replaced_itself && gilgate_capi::host::set_module(&module.name, module.obj.as_ptr()) < 0
         {
             return Err(PyErr::fetch());
         }

@@ -7,20 +7,20 @@
 //!   ([`embed::Host`], [`embed::Module`], [`embed::PyRef`], [`embed::IntoPy`]/[`embed::FromPy`],
 //!   [`embed::PyErr`]).
 //! - [`eval`]: the expression language of `gilgate eval` (parser and evaluator).
-//! - [`Host`] (the loader's): inspection reports and the lock policy.
+//! - [`Loader`] (from [`loader`]): inspection reports, loading under the lock policy.
 //!
 //! ```no_run
 //! // First thing in `main`: turns this process into an inspection worker when gilgate
 //! // starts it as one.
 //! gilgate::run_if_worker();
-//! let host = gilgate::Host::new(gilgate::Policy::Auto);
-//! let report = host.inspect(&["dist/mypkg.whl".into()]);
+//! let loader = gilgate::Loader::new(gilgate::Policy::Auto);
+//! let report = loader.inspect(&["dist/mypkg.whl".into()]);
 //! println!("{}", report.to_human());
 //! ```
 pub use gilgate_capi as capi;
 pub use gilgate_loader as loader;
 pub use gilgate_loader::worker::run_if_worker;
-pub use gilgate_loader::{Host, LoadError, Module, Policy, Report, Target};
+pub use gilgate_loader::{LoadError, Loader, Module, Policy, Report, Target};
 
 pub mod cli_eval;
 pub mod embed;

@@ -1,7 +1,7 @@
 //! The `gilgate` command line.
 
 use clap::{Parser, Subcommand};
-use gilgate::loader::{Decision, Host, LoadError, Policy, Status, lock, search_path, worker};
+use gilgate::loader::{Decision, LoadError, Loader, Policy, Status, lock, search_path, worker};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -165,21 +165,21 @@ fn main() -> ExitCode {
             exprs,
         }),
         Command::Surface { list } => {
-            outln!("{}", gilgate::capi::surface::surface_counts());
+            outln!("{}", gilgate::capi::host::surface::surface_counts());
             if list {
-                out!("{}", gilgate::capi::surface::render_list());
+                out!("{}", gilgate::capi::host::surface::render_list());
             }
             EXIT_OK
         }
     })
 }
 
-fn host(gil: Option<String>, allow: Vec<String>) -> Result<Host, u8> {
+fn host(gil: Option<String>, allow: Vec<String>) -> Result<Loader, u8> {
     let (policy, _) = lock::policy_from_env(gil.as_deref()).map_err(|e| {
         eprintln!("gilgate: {e}");
         EXIT_USAGE
     })?;
-    let mut h = Host::new(policy);
+    let mut h = Loader::new(policy);
     for a in allow {
         h.allow(a);
     }

@@ -283,11 +283,11 @@ fn loaded_modules_go_into_sys_modules_with_their_file() {
     );
     // An import through the runtime's import system (as an extension's PyImport_ImportModule
     // does) finds the loaded module instead of loading the file again.
-    let again = gilgate_capi::import::import_module("kwargs_demo");
+    let again = gilgate_capi::host::import_module("kwargs_demo");
     assert_eq!(again, m.object().as_ptr());
     // SAFETY: our new reference.
-    unsafe { gilgate_capi::refcount::decref(again) };
-    let sys = gilgate_capi::import::import_module("sys");
+    unsafe { gilgate_capi::host::decref(again) };
+    let sys = gilgate_capi::host::import_module("sys");
     // SAFETY: our new reference to a live module.
     let sys = unsafe { PyRef::from_owned_ptr(sys) }.unwrap();
     let modules = sys.getattr("modules").unwrap();

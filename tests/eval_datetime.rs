@@ -70,7 +70,7 @@ fn recorded(file: &str) -> Recorded {
 
 fn evaluator() -> Evaluator {
     let mut ev = Evaluator::new();
-    let m = gilgate::capi::import::import_module("datetime");
+    let m = gilgate::capi::host::import_module("datetime");
     // SAFETY: import_module returns a new reference or NULL with an exception set.
     let m = unsafe { PyRef::from_owned_ptr(m) }.expect("import datetime");
     for name in [
@@ -83,7 +83,7 @@ fn evaluator() -> Evaluator {
     ] {
         ev.set(name, m.getattr(name).expect(name));
     }
-    let t = gilgate::capi::import::import_module("time");
+    let t = gilgate::capi::host::import_module("time");
     // SAFETY: as above.
     ev.set(
         "timemod",
@@ -145,18 +145,18 @@ fn time_machine_travels_with_gilgates_datetime_and_time() {
     let tm = host.import("_time_machine").expect("load _time_machine");
     let mut ev = evaluator();
     ev.add_module(&tm, false).expect("add _time_machine");
-    let sys = gilgate::capi::import::import_module("sys");
+    let sys = gilgate::capi::host::import_module("sys");
     // SAFETY: a new reference or NULL with an exception set.
     ev.set(
         "sys",
         unsafe { PyRef::from_owned_ptr(sys) }.expect("import sys"),
     );
     // the stand-in for the pure-Python `time_machine` package
-    let name = gilgate::capi::unicodeobject::from_str("time_machine");
+    let name = gilgate::capi::testing::unicodeobject::from_str("time_machine");
     // SAFETY: a live str; new_module returns a new reference or NULL with an exception set.
-    let stand_in = unsafe { gilgate::capi::moduleobject::new_module(name) };
+    let stand_in = unsafe { gilgate::capi::testing::moduleobject::new_module(name) };
     // SAFETY: our reference to the name.
-    unsafe { gilgate::capi::refcount::decref(name) };
+    unsafe { gilgate::capi::host::decref(name) };
     // SAFETY: as above.
     ev.set(
         "tm",
@@ -233,8 +233,8 @@ fn datetime_and_time_operations_do_not_leak() {
     let _h = Host::new();
     let mut ev = evaluator();
     let live = || {
-        gilgate::capi::refcount::merge_pending();
-        gilgate::capi::objimpl::live_objects()
+        gilgate::capi::host::merge_pending();
+        gilgate::capi::host::live_objects()
     };
     let mut leaking = Vec::new();
     let r = recorded("eval-datetime.json");
@@ -301,10 +301,7 @@ fn timedelta_divmod() {
         let (x, y) = (eval_obj(a), eval_obj(b));
         // SAFETY: two live objects; the result is a new reference or NULL with an exception.
         let r = unsafe {
-            PyRef::from_owned_ptr(gilgate::capi::abstract_::PyNumber_Divmod(
-                x.as_ptr(),
-                y.as_ptr(),
-            ))
+            PyRef::from_owned_ptr(gilgate::capi::ffi::PyNumber_Divmod(x.as_ptr(), y.as_ptr()))
         };
         let got = match r {
             Ok(v) => v.repr().unwrap_or_default(),

@@ -2,7 +2,8 @@
 //! `capi/data/cpython-exports.tsv`) in its dynamic symbol table, so that extension modules the
 //! CLI dlopens with `RTLD_NOW` resolve every symbol.
 
-use gilgate::capi::surface::{Kind, SURFACE};
+use gilgate::capi::host::surface::Kind;
+use gilgate::capi::host::surface::SURFACE;
 use std::collections::BTreeMap;
 use std::process::Command;
 
@@ -70,7 +71,7 @@ fn cli_binary_exports_every_surface_name() {
 /// lacks (capi/data/partial.tsv).
 #[test]
 fn surface_command_reports_real_partial_and_stub() {
-    let c = gilgate::capi::surface::surface_counts();
+    let c = gilgate::capi::host::surface::surface_counts();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gilgate"))
         .args(["surface", "--list"])
         .output()
@@ -96,7 +97,7 @@ fn surface_command_reports_real_partial_and_stub() {
         line("PyErr_WarnEx"),
         format!(
             "partial: {}",
-            gilgate::capi::surface::lookup("PyErr_WarnEx")
+            gilgate::capi::host::surface::lookup("PyErr_WarnEx")
                 .unwrap()
                 .missing()
                 .unwrap()
@@ -106,7 +107,7 @@ fn surface_command_reports_real_partial_and_stub() {
     assert_eq!(line("PyList_New"), "real");
     let stub = SURFACE
         .iter()
-        .find(|e| e.kind == Kind::Func && e.status == gilgate::capi::surface::Status::Stub)
+        .find(|e| e.kind == Kind::Func && e.status == gilgate::capi::host::surface::Status::Stub)
         .unwrap();
     assert_eq!(line(stub.name), "stub");
 }

@@ -5,17 +5,21 @@
 
 mod support;
 
-use gilgate::capi::{import, pyerrors};
-use gilgate::{Host, Policy};
+use gilgate::capi::testing::import;
+use gilgate::{Loader, Policy};
 use gilgate_test_extensions::sample;
 
-fn attr_repr(o: *mut gilgate::capi::object::PyObject, name: &str) -> String {
-    let k = gilgate::capi::unicodeobject::from_str(name);
+fn attr_repr(o: *mut gilgate::capi::ffi::PyObject, name: &str) -> String {
+    let k = gilgate::capi::testing::unicodeobject::from_str(name);
     // SAFETY: live objects; the result is a new reference or NULL.
     unsafe {
-        let v = gilgate::capi::object::getattr(o, k);
-        assert!(!v.is_null(), "{name}: {:?}", pyerrors::take_exception());
-        gilgate::capi::object::repr_string(v)
+        let v = gilgate::capi::testing::object::getattr(o, k);
+        assert!(
+            !v.is_null(),
+            "{name}: {:?}",
+            gilgate::capi::host::take_exception()
+        );
+        gilgate::capi::testing::object::repr_string(v)
     }
 }
 
@@ -33,7 +37,7 @@ fn sibling_extensions_of_a_package_folder() {
         let src = sample(m);
         std::fs::copy(&src, pkg.join(src.file_name().unwrap())).unwrap();
     }
-    let mut host = Host::new(Policy::Auto);
+    let mut host = Loader::new(Policy::Auto);
     let search = vec![tmp.path().to_path_buf()];
     let m = host.load("pkg.mp_ft", &search).expect("loads").as_ptr();
     assert_eq!(attr_repr(m, "__name__"), "'pkg.mp_ft'");
@@ -42,10 +46,14 @@ fn sibling_extensions_of_a_package_folder() {
 
     // The sibling comes through PyImport_ImportModule and the loader's hook.
     // SAFETY: a C string.
-    let sib = unsafe { import::PyImport_ImportModule(c"pkg.mp_gil_two".as_ptr()) };
-    assert!(!sib.is_null(), "{:?}", pyerrors::take_exception());
+    let sib = unsafe { gilgate::capi::ffi::PyImport_ImportModule(c"pkg.mp_gil_two".as_ptr()) };
+    assert!(
+        !sib.is_null(),
+        "{:?}",
+        gilgate::capi::host::take_exception()
+    );
     assert_eq!(attr_repr(sib, "__name__"), "'pkg.mp_gil_two'");
-    let p = import::get_module("pkg");
+    let p = gilgate::capi::host::get_module("pkg");
     assert!(!p.is_null());
     assert!(import::is_package(p));
     // `__path__` holds the folder (a list; a tuple until gilgate has lists).
@@ -55,22 +63,22 @@ fn sibling_extensions_of_a_package_folder() {
         "{path}"
     );
     // The submodule is an attribute of its package, and sys.modules has both.
-    let k = gilgate::capi::unicodeobject::from_str("mp_gil_two");
+    let k = gilgate::capi::testing::unicodeobject::from_str("mp_gil_two");
     // SAFETY: live objects.
-    let sub = unsafe { gilgate::capi::object::getattr(p, k) };
+    let sub = unsafe { gilgate::capi::testing::object::getattr(p, k) };
     assert_eq!(sub, sib);
     // Both declare Py_MOD_GIL_NOT_USED: the lock stays off.
-    assert!(!gilgate::capi::sysmodule::gil_enabled());
+    assert!(!gilgate::capi::testing::sysmodule::gil_enabled());
     // Importing again returns the same module object.
     // SAFETY: a C string.
-    let again = unsafe { import::PyImport_ImportModule(c"pkg.mp_gil_two".as_ptr()) };
+    let again = unsafe { gilgate::capi::ffi::PyImport_ImportModule(c"pkg.mp_gil_two".as_ptr()) };
     assert_eq!(again, sib);
 
     // A name with only Python source names the module.
     std::fs::write(pkg.join("helper.py"), "x = 1\n").unwrap();
     // SAFETY: a C string.
-    assert!(unsafe { import::PyImport_ImportModule(c"pkg.helper".as_ptr()) }.is_null());
-    let e = pyerrors::take_exception().unwrap();
+    assert!(unsafe { gilgate::capi::ffi::PyImport_ImportModule(c"pkg.helper".as_ptr()) }.is_null());
+    let e = gilgate::capi::host::take_exception().unwrap();
     assert_eq!(e.type_name, "ImportError");
     assert!(
         e.message

@@ -1,7 +1,7 @@
 //! No leaks through the Rust embedding API: each realistic sample module of `test-extensions/`
 //! is loaded, a workload of its functions runs (error paths included: exceptions raised,
 //! fetched and dropped), every handle is dropped, and the runtime's live-object count
-//! (`gilgate_capi::objimpl::live_objects`: objects created and not yet deallocated) must be back
+//! (`gilgate_capi::host::live_objects`: objects created and not yet deallocated) must be back
 //! exactly where it was.
 //!
 //! The module objects themselves stay loaded (gilgate never unloads a module, and
@@ -11,8 +11,8 @@
 //! create and free exactly the same objects; a missing decref anywhere on the path leaves at
 //! least one object per round and fails the test.
 
-use gilgate::capi::objimpl::live_objects;
-use gilgate::capi::refcount::merge_pending;
+use gilgate::capi::host::live_objects;
+use gilgate::capi::host::merge_pending;
 use gilgate::embed::{self, Host, IntoPy, Module, PyErr, PyRef, PyResult};
 use gilgate::eval::{Evaluator, parse::parse_stmt};
 use gilgate_test_extensions::samples_dir;

@@ -8,7 +8,7 @@ use std::ffi::{CStr, CString};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--list") {
-        print!("{}", gilgate_capi::surface::render_list());
+        print!("{}", gilgate_capi::host::surface::render_list());
     }
     if let Some(i) = args.iter().position(|a| a == "--dlopen") {
         let mut failed = 0;
@@ -30,5 +30,5 @@ fn main() {
             std::process::exit(1);
         }
     }
-    println!("{}", gilgate_capi::surface::surface_counts());
+    println!("{}", gilgate_capi::host::surface::surface_counts());
 }

@@ -3,10 +3,15 @@
 //! C module compiled against `include/` that parses keywords, uses `PyArg_VaParse` and calls
 //! back with `PyObject_CallFunction`.
 
-use gilgate_capi::object::{PyObject, PyObject_Repr, PyTypeObject};
-use gilgate_capi::pyerrors;
-use gilgate_capi::refcount::{decref, refcnt};
-use gilgate_capi::{longobject as long, tupleobject as tup, unicodeobject as uni};
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::PyObject_Repr;
+use gilgate_capi::ffi::PyTypeObject;
+
+use gilgate_capi::host::decref;
+use gilgate_capi::testing::longobject as long;
+use gilgate_capi::testing::refcount::refcnt;
+use gilgate_capi::testing::tupleobject as tup;
+use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{c_char, c_double, c_int, c_long, c_void};
 use std::ptr::{null, null_mut};
 use support::{Library, cc};
@@ -43,11 +48,11 @@ unsafe extern "C" {
 }
 
 fn init() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
 }
 
 fn error() -> String {
-    let e = pyerrors::take_exception().expect("an exception is set");
+    let e = gilgate_capi::host::take_exception().expect("an exception is set");
     format!("{}: {}", e.type_name, e.message)
 }
 
@@ -107,7 +112,7 @@ fn one_error(format: &std::ffi::CStr, arg: *mut PyObject) -> String {
 #[test]
 fn parse_tuple_errors_match_cpython() {
     init();
-    let none = gilgate_capi::object::none();
+    let none = gilgate_capi::testing::object::none();
     assert_eq!(
         tuple_error_ii(c"ii", args(&[int(1)])),
         "TypeError: function takes exactly 2 arguments (1 given)"
@@ -229,7 +234,7 @@ fn parse_tuple_errors_match_cpython() {
         "TypeError: argument 1 must be str or None, not int"
     );
     assert_eq!(
-        one_error(c"k", gilgate_capi::floatobject::from_f64(1.0)),
+        one_error(c"k", gilgate_capi::testing::floatobject::from_f64(1.0)),
         "TypeError: argument 1 must be int, not float"
     );
     // O!: the type's name.
@@ -291,11 +296,11 @@ fn parse_tuple_conversions() {
         int(-7),
         int(-1),
         int(257),
-        gilgate_capi::floatobject::from_f64(1.5),
+        gilgate_capi::testing::floatobject::from_f64(1.5),
         int(3),
         s(""),
         s("h\u{e9}llo"),
-        gilgate_capi::object::none(),
+        gilgate_capi::testing::object::none(),
         eight,
         args(&[int(9), tee]),
     ]);
@@ -451,10 +456,10 @@ fn kw(
     let d = if kwargs.is_empty() {
         null_mut()
     } else {
-        let d = gilgate_capi::dictobject::new_dict();
+        let d = gilgate_capi::testing::dictobject::new_dict();
         for (k, v) in kwargs {
             // SAFETY: a fresh dict.
-            unsafe { gilgate_capi::dictobject::set_item_str(d, k, *v) };
+            unsafe { gilgate_capi::host::dict_set_item_str(d, k, *v) };
         }
         d
     };
@@ -466,7 +471,7 @@ fn kw(
         PyArg_ParseTupleAndKeywords(args(pos), d, format.as_ptr(), list.as_ptr(), &mut a, &mut b)
     };
     if r == 1 {
-        assert!(pyerrors::take_exception().is_none());
+        assert!(gilgate_capi::host::take_exception().is_none());
         Ok((a, b))
     } else {
         Err(error())
@@ -557,8 +562,8 @@ fn parse_keywords_matches_cpython() {
             ),
             1
         );
-        let d = gilgate_capi::dictobject::new_dict();
-        gilgate_capi::dictobject::set_item_str(d, "a", int(1));
+        let d = gilgate_capi::testing::dictobject::new_dict();
+        gilgate_capi::host::dict_set_item_str(d, "a", int(1));
         assert_eq!(
             PyArg_ParseTupleAndKeywords(args(&[]), d, c"|s:f".as_ptr(), list.as_ptr(), &mut p),
             0
@@ -644,7 +649,7 @@ fn build_value() {
         assert_eq!(refcnt(o), before + 2);
         decref(t);
         assert_eq!(refcnt(o), before);
-        gilgate_capi::refcount::incref(o);
+        gilgate_capi::host::incref(o);
         let t = Py_BuildValue(c"(N)".as_ptr(), o);
         assert_eq!(refcnt(o), before + 1);
         decref(t);
@@ -676,9 +681,9 @@ fn build_value() {
         assert!(Py_BuildValue(c"N".as_ptr(), null_mut::<PyObject>()).is_null());
         assert_eq!(error(), "SystemError: NULL object passed to Py_BuildValue");
         // A failure releases what N handed over.
-        gilgate_capi::refcount::incref(o);
+        gilgate_capi::host::incref(o);
         assert!(Py_BuildValue(c"(Nx)".as_ptr(), o).is_null());
-        pyerrors::take_exception();
+        gilgate_capi::host::take_exception();
         assert_eq!(refcnt(o), before);
         assert!(Py_BuildValue(c"C".as_ptr(), 0x110000 as c_int).is_null());
         assert_eq!(error(), "ValueError: chr() arg not in range(0x110000)");
@@ -689,8 +694,8 @@ fn build_value() {
 #[test]
 fn build_value_lists() {
     init();
-    let real = gilgate_capi::surface::lookup("PyList_New")
-        .is_some_and(|e| e.status == gilgate_capi::surface::Status::Real);
+    let real = gilgate_capi::host::surface::lookup("PyList_New")
+        .is_some_and(|e| e.status == gilgate_capi::host::surface::Status::Real);
     if !real {
         return;
     }
@@ -719,11 +724,11 @@ fn a_c_module_parses_and_builds() {
     // SAFETY: a fixture without constructors, loaded once; gg_methods returns its method table.
     let m = unsafe {
         let f = Library::open(&lib).sym(c"gg_methods");
-        let f: unsafe extern "C" fn() -> *mut gilgate_capi::methodobject::PyMethodDef =
+        let f: unsafe extern "C" fn() -> *mut gilgate_capi::ffi::PyMethodDef =
             std::mem::transmute(f);
-        let m = gilgate_capi::moduleobject::PyModule_New(c"argmod".as_ptr());
+        let m = gilgate_capi::ffi::PyModule_New(c"argmod".as_ptr());
         assert_eq!(
-            gilgate_capi::moduleobject::PyModule_AddFunctions(m, f()),
+            gilgate_capi::ffi::PyModule_AddFunctions(m, f()),
             0,
             "{}",
             error()
@@ -732,16 +737,17 @@ fn a_c_module_parses_and_builds() {
     };
     let get = |name: &std::ffi::CStr| {
         // SAFETY: a live module.
-        let f = unsafe { gilgate_capi::object::PyObject_GetAttrString(m, name.as_ptr()) };
+        let f = unsafe { gilgate_capi::ffi::PyObject_GetAttrString(m, name.as_ptr()) };
         assert!(!f.is_null(), "{}", error());
         f
     };
-    use gilgate_capi::abstract_::{PyObject_Call, PyObject_CallOneArg};
+    use gilgate_capi::ffi::PyObject_Call;
+    use gilgate_capi::ffi::PyObject_CallOneArg;
     let kwd = |pairs: &[(&str, *mut PyObject)]| {
-        let d = gilgate_capi::dictobject::new_dict();
+        let d = gilgate_capi::testing::dictobject::new_dict();
         for (k, v) in pairs {
             // SAFETY: a fresh dict.
-            unsafe { gilgate_capi::dictobject::set_item_str(d, k, *v) };
+            unsafe { gilgate_capi::host::dict_set_item_str(d, k, *v) };
         }
         d
     };
@@ -823,7 +829,7 @@ fn a_c_module_parses_and_builds() {
 
 unsafe extern "C" {
     fn PyBytes_FromStringAndSize(s: *const c_char, n: isize) -> *mut PyObject;
-    fn PyBuffer_Release(view: *mut gilgate_capi::object::Py_buffer);
+    fn PyBuffer_Release(view: *mut gilgate_capi::ffi::Py_buffer);
     fn PyMem_Free(p: *mut c_void);
 }
 
@@ -843,7 +849,7 @@ fn bytes_and_encoded_units() {
         let mut n: isize = 0;
         let mut c: c_char = 0;
         let mut o: *mut PyObject = null_mut();
-        let mut view: gilgate_capi::object::Py_buffer = std::mem::zeroed();
+        let mut view: gilgate_capi::ffi::Py_buffer = std::mem::zeroed();
         let b = bytes(b"ab\0c");
         assert_eq!(
             PyArg_ParseTuple(
@@ -1065,13 +1071,13 @@ fn quick_units_and_their_fallback() {
         let (mut i, mut l, mut d, mut p, mut o): (c_int, i64, c_double, c_int, *mut PyObject) =
             (0, 0, 0.0, -1, null_mut());
         let mut st: *const c_char = null();
-        let f = gilgate_capi::floatobject::from_f64(2.5);
+        let f = gilgate_capi::testing::floatobject::from_f64(2.5);
         let a = args(&[
             int(-3),
             int(1 << 20),
             f,
             s("abc"),
-            gilgate_capi::boolobject::true_(),
+            gilgate_capi::testing::boolobject::true_(),
             int(9),
         ]);
         assert_eq!(

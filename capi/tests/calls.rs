@@ -2,16 +2,22 @@
 //! `PyObject_Call*` / vectorcall entry points, result checking, and the abstract number,
 //! comparison, sequence, mapping and iterator protocols over small test types.
 
-use gilgate_capi::abstract_::*;
-use gilgate_capi::methodobject::*;
-use gilgate_capi::moduleobject::{PyModule_AddFunctions, PyModule_New};
-use gilgate_capi::object::{
-    PyNumberMethods, PyObject, PyObject_GetAttrString, PyObject_Repr, PySequenceMethods,
-    PyTypeObject, static_type,
-};
-use gilgate_capi::pyerrors::{self, PyErr_Occurred};
-use gilgate_capi::refcount::decref;
-use gilgate_capi::{longobject as long, tupleobject as tup, unicodeobject as uni};
+use gilgate_capi::ffi::PyErr_Occurred;
+use gilgate_capi::ffi::PyModule_AddFunctions;
+use gilgate_capi::ffi::PyModule_New;
+use gilgate_capi::ffi::PyNumberMethods;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::PyObject_GetAttrString;
+use gilgate_capi::ffi::PyObject_Repr;
+use gilgate_capi::ffi::PySequenceMethods;
+use gilgate_capi::ffi::PyTypeObject;
+use gilgate_capi::ffi::*;
+use gilgate_capi::host::decref;
+use gilgate_capi::testing::longobject as long;
+use gilgate_capi::testing::object::static_type;
+use gilgate_capi::testing::pyerrors;
+use gilgate_capi::testing::tupleobject as tup;
+use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{c_char, c_int};
 use std::ptr::null_mut;
 use std::sync::Mutex;
@@ -34,13 +40,13 @@ unsafe extern "C" {
 static LOCK: Mutex<()> = Mutex::new(());
 
 fn init() -> std::sync::MutexGuard<'static, ()> {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// "Type: message" of the pending exception (cleared); panics if none.
 fn error() -> String {
-    let e = pyerrors::take_exception().expect("an exception is set");
+    let e = gilgate_capi::host::take_exception().expect("an exception is set");
     format!("{}: {}", e.type_name, e.message)
 }
 
@@ -97,17 +103,17 @@ unsafe fn describe(self_: *mut PyObject, parts: &[*mut PyObject]) -> *mut PyObje
     unsafe {
         let mut out = if self_.is_null() {
             String::from("NULL")
-        } else if gilgate_capi::moduleobject::is_module(self_) {
+        } else if gilgate_capi::testing::moduleobject::is_module(self_) {
             String::from("module")
         } else {
-            text(gilgate_capi::refcount::new_ref(self_))
+            text(gilgate_capi::testing::refcount::new_ref(self_))
         };
         for &p in parts {
             out.push('|');
             out.push_str(&if p.is_null() {
                 "NULL".to_string()
             } else {
-                text(gilgate_capi::refcount::new_ref(p))
+                text(gilgate_capi::testing::refcount::new_ref(p))
             });
         }
         uni::from_str(&out)
@@ -182,7 +188,7 @@ unsafe extern "C" fn f_method(
     // SAFETY: METH_METHOD|METH_FASTCALL|METH_KEYWORDS contract.
     unsafe {
         let t = tup::from_slice(std::slice::from_raw_parts(args, n));
-        let c = gilgate_capi::object::type_name(cls);
+        let c = gilgate_capi::testing::object::type_name(cls);
         let r = describe(self_, &[t, kwnames, uni::from_str(&c)]);
         decref(t);
         r
@@ -299,8 +305,8 @@ fn builtin_functions_of_every_convention() {
             "TypeError: calltest.o() takes exactly one argument (2 given)"
         );
         // Keywords to a convention without them.
-        let kw = gilgate_capi::dictobject::new_dict();
-        gilgate_capi::dictobject::set_item_str(kw, "x", int(1));
+        let kw = gilgate_capi::testing::dictobject::new_dict();
+        gilgate_capi::host::dict_set_item_str(kw, "x", int(1));
         let one = tup::from_slice(&[int(1)]);
         assert!(PyObject_Call(o, one, kw).is_null());
         assert_eq!(
@@ -460,7 +466,7 @@ fn builtin_functions_of_every_convention() {
         );
         let bad = attr(m, c"result_and_error");
         assert!(PyObject_CallNoArgs(bad).is_null());
-        let e = pyerrors::take_exception().unwrap();
+        let e = gilgate_capi::host::take_exception().unwrap();
         assert_eq!(e.type_name, "SystemError");
         assert_eq!(
             e.message,
@@ -525,12 +531,7 @@ fn pycmethod_gets_its_defining_class() {
     )));
     // SAFETY: a leaked def, a static type, live objects.
     unsafe {
-        let f = gilgate_capi::methodobject::PyCMethod_New(
-            ml,
-            int(42),
-            s("calltest"),
-            &raw mut DEFINING,
-        );
+        let f = gilgate_capi::ffi::PyCMethod_New(ml, int(42), s("calltest"), &raw mut DEFINING);
         assert!(!f.is_null(), "{}", error());
         let kwnames = tup::from_slice(&[s("key")]);
         let stack = [null_mut(), int(1), int(2)];
@@ -568,7 +569,7 @@ fn take_log() -> Vec<String> {
 unsafe fn num_value(o: *mut PyObject) -> Option<i64> {
     // SAFETY: live object; NumObject layout for Num and SubNum.
     unsafe {
-        let t = gilgate_capi::object::ty(o);
+        let t = gilgate_capi::testing::object::ty(o);
         (t == &raw mut NUM_TYPE || t == &raw mut SUBNUM_TYPE)
             .then(|| (*o.cast::<NumObject>()).value)
     }
@@ -577,21 +578,21 @@ unsafe fn num_value(o: *mut PyObject) -> Option<i64> {
 unsafe fn new_num(t: *mut PyTypeObject, v: i64) -> *mut PyObject {
     // SAFETY: a ready static type of NumObject size.
     unsafe {
-        let o = gilgate_capi::objimpl::alloc_object(t, 0);
+        let o = gilgate_capi::testing::objimpl::alloc_object(t, 0);
         (*o.cast::<NumObject>()).value = v;
         o
     }
 }
 
 fn not_implemented() -> *mut PyObject {
-    &raw mut gilgate_capi::object::_Py_NotImplementedStruct
+    &raw mut gilgate_capi::ffi::_Py_NotImplementedStruct
 }
 
 unsafe extern "C" fn num_add(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
     // SAFETY: live operands (slot contract).
     unsafe {
-        let who = gilgate_capi::object::type_name(gilgate_capi::object::ty(a));
-        let whob = gilgate_capi::object::type_name(gilgate_capi::object::ty(b));
+        let who = gilgate_capi::testing::object::type_name(gilgate_capi::testing::object::ty(a));
+        let whob = gilgate_capi::testing::object::type_name(gilgate_capi::testing::object::ty(b));
         log(format!("add({who},{whob})"));
         let (Some(x), y) = (num_value(a), num_value(b)) else {
             return not_implemented();
@@ -637,7 +638,7 @@ unsafe extern "C" fn num_richcompare(
     unsafe {
         log(format!("cmp{op}"));
         match (num_value(a), num_value(b)) {
-            (Some(x), Some(y)) => gilgate_capi::boolobject::from_bool(match op {
+            (Some(x), Some(y)) => gilgate_capi::testing::boolobject::from_bool(match op {
                 0 => x < y,
                 2 => x == y,
                 4 => x > y,
@@ -699,7 +700,7 @@ fn number_protocol_dispatch() {
         assert_eq!(text(PyNumber_Add(a, int(10))), "Num(12)");
         // The right operand's slot runs when the left has none.
         take_log();
-        let r = PyNumber_Add(gilgate_capi::object::none(), a);
+        let r = PyNumber_Add(gilgate_capi::testing::object::none(), a);
         assert!(r.is_null());
         assert_eq!(
             error(),
@@ -716,7 +717,7 @@ fn number_protocol_dispatch() {
             error(),
             "TypeError: unsupported operand type(s) for -=: 'Num' and 'Num'"
         );
-        assert!(PyNumber_Power(a, b, gilgate_capi::object::none()).is_null());
+        assert!(PyNumber_Power(a, b, gilgate_capi::testing::object::none()).is_null());
         assert_eq!(
             error(),
             "TypeError: unsupported operand type(s) for ** or pow(): 'Num' and 'Num'"
@@ -741,9 +742,9 @@ fn number_protocol_dispatch() {
         assert_eq!(error(), "TypeError: bad operand type for abs(): 'str'");
         // Index.
         assert_eq!(ival(PyNumber_Index(a)), 2);
-        let t = PyNumber_Index(gilgate_capi::boolobject::true_());
+        let t = PyNumber_Index(gilgate_capi::testing::boolobject::true_());
         assert_eq!(
-            gilgate_capi::object::type_name(gilgate_capi::object::ty(t)),
+            gilgate_capi::testing::object::type_name(gilgate_capi::testing::object::ty(t)),
             "int"
         );
         assert_eq!(ival(t), 1);
@@ -763,12 +764,12 @@ fn number_protocol_dispatch() {
             error(),
             "SystemError: PyNumber_ToBase: base must be 2, 8, 10 or 16"
         );
-        assert!(PyNumber_Long(gilgate_capi::object::none()).is_null());
+        assert!(PyNumber_Long(gilgate_capi::testing::object::none()).is_null());
         assert_eq!(
             error(),
             "TypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"
         );
-        assert!(PyNumber_Float(gilgate_capi::object::none()).is_null());
+        assert!(PyNumber_Float(gilgate_capi::testing::object::none()).is_null());
         assert_eq!(
             error(),
             "TypeError: float() argument must be a string or a real number, not 'NoneType'"
@@ -831,7 +832,10 @@ unsafe extern "C" fn seq_item(o: *mut PyObject, i: isize) -> *mut PyObject {
     // SAFETY: a Seq.
     unsafe {
         if i < 0 || i >= (*o.cast::<SeqObject>()).n {
-            return pyerrors::raise(&raw mut pyerrors::EXC_IndexError, "Seq index out of range");
+            return pyerrors::raise(
+                gilgate_capi::ffi::PyExc_IndexError.cast(),
+                "Seq index out of range",
+            );
         }
         new_num(&raw mut NUM_TYPE, i as i64 * 10)
     }
@@ -846,7 +850,7 @@ unsafe extern "C" fn seq_ass(o: *mut PyObject, i: isize, v: *mut PyObject) -> c_
             if v.is_null() {
                 "del".into()
             } else {
-                text(gilgate_capi::refcount::new_ref(v))
+                text(gilgate_capi::testing::refcount::new_ref(v))
             }
         ));
     }
@@ -871,7 +875,7 @@ fn sequence_and_item_protocols() {
     let _g = init();
     // SAFETY: live objects.
     unsafe {
-        let q = gilgate_capi::objimpl::alloc_object(&raw mut SEQ_TYPE, 0);
+        let q = gilgate_capi::testing::objimpl::alloc_object(&raw mut SEQ_TYPE, 0);
         (*q.cast::<SeqObject>()).n = 4;
         assert_eq!(PySequence_Check(q), 1);
         assert_eq!(PyMapping_Check(q), 0);
@@ -976,7 +980,7 @@ fn sequence_and_item_protocols() {
 
 unsafe extern "C" fn count_iter(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: live object.
-    unsafe { gilgate_capi::refcount::new_ref(o) }
+    unsafe { gilgate_capi::testing::refcount::new_ref(o) }
 }
 
 unsafe extern "C" fn count_next(o: *mut PyObject) -> *mut PyObject {
@@ -1002,7 +1006,7 @@ fn iterators() {
     let _g = init();
     // SAFETY: live objects.
     unsafe {
-        let c = gilgate_capi::objimpl::alloc_object(&raw mut COUNT_TYPE, 0);
+        let c = gilgate_capi::testing::objimpl::alloc_object(&raw mut COUNT_TYPE, 0);
         (*c.cast::<SeqObject>()).n = 3;
         assert_eq!(PyIter_Check(c), 1);
         let it = PyObject_GetIter(c);
@@ -1024,17 +1028,23 @@ fn iterators() {
         // PyIter_Send without am_send: next() for None, PYGEN_RETURN with None at the end.
         (*c.cast::<SeqObject>()).n = 1;
         let mut out = null_mut();
-        assert_eq!(PyIter_Send(c, gilgate_capi::object::none(), &mut out), 1);
+        assert_eq!(
+            PyIter_Send(c, gilgate_capi::testing::object::none(), &mut out),
+            1
+        );
         assert_eq!(nval(out), 0);
-        assert_eq!(PyIter_Send(c, gilgate_capi::object::none(), &mut out), 0);
-        assert_eq!(out, gilgate_capi::object::none());
+        assert_eq!(
+            PyIter_Send(c, gilgate_capi::testing::object::none(), &mut out),
+            0
+        );
+        assert_eq!(out, gilgate_capi::testing::object::none());
         assert!(PyErr_Occurred().is_null());
     }
 }
 
 unsafe extern "C" fn f_identity(_s: *mut PyObject, arg: *mut PyObject) -> *mut PyObject {
     // SAFETY: METH_O contract: `arg` is live.
-    unsafe { gilgate_capi::refcount::new_ref(arg) }
+    unsafe { gilgate_capi::testing::refcount::new_ref(arg) }
 }
 
 unsafe extern "C" fn f_first_kw(
@@ -1051,7 +1061,7 @@ unsafe extern "C" fn f_first_kw(
             tup::items(kwnames).len()
         };
         assert!(n as usize + nk > 0);
-        gilgate_capi::refcount::new_ref(*args)
+        gilgate_capi::testing::refcount::new_ref(*args)
     }
 }
 
@@ -1059,7 +1069,7 @@ unsafe extern "C" fn f_first_kw(
 #[test]
 fn calls_do_not_leak_references() {
     let _g = init();
-    use gilgate_capi::refcount::refcnt;
+    use gilgate_capi::testing::refcount::refcnt;
     let id_def = Box::leak(Box::new(def(
         c"identity",
         f_identity as *const () as usize,
@@ -1082,8 +1092,8 @@ fn calls_do_not_leak_references() {
             decref(PyObject_CallOneArg(ident, o));
             let t = tup::from_slice(&[o]);
             decref(PyObject_Call(ident, t, null_mut()));
-            let kw = gilgate_capi::dictobject::new_dict();
-            gilgate_capi::dictobject::set_item(kw, key, o);
+            let kw = gilgate_capi::testing::dictobject::new_dict();
+            gilgate_capi::testing::dictobject::set_item(kw, key, o);
             decref(PyObject_Call(first, t, kw));
             decref(PyObject_VectorcallDict(first, [o].as_ptr(), 1, kw));
             decref(kw);
@@ -1105,9 +1115,9 @@ fn calls_do_not_leak_references() {
             ));
             // Failing calls release what they built too.
             assert!(PyObject_CallFunction(ident, c"OO".as_ptr(), o, o).is_null());
-            pyerrors::take_exception();
+            gilgate_capi::host::take_exception();
             assert!(PyObject_CallNoArgs(o).is_null());
-            pyerrors::take_exception();
+            gilgate_capi::host::take_exception();
         }
         assert_eq!((refcnt(o), refcnt(ident), refcnt(first), refcnt(m)), before);
     }

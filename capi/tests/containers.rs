@@ -4,22 +4,24 @@
 //! 3.14.10 (the reference root of scripts/reference-cpython.sh: C probes of the same calls, and
 //! tests/data/eval-texts.json for the Python-level ones); the changed ones name 3.11's.
 
-use gilgate_capi::dictobject::*;
-use gilgate_capi::listobject::*;
-use gilgate_capi::longobject::{PyLong_AsLong, PyLong_FromLong};
+use gilgate_capi::ffi::PyLong_AsLong;
+use gilgate_capi::ffi::PyLong_FromLong;
+use gilgate_capi::ffi::*;
 
-use gilgate_capi::object::{
-    Py_EQ, Py_LT, PyObject, PyObject_Hash, PyObject_Repr, PyTypeObject, static_type,
-};
+use gilgate_capi::ffi::Py_EQ;
+use gilgate_capi::ffi::Py_LT;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::PyObject_Hash;
+use gilgate_capi::ffi::PyObject_Repr;
+use gilgate_capi::ffi::PyTypeObject;
+use gilgate_capi::testing::object::static_type;
 
-use gilgate_capi::pyerrors::{self, ExcInfo};
+use gilgate_capi::host::ExcInfo;
 
-use gilgate_capi::refcount::Py_REFCNT;
+use gilgate_capi::ffi::Py_REFCNT;
 
-use gilgate_capi::sliceobject::*;
-use gilgate_capi::tupleobject::*;
-use gilgate_capi::unicodeobject as uni;
-use gilgate_capi::{iterobject, pylifecycle};
+use gilgate_capi::testing::iterobject;
+use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{CStr, c_int};
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,7 +30,7 @@ use support::{Library, cc};
 mod support;
 
 fn init() {
-    pylifecycle::initialize().expect("runtime initializes");
+    gilgate_capi::host::initialize().expect("runtime initializes");
 }
 
 fn int(v: i64) -> *mut PyObject {
@@ -47,7 +49,7 @@ fn repr(o: *mut PyObject) -> String {
         assert!(
             !r.is_null(),
             "repr failed: {:?}",
-            pyerrors::take_exception()
+            gilgate_capi::host::take_exception()
         );
         let t = uni::as_str(r).unwrap().to_owned();
         dec(r);
@@ -57,18 +59,18 @@ fn repr(o: *mut PyObject) -> String {
 
 fn dec(o: *mut PyObject) {
     // SAFETY: an owned reference.
-    unsafe { gilgate_capi::refcount::decref(o) }
+    unsafe { gilgate_capi::host::decref(o) }
 }
 
 fn err() -> (String, String) {
     let ExcInfo {
         type_name, message, ..
-    } = pyerrors::take_exception().expect("an exception is set");
+    } = gilgate_capi::host::take_exception().expect("an exception is set");
     (type_name, message)
 }
 
 fn no_err() {
-    assert!(pyerrors::take_exception().is_none());
+    assert!(gilgate_capi::host::take_exception().is_none());
 }
 
 /// Calls a type slot through the abstract layer's entry point, which may not exist yet: the
@@ -142,7 +144,7 @@ static LIVE: AtomicUsize = AtomicUsize::new(0);
 unsafe extern "C" fn tracked_dealloc(op: *mut PyObject) {
     LIVE.fetch_sub(1, Ordering::SeqCst);
     // SAFETY: a dead object from alloc_object.
-    unsafe { gilgate_capi::objimpl::default_dealloc(op) }
+    unsafe { gilgate_capi::testing::objimpl::default_dealloc(op) }
 }
 
 unsafe extern "C" fn tracked_hash(_op: *mut PyObject) -> isize {
@@ -158,7 +160,7 @@ static mut TRACKED: PyTypeObject = PyTypeObject {
 fn tracked() -> *mut PyObject {
     LIVE.fetch_add(1, Ordering::SeqCst);
     // SAFETY: a ready static type.
-    unsafe { gilgate_capi::objimpl::alloc_object(&raw mut TRACKED, 0) }
+    unsafe { gilgate_capi::testing::objimpl::alloc_object(&raw mut TRACKED, 0) }
 }
 
 // ---- list ---------------------------------------------------------------------------------
@@ -599,35 +601,38 @@ fn str_kinds_utf8_cache_and_repr() {
             let o = s(text);
             assert_eq!(kind_of(o), kind, "{text}");
             assert_eq!(
-                uni::PyUnicode_ReadChar(o, 0),
+                gilgate_capi::ffi::PyUnicode_ReadChar(o, 0),
                 text.chars().next().unwrap() as u32
             );
             dec(o);
         }
         // Built with PyUnicode_New + WriteChar: the UTF-8 copy is made once and cached.
-        let o = uni::PyUnicode_New(3, 0x20ac);
+        let o = gilgate_capi::ffi::PyUnicode_New(3, 0x20ac);
         assert_eq!(kind_of(o), 2);
         for (i, c) in ['x', '\u{e9}', '\u{20ac}'].iter().enumerate() {
-            assert_eq!(uni::PyUnicode_WriteChar(o, i as isize, *c as u32), 0);
+            assert_eq!(
+                gilgate_capi::ffi::PyUnicode_WriteChar(o, i as isize, *c as u32),
+                0
+            );
         }
         let mut n = 0;
-        let p1 = uni::PyUnicode_AsUTF8AndSize(o, &mut n);
+        let p1 = gilgate_capi::ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
         assert_eq!(n, 6);
         assert_eq!(CStr::from_ptr(p1).to_str().unwrap(), "x\u{e9}\u{20ac}");
-        let p2 = uni::PyUnicode_AsUTF8AndSize(o, null_mut());
+        let p2 = gilgate_capi::ffi::PyUnicode_AsUTF8AndSize(o, null_mut());
         assert_eq!(p1, p2, "the UTF-8 form is cached");
         assert_eq!(
-            (*o.cast::<uni::PyCompactUnicodeObject>()).utf8,
+            (*o.cast::<gilgate_capi::ffi::PyCompactUnicodeObject>()).utf8,
             p1.cast_mut()
         );
-        assert_eq!(uni::PyUnicode_WriteChar(o, 0, 0x1f600), -1);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_WriteChar(o, 0, 0x1f600), -1);
         assert_eq!(
             err(),
             ("ValueError".into(), "character out of range".into())
         );
         // Once hashed, or shared, a str may no longer be changed in place.
         assert_ne!(PyObject_Hash(o), -1);
-        assert_eq!(uni::PyUnicode_WriteChar(o, 0, 'y' as u32), -1);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_WriteChar(o, 0, 'y' as u32), -1);
         assert_eq!(
             err(),
             (
@@ -635,14 +640,14 @@ fn str_kinds_utf8_cache_and_repr() {
                 "Cannot modify a string currently used".into()
             )
         );
-        assert_eq!(uni::PyUnicode_Fill(o, 0, 1, 'y' as u32), -1);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_Fill(o, 0, 1, 'y' as u32), -1);
         assert_eq!(err().0, "SystemError");
         dec(o);
         // A lone surrogate cannot be encoded.
         let sur = [0x61u32, 0xd800];
-        let o = uni::PyUnicode_FromKindAndData(4, sur.as_ptr().cast(), 2);
+        let o = gilgate_capi::ffi::PyUnicode_FromKindAndData(4, sur.as_ptr().cast(), 2);
         assert_eq!(kind_of(o), 2);
-        assert!(uni::PyUnicode_AsUTF8(o).is_null());
+        assert!(gilgate_capi::ffi::PyUnicode_AsUTF8(o).is_null());
         assert_eq!(
             err(),
             (
@@ -681,13 +686,13 @@ fn str_kinds_utf8_cache_and_repr() {
             assert_eq!(PyObject_Hash(o), h, "{text}");
             dec(o);
         }
-        let b = gilgate_capi::bytesobject::PyBytes_FromString(c"abc".as_ptr());
+        let b = gilgate_capi::ffi::PyBytes_FromString(c"abc".as_ptr());
         assert_eq!(PyObject_Hash(b), -4594863902769663758);
         dec(b);
         // Code point order.
         let (a, b, c) = (s("\u{e9}"), s("z"), s("\u{20ac}"));
         assert_eq!(compare(a, b, Py_LT), 0);
-        assert_eq!(compare(c, a, gilgate_capi::object::Py_GT), 1);
+        assert_eq!(compare(c, a, gilgate_capi::ffi::Py_GT), 1);
         let x = s("\u{e9}");
         assert_eq!(compare(a, x, Py_EQ), 1);
         for o in [a, b, c, x] {
@@ -703,31 +708,37 @@ fn str_operations() {
     unsafe {
         let text = s("a,b,,c");
         let comma = s(",");
-        let parts = uni::PyUnicode_Split(text, comma, -1);
+        let parts = gilgate_capi::ffi::PyUnicode_Split(text, comma, -1);
         assert_eq!(repr(parts), "['a', 'b', '', 'c']");
         dec(parts);
         let ws = s(" a  b ");
-        let parts = uni::PyUnicode_Split(ws, null_mut(), -1);
+        let parts = gilgate_capi::ffi::PyUnicode_Split(ws, null_mut(), -1);
         assert_eq!(repr(parts), "['a', 'b']");
         dec(parts);
         let abc = s("a b c");
-        let parts = uni::PyUnicode_Split(abc, null_mut(), 1);
+        let parts = gilgate_capi::ffi::PyUnicode_Split(abc, null_mut(), 1);
         assert_eq!(repr(parts), "['a', 'b c']");
         dec(parts);
         let (aaa, a, bb) = (s("aaa"), s("a"), s("bb"));
-        let r = uni::PyUnicode_Replace(aaa, a, bb, 2);
+        let r = gilgate_capi::ffi::PyUnicode_Replace(aaa, a, bb, 2);
         assert_eq!(repr(r), "'bbbba'");
         dec(r);
         let (hay, c, bc) = (s("abcabc"), s("c"), s("bc"));
-        assert_eq!(uni::PyUnicode_Find(hay, c, 0, 6, 1), 2);
-        assert_eq!(uni::PyUnicode_Find(hay, c, 0, 6, -1), 5);
-        assert_eq!(uni::PyUnicode_FindChar(hay, 'b' as u32, 2, 6, 1), 4);
-        assert_eq!(uni::PyUnicode_Count(hay, bc, 0, isize::MAX), 2);
-        assert_eq!(uni::PyUnicode_Tailmatch(hay, bc, 0, 6, 1), 1);
-        assert_eq!(uni::PyUnicode_Tailmatch(hay, bc, 0, 6, -1), 0);
-        assert_eq!(uni::PyUnicode_Contains(hay, bc), 1);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_Find(hay, c, 0, 6, 1), 2);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_Find(hay, c, 0, 6, -1), 5);
+        assert_eq!(
+            gilgate_capi::ffi::PyUnicode_FindChar(hay, 'b' as u32, 2, 6, 1),
+            4
+        );
+        assert_eq!(
+            gilgate_capi::ffi::PyUnicode_Count(hay, bc, 0, isize::MAX),
+            2
+        );
+        assert_eq!(gilgate_capi::ffi::PyUnicode_Tailmatch(hay, bc, 0, 6, 1), 1);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_Tailmatch(hay, bc, 0, 6, -1), 0);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_Contains(hay, bc), 1);
         let one = int(1);
-        assert_eq!(uni::PyUnicode_Contains(hay, one), -1);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_Contains(hay, one), -1);
         assert_eq!(
             err(),
             (
@@ -735,7 +746,7 @@ fn str_operations() {
                 "'in <string>' requires string as left operand, not int".into()
             )
         );
-        let sub = uni::PyUnicode_Substring(hay, 1, 4);
+        let sub = gilgate_capi::ffi::PyUnicode_Substring(hay, 1, 4);
         assert_eq!(repr(sub), "'bca'");
         dec(sub);
         let seq = PyList_New(0);
@@ -745,7 +756,7 @@ fn str_operations() {
             dec(o);
         }
         let dash = s("-");
-        let j = uni::PyUnicode_Join(dash, seq);
+        let j = gilgate_capi::ffi::PyUnicode_Join(dash, seq);
         assert_eq!(uni::as_str(j), Some("a-\u{e9}-\u{1f600}"));
         assert_eq!(kind_of(j), 4);
         dec(j);
@@ -769,7 +780,7 @@ fn str_operations() {
             err(),
             ("IndexError".into(), "string index out of range".into())
         );
-        assert!(uni::PyUnicode_Concat(hay, one).is_null());
+        assert!(gilgate_capi::ffi::PyUnicode_Concat(hay, one).is_null());
         assert_eq!(
             err(),
             (
@@ -778,10 +789,10 @@ fn str_operations() {
             )
         );
         assert_eq!(iterate(abc), ["'a'", "' '", "'b'", "' '", "'c'"]);
-        let o = uni::PyUnicode_FromOrdinal(0x1f600);
+        let o = gilgate_capi::ffi::PyUnicode_FromOrdinal(0x1f600);
         assert_eq!(kind_of(o), 4);
         dec(o);
-        assert!(uni::PyUnicode_FromOrdinal(0x110000).is_null());
+        assert!(gilgate_capi::ffi::PyUnicode_FromOrdinal(0x110000).is_null());
         assert_eq!(
             err(),
             (
@@ -791,22 +802,25 @@ fn str_operations() {
         );
         // Wide characters and UCS4.
         let w: Vec<i32> = "h\u{e9}\u{1f600}\0".chars().map(|c| c as i32).collect();
-        let o = uni::PyUnicode_FromWideChar(w.as_ptr(), -1);
+        let o = gilgate_capi::ffi::PyUnicode_FromWideChar(w.as_ptr(), -1);
         assert_eq!(uni::as_str(o), Some("h\u{e9}\u{1f600}"));
         let mut n = 0;
-        let back = uni::PyUnicode_AsWideCharString(o, &mut n);
+        let back = gilgate_capi::ffi::PyUnicode_AsWideCharString(o, &mut n);
         assert_eq!(n, 3);
         assert_eq!(std::slice::from_raw_parts(back, 4), &w[..]);
-        gilgate_capi::pymem::PyMem_Free(back.cast());
-        let u4 = uni::PyUnicode_AsUCS4Copy(o);
+        gilgate_capi::ffi::PyMem_Free(back.cast());
+        let u4 = gilgate_capi::ffi::PyUnicode_AsUCS4Copy(o);
         assert_eq!(*u4.add(2), 0x1f600);
-        gilgate_capi::pymem::PyMem_Free(u4.cast());
+        gilgate_capi::ffi::PyMem_Free(u4.cast());
         dec(o);
         // Fill and CopyCharacters on a fresh string.
-        let o = uni::PyUnicode_New(4, 0xff);
-        assert_eq!(uni::PyUnicode_Fill(o, 0, 4, 'z' as u32), 4);
+        let o = gilgate_capi::ffi::PyUnicode_New(4, 0xff);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_Fill(o, 0, 4, 'z' as u32), 4);
         let src = s("\u{e9}\u{e9}");
-        assert_eq!(uni::PyUnicode_CopyCharacters(o, 1, src, 0, 2), 2);
+        assert_eq!(
+            gilgate_capi::ffi::PyUnicode_CopyCharacters(o, 1, src, 0, 2),
+            2
+        );
         assert_eq!(uni::as_str(o), Some("z\u{e9}\u{e9}z"));
         dec(o);
         for o in [
@@ -823,13 +837,15 @@ fn str_codecs() {
     let enc = |text: &str, codec: &CStr, errors: &CStr| -> Result<Vec<u8>, (String, String)> {
         let o = s(text);
         // SAFETY: live object and C strings.
-        let b = unsafe { uni::PyUnicode_AsEncodedString(o, codec.as_ptr(), errors.as_ptr()) };
+        let b = unsafe {
+            gilgate_capi::ffi::PyUnicode_AsEncodedString(o, codec.as_ptr(), errors.as_ptr())
+        };
         dec(o);
         if b.is_null() {
             return Err(err());
         }
         // SAFETY: a fresh bytes object.
-        let v = unsafe { gilgate_capi::bytesobject::as_bytes(b).to_vec() };
+        let v = unsafe { gilgate_capi::testing::bytesobject::as_bytes(b).to_vec() };
         dec(b);
         Ok(v)
     };
@@ -869,7 +885,7 @@ fn str_codecs() {
     let dec_ = |b: &[u8], codec: &CStr, errors: &CStr| -> Result<String, (String, String)> {
         // SAFETY: a byte slice and C strings.
         let o = unsafe {
-            uni::PyUnicode_Decode(
+            gilgate_capi::ffi::PyUnicode_Decode(
                 b.as_ptr().cast(),
                 b.len() as isize,
                 codec.as_ptr(),
@@ -932,7 +948,12 @@ fn str_codecs() {
     let mut consumed = 0;
     // SAFETY: a byte string and a writable count.
     let o = unsafe {
-        uni::PyUnicode_DecodeUTF8Stateful(c"ab\xe2\x82".as_ptr(), 4, null_mut(), &mut consumed)
+        gilgate_capi::ffi::PyUnicode_DecodeUTF8Stateful(
+            c"ab\xe2\x82".as_ptr(),
+            4,
+            null_mut(),
+            &mut consumed,
+        )
     };
     assert_eq!(repr(o), "'ab'");
     assert_eq!(consumed, 2);
@@ -944,8 +965,8 @@ fn str_codecs() {
 #[test]
 fn bytes_and_bytearray() {
     init();
-    use gilgate_capi::bytearrayobject::*;
-    use gilgate_capi::bytesobject::*;
+    use gilgate_capi::ffi::*;
+
     // SAFETY: live objects throughout.
     unsafe {
         for (raw, want) in [
@@ -992,7 +1013,7 @@ fn bytes_and_bytearray() {
         );
         assert_eq!(iterate(b), ["97", "98", "99"]);
         let mut v = b;
-        gilgate_capi::refcount::incref(v);
+        gilgate_capi::host::incref(v);
         PyBytes_Concat(&mut v, b);
         assert_eq!(repr(v), "b'abcabc'");
         assert_eq!(_PyBytes_Resize(&mut v, 4), 0);
@@ -1035,7 +1056,7 @@ fn bytes_and_bytearray() {
 #[test]
 fn sets() {
     init();
-    use gilgate_capi::setobject::*;
+    use gilgate_capi::ffi::*;
     // SAFETY: live objects throughout.
     unsafe {
         let s1 = PySet_New(null_mut());
@@ -1093,7 +1114,8 @@ fn sets() {
 #[test]
 fn ranges_and_iterators() {
     init();
-    use gilgate_capi::rangeobject::*;
+    use gilgate_capi::ffi::*;
+    use gilgate_capi::testing::rangeobject::new_range;
     // SAFETY: live objects throughout.
     unsafe {
         let r = new_range(0, 10, 3);
@@ -1145,7 +1167,7 @@ fn ranges_and_iterators() {
         );
         // PySeqIter over a type with only sq_item (a range through its sequence slot is
         // enough: the sequence iterator stops at IndexError).
-        let it = iterobject::PySeqIter_New(r);
+        let it = gilgate_capi::ffi::PySeqIter_New(r);
         let mut got = vec![];
         while let Ok(Some(x)) = iterobject::next(it) {
             got.push(PyLong_AsLong(x));
@@ -1155,16 +1177,16 @@ fn ranges_and_iterators() {
         dec(it);
         // PyCallIter: call a list's bound `pop` until it returns the sentinel 3.
         let l = list_of(&[3, 4, 5]);
-        let pop = gilgate_capi::object::PyObject_GetAttrString(l, c"pop".as_ptr());
+        let pop = gilgate_capi::ffi::PyObject_GetAttrString(l, c"pop".as_ptr());
         if !pop.is_null() {
             let three = int(3);
-            let ci = iterobject::PyCallIter_New(pop, three);
+            let ci = gilgate_capi::ffi::PyCallIter_New(pop, three);
             assert_eq!(iterate(ci), ["5", "4"]);
             dec(ci);
             dec(three);
             dec(pop);
         } else {
-            pyerrors::take_exception();
+            gilgate_capi::host::take_exception();
         }
         dec(l);
         for o in [r, nine, r5, r0, zero, six] {
@@ -1178,11 +1200,9 @@ fn ranges_and_iterators() {
 #[test]
 fn buffers_and_memoryview() {
     init();
-    use gilgate_capi::bytearrayobject::*;
-    use gilgate_capi::bytesobject::*;
-    use gilgate_capi::memoryobject::*;
-    use gilgate_capi::object::Py_buffer;
-    use gilgate_capi::pybuffer::*;
+    use gilgate_capi::ffi::Py_buffer;
+    use gilgate_capi::ffi::*;
+
     // SAFETY: live objects and views throughout.
     unsafe {
         let b = PyBytes_FromString(c"hello".as_ptr());
@@ -1305,7 +1325,7 @@ fn inline_macros_from_c() {
 #[test]
 fn constructors() {
     init();
-    use gilgate_capi::abstract_::PyObject_Call;
+    use gilgate_capi::ffi::PyObject_Call;
     // SAFETY: live objects throughout; the type objects are static.
     unsafe {
         let call = |t: *mut PyTypeObject, args: &[*mut PyObject], kw: *mut PyObject| {
@@ -1323,11 +1343,11 @@ fn constructors() {
             dec(o);
             r
         };
-        let r3 = gilgate_capi::rangeobject::new_range(0, 3, 1);
+        let r3 = gilgate_capi::testing::rangeobject::new_range(0, 3, 1);
         let (ab, utf8, b_ab) = (
             s("aab"),
             s("utf-8"),
-            gilgate_capi::bytesobject::PyBytes_FromString(c"ab".as_ptr()),
+            gilgate_capi::ffi::PyBytes_FromString(c"ab".as_ptr()),
         );
         let three = int(3);
         let pairs = PyList_New(0);
@@ -1355,7 +1375,7 @@ fn constructors() {
             ),
             (
                 show(call(
-                    &raw mut gilgate_capi::setobject::PySet_Type,
+                    &raw mut gilgate_capi::ffi::PySet_Type,
                     &[ab],
                     null_mut(),
                 )),
@@ -1363,19 +1383,23 @@ fn constructors() {
             ),
             (
                 show(call(
-                    &raw mut gilgate_capi::setobject::PyFrozenSet_Type,
+                    &raw mut gilgate_capi::ffi::PyFrozenSet_Type,
                     &[],
                     null_mut(),
                 )),
                 "frozenset()",
             ),
             (
-                show(call(&raw mut uni::PyUnicode_Type, &[b_ab], null_mut())),
+                show(call(
+                    &raw mut gilgate_capi::ffi::PyUnicode_Type,
+                    &[b_ab],
+                    null_mut(),
+                )),
                 "\"b'ab'\"",
             ),
             (
                 show(call(
-                    &raw mut uni::PyUnicode_Type,
+                    &raw mut gilgate_capi::ffi::PyUnicode_Type,
                     &[b_ab, utf8],
                     null_mut(),
                 )),
@@ -1383,7 +1407,7 @@ fn constructors() {
             ),
             (
                 show(call(
-                    &raw mut gilgate_capi::bytesobject::PyBytes_Type,
+                    &raw mut gilgate_capi::ffi::PyBytes_Type,
                     &[three],
                     null_mut(),
                 )),
@@ -1391,7 +1415,7 @@ fn constructors() {
             ),
             (
                 show(call(
-                    &raw mut gilgate_capi::bytesobject::PyBytes_Type,
+                    &raw mut gilgate_capi::ffi::PyBytes_Type,
                     &[ab],
                     null_mut(),
                 )),
@@ -1399,7 +1423,7 @@ fn constructors() {
             ),
             (
                 show(call(
-                    &raw mut gilgate_capi::bytearrayobject::PyByteArray_Type,
+                    &raw mut gilgate_capi::ffi::PyByteArray_Type,
                     &[b_ab],
                     null_mut(),
                 )),
@@ -1425,18 +1449,18 @@ fn str_fs_encoding_and_helpers() {
     // SAFETY: live objects throughout.
     unsafe {
         // surrogateescape round trip of an undecodable byte.
-        let o = uni::PyUnicode_DecodeFSDefaultAndSize(c"a\xffb".as_ptr(), 3);
+        let o = gilgate_capi::ffi::PyUnicode_DecodeFSDefaultAndSize(c"a\xffb".as_ptr(), 3);
         assert_eq!(repr(o), "'a\\udcffb'");
-        let b = uni::PyUnicode_EncodeFSDefault(o);
+        let b = gilgate_capi::ffi::PyUnicode_EncodeFSDefault(o);
         assert_eq!(repr(b), "b'a\\xffb'");
         let mut out: *mut PyObject = null_mut();
         assert_eq!(
-            uni::PyUnicode_FSConverter(o, (&raw mut out).cast()),
+            gilgate_capi::ffi::PyUnicode_FSConverter(o, (&raw mut out).cast()),
             0x20000
         );
         assert_eq!(repr(out), "b'a\\xffb'");
         assert_eq!(
-            uni::PyUnicode_FSConverter(null_mut(), (&raw mut out).cast()),
+            gilgate_capi::ffi::PyUnicode_FSConverter(null_mut(), (&raw mut out).cast()),
             1
         );
         assert!(out.is_null());
@@ -1444,15 +1468,15 @@ fn str_fs_encoding_and_helpers() {
         dec(o);
         let mut left = s("ab");
         let right = s("\u{20ac}");
-        uni::PyUnicode_Append(&mut left, right);
+        gilgate_capi::ffi::PyUnicode_Append(&mut left, right);
         assert_eq!(repr(left), "'ab\u{20ac}'");
-        assert_eq!(uni::PyUnicode_Resize(&mut left, 2), 0);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_Resize(&mut left, 2), 0);
         assert_eq!(repr(left), "'ab'");
-        assert_eq!(uni::PyUnicode_IsIdentifier(left), 1);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_IsIdentifier(left), 1);
         let bad = s("1a");
-        assert_eq!(uni::PyUnicode_IsIdentifier(bad), 0);
-        assert_eq!(uni::PyUnicode_KIND(right), 2);
-        let r = uni::PyUnicode_RichCompare(left, bad, Py_LT);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_IsIdentifier(bad), 0);
+        assert_eq!(gilgate_capi::ffi::PyUnicode_KIND(right), 2);
+        let r = gilgate_capi::ffi::PyUnicode_RichCompare(left, bad, Py_LT);
         assert_eq!(repr(r), "False");
         dec(r);
         for x in [left, right, bad] {
@@ -1474,19 +1498,34 @@ fn str_split_family() {
         let (t1, t2, t3, eq) = (s("a b  c "), s("a,b,c"), s("a=b=c"), s("="));
         let comma = s(",");
         assert_eq!(
-            show(uni::PyUnicode_RSplit(t1, null_mut(), 1)),
+            show(gilgate_capi::ffi::PyUnicode_RSplit(t1, null_mut(), 1)),
             "['a b', 'c']"
         );
-        assert_eq!(show(uni::PyUnicode_RSplit(t2, comma, 1)), "['a,b', 'c']");
-        let lines = s("a\r\nb\nc\n");
-        assert_eq!(show(uni::PyUnicode_Splitlines(lines, 0)), "['a', 'b', 'c']");
         assert_eq!(
-            show(uni::PyUnicode_Splitlines(lines, 1)),
+            show(gilgate_capi::ffi::PyUnicode_RSplit(t2, comma, 1)),
+            "['a,b', 'c']"
+        );
+        let lines = s("a\r\nb\nc\n");
+        assert_eq!(
+            show(gilgate_capi::ffi::PyUnicode_Splitlines(lines, 0)),
+            "['a', 'b', 'c']"
+        );
+        assert_eq!(
+            show(gilgate_capi::ffi::PyUnicode_Splitlines(lines, 1)),
             "['a\\r\\n', 'b\\n', 'c\\n']"
         );
-        assert_eq!(show(uni::PyUnicode_Partition(t3, eq)), "('a', '=', 'b=c')");
-        assert_eq!(show(uni::PyUnicode_RPartition(t3, eq)), "('a=b', '=', 'c')");
-        assert_eq!(show(uni::PyUnicode_RPartition(t2, eq)), "('', '', 'a,b,c')");
+        assert_eq!(
+            show(gilgate_capi::ffi::PyUnicode_Partition(t3, eq)),
+            "('a', '=', 'b=c')"
+        );
+        assert_eq!(
+            show(gilgate_capi::ffi::PyUnicode_RPartition(t3, eq)),
+            "('a=b', '=', 'c')"
+        );
+        assert_eq!(
+            show(gilgate_capi::ffi::PyUnicode_RPartition(t2, eq)),
+            "('', '', 'a,b,c')"
+        );
         for o in [t1, t2, t3, eq, comma, lines] {
             dec(o);
         }
@@ -1502,19 +1541,27 @@ fn utf8_surrogatepass_round_trip() {
     let text = uni::from_ucs4(&[0x61, 0xd800, 0x62]);
     // SAFETY: live objects and NUL-terminated names.
     unsafe {
-        let b = uni::PyUnicode_AsEncodedString(text, c"utf-8".as_ptr(), c"surrogatepass".as_ptr());
-        assert!(!b.is_null(), "{:?}", pyerrors::take_exception());
-        let bytes = gilgate_capi::bytesobject::as_bytes(b);
+        let b = gilgate_capi::ffi::PyUnicode_AsEncodedString(
+            text,
+            c"utf-8".as_ptr(),
+            c"surrogatepass".as_ptr(),
+        );
+        assert!(!b.is_null(), "{:?}", gilgate_capi::host::take_exception());
+        let bytes = gilgate_capi::testing::bytesobject::as_bytes(b);
         assert_eq!(bytes, b"a\xed\xa0\x80b");
-        let back = uni::PyUnicode_Decode(
+        let back = gilgate_capi::ffi::PyUnicode_Decode(
             bytes.as_ptr().cast(),
             bytes.len() as _,
             c"utf-8".as_ptr(),
             c"surrogatepass".as_ptr(),
         );
-        assert!(!back.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(
+            !back.is_null(),
+            "{:?}",
+            gilgate_capi::host::take_exception()
+        );
         assert_eq!(repr(back), "'a\\ud800b'");
-        let strict = uni::PyUnicode_Decode(
+        let strict = gilgate_capi::ffi::PyUnicode_Decode(
             bytes.as_ptr().cast(),
             bytes.len() as _,
             c"utf-8".as_ptr(),
@@ -1529,8 +1576,11 @@ fn utf8_surrogatepass_round_trip() {
                     .to_owned()
             )
         );
-        let ascii =
-            uni::PyUnicode_AsEncodedString(text, c"ascii".as_ptr(), c"surrogatepass".as_ptr());
+        let ascii = gilgate_capi::ffi::PyUnicode_AsEncodedString(
+            text,
+            c"ascii".as_ptr(),
+            c"surrogatepass".as_ptr(),
+        );
         assert!(ascii.is_null());
         assert_eq!(err().0, "UnicodeEncodeError");
         dec(back);
@@ -1551,19 +1601,27 @@ fn utf8_surrogateescape_round_trip() {
     let raw: &[u8] = b"a\xff\xed\xa0\x80b";
     // SAFETY: live objects, readable buffers and NUL-terminated names.
     unsafe {
-        let s = uni::PyUnicode_DecodeUTF8(
+        let s = gilgate_capi::ffi::PyUnicode_DecodeUTF8(
             raw.as_ptr().cast(),
             raw.len() as _,
             c"surrogateescape".as_ptr(),
         );
-        assert!(!s.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(!s.is_null(), "{:?}", gilgate_capi::host::take_exception());
         assert_eq!(repr(s), "'a\\udcff\\udced\\udca0\\udc80b'");
-        let b = uni::PyUnicode_AsEncodedString(s, c"utf-8".as_ptr(), c"surrogateescape".as_ptr());
-        assert!(!b.is_null(), "{:?}", pyerrors::take_exception());
-        assert_eq!(gilgate_capi::bytesobject::as_bytes(b), raw);
-        let plain = uni::PyUnicode_DecodeUTF8(c"1.12.0".as_ptr(), 6, c"surrogateescape".as_ptr());
+        let b = gilgate_capi::ffi::PyUnicode_AsEncodedString(
+            s,
+            c"utf-8".as_ptr(),
+            c"surrogateescape".as_ptr(),
+        );
+        assert!(!b.is_null(), "{:?}", gilgate_capi::host::take_exception());
+        assert_eq!(gilgate_capi::testing::bytesobject::as_bytes(b), raw);
+        let plain = gilgate_capi::ffi::PyUnicode_DecodeUTF8(
+            c"1.12.0".as_ptr(),
+            6,
+            c"surrogateescape".as_ptr(),
+        );
         assert_eq!(repr(plain), "'1.12.0'");
-        let ascii = uni::PyUnicode_Decode(
+        let ascii = gilgate_capi::ffi::PyUnicode_Decode(
             raw.as_ptr().cast(),
             raw.len() as _,
             c"ascii".as_ptr(),
@@ -1571,8 +1629,11 @@ fn utf8_surrogateescape_round_trip() {
         );
         assert_eq!(repr(ascii), "'a\\udcff\\udced\\udca0\\udc80b'");
         let high = uni::from_ucs4(&[0xd800]);
-        let bad =
-            uni::PyUnicode_AsEncodedString(high, c"utf-8".as_ptr(), c"surrogateescape".as_ptr());
+        let bad = gilgate_capi::ffi::PyUnicode_AsEncodedString(
+            high,
+            c"utf-8".as_ptr(),
+            c"surrogateescape".as_ptr(),
+        );
         assert!(bad.is_null());
         assert_eq!(err().0, "UnicodeEncodeError");
         for o in [s, b, plain, ascii, high] {
@@ -1586,7 +1647,7 @@ fn utf8_surrogateescape_round_trip() {
 /// (checked with CPython 3.11's `isspace`/`islower`/`isupper`/`isalpha`/`splitlines`).
 #[test]
 fn unicode_character_classes() {
-    use uni::{
+    use gilgate_capi::ffi::{
         _PyUnicode_IsAlpha, _PyUnicode_IsLinebreak, _PyUnicode_IsLowercase, _PyUnicode_IsUppercase,
         _PyUnicode_IsWhitespace, _PyUnicode_ToLowercase, _PyUnicode_ToUppercase,
     };
@@ -1635,7 +1696,7 @@ fn short_tuples_reuse_freed_blocks_cleanly() {
         }
         // Cache its hash, then free it: the next tuple of that length takes its block.
         // SAFETY: live tuple.
-        assert_ne!(unsafe { gilgate_capi::object::PyObject_Hash(t) }, -1);
+        assert_ne!(unsafe { gilgate_capi::ffi::PyObject_Hash(t) }, -1);
         let first = t as usize;
         dec(t);
         let u = PyTuple_New(n as isize);

@@ -2,7 +2,11 @@
 //! must be in this test binary's dynamic symbol table (`nm -D`), functions as code, data as
 //! objects of at least the free-threaded size.
 
-use gilgate_capi::surface::{Kind, SURFACE, Status, surface_counts};
+use gilgate_capi::host::surface::Kind;
+use gilgate_capi::host::surface::SURFACE;
+use gilgate_capi::host::surface::Status;
+use gilgate_capi::host::surface::surface_counts;
+use gilgate_capi::testing::refcount::refcnt;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
@@ -61,8 +65,8 @@ fn surface_table_covers_the_export_list() {
         "a name appears twice in SURFACE"
     );
     for (name, kind) in &listed {
-        let e =
-            gilgate_capi::surface::lookup(name).unwrap_or_else(|| panic!("{name} not in SURFACE"));
+        let e = gilgate_capi::host::surface::lookup(name)
+            .unwrap_or_else(|| panic!("{name} not in SURFACE"));
         assert_eq!(e.kind.as_str(), kind, "{name}");
     }
     assert_eq!(listed.len(), SURFACE.len());
@@ -74,7 +78,7 @@ fn surface_table_covers_the_export_list() {
         "_Py_GetThreadLocal_Addr",
     ] {
         assert!(
-            gilgate_capi::surface::lookup(ft)
+            gilgate_capi::host::surface::lookup(ft)
                 .unwrap()
                 .free_threaded_only,
             "{ft}"
@@ -94,7 +98,7 @@ fn surface_table_covers_the_export_list() {
         "Py_ExitStatusException",
     ] {
         assert_eq!(
-            gilgate_capi::surface::lookup(never).unwrap().status,
+            gilgate_capi::host::surface::lookup(never).unwrap().status,
             Status::Real,
             "{never}"
         );
@@ -196,7 +200,7 @@ fn shim_export_table_matches_the_compiled_shim() {
     );
     // And each is Real in the surface.
     for (name, _) in &listed {
-        if let Some(e) = gilgate_capi::surface::lookup(name) {
+        if let Some(e) = gilgate_capi::host::surface::lookup(name) {
             assert_eq!(e.status, Status::Real, "{name}");
         }
     }
@@ -204,7 +208,7 @@ fn shim_export_table_matches_the_compiled_shim() {
 
 #[test]
 fn data_objects_are_sized_for_the_free_threaded_build() {
-    let size = |n: &str| gilgate_capi::surface::lookup(n).unwrap().size;
+    let size = |n: &str| gilgate_capi::host::surface::lookup(n).unwrap().size;
     assert_eq!(size("PyLong_Type"), 432);
     assert_eq!(size("_Py_NoneStruct"), 32);
     // Measured in a 3.15 GIL build: a type object there is 424 bytes, 16 less than in a t build.
@@ -226,7 +230,8 @@ fn resolve(name: &str) -> *mut std::ffi::c_void {
 
 #[test]
 fn type_objects_are_real_immortal_type_objects() {
-    use gilgate_capi::object::{_Py_IMMORTAL_REFCNT_LOCAL, PyTypeObject};
+    use gilgate_capi::ffi::_Py_IMMORTAL_REFCNT_LOCAL;
+    use gilgate_capi::ffi::PyTypeObject;
     let type_type = resolve("PyType_Type") as *mut PyTypeObject;
     let object_type = resolve("PyBaseObject_Type") as *mut PyTypeObject;
     let read = |name: &str| {
@@ -281,7 +286,9 @@ fn type_objects_are_real_immortal_type_objects() {
 
 #[test]
 fn singletons_point_at_their_types() {
-    use gilgate_capi::object::{_Py_IMMORTAL_REFCNT_LOCAL, PyObject, PyTypeObject};
+    use gilgate_capi::ffi::_Py_IMMORTAL_REFCNT_LOCAL;
+    use gilgate_capi::ffi::PyObject;
+    use gilgate_capi::ffi::PyTypeObject;
     for (obj, ty) in [
         ("_Py_NoneStruct", "_PyNone_Type"),
         ("_Py_NotImplementedStruct", "_PyNotImplemented_Type"),
@@ -386,7 +393,7 @@ fn a_stub(pred: impl Fn(&str, &str) -> bool) -> &'static str {
 }
 
 fn expect_not_implemented(name: &str) {
-    let exc = gilgate_capi::pyerrors::take_exception()
+    let exc = gilgate_capi::host::take_exception()
         .unwrap_or_else(|| panic!("{name} returned without setting an exception"));
     assert_eq!(exc.type_name, "SystemError", "{name}");
     assert_eq!(exc.message, format!("gilgate: {name} is not implemented"));
@@ -394,7 +401,7 @@ fn expect_not_implemented(name: &str) {
 
 #[test]
 fn stubs_raise_system_error_and_return_their_error_value() {
-    gilgate_capi::pylifecycle::initialize().expect("initialize");
+    gilgate_capi::host::initialize().expect("initialize");
 
     let name = a_stub(|k, _| k == "pointer");
     // SAFETY: the symbol is a generated stub that ignores its arguments and returns a pointer.
@@ -431,7 +438,7 @@ fn stubs_raise_system_error_and_return_their_error_value() {
     let f: extern "C" fn() = unsafe { std::mem::transmute(resolve(name)) };
     f();
     expect_not_implemented(name);
-    assert!(gilgate_capi::ffi_guard::take_void_failures().contains(&name));
+    assert!(gilgate_capi::testing::ffi_guard::take_void_failures().contains(&name));
 }
 
 /// Struct results cross the C ABI correctly: a C caller sees the error `PyStatus` (32 bytes,
@@ -439,7 +446,7 @@ fn stubs_raise_system_error_and_return_their_error_value() {
 /// `Py_complex` function is implemented now, so the real `_Py_c_sum` is called).
 #[test]
 fn struct_returning_stubs_follow_the_c_abi() {
-    gilgate_capi::pylifecycle::initialize().expect("initialize");
+    gilgate_capi::host::initialize().expect("initialize");
     let status_fn = a_stub(|k, _| k == "struct:PyStatus");
     let complex_fn = "_Py_c_sum";
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("exports-struct-abi");
@@ -490,13 +497,13 @@ void complex_parts(double *re, double *im) {{
 
 #[test]
 fn exception_variables_point_at_exception_types_after_initialize() {
-    gilgate_capi::pylifecycle::initialize().expect("initialize");
+    gilgate_capi::host::initialize().expect("initialize");
     for e in SURFACE
         .iter()
         .filter(|e| e.name.starts_with("PyExc_") && (e.in_314 || e.in_313t))
     {
         // SAFETY: every PyExc_* symbol is a `PyObject *` variable.
-        let p = unsafe { *(resolve(e.name) as *const *mut gilgate_capi::object::PyObject) };
+        let p = unsafe { *(resolve(e.name) as *const *mut gilgate_capi::ffi::PyObject) };
         assert!(!p.is_null(), "{} is NULL after initialize()", e.name);
     }
 }
@@ -507,7 +514,7 @@ fn exception_variables_point_at_exception_types_after_initialize() {
 /// another thread may still read the object).
 #[test]
 fn free_threaded_only_names_are_exported_and_the_delayed_ones_say_so() {
-    gilgate_capi::pylifecycle::initialize().expect("initialize");
+    gilgate_capi::host::initialize().expect("initialize");
     let listed = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/data/cpython314t-only.tsv"
@@ -527,24 +534,24 @@ fn free_threaded_only_names_are_exported_and_the_delayed_ones_say_so() {
         assert!(e.free_threaded_only, "{name}");
         assert!(!resolve(name).is_null(), "{name}");
     }
-    let obj = gilgate_capi::unicodeobject::from_str("kept alive");
+    let obj = gilgate_capi::testing::unicodeobject::from_str("kept alive");
     // SAFETY: a live object we own.
-    let before = unsafe { gilgate_capi::refcount::refcnt(obj) };
+    let before = unsafe { refcnt(obj) };
     for name in ["_PyObject_XDecRefDelayed", "_PyObject_ThreadIncrefSlow"] {
         // SAFETY: both take (PyObject *, ...) and return nothing; the stub reads no argument.
-        let f: extern "C" fn(*mut gilgate_capi::object::PyObject, usize) =
+        let f: extern "C" fn(*mut gilgate_capi::ffi::PyObject, usize) =
             unsafe { std::mem::transmute(resolve(name)) };
         f(obj, 0);
         expect_not_implemented(name);
-        assert!(gilgate_capi::ffi_guard::take_void_failures().contains(&name));
+        assert!(gilgate_capi::testing::ffi_guard::take_void_failures().contains(&name));
     }
     // SAFETY: as above, returning an int.
-    let f: extern "C" fn(*mut gilgate_capi::object::PyObject) -> std::ffi::c_int =
+    let f: extern "C" fn(*mut gilgate_capi::ffi::PyObject) -> std::ffi::c_int =
         unsafe { std::mem::transmute(resolve("_PyObject_ResurrectEndSlow")) };
     assert_eq!(f(obj), -1);
     expect_not_implemented("_PyObject_ResurrectEndSlow");
     // SAFETY: still alive: nothing released the reference.
-    assert_eq!(unsafe { gilgate_capi::refcount::refcnt(obj) }, before);
+    assert_eq!(unsafe { refcnt(obj) }, before);
     // SAFETY: we own `obj`.
-    unsafe { gilgate_capi::refcount::decref(obj) };
+    unsafe { gilgate_capi::host::decref(obj) };
 }

@@ -1,7 +1,7 @@
 //! The C shim's variadic entry points: PyUnicode_FromFormat units, PyErr_Format, PyTuple_Pack.
 
-use gilgate_capi::object::PyObject;
-use gilgate_capi::{pyerrors, unicodeobject as uni};
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{c_char, c_int};
 
 unsafe extern "C" {
@@ -17,18 +17,18 @@ unsafe extern "C" {
 }
 
 fn text(o: *mut PyObject) -> String {
-    assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!o.is_null(), "{:?}", gilgate_capi::host::take_exception());
     // SAFETY: a live str we own.
     unsafe {
         let s = uni::as_str(o).unwrap().to_owned();
-        gilgate_capi::refcount::decref(o);
+        gilgate_capi::host::decref(o);
         s
     }
 }
 
 #[test]
 fn format_units() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
     let name = uni::from_str("caf\u{e9}");
     let n: isize = -7;
     // SAFETY: formats and arguments match.
@@ -106,7 +106,7 @@ fn format_units() {
 
 #[test]
 fn format_fast_paths_and_edges() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
     // SAFETY: formats and arguments match.
     unsafe {
         assert_eq!(
@@ -171,47 +171,47 @@ fn format_fast_paths_and_edges() {
             )),
             "1\u{1f600}2"
         );
-        gilgate_capi::refcount::decref(mixed);
+        gilgate_capi::host::decref(mixed);
     }
 }
 
 #[test]
 fn err_format_and_tuple_pack() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
     // SAFETY: formats and arguments match.
     unsafe {
         let r = PyErr_Format(
-            pyerrors::PyExc_SystemError,
+            gilgate_capi::ffi::PyExc_SystemError,
             c"module %s uses unknown slot ID %i".as_ptr(),
             c"m".as_ptr(),
             999 as c_int,
         );
         assert!(r.is_null());
-        let e = pyerrors::take_exception().unwrap();
+        let e = gilgate_capi::host::take_exception().unwrap();
         assert_eq!(
             (e.type_name.as_str(), e.message.as_str()),
             ("SystemError", "module m uses unknown slot ID 999")
         );
 
         let a = uni::from_str("a");
-        let b = gilgate_capi::longobject::from_i128(2);
+        let b = gilgate_capi::testing::longobject::from_i128(2);
         let t = PyTuple_Pack(2, a, b);
-        assert_eq!(gilgate_capi::object::repr_string(t), "('a', 2)");
+        assert_eq!(gilgate_capi::testing::object::repr_string(t), "('a', 2)");
         let empty = PyTuple_Pack(0);
-        assert_eq!(gilgate_capi::object::repr_string(empty), "()");
+        assert_eq!(gilgate_capi::testing::object::repr_string(empty), "()");
 
-        gilgate_capi::warnings::set_quiet(true);
-        let _ = gilgate_capi::warnings::take_warnings();
+        gilgate_capi::testing::warnings::set_quiet(true);
+        let _ = gilgate_capi::testing::warnings::take_warnings();
         assert_eq!(
             PyErr_WarnFormat(
-                pyerrors::PyExc_RuntimeWarning,
+                gilgate_capi::ffi::PyExc_RuntimeWarning,
                 1,
                 c"w %d".as_ptr(),
                 3 as c_int
             ),
             0
         );
-        let w = gilgate_capi::warnings::take_warnings();
+        let w = gilgate_capi::testing::warnings::take_warnings();
         assert_eq!(w.last().map(|w| w.message.as_str()), Some("w 3"));
     }
 }

@@ -2,11 +2,11 @@
 //! `datetime` with its C API capsule, used from C through `PyDateTime_IMPORT`), and import
 //! errors for names that have no extension module.
 
-use gilgate_capi::object::PyObject;
-use gilgate_capi::pyerrors;
-use gilgate_capi::{
-    import, pycapsule::*, pylifecycle, pythread::*, refcount, unicodeobject as uni,
-};
+use gilgate_capi::ffi::PyObject;
+
+use gilgate_capi::ffi::*;
+use gilgate_capi::testing::import;
+use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,26 +15,26 @@ use support::{Library, cc};
 mod support;
 
 fn init() {
-    pylifecycle::initialize().expect("runtime initializes");
+    gilgate_capi::host::initialize().expect("runtime initializes");
 }
 
 fn err() -> (String, String) {
-    let e = pyerrors::take_exception().expect("an exception is set");
+    let e = gilgate_capi::host::take_exception().expect("an exception is set");
     (e.type_name, e.message)
 }
 
 fn attr(o: *mut PyObject, name: &str) -> *mut PyObject {
     let k = uni::from_str(name);
     // SAFETY: live objects.
-    let v = unsafe { gilgate_capi::object::getattr(o, k) };
+    let v = unsafe { gilgate_capi::testing::object::getattr(o, k) };
     // SAFETY: our reference.
-    unsafe { refcount::decref(k) };
+    unsafe { gilgate_capi::host::decref(k) };
     v
 }
 
 fn repr(o: *mut PyObject) -> String {
     // SAFETY: a live object.
-    unsafe { gilgate_capi::object::repr_string(o) }
+    unsafe { gilgate_capi::testing::object::repr_string(o) }
 }
 
 static DESTROYED: AtomicUsize = AtomicUsize::new(0);
@@ -59,7 +59,7 @@ fn capsule_round_trip_names_and_destructor() {
         assert_eq!(PyCapsule_IsValid(c, c"gg.test".as_ptr()), 1);
         assert_eq!(PyCapsule_IsValid(c, c"gg.other".as_ptr()), 0);
         assert_eq!(PyCapsule_IsValid(c, std::ptr::null()), 0);
-        assert!(!pyerrors::occurred());
+        assert!(!gilgate_capi::host::error_occurred());
 
         assert!(PyCapsule_GetPointer(c, c"gg.other".as_ptr()).is_null());
         assert_eq!(
@@ -83,7 +83,7 @@ fn capsule_round_trip_names_and_destructor() {
             err().1,
             "PyCapsule_GetName called with invalid PyCapsule object"
         );
-        refcount::decref(not_capsule);
+        gilgate_capi::host::decref(not_capsule);
         assert!(PyCapsule_New(null_mut(), c"x".as_ptr(), None).is_null());
         assert_eq!(err().1, "PyCapsule_New called with null pointer");
 
@@ -99,7 +99,7 @@ fn capsule_round_trip_names_and_destructor() {
         assert!(repr(c).starts_with("<capsule object \"gg.test\" at 0x"));
 
         let before = DESTROYED.load(Ordering::SeqCst);
-        refcount::decref(c);
+        gilgate_capi::host::decref(c);
         assert_eq!(DESTROYED.load(Ordering::SeqCst), before + 1);
         drop(Box::from_raw(data.cast::<u64>()));
     }
@@ -111,8 +111,8 @@ fn capsule_import_checks_the_full_name() {
     // SAFETY: C strings.
     unsafe {
         let p = PyCapsule_Import(c"datetime.datetime_CAPI".as_ptr(), 0);
-        assert!(!p.is_null(), "{:?}", pyerrors::take_exception());
-        assert_eq!(p.cast(), gilgate_capi::datetime::capi());
+        assert!(!p.is_null(), "{:?}", gilgate_capi::host::take_exception());
+        assert_eq!(p.cast(), gilgate_capi::testing::datetime::capi());
         assert!(PyCapsule_Import(c"datetime.date".as_ptr(), 0).is_null());
         assert_eq!(
             err(),
@@ -185,8 +185,8 @@ fn thread_locks_and_tss() {
 #[test]
 fn builtins_sys_and_datetime_import() {
     init();
-    let b = import::import_module("builtins");
-    assert!(!b.is_null(), "{:?}", pyerrors::take_exception());
+    let b = gilgate_capi::host::import_module("builtins");
+    assert!(!b.is_null(), "{:?}", gilgate_capi::host::take_exception());
     for name in [
         "int",
         "str",
@@ -202,23 +202,23 @@ fn builtins_sys_and_datetime_import() {
         assert!(
             !v.is_null(),
             "builtins.{name}: {:?}",
-            pyerrors::take_exception()
+            gilgate_capi::host::take_exception()
         );
         // SAFETY: our reference.
-        unsafe { refcount::decref(v) };
+        unsafe { gilgate_capi::host::decref(v) };
     }
     assert_eq!(repr(attr(b, "len")), "<built-in function len>");
     assert_eq!(repr(attr(b, "int")), "<class 'int'>");
     assert_eq!(
-        gilgate_capi::bltinmodule::PyEval_GetBuiltins(),
+        gilgate_capi::ffi::PyEval_GetBuiltins(),
         // SAFETY: a live module.
-        unsafe { (*b.cast::<gilgate_capi::moduleobject::PyModuleObject>()).md_dict }
+        unsafe { (*b.cast::<gilgate_capi::host::PyModuleObject>()).md_dict }
     );
     // The same object comes back from sys.modules.
-    let b2 = import::import_module("builtins");
+    let b2 = gilgate_capi::host::import_module("builtins");
     assert_eq!(b, b2);
 
-    let sys = import::import_module("sys");
+    let sys = gilgate_capi::host::import_module("sys");
     assert!(!sys.is_null());
     assert_eq!(
         repr(attr(sys, "version_info")),
@@ -233,27 +233,30 @@ fn builtins_sys_and_datetime_import() {
         "<built-in function _is_gil_enabled>"
     );
     let modules = attr(sys, "modules");
-    assert_eq!(modules, import::PyImport_GetModuleDict());
+    assert_eq!(modules, gilgate_capi::ffi::PyImport_GetModuleDict());
     // SAFETY: live dict.
-    assert!(!unsafe { gilgate_capi::dictobject::get_str(modules, "sys") }.is_null());
+    assert!(!unsafe { gilgate_capi::host::dict_get_str(modules, "sys") }.is_null());
 
-    let dt = import::import_module("datetime");
+    let dt = gilgate_capi::host::import_module("datetime");
     assert!(!dt.is_null());
     let date_t = attr(dt, "date");
     assert_eq!(repr(date_t), "<class 'datetime.date'>");
-    let api = gilgate_capi::datetime::capi();
+    let api = gilgate_capi::testing::datetime::capi();
     // SAFETY: the C API table's constructors, called as C code would.
     unsafe {
         let d = ((*api).Date_FromDate)(2024, 1, 2, (*api).DateType);
         assert_eq!(repr(d), "datetime.date(2024, 1, 2)");
         assert_eq!(repr(attr(d, "year")), "2024");
-        let s = gilgate_capi::object::str_string(d);
+        let s = gilgate_capi::testing::object::str_string(d);
         assert_eq!(s, "2024-01-02");
         let td = ((*api).Delta_FromDelta)(1, 2, 0, 1, (*api).DeltaType);
         assert_eq!(repr(td), "datetime.timedelta(days=1, seconds=2)");
         let neg = ((*api).Delta_FromDelta)(0, -1, 0, 1, (*api).DeltaType);
         assert_eq!(repr(neg), "datetime.timedelta(days=-1, seconds=86399)");
-        assert_eq!(gilgate_capi::object::str_string(neg), "-1 day, 23:59:59");
+        assert_eq!(
+            gilgate_capi::testing::object::str_string(neg),
+            "-1 day, 23:59:59"
+        );
         let us = ((*api).Delta_FromDelta)(0, 0, 2_500_000, 1, (*api).DeltaType);
         assert_eq!(
             repr(us),
@@ -278,7 +281,7 @@ fn builtins_sys_and_datetime_import() {
             "datetime.datetime(2024, 5, 6, 7, 8, tzinfo=datetime.timezone.utc)"
         );
         assert_eq!(
-            gilgate_capi::object::str_string(dtm),
+            gilgate_capi::testing::object::str_string(dtm),
             "2024-05-06 07:08:00+00:00"
         );
         let t = ((*api).Time_FromTimeAndFold)(1, 2, 3, 4, null_mut(), 1, (*api).TimeType);
@@ -299,13 +302,13 @@ fn builtins_sys_and_datetime_import() {
             "day 29 must be in range 1..28 for month 2 in year 2023"
         );
         let d2 = ((*api).Date_FromDate)(2024, 1, 2, (*api).DateType);
-        assert_eq!(gilgate_capi::object::eq(d, d2), 1);
+        assert_eq!(gilgate_capi::testing::object::eq(d, d2), 1);
         assert_eq!(
-            gilgate_capi::object::hash(d),
-            gilgate_capi::object::hash(d2)
+            gilgate_capi::testing::object::hash(d),
+            gilgate_capi::testing::object::hash(d2)
         );
         for o in [d, d2, td, neg, us, zero, dtm, t] {
-            refcount::decref(o);
+            gilgate_capi::host::decref(o);
         }
     }
 }
@@ -317,11 +320,11 @@ fn names_without_an_extension_module_raise_import_errors() {
     std::fs::write(tmp.path().join("purepy.py"), "x = 1\n").unwrap();
     std::fs::create_dir(tmp.path().join("pkgdir")).unwrap();
     std::fs::write(tmp.path().join("pkgdir/__init__.py"), "raise SystemExit\n").unwrap();
-    gilgate_capi::sysmodule::set_path(&[tmp.path().to_path_buf()]);
+    gilgate_capi::host::set_path(&[tmp.path().to_path_buf()]);
     assert_eq!(import::search_roots(), vec![tmp.path().to_path_buf()]);
 
-    assert!(import::import_module("purepy").is_null());
-    let e = pyerrors::take_exception().unwrap();
+    assert!(gilgate_capi::host::import_module("purepy").is_null());
+    let e = gilgate_capi::host::take_exception().unwrap();
     assert_eq!(e.type_name, "ImportError");
     assert_eq!(
         e.message,
@@ -331,8 +334,8 @@ fn names_without_an_extension_module_raise_import_errors() {
         )
     );
 
-    assert!(import::import_module("gg_nothing_here").is_null());
-    let e = pyerrors::take_exception().unwrap();
+    assert!(gilgate_capi::host::import_module("gg_nothing_here").is_null());
+    let e = gilgate_capi::host::take_exception().unwrap();
     assert_eq!(e.type_name, "ModuleNotFoundError");
     assert_eq!(
         e.message,
@@ -340,15 +343,15 @@ fn names_without_an_extension_module_raise_import_errors() {
     );
 
     // A package folder becomes a plain package; its __init__.py does not run.
-    let p = import::import_module("pkgdir");
-    assert!(!p.is_null(), "{:?}", pyerrors::take_exception());
+    let p = gilgate_capi::host::import_module("pkgdir");
+    assert!(!p.is_null(), "{:?}", gilgate_capi::host::take_exception());
     assert!(import::is_package(p));
-    assert!(import::import_module("pkgdir.sub").is_null());
+    assert!(gilgate_capi::host::import_module("pkgdir.sub").is_null());
     assert_eq!(err().0, "ModuleNotFoundError");
     // A module that is not a package has no submodules.
-    assert!(import::import_module("sys.x").is_null());
+    assert!(gilgate_capi::host::import_module("sys.x").is_null());
     assert_eq!(err().1, "No module named 'sys.x'; 'sys' is not a package");
-    gilgate_capi::sysmodule::set_path(&[]);
+    gilgate_capi::host::set_path(&[]);
 }
 
 #[test]
@@ -356,11 +359,11 @@ fn module_name_attribute_of_import_errors() {
     init();
     // SAFETY: C strings; the error's `name` field read through getattr.
     unsafe {
-        assert!(import::PyImport_ImportModule(c"gg_missing_mod".as_ptr()).is_null());
-        let exc = pyerrors::take_raised();
+        assert!(gilgate_capi::ffi::PyImport_ImportModule(c"gg_missing_mod".as_ptr()).is_null());
+        let exc = gilgate_capi::host::take_raised();
         assert!(!exc.is_null());
         assert_eq!(repr(attr(exc, "name")), "'gg_missing_mod'");
-        refcount::decref(exc);
+        gilgate_capi::host::decref(exc);
     }
 }
 
@@ -380,7 +383,7 @@ fn datetime_capi_from_c() {
         let f: unsafe extern "C" fn(*mut c_char, usize) -> c_int = std::mem::transmute(f);
         let mut buf = [0 as c_char; 256];
         let rc = f(buf.as_mut_ptr(), buf.len());
-        assert_eq!(rc, 0, "{:?}", pyerrors::take_exception());
+        assert_eq!(rc, 0, "{:?}", gilgate_capi::host::take_exception());
         assert_eq!(
             CStr::from_ptr(buf.as_ptr()).to_str().unwrap(),
             "2024-1-2 1999-12-31 23:59:58.123456 7:8:9.10 1/0/500000 checks=1"
@@ -390,21 +393,21 @@ fn datetime_capi_from_c() {
 
 /// Calls `builtins.<name>(*args)` through the C API's call path.
 fn call_builtin(name: &str, args: &[*mut PyObject]) -> Result<String, (String, String)> {
-    let b = import::import_module("builtins");
+    let b = gilgate_capi::host::import_module("builtins");
     let f = attr(b, name);
     assert!(!f.is_null(), "builtins.{name}");
     // SAFETY: live objects; the args tuple is ours.
     unsafe {
-        let t = gilgate_capi::tupleobject::from_slice(args);
-        let r = gilgate_capi::abstract_::PyObject_Call(f, t, null_mut());
-        refcount::decref(t);
-        refcount::decref(f);
-        refcount::decref(b);
+        let t = gilgate_capi::testing::tupleobject::from_slice(args);
+        let r = gilgate_capi::ffi::PyObject_Call(f, t, null_mut());
+        gilgate_capi::host::decref(t);
+        gilgate_capi::host::decref(f);
+        gilgate_capi::host::decref(b);
         if r.is_null() {
             return Err(err());
         }
         let s = repr(r);
-        refcount::decref(r);
+        gilgate_capi::host::decref(r);
         Ok(s)
     }
 }
@@ -412,10 +415,10 @@ fn call_builtin(name: &str, args: &[*mut PyObject]) -> Result<String, (String, S
 #[test]
 fn builtin_functions_are_callable() {
     init();
-    let int = |v: i128| gilgate_capi::longobject::from_i128(v);
+    let int = |v: i128| gilgate_capi::testing::longobject::from_i128(v);
     let s = |v: &str| uni::from_str(v);
-    let int_t = (&raw mut gilgate_capi::longobject::PyLong_Type).cast::<PyObject>();
-    let str_t = (&raw mut gilgate_capi::unicodeobject::PyUnicode_Type).cast::<PyObject>();
+    let int_t = (&raw mut gilgate_capi::ffi::PyLong_Type).cast::<PyObject>();
+    let str_t = (&raw mut gilgate_capi::ffi::PyUnicode_Type).cast::<PyObject>();
     assert_eq!(
         call_builtin("len", &[int(1)]),
         Err((
@@ -446,13 +449,13 @@ fn builtin_functions_are_callable() {
     );
     assert_eq!(call_builtin("abs", &[int(-7)]), Ok("7".into()));
     assert_eq!(call_builtin("callable", &[int(1)]), Ok("False".into()));
-    let b = import::import_module("builtins");
+    let b = gilgate_capi::host::import_module("builtins");
     assert_eq!(
         call_builtin("callable", &[attr(b, "len")]),
         Ok("True".into())
     );
     assert_eq!(call_builtin("hash", &[int(5)]), Ok("5".into()));
-    let sys = import::import_module("sys");
+    let sys = gilgate_capi::host::import_module("sys");
     assert_eq!(
         call_builtin("getattr", &[sys, s("platform")]),
         Ok("'linux'".into())
@@ -482,7 +485,7 @@ fn builtin_functions_are_callable() {
         ))
     );
     // SAFETY: live ints.
-    let tup = unsafe { gilgate_capi::tupleobject::from_slice(&[int(3), int(1), int(2)]) };
+    let tup = unsafe { gilgate_capi::testing::tupleobject::from_slice(&[int(3), int(1), int(2)]) };
     assert_eq!(call_builtin("len", &[tup]), Ok("3".into()));
     assert_eq!(call_builtin("sum", &[tup]), Ok("6".into()));
     assert_eq!(call_builtin("sum", &[tup, int(10)]), Ok("16".into()));
@@ -502,14 +505,14 @@ fn builtin_functions_are_callable() {
     // sys._is_gil_enabled(): nothing enabled the lock in this process.
     let f = attr(sys, "_is_gil_enabled");
     // SAFETY: a live callable.
-    let r = unsafe { gilgate_capi::abstract_::PyObject_CallNoArgs(f) };
+    let r = unsafe { gilgate_capi::ffi::PyObject_CallNoArgs(f) };
     assert_eq!(repr(r), "False");
 }
 
 #[test]
 fn sys_stdout_and_stderr_are_writable() {
     init();
-    let sys = import::import_module("sys");
+    let sys = gilgate_capi::host::import_module("sys");
     for (name, fd) in [("stdout", "1"), ("stderr", "2")] {
         let s = attr(sys, name);
         assert!(!s.is_null());
@@ -518,18 +521,19 @@ fn sys_stdout_and_stderr_are_writable() {
             format!("<_io.TextIOWrapper name='<{name}>' mode='w' encoding='utf-8'>")
         );
         let fileno = attr(s, "fileno");
-        assert!(!fileno.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(
+            !fileno.is_null(),
+            "{:?}",
+            gilgate_capi::host::take_exception()
+        );
         // SAFETY: live callables and arguments.
         unsafe {
-            assert_eq!(
-                repr(gilgate_capi::abstract_::PyObject_CallNoArgs(fileno)),
-                fd
-            );
+            assert_eq!(repr(gilgate_capi::ffi::PyObject_CallNoArgs(fileno)), fd);
             let write = attr(s, "write");
             let text = uni::from_str("");
-            let r = gilgate_capi::abstract_::PyObject_CallOneArg(write, text);
+            let r = gilgate_capi::ffi::PyObject_CallOneArg(write, text);
             assert_eq!(repr(r), "0");
-            let r = gilgate_capi::abstract_::PyObject_CallOneArg(write, write);
+            let r = gilgate_capi::ffi::PyObject_CallOneArg(write, write);
             assert!(r.is_null());
             assert_eq!(
                 err(),
@@ -579,14 +583,14 @@ fn pysys_write_functions_format_and_write_to_stdout() {
 #[test]
 fn datetime_from_timestamps() {
     init();
-    let api = gilgate_capi::datetime::capi();
+    let api = gilgate_capi::testing::datetime::capi();
     // SAFETY: the C API table's functions with an args tuple, as C callers use them.
     unsafe {
-        let ts = gilgate_capi::floatobject::from_f64(86_400.5);
+        let ts = gilgate_capi::testing::floatobject::from_f64(86_400.5);
         let utc = (*api).TimeZone_UTC;
-        let args = gilgate_capi::tupleobject::from_slice(&[ts, utc]);
+        let args = gilgate_capi::testing::tupleobject::from_slice(&[ts, utc]);
         let d = ((*api).DateTime_FromTimestamp)((*api).DateTimeType.cast(), args, null_mut());
-        assert!(!d.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(!d.is_null(), "{:?}", gilgate_capi::host::take_exception());
         assert_eq!(
             repr(d),
             "datetime.datetime(1970, 1, 2, 0, 0, 0, 500000, tzinfo=datetime.timezone.utc)"
@@ -598,21 +602,21 @@ fn datetime_from_timestamps() {
             repr(tz),
             "datetime.timezone(datetime.timedelta(days=-1, seconds=82800))"
         );
-        assert_eq!(gilgate_capi::object::str_string(tz), "UTC-01:00");
-        let i = gilgate_capi::longobject::from_i128(0);
-        let args = gilgate_capi::tupleobject::from_slice(&[i, tz]);
+        assert_eq!(gilgate_capi::testing::object::str_string(tz), "UTC-01:00");
+        let i = gilgate_capi::testing::longobject::from_i128(0);
+        let args = gilgate_capi::testing::tupleobject::from_slice(&[i, tz]);
         let d = ((*api).DateTime_FromTimestamp)((*api).DateTimeType.cast(), args, null_mut());
         assert_eq!(
-            gilgate_capi::object::str_string(d),
+            gilgate_capi::testing::object::str_string(d),
             "1969-12-31 23:00:00-01:00"
         );
         // Local time: the date of timestamp 0 is the epoch's date in this machine's zone.
-        let args = gilgate_capi::tupleobject::from_slice(&[i]);
+        let args = gilgate_capi::testing::tupleobject::from_slice(&[i]);
         let d = ((*api).Date_FromTimestamp)((*api).DateType.cast(), args);
-        let s = gilgate_capi::object::str_string(d);
+        let s = gilgate_capi::testing::object::str_string(d);
         assert!(s == "1970-01-01" || s == "1969-12-31", "{s}");
         let bad = uni::from_str("x");
-        let args = gilgate_capi::tupleobject::from_slice(&[bad]);
+        let args = gilgate_capi::testing::tupleobject::from_slice(&[bad]);
         assert!(((*api).Date_FromTimestamp)((*api).DateType.cast(), args).is_null());
         assert_eq!(err().0, "TypeError");
     }
@@ -620,7 +624,7 @@ fn datetime_from_timestamps() {
 
 #[test]
 fn struct_sequences() {
-    use gilgate_capi::structseq::*;
+    use gilgate_capi::ffi::*;
     init();
     let mut fields = [
         PyStructSequence_Field {
@@ -649,23 +653,28 @@ fn struct_sequences() {
     // SAFETY: a valid descriptor; the items are set before use.
     unsafe {
         let t = PyStructSequence_NewType(&mut desc);
-        assert!(!t.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(!t.is_null(), "{:?}", gilgate_capi::host::take_exception());
         let p = PyStructSequence_New(t);
         for (i, v) in [1, 2, 3].into_iter().enumerate() {
-            PyStructSequence_SetItem(p, i as isize, gilgate_capi::longobject::from_i128(v));
+            PyStructSequence_SetItem(
+                p,
+                i as isize,
+                gilgate_capi::testing::longobject::from_i128(v),
+            );
         }
         assert_eq!(repr(p), "gg.point(x=1, y=2)");
         assert_eq!(repr(attr(p, "y")), "2");
         assert_eq!(repr(attr(p, "hidden")), "3");
         assert_eq!(repr(PyStructSequence_GetItem(p, 0)), "1");
-        assert_eq!(gilgate_capi::tupleobject::items(p).len(), 2);
-        refcount::decref(p);
+        assert_eq!(gilgate_capi::testing::tupleobject::items(p).len(), 2);
+        gilgate_capi::host::decref(p);
     }
 }
 
 #[test]
 fn pysys_getattr_family() {
-    use gilgate_capi::sysmodule::*;
+    use gilgate_capi::ffi::*;
+
     init();
     // SAFETY: C strings and live str names.
     unsafe {
@@ -678,7 +687,7 @@ fn pysys_getattr_family() {
             PySys_GetOptionalAttrString(c"gg_nope".as_ptr(), &mut out),
             0
         );
-        assert!(out.is_null() && !pyerrors::occurred());
+        assert!(out.is_null() && !gilgate_capi::host::error_occurred());
         let n = uni::from_str("byteorder");
         assert_eq!(PySys_GetOptionalAttr(n, &mut out), 1);
         assert_eq!(repr(out), "'little'");

@@ -4,15 +4,18 @@
 //! int slots, against values computed here with `i128` arithmetic. Operands straddle the
 //! one-digit, two-digit and big-integer boundaries.
 
-use gilgate_capi::abstract_::{
-    PyNumber_Add, PyNumber_FloorDivide, PyNumber_Multiply, PyNumber_Remainder, PyNumber_Subtract,
-    PyNumber_TrueDivide,
-};
-use gilgate_capi::floatobject as fl;
-use gilgate_capi::longobject::{self as lo};
-use gilgate_capi::object::{PyNumberMethods, PyObject};
-use gilgate_capi::pyerrors;
-use gilgate_capi::refcount::decref;
+use gilgate_capi::ffi::PyNumber_Add;
+use gilgate_capi::ffi::PyNumber_FloorDivide;
+use gilgate_capi::ffi::PyNumber_Multiply;
+use gilgate_capi::ffi::PyNumber_Remainder;
+use gilgate_capi::ffi::PyNumber_Subtract;
+use gilgate_capi::ffi::PyNumber_TrueDivide;
+use gilgate_capi::ffi::PyNumberMethods;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::testing::floatobject as fl;
+use gilgate_capi::testing::longobject as lo;
+
+use gilgate_capi::host::decref;
 use std::ffi::CString;
 use std::ptr::null_mut;
 
@@ -21,7 +24,7 @@ use std::ptr::null_mut;
 fn int(v: i128) -> *mut PyObject {
     let c = CString::new(v.to_string()).unwrap();
     // SAFETY: a NUL-terminated string.
-    let o = unsafe { lo::PyLong_FromString(c.as_ptr(), null_mut(), 10) };
+    let o = unsafe { gilgate_capi::ffi::PyLong_FromString(c.as_ptr(), null_mut(), 10) };
     assert!(!o.is_null());
     o
 }
@@ -30,7 +33,7 @@ fn value(o: *mut PyObject, what: &str) -> i128 {
     assert!(
         !o.is_null(),
         "{what}: NULL ({:?})",
-        pyerrors::take_exception()
+        gilgate_capi::host::take_exception()
     );
     // SAFETY: a live object we own.
     unsafe {
@@ -49,19 +52,19 @@ fn floor_div(x: i128, y: i128) -> (i128, i128) {
     (d, m)
 }
 
-type Slot = fn(&PyNumberMethods) -> gilgate_capi::object::binaryfunc;
+type Slot = fn(&PyNumberMethods) -> gilgate_capi::ffi::binaryfunc;
 
 fn via_slot(pick: Slot, a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
     // SAFETY: live ints; int has every arithmetic slot.
     unsafe {
-        let nb = &*(*gilgate_capi::object::ty(a)).tp_as_number;
+        let nb = &*(*gilgate_capi::testing::object::ty(a)).tp_as_number;
         pick(nb).unwrap()(a, b)
     }
 }
 
 #[test]
 fn int_arithmetic_matches_i128() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
     let mut vals: Vec<i128> = vec![0, 1, 3, 7, 256, 257, 1000003, 40_000_000_000];
     for b in [30, 31, 53, 59, 60, 61, 62, 63] {
         let p = 1i128 << b;
@@ -90,7 +93,7 @@ fn int_arithmetic_matches_i128() {
                     ];
                     for op in ops {
                         assert!(op(a, b).is_null());
-                        let e = pyerrors::take_exception().unwrap();
+                        let e = gilgate_capi::host::take_exception().unwrap();
                         assert_eq!(e.type_name, "ZeroDivisionError");
                         assert_eq!(e.message, "division by zero");
                     }
@@ -118,7 +121,7 @@ fn int_arithmetic_matches_i128() {
 
 #[test]
 fn true_division_of_wide_ints_rounds_once() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
     // Values below 2**60 (two digits) where dividing the rounded doubles would be off by
     // one ulp; CPython 3.11 prints these quotients.
     for (x, y, want) in [
@@ -140,8 +143,8 @@ fn true_division_of_wide_ints_rounds_once() {
 
 #[test]
 fn float_fast_paths() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
-    let f = |v: f64| fl::PyFloat_FromDouble(v);
+    gilgate_capi::host::initialize().unwrap();
+    let f = |v: f64| gilgate_capi::ffi::PyFloat_FromDouble(v);
     // SAFETY: live operands; results are owned and released.
     unsafe {
         for (x, y) in [
@@ -169,7 +172,7 @@ fn float_fast_paths() {
         }
         let (a, z) = (f(1.0), f(0.0));
         assert!(PyNumber_TrueDivide(a, z).is_null());
-        let e = pyerrors::take_exception().unwrap();
+        let e = gilgate_capi::host::take_exception().unwrap();
         assert_eq!(
             (e.type_name.as_str(), e.message.as_str()),
             ("ZeroDivisionError", "division by zero")

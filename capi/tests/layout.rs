@@ -323,10 +323,7 @@ fn c_headers_match_abi_layouts() {
 type RustLayout = (&'static str, Vec<(String, u64)>, u64);
 
 fn rust_layouts() -> Vec<RustLayout> {
-    use gilgate_capi::{
-        critical_section, descrobject, dictobject, floatobject, longobject, methodobject,
-        moduleobject, object, pyerrors, pystate, tupleobject, unicodeobject,
-    };
+    use gilgate_capi::ffi;
     let mut out: Vec<RustLayout> = Vec::new();
     macro_rules! rust_struct {
         (@name $field:ident) => { stringify!($field).trim_end_matches('_').to_string() };
@@ -347,7 +344,7 @@ fn rust_layouts() -> Vec<RustLayout> {
     }
     rust_struct!(
         out,
-        object::PyObject,
+        ffi::PyObject,
         [
             ob_tid,
             ob_flags,
@@ -358,10 +355,10 @@ fn rust_layouts() -> Vec<RustLayout> {
             ob_type
         ]
     );
-    rust_struct!(out, object::PyVarObject, [ob_base, ob_size]);
+    rust_struct!(out, ffi::PyVarObject, [ob_base, ob_size]);
     rust_struct!(
         out,
-        object::PyTypeObject,
+        ffi::PyTypeObject,
         [
             ob_base,
             tp_name,
@@ -418,7 +415,7 @@ fn rust_layouts() -> Vec<RustLayout> {
     );
     rust_struct!(
         out,
-        object::PyNumberMethods,
+        ffi::PyNumberMethods,
         [
             nb_add,
             nb_subtract,
@@ -460,7 +457,7 @@ fn rust_layouts() -> Vec<RustLayout> {
     );
     rust_struct!(
         out,
-        object::PySequenceMethods,
+        ffi::PySequenceMethods,
         [
             sq_length,
             sq_concat,
@@ -476,90 +473,62 @@ fn rust_layouts() -> Vec<RustLayout> {
     );
     rust_struct!(
         out,
-        object::PyMappingMethods,
+        ffi::PyMappingMethods,
         [mp_length, mp_subscript, mp_ass_subscript]
     );
     rust_struct!(
         out,
-        object::PyAsyncMethods,
+        ffi::PyAsyncMethods,
         [am_await, am_aiter, am_anext, am_send]
     );
-    rust_struct!(out, object::PyBufferProcs, [bf_getbuffer, bf_releasebuffer]);
+    rust_struct!(out, ffi::PyBufferProcs, [bf_getbuffer, bf_releasebuffer]);
     rust_struct!(
         out,
-        object::Py_buffer,
+        ffi::Py_buffer,
         [
             buf, obj, len, itemsize, readonly, ndim, format, shape, strides, suboffsets, internal
         ]
     );
-    rust_struct!(out, object::PyMutex, [_bits]);
+    rust_struct!(out, ffi::PyMutex, [_bits]);
+    rust_struct!(out, ffi::PyMethodDef, [ml_name, ml_meth, ml_flags, ml_doc]);
     rust_struct!(
         out,
-        methodobject::PyMethodDef,
-        [ml_name, ml_meth, ml_flags, ml_doc]
-    );
-    rust_struct!(
-        out,
-        methodobject::PyCFunctionObject,
+        ffi::PyCFunctionObject,
         [ob_base, m_ml, m_self, m_module, m_weakreflist, vectorcall]
     );
-    rust_struct!(out, methodobject::PyCMethodObject, [func, mm_class]);
+    rust_struct!(out, ffi::PyCMethodObject, [func, mm_class]);
+    rust_struct!(out, ffi::PyMemberDef, [name, type_, offset, flags, doc]);
+    rust_struct!(out, ffi::PyGetSetDef, [name, get, set, doc, closure]);
     rust_struct!(
         out,
-        descrobject::PyMemberDef,
-        [name, type_, offset, flags, doc]
-    );
-    rust_struct!(
-        out,
-        descrobject::PyGetSetDef,
-        [name, get, set, doc, closure]
-    );
-    rust_struct!(
-        out,
-        moduleobject::PyModuleDef_Base,
+        ffi::PyModuleDef_Base,
         [ob_base, m_init, m_index, m_copy]
     );
     rust_struct!(
         out,
-        moduleobject::PyModuleDef,
+        ffi::PyModuleDef,
         [
             m_base, m_name, m_doc, m_size, m_methods, m_slots, m_traverse, m_clear, m_free
         ]
     );
-    rust_struct!(out, moduleobject::PyModuleDef_Slot, [slot, value]);
-    rust_struct!(out, tupleobject::PyTupleObject, [ob_base, ob_hash, ob_item]);
-    rust_struct!(out, longobject::PyLongObject, [ob_base, long_value]);
-    rust_struct!(out, longobject::_PyLongValue, [lv_tag, ob_digit]);
-    rust_struct!(out, floatobject::PyFloatObject, [ob_base, ob_fval]);
+    rust_struct!(out, ffi::PyModuleDef_Slot, [slot, value]);
+    rust_struct!(out, ffi::PyTupleObject, [ob_base, ob_hash, ob_item]);
+    rust_struct!(out, ffi::PyLongObject, [ob_base, long_value]);
+    rust_struct!(out, ffi::_PyLongValue, [lv_tag, ob_digit]);
+    rust_struct!(out, ffi::PyFloatObject, [ob_base, ob_fval]);
     rust_struct!(
         out,
-        dictobject::PyDictObject,
+        ffi::PyDictObject,
         [ob_base, ma_used, _ma_watcher_tag, ma_keys, ma_values]
     );
+    rust_struct!(out, ffi::PyASCIIObject, [ob_base, length, hash, state]);
+    rust_struct!(out, ffi::PyCompactUnicodeObject, [_base, utf8_length, utf8]);
+    rust_struct!(out, ffi::PyUnicodeObject, [_base, data]);
+    rust_struct!(out, ffi::PyCriticalSection, [_cs_prev, _cs_mutex]);
+    rust_struct!(out, ffi::PyCriticalSection2, [_cs_base, _cs_mutex2]);
     rust_struct!(
         out,
-        unicodeobject::PyASCIIObject,
-        [ob_base, length, hash, state]
-    );
-    rust_struct!(
-        out,
-        unicodeobject::PyCompactUnicodeObject,
-        [_base, utf8_length, utf8]
-    );
-    rust_struct!(out, unicodeobject::PyUnicodeObject, [_base, data]);
-    rust_struct!(
-        out,
-        critical_section::PyCriticalSection,
-        [_cs_prev, _cs_mutex]
-    );
-    rust_struct!(
-        out,
-        critical_section::PyCriticalSection2,
-        [_cs_base, _cs_mutex2]
-    );
-    rust_struct!(
-        out,
-        pyerrors::PyBaseExceptionObject,
+        ffi::PyBaseExceptionObject,
         [
             ob_base,
             dict,
@@ -571,8 +540,8 @@ fn rust_layouts() -> Vec<RustLayout> {
             suppress_context
         ]
     );
-    rust_struct!(out, pyerrors::PyImportErrorObject, [base.ob_base => "ob_base", base.dict => "dict", base.args => "args", base.notes => "notes", base.traceback => "traceback", base.context => "context", base.cause => "cause", base.suppress_context => "suppress_context", msg, name, path, name_from]);
-    rust_struct!(out, pystate::PyThreadState as "_ts", [prev, next, interp, eval_breaker, _status, holds_gil, _whence, state, py_recursion_remaining, py_recursion_limit, recursion_headroom, tracing, what_event, current_frame, c_profilefunc, c_tracefunc, c_profileobj, c_traceobj, current_exception, exc_info, dict, gilstate_counter, async_exc, thread_id, native_thread_id, delete_later, critical_section, coroutine_origin_tracking_depth, async_gen_firstiter, async_gen_finalizer, context, context_ver, id, datastack_chunk, datastack_top, datastack_limit, exc_state, current_executor, dict_global_version, threading_local_key, threading_local_sentinel, remote_debugger_support, datastack_cached_chunk]);
+    rust_struct!(out, ffi::PyImportErrorObject, [base.ob_base => "ob_base", base.dict => "dict", base.args => "args", base.notes => "notes", base.traceback => "traceback", base.context => "context", base.cause => "cause", base.suppress_context => "suppress_context", msg, name, path, name_from]);
+    rust_struct!(out, ffi::PyThreadState as "_ts", [prev, next, interp, eval_breaker, _status, holds_gil, _whence, state, py_recursion_remaining, py_recursion_limit, recursion_headroom, tracing, what_event, current_frame, c_profilefunc, c_tracefunc, c_profileobj, c_traceobj, current_exception, exc_info, dict, gilstate_counter, async_exc, thread_id, native_thread_id, delete_later, critical_section, coroutine_origin_tracking_depth, async_gen_firstiter, async_gen_finalizer, context, context_ver, id, datastack_chunk, datastack_top, datastack_limit, exc_state, current_executor, dict_global_version, threading_local_key, threading_local_sentinel, remote_debugger_support, datastack_cached_chunk]);
     out
 }
 

@@ -7,9 +7,10 @@
 //! built type caches, are created there); after it, every round must free every object it
 //! creates, so a single missing decref on any path fails the test.
 
-use gilgate_capi::object::{PyObject, PyTypeObject};
-use gilgate_capi::objimpl::live_objects;
-use gilgate_capi::refcount::merge_pending;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::PyTypeObject;
+use gilgate_capi::host::live_objects;
+use gilgate_capi::host::merge_pending;
 use std::ffi::{CStr, CString, c_char, c_double, c_int, c_long, c_uint, c_void};
 use std::ptr::{null, null_mut};
 use support::runtime_thread::on_runtime_thread;
@@ -119,8 +120,8 @@ unsafe extern "C" {
     fn PySequence_Contains(o: Obj, v: Obj) -> c_int;
     fn PySlice_New(a: Obj, b: Obj, c: Obj) -> Obj;
 
-    fn PyType_FromSpec(spec: *mut gilgate_capi::typeobject::PyType_Spec) -> Obj;
-    fn PyType_FromSpecWithBases(spec: *mut gilgate_capi::typeobject::PyType_Spec, b: Obj) -> Obj;
+    fn PyType_FromSpec(spec: *mut gilgate_capi::ffi::PyType_Spec) -> Obj;
+    fn PyType_FromSpecWithBases(spec: *mut gilgate_capi::ffi::PyType_Spec, b: Obj) -> Obj;
     fn PyType_GenericNew(t: *mut PyTypeObject, a: Obj, k: Obj) -> Obj;
 
     fn Py_BuildValue(fmt: *const c_char, ...) -> Obj;
@@ -141,12 +142,8 @@ unsafe extern "C" {
     ) -> Obj;
     fn PyCapsule_GetPointer(c: Obj, name: *const c_char) -> *mut c_void;
     fn PyMemoryView_FromObject(o: Obj) -> Obj;
-    fn PyObject_GetBuffer(
-        o: Obj,
-        view: *mut gilgate_capi::object::Py_buffer,
-        flags: c_int,
-    ) -> c_int;
-    fn PyBuffer_Release(view: *mut gilgate_capi::object::Py_buffer);
+    fn PyObject_GetBuffer(o: Obj, view: *mut gilgate_capi::ffi::Py_buffer, flags: c_int) -> c_int;
+    fn PyBuffer_Release(view: *mut gilgate_capi::ffi::Py_buffer);
     fn PyByteArray_Concat(a: Obj, b: Obj) -> Obj;
     fn PyByteArray_Resize(a: Obj, n: isize) -> c_int;
     fn PyObject_CallMethod(o: Obj, name: *const c_char, fmt: *const c_char, ...) -> Obj;
@@ -176,7 +173,7 @@ unsafe extern "C" {
 }
 
 fn init_runtime() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
 }
 
 type R<T> = Result<T, String>;
@@ -202,7 +199,7 @@ fn assert_no_leak(what: &str, mut work: impl FnMut() -> R<()>) {
 
 /// The pending exception as text (and clears it).
 fn take_error() -> String {
-    match gilgate_capi::pyerrors::take_exception() {
+    match gilgate_capi::host::take_exception() {
         Some(e) => format!("{}: {}", e.type_name, e.message),
         None => "NULL without an exception".into(),
     }
@@ -233,7 +230,7 @@ fn expect_exc(ty: &str) -> R<()> {
     if unsafe { PyErr_Occurred() }.is_null() {
         return Err(format!("expected {ty}, no exception set"));
     }
-    let e = gilgate_capi::pyerrors::take_exception().expect("set");
+    let e = gilgate_capi::host::take_exception().expect("set");
     if e.type_name == ty {
         Ok(())
     } else {
@@ -677,10 +674,10 @@ unsafe extern "C" fn point_dealloc(op: Obj) {
     unsafe {
         let ty = (*op).ob_type;
         // As an extension's dealloc does for these flags.
-        if (*ty).tp_flags & gilgate_capi::object::Py_TPFLAGS_MANAGED_WEAKREF != 0 {
+        if (*ty).tp_flags & gilgate_capi::ffi::Py_TPFLAGS_MANAGED_WEAKREF != 0 {
             PyObject_ClearWeakRefs(op);
         }
-        if (*ty).tp_flags & gilgate_capi::object::Py_TPFLAGS_MANAGED_DICT != 0 {
+        if (*ty).tp_flags & gilgate_capi::ffi::Py_TPFLAGS_MANAGED_DICT != 0 {
             PyObject_ClearManagedDict(op);
         }
         let label = (*op.cast::<Point>()).label;
@@ -734,9 +731,12 @@ fn point_type(name: &'static CStr, bases: Obj) -> R<Obj> {
 
 /// [`point_type`] with extra type flags.
 fn point_type_with(name: &'static CStr, bases: Obj, extra_flags: std::ffi::c_ulong) -> R<Obj> {
-    use gilgate_capi::descrobject::{Py_T_LONG, Py_T_OBJECT_EX, PyMemberDef};
-    use gilgate_capi::typeobject::{PyType_Slot, PyType_Spec};
-    use gilgate_capi::typeslots::*;
+    use gilgate_capi::ffi::Py_T_LONG;
+    use gilgate_capi::ffi::Py_T_OBJECT_EX;
+    use gilgate_capi::ffi::PyMemberDef;
+    use gilgate_capi::ffi::PyType_Slot;
+    use gilgate_capi::ffi::PyType_Spec;
+    use gilgate_capi::ffi::{Py_tp_dealloc, Py_tp_doc, Py_tp_init, Py_tp_members, Py_tp_new};
     let members = leak(vec![
         PyMemberDef {
             name: c"x".as_ptr(),
@@ -790,8 +790,8 @@ fn point_type_with(name: &'static CStr, bases: Obj, extra_flags: std::ffi::c_ulo
         name: name.as_ptr(),
         basicsize: std::mem::size_of::<Point>() as c_int,
         itemsize: 0,
-        flags: (gilgate_capi::object::Py_TPFLAGS_DEFAULT
-            | gilgate_capi::object::Py_TPFLAGS_BASETYPE
+        flags: (gilgate_capi::ffi::Py_TPFLAGS_DEFAULT
+            | gilgate_capi::ffi::Py_TPFLAGS_BASETYPE
             | extra_flags) as c_uint,
         slots,
     }));
@@ -1113,7 +1113,7 @@ fn buffers_capsules_weakrefs_and_managed_dicts() {
                 let tolist = ok(PyObject_GetItem(mv, one))?;
                 dec(one);
                 let ba = ok(PyByteArray_FromStringAndSize(c"abc".as_ptr(), 3))?;
-                let mut view: gilgate_capi::object::Py_buffer = std::mem::zeroed();
+                let mut view: gilgate_capi::ffi::Py_buffer = std::mem::zeroed();
                 ok0(PyObject_GetBuffer(ba, &mut view, 1))?;
                 // A bytearray with an exported buffer cannot be resized.
                 assert_eq!(PyByteArray_Resize(ba, 100), -1);
@@ -1156,8 +1156,8 @@ fn buffers_capsules_weakrefs_and_managed_dicts() {
                 let ty = point_type_with(
                     c"leaks.WeakPoint",
                     null_mut(),
-                    gilgate_capi::object::Py_TPFLAGS_MANAGED_WEAKREF
-                        | gilgate_capi::object::Py_TPFLAGS_MANAGED_DICT,
+                    gilgate_capi::ffi::Py_TPFLAGS_MANAGED_WEAKREF
+                        | gilgate_capi::ffi::Py_TPFLAGS_MANAGED_DICT,
                 )?;
                 let p = ok(PyObject_CallFunction(ty, c"(i)".as_ptr(), 4 as c_int))?;
                 let r = ok(PyWeakref_NewRef(p, null_mut()))?;

@@ -1,23 +1,29 @@
-//! The live-object counter (`objimpl::live_objects`): objects count from creation until their
+//! The live-object counter (`gilgate_capi::host::live_objects`): objects count from creation until their
 //! `tp_dealloc` runs, on every allocation path, across threads. One test function: the
 //! counter is process-wide, and parallel tests in this binary would disturb it.
 
-use gilgate_capi::abstract_::PyNumber_Add;
-use gilgate_capi::dictobject::{PyDict_New, PyDict_SetItem};
-use gilgate_capi::floatobject::PyFloat_FromDouble;
-use gilgate_capi::listobject::{PyList_Append, PyList_New};
-use gilgate_capi::longobject::PyLong_FromLong;
-use gilgate_capi::object::{PyObject, PyTypeObject, static_type};
-use gilgate_capi::objimpl::{self, live_objects};
-use gilgate_capi::refcount::{_Py_DecRef, merge_pending};
-use gilgate_capi::tupleobject::{PyTuple_New, PyTuple_SetItem};
-use gilgate_capi::unicodeobject::PyUnicode_FromString;
+use gilgate_capi::ffi::_Py_DecRef;
+use gilgate_capi::ffi::PyDict_New;
+use gilgate_capi::ffi::PyDict_SetItem;
+use gilgate_capi::ffi::PyFloat_FromDouble;
+use gilgate_capi::ffi::PyList_Append;
+use gilgate_capi::ffi::PyList_New;
+use gilgate_capi::ffi::PyLong_FromLong;
+use gilgate_capi::ffi::PyNumber_Add;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::PyTuple_New;
+use gilgate_capi::ffi::PyTuple_SetItem;
+use gilgate_capi::ffi::PyTypeObject;
+use gilgate_capi::ffi::PyUnicode_FromString;
+use gilgate_capi::host::live_objects;
+use gilgate_capi::host::merge_pending;
+use gilgate_capi::testing::object::static_type;
 
 /// A type whose instances are made the way old extensions make them: raw `PyObject_Malloc`
 /// memory, `PyObject_Init`, and `tp_free` = `PyObject_Free` (so no gilgate free path runs).
 unsafe extern "C" fn raw_dealloc(op: *mut PyObject) {
     // SAFETY: memory from PyObject_Malloc.
-    unsafe { gilgate_capi::pymem::PyObject_Free(op.cast()) }
+    unsafe { gilgate_capi::ffi::PyObject_Free(op.cast()) }
 }
 
 static mut RAW: PyTypeObject = PyTypeObject {
@@ -32,7 +38,7 @@ fn decref(o: *mut PyObject) {
 
 #[test]
 fn live_object_counter() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
     let base = live_objects();
 
     // Small ints are static: creating them creates nothing.
@@ -90,8 +96,8 @@ fn live_object_counter() {
     // PyObject_Malloc + PyObject_Init, freed with PyObject_Free by the type's dealloc.
     // SAFETY: enough memory for the type's basic size; RAW is a ready static type.
     let raw = unsafe {
-        let m = gilgate_capi::pymem::PyObject_Malloc(32).cast::<PyObject>();
-        objimpl::PyObject_Init(m, &raw mut RAW)
+        let m = gilgate_capi::ffi::PyObject_Malloc(32).cast::<PyObject>();
+        gilgate_capi::ffi::PyObject_Init(m, &raw mut RAW)
     };
     assert_eq!(live_objects(), base + 1);
     decref(raw);

@@ -2,18 +2,23 @@
 //! several threads mutate one object at once and every update must land exactly once; a
 //! bytearray locked by a critical section of the calling thread stays usable from it.
 
-use gilgate_capi::abstract_::{PyObject_GetItem, PySequence_InPlaceConcat};
-use gilgate_capi::bytearrayobject::{
-    PyByteArray_FromStringAndSize, PyByteArray_Resize, PyByteArray_Size,
-};
-use gilgate_capi::critical_section::{
-    PyCriticalSection, PyCriticalSection_Begin, PyCriticalSection_End,
-};
-use gilgate_capi::longobject::{PyLong_AsLong, PyLong_FromLong};
-use gilgate_capi::object::PyObject;
-use gilgate_capi::pylifecycle;
-use gilgate_capi::refcount::decref;
-use gilgate_capi::setobject::{PySet_Add, PySet_New, PySet_Pop, PySet_Size};
+use gilgate_capi::ffi::PyByteArray_FromStringAndSize;
+use gilgate_capi::ffi::PyByteArray_Resize;
+use gilgate_capi::ffi::PyByteArray_Size;
+use gilgate_capi::ffi::PyCriticalSection;
+use gilgate_capi::ffi::PyCriticalSection_Begin;
+use gilgate_capi::ffi::PyCriticalSection_End;
+use gilgate_capi::ffi::PyLong_AsLong;
+use gilgate_capi::ffi::PyLong_FromLong;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::PyObject_GetItem;
+use gilgate_capi::ffi::PySequence_InPlaceConcat;
+
+use gilgate_capi::ffi::PySet_Add;
+use gilgate_capi::ffi::PySet_New;
+use gilgate_capi::ffi::PySet_Pop;
+use gilgate_capi::ffi::PySet_Size;
+use gilgate_capi::host::decref;
 use std::collections::HashSet;
 use std::ptr::null_mut;
 
@@ -23,7 +28,7 @@ const BA_PER_THREAD: i64 = 40_000;
 
 #[test]
 fn set_adds_and_pops_from_several_threads_land_once() {
-    pylifecycle::initialize().expect("runtime initializes");
+    gilgate_capi::host::initialize().expect("runtime initializes");
     // SAFETY: a fresh empty set.
     let s = unsafe { PySet_New(null_mut()) } as usize;
     let popped: Vec<Vec<i64>> = std::thread::scope(|sc| {
@@ -60,7 +65,7 @@ fn set_adds_and_pops_from_several_threads_land_once() {
     unsafe {
         let left = PySet_Size(s) as i64;
         assert_eq!(left + all.len() as i64, THREADS * PER_THREAD);
-        let used = (*s.cast::<gilgate_capi::setobject::PySetObject>()).used as i64;
+        let used = (*s.cast::<gilgate_capi::ffi::PySetObject>()).used as i64;
         assert_eq!(used, left, "the inline size agrees");
         decref(s);
     }
@@ -68,7 +73,7 @@ fn set_adds_and_pops_from_several_threads_land_once() {
 
 #[test]
 fn bytearray_appends_from_several_threads_all_land() {
-    pylifecycle::initialize().expect("runtime initializes");
+    gilgate_capi::host::initialize().expect("runtime initializes");
     // SAFETY: a fresh empty bytearray.
     let ba = unsafe { PyByteArray_FromStringAndSize(null_mut(), 0) } as usize;
     std::thread::scope(|sc| {
@@ -106,7 +111,7 @@ fn bytearray_appends_from_several_threads_all_land() {
 
 #[test]
 fn a_critical_section_on_a_bytearray_lets_its_thread_resize_it() {
-    pylifecycle::initialize().expect("runtime initializes");
+    gilgate_capi::host::initialize().expect("runtime initializes");
     // SAFETY: a fresh bytearray; the section is begun and ended on this thread.
     unsafe {
         let ba = PyByteArray_FromStringAndSize(c"abc".as_ptr(), 3);

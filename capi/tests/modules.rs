@@ -2,17 +2,30 @@
 //! messages (3.14 and 3.15 rules), create/exec slots, single-phase creation, SetGIL and the
 //! lock verdict.
 
-use gilgate_capi::methodobject::{METH_NOARGS, METH_STATIC, PyMethodDef};
-use gilgate_capi::moduleobject::*;
-use gilgate_capi::object::{_Py_STATICALLY_ALLOCATED_FLAG, PyObject};
-use gilgate_capi::pyerrors::{self, ExcInfo};
-use gilgate_capi::{import, pylifecycle, refcount, unicodeobject as uni};
+use gilgate_capi::ffi::_Py_STATICALLY_ALLOCATED_FLAG;
+use gilgate_capi::ffi::METH_NOARGS;
+use gilgate_capi::ffi::METH_STATIC;
+use gilgate_capi::ffi::PyMethodDef;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::*;
+use gilgate_capi::host::ExcInfo;
+use gilgate_capi::host::Target;
+use gilgate_capi::host::describe_pyslots;
+use gilgate_capi::host::describe_slots;
+use gilgate_capi::host::module_from_def_and_spec;
+use gilgate_capi::host::module_from_slots_and_spec;
+use gilgate_capi::host::module_requires_gil;
+use gilgate_capi::host::setgil_call_count;
+use gilgate_capi::host::swap_package_context;
+use gilgate_capi::testing::moduleobject::exec_module;
+use gilgate_capi::testing::refcount;
+use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr::{null, null_mut};
 
 fn init() {
-    pylifecycle::initialize().expect("runtime initializes");
-    gilgate_capi::warnings::set_quiet(true);
+    gilgate_capi::host::initialize().expect("runtime initializes");
+    gilgate_capi::testing::warnings::set_quiet(true);
 }
 
 /// A leaked, statically-initialised-looking def (what `PyModuleDef_HEAD_INIT` produces).
@@ -57,13 +70,13 @@ fn def(
 }
 
 fn create(d: *mut PyModuleDef, name: &str, target: Target) -> Result<*mut PyObject, ExcInfo> {
-    let spec = import::new_module_spec(name, Some("/x/m.so"));
+    let spec = gilgate_capi::host::new_module_spec(name, Some("/x/m.so"));
     // SAFETY: a live def and spec.
     let m = unsafe { module_from_def_and_spec(d, spec, PYTHON_API_VERSION, target) };
     // SAFETY: our spec reference.
-    unsafe { refcount::decref(spec) };
+    unsafe { gilgate_capi::host::decref(spec) };
     if m.is_null() {
-        Err(pyerrors::take_exception().expect("error set"))
+        Err(gilgate_capi::host::take_exception().expect("error set"))
     } else {
         Ok(m)
     }
@@ -82,22 +95,22 @@ unsafe extern "C" fn exec_fail_silent(_m: *mut PyObject) -> c_int {
     -1
 }
 unsafe extern "C" fn exec_unreported(_m: *mut PyObject) -> c_int {
-    pyerrors::set_error("ValueError", "v");
+    gilgate_capi::host::set_error("ValueError", "v");
     0
 }
 unsafe extern "C" fn create_null(_s: *mut PyObject, _d: *mut PyModuleDef) -> *mut PyObject {
     null_mut()
 }
 unsafe extern "C" fn create_dict(_s: *mut PyObject, _d: *mut PyModuleDef) -> *mut PyObject {
-    gilgate_capi::dictobject::new_dict()
+    gilgate_capi::testing::dictobject::new_dict()
 }
 unsafe extern "C" fn create_unreported(s: *mut PyObject, _d: *mut PyModuleDef) -> *mut PyObject {
-    pyerrors::set_error("KeyError", "k");
+    gilgate_capi::host::set_error("KeyError", "k");
     // SAFETY: the spec is live.
     unsafe { refcount::new_ref(s) }
 }
 unsafe extern "C" fn noargs(_s: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
-    gilgate_capi::object::new_none()
+    gilgate_capi::testing::object::new_none()
 }
 
 const CREATE: c_int = Py_mod_create;
@@ -375,18 +388,18 @@ fn module_object_dict_and_exec() {
         );
         assert_eq!(PyModule_GetDef(m), d);
         assert!(PyModule_GetState(m).is_null(), "state comes with exec");
-        let doc = gilgate_capi::object::PyObject_GetAttrString(m, c"__doc__".as_ptr());
+        let doc = gilgate_capi::ffi::PyObject_GetAttrString(m, c"__doc__".as_ptr());
         assert_eq!(uni::as_str(doc), Some("the doc"));
         for k in [c"__package__", c"__loader__", c"__spec__"] {
-            let v = gilgate_capi::object::PyObject_GetAttrString(m, k.as_ptr());
-            assert_eq!(v, gilgate_capi::object::none());
+            let v = gilgate_capi::ffi::PyObject_GetAttrString(m, k.as_ptr());
+            assert_eq!(v, gilgate_capi::testing::object::none());
         }
         assert_eq!(exec_module(m), 0);
         assert!(!PyModule_GetState(m).is_null());
-        let v = gilgate_capi::object::PyObject_GetAttrString(m, c"answer".as_ptr());
-        assert_eq!(gilgate_capi::longobject::PyLong_AsLong(v), 42);
-        assert!(gilgate_capi::object::PyObject_GetAttrString(m, c"nope".as_ptr()).is_null());
-        let e = pyerrors::take_exception().unwrap();
+        let v = gilgate_capi::ffi::PyObject_GetAttrString(m, c"answer".as_ptr());
+        assert_eq!(gilgate_capi::ffi::PyLong_AsLong(v), 42);
+        assert!(gilgate_capi::ffi::PyObject_GetAttrString(m, c"nope".as_ptr()).is_null());
+        let e = gilgate_capi::host::take_exception().unwrap();
         assert_eq!(
             (e.type_name.as_str(), e.message.as_str()),
             ("AttributeError", "module 'pkg.m' has no attribute 'nope'")
@@ -412,7 +425,7 @@ fn exec_errors() {
         let m = create(d, "pkg.m", Target::Cp314t).expect("created");
         // SAFETY: a live module and def.
         assert_eq!(unsafe { PyModule_ExecDef(m, d) }, -1);
-        let e = pyerrors::take_exception().unwrap();
+        let e = gilgate_capi::host::take_exception().unwrap();
         assert_eq!(e.message, want);
     }
 }
@@ -442,14 +455,14 @@ fn methods_are_added_and_static_rejected() {
     .expect("created");
     // SAFETY: a live module.
     unsafe {
-        let f = gilgate_capi::object::PyObject_GetAttrString(m, c"f".as_ptr());
+        let f = gilgate_capi::ffi::PyObject_GetAttrString(m, c"f".as_ptr());
         assert!(!f.is_null());
         assert_eq!(
-            gilgate_capi::object::repr_string(f),
+            gilgate_capi::testing::object::repr_string(f),
             "<built-in function f>"
         );
         assert_eq!(
-            gilgate_capi::object::type_name((*f).ob_type),
+            gilgate_capi::testing::object::type_name((*f).ob_type),
             "builtin_function_or_method"
         );
     }
@@ -495,22 +508,22 @@ fn single_phase_create_and_setgil() {
         );
         assert_eq!(setgil_call_count(), before + 1);
         assert!(!module_requires_gil(m, Target::Cp314t));
-        let notmod = gilgate_capi::dictobject::new_dict();
+        let notmod = gilgate_capi::testing::dictobject::new_dict();
         assert_eq!(PyUnstable_Module_SetGIL(notmod, null_mut()), -1);
         assert_eq!(
-            pyerrors::take_exception().unwrap().message,
+            gilgate_capi::host::take_exception().unwrap().message,
             "bad argument to internal function"
         );
         let with_slots = def(c"sp2", 0, vec![(GIL, 1)], null_mut());
         assert!(PyModule_Create2(with_slots, PYTHON_API_VERSION).is_null());
         assert_eq!(
-            pyerrors::take_exception().unwrap().message,
+            gilgate_capi::host::take_exception().unwrap().message,
             "module sp2: PyModule_Create is incompatible with m_slots"
         );
-        let _ = gilgate_capi::warnings::take_warnings();
+        let _ = gilgate_capi::testing::warnings::take_warnings();
         let m2 = PyModule_Create2(def(c"sp3", 0, vec![], null_mut()), 1012);
         assert!(!m2.is_null());
-        let w = gilgate_capi::warnings::take_warnings();
+        let w = gilgate_capi::testing::warnings::take_warnings();
         assert!(w.iter().any(|w| w.category == "RuntimeWarning"
             && w.message == "Python C API version mismatch for module sp3: This Python has API version 1013, module sp3 has version 1012."), "{w:?}");
     }
@@ -580,11 +593,11 @@ fn pyslots(entries: &[(u16, u16, u64)]) -> *const c_void {
 }
 
 fn from_slots(slots: *const c_void) -> Result<*mut PyObject, String> {
-    let spec = import::new_module_spec("pkg.x", None);
+    let spec = gilgate_capi::host::new_module_spec("pkg.x", None);
     // SAFETY: live spec; slot array from `pyslots`.
     let m = unsafe { module_from_slots_and_spec(slots, spec) };
     if m.is_null() {
-        let e = pyerrors::take_exception().unwrap();
+        let e = gilgate_capi::host::take_exception().unwrap();
         Err(format!("{}: {}", e.type_name, e.message))
     } else {
         Ok(m)
@@ -592,7 +605,7 @@ fn from_slots(slots: *const c_void) -> Result<*mut PyObject, String> {
 }
 
 fn abi(flags: u16) -> u64 {
-    let info = Box::leak(Box::new(gilgate_capi::modsupport::PyABIInfo {
+    let info = Box::leak(Box::new(gilgate_capi::ffi::PyABIInfo {
         abiinfo_major_version: 1,
         abiinfo_minor_version: 0,
         flags,
@@ -605,11 +618,12 @@ fn abi(flags: u16) -> u64 {
 #[test]
 fn slots_only_modules_315() {
     init();
-    use gilgate_capi::modsupport::{PyABIInfo_FREETHREADED, PyABIInfo_GIL};
+    use gilgate_capi::ffi::PyABIInfo_FREETHREADED;
+    use gilgate_capi::ffi::PyABIInfo_GIL;
     // SAFETY: NULL is checked.
     assert!(unsafe { module_from_slots_and_spec(null(), null_mut()) }.is_null());
     assert_eq!(
-        pyerrors::take_exception().unwrap().message,
+        gilgate_capi::host::take_exception().unwrap().message,
         "PyModule_FromSlotsAndSpec called with NULL slots"
     );
     assert_eq!(
@@ -662,7 +676,7 @@ fn slots_only_modules_315() {
     unsafe {
         assert!(!module_requires_gil(m, Target::Cp315t));
         assert!(PyModule_GetDef(m).is_null());
-        let doc = gilgate_capi::object::PyObject_GetAttrString(m, c"__doc__".as_ptr());
+        let doc = gilgate_capi::ffi::PyObject_GetAttrString(m, c"__doc__".as_ptr());
         assert_eq!(uni::as_str(doc), Some("d"));
     }
     // SAFETY: a terminated PySlot array.
@@ -674,33 +688,36 @@ fn slots_only_modules_315() {
 #[test]
 fn spec_attributes() {
     init();
-    let spec = import::new_module_spec("a.b.c", Some("/tmp/c.so"));
+    let spec = gilgate_capi::host::new_module_spec("a.b.c", Some("/tmp/c.so"));
     let get = |n: &CStr| {
         // SAFETY: live spec.
-        unsafe { gilgate_capi::object::PyObject_GetAttrString(spec, n.as_ptr() as *const c_char) }
+        unsafe { gilgate_capi::ffi::PyObject_GetAttrString(spec, n.as_ptr() as *const c_char) }
     };
     // SAFETY: live objects returned above.
     unsafe {
         assert_eq!(uni::as_str(get(c"name")), Some("a.b.c"));
         assert_eq!(uni::as_str(get(c"parent")), Some("a.b"));
         assert_eq!(uni::as_str(get(c"origin")), Some("/tmp/c.so"));
-        assert_eq!(get(c"loader"), gilgate_capi::object::none());
+        assert_eq!(get(c"loader"), gilgate_capi::testing::object::none());
         assert_eq!(
             get(c"submodule_search_locations"),
-            gilgate_capi::object::none()
+            gilgate_capi::testing::object::none()
         );
-        assert_eq!(get(c"has_location"), gilgate_capi::boolobject::true_());
+        assert_eq!(
+            get(c"has_location"),
+            gilgate_capi::testing::boolobject::true_()
+        );
         assert!(get(c"nothing").is_null());
-        let e = pyerrors::take_exception().unwrap();
+        let e = gilgate_capi::host::take_exception().unwrap();
         assert_eq!(e.message, "'ModuleSpec' object has no attribute 'nothing'");
     }
-    let top = import::new_module_spec("top", None);
+    let top = gilgate_capi::host::new_module_spec("top", None);
     // SAFETY: live spec.
     unsafe {
-        let p = gilgate_capi::object::PyObject_GetAttrString(top, c"parent".as_ptr());
+        let p = gilgate_capi::ffi::PyObject_GetAttrString(top, c"parent".as_ptr());
         assert_eq!(uni::as_str(p), Some(""));
-        let o = gilgate_capi::object::PyObject_GetAttrString(top, c"origin".as_ptr());
-        assert_eq!(o, gilgate_capi::object::none());
+        let o = gilgate_capi::ffi::PyObject_GetAttrString(top, c"origin".as_ptr());
+        assert_eq!(o, gilgate_capi::testing::object::none());
     }
 }
 
@@ -709,16 +726,18 @@ fn spec_attributes() {
 #[test]
 fn pystate_files_single_phase_modules_by_index() {
     init();
-    use gilgate_capi::pystate::{PyState_AddModule, PyState_FindModule, PyState_RemoveModule};
+    use gilgate_capi::ffi::PyState_AddModule;
+    use gilgate_capi::ffi::PyState_FindModule;
+    use gilgate_capi::ffi::PyState_RemoveModule;
     let d = def(c"sp_state", -1, vec![], null_mut());
     let other = def(c"sp_other", -1, vec![], null_mut());
     // SAFETY: live defs and module objects.
     unsafe {
         let m = PyModule_Create2(d, PYTHON_API_VERSION);
-        assert!(!m.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(!m.is_null(), "{:?}", gilgate_capi::host::take_exception());
         assert!(PyState_FindModule(d).is_null());
         assert!(PyState_FindModule(other).is_null());
-        assert!(pyerrors::take_exception().is_none());
+        assert!(gilgate_capi::host::take_exception().is_none());
         assert_eq!(PyState_AddModule(m, d), 0);
         assert_eq!(PyState_FindModule(d), m);
         assert_eq!(PyState_RemoveModule(d), 0);
@@ -732,9 +751,9 @@ fn pystate_files_single_phase_modules_by_index() {
         );
         PyModuleDef_Init(with_slots);
         assert_eq!(PyState_AddModule(m, with_slots), -1);
-        let e = pyerrors::take_exception().expect("SystemError");
+        let e = gilgate_capi::host::take_exception().expect("SystemError");
         assert_eq!(e.type_name, "SystemError");
         assert_eq!(e.message, "PyState_AddModule called on module with slots");
-        refcount::decref(m);
+        gilgate_capi::host::decref(m);
     }
 }

@@ -4,33 +4,49 @@
 //! calls); where 3.14 changed a message (ZeroDivisionError texts) the test asserts 3.14's and
 //! names 3.11's.
 
-use gilgate_capi::boolobject::{_Py_FalseStruct, _Py_TrueStruct, PyBool_FromLong, PyBool_Type};
-use gilgate_capi::complexobject::{self as cx, Py_complex, PyComplex_FromDoubles};
-use gilgate_capi::floatobject::{self as fl, PyFloat_AsDouble, PyFloat_FromDouble};
-use gilgate_capi::longobject::{self as lo, PyLong_Type, PyLongObject};
-use gilgate_capi::object::{
-    _Py_NotImplementedStruct, Py_EQ, Py_GE, Py_GT, Py_LT, Py_NE, PyNumberMethods, PyObject,
-};
-use gilgate_capi::pyerrors;
-use gilgate_capi::refcount::decref;
+use gilgate_capi::ffi::_Py_FalseStruct;
+use gilgate_capi::ffi::_Py_NotImplementedStruct;
+use gilgate_capi::ffi::_Py_TrueStruct;
+use gilgate_capi::ffi::Py_EQ;
+use gilgate_capi::ffi::Py_GE;
+use gilgate_capi::ffi::Py_GT;
+use gilgate_capi::ffi::Py_LT;
+use gilgate_capi::ffi::Py_NE;
+use gilgate_capi::ffi::Py_complex;
+use gilgate_capi::ffi::PyBool_FromLong;
+use gilgate_capi::ffi::PyBool_Type;
+use gilgate_capi::ffi::PyComplex_FromDoubles;
+use gilgate_capi::ffi::PyFloat_AsDouble;
+use gilgate_capi::ffi::PyFloat_FromDouble;
+use gilgate_capi::ffi::PyLong_Type;
+use gilgate_capi::ffi::PyLongObject;
+use gilgate_capi::ffi::PyNumberMethods;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::testing::longobject as lo;
+
+use gilgate_capi::host::decref;
 use std::ffi::{CString, c_int};
 use std::ptr::null_mut;
 
 fn init() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
 }
 
 /// A new int parsed from decimal (or prefixed) text.
 fn int(text: &str) -> *mut PyObject {
     let c = CString::new(text).unwrap();
     // SAFETY: a NUL-terminated string.
-    let o = unsafe { lo::PyLong_FromString(c.as_ptr(), null_mut(), 0) };
-    assert!(!o.is_null(), "{text}: {:?}", pyerrors::take_exception());
+    let o = unsafe { gilgate_capi::ffi::PyLong_FromString(c.as_ptr(), null_mut(), 0) };
+    assert!(
+        !o.is_null(),
+        "{text}: {:?}",
+        gilgate_capi::host::take_exception()
+    );
     o
 }
 
 fn small(v: i64) -> *mut PyObject {
-    lo::PyLong_FromLongLong(v)
+    gilgate_capi::ffi::PyLong_FromLongLong(v)
 }
 
 fn float(v: f64) -> *mut PyObject {
@@ -46,17 +62,19 @@ fn repr(o: *mut PyObject) -> String {
     assert!(
         !o.is_null(),
         "NULL result: {:?}",
-        pyerrors::take_exception()
+        gilgate_capi::host::take_exception()
     );
     // SAFETY: a live object we own.
     unsafe {
-        let r = gilgate_capi::object::repr(o);
+        let r = gilgate_capi::testing::object::repr(o);
         assert!(
             !r.is_null(),
             "repr failed: {:?}",
-            pyerrors::take_exception()
+            gilgate_capi::host::take_exception()
         );
-        let s = gilgate_capi::unicodeobject::as_str(r).unwrap().to_owned();
+        let s = gilgate_capi::testing::unicodeobject::as_str(r)
+            .unwrap()
+            .to_owned();
         decref(r);
         decref(o);
         s
@@ -65,7 +83,7 @@ fn repr(o: *mut PyObject) -> String {
 
 /// The pending exception as (type, message), which must be set.
 fn err() -> (String, String) {
-    let e = pyerrors::take_exception().expect("an exception");
+    let e = gilgate_capi::host::take_exception().expect("an exception");
     (e.type_name, e.message)
 }
 
@@ -76,10 +94,10 @@ fn expect_err(o: *mut PyObject, ty: &str, msg: &str) {
 
 fn nb(o: *mut PyObject) -> &'static PyNumberMethods {
     // SAFETY: a live object whose type has number slots.
-    unsafe { &*(*gilgate_capi::object::ty(o)).tp_as_number }
+    unsafe { &*(*gilgate_capi::testing::object::ty(o)).tp_as_number }
 }
 
-type Pick = fn(&PyNumberMethods) -> gilgate_capi::object::binaryfunc;
+type Pick = fn(&PyNumberMethods) -> gilgate_capi::ffi::binaryfunc;
 
 /// Binary operation through the slots: the left operand's, then the right one's if the
 /// first returned NotImplemented (what `PyNumber_*` does). Consumes both operands.
@@ -142,11 +160,11 @@ fn pow3(a: *mut PyObject, b: *mut PyObject, m: *mut PyObject) -> *mut PyObject {
 }
 
 fn pow(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
-    pow3(a, b, gilgate_capi::object::new_none())
+    pow3(a, b, gilgate_capi::testing::object::new_none())
 }
 
 fn unary(
-    pick: fn(&PyNumberMethods) -> gilgate_capi::object::unaryfunc,
+    pick: fn(&PyNumberMethods) -> gilgate_capi::ffi::unaryfunc,
     a: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: a live operand we own.
@@ -164,9 +182,13 @@ fn cmp(a: *mut PyObject, op: c_int, b: *mut PyObject) -> bool {
     let swapped = [4, 5, 2, 3, 0, 1][op as usize];
     // SAFETY: live operands.
     unsafe {
-        let mut r = (*gilgate_capi::object::ty(a)).tp_richcompare.unwrap()(a, b, op);
+        let mut r = (*gilgate_capi::testing::object::ty(a))
+            .tp_richcompare
+            .unwrap()(a, b, op);
         if r == ni {
-            r = (*gilgate_capi::object::ty(b)).tp_richcompare.unwrap()(b, a, swapped);
+            r = (*gilgate_capi::testing::object::ty(b))
+                .tp_richcompare
+                .unwrap()(b, a, swapped);
         }
         assert!(!r.is_null() && r != ni);
         let t = r == (&raw mut _Py_TrueStruct).cast();
@@ -179,7 +201,7 @@ fn cmp(a: *mut PyObject, op: c_int, b: *mut PyObject) -> bool {
 fn hash(o: *mut PyObject) -> isize {
     // SAFETY: a live object we own.
     unsafe {
-        let h = gilgate_capi::object::hash(o);
+        let h = gilgate_capi::testing::object::hash(o);
         decref(o);
         h
     }
@@ -216,7 +238,7 @@ fn int_layout_matches_cpython() {
     assert_eq!(t, 7 << 3);
     assert_eq!(d, vec![0, 0, 0, 0, 0, 0, 1 << 20]);
     // 2**64 - 1: 64 one bits = 30 + 30 + 4.
-    let o = lo::PyLong_FromUnsignedLongLong(u64::MAX);
+    let o = gilgate_capi::ffi::PyLong_FromUnsignedLongLong(u64::MAX);
     assert_eq!(
         tag_and_digits(o),
         (3 << 3, vec![(1 << 30) - 1, (1 << 30) - 1, 15])
@@ -232,8 +254,11 @@ fn int_layout_matches_cpython() {
         (1, vec![])
     );
     assert_eq!(std::mem::size_of::<PyLongObject>(), 48);
-    assert_eq!(std::mem::size_of::<cx::PyComplexObject>(), 48);
-    assert_eq!(std::mem::size_of::<fl::PyFloatObject>(), 40);
+    assert_eq!(
+        std::mem::size_of::<gilgate_capi::ffi::PyComplexObject>(),
+        48
+    );
+    assert_eq!(std::mem::size_of::<gilgate_capi::ffi::PyFloatObject>(), 40);
     // SAFETY: reading static type fields.
     unsafe {
         let (l, b) = (&raw const PyLong_Type, &raw const PyBool_Type);
@@ -246,14 +271,14 @@ fn int_layout_matches_cpython() {
 fn small_ints_are_cached_and_immortal() {
     init();
     assert_eq!(small(-5), small(-5));
-    assert_eq!(small(256), lo::PyLong_FromLong(256));
+    assert_eq!(small(256), gilgate_capi::ffi::PyLong_FromLong(256));
     assert_eq!(add(small(200), small(56)), small(256));
     let (a, b) = (small(257), small(257));
     assert_ne!(a, b);
     // SAFETY: live objects.
     unsafe {
-        assert!(gilgate_capi::refcount::is_immortal(small(7)));
-        assert!(!gilgate_capi::refcount::is_immortal(a));
+        assert!(gilgate_capi::testing::refcount::is_immortal(small(7)));
+        assert!(!gilgate_capi::testing::refcount::is_immortal(a));
         decref(a);
         decref(b);
     }
@@ -487,7 +512,7 @@ fn int_richcompare_hash_and_repr() {
     // The 4300-digit limit on int -> str.
     let big = pow(small(10), small(5000));
     // SAFETY: a live object.
-    let r = unsafe { gilgate_capi::object::repr(big) };
+    let r = unsafe { gilgate_capi::testing::object::repr(big) };
     assert!(r.is_null());
     assert_eq!(
         err(),
@@ -507,7 +532,7 @@ fn int_from_string() {
         let c = CString::new(s).unwrap();
         let mut end: *mut std::ffi::c_char = null_mut();
         // SAFETY: a NUL-terminated string and a writable end pointer.
-        let o = unsafe { lo::PyLong_FromString(c.as_ptr(), &mut end, base) };
+        let o = unsafe { gilgate_capi::ffi::PyLong_FromString(c.as_ptr(), &mut end, base) };
         if !o.is_null() {
             // SAFETY: `end` points into `c`.
             assert_eq!(unsafe { end.offset_from(c.as_ptr()) } as usize, s.len());
@@ -550,10 +575,10 @@ fn int_from_string() {
         "ValueError",
         "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits; use sys.set_int_max_str_digits() to increase the limit",
     );
-    let u = gilgate_capi::unicodeobject::from_str("-12345678901234567890");
+    let u = gilgate_capi::testing::unicodeobject::from_str("-12345678901234567890");
     assert_eq!(
         // SAFETY: a live str.
-        repr(unsafe { lo::PyLong_FromUnicodeObject(u, 10) }),
+        repr(unsafe { gilgate_capi::ffi::PyLong_FromUnicodeObject(u, 10) }),
         "-12345678901234567890"
     );
 }
@@ -564,9 +589,12 @@ fn int_to_c_conversions() {
     let big = pow(small(2), small(70));
     // SAFETY: live objects throughout.
     unsafe {
-        assert_eq!(lo::PyLong_AsLong(big), -1);
+        assert_eq!(gilgate_capi::ffi::PyLong_AsLong(big), -1);
         assert_eq!(err().1, "Python int too large to convert to C long");
-        assert_eq!(lo::PyLong_AsUnsignedLong(small(-1)), u64::MAX);
+        assert_eq!(
+            gilgate_capi::ffi::PyLong_AsUnsignedLong(small(-1)),
+            u64::MAX
+        );
         assert_eq!(
             err(),
             (
@@ -574,20 +602,26 @@ fn int_to_c_conversions() {
                 "can't convert negative value to unsigned int".into()
             )
         );
-        assert_eq!(lo::PyLong_AsSize_t(small(-1)), usize::MAX);
+        assert_eq!(gilgate_capi::ffi::PyLong_AsSize_t(small(-1)), usize::MAX);
         assert_eq!(err().1, "can't convert negative value to size_t");
-        assert_eq!(lo::PyLong_AsUnsignedLongLong(small(-1)), u64::MAX);
+        assert_eq!(
+            gilgate_capi::ffi::PyLong_AsUnsignedLongLong(small(-1)),
+            u64::MAX
+        );
         assert_eq!(err().1, "can't convert negative int to unsigned");
-        assert_eq!(lo::PyLong_AsUnsignedLongLong(big), u64::MAX);
+        assert_eq!(gilgate_capi::ffi::PyLong_AsUnsignedLongLong(big), u64::MAX);
         assert_eq!(err().1, "int too big to convert");
 
-        assert_eq!(lo::PyLong_AsUnsignedLongMask(small(-1)), u64::MAX);
         assert_eq!(
-            lo::PyLong_AsUnsignedLongMask(add(small(2), pow(small(2), small(64)))),
+            gilgate_capi::ffi::PyLong_AsUnsignedLongMask(small(-1)),
+            u64::MAX
+        );
+        assert_eq!(
+            gilgate_capi::ffi::PyLong_AsUnsignedLongMask(add(small(2), pow(small(2), small(64)))),
             2
         );
         let f = float(1.5);
-        assert_eq!(lo::PyLong_AsLong(f), -1);
+        assert_eq!(gilgate_capi::ffi::PyLong_AsLong(f), -1);
         assert_eq!(
             err(),
             (
@@ -595,9 +629,9 @@ fn int_to_c_conversions() {
                 "'float' object cannot be interpreted as an integer".into()
             )
         );
-        assert_eq!(lo::PyLong_AsDouble(small(3)), 3.0);
+        assert_eq!(gilgate_capi::ffi::PyLong_AsDouble(small(3)), 3.0);
         let huge = pow(small(2), small(1100));
-        assert_eq!(lo::PyLong_AsDouble(huge), -1.0);
+        assert_eq!(gilgate_capi::ffi::PyLong_AsDouble(huge), -1.0);
         assert_eq!(
             err(),
             (
@@ -606,40 +640,49 @@ fn int_to_c_conversions() {
             )
         );
         assert_eq!(
-            lo::PyLong_AsDouble(pow(small(2), small(1000))),
+            gilgate_capi::ffi::PyLong_AsDouble(pow(small(2), small(1000))),
             2f64.powi(1000)
         );
         let mut of = 0;
         assert_eq!(
-            lo::PyLong_AsLongLongAndOverflow(unary(|n| n.nb_negative, big), &mut of),
+            gilgate_capi::ffi::PyLong_AsLongLongAndOverflow(unary(|n| n.nb_negative, big), &mut of),
             -1
         );
         assert_eq!(of, -1);
-        assert!(pyerrors::take_exception().is_none());
+        assert!(gilgate_capi::host::take_exception().is_none());
         let mut sign = 5;
-        assert_eq!(lo::PyLong_GetSign(small(-9), &mut sign), 0);
+        assert_eq!(gilgate_capi::ffi::PyLong_GetSign(small(-9), &mut sign), 0);
         assert_eq!(sign, -1);
-        assert_eq!(lo::PyLong_IsZero(small(0)), 1);
-        assert_eq!(lo::PyLong_IsPositive(small(0)), 0);
-        assert_eq!(lo::PyLong_IsNegative(small(-3)), 1);
-        assert_eq!(lo::PyLong_IsNegative(f), -1);
+        assert_eq!(gilgate_capi::ffi::PyLong_IsZero(small(0)), 1);
+        assert_eq!(gilgate_capi::ffi::PyLong_IsPositive(small(0)), 0);
+        assert_eq!(gilgate_capi::ffi::PyLong_IsNegative(small(-3)), 1);
+        assert_eq!(gilgate_capi::ffi::PyLong_IsNegative(f), -1);
         assert_eq!(
             err(),
             ("TypeError".into(), "expected int, got float".into())
         );
-        assert_eq!(lo::_PyLong_NumBits(small(255)), 8);
-        assert_eq!(lo::_PyLong_NumBits(pow(small(2), small(100))), 101);
+        assert_eq!(gilgate_capi::ffi::_PyLong_NumBits(small(255)), 8);
+        assert_eq!(
+            gilgate_capi::ffi::_PyLong_NumBits(pow(small(2), small(100))),
+            101
+        );
         let p = 0xdead_beef_usize as *mut std::ffi::c_void;
-        assert_eq!(lo::PyLong_AsVoidPtr(lo::PyLong_FromVoidPtr(p)), p);
-        assert_eq!(repr(lo::PyLong_FromDouble(-1e20)), "-100000000000000000000");
-        assert_eq!(repr(lo::PyLong_FromDouble(-2.9)), "-2");
+        assert_eq!(
+            gilgate_capi::ffi::PyLong_AsVoidPtr(gilgate_capi::ffi::PyLong_FromVoidPtr(p)),
+            p
+        );
+        assert_eq!(
+            repr(gilgate_capi::ffi::PyLong_FromDouble(-1e20)),
+            "-100000000000000000000"
+        );
+        assert_eq!(repr(gilgate_capi::ffi::PyLong_FromDouble(-2.9)), "-2");
         expect_err(
-            lo::PyLong_FromDouble(f64::NAN),
+            gilgate_capi::ffi::PyLong_FromDouble(f64::NAN),
             "ValueError",
             "cannot convert float NaN to integer",
         );
         expect_err(
-            lo::PyLong_FromDouble(f64::INFINITY),
+            gilgate_capi::ffi::PyLong_FromDouble(f64::INFINITY),
             "OverflowError",
             "cannot convert float infinity to integer",
         );
@@ -656,31 +699,41 @@ fn native_bytes() {
         let mut buf = [0u8; 9];
         // (2**64).to_bytes(9, 'little') == 000000000000000001
         assert_eq!(
-            lo::PyLong_AsNativeBytes(two64, buf.as_mut_ptr().cast(), 9, 1),
+            gilgate_capi::ffi::PyLong_AsNativeBytes(two64, buf.as_mut_ptr().cast(), 9, 1),
             9
         );
         assert_eq!(buf, [0, 0, 0, 0, 0, 0, 0, 0, 1]);
         // Unsigned buffer: 8 bytes suffice for 2**64 - 1 but not as signed.
-        let m = lo::PyLong_FromUnsignedLongLong(u64::MAX);
-        assert_eq!(lo::PyLong_AsNativeBytes(m, null_mut(), 0, 1), 9);
-        assert_eq!(lo::PyLong_AsNativeBytes(m, null_mut(), 0, 1 | 4), 8);
+        let m = gilgate_capi::ffi::PyLong_FromUnsignedLongLong(u64::MAX);
+        assert_eq!(
+            gilgate_capi::ffi::PyLong_AsNativeBytes(m, null_mut(), 0, 1),
+            9
+        );
+        assert_eq!(
+            gilgate_capi::ffi::PyLong_AsNativeBytes(m, null_mut(), 0, 1 | 4),
+            8
+        );
         let neg = unary(|n| n.nb_negative, two64);
         let mut buf = [0u8; 9];
         assert_eq!(
-            lo::PyLong_AsNativeBytes(neg, buf.as_mut_ptr().cast(), 9, 0),
+            gilgate_capi::ffi::PyLong_AsNativeBytes(neg, buf.as_mut_ptr().cast(), 9, 0),
             9
         );
         // Big endian: -(2**64) = ff 00*8.
         assert_eq!(buf, [0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
-        let back = lo::PyLong_FromNativeBytes(buf.as_ptr().cast(), 9, 0);
+        let back = gilgate_capi::ffi::PyLong_FromNativeBytes(buf.as_ptr().cast(), 9, 0);
         assert_eq!(repr(back), "-18446744073709551616");
         let ff = [0xffu8];
         assert_eq!(
-            repr(lo::PyLong_FromNativeBytes(ff.as_ptr().cast(), 1, -1)),
+            repr(gilgate_capi::ffi::PyLong_FromNativeBytes(
+                ff.as_ptr().cast(),
+                1,
+                -1
+            )),
             "-1"
         );
         assert_eq!(
-            repr(lo::PyLong_FromUnsignedNativeBytes(
+            repr(gilgate_capi::ffi::PyLong_FromUnsignedNativeBytes(
                 ff.as_ptr().cast(),
                 1,
                 -1
@@ -836,7 +889,10 @@ fn float_hash() {
     let (a, b) = (float(f64::NAN), float(f64::NAN));
     // SAFETY: live objects.
     unsafe {
-        assert_ne!(gilgate_capi::object::hash(a), gilgate_capi::object::hash(b));
+        assert_ne!(
+            gilgate_capi::testing::object::hash(a),
+            gilgate_capi::testing::object::hash(b)
+        );
         decref(a);
         decref(b);
     }
@@ -847,7 +903,9 @@ fn float_api() {
     init();
     // SAFETY: live objects.
     unsafe {
-        let s = |t: &str| fl::PyFloat_FromString(gilgate_capi::unicodeobject::from_str(t));
+        let s = |t: &str| {
+            gilgate_capi::ffi::PyFloat_FromString(gilgate_capi::testing::unicodeobject::from_str(t))
+        };
         assert_eq!(repr(s(" 1_0.5 ")), "10.5");
         assert_eq!(repr(s("-Infinity")), "-inf");
         assert_eq!(repr(s("nan")), "nan");
@@ -861,15 +919,18 @@ fn float_api() {
             );
         }
         assert_eq!(PyFloat_AsDouble(small(3)), 3.0);
-        assert_eq!(fl::PyFloat_GetMax(), f64::MAX);
-        assert_eq!(fl::PyFloat_GetMin(), f64::MIN_POSITIVE);
+        assert_eq!(gilgate_capi::ffi::PyFloat_GetMax(), f64::MAX);
+        assert_eq!(gilgate_capi::ffi::PyFloat_GetMin(), f64::MIN_POSITIVE);
         let mut b = [0u8; 8];
-        assert_eq!(fl::PyFloat_Pack8(1.5, b.as_mut_ptr(), 1), 0);
-        assert_eq!(fl::PyFloat_Unpack8(b.as_ptr(), 1), 1.5);
+        assert_eq!(gilgate_capi::ffi::PyFloat_Pack8(1.5, b.as_mut_ptr(), 1), 0);
+        assert_eq!(gilgate_capi::ffi::PyFloat_Unpack8(b.as_ptr(), 1), 1.5);
         let mut b = [0u8; 4];
-        assert_eq!(fl::PyFloat_Pack4(-0.25, b.as_mut_ptr(), 0), 0);
+        assert_eq!(
+            gilgate_capi::ffi::PyFloat_Pack4(-0.25, b.as_mut_ptr(), 0),
+            0
+        );
         assert_eq!(b, (-0.25f32).to_be_bytes());
-        assert_eq!(fl::PyFloat_Unpack4(b.as_ptr(), 0), -0.25);
+        assert_eq!(gilgate_capi::ffi::PyFloat_Unpack4(b.as_ptr(), 0), -0.25);
     }
 }
 
@@ -931,7 +992,9 @@ fn complex_repr_and_arithmetic() {
     let (a, b) = (complex(1.0, 2.0), complex(1.0, 2.0));
     // SAFETY: live objects.
     unsafe {
-        let r = (*gilgate_capi::object::ty(a)).tp_richcompare.unwrap()(a, b, Py_LT);
+        let r = (*gilgate_capi::testing::object::ty(a))
+            .tp_richcompare
+            .unwrap()(a, b, Py_LT);
         assert_eq!(r, (&raw mut _Py_NotImplementedStruct).cast());
         decref(a);
         decref(b);
@@ -939,17 +1002,17 @@ fn complex_repr_and_arithmetic() {
     // SAFETY: live objects.
     unsafe {
         let z = complex(1.5, -2.5);
-        assert_eq!(cx::PyComplex_RealAsDouble(z), 1.5);
-        assert_eq!(cx::PyComplex_ImagAsDouble(z), -2.5);
+        assert_eq!(gilgate_capi::ffi::PyComplex_RealAsDouble(z), 1.5);
+        assert_eq!(gilgate_capi::ffi::PyComplex_ImagAsDouble(z), -2.5);
         assert_eq!(
-            cx::PyComplex_AsCComplex(z),
+            gilgate_capi::ffi::PyComplex_AsCComplex(z),
             Py_complex {
                 real: 1.5,
                 imag: -2.5
             }
         );
         assert_eq!(
-            cx::PyComplex_AsCComplex(small(4)),
+            gilgate_capi::ffi::PyComplex_AsCComplex(small(4)),
             Py_complex {
                 real: 4.0,
                 imag: 0.0
@@ -957,7 +1020,7 @@ fn complex_repr_and_arithmetic() {
         );
         decref(z);
         assert_eq!(
-            repr(cx::PyComplex_FromCComplex(Py_complex {
+            repr(gilgate_capi::ffi::PyComplex_FromCComplex(Py_complex {
                 real: -1.0,
                 imag: 0.5
             })),
@@ -973,7 +1036,7 @@ fn export_and_writer_round_trip() {
     init();
     // SAFETY: live objects and valid out-parameters throughout.
     unsafe {
-        let layout = &*lo::PyLong_GetNativeLayout();
+        let layout = &*gilgate_capi::ffi::PyLong_GetNativeLayout();
         assert_eq!(
             (
                 layout.bits_per_digit,
@@ -983,48 +1046,57 @@ fn export_and_writer_round_trip() {
             ),
             (30, 4, -1, -1)
         );
-        let mut e = std::mem::zeroed::<lo::PyLongExport>();
+        let mut e = std::mem::zeroed::<gilgate_capi::ffi::PyLongExport>();
         let v = small(-123456789012);
-        assert_eq!(lo::PyLong_Export(v, &mut e), 0);
+        assert_eq!(gilgate_capi::ffi::PyLong_Export(v, &mut e), 0);
         assert_eq!((e.value, e.digits.is_null()), (-123456789012, true));
-        lo::PyLong_FreeExport(&mut e);
+        gilgate_capi::ffi::PyLong_FreeExport(&mut e);
         decref(v);
         // -(2**100 + 5): digits 5, 0, 0, 1 << 10.
         let big = int("-1267650600228229401496703205381");
-        assert_eq!(lo::PyLong_Export(big, &mut e), 0);
+        assert_eq!(gilgate_capi::ffi::PyLong_Export(big, &mut e), 0);
         assert_eq!((e.negative, e.ndigits), (1, 4));
         let ds = std::slice::from_raw_parts(e.digits.cast::<u32>(), 4);
         assert_eq!(ds, [5, 0, 0, 1 << 10]);
         // Rebuild it through a writer.
         let mut p: *mut std::ffi::c_void = null_mut();
-        let w = lo::PyLongWriter_Create(1, 4, &mut p);
+        let w = gilgate_capi::ffi::PyLongWriter_Create(1, 4, &mut p);
         assert!(!w.is_null());
         std::ptr::copy_nonoverlapping(ds.as_ptr(), p.cast::<u32>(), 4);
-        lo::PyLong_FreeExport(&mut e);
+        gilgate_capi::ffi::PyLong_FreeExport(&mut e);
         decref(big);
         assert_eq!(
-            repr(lo::PyLongWriter_Finish(w)),
+            repr(gilgate_capi::ffi::PyLongWriter_Finish(w)),
             "-1267650600228229401496703205381"
         );
         // Leading zero digits are normalized away; small results are the cached ints.
-        let w = lo::PyLongWriter_Create(0, 3, &mut p);
+        let w = gilgate_capi::ffi::PyLongWriter_Create(0, 3, &mut p);
         *p.cast::<u32>() = 7;
-        assert_eq!(lo::PyLongWriter_Finish(w), small(7));
-        let w = lo::PyLongWriter_Create(0, 2, &mut p);
-        lo::PyLongWriter_Discard(w);
-        assert!(lo::PyLongWriter_Create(0, 0, &mut p).is_null());
+        assert_eq!(gilgate_capi::ffi::PyLongWriter_Finish(w), small(7));
+        let w = gilgate_capi::ffi::PyLongWriter_Create(0, 2, &mut p);
+        gilgate_capi::ffi::PyLongWriter_Discard(w);
+        assert!(gilgate_capi::ffi::PyLongWriter_Create(0, 0, &mut p).is_null());
         assert_eq!(
             err(),
             ("ValueError".into(), "ndigits must be positive".into())
         );
         let ds = [0u32, 1, 0];
         assert_eq!(
-            repr(lo::_PyLong_FromDigits(1, 3, ds.as_ptr()).cast()),
+            repr(gilgate_capi::ffi::_PyLong_FromDigits(1, 3, ds.as_ptr()).cast()),
             "-1073741824"
         );
-        assert_eq!(repr(lo::_PyLong_Format(small(-255), 16)), "'-0xff'");
-        assert_eq!(repr(lo::_PyLong_Format(small(5), 2)), "'0b101'");
-        assert_eq!(repr(lo::_PyLong_Format(small(8), 8)), "'0o10'");
+        assert_eq!(
+            repr(gilgate_capi::ffi::_PyLong_Format(small(-255), 16)),
+            "'-0xff'"
+        );
+        assert_eq!(
+            repr(gilgate_capi::ffi::_PyLong_Format(small(5), 2)),
+            "'0b101'"
+        );
+        assert_eq!(
+            repr(gilgate_capi::ffi::_PyLong_Format(small(8), 8)),
+            "'0o10'"
+        );
     }
 }
 
@@ -1035,15 +1107,21 @@ fn c_string_to_long() {
     unsafe {
         let mut end: *mut std::ffi::c_char = null_mut();
         let s = c"  0x1fZ";
-        assert_eq!(lo::PyOS_strtoul(s.as_ptr(), &mut end, 0), 31);
+        assert_eq!(gilgate_capi::ffi::PyOS_strtoul(s.as_ptr(), &mut end, 0), 31);
         assert_eq!(end.offset_from(s.as_ptr()), 6);
-        assert_eq!(lo::PyOS_strtol(c"-42".as_ptr(), &mut end, 10), -42);
-        assert_eq!(lo::PyOS_strtol(c"zz".as_ptr(), &mut end, 36), 1295);
+        assert_eq!(
+            gilgate_capi::ffi::PyOS_strtol(c"-42".as_ptr(), &mut end, 10),
+            -42
+        );
+        assert_eq!(
+            gilgate_capi::ffi::PyOS_strtol(c"zz".as_ptr(), &mut end, 36),
+            1295
+        );
         let s = c"abc";
-        assert_eq!(lo::PyOS_strtol(s.as_ptr(), &mut end, 10), 0);
+        assert_eq!(gilgate_capi::ffi::PyOS_strtol(s.as_ptr(), &mut end, 10), 0);
         assert_eq!(end.cast_const(), s.as_ptr());
         assert_eq!(
-            lo::PyOS_strtoul(c"99999999999999999999999".as_ptr(), null_mut(), 10),
+            gilgate_capi::ffi::PyOS_strtoul(c"99999999999999999999999".as_ptr(), null_mut(), 10),
             u64::MAX
         );
     }
@@ -1053,7 +1131,6 @@ fn c_string_to_long() {
 
 #[test]
 fn through_pynumber_dispatch() {
-    use gilgate_capi::abstract_ as ab;
     init();
     // SAFETY: live operands; results are owned.
     unsafe {
@@ -1065,47 +1142,74 @@ fn through_pynumber_dispatch() {
             decref(b);
             r
         };
-        assert_eq!(repr(call(ab::PyNumber_Add, small(1), float(0.5))), "1.5");
         assert_eq!(
-            repr(call(ab::PyNumber_Add, float(0.1), float(0.2))),
+            repr(call(gilgate_capi::ffi::PyNumber_Add, small(1), float(0.5))),
+            "1.5"
+        );
+        assert_eq!(
+            repr(call(
+                gilgate_capi::ffi::PyNumber_Add,
+                float(0.1),
+                float(0.2)
+            )),
             "0.30000000000000004"
         );
         assert_eq!(
-            repr(call(ab::PyNumber_Multiply, small(2), complex(0.0, 1.0))),
+            repr(call(
+                gilgate_capi::ffi::PyNumber_Multiply,
+                small(2),
+                complex(0.0, 1.0)
+            )),
             "2j"
         );
         assert_eq!(
-            repr(call(ab::PyNumber_FloorDivide, small(-7), small(2))),
+            repr(call(
+                gilgate_capi::ffi::PyNumber_FloorDivide,
+                small(-7),
+                small(2)
+            )),
             "-4"
         );
         assert_eq!(
-            repr(call(ab::PyNumber_Remainder, small(7), small(-2))),
+            repr(call(
+                gilgate_capi::ffi::PyNumber_Remainder,
+                small(7),
+                small(-2)
+            )),
             "-1"
         );
         assert_eq!(
-            repr(call(ab::PyNumber_TrueDivide, small(-7), small(2))),
+            repr(call(
+                gilgate_capi::ffi::PyNumber_TrueDivide,
+                small(-7),
+                small(2)
+            )),
             "-3.5"
         );
         assert_eq!(
-            repr(call(ab::PyNumber_Divmod, float(7.5), small(-2))),
+            repr(call(
+                gilgate_capi::ffi::PyNumber_Divmod,
+                float(7.5),
+                small(-2)
+            )),
             "(-4.0, -0.5)"
         );
         assert_eq!(
             repr(call(
-                ab::PyNumber_And,
+                gilgate_capi::ffi::PyNumber_And,
                 PyBool_FromLong(1),
                 PyBool_FromLong(0)
             )),
             "False"
         );
-        let none = gilgate_capi::object::new_none();
-        let r = ab::PyNumber_Power(small(2), small(-1), none);
+        let none = gilgate_capi::testing::object::new_none();
+        let r = gilgate_capi::ffi::PyNumber_Power(small(2), small(-1), none);
         assert_eq!(repr(r), "0.5");
         let (b, e, m) = (small(3), small(-1), small(7));
-        assert_eq!(repr(ab::PyNumber_Power(b, e, m)), "5");
+        assert_eq!(repr(gilgate_capi::ffi::PyNumber_Power(b, e, m)), "5");
         let f = float(5.0);
         expect_err(
-            ab::PyNumber_Power(b, small(3), f),
+            gilgate_capi::ffi::PyNumber_Power(b, small(3), f),
             "TypeError",
             "pow() 3rd argument not allowed unless all arguments are integers",
         );
@@ -1114,19 +1218,19 @@ fn through_pynumber_dispatch() {
         decref(m);
         decref(f);
         expect_err(
-            call(ab::PyNumber_FloorDivide, small(1), small(0)),
+            call(gilgate_capi::ffi::PyNumber_FloorDivide, small(1), small(0)),
             "ZeroDivisionError",
             "division by zero",
         );
         let x = float(-3.7);
-        assert_eq!(repr(ab::PyNumber_Long(x)), "-3");
-        assert_eq!(repr(ab::PyNumber_Float(small(3))), "3.0");
-        assert_eq!(repr(ab::PyNumber_Negative(x)), "3.7");
-        assert_eq!(repr(ab::PyNumber_Absolute(x)), "3.7");
+        assert_eq!(repr(gilgate_capi::ffi::PyNumber_Long(x)), "-3");
+        assert_eq!(repr(gilgate_capi::ffi::PyNumber_Float(small(3))), "3.0");
+        assert_eq!(repr(gilgate_capi::ffi::PyNumber_Negative(x)), "3.7");
+        assert_eq!(repr(gilgate_capi::ffi::PyNumber_Absolute(x)), "3.7");
         decref(x);
         let big = pow(small(2), small(100));
         assert_eq!(
-            repr(ab::PyNumber_Invert(big)),
+            repr(gilgate_capi::ffi::PyNumber_Invert(big)),
             "-1267650600228229401496703205377"
         );
         decref(big);
@@ -1137,10 +1241,10 @@ fn through_pynumber_dispatch() {
 fn real_imag_attributes() {
     init();
     let attr = |o: *mut PyObject, name: &str| {
-        let n = gilgate_capi::unicodeobject::from_str(name);
+        let n = gilgate_capi::testing::unicodeobject::from_str(name);
         // SAFETY: live objects.
         unsafe {
-            let r = gilgate_capi::object::getattr(o, n);
+            let r = gilgate_capi::testing::object::getattr(o, n);
             decref(n);
             r
         }
@@ -1164,14 +1268,14 @@ fn real_imag_attributes() {
     }
 }
 
-static mut MY_INT: gilgate_capi::object::PyTypeObject = gilgate_capi::object::PyTypeObject {
+static mut MY_INT: gilgate_capi::ffi::PyTypeObject = gilgate_capi::ffi::PyTypeObject {
     tp_base: &raw mut PyLong_Type,
     tp_as_number: &raw mut lo::LONG_AS_NUMBER,
-    ..gilgate_capi::object::static_type(
+    ..gilgate_capi::testing::object::static_type(
         c"MyInt",
         40,
         4,
-        gilgate_capi::object::Py_TPFLAGS_LONG_SUBCLASS,
+        gilgate_capi::ffi::Py_TPFLAGS_LONG_SUBCLASS,
     )
 };
 
@@ -1181,15 +1285,15 @@ fn constructors_through_tp_new() {
     let args = |xs: &[*mut PyObject]| {
         // SAFETY: live objects; the tuple takes new references, we drop ours.
         unsafe {
-            let t = gilgate_capi::tupleobject::from_slice(xs);
+            let t = gilgate_capi::testing::tupleobject::from_slice(xs);
             for &x in xs {
                 decref(x);
             }
             t
         }
     };
-    let s = |t: &str| gilgate_capi::unicodeobject::from_str(t);
-    let new = |t: *mut gilgate_capi::object::PyTypeObject, a: *mut PyObject| {
+    let s = |t: &str| gilgate_capi::testing::unicodeobject::from_str(t);
+    let new = |t: *mut gilgate_capi::ffi::PyTypeObject, a: *mut PyObject| {
         // SAFETY: static ready types (tp_new inherited along tp_base) and an args tuple.
         unsafe {
             let mut owner = t;
@@ -1202,8 +1306,8 @@ fn constructors_through_tp_new() {
         }
     };
     let int_t = &raw mut PyLong_Type;
-    let float_t = &raw mut fl::PyFloat_Type;
-    let complex_t = &raw mut cx::PyComplex_Type;
+    let float_t = &raw mut gilgate_capi::ffi::PyFloat_Type;
+    let complex_t = &raw mut gilgate_capi::ffi::PyComplex_Type;
     let bool_t = &raw mut PyBool_Type;
     assert_eq!(repr(new(int_t, args(&[]))), "0");
     assert_eq!(repr(new(int_t, args(&[s("0x1f"), small(16)]))), "31");
@@ -1250,10 +1354,10 @@ fn constructors_through_tp_new() {
     let o = new(my, args(&[pow(small(2), small(70))]));
     // SAFETY: a live object.
     unsafe {
-        assert_eq!(gilgate_capi::object::ty(o), my);
+        assert_eq!(gilgate_capi::testing::object::ty(o), my);
         assert_eq!(tag_and_digits(o), (3 << 3, vec![0, 0, 1 << 10]));
-        let plain = unary(|n| n.nb_int, gilgate_capi::refcount::new_ref(o));
-        assert_eq!(gilgate_capi::object::ty(plain), int_t);
+        let plain = unary(|n| n.nb_int, gilgate_capi::testing::refcount::new_ref(o));
+        assert_eq!(gilgate_capi::testing::object::ty(plain), int_t);
         assert_eq!(repr(plain), "1180591620717411303424");
         decref(o);
     }
@@ -1261,15 +1365,18 @@ fn constructors_through_tp_new() {
 
 /// `o.name(*args)` through attribute lookup and a call; consumes `o` and `args`.
 fn call_method(o: *mut PyObject, name: &str, args: &[*mut PyObject]) -> *mut PyObject {
-    use gilgate_capi::abstract_ as ab;
-    let n = gilgate_capi::unicodeobject::from_str(name);
+    let n = gilgate_capi::testing::unicodeobject::from_str(name);
     // SAFETY: live objects we own.
     unsafe {
-        let m = gilgate_capi::object::getattr(o, n);
+        let m = gilgate_capi::testing::object::getattr(o, n);
         decref(n);
-        assert!(!m.is_null(), "{name}: {:?}", pyerrors::take_exception());
-        let t = gilgate_capi::tupleobject::from_slice(args);
-        let r = ab::PyObject_Call(m, t, null_mut());
+        assert!(
+            !m.is_null(),
+            "{name}: {:?}",
+            gilgate_capi::host::take_exception()
+        );
+        let t = gilgate_capi::testing::tupleobject::from_slice(args);
+        let r = gilgate_capi::ffi::PyObject_Call(m, t, null_mut());
         decref(t);
         decref(m);
         decref(o);
@@ -1386,68 +1493,80 @@ fn packing_frexp_and_strtod() {
         let mut b = [0u8; 2];
         // SAFETY: a 2-byte buffer.
         unsafe {
-            assert_eq!(fl::PyFloat_Pack2(v, b.as_mut_ptr(), 1), 0);
+            assert_eq!(gilgate_capi::ffi::PyFloat_Pack2(v, b.as_mut_ptr(), 1), 0);
             assert_eq!(format!("{:02x}{:02x}", b[0], b[1]), hex, "{v}");
-            let back = fl::PyFloat_Unpack2(b.as_ptr(), 1);
+            let back = gilgate_capi::ffi::PyFloat_Unpack2(b.as_ptr(), 1);
             assert!((back - v).abs() <= v.abs() * 1e-3 + 6e-8, "{v} -> {back}");
         }
     }
     let mut b = [0u8; 2];
     // SAFETY: a 2-byte buffer.
     unsafe {
-        assert_eq!(fl::PyFloat_Pack2(65520.0, b.as_mut_ptr(), 1), -1);
+        assert_eq!(
+            gilgate_capi::ffi::PyFloat_Pack2(65520.0, b.as_mut_ptr(), 1),
+            -1
+        );
         assert_eq!(err().1, "float too large to pack with e format");
         b = [0xff, 0x7b];
-        assert_eq!(fl::PyFloat_Unpack2(b.as_ptr(), 1), 65504.0);
+        assert_eq!(gilgate_capi::ffi::PyFloat_Unpack2(b.as_ptr(), 1), 65504.0);
     }
     // _PyLong_Frexp: 2**100 + 1 rounds to 0.5 * 2**101; -(3 * 2**70) is -0.75 * 2**72.
     let mut e = 0i64;
     // SAFETY: live ints and a writable exponent.
     unsafe {
         let a = add(pow(small(2), small(100)), small(1));
-        assert_eq!((lo::_PyLong_Frexp(a, &mut e), e), (0.5, 101));
+        assert_eq!((gilgate_capi::ffi::_PyLong_Frexp(a, &mut e), e), (0.5, 101));
         let b = mul(small(-3), pow(small(2), small(70)));
-        assert_eq!((lo::_PyLong_Frexp(b, &mut e), e), (-0.75, 72));
+        assert_eq!(
+            (gilgate_capi::ffi::_PyLong_Frexp(b, &mut e), e),
+            (-0.75, 72)
+        );
         let c = small(0);
-        assert_eq!((lo::_PyLong_Frexp(c, &mut e), e), (0.0, 0));
+        assert_eq!((gilgate_capi::ffi::_PyLong_Frexp(c, &mut e), e), (0.0, 0));
         // 2**60 - 1 rounds up to 2**60.
         let d = sub(pow(small(2), small(60)), small(1));
-        assert_eq!((lo::_PyLong_Frexp(d, &mut e), e), (0.5, 61));
+        assert_eq!((gilgate_capi::ffi::_PyLong_Frexp(d, &mut e), e), (0.5, 61));
         decref(a);
         decref(b);
         decref(d);
     }
     // PyOS_double_to_string / PyOS_string_to_double.
-    use gilgate_capi::pystrtod as st;
+
     // SAFETY: valid arguments; the returned buffer is freed with PyMem_Free.
     unsafe {
         let mut ty = -1;
-        let p = st::PyOS_double_to_string(
+        let p = gilgate_capi::ffi::PyOS_double_to_string(
             1e16,
             b'r' as std::ffi::c_char,
             0,
-            st::Py_DTSF_ADD_DOT_0,
+            gilgate_capi::ffi::Py_DTSF_ADD_DOT_0,
             &mut ty,
         );
         assert_eq!(std::ffi::CStr::from_ptr(p).to_str().unwrap(), "1e+16");
-        assert_eq!(ty, st::Py_DTST_FINITE);
-        gilgate_capi::pymem::PyMem_Free(p.cast());
-        let p = st::PyOS_double_to_string(-1.0 / 3.0, b'g' as std::ffi::c_char, 6, 0, &mut ty);
+        assert_eq!(ty, gilgate_capi::ffi::Py_DTST_FINITE);
+        gilgate_capi::ffi::PyMem_Free(p.cast());
+        let p = gilgate_capi::ffi::PyOS_double_to_string(
+            -1.0 / 3.0,
+            b'g' as std::ffi::c_char,
+            6,
+            0,
+            &mut ty,
+        );
         assert_eq!(std::ffi::CStr::from_ptr(p).to_str().unwrap(), "-0.333333");
-        gilgate_capi::pymem::PyMem_Free(p.cast());
+        gilgate_capi::ffi::PyMem_Free(p.cast());
         let mut end: *mut std::ffi::c_char = null_mut();
         let s = c"1.5e3xyz";
         assert_eq!(
-            st::PyOS_string_to_double(s.as_ptr(), &mut end, null_mut()),
+            gilgate_capi::ffi::PyOS_string_to_double(s.as_ptr(), &mut end, null_mut()),
             1500.0
         );
         assert_eq!(end.offset_from(s.as_ptr()), 5);
         assert_eq!(
-            st::PyOS_string_to_double(c"-inf".as_ptr(), null_mut(), null_mut()),
+            gilgate_capi::ffi::PyOS_string_to_double(c"-inf".as_ptr(), null_mut(), null_mut()),
             f64::NEG_INFINITY
         );
         assert_eq!(
-            st::PyOS_string_to_double(c"1x".as_ptr(), null_mut(), null_mut()),
+            gilgate_capi::ffi::PyOS_string_to_double(c"1x".as_ptr(), null_mut(), null_mut()),
             -1.0
         );
         assert_eq!(
@@ -1458,12 +1577,12 @@ fn packing_frexp_and_strtod() {
             )
         );
         assert_eq!(
-            st::PyOS_string_to_double(c"1e500".as_ptr(), null_mut(), null_mut()),
+            gilgate_capi::ffi::PyOS_string_to_double(c"1e500".as_ptr(), null_mut(), null_mut()),
             f64::INFINITY
         );
-        let ovf = (&raw mut gilgate_capi::pyerrors::EXC_OverflowError).cast();
+        let ovf = gilgate_capi::ffi::PyExc_OverflowError;
         assert_eq!(
-            st::PyOS_string_to_double(c"1e500".as_ptr(), null_mut(), ovf),
+            gilgate_capi::ffi::PyOS_string_to_double(c"1e500".as_ptr(), null_mut(), ovf),
             -1.0
         );
         assert_eq!(
@@ -1478,10 +1597,9 @@ fn packing_frexp_and_strtod() {
 
 #[test]
 fn to_bytes_and_from_bytes() {
-    use gilgate_capi::abstract_ as ab;
     init();
-    let s = |t: &str| gilgate_capi::unicodeobject::from_str(t);
-    let bytes = |b: &[u8]| gilgate_capi::bytesobject::from_bytes(b);
+    let s = |t: &str| gilgate_capi::testing::unicodeobject::from_str(t);
+    let bytes = |b: &[u8]| gilgate_capi::testing::bytesobject::from_bytes(b);
     assert_eq!(
         repr(call_method(small(1024), "to_bytes", &[small(2), s("big")])),
         "b'\\x04\\x00'"
@@ -1513,7 +1631,7 @@ fn to_bytes_and_from_bytes() {
     );
     let int_type: *mut PyObject = (&raw mut PyLong_Type).cast();
     // SAFETY: immortal static type.
-    unsafe { gilgate_capi::refcount::incref(int_type) };
+    unsafe { gilgate_capi::host::incref(int_type) };
     assert_eq!(
         repr(call_method(
             int_type,
@@ -1526,23 +1644,26 @@ fn to_bytes_and_from_bytes() {
     // int.from_bytes(b'\xff\x00', 'big', signed=True).
     // SAFETY: live objects we own.
     unsafe {
-        let kw = gilgate_capi::dictobject::new_dict();
+        let kw = gilgate_capi::testing::dictobject::new_dict();
         assert_eq!(
-            gilgate_capi::dictobject::set_item_str(kw, "signed", PyBool_FromLong(1)),
+            gilgate_capi::host::dict_set_item_str(kw, "signed", PyBool_FromLong(1)),
             0
         );
         let name = s("to_bytes");
         let v = small(-1);
-        let m = gilgate_capi::object::getattr(v, name);
-        let args = gilgate_capi::tupleobject::from_slice(&[small(2), s("little")]);
-        assert_eq!(repr(ab::PyObject_Call(m, args, kw)), "b'\\xff\\xff'");
+        let m = gilgate_capi::testing::object::getattr(v, name);
+        let args = gilgate_capi::testing::tupleobject::from_slice(&[small(2), s("little")]);
+        assert_eq!(
+            repr(gilgate_capi::ffi::PyObject_Call(m, args, kw)),
+            "b'\\xff\\xff'"
+        );
         decref(m);
         decref(args);
         decref(name);
         let name = s("from_bytes");
-        let m = gilgate_capi::object::getattr(int_type, name);
-        let args = gilgate_capi::tupleobject::from_slice(&[bytes(&[0xff, 0]), s("big")]);
-        assert_eq!(repr(ab::PyObject_Call(m, args, kw)), "-256");
+        let m = gilgate_capi::testing::object::getattr(int_type, name);
+        let args = gilgate_capi::testing::tupleobject::from_slice(&[bytes(&[0xff, 0]), s("big")]);
+        assert_eq!(repr(gilgate_capi::ffi::PyObject_Call(m, args, kw)), "-256");
         decref(m);
         decref(args);
         decref(name);
@@ -1554,63 +1675,76 @@ fn to_bytes_and_from_bytes() {
 /// `nb_float`, or a complex, subclasses included; never the type's name.
 #[test]
 fn number_check_follows_the_slots_and_complex_subclasses() {
-    use gilgate_capi::abstract_ as ab;
     init();
-    let s = |t: &str| gilgate_capi::unicodeobject::from_str(t);
+    let s = |t: &str| gilgate_capi::testing::unicodeobject::from_str(t);
     // SAFETY: live objects; every new reference is released.
     unsafe {
         let check = |o: *mut PyObject| {
-            assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
-            let r = ab::PyNumber_Check(o);
+            assert!(!o.is_null(), "{:?}", gilgate_capi::host::take_exception());
+            let r = gilgate_capi::ffi::PyNumber_Check(o);
             decref(o);
             r
         };
         // type(name, bases, {}) through the C API
         let new_class = |name: &str, bases: &[*mut PyObject]| {
-            let bases = gilgate_capi::tupleobject::from_slice(bases);
-            let ns = gilgate_capi::dictobject::new_dict();
+            let bases = gilgate_capi::testing::tupleobject::from_slice(bases);
+            let ns = gilgate_capi::testing::dictobject::new_dict();
             let n = s(name);
-            let args = gilgate_capi::tupleobject::from_slice(&[n, bases, ns]);
+            let args = gilgate_capi::testing::tupleobject::from_slice(&[n, bases, ns]);
             decref(n);
             decref(bases);
             decref(ns);
-            let t = ab::PyObject_Call(
-                (&raw mut gilgate_capi::object::PyType_Type).cast(),
+            let t = gilgate_capi::ffi::PyObject_Call(
+                (&raw mut gilgate_capi::ffi::PyType_Type).cast(),
                 args,
                 null_mut(),
             );
             decref(args);
-            assert!(!t.is_null(), "{name}: {:?}", pyerrors::take_exception());
+            assert!(
+                !t.is_null(),
+                "{name}: {:?}",
+                gilgate_capi::host::take_exception()
+            );
             t
         };
-        assert_eq!(ab::PyNumber_Check(null_mut()), 0);
+        assert_eq!(gilgate_capi::ffi::PyNumber_Check(null_mut()), 0);
         assert_eq!(check(small(3)), 1);
         assert_eq!(check(float(0.5)), 1);
         assert_eq!(check(complex(1.0, 2.0)), 1);
         assert_eq!(check(PyBool_FromLong(1)), 1);
         assert_eq!(check(s("12")), 0);
-        assert_eq!(check(gilgate_capi::tupleobject::from_slice(&[])), 0);
+        assert_eq!(
+            check(gilgate_capi::testing::tupleobject::from_slice(&[])),
+            0
+        );
 
         // a complex subclass: complex's number methods have none of the three slots, so only
         // the complex check makes it a number
-        let complex_type: *mut PyObject = (&raw mut cx::PyComplex_Type).cast();
+        let complex_type: *mut PyObject = (&raw mut gilgate_capi::ffi::PyComplex_Type).cast();
         let sub = new_class("C", &[complex_type]);
         let arg = float(1.5);
-        let inst = ab::PyObject_CallOneArg(sub, arg);
+        let inst = gilgate_capi::ffi::PyObject_CallOneArg(sub, arg);
         decref(arg);
-        assert!(!inst.is_null(), "{:?}", pyerrors::take_exception());
-        assert_eq!(gilgate_capi::object::ty(inst).cast::<PyObject>(), sub);
-        assert_eq!(cx::PyComplex_RealAsDouble(inst), 1.5);
+        assert!(
+            !inst.is_null(),
+            "{:?}",
+            gilgate_capi::host::take_exception()
+        );
+        assert_eq!(
+            gilgate_capi::testing::object::ty(inst).cast::<PyObject>(),
+            sub
+        );
+        assert_eq!(gilgate_capi::ffi::PyComplex_RealAsDouble(inst), 1.5);
         assert_eq!(check(inst), 1);
         // a subclass of the subclass
         let subsub = new_class("D", &[sub]);
-        assert_eq!(check(ab::PyObject_CallNoArgs(subsub)), 1);
+        assert_eq!(check(gilgate_capi::ffi::PyObject_CallNoArgs(subsub)), 1);
         decref(subsub);
         decref(sub);
 
         // a class merely named "complex" is not a number
         let fake = new_class("complex", &[]);
-        assert_eq!(check(ab::PyObject_CallNoArgs(fake)), 0);
+        assert_eq!(check(gilgate_capi::ffi::PyObject_CallNoArgs(fake)), 0);
         decref(fake);
     }
 }

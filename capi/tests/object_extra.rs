@@ -1,22 +1,24 @@
 //! `object/extra.rs`: Py_GetConstant, the repr guard, the trashcan, the reference helpers and
 //! PyObject_GC_IsTracked, checked through their exported functions.
 
-use gilgate_capi::object::PyObject;
-use gilgate_capi::object::extra::*;
-use gilgate_capi::pyerrors::{self, ExcInfo};
-use gilgate_capi::refcount::{Py_REFCNT, decref};
-use gilgate_capi::unicodeobject as uni;
+use gilgate_capi::ffi::Py_REFCNT;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::*;
+use gilgate_capi::host::ExcInfo;
+use gilgate_capi::host::decref;
+use gilgate_capi::testing::object::near_stack_limit;
+use gilgate_capi::testing::unicodeobject as uni;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn init() {
-    gilgate_capi::pylifecycle::initialize().expect("runtime initializes");
+    gilgate_capi::host::initialize().expect("runtime initializes");
 }
 
 fn repr(o: *mut PyObject) -> String {
     // SAFETY: a live object.
     unsafe {
-        let r = gilgate_capi::object::PyObject_Repr(o);
-        assert!(!r.is_null(), "{:?}", pyerrors::take_exception());
+        let r = gilgate_capi::ffi::PyObject_Repr(o);
+        assert!(!r.is_null(), "{:?}", gilgate_capi::host::take_exception());
         let t = uni::as_str(r).unwrap().to_owned();
         decref(r);
         t
@@ -47,10 +49,10 @@ fn constants_in_their_documented_order() {
         unsafe { decref(strong) };
     }
     assert!(Py_GetConstant(10).is_null());
-    let ExcInfo { type_name, .. } = pyerrors::take_exception().expect("an exception");
+    let ExcInfo { type_name, .. } = gilgate_capi::host::take_exception().expect("an exception");
     assert_eq!(type_name, "SystemError");
     assert!(Py_GetConstantBorrowed(u32::MAX).is_null());
-    assert!(pyerrors::take_exception().is_some());
+    assert!(gilgate_capi::host::take_exception().is_some());
 }
 
 #[test]
@@ -116,7 +118,7 @@ static DEALLOCS: AtomicUsize = AtomicUsize::new(0);
 #[test]
 fn trashcan_chain_runs_the_postponed_deallocs() {
     init();
-    use gilgate_capi::pystate::PyThreadState_Get;
+    use gilgate_capi::ffi::PyThreadState_Get;
     // SAFETY: a type object built here whose dealloc only counts; the objects are plain
     // allocations of it with refcount 0 when deposited (as the trashcan sees them).
     unsafe {
@@ -127,7 +129,7 @@ fn trashcan_chain_runs_the_postponed_deallocs() {
             // SAFETY: the test allocated `op` as a Box.
             drop(unsafe { Box::from_raw(op) });
         }
-        let t: &'static mut gilgate_capi::object::PyTypeObject =
+        let t: &'static mut gilgate_capi::ffi::PyTypeObject =
             Box::leak(Box::new(std::mem::zeroed()));
         t.tp_dealloc = Some(count);
         let mut objs = Vec::new();
@@ -163,19 +165,19 @@ fn reference_helpers() {
             0
         );
         // a str is not a GC type: never tracked
-        gilgate_capi::objimpl::PyObject_GC_Track(s.cast());
+        gilgate_capi::ffi::PyObject_GC_Track(s.cast());
         assert_eq!(PyObject_GC_IsTracked(s), 0);
-        gilgate_capi::objimpl::PyObject_GC_UnTrack(s.cast());
+        gilgate_capi::ffi::PyObject_GC_UnTrack(s.cast());
         // an object of a GC type answers what Track/UnTrack did
-        let t: &'static mut gilgate_capi::object::PyTypeObject =
+        let t: &'static mut gilgate_capi::ffi::PyTypeObject =
             Box::leak(Box::new(std::mem::zeroed()));
-        t.tp_flags = gilgate_capi::object::Py_TPFLAGS_HAVE_GC;
+        t.tp_flags = gilgate_capi::ffi::Py_TPFLAGS_HAVE_GC;
         let o: *mut PyObject = Box::into_raw(Box::new(std::mem::zeroed()));
         (*o).ob_type = t;
         assert_eq!(PyObject_GC_IsTracked(o), 0);
-        gilgate_capi::objimpl::PyObject_GC_Track(o.cast());
+        gilgate_capi::ffi::PyObject_GC_Track(o.cast());
         assert_eq!(PyObject_GC_IsTracked(o), 1);
-        gilgate_capi::objimpl::PyObject_GC_UnTrack(o.cast());
+        gilgate_capi::ffi::PyObject_GC_UnTrack(o.cast());
         assert_eq!(PyObject_GC_IsTracked(o), 0);
         drop(Box::from_raw(o));
         decref(s);

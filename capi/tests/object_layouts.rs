@@ -1,17 +1,23 @@
 //! Sizes and offsets of the runtime's object structs against CPython 3.14t's numbers
 //! (tests/data/abi-layouts.md).
 
-use gilgate_capi::critical_section::{PyCriticalSection, PyCriticalSection2};
-use gilgate_capi::dictobject::PyDictObject;
-use gilgate_capi::floatobject::PyFloatObject;
-use gilgate_capi::longobject::PyLongObject;
-use gilgate_capi::methodobject::{PyCFunctionObject, PyCMethodObject};
-use gilgate_capi::modsupport::PyABIInfo;
-use gilgate_capi::moduleobject::{PyModuleObject, PySlot};
-use gilgate_capi::pyerrors::{PyBaseExceptionObject, PyImportErrorObject};
-use gilgate_capi::pystate::PyThreadState;
-use gilgate_capi::tupleobject::PyTupleObject;
-use gilgate_capi::unicodeobject::{PyASCIIObject, PyCompactUnicodeObject, PyUnicodeObject};
+use gilgate_capi::ffi::PyABIInfo;
+use gilgate_capi::ffi::PyASCIIObject;
+use gilgate_capi::ffi::PyBaseExceptionObject;
+use gilgate_capi::ffi::PyCFunctionObject;
+use gilgate_capi::ffi::PyCMethodObject;
+use gilgate_capi::ffi::PyCompactUnicodeObject;
+use gilgate_capi::ffi::PyCriticalSection;
+use gilgate_capi::ffi::PyCriticalSection2;
+use gilgate_capi::ffi::PyDictObject;
+use gilgate_capi::ffi::PyFloatObject;
+use gilgate_capi::ffi::PyImportErrorObject;
+use gilgate_capi::ffi::PyLongObject;
+use gilgate_capi::ffi::PySlot;
+use gilgate_capi::ffi::PyThreadState;
+use gilgate_capi::ffi::PyTupleObject;
+use gilgate_capi::ffi::PyUnicodeObject;
+use gilgate_capi::host::PyModuleObject;
 use std::mem::{offset_of, size_of};
 
 #[test]
@@ -52,16 +58,13 @@ fn sizes_and_offsets() {
 
 #[test]
 fn error_indicator_lives_in_the_thread_state() {
-    gilgate_capi::pyerrors::set_error("ValueError", "x");
-    let ts = gilgate_capi::pystate::PyThreadState_Get();
+    gilgate_capi::host::set_error("ValueError", "x");
+    let ts = gilgate_capi::ffi::PyThreadState_Get();
     // SAFETY: the calling thread's state.
     let cur = unsafe { (*ts).current_exception };
     assert!(!cur.is_null());
-    assert_eq!(cur, gilgate_capi::pyerrors::current());
-    assert_eq!(
-        gilgate_capi::pyerrors::take_exception().unwrap().message,
-        "x"
-    );
+    assert_eq!(cur, gilgate_capi::testing::pyerrors::current());
+    assert_eq!(gilgate_capi::host::take_exception().unwrap().message, "x");
     // SAFETY: as above.
     assert!(unsafe { (*ts).current_exception }.is_null());
 }

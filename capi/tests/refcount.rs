@@ -1,8 +1,16 @@
 //! Free-threaded reference counting through the exported slow paths, with a type that
 //! counts its deallocations.
 
-use gilgate_capi::object::{_Py_REF_MERGED, _Py_REF_QUEUED, PyObject, PyTypeObject, static_type};
-use gilgate_capi::refcount::{self, *};
+use gilgate_capi::ffi::_Py_REF_MERGED;
+use gilgate_capi::ffi::_Py_REF_QUEUED;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::PyTypeObject;
+use gilgate_capi::ffi::*;
+use gilgate_capi::host::merge_pending;
+use gilgate_capi::testing::object::static_type;
+use gilgate_capi::testing::refcount;
+use gilgate_capi::testing::refcount::pending_count;
+use gilgate_capi::testing::refcount::thread_id;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 static DEALLOCS: AtomicUsize = AtomicUsize::new(0);
@@ -10,7 +18,7 @@ static DEALLOCS: AtomicUsize = AtomicUsize::new(0);
 unsafe extern "C" fn counting_dealloc(op: *mut PyObject) {
     DEALLOCS.fetch_add(1, Ordering::SeqCst);
     // SAFETY: a dead object from `alloc_object`.
-    unsafe { gilgate_capi::objimpl::default_dealloc(op) }
+    unsafe { gilgate_capi::testing::objimpl::default_dealloc(op) }
 }
 
 static mut COUNTED: PyTypeObject = PyTypeObject {
@@ -20,13 +28,13 @@ static mut COUNTED: PyTypeObject = PyTypeObject {
 
 fn new_obj() -> usize {
     // SAFETY: COUNTED is a ready static type.
-    unsafe { gilgate_capi::objimpl::alloc_object(&raw mut COUNTED, 0) as usize }
+    unsafe { gilgate_capi::testing::objimpl::alloc_object(&raw mut COUNTED, 0) as usize }
 }
 
 // One test function so the dealloc counter is not shared between parallel tests.
 #[test]
 fn refcounting_paths() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
     // Owner path: local count to zero deallocates at once.
     let o = new_obj() as *mut PyObject;
     // SAFETY: live objects we own throughout.
@@ -95,7 +103,7 @@ fn refcounting_paths() {
     assert_eq!(DEALLOCS.load(Ordering::SeqCst), before + 1);
 
     // Immortal objects ignore everything.
-    let none = gilgate_capi::object::none();
+    let none = gilgate_capi::testing::object::none();
     // SAFETY: static singleton.
     unsafe {
         _Py_DecRef(none);

@@ -3,28 +3,28 @@
 //! `PyErr_CheckSignals`, and from C the `_Py_atomic_*` functions of `cpython/pyatomic.h` and
 //! `Py_MEMCPY`. Expected values and messages are CPython's.
 
-use gilgate_capi::ceval::*;
-use gilgate_capi::object::PyObject;
-use gilgate_capi::pyerrors::{self, ExcInfo};
-use gilgate_capi::refcount::decref;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::*;
+use gilgate_capi::host::ExcInfo;
+use gilgate_capi::host::decref;
 use std::ffi::{CStr, c_char, c_int};
 use support::{Library, cc};
 
 mod support;
 
 fn init() {
-    gilgate_capi::pylifecycle::initialize().expect("runtime initializes");
+    gilgate_capi::host::initialize().expect("runtime initializes");
 }
 
 fn err() -> (String, String) {
     let ExcInfo {
         type_name, message, ..
-    } = pyerrors::take_exception().expect("an exception is set");
+    } = gilgate_capi::host::take_exception().expect("an exception is set");
     (type_name, message)
 }
 
 fn int(v: i64) -> *mut PyObject {
-    gilgate_capi::longobject::PyLong_FromLong(v as _)
+    gilgate_capi::ffi::PyLong_FromLong(v as _)
 }
 
 #[test]
@@ -37,21 +37,21 @@ fn slice_index_converters() {
         assert_eq!(_PyEval_SliceIndex(five, &mut i), 1);
         assert_eq!(i, 5);
         // None leaves the index alone
-        let none = gilgate_capi::object::none();
+        let none = gilgate_capi::testing::object::none();
         assert_eq!(_PyEval_SliceIndex(none, &mut i), 1);
         assert_eq!(i, 5);
         // True has __index__; huge values clamp to the Py_ssize_t range
-        let t = gilgate_capi::boolobject::from_bool(true);
+        let t = gilgate_capi::testing::boolobject::from_bool(true);
         assert_eq!(_PyEval_SliceIndex(t, &mut i), 1);
         assert_eq!(i, 1);
-        let big = gilgate_capi::longobject::PyLong_FromString(
+        let big = gilgate_capi::ffi::PyLong_FromString(
             c"-100000000000000000000000".as_ptr(),
             std::ptr::null_mut(),
             10,
         );
         assert_eq!(_PyEval_SliceIndex(big, &mut i), 1);
         assert_eq!(i, isize::MIN);
-        let s = gilgate_capi::unicodeobject::from_str("3");
+        let s = gilgate_capi::testing::unicodeobject::from_str("3");
         assert_eq!(_PyEval_SliceIndex(s, &mut i), 0);
         assert_eq!(
             err(),
@@ -80,17 +80,19 @@ fn slice_index_converters() {
 #[test]
 fn private_list_extend_returns_none() {
     init();
-    use gilgate_capi::listobject::{_PyList_Extend, PyList_New, PyList_Size};
+    use gilgate_capi::ffi::_PyList_Extend;
+    use gilgate_capi::ffi::PyList_New;
+    use gilgate_capi::ffi::PyList_Size;
     // SAFETY: live objects.
     unsafe {
         let l = PyList_New(0);
-        let t = gilgate_capi::tupleobject::PyTuple_New(0);
+        let t = gilgate_capi::ffi::PyTuple_New(0);
         let src = PyList_New(0);
         for v in [1, 2, 3] {
-            gilgate_capi::listobject::PyList_Append(src, int(v));
+            gilgate_capi::ffi::PyList_Append(src, int(v));
         }
         let r = _PyList_Extend(l, src);
-        assert_eq!(r, gilgate_capi::object::none());
+        assert_eq!(r, gilgate_capi::testing::object::none());
         decref(r);
         assert_eq!(PyList_Size(l), 3);
         let r = _PyList_Extend(l, l);
@@ -117,7 +119,7 @@ fn argv_is_the_process_command_line() {
     let mut argv: *mut *mut i32 = std::ptr::null_mut();
     // SAFETY: writable out-pointers; the arrays live for the whole process.
     unsafe {
-        gilgate_capi::initconfig::Py_GetArgcArgv(&mut argc, &mut argv);
+        gilgate_capi::ffi::Py_GetArgcArgv(&mut argc, &mut argv);
         let want: Vec<String> = std::env::args().collect();
         assert_eq!(argc as usize, want.len());
         for (i, w) in want.iter().enumerate() {
@@ -133,11 +135,11 @@ fn argv_is_the_process_command_line() {
         assert!((*argv.add(argc as usize)).is_null());
         // a second call hands out the same arrays
         let mut again: *mut *mut i32 = std::ptr::null_mut();
-        gilgate_capi::initconfig::Py_GetArgcArgv(&mut argc, &mut again);
+        gilgate_capi::ffi::Py_GetArgcArgv(&mut argc, &mut again);
         assert_eq!(again, argv);
     }
     assert_eq!(
-        gilgate_capi::initconfig::orig_argv().len(),
+        gilgate_capi::testing::initconfig::orig_argv().len(),
         std::env::args().count()
     );
 }
@@ -146,7 +148,7 @@ fn argv_is_the_process_command_line() {
 fn no_python_signal_handlers_to_run() {
     init();
     assert_eq!(PyErr_CheckSignals(), 0);
-    assert!(pyerrors::take_exception().is_none());
+    assert!(gilgate_capi::host::take_exception().is_none());
 }
 
 #[test]
@@ -177,39 +179,40 @@ fn atomics_and_memcpy_from_c() {
 #[test]
 fn binascii_module_hex_and_crc() {
     init();
-    use gilgate_capi::abstract_::{PyObject_Call, PyObject_CallOneArg};
-    use gilgate_capi::object::PyObject_GetAttrString;
+    use gilgate_capi::ffi::PyObject_Call;
+    use gilgate_capi::ffi::PyObject_CallOneArg;
+    use gilgate_capi::ffi::PyObject_GetAttrString;
     let bytes = |o: *mut PyObject| -> Vec<u8> {
-        assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(!o.is_null(), "{:?}", gilgate_capi::host::take_exception());
         // SAFETY: a live bytes object we own.
         unsafe {
-            let v = gilgate_capi::bytesobject::as_bytes(o).to_vec();
+            let v = gilgate_capi::testing::bytesobject::as_bytes(o).to_vec();
             decref(o);
             v
         }
     };
     // SAFETY: live objects throughout.
     unsafe {
-        let m = gilgate_capi::import::import_module("binascii");
-        assert!(!m.is_null(), "{:?}", pyerrors::take_exception());
+        let m = gilgate_capi::host::import_module("binascii");
+        assert!(!m.is_null(), "{:?}", gilgate_capi::host::take_exception());
         let hexlify = PyObject_GetAttrString(m, c"hexlify".as_ptr());
         let unhexlify = PyObject_GetAttrString(m, c"a2b_hex".as_ptr());
         let crc = PyObject_GetAttrString(m, c"crc32".as_ptr());
-        let data = gilgate_capi::bytesobject::from_bytes(b"abcde");
+        let data = gilgate_capi::testing::bytesobject::from_bytes(b"abcde");
         assert_eq!(bytes(PyObject_CallOneArg(hexlify, data)), b"6162636465");
-        let sep = gilgate_capi::unicodeobject::from_str(":");
-        let args = gilgate_capi::tupleobject::from_slice(&[data, sep, int(-2)]);
+        let sep = gilgate_capi::testing::unicodeobject::from_str(":");
+        let args = gilgate_capi::testing::tupleobject::from_slice(&[data, sep, int(-2)]);
         assert_eq!(
             bytes(PyObject_Call(hexlify, args, std::ptr::null_mut())),
             b"6162:6364:65"
         );
-        let hex = gilgate_capi::unicodeobject::from_str("01aB");
+        let hex = gilgate_capi::testing::unicodeobject::from_str("01aB");
         assert_eq!(bytes(PyObject_CallOneArg(unhexlify, hex)), b"\x01\xab");
-        let odd = gilgate_capi::unicodeobject::from_str("abc");
+        let odd = gilgate_capi::testing::unicodeobject::from_str("abc");
         assert!(PyObject_CallOneArg(unhexlify, odd).is_null());
         let ExcInfo {
             type_name, message, ..
-        } = pyerrors::take_exception().unwrap();
+        } = gilgate_capi::host::take_exception().unwrap();
         assert_eq!(
             (type_name.as_str(), message.as_str()),
             ("Error", "Odd-length string")
@@ -223,9 +226,9 @@ fn binascii_module_hex_and_crc() {
                 "argument should be bytes, buffer or ASCII string, not 'int'".into()
             )
         );
-        let hello = gilgate_capi::bytesobject::from_bytes(b"hello");
+        let hello = gilgate_capi::testing::bytesobject::from_bytes(b"hello");
         let r = PyObject_CallOneArg(crc, hello);
-        assert_eq!(gilgate_capi::longobject::PyLong_AsLong(r), 907060870);
+        assert_eq!(gilgate_capi::ffi::PyLong_AsLong(r), 907060870);
         for o in [
             hexlify, unhexlify, crc, data, sep, args, hex, odd, n, hello, r,
         ] {
@@ -237,7 +240,8 @@ fn binascii_module_hex_and_crc() {
 #[test]
 fn recursion_guard_is_the_c_stack() {
     init();
-    use gilgate_capi::ceval::{Py_EnterRecursiveCall, Py_LeaveRecursiveCall};
+    use gilgate_capi::ffi::Py_EnterRecursiveCall;
+    use gilgate_capi::ffi::Py_LeaveRecursiveCall;
     // SAFETY: a NUL-terminated `where` text.
     unsafe {
         assert_eq!(Py_EnterRecursiveCall(c" in a shallow call".as_ptr()), 0);
@@ -253,14 +257,14 @@ fn recursion_guard_is_the_c_stack() {
                 if unsafe { Py_EnterRecursiveCall(c" while diving".as_ptr()) } != 0 {
                     let ExcInfo {
                         type_name, message, ..
-                    } = pyerrors::take_exception().expect("RecursionError");
+                    } = gilgate_capi::host::take_exception().expect("RecursionError");
                     return (n + pad[0] as usize, Some((type_name, message)));
                 }
                 let r = dive(n + 1);
                 Py_LeaveRecursiveCall();
                 r
             }
-            gilgate_capi::pylifecycle::initialize().unwrap();
+            gilgate_capi::host::initialize().unwrap();
             dive(0)
         })
         .unwrap()

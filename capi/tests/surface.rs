@@ -3,10 +3,15 @@
 //! must follow it, and for one function of each group of rows the missing piece is shown to be
 //! missing: when it lands, the test fails and says to delete the rows.
 
-use gilgate_capi::object::PyObject;
-use gilgate_capi::pyerrors;
-use gilgate_capi::refcount::decref;
-use gilgate_capi::surface::{Kind, SURFACE, Status, lookup, partial_functions, surface_counts};
+use gilgate_capi::ffi::PyObject;
+
+use gilgate_capi::host::decref;
+use gilgate_capi::host::surface::Kind;
+use gilgate_capi::host::surface::SURFACE;
+use gilgate_capi::host::surface::Status;
+use gilgate_capi::host::surface::lookup;
+use gilgate_capi::host::surface::partial_functions;
+use gilgate_capi::host::surface::surface_counts;
 use std::collections::BTreeSet;
 use std::ffi::{c_char, c_int};
 use std::ptr::null_mut;
@@ -29,15 +34,21 @@ unsafe extern "C" {
 }
 
 fn init() {
-    gilgate_capi::pylifecycle::initialize().unwrap();
+    gilgate_capi::host::initialize().unwrap();
 }
 
 /// The text of a str, consuming it.
 fn text(o: Obj) -> String {
-    assert!(!o.is_null(), "NULL: {:?}", pyerrors::take_exception());
+    assert!(
+        !o.is_null(),
+        "NULL: {:?}",
+        gilgate_capi::host::take_exception()
+    );
     // SAFETY: a live str we own.
     unsafe {
-        let s = gilgate_capi::unicodeobject::as_str(o).unwrap().to_owned();
+        let s = gilgate_capi::testing::unicodeobject::as_str(o)
+            .unwrap()
+            .to_owned();
         decref(o);
         s
     }
@@ -45,7 +56,7 @@ fn text(o: Obj) -> String {
 
 /// The pending exception as "Type: message" (which must be set).
 fn error() -> String {
-    let e = pyerrors::take_exception().expect("an exception");
+    let e = gilgate_capi::host::take_exception().expect("an exception");
     format!("{}: {}", e.type_name, e.message)
 }
 
@@ -106,7 +117,7 @@ fn counts_and_labels_follow_the_table() {
         .expect("some stub");
     assert_eq!(stub.label(), "stub");
     assert_eq!(stub.missing(), None);
-    let list = gilgate_capi::surface::render_list();
+    let list = gilgate_capi::host::surface::render_list();
     let line = list
         .lines()
         .find(|l| l.starts_with("PyErr_WarnEx\t"))
@@ -155,14 +166,14 @@ fn what_the_partial_rows_say_is_missing_is_missing() {
 
         // PyErr_WarnEx(DeprecationWarning): CPython 3.14's default filters ignore it (it is
         // not issued from __main__); gilgate issues it
-        gilgate_capi::warnings::set_quiet(true);
-        let _ = gilgate_capi::warnings::take_warnings();
+        gilgate_capi::testing::warnings::set_quiet(true);
+        let _ = gilgate_capi::testing::warnings::take_warnings();
         assert_eq!(
             PyErr_WarnEx(PyExc_DeprecationWarning, c"old".as_ptr(), 1),
             0
         );
-        let issued = gilgate_capi::warnings::take_warnings();
-        gilgate_capi::warnings::set_quiet(false);
+        let issued = gilgate_capi::testing::warnings::take_warnings();
+        gilgate_capi::testing::warnings::set_quiet(false);
         assert!(
             issued
                 .iter()
@@ -177,7 +188,7 @@ fn what_the_partial_rows_say_is_missing_is_missing() {
             PySys_GetObject(c"last_exc".as_ptr()).is_null(),
             "PyErr_Print sys.last_exc: {DELETE_ROWS}"
         );
-        let _ = pyerrors::take_exception();
+        let _ = gilgate_capi::host::take_exception();
     }
 }
 
@@ -220,14 +231,17 @@ fn build_value_takes_wide_strings() {
             2isize,
             std::ptr::null::<i32>(),
         );
-        assert!(!t.is_null(), "{:?}", pyerrors::take_exception());
-        let items = gilgate_capi::tupleobject::items(t);
+        assert!(!t.is_null(), "{:?}", gilgate_capi::host::take_exception());
+        let items = gilgate_capi::testing::tupleobject::items(t);
         assert_eq!(items.len(), 2);
         assert_eq!(
-            gilgate_capi::unicodeobject::as_str(items[0]),
+            gilgate_capi::testing::unicodeobject::as_str(items[0]),
             Some("a\u{20ac}")
         );
-        assert!(std::ptr::eq(items[1], gilgate_capi::object::none()));
+        assert!(std::ptr::eq(
+            items[1],
+            gilgate_capi::testing::object::none()
+        ));
         decref(t);
         // a code point outside Unicode is CPython's ValueError
         let bad: [i32; 2] = [0x110000, 0];

@@ -4,11 +4,17 @@
 //! The types are written in C (`tests/c/types/types_ext.c`), compiled against `include/` and
 //! loaded with `dlopen`, the way a real extension reaches the runtime.
 
-use gilgate_capi::methodobject::PyCFunctionObject;
-use gilgate_capi::object::{self, PyObject, PyTypeObject};
-use gilgate_capi::pyerrors::{self, ExcInfo};
-use gilgate_capi::refcount::{decref, refcnt};
-use gilgate_capi::{longobject, pylifecycle, tupleobject, typeobject, unicodeobject as uni};
+use gilgate_capi::ffi::PyCFunctionObject;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::PyTypeObject;
+use gilgate_capi::host::ExcInfo;
+use gilgate_capi::host::decref;
+use gilgate_capi::testing::longobject;
+use gilgate_capi::testing::object;
+use gilgate_capi::testing::refcount::refcnt;
+use gilgate_capi::testing::tupleobject;
+use gilgate_capi::testing::typeobject;
+use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{CString, c_char, c_int, c_long, c_void};
 use std::ptr::null_mut;
 use std::sync::OnceLock;
@@ -19,8 +25,8 @@ mod support;
 fn ext() -> &'static Library {
     static LIB: OnceLock<Library> = OnceLock::new();
     LIB.get_or_init(|| {
-        pylifecycle::initialize().expect("initialize");
-        gilgate_capi::warnings::set_quiet(true);
+        gilgate_capi::host::initialize().expect("initialize");
+        gilgate_capi::testing::warnings::set_quiet(true);
         let lib = cc::shared(
             cc::fixture("types/types_ext.c"),
             cc::out_dir("types-ext").join("libtypes_ext.so"),
@@ -43,7 +49,11 @@ fn sym<T: Copy>(name: &str) -> T {
 fn ty_fn(name: &str) -> *mut PyTypeObject {
     let f: extern "C" fn() -> *mut PyTypeObject = sym(name);
     let t = f();
-    assert!(!t.is_null(), "{name}: {:?}", pyerrors::take_exception());
+    assert!(
+        !t.is_null(),
+        "{name}: {:?}",
+        gilgate_capi::host::take_exception()
+    );
     t
 }
 
@@ -57,7 +67,7 @@ fn int_fn(name: &str) -> c_int {
 }
 
 fn err() -> ExcInfo {
-    pyerrors::take_exception().expect("an exception is set")
+    gilgate_capi::host::take_exception().expect("an exception is set")
 }
 
 fn expect_err(ty: &str, msg: &str) {
@@ -78,13 +88,13 @@ fn call(t: *mut PyTypeObject, args: &[*mut PyObject]) -> *mut PyObject {
 fn getattr(o: *mut PyObject, name: &str) -> *mut PyObject {
     let n = CString::new(name).unwrap();
     // SAFETY: a live object and a C string.
-    unsafe { object::PyObject_GetAttrString(o, n.as_ptr()) }
+    unsafe { gilgate_capi::ffi::PyObject_GetAttrString(o, n.as_ptr()) }
 }
 
 fn setattr(o: *mut PyObject, name: &str, v: *mut PyObject) -> c_int {
     let n = CString::new(name).unwrap();
     // SAFETY: a live object, a C string, NULL or a live value.
-    unsafe { object::PyObject_SetAttrString(o, n.as_ptr(), v) }
+    unsafe { gilgate_capi::ffi::PyObject_SetAttrString(o, n.as_ptr(), v) }
 }
 
 fn int(v: i128) -> *mut PyObject {
@@ -92,7 +102,7 @@ fn int(v: i128) -> *mut PyObject {
 }
 
 fn int_of(o: *mut PyObject) -> i128 {
-    assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!o.is_null(), "{:?}", gilgate_capi::host::take_exception());
     // SAFETY: a live int; we own the reference.
     unsafe {
         let v = longobject::value_i128(o).expect("an int");
@@ -107,7 +117,7 @@ fn repr(o: *mut PyObject) -> String {
 }
 
 fn text(o: *mut PyObject) -> String {
-    assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!o.is_null(), "{:?}", gilgate_capi::host::take_exception());
     // SAFETY: a live str; we own the reference.
     unsafe {
         let s = uni::as_str(o).expect("a str").to_string();
@@ -128,8 +138,8 @@ fn static_type_ready_fills_dict_mro_and_inherits() {
     let t = counter_type();
     // SAFETY: reading a ready type.
     unsafe {
-        assert_ne!((*t).tp_flags & object::Py_TPFLAGS_READY, 0);
-        assert_eq!((*t).tp_base, &raw mut object::PyBaseObject_Type);
+        assert_ne!((*t).tp_flags & gilgate_capi::ffi::Py_TPFLAGS_READY, 0);
+        assert_eq!((*t).tp_base, &raw mut gilgate_capi::ffi::PyBaseObject_Type);
         assert!((*t).tp_getattro.is_some() && (*t).tp_setattro.is_some());
         assert!((*t).tp_alloc.is_some() && (*t).tp_free.is_some());
         assert!((*t).tp_hash.is_some() && (*t).tp_richcompare.is_some());
@@ -176,7 +186,7 @@ fn static_type_ready_fills_dict_mro_and_inherits() {
 fn members_getsets_methods_and_dict_on_instances() {
     let t = counter_type();
     let c = call(t, &[int(5)]);
-    assert!(!c.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!c.is_null(), "{:?}", gilgate_capi::host::take_exception());
     assert_eq!(int_of(getattr(c, "value")), 5);
     assert_eq!(getattr(c, "__class__"), t.cast());
     // SAFETY: the reference just returned.
@@ -221,7 +231,10 @@ fn members_getsets_methods_and_dict_on_instances() {
     expect_err("TypeError", "can't delete numeric/char attribute");
     assert_eq!(set_and_get(c, "flag", int(1)), -1);
     expect_err("TypeError", "attribute value type must be bool");
-    assert_eq!(setattr(c, "flag", gilgate_capi::boolobject::true_()), 0);
+    assert_eq!(
+        setattr(c, "flag", gilgate_capi::testing::boolobject::true_()),
+        0
+    );
     assert_eq!(repr(getattr(c, "flag")), "True");
     assert_eq!(set_and_get(c, "small", int(-300)), 0);
     assert_eq!(int_of(getattr(c, "small")), -300);
@@ -254,12 +267,12 @@ fn members_getsets_methods_and_dict_on_instances() {
     assert_eq!(int_of(getattr(c, "extra")), 9);
     let d = getattr(c, "__dict__");
     assert!(d.is_null(), "static types get no __dict__ descriptor");
-    pyerrors::clear();
+    gilgate_capi::host::clear_error();
     // SAFETY: a live instance; the dict pointer is inside it.
     unsafe {
-        let dp = typeobject::_PyObject_GetDictPtr(c);
+        let dp = gilgate_capi::ffi::_PyObject_GetDictPtr(c);
         assert!(!dp.is_null() && !(*dp).is_null());
-        assert_eq!(gilgate_capi::dictobject::len(*dp), 1);
+        assert_eq!(gilgate_capi::testing::dictobject::len(*dp), 1);
     }
     assert_eq!(setattr(c, "extra", null_mut()), 0);
     assert_eq!(setattr(c, "extra", null_mut()), -1);
@@ -311,7 +324,9 @@ fn members_getsets_methods_and_dict_on_instances() {
 
 #[test]
 fn methods_are_called_through_their_descriptors() {
-    use gilgate_capi::abstract_::{PyObject_Call, PyObject_CallNoArgs, PyObject_CallOneArg};
+    use gilgate_capi::ffi::PyObject_Call;
+    use gilgate_capi::ffi::PyObject_CallNoArgs;
+    use gilgate_capi::ffi::PyObject_CallOneArg;
     let t = counter_type();
     let c = call(t, &[int(10)]);
     // SAFETY: calls through the exported entry points with live objects.
@@ -339,7 +354,11 @@ fn methods_are_called_through_their_descriptors() {
         // Class method: Counter.make() builds a new counter through the type call.
         let mk = getattr(t.cast(), "make");
         let made = PyObject_CallNoArgs(mk);
-        assert!(!made.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(
+            !made.is_null(),
+            "{:?}",
+            gilgate_capi::host::take_exception()
+        );
         assert_eq!(object::ty(made), t);
         assert_eq!(int_of(getattr(made, "fixed")), 42);
         decref(made);
@@ -397,14 +416,14 @@ fn descriptors_check_their_instance_type() {
     // object() takes no arguments when neither __new__ nor __init__ is overridden.
     let recorder = ty_fn("types_recorder_type");
     let _ = recorder;
-    let o = call(&raw mut object::PyBaseObject_Type, &[int(1)]);
+    let o = call(&raw mut gilgate_capi::ffi::PyBaseObject_Type, &[int(1)]);
     assert!(o.is_null());
     expect_err("TypeError", "object() takes no arguments");
-    let o = call(&raw mut object::PyBaseObject_Type, &[]);
+    let o = call(&raw mut gilgate_capi::ffi::PyBaseObject_Type, &[]);
     assert!(repr(o).starts_with("<object object at 0x"));
     // type(x) is the type.
-    let tt = call(&raw mut object::PyType_Type, &[o]);
-    assert_eq!(tt, (&raw mut object::PyBaseObject_Type).cast());
+    let tt = call(&raw mut gilgate_capi::ffi::PyType_Type, &[o]);
+    assert_eq!(tt, (&raw mut gilgate_capi::ffi::PyBaseObject_Type).cast());
     // SAFETY: we own these.
     unsafe {
         decref(o);
@@ -419,10 +438,10 @@ fn heap_types_from_specs_with_module_state() {
     let _ = counter_type();
     let module: extern "C" fn() -> *mut PyObject = sym("types_heap_module");
     let m = module();
-    assert!(!m.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!m.is_null(), "{:?}", gilgate_capi::host::take_exception());
     let point: PtrFn = sym("types_point_type");
     let pt = point(m);
-    assert!(!pt.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!pt.is_null(), "{:?}", gilgate_capi::host::take_exception());
     let pt_t = pt.cast::<PyTypeObject>();
     assert_eq!(repr(pt), "<class 'heapmod.Point'>");
     assert_eq!(text(getattr(pt, "__module__")), "heapmod");
@@ -430,23 +449,26 @@ fn heap_types_from_specs_with_module_state() {
     assert_eq!(text(getattr(pt, "__doc__")), "A point.");
     // SAFETY: the exported query functions on a live heap type.
     unsafe {
-        assert_eq!(typeobject::PyType_GetModule(pt_t), m);
+        assert_eq!(gilgate_capi::ffi::PyType_GetModule(pt_t), m);
         assert_eq!(
-            text(typeobject::PyType_GetFullyQualifiedName(pt_t)),
+            text(gilgate_capi::ffi::PyType_GetFullyQualifiedName(pt_t)),
             "heapmod.Point"
         );
-        assert_eq!(text(typeobject::PyType_GetName(pt_t)), "Point");
+        assert_eq!(text(gilgate_capi::ffi::PyType_GetName(pt_t)), "Point");
         assert_eq!(
-            typeobject::PyType_GetSlot(pt_t, gilgate_capi::typeslots::Py_tp_doc),
+            gilgate_capi::ffi::PyType_GetSlot(pt_t, gilgate_capi::ffi::Py_tp_doc),
             (*pt_t).tp_doc.cast_mut().cast()
         );
         assert!(
-            !typeobject::PyType_GetSlot(pt_t, gilgate_capi::typeslots::Py_tp_dealloc).is_null()
+            !gilgate_capi::ffi::PyType_GetSlot(pt_t, gilgate_capi::ffi::Py_tp_dealloc).is_null()
         );
-        assert!(typeobject::PyType_GetSlot(pt_t, 1000).is_null());
+        assert!(gilgate_capi::ffi::PyType_GetSlot(pt_t, 1000).is_null());
         assert_eq!(err().type_name, "SystemError");
         assert!(
-            typeobject::PyType_GetModule((&raw mut object::PyBaseObject_Type).cast()).is_null()
+            gilgate_capi::ffi::PyType_GetModule(
+                (&raw mut gilgate_capi::ffi::PyBaseObject_Type).cast()
+            )
+            .is_null()
         );
         expect_err(
             "TypeError",
@@ -457,7 +479,7 @@ fn heap_types_from_specs_with_module_state() {
     assert_eq!(token_check(pt), 1);
 
     let p = call(pt_t, &[]);
-    assert!(!p.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!p.is_null(), "{:?}", gilgate_capi::host::take_exception());
     assert!(repr(p).starts_with("<heapmod.Point object at 0x"));
     let state: extern "C" fn(*mut PyObject) -> c_long = sym("types_state_token");
     assert_eq!(state(p), 7);
@@ -478,12 +500,12 @@ fn heap_types_from_specs_with_module_state() {
     // Instances hold their heap type; it dies with the last reference.
     // SAFETY: exported weakref functions on live objects.
     unsafe {
-        let wt = gilgate_capi::weakrefobject::PyWeakref_NewRef(pt, null_mut());
-        let wp = gilgate_capi::weakrefobject::PyWeakref_NewRef(p, null_mut());
+        let wt = gilgate_capi::ffi::PyWeakref_NewRef(pt, null_mut());
+        let wp = gilgate_capi::ffi::PyWeakref_NewRef(p, null_mut());
         assert!(
             !wt.is_null() && !wp.is_null(),
             "{:?}",
-            pyerrors::take_exception()
+            gilgate_capi::host::take_exception()
         );
         assert_eq!(getattr(p, "__weakref__"), wp);
         decref(wp);
@@ -494,12 +516,9 @@ fn heap_types_from_specs_with_module_state() {
         decref(p);
         assert_eq!(int_fn("types_point_frees"), before + 1);
         let mut out = null_mut();
+        assert_eq!(gilgate_capi::ffi::PyWeakref_GetRef(wp, &mut out), 0);
         assert_eq!(
-            gilgate_capi::weakrefobject::PyWeakref_GetRef(wp, &mut out),
-            0
-        );
-        assert_eq!(
-            gilgate_capi::weakrefobject::PyWeakref_GetRef(wt, &mut out),
+            gilgate_capi::ffi::PyWeakref_GetRef(wt, &mut out),
             0,
             "heap type freed"
         );
@@ -517,7 +536,7 @@ fn heap_subtype_of_a_static_type() {
     let m = module();
     let ext_fn: PtrFn = sym("types_ext_type");
     let et = ext_fn(m);
-    assert!(!et.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!et.is_null(), "{:?}", gilgate_capi::host::take_exception());
     let et_t = et.cast::<PyTypeObject>();
     // SAFETY: reading the ready heap type.
     unsafe {
@@ -525,10 +544,10 @@ fn heap_subtype_of_a_static_type() {
         assert!((*et_t).tp_basicsize >= (*counter).tp_basicsize + 4);
         assert_eq!((*et_t).tp_dictoffset, (*counter).tp_dictoffset);
         assert!(object::is_subtype(et_t, counter));
-        assert_eq!(gilgate_capi::object::PyType_IsSubtype(counter, et_t), 0);
+        assert_eq!(gilgate_capi::ffi::PyType_IsSubtype(counter, et_t), 0);
     }
     let e = call(et_t, &[int(3)]);
-    assert!(!e.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!e.is_null(), "{:?}", gilgate_capi::host::take_exception());
     assert_eq!(
         int_of(getattr(e, "value")),
         3,
@@ -580,12 +599,12 @@ fn multiple_inheritance_uses_c3() {
         unsafe { decref(b) };
         t
     };
-    let o = (&raw mut object::PyBaseObject_Type).cast::<PyObject>();
+    let o = (&raw mut gilgate_capi::ffi::PyBaseObject_Type).cast::<PyObject>();
     let a = mk("mi.A", &[o]);
     let b = mk("mi.B", &[a]);
     let c = mk("mi.C", &[a]);
     let d = mk("mi.D", &[b, c]);
-    assert!(!d.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!d.is_null(), "{:?}", gilgate_capi::host::take_exception());
     let mro = getattr(d, "__mro__");
     // CPython: D.__mro__ for class D(B, C) with B(A), C(A).
     assert_eq!(
@@ -605,7 +624,7 @@ fn multiple_inheritance_uses_c3() {
     let k3 = mk("x.K3", &[od, oa]);
     let z = mk("x.Z", &[k1, k2, k3]);
     let zm = getattr(z, "__mro__");
-    assert!(!zm.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!zm.is_null(), "{:?}", gilgate_capi::host::take_exception());
     // SAFETY: reading the MRO tuple.
     let names: Vec<String> = unsafe {
         let v = tupleobject::items(zm)
@@ -616,7 +635,7 @@ fn multiple_inheritance_uses_c3() {
         v
     };
     let names = names.join(" ");
-    pyerrors::clear();
+    gilgate_capi::host::clear_error();
     assert_eq!(names, "Z K1 K2 K3 D A B C E object");
     // No consistent order.
     let bad = mk("mi.Bad", &[a, b]);
@@ -642,7 +661,8 @@ fn weak_references_are_cleared_on_dealloc_and_call_back_once() {
     let c = call(t, &[int(1)]);
     // SAFETY: exported weakref functions on live objects.
     unsafe {
-        use gilgate_capi::weakrefobject::*;
+        use gilgate_capi::ffi::*;
+        use gilgate_capi::testing::weakrefobject::weakref_count;
         let r1 = PyWeakref_NewRef(c, null_mut());
         let r2 = PyWeakref_NewRef(c, object::none());
         assert_eq!(r1, r2, "plain refs are shared");
@@ -691,14 +711,14 @@ fn finalizers_run_once_and_may_resurrect() {
     let set_resurrect: extern "C" fn(c_int) = sym("types_fin_set_resurrect");
     let take: extern "C" fn() -> *mut PyObject = sym("types_fin_take_resurrected");
     let ft = fin_type();
-    assert!(!ft.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!ft.is_null(), "{:?}", gilgate_capi::host::take_exception());
     // SAFETY: refcounts and weak references of live objects.
     unsafe {
         let calls = int_fn("types_fin_calls");
         let a = call(ft.cast(), &[]);
-        let w = gilgate_capi::weakrefobject::PyWeakref_NewRef(a, null_mut());
+        let w = gilgate_capi::ffi::PyWeakref_NewRef(a, null_mut());
         assert!(w.is_null(), "no __weakref__ slot");
-        pyerrors::clear();
+        gilgate_capi::host::clear_error();
         decref(a);
         assert_eq!(int_fn("types_fin_calls"), calls + 1);
         // A finalizer that stores `self` keeps the object alive; it never runs twice.
@@ -728,15 +748,21 @@ fn exception_classes_from_specs() {
     let _ = counter_type();
     let mk: extern "C" fn() -> *mut PyObject = sym("types_coded_error_type");
     let et = mk();
-    assert!(!et.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!et.is_null(), "{:?}", gilgate_capi::host::take_exception());
     let et_t = et.cast::<PyTypeObject>();
     // SAFETY: live objects; the exception machinery reads the instance.
     unsafe {
-        assert!(object::is_subtype(et_t, &raw mut pyerrors::EXC_ValueError));
-        assert_ne!((*et_t).tp_flags & object::Py_TPFLAGS_BASE_EXC_SUBCLASS, 0);
+        assert!(object::is_subtype(
+            et_t,
+            gilgate_capi::ffi::PyExc_ValueError.cast()
+        ));
+        assert_ne!(
+            (*et_t).tp_flags & gilgate_capi::ffi::Py_TPFLAGS_BASE_EXC_SUBCLASS,
+            0
+        );
         let msg = uni::from_str("bad thing");
         let e = call(et_t, &[msg]);
-        assert!(!e.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(!e.is_null(), "{:?}", gilgate_capi::host::take_exception());
         assert_eq!(repr(e), "CodedError('bad thing')");
         assert_eq!(set_and_get(e, "code", int(3)), 0);
         assert_eq!(int_of(getattr(e, "code")), 3);
@@ -751,7 +777,9 @@ fn exception_classes_from_specs() {
 
 #[test]
 fn slots_are_exposed_as_wrapper_descriptors() {
-    use gilgate_capi::abstract_::{PyObject_Call, PyObject_CallNoArgs, PyObject_CallOneArg};
+    use gilgate_capi::ffi::PyObject_Call;
+    use gilgate_capi::ffi::PyObject_CallNoArgs;
+    use gilgate_capi::ffi::PyObject_CallOneArg;
     let t = counter_type();
     let c = call(t, &[int(4)]);
     // SAFETY: calls through the exported entry points with live objects.
@@ -763,7 +791,12 @@ fn slots_are_exposed_as_wrapper_descriptors() {
         );
         let args = tupleobject::from_slice(&[c, int(7)]);
         let r = PyObject_Call(init, args, null_mut());
-        assert_eq!(r, object::none(), "{:?}", pyerrors::take_exception());
+        assert_eq!(
+            r,
+            object::none(),
+            "{:?}",
+            gilgate_capi::host::take_exception()
+        );
         assert_eq!(int_of(getattr(c, "value")), 7);
         decref(args);
         decref(init);
@@ -793,7 +826,7 @@ fn call_obj(f: *mut PyObject, args: &[*mut PyObject]) -> *mut PyObject {
     // SAFETY: live arguments.
     unsafe {
         let a = tupleobject::from_slice(args);
-        let r = gilgate_capi::abstract_::PyObject_Call(f, a, null_mut());
+        let r = gilgate_capi::ffi::PyObject_Call(f, a, null_mut());
         decref(a);
         r
     }
@@ -806,16 +839,16 @@ fn calling_a_type_goes_through_its_vectorcall() {
     let one: extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject =
         sym("types_vectorcall_one");
     for t in [late(), slot()] {
-        assert!(!t.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(!t.is_null(), "{:?}", gilgate_capi::host::take_exception());
         // PyObject_Call, the inline PyObject_Vectorcall, and both with keywords.
         assert_eq!(repr(call_obj(t, &[int(1), int(2)])), "('vectorcall', 2, 0)");
         assert_eq!(repr(one(t, int(1))), "('vectorcall', 1, 0)");
         // SAFETY: live objects; a dict of keywords.
         unsafe {
             let a = tupleobject::from_slice(&[int(1)]);
-            let kw = gilgate_capi::dictobject::new_dict();
-            gilgate_capi::dictobject::set_item_str(kw, "seed", int(3));
-            let r = gilgate_capi::abstract_::PyObject_Call(t, a, kw);
+            let kw = gilgate_capi::testing::dictobject::new_dict();
+            gilgate_capi::host::dict_set_item_str(kw, "seed", int(3));
+            let r = gilgate_capi::ffi::PyObject_Call(t, a, kw);
             assert_eq!(repr(r), "('vectorcall', 1, 1)");
             decref(a);
             decref(kw);
@@ -826,7 +859,7 @@ fn calling_a_type_goes_through_its_vectorcall() {
     // tp_vectorcall is not inherited: a subclass is called through tp_new.
     let bare: extern "C" fn(*const c_char, *mut PyObject) -> *mut PyObject = sym("types_bare_type");
     let sub = bare(c"heapmod.VecSub".as_ptr(), slot());
-    assert!(!sub.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!sub.is_null(), "{:?}", gilgate_capi::host::take_exception());
     assert_eq!(text(call_obj(sub, &[])), "tp_new");
 }
 
@@ -834,9 +867,9 @@ fn calling_a_type_goes_through_its_vectorcall() {
 fn an_instance_member_named_module_wins_over_the_types_module() {
     let mk: extern "C" fn() -> *mut PyObject = sym("types_modattr_type");
     let t = mk();
-    assert!(!t.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!t.is_null(), "{:?}", gilgate_capi::host::take_exception());
     let o = call_obj(t, &[uni::from_str("mod")]);
-    assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!o.is_null(), "{:?}", gilgate_capi::host::take_exception());
     assert_eq!(text(getattr(o, "__module__")), "mod");
     // The type's own `__module__` is the member descriptor (CPython keeps the descriptor in the
     // dict and type.__module__ returns it); the repr then has no module part.
@@ -854,22 +887,22 @@ fn dict_proxies_are_read_only_views() {
     let _ = ext();
     // SAFETY: exported functions on live objects.
     unsafe {
-        let d = gilgate_capi::dictobject::new_dict();
-        gilgate_capi::dictobject::set_item_str(d, "a", int(1));
-        let p = gilgate_capi::descrobject::PyDictProxy_New(d);
-        assert!(!p.is_null(), "{:?}", pyerrors::take_exception());
+        let d = gilgate_capi::testing::dictobject::new_dict();
+        gilgate_capi::host::dict_set_item_str(d, "a", int(1));
+        let p = gilgate_capi::ffi::PyDictProxy_New(d);
+        assert!(!p.is_null(), "{:?}", gilgate_capi::host::take_exception());
         assert_eq!(repr(p), "mappingproxy({'a': 1})");
-        assert_eq!(gilgate_capi::abstract_::PyObject_Size(p), 1);
-        gilgate_capi::dictobject::set_item_str(d, "b", int(2));
+        assert_eq!(gilgate_capi::ffi::PyObject_Size(p), 1);
+        gilgate_capi::host::dict_set_item_str(d, "b", int(2));
         assert_eq!(repr(p), "mappingproxy({'a': 1, 'b': 2})", "a live view");
         let k = uni::from_str("a");
-        assert_eq!(gilgate_capi::abstract_::PyObject_SetItem(p, k, int(3)), -1);
+        assert_eq!(gilgate_capi::ffi::PyObject_SetItem(p, k, int(3)), -1);
         expect_err(
             "TypeError",
             "'mappingproxy' object does not support item assignment",
         );
-        let l = gilgate_capi::listobject::PyList_New(0);
-        assert!(gilgate_capi::descrobject::PyDictProxy_New(l).is_null());
+        let l = gilgate_capi::ffi::PyList_New(0);
+        assert!(gilgate_capi::ffi::PyDictProxy_New(l).is_null());
         expect_err(
             "TypeError",
             "mappingproxy() argument must be a mapping, not list",
@@ -890,19 +923,23 @@ fn a_metaclass_from_a_spec_makes_classes_from_namespaces() {
     let bare: extern "C" fn(*const c_char, *mut PyObject) -> *mut PyObject = sym("types_bare_type");
     let meta = bare(
         c"heapmod.Meta".as_ptr(),
-        (&raw mut object::PyType_Type).cast(),
+        (&raw mut gilgate_capi::ffi::PyType_Type).cast(),
     );
-    assert!(!meta.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(
+        !meta.is_null(),
+        "{:?}",
+        gilgate_capi::host::take_exception()
+    );
     // SAFETY: live objects; a namespace dict for the new class.
     unsafe {
-        let ns = gilgate_capi::dictobject::new_dict();
-        gilgate_capi::dictobject::set_item_str(ns, "answer", int(42));
-        gilgate_capi::dictobject::set_item_str(ns, "__module__", uni::from_str("m"));
+        let ns = gilgate_capi::testing::dictobject::new_dict();
+        gilgate_capi::host::dict_set_item_str(ns, "answer", int(42));
+        gilgate_capi::host::dict_set_item_str(ns, "__module__", uni::from_str("m"));
         let c = call_obj(
             meta,
             &[uni::from_str("C"), tupleobject::from_slice(&[]), ns],
         );
-        assert!(!c.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(!c.is_null(), "{:?}", gilgate_capi::host::take_exception());
         assert_eq!(
             object::ty(c).cast::<PyObject>(),
             meta,
@@ -911,7 +948,11 @@ fn a_metaclass_from_a_spec_makes_classes_from_namespaces() {
         assert_eq!(repr(c), "<class 'm.C'>");
         assert_eq!(int_of(getattr(c, "answer")), 42);
         let inst = call_obj(c, &[]);
-        assert!(!inst.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(
+            !inst.is_null(),
+            "{:?}",
+            gilgate_capi::host::take_exception()
+        );
         assert_eq!(int_of(getattr(inst, "answer")), 42);
         assert!(call_obj(meta, &[int(1), int(2)]).is_null());
         expect_err(
@@ -929,21 +970,21 @@ fn slot_values_are_released_with_their_instance() {
     let _ = ext();
     // SAFETY: live objects; a namespace dict with `__slots__`.
     unsafe {
-        let ns = gilgate_capi::dictobject::new_dict();
+        let ns = gilgate_capi::testing::dictobject::new_dict();
         let slots = tupleobject::from_slice(&[uni::from_str("v")]);
-        gilgate_capi::dictobject::set_item_str(ns, "__slots__", slots);
+        gilgate_capi::host::dict_set_item_str(ns, "__slots__", slots);
         let t = call_obj(
-            (&raw mut object::PyType_Type).cast(),
+            (&raw mut gilgate_capi::ffi::PyType_Type).cast(),
             &[uni::from_str("Slotted"), tupleobject::from_slice(&[]), ns],
         );
-        assert!(!t.is_null(), "{:?}", pyerrors::take_exception());
+        assert!(!t.is_null(), "{:?}", gilgate_capi::host::take_exception());
         let inst = call_obj(t, &[]);
-        let value = gilgate_capi::listobject::PyList_New(0);
+        let value = gilgate_capi::ffi::PyList_New(0);
         let before = refcnt(value);
         assert_eq!(setattr(inst, "v", value), 0);
         assert_eq!(refcnt(value), before + 1);
         assert_eq!(getattr(inst, "__dict__"), null_mut(), "no instance dict");
-        let _ = pyerrors::take_exception();
+        let _ = gilgate_capi::host::take_exception();
         decref(inst);
         assert_eq!(
             refcnt(value),

@@ -3,9 +3,11 @@
 //! directly; `tests/c/unicodewriter/writer_macros.c` drives them from C). Expected texts and error
 //! messages are CPython 3.14's.
 
-use gilgate_capi::object::PyObject;
-use gilgate_capi::pyerrors::{self, ExcInfo};
-use gilgate_capi::unicodeobject::{self as uni, PyASCIIObject, writer::*};
+use gilgate_capi::ffi::PyASCIIObject;
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::*;
+use gilgate_capi::host::ExcInfo;
+use gilgate_capi::testing::unicodeobject as uni;
 use std::ffi::{CStr, c_char, c_int};
 use std::ptr::null_mut;
 use support::{Library, cc};
@@ -17,17 +19,17 @@ unsafe extern "C" {
 }
 
 fn init() {
-    gilgate_capi::pylifecycle::initialize().expect("runtime initializes");
+    gilgate_capi::host::initialize().expect("runtime initializes");
 }
 
 fn dec(o: *mut PyObject) {
     // SAFETY: an owned reference.
-    unsafe { gilgate_capi::refcount::decref(o) }
+    unsafe { gilgate_capi::host::decref(o) }
 }
 
 /// The text of a str we own (consumed), with its kind and ASCII flag.
 fn take(o: *mut PyObject) -> (String, u32, bool) {
-    assert!(!o.is_null(), "{:?}", pyerrors::take_exception());
+    assert!(!o.is_null(), "{:?}", gilgate_capi::host::take_exception());
     // SAFETY: a live str we own.
     unsafe {
         let units = uni::chars(o);
@@ -49,12 +51,12 @@ fn text(o: *mut PyObject) -> String {
 fn err() -> (String, String) {
     let ExcInfo {
         type_name, message, ..
-    } = pyerrors::take_exception().expect("an exception is set");
+    } = gilgate_capi::host::take_exception().expect("an exception is set");
     (type_name, message)
 }
 
 fn no_err() {
-    assert!(pyerrors::take_exception().is_none());
+    assert!(gilgate_capi::host::take_exception().is_none());
 }
 
 #[test]
@@ -69,7 +71,7 @@ fn public_writer_builds_a_str() {
         assert_eq!(PyUnicodeWriter_WriteASCII(w, c"xyz".as_ptr(), 2), 0);
         let mut ucs4 = [0x1f600u32, u32::from('A')];
         assert_eq!(PyUnicodeWriter_WriteUCS4(w, ucs4.as_mut_ptr(), 2), 0);
-        let forty_two = gilgate_capi::longobject::PyLong_FromLong(42);
+        let forty_two = gilgate_capi::ffi::PyLong_FromLong(42);
         assert_eq!(PyUnicodeWriter_WriteStr(w, forty_two), 0);
         let quoted = uni::from_str("a'b");
         assert_eq!(PyUnicodeWriter_WriteRepr(w, quoted), 0);
@@ -167,7 +169,7 @@ fn public_writer_errors_leave_it_unchanged() {
                 "'utf-8' codec can't decode byte 0xff in position 1: invalid start byte".into()
             )
         );
-        let n = gilgate_capi::longobject::PyLong_FromLong(7);
+        let n = gilgate_capi::ffi::PyLong_FromLong(7);
         assert_eq!(PyUnicodeWriter_WriteSubstring(w, n, 0, 0), -1);
         assert_eq!(err(), ("TypeError".into(), "expect str, not int".into()));
         let s = uni::from_str("abc");

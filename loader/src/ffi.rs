@@ -1,7 +1,8 @@
 //! The few C API entry points the loader calls, found by name in the process's dynamic
 //! symbol table: the loader talks to the runtime through the same exported ABI extensions use.
 
-use gilgate_capi::object::{PyObject, PyTypeObject};
+use gilgate_capi::ffi::PyObject;
+use gilgate_capi::ffi::PyTypeObject;
 use std::ffi::{CStr, c_int, c_void};
 
 fn lookup(name: &CStr) -> *mut c_void {
@@ -121,7 +122,7 @@ pub unsafe fn import_error_name(e: *mut PyObject) -> Option<String> {
             t
         };
         if err_occurred() {
-            gilgate_capi::pyerrors::clear();
+            gilgate_capi::host::clear_error();
         }
         text.filter(|t| !t.is_empty())
     }

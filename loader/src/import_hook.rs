@@ -2,23 +2,23 @@
 //! loads an extension module (the same path as `gilgate load`: init, create, the lock decision,
 //! exec) and how `sys._is_gil_enabled()` learns the lock's state.
 //!
-//! Imports run on a process-wide import host with the policy of the first [`Host`] created.
+//! Imports run on a process-wide import host with the policy of the first [`Loader`] created.
 //! A nested import (an exec slot importing another extension) gets its own host with the same
 //! policy, because the outer one is busy.
 
-use crate::{Host, LoadError, Policy};
-use gilgate_capi::object::PyObject;
+use crate::{LoadError, Loader, Policy};
+use gilgate_capi::ffi::PyObject;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The import host, movable into the static. Its module pointers are process-wide runtime
 /// objects with their own (thread-safe) reference counts, not tied to a thread.
-struct SharedHost(Host);
+struct SharedLoader(Loader);
 // SAFETY: see above; the mutex serialises every access to the host's own fields.
-unsafe impl Send for SharedHost {}
+unsafe impl Send for SharedLoader {}
 
-static IMPORT_HOST: Mutex<Option<SharedHost>> = Mutex::new(None);
+static IMPORT_HOST: Mutex<Option<SharedLoader>> = Mutex::new(None);
 static POLICY: Mutex<Option<Policy>> = Mutex::new(None);
 static LOCK_ENABLED: AtomicBool = AtomicBool::new(false);
 
@@ -42,9 +42,9 @@ pub(crate) fn install(policy: Policy) {
         Policy::Off => Some(false),
         _ => None,
     };
-    gilgate_capi::sysmodule::set_lock_hooks(|| LOCK_ENABLED.load(Ordering::SeqCst), configured);
-    gilgate_capi::sysmodule::set_path(&crate::search_path(&[]));
-    gilgate_capi::import::set_extension_importer(import_extension);
+    gilgate_capi::host::set_lock_hooks(|| LOCK_ENABLED.load(Ordering::SeqCst), configured);
+    gilgate_capi::host::set_path(&crate::search_path(&[]));
+    gilgate_capi::host::set_extension_importer(import_extension);
 }
 
 /// Records the lock's state after a load (`sys._is_gil_enabled()` reports it).
@@ -52,12 +52,12 @@ pub(crate) fn note_lock(enabled: bool) {
     LOCK_ENABLED.store(enabled, Ordering::SeqCst);
 }
 
-/// Called at the start of every [`Host::load`]: registers the hooks and makes `search` the
+/// Called at the start of every [`Loader::load`]: registers the hooks and makes `search` the
 /// runtime's `sys.path`.
 pub(crate) fn before_load(policy: Policy, search: &[PathBuf]) {
     install(policy);
     if crate::init::runtime().is_ok() {
-        gilgate_capi::sysmodule::set_path(search);
+        gilgate_capi::host::set_path(search);
     }
 }
 
@@ -71,22 +71,22 @@ fn import_extension(name: &str, roots: &[PathBuf]) -> Result<Option<*mut PyObjec
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .unwrap_or_default();
-    let mut host = taken.unwrap_or_else(|| Host::new(policy));
+    let mut host = taken.unwrap_or_else(|| Loader::new(policy));
     let outcome = host
         .load(name, roots)
         .map(|m| m.as_ptr())
         .map_err(|e| e.clone());
     note_lock(host.lock().enabled());
-    *IMPORT_HOST.lock().unwrap_or_else(|e| e.into_inner()) = Some(SharedHost(host));
+    *IMPORT_HOST.lock().unwrap_or_else(|e| e.into_inner()) = Some(SharedLoader(host));
     match outcome {
         Ok(m) => {
             // SAFETY: the host keeps its own reference; the importer hands out a new one.
-            unsafe { gilgate_capi::refcount::incref(m) };
+            unsafe { gilgate_capi::host::incref(m) };
             Ok(Some(m))
         }
         Err(LoadError::NotFound(_)) => Ok(None),
         Err(LoadError::Raised(e)) => {
-            gilgate_capi::pyerrors::set_error(&e.kind, &e.message);
+            gilgate_capi::host::set_error(&e.kind, &e.message);
             Err(())
         }
     }

@@ -41,7 +41,7 @@ pub(crate) struct DefSeen {
 /// required under `target`'s rules: 3.13t/3.14t compare with `Py_MOD_GIL_USED` (NULL), 3.15t
 /// with `Py_MOD_GIL_NOT_USED` (1).
 fn value_requires_gil(value: u64, target: Target) -> bool {
-    gilgate_capi::moduleobject::gil_value_requires_gil(value as usize, target.to_capi())
+    gilgate_capi::host::gil_value_requires_gil(value as usize, target.to_capi())
 }
 
 /// What the imports made during an init showed: the modules gilgate could not provide

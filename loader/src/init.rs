@@ -6,8 +6,9 @@ use crate::ffi;
 use crate::incomplete::DefSeen;
 use crate::names::{HookKind, Target, encoded_short_name, hook_symbols, missing_hook_message};
 use crate::report::{Declaration, ErrorReport, Gil, InitKind, Lint, SlotReport};
-use gilgate_capi::moduleobject::{self as mo, PyModuleDef, PyModuleDef_Slot};
-use gilgate_capi::object::PyObject;
+use gilgate_capi::ffi::PyModuleDef;
+use gilgate_capi::ffi::PyModuleDef_Slot;
+use gilgate_capi::ffi::PyObject;
 use std::ffi::{CString, c_void};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -36,7 +37,7 @@ pub(crate) struct TargetInfo {
 /// Initializes the runtime once per process.
 pub(crate) fn runtime() -> Result<(), ErrorReport> {
     static INIT: OnceLock<Result<(), String>> = OnceLock::new();
-    INIT.get_or_init(gilgate_capi::pylifecycle::initialize)
+    INIT.get_or_init(gilgate_capi::host::initialize)
         .clone()
         .map_err(|e| ErrorReport::new("HostError", e))
 }
@@ -73,7 +74,7 @@ pub(crate) fn needs_module_lint(module: &str, missing: &str) -> Lint {
 /// Takes the current exception (clearing the indicator), with its `__cause__` and, for a
 /// failed import, the missing module's name.
 pub(crate) fn take_exception() -> Taken {
-    let e = gilgate_capi::pyerrors::take_raised();
+    let e = gilgate_capi::host::take_raised();
     if e.is_null() {
         return Taken {
             report: ErrorReport::new("SystemError", "error return without exception set"),
@@ -83,14 +84,14 @@ pub(crate) fn take_exception() -> Taken {
     // SAFETY: `e` is the owned exception just taken from the indicator; its cause (borrowed
     // from it) lives as long as it does; `e` is released last.
     unsafe {
-        let info = gilgate_capi::pyerrors::describe(e, 0);
-        let cause = (*e.cast::<gilgate_capi::pyerrors::PyBaseExceptionObject>()).cause;
+        let info = gilgate_capi::host::describe_exception(e, 0);
+        let cause = (*e.cast::<gilgate_capi::ffi::PyBaseExceptionObject>()).cause;
         let missing = ffi::import_error_name(e).or_else(|| {
             (!cause.is_null())
                 .then(|| ffi::import_error_name(cause))
                 .flatten()
         });
-        gilgate_capi::refcount::decref(e);
+        gilgate_capi::host::decref(e);
         let mut report = ErrorReport::new(&info.type_name, info.message);
         if let Some(c) = info.cause {
             report = report.caused_by(&ErrorReport::new(&c.type_name, c.message));
@@ -131,9 +132,9 @@ fn fail_after_def(decl: Declaration, def: DefSeen) -> InitRun {
 /// The value of the `Py_mod_gil` slot among `raw`, None when there is none.
 fn gil_slot_value(raw: &[(i32, usize)], target: Target) -> Option<u64> {
     let gil = if target == Target::Cp315t {
-        mo::v315::Py_mod_gil
+        gilgate_capi::ffi::v315::Py_mod_gil
     } else {
-        mo::Py_mod_gil
+        gilgate_capi::ffi::Py_mod_gil
     };
     raw.iter()
         .find(|(id, _)| resolve_id(*id, target) == gil)
@@ -270,7 +271,7 @@ fn has_gil_slot(raw: &[(i32, usize)], target: Target) -> bool {
     gil_slot_value(raw, target).is_some()
 }
 
-fn slot_reports(infos: Vec<mo::SlotInfo>) -> Vec<SlotReport> {
+fn slot_reports(infos: Vec<gilgate_capi::host::SlotInfo>) -> Vec<SlotReport> {
     infos
         .into_iter()
         .map(|s| SlotReport {
@@ -318,7 +319,7 @@ impl Drop for OwnedRef {
     fn drop(&mut self) {
         if !self.0.is_null() {
             // SAFETY: the wrapper owns one strong reference to a live object.
-            unsafe { gilgate_capi::refcount::decref(self.0) };
+            unsafe { gilgate_capi::host::decref(self.0) };
         }
     }
 }
@@ -347,23 +348,23 @@ pub(crate) fn run(
         return fail(decl);
     }
     let (encoded, ascii) = encoded_short_name(name);
-    let spec = gilgate_capi::import::new_module_spec(name, Some(&path.to_string_lossy()));
+    let spec = gilgate_capi::host::new_module_spec(name, Some(&path.to_string_lossy()));
     // Released on every way out: a module that needs the spec keeps its own reference.
     let _spec_ref = OwnedRef(spec);
 
-    let prev = mo::swap_package_context(CString::new(name).ok());
-    let setgil_before = mo::setgil_call_count();
+    let prev = gilgate_capi::host::swap_package_context(CString::new(name).ok());
+    let setgil_before = gilgate_capi::host::setgil_call_count();
     crate::worker::stream_hook_called();
     // SAFETY: the hook has CPython's hook signature (no arguments, returns a pointer: a module,
     // a `PyModuleDef` or, for `PyModExport_*`, a slot array); it is called through the capi's
     // one way into extension code.
     let result: *mut c_void = unsafe {
-        let f: unsafe extern "C" fn() -> *mut gilgate_capi::object::PyObject =
+        let f: unsafe extern "C" fn() -> *mut gilgate_capi::ffi::PyObject =
             std::mem::transmute(hook);
-        gilgate_capi::extcall::module_init(f).cast()
+        gilgate_capi::host::module_init(f).cast()
     };
-    let setgil_in_init = mo::setgil_call_count() != setgil_before;
-    mo::swap_package_context(prev);
+    let setgil_in_init = gilgate_capi::host::setgil_call_count() != setgil_before;
+    gilgate_capi::host::swap_package_context(prev);
 
     if kind == HookKind::Export {
         decl.init = Some(InitKind::Export);
@@ -394,12 +395,17 @@ pub(crate) fn run(
             return fail(decl);
         }
         // SAFETY: a non-NULL result of an export hook is a `PySlot` array.
-        let (raw, infos) = unsafe { (raw_pyslots(result), mo::describe_pyslots(result)) };
+        let (raw, infos) = unsafe {
+            (
+                raw_pyslots(result),
+                gilgate_capi::host::describe_pyslots(result),
+            )
+        };
         decl.slots = slot_reports(infos);
         decl.multiple_interpreters = Some(multiple_interpreters(&raw, target));
         let def_seen = seen_def(&decl, &raw, target);
         // SAFETY: as above; `spec` is a valid object.
-        let m = unsafe { mo::module_from_slots_and_spec(result, spec) };
+        let m = unsafe { gilgate_capi::host::module_from_slots_and_spec(result, spec) };
         if m.is_null() {
             take_into(&mut decl, name);
             return fail_after_def(decl, def_seen);
@@ -488,12 +494,19 @@ pub(crate) fn run(
             }
         }
         // SAFETY: as above.
-        decl.slots = slot_reports(unsafe { mo::describe_slots((*def).m_slots, target.to_capi()) });
+        decl.slots = slot_reports(unsafe {
+            gilgate_capi::host::describe_slots((*def).m_slots, target.to_capi())
+        });
         decl.multiple_interpreters = Some(multiple_interpreters(&raw, target));
         let def_seen = seen_def(&decl, &raw, target);
         // SAFETY: `def` is a live def (static in the extension); `spec` is a valid object.
         let created = unsafe {
-            mo::module_from_def_and_spec(def, spec, mo::PYTHON_API_VERSION, target.to_capi())
+            gilgate_capi::host::module_from_def_and_spec(
+                def,
+                spec,
+                gilgate_capi::ffi::PYTHON_API_VERSION,
+                target.to_capi(),
+            )
         };
         if created.is_null() {
             take_into(&mut decl, name);
@@ -520,7 +533,7 @@ pub(crate) fn run(
         return fail(decl);
     }
     // SAFETY: `m` is a module object, whose layout `PyModuleObject` mirrors.
-    let md_def = unsafe { (*(m as *mut mo::PyModuleObject)).md_def };
+    let md_def = unsafe { (*(m as *mut gilgate_capi::host::PyModuleObject)).md_def };
     if md_def.is_null() {
         decl.error = Some(ErrorReport::new(
             "SystemError",
@@ -531,12 +544,12 @@ pub(crate) fn run(
     // CPython files a single-phase module by its def's index once init succeeded, so the
     // extension can find it again with `PyState_FindModule`.
     // SAFETY: `m` is a valid module and `md_def` its live def.
-    if unsafe { gilgate_capi::pystate::add_module(m, md_def) } != 0 {
+    if unsafe { gilgate_capi::host::add_module(m, md_def) } != 0 {
         take_into(&mut decl, name);
         return fail(decl);
     }
     // SAFETY: `m` is a valid module.
-    let requires = unsafe { mo::module_requires_gil(m, target.to_capi()) };
+    let requires = unsafe { gilgate_capi::host::module_requires_gil(m, target.to_capi()) };
     decl.gil = Some(if requires { Gil::Used } else { Gil::NotUsed });
     decl.gil_declared = Some(setgil_in_init);
     InitRun {
@@ -582,7 +595,7 @@ fn finish_created(
         ));
     }
     // SAFETY: `m` is a valid object.
-    let requires = unsafe { mo::module_requires_gil(m, target.to_capi()) };
+    let requires = unsafe { gilgate_capi::host::module_requires_gil(m, target.to_capi()) };
     decl.gil = Some(if requires { Gil::Used } else { Gil::NotUsed });
     decl.gil_declared = Some(has_gil_slot(raw, target));
     InitRun {

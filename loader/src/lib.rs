@@ -2,12 +2,12 @@
 //! multi-phase, 3.15's `PyModExport_`), decides the global lock exactly where CPython does, and
 //! writes inspection reports.
 //!
-//! - [`Host::inspect`] runs every hook and create slot in a worker process (exec never runs).
-//! - [`Host::load`] loads modules into this process as an import would: init, create, the lock
+//! - [`Loader::inspect`] runs every hook and create slot in a worker process (exec never runs).
+//! - [`Loader::load`] loads modules into this process as an import would: init, create, the lock
 //!   decision, exec.
 //!
-//! Programs that call [`Host::inspect`] must call [`worker::run_if_worker`] at the top of `main`
-//! (or name a worker binary with [`Host::with_worker_binary`]).
+//! Programs that call [`Loader::inspect`] must call [`worker::run_if_worker`] at the top of `main`
+//! (or name a worker binary with [`Loader::with_worker_binary`]).
 
 mod discover;
 mod elf;
@@ -34,13 +34,13 @@ pub use report::{
 };
 pub use wheel::{Unpacked, extract_wheel, member_name_is_safe};
 
-use gilgate_capi::object::PyObject;
+use gilgate_capi::ffi::PyObject;
 use init::TargetInfo;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Errors of [`Host::load`].
+/// Errors of [`Loader::load`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoadError {
     /// No file for the dotted name on the search path.
@@ -63,7 +63,7 @@ impl LoadError {
     }
 }
 
-/// A module loaded into the host by [`Host::load`].
+/// A module loaded into the host by [`Loader::load`].
 #[derive(Debug, Clone)]
 pub struct Module {
     /// The dotted name.
@@ -92,7 +92,7 @@ impl Module {
 pub const SEARCH_SUFFIXES: [&str; 2] = [".cpython-314t-x86_64-linux-gnu.so", ".so"];
 
 /// One host: a lock policy, the lock's state and the modules loaded so far.
-pub struct Host {
+pub struct Loader {
     policy: Policy,
     allow: BTreeSet<String>,
     lock: LockState,
@@ -106,21 +106,21 @@ pub struct Host {
 
 /// Dropping a host releases its references to the modules it loaded (a module also filed in
 /// `sys.modules` or by `PyState_AddModule`, or held by a handle, stays alive through those).
-impl Drop for Host {
+impl Drop for Loader {
     fn drop(&mut self) {
         for m in self.modules.drain(..).rev() {
             if !m.object.is_null() {
                 // SAFETY: the host owns one strong reference to each module object it keeps.
-                unsafe { gilgate_capi::refcount::decref(m.object) };
+                unsafe { gilgate_capi::host::decref(m.object) };
             }
         }
     }
 }
 
-impl Host {
+impl Loader {
     /// A host with this policy, a 10 s init time limit and this program as worker.
-    pub fn new(policy: Policy) -> Host {
-        Host {
+    pub fn new(policy: Policy) -> Loader {
+        Loader {
             policy,
             allow: BTreeSet::new(),
             lock: LockState::new(policy),
@@ -133,13 +133,13 @@ impl Host {
     }
 
     /// Names the gilgate binary used as the inspection worker.
-    pub fn with_worker_binary(mut self, path: impl Into<PathBuf>) -> Host {
+    pub fn with_worker_binary(mut self, path: impl Into<PathBuf>) -> Loader {
         self.worker_binary = Some(path.into());
         self
     }
 
     /// Sets the time limit of each init in `inspect`.
-    pub fn with_timeout(mut self, timeout: Duration) -> Host {
+    pub fn with_timeout(mut self, timeout: Duration) -> Loader {
         self.timeout = timeout;
         self
     }
@@ -291,9 +291,7 @@ impl Host {
         // `__file__` (absolute), as the import machinery sets it before exec.
         let file = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
         // SAFETY: `run.module` is NULL or a valid object.
-        unsafe {
-            gilgate_capi::moduleobject::init_module_attrs(run.module, &file.to_string_lossy())
-        };
+        unsafe { gilgate_capi::host::init_module_attrs(run.module, &file.to_string_lossy()) };
         if let Some(dir) = package_dir(&file) {
             // SAFETY: `run.module` is NULL or a valid object.
             unsafe { set_package_path(run.module, &dir) };
@@ -303,7 +301,7 @@ impl Host {
         let is_module =
             !run.module.is_null() && unsafe { ffi::type_check(run.module, c"PyModule_Type") };
         if !run.def.is_null() && is_module {
-            let before = gilgate_capi::moduleobject::setgil_call_count();
+            let before = gilgate_capi::host::setgil_call_count();
             // SAFETY: `run.module` was created from `run.def` by multi-phase creation.
             let rc = unsafe { ffi::module_exec_def(run.module, run.def.cast()) };
             if rc != 0 {
@@ -311,7 +309,7 @@ impl Host {
                 lints.extend(taken.lint(&name));
                 exec_error = Some(taken.report);
             }
-            if gilgate_capi::moduleobject::setgil_call_count() != before {
+            if gilgate_capi::host::setgil_call_count() != before {
                 lints.push(Lint {
                     code: "setgil-in-exec".into(),
                     message: format!(
@@ -366,15 +364,15 @@ unsafe fn set_package_path(m: *mut PyObject, dir: &Path) {
         if m.is_null() || !ffi::type_check(m, c"PyModule_Type") {
             return;
         }
-        let d = (*m.cast::<gilgate_capi::moduleobject::PyModuleObject>()).md_dict;
-        if d.is_null() || !gilgate_capi::dictobject::get_str(d, "__path__").is_null() {
+        let d = (*m.cast::<gilgate_capi::host::PyModuleObject>()).md_dict;
+        if d.is_null() || !gilgate_capi::host::dict_get_str(d, "__path__").is_null() {
             return;
         }
-        let list = gilgate_capi::sysmodule::new_str_list(&[dir.to_string_lossy().into_owned()]);
-        if list.is_null() || gilgate_capi::dictobject::set_item_str(d, "__path__", list) < 0 {
-            gilgate_capi::pyerrors::clear();
+        let list = gilgate_capi::host::new_str_list(&[dir.to_string_lossy().into_owned()]);
+        if list.is_null() || gilgate_capi::host::dict_set_item_str(d, "__path__", list) < 0 {
+            gilgate_capi::host::clear_error();
         }
-        gilgate_capi::refcount::xdecref(list);
+        gilgate_capi::host::xdecref(list);
     }
 }
 

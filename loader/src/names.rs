@@ -25,8 +25,8 @@ impl Target {
     }
 
     /// The runtime's twin of this value.
-    pub fn to_capi(self) -> gilgate_capi::moduleobject::Target {
-        use gilgate_capi::moduleobject::Target as T;
+    pub fn to_capi(self) -> gilgate_capi::host::Target {
+        use gilgate_capi::host::Target as T;
         match self {
             Target::Cp313t => T::Cp313t,
             Target::Cp314t => T::Cp314t,

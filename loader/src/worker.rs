@@ -17,7 +17,7 @@ use crate::incomplete::{self, DefSeen, Imports, Seen};
 use crate::init::{self, TargetInfo};
 use crate::names::Target;
 use crate::report::{Declaration, ErrorReport};
-use gilgate_capi::sysmodule::PyVersion;
+use gilgate_capi::host::PyVersion;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::FromRawFd;
@@ -85,7 +85,7 @@ pub(crate) fn stream_def(def: &DefSeen) {
     send(&Line::Def(Box::new(def.clone())));
 }
 
-fn stream_setgil(call: &gilgate_capi::moduleobject::SetGilCall) {
+fn stream_setgil(call: &gilgate_capi::host::SetGilCall) {
     send(&Line::Setgil {
         module: call.module.clone(),
         value: call.value as u64,
@@ -111,7 +111,7 @@ pub(crate) struct Request {
     pub imports_setgil: bool,
 }
 
-/// Call at the top of `main` in any program that uses [`crate::Host::inspect`] without naming
+/// Call at the top of `main` in any program that uses [`crate::Loader::inspect`] without naming
 /// a worker binary: when the process was started as a worker it serves requests and exits;
 /// otherwise this returns at once.
 pub fn run_if_worker() {
@@ -140,9 +140,9 @@ fn serve() -> ! {
         .as_deref()
         .and_then(parse_version)
     {
-        let _ = gilgate_capi::sysmodule::set_version(v);
+        let _ = gilgate_capi::host::set_version(v);
     }
-    gilgate_capi::moduleobject::set_setgil_observer(stream_setgil);
+    gilgate_capi::host::set_setgil_observer(stream_setgil);
     // Start the runtime before the first request arrives: the parent is still finding and
     // unpacking modules. A failure is kept and reported by each request.
     let _ = init::runtime();
@@ -174,9 +174,9 @@ fn answer(req: &Request) -> Declaration {
             .insert("PyUnstable_Module_SetGIL".into());
     }
     crate::import_hook::for_worker(&req.name, &req.path);
-    let calls_before = gilgate_capi::moduleobject::setgil_call_count();
-    let unprovided_before = gilgate_capi::import::unprovided_import_count();
-    let failed_before = gilgate_capi::import::failed_import_count();
+    let calls_before = gilgate_capi::host::setgil_call_count();
+    let unprovided_before = gilgate_capi::host::unprovided_import_count();
+    let failed_before = gilgate_capi::host::failed_import_count();
     let run = std::panic::catch_unwind(|| {
         let run = init::run(&req.name, &req.path, req.target, &facts, true);
         keep_module(run.module);
@@ -184,7 +184,7 @@ fn answer(req: &Request) -> Declaration {
     });
     run.map(|(mut decl, def)| {
         let seen = Seen {
-            setgil: gilgate_capi::moduleobject::setgil_calls(calls_before)
+            setgil: gilgate_capi::host::setgil_calls(calls_before)
                 .into_iter()
                 .map(|c| (c.module, c.value as u64))
                 .collect(),
@@ -192,8 +192,8 @@ fn answer(req: &Request) -> Declaration {
             hook_called: true,
         };
         let imports = Imports {
-            unprovided: gilgate_capi::import::unprovided_imports(unprovided_before),
-            failed: gilgate_capi::import::failed_imports(failed_before),
+            unprovided: gilgate_capi::host::unprovided_imports(unprovided_before),
+            failed: gilgate_capi::host::failed_imports(failed_before),
         };
         // An init that printed and replaced its import error (numpy's `import_array()`)
         // still needed the module.
@@ -231,7 +231,7 @@ fn answer(req: &Request) -> Declaration {
 /// them as "still reachable", not lost).
 static INSPECTED: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
 
-fn keep_module(m: *mut gilgate_capi::object::PyObject) {
+fn keep_module(m: *mut gilgate_capi::ffi::PyObject) {
     if !m.is_null() {
         INSPECTED
             .lock()

@@ -1,12 +1,12 @@
 //! The export surface covers the corpus: every undefined `Py*`/`_Py*`/`PY*` dynamic symbol of
 //! every ELF file in every wheel of `$GILGATE_CACHE/corpus` (default `~/.cache/gilgate/corpus`,
-//! filled by `scripts/fetch-corpus.sh`) is a name of `gilgate_capi::surface::SURFACE`, so no
+//! filled by `scripts/fetch-corpus.sh`) is a name of `gilgate_capi::host::surface::SURFACE`, so no
 //! corpus module fails to `dlopen` in gilgate for want of a symbol.
 //!
 //! The corpus is required: without it the test fails and says how to fetch it, unless
 //! `GILGATE_SKIP_CORPUS=1` is set, which skips it with a `gilgate-test: SKIPPED` line on stderr.
 
-use gilgate_capi::surface::SURFACE;
+use gilgate_capi::host::surface::SURFACE;
 use goblin::elf::Elf;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};

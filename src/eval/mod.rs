@@ -80,7 +80,7 @@ impl Evaluator {
             .names
             .get("__name__")
             .and_then(|n| n.extract::<String>().ok());
-        gilgate_capi::typeobject::with_caller_module(module.as_deref(), || self.exec_stmt(stmt))
+        gilgate_capi::host::with_caller_module(module.as_deref(), || self.exec_stmt(stmt))
     }
 
     fn exec_stmt(&mut self, stmt: &Stmt) -> PyResult<Option<PyRef>> {
@@ -129,8 +129,8 @@ impl Evaluator {
         match e {
             Expr::Int { digits, radix } => embed::int_from_digits(digits, *radix),
             Expr::Float(x) => x.into_py(),
-            // SAFETY: PyComplex_FromDoubles returns a new reference or NULL.
-            Expr::Imag(x) => owned(unsafe { ffi::PyComplex_FromDoubles(0.0, *x) }),
+            // PyComplex_FromDoubles returns a new reference or NULL.
+            Expr::Imag(x) => owned(ffi::PyComplex_FromDoubles(0.0, *x)),
             Expr::Str(cps) => embed::str_from_code_points(cps),
             Expr::Bytes(b) => b.as_slice().into_py(),
             Expr::None => Ok(PyRef::none()),

@@ -2,5 +2,5 @@
 //! `Include/`: layouts (`#[repr(C)]`), typedefs, flags and constants, with no behaviour. The
 //! layouts of a single type stay in that type's file under `objects/`.
 
-pub mod object;
-pub mod pyport;
+pub(crate) mod object;
+pub(crate) mod pyport;

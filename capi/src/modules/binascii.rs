@@ -47,7 +47,7 @@ fn hex_digit(b: u8) -> Option<u8> {
 
 /// Lower-case hex of `data`, with `sep` between groups of `per` bytes (counted from the right
 /// when `per` > 0, from the left when < 0), as `bytes.hex` and `binascii.hexlify` do.
-pub fn hex_with_sep(data: &[u8], sep: Option<u8>, per: isize) -> Vec<u8> {
+pub(crate) fn hex_with_sep(data: &[u8], sep: Option<u8>, per: isize) -> Vec<u8> {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = Vec::with_capacity(data.len() * 3);
     let n = data.len();
@@ -73,7 +73,7 @@ pub fn hex_with_sep(data: &[u8], sep: Option<u8>, per: isize) -> Vec<u8> {
 }
 
 /// The standard CRC-32 (as zlib's), continuing from `crc`.
-pub fn crc32(data: &[u8], crc: u32) -> u32 {
+pub(crate) fn crc32(data: &[u8], crc: u32) -> u32 {
     static TABLE: OnceLock<[u32; 256]> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let mut t = [0u32; 256];
@@ -302,7 +302,7 @@ static mut FUNCTIONS: [PyMethodDef; 6] = [
 
 /// The `binascii` module (a borrowed, process-lifetime reference; NULL with an exception if it
 /// could not be made).
-pub fn module() -> *mut PyObject {
+pub(crate) fn module() -> *mut PyObject {
     let &(m, _) = MODULE.get_or_init(|| build().unwrap_or((0, 0)));
     if m == 0 {
         crate::pyerrors::set_system_error("gilgate: the binascii module could not be created");

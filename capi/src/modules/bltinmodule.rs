@@ -48,7 +48,7 @@ unsafe extern "C" {
 struct Module(usize);
 
 /// The `builtins` module (borrowed; lives for the process), or NULL with an exception.
-pub fn module() -> *mut PyObject {
+pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<Module> = OnceLock::new();
     let m = M.get_or_init(|| Module(build() as usize)).0 as *mut PyObject;
     if m.is_null() {
@@ -58,7 +58,7 @@ pub fn module() -> *mut PyObject {
 }
 
 /// The builtins dict (borrowed), or NULL.
-pub fn builtins_dict() -> *mut PyObject {
+pub(crate) fn builtins_dict() -> *mut PyObject {
     let m = module();
     if m.is_null() {
         return m;

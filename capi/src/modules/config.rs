@@ -11,7 +11,7 @@ use crate::object::{PyObject, PyTypeObject};
 
 /// One built-in module (CPython's `struct _inittab`, with the module's static types beside
 /// it).
-pub struct Inittab {
+pub(crate) struct Inittab {
     /// The name it is imported by.
     pub name: &'static str,
     /// The module: a borrowed reference that lives for the process (created on first use), or
@@ -24,7 +24,7 @@ pub struct Inittab {
 /// gilgate's built-in modules. Start-up readies their static types in this order, so a module
 /// whose types derive from another module's comes after it (`_io` before `sys`: `sys`'s
 /// standard stream type derives from `_io._TextIOBase`).
-pub static INITTAB: [Inittab; 6] = [
+pub(crate) static INITTAB: [Inittab; 6] = [
     Inittab {
         name: "builtins",
         module: crate::bltinmodule::module,
@@ -58,12 +58,12 @@ pub static INITTAB: [Inittab; 6] = [
 ];
 
 /// The built-in module named `name`, if gilgate has one.
-pub fn find(name: &str) -> Option<&'static Inittab> {
+pub(crate) fn find(name: &str) -> Option<&'static Inittab> {
     INITTAB.iter().find(|e| e.name == name)
 }
 
 /// The static types of every built-in module, in table order (bases first).
-pub fn static_types() -> Vec<*mut PyTypeObject> {
+pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
     INITTAB
         .iter()
         .filter_map(|e| e.static_types)

@@ -16,9 +16,9 @@ use std::ffi::{c_int, c_void};
 use std::ptr::null_mut;
 use std::sync::OnceLock;
 
-mod iso;
-mod ops;
-mod pickle;
+pub(crate) mod iso;
+pub(crate) mod ops;
+pub(crate) mod pickle;
 pub(crate) use ops::{fmt_struct_tm, to_ordinal};
 
 /// `PyDateTime_Delta`.
@@ -64,7 +64,7 @@ pub struct PyDateTime_DateTime {
 
 /// A fixed-offset time zone (`datetime.timezone`).
 #[repr(C)]
-pub struct TimeZone {
+pub(crate) struct TimeZone {
     pub ob_base: PyObject,
     pub offset: *mut PyObject,
     pub name: *mut PyObject,
@@ -131,7 +131,7 @@ pub struct PyDateTime_CAPI {
 
 const BASETYPE: std::ffi::c_ulong = crate::object::Py_TPFLAGS_BASETYPE;
 
-pub static mut Date_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut Date_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(date_repr),
     tp_str: Some(date_str),
     tp_hash: Some(ops::dt_hash),
@@ -142,7 +142,7 @@ pub static mut Date_Type: PyTypeObject = PyTypeObject {
     tp_new: Some(date_new),
     ..static_type(c"datetime.date", size_of::<PyDateTime_Date>(), 0, BASETYPE)
 };
-pub static mut DateTime_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut DateTime_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut Date_Type,
     tp_repr: Some(datetime_repr),
     tp_str: Some(datetime_str),
@@ -160,7 +160,7 @@ pub static mut DateTime_Type: PyTypeObject = PyTypeObject {
         BASETYPE,
     )
 };
-pub static mut Time_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut Time_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(time_repr),
     tp_str: Some(time_str),
     tp_hash: Some(ops::dt_hash),
@@ -171,7 +171,7 @@ pub static mut Time_Type: PyTypeObject = PyTypeObject {
     tp_new: Some(time_new),
     ..static_type(c"datetime.time", size_of::<PyDateTime_Time>(), 0, BASETYPE)
 };
-pub static mut Delta_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut Delta_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(delta_repr),
     tp_str: Some(delta_str),
     tp_hash: Some(ops::dt_hash),
@@ -187,12 +187,12 @@ pub static mut Delta_Type: PyTypeObject = PyTypeObject {
         BASETYPE,
     )
 };
-pub static mut TZInfo_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut TZInfo_Type: PyTypeObject = PyTypeObject {
     tp_methods: (&raw mut ops::TZINFO_METHODS).cast(),
     tp_new: Some(crate::objimpl::PyType_GenericNew),
     ..static_type(c"datetime.tzinfo", size_of::<PyObject>(), 0, BASETYPE)
 };
-pub static mut TimeZone_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut TimeZone_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut TZInfo_Type,
     tp_repr: Some(tz_repr),
     tp_str: Some(tz_str),
@@ -205,7 +205,7 @@ pub static mut TimeZone_Type: PyTypeObject = PyTypeObject {
 };
 
 /// The types start-up readies (listed in `config::INITTAB`) (bases first).
-pub fn static_types() -> Vec<*mut PyTypeObject> {
+pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
     vec![
         &raw mut Date_Type,
         &raw mut DateTime_Type,
@@ -303,7 +303,7 @@ fn alloc(t: *mut PyTypeObject) -> *mut PyObject {
 }
 
 /// A new date (or subclass) object.
-pub fn new_date(y: c_int, m: c_int, d: c_int, t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) fn new_date(y: c_int, m: c_int, d: c_int, t: *mut PyTypeObject) -> *mut PyObject {
     if !check_date(y, m, d) {
         return null_mut();
     }
@@ -328,7 +328,7 @@ fn tz_or_none(tz: *mut PyObject) -> (*mut PyObject, u8) {
 
 /// A new datetime (or subclass) object.
 #[allow(clippy::too_many_arguments)]
-pub fn new_datetime(
+pub(crate) fn new_datetime(
     y: c_int,
     m: c_int,
     d: c_int,
@@ -371,7 +371,7 @@ pub fn new_datetime(
 }
 
 /// A new time (or subclass) object.
-pub fn new_time(
+pub(crate) fn new_time(
     h: c_int,
     mi: c_int,
     s: c_int,
@@ -408,7 +408,7 @@ pub fn new_time(
 
 /// A new timedelta from days, seconds and microseconds, normalised as CPython does
 /// (`0 <= seconds < 86400`, `0 <= microseconds < 1000000`, `|days| <= 999999999`).
-pub fn new_delta(days: i64, seconds: i64, us: i64, t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) fn new_delta(days: i64, seconds: i64, us: i64, t: *mut PyTypeObject) -> *mut PyObject {
     let s = seconds + us.div_euclid(1_000_000);
     let us = us.rem_euclid(1_000_000);
     let d = days + s.div_euclid(86_400);
@@ -436,7 +436,7 @@ pub fn new_delta(days: i64, seconds: i64, us: i64, t: *mut PyTypeObject) -> *mut
 ///
 /// # Safety
 /// `offset` live; `name` NULL or a live str.
-pub unsafe fn new_timezone(offset: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn new_timezone(offset: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if !is(offset, &raw mut Delta_Type) {
@@ -564,15 +564,6 @@ unsafe fn fold_of(op: *mut PyObject) -> u8 {
     }
 }
 
-/// `module.Name` for reprs: the type's `tp_name` (subclasses show their own name).
-///
-/// # Safety
-/// `op` must be a live object.
-unsafe fn type_name(op: *mut PyObject) -> String {
-    // SAFETY: forwarded contract.
-    unsafe { crate::object::type_name(crate::object::ty(op)) }
-}
-
 fn time_args(h: i32, mi: i32, s: i32, us: i32) -> String {
     if us != 0 {
         format!("{h}, {mi}, {s}, {us}")
@@ -610,7 +601,9 @@ unsafe extern "C" fn date_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live date (slot contract).
     match unsafe { value(op) } {
         // SAFETY: a live date (slot contract).
-        Some(Value::Date(y, m, d)) => text(format!("{}({y}, {m}, {d})", unsafe { type_name(op) })),
+        Some(Value::Date(y, m, d)) => text(format!("{}({y}, {m}, {d})", unsafe {
+            crate::object::tname(op)
+        })),
         _ => crate::pyerrors::bad_internal_call(),
     }
 }
@@ -621,7 +614,7 @@ unsafe extern "C" fn datetime_repr(op: *mut PyObject) -> *mut PyObject {
         match value(op) {
             Some(Value::DateTime(y, m, d, h, mi, s, us)) => text(format!(
                 "{}({y}, {m}, {d}, {}{})",
-                type_name(op),
+                crate::object::tname(op),
                 time_args(h, mi, s, us),
                 repr_tail(op)
             )),
@@ -636,7 +629,7 @@ unsafe extern "C" fn time_repr(op: *mut PyObject) -> *mut PyObject {
         match value(op) {
             Some(Value::Time(h, mi, s, us)) => text(format!(
                 "{}({}{})",
-                type_name(op),
+                crate::object::tname(op),
                 time_args(h, mi, s, us),
                 repr_tail(op)
             )),
@@ -663,7 +656,11 @@ unsafe extern "C" fn delta_repr(op: *mut PyObject) -> *mut PyObject {
                 if parts.is_empty() {
                     parts.push("0".into());
                 }
-                text(format!("{}({})", type_name(op), parts.join(", ")))
+                text(format!(
+                    "{}({})",
+                    crate::object::tname(op),
+                    parts.join(", ")
+                ))
             }
             _ => crate::pyerrors::bad_internal_call(),
         }
@@ -1154,7 +1151,7 @@ unsafe extern "C" fn capi_date_ts(cls: *mut PyObject, args: *mut PyObject) -> *m
 struct Ptr(usize);
 
 /// `datetime.timezone.utc` (borrowed, immortal for the process).
-pub fn utc() -> *mut PyObject {
+pub(crate) fn utc() -> *mut PyObject {
     static UTC: OnceLock<Ptr> = OnceLock::new();
     UTC.get_or_init(|| {
         let zero = new_delta(0, 0, 0, &raw mut Delta_Type);
@@ -1197,7 +1194,7 @@ pub fn capi() -> *mut PyDateTime_CAPI {
 }
 
 /// The `datetime` module (borrowed; lives for the process), or NULL with an exception.
-pub fn module() -> *mut PyObject {
+pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<Ptr> = OnceLock::new();
     let m = M.get_or_init(|| Ptr(build() as usize)).0 as *mut PyObject;
     if m.is_null() {

@@ -13,25 +13,25 @@ const fn io_type(name: &'static CStr) -> PyTypeObject {
 }
 
 /// `_io._IOBase`.
-pub static mut IOBase_Type: PyTypeObject = io_type(c"_io._IOBase");
+pub(crate) static mut IOBase_Type: PyTypeObject = io_type(c"_io._IOBase");
 /// `_io._RawIOBase`.
-pub static mut RawIOBase_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut RawIOBase_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut IOBase_Type,
     ..io_type(c"_io._RawIOBase")
 };
 /// `_io._BufferedIOBase`.
-pub static mut BufferedIOBase_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut BufferedIOBase_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut IOBase_Type,
     ..io_type(c"_io._BufferedIOBase")
 };
 /// `_io._TextIOBase`.
-pub static mut TextIOBase_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut TextIOBase_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut IOBase_Type,
     ..io_type(c"_io._TextIOBase")
 };
 
 /// The types start-up readies (listed in `config::INITTAB`) (base first).
-pub fn static_types() -> Vec<*mut PyTypeObject> {
+pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
     vec![
         &raw mut IOBase_Type,
         &raw mut RawIOBase_Type,
@@ -41,7 +41,7 @@ pub fn static_types() -> Vec<*mut PyTypeObject> {
 }
 
 /// The `_io` module (borrowed; lives for the process), or NULL with an exception.
-pub fn module() -> *mut PyObject {
+pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<Module> = OnceLock::new();
     let m = M
         .get_or_init(|| {

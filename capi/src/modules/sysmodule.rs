@@ -145,11 +145,11 @@ const fn seq_type(name: &'static std::ffi::CStr) -> PyTypeObject {
 }
 
 /// `sys.version_info`'s type.
-pub static mut VersionInfo_Type: PyTypeObject = seq_type(c"sys.version_info");
+pub(crate) static mut VersionInfo_Type: PyTypeObject = seq_type(c"sys.version_info");
 /// `sys.flags`' type.
-pub static mut Flags_Type: PyTypeObject = seq_type(c"sys.flags");
+pub(crate) static mut Flags_Type: PyTypeObject = seq_type(c"sys.flags");
 /// `sys.implementation`'s type (a namespace in CPython; a named tuple here).
-pub static mut Implementation_Type: PyTypeObject = seq_type(c"sys.implementation");
+pub(crate) static mut Implementation_Type: PyTypeObject = seq_type(c"sys.implementation");
 
 const VERSION_FIELDS: [&str; 5] = ["major", "minor", "micro", "releaselevel", "serial"];
 const FLAGS_FIELDS: [&str; 20] = [
@@ -190,7 +190,7 @@ fn fields_of(t: *mut PyTypeObject) -> &'static [&'static str] {
 }
 
 /// The types start-up readies (listed in `config::INITTAB`).
-pub fn static_types() -> Vec<*mut PyTypeObject> {
+pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
     vec![
         &raw mut VersionInfo_Type,
         &raw mut Flags_Type,
@@ -475,7 +475,7 @@ pub fn set_path(dirs: &[std::path::PathBuf]) {
 }
 
 /// The str entries of `sys.path` (list or tuple), as paths.
-pub fn path_entries() -> Vec<std::path::PathBuf> {
+pub(crate) fn path_entries() -> Vec<std::path::PathBuf> {
     let p = get("path");
     if p.is_null() {
         return Vec::new();
@@ -507,13 +507,13 @@ pub fn path_entries() -> Vec<std::path::PathBuf> {
 /// `sys.stdout`/`sys.stderr`: minimal text streams writing to the process's file
 /// descriptors 1 and 2 (`write`, `flush`, `fileno`, `isatty`).
 #[repr(C)]
-pub struct StdStream {
+pub(crate) struct StdStream {
     pub ob_base: PyObject,
     pub fd: c_int,
 }
 
 /// The streams' type.
-pub static mut StdStream_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut StdStream_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut crate::iomodule::TextIOBase_Type,
     tp_methods: (&raw mut STREAM_METHODS).cast(),
     tp_repr: Some(stream_repr),
@@ -626,7 +626,7 @@ fn new_stream(fd: c_int) -> *mut PyObject {
 }
 
 /// Writes `text` to the process's stdout (`fd` 1) or stderr (2).
-pub fn write_std(fd: c_int, text: &[u8]) {
+pub(crate) fn write_std(fd: c_int, text: &[u8]) {
     use std::io::Write;
     if fd == 2 {
         let _ = std::io::stderr().write_all(text);
@@ -660,7 +660,7 @@ pub unsafe fn _gilgate_sys_write_obj(fd: c_int, s: *mut PyObject) {
 }
 
 /// `sys.<name>` (borrowed), or NULL without an exception.
-pub fn get(name: &str) -> *mut PyObject {
+pub(crate) fn get(name: &str) -> *mut PyObject {
     let m = sys_module();
     if m.is_null() {
         return null_mut();

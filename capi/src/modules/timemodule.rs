@@ -653,7 +653,7 @@ static mut TIME_FUNCTIONS: [PyMethodDef; 21] = [
 ];
 
 /// The `time` module (borrowed; lives for the process), or NULL with an exception.
-pub fn module() -> *mut PyObject {
+pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<Ptr> = OnceLock::new();
     let m = M.get_or_init(|| Ptr(build_time() as usize)).0 as *mut PyObject;
     if m.is_null() {

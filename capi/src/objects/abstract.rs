@@ -7,6 +7,7 @@
 //! the header's stem.
 
 use crate::export;
+use crate::object::tname;
 use crate::object::{
     _Py_NotImplementedStruct, Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT, Py_NE, Py_TPFLAGS_DICT_SUBCLASS,
     Py_TPFLAGS_HAVE_VECTORCALL, Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_LONG_SUBCLASS,
@@ -35,37 +36,31 @@ mod ext {
     use super::{Py_ssize_t, PyObject};
     use std::ffi::c_double;
     unsafe extern "C" {
-        pub fn PyList_New(n: Py_ssize_t) -> *mut PyObject;
-        pub fn PyList_Append(l: *mut PyObject, v: *mut PyObject) -> std::ffi::c_int;
-        pub fn PyDict_Keys(d: *mut PyObject) -> *mut PyObject;
-        pub fn PyDict_Values(d: *mut PyObject) -> *mut PyObject;
-        pub fn PyDict_Items(d: *mut PyObject) -> *mut PyObject;
-        pub fn PySeqIter_New(seq: *mut PyObject) -> *mut PyObject;
-        pub fn PySlice_New(
+        pub(super) fn PyList_New(n: Py_ssize_t) -> *mut PyObject;
+        pub(super) fn PyList_Append(l: *mut PyObject, v: *mut PyObject) -> std::ffi::c_int;
+        pub(super) fn PyDict_Keys(d: *mut PyObject) -> *mut PyObject;
+        pub(super) fn PyDict_Values(d: *mut PyObject) -> *mut PyObject;
+        pub(super) fn PyDict_Items(d: *mut PyObject) -> *mut PyObject;
+        pub(super) fn PySeqIter_New(seq: *mut PyObject) -> *mut PyObject;
+        pub(super) fn PySlice_New(
             start: *mut PyObject,
             stop: *mut PyObject,
             step: *mut PyObject,
         ) -> *mut PyObject;
-        pub fn PyLong_AsSsize_t(o: *mut PyObject) -> Py_ssize_t;
-        pub fn PyLong_AsDouble(o: *mut PyObject) -> c_double;
-        pub fn PyLong_FromUnicodeObject(u: *mut PyObject, base: std::ffi::c_int) -> *mut PyObject;
-        pub fn PyFloat_FromString(s: *mut PyObject) -> *mut PyObject;
+        pub(super) fn PyLong_AsSsize_t(o: *mut PyObject) -> Py_ssize_t;
+        pub(super) fn PyLong_AsDouble(o: *mut PyObject) -> c_double;
+        pub(super) fn PyLong_FromUnicodeObject(
+            u: *mut PyObject,
+            base: std::ffi::c_int,
+        ) -> *mut PyObject;
+        pub(super) fn PyFloat_FromString(s: *mut PyObject) -> *mut PyObject;
     }
 }
 
 // ---- small helpers ------------------------------------------------------------------------
 
-/// `tp_name` of `op`'s type.
-///
-/// # Safety
-/// `op` must be a live object.
-pub unsafe fn tname(op: *mut PyObject) -> String {
-    // SAFETY: forwarded contract.
-    unsafe { type_name(ty(op)) }
-}
-
 /// Truncates to at most `n` characters (CPython's `%.Ns`).
-pub fn trunc(s: &str, n: usize) -> &str {
+pub(crate) fn trunc(s: &str, n: usize) -> &str {
     match s.char_indices().nth(n) {
         Some((i, _)) => &s[..i],
         None => s,
@@ -103,7 +98,7 @@ unsafe fn mp<'a>(t: *mut PyTypeObject) -> Option<&'a PyMappingMethods> {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_long(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_long(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { has_flag(op, Py_TPFLAGS_LONG_SUBCLASS) }
 }
@@ -114,7 +109,7 @@ pub unsafe fn is_long(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `callable` must be a live object.
-pub unsafe fn vectorcall_func(callable: *mut PyObject) -> vectorcallfunc {
+pub(crate) unsafe fn vectorcall_func(callable: *mut PyObject) -> vectorcallfunc {
     // SAFETY: forwarded contract; the offset points inside the object, at a vectorcallfunc.
     unsafe {
         let t = ty(callable);
@@ -132,7 +127,7 @@ pub unsafe fn vectorcall_func(callable: *mut PyObject) -> vectorcallfunc {
 ///
 /// # Safety
 /// `callable` must be a live object; `res` NULL or an owned reference.
-pub unsafe fn check_result(callable: *mut PyObject, res: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn check_result(callable: *mut PyObject, res: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if res.is_null() {
@@ -163,7 +158,10 @@ pub unsafe fn check_result(callable: *mut PyObject, res: *mut PyObject) -> *mut 
 ///
 /// # Safety
 /// `values` must hold `len(kwnames)` live objects; `kwnames` a tuple of str.
-pub unsafe fn stack_as_dict(values: *const *mut PyObject, kwnames: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn stack_as_dict(
+    values: *const *mut PyObject,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let d = crate::dictobject::new_dict();
@@ -208,7 +206,7 @@ fn empty_args() -> *mut PyObject {
 ///
 /// # Safety
 /// `args` must hold `nargs + len(kwnames)` live objects; `kwnames` NULL or a tuple.
-pub unsafe fn make_tp_call(
+pub(crate) unsafe fn make_tp_call(
     callable: *mut PyObject,
     args: *const *mut PyObject,
     nargs: usize,
@@ -255,7 +253,7 @@ pub unsafe fn make_tp_call(
 /// # Safety
 /// `args` must hold `nargs + len(kwnames)` live objects (and `args[-1]` be writable when
 /// `nargsf` carries `PY_VECTORCALL_ARGUMENTS_OFFSET`).
-pub unsafe fn vectorcall(
+pub(crate) unsafe fn vectorcall(
     callable: *mut PyObject,
     args: *const *mut PyObject,
     nargsf: usize,
@@ -340,7 +338,7 @@ unsafe fn vectorcall_with_tuple(
 ///
 /// # Safety
 /// `callable` and `args` must be live; `kwargs` NULL or live.
-pub unsafe fn call(
+pub(crate) unsafe fn call(
     callable: *mut PyObject,
     args: *mut PyObject,
     kwargs: *mut PyObject,
@@ -373,7 +371,7 @@ pub unsafe fn call(
 ///
 /// # Safety
 /// Every object must be live.
-pub unsafe fn call_args(callable: *mut PyObject, args: &[*mut PyObject]) -> *mut PyObject {
+pub(crate) unsafe fn call_args(callable: *mut PyObject, args: &[*mut PyObject]) -> *mut PyObject {
     const SMALL: usize = 8;
     let mut small = [null_mut::<PyObject>(); SMALL + 1];
     let mut big = Vec::new();
@@ -399,7 +397,7 @@ pub unsafe fn call_args(callable: *mut PyObject, args: &[*mut PyObject]) -> *mut
 ///
 /// # Safety
 /// As [`vectorcall`]; `nargs >= 1`.
-pub unsafe fn vectorcall_method(
+pub(crate) unsafe fn vectorcall_method(
     name: *mut PyObject,
     args: *const *mut PyObject,
     nargsf: usize,
@@ -425,7 +423,11 @@ pub unsafe fn vectorcall_method(
 ///
 /// # Safety
 /// Every object must be live.
-pub unsafe fn call_method(obj: *mut PyObject, name: &str, args: &[*mut PyObject]) -> *mut PyObject {
+pub(crate) unsafe fn call_method(
+    obj: *mut PyObject,
+    name: &str,
+    args: &[*mut PyObject],
+) -> *mut PyObject {
     let n = uni::from_str(name);
     if n.is_null() {
         return n;
@@ -447,7 +449,7 @@ pub unsafe fn call_method(obj: *mut PyObject, name: &str, args: &[*mut PyObject]
 ///
 /// # Safety
 /// `op` must be NULL or live.
-pub unsafe fn callable_check(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn callable_check(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     !op.is_null() && unsafe { (*ty(op)).tp_call.is_some() }
 }
@@ -458,7 +460,7 @@ pub unsafe fn callable_check(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `callable` live; `built` NULL (an exception is set) or an owned tuple.
-pub unsafe fn call_built(callable: *mut PyObject, built: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn call_built(callable: *mut PyObject, built: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if built.is_null() {
@@ -664,7 +666,7 @@ pub unsafe fn _gilgate_call_method_array(
     }
 }
 
-/// For the C shim: `callable(*built)` (see [`call_built`]); `name` non-NULL looks the method
+/// For the C shim: `callable(*built)` (see `call_built`); `name` non-NULL looks the method
 /// up on `callable` first. Steals `built`.
 #[export(err = null_mut(), guard_name = "PyObject_CallFunction")]
 pub unsafe fn _gilgate_call_built(
@@ -739,7 +741,7 @@ fn same_fn(a: binaryfunc, b: binaryfunc) -> bool {
 ///
 /// # Safety
 /// Both must be live.
-pub unsafe fn binary_op1(v: *mut PyObject, w: *mut PyObject, sel: NbSel) -> *mut PyObject {
+pub(crate) unsafe fn binary_op1(v: *mut PyObject, w: *mut PyObject, sel: NbSel) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let (tv, tw) = (ty(v), ty(w));
@@ -958,7 +960,7 @@ unsafe fn arith_fast(v: *mut PyObject, w: *mut PyObject, op: Arith) -> Option<*m
 ///
 /// # Safety
 /// Both live.
-pub unsafe fn add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if let Some(r) = arith_fast(v, w, Arith::Add) {
@@ -983,7 +985,7 @@ pub unsafe fn add(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// Both live.
-pub unsafe fn multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if let Some(r) = arith_fast(v, w, Arith::Mul) {
@@ -1011,7 +1013,7 @@ pub unsafe fn multiply(v: *mut PyObject, w: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// All live (`z` is `None` for two-argument power).
-pub unsafe fn power(
+pub(crate) unsafe fn power(
     v: *mut PyObject,
     w: *mut PyObject,
     z: *mut PyObject,
@@ -1119,7 +1121,7 @@ unsafe fn unary(
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn index_check(o: *mut PyObject) -> bool {
+pub(crate) unsafe fn index_check(o: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { is_long(o) || nb(ty(o)).is_some_and(|m| m.nb_index.is_some()) }
 }
@@ -1128,7 +1130,7 @@ pub unsafe fn index_check(o: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn index(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn index(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() {
@@ -1160,7 +1162,7 @@ pub unsafe fn index(o: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `o` live; `exc` NULL or an exception type.
-pub unsafe fn as_ssize_t(o: *mut PyObject, exc: *mut PyTypeObject) -> Py_ssize_t {
+pub(crate) unsafe fn as_ssize_t(o: *mut PyObject, exc: *mut PyTypeObject) -> Py_ssize_t {
     // SAFETY: forwarded contract.
     unsafe {
         let v = index(o);
@@ -1537,7 +1539,7 @@ pub unsafe fn PyNumber_Check(o: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn number_long(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn number_long(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() {
@@ -1650,7 +1652,7 @@ fn swapped(op: c_int) -> c_int {
 ///
 /// # Safety
 /// Both live; `op` in 0..=5.
-pub unsafe fn rich_compare(v: *mut PyObject, w: *mut PyObject, op: c_int) -> *mut PyObject {
+pub(crate) unsafe fn rich_compare(v: *mut PyObject, w: *mut PyObject, op: c_int) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if v.is_null() || w.is_null() || !(Py_LT..=Py_GE).contains(&op) {
@@ -1700,7 +1702,7 @@ pub unsafe fn rich_compare(v: *mut PyObject, w: *mut PyObject, op: c_int) -> *mu
 ///
 /// # Safety
 /// Both live.
-pub unsafe fn rich_compare_bool(v: *mut PyObject, w: *mut PyObject, op: c_int) -> c_int {
+pub(crate) unsafe fn rich_compare_bool(v: *mut PyObject, w: *mut PyObject, op: c_int) -> c_int {
     if v == w && !v.is_null() {
         if op == Py_EQ {
             return 1;
@@ -1745,7 +1747,7 @@ pub unsafe fn PyObject_RichCompareBool(v: *mut PyObject, w: *mut PyObject, op: c
 ///
 /// # Safety
 /// Both live.
-pub unsafe fn get_item(o: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn get_item(o: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() || key.is_null() {
@@ -1788,7 +1790,7 @@ pub unsafe fn get_item(o: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `o`, `key` live; `value` NULL or live.
-pub unsafe fn set_item(o: *mut PyObject, key: *mut PyObject, value: *mut PyObject) -> c_int {
+pub(crate) unsafe fn set_item(o: *mut PyObject, key: *mut PyObject, value: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() || key.is_null() {
@@ -1832,7 +1834,7 @@ pub unsafe fn set_item(o: *mut PyObject, key: *mut PyObject, value: *mut PyObjec
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn size(o: *mut PyObject) -> Py_ssize_t {
+pub(crate) unsafe fn size(o: *mut PyObject) -> Py_ssize_t {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() {
@@ -1939,7 +1941,7 @@ pub unsafe fn PyObject_LengthHint(o: *mut PyObject, default: Py_ssize_t) -> Py_s
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn sequence_check(o: *mut PyObject) -> bool {
+pub(crate) unsafe fn sequence_check(o: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe {
         !has_flag(o, Py_TPFLAGS_DICT_SUBCLASS) && sq(ty(o)).is_some_and(|m| m.sq_item.is_some())
@@ -1950,7 +1952,7 @@ pub unsafe fn sequence_check(o: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `s` live.
-pub unsafe fn sequence_get_item(s: *mut PyObject, mut i: Py_ssize_t) -> *mut PyObject {
+pub(crate) unsafe fn sequence_get_item(s: *mut PyObject, mut i: Py_ssize_t) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if s.is_null() {
@@ -1985,7 +1987,11 @@ pub unsafe fn sequence_get_item(s: *mut PyObject, mut i: Py_ssize_t) -> *mut PyO
 ///
 /// # Safety
 /// `s` live; `v` NULL or live.
-pub unsafe fn sequence_set_item(s: *mut PyObject, mut i: Py_ssize_t, v: *mut PyObject) -> c_int {
+pub(crate) unsafe fn sequence_set_item(
+    s: *mut PyObject,
+    mut i: Py_ssize_t,
+    v: *mut PyObject,
+) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if s.is_null() {
@@ -2027,7 +2033,7 @@ pub unsafe fn sequence_set_item(s: *mut PyObject, mut i: Py_ssize_t, v: *mut PyO
 /// # Safety
 /// `o` live.
 #[allow(clippy::result_unit_err)]
-pub unsafe fn for_each<T>(
+pub(crate) unsafe fn for_each<T>(
     o: *mut PyObject,
     mut f: impl FnMut(*mut PyObject) -> Result<Option<T>, ()>,
 ) -> Result<Option<T>, ()> {
@@ -2084,7 +2090,7 @@ pub unsafe fn for_each<T>(
 ///
 /// # Safety
 /// Both live.
-pub unsafe fn contains(seq: *mut PyObject, ob: *mut PyObject) -> c_int {
+pub(crate) unsafe fn contains(seq: *mut PyObject, ob: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if let Some(f) = sq(ty(seq)).and_then(|m| m.sq_contains) {
@@ -2113,7 +2119,7 @@ pub unsafe fn contains(seq: *mut PyObject, ob: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn sequence_list(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn sequence_list(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let l = ext::PyList_New(0);
@@ -2140,7 +2146,7 @@ pub unsafe fn sequence_list(o: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn sequence_tuple(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn sequence_tuple(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() {
@@ -2732,7 +2738,7 @@ pub unsafe fn PyMapping_Items(o: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn iter_check(o: *mut PyObject) -> bool {
+pub(crate) unsafe fn iter_check(o: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { (*ty(o)).tp_iternext.is_some() }
 }
@@ -2741,7 +2747,7 @@ pub unsafe fn iter_check(o: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `o` live.
-pub unsafe fn get_iter(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn get_iter(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if o.is_null() {
@@ -2777,7 +2783,7 @@ pub unsafe fn get_iter(o: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `it` live iterator.
-pub unsafe fn iter_next(it: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn iter_next(it: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let Some(f) = (*ty(it)).tp_iternext else {
@@ -2937,7 +2943,7 @@ pub unsafe fn PyObject_Format(obj: *mut PyObject, spec: *mut PyObject) -> *mut P
 ///
 /// # Safety
 /// `iter`, `arg` live; `presult` writable.
-pub unsafe fn iter_send(
+pub(crate) unsafe fn iter_send(
     iter: *mut PyObject,
     arg: *mut PyObject,
     presult: *mut *mut PyObject,

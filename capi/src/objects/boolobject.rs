@@ -9,7 +9,7 @@ use crate::object::{PyNumberMethods, PyObject, PyTypeObject, static_type};
 use std::ffi::c_long;
 use std::ptr::null_mut;
 
-pub static mut BOOL_AS_NUMBER: PyNumberMethods = PyNumberMethods {
+pub(crate) static mut BOOL_AS_NUMBER: PyNumberMethods = PyNumberMethods {
     nb_and: Some(bool_and),
     nb_or: Some(bool_or),
     nb_xor: Some(bool_xor),
@@ -51,7 +51,7 @@ pub fn true_() -> *mut PyObject {
 }
 
 /// `Py_False`.
-pub fn false_() -> *mut PyObject {
+pub(crate) fn false_() -> *mut PyObject {
     (&raw mut _Py_FalseStruct).cast()
 }
 
@@ -60,7 +60,7 @@ pub fn from_bool(b: bool) -> *mut PyObject {
 }
 
 /// Whether `op` is `True` or `False`.
-pub fn is_bool(op: *mut PyObject) -> bool {
+pub(crate) fn is_bool(op: *mut PyObject) -> bool {
     op == true_() || op == false_()
 }
 

@@ -91,7 +91,7 @@ pub static mut PyByteArrayIter_Type: PyTypeObject =
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_bytearray(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_bytearray(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::type_check(op, &raw mut PyByteArray_Type) }
 }
@@ -134,7 +134,7 @@ impl Drop for BaLock {
 ///
 /// # Safety
 /// `op` must be a live bytearray.
-pub unsafe fn snapshot(op: *mut PyObject) -> Vec<u8> {
+pub(crate) unsafe fn snapshot(op: *mut PyObject) -> Vec<u8> {
     let _g = BaLock::new(op);
     // SAFETY: forwarded contract; the lock keeps the buffer in place while copying.
     unsafe { as_bytes(op).to_vec() }
@@ -145,7 +145,7 @@ pub unsafe fn snapshot(op: *mut PyObject) -> Vec<u8> {
 /// # Safety
 /// `op` must be a live bytearray; the slice is valid until it changes (hold the lock, or use
 /// [`snapshot`]).
-pub unsafe fn as_bytes<'a>(op: *mut PyObject) -> &'a [u8] {
+pub(crate) unsafe fn as_bytes<'a>(op: *mut PyObject) -> &'a [u8] {
     // SAFETY: forwarded contract.
     unsafe {
         let b = op.cast::<PyByteArrayObject>();
@@ -213,7 +213,7 @@ unsafe fn resize(op: *mut PyObject, n: usize) -> bool {
 }
 
 /// A new bytearray holding a copy of `data`.
-pub fn from_bytes(data: &[u8]) -> *mut PyObject {
+pub(crate) fn from_bytes(data: &[u8]) -> *mut PyObject {
     // SAFETY: PyByteArray_Type is a ready static type.
     let o = unsafe { crate::objimpl::alloc_object(&raw mut PyByteArray_Type, 0) };
     if o.is_null() {
@@ -298,7 +298,7 @@ unsafe extern "C" fn ba_concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyObj
     unsafe {
         let Some(y) = bytes::bytes_like(b) else {
             crate::pyerrors::clear();
-            let (tb, ta) = (sl::tname(b), sl::tname(a));
+            let (tb, ta) = (crate::object::tname(b), crate::object::tname(a));
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("can't concat {tb} to {ta}"),
@@ -315,7 +315,7 @@ unsafe extern "C" fn ba_inplace_concat(a: *mut PyObject, b: *mut PyObject) -> *m
     unsafe {
         let Some(y) = bytes::bytes_like(b) else {
             crate::pyerrors::clear();
-            let (tb, ta) = (sl::tname(b), sl::tname(a));
+            let (tb, ta) = (crate::object::tname(b), crate::object::tname(a));
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("can't concat {tb} to {ta}"),
@@ -374,7 +374,7 @@ unsafe fn byte_value(v: *mut PyObject) -> Option<u8> {
                 None
             }
             Ok(None) => {
-                let t = sl::tname(v);
+                let t = crate::object::tname(v);
                 raise(
                     &raw mut EXC_TypeError,
                     &format!("'{t}' object cannot be interpreted as an integer"),
@@ -442,7 +442,7 @@ unsafe extern "C" fn ba_subscript(op: *mut PyObject, key: *mut PyObject) -> *mut
             match sl::as_ssize_index(key) {
                 Err(()) => return null_mut(),
                 Ok(None) => {
-                    let t = sl::tname(key);
+                    let t = crate::object::tname(key);
                     return raise(
                         &raw mut EXC_TypeError,
                         &format!("bytearray indices must be integers or slices, not {t}"),
@@ -696,7 +696,7 @@ pub unsafe fn PyByteArray_Concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyO
         }
         let (Some(mut x), Some(y)) = (bytes::bytes_like(a), bytes::bytes_like(b)) else {
             crate::pyerrors::clear();
-            let (tb, ta) = (sl::tname(b), sl::tname(a));
+            let (tb, ta) = (crate::object::tname(b), crate::object::tname(a));
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("can't concat {tb} to {ta}"),

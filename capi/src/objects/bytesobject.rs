@@ -75,7 +75,7 @@ pub static mut PyBytesIter_Type: PyTypeObject = iters::iter_type(c"bytes_iterato
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_bytes(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_bytes(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::has_flag(op, Py_TPFLAGS_BYTES_SUBCLASS) }
 }
@@ -93,7 +93,7 @@ pub unsafe fn as_bytes<'a>(op: *mut PyObject) -> &'a [u8] {
 }
 
 /// A new bytes object of `n` zero bytes (plus the NUL).
-pub fn new_bytes(n: usize) -> *mut PyObject {
+pub(crate) fn new_bytes(n: usize) -> *mut PyObject {
     if n > isize::MAX as usize - 64 {
         return crate::pyerrors::no_memory();
     }
@@ -119,12 +119,12 @@ pub fn from_bytes(data: &[u8]) -> *mut PyObject {
 }
 
 /// `repr()` of a byte string: `b'...'` with Python's quoting and escapes.
-pub fn repr_bytes(data: &[u8]) -> String {
+pub(crate) fn repr_bytes(data: &[u8]) -> String {
     repr_bytes_quoted(data, true)
 }
 
 /// `repr()` of bytes; without `smartquotes` the quote is always `'` (`PyBytes_Repr(o, 0)`).
-pub fn repr_bytes_quoted(data: &[u8], smartquotes: bool) -> String {
+pub(crate) fn repr_bytes_quoted(data: &[u8], smartquotes: bool) -> String {
     let quote = if smartquotes && data.contains(&b'\'') && !data.contains(&b'"') {
         b'"'
     } else {
@@ -156,7 +156,7 @@ pub fn repr_bytes_quoted(data: &[u8], smartquotes: bool) -> String {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn bytes_like(op: *mut PyObject) -> Option<Vec<u8>> {
+pub(crate) unsafe fn bytes_like(op: *mut PyObject) -> Option<Vec<u8>> {
     // SAFETY: forwarded contract.
     unsafe {
         if is_bytes(op) {
@@ -168,7 +168,7 @@ pub unsafe fn bytes_like(op: *mut PyObject) -> Option<Vec<u8>> {
         let mut view: Py_buffer = std::mem::zeroed();
         if crate::pybuffer::get_buffer(op, &mut view, 0) < 0 {
             crate::pyerrors::clear();
-            let t = sl::tname(op);
+            let t = crate::object::tname(op);
             raise(
                 &raw mut EXC_TypeError,
                 &format!("a bytes-like object is required, not '{t}'"),
@@ -189,7 +189,7 @@ pub unsafe fn bytes_like(op: *mut PyObject) -> Option<Vec<u8>> {
 ///
 /// # Safety
 /// `x` must be a live object.
-pub unsafe fn contains_in(data: &[u8], x: *mut PyObject) -> c_int {
+pub(crate) unsafe fn contains_in(data: &[u8], x: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         match sl::index_value(x) {
@@ -214,7 +214,7 @@ pub unsafe fn contains_in(data: &[u8], x: *mut PyObject) -> c_int {
 }
 
 /// Rich comparison of two byte strings.
-pub fn compare_bytes(a: &[u8], b: &[u8], op: c_int) -> *mut PyObject {
+pub(crate) fn compare_bytes(a: &[u8], b: &[u8], op: c_int) -> *mut PyObject {
     use crate::object::{Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT};
     use std::cmp::Ordering as O;
     let ord = a.cmp(b);
@@ -232,7 +232,7 @@ pub fn compare_bytes(a: &[u8], b: &[u8], op: c_int) -> *mut PyObject {
 ///
 /// # Safety
 /// `key` must be a live object.
-pub unsafe fn subscript_bytes(
+pub(crate) unsafe fn subscript_bytes(
     data: &[u8],
     key: *mut PyObject,
     make: fn(&[u8]) -> *mut PyObject,
@@ -244,7 +244,7 @@ pub unsafe fn subscript_bytes(
             return match sl::as_ssize_index(key) {
                 Err(()) => null_mut(),
                 Ok(None) => {
-                    let t = sl::tname(key);
+                    let t = crate::object::tname(key);
                     raise(
                         &raw mut EXC_TypeError,
                         &format!("byte indices must be integers or slices, not {t}"),
@@ -315,7 +315,7 @@ unsafe extern "C" fn bytes_concat(a: *mut PyObject, b: *mut PyObject) -> *mut Py
         };
         let Some(y) = bytes_like(b) else {
             crate::pyerrors::clear();
-            let (tb, ta) = (sl::tname(b), sl::tname(a));
+            let (tb, ta) = (crate::object::tname(b), crate::object::tname(a));
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("can't concat {tb} to {ta}"),
@@ -410,7 +410,7 @@ unsafe extern "C" fn bytesiter_next(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// tp_new contract: an argument tuple, NULL or a dict.
-pub unsafe extern "C" fn bytes_new(
+pub(crate) unsafe extern "C" fn bytes_new(
     _t: *mut PyTypeObject,
     args: *mut PyObject,
     kw: *mut PyObject,
@@ -517,7 +517,7 @@ pub(crate) unsafe fn new_from_args(
 
 fn expected_bytes(op: *mut PyObject) {
     // SAFETY: a live object (callers check NULL).
-    let t = unsafe { sl::tname(op) };
+    let t = unsafe { crate::object::tname(op) };
     raise(
         &raw mut EXC_TypeError,
         &format!("expected bytes, {t} found"),
@@ -739,7 +739,10 @@ pub(crate) unsafe fn from_object_named(op: *mut PyObject, name: &str) -> *mut Py
             if crate::unicodeobject::is_str(op) {
                 return raise(
                     &raw mut EXC_TypeError,
-                    &format!("cannot convert '{}' object to {name}", sl::tname(op)),
+                    &format!(
+                        "cannot convert '{}' object to {name}",
+                        crate::object::tname(op)
+                    ),
                 );
             }
             let Ok(items) = iters::collect(op) else {
@@ -747,7 +750,10 @@ pub(crate) unsafe fn from_object_named(op: *mut PyObject, name: &str) -> *mut Py
                     crate::pyerrors::clear();
                     return raise(
                         &raw mut EXC_TypeError,
-                        &format!("cannot convert '{}' object to {name}", sl::tname(op)),
+                        &format!(
+                            "cannot convert '{}' object to {name}",
+                            crate::object::tname(op)
+                        ),
                     );
                 }
                 return null_mut();
@@ -765,7 +771,7 @@ pub(crate) unsafe fn from_object_named(op: *mut PyObject, name: &str) -> *mut Py
                         );
                     }
                     Ok(None) => {
-                        let t = sl::tname(o);
+                        let t = crate::object::tname(o);
                         iters::release_all(items);
                         return raise(
                             &raw mut EXC_TypeError,
@@ -809,7 +815,7 @@ pub unsafe fn PyBytes_Join(sep: *mut PyObject, seq: *mut PyObject) -> *mut PyObj
         for (i, &o) in items.iter().enumerate() {
             let Some(b) = bytes_like(o) else {
                 crate::pyerrors::clear();
-                let t = sl::tname(o);
+                let t = crate::object::tname(o);
                 iters::release_all(items);
                 return raise(
                     &raw mut EXC_TypeError,

@@ -27,7 +27,7 @@ pub struct PyComplexObject {
     pub cval: Py_complex,
 }
 
-pub static mut COMPLEX_AS_NUMBER: PyNumberMethods = PyNumberMethods {
+pub(crate) static mut COMPLEX_AS_NUMBER: PyNumberMethods = PyNumberMethods {
     nb_add: Some(complex_add),
     nb_subtract: Some(complex_sub),
     nb_multiply: Some(complex_mul),
@@ -103,7 +103,7 @@ const fn c(real: f64, imag: f64) -> Py_complex {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_complex(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_complex(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::type_check(op, &raw mut PyComplex_Type) }
 }
@@ -112,12 +112,12 @@ pub unsafe fn is_complex(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live complex.
-pub unsafe fn value(op: *mut PyObject) -> Py_complex {
+pub(crate) unsafe fn value(op: *mut PyObject) -> Py_complex {
     // SAFETY: forwarded contract.
     unsafe { (*op.cast::<PyComplexObject>()).cval }
 }
 
-pub fn from_complex(v: Py_complex) -> *mut PyObject {
+pub(crate) fn from_complex(v: Py_complex) -> *mut PyObject {
     // SAFETY: PyComplex_Type is a ready static type.
     let op = unsafe { crate::objimpl::alloc_object(&raw mut PyComplex_Type, 0) };
     if !op.is_null() {
@@ -129,19 +129,19 @@ pub fn from_complex(v: Py_complex) -> *mut PyObject {
 
 // ---- the arithmetic on values -------------------------------------------------------------
 
-pub fn sum(a: Py_complex, b: Py_complex) -> Py_complex {
+pub(crate) fn sum(a: Py_complex, b: Py_complex) -> Py_complex {
     c(a.real + b.real, a.imag + b.imag)
 }
 
-pub fn diff(a: Py_complex, b: Py_complex) -> Py_complex {
+pub(crate) fn diff(a: Py_complex, b: Py_complex) -> Py_complex {
     c(a.real - b.real, a.imag - b.imag)
 }
 
-pub fn neg(a: Py_complex) -> Py_complex {
+pub(crate) fn neg(a: Py_complex) -> Py_complex {
     c(-a.real, -a.imag)
 }
 
-pub fn prod(a: Py_complex, b: Py_complex) -> Py_complex {
+pub(crate) fn prod(a: Py_complex, b: Py_complex) -> Py_complex {
     c(
         a.real * b.real - a.imag * b.imag,
         a.real * b.imag + a.imag * b.real,
@@ -149,7 +149,7 @@ pub fn prod(a: Py_complex, b: Py_complex) -> Py_complex {
 }
 
 /// `a / b` by scaling with the larger component of `b` (Smith's method); `None` when `b` is 0.
-pub fn quot(a: Py_complex, b: Py_complex) -> Option<Py_complex> {
+pub(crate) fn quot(a: Py_complex, b: Py_complex) -> Option<Py_complex> {
     let (br, bi) = (b.real.abs(), b.imag.abs());
     if br >= bi {
         if br == 0.0 {
@@ -190,13 +190,13 @@ fn pow_unsigned(a: Py_complex, n: u64) -> Py_complex {
 }
 
 /// Why a complex power failed.
-pub enum PowError {
+pub(crate) enum PowError {
     ZeroToNegative,
     Overflow,
 }
 
 /// `a ** b` through polar form (`Err` for 0 to a negative or complex power).
-pub fn pow_general(a: Py_complex, b: Py_complex) -> Result<Py_complex, PowError> {
+pub(crate) fn pow_general(a: Py_complex, b: Py_complex) -> Result<Py_complex, PowError> {
     if b.real == 0.0 && b.imag == 0.0 {
         return Ok(c(1.0, 0.0));
     }
@@ -218,7 +218,7 @@ pub fn pow_general(a: Py_complex, b: Py_complex) -> Result<Py_complex, PowError>
 }
 
 /// Python's `complex ** complex`: small integral exponents by repeated multiplication.
-pub fn pow(a: Py_complex, b: Py_complex) -> Result<Py_complex, PowError> {
+pub(crate) fn pow(a: Py_complex, b: Py_complex) -> Result<Py_complex, PowError> {
     let r = if b.imag == 0.0 && b.real == b.real.trunc() && b.real.abs() <= 100.0 {
         let n = b.real as i64;
         if n >= 0 {
@@ -242,7 +242,7 @@ pub fn pow(a: Py_complex, b: Py_complex) -> Result<Py_complex, PowError> {
 }
 
 /// `a ** b` as a new object, raising CPython's errors.
-pub fn complex_pow_values(a: Py_complex, b: Py_complex) -> *mut PyObject {
+pub(crate) fn complex_pow_values(a: Py_complex, b: Py_complex) -> *mut PyObject {
     match pow(a, b) {
         Ok(r) => from_complex(r),
         // 3.14's text (3.11: "0.0 to a negative or complex power").
@@ -410,7 +410,7 @@ unsafe extern "C" fn complex_richcompare(
 }
 
 /// `hash(complex)`: `hash(real) + 1000003 * hash(imag)`, -1 becoming -2.
-pub fn hash_complex(obj: *mut PyObject, v: Py_complex) -> Py_hash_t {
+pub(crate) fn hash_complex(obj: *mut PyObject, v: Py_complex) -> Py_hash_t {
     let h = hash_double(obj, v.real).wrapping_add(hash_double(obj, v.imag).wrapping_mul(1000003));
     if h == -1 { -2 } else { h }
 }
@@ -421,7 +421,7 @@ unsafe extern "C" fn complex_hash(op: *mut PyObject) -> Py_hash_t {
 }
 
 /// Python's `repr(complex)`: `1j`, `(1+2j)`, `(-0-1j)`, `(nan+infj)`.
-pub fn repr_complex(v: Py_complex) -> String {
+pub(crate) fn repr_complex(v: Py_complex) -> String {
     let im = repr_f64_part(v.imag);
     if v.real == 0.0 && v.real.is_sign_positive() {
         return format!("{im}j");
@@ -442,7 +442,7 @@ unsafe extern "C" fn complex_repr(op: *mut PyObject) -> *mut PyObject {
 
 /// Parses `complex(text)`: `[(] [real] [±imag j] [)]` with optional blanks inside the
 /// parentheses and around, `j` alone meaning 1j. `None` if malformed.
-pub fn parse_complex(text: &str) -> Option<Py_complex> {
+pub(crate) fn parse_complex(text: &str) -> Option<Py_complex> {
     let mut s = text.trim_matches(|c: char| c.is_whitespace());
     if let Some(inner) = s.strip_prefix('(') {
         s = inner

@@ -2,13 +2,12 @@
 //! descriptor objects (method, classmethod, member, getset, wrapper). The slot wrappers,
 //! `property` and `mappingproxy` are submodules (same header, same CPython file), re-exported.
 
-mod mappingproxy;
-mod property;
-mod slotwrappers;
+pub(crate) mod mappingproxy;
+pub(crate) mod property;
+pub(crate) mod slotwrappers;
 
-pub use mappingproxy::*;
-pub use property::*;
-pub use slotwrappers::*;
+pub(crate) use mappingproxy::*;
+pub(crate) use slotwrappers::*;
 
 use crate::export;
 use crate::object::PyObject;
@@ -47,7 +46,7 @@ pub const Py_T_LONG: c_int = 2;
 pub const Py_T_FLOAT: c_int = 3;
 pub const Py_T_DOUBLE: c_int = 4;
 pub const Py_T_STRING: c_int = 5;
-pub const Py_T_OBJECT: c_int = 6;
+pub(crate) const Py_T_OBJECT: c_int = 6;
 pub const Py_T_CHAR: c_int = 7;
 pub const Py_T_BYTE: c_int = 8;
 pub const Py_T_UBYTE: c_int = 9;
@@ -60,14 +59,14 @@ pub const Py_T_OBJECT_EX: c_int = 16;
 pub const Py_T_LONGLONG: c_int = 17;
 pub const Py_T_ULONGLONG: c_int = 18;
 pub const Py_T_PYSSIZET: c_int = 19;
-pub const Py_T_NONE: c_int = 20;
+pub(crate) const Py_T_NONE: c_int = 20;
 pub const Py_READONLY: c_int = 1;
 
 /// Reads member `m` of `op` (`PyMember_GetOne`): a new reference or NULL with an error.
 ///
 /// # Safety
 /// `op` must be a live object whose layout has the member; `m` a valid member entry.
-pub unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *mut PyObject {
+pub(crate) unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *mut PyObject {
     use crate::longobject::from_i128;
     // SAFETY: forwarded contract: the member's offset and type describe `op`'s memory.
     unsafe {
@@ -267,7 +266,7 @@ unsafe extern "C" fn descr_dealloc(op: *mut PyObject) {
 ///
 /// # Safety
 /// `d` must be a live descriptor.
-pub unsafe fn descr_name(d: *mut PyObject) -> String {
+pub(crate) unsafe fn descr_name(d: *mut PyObject) -> String {
     // SAFETY: forwarded contract; d_name is NULL or a str.
     unsafe {
         let n = (*d.cast::<PyDescrObject>()).d_name;
@@ -338,7 +337,7 @@ unsafe fn descr_new(
 ///
 /// # Safety
 /// `owner` must be a type; `ml` must outlive the descriptor.
-pub unsafe fn new_method(owner: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut PyObject {
+pub(crate) unsafe fn new_method(owner: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let op = descr_new(&raw mut PyMethodDescr_Type, owner, (*ml).ml_name);
@@ -353,7 +352,10 @@ pub unsafe fn new_method(owner: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut
 ///
 /// # Safety
 /// As [`new_method`].
-pub unsafe fn new_classmethod(owner: *mut PyTypeObject, ml: *mut PyMethodDef) -> *mut PyObject {
+pub(crate) unsafe fn new_classmethod(
+    owner: *mut PyTypeObject,
+    ml: *mut PyMethodDef,
+) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let op = descr_new(&raw mut PyClassMethodDescr_Type, owner, (*ml).ml_name);
@@ -368,7 +370,7 @@ pub unsafe fn new_classmethod(owner: *mut PyTypeObject, ml: *mut PyMethodDef) ->
 ///
 /// # Safety
 /// `owner` must be a type; `m` must outlive the descriptor.
-pub unsafe fn new_member(owner: *mut PyTypeObject, m: *mut PyMemberDef) -> *mut PyObject {
+pub(crate) unsafe fn new_member(owner: *mut PyTypeObject, m: *mut PyMemberDef) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let op = descr_new(&raw mut PyMemberDescr_Type, owner, (*m).name);
@@ -383,7 +385,7 @@ pub unsafe fn new_member(owner: *mut PyTypeObject, m: *mut PyMemberDef) -> *mut 
 ///
 /// # Safety
 /// `owner` must be a type; `g` must outlive the descriptor.
-pub unsafe fn new_getset(owner: *mut PyTypeObject, g: *mut PyGetSetDef) -> *mut PyObject {
+pub(crate) unsafe fn new_getset(owner: *mut PyTypeObject, g: *mut PyGetSetDef) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let op = descr_new(&raw mut PyGetSetDescr_Type, owner, (*g).name);
@@ -691,7 +693,7 @@ unsafe fn add_missing<T>(
 ///
 /// # Safety
 /// `t` must be a type whose tables are NULL-terminated arrays; `dict` a dict.
-pub unsafe fn add_descriptors(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
+pub(crate) unsafe fn add_descriptors(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let mut ml = (*t).tp_methods;

@@ -188,7 +188,7 @@ pub static mut PyDict_Type: PyTypeObject = PyTypeObject {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_dict(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_dict(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::has_flag(op, Py_TPFLAGS_DICT_SUBCLASS) }
 }
@@ -303,7 +303,7 @@ unsafe fn find(d: *mut PyObject, key: *mut PyObject, h: Py_hash_t) -> Result<Opt
 ///
 /// # Safety
 /// `key` must be a live object.
-pub unsafe fn key_error(key: *mut PyObject) {
+pub(crate) unsafe fn key_error(key: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         let args = crate::tupleobject::from_slice(&[key]);
@@ -319,22 +319,22 @@ pub unsafe fn key_error(key: *mut PyObject) {
 ///
 /// # Safety
 /// `d` must be a live dict and `key` a live object.
-pub unsafe fn get_with_error(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn get_with_error(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe { get_with_error_as(d, key, DICT_KEY) }
 }
 
 /// What a dict's key is called in CPython 3.14's unhashable-key text.
-pub const DICT_KEY: &str = "dict key";
+pub(crate) const DICT_KEY: &str = "dict key";
 /// What a set's element is called there (sets keep their elements in a dict).
-pub const SET_ELEMENT: &str = "set element";
+pub(crate) const SET_ELEMENT: &str = "set element";
 
 /// `hash(key)` for a lookup or store; a TypeError (an unhashable key) is reworded as CPython
 /// 3.14 does: "cannot use 'T' as a dict key (unhashable type: 'T')", `what` naming the role.
 ///
 /// # Safety
 /// `key` must be live.
-pub unsafe fn key_hash(key: *mut PyObject, what: &str) -> crate::pyport::Py_hash_t {
+pub(crate) unsafe fn key_hash(key: *mut PyObject, what: &str) -> crate::pyport::Py_hash_t {
     // SAFETY: forwarded contract.
     unsafe {
         let h = crate::object::hash(key);
@@ -356,7 +356,11 @@ pub unsafe fn key_hash(key: *mut PyObject, what: &str) -> crate::pyport::Py_hash
 ///
 /// # Safety
 /// As `get_with_error`.
-pub unsafe fn get_with_error_as(d: *mut PyObject, key: *mut PyObject, what: &str) -> *mut PyObject {
+pub(crate) unsafe fn get_with_error_as(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    what: &str,
+) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let h = key_hash(key, what);
@@ -377,7 +381,7 @@ pub unsafe fn get_with_error_as(d: *mut PyObject, key: *mut PyObject, what: &str
 ///
 /// # Safety
 /// `d` must be a live dict and `key` a live object.
-pub unsafe fn get(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn get(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let saved = crate::pyerrors::take_raised();
@@ -419,7 +423,7 @@ pub unsafe fn set_item(d: *mut PyObject, key: *mut PyObject, value: *mut PyObjec
 ///
 /// # Safety
 /// As `set_item`.
-pub unsafe fn set_item_as(
+pub(crate) unsafe fn set_item_as(
     d: *mut PyObject,
     key: *mut PyObject,
     value: *mut PyObject,
@@ -476,7 +480,7 @@ pub unsafe fn set_item_str(d: *mut PyObject, key: &str, value: *mut PyObject) ->
 ///
 /// # Safety
 /// `d` must be a live dict and `key` a live object.
-pub unsafe fn del_item(d: *mut PyObject, key: *mut PyObject) -> c_int {
+pub(crate) unsafe fn del_item(d: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         match pop(d, key) {
@@ -497,7 +501,10 @@ pub unsafe fn del_item(d: *mut PyObject, key: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `d` must be a live dict and `key` a live object.
-pub unsafe fn pop(d: *mut PyObject, key: *mut PyObject) -> Result<Option<*mut PyObject>, ()> {
+pub(crate) unsafe fn pop(
+    d: *mut PyObject,
+    key: *mut PyObject,
+) -> Result<Option<*mut PyObject>, ()> {
     // SAFETY: forwarded contract.
     unsafe {
         // an empty dict answers "absent" without hashing the key, as CPython's does
@@ -512,7 +519,7 @@ pub unsafe fn pop(d: *mut PyObject, key: *mut PyObject) -> Result<Option<*mut Py
 ///
 /// # Safety
 /// As `pop`.
-pub unsafe fn pop_as(
+pub(crate) unsafe fn pop_as(
     d: *mut PyObject,
     key: *mut PyObject,
     what: &str,
@@ -556,7 +563,7 @@ pub unsafe fn len(d: *mut PyObject) -> Py_ssize_t {
 ///
 /// # Safety
 /// `d` must be a live dict; the pointers are only valid while it is unchanged.
-pub unsafe fn entries(d: *mut PyObject) -> Vec<(*mut PyObject, *mut PyObject)> {
+pub(crate) unsafe fn entries(d: *mut PyObject) -> Vec<(*mut PyObject, *mut PyObject)> {
     // SAFETY: forwarded contract.
     let _g = unsafe { lock(d) };
     // SAFETY: forwarded contract.
@@ -620,7 +627,7 @@ unsafe extern "C" fn dict_repr(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `d` must be a live dict.
-pub unsafe fn owned_entries(d: *mut PyObject) -> Vec<(*mut PyObject, *mut PyObject)> {
+pub(crate) unsafe fn owned_entries(d: *mut PyObject) -> Vec<(*mut PyObject, *mut PyObject)> {
     // SAFETY: forwarded contract; `entries` holds the lock while copying.
     unsafe {
         entries(d)
@@ -634,7 +641,7 @@ pub unsafe fn owned_entries(d: *mut PyObject) -> Vec<(*mut PyObject, *mut PyObje
 ///
 /// # Safety
 /// Owned references only.
-pub unsafe fn release_entries(v: Vec<(*mut PyObject, *mut PyObject)>) {
+pub(crate) unsafe fn release_entries(v: Vec<(*mut PyObject, *mut PyObject)>) {
     for (k, x) in v {
         // SAFETY: forwarded contract.
         unsafe {
@@ -1423,7 +1430,7 @@ unsafe fn merge_seq2(a: *mut PyObject, seq: *mut PyObject, override_: bool) -> c
 ///
 /// # Safety
 /// `d` must be a live dict.
-pub unsafe fn copy(d: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn copy(d: *mut PyObject) -> *mut PyObject {
     let c = new_dict();
     // SAFETY: forwarded contract; `c` is fresh.
     unsafe {

@@ -42,7 +42,7 @@ pub struct PyImportErrorObject {
 
 /// Which instance layout an exception type uses (fields after offset 88).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Base,
     Key,
     Group,
@@ -217,7 +217,7 @@ const fn exc_type(
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn kind_of(t: *mut PyTypeObject) -> Kind {
+pub(crate) unsafe fn kind_of(t: *mut PyTypeObject) -> Kind {
     use crate::object::is_subtype as sub;
     // SAFETY: forwarded contract; the EXC_ statics are type objects.
     unsafe {
@@ -244,7 +244,7 @@ pub unsafe fn kind_of(t: *mut PyTypeObject) -> Kind {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_exception_instance(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_exception_instance(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::has_flag(op, Py_TPFLAGS_BASE_EXC_SUBCLASS) }
 }
@@ -253,7 +253,7 @@ pub unsafe fn is_exception_instance(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_exception_class(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_exception_class(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract; type objects are PyTypeObjects.
     unsafe {
         crate::object::is_type(op)
@@ -270,7 +270,7 @@ pub(crate) unsafe fn field(op: *mut PyObject, off: usize) -> *mut *mut PyObject 
 ///
 /// # Safety
 /// `t` must be an exception type, `args` a live tuple.
-pub unsafe fn new_exception(t: *mut PyTypeObject, args: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn new_exception(t: *mut PyTypeObject, args: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let e = crate::objimpl::alloc_object(t, 0);
@@ -502,7 +502,7 @@ unsafe extern "C" fn set_context_attr(
 ///
 /// # Safety
 /// `exc` must be a live exception; `cause` NULL or an owned reference.
-pub unsafe fn set_cause(exc: *mut PyObject, cause: *mut PyObject) {
+pub(crate) unsafe fn set_cause(exc: *mut PyObject, cause: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         let b = exc.cast::<PyBaseExceptionObject>();
@@ -516,7 +516,7 @@ pub unsafe fn set_cause(exc: *mut PyObject, cause: *mut PyObject) {
 ///
 /// # Safety
 /// `exc` must be a live exception; `ctx` NULL or an owned reference.
-pub unsafe fn set_context(exc: *mut PyObject, ctx: *mut PyObject) {
+pub(crate) unsafe fn set_context(exc: *mut PyObject, ctx: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         let b = exc.cast::<PyBaseExceptionObject>();
@@ -596,7 +596,8 @@ macro_rules! exception_types {
         aliases { $( $alias:ident = $target:ident; )* }
     ) => {
         $(
-            pub static mut $exc: PyTypeObject = exc_type($cname, $($base)+, $size, Kind::$kind);
+            pub(crate) static mut $exc: PyTypeObject =
+                exc_type($cname, $($base)+, $size, Kind::$kind);
             #[export]
             pub static mut $pyexc: *mut PyObject = (&raw mut $exc).cast();
         )*
@@ -606,7 +607,8 @@ macro_rules! exception_types {
         )*
 
         /// Every built-in exception type, by name (aliases excluded), in the table's order.
-        pub fn builtin_exceptions() -> [(&'static str, *mut PyTypeObject); [$($name),*].len()] {
+        pub(crate) fn builtin_exceptions(
+        ) -> [(&'static str, *mut PyTypeObject); [$($name),*].len()] {
             [$(($name, &raw mut $exc)),*]
         }
     };

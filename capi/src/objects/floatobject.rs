@@ -23,7 +23,7 @@ pub struct PyFloatObject {
     pub ob_fval: f64,
 }
 
-pub static mut FLOAT_AS_NUMBER: PyNumberMethods = PyNumberMethods {
+pub(crate) static mut FLOAT_AS_NUMBER: PyNumberMethods = PyNumberMethods {
     nb_add: Some(float_add),
     nb_subtract: Some(float_sub),
     nb_multiply: Some(float_mul),
@@ -119,7 +119,7 @@ unsafe extern "C" fn float_is_integer(op: *mut PyObject, _: *mut PyObject) -> *m
 }
 
 /// `float.as_integer_ratio()` as big integers.
-pub fn integer_ratio(v: f64) -> Result<(BigInt, BigInt), (bool, &'static str)> {
+pub(crate) fn integer_ratio(v: f64) -> Result<(BigInt, BigInt), (bool, &'static str)> {
     if v.is_nan() {
         return Err((false, "cannot convert NaN to integer ratio"));
     }
@@ -152,7 +152,7 @@ unsafe extern "C" fn float_as_integer_ratio(op: *mut PyObject, _: *mut PyObject)
 }
 
 /// `float.hex()`: `[-]0x1.<13 hex digits>p±e`, subnormals as `0x0.<digits>p-1022`.
-pub fn hex_f64(v: f64) -> String {
+pub(crate) fn hex_f64(v: f64) -> String {
     if v.is_nan() {
         return "nan".into();
     }
@@ -205,7 +205,7 @@ unsafe extern "C" fn float_ceil(op: *mut PyObject, _: *mut PyObject) -> *mut PyO
 
 /// `round(x, n)`: the exact value of `x` rounded to `n` decimal places (ties to even),
 /// then correctly rounded back to a double. `None` when the result overflows.
-pub fn round_f64(x: f64, n: i64) -> Option<f64> {
+pub(crate) fn round_f64(x: f64, n: i64) -> Option<f64> {
     if !x.is_finite() || x == 0.0 || n > 400 {
         return Some(x);
     }
@@ -268,7 +268,7 @@ unsafe extern "C" fn float_round(
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_float(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_float(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::type_check(op, &raw mut PyFloat_Type) }
 }
@@ -286,7 +286,7 @@ pub unsafe fn value(op: *mut PyObject) -> f64 {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn as_f64(op: *mut PyObject) -> Option<f64> {
+pub(crate) unsafe fn as_f64(op: *mut PyObject) -> Option<f64> {
     // SAFETY: forwarded contract.
     unsafe {
         if is_float(op) {
@@ -306,7 +306,7 @@ pub unsafe fn as_f64(op: *mut PyObject) -> Option<f64> {
 /// # Safety
 /// Both must be live objects.
 #[inline]
-pub unsafe fn exact_pair(v: *mut PyObject, w: *mut PyObject) -> Option<(f64, f64)> {
+pub(crate) unsafe fn exact_pair(v: *mut PyObject, w: *mut PyObject) -> Option<(f64, f64)> {
     // SAFETY: forwarded contract.
     unsafe {
         let t = &raw mut PyFloat_Type;
@@ -405,12 +405,12 @@ fn format_repr(v: f64, add_dot_0: bool) -> String {
 
 /// Python's `repr(float)`: shortest round-trip digits, exponent notation when the decimal
 /// point position is above 16 or below -3.
-pub fn repr_f64(v: f64) -> String {
+pub(crate) fn repr_f64(v: f64) -> String {
     format_repr(v, true)
 }
 
 /// A float as a part of `repr(complex)` (no ".0" added).
-pub fn repr_f64_part(v: f64) -> String {
+pub(crate) fn repr_f64_part(v: f64) -> String {
     format_repr(v, false)
 }
 
@@ -428,7 +428,7 @@ fn pow2_mod(e: i64) -> u64 {
 
 /// The numeric hash of a finite double: `sign * (|m| * 2**e mod (2**61 - 1))` where
 /// `v = m * 2**e` with an integer mantissa `m`. `None` for infinities and NaN.
-pub fn hash_finite(v: f64) -> Option<Py_hash_t> {
+pub(crate) fn hash_finite(v: f64) -> Option<Py_hash_t> {
     if !v.is_finite() {
         return None;
     }
@@ -450,7 +450,7 @@ pub fn hash_finite(v: f64) -> Option<Py_hash_t> {
 }
 
 /// `_Py_HashDouble(obj, v)`: NaN hashes by identity (3.10+).
-pub fn hash_double(obj: *mut PyObject, v: f64) -> Py_hash_t {
+pub(crate) fn hash_double(obj: *mut PyObject, v: f64) -> Py_hash_t {
     match hash_finite(v) {
         Some(h) => h,
         None if v.is_nan() => {
@@ -481,7 +481,7 @@ pub fn _Py_HashDouble(obj: *mut PyObject, v: f64) -> Py_hash_t {
 // ---- comparison ---------------------------------------------------------------------------
 
 /// Compares a finite or infinite (not NaN) double with a big integer exactly.
-pub fn compare_with_int(f: f64, i: &BigInt) -> Ordering {
+pub(crate) fn compare_with_int(f: f64, i: &BigInt) -> Ordering {
     if f.is_infinite() {
         return if f > 0.0 {
             Ordering::Greater
@@ -607,7 +607,7 @@ unsafe extern "C" fn float_truediv(a: *mut PyObject, b: *mut PyObject) -> *mut P
 }
 
 /// Python's float `divmod`: floor quotient and a remainder with the divisor's sign.
-pub fn float_divmod_values(vx: f64, wx: f64) -> (f64, f64) {
+pub(crate) fn float_divmod_values(vx: f64, wx: f64) -> (f64, f64) {
     let mut m = vx % wx;
     let mut div = (vx - m) / wx;
     if m != 0.0 {
@@ -631,7 +631,7 @@ pub fn float_divmod_values(vx: f64, wx: f64) -> (f64, f64) {
 }
 
 /// Python's float `%`.
-pub fn float_mod_value(vx: f64, wx: f64) -> f64 {
+pub(crate) fn float_mod_value(vx: f64, wx: f64) -> f64 {
     let mut m = vx % wx;
     if m != 0.0 {
         if (wx < 0.0) != (m < 0.0) {
@@ -681,7 +681,7 @@ unsafe extern "C" fn float_divmod(a: *mut PyObject, b: *mut PyObject) -> *mut Py
 
 /// `x ** y` for doubles with Python's rules: a float, a complex for a negative base and a
 /// non-integral exponent, or an exception.
-pub fn float_pow_values(x: f64, y: f64) -> *mut PyObject {
+pub(crate) fn float_pow_values(x: f64, y: f64) -> *mut PyObject {
     if y == 0.0 {
         return from_f64(1.0);
     }
@@ -773,7 +773,7 @@ unsafe extern "C" fn float_int(op: *mut PyObject) -> *mut PyObject {
 // ---- parsing and the API ------------------------------------------------------------------
 
 /// Parses `float(text)`: whitespace around, underscores between digits, `inf`/`nan`.
-pub fn parse_float(text: &str) -> Option<f64> {
+pub(crate) fn parse_float(text: &str) -> Option<f64> {
     let s = text.trim_matches(|c: char| c.is_whitespace());
     if s.is_empty() {
         return None;
@@ -812,7 +812,7 @@ pub fn parse_float(text: &str) -> Option<f64> {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn number_float(op: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn number_float(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if crate::object::ty(op) == &raw mut PyFloat_Type {
@@ -1061,7 +1061,7 @@ pub unsafe fn PyFloat_Unpack4(p: *const u8, le: c_int) -> f64 {
 }
 
 /// Packs a double as IEEE 754 binary16 (round half to even); `None` if it is too large.
-pub fn to_half_bits(x: f64) -> Option<u16> {
+pub(crate) fn to_half_bits(x: f64) -> Option<u16> {
     let sign: u16 = if x.is_sign_negative() { 0x8000 } else { 0 };
     if x.is_nan() {
         return Some(sign | 0x7e00);
@@ -1093,7 +1093,7 @@ pub fn to_half_bits(x: f64) -> Option<u16> {
 }
 
 /// Unpacks IEEE 754 binary16.
-pub fn from_half_bits(h: u16) -> f64 {
+pub(crate) fn from_half_bits(h: u16) -> f64 {
     let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
     let e = i32::from((h >> 10) & 0x1f);
     let m = f64::from(h & 0x3ff);

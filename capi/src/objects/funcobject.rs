@@ -8,7 +8,7 @@ use crate::refcount::{new_ref, xdecref};
 /// `staticmethod` objects: the callable and an (unused) instance dict.
 #[repr(C)]
 #[derive(Debug)]
-pub struct StaticMethodObject {
+pub(crate) struct StaticMethodObject {
     pub ob_base: PyObject,
     pub sm_callable: *mut PyObject,
     pub sm_dict: *mut PyObject,
@@ -59,7 +59,7 @@ unsafe extern "C" fn sm_call(
 ///
 /// # Safety
 /// `callable` must be a live object.
-pub unsafe fn new_staticmethod(callable: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn new_staticmethod(callable: *mut PyObject) -> *mut PyObject {
     // SAFETY: PyStaticMethod_Type is a ready static type; `callable` is live.
     unsafe {
         let op = crate::objimpl::alloc_object(&raw mut PyStaticMethod_Type, 0);

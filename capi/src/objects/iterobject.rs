@@ -16,7 +16,7 @@ use std::ffi::c_int;
 use std::ptr::null_mut;
 
 /// A new reference to `NotImplemented`.
-pub fn not_implemented() -> *mut PyObject {
+pub(crate) fn not_implemented() -> *mut PyObject {
     // SAFETY: the singleton is immortal.
     unsafe { new_ref(&raw mut _Py_NotImplementedStruct) }
 }
@@ -25,7 +25,7 @@ pub fn not_implemented() -> *mut PyObject {
 /// position, `seq` the container (NULL once exhausted), `aux` the callable iterator's
 /// sentinel, `len0` the size at creation (dict/set change detection).
 #[repr(C)]
-pub struct IterObject {
+pub(crate) struct IterObject {
     pub ob_base: PyObject,
     pub index: Py_ssize_t,
     pub seq: *mut PyObject,
@@ -34,20 +34,20 @@ pub struct IterObject {
 }
 
 /// What an iterator's `next` step produced.
-pub enum Step {
+pub(crate) enum Step {
     Item(*mut PyObject),
     End,
     Error,
 }
 
 /// A `tp_iternext` body: produces item `index` of `seq` (new reference).
-pub type NextFn = unsafe fn(it: &mut IterObject) -> Step;
+pub(crate) type NextFn = unsafe fn(it: &mut IterObject) -> Step;
 
 /// A new iterator of type `t` over `seq` (a new reference to `seq` is kept).
 ///
 /// # Safety
 /// `t` must be one of the iterator types; `seq` a live object.
-pub unsafe fn new_iter(
+pub(crate) unsafe fn new_iter(
     t: *mut PyTypeObject,
     seq: *mut PyObject,
     len0: Py_ssize_t,
@@ -69,7 +69,7 @@ pub unsafe fn new_iter(
 ///
 /// # Safety
 /// `op` must be a live `IterObject`.
-pub unsafe fn iter_step(op: *mut PyObject, f: NextFn) -> *mut PyObject {
+pub(crate) unsafe fn iter_step(op: *mut PyObject, f: NextFn) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let it = &mut *op.cast::<IterObject>();
@@ -92,7 +92,7 @@ pub unsafe fn iter_step(op: *mut PyObject, f: NextFn) -> *mut PyObject {
 }
 
 /// `tp_dealloc` of the iterator objects.
-pub unsafe extern "C" fn iter_dealloc(op: *mut PyObject) {
+pub(crate) unsafe extern "C" fn iter_dealloc(op: *mut PyObject) {
     // SAFETY: a dead IterObject (slot contract).
     unsafe {
         let it = op.cast::<IterObject>();
@@ -103,13 +103,13 @@ pub unsafe extern "C" fn iter_dealloc(op: *mut PyObject) {
 }
 
 /// `tp_iter` returning the object itself.
-pub unsafe extern "C" fn self_iter(op: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe extern "C" fn self_iter(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object (slot contract).
     unsafe { new_ref(op) }
 }
 
 /// A static iterator type named `name` with `next` as `tp_iternext`.
-pub const fn iter_type(
+pub(crate) const fn iter_type(
     name: &'static std::ffi::CStr,
     next: unsafe extern "C" fn(*mut PyObject) -> *mut PyObject,
 ) -> PyTypeObject {
@@ -190,7 +190,7 @@ unsafe extern "C" fn calliter_next(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `f` must be a live object.
-pub unsafe fn call_no_args(f: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn call_no_args(f: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let t = ty(f);
@@ -213,7 +213,7 @@ pub unsafe fn call_no_args(f: *mut PyObject) -> *mut PyObject {
                 r
             }
             None => {
-                let n = crate::sliceobject::tname(f);
+                let n = crate::object::tname(f);
                 raise(
                     &raw mut EXC_TypeError,
                     &format!("'{n}' object is not callable"),
@@ -266,7 +266,7 @@ pub unsafe fn get_iter(op: *mut PyObject) -> *mut PyObject {
         if let Some(f) = (*t).tp_iter {
             let it = crate::extcall::unary(f, op);
             if !it.is_null() && (*ty(it)).tp_iternext.is_none() {
-                let n = crate::sliceobject::tname(it);
+                let n = crate::object::tname(it);
                 decref(it);
                 return raise(
                     &raw mut EXC_TypeError,
@@ -278,7 +278,7 @@ pub unsafe fn get_iter(op: *mut PyObject) -> *mut PyObject {
         if !(*t).tp_as_sequence.is_null() && (*(*t).tp_as_sequence).sq_item.is_some() {
             return new_iter(&raw mut PySeqIter_Type, op, 0);
         }
-        let n = crate::sliceobject::tname(op);
+        let n = crate::object::tname(op);
         raise(
             &raw mut EXC_TypeError,
             &format!("'{n}' object is not iterable"),
@@ -315,7 +315,7 @@ pub unsafe fn next(it: *mut PyObject) -> Result<Option<*mut PyObject>, ()> {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn collect(op: *mut PyObject) -> Result<Vec<*mut PyObject>, ()> {
+pub(crate) unsafe fn collect(op: *mut PyObject) -> Result<Vec<*mut PyObject>, ()> {
     // SAFETY: forwarded contract.
     unsafe {
         if crate::listobject::is_list(op) {
@@ -352,7 +352,7 @@ pub unsafe fn collect(op: *mut PyObject) -> Result<Vec<*mut PyObject>, ()> {
 ///
 /// # Safety
 /// Every element must be an owned reference.
-pub unsafe fn release_all(v: Vec<*mut PyObject>) {
+pub(crate) unsafe fn release_all(v: Vec<*mut PyObject>) {
     for o in v {
         // SAFETY: forwarded contract.
         unsafe { decref(o) };
@@ -400,7 +400,7 @@ unsafe fn numeric_fallback(a: *mut PyObject, b: *mut PyObject, op: c_int) -> Opt
 ///
 /// # Safety
 /// Both must be live objects.
-pub unsafe fn rich_compare(a: *mut PyObject, b: *mut PyObject, op: c_int) -> *mut PyObject {
+pub(crate) unsafe fn rich_compare(a: *mut PyObject, b: *mut PyObject, op: c_int) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let (ta, tb) = (ty(a), ty(b));
@@ -480,7 +480,7 @@ pub unsafe fn compare_bool(a: *mut PyObject, b: *mut PyObject, op: c_int) -> c_i
 ///
 /// # Safety
 /// All items must be live objects.
-pub unsafe fn compare_sequences(
+pub(crate) unsafe fn compare_sequences(
     x: &[*mut PyObject],
     y: &[*mut PyObject],
     op: c_int,
@@ -524,7 +524,7 @@ thread_local! {
 }
 
 /// `Py_ReprEnter`: false when `op` is already being printed on this thread.
-pub fn repr_enter(op: *mut PyObject) -> bool {
+pub(crate) fn repr_enter(op: *mut PyObject) -> bool {
     REPR_STACK.with(|s| {
         let mut s = s.borrow_mut();
         if s.contains(&(op as usize)) {
@@ -537,7 +537,7 @@ pub fn repr_enter(op: *mut PyObject) -> bool {
 }
 
 /// `Py_ReprLeave`.
-pub fn repr_leave(op: *mut PyObject) {
+pub(crate) fn repr_leave(op: *mut PyObject) {
     REPR_STACK.with(|s| s.borrow_mut().retain(|&p| p != op as usize));
 }
 
@@ -545,7 +545,7 @@ pub fn repr_leave(op: *mut PyObject) {
 ///
 /// # Safety
 /// All must be live objects.
-pub unsafe fn repr_all(objs: &[*mut PyObject]) -> Option<Vec<String>> {
+pub(crate) unsafe fn repr_all(objs: &[*mut PyObject]) -> Option<Vec<String>> {
     let mut out = Vec::with_capacity(objs.len());
     for &o in objs {
         // SAFETY: forwarded contract.
@@ -563,15 +563,15 @@ pub unsafe fn repr_all(objs: &[*mut PyObject]) -> Option<Vec<String>> {
 }
 
 /// Raises `RuntimeError(msg)`; returns `Step::Error`.
-pub fn runtime_error(msg: &str) -> Step {
+pub(crate) fn runtime_error(msg: &str) -> Step {
     raise(&raw mut EXC_RuntimeError, msg);
     Step::Error
 }
 
 /// `TypeError: unhashable type: 'T'` as a `tp_hash` slot.
-pub unsafe extern "C" fn unhashable(op: *mut PyObject) -> crate::pyport::Py_hash_t {
+pub(crate) unsafe extern "C" fn unhashable(op: *mut PyObject) -> crate::pyport::Py_hash_t {
     // SAFETY: a live object (slot contract).
-    let n = unsafe { crate::sliceobject::tname(op) };
+    let n = unsafe { crate::object::tname(op) };
     raise(&raw mut EXC_TypeError, &format!("unhashable type: '{n}'"));
     -1
 }
@@ -581,7 +581,7 @@ pub unsafe extern "C" fn unhashable(op: *mut PyObject) -> crate::pyport::Py_hash
 ///
 /// # Safety
 /// `args` must be a tuple, `kw` NULL or a dict.
-pub unsafe fn ctor_args(
+pub(crate) unsafe fn ctor_args(
     name: &str,
     args: *mut PyObject,
     kw: *mut PyObject,

@@ -72,7 +72,7 @@ impl Drop for ListLock {
 ///
 /// # Safety
 /// `op` must be a live list.
-pub unsafe fn snapshot(op: *mut PyObject) -> Vec<*mut PyObject> {
+pub(crate) unsafe fn snapshot(op: *mut PyObject) -> Vec<*mut PyObject> {
     let _g = ListLock::new(op);
     // SAFETY: forwarded contract; the lock keeps the array in place while copying.
     unsafe { items(op).iter().map(|&o| new_ref(o)).collect() }
@@ -176,7 +176,7 @@ pub static mut PyListRevIter_Type: PyTypeObject =
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_list(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_list(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::has_flag(op, Py_TPFLAGS_LIST_SUBCLASS) }
 }
@@ -185,7 +185,7 @@ pub unsafe fn is_list(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live list.
-pub unsafe fn items<'a>(op: *mut PyObject) -> &'a [*mut PyObject] {
+pub(crate) unsafe fn items<'a>(op: *mut PyObject) -> &'a [*mut PyObject] {
     // SAFETY: forwarded contract: `ob_item` holds `ob_size` pointers.
     unsafe {
         let l = op.cast::<PyListObject>();
@@ -213,7 +213,7 @@ unsafe fn items_mut<'a>(op: *mut PyObject) -> &'a mut [*mut PyObject] {
 ///
 /// # Safety
 /// `op` must be a live list.
-pub unsafe fn len(op: *mut PyObject) -> Py_ssize_t {
+pub(crate) unsafe fn len(op: *mut PyObject) -> Py_ssize_t {
     // SAFETY: forwarded contract.
     unsafe { (*op.cast::<PyVarObject>()).ob_size }
 }
@@ -260,7 +260,7 @@ unsafe fn resize(op: *mut PyObject, newsize: Py_ssize_t) -> bool {
 }
 
 /// A new list of `n` NULL items.
-pub fn new_list(n: Py_ssize_t) -> *mut PyObject {
+pub(crate) fn new_list(n: Py_ssize_t) -> *mut PyObject {
     // SAFETY: PyList_Type is a ready static type.
     let l = unsafe { crate::objimpl::alloc_object(&raw mut PyList_Type, 0) };
     if l.is_null() || n <= 0 {
@@ -286,7 +286,7 @@ pub fn new_list(n: Py_ssize_t) -> *mut PyObject {
 ///
 /// # Safety
 /// Every element must be live.
-pub unsafe fn from_slice(objs: &[*mut PyObject]) -> *mut PyObject {
+pub(crate) unsafe fn from_slice(objs: &[*mut PyObject]) -> *mut PyObject {
     let l = new_list(objs.len() as Py_ssize_t);
     if !l.is_null() {
         // SAFETY: fresh list of the right size.
@@ -303,7 +303,7 @@ pub unsafe fn from_slice(objs: &[*mut PyObject]) -> *mut PyObject {
 ///
 /// # Safety
 /// Every element must be an owned reference.
-pub unsafe fn from_vec(objs: Vec<*mut PyObject>) -> *mut PyObject {
+pub(crate) unsafe fn from_vec(objs: Vec<*mut PyObject>) -> *mut PyObject {
     let l = new_list(objs.len() as Py_ssize_t);
     // SAFETY: fresh list of the right size; references are transferred.
     unsafe {
@@ -322,7 +322,7 @@ pub unsafe fn from_vec(objs: Vec<*mut PyObject>) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` must be a live list and `v` a live object.
-pub unsafe fn append(op: *mut PyObject, v: *mut PyObject) -> c_int {
+pub(crate) unsafe fn append(op: *mut PyObject, v: *mut PyObject) -> c_int {
     let _g = ListLock::new(op);
     // SAFETY: forwarded contract; the lock gives this thread the only access to the array.
     unsafe {
@@ -524,7 +524,7 @@ unsafe extern "C" fn list_concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyO
     // SAFETY: live objects (slot contract).
     unsafe {
         if !is_list(b) {
-            let n = sl::tname(b);
+            let n = crate::object::tname(b);
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("can only concatenate list (not \"{n}\") to list"),
@@ -785,7 +785,7 @@ unsafe fn ass_slice(
 ///
 /// # Safety
 /// `op` must be a live list and `it` a live object.
-pub unsafe fn extend(op: *mut PyObject, it: *mut PyObject) -> c_int {
+pub(crate) unsafe fn extend(op: *mut PyObject, it: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let new = if it == op {
@@ -929,7 +929,7 @@ unsafe fn int_arg(o: *mut PyObject) -> Result<Py_ssize_t, ()> {
         match sl::index_value(o)? {
             Some(v) => Ok(v.clamp(Py_ssize_t::MIN as i128, Py_ssize_t::MAX as i128) as Py_ssize_t),
             None => {
-                let n = sl::tname(o);
+                let n = crate::object::tname(o);
                 raise(
                     &raw mut EXC_TypeError,
                     &format!("'{n}' object cannot be interpreted as an integer"),
@@ -964,7 +964,7 @@ unsafe extern "C" fn m_insert(
 ///
 /// # Safety
 /// `op` must be a live list and `v` a live object.
-pub unsafe fn insert(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
+pub(crate) unsafe fn insert(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int {
     let _g = ListLock::new(op);
     // SAFETY: forwarded contract; the lock gives this thread the only access to the array.
     unsafe {
@@ -1241,7 +1241,7 @@ pub unsafe fn PyList_GetItemRef(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObje
             let n = if op.is_null() {
                 "NULL".into()
             } else {
-                sl::tname(op)
+                crate::object::tname(op)
             };
             return raise(&raw mut EXC_TypeError, &format!("expected a list, got {n}"));
         }

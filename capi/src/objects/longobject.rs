@@ -26,14 +26,14 @@ pub const PyLong_SHIFT: u32 = 30;
 const MASK: u64 = (1 << PyLong_SHIFT) - 1;
 
 /// The largest number of decimal digits converted to or from `str` (`sys.int_info.default_max_str_digits`).
-pub const MAX_STR_DIGITS: usize = 4300;
+pub(crate) const MAX_STR_DIGITS: usize = 4300;
 
 /// The hash modulus: the Mersenne prime 2**61 - 1 (`sys.hash_info.modulus`).
-pub const HASH_MODULUS: u64 = (1 << 61) - 1;
+pub(crate) const HASH_MODULUS: u64 = (1 << 61) - 1;
 /// Hash bits (`sys.hash_info.width` is 64, the modulus uses 61).
-pub const HASH_BITS: u32 = 61;
+pub(crate) const HASH_BITS: u32 = 61;
 /// `hash(float('inf'))`.
-pub const HASH_INF: Py_hash_t = 314159;
+pub(crate) const HASH_INF: Py_hash_t = 314159;
 
 /// `_PyLongValue`.
 #[repr(C)]
@@ -50,7 +50,7 @@ pub struct PyLongObject {
 }
 
 /// A `PyNumberMethods` with every slot empty.
-pub const NB_EMPTY: PyNumberMethods = PyNumberMethods {
+pub(crate) const NB_EMPTY: PyNumberMethods = PyNumberMethods {
     nb_add: None,
     nb_subtract: None,
     nb_multiply: None,
@@ -90,7 +90,7 @@ pub const NB_EMPTY: PyNumberMethods = PyNumberMethods {
 };
 
 /// The number slots of `int` (bool starts from them too).
-pub const fn long_number_methods() -> PyNumberMethods {
+pub(crate) const fn long_number_methods() -> PyNumberMethods {
     PyNumberMethods {
         nb_add: Some(long_add),
         nb_subtract: Some(long_sub),
@@ -138,7 +138,7 @@ pub static mut PyLong_Type: PyTypeObject = PyTypeObject {
 };
 
 /// A read-only getset table entry.
-pub const fn getset(
+pub(crate) const fn getset(
     name: &'static std::ffi::CStr,
     get: crate::descrobject::getter,
 ) -> crate::descrobject::PyGetSetDef {
@@ -152,7 +152,7 @@ pub const fn getset(
 }
 
 /// The NULL entry ending a getset table.
-pub const GETSET_END: crate::descrobject::PyGetSetDef = crate::descrobject::PyGetSetDef {
+pub(crate) const GETSET_END: crate::descrobject::PyGetSetDef = crate::descrobject::PyGetSetDef {
     name: std::ptr::null(),
     get: None,
     set: None,
@@ -183,7 +183,7 @@ static mut LONG_GETSET: [crate::descrobject::PyGetSetDef; 5] = [
 ];
 
 /// A method table entry.
-pub const fn method(
+pub(crate) const fn method(
     name: &'static std::ffi::CStr,
     meth: *mut c_void,
     flags: c_int,
@@ -197,7 +197,7 @@ pub const fn method(
 }
 
 /// The NULL entry ending a method table.
-pub const METHOD_END: crate::methodobject::PyMethodDef = crate::methodobject::PyMethodDef {
+pub(crate) const METHOD_END: crate::methodobject::PyMethodDef = crate::methodobject::PyMethodDef {
     ml_name: std::ptr::null(),
     ml_meth: null_mut(),
     ml_flags: 0,
@@ -459,7 +459,7 @@ unsafe extern "C" fn long_from_bytes(
 ///
 /// # Safety
 /// `args` holds `nargs` live objects.
-pub unsafe fn round_ndigits(
+pub(crate) unsafe fn round_ndigits(
     args: *const *mut PyObject,
     nargs: Py_ssize_t,
     what: &str,
@@ -486,7 +486,7 @@ pub unsafe fn round_ndigits(
 }
 
 /// `x` rounded to a multiple of `10**k` (k > 0), ties to even.
-pub fn round_to_power_of_ten(x: &BigInt, k: u64) -> BigInt {
+pub(crate) fn round_to_power_of_ten(x: &BigInt, k: u64) -> BigInt {
     let p = num_traits::Pow::pow(BigInt::from(10), k);
     let (mut q, r) = x.div_mod_floor(&p);
     let twice: BigInt = &r * 2;
@@ -521,7 +521,7 @@ unsafe extern "C" fn long_round(
 }
 
 /// The tag of a value with `ndigits` digits and `sign` (-1, 0, 1).
-pub const fn tag(ndigits: usize, sign: i32) -> usize {
+pub(crate) const fn tag(ndigits: usize, sign: i32) -> usize {
     (ndigits << 3) | (1 - sign) as usize
 }
 
@@ -572,13 +572,13 @@ pub unsafe fn is_int(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_exact_int(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_exact_int(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::ty(op) == &raw mut PyLong_Type }
 }
 
 /// `Py_NotImplemented` as a new reference (it is immortal).
-pub fn not_implemented() -> *mut PyObject {
+pub(crate) fn not_implemented() -> *mut PyObject {
     &raw mut crate::object::_Py_NotImplementedStruct
 }
 
@@ -646,7 +646,7 @@ unsafe extern "C" fn long_dealloc(op: *mut PyObject) {
 /// # Safety
 /// `op` must be a live int.
 #[inline]
-pub unsafe fn compact2(op: *mut PyObject) -> Option<i64> {
+pub(crate) unsafe fn compact2(op: *mut PyObject) -> Option<i64> {
     // SAFETY: forwarded contract: an int carries `lv_tag >> 3` digits, at least one slot.
     unsafe {
         let (n, sign) = tag_of(op);
@@ -667,7 +667,7 @@ pub unsafe fn compact2(op: *mut PyObject) -> Option<i64> {
 /// # Safety
 /// Both must be live objects.
 #[inline]
-pub unsafe fn exact_small_pair(v: *mut PyObject, w: *mut PyObject) -> Option<(i64, i64)> {
+pub(crate) unsafe fn exact_small_pair(v: *mut PyObject, w: *mut PyObject) -> Option<(i64, i64)> {
     // SAFETY: forwarded contract.
     unsafe {
         let t = &raw mut PyLong_Type;
@@ -679,12 +679,12 @@ pub unsafe fn exact_small_pair(v: *mut PyObject, w: *mut PyObject) -> Option<(i6
 }
 
 /// `x // y` and `x % y` of small values as new ints (`y != 0`).
-pub fn small_floordiv(x: i64, y: i64) -> *mut PyObject {
+pub(crate) fn small_floordiv(x: i64, y: i64) -> *mut PyObject {
     from_i64(floor_divmod_small(x, y).0)
 }
 
 /// See [`small_floordiv`].
-pub fn small_mod(x: i64, y: i64) -> *mut PyObject {
+pub(crate) fn small_mod(x: i64, y: i64) -> *mut PyObject {
     from_i64(floor_divmod_small(x, y).1)
 }
 
@@ -722,7 +722,7 @@ fn alloc_digits(sign: i32, ds: &[u32]) -> *mut PyObject {
 
 /// A new int holding `v` (a cached immortal one for -5..=256).
 #[inline]
-pub fn from_i64(v: i64) -> *mut PyObject {
+pub(crate) fn from_i64(v: i64) -> *mut PyObject {
     if (SMALL_MIN..=SMALL_MAX).contains(&v) {
         // SAFETY: in bounds of the static cache; its entries are immortal.
         return unsafe { (&raw mut SMALL_INTS[(v - SMALL_MIN) as usize]).cast() };
@@ -772,15 +772,7 @@ pub fn from_i128(v: i128) -> *mut PyObject {
 }
 
 /// A new int holding `v`.
-pub fn from_u128(v: u128) -> *mut PyObject {
-    match i128::try_from(v) {
-        Ok(x) => from_i128(x),
-        Err(_) => from_bigint(&BigInt::from(v)),
-    }
-}
-
-/// A new int holding `v`.
-pub fn from_bigint(v: &BigInt) -> *mut PyObject {
+pub(crate) fn from_bigint(v: &BigInt) -> *mut PyObject {
     if let Some(x) = v.to_i128() {
         return from_i128(x);
     }
@@ -809,7 +801,7 @@ pub fn from_bigint(v: &BigInt) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` must be a live int.
-pub unsafe fn to_bigint(op: *mut PyObject) -> BigInt {
+pub(crate) unsafe fn to_bigint(op: *mut PyObject) -> BigInt {
     // SAFETY: forwarded contract.
     unsafe {
         if let Some(v) = compact(op) {
@@ -866,7 +858,7 @@ pub unsafe fn value_i128(op: *mut PyObject) -> Option<i128> {
 ///
 /// # Safety
 /// `op` must be a live int.
-pub unsafe fn sign_of(op: *mut PyObject) -> i32 {
+pub(crate) unsafe fn sign_of(op: *mut PyObject) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { tag_of(op).1 }
 }
@@ -875,7 +867,7 @@ pub unsafe fn sign_of(op: *mut PyObject) -> i32 {
 ///
 /// # Safety
 /// `op` must be a live int.
-pub unsafe fn num_bits(op: *mut PyObject) -> u64 {
+pub(crate) unsafe fn num_bits(op: *mut PyObject) -> u64 {
     // SAFETY: forwarded contract.
     unsafe {
         let ds = digits(op);
@@ -892,7 +884,7 @@ pub unsafe fn num_bits(op: *mut PyObject) -> u64 {
 // ---- conversions ------------------------------------------------------------------------
 
 /// A correctly rounded conversion to float (`None` if it overflows).
-pub fn bigint_to_f64(v: &BigInt) -> Option<f64> {
+pub(crate) fn bigint_to_f64(v: &BigInt) -> Option<f64> {
     if let Some(x) = v.to_i64()
         && x.unsigned_abs() < (1 << 53)
     {
@@ -907,7 +899,7 @@ pub fn bigint_to_f64(v: &BigInt) -> Option<f64> {
 /// # Safety
 /// `op` must be a live int.
 #[allow(clippy::result_unit_err)] // Err: the Python exception is set
-pub unsafe fn to_f64(op: *mut PyObject) -> Result<f64, ()> {
+pub(crate) unsafe fn to_f64(op: *mut PyObject) -> Result<f64, ()> {
     // SAFETY: forwarded contract.
     let c = unsafe { compact(op) };
     if let Some(v) = c {
@@ -939,7 +931,7 @@ fn not_int(op: *mut PyObject) {
 ///
 /// # Safety
 /// `op` must be NULL or a live object.
-pub unsafe fn index(op: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn index(op: *mut PyObject) -> *mut PyObject {
     if op.is_null() {
         return crate::pyerrors::bad_internal_call();
     }
@@ -1132,7 +1124,7 @@ unsafe extern "C" fn long_mod(a: *mut PyObject, b: *mut PyObject) -> *mut PyObje
 }
 
 /// A new 2-tuple taking ownership of `a` and `b` (NULL if either is NULL).
-pub fn pair(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+pub(crate) fn pair(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
     // SAFETY: both are NULL or owned references to live objects.
     unsafe {
         if a.is_null() || b.is_null() {
@@ -1161,7 +1153,7 @@ unsafe extern "C" fn long_divmod(a: *mut PyObject, b: *mut PyObject) -> *mut PyO
 }
 
 /// `a / b` for ints, correctly rounded.
-pub fn true_divide(a: &BigInt, b: &BigInt) -> Result<f64, &'static str> {
+pub(crate) fn true_divide(a: &BigInt, b: &BigInt) -> Result<f64, &'static str> {
     if b.is_zero() {
         return Err("division by zero");
     }
@@ -1459,7 +1451,7 @@ unsafe extern "C" fn long_rshift(a: *mut PyObject, b: *mut PyObject) -> *mut PyO
 // ---- comparison, hash, repr ---------------------------------------------------------------
 
 /// The boolean result of comparing with `ord` under `op`.
-pub fn compare_result(ord: Ordering, op: c_int) -> bool {
+pub(crate) fn compare_result(ord: Ordering, op: c_int) -> bool {
     match op {
         Py_LT => ord == Ordering::Less,
         Py_LE => ord != Ordering::Greater,
@@ -1475,7 +1467,7 @@ pub fn compare_result(ord: Ordering, op: c_int) -> bool {
 ///
 /// # Safety
 /// Both must be live ints.
-pub unsafe fn compare(a: *mut PyObject, b: *mut PyObject) -> Ordering {
+pub(crate) unsafe fn compare(a: *mut PyObject, b: *mut PyObject) -> Ordering {
     // SAFETY: forwarded contract.
     unsafe {
         match (compact(a), compact(b)) {
@@ -1501,20 +1493,11 @@ pub(crate) unsafe extern "C" fn long_richcompare(
     })
 }
 
-/// `hash(n)` of a big integer: `|n| mod (2**61 - 1)` with n's sign, -1 becoming -2.
-pub fn hash_bigint(v: &BigInt) -> Py_hash_t {
-    let m = (v.magnitude() % BigUint::from(HASH_MODULUS))
-        .to_u64()
-        .unwrap_or(0) as Py_hash_t;
-    let h = if v.is_negative() { -m } else { m };
-    if h == -1 { -2 } else { h }
-}
-
 /// `hash(op)` for a live int.
 ///
 /// # Safety
 /// `op` must be a live int.
-pub unsafe fn hash_int(op: *mut PyObject) -> Py_hash_t {
+pub(crate) unsafe fn hash_int(op: *mut PyObject) -> Py_hash_t {
     // SAFETY: forwarded contract.
     unsafe {
         let (_, sign) = tag_of(op);
@@ -1543,7 +1526,7 @@ pub(crate) unsafe extern "C" fn long_hash(op: *mut PyObject) -> Py_hash_t {
 /// # Safety
 /// `op` must be a live int.
 #[allow(clippy::result_unit_err)] // Err: the Python exception is set
-pub unsafe fn decimal(op: *mut PyObject) -> Result<String, ()> {
+pub(crate) unsafe fn decimal(op: *mut PyObject) -> Result<String, ()> {
     // SAFETY: forwarded contract.
     unsafe {
         if let Some(v) = compact(op) {
@@ -1590,7 +1573,7 @@ unsafe extern "C" fn long_repr(op: *mut PyObject) -> *mut PyObject {
 
 /// Parses an int literal as `int(text, base)` does. On failure the `ValueError` message.
 /// Returns the value and the number of bytes consumed (all of them on success).
-pub fn parse_int(text: &str, base: u32) -> Result<BigInt, String> {
+pub(crate) fn parse_int(text: &str, base: u32) -> Result<BigInt, String> {
     let invalid = || {
         let shown: String = text.chars().take(200).collect();
         format!(
@@ -1705,7 +1688,7 @@ pub fn PyLong_FromDouble(v: f64) -> *mut PyObject {
 }
 
 /// `int(v)` for a float: truncation, with CPython's errors for NaN and infinities.
-pub fn from_f64_trunc(v: f64) -> *mut PyObject {
+pub(crate) fn from_f64_trunc(v: f64) -> *mut PyObject {
     if v.is_nan() {
         return raise(
             &raw mut EXC_ValueError,
@@ -2376,7 +2359,7 @@ pub unsafe fn PyLongWriter_Discard(writer: *mut c_void) {
 ///
 /// # Safety
 /// `op` must be a live int.
-pub unsafe fn format_base(op: *mut PyObject, base: u32) -> Option<String> {
+pub(crate) unsafe fn format_base(op: *mut PyObject, base: u32) -> Option<String> {
     // SAFETY: forwarded contract.
     unsafe {
         if base == 10 {
@@ -2509,7 +2492,7 @@ pub unsafe fn PyOS_strtol(s: *const c_char, end: *mut *mut c_char, base: c_int) 
 
 /// `(m, e)` with `|m|` in [0.5, 1), `m` carrying the sign and `v ~= m * 2**e`, the mantissa
 /// rounded to 53 bits (half to even). `(0.0, 0)` for zero.
-pub fn frexp_bigint(v: &BigInt) -> (f64, i64) {
+pub(crate) fn frexp_bigint(v: &BigInt) -> (f64, i64) {
     let nbits = v.bits();
     if nbits == 0 {
         return (0.0, 0);
@@ -2720,7 +2703,7 @@ pub unsafe fn _PyLong_AsByteArray(
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn number_long(op: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn number_long(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if is_int(op) {
@@ -2756,7 +2739,7 @@ pub unsafe fn number_long(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `t` must be a ready type object.
-pub unsafe fn alloc_instance(t: *mut PyTypeObject, nitems: usize) -> *mut PyObject {
+pub(crate) unsafe fn alloc_instance(t: *mut PyTypeObject, nitems: usize) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         match (*t).tp_alloc {

@@ -81,7 +81,7 @@ pub static mut PyMemoryView_Type: PyTypeObject = PyTypeObject {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_memoryview(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_memoryview(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { ty(op) == &raw mut PyMemoryView_Type }
 }
@@ -340,7 +340,7 @@ pub unsafe fn PyMemoryView_FromObject(base: *mut PyObject) -> *mut PyObject {
             return crate::pyerrors::bad_internal_call();
         }
         if !buf::check_buffer(base) {
-            let t = crate::sliceobject::tname(base);
+            let t = crate::object::tname(base);
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("memoryview: a bytes-like object is required, not '{t}'"),

@@ -113,7 +113,7 @@ unsafe extern "C" fn cfunction_repr(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `ml` must outlive the function object; the others NULL or live.
-pub unsafe fn new_cfunction(
+pub(crate) unsafe fn new_cfunction(
     ml: *mut PyMethodDef,
     self_: *mut PyObject,
     module: *mut PyObject,
@@ -229,7 +229,7 @@ fn vectorcall_for(flags: c_int) -> vectorcallfunc {
 ///
 /// # Safety
 /// `func` must be a live builtin function object.
-pub unsafe fn function_str(func: *mut PyObject) -> String {
+pub(crate) unsafe fn function_str(func: *mut PyObject) -> String {
     // SAFETY: forwarded contract.
     unsafe {
         let f = func.cast::<PyCFunctionObject>();
@@ -389,7 +389,7 @@ unsafe extern "C" fn vc_method(
 ///
 /// # Safety
 /// `func` a live function object, `args` a tuple, `kwargs` NULL or a dict.
-pub unsafe fn call_cfunction(
+pub(crate) unsafe fn call_cfunction(
     func: *mut PyObject,
     args: *mut PyObject,
     kwargs: *mut PyObject,
@@ -434,7 +434,7 @@ unsafe extern "C" fn cfunction_call(
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_cfunction(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_cfunction(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::type_check(op, &raw mut PyCFunction_Type) }
 }
@@ -499,7 +499,7 @@ use crate::descrobject::PyGetSetDef;
 
 /// A `tp_getset` table (raw pointers are not `Sync`; the table is never written).
 #[repr(transparent)]
-pub struct GetSetTable<const N: usize>(pub [PyGetSetDef; N]);
+pub(crate) struct GetSetTable<const N: usize>(pub [PyGetSetDef; N]);
 // SAFETY: the table is immutable static data (names, function pointers, NULLs).
 unsafe impl<const N: usize> Sync for GetSetTable<N> {}
 

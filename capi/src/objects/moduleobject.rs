@@ -134,9 +134,9 @@ pub const PySlot_OPTIONAL: u16 = 0x1;
 pub const PySlot_STATIC: u16 = 0x2;
 pub const PySlot_INTPTR: u16 = 0x4;
 /// `_PySlot_MAX_NESTING`.
-pub const PySlot_MAX_NESTING: usize = 5;
+pub(crate) const PySlot_MAX_NESTING: usize = 5;
 /// Entries read at most from one slot array by `describe_*`.
-pub const DESCRIBE_LIMIT: usize = 1024;
+pub(crate) const DESCRIBE_LIMIT: usize = 1024;
 
 use crate::object::{PyTypeObject, static_type};
 use crate::pyerrors::{EXC_SystemError, EXC_TypeError, EXC_ValueError, raise, raise_from_cause};
@@ -373,7 +373,7 @@ static NEXT_MODULE_INDEX: AtomicIsize = AtomicIsize::new(1);
 ///
 /// # Safety
 /// `def` must point to a writable `PyModuleDef`.
-pub unsafe fn moduledef_init(def: *mut PyModuleDef) -> *mut PyObject {
+pub(crate) unsafe fn moduledef_init(def: *mut PyModuleDef) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if (*def).m_base.m_index == 0 {
@@ -464,7 +464,7 @@ fn resolve_name(name: &str) -> String {
 ///
 /// # Safety
 /// `def` must point to a `PyModuleDef` that stays alive.
-pub unsafe fn create_module(def: *mut PyModuleDef, api_version: c_int) -> *mut PyObject {
+pub(crate) unsafe fn create_module(def: *mut PyModuleDef, api_version: c_int) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         moduledef_init(def);
@@ -533,7 +533,7 @@ pub unsafe fn _PyModule_CreateInitialized(
 ///
 /// # Safety
 /// `m` must be a live object; `methods` a method table that outlives it.
-pub unsafe fn add_functions(m: *mut PyObject, methods: *mut PyMethodDef) -> c_int {
+pub(crate) unsafe fn add_functions(m: *mut PyObject, methods: *mut PyMethodDef) -> c_int {
     use crate::methodobject::{METH_CLASS, METH_STATIC};
     // SAFETY: forwarded contract.
     unsafe {
@@ -590,7 +590,7 @@ pub unsafe fn PyModule_AddFunctions(m: *mut PyObject, methods: *mut PyMethodDef)
 ///
 /// # Safety
 /// `m` must be a live object; `doc` a NUL-terminated string.
-pub unsafe fn set_doc_string(m: *mut PyObject, doc: *const c_char) -> c_int {
+pub(crate) unsafe fn set_doc_string(m: *mut PyObject, doc: *const c_char) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let v = uni::from_cstr(doc);
@@ -613,7 +613,7 @@ pub unsafe fn PyModule_SetDocString(m: *mut PyObject, doc: *const c_char) -> c_i
 ///
 /// # Safety
 /// `m` must be NULL or a live object.
-pub unsafe fn module_name_object(m: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn module_name_object(m: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe { module_dict_str(m, "__name__", "nameless module") }
 }
@@ -720,7 +720,11 @@ pub unsafe fn PyModule_GetState(m: *mut PyObject) -> *mut c_void {
 ///
 /// # Safety
 /// `m` live; `name` NUL-terminated; `value` NULL or live.
-pub unsafe fn add_object_ref(m: *mut PyObject, name: *const c_char, value: *mut PyObject) -> c_int {
+pub(crate) unsafe fn add_object_ref(
+    m: *mut PyObject,
+    name: *const c_char,
+    value: *mut PyObject,
+) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let Some(mo) = as_module(m) else {
@@ -1011,7 +1015,7 @@ const TYPE_SLOT_NAMES: [&str; 83] = [
 ];
 
 /// The name of a 3.15 module-side slot ID (already resolved: 84.. numbering).
-pub fn slot_name_315(id: u32) -> Option<&'static str> {
+pub(crate) fn slot_name_315(id: u32) -> Option<&'static str> {
     Some(match id {
         84 => "Py_mod_create",
         85 => "Py_mod_exec",
@@ -1604,7 +1608,8 @@ pub unsafe fn PyModule_FromDefAndSpec2(
 /// What a slots-only (3.15) module keeps besides the module object: its exec slots, state
 /// size, token and state hooks (its `md_def` is NULL).
 #[derive(Clone, Debug, Default)]
-pub struct SlotsModule {
+#[allow(dead_code)] // recorded, not read yet (was reachable as `pub`)
+pub(crate) struct SlotsModule {
     pub execs: Vec<usize>,
     pub state_size: usize,
     pub token: usize,
@@ -1616,7 +1621,8 @@ pub struct SlotsModule {
 static SLOTS_MODULES: Mutex<Vec<(usize, SlotsModule)>> = Mutex::new(Vec::new());
 
 /// The slots-only data recorded for module `m`.
-pub fn slots_module(m: *mut PyObject) -> Option<SlotsModule> {
+#[allow(dead_code)] // recorded, not read yet (was reachable as `pub`)
+pub(crate) fn slots_module(m: *mut PyObject) -> Option<SlotsModule> {
     let g = SLOTS_MODULES.lock().unwrap_or_else(|e| e.into_inner());
     g.iter()
         .find(|(p, _)| *p == m as usize)
@@ -1749,7 +1755,7 @@ pub unsafe fn PyModule_FromSlotsAndSpec(
 ///
 /// # Safety
 /// `m` must be a live object and `def` a live def.
-pub unsafe fn exec_def(m: *mut PyObject, def: *mut PyModuleDef) -> c_int {
+pub(crate) unsafe fn exec_def(m: *mut PyObject, def: *mut PyModuleDef) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let n = module_name_object(m);

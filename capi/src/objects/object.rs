@@ -3,9 +3,9 @@
 //! hashing, repr/str, truth). The layouts and constants of `object.h` are in `abi/object.rs`,
 //! re-exported here so `crate::object::PyObject` names them where C names them.
 
-pub use crate::abi::object::*;
+pub(crate) use crate::abi::object::*;
 
-pub mod extra;
+pub(crate) mod extra;
 
 use crate::export;
 use crate::pyerrors::{self as err, raise};
@@ -284,6 +284,15 @@ pub unsafe fn type_name(t: *mut PyTypeObject) -> String {
     }
 }
 
+/// The `tp_name` of `op`'s type as a Rust string (what error messages print).
+///
+/// # Safety
+/// `op` must be a live object.
+pub(crate) unsafe fn tname(op: *mut PyObject) -> String {
+    // SAFETY: forwarded contract.
+    unsafe { type_name(ty(op)) }
+}
+
 /// The type's short name (`tp_name` after the last dot), as `__name__` reports it.
 ///
 /// # Safety
@@ -346,7 +355,7 @@ unsafe extern "C" {
 ///
 /// # Safety
 /// `callable` must be live, `args` a tuple, `kw` NULL or a dict.
-pub unsafe fn call(
+pub(crate) unsafe fn call(
     callable: *mut PyObject,
     args: *mut PyObject,
     kw: *mut PyObject,
@@ -364,7 +373,7 @@ pub unsafe fn call(
 ///
 /// # Safety
 /// `op` must be a live object and `t` a type object.
-pub unsafe fn type_check(op: *mut PyObject, t: *mut PyTypeObject) -> bool {
+pub(crate) unsafe fn type_check(op: *mut PyObject, t: *mut PyTypeObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { ty(op) == t || is_subtype(ty(op), t) }
 }
@@ -373,7 +382,7 @@ pub unsafe fn type_check(op: *mut PyObject, t: *mut PyTypeObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn has_flag(op: *mut PyObject, flag: c_ulong) -> bool {
+pub(crate) unsafe fn has_flag(op: *mut PyObject, flag: c_ulong) -> bool {
     // SAFETY: forwarded contract.
     unsafe { (*ty(op)).tp_flags & flag != 0 }
 }
@@ -382,7 +391,7 @@ pub unsafe fn has_flag(op: *mut PyObject, flag: c_ulong) -> bool {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_type(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_type(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { has_flag(op, Py_TPFLAGS_TYPE_SUBCLASS) }
 }
@@ -392,9 +401,9 @@ pub unsafe fn is_type(op: *mut PyObject) -> bool {
 pub const Py_TPFLAGS_PREHEADER: c_ulong = Py_TPFLAGS_MANAGED_DICT | Py_TPFLAGS_MANAGED_WEAKREF;
 pub const Py_TPFLAGS_MANAGED_WEAKREF: c_ulong = 1 << 3;
 /// Where the managed dict pointer lives, relative to the object (free-threaded layout).
-pub const MANAGED_DICT_OFFSET: Py_ssize_t = -8;
+pub(crate) const MANAGED_DICT_OFFSET: Py_ssize_t = -8;
 /// Where the managed weak reference list lives, relative to the object.
-pub const MANAGED_WEAKREF_OFFSET: Py_ssize_t = -16;
+pub(crate) const MANAGED_WEAKREF_OFFSET: Py_ssize_t = -16;
 
 const SUBCLASS_BITS: c_ulong = Py_TPFLAGS_LONG_SUBCLASS
     | Py_TPFLAGS_LIST_SUBCLASS
@@ -592,7 +601,7 @@ unsafe fn inherit_slots(t: *mut PyTypeObject, base: *mut PyTypeObject) {
 
 /// The C3 linearisation of `t` over `bases` (each base's MRO as a list of types).
 /// `Err(msg)` when no consistent order exists.
-pub fn c3_merge(
+pub(crate) fn c3_merge(
     t: *mut PyTypeObject,
     mut seqs: Vec<Vec<*mut PyTypeObject>>,
 ) -> Result<Vec<*mut PyTypeObject>, Vec<*mut PyTypeObject>> {
@@ -629,7 +638,7 @@ pub fn c3_merge(
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn mro_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
+pub(crate) unsafe fn mro_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
     // SAFETY: forwarded contract.
     unsafe {
         let mro = (*t).tp_mro;
@@ -662,7 +671,7 @@ pub unsafe fn mro_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn find_in_mro<R>(
+pub(crate) unsafe fn find_in_mro<R>(
     t: *mut PyTypeObject,
     mut f: impl FnMut(*mut PyTypeObject) -> Option<R>,
 ) -> Option<R> {
@@ -703,7 +712,7 @@ pub unsafe fn find_in_mro<R>(
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn bases_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
+pub(crate) unsafe fn bases_list(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
     // SAFETY: forwarded contract.
     unsafe {
         let b = (*t).tp_bases;
@@ -776,7 +785,7 @@ static READY_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if !(*t).tp_dict.is_null() {
@@ -802,7 +811,7 @@ pub unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
 
 /// The docstring without its `Name(signature)\n--\n\n` header (the text signature
 /// convention of `tp_doc`).
-pub fn doc_without_signature<'a>(name: &str, doc: &'a str) -> &'a str {
+pub(crate) fn doc_without_signature<'a>(name: &str, doc: &'a str) -> &'a str {
     let Some(rest) = doc.strip_prefix(name) else {
         return doc;
     };
@@ -897,7 +906,7 @@ unsafe extern "C" fn dict_setter(op: *mut PyObject, v: *mut PyObject, _c: *mut c
 ///
 /// # Safety
 /// `t` must point to a writable type object.
-pub unsafe fn type_ready(t: *mut PyTypeObject) -> c_int {
+pub(crate) unsafe fn type_ready(t: *mut PyTypeObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if (*t).tp_flags & Py_TPFLAGS_READY != 0 {
@@ -1147,7 +1156,7 @@ unsafe extern "C" fn ellipsis_repr(_op: *mut PyObject) -> *mut PyObject {
 }
 
 /// `<mod.Name object at 0x...>` (just the name for built-in types).
-pub unsafe extern "C" fn object_repr(op: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe extern "C" fn object_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a live object (slot contract).
     let name = unsafe { type_display_name(ty(op)) };
     uni::from_str(&format!("<{name} object at {op:p}>"))
@@ -1157,7 +1166,7 @@ pub unsafe extern "C" fn object_repr(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn type_display_name(t: *mut PyTypeObject) -> String {
+pub(crate) unsafe fn type_display_name(t: *mut PyTypeObject) -> String {
     // SAFETY: forwarded contract.
     unsafe {
         let m = type_module_name(t);
@@ -1197,7 +1206,7 @@ pub unsafe fn repr(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` must be NULL or a live object.
-pub unsafe fn str(op: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn str(op: *mut PyObject) -> *mut PyObject {
     if op.is_null() {
         return uni::from_str("<NULL>");
     }
@@ -1362,7 +1371,7 @@ pub unsafe fn eq(a: *mut PyObject, b: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn truth(op: *mut PyObject) -> c_int {
+pub(crate) unsafe fn truth(op: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if op == crate::boolobject::true_() {
@@ -1419,7 +1428,7 @@ pub unsafe fn PyObject_Not(op: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn dict_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
+pub(crate) unsafe fn dict_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
     // SAFETY: forwarded contract; the offsets describe the instance's memory.
     unsafe {
         let t = ty(op);
@@ -1443,7 +1452,7 @@ pub unsafe fn dict_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn weaklist_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
+pub(crate) unsafe fn weaklist_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
     // SAFETY: forwarded contract.
     unsafe {
         let t = ty(op);
@@ -1462,7 +1471,7 @@ pub unsafe fn weaklist_ptr(op: *mut PyObject) -> Option<*mut *mut PyObject> {
 ///
 /// # Safety
 /// `t` must be a type object and `name` a str.
-pub unsafe fn type_lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn type_lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         find_in_mro(t, |cur| {
@@ -1483,7 +1492,7 @@ pub unsafe fn type_lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyO
 ///
 /// # Safety
 /// `op` must be a live object and `name` a str.
-pub unsafe fn no_attribute(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn no_attribute(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let n = uni::as_str(name).unwrap_or("?");
@@ -1499,7 +1508,7 @@ pub unsafe fn no_attribute(op: *mut PyObject, name: *mut PyObject) -> *mut PyObj
 /// # Safety
 /// `op` must be a live object and `name` a str.
 #[allow(clippy::result_unit_err)]
-pub unsafe fn generic_getattr_opt(
+pub(crate) unsafe fn generic_getattr_opt(
     op: *mut PyObject,
     name: *mut PyObject,
 ) -> Result<*mut PyObject, ()> {
@@ -1567,7 +1576,7 @@ unsafe fn attr_name_type_error(name: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` must be a live object, `name` a str, `value` NULL or a live object.
-pub unsafe fn generic_setattr(
+pub(crate) unsafe fn generic_setattr(
     op: *mut PyObject,
     name: *mut PyObject,
     value: *mut PyObject,
@@ -1671,7 +1680,7 @@ pub unsafe fn getattr(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` and `name` must be live objects; `out` writable.
-pub unsafe fn getattr_opt(
+pub(crate) unsafe fn getattr_opt(
     op: *mut PyObject,
     name: *mut PyObject,
     out: *mut *mut PyObject,
@@ -1696,7 +1705,11 @@ pub unsafe fn getattr_opt(
 ///
 /// # Safety
 /// `op` and `name` must be live objects; `value` NULL or live.
-pub unsafe fn setattr(op: *mut PyObject, name: *mut PyObject, value: *mut PyObject) -> c_int {
+pub(crate) unsafe fn setattr(
+    op: *mut PyObject,
+    name: *mut PyObject,
+    value: *mut PyObject,
+) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if !uni::is_str(name) {
@@ -1855,7 +1868,7 @@ pub unsafe fn PyObject_HasAttrString(op: *mut PyObject, name: *const c_char) -> 
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn type_module_name(t: *mut PyTypeObject) -> String {
+pub(crate) unsafe fn type_module_name(t: *mut PyTypeObject) -> String {
     // SAFETY: forwarded contract.
     unsafe {
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 && !(*t).tp_dict.is_null() {
@@ -1879,7 +1892,7 @@ pub unsafe fn type_module_name(t: *mut PyTypeObject) -> String {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn type_module_obj(t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) unsafe fn type_module_obj(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 && !(*t).tp_dict.is_null() {
@@ -1896,7 +1909,7 @@ pub unsafe fn type_module_obj(t: *mut PyTypeObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn type_qualname(t: *mut PyTypeObject) -> String {
+pub(crate) unsafe fn type_qualname(t: *mut PyTypeObject) -> String {
     // SAFETY: forwarded contract.
     unsafe {
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 {
@@ -1917,7 +1930,7 @@ pub unsafe fn type_qualname(t: *mut PyTypeObject) -> String {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn fully_qualified_name(t: *mut PyTypeObject, sep: char) -> String {
+pub(crate) unsafe fn fully_qualified_name(t: *mut PyTypeObject, sep: char) -> String {
     // SAFETY: forwarded contract.
     let (m, q) = unsafe { (type_module_name(t), type_qualname(t)) };
     if m == "builtins" || m == "__main__" {

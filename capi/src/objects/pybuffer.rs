@@ -26,7 +26,7 @@ pub const PyBUF_RECORDS_RO: c_int = PyBUF_STRIDES | PyBUF_FORMAT;
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn check_buffer(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn check_buffer(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe {
         let t = ty(op);
@@ -38,7 +38,7 @@ pub unsafe fn check_buffer(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live object and `view` writable.
-pub unsafe fn get_buffer(op: *mut PyObject, view: *mut Py_buffer, flags: c_int) -> c_int {
+pub(crate) unsafe fn get_buffer(op: *mut PyObject, view: *mut Py_buffer, flags: c_int) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let t = ty(op);
@@ -60,7 +60,7 @@ pub unsafe fn get_buffer(op: *mut PyObject, view: *mut Py_buffer, flags: c_int) 
 ///
 /// # Safety
 /// `view` must be a view filled by `get_buffer` (or with `obj` NULL).
-pub unsafe fn release(view: *mut Py_buffer) {
+pub(crate) unsafe fn release(view: *mut Py_buffer) {
     // SAFETY: forwarded contract.
     unsafe {
         let obj = (*view).obj;
@@ -82,7 +82,7 @@ static FORMAT_B: &CStr = c"B";
 ///
 /// # Safety
 /// `view` must be writable; `obj` NULL or live; `buf` valid for `len` bytes.
-pub unsafe fn fill_info(
+pub(crate) unsafe fn fill_info(
     view: *mut Py_buffer,
     obj: *mut PyObject,
     buf: *mut c_void,
@@ -177,7 +177,7 @@ fn f_strides(shape: &[Py_ssize_t], itemsize: Py_ssize_t) -> Vec<Py_ssize_t> {
 ///
 /// # Safety
 /// `view` must be a filled view.
-pub unsafe fn is_contiguous(view: *const Py_buffer, order: u8) -> bool {
+pub(crate) unsafe fn is_contiguous(view: *const Py_buffer, order: u8) -> bool {
     // SAFETY: forwarded contract.
     unsafe {
         if !(*view).suboffsets.is_null() {
@@ -371,7 +371,7 @@ pub unsafe fn PyBuffer_FromContiguous(
 }
 
 /// Size in bytes of one item of a `struct`-module format (native alignment).
-pub fn size_from_format(fmt: &str) -> Option<Py_ssize_t> {
+pub(crate) fn size_from_format(fmt: &str) -> Option<Py_ssize_t> {
     let body = fmt.trim_start_matches(['@', '=', '<', '>', '!']);
     let standard = fmt.starts_with(['=', '<', '>', '!']);
     let mut total: usize = 0;

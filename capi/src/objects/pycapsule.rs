@@ -12,7 +12,7 @@ pub type Destructor = Option<unsafe extern "C" fn(*mut PyObject)>;
 
 /// The instance layout of a capsule (private in CPython too; the same fields).
 #[repr(C)]
-pub struct PyCapsule {
+pub(crate) struct PyCapsule {
     pub ob_base: PyObject,
     pub pointer: *mut c_void,
     pub name: *const c_char,
@@ -86,7 +86,7 @@ unsafe fn legal(op: *mut PyObject, api: &str) -> Option<*mut PyCapsule> {
 }
 
 /// A new capsule (new reference), or NULL with `ValueError` for a NULL pointer.
-pub fn new_capsule(
+pub(crate) fn new_capsule(
     pointer: *mut c_void,
     name: *const c_char,
     destructor: Destructor,
@@ -116,7 +116,7 @@ pub fn new_capsule(
 ///
 /// # Safety
 /// `op` is NULL or a live object; `name` NULL or NUL-terminated.
-pub unsafe fn get_pointer(op: *mut PyObject, name: *const c_char) -> *mut c_void {
+pub(crate) unsafe fn get_pointer(op: *mut PyObject, name: *const c_char) -> *mut c_void {
     // SAFETY: forwarded contract.
     unsafe {
         let Some(c) = legal(op, "PyCapsule_GetPointer") else {
@@ -137,7 +137,7 @@ pub unsafe fn get_pointer(op: *mut PyObject, name: *const c_char) -> *mut c_void
 ///
 /// # Safety
 /// `op` is NULL or a live object; `name` NULL or NUL-terminated.
-pub unsafe fn is_valid(op: *mut PyObject, name: *const c_char) -> bool {
+pub(crate) unsafe fn is_valid(op: *mut PyObject, name: *const c_char) -> bool {
     // SAFETY: forwarded contract.
     unsafe {
         !op.is_null()
@@ -151,7 +151,7 @@ pub unsafe fn is_valid(op: *mut PyObject, name: *const c_char) -> bool {
 /// the remaining components as attributes (importing a submodule of a package when the
 /// attribute is missing), and returns the pointer of the capsule found there, whose name
 /// must be `path` itself.
-pub fn import_capsule(path: &str) -> *mut c_void {
+pub(crate) fn import_capsule(path: &str) -> *mut c_void {
     let mut parts = path.split('.');
     let first = parts.next().unwrap_or_default();
     let mut obj = crate::import::import_module(first);

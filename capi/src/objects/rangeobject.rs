@@ -17,7 +17,7 @@ use std::ptr::null_mut;
 
 /// `rangeobject` (64 bytes).
 #[repr(C)]
-pub struct PyRangeObject {
+pub(crate) struct PyRangeObject {
     pub ob_base: PyObject,
     pub start: *mut PyObject,
     pub stop: *mut PyObject,
@@ -73,7 +73,7 @@ pub static mut PyLongRangeIter_Type: PyTypeObject =
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_range(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_range(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { ty(op) == &raw mut PyRange_Type }
 }
@@ -82,7 +82,7 @@ pub unsafe fn is_range(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live range.
-pub unsafe fn values(op: *mut PyObject) -> (i128, i128, i128, i128) {
+pub(crate) unsafe fn values(op: *mut PyObject) -> (i128, i128, i128, i128) {
     // SAFETY: forwarded contract: the four fields are ints made by `new_range`.
     unsafe {
         let r = op.cast::<PyRangeObject>();
@@ -246,7 +246,7 @@ unsafe extern "C" fn range_subscript(op: *mut PyObject, key: *mut PyObject) -> *
         match sl::index_value(key) {
             Err(()) => null_mut(),
             Ok(None) => {
-                let t = sl::tname(key);
+                let t = crate::object::tname(key);
                 raise(
                     &raw mut EXC_TypeError,
                     &format!("range indices must be integers or slices, not {t}"),
@@ -317,7 +317,7 @@ unsafe extern "C" fn range_new(
                     Err(()) => return null_mut(),
                     Ok(Some(x)) => v.push(x),
                     Ok(None) => {
-                        let t = sl::tname(o);
+                        let t = crate::object::tname(o);
                         return raise(
                             &raw mut EXC_TypeError,
                             &format!("'{t}' object cannot be interpreted as an integer"),

@@ -182,7 +182,7 @@ pub static mut PySetIter_Type: PyTypeObject = iters::iter_type(c"set_iterator", 
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_anyset(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_anyset(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe {
         crate::object::type_check(op, &raw mut PySet_Type)
@@ -194,7 +194,7 @@ pub unsafe fn is_anyset(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_frozenset(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_frozenset(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::type_check(op, &raw mut PyFrozenSet_Type) }
 }
@@ -248,7 +248,7 @@ unsafe fn sync(s: *mut PyObject) {
 ///
 /// # Safety
 /// `t` must be PySet_Type, PyFrozenSet_Type or a subtype.
-pub unsafe fn new_set(t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) unsafe fn new_set(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let s = crate::objimpl::alloc_object(t, 0);
@@ -272,7 +272,7 @@ pub unsafe fn new_set(t: *mut PyTypeObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `s` must be a live set and `key` a live object.
-pub unsafe fn add(s: *mut PyObject, key: *mut PyObject) -> c_int {
+pub(crate) unsafe fn add(s: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let _g = SetLock::new(s);
@@ -291,7 +291,7 @@ pub unsafe fn add(s: *mut PyObject, key: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `s` must be a live set and `key` a live object.
-pub unsafe fn contains(s: *mut PyObject, key: *mut PyObject) -> c_int {
+pub(crate) unsafe fn contains(s: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         if !crate::dictobject::get_with_error_as(store(s), key, crate::dictobject::SET_ELEMENT)
@@ -310,7 +310,7 @@ pub unsafe fn contains(s: *mut PyObject, key: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `s` must be a live set and `key` a live object.
-pub unsafe fn discard(s: *mut PyObject, key: *mut PyObject) -> c_int {
+pub(crate) unsafe fn discard(s: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let _g = SetLock::new(s);
@@ -331,7 +331,7 @@ pub unsafe fn discard(s: *mut PyObject, key: *mut PyObject) -> c_int {
 ///
 /// # Safety
 /// `s` must be a live set.
-pub unsafe fn elements(s: *mut PyObject) -> Vec<*mut PyObject> {
+pub(crate) unsafe fn elements(s: *mut PyObject) -> Vec<*mut PyObject> {
     // SAFETY: forwarded contract.
     unsafe {
         crate::dictobject::entries(store(s))
@@ -345,7 +345,7 @@ pub unsafe fn elements(s: *mut PyObject) -> Vec<*mut PyObject> {
 ///
 /// # Safety
 /// `s` must be a live set.
-pub unsafe fn len(s: *mut PyObject) -> Py_ssize_t {
+pub(crate) unsafe fn len(s: *mut PyObject) -> Py_ssize_t {
     // SAFETY: forwarded contract.
     unsafe { (*s.cast::<PySetObject>()).used }
 }

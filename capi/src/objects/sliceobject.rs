@@ -3,6 +3,7 @@
 #![allow(clippy::result_unit_err)]
 
 use crate::export;
+use crate::object::tname;
 use crate::object::{Py_EQ, Py_NE, PyObject, PyTypeObject, static_type, ty};
 use crate::pyerrors::{EXC_IndexError, EXC_TypeError, EXC_ValueError, raise};
 use crate::pyport::{Py_hash_t, Py_ssize_t};
@@ -33,7 +34,7 @@ pub static mut PySlice_Type: PyTypeObject = PyTypeObject {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_slice(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_slice(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { ty(op) == &raw mut PySlice_Type }
 }
@@ -42,7 +43,7 @@ pub unsafe fn is_slice(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live slice.
-pub unsafe fn fields(op: *mut PyObject) -> [*mut PyObject; 3] {
+pub(crate) unsafe fn fields(op: *mut PyObject) -> [*mut PyObject; 3] {
     // SAFETY: forwarded contract.
     unsafe {
         let s = op.cast::<PySliceObject>();
@@ -54,7 +55,7 @@ pub unsafe fn fields(op: *mut PyObject) -> [*mut PyObject; 3] {
 ///
 /// # Safety
 /// Each argument must be NULL or a live object.
-pub unsafe fn new_slice(
+pub(crate) unsafe fn new_slice(
     start: *mut PyObject,
     stop: *mut PyObject,
     step: *mut PyObject,
@@ -79,22 +80,13 @@ pub unsafe fn new_slice(
     s
 }
 
-/// The name of `op`'s type.
-///
-/// # Safety
-/// `op` must be a live object.
-pub unsafe fn tname(op: *mut PyObject) -> String {
-    // SAFETY: forwarded contract.
-    unsafe { crate::object::type_name(ty(op)) }
-}
-
 /// The integer value of an int or of an object with `nb_index`: `Ok(None)` when `op` is
 /// neither (no exception set), `Err(())` when `__index__` failed. Values beyond i128 are
 /// saturated.
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn index_value(op: *mut PyObject) -> Result<Option<i128>, ()> {
+pub(crate) unsafe fn index_value(op: *mut PyObject) -> Result<Option<i128>, ()> {
     // SAFETY: forwarded contract.
     unsafe {
         if crate::longobject::is_int(op) {
@@ -145,7 +137,7 @@ unsafe fn int_value_saturated(op: *mut PyObject) -> i128 {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn as_ssize_index(op: *mut PyObject) -> Result<Option<Py_ssize_t>, ()> {
+pub(crate) unsafe fn as_ssize_index(op: *mut PyObject) -> Result<Option<Py_ssize_t>, ()> {
     // SAFETY: forwarded contract.
     match unsafe { index_value(op) }? {
         None => Ok(None),
@@ -186,7 +178,7 @@ unsafe fn slice_index(op: *mut PyObject, default: Py_ssize_t) -> Result<Py_ssize
 ///
 /// # Safety
 /// `op` must be a live slice.
-pub unsafe fn unpack(op: *mut PyObject) -> Result<(Py_ssize_t, Py_ssize_t, Py_ssize_t), ()> {
+pub(crate) unsafe fn unpack(op: *mut PyObject) -> Result<(Py_ssize_t, Py_ssize_t, Py_ssize_t), ()> {
     // SAFETY: forwarded contract.
     unsafe {
         let [start, stop, step] = fields(op);
@@ -212,7 +204,7 @@ pub unsafe fn unpack(op: *mut PyObject) -> Result<(Py_ssize_t, Py_ssize_t, Py_ss
 }
 
 /// `PySlice_AdjustIndices`: clamps start and stop to `len` and returns the slice length.
-pub fn adjust(
+pub(crate) fn adjust(
     len: Py_ssize_t,
     start: &mut Py_ssize_t,
     stop: &mut Py_ssize_t,
@@ -255,7 +247,7 @@ pub unsafe fn indices(
 }
 
 /// The positions a resolved slice selects.
-pub fn positions(
+pub(crate) fn positions(
     start: Py_ssize_t,
     step: Py_ssize_t,
     n: Py_ssize_t,
@@ -264,7 +256,7 @@ pub fn positions(
 }
 
 /// What a sequence subscript resolves to.
-pub enum Subscript {
+pub(crate) enum Subscript {
     Index(Py_ssize_t),
     Slice(Py_ssize_t, Py_ssize_t, Py_ssize_t),
 }
@@ -274,7 +266,11 @@ pub enum Subscript {
 ///
 /// # Safety
 /// `key` must be a live object.
-pub unsafe fn subscript(key: *mut PyObject, len: Py_ssize_t, what: &str) -> Result<Subscript, ()> {
+pub(crate) unsafe fn subscript(
+    key: *mut PyObject,
+    len: Py_ssize_t,
+    what: &str,
+) -> Result<Subscript, ()> {
     // SAFETY: forwarded contract.
     unsafe {
         if is_slice(key) {

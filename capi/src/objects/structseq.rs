@@ -125,7 +125,7 @@ unsafe extern "C" fn seq_repr(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `t` must be writable type storage; `desc` a valid descriptor.
-pub unsafe fn init_type(t: *mut PyTypeObject, desc: *const PyStructSequence_Desc) -> c_int {
+pub(crate) unsafe fn init_type(t: *mut PyTypeObject, desc: *const PyStructSequence_Desc) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let info = read_desc(desc);
@@ -180,7 +180,7 @@ pub unsafe fn PyStructSequence_NewType(desc: *mut PyStructSequence_Desc) -> *mut
 }
 
 /// A new instance of a struct-sequence type with every field NULL (new reference).
-pub fn new_instance(t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) fn new_instance(t: *mut PyTypeObject) -> *mut PyObject {
     let Some((n, visible)) = with_info(t, |i| i.map(|i| (i.fields.len(), i.visible))) else {
         crate::pyerrors::set_system_error("PyStructSequence_New: not a struct sequence type");
         return null_mut();

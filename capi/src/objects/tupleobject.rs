@@ -71,7 +71,7 @@ const XXPRIME_5: u64 = 2870177450012600261;
 ///
 /// # Safety
 /// Every element must be a live object.
-pub unsafe fn hash_items(objs: &[*mut PyObject]) -> Py_hash_t {
+pub(crate) unsafe fn hash_items(objs: &[*mut PyObject]) -> Py_hash_t {
     let mut acc = XXPRIME_5;
     for &o in objs {
         // SAFETY: forwarded contract.
@@ -192,7 +192,7 @@ unsafe extern "C" fn tuple_concat(a: *mut PyObject, b: *mut PyObject) -> *mut Py
     // SAFETY: live objects (slot contract).
     unsafe {
         if !is_tuple(b) {
-            let n = sl::tname(b);
+            let n = crate::object::tname(b);
             return raise(
                 &raw mut EXC_TypeError,
                 &format!("can only concatenate tuple (not \"{n}\") to tuple"),
@@ -262,7 +262,7 @@ unsafe extern "C" fn tuple_subscript(op: *mut PyObject, key: *mut PyObject) -> *
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_tuple(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_tuple(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::has_flag(op, Py_TPFLAGS_TUPLE_SUBCLASS) }
 }
@@ -288,7 +288,7 @@ unsafe fn items_mut<'a>(op: *mut PyObject) -> &'a mut [*mut PyObject] {
 }
 
 /// A new tuple of `n` NULL items.
-pub fn new_tuple(n: usize) -> *mut PyObject {
+pub(crate) fn new_tuple(n: usize) -> *mut PyObject {
     let ty = &raw mut PyTuple_Type;
     let t = match crate::objimpl::FreeKind::for_tuple(n) {
         // Short tuples come from the per-thread free list; `alloc_listed` does not zero the
@@ -473,15 +473,6 @@ pub unsafe fn _gilgate_tuple_from_array(
     }
     // SAFETY: forwarded contract.
     unsafe { from_slice(std::slice::from_raw_parts(objs, n as usize)) }
-}
-
-/// Drops a tuple reference (for symmetry in tests).
-///
-/// # Safety
-/// `t` must be a reference the caller owns.
-pub unsafe fn release(t: *mut PyObject) {
-    // SAFETY: forwarded contract.
-    unsafe { decref(t) }
 }
 
 #[export]

@@ -96,7 +96,7 @@ fn is_object_init(f: initproc) -> bool {
 }
 
 /// `object.__new__`.
-pub unsafe extern "C" fn object_new(
+pub(crate) unsafe extern "C" fn object_new(
     t: *mut PyTypeObject,
     args: *mut PyObject,
     kw: *mut PyObject,
@@ -127,7 +127,7 @@ pub unsafe extern "C" fn object_new(
 }
 
 /// `object.__init__`.
-pub unsafe extern "C" fn object_init(
+pub(crate) unsafe extern "C" fn object_init(
     op: *mut PyObject,
     args: *mut PyObject,
     kw: *mut PyObject,
@@ -162,7 +162,7 @@ pub unsafe extern "C" fn object_hash(op: *mut PyObject) -> Py_hash_t {
 }
 
 /// `object.__eq__`/`__ne__`: identity, NotImplemented otherwise.
-pub unsafe extern "C" fn object_richcompare(
+pub(crate) unsafe extern "C" fn object_richcompare(
     a: *mut PyObject,
     b: *mut PyObject,
     op: c_int,
@@ -278,7 +278,7 @@ pub unsafe extern "C" fn type_call(
 /// The namespace's values go into the type's dict as they are (C functions, descriptors,
 /// properties, plain values); `__set_name__` is called on those that have it. gilgate runs no
 /// Python code, and dunder entries of the namespace do not fill the type's slots.
-pub unsafe extern "C" fn type_new(
+pub(crate) unsafe extern "C" fn type_new(
     meta: *mut PyTypeObject,
     args: *mut PyObject,
     kw: *mut PyObject,
@@ -360,7 +360,7 @@ pub fn with_caller_module<R>(name: Option<&str>, f: impl FnOnce() -> R) -> R {
 
 /// `type.__init__`: accepts what `type.__new__` accepted (1 or 3 arguments, no keywords
 /// for a plain `type`), so metaclasses deriving from `type` can be called.
-pub unsafe extern "C" fn type_init(
+pub(crate) unsafe extern "C" fn type_init(
     _op: *mut PyObject,
     args: *mut PyObject,
     kw: *mut PyObject,
@@ -772,7 +772,7 @@ unsafe fn set_names(t: *mut PyTypeObject) -> c_int {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn generic_get_dict(op: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn generic_get_dict(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let Some(dp) = dict_ptr(op) else {
@@ -796,7 +796,7 @@ pub unsafe fn generic_get_dict(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` must be a live object, `v` NULL or live.
-pub unsafe fn generic_set_dict(op: *mut PyObject, v: *mut PyObject) -> c_int {
+pub(crate) unsafe fn generic_set_dict(op: *mut PyObject, v: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let Some(dp) = dict_ptr(op) else {
@@ -888,7 +888,7 @@ const GC_BITS_FINALIZED: u8 = 1 << 1;
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn call_finalizer(op: *mut PyObject) {
+pub(crate) unsafe fn call_finalizer(op: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         let Some(fin) = (*ty(op)).tp_finalize else {
@@ -912,7 +912,7 @@ pub unsafe fn call_finalizer(op: *mut PyObject) {
 ///
 /// # Safety
 /// `op` must be an object in its `tp_dealloc` (count zero).
-pub unsafe fn call_finalizer_from_dealloc(op: *mut PyObject) -> c_int {
+pub(crate) unsafe fn call_finalizer_from_dealloc(op: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract; the object is revived for the duration of the call.
     unsafe {
         crate::refcount::set_refcnt(op, 1);
@@ -938,7 +938,7 @@ pub unsafe fn PyObject_CallFinalizerFromDealloc(op: *mut PyObject) -> c_int {
 /// The `tp_dealloc` gilgate gives heap types that declare none (`subtype_dealloc`): clears
 /// the weak references and the instance dict the subtype added, runs the nearest base's
 /// dealloc, and drops the instance's reference to its type.
-pub unsafe extern "C" fn subtype_dealloc(op: *mut PyObject) {
+pub(crate) unsafe extern "C" fn subtype_dealloc(op: *mut PyObject) {
     // SAFETY: `op` is a dead instance of a heap type (slot contract).
     unsafe {
         let t = ty(op);
@@ -1014,7 +1014,7 @@ unsafe fn clear_slots(t: *mut PyTypeObject, op: *mut PyObject) {
 }
 
 /// `tp_dealloc` of `type`: frees a heap type when its last reference goes.
-pub unsafe extern "C" fn type_dealloc(op: *mut PyObject) {
+pub(crate) unsafe extern "C" fn type_dealloc(op: *mut PyObject) {
     // SAFETY: `op` is a dead heap type (static types are immortal).
     unsafe {
         let t = op.cast::<PyTypeObject>();
@@ -1075,7 +1075,7 @@ pub unsafe extern "C" fn type_dealloc(op: *mut PyObject) {
 }
 
 /// Number of heap types freed so far (for leak tests).
-pub static HEAP_TYPES_FREED: std::sync::atomic::AtomicUsize =
+pub(crate) static HEAP_TYPES_FREED: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(0);
 
 // ---- heap types from specs ---------------------------------------------------------------
@@ -1092,7 +1092,7 @@ fn cstr_lossy(p: *const c_char) -> String {
 ///
 /// # Safety
 /// `spec` must be a valid spec whose slot array ends with `{0, NULL}`; the others NULL or live.
-pub unsafe fn from_metaclass(
+pub(crate) unsafe fn from_metaclass(
     meta: *mut PyTypeObject,
     module: *mut PyObject,
     spec: *mut PyType_Spec,
@@ -1384,7 +1384,7 @@ unsafe fn is_heap(t: *mut PyTypeObject) -> bool {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn get_module(t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) unsafe fn get_module(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if !is_heap(t) {
@@ -1427,7 +1427,10 @@ pub unsafe fn PyType_GetModuleState(t: *mut PyTypeObject) -> *mut c_void {
 ///
 /// # Safety
 /// `t` must be a type object.
-pub unsafe fn get_module_by_def(t: *mut PyTypeObject, def: *mut PyModuleDef) -> *mut PyObject {
+pub(crate) unsafe fn get_module_by_def(
+    t: *mut PyTypeObject,
+    def: *mut PyModuleDef,
+) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let found = find_in_mro(t, |x| {

@@ -106,7 +106,11 @@ unsafe fn fp<T: Copy>(v: *mut c_void) -> T {
 /// # Safety
 /// `ht` must be a heap type under construction; `v` must have the slot's signature.
 #[allow(clippy::result_unit_err)]
-pub unsafe fn set_slot(ht: *mut PyHeapTypeObject, id: c_int, v: *mut c_void) -> Result<(), ()> {
+pub(crate) unsafe fn set_slot(
+    ht: *mut PyHeapTypeObject,
+    id: c_int,
+    v: *mut c_void,
+) -> Result<(), ()> {
     // SAFETY: forwarded contract: `v` is a function pointer (or table) of the slot's type.
     unsafe {
         let t = &mut (*ht).ht_type;
@@ -201,7 +205,7 @@ pub unsafe fn set_slot(ht: *mut PyHeapTypeObject, id: c_int, v: *mut c_void) -> 
 /// # Safety
 /// `t` must be a type object.
 #[allow(clippy::result_unit_err)]
-pub unsafe fn get_slot(t: *mut PyTypeObject, id: c_int) -> Result<*mut c_void, ()> {
+pub(crate) unsafe fn get_slot(t: *mut PyTypeObject, id: c_int) -> Result<*mut c_void, ()> {
     // SAFETY: forwarded contract; the sub-structure pointers are NULL or valid.
     unsafe {
         let t = &*t;

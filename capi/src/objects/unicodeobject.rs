@@ -78,7 +78,7 @@ pub static mut PyUnicode_Type: PyTypeObject = PyTypeObject {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_str(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_str(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { crate::object::has_flag(op, Py_TPFLAGS_UNICODE_SUBCLASS) }
 }
@@ -87,7 +87,7 @@ pub unsafe fn is_str(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `op` must be a live object.
-pub unsafe fn is_exact_str(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_exact_str(op: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { ty(op) == &raw mut PyUnicode_Type }
 }
@@ -149,7 +149,7 @@ pub fn from_str(s: &str) -> *mut PyObject {
 }
 
 /// Decodes `bytes` as UTF-8 into a new str; raises UnicodeDecodeError on invalid input.
-pub fn from_utf8(bytes: &[u8]) -> *mut PyObject {
+pub(crate) fn from_utf8(bytes: &[u8]) -> *mut PyObject {
     match std::str::from_utf8(bytes) {
         Ok(s) => from_str(s),
         Err(e) => raise(
@@ -163,7 +163,7 @@ pub fn from_utf8(bytes: &[u8]) -> *mut PyObject {
 ///
 /// # Safety
 /// `s` must be NULL or a NUL-terminated string.
-pub unsafe fn from_cstr(s: *const c_char) -> *mut PyObject {
+pub(crate) unsafe fn from_cstr(s: *const c_char) -> *mut PyObject {
     if s.is_null() {
         crate::pyerrors::bad_internal_call();
         return null_mut();
@@ -191,7 +191,7 @@ pub unsafe fn as_str<'a>(op: *mut PyObject) -> Option<&'a str> {
 ///
 /// # Safety
 /// `op` must be a live object; the result must not outlive it.
-pub unsafe fn as_cstr(op: *mut PyObject) -> Option<*const c_char> {
+pub(crate) unsafe fn as_cstr(op: *mut PyObject) -> Option<*const c_char> {
     // SAFETY: forwarded contract.
     unsafe { utf8_ptr(op).map(|(p, _)| p) }
 }
@@ -251,7 +251,7 @@ pub unsafe fn length(op: *mut PyObject) -> Py_ssize_t {
 ///
 /// # Safety
 /// Both must be live str objects.
-pub unsafe fn equal(a: *mut PyObject, b: *mut PyObject) -> bool {
+pub(crate) unsafe fn equal(a: *mut PyObject, b: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe {
         a == b || (length(a) == length(b) && kind(a) == kind(b) && raw_data(a) == raw_data(b))
@@ -260,7 +260,7 @@ pub unsafe fn equal(a: *mut PyObject, b: *mut PyObject) -> bool {
 
 /// SipHash-1-3 with the all-zero key of `_Py_HashSecret` (CPython's `_Py_HashBytes` with
 /// hash randomization off): 0 for empty input, never -1. Shared with `bytes`.
-pub fn hash_bytes(data: &[u8]) -> Py_hash_t {
+pub(crate) fn hash_bytes(data: &[u8]) -> Py_hash_t {
     if data.is_empty() {
         return 0;
     }
@@ -334,7 +334,7 @@ unsafe extern "C" fn unicode_dealloc(op: *mut PyObject) {
 /// Whether Python's `str.isprintable` holds for code point `u` (space is printable; other
 /// separators, controls, format characters, surrogates, private-use and unassigned
 /// code points are not).
-pub fn is_printable(u: u32) -> bool {
+pub(crate) fn is_printable(u: u32) -> bool {
     use unicode_general_category::{GeneralCategory as G, get_general_category};
     if u == 0x20 {
         return true;
@@ -356,7 +356,7 @@ pub fn is_printable(u: u32) -> bool {
 }
 
 /// `repr()` text of a sequence of code points.
-pub fn repr_units(units: &[u32]) -> String {
+pub(crate) fn repr_units(units: &[u32]) -> String {
     let has = |c: u8| units.contains(&u32::from(c));
     let quote = if has(b'\'') && !has(b'"') { '"' } else { '\'' };
     let mut out = String::with_capacity(units.len() + 2);
@@ -384,7 +384,7 @@ pub fn repr_units(units: &[u32]) -> String {
 }
 
 /// `repr()` text of a string value.
-pub fn repr_text(s: &str) -> String {
+pub(crate) fn repr_text(s: &str) -> String {
     repr_units(&s.chars().map(|c| c as u32).collect::<Vec<_>>())
 }
 
@@ -402,7 +402,7 @@ unsafe impl Send for Interned {}
 static INTERNED: Mutex<Option<HashMap<String, Interned>>> = Mutex::new(None);
 
 /// The immortal interned str for `s` (a new reference, which costs nothing).
-pub fn intern(s: &str) -> *mut PyObject {
+pub(crate) fn intern(s: &str) -> *mut PyObject {
     let mut g = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
     let map = g.get_or_insert_with(HashMap::new);
     if let Some(p) = map.get(s) {
@@ -658,7 +658,7 @@ pub unsafe fn kind(op: *mut PyObject) -> u32 {
 ///
 /// # Safety
 /// `op` must be a live str made by gilgate (compact).
-pub unsafe fn data_ptr(op: *mut PyObject) -> *mut u8 {
+pub(crate) unsafe fn data_ptr(op: *mut PyObject) -> *mut u8 {
     // SAFETY: forwarded contract.
     unsafe {
         let st = (*op.cast::<PyASCIIObject>()).state;
@@ -678,7 +678,7 @@ pub unsafe fn data_ptr(op: *mut PyObject) -> *mut u8 {
 ///
 /// # Safety
 /// `op` must be a live str; the slice must not outlive it.
-pub unsafe fn raw_data<'a>(op: *mut PyObject) -> &'a [u8] {
+pub(crate) unsafe fn raw_data<'a>(op: *mut PyObject) -> &'a [u8] {
     // SAFETY: forwarded contract.
     unsafe { std::slice::from_raw_parts(data_ptr(op), length(op) as usize * kind(op) as usize) }
 }
@@ -725,7 +725,7 @@ pub unsafe fn chars(op: *mut PyObject) -> Vec<u32> {
 
 /// `PyUnicode_New`: an uninitialised compact str of `len` code points able to hold
 /// `maxchar`, with the terminating NUL written. NULL with an exception on failure.
-pub fn new_uninit(len: usize, maxchar: u32) -> *mut PyObject {
+pub(crate) fn new_uninit(len: usize, maxchar: u32) -> *mut PyObject {
     let ascii = maxchar < 0x80;
     let k: usize = if maxchar < 0x100 {
         1
@@ -879,7 +879,7 @@ fn decode_error_text(codec: &str, bytes: &[u8], start: usize, end: usize, reason
 
 /// How an encoder or decoder treats what it cannot handle.
 #[derive(Clone, Copy, PartialEq, Debug)]
-pub enum Errors {
+pub(crate) enum Errors {
     Strict,
     Replace,
     Ignore,
@@ -896,7 +896,7 @@ pub enum Errors {
 ///
 /// # Safety
 /// `errors` must be NULL or NUL-terminated.
-pub unsafe fn parse_errors(errors: *const c_char) -> Result<Errors, ()> {
+pub(crate) unsafe fn parse_errors(errors: *const c_char) -> Result<Errors, ()> {
     if errors.is_null() {
         return Ok(Errors::Strict);
     }
@@ -919,7 +919,11 @@ pub unsafe fn parse_errors(errors: *const c_char) -> Result<Errors, ()> {
 }
 
 /// Decodes UTF-8; with `consumed`, an incomplete sequence at the end is left undecoded.
-pub fn decode_utf8(bytes: &[u8], errors: Errors, consumed: Option<&mut usize>) -> *mut PyObject {
+pub(crate) fn decode_utf8(
+    bytes: &[u8],
+    errors: Errors,
+    consumed: Option<&mut usize>,
+) -> *mut PyObject {
     if matches!(errors, Errors::SurrogatePass | Errors::SurrogateEscape) {
         // A String cannot hold a surrogate: decode to code points instead.
         return decode_utf8_surrogates(bytes, errors, consumed);
@@ -1053,7 +1057,12 @@ fn decode_simple(codec: &str, bytes: &[u8], limit: u32, errors: Errors) -> *mut 
 
 /// Encodes code points with a codec that maps code points below `limit` to one byte each
 /// (ASCII 128, Latin-1 256) or as UTF-8 (`limit == 0`).
-pub fn encode(codec: &str, units: &[u32], limit: u32, errors: Errors) -> Result<Vec<u8>, ()> {
+pub(crate) fn encode(
+    codec: &str,
+    units: &[u32],
+    limit: u32,
+    errors: Errors,
+) -> Result<Vec<u8>, ()> {
     let mut out = Vec::with_capacity(units.len());
     let mut i = 0;
     while i < units.len() {
@@ -2367,7 +2376,7 @@ pub unsafe fn PyUnicode_CopyCharacters(
 // ---- file-system encoding, append/resize, identifiers ---------------------------------------
 
 /// Decodes UTF-8 with `surrogateescape`: each undecodable byte becomes U+DC80..U+DCFF.
-pub fn decode_fs(bytes: &[u8]) -> *mut PyObject {
+pub(crate) fn decode_fs(bytes: &[u8]) -> *mut PyObject {
     let mut out: Vec<u32> = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
     loop {
@@ -2398,7 +2407,7 @@ pub fn decode_fs(bytes: &[u8]) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` must be a live str.
-pub unsafe fn encode_fs(op: *mut PyObject) -> Result<Vec<u8>, ()> {
+pub(crate) unsafe fn encode_fs(op: *mut PyObject) -> Result<Vec<u8>, ()> {
     // SAFETY: forwarded contract.
     let units = unsafe { chars(op) };
     let mut out = Vec::with_capacity(units.len());
@@ -2997,7 +3006,7 @@ fn scalar(ch: u32) -> Option<char> {
 }
 
 /// Whether `ch` is a character `str.isalpha()` accepts.
-pub fn is_alpha(ch: u32) -> bool {
+pub(crate) fn is_alpha(ch: u32) -> bool {
     use unicode_general_category::{GeneralCategory as G, get_general_category};
     scalar(ch).is_some_and(|c| {
         matches!(
@@ -3012,7 +3021,7 @@ pub fn is_alpha(ch: u32) -> bool {
 }
 
 /// Whether `ch` is one of the characters `str.splitlines()` breaks at.
-pub fn is_linebreak(ch: u32) -> bool {
+pub(crate) fn is_linebreak(ch: u32) -> bool {
     matches!(
         ch,
         0x0a | 0x0b | 0x0c | 0x0d | 0x1c | 0x1d | 0x1e | 0x85 | 0x2028 | 0x2029
@@ -3061,5 +3070,5 @@ pub fn _PyUnicode_ToUppercase(ch: u32) -> u32 {
 }
 
 // The string builders (`PyUnicodeWriter_*`, `_PyUnicodeWriter_*`).
-mod methods;
-pub mod writer;
+pub(crate) mod methods;
+pub(crate) mod writer;

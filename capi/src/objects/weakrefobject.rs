@@ -325,7 +325,7 @@ unsafe fn new_weak(
 ///
 /// # Safety
 /// `ob` must be an object being deallocated (or otherwise valid).
-pub unsafe fn clear_weakrefs(ob: *mut PyObject) {
+pub(crate) unsafe fn clear_weakrefs(ob: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         let Some(head) = weaklist_ptr(ob) else {

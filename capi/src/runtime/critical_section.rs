@@ -50,7 +50,7 @@ fn mutex_of(op: *mut PyObject) -> *mut PyMutex {
 
 /// Whether the calling thread holds `m` through one of its open critical sections (then
 /// locking `m` again would deadlock; the holder may go on as if it had locked it).
-pub fn held_by_current_thread(m: *mut PyMutex) -> bool {
+pub(crate) fn held_by_current_thread(m: *mut PyMutex) -> bool {
     let ts = crate::pystate::current();
     // SAFETY: the thread state is the calling thread's; every section on its stack is live
     // (each is popped before its storage goes away).
@@ -71,7 +71,7 @@ pub fn held_by_current_thread(m: *mut PyMutex) -> bool {
 }
 
 /// Locks `m` and pushes `cs`.
-pub fn begin_mutex(cs: *mut PyCriticalSection, m: *mut PyMutex) {
+pub(crate) fn begin_mutex(cs: *mut PyCriticalSection, m: *mut PyMutex) {
     crate::lock::lock(m);
     // SAFETY: `cs` is the caller's section.
     unsafe { (*cs)._cs_mutex = m };
@@ -79,7 +79,7 @@ pub fn begin_mutex(cs: *mut PyCriticalSection, m: *mut PyMutex) {
 }
 
 /// Locks both mutexes in address order (once when equal) and pushes `cs`.
-pub fn begin2_mutex(cs: *mut PyCriticalSection2, a: *mut PyMutex, b: *mut PyMutex) {
+pub(crate) fn begin2_mutex(cs: *mut PyCriticalSection2, a: *mut PyMutex, b: *mut PyMutex) {
     if a == b {
         crate::lock::lock(a);
         // SAFETY: `cs` is the caller's section.

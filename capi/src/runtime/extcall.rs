@@ -31,7 +31,7 @@ use std::ffi::{c_char, c_int, c_void};
 /// The hook point every call into extension code crosses (issue 9 puts the per-module lock and
 /// the safe points here). Today it only runs `call`.
 #[inline(always)]
-pub fn into_extension<R>(call: impl FnOnce() -> R) -> R {
+pub(crate) fn into_extension<R>(call: impl FnOnce() -> R) -> R {
     call()
 }
 
@@ -45,7 +45,7 @@ macro_rules! shapes {
         /// # Safety
         /// `f` has exactly this C signature and the arguments meet its contract.
         #[inline(always)]
-        pub unsafe fn $name(f: unsafe extern "C" fn($($t),*) -> $ret, $($arg: $t),*) -> $ret {
+        pub(crate) unsafe fn $name(f: unsafe extern "C" fn($($t),*) -> $ret, $($arg: $t),*) -> $ret {
             // SAFETY: the caller guarantees `f`'s signature and the arguments' validity.
             into_extension(|| unsafe { f($($arg),*) })
         }
@@ -62,7 +62,7 @@ macro_rules! void_shapes {
         /// # Safety
         /// `f` has exactly this C signature and the arguments meet its contract.
         #[inline(always)]
-        pub unsafe fn $name(f: unsafe extern "C" fn($($t),*), $($arg: $t),*) {
+        pub(crate) unsafe fn $name(f: unsafe extern "C" fn($($t),*), $($arg: $t),*) {
             // SAFETY: the caller guarantees `f`'s signature and the arguments' validity.
             into_extension(|| unsafe { f($($arg),*) })
         }
@@ -101,6 +101,7 @@ shapes! {
     /// `allocfunc`: `tp_alloc`.
     alloc(t: *mut PyTypeObject, n: Py_ssize_t) -> *mut PyObject;
     /// `traverseproc`: `tp_traverse`, `m_traverse`.
+    #[allow(dead_code)] // nothing calls or reads it yet (was reachable as `pub`)
     traverse(a: *mut PyObject, visit: visitproc, arg: *mut c_void) -> c_int;
     /// `vectorcallfunc`: `tp_vectorcall` and the per-object vectorcall pointer.
     vectorcall(
@@ -118,6 +119,7 @@ shapes! {
     /// `setter` of a `PyGetSetDef`.
     setter(a: *mut PyObject, v: *mut PyObject, closure: *mut c_void) -> c_int;
     /// `visitproc`: the visitor a `tp_traverse` caller passes in.
+    #[allow(dead_code)] // nothing calls or reads it yet (was reachable as `pub`)
     visit(o: *mut PyObject, arg: *mut c_void) -> c_int;
     /// An `O&` converter of argument parsing (`PyArg_Parse*`): `(object, address)`.
     parse_converter(o: *mut PyObject, addr: *mut c_void) -> c_int;
@@ -145,7 +147,7 @@ void_shapes! {
 /// # Safety
 /// As [`ssize`].
 #[inline(always)]
-pub unsafe fn hash(
+pub(crate) unsafe fn hash(
     f: unsafe extern "C" fn(*mut PyObject) -> Py_hash_t,
     a: *mut PyObject,
 ) -> Py_hash_t {
@@ -179,7 +181,11 @@ type MethMethod = unsafe extern "C" fn(
 /// # Safety
 /// `meth` is a non-NULL `ml_meth` whose flags select this convention; the arguments meet it.
 #[inline(always)]
-pub unsafe fn meth(meth: *mut c_void, self_: *mut PyObject, arg: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn meth(
+    meth: *mut c_void,
+    self_: *mut PyObject,
+    arg: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: the caller guarantees `meth` is a `PyCFunction`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethO>(meth) };
     // SAFETY: forwarded contract.
@@ -191,7 +197,7 @@ pub unsafe fn meth(meth: *mut c_void, self_: *mut PyObject, arg: *mut PyObject) 
 /// # Safety
 /// As [`meth`], for this convention.
 #[inline(always)]
-pub unsafe fn meth_keywords(
+pub(crate) unsafe fn meth_keywords(
     meth: *mut c_void,
     self_: *mut PyObject,
     args: *mut PyObject,
@@ -208,7 +214,7 @@ pub unsafe fn meth_keywords(
 /// # Safety
 /// As [`meth`], for this convention.
 #[inline(always)]
-pub unsafe fn meth_fastcall(
+pub(crate) unsafe fn meth_fastcall(
     meth: *mut c_void,
     self_: *mut PyObject,
     args: *const *mut PyObject,
@@ -225,7 +231,7 @@ pub unsafe fn meth_fastcall(
 /// # Safety
 /// As [`meth`], for this convention.
 #[inline(always)]
-pub unsafe fn meth_fastcall_keywords(
+pub(crate) unsafe fn meth_fastcall_keywords(
     meth: *mut c_void,
     self_: *mut PyObject,
     args: *const *mut PyObject,
@@ -243,7 +249,7 @@ pub unsafe fn meth_fastcall_keywords(
 /// # Safety
 /// As [`meth`], for this convention.
 #[inline(always)]
-pub unsafe fn meth_method(
+pub(crate) unsafe fn meth_method(
     meth: *mut c_void,
     self_: *mut PyObject,
     cls: *mut PyTypeObject,

@@ -20,7 +20,7 @@ use std::sync::Mutex;
 /// the payload, formatting, raising) is one shared cold function, [`report_panic`], instead of
 /// a copy in every export.
 #[inline]
-pub fn guard<R>(name: &'static str, err: R, f: impl FnOnce() -> R) -> R {
+pub(crate) fn guard<R>(name: &'static str, err: R, f: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(payload) => {
@@ -47,12 +47,12 @@ fn report_panic(name: &'static str, payload: Box<dyn std::any::Any + Send>) {
 static VOID_FAILURES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
 
 /// Raises `SystemError("gilgate: <name> is not implemented")`. Called by the generated stubs.
-pub fn not_implemented(name: &'static str) {
+pub(crate) fn not_implemented(name: &'static str) {
     crate::pyerrors::set_system_error(&format!("gilgate: {name} is not implemented"));
 }
 
 /// For `void` stubs: raises the same error, prints one line on stderr and records the call.
-pub fn not_implemented_void(name: &'static str) {
+pub(crate) fn not_implemented_void(name: &'static str) {
     not_implemented(name);
     eprintln!(
         "gilgate: {name} is not implemented (called from an extension; its result is missing)"

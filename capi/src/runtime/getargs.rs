@@ -20,7 +20,7 @@ type Py_ssize_t = isize;
 // number ([`parse_count`]); it passes them as an array to [`parse`].
 
 /// How many pointer arguments the units of `format` consume.
-pub fn parse_count(format: &[u8]) -> usize {
+pub(crate) fn parse_count(format: &[u8]) -> usize {
     let mut n = 0;
     let mut i = 0;
     while i < format.len() {
@@ -68,7 +68,7 @@ pub fn parse_count(format: &[u8]) -> usize {
 
 /// How the arguments come.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum ParseMode {
+pub(crate) enum ParseMode {
     /// `PyArg_Parse`: `args` is the single value (old style).
     Single,
     /// `PyArg_ParseTuple`.
@@ -1129,7 +1129,7 @@ unsafe fn same_text(p: *const c_char, text: &[u8]) -> bool {
 ///
 /// # Safety
 /// `format` must be a NUL-terminated string.
-pub unsafe fn compiled(format: *const c_char) -> &'static Compiled {
+pub(crate) unsafe fn compiled(format: *const c_char) -> &'static Compiled {
     let key = format as usize;
     let slot = (key >> 3) % FORMAT_CACHE_SLOTS;
     let (k, c) = FORMAT_CACHE.with(|cache| cache[slot].get());
@@ -1159,29 +1159,11 @@ pub unsafe fn compiled(format: *const c_char) -> &'static Compiled {
     c
 }
 
-/// `PyArg_Parse` / `PyArg_ParseTuple` / `PyArg_ParseTupleAndKeywords`: 1 on success, 0 with an
-/// exception set.
-///
-/// # Safety
-/// `args`, `kw` NULL or live; `kwlist` NULL-terminated when given; `ptrs` has one valid
-/// pointer per output of `format`.
-pub unsafe fn parse(
-    args: *mut PyObject,
-    kw: *mut PyObject,
-    format: &[u8],
-    kwlist: &[&str],
-    ptrs: &[*mut c_void],
-    mode: ParseMode,
-) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { parse_compiled(args, kw, &Compiled::new(format), kwlist, ptrs, mode) }
-}
-
 /// [`parse`] with an already compiled format.
 ///
 /// # Safety
 /// As [`parse`].
-pub unsafe fn parse_compiled(
+pub(crate) unsafe fn parse_compiled(
     args: *mut PyObject,
     kw: *mut PyObject,
     c: &Compiled,
@@ -1581,7 +1563,7 @@ pub unsafe fn _gilgate_parse(
 ///
 /// # Safety
 /// `args` live; `name` NULL or NUL-terminated.
-pub unsafe fn unpack_check(
+pub(crate) unsafe fn unpack_check(
     args: *mut PyObject,
     name: *const std::ffi::c_char,
     min: Py_ssize_t,
@@ -1665,7 +1647,7 @@ pub unsafe fn _PyArg_NoPositional(funcname: *const std::ffi::c_char, args: *mut 
 
 /// `_PyArg_CheckPositional`'s and `PyArg_UnpackTuple`'s count check: true when `l` is within
 /// `min..=max`, else TypeError.
-pub fn check_positional(
+pub(crate) fn check_positional(
     name: Option<&str>,
     l: Py_ssize_t,
     min: Py_ssize_t,

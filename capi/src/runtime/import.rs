@@ -8,13 +8,13 @@ use std::ptr::null_mut;
 
 /// The instance layout of gilgate's `ModuleSpec`: a header and an attribute dict.
 #[repr(C)]
-pub struct SpecObject {
+pub(crate) struct SpecObject {
     pub ob_base: PyObject,
     pub dict: *mut PyObject,
 }
 
 /// `ModuleSpec` (importlib's class, here a static type whose attributes live in the dict).
-pub static mut ModuleSpec_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut ModuleSpec_Type: PyTypeObject = PyTypeObject {
     tp_dictoffset: std::mem::offset_of!(SpecObject, dict) as isize,
     tp_dealloc: Some(spec_dealloc),
     tp_repr: Some(spec_repr),
@@ -106,7 +106,7 @@ use std::sync::{Mutex, RwLock};
 /// search roots (`a.b.c` -> `<root>/a/b/c<suffix>`) and loads it as `gilgate load` would.
 /// `Ok(Some(m))`: a new reference to the module; `Ok(None)`: no extension file; `Err(())`:
 /// the load failed with the exception set.
-pub type ExtensionImporter = fn(&str, &[PathBuf]) -> Result<Option<*mut PyObject>, ()>;
+pub(crate) type ExtensionImporter = fn(&str, &[PathBuf]) -> Result<Option<*mut PyObject>, ()>;
 
 static EXTENSION_IMPORTER: RwLock<Option<ExtensionImporter>> = RwLock::new(None);
 
@@ -118,7 +118,7 @@ pub fn set_extension_importer(f: ExtensionImporter) {
 }
 
 /// The note every "Python source" import error carries.
-pub const NO_SOURCE_NOTE: &str =
+pub(crate) const NO_SOURCE_NOTE: &str =
     "gilgate runs compiled extension modules only; it does not execute Python source";
 
 /// The init function of a module added with `PyImport_AppendInittab`.
@@ -127,7 +127,7 @@ pub type InitFunc = unsafe extern "C" fn() -> *mut PyObject;
 static INITTAB: Mutex<Vec<(String, InitFunc)>> = Mutex::new(Vec::new());
 
 /// `sys.modules` (borrowed; lives for the process).
-pub fn modules_dict() -> *mut PyObject {
+pub(crate) fn modules_dict() -> *mut PyObject {
     crate::sysmodule::get("modules")
 }
 
@@ -177,7 +177,8 @@ fn builtin_module(name: &str) -> Option<*mut PyObject> {
 }
 
 /// Whether `name` is one of gilgate's own modules or an `AppendInittab` entry.
-pub fn is_builtin_name(name: &str) -> bool {
+#[cfg(test)]
+pub(crate) fn is_builtin_name(name: &str) -> bool {
     crate::modules::config::find(name).is_some()
         || INITTAB
             .lock()
@@ -571,7 +572,7 @@ unsafe fn resolve_name(name: &str, globals: *mut PyObject, level: c_int) -> Opti
 ///
 /// # Safety
 /// `globals` and `fromlist` NULL or live.
-pub unsafe fn import_level(
+pub(crate) unsafe fn import_level(
     name: &str,
     globals: *mut PyObject,
     fromlist: *mut PyObject,
@@ -782,7 +783,7 @@ pub unsafe fn PyImport_GetModule(name: *mut PyObject) -> *mut PyObject {
 }
 
 /// `PyImport_AddModuleRef`: `sys.modules[name]`, created empty when missing (new reference).
-pub fn add_module(name: &str) -> *mut PyObject {
+pub(crate) fn add_module(name: &str) -> *mut PyObject {
     let m = get_module(name);
     if !m.is_null() {
         return m;

@@ -15,7 +15,7 @@ fn bits(m: *mut PyMutex) -> &'static AtomicU8 {
 }
 
 /// Locks `m`, spinning and then yielding while another thread holds it.
-pub fn lock(m: *mut PyMutex) {
+pub(crate) fn lock(m: *mut PyMutex) {
     let b = bits(m);
     let mut spins = 0u32;
     loop {
@@ -38,7 +38,7 @@ pub fn lock(m: *mut PyMutex) {
 /// Takes an owner-word lock: swaps `owner` from 0 to `me` (a thread id), spinning and then
 /// yielding while another thread holds it. The reentrant locks of dicts and sets use it; the
 /// caller checks first whether `me` already holds the lock.
-pub fn acquire_owner(owner: &std::sync::atomic::AtomicUsize, me: usize) {
+pub(crate) fn acquire_owner(owner: &std::sync::atomic::AtomicUsize, me: usize) {
     let mut spins = 0u32;
     while owner
         .compare_exchange_weak(0, me, Ordering::Acquire, Ordering::Relaxed)
@@ -54,7 +54,7 @@ pub fn acquire_owner(owner: &std::sync::atomic::AtomicUsize, me: usize) {
 }
 
 /// Tries to lock `m` once.
-pub fn try_lock(m: *mut PyMutex) -> bool {
+pub(crate) fn try_lock(m: *mut PyMutex) -> bool {
     let b = bits(m);
     let cur = b.load(Ordering::Relaxed);
     cur & LOCKED == 0
@@ -63,7 +63,7 @@ pub fn try_lock(m: *mut PyMutex) -> bool {
 }
 
 /// Unlocks `m`; false if it was not locked.
-pub fn unlock(m: *mut PyMutex) -> bool {
+pub(crate) fn unlock(m: *mut PyMutex) -> bool {
     let prev = bits(m).fetch_and(!LOCKED, Ordering::Release);
     prev & LOCKED != 0
 }

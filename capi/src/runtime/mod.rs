@@ -2,23 +2,23 @@
 //! sections, reference counting and object allocation, argument parsing and value building,
 //! import, lifecycle, warnings and the guard every export runs in.
 
-pub mod ceval;
-pub mod critical_section;
-pub mod extcall;
-pub mod ffi_guard;
-pub mod getargs;
-pub mod import;
-pub mod initconfig;
-pub mod lock;
-pub mod modsupport;
-pub mod objimpl;
-pub mod pyctype;
-pub mod pyerrors;
-pub mod pylifecycle;
-pub mod pymem;
-pub mod pystate;
-pub mod pystrtod;
-pub mod pythread;
-pub mod refcount;
-pub mod structmember;
-pub mod warnings;
+pub(crate) mod ceval;
+pub(crate) mod critical_section;
+pub(crate) mod extcall;
+pub(crate) mod ffi_guard;
+pub(crate) mod getargs;
+pub(crate) mod import;
+pub(crate) mod initconfig;
+pub(crate) mod lock;
+pub(crate) mod modsupport;
+pub(crate) mod objimpl;
+pub(crate) mod pyctype;
+pub(crate) mod pyerrors;
+pub(crate) mod pylifecycle;
+pub(crate) mod pymem;
+pub(crate) mod pystate;
+pub(crate) mod pystrtod;
+pub(crate) mod pythread;
+pub(crate) mod refcount;
+pub(crate) mod structmember;
+pub(crate) mod warnings;

@@ -29,13 +29,13 @@ pub const PyABIInfo_INTERNAL: u16 = 0x8;
 pub const PyABIInfo_FREETHREADING_AGNOSTIC: u16 = PyABIInfo_GIL | PyABIInfo_FREETHREADED;
 
 /// The version whose rules `PyABIInfo_Check` applies (3.15.2, free-threaded).
-pub const CHECK_VERSION_HEX: u32 = 0x030F_02F0;
+pub(crate) const CHECK_VERSION_HEX: u32 = 0x030F_02F0;
 
 /// `PyABIInfo_Check` (§2.5): 0 or -1 with ImportError("<module>: <reason>").
 ///
 /// # Safety
 /// `info` must be NULL or point to a `PyABIInfo`.
-pub unsafe fn abi_info_check(info: *const PyABIInfo, module_name: Option<&str>) -> c_int {
+pub(crate) unsafe fn abi_info_check(info: *const PyABIInfo, module_name: Option<&str>) -> c_int {
     let fail = |reason: String| {
         let msg = match module_name {
             Some(n) => format!("{n}: {reason}"),
@@ -112,30 +112,33 @@ pub(crate) mod ext {
     use std::ffi::{c_char, c_int, c_ulong};
     #[repr(C)]
     #[derive(Clone, Copy)]
-    pub struct Py_complex {
+    pub(crate) struct Py_complex {
         pub real: f64,
         pub imag: f64,
     }
     unsafe extern "C" {
-        pub fn PyBytes_FromStringAndSize(s: *const c_char, n: Py_ssize_t) -> *mut PyObject;
-        pub fn PyList_New(n: Py_ssize_t) -> *mut PyObject;
-        pub fn PyList_SetItem(l: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int;
-        pub fn PyComplex_FromDoubles(re: f64, im: f64) -> *mut PyObject;
-        pub fn PyComplex_AsCComplex(o: *mut PyObject) -> Py_complex;
-        pub fn PyUnicode_AsUTF8AndSize(o: *mut PyObject, n: *mut Py_ssize_t) -> *const c_char;
-        pub fn PyLong_AsLong(o: *mut PyObject) -> std::ffi::c_long;
-        pub fn PyLong_AsLongLong(o: *mut PyObject) -> i64;
-        pub fn PyLong_AsSsize_t(o: *mut PyObject) -> Py_ssize_t;
-        pub fn PyLong_AsUnsignedLongMask(o: *mut PyObject) -> c_ulong;
-        pub fn PyLong_AsUnsignedLongLongMask(o: *mut PyObject) -> u64;
-        pub fn PyFloat_AsDouble(o: *mut PyObject) -> f64;
-        pub fn PyMem_Malloc(n: usize) -> *mut std::ffi::c_void;
-        pub fn PyUnicode_AsEncodedString(
+        pub(crate) fn PyBytes_FromStringAndSize(s: *const c_char, n: Py_ssize_t) -> *mut PyObject;
+        pub(crate) fn PyList_New(n: Py_ssize_t) -> *mut PyObject;
+        pub(crate) fn PyList_SetItem(l: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) -> c_int;
+        pub(crate) fn PyComplex_FromDoubles(re: f64, im: f64) -> *mut PyObject;
+        pub(crate) fn PyComplex_AsCComplex(o: *mut PyObject) -> Py_complex;
+        pub(crate) fn PyUnicode_AsUTF8AndSize(
+            o: *mut PyObject,
+            n: *mut Py_ssize_t,
+        ) -> *const c_char;
+        pub(crate) fn PyLong_AsLong(o: *mut PyObject) -> std::ffi::c_long;
+        pub(crate) fn PyLong_AsLongLong(o: *mut PyObject) -> i64;
+        pub(crate) fn PyLong_AsSsize_t(o: *mut PyObject) -> Py_ssize_t;
+        pub(crate) fn PyLong_AsUnsignedLongMask(o: *mut PyObject) -> c_ulong;
+        pub(crate) fn PyLong_AsUnsignedLongLongMask(o: *mut PyObject) -> u64;
+        pub(crate) fn PyFloat_AsDouble(o: *mut PyObject) -> f64;
+        pub(crate) fn PyMem_Malloc(n: usize) -> *mut std::ffi::c_void;
+        pub(crate) fn PyUnicode_AsEncodedString(
             u: *mut PyObject,
             encoding: *const c_char,
             errors: *const c_char,
         ) -> *mut PyObject;
-        pub static mut PyByteArray_Type: crate::object::PyTypeObject;
+        pub(crate) static mut PyByteArray_Type: crate::object::PyTypeObject;
     }
 }
 
@@ -156,7 +159,7 @@ pub(crate) fn system_error(msg: &str) {
 /// The C type of each variadic argument `format` consumes: `i` int, `I` unsigned int, `l`
 /// long, `k` unsigned long, `L` long long, `K` unsigned long long, `n` Py_ssize_t, `d` double,
 /// `p` pointer. Errors for unknown units are raised later by [`build_values`].
-pub fn build_plan(format: &[u8]) -> Vec<u8> {
+pub(crate) fn build_plan(format: &[u8]) -> Vec<u8> {
     let mut kinds = Vec::new();
     let mut i = 0;
     while i < format.len() {
@@ -504,7 +507,7 @@ impl Builder<'_> {
 
 /// `Py_BuildValue` once the arguments are in `vals`: `as_tuple` always returns a tuple of the
 /// top-level values (what `PyObject_CallFunction` wants).
-pub fn build_values(format: &[u8], vals: &[BuildVal], as_tuple: bool) -> *mut PyObject {
+pub(crate) fn build_values(format: &[u8], vals: &[BuildVal], as_tuple: bool) -> *mut PyObject {
     let mut b = Builder {
         f: format,
         pos: 0,

@@ -92,14 +92,14 @@ fn count_objects(delta: isize) {
 
 /// Records that an object was created (its header initialised).
 #[inline]
-pub fn note_created() {
+pub(crate) fn note_created() {
     count_objects(1);
 }
 
 /// Records that an object died (its `tp_dealloc` is about to run, or its memory was freed
 /// without one on a constructor's failure path).
 #[inline]
-pub fn note_freed() {
+pub(crate) fn note_freed() {
     count_objects(-1);
 }
 
@@ -121,7 +121,7 @@ pub fn live_objects() -> isize {
 ///
 /// # Safety
 /// `ty` must point to a type object.
-pub unsafe fn is_heap_type(ty: *mut PyTypeObject) -> bool {
+pub(crate) unsafe fn is_heap_type(ty: *mut PyTypeObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { (*ty).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 }
 }
@@ -131,7 +131,7 @@ pub unsafe fn is_heap_type(ty: *mut PyTypeObject) -> bool {
 /// # Safety
 /// `op` must point to writable memory of at least `size_of::<PyObject>()` bytes; `ty` to a
 /// type object.
-pub unsafe fn init_header(op: *mut PyObject, ty: *mut PyTypeObject) {
+pub(crate) unsafe fn init_header(op: *mut PyObject, ty: *mut PyTypeObject) {
     refcount::register_thread();
     note_created();
     // SAFETY: forwarded contract; the memory is not shared yet.
@@ -155,7 +155,7 @@ pub unsafe fn init_header(op: *mut PyObject, ty: *mut PyTypeObject) {
 ///
 /// # Safety
 /// `ty` must point to a type object.
-pub unsafe fn instance_size(ty: *mut PyTypeObject, nitems: Py_ssize_t) -> Option<usize> {
+pub(crate) unsafe fn instance_size(ty: *mut PyTypeObject, nitems: Py_ssize_t) -> Option<usize> {
     // SAFETY: forwarded contract.
     let (basic, item) = unsafe { ((*ty).tp_basicsize, (*ty).tp_itemsize) };
     let extra = item.checked_mul(nitems.max(0))?;
@@ -208,7 +208,7 @@ pub unsafe fn alloc_object(ty: *mut PyTypeObject, nitems: Py_ssize_t) -> *mut Py
 ///
 /// # Safety
 /// `ty` must point to a type object.
-pub unsafe fn preheader_size(ty: *mut PyTypeObject) -> usize {
+pub(crate) unsafe fn preheader_size(ty: *mut PyTypeObject) -> usize {
     // SAFETY: forwarded contract.
     let flags = unsafe { (*ty).tp_flags };
     if flags & crate::object::Py_TPFLAGS_PREHEADER != 0 {
@@ -222,7 +222,7 @@ pub unsafe fn preheader_size(ty: *mut PyTypeObject) -> usize {
 ///
 /// # Safety
 /// `op` must be such an object whose type is still valid.
-pub unsafe fn free_object(op: *mut PyObject) {
+pub(crate) unsafe fn free_object(op: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         let pre = preheader_size((*op).ob_type);
@@ -262,7 +262,7 @@ pub unsafe fn default_dealloc(op: *mut PyObject) {
 ///
 /// # Safety
 /// As `default_dealloc`.
-pub unsafe extern "C" fn plain_dealloc(op: *mut PyObject) {
+pub(crate) unsafe extern "C" fn plain_dealloc(op: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe { default_dealloc(op) }
 }
@@ -389,7 +389,7 @@ pub unsafe fn PyType_GenericNew(
 
 /// Which free list.
 #[derive(Clone, Copy)]
-pub enum FreeKind {
+pub(crate) enum FreeKind {
     /// Exact `float` objects (`PyFloatObject`, 40 bytes).
     Float = 0,
     /// Exact `int` objects of one or two digits (48-byte blocks).
@@ -404,7 +404,7 @@ pub enum FreeKind {
 impl FreeKind {
     /// The free list for exact tuples of `n` items, if there is one.
     #[inline]
-    pub fn for_tuple(n: usize) -> Option<FreeKind> {
+    pub(crate) fn for_tuple(n: usize) -> Option<FreeKind> {
         match n {
             1 => Some(FreeKind::Tuple1),
             2 => Some(FreeKind::Tuple2),
@@ -503,7 +503,11 @@ fn free_lists_ready(f: &FreeLists) -> bool {
 /// # Safety
 /// `ty` must be a ready static type without pre-header; `size` at least its basic size.
 #[inline]
-pub unsafe fn alloc_listed(kind: FreeKind, ty: *mut PyTypeObject, size: usize) -> *mut PyObject {
+pub(crate) unsafe fn alloc_listed(
+    kind: FreeKind,
+    ty: *mut PyTypeObject,
+    size: usize,
+) -> *mut PyObject {
     let mut p = take_free(kind);
     if p.is_null() {
         p = crate::pymem::malloc(size).cast();
@@ -525,7 +529,7 @@ pub unsafe fn alloc_listed(kind: FreeKind, ty: *mut PyTypeObject, size: usize) -
 /// `op` must be a dead object of a static type whose block has the list's size (or more)
 /// and came from this allocator.
 #[inline]
-pub unsafe fn free_listed(kind: FreeKind, op: *mut PyObject) {
+pub(crate) unsafe fn free_listed(kind: FreeKind, op: *mut PyObject) {
     let p = op.cast::<u8>();
     let parked = FREE_LISTS
         .try_with(|f| {

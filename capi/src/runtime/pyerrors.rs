@@ -13,7 +13,7 @@ use crate::unicodeobject as uni;
 use std::ffi::{CStr, c_char, c_int};
 use std::ptr::null_mut;
 
-pub use crate::objects::exceptions::*;
+pub(crate) use crate::objects::exceptions::*;
 
 // ---- the error indicator -------------------------------------------------------------------
 
@@ -29,7 +29,7 @@ pub fn take_raised() -> *mut PyObject {
 }
 
 /// Puts `exc` (an owned reference, or NULL to clear) into the indicator.
-pub fn restore_raised(exc: *mut PyObject) {
+pub(crate) fn restore_raised(exc: *mut PyObject) {
     if let Some(s) = slot() {
         let old = std::mem::replace(s, exc);
         // SAFETY: the indicator owned `old`.
@@ -56,14 +56,14 @@ pub fn clear() {
 }
 
 /// Clears the indicator when `cond` holds.
-pub fn clear_if(cond: bool) {
+pub(crate) fn clear_if(cond: bool) {
     if cond {
         clear();
     }
 }
 
 /// Whether the current exception is an instance of `t`.
-pub fn matches_current(t: *mut PyTypeObject) -> bool {
+pub(crate) fn matches_current(t: *mut PyTypeObject) -> bool {
     let c = current();
     // SAFETY: the current exception is live.
     !c.is_null() && unsafe { type_check(c, t) }
@@ -73,7 +73,7 @@ pub fn matches_current(t: *mut PyTypeObject) -> bool {
 ///
 /// # Safety
 /// `t` must be a live object; `value` NULL or live.
-pub unsafe fn set_object(t: *mut PyObject, value: *mut PyObject) {
+pub(crate) unsafe fn set_object(t: *mut PyObject, value: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         if t.is_null() || !is_exception_class(t) {
@@ -144,7 +144,7 @@ pub fn raise(t: *mut PyTypeObject, msg: &str) -> *mut PyObject {
 ///
 /// # Safety
 /// `obj` and `name` must be live objects.
-pub unsafe fn raise_attribute_error(
+pub(crate) unsafe fn raise_attribute_error(
     msg: &str,
     obj: *mut PyObject,
     name: *mut PyObject,
@@ -162,14 +162,14 @@ pub unsafe fn raise_attribute_error(
 }
 
 /// `PyErr_NoMemory`; returns NULL.
-pub fn no_memory() -> *mut PyObject {
+pub(crate) fn no_memory() -> *mut PyObject {
     // SAFETY: MemoryError is an exception type.
     unsafe { set_object((&raw mut EXC_MemoryError).cast(), null_mut()) };
     null_mut()
 }
 
 /// `PyErr_BadInternalCall`; returns NULL.
-pub fn bad_internal_call() -> *mut PyObject {
+pub(crate) fn bad_internal_call() -> *mut PyObject {
     raise(
         &raw mut EXC_SystemError,
         "bad argument to internal function",
@@ -178,7 +178,7 @@ pub fn bad_internal_call() -> *mut PyObject {
 
 /// Raises `t(msg)` chained to the current exception (`__cause__` and `__context__`), as
 /// CPython's `_PyErr_FormatFromCause`. Returns NULL.
-pub fn raise_from_cause(t: *mut PyTypeObject, msg: &str) -> *mut PyObject {
+pub(crate) fn raise_from_cause(t: *mut PyTypeObject, msg: &str) -> *mut PyObject {
     let cause = take_raised();
     raise(t, msg);
     if !cause.is_null() {
@@ -198,7 +198,7 @@ pub fn raise_from_cause(t: *mut PyTypeObject, msg: &str) -> *mut PyObject {
 }
 
 /// Sets the error indicator to a `SystemError` with this message.
-pub fn set_system_error(msg: &str) {
+pub(crate) fn set_system_error(msg: &str) {
     raise(&raw mut EXC_SystemError, msg);
 }
 
@@ -248,7 +248,7 @@ pub fn take_exception() -> Option<ExcInfo> {
 }
 
 /// The built-in exception type called `name`, if any (aliases included).
-pub fn exception_type(name: &str) -> Option<*mut PyTypeObject> {
+pub(crate) fn exception_type(name: &str) -> Option<*mut PyTypeObject> {
     let name = match name {
         "IOError" | "EnvironmentError" => "OSError",
         n => n,
@@ -272,7 +272,7 @@ pub fn set_error(type_name: &str, msg: &str) {
 ///
 /// # Safety
 /// Both must be NULL or live objects.
-pub unsafe fn given_matches(err: *mut PyObject, exc: *mut PyObject) -> bool {
+pub(crate) unsafe fn given_matches(err: *mut PyObject, exc: *mut PyObject) -> bool {
     if err.is_null() || exc.is_null() {
         return false;
     }
@@ -499,7 +499,7 @@ pub unsafe fn PyErr_SetImportErrorSubclass(
 ///
 /// # Safety
 /// `t` must be ImportError or a subclass; the others NULL or live.
-pub unsafe fn set_import_error(
+pub(crate) unsafe fn set_import_error(
     t: *mut PyObject,
     msg: *mut PyObject,
     name: *mut PyObject,
@@ -528,7 +528,7 @@ pub unsafe fn set_import_error(
 }
 
 /// Raises ImportError(msg) with `name` and `path` set, from Rust.
-pub fn raise_import_error(msg: &str, name: Option<&str>, path: Option<&str>) {
+pub(crate) fn raise_import_error(msg: &str, name: Option<&str>, path: Option<&str>) {
     let m = uni::from_str(msg);
     let n = name.map_or(null_mut(), uni::from_str);
     let p = path.map_or(null_mut(), uni::from_str);
@@ -545,7 +545,7 @@ pub fn raise_import_error(msg: &str, name: Option<&str>, path: Option<&str>) {
 ///
 /// # Safety
 /// `name` must be a NUL-terminated string; `base` and `dict` NULL or live.
-pub unsafe fn new_exception_type(
+pub(crate) unsafe fn new_exception_type(
     name: *const c_char,
     doc: *const c_char,
     base: *mut PyObject,

@@ -12,7 +12,7 @@ fn nz(n: usize) -> usize {
 }
 
 /// Allocates `n` bytes (uninitialised).
-pub fn malloc(n: usize) -> *mut c_void {
+pub(crate) fn malloc(n: usize) -> *mut c_void {
     if n > isize::MAX as usize {
         return std::ptr::null_mut();
     }
@@ -21,7 +21,7 @@ pub fn malloc(n: usize) -> *mut c_void {
 }
 
 /// Allocates `count * size` zeroed bytes.
-pub fn calloc(count: usize, size: usize) -> *mut c_void {
+pub(crate) fn calloc(count: usize, size: usize) -> *mut c_void {
     match count.checked_mul(size) {
         Some(t) if t <= isize::MAX as usize => {
             // SAFETY: mi_zalloc accepts any size and returns NULL on failure.
@@ -35,7 +35,7 @@ pub fn calloc(count: usize, size: usize) -> *mut c_void {
 ///
 /// # Safety
 /// `p` must be NULL or a live block from this allocator.
-pub unsafe fn realloc(p: *mut c_void, n: usize) -> *mut c_void {
+pub(crate) unsafe fn realloc(p: *mut c_void, n: usize) -> *mut c_void {
     if n > isize::MAX as usize {
         return std::ptr::null_mut();
     }
@@ -47,7 +47,7 @@ pub unsafe fn realloc(p: *mut c_void, n: usize) -> *mut c_void {
 ///
 /// # Safety
 /// `p` must be NULL or a live block from this allocator.
-pub unsafe fn free(p: *mut c_void) {
+pub(crate) unsafe fn free(p: *mut c_void) {
     // SAFETY: the caller guarantees `p` came from mimalloc or is NULL.
     unsafe { mi::mi_free(p) }
 }

@@ -65,7 +65,7 @@ pub struct PyInterpreterState {
     _opaque: [u8; 4096],
 }
 
-pub static mut MAIN_INTERP: PyInterpreterState = PyInterpreterState { _opaque: [0; 4096] };
+pub(crate) static mut MAIN_INTERP: PyInterpreterState = PyInterpreterState { _opaque: [0; 4096] };
 
 /// `PyGILState_STATE`.
 pub const PyGILState_LOCKED: c_int = 0;
@@ -116,7 +116,7 @@ fn new_tstate() -> *mut PyThreadState {
 
 /// The calling thread's state, created on first use. NULL only while the thread exits.
 #[inline]
-pub fn current() -> *mut PyThreadState {
+pub(crate) fn current() -> *mut PyThreadState {
     // Fast path: the anchor (a plain thread-local without destructor) holds the state once it
     // exists, and is cleared before the state is freed at thread exit.
     let p = TLS_ANCHOR
@@ -145,7 +145,7 @@ fn current_slow() -> *mut PyThreadState {
 }
 
 /// The address of the thread-local slot that holds the current thread state.
-pub fn tls_addr() -> *mut c_void {
+pub(crate) fn tls_addr() -> *mut c_void {
     current();
     TLS_ANCHOR
         .try_with(|a| a.as_ptr().cast())
@@ -154,11 +154,11 @@ pub fn tls_addr() -> *mut c_void {
 
 /// Whether the calling thread is attached (not between `PyEval_SaveThread` and
 /// `PyEval_RestoreThread`).
-pub fn is_attached() -> bool {
+pub(crate) fn is_attached() -> bool {
     ATTACHED.try_with(Cell::get).unwrap_or(false)
 }
 
-pub fn set_attached(v: bool) {
+pub(crate) fn set_attached(v: bool) {
     let _ = ATTACHED.try_with(|a| a.set(v));
 }
 
@@ -310,7 +310,7 @@ pub unsafe fn add_module(
 ///
 /// # Safety
 /// `def` must be NULL or a live def.
-pub unsafe fn find_module(def: *mut crate::moduleobject::PyModuleDef) -> *mut PyObject {
+pub(crate) unsafe fn find_module(def: *mut crate::moduleobject::PyModuleDef) -> *mut PyObject {
     if def.is_null() {
         return std::ptr::null_mut();
     }

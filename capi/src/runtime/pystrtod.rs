@@ -84,7 +84,7 @@ fn format_abs(v: f64, code: u8, precision: usize, flags: c_int) -> String {
 
 /// `PyOS_double_to_string` in Rust: the text and its `Py_DTST_*` type, or `None` for an
 /// invalid format code or precision.
-pub fn double_to_string(
+pub(crate) fn double_to_string(
     val: f64,
     format_code: u8,
     precision: c_int,
@@ -159,7 +159,7 @@ pub unsafe fn PyOS_double_to_string(
 /// The length of the longest prefix of `b` that is a float literal (no whitespace, no
 /// underscores): `[sign] (digits [. digits] | . digits) [e [sign] digits]`, `inf`,
 /// `infinity` or `nan` in any case.
-pub fn float_prefix_len(b: &[u8]) -> usize {
+pub(crate) fn float_prefix_len(b: &[u8]) -> usize {
     let mut i = 0;
     if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
         i += 1;

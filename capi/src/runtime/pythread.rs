@@ -17,14 +17,14 @@ pub const PY_LOCK_INTR: c_int = 2;
 
 /// A lock any thread may release.
 #[derive(Default)]
-pub struct ThreadLock {
+pub(crate) struct ThreadLock {
     held: Mutex<bool>,
     freed: Condvar,
 }
 
 impl ThreadLock {
     /// Tries to take the lock, waiting at most `timeout` (`None`: forever).
-    pub fn acquire(&self, timeout: Option<Duration>) -> bool {
+    pub(crate) fn acquire(&self, timeout: Option<Duration>) -> bool {
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         let deadline = timeout.map(|t| Instant::now() + t);
         while *held {
@@ -48,7 +48,7 @@ impl ThreadLock {
     }
 
     /// Releases the lock (releasing an unheld lock is a caller bug; it stays released).
-    pub fn release(&self) {
+    pub(crate) fn release(&self) {
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         *held = false;
         self.freed.notify_one();

@@ -30,7 +30,7 @@ pub fn thread_id() -> usize {
 /// # Safety
 /// `op` must point to a live object.
 #[inline]
-pub unsafe fn local(op: *mut PyObject) -> &'static AtomicU32 {
+pub(crate) unsafe fn local(op: *mut PyObject) -> &'static AtomicU32 {
     // SAFETY: the caller guarantees `op` is live; the field is 4-byte aligned and only
     // accessed atomically by every party (extensions use relaxed loads/stores).
     unsafe { AtomicU32::from_ptr(&raw mut (*op).ob_ref_local) }
@@ -41,7 +41,7 @@ pub unsafe fn local(op: *mut PyObject) -> &'static AtomicU32 {
 /// # Safety
 /// `op` must point to a live object.
 #[inline]
-pub unsafe fn shared(op: *mut PyObject) -> &'static AtomicIsize {
+pub(crate) unsafe fn shared(op: *mut PyObject) -> &'static AtomicIsize {
     // SAFETY: as in `local`; the field is 8-byte aligned.
     unsafe { AtomicIsize::from_ptr(&raw mut (*op).ob_ref_shared) }
 }
@@ -51,7 +51,7 @@ pub unsafe fn shared(op: *mut PyObject) -> &'static AtomicIsize {
 /// # Safety
 /// `op` must point to a live object.
 #[inline]
-pub unsafe fn tid(op: *mut PyObject) -> &'static AtomicUsize {
+pub(crate) unsafe fn tid(op: *mut PyObject) -> &'static AtomicUsize {
     // SAFETY: as in `local`.
     unsafe { AtomicUsize::from_ptr(&raw mut (*op).ob_tid) }
 }
@@ -92,7 +92,7 @@ pub unsafe fn incref(op: *mut PyObject) {
 /// # Safety
 /// `op` must be NULL or point to a live object.
 #[inline]
-pub unsafe fn xincref(op: *mut PyObject) {
+pub(crate) unsafe fn xincref(op: *mut PyObject) {
     if !op.is_null() {
         // SAFETY: non-NULL, so live by the contract.
         unsafe { incref(op) }
@@ -166,7 +166,7 @@ pub unsafe fn refcnt(op: *mut PyObject) -> Py_ssize_t {
 /// # Safety
 /// `op` must be a live object whose count is zero.
 #[inline]
-pub unsafe fn dealloc(op: *mut PyObject) {
+pub(crate) unsafe fn dealloc(op: *mut PyObject) {
     // SAFETY: the caller guarantees `op` is a dead-but-valid object with a valid type.
     unsafe {
         let ty: *mut PyTypeObject = (*op).ob_type;
@@ -183,7 +183,7 @@ pub unsafe fn dealloc(op: *mut PyObject) {
 /// # Safety
 /// `op` must be a live object whose local count is 0.
 #[inline]
-pub unsafe fn merge_zero_local(op: *mut PyObject) {
+pub(crate) unsafe fn merge_zero_local(op: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         // The common case: nobody else ever held a reference.
@@ -230,7 +230,7 @@ unsafe fn merge_zero_local_shared(op: *mut PyObject) {
 ///
 /// # Safety
 /// `op` must be a live object whose reference the caller owns.
-pub unsafe fn decref_shared(op: *mut PyObject) {
+pub(crate) unsafe fn decref_shared(op: *mut PyObject) {
     // SAFETY: forwarded contract.
     unsafe {
         let sh = shared(op);
@@ -294,7 +294,7 @@ thread_local! {
 
 /// Records the calling thread as a live owner of objects (done when it creates one).
 #[inline]
-pub fn register_thread() {
+pub(crate) fn register_thread() {
     if !REGISTERED_FAST.with(std::cell::Cell::get) {
         register_thread_slow();
     }
@@ -384,7 +384,7 @@ pub fn pending_count() -> usize {
 ///
 /// # Safety
 /// `op` must point to a live object.
-pub unsafe fn set_refcnt(op: *mut PyObject, n: Py_ssize_t) {
+pub(crate) unsafe fn set_refcnt(op: *mut PyObject, n: Py_ssize_t) {
     // SAFETY: forwarded contract.
     unsafe {
         if is_immortal(op) {

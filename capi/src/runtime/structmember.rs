@@ -76,7 +76,11 @@ fn warn_truncation(x: i128, lo: i128, hi: i128, cname: &str) -> Result<(), ()> {
 /// # Safety
 /// `op` must be a live object whose layout has the member; `m` a valid member entry;
 /// `v` NULL or live.
-pub unsafe fn write_member(op: *mut PyObject, m: *const PyMemberDef, v: *mut PyObject) -> c_int {
+pub(crate) unsafe fn write_member(
+    op: *mut PyObject,
+    m: *const PyMemberDef,
+    v: *mut PyObject,
+) -> c_int {
     // SAFETY: forwarded contract: the member's offset and type describe `op`'s memory.
     unsafe {
         let p = op.cast::<u8>().offset((*m).offset);

@@ -19,11 +19,6 @@ static WARNINGS: Mutex<Vec<Warning>> = Mutex::new(Vec::new());
 static AS_ERRORS: AtomicBool = AtomicBool::new(false);
 static QUIET: AtomicBool = AtomicBool::new(false);
 
-/// Makes every warning raise its category instead (like `-W error`).
-pub fn set_warnings_as_errors(on: bool) {
-    AS_ERRORS.store(on, Ordering::Relaxed);
-}
-
 /// Records warnings without printing them (for the inspection worker and tests).
 pub fn set_quiet(on: bool) {
     QUIET.store(on, Ordering::Relaxed);
@@ -39,7 +34,7 @@ pub fn take_warnings() -> Vec<Warning> {
 ///
 /// # Safety
 /// `category` must be NULL or an exception type.
-pub unsafe fn warn(category: *mut PyTypeObject, msg: &str, _stacklevel: isize) -> c_int {
+pub(crate) unsafe fn warn(category: *mut PyTypeObject, msg: &str, _stacklevel: isize) -> c_int {
     let category = if category.is_null() {
         &raw mut crate::pyerrors::EXC_RuntimeWarning
     } else {

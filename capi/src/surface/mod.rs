@@ -8,8 +8,8 @@
 //!
 //! The folder also holds the generated stubs (`stubs`) and the lone data objects (`static_data`).
 
-pub mod static_data;
-pub mod stubs;
+pub(crate) mod static_data;
+pub(crate) mod stubs;
 
 use std::fmt;
 

@@ -8,6 +8,8 @@
 //! whose `tp_base` is `PyBaseObject_Type`, referenced by symbol so that it does not matter which
 //! module defines them.
 #![allow(clippy::all)]
+// Exported for the linker only (no parameters), so not re-exported by `ffi`.
+#![allow(unreachable_pub, dead_code)]
 
 use crate::ffi_guard::{guard, not_implemented, not_implemented_void};
 #[allow(unused_imports)]

@@ -8,7 +8,7 @@ use crate::object::{PyMappingMethods, PyNumberMethods, PySequenceMethods};
 /// A read-only view of a mapping (CPython's `mappingproxyobject`).
 #[repr(C)]
 #[derive(Debug)]
-pub struct MappingProxyObject {
+pub(crate) struct MappingProxyObject {
     pub ob_base: PyObject,
     pub mapping: *mut PyObject,
     /// For a type's `__dict__`: the type, kept alive while the proxy lives (the descriptors
@@ -102,7 +102,7 @@ unsafe fn mapping_of(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `mapping` must be a live object.
-pub unsafe fn dictproxy_new(mapping: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn dictproxy_new(mapping: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let t = ty(mapping);
@@ -194,7 +194,7 @@ unsafe extern "C" fn proxy_new(
 ///
 /// # Safety
 /// `t` must be a type object with a dict.
-pub unsafe fn type_dict_proxy(t: *mut PyTypeObject) -> *mut PyObject {
+pub(crate) unsafe fn type_dict_proxy(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let p = dictproxy_new((*t).tp_dict);

@@ -7,7 +7,7 @@ use crate::methodobject::{METH_O, METH_VARARGS};
 /// A `property` object (the layout of CPython's `propertyobject`).
 #[repr(C)]
 #[derive(Debug)]
-pub struct PyPropertyObject {
+pub(crate) struct PyPropertyObject {
     pub ob_base: PyObject,
     pub prop_get: *mut PyObject,
     pub prop_set: *mut PyObject,
@@ -458,13 +458,4 @@ unsafe extern "C" fn property_get_isabstract(op: *mut PyObject, _c: *mut c_void)
         decref(name);
         crate::boolobject::from_bool(false)
     }
-}
-
-/// Whether `op` is a property (or subclass).
-///
-/// # Safety
-/// `op` must be a live object.
-pub unsafe fn is_property(op: *mut PyObject) -> bool {
-    // SAFETY: forwarded contract.
-    unsafe { is_subtype(ty(op), &raw mut PyProperty_Type) }
 }

@@ -7,7 +7,7 @@ use super::*;
 
 /// How a slot is called from Python.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WrapKind {
+pub(crate) enum WrapKind {
     /// `f(self) -> object` (`tp_repr`, `tp_iter`, `nb_negative`, ...).
     Unary,
     /// `tp_iternext`: NULL without an error means StopIteration.
@@ -48,7 +48,7 @@ pub enum WrapKind {
 
 /// One entry of gilgate's slot wrapper table (`d_base` of a wrapper descriptor points here).
 #[derive(Debug)]
-pub struct SlotWrapper {
+pub(crate) struct SlotWrapper {
     pub name: &'static std::ffi::CStr,
     pub kind: WrapKind,
     /// Reads the slot's function pointer (as an address) from a type, 0 when unset.
@@ -78,7 +78,7 @@ macro_rules! own_slot {
 }
 
 /// The slots gilgate exposes as `__dunder__` wrappers, in CPython's naming.
-pub static SLOT_WRAPPERS: &[SlotWrapper] = &[
+pub(crate) static SLOT_WRAPPERS: &[SlotWrapper] = &[
     SlotWrapper {
         name: c"__repr__",
         kind: WrapKind::Unary,
@@ -384,13 +384,13 @@ fn get_args(name: &str, n: usize) -> Option<String> {
 /// A bound slot wrapper (`method-wrapper`).
 #[repr(C)]
 #[derive(Debug)]
-pub struct MethodWrapperObject {
+pub(crate) struct MethodWrapperObject {
     pub ob_base: PyObject,
     pub descr: *mut PyObject,
     pub self_: *mut PyObject,
 }
 
-pub static mut MethodWrapper_Type: PyTypeObject = PyTypeObject {
+pub(crate) static mut MethodWrapper_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(method_wrapper_dealloc),
     tp_repr: Some(method_wrapper_repr),
     tp_call: Some(method_wrapper_call),
@@ -430,7 +430,7 @@ unsafe extern "C" fn method_wrapper_repr(op: *mut PyObject) -> *mut PyObject {
 ///
 /// # Safety
 /// `t` must be a type object (before inheritance) and `dict` its dict.
-pub unsafe fn add_slot_wrappers(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
+pub(crate) unsafe fn add_slot_wrappers(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         let not_impl = crate::typeobject::PyObject_HashNotImplemented as *const () as usize;

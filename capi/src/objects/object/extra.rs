@@ -111,7 +111,7 @@ fn stack_bounds() -> Option<(usize, usize)> {
 }
 
 /// How many bytes of the current thread's C stack are in use (0 if unknown).
-pub fn stack_used() -> usize {
+pub(crate) fn stack_used() -> usize {
     thread_local! {
         static TOP: Cell<usize> = const { Cell::new(0) };
     }

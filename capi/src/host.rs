@@ -1,0 +1,61 @@
+//! The Rust-level contract between gilgate-capi and the code that hosts it (gilgate-loader and
+//! the `gilgate` crate): everything they call besides the C API itself (which is
+//! [`crate::ffi`]). `docs/architecture.md` ("Rust-level contract between capi and loader")
+//! says what each item promises. Everything returning `*mut PyObject` follows the C API
+//! convention: NULL means an exception is set.
+
+// Start-up, and the version the process presents.
+pub use crate::pylifecycle::initialize;
+pub use crate::sysmodule::{PyVersion, set_lock_hooks, set_path, set_version, version};
+
+// Creating modules: specs, the per-target rules, slot descriptions, the lock verdict.
+pub use crate::import::new_module_spec;
+pub use crate::moduleobject::{
+    PyModuleObject, SetGilCall, SlotInfo, Target, describe_pyslots, describe_slots,
+    gil_value_requires_gil, init_module_attrs, module_from_def_and_spec,
+    module_from_slots_and_spec, module_requires_gil, set_setgil_observer, setgil_call_count,
+    setgil_calls, swap_package_context,
+};
+/// Files a single-phase module under its def's index (what `PyState_FindModule` reads).
+pub use crate::pystate::add_module;
+
+/// Calls a single-phase module's `PyInit_<name>` through the extension-call family
+/// (`runtime/extcall.rs`, where issue 9 puts its lock and safe points).
+///
+/// # Safety
+/// `f` must be a module init function of a loaded extension, called as the import system would.
+pub unsafe fn module_init(
+    f: unsafe extern "C" fn() -> *mut crate::ffi::PyObject,
+) -> *mut crate::ffi::PyObject {
+    // SAFETY: forwarded contract.
+    unsafe { crate::extcall::module_init(f) }
+}
+
+// The import system, and what failed in it.
+pub use crate::import::{
+    failed_import_count, failed_imports, get_module, import_module, set_extension_importer,
+    set_module, unprovided_import_count, unprovided_imports,
+};
+
+// The error indicator.
+pub use crate::pyerrors::{
+    ExcInfo, clear as clear_error, describe as describe_exception, occurred as error_occurred,
+    set_error, take_exception, take_raised,
+};
+
+// Reference counts and object accounting.
+pub use crate::objimpl::live_objects;
+pub use crate::refcount::{decref, incref, merge_pending, xdecref};
+
+// Small helpers the loader needs on objects it holds.
+pub use crate::dictobject::{get_str as dict_get_str, set_item_str as dict_set_item_str};
+pub use crate::sysmodule::new_str_list;
+pub use crate::typeobject::with_caller_module;
+
+/// The export surface: every name gilgate defines, and whether it is real or a stub.
+pub mod surface {
+    pub use crate::surface::{
+        Kind, SURFACE, Status, SurfaceCounts, SurfaceEntry, lookup, partial_functions, render_list,
+        surface_counts,
+    };
+}
