@@ -1,12 +1,13 @@
 //! gilgate's C API runtime.
 //!
-//! Folders follow CPython's tree: `abi/` (declarations, like its `Include/`), `objects/` (its `Objects/`), `runtime/` (its `Python/`),
-//! `modules/` (its `Modules/`) and `surface/` (generated stubs and the list of every name).
-//! A file keeps the stem of its header or CPython file (`include/longobject.h` <->
-//! `objects/longobject.rs`). Every symbol CPython 3.14t exports is defined here: hand-written
-//! ones carry `#[export]` (`docs/architecture.md`, "Export conventions"), the rest are
-//! generated stubs (`surface/stubs.rs`) that raise `SystemError("gilgate: <name> is not
-//! implemented")`.
+//! Folders follow CPython's tree: `abi/` (declarations, like its `Include/`), `objects/` (its
+//! `Objects/`), `runtime/` (its `Python/`), `modules/` (its `Modules/`) and `surface/`
+//! (generated stubs and the list of every name). A file keeps the stem of its header or CPython
+//! file (`include/longobject.h` <-> `objects/longobject.rs`). Three faces are public: `ffi` (the
+//! C ABI, flat), `host` (what the loader and the root crate use) and `testing` (for tests).
+//! Every symbol CPython 3.14t exports is defined here: hand-written ones carry `#[export]`
+//! (`docs/architecture.md`, "Export conventions"), the rest are generated stubs
+//! (`surface/stubs.rs`) that raise `SystemError("gilgate: <name> is not implemented")`.
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 #![deny(unreachable_pub)]
 #![allow(clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
