@@ -10,15 +10,31 @@ use std::ptr::null_mut;
 
 #[export]
 pub fn PyEval_SaveThread() -> *mut PyThreadState {
+    detach()
+}
+
+#[export]
+pub fn PyEval_RestoreThread(ts: *mut PyThreadState) {
+    attach(ts)
+}
+
+/// Detaches the calling thread (what `PyEval_SaveThread` does): merges the references other
+/// threads queued for it, suspends its critical sections, and marks it detached. Every wait
+/// inside the runtime (a parked `PyMutex`, a critical section on a busy object) goes through
+/// this pair, so the lock and the sections are released exactly where CPython releases them.
+pub(crate) fn detach() -> *mut PyThreadState {
     crate::refcount::merge_pending();
     let ts = current();
+    crate::critical_section::suspend_all();
     set_attached(false);
     ts
 }
 
-#[export]
-pub fn PyEval_RestoreThread(_ts: *mut PyThreadState) {
+/// Re-attaches the thread `detach` returned: marks it attached, resumes the top-most
+/// critical section, merges queued references.
+pub(crate) fn attach(_ts: *mut PyThreadState) {
     set_attached(true);
+    crate::critical_section::resume_top();
     crate::refcount::merge_pending();
 }
 

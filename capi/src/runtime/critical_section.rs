@@ -151,3 +151,13 @@ pub unsafe fn PyCriticalSection2_End(cs: *mut PyCriticalSection2) {
         crate::lock::unlock((*cs)._cs_base._cs_mutex);
     }
 }
+
+/// Called when the thread detaches (`ceval::detach`): releases the mutexes of every critical
+/// section the thread holds, so a thread waiting for them can go on. Not done yet: sections
+/// stay held across a detach (issue 9 makes this real).
+pub(crate) fn suspend_all() {}
+
+/// Called when the thread attaches again (`ceval::attach`): re-takes the mutexes of the
+/// top-most critical section only, as CPython does; outer ones are re-taken as sections end.
+/// Not done yet (see `suspend_all`).
+pub(crate) fn resume_top() {}
