@@ -304,9 +304,10 @@ pub use crate::runtime::ceval::{
     PyErr_CheckSignals, PyEval_RestoreThread, PyEval_SaveThread,
 };
 pub use crate::runtime::critical_section::{
-    PyCriticalSection, PyCriticalSection_Begin, PyCriticalSection_BeginMutex,
-    PyCriticalSection_End, PyCriticalSection2, PyCriticalSection2_Begin,
-    PyCriticalSection2_BeginMutex, PyCriticalSection2_End,
+    _PyCriticalSection_BeginSlow, _PyCriticalSection_Resume, _PyCriticalSection_SuspendAll,
+    _PyCriticalSection2_BeginSlow, PyCriticalSection, PyCriticalSection_Begin,
+    PyCriticalSection_BeginMutex, PyCriticalSection_End, PyCriticalSection2,
+    PyCriticalSection2_Begin, PyCriticalSection2_BeginMutex, PyCriticalSection2_End,
 };
 pub use crate::runtime::getargs::{
     _PyArg_BadArgument, _PyArg_CheckPositional, _PyArg_NoKeywords, _PyArg_NoPositional,
@@ -320,7 +321,9 @@ pub use crate::runtime::import::{
     PyImport_ImportModuleLevel, PyImport_ImportModuleLevelObject, PyImport_ImportModuleNoBlock,
 };
 pub use crate::runtime::initconfig::Py_GetArgcArgv;
-pub use crate::runtime::lock::{PyMutex_IsLocked, PyMutex_Lock, PyMutex_Unlock};
+pub use crate::runtime::lock::{
+    _PyMutex_LockTimed, PyMutex_IsLocked, PyMutex_Lock, PyMutex_Unlock,
+};
 pub use crate::runtime::modsupport::{
     _gilgate_build_plan, _gilgate_build_values, BuildVal, PyABIInfo, PyABIInfo_Check,
     PyABIInfo_FREETHREADED, PyABIInfo_FREETHREADING_AGNOSTIC, PyABIInfo_GIL, PyABIInfo_INTERNAL,

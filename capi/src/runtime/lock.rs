@@ -1,12 +1,44 @@
-//! `cpython/lock.h`: the slow paths of `PyMutex` (the inline fast path is a CAS 0 -> 1).
-//! gilgate spins with yields instead of parking; bit 1 ("has parked") is never set.
+//! `cpython/lock.h`: `PyMutex`, CPython's one-byte lock, and its slow paths.
+//!
+//! The byte is part of the ABI: an extension's inline `PyMutex_Lock` swaps 0 -> 1 and its
+//! inline `PyMutex_Unlock` 1 -> 0, and only calls in here when that fails. Bit 0 (`LOCKED`) is
+//! "held", bit 1 (`HAS_PARKED`) "a thread may be parked on this byte: the unlocker must come
+//! here to wake it". A locker that finds the mutex held yields a few times, then sets
+//! `HAS_PARKED` and parks on the byte's address (`lock/parking_lot.rs`), detached from its
+//! thread state while it sleeps (which releases the critical sections it holds, and the lock
+//! the runtime may hold for it). An unlocker that sees `HAS_PARKED` wakes the first waiter:
+//! normally the woken thread competes again (a running thread may barge in first), but once a
+//! waiter has waited longer than 1 ms the mutex is handed to it directly, still locked, so it
+//! cannot starve.
 
 use crate::export;
 use crate::object::PyMutex;
 use std::ffi::c_int;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::{Duration, Instant};
 
+mod parking_lot;
+#[allow(unused_imports)]
+pub(crate) use parking_lot::{Parked, park, unpark_one, waiters};
+
+/// `_Py_LOCKED`.
 const LOCKED: u8 = 1;
+/// `_Py_HAS_PARKED`.
+const HAS_PARKED: u8 = 2;
+/// How often a locker yields before it parks (CPython's `MAX_SPIN_COUNT` of the free-threaded
+/// build).
+const MAX_SPIN: u32 = 40;
+/// After this long parked, a waiter is handed the mutex (CPython's `TIME_TO_BE_FAIR_NS`).
+const TIME_TO_BE_FAIR: Duration = Duration::from_millis(1);
+/// The token an unlocker leaves a waiter it handed the mutex to.
+const HANDED_OFF: usize = 1;
+
+/// `PyLockStatus`.
+pub(crate) const PY_LOCK_FAILURE: c_int = 0;
+pub(crate) const PY_LOCK_ACQUIRED: c_int = 1;
+/// `_PyLockFlags`: detach the thread state while parked.
+pub(crate) const _PY_LOCK_DETACH: c_int = 1;
 
 fn bits(m: *mut PyMutex) -> &'static AtomicU8 {
     // SAFETY: a PyMutex is one byte that every party accesses atomically; the caller passes
@@ -14,23 +46,148 @@ fn bits(m: *mut PyMutex) -> &'static AtomicU8 {
     unsafe { AtomicU8::from_ptr(&raw mut (*m)._bits) }
 }
 
-/// Locks `m`, spinning and then yielding while another thread holds it.
+/// Nanoseconds on a process-wide monotonic clock (what a waiter tells its unlocker).
+fn now_ns() -> u64 {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    EPOCH.get_or_init(Instant::now).elapsed().as_nanos() as u64
+}
+
+/// Locks `m`, parking (detached) while another thread holds it: `PyMutex_Lock`.
+#[inline]
 pub(crate) fn lock(m: *mut PyMutex) {
+    if bits(m)
+        .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+        .is_err()
+    {
+        lock_slow(m, -1, true);
+    }
+}
+
+/// Locks `m` if it is entirely free (no holder, no parked waiter): the inline fast path.
+#[inline]
+pub(crate) fn lock_fast(m: *mut PyMutex) -> bool {
+    bits(m)
+        .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+        .is_ok()
+}
+
+/// Tries to lock `m` once (a mutex with parked waiters may be taken too).
+#[inline]
+pub(crate) fn try_lock(m: *mut PyMutex) -> bool {
     let b = bits(m);
+    let cur = b.load(Ordering::Relaxed);
+    cur & LOCKED == 0
+        && b.compare_exchange(cur, cur | LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+}
+
+/// Parks on `addr` while `m` still reads `expected`, detached from the thread state when
+/// `detach` and the thread is attached.
+fn park_on(
+    m: *mut PyMutex,
+    expected: u8,
+    fair_at: u64,
+    deadline: Option<Instant>,
+    detach: bool,
+) -> Parked {
+    let ts = (detach && crate::pystate::is_attached()).then(crate::ceval::detach);
+    let b = bits(m);
+    let r = park(
+        m as usize,
+        || b.load(Ordering::Relaxed) == expected,
+        fair_at,
+        deadline,
+    );
+    if let Some(ts) = ts {
+        crate::ceval::attach(ts);
+    }
+    r
+}
+
+/// `_PyMutex_LockTimed`: `timeout_ns` < 0 waits for ever, 0 only tries, > 0 waits that long.
+/// True when `m` was locked.
+#[cold]
+#[inline(never)]
+pub(crate) fn lock_slow(m: *mut PyMutex, timeout_ns: i64, detach: bool) -> bool {
+    let b = bits(m);
+    let mut v = b.load(Ordering::Relaxed);
     let mut spins = 0u32;
+    let mut fair_at = None;
+    let mut deadline = None;
     loop {
-        let cur = b.load(Ordering::Relaxed);
-        if cur & LOCKED == 0
-            && b.compare_exchange_weak(cur, cur | LOCKED, Ordering::Acquire, Ordering::Relaxed)
-                .is_ok()
-        {
-            return;
+        if v & LOCKED == 0 {
+            match b.compare_exchange(v, v | LOCKED, Ordering::Acquire, Ordering::Relaxed) {
+                Ok(_) => return true,
+                Err(cur) => {
+                    v = cur;
+                    continue;
+                }
+            }
         }
-        spins += 1;
-        if spins < 64 {
-            std::hint::spin_loop();
-        } else {
+        if timeout_ns == 0 {
+            return false;
+        }
+        if v & HAS_PARKED == 0 && spins < MAX_SPIN {
             std::thread::yield_now();
+            spins += 1;
+            v = b.load(Ordering::Relaxed);
+            continue;
+        }
+        if v & HAS_PARKED == 0 {
+            match b.compare_exchange(v, v | HAS_PARKED, Ordering::Relaxed, Ordering::Relaxed) {
+                Ok(_) => v |= HAS_PARKED,
+                Err(cur) => {
+                    v = cur;
+                    continue;
+                }
+            }
+        }
+        let fair = *fair_at.get_or_insert_with(|| now_ns() + TIME_TO_BE_FAIR.as_nanos() as u64);
+        if timeout_ns > 0 && deadline.is_none() {
+            deadline = Some(Instant::now() + Duration::from_nanos(timeout_ns as u64));
+        }
+        match park_on(m, v, fair, deadline, detach) {
+            // The unlocker left the byte locked for us.
+            Parked::Woken(HANDED_OFF) => return true,
+            Parked::TimedOut => return false,
+            Parked::Woken(_) | Parked::Again => {}
+        }
+        v = b.load(Ordering::Relaxed);
+    }
+}
+
+/// Unlocks `m`; false if it was not locked.
+#[inline]
+pub(crate) fn unlock(m: *mut PyMutex) -> bool {
+    bits(m)
+        .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
+        .is_ok()
+        || unlock_slow(m)
+}
+
+/// `_PyMutex_TryUnlock`: unlocks `m`, waking (or handing the mutex to) a parked thread.
+#[cold]
+#[inline(never)]
+fn unlock_slow(m: *mut PyMutex) -> bool {
+    let b = bits(m);
+    let mut v = b.load(Ordering::Relaxed);
+    loop {
+        if v & LOCKED == 0 {
+            return false;
+        }
+        if v & HAS_PARKED != 0 {
+            unpark_one(m as usize, |waiter, more| {
+                let hand_off = waiter.is_some_and(|fair_at| now_ns() > fair_at);
+                let parked = if more { HAS_PARKED } else { 0 };
+                let new = if hand_off { LOCKED | parked } else { parked };
+                b.store(new, Ordering::Release);
+                usize::from(hand_off)
+            });
+            return true;
+        }
+        match b.compare_exchange(v, v & !LOCKED, Ordering::Release, Ordering::Relaxed) {
+            Ok(_) => return true,
+            Err(cur) => v = cur,
         }
     }
 }
@@ -53,33 +210,22 @@ pub(crate) fn acquire_owner(owner: &std::sync::atomic::AtomicUsize, me: usize) {
     }
 }
 
-/// Tries to lock `m` once.
-pub(crate) fn try_lock(m: *mut PyMutex) -> bool {
-    let b = bits(m);
-    let cur = b.load(Ordering::Relaxed);
-    cur & LOCKED == 0
-        && b.compare_exchange(cur, cur | LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-}
-
-/// Unlocks `m`; false if it was not locked.
-pub(crate) fn unlock(m: *mut PyMutex) -> bool {
-    let prev = bits(m).fetch_and(!LOCKED, Ordering::Release);
-    prev & LOCKED != 0
-}
-
 #[export]
 pub unsafe fn PyMutex_Lock(m: *mut PyMutex) {
     lock(m)
 }
 
-#[export]
-pub unsafe fn PyMutex_Unlock(m: *mut PyMutex) {
+/// Unlocks `m`, which the caller holds; CPython's fatal error when it is not locked.
+pub(crate) fn unlock_or_abort(m: *mut PyMutex) {
     if !unlock(m) {
-        crate::pyerrors::set_system_error("unlocking mutex that is not locked");
         eprintln!("Fatal Python error: PyMutex_Unlock: unlocking mutex that is not locked");
         std::process::abort();
     }
+}
+
+#[export]
+pub unsafe fn PyMutex_Unlock(m: *mut PyMutex) {
+    unlock_or_abort(m)
 }
 
 #[export]
@@ -87,21 +233,41 @@ pub unsafe fn PyMutex_IsLocked(m: *mut PyMutex) -> c_int {
     c_int::from(bits(m).load(Ordering::Relaxed) & LOCKED != 0)
 }
 
+/// `_PyMutex_LockTimed(m, timeout_ns, flags)`: `PY_LOCK_ACQUIRED` or `PY_LOCK_FAILURE` (at
+/// the timeout; 0 only tries); `_PY_LOCK_DETACH` in `flags` detaches while parked.
+/// `_PY_LOCK_HANDLE_SIGNALS` changes nothing: gilgate runs no Python-level signal handlers.
+#[export]
+pub unsafe fn _PyMutex_LockTimed(m: *mut PyMutex, timeout_ns: i64, flags: c_int) -> c_int {
+    if try_lock(m) || lock_slow(m, timeout_ns, flags & _PY_LOCK_DETACH != 0) {
+        PY_LOCK_ACQUIRED
+    } else {
+        PY_LOCK_FAILURE
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn new_mutex() -> usize {
+        Box::leak(Box::new(PyMutex::default())) as *mut PyMutex as usize
+    }
+
     #[test]
     fn contended_lock_is_exclusive() {
-        let m = Box::leak(Box::new(PyMutex::default())) as *mut PyMutex as usize;
+        let m = new_mutex();
         let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let hs: Vec<_> = (0..4)
+        let hs: Vec<_> = (0..8)
             .map(|_| {
                 let c = counter.clone();
                 std::thread::spawn(move || {
-                    for _ in 0..1000 {
+                    for i in 0..5000 {
                         lock(m as *mut PyMutex);
                         let v = c.load(Ordering::Relaxed);
+                        if i % 64 == 0 {
+                            // Hold it a while, so that others park.
+                            std::thread::yield_now();
+                        }
                         c.store(v + 1, Ordering::Relaxed);
                         assert!(unlock(m as *mut PyMutex));
                     }
@@ -111,7 +277,79 @@ mod tests {
         for h in hs {
             h.join().unwrap();
         }
-        assert_eq!(counter.load(Ordering::Relaxed), 4000);
+        assert_eq!(counter.load(Ordering::Relaxed), 40_000);
+        assert_eq!(bits(m as *mut PyMutex).load(Ordering::Relaxed) & LOCKED, 0);
         assert!(!unlock(m as *mut PyMutex));
+    }
+
+    #[test]
+    fn a_zero_timeout_only_tries_and_a_timeout_expires() {
+        let m = new_mutex() as *mut PyMutex;
+        lock(m);
+        assert!(!lock_slow(m, 0, false));
+        let p = m as usize;
+        let waited = std::thread::spawn(move || lock_slow(p as *mut PyMutex, 2_000_000, true))
+            .join()
+            .unwrap();
+        assert!(!waited, "the holder kept it past the timeout");
+        assert!(unlock(m));
+        assert!(lock_slow(m, 0, false));
+        assert!(unlock(m));
+    }
+
+    #[test]
+    fn a_waiter_parked_past_a_millisecond_is_handed_the_mutex() {
+        for _ in 0..50 {
+            let m = new_mutex() as *mut PyMutex;
+            lock(m);
+            let p = m as usize;
+            let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+            let h = std::thread::spawn(move || {
+                lock(p as *mut PyMutex);
+                go_rx.recv().unwrap();
+                assert!(unlock(p as *mut PyMutex));
+            });
+            while waiters(m as usize) == 0 {
+                std::thread::yield_now();
+            }
+            std::thread::sleep(Duration::from_millis(2));
+            assert!(unlock(m));
+            // Handed off: the byte went from held-by-us to held-by-the-waiter, never free.
+            assert!(!try_lock(m), "the mutex was handed to the waiter");
+            go_tx.send(()).unwrap();
+            h.join().unwrap();
+            assert_eq!(bits(m).load(Ordering::Relaxed), 0);
+        }
+    }
+
+    #[test]
+    fn a_fresh_waiter_is_woken_to_compete() {
+        // Woken before its millisecond is up, the waiter must take the mutex itself: the
+        // unlocker leaves it free (the holder may even take it back first).
+        let m = new_mutex() as *mut PyMutex;
+        let p = m as usize;
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let c2 = counter.clone();
+        lock(m);
+        let h = std::thread::spawn(move || {
+            for _ in 0..2000 {
+                lock(p as *mut PyMutex);
+                c2.fetch_add(1, Ordering::Relaxed);
+                assert!(unlock(p as *mut PyMutex));
+            }
+        });
+        assert!(unlock(m));
+        for _ in 0..2000 {
+            lock(m);
+            counter.fetch_add(1, Ordering::Relaxed);
+            assert!(unlock(m));
+        }
+        h.join().unwrap();
+        assert_eq!(counter.load(Ordering::Relaxed), 4000);
+        assert_eq!(
+            bits(m).load(Ordering::Relaxed),
+            0,
+            "no parked bit left behind"
+        );
     }
 }
