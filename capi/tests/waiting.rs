@@ -2,7 +2,7 @@
 //! detached; critical sections nest on one object, suspend when their thread detaches (so a
 //! thread blocked on an inner section releases its outer ones) and are held again after it
 //! attaches. Driven from real OS threads through a C fixture that uses the inline functions and
-//! macros of our headers (`c/locking/waiting.c`), thousands of rounds each.
+//! macros of our headers (`c/waiting/waiting.c`), thousands of rounds each.
 //!
 //! A deadlock would hang the test; `finishes` turns that into a failure after a generous
 //! limit (a hang guard, not a measure of speed).
@@ -29,8 +29,8 @@ fn fixture() -> &'static Library {
     LIB.get_or_init(|| {
         gilgate_capi::host::initialize().expect("runtime initializes");
         let so: PathBuf = cc::shared(
-            cc::fixture("locking/waiting.c"),
-            cc::out_dir("locking").join("gilgate-waiting.so"),
+            cc::fixture("waiting/waiting.c"),
+            cc::out_dir("waiting").join("gilgate-waiting.so"),
         )
         .args(["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O1"])
         .build();
