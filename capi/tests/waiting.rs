@@ -346,3 +346,116 @@ fn top_section_of(ts: *mut gilgate_capi::ffi::PyThreadState) -> usize {
     // SAFETY: the calling thread's (detached) state, still alive.
     unsafe { (*ts).critical_section }
 }
+
+#[test]
+fn a_dict_comparing_keys_releases_its_section_while_the_comparison_waits() {
+    let key = c_fn!(c"gg_gate_key" as unsafe extern "C" fn(*mut PyMutex, isize) -> *mut PyObject);
+    let lookup =
+        c_fn!(c"gg_dict_lookup" as unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> c_int);
+    let gate_then_set = c_fn!(
+        c"gg_gate_then_setitem"
+            as unsafe extern "C" fn(
+                *mut PyMutex,
+                *mut PyObject,
+                *mut PyObject,
+                *const AtomicI32,
+            ) -> c_int
+    );
+    for round in 0..300 {
+        let gate = new_mutex();
+        // SAFETY: fresh objects owned by the test (the keys are leaked on purpose: small).
+        let (d, stored, probe, other) = unsafe {
+            let d = P::of(gilgate_capi::ffi::PyDict_New());
+            let stored = P::of(key(gate.get(), 42));
+            let probe = P::of(key(std::ptr::null_mut(), 42));
+            let other = P::of(key(std::ptr::null_mut(), 7));
+            assert_eq!(
+                gilgate_capi::ffi::PyDict_SetItem(d.get(), stored.get(), stored.get()),
+                0
+            );
+            (d, stored, probe, other)
+        };
+        let locked: &'static AtomicI32 = Box::leak(Box::new(AtomicI32::new(0)));
+        // B holds the gate, then needs the dict.
+        // SAFETY: live objects, a leaked mutex and flag.
+        let b = std::thread::spawn(move || unsafe {
+            gate_then_set(gate.get(), d.get(), other.get(), locked)
+        });
+        while locked.load(Ordering::SeqCst) == 0 {
+            std::thread::yield_now();
+        }
+        // A looks up a key that compares with `stored`, whose comparison waits for the gate.
+        // SAFETY: live objects.
+        let found = finishes(
+            &format!("round {round}: lookup against setitem"),
+            move || unsafe { lookup(d.get(), probe.get()) },
+        );
+        assert_eq!(found, 0);
+        assert_eq!(b.join().unwrap(), 0);
+        // SAFETY: live objects.
+        unsafe {
+            assert_eq!(gilgate_capi::ffi::PyDict_Size(d.get()), 2);
+            assert_eq!(lookup(d.get(), other.get()), 1);
+            assert_eq!(PyMutex_IsLocked(mutex_of(d)), 0);
+            let _ = stored;
+            decref(d.get());
+        }
+    }
+}
+
+#[test]
+fn a_section_on_a_dict_or_set_excludes_their_operations_on_other_threads() {
+    fixture();
+    // SAFETY: fresh containers owned by the test.
+    let (d, s) = unsafe {
+        (
+            P::of(gilgate_capi::ffi::PyDict_New()),
+            P::of(gilgate_capi::ffi::PySet_New(std::ptr::null_mut())),
+        )
+    };
+    for round in 0..50 {
+        for (c, is_set) in [(d, false), (s, true)] {
+            let mut cs = std::mem::MaybeUninit::<PyCriticalSection>::uninit();
+            let done: &'static AtomicI32 = Box::leak(Box::new(AtomicI32::new(0)));
+            // SAFETY: a live container; the section is ended below on this thread.
+            unsafe { PyCriticalSection_Begin(cs.as_mut_ptr(), c.get()) };
+            let h = std::thread::spawn(move || {
+                // SAFETY: live objects; the container is shared on purpose.
+                unsafe {
+                    let k = gilgate_capi::ffi::PyLong_FromLong(round);
+                    let r = if is_set {
+                        gilgate_capi::ffi::PySet_Add(c.get(), k)
+                    } else {
+                        gilgate_capi::ffi::PyDict_SetItem(c.get(), k, k)
+                    };
+                    decref(k);
+                    done.store(1, Ordering::SeqCst);
+                    r
+                }
+            });
+            for _ in 0..200 {
+                std::thread::yield_now();
+            }
+            assert_eq!(done.load(Ordering::SeqCst), 0, "changed inside our section");
+            // The holder itself may use it (a nested section on the top-most one returns).
+            // SAFETY: live objects.
+            unsafe {
+                let n = if is_set {
+                    gilgate_capi::ffi::PySet_Size(c.get())
+                } else {
+                    gilgate_capi::ffi::PyDict_Size(c.get())
+                };
+                assert_eq!(n, round as isize);
+                PyCriticalSection_End(cs.as_mut_ptr());
+            }
+            assert_eq!(finishes("the other thread", move || h.join().unwrap()), 0);
+        }
+    }
+    // SAFETY: owned containers.
+    unsafe {
+        assert_eq!(gilgate_capi::ffi::PyDict_Size(d.get()), 50);
+        assert_eq!(gilgate_capi::ffi::PySet_Size(s.get()), 50);
+        decref(d.get());
+        decref(s.get());
+    }
+}

@@ -1,11 +1,15 @@
 //! `dictobject.h`: `dict` with CPython's `PyDictObject` header (`ma_used` at 32); the
 //! table behind `ma_keys` is owned by Rust and keeps insertion order.
 //!
-//! Every access to the table holds the dict's own lock (reentrant for the owning thread,
-//! since comparing keys may run code that touches the same dict), so two threads can
-//! mutate one dict safely.
+//! Every access to the table holds a critical section on the dict (its `ob_mutex`, as in
+//! CPython 3.14t), so two threads can mutate one dict safely and an extension's
+//! `Py_BEGIN_CRITICAL_SECTION(d)` excludes gilgate's own dict operations. Comparing keys may
+//! run code that touches the same dict (a nested section on it returns at once) or waits (the
+//! section is suspended while the thread is detached); lookups start over when the table
+//! changed meanwhile.
 #![allow(clippy::result_unit_err)]
 
+use crate::critical_section::hold;
 use crate::export;
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_DICT_SUBCLASS, PyObject, PyTypeObject, static_type,
@@ -40,9 +44,6 @@ struct Table {
     indices: Vec<u32>,
     /// Live entries (`ma_used`).
     used: usize,
-    /// Thread holding the lock (0: free) and its nesting depth.
-    owner: AtomicUsize,
-    depth: AtomicUsize,
     /// Bumped on every insertion or deletion (iterators and lookups detect changes with it).
     version: AtomicUsize,
 }
@@ -124,45 +125,13 @@ impl Table {
     }
 }
 
-/// Holds a dict's lock until dropped.
-struct Locked(*const Table);
-
-impl Locked {
-    fn new(t: *const Table) -> Locked {
-        let me = crate::refcount::thread_id();
-        // SAFETY: `t` is a live table (the dict is alive while the caller uses it).
-        let tb = unsafe { &*t };
-        if tb.owner.load(Ordering::Acquire) == me {
-            tb.depth.fetch_add(1, Ordering::Relaxed);
-        } else {
-            crate::lock::acquire_owner(&tb.owner, me);
-            tb.depth.store(1, Ordering::Relaxed);
-        }
-        Locked(t)
-    }
-}
-
-impl Drop for Locked {
-    fn drop(&mut self) {
-        // SAFETY: as in `new`.
-        let tb = unsafe { &*self.0 };
-        if tb.depth.fetch_sub(1, Ordering::Relaxed) == 1 {
-            tb.owner.store(0, Ordering::Release);
-        }
-    }
-}
-
-/// Locks the table of `d` (None for a dict without a table).
-unsafe fn lock(d: *mut PyObject) -> Option<Locked> {
+/// Whether `d` has a table (every dict gilgate made has one).
+///
+/// # Safety
+/// `d` must be a live dict.
+unsafe fn has_table(d: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
-    unsafe {
-        let k = (*d.cast::<PyDictObject>()).ma_keys;
-        if k.is_null() {
-            None
-        } else {
-            Some(Locked::new(k.cast::<Table>()))
-        }
-    }
+    unsafe { !(*d.cast::<PyDictObject>()).ma_keys.is_null() }
 }
 
 #[export]
@@ -367,7 +336,10 @@ pub(crate) unsafe fn get_with_error_as(
         if h == -1 {
             return null_mut();
         }
-        let Some(_g) = lock(d) else { return null_mut() };
+        if !has_table(d) {
+            return null_mut();
+        }
+        hold!(_g, d);
         match find(d, key, h) {
             Ok(Some(i)) => table(d)
                 .and_then(|t| t.entries[i])
@@ -435,10 +407,11 @@ pub(crate) unsafe fn set_item_as(
         if h == -1 {
             return -1;
         }
-        let Some(g) = lock(d) else {
+        if !has_table(d) {
             crate::pyerrors::bad_internal_call();
             return -1;
-        };
+        }
+        hold!(g, d);
         let found = find(d, key, h);
         let Some(t) = table(d) else { return -1 };
         let mut old = null_mut();
@@ -530,10 +503,11 @@ pub(crate) unsafe fn pop_as(
         if h == -1 {
             return Err(());
         }
-        let Some(g) = lock(d) else {
+        if !has_table(d) {
             crate::pyerrors::bad_internal_call();
             return Err(());
-        };
+        }
+        hold!(g, d);
         let found = find(d, key, h)?;
         let Some(t) = table(d) else { return Ok(None) };
         let Some(i) = found else { return Ok(None) };
@@ -565,7 +539,7 @@ pub unsafe fn len(d: *mut PyObject) -> Py_ssize_t {
 /// `d` must be a live dict; the pointers are only valid while it is unchanged.
 pub(crate) unsafe fn entries(d: *mut PyObject) -> Vec<(*mut PyObject, *mut PyObject)> {
     // SAFETY: forwarded contract.
-    let _g = unsafe { lock(d) };
+    hold!(_g, d);
     // SAFETY: forwarded contract.
     unsafe { table(d) }
         .map(|t| {
@@ -844,7 +818,10 @@ pub unsafe fn PyDict_Next(
         if d.is_null() || !is_dict(d) {
             return 0;
         }
-        let Some(_g) = lock(d) else { return 0 };
+        if !has_table(d) {
+            return 0;
+        }
+        hold!(_g, d);
         let Some(t) = table(d) else { return 0 };
         let mut i = (*pos).max(0) as usize;
         while i < t.entries.len() {
@@ -872,7 +849,7 @@ pub unsafe fn PyDict_Clear(d: *mut PyObject) {
         if d.is_null() || !is_dict(d) {
             return;
         }
-        let g = lock(d);
+        hold!(g, d);
         let Some(t) = table(d) else { return };
         let old = t.take_all();
         sync_used(d, t);
@@ -1014,7 +991,10 @@ unsafe fn dictiter_step(it: &mut IterObject, part: Part) -> Step {
             it.len0 = -1;
             return iters::runtime_error("dictionary changed size during iteration");
         }
-        let Some(_g) = lock(d) else { return Step::End };
+        if !has_table(d) {
+            return Step::End;
+        }
+        hold!(_g, d);
         let Some(t) = table(d) else { return Step::End };
         let mut i = it.index.max(0) as usize;
         while i < t.entries.len() {

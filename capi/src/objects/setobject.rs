@@ -4,12 +4,12 @@
 //! the dict's per-object lock; sets therefore iterate in insertion order.
 //!
 //! Locking (free threading): each single element operation is atomic through that dict's
-//! lock; on top of it every mutation (with the `used` count it updates) and `pop` (find and
-//! remove one element) hold the set's own lock, reentrant for the thread holding it (hashing
-//! and comparing keys may run code that touches the same set). Its owner lives in `finger`, a
-//! field of CPython's layout that no inline code reads; uncontended it costs one
-//! compare-and-swap.
+//! critical section; on top of it every mutation (with the `used` count it updates) and `pop`
+//! (find and remove one element) hold a critical section on the set itself (its `ob_mutex`,
+//! as in CPython 3.14t; hashing and comparing keys may run code that touches the same set, or
+//! waits with the section suspended).
 
+use crate::critical_section::hold;
 use crate::export;
 use crate::iterobject::{self as iters, IterObject, Step};
 use crate::methodobject::{METH_NOARGS, METH_O, PyMethodDef};
@@ -199,36 +199,6 @@ pub(crate) unsafe fn is_frozenset(op: *mut PyObject) -> bool {
     unsafe { crate::object::type_check(op, &raw mut PyFrozenSet_Type) }
 }
 
-/// Holds a set's lock until dropped (nothing when the calling thread already holds it).
-struct SetLock(*const std::sync::atomic::AtomicUsize, bool);
-
-impl SetLock {
-    #[inline]
-    fn new(s: *mut PyObject) -> SetLock {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        // SAFETY: a live set; `finger` is a word-aligned Py_ssize_t used only as this lock.
-        let owner = unsafe {
-            AtomicUsize::from_ptr((&raw mut (*s.cast::<PySetObject>()).finger).cast::<usize>())
-        };
-        let me = crate::refcount::thread_id();
-        if owner.load(Ordering::Relaxed) == me {
-            return SetLock(owner, false);
-        }
-        crate::lock::acquire_owner(owner, me);
-        SetLock(owner, true)
-    }
-}
-
-impl Drop for SetLock {
-    #[inline]
-    fn drop(&mut self) {
-        if self.1 {
-            // SAFETY: the set outlives the guard (callers hold it alive).
-            unsafe { (*self.0).store(0, std::sync::atomic::Ordering::Release) };
-        }
-    }
-}
-
 unsafe fn store(s: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live set made by `new_set`.
     unsafe { (*s.cast::<PySetObject>()).table.cast() }
@@ -275,7 +245,7 @@ pub(crate) unsafe fn new_set(t: *mut PyTypeObject) -> *mut PyObject {
 pub(crate) unsafe fn add(s: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
-        let _g = SetLock::new(s);
+        hold!(_g, s);
         let r = crate::dictobject::set_item_as(
             store(s),
             key,
@@ -313,7 +283,7 @@ pub(crate) unsafe fn contains(s: *mut PyObject, key: *mut PyObject) -> c_int {
 pub(crate) unsafe fn discard(s: *mut PyObject, key: *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
-        let _g = SetLock::new(s);
+        hold!(_g, s);
         let r = match crate::dictobject::pop_as(store(s), key, crate::dictobject::SET_ELEMENT) {
             Err(()) => -1,
             Ok(None) => 0,
@@ -723,7 +693,7 @@ unsafe extern "C" fn m_copy(op: *mut PyObject, _: *mut PyObject) -> *mut PyObjec
 unsafe fn clear(op: *mut PyObject) {
     // SAFETY: a live set.
     unsafe {
-        let _g = SetLock::new(op);
+        hold!(_g, op);
         crate::dictobject::PyDict_Clear(store(op));
         sync(op);
     }
@@ -733,7 +703,7 @@ unsafe fn pop(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live set.
     unsafe {
         // Finding the first element and removing it is one step for other threads.
-        let _g = SetLock::new(op);
+        hold!(_g, op);
         let mut pos = 0;
         let (mut k, mut v) = (null_mut(), null_mut());
         if crate::dictobject::PyDict_Next(store(op), &mut pos, &mut k, &mut v) == 0 {

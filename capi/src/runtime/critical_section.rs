@@ -36,6 +36,53 @@ pub struct PyCriticalSection2 {
     pub _cs_mutex2: *mut PyMutex,
 }
 
+impl PyCriticalSection {
+    /// A section not begun yet.
+    pub(crate) const EMPTY: PyCriticalSection = PyCriticalSection {
+        _cs_prev: 0,
+        _cs_mutex: null_mut(),
+    };
+}
+
+/// A critical section gilgate's own code holds on one object until the guard drops. The
+/// section lives in the caller's frame (`hold!` declares it there), so its address stays put
+/// while it is on the thread's stack of sections; guards drop in reverse order of creation.
+pub(crate) struct Held<'a> {
+    cs: *mut PyCriticalSection,
+    _frame: std::marker::PhantomData<&'a mut PyCriticalSection>,
+}
+
+impl<'a> Held<'a> {
+    /// Begins a section on `op` (a live object) in `cs`.
+    #[inline]
+    pub(crate) fn begin(cs: &'a mut PyCriticalSection, op: *mut PyObject) -> Held<'a> {
+        let cs: *mut PyCriticalSection = cs;
+        begin_mutex(cs, mutex_of(op));
+        Held {
+            cs,
+            _frame: std::marker::PhantomData,
+        }
+    }
+}
+
+impl Drop for Held<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: the section was begun by this thread in `begin` and is still on its frame.
+        unsafe { end(self.cs) }
+    }
+}
+
+/// `hold!(g, op)`: binds `g` to a critical section on `op` held until the end of the block
+/// (or `drop(g)`), like `Py_BEGIN_CRITICAL_SECTION(op)`.
+macro_rules! hold {
+    ($g:ident, $op:expr) => {
+        let mut section = $crate::critical_section::PyCriticalSection::EMPTY;
+        let $g = $crate::critical_section::Held::begin(&mut section, $op);
+    };
+}
+pub(crate) use hold;
+
 /// `_Py_CRITICAL_SECTION_INACTIVE`.
 const INACTIVE: usize = 1;
 /// `_Py_CRITICAL_SECTION_TWO_MUTEXES`.

@@ -192,24 +192,6 @@ fn unlock_slow(m: *mut PyMutex) -> bool {
     }
 }
 
-/// Takes an owner-word lock: swaps `owner` from 0 to `me` (a thread id), spinning and then
-/// yielding while another thread holds it. The reentrant locks of dicts and sets use it; the
-/// caller checks first whether `me` already holds the lock.
-pub(crate) fn acquire_owner(owner: &std::sync::atomic::AtomicUsize, me: usize) {
-    let mut spins = 0u32;
-    while owner
-        .compare_exchange_weak(0, me, Ordering::Acquire, Ordering::Relaxed)
-        .is_err()
-    {
-        spins += 1;
-        if spins < 64 {
-            std::hint::spin_loop();
-        } else {
-            std::thread::yield_now();
-        }
-    }
-}
-
 #[export]
 pub unsafe fn PyMutex_Lock(m: *mut PyMutex) {
     lock(m)

@@ -153,3 +153,76 @@ int gg_section_across_sleep(PyObject *x, long *c, long us)
     Py_END_CRITICAL_SECTION();
     return same;
 }
+
+/* A key type whose comparison waits for a PyMutex (`gate`) first: user code that blocks
+ * while a dict is comparing keys. Its hash is given. */
+typedef struct {
+    PyObject_HEAD
+    PyMutex *gate;
+    Py_hash_t hash;
+} GateKey;
+
+static Py_hash_t gate_key_hash(PyObject *o)
+{
+    return ((GateKey *)o)->hash;
+}
+
+static PyObject *gate_key_compare(PyObject *a, PyObject *b, int op)
+{
+    (void)b;
+    (void)op;
+    PyMutex *gate = ((GateKey *)a)->gate;
+    if (gate != NULL) {
+        PyMutex_Lock(gate);
+        PyMutex_Unlock(gate);
+    }
+    Py_RETURN_FALSE;
+}
+
+static PyType_Slot gate_key_slots[] = {
+    {Py_tp_hash, gate_key_hash},
+    {Py_tp_richcompare, gate_key_compare},
+    {0, NULL},
+};
+
+static PyType_Spec gate_key_spec = {
+    "waiting.GateKey", sizeof(GateKey), 0, Py_TPFLAGS_DEFAULT, gate_key_slots,
+};
+
+/* A new key comparing through `gate` (NULL: compares at once), hashing to h. */
+PyObject *gg_gate_key(PyMutex *gate, Py_hash_t h)
+{
+    static PyObject *type;
+    if (type == NULL) {
+        type = PyType_FromSpec(&gate_key_spec);
+        if (type == NULL) {
+            return NULL;
+        }
+    }
+    GateKey *k = PyObject_New(GateKey, (PyTypeObject *)type);
+    if (k != NULL) {
+        k->gate = gate;
+        k->hash = h;
+    }
+    return (PyObject *)k;
+}
+
+/* 1 when d holds k, 0 when not, -1 on error. */
+int gg_dict_lookup(PyObject *d, PyObject *k)
+{
+    PyObject *v = PyDict_GetItemWithError(d, k);
+    if (v != NULL) {
+        return 1;
+    }
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* Locks gate, says so, stores d[k] = None, unlocks gate. Returns PyDict_SetItem's result. */
+int gg_gate_then_setitem(PyMutex *gate, PyObject *d, PyObject *k, volatile int *locked)
+{
+    PyMutex_Lock(gate);
+    __atomic_store_n(locked, 1, __ATOMIC_SEQ_CST);
+    int r = PyDict_SetItem(d, k, Py_None);
+    PyMutex_Unlock(gate);
+    return r;
+}
