@@ -90,11 +90,13 @@ const TWO_MUTEXES: usize = 2;
 /// `_Py_CRITICAL_SECTION_MASK`.
 const MASK: usize = 3;
 
+#[inline]
 fn untag(tag: usize) -> *mut PyCriticalSection {
     (tag & !MASK) as *mut PyCriticalSection
 }
 
 /// `_PyCriticalSection_IsActive`.
+#[inline]
 fn is_active(tag: usize) -> bool {
     tag != 0 && tag & INACTIVE == 0
 }
@@ -103,6 +105,7 @@ fn is_active(tag: usize) -> bool {
 ///
 /// # Safety
 /// `tag` must point to a live section.
+#[inline]
 unsafe fn mutex2_of(tag: usize) -> *mut PyMutex {
     if tag & TWO_MUTEXES == 0 {
         return null_mut();
@@ -111,6 +114,7 @@ unsafe fn mutex2_of(tag: usize) -> *mut PyMutex {
     unsafe { (*untag(tag).cast::<PyCriticalSection2>())._cs_mutex2 }
 }
 
+#[inline]
 fn mutex_of(op: *mut PyObject) -> *mut PyMutex {
     // SAFETY: `op` is a live object (C API contract).
     unsafe { &raw mut (*op).ob_mutex }
@@ -155,6 +159,7 @@ pub(crate) fn held_by_current_thread(m: *mut PyMutex) -> bool {
 ///
 /// # Safety
 /// `ts` is the calling thread's live state, `cs` the caller's section.
+#[inline]
 unsafe fn push(ts: *mut PyThreadState, cs: *mut PyCriticalSection, tag: usize) {
     // SAFETY: per the contract.
     unsafe {
@@ -168,6 +173,7 @@ unsafe fn push(ts: *mut PyThreadState, cs: *mut PyCriticalSection, tag: usize) {
 ///
 /// # Safety
 /// `cs` is the calling thread's top-most section.
+#[inline]
 unsafe fn pop(cs: *mut PyCriticalSection) {
     let ts = crate::pystate::current();
     if ts.is_null() {
@@ -184,6 +190,7 @@ unsafe fn pop(cs: *mut PyCriticalSection) {
 }
 
 /// `PyCriticalSection_BeginMutex`: locks `m` and pushes `cs`.
+#[inline]
 pub(crate) fn begin_mutex(cs: *mut PyCriticalSection, m: *mut PyMutex) {
     let ts = crate::pystate::current();
     if !ts.is_null() && lock_fast(m) {
@@ -199,6 +206,7 @@ pub(crate) fn begin_mutex(cs: *mut PyCriticalSection, m: *mut PyMutex) {
 
 /// `_PyCriticalSection_BeginSlow`: the top-most-section skip, else push (with no mutex yet,
 /// so that a detach while waiting releases nothing for it) and lock `m`, parking detached.
+#[cold]
 pub(crate) fn begin_slow(cs: *mut PyCriticalSection, m: *mut PyMutex) {
     let ts = crate::pystate::current();
     // SAFETY: the caller's section and the calling thread's state.
@@ -226,6 +234,7 @@ pub(crate) fn begin_slow(cs: *mut PyCriticalSection, m: *mut PyMutex) {
 ///
 /// # Safety
 /// `cs` is the calling thread's top-most section (or a skipped one).
+#[inline]
 pub(crate) unsafe fn end(cs: *mut PyCriticalSection) {
     // SAFETY: per the contract.
     unsafe {
@@ -240,6 +249,7 @@ pub(crate) unsafe fn end(cs: *mut PyCriticalSection) {
 
 /// `PyCriticalSection2_BeginMutex`: locks both mutexes, lowest address first (once when they
 /// are the same), and pushes `cs`.
+#[inline]
 pub(crate) fn begin2_mutex(cs: *mut PyCriticalSection2, a: *mut PyMutex, b: *mut PyMutex) {
     if a == b {
         // SAFETY: the caller's section.
@@ -271,6 +281,7 @@ pub(crate) fn begin2_mutex(cs: *mut PyCriticalSection2, a: *mut PyMutex, b: *mut
 
 /// `_PyCriticalSection2_BeginSlow`: `m1` below `m2`, `m1_locked` when the fast path took it.
 /// Skipped when the top-most section holds both; else push with no mutexes yet and lock.
+#[cold]
 pub(crate) fn begin2_slow(
     cs: *mut PyCriticalSection2,
     m1: *mut PyMutex,
@@ -312,6 +323,7 @@ pub(crate) fn begin2_slow(
 ///
 /// # Safety
 /// `cs` is the calling thread's top-most section (or a skipped one).
+#[inline]
 pub(crate) unsafe fn end2(cs: *mut PyCriticalSection2) {
     // SAFETY: per the contract.
     unsafe {
@@ -360,6 +372,7 @@ unsafe fn suspend(ts: *mut PyThreadState) {
 ///
 /// # Safety
 /// `ts` is the calling thread's live state.
+#[cold]
 unsafe fn resume(ts: *mut PyThreadState) {
     // SAFETY: per the contract; the sections on the stack are live.
     unsafe {
