@@ -301,7 +301,9 @@ pub use crate::objects::weakrefobject::{
 };
 pub use crate::runtime::ceval::{
     _PyEval_SliceIndex, _PyEval_SliceIndexNotNone, Py_EnterRecursiveCall, Py_LeaveRecursiveCall,
-    PyErr_CheckSignals, PyEval_RestoreThread, PyEval_SaveThread,
+    PyErr_CheckSignals, PyEval_AcquireLock, PyEval_AcquireThread, PyEval_InitThreads,
+    PyEval_ReleaseLock, PyEval_ReleaseThread, PyEval_RestoreThread, PyEval_SaveThread,
+    PyEval_ThreadsInitialized,
 };
 pub use crate::runtime::critical_section::{
     PyCriticalSection, PyCriticalSection_Begin, PyCriticalSection_BeginMutex,
@@ -353,8 +355,11 @@ pub use crate::runtime::pystate::{
     _PyThreadState_GetCurrent, PyGILState_Check, PyGILState_Ensure, PyGILState_GetThisThreadState,
     PyGILState_LOCKED, PyGILState_Release, PyGILState_UNLOCKED, PyInterpreterState,
     PyInterpreterState_Get, PyInterpreterState_GetDict, PyInterpreterState_GetID,
-    PyInterpreterState_Main, PyState_AddModule, PyState_FindModule, PyState_RemoveModule,
-    PyThreadState, PyThreadState_Get, PyThreadState_GetInterpreter, PyThreadState_GetUnchecked,
+    PyInterpreterState_Main, PyInterpreterState_ThreadHead, PyState_AddModule, PyState_FindModule,
+    PyState_RemoveModule, PyThreadState, PyThreadState_Clear, PyThreadState_Delete,
+    PyThreadState_DeleteCurrent, PyThreadState_Get, PyThreadState_GetDict, PyThreadState_GetID,
+    PyThreadState_GetInterpreter, PyThreadState_GetUnchecked, PyThreadState_New,
+    PyThreadState_Next, PyThreadState_Swap,
 };
 pub use crate::runtime::pystrtod::{
     Py_DTSF_ADD_DOT_0, Py_DTSF_ALT, Py_DTSF_NO_NEG_0, Py_DTSF_SIGN, Py_DTST_FINITE,

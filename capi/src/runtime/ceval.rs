@@ -1,41 +1,128 @@
-//! `ceval.h`: attaching and detaching the thread state around blocking calls.
+//! `ceval.h`: attaching and detaching the thread state (the one path every attach and detach
+//! takes), the `PyEval_*` thread functions, and gilgate's safe point.
 
+use crate::ceval_gil;
 use crate::export;
 use crate::object::PyObject;
 use crate::pyerrors::{EXC_TypeError, raise};
 use crate::pyport::Py_ssize_t;
-use crate::pystate::{PyThreadState, current, set_attached};
+use crate::pystate::{ATTACHED, DETACHED, PyThreadState, attached, current, fatal, mark};
 use std::ffi::c_int;
 use std::ptr::null_mut;
 
 #[export]
 pub fn PyEval_SaveThread() -> *mut PyThreadState {
+    // A thread that never had a state gets one first (gilgate's implicit attach).
+    current();
     detach()
 }
 
 #[export]
-pub fn PyEval_RestoreThread(ts: *mut PyThreadState) {
+pub unsafe fn PyEval_RestoreThread(ts: *mut PyThreadState) {
+    if ts.is_null() {
+        crate::pystate::fatal_no_tstate(c"PyEval_RestoreThread");
+    }
     attach(ts)
 }
 
-/// Detaches the calling thread (what `PyEval_SaveThread` does): merges the references other
-/// threads queued for it, suspends its critical sections, and marks it detached. Every wait
-/// inside the runtime (a parked `PyMutex`, a critical section on a busy object) goes through
-/// this pair, so the lock and the sections are released exactly where CPython releases them.
-pub(crate) fn detach() -> *mut PyThreadState {
-    crate::refcount::merge_pending();
+#[export]
+pub unsafe fn PyEval_AcquireThread(ts: *mut PyThreadState) {
+    if ts.is_null() {
+        crate::pystate::fatal_no_tstate(c"PyEval_AcquireThread");
+    }
+    attach(ts)
+}
+
+#[export]
+pub unsafe fn PyEval_ReleaseThread(ts: *mut PyThreadState) {
+    if ts.is_null() {
+        crate::pystate::fatal_no_tstate(c"PyEval_ReleaseThread");
+    }
+    if ts != attached() {
+        fatal(c"PyEval_ReleaseThread", c"wrong thread state");
+    }
+    detach();
+}
+
+/// `PyEval_AcquireLock()` (deprecated): takes the lock for the attached state.
+#[export(err = ())]
+pub fn PyEval_AcquireLock() {
     let ts = current();
+    if !ceval_gil::holds(ts) {
+        ceval_gil::take(ts);
+    }
+}
+
+/// `PyEval_ReleaseLock()` (deprecated): drops the lock the attached state holds.
+#[export(err = ())]
+pub fn PyEval_ReleaseLock() {
+    ceval_gil::drop_lock(attached(), false);
+}
+
+/// `PyEval_InitThreads()`: nothing to do since 3.9.
+#[export(unguarded)]
+pub fn PyEval_InitThreads() {}
+
+/// `PyEval_ThreadsInitialized()`: always 1 since 3.9.
+#[export(unguarded)]
+pub fn PyEval_ThreadsInitialized() -> c_int {
+    1
+}
+
+/// Detaches the calling thread (`_PyThreadState_Detach`, what `PyEval_SaveThread` does):
+/// merges the references other threads queued for it, suspends its critical sections, marks
+/// its state detached, clears the attached slot and drops the lock. Returns the state (NULL
+/// when none was attached: then nothing happens). Every wait inside the runtime (a parked
+/// `PyMutex`, a critical section on a busy object) goes through this pair, so the lock and the
+/// sections are released exactly where CPython releases them.
+pub(crate) fn detach() -> *mut PyThreadState {
+    let ts = attached();
+    if ts.is_null() {
+        return ts;
+    }
+    crate::refcount::merge_pending();
     crate::critical_section::suspend_all();
-    set_attached(false);
+    mark(ts, DETACHED);
+    crate::pystate::set_attached_ts(null_mut());
+    ceval_gil::drop_lock(ts, false);
     ts
 }
 
-/// Re-attaches the thread `detach` returned: marks it attached, resumes the top-most
-/// critical section, merges queued references.
-pub(crate) fn attach(_ts: *mut PyThreadState) {
-    set_attached(true);
+/// Attaches `ts` (`_PyThreadState_Attach`; NULL: nothing): waits for the lock while it is
+/// enabled, marks the state attached, resumes the top-most critical section, merges queued
+/// references. If the lock was switched on between taking it (a no-op while off) and marking
+/// the state, undoes and waits for it, as CPython does.
+pub(crate) fn attach(ts: *mut PyThreadState) {
+    if ts.is_null() {
+        return;
+    }
+    if !attached().is_null() {
+        fatal(c"_PyThreadState_Attach", c"non-NULL old thread state");
+    }
+    loop {
+        ceval_gil::take(ts);
+        crate::pystate::set_attached_ts(ts);
+        mark(ts, ATTACHED);
+        if ceval_gil::enabled() && !ceval_gil::holds(ts) {
+            mark(ts, DETACHED);
+            crate::pystate::set_attached_ts(null_mut());
+            continue;
+        }
+        break;
+    }
     crate::critical_section::resume_top();
     crate::refcount::merge_pending();
+}
+
+/// A safe point (the return of a call made by gilgate's own drivers): when another thread
+/// asked for the lock, hands it over (detach waits until another thread took it) and waits
+/// to get it back.
+pub fn safe_point() {
+    let ts = attached();
+    if ceval_gil::drop_requested(ts) {
+        let ts = detach();
+        attach(ts);
+    }
 }
 
 // ---- slice indices (cpython/ceval.h) --------------------------------------------------------

@@ -1,0 +1,174 @@
+/*
+ * Thread-state and lock fixture for capi/tests/threads.rs: functions an extension's threads
+ * would run. Each attaches with PyGILState_Ensure (a thread with no state gets one created and,
+ * at the outermost release, deleted), so the Rust test threads that call them are "foreign".
+ * Timestamps are taken here, inside the attached or detached regions themselves.
+ */
+#include <Python.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Bumped with a plain read and write: exact only when the lock serialises the bumps. */
+static long counter;
+
+long gg_counter(void) { return counter; }
+void gg_counter_reset(void) { counter = 0; }
+
+static void bump_once(void)
+{
+    long c = counter;
+    for (volatile int k = 0; k < 20; k++) {
+    }
+    counter = c + 1;
+}
+
+/* n bumps, each inside its own Ensure/Release (a state created and deleted each time). */
+void gg_bump_ensure(long n)
+{
+    for (long i = 0; i < n; i++) {
+        PyGILState_STATE s = PyGILState_Ensure();
+        bump_once();
+        PyGILState_Release(s);
+    }
+}
+
+/* n bumps in one attached region, detaching (Py_BEGIN/END_ALLOW_THREADS) every `every`. */
+void gg_bump_attached(long n, long every)
+{
+    PyGILState_STATE s = PyGILState_Ensure();
+    for (long i = 0; i < n; i++) {
+        bump_once();
+        if (every > 0 && i % every == every - 1) {
+            Py_BEGIN_ALLOW_THREADS
+            Py_END_ALLOW_THREADS
+        }
+    }
+    PyGILState_Release(s);
+}
+
+/* Sleeps `ms` inside Py_BEGIN_ALLOW_THREADS (detach != 0) or attached (detach == 0); records
+ * when the sleep started and ended. */
+void gg_sleep(int ms, int detach, double *start, double *end)
+{
+    PyGILState_STATE s = PyGILState_Ensure();
+    if (detach) {
+        Py_BEGIN_ALLOW_THREADS
+        *start = now();
+        usleep((useconds_t)ms * 1000);
+        *end = now();
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        *start = now();
+        usleep((useconds_t)ms * 1000);
+        *end = now();
+    }
+    PyGILState_Release(s);
+}
+
+/* A pthread started by the "extension": Ensure (nested once), work on objects, Release. */
+struct foreign {
+    pthread_t thread;
+    long iterations;
+    long done;
+    long bad;
+};
+
+static void *foreign_main(void *arg)
+{
+    struct foreign *f = arg;
+    for (long i = 0; i < f->iterations; i++) {
+        if (PyGILState_GetThisThreadState() != NULL || PyGILState_Check())
+            f->bad++;
+        PyGILState_STATE outer = PyGILState_Ensure();
+        PyGILState_STATE inner = PyGILState_Ensure();
+        if (outer != PyGILState_UNLOCKED || inner != PyGILState_LOCKED || !PyGILState_Check()
+            || PyThreadState_Get() != PyGILState_GetThisThreadState())
+            f->bad++;
+        PyObject *list = PyList_New(0);
+        PyObject *item = PyLong_FromLong(i);
+        if (list == NULL || item == NULL || PyList_Append(list, item) < 0 || PyList_GET_SIZE(list) != 1)
+            f->bad++;
+        Py_XDECREF(item);
+        Py_XDECREF(list);
+        PyObject *d = PyThreadState_GetDict();
+        if (d == NULL || !PyDict_Check(d))
+            f->bad++;
+        PyGILState_Release(inner);
+        if (!PyGILState_Check())
+            f->bad++;
+        PyGILState_Release(outer);
+        f->done++;
+    }
+    return NULL;
+}
+
+void *gg_foreign_start(long iterations)
+{
+    struct foreign *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return NULL;
+    f->iterations = iterations;
+    if (pthread_create(&f->thread, NULL, foreign_main, f) != 0) {
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* Joins the thread (call it detached); returns how many iterations it finished and stores how
+ * many checks failed in *bad. */
+long gg_foreign_join(void *handle, long *bad)
+{
+    struct foreign *f = handle;
+    pthread_join(f->thread, NULL);
+    long done = f->done;
+    *bad = f->bad;
+    free(f);
+    return done;
+}
+
+/* Counts the states in the registry by walking ThreadHead/Next (call it attached). */
+long gg_walk_states(void)
+{
+    long n = 0;
+    for (PyThreadState *t = PyInterpreterState_ThreadHead(PyInterpreterState_Main()); t != NULL;
+         t = PyThreadState_Next(t))
+        n++;
+    return n;
+}
+
+/* PyThreadState_New + Swap + Clear + DeleteCurrent on a thread with no state, as a thread
+ * made by an extension may do instead of PyGILState_Ensure. Returns 0 when every check held. */
+int gg_new_swap_delete(void)
+{
+    PyThreadState *t = PyThreadState_New(PyInterpreterState_Main());
+    if (t == NULL)
+        return 1;
+    if (PyThreadState_GetUnchecked() != NULL)
+        return 2;
+    if (PyThreadState_Swap(t) != NULL)
+        return 3;
+    if (PyThreadState_Get() != t || PyThreadState_GetID(t) == 0)
+        return 4;
+    PyObject *o = PyLong_FromLong(7);
+    Py_XDECREF(o);
+    PyThreadState *saved = PyEval_SaveThread();
+    if (saved != t || PyThreadState_GetUnchecked() != NULL)
+        return 5;
+    PyEval_RestoreThread(saved);
+    PyThreadState_Clear(t);
+    PyThreadState_DeleteCurrent();
+    if (PyThreadState_GetUnchecked() != NULL || PyGILState_GetThisThreadState() != NULL)
+        return 6;
+    return 0;
+}
