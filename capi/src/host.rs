@@ -47,13 +47,13 @@ pub use crate::ceval_gil::{
 };
 pub use crate::pystate::thread_state_count;
 
-/// Runs `f` detached (`Py_BEGIN_ALLOW_THREADS` .. `Py_END_ALLOW_THREADS`): the lock is released
-/// meanwhile; `f` must not touch Python objects.
+/// Runs `f` detached (`Py_BEGIN_ALLOW_THREADS` .. `Py_END_ALLOW_THREADS`) when the calling
+/// thread is attached: the lock is released meanwhile, and `f` must not touch Python objects.
+/// A thread with no attached state just runs `f`.
 pub fn allow_threads<R>(f: impl FnOnce() -> R) -> R {
-    let ts = crate::ceval::PyEval_SaveThread();
+    let ts = crate::ceval::detach();
     let r = f();
-    // SAFETY: `ts` is the state SaveThread detached, this thread's own.
-    unsafe { crate::ceval::PyEval_RestoreThread(ts) };
+    crate::ceval::attach(ts);
     r
 }
 
