@@ -368,10 +368,11 @@ pub use crate::runtime::pystrtod::{
 pub use crate::runtime::pythread::{
     PY_LOCK_ACQUIRED, PY_LOCK_FAILURE, PY_LOCK_INTR, Py_tss_t, PyThread_ReInitTLS,
     PyThread_acquire_lock, PyThread_acquire_lock_timed, PyThread_allocate_lock,
-    PyThread_create_key, PyThread_delete_key, PyThread_delete_key_value, PyThread_free_lock,
-    PyThread_get_key_value, PyThread_get_stacksize, PyThread_get_thread_ident,
-    PyThread_get_thread_native_id, PyThread_init_thread, PyThread_release_lock,
-    PyThread_set_key_value, PyThread_tss_alloc, PyThread_tss_create, PyThread_tss_delete,
+    PyThread_create_key, PyThread_delete_key, PyThread_delete_key_value, PyThread_detach_thread,
+    PyThread_free_lock, PyThread_get_key_value, PyThread_get_stacksize, PyThread_get_thread_ident,
+    PyThread_get_thread_native_id, PyThread_init_thread, PyThread_join_thread,
+    PyThread_release_lock, PyThread_set_key_value, PyThread_start_joinable_thread,
+    PyThread_start_new_thread, PyThread_tss_alloc, PyThread_tss_create, PyThread_tss_delete,
     PyThread_tss_free, PyThread_tss_get, PyThread_tss_is_created, PyThread_tss_set,
 };
 pub use crate::runtime::refcount::{

@@ -400,3 +400,27 @@ fn call_without_attached_state_is_fatal() {
         "{stderr}"
     );
 }
+
+#[test]
+fn pythread_started_threads_attach_and_join_under_on() {
+    child(
+        "pythread_started_threads_attach_and_join_under_on",
+        GilConfig::Enable,
+        || {
+            let joinable: unsafe extern "C" fn(c_int, c_long) -> c_int = f(c"gg_joinable");
+            let new_thread: unsafe extern "C" fn(c_long) -> c_int = f(c"gg_new_thread");
+            let counter: Count = f(c"gg_counter");
+            let reset: unsafe extern "C" fn() = f(c"gg_counter_reset");
+            let before = host::thread_state_count();
+            // SAFETY: fixture functions with their C signatures, called attached.
+            unsafe {
+                reset();
+                assert_eq!(joinable(4, 3000), 0);
+                assert_eq!(counter(), 12000, "exact under the lock");
+                assert_eq!(new_thread(3000), 0);
+                assert_eq!(counter(), 15000);
+            }
+            assert_eq!(host::thread_state_count(), before);
+        },
+    );
+}

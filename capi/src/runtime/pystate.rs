@@ -149,6 +149,12 @@ pub(crate) fn attached() -> *mut PyThreadState {
     ATTACHED_TS.try_with(Cell::get).unwrap_or(null_mut())
 }
 
+/// Whether the calling thread has an attached state.
+#[allow(dead_code)] // used by the PyMutex slow path (branch `waiting`)
+pub(crate) fn is_attached() -> bool {
+    !attached().is_null()
+}
+
 pub(crate) fn set_attached_ts(ts: *mut PyThreadState) {
     let _ = ATTACHED_TS.try_with(|a| a.set(ts));
 }

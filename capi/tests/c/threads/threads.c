@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
+#include <stdint.h>
 #include <unistd.h>
 
 static double now(void)
@@ -170,5 +171,60 @@ int gg_new_swap_delete(void)
     PyThreadState_DeleteCurrent();
     if (PyThreadState_GetUnchecked() != NULL || PyGILState_GetThisThreadState() != NULL)
         return 6;
+    return 0;
+}
+
+/* Threads started through the runtime (PyThread_*), as an extension without its own pthread
+ * code does. The joinable pair is not in the public headers; it is declared here. */
+int PyThread_start_joinable_thread(void (*func)(void *), void *arg, unsigned long long *ident,
+                                   unsigned long long *handle);
+int PyThread_join_thread(unsigned long long handle);
+
+static void bumper(void *arg) { gg_bump_ensure((long)(intptr_t)arg); }
+
+/* Starts `threads` joinable threads bumping `n` times each and joins them (detached); returns
+ * 0 when every start and join succeeded. Call it attached. */
+int gg_joinable(int threads, long n)
+{
+    unsigned long long handles[16];
+    if (threads > 16)
+        return 1;
+    for (int i = 0; i < threads; i++) {
+        unsigned long long ident = 0;
+        if (PyThread_start_joinable_thread(bumper, (void *)(intptr_t)n, &ident, &handles[i]) != 0
+            || ident == 0)
+            return 2;
+    }
+    int rc = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (int i = 0; i < threads; i++)
+        if (PyThread_join_thread(handles[i]) != 0)
+            rc = 3;
+    Py_END_ALLOW_THREADS
+    return rc;
+}
+
+static PyThread_type_lock done_lock;
+
+static void bump_and_signal(void *arg)
+{
+    gg_bump_ensure((long)(intptr_t)arg);
+    PyThread_release_lock(done_lock);
+}
+
+/* PyThread_start_new_thread (detached) bumping `n` times; waits (detached) on a PyThread lock
+ * the thread releases at its end. Returns 0 on success. Call it attached. */
+int gg_new_thread(long n)
+{
+    done_lock = PyThread_allocate_lock();
+    if (done_lock == NULL || PyThread_acquire_lock(done_lock, WAIT_LOCK) != PY_LOCK_ACQUIRED)
+        return 1;
+    unsigned long id = PyThread_start_new_thread(bump_and_signal, (void *)(intptr_t)n);
+    if (id == (unsigned long)-1)
+        return 2;
+    Py_BEGIN_ALLOW_THREADS
+    PyThread_acquire_lock(done_lock, WAIT_LOCK);
+    Py_END_ALLOW_THREADS
+    PyThread_free_lock(done_lock);
     return 0;
 }
