@@ -424,3 +424,42 @@ fn pythread_started_threads_attach_and_join_under_on() {
         },
     );
 }
+
+#[test]
+fn a_thread_attached_when_the_lock_goes_on_waits_for_it_at_its_next_safe_point() {
+    child(
+        "a_thread_attached_when_the_lock_goes_on_waits_for_it_at_its_next_safe_point",
+        GilConfig::Default,
+        || {
+            use std::sync::atomic::{AtomicU8, Ordering};
+            // 0: starting; 1: lock switched on; 2: worker checked; 3: worker attached.
+            static STEP: AtomicU8 = AtomicU8::new(0);
+            static ATTACHED: AtomicU8 = AtomicU8::new(0);
+            let worker = std::thread::spawn(|| {
+                let ts = PyThreadState_Get();
+                // SAFETY: this thread's own state.
+                assert_eq!(unsafe { (*ts).holds_gil }, 0, "the lock is off");
+                ATTACHED.store(1, Ordering::SeqCst);
+                // Runs attached (without the lock) until the main thread switched it on.
+                while STEP.load(Ordering::SeqCst) == 0 {
+                    work(1);
+                }
+                host::safe_point();
+                // SAFETY: as above.
+                assert_eq!(unsafe { (*ts).holds_gil }, 1, "waited for the lock");
+                STEP.store(2, Ordering::SeqCst);
+            });
+            // Once the worker runs attached, the main thread switches the lock on (and then
+            // holds it), then lets the worker go.
+            while ATTACHED.load(Ordering::SeqCst) == 0 {
+                std::thread::yield_now();
+            }
+            assert!(host::lock_enable_transient());
+            assert!(host::lock_enable_permanent());
+            STEP.store(1, Ordering::SeqCst);
+            // The worker cannot finish its safe point while this thread holds the lock.
+            host::allow_threads(|| worker.join().unwrap());
+            assert_eq!(STEP.load(Ordering::SeqCst), 2);
+        },
+    );
+}

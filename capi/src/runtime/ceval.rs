@@ -116,10 +116,14 @@ pub(crate) fn attach(ts: *mut PyThreadState) {
 
 /// A safe point (the return of a call made by gilgate's own drivers): when another thread
 /// asked for the lock, hands it over (detach waits until another thread took it) and waits
-/// to get it back.
+/// to get it back; when the lock was switched on while this thread ran attached without it,
+/// detaches and attaches again, which waits for the lock.
 pub fn safe_point() {
     let ts = attached();
-    if ceval_gil::drop_requested(ts) {
+    if ts.is_null() {
+        return;
+    }
+    if ceval_gil::drop_requested(ts) || (ceval_gil::enabled() && !ceval_gil::holds(ts)) {
         let ts = detach();
         attach(ts);
     }

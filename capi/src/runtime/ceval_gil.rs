@@ -13,8 +13,9 @@
 //!   requests do nothing unless the setting is the default.
 //!
 //! Not done yet: the stop-the-world pause of `_PyEval_EnableGILTransient`. Turning the lock on
-//! here takes it for the caller; threads that are attached at that moment keep running without
-//! it until they next detach or reach a safe point (`ceval::attach` then makes them wait).
+//! here takes it for the caller without waiting for the others; threads that are attached at
+//! that moment keep running without it until they next detach, attach or reach a safe point
+//! (`ceval::safe_point`), where they start waiting for it.
 
 use crate::pystate::PyThreadState;
 use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
