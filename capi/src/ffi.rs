@@ -300,10 +300,10 @@ pub use crate::objects::weakrefobject::{
     PyWeakref_NewRef,
 };
 pub use crate::runtime::ceval::{
-    _PyEval_SliceIndex, _PyEval_SliceIndexNotNone, Py_EnterRecursiveCall, Py_LeaveRecursiveCall,
-    PyErr_CheckSignals, PyEval_AcquireLock, PyEval_AcquireThread, PyEval_InitThreads,
-    PyEval_ReleaseLock, PyEval_ReleaseThread, PyEval_RestoreThread, PyEval_SaveThread,
-    PyEval_ThreadsInitialized,
+    _PyEval_SliceIndex, _PyEval_SliceIndexNotNone, Py_AddPendingCall, Py_EnterRecursiveCall,
+    Py_LeaveRecursiveCall, Py_MakePendingCalls, PyErr_CheckSignals, PyEval_AcquireLock,
+    PyEval_AcquireThread, PyEval_InitThreads, PyEval_ReleaseLock, PyEval_ReleaseThread,
+    PyEval_RestoreThread, PyEval_SaveThread, PyEval_ThreadsInitialized,
 };
 pub use crate::runtime::critical_section::{
     PyCriticalSection, PyCriticalSection_Begin, PyCriticalSection_BeginMutex,

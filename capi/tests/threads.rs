@@ -463,3 +463,16 @@ fn a_thread_attached_when_the_lock_goes_on_waits_for_it_at_its_next_safe_point()
         },
     );
 }
+
+#[test]
+fn pending_calls_run_on_the_main_thread() {
+    child(
+        "pending_calls_run_on_the_main_thread",
+        GilConfig::Enable,
+        || {
+            let check: Check = f(c"gg_pending_calls");
+            // SAFETY: fixture function, on the thread that started the runtime, attached.
+            assert_eq!(unsafe { check() }, 0);
+        },
+    );
+}

@@ -129,6 +129,68 @@ pub fn safe_point() {
     }
 }
 
+// ---- pending calls (ceval.h) ---------------------------------------------------------------
+
+/// CPython's `MAXPENDINGCALLS_MAIN`: the main thread's queue holds at most this many calls.
+const MAX_PENDING_MAIN: usize = 32;
+
+type PendingFn = unsafe extern "C" fn(*mut std::ffi::c_void) -> c_int;
+
+/// Calls queued for the main thread (function and argument addresses), oldest first.
+static PENDING: std::sync::Mutex<std::collections::VecDeque<(usize, usize)>> =
+    std::sync::Mutex::new(std::collections::VecDeque::new());
+
+thread_local! {
+    /// Set while this thread runs pending calls (a pending call calling Py_MakePendingCalls
+    /// returns at once).
+    static HANDLING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn pending() -> std::sync::MutexGuard<'static, std::collections::VecDeque<(usize, usize)>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `Py_AddPendingCall(func, arg)`: queues `func(arg)` for the main thread, from any thread
+/// (attached or not); -1 without an exception when the queue is full.
+#[export]
+pub unsafe fn Py_AddPendingCall(func: Option<PendingFn>, arg: *mut std::ffi::c_void) -> c_int {
+    let Some(func) = func else { return -1 };
+    let mut q = pending();
+    if q.len() >= MAX_PENDING_MAIN {
+        return -1;
+    }
+    q.push_back((func as usize, arg as usize));
+    0
+}
+
+/// `Py_MakePendingCalls()`: on the main thread, runs the queued calls in order; -1 (with the
+/// failing call's exception) when one returns non-zero, the later ones staying queued. On
+/// another thread, or while this thread already runs them, 0. gilgate runs pending calls only
+/// here (it has no eval loop to run them at its safe points).
+#[export]
+pub fn Py_MakePendingCalls() -> c_int {
+    if !crate::pystate::is_main_thread() || HANDLING.with(std::cell::Cell::get) {
+        return 0;
+    }
+    HANDLING.with(|h| h.set(true));
+    let mut rc = 0;
+    loop {
+        let next = pending().pop_front();
+        let Some((f, arg)) = next else { break };
+        // SAFETY: `f` was queued as a pending-call function with `arg` (C API contract).
+        let r = unsafe {
+            let f: PendingFn = std::mem::transmute::<usize, PendingFn>(f);
+            crate::extcall::pending_call(f, arg as *mut std::ffi::c_void)
+        };
+        if r != 0 {
+            rc = -1;
+            break;
+        }
+    }
+    HANDLING.with(|h| h.set(false));
+    rc
+}
+
 // ---- slice indices (cpython/ceval.h) --------------------------------------------------------
 
 /// What `_PyEval_SliceIndex` accepts: an object with `__index__` (clamped to the Py_ssize_t

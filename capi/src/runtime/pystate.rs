@@ -114,6 +114,15 @@ fn registry() -> std::sync::MutexGuard<'static, Registry> {
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
+/// The main thread: the one that made the first thread state (the runtime's start-up does),
+/// as a `_Py_ThreadId`; 0 before.
+static MAIN_THREAD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Whether the calling thread is the main thread (`_Py_IsMainThread`).
+pub(crate) fn is_main_thread() -> bool {
+    MAIN_THREAD.load(Ordering::Relaxed) == crate::refcount::thread_id()
+}
+
 /// The state gilgate created implicitly for this thread; deleted when the thread exits.
 struct Owned(*mut PyThreadState);
 
@@ -215,6 +224,12 @@ fn new_state(whence: c_int) -> *mut PyThreadState {
     ts.interp = &raw mut MAIN_INTERP;
     ts._whence = whence;
     ts.thread_id = crate::refcount::thread_id() as c_ulong;
+    let _ = MAIN_THREAD.compare_exchange(
+        0,
+        crate::refcount::thread_id(),
+        Ordering::Relaxed,
+        Ordering::Relaxed,
+    );
     // SAFETY: gettid has no preconditions.
     ts.native_thread_id = unsafe { libc::gettid() } as c_ulong;
     ts.py_recursion_limit = 1000;

@@ -271,7 +271,7 @@ extern "C" fn thread_main(p: *mut c_void) -> *mut c_void {
     let s = unsafe { Box::from_raw(p.cast::<Start>()) };
     // SAFETY: the extension's function with its own argument, as it asked (no thread state is
     // made for it: as in CPython, the function attaches itself, e.g. with PyGILState_Ensure).
-    unsafe { (s.func)(s.arg) };
+    unsafe { crate::extcall::thread_start(s.func, s.arg) };
     std::ptr::null_mut()
 }
 

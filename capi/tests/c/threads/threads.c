@@ -228,3 +228,65 @@ int gg_new_thread(long n)
     PyThread_free_lock(done_lock);
     return 0;
 }
+
+/* Pending calls: queued from any thread, run by Py_MakePendingCalls on the main thread only. */
+static int pending_sum;
+
+static int pend_add(void *arg)
+{
+    pending_sum += (int)(intptr_t)arg;
+    return 0;
+}
+
+static int pend_fail(void *arg)
+{
+    (void)arg;
+    PyErr_SetString(PyExc_RuntimeError, "pending call failed");
+    return -1;
+}
+
+static void *queue_from_foreign(void *arg)
+{
+    (void)arg;
+    /* No thread state needed to queue. */
+    Py_AddPendingCall(pend_add, (void *)1);
+    Py_AddPendingCall(pend_add, (void *)2);
+    PyGILState_STATE s = PyGILState_Ensure();
+    /* Not the main thread: nothing runs. */
+    if (Py_MakePendingCalls() != 0 || pending_sum != 0)
+        pending_sum = -1000;
+    Py_AddPendingCall(pend_add, (void *)4);
+    PyGILState_Release(s);
+    return NULL;
+}
+
+/* Returns 0 when every check held; call it on the main thread, attached. */
+int gg_pending_calls(void)
+{
+    pthread_t t;
+    pending_sum = 0;
+    if (pthread_create(&t, NULL, queue_from_foreign, NULL) != 0)
+        return 1;
+    Py_BEGIN_ALLOW_THREADS
+    pthread_join(t, NULL);
+    Py_END_ALLOW_THREADS
+    if (pending_sum != 0)
+        return 2;
+    if (Py_MakePendingCalls() != 0 || pending_sum != 7)
+        return 3;
+    if (Py_AddPendingCall(pend_fail, NULL) != 0 || Py_AddPendingCall(pend_add, (void *)8) != 0)
+        return 4;
+    if (Py_MakePendingCalls() != -1 || !PyErr_ExceptionMatches(PyExc_RuntimeError) || pending_sum != 7)
+        return 5;
+    PyErr_Clear();
+    if (Py_MakePendingCalls() != 0 || pending_sum != 15)
+        return 6;
+    for (int i = 0; i < 32; i++)
+        if (Py_AddPendingCall(pend_add, (void *)1) != 0)
+            return 7;
+    if (Py_AddPendingCall(pend_add, (void *)1) != -1)
+        return 8;
+    if (Py_MakePendingCalls() != 0 || pending_sum != 47)
+        return 9;
+    return 0;
+}
