@@ -99,6 +99,10 @@ pub(crate) fn attach(ts: *mut PyThreadState) {
     if !attached().is_null() {
         fatal(c"_PyThreadState_Attach", c"non-NULL old thread state");
     }
+    // `Py_END_ALLOW_THREADS` must not change errno (an extension reads it after a blocking call
+    // made detached), and waiting may make system calls.
+    // SAFETY: errno is the calling thread's own.
+    let errno = unsafe { *libc::__errno_location() };
     loop {
         ceval_gil::take(ts);
         crate::pystate::set_attached_ts(ts);
@@ -112,6 +116,8 @@ pub(crate) fn attach(ts: *mut PyThreadState) {
     }
     crate::critical_section::resume_top();
     crate::refcount::merge_pending();
+    // SAFETY: as above.
+    unsafe { *libc::__errno_location() = errno };
 }
 
 /// A safe point (the return of a call made by gilgate's own drivers): when another thread

@@ -5,6 +5,7 @@
  * Timestamps are taken here, inside the attached or detached regions themselves.
  */
 #include <Python.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -106,6 +107,12 @@ static void *foreign_main(void *arg)
             f->bad++;
         PyGILState_Release(inner);
         if (!PyGILState_Check())
+            f->bad++;
+        /* errno set while detached survives re-attaching (which may wait for the lock). */
+        Py_BEGIN_ALLOW_THREADS
+        errno = 4242;
+        Py_END_ALLOW_THREADS
+        if (errno != 4242)
             f->bad++;
         PyGILState_Release(outer);
         f->done++;
