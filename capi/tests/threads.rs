@@ -476,3 +476,60 @@ fn pending_calls_run_on_the_main_thread() {
         },
     );
 }
+
+#[test]
+fn switching_the_lock_on_stops_the_world_then_serialises() {
+    child(
+        "switching_the_lock_on_stops_the_world_then_serialises",
+        GilConfig::Default,
+        || {
+            type Run = unsafe extern "C" fn(c_long, c_long, *mut c_int, *mut c_long, *mut c_long);
+            let run: Run = f(c"gg_bump_after_switch");
+            let after: Count = f(c"gg_after");
+            host::set_switch_interval(0.0002);
+            let switched = std::sync::atomic::AtomicI32::new(0);
+            let threads = 4;
+            let started: Vec<std::sync::atomic::AtomicI64> =
+                (0..threads).map(|_| Default::default()).collect();
+            let mine: Vec<std::sync::atomic::AtomicI64> =
+                (0..threads).map(|_| Default::default()).collect();
+            std::thread::scope(|s| {
+                for i in 0..threads {
+                    let (switched, started, mine) = (&switched, &started[i], &mine[i]);
+                    s.spawn(move || {
+                        // SAFETY: fixture function; the pointers are live atomics of the
+                        // right sizes for the whole call.
+                        unsafe {
+                            run(
+                                20_000,
+                                50,
+                                switched.as_ptr(),
+                                started.as_ptr(),
+                                mine.as_ptr(),
+                            )
+                        }
+                    });
+                }
+                // Once every worker runs, switch the lock on as an undeclared import does.
+                while started
+                    .iter()
+                    .any(|s| s.load(std::sync::atomic::Ordering::SeqCst) == 0)
+                {
+                    std::thread::yield_now();
+                }
+                assert!(host::lock_enable_transient());
+                assert!(host::lock_enable_permanent());
+                switched.store(1, std::sync::atomic::Ordering::SeqCst);
+                // Wait detached: the workers need the lock.
+                PyEval_SaveThread();
+            });
+            let total: i64 = mine
+                .iter()
+                .map(|m| m.load(std::sync::atomic::Ordering::SeqCst))
+                .sum();
+            assert_eq!(total, 4 * 20_000, "bumps after the switch");
+            // SAFETY: fixture function; every worker has finished.
+            assert_eq!(unsafe { after() } as i64, total, "exact after the switch");
+        },
+    );
+}

@@ -9,6 +9,7 @@ use crate::pyport::Py_ssize_t;
 use crate::pystate::{ATTACHED, DETACHED, PyThreadState, attached, current, fatal, mark};
 use std::ffi::c_int;
 use std::ptr::null_mut;
+use std::sync::atomic::Ordering;
 
 #[export]
 pub fn PyEval_SaveThread() -> *mut PyThreadState {
@@ -106,6 +107,18 @@ pub(crate) fn attach(ts: *mut PyThreadState) {
     loop {
         ceval_gil::take(ts);
         crate::pystate::set_attached_ts(ts);
+        // DETACHED -> ATTACHED, unless a pause suspended the state: then wait for the restart.
+        // SAFETY: the caller's live state.
+        let word = unsafe { crate::pystate::state_word(ts) };
+        if word
+            .compare_exchange(DETACHED, ATTACHED, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
+            crate::pystate::set_attached_ts(null_mut());
+            ceval_gil::drop_lock(ts, false);
+            ceval_gil::wait_while_suspended(ts);
+            continue;
+        }
         mark(ts, ATTACHED);
         if ceval_gil::enabled() && !ceval_gil::holds(ts) {
             mark(ts, DETACHED);
@@ -129,7 +142,11 @@ pub fn safe_point() {
     if ts.is_null() {
         return;
     }
-    if ceval_gil::drop_requested(ts) || (ceval_gil::enabled() && !ceval_gil::holds(ts)) {
+    if ceval_gil::stop_asked(ts) {
+        let ts = detach();
+        ceval_gil::stop_here(ts);
+        attach(ts);
+    } else if ceval_gil::drop_requested(ts) || (ceval_gil::enabled() && !ceval_gil::holds(ts)) {
         let ts = detach();
         attach(ts);
     }

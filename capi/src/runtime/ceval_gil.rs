@@ -12,10 +12,12 @@
 //!   default: switched by imports), as CPython's `enable_gil`; the transient/permanent/disable
 //!   requests do nothing unless the setting is the default.
 //!
-//! Not done yet: the stop-the-world pause of `_PyEval_EnableGILTransient`. Turning the lock on
-//! here takes it for the caller without waiting for the others; threads that are attached at
-//! that moment keep running without it until they next detach, attach or reach a safe point
-//! (`ceval::safe_point`), where they start waiting for it.
+//! Switching the lock on from off stops the world first (`stop_the_world`, CPython's
+//! `_PyEval_StopTheWorldAll`): every other state is moved to `_Py_THREAD_SUSPENDED` (a detached
+//! one at once, an attached one at its next detach or safe point, asked through
+//! `_PY_EVAL_PLEASE_STOP_BIT`), the counter changes, the world restarts, and every thread then
+//! attaches through the lock. As in CPython, a thread that stays attached without reaching a
+//! safe point (a loop in C that never detaches) holds the switch up.
 
 use crate::pystate::PyThreadState;
 use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
@@ -26,6 +28,8 @@ use std::time::Duration;
 pub(crate) const PERMANENT: i32 = i32::MAX;
 /// `_PY_GIL_DROP_REQUEST_BIT`.
 pub(crate) const DROP_REQUEST: usize = 1;
+/// `_PY_EVAL_PLEASE_STOP_BIT`.
+pub(crate) const PLEASE_STOP: usize = 1 << 5;
 /// CPython's `DEFAULT_INTERVAL` in µs.
 const DEFAULT_INTERVAL_US: u64 = 5000;
 
@@ -74,6 +78,113 @@ static GIL: Gil = Gil {
     switch_cond: Condvar::new(),
     config: Mutex::new(None),
 };
+
+// ---- stop-the-world ---------------------------------------------------------------------------
+
+/// Serialises pauses (held from stop to start).
+static STW_SERIAL: Mutex<()> = Mutex::new(());
+/// Whether a pause is requested (changed under the registry's lock).
+static STW_REQUESTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Signalled when a thread stops for a pause and when the world restarts.
+static STW_LOCK: Mutex<()> = Mutex::new(());
+static STW_CV: Condvar = Condvar::new();
+
+/// Whether a pause is requested.
+pub(crate) fn stop_requested() -> bool {
+    STW_REQUESTED.load(Ordering::SeqCst)
+}
+
+fn stw_wait(timeout: Duration) {
+    let g = STW_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let _ = STW_CV.wait_timeout(g, timeout);
+}
+
+fn stw_notify() {
+    let _g = STW_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    STW_CV.notify_all();
+}
+
+/// Stops every thread (the caller is detached, so its own state is suspended too): returns once
+/// every state is suspended; the guard keeps other pauses out until `start_the_world`.
+fn stop_the_world() -> MutexGuard<'static, ()> {
+    use crate::pystate::{ATTACHED, DETACHED, SUSPENDED, state_word};
+    let serial = STW_SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    crate::pystate::with_registry(|| STW_REQUESTED.store(true, Ordering::SeqCst));
+    loop {
+        let mut running = 0usize;
+        crate::pystate::for_each_state(|ts| {
+            // SAFETY: a live, linked state (the registry's lock is held).
+            let w = unsafe { state_word(ts) };
+            let st = w.load(Ordering::SeqCst);
+            if st == DETACHED
+                && w.compare_exchange(DETACHED, SUSPENDED, Ordering::SeqCst, Ordering::SeqCst)
+                    .is_ok()
+            {
+                return;
+            }
+            if st != SUSPENDED {
+                if st == ATTACHED || w.load(Ordering::SeqCst) == ATTACHED {
+                    // SAFETY: as above.
+                    unsafe { breaker(ts) }.fetch_or(PLEASE_STOP, Ordering::SeqCst);
+                }
+                running += 1;
+            }
+        });
+        if running == 0 {
+            break;
+        }
+        stw_wait(Duration::from_millis(1));
+    }
+    serial
+}
+
+/// Restarts the world: every suspended state becomes detached, and its thread goes on.
+fn start_the_world(serial: MutexGuard<'static, ()>) {
+    use crate::pystate::{DETACHED, SUSPENDED, state_word};
+    crate::pystate::for_each_state(|ts| {
+        // SAFETY: a live, linked state (the registry's lock is held).
+        unsafe {
+            let _ = state_word(ts).compare_exchange(
+                SUSPENDED,
+                DETACHED,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            );
+            breaker(ts).fetch_and(!PLEASE_STOP, Ordering::SeqCst);
+        }
+    });
+    crate::pystate::with_registry(|| STW_REQUESTED.store(false, Ordering::SeqCst));
+    stw_notify();
+    drop(serial);
+}
+
+/// In `attach`: waits while `ts` is suspended by a pause.
+pub(crate) fn wait_while_suspended(ts: *mut PyThreadState) {
+    // SAFETY: the caller's live state.
+    let w = unsafe { crate::pystate::state_word(ts) };
+    while w.load(Ordering::SeqCst) == crate::pystate::SUSPENDED {
+        stw_wait(Duration::from_millis(10));
+    }
+}
+
+/// At a safe point: whether a pause asked this thread to stop.
+pub(crate) fn stop_asked(ts: *mut PyThreadState) -> bool {
+    // SAFETY: the caller's live state.
+    !ts.is_null() && unsafe { breaker(ts) }.load(Ordering::Relaxed) & PLEASE_STOP != 0
+}
+
+/// At a safe point, after detaching for a pause: waits until the pause took this thread's
+/// state (or ended), so that attaching again does not race the pause.
+pub(crate) fn stop_here(ts: *mut PyThreadState) {
+    // SAFETY: the caller's live state.
+    unsafe { breaker(ts) }.fetch_and(!PLEASE_STOP, Ordering::SeqCst);
+    stw_notify();
+    // SAFETY: as above.
+    let w = unsafe { crate::pystate::state_word(ts) };
+    while stop_requested() && w.load(Ordering::SeqCst) == crate::pystate::DETACHED {
+        stw_wait(Duration::from_millis(1));
+    }
+}
 
 fn inner() -> MutexGuard<'static, Inner> {
     GIL.inner.lock().unwrap_or_else(|e| e.into_inner())
@@ -236,7 +347,9 @@ pub fn configure(c: GilConfig) -> Result<(), GilConfig> {
     }
     drop(cfg);
     match c {
-        GilConfig::Enable => switch_on(PERMANENT),
+        GilConfig::Enable => {
+            switch_on(|_| Some(PERMANENT));
+        }
         GilConfig::Disable => {
             let ts = crate::pystate::attached();
             GIL.enabled.store(0, Ordering::SeqCst);
@@ -251,12 +364,19 @@ fn changes_allowed() -> bool {
     matches!(config(), None | Some(GilConfig::Default))
 }
 
-/// Turns the lock on with counter `value` while the calling thread is detached, then attaches
-/// it again (waiting for the lock). No stop-the-world (see the module doc).
-fn switch_on(value: i32) {
+/// Turns the lock on with counter `value` from off: detaches the caller, stops the world,
+/// changes the counter, restarts the world and attaches the caller again (waiting for the
+/// lock). True when this call changed it from 0.
+fn switch_on(value: impl Fn(i32) -> Option<i32>) -> bool {
     let ts = crate::ceval::detach();
-    GIL.enabled.store(value, Ordering::SeqCst);
+    let serial = stop_the_world();
+    let was_off = GIL
+        .enabled
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, value)
+        .is_ok_and(|v| v == 0);
+    start_the_world(serial);
     crate::ceval::attach(ts);
+    was_off
 }
 
 /// `_PyEval_EnableGILTransient`: one more transient request; true when this call turned the
@@ -277,15 +397,7 @@ pub fn enable_transient() -> bool {
         GIL.enabled.fetch_add(1, Ordering::SeqCst);
         return false;
     }
-    let ts = crate::ceval::detach();
-    let was_off = GIL
-        .enabled
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| {
-            (v != PERMANENT).then_some(v + 1)
-        })
-        .is_ok_and(|v| v == 0);
-    crate::ceval::attach(ts);
-    was_off
+    switch_on(|v| (v != PERMANENT).then_some(v + 1))
 }
 
 /// `_PyEval_EnableGILPermanent`: true when this call made it permanent.
@@ -294,7 +406,7 @@ pub fn enable_permanent() -> bool {
         return false;
     }
     if counter() == 0 {
-        switch_on(PERMANENT);
+        switch_on(|_| Some(PERMANENT));
     } else {
         GIL.enabled.store(PERMANENT, Ordering::SeqCst);
     }

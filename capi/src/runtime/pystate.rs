@@ -88,6 +88,7 @@ pub const PyGILState_UNLOCKED: c_int = 1;
 /// `_Py_THREAD_DETACHED`, `_ATTACHED`, `_SUSPENDED` (values of `PyThreadState.state`).
 pub(crate) const DETACHED: c_int = 0;
 pub(crate) const ATTACHED: c_int = 1;
+pub(crate) const SUSPENDED: c_int = 2;
 
 /// Bits of `_status` (CPython's bitfield, in declaration order).
 const ST_INITIALIZED: u32 = 1 << 0;
@@ -240,6 +241,11 @@ fn new_state(whence: c_int) -> *mut PyThreadState {
     let p = Box::into_raw(ts);
     {
         let mut r = registry();
+        // A state made while the world is stopped starts suspended (it waits in attach).
+        if crate::ceval_gil::stop_requested() {
+            // SAFETY: `p` is ours, not yet linked.
+            unsafe { (*p).state = SUSPENDED };
+        }
         // SAFETY: `p` is ours; the head (if any) is a live state, and the registry's lock
         // serialises every write of `prev`/`next`.
         unsafe {
@@ -325,6 +331,23 @@ fn delete_current(ts: *mut PyThreadState) {
     mark(ts, DETACHED);
     crate::ceval_gil::drop_lock(ts, true);
     free_state(ts);
+}
+
+/// Runs `f` on every live state, under the registry's lock (`f` must not take it again).
+pub(crate) fn for_each_state(mut f: impl FnMut(*mut PyThreadState)) {
+    let r = registry();
+    let mut t = r.head as *mut PyThreadState;
+    while !t.is_null() {
+        f(t);
+        // SAFETY: linked states stay alive while the registry's lock is held.
+        t = unsafe { (*t).next };
+    }
+}
+
+/// Runs `f` under the registry's lock.
+pub(crate) fn with_registry<R>(f: impl FnOnce() -> R) -> R {
+    let _r = registry();
+    f()
 }
 
 /// The number of live thread states (the registry's length).

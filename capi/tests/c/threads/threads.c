@@ -297,3 +297,32 @@ int gg_pending_calls(void)
         return 9;
     return 0;
 }
+
+/* For the switch test: bumps in attached regions (detaching every `every`) until it made
+ * `min_after` bumps after *switched became 1; those also go to `after` (plain read and write)
+ * and are counted in *mine. */
+static long after;
+
+long gg_after(void) { return after; }
+
+void gg_bump_after_switch(long min_after, long every, int *switched, long *started, long *mine)
+{
+    PyGILState_STATE s = PyGILState_Ensure();
+    __atomic_store_n(started, 1, __ATOMIC_SEQ_CST);
+    long own = 0;
+    for (long i = 0; own < min_after; i++) {
+        if (__atomic_load_n(switched, __ATOMIC_SEQ_CST)) {
+            long c = after;
+            for (volatile int k = 0; k < 20; k++) {
+            }
+            after = c + 1;
+            own++;
+        }
+        if (i % every == every - 1) {
+            Py_BEGIN_ALLOW_THREADS
+            Py_END_ALLOW_THREADS
+        }
+    }
+    *mine = own;
+    PyGILState_Release(s);
+}
