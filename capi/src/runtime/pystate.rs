@@ -506,6 +506,39 @@ pub fn PyInterpreterState_Get() -> *mut PyInterpreterState {
     &raw mut MAIN_INTERP
 }
 
+/// `PyInterpreterState_Head()`: the first interpreter; gilgate has one.
+#[export]
+pub fn PyInterpreterState_Head() -> *mut PyInterpreterState {
+    &raw mut MAIN_INTERP
+}
+
+/// `PyInterpreterState_Next(interp)`: the one interpreter has no next.
+#[export]
+pub unsafe fn PyInterpreterState_Next(_interp: *mut PyInterpreterState) -> *mut PyInterpreterState {
+    null_mut()
+}
+
+/// `PyThreadState_GetFrame(ts)`: the state's current Python frame (a new reference), NULL
+/// without an exception when there is none; gilgate runs no Python code, so never one.
+#[export]
+pub unsafe fn PyThreadState_GetFrame(_ts: *mut PyThreadState) -> *mut PyObject {
+    null_mut()
+}
+
+/// `PyThreadState_EnterTracing(ts)`: one level deeper in tracing (`tracing` + 1).
+#[export]
+pub unsafe fn PyThreadState_EnterTracing(ts: *mut PyThreadState) {
+    // SAFETY: a live state of the calling thread (C API contract).
+    unsafe { (*ts).tracing += 1 };
+}
+
+/// `PyThreadState_LeaveTracing(ts)`: undoes one `PyThreadState_EnterTracing`.
+#[export]
+pub unsafe fn PyThreadState_LeaveTracing(ts: *mut PyThreadState) {
+    // SAFETY: as above.
+    unsafe { (*ts).tracing -= 1 };
+}
+
 #[export]
 pub fn PyInterpreterState_Main() -> *mut PyInterpreterState {
     &raw mut MAIN_INTERP
