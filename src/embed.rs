@@ -890,13 +890,21 @@ impl HostBuilder {
 
     fn build_inner(self) -> (Host, Option<PyErr>) {
         // A failure here (no -rdynamic) shows again, as an error, on the first import.
-        let _ = init_runtime();
-        let mut inner = gilgate_loader::Loader::new(self.policy.unwrap_or(Policy::Auto));
+        let runtime = init_runtime();
+        let policy = self.policy.unwrap_or(Policy::Auto);
+        // One lock and one policy per process: the first host fixes it.
+        let conflict = match runtime {
+            Ok(_) => gilgate_loader::lock::fix_process_policy(policy)
+                .err()
+                .map(|e| PyErr::new("RuntimeError", e.to_string())),
+            Err(_) => None,
+        };
+        let mut inner = gilgate_loader::Loader::new(policy);
         for a in self.allow {
             inner.allow(a);
         }
         let search = gilgate_loader::search_path(&self.paths);
-        let (search, wheels, error) = match gilgate_loader::expand_wheels(&search) {
+        let (search, wheels, mut error) = match gilgate_loader::expand_wheels(&search) {
             Ok(expanded) => (expanded.dirs, expanded.unpacked, None),
             Err(e) => (
                 search,
@@ -907,6 +915,9 @@ impl HostBuilder {
                 )),
             ),
         };
+        if conflict.is_some() {
+            error = conflict;
+        }
         let host = Host {
             inner,
             search,
@@ -954,7 +965,7 @@ impl Host {
         &self.search
     }
 
-    /// Whether the global lock is held now (a module enabled it, or the policy is `on`).
+    /// Whether the process's lock is enabled now (a module enabled it, or the policy is `on`).
     pub fn lock_enabled(&self) -> bool {
         self.inner.lock().describe() != "off"
     }

@@ -198,7 +198,9 @@ fn modules_import_once_and_expose_attributes() {
 
 #[test]
 fn import_errors_and_lock_policies() {
-    let _g = support::runtime_lock();
+    if !support::in_child("import_errors_and_lock_policies") {
+        return;
+    }
     let mut h = Host::builder().path(samples_dir()).build();
     assert_eq!(
         h.import("no_such_module").unwrap_err(),
@@ -213,14 +215,52 @@ fn import_errors_and_lock_policies() {
     assert!(!h.lock_enabled(), "a declared module keeps the lock off");
     h.import("mp_noslot").unwrap();
     assert!(h.lock_enabled(), "an undeclared module enables it");
+    // SAFETY: import_module returns a new reference or NULL.
+    let sys = unsafe { PyRef::from_owned_ptr(gilgate_capi::host::import_module("sys")) }.unwrap();
+    assert!(
+        sys.call_method("_is_gil_enabled", ())
+            .unwrap()
+            .is_true()
+            .unwrap(),
+        "sys._is_gil_enabled() tells the truth"
+    );
 
+    // One policy per process: a host with another one is refused, naming both.
+    let e = Host::builder()
+        .path(samples_dir())
+        .policy(Policy::Off)
+        .try_build()
+        .err()
+        .expect("another policy is refused");
+    assert_eq!(e.type_name, "RuntimeError");
+    assert!(
+        e.message.contains("'auto'") && e.message.contains("'off'"),
+        "{}",
+        e.message
+    );
+    let mut again = Host::builder().path(samples_dir()).build();
+    again.import("mp_ft").unwrap();
+    assert!(again.lock_enabled(), "the lock is the process's");
+}
+
+#[test]
+fn off_policy_keeps_the_lock_off() {
+    if !support::in_child("off_policy_keeps_the_lock_off") {
+        return;
+    }
     let mut off = Host::builder()
         .path(samples_dir())
         .policy(Policy::Off)
         .build();
     off.import("mp_noslot").unwrap();
     assert!(!off.lock_enabled());
+}
 
+#[test]
+fn error_policy_refuses_undeclared_modules() {
+    if !support::in_child("error_policy_refuses_undeclared_modules") {
+        return;
+    }
     let mut strict = Host::builder()
         .path(samples_dir())
         .policy(Policy::Error)
@@ -230,7 +270,12 @@ fn import_errors_and_lock_policies() {
         strict.import("mp_noslot").unwrap_err().type_name,
         "ImportError"
     );
+    assert!(!strict.lock_enabled());
     strict.import("mp_gil_used").unwrap();
+    assert!(
+        strict.lock_enabled(),
+        "an allowed undeclared module enables it"
+    );
     let m = strict
         .load_path(gilgate_test_extensions::sample("mp_ft"))
         .unwrap();

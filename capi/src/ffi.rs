@@ -300,8 +300,10 @@ pub use crate::objects::weakrefobject::{
     PyWeakref_NewRef,
 };
 pub use crate::runtime::ceval::{
-    _PyEval_SliceIndex, _PyEval_SliceIndexNotNone, Py_EnterRecursiveCall, Py_LeaveRecursiveCall,
-    PyErr_CheckSignals, PyEval_RestoreThread, PyEval_SaveThread,
+    _PyEval_SliceIndex, _PyEval_SliceIndexNotNone, Py_AddPendingCall, Py_EnterRecursiveCall,
+    Py_LeaveRecursiveCall, Py_MakePendingCalls, PyErr_CheckSignals, PyEval_AcquireLock,
+    PyEval_AcquireThread, PyEval_InitThreads, PyEval_ReleaseLock, PyEval_ReleaseThread,
+    PyEval_RestoreThread, PyEval_SaveThread, PyEval_ThreadsInitialized,
 };
 pub use crate::runtime::critical_section::{
     _PyCriticalSection_BeginSlow, _PyCriticalSection_Resume, _PyCriticalSection_SuspendAll,
@@ -356,8 +358,12 @@ pub use crate::runtime::pystate::{
     _PyThreadState_GetCurrent, PyGILState_Check, PyGILState_Ensure, PyGILState_GetThisThreadState,
     PyGILState_LOCKED, PyGILState_Release, PyGILState_UNLOCKED, PyInterpreterState,
     PyInterpreterState_Get, PyInterpreterState_GetDict, PyInterpreterState_GetID,
-    PyInterpreterState_Main, PyState_AddModule, PyState_FindModule, PyState_RemoveModule,
-    PyThreadState, PyThreadState_Get, PyThreadState_GetInterpreter, PyThreadState_GetUnchecked,
+    PyInterpreterState_Head, PyInterpreterState_Main, PyInterpreterState_Next,
+    PyInterpreterState_ThreadHead, PyState_AddModule, PyState_FindModule, PyState_RemoveModule,
+    PyThreadState, PyThreadState_Clear, PyThreadState_Delete, PyThreadState_DeleteCurrent,
+    PyThreadState_EnterTracing, PyThreadState_Get, PyThreadState_GetDict, PyThreadState_GetFrame,
+    PyThreadState_GetID, PyThreadState_GetInterpreter, PyThreadState_GetUnchecked,
+    PyThreadState_LeaveTracing, PyThreadState_New, PyThreadState_Next, PyThreadState_Swap,
 };
 pub use crate::runtime::pystrtod::{
     Py_DTSF_ADD_DOT_0, Py_DTSF_ALT, Py_DTSF_NO_NEG_0, Py_DTSF_SIGN, Py_DTST_FINITE,
@@ -366,10 +372,11 @@ pub use crate::runtime::pystrtod::{
 pub use crate::runtime::pythread::{
     PY_LOCK_ACQUIRED, PY_LOCK_FAILURE, PY_LOCK_INTR, Py_tss_t, PyThread_ReInitTLS,
     PyThread_acquire_lock, PyThread_acquire_lock_timed, PyThread_allocate_lock,
-    PyThread_create_key, PyThread_delete_key, PyThread_delete_key_value, PyThread_free_lock,
-    PyThread_get_key_value, PyThread_get_stacksize, PyThread_get_thread_ident,
-    PyThread_get_thread_native_id, PyThread_init_thread, PyThread_release_lock,
-    PyThread_set_key_value, PyThread_tss_alloc, PyThread_tss_create, PyThread_tss_delete,
+    PyThread_create_key, PyThread_delete_key, PyThread_delete_key_value, PyThread_detach_thread,
+    PyThread_free_lock, PyThread_get_key_value, PyThread_get_stacksize, PyThread_get_thread_ident,
+    PyThread_get_thread_native_id, PyThread_init_thread, PyThread_join_thread,
+    PyThread_release_lock, PyThread_set_key_value, PyThread_start_joinable_thread,
+    PyThread_start_new_thread, PyThread_tss_alloc, PyThread_tss_create, PyThread_tss_delete,
     PyThread_tss_free, PyThread_tss_get, PyThread_tss_is_created, PyThread_tss_set,
 };
 pub use crate::runtime::refcount::{

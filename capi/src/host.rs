@@ -37,6 +37,26 @@ pub use crate::import::{
     set_module, unprovided_import_count, unprovided_imports,
 };
 
+// Threads and the process's lock (`runtime/ceval_gil.rs`).
+pub use crate::ceval::safe_point;
+pub use crate::ceval_gil::{
+    GilConfig, config as lock_config, configure as lock_configure, counter as lock_counter,
+    disable as lock_disable, enable_permanent as lock_enable_permanent,
+    enable_transient as lock_enable_transient, enabled as lock_enabled, set_switch_interval,
+    switch_interval,
+};
+pub use crate::pystate::thread_state_count;
+
+/// Runs `f` detached (`Py_BEGIN_ALLOW_THREADS` .. `Py_END_ALLOW_THREADS`) when the calling
+/// thread is attached: the lock is released meanwhile, and `f` must not touch Python objects.
+/// A thread with no attached state just runs `f`.
+pub fn allow_threads<R>(f: impl FnOnce() -> R) -> R {
+    let ts = crate::ceval::detach();
+    let r = f();
+    crate::ceval::attach(ts);
+    r
+}
+
 // The error indicator.
 pub use crate::pyerrors::{
     ExcInfo, clear as clear_error, describe as describe_exception, occurred as error_occurred,

@@ -48,9 +48,9 @@ pub(crate) use objects::{
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{
-    ceval, critical_section, extcall, ffi_guard, getargs, import, initconfig, lock, modsupport,
-    objimpl, pyctype, pyerrors, pylifecycle, pymem, pystate, pystrtod, pythread, refcount,
-    structmember, warnings,
+    ceval, ceval_gil, critical_section, extcall, ffi_guard, getargs, import, initconfig, lock,
+    modsupport, objimpl, pyctype, pyerrors, pylifecycle, pymem, pystate, pystrtod, pythread,
+    refcount, structmember, warnings,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use surface::{static_data, stubs};

@@ -10,7 +10,6 @@ use crate::{LoadError, Loader, Policy};
 use gilgate_capi::ffi::PyObject;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The import host, movable into the static. Its module pointers are process-wide runtime
 /// objects with their own (thread-safe) reference counts, not tied to a thread.
@@ -20,7 +19,6 @@ unsafe impl Send for SharedLoader {}
 
 static IMPORT_HOST: Mutex<Option<SharedLoader>> = Mutex::new(None);
 static POLICY: Mutex<Option<Policy>> = Mutex::new(None);
-static LOCK_ENABLED: AtomicBool = AtomicBool::new(false);
 
 /// Registers the hooks (first call wins the policy) and the search path as `sys.path`.
 pub(crate) fn install(policy: Policy) {
@@ -30,10 +28,6 @@ pub(crate) fn install(policy: Policy) {
     }
     *p = Some(policy);
     drop(p);
-    LOCK_ENABLED.store(
-        crate::lock::LockState::new(policy).enabled(),
-        Ordering::SeqCst,
-    );
     if crate::init::runtime().is_err() {
         return;
     }
@@ -42,14 +36,9 @@ pub(crate) fn install(policy: Policy) {
         Policy::Off => Some(false),
         _ => None,
     };
-    gilgate_capi::host::set_lock_hooks(|| LOCK_ENABLED.load(Ordering::SeqCst), configured);
+    gilgate_capi::host::set_lock_hooks(gilgate_capi::host::lock_enabled, configured);
     gilgate_capi::host::set_path(&crate::search_path(&[]));
     gilgate_capi::host::set_extension_importer(import_extension);
-}
-
-/// Records the lock's state after a load (`sys._is_gil_enabled()` reports it).
-pub(crate) fn note_lock(enabled: bool) {
-    LOCK_ENABLED.store(enabled, Ordering::SeqCst);
 }
 
 /// Called at the start of every [`Loader::load`]: registers the hooks and makes `search` the
@@ -76,7 +65,6 @@ fn import_extension(name: &str, roots: &[PathBuf]) -> Result<Option<*mut PyObjec
         .load(name, roots)
         .map(|m| m.as_ptr())
         .map_err(|e| e.clone());
-    note_lock(host.lock().enabled());
     *IMPORT_HOST.lock().unwrap_or_else(|e| e.into_inner()) = Some(SharedLoader(host));
     match outcome {
         Ok(m) => {

@@ -23,7 +23,9 @@ pub mod worker;
 
 pub use discover::{Candidate, Discovery, InputError, WheelFound, check_input, discover};
 pub use elf::{BuildKind, ElfFacts, read_elf};
-pub use lock::{ConfigError, Decision, LockState, Policy, PolicySource, resolve_policy};
+pub use lock::{
+    ConfigError, Decision, LockState, Policy, PolicyConflict, PolicySource, resolve_policy,
+};
 pub use names::{
     AbiTag, HookKind, PACKAGE_INIT, Target, dotted_name, encoded_short_name, file_module_name,
     hook_symbols, is_package_dir, package_name, split_extension_name,
@@ -91,12 +93,11 @@ impl Module {
 /// The extension suffixes tried for a dotted name, in order.
 pub const SEARCH_SUFFIXES: [&str; 2] = [".cpython-314t-x86_64-linux-gnu.so", ".so"];
 
-/// One host: a lock policy, the lock's state and the modules loaded so far.
+/// One host: a lock policy and the modules loaded so far. The lock itself is the process's
+/// (one per process); the first host that loads fixes the process's policy.
 pub struct Loader {
     policy: Policy,
     allow: BTreeSet<String>,
-    lock: LockState,
-    warned: bool,
     worker_binary: Option<PathBuf>,
     timeout: Duration,
     modules: Vec<Module>,
@@ -123,8 +124,6 @@ impl Loader {
         Loader {
             policy,
             allow: BTreeSet::new(),
-            lock: LockState::new(policy),
-            warned: false,
             worker_binary: None,
             timeout: Duration::from_secs(10),
             modules: Vec::new(),
@@ -154,9 +153,9 @@ impl Loader {
         self.policy
     }
 
-    /// The lock's state.
-    pub fn lock(&self) -> &LockState {
-        &self.lock
+    /// The process's lock now (its counter; fixed by the policy for `on`/`off`/`module`).
+    pub fn lock(&self) -> LockState {
+        LockState::of_process(self.policy)
     }
 
     /// Modules loaded so far.
@@ -232,9 +231,23 @@ impl Loader {
 
     /// Finds `spec` (a path to a `.so`, or a dotted name on `search`) and loads it into this
     /// process as an import would: init, create, lock decision, exec. Prints CPython's
-    /// `RuntimeWarning` to stderr (once per host) when the module enables the lock.
+    /// `RuntimeWarning` to stderr (once per process) when the module enables the lock. The
+    /// first load of the process fixes its policy; a host with another policy then gets a
+    /// `RuntimeError` naming both.
     pub fn load(&mut self, spec: &str, search: &[PathBuf]) -> Result<&Module, LoadError> {
         import_hook::before_load(self.policy, search);
+        if crate::init::runtime().is_ok() {
+            lock::fix_process_policy(self.policy)
+                .map_err(|e| LoadError::Raised(ErrorReport::new("RuntimeError", e.to_string())))?;
+        }
+        let loaded = self.load_inner(spec, search);
+        // The return of a load is a safe point: hand the lock over if another thread asked.
+        gilgate_capi::host::safe_point();
+        loaded?;
+        Ok(self.modules.last().expect("loaded"))
+    }
+
+    fn load_inner(&mut self, spec: &str, search: &[PathBuf]) -> Result<(), LoadError> {
         self.failed_lints.clear();
         let (name, path, tag) = locate(spec, search)?;
         let (ti, facts) = classify(&path, &tag).map_err(|(_, e)| LoadError::Raised(e))?;
@@ -256,11 +269,11 @@ impl Loader {
                 ),
             )));
         }
-        self.lock.enable_transient();
+        gilgate_capi::host::lock_enable_transient();
         let run = init::run(&name, &path, ti, &facts, false);
         let target = run.decl.target.unwrap_or(ti.target);
         if run.decl.error.is_none() && target != Target::Cp314t {
-            lock::decide(&mut self.lock, self.policy, None, false);
+            lock::decide(&mut lock::ProcessLock, self.policy, None, false);
             return Err(LoadError::Raised(abi_refusal(
                 &name,
                 target,
@@ -268,8 +281,12 @@ impl Loader {
             )));
         }
         let allowed = self.allow.contains(&name);
-        let decision = lock::decide(&mut self.lock, self.policy, run.requires_gil, allowed);
-        import_hook::note_lock(self.lock.enabled());
+        let decision = lock::decide(
+            &mut lock::ProcessLock,
+            self.policy,
+            run.requires_gil,
+            allowed,
+        );
         if let Some(e) = run.decl.error.clone() {
             self.failed_lints = run.decl.lints.clone();
             return Err(LoadError::Raised(e));
@@ -280,10 +297,10 @@ impl Loader {
                 &path.display().to_string(),
             )));
         }
+        static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
         if let Decision::Enabled { warn: true } = decision
-            && !self.warned
+            && !WARNED.swap(true, std::sync::atomic::Ordering::SeqCst)
         {
-            self.warned = true;
             eprintln!("RuntimeWarning: {}", lock::warning_text(&name));
         }
         let mut lints = run.decl.lints.clone();
@@ -329,7 +346,7 @@ impl Loader {
         });
         match exec_error {
             Some(e) => Err(LoadError::Raised(e)),
-            None => Ok(self.modules.last().expect("just pushed")),
+            None => Ok(()),
         }
     }
 

@@ -2,6 +2,12 @@
 //!
 //! The counter follows free-threaded CPython: 0 is off, `1..INT_MAX-1` counts transient
 //! requests (the lock is held while an init and create run), `INT_MAX` is on for good.
+//!
+//! There is one lock per process (gilgate-capi's `ceval_gil`, reached through
+//! `gilgate_capi::host::lock_*`) and one policy: the first host that loads a module fixes it
+//! ([`fix_process_policy`]); a later host with another policy gets [`PolicyConflict`].
+//! [`LockState`] is the counter as a value (a snapshot of the process's lock, and the state
+//! machine the unit tests drive); [`ProcessLock`] applies decisions to the real lock.
 
 use serde::{Deserialize, Serialize};
 
@@ -117,6 +123,87 @@ pub fn policy_from_env(flag: Option<&str>) -> Result<(Policy, PolicySource), Con
     resolve_policy(flag, g.as_deref(), p.as_deref())
 }
 
+/// A host asked for another policy than the one the process runs under.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the lock policy of this process is already '{fixed}' (set by the first host); a host cannot use '{requested}' as well (one lock and one policy per process)"
+)]
+pub struct PolicyConflict {
+    /// The policy in force.
+    pub fixed: Policy,
+    /// The policy asked for.
+    pub requested: Policy,
+}
+
+impl std::fmt::Display for Policy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+static PROCESS_POLICY: std::sync::Mutex<Option<Policy>> = std::sync::Mutex::new(None);
+
+/// The process's policy, once a host fixed it.
+pub fn process_policy() -> Option<Policy> {
+    *PROCESS_POLICY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Fixes the process's policy (the first call wins) and configures the process's lock from it
+/// (`on`: on for good, `off` and `module`: never on, `auto` and `error`: switched by imports).
+/// The runtime must be initialised.
+pub fn fix_process_policy(policy: Policy) -> Result<(), PolicyConflict> {
+    let mut p = PROCESS_POLICY.lock().unwrap_or_else(|e| e.into_inner());
+    match *p {
+        Some(fixed) if fixed == policy => return Ok(()),
+        Some(fixed) => {
+            return Err(PolicyConflict {
+                fixed,
+                requested: policy,
+            });
+        }
+        None => *p = Some(policy),
+    }
+    drop(p);
+    use gilgate_capi::host::GilConfig;
+    let config = match policy {
+        Policy::On => GilConfig::Enable,
+        Policy::Off | Policy::Module => GilConfig::Disable,
+        Policy::Auto | Policy::Error => GilConfig::Default,
+    };
+    // A configuration made outside the loader (a test driving the runtime directly) wins.
+    let _ = gilgate_capi::host::lock_configure(config);
+    Ok(())
+}
+
+/// What a lock decision changes: the counter's transitions.
+pub trait LockOps {
+    /// Drops one transient request; true when the lock went off.
+    fn disable(&mut self) -> bool;
+    /// On for good; true when this call made it permanent.
+    fn enable_permanent(&mut self) -> bool;
+}
+
+/// The process's lock, as [`decide`] changes it.
+pub struct ProcessLock;
+
+impl LockOps for ProcessLock {
+    fn disable(&mut self) -> bool {
+        gilgate_capi::host::lock_disable()
+    }
+    fn enable_permanent(&mut self) -> bool {
+        gilgate_capi::host::lock_enable_permanent()
+    }
+}
+
+impl LockOps for LockState {
+    fn disable(&mut self) -> bool {
+        LockState::disable(self)
+    }
+    fn enable_permanent(&mut self) -> bool {
+        LockState::enable_permanent(self)
+    }
+}
+
 /// The lock's state: CPython's counter plus whether the configuration fixed it.
 #[derive(Debug, Clone)]
 pub struct LockState {
@@ -143,6 +230,16 @@ impl LockState {
                 fixed: None,
             },
         }
+    }
+
+    /// The process's lock now, under `policy`; before any host fixed the process's policy,
+    /// the state `policy` starts with.
+    pub fn of_process(policy: Policy) -> LockState {
+        let mut s = LockState::new(policy);
+        if process_policy().is_some() {
+            s.counter = gilgate_capi::host::lock_counter();
+        }
+        s
     }
 
     /// Whether the lock is held (a transient request counts).
@@ -223,7 +320,7 @@ pub enum Decision {
 /// The per-module lock decision (`_PyImport_CheckGILForModule`), applied to `state`.
 /// `outcome` is `None` when init or create failed, else whether the module requires the lock.
 pub fn decide(
-    state: &mut LockState,
+    state: &mut impl LockOps,
     policy: Policy,
     outcome: Option<bool>,
     allowed: bool,

@@ -158,7 +158,10 @@ impl Evaluator {
                 };
                 let kwp = kw.as_ref().map_or(null_mut(), PyRef::as_ptr);
                 // SAFETY: callable, tuple and (optional) dict are live.
-                owned(unsafe { ffi::PyObject_Call(f.as_ptr(), a.as_ptr(), kwp) })
+                let r = owned(unsafe { ffi::PyObject_Call(f.as_ptr(), a.as_ptr(), kwp) });
+                // The return of a driver's call is a safe point (lock hand-off).
+                gilgate_capi::host::safe_point();
+                r
             }
             Expr::Subscript(o, i) => {
                 let obj = self.eval(o)?;

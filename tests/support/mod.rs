@@ -28,6 +28,29 @@ pub fn runtime_lock() -> MutexGuard<'static, ()> {
     RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Runs the test `name` of this test binary alone in a child process: in the child (marked by
+/// `GILGATE_TEST_CHILD`) returns true and the caller runs the body; in the parent, runs the
+/// child, asserts it passed, and returns false. Tests of the process's lock use it (one lock
+/// and one policy per process; cargo runs a binary's tests as threads of one process).
+pub fn in_child(name: &str) -> bool {
+    if std::env::var("GILGATE_TEST_CHILD").as_deref() == Ok(name) {
+        return true;
+    }
+    let out = Command::new(std::env::current_exe().expect("test binary"))
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env("GILGATE_TEST_CHILD", name)
+        .output()
+        .expect("child runs");
+    assert!(
+        out.status.success(),
+        "child {name} failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    false
+}
+
 /// `$GILGATE_CACHE`, else `$HOME/.cache/gilgate`.
 pub fn cache_root() -> PathBuf {
     match std::env::var_os("GILGATE_CACHE") {

@@ -346,13 +346,38 @@ fn gil_config() -> Option<bool> {
     *GIL_CONFIG.read().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Whether the global lock is enabled (false when no loader registered a query: a
-/// free-threaded build starts with the lock off).
+/// Whether the global lock is enabled: the loader's query while it registers one (until
+/// the loader drives the process's lock itself), else the process's lock.
 pub fn gil_enabled() -> bool {
-    GIL_QUERY
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .is_some_and(|q| q())
+    match *GIL_QUERY.read().unwrap_or_else(|e| e.into_inner()) {
+        Some(q) => q() || crate::ceval_gil::enabled(),
+        None => crate::ceval_gil::enabled(),
+    }
+}
+
+unsafe extern "C" fn sys_getswitchinterval(_m: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("sys.getswitchinterval", null_mut(), || {
+        crate::floatobject::PyFloat_FromDouble(crate::ceval_gil::switch_interval())
+    })
+}
+
+unsafe extern "C" fn sys_setswitchinterval(_m: *mut PyObject, arg: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("sys.setswitchinterval", null_mut(), || {
+        // SAFETY: METH_O passes one live argument.
+        let v = unsafe { crate::floatobject::PyFloat_AsDouble(arg) };
+        if v == -1.0 && crate::pyerrors::occurred() {
+            return null_mut();
+        }
+        if v <= 0.0 {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "switch interval must be strictly positive",
+            );
+            return null_mut();
+        }
+        crate::ceval_gil::set_switch_interval(v);
+        crate::object::new_none()
+    })
 }
 
 unsafe extern "C" fn sys_is_gil_enabled(_m: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
@@ -365,7 +390,19 @@ unsafe extern "C" fn sys_getrecursionlimit(_m: *mut PyObject, _a: *mut PyObject)
     int(1000)
 }
 
-static mut SYS_METHODS: [crate::methodobject::PyMethodDef; 2] = [
+static mut SYS_METHODS: [crate::methodobject::PyMethodDef; 4] = [
+    crate::methodobject::PyMethodDef {
+        ml_name: c"getswitchinterval".as_ptr(),
+        ml_meth: sys_getswitchinterval as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: c"Return the current thread switch interval; see sys.setswitchinterval().".as_ptr(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"setswitchinterval".as_ptr(),
+        ml_meth: sys_setswitchinterval as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_O,
+        ml_doc: std::ptr::null(),
+    },
     crate::methodobject::PyMethodDef {
         ml_name: c"_is_gil_enabled".as_ptr(),
         ml_meth: sys_is_gil_enabled as *mut std::ffi::c_void,

@@ -1,41 +1,217 @@
-//! `ceval.h`: attaching and detaching the thread state around blocking calls.
+//! `ceval.h`: attaching and detaching the thread state (the one path every attach and detach
+//! takes), the `PyEval_*` thread functions, and gilgate's safe point.
 
+use crate::ceval_gil;
 use crate::export;
 use crate::object::PyObject;
 use crate::pyerrors::{EXC_TypeError, raise};
 use crate::pyport::Py_ssize_t;
-use crate::pystate::{PyThreadState, current, set_attached};
+use crate::pystate::{ATTACHED, DETACHED, PyThreadState, attached, current, fatal, mark};
 use std::ffi::c_int;
 use std::ptr::null_mut;
+use std::sync::atomic::Ordering;
 
 #[export]
 pub fn PyEval_SaveThread() -> *mut PyThreadState {
+    // A thread that never had a state gets one first (gilgate's implicit attach).
+    current();
     detach()
 }
 
 #[export]
-pub fn PyEval_RestoreThread(ts: *mut PyThreadState) {
+pub unsafe fn PyEval_RestoreThread(ts: *mut PyThreadState) {
+    if ts.is_null() {
+        crate::pystate::fatal_no_tstate(c"PyEval_RestoreThread");
+    }
     attach(ts)
 }
 
-/// Detaches the calling thread (what `PyEval_SaveThread` does): merges the references other
-/// threads queued for it, suspends its critical sections, and marks it detached. Every wait
-/// inside the runtime (a parked `PyMutex`, a critical section on a busy object) goes through
-/// this pair, so the lock and the sections are released exactly where CPython releases them.
-pub(crate) fn detach() -> *mut PyThreadState {
-    crate::refcount::merge_pending();
+#[export]
+pub unsafe fn PyEval_AcquireThread(ts: *mut PyThreadState) {
+    if ts.is_null() {
+        crate::pystate::fatal_no_tstate(c"PyEval_AcquireThread");
+    }
+    attach(ts)
+}
+
+#[export]
+pub unsafe fn PyEval_ReleaseThread(ts: *mut PyThreadState) {
+    if ts.is_null() {
+        crate::pystate::fatal_no_tstate(c"PyEval_ReleaseThread");
+    }
+    if ts != attached() {
+        fatal(c"PyEval_ReleaseThread", c"wrong thread state");
+    }
+    detach();
+}
+
+/// `PyEval_AcquireLock()` (deprecated): takes the lock for the attached state.
+#[export(err = ())]
+pub fn PyEval_AcquireLock() {
     let ts = current();
+    if !ceval_gil::holds(ts) {
+        ceval_gil::take(ts);
+    }
+}
+
+/// `PyEval_ReleaseLock()` (deprecated): drops the lock the attached state holds.
+#[export(err = ())]
+pub fn PyEval_ReleaseLock() {
+    ceval_gil::drop_lock(attached(), false);
+}
+
+/// `PyEval_InitThreads()`: nothing to do since 3.9.
+#[export(unguarded)]
+pub fn PyEval_InitThreads() {}
+
+/// `PyEval_ThreadsInitialized()`: always 1 since 3.9.
+#[export(unguarded)]
+pub fn PyEval_ThreadsInitialized() -> c_int {
+    1
+}
+
+/// Detaches the calling thread (`_PyThreadState_Detach`, what `PyEval_SaveThread` does):
+/// merges the references other threads queued for it, suspends its critical sections, marks
+/// its state detached, clears the attached slot and drops the lock. Returns the state (NULL
+/// when none was attached: then nothing happens). Every wait inside the runtime (a parked
+/// `PyMutex`, a critical section on a busy object) goes through this pair, so the lock and the
+/// sections are released exactly where CPython releases them.
+pub(crate) fn detach() -> *mut PyThreadState {
+    let ts = attached();
+    if ts.is_null() {
+        return ts;
+    }
+    crate::refcount::merge_pending();
     crate::critical_section::suspend_all();
-    set_attached(false);
+    mark(ts, DETACHED);
+    crate::pystate::set_attached_ts(null_mut());
+    ceval_gil::drop_lock(ts, false);
     ts
 }
 
-/// Re-attaches the thread `detach` returned: marks it attached, resumes the top-most
-/// critical section, merges queued references.
-pub(crate) fn attach(_ts: *mut PyThreadState) {
-    set_attached(true);
+/// Attaches `ts` (`_PyThreadState_Attach`; NULL: nothing): waits for the lock while it is
+/// enabled, marks the state attached, resumes the top-most critical section, merges queued
+/// references. If the lock was switched on between taking it (a no-op while off) and marking
+/// the state, undoes and waits for it, as CPython does.
+pub(crate) fn attach(ts: *mut PyThreadState) {
+    if ts.is_null() {
+        return;
+    }
+    if !attached().is_null() {
+        fatal(c"_PyThreadState_Attach", c"non-NULL old thread state");
+    }
+    // `Py_END_ALLOW_THREADS` must not change errno (an extension reads it after a blocking call
+    // made detached), and waiting may make system calls.
+    // SAFETY: errno is the calling thread's own.
+    let errno = unsafe { *libc::__errno_location() };
+    loop {
+        ceval_gil::take(ts);
+        crate::pystate::set_attached_ts(ts);
+        // DETACHED -> ATTACHED, unless a pause suspended the state: then wait for the restart.
+        // SAFETY: the caller's live state.
+        let word = unsafe { crate::pystate::state_word(ts) };
+        if word
+            .compare_exchange(DETACHED, ATTACHED, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
+            crate::pystate::set_attached_ts(null_mut());
+            ceval_gil::drop_lock(ts, false);
+            ceval_gil::wait_while_suspended(ts);
+            continue;
+        }
+        mark(ts, ATTACHED);
+        if ceval_gil::enabled() && !ceval_gil::holds(ts) {
+            mark(ts, DETACHED);
+            crate::pystate::set_attached_ts(null_mut());
+            continue;
+        }
+        break;
+    }
     crate::critical_section::resume_top();
     crate::refcount::merge_pending();
+    // SAFETY: as above.
+    unsafe { *libc::__errno_location() = errno };
+}
+
+/// A safe point (the return of a call made by gilgate's own drivers): when another thread
+/// asked for the lock, hands it over (detach waits until another thread took it) and waits
+/// to get it back; when the lock was switched on while this thread ran attached without it,
+/// detaches and attaches again, which waits for the lock.
+pub fn safe_point() {
+    let ts = attached();
+    if ts.is_null() {
+        return;
+    }
+    if ceval_gil::stop_asked(ts) {
+        let ts = detach();
+        ceval_gil::stop_here(ts);
+        attach(ts);
+    } else if ceval_gil::drop_requested(ts) || (ceval_gil::enabled() && !ceval_gil::holds(ts)) {
+        let ts = detach();
+        attach(ts);
+    }
+}
+
+// ---- pending calls (ceval.h) ---------------------------------------------------------------
+
+/// CPython's `MAXPENDINGCALLS_MAIN`: the main thread's queue holds at most this many calls.
+const MAX_PENDING_MAIN: usize = 32;
+
+type PendingFn = unsafe extern "C" fn(*mut std::ffi::c_void) -> c_int;
+
+/// Calls queued for the main thread (function and argument addresses), oldest first.
+static PENDING: std::sync::Mutex<std::collections::VecDeque<(usize, usize)>> =
+    std::sync::Mutex::new(std::collections::VecDeque::new());
+
+thread_local! {
+    /// Set while this thread runs pending calls (a pending call calling Py_MakePendingCalls
+    /// returns at once).
+    static HANDLING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn pending() -> std::sync::MutexGuard<'static, std::collections::VecDeque<(usize, usize)>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `Py_AddPendingCall(func, arg)`: queues `func(arg)` for the main thread, from any thread
+/// (attached or not); -1 without an exception when the queue is full.
+#[export]
+pub unsafe fn Py_AddPendingCall(func: Option<PendingFn>, arg: *mut std::ffi::c_void) -> c_int {
+    let Some(func) = func else { return -1 };
+    let mut q = pending();
+    if q.len() >= MAX_PENDING_MAIN {
+        return -1;
+    }
+    q.push_back((func as usize, arg as usize));
+    0
+}
+
+/// `Py_MakePendingCalls()`: on the main thread, runs the queued calls in order; -1 (with the
+/// failing call's exception) when one returns non-zero, the later ones staying queued. On
+/// another thread, or while this thread already runs them, 0. gilgate runs pending calls only
+/// here (it has no eval loop to run them at its safe points).
+#[export]
+pub fn Py_MakePendingCalls() -> c_int {
+    if !crate::pystate::is_main_thread() || HANDLING.with(std::cell::Cell::get) {
+        return 0;
+    }
+    HANDLING.with(|h| h.set(true));
+    let mut rc = 0;
+    loop {
+        let next = pending().pop_front();
+        let Some((f, arg)) = next else { break };
+        // SAFETY: `f` was queued as a pending-call function with `arg` (C API contract).
+        let r = unsafe {
+            let f: PendingFn = std::mem::transmute::<usize, PendingFn>(f);
+            crate::extcall::pending_call(f, arg as *mut std::ffi::c_void)
+        };
+        if r != 0 {
+            rc = -1;
+            break;
+        }
+    }
+    HANDLING.with(|h| h.set(false));
+    rc
 }
 
 // ---- slice indices (cpython/ceval.h) --------------------------------------------------------

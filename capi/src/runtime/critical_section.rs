@@ -136,7 +136,7 @@ unsafe fn top_holds(ts: *mut PyThreadState, m: *mut PyMutex) -> bool {
 /// sections; then locking `m` again would deadlock, and the holder may go on as if it had
 /// locked it. gilgate's own list and bytearray locks ask this.
 pub(crate) fn held_by_current_thread(m: *mut PyMutex) -> bool {
-    let ts = crate::pystate::current();
+    let ts = crate::pystate::attached();
     if ts.is_null() {
         return false;
     }
@@ -152,6 +152,28 @@ pub(crate) fn held_by_current_thread(m: *mut PyMutex) -> bool {
             tag = (*cs)._cs_prev;
         }
         false
+    }
+}
+
+/// The state whose stack a new section goes on: the attached one; for a thread that never had
+/// one, a new attached state (gilgate's implicit attach, as `PyThreadState_Get`); NULL for a
+/// thread whose state is detached (gilgate's own code run detached) or that is exiting: the
+/// section then only locks.
+#[inline]
+fn section_state() -> *mut PyThreadState {
+    let ts = crate::pystate::attached();
+    if !ts.is_null() {
+        return ts;
+    }
+    implicit_state()
+}
+
+#[cold]
+fn implicit_state() -> *mut PyThreadState {
+    if crate::pystate::PyGILState_GetThisThreadState().is_null() {
+        crate::pystate::current()
+    } else {
+        null_mut()
     }
 }
 
@@ -175,12 +197,16 @@ unsafe fn push(ts: *mut PyThreadState, cs: *mut PyCriticalSection, tag: usize) {
 /// `cs` is the calling thread's top-most section.
 #[inline]
 unsafe fn pop(cs: *mut PyCriticalSection) {
-    let ts = crate::pystate::current();
+    let ts = crate::pystate::attached();
     if ts.is_null() {
         return;
     }
     // SAFETY: per the contract.
     unsafe {
+        if untag((*ts).critical_section) != cs {
+            // Begun while the thread had no attached state: never pushed.
+            return;
+        }
         let prev = (*cs)._cs_prev;
         (*ts).critical_section = prev;
         if prev & INACTIVE != 0 {
@@ -192,7 +218,7 @@ unsafe fn pop(cs: *mut PyCriticalSection) {
 /// `PyCriticalSection_BeginMutex`: locks `m` and pushes `cs`.
 #[inline]
 pub(crate) fn begin_mutex(cs: *mut PyCriticalSection, m: *mut PyMutex) {
-    let ts = crate::pystate::current();
+    let ts = section_state();
     if !ts.is_null() && lock_fast(m) {
         // SAFETY: the calling thread's state and section.
         unsafe {
@@ -208,11 +234,12 @@ pub(crate) fn begin_mutex(cs: *mut PyCriticalSection, m: *mut PyMutex) {
 /// so that a detach while waiting releases nothing for it) and lock `m`, parking detached.
 #[cold]
 pub(crate) fn begin_slow(cs: *mut PyCriticalSection, m: *mut PyMutex) {
-    let ts = crate::pystate::current();
+    let ts = section_state();
     // SAFETY: the caller's section and the calling thread's state.
     unsafe {
         if ts.is_null() {
-            // The thread is exiting: no stack to keep; End only unlocks.
+            // No attached state (a thread exiting, or gilgate's own code run detached): no
+            // stack to keep; End only unlocks.
             lock(m);
             (*cs)._cs_prev = 0;
             (*cs)._cs_mutex = m;
@@ -262,7 +289,7 @@ pub(crate) fn begin2_mutex(cs: *mut PyCriticalSection2, a: *mut PyMutex, b: *mut
     } else {
         (b, a)
     };
-    let ts = crate::pystate::current();
+    let ts = section_state();
     if !ts.is_null() && lock_fast(m1) {
         if lock_fast(m2) {
             // SAFETY: the calling thread's state and section.
@@ -288,7 +315,7 @@ pub(crate) fn begin2_slow(
     m2: *mut PyMutex,
     m1_locked: bool,
 ) {
-    let ts = crate::pystate::current();
+    let ts = section_state();
     // SAFETY: the caller's section and the calling thread's state.
     unsafe {
         if ts.is_null() {
@@ -405,7 +432,7 @@ unsafe fn resume(ts: *mut PyThreadState) {
 /// Called when the thread detaches (`ceval::detach`): releases the mutexes of every critical
 /// section the thread holds, so a thread waiting for them can go on.
 pub(crate) fn suspend_all() {
-    let ts = crate::pystate::current();
+    let ts = crate::pystate::attached();
     if !ts.is_null() {
         // SAFETY: the calling thread's state.
         unsafe { suspend(ts) }
@@ -415,7 +442,7 @@ pub(crate) fn suspend_all() {
 /// Called when the thread attaches again (`ceval::attach`): re-takes the mutexes of the
 /// top-most critical section only, as CPython does; outer ones are re-taken as sections end.
 pub(crate) fn resume_top() {
-    let ts = crate::pystate::current();
+    let ts = crate::pystate::attached();
     if !ts.is_null() {
         // SAFETY: the calling thread's state.
         unsafe { resume(ts) }
@@ -483,7 +510,7 @@ pub unsafe fn _PyCriticalSection2_BeginSlow(
 /// (another thread's stack is not ours to walk); NULL means the caller's.
 #[export]
 pub unsafe fn _PyCriticalSection_SuspendAll(ts: *mut PyThreadState) {
-    if ts.is_null() || ts == crate::pystate::current() {
+    if ts.is_null() || ts == crate::pystate::attached() {
         suspend_all();
     }
 }
@@ -491,7 +518,7 @@ pub unsafe fn _PyCriticalSection_SuspendAll(ts: *mut PyThreadState) {
 /// `_PyCriticalSection_Resume(tstate)`: as `_PyCriticalSection_SuspendAll`.
 #[export]
 pub unsafe fn _PyCriticalSection_Resume(ts: *mut PyThreadState) {
-    if ts.is_null() || ts == crate::pystate::current() {
+    if ts.is_null() || ts == crate::pystate::attached() {
         resume_top();
     }
 }

@@ -131,6 +131,8 @@ shapes! {
     module_create(spec: *mut PyObject, def: *mut PyModuleDef) -> *mut PyObject;
     /// A `Py_mod_exec` slot.
     module_exec(module: *mut PyObject) -> c_int;
+    /// A pending call (`Py_AddPendingCall`).
+    pending_call(arg: *mut c_void) -> c_int;
 }
 
 void_shapes! {
@@ -140,6 +142,8 @@ void_shapes! {
     free(p: *mut c_void);
     /// `releasebufferproc`: `bf_releasebuffer`.
     releasebuffer(a: *mut PyObject, view: *mut Py_buffer);
+    /// A thread's function (`PyThread_start_new_thread`, `PyThread_start_joinable_thread`).
+    thread_start(arg: *mut c_void);
 }
 
 /// `hashfunc` under its own name (the same type as `lenfunc`): `tp_hash`.

@@ -3,6 +3,7 @@
 //! import, lifecycle, warnings and the guard every export runs in.
 
 pub(crate) mod ceval;
+pub(crate) mod ceval_gil;
 pub(crate) mod critical_section;
 pub(crate) mod extcall;
 pub(crate) mod ffi_guard;

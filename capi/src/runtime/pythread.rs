@@ -257,3 +257,95 @@ pub fn PyThread_delete_key_value(key: c_int) {
 
 #[export(unguarded)]
 pub fn PyThread_ReInitTLS() {}
+
+// ---- starting threads ------------------------------------------------------------------------
+
+/// What a new OS thread runs: the caller's function and argument.
+struct Start {
+    func: unsafe extern "C" fn(*mut c_void),
+    arg: *mut c_void,
+}
+
+extern "C" fn thread_main(p: *mut c_void) -> *mut c_void {
+    // SAFETY: `p` is the `Box<Start>` `spawn` leaked for this thread, taken back once.
+    let s = unsafe { Box::from_raw(p.cast::<Start>()) };
+    // SAFETY: the extension's function with its own argument, as it asked (no thread state is
+    // made for it: as in CPython, the function attaches itself, e.g. with PyGILState_Ensure).
+    unsafe { crate::extcall::thread_start(s.func, s.arg) };
+    std::ptr::null_mut()
+}
+
+/// Starts an OS thread running `func(arg)`; its `pthread_t`, or None.
+fn spawn(func: unsafe extern "C" fn(*mut c_void), arg: *mut c_void) -> Option<libc::pthread_t> {
+    let start = Box::into_raw(Box::new(Start { func, arg }));
+    // SAFETY: a zeroed pthread_t is a valid out-slot.
+    let mut t: libc::pthread_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `thread_main` takes back the box; default attributes.
+    let rc = unsafe { libc::pthread_create(&mut t, std::ptr::null(), thread_main, start.cast()) };
+    if rc != 0 {
+        // SAFETY: the thread was not started, the box is still ours.
+        drop(unsafe { Box::from_raw(start) });
+        return None;
+    }
+    Some(t)
+}
+
+/// `PyThread_start_new_thread(func, arg)`: runs `func(arg)` on a new, detached OS thread;
+/// its identifier, or `PYTHREAD_INVALID_THREAD_ID` (`(unsigned long)-1`).
+#[export]
+pub unsafe fn PyThread_start_new_thread(
+    func: Option<unsafe extern "C" fn(*mut c_void)>,
+    arg: *mut c_void,
+) -> c_ulong {
+    let Some(func) = func else {
+        return c_ulong::MAX;
+    };
+    match spawn(func, arg) {
+        Some(t) => {
+            // SAFETY: a thread just created, joined by nobody.
+            unsafe { libc::pthread_detach(t) };
+            t as c_ulong
+        }
+        None => c_ulong::MAX,
+    }
+}
+
+/// `PyThread_start_joinable_thread(func, arg, &ident, &handle)`: as `start_new_thread`, the
+/// thread to be joined (`PyThread_join_thread`) or detached (`PyThread_detach_thread`) once;
+/// 0, or -1 when it could not start.
+#[export(err = -1)]
+pub unsafe fn PyThread_start_joinable_thread(
+    func: Option<unsafe extern "C" fn(*mut c_void)>,
+    arg: *mut c_void,
+    ident: *mut u64,
+    handle: *mut u64,
+) -> c_int {
+    let Some(func) = func else { return -1 };
+    match spawn(func, arg) {
+        Some(t) => {
+            // SAFETY: writable out-slots (C API contract).
+            unsafe {
+                *ident = t;
+                *handle = t;
+            }
+            0
+        }
+        None => -1,
+    }
+}
+
+/// `PyThread_join_thread(handle)`: waits for the thread to end; 0, or -1.
+#[export(err = -1)]
+pub fn PyThread_join_thread(handle: u64) -> c_int {
+    // SAFETY: a joinable thread's handle (C API contract), joined once.
+    let rc = unsafe { libc::pthread_join(handle as libc::pthread_t, std::ptr::null_mut()) };
+    if rc == 0 { 0 } else { -1 }
+}
+
+/// `PyThread_detach_thread(handle)`: lets the thread's resources go when it ends; 0, or -1.
+#[export(err = -1)]
+pub fn PyThread_detach_thread(handle: u64) -> c_int {
+    // SAFETY: a joinable thread's handle (C API contract), detached once.
+    let rc = unsafe { libc::pthread_detach(handle as libc::pthread_t) };
+    if rc == 0 { 0 } else { -1 }
+}
