@@ -12,7 +12,7 @@ use gilgate_capi::ffi::{
     PyEval_SaveThread, PyMutex, PyMutex_IsLocked, PyObject, PyThreadState_Get,
     PyUnicode_FromString,
 };
-use gilgate_capi::host::decref;
+use gilgate_capi::host::{self, decref};
 use std::ffi::{c_int, c_long};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -23,6 +23,45 @@ use support::{Library, cc};
 mod support;
 
 const HANG_GUARD: Duration = Duration::from_secs(120);
+
+const CHILD: &str = "GILGATE_WAITING_CHILD";
+
+/// Runs `body` in a child process of this test binary (only the test `name`) with the process's
+/// lock on for good (`PYTHON_GIL=1`): the lock's setting is per process.
+fn under_the_lock(name: &str, body: impl FnOnce()) {
+    if std::env::var(CHILD).as_deref() == Ok(name) {
+        host::initialize().expect("runtime initializes");
+        host::lock_configure(host::GilConfig::Enable).expect("first setting");
+        body();
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, name)
+        .output()
+        .expect("child runs");
+    assert!(
+        out.status.success(),
+        "child {name} failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("1 passed"),
+        "child {name} ran no test:\n{stdout}"
+    );
+}
+
+/// Waits (detached, so that a thread wanting the lock gets it) until `ready()`.
+fn wait_detached(ready: impl Fn() -> bool) {
+    host::allow_threads(|| {
+        while !ready() {
+            std::thread::yield_now();
+        }
+    })
+}
 
 fn fixture() -> &'static Library {
     static LIB: OnceLock<Library> = OnceLock::new();
@@ -119,6 +158,20 @@ fn a_contended_pymutex_excludes_every_other_thread() {
 
 #[test]
 fn a_thread_parked_on_a_mutex_held_across_a_detached_sleep_releases_its_sections() {
+    parked_on_a_mutex_held_across_a_sleep(200);
+}
+
+#[test]
+fn under_the_lock_a_thread_parked_on_a_mutex_held_across_a_detached_sleep_finishes() {
+    under_the_lock(
+        "under_the_lock_a_thread_parked_on_a_mutex_held_across_a_detached_sleep_finishes",
+        || parked_on_a_mutex_held_across_a_sleep(100),
+    );
+}
+
+/// A holds a mutex across a detached sleep; B, inside a section on x, waits for the mutex;
+/// x must become free (B parked detached), and everything finishes once A lets go.
+fn parked_on_a_mutex_held_across_a_sleep(rounds: usize) {
     let hold = c_fn!(
         c"gg_hold_across_sleep"
             as unsafe extern "C" fn(*mut PyMutex, *const AtomicI32, *const AtomicI32)
@@ -128,7 +181,7 @@ fn a_thread_parked_on_a_mutex_held_across_a_detached_sleep_releases_its_sections
             as unsafe extern "C" fn(*mut PyObject, *mut PyMutex, *const AtomicI32)
     );
     let add = c_fn!(c"gg_section_add" as unsafe extern "C" fn(*mut PyObject, *mut c_long));
-    for round in 0..200 {
+    for round in 0..rounds {
         let (m, x, c) = (new_mutex(), new_object(c"x"), new_counter());
         let holding: &'static AtomicI32 = Box::leak(Box::new(AtomicI32::new(0)));
         let release: &'static AtomicI32 = Box::leak(Box::new(AtomicI32::new(0)));
@@ -136,27 +189,27 @@ fn a_thread_parked_on_a_mutex_held_across_a_detached_sleep_releases_its_sections
         // A holds m and sleeps detached until released.
         // SAFETY: leaked flags and mutex.
         let a = std::thread::spawn(move || unsafe { hold(m.get(), holding, release) });
-        while holding.load(Ordering::SeqCst) == 0 {
-            std::thread::yield_now();
-        }
+        wait_detached(|| holding.load(Ordering::SeqCst) != 0);
         // B enters a section on x, then waits for m.
         // SAFETY: a live object, a leaked mutex and flag.
         let b = std::thread::spawn(move || unsafe { wait(x.get(), m.get(), in_section) });
-        while in_section.load(Ordering::SeqCst) == 0 {
-            std::thread::yield_now();
-        }
+        wait_detached(|| in_section.load(Ordering::SeqCst) != 0);
         // x becomes free only once B parks detached (its section suspended): A still holds m.
-        // SAFETY: a live object and a leaked counter.
-        finishes(
-            &format!("round {round}: section on x while B waits"),
-            move || unsafe { add(x.get(), c.get()) },
-        );
+        let what = format!("round {round}: section on x while B waits");
+        host::allow_threads(|| {
+            finishes(&what, move || {
+                // SAFETY: a live object and a leaked counter.
+                unsafe { add(x.get(), c.get()) }
+            })
+        });
         assert_eq!(read(c), 1);
         assert_eq!(holding.load(Ordering::SeqCst), 1, "A still holds m");
         release.store(1, Ordering::SeqCst);
-        finishes("A and B", move || {
-            a.join().unwrap();
-            b.join().unwrap();
+        host::allow_threads(|| {
+            finishes("A and B", move || {
+                a.join().unwrap();
+                b.join().unwrap();
+            })
         });
         // SAFETY: the object and mutex are no longer used by anyone.
         unsafe {
@@ -196,24 +249,38 @@ fn nested_sections_on_one_object_return() {
 
 #[test]
 fn nested_sections_in_opposite_orders_on_two_threads_finish() {
+    opposite_orders(20_000);
+}
+
+#[test]
+fn under_the_lock_nested_sections_in_opposite_orders_finish() {
+    under_the_lock(
+        "under_the_lock_nested_sections_in_opposite_orders_finish",
+        || opposite_orders(5_000),
+    );
+}
+
+/// Two threads nest sections on a and b in opposite orders, `n` times each.
+fn opposite_orders(n: c_long) {
     let rounds = c_fn!(
         c"gg_nested_rounds"
             as unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut c_long, *mut c_long, c_long)
     );
     let (a, b) = (new_object(c"a"), new_object(c"b"));
     let (ca, cb) = (new_counter(), new_counter());
-    const ROUNDS: c_long = 20_000;
-    finishes("A->B against B->A", move || {
-        std::thread::scope(|s| {
-            // SAFETY: live objects and leaked counters, each counter written only under the
-            // section of its object.
-            s.spawn(move || unsafe { rounds(a.get(), b.get(), ca.get(), cb.get(), ROUNDS) });
-            // SAFETY: as above.
-            s.spawn(move || unsafe { rounds(b.get(), a.get(), cb.get(), ca.get(), ROUNDS) });
+    host::allow_threads(|| {
+        finishes("A->B against B->A", move || {
+            std::thread::scope(|s| {
+                // SAFETY: live objects and leaked counters, each counter written only under the
+                // section of its object.
+                s.spawn(move || unsafe { rounds(a.get(), b.get(), ca.get(), cb.get(), n) });
+                // SAFETY: as above.
+                s.spawn(move || unsafe { rounds(b.get(), a.get(), cb.get(), ca.get(), n) });
+            })
         })
     });
-    assert_eq!(read(ca), 2 * ROUNDS);
-    assert_eq!(read(cb), 2 * ROUNDS);
+    assert_eq!(read(ca), 2 * n);
+    assert_eq!(read(cb), 2 * n);
     // SAFETY: owned objects.
     unsafe {
         decref(a.get());
