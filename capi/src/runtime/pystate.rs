@@ -160,7 +160,6 @@ pub(crate) fn attached() -> *mut PyThreadState {
 }
 
 /// Whether the calling thread has an attached state.
-#[allow(dead_code)] // used by the PyMutex slow path (branch `waiting`)
 pub(crate) fn is_attached() -> bool {
     !attached().is_null()
 }
