@@ -2,7 +2,7 @@
 //! `hexlify`/`b2a_hex`, `unhexlify`/`a2b_hex`, `crc32`, and the `Error` (a ValueError) and
 //! `Incomplete` exception classes, with CPython's results and messages.
 
-use crate::longobject::{METHOD_END, method};
+use crate::longobject::method;
 use crate::methodobject::{METH_KEYWORDS, METH_O, METH_VARARGS, PyMethodDef};
 use crate::object::PyObject;
 use crate::pyerrors::{EXC_TypeError, EXC_ValueError, raise};
@@ -297,7 +297,7 @@ static mut FUNCTIONS: [PyMethodDef; 6] = [
     method(c"unhexlify", b_unhexlify as *mut c_void, METH_O),
     method(c"a2b_hex", b_unhexlify as *mut c_void, METH_O),
     method(c"crc32", b_crc32 as *mut c_void, METH_VARARGS),
-    METHOD_END,
+    PyMethodDef::END,
 ];
 
 /// The `binascii` module (a borrowed, process-lifetime reference; NULL with an exception if it

@@ -644,12 +644,7 @@ static mut STREAM_METHODS: [crate::methodobject::PyMethodDef; 5] = [
         ml_flags: crate::methodobject::METH_NOARGS,
         ml_doc: std::ptr::null(),
     },
-    crate::methodobject::PyMethodDef {
-        ml_name: std::ptr::null(),
-        ml_meth: std::ptr::null_mut(),
-        ml_flags: 0,
-        ml_doc: std::ptr::null(),
-    },
+    crate::methodobject::PyMethodDef::END,
 ];
 
 fn new_stream(fd: c_int) -> *mut PyObject {

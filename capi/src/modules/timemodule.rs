@@ -6,7 +6,7 @@
 //! statics) and messages.
 
 use crate::datetime::{cint, fmt_struct_tm, int_arg, text, timestamp_arg, to_ordinal};
-use crate::longobject::{METHOD_END, method};
+use crate::longobject::method;
 use crate::methodobject::{METH_NOARGS, METH_O, METH_VARARGS, PyMethodDef};
 use crate::object::{PyObject, PyTypeObject};
 use crate::pyerrors::{EXC_OverflowError, EXC_TypeError, EXC_ValueError, raise};
@@ -649,7 +649,7 @@ static mut TIME_FUNCTIONS: [PyMethodDef; 21] = [
     method(c"gmtime", time_gmtime as *mut c_void, METH_VARARGS),
     method(c"localtime", time_localtime as *mut c_void, METH_VARARGS),
     method(c"strftime", time_strftime as *mut c_void, METH_VARARGS),
-    METHOD_END,
+    PyMethodDef::END,
 ];
 
 /// The `time` module (borrowed; lives for the process), or NULL with an exception.

@@ -77,7 +77,7 @@ unsafe extern "C" fn complex_get_imag(
 static mut COMPLEX_GETSET: [crate::descrobject::PyGetSetDef; 3] = [
     crate::longobject::getset(c"real", Some(complex_get_real)),
     crate::longobject::getset(c"imag", Some(complex_get_imag)),
-    crate::longobject::GETSET_END,
+    crate::descrobject::PyGetSetDef::END,
 ];
 
 unsafe extern "C" fn complex_conjugate(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
@@ -92,7 +92,7 @@ static mut COMPLEX_METHODS: [crate::methodobject::PyMethodDef; 2] = [
         complex_conjugate as *mut std::ffi::c_void,
         crate::methodobject::METH_NOARGS,
     ),
-    crate::longobject::METHOD_END,
+    crate::methodobject::PyMethodDef::END,
 ];
 
 const fn c(real: f64, imag: f64) -> Py_complex {

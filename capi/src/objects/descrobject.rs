@@ -28,6 +28,17 @@ pub struct PyMemberDef {
     pub doc: *const c_char,
 }
 
+impl PyMemberDef {
+    /// The all-NULL row that ends a member table.
+    pub(crate) const END: PyMemberDef = PyMemberDef {
+        name: std::ptr::null(),
+        type_: 0,
+        offset: 0,
+        flags: 0,
+        doc: std::ptr::null(),
+    };
+}
+
 /// `PyGetSetDef` (40 bytes).
 #[repr(C)]
 #[derive(Debug)]
@@ -37,6 +48,17 @@ pub struct PyGetSetDef {
     pub set: setter,
     pub doc: *const c_char,
     pub closure: *mut c_void,
+}
+
+impl PyGetSetDef {
+    /// The all-NULL row that ends a getset table.
+    pub(crate) const END: PyGetSetDef = PyGetSetDef {
+        name: std::ptr::null(),
+        get: None,
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    };
 }
 
 // Member types (`Py_T_*`, structmember.h numbering) and flags.
@@ -775,29 +797,6 @@ const fn member(name: &'static std::ffi::CStr, offset: usize, flags: c_int) -> P
         doc: std::ptr::null(),
     }
 }
-
-const MEMBER_END: PyMemberDef = PyMemberDef {
-    name: std::ptr::null(),
-    type_: 0,
-    offset: 0,
-    flags: 0,
-    doc: std::ptr::null(),
-};
-
-const GETSET_END: PyGetSetDef = PyGetSetDef {
-    name: std::ptr::null(),
-    get: None,
-    set: None,
-    doc: std::ptr::null(),
-    closure: null_mut(),
-};
-
-const METHOD_END: PyMethodDef = PyMethodDef {
-    ml_name: std::ptr::null(),
-    ml_meth: null_mut(),
-    ml_flags: 0,
-    ml_doc: std::ptr::null(),
-};
 
 const fn method(name: &'static std::ffi::CStr, f: *mut c_void, flags: c_int) -> PyMethodDef {
     PyMethodDef {

@@ -917,12 +917,7 @@ static mut DICT_METHODS: [PyMethodDef; 10] = [
         m_update as VarKw as *mut c_void,
         METH_VARARGS | METH_KEYWORDS,
     ),
-    PyMethodDef {
-        ml_name: std::ptr::null(),
-        ml_meth: std::ptr::null_mut(),
-        ml_flags: 0,
-        ml_doc: std::ptr::null(),
-    },
+    PyMethodDef::END,
 ];
 
 #[export]

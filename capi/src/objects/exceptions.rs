@@ -82,19 +82,11 @@ const fn member(name: &'static CStr, offset: usize) -> PyMemberDef {
     }
 }
 
-const MEMBER_END: PyMemberDef = PyMemberDef {
-    name: std::ptr::null(),
-    type_: 0,
-    offset: 0,
-    flags: 0,
-    doc: std::ptr::null(),
-};
-
 static mut MEMBERS_IMPORT: [PyMemberDef; 4] = [
     member(c"msg", 88),
     member(c"name", 96),
     member(c"path", 104),
-    MEMBER_END,
+    PyMemberDef::END,
 ];
 static mut MEMBERS_OS: [PyMemberDef; 6] = [
     member(c"errno", 88),
@@ -108,17 +100,17 @@ static mut MEMBERS_OS: [PyMemberDef; 6] = [
         flags: 0,
         doc: std::ptr::null(),
     },
-    MEMBER_END,
+    PyMemberDef::END,
 ];
-static mut MEMBERS_SYSTEMEXIT: [PyMemberDef; 2] = [member(c"code", 88), MEMBER_END];
-static mut MEMBERS_STOPITERATION: [PyMemberDef; 2] = [member(c"value", 88), MEMBER_END];
-static mut MEMBERS_NAME: [PyMemberDef; 2] = [member(c"name", 88), MEMBER_END];
+static mut MEMBERS_SYSTEMEXIT: [PyMemberDef; 2] = [member(c"code", 88), PyMemberDef::END];
+static mut MEMBERS_STOPITERATION: [PyMemberDef; 2] = [member(c"value", 88), PyMemberDef::END];
+static mut MEMBERS_NAME: [PyMemberDef; 2] = [member(c"name", 88), PyMemberDef::END];
 static mut MEMBERS_ATTRIBUTE: [PyMemberDef; 3] =
-    [member(c"obj", 88), member(c"name", 96), MEMBER_END];
+    [member(c"obj", 88), member(c"name", 96), PyMemberDef::END];
 static mut MEMBERS_GROUP: [PyMemberDef; 3] = [
     member(c"message", 88),
     member(c"exceptions", 96),
-    MEMBER_END,
+    PyMemberDef::END,
 ];
 static mut MEMBERS_SYNTAX: [PyMemberDef; 8] = [
     member(c"msg", 88),
@@ -128,13 +120,13 @@ static mut MEMBERS_SYNTAX: [PyMemberDef; 8] = [
     member(c"end_lineno", 120),
     member(c"end_offset", 128),
     member(c"text", 136),
-    MEMBER_END,
+    PyMemberDef::END,
 ];
 static mut MEMBERS_UNICODE: [PyMemberDef; 4] = [
     member(c"encoding", 88),
     member(c"object", 96),
     member(c"reason", 120),
-    MEMBER_END,
+    PyMemberDef::END,
 ];
 
 const fn members_of(kind: Kind) -> *mut PyMemberDef {
@@ -172,13 +164,7 @@ static mut BASE_GETSET: [PyGetSetDef; 6] = [
     getset(c"__context__", get_context, Some(set_context_attr)),
     getset(c"__traceback__", get_traceback, None),
     getset(c"__suppress_context__", get_suppress, None),
-    PyGetSetDef {
-        name: std::ptr::null(),
-        get: None,
-        set: None,
-        doc: std::ptr::null(),
-        closure: null_mut(),
-    },
+    PyGetSetDef::END,
 ];
 
 /// A static built-in exception type.

@@ -75,10 +75,11 @@ unsafe extern "C" fn float_get_imag(
 static mut FLOAT_GETSET: [crate::descrobject::PyGetSetDef; 3] = [
     crate::longobject::getset(c"real", Some(float_get_real)),
     crate::longobject::getset(c"imag", Some(float_get_imag)),
-    crate::longobject::GETSET_END,
+    crate::descrobject::PyGetSetDef::END,
 ];
 
-use crate::longobject::{METHOD_END, method};
+use crate::longobject::method;
+use crate::methodobject::PyMethodDef;
 use crate::methodobject::{METH_FASTCALL, METH_NOARGS};
 use crate::pyport::Py_ssize_t;
 use std::ffi::c_void;
@@ -96,7 +97,7 @@ static mut FLOAT_METHODS: [crate::methodobject::PyMethodDef; 9] = [
     method(c"__floor__", float_floor as *mut c_void, METH_NOARGS),
     method(c"__ceil__", float_ceil as *mut c_void, METH_NOARGS),
     method(c"__round__", float_round as *mut c_void, METH_FASTCALL),
-    METHOD_END,
+    PyMethodDef::END,
 ];
 
 /// `(m, e)` with `v = m * 2**e` exactly, `m` an integer (v finite).

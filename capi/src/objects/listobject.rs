@@ -138,12 +138,7 @@ static mut LIST_METHODS: [PyMethodDef; 12] = [
         m_sort as FastKw as *mut c_void,
         METH_FASTCALL | METH_KEYWORDS,
     ),
-    PyMethodDef {
-        ml_name: std::ptr::null(),
-        ml_meth: std::ptr::null_mut(),
-        ml_flags: 0,
-        ml_doc: std::ptr::null(),
-    },
+    PyMethodDef::END,
 ];
 
 #[export]

@@ -151,15 +151,6 @@ pub(crate) const fn getset(
     }
 }
 
-/// The NULL entry ending a getset table.
-pub(crate) const GETSET_END: crate::descrobject::PyGetSetDef = crate::descrobject::PyGetSetDef {
-    name: std::ptr::null(),
-    get: None,
-    set: None,
-    doc: std::ptr::null(),
-    closure: null_mut(),
-};
-
 unsafe extern "C" fn long_get_self(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
     // SAFETY: getter contract: a live int.
     unsafe { long_pos(op) }
@@ -179,7 +170,7 @@ static mut LONG_GETSET: [crate::descrobject::PyGetSetDef; 5] = [
     getset(c"imag", Some(long_get_zero)),
     getset(c"numerator", Some(long_get_self)),
     getset(c"denominator", Some(long_get_one)),
-    GETSET_END,
+    crate::descrobject::PyGetSetDef::END,
 ];
 
 /// A method table entry.
@@ -195,14 +186,6 @@ pub(crate) const fn method(
         ml_doc: std::ptr::null(),
     }
 }
-
-/// The NULL entry ending a method table.
-pub(crate) const METHOD_END: crate::methodobject::PyMethodDef = crate::methodobject::PyMethodDef {
-    ml_name: std::ptr::null(),
-    ml_meth: null_mut(),
-    ml_flags: 0,
-    ml_doc: std::ptr::null(),
-};
 
 use crate::methodobject::{METH_FASTCALL, METH_NOARGS};
 
@@ -231,7 +214,7 @@ static mut LONG_METHODS: [crate::methodobject::PyMethodDef; 13] = [
     method(c"__ceil__", long_self_method as *mut c_void, METH_NOARGS),
     method(c"__index__", long_self_method as *mut c_void, METH_NOARGS),
     method(c"__round__", long_round as *mut c_void, METH_FASTCALL),
-    METHOD_END,
+    crate::methodobject::PyMethodDef::END,
 ];
 
 unsafe extern "C" fn long_bit_length(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {

@@ -14,6 +14,16 @@ pub struct PyMethodDef {
     pub ml_doc: *const c_char,
 }
 
+impl PyMethodDef {
+    /// The all-NULL row that ends a method table.
+    pub(crate) const END: PyMethodDef = PyMethodDef {
+        ml_name: std::ptr::null(),
+        ml_meth: std::ptr::null_mut(),
+        ml_flags: 0,
+        ml_doc: std::ptr::null(),
+    };
+}
+
 pub const METH_VARARGS: c_int = 0x0001;
 pub const METH_KEYWORDS: c_int = 0x0002;
 pub const METH_NOARGS: c_int = 0x0004;
@@ -523,13 +533,7 @@ static CFUNCTION_GETSET: GetSetTable<7> = GetSetTable([
     getset(c"__self__", cf_self),
     getset(c"__doc__", cf_doc),
     getset(c"__text_signature__", cf_text_signature),
-    PyGetSetDef {
-        name: std::ptr::null(),
-        get: None,
-        set: None,
-        doc: std::ptr::null(),
-        closure: std::ptr::null_mut(),
-    },
+    PyGetSetDef::END,
 ]);
 
 /// The method's name as a Rust string.

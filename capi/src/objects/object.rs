@@ -59,13 +59,7 @@ static mut OBJECT_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
         doc: std::ptr::null(),
         closure: std::ptr::null_mut(),
     },
-    crate::descrobject::PyGetSetDef {
-        name: std::ptr::null(),
-        get: None,
-        set: None,
-        doc: std::ptr::null(),
-        closure: std::ptr::null_mut(),
-    },
+    crate::descrobject::PyGetSetDef::END,
 ];
 
 unsafe extern "C" fn object_get_class(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
@@ -855,13 +849,7 @@ static mut DICT_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
         doc: std::ptr::null(),
         closure: std::ptr::null_mut(),
     },
-    crate::descrobject::PyGetSetDef {
-        name: std::ptr::null(),
-        get: None,
-        set: None,
-        doc: std::ptr::null(),
-        closure: std::ptr::null_mut(),
-    },
+    crate::descrobject::PyGetSetDef::END,
 ];
 
 /// `__weakref__` of heap types with a weak reference list.
@@ -873,13 +861,7 @@ static mut WEAKREF_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
         doc: std::ptr::null(),
         closure: std::ptr::null_mut(),
     },
-    crate::descrobject::PyGetSetDef {
-        name: std::ptr::null(),
-        get: None,
-        set: None,
-        doc: std::ptr::null(),
-        closure: std::ptr::null_mut(),
-    },
+    crate::descrobject::PyGetSetDef::END,
 ];
 
 unsafe extern "C" fn dict_getter(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {

@@ -118,12 +118,7 @@ const fn meth(name: &'static std::ffi::CStr, f: Meth, flags: c_int) -> PyMethodD
     }
 }
 
-const SENTINEL: PyMethodDef = PyMethodDef {
-    ml_name: std::ptr::null(),
-    ml_meth: std::ptr::null_mut(),
-    ml_flags: 0,
-    ml_doc: std::ptr::null(),
-};
+const SENTINEL: PyMethodDef = PyMethodDef::END;
 
 static mut SET_METHODS: [PyMethodDef; 7] = [
     meth(c"add", m_add, METH_O),

@@ -459,13 +459,7 @@ unsafe fn type_new_impl(
                 doc: std::ptr::null(),
             })
             .collect();
-        members.push(PyMemberDef {
-            name: std::ptr::null(),
-            type_: 0,
-            offset: 0,
-            flags: 0,
-            doc: std::ptr::null(),
-        });
+        members.push(PyMemberDef::END);
         // The namespace without `__qualname__` (it becomes ht_qualname).
         let d = crate::dictobject::copy(ns);
         if d.is_null() {

@@ -20,16 +20,18 @@ pub fn PyEval_SaveThread() -> *mut PyThreadState {
 
 #[export]
 pub unsafe fn PyEval_RestoreThread(ts: *mut PyThreadState) {
-    if ts.is_null() {
-        crate::pystate::fatal_no_tstate(c"PyEval_RestoreThread");
-    }
-    attach(ts)
+    attach_checked(ts, c"PyEval_RestoreThread")
 }
 
 #[export]
 pub unsafe fn PyEval_AcquireThread(ts: *mut PyThreadState) {
+    attach_checked(ts, c"PyEval_AcquireThread")
+}
+
+/// `attach(ts)` for the public entry points: a NULL `ts` is CPython's fatal error naming `func`.
+fn attach_checked(ts: *mut PyThreadState, func: &std::ffi::CStr) {
     if ts.is_null() {
-        crate::pystate::fatal_no_tstate(c"PyEval_AcquireThread");
+        crate::pystate::fatal_no_tstate(func);
     }
     attach(ts)
 }

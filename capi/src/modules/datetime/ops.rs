@@ -7,7 +7,7 @@
 use super::iso;
 use super::pickle;
 use super::*;
-use crate::longobject::{METHOD_END, method};
+use crate::longobject::method;
 use crate::methodobject::{
     METH_CLASS, METH_FASTCALL, METH_KEYWORDS, METH_NOARGS, METH_O, METH_VARARGS, PyMethodDef,
 };
@@ -2103,7 +2103,7 @@ pub(super) static mut DATE_METHODS: [PyMethodDef; 18] = [
         METH_VARARGS | METH_KEYWORDS,
     ),
     method(c"timetuple", any_timetuple as *mut c_void, METH_NOARGS),
-    METHOD_END,
+    PyMethodDef::END,
 ];
 
 pub(super) static mut DATETIME_METHODS: [PyMethodDef; 19] = [
@@ -2165,7 +2165,7 @@ pub(super) static mut DATETIME_METHODS: [PyMethodDef; 19] = [
     ),
     method(c"timestamp", datetime_timestamp as *mut c_void, METH_NOARGS),
     method(c"__format__", date_format as *mut c_void, METH_O),
-    METHOD_END,
+    PyMethodDef::END,
 ];
 
 pub(super) static mut TIME_METHODS: [PyMethodDef; 11] = [
@@ -2203,7 +2203,7 @@ pub(super) static mut TIME_METHODS: [PyMethodDef; 11] = [
         any_strftime as *mut c_void,
         METH_VARARGS | METH_KEYWORDS,
     ),
-    METHOD_END,
+    PyMethodDef::END,
 ];
 
 pub(super) static mut DELTA_METHODS: [PyMethodDef; 3] = [
@@ -2217,7 +2217,7 @@ pub(super) static mut DELTA_METHODS: [PyMethodDef; 3] = [
         delta_total_seconds as *mut c_void,
         METH_NOARGS,
     ),
-    METHOD_END,
+    PyMethodDef::END,
 ];
 
 pub(super) static mut TZINFO_METHODS: [PyMethodDef; 6] = [
@@ -2230,7 +2230,7 @@ pub(super) static mut TZINFO_METHODS: [PyMethodDef; 6] = [
     method(c"dst", tzinfo_dst as *mut c_void, METH_O),
     method(c"tzname", tzinfo_tzname as *mut c_void, METH_O),
     method(c"fromutc", tzinfo_fromutc as *mut c_void, METH_O),
-    METHOD_END,
+    PyMethodDef::END,
 ];
 
 pub(super) static mut TIMEZONE_METHODS: [PyMethodDef; 6] = [
@@ -2243,7 +2243,7 @@ pub(super) static mut TIMEZONE_METHODS: [PyMethodDef; 6] = [
     method(c"dst", timezone_dst as *mut c_void, METH_O),
     method(c"tzname", timezone_tzname as *mut c_void, METH_O),
     method(c"fromutc", timezone_fromutc as *mut c_void, METH_O),
-    METHOD_END,
+    PyMethodDef::END,
 ];
 
 /// `format(x, spec)`: `str(x)` for an empty spec, else `x.strftime(spec)`.

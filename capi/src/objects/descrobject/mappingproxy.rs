@@ -69,7 +69,7 @@ static mut PROXY_METHODS: [PyMethodDef; 6] = [
         proxy_copy as Meth as *mut c_void,
         crate::methodobject::METH_NOARGS,
     ),
-    METHOD_END,
+    PyMethodDef::END,
 ];
 
 #[export]

@@ -39,7 +39,7 @@ static mut PROPERTY_MEMBERS: [PyMemberDef; 5] = [
         std::mem::offset_of!(PyPropertyObject, prop_doc),
         0,
     ),
-    MEMBER_END,
+    PyMemberDef::END,
 ];
 
 static mut PROPERTY_GETSET: [PyGetSetDef; 3] = [
@@ -57,7 +57,7 @@ static mut PROPERTY_GETSET: [PyGetSetDef; 3] = [
         doc: std::ptr::null(),
         closure: null_mut(),
     },
-    GETSET_END,
+    PyGetSetDef::END,
 ];
 
 static mut PROPERTY_METHODS: [PyMethodDef; 5] = [
@@ -69,7 +69,7 @@ static mut PROPERTY_METHODS: [PyMethodDef; 5] = [
         property_set_name as Meth as *mut c_void,
         METH_VARARGS,
     ),
-    METHOD_END,
+    PyMethodDef::END,
 ];
 
 #[export]

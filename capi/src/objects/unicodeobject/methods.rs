@@ -4,7 +4,7 @@
 //! handling and texts.
 
 use super::{chars, from_ucs4, is_space, is_str};
-use crate::longobject::{METHOD_END, method};
+use crate::longobject::method;
 use crate::methodobject::{METH_FASTCALL, METH_KEYWORDS, METH_NOARGS, METH_O, PyMethodDef};
 use crate::object::PyObject;
 use crate::pyerrors::{EXC_TypeError, EXC_ValueError, raise};
@@ -536,5 +536,5 @@ pub(super) static mut STR_METHODS: [PyMethodDef; 16] = [
     method(c"strip", str_strip as Fast as *mut c_void, METH_FASTCALL),
     method(c"lstrip", str_lstrip as Fast as *mut c_void, METH_FASTCALL),
     method(c"rstrip", str_rstrip as Fast as *mut c_void, METH_FASTCALL),
-    METHOD_END,
+    PyMethodDef::END,
 ];
