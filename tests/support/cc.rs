@@ -181,6 +181,11 @@ impl Build {
 
     /// [`Build::command`] with the environment variables `env` gives.
     pub fn command_with(&self, env: &dyn Fn(&str) -> Option<String>) -> Command {
+        self.command_writing(env, self.out.as_deref())
+    }
+
+    /// The command line with `-o out` (the real output, or the temporary file a run writes).
+    fn command_writing(&self, env: &dyn Fn(&str) -> Option<String>, out: Option<&Path>) -> Command {
         let (program, leading) = self.lang.command(env);
         let mut c = Command::new(program);
         c.args(leading);
@@ -195,7 +200,7 @@ impl Build {
         }
         c.args(&self.flags);
         c.arg("-I").arg(include_dir()).arg(&self.source);
-        if let Some(out) = &self.out {
+        if let Some(out) = out {
             c.arg("-o").arg(out);
         }
         c.args(&self.link);
@@ -206,10 +211,40 @@ impl Build {
     }
 
     /// Runs the compiler and returns what it did, success or not.
+    ///
+    /// The compiler writes a temporary file beside the output, renamed onto it on success: the
+    /// same fixture is often built by several test processes at once (a test that re-runs its
+    /// binary as a child builds it again), and one of them must never `dlopen` or run a file
+    /// another is still writing. A process that loaded the old file keeps its inode.
     pub fn output(self) -> Output {
-        let mut c = self.command();
-        c.output()
-            .unwrap_or_else(|e| panic!("cannot run the C compiler {}: {e}", shown(&c)))
+        static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let env = |v: &str| std::env::var(v).ok();
+        let Some(out) = self.out.clone() else {
+            let mut c = self.command();
+            return c
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run the C compiler {}: {e}", shown(&c)));
+        };
+        let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut name = out.file_name().expect("an output file name").to_os_string();
+        name.push(format!(".{}-{n}.tmp", std::process::id()));
+        let tmp = out.with_file_name(name);
+        let mut c = self.command_writing(&env, Some(&tmp));
+        let o = c
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run the C compiler {}: {e}", shown(&c)));
+        let at = |p: &Path| match &self.dir {
+            Some(d) => d.join(p),
+            None => p.to_path_buf(),
+        };
+        if o.status.success() {
+            std::fs::rename(at(&tmp), at(&out)).unwrap_or_else(|e| {
+                panic!("renaming {} onto {}: {e}", tmp.display(), out.display())
+            });
+        } else {
+            let _ = std::fs::remove_file(at(&tmp));
+        }
+        o
     }
 
     /// Runs the compiler; panics with the command line and its stderr when it fails. Returns
