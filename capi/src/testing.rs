@@ -62,6 +62,10 @@ pub mod pyerrors {
     pub use crate::pyerrors::{current, raise};
 }
 
+pub mod qsbr {
+    pub use crate::qsbr::{abandoned_frees, pending_frees};
+}
+
 pub mod rangeobject {
     pub use crate::rangeobject::new_range;
 }

@@ -213,43 +213,107 @@ pub(crate) unsafe fn len(op: *mut PyObject) -> Py_ssize_t {
     unsafe { (*op.cast::<PyVarObject>()).ob_size }
 }
 
-/// Resizes the item array to hold `newsize` items with CPython's over-allocation; new
-/// slots are uninitialised (the caller fills them). False with MemoryError on failure.
+/// The list's size as an atomic (lock-free readers load it; writers store it under the lock).
+///
+/// # Safety
+/// `op` must be a live list.
+#[inline]
+unsafe fn size_atomic<'a>(op: *mut PyObject) -> &'a std::sync::atomic::AtomicIsize {
+    // SAFETY: `ob_size` is an aligned isize of a live list; every concurrent access is atomic.
+    unsafe {
+        std::sync::atomic::AtomicIsize::from_ptr(&raw mut (*op.cast::<PyVarObject>()).ob_size)
+    }
+}
+
+/// The list's item array pointer as an atomic.
+///
+/// # Safety
+/// `op` must be a live list.
+#[inline]
+unsafe fn items_atomic<'a>(op: *mut PyObject) -> &'a std::sync::atomic::AtomicPtr<*mut PyObject> {
+    // SAFETY: as `size_atomic`.
+    unsafe { std::sync::atomic::AtomicPtr::from_ptr(&raw mut (*op.cast::<PyListObject>()).ob_item) }
+}
+
+/// Publishes a new size (a reader that sees it sees the slots written before).
+///
+/// # Safety
+/// `op` must be a live list the caller has locked.
+#[inline]
+unsafe fn set_size(op: *mut PyObject, n: Py_ssize_t) {
+    // SAFETY: forwarded contract.
+    unsafe { size_atomic(op).store(n, std::sync::atomic::Ordering::Release) }
+}
+
+/// Resizes the item array to hold `newsize` items with CPython's over-allocation and sets the
+/// size; new slots are NULL (the caller fills them). False with MemoryError on failure.
+///
+/// # Safety
+/// `op` must be a live list the caller has locked.
 unsafe fn resize(op: *mut PyObject, newsize: Py_ssize_t) -> bool {
-    // SAFETY: `op` is a live list the caller has exclusive access to.
+    // SAFETY: forwarded contract.
+    unsafe { resize_with(op, newsize, true) }
+}
+
+/// `resize`; with `set` false the size is left alone (the caller writes the new slots, then
+/// publishes the size: `append`).
+///
+/// Lock-free readers (`PyList_GET_ITEM`, `PyList_GetItem`) may be reading the array, so it is
+/// never reallocated in place: a new array gets the items and is published before a larger
+/// size (after a smaller one), so that while `ob_item` points to an array the size never
+/// exceeds its capacity, and the old array goes to `qsbr::free_delayed`.
+///
+/// # Safety
+/// As `resize`.
+unsafe fn resize_with(op: *mut PyObject, newsize: Py_ssize_t, set: bool) -> bool {
+    // SAFETY: forwarded contract.
     unsafe {
         let l = op.cast::<PyListObject>();
         let allocated = (*l).allocated;
+        let size = (*l).ob_base.ob_size;
         if allocated >= newsize && newsize >= (allocated >> 1) {
-            (*l).ob_base.ob_size = newsize;
+            if set {
+                set_size(op, newsize);
+            }
             return true;
         }
         let mut new_alloc = ((newsize as usize) + ((newsize as usize) >> 3) + 6) & !3;
-        if (newsize - (*l).ob_base.ob_size) as usize > new_alloc - newsize as usize {
+        if (newsize - size) as usize > new_alloc - newsize as usize {
             new_alloc = (newsize as usize + 3) & !3;
         }
         if newsize == 0 {
             new_alloc = 0;
         }
-        let bytes = new_alloc.checked_mul(8);
-        let Some(bytes) = bytes else {
+        let Some(bytes) = new_alloc.checked_mul(8) else {
             crate::pyerrors::no_memory();
             return false;
         };
-        let p = if new_alloc == 0 {
-            crate::pymem::free((*l).ob_item.cast());
+        let old = (*l).ob_item;
+        let new: *mut *mut PyObject = if new_alloc == 0 {
             null_mut()
         } else {
-            let p = crate::pymem::realloc((*l).ob_item.cast(), bytes);
+            let p = crate::pymem::malloc(bytes).cast::<*mut PyObject>();
             if p.is_null() {
                 crate::pyerrors::no_memory();
                 return false;
             }
-            p.cast()
+            let keep = size.clamp(0, newsize) as usize;
+            if keep > 0 {
+                std::ptr::copy_nonoverlapping(old, p, keep);
+            }
+            std::ptr::write_bytes(p.add(keep), 0, newsize as usize - keep);
+            p
         };
-        (*l).ob_item = p;
+        let growing = newsize >= size;
+        if set && !growing {
+            set_size(op, newsize);
+        }
+        items_atomic(op).store(new, std::sync::atomic::Ordering::Release);
         (*l).allocated = new_alloc as Py_ssize_t;
-        (*l).ob_base.ob_size = newsize;
+        if set && growing {
+            set_size(op, newsize);
+        }
+        crate::qsbr::free_delayed(old.cast());
         true
     }
 }
@@ -323,16 +387,18 @@ pub(crate) unsafe fn append(op: *mut PyObject, v: *mut PyObject) -> c_int {
     unsafe {
         let l = op.cast::<PyListObject>();
         let n = (*l).ob_base.ob_size;
+        // The new slot is written before the size that makes it visible is published.
         if n < (*l).allocated {
             // Room left: no resize (the common case).
             *(*l).ob_item.add(n as usize) = new_ref(v);
-            (*l).ob_base.ob_size = n + 1;
+            set_size(op, n + 1);
             return 0;
         }
-        if !resize(op, n + 1) {
+        if !resize_with(op, n + 1, false) {
             return -1;
         }
         *(*l).ob_item.add(n as usize) = new_ref(v);
+        set_size(op, n + 1);
         0
     }
 }
@@ -1214,6 +1280,31 @@ pub unsafe fn PyList_Size(op: *mut PyObject) -> Py_ssize_t {
     }
 }
 
+/// Item `i` (borrowed) read without the lock, as an extension's `PyList_GET_ITEM` does: the
+/// array, then the size, then the array again; when the array is still the same one, the size
+/// read in between never exceeds its capacity (`resize_with`), and QSBR keeps it allocated
+/// while this thread is attached. None when `i` is out of range.
+///
+/// # Safety
+/// `op` must be a live list.
+unsafe fn get_unlocked(op: *mut PyObject, i: Py_ssize_t) -> Option<*mut PyObject> {
+    use std::sync::atomic::Ordering::Acquire;
+    // SAFETY: forwarded contract; see above for why the slot read stays inside the array.
+    unsafe {
+        loop {
+            let a = items_atomic(op).load(Acquire);
+            let n = size_atomic(op).load(Acquire);
+            if items_atomic(op).load(Acquire) != a {
+                continue;
+            }
+            if i < 0 || i >= n || a.is_null() {
+                return None;
+            }
+            return Some(std::sync::atomic::AtomicPtr::from_ptr(a.add(i as usize)).load(Acquire));
+        }
+    }
+}
+
 #[export]
 pub unsafe fn PyList_GetItem(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
     // SAFETY: NULL or a live object, per the C API contract.
@@ -1221,8 +1312,8 @@ pub unsafe fn PyList_GetItem(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject 
         if !check_list(op) {
             return null_mut();
         }
-        match items(op).get(usize::try_from(i).unwrap_or(usize::MAX)) {
-            Some(&o) => o,
+        match get_unlocked(op, i) {
+            Some(o) => o,
             None => index_error(),
         }
     }

@@ -73,8 +73,9 @@ pub fn PyEval_ThreadsInitialized() -> c_int {
 }
 
 /// Detaches the calling thread (`_PyThreadState_Detach`, what `PyEval_SaveThread` does):
-/// merges the references other threads queued for it, suspends its critical sections, marks
-/// its state detached, clears the attached slot and drops the lock. Returns the state (NULL
+/// merges the references other threads queued for it (when its flag says there are some),
+/// suspends its critical sections, processes its delayed frees and goes offline for them
+/// (`qsbr`), marks its state detached, clears the attached slot and drops the lock. Returns the state (NULL
 /// when none was attached: then nothing happens). Every wait inside the runtime (a parked
 /// `PyMutex`, a critical section on a busy object) goes through this pair, so the lock and the
 /// sections are released exactly where CPython releases them.
@@ -85,6 +86,7 @@ pub(crate) fn detach() -> *mut PyThreadState {
     }
     crate::refcount::merge_pending();
     crate::critical_section::suspend_all();
+    crate::qsbr::detach();
     mark(ts, DETACHED);
     crate::pystate::set_attached_ts(null_mut());
     ceval_gil::drop_lock(ts, false);
@@ -92,8 +94,8 @@ pub(crate) fn detach() -> *mut PyThreadState {
 }
 
 /// Attaches `ts` (`_PyThreadState_Attach`; NULL: nothing): waits for the lock while it is
-/// enabled, marks the state attached, resumes the top-most critical section, merges queued
-/// references. If the lock was switched on between taking it (a no-op while off) and marking
+/// enabled, marks the state attached, goes online for delayed frees (`qsbr`), resumes the
+/// top-most critical section, merges queued references. If the lock was switched on between taking it (a no-op while off) and marking
 /// the state, undoes and waits for it, as CPython does.
 pub(crate) fn attach(ts: *mut PyThreadState) {
     if ts.is_null() {
@@ -129,21 +131,25 @@ pub(crate) fn attach(ts: *mut PyThreadState) {
         }
         break;
     }
+    crate::qsbr::attach();
     crate::critical_section::resume_top();
     crate::refcount::merge_pending();
     // SAFETY: as above.
     unsafe { *libc::__errno_location() = errno };
 }
 
-/// A safe point (the return of a call made by gilgate's own drivers): when another thread
-/// asked for the lock, hands it over (detach waits until another thread took it) and waits
-/// to get it back; when the lock was switched on while this thread ran attached without it,
-/// detaches and attaches again, which waits for the lock.
+/// A safe point (the return of a call made by gilgate's own drivers): merges the references
+/// other threads queued for this thread and reports a quiescent state for delayed frees; when
+/// another thread asked for the lock, hands it over (detach waits until another thread took
+/// it) and waits to get it back; when the lock was switched on while this thread ran attached
+/// without it, detaches and attaches again, which waits for the lock.
 pub fn safe_point() {
     let ts = attached();
     if ts.is_null() {
         return;
     }
+    crate::refcount::merge_pending();
+    crate::qsbr::quiescent();
     if ceval_gil::stop_asked(ts) {
         let ts = detach();
         ceval_gil::stop_here(ts);

@@ -20,6 +20,8 @@ pub(crate) mod pymem;
 pub(crate) mod pystate;
 pub(crate) mod pystrtod;
 pub(crate) mod pythread;
+pub(crate) mod qsbr;
 pub(crate) mod refcount;
 pub(crate) mod structmember;
+pub(crate) mod sync;
 pub(crate) mod warnings;

@@ -218,6 +218,8 @@ pub(crate) fn fatal(func: &std::ffi::CStr, msg: &std::ffi::CStr) -> ! {
 /// `new_threadstate` + `bind_tstate`: a state for the calling OS thread, linked into the
 /// registry, not attached; it becomes the thread's GIL-state binding if it has none.
 fn new_state(whence: c_int) -> *mut PyThreadState {
+    // Its biased-refcount queue (`_Py_brc_init_thread`, done at binding in CPython).
+    crate::refcount::register_thread();
     // SAFETY: every field of PyThreadState is an integer, a raw pointer or a byte array,
     // for which all-zero is a valid value.
     let mut ts: Box<PyThreadState> = unsafe { Box::new(std::mem::zeroed()) };
@@ -326,6 +328,7 @@ fn clear_state(ts: *mut PyThreadState) {
 /// `_PyThreadState_DeleteCurrent`: `ts` is the attached state; it stops being current, leaves
 /// the registry, drops the lock for good and is freed (critical sections are not suspended).
 fn delete_current(ts: *mut PyThreadState) {
+    crate::qsbr::detach();
     set_attached_ts(null_mut());
     mark(ts, DETACHED);
     crate::ceval_gil::drop_lock(ts, true);
@@ -371,6 +374,10 @@ fn current_slow() -> *mut PyThreadState {
     if !gilstate().is_null() {
         fatal_no_tstate(c"PyThreadState_Get");
     }
+    // Registered before `OWNED` is first touched, so that (thread-locals being destroyed in
+    // the reverse order of their first use) the implicit state is deleted before the thread
+    // stops owning objects.
+    crate::refcount::register_thread();
     // A thread that is exiting (its slots destroyed) gets NULL.
     if OWNED.try_with(|_| ()).is_err() {
         return null_mut();

@@ -1,6 +1,10 @@
 //! `refcount.h`: free-threaded reference counting (biased counts: a local count for the
 //! owning thread, a shared atomic count for everyone else), the exported slow paths, and the
-//! per-thread queues of objects whose shared count dropped to zero on a foreign thread.
+//! per-thread queues of objects whose shared count dropped to zero on a foreign thread
+//! (CPython 3.14t's `Python/brc.c`): each owner thread has a queue and a "has work" flag in a
+//! registry of 257 buckets; a foreign decref that would take the shared count below zero
+//! queues the object and sets the flag; the owner merges at its next merge point (detach,
+//! attach, safe point) after one relaxed load of its flag; an exiting owner merges its queue.
 
 use crate::export;
 use crate::object::{
@@ -8,9 +12,10 @@ use crate::object::{
     _Py_REF_SHARED_FLAG_MASK, _Py_REF_SHARED_SHIFT, _Py_UNOWNED_TID, PyObject, PyTypeObject,
 };
 use crate::pyport::Py_ssize_t;
-use std::collections::HashMap;
+use crate::sync::{Arc, AtomicBool, Mutex, lock};
 use std::ffi::{c_char, c_int, c_void};
-use std::sync::Mutex;
+// The object's own count fields are std atomics made from pointers; the queues' primitives
+// above come from `runtime/sync.rs`.
 use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering};
 
 /// `_Py_ThreadId()`: the thread pointer's self pointer (`fs:0`), equal to `pthread_self()`.
@@ -261,21 +266,107 @@ struct Parked(*mut PyObject);
 // SAFETY: a parked object is handed over to exactly one thread, which merges it.
 unsafe impl Send for Parked {}
 
-/// Queues of objects to merge, keyed by owner thread id. A thread has an entry while it is
-/// registered (it created objects and has not exited).
-static QUEUES: Mutex<Option<HashMap<usize, Vec<Parked>>>> = Mutex::new(None);
+/// `_Py_BRC_NUM_BUCKETS`.
+const BRC_BUCKETS: usize = 257;
 
-fn with_queues<R>(f: impl FnOnce(&mut HashMap<usize, Vec<Parked>>) -> R) -> R {
-    let mut g = QUEUES.lock().unwrap_or_else(|e| e.into_inner());
-    f(g.get_or_insert_with(HashMap::new))
+/// An OS thread that owns objects (`struct _brc_thread_state`): the objects other threads
+/// dropped to a zero shared count, waiting for it to merge them, and its "has work" flag
+/// (CPython's `_PY_EVAL_EXPLICIT_MERGE_BIT`), which the owner tests at its merge points
+/// without taking any lock.
+pub(crate) struct Owner {
+    tid: usize,
+    work: AtomicBool,
+    queue: Mutex<Vec<Parked>>,
 }
 
-struct Registration(usize);
+/// The registry of owners (`struct _brc_state`): buckets by thread id, each a mutex and the
+/// owners that hash there. A foreign decref takes one bucket's lock to find the owner; the
+/// owner takes its queue's lock only when its flag says there is work.
+struct Brc {
+    buckets: [Mutex<Vec<Arc<Owner>>>; BRC_BUCKETS],
+}
 
-impl Drop for Registration {
+impl Brc {
+    const fn new() -> Brc {
+        Brc {
+            buckets: [const { Mutex::new(Vec::new()) }; BRC_BUCKETS],
+        }
+    }
+
+    fn bucket(&self, tid: usize) -> &Mutex<Vec<Arc<Owner>>> {
+        &self.buckets[tid % BRC_BUCKETS]
+    }
+
+    /// Registers the thread `tid` (`_Py_brc_init_thread`). A leftover owner with the same id
+    /// (a thread whose exit did not unregister) is replaced; its queue is returned, to be
+    /// merged by the new owner of that id.
+    fn register(&self, tid: usize) -> (Arc<Owner>, Vec<Parked>) {
+        let owner = Arc::new(Owner {
+            tid,
+            work: AtomicBool::new(false),
+            queue: Mutex::new(Vec::new()),
+        });
+        let stale = {
+            let mut b = lock(self.bucket(tid));
+            let stale = b
+                .iter()
+                .position(|o| o.tid == tid)
+                .map(|i| b.swap_remove(i));
+            b.push(owner.clone());
+            stale
+        };
+        let left = stale.map(|o| std::mem::take(&mut *lock(&o.queue)));
+        (owner, left.unwrap_or_default())
+    }
+
+    /// Removes `owner` (`_Py_brc_remove_thread`) and returns what was queued for it. Once the
+    /// bucket's lock is released nobody can queue to it any more (queueing holds that lock).
+    fn unregister(&self, owner: &Owner) -> Vec<Parked> {
+        {
+            let mut b = lock(self.bucket(owner.tid));
+            if let Some(i) = b.iter().position(|o| std::ptr::eq(&**o, owner)) {
+                b.swap_remove(i);
+            }
+        }
+        owner.work.store(false, Ordering::Relaxed);
+        std::mem::take(&mut *lock(&owner.queue))
+    }
+
+    /// Queues `p` for the owner `tid` (`_Py_brc_queue_object`); false when no thread of that id
+    /// is registered (it exited: the caller merges).
+    fn queue(&self, tid: usize, p: Parked) -> bool {
+        let b = lock(self.bucket(tid));
+        let Some(owner) = b.iter().find(|o| o.tid == tid) else {
+            return false;
+        };
+        lock(&owner.queue).push(p);
+        owner.work.store(true, Ordering::Release);
+        true
+    }
+
+    /// The owner's side (`_Py_brc_merge_refcounts`): empties its queue when its flag is set.
+    fn take(owner: &Owner) -> Vec<Parked> {
+        if !owner.work.swap(false, Ordering::Acquire) {
+            return Vec::new();
+        }
+        std::mem::take(&mut *lock(&owner.queue))
+    }
+}
+
+static BRC: Brc = Brc::new();
+
+/// Unregisters the thread when it exits, then merges what was queued for it (it is still the
+/// owner, so the merge is safe). Objects it owned that nobody queued stay owned by a dead id;
+/// a later foreign decref finds no owner and merges them on the spot.
+struct OwnerGuard(std::cell::RefCell<Option<Arc<Owner>>>);
+
+impl Drop for OwnerGuard {
     fn drop(&mut self) {
-        let pending = with_queues(|q| q.remove(&self.0)).unwrap_or_default();
-        for p in pending {
+        let Some(owner) = self.0.get_mut().take() else {
+            return;
+        };
+        let _ = OWNER.try_with(|o| o.set(std::ptr::null()));
+        for p in BRC.unregister(&owner) {
             // SAFETY: queued objects stay alive until merged (the queue holds a reference).
             unsafe { merge_queued(p.0) };
         }
@@ -283,36 +374,35 @@ impl Drop for Registration {
 }
 
 thread_local! {
-    static REGISTERED: std::cell::OnceCell<Registration> = const { std::cell::OnceCell::new() };
+    /// This thread's owner record (NULL until registered): a destructor-free copy of the
+    /// guard's pointer, cheap to test at every allocation and merge point.
+    static OWNER: std::cell::Cell<*const Owner> = const { std::cell::Cell::new(std::ptr::null()) };
+    static OWNER_GUARD: OwnerGuard = const { OwnerGuard(std::cell::RefCell::new(None)) };
 }
 
-thread_local! {
-    /// Whether `REGISTERED` is set (a destructor-free flag, cheap to test on every object
-    /// creation).
-    static REGISTERED_FAST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Records the calling thread as a live owner of objects (done when it creates one).
+/// Registers the calling thread as an owner of objects: done when it gets a thread state, and
+/// when a thread without one creates an object (gilgate lets it).
 #[inline]
 pub(crate) fn register_thread() {
-    if !REGISTERED_FAST.with(std::cell::Cell::get) {
+    if OWNER
+        .try_with(std::cell::Cell::get)
+        .is_ok_and(|o| o.is_null())
+    {
         register_thread_slow();
     }
 }
 
 #[cold]
 fn register_thread_slow() {
-    let done = REGISTERED.try_with(|r| {
-        r.get_or_init(|| {
-            let t = thread_id();
-            with_queues(|q| {
-                q.entry(t).or_default();
-            });
-            Registration(t)
-        });
+    let left = OWNER_GUARD.try_with(|g| {
+        let (owner, left) = BRC.register(thread_id());
+        OWNER.with(|o| o.set(Arc::as_ptr(&owner)));
+        *g.0.borrow_mut() = Some(owner);
+        left
     });
-    if done.is_ok() {
-        REGISTERED_FAST.with(|f| f.set(true));
+    for p in left.unwrap_or_default() {
+        // SAFETY: queued objects stay alive until merged; this thread now owns their id.
+        unsafe { merge_queued(p.0) };
     }
 }
 
@@ -323,21 +413,15 @@ fn register_thread_slow() {
 unsafe fn queue_object(op: *mut PyObject) {
     // SAFETY: forwarded contract.
     let owner = unsafe { tid(op).load(Ordering::Relaxed) };
-    let queued = with_queues(|q| match q.get_mut(&owner) {
-        Some(v) if owner != _Py_UNOWNED_TID => {
-            v.push(Parked(op));
-            true
-        }
-        _ => false,
-    });
-    if !queued {
+    if owner == _Py_UNOWNED_TID || !BRC.queue(owner, Parked(op)) {
         // SAFETY: nobody else owns the object's local count any more.
         unsafe { merge_queued(op) };
     }
 }
 
 /// Merges the local count into the shared one, drops the queue's reference and frees the
-/// object if nothing is left (`_Py_ExplicitMergeRefcount(op, -1)`).
+/// object if nothing is left (`_Py_ExplicitMergeRefcount(op, -1)`). As in CPython, the local
+/// count and the owner are cleared before the shared count says MERGED.
 ///
 /// # Safety
 /// `op` must be a live queued object.
@@ -346,6 +430,8 @@ unsafe fn merge_queued(op: *mut PyObject) {
     unsafe {
         let sh = shared(op);
         let l = local(op).load(Ordering::Relaxed) as isize;
+        local(op).store(0, Ordering::Relaxed);
+        tid(op).store(_Py_UNOWNED_TID, Ordering::Relaxed);
         let mut cur = sh.load(Ordering::Relaxed);
         let new = loop {
             let count = (cur >> _Py_REF_SHARED_SHIFT) + l - 1;
@@ -355,20 +441,31 @@ unsafe fn merge_queued(op: *mut PyObject) {
                 Err(actual) => cur = actual,
             }
         };
-        local(op).store(0, Ordering::Relaxed);
-        tid(op).store(_Py_UNOWNED_TID, Ordering::Relaxed);
         if new >> _Py_REF_SHARED_SHIFT == 0 {
             dealloc(op);
         }
     }
 }
 
-/// Merges the objects other threads queued for the calling thread. The host calls this at
-/// its merge points (return from an extension call, detach, thread exit).
+/// Merges the objects other threads queued for the calling thread, when its flag says there
+/// are some (no lock otherwise). Called at the thread's merge points: `ceval::detach`,
+/// `ceval::attach`, `ceval::safe_point` and the deletion of its attached state; gilgate's
+/// host calls it too.
+#[inline]
 pub fn merge_pending() {
-    let t = thread_id();
-    let pending = with_queues(|q| q.get_mut(&t).map(std::mem::take)).unwrap_or_default();
-    for p in pending {
+    let o = OWNER
+        .try_with(std::cell::Cell::get)
+        .unwrap_or(std::ptr::null());
+    // SAFETY: the guard keeps the record alive while `OWNER` points to it.
+    if !o.is_null() && unsafe { (*o).work.load(Ordering::Relaxed) } {
+        // SAFETY: as above.
+        merge_pending_slow(unsafe { &*o });
+    }
+}
+
+#[cold]
+fn merge_pending_slow(owner: &Owner) {
+    for p in Brc::take(owner) {
         // SAFETY: queued objects stay alive until merged.
         unsafe { merge_queued(p.0) };
     }
@@ -376,8 +473,14 @@ pub fn merge_pending() {
 
 /// Number of objects waiting in the calling thread's queue (for tests and diagnostics).
 pub fn pending_count() -> usize {
-    let t = thread_id();
-    with_queues(|q| q.get(&t).map_or(0, Vec::len))
+    let o = OWNER
+        .try_with(std::cell::Cell::get)
+        .unwrap_or(std::ptr::null());
+    if o.is_null() {
+        return 0;
+    }
+    // SAFETY: as in `merge_pending`.
+    lock(unsafe { &(*o).queue }).len()
 }
 
 /// `Py_SET_REFCNT`.

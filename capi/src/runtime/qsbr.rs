@@ -1,0 +1,417 @@
+//! Delayed freeing by quiescent-state-based reclamation (CPython 3.14t's `Python/qsbr.c` and
+//! `_PyMem_FreeDelayed`), so that a thread reading a container's storage without its lock
+//! (an extension's `PyList_GET_ITEM`, `PySequence_Fast_ITEMS`, our `PyList_GetItem`) never
+//! reads memory another thread has freed.
+//!
+//! A global write sequence starts at `QSBR_INITIAL` (1) and moves by `QSBR_INCR` (2). Every
+//! OS thread that attaches a thread state has a read sequence (a slot): `QSBR_OFFLINE` (0)
+//! while it is detached, else the write sequence it last saw. Attaching and each safe point
+//! (`ceval::safe_point`) copy the write sequence into the slot (a *quiescent point*: the thread
+//! holds no pointer into storage it read lock-free before); detaching sets the slot offline.
+//! A writer that unlinks storage (a list's old item array) calls `free_delayed`: the block
+//! goes on the writer's queue with the goal `advance()` returned, and is freed once every
+//! other online slot has reached the goal.
+//!
+//! Decisions (gilgate's, with why):
+//! - **Slots per OS thread, not per thread state**: an OS thread has at most one attached
+//!   state, and attach/detach always run on it, so the slot is a thread-local made on the
+//!   first attach and released when the thread exits.
+//! - **The writer's own slot does not hold back its frees**: after a thread replaced an array
+//!   itself, its own old pointers into it are already invalid under any lock (CPython with the
+//!   GIL `realloc`s in place), so only the other threads can still be reading it.
+//! - **Nobody else online: freed at once**. A detached thread reads nothing, and when it
+//!   attaches it sees the new array (its slot store and the writer's scan are ordered by
+//!   sequentially consistent fences), so single-threaded programs pay a scan, not a queue.
+//! - Threads with no attached state (gilgate lets a stateless thread call some functions) are
+//!   offline: their lock-free reads are not protected, as CPython forbids them outright.
+//! - Queues are processed at the owner's detach, attach and safe points, and when a queue
+//!   reaches `PROCESS_AT` entries; a thread that exits hands what is left to a shared list that
+//!   the next thread to process takes over (CPython's `_PyMem_AbandonDelayed`).
+//! - Built with the cargo feature `free-at-once` (the negative control of
+//!   `scripts/valgrind-race.sh`), `free_delayed` frees at once.
+//!
+//! The core (`Qsbr`) uses only the primitives of `runtime/sync.rs`; the thread-local glue
+//! below it is what a model checker would replace.
+
+use crate::sync::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Mutex, Ordering, fence, lock};
+use std::cell::{Cell, RefCell};
+use std::ffi::c_void;
+use std::ptr::{null, null_mut};
+
+/// `QSBR_OFFLINE`, `QSBR_INITIAL`, `QSBR_INCR` (`pycore_qsbr.h`).
+pub(crate) const QSBR_OFFLINE: u64 = 0;
+pub(crate) const QSBR_INITIAL: u64 = 1;
+pub(crate) const QSBR_INCR: u64 = 2;
+
+/// A queue reaching this many blocks is processed at once (bounds the memory a thread that
+/// never reaches a safe point holds back, when the others do).
+const PROCESS_AT: usize = 64;
+
+/// One thread's read sequence, on a cache line of its own.
+#[repr(align(64))]
+pub(crate) struct Slot {
+    seq: AtomicU64,
+    taken: AtomicBool,
+}
+
+impl Slot {
+    const fn new() -> Slot {
+        Slot {
+            seq: AtomicU64::new(QSBR_OFFLINE),
+            taken: AtomicBool::new(false),
+        }
+    }
+}
+
+const BLOCK_SLOTS: usize = 16;
+
+/// Slots come in blocks that are never freed (a block outlives every thread that used it), so
+/// a scan needs no lock.
+struct Block {
+    slots: [Slot; BLOCK_SLOTS],
+    next: AtomicPtr<Block>,
+}
+
+impl Block {
+    const fn new() -> Block {
+        Block {
+            slots: [const { Slot::new() }; BLOCK_SLOTS],
+            next: AtomicPtr::new(null_mut()),
+        }
+    }
+}
+
+/// A block of memory waiting for readers to pass `goal`.
+pub(crate) struct Deferred {
+    ptr: *mut c_void,
+    goal: u64,
+}
+
+// SAFETY: a deferred block is unreachable for new readers; whichever thread frees it owns it.
+unsafe impl Send for Deferred {}
+
+/// The shared state (`struct _qsbr_shared`).
+pub(crate) struct Qsbr {
+    wr_seq: AtomicU64,
+    first: Block,
+    /// One more than the highest slot index ever taken: scans stop there.
+    high: AtomicUsize,
+    /// Blocks left by threads that exited before their goals were reached.
+    abandoned: Mutex<Vec<Deferred>>,
+    abandoned_len: AtomicUsize,
+}
+
+impl Qsbr {
+    pub(crate) const fn new() -> Qsbr {
+        Qsbr {
+            wr_seq: AtomicU64::new(QSBR_INITIAL),
+            first: Block::new(),
+            high: AtomicUsize::new(0),
+            abandoned: Mutex::new(Vec::new()),
+            abandoned_len: AtomicUsize::new(0),
+        }
+    }
+
+    /// Takes a free slot (offline), adding a block when every slot is taken.
+    pub(crate) fn register(&self) -> *const Slot {
+        let mut block: *const Block = &self.first;
+        let mut base = 0;
+        loop {
+            // SAFETY: blocks are never freed.
+            let b = unsafe { &*block };
+            for (i, s) in b.slots.iter().enumerate() {
+                if s.taken
+                    .compare_exchange(false, true, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    self.high.fetch_max(base + i + 1, Ordering::AcqRel);
+                    return s;
+                }
+            }
+            let mut next = b.next.load(Ordering::Acquire);
+            if next.is_null() {
+                let fresh = Box::into_raw(Box::new(Block::new()));
+                match b.next.compare_exchange(
+                    null_mut(),
+                    fresh,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                ) {
+                    Ok(_) => next = fresh,
+                    Err(other) => {
+                        // SAFETY: `fresh` was never published.
+                        drop(unsafe { Box::from_raw(fresh) });
+                        next = other;
+                    }
+                }
+            }
+            block = next;
+            base += BLOCK_SLOTS;
+        }
+    }
+
+    /// Gives `slot` back (offline).
+    pub(crate) fn unregister(&self, slot: &Slot) {
+        slot.seq.store(QSBR_OFFLINE, Ordering::Release);
+        slot.taken.store(false, Ordering::Release);
+    }
+
+    /// `_Py_qsbr_attach`: the slot goes online at the current write sequence. The fence orders
+    /// the slot's store before every read the thread makes after attaching, against a writer's
+    /// fence between unlinking storage and scanning the slots.
+    pub(crate) fn online(&self, slot: &Slot) {
+        slot.seq
+            .store(self.wr_seq.load(Ordering::Acquire), Ordering::Relaxed);
+        fence(Ordering::SeqCst);
+    }
+
+    /// `_Py_qsbr_detach`.
+    pub(crate) fn offline(&self, slot: &Slot) {
+        slot.seq.store(QSBR_OFFLINE, Ordering::Release);
+    }
+
+    /// `_Py_qsbr_quiescent_state`: the thread holds no pointer it read lock-free before.
+    pub(crate) fn quiescent(&self, slot: &Slot) {
+        if slot.seq.load(Ordering::Relaxed) != QSBR_OFFLINE {
+            slot.seq
+                .store(self.wr_seq.load(Ordering::Acquire), Ordering::Release);
+        }
+    }
+
+    /// `_Py_qsbr_advance`: a new write sequence, the goal of what was unlinked before.
+    pub(crate) fn advance(&self) -> u64 {
+        self.wr_seq.fetch_add(QSBR_INCR, Ordering::SeqCst) + QSBR_INCR
+    }
+
+    /// The smallest read sequence of the online slots other than `me` (`u64::MAX` when there
+    /// is none): what `_Py_qsbr_poll` compares a goal with.
+    pub(crate) fn min_online_except(&self, me: *const Slot) -> u64 {
+        fence(Ordering::SeqCst);
+        let high = self.high.load(Ordering::Acquire);
+        let mut min = u64::MAX;
+        let mut block: *const Block = &self.first;
+        let mut base = 0;
+        while !block.is_null() && base < high {
+            // SAFETY: blocks are never freed.
+            let b = unsafe { &*block };
+            for s in b.slots.iter().take(high - base) {
+                if std::ptr::eq(s, me) {
+                    continue;
+                }
+                let seq = s.seq.load(Ordering::Acquire);
+                if seq != QSBR_OFFLINE && seq < min {
+                    min = seq;
+                }
+            }
+            block = b.next.load(Ordering::Acquire);
+            base += BLOCK_SLOTS;
+        }
+        min
+    }
+
+    /// Frees the blocks of `queue` whose goal every online slot but `me` has reached.
+    ///
+    /// # Safety
+    /// Every block of `queue` must be a live allocation from `pymem`, unreachable for new
+    /// readers.
+    unsafe fn process(&self, me: *const Slot, queue: &mut Vec<Deferred>) {
+        if queue.is_empty() {
+            return;
+        }
+        let min = self.min_online_except(me);
+        // Goals only grow along a queue: the ready ones are a prefix.
+        let ready = queue.iter().take_while(|d| d.goal <= min).count();
+        for d in queue.drain(..ready) {
+            // SAFETY: no online reader can still hold `d.ptr` (caller's contract for the rest).
+            unsafe { crate::pymem::free(d.ptr) };
+        }
+    }
+
+    /// Frees what exited threads left behind, when another thread is not doing it already.
+    fn process_abandoned(&self) {
+        if self.abandoned_len.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        let Ok(mut list) = self.abandoned.try_lock() else {
+            return;
+        };
+        // The threads that queued these are gone: every online slot counts.
+        // SAFETY: blocks handed over by `abandon`, unreachable for new readers.
+        unsafe { self.process(null(), &mut list) };
+        self.abandoned_len.store(list.len(), Ordering::Relaxed);
+    }
+
+    /// Hands an exiting thread's queue over.
+    fn abandon(&self, queue: &mut Vec<Deferred>) {
+        if queue.is_empty() {
+            return;
+        }
+        let mut list = lock(&self.abandoned);
+        list.append(queue);
+        list.sort_by_key(|d| d.goal);
+        self.abandoned_len.store(list.len(), Ordering::Relaxed);
+    }
+}
+
+/// The process's one QSBR state (one interpreter).
+static QSBR: Qsbr = Qsbr::new();
+
+// ---- per-thread glue ------------------------------------------------------------------------
+
+/// The calling thread's queue; what is left when the thread exits goes to the shared list.
+struct Queue(RefCell<Vec<Deferred>>);
+
+impl Drop for Queue {
+    fn drop(&mut self) {
+        QSBR.abandon(self.0.get_mut());
+    }
+}
+
+/// Gives the thread's slot back when it exits.
+struct SlotGuard;
+
+impl Drop for SlotGuard {
+    fn drop(&mut self) {
+        let s = SLOT.try_with(|s| s.replace(null())).unwrap_or(null());
+        if !s.is_null() {
+            // SAFETY: slots live for the whole process.
+            QSBR.unregister(unsafe { &*s });
+        }
+    }
+}
+
+thread_local! {
+    /// This thread's slot (NULL until its first attach).
+    static SLOT: Cell<*const Slot> = const { Cell::new(null()) };
+    /// Length of `QUEUE` (a destructor-free copy, cheap to test at every detach and attach).
+    static QUEUED: Cell<usize> = const { Cell::new(0) };
+    static QUEUE: Queue = const { Queue(RefCell::new(Vec::new())) };
+    static SLOT_GUARD: SlotGuard = const { SlotGuard };
+}
+
+/// This thread's slot, or NULL.
+#[inline]
+fn my_slot() -> *const Slot {
+    SLOT.try_with(Cell::get).unwrap_or(null())
+}
+
+#[cold]
+fn register_slot() -> *const Slot {
+    if SLOT_GUARD.try_with(|_| ()).is_err() {
+        return null();
+    }
+    let s = QSBR.register();
+    SLOT.with(|c| c.set(s));
+    s
+}
+
+/// Whether there is something to process: in this thread's queue, or left by exited threads.
+#[inline]
+fn queued() -> bool {
+    QUEUED.try_with(Cell::get).unwrap_or(0) != 0 || QSBR.abandoned_len.load(Ordering::Relaxed) != 0
+}
+
+/// Processes the calling thread's queue (and the abandoned list).
+#[cold]
+fn process_mine() {
+    let me = my_slot();
+    let _ = QUEUE.try_with(|q| {
+        if let Ok(mut q) = q.0.try_borrow_mut() {
+            // SAFETY: the queue holds blocks handed to `free_delayed`.
+            unsafe { QSBR.process(me, &mut q) };
+            let n = q.len();
+            QUEUED.with(|c| c.set(n));
+        }
+    });
+    QSBR.process_abandoned();
+}
+
+/// The calling thread attached a thread state: its slot goes online (`ceval::attach`).
+#[inline]
+pub(crate) fn attach() {
+    let mut s = my_slot();
+    if s.is_null() {
+        s = register_slot();
+        if s.is_null() {
+            return;
+        }
+    }
+    // SAFETY: slots live for the whole process.
+    QSBR.online(unsafe { &*s });
+    if queued() {
+        process_mine();
+    }
+}
+
+/// The calling thread detaches (`ceval::detach`, or its state is deleted while attached): its
+/// queue is processed and its slot goes offline.
+#[inline]
+pub(crate) fn detach() {
+    if queued() {
+        process_mine();
+    }
+    let s = my_slot();
+    if !s.is_null() {
+        // SAFETY: slots live for the whole process.
+        QSBR.offline(unsafe { &*s });
+    }
+}
+
+/// A quiescent point of an attached thread (`ceval::safe_point`).
+#[inline]
+pub(crate) fn quiescent() {
+    let s = my_slot();
+    if !s.is_null() {
+        // SAFETY: slots live for the whole process.
+        QSBR.quiescent(unsafe { &*s });
+    }
+    if queued() {
+        process_mine();
+    }
+}
+
+/// `_PyMem_FreeDelayed(p)`: frees `p` (a `pymem` block just unlinked from a structure other
+/// threads may read without a lock) once no other thread can still be reading it.
+///
+/// # Safety
+/// `p` must be NULL or a live block from `pymem` that no new reader can reach.
+pub(crate) unsafe fn free_delayed(p: *mut c_void) {
+    if p.is_null() {
+        return;
+    }
+    if cfg!(feature = "free-at-once") {
+        // SAFETY: forwarded contract (the negative control frees at once on purpose).
+        unsafe { crate::pymem::free(p) };
+        return;
+    }
+    let me = my_slot();
+    if QSBR.min_online_except(me) == u64::MAX {
+        // SAFETY: no other thread is online, and one that comes online sees the new storage.
+        unsafe { crate::pymem::free(p) };
+        return;
+    }
+    let goal = QSBR.advance();
+    let pushed = QUEUE.try_with(|q| {
+        let mut q = q.0.borrow_mut();
+        q.push(Deferred { ptr: p, goal });
+        let n = q.len();
+        QUEUED.with(|c| c.set(n));
+        n
+    });
+    match pushed {
+        Ok(n) if n >= PROCESS_AT => process_mine(),
+        Ok(_) => {}
+        // The thread is exiting (its queue is gone): the shared list takes the block.
+        Err(_) => QSBR.abandon(&mut vec![Deferred { ptr: p, goal }]),
+    }
+}
+
+/// Blocks waiting in the calling thread's queue (tests and diagnostics).
+pub fn pending_frees() -> usize {
+    QUEUED.try_with(Cell::get).unwrap_or(0)
+}
+
+/// Blocks left by exited threads, not freed yet (tests and diagnostics).
+pub fn abandoned_frees() -> usize {
+    QSBR.abandoned_len.load(Ordering::Relaxed)
+}
