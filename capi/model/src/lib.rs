@@ -26,12 +26,12 @@ pub(crate) mod mutex;
 #[path = "../../src/runtime/lock/parking_lot.rs"]
 pub(crate) mod parking_lot;
 
-/// The model's stand-in for capi's `lock::detach_while_waiting`: model threads have no thread
-/// state to detach.
-pub(crate) fn detach_while_waiting<R>(detach: bool, wait: impl FnOnce() -> R) -> R {
-    let _ = detach;
-    wait()
-}
+// `capi/src/runtime/critical_section/stack.rs`, the section core, with its parent.
+pub(crate) mod critical_section;
+
+// What `mutex.rs` calls around a park: capi's detaches from the thread state, which suspends
+// the thread's critical sections; the model's does the same to the model's sections.
+pub(crate) use critical_section::detach_while_waiting;
 
 #[cfg(all(test, loom))]
 mod models;

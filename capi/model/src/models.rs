@@ -137,3 +137,150 @@ fn parking_lot_park_and_unpark() {
         }
     });
 }
+
+// ---- critical sections -------------------------------------------------------------------
+
+use crate::critical_section::stack::{
+    PyCriticalSection, PyCriticalSection2, begin_mutex, begin2_mutex, end, end2,
+};
+use crate::critical_section::{PyMutex, stack_is_empty};
+
+/// Two objects' mutexes and a counter each, the counter guarded by its object's mutex.
+struct Objects {
+    a: PyMutex,
+    b: PyMutex,
+    a_count: UnsafeCell<usize>,
+    b_count: UnsafeCell<usize>,
+}
+
+// SAFETY: each counter is only touched inside a section that holds its mutex as the top-most
+// section (what the models check).
+unsafe impl Sync for Objects {}
+
+impl Objects {
+    fn new() -> Arc<Objects> {
+        Arc::new(Objects {
+            a: PyMutex::new(),
+            b: PyMutex::new(),
+            a_count: UnsafeCell::new(0),
+            b_count: UnsafeCell::new(0),
+        })
+    }
+
+    fn a(&self) -> *mut PyMutex {
+        &self.a as *const PyMutex as *mut PyMutex
+    }
+
+    fn b(&self) -> *mut PyMutex {
+        &self.b as *const PyMutex as *mut PyMutex
+    }
+
+    fn bump(cell: &UnsafeCell<usize>) {
+        // SAFETY: the caller's top-most section holds the cell's mutex; loom checks it.
+        cell.with_mut(|v| unsafe { *v += 1 });
+    }
+
+    fn read(cell: &UnsafeCell<usize>) -> usize {
+        // SAFETY: every thread that wrote has been joined.
+        cell.with(|v| unsafe { *v })
+    }
+
+    /// A section on `outer`, touching its counter, then a nested one on `inner` touching that
+    /// one, then the outer counter again once the inner section ended (when the outer section
+    /// is the top-most again, so its mutex is held again).
+    fn nested(&self, outer: *mut PyMutex, inner: *mut PyMutex) {
+        let (oc, ic) = if outer == self.a() {
+            (&self.a_count, &self.b_count)
+        } else {
+            (&self.b_count, &self.a_count)
+        };
+        let mut o = PyCriticalSection::EMPTY;
+        let mut i = PyCriticalSection::EMPTY;
+        begin_mutex(&raw mut o, outer);
+        Objects::bump(oc);
+        begin_mutex(&raw mut i, inner);
+        Objects::bump(ic);
+        // SAFETY: `i` is this thread's top-most section.
+        unsafe { end(&raw mut i) };
+        Objects::bump(oc);
+        // SAFETY: `o` is this thread's top-most section again.
+        unsafe { end(&raw mut o) };
+        assert!(stack_is_empty());
+    }
+}
+
+/// One thread nests a -> b, the other b -> a: with sections suspended while a thread waits,
+/// both finish (plain mutexes would deadlock here), and every counter access happens under the
+/// top-most section's mutex.
+#[test]
+fn sections_nested_in_opposite_orders_finish() {
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(2);
+    builder.check(|| {
+        let o = Objects::new();
+        let o2 = o.clone();
+        let t = thread::spawn(move || o2.nested(o2.b(), o2.a()));
+        o.nested(o.a(), o.b());
+        t.join().unwrap();
+        assert_eq!(Objects::read(&o.a_count), 3);
+        assert_eq!(Objects::read(&o.b_count), 3);
+        assert_eq!(o.a.bits.load(Ordering::Relaxed), 0);
+        assert_eq!(o.b.bits.load(Ordering::Relaxed), 0);
+    });
+}
+
+/// A section nested on the object its top-most section already holds returns at once (the
+/// skip), while another thread contends for that object.
+#[test]
+fn a_section_nested_on_the_same_object_returns() {
+    loom::model(|| {
+        let o = Objects::new();
+        let o2 = o.clone();
+        let t = thread::spawn(move || {
+            let mut s = PyCriticalSection::EMPTY;
+            begin_mutex(&raw mut s, o2.a());
+            Objects::bump(&o2.a_count);
+            // SAFETY: `s` is the top-most section.
+            unsafe { end(&raw mut s) };
+        });
+        let mut outer = PyCriticalSection::EMPTY;
+        let mut same = PyCriticalSection::EMPTY;
+        begin_mutex(&raw mut outer, o.a());
+        begin_mutex(&raw mut same, o.a());
+        Objects::bump(&o.a_count);
+        // SAFETY: the skipped section ends as a no-op, then the outer one.
+        unsafe {
+            end(&raw mut same);
+            end(&raw mut outer);
+        }
+        t.join().unwrap();
+        assert!(stack_is_empty());
+        assert_eq!(Objects::read(&o.a_count), 2);
+    });
+}
+
+/// A two-object section against one thread nesting the two one-object sections the other way
+/// round: both finish; the two-object section holds both counters at once.
+#[test]
+fn a_two_object_section_against_nested_sections() {
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(2);
+    builder.check(|| {
+        let o = Objects::new();
+        let o2 = o.clone();
+        let t = thread::spawn(move || o2.nested(o2.b(), o2.a()));
+        let mut s = PyCriticalSection2 {
+            _cs_base: PyCriticalSection::EMPTY,
+            _cs_mutex2: std::ptr::null_mut(),
+        };
+        begin2_mutex(&raw mut s, o.a(), o.b());
+        Objects::bump(&o.a_count);
+        Objects::bump(&o.b_count);
+        // SAFETY: `s` is this thread's top-most section.
+        unsafe { end2(&raw mut s) };
+        t.join().unwrap();
+        assert!(stack_is_empty());
+        assert_eq!(Objects::read(&o.a_count), 2);
+        assert_eq!(Objects::read(&o.b_count), 3);
+    });
+}
