@@ -33,8 +33,9 @@ pub(crate) fn lock_fast(m: *mut PyMutex) -> bool {
 
 pub(crate) fn unlock_or_abort(m: *mut PyMutex) {
     // SAFETY: as above.
+    let bits = unsafe { &(*m).bits };
     assert!(
-        crate::mutex::unlock(unsafe { &(*m).bits }, m as usize),
+        crate::mutex::unlock(bits, m as usize),
         "unlocking a free mutex"
     );
 }
