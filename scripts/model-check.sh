@@ -10,6 +10,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}/loom
 start=$(date +%s)
+# The loom build is a build of its own: it passes the same clippy gate as the workspace.
+RUSTFLAGS="--cfg loom" cargo clippy --locked -p gilgate-capi-model --all-targets --target-dir "$TARGET" -- -D warnings
 RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-3} \
     cargo test --locked --release -p gilgate-capi-model --target-dir "$TARGET" -- "$@"
 echo "model-check: passed in $(( $(date +%s) - start )) s"
