@@ -1,13 +1,60 @@
-//! The synchronisation primitives of the runtime's lock-free parts (the biased-refcount queues
-//! in `refcount.rs`, the delayed-free scheme in `qsbr.rs`): every atomic and mutex they use is
-//! imported from here, so a model checker's layer (loom or shuttle, under a `cfg`) can replace
-//! these names without touching the code that uses them. Thread-locals stay in the thin
-//! per-thread glue of each file, outside the parts a model would check.
+//! The synchronisation primitives of the runtime's model-checked cores, from one place.
+//!
+//! The waiting machinery (`lock/parking_lot.rs`, `lock/mutex.rs`) takes its mutexes, condition
+//! variables, atomics, `Arc`, thread-locals, `yield_now` and clock from here, never from `std`
+//! directly; so do the biased-refcount queues (`refcount.rs`) and the delayed-free scheme
+//! (`qsbr.rs`), whose thread-local glue is kept apart from their cores for a later model. A normal build gets `std`'s; a build with `--cfg loom` (the model crate
+//! `capi/model`, which compiles those same files by `#[path]`) gets `loom`'s, so the model tests
+//! explore every interleaving of the production code rather than of a copy. What differs
+//! between the two builds lives in this file only.
 
+#[cfg(not(loom))]
 pub(crate) use std::sync::atomic::{
-    AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering, fence,
+    AtomicBool, AtomicPtr, AtomicU8, AtomicU64, AtomicUsize, Ordering, fence,
 };
-pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
+#[cfg(not(loom))]
+pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+#[cfg(not(loom))]
+pub(crate) use std::thread::yield_now;
+
+// `refcount.rs` and `qsbr.rs` use the rest; the model crate does not compile them yet.
+#[cfg(loom)]
+#[allow(unused_imports)]
+pub(crate) use loom::sync::atomic::{
+    AtomicBool, AtomicPtr, AtomicU8, AtomicU64, AtomicUsize, Ordering, fence,
+};
+#[cfg(loom)]
+pub(crate) use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+#[cfg(loom)]
+pub(crate) use loom::thread::yield_now;
+
+/// How long a `PyMutex` waiter waits before the unlocker hands it the mutex directly (CPython's
+/// `TIME_TO_BE_FAIR_NS`, 1 ms). Under loom the clock is a counter (below), so one tick is
+/// enough: both outcomes of the fairness test are explored.
+#[cfg(not(loom))]
+pub(crate) const TIME_TO_BE_FAIR_NS: u64 = 1_000_000;
+#[cfg(loom)]
+pub(crate) const TIME_TO_BE_FAIR_NS: u64 = 1;
+
+/// Nanoseconds on a process-wide monotonic clock.
+#[cfg(not(loom))]
+pub(crate) fn now_ns() -> u64 {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    EPOCH
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_nanos() as u64
+}
+
+/// Under loom: a logical clock that advances by one on every reading, so that the model stays
+/// deterministic (a model may not read real time).
+#[cfg(loom)]
+pub(crate) fn now_ns() -> u64 {
+    loom::lazy_static! {
+        static ref TICKS: AtomicU64 = AtomicU64::new(0);
+    }
+    TICKS.fetch_add(1, Ordering::Relaxed)
+}
 
 /// Locks `m`, ignoring poisoning (a panic while holding one of these locks leaves plain data
 /// behind, never a broken invariant the next holder could trip over).
