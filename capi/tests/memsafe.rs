@@ -59,13 +59,14 @@ type Decref = unsafe extern "C" fn(*mut PyObject);
 type Race = unsafe extern "C" fn(c_int, c_long, c_int, *mut c_long) -> c_long;
 
 /// Runs `f` on a thread of its own and returns its result; fails when it takes longer than
-/// the hang guard, and with `f`'s own panic when it panics.
+/// the hang guard, and with `f`'s own panic when it panics. The calling thread waits detached
+/// (it may be attached: it would hold the lock, and hold back every delayed free).
 fn finishes<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
     });
-    match rx.recv_timeout(HANG_GUARD) {
+    match host::allow_threads(|| rx.recv_timeout(HANG_GUARD)) {
         Ok(Ok(v)) => v,
         Ok(Err(p)) => std::panic::resume_unwind(p),
         Err(_) => panic!("{what}: did not finish (deadlock?)"),
@@ -234,6 +235,41 @@ fn readers_of_the_raw_array_never_see_it_freed() {
 fn readers_through_pylist_getitem_never_see_it_freed() {
     let passes = race(3, rounds(), true);
     assert!(passes > 0);
+}
+
+const CHILD: &str = "GILGATE_MEMSAFE_CHILD";
+
+/// Runs the test `name` again in a child process of this binary with the process's lock on
+/// for good (`PYTHON_GIL=1` in CPython: the setting is per process); in the child, runs `body`.
+fn under_the_lock(name: &str, body: impl FnOnce()) {
+    if std::env::var(CHILD).as_deref() == Ok(name) {
+        host::initialize().expect("runtime initializes");
+        host::lock_configure(host::GilConfig::Enable).expect("first setting");
+        body();
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, name)
+        .output()
+        .expect("child runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "child {name} failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// With the lock on, readers and the appender take turns (each reader hands the lock over at
+/// its detaches): nothing deadlocks and nothing is read freed.
+#[test]
+fn readers_and_appender_under_the_lock() {
+    under_the_lock("readers_and_appender_under_the_lock", || {
+        race(2, rounds() / 3, false);
+        race(2, rounds() / 3, true);
+    });
 }
 
 /// The old arrays do get freed: after the race nothing is left in this thread's queue, and
