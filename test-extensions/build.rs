@@ -72,6 +72,13 @@ fn samples() -> Vec<Sample> {
         "buffers_demo",
         // issue 3: the C API benchmark workloads (benches/capi.rs, scripts/bench-capi.sh).
         "benchmod",
+        // issue 9 item 9: threads (tests/stress.rs runs them under `gilgate stress`).
+        "racy_counter",
+        "mutex_sections",
+        "sleeper",
+        "gilstate_thread",
+        "shared_mutator",
+        "lazy_import",
     ] {
         list.push(Sample {
             file: tagged(stem, TAG_314T),

@@ -252,6 +252,7 @@ pub(crate) fn begin_slow(cs: *mut PyCriticalSection, m: *mut PyMutex) {
         }
         (*cs)._cs_mutex = null_mut();
         push(ts, cs, 0);
+        let _w = crate::wait_record::waiting(crate::wait_record::Wait::Section(m as usize, 0));
         lock(m);
         (*cs)._cs_mutex = m;
     }
@@ -337,6 +338,10 @@ pub(crate) fn begin2_slow(
         (*cs)._cs_base._cs_mutex = null_mut();
         (*cs)._cs_mutex2 = null_mut();
         push(ts, cs.cast(), TWO_MUTEXES);
+        let _w = crate::wait_record::waiting(crate::wait_record::Wait::Section(
+            m1 as usize,
+            m2 as usize,
+        ));
         if !m1_locked {
             lock(m1);
         }

@@ -90,6 +90,7 @@ fn park_on(
     deadline: Option<Instant>,
     detach: bool,
 ) -> Parked {
+    let _w = crate::wait_record::waiting(crate::wait_record::Wait::Mutex(m as usize));
     let ts = (detach && crate::pystate::is_attached()).then(crate::ceval::detach);
     let b = bits(m);
     let r = park(
