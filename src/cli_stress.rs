@@ -228,8 +228,9 @@ pub fn run(opts: Options) -> u8 {
     for (i, w) in wait_rx.iter().take(n) {
         waits[i] = Some(w);
     }
-    // The main thread waits detached, so it holds nothing the threads need.
-    let finished = embed::allow_threads(|| {
+    // The main thread waits detached, so it holds nothing the threads need; on a timeout it
+    // reports and leaves from there, never attaching again (a stuck thread may hold the lock).
+    let (tallies, elapsed) = embed::allow_threads(|| {
         barrier.wait();
         let start = Instant::now();
         let deadline = start + timeout;
@@ -238,7 +239,7 @@ pub fn run(opts: Options) -> u8 {
             let left = deadline.saturating_duration_since(Instant::now());
             match done_rx.recv_timeout(left) {
                 Ok(_) => joined += 1,
-                Err(_) => return Err(start),
+                Err(_) => timed_out(timeout, &live, &waits),
             }
         }
         let tallies: Vec<Tally> = handles
@@ -256,32 +257,8 @@ pub fn run(opts: Options) -> u8 {
                 })
             })
             .collect();
-        Ok((tallies, start.elapsed()))
+        (tallies, start.elapsed())
     });
-    let (tallies, elapsed) = match finished {
-        Ok(t) => t,
-        Err(start) => {
-            let _ = std::io::stdout().flush();
-            eprintln!(
-                "gilgate: timeout: the threads did not finish within {:.3} s",
-                timeout.as_secs_f64()
-            );
-            for (i, l) in live.iter().enumerate() {
-                let what = waits[i].as_ref().and_then(WaitHandle::get).map_or_else(
-                    || "running (not waiting in the runtime)".to_string(),
-                    |w| format!("waiting on {w}"),
-                );
-                eprintln!(
-                    "thread {i}: {} iterations; {what}",
-                    l.iterations.load(Ordering::Relaxed)
-                );
-            }
-            eprintln!("(after {:.3} s)", start.elapsed().as_secs_f64());
-            let _ = std::io::stderr().flush();
-            // The stuck threads cannot be joined: leave now.
-            std::process::exit(i32::from(EXIT_TIMEOUT));
-        }
-    };
 
     // `--then`, in the setup namespace, after every thread has joined.
     let mut ev = Arc::try_unwrap(shared).unwrap_or_else(|shared| Evaluator::layer(shared));
@@ -322,6 +299,32 @@ pub fn run(opts: Options) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// `--timeout` expired: each thread's iteration count and what it waits on (stderr), exit 4.
+/// Runs detached and touches no object.
+fn timed_out(timeout: Duration, live: &[Arc<Live>], waits: &[Option<WaitHandle>]) -> ! {
+    let _ = std::io::stdout().flush();
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "gilgate: timeout: the threads did not finish within {:.3} s",
+        timeout.as_secs_f64()
+    );
+    for (i, l) in live.iter().enumerate() {
+        let what = waits[i].as_ref().and_then(WaitHandle::get).map_or_else(
+            || "running (not waiting in the runtime)".to_string(),
+            |w| format!("waiting on {w}"),
+        );
+        let _ = writeln!(
+            err,
+            "thread {i}: {} iterations; {what}",
+            l.iterations.load(Ordering::Relaxed)
+        );
+    }
+    let _ = err.flush();
+    // The stuck threads cannot be joined: leave now.
+    std::process::exit(i32::from(EXIT_TIMEOUT));
 }
 
 fn report(e: &PyErr) {

@@ -1,8 +1,10 @@
 /* racy_counter: an undeclared module (no Py_mod_gil slot, so it needs the GIL) whose bump()
  * is a read-modify-write of a C global with a deliberate window between the read and the
- * write: exact while the process's lock serialises callers, losing updates without it. */
+ * write: exact while the process's lock serialises callers, losing updates without it.
+ * hold(ms) sleeps without detaching (a C loop that keeps the lock). */
 #include <Python.h>
 #include <sched.h>
+#include <unistd.h>
 
 static long long count;
 
@@ -34,7 +36,19 @@ racy_reset(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
     Py_RETURN_NONE;
 }
 
+static PyObject *
+racy_hold(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    long ms = PyLong_AsLong(arg);
+    if (ms == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    usleep((useconds_t)(ms * 1000));
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef racy_methods[] = {
+    {"hold", racy_hold, METH_O, "sleep(ms) without detaching"},
     {"bump", racy_bump, METH_NOARGS, "count += 1, with a window between read and write"},
     {"value", racy_value, METH_NOARGS, "the count"},
     {"reset", racy_reset, METH_NOARGS, "count = 0"},
