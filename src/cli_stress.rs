@@ -261,7 +261,7 @@ pub fn run(opts: Options) -> u8 {
     });
 
     // `--then`, in the setup namespace, after every thread has joined.
-    let mut ev = Arc::try_unwrap(shared).unwrap_or_else(|shared| Evaluator::layer(shared));
+    let mut ev = Arc::try_unwrap(shared).unwrap_or_else(Evaluator::layer);
     let mut then_error = None;
     let then_repr = then.as_ref().and_then(|stmt| {
         let r = ev.exec(stmt).and_then(|v| v.map(|v| v.repr()).transpose());
