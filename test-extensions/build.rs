@@ -72,6 +72,8 @@ fn samples() -> Vec<Sample> {
         "buffers_demo",
         // issue 3: the C API benchmark workloads (benches/capi.rs, scripts/bench-capi.sh).
         "benchmod",
+        // issue 9: the threads benchmark's undeclared module (scripts/bench-threads.sh).
+        "benchhold",
         // issue 9 item 9: threads (tests/stress.rs runs them under `gilgate stress`).
         "racy_counter",
         "mutex_sections",
