@@ -263,6 +263,32 @@ fn shared_list_and_dict_mutations_run_clean() {
     assert_eq!(j["lock"], "off", "{}", show(&o));
 }
 
+/// `del lst[-1]` takes the list's lock in CPython 3.14t (`list_ass_subscript` resolves the
+/// index inside its critical section), so 20000 deletions empty a list of 20000 items.
+#[test]
+#[ignore = "gilgate bug (capi objects/listobject.rs, not this branch's): list_ass_item checks the \
+            index outside the list's lock, so a concurrent delete makes it delete nothing"]
+fn concurrent_negative_deletes_empty_the_list() {
+    let o = stress(&[
+        "--json",
+        "--timeout",
+        "120",
+        "--setup",
+        "l = list(range(20000))",
+        "--threads",
+        "4",
+        "--iterations",
+        "5000",
+        "--then",
+        "len(l)",
+        "counter",
+        "l.__delitem__(-1)",
+    ]);
+    let j = json_ok(&o);
+    assert_eq!(j["errors"], serde_json::json!({}), "{}", show(&o));
+    assert_eq!(j["then"], "0", "{}", show(&o));
+}
+
 #[test]
 fn an_undeclared_import_while_threads_run_switches_the_lock_on() {
     // Thread 0 imports the undeclared racy_counter from inside a call at its iteration 100;

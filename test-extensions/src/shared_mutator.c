@@ -17,15 +17,24 @@ sm_mutate(PyObject *Py_UNUSED(module), PyObject *args)
         goto fail;
     }
     /* Every caller appends before it deletes, so the list is never empty at a delete and
-     * ends empty. */
+     * ends empty. Deleting "the last item" reads the size and deletes at it: one step only
+     * under a critical section on the list (PySequence_DelItem(lst, -1) alone would resolve
+     * the index before another thread's change). */
     if (PyList_Append(lst, v) < 0) {
         goto fail;
     }
-    if (PyList_Size(lst) < 1) {
+    int rc;
+    Py_BEGIN_CRITICAL_SECTION(lst);
+    Py_ssize_t n = PyList_GET_SIZE(lst);
+    if (n < 1) {
         PyErr_SetString(PyExc_AssertionError, "list empty after an append");
-        goto fail;
+        rc = -1;
     }
-    if (PySequence_DelItem(lst, -1) < 0) {
+    else {
+        rc = PyList_SetSlice(lst, n - 1, n, NULL);
+    }
+    Py_END_CRITICAL_SECTION();
+    if (rc < 0) {
         goto fail;
     }
     if (PyDict_SetItem(d, k, v) < 0) {
