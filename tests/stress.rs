@@ -216,7 +216,7 @@ fn pymutex_and_critical_sections_under_off() {
 
 #[test]
 fn foreign_pthread_gilstate_ensure_under_every_policy() {
-    for policy in ["auto", "on", "off", "module"] {
+    for policy in ["auto", "on", "off", "module", "error"] {
         let o = stress(&[
             "--gil",
             policy,
@@ -628,6 +628,39 @@ fn a_timeout_shows_a_thread_waiting_for_the_lock() {
     assert_eq!(
         err.matches("running (not waiting in the runtime)").count(),
         1,
+        "{err}"
+    );
+}
+
+#[test]
+fn a_timeout_shows_a_thread_waiting_on_a_critical_section() {
+    // Thread 0 keeps a section on d for 30 s without detaching; thread 1's add(d, ...) waits.
+    let o = stress(&[
+        "--gil",
+        "off",
+        "--timeout",
+        "1",
+        "--setup",
+        "d = {}",
+        "--threads",
+        "2",
+        "--duration",
+        "60",
+        "mutex_sections",
+        "mutex_sections.hold(d, 30000) if thread_index == 0 else mutex_sections.add(d, 'k')",
+    ]);
+    assert_eq!(code(&o), 4, "{}", show(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("thread 0: 0 iterations; running (not waiting in the runtime)"),
+        "{err}"
+    );
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("thread 1: "))
+        .expect("thread 1's line");
+    assert!(
+        line.contains("; waiting on a critical section on the object at 0x"),
         "{err}"
     );
 }

@@ -1,7 +1,8 @@
 /* mutex_sections: a declared free-threaded module that protects its shared state correctly:
  * a C counter under a PyMutex (also held across a detached sleep, so waiters park on it), and
  * read-modify-writes of dict items under one- and two-object critical sections (also with a
- * detached sleep inside the section, after which the section is held again). */
+ * detached sleep inside the section, after which the section is held again). hold(d, ms)
+ * keeps a section on d for ms without detaching (a long computation), for timeout reports. */
 #include <Python.h>
 #include <unistd.h>
 
@@ -131,7 +132,22 @@ ms_move(PyObject *Py_UNUSED(module), PyObject *args)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+ms_hold(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *d;
+    int ms;
+    if (!PyArg_ParseTuple(args, "Oi:hold", &d, &ms)) {
+        return NULL;
+    }
+    Py_BEGIN_CRITICAL_SECTION(d);
+    usleep((useconds_t)ms * 1000);
+    Py_END_CRITICAL_SECTION();
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef ms_methods[] = {
+    {"hold", ms_hold, METH_VARARGS, "hold a section on an object for ms, attached"},
     {"bump", ms_bump, METH_VARARGS, "count += 1 under the module's PyMutex"},
     {"value", ms_value, METH_NOARGS, "the count"},
     {"add", ms_add, METH_VARARGS, "d[key] += 1 under a critical section on d"},
