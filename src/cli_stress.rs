@@ -79,6 +79,15 @@ struct Tally {
     by_type: BTreeMap<String, (u64, String)>,
 }
 
+/// Sends the thread's index to the main thread when dropped.
+struct Done(mpsc::Sender<usize>, usize);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        let _ = self.0.send(self.1);
+    }
+}
+
 /// What the main thread can see of a running thread.
 struct Live {
     iterations: AtomicU64,
@@ -210,10 +219,10 @@ pub fn run(opts: Options) -> u8 {
             .name(format!("stress-{index}"))
             .spawn(move || {
                 let _ = wait_tx.send((index, this_thread_waits()));
+                // Tells the main thread this one is done, also when it panics.
+                let _done = Done(done_tx, index);
                 barrier.wait();
-                let t = worker(index, &shared, &main, iterations, duration, &l);
-                let _ = done_tx.send(index);
-                t
+                worker(index, &shared, &main, iterations, duration, &l)
             });
         match spawned {
             Ok(h) => handles.push(h),
