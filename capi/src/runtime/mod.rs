@@ -22,5 +22,6 @@ pub(crate) mod pystrtod;
 pub(crate) mod pythread;
 pub(crate) mod refcount;
 pub(crate) mod structmember;
+pub(crate) mod sync;
 pub(crate) mod wait_record;
 pub(crate) mod warnings;

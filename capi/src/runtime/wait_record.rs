@@ -1,12 +1,14 @@
 //! What each thread is waiting on right now: the process's lock, a `PyMutex`, a critical
 //! section (and, once the `module` policy's lock lands, the module lock). The blocking paths
-//! (`ceval_gil::take`, `lock.rs`'s parking, `critical_section.rs`'s blocking begins) each hold a
-//! [`Waiting`] guard while they block; a driver (`gilgate stress --timeout`) takes a thread's
+//! each hold a [`Waiting`] guard while they block; a driver (`gilgate stress --timeout`) takes a thread's
 //! [`WaitHandle`] up front and reads it from another thread when the thread seems stuck.
 //!
-//! A record nests: an inner wait replaces the outer one until it ends (a section's wait that
-//! parks on the mutex, then re-takes the lock on attach, shows the lock meanwhile), except
-//! that parking on a mutex a recorded section is waiting for keeps the section (more telling).
+//! The guards sit in `lock.rs`'s `lock` and `lock_slow` (a `PyMutex` that is not free),
+//! `critical_section.rs`'s `lock` (the section core's, contended) and `ceval_gil::take` (the
+//! lock held by another thread). A record nests: an inner wait replaces the outer one until
+//! it ends (a section's wait that parks and then re-takes the process's lock on attach shows
+//! the lock meanwhile), except that waiting on the mutex a recorded section waits for keeps
+//! the section (more telling).
 //! Reads are racy snapshots by design: good for a diagnostic, never for synchronisation.
 
 use std::sync::Arc;
@@ -21,9 +23,9 @@ pub enum Wait {
     ModuleLock,
     /// A `PyMutex` locked directly, by its address.
     Mutex(usize),
-    /// A critical section: the mutex it waits for, and the second one of a two-object section
-    /// (0 for one).
-    Section(usize, usize),
+    /// A critical section, by the mutex it waits for (an object's `ob_mutex`, or the mutex of a
+    /// `BeginMutex` section); of a two-object section, the one it waits for now.
+    Section(usize),
 }
 
 /// Where `ob_mutex` sits in `PyObject` (after `ob_tid` and `ob_flags`).
@@ -36,16 +38,10 @@ impl std::fmt::Display for Wait {
             Wait::Lock => write!(f, "the process's lock (GIL)"),
             Wait::ModuleLock => write!(f, "the module lock"),
             Wait::Mutex(m) => write!(f, "a PyMutex at {m:#x}"),
-            Wait::Section(m, 0) => write!(
+            Wait::Section(m) => write!(
                 f,
                 "a critical section on the object at {:#x} (its ob_mutex {m:#x})",
                 obj(m)
-            ),
-            Wait::Section(m1, m2) => write!(
-                f,
-                "a two-object critical section on the objects at {:#x} and {:#x} (ob_mutex {m1:#x}, {m2:#x})",
-                obj(m1),
-                obj(m2)
             ),
         }
     }
@@ -61,35 +57,30 @@ const SECTION: u8 = 4;
 #[derive(Debug, Default)]
 struct Slot {
     kind: AtomicU8,
-    a: AtomicUsize,
-    b: AtomicUsize,
+    addr: AtomicUsize,
 }
 
 impl Slot {
     fn get(&self) -> Option<Wait> {
-        let (a, b) = (
-            self.a.load(Ordering::Relaxed),
-            self.b.load(Ordering::Relaxed),
-        );
+        let a = self.addr.load(Ordering::Relaxed);
         match self.kind.load(Ordering::Acquire) {
             LOCK => Some(Wait::Lock),
             MODULE_LOCK => Some(Wait::ModuleLock),
             MUTEX => Some(Wait::Mutex(a)),
-            SECTION => Some(Wait::Section(a, b)),
+            SECTION => Some(Wait::Section(a)),
             _ => None,
         }
     }
 
     fn set(&self, w: Option<Wait>) {
-        let (k, a, b) = match w {
-            None => (NONE, 0, 0),
-            Some(Wait::Lock) => (LOCK, 0, 0),
-            Some(Wait::ModuleLock) => (MODULE_LOCK, 0, 0),
-            Some(Wait::Mutex(m)) => (MUTEX, m, 0),
-            Some(Wait::Section(m1, m2)) => (SECTION, m1, m2),
+        let (k, a) = match w {
+            None => (NONE, 0),
+            Some(Wait::Lock) => (LOCK, 0),
+            Some(Wait::ModuleLock) => (MODULE_LOCK, 0),
+            Some(Wait::Mutex(m)) => (MUTEX, m),
+            Some(Wait::Section(m)) => (SECTION, m),
         };
-        self.a.store(a, Ordering::Relaxed);
-        self.b.store(b, Ordering::Relaxed);
+        self.addr.store(a, Ordering::Relaxed);
         self.kind.store(k, Ordering::Release);
     }
 }
@@ -110,7 +101,7 @@ pub(crate) fn waiting(w: Wait) -> Waiting {
     let prev = SLOT
         .try_with(|s| {
             let prev = s.get();
-            let keep = matches!((prev, w), (Some(Wait::Section(m1, m2)), Wait::Mutex(m)) if m == m1 || m == m2);
+            let keep = matches!((prev, w), (Some(Wait::Section(s)), Wait::Mutex(m)) if m == s);
             if !keep {
                 s.set(Some(w));
             }
@@ -153,21 +144,21 @@ mod tests {
         let h = this_thread();
         assert_eq!(h.get(), None);
         {
-            let _s = waiting(Wait::Section(0x1010, 0));
-            assert_eq!(h.get(), Some(Wait::Section(0x1010, 0)));
+            let _s = waiting(Wait::Section(0x1010));
+            assert_eq!(h.get(), Some(Wait::Section(0x1010)));
             {
                 let _m = waiting(Wait::Mutex(0x1010));
-                assert_eq!(h.get(), Some(Wait::Section(0x1010, 0)));
+                assert_eq!(h.get(), Some(Wait::Section(0x1010)));
                 let _l = waiting(Wait::Lock);
                 assert_eq!(h.get(), Some(Wait::Lock));
             }
-            assert_eq!(h.get(), Some(Wait::Section(0x1010, 0)));
+            assert_eq!(h.get(), Some(Wait::Section(0x1010)));
             let _m = waiting(Wait::Mutex(0x2000));
             assert_eq!(h.get(), Some(Wait::Mutex(0x2000)));
         }
         assert_eq!(h.get(), None);
         assert_eq!(
-            Wait::Section(0x100a, 0).to_string(),
+            Wait::Section(0x100a).to_string(),
             "a critical section on the object at 0x1000 (its ob_mutex 0x100a)"
         );
     }
