@@ -12,9 +12,12 @@ const TAG: &str = ".cpython-314t-x86_64-linux-gnu.so";
 fn a_module_that_leaves_a_thread_running_gets_its_worker_replaced() {
     let tmp = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
-    for name in ["leaves_thread", "after_thread"] {
+    for (name, fixture) in [
+        ("leaves_thread", "inspect_worker/leaves_thread.c"),
+        ("after_thread", "inspect_worker/after_thread.c"),
+    ] {
         let out = tmp.path().join(format!("{name}{TAG}"));
-        cc::shared(cc::fixture(&format!("inspect_worker/{name}.c")), &out)
+        cc::shared(cc::fixture(fixture), &out)
             .args(["-O1", "-Wall", "-Werror", "-pthread"])
             .build();
         files.push(out);
