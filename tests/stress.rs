@@ -266,8 +266,6 @@ fn shared_list_and_dict_mutations_run_clean() {
 /// `del lst[-1]` takes the list's lock in CPython 3.14t (`list_ass_subscript` resolves the
 /// index inside its critical section), so 20000 deletions empty a list of 20000 items.
 #[test]
-#[ignore = "gilgate bug (capi objects/listobject.rs, not this branch's): list_ass_item checks the \
-            index outside the list's lock, so a concurrent delete makes it delete nothing"]
 fn concurrent_negative_deletes_empty_the_list() {
     let o = stress(&[
         "--json",
