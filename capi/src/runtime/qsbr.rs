@@ -415,3 +415,106 @@ pub fn pending_frees() -> usize {
 pub fn abandoned_frees() -> usize {
     QSBR.abandoned_len.load(Ordering::Relaxed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block() -> *mut c_void {
+        crate::pymem::malloc(32)
+    }
+
+    #[test]
+    fn a_goal_is_reached_once_every_other_online_slot_passed_it() {
+        let q = Qsbr::new();
+        // SAFETY: slots of `q` live as long as `q`.
+        let (a, b, c) = unsafe { (&*q.register(), &*q.register(), &*q.register()) };
+        // Nobody online: nothing holds anything back.
+        assert_eq!(q.min_online_except(null()), u64::MAX);
+        q.online(a);
+        q.online(b);
+        // `a` unlinks something: `b` came online before, so it holds the goal back; `a`'s own
+        // slot never does, for `a`.
+        let goal = q.advance();
+        assert!(q.min_online_except(a) < goal);
+        q.quiescent(b);
+        assert!(q.min_online_except(a) >= goal);
+        assert!(
+            q.min_online_except(b) < goal,
+            "a is still behind, for anyone else"
+        );
+        // Going offline releases too; an offline slot's quiescent point changes nothing.
+        q.offline(a);
+        q.quiescent(a);
+        assert_eq!(q.min_online_except(b), u64::MAX);
+        // A slot that comes online after the advance is past the goal already.
+        q.online(c);
+        assert!(q.min_online_except(b) >= goal);
+    }
+
+    #[test]
+    fn process_frees_the_ready_prefix_and_keeps_the_rest() {
+        let q = Qsbr::new();
+        // SAFETY: as above.
+        let (w, r) = unsafe { (&*q.register(), &*q.register()) };
+        q.online(w);
+        q.online(r);
+        let g1 = q.advance();
+        let mut queue = vec![Deferred {
+            ptr: block(),
+            goal: g1,
+        }];
+        q.quiescent(r);
+        let g2 = q.advance();
+        queue.push(Deferred {
+            ptr: block(),
+            goal: g2,
+        });
+        // SAFETY: blocks from pymem, reachable from nothing else.
+        unsafe { q.process(w, &mut queue) };
+        assert_eq!(queue.len(), 1, "r passed the first goal only");
+        assert_eq!(queue[0].goal, g2);
+        q.quiescent(r);
+        // SAFETY: as above.
+        unsafe { q.process(w, &mut queue) };
+        assert!(queue.is_empty());
+    }
+
+    #[test]
+    fn slots_are_reused_and_blocks_added_when_all_are_taken() {
+        let q = Qsbr::new();
+        let first: Vec<*const Slot> = (0..BLOCK_SLOTS + 3).map(|_| q.register()).collect();
+        assert_eq!(q.high.load(Ordering::Relaxed), BLOCK_SLOTS + 3);
+        // Every slot distinct; one given back is the next one taken.
+        for (i, a) in first.iter().enumerate() {
+            assert!(first[i + 1..].iter().all(|b| !std::ptr::eq(*a, *b)));
+        }
+        // SAFETY: a slot of `q`.
+        q.unregister(unsafe { &*first[5] });
+        assert!(std::ptr::eq(q.register(), first[5]));
+        // A slot in the second block counts in scans.
+        // SAFETY: as above.
+        let late = unsafe { &*first[BLOCK_SLOTS + 2] };
+        q.online(late);
+        assert_ne!(q.min_online_except(null()), u64::MAX);
+    }
+
+    #[test]
+    fn an_exited_threads_blocks_are_freed_by_others() {
+        let q = Qsbr::new();
+        // SAFETY: as above.
+        let r = unsafe { &*q.register() };
+        q.online(r);
+        let goal = q.advance();
+        q.abandon(&mut vec![Deferred { ptr: block(), goal }]);
+        q.process_abandoned();
+        assert_eq!(
+            q.abandoned_len.load(Ordering::Relaxed),
+            1,
+            "r still holds it"
+        );
+        q.quiescent(r);
+        q.process_abandoned();
+        assert_eq!(q.abandoned_len.load(Ordering::Relaxed), 0);
+    }
+}

@@ -606,3 +606,53 @@ pub unsafe fn Py_TYPE(op: *mut PyObject) -> *mut PyTypeObject {
 pub fn _Py_GetThreadLocal_Addr() -> *mut c_void {
     crate::pystate::tls_addr()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stand-in object pointer (never dereferenced: the registry only moves pointers).
+    fn p(n: usize) -> Parked {
+        Parked(n as *mut PyObject)
+    }
+
+    #[test]
+    fn a_queued_object_reaches_its_owner_and_only_sets_the_flag_once() {
+        let b = Brc::new();
+        let (owner, left) = b.register(4096);
+        assert!(left.is_empty());
+        assert!(
+            !b.queue(4096 + BRC_BUCKETS, p(1)),
+            "same bucket, other id: no owner"
+        );
+        assert!(!owner.work.load(Ordering::Relaxed));
+        assert!(b.queue(4096, p(8)));
+        assert!(b.queue(4096, p(16)));
+        assert!(owner.work.load(Ordering::Relaxed));
+        let got: Vec<usize> = Brc::take(&owner).iter().map(|x| x.0 as usize).collect();
+        assert_eq!(got, [8, 16]);
+        assert!(!owner.work.load(Ordering::Relaxed));
+        assert!(
+            Brc::take(&owner).is_empty(),
+            "no work: nothing taken, no lock"
+        );
+    }
+
+    #[test]
+    fn an_unregistered_owner_gets_nothing_more_and_hands_back_its_queue() {
+        let b = Brc::new();
+        let (owner, _) = b.register(77);
+        assert!(b.queue(77, p(8)));
+        let left = b.unregister(&owner);
+        assert_eq!(left.len(), 1);
+        assert!(!b.queue(77, p(16)), "gone: the caller merges on the spot");
+        // A stale owner of a reused id is replaced; the new owner gets its queue.
+        let (old, _) = b.register(99);
+        assert!(b.queue(99, p(8)));
+        let (new, left) = b.register(99);
+        assert_eq!(left.len(), 1);
+        assert!(b.queue(99, p(16)));
+        assert_eq!(Brc::take(&new).len(), 1);
+        assert!(Brc::take(&old).is_empty());
+    }
+}
