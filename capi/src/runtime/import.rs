@@ -137,11 +137,8 @@ pub fn get_module(name: &str) -> *mut PyObject {
     if d.is_null() {
         return null_mut();
     }
-    // SAFETY: `d` is the live sys.modules dict.
-    let m = unsafe { crate::dictobject::get_str(d, name) };
-    // SAFETY: a borrowed live value (or NULL).
-    unsafe { crate::refcount::xincref(m) };
-    m
+    // SAFETY: `d` is the live sys.modules dict; the reference is taken under its section.
+    unsafe { crate::dictobject::get_str_ref(d, name) }
 }
 
 /// Stores `sys.modules[name] = m`.
@@ -774,12 +771,9 @@ pub unsafe fn PyImport_GetModule(name: *mut PyObject) -> *mut PyObject {
     if d.is_null() || name.is_null() {
         return null_mut();
     }
-    // SAFETY: live dict and key (C API contract).
-    unsafe {
-        let m = crate::dictobject::get_with_error(d, name);
-        crate::refcount::xincref(m);
-        m
-    }
+    // SAFETY: live dict and key (C API contract); the reference is taken under the dict's
+    // section, so another thread's `del sys.modules[name]` cannot free the module first.
+    unsafe { crate::dictobject::get_ref(d, name) }
 }
 
 /// `PyImport_AddModuleRef`: `sys.modules[name]`, created empty when missing (new reference).
