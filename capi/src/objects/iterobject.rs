@@ -91,7 +91,8 @@ unsafe fn atomic_field<'a>(p: *mut Py_ssize_t) -> &'a std::sync::atomic::AtomicI
 /// until the iterator is deallocated (so no thread's step can see it freed, and it is released
 /// exactly once), exhaustion is an index of -1, and the index is read and written back
 /// atomically. Two threads calling `next` on one iterator never crash or double-release; an
-/// item may be produced twice or skipped (CPython 3.14t's rule for a shared iterator).
+/// item may be produced twice or skipped (CPython 3.14t's rule for a shared iterator), but an
+/// exhausted iterator stays exhausted.
 ///
 /// # Safety
 /// `op` must be a live `IterObject`.
@@ -121,7 +122,10 @@ pub(crate) unsafe fn iter_step(op: *mut PyObject, f: NextFn) -> *mut PyObject {
         }
         match r {
             Step::Item(o) => {
-                index.store(st.index + 1, Relaxed);
+                // Moves the index on only from where this step read it: a thread that lost a
+                // race does not move it back, nor revive an exhausted iterator (-1), so each
+                // thread sees rising indexes (a stronger rule than CPython's plain store).
+                let _ = index.compare_exchange(i, st.index + 1, Relaxed, Relaxed);
                 o
             }
             Step::End => {
