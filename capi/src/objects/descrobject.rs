@@ -95,13 +95,12 @@ pub(crate) unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *m
         let p = op.cast::<u8>().offset((*m).offset);
         match (*m).type_ {
             Py_T_OBJECT | Py_T_OBJECT_EX => {
-                // Loaded and increfed under `op`'s critical section, which `write_member`
-                // holds while it swaps the slot: a racing store cannot release the value
-                // between the load and the incref. (CPython 3.14t tries a lock-free
-                // try-incref first; that needs object memory kept valid by QSBR, which
-                // gilgate does not have.)
+                // Loaded and increfed under `op`'s mutex, which `write_member` holds while it
+                // swaps the slot: a racing store cannot release the value between the load
+                // and the incref. (CPython 3.14t tries a lock-free try-incref first; that
+                // needs object memory kept valid by QSBR, which gilgate does not have.)
                 let v = {
-                    crate::critical_section::hold!(_g, op);
+                    let _g = crate::object::ObjectLock::new(op);
                     let v = std::sync::atomic::AtomicPtr::from_ptr(p.cast::<*mut PyObject>())
                         .load(std::sync::atomic::Ordering::Acquire);
                     crate::refcount::xincref(v);

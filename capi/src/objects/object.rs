@@ -1491,10 +1491,48 @@ pub(crate) unsafe fn type_lookup_ref(t: *mut PyTypeObject, name: *mut PyObject) 
     }
 }
 
+/// `op`'s `ob_mutex` held around a few loads and stores of one of its slots (nothing in
+/// between waits or detaches): the exclusion of `Py_BEGIN_CRITICAL_SECTION(op)` without its
+/// bookkeeping. A thread whose active critical section already holds the mutex goes on without
+/// locking; a contended lock parks detached like a section's (the slow path, as the list's
+/// lock). Used for the per-object slots (instance dict, object members).
+pub(crate) struct ObjectLock(*mut PyMutex, bool);
+
+impl ObjectLock {
+    /// Locks `op` (a live object).
+    #[inline]
+    pub(crate) fn new(op: *mut PyObject) -> ObjectLock {
+        // SAFETY: `op` is a live object (every caller's contract).
+        let m = unsafe { &raw mut (*op).ob_mutex };
+        if crate::lock::lock_fast(m) {
+            return ObjectLock(m, true);
+        }
+        ObjectLock::contended(m)
+    }
+
+    #[cold]
+    fn contended(m: *mut PyMutex) -> ObjectLock {
+        if crate::critical_section::held_by_current_thread(m) {
+            return ObjectLock(m, false);
+        }
+        crate::lock::lock(m);
+        ObjectLock(m, true)
+    }
+}
+
+impl Drop for ObjectLock {
+    #[inline]
+    fn drop(&mut self) {
+        if self.1 {
+            crate::lock::unlock(self.0);
+        }
+    }
+}
+
 /// A new reference to the instance dict in slot `dp` of `op` (NULL when there is none yet and
 /// `create` is false). The slot is read, and a dict created lazily is published, under `op`'s
-/// critical section, which `__dict__` assignment also holds while it swaps the slot: so two
-/// threads creating the dict get one dict, and a reader never increfs a dict that an
+/// mutex (`ObjectLock`), which `__dict__` assignment also holds while it swaps the slot: so
+/// two threads creating the dict get one dict, and a reader never increfs a dict that an
 /// assignment already released.
 ///
 /// # Safety
@@ -1508,7 +1546,7 @@ pub(crate) unsafe fn instance_dict_ref(
     // SAFETY: forwarded contract; the slot is an aligned pointer field.
     unsafe {
         let slot = AtomicPtr::from_ptr(dp);
-        crate::critical_section::hold!(_g, op);
+        let _g = ObjectLock::new(op);
         let mut d = slot.load(Ordering::Acquire);
         if d.is_null() && create {
             d = crate::dictobject::new_dict();

@@ -803,10 +803,10 @@ pub(crate) unsafe fn generic_set_dict(op: *mut PyObject, v: *mut PyObject) -> c_
             ));
             return -1;
         }
-        // Swapped under the object's section (readers take their reference under it, see
-        // `object::instance_dict_ref`); the old dict is released after the section ends.
+        // Swapped under the object's mutex (readers take their reference under it, see
+        // `object::instance_dict_ref`); the old dict is released after.
         let old = {
-            crate::critical_section::hold!(_g, op);
+            let _g = ObjectLock::new(op);
             std::sync::atomic::AtomicPtr::from_ptr(dp)
                 .swap(new_ref(v), std::sync::atomic::Ordering::AcqRel)
         };
@@ -845,7 +845,7 @@ pub unsafe fn PyObject_ClearManagedDict(op: *mut PyObject) {
             && let Some(dp) = dict_ptr(op)
         {
             let d = {
-                crate::critical_section::hold!(_g, op);
+                let _g = ObjectLock::new(op);
                 std::sync::atomic::AtomicPtr::from_ptr(dp)
                     .swap(null_mut(), std::sync::atomic::Ordering::AcqRel)
             };

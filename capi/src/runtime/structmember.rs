@@ -115,11 +115,11 @@ pub(crate) unsafe fn write_member(
         }
         match kind {
             Py_T_OBJECT | Py_T_OBJECT_EX => {
-                // Swapped under `op`'s critical section (readers load and incref under it);
-                // the old value is released after the section ends.
+                // Swapped under `op`'s mutex (readers load and incref under it); the old value
+                // is released after.
                 let new = if v.is_null() { v } else { new_ref(v) };
                 let old = {
-                    crate::critical_section::hold!(_g, op);
+                    let _g = crate::object::ObjectLock::new(op);
                     std::sync::atomic::AtomicPtr::from_ptr(p.cast::<*mut PyObject>())
                         .swap(new, std::sync::atomic::Ordering::AcqRel)
                 };
