@@ -1966,9 +1966,10 @@ pub(crate) unsafe fn type_module_obj(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 && !(*t).tp_dict.is_null() {
-            let m = crate::dictobject::get_str((*t).tp_dict, "__module__");
+            // (taken under the type dict's section: `C.__module__ = x` may race)
+            let m = crate::dictobject::get_str_ref((*t).tp_dict, "__module__");
             if !m.is_null() {
-                return new_ref(m);
+                return m;
             }
         }
         uni::from_str(&type_module_name(t))

@@ -653,21 +653,6 @@ pub fn PyGILState_GetThisThreadState() -> *mut PyThreadState {
 /// per-interpreter list).
 static MODULES_BY_INDEX: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
 
-/// Modules replaced or removed from `MODULES_BY_INDEX`: their references are kept for the
-/// life of the process, so the borrowed pointer `PyState_FindModule` handed to another thread
-/// never dangles (CPython's list drops them at once; this costs one module per replacement,
-/// which happens only when a single-phase module is initialised again).
-static RETIRED_MODULES: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
-
-fn retire_module(old: usize) {
-    if old != 0 {
-        RETIRED_MODULES
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(old);
-    }
-}
-
 fn modules_by_index() -> std::sync::MutexGuard<'static, Vec<usize>> {
     MODULES_BY_INDEX.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -706,13 +691,17 @@ pub unsafe fn add_module(
         }
         std::mem::replace(&mut list[index], module as usize)
     };
-    retire_module(old);
+    if old != 0 {
+        // SAFETY: the list held this reference.
+        unsafe { crate::refcount::decref(old as *mut PyObject) };
+    }
     0
 }
 
 /// The module filed under `def`'s index, as a borrowed reference, or NULL (no exception).
-/// The pointer stays valid for the process even when another thread replaces or removes the
-/// entry meanwhile (`RETIRED_MODULES`).
+/// Borrowed as CPython's: a `PyState_RemoveModule` (or a new `PyState_AddModule` for the same
+/// def, made when a single-phase module is initialised again) on another thread releases it,
+/// as in CPython (keeping replaced modules for the process would leak one module per load).
 ///
 /// # Safety
 /// `def` must be NULL or a live def.
@@ -760,6 +749,9 @@ pub unsafe fn PyState_RemoveModule(def: *mut crate::moduleobject::PyModuleDef) -
             _ => return raise_system_error("Module index out of bounds."),
         }
     };
-    retire_module(old);
+    if old != 0 {
+        // SAFETY: the list held this reference.
+        unsafe { crate::refcount::decref(old as *mut PyObject) };
+    }
     0
 }
