@@ -202,10 +202,13 @@ unsafe fn store(s: *mut PyObject) -> *mut PyObject {
 unsafe fn sync(s: *mut PyObject) {
     // SAFETY: a live set.
     unsafe {
+        // (atomic stores: `len` reads `used` without the set's section)
         let n = crate::dictobject::len(store(s));
         let p = s.cast::<PySetObject>();
-        (*p).used = n;
-        (*p).fill = n;
+        std::sync::atomic::AtomicIsize::from_ptr(&raw mut (*p).used)
+            .store(n, std::sync::atomic::Ordering::Relaxed);
+        std::sync::atomic::AtomicIsize::from_ptr(&raw mut (*p).fill)
+            .store(n, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -308,7 +311,10 @@ pub(crate) unsafe fn elements(s: *mut PyObject) -> Vec<*mut PyObject> {
 /// `s` must be a live set.
 pub(crate) unsafe fn len(s: *mut PyObject) -> Py_ssize_t {
     // SAFETY: forwarded contract.
-    unsafe { (*s.cast::<PySetObject>()).used }
+    unsafe {
+        std::sync::atomic::AtomicIsize::from_ptr(&raw mut (*s.cast::<PySetObject>()).used)
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// Adds every element of `it`.
