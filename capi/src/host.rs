@@ -46,6 +46,9 @@ pub use crate::ceval_gil::{
     switch_interval,
 };
 pub use crate::pystate::thread_state_count;
+/// What a thread waits on (`runtime/wait_record.rs`): take a thread's handle on it, read it
+/// from another thread.
+pub use crate::wait_record::{Wait, WaitHandle, this_thread as this_thread_waits};
 
 /// Runs `f` detached (`Py_BEGIN_ALLOW_THREADS` .. `Py_END_ALLOW_THREADS`) when the calling
 /// thread is attached: the lock is released meanwhile, and `f` must not touch Python objects.
