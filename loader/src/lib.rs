@@ -226,7 +226,9 @@ impl Loader {
             d.error = Some(refusal(&c.name, &c.display_path));
             requires = None;
         }
-        ModuleReport::new(&c.name, &c.display_path, abi_tag, d, requires)
+        let mut row = ModuleReport::new(&c.name, &c.display_path, abi_tag, d, requires);
+        row.per_module_lock = requires == Some(true) && self.policy == Policy::Module;
+        row
     }
 
     /// Finds `spec` (a path to a `.so`, or a dotted name on `search`) and loads it into this
