@@ -23,6 +23,8 @@ use support::cc;
 const HANG_GUARD: Duration = Duration::from_secs(300);
 const THREADS: usize = 4;
 const ROUNDS: usize = 3000;
+/// Copies of `racy` under other names (`racy0`..), each imported by all threads at once.
+const IMPORT_NAMES: usize = 16;
 
 /// Builds the fixtures into a folder of this process (a module search root).
 fn fixtures() -> PathBuf {
@@ -39,6 +41,22 @@ fn fixtures() -> PathBuf {
         .arg("-pthread")
         .build();
     }
+    // `withlib` and its private library in `withlib.libs/`, found through the module's rpath.
+    let libs = dir.join("withlib.libs");
+    std::fs::create_dir_all(&libs).unwrap();
+    cc::shared(cc::fixture("modlock/privlib.c"), libs.join("libwl.so")).build();
+    cc::shared(
+        cc::fixture("modlock/withlib.c"),
+        dir.join("withlib.cpython-314t-x86_64-linux-gnu.so"),
+    )
+    .link_args([
+        "-L",
+        "withlib.libs",
+        "-l:libwl.so",
+        "-Wl,-rpath,$ORIGIN/withlib.libs",
+    ])
+    .current_dir(&dir)
+    .build();
     dir
 }
 
@@ -269,18 +287,31 @@ fn slots_and_deallocators_are_covered() {
 /// (e) Threads importing one single-phase module at once run its init once and get the same
 /// module, under `auto` (the import switches the process's lock on) and `module`.
 fn import_once(policy: Policy) {
-    let (_, _) = setup(policy, &["declared"]);
-    let got = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let g = got.clone();
-    on_threads(THREADS, move |_| {
-        // SAFETY: a C string.
-        let m = unsafe { PyImport_ImportModule(c"racy".as_ptr()) };
-        assert!(!m.is_null(), "{:?}", gilgate::capi::host::take_exception());
-        g.lock().unwrap().push(m as usize);
-    });
-    let got = got.lock().unwrap().clone();
-    assert!(got.iter().all(|&m| m == got[0]), "one module object");
-    assert_eq!(counts(got[0])[2], 1, "PyInit_racy ran once");
+    let (dir, _) = setup(policy, &["declared"]);
+    for i in 0..IMPORT_NAMES {
+        cc::shared(
+            cc::fixture("modlock/racy.c"),
+            dir.join(format!("racy{i}.cpython-314t-x86_64-linux-gnu.so")),
+        )
+        .define("GG_NAME", &format!("racy{i}"))
+        .arg("-pthread")
+        .build();
+    }
+    for i in 0..IMPORT_NAMES {
+        let name = CString::new(format!("racy{i}")).unwrap();
+        let got = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let g = got.clone();
+        on_threads(THREADS, move |_| {
+            // SAFETY: a C string.
+            let m = unsafe { PyImport_ImportModule(name.as_ptr()) };
+            assert!(!m.is_null(), "{:?}", gilgate::capi::host::take_exception());
+            g.lock().unwrap().push(m as usize);
+        });
+        let got = got.lock().unwrap().clone();
+        assert_eq!(got.len(), THREADS);
+        assert!(got.iter().all(|&m| m == got[0]), "one module object");
+        assert_eq!(counts(got[0])[2], 1, "PyInit_racy{i} ran once");
+    }
 }
 
 #[test]
@@ -322,4 +353,32 @@ fn the_modules_own_thread_takes_the_lock_in_ensure() {
     });
     call(join, None);
     assert_eq!(counts(racy)[0], (THREADS * ROUNDS) as i64);
+}
+
+/// A function an undeclared module exposes from the private library it loaded from its
+/// wheel's `<pkg>.libs/` folder runs under the per-module lock too (the library's code is
+/// registered as the module's).
+#[test]
+fn private_libraries_count_as_the_modules_code() {
+    if !support::in_child("private_libraries_count_as_the_modules_code") {
+        return;
+    }
+    let (_, m) = setup(Policy::Module, &["withlib"]);
+    let withlib = m[0];
+    let bump = attr(withlib, "bump");
+    on_threads(THREADS, move |_| {
+        for _ in 0..ROUNDS {
+            call(bump, None);
+        }
+    });
+    let f = attr(withlib, "count");
+    // SAFETY: live objects; the result is an int.
+    let n = unsafe {
+        let r = PyObject_CallNoArgs(f as *mut PyObject);
+        assert!(!r.is_null());
+        let n = PyLong_AsLong(r);
+        Py_DecRef(r);
+        n
+    };
+    assert_eq!(n as usize, THREADS * ROUNDS);
 }

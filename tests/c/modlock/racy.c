@@ -4,6 +4,15 @@
  * `--gil module` the per-module lock must make every count exact. */
 #include <Python.h>
 #include <pthread.h>
+
+/* The module's name (tests/modlock.rs also builds copies under other names). */
+#ifndef GG_NAME
+#define GG_NAME racy
+#endif
+#define GG_CAT2(a, b) a##b
+#define GG_CAT(a, b) GG_CAT2(a, b)
+#define GG_STR2(a) #a
+#define GG_STR(a) GG_STR2(a)
 #include <sched.h>
 #include <stdatomic.h>
 
@@ -151,7 +160,7 @@ static PyType_Slot counter_slots[] = {
 };
 
 static PyType_Spec counter_spec = {
-    "racy.Counter", sizeof(CounterObject), 0, Py_TPFLAGS_DEFAULT, counter_slots,
+    GG_STR(GG_NAME) ".Counter", sizeof(CounterObject), 0, Py_TPFLAGS_DEFAULT, counter_slots,
 };
 
 static PyMethodDef methods[] = {
@@ -167,10 +176,10 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef def = {
-    PyModuleDef_HEAD_INIT, "racy", NULL, -1, methods, NULL, NULL, NULL, NULL,
+    PyModuleDef_HEAD_INIT, GG_STR(GG_NAME), NULL, -1, methods, NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit_racy(void)
+PyMODINIT_FUNC GG_CAT(PyInit_, GG_NAME)(void)
 {
     /* Racy on purpose, with a wide window: two inits at once would show as a count of 1 and
      * a second module. */
