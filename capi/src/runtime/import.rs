@@ -851,6 +851,13 @@ pub(crate) fn add_module(name: &str) -> *mut PyObject {
     if !m.is_null() {
         return m;
     }
+    // Get-then-create under the name's import lock, so two threads asking at once get one
+    // module (and an import of the name in progress finishes first).
+    let _importing = lock_name(name);
+    let m = get_module(name);
+    if !m.is_null() {
+        return m;
+    }
     let n = uni::from_str(name);
     if n.is_null() {
         return n;
