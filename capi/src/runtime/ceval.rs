@@ -74,11 +74,11 @@ pub fn PyEval_ThreadsInitialized() -> c_int {
 
 /// Detaches the calling thread (`_PyThreadState_Detach`, what `PyEval_SaveThread` does):
 /// merges the references other threads queued for it, suspends its critical sections, marks
-/// its state detached, clears the attached slot, drops the lock and (`--gil module`) releases the
-/// per-module lock, saving its depth. Returns the state (NULL
-/// when none was attached: then nothing happens). Every wait inside the runtime (a parked
-/// `PyMutex`, a critical section on a busy object) goes through this pair, so the lock and the
-/// sections are released exactly where CPython releases them.
+/// its state detached, clears the attached slot, drops the lock and (`--gil module`) releases
+/// the per-module lock, saving its depth. Returns the state (NULL when none was attached: then
+/// nothing happens). Every wait inside the runtime (a parked `PyMutex`, a critical section on
+/// a busy object) goes through this pair, so the lock and the sections are released exactly
+/// where CPython releases them.
 pub(crate) fn detach() -> *mut PyThreadState {
     let ts = attached();
     if ts.is_null() {
@@ -95,9 +95,10 @@ pub(crate) fn detach() -> *mut PyThreadState {
 }
 
 /// Attaches `ts` (`_PyThreadState_Attach`; NULL: nothing): re-takes the per-module lock the
-/// last detach released (`--gil module`), waits for the lock while it is enabled, marks the state attached, resumes the top-most critical section, merges queued
-/// references. If the lock was switched on between taking it (a no-op while off) and marking
-/// the state, undoes and waits for it, as CPython does.
+/// last detach released (`--gil module`), waits for the lock while it is enabled, marks the
+/// state attached, resumes the top-most critical section, merges queued references. If the
+/// lock was switched on between taking it (a no-op while off) and marking the state, undoes
+/// and waits for it, as CPython does.
 pub(crate) fn attach(ts: *mut PyThreadState) {
     if ts.is_null() {
         return;

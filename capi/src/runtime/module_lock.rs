@@ -240,6 +240,7 @@ impl Drop for Entered {
 
 /// `into_extension`'s slow path (the policy is `module`): runs `call` holding the lock when
 /// `addr` lies in a registered module's code.
+#[cold]
 #[inline(never)]
 pub(crate) fn call_at<R>(addr: usize, call: impl FnOnce() -> R) -> R {
     if !covers(addr) {
