@@ -15,7 +15,7 @@ bench_python() {
     [ -x "$PY" ] || { echo "bench: $PY is not an executable interpreter" >&2; exit 1; }
 }
 
-# Builds benchmod twice with $PY's own extension settings (sysconfig CC, CFLAGS, CCSHARED and
+# Builds benchmod (and benchhold) twice with $PY's own extension settings (sysconfig CC, CFLAGS, CCSHARED and
 # LDSHARED, as setuptools uses them); only the include folder differs:
 #   DIR/cpython/benchmod<EXT_SUFFIX>                         against CPython's INCLUDEPY
 #   DIR/gilgate/benchmod.cpython-314t-x86_64-linux-gnu.so    against gilgate's include/
@@ -29,18 +29,22 @@ for k in ("CC", "CFLAGS", "CCSHARED", "LDSHARED", "INCLUDEPY", "EXT_SUFFIX"):
     print(sysconfig.get_config_var(k) or "")
 PY
     { read -r cc; read -r cflags; read -r ccshared; read -r ldshared; read -r includepy; read -r suffix; } < "$dir/sysconfig"
-    local src="$root/test-extensions/src/benchmod.c" inc out
-    for side in cpython gilgate; do
-        if [ "$side" = cpython ]; then
-            inc=$includepy out="$dir/cpython/benchmod$suffix"
-        else
-            inc="$root/include" out="$dir/gilgate/benchmod.cpython-314t-x86_64-linux-gnu.so"
-        fi
-        # shellcheck disable=SC2086  # the sysconfig values are word lists
-        $cc $cflags $ccshared -I"$inc" -c "$src" -o "$out.o"
-        # shellcheck disable=SC2086
-        $ldshared "$out.o" -o "$out"
-        rm -f "$out.o"
+    local inc out mod src
+    # benchhold (undeclared) serves scripts/bench-threads.sh.
+    for mod in benchmod benchhold; do
+        src="$root/test-extensions/src/$mod.c"
+        for side in cpython gilgate; do
+            if [ "$side" = cpython ]; then
+                inc=$includepy out="$dir/cpython/$mod$suffix"
+            else
+                inc="$root/include" out="$dir/gilgate/$mod.cpython-314t-x86_64-linux-gnu.so"
+            fi
+            # shellcheck disable=SC2086  # the sysconfig values are word lists
+            $cc $cflags $ccshared -I"$inc" -c "$src" -o "$out.o"
+            # shellcheck disable=SC2086
+            $ldshared "$out.o" -o "$out"
+            rm -f "$out.o"
+        done
     done
     BENCH_CFLAGS="$cc $cflags $ccshared"
     # One workload, COUNT calls of N iterations each, under CPython: prints "name\tbest s\trepr".
@@ -60,13 +64,14 @@ for name in sys.argv[3:]:
 PY
 }
 
-# Sets GILGATE_BIN to the release build of examples/bench_capi, building it first when $2 is 1.
+# Sets GILGATE_BIN to the release build of examples/$3 (default bench_capi), building it first
+# when $2 is 1.
 bench_gilgate_bin() {
-    local root=$1 build=$2
+    local root=$1 build=$2 example=${3:-bench_capi}
     if [ "$build" = 1 ]; then
-        (cd "$root" && CARGO_INCREMENTAL=0 cargo build --quiet --release --example bench_capi)
+        (cd "$root" && CARGO_INCREMENTAL=0 cargo build --quiet --release --example "$example")
     fi
-    GILGATE_BIN="${CARGO_TARGET_DIR:-$root/target}/release/examples/bench_capi"
+    GILGATE_BIN="${CARGO_TARGET_DIR:-$root/target}/release/examples/$example"
 }
 
 BENCH_WORKLOADS="objects int_arith float_arith list_ops dict_ops str_build parse_args"

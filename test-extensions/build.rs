@@ -72,6 +72,8 @@ fn samples() -> Vec<Sample> {
         "buffers_demo",
         // issue 3: the C API benchmark workloads (benches/capi.rs, scripts/bench-capi.sh).
         "benchmod",
+        // issue 9: the threads benchmark's undeclared module (scripts/bench-threads.sh).
+        "benchhold",
     ] {
         list.push(Sample {
             file: tagged(stem, TAG_314T),

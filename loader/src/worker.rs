@@ -6,7 +6,9 @@
 //! (each `PyUnstable_Module_SetGIL` call, the definition a hook returned), then the answer.
 //! The events let the parent give a verdict even when the init then crashes or hangs.
 //!
-//! 3.14t modules share long-lived workers. A module built for another CPython (3.13t, 3.15t)
+//! 3.14t modules share long-lived workers, except after a module that left threads running (its
+//! init started a thread that did not end): that worker exits after its answer and the next
+//! module gets a fresh one, so no module is inspected while another's threads run. A module built for another CPython (3.13t, 3.15t)
 //! gets a fresh worker of its own, started with `GILGATE_WORKER_VERSION` so that the version
 //! it sees (`Py_GetVersion()`, `sys.version`, `sys.version_info`, `sys.hexversion`,
 //! `Py_Version`) is its target's: its inline macros run against its own CPython's layouts and
@@ -57,6 +59,9 @@ enum Line {
     Setgil { module: Option<String>, value: u64 },
     /// The definition a hook returned, before its create slot runs.
     Def(Box<DefSeen>),
+    /// The module left threads running (this many more than before its request): the
+    /// worker exits after its answer, and the next module gets a fresh one.
+    Retiring { threads: usize },
     /// The declaration: the last line for a request.
     Answer(Box<Declaration>),
 }
@@ -152,6 +157,7 @@ fn serve() -> ! {
         if line.trim().is_empty() {
             continue;
         }
+        let threads_before = thread_count();
         let answer = match serde_json::from_str::<Request>(&line) {
             Ok(req) => answer(&req),
             Err(e) => Declaration::failed(
@@ -159,11 +165,24 @@ fn serve() -> ! {
                 ErrorReport::new("HostError", format!("bad worker request: {e}")),
             ),
         };
-        if !send(&Line::Answer(Box::new(answer))) {
-            break;
+        // A module that left threads running would run them under every later module's
+        // inspection (calling into the runtime, holding its locks): this worker retires.
+        let left = thread_count().saturating_sub(threads_before);
+        if left > 0 {
+            send(&Line::Retiring { threads: left });
+        }
+        if !send(&Line::Answer(Box::new(answer))) || left > 0 {
+            // Not `exit`: the module's threads may hold locks that exit handlers need.
+            // SAFETY: ends the process at once; nothing after this runs.
+            unsafe { libc::_exit(0) };
         }
     }
     std::process::exit(0)
+}
+
+/// The threads of this process (`/proc/self/task`); 0 when that cannot be read.
+fn thread_count() -> usize {
+    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
 }
 
 fn answer(req: &Request) -> Declaration {
@@ -347,6 +366,7 @@ impl Pool {
             .and_then(|_| w.stdin.flush());
         let deadline = Instant::now() + self.timeout;
         let mut seen = Seen::default();
+        let mut retiring = None;
         let settle = |d: Declaration, seen: &Seen| {
             incomplete::settle(
                 d,
@@ -366,7 +386,17 @@ impl Pool {
             };
             match reply {
                 Ok(line) => match serde_json::from_str::<Line>(&line) {
-                    Ok(Line::Answer(d)) => return *d,
+                    Ok(Line::Answer(d)) => {
+                        if let Some(threads) = retiring {
+                            tracing::debug!(
+                                "{}: left {threads} thread(s) running; its worker is replaced",
+                                req.path.display()
+                            );
+                            self.retire();
+                        }
+                        return *d;
+                    }
+                    Ok(Line::Retiring { threads }) => retiring = Some(threads),
                     Ok(Line::Setgil { module, value }) => seen.setgil.push((module, value)),
                     Ok(Line::Def(d)) => seen.def = Some(*d),
                     Ok(Line::Hook) => seen.hook_called = true,
@@ -402,6 +432,14 @@ impl Pool {
                     return settle(Declaration::failed(target, e), &seen);
                 }
             }
+        }
+    }
+
+    /// Lets a worker that announced it retires exit by itself (it `_exit`s after its answer).
+    fn retire(&mut self) {
+        if let Some(mut w) = self.current.take() {
+            drop(w.stdin);
+            let _ = w.child.wait();
         }
     }
 

@@ -12,6 +12,16 @@
  *   parse_args(n)   n calls of a METH_VARARGS function through PyObject_Call; the callee
  *                   unpacks its tuple with PyArg_ParseTuple
  *
+ * and, for the threads benchmark (scripts/bench-threads.sh), costs that are not workloads:
+ *
+ *   detach_pairs(n)   n Py_BEGIN_ALLOW_THREADS / Py_END_ALLOW_THREADS pairs (detach, attach)
+ *   section_pairs(n)  n uncontended one-object critical sections on a list (where the headers
+ *                     have them; elsewhere n plain loop turns)
+ *   handoff_reset()   gives the first turn to caller 0
+ *   handoff(n, me)    two threads call this at once with me = 0 and 1; n times each waits
+ *                     (detached) for its turn, attaches and passes the turn on, so every turn is
+ *                     one hand-off of whatever lock attaching takes
+ *
  * Multi-phase init; the module declares it runs without the GIL (where the headers know the
  * slot). It builds unmodified against CPython 3.11's headers too. */
 #define PY_SSIZE_T_CLEAN
@@ -397,6 +407,77 @@ fail:
     return NULL;
 }
 
+static PyObject *
+bench_detach_pairs(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    long long n = PyLong_AsLongLong(arg);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    for (long long i = 0; i < n; i++) {
+        Py_BEGIN_ALLOW_THREADS
+        Py_END_ALLOW_THREADS
+    }
+    return PyLong_FromLongLong(n);
+}
+
+static PyObject *
+bench_section_pairs(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    long long n = PyLong_AsLongLong(arg);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *target = PyList_New(0);
+    if (target == NULL) {
+        return NULL;
+    }
+    long long done = 0;
+    for (long long i = 0; i < n; i++) {
+#ifdef Py_BEGIN_CRITICAL_SECTION
+        Py_BEGIN_CRITICAL_SECTION(target);
+        done++;
+        Py_END_CRITICAL_SECTION();
+#else
+        done++;
+#endif
+    }
+    Py_DECREF(target);
+    return PyLong_FromLongLong(done);
+}
+
+/* Whose turn it is in handoff(): 0 or 1. */
+static int handoff_turn;
+
+static PyObject *
+bench_handoff_reset(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(unused))
+{
+    __atomic_store_n(&handoff_turn, 0, __ATOMIC_SEQ_CST);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+bench_handoff(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    long long n;
+    int me;
+    if (!PyArg_ParseTuple(args, "Li:handoff", &n, &me)) {
+        return NULL;
+    }
+    if (me != 0 && me != 1) {
+        PyErr_SetString(PyExc_ValueError, "handoff: me must be 0 or 1");
+        return NULL;
+    }
+    for (long long i = 0; i < n; i++) {
+        Py_BEGIN_ALLOW_THREADS
+        while (__atomic_load_n(&handoff_turn, __ATOMIC_ACQUIRE) != me) {
+        }
+        Py_END_ALLOW_THREADS
+        __atomic_store_n(&handoff_turn, 1 - me, __ATOMIC_RELEASE);
+    }
+    return PyLong_FromLongLong(n);
+}
+
 static PyMethodDef bench_methods[] = {
     {"objects", bench_objects, METH_O, "objects(n): create and destroy n objects"},
     {"int_arith", bench_int_arith, METH_O, "int_arith(n): n rounds of int arithmetic"},
@@ -406,6 +487,10 @@ static PyMethodDef bench_methods[] = {
     {"str_build", bench_str_build, METH_O, "str_build(n): build and join n pieces"},
     {"parse_args", bench_parse_args, METH_O, "parse_args(n): n PyArg_ParseTuple calls"},
     {"target", bench_target, METH_VARARGS, "target(i, d, s[, flag]): the parse_args callee"},
+    {"detach_pairs", bench_detach_pairs, METH_O, "detach_pairs(n): n detach/attach pairs"},
+    {"section_pairs", bench_section_pairs, METH_O, "section_pairs(n): n critical sections"},
+    {"handoff_reset", bench_handoff_reset, METH_NOARGS, "handoff_reset(): turn to caller 0"},
+    {"handoff", bench_handoff, METH_VARARGS, "handoff(n, me): n turns of a two-thread relay"},
     {NULL, NULL, 0, NULL},
 };
 

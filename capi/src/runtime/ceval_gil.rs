@@ -50,6 +50,20 @@ struct Inner {
     last_holder: usize,
     /// Counts hand-offs to a different thread.
     switch_number: u64,
+    /// Threads waiting on `cond` (in `take`): a drop signals only when there is one, so an
+    /// uncontended drop makes no system call (std's condition variable always does).
+    waiters: u32,
+    /// Threads waiting on `switch_cond` (in a forced switch's `drop_lock`).
+    switch_waiters: u32,
+}
+
+impl Inner {
+    /// Wakes one thread waiting in `take`, if any.
+    fn wake_one_taker(&self) {
+        if self.waiters > 0 {
+            GIL.cond.notify_one();
+        }
+    }
 }
 
 struct Gil {
@@ -73,6 +87,8 @@ static GIL: Gil = Gil {
         locked: false,
         last_holder: 0,
         switch_number: 0,
+        waiters: 0,
+        switch_waiters: 0,
     }),
     cond: Condvar::new(),
     switch_cond: Condvar::new(),
@@ -237,11 +253,13 @@ pub(crate) fn take(ts: *mut PyThreadState) -> bool {
     while g.locked {
         let before = g.switch_number;
         let interval = Duration::from_micros(GIL.interval_us.load(Ordering::Relaxed).max(1));
+        g.waiters += 1;
         let (ng, res) = GIL
             .cond
             .wait_timeout(g, interval)
             .unwrap_or_else(|e| e.into_inner());
         g = ng;
+        g.waiters -= 1;
         if res.timed_out() && g.locked && g.switch_number == before {
             let h = GIL.holder.load(Ordering::SeqCst) as *mut PyThreadState;
             if !h.is_null() {
@@ -252,13 +270,13 @@ pub(crate) fn take(ts: *mut PyThreadState) -> bool {
         }
         if !enabled() {
             // Disabled meanwhile: wake the next waiter, which will bail out too.
-            GIL.cond.notify_one();
+            g.wake_one_taker();
             restore_errno(errno);
             return false;
         }
     }
     if !enabled() {
-        GIL.cond.notify_one();
+        g.wake_one_taker();
         restore_errno(errno);
         return false;
     }
@@ -268,7 +286,9 @@ pub(crate) fn take(ts: *mut PyThreadState) -> bool {
         g.switch_number += 1;
     }
     GIL.holder.store(ts as usize, Ordering::SeqCst);
-    GIL.switch_cond.notify_all();
+    if g.switch_waiters > 0 {
+        GIL.switch_cond.notify_all();
+    }
     set_holds(ts, true);
     // SAFETY: `ts` is the caller's live state.
     unsafe { breaker(ts) }.fetch_and(!DROP_REQUEST, Ordering::SeqCst);
@@ -298,22 +318,24 @@ pub(crate) fn drop_lock(ts: *mut PyThreadState, final_release: bool) {
     g.locked = false;
     GIL.holder.store(0, Ordering::SeqCst);
     set_holds(ts, false);
-    GIL.cond.notify_one();
+    g.wake_one_taker();
     // SAFETY: `ts` is the caller's live state.
     let asked = !final_release && unsafe { breaker(ts) }.load(Ordering::SeqCst) & DROP_REQUEST != 0;
     if asked {
         // SAFETY: as above.
         unsafe { breaker(ts) }.fetch_and(!DROP_REQUEST, Ordering::SeqCst);
         while g.last_holder == ts as usize && enabled() {
+            g.switch_waiters += 1;
             let (ng, _) = GIL
                 .switch_cond
                 .wait_timeout(g, Duration::from_millis(10))
                 .unwrap_or_else(|e| e.into_inner());
             g = ng;
+            g.switch_waiters -= 1;
             if !g.locked && g.last_holder == ts as usize {
                 // Nobody took it within the wait (the waiter left): stop waiting when it is
                 // still free after a hand-off was possible.
-                GIL.cond.notify_one();
+                g.wake_one_taker();
             }
         }
     }

@@ -13,26 +13,15 @@
 
 use crate::export;
 use crate::object::PyMutex;
+use crate::sync::AtomicU8;
 use std::ffi::c_int;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU8, Ordering};
-use std::time::{Duration, Instant};
 
+mod mutex;
 mod parking_lot;
 #[allow(unused_imports)]
+pub(crate) use mutex::{LOCKED, lock_slow_bits};
+#[allow(unused_imports)]
 pub(crate) use parking_lot::{Parked, park, unpark_one, waiters};
-
-/// `_Py_LOCKED`.
-const LOCKED: u8 = 1;
-/// `_Py_HAS_PARKED`.
-const HAS_PARKED: u8 = 2;
-/// How often a locker yields before it parks (CPython's `MAX_SPIN_COUNT` of the free-threaded
-/// build).
-const MAX_SPIN: u32 = 40;
-/// After this long parked, a waiter is handed the mutex (CPython's `TIME_TO_BE_FAIR_NS`).
-const TIME_TO_BE_FAIR: Duration = Duration::from_millis(1);
-/// The token an unlocker leaves a waiter it handed the mutex to.
-const HANDED_OFF: usize = 1;
 
 /// `PyLockStatus`.
 pub(crate) const PY_LOCK_FAILURE: c_int = 0;
@@ -46,150 +35,46 @@ fn bits(m: *mut PyMutex) -> &'static AtomicU8 {
     unsafe { AtomicU8::from_ptr(&raw mut (*m)._bits) }
 }
 
-/// Nanoseconds on a process-wide monotonic clock (what a waiter tells its unlocker).
-fn now_ns() -> u64 {
-    static EPOCH: OnceLock<Instant> = OnceLock::new();
-    EPOCH.get_or_init(Instant::now).elapsed().as_nanos() as u64
-}
-
-/// Locks `m`, parking (detached) while another thread holds it: `PyMutex_Lock`.
-#[inline]
-pub(crate) fn lock(m: *mut PyMutex) {
-    if bits(m)
-        .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-        .is_err()
-    {
-        lock_slow(m, -1, true);
-    }
-}
-
-/// Locks `m` if it is entirely free (no holder, no parked waiter): the inline fast path.
-#[inline]
-pub(crate) fn lock_fast(m: *mut PyMutex) -> bool {
-    bits(m)
-        .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-        .is_ok()
-}
-
-/// Tries to lock `m` once (a mutex with parked waiters may be taken too).
-#[inline]
-pub(crate) fn try_lock(m: *mut PyMutex) -> bool {
-    let b = bits(m);
-    let cur = b.load(Ordering::Relaxed);
-    cur & LOCKED == 0
-        && b.compare_exchange(cur, cur | LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-}
-
-/// Parks on `addr` while `m` still reads `expected`, detached from the thread state when
-/// `detach` and the thread is attached.
-fn park_on(
-    m: *mut PyMutex,
-    expected: u8,
-    fair_at: u64,
-    deadline: Option<Instant>,
-    detach: bool,
-) -> Parked {
+/// Runs `wait` (a park) detached from the thread state when `detach` and the thread is
+/// attached, attaching again after: the one place the waiting core (`mutex.rs`) reaches the
+/// thread-state machinery (the model crate supplies its own).
+fn detach_while_waiting<R>(detach: bool, wait: impl FnOnce() -> R) -> R {
     let ts = (detach && crate::pystate::is_attached()).then(crate::ceval::detach);
-    let b = bits(m);
-    let r = park(
-        m as usize,
-        || b.load(Ordering::Relaxed) == expected,
-        fair_at,
-        deadline,
-    );
+    let r = wait();
     if let Some(ts) = ts {
         crate::ceval::attach(ts);
     }
     r
 }
 
+/// Locks `m`, parking (detached) while another thread holds it: `PyMutex_Lock`.
+#[inline]
+pub(crate) fn lock(m: *mut PyMutex) {
+    mutex::lock(bits(m), m as usize)
+}
+
+/// Locks `m` if it is entirely free (no holder, no parked waiter): the inline fast path.
+#[inline]
+pub(crate) fn lock_fast(m: *mut PyMutex) -> bool {
+    mutex::lock_fast(bits(m))
+}
+
+/// Tries to lock `m` once (a mutex with parked waiters may be taken too).
+#[inline]
+pub(crate) fn try_lock(m: *mut PyMutex) -> bool {
+    mutex::try_lock(bits(m))
+}
+
 /// `_PyMutex_LockTimed`: `timeout_ns` < 0 waits for ever, 0 only tries, > 0 waits that long.
 /// True when `m` was locked.
-#[cold]
-#[inline(never)]
 pub(crate) fn lock_slow(m: *mut PyMutex, timeout_ns: i64, detach: bool) -> bool {
-    let b = bits(m);
-    let mut v = b.load(Ordering::Relaxed);
-    let mut spins = 0u32;
-    let mut fair_at = None;
-    let mut deadline = None;
-    loop {
-        if v & LOCKED == 0 {
-            match b.compare_exchange(v, v | LOCKED, Ordering::Acquire, Ordering::Relaxed) {
-                Ok(_) => return true,
-                Err(cur) => {
-                    v = cur;
-                    continue;
-                }
-            }
-        }
-        if timeout_ns == 0 {
-            return false;
-        }
-        if v & HAS_PARKED == 0 && spins < MAX_SPIN {
-            std::thread::yield_now();
-            spins += 1;
-            v = b.load(Ordering::Relaxed);
-            continue;
-        }
-        if v & HAS_PARKED == 0 {
-            match b.compare_exchange(v, v | HAS_PARKED, Ordering::Relaxed, Ordering::Relaxed) {
-                Ok(_) => v |= HAS_PARKED,
-                Err(cur) => {
-                    v = cur;
-                    continue;
-                }
-            }
-        }
-        let fair = *fair_at.get_or_insert_with(|| now_ns() + TIME_TO_BE_FAIR.as_nanos() as u64);
-        if timeout_ns > 0 && deadline.is_none() {
-            deadline = Some(Instant::now() + Duration::from_nanos(timeout_ns as u64));
-        }
-        match park_on(m, v, fair, deadline, detach) {
-            // The unlocker left the byte locked for us.
-            Parked::Woken(HANDED_OFF) => return true,
-            Parked::TimedOut => return false,
-            Parked::Woken(_) | Parked::Again => {}
-        }
-        v = b.load(Ordering::Relaxed);
-    }
+    lock_slow_bits(bits(m), m as usize, timeout_ns, detach)
 }
 
 /// Unlocks `m`; false if it was not locked.
 #[inline]
 pub(crate) fn unlock(m: *mut PyMutex) -> bool {
-    bits(m)
-        .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
-        .is_ok()
-        || unlock_slow(m)
-}
-
-/// `_PyMutex_TryUnlock`: unlocks `m`, waking (or handing the mutex to) a parked thread.
-#[cold]
-#[inline(never)]
-fn unlock_slow(m: *mut PyMutex) -> bool {
-    let b = bits(m);
-    let mut v = b.load(Ordering::Relaxed);
-    loop {
-        if v & LOCKED == 0 {
-            return false;
-        }
-        if v & HAS_PARKED != 0 {
-            unpark_one(m as usize, |waiter, more| {
-                let hand_off = waiter.is_some_and(|fair_at| now_ns() > fair_at);
-                let parked = if more { HAS_PARKED } else { 0 };
-                let new = if hand_off { LOCKED | parked } else { parked };
-                b.store(new, Ordering::Release);
-                usize::from(hand_off)
-            });
-            return true;
-        }
-        match b.compare_exchange(v, v & !LOCKED, Ordering::Release, Ordering::Relaxed) {
-            Ok(_) => return true,
-            Err(cur) => v = cur,
-        }
-    }
+    mutex::unlock(bits(m), m as usize)
 }
 
 #[export]
@@ -212,7 +97,7 @@ pub unsafe fn PyMutex_Unlock(m: *mut PyMutex) {
 
 #[export]
 pub unsafe fn PyMutex_IsLocked(m: *mut PyMutex) -> c_int {
-    c_int::from(bits(m).load(Ordering::Relaxed) & LOCKED != 0)
+    c_int::from(bits(m).load(crate::sync::Ordering::Relaxed) & LOCKED != 0)
 }
 
 /// `_PyMutex_LockTimed(m, timeout_ns, flags)`: `PY_LOCK_ACQUIRED` or `PY_LOCK_FAILURE` (at
@@ -227,9 +112,12 @@ pub unsafe fn _PyMutex_LockTimed(m: *mut PyMutex, timeout_ns: i64, flags: c_int)
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
+    use crate::sync::Ordering;
+    use mutex::LOCKED;
+    use std::time::Duration;
 
     fn new_mutex() -> usize {
         Box::leak(Box::new(PyMutex::default())) as *mut PyMutex as usize

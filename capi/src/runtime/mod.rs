@@ -23,4 +23,5 @@ pub(crate) mod pystrtod;
 pub(crate) mod pythread;
 pub(crate) mod refcount;
 pub(crate) mod structmember;
+pub(crate) mod sync;
 pub(crate) mod warnings;

@@ -7,15 +7,21 @@
 //! address): the waiter must detach its thread state around the sleep (which can itself lock
 //! and park, when resuming a critical section), and the code is small enough to read whole.
 //!
-//! Waiters live in a fixed table of 257 buckets keyed by address, each a plain `std` mutex over
-//! a queue; a waiter sleeps on its own thread's parker (a mutex, a condition variable and the
-//! token its waker leaves).
+//! Waiters live in a fixed table of 257 buckets keyed by address, each a plain mutex over a
+//! queue; a waiter sleeps on its own thread's parker (a mutex, a condition variable and the
+//! token its waker leaves). The primitives come from `crate::sync`, so the model crate
+//! (`capi/model`) checks this file under loom.
 
+use crate::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
+#[cfg(not(loom))]
 const NUM_BUCKETS: usize = 257;
+/// Under loom: fewer buckets (each is a modelled mutex), still more than one, so distinct
+/// addresses may or may not share one.
+#[cfg(loom)]
+const NUM_BUCKETS: usize = 3;
 
 /// One thread's place to sleep: the token a waker leaves (None until woken).
 struct Parker {
@@ -75,9 +81,22 @@ struct Waiter {
 
 type Bucket = Mutex<VecDeque<Waiter>>;
 
+#[cfg(not(loom))]
 static BUCKETS: [Bucket; NUM_BUCKETS] = [const { Mutex::new(VecDeque::new()) }; NUM_BUCKETS];
 
+#[cfg(not(loom))]
 thread_local! {
+    static PARKER: Arc<Parker> = Arc::new(Parker::new());
+}
+
+// Loom's mutexes are made inside each explored execution, not in a constant.
+#[cfg(loom)]
+loom::lazy_static! {
+    static ref BUCKETS: Vec<Bucket> = (0..NUM_BUCKETS).map(|_| Mutex::new(VecDeque::new())).collect();
+}
+
+#[cfg(loom)]
+loom::thread_local! {
     static PARKER: Arc<Parker> = Arc::new(Parker::new());
 }
 
@@ -170,7 +189,7 @@ pub(crate) fn waiters(addr: usize) -> usize {
     bucket(addr).iter().filter(|w| w.addr == addr).count()
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};

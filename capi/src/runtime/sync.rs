@@ -1,0 +1,50 @@
+//! The synchronisation primitives of the runtime's model-checked cores, from one place.
+//!
+//! The waiting machinery (`lock/parking_lot.rs`, `lock/mutex.rs`) takes its mutexes, condition
+//! variables, atomics, `Arc`, thread-locals, `yield_now` and clock from here, never from `std`
+//! directly. A normal build gets `std`'s; a build with `--cfg loom` (the model crate
+//! `capi/model`, which compiles those same files by `#[path]`) gets `loom`'s, so the model tests
+//! explore every interleaving of the production code rather than of a copy. What differs
+//! between the two builds lives in this file only.
+
+#[cfg(not(loom))]
+pub(crate) use std::sync::atomic::{AtomicU8, Ordering};
+#[cfg(not(loom))]
+pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+#[cfg(not(loom))]
+pub(crate) use std::thread::yield_now;
+
+#[cfg(loom)]
+pub(crate) use loom::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+#[cfg(loom)]
+pub(crate) use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+#[cfg(loom)]
+pub(crate) use loom::thread::yield_now;
+
+/// How long a `PyMutex` waiter waits before the unlocker hands it the mutex directly (CPython's
+/// `TIME_TO_BE_FAIR_NS`, 1 ms). Under loom the clock is a counter (below), so one tick is
+/// enough: both outcomes of the fairness test are explored.
+#[cfg(not(loom))]
+pub(crate) const TIME_TO_BE_FAIR_NS: u64 = 1_000_000;
+#[cfg(loom)]
+pub(crate) const TIME_TO_BE_FAIR_NS: u64 = 1;
+
+/// Nanoseconds on a process-wide monotonic clock.
+#[cfg(not(loom))]
+pub(crate) fn now_ns() -> u64 {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    EPOCH
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_nanos() as u64
+}
+
+/// Under loom: a logical clock that advances by one on every reading, so that the model stays
+/// deterministic (a model may not read real time).
+#[cfg(loom)]
+pub(crate) fn now_ns() -> u64 {
+    loom::lazy_static! {
+        static ref TICKS: AtomicU64 = AtomicU64::new(0);
+    }
+    TICKS.fetch_add(1, Ordering::Relaxed)
+}

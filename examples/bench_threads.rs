@@ -1,0 +1,197 @@
+//! Times `benchmod` workloads on one and on several threads under gilgate (used by
+//! `scripts/bench-threads.sh`, which runs the same calls under CPython 3.13t and prints the
+//! scaling side by side).
+//!
+//! ```sh
+//! cargo build --release -p gilgate-test-extensions
+//! cargo run --release --example bench_threads -- target/samples free 2 40 20000 objects list_ops
+//! ```
+//!
+//! Arguments: the folder holding `benchmod` and `benchhold`, a scenario, the number of threads,
+//! the calls each thread makes, the `n` passed to every call, then workload names (any
+//! `benchmod` function taking `n`; `handoff` is the two-thread relay and needs 2 threads).
+//! Scenarios:
+//! - `free`: only `benchmod` (it declares `Py_MOD_GIL_NOT_USED`) is imported; policy `auto`.
+//! - `lock_on`: `benchhold` (undeclared) is imported first under `auto`, which switches the
+//!   process's lock on for good, as in CPython.
+//! - `module`: policy `module`; `benchhold` is imported and one extra thread sits in
+//!   `benchhold.hold(ms)` (asleep without detaching, so it keeps the per-module lock) for the
+//!   whole measurement; the declared workloads must not wait for it.
+//!
+//! Prints one tab-separated line per workload: name, threads, seconds from the first thread's
+//! start (after the barrier) to the last thread's end, total calls, and the last call's result `repr`. The threads start together at
+//! a barrier; each is attached only while it calls (waits detach), as `gilgate stress` runs them.
+
+use gilgate::embed::{Host, PyErr, PyRef};
+use gilgate_capi::ffi;
+use gilgate_capi::host;
+use gilgate_loader::Policy;
+use std::process::ExitCode;
+use std::sync::{Arc, Barrier};
+use std::time::Instant;
+
+/// A callable and its argument, shared by the benchmark threads.
+#[derive(Clone, Copy)]
+struct Call {
+    func: *mut ffi::PyObject,
+    arg: *mut ffi::PyObject,
+}
+
+// SAFETY: both objects are kept alive by the main thread for the whole run (it joins every
+// thread before dropping them) and the runtime's reference counting is thread-safe.
+unsafe impl Send for Call {}
+
+impl Call {
+    /// Calls `func(arg)` (or `func(arg, me)` when `with_index`), returning the result's repr,
+    /// then passes the runtime's safe point (as a driver does after each call).
+    fn once(self, index: Option<i64>) -> Result<Option<String>, PyErr> {
+        // SAFETY: live objects (see `Send` above); each call's result is released here.
+        let r = unsafe {
+            match index {
+                None => ffi::PyObject_CallOneArg(self.func, self.arg),
+                Some(me) => {
+                    let args = ffi::PyTuple_New(2);
+                    ffi::Py_IncRef(self.arg);
+                    ffi::PyTuple_SetItem(args, 0, self.arg);
+                    ffi::PyTuple_SetItem(args, 1, ffi::PyLong_FromLongLong(me));
+                    let r = ffi::PyObject_Call(self.func, args, std::ptr::null_mut());
+                    ffi::Py_DecRef(args);
+                    r
+                }
+            }
+        };
+        if r.is_null() {
+            return Err(PyErr::fetch());
+        }
+        // SAFETY: `r` is a new reference the call returned.
+        let r = unsafe { PyRef::from_owned_ptr(r) }?;
+        let shown = r.repr().ok();
+        drop(r);
+        host::safe_point();
+        Ok(shown)
+    }
+}
+
+fn run_workload(
+    m: &gilgate::embed::Module,
+    name: &str,
+    threads: usize,
+    calls: usize,
+    n: i64,
+) -> Result<(), PyErr> {
+    let relay = name == "handoff";
+    if relay {
+        m.call("handoff_reset", ())?;
+    }
+    let func = m.getattr(name)?;
+    let arg = gilgate::embed::IntoPy::into_py(n)?;
+    let call = Call {
+        func: func.as_ptr(),
+        arg: arg.as_ptr(),
+    };
+    let barrier = Arc::new(Barrier::new(threads + 1));
+    let workers: Vec<_> = (0..threads)
+        .map(|i| {
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(
+                move || -> Result<(Instant, Instant, Option<String>), PyErr> {
+                    barrier.wait();
+                    let start = Instant::now();
+                    let mut last = None;
+                    for _ in 0..calls {
+                        last = call.once(relay.then_some(i as i64))?;
+                    }
+                    let end = Instant::now();
+                    // The thread leaves detached (it may hold the process's lock otherwise).
+                    host::allow_threads(|| ());
+                    Ok((start, end, last))
+                },
+            )
+        })
+        .collect();
+    let results = host::allow_threads(|| {
+        barrier.wait();
+        workers.into_iter().map(|w| w.join()).collect::<Vec<_>>()
+    });
+    // From the first thread's start to the last one's end, each read by the thread itself (the
+    // main thread may be descheduled right after the barrier).
+    let mut last = String::new();
+    let (mut first_start, mut last_end) = (None::<Instant>, None::<Instant>);
+    for r in results {
+        match r {
+            Ok(Ok((start, end, shown))) => {
+                last = shown.unwrap_or_default();
+                first_start = Some(first_start.map_or(start, |s| s.min(start)));
+                last_end = Some(last_end.map_or(end, |e| e.max(end)));
+            }
+            Ok(Err(e)) => return Err(e),
+            Err(_) => return Err(PyErr::new("SystemError", "a benchmark thread panicked")),
+        }
+    }
+    let seconds = match (first_start, last_end) {
+        (Some(s), Some(e)) => (e - s).as_secs_f64(),
+        _ => 0.0,
+    };
+    println!(
+        "{name}\t{threads}\t{seconds:.6}\t{}\t{last}",
+        threads * calls
+    );
+    drop((func, arg));
+    Ok(())
+}
+
+fn run(args: &[String]) -> Result<(), PyErr> {
+    let [dir, scenario, threads, calls, n, workloads @ ..] = args else {
+        return Err(PyErr::new(
+            "TypeError",
+            "usage: bench_threads DIR free|lock_on|module THREADS CALLS N WORKLOAD...",
+        ));
+    };
+    let num = |s: &str| {
+        s.parse::<usize>()
+            .map_err(|_| PyErr::new("ValueError", format!("not a count: {s}")))
+    };
+    let (threads, calls, n) = (num(threads)?, num(calls)?, num(n)? as i64);
+    let policy = match scenario.as_str() {
+        "free" | "lock_on" => Policy::Auto,
+        "module" => Policy::Module,
+        other => {
+            return Err(PyErr::new(
+                "ValueError",
+                format!("unknown scenario {other}"),
+            ));
+        }
+    };
+    let mut host = Host::builder().path(dir).policy(policy).try_build()?;
+    let mut holder = None;
+    if scenario != "free" {
+        let hold = host.import("benchhold")?;
+        if scenario == "module" {
+            let call = Call {
+                func: hold.getattr("hold")?.into_ptr(),
+                arg: gilgate::embed::IntoPy::into_py(600_000i64)?.into_ptr(),
+            };
+            holder = Some(std::thread::spawn(move || call.once(None)));
+        }
+    }
+    let m = host.import("benchmod")?;
+    for w in workloads {
+        run_workload(&m, w, threads, calls, n)?;
+    }
+    if holder.is_some() {
+        // The holder sleeps for ten minutes; the process exits under it.
+        std::process::exit(0);
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Threads benchmark: how the C API workloads of test-extensions/src/benchmod.c scale from one
+# thread to two under gilgate and under CPython 3.13t (built as distributions build it, see
+# scripts/bench-common.sh), and what detaching, a critical section and a lock hand-off cost.
+#
+# Scenarios (both sides unless noted):
+#   free     only benchmod (declares Py_MOD_GIL_NOT_USED) is imported: no lock
+#   lock_on  benchhold (undeclared) is imported first: the process's lock is switched on
+#   module   gilgate only, policy `module`: a third thread sits in benchhold.hold() (asleep
+#            without detaching, so it keeps the per-module lock) during the whole measurement
+# For each scenario and workload, THREADS threads (1, then 2) start together at a barrier and
+# each makes CALLS calls of workload(N); calls/s is total calls over the time from the first
+# thread's start to the last thread's end (each thread reads the clock itself), and scaling is the 2-thread calls/s over the 1-thread calls/s of the same round.
+# The sides take turns (ROUNDS rounds, the first side alternating); the table shows medians.
+# The cost rows divide one call's time by its N: detach_pairs (Py_BEGIN/END_ALLOW_THREADS),
+# section_pairs (an uncontended one-object critical section) on one thread, and handoff (two
+# threads relaying a turn, each turn one detach and one attach; under lock_on every turn hands the
+# process's lock over).
+#
+# usage: scripts/bench-threads.sh [--no-build] [--record] [N] [CALLS] [ROUNDS]
+#        defaults: 20000 100 5. --record also writes docs/bench/threads.txt.
+# env:   BENCH_PYTHON=/path/to/python  time another CPython instead.
+# The machine must have 2 free cores for the scaling rows to mean anything: the script prints
+# the load average at the start and the end.
+set -euo pipefail
+
+BUILD=1
+RECORD=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --no-build) BUILD=0; shift ;;
+    --record) RECORD=1; shift ;;
+    -*) echo "usage: $0 [--no-build] [--record] [N] [CALLS] [ROUNDS]" >&2; exit 64 ;;
+    *) break ;;
+    esac
+done
+N=${1:-20000}
+CALLS=${2:-100}
+ROUNDS=${3:-5}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORKLOADS="objects int_arith list_ops dict_ops str_build"
+COST_N=200000
+
+# shellcheck source=scripts/bench-common.sh
+. "$ROOT/scripts/bench-common.sh"
+bench_python "$ROOT"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+bench_build_ext "$ROOT" "$TMP"
+bench_gilgate_bin "$ROOT" "$BUILD" bench_threads
+
+# The CPython side of examples/bench_threads.rs: same arguments, same output.
+cat > "$TMP/cpython/threads_driver.py" <<'PY'
+import os, sys, threading, time, warnings
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+scenario, threads, calls, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+if scenario == "lock_on":
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import benchhold  # undeclared: switches the GIL on
+import benchmod
+for name in sys.argv[5:]:
+    if name == "handoff":
+        benchmod.handoff_reset()
+    fn = getattr(benchmod, name)
+    barrier = threading.Barrier(threads + 1)
+    results = [None] * threads
+    def work(i):
+        barrier.wait()
+        start = time.perf_counter()
+        r = None
+        for _ in range(calls):
+            r = fn(n, i) if name == "handoff" else fn(n)
+        results[i] = (start, time.perf_counter(), r)
+    ts = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for t in ts:
+        t.start()
+    barrier.wait()
+    for t in ts:
+        t.join()
+    secs = max(r[1] for r in results) - min(r[0] for r in results)
+    print(f"{name}\t{threads}\t{secs:.6f}\t{threads * calls}\t{results[-1][2]!r}")
+PY
+
+run_side() { # SIDE ROUND SCENARIO THREADS CALLS N WORKLOAD...
+    local side=$1 round=$2 scenario=$3
+    shift 3
+    case "$side" in
+    gilgate) "$GILGATE_BIN" "$TMP/gilgate" "$scenario" "$@" ;;
+    cpython) "$PY" -I "$TMP/cpython/threads_driver.py" "$scenario" "$@" ;;
+    esac | sed "s/^/$side\t$round\t$scenario\t/" >> "$TMP/times.tsv"
+}
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+: > "$TMP/times.tsv"
+for ((r = 1; r <= ROUNDS; r++)); do
+    if ((r % 2)); then order="gilgate cpython"; else order="cpython gilgate"; fi
+    for side in $order; do
+        for scenario in free lock_on module; do
+            [ "$side/$scenario" = cpython/module ] && continue
+            # shellcheck disable=SC2086  # word lists
+            for t in 1 2; do run_side "$side" "$r" "$scenario" "$t" "$CALLS" "$N" $WORKLOADS; done
+            run_side "$side" "$r" "$scenario" 1 1 "$COST_N" detach_pairs section_pairs
+            run_side "$side" "$r" "$scenario" 2 1 "$((COST_N / 10))" handoff
+        done
+    done
+done
+
+report() {
+    bench_describe_python
+    echo "load:     $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end (1, 5, 15 min)"
+    echo "method:   N=$N per call, $CALLS calls per thread, $ROUNDS alternating rounds, medians; cost rows N=$COST_N (handoff $((COST_N / 10)) turns per thread)"
+    "$PY" - "$TMP/times.tsv" "$WORKLOADS" <<'PY'
+import statistics, sys
+from collections import defaultdict
+t = defaultdict(dict)   # (side, scenario, workload, round) -> threads -> (secs, calls, result)
+for line in open(sys.argv[1]):
+    side, rnd, scenario, name, threads, secs, calls, result = line.rstrip("\n").split("\t")
+    t[side, scenario, name, rnd][int(threads)] = (float(secs), int(calls), result)
+names = sys.argv[2].split()
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+def rounds(side, scenario, name):
+    return [v for (s, sc, n, _), v in sorted(t.items()) if (s, sc, n) == (side, scenario, name)]
+def rates(side, scenario, name):
+    rs = rounds(side, scenario, name)
+    one = [v[1][1] / v[1][0] for v in rs if 1 in v]
+    two = [v[2][1] / v[2][0] for v in rs if 2 in v]
+    scale = [v[2][1] / v[2][0] / (v[1][1] / v[1][0]) for v in rs if 1 in v and 2 in v]
+    return med(one), med(two), med(scale)
+bad = False
+for scenario, title in (("free", "declared module only (no lock)"),
+                        ("lock_on", "after an undeclared import (process lock on)"),
+                        ("module", "policy module, a third thread holding the module lock (gilgate only)")):
+    print(f"\n{scenario}: {title}")
+    print(f"{'workload':<11} {'gilgate 1T/s':>12} {'2T/s':>9} {'scaling':>7}   {'CPython 1T/s':>12} {'2T/s':>9} {'scaling':>7}")
+    for name in names:
+        g1, g2, gs = rates("gilgate", scenario, name)
+        c1, c2, cs = rates("cpython", scenario, name)
+        res = {v[k][2] for side in ("gilgate", "cpython") for v in rounds(side, scenario, name) for k in v}
+        flag = "" if len(res) == 1 else "  MISMATCH " + " ".join(sorted(res))
+        bad |= bool(flag)
+        cpy = f"{c1:>12.0f} {c2:>9.0f} {cs:>7.2f}" if scenario != "module" else f"{'-':>12} {'-':>9} {'-':>7}"
+        print(f"{name:<11} {g1:>12.0f} {g2:>9.0f} {gs:>7.2f}   {cpy}{flag}")
+print("\ncosts, ns per operation (median):")
+print(f"{'operation':<40} {'gilgate':>8} {'CPython':>8}")
+def cost(side, scenario, name, threads):
+    rs = [v[threads] for v in rounds(side, scenario, name) if threads in v]
+    # one call per thread; each returns its n, so the operations are threads * n
+    return med([s / (threads * int(r)) * 1e9 for s, _, r in rs])
+for scenario in ("free", "lock_on", "module"):
+    for name, threads, what in (("detach_pairs", 1, "detach + attach"),
+                                ("section_pairs", 1, "critical section, uncontended"),
+                                ("handoff", 2, "relay turn (detach, wait, attach)")):
+        g = cost("gilgate", scenario, name, threads)
+        c = cost("cpython", scenario, name, threads) if scenario != "module" else float("nan")
+        print(f"{scenario + ': ' + what:<40} {g:>8.0f} {c:>8.0f}")
+sys.exit(1 if bad else 0)
+PY
+}
+if [ "$RECORD" = 1 ]; then
+    mkdir -p "$ROOT/docs/bench"
+    report | tee "$ROOT/docs/bench/threads.txt"
+else
+    report
+fi
