@@ -122,6 +122,26 @@ ev api_tour-error 1 api_tour 'fail()'
 ev benchmod 0 benchmod 'objects(200)' 'int_arith(200)' 'float_arith(200)' 'list_ops(200)' \
     'dict_ops(200)' 'str_build(200)' 'parse_args(200)' "target(1, 2.5, 'ab', True)"
 
+# Threads: `stress` on the thread samples under valgrind's fair scheduler (--fair-sched=yes:
+# threads take turns, so they interleave; valgrind runs one thread at a time): shared list and
+# dict, PyMutex and two-object sections in both orders, foreign pthreads, and the undeclared
+# module switching the lock on.
+st() { # st NAME EXPECTED_EXIT STRESS_ARGS...
+    local saved=("${vg[@]}")
+    vg+=(--fair-sched=yes)
+    run "$1" "$2" stress --path "$samples" --timeout 600 "${@:3}"
+    vg=("${saved[@]}")
+}
+st stress-containers 0 --threads 3 --iterations 200 --setup 'l = []' --setup 'd = {}' \
+    --setup "a = {'k': 0}" --setup "b = {'k': 0}" -m mutex_sections \
+    --then "(len(l), len(d), a['k'] + b['k'], mutex_sections.value())" shared_mutator \
+    "(shared_mutator.mutate(l, d, thread_index * 1000 + iteration), mutex_sections.move(a, b, 'k') \
+if thread_index % 2 else mutex_sections.move(b, a, 'k'), mutex_sections.bump(10 if iteration % 20 == 0 else 0))"
+st stress-gilstate 0 --threads 2 --iterations 50 --then 'gilstate_thread.calls()' gilstate_thread \
+    'gilstate_thread.call(abs, -iteration)'
+st stress-lock 0 --threads 3 --iterations 200 --then "lazy_import.bumps()" lazy_import \
+    "lazy_import.load('racy_counter') if thread_index == 0 and iteration == 20 else lazy_import.bump()"
+
 # Inspection: init and create run in a worker process (under valgrind as well).
 run inspect 0 inspect --timeout 120 "$samples"/counter.* "$samples"/api_tour.* \
     "$samples"/mp_ft.* "$samples"/sp_setgil.*

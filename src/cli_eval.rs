@@ -40,11 +40,11 @@ pub struct Options {
     pub exprs: Vec<String>,
 }
 
-fn is_path(spec: &str) -> bool {
+pub(crate) fn is_path(spec: &str) -> bool {
     spec.contains('/') || spec.ends_with(".so")
 }
 
-fn short_name(spec: &str) -> String {
+pub(crate) fn short_name(spec: &str) -> String {
     if is_path(spec) {
         let p = std::path::Path::new(spec);
         gilgate_loader::file_module_name(p)

@@ -14,7 +14,13 @@
 //!   order), `Option<T>` (None for `None`), and ints of any size as [`num_bigint::BigInt`].
 //! - Errors are [`PyErr`]: the Python exception's type name and message.
 //!
-//! Objects are not `Send`: the runtime is used from the thread that created the [`Host`].
+//! Threads: [`PyRef`] (and so [`Module`]) is `Send + Sync`, the runtime's reference counts being
+//! thread-safe; any Rust thread may use the API once a [`Host`] exists. Every call attaches the
+//! calling thread for its duration when it is not attached ([`attach`]: a thread that has never
+//! called gets a thread state, kept for the thread's life), and detaches it again after, so a
+//! thread between calls does not hold the process's lock; a thread that is attached (the one
+//! that started the runtime, or one holding an [`Attached`] guard) stays attached, and waits
+//! for other threads inside [`allow_threads`]. See `examples/threads.rs`.
 //! A program using this API must export the C API symbols to the modules it loads: link it
 //! with `-rdynamic` (a `build.rs` printing `cargo:rustc-link-arg=-rdynamic`).
 //!
@@ -71,6 +77,7 @@ impl PyErr {
     /// Takes the current exception out of the runtime's error indicator (a `SystemError` when a
     /// function reported failure without setting one, as CPython says).
     pub fn fetch() -> PyErr {
+        let _g = attach();
         match gilgate_capi::host::take_exception() {
             Some(info) => PyErr::new(info.type_name, info.message),
             None => PyErr::new("SystemError", "error return without exception set"),
@@ -79,6 +86,7 @@ impl PyErr {
 
     /// Whether an exception is pending in the runtime.
     pub fn occurred() -> bool {
+        let _g = attach();
         gilgate_capi::host::error_occurred()
     }
 
@@ -110,6 +118,63 @@ impl From<LoadError> for PyErr {
 
 /// Result of the embedding API.
 pub type PyResult<T> = Result<T, PyErr>;
+
+/// Keeps the calling thread attached to its thread state (CPython's "holding the GIL") while it
+/// lives; see [`attach`]. Not `Send`: it belongs to the thread that made it.
+#[must_use = "the thread stays attached only while the guard lives"]
+pub struct Attached {
+    /// The state this guard attached (to detach on drop); NULL when the thread was attached
+    /// already.
+    ts: *mut gilgate_capi::ffi::PyThreadState,
+}
+
+/// Attaches the calling thread for as long as the guard lives (PyO3's `Python::with_gil`,
+/// CPython's `PyGILState_Ensure`): nothing when it is attached already; else its detached state
+/// is attached again, or, on a thread that has none, one is made (gilgate's implicit attach,
+/// deleted when the thread exits). While the process's lock is enabled this waits for it. Every
+/// call of this API takes one for its own duration, so a guard is needed only around a run of
+/// direct C API calls (`gilgate::capi::ffi`) or to keep a thread attached between calls.
+/// Dropping the guard detaches the thread again (`PyEval_SaveThread`) if it attached it.
+pub fn attach() -> Attached {
+    // SAFETY: these thread-state functions may be called with no state attached; a state
+    // returned by PyGILState_GetThisThreadState is this thread's own and detached here.
+    unsafe {
+        if !ffi::PyThreadState_GetUnchecked().is_null() {
+            return Attached { ts: null_mut() };
+        }
+        let bound = ffi::PyGILState_GetThisThreadState();
+        if !bound.is_null() {
+            ffi::PyEval_RestoreThread(bound);
+            return Attached { ts: bound };
+        }
+        Attached {
+            ts: ffi::PyThreadState_Get(),
+        }
+    }
+}
+
+impl Drop for Attached {
+    fn drop(&mut self) {
+        if !self.ts.is_null() {
+            // This guard attached `ts` on this thread (the guard is not Send) and every guard
+            // taken since has been dropped, so it is the attached state.
+            ffi::PyEval_SaveThread();
+        }
+    }
+}
+
+/// Whether the calling thread is attached now (it may call the C API directly).
+pub fn is_attached() -> bool {
+    !ffi::PyThreadState_GetUnchecked().is_null()
+}
+
+/// Runs `f` detached (`Py_BEGIN_ALLOW_THREADS` .. `Py_END_ALLOW_THREADS`, PyO3's
+/// `allow_threads`): an attached thread releases its state and the process's lock meanwhile,
+/// so other threads run; a detached thread just runs `f`. Wait for other threads (join,
+/// channels, sleeps) inside it. `f` may still use this API: each call attaches for itself.
+pub fn allow_threads<R>(f: impl FnOnce() -> R) -> R {
+    gilgate_capi::host::allow_threads(f)
+}
 
 /// Initializes the runtime (once per process). [`Host::new`] does it; call it before creating
 /// objects without a host.
@@ -195,6 +260,7 @@ impl PyRef {
 
     /// `repr(obj)`.
     pub fn repr(&self) -> PyResult<String> {
+        let _g = attach();
         // SAFETY: `self` is live; PyObject_Repr returns a new reference or NULL.
         let r = unsafe { PyRef::from_owned_ptr(ffi::PyObject_Repr(self.as_ptr())) }?;
         r.extract()
@@ -202,6 +268,7 @@ impl PyRef {
 
     /// `str(obj)`.
     pub fn str(&self) -> PyResult<String> {
+        let _g = attach();
         // SAFETY: as in `repr`.
         let r = unsafe { PyRef::from_owned_ptr(ffi::PyObject_Str(self.as_ptr())) }?;
         r.extract()
@@ -209,6 +276,7 @@ impl PyRef {
 
     /// `obj.name`.
     pub fn getattr(&self, name: &str) -> PyResult<PyRef> {
+        let _g = attach();
         let n = name.into_py()?;
         // SAFETY: both objects are live.
         unsafe { PyRef::from_owned_ptr(ffi::PyObject_GetAttr(self.as_ptr(), n.as_ptr())) }
@@ -216,6 +284,7 @@ impl PyRef {
 
     /// `obj.name = value`.
     pub fn setattr(&self, name: &str, value: impl IntoPy) -> PyResult<()> {
+        let _g = attach();
         let n = name.into_py()?;
         let v = value.into_py()?;
         // SAFETY: all three objects are live; SetAttr does not steal.
@@ -224,6 +293,7 @@ impl PyRef {
 
     /// `obj[key]`.
     pub fn get_item(&self, key: impl IntoPy) -> PyResult<PyRef> {
+        let _g = attach();
         let k = key.into_py()?;
         // SAFETY: both objects are live.
         unsafe { PyRef::from_owned_ptr(ffi::PyObject_GetItem(self.as_ptr(), k.as_ptr())) }
@@ -231,6 +301,7 @@ impl PyRef {
 
     /// `obj[key] = value`.
     pub fn set_item(&self, key: impl IntoPy, value: impl IntoPy) -> PyResult<()> {
+        let _g = attach();
         let k = key.into_py()?;
         let v = value.into_py()?;
         // SAFETY: all three objects are live; SetItem does not steal.
@@ -239,6 +310,7 @@ impl PyRef {
 
     /// `bool(obj)`.
     pub fn is_true(&self) -> PyResult<bool> {
+        let _g = attach();
         // SAFETY: `self` is live.
         let r = unsafe { ffi::PyObject_IsTrue(self.as_ptr()) };
         if r < 0 {
@@ -250,6 +322,7 @@ impl PyRef {
 
     /// `obj(*args)`.
     pub fn call(&self, args: impl IntoPyArgs) -> PyResult<PyRef> {
+        let _g = attach();
         let a = args.into_args()?;
         // SAFETY: callable and argument tuple are live; NULL kwargs means none.
         unsafe { PyRef::from_owned_ptr(ffi::PyObject_Call(self.as_ptr(), a.as_ptr(), null_mut())) }
@@ -268,6 +341,7 @@ impl PyRef {
         args: impl IntoPyArgs,
         kwargs: impl IntoIterator<Item = (K, PyRef)>,
     ) -> PyResult<PyRef> {
+        let _g = attach();
         let a = args.into_args()?;
         let kw = dict_from_pairs(kwargs.into_iter().map(|(k, v)| (k.as_ref().to_string(), v)))?;
         // SAFETY: callable, tuple and dict are live.
@@ -276,16 +350,19 @@ impl PyRef {
 
     /// `obj.name(*args)`.
     pub fn call_method(&self, name: &str, args: impl IntoPyArgs) -> PyResult<PyRef> {
+        let _g = attach();
         self.getattr(name)?.call(args)
     }
 
     /// Converts to a Rust value.
     pub fn extract<T: FromPy>(&self) -> PyResult<T> {
+        let _g = attach();
         T::from_py(self)
     }
 
     /// The items of a dict, in its iteration order (Python's insertion order).
     pub fn dict_items<K: FromPy, V: FromPy>(&self) -> PyResult<Vec<(K, V)>> {
+        let _g = attach();
         if self.flags() & ffi::Py_TPFLAGS_DICT_SUBCLASS == 0 {
             return Err(PyErr::type_error(format!(
                 "expected dict, got {}",
@@ -307,6 +384,7 @@ impl PyRef {
 
     /// The items of a tuple, a list or any iterable (`list(obj)`).
     pub fn iter_items(&self) -> PyResult<Vec<PyRef>> {
+        let _g = attach();
         let flags = self.flags();
         let (size, get): (
             unsafe extern "C" fn(Obj) -> isize,
@@ -334,6 +412,7 @@ impl PyRef {
 
     /// Iterates over the object (`iter(obj)`), collecting the items.
     pub fn iterate(&self) -> PyResult<Vec<PyRef>> {
+        let _g = attach();
         // SAFETY: `self` is live.
         let it = unsafe { PyRef::from_owned_ptr(ffi::PyObject_GetIter(self.as_ptr())) }?;
         let mut out = Vec::new();
@@ -352,6 +431,15 @@ impl PyRef {
     }
 }
 
+// SAFETY: the runtime's reference counts are thread-safe (biased reference counting: another
+// thread's increments and decrements go to the shared count, the last one frees through the
+// owner's queue or directly), and every method that touches the object attaches the calling
+// thread first; what a shared object allows concurrently is the object's own locking, as in
+// CPython's free-threaded build.
+unsafe impl Send for PyRef {}
+// SAFETY: as for Send: `&PyRef` only gives the pointer and methods that attach.
+unsafe impl Sync for PyRef {}
+
 impl Clone for PyRef {
     fn clone(&self) -> PyRef {
         // SAFETY: `self` is live; the new handle owns the added reference.
@@ -362,6 +450,9 @@ impl Clone for PyRef {
 
 impl Drop for PyRef {
     fn drop(&mut self) {
+        // The last reference runs the type's deallocator: extension code, which needs an
+        // attached thread.
+        let _g = attach();
         // SAFETY: this handle owns one strong reference.
         unsafe { ffi::Py_DecRef(self.as_ptr()) };
     }
@@ -401,6 +492,7 @@ pub trait IntoPyArgs {
 
 /// A new tuple of these objects.
 pub fn tuple(items: Vec<PyRef>) -> PyResult<PyRef> {
+    let _g = attach();
     // SAFETY: PyTuple_New returns a new reference or NULL.
     let t = unsafe { PyRef::from_owned_ptr(ffi::PyTuple_New(items.len() as isize)) }?;
     for (i, item) in items.into_iter().enumerate() {
@@ -412,6 +504,7 @@ pub fn tuple(items: Vec<PyRef>) -> PyResult<PyRef> {
 
 /// A new list of these objects.
 pub fn list(items: Vec<PyRef>) -> PyResult<PyRef> {
+    let _g = attach();
     // SAFETY: PyList_New returns a new reference or NULL.
     let l = unsafe { PyRef::from_owned_ptr(ffi::PyList_New(items.len() as isize)) }?;
     for (i, item) in items.into_iter().enumerate() {
@@ -425,6 +518,7 @@ pub fn list(items: Vec<PyRef>) -> PyResult<PyRef> {
 pub fn dict_from_pairs<K: IntoPy, V: IntoPy>(
     pairs: impl IntoIterator<Item = (K, V)>,
 ) -> PyResult<PyRef> {
+    let _g = attach();
     // SAFETY: PyDict_New returns a new reference or NULL.
     let d = unsafe { PyRef::from_owned_ptr(ffi::PyDict_New()) }?;
     for (k, v) in pairs {
@@ -437,6 +531,7 @@ pub fn dict_from_pairs<K: IntoPy, V: IntoPy>(
 
 /// A new set with these objects.
 pub fn set(items: Vec<PyRef>) -> PyResult<PyRef> {
+    let _g = attach();
     // SAFETY: PySet_New(NULL) returns a new empty set or NULL.
     let s = unsafe { PyRef::from_owned_ptr(ffi::PySet_New(null_mut())) }?;
     for item in items {
@@ -448,6 +543,7 @@ pub fn set(items: Vec<PyRef>) -> PyResult<PyRef> {
 
 /// An int from its digits in `radix` (2 to 36), of any size.
 pub fn int_from_digits(digits: &str, radix: u32) -> PyResult<PyRef> {
+    let _g = attach();
     if let Ok(v) = i64::from_str_radix(digits, radix) {
         return v.into_py();
     }
@@ -464,6 +560,7 @@ pub fn int_from_digits(digits: &str, radix: u32) -> PyResult<PyRef> {
 
 /// A str from code points (lone surrogates allowed, as in Python).
 pub fn str_from_code_points(cps: &[u32]) -> PyResult<PyRef> {
+    let _g = attach();
     if let Some(s) = cps
         .iter()
         .map(|&c| char::from_u32(c))
@@ -501,6 +598,7 @@ impl IntoPy for () {
 
 impl IntoPy for bool {
     fn into_py(self) -> PyResult<PyRef> {
+        let _g = attach();
         // SAFETY: PyBool_FromLong returns a new reference.
         unsafe { PyRef::from_owned_ptr(ffi::PyBool_FromLong(self as std::ffi::c_long)) }
     }
@@ -510,6 +608,7 @@ macro_rules! signed_into_py {
     ($($t:ty),*) => {$(
         impl IntoPy for $t {
             fn into_py(self) -> PyResult<PyRef> {
+                let _g = attach();
                 // SAFETY: PyLong_FromLongLong returns a new reference or NULL.
                 unsafe { PyRef::from_owned_ptr(ffi::PyLong_FromLongLong(self as i64)) }
             }
@@ -522,6 +621,7 @@ macro_rules! unsigned_into_py {
     ($($t:ty),*) => {$(
         impl IntoPy for $t {
             fn into_py(self) -> PyResult<PyRef> {
+                let _g = attach();
                 // SAFETY: PyLong_FromUnsignedLongLong returns a new reference or NULL.
                 unsafe { PyRef::from_owned_ptr(ffi::PyLong_FromUnsignedLongLong(self as u64)) }
             }
@@ -532,6 +632,7 @@ unsigned_into_py!(u16, u32, u64, usize);
 
 impl IntoPy for f64 {
     fn into_py(self) -> PyResult<PyRef> {
+        let _g = attach();
         // SAFETY: PyFloat_FromDouble returns a new reference or NULL.
         unsafe { PyRef::from_owned_ptr(ffi::PyFloat_FromDouble(self)) }
     }
@@ -579,6 +680,7 @@ impl FromPy for num_bigint::BigInt {
 
 impl IntoPy for &str {
     fn into_py(self) -> PyResult<PyRef> {
+        let _g = attach();
         // SAFETY: `self` is valid UTF-8 of the given length.
         unsafe {
             PyRef::from_owned_ptr(ffi::PyUnicode_FromStringAndSize(
@@ -603,6 +705,7 @@ impl IntoPy for &String {
 
 impl IntoPy for &[u8] {
     fn into_py(self) -> PyResult<PyRef> {
+        let _g = attach();
         // SAFETY: the slice's bytes are readable; bytes copies them.
         unsafe {
             PyRef::from_owned_ptr(ffi::PyBytes_FromStringAndSize(
@@ -985,6 +1088,7 @@ impl Host {
     /// Imports a module by dotted name from the search path (once: a second import gives the
     /// same module object).
     pub fn import(&mut self, name: &str) -> PyResult<Module> {
+        let _g = attach();
         if let Some(m) = self.find_loaded(name) {
             return Ok(m);
         }
@@ -1003,6 +1107,7 @@ impl Host {
     }
 
     fn load_spec(&mut self, spec: &str) -> PyResult<Module> {
+        let _g = attach();
         if let Some(e) = &self.broken_path {
             return Err(e.clone());
         }
@@ -1052,11 +1157,13 @@ impl Module {
 
     /// `module.name`.
     pub fn getattr(&self, name: &str) -> PyResult<PyRef> {
+        let _g = attach();
         self.obj.getattr(name)
     }
 
     /// `module.name = value`.
     pub fn setattr(&self, name: &str, value: impl IntoPy) -> PyResult<()> {
+        let _g = attach();
         self.obj.setattr(name, value)
     }
 
@@ -1077,6 +1184,7 @@ impl Module {
 
     /// The module's attributes (its `__dict__`), in insertion order.
     pub fn attributes(&self) -> PyResult<Vec<(String, PyRef)>> {
+        let _g = attach();
         // SAFETY: the module is live; PyModule_GetDict returns a borrowed reference.
         let d = unsafe { PyRef::from_borrowed_ptr(ffi::PyModule_GetDict(self.obj.as_ptr())) }?;
         d.dict_items()

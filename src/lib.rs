@@ -23,6 +23,7 @@ pub use gilgate_loader::worker::run_if_worker;
 pub use gilgate_loader::{LoadError, Loader, Module, Policy, Report, Target};
 
 pub mod cli_eval;
+pub mod cli_stress;
 pub mod embed;
 pub mod eval;
 mod ffi;

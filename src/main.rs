@@ -108,6 +108,58 @@ enum Command {
         #[arg(allow_hyphen_values = true, trailing_var_arg = true)]
         exprs: Vec<String>,
     },
+    /// Load MODULE as `eval` does, run each --setup once, then evaluate EXPR on N threads
+    /// released together (M times each, or for SECS), each in its own layer over the setup
+    /// namespace (`thread_index`, `iteration` bound); --then runs after every thread joined.
+    Stress {
+        /// Folders or wheels (unpacked privately) to search for dotted names (before
+        /// GILGATE_PATH and `.`); repeatable.
+        #[arg(long = "path", value_name = "DIR|WHEEL")]
+        path: Vec<PathBuf>,
+        /// Lock policy: auto, on, off, module, error.
+        #[arg(long, value_name = "POLICY", allow_hyphen_values = true)]
+        gil: Option<String>,
+        /// Exempt a module from `--gil error` (repeatable).
+        #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+        allow: Vec<String>,
+        /// Load another module (dotted name or path) into the namespace, under the last part
+        /// of its name; repeatable.
+        #[arg(short = 'm', value_name = "MODULE", allow_hyphen_values = true)]
+        more: Vec<String>,
+        /// A statement run once, before the threads start, in the shared namespace; repeatable.
+        #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+        setup: Vec<String>,
+        /// How many threads (at least 1).
+        #[arg(long, value_name = "N", required = true, allow_hyphen_values = true)]
+        threads: u64,
+        /// Evaluations of EXPR per thread (at least 1).
+        #[arg(
+            long,
+            value_name = "M",
+            allow_hyphen_values = true,
+            conflicts_with = "duration"
+        )]
+        iterations: Option<u64>,
+        /// Evaluate EXPR for this many seconds on each thread instead.
+        #[arg(long, value_name = "SECS", allow_hyphen_values = true)]
+        duration: Option<f64>,
+        /// Evaluated once after every thread has joined, in the setup namespace; its repr is
+        /// the last line of the output.
+        #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+        then: Option<String>,
+        /// Give up (exit 4) when the threads have not finished after this many seconds,
+        /// printing each thread's iteration count and what it waits on.
+        #[arg(long, value_name = "SECS", allow_hyphen_values = true)]
+        timeout: Option<f64>,
+        /// Print one JSON document instead of the report.
+        #[arg(long)]
+        json: bool,
+        /// The module: a dotted name or a path to a `.so`.
+        module: String,
+        /// The expression or assignment each thread evaluates.
+        #[arg(allow_hyphen_values = true, trailing_var_arg = true)]
+        exprs: Vec<String>,
+    },
     /// Count the exported C API names that are real and that are stubs.
     Surface {
         /// Also list every name: name, func|data, status, CPython versions exporting it.
@@ -161,6 +213,35 @@ fn main() -> ExitCode {
             allow,
             more,
             interactive,
+            module,
+            exprs,
+        }),
+        Command::Stress {
+            path,
+            gil,
+            allow,
+            more,
+            setup,
+            threads,
+            iterations,
+            duration,
+            then,
+            timeout,
+            json,
+            module,
+            exprs,
+        } => gilgate::cli_stress::run(gilgate::cli_stress::Options {
+            path,
+            gil,
+            allow,
+            more,
+            setup,
+            threads,
+            iterations,
+            duration,
+            then,
+            timeout,
+            json,
             module,
             exprs,
         }),

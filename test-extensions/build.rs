@@ -74,6 +74,13 @@ fn samples() -> Vec<Sample> {
         "benchmod",
         // issue 9: the threads benchmark's undeclared module (scripts/bench-threads.sh).
         "benchhold",
+        // issue 9 item 9: threads (tests/stress.rs runs them under `gilgate stress`).
+        "racy_counter",
+        "mutex_sections",
+        "sleeper",
+        "gilstate_thread",
+        "shared_mutator",
+        "lazy_import",
     ] {
         list.push(Sample {
             file: tagged(stem, TAG_314T),

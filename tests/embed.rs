@@ -215,6 +215,8 @@ fn import_errors_and_lock_policies() {
     assert!(!h.lock_enabled(), "a declared module keeps the lock off");
     h.import("mp_noslot").unwrap();
     assert!(h.lock_enabled(), "an undeclared module enables it");
+    // Direct runtime calls need the thread attached (embed calls attach for themselves).
+    let _a = gilgate::embed::attach();
     // SAFETY: import_module returns a new reference or NULL.
     let sys = unsafe { PyRef::from_owned_ptr(gilgate_capi::host::import_module("sys")) }.unwrap();
     assert!(
@@ -327,7 +329,9 @@ fn loaded_modules_go_into_sys_modules_with_their_file() {
         format!("<module 'kwargs_demo' from '{file}'>")
     );
     // An import through the runtime's import system (as an extension's PyImport_ImportModule
-    // does) finds the loaded module instead of loading the file again.
+    // does) finds the loaded module instead of loading the file again. Direct runtime calls
+    // need the thread attached (embed calls attach for themselves).
+    let _a = gilgate::embed::attach();
     let again = gilgate_capi::host::import_module("kwargs_demo");
     assert_eq!(again, m.object().as_ptr());
     // SAFETY: our new reference.

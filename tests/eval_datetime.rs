@@ -105,6 +105,8 @@ fn answer(ev: &mut Evaluator, src: &str) -> String {
 fn datetime_matches_cpython() {
     let _g = support::runtime_lock();
     let _h = Host::new();
+    // Direct runtime calls below: keep this thread attached.
+    let _a = gilgate::embed::attach();
     let mut ev = evaluator();
     let r = recorded("eval-datetime.json");
     let mut wrong = Vec::new();
@@ -142,6 +144,8 @@ fn time_machine_travels_with_gilgates_datetime_and_time() {
     );
     let _g = support::runtime_lock();
     let mut host = Host::builder().path(cache.join("build/gilgate")).build();
+    // Direct runtime calls below: keep this thread attached.
+    let _a = gilgate::embed::attach();
     let tm = host.import("_time_machine").expect("load _time_machine");
     let mut ev = evaluator();
     ev.add_module(&tm, false).expect("add _time_machine");
@@ -190,6 +194,8 @@ unsafe extern "C" {
 fn local_time_with_daylight_saving_folds_and_gaps() {
     let _g = support::runtime_lock();
     let _h = Host::new();
+    // Direct runtime calls below: keep this thread attached.
+    let _a = gilgate::embed::attach();
     let mut ev = evaluator();
     let r = recorded("eval-datetime-dst.json");
     let Some(tz) = r.tz.as_deref() else {
@@ -231,6 +237,8 @@ fn local_time_with_daylight_saving_folds_and_gaps() {
 fn datetime_and_time_operations_do_not_leak() {
     let _g = support::runtime_lock();
     let _h = Host::new();
+    // Direct runtime calls below: keep this thread attached.
+    let _a = gilgate::embed::attach();
     let mut ev = evaluator();
     let live = || {
         gilgate::capi::host::merge_pending();
@@ -260,6 +268,8 @@ fn datetime_and_time_operations_do_not_leak() {
 fn timedelta_divmod() {
     let _g = support::runtime_lock();
     let _h = Host::new();
+    // Direct runtime calls below: keep this thread attached.
+    let _a = gilgate::embed::attach();
     let mut ev = evaluator();
     let cases: &[(&str, &str, &str)] = &[
         (

@@ -46,6 +46,9 @@ pub use crate::ceval_gil::{
     switch_interval,
 };
 pub use crate::pystate::thread_state_count;
+/// What a thread waits on (`runtime/wait_record.rs`): take a thread's handle on it, read it
+/// from another thread.
+pub use crate::wait_record::{Wait, WaitHandle, this_thread as this_thread_waits};
 
 /// `--gil module`'s per-module lock (`runtime/module_lock.rs`): `module_lock_activate()` (the
 /// policy, once, before any module loads), `module_lock_active()`, `module_code_ranges(addr,

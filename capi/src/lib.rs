@@ -50,7 +50,7 @@ pub(crate) use objects::{
 pub(crate) use runtime::{
     ceval, ceval_gil, critical_section, extcall, ffi_guard, getargs, import, initconfig, lock,
     modsupport, module_lock, objimpl, pyctype, pyerrors, pylifecycle, pymem, pystate, pystrtod,
-    pythread, refcount, structmember, sync, warnings,
+    pythread, refcount, structmember, sync, wait_record, warnings,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use surface::{static_data, stubs};

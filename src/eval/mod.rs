@@ -13,10 +13,17 @@ use crate::ffi::{self, Obj};
 use ast::{BinOp, CmpOp, Expr, Stmt, Target, UnaryOp};
 use std::collections::HashMap;
 use std::ptr::null_mut;
+use std::sync::Arc;
 
-/// Evaluates statements in one namespace.
+/// Evaluates statements in one namespace, optionally a layer over a shared one.
+///
+/// An `Evaluator` is `Send + Sync`; several threads may evaluate at once, each in its own
+/// [`Evaluator::layer`] over one shared namespace (what `gilgate stress` does): a name is
+/// looked up in the layer, then the shared namespace, then `builtins`; `name = ...` binds in the
+/// layer, while `obj.attr = ...` and `obj[k] = ...` change the (shared) object.
 pub struct Evaluator {
     names: HashMap<String, PyRef>,
+    base: Option<Arc<Evaluator>>,
     builtins: Option<PyRef>,
 }
 
@@ -39,6 +46,7 @@ impl Evaluator {
     /// An empty namespace. Names not found in it are looked up in the `builtins` module when
     /// the runtime provides one.
     pub fn new() -> Evaluator {
+        let _g = embed::attach();
         let builtins = {
             // SAFETY: a NUL-terminated module name.
             let b = unsafe { ffi::PyImport_ImportModule(c"builtins".as_ptr()) };
@@ -51,7 +59,28 @@ impl Evaluator {
         };
         Evaluator {
             names: HashMap::new(),
+            base: None,
             builtins,
+        }
+    }
+
+    /// An empty layer over `base`: lookups fall through to it, `name = ...` binds here.
+    pub fn layer(base: Arc<Evaluator>) -> Evaluator {
+        Evaluator {
+            names: HashMap::new(),
+            builtins: base.builtins.clone(),
+            base: Some(base),
+        }
+    }
+
+    /// A name's value in this layer or the ones below (not `builtins`).
+    pub fn get(&self, name: &str) -> Option<&PyRef> {
+        let mut at = self;
+        loop {
+            if let Some(v) = at.names.get(name) {
+                return Some(v);
+            }
+            at = at.base.as_deref()?;
         }
     }
 
@@ -76,8 +105,8 @@ impl Evaluator {
     /// namespace's `__name__` stands in for the globals of a calling frame (classes made by
     /// `type(name, bases, dict)` take their `__module__` from it, as in CPython).
     pub fn exec(&mut self, stmt: &Stmt) -> PyResult<Option<PyRef>> {
+        let _g = embed::attach();
         let module = self
-            .names
             .get("__name__")
             .and_then(|n| n.extract::<String>().ok());
         gilgate_capi::host::with_caller_module(module.as_deref(), || self.exec_stmt(stmt))
@@ -110,7 +139,7 @@ impl Evaluator {
     }
 
     fn lookup(&self, name: &str) -> PyResult<PyRef> {
-        if let Some(v) = self.names.get(name) {
+        if let Some(v) = self.get(name) {
             return Ok(v.clone());
         }
         if let Some(b) = &self.builtins
@@ -126,6 +155,11 @@ impl Evaluator {
 
     /// Evaluates an expression.
     pub fn eval(&mut self, e: &Expr) -> PyResult<PyRef> {
+        let _g = embed::attach();
+        self.eval_attached(e)
+    }
+
+    fn eval_attached(&mut self, e: &Expr) -> PyResult<PyRef> {
         match e {
             Expr::Int { digits, radix } => embed::int_from_digits(digits, *radix),
             Expr::Float(x) => x.into_py(),

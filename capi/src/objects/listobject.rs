@@ -554,14 +554,21 @@ unsafe extern "C" fn list_ass_item(op: *mut PyObject, i: Py_ssize_t, v: *mut PyO
     // SAFETY: a live list (slot contract); `v` NULL (delete) or live.
     unsafe {
         if v.is_null() {
+            // The index is checked under the lock: another thread may shrink the list
+            // between a check made before it and the removal.
+            let g = ListLock::new(op);
             if i < 0 || i >= len(op) {
+                drop(g);
                 raise(
                     &raw mut EXC_IndexError,
                     "list assignment index out of range",
                 );
                 return -1;
             }
-            return replace_range(op, i as usize, i as usize + 1, Vec::new());
+            let removed = replace_range_locked(op, i as usize, i as usize + 1, Vec::new());
+            drop(g);
+            iters::release_all(removed.unwrap_or_default());
+            return 0;
         }
         // The new reference is made before locking; the old one is dropped after.
         let v = new_ref(v);
@@ -678,6 +685,10 @@ unsafe extern "C" fn list_ass_subscript(
     key: *mut PyObject,
     v: *mut PyObject,
 ) -> c_int {
+    // As in CPython 3.14t, the whole operation runs in a critical section on the list, so an
+    // index or slice is resolved against the length it applies to (gilgate's own list locks
+    // inside go on under it).
+    crate::critical_section::hold!(_g, op);
     // SAFETY: live objects (slot contract); `v` NULL for deletion.
     unsafe {
         match sl::subscript(key, len(op), "list") {

@@ -250,6 +250,9 @@ pub(crate) fn take(ts: *mut PyThreadState) -> bool {
     }
     let errno = std::io::Error::last_os_error().raw_os_error();
     let mut g = inner();
+    let _w = g
+        .locked
+        .then(|| crate::wait_record::waiting(crate::wait_record::Wait::Lock));
     while g.locked {
         let before = g.switch_number;
         let interval = Duration::from_micros(GIL.interval_us.load(Ordering::Relaxed).max(1));

@@ -22,7 +22,17 @@ use std::ffi::c_int;
 use std::ptr::null_mut;
 
 mod stack;
-pub(crate) use crate::lock::{lock, lock_fast, unlock_or_abort};
+pub(crate) use crate::lock::{lock_fast, unlock_or_abort};
+
+/// `crate::lock::lock` for the section core: a section's wait is recorded as the section's
+/// (`runtime/wait_record.rs`), the uncontended path untouched.
+#[inline]
+fn lock(m: *mut PyMutex) {
+    if !lock_fast(m) {
+        let _w = crate::wait_record::waiting(crate::wait_record::Wait::Section(m as usize));
+        crate::lock::lock(m);
+    }
+}
 pub use stack::{PyCriticalSection, PyCriticalSection2};
 pub(crate) use stack::{
     begin_mutex, begin_slow, begin2_mutex, begin2_slow, end, end2, held_by_current_thread,

@@ -50,7 +50,10 @@ fn detach_while_waiting<R>(detach: bool, wait: impl FnOnce() -> R) -> R {
 /// Locks `m`, parking (detached) while another thread holds it: `PyMutex_Lock`.
 #[inline]
 pub(crate) fn lock(m: *mut PyMutex) {
-    mutex::lock(bits(m), m as usize)
+    if !lock_fast(m) {
+        let _w = crate::wait_record::waiting(crate::wait_record::Wait::Mutex(m as usize));
+        mutex::lock(bits(m), m as usize)
+    }
 }
 
 /// Locks `m` if it is entirely free (no holder, no parked waiter): the inline fast path.
@@ -68,6 +71,7 @@ pub(crate) fn try_lock(m: *mut PyMutex) -> bool {
 /// `_PyMutex_LockTimed`: `timeout_ns` < 0 waits for ever, 0 only tries, > 0 waits that long.
 /// True when `m` was locked.
 pub(crate) fn lock_slow(m: *mut PyMutex, timeout_ns: i64, detach: bool) -> bool {
+    let _w = crate::wait_record::waiting(crate::wait_record::Wait::Mutex(m as usize));
     lock_slow_bits(bits(m), m as usize, timeout_ns, detach)
 }
 

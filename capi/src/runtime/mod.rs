@@ -24,4 +24,5 @@ pub(crate) mod pythread;
 pub(crate) mod refcount;
 pub(crate) mod structmember;
 pub(crate) mod sync;
+pub(crate) mod wait_record;
 pub(crate) mod warnings;

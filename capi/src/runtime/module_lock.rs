@@ -87,7 +87,10 @@ pub(crate) fn enter() {
     let ts = crate::ceval::detach();
     // The detach released nothing of ours (we did not own the lock), so SAVED is 0 here and
     // the attach below re-takes nothing; we take our one entry ourselves, detached.
-    LOCK.acquire(me, 1);
+    {
+        let _w = crate::wait_record::waiting(crate::wait_record::Wait::ModuleLock);
+        LOCK.acquire(me, 1);
+    }
     crate::ceval::attach(ts);
 }
 
@@ -120,7 +123,11 @@ pub(crate) fn reacquire_for_attach() {
     }
     let n = SAVED.with(|s| s.replace(0));
     if n != 0 {
-        LOCK.acquire(me(), n);
+        let me = me();
+        if !LOCK.try_enter_with(me, n) {
+            let _w = crate::wait_record::waiting(crate::wait_record::Wait::ModuleLock);
+            LOCK.acquire(me, n);
+        }
     }
 }
 

@@ -69,6 +69,19 @@ impl FairLock {
         false
     }
 
+    /// Takes the lock with `depth` entries without waiting when nobody holds or waits for it.
+    /// `me` must not own it.
+    pub(crate) fn try_enter_with(&self, me: usize, depth: usize) -> bool {
+        let mut s = self.state();
+        if s.owner == 0 && s.serving == s.next {
+            s.next += 1;
+            s.owner = me;
+            s.depth = depth;
+            return true;
+        }
+        false
+    }
+
     /// Waits for a turn (after every thread that asked before) and takes the lock with
     /// `depth` entries. `me` must not own it.
     pub(crate) fn acquire(&self, me: usize, depth: usize) {
