@@ -38,5 +38,15 @@ pub(crate) use critical_section::detach_while_waiting;
 #[path = "../../src/runtime/module_lock/fair.rs"]
 pub(crate) mod module_lock_fair;
 
+// `capi/src/runtime/refcount/brc.rs` (biased reference counting's queues and merges) and
+// `capi/src/runtime/qsbr/reclaim.rs` (delayed freeing), each with a parent standing in for
+// the objects and the allocator.
+#[cfg(loom)]
+pub(crate) mod qsbr;
+#[cfg(loom)]
+pub(crate) mod refcount;
+
 #[cfg(all(test, loom))]
 mod models;
+#[cfg(all(test, loom))]
+mod models_memory;

@@ -2,15 +2,14 @@
 //!
 //! The waiting machinery (`lock/parking_lot.rs`, `lock/mutex.rs`) takes its mutexes, condition
 //! variables, atomics, `Arc`, thread-locals, `yield_now` and clock from here, never from `std`
-//! directly; so do the biased-refcount queues (`refcount.rs`) and the delayed-free scheme
-//! (`qsbr.rs`), whose thread-local glue is kept apart from their cores for a later model. A normal build gets `std`'s; a build with `--cfg loom` (the model crate
-//! `capi/model`, which compiles those same files by `#[path]`) gets `loom`'s, so the model tests
+//! directly; so do the biased-refcount core (`refcount/brc.rs`) and the delayed-free scheme
+//! (`qsbr/reclaim.rs`), which declare their thread-locals with loom's macro under loom. A
+//! normal build gets `std`'s; a build with `--cfg loom` (the model crate `capi/model`, which
+//! compiles those same files by `#[path]`) gets `loom`'s, so the model tests
 //! explore every interleaving of the production code rather than of a copy. What differs
 //! between the two builds lives in this file only.
 
-// `refcount.rs` and `qsbr.rs` use the rest; the model crate does not compile them yet.
 #[cfg(not(loom))]
-#[allow(unused_imports)]
 pub(crate) use std::sync::atomic::{
     AtomicBool, AtomicPtr, AtomicU8, AtomicU64, AtomicUsize, Ordering, fence,
 };
@@ -19,9 +18,7 @@ pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 #[cfg(not(loom))]
 pub(crate) use std::thread::yield_now;
 
-// `refcount.rs` and `qsbr.rs` use the rest; the model crate does not compile them yet.
 #[cfg(loom)]
-#[allow(unused_imports)]
 pub(crate) use loom::sync::atomic::{
     AtomicBool, AtomicPtr, AtomicU8, AtomicU64, AtomicUsize, Ordering, fence,
 };

@@ -1,0 +1,562 @@
+//! The delayed-free scheme itself (`Python/qsbr.c` and the delayed-free queues of
+//! `Objects/obmalloc.c`): the write sequence, the slots holding each thread's read sequence,
+//! online / offline / quiescent, `free_delayed`'s per-thread queue, its processing, and the
+//! shared list of blocks left by exited threads. FFI-free: every atomic, mutex and
+//! thread-local comes from `crate::sync` (or loom's, declared beside std's below) and blocks
+//! are freed through the parent's `free_block` (and `FREE_AT_ONCE`). The model crate
+//! (`capi/model`) compiles this file against loom with a parent of its own.
+
+use crate::sync::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Mutex, Ordering, fence, lock};
+use std::cell::{Cell, RefCell};
+use std::ffi::c_void;
+use std::ptr::{null, null_mut};
+
+/// `QSBR_OFFLINE`, `QSBR_INITIAL`, `QSBR_INCR` (`pycore_qsbr.h`).
+pub(crate) const QSBR_OFFLINE: u64 = 0;
+pub(crate) const QSBR_INITIAL: u64 = 1;
+pub(crate) const QSBR_INCR: u64 = 2;
+
+/// A queue reaching this many blocks is processed at once (bounds the memory a thread that
+/// never reaches a safe point holds back, when the others do).
+const PROCESS_AT: usize = 64;
+
+/// One thread's read sequence, on a cache line of its own.
+#[repr(align(64))]
+pub(crate) struct Slot {
+    seq: AtomicU64,
+    taken: AtomicBool,
+}
+
+impl Slot {
+    #[cfg(not(loom))]
+    const fn new() -> Slot {
+        Slot {
+            seq: AtomicU64::new(QSBR_OFFLINE),
+            taken: AtomicBool::new(false),
+        }
+    }
+
+    /// Under loom nothing is `const`.
+    #[cfg(loom)]
+    fn new() -> Slot {
+        Slot {
+            seq: AtomicU64::new(QSBR_OFFLINE),
+            taken: AtomicBool::new(false),
+        }
+    }
+}
+
+#[cfg(not(loom))]
+const BLOCK_SLOTS: usize = 16;
+/// Under loom: two, so that a third thread's slot makes a second block.
+#[cfg(loom)]
+const BLOCK_SLOTS: usize = 2;
+
+/// Slots come in blocks that are never freed (a block outlives every thread that used it), so
+/// a scan needs no lock.
+struct Block {
+    slots: [Slot; BLOCK_SLOTS],
+    next: AtomicPtr<Block>,
+}
+
+impl Block {
+    #[cfg(not(loom))]
+    const fn new() -> Block {
+        Block {
+            slots: [const { Slot::new() }; BLOCK_SLOTS],
+            next: AtomicPtr::new(null_mut()),
+        }
+    }
+
+    #[cfg(loom)]
+    fn new() -> Block {
+        Block {
+            slots: std::array::from_fn(|_| Slot::new()),
+            next: AtomicPtr::new(null_mut()),
+        }
+    }
+}
+
+/// A block of memory waiting for readers to pass `goal`.
+pub(crate) struct Deferred {
+    ptr: *mut c_void,
+    goal: u64,
+}
+
+// SAFETY: a deferred block is unreachable for new readers; whichever thread frees it owns it.
+unsafe impl Send for Deferred {}
+
+/// The shared state (`struct _qsbr_shared`).
+pub(crate) struct Qsbr {
+    wr_seq: AtomicU64,
+    first: Block,
+    /// One more than the highest slot index ever taken: scans stop there.
+    high: AtomicUsize,
+    /// Blocks left by threads that exited before their goals were reached.
+    abandoned: Mutex<Vec<Deferred>>,
+    abandoned_len: AtomicUsize,
+}
+
+impl Qsbr {
+    #[cfg(not(loom))]
+    pub(crate) const fn new() -> Qsbr {
+        Qsbr {
+            wr_seq: AtomicU64::new(QSBR_INITIAL),
+            first: Block::new(),
+            high: AtomicUsize::new(0),
+            abandoned: Mutex::new(Vec::new()),
+            abandoned_len: AtomicUsize::new(0),
+        }
+    }
+
+    /// Under loom nothing is `const`.
+    #[cfg(loom)]
+    pub(crate) fn new() -> Qsbr {
+        Qsbr {
+            wr_seq: AtomicU64::new(QSBR_INITIAL),
+            first: Block::new(),
+            high: AtomicUsize::new(0),
+            abandoned: Mutex::new(Vec::new()),
+            abandoned_len: AtomicUsize::new(0),
+        }
+    }
+
+    /// Takes a free slot (offline), adding a block when every slot is taken.
+    pub(crate) fn register(&self) -> *const Slot {
+        let mut block: *const Block = &self.first;
+        let mut base = 0;
+        loop {
+            // SAFETY: blocks are never freed.
+            let b = unsafe { &*block };
+            for (i, s) in b.slots.iter().enumerate() {
+                if s.taken
+                    .compare_exchange(false, true, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    self.high.fetch_max(base + i + 1, Ordering::AcqRel);
+                    return s;
+                }
+            }
+            let mut next = b.next.load(Ordering::Acquire);
+            if next.is_null() {
+                let fresh = Box::into_raw(Box::new(Block::new()));
+                match b.next.compare_exchange(
+                    null_mut(),
+                    fresh,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                ) {
+                    Ok(_) => next = fresh,
+                    Err(other) => {
+                        // SAFETY: `fresh` was never published.
+                        drop(unsafe { Box::from_raw(fresh) });
+                        next = other;
+                    }
+                }
+            }
+            block = next;
+            base += BLOCK_SLOTS;
+        }
+    }
+
+    /// Gives `slot` back (offline).
+    pub(crate) fn unregister(&self, slot: &Slot) {
+        slot.seq.store(QSBR_OFFLINE, Ordering::Release);
+        slot.taken.store(false, Ordering::Release);
+    }
+
+    /// `_Py_qsbr_attach`: the slot goes online at the current write sequence. The fence orders
+    /// the slot's store before every read the thread makes after attaching, against a writer's
+    /// fence between unlinking storage and scanning the slots.
+    pub(crate) fn online(&self, slot: &Slot) {
+        slot.seq
+            .store(self.wr_seq.load(Ordering::Acquire), Ordering::Relaxed);
+        fence(Ordering::SeqCst);
+    }
+
+    /// `_Py_qsbr_detach`.
+    pub(crate) fn offline(&self, slot: &Slot) {
+        slot.seq.store(QSBR_OFFLINE, Ordering::Release);
+    }
+
+    /// `_Py_qsbr_quiescent_state`: the thread holds no pointer it read lock-free before.
+    pub(crate) fn quiescent(&self, slot: &Slot) {
+        if slot.seq.load(Ordering::Relaxed) != QSBR_OFFLINE {
+            slot.seq
+                .store(self.wr_seq.load(Ordering::Acquire), Ordering::Release);
+        }
+    }
+
+    /// `_Py_qsbr_advance`: a new write sequence, the goal of what was unlinked before.
+    pub(crate) fn advance(&self) -> u64 {
+        self.wr_seq.fetch_add(QSBR_INCR, Ordering::SeqCst) + QSBR_INCR
+    }
+
+    /// The smallest read sequence of the online slots other than `me` (`u64::MAX` when there
+    /// is none): what `_Py_qsbr_poll` compares a goal with.
+    pub(crate) fn min_online_except(&self, me: *const Slot) -> u64 {
+        fence(Ordering::SeqCst);
+        let high = self.high.load(Ordering::Acquire);
+        let mut min = u64::MAX;
+        let mut block: *const Block = &self.first;
+        let mut base = 0;
+        while !block.is_null() && base < high {
+            // SAFETY: blocks are never freed.
+            let b = unsafe { &*block };
+            for s in b.slots.iter().take(high - base) {
+                if std::ptr::eq(s, me) {
+                    continue;
+                }
+                let seq = s.seq.load(Ordering::Acquire);
+                if seq != QSBR_OFFLINE && seq < min {
+                    min = seq;
+                }
+            }
+            block = b.next.load(Ordering::Acquire);
+            base += BLOCK_SLOTS;
+        }
+        min
+    }
+
+    /// Frees the blocks of `queue` whose goal every online slot but `me` has reached.
+    ///
+    /// # Safety
+    /// Every block of `queue` must be a live allocation from `pymem`, unreachable for new
+    /// readers.
+    unsafe fn process(&self, me: *const Slot, queue: &mut Vec<Deferred>) {
+        if queue.is_empty() {
+            return;
+        }
+        let min = self.min_online_except(me);
+        // Goals only grow along a queue: the ready ones are a prefix.
+        let ready = queue.iter().take_while(|d| d.goal <= min).count();
+        for d in queue.drain(..ready) {
+            // SAFETY: no online reader can still hold `d.ptr` (caller's contract for the rest).
+            unsafe { super::free_block(d.ptr) };
+        }
+    }
+
+    /// Frees what exited threads left behind, when another thread is not doing it already.
+    fn process_abandoned(&self) {
+        if self.abandoned_len.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        let Ok(mut list) = self.abandoned.try_lock() else {
+            return;
+        };
+        // The threads that queued these are gone: every online slot counts.
+        // SAFETY: blocks handed over by `abandon`, unreachable for new readers.
+        unsafe { self.process(null(), &mut list) };
+        self.abandoned_len.store(list.len(), Ordering::Relaxed);
+    }
+
+    /// Hands an exiting thread's queue over.
+    fn abandon(&self, queue: &mut Vec<Deferred>) {
+        if queue.is_empty() {
+            return;
+        }
+        let mut list = lock(&self.abandoned);
+        list.append(queue);
+        list.sort_by_key(|d| d.goal);
+        self.abandoned_len.store(list.len(), Ordering::Relaxed);
+    }
+}
+
+/// The process's one QSBR state (one interpreter).
+#[cfg(not(loom))]
+static QSBR: Qsbr = Qsbr::new();
+
+// Loom's atomics and mutexes are made inside each explored execution, not in a constant.
+#[cfg(loom)]
+loom::lazy_static! {
+    static ref QSBR: Qsbr = Qsbr::new();
+}
+
+// ---- per-thread glue ------------------------------------------------------------------------
+
+/// The calling thread's queue; what is left when the thread exits goes to the shared list.
+struct Queue(RefCell<Vec<Deferred>>);
+
+impl Drop for Queue {
+    fn drop(&mut self) {
+        let q = self.0.get_mut();
+        if !q.is_empty() {
+            QSBR.abandon(q);
+        }
+    }
+}
+
+/// Gives the thread's slot back when it exits.
+struct SlotGuard;
+
+impl Drop for SlotGuard {
+    fn drop(&mut self) {
+        let s = SLOT.try_with(|s| s.replace(null())).unwrap_or(null());
+        if !s.is_null() {
+            // SAFETY: slots live for the whole process.
+            QSBR.unregister(unsafe { &*s });
+        }
+    }
+}
+
+/// What the two destructors do at thread exit, called by a model thread as its last step:
+/// loom runs thread-local destructors, but one that blocks is not waited for by `join`, and
+/// a destructor finds the thread's other locals already gone.
+#[cfg(loom)]
+pub(crate) fn exit_thread() {
+    QUEUE.with(|q| QSBR.abandon(&mut q.0.borrow_mut()));
+    QUEUED.with(|c| c.set(0));
+    let s = SLOT.with(|s| s.replace(null()));
+    if !s.is_null() {
+        // SAFETY: slots live for the whole process.
+        QSBR.unregister(unsafe { &*s });
+    }
+}
+
+#[cfg(not(loom))]
+thread_local! {
+    /// This thread's slot (NULL until its first attach).
+    static SLOT: Cell<*const Slot> = const { Cell::new(null()) };
+    /// Length of `QUEUE` (a destructor-free copy, cheap to test at every detach and attach).
+    static QUEUED: Cell<usize> = const { Cell::new(0) };
+    static QUEUE: Queue = const { Queue(RefCell::new(Vec::new())) };
+    static SLOT_GUARD: SlotGuard = const { SlotGuard };
+}
+
+#[cfg(loom)]
+loom::thread_local! {
+    static SLOT: Cell<*const Slot> = Cell::new(null());
+    static QUEUED: Cell<usize> = Cell::new(0);
+    static QUEUE: Queue = Queue(RefCell::new(Vec::new()));
+    static SLOT_GUARD: SlotGuard = SlotGuard;
+}
+
+/// This thread's slot, or NULL.
+#[inline]
+fn my_slot() -> *const Slot {
+    SLOT.try_with(Cell::get).unwrap_or(null())
+}
+
+#[cold]
+fn register_slot() -> *const Slot {
+    if SLOT_GUARD.try_with(|_| ()).is_err() {
+        return null();
+    }
+    let s = QSBR.register();
+    SLOT.with(|c| c.set(s));
+    s
+}
+
+/// Whether there is something to process: in this thread's queue, or left by exited threads.
+#[inline]
+fn queued() -> bool {
+    QUEUED.try_with(Cell::get).unwrap_or(0) != 0 || QSBR.abandoned_len.load(Ordering::Relaxed) != 0
+}
+
+/// Processes the calling thread's queue (and the abandoned list).
+#[cold]
+fn process_mine() {
+    let me = my_slot();
+    let _ = QUEUE.try_with(|q| {
+        if let Ok(mut q) = q.0.try_borrow_mut() {
+            // SAFETY: the queue holds blocks handed to `free_delayed`.
+            unsafe { QSBR.process(me, &mut q) };
+            let n = q.len();
+            QUEUED.with(|c| c.set(n));
+        }
+    });
+    QSBR.process_abandoned();
+}
+
+/// The calling thread attached a thread state: its slot goes online (`ceval::attach`).
+#[inline]
+pub(crate) fn attach() {
+    let mut s = my_slot();
+    if s.is_null() {
+        s = register_slot();
+        if s.is_null() {
+            return;
+        }
+    }
+    // SAFETY: slots live for the whole process.
+    QSBR.online(unsafe { &*s });
+    if queued() {
+        process_mine();
+    }
+}
+
+/// The calling thread detaches (`ceval::detach`, or its state is deleted while attached): its
+/// queue is processed and its slot goes offline.
+#[inline]
+pub(crate) fn detach() {
+    if queued() {
+        process_mine();
+    }
+    let s = my_slot();
+    if !s.is_null() {
+        // SAFETY: slots live for the whole process.
+        QSBR.offline(unsafe { &*s });
+    }
+}
+
+/// A quiescent point of an attached thread (`ceval::safe_point`).
+#[inline]
+pub(crate) fn quiescent() {
+    let s = my_slot();
+    if !s.is_null() {
+        // SAFETY: slots live for the whole process.
+        QSBR.quiescent(unsafe { &*s });
+    }
+    if queued() {
+        process_mine();
+    }
+}
+
+/// `_PyMem_FreeDelayed(p)`: frees `p` (a `pymem` block just unlinked from a structure other
+/// threads may read without a lock) once no other thread can still be reading it.
+///
+/// # Safety
+/// `p` must be NULL or a live block from `pymem` that no new reader can reach.
+pub(crate) unsafe fn free_delayed(p: *mut c_void) {
+    if p.is_null() {
+        return;
+    }
+    if super::FREE_AT_ONCE {
+        // SAFETY: forwarded contract (the negative control frees at once on purpose).
+        unsafe { super::free_block(p) };
+        return;
+    }
+    let me = my_slot();
+    if QSBR.min_online_except(me) == u64::MAX {
+        // SAFETY: no other thread is online, and one that comes online sees the new storage.
+        unsafe { super::free_block(p) };
+        return;
+    }
+    let goal = QSBR.advance();
+    let pushed = QUEUE.try_with(|q| {
+        let mut q = q.0.borrow_mut();
+        q.push(Deferred { ptr: p, goal });
+        let n = q.len();
+        QUEUED.with(|c| c.set(n));
+        n
+    });
+    match pushed {
+        Ok(n) if n >= PROCESS_AT => process_mine(),
+        Ok(_) => {}
+        // The thread is exiting (its queue is gone): the shared list takes the block.
+        Err(_) => QSBR.abandon(&mut vec![Deferred { ptr: p, goal }]),
+    }
+}
+
+/// Blocks waiting in the calling thread's queue (tests and diagnostics).
+pub fn pending_frees() -> usize {
+    QUEUED.try_with(Cell::get).unwrap_or(0)
+}
+
+/// Blocks left by exited threads, not freed yet (tests and diagnostics).
+pub fn abandoned_frees() -> usize {
+    QSBR.abandoned_len.load(Ordering::Relaxed)
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    fn block() -> *mut c_void {
+        crate::pymem::malloc(32)
+    }
+
+    #[test]
+    fn a_goal_is_reached_once_every_other_online_slot_passed_it() {
+        let q = Qsbr::new();
+        // SAFETY: slots of `q` live as long as `q`.
+        let (a, b, c) = unsafe { (&*q.register(), &*q.register(), &*q.register()) };
+        // Nobody online: nothing holds anything back.
+        assert_eq!(q.min_online_except(null()), u64::MAX);
+        q.online(a);
+        q.online(b);
+        // `a` unlinks something: `b` came online before, so it holds the goal back; `a`'s own
+        // slot never does, for `a`.
+        let goal = q.advance();
+        assert!(q.min_online_except(a) < goal);
+        q.quiescent(b);
+        assert!(q.min_online_except(a) >= goal);
+        assert!(
+            q.min_online_except(b) < goal,
+            "a is still behind, for anyone else"
+        );
+        // Going offline releases too; an offline slot's quiescent point changes nothing.
+        q.offline(a);
+        q.quiescent(a);
+        assert_eq!(q.min_online_except(b), u64::MAX);
+        // A slot that comes online after the advance is past the goal already.
+        q.online(c);
+        assert!(q.min_online_except(b) >= goal);
+    }
+
+    #[test]
+    fn process_frees_the_ready_prefix_and_keeps_the_rest() {
+        let q = Qsbr::new();
+        // SAFETY: as above.
+        let (w, r) = unsafe { (&*q.register(), &*q.register()) };
+        q.online(w);
+        q.online(r);
+        let g1 = q.advance();
+        let mut queue = vec![Deferred {
+            ptr: block(),
+            goal: g1,
+        }];
+        q.quiescent(r);
+        let g2 = q.advance();
+        queue.push(Deferred {
+            ptr: block(),
+            goal: g2,
+        });
+        // SAFETY: blocks from pymem, reachable from nothing else.
+        unsafe { q.process(w, &mut queue) };
+        assert_eq!(queue.len(), 1, "r passed the first goal only");
+        assert_eq!(queue[0].goal, g2);
+        q.quiescent(r);
+        // SAFETY: as above.
+        unsafe { q.process(w, &mut queue) };
+        assert!(queue.is_empty());
+    }
+
+    #[test]
+    fn slots_are_reused_and_blocks_added_when_all_are_taken() {
+        let q = Qsbr::new();
+        let first: Vec<*const Slot> = (0..BLOCK_SLOTS + 3).map(|_| q.register()).collect();
+        assert_eq!(q.high.load(Ordering::Relaxed), BLOCK_SLOTS + 3);
+        // Every slot distinct; one given back is the next one taken.
+        for (i, a) in first.iter().enumerate() {
+            assert!(first[i + 1..].iter().all(|b| !std::ptr::eq(*a, *b)));
+        }
+        // SAFETY: a slot of `q`.
+        q.unregister(unsafe { &*first[5] });
+        assert!(std::ptr::eq(q.register(), first[5]));
+        // A slot in the second block counts in scans.
+        // SAFETY: as above.
+        let late = unsafe { &*first[BLOCK_SLOTS + 2] };
+        q.online(late);
+        assert_ne!(q.min_online_except(null()), u64::MAX);
+    }
+
+    #[test]
+    fn an_exited_threads_blocks_are_freed_by_others() {
+        let q = Qsbr::new();
+        // SAFETY: as above.
+        let r = unsafe { &*q.register() };
+        q.online(r);
+        let goal = q.advance();
+        q.abandon(&mut vec![Deferred { ptr: block(), goal }]);
+        q.process_abandoned();
+        assert_eq!(
+            q.abandoned_len.load(Ordering::Relaxed),
+            1,
+            "r still holds it"
+        );
+        q.quiescent(r);
+        q.process_abandoned();
+        assert_eq!(q.abandoned_len.load(Ordering::Relaxed), 0);
+    }
+}
