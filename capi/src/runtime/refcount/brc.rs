@@ -207,6 +207,11 @@ struct OwnerGuard(RefCell<Option<Arc<Owner>>>);
 
 impl Drop for OwnerGuard {
     fn drop(&mut self) {
+        // A failing model unwinds through loom's thread-locals after its execution is gone.
+        #[cfg(loom)]
+        if std::thread::panicking() {
+            return;
+        }
         if let Some(owner) = self.0.get_mut().take() {
             retire(owner);
         }
