@@ -279,11 +279,6 @@ struct Queue(RefCell<Vec<Deferred>>);
 
 impl Drop for Queue {
     fn drop(&mut self) {
-        // A failing model unwinds through loom's thread-locals after its execution is gone.
-        #[cfg(loom)]
-        if std::thread::panicking() {
-            return;
-        }
         let q = self.0.get_mut();
         if !q.is_empty() {
             QSBR.abandon(q);
@@ -296,11 +291,6 @@ struct SlotGuard;
 
 impl Drop for SlotGuard {
     fn drop(&mut self) {
-        // A failing model unwinds through loom's thread-locals after its execution is gone.
-        #[cfg(loom)]
-        if std::thread::panicking() {
-            return;
-        }
         let s = SLOT.try_with(|s| s.replace(null())).unwrap_or(null());
         if !s.is_null() {
             // SAFETY: slots live for the whole process.

@@ -207,13 +207,6 @@ struct OwnerGuard(RefCell<Option<Arc<Owner>>>);
 
 impl Drop for OwnerGuard {
     fn drop(&mut self) {
-        // A failing model unwinds through loom's thread-locals after its execution is gone:
-        // leave the record (a loom `Arc`) alone.
-        #[cfg(loom)]
-        if std::thread::panicking() {
-            std::mem::forget(self.0.get_mut().take());
-            return;
-        }
         if let Some(owner) = self.0.get_mut().take() {
             retire(owner);
         }
