@@ -51,19 +51,26 @@ fn brc_foreign_decrefs_queue_once_and_the_owner_frees_once() {
     });
 }
 
-/// The owner's merge races with a foreign decref that queues: whatever the order, the object
-/// queued after the owner tested its "has work" flag is found at its next merge.
+/// The owner's merge races with a foreign thread dropping two objects, one after the other:
+/// whatever the order, an object queued after the owner tested (or cleared) its "has work"
+/// flag is found at its next merge; none is left in the queue with the flag clear.
 #[test]
 fn brc_the_work_flag_never_loses_a_queued_object() {
     loom::model(|| {
-        let o = Arc::new(PyObject::new(1));
-        let o2 = o.clone();
-        // SAFETY: the foreign thread drops the object's only reference.
-        let t = thread::spawn(move || unsafe { decref_shared(o2.ptr()) });
+        let objs = Arc::new([PyObject::new(1), PyObject::new(1)]);
+        let o2 = objs.clone();
+        let t = thread::spawn(move || {
+            for o in o2.iter() {
+                // SAFETY: the foreign thread drops each object's only reference.
+                unsafe { decref_shared(o.ptr()) };
+            }
+        });
         merge_pending();
         t.join().unwrap();
         merge_pending();
-        assert_eq!(o.frees(), 1, "the queued object was merged and freed");
+        for o in objs.iter() {
+            assert_eq!(o.frees(), 1, "each queued object was merged and freed");
+        }
         exit_thread();
     });
 }
@@ -161,8 +168,9 @@ fn qsbr_an_online_reader_keeps_the_old_array() {
 }
 
 /// Two writers retire one array each while a third thread is online; one detaches, the other
-/// exits while still attached (its queue goes to the shared list). After the online thread's
-/// quiescent point and a later processing, each retired array was freed exactly once.
+/// exits while still attached (its queue goes to the shared list). The online thread stays
+/// online: once it passes a quiescent point after they are done, each retired array has been
+/// freed exactly once (by a writer, or by its own processing of the shared list).
 #[test]
 fn qsbr_every_retired_array_is_freed_once() {
     let mut b = loom::model::Builder::new();
@@ -186,15 +194,14 @@ fn qsbr_every_retired_array_is_freed_once() {
             })
             .collect();
         quiescent();
-        detach();
         for t in ts {
             t.join().unwrap();
         }
-        attach();
-        detach();
+        quiescent();
         assert_eq!(arrays[0].frees(), 1);
         assert_eq!(arrays[1].frees(), 1);
         assert_eq!(abandoned_frees(), 0);
+        detach();
         exit_thread();
     });
 }
