@@ -7,7 +7,8 @@
 //! normal build gets `std`'s; a build with `--cfg loom` (the model crate `capi/model`, which
 //! compiles those same files by `#[path]`) gets `loom`'s, so the model tests
 //! explore every interleaving of the production code rather than of a copy. What differs
-//! between the two builds lives in this file only.
+//! between the two builds lives in this file (and in the `#[cfg(loom)]` declarations of
+//! statics and thread-locals, which loom cannot make `const`).
 
 #[cfg(not(loom))]
 pub(crate) use std::sync::atomic::{
