@@ -10,7 +10,9 @@
 //! between the two builds lives in this file (and in the `#[cfg(loom)]` declarations of
 //! statics and thread-locals, which loom cannot make `const`).
 
+// The model crate's std build (which only has to build) leaves the memory cores out.
 #[cfg(not(loom))]
+#[allow(unused_imports)]
 pub(crate) use std::sync::atomic::{
     AtomicBool, AtomicPtr, AtomicU8, AtomicU64, AtomicUsize, Ordering, fence,
 };
