@@ -23,7 +23,8 @@
 #   stress (the gilgate binary on the thread samples): racy_counter under `on` and `auto`,
 #          shared_mutator, mutex_sections under `on` and `off`, the two together,
 #          gilstate_thread under `on`/`off`/`module`, lazy_import (the lock switching on while
-#          threads run), concurrent list deletions.
+#          threads run), sleeper (Py_BEGIN_ALLOW_THREADS under `on`), concurrent list
+#          deletions.
 # Expected races (the test makes them on purpose; each must be reported, and only there):
 #   capi threads `plain_counter_under_off_is_reported` and `transient_requests_count_under_default`
 #   (a plain C counter bumped with the lock off: bump_once), and racy_counter under `off`
@@ -197,6 +198,8 @@ st lazy-import clean --threads 4 --iterations "$iter" \
     --then "(lazy_import.bumps(), lazy_import.load('racy_counter').value())" lazy_import \
     "lazy_import.load('racy_counter') if thread_index == 0 and iteration == 100 \
 else (lazy_import.bump() and not lazy_import.sys._is_gil_enabled() and 1/0)"
+st sleeper clean --gil on --threads 2 --iterations 3 --then '(sleeper.peak(), sleeper.sleeps())' \
+    sleeper 'sleeper.sleep(300)'
 st list-deletes clean --setup "l = list(range(4 * $iter))" --threads 4 --iterations "$iter" \
     --then 'len(l)' counter 'l.__delitem__(-1)'
 
