@@ -12,7 +12,7 @@
 //! `benchmod` function taking `n`; `handoff` is the two-thread relay and needs 2 threads).
 //! Scenarios:
 //! - `free`: only `benchmod` (it declares `Py_MOD_GIL_NOT_USED`) is imported; policy `auto`.
-//! - `lock_on`: `benchhold` (undeclared) is imported first under `auto`, which switches the
+//! - `lock_on`: `benchhold` (undeclared) is imported (after `benchmod`) under `auto`, which switches the
 //!   process's lock on for good, as in CPython.
 //! - `module`: policy `module`; `benchhold` is imported and one extra thread sits in
 //!   `benchhold.hold(ms)` (asleep without detaching, so it keeps the per-module lock) for the
@@ -163,6 +163,9 @@ fn run(args: &[String]) -> Result<(), PyErr> {
         }
     };
     let mut host = Host::builder().path(dir).policy(policy).try_build()?;
+    // Imported first: under `module`, an import's init runs under the per-module lock until
+    // the module's declaration is known, so it would wait for the holder below.
+    let m = host.import("benchmod")?;
     let mut holder = None;
     if scenario != "free" {
         let hold = host.import("benchhold")?;
@@ -174,7 +177,6 @@ fn run(args: &[String]) -> Result<(), PyErr> {
             holder = Some(std::thread::spawn(move || call.once(None)));
         }
     }
-    let m = host.import("benchmod")?;
     for w in workloads {
         run_workload(&m, w, threads, calls, n)?;
     }

@@ -282,7 +282,12 @@ pub fn run(opts: Options) -> u8 {
             }
         }
     });
-    let lock_state = host.loader().lock().describe();
+    let lock = host.loader().lock();
+    let lock_state = if lock.per_module() {
+        "per-module lock"
+    } else {
+        lock.describe()
+    };
     let summary = Summary {
         policy: host.loader().policy().as_str(),
         lock: lock_state,
@@ -479,7 +484,11 @@ impl Summary<'_> {
             self.seconds,
             self.calls_per_second()
         );
-        let _ = writeln!(out, "policy {}: lock {}", self.policy, self.lock);
+        if self.lock == "per-module lock" {
+            let _ = writeln!(out, "policy {}: {}", self.policy, self.lock);
+        } else {
+            let _ = writeln!(out, "policy {}: lock {}", self.policy, self.lock);
+        }
         for (i, t) in self.tallies.iter().enumerate() {
             let _ = writeln!(out, "thread {i}: {} calls, {} errors", t.calls, t.errors);
         }

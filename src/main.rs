@@ -335,9 +335,9 @@ fn load(path: Vec<PathBuf>, gil: Option<String>, allow: Vec<String>, modules: Ve
     let search = expanded.dirs.clone();
     let policy = host.policy();
     outln!(
-        "policy {}: lock {}",
+        "policy {}: {}",
         host.policy().as_str(),
-        host.lock().describe()
+        host.lock().summary()
     );
     let mut failed = false;
     for spec in &modules {
@@ -364,7 +364,7 @@ fn load(path: Vec<PathBuf>, gil: Option<String>, allow: Vec<String>, modules: Ve
             Err(e) => format!("{}: error: {e}", display_name(spec)),
         };
         failed |= outcome.is_err();
-        outln!("{line}; lock {}", host.lock().describe());
+        outln!("{line}; {}", host.lock().summary());
         if host.modules().len() > before {
             let m = &host.modules()[before];
             for l in &m.lints {

@@ -70,7 +70,7 @@ fn python_gil_values() {
         .env("PYTHON_GIL", "1")
         .env("GILGATE_GIL", "off")
         .args(["load", "--gil", "module", "nosuch"]));
-    assert!(out.starts_with("policy module: lock off"), "{out}");
+    assert!(out.starts_with("policy module: per-module lock"), "{out}");
 }
 
 #[test]

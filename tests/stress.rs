@@ -123,9 +123,34 @@ fn racy_counter_is_exact_under_auto_and_on() {
 }
 
 #[test]
+fn racy_counter_under_the_per_module_lock_is_exact() {
+    // `module`: the process's lock stays off, the per-module lock covers the undeclared module.
+    let o = stress(&[
+        "--gil",
+        "module",
+        "--json",
+        "--timeout",
+        "120",
+        "--threads",
+        "4",
+        "--iterations",
+        "2500",
+        "--then",
+        "racy_counter.value()",
+        "racy_counter",
+        "racy_counter.bump()",
+    ]);
+    let j = json_ok(&o);
+    assert_eq!(j["calls"], 10000);
+    assert_eq!(j["then"], "10000", "{}", show(&o));
+    assert_eq!(j["lock"], "per-module lock", "{}", show(&o));
+    assert!(!stderr(&o).contains(WARNING), "{}", show(&o));
+}
+
+#[test]
 fn racy_counter_without_the_lock_completes_and_reports_its_count() {
-    // `module` runs here without its per-module lock until that lands: reported, not asserted.
-    for policy in ["off", "module"] {
+    {
+        let policy = "off";
         let o = stress(&[
             "--gil",
             policy,
@@ -620,6 +645,36 @@ fn a_timeout_shows_a_thread_waiting_for_the_lock() {
     let err = stderr(&o);
     assert_eq!(
         err.matches("waiting on the process's lock (GIL)").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("running (not waiting in the runtime)").count(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn a_timeout_shows_a_thread_waiting_for_the_module_lock() {
+    // Under `module`, racy_counter.hold() keeps the per-module lock (it sleeps without
+    // detaching): the other thread waits for that lock, not the process's.
+    let o = stress(&[
+        "--gil",
+        "module",
+        "--timeout",
+        "1",
+        "--threads",
+        "2",
+        "--duration",
+        "60",
+        "racy_counter",
+        "racy_counter.hold(30000)",
+    ]);
+    assert_eq!(code(&o), 4, "{}", show(&o));
+    let err = stderr(&o);
+    assert_eq!(
+        err.matches("waiting on the module lock").count(),
         1,
         "{err}"
     );

@@ -355,15 +355,16 @@ pub use crate::runtime::pymem::{
     PyObject_Realloc,
 };
 pub use crate::runtime::pystate::{
-    _PyThreadState_GetCurrent, PyGILState_Check, PyGILState_Ensure, PyGILState_GetThisThreadState,
-    PyGILState_LOCKED, PyGILState_Release, PyGILState_UNLOCKED, PyInterpreterState,
-    PyInterpreterState_Get, PyInterpreterState_GetDict, PyInterpreterState_GetID,
-    PyInterpreterState_Head, PyInterpreterState_Main, PyInterpreterState_Next,
-    PyInterpreterState_ThreadHead, PyState_AddModule, PyState_FindModule, PyState_RemoveModule,
-    PyThreadState, PyThreadState_Clear, PyThreadState_Delete, PyThreadState_DeleteCurrent,
-    PyThreadState_EnterTracing, PyThreadState_Get, PyThreadState_GetDict, PyThreadState_GetFrame,
-    PyThreadState_GetID, PyThreadState_GetInterpreter, PyThreadState_GetUnchecked,
-    PyThreadState_LeaveTracing, PyThreadState_New, PyThreadState_Next, PyThreadState_Swap,
+    _PyThreadState_GetCurrent, _gilgate_gilstate_ensure, PyGILState_Check,
+    PyGILState_GetThisThreadState, PyGILState_LOCKED, PyGILState_Release, PyGILState_UNLOCKED,
+    PyInterpreterState, PyInterpreterState_Get, PyInterpreterState_GetDict,
+    PyInterpreterState_GetID, PyInterpreterState_Head, PyInterpreterState_Main,
+    PyInterpreterState_Next, PyInterpreterState_ThreadHead, PyState_AddModule, PyState_FindModule,
+    PyState_RemoveModule, PyThreadState, PyThreadState_Clear, PyThreadState_Delete,
+    PyThreadState_DeleteCurrent, PyThreadState_EnterTracing, PyThreadState_Get,
+    PyThreadState_GetDict, PyThreadState_GetFrame, PyThreadState_GetID,
+    PyThreadState_GetInterpreter, PyThreadState_GetUnchecked, PyThreadState_LeaveTracing,
+    PyThreadState_New, PyThreadState_Next, PyThreadState_Swap,
 };
 pub use crate::runtime::pystrtod::{
     Py_DTSF_ADD_DOT_0, Py_DTSF_ALT, Py_DTSF_NO_NEG_0, Py_DTSF_SIGN, Py_DTST_FINITE,

@@ -14,7 +14,7 @@ pub use crate::moduleobject::{
     PyModuleObject, SetGilCall, SlotInfo, Target, describe_pyslots, describe_slots,
     gil_value_requires_gil, init_module_attrs, module_from_def_and_spec,
     module_from_slots_and_spec, module_requires_gil, set_setgil_observer, setgil_call_count,
-    setgil_calls, swap_package_context,
+    setgil_calls, setgil_thread_count, swap_package_context,
 };
 /// Files a single-phase module under its def's index (what `PyState_FindModule` reads).
 pub use crate::pystate::add_module;
@@ -49,6 +49,18 @@ pub use crate::pystate::thread_state_count;
 /// What a thread waits on (`runtime/wait_record.rs`): take a thread's handle on it, read it
 /// from another thread.
 pub use crate::wait_record::{Wait, WaitHandle, this_thread as this_thread_waits};
+
+/// `--gil module`'s per-module lock (`runtime/module_lock.rs`): `module_lock_activate()` (the
+/// policy, once, before any module loads), `module_lock_active()`, `module_code_ranges(addr,
+/// roots)` (the executable segments of the object holding `addr` and of the private libraries
+/// in `*.libs` folders under `roots`), `module_lock_register(ranges) -> id` /
+/// `module_lock_unregister(id)` (an undeclared module's code; dropped when it turns out to
+/// declare), `module_lock_held()` (this thread owns it).
+pub use crate::module_lock::{
+    activate as module_lock_activate, code_ranges as module_code_ranges,
+    held_by_me as module_lock_held, is_active as module_lock_active,
+    register as module_lock_register, unregister as module_lock_unregister,
+};
 
 /// Runs `f` detached (`Py_BEGIN_ALLOW_THREADS` .. `Py_END_ALLOW_THREADS`) when the calling
 /// thread is attached: the lock is released meanwhile, and `f` must not touch Python objects.

@@ -49,8 +49,8 @@ pub(crate) use objects::{
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{
     ceval, ceval_gil, critical_section, extcall, ffi_guard, getargs, import, initconfig, lock,
-    modsupport, objimpl, pyctype, pyerrors, pylifecycle, pymem, pystate, pystrtod, pythread,
-    refcount, structmember, sync, wait_record, warnings,
+    modsupport, module_lock, objimpl, pyctype, pyerrors, pylifecycle, pymem, pystate, pystrtod,
+    pythread, refcount, structmember, sync, wait_record, warnings,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use surface::{static_data, stubs};

@@ -3,8 +3,9 @@
 //! exec) and how `sys._is_gil_enabled()` learns the lock's state.
 //!
 //! Imports run on a process-wide import host with the policy of the first [`Loader`] created.
-//! A nested import (an exec slot importing another extension) gets its own host with the same
-//! policy, because the outer one is busy.
+//! An import that finds the host taken (a nested import from an exec slot, or another thread's
+//! import) gets its own host with the same policy; when it is done, its modules join the host
+//! that was put back meanwhile, or it becomes the host.
 
 use crate::{LoadError, Loader, Policy};
 use gilgate_capi::ffi::PyObject;
@@ -65,7 +66,15 @@ fn import_extension(name: &str, roots: &[PathBuf]) -> Result<Option<*mut PyObjec
         .load(name, roots)
         .map(|m| m.as_ptr())
         .map_err(|e| e.clone());
-    *IMPORT_HOST.lock().unwrap_or_else(|e| e.into_inner()) = Some(SharedLoader(host));
+    // Another thread's import may have put a host back meanwhile (its own, or one it made while
+    // this one was out): keep both hosts' modules, so no module reference is dropped.
+    {
+        let mut slot = IMPORT_HOST.lock().unwrap_or_else(|e| e.into_inner());
+        match slot.as_mut() {
+            Some(kept) => kept.0.modules.append(&mut host.modules),
+            None => *slot = Some(SharedLoader(host)),
+        }
+    }
     match outcome {
         Ok(m) => {
             // SAFETY: the host keeps its own reference; the importer hands out a new one.

@@ -24,6 +24,10 @@ pub(crate) struct InitRun {
     pub requires_gil: Option<bool>,
     /// The definition the hook returned, as read before create (multi-phase and export).
     pub def_seen: Option<DefSeen>,
+    /// `--gil module`: the registration of the module's code with the per-module lock (made
+    /// before the hook runs, so init and create run under the lock; the caller drops it when
+    /// the module turns out to declare free-threading support).
+    pub lock_id: Option<u64>,
 }
 
 /// How the target was determined, for the hook and slot rules.
@@ -118,6 +122,7 @@ fn fail(decl: Declaration) -> InitRun {
         def: std::ptr::null_mut(),
         requires_gil: None,
         def_seen: None,
+        lock_id: None,
     }
 }
 
@@ -325,13 +330,41 @@ impl Drop for OwnedRef {
 }
 
 /// Runs the hook and create for `name` from `path`. `inspect` adds the lints only inspection
-/// gives (a possible SetGIL call from exec).
+/// gives (a possible SetGIL call from exec). Under `--gil module` the module's code (and its
+/// wheel's private libraries) is registered with the per-module lock before the hook runs.
 pub(crate) fn run(
     name: &str,
     path: &Path,
     ti: TargetInfo,
     facts: &ElfFacts,
     inspect: bool,
+) -> InitRun {
+    let mut lock_id = None;
+    let mut r = run_hook(name, path, ti, facts, inspect, &mut lock_id);
+    r.lock_id = lock_id;
+    r
+}
+
+/// Registers the code of the object holding `hook` (and the private libraries in `*.libs`
+/// folders beside any folder above `path`) with the per-module lock, when the process runs
+/// under `--gil module`.
+fn register_module_code(hook: *mut c_void, path: &Path) -> Option<u64> {
+    if !gilgate_capi::host::module_lock_active() {
+        return None;
+    }
+    let file = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let roots: Vec<std::path::PathBuf> = file.ancestors().skip(1).map(Path::to_path_buf).collect();
+    let ranges = gilgate_capi::host::module_code_ranges(hook as usize, &roots);
+    Some(gilgate_capi::host::module_lock_register(&ranges))
+}
+
+fn run_hook(
+    name: &str,
+    path: &Path,
+    ti: TargetInfo,
+    facts: &ElfFacts,
+    inspect: bool,
+    lock_id: &mut Option<u64>,
 ) -> InitRun {
     let mut target = ti.target;
     let mut decl = Declaration::failed(Some(target), ErrorReport::new("", ""));
@@ -347,13 +380,15 @@ pub(crate) fn run(
         decl.error = Some(e);
         return fail(decl);
     }
+    *lock_id = register_module_code(hook, path);
     let (encoded, ascii) = encoded_short_name(name);
     let spec = gilgate_capi::host::new_module_spec(name, Some(&path.to_string_lossy()));
     // Released on every way out: a module that needs the spec keeps its own reference.
     let _spec_ref = OwnedRef(spec);
 
     let prev = gilgate_capi::host::swap_package_context(CString::new(name).ok());
-    let setgil_before = gilgate_capi::host::setgil_call_count();
+    // This thread's calls only: another thread's init may call SetGIL meanwhile.
+    let setgil_before = gilgate_capi::host::setgil_thread_count();
     crate::worker::stream_hook_called();
     // SAFETY: the hook has CPython's hook signature (no arguments, returns a pointer: a module,
     // a `PyModuleDef` or, for `PyModExport_*`, a slot array); it is called through the capi's
@@ -363,7 +398,7 @@ pub(crate) fn run(
             std::mem::transmute(hook);
         gilgate_capi::host::module_init(f).cast()
     };
-    let setgil_in_init = gilgate_capi::host::setgil_call_count() != setgil_before;
+    let setgil_in_init = gilgate_capi::host::setgil_thread_count() != setgil_before;
     gilgate_capi::host::swap_package_context(prev);
 
     if kind == HookKind::Export {
@@ -558,6 +593,7 @@ pub(crate) fn run(
         def: std::ptr::null_mut(),
         requires_gil: Some(requires),
         def_seen: None,
+        lock_id: None,
     }
 }
 
@@ -604,6 +640,7 @@ fn finish_created(
         def,
         requires_gil: Some(requires),
         def_seen: None,
+        lock_id: None,
     }
 }
 

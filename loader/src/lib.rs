@@ -226,7 +226,9 @@ impl Loader {
             d.error = Some(refusal(&c.name, &c.display_path));
             requires = None;
         }
-        ModuleReport::new(&c.name, &c.display_path, abi_tag, d, requires)
+        let mut row = ModuleReport::new(&c.name, &c.display_path, abi_tag, d, requires);
+        row.per_module_lock = requires == Some(true) && self.policy == Policy::Module;
+        row
     }
 
     /// Finds `spec` (a path to a `.so`, or a dotted name on `search`) and loads it into this
@@ -280,6 +282,11 @@ impl Loader {
                 tag.report_tag(),
             )));
         }
+        // `--gil module`: a module that declared free-threading support runs unlocked from
+        // here on (its exec too); an undeclared or failed one stays registered.
+        if let (Some(id), Some(false)) = (run.lock_id, run.requires_gil) {
+            gilgate_capi::host::module_lock_unregister(id);
+        }
         let allowed = self.allow.contains(&name);
         let decision = lock::decide(
             &mut lock::ProcessLock,
@@ -318,7 +325,7 @@ impl Loader {
         let is_module =
             !run.module.is_null() && unsafe { ffi::type_check(run.module, c"PyModule_Type") };
         if !run.def.is_null() && is_module {
-            let before = gilgate_capi::host::setgil_call_count();
+            let before = gilgate_capi::host::setgil_thread_count();
             // SAFETY: `run.module` was created from `run.def` by multi-phase creation.
             let rc = unsafe { ffi::module_exec_def(run.module, run.def.cast()) };
             if rc != 0 {
@@ -326,7 +333,7 @@ impl Loader {
                 lints.extend(taken.lint(&name));
                 exec_error = Some(taken.report);
             }
-            if gilgate_capi::host::setgil_call_count() != before {
+            if gilgate_capi::host::setgil_thread_count() != before {
                 lints.push(Lint {
                     code: "setgil-in-exec".into(),
                     message: format!(

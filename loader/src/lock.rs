@@ -31,8 +31,8 @@ pub enum Policy {
     On,
     /// The lock is never enabled (`PYTHON_GIL=0`).
     Off,
-    /// The lock is taken only around calls into undeclared modules (accepted and reported;
-    /// there are no threads yet to enforce it).
+    /// The process's lock is never enabled; a per-module lock (one, shared, re-entrant and
+    /// fair) is held while code of an undeclared module runs (gilgate-capi's `module_lock`).
     Module,
     /// Undeclared modules are refused, except those named in the allow list.
     Error,
@@ -172,6 +172,9 @@ pub fn fix_process_policy(policy: Policy) -> Result<(), PolicyConflict> {
     };
     // A configuration made outside the loader (a test driving the runtime directly) wins.
     let _ = gilgate_capi::host::lock_configure(config);
+    if policy == Policy::Module {
+        gilgate_capi::host::module_lock_activate();
+    }
     Ok(())
 }
 
@@ -208,6 +211,8 @@ impl LockOps for LockState {
 #[derive(Debug, Clone)]
 pub struct LockState {
     counter: i32,
+    /// The `module` policy: the per-module lock stands in for the process's.
+    per_module: bool,
     /// `Some` when the policy fixes the lock (`on`/`off`): the counter functions do nothing,
     /// like CPython with `PYTHON_GIL` set.
     fixed: Option<bool>,
@@ -219,14 +224,17 @@ impl LockState {
         match policy {
             Policy::On => LockState {
                 counter: PERMANENT,
+                per_module: false,
                 fixed: Some(true),
             },
             Policy::Off | Policy::Module => LockState {
                 counter: 0,
+                per_module: policy == Policy::Module,
                 fixed: Some(false),
             },
             Policy::Auto | Policy::Error => LockState {
                 counter: 0,
+                per_module: false,
                 fixed: None,
             },
         }
@@ -289,7 +297,22 @@ impl LockState {
         self.counter == 0
     }
 
-    /// Human form: `off`, `on`, `on (transient)`.
+    /// Whether the `module` policy's per-module lock is in force (the process's lock is off).
+    pub fn per_module(&self) -> bool {
+        self.per_module
+    }
+
+    /// What `load` shows: `lock off`, `lock on`, `lock on (transient)`, or `per-module lock`
+    /// under the `module` policy.
+    pub fn summary(&self) -> String {
+        if self.per_module && self.counter == 0 {
+            "per-module lock".to_string()
+        } else {
+            format!("lock {}", self.describe())
+        }
+    }
+
+    /// Human form of the process's lock: `off`, `on`, `on (transient)`.
     pub fn describe(&self) -> &'static str {
         if self.counter == 0 {
             "off"

@@ -223,6 +223,10 @@ pub struct ModuleReport {
     pub init_complete: bool,
     /// What is known when the init could not finish (null otherwise).
     pub evidence: Option<Evidence>,
+    /// Under `--gil module`: the module requires the lock, and gets the per-module lock (held
+    /// around its code only) rather than the process's. Absent from JSON when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub per_module_lock: bool,
 }
 
 impl ModuleReport {
@@ -257,6 +261,7 @@ impl ModuleReport {
             error: d.error,
             init_complete: d.init_complete,
             evidence: d.evidence,
+            per_module_lock: false,
         }
     }
 }
@@ -437,10 +442,26 @@ impl Report {
             "keeps the host free-threaded",
             "keep the host free-threaded",
         )];
-        let enablers = self.lock_enablers();
-        if enablers.is_empty() {
+        let (per_module, enablers): (Vec<&str>, Vec<&str>) =
+            self.lock_enablers().into_iter().partition(|n| {
+                self.modules
+                    .iter()
+                    .any(|m| m.name == *n && m.per_module_lock)
+            });
+        if !per_module.is_empty() {
+            parts.push(format!(
+                "{} ({})",
+                plural(
+                    per_module.len(),
+                    "runs under the per-module lock",
+                    "run under the per-module lock"
+                ),
+                per_module.join(", ")
+            ));
+        }
+        if enablers.is_empty() && per_module.is_empty() {
             parts.push("none enables the lock".into());
-        } else {
+        } else if !enablers.is_empty() {
             parts.push(format!(
                 "{} ({})",
                 plural(enablers.len(), "enables the lock", "enable the lock"),
@@ -472,6 +493,13 @@ fn row(m: &ModuleReport) -> [String; 5] {
     let verdict = match (&m.error, m.requires_gil) {
         (Some(e), _) => format!("error: {}", e.kind),
         (None, None) if m.status == Status::Undetermined => "undetermined".to_string(),
+        (None, Some(true)) if m.per_module_lock => {
+            if m.gil_declared == Some(true) {
+                "per-module lock (declared: used)".to_string()
+            } else {
+                "per-module lock (undeclared)".to_string()
+            }
+        }
         (None, Some(true)) => {
             if m.lints
                 .iter()

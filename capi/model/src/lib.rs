@@ -33,5 +33,10 @@ pub(crate) mod critical_section;
 // the thread's critical sections; the model's does the same to the model's sections.
 pub(crate) use critical_section::detach_while_waiting;
 
+// `capi/src/runtime/module_lock/fair.rs`, the `--gil module` lock's core (a re-entrant ticket
+// lock); it names nothing but `crate::sync`.
+#[path = "../../src/runtime/module_lock/fair.rs"]
+pub(crate) mod module_lock_fair;
+
 #[cfg(all(test, loom))]
 mod models;

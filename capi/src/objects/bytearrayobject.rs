@@ -14,7 +14,7 @@
 
 use crate::bytesobject as bytes;
 use crate::export;
-use crate::iterobject::{self as iters, IterObject, Step};
+use crate::iterobject::{self as iters, Step};
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_buffer, PyBufferProcs, PyMappingMethods, PyMutex, PyObject,
     PySequenceMethods, PyTypeObject, PyVarObject, static_type, ty,
@@ -560,7 +560,7 @@ unsafe extern "C" fn ba_iter(op: *mut PyObject) -> *mut PyObject {
     unsafe { iters::new_iter(&raw mut PyByteArrayIter_Type, op, 0) }
 }
 
-unsafe fn baiter_step(it: &mut IterObject) -> Step {
+unsafe fn baiter_step(it: &mut iters::IterState) -> Step {
     // SAFETY: `seq` is a live bytearray.
     unsafe {
         let byte = {

@@ -3,7 +3,7 @@
 //! and mapping slots, repr, hash (the same SipHash as str) and the buffer protocol.
 
 use crate::export;
-use crate::iterobject::{self as iters, IterObject, Step};
+use crate::iterobject::{self as iters, Step};
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_BYTES_SUBCLASS, Py_buffer, PyBufferProcs, PyMappingMethods,
     PyObject, PySequenceMethods, PyTypeObject, PyVarObject, static_type, ty,
@@ -391,7 +391,7 @@ unsafe extern "C" fn bytes_iter(op: *mut PyObject) -> *mut PyObject {
     unsafe { iters::new_iter(&raw mut PyBytesIter_Type, op, 0) }
 }
 
-unsafe fn bytesiter_step(it: &mut IterObject) -> Step {
+unsafe fn bytesiter_step(it: &mut iters::IterState) -> Step {
     // SAFETY: `seq` is a live bytes object.
     unsafe {
         match as_bytes(it.seq).get(it.index as usize) {

@@ -95,7 +95,17 @@ pub(crate) unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *m
         let p = op.cast::<u8>().offset((*m).offset);
         match (*m).type_ {
             Py_T_OBJECT | Py_T_OBJECT_EX => {
-                let v = *p.cast::<*mut PyObject>();
+                // Loaded and increfed under `op`'s mutex, which `write_member` holds while it
+                // swaps the slot: a racing store cannot release the value between the load
+                // and the incref. (CPython 3.14t tries a lock-free try-incref first; that
+                // needs object memory kept valid by QSBR, which gilgate does not have.)
+                let v = {
+                    let _g = crate::object::ObjectLock::new(op);
+                    let v = std::sync::atomic::AtomicPtr::from_ptr(p.cast::<*mut PyObject>())
+                        .load(std::sync::atomic::Ordering::Acquire);
+                    crate::refcount::xincref(v);
+                    v
+                };
                 if v.is_null() {
                     if (*m).type_ == Py_T_OBJECT {
                         return crate::object::new_none();
@@ -108,7 +118,7 @@ pub(crate) unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *m
                         &format!("'{tn}' object has no attribute '{name}'"),
                     );
                 }
-                crate::refcount::new_ref(v)
+                v
             }
             Py_T_SHORT => from_i128(i128::from(p.cast::<i16>().read_unaligned())),
             Py_T_INT => from_i128(i128::from(p.cast::<i32>().read_unaligned())),

@@ -184,9 +184,21 @@ unsafe fn table<'a>(d: *mut PyObject) -> Option<&'a mut Table> {
     }
 }
 
+/// `ma_used` as an atomic: written under the dict's section, read without it (`len`).
+///
+/// # Safety
+/// `d` must be a live dict.
+#[inline]
+unsafe fn used_field<'a>(d: *mut PyObject) -> &'a std::sync::atomic::AtomicIsize {
+    // SAFETY: the field is 8-byte aligned and every access in gilgate is atomic.
+    unsafe {
+        std::sync::atomic::AtomicIsize::from_ptr(&raw mut (*d.cast::<PyDictObject>()).ma_used)
+    }
+}
+
 unsafe fn sync_used(d: *mut PyObject, t: &Table) {
     // SAFETY: `d` is a live dict.
-    unsafe { (*d.cast::<PyDictObject>()).ma_used = t.used as Py_ssize_t };
+    unsafe { used_field(d).store(t.used as Py_ssize_t, Ordering::Relaxed) };
     t.version.fetch_add(1, Ordering::Relaxed);
 }
 
@@ -321,7 +333,41 @@ pub(crate) unsafe fn key_hash(key: *mut PyObject, what: &str) -> crate::pyport::
     }
 }
 
+/// Looks `key` up and hands the value found (NULL when absent or on an error, which is then
+/// set) to `f` while the dict's critical section is still held: a reference `f` takes is
+/// taken before another thread can replace or delete the entry and free the value.
+///
+/// # Safety
+/// `d` must be a live dict and `key` a live object.
+#[inline]
+unsafe fn lookup_with<R>(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    what: &str,
+    f: impl FnOnce(*mut PyObject) -> R,
+) -> R {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let h = key_hash(key, what);
+        if h == -1 || !has_table(d) {
+            return f(null_mut());
+        }
+        hold!(_g, d);
+        let v = match find(d, key, h) {
+            Ok(Some(i)) => table(d)
+                .and_then(|t| t.entries[i])
+                .map_or(null_mut(), |e| e.2),
+            _ => null_mut(),
+        };
+        f(v)
+    }
+}
+
 /// `get_with_error` with `what` naming the key's role in an unhashable-key error.
+///
+/// The value is borrowed: another thread may replace or delete the entry and free it at once
+/// (as CPython's `PyDict_GetItem*`, documented unsafe in free-threaded builds). Code that can
+/// race uses `get_ref`.
 ///
 /// # Safety
 /// As `get_with_error`.
@@ -331,21 +377,54 @@ pub(crate) unsafe fn get_with_error_as(
     what: &str,
 ) -> *mut PyObject {
     // SAFETY: forwarded contract.
+    unsafe { lookup_with(d, key, what, |v| v) }
+}
+
+/// A new reference to the value for `key`, taken under the dict's critical section; NULL if
+/// absent or on error (then an exception is set).
+///
+/// # Safety
+/// `d` must be a live dict and `key` a live object.
+pub(crate) unsafe fn get_ref(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract; the value is live while the section is held.
     unsafe {
-        let h = key_hash(key, what);
-        if h == -1 {
-            return null_mut();
-        }
-        if !has_table(d) {
-            return null_mut();
-        }
-        hold!(_g, d);
-        match find(d, key, h) {
-            Ok(Some(i)) => table(d)
-                .and_then(|t| t.entries[i])
-                .map_or(null_mut(), |e| e.2),
-            _ => null_mut(),
-        }
+        lookup_with(d, key, DICT_KEY, |v| {
+            crate::refcount::xincref(v);
+            v
+        })
+    }
+}
+
+/// `get_ref` with errors swallowed (the current exception kept), as `get` for `get_with_error`.
+///
+/// # Safety
+/// As `get_ref`.
+pub(crate) unsafe fn get_ref_quiet(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let saved = crate::pyerrors::take_raised();
+        let v = get_ref(d, key);
+        crate::pyerrors::clear();
+        crate::pyerrors::restore_raised(saved);
+        v
+    }
+}
+
+/// A new reference to the value for a UTF-8 key, NULL if absent (errors swallowed).
+///
+/// # Safety
+/// `d` must be a live dict.
+pub(crate) unsafe fn get_str_ref(d: *mut PyObject, key: &str) -> *mut PyObject {
+    let k = crate::unicodeobject::from_str(key);
+    if k.is_null() {
+        crate::pyerrors::clear();
+        return null_mut();
+    }
+    // SAFETY: forwarded contract; `k` is our reference.
+    unsafe {
+        let v = get_ref_quiet(d, k);
+        decref(k);
+        v
     }
 }
 
@@ -530,26 +609,53 @@ pub(crate) unsafe fn pop_as(
 /// `d` must be a live dict.
 pub unsafe fn len(d: *mut PyObject) -> Py_ssize_t {
     // SAFETY: forwarded contract.
-    unsafe { (*d.cast::<PyDictObject>()).ma_used }
+    unsafe { used_field(d).load(Ordering::Relaxed) }
 }
 
 /// The live entries in insertion order (borrowed).
 ///
 /// # Safety
-/// `d` must be a live dict; the pointers are only valid while it is unchanged.
+/// `d` must be a live dict; the pointers are only valid while it is unchanged (a dict no other
+/// thread can reach, such as a call's keyword arguments; otherwise use `owned_entries`).
 pub(crate) unsafe fn entries(d: *mut PyObject) -> Vec<(*mut PyObject, *mut PyObject)> {
     // SAFETY: forwarded contract.
-    hold!(_g, d);
+    unsafe { map_entries(d, |k, v| (k, v)) }
+}
+
+/// `f` applied to each live entry in insertion order, all under the dict's critical section
+/// (so references `f` takes are taken while the dict holds its own).
+///
+/// # Safety
+/// `d` must be a live dict; `f` must not run code that could detach.
+unsafe fn map_entries<T>(
+    d: *mut PyObject,
+    mut f: impl FnMut(*mut PyObject, *mut PyObject) -> T,
+) -> Vec<T> {
     // SAFETY: forwarded contract.
-    unsafe { table(d) }
-        .map(|t| {
-            t.entries
-                .iter()
-                .flatten()
-                .map(|&(_, k, v)| (k, v))
-                .collect()
-        })
-        .unwrap_or_default()
+    unsafe {
+        if !has_table(d) {
+            return Vec::new();
+        }
+        hold!(_g, d);
+        table(d)
+            .map(|t| {
+                let mut out = Vec::with_capacity(t.used);
+                for &(_, k, v) in t.entries.iter().flatten() {
+                    out.push(f(k, v));
+                }
+                out
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// New references to the keys in insertion order, taken under the dict's critical section.
+///
+/// # Safety
+/// `d` must be a live dict.
+pub(crate) unsafe fn owned_keys(d: *mut PyObject) -> Vec<*mut PyObject> {
+    // SAFETY: forwarded contract; each key is live while the section is held.
+    unsafe { map_entries(d, |k, _| new_ref(k)) }
 }
 
 unsafe extern "C" fn dict_dealloc(op: *mut PyObject) {
@@ -602,13 +708,8 @@ unsafe extern "C" fn dict_repr(op: *mut PyObject) -> *mut PyObject {
 /// # Safety
 /// `d` must be a live dict.
 pub(crate) unsafe fn owned_entries(d: *mut PyObject) -> Vec<(*mut PyObject, *mut PyObject)> {
-    // SAFETY: forwarded contract; `entries` holds the lock while copying.
-    unsafe {
-        entries(d)
-            .into_iter()
-            .map(|(k, v)| (new_ref(k), new_ref(v)))
-            .collect()
-    }
+    // SAFETY: forwarded contract; the references are taken under the dict's section.
+    unsafe { map_entries(d, |k, v| (new_ref(k), new_ref(v))) }
 }
 
 /// Drops the references of `owned_entries`.
@@ -712,18 +813,18 @@ pub unsafe fn PyDict_GetItemWithError(d: *mut PyObject, k: *mut PyObject) -> *mu
     }
 }
 
-unsafe fn get_ref(d: *mut PyObject, k: *mut PyObject, out: *mut *mut PyObject) -> c_int {
+unsafe fn get_item_ref(d: *mut PyObject, k: *mut PyObject, out: *mut *mut PyObject) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
         *out = null_mut();
         if !check(d) {
             return -1;
         }
-        let v = get_with_error(d, k);
+        let v = get_ref(d, k);
         if v.is_null() {
             return if crate::pyerrors::occurred() { -1 } else { 0 };
         }
-        *out = new_ref(v);
+        *out = v;
         1
     }
 }
@@ -735,7 +836,7 @@ pub unsafe fn PyDict_GetItemRef(
     out: *mut *mut PyObject,
 ) -> c_int {
     // SAFETY: live objects and a writable out pointer, per the C API contract.
-    unsafe { get_ref(d, k, out) }
+    unsafe { get_item_ref(d, k, out) }
 }
 
 #[export]
@@ -747,7 +848,7 @@ pub unsafe fn PyDict_GetItemStringRef(
     // SAFETY: as PyDict_GetItemRef with a C string key.
     unsafe {
         *out = null_mut();
-        with_key(k, -1, |key| get_ref(d, key, out))
+        with_key(k, -1, |key| get_item_ref(d, key, out))
     }
 }
 
@@ -978,7 +1079,7 @@ unsafe fn part_of(t: *mut PyTypeObject) -> Part {
     }
 }
 
-unsafe fn dictiter_step(it: &mut IterObject, part: Part) -> Step {
+unsafe fn dictiter_step(it: &mut iters::IterState, part: Part) -> Step {
     // SAFETY: `seq` is a live dict.
     unsafe {
         let d = it.seq;
@@ -1064,11 +1165,10 @@ unsafe extern "C" fn view_contains(op: *mut PyObject, x: *mut PyObject) -> c_int
                     crate::tupleobject::items(x)[0],
                     crate::tupleobject::items(x)[1],
                 ];
-                let found = get_with_error(d, k);
+                let found = get_ref(d, k);
                 if found.is_null() {
                     return if crate::pyerrors::occurred() { -1 } else { 0 };
                 }
-                let found = new_ref(found);
                 let r = iters::compare_bool(found, v, crate::object::Py_EQ);
                 decref(found);
                 r
@@ -1113,17 +1213,18 @@ unsafe fn new_view(d: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject {
 
 /// A new list of the keys, values or `(key, value)` tuples.
 unsafe fn list_of(d: *mut PyObject, part: Part) -> *mut PyObject {
-    // SAFETY: a live dict.
+    // SAFETY: a live dict; the references are taken under its section (making a tuple only
+    // allocates).
     unsafe {
-        let snap = entries(d);
-        let v: Vec<*mut PyObject> = snap
-            .iter()
-            .map(|&(k, v)| match part {
-                Part::Keys => new_ref(k),
-                Part::Values => new_ref(v),
-                Part::Items => crate::tupleobject::from_slice(&[k, v]),
-            })
-            .collect();
+        let v = map_entries(d, |k, v| match part {
+            Part::Keys => new_ref(k),
+            Part::Values => new_ref(v),
+            Part::Items => crate::tupleobject::from_slice(&[k, v]),
+        });
+        if v.iter().any(|o| o.is_null()) {
+            iters::release_all(v.into_iter().filter(|o| !o.is_null()).collect());
+            return null_mut();
+        }
         crate::listobject::from_vec(v)
     }
 }
@@ -1192,9 +1293,9 @@ unsafe extern "C" fn dict_contains(op: *mut PyObject, k: *mut PyObject) -> c_int
 unsafe extern "C" fn dict_subscript(op: *mut PyObject, k: *mut PyObject) -> *mut PyObject {
     // SAFETY: live objects (slot contract).
     unsafe {
-        let v = get_with_error(op, k);
+        let v = get_ref(op, k);
         if !v.is_null() {
-            return new_ref(v);
+            return v;
         }
         if !crate::pyerrors::occurred() {
             key_error(k);
@@ -1245,12 +1346,11 @@ unsafe fn equal_dicts(a: *mut PyObject, b: *mut PyObject) -> c_int {
         let snap = owned_entries(a);
         let mut r = 1;
         for &(k, v) in &snap {
-            let w = get_with_error(b, k);
+            let w = get_ref(b, k);
             if w.is_null() {
                 r = if crate::pyerrors::occurred() { -1 } else { 0 };
                 break;
             }
-            let w = new_ref(w);
             r = iters::compare_bool(v, w, crate::object::Py_EQ);
             decref(w);
             if r != 1 {
@@ -1417,19 +1517,50 @@ pub(crate) unsafe fn copy(d: *mut PyObject) -> *mut PyObject {
     c
 }
 
+/// `setdefault` in one critical section on the dict (the lookup and the insertion cannot be
+/// separated by another thread's insertion of the same key): `Ok((value, inserted))`, the
+/// value present or `default` after inserting it, a new reference when `new_ref_out`
+/// (borrowed otherwise, as `PyDict_SetDefault`'s).
+unsafe fn setdefault_in(
+    d: *mut PyObject,
+    k: *mut PyObject,
+    default: *mut PyObject,
+    new_ref_out: bool,
+) -> Result<(*mut PyObject, bool), ()> {
+    // SAFETY: live objects.
+    unsafe {
+        let h = key_hash(k, DICT_KEY);
+        if h == -1 {
+            return Err(());
+        }
+        if !has_table(d) {
+            crate::pyerrors::bad_internal_call();
+            return Err(());
+        }
+        hold!(_g, d);
+        // `find` may run `__eq__` (the section suspendable, the lookup restarted when the table
+        // changed); from its answer to the insertion nothing detaches.
+        let found = find(d, k, h)?;
+        let Some(t) = table(d) else { return Err(()) };
+        let (v, inserted) = match found {
+            Some(i) => (t.entries[i].map_or(null_mut(), |e| e.2), false),
+            None => {
+                t.push(h, new_ref(k), new_ref(default));
+                sync_used(d, t);
+                (default, true)
+            }
+        };
+        if new_ref_out {
+            crate::refcount::xincref(v);
+        }
+        Ok((v, inserted))
+    }
+}
+
 /// `setdefault`: the value present or `default` after inserting it (borrowed).
 unsafe fn setdefault(d: *mut PyObject, k: *mut PyObject, default: *mut PyObject) -> *mut PyObject {
     // SAFETY: live objects.
-    unsafe {
-        let v = get_with_error(d, k);
-        if !v.is_null() || crate::pyerrors::occurred() {
-            return v;
-        }
-        if set_item(d, k, default) < 0 {
-            return null_mut();
-        }
-        default
-    }
+    unsafe { setdefault_in(d, k, default, false).map_or(null_mut(), |(v, _)| v) }
 }
 
 unsafe extern "C" fn m_keys(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
@@ -1513,9 +1644,9 @@ unsafe extern "C" fn m_get(
         if !nargs_ok("get", n, 1, 2) {
             return null_mut();
         }
-        let v = get_with_error(op, *args);
+        let v = get_ref(op, *args);
         if !v.is_null() {
-            return new_ref(v);
+            return v;
         }
         if crate::pyerrors::occurred() {
             return null_mut();
@@ -1565,8 +1696,7 @@ unsafe extern "C" fn m_setdefault(
         } else {
             crate::object::none()
         };
-        let v = setdefault(op, *args, default);
-        if v.is_null() { v } else { new_ref(v) }
+        setdefault_in(op, *args, default, true).map_or(null_mut(), |(v, _)| v)
     }
 }
 
@@ -1691,16 +1821,13 @@ pub unsafe fn PyDict_SetDefaultRef(
         if !check(d) {
             return -1;
         }
-        let v = get_with_error(d, k);
-        if !v.is_null() {
-            put(new_ref(v));
-            return 1;
+        match setdefault_in(d, k, default, !result.is_null()) {
+            Err(()) => -1,
+            Ok((v, inserted)) => {
+                put(v);
+                if inserted { 0 } else { 1 }
+            }
         }
-        if crate::pyerrors::occurred() || set_item(d, k, default) < 0 {
-            return -1;
-        }
-        put(new_ref(default));
-        0
     }
 }
 

@@ -33,6 +33,16 @@ pub(crate) struct IterObject {
     pub len0: Py_ssize_t,
 }
 
+/// The state an iterator's `next` step works on: a private copy of the shared iterator's
+/// fields (`index`, `len0` are read and written back atomically by `iter_step`), so two
+/// threads stepping one iterator never share a `&mut`.
+pub(crate) struct IterState {
+    pub index: Py_ssize_t,
+    pub seq: *mut PyObject,
+    pub aux: *mut PyObject,
+    pub len0: Py_ssize_t,
+}
+
 /// What an iterator's `next` step produced.
 pub(crate) enum Step {
     Item(*mut PyObject),
@@ -41,7 +51,7 @@ pub(crate) enum Step {
 }
 
 /// A `tp_iternext` body: produces item `index` of `seq` (new reference).
-pub(crate) type NextFn = unsafe fn(it: &mut IterObject) -> Step;
+pub(crate) type NextFn = unsafe fn(it: &mut IterState) -> Step;
 
 /// A new iterator of type `t` over `seq` (a new reference to `seq` is kept).
 ///
@@ -65,25 +75,61 @@ pub(crate) unsafe fn new_iter(
     }
 }
 
-/// Runs one step of an iterator: `f` yields the item; at the end `seq` is released.
+/// An aligned `Py_ssize_t` field of a shared iterator as an atomic.
+///
+/// # Safety
+/// `p` must point to the field of a live iterator.
+#[inline]
+unsafe fn atomic_field<'a>(p: *mut Py_ssize_t) -> &'a std::sync::atomic::AtomicIsize {
+    // SAFETY: forwarded contract; every concurrent access goes through this.
+    unsafe { std::sync::atomic::AtomicIsize::from_ptr(p) }
+}
+
+/// Runs one step of an iterator: `f` yields the item.
+///
+/// An iterator may be shared by threads, as in CPython 3.14t: its container stays referenced
+/// until the iterator is deallocated (so no thread's step can see it freed, and it is released
+/// exactly once), exhaustion is an index of -1, and the index is read and written back
+/// atomically. Two threads calling `next` on one iterator never crash or double-release; an
+/// item may be produced twice or skipped (CPython 3.14t's rule for a shared iterator), but an
+/// exhausted iterator stays exhausted.
 ///
 /// # Safety
 /// `op` must be a live `IterObject`.
 pub(crate) unsafe fn iter_step(op: *mut PyObject, f: NextFn) -> *mut PyObject {
-    // SAFETY: forwarded contract.
+    use std::sync::atomic::Ordering::Relaxed;
+    // SAFETY: forwarded contract; `seq` and `aux` are set at creation and released only by
+    // the dealloc.
     unsafe {
-        let it = &mut *op.cast::<IterObject>();
-        if it.seq.is_null() {
+        let p = op.cast::<IterObject>();
+        let index = atomic_field(&raw mut (*p).index);
+        let len0 = atomic_field(&raw mut (*p).len0);
+        let i = index.load(Relaxed);
+        let seq = (*p).seq;
+        if i < 0 || seq.is_null() {
             return null_mut();
         }
-        match f(it) {
+        let l0 = len0.load(Relaxed);
+        let mut st = IterState {
+            index: i,
+            seq,
+            aux: (*p).aux,
+            len0: l0,
+        };
+        let r = f(&mut st);
+        if st.len0 != l0 {
+            len0.store(st.len0, Relaxed);
+        }
+        match r {
             Step::Item(o) => {
-                it.index += 1;
+                // Moves the index on only from where this step read it: a thread that lost a
+                // race does not move it back, nor revive an exhausted iterator (-1), so each
+                // thread sees rising indexes (a stronger rule than CPython's plain store).
+                let _ = index.compare_exchange(i, st.index + 1, Relaxed, Relaxed);
                 o
             }
             Step::End => {
-                let s = std::mem::replace(&mut it.seq, null_mut());
-                decref(s);
+                index.store(-1, Relaxed);
                 null_mut()
             }
             Step::Error => null_mut(),
@@ -121,7 +167,7 @@ pub(crate) const fn iter_type(
     }
 }
 
-unsafe fn seqiter_next_step(it: &mut IterObject) -> Step {
+unsafe fn seqiter_next_step(it: &mut IterState) -> Step {
     // SAFETY: `seq` is live while the iterator holds it.
     unsafe {
         let t = ty(it.seq);
@@ -156,7 +202,7 @@ unsafe extern "C" fn seqiter_next(op: *mut PyObject) -> *mut PyObject {
     unsafe { iter_step(op, seqiter_next_step) }
 }
 
-unsafe fn calliter_next_step(it: &mut IterObject) -> Step {
+unsafe fn calliter_next_step(it: &mut IterState) -> Step {
     // SAFETY: `seq` is a live callable and `aux` the live sentinel.
     unsafe {
         let r = call_no_args(it.seq);

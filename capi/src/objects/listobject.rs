@@ -12,7 +12,7 @@
 //! (`PyList_GET_ITEM`, ...) read without the lock, as in CPython.
 
 use crate::export;
-use crate::iterobject::{self as iters, IterObject, Step};
+use crate::iterobject::{self as iters, Step};
 use crate::methodobject::{METH_FASTCALL, METH_KEYWORDS, METH_NOARGS, METH_O, PyMethodDef};
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_LIST_SUBCLASS, Py_TPFLAGS_SEQUENCE, PyMappingMethods, PyMutex,
@@ -466,7 +466,7 @@ unsafe extern "C" fn list_iter(op: *mut PyObject) -> *mut PyObject {
     unsafe { iters::new_iter(&raw mut PyListIter_Type, op, 0) }
 }
 
-unsafe fn listiter_step(it: &mut IterObject) -> Step {
+unsafe fn listiter_step(it: &mut iters::IterState) -> Step {
     // SAFETY: `seq` is a live list.
     unsafe {
         match item_ref(it.seq, it.index as usize) {
@@ -481,7 +481,7 @@ unsafe extern "C" fn listiter_next(op: *mut PyObject) -> *mut PyObject {
     unsafe { iters::iter_step(op, listiter_step) }
 }
 
-unsafe fn listreviter_step(it: &mut IterObject) -> Step {
+unsafe fn listreviter_step(it: &mut iters::IterState) -> Step {
     // SAFETY: `seq` is a live list.
     unsafe {
         let _g = ListLock::new(it.seq);

@@ -435,19 +435,24 @@ fn check_api_version(name: &str, api_version: c_int) -> bool {
 
 // ---- single-phase ------------------------------------------------------------------------
 
-static PACKAGE_CONTEXT: Mutex<Option<std::ffi::CString>> = Mutex::new(None);
+thread_local! {
+    /// The package context of the single-phase init running on this thread (each thread's
+    /// own: two threads importing at once do not see each other's).
+    static PACKAGE_CONTEXT: std::cell::RefCell<Option<std::ffi::CString>> =
+        const { std::cell::RefCell::new(None) };
+}
 
-/// Sets the package context (the full dotted name) that single-phase `PyModule_Create2`
-/// resolves a short `m_name` against; returns the previous one.
+/// Sets this thread's package context (the full dotted name) that single-phase
+/// `PyModule_Create2` resolves a short `m_name` against; returns the previous one.
 pub fn swap_package_context(full_name: Option<std::ffi::CString>) -> Option<std::ffi::CString> {
-    std::mem::replace(
-        &mut *PACKAGE_CONTEXT.lock().unwrap_or_else(|e| e.into_inner()),
-        full_name,
-    )
+    PACKAGE_CONTEXT.with(|c| c.replace(full_name))
 }
 
 fn resolve_name(name: &str) -> String {
-    let mut ctx = PACKAGE_CONTEXT.lock().unwrap_or_else(|e| e.into_inner());
+    PACKAGE_CONTEXT.with(|c| resolve_in(&mut c.borrow_mut(), name))
+}
+
+fn resolve_in(ctx: &mut Option<std::ffi::CString>, name: &str) -> String {
     if let Some(full) = ctx.as_ref() {
         let full = full.to_string_lossy().into_owned();
         if let Some(i) = full.rfind('.')
@@ -838,9 +843,20 @@ pub unsafe fn PyModule_AddType(m: *mut PyObject, t: *mut PyTypeObject) -> c_int 
 
 static SETGIL_CALLS: AtomicU64 = AtomicU64::new(0);
 
+thread_local! {
+    /// `PyUnstable_Module_SetGIL` calls made on this thread.
+    static SETGIL_CALLS_HERE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 /// How many times `PyUnstable_Module_SetGIL` has been called in this process.
 pub fn setgil_call_count() -> u64 {
     SETGIL_CALLS.load(Ordering::SeqCst)
+}
+
+/// How many times `PyUnstable_Module_SetGIL` has been called on this thread (the loader
+/// compares two readings around an init or exec: another thread's init does not count).
+pub fn setgil_thread_count() -> u64 {
+    SETGIL_CALLS_HERE.with(std::cell::Cell::get)
 }
 
 /// One `PyUnstable_Module_SetGIL` call on a module: the module's `__name__` (None when it has
@@ -890,6 +906,7 @@ pub unsafe fn PyUnstable_Module_SetGIL(m: *mut PyObject, gil: *mut c_void) -> c_
                 .unwrap_or_else(|e| e.into_inner())
                 .push(call.clone());
             SETGIL_CALLS.fetch_add(1, Ordering::SeqCst);
+            SETGIL_CALLS_HERE.with(|c| c.set(c.get() + 1));
             if let Some(f) = SETGIL_OBSERVER.get() {
                 f(&call);
             }

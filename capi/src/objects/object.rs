@@ -872,10 +872,8 @@ unsafe extern "C" fn dict_getter(op: *mut PyObject, _c: *mut c_void) -> *mut PyO
 unsafe extern "C" fn weakref_getter(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
     // SAFETY: getter contract: `op` is a live instance.
     unsafe {
-        match weaklist_ptr(op) {
-            Some(p) if !(*p).is_null() => new_ref(*p),
-            _ => new_none(),
-        }
+        let r = crate::weakrefobject::first_ref(op);
+        if r.is_null() { new_none() } else { r }
     }
 }
 
@@ -1470,6 +1468,98 @@ pub(crate) unsafe fn type_lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *
     }
 }
 
+/// `_PyType_LookupRef`: `name` along the MRO's dicts as a new reference, taken under the
+/// dict's critical section (a concurrent class attribute change cannot free it first); NULL
+/// when absent (no error).
+///
+/// # Safety
+/// `t` must be a type object and `name` a str.
+pub(crate) unsafe fn type_lookup_ref(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        find_in_mro(t, |cur| {
+            let d = ensure_dict(cur);
+            if !d.is_null() && crate::dictobject::is_dict(d) {
+                let v = crate::dictobject::get_ref_quiet(d, name);
+                if !v.is_null() {
+                    return Some(v);
+                }
+            }
+            None
+        })
+        .unwrap_or(null_mut())
+    }
+}
+
+/// `op`'s `ob_mutex` held around a few loads and stores of one of its slots (nothing in
+/// between waits or detaches): the exclusion of `Py_BEGIN_CRITICAL_SECTION(op)` without its
+/// bookkeeping. A thread whose active critical section already holds the mutex goes on without
+/// locking; a contended lock parks detached like a section's (the slow path, as the list's
+/// lock). Used for the per-object slots (instance dict, object members).
+pub(crate) struct ObjectLock(*mut PyMutex, bool);
+
+impl ObjectLock {
+    /// Locks `op` (a live object).
+    #[inline]
+    pub(crate) fn new(op: *mut PyObject) -> ObjectLock {
+        // SAFETY: `op` is a live object (every caller's contract).
+        let m = unsafe { &raw mut (*op).ob_mutex };
+        if crate::lock::lock_fast(m) {
+            return ObjectLock(m, true);
+        }
+        ObjectLock::contended(m)
+    }
+
+    #[cold]
+    fn contended(m: *mut PyMutex) -> ObjectLock {
+        if crate::critical_section::held_by_current_thread(m) {
+            return ObjectLock(m, false);
+        }
+        crate::lock::lock(m);
+        ObjectLock(m, true)
+    }
+}
+
+impl Drop for ObjectLock {
+    #[inline]
+    fn drop(&mut self) {
+        if self.1 {
+            crate::lock::unlock(self.0);
+        }
+    }
+}
+
+/// A new reference to the instance dict in slot `dp` of `op` (NULL when there is none yet and
+/// `create` is false). The slot is read, and a dict created lazily is published, under `op`'s
+/// mutex (`ObjectLock`), which `__dict__` assignment also holds while it swaps the slot: so
+/// two threads creating the dict get one dict, and a reader never increfs a dict that an
+/// assignment already released.
+///
+/// # Safety
+/// `op` must be a live object and `dp` its dict slot (`dict_ptr`).
+pub(crate) unsafe fn instance_dict_ref(
+    op: *mut PyObject,
+    dp: *mut *mut PyObject,
+    create: bool,
+) -> *mut PyObject {
+    use std::sync::atomic::{AtomicPtr, Ordering};
+    // SAFETY: forwarded contract; the slot is an aligned pointer field.
+    unsafe {
+        let slot = AtomicPtr::from_ptr(dp);
+        let _g = ObjectLock::new(op);
+        let mut d = slot.load(Ordering::Acquire);
+        if d.is_null() && create {
+            d = crate::dictobject::new_dict();
+            if d.is_null() {
+                return d;
+            }
+            slot.store(d, Ordering::Release);
+        }
+        crate::refcount::xincref(d);
+        d
+    }
+}
+
 /// Raises the standard AttributeError for `op` and `name`.
 ///
 /// # Safety
@@ -1497,10 +1587,9 @@ pub(crate) unsafe fn generic_getattr_opt(
     // SAFETY: forwarded contract.
     unsafe {
         let t = ty(op);
-        let descr = type_lookup(t, name);
+        let descr = type_lookup_ref(t, name);
         let mut get = None;
         if !descr.is_null() {
-            crate::refcount::incref(descr);
             get = (*ty(descr)).tp_descr_get;
             if let Some(f) = get
                 && (*ty(descr)).tp_descr_set.is_some()
@@ -1511,12 +1600,14 @@ pub(crate) unsafe fn generic_getattr_opt(
             }
         }
         if let Some(dp) = dict_ptr(op) {
-            let d = *dp;
+            let d = instance_dict_ref(op, dp, false);
             if !d.is_null() {
-                let v = crate::dictobject::get(d, name);
+                // The value's reference is taken under the dict's section.
+                let v = crate::dictobject::get_ref_quiet(d, name);
+                decref(d);
                 if !v.is_null() {
                     xdecref(descr);
-                    return Ok(new_ref(v));
+                    return Ok(v);
                 }
             }
         }
@@ -1571,18 +1662,19 @@ pub(crate) unsafe fn generic_setattr(
         }
         let n = uni::as_str(name).unwrap_or("?");
         let t = ty(op);
-        let descr = type_lookup(t, name);
+        let descr = type_lookup_ref(t, name);
         if !descr.is_null()
             && let Some(f) = (*ty(descr)).tp_descr_set
         {
-            crate::refcount::incref(descr);
             let r = crate::extcall::objobjarg(f, descr, op, value);
             decref(descr);
             return r;
         }
+        let has_descr = !descr.is_null();
+        xdecref(descr);
         let Some(dp) = dict_ptr(op) else {
             let tn = type_name(t);
-            let msg = if !descr.is_null() {
+            let msg = if has_descr {
                 format!("'{tn:.100}' object attribute '{n}' is read-only")
             } else if fn_addr((*t).tp_setattro)
                 == fn_addr(Some(PyObject_GenericSetAttr as setattrofunc_fn))
@@ -1596,29 +1688,25 @@ pub(crate) unsafe fn generic_setattr(
             crate::pyerrors::raise_attribute_error(&msg, op, name);
             return -1;
         };
-        if (*dp).is_null() {
+        let d = instance_dict_ref(op, dp, !value.is_null());
+        if d.is_null() {
             if value.is_null() {
                 no_attribute(op, name);
-                return -1;
             }
-            let d = crate::dictobject::new_dict();
-            if d.is_null() {
-                return -1;
-            }
-            *dp = d;
+            return -1;
         }
-        if value.is_null() {
-            if crate::dictobject::del_item(*dp, name) < 0 {
-                if err::matches_current(&raw mut crate::pyerrors::EXC_KeyError) {
-                    err::clear();
-                    no_attribute(op, name);
-                }
-                return -1;
+        let r = if value.is_null() {
+            let r = crate::dictobject::del_item(d, name);
+            if r < 0 && err::matches_current(&raw mut crate::pyerrors::EXC_KeyError) {
+                err::clear();
+                no_attribute(op, name);
             }
-            0
+            r
         } else {
-            crate::dictobject::set_item(*dp, name, value)
-        }
+            crate::dictobject::set_item(d, name, value)
+        };
+        decref(d);
+        r
     }
 }
 
@@ -1878,9 +1966,10 @@ pub(crate) unsafe fn type_module_obj(t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 && !(*t).tp_dict.is_null() {
-            let m = crate::dictobject::get_str((*t).tp_dict, "__module__");
+            // (taken under the type dict's section: `C.__module__ = x` may race)
+            let m = crate::dictobject::get_str_ref((*t).tp_dict, "__module__");
             if !m.is_null() {
-                return new_ref(m);
+                return m;
             }
         }
         uni::from_str(&type_module_name(t))
@@ -1975,19 +2064,21 @@ unsafe extern "C" fn type_getattro(op: *mut PyObject, name: *mut PyObject) -> *m
             _ => {}
         }
         let meta = ty(op);
-        let meta_attr = type_lookup(meta, name);
+        let meta_attr = type_lookup_ref(meta, name);
         let mut meta_get = None;
         if !meta_attr.is_null() {
             meta_get = (*ty(meta_attr)).tp_descr_get;
             if let Some(f) = meta_get
                 && (*ty(meta_attr)).tp_descr_set.is_some()
             {
-                return crate::extcall::ternary(f, meta_attr, op, meta.cast());
+                let r = crate::extcall::ternary(f, meta_attr, op, meta.cast());
+                decref(meta_attr);
+                return r;
             }
         }
-        let attr = type_lookup(t, name);
+        let attr = type_lookup_ref(t, name);
         if !attr.is_null() {
-            crate::refcount::incref(attr);
+            xdecref(meta_attr);
             let r = match (*ty(attr)).tp_descr_get {
                 Some(f) => crate::extcall::ternary(f, attr, null_mut(), op),
                 None => new_ref(attr),
@@ -1996,10 +2087,12 @@ unsafe extern "C" fn type_getattro(op: *mut PyObject, name: *mut PyObject) -> *m
             return r;
         }
         if let Some(f) = meta_get {
-            return crate::extcall::ternary(f, meta_attr, op, meta.cast());
+            let r = crate::extcall::ternary(f, meta_attr, op, meta.cast());
+            decref(meta_attr);
+            return r;
         }
         if !meta_attr.is_null() {
-            return new_ref(meta_attr);
+            return meta_attr;
         }
         let msg = format!("type object '{:.100}' has no attribute '{n}'", type_name(t));
         crate::pyerrors::raise_attribute_error(&msg, op, name)
@@ -2031,12 +2124,15 @@ unsafe extern "C" fn type_setattro(
             );
             return -1;
         }
-        let meta_attr = type_lookup(ty(op), name);
+        let meta_attr = type_lookup_ref(ty(op), name);
         if !meta_attr.is_null()
             && let Some(f) = (*ty(meta_attr)).tp_descr_set
         {
-            return crate::extcall::objobjarg(f, meta_attr, op, value);
+            let r = crate::extcall::objobjarg(f, meta_attr, op, value);
+            decref(meta_attr);
+            return r;
         }
+        xdecref(meta_attr);
         let d = ensure_dict(t);
         if d.is_null() {
             return -1;

@@ -3,7 +3,7 @@
 //! iteration and the constructor.
 
 use crate::export;
-use crate::iterobject::{self as iters, IterObject, Step};
+use crate::iterobject::{self as iters, Step};
 use crate::longobject::{from_i128, value_i128};
 use crate::object::{
     Py_EQ, Py_NE, PyMappingMethods, PyObject, PySequenceMethods, PyTypeObject, static_type, ty,
@@ -268,7 +268,7 @@ unsafe extern "C" fn range_iter(op: *mut PyObject) -> *mut PyObject {
     unsafe { iters::new_iter(&raw mut PyRangeIter_Type, op, 0) }
 }
 
-unsafe fn rangeiter_step(it: &mut IterObject) -> Step {
+unsafe fn rangeiter_step(it: &mut iters::IterState) -> Step {
     // SAFETY: `seq` is a live range.
     let (a, _, s, n) = unsafe { values(it.seq) };
     let i = it.index as i128;

@@ -11,7 +11,7 @@
 
 use crate::critical_section::hold;
 use crate::export;
-use crate::iterobject::{self as iters, IterObject, Step};
+use crate::iterobject::{self as iters, Step};
 use crate::methodobject::{METH_NOARGS, METH_O, PyMethodDef};
 use crate::object::{
     Py_EQ, Py_GE, Py_GT, Py_LE, Py_LT, Py_NE, Py_TPFLAGS_BASETYPE, PyNumberMethods, PyObject,
@@ -202,10 +202,13 @@ unsafe fn store(s: *mut PyObject) -> *mut PyObject {
 unsafe fn sync(s: *mut PyObject) {
     // SAFETY: a live set.
     unsafe {
+        // (atomic stores: `len` reads `used` without the set's section)
         let n = crate::dictobject::len(store(s));
         let p = s.cast::<PySetObject>();
-        (*p).used = n;
-        (*p).fill = n;
+        std::sync::atomic::AtomicIsize::from_ptr(&raw mut (*p).used)
+            .store(n, std::sync::atomic::Ordering::Relaxed);
+        std::sync::atomic::AtomicIsize::from_ptr(&raw mut (*p).fill)
+            .store(n, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -298,12 +301,8 @@ pub(crate) unsafe fn discard(s: *mut PyObject, key: *mut PyObject) -> c_int {
 /// `s` must be a live set.
 pub(crate) unsafe fn elements(s: *mut PyObject) -> Vec<*mut PyObject> {
     // SAFETY: forwarded contract.
-    unsafe {
-        crate::dictobject::entries(store(s))
-            .into_iter()
-            .map(|(k, _)| new_ref(k))
-            .collect()
-    }
+    // (taken under the store's critical section: a concurrent `discard` cannot free one first)
+    unsafe { crate::dictobject::owned_keys(store(s)) }
 }
 
 /// Number of elements.
@@ -312,7 +311,10 @@ pub(crate) unsafe fn elements(s: *mut PyObject) -> Vec<*mut PyObject> {
 /// `s` must be a live set.
 pub(crate) unsafe fn len(s: *mut PyObject) -> Py_ssize_t {
     // SAFETY: forwarded contract.
-    unsafe { (*s.cast::<PySetObject>()).used }
+    unsafe {
+        std::sync::atomic::AtomicIsize::from_ptr(&raw mut (*s.cast::<PySetObject>()).used)
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// Adds every element of `it`.
@@ -322,10 +324,7 @@ unsafe fn update(s: *mut PyObject, it: *mut PyObject) -> c_int {
         let items = if is_anyset(it) {
             elements(it)
         } else if crate::dictobject::is_dict(it) {
-            crate::dictobject::entries(it)
-                .into_iter()
-                .map(|(k, _)| new_ref(k))
-                .collect()
+            crate::dictobject::owned_keys(it)
         } else {
             match iters::collect(it) {
                 Ok(v) => v,
@@ -544,13 +543,16 @@ unsafe extern "C" fn set_iter(op: *mut PyObject) -> *mut PyObject {
     unsafe { iters::new_iter(&raw mut PySetIter_Type, op, len(op)) }
 }
 
-unsafe fn setiter_step(it: &mut IterObject) -> Step {
+unsafe fn setiter_step(it: &mut iters::IterState) -> Step {
     // SAFETY: `seq` is a live set.
     unsafe {
         if len(it.seq) != it.len0 {
             it.len0 = -1;
             return iters::runtime_error("Set changed size during iteration");
         }
+        // The set's section (which every mutation holds) keeps `k` in the set until it is
+        // increfed.
+        hold!(_g, it.seq);
         let mut pos = it.index;
         let (mut k, mut v) = (null_mut(), null_mut());
         if crate::dictobject::PyDict_Next(store(it.seq), &mut pos, &mut k, &mut v) == 0 {

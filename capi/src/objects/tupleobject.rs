@@ -1,7 +1,7 @@
 //! `tupleobject.h`: `tuple` with the 3.14t layout (`ob_hash` at 40, items from 48).
 
 use crate::export;
-use crate::iterobject::{self as iters, IterObject, Step};
+use crate::iterobject::{self as iters, Step};
 use crate::object::{
     Py_TPFLAGS_BASETYPE, Py_TPFLAGS_SEQUENCE, Py_TPFLAGS_TUPLE_SUBCLASS, PyMappingMethods,
     PyObject, PySequenceMethods, PyTypeObject, PyVarObject, static_type,
@@ -158,7 +158,7 @@ unsafe extern "C" fn tuple_iter(op: *mut PyObject) -> *mut PyObject {
     unsafe { iters::new_iter(&raw mut PyTupleIter_Type, op, 0) }
 }
 
-unsafe fn tupleiter_step(it: &mut IterObject) -> Step {
+unsafe fn tupleiter_step(it: &mut iters::IterState) -> Step {
     // SAFETY: `seq` is a live tuple.
     unsafe {
         match items(it.seq).get(it.index as usize) {

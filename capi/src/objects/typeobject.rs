@@ -726,11 +726,10 @@ unsafe fn set_names(t: *mut PyTypeObject) -> c_int {
             if r < 0 || name.is_null() {
                 break;
             }
-            let f = type_lookup(ty(v), name);
+            let f = type_lookup_ref(ty(v), name);
             if f.is_null() {
                 continue;
             }
-            incref(f);
             let bound = match (*ty(f)).tp_descr_get {
                 Some(g) => crate::extcall::ternary(g, f, v, ty(v).cast()),
                 None => new_ref(f),
@@ -775,14 +774,7 @@ pub(crate) unsafe fn generic_get_dict(op: *mut PyObject) -> *mut PyObject {
                 "This object has no __dict__",
             );
         };
-        if (*dp).is_null() {
-            let d = crate::dictobject::new_dict();
-            if d.is_null() {
-                return d;
-            }
-            *dp = d;
-        }
-        new_ref(*dp)
+        instance_dict_ref(op, dp, true)
     }
 }
 
@@ -811,8 +803,13 @@ pub(crate) unsafe fn generic_set_dict(op: *mut PyObject, v: *mut PyObject) -> c_
             ));
             return -1;
         }
-        let old = *dp;
-        *dp = new_ref(v);
+        // Swapped under the object's mutex (readers take their reference under it, see
+        // `object::instance_dict_ref`); the old dict is released after.
+        let old = {
+            let _g = ObjectLock::new(op);
+            std::sync::atomic::AtomicPtr::from_ptr(dp)
+                .swap(new_ref(v), std::sync::atomic::Ordering::AcqRel)
+        };
         xdecref(old);
         0
     }
@@ -847,8 +844,11 @@ pub unsafe fn PyObject_ClearManagedDict(op: *mut PyObject) {
         if (*ty(op)).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0
             && let Some(dp) = dict_ptr(op)
         {
-            let d = *dp;
-            *dp = null_mut();
+            let d = {
+                let _g = ObjectLock::new(op);
+                std::sync::atomic::AtomicPtr::from_ptr(dp)
+                    .swap(null_mut(), std::sync::atomic::Ordering::AcqRel)
+            };
             xdecref(d);
         }
     }
@@ -907,13 +907,17 @@ pub(crate) unsafe fn call_finalizer(op: *mut PyObject) {
 /// # Safety
 /// `op` must be an object in its `tp_dealloc` (count zero).
 pub(crate) unsafe fn call_finalizer_from_dealloc(op: *mut PyObject) -> c_int {
-    // SAFETY: forwarded contract; the object is revived for the duration of the call.
+    // SAFETY: forwarded contract; the object is revived for the duration of the call, with
+    // CPython 3.14t's resurrect start/end (no plain count stores racing another thread's
+    // shared increments when the finalizer published the object).
     unsafe {
-        crate::refcount::set_refcnt(op, 1);
+        crate::object::extra::resurrect_start(op);
         call_finalizer(op);
-        let n = refcnt(op) - 1;
-        crate::refcount::set_refcnt(op, n);
-        if n == 0 { 0 } else { -1 }
+        if crate::object::extra::resurrect_end(op) {
+            -1
+        } else {
+            0
+        }
     }
 }
 
@@ -1550,10 +1554,7 @@ pub unsafe fn _PyType_Lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut 
 #[export]
 pub unsafe fn _PyType_LookupRef(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: a type and a str, per the C API contract.
-    unsafe {
-        let v = type_lookup(t, name);
-        if v.is_null() { v } else { new_ref(v) }
-    }
+    unsafe { type_lookup_ref(t, name) }
 }
 
 #[export]

@@ -1355,7 +1355,7 @@ fn split_units(s: &[u32], sep: Option<&[u32]>, maxsplit: Py_ssize_t) -> Vec<Vec<
 
 // ---- slots ----------------------------------------------------------------------------------
 
-use crate::iterobject::{self as iters, IterObject, Step};
+use crate::iterobject::{self as iters, Step};
 use crate::object::{PyMappingMethods, PySequenceMethods};
 
 static mut UNICODE_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
@@ -1597,7 +1597,7 @@ unsafe extern "C" fn unicode_iter(op: *mut PyObject) -> *mut PyObject {
     unsafe { iters::new_iter(&raw mut PyUnicodeIter_Type, op, 0) }
 }
 
-unsafe fn unicodeiter_step(it: &mut IterObject) -> Step {
+unsafe fn unicodeiter_step(it: &mut iters::IterState) -> Step {
     // SAFETY: `seq` is a live str.
     unsafe {
         if it.index < length(it.seq) {

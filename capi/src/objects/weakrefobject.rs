@@ -4,6 +4,15 @@
 //! Each referent's list head lives at its type's `tp_weaklistoffset` (or the managed slot in
 //! the pre-header). A ref does not own its referent; `wr_object` becomes `None` when the
 //! referent is cleared. Callbacks run once, after every ref of the referent is cleared.
+//!
+//! Threads (CPython 3.14t's scheme): the list head, the links and `wr_object` are changed only
+//! under one of 127 striped mutexes chosen by the referent's address (`weakrefs_lock` of each
+//! ref points at its referent's), locked without detaching and held only around pointer
+//! surgery. The referent's deallocation clears its refs under that mutex before its memory
+//! goes, so a reader that finds `wr_object` set under the mutex reads valid memory, and takes
+//! its reference with a try-incref that fails once the count reached zero (never reviving a
+//! dying object). Creating a ref sets `_Py_REF_MAYBE_WEAKREF` on the referent (and the ref),
+//! so the owner's last decref merges instead of freeing under a racing try-incref.
 
 use crate::export;
 use crate::object::*;
@@ -73,6 +82,48 @@ pub static mut _PyWeakref_CallableProxyType: PyTypeObject = PyTypeObject {
     )
 };
 
+/// `NUM_WEAKREF_LIST_LOCKS`.
+const NUM_LOCKS: usize = 127;
+
+/// The striped weak reference list mutexes (each a `PyMutex` byte).
+static LOCKS: [std::sync::atomic::AtomicU8; NUM_LOCKS] =
+    [const { std::sync::atomic::AtomicU8::new(0) }; NUM_LOCKS];
+
+/// `WEAKREF_LIST_LOCK(obj)`: the mutex of `obj`'s list (only its address is used).
+fn lock_of(obj: *mut PyObject) -> *mut PyMutex {
+    (&raw const LOCKS[obj as usize % NUM_LOCKS])
+        .cast_mut()
+        .cast()
+}
+
+/// A held weak reference list mutex (`_Py_LOCK_DONT_DETACH`: held only around pointer work
+/// that never waits, so no section needs suspending).
+struct ListLock(*mut PyMutex);
+
+impl ListLock {
+    fn new(m: *mut PyMutex) -> ListLock {
+        if !crate::lock::lock_fast(m) {
+            crate::lock::lock_slow(m, -1, false);
+        }
+        ListLock(m)
+    }
+}
+
+impl Drop for ListLock {
+    fn drop(&mut self) {
+        crate::lock::unlock(self.0);
+    }
+}
+
+/// `wr_object` as an atomic (written under the list mutex, read without it first).
+///
+/// # Safety
+/// `r` must be a live weak reference.
+unsafe fn wr_object<'a>(r: *mut PyWeakReference) -> &'a std::sync::atomic::AtomicPtr<PyObject> {
+    // SAFETY: forwarded contract; an aligned pointer field.
+    unsafe { std::sync::atomic::AtomicPtr::from_ptr(&raw mut (*r).wr_object) }
+}
+
 unsafe fn is_weakref(op: *mut PyObject) -> bool {
     // SAFETY: `op` is a live object (caller contract).
     unsafe {
@@ -82,22 +133,56 @@ unsafe fn is_weakref(op: *mut PyObject) -> bool {
     }
 }
 
-/// The live referent of a weak reference, or NULL when it is gone (borrowed).
+/// `_PyWeakref_GET_REF`: a new reference to the live referent, or NULL when it is gone or
+/// dying (its count reached zero: the try-incref fails rather than reviving it).
+///
+/// # Safety
+/// `r` must be a live weak reference.
 unsafe fn referent(r: *mut PyObject) -> *mut PyObject {
-    // SAFETY: `r` is a live weak reference (caller contract).
+    // SAFETY: forwarded contract.
     unsafe {
-        let o = (*r.cast::<PyWeakReference>()).wr_object;
-        if o.is_null() || o == none() || crate::refcount::refcnt(o) == 0 {
-            null_mut()
-        } else {
+        let r = r.cast::<PyWeakReference>();
+        let o = wr_object(r).load(std::sync::atomic::Ordering::Acquire);
+        if o.is_null() || o == none() {
+            return null_mut();
+        }
+        let _g = ListLock::new(lock_of(o));
+        // Cleared meanwhile? (Under the mutex `wr_object` only goes from `o` to None, and the
+        // referent's memory is valid while it is still `o`.)
+        if wr_object(r).load(std::sync::atomic::Ordering::Relaxed) != o {
+            return null_mut();
+        }
+        if crate::object::extra::try_incref(o) {
             o
+        } else {
+            null_mut()
         }
     }
 }
 
-/// Takes `r` out of its referent's list.
+/// `_PyWeakref_IS_DEAD`: cleared, or the referent's count reached zero (merged, none left).
+///
+/// # Safety
+/// `r` must be a live weak reference.
+unsafe fn is_dead(r: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let r = r.cast::<PyWeakReference>();
+        let o = wr_object(r).load(std::sync::atomic::Ordering::Acquire);
+        if o.is_null() || o == none() {
+            return true;
+        }
+        let _g = ListLock::new(lock_of(o));
+        wr_object(r).load(std::sync::atomic::Ordering::Relaxed) != o
+            || crate::refcount::shared(o).load(std::sync::atomic::Ordering::Relaxed)
+                == crate::object::_Py_REF_MERGED
+    }
+}
+
+/// Takes `r` out of its referent's list (the list mutex of the referent held).
 unsafe fn unlink(r: *mut PyWeakReference) {
-    // SAFETY: `r` is a live weak reference whose referent is still alive.
+    // SAFETY: `r` is a live weak reference whose referent's memory is valid (it is cleared
+    // under the same mutex before it goes).
     unsafe {
         let o = (*r).wr_object;
         if o.is_null() || o == none() {
@@ -116,7 +201,7 @@ unsafe fn unlink(r: *mut PyWeakReference) {
         }
         (*r).wr_prev = null_mut();
         (*r).wr_next = null_mut();
-        (*r).wr_object = none();
+        wr_object(r).store(none(), std::sync::atomic::Ordering::Release);
     }
 }
 
@@ -124,9 +209,12 @@ unsafe extern "C" fn weakref_dealloc(op: *mut PyObject) {
     // SAFETY: `op` is a dead weak reference (slot contract).
     unsafe {
         let r = op.cast::<PyWeakReference>();
-        unlink(r);
-        let cb = (*r).wr_callback;
-        (*r).wr_callback = null_mut();
+        let cb = {
+            let m = (*r).weakrefs_lock;
+            let _g = (!m.is_null()).then(|| ListLock::new(m));
+            unlink(r);
+            std::mem::replace(&mut (*r).wr_callback, null_mut())
+        };
         xdecref(cb);
         crate::objimpl::default_dealloc(op);
     }
@@ -139,10 +227,12 @@ unsafe extern "C" fn weakref_repr(op: *mut PyObject) -> *mut PyObject {
         if o.is_null() {
             return uni::from_str(&format!("<weakref at {op:p}; dead>"));
         }
-        uni::from_str(&format!(
+        let r = uni::from_str(&format!(
             "<weakref at {op:p}; to '{}' at {o:p}>",
             type_display_name(ty(o))
-        ))
+        ));
+        decref(o);
+        r
     }
 }
 
@@ -170,13 +260,15 @@ unsafe extern "C" fn weakref_call(
             );
         }
         let o = referent(op);
-        if o.is_null() { new_none() } else { new_ref(o) }
+        if o.is_null() { new_none() } else { o }
     }
 }
 
 unsafe extern "C" fn weakref_hash(op: *mut PyObject) -> Py_hash_t {
     // SAFETY: `op` is a live weak reference (slot contract).
     unsafe {
+        // Under the ref's own section, as CPython's (the cached hash is written once).
+        crate::critical_section::hold!(_g, op);
         let r = op.cast::<PyWeakReference>();
         if (*r).hash != -1 {
             return (*r).hash;
@@ -187,11 +279,13 @@ unsafe extern "C" fn weakref_hash(op: *mut PyObject) -> Py_hash_t {
             return -1;
         }
         let h = hash(o);
+        decref(o);
         (*r).hash = h;
         h
     }
 }
 
+/// A new reference to a proxy's live referent, or NULL with `ReferenceError`.
 unsafe fn proxy_target(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a live proxy.
     let o = unsafe { referent(op) };
@@ -213,6 +307,7 @@ unsafe extern "C" fn proxy_repr(op: *mut PyObject) -> *mut PyObject {
         } else {
             (type_name(ty(o)), o)
         };
+        crate::refcount::xdecref(o);
         uni::from_str(&format!("<weakproxy at {op:p}; to '{tn}' at {p:p}>"))
     }
 }
@@ -224,7 +319,9 @@ unsafe extern "C" fn proxy_getattro(op: *mut PyObject, name: *mut PyObject) -> *
         if o.is_null() {
             return null_mut();
         }
-        getattr(o, name)
+        let r = getattr(o, name);
+        decref(o);
+        r
     }
 }
 
@@ -239,7 +336,9 @@ unsafe extern "C" fn proxy_setattro(
         if o.is_null() {
             return -1;
         }
-        setattr(o, name, v)
+        let r = setattr(o, name, v);
+        decref(o);
+        r
     }
 }
 
@@ -254,7 +353,9 @@ unsafe extern "C" fn proxy_call(
         if o.is_null() {
             return null_mut();
         }
-        crate::object::call(o, args, kw)
+        let r = crate::object::call(o, args, kw);
+        decref(o);
+        r
     }
 }
 
@@ -280,14 +381,19 @@ unsafe fn new_weak(
         } else {
             callback
         };
+        let m = lock_of(ob);
+        let _g = ListLock::new(m);
         let first = (*head).cast::<PyWeakReference>();
         if callback.is_null()
             && !first.is_null()
             && ty(first.cast()) == rt
             && (*first).wr_callback.is_null()
+            // the first ref may be in its deallocation on another thread
+            && crate::object::extra::try_incref(first.cast())
         {
-            return new_ref(first.cast());
+            return first.cast();
         }
+        // (allocating only takes memory: nothing here waits while the mutex is held)
         let op = crate::objimpl::alloc_object(rt, 0);
         if op.is_null() {
             return op;
@@ -300,6 +406,9 @@ unsafe fn new_weak(
             new_ref(callback)
         };
         (*r).hash = -1;
+        (*r).weakrefs_lock = m;
+        crate::object::extra::set_maybe_weakref(ob);
+        crate::object::extra::set_maybe_weakref(op);
         // Plain refs without callback stay first so they can be shared.
         let head_ref = *head as *mut PyWeakReference;
         if callback.is_null() || head_ref.is_null() {
@@ -320,6 +429,27 @@ unsafe fn new_weak(
     }
 }
 
+/// A new reference to the first weak reference to `ob` (its `__weakref__`), NULL when there
+/// is none or it is being deallocated.
+///
+/// # Safety
+/// `ob` must be a live object.
+pub(crate) unsafe fn first_ref(ob: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract; the list is read under its mutex.
+    unsafe {
+        let Some(head) = weaklist_ptr(ob) else {
+            return null_mut();
+        };
+        let _g = ListLock::new(lock_of(ob));
+        let first = *head;
+        if !first.is_null() && crate::object::extra::try_incref(first) {
+            first
+        } else {
+            null_mut()
+        }
+    }
+}
+
 /// `PyObject_ClearWeakRefs`: clears every weak reference to `ob`, then calls their callbacks
 /// (each once) with the dead reference.
 ///
@@ -331,16 +461,36 @@ pub(crate) unsafe fn clear_weakrefs(ob: *mut PyObject) {
         let Some(head) = weaklist_ptr(ob) else {
             return;
         };
+        // No ref can be made to an object nobody holds, so an empty list stays empty.
+        if std::sync::atomic::AtomicPtr::from_ptr(head)
+            .load(std::sync::atomic::Ordering::Acquire)
+            .is_null()
+        {
+            return;
+        }
+        let m = lock_of(ob);
         let mut pending: Vec<(*mut PyObject, *mut PyObject)> = Vec::new();
-        while !(*head).is_null() {
-            let r = (*head).cast::<PyWeakReference>();
-            unlink(r);
-            let cb = (*r).wr_callback;
-            (*r).wr_callback = null_mut();
-            if !cb.is_null() && crate::refcount::refcnt(r.cast()) > 0 {
-                pending.push((new_ref(r.cast()), cb));
-            } else {
-                xdecref(cb);
+        loop {
+            let (done, drop_cb) = {
+                let _g = ListLock::new(m);
+                let r = (*head).cast::<PyWeakReference>();
+                if r.is_null() {
+                    break;
+                }
+                unlink(r);
+                let cb = std::mem::replace(&mut (*r).wr_callback, null_mut());
+                // A ref whose own count reached zero (its dealloc waits for this mutex) gets
+                // no callback call.
+                if !cb.is_null() && crate::object::extra::try_incref(r.cast()) {
+                    pending.push((r.cast(), cb));
+                    ((*head).is_null(), null_mut())
+                } else {
+                    ((*head).is_null(), cb)
+                }
+            };
+            xdecref(drop_cb);
+            if done {
+                break;
             }
         }
         for (r, cb) in pending {
@@ -397,13 +547,8 @@ pub unsafe fn PyWeakref_GetRef(r: *mut PyObject, pobj: *mut *mut PyObject) -> c_
             return -1;
         }
         let o = referent(r);
-        if o.is_null() {
-            *pobj = null_mut();
-            0
-        } else {
-            *pobj = new_ref(o);
-            1
-        }
+        *pobj = o;
+        c_int::from(!o.is_null())
     }
 }
 
@@ -414,8 +559,14 @@ pub unsafe fn PyWeakref_GetObject(r: *mut PyObject) -> *mut PyObject {
         if r.is_null() || !is_weakref(r) {
             return crate::pyerrors::bad_internal_call();
         }
+        // Borrowed, as CPython's (documented unsafe when another thread may drop the
+        // referent): the reference taken safely is released at once.
         let o = referent(r);
-        if o.is_null() { none() } else { o }
+        if o.is_null() {
+            return none();
+        }
+        decref(o);
+        o
     }
 }
 
@@ -430,7 +581,7 @@ pub unsafe fn PyWeakref_IsDead(r: *mut PyObject) -> c_int {
             );
             return -1;
         }
-        c_int::from(referent(r).is_null())
+        c_int::from(is_dead(r))
     }
 }
 
@@ -444,6 +595,7 @@ pub unsafe fn weakref_count(ob: *mut PyObject) -> Py_ssize_t {
         let Some(head) = weaklist_ptr(ob) else {
             return 0;
         };
+        let _g = ListLock::new(lock_of(ob));
         let mut n = 0;
         let mut r = (*head).cast::<PyWeakReference>();
         while !r.is_null() {

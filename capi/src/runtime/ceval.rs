@@ -74,10 +74,11 @@ pub fn PyEval_ThreadsInitialized() -> c_int {
 
 /// Detaches the calling thread (`_PyThreadState_Detach`, what `PyEval_SaveThread` does):
 /// merges the references other threads queued for it, suspends its critical sections, marks
-/// its state detached, clears the attached slot and drops the lock. Returns the state (NULL
-/// when none was attached: then nothing happens). Every wait inside the runtime (a parked
-/// `PyMutex`, a critical section on a busy object) goes through this pair, so the lock and the
-/// sections are released exactly where CPython releases them.
+/// its state detached, clears the attached slot, drops the lock and (`--gil module`) releases
+/// the per-module lock, saving its depth. Returns the state (NULL when none was attached: then
+/// nothing happens). Every wait inside the runtime (a parked `PyMutex`, a critical section on
+/// a busy object) goes through this pair, so the lock and the sections are released exactly
+/// where CPython releases them.
 pub(crate) fn detach() -> *mut PyThreadState {
     let ts = attached();
     if ts.is_null() {
@@ -88,13 +89,16 @@ pub(crate) fn detach() -> *mut PyThreadState {
     mark(ts, DETACHED);
     crate::pystate::set_attached_ts(null_mut());
     ceval_gil::drop_lock(ts, false);
+    // `--gil module`: the per-module lock is released too (its depth saved for the attach).
+    crate::module_lock::release_for_detach();
     ts
 }
 
-/// Attaches `ts` (`_PyThreadState_Attach`; NULL: nothing): waits for the lock while it is
-/// enabled, marks the state attached, resumes the top-most critical section, merges queued
-/// references. If the lock was switched on between taking it (a no-op while off) and marking
-/// the state, undoes and waits for it, as CPython does.
+/// Attaches `ts` (`_PyThreadState_Attach`; NULL: nothing): re-takes the per-module lock the
+/// last detach released (`--gil module`), waits for the lock while it is enabled, marks the
+/// state attached, resumes the top-most critical section, merges queued references. If the
+/// lock was switched on between taking it (a no-op while off) and marking the state, undoes
+/// and waits for it, as CPython does.
 pub(crate) fn attach(ts: *mut PyThreadState) {
     if ts.is_null() {
         return;
@@ -106,6 +110,9 @@ pub(crate) fn attach(ts: *mut PyThreadState) {
     // made detached), and waiting may make system calls.
     // SAFETY: errno is the calling thread's own.
     let errno = unsafe { *libc::__errno_location() };
+    // `--gil module`: take back the per-module lock the last detach released, first, while
+    // still detached (so waiting for it holds nothing another thread needs).
+    crate::module_lock::reacquire_for_attach();
     loop {
         ceval_gil::take(ts);
         crate::pystate::set_attached_ts(ts);

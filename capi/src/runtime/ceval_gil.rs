@@ -422,7 +422,7 @@ pub fn enable_transient() -> bool {
         GIL.enabled.fetch_add(1, Ordering::SeqCst);
         return false;
     }
-    switch_on(|v| (v != PERMANENT).then_some(v + 1))
+    switch_on(|v| (v != PERMANENT).then(|| v + 1))
 }
 
 /// `_PyEval_EnableGILPermanent`: true when this call made it permanent.

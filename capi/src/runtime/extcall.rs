@@ -14,12 +14,12 @@
 //! same Rust type. Each one is `#[inline(always)]` around a direct call, so today they cost
 //! nothing.
 //!
-//! **Hook point for issue 9 (threads).** [`into_extension`] is the single place every call
-//! crosses; the per-module lock and the safe points go there (enter before the call, leave after
-//! it, also when the call unwinds). It is a no-op now. Slot functions gilgate itself implements
-//! (the built-in types' `tp_repr`, `vc_noargs`, ...) pass through it as well: a call site cannot
-//! tell whose pointer it holds, so the hook must decide that (for example from the type's or the
-//! function's owning module).
+//! **The per-module lock.** [`into_extension`] is the single place every call crosses, with the
+//! callee's address. Under `--gil module` it holds the per-module lock around a call whose
+//! callee lies in an undeclared module's code (`runtime/module_lock.rs`, by address), leaving it
+//! also when the call unwinds; under every other policy it costs one relaxed atomic load. Slot
+//! functions gilgate itself implements (the built-in types' `tp_repr`, `vc_noargs`, ...) pass
+//! through it as well; their addresses are in no registered range, so they never lock.
 //!
 //! `capi/tests/extcalls.rs` checks that no other source file calls such a pointer directly.
 
@@ -28,10 +28,15 @@ use crate::object::{Py_buffer, PyObject, PyTypeObject, visitproc};
 use crate::pyport::{Py_hash_t, Py_ssize_t};
 use std::ffi::{c_char, c_int, c_void};
 
-/// The hook point every call into extension code crosses (issue 9 puts the per-module lock and
-/// the safe points here). Today it only runs `call`.
+/// The point every call into extension code crosses: `addr` is the callee's address. Under the
+/// `module` policy, a callee inside an undeclared module's code runs holding the per-module
+/// lock (`runtime/module_lock.rs`); otherwise (and under every other policy, after one relaxed
+/// atomic load) it just runs `call`.
 #[inline(always)]
-pub(crate) fn into_extension<R>(call: impl FnOnce() -> R) -> R {
+pub(crate) fn into_extension<R>(addr: usize, call: impl FnOnce() -> R) -> R {
+    if crate::module_lock::active() {
+        return crate::module_lock::call_at(addr, call);
+    }
     call()
 }
 
@@ -47,7 +52,7 @@ macro_rules! shapes {
         #[inline(always)]
         pub(crate) unsafe fn $name(f: unsafe extern "C" fn($($t),*) -> $ret, $($arg: $t),*) -> $ret {
             // SAFETY: the caller guarantees `f`'s signature and the arguments' validity.
-            into_extension(|| unsafe { f($($arg),*) })
+            into_extension(f as usize, || unsafe { f($($arg),*) })
         }
     )*};
 }
@@ -64,7 +69,7 @@ macro_rules! void_shapes {
         #[inline(always)]
         pub(crate) unsafe fn $name(f: unsafe extern "C" fn($($t),*), $($arg: $t),*) {
             // SAFETY: the caller guarantees `f`'s signature and the arguments' validity.
-            into_extension(|| unsafe { f($($arg),*) })
+            into_extension(f as usize, || unsafe { f($($arg),*) })
         }
     )*};
 }
@@ -142,8 +147,19 @@ void_shapes! {
     free(p: *mut c_void);
     /// `releasebufferproc`: `bf_releasebuffer`.
     releasebuffer(a: *mut PyObject, view: *mut Py_buffer);
-    /// A thread's function (`PyThread_start_new_thread`, `PyThread_start_joinable_thread`).
-    thread_start(arg: *mut c_void);
+}
+
+/// A thread's function (`PyThread_start_new_thread`, `PyThread_start_joinable_thread`), at the
+/// start of the new thread. Never under the per-module lock: the thread runs detached (as in
+/// CPython, where it does not hold the GIL) and takes the lock when it attaches with
+/// `PyGILState_Ensure`.
+///
+/// # Safety
+/// `f` is a thread function and `arg` its argument.
+#[inline(always)]
+pub(crate) unsafe fn thread_start(f: unsafe extern "C" fn(*mut c_void), arg: *mut c_void) {
+    // SAFETY: the caller guarantees `f`'s signature and the argument's validity.
+    unsafe { f(arg) }
 }
 
 /// `hashfunc` under its own name (the same type as `lenfunc`): `tp_hash`.
@@ -193,7 +209,7 @@ pub(crate) unsafe fn meth(
     // SAFETY: the caller guarantees `meth` is a `PyCFunction`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethO>(meth) };
     // SAFETY: forwarded contract.
-    into_extension(|| unsafe { f(self_, arg) })
+    into_extension(meth as usize, || unsafe { f(self_, arg) })
 }
 
 /// `ml_meth` as `PyCFunctionWithKeywords` (`METH_VARARGS | METH_KEYWORDS`).
@@ -210,7 +226,7 @@ pub(crate) unsafe fn meth_keywords(
     // SAFETY: the caller guarantees `meth` is a `PyCFunctionWithKeywords`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethKw>(meth) };
     // SAFETY: forwarded contract.
-    into_extension(|| unsafe { f(self_, args, kwargs) })
+    into_extension(meth as usize, || unsafe { f(self_, args, kwargs) })
 }
 
 /// `ml_meth` as `PyCFunctionFast` (`METH_FASTCALL`).
@@ -227,7 +243,7 @@ pub(crate) unsafe fn meth_fastcall(
     // SAFETY: the caller guarantees `meth` is a `PyCFunctionFast`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethFast>(meth) };
     // SAFETY: forwarded contract.
-    into_extension(|| unsafe { f(self_, args, nargs) })
+    into_extension(meth as usize, || unsafe { f(self_, args, nargs) })
 }
 
 /// `ml_meth` as `PyCFunctionFastWithKeywords` (`METH_FASTCALL | METH_KEYWORDS`).
@@ -245,7 +261,7 @@ pub(crate) unsafe fn meth_fastcall_keywords(
     // SAFETY: the caller guarantees `meth` is a `PyCFunctionFastWithKeywords`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethFastKw>(meth) };
     // SAFETY: forwarded contract.
-    into_extension(|| unsafe { f(self_, args, nargs, kwnames) })
+    into_extension(meth as usize, || unsafe { f(self_, args, nargs, kwnames) })
 }
 
 /// `ml_meth` as `PyCMethod` (`METH_METHOD | METH_FASTCALL | METH_KEYWORDS`).
@@ -264,5 +280,7 @@ pub(crate) unsafe fn meth_method(
     // SAFETY: the caller guarantees `meth` is a `PyCMethod`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethMethod>(meth) };
     // SAFETY: forwarded contract.
-    into_extension(|| unsafe { f(self_, cls, args, nargsf, kwnames) })
+    into_extension(meth as usize, || unsafe {
+        f(self_, cls, args, nargsf, kwnames)
+    })
 }

@@ -137,11 +137,8 @@ pub fn get_module(name: &str) -> *mut PyObject {
     if d.is_null() {
         return null_mut();
     }
-    // SAFETY: `d` is the live sys.modules dict.
-    let m = unsafe { crate::dictobject::get_str(d, name) };
-    // SAFETY: a borrowed live value (or NULL).
-    unsafe { crate::refcount::xincref(m) };
-    m
+    // SAFETY: `d` is the live sys.modules dict; the reference is taken under its section.
+    unsafe { crate::dictobject::get_str_ref(d, name) }
 }
 
 /// Stores `sys.modules[name] = m`.
@@ -469,6 +466,15 @@ fn import_module_uncounted(name: &str) -> *mut PyObject {
             return null_mut();
         }
     }
+    // One import of `name` at a time (CPython's per-module import lock): a second thread waits,
+    // detached, and then finds the first one's module in sys.modules.
+    let _importing = lock_name(name);
+    let m = get_module(name);
+    if !m.is_null() {
+        // SAFETY: our reference.
+        unsafe { crate::refcount::xdecref(parent_obj) };
+        return m;
+    }
     let m = find_and_load(name);
     if !m.is_null() {
         // A module may have stored itself (single-phase fix-up); keep the stored one.
@@ -506,6 +512,60 @@ fn import_module_uncounted(name: &str) -> *mut PyObject {
     // SAFETY: our reference.
     unsafe { crate::refcount::xdecref(parent_obj) };
     null_mut()
+}
+
+/// The names being imported now, each with the importing thread's token.
+static IMPORTING: std::sync::Mutex<Vec<(String, usize)>> = std::sync::Mutex::new(Vec::new());
+static IMPORTED: std::sync::Condvar = std::sync::Condvar::new();
+
+thread_local! {
+    /// A token for this thread (the address of this thread-local, unique among live threads).
+    static TOKEN: u8 = const { 0 };
+}
+
+/// Removes its name from [`IMPORTING`] when dropped and wakes the waiters.
+struct NameLock(String);
+
+impl Drop for NameLock {
+    fn drop(&mut self) {
+        let mut g = IMPORTING.lock().unwrap_or_else(|e| e.into_inner());
+        g.retain(|(n, _)| *n != self.0);
+        drop(g);
+        IMPORTED.notify_all();
+    }
+}
+
+/// Takes the import lock of `name`: at once when nobody imports it, after the importing thread
+/// finished otherwise (waiting detached, so that thread can run). None when this thread is
+/// already importing it (an init importing its own name goes on, as CPython's re-entrant
+/// module lock lets it). Two threads whose inits import each other's names wait for each other
+/// (CPython raises its deadlock error there; gilgate does not detect it).
+fn lock_name(name: &str) -> Option<NameLock> {
+    let me = TOKEN.with(|t| t as *const u8 as usize);
+    let mut ts = null_mut();
+    let mut detached = false;
+    let mut g = IMPORTING.lock().unwrap_or_else(|e| e.into_inner());
+    let out = loop {
+        match g.iter().find(|(n, _)| n == name) {
+            None => {
+                g.push((name.to_string(), me));
+                break Some(NameLock(name.to_string()));
+            }
+            Some(&(_, owner)) if owner == me => break None,
+            Some(_) if !detached => {
+                drop(g);
+                ts = crate::ceval::detach();
+                detached = true;
+                g = IMPORTING.lock().unwrap_or_else(|e| e.into_inner());
+            }
+            Some(_) => g = IMPORTED.wait(g).unwrap_or_else(|e| e.into_inner()),
+        }
+    };
+    drop(g);
+    if detached {
+        crate::ceval::attach(ts);
+    }
+    out
 }
 
 /// Resolves a relative import (`level > 0`) against `globals`' `__package__` (or
@@ -774,16 +834,20 @@ pub unsafe fn PyImport_GetModule(name: *mut PyObject) -> *mut PyObject {
     if d.is_null() || name.is_null() {
         return null_mut();
     }
-    // SAFETY: live dict and key (C API contract).
-    unsafe {
-        let m = crate::dictobject::get_with_error(d, name);
-        crate::refcount::xincref(m);
-        m
-    }
+    // SAFETY: live dict and key (C API contract); the reference is taken under the dict's
+    // section, so another thread's `del sys.modules[name]` cannot free the module first.
+    unsafe { crate::dictobject::get_ref(d, name) }
 }
 
 /// `PyImport_AddModuleRef`: `sys.modules[name]`, created empty when missing (new reference).
 pub(crate) fn add_module(name: &str) -> *mut PyObject {
+    let m = get_module(name);
+    if !m.is_null() {
+        return m;
+    }
+    // Get-then-create under the name's import lock, so two threads asking at once get one
+    // module (and an import of the name in progress finishes first).
+    let _importing = lock_name(name);
     let m = get_module(name);
     if !m.is_null() {
         return m;

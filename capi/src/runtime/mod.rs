@@ -12,6 +12,7 @@ pub(crate) mod import;
 pub(crate) mod initconfig;
 pub(crate) mod lock;
 pub(crate) mod modsupport;
+pub(crate) mod module_lock;
 pub(crate) mod objimpl;
 pub(crate) mod pyctype;
 pub(crate) mod pyerrors;

@@ -574,9 +574,11 @@ pub fn PyInterpreterState_GetID(_interp: *mut PyInterpreterState) -> i64 {
 
 /// `PyGILState_Ensure()`: attaches this thread's bound state, creating one (deleted by the
 /// matching last `PyGILState_Release`) on a thread that has none; waits for the lock while it
-/// is enabled.
-#[export(err = PyGILState_LOCKED)]
-pub fn PyGILState_Ensure() -> c_int {
+/// is enabled. The C shim's `PyGILState_Ensure` (`capi/c/pystate.c`) calls this with its
+/// return address: under `--gil module`, a call from an undeclared module's code also enters
+/// the per-module lock until the matching `PyGILState_Release`.
+#[export(err = PyGILState_LOCKED, guard_name = "PyGILState_Ensure")]
+pub fn _gilgate_gilstate_ensure(caller: *mut std::ffi::c_void) -> c_int {
     let mut tcur = gilstate();
     let has = if tcur.is_null() {
         tcur = new_state(WHENCE_GILSTATE);
@@ -591,6 +593,7 @@ pub fn PyGILState_Ensure() -> c_int {
     }
     // SAFETY: the bound state is live and this thread's own.
     unsafe { (*tcur).gilstate_counter += 1 };
+    crate::module_lock::after_ensure(caller as usize);
     if has {
         PyGILState_LOCKED
     } else {
@@ -615,6 +618,7 @@ pub fn PyGILState_Release(old: c_int) {
             c"thread state must be current when releasing",
         );
     }
+    crate::module_lock::before_release();
     // SAFETY: the bound state is live and this thread's own.
     let left = unsafe {
         (*ts).gilstate_counter -= 1;
@@ -699,6 +703,9 @@ pub unsafe fn add_module(
 }
 
 /// The module filed under `def`'s index, as a borrowed reference, or NULL (no exception).
+/// Borrowed as CPython's: a `PyState_RemoveModule` (or a new `PyState_AddModule` for the same
+/// def, made when a single-phase module is initialised again) on another thread releases it,
+/// as in CPython (keeping replaced modules for the process would leak one module per load).
 ///
 /// # Safety
 /// `def` must be NULL or a live def.

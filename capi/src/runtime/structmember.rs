@@ -115,9 +115,14 @@ pub(crate) unsafe fn write_member(
         }
         match kind {
             Py_T_OBJECT | Py_T_OBJECT_EX => {
-                let slot = p.cast::<*mut PyObject>();
-                let old = *slot;
-                *slot = if v.is_null() { v } else { new_ref(v) };
+                // Swapped under `op`'s mutex (readers load and incref under it); the old value
+                // is released after.
+                let new = if v.is_null() { v } else { new_ref(v) };
+                let old = {
+                    let _g = crate::object::ObjectLock::new(op);
+                    std::sync::atomic::AtomicPtr::from_ptr(p.cast::<*mut PyObject>())
+                        .swap(new, std::sync::atomic::Ordering::AcqRel)
+                };
                 xdecref(old);
                 0
             }

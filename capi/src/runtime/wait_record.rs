@@ -1,5 +1,6 @@
 //! What each thread is waiting on right now: the process's lock, a `PyMutex`, a critical
-//! section (and, once the `module` policy's lock lands, the module lock). The blocking paths
+//! section, the `module` policy's per-module lock (`module_lock.rs`: `enter` and the re-take
+//! on attach, when contended). The blocking paths
 //! each hold a [`Waiting`] guard while they block; a driver (`gilgate stress --timeout`) takes a thread's
 //! [`WaitHandle`] up front and reads it from another thread when the thread seems stuck.
 //!

@@ -9,7 +9,7 @@ use super::{Py_TPFLAGS_HAVE_GC, PyObject, ty};
 use crate::export;
 use crate::pyport::Py_ssize_t;
 use crate::pystate::PyThreadState;
-use crate::refcount::{incref, new_ref, refcnt};
+use crate::refcount::new_ref;
 use std::cell::{Cell, RefCell};
 use std::ffi::{c_int, c_uint};
 use std::ptr::null_mut;
@@ -197,28 +197,219 @@ pub unsafe fn _PyTrash_thread_destroy_chain(tstate: *mut PyThreadState) {
 }
 
 // ---- references and GC state ----------------------------------------------------------------
+//
+// CPython 3.14t's try-incref family (`pycore_object.h`): a reference taken from a pointer that
+// the taker does not own a reference through (a weak reference, a slot read without its lock)
+// must fail on an object whose count already reached zero, never bring it back. The rules
+// that make that possible: a count of zero with the shared word exactly 0 (no flags) or
+// exactly MERGED is final; `_Py_REF_MAYBE_WEAKREF` marks an object such readers may reach, so
+// the owner's last decref merges (and a racing try-incref's CAS wins or loses cleanly) instead
+// of freeing at once. Callers must still know the object's memory is valid (held by a lock
+// that its deallocation also takes): gilgate has no QSBR for object memory.
 
-/// `PyUnstable_TryIncRef`: a new reference unless the object is already being destroyed.
-#[export]
-pub unsafe fn PyUnstable_TryIncRef(op: *mut PyObject) -> c_int {
-    // SAFETY: `op` points to an object whose memory is still valid, per the contract.
+use crate::object::{_Py_IMMORTAL_REFCNT_LOCAL, _Py_REF_SHARED_SHIFT, _Py_UNOWNED_TID};
+use crate::object::{_Py_REF_MAYBE_WEAKREF, _Py_REF_MERGED, _Py_REF_SHARED_FLAG_MASK};
+use crate::refcount::{local, shared, thread_id, tid};
+use std::sync::atomic::Ordering;
+
+/// `_Py_TryIncrefFast`: immortal, or owned by the calling thread (then the local count goes
+/// up, even from zero: only the owner itself could be freeing it, as in CPython).
+///
+/// # Safety
+/// `op`'s memory must be a valid object header.
+#[inline]
+pub(crate) unsafe fn try_incref_fast(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
     unsafe {
-        if refcnt(op) <= 0 {
-            return 0;
+        let l = local(op).load(Ordering::Relaxed).wrapping_add(1);
+        if l == 0 {
+            return true;
         }
-        incref(op);
-        1
+        if tid(op).load(Ordering::Relaxed) == thread_id() {
+            local(op).store(l, Ordering::Relaxed);
+            return true;
+        }
+        false
     }
 }
 
-/// Nothing to prepare: gilgate's `PyUnstable_TryIncRef` works on any object.
-#[export(unguarded)]
-pub fn PyUnstable_EnableTryIncRef(_op: *mut PyObject) {}
+/// `_Py_TryIncRefShared`: +1 on the shared count unless it is exactly 0 or exactly MERGED
+/// (the object may be in its deallocation).
+///
+/// # Safety
+/// `op`'s memory must be a valid object header.
+#[inline]
+pub(crate) unsafe fn try_incref_shared(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    let sh = unsafe { shared(op) };
+    let mut cur = sh.load(Ordering::Relaxed);
+    loop {
+        if cur == 0 || cur == _Py_REF_MERGED {
+            return false;
+        }
+        match sh.compare_exchange_weak(
+            cur,
+            cur + (1 << _Py_REF_SHARED_SHIFT),
+            Ordering::AcqRel,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => return true,
+            Err(actual) => cur = actual,
+        }
+    }
+}
 
+/// `_Py_TryIncref`.
+///
+/// # Safety
+/// `op`'s memory must be a valid object header.
+#[inline]
+pub(crate) unsafe fn try_incref(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { try_incref_fast(op) || try_incref_shared(op) }
+}
+
+/// `_PyObject_SetMaybeWeakref`: sets `_Py_REF_MAYBE_WEAKREF` unless a flag is already set
+/// (MAYBE_WEAKREF, QUEUED or MERGED) or the object is immortal.
+///
+/// # Safety
+/// `op` must be a live object.
+pub(crate) unsafe fn set_maybe_weakref(op: *mut PyObject) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if local(op).load(Ordering::Relaxed) == _Py_IMMORTAL_REFCNT_LOCAL {
+            return;
+        }
+        let sh = shared(op);
+        let mut cur = sh.load(Ordering::Relaxed);
+        while cur & _Py_REF_SHARED_FLAG_MASK == 0 {
+            match sh.compare_exchange_weak(
+                cur,
+                cur | _Py_REF_MAYBE_WEAKREF,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return,
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+}
+
+/// `_Py_ExplicitMergeRefcount(op, extra)`: the owner gives the object up: the local count
+/// (plus `extra`) moves into the shared word, flagged MERGED; returns the merged count. The
+/// local count and owner are cleared before the merge is published (CPython's order).
+///
+/// # Safety
+/// `op` must be a live, mortal object owned by the calling thread.
+pub(crate) unsafe fn explicit_merge(op: *mut PyObject, extra: Py_ssize_t) -> Py_ssize_t {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let l = local(op).load(Ordering::Relaxed) as Py_ssize_t;
+        local(op).store(0, Ordering::Relaxed);
+        tid(op).store(_Py_UNOWNED_TID, Ordering::Relaxed);
+        let sh = shared(op);
+        let mut cur = sh.load(Ordering::Relaxed);
+        loop {
+            let count = (cur >> _Py_REF_SHARED_SHIFT) + l + extra;
+            let new = (count << _Py_REF_SHARED_SHIFT) | _Py_REF_MERGED;
+            match sh.compare_exchange_weak(cur, new, Ordering::AcqRel, Ordering::Relaxed) {
+                Ok(_) => return count,
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+}
+
+/// `_PyObject_ResurrectStart`: an object in its deallocation (count zero) gets one reference,
+/// owned by the calling thread, for the time its finalizer runs.
+///
+/// # Safety
+/// `op` must be an object whose count reached zero, in its `tp_dealloc` on this thread.
+pub(crate) unsafe fn resurrect_start(op: *mut PyObject) {
+    // SAFETY: forwarded contract; no other thread holds a reference, and a try-incref
+    // sees the shared word 0 (no flags) and fails.
+    unsafe {
+        tid(op).store(thread_id(), Ordering::Relaxed);
+        local(op).store(1, Ordering::Relaxed);
+        shared(op).store(0, Ordering::Relaxed);
+    }
+}
+
+/// `_PyObject_ResurrectEnd`: drops the reference `resurrect_start` gave without deallocating:
+/// false when the object is dead again (the deallocation goes on), true when the finalizer
+/// left references to it elsewhere (it lives on, its count merged into the shared word).
+///
+/// # Safety
+/// `op` must be an object after `resurrect_start` on this thread.
+pub(crate) unsafe fn resurrect_end(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let l = local(op).load(Ordering::Relaxed);
+        let sh = shared(op).load(Ordering::Acquire);
+        let owned = tid(op).load(Ordering::Relaxed) == thread_id();
+        if owned && l == 1 && sh == 0 {
+            local(op).store(0, Ordering::Relaxed);
+            return false;
+        }
+        resurrect_end_slow(op, owned)
+    }
+}
+
+#[cold]
+unsafe fn resurrect_end_slow(op: *mut PyObject, owned: bool) -> bool {
+    // SAFETY: forwarded contract of `resurrect_end`.
+    unsafe {
+        if local(op).load(Ordering::Relaxed) == _Py_IMMORTAL_REFCNT_LOCAL {
+            return true;
+        }
+        if owned {
+            return explicit_merge(op, -1) != 0;
+        }
+        // Not ours any more: only a merge (the owner word cleared, MERGED set) gives it up,
+        // so the shared word alone counts. Drop our reference there; zero means dead.
+        let sh = shared(op);
+        let mut cur = sh.load(Ordering::Relaxed);
+        loop {
+            let new = cur - (1 << _Py_REF_SHARED_SHIFT);
+            match sh.compare_exchange_weak(cur, new, Ordering::AcqRel, Ordering::Relaxed) {
+                Ok(_) => return new != _Py_REF_MERGED,
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+}
+
+/// `PyUnstable_TryIncRef`: a new reference unless the object's count already reached zero
+/// (CPython 3.14t's `_Py_TryIncref`). The object's memory must still be valid, and objects
+/// another thread may drop must have had `PyUnstable_EnableTryIncRef` called.
+#[export]
+pub unsafe fn PyUnstable_TryIncRef(op: *mut PyObject) -> c_int {
+    // SAFETY: `op` points to an object whose memory is still valid, per the contract.
+    c_int::from(unsafe { try_incref(op) })
+}
+
+/// `PyUnstable_EnableTryIncRef`: sets `_Py_REF_MAYBE_WEAKREF`, so that the owner's last
+/// decref merges instead of freeing at once and a racing `PyUnstable_TryIncRef` either wins
+/// (the object lives on) or fails.
+#[export]
+pub unsafe fn PyUnstable_EnableTryIncRef(op: *mut PyObject) {
+    // SAFETY: a live object, per the C API contract.
+    unsafe { set_maybe_weakref(op) }
+}
+
+/// CPython 3.14t's test: owned by the calling thread, local count 1 and the whole shared word
+/// zero (no other thread holds or can take a reference).
 #[export]
 pub unsafe fn PyUnstable_Object_IsUniquelyReferenced(op: *mut PyObject) -> c_int {
     // SAFETY: `op` is a live object.
-    c_int::from(unsafe { refcnt(op) } == 1 as Py_ssize_t)
+    unsafe {
+        c_int::from(
+            tid(op).load(Ordering::Relaxed) == thread_id()
+                && local(op).load(Ordering::Relaxed) == 1
+                && shared(op).load(Ordering::Relaxed) == 0,
+        )
+    }
 }
 
 /// 1 for an object of a GC type that `PyObject_GC_Track` tracked (and not untracked since).

@@ -1,0 +1,316 @@
+/* Fixture of capi/tests/sharing.rs: objects shared by threads (issue 9, item 5).
+ *
+ * `Value` objects poison themselves when deallocated and keep their memory (it is never
+ * given back), so a thread that uses one after its last reference went reads the poison
+ * instead of crashing at random: every reader checks `magic`. `created` and `freed` count
+ * them; a double deallocation shows up as more frees than creations.
+ *
+ * `Holder` is a heap type with an instance dict (`__dictoffset__`), a weak reference list and
+ * an object member `m` (Py_T_OBJECT_EX): the slots the sharing rules protect. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stddef.h>
+
+#define ALIVE 0x5a5a5a5aL
+#define DEAD 0xdeadL
+
+typedef struct {
+    PyObject_HEAD
+    long magic;
+    long tag;
+    PyObject *weakrefs;
+} Value;
+
+/* Counted per tag: each test uses its own, as the tests of one binary run at once. */
+#define TAGS 16
+static long created[TAGS], freed[TAGS];
+
+static void value_dealloc(PyObject *op)
+{
+    Value *v = (Value *)op;
+    if (v->weakrefs != NULL) {
+        PyObject_ClearWeakRefs(op);
+    }
+    if (v->magic != ALIVE) {
+        /* a second deallocation: counted heavily, the test compares */
+        __atomic_add_fetch(&freed[v->tag], 1000000, __ATOMIC_SEQ_CST);
+    }
+    v->magic = DEAD;
+    __atomic_add_fetch(&freed[v->tag], 1, __ATOMIC_SEQ_CST);
+    /* the memory is kept: a late reader sees DEAD */
+}
+
+static PyTypeObject ValueType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "sharing.Value",
+    .tp_basicsize = sizeof(Value),
+    .tp_dealloc = value_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_weaklistoffset = offsetof(Value, weakrefs),
+};
+
+static int ready(void)
+{
+    static int done;
+    if (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
+        if (PyType_Ready(&ValueType) < 0) {
+            return -1;
+        }
+        __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
+    }
+    return 0;
+}
+
+/* A new Value counted under `tag` (0..15). */
+PyObject *gg_value_new(long tag)
+{
+    Value *v = PyObject_Malloc(sizeof(Value));
+    if (v == NULL) {
+        return NULL;
+    }
+    PyObject_Init((PyObject *)v, &ValueType);
+    v->magic = ALIVE;
+    v->tag = tag & (TAGS - 1);
+    v->weakrefs = NULL;
+    __atomic_add_fetch(&created[v->tag], 1, __ATOMIC_SEQ_CST);
+    return (PyObject *)v;
+}
+
+long gg_created(long tag) { return __atomic_load_n(&created[tag], __ATOMIC_SEQ_CST); }
+long gg_freed(long tag) { return __atomic_load_n(&freed[tag], __ATOMIC_SEQ_CST); }
+
+/* 1 when o is a live Value, 0 when it is poisoned (used after its deallocation). */
+static int alive(PyObject *o)
+{
+    return Py_TYPE(o) == &ValueType && __atomic_load_n(&((Value *)o)->magic, __ATOMIC_SEQ_CST) == ALIVE;
+}
+
+int gg_init(void) { return ready(); }
+
+/* ---- dicts --------------------------------------------------------------------------------- */
+
+/* n rounds: PyDict_GetItemRef(d, key); returns the number of poisoned values seen, or -1 on
+ * an error; *hits counts successful lookups. */
+long gg_dict_reader(PyObject *d, PyObject *key, long n, long *hits)
+{
+    long bad = 0;
+    for (long i = 0; i < n; i++) {
+        PyObject *v;
+        int r = PyDict_GetItemRef(d, key, &v);
+        if (r < 0) {
+            return -1;
+        }
+        if (r == 1) {
+            bad += !alive(v);
+            *hits += 1;
+            Py_DECREF(v);
+        }
+    }
+    return bad;
+}
+
+/* n rounds: replace d[key] with a fresh value (counted under tag), deleting it every third
+ * round. */
+int gg_dict_writer(PyObject *d, PyObject *key, long n, long tag)
+{
+    for (long i = 0; i < n; i++) {
+        PyObject *v = gg_value_new(tag);
+        if (v == NULL || PyDict_SetItem(d, key, v) < 0) {
+            return -1;
+        }
+        Py_DECREF(v);
+        if (i % 3 == 2 && PyDict_DelItem(d, key) < 0) {
+            PyErr_Clear();
+        }
+    }
+    return 0;
+}
+
+/* PyDict_SetDefaultRef(d, key, a fresh value): returns what it returned; *out gets the result
+ * (a new reference). */
+int gg_setdefault(PyObject *d, PyObject *key, PyObject **out, long tag)
+{
+    PyObject *v = gg_value_new(tag);
+    if (v == NULL) {
+        return -1;
+    }
+    int r = PyDict_SetDefaultRef(d, key, v, out);
+    Py_DECREF(v);
+    return r;
+}
+
+/* ---- attributes ------------------------------------------------------------------------------ */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *dict;
+    PyObject *weakrefs;
+    PyObject *m;
+} Holder;
+
+static void holder_dealloc(PyObject *op)
+{
+    Holder *h = (Holder *)op;
+    PyTypeObject *tp = Py_TYPE(op);
+    if (h->weakrefs != NULL) {
+        PyObject_ClearWeakRefs(op);
+    }
+    Py_CLEAR(h->dict);
+    Py_CLEAR(h->m);
+    tp->tp_free(op);
+    Py_DECREF(tp);
+}
+
+static PyMemberDef holder_members[] = {
+    {"m", Py_T_OBJECT_EX, offsetof(Holder, m), 0, NULL},
+    {"__dictoffset__", Py_T_PYSSIZET, offsetof(Holder, dict), Py_READONLY, NULL},
+    {"__weaklistoffset__", Py_T_PYSSIZET, offsetof(Holder, weakrefs), Py_READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot holder_slots[] = {
+    {Py_tp_dealloc, holder_dealloc},
+    {Py_tp_members, holder_members},
+    {0, NULL},
+};
+
+static PyType_Spec holder_spec = {
+    .name = "sharing.Holder",
+    .basicsize = sizeof(Holder),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = holder_slots,
+};
+
+PyObject *gg_holder_type(void)
+{
+    return PyType_FromSpec(&holder_spec);
+}
+
+PyObject *gg_holder_new(PyObject *type)
+{
+    return PyObject_CallNoArgs(type);
+}
+
+/* The instance dict slot's current value (borrowed, NULL before it exists). */
+PyObject *gg_holder_dict_slot(PyObject *o)
+{
+    return ((Holder *)o)->dict;
+}
+
+/* n rounds of getattr(o, name) (absent is fine); returns poisoned values seen, -1 on error. */
+long gg_getattr_reader(PyObject *o, const char *name, long n, long *hits)
+{
+    long bad = 0;
+    for (long i = 0; i < n; i++) {
+        PyObject *v = PyObject_GetAttrString(o, name);
+        if (v == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                return -1;
+            }
+            PyErr_Clear();
+            continue;
+        }
+        bad += !alive(v);
+        *hits += 1;
+        Py_DECREF(v);
+    }
+    return bad;
+}
+
+/* n rounds of setattr(o, name, fresh value), deleting it every third round. */
+int gg_setattr_writer(PyObject *o, const char *name, long n, long tag)
+{
+    for (long i = 0; i < n; i++) {
+        PyObject *v = gg_value_new(tag);
+        if (v == NULL || PyObject_SetAttrString(o, name, v) < 0) {
+            return -1;
+        }
+        Py_DECREF(v);
+        if (i % 3 == 2 && PyObject_DelAttrString(o, name) < 0) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                return -1;
+            }
+            PyErr_Clear();
+        }
+    }
+    return 0;
+}
+
+/* n rounds of o.__dict__ = {name: fresh value} (the old dict released each time). */
+int gg_dict_assigner(PyObject *o, const char *name, long n, long tag)
+{
+    for (long i = 0; i < n; i++) {
+        PyObject *d = PyDict_New();
+        PyObject *v = gg_value_new(tag);
+        if (d == NULL || v == NULL || PyDict_SetItemString(d, name, v) < 0) {
+            return -1;
+        }
+        Py_DECREF(v);
+        int r = PyObject_SetAttrString(o, "__dict__", d);
+        Py_DECREF(d);
+        if (r < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- weak references --------------------------------------------------------------------- */
+
+/* PyWeakref_GetRef(w) until it reports the referent dead; returns poisoned referents seen
+ * (-1 on error); *hits counts the references obtained. */
+long gg_weak_reader(PyObject *w, long *hits)
+{
+    long bad = 0;
+    for (;;) {
+        PyObject *o;
+        int r = PyWeakref_GetRef(w, &o);
+        if (r < 0) {
+            return -1;
+        }
+        if (r == 0) {
+            return bad;
+        }
+        bad += !alive(o);
+        *hits += 1;
+        Py_DECREF(o);
+    }
+}
+
+/* PyUnstable_TryIncRef on a Value that another thread drops: as gg_weak_reader, but the
+ * object's memory stays valid by the fixture's rule (kept after deallocation), so the test
+ * only needs the try-incref to fail once the count reached zero. */
+long gg_tryincref_reader(PyObject *o, long *hits)
+{
+    long bad = 0;
+    while (__atomic_load_n(&((Value *)o)->magic, __ATOMIC_SEQ_CST) == ALIVE) {
+        if (PyUnstable_TryIncRef(o)) {
+            bad += !alive(o);
+            *hits += 1;
+            Py_DECREF(o);
+        }
+    }
+    return bad;
+}
+
+void gg_enable_tryincref(PyObject *o) { PyUnstable_EnableTryIncRef(o); }
+
+/* ---- iterators ----------------------------------------------------------------------------- */
+
+/* next(it) until exhausted; returns poisoned items seen (-1 on error); *items counts them. */
+long gg_iter_drain(PyObject *it, long *items)
+{
+    long bad = 0;
+    PyObject *o;
+    while ((o = PyIter_Next(it)) != NULL) {
+        if (PyTuple_Check(o)) {
+            bad += !alive(PyTuple_GET_ITEM(o, 1));
+        }
+        else if (Py_TYPE(o) == &ValueType) {
+            bad += !alive(o);
+        }
+        *items += 1;
+        Py_DECREF(o);
+    }
+    return PyErr_Occurred() ? -1 : bad;
+}

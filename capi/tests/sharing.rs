@@ -1,0 +1,726 @@
+//! Objects safe to share (issue 9, item 5): references taken under the owner's lock, per-object
+//! slots (instance `__dict__`, object members, weak reference lists), try-incref that never
+//! revives a dying object, shared iterators, and `PyDict_SetDefaultRef`'s single winner.
+//! Driven from real OS threads through the C fixture `c/sharing/sharing.c`, thousands of
+//! rounds each.
+//!
+//! The values the threads race on poison themselves when deallocated and keep their memory, so
+//! a use after the last reference reads the poison (a "bad" read here) instead of crashing at
+//! random, and a double deallocation shows in the counts: at the end of each test every value
+//! it created has been deallocated exactly once. A hang fails through `finishes` (a hang
+//! guard, not a measure of speed).
+
+use gilgate_capi::ffi::{
+    PyDict_New, PyDict_SetItem, PyList_Append, PyList_New, PyObject, PyObject_GenericGetDict,
+    PyObject_GetIter, PySeqIter_New, PyTuple_New, PyTuple_SetItem, PyUnicode_FromString,
+    PyWeakref_NewRef,
+};
+use gilgate_capi::host::{self, decref};
+use std::ffi::{CStr, c_char, c_int, c_long};
+use std::path::PathBuf;
+use std::sync::{Arc, Barrier, OnceLock};
+use std::time::Duration;
+use support::{Library, cc};
+
+mod support;
+
+const HANG_GUARD: Duration = Duration::from_secs(300);
+
+fn fixture() -> &'static Library {
+    static LIB: OnceLock<Library> = OnceLock::new();
+    LIB.get_or_init(|| {
+        host::initialize().expect("runtime initializes");
+        let so: PathBuf = cc::shared(
+            cc::fixture("sharing/sharing.c"),
+            cc::out_dir("sharing").join("gilgate-sharing.so"),
+        )
+        .args(["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O1"])
+        .build();
+        // SAFETY: loading a library we just built; its undefined symbols resolve against this
+        // test binary's exported C API.
+        let lib = unsafe { Library::open(&so) };
+        let p = lib.sym(c"gg_init");
+        // SAFETY: the fixture defines `int gg_init(void)`.
+        let init = unsafe {
+            std::mem::transmute::<*mut std::ffi::c_void, unsafe extern "C" fn() -> c_int>(p)
+        };
+        // SAFETY: readies the fixture's static type once.
+        assert_eq!(unsafe { init() }, 0);
+        lib
+    })
+}
+
+macro_rules! c_fn {
+    ($name:literal as $ty:ty) => {{
+        let p = fixture().sym($name);
+        // SAFETY: the fixture defines the symbol with this signature.
+        unsafe { std::mem::transmute::<*mut std::ffi::c_void, $ty>(p) }
+    }};
+}
+
+/// An address that may cross threads.
+#[derive(Clone, Copy)]
+struct P(usize);
+impl P {
+    fn of<T>(p: *mut T) -> P {
+        P(p as usize)
+    }
+    fn get<T>(self) -> *mut T {
+        self.0 as *mut T
+    }
+}
+
+/// Runs `f` on a thread and waits for it; fails (instead of hanging) past the hang guard.
+fn finishes<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(HANG_GUARD) {
+        Ok(v) => v,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what}: did not finish (deadlock?)")
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => panic!("{what}: failed"),
+    }
+}
+
+fn string(s: &CStr) -> P {
+    // SAFETY: a fresh str owned by the caller.
+    let o = unsafe { PyUnicode_FromString(s.as_ptr()) };
+    assert!(!o.is_null());
+    P::of(o)
+}
+
+fn value(tag: c_long) -> P {
+    let new = c_fn!(c"gg_value_new" as unsafe extern "C" fn(c_long) -> *mut PyObject);
+    // SAFETY: the fixture's constructor.
+    let v = unsafe { new(tag) };
+    assert!(!v.is_null());
+    P::of(v)
+}
+
+/// Every value made under `tag` was deallocated, each exactly once. A value whose last
+/// reference went on a thread that does not own it may wait in its owner's merge queue, and
+/// the owner may be an unrelated thread that reuses an exited thread's id (the tests of this
+/// binary run at once): so the count may still rise for a while, never past the creations.
+fn all_freed_once(tag: c_long) {
+    let created = c_fn!(c"gg_created" as unsafe extern "C" fn(c_long) -> c_long);
+    let freed = c_fn!(c"gg_freed" as unsafe extern "C" fn(c_long) -> c_long);
+    let deadline = std::time::Instant::now() + HANG_GUARD;
+    loop {
+        gilgate_capi::host::merge_pending();
+        // SAFETY: plain counters.
+        let (c, f) = unsafe { (created(tag), freed(tag)) };
+        assert!(c > 0, "tag {tag}: nothing created");
+        assert!(
+            f <= c,
+            "tag {tag}: {c} created, freed count {f} (1000000 per double free)"
+        );
+        if f == c {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tag {tag}: {c} created, {f} freed"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn release(o: P) {
+    // SAFETY: a reference the test owns.
+    unsafe { decref(o.get()) };
+}
+
+// Tags of the values each test creates (the fixture counts per tag).
+const TAG_DICT: c_long = 1;
+const TAG_SETDEFAULT: c_long = 2;
+const TAG_ATTR: c_long = 3;
+const TAG_MEMBER: c_long = 4;
+const TAG_WEAK: c_long = 5;
+const TAG_ITER: c_long = 6;
+const TAG_CLASS: c_long = 7;
+const TAG_ASSIGN: c_long = 8;
+const TAG_TRYINC: c_long = 9;
+
+type Reader = unsafe extern "C" fn(*mut PyObject, *mut PyObject, c_long, *mut c_long) -> c_long;
+type AttrReader = unsafe extern "C" fn(*mut PyObject, *const c_char, c_long, *mut c_long) -> c_long;
+type AttrWriter = unsafe extern "C" fn(*mut PyObject, *const c_char, c_long, c_long) -> c_int;
+
+/// Runs `readers` threads of `read` against `writers` threads of `write` at once; returns the
+/// readers' (bad reads, hits).
+fn race(
+    what: &str,
+    readers: usize,
+    writers: usize,
+    read: impl Fn() -> (c_long, c_long) + Send + Sync + 'static,
+    write: impl Fn() -> c_int + Send + Sync + 'static,
+) -> (c_long, c_long) {
+    let read = Arc::new(read);
+    let write = Arc::new(write);
+    finishes(what, move || {
+        let go = Arc::new(Barrier::new(readers + writers));
+        let mut rs = Vec::new();
+        let mut ws = Vec::new();
+        for _ in 0..readers {
+            let (go, read) = (go.clone(), read.clone());
+            rs.push(std::thread::spawn(move || {
+                go.wait();
+                read()
+            }));
+        }
+        for _ in 0..writers {
+            let (go, write) = (go.clone(), write.clone());
+            ws.push(std::thread::spawn(move || {
+                go.wait();
+                write()
+            }));
+        }
+        for w in ws {
+            assert_eq!(w.join().unwrap(), 0, "a writer failed");
+        }
+        rs.into_iter().fold((0, 0), |(b, h), r| {
+            let (rb, rh) = r.join().unwrap();
+            assert!(rb >= 0, "a reader failed");
+            (b + rb, h + rh)
+        })
+    })
+}
+
+#[test]
+fn dict_get_item_ref_never_returns_a_freed_value_while_writers_replace_and_delete_it() {
+    let read = c_fn!(c"gg_dict_reader" as Reader);
+    let write = c_fn!(
+        c"gg_dict_writer"
+            as unsafe extern "C" fn(*mut PyObject, *mut PyObject, c_long, c_long) -> c_int
+    );
+    let d = P::of(PyDict_New());
+    let key = string(c"k");
+    let (bad, hits) = race(
+        "dict readers and writers",
+        3,
+        2,
+        move || {
+            let mut hits = 0;
+            // SAFETY: live dict and key shared on purpose.
+            let bad = unsafe { read(d.get(), key.get(), 200_000, &mut hits) };
+            (bad, hits)
+        },
+        // SAFETY: as above.
+        move || unsafe { write(d.get(), key.get(), 100_000, TAG_DICT) },
+    );
+    assert_eq!(
+        bad, 0,
+        "PyDict_GetItemRef returned freed values ({hits} hits)"
+    );
+    assert!(hits > 0, "the readers never found the key");
+    release(d);
+    release(key);
+    all_freed_once(TAG_DICT);
+}
+
+#[test]
+fn set_default_ref_has_exactly_one_winner() {
+    let setdefault = c_fn!(
+        c"gg_setdefault"
+            as unsafe extern "C" fn(
+                *mut PyObject,
+                *mut PyObject,
+                *mut *mut PyObject,
+                c_long,
+            ) -> c_int
+    );
+    const THREADS: usize = 4;
+    const ROUNDS: usize = 20_000;
+    let key = string(c"k");
+    finishes("setdefault rounds", move || {
+        let go = Arc::new(Barrier::new(THREADS));
+        let slots: Arc<Vec<std::sync::Mutex<(c_int, usize)>>> = Arc::new(
+            (0..THREADS)
+                .map(|_| std::sync::Mutex::new((0, 0)))
+                .collect(),
+        );
+        let dict: Arc<std::sync::Mutex<P>> = Arc::new(std::sync::Mutex::new(P(0)));
+        let hs: Vec<_> = (0..THREADS)
+            .map(|i| {
+                let (go, slots, dict) = (go.clone(), slots.clone(), dict.clone());
+                std::thread::spawn(move || {
+                    for round in 0..ROUNDS {
+                        if i == 0 {
+                            // a fresh dict; the previous round's was released
+                            *dict.lock().unwrap() = P::of(PyDict_New());
+                        }
+                        go.wait();
+                        let d = *dict.lock().unwrap();
+                        let mut out = std::ptr::null_mut();
+                        // SAFETY: a live dict and key shared on purpose.
+                        let r = unsafe { setdefault(d.get(), key.get(), &mut out, TAG_SETDEFAULT) };
+                        *slots[i].lock().unwrap() = (r, out as usize);
+                        go.wait();
+                        if i == 0 {
+                            let got: Vec<(c_int, usize)> =
+                                slots.iter().map(|s| *s.lock().unwrap()).collect();
+                            let winners = got.iter().filter(|g| g.0 == 0).count();
+                            assert_eq!(winners, 1, "round {round}: {got:?}");
+                            assert!(
+                                got.iter().all(|g| g.0 >= 0 && g.1 == got[0].1),
+                                "round {round}: {got:?}"
+                            );
+                            for g in &got {
+                                release(P(g.1));
+                            }
+                            release(d);
+                        }
+                        go.wait();
+                    }
+                })
+            })
+            .collect();
+        for h in hs {
+            h.join().unwrap();
+        }
+    });
+    release(key);
+    all_freed_once(TAG_SETDEFAULT);
+}
+
+fn holder_type() -> P {
+    static T: OnceLock<usize> = OnceLock::new();
+    P(*T.get_or_init(|| {
+        let make = c_fn!(c"gg_holder_type" as unsafe extern "C" fn() -> *mut PyObject);
+        // SAFETY: the fixture's spec; the type is kept for the process.
+        let t = unsafe { make() };
+        assert!(!t.is_null());
+        t as usize
+    }))
+}
+
+fn holder() -> P {
+    let new = c_fn!(c"gg_holder_new" as unsafe extern "C" fn(*mut PyObject) -> *mut PyObject);
+    // SAFETY: a live type.
+    let o = unsafe { new(holder_type().get()) };
+    assert!(!o.is_null());
+    P::of(o)
+}
+
+#[test]
+fn getattr_never_returns_a_freed_value_while_setattr_replaces_and_deletes_it() {
+    let read = c_fn!(c"gg_getattr_reader" as AttrReader);
+    let write = c_fn!(c"gg_setattr_writer" as AttrWriter);
+    let o = holder();
+    let (bad, hits) = race(
+        "getattr against setattr",
+        3,
+        2,
+        move || {
+            let mut hits = 0;
+            // SAFETY: a live object shared on purpose.
+            let bad = unsafe { read(o.get(), c"a".as_ptr(), 30_000, &mut hits) };
+            (bad, hits)
+        },
+        // SAFETY: as above.
+        move || unsafe { write(o.get(), c"a".as_ptr(), 20_000, TAG_ATTR) },
+    );
+    assert_eq!(bad, 0, "getattr returned freed values ({hits} hits)");
+    release(o);
+    all_freed_once(TAG_ATTR);
+}
+
+#[test]
+fn getattr_survives_dict_assignment_on_another_thread() {
+    let read = c_fn!(c"gg_getattr_reader" as AttrReader);
+    let assign = c_fn!(c"gg_dict_assigner" as AttrWriter);
+    let o = holder();
+    let (bad, hits) = race(
+        "getattr against __dict__ assignment",
+        3,
+        1,
+        move || {
+            let mut hits = 0;
+            // SAFETY: a live object shared on purpose.
+            let bad = unsafe { read(o.get(), c"a".as_ptr(), 30_000, &mut hits) };
+            (bad, hits)
+        },
+        // SAFETY: as above.
+        move || unsafe { assign(o.get(), c"a".as_ptr(), 20_000, TAG_ASSIGN) },
+    );
+    assert_eq!(bad, 0, "getattr returned freed values ({hits} hits)");
+    assert!(hits > 0);
+    release(o);
+    all_freed_once(TAG_ASSIGN);
+}
+
+#[test]
+fn a_class_attribute_replaced_on_another_thread_is_never_read_freed() {
+    let read = c_fn!(c"gg_getattr_reader" as AttrReader);
+    let write = c_fn!(c"gg_setattr_writer" as AttrWriter);
+    let t = holder_type();
+    let o = holder();
+    let (bad, hits) = race(
+        "instance getattr against class setattr",
+        3,
+        1,
+        move || {
+            let mut hits = 0;
+            // SAFETY: a live object shared on purpose.
+            let bad = unsafe { read(o.get(), c"c".as_ptr(), 30_000, &mut hits) };
+            (bad, hits)
+        },
+        // SAFETY: a live heap type.
+        move || unsafe { write(t.get(), c"c".as_ptr(), 20_000, TAG_CLASS) },
+    );
+    assert_eq!(
+        bad, 0,
+        "getattr returned freed class attributes ({hits} hits)"
+    );
+    release(o);
+    // the class keeps its last value: delete it so every value is freed
+    // SAFETY: a live heap type.
+    unsafe {
+        let r = gilgate_capi::ffi::PyObject_DelAttrString(t.get(), c"c".as_ptr());
+        if r < 0 {
+            gilgate_capi::ffi::PyErr_Clear();
+        }
+    }
+    all_freed_once(TAG_CLASS);
+}
+
+#[test]
+fn an_object_member_read_never_sees_a_freed_value() {
+    let read = c_fn!(c"gg_getattr_reader" as AttrReader);
+    let write = c_fn!(c"gg_setattr_writer" as AttrWriter);
+    let o = holder();
+    let (bad, hits) = race(
+        "member get against member set",
+        3,
+        2,
+        move || {
+            let mut hits = 0;
+            // SAFETY: a live object shared on purpose.
+            let bad = unsafe { read(o.get(), c"m".as_ptr(), 30_000, &mut hits) };
+            (bad, hits)
+        },
+        // SAFETY: as above.
+        move || unsafe { write(o.get(), c"m".as_ptr(), 20_000, TAG_MEMBER) },
+    );
+    assert_eq!(
+        bad, 0,
+        "the member read returned freed values ({hits} hits)"
+    );
+    assert!(hits > 0);
+    release(o);
+    all_freed_once(TAG_MEMBER);
+}
+
+#[test]
+fn two_threads_materialising_one_instance_dict_get_the_same_dict() {
+    let slot =
+        c_fn!(c"gg_holder_dict_slot" as unsafe extern "C" fn(*mut PyObject) -> *mut PyObject);
+    const ROUNDS: usize = 20_000;
+    finishes("instance dict rounds", move || {
+        let go = Arc::new(Barrier::new(2));
+        let cur: Arc<std::sync::Mutex<P>> = Arc::new(std::sync::Mutex::new(P(0)));
+        let got: Arc<[std::sync::Mutex<usize>; 2]> =
+            Arc::new([Default::default(), Default::default()]);
+        let hs: Vec<_> = (0..2)
+            .map(|i| {
+                let (go, cur, got) = (go.clone(), cur.clone(), got.clone());
+                std::thread::spawn(move || {
+                    for round in 0..ROUNDS {
+                        if i == 0 {
+                            *cur.lock().unwrap() = holder();
+                        }
+                        go.wait();
+                        let o = *cur.lock().unwrap();
+                        // SAFETY: a live object shared on purpose.
+                        let d = unsafe { PyObject_GenericGetDict(o.get(), std::ptr::null_mut()) };
+                        assert!(!d.is_null());
+                        *got[i].lock().unwrap() = d as usize;
+                        go.wait();
+                        if i == 0 {
+                            let (a, b) = (*got[0].lock().unwrap(), *got[1].lock().unwrap());
+                            assert_eq!(a, b, "round {round}: two dicts made");
+                            // SAFETY: the object is live.
+                            assert_eq!(unsafe { slot(o.get()) } as usize, a);
+                            release(P(a));
+                            release(P(b));
+                            release(o);
+                        }
+                        go.wait();
+                    }
+                })
+            })
+            .collect();
+        for h in hs {
+            h.join().unwrap();
+        }
+    });
+}
+
+#[test]
+fn first_setattrs_on_two_threads_lose_no_attribute() {
+    const ROUNDS: usize = 20_000;
+    finishes("first setattr rounds", move || {
+        let go = Arc::new(Barrier::new(2));
+        let cur: Arc<std::sync::Mutex<P>> = Arc::new(std::sync::Mutex::new(P(0)));
+        let hs: Vec<_> = (0..2)
+            .map(|i| {
+                let (go, cur) = (go.clone(), cur.clone());
+                std::thread::spawn(move || {
+                    let name = [c"x", c"y"][i];
+                    for round in 0..ROUNDS {
+                        if i == 0 {
+                            *cur.lock().unwrap() = holder();
+                        }
+                        go.wait();
+                        let o = *cur.lock().unwrap();
+                        // SAFETY: a live object shared on purpose; None is immortal.
+                        let r = unsafe {
+                            gilgate_capi::ffi::PyObject_SetAttrString(
+                                o.get(),
+                                name.as_ptr(),
+                                gilgate_capi::ffi::Py_GetConstantBorrowed(0),
+                            )
+                        };
+                        assert_eq!(r, 0);
+                        go.wait();
+                        if i == 0 {
+                            for n in [c"x", c"y"] {
+                                // SAFETY: as above.
+                                let has = unsafe {
+                                    gilgate_capi::ffi::PyObject_HasAttrString(o.get(), n.as_ptr())
+                                };
+                                assert_eq!(has, 1, "round {round}: attribute {n:?} lost");
+                            }
+                            release(o);
+                        }
+                        go.wait();
+                    }
+                })
+            })
+            .collect();
+        for h in hs {
+            h.join().unwrap();
+        }
+    });
+}
+
+#[test]
+fn weakref_get_ref_against_the_last_decref_never_revives_the_referent() {
+    let reader =
+        c_fn!(c"gg_weak_reader" as unsafe extern "C" fn(*mut PyObject, *mut c_long) -> c_long);
+    const ROUNDS: usize = 4000;
+    let (bad, hits) = finishes("weakref rounds", move || {
+        let go = Arc::new(Barrier::new(2));
+        let shared: Arc<std::sync::Mutex<(P, P)>> = Arc::new(std::sync::Mutex::new((P(0), P(0))));
+        // A: the owner; makes the referent and its weak reference, then drops the referent.
+        let a = {
+            let (go, shared) = (go.clone(), shared.clone());
+            std::thread::spawn(move || {
+                for _ in 0..ROUNDS {
+                    let v = value(TAG_WEAK);
+                    // SAFETY: a live referent of a type with weak references.
+                    let w = P::of(unsafe { PyWeakref_NewRef(v.get(), std::ptr::null_mut()) });
+                    assert_ne!(w.0, 0, "PyWeakref_NewRef failed");
+                    *shared.lock().unwrap() = (v, w);
+                    go.wait();
+                    release(v);
+                    go.wait();
+                    release(w);
+                }
+            })
+        };
+        // B: takes references through the weak reference until it reports the referent dead.
+        let b = {
+            let (go, shared) = (go.clone(), shared.clone());
+            std::thread::spawn(move || {
+                let (mut bad, mut hits) = (0, 0);
+                for _ in 0..ROUNDS {
+                    go.wait();
+                    let (_, w) = *shared.lock().unwrap();
+                    // SAFETY: a live weak reference (A releases it after the next barrier).
+                    let r = unsafe { reader(w.get(), &mut hits) };
+                    assert!(r >= 0, "PyWeakref_GetRef failed");
+                    bad += r;
+                    go.wait();
+                }
+                (bad, hits)
+            })
+        };
+        a.join().unwrap();
+        b.join().unwrap()
+    });
+    assert_eq!(
+        bad, 0,
+        "PyWeakref_GetRef returned a dead referent ({hits} hits)"
+    );
+    all_freed_once(TAG_WEAK);
+}
+
+#[test]
+fn try_incref_against_the_last_decref_never_revives_the_object() {
+    let reader =
+        c_fn!(c"gg_tryincref_reader" as unsafe extern "C" fn(*mut PyObject, *mut c_long) -> c_long);
+    let enable = c_fn!(c"gg_enable_tryincref" as unsafe extern "C" fn(*mut PyObject));
+    const ROUNDS: usize = 4000;
+    let (bad, hits) = finishes("try-incref rounds", move || {
+        let go = Arc::new(Barrier::new(2));
+        let shared: Arc<std::sync::Mutex<P>> = Arc::new(std::sync::Mutex::new(P(0)));
+        let a = {
+            let (go, shared) = (go.clone(), shared.clone());
+            std::thread::spawn(move || {
+                for _ in 0..ROUNDS {
+                    let v = value(TAG_TRYINC);
+                    // SAFETY: a live object.
+                    unsafe { enable(v.get()) };
+                    *shared.lock().unwrap() = v;
+                    go.wait();
+                    release(v);
+                    go.wait();
+                }
+            })
+        };
+        let b = {
+            let (go, shared) = (go.clone(), shared.clone());
+            std::thread::spawn(move || {
+                let (mut bad, mut hits) = (0, 0);
+                for _ in 0..ROUNDS {
+                    go.wait();
+                    let v = *shared.lock().unwrap();
+                    // SAFETY: the fixture's values keep their memory after deallocation.
+                    bad += unsafe { reader(v.get(), &mut hits) };
+                    go.wait();
+                }
+                (bad, hits)
+            })
+        };
+        a.join().unwrap();
+        b.join().unwrap()
+    });
+    assert_eq!(
+        bad, 0,
+        "PyUnstable_TryIncRef revived a dead object ({hits} hits)"
+    );
+    all_freed_once(TAG_TRYINC);
+}
+
+/// Four threads drain one iterator made by `make` over a container of `n` values, `rounds`
+/// times: no item is ever a freed value, the container is released exactly once.
+fn drain_shared(what: &str, make: fn(P) -> P, container: fn(usize) -> P, rounds: usize) {
+    let drain =
+        c_fn!(c"gg_iter_drain" as unsafe extern "C" fn(*mut PyObject, *mut c_long) -> c_long);
+    const THREADS: usize = 4;
+    const N: usize = 200;
+    let what = what.to_string();
+    finishes(&what.clone(), move || {
+        for round in 0..rounds {
+            let c = container(N);
+            let it = make(c);
+            release(c);
+            let go = Arc::new(Barrier::new(THREADS));
+            let hs: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    let go = go.clone();
+                    std::thread::spawn(move || {
+                        let mut items = 0;
+                        go.wait();
+                        // SAFETY: a live iterator shared on purpose.
+                        let bad = unsafe { drain(it.get(), &mut items) };
+                        (bad, items)
+                    })
+                })
+                .collect();
+            let mut total = 0;
+            for h in hs {
+                let (bad, items) = h.join().unwrap();
+                assert_eq!(bad, 0, "{what} round {round}: a freed item");
+                total += items;
+            }
+            // Items may repeat or be skipped under a race (CPython 3.14t's rule), but the
+            // iterator ends and yields about the container's size.
+            assert!(
+                total >= 1 && total <= (N * THREADS) as c_long,
+                "{what}: {total} items"
+            );
+            release(it);
+        }
+    });
+}
+
+fn list_of_values(n: usize) -> P {
+    // SAFETY: a fresh list owned by the caller.
+    unsafe {
+        let l = PyList_New(0);
+        for _ in 0..n {
+            let v = value(TAG_ITER);
+            assert_eq!(PyList_Append(l, v.get()), 0);
+            release(v);
+        }
+        P::of(l)
+    }
+}
+
+fn tuple_of_values(n: usize) -> P {
+    // SAFETY: a fresh tuple owned by the caller; SetItem steals each value.
+    unsafe {
+        let t = PyTuple_New(n as isize);
+        for i in 0..n {
+            assert_eq!(PyTuple_SetItem(t, i as isize, value(TAG_ITER).get()), 0);
+        }
+        P::of(t)
+    }
+}
+
+fn dict_of_values(n: usize) -> P {
+    // SAFETY: a fresh dict owned by the caller.
+    unsafe {
+        let d = PyDict_New();
+        for i in 0..n {
+            let k = gilgate_capi::ffi::PyLong_FromLong(i as c_long);
+            let v = value(TAG_ITER);
+            assert_eq!(PyDict_SetItem(d, k, v.get()), 0);
+            decref(k);
+            release(v);
+        }
+        P::of(d)
+    }
+}
+
+fn iter_of(c: P) -> P {
+    // SAFETY: a live iterable.
+    let it = unsafe { PyObject_GetIter(c.get()) };
+    assert!(!it.is_null());
+    P::of(it)
+}
+
+fn items_iter_of(d: P) -> P {
+    // SAFETY: a live dict.
+    unsafe {
+        let m = gilgate_capi::ffi::PyObject_GetAttrString(d.get(), c"items".as_ptr());
+        assert!(!m.is_null());
+        let items = gilgate_capi::ffi::PyObject_CallNoArgs(m);
+        decref(m);
+        assert!(!items.is_null());
+        let it = PyObject_GetIter(items);
+        decref(items);
+        assert!(!it.is_null());
+        P::of(it)
+    }
+}
+
+fn seq_iter_of(c: P) -> P {
+    // SAFETY: a live sequence.
+    let it = unsafe { PySeqIter_New(c.get()) };
+    assert!(!it.is_null());
+    P::of(it)
+}
+
+#[test]
+fn threads_calling_next_on_one_iterator_never_double_release_or_read_freed_items() {
+    drain_shared("list iterator", iter_of, list_of_values, 300);
+    drain_shared("tuple iterator", iter_of, tuple_of_values, 300);
+    drain_shared("sequence iterator", seq_iter_of, list_of_values, 300);
+    drain_shared("dict values iterator", items_iter_of, dict_of_values, 200);
+    all_freed_once(TAG_ITER);
+}
