@@ -17,11 +17,11 @@
 #
 # What runs (the log of each run goes to its own folder; a report in a child process lands
 # there too, through TSAN_OPTIONS=log_path):
-#   capi:  tests/threads.rs, tests/waiting.rs, the unit tests of runtime::lock (PyMutex and
-#          the parking lot) and the list's critical-section unit test;
-#   root:  tests/embed_threads.rs;
-#   stress (the gilgate binary on the thread samples): racy_counter under `on` and `auto`,
-#          shared_mutator, mutex_sections under `on` and `off`, the two together,
+#   capi:  tests/threads.rs, tests/waiting.rs, tests/sharing.rs, the unit tests of
+#          runtime::lock (PyMutex and the parking lot) and the list's critical-section unit test;
+#   root:  tests/embed_threads.rs, tests/modlock.rs;
+#   stress (the gilgate binary on the thread samples): racy_counter under `on`, `auto` and
+#          `module`, shared_mutator, mutex_sections under `on` and `off`, the two together,
 #          gilstate_thread under `on`/`off`/`module`, lazy_import (the lock switching on while
 #          threads run), sleeper (Py_BEGIN_ALLOW_THREADS under `on`), concurrent list
 #          deletions.
@@ -29,7 +29,6 @@
 #   capi threads `plain_counter_under_off_is_reported` and `transient_requests_count_under_default`
 #   (a plain C counter bumped with the lock off: bump_once), and racy_counter under `off`
 #   (racy_bump): the negative controls that show TSan sees races in the instrumented C.
-# Reported, not required: racy_counter under `module` races until the per-module lock exists.
 # Every other report fails the run. scripts/tsan.supp lists the suppressed ones, each with its
 # reason (third-party code, and known real races left to their owners).
 #
@@ -67,8 +66,8 @@ tsan_cargo() { # tsan_cargo SUBCOMMAND ARGS...
 
 start=$(date +%s)
 if [[ "${1:-}" != --no-build ]]; then
-    tsan_cargo test --no-run -p gilgate-capi --lib --test threads --test waiting
-    tsan_cargo test --no-run -p gilgate --test embed_threads
+    tsan_cargo test --no-run -p gilgate-capi --lib --test threads --test waiting --test sharing
+    tsan_cargo test --no-run -p gilgate --test embed_threads --test modlock
     tsan_cargo build -p gilgate --bin gilgate
 fi
 echo "tsan.sh: build took $(($(date +%s) - start)) s"
@@ -89,8 +88,8 @@ fi
 runs=0
 failures=0
 # run NAME EXPECT CMD...: runs CMD (exit 0 expected) with TSan's reports written to
-# $logs/NAME/tsan.<pid>. EXPECT: `clean` (no report), `race:FUNC` (at least one report, all of
-# them races in FUNC) or `report:FUNC` (reports in FUNC are shown, not required).
+# $logs/NAME/tsan.<pid>. EXPECT: `clean` (no report) or `race:FUNC` (at least one report, all
+# of them races in FUNC).
 run() {
     local name="$1" expect="$2"
     shift 2
@@ -115,14 +114,12 @@ run() {
     clean)
         [[ "$n" == 0 ]] || bad="${bad:+$bad; }$n TSan report(s)"
         ;;
-    race:* | report:*)
-        local func="${expect#*:}"
+    race:*)
+        local func="${expect#race:}"
         local other
         other=$(grep -v " in $func\$" <<<"$summaries" | grep -c . || true)
         [[ "$other" == 0 ]] || bad="${bad:+$bad; }$other report(s) outside $func"
-        if [[ "$expect" == race:* && "$n" == 0 ]]; then
-            bad="${bad:+$bad; }no report of the expected race in $func"
-        fi
+        [[ "$n" != 0 ]] || bad="${bad:+$bad; }no report of the expected race in $func"
         ;;
     esac
     if [[ -n "$bad" ]]; then
@@ -159,7 +156,9 @@ capi_test capi-threads-lock-off race:bump_once --test threads -- --test-threads=
 capi_test capi-waiting clean --test waiting -- --test-threads=1
 capi_test capi-lock-units clean --lib -- --test-threads=2 runtime::lock:: \
     objects::listobject::tests::a_critical_section_on_the_list
+capi_test capi-sharing clean --test sharing -- --test-threads=1
 run embed-threads clean tsan_cargo test -q -p gilgate --test embed_threads -- --test-threads=1
+run modlock clean tsan_cargo test -q -p gilgate --test modlock -- --test-threads=1
 
 st() { # st NAME EXPECT STRESS_ARGS...
     local name="$1" expect="$2"
@@ -170,7 +169,7 @@ racy=(--threads 4 --iterations "$iter" --then 'racy_counter.value()' racy_counte
 st racy-on clean --gil on "${racy[@]}"
 st racy-auto clean --gil auto "${racy[@]}"
 st racy-off race:racy_bump --gil off "${racy[@]}"
-st racy-module report:racy_bump --gil module "${racy[@]}"
+st racy-module clean --gil module "${racy[@]}"
 # Keys from 64 up: mutate(l, d, key) deletes d[key] at its end, which for key < 64 is a slot
 # (key % 64) that other threads are using (a logical clash of the sample, not a data race).
 st shared-mutator clean --setup 'l = []' --setup 'd = {}' --threads 4 --iterations "$iter" \
