@@ -2,7 +2,7 @@
 # ThreadSanitizer run of gilgate's thread tests (issue 9). Not part of .ci/run: it needs the
 # nightly-only `-Zsanitizer=thread` and `-Zbuild-std` (allowed on stable by RUSTC_BOOTSTRAP=1),
 # the rust-src component, a rebuild of std and of the workspace in a target folder of its own
-# (about 2 GB), and it runs 5-15x slower than a normal test run.
+# (about 3 GB), and it runs 10-20x slower than a normal debug run.
 #
 # What is instrumented: every Rust crate and std itself (-Zbuild-std, so std's mutexes,
 # condition variables, atomics and thread joins are seen by TSan and need no suppressions), and
