@@ -170,11 +170,9 @@ st racy-on clean --gil on "${racy[@]}"
 st racy-auto clean --gil auto "${racy[@]}"
 st racy-off race:racy_bump --gil off "${racy[@]}"
 st racy-module clean --gil module "${racy[@]}"
-# Keys from 64 up: mutate(l, d, key) deletes d[key] at its end, which for key < 64 is a slot
-# (key % 64) that other threads are using (a logical clash of the sample, not a data race).
 st shared-mutator clean --setup 'l = []' --setup 'd = {}' --threads 4 --iterations "$iter" \
     --then '(len(l), len(d))' shared_mutator \
-    'shared_mutator.mutate(l, d, 64 + thread_index * 100000 + iteration)'
+    'shared_mutator.mutate(l, d, thread_index * 100000 + iteration)'
 for policy in on off; do
     st "mutex-sections-$policy" clean --gil "$policy" --setup "a = {'k': 0}" \
         --setup "b = {'k': 0}" --setup 'c = {}' --threads 4 --iterations "$iter" \
@@ -186,7 +184,7 @@ done
 st containers clean --threads 3 --iterations "$iter" --setup 'l = []' --setup 'd = {}' \
     --setup "a = {'k': 0}" --setup "b = {'k': 0}" -m mutex_sections \
     --then "(len(l), len(d), a['k'] + b['k'], mutex_sections.value())" shared_mutator \
-    "(shared_mutator.mutate(l, d, 64 + thread_index * 100000 + iteration), mutex_sections.move(a, b, 'k') \
+    "(shared_mutator.mutate(l, d, thread_index * 100000 + iteration), mutex_sections.move(a, b, 'k') \
 if thread_index % 2 else mutex_sections.move(b, a, 'k'), mutex_sections.bump(10 if iteration % 20 == 0 else 0))"
 for policy in on off module; do
     st "gilstate-$policy" clean --gil "$policy" --threads 3 --iterations 300 \
