@@ -93,7 +93,13 @@ static inline uintptr_t _Py_ThreadId(void)
 
 static inline int _Py_IsOwnedByCurrentThread(PyObject *ob)
 {
+#ifdef _Py_THREAD_SANITIZER
+    /* Another thread may store ob_tid meanwhile (a merge, giving the object up); the answer
+     * for the calling thread is right either way, but TSan wants the load atomic. */
+    return __atomic_load_n(&ob->ob_tid, __ATOMIC_RELAXED) == _Py_ThreadId();
+#else
     return ob->ob_tid == _Py_ThreadId();
+#endif
 }
 
 PyAPI_DATA(PyTypeObject) PyType_Type;

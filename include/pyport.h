@@ -101,4 +101,16 @@ typedef intptr_t Py_intptr_t;
 #endif
 
 
+/* A ThreadSanitizer build: gcc's -fsanitize=thread defines __SANITIZE_THREAD__, clang says so
+ * through __has_feature. Headers then make the reads TSan would call races atomic, as
+ * CPython's do (object.h: _Py_IsOwnedByCurrentThread). */
+#if defined(__has_feature)
+#  if __has_feature(thread_sanitizer)
+#    define _Py_THREAD_SANITIZER
+#  endif
+#endif
+#if !defined(_Py_THREAD_SANITIZER) && defined(__SANITIZE_THREAD__)
+#  define _Py_THREAD_SANITIZER
+#endif
+
 #endif /* Py_PYPORT_H */

@@ -6,18 +6,22 @@
 # and once with 1, and the difference of the two total instruction counts (Ir), divided by N, is
 # the count per iteration (start-up, import and the first iteration cancel out).
 #
-# usage: scripts/bench-callgrind.sh [--no-build] [--record] [N]     (default N: 20000)
-#        --record also writes the report to docs/bench/callgrind.txt (quoted by docs/benchmarks.md)
+# usage: scripts/bench-callgrind.sh [--no-build] [--record] [--baseline BENCH_CAPI_BINARY] [N]
+#        (default N: 20000). --record also writes the report to docs/bench/callgrind.txt (quoted
+#        by docs/benchmarks.md). --baseline also counts another build of examples/bench_capi (for
+#        example one built from an older commit) and prints its counts and gilgate's change.
 # env:   BENCH_PYTHON=/path/to/python  count another CPython instead (the table names it).
 set -euo pipefail
 
 BUILD=1
 RECORD=0
+BASELINE=
 while [ $# -gt 0 ]; do
     case "$1" in
     --no-build) BUILD=0; shift ;;
     --record) RECORD=1; shift ;;
-    -*) echo "usage: $0 [--no-build] [--record] [N]" >&2; exit 64 ;;
+    --baseline) BASELINE=$2; shift 2 ;;
+    -*) echo "usage: $0 [--no-build] [--record] [--baseline BENCH_CAPI_BINARY] [N]" >&2; exit 64 ;;
     *) break ;;
     esac
 done
@@ -46,6 +50,7 @@ count() { # SIDE W n
     local out="$TMP/cg.$1.$2.$3"
     case "$1" in
     gilgate) set -- "$GILGATE_BIN" "$TMP/gilgate" "$3" 1 "$2" ;;
+    baseline) set -- "$BASELINE" "$TMP/gilgate" "$3" 1 "$2" ;;
     cpython) set -- "$PY" -I "$TMP/cpython/bench_driver.py" "$3" 1 "$2" ;;
     esac
     valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>"$out.log" || {
@@ -60,12 +65,23 @@ report() {
     bench_describe_python
     echo "valgrind: $(valgrind --version)"
     echo "method:   callgrind Ir of one call with N+1 iterations minus one with 1, divided by N=$N"
-    printf '%-12s %10s %10s %6s\n' workload gilgate CPython ratio
+    [ -n "$BASELINE" ] && echo "baseline: $BASELINE"
+    if [ -n "$BASELINE" ]; then
+        printf '%-12s %10s %10s %6s %10s %7s\n' workload gilgate CPython ratio baseline change
+    else
+        printf '%-12s %10s %10s %6s\n' workload gilgate CPython ratio
+    fi
     for w in $BENCH_WORKLOADS; do
         g=$(($(count gilgate "$w" $((N + 1))) - $(count gilgate "$w" 1)))
         c=$(($(count cpython "$w" $((N + 1))) - $(count cpython "$w" 1)))
-        awk -v w="$w" -v g="$g" -v c="$c" -v n="$N" \
-            'BEGIN { printf "%-12s %10.0f %10.0f %6.2f\n", w, g / n, c / n, g / c }'
+        if [ -n "$BASELINE" ]; then
+            b=$(($(count baseline "$w" $((N + 1))) - $(count baseline "$w" 1)))
+            awk -v w="$w" -v g="$g" -v c="$c" -v b="$b" -v n="$N" \
+                'BEGIN { printf "%-12s %10.0f %10.0f %6.2f %10.0f %+6.1f%%\n", w, g / n, c / n, g / c, b / n, 100 * (g - b) / b }'
+        else
+            awk -v w="$w" -v g="$g" -v c="$c" -v n="$N" \
+                'BEGIN { printf "%-12s %10.0f %10.0f %6.2f\n", w, g / n, c / n, g / c }'
+        fi
     done
 }
 if [ "$RECORD" = 1 ]; then

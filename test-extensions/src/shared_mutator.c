@@ -11,9 +11,12 @@ sm_mutate(PyObject *Py_UNUSED(module), PyObject *args)
     if (!PyArg_ParseTuple(args, "O!O!l:mutate", &PyList_Type, &lst, &PyDict_Type, &d, &key)) {
         return NULL;
     }
+    /* k: one of 64 slots every thread sets; u: a key of this call's own, negative so that it
+     * never names one of the shared slots (deleting it must not remove another thread's). */
     PyObject *k = PyLong_FromLong(key % 64);
     PyObject *v = PyLong_FromLong(key);
-    if (k == NULL || v == NULL) {
+    PyObject *u = PyLong_FromLong(-1 - key);
+    if (k == NULL || v == NULL || u == NULL) {
         goto fail;
     }
     /* Every caller appends before it deletes, so the list is never empty at a delete and
@@ -50,11 +53,11 @@ sm_mutate(PyObject *Py_UNUSED(module), PyObject *args)
     }
     Py_DECREF(got);
     PyObject *prev;
-    if (PyDict_SetDefaultRef(d, v, v, &prev) < 0) {
+    if (PyDict_SetDefaultRef(d, u, v, &prev) < 0) {
         goto fail;
     }
     Py_DECREF(prev);
-    if (PyDict_DelItem(d, v) < 0) {
+    if (PyDict_DelItem(d, u) < 0) {
         if (!PyErr_ExceptionMatches(PyExc_KeyError)) {
             goto fail;
         }
@@ -63,10 +66,12 @@ sm_mutate(PyObject *Py_UNUSED(module), PyObject *args)
     }
     Py_DECREF(k);
     Py_DECREF(v);
+    Py_DECREF(u);
     return PyLong_FromSsize_t(PyDict_Size(d));
 fail:
     Py_XDECREF(k);
     Py_XDECREF(v);
+    Py_XDECREF(u);
     return NULL;
 }
 

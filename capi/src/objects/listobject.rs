@@ -209,8 +209,10 @@ unsafe fn items_mut<'a>(op: *mut PyObject) -> &'a mut [*mut PyObject] {
 /// # Safety
 /// `op` must be a live list.
 pub(crate) unsafe fn len(op: *mut PyObject) -> Py_ssize_t {
+    // Relaxed, as CPython's `PyList_GET_SIZE` in the free-threaded build: a reader without the
+    // lock gets some recent size (writers store it atomically under the lock).
     // SAFETY: forwarded contract.
-    unsafe { (*op.cast::<PyVarObject>()).ob_size }
+    unsafe { size_atomic(op).load(std::sync::atomic::Ordering::Relaxed) }
 }
 
 /// The list's size as an atomic (lock-free readers load it; writers store it under the lock).

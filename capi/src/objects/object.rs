@@ -780,14 +780,19 @@ static READY_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// # Safety
 /// `t` must be a type object.
 pub(crate) unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
-    // SAFETY: forwarded contract.
+    use std::sync::atomic::{AtomicPtr, Ordering};
+    // SAFETY: forwarded contract; `tp_dict` is an aligned pointer field that is published once
+    // (release, under READY_LOCK) and read by threads that may race that publication (acquire).
     unsafe {
-        if !(*t).tp_dict.is_null() {
-            return (*t).tp_dict;
+        let slot = AtomicPtr::from_ptr(&raw mut (*t).tp_dict);
+        let d = slot.load(Ordering::Acquire);
+        if !d.is_null() {
+            return d;
         }
         let _g = READY_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        if !(*t).tp_dict.is_null() {
-            return (*t).tp_dict;
+        let d = slot.load(Ordering::Acquire);
+        if !d.is_null() {
+            return d;
         }
         let d = crate::dictobject::new_dict();
         if d.is_null() {
@@ -798,7 +803,7 @@ pub(crate) unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
         {
             err::clear();
         }
-        (*t).tp_dict = d;
+        slot.store(d, Ordering::Release);
         d
     }
 }

@@ -89,12 +89,9 @@ pub(crate) unsafe fn write_member(
             return fail(&raw mut EXC_AttributeError, "readonly attribute");
         }
         if v.is_null() {
-            if kind == Py_T_OBJECT_EX {
-                if (*p.cast::<*mut PyObject>()).is_null() {
-                    let name = CStr::from_ptr((*m).name).to_string_lossy();
-                    return fail(&raw mut EXC_AttributeError, &name);
-                }
-            } else if kind != Py_T_OBJECT {
+            // (A `Py_T_OBJECT_EX` member that is already empty is found under the lock,
+            // below: two threads deleting it at once must not both succeed.)
+            if kind != Py_T_OBJECT && kind != Py_T_OBJECT_EX {
                 return fail(
                     &raw mut EXC_TypeError,
                     "can't delete numeric/char attribute",
@@ -119,9 +116,19 @@ pub(crate) unsafe fn write_member(
                 // is released after.
                 let new = if v.is_null() { v } else { new_ref(v) };
                 let old = {
-                    let _g = crate::object::ObjectLock::new(op);
-                    std::sync::atomic::AtomicPtr::from_ptr(p.cast::<*mut PyObject>())
-                        .swap(new, std::sync::atomic::Ordering::AcqRel)
+                    let g = crate::object::ObjectLock::new(op);
+                    let slot = std::sync::atomic::AtomicPtr::from_ptr(p.cast::<*mut PyObject>());
+                    if new.is_null()
+                        && kind == Py_T_OBJECT_EX
+                        && slot.load(std::sync::atomic::Ordering::Acquire).is_null()
+                    {
+                        drop(g);
+                        let name = CStr::from_ptr((*m).name).to_string_lossy();
+                        return fail(&raw mut EXC_AttributeError, &name);
+                    }
+                    let old = slot.swap(new, std::sync::atomic::Ordering::AcqRel);
+                    drop(g);
+                    old
                 };
                 xdecref(old);
                 0
