@@ -289,3 +289,70 @@ fn delayed_frees_are_freed_eventually() {
         assert_eq!(gilgate_capi::testing::qsbr::pending_frees(), 0);
     });
 }
+
+/// As in CPython 3.14t, only a list another thread has read (through `PyList_GetItem`) pays
+/// for delayed freeing: its owner's resizes free the old array at once until then, and go
+/// through the delayed-free queue after, while another thread is online.
+#[test]
+fn only_a_shared_list_delays_freeing_its_old_arrays() {
+    use gilgate_capi::ffi::{
+        Py_DecRef, PyList_Append, PyList_GetItem, PyList_New, PyLong_FromLong,
+    };
+    use gilgate_capi::testing::qsbr::pending_frees;
+    use std::sync::atomic::{AtomicU8, Ordering};
+    finishes("shared list", || {
+        attach_here();
+        let l = Obj(PyList_New(0));
+        assert!(!l.0.is_null());
+        let append_many = |l: Obj| {
+            for i in 0..2000 {
+                // SAFETY: a live list and a new int, released after the append took its own.
+                unsafe {
+                    let x = PyLong_FromLong(i);
+                    assert_eq!(PyList_Append(l.0, x), 0);
+                    Py_DecRef(x);
+                }
+            }
+        };
+        // 0: waiting, 1: go and read, 2: has read (and stays online), 3: may leave.
+        let step = std::sync::Arc::new(AtomicU8::new(0));
+        let s2 = step.clone();
+        let lo = l;
+        let other = std::thread::spawn(move || {
+            let l = lo; // the whole `Obj` (Send), not its raw field
+            attach_here();
+            while s2.load(Ordering::SeqCst) != 1 {
+                std::hint::spin_loop();
+            }
+            // SAFETY: the list stays alive until this thread is joined.
+            assert!(!unsafe { PyList_GetItem(l.0, 0) }.is_null());
+            s2.store(2, Ordering::SeqCst);
+            // Online, with no quiescent point, until told.
+            while s2.load(Ordering::SeqCst) != 3 {
+                std::hint::spin_loop();
+            }
+            host::allow_threads(|| ());
+        });
+        let before = pending_frees();
+        append_many(l);
+        assert_eq!(
+            pending_frees(),
+            before,
+            "a private list's old arrays are freed at once"
+        );
+        step.store(1, Ordering::SeqCst);
+        while step.load(Ordering::SeqCst) != 2 {
+            std::hint::spin_loop();
+        }
+        append_many(l);
+        let queued = pending_frees();
+        step.store(3, Ordering::SeqCst);
+        other.join().unwrap();
+        assert!(
+            queued > before,
+            "a shared list's old arrays wait for the other thread's quiescent point"
+        );
+        // SAFETY: this thread's reference.
+        unsafe { Py_DecRef(l.0) };
+    });
+}

@@ -263,7 +263,10 @@ unsafe fn resize(op: *mut PyObject, newsize: Py_ssize_t) -> bool {
 /// Lock-free readers (`PyList_GET_ITEM`, `PyList_GetItem`) may be reading the array, so it is
 /// never reallocated in place: a new array gets the items and is published before a larger
 /// size (after a smaller one), so that while `ob_item` points to an array the size never
-/// exceeds its capacity, and the old array goes to `qsbr::free_delayed`.
+/// exceeds its capacity. The old array goes to `qsbr::free_delayed` when the list is shared
+/// (another thread read it through `PyList_GetItem`, see [`mark_shared`]), else it is freed at
+/// once, as CPython 3.14t does (`_PyObject_GC_IS_SHARED`): a list only its owner reads pays
+/// nothing for delayed freeing.
 ///
 /// # Safety
 /// As `resize`.
@@ -315,9 +318,50 @@ unsafe fn resize_with(op: *mut PyObject, newsize: Py_ssize_t, set: bool) -> bool
         if set && growing {
             set_size(op, newsize);
         }
-        crate::qsbr::free_delayed(old.cast());
+        if is_shared(op) {
+            crate::qsbr::free_delayed(old.cast());
+        } else {
+            crate::pymem::free(old.cast());
+        }
         true
     }
+}
+
+/// `_PyGC_BITS_SHARED` of `ob_gc_bits`: a thread other than the list's owner has read the list
+/// without its lock, so its old item arrays must go through delayed freeing.
+const GC_BITS_SHARED: u8 = 1 << 4;
+
+/// `ob_gc_bits` as an atomic.
+///
+/// # Safety
+/// `op` must be a live object.
+#[inline]
+unsafe fn gc_bits<'a>(op: *mut PyObject) -> &'a std::sync::atomic::AtomicU8 {
+    // SAFETY: a byte of a live object's header, accessed atomically by every party.
+    unsafe { std::sync::atomic::AtomicU8::from_ptr(&raw mut (*op).ob_gc_bits) }
+}
+
+/// Whether the list is marked shared.
+///
+/// # Safety
+/// `op` must be a live list.
+#[inline]
+unsafe fn is_shared(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { gc_bits(op).load(std::sync::atomic::Ordering::Relaxed) & GC_BITS_SHARED != 0 }
+}
+
+/// Marks the list shared, under its lock: every resize after this one (writers hold the lock)
+/// sees the mark and delays freeing, and a resize before it has published its new array, which
+/// this thread's reads after the lock see.
+///
+/// # Safety
+/// `op` must be a live list.
+#[cold]
+unsafe fn mark_shared(op: *mut PyObject) {
+    let _g = ListLock::new(op);
+    // SAFETY: forwarded contract.
+    unsafe { gc_bits(op).fetch_or(GC_BITS_SHARED, std::sync::atomic::Ordering::Relaxed) };
 }
 
 /// A new list of `n` NULL items.
@@ -1304,6 +1348,12 @@ unsafe fn get_unlocked(op: *mut PyObject, i: Py_ssize_t) -> Option<*mut PyObject
     use std::sync::atomic::Ordering::Acquire;
     // SAFETY: forwarded contract; see above for why the slot read stays inside the array.
     unsafe {
+        if !is_shared(op)
+            && crate::refcount::tid(op).load(std::sync::atomic::Ordering::Relaxed)
+                != crate::refcount::thread_id()
+        {
+            mark_shared(op);
+        }
         loop {
             let a = items_atomic(op).load(Acquire);
             let n = size_atomic(op).load(Acquire);

@@ -136,6 +136,12 @@ static void *reader(void *arg)
 {
     struct race *r = arg;
     PyGILState_STATE g = PyGILState_Ensure();
+    /* A first read through the API marks the list shared (its owner is the appender), as in
+     * CPython 3.14t: from then on its old arrays are freed only after a quiescent point, which
+     * the raw reads below rely on. (Negative result ignored: the list may be empty.) */
+    if (PyList_GetItem(r->list, 0) == NULL) {
+        PyErr_Clear();
+    }
     __atomic_add_fetch(&r->ready, 1, __ATOMIC_SEQ_CST);
     long bad = 0, passes = 0;
     for (long k = 0; !__atomic_load_n(&r->done, __ATOMIC_SEQ_CST); k++) {
