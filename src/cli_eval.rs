@@ -64,6 +64,60 @@ fn report(e: &PyErr) {
     eprintln!("{e}");
 }
 
+/// What `eval` and `stress` do before they evaluate: a host under `policy` with the `--path`
+/// folders and `--allow` names, MODULE and the `-m` modules loaded (a path or a name each) and
+/// their attributes bound in a new evaluator (MODULE's also as bare names). On failure the
+/// message is printed and the exit status returned: a usage error (a wheel given as a module, an
+/// unreadable `--path`), a module that cannot load, or attributes that cannot be read.
+pub(crate) fn load_modules(
+    policy: lock::Policy,
+    path: &[PathBuf],
+    allow: &[String],
+    module: &str,
+    more: &[String],
+) -> Result<(Host, Evaluator), u8> {
+    let mut b = Host::builder().policy(policy);
+    for d in path {
+        b = b.path(d);
+    }
+    for a in allow {
+        b = b.allow(a);
+    }
+    let specs = || std::iter::once(module).chain(more.iter().map(String::as_str));
+    if let Some(msg) = specs().find_map(gilgate_loader::wheel_given_as_module) {
+        eprintln!("gilgate: {msg}");
+        return Err(EXIT_USAGE);
+    }
+    let mut host = match b.try_build() {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("gilgate: --path: {}", e.message);
+            return Err(EXIT_USAGE);
+        }
+    };
+    let mut ev = Evaluator::new();
+    for (i, spec) in specs().enumerate() {
+        let loaded = if is_path(spec) {
+            host.load_path(spec)
+        } else {
+            host.import(spec)
+        };
+        let m = match loaded {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("gilgate: {}: error: {e}", short_name(spec));
+                return Err(EXIT_MODULE_ERROR);
+            }
+        };
+        if let Err(e) = ev.add_module(&m, i == 0) {
+            eprintln!("gilgate: {}: cannot read its attributes", m.name());
+            report(&e);
+            return Err(EXIT_RAISED);
+        }
+    }
+    Ok((host, ev))
+}
+
 /// Runs `gilgate eval`; returns the exit status.
 pub fn run(opts: Options) -> u8 {
     let policy = match lock::policy_from_env(opts.gil.as_deref()) {
@@ -89,47 +143,11 @@ pub fn run(opts: Options) -> u8 {
             }
         }
     }
-    let mut b = Host::builder().policy(policy);
-    for d in &opts.path {
-        b = b.path(d);
-    }
-    for a in &opts.allow {
-        b = b.allow(a);
-    }
-    if let Some(msg) = std::iter::once(&opts.module)
-        .chain(&opts.more)
-        .find_map(|m| gilgate_loader::wheel_given_as_module(m))
-    {
-        eprintln!("gilgate: {msg}");
-        return EXIT_USAGE;
-    }
-    let mut host = match b.try_build() {
-        Ok(h) => h,
-        Err(e) => {
-            eprintln!("gilgate: --path: {}", e.message);
-            return EXIT_USAGE;
-        }
-    };
-    let mut ev = Evaluator::new();
-    for (i, spec) in std::iter::once(&opts.module).chain(&opts.more).enumerate() {
-        let loaded = if is_path(spec) {
-            host.load_path(spec)
-        } else {
-            host.import(spec)
+    let (_host, mut ev) =
+        match load_modules(policy, &opts.path, &opts.allow, &opts.module, &opts.more) {
+            Ok(loaded) => loaded,
+            Err(code) => return code,
         };
-        let m = match loaded {
-            Ok(m) => m,
-            Err(e) => {
-                eprintln!("gilgate: {}: error: {e}", short_name(spec));
-                return EXIT_MODULE_ERROR;
-            }
-        };
-        if let Err(e) = ev.add_module(&m, i == 0) {
-            eprintln!("gilgate: {}: cannot read its attributes", m.name());
-            report(&e);
-            return EXIT_RAISED;
-        }
-    }
     for stmt in &stmts {
         if let Err(e) = run_one(&mut ev, stmt) {
             report(&e);

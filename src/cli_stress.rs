@@ -7,8 +7,8 @@
 //! loaded; 4 the threads did not finish within `--timeout` (each thread's iteration count and
 //! what it waits on go to stderr); 64 usage or configuration error (bad flags, N or M of 0).
 
-use crate::cli_eval::{EXIT_MODULE_ERROR, EXIT_OK, EXIT_RAISED, EXIT_USAGE};
-use crate::embed::{self, Host, IntoPy, PyErr};
+use crate::cli_eval::{EXIT_OK, EXIT_RAISED, EXIT_USAGE};
+use crate::embed::{self, IntoPy, PyErr};
 use crate::eval::{Evaluator, ast::Stmt, parse};
 use gilgate_capi::host::{WaitHandle, safe_point, this_thread_waits};
 use gilgate_loader::lock;
@@ -154,43 +154,16 @@ pub fn run(opts: Options) -> u8 {
     };
 
     // Loading, as `eval` does.
-    let mut b = Host::builder().policy(policy);
-    for d in &opts.path {
-        b = b.path(d);
-    }
-    for a in &opts.allow {
-        b = b.allow(a);
-    }
-    if let Some(msg) = std::iter::once(&opts.module)
-        .chain(&opts.more)
-        .find_map(|m| gilgate_loader::wheel_given_as_module(m))
-    {
-        return usage(msg);
-    }
-    let mut host = match b.try_build() {
-        Ok(h) => h,
-        Err(e) => return usage(format!("--path: {}", e.message)),
+    let (host, mut ev) = match crate::cli_eval::load_modules(
+        policy,
+        &opts.path,
+        &opts.allow,
+        &opts.module,
+        &opts.more,
+    ) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
-    let mut ev = Evaluator::new();
-    for (i, spec) in std::iter::once(&opts.module).chain(&opts.more).enumerate() {
-        let loaded = if crate::cli_eval::is_path(spec) {
-            host.load_path(spec)
-        } else {
-            host.import(spec)
-        };
-        let m = match loaded {
-            Ok(m) => m,
-            Err(e) => {
-                eprintln!("gilgate: {}: error: {e}", crate::cli_eval::short_name(spec));
-                return EXIT_MODULE_ERROR;
-            }
-        };
-        if let Err(e) = ev.add_module(&m, i == 0) {
-            eprintln!("gilgate: {}: cannot read its attributes", m.name());
-            report(&e);
-            return EXIT_RAISED;
-        }
-    }
     for (i, stmt) in setup.iter().enumerate() {
         if let Err(e) = ev.exec(stmt) {
             eprintln!("gilgate: --setup {} raised", i + 1);
