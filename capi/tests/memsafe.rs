@@ -237,29 +237,10 @@ fn readers_through_pylist_getitem_never_see_it_freed() {
     assert!(passes > 0);
 }
 
-const CHILD: &str = "GILGATE_MEMSAFE_CHILD";
-
-/// Runs the test `name` again in a child process of this binary with the process's lock on
-/// for good (`PYTHON_GIL=1` in CPython: the setting is per process); in the child, runs `body`.
+/// Runs the test `name` again in a child process with the process's lock on for good
+/// (`PYTHON_GIL=1` in CPython; see `support::in_child`); in the child, runs `body`.
 fn under_the_lock(name: &str, body: impl FnOnce()) {
-    if std::env::var(CHILD).as_deref() == Ok(name) {
-        host::initialize().expect("runtime initializes");
-        host::lock_configure(host::GilConfig::Enable).expect("first setting");
-        body();
-        return;
-    }
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, name)
-        .output()
-        .expect("child runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("1 passed"),
-        "child {name} failed ({}):\n{stdout}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::in_child(name, host::GilConfig::Enable, body);
 }
 
 /// With the lock on, readers and the appender take turns (each reader hands the lock over at

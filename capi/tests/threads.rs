@@ -15,30 +15,10 @@ use support::{Library, cc};
 
 mod support;
 
-const CHILD: &str = "GILGATE_THREADS_CHILD";
-
-/// Runs `body` in a child process (this binary, only this test) with the lock configured as
-/// `config`; in the parent, checks the child passed and returns its stderr.
+/// Runs `body` in a child process with the lock configured as `config` (see
+/// `support::in_child`); returns the child's stderr in the parent.
 fn child(name: &str, config: GilConfig, body: impl FnOnce()) -> Option<String> {
-    if std::env::var(CHILD).as_deref() == Ok(name) {
-        host::initialize().expect("runtime initializes");
-        host::lock_configure(config).expect("first setting");
-        body();
-        return None;
-    }
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, name)
-        .output()
-        .expect("child runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        out.status.success(),
-        "child {name} failed ({}):\n{}\n{stderr}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout)
-    );
-    Some(stderr)
+    support::in_child(name, config, body)
 }
 
 fn lib() -> &'static Library {
@@ -381,7 +361,7 @@ fn transient_requests_count_under_default() {
 #[test]
 fn call_without_attached_state_is_fatal() {
     let name = "call_without_attached_state_is_fatal";
-    if std::env::var(CHILD).as_deref() == Ok(name) {
+    if std::env::var(support::CHILD).as_deref() == Ok(name) {
         host::initialize().expect("runtime initializes");
         let _ts = PyEval_SaveThread();
         // Needs a thread state: CPython's fatal error, then abort.
@@ -390,7 +370,7 @@ fn call_without_attached_state_is_fatal() {
     }
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, name)
+        .env(support::CHILD, name)
         .output()
         .expect("child runs");
     let stderr = String::from_utf8_lossy(&out.stderr);

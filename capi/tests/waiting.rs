@@ -24,34 +24,10 @@ mod support;
 
 const HANG_GUARD: Duration = Duration::from_secs(120);
 
-const CHILD: &str = "GILGATE_WAITING_CHILD";
-
-/// Runs `body` in a child process of this test binary (only the test `name`) with the process's
-/// lock on for good (`PYTHON_GIL=1`): the lock's setting is per process.
+/// Runs the test `name` again in a child process with the process's lock on for good
+/// (`PYTHON_GIL=1` in CPython; see `support::in_child`); in the child, runs `body`.
 fn under_the_lock(name: &str, body: impl FnOnce()) {
-    if std::env::var(CHILD).as_deref() == Ok(name) {
-        host::initialize().expect("runtime initializes");
-        host::lock_configure(host::GilConfig::Enable).expect("first setting");
-        body();
-        return;
-    }
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, name)
-        .output()
-        .expect("child runs");
-    assert!(
-        out.status.success(),
-        "child {name} failed ({}):\n{}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        stdout.contains("1 passed"),
-        "child {name} ran no test:\n{stdout}"
-    );
+    support::in_child(name, host::GilConfig::Enable, body);
 }
 
 /// Waits (detached, so that a thread wanting the lock gets it) until `ready()`.

@@ -48,3 +48,38 @@ impl Library {
         p
     }
 }
+
+/// The environment variable naming the one test a child process of a test binary runs.
+pub const CHILD: &str = "GILGATE_CAPI_TEST_CHILD";
+
+/// Runs the test `name` again in a child process of this test binary (that test only) with the
+/// process's lock configured as `config`: the setting is per process, and cargo runs a binary's
+/// tests as threads of one process. In the child this initializes the runtime, configures the
+/// lock, runs `body` and returns None; in the parent it checks that the child ran exactly that
+/// test and passed, and returns the child's stderr.
+pub fn in_child(
+    name: &str,
+    config: gilgate_capi::host::GilConfig,
+    body: impl FnOnce(),
+) -> Option<String> {
+    use gilgate_capi::host;
+    if std::env::var(CHILD).as_deref() == Ok(name) {
+        host::initialize().expect("runtime initializes");
+        host::lock_configure(config).expect("first setting");
+        body();
+        return None;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, name)
+        .output()
+        .expect("child runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "child {name} failed ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+    Some(stderr)
+}
