@@ -58,19 +58,9 @@ type Count = unsafe extern "C" fn() -> c_long;
 type Decref = unsafe extern "C" fn(*mut PyObject);
 type Race = unsafe extern "C" fn(c_int, c_long, c_int, *mut c_long) -> c_long;
 
-/// Runs `f` on a thread of its own and returns its result; fails when it takes longer than
-/// the hang guard, and with `f`'s own panic when it panics. The calling thread waits detached
-/// (it may be attached: it would hold the lock, and hold back every delayed free).
+/// `support::finishes` with this file's hang guard.
 fn finishes<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
-    });
-    match host::allow_threads(|| rx.recv_timeout(HANG_GUARD)) {
-        Ok(Ok(v)) => v,
-        Ok(Err(p)) => std::panic::resume_unwind(p),
-        Err(_) => panic!("{what}: did not finish (deadlock?)"),
-    }
+    support::finishes(what, HANG_GUARD, f)
 }
 
 #[derive(Clone, Copy)]

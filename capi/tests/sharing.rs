@@ -20,7 +20,7 @@ use std::ffi::{CStr, c_char, c_int, c_long};
 use std::path::PathBuf;
 use std::sync::{Arc, Barrier, OnceLock};
 use std::time::Duration;
-use support::{Library, cc};
+use support::{Library, P, cc};
 
 mod support;
 
@@ -58,31 +58,9 @@ macro_rules! c_fn {
     }};
 }
 
-/// An address that may cross threads.
-#[derive(Clone, Copy)]
-struct P(usize);
-impl P {
-    fn of<T>(p: *mut T) -> P {
-        P(p as usize)
-    }
-    fn get<T>(self) -> *mut T {
-        self.0 as *mut T
-    }
-}
-
-/// Runs `f` on a thread and waits for it; fails (instead of hanging) past the hang guard.
+/// `support::finishes` with this file's hang guard.
 fn finishes<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    match rx.recv_timeout(HANG_GUARD) {
-        Ok(v) => v,
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-            panic!("{what}: did not finish (deadlock?)")
-        }
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => panic!("{what}: failed"),
-    }
+    support::finishes(what, HANG_GUARD, f)
 }
 
 fn string(s: &CStr) -> P {

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
-use support::{Library, cc};
+use support::{Library, P, cc};
 
 mod support;
 
@@ -63,18 +63,6 @@ macro_rules! c_fn {
     }};
 }
 
-/// An address that may cross threads.
-#[derive(Clone, Copy)]
-struct P(usize);
-impl P {
-    fn of<T>(p: *mut T) -> P {
-        P(p as usize)
-    }
-    fn get<T>(self) -> *mut T {
-        self.0 as *mut T
-    }
-}
-
 fn new_object(text: &std::ffi::CStr) -> P {
     // SAFETY: a fresh string object, owned by the test.
     P::of(unsafe { PyUnicode_FromString(text.as_ptr()) })
@@ -98,14 +86,9 @@ fn mutex_of(o: P) -> *mut PyMutex {
     unsafe { &raw mut (*o.get::<PyObject>()).ob_mutex }
 }
 
-/// Runs `f` on a thread and waits for it; fails (instead of hanging) past the hang guard.
+/// `support::finishes` with this file's hang guard.
 fn finishes<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    rx.recv_timeout(HANG_GUARD)
-        .unwrap_or_else(|_| panic!("{what}: did not finish (deadlock?)"))
+    support::finishes(what, HANG_GUARD, f)
 }
 
 fn top_section() -> usize {

@@ -83,3 +83,36 @@ pub fn in_child(
     );
     Some(stderr)
 }
+
+/// Runs `f` on a thread of its own and returns its result, re-raising its panic; fails (rather
+/// than hanging) when it takes longer than `guard`, a hang guard and not a measure of speed.
+/// The calling thread waits detached: attached, it could hold the process's lock, and hold
+/// back every delayed free, while `f` runs.
+pub fn finishes<T: Send + 'static>(
+    what: &str,
+    guard: std::time::Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+    });
+    match gilgate_capi::host::allow_threads(|| rx.recv_timeout(guard)) {
+        Ok(Ok(v)) => v,
+        Ok(Err(p)) => std::panic::resume_unwind(p),
+        Err(_) => panic!("{what}: did not finish (deadlock?)"),
+    }
+}
+
+/// An address that may cross threads (an object or a C variable the test keeps alive).
+#[derive(Clone, Copy)]
+pub struct P(pub usize);
+
+impl P {
+    pub fn of<T>(p: *mut T) -> P {
+        P(p as usize)
+    }
+    pub fn get<T>(self) -> *mut T {
+        self.0 as *mut T
+    }
+}
