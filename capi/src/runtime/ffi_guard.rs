@@ -47,8 +47,33 @@ fn report_panic(name: &'static str, payload: Box<dyn std::any::Any + Send>) {
 static VOID_FAILURES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
 
 /// Raises `SystemError("gilgate: <name> is not implemented")`. Called by the generated stubs.
+///
+/// An error already pending is not lost: it becomes the new error's `__context__`, and the
+/// message names it (extensions often call a missing function while reporting another error, as
+/// Cython's traceback code does, and that first error is the one the user needs).
 pub(crate) fn not_implemented(name: &'static str) {
-    crate::pyerrors::set_system_error(&format!("gilgate: {name} is not implemented"));
+    use crate::pyerrors;
+    let pending = pyerrors::take_raised();
+    if pending.is_null() {
+        pyerrors::set_system_error(&format!("gilgate: {name} is not implemented"));
+        return;
+    }
+    // SAFETY: `pending` is the owned exception just taken from this thread's indicator.
+    let seen = unsafe { pyerrors::describe(pending, 0) };
+    pyerrors::set_system_error(&format!(
+        "gilgate: {name} is not implemented (called while {}: {} was pending)",
+        seen.type_name, seen.message
+    ));
+    let e = pyerrors::current();
+    // SAFETY: `e` is the fresh SystemError (or NULL if raising failed); `pending` is owned and
+    // its reference moves into `__context__`.
+    unsafe {
+        if e.is_null() {
+            crate::refcount::decref(pending);
+        } else {
+            crate::exceptions::set_context(e, pending);
+        }
+    }
 }
 
 /// For `void` stubs: raises the same error, prints one line on stderr and records the call.

@@ -273,6 +273,7 @@ pub fn unprovided_import_count() -> usize {
 /// Raises the error for a name that has no extension module: `ImportError` naming the source
 /// file when one exists, else `ModuleNotFoundError`; both say gilgate runs no Python source.
 fn raise_no_module(name: &str, roots: &[PathBuf]) {
+    tracing::debug!(target: "gilgate::import", "not provided: {name}");
     UNPROVIDED.push(name);
     let rel: PathBuf = name.split('.').collect();
     for root in roots {
