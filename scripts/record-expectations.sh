@@ -26,6 +26,10 @@
 #   bash scripts/record-expectations.sh ujson      tests/data/wheels-ujson.json: ujson (the release
 #                                                  scripts/wheels.lock pins, its cp314 wheel, sha256
 #                                                  below) in a venv of the reference root
+#   bash scripts/record-expectations.sh stdlib [M]  tests/data/stdlib/M.json (every file when no M):
+#                                                  the public names of the standard-library
+#                                                  module the file names, and the answers to its
+#                                                  expressions (record_expectations.py stdlib)
 #   bash scripts/record-expectations.sh all        all of the above
 #
 # A data file's cases ("module" and "exprs"; the datetime file's expressions) are its input; the
@@ -141,6 +145,19 @@ do_ujson() {
     cp "$root$work/wheels-ujson.json" "$data/wheels-ujson.json"
 }
 
+# One file of tests/data/stdlib per module (the module's dotted name + .json), or the one named.
+do_stdlib() {
+    local f files=("$data"/stdlib/*.json)
+    if [[ -n "${1:-}" ]]; then files=("$data/stdlib/$1.json"); fi
+    mkdir -p "$root$work/stdlib"
+    for f in "${files[@]}"; do
+        [[ -f "$f" ]] || { log "no such file: $f"; exit 1; }
+        cp "$f" "$root$work/stdlib/"
+        in_root python3.14 "$work/record_expectations.py" stdlib "$work/stdlib/$(basename "$f")"
+        cp "$root$work/stdlib/$(basename "$f")" "$f"
+    done
+}
+
 what="${1:-all}"
 setup
 case "$what" in
@@ -149,15 +166,17 @@ case "$what" in
     eval) do_eval ;;
     datetime) do_datetime ;;
     ujson) do_ujson ;;
+    stdlib) do_stdlib "${2:-}" ;;
     all)
         do_sdists
         do_samples
         do_eval
         do_datetime
         do_ujson
+        do_stdlib
         ;;
     *)
-        log "unknown group '$what' (sdists, samples, eval, datetime, ujson, all)"
+        log "unknown group '$what' (sdists, samples, eval, datetime, ujson, stdlib, all)"
         exit 64
         ;;
 esac

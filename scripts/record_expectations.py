@@ -31,6 +31,14 @@ Subcommands:
                                          module named "package" bound to "stand_in" join the
                                          namespace; "setup": statements run first, each
                                          answering "<no value>" or "None"
+    stdlib FILE                          record a standard-library file of tests/data/stdlib/:
+                                         its "module" imported, its public "names" (`__all__`
+                                         when the module has one, else every attribute not
+                                         starting with "_") rewritten, and its "cases"
+                                         [expression, answer] pairs answered as by `exprs`, in
+                                         one namespace holding the module's attributes and the
+                                         module under the last part of its name (as `gilgate
+                                         eval` builds it), after the optional "setup"
     builds FILE STATUS LOGDIR            record which modules compiled (STATUS lines:
                                          "<side> <module> ok|fail") and each failure's first
                                          compiler error, under "builds"
@@ -187,6 +195,35 @@ def cmd_exprs(path, build=None):
     print(f"record: {path}: {n} expressions under CPython {version()}")
 
 
+def public_names(m):
+    names = getattr(m, "__all__", None)
+    if names is None:
+        names = [n for n in dir(m) if not n.startswith("_")]
+    return sorted(set(names))
+
+
+def cmd_stdlib(path):
+    import importlib
+
+    data = load(path)
+    os.environ["TZ"] = "UTC"
+    name = data["module"]
+    m = importlib.import_module(name)
+    data["names"] = public_names(m)
+    ns = dict(vars(m))
+    ns[name.rsplit(".", 1)[-1]] = m
+    for src in data.get("setup", []):
+        got = answer(src, ns)
+        if got not in ("<no value>", "None"):
+            sys.exit(f"record: {path}: setup {src!r} gave {got}")
+    for pair in data.get("cases", []):
+        pair[1] = answer(pair[0], ns)
+    data["cpython"] = version()
+    save(path, data)
+    print(f"record: {path}: {len(data['names'])} names, {len(data.get('cases', []))} expressions"
+          f" under CPython {version()}")
+
+
 def cmd_builds(path, status, logdir):
     data = load(path)
     builds = {}
@@ -214,6 +251,8 @@ def main(argv):
         cmd_cases(argv[1], argv[2], "--no-import" in argv[3:])
     elif len(argv) in (2, 3) and argv[0] == "exprs":
         cmd_exprs(argv[1], argv[2] if len(argv) == 3 else None)
+    elif len(argv) == 2 and argv[0] == "stdlib":
+        cmd_stdlib(argv[1])
     elif len(argv) == 4 and argv[0] == "builds":
         cmd_builds(argv[1], argv[2], argv[3])
     else:
