@@ -121,7 +121,7 @@ mod tests {
                 include_str!("../runtime/pylifecycle.rs"),
             ),
         ] {
-            for e in &INITTAB {
+            for e in INITTAB {
                 let lit = format!("\"{}\"", e.name);
                 assert!(!src.contains(&lit), "{file} names {lit}: read INITTAB");
             }
