@@ -56,13 +56,15 @@ fi
 bash "$repo/scripts/reference-cpython.sh" sid
 eval "$(bash "$repo/scripts/reference-cpython.sh" env)"
 root="$GILGATE_SID_ROOT"
-work=/var/tmp/gilgate-record # inside the root
+# inside the root; one folder per run, so that runs side by side do not share files
+mkdir -p "$root/var/tmp"
+work="$(mktemp -d "$root/var/tmp/gilgate-record.XXXXXX")"
+work="${work#"$root"}"
+trap 'rm -rf "${root:?}$work"' EXIT
 
 log() { echo "record-expectations: $*" >&2; }
 
 setup() {
-    rm -rf "$root$work"
-    mkdir -p "$root$work"
     cp "$repo/scripts/record_expectations.py" "$root$work/"
 }
 
