@@ -41,10 +41,10 @@ pub(crate) use modules::{
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use objects::{
-    abstract_, boolobject, bytearrayobject, bytesobject, complexobject, descrobject, dictobject,
-    exceptions, floatobject, funcobject, iterobject, longobject, memoryobject, methodobject,
-    moduleobject, object, pybuffer, pycapsule, rangeobject, setobject, sliceobject, structseq,
-    tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
+    abstract_, boolobject, bytearrayobject, bytes_methods, bytesobject, complexobject, descrobject,
+    dictobject, exceptions, floatobject, funcobject, iterobject, longobject, memoryobject,
+    methodobject, moduleobject, object, pybuffer, pycapsule, rangeobject, setobject, sliceobject,
+    structseq, tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{

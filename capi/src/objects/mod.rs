@@ -5,6 +5,7 @@
 pub(crate) mod abstract_;
 pub(crate) mod boolobject;
 pub(crate) mod bytearrayobject;
+pub(crate) mod bytes_methods;
 pub(crate) mod bytesobject;
 pub(crate) mod complexobject;
 pub(crate) mod descrobject;

@@ -22,7 +22,7 @@ type FastKw = unsafe extern "C" fn(
 ) -> *mut PyObject;
 
 /// Checks a positional argument count (CPython's `_PyArg_CheckPositional`).
-fn nargs(name: &str, n: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
+pub(crate) fn nargs(name: &str, n: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
     crate::getargs::check_positional(Some(name), n, lo, hi)
 }
 
@@ -30,7 +30,7 @@ fn nargs(name: &str, n: Py_ssize_t, lo: Py_ssize_t, hi: Py_ssize_t) -> bool {
 ///
 /// # Safety
 /// `args` holds `n` live objects.
-unsafe fn slice<'a>(args: *const *mut PyObject, n: Py_ssize_t) -> &'a [*mut PyObject] {
+pub(crate) unsafe fn slice<'a>(args: *const *mut PyObject, n: Py_ssize_t) -> &'a [*mut PyObject] {
     if n <= 0 {
         &[]
     } else {
@@ -46,7 +46,7 @@ unsafe fn slice<'a>(args: *const *mut PyObject, n: Py_ssize_t) -> &'a [*mut PyOb
 ///
 /// # Safety
 /// `args` holds `n` positional values followed by one per name in `kwnames` (a tuple or NULL).
-unsafe fn bind(
+pub(crate) unsafe fn bind(
     name: &str,
     args: *const *mut PyObject,
     n: Py_ssize_t,
@@ -113,7 +113,10 @@ unsafe fn bind(
 ///
 /// # Safety
 /// `o` NULL or live.
-unsafe fn index_arg(o: Option<&*mut PyObject>, default: Py_ssize_t) -> Result<Py_ssize_t, ()> {
+pub(crate) unsafe fn index_arg(
+    o: Option<&*mut PyObject>,
+    default: Py_ssize_t,
+) -> Result<Py_ssize_t, ()> {
     match o {
         None => Ok(default),
         Some(&o) if o == crate::object::none() => Ok(default),
@@ -134,7 +137,7 @@ unsafe fn index_arg(o: Option<&*mut PyObject>, default: Py_ssize_t) -> Result<Py
 ///
 /// # Safety
 /// `o` NULL or live.
-unsafe fn count_arg(o: Option<&*mut PyObject>) -> Result<Py_ssize_t, ()> {
+pub(crate) unsafe fn count_arg(o: Option<&*mut PyObject>) -> Result<Py_ssize_t, ()> {
     let Some(&o) = o else { return Ok(-1) };
     // SAFETY: a live object; `index` gives a new int reference or NULL with an error set.
     unsafe {
