@@ -62,6 +62,9 @@ macro_rules! def {
     ($name:literal, fast, $f:path) => {
         $crate::bytes_methods::def!(@fast $name, $f, crate::methodobject::METH_FASTCALL)
     };
+    ($name:literal, class_fast, $f:path) => {
+        $crate::bytes_methods::def!(@fast $name, $f, crate::methodobject::METH_FASTCALL | crate::methodobject::METH_CLASS)
+    };
     ($name:literal, static_fast, $f:path) => {
         $crate::bytes_methods::def!(@fast $name, $f, crate::methodobject::METH_FASTCALL | crate::methodobject::METH_STATIC)
     };

@@ -38,6 +38,7 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     // CPython's `type` inherits `PyType_GenericAlloc` from `object` when readied; extensions
     // call it directly (pybind11 allocates its metaclass with `PyType_Type.tp_alloc`).
     tp_alloc: Some(crate::objimpl::PyType_GenericAlloc),
+    tp_methods: (&raw mut crate::typeobject::TYPE_METHODS).cast(),
     // Calling a type goes through its own `tp_vectorcall` when it has one (CPython's
     // `type` sets this offset and the flag; a NULL `tp_vectorcall` falls back to `type_call`).
     tp_vectorcall_offset: std::mem::offset_of!(PyTypeObject, tp_vectorcall) as Py_ssize_t,
