@@ -48,9 +48,9 @@ pub(crate) use objects::{
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{
-    ceval, ceval_gil, critical_section, extcall, ffi_guard, getargs, import, initconfig, lock,
-    modsupport, module_lock, objimpl, pyctype, pyerrors, pylifecycle, pymem, pystate, pystrtod,
-    pythread, qsbr, refcount, structmember, sync, wait_record, warnings,
+    ceval, ceval_gil, critical_section, extcall, ffi_guard, formatter_unicode, getargs, import,
+    initconfig, lock, modsupport, module_lock, objimpl, pyctype, pyerrors, pylifecycle, pymem,
+    pystate, pystrtod, pythread, qsbr, refcount, structmember, sync, wait_record, warnings,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use surface::{static_data, stubs};

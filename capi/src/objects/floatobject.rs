@@ -84,7 +84,8 @@ use crate::methodobject::{METH_FASTCALL, METH_NOARGS};
 use crate::pyport::Py_ssize_t;
 use std::ffi::c_void;
 
-static mut FLOAT_METHODS: [crate::methodobject::PyMethodDef; 11] = [
+static mut FLOAT_METHODS: [crate::methodobject::PyMethodDef; 12] = [
+    crate::bytes_methods::def!(c"__format__", o, float_format),
     crate::bytes_methods::def!(c"fromhex", class_o, m_fromhex),
     crate::bytes_methods::def!(c"from_number", class_o, m_from_number),
     method(c"is_integer", float_is_integer as *mut c_void, METH_NOARGS),
@@ -1377,6 +1378,17 @@ unsafe fn m_from_number(cls: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
         match real_value(x) {
             Ok(v) => of_class(cls, v),
             Err(()) => null_mut(),
+        }
+    }
+}
+
+/// `float.__format__(format_spec)`.
+unsafe fn float_format(op: *mut PyObject, spec: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live float.
+    unsafe {
+        match crate::formatter_unicode::spec_arg(spec) {
+            Some(sp) => crate::formatter_unicode::format_float(value(op), sp),
+            None => null_mut(),
         }
     }
 }

@@ -51,6 +51,12 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     )
 };
 
+/// `object.__format__`.
+static mut OBJECT_METHODS: [crate::methodobject::PyMethodDef; 2] = [
+    crate::bytes_methods::def!(c"__format__", o, crate::formatter_unicode::format_object),
+    crate::methodobject::PyMethodDef::END,
+];
+
 /// `object.__class__`.
 static mut OBJECT_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
     crate::descrobject::PyGetSetDef {
@@ -171,6 +177,7 @@ unsafe fn compatible_for_assignment(
 #[export]
 pub static mut PyBaseObject_Type: PyTypeObject = PyTypeObject {
     tp_getset: (&raw mut OBJECT_GETSET).cast(),
+    tp_methods: (&raw mut OBJECT_METHODS).cast(),
     tp_getattro: Some(PyObject_GenericGetAttr),
     tp_setattro: Some(PyObject_GenericSetAttr),
     tp_repr: Some(object_repr),

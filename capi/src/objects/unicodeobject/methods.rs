@@ -503,7 +503,8 @@ strip_method!(str_lstrip, "lstrip", true, false);
 strip_method!(str_rstrip, "rstrip", false, true);
 
 /// `str`'s method table (`tp_methods` of `PyUnicode_Type`).
-pub(super) static mut STR_METHODS: [PyMethodDef; 16] = [
+pub(super) static mut STR_METHODS: [PyMethodDef; 17] = [
+    crate::bytes_methods::def!(c"__format__", o, str_format_spec),
     method(c"lower", str_lower as Noargs as *mut c_void, METH_NOARGS),
     method(c"upper", str_upper as Noargs as *mut c_void, METH_NOARGS),
     method(c"join", str_join as Noargs as *mut c_void, METH_O),
@@ -541,3 +542,18 @@ pub(super) static mut STR_METHODS: [PyMethodDef; 16] = [
     method(c"rstrip", str_rstrip as Fast as *mut c_void, METH_FASTCALL),
     PyMethodDef::END,
 ];
+
+/// `str.__format__(format_spec)`.
+unsafe fn str_format_spec(op: *mut PyObject, spec: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live str.
+    unsafe {
+        let Some(sp) = crate::formatter_unicode::spec_arg(spec) else {
+            return null_mut();
+        };
+        let text: String = chars(op)
+            .into_iter()
+            .map(|u| char::from_u32(u).unwrap_or('\u{fffd}'))
+            .collect();
+        crate::formatter_unicode::format_str(&text, sp)
+    }
+}
