@@ -213,7 +213,7 @@ unsafe extern "C" fn b_repr(_m: *mut PyObject, o: *mut PyObject) -> *mut PyObjec
     crate::ffi_guard::guard("repr", null_mut(), || unsafe { crate::object::repr(o) })
 }
 
-unsafe extern "C" fn b_ascii(_m: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe extern "C" fn b_ascii(_m: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
     crate::ffi_guard::guard("ascii", null_mut(), || {
         // SAFETY: `o` is the live argument.
         let r = unsafe { crate::object::repr(o) };

@@ -1319,11 +1319,8 @@ fn split_units(s: &[u32], sep: Option<&[u32]>, maxsplit: Py_ssize_t) -> Vec<Vec<
                     break;
                 }
                 if out.len() == max {
-                    let mut end = n;
-                    while end > i && is_space(s[end - 1]) {
-                        end -= 1;
-                    }
-                    out.push(s[i..end].to_vec());
+                    // the rest as it is (its trailing whitespace stays, as in CPython)
+                    out.push(s[i..].to_vec());
                     break;
                 }
                 let st = i;
