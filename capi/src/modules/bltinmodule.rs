@@ -150,8 +150,8 @@ fn build() -> *mut PyObject {
             decref(eg);
         }
         let tables: [(*mut PyMethodDef, usize); 2] = [
-            ((&raw mut METHODS).cast(), (*(&raw mut METHODS)).len()),
-            ((&raw mut METHODS2).cast(), (*(&raw mut METHODS2)).len()),
+            ((&raw mut METHODS).cast(), N_METHODS),
+            ((&raw mut METHODS2).cast(), N_METHODS2),
         ];
         for (table, len) in tables {
             for i in 0..len {
@@ -653,7 +653,9 @@ const fn def(name: &'static CStr, f: *mut c_void, flags: c_int) -> PyMethodDef {
     }
 }
 
-static mut METHODS: [PyMethodDef; 18] = [
+const N_METHODS: usize = 18;
+
+static mut METHODS: [PyMethodDef; N_METHODS] = [
     def(c"len", b_len as *mut c_void, METH_O),
     def(c"repr", b_repr as *mut c_void, METH_O),
     def(c"ascii", b_ascii as *mut c_void, METH_O),
@@ -1257,7 +1259,9 @@ python_only!(
     p_quit "quit"
 );
 
-static mut METHODS2: [PyMethodDef; 32] = [
+const N_METHODS2: usize = 32;
+
+static mut METHODS2: [PyMethodDef; N_METHODS2] = [
     bdef!(c"all", o, f_all),
     bdef!(c"any", o, f_any),
     bdef!(c"bin", o, f_bin),

@@ -584,6 +584,9 @@ unsafe fn m_endswith(op: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
     unsafe { tailmatch("endswith", op, a, true) }
 }
 
+/// The receiver's bytes, the needle and the adjusted bounds of a search.
+type Search<'a> = (Cow<'a, [u8]>, Vec<u8>, usize, usize);
+
 /// The common part of find/rfind/index/rindex/count: the data, needle and adjusted bounds.
 ///
 /// # Safety
@@ -592,7 +595,7 @@ unsafe fn search_args<'a>(
     name: &str,
     op: *mut PyObject,
     a: &[*mut PyObject],
-) -> Result<(Cow<'a, [u8]>, Vec<u8>, usize, usize), ()> {
+) -> Result<Search<'a>, ()> {
     if !nargs(name, a.len() as Py_ssize_t, 1, 3) {
         return Err(());
     }
@@ -1369,7 +1372,7 @@ unsafe fn m_translate(
         if a.is_empty() || a[0].is_null() {
             return raise(
                 &raw mut EXC_TypeError,
-                &format!("translate() missing required argument 'table' (pos 1)"),
+                "translate() missing required argument 'table' (pos 1)",
             );
         }
         let table = if a[0] == none() {

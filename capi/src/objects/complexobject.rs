@@ -733,6 +733,29 @@ pub fn _Py_c_abs(a: Py_complex) -> f64 {
     r
 }
 
+/// `complex.from_number(number)` (a class method): a complex as is, a real number with a zero
+/// imaginary part; strings are refused. A subclass is called with the result.
+unsafe fn complex_from_number(cls: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O | METH_CLASS: a live class and argument.
+    unsafe {
+        let v = if is_complex(x) {
+            value(x)
+        } else {
+            match crate::floatobject::real_value(x) {
+                Ok(f) => c(f, 0.0),
+                Err(()) => return std::ptr::null_mut(),
+            }
+        };
+        let r = from_complex(v);
+        if r.is_null() || cls == (&raw mut PyComplex_Type).cast() {
+            return r;
+        }
+        let out = crate::abstract_::call_args(cls, &[r]);
+        crate::refcount::decref(r);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -767,28 +790,5 @@ mod tests {
         for bad in ["1 + 2j", "1+2", "abc", "", "()", "1j+2"] {
             assert_eq!(parse_complex(bad), None, "{bad}");
         }
-    }
-}
-
-/// `complex.from_number(number)` (a class method): a complex as is, a real number with a zero
-/// imaginary part; strings are refused. A subclass is called with the result.
-unsafe fn complex_from_number(cls: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
-    // SAFETY: METH_O | METH_CLASS: a live class and argument.
-    unsafe {
-        let v = if is_complex(x) {
-            value(x)
-        } else {
-            match crate::floatobject::real_value(x) {
-                Ok(f) => c(f, 0.0),
-                Err(()) => return std::ptr::null_mut(),
-            }
-        };
-        let r = from_complex(v);
-        if r.is_null() || cls == (&raw mut PyComplex_Type).cast() {
-            return r;
-        }
-        let out = crate::abstract_::call_args(cls, &[r]);
-        crate::refcount::decref(r);
-        out
     }
 }

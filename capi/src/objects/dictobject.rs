@@ -1873,6 +1873,74 @@ pub unsafe fn PyDict_PopString(
     }
 }
 
+// ---- dict.fromkeys / dict.popitem ---------------------------------------------------------------
+
+/// `dict.fromkeys(iterable, value=None, /)` (a class method: a subclass gets an instance of
+/// itself, filled through `__setitem__` when it is not an exact dict).
+unsafe fn m_fromkeys(cls: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
+    if !crate::unicodeobject::methods::nargs("fromkeys", a.len() as Py_ssize_t, 1, 2) {
+        return null_mut();
+    }
+    // SAFETY: METH_FASTCALL | METH_CLASS: a live class and live arguments.
+    unsafe {
+        let v = a.get(1).copied().unwrap_or(crate::object::none());
+        let d = crate::abstract_::call_args(cls, &[]);
+        if d.is_null() {
+            return d;
+        }
+        let keys = match crate::iterobject::collect(a[0]) {
+            Ok(k) => k,
+            Err(()) => {
+                decref(d);
+                return null_mut();
+            }
+        };
+        let exact = crate::object::ty(d) == &raw mut PyDict_Type;
+        for &k in &keys {
+            let r = if exact {
+                PyDict_SetItem(d, k, v)
+            } else {
+                crate::abstract_::PyObject_SetItem(d, k, v)
+            };
+            if r < 0 {
+                crate::iterobject::release_all(keys);
+                decref(d);
+                return null_mut();
+            }
+        }
+        crate::iterobject::release_all(keys);
+        d
+    }
+}
+
+/// `dict.popitem()`: removes and returns the last (key, value) pair.
+unsafe fn m_popitem(d: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS on a live dict.
+    unsafe {
+        // the last entry, its references taken while the dict still holds its own (so the
+        // ones given back on the way never free anything)
+        let mut last: Option<(*mut PyObject, *mut PyObject)> = None;
+        map_entries(d, |k, v| {
+            if let Some((pk, pv)) = last.replace((new_ref(k), new_ref(v))) {
+                decref(pk);
+                decref(pv);
+            }
+        });
+        let Some((k, v)) = last else {
+            let msg = crate::unicodeobject::from_str("popitem(): dictionary is empty");
+            crate::pyerrors::set_object((&raw mut crate::pyerrors::EXC_KeyError).cast(), msg);
+            crate::refcount::xdecref(msg);
+            return null_mut();
+        };
+        if del_item(d, k) < 0 {
+            decref(k);
+            decref(v);
+            return null_mut();
+        }
+        crate::bytes_methods::own_tuple(&[k, v])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1990,73 +2058,5 @@ mod tests {
             decref(vv);
             decref(d);
         }
-    }
-}
-
-// ---- dict.fromkeys / dict.popitem ---------------------------------------------------------------
-
-/// `dict.fromkeys(iterable, value=None, /)` (a class method: a subclass gets an instance of
-/// itself, filled through `__setitem__` when it is not an exact dict).
-unsafe fn m_fromkeys(cls: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
-    if !crate::unicodeobject::methods::nargs("fromkeys", a.len() as Py_ssize_t, 1, 2) {
-        return null_mut();
-    }
-    // SAFETY: METH_FASTCALL | METH_CLASS: a live class and live arguments.
-    unsafe {
-        let v = a.get(1).copied().unwrap_or(crate::object::none());
-        let d = crate::abstract_::call_args(cls, &[]);
-        if d.is_null() {
-            return d;
-        }
-        let keys = match crate::iterobject::collect(a[0]) {
-            Ok(k) => k,
-            Err(()) => {
-                decref(d);
-                return null_mut();
-            }
-        };
-        let exact = crate::object::ty(d) == &raw mut PyDict_Type;
-        for &k in &keys {
-            let r = if exact {
-                PyDict_SetItem(d, k, v)
-            } else {
-                crate::abstract_::PyObject_SetItem(d, k, v)
-            };
-            if r < 0 {
-                crate::iterobject::release_all(keys);
-                decref(d);
-                return null_mut();
-            }
-        }
-        crate::iterobject::release_all(keys);
-        d
-    }
-}
-
-/// `dict.popitem()`: removes and returns the last (key, value) pair.
-unsafe fn m_popitem(d: *mut PyObject) -> *mut PyObject {
-    // SAFETY: METH_NOARGS on a live dict.
-    unsafe {
-        // the last entry, its references taken while the dict still holds its own (so the
-        // ones given back on the way never free anything)
-        let mut last: Option<(*mut PyObject, *mut PyObject)> = None;
-        map_entries(d, |k, v| {
-            if let Some((pk, pv)) = last.replace((new_ref(k), new_ref(v))) {
-                decref(pk);
-                decref(pv);
-            }
-        });
-        let Some((k, v)) = last else {
-            let msg = crate::unicodeobject::from_str("popitem(): dictionary is empty");
-            crate::pyerrors::set_object((&raw mut crate::pyerrors::EXC_KeyError).cast(), msg);
-            crate::refcount::xdecref(msg);
-            return null_mut();
-        };
-        if del_item(d, k) < 0 {
-            decref(k);
-            decref(v);
-            return null_mut();
-        }
-        crate::bytes_methods::own_tuple(&[k, v])
     }
 }

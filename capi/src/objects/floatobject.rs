@@ -1140,31 +1140,6 @@ pub unsafe fn PyFloat_Unpack2(p: *const u8, le: c_int) -> f64 {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reprs() {
-        for (v, s) in [
-            (1e16, "1e+16"),
-            (0.1, "0.1"),
-            (1.0, "1.0"),
-            (-0.0, "-0.0"),
-            (1e-5, "1e-05"),
-            (0.0001, "0.0001"),
-            (123456789012345.0, "123456789012345.0"),
-            (1.2345678901234567e16, "1.2345678901234568e+16"),
-            (5e-324, "5e-324"),
-            (f64::MAX, "1.7976931348623157e+308"),
-            (f64::INFINITY, "inf"),
-            (f64::NAN, "nan"),
-        ] {
-            assert_eq!(repr_f64(v), s);
-        }
-    }
-}
-
 // ---- float.fromhex / float.from_number ----------------------------------------------------------
 
 /// `m * 2**e` (plus a sticky bit for nonzero digits beyond `m`) correctly rounded to a double,
@@ -1389,6 +1364,31 @@ unsafe fn float_format(op: *mut PyObject, spec: *mut PyObject) -> *mut PyObject 
         match crate::formatter_unicode::spec_arg(spec) {
             Some(sp) => crate::formatter_unicode::format_float(value(op), sp),
             None => null_mut(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reprs() {
+        for (v, s) in [
+            (1e16, "1e+16"),
+            (0.1, "0.1"),
+            (1.0, "1.0"),
+            (-0.0, "-0.0"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (123456789012345.0, "123456789012345.0"),
+            (1.2345678901234567e16, "1.2345678901234568e+16"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (f64::INFINITY, "inf"),
+            (f64::NAN, "nan"),
+        ] {
+            assert_eq!(repr_f64(v), s);
         }
     }
 }

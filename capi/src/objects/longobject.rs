@@ -2835,6 +2835,17 @@ fn long_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject {
     })
 }
 
+/// `int.__format__(format_spec)`.
+unsafe fn long_format(op: *mut PyObject, spec: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live int.
+    unsafe {
+        match crate::formatter_unicode::spec_arg(spec) {
+            Some(sp) => crate::formatter_unicode::format_int(op, sp),
+            None => std::ptr::null_mut(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2890,17 +2901,6 @@ mod tests {
             assert_eq!(PyLong_AsUnsignedLong(n), c_ulong::MAX);
             let e = crate::pyerrors::take_exception().unwrap();
             assert_eq!(e.message, "can't convert negative value to unsigned int");
-        }
-    }
-}
-
-/// `int.__format__(format_spec)`.
-unsafe fn long_format(op: *mut PyObject, spec: *mut PyObject) -> *mut PyObject {
-    // SAFETY: METH_O on a live int.
-    unsafe {
-        match crate::formatter_unicode::spec_arg(spec) {
-            Some(sp) => crate::formatter_unicode::format_int(op, sp),
-            None => std::ptr::null_mut(),
         }
     }
 }

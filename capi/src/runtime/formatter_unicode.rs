@@ -368,7 +368,7 @@ fn float_body(f: f64, t: Option<char>, precision: Option<usize>, alt: bool) -> S
         return if upper { "INF".into() } else { "inf".into() };
     }
     let a = f.abs();
-    let out = match t {
+    match t {
         Some('f' | 'F') => {
             let r = format!("{:.*}", precision.unwrap_or(6), a);
             if alt && !r.contains('.') { r + "." } else { r }
@@ -396,8 +396,7 @@ fn float_body(f: f64, t: Option<char>, precision: Option<usize>, alt: bool) -> S
             None => crate::floatobject::repr_f64(a),
             Some(p) => general(a, p.max(1), alt, upper, true),
         },
-    };
-    out
+    }
 }
 
 /// The 'g' presentation with `p` significant digits; `keep_point` for the no-type form
