@@ -394,7 +394,7 @@ pub use crate::runtime::pythread::{
 pub use crate::runtime::refcount::{
     _Py_Dealloc, _Py_DecRef, _Py_DecRefShared, _Py_DecRefSharedDebug, _Py_GetThreadLocal_Addr,
     _Py_IncRef, _Py_MergeZeroLocalRefcount, _Py_SetRefcnt, Py_DecRef, Py_IncRef, Py_REFCNT,
-    Py_TYPE,
+    Py_TYPE, PyUnstable_Object_EnableDeferredRefcount,
 };
 pub use crate::runtime::structmember::{
     Py_AUDIT_READ, Py_RELATIVE_OFFSET, PyMember_GetOne, PyMember_SetOne,

@@ -759,7 +759,20 @@ pub unsafe fn PyErr_WriteUnraisable(obj: *mut PyObject) {
 #[export]
 pub fn PyErr_Print() {
     if let Some(e) = take_exception() {
-        eprintln!("{}: {}", e.type_name, e.message);
+        let mut text = String::new();
+        if !e.traceback.is_empty() {
+            text.push_str("Traceback (most recent call last):\n");
+            for l in &e.traceback {
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
+        if e.message.is_empty() {
+            text.push_str(&e.type_name);
+        } else {
+            text.push_str(&format!("{}: {}", e.type_name, e.message));
+        }
+        eprintln!("{text}");
     }
 }
 
