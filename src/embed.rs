@@ -1104,10 +1104,22 @@ impl Host {
 
     /// Imports a module by dotted name from the search path (once: a second import gives the
     /// same module object).
+    ///
+    /// gilgate's built-in modules (`datetime`, `collections`, ...) come first, as CPython's
+    /// built-in importer does; the search path is for extension files.
     pub fn import(&mut self, name: &str) -> PyResult<Module> {
         let _g = attach();
         if let Some(m) = self.find_loaded(name) {
             return Ok(m);
+        }
+        if gilgate_capi::host::builtin_module_names().any(|b| b == name) {
+            let m = gilgate_capi::host::import_module(name);
+            // SAFETY: a new reference, or NULL with an exception set.
+            let obj = unsafe { PyRef::from_owned_ptr(m) }?;
+            return Ok(Module {
+                name: name.to_string(),
+                obj,
+            });
         }
         self.load_spec(name)
     }

@@ -19,6 +19,9 @@ pub use crate::moduleobject::{
 /// Files a single-phase module under its def's index (what `PyState_FindModule` reads).
 pub use crate::pystate::add_module;
 
+/// The names of gilgate's built-in modules (those it provides itself, found before any file).
+pub use crate::modules::config::names as builtin_module_names;
+
 /// Calls a single-phase module's `PyInit_<name>` through the extension-call family
 /// (`runtime/extcall.rs`, where issue 9 puts its lock and safe points).
 ///

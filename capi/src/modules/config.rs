@@ -24,7 +24,7 @@ pub(crate) struct Inittab {
 /// gilgate's built-in modules. Start-up readies their static types in this order, so a module
 /// whose types derive from another module's comes after it (`_io` before `sys`: `sys`'s
 /// standard stream type derives from `_io._TextIOBase`).
-pub(crate) static INITTAB: [Inittab; 6] = [
+pub(crate) static INITTAB: &[Inittab] = &[
     Inittab {
         name: "builtins",
         module: crate::bltinmodule::module,
@@ -56,6 +56,11 @@ pub(crate) static INITTAB: [Inittab; 6] = [
         static_types: None,
     },
 ];
+
+/// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    INITTAB.iter().map(|e| e.name)
+}
 
 /// The built-in module named `name`, if gilgate has one.
 pub(crate) fn find(name: &str) -> Option<&'static Inittab> {
@@ -116,7 +121,7 @@ mod tests {
                 include_str!("../runtime/pylifecycle.rs"),
             ),
         ] {
-            for e in &INITTAB {
+            for e in INITTAB {
                 let lit = format!("\"{}\"", e.name);
                 assert!(!src.contains(&lit), "{file} names {lit}: read INITTAB");
             }
