@@ -45,7 +45,8 @@ pub struct PyThreadState {
     pub c_traceobj: *mut PyObject,
     /// The error indicator.
     pub current_exception: *mut PyObject,
-    pub exc_info: *mut c_void,
+    /// The top of the handled-exception stack; never NULL (the bottom is `exc_state`).
+    pub exc_info: *mut _PyErr_StackItem,
     pub dict: *mut PyObject,
     pub gilstate_counter: c_int,
     pub _hole1: c_int,
@@ -64,13 +65,22 @@ pub struct PyThreadState {
     pub datastack_chunk: *mut c_void,
     pub datastack_top: *mut *mut PyObject,
     pub datastack_limit: *mut *mut PyObject,
-    pub exc_state: [usize; 2],
+    pub exc_state: _PyErr_StackItem,
     pub current_executor: *mut PyObject,
     pub dict_global_version: u64,
     pub threading_local_key: *mut PyObject,
     pub threading_local_sentinel: *mut PyObject,
     pub remote_debugger_support: [u8; 520],
     pub datastack_cached_chunk: *mut c_void,
+}
+
+/// `_PyErr_StackItem`: one entry of the handled-exception stack (what `sys.exception()`
+/// answers). Cython walks `exc_info` / `previous_item` directly.
+#[repr(C)]
+pub struct _PyErr_StackItem {
+    /// The exception being handled (owned), or NULL / None.
+    pub exc_value: *mut PyObject,
+    pub previous_item: *mut _PyErr_StackItem,
 }
 
 /// The interpreter state is opaque to extensions; gilgate keeps one zeroed block.
@@ -240,6 +250,8 @@ fn new_state(whence: c_int) -> *mut PyThreadState {
     ts.gilstate_counter = 1;
     ts.state = DETACHED;
     let p = Box::into_raw(ts);
+    // SAFETY: `p` is ours; the bottom of the handled-exception stack lives in the state.
+    unsafe { (*p).exc_info = &raw mut (*p).exc_state };
     {
         let mut r = registry();
         // A state made while the world is stopped starts suspended (it waits in attach).
@@ -310,6 +322,7 @@ fn clear_state(ts: *mut PyThreadState) {
             std::mem::replace(&mut t.dict, null_mut()),
             std::mem::replace(&mut t.async_exc, null_mut()),
             std::mem::replace(&mut t.current_exception, null_mut()),
+            std::mem::replace(&mut t.exc_state.exc_value, null_mut()),
             std::mem::replace(&mut t.context, null_mut()),
             std::mem::replace(&mut t.async_gen_firstiter, null_mut()),
             std::mem::replace(&mut t.async_gen_finalizer, null_mut()),
