@@ -13,7 +13,9 @@ The statements run one after the other in a namespace that holds the module's at
 module under the last part of its name, as `gilgate eval` builds it. An expression's repr is
 printed on its own line; a statement that is not an expression (an assignment) prints nothing. The
 first exception ends the run: its line (the type's __name__, then ": " and str() when that is not
-empty) goes to stderr, exit 1. Only "module" and "exprs" are read; the answer fields are rewritten.
+empty) goes to stderr, exit 1; when extension code added traceback entries to it, CPython's
+"Traceback (most recent call last):" block of those entries comes first and is recorded as the
+case's "traceback" (the header and entry lines). Only "module" and "exprs" are read; the answer fields are rewritten.
 
 Subcommands:
     cases FILE BUILD_DIR [--no-import]   record every case of FILE, importing modules from
@@ -73,6 +75,15 @@ if mode == "2":
             setattr(sys.modules[".".join(parts[:i - 1])], parts[i - 1], pkg)
 def fail(x, code=1):
     text = str(x)
+    if code == 1:
+        # The entries extension code added (the driver's own frames left out), as CPython
+        # prints them, under its header line.
+        import traceback
+        tb = [f for f in traceback.extract_tb(x.__traceback__)
+              if f.filename not in ("<eval>", "<string>")]
+        if tb:
+            print("Traceback (most recent call last):", file=sys.stderr)
+            print("".join(traceback.StackSummary.from_list(tb).format()), end="", file=sys.stderr)
     print(type(x).__name__ + (": " + text if text else ""), file=sys.stderr, flush=True)
     sys.exit(code)
 if no_import:
@@ -155,6 +166,12 @@ def run_case(case, build, no_import, plain_parents=False):
         case["stdout"] = []
     case["exit"] = p.returncode
     case["stderr"] = stderr.rstrip("\n").split("\n")[-1] if p.returncode else None
+    # A traceback block before the last line (only extension code's entries): kept whole.
+    lines = stderr.rstrip("\n").split("\n")
+    if p.returncode == 1 and lines[0] == "Traceback (most recent call last):":
+        case["traceback"] = lines[:-1]
+    else:
+        case.pop("traceback", None)
 
 
 def cmd_cases(path, build, no_import):
