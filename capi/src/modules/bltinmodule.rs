@@ -876,15 +876,39 @@ fn round_float(x: f64, nd: i64) -> f64 {
     let r = if nd >= 0 {
         format!("{:.*}", nd as usize, x).parse::<f64>().unwrap_or(x)
     } else {
-        let p = 10f64.powi((-nd) as i32);
-        let y = x / p;
-        let q = y.round();
-        let q = if (y - y.trunc()).abs() == 0.5 {
-            2.0 * (y / 2.0).round()
-        } else {
-            q
-        };
-        q * p
+        // the exact integer digits, rounded half to even at 10**k, then read back
+        let k = (-nd) as usize;
+        let a = x.abs();
+        let whole = a.trunc();
+        let mut digits: Vec<u8> = format!("{whole:.0}").into_bytes();
+        let frac = a != whole;
+        while digits.len() < k + 1 {
+            digits.insert(0, b'0');
+        }
+        let cut = digits.len() - k;
+        let first = digits[cut];
+        let rest_nonzero = frac || digits[cut + 1..].iter().any(|&d| d != b'0');
+        let odd = (digits[cut - 1] - b'0') % 2 == 1;
+        let up = first > b'5' || (first == b'5' && (rest_nonzero || odd));
+        let mut head: Vec<u8> = digits[..cut].to_vec();
+        if up {
+            let mut i = head.len();
+            loop {
+                if i == 0 {
+                    head.insert(0, b'1');
+                    break;
+                }
+                i -= 1;
+                if head[i] == b'9' {
+                    head[i] = b'0';
+                } else {
+                    head[i] += 1;
+                    break;
+                }
+            }
+        }
+        let text = format!("{}e{k}", String::from_utf8_lossy(&head));
+        text.parse::<f64>().unwrap_or(f64::INFINITY).copysign(x)
     };
     if r == 0.0 { 0.0f64.copysign(x) } else { r }
 }
@@ -941,7 +965,7 @@ unsafe fn f_round(
         }
         if crate::longobject::is_int(x) {
             let Some(d) = nd else {
-                return crate::longobject::index(x);
+                return crate::abstract_::PyNumber_Long(x);
             };
             let i = crate::longobject::index(d);
             if i.is_null() {
@@ -953,7 +977,7 @@ unsafe fn f_round(
                 return null_mut();
             }
             if k >= 0 {
-                return crate::longobject::index(x);
+                return crate::abstract_::PyNumber_Long(x);
             }
             return round_int(x, k);
         }

@@ -562,6 +562,16 @@ unsafe fn m_index(op: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
     }
     // SAFETY: METH_FASTCALL on a live tuple.
     unsafe {
+        // start and stop are ints (or have __index__); None is refused here
+        for &x in a.iter().skip(1) {
+            let nb = (*crate::object::ty(x)).tp_as_number;
+            if nb.is_null() || (*nb).nb_index.is_none() {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    "slice indices must be integers or have an __index__ method",
+                );
+            }
+        }
         let (Ok(lo), Ok(hi)) = (
             crate::unicodeobject::methods::index_arg(a.get(1), 0),
             crate::unicodeobject::methods::index_arg(a.get(2), Py_ssize_t::MAX),

@@ -1498,7 +1498,8 @@ unsafe fn render(s: &[u32], fa: &mut FormatArgs, depth: u32, out: &mut Vec<u32>)
         let mut spec: &[u32] = &[];
         if k < field.len() && field[k] == 0x21 {
             if k + 1 >= field.len() {
-                fmt_err("end of string while looking for conversion specifier");
+                // CPython reads the closing '}' as the conversion and then misses it
+                fmt_err("unmatched '{' in format spec");
                 return Err(());
             }
             conv = Some(field[k + 1]);
