@@ -12,7 +12,7 @@ use crate::methodobject::PyMethodDef;
 use crate::object::{PyObject, none, tname};
 use crate::pyerrors::{EXC_TypeError, EXC_ValueError, raise};
 use crate::pyport::Py_ssize_t;
-use crate::unicodeobject::methods::{bind, count_arg, index_arg, nargs};
+use crate::unicodeobject::methods::{bind, bind_req, count_arg, index_arg, nargs};
 use std::borrow::Cow;
 use std::ffi::CString;
 use std::ptr::null_mut;
@@ -87,6 +87,10 @@ macro_rules! def {
     }};
     ($name:literal, kw, $f:path) => {
         $crate::bytes_methods::def!(@kw $name, $f, crate::methodobject::METH_FASTCALL | crate::methodobject::METH_KEYWORDS)
+    };
+    ($name:literal, static_kw, $f:path) => {
+        $crate::bytes_methods::def!(@kw $name, $f, crate::methodobject::METH_FASTCALL | crate::methodobject::METH_KEYWORDS
+            | crate::methodobject::METH_STATIC)
     };
     ($name:literal, class_kw, $f:path) => {
         $crate::bytes_methods::def!(@kw $name, $f, crate::methodobject::METH_FASTCALL | crate::methodobject::METH_KEYWORDS
@@ -1335,6 +1339,52 @@ unsafe fn m_expandtabs(
 
 // ---- translation --------------------------------------------------------------------------------
 
+/// A static method's keyword check, named as CPython names it (`T.name()`).
+///
+/// # Safety
+/// `kw` NULL or a tuple.
+pub(crate) unsafe fn no_keywords(qualname: &str, kw: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    if !kw.is_null() && !unsafe { crate::tupleobject::items(kw) }.is_empty() {
+        raise(
+            &raw mut EXC_TypeError,
+            &format!("{qualname}() takes no keyword arguments"),
+        );
+        return false;
+    }
+    true
+}
+
+unsafe fn m_maketrans_bytes(
+    _: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL | METH_KEYWORDS | METH_STATIC.
+    unsafe {
+        if !no_keywords("bytes.maketrans", kw) {
+            return null_mut();
+        }
+        m_maketrans(null_mut(), crate::unicodeobject::methods::slice(args, n))
+    }
+}
+
+unsafe fn m_maketrans_bytearray(
+    _: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL | METH_KEYWORDS | METH_STATIC.
+    unsafe {
+        if !no_keywords("bytearray.maketrans", kw) {
+            return null_mut();
+        }
+        m_maketrans(null_mut(), crate::unicodeobject::methods::slice(args, n))
+    }
+}
+
 unsafe fn m_maketrans(_: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
     if !nargs("maketrans", a.len() as Py_ssize_t, 2, 2) {
         return null_mut();
@@ -1366,7 +1416,7 @@ unsafe fn m_translate(
 ) -> *mut PyObject {
     // SAFETY: METH_FASTCALL | METH_KEYWORDS contract.
     unsafe {
-        let Ok(a) = bind("translate", args, n, kw, &["table", "delete"], 1) else {
+        let Ok(a) = bind_req("translate", args, n, kw, &["table", "delete"], 1, 1) else {
             return null_mut();
         };
         if a.is_empty() || a[0].is_null() {
@@ -1430,7 +1480,7 @@ pub(crate) static mut BYTES_METHODS: [PyMethodDef; 45] = [
     def!(c"ljust", fast, m_ljust),
     def!(c"lower", noargs, m_lower),
     def!(c"lstrip", fast, m_lstrip),
-    def!(c"maketrans", static_fast, m_maketrans),
+    def!(c"maketrans", static_kw, m_maketrans_bytes),
     def!(c"partition", o, m_partition),
     def!(c"removeprefix", o, m_removeprefix),
     def!(c"removesuffix", o, m_removesuffix),
@@ -1499,7 +1549,7 @@ pub(crate) static mut BYTEARRAY_METHODS: [PyMethodDef; 52] = [
     def!(c"ljust", fast, m_ljust),
     def!(c"lower", noargs, m_lower),
     def!(c"lstrip", fast, m_lstrip),
-    def!(c"maketrans", static_fast, m_maketrans),
+    def!(c"maketrans", static_kw, m_maketrans_bytearray),
     def!(c"partition", o, m_partition),
     def!(c"removeprefix", o, m_removeprefix),
     def!(c"removesuffix", o, m_removesuffix),

@@ -739,9 +739,15 @@ unsafe fn m_cast(
 ) -> *mut PyObject {
     // SAFETY: METH_FASTCALL | METH_KEYWORDS on a live memoryview.
     unsafe {
-        let Ok(a) =
-            crate::unicodeobject::methods::bind("cast", args, n, kw, &["format", "shape"], 0)
-        else {
+        let Ok(a) = crate::unicodeobject::methods::bind_req(
+            "cast",
+            args,
+            n,
+            kw,
+            &["format", "shape"],
+            0,
+            1,
+        ) else {
             return null_mut();
         };
         if !live(op) {

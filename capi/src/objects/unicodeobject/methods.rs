@@ -109,6 +109,57 @@ pub(crate) unsafe fn bind(
     }
 }
 
+/// [`bind`] with the first `required` parameters required, checked in argument clinic's order:
+/// too few positional-only arguments, then a missing required one, then unknown keywords.
+///
+/// # Safety
+/// As [`bind`].
+pub(crate) unsafe fn bind_req(
+    name: &str,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+    kwnames: *mut PyObject,
+    params: &[&str],
+    pos_only: usize,
+    required: usize,
+) -> Result<Vec<*mut PyObject>, ()> {
+    let need_pos = required.min(pos_only);
+    if (n as usize) < need_pos {
+        raise(
+            &raw mut EXC_TypeError,
+            &format!(
+                "{name}() takes at least {need_pos} positional argument{} ({n} given)",
+                if need_pos == 1 { "" } else { "s" }
+            ),
+        );
+        return Err(());
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        let names = if kwnames.is_null() {
+            &[][..]
+        } else {
+            crate::tupleobject::items(kwnames)
+        };
+        for i in 0..required {
+            let given =
+                i < n as usize || names.iter().any(|&k| super::as_str(k) == Some(params[i]));
+            if !given {
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!(
+                        "{name}() missing required argument '{}' (pos {})",
+                        params[i],
+                        i + 1
+                    ),
+                );
+                return Err(());
+            }
+        }
+        bind(name, args, n, kwnames, params, pos_only)
+    }
+}
+
 /// An optional slice index (`None` or absent: `default`), as `_PyEval_SliceIndex` reads it.
 ///
 /// # Safety
@@ -524,7 +575,7 @@ pub(super) static mut STR_METHODS: [PyMethodDef; 49] = [
     crate::bytes_methods::def!(c"istitle", noargs, str_istitle),
     crate::bytes_methods::def!(c"isupper", noargs, str_isupper),
     crate::bytes_methods::def!(c"ljust", fast, str_ljust),
-    crate::bytes_methods::def!(c"maketrans", static_fast, str_maketrans),
+    crate::bytes_methods::def!(c"maketrans", static_kw, str_maketrans_kw),
     crate::bytes_methods::def!(c"partition", o, str_partition),
     crate::bytes_methods::def!(c"removeprefix", o, str_removeprefix),
     crate::bytes_methods::def!(c"removesuffix", o, str_removesuffix),
@@ -1131,6 +1182,21 @@ unsafe fn str_splitlines(
             return null_mut();
         }
         super::PyUnicode_Splitlines(op, keep)
+    }
+}
+
+unsafe fn str_maketrans_kw(
+    _: *mut PyObject,
+    args: *const *mut PyObject,
+    n: Py_ssize_t,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL | METH_KEYWORDS | METH_STATIC.
+    unsafe {
+        if !crate::bytes_methods::no_keywords("str.maketrans", kw) {
+            return null_mut();
+        }
+        str_maketrans(null_mut(), slice(args, n))
     }
 }
 
