@@ -141,17 +141,12 @@ pub(crate) unsafe fn bind_req(
         } else {
             crate::tupleobject::items(kwnames)
         };
-        for i in 0..required {
-            let given =
-                i < n as usize || names.iter().any(|&k| super::as_str(k) == Some(params[i]));
+        for (i, p) in params.iter().enumerate().take(required) {
+            let given = i < n as usize || names.iter().any(|&k| super::as_str(k) == Some(*p));
             if !given {
                 raise(
                     &raw mut EXC_TypeError,
-                    &format!(
-                        "{name}() missing required argument '{}' (pos {})",
-                        params[i],
-                        i + 1
-                    ),
+                    &format!("{name}() missing required argument '{p}' (pos {})", i + 1),
                 );
                 return Err(());
             }
