@@ -431,17 +431,43 @@ unsafe extern "C" fn b_hasattr(
 }
 
 /// `min`/`max` over one iterable or several positional arguments (no `key`/`default`).
-fn min_max(name: &'static str, a: *mut PyObject, op: c_int) -> *mut PyObject {
+/// `min`/`max(iterable, *, key=None, default=...)` or `(a, b, *args, key=None)`.
+fn min_max(name: &'static str, a: *mut PyObject, kw: *mut PyObject, op: c_int) -> *mut PyObject {
     crate::ffi_guard::guard(name, null_mut(), || {
-        // SAFETY: `a` is the live args tuple of a METH_VARARGS call.
+        // SAFETY: `a` is the live args tuple of a METH_VARARGS | METH_KEYWORDS call, `kw` NULL
+        // or a dict.
         let items = unsafe { crate::tupleobject::items(a) };
-        let it = match items.len() {
-            0 => {
-                return raise(
-                    &raw mut EXC_TypeError,
-                    &format!("{name} expected at least 1 argument, got 0"),
-                );
+        if items.is_empty() {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!("{name} expected at least 1 argument, got 0"),
+            );
+        }
+        let (mut key, mut default) = (null_mut(), null_mut());
+        if !kw.is_null() {
+            // SAFETY: a live dict of keyword arguments.
+            for (k, v) in unsafe { crate::dictobject::entries(kw) } {
+                // SAFETY: keyword names are str.
+                match unsafe { crate::unicodeobject::as_str(k) }.unwrap_or("") {
+                    "key" => key = v,
+                    "default" => default = v,
+                    other => {
+                        return raise_type(&format!(
+                            "{name}() got an unexpected keyword argument '{other}'"
+                        ));
+                    }
+                }
             }
+        }
+        if key == crate::object::none() {
+            key = null_mut();
+        }
+        if !default.is_null() && items.len() > 1 {
+            return raise_type(&format!(
+                "Cannot specify a default for {name}() with multiple positional arguments"
+            ));
+        }
+        let it = match items.len() {
             // SAFETY: a live argument.
             1 => unsafe { PyObject_GetIter(items[0]) },
             // SAFETY: the live args tuple.
@@ -450,57 +476,103 @@ fn min_max(name: &'static str, a: *mut PyObject, op: c_int) -> *mut PyObject {
         if it.is_null() {
             return it;
         }
-        let mut best: *mut PyObject = null_mut();
+        // (item, its key) of the best so far
+        let mut best: Option<(*mut PyObject, *mut PyObject)> = None;
+        let release = |b: Option<(*mut PyObject, *mut PyObject)>| {
+            if let Some((x, k)) = b {
+                // SAFETY: our references.
+                unsafe {
+                    decref(x);
+                    decref(k);
+                }
+            }
+        };
         loop {
             // SAFETY: a live iterator.
             let x = unsafe { PyIter_Next(it) };
             if x.is_null() {
                 break;
             }
-            if best.is_null() {
-                best = x;
-                continue;
+            let kx = if key.is_null() {
+                // SAFETY: a live item.
+                unsafe { crate::refcount::new_ref(x) }
+            } else {
+                // SAFETY: live callable and item.
+                unsafe { crate::abstract_::call_args(key, &[x]) }
+            };
+            if kx.is_null() {
+                // SAFETY: our references.
+                unsafe {
+                    decref(x);
+                    decref(it);
+                }
+                release(best);
+                return null_mut();
             }
+            let Some((_, bk)) = best else {
+                best = Some((x, kx));
+                continue;
+            };
             // SAFETY: live objects.
-            match unsafe { PyObject_RichCompareBool(x, best, op) } {
+            match unsafe { PyObject_RichCompareBool(kx, bk, op) } {
                 r if r < 0 => {
                     // SAFETY: our references.
                     unsafe {
                         decref(x);
-                        decref(best);
+                        decref(kx);
                         decref(it);
                     }
+                    release(best);
                     return null_mut();
                 }
-                // SAFETY: our reference, released here.
-                0 => unsafe { decref(x) },
-                // SAFETY: our references.
-                _ => unsafe { decref(std::mem::replace(&mut best, x)) },
+                0 => {
+                    // SAFETY: our references.
+                    unsafe {
+                        decref(x);
+                        decref(kx);
+                    }
+                }
+                _ => release(best.replace((x, kx))),
             }
         }
         // SAFETY: our reference.
         unsafe { decref(it) };
         if crate::pyerrors::occurred() {
-            // SAFETY: our reference (or NULL).
-            unsafe { xdecref(best) };
+            release(best);
             return null_mut();
         }
-        if best.is_null() {
-            return crate::pyerrors::raise(
+        match best {
+            Some((x, k)) => {
+                // SAFETY: our reference.
+                unsafe { decref(k) };
+                x
+            }
+            None if !default.is_null() => {
+                // SAFETY: a live default.
+                unsafe { crate::refcount::new_ref(default) }
+            }
+            None => crate::pyerrors::raise(
                 &raw mut crate::pyerrors::EXC_ValueError,
                 &format!("{name}() iterable argument is empty"),
-            );
+            ),
         }
-        best
     })
 }
 
-unsafe extern "C" fn b_min(_m: *mut PyObject, a: *mut PyObject) -> *mut PyObject {
-    min_max("min", a, 0) // Py_LT
+unsafe extern "C" fn b_min(
+    _m: *mut PyObject,
+    a: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    min_max("min", a, kw, 0) // Py_LT
 }
 
-unsafe extern "C" fn b_max(_m: *mut PyObject, a: *mut PyObject) -> *mut PyObject {
-    min_max("max", a, 4) // Py_GT
+unsafe extern "C" fn b_max(
+    _m: *mut PyObject,
+    a: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    min_max("max", a, kw, 4) // Py_GT
 }
 
 /// `sum(iterable, /, start=0)` (METH_FASTCALL | METH_KEYWORDS), with argument clinic's texts.
@@ -627,6 +699,24 @@ unsafe extern "C" fn b_print(
             let (Ok(sep), Ok(end)) = (opt("sep"), opt("end")) else {
                 return null_mut();
             };
+            let (mut file, mut flush) = (null_mut(), null_mut());
+            if !kw.is_null() {
+                for (k, v) in crate::dictobject::entries(kw) {
+                    match crate::unicodeobject::as_str(k).unwrap_or("") {
+                        "sep" | "end" => {}
+                        "file" => file = v,
+                        "flush" => flush = v,
+                        other => {
+                            return raise_type(&format!(
+                                "print() got an unexpected keyword argument '{other}'"
+                            ));
+                        }
+                    }
+                }
+            }
+            if file == crate::object::none() {
+                file = null_mut();
+            }
             let mut out = String::new();
             for (i, &o) in crate::tupleobject::items(a).iter().enumerate() {
                 if i > 0 {
@@ -640,7 +730,30 @@ unsafe extern "C" fn b_print(
                 decref(s);
             }
             out.push_str(end.as_deref().unwrap_or("\n"));
-            crate::sysmodule::write_std(1, out.as_bytes());
+            if file.is_null() {
+                crate::sysmodule::write_std(1, out.as_bytes());
+            } else {
+                let text = crate::unicodeobject::from_str(&out);
+                let r = crate::abstract_::call_method(file, "write", &[text]);
+                decref(text);
+                if r.is_null() {
+                    return r;
+                }
+                decref(r);
+            }
+            if !flush.is_null() {
+                match crate::object::PyObject_IsTrue(flush) {
+                    t if t < 0 => return null_mut(),
+                    1 if !file.is_null() => {
+                        let r = crate::abstract_::call_method(file, "flush", &[]);
+                        if r.is_null() {
+                            return r;
+                        }
+                        decref(r);
+                    }
+                    _ => {}
+                }
+            }
             crate::object::new_none()
         }
     })
@@ -672,8 +785,8 @@ static mut METHODS: [PyMethodDef; N_METHODS] = [
     def(c"getattr", b_getattr as *mut c_void, METH_FASTCALL),
     def(c"setattr", b_setattr as *mut c_void, METH_FASTCALL),
     def(c"hasattr", b_hasattr as *mut c_void, METH_FASTCALL),
-    def(c"min", b_min as *mut c_void, METH_VARARGS),
-    def(c"max", b_max as *mut c_void, METH_VARARGS),
+    def(c"min", b_min as *mut c_void, METH_VARARGS | METH_KEYWORDS),
+    def(c"max", b_max as *mut c_void, METH_VARARGS | METH_KEYWORDS),
     def(c"sum", b_sum as *mut c_void, METH_FASTCALL | METH_KEYWORDS),
     def(
         c"print",
@@ -704,7 +817,7 @@ pub fn PyEval_GetGlobals() -> *mut PyObject {
 // ---- the rest of CPython 3.14's builtin functions --------------------------------------------
 
 use crate::bytes_methods::def as bdef;
-use crate::unicodeobject::methods::{bind, nargs};
+use crate::unicodeobject::methods::{bind_req, nargs};
 
 /// `all`/`any`: whether every (some) item is true.
 unsafe fn truth_scan(o: *mut PyObject, want: bool) -> *mut PyObject {
@@ -845,7 +958,7 @@ unsafe fn f_pow(
 ) -> *mut PyObject {
     // SAFETY: METH_FASTCALL | METH_KEYWORDS.
     unsafe {
-        let Ok(a) = bind("pow", args, n, kw, &["base", "exp", "mod"], 0) else {
+        let Ok(a) = bind_req("pow", args, n, kw, &["base", "exp", "mod"], 0, 2) else {
             return null_mut();
         };
         for (i, p) in ["base", "exp"].iter().enumerate() {
@@ -921,7 +1034,7 @@ unsafe fn f_round(
 ) -> *mut PyObject {
     // SAFETY: METH_FASTCALL | METH_KEYWORDS.
     unsafe {
-        let Ok(a) = bind("round", args, n, kw, &["number", "ndigits"], 0) else {
+        let Ok(a) = bind_req("round", args, n, kw, &["number", "ndigits"], 0, 1) else {
             return null_mut();
         };
         let Some(&x) = a.first().filter(|x| !x.is_null()) else {
