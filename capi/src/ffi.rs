@@ -130,7 +130,12 @@ pub use crate::objects::floatobject::{
     PyFloat_GetMin, PyFloat_Pack2, PyFloat_Pack4, PyFloat_Pack8, PyFloat_Type, PyFloat_Unpack2,
     PyFloat_Unpack4, PyFloat_Unpack8, PyFloatObject,
 };
-pub use crate::objects::funcobject::{PyStaticMethod_New, PyStaticMethod_Type};
+pub use crate::objects::classobject::{
+    PyMethod_Function, PyMethod_New, PyMethod_Self, PyMethod_Type,
+};
+pub use crate::objects::funcobject::{
+    PyClassMethod_New, PyClassMethod_Type, PyStaticMethod_New, PyStaticMethod_Type,
+};
 pub use crate::objects::iterobject::{
     PyCallIter_New, PyCallIter_Type, PySeqIter_New, PySeqIter_Type,
 };

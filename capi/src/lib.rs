@@ -36,12 +36,13 @@ mod surface;
 pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
-    binascii, bltinmodule, config, datetime, iomodule, sysmodule, timemodule,
+    abc, binascii, bltinmodule, config, datetime, iomodule, sysmodule, timemodule,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use objects::{
-    abstract_, boolobject, bytearrayobject, bytesobject, complexobject, descrobject, dictobject,
+    abstract_, boolobject, bytearrayobject, bytesobject, classobject, complexobject, descrobject,
+    dictobject,
     exceptions, floatobject, funcobject, iterobject, longobject, memoryobject, methodobject,
     moduleobject, object, pybuffer, pycapsule, rangeobject, setobject, sliceobject, structseq,
     tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,

@@ -26,7 +26,6 @@ unsafe extern "C" {
     static mut PyComplex_Type: PyTypeObject;
     static mut PyProperty_Type: PyTypeObject;
     static mut PyStaticMethod_Type: PyTypeObject;
-    static mut PyClassMethod_Type: PyTypeObject;
     static mut PyEnum_Type: PyTypeObject;
     static mut PyReversed_Type: PyTypeObject;
     static mut PyFilter_Type: PyTypeObject;
@@ -88,7 +87,7 @@ fn types() -> Vec<(&'static str, *mut PyTypeObject)> {
         ("complex", &raw mut PyComplex_Type),
         ("property", &raw mut PyProperty_Type),
         ("staticmethod", &raw mut PyStaticMethod_Type),
-        ("classmethod", &raw mut PyClassMethod_Type),
+        ("classmethod", &raw mut crate::funcobject::PyClassMethod_Type),
         ("enumerate", &raw mut PyEnum_Type),
         ("reversed", &raw mut PyReversed_Type),
         ("filter", &raw mut PyFilter_Type),

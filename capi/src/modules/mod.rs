@@ -1,6 +1,7 @@
 //! gilgate's built-in modules, after CPython's `Modules/` (`builtins`, `sys`, `datetime`,
 //! `time`, `binascii`, `_io`), registered in one table (`config`, CPython's `config.c`).
 
+pub(crate) mod abc;
 pub(crate) mod binascii;
 pub(crate) mod bltinmodule;
 pub(crate) mod config;

@@ -443,7 +443,8 @@ pub(crate) unsafe fn add_slot_wrappers(t: *mut PyTypeObject, dict: *mut PyObject
             if !crate::dictobject::get_str(dict, name).is_null() {
                 continue;
             }
-            if w.kind == WrapKind::Hash && f == not_impl {
+            let unhashable = crate::iterobject::unhashable as *const () as usize;
+            if w.kind == WrapKind::Hash && (f == not_impl || f == unhashable) {
                 if crate::dictobject::set_item_str(dict, name, crate::object::none()) < 0 {
                     return -1;
                 }
