@@ -36,7 +36,8 @@ mod surface;
 pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
-    abc, binascii, bltinmodule, config, datetime, iomodule, sysmodule, timemodule,
+    abc, binascii, bltinmodule, collections_abc, config, datetime, iomodule, sysmodule,
+    timemodule,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used

@@ -477,7 +477,13 @@ unsafe extern "C" fn func_isabstract(op: *mut PyObject, _c: *mut c_void) -> *mut
                 return new_ref(v);
             }
         }
-        py_bool(def_of(op).kind == Kind::Abstract)
+        if def_of(op).kind == Kind::Abstract {
+            return py_bool(true);
+        }
+        raise(
+            &raw mut EXC_AttributeError,
+            "'function' object has no attribute '__isabstractmethod__'",
+        )
     }
 }
 

@@ -60,6 +60,12 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::abc::module,
         static_types: Some(crate::abc::static_types),
     },
+    // `collections.abc` itself (CPython 3.14's module object of that name).
+    Inittab {
+        name: "_collections_abc",
+        module: crate::collections_abc::module,
+        static_types: None,
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).
@@ -102,7 +108,13 @@ mod tests {
             unsafe {
                 let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
                 let n = crate::dictobject::get_str(d, "__name__");
-                assert_eq!(crate::unicodeobject::as_str(n), Some(e.name));
+                // `_collections_abc` is the module named `collections.abc`, as in CPython.
+                let want = if e.name == "_collections_abc" {
+                    "collections.abc"
+                } else {
+                    e.name
+                };
+                assert_eq!(crate::unicodeobject::as_str(n), Some(want));
                 crate::refcount::decref(m);
             }
         }

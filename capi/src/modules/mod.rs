@@ -4,6 +4,7 @@
 pub(crate) mod abc;
 pub(crate) mod binascii;
 pub(crate) mod bltinmodule;
+pub(crate) mod collections_abc;
 pub(crate) mod config;
 pub(crate) mod datetime;
 pub(crate) mod iomodule;
