@@ -37,7 +37,7 @@ pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
     abc, binascii, bltinmodule, collections_abc, config, datetime, iomodule, sysmodule,
-    timemodule,
+    timemodule, types,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used

@@ -66,6 +66,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::collections_abc::module,
         static_types: None,
     },
+    Inittab {
+        name: "types",
+        module: crate::types::module,
+        static_types: Some(crate::types::static_types),
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

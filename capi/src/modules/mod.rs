@@ -10,3 +10,4 @@ pub(crate) mod datetime;
 pub(crate) mod iomodule;
 pub(crate) mod sysmodule;
 pub(crate) mod timemodule;
+pub(crate) mod types;

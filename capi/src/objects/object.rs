@@ -216,20 +216,57 @@ pub const fn static_type(
 #[export]
 pub static mut _PyNone_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(none_repr),
+    tp_new: Some(singleton_new),
     ..static_type(c"NoneType", std::mem::size_of::<PyObject>(), 0, 0)
 };
 
 #[export]
 pub static mut _PyNotImplemented_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(notimpl_repr),
+    tp_new: Some(singleton_new),
     ..static_type(c"NotImplementedType", std::mem::size_of::<PyObject>(), 0, 0)
 };
 
 #[export]
 pub static mut PyEllipsis_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(ellipsis_repr),
+    tp_new: Some(singleton_new),
     ..static_type(c"ellipsis", std::mem::size_of::<PyObject>(), 0, 0)
 };
+
+/// `NoneType()`, `NotImplementedType()`, `ellipsis()`: the type's singleton.
+unsafe extern "C" fn singleton_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_new contract: `t` is one of the three singleton types.
+    unsafe {
+        if (!args.is_null() && !crate::tupleobject::items(args).is_empty())
+            || (!kw.is_null() && crate::dictobject::len(kw) != 0)
+        {
+            return raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!(
+                    "{} takes no arguments",
+                    if t == &raw mut PyEllipsis_Type {
+                        "EllipsisType".to_string()
+                    } else {
+                        type_name(t)
+                    }
+                ),
+            );
+        }
+        let v = if t == &raw mut _PyNone_Type {
+            none()
+        } else if t == &raw mut _PyNotImplemented_Type {
+            &raw mut _Py_NotImplementedStruct
+        } else {
+            &raw mut _Py_EllipsisObject
+        };
+        new_ref(v)
+    }
+}
 
 #[export]
 pub static mut _Py_NoneStruct: PyObject = PyObject::static_immortal(&raw mut _PyNone_Type);
