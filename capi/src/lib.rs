@@ -36,7 +36,7 @@ mod surface;
 pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
-    abc, binascii, bltinmodule, collections_abc, config, datetime, iomodule, sysmodule,
+    abc, binascii, bltinmodule, collections_abc, config, datetime, iomodule, numbers, sysmodule,
     timemodule, types,
 };
 pub(crate) use objects::listobject;

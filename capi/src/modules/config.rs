@@ -67,6 +67,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: None,
     },
     Inittab {
+        name: "numbers",
+        module: crate::numbers::module,
+        static_types: None,
+    },
+    Inittab {
         name: "types",
         module: crate::types::module,
         static_types: Some(crate::types::static_types),

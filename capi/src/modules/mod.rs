@@ -8,6 +8,7 @@ pub(crate) mod collections_abc;
 pub(crate) mod config;
 pub(crate) mod datetime;
 pub(crate) mod iomodule;
+pub(crate) mod numbers;
 pub(crate) mod sysmodule;
 pub(crate) mod timemodule;
 pub(crate) mod types;
