@@ -678,12 +678,9 @@ fn build() -> Option<usize> {
     unsafe extern "C" {
         static mut PyAsyncGen_Type: PyTypeObject;
         static mut PyCell_Type: PyTypeObject;
-        static mut PyCode_Type: PyTypeObject;
         static mut PyCoro_Type: PyTypeObject;
-        static mut PyFrame_Type: PyTypeObject;
         static mut PyFunction_Type: PyTypeObject;
         static mut PyGen_Type: PyTypeObject;
-        static mut PyTraceBack_Type: PyTypeObject;
         static mut Py_GenericAliasType: PyTypeObject;
         static mut _PyUnion_Type: PyTypeObject;
     }
@@ -709,10 +706,10 @@ fn build() -> Option<usize> {
             ("CapsuleType", t(&raw mut crate::pycapsule::PyCapsule_Type)),
             ("CellType", t(&raw mut PyCell_Type)),
             ("ClassMethodDescriptorType", t(&raw mut crate::descrobject::PyClassMethodDescr_Type)),
-            ("CodeType", t(&raw mut PyCode_Type)),
+            ("CodeType", t(&raw mut crate::codeobject::PyCode_Type)),
             ("CoroutineType", t(&raw mut PyCoro_Type)),
             ("EllipsisType", t(&raw mut crate::object::PyEllipsis_Type)),
-            ("FrameType", t(&raw mut PyFrame_Type)),
+            ("FrameType", t(&raw mut crate::frameobject::PyFrame_Type)),
             ("FunctionType", t(&raw mut PyFunction_Type)),
             ("GeneratorType", t(&raw mut PyGen_Type)),
             ("GenericAlias", t(&raw mut Py_GenericAliasType)),
@@ -727,7 +724,7 @@ fn build() -> Option<usize> {
             ("NoneType", t(&raw mut crate::object::_PyNone_Type)),
             ("NotImplementedType", t(&raw mut crate::object::_PyNotImplemented_Type)),
             ("SimpleNamespace", t(&raw mut SimpleNamespace_Type)),
-            ("TracebackType", t(&raw mut PyTraceBack_Type)),
+            ("TracebackType", t(&raw mut crate::traceback::PyTraceBack_Type)),
             ("UnionType", t(&raw mut _PyUnion_Type)),
             ("WrapperDescriptorType", t(&raw mut crate::descrobject::PyWrapperDescr_Type)),
         ];
