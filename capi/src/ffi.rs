@@ -77,6 +77,9 @@ pub use crate::objects::bytesobject::{
     PyBytes_ConcatAndDel, PyBytes_FromObject, PyBytes_FromString, PyBytes_FromStringAndSize,
     PyBytes_Join, PyBytes_Repr, PyBytes_Size, PyBytes_Type, PyBytesIter_Type, PyBytesObject,
 };
+pub use crate::objects::classobject::{
+    PyMethod_Function, PyMethod_New, PyMethod_Self, PyMethod_Type,
+};
 pub use crate::objects::codeobject::{
     PyCode_Addr2Line, PyCode_GetCellvars, PyCode_GetCode, PyCode_GetFreevars, PyCode_GetVarnames,
     PyCode_NewEmpty, PyCode_Type, PyCodeObject, PyEval_EvalCode, PyUnstable_Code_New,
@@ -134,9 +137,6 @@ pub use crate::objects::floatobject::{
     _Py_HashDouble, PyFloat_AsDouble, PyFloat_FromDouble, PyFloat_FromString, PyFloat_GetMax,
     PyFloat_GetMin, PyFloat_Pack2, PyFloat_Pack4, PyFloat_Pack8, PyFloat_Type, PyFloat_Unpack2,
     PyFloat_Unpack4, PyFloat_Unpack8, PyFloatObject,
-};
-pub use crate::objects::classobject::{
-    PyMethod_Function, PyMethod_New, PyMethod_Self, PyMethod_Type,
 };
 pub use crate::objects::frameobject::{
     PyFrame_GetBack, PyFrame_GetBuiltins, PyFrame_GetCode, PyFrame_GetGenerator,

@@ -70,8 +70,8 @@ pub(crate) unsafe fn getattr_opt(o: *mut PyObject, name: &str) -> Result<Option<
     if n.is_null() {
         return Err(());
     }
-    // SAFETY: live objects (caller).
     let mut v = null_mut();
+    // SAFETY: live objects (caller).
     match unsafe { crate::object::getattr_opt(o, n.ptr(), &mut v) } {
         r if r < 0 => Err(()),
         0 => Ok(None),
@@ -385,15 +385,11 @@ unsafe extern "C" fn func_call(
                 format!("from {} to {max} positional arguments", def.required)
             };
             let was = if v.len() == 1 { "was" } else { "were" };
-            return type_error(&format!(
-                "{q}() takes {takes} but {} {was} given",
-                v.len()
-            ));
+            return type_error(&format!("{q}() takes {takes} but {} {was} given", v.len()));
         }
         // Keywords naming positional parameters fill them; the rest go to **kwargs.
-        let mut filled: Vec<Option<*mut PyObject>> = (0..max.max(v.len()))
-            .map(|i| v.get(i).copied())
-            .collect();
+        let mut filled: Vec<Option<*mut PyObject>> =
+            (0..max.max(v.len())).map(|i| v.get(i).copied()).collect();
         let mut rest = Obj::new(null_mut());
         if !kw.is_null() && crate::dictobject::len(kw) != 0 {
             for (k, val) in dict_items(kw) {
@@ -417,9 +413,7 @@ unsafe extern "C" fn func_call(
                         return null_mut();
                     }
                 } else {
-                    return type_error(&format!(
-                        "{q}() got an unexpected keyword argument '{ks}'"
-                    ));
+                    return type_error(&format!("{q}() got an unexpected keyword argument '{ks}'"));
                 }
             }
         }
@@ -532,9 +526,9 @@ unsafe fn abc_state(cls: *mut PyObject) -> Obj {
         }
         for i in 0..5 {
             let x = match i {
-                NEG_VERSION => crate::longobject::from_i128(i128::from(
-                    INVALIDATION.load(Ordering::SeqCst),
-                )),
+                NEG_VERSION => {
+                    crate::longobject::from_i128(i128::from(INVALIDATION.load(Ordering::SeqCst)))
+                }
                 SUBCLASSES => crate::listobject::new_list(0),
                 _ => crate::setobject::PySet_New(null_mut()),
             };
@@ -727,7 +721,8 @@ unsafe fn subclasscheck(cls: *mut PyObject, subclass: *mut PyObject) -> Result<b
                 return Err(());
             }
             let v = crate::longobject::from_i128(i128::from(now));
-            if v.is_null() || crate::listobject::PyList_SetItem(st.ptr(), NEG_VERSION as isize, v) < 0
+            if v.is_null()
+                || crate::listobject::PyList_SetItem(st.ptr(), NEG_VERSION as isize, v) < 0
             {
                 return Err(());
             }
@@ -839,7 +834,10 @@ unsafe fn instancecheck(cls: *mut PyObject, instance: *mut PyObject) -> Result<b
 }
 
 /// `ABCMeta.register(cls, subclass)`: returns `subclass` (a class decorator).
-unsafe extern "C" fn abcmeta_register(cls: *mut PyObject, subclass: *mut PyObject) -> *mut PyObject {
+unsafe extern "C" fn abcmeta_register(
+    cls: *mut PyObject,
+    subclass: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: METH_O contract: live objects.
     unsafe {
         if !crate::object::is_type(subclass) {
@@ -877,7 +875,10 @@ unsafe extern "C" fn abcmeta_register(cls: *mut PyObject, subclass: *mut PyObjec
 }
 
 /// `ABCMeta._abc_registry_clear(cls)`.
-unsafe extern "C" fn abcmeta_registry_clear(cls: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+unsafe extern "C" fn abcmeta_registry_clear(
+    cls: *mut PyObject,
+    _a: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: METH_NOARGS contract.
     unsafe { clear_parts(cls, &[REGISTRY]) }
 }
@@ -978,7 +979,10 @@ pub(crate) unsafe fn make_class(
     unsafe {
         let ns = Obj::new(crate::dictobject::new_dict());
         let m = Obj::new(uni::from_str(module));
-        if ns.is_null() || m.is_null() || crate::dictobject::set_item_str(ns.ptr(), "__module__", m.ptr()) < 0 {
+        if ns.is_null()
+            || m.is_null()
+            || crate::dictobject::set_item_str(ns.ptr(), "__module__", m.ptr()) < 0
+        {
             return Obj::new(null_mut());
         }
         for &(k, v) in extra {
@@ -1035,7 +1039,13 @@ unsafe fn f_update_abstractmethods(a: &[*mut PyObject], _kw: *mut PyObject) -> *
 }
 
 static FUNCS: [FuncDef; 3] = [
-    FuncDef::new("abstractmethod", &["funcobj"], 1, Kind::Static, f_abstractmethod),
+    FuncDef::new(
+        "abstractmethod",
+        &["funcobj"],
+        1,
+        Kind::Static,
+        f_abstractmethod,
+    ),
     FuncDef::new("get_cache_token", &[], 0, Kind::Static, f_get_cache_token),
     FuncDef::new(
         "update_abstractmethods",
@@ -1142,7 +1152,11 @@ fn build() -> Option<usize> {
             }
             crate::dictobject::set_item_str(ns.ptr(), "__module__", modname.ptr());
             crate::dictobject::set_item_str(ns.ptr(), "__slots__", empty.ptr());
-            let args = Obj::new(crate::tupleobject::from_slice(&[n.ptr(), bases.ptr(), ns.ptr()]));
+            let args = Obj::new(crate::tupleobject::from_slice(&[
+                n.ptr(),
+                bases.ptr(),
+                ns.ptr(),
+            ]));
             let c = Obj::new(abcmeta_new(meta.cast(), args.ptr(), null_mut()));
             if c.is_null() {
                 return None;
@@ -1155,10 +1169,19 @@ fn build() -> Option<usize> {
             let ns = Obj::new(crate::dictobject::new_dict());
             let modname = Obj::new(uni::from_str("abc"));
             let n = Obj::new(uni::from_str("abstractproperty"));
-            let bases = Obj::new(crate::tupleobject::from_slice(&[(&raw mut crate::descrobject::property::PyProperty_Type).cast()]));
+            let bases = Obj::new(crate::tupleobject::from_slice(&[
+                (&raw mut crate::descrobject::property::PyProperty_Type).cast(),
+            ]));
             crate::dictobject::set_item_str(ns.ptr(), "__module__", modname.ptr());
-            crate::dictobject::set_item_str(ns.ptr(), "__isabstractmethod__", crate::boolobject::true_());
-            call((&raw mut crate::object::PyType_Type).cast(), &[n.ptr(), bases.ptr(), ns.ptr()])
+            crate::dictobject::set_item_str(
+                ns.ptr(),
+                "__isabstractmethod__",
+                crate::boolobject::true_(),
+            );
+            call(
+                (&raw mut crate::object::PyType_Type).cast(),
+                &[n.ptr(), bases.ptr(), ns.ptr()],
+            )
         };
         if prop.is_null() {
             return None;
@@ -1166,8 +1189,14 @@ fn build() -> Option<usize> {
         crate::dictobject::set_item_str(d, "abstractproperty", prop.ptr());
         // abstractclassmethod / abstractstaticmethod: mark the callable abstract, then wrap it.
         for (k, base) in [
-            ("abstractclassmethod", &raw mut crate::funcobject::PyClassMethod_Type),
-            ("abstractstaticmethod", &raw mut crate::funcobject::PyStaticMethod_Type),
+            (
+                "abstractclassmethod",
+                &raw mut crate::funcobject::PyClassMethod_Type,
+            ),
+            (
+                "abstractstaticmethod",
+                &raw mut crate::funcobject::PyStaticMethod_Type,
+            ),
         ] {
             let ns = Obj::new(crate::dictobject::new_dict());
             let modname = Obj::new(uni::from_str("abc"));

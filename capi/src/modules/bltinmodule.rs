@@ -87,7 +87,10 @@ fn types() -> Vec<(&'static str, *mut PyTypeObject)> {
         ("complex", &raw mut PyComplex_Type),
         ("property", &raw mut PyProperty_Type),
         ("staticmethod", &raw mut PyStaticMethod_Type),
-        ("classmethod", &raw mut crate::funcobject::PyClassMethod_Type),
+        (
+            "classmethod",
+            &raw mut crate::funcobject::PyClassMethod_Type,
+        ),
         ("enumerate", &raw mut PyEnum_Type),
         ("reversed", &raw mut PyReversed_Type),
         ("filter", &raw mut PyFilter_Type),

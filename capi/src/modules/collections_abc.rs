@@ -261,12 +261,18 @@ unsafe fn unpack2(o: *mut PyObject) -> Result<(Obj, Obj), ()> {
             return Err(());
         }
         let msg = if items.len() < 2 {
-            format!("not enough values to unpack (expected 2, got {})", items.len())
+            format!(
+                "not enough values to unpack (expected 2, got {})",
+                items.len()
+            )
         } else if crate::tupleobject::is_tuple(o)
             || crate::listobject::is_list(o)
             || crate::dictobject::is_dict(o)
         {
-            format!("too many values to unpack (expected 2, got {})", items.len())
+            format!(
+                "too many values to unpack (expected 2, got {})",
+                items.len()
+            )
         } else {
             "too many values to unpack (expected 2)".to_string()
         };
@@ -419,8 +425,7 @@ unsafe fn raise_obj(e: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object (caller).
     unsafe {
         let base = (&raw mut crate::pyerrors::EXC_BaseException).cast::<PyObject>();
-        let inst = if crate::object::is_type(e)
-            && crate::object::is_subtype(e.cast(), base.cast())
+        let inst = if crate::object::is_type(e) && crate::object::is_subtype(e.cast(), base.cast())
         {
             call(e, &[])
         } else {
@@ -477,7 +482,8 @@ unsafe fn close_with(a: &[*mut PyObject], what: &str) -> *mut PyObject {
             &[(&raw mut crate::pyerrors::EXC_GeneratorExit).cast()],
         );
         if r.is_null() {
-            if caught(&raw mut crate::pyerrors::EXC_GeneratorExit) || caught(&raw mut EXC_StopIteration)
+            if caught(&raw mut crate::pyerrors::EXC_GeneratorExit)
+                || caught(&raw mut EXC_StopIteration)
             {
                 return none();
             }
@@ -775,7 +781,11 @@ unsafe fn mset_pop(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
 }
 
 /// `clear()` by popping until `stop` is raised.
-unsafe fn clear_by_pop(o: *mut PyObject, stop: *mut PyTypeObject, args: &[*mut PyObject]) -> *mut PyObject {
+unsafe fn clear_by_pop(
+    o: *mut PyObject,
+    stop: *mut PyTypeObject,
+    args: &[*mut PyObject],
+) -> *mut PyObject {
     loop {
         // SAFETY: a live object (caller).
         let r = unsafe { call_method(o, "pop", args) };
@@ -936,7 +946,10 @@ unsafe fn as_dict(m: *mut PyObject) -> Obj {
         if items.is_null() {
             return items;
         }
-        call((&raw mut crate::dictobject::PyDict_Type).cast(), &[items.ptr()])
+        call(
+            (&raw mut crate::dictobject::PyDict_Type).cast(),
+            &[items.ptr()],
+        )
     }
 }
 
@@ -1343,7 +1356,9 @@ unsafe fn seq_index(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
                 let x = add(length()?.ptr(), start.ptr())?;
                 start = if lt(x.ptr(), zero.ptr())? { zero } else { x };
             }
-            if stop.ptr() != none && lt(stop.ptr(), Obj::new(crate::longobject::from_i128(0)).ptr())? {
+            if stop.ptr() != none
+                && lt(stop.ptr(), Obj::new(crate::longobject::from_i128(0)).ptr())?
+            {
                 stop = add(stop.ptr(), length()?.ptr())?;
             }
             let mut i = start;
@@ -1516,7 +1531,12 @@ static ASYNC_ITERATOR: [FuncDef; 3] = [
 static ASYNC_GENERATOR: [FuncDef; 5] = [
     m("AsyncGenerator.__anext__", SELF, 1, agen_anext),
     ab("AsyncGenerator.asend", &["self", "value"], 2, agen_asend),
-    ab("AsyncGenerator.athrow", &["self", "typ", "val", "tb"], 2, agen_athrow),
+    ab(
+        "AsyncGenerator.athrow",
+        &["self", "typ", "val", "tb"],
+        2,
+        agen_athrow,
+    ),
     m("AsyncGenerator.aclose", SELF, 1, agen_aclose),
     hook_def("AsyncGenerator.__subclasshook__", hook_async_generator),
 ];
@@ -1550,7 +1570,12 @@ static CONTAINER: [FuncDef; 2] = [
 ];
 static COLLECTION: [FuncDef; 1] = [hook_def("Collection.__subclasshook__", hook_collection)];
 static BUFFER: [FuncDef; 2] = [
-    ab("Buffer.__buffer__", &["self", "flags"], 2, not_implemented_error),
+    ab(
+        "Buffer.__buffer__",
+        &["self", "flags"],
+        2,
+        not_implemented_error,
+    ),
     hook_def("Buffer.__subclasshook__", hook_buffer),
 ];
 static CALLABLE: [FuncDef; 2] = [
@@ -1565,7 +1590,13 @@ static SET: [FuncDef; 13] = [
     m("Set.__gt__", OTHER, 2, set_gt_m),
     m("Set.__ge__", OTHER, 2, set_ge_m),
     m("Set.__eq__", OTHER, 2, set_eq_m),
-    FuncDef::new("Set._from_iterable", &["cls", "it"], 2, Kind::Class, set_from_iterable),
+    FuncDef::new(
+        "Set._from_iterable",
+        &["cls", "it"],
+        2,
+        Kind::Class,
+        set_from_iterable,
+    ),
     m("Set.__and__", OTHER, 2, set_and),
     m("Set.isdisjoint", OTHER, 2, set_isdisjoint),
     m("Set.__or__", OTHER, 2, set_or),
@@ -1577,8 +1608,18 @@ static SET: [FuncDef; 13] = [
 /// Set's reflected `&`, `|`, `^` are its plain ones under a second name (as in CPython).
 const SET_ALIASES: [(&str, usize); 3] = [("__rand__", 6), ("__ror__", 8), ("__rxor__", 11)];
 static MUTABLE_SET: [FuncDef; 9] = [
-    ab("MutableSet.add", &["self", "value"], 2, not_implemented_error),
-    ab("MutableSet.discard", &["self", "value"], 2, not_implemented_error),
+    ab(
+        "MutableSet.add",
+        &["self", "value"],
+        2,
+        not_implemented_error,
+    ),
+    ab(
+        "MutableSet.discard",
+        &["self", "value"],
+        2,
+        not_implemented_error,
+    ),
     m("MutableSet.remove", &["self", "value"], 2, mset_remove),
     m("MutableSet.pop", SELF, 1, mset_pop),
     m("MutableSet.clear", SELF, 1, mset_clear),
@@ -1602,49 +1643,122 @@ static MAPPING_VIEW: [FuncDef; 3] = [
     m("MappingView.__repr__", SELF, 1, mview_repr),
 ];
 static KEYS_VIEW: [FuncDef; 3] = [
-    FuncDef::new("KeysView._from_iterable", &["cls", "it"], 2, Kind::Class, view_from_iterable),
+    FuncDef::new(
+        "KeysView._from_iterable",
+        &["cls", "it"],
+        2,
+        Kind::Class,
+        view_from_iterable,
+    ),
     m("KeysView.__contains__", &["self", "key"], 2, keys_contains),
     m("KeysView.__iter__", SELF, 1, keys_iter),
 ];
 static ITEMS_VIEW: [FuncDef; 3] = [
-    FuncDef::new("ItemsView._from_iterable", &["cls", "it"], 2, Kind::Class, view_from_iterable),
-    m("ItemsView.__contains__", &["self", "item"], 2, items_contains),
+    FuncDef::new(
+        "ItemsView._from_iterable",
+        &["cls", "it"],
+        2,
+        Kind::Class,
+        view_from_iterable,
+    ),
+    m(
+        "ItemsView.__contains__",
+        &["self", "item"],
+        2,
+        items_contains,
+    ),
     m("ItemsView.__iter__", SELF, 1, items_iter),
 ];
 static VALUES_VIEW: [FuncDef; 2] = [
-    m("ValuesView.__contains__", &["self", "value"], 2, values_contains),
+    m(
+        "ValuesView.__contains__",
+        &["self", "value"],
+        2,
+        values_contains,
+    ),
     m("ValuesView.__iter__", SELF, 1, values_iter),
 ];
 static MUTABLE_MAPPING: [FuncDef; 7] = [
-    ab("MutableMapping.__setitem__", &["self", "key", "value"], 3, key_error),
+    ab(
+        "MutableMapping.__setitem__",
+        &["self", "key", "value"],
+        3,
+        key_error,
+    ),
     ab("MutableMapping.__delitem__", &["self", "key"], 2, key_error),
-    m("MutableMapping.pop", &["self", "key", "default"], 2, mmap_pop),
+    m(
+        "MutableMapping.pop",
+        &["self", "key", "default"],
+        2,
+        mmap_pop,
+    ),
     m("MutableMapping.popitem", SELF, 1, mmap_popitem),
     m("MutableMapping.clear", SELF, 1, mmap_clear),
     // `other` is positional-only: no keyword names it (the space keeps it from matching).
-    FuncDef::new("MutableMapping.update", &["self", " other"], 1, Kind::Method, mmap_update)
-        .with_kwargs(),
-    m("MutableMapping.setdefault", &["self", "key", "default"], 2, mmap_setdefault),
+    FuncDef::new(
+        "MutableMapping.update",
+        &["self", " other"],
+        1,
+        Kind::Method,
+        mmap_update,
+    )
+    .with_kwargs(),
+    m(
+        "MutableMapping.setdefault",
+        &["self", "key", "default"],
+        2,
+        mmap_setdefault,
+    ),
 ];
 static SEQUENCE: [FuncDef; 6] = [
     ab("Sequence.__getitem__", &["self", "index"], 2, index_error),
     m("Sequence.__iter__", SELF, 1, seq_iter),
     m("Sequence.__contains__", &["self", "value"], 2, seq_contains),
     m("Sequence.__reversed__", SELF, 1, seq_reversed),
-    m("Sequence.index", &["self", "value", "start", "stop"], 2, seq_index),
+    m(
+        "Sequence.index",
+        &["self", "value", "start", "stop"],
+        2,
+        seq_index,
+    ),
     m("Sequence.count", &["self", "value"], 2, seq_count),
 ];
 static MUTABLE_SEQUENCE: [FuncDef; 10] = [
-    ab("MutableSequence.__setitem__", &["self", "index", "value"], 3, index_error),
-    ab("MutableSequence.__delitem__", &["self", "index"], 2, index_error),
-    ab("MutableSequence.insert", &["self", "index", "value"], 3, index_error),
+    ab(
+        "MutableSequence.__setitem__",
+        &["self", "index", "value"],
+        3,
+        index_error,
+    ),
+    ab(
+        "MutableSequence.__delitem__",
+        &["self", "index"],
+        2,
+        index_error,
+    ),
+    ab(
+        "MutableSequence.insert",
+        &["self", "index", "value"],
+        3,
+        index_error,
+    ),
     m("MutableSequence.append", &["self", "value"], 2, mseq_append),
     m("MutableSequence.clear", SELF, 1, mseq_clear),
     m("MutableSequence.reverse", SELF, 1, mseq_reverse),
-    m("MutableSequence.extend", &["self", "values"], 2, mseq_extend),
+    m(
+        "MutableSequence.extend",
+        &["self", "values"],
+        2,
+        mseq_extend,
+    ),
     m("MutableSequence.pop", &["self", "index"], 1, mseq_pop),
     m("MutableSequence.remove", &["self", "value"], 2, mseq_remove),
-    m("MutableSequence.__iadd__", &["self", "values"], 2, mseq_iadd),
+    m(
+        "MutableSequence.__iadd__",
+        &["self", "values"],
+        2,
+        mseq_iadd,
+    ),
 ];
 static NONE_DEFS: [FuncDef; 0] = [];
 
@@ -1697,7 +1811,11 @@ unsafe extern "C" fn slot_repr(op: *mut PyObject) -> *mut PyObject {
     unsafe { call_method(op, "__repr__", &[]).into_raw() }
 }
 
-unsafe extern "C" fn slot_richcompare(a: *mut PyObject, b: *mut PyObject, op: c_int) -> *mut PyObject {
+unsafe extern "C" fn slot_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
     let name = match op {
         crate::object::Py_LT => "__lt__",
         crate::object::Py_LE => "__le__",
@@ -1790,7 +1908,10 @@ unsafe fn set_slots(c: *mut PyObject, a: A) {
             (*sq).sq_contains = Some(slot_contains);
             (*t).tp_hash = Some(crate::typeobject::PyObject_HashNotImplemented);
         }
-        if matches!(a, A::MappingView | A::KeysView | A::ItemsView | A::ValuesView) {
+        if matches!(
+            a,
+            A::MappingView | A::KeysView | A::ItemsView | A::ValuesView
+        ) {
             (*t).tp_init = Some(slot_init);
             (*sq).sq_length = Some(slot_len);
             (*t).tp_repr = Some(slot_repr);
@@ -1908,7 +2029,8 @@ unsafe fn make(a: A) -> Result<Obj, ()> {
             A::Mapping => Some(crate::object::Py_TPFLAGS_MAPPING),
             _ => None,
         };
-        let flags = Obj::new(flags.map_or(null_mut(), |f| crate::longobject::from_i128(i128::from(f))));
+        let flags =
+            Obj::new(flags.map_or(null_mut(), |f| crate::longobject::from_i128(i128::from(f))));
         let mut extra = vec![("__slots__", slots.ptr())];
         if !flags.is_null() {
             extra.push(("__abc_tpflags__", flags.ptr()));

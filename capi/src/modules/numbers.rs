@@ -95,7 +95,11 @@ unsafe fn real_complex(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject
         if f.is_null() {
             return null_mut();
         }
-        call((&raw mut crate::complexobject::PyComplex_Type).cast(), &[f.ptr()]).into_raw()
+        call(
+            (&raw mut crate::complexobject::PyComplex_Type).cast(),
+            &[f.ptr()],
+        )
+        .into_raw()
     }
 }
 
@@ -190,7 +194,13 @@ static REAL: [FuncDef; 17] = [
     ab("Real.__trunc__", S, nie),
     ab("Real.__floor__", S, nie),
     ab("Real.__ceil__", S, nie),
-    FuncDef::new("Real.__round__", &["self", "ndigits"], 1, Kind::Abstract, nie),
+    FuncDef::new(
+        "Real.__round__",
+        &["self", "ndigits"],
+        1,
+        Kind::Abstract,
+        nie,
+    ),
     m("Real.__divmod__", O, real_divmod),
     m("Real.__rdivmod__", O, real_rdivmod),
     ab("Real.__floordiv__", O, nie),
@@ -214,7 +224,13 @@ static RATIONAL: [FuncDef; 3] = [
 static INTEGRAL: [FuncDef; 17] = [
     ab("Integral.__int__", S, nie),
     m("Integral.__index__", S, integral_index),
-    FuncDef::new("Integral.__pow__", &["self", "exponent", "modulus"], 2, Kind::Abstract, nie),
+    FuncDef::new(
+        "Integral.__pow__",
+        &["self", "exponent", "modulus"],
+        2,
+        Kind::Abstract,
+        nie,
+    ),
     ab("Integral.__lshift__", O, nie),
     ab("Integral.__rlshift__", O, nie),
     ab("Integral.__rshift__", O, nie),
@@ -243,7 +259,9 @@ pub(crate) fn module() -> *mut PyObject {
         x if x != 0 => x as *mut PyObject,
         _ => {
             if !crate::pyerrors::occurred() {
-                crate::pyerrors::set_system_error("gilgate: the numbers module could not be created");
+                crate::pyerrors::set_system_error(
+                    "gilgate: the numbers module could not be created",
+                );
             }
             null_mut()
         }
@@ -263,7 +281,10 @@ unsafe fn make(name: &str, base: *mut PyObject, defs: &'static [FuncDef]) -> Obj
                 return f;
             }
             let v = if PROPERTIES.contains(&d.name()) {
-                call((&raw mut crate::descrobject::property::PyProperty_Type).cast(), &[f.ptr()])
+                call(
+                    (&raw mut crate::descrobject::property::PyProperty_Type).cast(),
+                    &[f.ptr()],
+                )
             } else {
                 f
             };

@@ -5,7 +5,10 @@
 //! `get_original_bases`. `coroutine` is listed in `capi/data/stdlib-needs-python.tsv`: on a
 //! function it rewrites the function's code, which needs Python.
 
-use crate::abc::{Body, FuncDef, Kind, Obj, call, call_method, collect, getattr, getattr_opt, py_bool, truth, type_error};
+use crate::abc::{
+    Body, FuncDef, Kind, Obj, call, call_method, collect, getattr, getattr_opt, py_bool, truth,
+    type_error,
+};
 use crate::object::{PyObject, PyTypeObject, static_type, ty};
 use crate::pyerrors::{EXC_AttributeError, raise};
 use crate::refcount::{decref, new_ref};
@@ -72,7 +75,11 @@ static mut NS_METHODS: [crate::methodobject::PyMethodDef; 3] = [
     crate::methodobject::PyMethodDef::END,
 ];
 
-unsafe extern "C" fn ns_new(t: *mut PyTypeObject, _a: *mut PyObject, _k: *mut PyObject) -> *mut PyObject {
+unsafe extern "C" fn ns_new(
+    t: *mut PyTypeObject,
+    _a: *mut PyObject,
+    _k: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: tp_new contract.
     unsafe {
         let op = crate::objimpl::alloc_object(t, 0);
@@ -184,7 +191,11 @@ unsafe extern "C" fn ns_repr(op: *mut PyObject) -> *mut PyObject {
     }
 }
 
-unsafe extern "C" fn ns_richcompare(a: *mut PyObject, b: *mut PyObject, op: c_int) -> *mut PyObject {
+unsafe extern "C" fn ns_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
     // SAFETY: live objects (slot contract).
     unsafe {
         let t = &raw mut SimpleNamespace_Type;
@@ -206,7 +217,11 @@ unsafe extern "C" fn ns_reduce(op: *mut PyObject, _a: *mut PyObject) -> *mut PyO
     }
 }
 
-unsafe extern "C" fn ns_replace(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> *mut PyObject {
+unsafe extern "C" fn ns_replace(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: METH_VARARGS | METH_KEYWORDS contract.
     unsafe {
         if !crate::tupleobject::items(args).is_empty() {
@@ -304,7 +319,12 @@ unsafe fn dca_get(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
     }
 }
 
-unsafe fn dca_call(s: *mut PyObject, field: &str, msg: &str, args: &[*mut PyObject]) -> *mut PyObject {
+unsafe fn dca_call(
+    s: *mut PyObject,
+    field: &str,
+    msg: &str,
+    args: &[*mut PyObject],
+) -> *mut PyObject {
     // SAFETY: live arguments (caller).
     unsafe {
         let f = getattr(s, field);
@@ -400,12 +420,42 @@ static DCA: [FuncDef; 7] = [
         1,
         dca_init,
     ),
-    m("DynamicClassAttribute.__get__", &["self", "instance", "ownerclass"], 2, dca_get),
-    m("DynamicClassAttribute.__set__", &["self", "instance", "value"], 3, dca_set),
-    m("DynamicClassAttribute.__delete__", &["self", "instance"], 2, dca_delete),
-    m("DynamicClassAttribute.getter", &["self", "fget"], 2, dca_getter),
-    m("DynamicClassAttribute.setter", &["self", "fset"], 2, dca_setter),
-    m("DynamicClassAttribute.deleter", &["self", "fdel"], 2, dca_deleter),
+    m(
+        "DynamicClassAttribute.__get__",
+        &["self", "instance", "ownerclass"],
+        2,
+        dca_get,
+    ),
+    m(
+        "DynamicClassAttribute.__set__",
+        &["self", "instance", "value"],
+        3,
+        dca_set,
+    ),
+    m(
+        "DynamicClassAttribute.__delete__",
+        &["self", "instance"],
+        2,
+        dca_delete,
+    ),
+    m(
+        "DynamicClassAttribute.getter",
+        &["self", "fget"],
+        2,
+        dca_getter,
+    ),
+    m(
+        "DynamicClassAttribute.setter",
+        &["self", "fset"],
+        2,
+        dca_setter,
+    ),
+    m(
+        "DynamicClassAttribute.deleter",
+        &["self", "fdel"],
+        2,
+        dca_deleter,
+    ),
 ];
 
 unsafe extern "C" fn slot_init(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> c_int {
@@ -415,11 +465,19 @@ unsafe extern "C" fn slot_init(op: *mut PyObject, args: *mut PyObject, kw: *mut 
         if f.is_null() {
             return -1;
         }
-        if Obj::new(crate::object::call(f.ptr(), args, kw)).is_null() { -1 } else { 0 }
+        if Obj::new(crate::object::call(f.ptr(), args, kw)).is_null() {
+            -1
+        } else {
+            0
+        }
     }
 }
 
-unsafe extern "C" fn slot_get(op: *mut PyObject, obj: *mut PyObject, t: *mut PyObject) -> *mut PyObject {
+unsafe extern "C" fn slot_get(
+    op: *mut PyObject,
+    obj: *mut PyObject,
+    t: *mut PyObject,
+) -> *mut PyObject {
     let none = crate::object::none();
     let obj = if obj.is_null() { none } else { obj };
     let t = if t.is_null() { none } else { t };
@@ -472,7 +530,11 @@ unsafe fn f_resolve_bases(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObj
             if !crate::tupleobject::is_tuple(nb.ptr()) {
                 return type_error("__mro_entries__ must return a tuple");
             }
-            out.extend(crate::tupleobject::items(nb.ptr()).iter().map(|&x| Obj::borrowed(x)));
+            out.extend(
+                crate::tupleobject::items(nb.ptr())
+                    .iter()
+                    .map(|&x| Obj::borrowed(x)),
+            );
         }
         if !updated {
             return new_ref(bases);
@@ -513,7 +575,11 @@ unsafe fn calculate_meta(meta: *mut PyObject, bases: *mut PyObject) -> Result<Ob
 }
 
 /// `prepare_class(name, bases=(), kwds=None)` as (meta, ns, kwds).
-unsafe fn prepare(name: *mut PyObject, bases: *mut PyObject, kwds: *mut PyObject) -> Result<(Obj, Obj, Obj), ()> {
+unsafe fn prepare(
+    name: *mut PyObject,
+    bases: *mut PyObject,
+    kwds: *mut PyObject,
+) -> Result<(Obj, Obj, Obj), ()> {
     // SAFETY: live objects (caller); `kwds` None or a mapping.
     unsafe {
         let kw = if kwds == crate::object::none() {
@@ -564,7 +630,11 @@ unsafe fn f_prepare_class(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObj
     // SAFETY: live arguments (Func contract).
     unsafe {
         let empty = Obj::new(crate::tupleobject::new_tuple(0));
-        let bases = if a.get(1).is_some_and(|b| !b.is_null()) { a[1] } else { empty.ptr() };
+        let bases = if a.get(1).is_some_and(|b| !b.is_null()) {
+            a[1]
+        } else {
+            empty.ptr()
+        };
         match prepare(a[0], bases, arg(a, 2)) {
             Ok((m, n, k)) => crate::tupleobject::from_slice(&[m.ptr(), n.ptr(), k.ptr()]),
             Err(()) => null_mut(),
@@ -576,7 +646,11 @@ unsafe fn f_new_class(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject 
     // SAFETY: live arguments (Func contract).
     unsafe {
         let empty = Obj::new(crate::tupleobject::new_tuple(0));
-        let bases = if a.get(1).is_some_and(|b| !b.is_null()) { a[1] } else { empty.ptr() };
+        let bases = if a.get(1).is_some_and(|b| !b.is_null()) {
+            a[1]
+        } else {
+            empty.ptr()
+        };
         let resolved = Obj::new(f_resolve_bases(&[bases], null_mut()));
         if resolved.is_null() {
             return null_mut();
@@ -589,11 +663,16 @@ unsafe fn f_new_class(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject 
             return null_mut();
         }
         if resolved.ptr() != bases
-            && crate::abstract_::PyObject_SetItem(ns.ptr(), uni::intern("__orig_bases__"), bases) < 0
+            && crate::abstract_::PyObject_SetItem(ns.ptr(), uni::intern("__orig_bases__"), bases)
+                < 0
         {
             return null_mut();
         }
-        let args = Obj::new(crate::tupleobject::from_slice(&[a[0], resolved.ptr(), ns.ptr()]));
+        let args = Obj::new(crate::tupleobject::from_slice(&[
+            a[0],
+            resolved.ptr(),
+            ns.ptr(),
+        ]));
         crate::object::call(meta.ptr(), args.ptr(), kw.ptr())
     }
 }
@@ -645,10 +724,34 @@ unsafe fn f_coroutine(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject 
 }
 
 static FUNCS: [FuncDef; 5] = [
-    FuncDef::new("new_class", &["name", "bases", "kwds", "exec_body"], 1, Kind::Static, f_new_class),
-    FuncDef::new("resolve_bases", &["bases"], 1, Kind::Static, f_resolve_bases),
-    FuncDef::new("prepare_class", &["name", "bases", "kwds"], 1, Kind::Static, f_prepare_class),
-    FuncDef::new("get_original_bases", &["cls"], 1, Kind::Static, f_get_original_bases),
+    FuncDef::new(
+        "new_class",
+        &["name", "bases", "kwds", "exec_body"],
+        1,
+        Kind::Static,
+        f_new_class,
+    ),
+    FuncDef::new(
+        "resolve_bases",
+        &["bases"],
+        1,
+        Kind::Static,
+        f_resolve_bases,
+    ),
+    FuncDef::new(
+        "prepare_class",
+        &["name", "bases", "kwds"],
+        1,
+        Kind::Static,
+        f_prepare_class,
+    ),
+    FuncDef::new(
+        "get_original_bases",
+        &["cls"],
+        1,
+        Kind::Static,
+        f_get_original_bases,
+    ),
     FuncDef::new("coroutine", &["func"], 1, Kind::Static, f_coroutine),
 ];
 
@@ -701,11 +804,20 @@ fn build() -> Option<usize> {
         let t = |p: *mut PyTypeObject| p.cast::<PyObject>();
         let types: [(&str, *mut PyObject); 27] = [
             ("AsyncGeneratorType", t(&raw mut PyAsyncGen_Type)),
-            ("BuiltinFunctionType", t(&raw mut crate::methodobject::PyCFunction_Type)),
-            ("BuiltinMethodType", t(&raw mut crate::methodobject::PyCFunction_Type)),
+            (
+                "BuiltinFunctionType",
+                t(&raw mut crate::methodobject::PyCFunction_Type),
+            ),
+            (
+                "BuiltinMethodType",
+                t(&raw mut crate::methodobject::PyCFunction_Type),
+            ),
             ("CapsuleType", t(&raw mut crate::pycapsule::PyCapsule_Type)),
             ("CellType", t(&raw mut PyCell_Type)),
-            ("ClassMethodDescriptorType", t(&raw mut crate::descrobject::PyClassMethodDescr_Type)),
+            (
+                "ClassMethodDescriptorType",
+                t(&raw mut crate::descrobject::PyClassMethodDescr_Type),
+            ),
             ("CodeType", t(&raw mut crate::codeobject::PyCode_Type)),
             ("CoroutineType", t(&raw mut PyCoro_Type)),
             ("EllipsisType", t(&raw mut crate::object::PyEllipsis_Type)),
@@ -713,20 +825,41 @@ fn build() -> Option<usize> {
             ("FunctionType", t(&raw mut PyFunction_Type)),
             ("GeneratorType", t(&raw mut PyGen_Type)),
             ("GenericAlias", t(&raw mut Py_GenericAliasType)),
-            ("GetSetDescriptorType", t(&raw mut crate::descrobject::PyGetSetDescr_Type)),
+            (
+                "GetSetDescriptorType",
+                t(&raw mut crate::descrobject::PyGetSetDescr_Type),
+            ),
             ("LambdaType", t(&raw mut PyFunction_Type)),
-            ("MappingProxyType", t(&raw mut crate::descrobject::PyDictProxy_Type)),
-            ("MemberDescriptorType", t(&raw mut crate::descrobject::PyMemberDescr_Type)),
-            ("MethodDescriptorType", t(&raw mut crate::descrobject::PyMethodDescr_Type)),
+            (
+                "MappingProxyType",
+                t(&raw mut crate::descrobject::PyDictProxy_Type),
+            ),
+            (
+                "MemberDescriptorType",
+                t(&raw mut crate::descrobject::PyMemberDescr_Type),
+            ),
+            (
+                "MethodDescriptorType",
+                t(&raw mut crate::descrobject::PyMethodDescr_Type),
+            ),
             ("MethodType", t(&raw mut crate::classobject::PyMethod_Type)),
             ("MethodWrapperType", ty(wrapper.ptr()).cast()),
             ("ModuleType", t(&raw mut crate::moduleobject::PyModule_Type)),
             ("NoneType", t(&raw mut crate::object::_PyNone_Type)),
-            ("NotImplementedType", t(&raw mut crate::object::_PyNotImplemented_Type)),
+            (
+                "NotImplementedType",
+                t(&raw mut crate::object::_PyNotImplemented_Type),
+            ),
             ("SimpleNamespace", t(&raw mut SimpleNamespace_Type)),
-            ("TracebackType", t(&raw mut crate::traceback::PyTraceBack_Type)),
+            (
+                "TracebackType",
+                t(&raw mut crate::traceback::PyTraceBack_Type),
+            ),
             ("UnionType", t(&raw mut _PyUnion_Type)),
-            ("WrapperDescriptorType", t(&raw mut crate::descrobject::PyWrapperDescr_Type)),
+            (
+                "WrapperDescriptorType",
+                t(&raw mut crate::descrobject::PyWrapperDescr_Type),
+            ),
         ];
         for (k, v) in types {
             crate::dictobject::set_item_str(d, k, v);
@@ -750,13 +883,38 @@ fn build() -> Option<usize> {
         (*dt).tp_descr_set = Some(slot_set);
         crate::dictobject::set_item_str(d, "DynamicClassAttribute", dca.ptr());
         let all = [
-            "AsyncGeneratorType", "BuiltinFunctionType", "BuiltinMethodType", "CapsuleType",
-            "CellType", "ClassMethodDescriptorType", "CodeType", "CoroutineType", "EllipsisType",
-            "FrameType", "FunctionType", "GeneratorType", "GenericAlias", "GetSetDescriptorType",
-            "LambdaType", "MappingProxyType", "MemberDescriptorType", "MethodDescriptorType",
-            "MethodType", "MethodWrapperType", "ModuleType", "NoneType", "NotImplementedType",
-            "SimpleNamespace", "TracebackType", "UnionType", "WrapperDescriptorType", "new_class",
-            "resolve_bases", "prepare_class", "get_original_bases", "DynamicClassAttribute",
+            "AsyncGeneratorType",
+            "BuiltinFunctionType",
+            "BuiltinMethodType",
+            "CapsuleType",
+            "CellType",
+            "ClassMethodDescriptorType",
+            "CodeType",
+            "CoroutineType",
+            "EllipsisType",
+            "FrameType",
+            "FunctionType",
+            "GeneratorType",
+            "GenericAlias",
+            "GetSetDescriptorType",
+            "LambdaType",
+            "MappingProxyType",
+            "MemberDescriptorType",
+            "MethodDescriptorType",
+            "MethodType",
+            "MethodWrapperType",
+            "ModuleType",
+            "NoneType",
+            "NotImplementedType",
+            "SimpleNamespace",
+            "TracebackType",
+            "UnionType",
+            "WrapperDescriptorType",
+            "new_class",
+            "resolve_bases",
+            "prepare_class",
+            "get_original_bases",
+            "DynamicClassAttribute",
             "coroutine",
         ];
         let l = Obj::new(crate::listobject::new_list(0));

@@ -103,7 +103,10 @@ unsafe extern "C" fn method_new(
     // SAFETY: tp_new contract.
     unsafe {
         if !kw.is_null() && crate::dictobject::len(kw) != 0 {
-            return raise(&raw mut EXC_TypeError, "method() takes no keyword arguments");
+            return raise(
+                &raw mut EXC_TypeError,
+                "method() takes no keyword arguments",
+            );
         }
         let a = crate::tupleobject::items(args);
         if a.len() != 2 {
@@ -201,10 +204,7 @@ unsafe extern "C" fn method_repr(op: *mut PyObject) -> *mut PyObject {
         if r.is_null() {
             return r;
         }
-        let s = format!(
-            "<bound method {name} of {}>",
-            uni::as_str(r).unwrap_or("")
-        );
+        let s = format!("<bound method {name} of {}>", uni::as_str(r).unwrap_or(""));
         decref(r);
         uni::from_str(&s)
     }
