@@ -110,14 +110,51 @@ unsafe fn parse(
     required: usize,
 ) -> Option<Vec<*mut PyObject>> {
     // SAFETY: forwarded contract.
+    unsafe { parse_args(func, args, kw, names, 0, required) }
+}
+
+/// Positional and keyword arguments by name (`names` in order, the first `posonly` of them
+/// positional-only), as Argument Clinic parses them; None with TypeError on too many, a
+/// missing required one or an unexpected keyword.
+///
+/// # Safety
+/// `args` must be a tuple, `kw` NULL or a dict.
+pub(crate) unsafe fn parse_args(
+    func: &str,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    names: &[&str],
+    posonly: usize,
+    required: usize,
+) -> Option<Vec<*mut PyObject>> {
+    // SAFETY: forwarded contract.
     unsafe {
         let pos = crate::tupleobject::items(args);
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
         if pos.len() > names.len() {
+            let n = names.len();
             raise(
                 &raw mut EXC_TypeError,
                 &format!(
-                    "{func}() takes at most {} arguments ({} given)",
-                    names.len(),
+                    "{func}() takes at most {n} argument{} ({} given)",
+                    plural(n),
+                    pos.len()
+                ),
+            );
+            return None;
+        }
+        let needed = required.min(posonly);
+        if pos.len() < needed {
+            let how = if names.len() == needed {
+                "exactly"
+            } else {
+                "at least"
+            };
+            raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "{func}() takes {how} {needed} positional argument{} ({} given)",
+                    plural(needed),
                     pos.len()
                 ),
             );
@@ -127,7 +164,7 @@ unsafe fn parse(
         out[..pos.len()].copy_from_slice(pos);
         if !kw.is_null() {
             let mut used = 0;
-            for (i, name) in names.iter().enumerate() {
+            for (i, name) in names.iter().enumerate().skip(posonly) {
                 let v = crate::dictobject::get_str(kw, name);
                 if !v.is_null() {
                     if i < pos.len() {
@@ -145,11 +182,24 @@ unsafe fn parse(
                 }
             }
             if used < crate::dictobject::PyDict_Size(kw) as usize {
-                raise(
-                    &raw mut EXC_TypeError,
-                    &format!("{func}() got an unexpected keyword argument"),
-                );
-                return None;
+                for (k, _) in crate::dictobject::entries(kw) {
+                    if !crate::unicodeobject::is_str(k) {
+                        raise(&raw mut EXC_TypeError, "keywords must be strings");
+                        return None;
+                    }
+                    let key: String = crate::unicodeobject::chars(k)
+                        .iter()
+                        .filter_map(|&u| char::from_u32(u))
+                        .collect();
+                    // a positional-only name given by keyword is unexpected too (Clinic's text)
+                    if !names[posonly..].contains(&key.as_str()) {
+                        raise(
+                            &raw mut EXC_TypeError,
+                            &format!("{func}() got an unexpected keyword argument '{key}'"),
+                        );
+                        return None;
+                    }
+                }
             }
         }
         if let Some(i) = out[..required].iter().position(|p| p.is_null()) {

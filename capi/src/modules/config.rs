@@ -55,6 +55,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::binascii::module,
         static_types: None,
     },
+    Inittab {
+        name: "zlib",
+        module: crate::zlibmodule::module,
+        static_types: Some(crate::zlibmodule::static_types),
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

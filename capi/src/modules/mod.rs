@@ -1,5 +1,5 @@
 //! gilgate's built-in modules, after CPython's `Modules/` (`builtins`, `sys`, `datetime`,
-//! `time`, `binascii`, `_io`), registered in one table (`config`, CPython's `config.c`).
+//! `time`, `binascii`, `zlib`, `_io`), registered in one table (`config`, CPython's `config.c`).
 
 pub(crate) mod binascii;
 pub(crate) mod bltinmodule;
@@ -8,3 +8,4 @@ pub(crate) mod datetime;
 pub(crate) mod iomodule;
 pub(crate) mod sysmodule;
 pub(crate) mod timemodule;
+pub(crate) mod zlibmodule;
