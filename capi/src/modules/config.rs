@@ -56,6 +56,16 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: None,
     },
     Inittab {
+        name: "importlib",
+        module: crate::importlib::module,
+        static_types: Some(crate::importlib::static_types),
+    },
+    Inittab {
+        name: "importlib._bootstrap",
+        module: crate::importlib::bootstrap_module,
+        static_types: None,
+    },
+    Inittab {
         name: "zlib",
         module: crate::zlibmodule::module,
         static_types: Some(crate::zlibmodule::static_types),

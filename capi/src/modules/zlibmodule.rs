@@ -797,7 +797,14 @@ fn new_object(t: *mut PyTypeObject, s: Stream) -> *mut PyObject {
 unsafe fn lock<'a>(op: *mut PyObject) -> MutexGuard<'a, Stream> {
     // SAFETY: forwarded contract: the stream lives as long as the object.
     let m = unsafe { &*(*op.cast::<ZObject>()).stream };
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    if let Ok(g) = m.try_lock() {
+        return g;
+    }
+    // another thread works on this object: wait detached, as every wait in the runtime does
+    let ts = crate::ceval::detach();
+    let g = m.lock().unwrap_or_else(|e| e.into_inner());
+    crate::ceval::attach(ts);
+    g
 }
 
 unsafe extern "C" fn zobject_dealloc(op: *mut PyObject) {
