@@ -66,6 +66,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: None,
     },
     Inittab {
+        name: "math",
+        module: crate::mathmodule::module,
+        static_types: None,
+    },
+    Inittab {
         name: "zlib",
         module: crate::zlibmodule::module,
         static_types: Some(crate::zlibmodule::static_types),

@@ -1,5 +1,5 @@
 //! gilgate's built-in modules, after CPython's `Modules/` (`builtins`, `sys`, `datetime`,
-//! `time`, `binascii`, `zlib`, `importlib`, `_io`), registered in one table (`config`, CPython's `config.c`).
+//! `time`, `binascii`, `zlib`, `importlib`, `math`, `_io`), registered in one table (`config`, CPython's `config.c`).
 
 pub(crate) mod binascii;
 pub(crate) mod bltinmodule;
@@ -7,6 +7,7 @@ pub(crate) mod config;
 pub(crate) mod datetime;
 pub(crate) mod importlib;
 pub(crate) mod iomodule;
+pub(crate) mod mathmodule;
 pub(crate) mod sysmodule;
 pub(crate) mod timemodule;
 pub(crate) mod zlibmodule;
