@@ -873,11 +873,7 @@ unsafe extern "C" fn b_crc_hqx(_m: *mut PyObject, args: *mut PyObject) -> *mut P
         unsafe {
             let pos = crate::tupleobject::items(args);
             if pos.len() != 2 {
-                let msg = if pos.len() < 2 {
-                    format!("crc_hqx expected 2 arguments, got {}", pos.len())
-                } else {
-                    format!("crc_hqx expected 2 arguments, got {}", pos.len())
-                };
+                let msg = format!("crc_hqx expected 2 arguments, got {}", pos.len());
                 return raise(&raw mut EXC_TypeError, &msg);
             }
             let Some(data) = crate::bytesobject::bytes_like(pos[0]) else {

@@ -530,25 +530,25 @@ static mut FUNCTIONS: [PyMethodDef; 5] = [
     PyMethodDef::END,
 ];
 
-/// Adds the functions of `table` (up to its END row) to the module `m` named `name`.
+/// Adds the functions of the method table at `table` (up to its END row) to the module `m`
+/// named `name`.
 ///
 /// # Safety
 /// `m` must be a live module named by the live str `name`; `table` a static method table.
-unsafe fn add_functions(m: *mut PyObject, name: *mut PyObject, table: &mut [PyMethodDef]) -> bool {
-    // SAFETY: forwarded contract.
+unsafe fn add_functions(m: *mut PyObject, name: *mut PyObject, table: *mut PyMethodDef) -> bool {
+    // SAFETY: forwarded contract: every row up to END is in the table.
     unsafe {
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-        for ml in table.iter_mut() {
-            if ml.ml_name.is_null() {
-                break;
-            }
+        let mut ml = table;
+        while !(*ml).ml_name.is_null() {
             let f = crate::methodobject::new_cfunction(ml, m, name, null_mut());
             if f.is_null() {
                 return false;
             }
-            let k = CStr::from_ptr(ml.ml_name).to_string_lossy();
+            let k = CStr::from_ptr((*ml).ml_name).to_string_lossy();
             crate::dictobject::set_item_str(d, &k, f);
             decref(f);
+            ml = ml.add(1);
         }
         true
     }
@@ -578,7 +578,7 @@ fn build_package() -> Option<*mut PyObject> {
         if m.is_null() {
             return None;
         }
-        if !add_functions(m, name, &mut *(&raw mut FUNCTIONS)) {
+        if !add_functions(m, name, (&raw mut FUNCTIONS).cast()) {
             decref(m);
             return None;
         }
@@ -632,7 +632,7 @@ struct ModuleLock {
 static BLOCKING: Mutex<Vec<(u64, usize)>> = Mutex::new(Vec::new());
 
 fn thread_id() -> u64 {
-    u64::from(crate::pythread::PyThread_get_thread_ident())
+    crate::pythread::PyThread_get_thread_ident() as u64
 }
 
 fn owner_of(core: &LockCore) -> u64 {
@@ -907,7 +907,7 @@ fn build_bootstrap() -> Option<(usize, usize)> {
         if m.is_null() {
             return None;
         }
-        if !add_functions(m, name, &mut *(&raw mut BOOTSTRAP_FUNCTIONS)) {
+        if !add_functions(m, name, (&raw mut BOOTSTRAP_FUNCTIONS).cast()) {
             decref(m);
             return None;
         }
