@@ -931,6 +931,34 @@ fn build_bootstrap() -> Option<(usize, usize)> {
 mod tests {
     use super::*;
 
+    fn core(owner: u64) -> LockCore {
+        LockCore {
+            state: Mutex::new(LockState {
+                owner,
+                count: usize::from(owner != 0),
+                waiters: 0,
+            }),
+            wake: Condvar::new(),
+        }
+    }
+
+    #[test]
+    fn waiting_in_a_cycle_is_a_deadlock() {
+        // thread 101 holds a and waits for b; thread 102 holds b: 102 waiting for a closes
+        // the cycle, a third thread waiting for a does not
+        let (a, b) = (core(101), core(102));
+        BLOCKING
+            .lock()
+            .unwrap()
+            .push((101, &b as *const LockCore as usize));
+        assert!(would_deadlock(&a, 102));
+        assert!(!would_deadlock(&a, 103));
+        assert!(would_deadlock(&b, 102), "its own lock held by itself");
+        assert!(!would_deadlock(&core(0), 102), "a free lock");
+        BLOCKING.lock().unwrap().retain(|&(t, _)| t != 101);
+        assert!(!would_deadlock(&a, 102));
+    }
+
     #[test]
     fn relative_names_resolve_like_cpythons() {
         assert_eq!(
