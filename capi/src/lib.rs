@@ -36,7 +36,7 @@ mod surface;
 pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
-    binascii, bltinmodule, config, datetime, importlib, iomodule, mathmodule, sysmodule,
+    binascii, bltinmodule, config, datetime, future, importlib, iomodule, mathmodule, sysmodule,
     timemodule, zlibmodule,
 };
 pub(crate) use objects::listobject;

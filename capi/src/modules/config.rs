@@ -56,6 +56,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: None,
     },
     Inittab {
+        name: "__future__",
+        module: crate::future::module,
+        static_types: Some(crate::future::static_types),
+    },
+    Inittab {
         name: "importlib",
         module: crate::importlib::module,
         static_types: Some(crate::importlib::static_types),

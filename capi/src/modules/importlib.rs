@@ -41,7 +41,7 @@ unsafe fn text(o: *mut PyObject) -> String {
 ///
 /// # Safety
 /// `args` must be a tuple, `kw` NULL or a dict.
-unsafe fn py_args(
+pub(crate) unsafe fn py_args(
     func: &str,
     args: *mut PyObject,
     kw: *mut PyObject,
