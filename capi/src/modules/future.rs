@@ -84,11 +84,7 @@ unsafe extern "C" fn feature_dealloc(op: *mut PyObject) {
 
 unsafe extern "C" fn feature_get(op: *mut PyObject, c: *mut c_void) -> *mut PyObject {
     // SAFETY: getter contract: a live _Feature; the closure is the field's index.
-    unsafe {
-        let v = *field(op, c as usize);
-        incref(v);
-        v
-    }
+    unsafe { get(op, c as usize) }
 }
 
 unsafe extern "C" fn feature_set(
@@ -112,14 +108,27 @@ unsafe extern "C" fn feature_set(
     }
 }
 
+/// A new reference to field `i` of a live `_Feature`.
+///
+/// # Safety
+/// `op` must be a live `_Feature`.
+unsafe fn get(op: *mut PyObject, i: usize) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let v = *field(op, i);
+        incref(v);
+        v
+    }
+}
+
 unsafe extern "C" fn get_optional(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
     // SAFETY: a method of _Feature.
-    unsafe { feature_get(op, null_mut()) }
+    unsafe { get(op, 0) }
 }
 
 unsafe extern "C" fn get_mandatory(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
     // SAFETY: a method of _Feature.
-    unsafe { feature_get(op, 1 as *mut c_void) }
+    unsafe { get(op, 1) }
 }
 
 unsafe extern "C" fn feature_repr(op: *mut PyObject) -> *mut PyObject {
