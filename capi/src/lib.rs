@@ -36,16 +36,17 @@ mod surface;
 pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
-    binascii, bltinmodule, config, datetime, iomodule, sysmodule, timemodule,
+    abc, binascii, bltinmodule, collections_abc, config, datetime, future, importlib, iomodule,
+    mathmodule, numbers, sysmodule, timemodule, types, zlibmodule,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use objects::{
-    abstract_, boolobject, bytearrayobject, bytes_methods, bytesobject, codeobject, complexobject,
-    descrobject, dictobject, exceptions, floatobject, frameobject, funcobject, iterobject,
-    longobject, memoryobject, methodobject, moduleobject, object, pybuffer, pycapsule, rangeobject,
-    setobject, sliceobject, structseq, tupleobject, typeobject, typeslots, unicodeobject,
-    weakrefobject,
+    abstract_, boolobject, bytearrayobject, bytes_methods, bytesobject, classobject, codeobject,
+    complexobject, descrobject, dictobject, exceptions, floatobject, frameobject, funcobject,
+    iterobject, longobject, memoryobject, methodobject, moduleobject, object, pybuffer, pycapsule,
+    rangeobject, setobject, sliceobject, structseq, tupleobject, typeobject, typeslots,
+    unicodeobject, weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{
