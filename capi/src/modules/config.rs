@@ -55,6 +55,16 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::binascii::module,
         static_types: None,
     },
+    Inittab {
+        name: "collections",
+        module: crate::collections::module,
+        static_types: Some(crate::collections::static_types),
+    },
+    Inittab {
+        name: "collections.abc",
+        module: crate::collections::abc_submodule,
+        static_types: None,
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

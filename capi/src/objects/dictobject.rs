@@ -1298,6 +1298,17 @@ unsafe extern "C" fn dict_subscript(op: *mut PyObject, k: *mut PyObject) -> *mut
             return v;
         }
         if !crate::pyerrors::occurred() {
+            // A subclass's `__missing__` answers for an absent key (defaultdict, Counter).
+            let t = crate::object::ty(op);
+            if t != &raw mut PyDict_Type {
+                let m =
+                    crate::object::type_lookup_ref(t, crate::unicodeobject::intern("__missing__"));
+                if !m.is_null() {
+                    let r = crate::abstract_::call_args(m, &[op, k]);
+                    decref(m);
+                    return r;
+                }
+            }
             key_error(k);
         }
         null_mut()

@@ -1386,7 +1386,19 @@ pub(crate) unsafe fn truth(op: *mut PyObject) -> c_int {
         if crate::dictobject::is_dict(op) {
             return c_int::from(crate::dictobject::len(op) != 0);
         }
-        1
+        // CPython's order: nb_bool, then mp_length, then sq_length.
+        let n = if !(*t).tp_as_mapping.is_null()
+            && let Some(f) = (*(*t).tp_as_mapping).mp_length
+        {
+            f(op)
+        } else if !(*t).tp_as_sequence.is_null()
+            && let Some(f) = (*(*t).tp_as_sequence).sq_length
+        {
+            f(op)
+        } else {
+            return 1;
+        };
+        if n < 0 { -1 } else { c_int::from(n > 0) }
     }
 }
 
