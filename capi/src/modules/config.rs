@@ -65,6 +65,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::collections::abc_submodule,
         static_types: None,
     },
+    Inittab {
+        name: "copy",
+        module: crate::copy::module,
+        static_types: None,
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

@@ -1,10 +1,11 @@
 //! gilgate's built-in modules, after CPython's `Modules/` (`builtins`, `sys`, `datetime`,
-//! `time`, `binascii`, `_io`, `collections`), registered in one table (`config`, CPython's `config.c`).
+//! `time`, `binascii`, `_io`, `collections`, `copy`), registered in one table (`config`, CPython's `config.c`).
 
 pub(crate) mod binascii;
 pub(crate) mod bltinmodule;
 pub(crate) mod collections;
 pub(crate) mod config;
+pub(crate) mod copy;
 pub(crate) mod datetime;
 pub(crate) mod iomodule;
 pub(crate) mod sysmodule;

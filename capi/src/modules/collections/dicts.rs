@@ -684,7 +684,7 @@ unsafe extern "C" fn od_new(
     unsafe { new_empty(t) }
 }
 
-static mut OD_METHODS: [PyMethodDef; 10] = [
+static mut OD_METHODS: [PyMethodDef; 9] = [
     method(c"__ior__", dd_ior as *mut c_void, METH_O),
     method(
         c"move_to_end",
@@ -698,7 +698,6 @@ static mut OD_METHODS: [PyMethodDef; 10] = [
     ),
     method(c"__reversed__", od_reversed as *mut c_void, METH_NOARGS),
     method(c"copy", od_copy as *mut c_void, METH_NOARGS),
-    method(c"__copy__", od_copy as *mut c_void, METH_NOARGS),
     method(c"__reduce__", od_reduce as *mut c_void, METH_NOARGS),
     method(
         c"fromkeys",
@@ -1427,7 +1426,7 @@ unsafe extern "C" fn c_richcompare(a: *mut PyObject, b: *mut PyObject, op: c_int
     }
 }
 
-static mut C_METHODS: [PyMethodDef; 16] = [
+static mut C_METHODS: [PyMethodDef; 15] = [
     method(c"__iadd__", c_iadd as *mut c_void, METH_O),
     method(c"__isub__", c_isub as *mut c_void, METH_O),
     method(c"__ior__", c_ior as *mut c_void, METH_O),
@@ -1451,7 +1450,6 @@ static mut C_METHODS: [PyMethodDef; 16] = [
         METH_VARARGS | METH_KEYWORDS,
     ),
     method(c"copy", c_copy as *mut c_void, METH_NOARGS),
-    method(c"__copy__", c_copy as *mut c_void, METH_NOARGS),
     method(c"__reduce__", c_reduce as *mut c_void, METH_NOARGS),
     method(
         c"fromkeys",

@@ -563,7 +563,12 @@ unsafe extern "C" fn m_getnewargs(op: *mut PyObject, _: *mut PyObject) -> *mut P
     unsafe { tuple_of(crate::tupleobject::items(op)) }
 }
 
-static mut METHODS: [PyMethodDef; 6] = [
+static mut METHODS: [PyMethodDef; 7] = [
+    method(
+        c"__replace__",
+        m_replace as *mut c_void,
+        METH_VARARGS | METH_KEYWORDS,
+    ),
     method(c"_make", m_make as *mut c_void, METH_O | METH_CLASS),
     method(
         c"_replace",
