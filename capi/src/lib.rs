@@ -37,6 +37,7 @@ pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
     binascii, bltinmodule, collections, config, copy, datetime, iomodule, sysmodule, timemodule,
+    weakref,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used

@@ -70,6 +70,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::copy::module,
         static_types: None,
     },
+    Inittab {
+        name: "weakref",
+        module: crate::weakref::module,
+        static_types: Some(crate::weakref::static_types),
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

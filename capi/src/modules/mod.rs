@@ -1,5 +1,5 @@
 //! gilgate's built-in modules, after CPython's `Modules/` (`builtins`, `sys`, `datetime`,
-//! `time`, `binascii`, `_io`, `collections`, `copy`), registered in one table (`config`, CPython's `config.c`).
+//! `time`, `binascii`, `_io`, `collections`, `copy`, `weakref`), registered in one table (`config`, CPython's `config.c`).
 
 pub(crate) mod binascii;
 pub(crate) mod bltinmodule;
@@ -10,3 +10,4 @@ pub(crate) mod datetime;
 pub(crate) mod iomodule;
 pub(crate) mod sysmodule;
 pub(crate) mod timemodule;
+pub(crate) mod weakref;
