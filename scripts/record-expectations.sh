@@ -30,6 +30,12 @@
 #                                                  the public names of the standard-library
 #                                                  module the file names, and the answers to its
 #                                                  expressions (record_expectations.py stdlib)
+#   bash scripts/record-expectations.sh smoke      tests/data/smoke-calls.json: calls into the corpus
+#                                                  packages' compiled modules, from their docs;
+#                                                  each package's CPython 3.14 wheel (cp314 or
+#                                                  abi3, the version scripts/corpus.lock pins for
+#                                                  cp314t) fetched by pip, parents imported as
+#                                                  plain packages
 #   bash scripts/record-expectations.sh all        all of the above
 #
 # A data file's cases ("module" and "exprs"; the datetime file's expressions) are its input; the
@@ -50,13 +56,15 @@ fi
 bash "$repo/scripts/reference-cpython.sh" sid
 eval "$(bash "$repo/scripts/reference-cpython.sh" env)"
 root="$GILGATE_SID_ROOT"
-work=/var/tmp/gilgate-record # inside the root
+# inside the root; one folder per run, so that runs side by side do not share files
+mkdir -p "$root/var/tmp"
+work="$(mktemp -d "$root/var/tmp/gilgate-record.XXXXXX")"
+work="${work#"$root"}"
+trap 'rm -rf "${root:?}$work"' EXIT
 
 log() { echo "record-expectations: $*" >&2; }
 
 setup() {
-    rm -rf "$root$work"
-    mkdir -p "$root$work"
     cp "$repo/scripts/record_expectations.py" "$root$work/"
 }
 
@@ -145,6 +153,28 @@ do_ujson() {
     cp "$root$work/wheels-ujson.json" "$data/wheels-ujson.json"
 }
 
+# The smoke calls: each package's CPython 3.14 (GIL build) wheel at the version the corpus pins.
+do_smoke() {
+    local f=smoke-calls.json dl="$root$work/smoke" pkg version
+    mkdir -p "$dl"
+    local plats=(linux_x86_64 manylinux1_x86_64 manylinux2010_x86_64 manylinux2014_x86_64)
+    local v
+    for v in 5 12 17 24 26 27 28 34; do plats+=("manylinux_2_${v}_x86_64"); done
+    local pargs=()
+    for v in "${plats[@]}"; do pargs+=(--platform "$v"); done
+    for pkg in $(python3 -c 'import json, sys; print(" ".join(sorted({c["package"] for c in json.load(sys.stdin)["cases"]})))' <"$data/$f"); do
+        version="$(awk -v p="$pkg" '$1 == p && $4 == "cp314t" { print $2 }' "$repo/scripts/corpus.lock")"
+        [[ -n "$version" ]] || { log "$pkg: no cp314t row in scripts/corpus.lock"; exit 1; }
+        mkdir -p "$dl/$pkg"
+        python3 -m pip download --quiet --disable-pip-version-check --no-deps --no-cache-dir \
+            --only-binary=:all: --python-version 3.14 --implementation cp --abi cp314 --abi abi3 \
+            --abi none "${pargs[@]}" -d "$dl/$pkg" "$pkg==$version"
+    done
+    cp "$data/$f" "$root$work/$f"
+    in_root python3.14 "$work/record_expectations.py" smoke "$work/$f" "$work/smoke"
+    cp "$root$work/$f" "$data/$f"
+}
+
 # One file of tests/data/stdlib per module (the module's dotted name + .json), or the one named.
 do_stdlib() {
     local f files=("$data"/stdlib/*.json)
@@ -167,6 +197,7 @@ case "$what" in
     datetime) do_datetime ;;
     ujson) do_ujson ;;
     stdlib) do_stdlib "${2:-}" ;;
+    smoke) do_smoke ;;
     all)
         do_sdists
         do_samples
@@ -174,9 +205,10 @@ case "$what" in
         do_datetime
         do_ujson
         do_stdlib
+        do_smoke
         ;;
     *)
-        log "unknown group '$what' (sdists, samples, eval, datetime, ujson, stdlib, all)"
+        log "unknown group '$what' (sdists, samples, eval, datetime, ujson, stdlib, smoke, all)"
         exit 64
         ;;
 esac

@@ -13,7 +13,9 @@ The statements run one after the other in a namespace that holds the module's at
 module under the last part of its name, as `gilgate eval` builds it. An expression's repr is
 printed on its own line; a statement that is not an expression (an assignment) prints nothing. The
 first exception ends the run: its line (the type's __name__, then ": " and str() when that is not
-empty) goes to stderr, exit 1. Only "module" and "exprs" are read; the answer fields are rewritten.
+empty) goes to stderr, exit 1; when extension code added traceback entries to it, CPython's
+"Traceback (most recent call last):" block of those entries comes first and is recorded as the
+case's "traceback" (the header and entry lines). Only "module" and "exprs" are read; the answer fields are rewritten.
 
 Subcommands:
     cases FILE BUILD_DIR [--no-import]   record every case of FILE, importing modules from
@@ -31,6 +33,12 @@ Subcommands:
                                          module named "package" bound to "stand_in" join the
                                          namespace; "setup": statements run first, each
                                          answering "<no value>" or "None"
+    smoke FILE WHEELS                    record the smoke calls of FILE (tests/data/smoke-calls.json):
+                                         each case's "package" has its CPython 3.14 wheel in
+                                         WHEELS/<package>/; the case runs as `cases` does, but
+                                         with the module's parent packages as plain packages
+                                         (their __init__ not run, as gilgate does); the wheels
+                                         used go under "reference_wheels"
     stdlib FILE                          record a standard-library file of tests/data/stdlib/:
                                          its "module" imported, its public "names" (`__all__`
                                          when the module has one, else every attribute not
@@ -51,10 +59,31 @@ import subprocess
 import sys
 
 DRIVER = r"""
-import importlib, sys
-path, mod, no_import = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+import importlib, os, sys
+path, mod, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+no_import = mode == "1"
+if mode == "2":
+    # the module's parent packages as plain packages: their __init__ does not run (as gilgate
+    # imports them)
+    import types
+    parts = mod.split(".")[:-1]
+    for i in range(1, len(parts) + 1):
+        pkg = types.ModuleType(".".join(parts[:i]))
+        pkg.__path__ = [os.path.join(path, *parts[:i])]
+        sys.modules[pkg.__name__] = pkg
+        if i > 1:
+            setattr(sys.modules[".".join(parts[:i - 1])], parts[i - 1], pkg)
 def fail(x, code=1):
     text = str(x)
+    if code == 1:
+        # The entries extension code added (the driver's own frames left out), as CPython
+        # prints them, under its header line.
+        import traceback
+        tb = [f for f in traceback.extract_tb(x.__traceback__)
+              if f.filename not in ("<eval>", "<string>")]
+        if tb:
+            print("Traceback (most recent call last):", file=sys.stderr)
+            print("".join(traceback.StackSummary.from_list(tb).format()), end="", file=sys.stderr)
     print(type(x).__name__ + (": " + text if text else ""), file=sys.stderr, flush=True)
     sys.exit(code)
 if no_import:
@@ -113,12 +142,13 @@ def dumps(data):
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
-def run_case(case, build, no_import):
+def run_case(case, build, no_import, plain_parents=False):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["LC_ALL"] = "C.UTF-8"
     env["TZ"] = "UTC"  # the tests run gilgate with TZ=UTC too
     p = subprocess.run(
-        [sys.executable, "-S", "-c", DRIVER, build, case["module"], "1" if no_import else "0"]
+        [sys.executable, "-S", "-c", DRIVER, build, case["module"],
+         "2" if plain_parents else "1" if no_import else "0"]
         + case["exprs"],
         capture_output=True,
         env=env,
@@ -136,6 +166,12 @@ def run_case(case, build, no_import):
         case["stdout"] = []
     case["exit"] = p.returncode
     case["stderr"] = stderr.rstrip("\n").split("\n")[-1] if p.returncode else None
+    # A traceback block before the last line (only extension code's entries): kept whole.
+    lines = stderr.rstrip("\n").split("\n")
+    if p.returncode == 1 and lines[0] == "Traceback (most recent call last):":
+        case["traceback"] = lines[:-1]
+    else:
+        case.pop("traceback", None)
 
 
 def cmd_cases(path, build, no_import):
@@ -195,6 +231,33 @@ def cmd_exprs(path, build=None):
     print(f"record: {path}: {n} expressions under CPython {version()}")
 
 
+def cmd_smoke(path, wheels):
+    """Every case of the smoke-call file, its package's CPython 3.14 wheel (WHEELS/<package>/,
+    one .whl, fetched by record-expectations.sh) unpacked once beside it."""
+    import hashlib
+    import zipfile
+
+    data = load(path)
+    used = {}
+    for case in data["cases"]:
+        pkg = case["package"]
+        folder = os.path.join(wheels, pkg)
+        whl = [f for f in os.listdir(folder) if f.endswith(".whl")]
+        if len(whl) != 1:
+            sys.exit(f"record: {folder}: expected one wheel, found {whl}")
+        unpacked = os.path.join(folder, "unpacked")
+        if not os.path.isdir(unpacked):
+            with zipfile.ZipFile(os.path.join(folder, whl[0])) as z:
+                z.extractall(unpacked)
+        with open(os.path.join(folder, whl[0]), "rb") as f:
+            used[pkg] = whl[0] + " sha256:" + hashlib.sha256(f.read()).hexdigest()
+        run_case(case, unpacked, False, plain_parents=True)
+    data["reference_wheels"] = dict(sorted(used.items()))
+    data["cpython"] = version()
+    save(path, data)
+    print(f"record: {path}: {len(data['cases'])} cases under CPython {version()}")
+
+
 def public_names(m):
     names = getattr(m, "__all__", None)
     if names is None:
@@ -251,6 +314,8 @@ def main(argv):
         cmd_cases(argv[1], argv[2], "--no-import" in argv[3:])
     elif len(argv) in (2, 3) and argv[0] == "exprs":
         cmd_exprs(argv[1], argv[2] if len(argv) == 3 else None)
+    elif len(argv) == 3 and argv[0] == "smoke":
+        cmd_smoke(argv[1], argv[2])
     elif len(argv) == 2 and argv[0] == "stdlib":
         cmd_stdlib(argv[1])
     elif len(argv) == 4 and argv[0] == "builds":

@@ -59,9 +59,19 @@ pub(crate) fn short_name(spec: &str) -> String {
     }
 }
 
+/// Prints an error as CPython ends a traceback: the entries extension modules added (Cython
+/// adds one per function the error left; gilgate has no Python frames of its own to show),
+/// under CPython's header line, then `Type: message` as the last line.
 fn report(e: &PyErr) {
     let _ = std::io::stdout().flush();
-    eprintln!("{e}");
+    let mut err = std::io::stderr().lock();
+    if !e.traceback.is_empty() {
+        let _ = writeln!(err, "Traceback (most recent call last):");
+        for line in &e.traceback {
+            let _ = writeln!(err, "{line}");
+        }
+    }
+    let _ = writeln!(err, "{e}");
 }
 
 /// What `eval` and `stress` do before they evaluate: a host under `policy` with the `--path`

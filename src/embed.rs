@@ -57,13 +57,26 @@ use std::ptr::{NonNull, null_mut};
 /// assert_eq!(e.to_string(), "ValueError: bad value");
 /// assert_eq!(gilgate::embed::PyErr::new("KeyError", "").to_string(), "KeyError");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct PyErr {
     /// The exception type's `__name__` (`"ZeroDivisionError"`).
     pub type_name: String,
     /// `str()` of the exception (may be empty).
     pub message: String,
+    /// The exception's traceback entries as CPython prints them, outermost first
+    /// (`  File "x.pyx", line 3, in mod.f`): the functions of extension modules the error
+    /// left (Cython adds one per function). Empty for errors without one. Not compared by
+    /// `==`: two errors are equal when their type and message are.
+    pub traceback: Vec<String>,
 }
+
+impl PartialEq for PyErr {
+    fn eq(&self, other: &PyErr) -> bool {
+        self.type_name == other.type_name && self.message == other.message
+    }
+}
+
+impl Eq for PyErr {}
 
 impl PyErr {
     /// An error with this type name and message.
@@ -71,6 +84,7 @@ impl PyErr {
         PyErr {
             type_name: type_name.into(),
             message: message.into(),
+            traceback: Vec::new(),
         }
     }
 
@@ -79,7 +93,10 @@ impl PyErr {
     pub fn fetch() -> PyErr {
         let _g = attach();
         match gilgate_capi::host::take_exception() {
-            Some(info) => PyErr::new(info.type_name, info.message),
+            Some(info) => PyErr {
+                traceback: info.traceback,
+                ..PyErr::new(info.type_name, info.message)
+            },
             None => PyErr::new("SystemError", "error return without exception set"),
         }
     }

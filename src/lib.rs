@@ -22,6 +22,7 @@ pub use gilgate_loader as loader;
 pub use gilgate_loader::worker::run_if_worker;
 pub use gilgate_loader::{LoadError, Loader, Module, Policy, Report, Target};
 
+pub mod api_usage;
 pub mod cli_eval;
 pub mod cli_stress;
 pub mod embed;

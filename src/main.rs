@@ -65,6 +65,11 @@ enum Command {
         /// Exempt a module from `--gil error` (repeatable).
         #[arg(long, value_name = "NAME")]
         allow: Vec<String>,
+        /// Instead: list the C API names the modules import (functions and data), each as
+        /// implemented, stub or missing in gilgate, with how many modules use it. Reads the
+        /// files only: no init runs.
+        #[arg(long, conflicts_with_all = ["deny_gil", "gil", "allow"])]
+        api_usage: bool,
     },
     /// Load modules into one host in order, as imports would (init, create, lock decision, exec).
     Load {
@@ -192,7 +197,14 @@ fn main() -> ExitCode {
             timeout,
             gil,
             allow,
-        } => inspect(paths, json, deny_gil, timeout, gil, allow),
+            api_usage,
+        } => {
+            if api_usage {
+                api_usage_report(paths, json)
+            } else {
+                inspect(paths, json, deny_gil, timeout, gil, allow)
+            }
+        }
         Command::Load {
             path,
             gil,
@@ -309,6 +321,32 @@ fn inspect(
         EXIT_DENIED
     } else {
         EXIT_OK
+    }
+}
+
+/// `inspect --api-usage`: exit 0 when every module file was read, 2 when some could not be
+/// (each named in the report), 64 for a PATH with nothing to read.
+fn api_usage_report(paths: Vec<PathBuf>, json: bool) -> u8 {
+    let empty: Vec<_> = paths
+        .iter()
+        .filter_map(|p| gilgate::loader::check_input(p).err())
+        .collect();
+    if !empty.is_empty() {
+        for e in &empty {
+            eprintln!("gilgate: {e}");
+        }
+        return EXIT_USAGE;
+    }
+    let u = gilgate::api_usage::usage(&paths);
+    if json {
+        outln!("{}", u.to_json());
+    } else {
+        out!("{}", u.to_human());
+    }
+    if u.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_MODULE_ERROR
     }
 }
 

@@ -81,6 +81,8 @@ fn samples() -> Vec<Sample> {
         "gilstate_thread",
         "shared_mutator",
         "lazy_import",
+        // issue 10 item 1: code objects, frames and tracebacks as Cython and pybind11 use them.
+        "tracebacks",
     ] {
         list.push(Sample {
             file: tagged(stem, TAG_314T),

@@ -77,6 +77,11 @@ pub use crate::objects::bytesobject::{
     PyBytes_ConcatAndDel, PyBytes_FromObject, PyBytes_FromString, PyBytes_FromStringAndSize,
     PyBytes_Join, PyBytes_Repr, PyBytes_Size, PyBytes_Type, PyBytesIter_Type, PyBytesObject,
 };
+pub use crate::objects::codeobject::{
+    PyCode_Addr2Line, PyCode_GetCellvars, PyCode_GetCode, PyCode_GetFreevars, PyCode_GetVarnames,
+    PyCode_NewEmpty, PyCode_Type, PyCodeObject, PyEval_EvalCode, PyUnstable_Code_New,
+    PyUnstable_Code_NewWithPosOnlyArgs,
+};
 pub use crate::objects::complexobject::{
     _Py_c_abs, _Py_c_diff, _Py_c_neg, _Py_c_pow, _Py_c_prod, _Py_c_quot, _Py_c_sum, Py_complex,
     PyComplex_AsCComplex, PyComplex_FromCComplex, PyComplex_FromDoubles, PyComplex_ImagAsDouble,
@@ -123,12 +128,17 @@ pub use crate::objects::exceptions::{
     PyExc_UnicodeError, PyExc_UnicodeTranslateError, PyExc_UnicodeWarning, PyExc_UserWarning,
     PyExc_ValueError, PyExc_Warning, PyExc_ZeroDivisionError, PyException_GetArgs,
     PyException_GetCause, PyException_GetContext, PyException_GetTraceback, PyException_SetArgs,
-    PyException_SetCause, PyException_SetContext, PyImportErrorObject,
+    PyException_SetCause, PyException_SetContext, PyException_SetTraceback, PyImportErrorObject,
 };
 pub use crate::objects::floatobject::{
     _Py_HashDouble, PyFloat_AsDouble, PyFloat_FromDouble, PyFloat_FromString, PyFloat_GetMax,
     PyFloat_GetMin, PyFloat_Pack2, PyFloat_Pack4, PyFloat_Pack8, PyFloat_Type, PyFloat_Unpack2,
     PyFloat_Unpack4, PyFloat_Unpack8, PyFloatObject,
+};
+pub use crate::objects::frameobject::{
+    PyFrame_GetBack, PyFrame_GetBuiltins, PyFrame_GetCode, PyFrame_GetGenerator,
+    PyFrame_GetGlobals, PyFrame_GetLasti, PyFrame_GetLineNumber, PyFrame_GetLocals, PyFrame_New,
+    PyFrame_Type, PyFrameObject,
 };
 pub use crate::objects::funcobject::{PyStaticMethod_New, PyStaticMethod_Type};
 pub use crate::objects::iterobject::{
@@ -333,7 +343,8 @@ pub use crate::runtime::modsupport::{
 };
 pub use crate::runtime::objimpl::{
     _PyObject_GC_New, _PyObject_GC_NewVar, _PyObject_New, _PyObject_NewVar, PyObject_GC_Del,
-    PyObject_GC_Track, PyObject_GC_UnTrack, PyObject_Init, PyObject_InitVar, PyType_GenericAlloc,
+    PyObject_GC_Track, PyObject_GC_UnTrack, PyObject_GetArenaAllocator, PyObject_Init,
+    PyObject_InitVar, PyObject_SetArenaAllocator, PyObjectArenaAllocator, PyType_GenericAlloc,
     PyType_GenericNew,
 };
 pub use crate::runtime::pyctype::{
@@ -342,9 +353,10 @@ pub use crate::runtime::pyctype::{
 };
 pub use crate::runtime::pyerrors::{
     _PyErr_BadInternalCall, _gilgate_err_set_formatted, PyErr_BadArgument, PyErr_BadInternalCall,
-    PyErr_Clear, PyErr_ExceptionMatches, PyErr_Fetch, PyErr_GetRaisedException,
-    PyErr_GivenExceptionMatches, PyErr_NewException, PyErr_NewExceptionWithDoc, PyErr_NoMemory,
-    PyErr_NormalizeException, PyErr_Occurred, PyErr_Print, PyErr_PrintEx, PyErr_Restore,
+    PyErr_Clear, PyErr_ExceptionMatches, PyErr_Fetch, PyErr_GetExcInfo, PyErr_GetHandledException,
+    PyErr_GetRaisedException, PyErr_GivenExceptionMatches, PyErr_NewException,
+    PyErr_NewExceptionWithDoc, PyErr_NoMemory, PyErr_NormalizeException, PyErr_Occurred,
+    PyErr_Print, PyErr_PrintEx, PyErr_Restore, PyErr_SetExcInfo, PyErr_SetHandledException,
     PyErr_SetImportError, PyErr_SetImportErrorSubclass, PyErr_SetNone, PyErr_SetObject,
     PyErr_SetRaisedException, PyErr_SetString, PyErr_WriteUnraisable,
 };
@@ -355,7 +367,7 @@ pub use crate::runtime::pymem::{
     PyObject_Realloc,
 };
 pub use crate::runtime::pystate::{
-    _PyThreadState_GetCurrent, _gilgate_gilstate_ensure, PyGILState_Check,
+    _PyErr_StackItem, _PyThreadState_GetCurrent, _gilgate_gilstate_ensure, PyGILState_Check,
     PyGILState_GetThisThreadState, PyGILState_LOCKED, PyGILState_Release, PyGILState_UNLOCKED,
     PyInterpreterState, PyInterpreterState_Get, PyInterpreterState_GetDict,
     PyInterpreterState_GetID, PyInterpreterState_Head, PyInterpreterState_Main,
@@ -383,10 +395,13 @@ pub use crate::runtime::pythread::{
 pub use crate::runtime::refcount::{
     _Py_Dealloc, _Py_DecRef, _Py_DecRefShared, _Py_DecRefSharedDebug, _Py_GetThreadLocal_Addr,
     _Py_IncRef, _Py_MergeZeroLocalRefcount, _Py_SetRefcnt, Py_DecRef, Py_IncRef, Py_REFCNT,
-    Py_TYPE,
+    Py_TYPE, PyUnstable_Object_EnableDeferredRefcount,
 };
 pub use crate::runtime::structmember::{
     Py_AUDIT_READ, Py_RELATIVE_OFFSET, PyMember_GetOne, PyMember_SetOne,
+};
+pub use crate::runtime::traceback::{
+    PyTraceBack_Here, PyTraceBack_Print, PyTraceBack_Type, PyTracebackObject,
 };
 pub use crate::runtime::warnings::{_gilgate_warn_formatted, PyErr_WarnEx};
 pub use crate::surface::static_data::{

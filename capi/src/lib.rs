@@ -42,16 +42,16 @@ pub(crate) use modules::{
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use objects::{
-    abstract_, boolobject, bytearrayobject, bytesobject, complexobject, descrobject, dictobject,
-    exceptions, floatobject, funcobject, iterobject, longobject, memoryobject, methodobject,
-    moduleobject, object, pybuffer, pycapsule, rangeobject, setobject, sliceobject, structseq,
-    tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
+    abstract_, boolobject, bytearrayobject, bytesobject, codeobject, complexobject, descrobject,
+    dictobject, exceptions, floatobject, frameobject, funcobject, iterobject, longobject,
+    memoryobject, methodobject, moduleobject, object, pybuffer, pycapsule, rangeobject, setobject,
+    sliceobject, structseq, tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{
     ceval, ceval_gil, critical_section, extcall, ffi_guard, getargs, import, initconfig, lock,
     modsupport, module_lock, objimpl, pyctype, pyerrors, pylifecycle, pymem, pystate, pystrtod,
-    pythread, qsbr, refcount, structmember, sync, wait_record, warnings,
+    pythread, qsbr, refcount, structmember, sync, traceback, wait_record, warnings,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use surface::{static_data, stubs};

@@ -542,6 +542,67 @@ fn rust_layouts() -> Vec<RustLayout> {
     );
     rust_struct!(out, ffi::PyImportErrorObject, [base.ob_base => "ob_base", base.dict => "dict", base.args => "args", base.notes => "notes", base.traceback => "traceback", base.context => "context", base.cause => "cause", base.suppress_context => "suppress_context", msg, name, path, name_from]);
     rust_struct!(out, ffi::PyThreadState as "_ts", [prev, next, interp, eval_breaker, _status, holds_gil, _whence, state, py_recursion_remaining, py_recursion_limit, recursion_headroom, tracing, what_event, current_frame, c_profilefunc, c_tracefunc, c_profileobj, c_traceobj, current_exception, exc_info, dict, gilstate_counter, async_exc, thread_id, native_thread_id, delete_later, critical_section, coroutine_origin_tracking_depth, async_gen_firstiter, async_gen_finalizer, context, context_ver, id, datastack_chunk, datastack_top, datastack_limit, exc_state, current_executor, dict_global_version, threading_local_key, threading_local_sentinel, remote_debugger_support, datastack_cached_chunk]);
+    rust_struct!(
+        out,
+        ffi::PyCodeObject,
+        [
+            ob_base,
+            co_consts,
+            co_names,
+            co_exceptiontable,
+            co_flags,
+            co_argcount,
+            co_posonlyargcount,
+            co_kwonlyargcount,
+            co_stacksize,
+            co_firstlineno,
+            co_nlocalsplus,
+            co_framesize,
+            co_nlocals,
+            co_ncellvars,
+            co_nfreevars,
+            co_version,
+            co_localsplusnames,
+            co_localspluskinds,
+            co_filename,
+            co_name,
+            co_qualname,
+            co_linetable,
+            co_weakreflist,
+            co_executors,
+            _co_cached,
+            _co_instrumentation_version,
+            _co_monitoring,
+            _co_unique_id,
+            _co_firsttraceable,
+            co_extra,
+            co_tlbc,
+            co_code_adaptive
+        ]
+    );
+    rust_struct!(
+        out,
+        ffi::PyFrameObject,
+        [
+            ob_base,
+            f_back,
+            f_frame,
+            f_trace,
+            f_lineno,
+            f_trace_lines,
+            f_trace_opcodes,
+            f_extra_locals,
+            f_locals_cache,
+            f_overwritten_fast_locals,
+            _f_frame_data
+        ]
+    );
+    rust_struct!(
+        out,
+        ffi::PyTracebackObject,
+        [ob_base, tb_next, tb_frame, tb_lasti, tb_lineno]
+    );
+    rust_struct!(out, ffi::_PyErr_StackItem, [exc_value, previous_item]);
     out
 }
 

@@ -1,10 +1,54 @@
-/* gilgate: code objects. Their layout is internal to the runtime (gilgate runs no
- * bytecode); only the type, the flags and the constructors are declared. */
+/* gilgate: code objects. The layout is CPython 3.14t's (free-threaded), because extensions
+ * read and write its fields directly (Cython sets _co_firsttraceable, reads co_filename and
+ * co_name). gilgate runs no bytecode: its code objects carry names, line numbers and the
+ * tuples they were made with, and no instructions to execute. */
 #ifndef Py_CODE_H
 #define Py_CODE_H
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Runtime-private parts a code object points to; never dereferenced by extensions. */
+typedef struct _PyExecutorArray _PyExecutorArray;
+typedef struct _PyCoCached _PyCoCached;
+typedef struct _PyCodeArray _PyCodeArray;
+struct _PyCoMonitoringData;
+
+/* Field order and types as in CPython 3.14t; 240 bytes with the one-unit tail. */
+struct PyCodeObject {
+    PyObject_VAR_HEAD
+    PyObject *co_consts;
+    PyObject *co_names;
+    PyObject *co_exceptiontable;
+    int co_flags;
+    int co_argcount;
+    int co_posonlyargcount;
+    int co_kwonlyargcount;
+    int co_stacksize;
+    int co_firstlineno;
+    int co_nlocalsplus;
+    int co_framesize;
+    int co_nlocals;
+    int co_ncellvars;
+    int co_nfreevars;
+    uint32_t co_version;
+    PyObject *co_localsplusnames; /* a tuple of names: locals, then cells, then free vars */
+    PyObject *co_localspluskinds; /* bytes: one kind per name */
+    PyObject *co_filename;
+    PyObject *co_name;
+    PyObject *co_qualname;
+    PyObject *co_linetable;
+    PyObject *co_weakreflist;
+    _PyExecutorArray *co_executors;
+    _PyCoCached *_co_cached;
+    uintptr_t _co_instrumentation_version;
+    struct _PyCoMonitoringData *_co_monitoring;
+    Py_ssize_t _co_unique_id;
+    int _co_firsttraceable;
+    void *co_extra;
+    _PyCodeArray *co_tlbc;
+    char co_code_adaptive[1];
+};
 
 PyAPI_DATA(PyTypeObject) PyCode_Type;
 #define PyCode_Check(op) Py_IS_TYPE((op), &PyCode_Type)
@@ -47,6 +91,19 @@ PyAPI_FUNC(PyObject *) PyCode_GetCode(PyCodeObject *co);
 PyAPI_FUNC(PyObject *) PyCode_GetVarnames(PyCodeObject *co);
 PyAPI_FUNC(PyObject *) PyCode_GetCellvars(PyCodeObject *co);
 PyAPI_FUNC(PyObject *) PyCode_GetFreevars(PyCodeObject *co);
+
+static inline Py_ssize_t PyCode_GetNumFree(PyCodeObject *op)
+{
+    return op->co_nfreevars;
+}
+static inline int PyUnstable_Code_GetFirstFree(PyCodeObject *op)
+{
+    return op->co_nlocalsplus - op->co_nfreevars;
+}
+static inline int PyCode_GetFirstFree(PyCodeObject *op)
+{
+    return PyUnstable_Code_GetFirstFree(op);
+}
 
 
 typedef enum {

@@ -1,8 +1,8 @@
 /* gilgate: CPython's internal headers are not part of gilgate's API. This file exists
  * because Cython-generated code includes it for tracebacks (3.11+) and then sets
- * frame->f_lineno on a frame made by PyFrame_New. Only the leading fields of the frame
- * object are declared (3.11-3.14 share them; f_lineno is at offset 56); the rest of the
- * object belongs to the runtime, so never take sizeof(PyFrameObject). */
+ * frame->f_lineno on a frame made by PyFrame_New. The frame object is declared with
+ * CPython 3.14t's field order (96 bytes with its one-slot tail); f_frame points to
+ * runtime-private data that extensions must not read. */
 #ifndef GILGATE_INTERNAL_PYCORE_FRAME_H
 #define GILGATE_INTERNAL_PYCORE_FRAME_H
 #ifdef __cplusplus
@@ -16,10 +16,13 @@ struct _frame {
     PyFrameObject *f_back;
     struct _PyInterpreterFrame *f_frame;
     PyObject *f_trace;
-    int f_lineno;           /* only meaningful when non-zero */
+    int f_lineno;           /* the line shown in tracebacks when non-zero */
     char f_trace_lines;
     char f_trace_opcodes;
-    /* ... runtime-private fields follow ... */
+    PyObject *f_extra_locals;
+    PyObject *f_locals_cache;
+    PyObject *f_overwritten_fast_locals;
+    PyObject *_f_frame_data[1];
 };
 
 #ifdef __cplusplus

@@ -3,7 +3,8 @@
 //!
 //! A file names the exact CPython version first (`"cpython": "3.14.x"`), then its cases: a
 //! module, the statements of one `gilgate eval` run, and CPython's answer (stdout lines, exit
-//! code, the last stderr line when the exit code is not 0).
+//! code, the last stderr line when the exit code is not 0, and the traceback block before it
+//! when extension code added entries).
 
 #![allow(dead_code)]
 
@@ -18,6 +19,9 @@ pub struct Recorded {
     pub exit: i32,
     /// The last stderr line; empty when the run exited 0.
     pub stderr: String,
+    /// The traceback block printed before the last line (`Traceback (most recent call
+    /// last):` and the entries extension code added); empty when CPython printed none.
+    pub traceback: Vec<String>,
 }
 
 impl Recorded {
@@ -72,6 +76,11 @@ pub fn load(name: &str) -> Reference {
                 .as_i64()
                 .unwrap_or_else(|| panic!("{}: exit", path.display())) as i32,
             stderr: str_of(&c["stderr"]),
+            traceback: if c["traceback"].is_null() {
+                Vec::new()
+            } else {
+                strs(&c["traceback"], "traceback")
+            },
         })
         .collect();
     let builds = v["builds"]
@@ -101,6 +110,18 @@ pub fn compare(c: &Recorded, o: &std::process::Output) -> Option<String> {
         let last = stderr.lines().last().unwrap_or_default();
         if last != c.stderr {
             problems.push(format!("last stderr line {last:?}, CPython {:?}", c.stderr));
+        }
+        if !c.traceback.is_empty() {
+            let lines: Vec<&str> = stderr.lines().collect();
+            let n = c.traceback.len();
+            let got = if lines.len() > n {
+                &lines[lines.len() - 1 - n..lines.len() - 1]
+            } else {
+                &lines[..]
+            };
+            if got != c.traceback {
+                problems.push(format!("traceback {got:?}, CPython {:?}", c.traceback));
+            }
         }
     }
     (!problems.is_empty()).then(|| {

@@ -114,8 +114,10 @@ fn build() -> *mut PyObject {
         for (k, t) in crate::pyerrors::builtin_exceptions() {
             crate::dictobject::set_item_str(d, k, t.cast());
         }
-        let consts: [(&str, *mut PyObject); 5] = [
+        let consts: [(&str, *mut PyObject); 6] = [
             ("None", crate::object::none()),
+            // gilgate runs as CPython without -O: assertions are on (Cython reads it).
+            ("__debug__", crate::boolobject::true_()),
             ("True", crate::boolobject::true_()),
             ("False", crate::boolobject::false_()),
             ("Ellipsis", &raw mut crate::object::_Py_EllipsisObject),

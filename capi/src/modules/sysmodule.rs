@@ -390,7 +390,48 @@ unsafe extern "C" fn sys_getrecursionlimit(_m: *mut PyObject, _a: *mut PyObject)
     int(1000)
 }
 
-static mut SYS_METHODS: [crate::methodobject::PyMethodDef; 4] = [
+/// `sys.exception()`: the exception being handled (the thread state's `exc_info`), or None.
+unsafe extern "C" fn sys_exception(_m: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    let e = crate::pyerrors::handled();
+    if e.is_null() {
+        crate::object::new_none()
+    } else {
+        // SAFETY: `e` is live.
+        unsafe { crate::refcount::new_ref(e) }
+    }
+}
+
+/// `sys.exc_info()`: `(type, value, traceback)` of the exception being handled, or three Nones.
+unsafe extern "C" fn sys_exc_info(_m: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    let e = crate::pyerrors::handled();
+    let none = crate::object::none();
+    // SAFETY: `e` is NULL or a live exception.
+    unsafe {
+        if e.is_null() {
+            return crate::tupleobject::from_slice(&[none, none, none]);
+        }
+        let tb = (*e.cast::<crate::exceptions::PyBaseExceptionObject>()).traceback;
+        crate::tupleobject::from_slice(&[
+            crate::object::ty(e).cast(),
+            e,
+            if tb.is_null() { none } else { tb },
+        ])
+    }
+}
+
+static mut SYS_METHODS: [crate::methodobject::PyMethodDef; 6] = [
+    crate::methodobject::PyMethodDef {
+        ml_name: c"exception".as_ptr(),
+        ml_meth: sys_exception as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"exc_info".as_ptr(),
+        ml_meth: sys_exc_info as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
     crate::methodobject::PyMethodDef {
         ml_name: c"getswitchinterval".as_ptr(),
         ml_meth: sys_getswitchinterval as *mut std::ffi::c_void,

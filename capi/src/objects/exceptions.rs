@@ -162,7 +162,7 @@ static mut BASE_GETSET: [PyGetSetDef; 6] = [
     getset(c"args", get_args, None),
     getset(c"__cause__", get_cause, Some(set_cause_attr)),
     getset(c"__context__", get_context, Some(set_context_attr)),
-    getset(c"__traceback__", get_traceback, None),
+    getset(c"__traceback__", get_traceback, Some(set_traceback_attr)),
     getset(c"__suppress_context__", get_suppress, None),
     PyGetSetDef::END,
 ];
@@ -423,6 +423,47 @@ unsafe extern "C" fn get_traceback(op: *mut PyObject, _c: *mut c_void) -> *mut P
     unsafe { none_or((*op.cast::<PyBaseExceptionObject>()).traceback) }
 }
 
+unsafe extern "C" fn set_traceback_attr(
+    op: *mut PyObject,
+    v: *mut PyObject,
+    _c: *mut c_void,
+) -> c_int {
+    // SAFETY: setter contract: a live exception, `v` NULL (delete) or live.
+    unsafe {
+        if v.is_null() {
+            raise(&raw mut EXC_TypeError, "__traceback__ may not be deleted");
+            return -1;
+        }
+        set_traceback(op, v)
+    }
+}
+
+/// Sets an exception's traceback (`PyException_SetTraceback`): a traceback or None (which
+/// clears it); 0, or -1 with CPython's `TypeError`.
+///
+/// # Safety
+/// `exc` must be a live exception, `tb` a live object.
+pub(crate) unsafe fn set_traceback(exc: *mut PyObject, tb: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let new = if tb == crate::object::none() {
+            null_mut()
+        } else if crate::traceback::is_traceback(tb) {
+            new_ref(tb)
+        } else {
+            raise(
+                &raw mut EXC_TypeError,
+                "__traceback__ must be a traceback or None",
+            );
+            return -1;
+        };
+        let b = exc.cast::<PyBaseExceptionObject>();
+        let old = std::mem::replace(&mut (*b).traceback, new);
+        xdecref(old);
+        0
+    }
+}
+
 unsafe extern "C" fn get_suppress(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
     // SAFETY: `op` is a live exception (getter contract).
     crate::boolobject::from_bool(
@@ -550,6 +591,21 @@ pub unsafe fn PyException_GetTraceback(e: *mut PyObject) -> *mut PyObject {
         let c = (*e.cast::<PyBaseExceptionObject>()).traceback;
         xincref(c);
         c
+    }
+}
+
+#[export]
+pub unsafe fn PyException_SetTraceback(e: *mut PyObject, tb: *mut PyObject) -> c_int {
+    // SAFETY: a live exception and a live object (borrowed), per the C API contract.
+    unsafe {
+        if tb.is_null() {
+            raise(
+                &raw mut EXC_TypeError,
+                "__traceback__ must be a traceback or None",
+            );
+            return -1;
+        }
+        set_traceback(e, tb)
     }
 }
 

@@ -25,5 +25,6 @@ pub(crate) mod qsbr;
 pub(crate) mod refcount;
 pub(crate) mod structmember;
 pub(crate) mod sync;
+pub(crate) mod traceback;
 pub(crate) mod wait_record;
 pub(crate) mod warnings;

@@ -211,6 +211,9 @@ pub struct ExcInfo {
     pub message: String,
     /// The `__cause__`, if any.
     pub cause: Option<Box<ExcInfo>>,
+    /// The `__traceback__` entries as CPython prints them, outermost first
+    /// (`  File "x.pyx", line 3, in mod.f`); empty when no extension added one.
+    pub traceback: Vec<String>,
 }
 
 /// Describes a live exception object.
@@ -229,6 +232,9 @@ pub unsafe fn describe(e: *mut PyObject, depth: usize) -> ExcInfo {
             } else {
                 Some(Box::new(describe(cause, depth + 1)))
             },
+            traceback: crate::traceback::format_entries(
+                (*e.cast::<PyBaseExceptionObject>()).traceback,
+            ),
         }
     }
 }
@@ -290,6 +296,105 @@ pub(crate) unsafe fn given_matches(err: *mut PyObject, exc: *mut PyObject) -> bo
             return crate::object::is_subtype(err.cast(), exc.cast());
         }
         err == exc
+    }
+}
+
+// ---- the handled exception (`tstate->exc_info`) ----------------------------------------------
+
+/// The exception being handled (borrowed; NULL when none): the top-most entry of the thread
+/// state's `exc_info` stack that holds one (None counts as none), as CPython's
+/// `_PyErr_GetTopmostException`.
+pub(crate) fn handled() -> *mut PyObject {
+    let ts = crate::pystate::current();
+    if ts.is_null() {
+        return null_mut();
+    }
+    // SAFETY: the state belongs to this thread; its stack entries live as long as it does.
+    unsafe {
+        let mut item = (*ts).exc_info;
+        while !item.is_null() {
+            let v = (*item).exc_value;
+            if !v.is_null() && v != crate::object::none() {
+                return v;
+            }
+            item = (*item).previous_item;
+        }
+    }
+    null_mut()
+}
+
+/// Replaces the exception of the top entry of `exc_info` (`exc` owned, NULL clears).
+pub(crate) fn set_handled(exc: *mut PyObject) {
+    let ts = crate::pystate::current();
+    // SAFETY: the state belongs to this thread; `exc_info` is never NULL on a live state.
+    unsafe {
+        if ts.is_null() || (*ts).exc_info.is_null() {
+            xdecref(exc);
+            return;
+        }
+        let item = (*ts).exc_info;
+        let old = std::mem::replace(&mut (*item).exc_value, exc);
+        xdecref(old);
+    }
+}
+
+#[export]
+pub fn PyErr_GetHandledException() -> *mut PyObject {
+    let e = handled();
+    // SAFETY: `e` is NULL or live.
+    unsafe { xincref(e) };
+    e
+}
+
+#[export]
+pub unsafe fn PyErr_SetHandledException(exc: *mut PyObject) {
+    // SAFETY: NULL or a live object (borrowed), per the C API contract.
+    unsafe {
+        let e = if exc.is_null() || exc == crate::object::none() {
+            null_mut()
+        } else {
+            new_ref(exc)
+        };
+        set_handled(e);
+    }
+}
+
+#[export]
+pub unsafe fn PyErr_GetExcInfo(
+    t: *mut *mut PyObject,
+    v: *mut *mut PyObject,
+    tb: *mut *mut PyObject,
+) {
+    let e = handled();
+    // SAFETY: writable out pointers, per the C API contract; `e` is NULL or live.
+    unsafe {
+        if e.is_null() {
+            *t = null_mut();
+            *v = null_mut();
+            *tb = null_mut();
+        } else {
+            *t = new_ref(ty(e).cast());
+            *v = new_ref(e);
+            *tb = (*e.cast::<PyBaseExceptionObject>()).traceback;
+            xincref(*tb);
+        }
+    }
+}
+
+#[export]
+pub unsafe fn PyErr_SetExcInfo(t: *mut PyObject, v: *mut PyObject, tb: *mut PyObject) {
+    // SAFETY: owned references (or NULL), per the C API contract: the value is kept, the
+    // type and traceback released, as CPython 3.11+ does.
+    unsafe {
+        let e = if v.is_null() || v == crate::object::none() {
+            xdecref(v);
+            null_mut()
+        } else {
+            v
+        };
+        set_handled(e);
+        xdecref(t);
+        xdecref(tb);
     }
 }
 
@@ -654,7 +759,20 @@ pub unsafe fn PyErr_WriteUnraisable(obj: *mut PyObject) {
 #[export]
 pub fn PyErr_Print() {
     if let Some(e) = take_exception() {
-        eprintln!("{}: {}", e.type_name, e.message);
+        let mut text = String::new();
+        if !e.traceback.is_empty() {
+            text.push_str("Traceback (most recent call last):\n");
+            for l in &e.traceback {
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
+        if e.message.is_empty() {
+            text.push_str(&e.type_name);
+        } else {
+            text.push_str(&format!("{}: {}", e.type_name, e.message));
+        }
+        eprintln!("{text}");
     }
 }
 

@@ -24,6 +24,9 @@ fn static_types() -> Vec<*mut PyTypeObject> {
         &raw mut crate::moduleobject::PyModuleDef_Type,
         &raw mut crate::import::ModuleSpec_Type,
         &raw mut crate::pycapsule::PyCapsule_Type,
+        &raw mut crate::codeobject::PyCode_Type,
+        &raw mut crate::frameobject::PyFrame_Type,
+        &raw mut crate::traceback::PyTraceBack_Type,
     ];
     v.extend(crate::modules::config::static_types());
     v.extend(

@@ -45,7 +45,8 @@ pub struct PyThreadState {
     pub c_traceobj: *mut PyObject,
     /// The error indicator.
     pub current_exception: *mut PyObject,
-    pub exc_info: *mut c_void,
+    /// The top of the handled-exception stack; never NULL (the bottom is `exc_state`).
+    pub exc_info: *mut _PyErr_StackItem,
     pub dict: *mut PyObject,
     pub gilstate_counter: c_int,
     pub _hole1: c_int,
@@ -64,13 +65,36 @@ pub struct PyThreadState {
     pub datastack_chunk: *mut c_void,
     pub datastack_top: *mut *mut PyObject,
     pub datastack_limit: *mut *mut PyObject,
-    pub exc_state: [usize; 2],
+    pub exc_state: _PyErr_StackItem,
     pub current_executor: *mut PyObject,
     pub dict_global_version: u64,
     pub threading_local_key: *mut PyObject,
     pub threading_local_sentinel: *mut PyObject,
     pub remote_debugger_support: [u8; 520],
     pub datastack_cached_chunk: *mut c_void,
+}
+
+/// The whole allocation of a thread state, as CPython 3.14t's `_PyThreadStateImpl` (19216
+/// bytes): the public `PyThreadState` first, then the runtime's private fields, which gilgate
+/// keeps zero. Some extensions read those fields through the internal headers (greenlet reads
+/// `c_stack_refs`, at 920, and the C stack limits): zero is what a CPython thread with nothing
+/// pending has there, and the read stays inside the allocation.
+#[repr(C)]
+struct ThreadStateImpl {
+    base: PyThreadState,
+    private: [u8; THREAD_STATE_IMPL_SIZE - std::mem::size_of::<PyThreadState>()],
+}
+
+/// `sizeof(_PyThreadStateImpl)` in CPython 3.14t (x86_64).
+const THREAD_STATE_IMPL_SIZE: usize = 19216;
+
+/// `_PyErr_StackItem`: one entry of the handled-exception stack (what `sys.exception()`
+/// answers). Cython walks `exc_info` / `previous_item` directly.
+#[repr(C)]
+pub struct _PyErr_StackItem {
+    /// The exception being handled (owned), or NULL / None.
+    pub exc_value: *mut PyObject,
+    pub previous_item: *mut _PyErr_StackItem,
 }
 
 /// The interpreter state is opaque to extensions; gilgate keeps one zeroed block.
@@ -220,9 +244,13 @@ pub(crate) fn fatal(func: &std::ffi::CStr, msg: &std::ffi::CStr) -> ! {
 fn new_state(whence: c_int) -> *mut PyThreadState {
     // Its biased-refcount queue (`_Py_brc_init_thread`, done at binding in CPython).
     crate::refcount::register_thread();
-    // SAFETY: every field of PyThreadState is an integer, a raw pointer or a byte array,
-    // for which all-zero is a valid value.
-    let mut ts: Box<PyThreadState> = unsafe { Box::new(std::mem::zeroed()) };
+    // SAFETY: every field of ThreadStateImpl is an integer, a raw pointer or a byte array, for
+    // which all-zero is a valid value.
+    let full = unsafe { Box::<ThreadStateImpl>::new_zeroed().assume_init() };
+    // `base` is the first field of a repr(C) struct: a pointer to the whole points to it.
+    let p: *mut PyThreadState = Box::into_raw(full).cast();
+    // SAFETY: `p` is the fresh allocation, not shared yet.
+    let ts = unsafe { &mut *p };
     ts.interp = &raw mut MAIN_INTERP;
     ts._whence = whence;
     ts.thread_id = crate::refcount::thread_id() as c_ulong;
@@ -239,7 +267,8 @@ fn new_state(whence: c_int) -> *mut PyThreadState {
     ts._status = ST_INITIALIZED | ST_BOUND;
     ts.gilstate_counter = 1;
     ts.state = DETACHED;
-    let p = Box::into_raw(ts);
+    // SAFETY: `p` is ours; the bottom of the handled-exception stack lives in the state.
+    unsafe { (*p).exc_info = &raw mut (*p).exc_state };
     {
         let mut r = registry();
         // A state made while the world is stopped starts suspended (it waits in attach).
@@ -295,9 +324,9 @@ fn free_state(ts: *mut PyThreadState) {
             o.0 = null_mut();
         }
     });
-    // SAFETY: made by `Box::into_raw` in `new_state`, now unreachable from the registry and
-    // this thread's slots.
-    drop(unsafe { Box::from_raw(ts) });
+    // SAFETY: made by `Box::into_raw` of a ThreadStateImpl in `new_state`, now unreachable
+    // from the registry and this thread's slots.
+    drop(unsafe { Box::from_raw(ts.cast::<ThreadStateImpl>()) });
 }
 
 /// `PyThreadState_Clear`'s work: releases what the state refers to.
@@ -310,6 +339,7 @@ fn clear_state(ts: *mut PyThreadState) {
             std::mem::replace(&mut t.dict, null_mut()),
             std::mem::replace(&mut t.async_exc, null_mut()),
             std::mem::replace(&mut t.current_exception, null_mut()),
+            std::mem::replace(&mut t.exc_state.exc_value, null_mut()),
             std::mem::replace(&mut t.context, null_mut()),
             std::mem::replace(&mut t.async_gen_firstiter, null_mut()),
             std::mem::replace(&mut t.async_gen_finalizer, null_mut()),

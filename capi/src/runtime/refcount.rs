@@ -268,6 +268,14 @@ pub unsafe fn _Py_MergeZeroLocalRefcount(op: *mut PyObject) {
     unsafe { merge_zero_local(op) }
 }
 
+/// `PyUnstable_Object_EnableDeferredRefcount(op)`: a hint that `op` will be shared between
+/// threads. gilgate has no deferred reference counting, so it never enables it and answers 0,
+/// CPython's answer for an object it does not defer (the caller must not rely on either).
+#[export]
+pub unsafe fn PyUnstable_Object_EnableDeferredRefcount(_op: *mut PyObject) -> c_int {
+    0
+}
+
 #[export]
 pub unsafe fn _Py_DecRefShared(op: *mut PyObject) {
     // SAFETY: called by the inline Py_DECREF with a live object the caller holds.

@@ -6,6 +6,8 @@
  * Nested fields are written as outer.inner, as in the document. */
 #include <Python.h>
 #include "datetime.h"
+#include "frameobject.h"
+#include "internal/pycore_frame.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -672,5 +674,63 @@ int main(void)
     F(_PyLongValue, lv_tag)
     F(_PyLongValue, ob_digit)
     SIZE(_PyLongValue)
+    /* PyCodeObject */
+    F(PyCodeObject, ob_base)
+    F(PyCodeObject, co_consts)
+    F(PyCodeObject, co_names)
+    F(PyCodeObject, co_exceptiontable)
+    F(PyCodeObject, co_flags)
+    F(PyCodeObject, co_argcount)
+    F(PyCodeObject, co_posonlyargcount)
+    F(PyCodeObject, co_kwonlyargcount)
+    F(PyCodeObject, co_stacksize)
+    F(PyCodeObject, co_firstlineno)
+    F(PyCodeObject, co_nlocalsplus)
+    F(PyCodeObject, co_framesize)
+    F(PyCodeObject, co_nlocals)
+    F(PyCodeObject, co_ncellvars)
+    F(PyCodeObject, co_nfreevars)
+    F(PyCodeObject, co_version)
+    F(PyCodeObject, co_localsplusnames)
+    F(PyCodeObject, co_localspluskinds)
+    F(PyCodeObject, co_filename)
+    F(PyCodeObject, co_name)
+    F(PyCodeObject, co_qualname)
+    F(PyCodeObject, co_linetable)
+    F(PyCodeObject, co_weakreflist)
+    F(PyCodeObject, co_executors)
+    F(PyCodeObject, _co_cached)
+    F(PyCodeObject, _co_instrumentation_version)
+    F(PyCodeObject, _co_monitoring)
+    F(PyCodeObject, _co_unique_id)
+    F(PyCodeObject, _co_firsttraceable)
+    F(PyCodeObject, co_extra)
+    F(PyCodeObject, co_tlbc)
+    F(PyCodeObject, co_code_adaptive)
+    SIZE(PyCodeObject)
+    /* PyFrameObject */
+    F(PyFrameObject, ob_base)
+    F(PyFrameObject, f_back)
+    F(PyFrameObject, f_frame)
+    F(PyFrameObject, f_trace)
+    F(PyFrameObject, f_lineno)
+    F(PyFrameObject, f_trace_lines)
+    F(PyFrameObject, f_trace_opcodes)
+    F(PyFrameObject, f_extra_locals)
+    F(PyFrameObject, f_locals_cache)
+    F(PyFrameObject, f_overwritten_fast_locals)
+    F(PyFrameObject, _f_frame_data)
+    SIZE(PyFrameObject)
+    /* PyTracebackObject */
+    F(PyTracebackObject, ob_base)
+    F(PyTracebackObject, tb_next)
+    F(PyTracebackObject, tb_frame)
+    F(PyTracebackObject, tb_lasti)
+    F(PyTracebackObject, tb_lineno)
+    SIZE(PyTracebackObject)
+    /* _PyErr_StackItem */
+    F(_PyErr_StackItem, exc_value)
+    F(_PyErr_StackItem, previous_item)
+    SIZE(_PyErr_StackItem)
     return 0;
 }
