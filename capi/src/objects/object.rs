@@ -1371,6 +1371,22 @@ pub(crate) unsafe fn truth(op: *mut PyObject) -> c_int {
         {
             return crate::extcall::inquiry(f, op);
         }
+        // A length, from the mapping methods first (CPython's order).
+        let len = if !(*t).tp_as_mapping.is_null()
+            && let Some(f) = (*(*t).tp_as_mapping).mp_length
+        {
+            Some(f)
+        } else if !(*t).tp_as_sequence.is_null()
+            && let Some(f) = (*(*t).tp_as_sequence).sq_length
+        {
+            Some(f)
+        } else {
+            None
+        };
+        if let Some(f) = len {
+            let n = crate::extcall::ssize(f, op);
+            return if n < 0 { -1 } else { c_int::from(n > 0) };
+        }
         if crate::longobject::is_int(op) {
             return c_int::from(crate::longobject::value_i128(op) != Some(0));
         }
@@ -1386,19 +1402,7 @@ pub(crate) unsafe fn truth(op: *mut PyObject) -> c_int {
         if crate::dictobject::is_dict(op) {
             return c_int::from(crate::dictobject::len(op) != 0);
         }
-        // CPython's order: nb_bool, then mp_length, then sq_length.
-        let n = if !(*t).tp_as_mapping.is_null()
-            && let Some(f) = (*(*t).tp_as_mapping).mp_length
-        {
-            f(op)
-        } else if !(*t).tp_as_sequence.is_null()
-            && let Some(f) = (*(*t).tp_as_sequence).sq_length
-        {
-            f(op)
-        } else {
-            return 1;
-        };
-        if n < 0 { -1 } else { c_int::from(n > 0) }
+        1
     }
 }
 
