@@ -1391,11 +1391,8 @@ unsafe extern "C" fn cm_setitem(op: *mut PyObject, k: *mut PyObject, v: *mut PyO
             let r = crate::abstract_::PyObject_DelItem(m, k);
             if r < 0 && crate::pyerrors::matches_current(&raw mut EXC_KeyError) {
                 crate::pyerrors::clear();
-                match super::repr_of(k) {
-                    Some(kr) => {
-                        key_error_text(&format!("Key not found in the first mapping: {kr}"));
-                    }
-                    None => {}
+                if let Some(kr) = super::repr_of(k) {
+                    key_error_text(&format!("Key not found in the first mapping: {kr}"));
                 }
             }
             r
