@@ -95,18 +95,19 @@ const NEEDS_MORE_CAPI: &[(&str, &[&str], i32, &str)] = &[
         2,
         "gilgate: xxtea: error: ModuleNotFoundError: No module named 'enum' (gilgate runs compiled extension modules only; it does not execute Python source)",
     ),
-    // not a C API gap either: both modules' init imports the pure-Python `collections`
+    // not a C API gap either: both modules' init imports `collections.abc`, which is
+    // `_collections_abc` (the abcs part provides it)
     (
         "bitarray._bitarray",
         &["bitarray('1101')"],
         2,
-        "gilgate: bitarray._bitarray: error: ModuleNotFoundError: No module named 'collections' (gilgate runs compiled extension modules only; it does not execute Python source)",
+        "gilgate: bitarray._bitarray: error: ModuleNotFoundError: No module named '_collections_abc' (gilgate runs compiled extension modules only; it does not execute Python source)",
     ),
     (
         "bitarray._util",
         &["count_n(1)"],
         2,
-        "gilgate: bitarray._util: error: ModuleNotFoundError: No module named 'collections' (gilgate runs compiled extension modules only; it does not execute Python source)",
+        "gilgate: bitarray._util: error: ModuleNotFoundError: No module named '_collections_abc' (gilgate runs compiled extension modules only; it does not execute Python source)",
     ),
 ];
 

@@ -45,12 +45,50 @@ pub(crate) fn abc_module() -> *mut PyObject {
         return m;
     }
     // The first import keeps its reference for the process.
-    let kept = *ABC.get_or_init(|| m as usize);
+    let mut first = false;
+    let kept = *ABC.get_or_init(|| {
+        first = true;
+        m as usize
+    });
     if kept != m as usize {
         // SAFETY: our extra reference.
         unsafe { decref(m) };
     }
+    if first {
+        register_with_abcs(kept as *mut PyObject);
+    }
     kept as *mut PyObject
+}
+
+/// What `collections/__init__.py` registers (`MutableSequence.register(deque)`), and the ABC
+/// each wrapper class derives from in CPython (registered here: gilgate's classes are static
+/// types, so `isinstance`/`issubclass` hold though the ABCs are not in their MRO). Failures
+/// are dropped: the classes work without the ABCs.
+fn register_with_abcs(abc: *mut PyObject) {
+    let pairs: [(&CStr, *mut PyTypeObject); 5] = [
+        (c"MutableSequence", &raw mut deque::Deque_Type),
+        (c"MutableMapping", &raw mut user::UserDict_Type),
+        (c"MutableMapping", &raw mut user::ChainMap_Type),
+        (c"MutableSequence", &raw mut user::UserList_Type),
+        (c"Sequence", &raw mut user::UserString_Type),
+    ];
+    for (name, t) in pairs {
+        // SAFETY: `abc` is the live `_collections_abc` module; `t` a ready static type.
+        unsafe {
+            let a = crate::object::PyObject_GetAttrString(abc, name.as_ptr());
+            if a.is_null() {
+                crate::pyerrors::clear();
+                continue;
+            }
+            let r = crate::abstract_::call_method(a, "register", &[t.cast()]);
+            decref(a);
+            if r.is_null() {
+                crate::pyerrors::clear();
+            } else {
+                decref(r);
+            }
+        }
+    }
 }
 
 /// The static types start-up readies (listed in `config::INITTAB`).
