@@ -101,13 +101,13 @@ const NEEDS_MORE_CAPI: &[(&str, &[&str], i32, &str)] = &[
         "bitarray._bitarray",
         &["bitarray('1101')"],
         2,
-        "gilgate: bitarray._bitarray: error: ModuleNotFoundError: No module named '_collections_abc' (gilgate runs compiled extension modules only; it does not execute Python source)",
+        "gilgate: bitarray._bitarray: error: ModuleNotFoundError: No module named 'collections.abc' (gilgate runs compiled extension modules only; it does not execute Python source)",
     ),
     (
         "bitarray._util",
         &["count_n(1)"],
         2,
-        "gilgate: bitarray._util: error: ModuleNotFoundError: No module named '_collections_abc' (gilgate runs compiled extension modules only; it does not execute Python source)",
+        "gilgate: bitarray._util: error: ModuleNotFoundError: No module named 'collections.abc' (gilgate runs compiled extension modules only; it does not execute Python source)",
     ),
 ];
 

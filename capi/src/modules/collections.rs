@@ -4,8 +4,9 @@
 //! `ChainMap`, `UserDict`, `UserList` and `UserString` ([`user`]).
 //!
 //! `collections.abc` is CPython's `_collections_abc` module, provided by its own module file:
-//! the package imports it by name when it is created (and again when `collections.abc` is
-//! imported), so this file works whether or not that module exists.
+//! the package imports it by name when it is created and, when gilgate has it, binds it as the
+//! attribute `abc` and as `sys.modules['collections.abc']` (so `import collections.abc` finds
+//! it there); without it, this package still works and `collections.abc` is not found.
 
 use crate::methodobject::PyMethodDef;
 use crate::object::{PyObject, PyTypeObject};
@@ -231,11 +232,6 @@ fn build() -> Option<usize> {
         }
         Some(m as usize)
     }
-}
-
-/// The `collections.abc` module for the module table (borrowed; NULL with the import error).
-pub(crate) fn abc_submodule() -> *mut PyObject {
-    abc_module()
 }
 
 // --- helpers shared by the parts ---

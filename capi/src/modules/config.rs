@@ -61,11 +61,6 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: Some(crate::collections::static_types),
     },
     Inittab {
-        name: "collections.abc",
-        module: crate::collections::abc_submodule,
-        static_types: None,
-    },
-    Inittab {
         name: "copy",
         module: crate::copy::module,
         static_types: None,

@@ -501,7 +501,7 @@ unsafe extern "C" fn newobj(_m: *mut PyObject, args: *mut PyObject) -> *mut PyOb
             );
         };
         let rest = crate::modules::collections::tuple_of(&a[1..]);
-        let r = new(t, rest, null_mut());
+        let r = crate::extcall::new(new, t, rest, null_mut());
         decref(rest);
         r
     }

@@ -1297,7 +1297,10 @@ unsafe extern "C" fn wm_dealloc(op: *mut PyObject) {
         let w = &mut *op.cast::<WeakMethod>();
         xdecref(std::mem::replace(&mut w.func_ref, null_mut()));
         xdecref(std::mem::replace(&mut w.meth_type, null_mut()));
-        _PyWeakref_RefType.tp_dealloc.expect("ref has tp_dealloc")(op);
+        crate::extcall::destructor(
+            _PyWeakref_RefType.tp_dealloc.expect("ref has tp_dealloc"),
+            op,
+        );
     }
 }
 

@@ -29,7 +29,7 @@ unsafe fn new_empty(t: *mut PyTypeObject) -> *mut PyObject {
     unsafe {
         let empty = crate::tupleobject::new_tuple(0);
         let new = PyDict_Type.tp_new.expect("dict has tp_new");
-        let d = new(t, empty, null_mut());
+        let d = crate::extcall::new(new, t, empty, null_mut());
         decref(empty);
         d
     }
@@ -68,7 +68,7 @@ unsafe fn plain_dict_repr(op: *mut PyObject) -> Option<String> {
     // SAFETY: `op` a live dict.
     unsafe {
         let f = PyDict_Type.tp_repr.expect("dict has tp_repr");
-        let r = f(op);
+        let r = crate::extcall::unary(f, op);
         if r.is_null() {
             return None;
         }
@@ -141,7 +141,7 @@ unsafe extern "C" fn dd_dealloc(op: *mut PyObject) {
     unsafe {
         let f = std::mem::replace(factory_slot(op), null_mut());
         xdecref(f);
-        PyDict_Type.tp_dealloc.expect("dict has tp_dealloc")(op);
+        crate::extcall::destructor(PyDict_Type.tp_dealloc.expect("dict has tp_dealloc"), op);
     }
 }
 
@@ -506,7 +506,7 @@ unsafe extern "C" fn od_richcompare(
     unsafe {
         let base = PyDict_Type.tp_richcompare.expect("dict compares");
         if (op == Py_EQ || op == Py_NE) && is_od(b) {
-            let eq = base(a, b, Py_EQ);
+            let eq = crate::extcall::richcmp(base, a, b, Py_EQ);
             if eq.is_null() || eq != crate::boolobject::from_bool(true) {
                 if !eq.is_null() && op == Py_NE && crate::dictobject::is_dict(b) {
                     decref(eq);
@@ -537,7 +537,7 @@ unsafe extern "C" fn od_richcompare(
             super::release(kb);
             return crate::boolobject::from_bool(same == (op == Py_EQ));
         }
-        base(a, b, op)
+        crate::extcall::richcmp(base, a, b, op)
     }
 }
 
@@ -1140,7 +1140,7 @@ unsafe extern "C" fn c_delitem(op: *mut PyObject, k: *mut PyObject, v: *mut PyOb
             }
             decref(has);
         }
-        base(op, k, v)
+        crate::extcall::objobjarg(base, op, k, v)
     }
 }
 
@@ -1365,7 +1365,12 @@ unsafe extern "C" fn c_richcompare(a: *mut PyObject, b: *mut PyObject, op: c_int
     unsafe {
         if !is_counter(b) {
             if op == Py_EQ || op == Py_NE {
-                return PyDict_Type.tp_richcompare.expect("dict compares")(a, b, op);
+                return crate::extcall::richcmp(
+                    PyDict_Type.tp_richcompare.expect("dict compares"),
+                    a,
+                    b,
+                    op,
+                );
             }
             return crate::longobject::not_implemented();
         }

@@ -408,7 +408,7 @@ unsafe fn make_from_args(
             .expect("tuple has tp_new");
         let targs = tuple_of(&[tup]);
         decref(tup);
-        let r = new(t, targs, null_mut());
+        let r = crate::extcall::new(new, t, targs, null_mut());
         decref(targs);
         r
     }
@@ -478,7 +478,7 @@ unsafe extern "C" fn m_make(cls: *mut PyObject, iterable: *mut PyObject) -> *mut
             .expect("tuple has tp_new");
         let targs = tuple_of(&[t]);
         decref(t);
-        let r = new(cls.cast(), targs, null_mut());
+        let r = crate::extcall::new(new, cls.cast(), targs, null_mut());
         decref(targs);
         r
     }
