@@ -127,6 +127,14 @@ unsafe extern "C" fn dd_init(op: *mut PyObject, args: *mut PyObject, kw: *mut Py
             }
             rest = &pos[1..];
         }
+        if rest.len() > 1 {
+            xdecref(factory);
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("dict expected at most 1 argument, got {}", rest.len()),
+            );
+            return -1;
+        }
         let old = std::mem::replace(factory_slot(op), factory);
         xdecref(old);
         let rest = tuple_of(rest);
@@ -769,8 +777,10 @@ unsafe fn count_of(op: *mut PyObject, k: *mut PyObject) -> *mut PyObject {
     }
 }
 
-/// Adds (`sign` 1) or subtracts (-1) the counts of `iterable` (a mapping or an iterable of
-/// elements) and of `kw`.
+/// `Counter.update` (`sign` 1) and `Counter.subtract` (-1) with CPython's order of operands:
+/// a mapping's `count + self.get(elem, 0)` (or, into an empty counter, a plain
+/// `dict.update`), an iterable's `self.get(elem, 0) + 1`, subtraction's
+/// `self.get(elem, 0) - count`; then the keyword arguments as one more mapping.
 unsafe fn count_update(
     op: *mut PyObject,
     iterable: *mut PyObject,
@@ -779,15 +789,18 @@ unsafe fn count_update(
 ) -> c_int {
     // SAFETY: live counter; `iterable` NULL or live; `kw` NULL or dict.
     unsafe {
-        let step = |k: *mut PyObject, n: *mut PyObject| -> c_int {
+        // cur = self.get(k, 0); self[k] = (n + cur | cur + n | cur - n)
+        let step = |k: *mut PyObject, n: *mut PyObject, count_first: bool| -> c_int {
             let cur = count_of(op, k);
             if cur.is_null() {
                 return -1;
             }
-            let v = if sign > 0 {
-                crate::abstract_::PyNumber_Add(cur, n)
-            } else {
+            let v = if sign < 0 {
                 crate::abstract_::PyNumber_Subtract(cur, n)
+            } else if count_first {
+                crate::abstract_::PyNumber_Add(n, cur)
+            } else {
+                crate::abstract_::PyNumber_Add(cur, n)
             };
             decref(cur);
             if v.is_null() {
@@ -801,10 +814,7 @@ unsafe fn count_update(
             match is_mapping(iterable) {
                 -1 => return -1,
                 1 => {
-                    if sign > 0
-                        && crate::dictobject::len(op) == 0
-                        && crate::dictobject::is_dict(iterable)
-                    {
+                    if sign > 0 && crate::dictobject::len(op) == 0 {
                         let t = tuple_of(&[iterable]);
                         let r = dict_update(op, t, null_mut());
                         decref(t);
@@ -827,7 +837,7 @@ unsafe fn count_update(
                                 break;
                             }
                             let kvs = crate::tupleobject::items(kv);
-                            rc = step(kvs[0], kvs[1]);
+                            rc = step(kvs[0], kvs[1], true);
                             decref(kv);
                             if rc < 0 {
                                 break;
@@ -850,7 +860,7 @@ unsafe fn count_update(
                         if k.is_null() {
                             break;
                         }
-                        let r = step(k, one);
+                        let r = step(k, one, false);
                         decref(k);
                         if r < 0 {
                             break;
@@ -864,29 +874,31 @@ unsafe fn count_update(
                 }
             }
         }
-        if !kw.is_null() {
-            for (k, v) in crate::dictobject::owned_entries(kw) {
-                let r = step(k, v);
-                decref(k);
-                decref(v);
-                if r < 0 {
-                    return -1;
-                }
+        if !kw.is_null() && crate::dictobject::len(kw) > 0 {
+            let kw = crate::dictobject::copy(kw);
+            if kw.is_null() {
+                return -1;
             }
+            let r = count_update(op, kw, null_mut(), sign);
+            decref(kw);
+            return r;
         }
         0
     }
 }
 
+/// The one optional positional argument of `Counter.NAME(self, iterable=None, /, **kwds)`.
 unsafe fn one_positional(name: &str, args: *mut PyObject) -> Option<*mut PyObject> {
     // SAFETY: `args` a tuple.
     let pos = unsafe { crate::tupleobject::items(args) };
     if pos.len() > 1 {
         raise(
             &raw mut EXC_TypeError,
-            &format!("expected at most 1 argument, got {}", pos.len()),
+            &format!(
+                "Counter.{name}() takes from 1 to 2 positional arguments but {} were given",
+                pos.len() + 1
+            ),
         );
-        let _ = name;
         return None;
     }
     Some(pos.first().copied().unwrap_or(null_mut()))
@@ -895,7 +907,7 @@ unsafe fn one_positional(name: &str, args: *mut PyObject) -> Option<*mut PyObjec
 unsafe extern "C" fn c_init(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> c_int {
     // SAFETY: live counter, argument tuple, NULL or dict (slot contract).
     unsafe {
-        let Some(it) = one_positional("Counter", args) else {
+        let Some(it) = one_positional("__init__", args) else {
             return -1;
         };
         count_update(op, it, kw, 1)
@@ -1008,6 +1020,14 @@ unsafe extern "C" fn c_most_common(
         };
         let mut n = all.len();
         if !a[0].is_null() && a[0] != crate::object::none() {
+            // heapq.nlargest(n, ...) first compares `n >= len(self)`.
+            let size = crate::longobject::from_i64(n as i64);
+            let ge = crate::abstract_::rich_compare_bool(a[0], size, Py_GE);
+            decref(size);
+            if ge < 0 {
+                crate::dictobject::release_entries(all);
+                return null_mut();
+            }
             let k = crate::abstract_::as_ssize_t(a[0], &raw mut crate::pyerrors::EXC_OverflowError);
             if k == -1 && crate::pyerrors::occurred() {
                 crate::dictobject::release_entries(all);

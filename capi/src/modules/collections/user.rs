@@ -534,8 +534,55 @@ unsafe extern "C" fn ud_fromkeys(cls: *mut PyObject, args: *mut PyObject) -> *mu
     }
 }
 
+/// `Mapping.keys`/`values`/`items`: `KeysView(self)` (...) of `collections.abc`, or the
+/// wrapped dict's view when gilgate has no `_collections_abc`.
+unsafe fn view(op: *mut PyObject, abc_name: &std::ffi::CStr, dict_method: &str) -> *mut PyObject {
+    // SAFETY: live self.
+    unsafe {
+        let abc = super::abc_module();
+        if abc.is_null() {
+            crate::pyerrors::clear();
+            return forward(op, "data", dict_method, null_mut(), null_mut());
+        }
+        let v = crate::object::PyObject_GetAttrString(abc, abc_name.as_ptr());
+        if v.is_null() {
+            return v;
+        }
+        let r = crate::abstract_::call_args(v, &[op]);
+        decref(v);
+        r
+    }
+}
+
+unsafe extern "C" fn ud_keys(
+    op: *mut PyObject,
+    _a: *mut PyObject,
+    _k: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live self (method contract).
+    unsafe { view(op, c"KeysView", "keys") }
+}
+
+unsafe extern "C" fn ud_values(
+    op: *mut PyObject,
+    _a: *mut PyObject,
+    _k: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live self (method contract).
+    unsafe { view(op, c"ValuesView", "values") }
+}
+
+unsafe extern "C" fn ud_items(
+    op: *mut PyObject,
+    _a: *mut PyObject,
+    _k: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live self (method contract).
+    unsafe { view(op, c"ItemsView", "items") }
+}
+
 forwarders!("data":
-    ud_keys => "keys", ud_values => "values", ud_items => "items", ud_pop => "pop",
+    ud_pop => "pop",
     ud_popitem => "popitem", ud_setdefault => "setdefault", ud_clear => "clear",
     ud_update => "update",
 );
@@ -1200,7 +1247,14 @@ unsafe fn maps(op: *mut PyObject) -> Option<Vec<*mut PyObject>> {
 unsafe extern "C" fn cm_init(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> c_int {
     // SAFETY: live self, argument tuple, NULL or dict (slot contract).
     unsafe {
-        if !super::no_keywords("ChainMap.__init__", kw) {
+        if !kw.is_null()
+            && let Some((k, _)) = crate::dictobject::entries(kw).first()
+        {
+            let key = crate::unicodeobject::as_str(*k).unwrap_or("");
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("ChainMap.__init__() got an unexpected keyword argument '{key}'"),
+            );
             return -1;
         }
         let pos = crate::tupleobject::items(args);
