@@ -146,6 +146,12 @@ unsafe fn inherit_from_base(t: *mut PyTypeObject) {
             ($($f:ident),*) => { $( if t.$f.is_none() { t.$f = b.$f; } )* };
         }
         copy!(tp_iter, tp_iternext, tp_hash, tp_richcompare, tp_init);
+        if t.tp_basicsize == 0 {
+            t.tp_basicsize = b.tp_basicsize;
+        }
+        if t.tp_repr == crate::object::PyBaseObject_Type.tp_repr {
+            t.tp_repr = b.tp_repr;
+        }
         if matches!(t.tp_dealloc, Some(f) if std::ptr::fn_addr_eq(f, crate::objimpl::plain_dealloc as unsafe extern "C" fn(_)))
         {
             t.tp_dealloc = b.tp_dealloc;

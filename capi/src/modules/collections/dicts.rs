@@ -692,7 +692,77 @@ unsafe extern "C" fn od_new(
     unsafe { new_empty(t) }
 }
 
-static mut OD_METHODS: [PyMethodDef; 9] = [
+unsafe fn od_view(op: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: a live OrderedDict; `t` one of its view types.
+    unsafe { crate::dictobject::new_view(op, t) }
+}
+
+unsafe extern "C" fn od_keys(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live OrderedDict (method contract).
+    unsafe { od_view(op, &raw mut OdictKeys_Type) }
+}
+
+unsafe extern "C" fn od_values(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live OrderedDict (method contract).
+    unsafe { od_view(op, &raw mut OdictValues_Type) }
+}
+
+unsafe extern "C" fn od_items(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live OrderedDict (method contract).
+    unsafe { od_view(op, &raw mut OdictItems_Type) }
+}
+
+/// `reversed(view)`: the view's items, last first.
+unsafe extern "C" fn view_reversed(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live view (method contract).
+    unsafe {
+        let l = crate::abstract_::sequence_list(op);
+        if l.is_null() {
+            return l;
+        }
+        let mut v = crate::listobject::snapshot(l);
+        decref(l);
+        v.reverse();
+        let l = crate::listobject::from_vec(v);
+        if l.is_null() {
+            return l;
+        }
+        let it = crate::abstract_::get_iter(l);
+        decref(l);
+        it
+    }
+}
+
+static mut VIEW_METHODS: [PyMethodDef; 2] = [
+    method(c"__reversed__", view_reversed as *mut c_void, METH_NOARGS),
+    PyMethodDef::END,
+];
+
+#[allow(non_upper_case_globals)]
+static mut OdictKeys_Type: PyTypeObject = PyTypeObject {
+    tp_base: &raw mut crate::dictobject::PyDictKeys_Type,
+    tp_methods: (&raw mut VIEW_METHODS).cast(),
+    ..static_type(c"odict_keys", 0, 0, 0)
+};
+
+#[allow(non_upper_case_globals)]
+static mut OdictValues_Type: PyTypeObject = PyTypeObject {
+    tp_base: &raw mut crate::dictobject::PyDictValues_Type,
+    tp_methods: (&raw mut VIEW_METHODS).cast(),
+    ..static_type(c"odict_values", 0, 0, 0)
+};
+
+#[allow(non_upper_case_globals)]
+static mut OdictItems_Type: PyTypeObject = PyTypeObject {
+    tp_base: &raw mut crate::dictobject::PyDictItems_Type,
+    tp_methods: (&raw mut VIEW_METHODS).cast(),
+    ..static_type(c"odict_items", 0, 0, 0)
+};
+
+static mut OD_METHODS: [PyMethodDef; 12] = [
+    method(c"keys", od_keys as *mut c_void, METH_NOARGS),
+    method(c"values", od_values as *mut c_void, METH_NOARGS),
+    method(c"items", od_items as *mut c_void, METH_NOARGS),
     method(c"__ior__", dd_ior as *mut c_void, METH_O),
     method(
         c"move_to_end",
@@ -1530,5 +1600,8 @@ pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
         &raw mut DefaultDict_Type,
         &raw mut OrderedDict_Type,
         &raw mut Counter_Type,
+        &raw mut OdictKeys_Type,
+        &raw mut OdictValues_Type,
+        &raw mut OdictItems_Type,
     ]
 }
