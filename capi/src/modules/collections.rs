@@ -149,7 +149,10 @@ unsafe fn inherit_from_base(t: *mut PyTypeObject) {
         if t.tp_basicsize == 0 {
             t.tp_basicsize = b.tp_basicsize;
         }
-        if t.tp_repr == crate::object::PyBaseObject_Type.tp_repr {
+        if let (Some(mine), Some(object_repr)) =
+            (t.tp_repr, crate::object::PyBaseObject_Type.tp_repr)
+            && std::ptr::fn_addr_eq(mine, object_repr)
+        {
             t.tp_repr = b.tp_repr;
         }
         if matches!(t.tp_dealloc, Some(f) if std::ptr::fn_addr_eq(f, crate::objimpl::plain_dealloc as unsafe extern "C" fn(_)))
