@@ -36,16 +36,17 @@ mod surface;
 pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
-    binascii, bltinmodule, collections, config, copy, datetime, iomodule, sysmodule, timemodule,
-    weakref,
+    abc, binascii, bltinmodule, collections, collections_abc, config, copy, datetime, future,
+    importlib, iomodule, mathmodule, numbers, sysmodule, timemodule, types, weakref, zlibmodule,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use objects::{
-    abstract_, boolobject, bytearrayobject, bytesobject, codeobject, complexobject, descrobject,
-    dictobject, exceptions, floatobject, frameobject, funcobject, iterobject, longobject,
-    memoryobject, methodobject, moduleobject, object, pybuffer, pycapsule, rangeobject, setobject,
-    sliceobject, structseq, tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
+    abstract_, boolobject, bytearrayobject, bytesobject, classobject, codeobject, complexobject,
+    descrobject, dictobject, exceptions, floatobject, frameobject, funcobject, iterobject,
+    longobject, memoryobject, methodobject, moduleobject, object, pybuffer, pycapsule, rangeobject,
+    setobject, sliceobject, structseq, tupleobject, typeobject, typeslots, unicodeobject,
+    weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{

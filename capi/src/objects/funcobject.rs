@@ -19,6 +19,11 @@ pub static mut PyStaticMethod_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(sm_dealloc),
     tp_descr_get: Some(sm_descr_get),
     tp_call: Some(sm_call),
+    tp_new: Some(sm_new),
+    tp_init: Some(sm_init),
+    tp_repr: Some(sm_repr),
+    tp_getset: (&raw const SM_GETSET).cast_mut().cast(),
+    tp_dictoffset: std::mem::offset_of!(StaticMethodObject, sm_dict) as isize,
     ..static_type(
         c"staticmethod",
         std::mem::size_of::<StaticMethodObject>(),
@@ -74,4 +79,196 @@ pub(crate) unsafe fn new_staticmethod(callable: *mut PyObject) -> *mut PyObject 
 pub unsafe fn PyStaticMethod_New(callable: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object, per the C API contract.
     unsafe { new_staticmethod(callable) }
+}
+
+static mut SM_GETSET: [crate::descrobject::PyGetSetDef; 4] = [
+    sm_getter(c"__func__", sm_get_func),
+    sm_getter(c"__wrapped__", sm_get_func),
+    sm_getter(c"__isabstractmethod__", sm_get_isabstract),
+    crate::descrobject::PyGetSetDef::END,
+];
+
+const fn sm_getter(
+    name: &'static std::ffi::CStr,
+    get: unsafe extern "C" fn(*mut PyObject, *mut std::ffi::c_void) -> *mut PyObject,
+) -> crate::descrobject::PyGetSetDef {
+    crate::descrobject::PyGetSetDef {
+        name: name.as_ptr(),
+        get: Some(get),
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    }
+}
+
+/// `staticmethod.__new__`: an empty staticmethod (`__init__` stores the callable).
+unsafe extern "C" fn sm_new(
+    t: *mut PyTypeObject,
+    _args: *mut PyObject,
+    _kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_new contract: `t` is staticmethod or a subclass.
+    unsafe {
+        let op = crate::objimpl::alloc_object(t, 0);
+        if !op.is_null() {
+            (*op.cast::<StaticMethodObject>()).sm_callable = crate::object::new_none();
+        }
+        op
+    }
+}
+
+/// `staticmethod.__init__(callable)`.
+unsafe extern "C" fn sm_init(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> std::ffi::c_int {
+    // SAFETY: tp_init contract: args a tuple, kw NULL or a dict.
+    unsafe {
+        if !kw.is_null() && crate::dictobject::len(kw) != 0 {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                "staticmethod() takes no keyword arguments",
+            );
+            return -1;
+        }
+        let items = crate::tupleobject::items(args);
+        if items.len() != 1 {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!("staticmethod expected 1 argument, got {}", items.len()),
+            );
+            return -1;
+        }
+        let s = op.cast::<StaticMethodObject>();
+        let old = std::mem::replace(&mut (*s).sm_callable, new_ref(items[0]));
+        xdecref(old);
+        0
+    }
+}
+
+unsafe extern "C" fn sm_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live staticmethod (slot contract).
+    unsafe {
+        let r = crate::object::repr((*op.cast::<StaticMethodObject>()).sm_callable);
+        if r.is_null() {
+            return r;
+        }
+        let s = format!(
+            "<{}({})>",
+            crate::object::type_name(crate::object::ty(op)),
+            crate::unicodeobject::as_str(r).unwrap_or("")
+        );
+        crate::refcount::decref(r);
+        crate::unicodeobject::from_str(&s)
+    }
+}
+
+unsafe extern "C" fn sm_get_func(op: *mut PyObject, _c: *mut std::ffi::c_void) -> *mut PyObject {
+    // SAFETY: a live staticmethod (getter contract).
+    unsafe { new_ref((*op.cast::<StaticMethodObject>()).sm_callable) }
+}
+
+/// `__isabstractmethod__`: the callable's (False when it has none).
+unsafe extern "C" fn sm_get_isabstract(
+    op: *mut PyObject,
+    _c: *mut std::ffi::c_void,
+) -> *mut PyObject {
+    // SAFETY: a live staticmethod (getter contract).
+    unsafe {
+        let f = (*op.cast::<StaticMethodObject>()).sm_callable;
+        match crate::abc::is_abstract(f) {
+            Ok(b) => crate::abc::py_bool(b),
+            Err(()) => std::ptr::null_mut(),
+        }
+    }
+}
+
+/// `classmethod` objects (CPython's `classmethod` layout): the callable and an instance dict.
+#[repr(C)]
+#[derive(Debug)]
+pub(crate) struct ClassMethodObject {
+    pub ob_base: PyObject,
+    pub cm_callable: *mut PyObject,
+    pub cm_dict: *mut PyObject,
+}
+
+#[export]
+pub static mut PyClassMethod_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(sm_dealloc),
+    tp_descr_get: Some(cm_descr_get),
+    tp_new: Some(sm_new),
+    tp_init: Some(cm_init),
+    tp_repr: Some(sm_repr),
+    tp_getset: (&raw const SM_GETSET).cast_mut().cast(),
+    tp_dictoffset: std::mem::offset_of!(ClassMethodObject, cm_dict) as isize,
+    ..static_type(
+        c"classmethod",
+        std::mem::size_of::<ClassMethodObject>(),
+        0,
+        crate::object::Py_TPFLAGS_BASETYPE,
+    )
+};
+
+/// `classmethod.__get__`: the callable bound to the class.
+unsafe extern "C" fn cm_descr_get(
+    op: *mut PyObject,
+    obj: *mut PyObject,
+    t: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: a live classmethod (slot contract); obj/t NULL or live.
+    unsafe {
+        let t = if t.is_null() {
+            crate::object::ty(obj).cast()
+        } else {
+            t
+        };
+        crate::classobject::new_method((*op.cast::<ClassMethodObject>()).cm_callable, t)
+    }
+}
+
+/// `classmethod.__init__(callable)` (the layout matches staticmethod's).
+unsafe extern "C" fn cm_init(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> std::ffi::c_int {
+    // SAFETY: tp_init contract: args a tuple, kw NULL or a dict.
+    unsafe {
+        if !kw.is_null() && crate::dictobject::len(kw) != 0 {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                "classmethod() takes no keyword arguments",
+            );
+            return -1;
+        }
+        let items = crate::tupleobject::items(args);
+        if items.len() != 1 {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!("classmethod expected 1 argument, got {}", items.len()),
+            );
+            return -1;
+        }
+        let s = op.cast::<ClassMethodObject>();
+        let old = std::mem::replace(&mut (*s).cm_callable, new_ref(items[0]));
+        xdecref(old);
+        0
+    }
+}
+
+/// `PyClassMethod_New`.
+///
+/// # Safety
+/// `callable` must be a live object.
+#[export]
+pub unsafe fn PyClassMethod_New(callable: *mut PyObject) -> *mut PyObject {
+    // SAFETY: PyClassMethod_Type is a static type; `callable` is live.
+    unsafe {
+        let op = crate::objimpl::alloc_object(&raw mut PyClassMethod_Type, 0);
+        if !op.is_null() {
+            (*op.cast::<ClassMethodObject>()).cm_callable = new_ref(callable);
+        }
+        op
+    }
 }
