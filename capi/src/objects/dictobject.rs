@@ -1072,9 +1072,12 @@ enum Part {
 }
 
 unsafe fn part_of(t: *mut PyTypeObject) -> Part {
-    if t == &raw mut PyDictValues_Type || t == &raw mut PyDictIterValue_Type {
+    // (subtypes too: `OrderedDict`'s views derive from these)
+    // SAFETY: `t` is a view or iterator type.
+    let sub = |b: *mut PyTypeObject| unsafe { crate::object::PyType_IsSubtype(t, b) == 1 };
+    if t == &raw mut PyDictIterValue_Type || sub(&raw mut PyDictValues_Type) {
         Part::Values
-    } else if t == &raw mut PyDictItems_Type || t == &raw mut PyDictIterItem_Type {
+    } else if t == &raw mut PyDictIterItem_Type || sub(&raw mut PyDictItems_Type) {
         Part::Items
     } else {
         Part::Keys
@@ -1208,7 +1211,8 @@ unsafe extern "C" fn view_repr(op: *mut PyObject) -> *mut PyObject {
     }
 }
 
-unsafe fn new_view(d: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject {
+/// A new view of type `t` (a dict view type or a subtype) on the dict `d`.
+pub(crate) unsafe fn new_view(d: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: a live dict; views share the iterator layout.
     unsafe { iters::new_iter(t, d, 0) }
 }
@@ -1300,6 +1304,17 @@ unsafe extern "C" fn dict_subscript(op: *mut PyObject, k: *mut PyObject) -> *mut
             return v;
         }
         if !crate::pyerrors::occurred() {
+            // A subclass's `__missing__` answers for an absent key (defaultdict, Counter).
+            let t = crate::object::ty(op);
+            if t != &raw mut PyDict_Type {
+                let m =
+                    crate::object::type_lookup_ref(t, crate::unicodeobject::intern("__missing__"));
+                if !m.is_null() {
+                    let r = crate::abstract_::call_args(m, &[op, k]);
+                    decref(m);
+                    return r;
+                }
+            }
             key_error(k);
         }
         null_mut()
