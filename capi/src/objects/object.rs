@@ -880,7 +880,11 @@ unsafe fn set_doc(t: *mut PyTypeObject) -> c_int {
             new_none()
         } else {
             let text = std::ffi::CStr::from_ptr((*t).tp_doc).to_string_lossy();
-            uni::from_str(doc_without_signature(&type_short_name(t), &text))
+            // the name from `tp_name` only, as CPython's `_PyType_Name`: Cython readies its
+            // static types with Py_TPFLAGS_HEAPTYPE set for the call, so `ht_name` is not there
+            let full = type_name(t);
+            let short = full.rsplit('.').next().unwrap_or(&full).to_string();
+            uni::from_str(doc_without_signature(&short, &text))
         };
         if doc.is_null() {
             return -1;
