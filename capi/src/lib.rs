@@ -43,9 +43,9 @@ pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use objects::{
     abstract_, boolobject, bytearrayobject, bytes_methods, bytesobject, classobject, codeobject,
-    complexobject, descrobject, dictobject, exceptions, floatobject, frameobject, funcobject,
-    iterobject, longobject, memoryobject, methodobject, moduleobject, object, pybuffer, pycapsule,
-    rangeobject, setobject, sliceobject, structseq, tupleobject, typeobject, typeslots,
+    complexobject, descrobject, dictobject, enumobject, exceptions, floatobject, frameobject,
+    funcobject, iterobject, longobject, memoryobject, methodobject, moduleobject, object, pybuffer,
+    pycapsule, rangeobject, setobject, sliceobject, structseq, tupleobject, typeobject, typeslots,
     unicodeobject, weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used

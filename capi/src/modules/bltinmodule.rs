@@ -26,11 +26,6 @@ unsafe extern "C" {
     static mut PyComplex_Type: PyTypeObject;
     static mut PyProperty_Type: PyTypeObject;
     static mut PyStaticMethod_Type: PyTypeObject;
-    static mut PyEnum_Type: PyTypeObject;
-    static mut PyReversed_Type: PyTypeObject;
-    static mut PyFilter_Type: PyTypeObject;
-    static mut PyMap_Type: PyTypeObject;
-    static mut PyZip_Type: PyTypeObject;
     static mut PySuper_Type: PyTypeObject;
 
     fn PyObject_Size(o: *mut PyObject) -> isize;
@@ -91,8 +86,8 @@ fn types() -> Vec<(&'static str, *mut PyTypeObject)> {
             "classmethod",
             &raw mut crate::funcobject::PyClassMethod_Type,
         ),
-        ("enumerate", &raw mut PyEnum_Type),
-        ("reversed", &raw mut PyReversed_Type),
+        ("enumerate", &raw mut crate::enumobject::PyEnum_Type),
+        ("reversed", &raw mut crate::enumobject::PyReversed_Type),
         ("filter", &raw mut PyFilter_Type),
         ("map", &raw mut PyMap_Type),
         ("zip", &raw mut PyZip_Type),
@@ -1470,3 +1465,266 @@ static mut METHODS2: [PyMethodDef; N_METHODS2] = [
     bdef!(c"quit", kw, p_quit),
     PyMethodDef::END,
 ];
+
+// ---- map, filter, zip (lazy iterators; their layout is enumobject's LazyIter) -------------------
+
+use crate::enumobject::{LazyIter, lazy_type, new_args, new_lazy};
+
+/// A tuple of iterators over `objs`.
+unsafe fn iterators(objs: &[*mut PyObject]) -> *mut PyObject {
+    let mut its = Vec::with_capacity(objs.len());
+    for &o in objs {
+        // SAFETY: live objects.
+        let it = unsafe { PyObject_GetIter(o) };
+        if it.is_null() {
+            for i in its {
+                // SAFETY: our references.
+                unsafe { decref(i) };
+            }
+            return null_mut();
+        }
+        its.push(it);
+    }
+    // SAFETY: owned references handed over.
+    unsafe { crate::bytes_methods::own_tuple(&its) }
+}
+
+/// The `strict=` keyword of map/zip (the only one they take).
+unsafe fn strict_kw(name: &str, kws: &[(String, *mut PyObject)]) -> Result<bool, ()> {
+    let mut strict = false;
+    for (k, v) in kws {
+        if k != "strict" {
+            raise_type(&format!(
+                "{name}() got an unexpected keyword argument '{k}'"
+            ));
+            return Err(());
+        }
+        // SAFETY: a live value.
+        match unsafe { crate::object::PyObject_IsTrue(*v) } {
+            r if r < 0 => return Err(()),
+            r => strict = r == 1,
+        }
+    }
+    Ok(strict)
+}
+
+/// One item from each iterator of the tuple `its`; None when one is exhausted (with zip's and
+/// map's strict check: "argument N is shorter/longer than ...").
+unsafe fn next_of_each(name: &str, its: *mut PyObject, strict: bool) -> Option<Vec<*mut PyObject>> {
+    // SAFETY: `its` is a live tuple of iterators.
+    unsafe {
+        let its = crate::tupleobject::items(its);
+        let mut out = Vec::with_capacity(its.len());
+        for (i, &it) in its.iter().enumerate() {
+            let x = PyIter_Next(it);
+            if x.is_null() {
+                for o in out {
+                    decref(o);
+                }
+                if crate::pyerrors::occurred() || !strict {
+                    return None;
+                }
+                if i > 0 {
+                    let which = if i == 1 {
+                        "argument 1".to_string()
+                    } else {
+                        format!("arguments 1-{i}")
+                    };
+                    raise(
+                        &raw mut crate::pyerrors::EXC_ValueError,
+                        &format!("{name}() argument {} is shorter than {which}", i + 1),
+                    );
+                    return None;
+                }
+                // the first ran out: every other must end too
+                for (j, &other) in its.iter().enumerate().skip(1) {
+                    let y = PyIter_Next(other);
+                    if !y.is_null() {
+                        decref(y);
+                        let which = if j == 1 {
+                            "argument 1".to_string()
+                        } else {
+                            format!("arguments 1-{j}")
+                        };
+                        raise(
+                            &raw mut crate::pyerrors::EXC_ValueError,
+                            &format!("{name}() argument {} is longer than {which}", j + 1),
+                        );
+                        return None;
+                    }
+                    if crate::pyerrors::occurred() {
+                        return None;
+                    }
+                }
+                return None;
+            }
+            out.push(x);
+        }
+        Some(out)
+    }
+}
+
+unsafe extern "C" fn map_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("map.__new__", null_mut(), || {
+        // SAFETY: tp_new contract.
+        unsafe {
+            let (pos, kws) = new_args(args, kw);
+            let Ok(strict) = strict_kw("map", &kws) else {
+                return null_mut();
+            };
+            if pos.len() < 2 {
+                return raise_type("map() must have at least two arguments.");
+            }
+            let its = iterators(&pos[1..]);
+            if its.is_null() {
+                return its;
+            }
+            new_lazy(
+                t,
+                its,
+                crate::refcount::new_ref(pos[0]),
+                null_mut(),
+                0,
+                strict,
+            )
+        }
+    })
+}
+
+unsafe extern "C" fn map_next(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("map.__next__", null_mut(), || {
+        // SAFETY: a live map object (slot contract).
+        unsafe {
+            let p = op.cast::<LazyIter>();
+            let Some(items) = next_of_each("map", (*p).it, (*p).strict != 0) else {
+                return null_mut();
+            };
+            let r = crate::abstract_::call_args((*p).func, &items);
+            for o in items {
+                decref(o);
+            }
+            r
+        }
+    })
+}
+
+unsafe extern "C" fn filter_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("filter.__new__", null_mut(), || {
+        // SAFETY: tp_new contract.
+        unsafe {
+            let (pos, kws) = new_args(args, kw);
+            if !kws.is_empty() {
+                return raise_type("filter() takes no keyword arguments");
+            }
+            if !nargs("filter", pos.len() as isize, 2, 2) {
+                return null_mut();
+            }
+            let it = PyObject_GetIter(pos[1]);
+            if it.is_null() {
+                return it;
+            }
+            new_lazy(
+                t,
+                it,
+                crate::refcount::new_ref(pos[0]),
+                null_mut(),
+                0,
+                false,
+            )
+        }
+    })
+}
+
+unsafe extern "C" fn filter_next(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("filter.__next__", null_mut(), || {
+        // SAFETY: a live filter object (slot contract).
+        unsafe {
+            let p = op.cast::<LazyIter>();
+            let plain = (*p).func == crate::object::none()
+                || (*p).func == (&raw mut crate::boolobject::PyBool_Type).cast();
+            loop {
+                let x = PyIter_Next((*p).it);
+                if x.is_null() {
+                    return x;
+                }
+                let t = if plain {
+                    crate::object::PyObject_IsTrue(x)
+                } else {
+                    let r = crate::abstract_::call_args((*p).func, &[x]);
+                    if r.is_null() {
+                        decref(x);
+                        return r;
+                    }
+                    let t = crate::object::PyObject_IsTrue(r);
+                    decref(r);
+                    t
+                };
+                if t < 0 {
+                    decref(x);
+                    return null_mut();
+                }
+                if t == 1 {
+                    return x;
+                }
+                decref(x);
+            }
+        }
+    })
+}
+
+unsafe extern "C" fn zip_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("zip.__new__", null_mut(), || {
+        // SAFETY: tp_new contract.
+        unsafe {
+            let (pos, kws) = new_args(args, kw);
+            let Ok(strict) = strict_kw("zip", &kws) else {
+                return null_mut();
+            };
+            let its = iterators(pos);
+            if its.is_null() {
+                return its;
+            }
+            new_lazy(t, its, null_mut(), null_mut(), 0, strict)
+        }
+    })
+}
+
+unsafe extern "C" fn zip_next(op: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("zip.__next__", null_mut(), || {
+        // SAFETY: a live zip object (slot contract).
+        unsafe {
+            let p = op.cast::<LazyIter>();
+            if crate::tupleobject::items((*p).it).is_empty() {
+                return null_mut();
+            }
+            match next_of_each("zip", (*p).it, (*p).strict != 0) {
+                Some(items) => crate::bytes_methods::own_tuple(&items),
+                None => null_mut(),
+            }
+        }
+    })
+}
+
+#[export]
+#[allow(unreachable_pub)] // exported by name (no_mangle)
+pub static mut PyMap_Type: PyTypeObject = lazy_type(c"map", Some(map_new), map_next);
+
+#[export]
+#[allow(unreachable_pub)] // exported by name (no_mangle)
+pub static mut PyFilter_Type: PyTypeObject = lazy_type(c"filter", Some(filter_new), filter_next);
+
+#[export]
+#[allow(unreachable_pub)] // exported by name (no_mangle)
+pub static mut PyZip_Type: PyTypeObject = lazy_type(c"zip", Some(zip_new), zip_next);
