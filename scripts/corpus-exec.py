@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Which cp314t corpus modules pass exec in gilgate, and the first blocker of every other one.
+
+Usage: corpus-exec.py GILGATE EXPECTED.tsv CORPUS_DIR [--jobs N] [--tsv OUT.tsv]
+
+For every cp314t module row of EXPECTED.tsv (tests/data/corpus-expected.tsv: wheel, member, module,
+toolchain, ...) that is a module (not a plain library), runs `GILGATE eval --path WHEEL MODULE 1`
+(init, exec, one expression) and sorts the outcome:
+  - `exec ok`: exit 0;
+  - `module not provided: X`: the first error is a ModuleNotFoundError or an ImportError naming a
+    module gilgate does not provide (a standard-library module, another package's, or the
+    package's own Python module);
+  - `missing API: NAME`: a C API function gilgate only stubs;
+  - `crash`: killed by a signal;
+  - `error: TEXT`: anything else (the last line of stderr).
+Prints a Markdown summary by toolchain and outcome kind, then every blocker with its modules. With
+--tsv, also writes one row per module (module, toolchain, outcome). Exit 0 unless gilgate itself
+could not be run.
+"""
+import collections
+import concurrent.futures
+import csv
+import os
+import re
+import subprocess
+import sys
+
+
+def classify(proc):
+    if proc.returncode == 0:
+        return "exec ok"
+    if proc.returncode < 0:
+        return "crash"
+    err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    last = err[-1] if err else "(no message)"
+    last = re.sub(r"^gilgate: [^:]+: error: ", "", last)
+    m = re.search(r"No module named '([^']+)'", last)
+    if m:
+        return "module not provided: " + m.group(1)
+    m = re.search(r"gilgate: (\w+) is not implemented", last)
+    if m:
+        return "missing API: " + m.group(1)
+    last = re.sub(r"0x[0-9a-f]+", "0x…", last)
+    return "error: " + last[:160]
+
+
+def run(gilgate, corpus, row):
+    wheel = os.path.join(corpus, row["wheel"])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GILGATE_", "PYTHON"))}
+    env["TZ"] = "UTC"
+    try:
+        p = subprocess.run([gilgate, "eval", "--path", wheel, row["module"], "1"],
+                           capture_output=True, timeout=60, env=env)
+    except subprocess.TimeoutExpired:
+        return row, "error: timed out after 60 s"
+    return row, classify(p)
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.exit(__doc__)
+    gilgate, expected, corpus = argv[:3]
+    jobs = 2
+    out_tsv = None
+    rest = argv[3:]
+    while rest:
+        if rest[0] == "--jobs" and len(rest) > 1:
+            jobs, rest = int(rest[1]), rest[2:]
+        elif rest[0] == "--tsv" and len(rest) > 1:
+            out_tsv, rest = rest[1], rest[2:]
+        else:
+            sys.exit(__doc__)
+    with open(expected, encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader((l for l in f if not l.startswith("#")), delimiter="\t")
+                if "cp314t" in r["wheel"] and not r["outcome"].startswith(("skipped", "error:not"))]
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        results = list(pool.map(lambda r: run(gilgate, corpus, r), rows))
+    by_tool = collections.defaultdict(collections.Counter)
+    blockers = collections.defaultdict(list)
+    for row, outcome in results:
+        kind = outcome.split(":")[0]
+        by_tool[row["toolchain"]][kind] += 1
+        if outcome != "exec ok":
+            blockers[outcome].append(row["module"])
+    kinds = ["exec ok", "module not provided", "missing API", "error", "crash"]
+    print("| toolchain | modules | " + " | ".join(kinds) + " |")
+    print("|---|---:|" + "---:|" * len(kinds))
+    total = collections.Counter()
+    for tool in sorted(by_tool, key=lambda t: -sum(by_tool[t].values())):
+        c = by_tool[tool]
+        total.update(c)
+        print(f"| {tool} | {sum(c.values())} | " + " | ".join(str(c[k] or "") for k in kinds) + " |")
+    print(f"| all | {sum(total.values())} | " + " | ".join(str(total[k] or "") for k in kinds) + " |")
+    print()
+    print("| first blocker | modules | examples |")
+    print("|---|---:|---|")
+    for outcome, mods in sorted(blockers.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        shown = ", ".join(sorted(mods)[:4]) + (", …" if len(mods) > 4 else "")
+        print(f"| {outcome.replace('|', '/')} | {len(mods)} | {shown} |")
+    if out_tsv:
+        with open(out_tsv, "w", encoding="utf-8") as f:
+            f.write("module\ttoolchain\toutcome\n")
+            for row, outcome in sorted(results, key=lambda x: x[0]["module"]):
+                f.write(f"{row['module']}\t{row['toolchain']}\t{outcome}\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
