@@ -1087,7 +1087,7 @@ unsafe extern "C" fn abstract_wrapper_init(
         decref(marked);
         let base = (*ty(op)).tp_base;
         match (*base).tp_init {
-            Some(init) => init(op, args, kw),
+            Some(init) => crate::extcall::objobjarg(init, op, args, kw),
             None => 0,
         }
     }
