@@ -36,8 +36,8 @@ mod surface;
 pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
-    abc, binascii, bltinmodule, collections_abc, config, datetime, iomodule, numbers, sysmodule,
-    timemodule, types,
+    abc, binascii, bltinmodule, collections_abc, config, datetime, future, importlib, iomodule,
+    mathmodule, numbers, sysmodule, timemodule, types, zlibmodule,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used

@@ -627,7 +627,41 @@ const fn def(name: &'static CStr, f: *mut c_void, flags: c_int) -> PyMethodDef {
     }
 }
 
-static mut METHODS: [PyMethodDef; 18] = [
+/// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`: gilgate's import
+/// (`PyImport_ImportModuleLevelObject`), which compiled modules look up in `builtins` (Cython's
+/// module imports call it).
+unsafe extern "C" fn b_import(
+    _m: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("__import__", null_mut(), || {
+        // SAFETY: METH_VARARGS|METH_KEYWORDS contract: a tuple and NULL or a dict.
+        unsafe {
+            let names = ["name", "globals", "locals", "fromlist", "level"];
+            let Some(a) = crate::binascii::parse_args("__import__", args, kw, &names, 0, 1) else {
+                return null_mut();
+            };
+            let level = if a[4].is_null() {
+                0
+            } else {
+                let v = crate::longobject::PyLong_AsInt(a[4]);
+                if v == -1 && crate::pyerrors::occurred() {
+                    return null_mut();
+                }
+                v
+            };
+            crate::import::PyImport_ImportModuleLevelObject(a[0], a[1], a[2], a[3], level)
+        }
+    })
+}
+
+static mut METHODS: [PyMethodDef; 19] = [
+    def(
+        c"__import__",
+        b_import as *mut c_void,
+        METH_VARARGS | METH_KEYWORDS,
+    ),
     def(c"len", b_len as *mut c_void, METH_O),
     def(c"repr", b_repr as *mut c_void, METH_O),
     def(c"ascii", b_ascii as *mut c_void, METH_O),

@@ -76,6 +76,31 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::types::module,
         static_types: Some(crate::types::static_types),
     },
+    Inittab {
+        name: "__future__",
+        module: crate::future::module,
+        static_types: Some(crate::future::static_types),
+    },
+    Inittab {
+        name: "importlib",
+        module: crate::importlib::module,
+        static_types: Some(crate::importlib::static_types),
+    },
+    Inittab {
+        name: "importlib._bootstrap",
+        module: crate::importlib::bootstrap_module,
+        static_types: None,
+    },
+    Inittab {
+        name: "math",
+        module: crate::mathmodule::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "zlib",
+        module: crate::zlibmodule::module,
+        static_types: Some(crate::zlibmodule::static_types),
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).
