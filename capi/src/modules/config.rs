@@ -101,6 +101,21 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::zlibmodule::module,
         static_types: Some(crate::zlibmodule::static_types),
     },
+    Inittab {
+        name: "collections",
+        module: crate::collections::module,
+        static_types: Some(crate::collections::static_types),
+    },
+    Inittab {
+        name: "copy",
+        module: crate::copy::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "weakref",
+        module: crate::weakref::module,
+        static_types: Some(crate::weakref::static_types),
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

@@ -4,8 +4,10 @@
 pub(crate) mod abc;
 pub(crate) mod binascii;
 pub(crate) mod bltinmodule;
+pub(crate) mod collections;
 pub(crate) mod collections_abc;
 pub(crate) mod config;
+pub(crate) mod copy;
 pub(crate) mod datetime;
 pub(crate) mod future;
 pub(crate) mod importlib;
@@ -15,4 +17,5 @@ pub(crate) mod numbers;
 pub(crate) mod sysmodule;
 pub(crate) mod timemodule;
 pub(crate) mod types;
+pub(crate) mod weakref;
 pub(crate) mod zlibmodule;

@@ -38,6 +38,7 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     // CPython's `type` inherits `PyType_GenericAlloc` from `object` when readied; extensions
     // call it directly (pybind11 allocates its metaclass with `PyType_Type.tp_alloc`).
     tp_alloc: Some(crate::objimpl::PyType_GenericAlloc),
+    tp_methods: (&raw mut crate::typeobject::TYPE_METHODS).cast(),
     // Calling a type goes through its own `tp_vectorcall` when it has one (CPython's
     // `type` sets this offset and the flag; a NULL `tp_vectorcall` falls back to `type_call`).
     tp_vectorcall_offset: std::mem::offset_of!(PyTypeObject, tp_vectorcall) as Py_ssize_t,
@@ -49,6 +50,12 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
         STATIC_READY | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_TYPE_SUBCLASS | Py_TPFLAGS_HAVE_VECTORCALL,
     )
 };
+
+/// `object.__format__`.
+static mut OBJECT_METHODS: [crate::methodobject::PyMethodDef; 2] = [
+    crate::bytes_methods::def!(c"__format__", o, crate::formatter_unicode::format_object),
+    crate::methodobject::PyMethodDef::END,
+];
 
 /// `object.__class__`.
 static mut OBJECT_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
@@ -170,6 +177,7 @@ unsafe fn compatible_for_assignment(
 #[export]
 pub static mut PyBaseObject_Type: PyTypeObject = PyTypeObject {
     tp_getset: (&raw mut OBJECT_GETSET).cast(),
+    tp_methods: (&raw mut OBJECT_METHODS).cast(),
     tp_getattro: Some(PyObject_GenericGetAttr),
     tp_setattro: Some(PyObject_GenericSetAttr),
     tp_repr: Some(object_repr),
@@ -872,7 +880,11 @@ unsafe fn set_doc(t: *mut PyTypeObject) -> c_int {
             new_none()
         } else {
             let text = std::ffi::CStr::from_ptr((*t).tp_doc).to_string_lossy();
-            uni::from_str(doc_without_signature(&type_short_name(t), &text))
+            // the name from `tp_name` only, as CPython's `_PyType_Name`: Cython readies its
+            // static types with Py_TPFLAGS_HEAPTYPE set for the call, so `ht_name` is not there
+            let full = type_name(t);
+            let short = full.rsplit('.').next().unwrap_or(&full).to_string();
+            uni::from_str(doc_without_signature(&short, &text))
         };
         if doc.is_null() {
             return -1;

@@ -1632,3 +1632,38 @@ pub unsafe fn PyType_SUPPORTS_WEAKREFS(t: *mut PyTypeObject) -> c_int {
     // SAFETY: a type object, per the C API contract.
     unsafe { c_int::from((*t).tp_weaklistoffset != 0) }
 }
+
+/// The types of `t`'s method resolution order (static types without `tp_mro`: their base
+/// chain), borrowed.
+///
+/// # Safety
+/// `t` is a live type.
+pub(crate) unsafe fn mro_types(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
+    let mut out = Vec::new();
+    // SAFETY: forwarded contract.
+    unsafe {
+        crate::object::find_in_mro(t, |c| {
+            out.push(c);
+            None::<()>
+        })
+    };
+    out
+}
+
+/// `type.mro()`: the type's method resolution order as a list.
+unsafe fn m_mro(t: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS on a live type.
+    unsafe {
+        let items: Vec<*mut PyObject> = mro_types(t.cast())
+            .into_iter()
+            .map(|c| crate::refcount::new_ref(c.cast()))
+            .collect();
+        crate::listobject::from_vec(items)
+    }
+}
+
+/// `type`'s methods (`tp_methods` of `PyType_Type`).
+pub(crate) static mut TYPE_METHODS: [crate::methodobject::PyMethodDef; 2] = [
+    crate::bytes_methods::def!(c"mro", noargs, m_mro),
+    crate::methodobject::PyMethodDef::END,
+];
