@@ -517,7 +517,7 @@ unsafe fn abc_state(cls: *mut PyObject) -> Obj {
             return Obj::new(null_mut());
         }
         let v = crate::dictobject::get_str(d, "_abc_impl");
-        if !v.is_null() && crate::listobject::is_list(v) {
+        if !v.is_null() && crate::listobject::is_list(v) && crate::listobject::items(v).len() == 5 {
             return Obj::borrowed(v);
         }
         let l = Obj::new(crate::listobject::new_list(0));
@@ -548,6 +548,23 @@ unsafe fn abc_state(cls: *mut PyObject) -> Obj {
 unsafe fn part(state: &Obj, i: usize) -> *mut PyObject {
     // SAFETY: a state list of five items (abc_state).
     unsafe { crate::listobject::items(state.ptr())[i] }
+}
+
+/// The negative cache's token, read under the list's own reference (another thread may
+/// replace it meanwhile).
+unsafe fn neg_version(state: &Obj) -> i64 {
+    // SAFETY: a state list of five items (abc_state).
+    unsafe {
+        let v = Obj::new(crate::listobject::PyList_GetItemRef(
+            state.ptr(),
+            NEG_VERSION as isize,
+        ));
+        if v.is_null() {
+            crate::pyerrors::clear();
+            return -1;
+        }
+        crate::longobject::PyLong_AsLongLong(v.ptr())
+    }
 }
 
 /// Whether `o` has a true `__isabstractmethod__` (CPython's `_PyObject_IsAbstract`).
@@ -715,7 +732,7 @@ unsafe fn subclasscheck(cls: *mut PyObject, subclass: *mut PyObject) -> Result<b
             return Ok(true);
         }
         let now = INVALIDATION.load(Ordering::SeqCst);
-        let ver = crate::longobject::PyLong_AsLongLong(part(&st, NEG_VERSION));
+        let ver = neg_version(&st);
         if ver < now {
             if crate::setobject::PySet_Clear(part(&st, NEGATIVE)) < 0 {
                 return Err(());
@@ -821,7 +838,7 @@ unsafe fn instancecheck(cls: *mut PyObject, instance: *mut PyObject) -> Result<b
             truth(r.ptr())
         };
         if subtype == subclass.ptr() {
-            let ver = crate::longobject::PyLong_AsLongLong(part(&st, NEG_VERSION));
+            let ver = neg_version(&st);
             if ver == INVALIDATION.load(Ordering::SeqCst)
                 && set_contains(part(&st, NEGATIVE), subclass.ptr())?
             {
@@ -1087,7 +1104,7 @@ unsafe extern "C" fn abstract_wrapper_init(
         decref(marked);
         let base = (*ty(op)).tp_base;
         match (*base).tp_init {
-            Some(init) => init(op, args, kw),
+            Some(init) => crate::extcall::objobjarg(init, op, args, kw),
             None => 0,
         }
     }

@@ -1848,14 +1848,14 @@ unsafe fn binary(
     name: &str,
     rname: &str,
     slot: unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject,
-    get: fn(&crate::object::PyNumberMethods) -> crate::object::binaryfunc,
+    which: Op,
 ) -> *mut PyObject {
     // SAFETY: live objects (slot contract).
     unsafe {
         let has = |o: *mut PyObject| {
             let t = ty(o);
             !(*t).tp_as_number.is_null()
-                && get(&*(*t).tp_as_number).map(|f| f as usize) == Some(slot as usize)
+                && nb_slot(&*(*t).tp_as_number, which).map(|f| f as usize) == Some(slot as usize)
         };
         if has(a) {
             let r = call_method(a, name, &[b]);
@@ -1870,21 +1870,39 @@ unsafe fn binary(
     }
 }
 
+/// The number slots of the `Set` operators.
+#[derive(Clone, Copy)]
+enum Op {
+    And,
+    Or,
+    Sub,
+    Xor,
+}
+
+fn nb_slot(n: &crate::object::PyNumberMethods, which: Op) -> crate::object::binaryfunc {
+    match which {
+        Op::And => n.nb_and,
+        Op::Or => n.nb_or,
+        Op::Sub => n.nb_subtract,
+        Op::Xor => n.nb_xor,
+    }
+}
+
 unsafe extern "C" fn slot_and(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded.
-    unsafe { binary(a, b, "__and__", "__rand__", slot_and, |n| n.nb_and) }
+    unsafe { binary(a, b, "__and__", "__rand__", slot_and, Op::And) }
 }
 unsafe extern "C" fn slot_or(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded.
-    unsafe { binary(a, b, "__or__", "__ror__", slot_or, |n| n.nb_or) }
+    unsafe { binary(a, b, "__or__", "__ror__", slot_or, Op::Or) }
 }
 unsafe extern "C" fn slot_sub(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded.
-    unsafe { binary(a, b, "__sub__", "__rsub__", slot_sub, |n| n.nb_subtract) }
+    unsafe { binary(a, b, "__sub__", "__rsub__", slot_sub, Op::Sub) }
 }
 unsafe extern "C" fn slot_xor(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded.
-    unsafe { binary(a, b, "__xor__", "__rxor__", slot_xor, |n| n.nb_xor) }
+    unsafe { binary(a, b, "__xor__", "__rxor__", slot_xor, Op::Xor) }
 }
 
 /// Sets the slots the ABC's mixins imply (CPython's class creation fills them from the

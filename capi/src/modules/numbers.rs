@@ -23,15 +23,6 @@ unsafe fn returns_none(_a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObjec
     crate::object::new_none()
 }
 
-fn binop(
-    a: *mut PyObject,
-    b: *mut PyObject,
-    f: unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject,
-) -> Obj {
-    // SAFETY: live objects (Func contract of the callers).
-    Obj::new(unsafe { f(a, b) })
-}
-
 /// `Complex.__sub__`: `self + -other`.
 unsafe fn complex_sub(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
     // SAFETY: live arguments (Func contract).
@@ -67,11 +58,13 @@ unsafe fn complex_bool(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject
 
 /// `(x // y, x % y)`.
 unsafe fn divmod_of(x: *mut PyObject, y: *mut PyObject) -> *mut PyObject {
-    let q = binop(x, y, crate::abstract_::PyNumber_FloorDivide);
+    // SAFETY: live objects (Func contract of the callers).
+    let q = Obj::new(unsafe { crate::abstract_::PyNumber_FloorDivide(x, y) });
     if q.is_null() {
         return null_mut();
     }
-    let r = binop(x, y, crate::abstract_::PyNumber_Remainder);
+    // SAFETY: as above.
+    let r = Obj::new(unsafe { crate::abstract_::PyNumber_Remainder(x, y) });
     if r.is_null() {
         return null_mut();
     }

@@ -2864,7 +2864,7 @@ unsafe fn metaclass_check(cls: *mut PyObject, name: &str, arg: *mut PyObject) ->
         incref(f);
         let bound = match (*ty(f)).tp_descr_get {
             Some(get) => {
-                let b = get(f, cls, ty(cls).cast());
+                let b = crate::extcall::ternary(get, f, cls, ty(cls).cast());
                 decref(f);
                 b
             }

@@ -169,7 +169,7 @@ unsafe extern "C" fn method_getattro(op: *mut PyObject, name: *mut PyObject) -> 
         let d = crate::object::type_lookup(ty(op), name);
         if !d.is_null() {
             return match (*ty(d)).tp_descr_get {
-                Some(f) => f(d, op, ty(op).cast()),
+                Some(f) => crate::extcall::ternary(f, d, op, ty(op).cast()),
                 None => new_ref(d),
             };
         }
