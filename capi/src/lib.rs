@@ -36,7 +36,7 @@ mod surface;
 pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
-    binascii, bltinmodule, config, datetime, iomodule, sysmodule, timemodule,
+    binascii, bltinmodule, config, copyreg, datetime, iomodule, sysmodule, timemodule,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used

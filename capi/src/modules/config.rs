@@ -55,6 +55,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::binascii::module,
         static_types: None,
     },
+    Inittab {
+        name: "copyreg",
+        module: crate::copyreg::module,
+        static_types: None,
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

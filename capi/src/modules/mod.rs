@@ -4,6 +4,7 @@
 pub(crate) mod binascii;
 pub(crate) mod bltinmodule;
 pub(crate) mod config;
+pub(crate) mod copyreg;
 pub(crate) mod datetime;
 pub(crate) mod iomodule;
 pub(crate) mod sysmodule;

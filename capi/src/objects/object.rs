@@ -167,9 +167,45 @@ unsafe fn compatible_for_assignment(
     }
 }
 
+/// `object`'s methods: the default pickling protocol (`typeobject/reduce.rs`).
+static mut OBJECT_METHODS: [crate::methodobject::PyMethodDef; 4] = [
+    object_method(
+        c"__reduce_ex__",
+        crate::typeobject::reduce::object_reduce_ex,
+        crate::methodobject::METH_O,
+    ),
+    object_method(
+        c"__reduce__",
+        crate::typeobject::reduce::object_reduce,
+        crate::methodobject::METH_NOARGS,
+    ),
+    object_method(
+        c"__getstate__",
+        crate::typeobject::reduce::object_getstate,
+        crate::methodobject::METH_NOARGS,
+    ),
+    crate::methodobject::PyMethodDef::END,
+];
+
+type ObjectMethod = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+
+const fn object_method(
+    name: &'static std::ffi::CStr,
+    f: ObjectMethod,
+    flags: c_int,
+) -> crate::methodobject::PyMethodDef {
+    crate::methodobject::PyMethodDef {
+        ml_name: name.as_ptr(),
+        ml_meth: f as *mut c_void,
+        ml_flags: flags,
+        ml_doc: std::ptr::null(),
+    }
+}
+
 #[export]
 pub static mut PyBaseObject_Type: PyTypeObject = PyTypeObject {
     tp_getset: (&raw mut OBJECT_GETSET).cast(),
+    tp_methods: (&raw mut OBJECT_METHODS).cast(),
     tp_getattro: Some(PyObject_GenericGetAttr),
     tp_setattro: Some(PyObject_GenericSetAttr),
     tp_repr: Some(object_repr),

@@ -17,6 +17,8 @@
 //!   dealloc already did (gilgate's own `default_dealloc` does, CPython-style static
 //!   extension deallocs don't); it compares the type's count around the base dealloc.
 
+pub(crate) mod reduce;
+
 use crate::descrobject::PyMemberDef;
 use crate::export;
 use crate::moduleobject::{PyModuleDef, PyModuleObject};
