@@ -343,7 +343,8 @@ pub use crate::runtime::modsupport::{
 };
 pub use crate::runtime::objimpl::{
     _PyObject_GC_New, _PyObject_GC_NewVar, _PyObject_New, _PyObject_NewVar, PyObject_GC_Del,
-    PyObject_GC_Track, PyObject_GC_UnTrack, PyObject_Init, PyObject_InitVar, PyType_GenericAlloc,
+    PyObject_GC_Track, PyObject_GC_UnTrack, PyObject_GetArenaAllocator, PyObject_Init,
+    PyObject_InitVar, PyObject_SetArenaAllocator, PyObjectArenaAllocator, PyType_GenericAlloc,
     PyType_GenericNew,
 };
 pub use crate::runtime::pyctype::{

@@ -1,6 +1,7 @@
 //! Small C API pieces real extensions need: the slice index converters
 //! (`_PyEval_SliceIndex`, `_PyEval_SliceIndexNotNone`), `_PyList_Extend`, `Py_GetArgcArgv`,
-//! `PyErr_CheckSignals`, and from C the `_Py_atomic_*` functions of `cpython/pyatomic.h` and
+//! `PyErr_CheckSignals`, the arena allocator, the thread state's private tail, and from C the
+//! `_Py_atomic_*` functions of `cpython/pyatomic.h` and
 //! `Py_MEMCPY`. Expected values and messages are CPython's.
 
 use gilgate_capi::ffi::PyObject;
@@ -281,4 +282,58 @@ fn recursion_guard_is_the_c_stack() {
         .parse()
         .unwrap();
     assert!((800..1024).contains(&kb), "{kb} kB of a 1024 kB stack");
+}
+
+/// The arena allocator extensions read and replace (greenlet allocates its stack copies with
+/// it): the default maps memory that can be written and freed; a replaced one is what the
+/// next read gives, until it is put back.
+#[test]
+fn arena_allocator_reads_allocates_and_replaces() {
+    init();
+    let mut orig = PyObjectArenaAllocator {
+        ctx: std::ptr::null_mut(),
+        alloc: None,
+        free: None,
+    };
+    // SAFETY: room for one allocator; the default's functions take any context.
+    unsafe {
+        PyObject_GetArenaAllocator(&mut orig);
+        let (alloc, free) = (orig.alloc.expect("alloc"), orig.free.expect("free"));
+        let size = 256 * 1024;
+        let p = alloc(orig.ctx, size).cast::<u8>();
+        assert!(!p.is_null());
+        p.write_bytes(0xab, size);
+        assert_eq!(*p.add(size - 1), 0xab);
+        free(orig.ctx, p.cast(), size);
+
+        unsafe extern "C" fn no_alloc(_: *mut std::ffi::c_void, _: usize) -> *mut std::ffi::c_void {
+            std::ptr::null_mut()
+        }
+        let mut mine = PyObjectArenaAllocator {
+            ctx: 7usize as *mut _,
+            alloc: Some(no_alloc),
+            free: orig.free,
+        };
+        PyObject_SetArenaAllocator(&mut mine);
+        let mut got = orig;
+        PyObject_GetArenaAllocator(&mut got);
+        assert_eq!(got.ctx as usize, 7);
+        assert!(got.alloc.expect("alloc")(got.ctx, 16).is_null());
+        PyObject_SetArenaAllocator(&mut orig);
+        PyObject_GetArenaAllocator(&mut got);
+        assert!(got.ctx.is_null());
+    }
+}
+
+/// A thread state is a whole `_PyThreadStateImpl` (19216 bytes in 3.14t): its private fields
+/// read as zero (`c_stack_refs` at 920, which greenlet reads, and the last byte).
+#[test]
+fn thread_state_has_the_private_tail_zeroed() {
+    init();
+    let ts = PyThreadState_Get().cast::<u8>();
+    // SAFETY: the attached state is a live allocation of the full private size.
+    unsafe {
+        assert_eq!(ts.add(920).cast::<usize>().read(), 0);
+        assert_eq!(*ts.add(19216 - 1), 0);
+    }
 }

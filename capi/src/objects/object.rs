@@ -1289,6 +1289,43 @@ pub unsafe fn PyObject_Str(op: *mut PyObject) -> *mut PyObject {
     unsafe { str(op) }
 }
 
+/// `ascii(op)`: the repr with every non-ASCII code point escaped (`\xhh`, `\uhhhh`,
+/// `\Uhhhhhhhh`).
+///
+/// # Safety
+/// `op` must be NULL or a live object.
+pub(crate) unsafe fn ascii(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract; `r` is our str.
+    unsafe {
+        let r = repr(op);
+        if r.is_null() {
+            return r;
+        }
+        let units = uni::chars(r);
+        decref(r);
+        let mut out: Vec<u32> = Vec::with_capacity(units.len());
+        for u in units {
+            let escaped = match u {
+                0..=0x7f => {
+                    out.push(u);
+                    continue;
+                }
+                0x80..=0xff => format!("\\x{u:02x}"),
+                0x100..=0xffff => format!("\\u{u:04x}"),
+                _ => format!("\\U{u:08x}"),
+            };
+            out.extend(escaped.chars().map(u32::from));
+        }
+        uni::from_ucs4(&out)
+    }
+}
+
+#[export]
+pub unsafe fn PyObject_ASCII(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: NULL or a live object, per the C API contract.
+    unsafe { ascii(op) }
+}
+
 // ---- hash and comparison ------------------------------------------------------------------
 
 /// `PyObject_Hash`: `tp_hash`, else identity.

@@ -54,6 +54,12 @@ pub const SSTATE_INTERNED_IMMORTAL: u32 = 2;
 const STATE_COMPACT: u32 = 1 << 11;
 const STATE_ASCII: u32 = 1 << 12;
 
+/// str's number methods: only `%` (printf-style formatting).
+static mut UNICODE_AS_NUMBER: crate::object::PyNumberMethods = crate::object::PyNumberMethods {
+    nb_remainder: Some(format::unicode_mod),
+    ..crate::longobject::NB_EMPTY
+};
+
 #[export]
 pub static mut PyUnicode_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(unicode_dealloc),
@@ -63,6 +69,7 @@ pub static mut PyUnicode_Type: PyTypeObject = PyTypeObject {
     tp_richcompare: Some(unicode_richcompare),
     tp_iter: Some(unicode_iter),
     tp_new: Some(unicode_new),
+    tp_as_number: &raw mut UNICODE_AS_NUMBER,
     tp_as_sequence: &raw mut UNICODE_AS_SEQUENCE,
     tp_as_mapping: &raw mut UNICODE_AS_MAPPING,
     tp_methods: (&raw mut methods::STR_METHODS).cast(),
@@ -3070,5 +3077,6 @@ pub fn _PyUnicode_ToUppercase(ch: u32) -> u32 {
 }
 
 // The string builders (`PyUnicodeWriter_*`, `_PyUnicodeWriter_*`).
+pub(crate) mod format;
 pub(crate) mod methods;
 pub(crate) mod writer;

@@ -551,3 +551,70 @@ pub(crate) unsafe fn free_listed(kind: FreeKind, op: *mut PyObject) {
         unsafe { crate::pymem::free(p.cast()) };
     }
 }
+
+/// `PyObjectArenaAllocator`: how pymalloc gets its arenas. gilgate's objects do not come from
+/// arenas, but extensions read and replace the allocator (greenlet asks for it to allocate its
+/// stack copies), so it is real: anonymous memory maps by default, as CPython's.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct PyObjectArenaAllocator {
+    pub ctx: *mut c_void,
+    pub alloc: Option<unsafe extern "C" fn(*mut c_void, usize) -> *mut c_void>,
+    pub free: Option<unsafe extern "C" fn(*mut c_void, *mut c_void, usize)>,
+}
+
+/// A raw-pointer holder for the static below (the pointers are plain addresses).
+struct ArenaSlot(PyObjectArenaAllocator);
+// SAFETY: the allocator is two function pointers and an opaque context that CPython lets
+// any thread read and replace (under the lock here).
+unsafe impl Send for ArenaSlot {}
+
+/// The default arena allocator's `alloc`: a private anonymous map, NULL when the system says no.
+unsafe extern "C" fn arena_mmap(_ctx: *mut c_void, size: usize) -> *mut c_void {
+    // SAFETY: an anonymous private mapping has no preconditions.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            size,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        std::ptr::null_mut()
+    } else {
+        p
+    }
+}
+
+/// The default arena allocator's `free`.
+unsafe extern "C" fn arena_munmap(_ctx: *mut c_void, ptr: *mut c_void, size: usize) {
+    // SAFETY: `ptr`/`size` are a mapping `arena_mmap` made, per the allocator's contract.
+    unsafe { libc::munmap(ptr, size) };
+}
+
+static ARENA_ALLOCATOR: Mutex<ArenaSlot> = Mutex::new(ArenaSlot(PyObjectArenaAllocator {
+    ctx: std::ptr::null_mut(),
+    alloc: Some(arena_mmap),
+    free: Some(arena_munmap),
+}));
+
+fn arena_slot() -> std::sync::MutexGuard<'static, ArenaSlot> {
+    ARENA_ALLOCATOR.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[export(unguarded)]
+pub unsafe fn PyObject_GetArenaAllocator(allocator: *mut PyObjectArenaAllocator) {
+    let current = arena_slot().0;
+    // SAFETY: the caller passes room for one allocator, per the C API contract.
+    unsafe { allocator.write(current) };
+}
+
+#[export(unguarded)]
+pub unsafe fn PyObject_SetArenaAllocator(allocator: *mut PyObjectArenaAllocator) {
+    // SAFETY: the caller passes a filled-in allocator, per the C API contract.
+    let new = unsafe { allocator.read() };
+    arena_slot().0 = new;
+}

@@ -74,6 +74,20 @@ pub struct PyThreadState {
     pub datastack_cached_chunk: *mut c_void,
 }
 
+/// The whole allocation of a thread state, as CPython 3.14t's `_PyThreadStateImpl` (19216
+/// bytes): the public `PyThreadState` first, then the runtime's private fields, which gilgate
+/// keeps zero. Some extensions read those fields through the internal headers (greenlet reads
+/// `c_stack_refs`, at 920, and the C stack limits): zero is what a CPython thread with nothing
+/// pending has there, and the read stays inside the allocation.
+#[repr(C)]
+struct ThreadStateImpl {
+    base: PyThreadState,
+    private: [u8; THREAD_STATE_IMPL_SIZE - std::mem::size_of::<PyThreadState>()],
+}
+
+/// `sizeof(_PyThreadStateImpl)` in CPython 3.14t (x86_64).
+const THREAD_STATE_IMPL_SIZE: usize = 19216;
+
 /// `_PyErr_StackItem`: one entry of the handled-exception stack (what `sys.exception()`
 /// answers). Cython walks `exc_info` / `previous_item` directly.
 #[repr(C)]
@@ -230,9 +244,13 @@ pub(crate) fn fatal(func: &std::ffi::CStr, msg: &std::ffi::CStr) -> ! {
 fn new_state(whence: c_int) -> *mut PyThreadState {
     // Its biased-refcount queue (`_Py_brc_init_thread`, done at binding in CPython).
     crate::refcount::register_thread();
-    // SAFETY: every field of PyThreadState is an integer, a raw pointer or a byte array,
-    // for which all-zero is a valid value.
-    let mut ts: Box<PyThreadState> = unsafe { Box::new(std::mem::zeroed()) };
+    // SAFETY: every field of ThreadStateImpl is an integer, a raw pointer or a byte array, for
+    // which all-zero is a valid value.
+    let full = unsafe { Box::<ThreadStateImpl>::new_zeroed().assume_init() };
+    // `base` is the first field of a repr(C) struct: a pointer to the whole points to it.
+    let p: *mut PyThreadState = Box::into_raw(full).cast();
+    // SAFETY: `p` is the fresh allocation, not shared yet.
+    let ts = unsafe { &mut *p };
     ts.interp = &raw mut MAIN_INTERP;
     ts._whence = whence;
     ts.thread_id = crate::refcount::thread_id() as c_ulong;
@@ -249,7 +267,6 @@ fn new_state(whence: c_int) -> *mut PyThreadState {
     ts._status = ST_INITIALIZED | ST_BOUND;
     ts.gilstate_counter = 1;
     ts.state = DETACHED;
-    let p = Box::into_raw(ts);
     // SAFETY: `p` is ours; the bottom of the handled-exception stack lives in the state.
     unsafe { (*p).exc_info = &raw mut (*p).exc_state };
     {
@@ -307,9 +324,9 @@ fn free_state(ts: *mut PyThreadState) {
             o.0 = null_mut();
         }
     });
-    // SAFETY: made by `Box::into_raw` in `new_state`, now unreachable from the registry and
-    // this thread's slots.
-    drop(unsafe { Box::from_raw(ts) });
+    // SAFETY: made by `Box::into_raw` of a ThreadStateImpl in `new_state`, now unreachable
+    // from the registry and this thread's slots.
+    drop(unsafe { Box::from_raw(ts.cast::<ThreadStateImpl>()) });
 }
 
 /// `PyThreadState_Clear`'s work: releases what the state refers to.
