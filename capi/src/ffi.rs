@@ -77,6 +77,10 @@ pub use crate::objects::bytesobject::{
     PyBytes_ConcatAndDel, PyBytes_FromObject, PyBytes_FromString, PyBytes_FromStringAndSize,
     PyBytes_Join, PyBytes_Repr, PyBytes_Size, PyBytes_Type, PyBytesIter_Type, PyBytesObject,
 };
+pub use crate::objects::classobject::{
+    PyInstanceMethod_Function, PyInstanceMethod_New, PyInstanceMethod_Type, PyInstanceMethodObject,
+    PyMethod_Function, PyMethod_New, PyMethod_Self, PyMethod_Type, PyMethodObject,
+};
 pub use crate::objects::codeobject::{
     PyCode_Addr2Line, PyCode_GetCellvars, PyCode_GetCode, PyCode_GetFreevars, PyCode_GetVarnames,
     PyCode_NewEmpty, PyCode_Type, PyCodeObject, PyEval_EvalCode, PyUnstable_Code_New,
@@ -140,7 +144,9 @@ pub use crate::objects::frameobject::{
     PyFrame_GetGlobals, PyFrame_GetLasti, PyFrame_GetLineNumber, PyFrame_GetLocals, PyFrame_New,
     PyFrame_Type, PyFrameObject,
 };
-pub use crate::objects::funcobject::{PyStaticMethod_New, PyStaticMethod_Type};
+pub use crate::objects::funcobject::{
+    PyClassMethod_New, PyClassMethod_Type, PyStaticMethod_New, PyStaticMethod_Type,
+};
 pub use crate::objects::iterobject::{
     PyCallIter_New, PyCallIter_Type, PySeqIter_New, PySeqIter_Type,
 };

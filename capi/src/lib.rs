@@ -41,10 +41,11 @@ pub(crate) use modules::{
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use objects::{
-    abstract_, boolobject, bytearrayobject, bytesobject, codeobject, complexobject, descrobject,
-    dictobject, exceptions, floatobject, frameobject, funcobject, iterobject, longobject,
-    memoryobject, methodobject, moduleobject, object, pybuffer, pycapsule, rangeobject, setobject,
-    sliceobject, structseq, tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
+    abstract_, boolobject, bytearrayobject, bytesobject, classobject, codeobject, complexobject,
+    descrobject, dictobject, exceptions, floatobject, frameobject, funcobject, iterobject,
+    longobject, memoryobject, methodobject, moduleobject, object, pybuffer, pycapsule, rangeobject,
+    setobject, sliceobject, structseq, tupleobject, typeobject, typeslots, unicodeobject,
+    weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{

@@ -42,3 +42,8 @@ fn run_checks(file: &str, entry: &CStr, expected: usize) {
 fn pyos_snprintf_always_terminates() {
     run_checks("snprintf", c"gg_snprintf_checks", 15);
 }
+
+#[test]
+fn method_instancemethod_and_classmethod_objects() {
+    run_checks("methods", c"gg_method_checks", 55);
+}

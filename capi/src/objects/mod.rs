@@ -6,6 +6,7 @@ pub(crate) mod abstract_;
 pub(crate) mod boolobject;
 pub(crate) mod bytearrayobject;
 pub(crate) mod bytesobject;
+pub(crate) mod classobject;
 pub(crate) mod codeobject;
 pub(crate) mod complexobject;
 pub(crate) mod descrobject;
