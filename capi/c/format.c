@@ -373,6 +373,28 @@ GG_API PyObject *PyErr_Format(PyObject *exception, const char *format, ...)
     return NULL;
 }
 
+extern PyObject *PyErr_GetRaisedException(void);
+extern void PyErr_SetRaisedException(PyObject *exc);
+extern void _gilgate_write_unraisable_msg(PyObject *msg);
+
+/* The pending exception goes to the unraisable hook with `format`'s text as the message
+ * (CPython's "<message>:" line before the exception); NULL prints the exception alone. */
+GG_API void PyErr_FormatUnraisable(const char *format, ...)
+{
+    PyObject *msg = NULL;
+    if (format != NULL) {
+        PyObject *exc = PyErr_GetRaisedException();
+        va_list ap;
+        va_start(ap, format);
+        msg = gg_format(format, ap);
+        va_end(ap);
+        PyErr_SetRaisedException(exc);
+    }
+    _gilgate_write_unraisable_msg(msg);
+    if (msg != NULL)
+        Py_DecRef(msg);
+}
+
 GG_API int PyErr_WarnFormat(PyObject *category, ptrdiff_t stack_level, const char *format, ...)
 {
     va_list ap;

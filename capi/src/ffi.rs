@@ -327,6 +327,10 @@ pub use crate::runtime::critical_section::{
     PyCriticalSection_BeginMutex, PyCriticalSection_End, PyCriticalSection2,
     PyCriticalSection2_Begin, PyCriticalSection2_BeginMutex, PyCriticalSection2_End,
 };
+pub use crate::runtime::gc_free_threading::{
+    PyGC_Collect, PyGC_Disable, PyGC_Enable, PyGC_IsEnabled, PyObject_GC_IsFinalized,
+    PyObject_IS_GC,
+};
 pub use crate::runtime::getargs::{
     _PyArg_BadArgument, _PyArg_CheckPositional, _PyArg_NoKeywords, _PyArg_NoPositional,
     _gilgate_parse, _gilgate_parse_count, _gilgate_parse_prepare, _gilgate_parse_prepared,
@@ -366,6 +370,7 @@ pub use crate::runtime::pyerrors::{
     PyErr_SetImportError, PyErr_SetImportErrorSubclass, PyErr_SetNone, PyErr_SetObject,
     PyErr_SetRaisedException, PyErr_SetString, PyErr_WriteUnraisable,
 };
+pub use crate::runtime::pyhash::{Py_HashBuffer, Py_HashPointer};
 pub use crate::runtime::pylifecycle::{Py_GetVersion, Py_IsFinalizing, Py_IsInitialized};
 pub use crate::runtime::pymem::{
     PyMem_Calloc, PyMem_Free, PyMem_Malloc, PyMem_RawCalloc, PyMem_RawFree, PyMem_RawMalloc,
@@ -409,6 +414,7 @@ pub use crate::runtime::structmember::{
 pub use crate::runtime::traceback::{
     PyTraceBack_Here, PyTraceBack_Print, PyTraceBack_Type, PyTracebackObject,
 };
+pub use crate::runtime::tracemalloc::{PyTraceMalloc_Track, PyTraceMalloc_Untrack};
 pub use crate::runtime::warnings::{_gilgate_warn_formatted, PyErr_WarnEx};
 pub use crate::surface::static_data::{
     _Py_HashSecret, _Py_SwappedOp, _Py_ascii_whitespace, _PyLong_DigitValue, ConstCStr,

@@ -47,3 +47,8 @@ fn pyos_snprintf_always_terminates() {
 fn method_instancemethod_and_classmethod_objects() {
     run_checks("methods", c"gg_method_checks", 55);
 }
+
+#[test]
+fn smaller_apis_and_builtin_import() {
+    run_checks("misc", c"gg_misc_checks", 85);
+}
