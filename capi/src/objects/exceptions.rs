@@ -167,6 +167,94 @@ static mut BASE_GETSET: [PyGetSetDef; 6] = [
     PyGetSetDef::END,
 ];
 
+/// `__reduce__` and `__setstate__`: an exception pickles and copies as `type(e)(*e.args)`
+/// with its instance dict restored.
+static mut BASE_METHODS: [crate::methodobject::PyMethodDef; 3] = [
+    crate::methodobject::PyMethodDef {
+        ml_name: c"__reduce__".as_ptr(),
+        ml_meth: exc_reduce as unsafe extern "C" fn(_, _) -> _ as *mut c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"__setstate__".as_ptr(),
+        ml_meth: exc_setstate as unsafe extern "C" fn(_, _) -> _ as *mut c_void,
+        ml_flags: crate::methodobject::METH_O,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef::END,
+];
+
+/// `BaseException.__reduce__`: `(type, args)`, or `(type, args, dict)` once the instance has
+/// a dict.
+unsafe extern "C" fn exc_reduce(op: *mut PyObject, _unused: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live exception (method contract).
+    unsafe {
+        let b = op.cast::<PyBaseExceptionObject>();
+        let args = if (*b).args.is_null() {
+            tuple::new_tuple(0)
+        } else {
+            new_ref((*b).args)
+        };
+        if args.is_null() {
+            return args;
+        }
+        // OSError's file names go back into the args (CPython's `OSError.__reduce__`)
+        let set = |p: *mut PyObject| !p.is_null() && p != crate::object::none();
+        let args = if matches!(kind_of(ty(op)), Kind::Os)
+            && tuple::items(args).len() == 2
+            && set(*field(op, 104))
+        {
+            let mut v = tuple::items(args).to_vec();
+            v.push(*field(op, 104));
+            if set(*field(op, 112)) {
+                v.push(crate::object::none());
+                v.push(*field(op, 112));
+            }
+            decref(args);
+            let t = tuple::from_slice(&v);
+            if t.is_null() {
+                return t;
+            }
+            t
+        } else {
+            args
+        };
+        let t: *mut PyObject = ty(op).cast();
+        let r = if (*b).dict.is_null() {
+            tuple::from_slice(&[t, args])
+        } else {
+            tuple::from_slice(&[t, args, (*b).dict])
+        };
+        decref(args);
+        r
+    }
+}
+
+/// `BaseException.__setstate__(state)`: each item of a dict state becomes an attribute.
+unsafe extern "C" fn exc_setstate(op: *mut PyObject, state: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live exception and argument (method contract).
+    unsafe {
+        if state != crate::object::none() {
+            if !crate::dictobject::is_dict(state) {
+                return raise(
+                    &raw mut crate::pyerrors::EXC_TypeError,
+                    "state is not a dictionary",
+                );
+            }
+            for (k, v) in crate::dictobject::owned_entries(state) {
+                let r = crate::object::setattr(op, k, v);
+                decref(k);
+                decref(v);
+                if r < 0 {
+                    return null_mut();
+                }
+            }
+        }
+        crate::object::new_none()
+    }
+}
+
 /// A static built-in exception type.
 const fn exc_type(
     name: &'static CStr,
@@ -190,6 +278,7 @@ const fn exc_type(
         }),
         tp_dictoffset: 32,
         tp_getset: &raw mut BASE_GETSET as *mut PyGetSetDef,
+        tp_methods: &raw mut BASE_METHODS as *mut crate::methodobject::PyMethodDef,
         tp_members: members_of(kind),
         tp_new: Some(exc_tp_new),
         ..static_type(
