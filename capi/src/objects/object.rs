@@ -870,8 +870,13 @@ unsafe fn set_doc(t: *mut PyTypeObject) -> c_int {
         let doc = if (*t).tp_doc.is_null() {
             new_none()
         } else {
+            // CPython takes the name from `tp_name` here, never from a heap type's `ht_name`:
+            // Cython readies its static types with `Py_TPFLAGS_HEAPTYPE` set for the call,
+            // on a struct that has no heap type fields.
             let text = std::ffi::CStr::from_ptr((*t).tp_doc).to_string_lossy();
-            uni::from_str(doc_without_signature(&type_short_name(t), &text))
+            let full = type_name(t);
+            let short = full.rsplit('.').next().unwrap_or(&full);
+            uni::from_str(doc_without_signature(short, &text))
         };
         if doc.is_null() {
             return -1;

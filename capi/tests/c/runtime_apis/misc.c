@@ -73,6 +73,16 @@ static PyTypeObject FinType = {
     .tp_finalize = count_finalize,
 };
 
+/* Cython's __Pyx_PyType_Ready readies a static type with Py_TPFLAGS_HEAPTYPE set for the
+ * call (and the collector disabled around it); the struct has no heap type fields. */
+static PyTypeObject CyType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "gg.mod.CyStatic",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Internal class, readied as Cython does",
+};
+
 static int at_exit_calls;
 static void on_exit_fn(void)
 {
@@ -119,6 +129,16 @@ int gg_misc_checks(char *out, size_t cap)
     CHECK(PyObject_GC_IsFinalized(fo) == 1 && finalized_calls == 1);
     CHECK(PyObject_GC_IsFinalized(five) == 0);
     CHECK(PyUnstable_Object_IsUniqueReferencedTemporary(list) == 0);
+
+    int was = PyGC_Disable();
+    CyType.tp_flags |= Py_TPFLAGS_HEAPTYPE;
+    int ready = PyType_Ready(&CyType);
+    CyType.tp_flags &= ~Py_TPFLAGS_HEAPTYPE;
+    if (was)
+        PyGC_Enable();
+    CHECK(ready == 0 && was == 1 && PyGC_IsEnabled() == 1);
+    CHECK(repr_is(PyObject_GetAttrString((PyObject *)&CyType, "__doc__"),
+                  "'Internal class, readied as Cython does'"));
 
     /* dicts */
     PyObject *d = _PyDict_NewPresized(100);
