@@ -395,6 +395,33 @@ GG_API void PyErr_FormatUnraisable(const char *format, ...)
         Py_DecRef(msg);
 }
 
+extern void Py_IncRef(PyObject *op);
+extern void PyException_SetCause(PyObject *exc, PyObject *cause);
+extern void PyException_SetContext(PyObject *exc, PyObject *ctx);
+
+/* Raises `exception` with the formatted message, the exception being raised becoming its
+ * __cause__ and __context__ (CPython's _PyErr_FormatFromCause, which expects one to be set). */
+GG_API PyObject *_PyErr_FormatFromCause(PyObject *exception, const char *format, ...)
+{
+    PyObject *cause = PyErr_GetRaisedException();
+    va_list ap;
+    va_start(ap, format);
+    PyErr_FormatV(exception, format, ap);
+    va_end(ap);
+    if (cause != NULL) {
+        PyObject *exc = PyErr_GetRaisedException();
+        if (exc != NULL) {
+            Py_IncRef(cause);
+            PyException_SetCause(exc, cause);
+            PyException_SetContext(exc, cause);
+            PyErr_SetRaisedException(exc);
+        } else {
+            Py_DecRef(cause);
+        }
+    }
+    return NULL;
+}
+
 GG_API int PyErr_WarnFormat(PyObject *category, ptrdiff_t stack_level, const char *format, ...)
 {
     va_list ap;

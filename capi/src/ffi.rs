@@ -134,6 +134,9 @@ pub use crate::objects::exceptions::{
     PyException_GetCause, PyException_GetContext, PyException_GetTraceback, PyException_SetArgs,
     PyException_SetCause, PyException_SetContext, PyException_SetTraceback, PyImportErrorObject,
 };
+pub use crate::objects::fileobject::{
+    PyFile_WriteObject, PyFile_WriteString, PyObject_AsFileDescriptor,
+};
 pub use crate::objects::floatobject::{
     _Py_HashDouble, PyFloat_AsDouble, PyFloat_FromDouble, PyFloat_FromString, PyFloat_GetMax,
     PyFloat_GetMin, PyFloat_Pack2, PyFloat_Pack4, PyFloat_Pack8, PyFloat_Type, PyFloat_Unpack2,
@@ -320,6 +323,11 @@ pub use crate::runtime::ceval::{
     Py_LeaveRecursiveCall, Py_MakePendingCalls, PyErr_CheckSignals, PyEval_AcquireLock,
     PyEval_AcquireThread, PyEval_InitThreads, PyEval_ReleaseLock, PyEval_ReleaseThread,
     PyEval_RestoreThread, PyEval_SaveThread, PyEval_ThreadsInitialized,
+};
+pub use crate::runtime::ceval::{
+    Py_GetRecursionLimit, Py_SetRecursionLimit, PyErr_SetInterrupt, PyErr_SetInterruptEx,
+    PyOS_AfterFork, PyOS_AfterFork_Child, PyOS_AfterFork_Parent, PyOS_BeforeFork, PyOS_getsig,
+    PyOS_setsig,
 };
 pub use crate::runtime::critical_section::{
     _PyCriticalSection_BeginSlow, _PyCriticalSection_Resume, _PyCriticalSection_SuspendAll,

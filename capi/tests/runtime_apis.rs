@@ -50,5 +50,5 @@ fn method_instancemethod_and_classmethod_objects() {
 
 #[test]
 fn smaller_apis_and_builtin_import() {
-    run_checks("misc", c"gg_misc_checks", 87);
+    run_checks("misc", c"gg_misc_checks", 112);
 }

@@ -12,6 +12,7 @@ pub(crate) mod complexobject;
 pub(crate) mod descrobject;
 pub(crate) mod dictobject;
 pub(crate) mod exceptions;
+pub(crate) mod fileobject;
 pub(crate) mod floatobject;
 pub(crate) mod frameobject;
 pub(crate) mod funcobject;

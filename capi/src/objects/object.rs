@@ -2236,6 +2236,41 @@ unsafe extern "C" fn type_setattro(
     }
 }
 
+/// `PyObject_Print`: `repr(op)` (`str(op)` with `Py_PRINT_RAW`) to a C stream, UTF-8 with
+/// lone surrogates written as `\\udXXX`; `<nil>` for NULL; -1 with `OSError` when the stream
+/// reports an error.
+#[export]
+pub unsafe fn PyObject_Print(op: *mut PyObject, fp: *mut libc::FILE, flags: c_int) -> c_int {
+    // SAFETY: NULL or a live object and an open stream, per the C API contract.
+    unsafe {
+        libc::clearerr(fp);
+        let text = if op.is_null() {
+            "<nil>".to_string()
+        } else {
+            let s = if flags & 1 != 0 { str(op) } else { repr(op) };
+            if s.is_null() {
+                return -1;
+            }
+            let t = uni::chars(s)
+                .into_iter()
+                .map(|u| match char::from_u32(u) {
+                    Some(c) => c.to_string(),
+                    None => format!("\\u{u:04x}"),
+                })
+                .collect::<String>();
+            decref(s);
+            t
+        };
+        libc::fwrite(text.as_ptr().cast(), 1, text.len(), fp);
+        if libc::ferror(fp) != 0 {
+            crate::pyerrors::PyErr_SetFromErrno((&raw mut crate::pyerrors::EXC_OSError).cast());
+            libc::clearerr(fp);
+            return -1;
+        }
+        0
+    }
+}
+
 #[cfg(test)]
 mod runtime_tests {
     use super::*;

@@ -863,6 +863,14 @@ pub unsafe fn PyErr_SetFromErrnoWithFilename(
     }
 }
 
+/// `_PyErr_SetKeyError(key)`: raises `KeyError(key)`, the key the only argument even when it
+/// is a tuple.
+#[export(err = ())]
+pub unsafe fn _PyErr_SetKeyError(key: *mut PyObject) {
+    // SAFETY: a live object, per the C API contract.
+    unsafe { crate::dictobject::key_error(key) }
+}
+
 /// `_PyErr_ChainExceptions1`: `exc` (stolen) becomes the context of the exception being
 /// raised, or is raised itself when none is.
 #[export]

@@ -4,12 +4,34 @@
  * CPython 3.14.10's, read there through ctypes. */
 #include <Python.h>
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 #include "checks.h"
 
 /* internal in CPython (pycore_object.h), exported; the modules that call it declare it */
 PyAPI_FUNC(void) _Py_SetImmortal(PyObject *op);
+PyAPI_FUNC(void) _PyErr_SetKeyError(PyObject *key);
+
+static void gg_handler(int sig)
+{
+    (void)sig;
+}
+
+/* What PyObject_Print wrote for `op` with `flags`, compared with `want`. */
+static int printed(PyObject *op, int flags, const char *want)
+{
+    FILE *fp = tmpfile();
+    if (fp == NULL)
+        return 0;
+    int r = PyObject_Print(op, fp, flags);
+    char buf[64] = {0};
+    rewind(fp);
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    return r == 0 && strcmp(buf, want) == 0;
+}
 
 static int repr_is(PyObject *o, const char *want)
 {
@@ -284,6 +306,85 @@ int gg_misc_checks(char *out, size_t cap)
     /* Py_AtExit: registered (run at process exit), at most 32 */
     CHECK(Py_AtExit(on_exit_fn) == 0);
     CHECK(at_exit_calls == 0);
+
+    /* recursion limit, interrupts, C signal handlers */
+    CHECK(Py_GetRecursionLimit() == 1000);
+    Py_SetRecursionLimit(2500);
+    CHECK(Py_GetRecursionLimit() == 2500);
+    Py_SetRecursionLimit(1000);
+    CHECK(PyErr_SetInterruptEx(0) == -1 && PyErr_SetInterruptEx(SIGINT) == 0);
+    PyErr_SetInterrupt();
+    CHECK(PyErr_CheckSignals() == 0 && !PyErr_Occurred());
+    PyOS_sighandler_t before = PyOS_setsig(SIGUSR2, gg_handler);
+    CHECK(before != SIG_ERR && PyOS_getsig(SIGUSR2) == gg_handler);
+    CHECK(PyOS_setsig(SIGUSR2, before) == gg_handler && PyOS_getsig(SIGUSR2) == before);
+    PyOS_BeforeFork();
+    PyOS_AfterFork_Parent();
+
+    /* KeyError with a tuple key: the key is the one argument */
+    PyObject *pair = Py_BuildValue("(ii)", 1, 2);
+    _PyErr_SetKeyError(pair);
+    CHECK(raised_repr("KeyError((1, 2))"));
+    Py_DECREF(pair);
+
+    /* an exception raised from the pending one */
+    PyErr_SetString(PyExc_ValueError, "inner");
+    CHECK(_PyErr_FormatFromCause(PyExc_RuntimeError, "outer %d", 5) == NULL);
+    PyObject *outer = PyErr_GetRaisedException();
+    CHECK(repr_is(Py_XNewRef(outer), "RuntimeError('outer 5')"));
+    CHECK(outer != NULL && repr_is(PyException_GetCause(outer), "ValueError('inner')"));
+    CHECK(outer != NULL && repr_is(PyException_GetContext(outer), "ValueError('inner')"));
+    Py_XDECREF(outer);
+
+    /* PyObject_Print to a C stream */
+    CHECK(printed(key, 0, "'k'"));
+    CHECK(printed(key, Py_PRINT_RAW, "k"));
+    CHECK(printed(NULL, 0, "<nil>"));
+
+    /* writing to a file-like object: a list subclass whose write is list.append */
+    PyObject *append = PyObject_GetAttrString((PyObject *)&PyList_Type, "append");
+    PyObject *W = PyObject_CallFunction((PyObject *)&PyType_Type, "s(O){sO}", "W",
+                                        (PyObject *)&PyList_Type, "write", append);
+    PyObject *w = W ? PyObject_CallNoArgs(W) : NULL;
+    CHECK(w != NULL && PyFile_WriteObject(key, w, 0) == 0);
+    CHECK(w != NULL && PyFile_WriteObject(key, w, Py_PRINT_RAW) == 0);
+    CHECK(w != NULL && PyFile_WriteString("hi", w) == 0);
+    CHECK(w != NULL && repr_is(PySequence_List(w), "[\"'k'\", 'k', 'hi']"));
+    CHECK(PyFile_WriteObject(key, NULL, 0) == -1 &&
+          raised(PyExc_TypeError, "writeobject with NULL file"));
+    CHECK(PyFile_WriteString("x", NULL) == -1 &&
+          raised(PyExc_SystemError, "null file for PyFile_WriteString"));
+    Py_XDECREF(w);
+    Py_XDECREF(W);
+    Py_XDECREF(append);
+
+    /* file descriptors */
+    CHECK(PyObject_AsFileDescriptor(five) == 5);
+    PyObject *neg = PyLong_FromLong(-1);
+    CHECK(PyObject_AsFileDescriptor(neg) == -1 &&
+          raised(PyExc_ValueError, "file descriptor cannot be a negative integer (-1)"));
+    Py_DECREF(neg);
+    CHECK(PyObject_AsFileDescriptor(Py_None) == -1 &&
+          raised(PyExc_TypeError, "argument must be an int, or have a fileno() method."));
+    /* list subclasses whose fileno is list.copy (not an int) and list.__len__ */
+    PyObject *upper = PyObject_GetAttrString((PyObject *)&PyList_Type, "copy");
+    PyObject *slen = PyObject_GetAttrString((PyObject *)&PyList_Type, "__len__");
+    PyObject *F = PyObject_CallFunction((PyObject *)&PyType_Type, "s(O){sO}", "F",
+                                        (PyObject *)&PyList_Type, "fileno", upper);
+    PyObject *FG = PyObject_CallFunction((PyObject *)&PyType_Type, "s(O){sO}", "G",
+                                         (PyObject *)&PyList_Type, "fileno", slen);
+    PyObject *fo_ = F ? PyObject_CallFunction(F, "((i))", 1) : NULL;
+    PyObject *go_ = FG ? PyObject_CallFunction(FG, "((iii))", 1, 2, 3) : NULL;
+    CHECK(fo_ != NULL && PyObject_AsFileDescriptor(fo_) == -1 &&
+          raised(PyExc_TypeError, "fileno() returned a non-integer"));
+    CHECK(go_ != NULL && PyObject_AsFileDescriptor(go_) == 3);
+    PyErr_Clear();
+    Py_XDECREF(fo_);
+    Py_XDECREF(go_);
+    Py_XDECREF(F);
+    Py_XDECREF(FG);
+    Py_XDECREF(upper);
+    Py_XDECREF(slen);
 
     /* builtins.__import__ */
     PyObject *imp = PyObject_GetAttrString(builtins, "__import__");
