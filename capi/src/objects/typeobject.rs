@@ -1618,7 +1618,7 @@ pub unsafe fn PyType_Freeze(t: *mut PyTypeObject) -> c_int {
             }
         }
         std::sync::atomic::AtomicU64::from_ptr((&raw mut (*t).tp_flags).cast()).fetch_or(
-            Py_TPFLAGS_IMMUTABLETYPE as u64,
+            Py_TPFLAGS_IMMUTABLETYPE,
             std::sync::atomic::Ordering::SeqCst,
         );
         0

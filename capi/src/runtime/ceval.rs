@@ -342,7 +342,7 @@ pub fn Py_SetRecursionLimit(limit: c_int) {
 /// signal range is -1, as in CPython.
 #[export(unguarded)]
 pub fn PyErr_SetInterruptEx(signum: c_int) -> c_int {
-    if signum < 1 || signum >= libc::SIGRTMAX() + 1 {
+    if signum < 1 || signum > libc::SIGRTMAX() {
         return -1;
     }
     0
