@@ -12,12 +12,17 @@ fn init() {
     gilgate_capi::host::initialize().expect("runtime initializes");
 }
 
-/// Builds `tests/c/runtime_apis/<file>.c`, runs its `entry` and asserts every check passed.
-fn run_checks(file: &str, entry: &CStr, expected: usize) {
+/// Builds the fixture `fixture` (which includes `runtime_apis/checks.h`), runs its `entry` and
+/// asserts every check passed and that there were `expected` of them.
+fn run_checks(fixture: &str, entry: &CStr, expected: usize) {
     init();
+    let stem = std::path::Path::new(fixture)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("fixture");
     let so = cc::shared(
-        cc::fixture(&format!("runtime_apis/{file}.c")),
-        cc::out_dir("runtime_apis").join(format!("gilgate-{file}.so")),
+        cc::fixture(fixture),
+        cc::out_dir("runtime_apis").join(format!("gilgate-{stem}.so")),
     )
     .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1"])
     .build();
@@ -40,15 +45,15 @@ fn run_checks(file: &str, entry: &CStr, expected: usize) {
 
 #[test]
 fn pyos_snprintf_always_terminates() {
-    run_checks("snprintf", c"gg_snprintf_checks", 15);
+    run_checks("runtime_apis/snprintf.c", c"gg_snprintf_checks", 15);
 }
 
 #[test]
 fn method_instancemethod_and_classmethod_objects() {
-    run_checks("methods", c"gg_method_checks", 55);
+    run_checks("runtime_apis/methods.c", c"gg_method_checks", 55);
 }
 
 #[test]
 fn smaller_apis_and_builtin_import() {
-    run_checks("misc", c"gg_misc_checks", 112);
+    run_checks("runtime_apis/misc.c", c"gg_misc_checks", 112);
 }
