@@ -868,3 +868,31 @@ pub unsafe fn PyUnicodeDecodeError_Create(
         r
     }
 }
+
+/// `_PyGen_FetchStopIterationValue(&value)`: takes a pending StopIteration's `value` (None
+/// when nothing is pending); -1 when another exception is pending (it stays).
+#[export(err = -1)]
+pub unsafe fn _PyGen_FetchStopIterationValue(pvalue: *mut *mut PyObject) -> c_int {
+    // SAFETY: a writable out pointer, per the C API contract; the StopIteration layout keeps
+    // `value` at 88.
+    unsafe {
+        let mut value = null_mut();
+        if crate::pyerrors::matches_current(&raw mut EXC_StopIteration) {
+            let e = crate::pyerrors::take_raised();
+            let v = *field(e, 88);
+            value = if v.is_null() {
+                crate::object::new_none()
+            } else {
+                new_ref(v)
+            };
+            decref(e);
+        } else if crate::pyerrors::occurred() {
+            return -1;
+        }
+        if value.is_null() {
+            value = crate::object::new_none();
+        }
+        *pvalue = value;
+        0
+    }
+}

@@ -12,6 +12,8 @@
 /* internal in CPython (pycore_object.h), exported; the modules that call it declare it */
 PyAPI_FUNC(void) _Py_SetImmortal(PyObject *op);
 PyAPI_FUNC(void) _PyErr_SetKeyError(PyObject *key);
+PyAPI_FUNC(int) _PySet_Update(PyObject *set, PyObject *iterable);
+PyAPI_FUNC(int) _PyGen_FetchStopIterationValue(PyObject **pvalue);
 
 static void gg_handler(int sig)
 {
@@ -385,6 +387,27 @@ int gg_misc_checks(char *out, size_t cap)
     Py_XDECREF(FG);
     Py_XDECREF(upper);
     Py_XDECREF(slen);
+
+    /* set update, StopIteration values (mypyc's helpers) */
+    PyObject *st = PySet_New(NULL);
+    PyObject *items = Py_BuildValue("[iii]", 1, 2, 2);
+    CHECK(_PySet_Update(st, items) == 0 && PySet_GET_SIZE(st) == 2);
+    CHECK(_PySet_Update(items, st) == -1 && raised(PyExc_SystemError, NULL));
+    CHECK(_PySet_Update(st, five) == -1 &&
+          raised(PyExc_TypeError, "'int' object is not iterable"));
+    Py_DECREF(items);
+    Py_DECREF(st);
+    PyObject *val = NULL;
+    PyErr_SetObject(PyExc_StopIteration, five);
+    CHECK(_PyGen_FetchStopIterationValue(&val) == 0 && val == five && !PyErr_Occurred());
+    Py_XDECREF(val);
+    val = NULL;
+    CHECK(_PyGen_FetchStopIterationValue(&val) == 0 && val == Py_None);
+    Py_XDECREF(val);
+    val = NULL;
+    PyErr_SetString(PyExc_ValueError, "v");
+    CHECK(_PyGen_FetchStopIterationValue(&val) == -1 && val == NULL &&
+          raised(PyExc_ValueError, "v"));
 
     /* builtins.__import__ */
     PyObject *imp = PyObject_GetAttrString(builtins, "__import__");
