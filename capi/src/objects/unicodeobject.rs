@@ -3079,6 +3079,7 @@ pub fn _PyUnicode_ToUppercase(ch: u32) -> u32 {
 // The string builders (`PyUnicodeWriter_*`, `_PyUnicodeWriter_*`).
 pub(crate) mod format;
 pub(crate) mod methods;
+pub(crate) mod utf16_32;
 pub(crate) mod writer;
 
 /// `PyOS_FSPath` (CPython's `Modules/posixmodule.c`, `os.fspath`): str and bytes as they

@@ -289,6 +289,41 @@ int gg_misc_checks(char *out, size_t cap)
     PyObject *empty = PyBytes_FromStringAndSize("", 0);
     CHECK(repr_is(PyUnicode_FromEncodedObject(empty, NULL, NULL), "''"));
 
+    /* UTF-16 / UTF-32 (byte order: 0 = native with BOM detection, -1 little, 1 big) */
+    int bo = 0;
+    CHECK(repr_is(PyUnicode_DecodeUTF32("\xff\xfe\x00\x00" "a\x00\x00\x00", 8, NULL, &bo), "'a'") &&
+          bo == -1);
+    bo = 0;
+    CHECK(repr_is(PyUnicode_DecodeUTF32("\x00\x00\xfe\xff\x00\x00\x00" "a", 8, NULL, &bo), "'a'") &&
+          bo == 1);
+    bo = -1;
+    CHECK(repr_is(PyUnicode_DecodeUTF32("\xff\xfe\x00\x00" "a\x00\x00\x00", 8, NULL, &bo),
+                  "'\\ufeffa'"));
+    bo = 0;
+    CHECK(repr_is(PyUnicode_DecodeUTF32("a\x00\x00\x00", 4, NULL, &bo), "'a'") && bo == 0);
+    bo = 1;
+    CHECK(PyUnicode_DecodeUTF32("a\x00\x00\x00", 4, NULL, &bo) == NULL &&
+          raised(PyExc_UnicodeDecodeError, NULL));
+    CHECK(PyUnicode_DecodeUTF32("a\x00\x00", 3, NULL, NULL) == NULL &&
+          raised(PyExc_UnicodeDecodeError, NULL));
+    bo = -1;
+    CHECK(repr_is(PyUnicode_DecodeUTF32("a\x00\x00\x00\x00\x00\x11\x00", 8, "replace", &bo),
+                  "'a\xef\xbf\xbd'"));
+    CHECK(repr_is(PyUnicode_DecodeUTF32("a\x00\x00\x00\x00\x00\x11\x00", 8, "ignore", &bo),
+                  "'a'"));
+    bo = 0;
+    CHECK(repr_is(PyUnicode_DecodeUTF16("\xfe\xff\x00" "a", 4, NULL, &bo), "'a'") && bo == 1);
+    CHECK(repr_is(PyUnicode_DecodeUTF16("=\xd8\x00\xde", 4, NULL, NULL), "'\xf0\x9f\x98\x80'"));
+    CHECK(PyUnicode_DecodeUTF16("\x00\xdc", 2, NULL, NULL) == NULL &&
+          raised(PyExc_UnicodeDecodeError, NULL));
+    bo = -1;
+    CHECK(repr_is(PyUnicode_DecodeUTF16("\x00\xdc" "a\x00", 4, "replace", &bo), "'\xef\xbf\xbd" "a'"));
+    PyObject *abc_s = PyUnicode_FromString("abc");
+    CHECK(repr_is(PyUnicode_AsUTF16String(abc_s), "b'\\xff\\xfe" "a\\x00" "b\\x00" "c\\x00'"));
+    Py_DECREF(abc_s);
+    CHECK(PyUnicode_AsUTF16String(abc) == NULL &&
+          raised(PyExc_TypeError, "bad argument type for built-in operation"));
+
     /* tracemalloc is never tracing in gilgate: CPython's answer for that state */
     CHECK(PyTraceMalloc_Track(0, 1000, 10) == -2);
     CHECK(PyTraceMalloc_Untrack(0, 1000) == -2);
