@@ -36,22 +36,24 @@ mod surface;
 pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
-    binascii, bltinmodule, config, copyreg, datetime, iomodule, sysmodule, timemodule,
+    abc, binascii, bltinmodule, collections, collections_abc, config, copy, copyreg, datetime, future,
+    importlib, iomodule, mathmodule, numbers, sysmodule, timemodule, types, weakref, zlibmodule,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use objects::{
-    abstract_, boolobject, bytearrayobject, bytesobject, classobject, codeobject, complexobject,
-    descrobject, dictobject, exceptions, floatobject, frameobject, funcobject, iterobject,
-    longobject, memoryobject, methodobject, moduleobject, object, pybuffer, pycapsule, rangeobject,
-    setobject, sliceobject, structseq, tupleobject, typeobject, typeslots, unicodeobject,
-    weakrefobject,
+    abstract_, boolobject, bytearrayobject, bytes_methods, bytesobject, classobject, codeobject,
+    complexobject, descrobject, dictobject, enumobject, exceptions, floatobject, frameobject,
+    funcobject, iterobject, longobject, memoryobject, methodobject, moduleobject, object, pybuffer,
+    pycapsule, rangeobject, setobject, sliceobject, structseq, tupleobject, typeobject, typeslots,
+    unicodeobject, weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{
-    ceval, ceval_gil, critical_section, extcall, ffi_guard, getargs, import, initconfig, lock,
-    modsupport, module_lock, objimpl, pyctype, pyerrors, pylifecycle, pymem, pystate, pystrtod,
-    pythread, qsbr, refcount, structmember, sync, traceback, wait_record, warnings,
+    ceval, ceval_gil, critical_section, extcall, ffi_guard, formatter_unicode, getargs, import,
+    initconfig, lock, modsupport, module_lock, objimpl, pyctype, pyerrors, pylifecycle, pymem,
+    pystate, pystrtod, pythread, qsbr, refcount, structmember, sync, traceback, wait_record,
+    warnings,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use surface::{static_data, stubs};

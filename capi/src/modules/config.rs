@@ -56,6 +56,67 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: None,
     },
     Inittab {
+        name: "abc",
+        module: crate::abc::module,
+        static_types: Some(crate::abc::static_types),
+    },
+    // `collections.abc` itself (CPython 3.14's module object of that name).
+    Inittab {
+        name: "_collections_abc",
+        module: crate::collections_abc::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "numbers",
+        module: crate::numbers::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "types",
+        module: crate::types::module,
+        static_types: Some(crate::types::static_types),
+    },
+    Inittab {
+        name: "__future__",
+        module: crate::future::module,
+        static_types: Some(crate::future::static_types),
+    },
+    Inittab {
+        name: "importlib",
+        module: crate::importlib::module,
+        static_types: Some(crate::importlib::static_types),
+    },
+    Inittab {
+        name: "importlib._bootstrap",
+        module: crate::importlib::bootstrap_module,
+        static_types: None,
+    },
+    Inittab {
+        name: "math",
+        module: crate::mathmodule::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "zlib",
+        module: crate::zlibmodule::module,
+        static_types: Some(crate::zlibmodule::static_types),
+    },
+    Inittab {
+        name: "collections",
+        module: crate::collections::module,
+        static_types: Some(crate::collections::static_types),
+    },
+    Inittab {
+        name: "copy",
+        module: crate::copy::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "weakref",
+        module: crate::weakref::module,
+        static_types: Some(crate::weakref::static_types),
+    },
+    Inittab {
         name: "copyreg",
         module: crate::copyreg::module,
         static_types: None,
@@ -102,7 +163,13 @@ mod tests {
             unsafe {
                 let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
                 let n = crate::dictobject::get_str(d, "__name__");
-                assert_eq!(crate::unicodeobject::as_str(n), Some(e.name));
+                // `_collections_abc` is the module named `collections.abc`, as in CPython.
+                let want = if e.name == "_collections_abc" {
+                    "collections.abc"
+                } else {
+                    e.name
+                };
+                assert_eq!(crate::unicodeobject::as_str(n), Some(want));
                 crate::refcount::decref(m);
             }
         }

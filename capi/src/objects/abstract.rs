@@ -2844,14 +2844,85 @@ pub unsafe fn PyIter_NextItem(it: *mut PyObject, item: *mut *mut PyObject) -> c_
 
 // ---- isinstance, issubclass, format -------------------------------------------------------
 
+/// `type(cls).<name>(arg)` when `cls`'s metaclass defines `name` (`__instancecheck__`,
+/// `__subclasscheck__`), as its truth: None when the metaclass does not define it.
+///
+/// # Safety
+/// `cls` and `arg` live.
+unsafe fn metaclass_check(cls: *mut PyObject, name: &str, arg: *mut PyObject) -> Option<c_int> {
+    // SAFETY: live objects (callers).
+    unsafe {
+        let n = uni::from_str(name);
+        if n.is_null() {
+            return Some(-1);
+        }
+        let f = crate::object::type_lookup(ty(cls), n);
+        decref(n);
+        if f.is_null() {
+            return None;
+        }
+        incref(f);
+        let bound = match (*ty(f)).tp_descr_get {
+            Some(get) => {
+                let b = get(f, cls, ty(cls).cast());
+                decref(f);
+                b
+            }
+            None => f,
+        };
+        if bound.is_null() {
+            return Some(-1);
+        }
+        let r = call_args(bound, &[arg]);
+        decref(bound);
+        if r.is_null() {
+            return Some(-1);
+        }
+        let t = crate::object::truth(r);
+        decref(r);
+        Some(t)
+    }
+}
+
+/// `isinstance(inst, cls)` without the metaclass hook: subtype, else `inst.__class__`.
+unsafe fn recursive_isinstance(inst: *mut PyObject, cls: *mut PyObject) -> c_int {
+    // SAFETY: live objects (callers).
+    unsafe {
+        if !crate::object::is_type(cls) {
+            type_error("isinstance() arg 2 must be a type, a tuple of types, or a union");
+            return -1;
+        }
+        if crate::object::type_check(inst, cls.cast()) {
+            return 1;
+        }
+        let n = uni::from_str("__class__");
+        if n.is_null() {
+            return -1;
+        }
+        let mut icls = null_mut();
+        let found = crate::object::getattr_opt(inst, n, &mut icls);
+        decref(n);
+        if found <= 0 {
+            return found;
+        }
+        let r = if icls != ty(inst).cast() && crate::object::is_type(icls) {
+            c_int::from(is_subtype(icls.cast(), cls.cast()))
+        } else {
+            0
+        };
+        decref(icls);
+        r
+    }
+}
+
 unsafe fn is_instance(inst: *mut PyObject, cls: *mut PyObject) -> c_int {
     // SAFETY: live objects (callers).
     unsafe {
         if ty(inst).cast() == cls {
             return 1;
         }
-        if crate::object::is_type(cls) {
-            return c_int::from(crate::object::type_check(inst, cls.cast()));
+        if crate::object::is_type(cls) && ty(cls) == &raw mut crate::object::PyType_Type {
+            return recursive_isinstance(inst, cls);
         }
         if tup::is_tuple(cls) {
             for &c in tup::items(cls) {
@@ -2862,22 +2933,32 @@ unsafe fn is_instance(inst: *mut PyObject, cls: *mut PyObject) -> c_int {
             }
             return 0;
         }
-        type_error("isinstance() arg 2 must be a type, a tuple of types, or a union");
-        -1
+        if let Some(r) = metaclass_check(cls, "__instancecheck__", inst) {
+            return r;
+        }
+        recursive_isinstance(inst, cls)
     }
 }
 
 unsafe fn is_subclass(derived: *mut PyObject, cls: *mut PyObject) -> c_int {
     // SAFETY: live objects (callers).
     unsafe {
-        if tup::is_tuple(cls) {
-            for &c in tup::items(cls) {
-                let r = is_subclass(derived, c);
-                if r != 0 {
-                    return r;
+        let exact = |o: *mut PyObject| {
+            crate::object::is_type(o) && ty(o) == &raw mut crate::object::PyType_Type
+        };
+        if !(exact(cls) && exact(derived)) {
+            if tup::is_tuple(cls) {
+                for &c in tup::items(cls) {
+                    let r = is_subclass(derived, c);
+                    if r != 0 {
+                        return r;
+                    }
                 }
+                return 0;
             }
-            return 0;
+            if let Some(r) = metaclass_check(cls, "__subclasscheck__", derived) {
+                return r;
+            }
         }
         if !crate::object::is_type(derived) {
             type_error("issubclass() arg 1 must be a class");

@@ -75,6 +75,7 @@ pub static mut PyByteArray_Type: PyTypeObject = PyTypeObject {
     tp_as_sequence: &raw mut BA_AS_SEQUENCE,
     tp_as_mapping: &raw mut BA_AS_MAPPING,
     tp_as_buffer: &raw mut BA_AS_BUFFER,
+    tp_methods: (&raw mut crate::bytes_methods::BYTEARRAY_METHODS).cast(),
     ..static_type(
         c"bytearray",
         std::mem::size_of::<PyByteArrayObject>(),
@@ -215,7 +216,16 @@ unsafe fn resize(op: *mut PyObject, n: usize) -> bool {
 /// A new bytearray holding a copy of `data`.
 pub(crate) fn from_bytes(data: &[u8]) -> *mut PyObject {
     // SAFETY: PyByteArray_Type is a ready static type.
-    let o = unsafe { crate::objimpl::alloc_object(&raw mut PyByteArray_Type, 0) };
+    unsafe { with_type(&raw mut PyByteArray_Type, data) }
+}
+
+/// A new instance of `t` (bytearray or a subclass) holding a copy of `data`.
+///
+/// # Safety
+/// `t` is a ready subtype of bytearray.
+unsafe fn with_type(t: *mut PyTypeObject, data: &[u8]) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    let o = unsafe { crate::longobject::alloc_instance(t, 0) };
     if o.is_null() {
         return o;
     }
@@ -243,8 +253,14 @@ unsafe extern "C" fn ba_dealloc(op: *mut PyObject) {
 unsafe extern "C" fn ba_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live bytearray (slot contract).
     unsafe {
+        // bytearray's repr escapes `'` even inside double quotes
         let name = crate::object::type_name(ty(op));
-        crate::unicodeobject::from_str(&format!("{name}({})", bytes::repr_bytes(&snapshot(op))))
+        let d = snapshot(op);
+        let mut r = bytes::repr_bytes(&d);
+        if r.starts_with("b\"") {
+            r = format!("b\"{}\"", r[2..r.len() - 1].replace('\'', "\\'"));
+        }
+        crate::unicodeobject::from_str(&format!("{name}({r})"))
     }
 }
 
@@ -580,7 +596,7 @@ unsafe extern "C" fn baiter_next(op: *mut PyObject) -> *mut PyObject {
 }
 
 unsafe extern "C" fn ba_new(
-    _t: *mut PyTypeObject,
+    t: *mut PyTypeObject,
     args: *mut PyObject,
     kw: *mut PyObject,
 ) -> *mut PyObject {
@@ -591,7 +607,11 @@ unsafe extern "C" fn ba_new(
             if b.is_null() {
                 return b;
             }
-            let r = from_bytes(bytes::as_bytes(b));
+            let r = if t.is_null() || t == &raw mut PyByteArray_Type {
+                from_bytes(bytes::as_bytes(b))
+            } else {
+                with_type(t, bytes::as_bytes(b))
+            };
             crate::refcount::decref(b);
             r
         }
@@ -704,5 +724,220 @@ pub unsafe fn PyByteArray_Concat(a: *mut PyObject, b: *mut PyObject) -> *mut PyO
         };
         x.extend_from_slice(&y);
         from_bytes(&x)
+    }
+}
+
+// ---- Python-level mutators (listed in `bytes_methods::BYTEARRAY_METHODS`) ----------------------
+
+/// Runs `f` on a copy of the contents under the lock and stores the copy back (resizing the
+/// object when its length changed).
+///
+/// # Safety
+/// `op` must be a live bytearray.
+unsafe fn edit<R>(
+    op: *mut PyObject,
+    f: impl FnOnce(&mut Vec<u8>) -> Result<R, ()>,
+) -> Result<R, ()> {
+    let _g = BaLock::new(op);
+    // SAFETY: forwarded contract; the lock is held while the contents are replaced.
+    unsafe {
+        let mut v = as_bytes(op).to_vec();
+        let r = f(&mut v)?;
+        if !resize(op, v.len()) {
+            return Err(());
+        }
+        as_bytes_mut(op).copy_from_slice(&v);
+        Ok(r)
+    }
+}
+
+fn done(r: Result<(), ()>) -> *mut PyObject {
+    match r {
+        Ok(()) => crate::object::new_none(),
+        Err(()) => null_mut(),
+    }
+}
+
+/// `bytearray.append(item, /)`.
+pub(crate) unsafe fn m_append(op: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live bytearray.
+    unsafe {
+        let Some(b) = byte_value(x) else {
+            return null_mut();
+        };
+        done(edit(op, |v| {
+            v.push(b);
+            Ok(())
+        }))
+    }
+}
+
+/// `bytearray.clear()`.
+pub(crate) unsafe fn m_clear(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS on a live bytearray.
+    unsafe {
+        done(edit(op, |v| {
+            v.clear();
+            Ok(())
+        }))
+    }
+}
+
+/// `bytearray.copy()`.
+pub(crate) unsafe fn m_copy(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS on a live bytearray.
+    from_bytes(&unsafe { snapshot(op) })
+}
+
+/// `bytearray.reverse()`.
+pub(crate) unsafe fn m_reverse(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS on a live bytearray.
+    unsafe {
+        done(edit(op, |v| {
+            v.reverse();
+            Ok(())
+        }))
+    }
+}
+
+/// `bytearray.extend(iterable_of_ints, /)`: a buffer's bytes, else the iterable's ints.
+pub(crate) unsafe fn m_extend(op: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live bytearray and a live argument.
+    unsafe {
+        let add = if crate::pybuffer::check_buffer(x) {
+            match bytes::bytes_like(x) {
+                Some(v) => v,
+                None => return null_mut(),
+            }
+        } else if crate::unicodeobject::is_str(x) {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "expected iterable of integers; got: '{}'",
+                    crate::object::tname(x)
+                ),
+            );
+        } else {
+            let Ok(items) = iters::collect(x) else {
+                if crate::pyerrors::matches_current(&raw mut EXC_TypeError) {
+                    crate::pyerrors::clear();
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!("can't extend bytearray with {}", crate::object::tname(x)),
+                    );
+                }
+                return null_mut();
+            };
+            let mut v = Vec::with_capacity(items.len());
+            for &o in &items {
+                let Some(b) = byte_value(o) else {
+                    iters::release_all(items);
+                    return null_mut();
+                };
+                v.push(b);
+            }
+            iters::release_all(items);
+            v
+        };
+        done(edit(op, |v| {
+            v.extend_from_slice(&add);
+            Ok(())
+        }))
+    }
+}
+
+/// `bytearray.insert(index, item, /)`.
+pub(crate) unsafe fn m_insert(op: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
+    if !crate::unicodeobject::methods::nargs("insert", a.len() as Py_ssize_t, 2, 2) {
+        return null_mut();
+    }
+    // SAFETY: METH_FASTCALL on a live bytearray with live arguments.
+    unsafe {
+        let Ok(i) = crate::unicodeobject::methods::count_arg(Some(&a[0])) else {
+            return null_mut();
+        };
+        let Some(b) = byte_value(a[1]) else {
+            return null_mut();
+        };
+        done(edit(op, |v| {
+            let n = v.len() as Py_ssize_t;
+            let at = if i < 0 { (i + n).max(0) } else { i.min(n) };
+            v.insert(at as usize, b);
+            Ok(())
+        }))
+    }
+}
+
+/// `bytearray.pop(index=-1, /)`.
+pub(crate) unsafe fn m_pop(op: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
+    if !crate::unicodeobject::methods::nargs("pop", a.len() as Py_ssize_t, 0, 1) {
+        return null_mut();
+    }
+    // SAFETY: METH_FASTCALL on a live bytearray with live arguments.
+    unsafe {
+        let i = match a.first() {
+            None => -1,
+            Some(x) => match crate::unicodeobject::methods::count_arg(Some(x)) {
+                Ok(v) => v,
+                Err(()) => return null_mut(),
+            },
+        };
+        let r = edit(op, |v| {
+            if v.is_empty() {
+                raise(&raw mut EXC_IndexError, "pop from empty bytearray");
+                return Err(());
+            }
+            let n = v.len() as Py_ssize_t;
+            let at = if i < 0 { i + n } else { i };
+            if at < 0 || at >= n {
+                raise(&raw mut EXC_IndexError, "pop index out of range");
+                return Err(());
+            }
+            Ok(v.remove(at as usize))
+        });
+        match r {
+            Ok(b) => crate::longobject::from_i128(i128::from(b)),
+            Err(()) => null_mut(),
+        }
+    }
+}
+
+/// `bytearray.remove(value, /)`.
+pub(crate) unsafe fn m_remove(op: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live bytearray and a live argument.
+    unsafe {
+        let Some(b) = byte_value(x) else {
+            return null_mut();
+        };
+        done(edit(op, |v| match v.iter().position(|&c| c == b) {
+            Some(p) => {
+                v.remove(p);
+                Ok(())
+            }
+            None => {
+                raise(&raw mut EXC_ValueError, "value not found in bytearray");
+                Err(())
+            }
+        }))
+    }
+}
+
+/// `bytearray.resize(size, /)` (new in 3.14): new bytes are zero.
+pub(crate) unsafe fn m_resize(op: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live bytearray and a live argument.
+    unsafe {
+        let Ok(n) = crate::unicodeobject::methods::count_arg(Some(&x)) else {
+            return null_mut();
+        };
+        if n < 0 {
+            return raise(
+                &raw mut EXC_ValueError,
+                &format!("Can only resize to positive sizes, got {n}"),
+            );
+        }
+        done(edit(op, |v| {
+            v.resize(n as usize, 0);
+            Ok(())
+        }))
     }
 }

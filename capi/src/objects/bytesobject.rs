@@ -60,6 +60,7 @@ pub static mut PyBytes_Type: PyTypeObject = PyTypeObject {
     tp_as_sequence: &raw mut BYTES_AS_SEQUENCE,
     tp_as_mapping: &raw mut BYTES_AS_MAPPING,
     tp_as_buffer: &raw mut BYTES_AS_BUFFER,
+    tp_methods: (&raw mut crate::bytes_methods::BYTES_METHODS).cast(),
     ..static_type(
         c"bytes",
         SVAL + 1,
@@ -411,13 +412,28 @@ unsafe extern "C" fn bytesiter_next(op: *mut PyObject) -> *mut PyObject {
 /// # Safety
 /// tp_new contract: an argument tuple, NULL or a dict.
 pub(crate) unsafe extern "C" fn bytes_new(
-    _t: *mut PyTypeObject,
+    t: *mut PyTypeObject,
     args: *mut PyObject,
     kw: *mut PyObject,
 ) -> *mut PyObject {
     crate::ffi_guard::guard("bytes.__new__", null_mut(), || {
         // SAFETY: forwarded contract.
-        unsafe { new_from_args(args, kw, "bytes") }
+        unsafe {
+            let exact = new_from_args(args, kw, "bytes");
+            if exact.is_null() || t.is_null() || t == &raw mut PyBytes_Type {
+                return exact;
+            }
+            // a subclass: the bytes copied into an instance of `t` (bytes' layout)
+            let d = as_bytes(exact);
+            let r = crate::longobject::alloc_instance(t, d.len());
+            if !r.is_null() {
+                (*r.cast::<PyBytesObject>()).ob_shash = -1;
+                std::ptr::copy_nonoverlapping(d.as_ptr(), r.cast::<u8>().add(SVAL), d.len());
+                *r.cast::<u8>().add(SVAL + d.len()) = 0;
+            }
+            decref(exact);
+            r
+        }
     })
 }
 

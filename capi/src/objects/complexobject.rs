@@ -86,7 +86,8 @@ unsafe extern "C" fn complex_conjugate(op: *mut PyObject, _: *mut PyObject) -> *
     from_complex(c(v.real, -v.imag))
 }
 
-static mut COMPLEX_METHODS: [crate::methodobject::PyMethodDef; 2] = [
+static mut COMPLEX_METHODS: [crate::methodobject::PyMethodDef; 3] = [
+    crate::bytes_methods::def!(c"from_number", class_o, complex_from_number),
     crate::longobject::method(
         c"conjugate",
         complex_conjugate as *mut std::ffi::c_void,
@@ -730,6 +731,29 @@ pub fn _Py_c_abs(a: Py_complex) -> f64 {
         set_errno(libc::ERANGE);
     }
     r
+}
+
+/// `complex.from_number(number)` (a class method): a complex as is, a real number with a zero
+/// imaginary part; strings are refused. A subclass is called with the result.
+unsafe fn complex_from_number(cls: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O | METH_CLASS: a live class and argument.
+    unsafe {
+        let v = if is_complex(x) {
+            value(x)
+        } else {
+            match crate::floatobject::real_value(x) {
+                Ok(f) => c(f, 0.0),
+                Err(()) => return std::ptr::null_mut(),
+            }
+        };
+        let r = from_complex(v);
+        if r.is_null() || cls == (&raw mut PyComplex_Type).cast() {
+            return r;
+        }
+        let out = crate::abstract_::call_args(cls, &[r]);
+        crate::refcount::decref(r);
+        out
+    }
 }
 
 #[cfg(test)]

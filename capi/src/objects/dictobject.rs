@@ -1000,7 +1000,9 @@ const fn meth(name: &'static std::ffi::CStr, f: *mut c_void, flags: c_int) -> Py
     }
 }
 
-static mut DICT_METHODS: [PyMethodDef; 10] = [
+static mut DICT_METHODS: [PyMethodDef; 12] = [
+    crate::bytes_methods::def!(c"fromkeys", class_fast, m_fromkeys),
+    crate::bytes_methods::def!(c"popitem", noargs, m_popitem),
     meth(c"keys", m_keys as Meth as *mut c_void, METH_NOARGS),
     meth(c"values", m_values as Meth as *mut c_void, METH_NOARGS),
     meth(c"items", m_items as Meth as *mut c_void, METH_NOARGS),
@@ -1070,9 +1072,12 @@ enum Part {
 }
 
 unsafe fn part_of(t: *mut PyTypeObject) -> Part {
-    if t == &raw mut PyDictValues_Type || t == &raw mut PyDictIterValue_Type {
+    // (subtypes too: `OrderedDict`'s views derive from these)
+    // SAFETY: `t` is a view or iterator type.
+    let sub = |b: *mut PyTypeObject| unsafe { crate::object::PyType_IsSubtype(t, b) == 1 };
+    if t == &raw mut PyDictIterValue_Type || sub(&raw mut PyDictValues_Type) {
         Part::Values
-    } else if t == &raw mut PyDictItems_Type || t == &raw mut PyDictIterItem_Type {
+    } else if t == &raw mut PyDictIterItem_Type || sub(&raw mut PyDictItems_Type) {
         Part::Items
     } else {
         Part::Keys
@@ -1206,7 +1211,8 @@ unsafe extern "C" fn view_repr(op: *mut PyObject) -> *mut PyObject {
     }
 }
 
-unsafe fn new_view(d: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject {
+/// A new view of type `t` (a dict view type or a subtype) on the dict `d`.
+pub(crate) unsafe fn new_view(d: *mut PyObject, t: *mut PyTypeObject) -> *mut PyObject {
     // SAFETY: a live dict; views share the iterator layout.
     unsafe { iters::new_iter(t, d, 0) }
 }
@@ -1298,6 +1304,17 @@ unsafe extern "C" fn dict_subscript(op: *mut PyObject, k: *mut PyObject) -> *mut
             return v;
         }
         if !crate::pyerrors::occurred() {
+            // A subclass's `__missing__` answers for an absent key (defaultdict, Counter).
+            let t = crate::object::ty(op);
+            if t != &raw mut PyDict_Type {
+                let m =
+                    crate::object::type_lookup_ref(t, crate::unicodeobject::intern("__missing__"));
+                if !m.is_null() {
+                    let r = crate::abstract_::call_args(m, &[op, k]);
+                    decref(m);
+                    return r;
+                }
+            }
             key_error(k);
         }
         null_mut()
@@ -1868,6 +1885,74 @@ pub unsafe fn PyDict_PopString(
             *result = null_mut();
         }
         with_key(k, -1, |key| PyDict_Pop(d, key, result))
+    }
+}
+
+// ---- dict.fromkeys / dict.popitem ---------------------------------------------------------------
+
+/// `dict.fromkeys(iterable, value=None, /)` (a class method: a subclass gets an instance of
+/// itself, filled through `__setitem__` when it is not an exact dict).
+unsafe fn m_fromkeys(cls: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
+    if !crate::unicodeobject::methods::nargs("fromkeys", a.len() as Py_ssize_t, 1, 2) {
+        return null_mut();
+    }
+    // SAFETY: METH_FASTCALL | METH_CLASS: a live class and live arguments.
+    unsafe {
+        let v = a.get(1).copied().unwrap_or(crate::object::none());
+        let d = crate::abstract_::call_args(cls, &[]);
+        if d.is_null() {
+            return d;
+        }
+        let keys = match crate::iterobject::collect(a[0]) {
+            Ok(k) => k,
+            Err(()) => {
+                decref(d);
+                return null_mut();
+            }
+        };
+        let exact = crate::object::ty(d) == &raw mut PyDict_Type;
+        for &k in &keys {
+            let r = if exact {
+                PyDict_SetItem(d, k, v)
+            } else {
+                crate::abstract_::PyObject_SetItem(d, k, v)
+            };
+            if r < 0 {
+                crate::iterobject::release_all(keys);
+                decref(d);
+                return null_mut();
+            }
+        }
+        crate::iterobject::release_all(keys);
+        d
+    }
+}
+
+/// `dict.popitem()`: removes and returns the last (key, value) pair.
+unsafe fn m_popitem(d: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS on a live dict.
+    unsafe {
+        // the last entry, its references taken while the dict still holds its own (so the
+        // ones given back on the way never free anything)
+        let mut last: Option<(*mut PyObject, *mut PyObject)> = None;
+        map_entries(d, |k, v| {
+            if let Some((pk, pv)) = last.replace((new_ref(k), new_ref(v))) {
+                decref(pk);
+                decref(pv);
+            }
+        });
+        let Some((k, v)) = last else {
+            let msg = crate::unicodeobject::from_str("popitem(): dictionary is empty");
+            crate::pyerrors::set_object((&raw mut crate::pyerrors::EXC_KeyError).cast(), msg);
+            crate::refcount::xdecref(msg);
+            return null_mut();
+        };
+        if del_item(d, k) < 0 {
+            decref(k);
+            decref(v);
+            return null_mut();
+        }
+        crate::bytes_methods::own_tuple(&[k, v])
     }
 }
 

@@ -84,7 +84,10 @@ use crate::methodobject::{METH_FASTCALL, METH_NOARGS};
 use crate::pyport::Py_ssize_t;
 use std::ffi::c_void;
 
-static mut FLOAT_METHODS: [crate::methodobject::PyMethodDef; 9] = [
+static mut FLOAT_METHODS: [crate::methodobject::PyMethodDef; 12] = [
+    crate::bytes_methods::def!(c"__format__", o, float_format),
+    crate::bytes_methods::def!(c"fromhex", class_o, m_fromhex),
+    crate::bytes_methods::def!(c"from_number", class_o, m_from_number),
     method(c"is_integer", float_is_integer as *mut c_void, METH_NOARGS),
     method(
         c"as_integer_ratio",
@@ -1135,6 +1138,234 @@ pub unsafe fn PyFloat_Unpack2(p: *const u8, le: c_int) -> f64 {
     } else {
         u16::from_be_bytes(b)
     })
+}
+
+// ---- float.fromhex / float.from_number ----------------------------------------------------------
+
+/// `m * 2**e` (plus a sticky bit for nonzero digits beyond `m`) correctly rounded to a double,
+/// half to even; None on overflow.
+fn compose(m: u128, e: i64, sticky: bool, negative: bool) -> Option<f64> {
+    let sign = if negative { -1.0 } else { 1.0 };
+    if m == 0 {
+        return Some(0.0 * sign);
+    }
+    let bits = 128 - i64::from(m.leading_zeros());
+    let top = e + bits - 1;
+    let lsb = (top - 52).max(-1074);
+    let shift = lsb - e;
+    let q: u128 = if shift <= 0 {
+        m << (-shift)
+    } else if shift >= 128 {
+        0
+    } else {
+        let q = m >> shift;
+        let rem = m & ((1u128 << shift) - 1);
+        let half = 1u128 << (shift - 1);
+        if rem > half || (rem == half && (sticky || q & 1 == 1)) {
+            q + 1
+        } else {
+            q
+        }
+    };
+    if q == 0 {
+        return Some(0.0 * sign);
+    }
+    let qbits = 128 - i64::from(q.leading_zeros());
+    if lsb + qbits - 1 > 1023 {
+        return None;
+    }
+    // exact: q has at most 54 bits and the scaling is by powers of two
+    let mut v = q as f64;
+    let mut k = lsb;
+    while k < -1022 {
+        v *= 2f64.powi(-1022);
+        k += 1022;
+    }
+    while k > 1023 {
+        v *= 2f64.powi(1023);
+        k -= 1023;
+    }
+    Some(sign * v * 2f64.powi(k as i32))
+}
+
+/// Parses CPython's `float.fromhex` syntax; Err(true) for overflow, Err(false) for bad text.
+fn parse_hex_float(s: &str) -> Result<f64, bool> {
+    let s = s.trim_matches(|c: char| c.is_ascii_whitespace());
+    let (neg, rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = rest.to_ascii_lowercase();
+    if lower == "inf" || lower == "infinity" {
+        return Ok(if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
+    }
+    if lower == "nan" {
+        return Ok(if neg { -f64::NAN } else { f64::NAN });
+    }
+    let b = lower.as_bytes();
+    let mut i = 0;
+    if b.len() >= 2 && b[0] == b'0' && b[1] == b'x' {
+        i = 2;
+    }
+    let (mut m, mut e, mut sticky, mut ndigits) = (0u128, 0i64, false, 0usize);
+    let add = |d: u32, frac: bool, m: &mut u128, e: &mut i64, sticky: &mut bool| {
+        if *m >> 120 == 0 {
+            *m = *m * 16 + u128::from(d);
+            if frac {
+                *e -= 4;
+            }
+        } else {
+            *sticky |= d != 0;
+            if !frac {
+                *e += 4;
+            }
+        }
+    };
+    while i < b.len() && (b[i] as char).is_ascii_hexdigit() {
+        add(
+            (b[i] as char).to_digit(16).unwrap_or(0),
+            false,
+            &mut m,
+            &mut e,
+            &mut sticky,
+        );
+        i += 1;
+        ndigits += 1;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        while i < b.len() && (b[i] as char).is_ascii_hexdigit() {
+            add(
+                (b[i] as char).to_digit(16).unwrap_or(0),
+                true,
+                &mut m,
+                &mut e,
+                &mut sticky,
+            );
+            i += 1;
+            ndigits += 1;
+        }
+    }
+    if ndigits == 0 {
+        return Err(false);
+    }
+    if i < b.len() && b[i] == b'p' {
+        i += 1;
+        let mut eneg = false;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            eneg = b[i] == b'-';
+            i += 1;
+        }
+        let start = i;
+        let mut p: i64 = 0;
+        while i < b.len() && b[i].is_ascii_digit() {
+            p = (p * 10 + i64::from(b[i] - b'0')).min(1 << 40);
+            i += 1;
+        }
+        if i == start {
+            return Err(false);
+        }
+        e += if eneg { -p } else { p };
+    }
+    if i != b.len() {
+        return Err(false);
+    }
+    compose(m, e, sticky, neg).ok_or(true)
+}
+
+/// The float `v` as an instance of `cls` (a subclass is called with it, as CPython does).
+unsafe fn of_class(cls: *mut PyObject, v: f64) -> *mut PyObject {
+    let r = from_f64(v);
+    if r.is_null() || cls == (&raw mut PyFloat_Type).cast() {
+        return r;
+    }
+    // SAFETY: a live class and an owned float.
+    unsafe {
+        let x = crate::abstract_::call_args(cls, &[r]);
+        crate::refcount::decref(r);
+        x
+    }
+}
+
+unsafe fn m_fromhex(cls: *mut PyObject, s: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O | METH_CLASS: a live class and argument.
+    unsafe {
+        let Some(text) =
+            crate::unicodeobject::as_str(s).filter(|_| crate::unicodeobject::is_str(s))
+        else {
+            return crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                "bad argument type for built-in operation",
+            );
+        };
+        match parse_hex_float(text) {
+            Ok(v) => of_class(cls, v),
+            Err(true) => crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_OverflowError,
+                "hexadecimal value too large to represent as a float",
+            ),
+            Err(false) => crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "invalid hexadecimal floating-point string",
+            ),
+        }
+    }
+}
+
+/// The value of a real number (float, int, or anything with `__float__`/`__index__`), with
+/// `from_number`'s TypeError for anything else (strings included).
+///
+/// # Safety
+/// `x` is live.
+pub(crate) unsafe fn real_value(x: *mut PyObject) -> Result<f64, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if is_float(x) {
+            return Ok(value(x));
+        }
+        let nb = (*crate::object::ty(x)).tp_as_number;
+        let numeric = !nb.is_null() && ((*nb).nb_float.is_some() || (*nb).nb_index.is_some());
+        if !numeric || crate::unicodeobject::is_str(x) {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!("must be real number, not {}", crate::object::tname(x)),
+            );
+            return Err(());
+        }
+        let f = crate::abstract_::PyNumber_Float(x);
+        if f.is_null() {
+            return Err(());
+        }
+        let v = value(f);
+        crate::refcount::decref(f);
+        Ok(v)
+    }
+}
+
+unsafe fn m_from_number(cls: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O | METH_CLASS: a live class and argument.
+    unsafe {
+        match real_value(x) {
+            Ok(v) => of_class(cls, v),
+            Err(()) => null_mut(),
+        }
+    }
+}
+
+/// `float.__format__(format_spec)`.
+unsafe fn float_format(op: *mut PyObject, spec: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live float.
+    unsafe {
+        match crate::formatter_unicode::spec_arg(spec) {
+            Some(sp) => crate::formatter_unicode::format_float(value(op), sp),
+            None => null_mut(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -189,7 +189,8 @@ pub(crate) const fn method(
 
 use crate::methodobject::{METH_FASTCALL, METH_NOARGS};
 
-static mut LONG_METHODS: [crate::methodobject::PyMethodDef; 13] = [
+static mut LONG_METHODS: [crate::methodobject::PyMethodDef; 14] = [
+    crate::bytes_methods::def!(c"__format__", o, long_format),
     method(
         c"to_bytes",
         long_to_bytes as *mut c_void,
@@ -2832,6 +2833,17 @@ fn long_new_exact(args: *mut PyObject, kwargs: *mut PyObject) -> *mut PyObject {
             }
         }
     })
+}
+
+/// `int.__format__(format_spec)`.
+unsafe fn long_format(op: *mut PyObject, spec: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live int.
+    unsafe {
+        match crate::formatter_unicode::spec_arg(spec) {
+            Some(sp) => crate::formatter_unicode::format_int(op, sp),
+            None => std::ptr::null_mut(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,12 +5,14 @@
 pub(crate) mod abstract_;
 pub(crate) mod boolobject;
 pub(crate) mod bytearrayobject;
+pub(crate) mod bytes_methods;
 pub(crate) mod bytesobject;
 pub(crate) mod classobject;
 pub(crate) mod codeobject;
 pub(crate) mod complexobject;
 pub(crate) mod descrobject;
 pub(crate) mod dictobject;
+pub(crate) mod enumobject;
 pub(crate) mod exceptions;
 pub(crate) mod fileobject;
 pub(crate) mod floatobject;

@@ -159,6 +159,8 @@ pub static mut PyModule_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(module_dealloc),
     tp_repr: Some(module_repr),
     tp_getattro: Some(module_getattro),
+    tp_new: Some(module_new),
+    tp_init: Some(module_init),
     tp_dictoffset: std::mem::offset_of!(PyModuleObject, md_dict) as Py_ssize_t,
     tp_weaklistoffset: std::mem::offset_of!(PyModuleObject, md_weaklist) as Py_ssize_t,
     ..static_type(
@@ -168,6 +170,91 @@ pub static mut PyModule_Type: PyTypeObject = PyTypeObject {
         crate::object::Py_TPFLAGS_BASETYPE,
     )
 };
+
+/// `module.__new__` (`types.ModuleType`): a module of type `t` with an empty dict.
+unsafe extern "C" fn module_new(
+    t: *mut PyTypeObject,
+    _args: *mut PyObject,
+    _kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_new contract.
+    unsafe {
+        let op = crate::objimpl::alloc_object(t, 0);
+        if op.is_null() {
+            return op;
+        }
+        let d = crate::dictobject::new_dict();
+        if d.is_null() {
+            decref(op);
+            return null_mut();
+        }
+        (*op.cast::<PyModuleObject>()).md_dict = d;
+        op
+    }
+}
+
+/// `module.__init__(name, doc=None)`.
+unsafe extern "C" fn module_init(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> std::ffi::c_int {
+    // SAFETY: tp_init contract.
+    unsafe {
+        let a = crate::tupleobject::items(args);
+        let mut name = a.first().copied().unwrap_or(null_mut());
+        let mut doc = a.get(1).copied().unwrap_or(null_mut());
+        if a.len() > 2 {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!("module() takes at most 2 arguments ({} given)", a.len()),
+            );
+            return -1;
+        }
+        if !kw.is_null() {
+            for (k, slot) in [("name", &mut name), ("doc", &mut doc)] {
+                let v = crate::dictobject::get_str(kw, k);
+                if !v.is_null() {
+                    *slot = v;
+                }
+            }
+        }
+        if name.is_null() {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                "module() missing required argument 'name' (pos 1)",
+            );
+            return -1;
+        }
+        if !crate::unicodeobject::is_str(name) {
+            crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!(
+                    "module() argument 'name' must be str, not {}",
+                    crate::object::tname(name)
+                ),
+            );
+            return -1;
+        }
+        let m = &mut *op.cast::<PyModuleObject>();
+        let old = std::mem::replace(&mut m.md_name, new_ref(name));
+        crate::refcount::xdecref(old);
+        let none = crate::object::none();
+        let doc = if doc.is_null() { none } else { doc };
+        for (k, v) in [
+            ("__name__", name),
+            ("__doc__", doc),
+            ("__package__", none),
+            ("__loader__", none),
+            ("__spec__", none),
+        ] {
+            if crate::dictobject::set_item_str(m.md_dict, k, v) < 0 {
+                return -1;
+            }
+        }
+        0
+    }
+}
 
 /// Whether `op` is a module (or subclass instance).
 ///
@@ -238,6 +325,11 @@ unsafe extern "C" fn module_repr(op: *mut PyObject) -> *mut PyObject {
 unsafe extern "C" fn module_getattro(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: `op` is a live module and `name` a str (slot contract).
     unsafe {
+        // `__dict__`: CPython's read-only member of the module type.
+        let m = &*op.cast::<PyModuleObject>();
+        if !m.md_dict.is_null() && uni::as_str(name) == Some("__dict__") {
+            return new_ref(m.md_dict);
+        }
         match crate::object::generic_getattr_opt(op, name) {
             Err(()) => null_mut(),
             Ok(v) if !v.is_null() => v,

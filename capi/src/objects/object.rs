@@ -38,6 +38,7 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     // CPython's `type` inherits `PyType_GenericAlloc` from `object` when readied; extensions
     // call it directly (pybind11 allocates its metaclass with `PyType_Type.tp_alloc`).
     tp_alloc: Some(crate::objimpl::PyType_GenericAlloc),
+    tp_methods: (&raw mut crate::typeobject::TYPE_METHODS).cast(),
     // Calling a type goes through its own `tp_vectorcall` when it has one (CPython's
     // `type` sets this offset and the flag; a NULL `tp_vectorcall` falls back to `type_call`).
     tp_vectorcall_offset: std::mem::offset_of!(PyTypeObject, tp_vectorcall) as Py_ssize_t,
@@ -167,8 +168,10 @@ unsafe fn compatible_for_assignment(
     }
 }
 
-/// `object`'s methods: the default pickling protocol (`typeobject/reduce.rs`).
-static mut OBJECT_METHODS: [crate::methodobject::PyMethodDef; 4] = [
+/// `object`'s methods: `__format__` and the default pickling protocol
+/// (`typeobject/reduce.rs`).
+static mut OBJECT_METHODS: [crate::methodobject::PyMethodDef; 5] = [
+    crate::bytes_methods::def!(c"__format__", o, crate::formatter_unicode::format_object),
     object_method(
         c"__reduce_ex__",
         crate::typeobject::reduce::object_reduce_ex,
@@ -252,20 +255,57 @@ pub const fn static_type(
 #[export]
 pub static mut _PyNone_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(none_repr),
+    tp_new: Some(singleton_new),
     ..static_type(c"NoneType", std::mem::size_of::<PyObject>(), 0, 0)
 };
 
 #[export]
 pub static mut _PyNotImplemented_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(notimpl_repr),
+    tp_new: Some(singleton_new),
     ..static_type(c"NotImplementedType", std::mem::size_of::<PyObject>(), 0, 0)
 };
 
 #[export]
 pub static mut PyEllipsis_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(ellipsis_repr),
+    tp_new: Some(singleton_new),
     ..static_type(c"ellipsis", std::mem::size_of::<PyObject>(), 0, 0)
 };
+
+/// `NoneType()`, `NotImplementedType()`, `ellipsis()`: the type's singleton.
+unsafe extern "C" fn singleton_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_new contract: `t` is one of the three singleton types.
+    unsafe {
+        if (!args.is_null() && !crate::tupleobject::items(args).is_empty())
+            || (!kw.is_null() && crate::dictobject::len(kw) != 0)
+        {
+            return raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!(
+                    "{} takes no arguments",
+                    if t == &raw mut PyEllipsis_Type {
+                        "EllipsisType".to_string()
+                    } else {
+                        type_name(t)
+                    }
+                ),
+            );
+        }
+        let v = if t == &raw mut _PyNone_Type {
+            none()
+        } else if t == &raw mut _PyNotImplemented_Type {
+            &raw mut _Py_NotImplementedStruct
+        } else {
+            &raw mut _Py_EllipsisObject
+        };
+        new_ref(v)
+    }
+}
 
 #[export]
 pub static mut _Py_NoneStruct: PyObject = PyObject::static_immortal(&raw mut _PyNone_Type);
@@ -874,9 +914,11 @@ unsafe fn set_doc(t: *mut PyTypeObject) -> c_int {
             // Cython readies its static types with `Py_TPFLAGS_HEAPTYPE` set for the call,
             // on a struct that has no heap type fields.
             let text = std::ffi::CStr::from_ptr((*t).tp_doc).to_string_lossy();
+            // the name from `tp_name` only, as CPython's `_PyType_Name`: Cython readies its
+            // static types with Py_TPFLAGS_HEAPTYPE set for the call, so `ht_name` is not there
             let full = type_name(t);
-            let short = full.rsplit('.').next().unwrap_or(&full);
-            uni::from_str(doc_without_signature(short, &text))
+            let short = full.rsplit('.').next().unwrap_or(&full).to_string();
+            uni::from_str(doc_without_signature(&short, &text))
         };
         if doc.is_null() {
             return -1;
@@ -1448,6 +1490,22 @@ pub(crate) unsafe fn truth(op: *mut PyObject) -> c_int {
             && let Some(f) = (*(*t).tp_as_number).nb_bool
         {
             return crate::extcall::inquiry(f, op);
+        }
+        // A length, from the mapping methods first (CPython's order).
+        let len = if !(*t).tp_as_mapping.is_null()
+            && let Some(f) = (*(*t).tp_as_mapping).mp_length
+        {
+            Some(f)
+        } else if !(*t).tp_as_sequence.is_null()
+            && let Some(f) = (*(*t).tp_as_sequence).sq_length
+        {
+            Some(f)
+        } else {
+            None
+        };
+        if let Some(f) = len {
+            let n = crate::extcall::ssize(f, op);
+            return if n < 0 { -1 } else { c_int::from(n > 0) };
         }
         if crate::longobject::is_int(op) {
             return c_int::from(crate::longobject::value_i128(op) != Some(0));
@@ -2137,6 +2195,19 @@ unsafe extern "C" fn type_getattro(op: *mut PyObject, name: *mut PyObject) -> *m
                 let v: Vec<*mut PyObject> = bases_list(t).into_iter().map(|x| x.cast()).collect();
                 return crate::tupleobject::from_slice(&v);
             }
+            "__abstractmethods__" => {
+                // Only the type's own dict (CPython's getset on `type`), never `type`'s.
+                let d = (*t).tp_dict;
+                let v = if t == &raw mut PyType_Type || d.is_null() {
+                    null_mut()
+                } else {
+                    crate::dictobject::get_str(d, "__abstractmethods__")
+                };
+                if v.is_null() {
+                    return crate::pyerrors::raise_attribute_error("__abstractmethods__", op, name);
+                }
+                return new_ref(v);
+            }
             "__flags__" => return crate::longobject::from_i128(i128::from((*t).tp_flags)),
             "__basicsize__" => return crate::longobject::from_i128((*t).tp_basicsize as i128),
             "__itemsize__" => return crate::longobject::from_i128((*t).tp_itemsize as i128),
@@ -2207,6 +2278,9 @@ unsafe extern "C" fn type_setattro(
             );
             return -1;
         }
+        if n == "__abstractmethods__" {
+            return set_abstractmethods(t, name, value);
+        }
         let meta_attr = type_lookup_ref(ty(op), name);
         if !meta_attr.is_null()
             && let Some(f) = (*ty(meta_attr)).tp_descr_set
@@ -2266,6 +2340,47 @@ pub unsafe fn PyObject_Print(op: *mut PyObject, fp: *mut libc::FILE, flags: c_in
             crate::pyerrors::PyErr_SetFromErrno((&raw mut crate::pyerrors::EXC_OSError).cast());
             libc::clearerr(fp);
             return -1;
+        }
+        0
+    }
+}
+
+/// `type.__abstractmethods__ = value` (or `del`, `value` NULL): kept in the type's dict, and
+/// `Py_TPFLAGS_IS_ABSTRACT` follows the value's truth (what `object.__new__` refuses).
+///
+/// # Safety
+/// `t` a type object, `name` the str `"__abstractmethods__"`, `value` NULL or live.
+unsafe fn set_abstractmethods(
+    t: *mut PyTypeObject,
+    name: *mut PyObject,
+    value: *mut PyObject,
+) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let d = ensure_dict(t);
+        if d.is_null() {
+            return -1;
+        }
+        let abstract_ = if value.is_null() {
+            if crate::dictobject::get_str(d, "__abstractmethods__").is_null() {
+                crate::pyerrors::raise_attribute_error("__abstractmethods__", t.cast(), name);
+                return -1;
+            }
+            if crate::dictobject::del_item(d, name) < 0 {
+                return -1;
+            }
+            false
+        } else {
+            let b = truth(value);
+            if b < 0 || crate::dictobject::set_item(d, name, value) < 0 {
+                return -1;
+            }
+            b == 1
+        };
+        if abstract_ {
+            (*t).tp_flags |= crate::object::Py_TPFLAGS_IS_ABSTRACT;
+        } else {
+            (*t).tp_flags &= !crate::object::Py_TPFLAGS_IS_ABSTRACT;
         }
         0
     }

@@ -54,6 +54,8 @@ pub static mut PyRange_Type: PyTypeObject = PyTypeObject {
     tp_new: Some(range_new),
     tp_as_sequence: &raw mut RANGE_AS_SEQUENCE,
     tp_as_mapping: &raw mut RANGE_AS_MAPPING,
+    tp_getset: (&raw mut RANGE_GETSET).cast(),
+    tp_methods: (&raw mut RANGE_METHODS).cast(),
     ..static_type(
         c"range",
         std::mem::size_of::<PyRangeObject>(),
@@ -337,3 +339,94 @@ unsafe extern "C" fn range_new(
         }
     })
 }
+
+// ---- Python-level attributes, `count` and `index` ---------------------------------------------
+
+macro_rules! range_getter {
+    ($fn:ident, $field:ident) => {
+        unsafe extern "C" fn $fn(op: *mut PyObject, _c: *mut std::ffi::c_void) -> *mut PyObject {
+            // SAFETY: getter contract: a live range; the field is a live int.
+            unsafe { crate::refcount::new_ref((*op.cast::<PyRangeObject>()).$field) }
+        }
+    };
+}
+range_getter!(get_start, start);
+range_getter!(get_stop, stop);
+range_getter!(get_step, step);
+
+static mut RANGE_GETSET: [crate::descrobject::PyGetSetDef; 4] = [
+    crate::longobject::getset(c"start", Some(get_start)),
+    crate::longobject::getset(c"stop", Some(get_stop)),
+    crate::longobject::getset(c"step", Some(get_step)),
+    crate::descrobject::PyGetSetDef::END,
+];
+
+/// The positions of `x` in the range: arithmetic for ints, else comparison with every element.
+unsafe fn positions_of(
+    op: *mut PyObject,
+    x: *mut PyObject,
+    first_only: bool,
+) -> Result<Vec<i128>, ()> {
+    // SAFETY: a live range and a live value.
+    unsafe {
+        let (a, _, s, n) = values(op);
+        if crate::longobject::is_int(x)
+            && let Some(v) = value_i128(x)
+        {
+            return Ok(match range_contains(op, x) {
+                1 => vec![(v - a) / s],
+                _ => Vec::new(),
+            });
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let e = from_i128(a + i * s);
+            let r = iters::compare_bool(e, x, Py_EQ);
+            decref(e);
+            if r < 0 {
+                return Err(());
+            }
+            if r == 1 {
+                out.push(i);
+                if first_only {
+                    break;
+                }
+            }
+            i += 1;
+        }
+        Ok(out)
+    }
+}
+
+unsafe fn m_count(op: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live range.
+    match unsafe { positions_of(op, x, false) } {
+        Ok(p) => from_i128(p.len() as i128),
+        Err(()) => null_mut(),
+    }
+}
+
+unsafe fn m_index(op: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live range.
+    unsafe {
+        match positions_of(op, x, true) {
+            Ok(p) if !p.is_empty() => from_i128(p[0]),
+            Ok(_) if crate::longobject::is_int(x) => crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "range.index(x): x not in range",
+            ),
+            Ok(_) => crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "sequence.index(x): x not in sequence",
+            ),
+            Err(()) => null_mut(),
+        }
+    }
+}
+
+static mut RANGE_METHODS: [crate::methodobject::PyMethodDef; 3] = [
+    crate::bytes_methods::def!(c"count", o, m_count),
+    crate::bytes_methods::def!(c"index", o, m_index),
+    crate::methodobject::PyMethodDef::END,
+];

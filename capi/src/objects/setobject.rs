@@ -120,17 +120,43 @@ const fn meth(name: &'static std::ffi::CStr, f: Meth, flags: c_int) -> PyMethodD
 
 const SENTINEL: PyMethodDef = PyMethodDef::END;
 
-static mut SET_METHODS: [PyMethodDef; 7] = [
+static mut SET_METHODS: [PyMethodDef; 18] = [
     meth(c"add", m_add, METH_O),
     meth(c"discard", m_discard, METH_O),
     meth(c"remove", m_remove, METH_O),
     meth(c"pop", m_pop, METH_NOARGS),
     meth(c"clear", m_clear, METH_NOARGS),
     meth(c"copy", m_copy, METH_NOARGS),
+    crate::bytes_methods::def!(c"union", fast, m_union),
+    crate::bytes_methods::def!(c"intersection", fast, m_intersection),
+    crate::bytes_methods::def!(c"difference", fast, m_difference),
+    crate::bytes_methods::def!(c"symmetric_difference", o, m_symmetric_difference),
+    crate::bytes_methods::def!(c"issubset", o, m_issubset),
+    crate::bytes_methods::def!(c"issuperset", o, m_issuperset),
+    crate::bytes_methods::def!(c"isdisjoint", o, m_isdisjoint),
+    crate::bytes_methods::def!(c"update", fast, m_update),
+    crate::bytes_methods::def!(c"intersection_update", fast, m_intersection_update),
+    crate::bytes_methods::def!(c"difference_update", fast, m_difference_update),
+    crate::bytes_methods::def!(
+        c"symmetric_difference_update",
+        o,
+        m_symmetric_difference_update
+    ),
     SENTINEL,
 ];
 
-static mut FROZENSET_METHODS: [PyMethodDef; 2] = [meth(c"copy", m_copy, METH_NOARGS), SENTINEL];
+/// frozenset's: `copy` and the algebra without the `*_update` forms.
+static mut FROZENSET_METHODS: [PyMethodDef; 9] = [
+    meth(c"copy", m_copy, METH_NOARGS),
+    crate::bytes_methods::def!(c"union", fast, m_union),
+    crate::bytes_methods::def!(c"intersection", fast, m_intersection),
+    crate::bytes_methods::def!(c"difference", fast, m_difference),
+    crate::bytes_methods::def!(c"symmetric_difference", o, m_symmetric_difference),
+    crate::bytes_methods::def!(c"issubset", o, m_issubset),
+    crate::bytes_methods::def!(c"issuperset", o, m_issuperset),
+    crate::bytes_methods::def!(c"isdisjoint", o, m_isdisjoint),
+    SENTINEL,
+];
 
 #[export]
 pub static mut PySet_Type: PyTypeObject = PyTypeObject {
@@ -819,4 +845,163 @@ pub unsafe fn _PySet_Update(set: *mut PyObject, iterable: *mut PyObject) -> c_in
         }
         update(set, iterable)
     }
+}
+
+// ---- Python-level set algebra (`union`, `issubset`, the `*_update` forms, ...) ----------------
+
+/// `o` as a set: itself when it is one (a new reference), else a new set of its items.
+unsafe fn as_set(o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object.
+    unsafe {
+        if is_anyset(o) {
+            return new_ref(o);
+        }
+        make(&raw mut PySet_Type, o)
+    }
+}
+
+/// Folds `args` into a copy of `op` (of `op`'s base kind) with `binop`'s `keep`.
+unsafe fn fold(
+    op: *mut PyObject,
+    args: &[*mut PyObject],
+    keep: fn(bool, bool) -> bool,
+) -> *mut PyObject {
+    // SAFETY: live objects.
+    unsafe {
+        let mut cur = make(result_type(op), op);
+        for &a in args {
+            if cur.is_null() {
+                return cur;
+            }
+            let t = as_set(a);
+            if t.is_null() {
+                decref(cur);
+                return t;
+            }
+            let next = binop(cur, t, keep);
+            decref(t);
+            decref(cur);
+            cur = next;
+        }
+        cur
+    }
+}
+
+unsafe fn m_union(op: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL on a live set.
+    unsafe {
+        let out = make(result_type(op), op);
+        for &x in a {
+            if out.is_null() || update(out, x) < 0 {
+                crate::refcount::xdecref(out);
+                return null_mut();
+            }
+        }
+        out
+    }
+}
+unsafe fn m_intersection(op: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL on a live set.
+    unsafe { fold(op, a, |x, y| x && y) }
+}
+unsafe fn m_difference(op: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL on a live set.
+    unsafe { fold(op, a, |x, y| x && !y) }
+}
+unsafe fn m_symmetric_difference(op: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live set.
+    unsafe { fold(op, &[o], |x, y| x != y) }
+}
+
+/// `issubset`/`issuperset`/`isdisjoint` against any iterable.
+unsafe fn relation(op: *mut PyObject, o: *mut PyObject, which: u8) -> *mut PyObject {
+    // SAFETY: METH_O on a live set.
+    unsafe {
+        let t = as_set(o);
+        if t.is_null() {
+            return t;
+        }
+        let r = match which {
+            b'<' => subset(op, t),
+            b'>' => subset(t, op),
+            _ => {
+                let els = elements(t);
+                let mut r = 1;
+                for &e in &els {
+                    match contains(op, e) {
+                        0 => {}
+                        c if c < 0 => {
+                            r = -1;
+                            break;
+                        }
+                        _ => {
+                            r = 0;
+                            break;
+                        }
+                    }
+                }
+                iters::release_all(els);
+                r
+            }
+        };
+        decref(t);
+        if r < 0 {
+            return null_mut();
+        }
+        crate::boolobject::from_bool(r == 1)
+    }
+}
+unsafe fn m_issubset(op: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded method contract.
+    unsafe { relation(op, o, b'<') }
+}
+unsafe fn m_issuperset(op: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded method contract.
+    unsafe { relation(op, o, b'>') }
+}
+unsafe fn m_isdisjoint(op: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded method contract.
+    unsafe { relation(op, o, b'd') }
+}
+
+unsafe fn m_update(op: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL on a live set.
+    unsafe {
+        for &x in a {
+            if update(op, x) < 0 {
+                return null_mut();
+            }
+        }
+        crate::object::new_none()
+    }
+}
+
+/// Replaces `op`'s elements by `new`'s (consumed).
+unsafe fn replace_with(op: *mut PyObject, new: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live set and an owned set (or NULL).
+    unsafe {
+        if new.is_null() {
+            return new;
+        }
+        clear(op);
+        let r = update(op, new);
+        decref(new);
+        if r < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+
+unsafe fn m_intersection_update(op: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL on a live set.
+    unsafe { replace_with(op, fold(op, a, |x, y| x && y)) }
+}
+unsafe fn m_difference_update(op: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
+    // SAFETY: METH_FASTCALL on a live set.
+    unsafe { replace_with(op, fold(op, a, |x, y| x && !y)) }
+}
+unsafe fn m_symmetric_difference_update(op: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live set.
+    unsafe { replace_with(op, fold(op, &[o], |x, y| x != y)) }
 }

@@ -27,6 +27,8 @@ pub static mut PySlice_Type: PyTypeObject = PyTypeObject {
     tp_hash: Some(slice_hash),
     tp_richcompare: Some(slice_richcompare),
     tp_new: Some(slice_new),
+    tp_getset: (&raw mut SLICE_GETSET).cast(),
+    tp_methods: (&raw mut SLICE_METHODS).cast(),
     ..static_type(c"slice", std::mem::size_of::<PySliceObject>(), 0, 0)
 };
 
@@ -485,3 +487,51 @@ pub unsafe fn PySlice_GetIndices(
         0
     }
 }
+
+// ---- Python-level attributes and `indices` ----------------------------------------------------
+
+macro_rules! field_getter {
+    ($fn:ident, $i:expr) => {
+        unsafe extern "C" fn $fn(op: *mut PyObject, _c: *mut std::ffi::c_void) -> *mut PyObject {
+            // SAFETY: getter contract: a live slice; the field is a live object.
+            unsafe { crate::refcount::new_ref(fields(op)[$i]) }
+        }
+    };
+}
+field_getter!(get_start, 0);
+field_getter!(get_stop, 1);
+field_getter!(get_step, 2);
+
+static mut SLICE_GETSET: [crate::descrobject::PyGetSetDef; 4] = [
+    crate::longobject::getset(c"start", Some(get_start)),
+    crate::longobject::getset(c"stop", Some(get_stop)),
+    crate::longobject::getset(c"step", Some(get_step)),
+    crate::descrobject::PyGetSetDef::END,
+];
+
+/// `slice.indices(length, /)`: (start, stop, step) resolved against `length`.
+unsafe fn m_indices(op: *mut PyObject, len: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live slice.
+    unsafe {
+        let Ok(n) = crate::unicodeobject::methods::count_arg(Some(&len)) else {
+            return null_mut();
+        };
+        if n < 0 {
+            return crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "length should not be negative",
+            );
+        }
+        let Ok((mut b, mut e, st)) = unpack(op) else {
+            return null_mut();
+        };
+        adjust(n, &mut b, &mut e, st);
+        let v = [b, e, st].map(|x| crate::longobject::from_i128(x as i128));
+        crate::bytes_methods::own_tuple(&v)
+    }
+}
+
+static mut SLICE_METHODS: [crate::methodobject::PyMethodDef; 2] = [
+    crate::bytes_methods::def!(c"indices", o, m_indices),
+    crate::methodobject::PyMethodDef::END,
+];

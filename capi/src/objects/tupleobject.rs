@@ -31,6 +31,7 @@ pub static mut PyTuple_Type: PyTypeObject = PyTypeObject {
     tp_richcompare: Some(tuple_richcompare),
     tp_iter: Some(tuple_iter),
     tp_new: Some(tuple_new),
+    tp_methods: (&raw mut TUPLE_METHODS).cast(),
     tp_as_sequence: &raw mut TUPLE_AS_SEQUENCE,
     tp_as_mapping: &raw mut TUPLE_AS_MAPPING,
     ..static_type(
@@ -535,3 +536,79 @@ pub unsafe fn _PyTuple_Resize(pv: *mut *mut PyObject, newsize: Py_ssize_t) -> c_
         0
     }
 }
+
+// ---- Python-level methods ---------------------------------------------------------------------
+
+/// `tuple.count(value, /)`.
+unsafe fn m_count(op: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live tuple.
+    unsafe {
+        let mut n = 0i128;
+        for &o in items(op) {
+            match iters::compare_bool(o, x, crate::object::Py_EQ) {
+                r if r < 0 => return null_mut(),
+                1 => n += 1,
+                _ => {}
+            }
+        }
+        crate::longobject::from_i128(n)
+    }
+}
+
+/// `tuple.index(value, start=0, stop=sys.maxsize, /)`.
+unsafe fn m_index(op: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
+    if !crate::unicodeobject::methods::nargs("index", a.len() as Py_ssize_t, 1, 3) {
+        return null_mut();
+    }
+    // SAFETY: METH_FASTCALL on a live tuple.
+    unsafe {
+        // start and stop are ints (or have __index__); None is refused here
+        for &x in a.iter().skip(1) {
+            let nb = (*crate::object::ty(x)).tp_as_number;
+            if nb.is_null() || (*nb).nb_index.is_none() {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    "slice indices must be integers or have an __index__ method",
+                );
+            }
+        }
+        let (Ok(lo), Ok(hi)) = (
+            crate::unicodeobject::methods::index_arg(a.get(1), 0),
+            crate::unicodeobject::methods::index_arg(a.get(2), Py_ssize_t::MAX),
+        ) else {
+            return null_mut();
+        };
+        let v = items(op);
+        let n = v.len() as Py_ssize_t;
+        let fix = |i: Py_ssize_t| if i < 0 { (i + n).max(0) } else { i.min(n) };
+        for i in fix(lo)..fix(hi) {
+            match iters::compare_bool(v[i as usize], a[0], crate::object::Py_EQ) {
+                r if r < 0 => return null_mut(),
+                1 => return crate::longobject::from_i128(i as i128),
+                _ => {}
+            }
+        }
+        raise(
+            &raw mut crate::pyerrors::EXC_ValueError,
+            "tuple.index(x): x not in tuple",
+        )
+    }
+}
+
+unsafe fn m_getnewargs(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS on a live tuple.
+    unsafe {
+        let t = from_slice(items(op));
+        if t.is_null() {
+            return t;
+        }
+        crate::bytes_methods::own_tuple(&[t])
+    }
+}
+
+static mut TUPLE_METHODS: [crate::methodobject::PyMethodDef; 4] = [
+    crate::bytes_methods::def!(c"count", o, m_count),
+    crate::bytes_methods::def!(c"index", fast, m_index),
+    crate::bytes_methods::def!(c"__getnewargs__", noargs, m_getnewargs),
+    crate::methodobject::PyMethodDef::END,
+];

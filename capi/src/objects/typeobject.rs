@@ -116,15 +116,52 @@ pub(crate) unsafe extern "C" fn object_new(
             }
         }
         if (*t).tp_flags & Py_TPFLAGS_IS_ABSTRACT != 0 {
-            return type_error(&format!(
-                "Can't instantiate abstract class {:.200}",
-                type_qualname(t)
-            ));
+            return abstract_instantiation_error(t);
         }
         match (*t).tp_alloc {
             Some(a) => crate::extcall::alloc(a, t, 0),
             None => crate::objimpl::alloc_object(t, 0),
         }
+    }
+}
+
+/// CPython's TypeError for instantiating a type with abstract methods: their names sorted,
+/// each quoted.
+unsafe fn abstract_instantiation_error(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: `t` is a live type.
+    unsafe {
+        let d = (*t).tp_dict;
+        let methods = if d.is_null() {
+            null_mut()
+        } else {
+            crate::dictobject::get_str(d, "__abstractmethods__")
+        };
+        let mut names = Vec::new();
+        if !methods.is_null() {
+            let it = crate::abstract_::get_iter(methods);
+            if it.is_null() {
+                return null_mut();
+            }
+            loop {
+                let x = crate::abstract_::iter_next(it);
+                if x.is_null() {
+                    break;
+                }
+                names.push(crate::object::str_string(x));
+                decref(x);
+            }
+            decref(it);
+            if crate::pyerrors::occurred() {
+                return null_mut();
+            }
+        }
+        names.sort();
+        let s = if names.len() == 1 { "" } else { "s" };
+        type_error(&format!(
+            "Can't instantiate abstract class {:.200} without an implementation for abstract method{s} '{}'",
+            type_qualname(t),
+            names.join("', '")
+        ))
     }
 }
 
@@ -411,7 +448,17 @@ unsafe fn type_new_impl(
             }
         }
         // The layout base decides whether instances get a dict and weak references.
-        let base = crate::tupleobject::items(bases)[0].cast::<PyTypeObject>();
+        let all = crate::tupleobject::items(bases);
+        let widest = all
+            .iter()
+            .map(|&b| (*b.cast::<PyTypeObject>()).tp_basicsize)
+            .max()
+            .unwrap_or(0);
+        let base = all
+            .iter()
+            .map(|&b| b.cast::<PyTypeObject>())
+            .find(|&b| (*b).tp_basicsize == widest)
+            .unwrap_or(all[0].cast());
         if type_ready(base) < 0 {
             return null_mut();
         }
@@ -508,7 +555,7 @@ unsafe fn type_new_impl(
             flags: flags as c_uint,
             slots: type_slots.as_mut_ptr(),
         };
-        let op = from_metaclass_ns(meta, null_mut(), &mut spec, bases, d);
+        let op = from_metaclass_ns(meta, null_mut(), &mut spec, bases, d, true);
         decref(d);
         // The member names live as long as the type (its member table points at them).
         for n in names {
@@ -1113,7 +1160,7 @@ pub(crate) unsafe fn from_metaclass(
     bases_in: *mut PyObject,
 ) -> *mut PyObject {
     // SAFETY: forwarded contract.
-    unsafe { from_metaclass_ns(meta, module, spec, bases_in, null_mut()) }
+    unsafe { from_metaclass_ns(meta, module, spec, bases_in, null_mut(), false) }
 }
 
 /// [`from_metaclass`] whose type dict starts as a copy of `ns` (NULL: empty), as `type(name,
@@ -1127,6 +1174,7 @@ unsafe fn from_metaclass_ns(
     spec: *mut PyType_Spec,
     bases_in: *mut PyObject,
     ns: *mut PyObject,
+    from_type_new: bool,
 ) -> *mut PyObject {
     use crate::typeslots as ts;
     // SAFETY: forwarded contract.
@@ -1185,9 +1233,16 @@ unsafe fn from_metaclass_ns(
                 return null_mut();
             }
         }
+        // The layout base: the first base with the largest instances (`int` for `(ABC,
+        // int)`, as CPython's solid base), else the first.
+        let widest = base_list
+            .iter()
+            .map(|&b| (*b).tp_basicsize)
+            .max()
+            .unwrap_or(0);
         let Some(&base) = base_list
             .iter()
-            .find(|&&b| b != &raw mut PyBaseObject_Type)
+            .find(|&&b| b != &raw mut PyBaseObject_Type && (*b).tp_basicsize == widest)
             .or(base_list.first())
         else {
             decref(bases);
@@ -1198,7 +1253,9 @@ unsafe fn from_metaclass_ns(
         } else {
             meta
         };
-        if meta != &raw mut PyType_Type
+        // A metaclass's own `tp_new` (ABCMeta's) reaches here through `type.__new__`.
+        if !from_type_new
+            && meta != &raw mut PyType_Type
             && (*meta).tp_new.is_some()
             && (*meta).tp_new.map(|f| f as usize) != Some(type_new as *const () as usize)
         {
@@ -1624,3 +1681,38 @@ pub unsafe fn PyType_Freeze(t: *mut PyTypeObject) -> c_int {
         0
     }
 }
+
+/// The types of `t`'s method resolution order (static types without `tp_mro`: their base
+/// chain), borrowed.
+///
+/// # Safety
+/// `t` is a live type.
+pub(crate) unsafe fn mro_types(t: *mut PyTypeObject) -> Vec<*mut PyTypeObject> {
+    let mut out = Vec::new();
+    // SAFETY: forwarded contract.
+    unsafe {
+        crate::object::find_in_mro(t, |c| {
+            out.push(c);
+            None::<()>
+        })
+    };
+    out
+}
+
+/// `type.mro()`: the type's method resolution order as a list.
+unsafe fn m_mro(t: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS on a live type.
+    unsafe {
+        let items: Vec<*mut PyObject> = mro_types(t.cast())
+            .into_iter()
+            .map(|c| crate::refcount::new_ref(c.cast()))
+            .collect();
+        crate::listobject::from_vec(items)
+    }
+}
+
+/// `type`'s methods (`tp_methods` of `PyType_Type`).
+pub(crate) static mut TYPE_METHODS: [crate::methodobject::PyMethodDef; 2] = [
+    crate::bytes_methods::def!(c"mro", noargs, m_mro),
+    crate::methodobject::PyMethodDef::END,
+];

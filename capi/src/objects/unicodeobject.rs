@@ -1326,11 +1326,8 @@ fn split_units(s: &[u32], sep: Option<&[u32]>, maxsplit: Py_ssize_t) -> Vec<Vec<
                     break;
                 }
                 if out.len() == max {
-                    let mut end = n;
-                    while end > i && is_space(s[end - 1]) {
-                        end -= 1;
-                    }
-                    out.push(s[i..end].to_vec());
+                    // the rest as it is (its trailing whitespace stays, as in CPython)
+                    out.push(s[i..].to_vec());
                     break;
                 }
                 let st = i;
@@ -2940,67 +2937,6 @@ pub unsafe fn _gilgate_fmt_finish(b: *mut FormatBuffer, fail: c_int) -> *mut PyO
     from_str(&buf.0)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ascii_layout_and_text() {
-        let s = from_str("hello");
-        // SAFETY: `s` is a fresh str.
-        unsafe {
-            let a = s.cast::<PyASCIIObject>();
-            assert_eq!((*a).length, 5);
-            let state_bytes = (*a).state.to_le_bytes();
-            assert_eq!(state_bytes[0], 0);
-            assert_eq!(state_bytes[1] & 7, 1, "kind");
-            assert_ne!(state_bytes[1] & 8, 0, "compact");
-            assert_ne!(state_bytes[1] & 16, 0, "ascii");
-            let data = s.cast::<u8>().add(56);
-            assert_eq!(std::slice::from_raw_parts(data, 6), b"hello\0");
-            assert_eq!(as_str(s), Some("hello"));
-            decref(s);
-        }
-    }
-
-    #[test]
-    fn non_ascii_kinds_and_utf8() {
-        for (text, kind) in [("caf\u{e9}", 1u8), ("\u{3b1}\u{3b2}", 2), ("\u{1f600}x", 4)] {
-            let s = from_str(text);
-            // SAFETY: `s` is a fresh str.
-            unsafe {
-                let st = (*s.cast::<PyASCIIObject>()).state.to_le_bytes();
-                assert_eq!(st[1] & 7, kind);
-                assert_eq!(st[1] & 16, 0);
-                assert_eq!(as_str(s), Some(text));
-                let data = s.cast::<u8>().add(72);
-                let first = match kind {
-                    1 => u32::from(*data),
-                    2 => u32::from(data.cast::<u16>().read_unaligned()),
-                    _ => data.cast::<u32>().read_unaligned(),
-                };
-                assert_eq!(first, text.chars().next().unwrap() as u32);
-                decref(s);
-            }
-        }
-    }
-
-    #[test]
-    fn interning_returns_one_immortal_object() {
-        let a = intern("gilgate_name");
-        let b = intern("gilgate_name");
-        assert_eq!(a, b);
-        // SAFETY: interned strings are immortal.
-        unsafe { assert!(crate::refcount::is_immortal(a)) };
-    }
-
-    #[test]
-    fn repr_quotes() {
-        assert_eq!(repr_text("a'b"), "\"a'b\"");
-        assert_eq!(repr_text("a\nb"), "'a\\nb'");
-    }
-}
-
 // Character classification behind the `Py_UNICODE_IS*`/`TO*` macros. Python's definitions:
 // whitespace = bidi class WS/B/S or category Zs (White_Space plus U+001C..U+001F),
 // lower/upper = the Lowercase/Uppercase derived properties, alpha = categories Lu Ll Lt Lm Lo,
@@ -3167,5 +3103,66 @@ pub unsafe fn PyUnicode_FromEncodedObject(
         };
         crate::pybuffer::release(&mut view);
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_layout_and_text() {
+        let s = from_str("hello");
+        // SAFETY: `s` is a fresh str.
+        unsafe {
+            let a = s.cast::<PyASCIIObject>();
+            assert_eq!((*a).length, 5);
+            let state_bytes = (*a).state.to_le_bytes();
+            assert_eq!(state_bytes[0], 0);
+            assert_eq!(state_bytes[1] & 7, 1, "kind");
+            assert_ne!(state_bytes[1] & 8, 0, "compact");
+            assert_ne!(state_bytes[1] & 16, 0, "ascii");
+            let data = s.cast::<u8>().add(56);
+            assert_eq!(std::slice::from_raw_parts(data, 6), b"hello\0");
+            assert_eq!(as_str(s), Some("hello"));
+            decref(s);
+        }
+    }
+
+    #[test]
+    fn non_ascii_kinds_and_utf8() {
+        for (text, kind) in [("caf\u{e9}", 1u8), ("\u{3b1}\u{3b2}", 2), ("\u{1f600}x", 4)] {
+            let s = from_str(text);
+            // SAFETY: `s` is a fresh str.
+            unsafe {
+                let st = (*s.cast::<PyASCIIObject>()).state.to_le_bytes();
+                assert_eq!(st[1] & 7, kind);
+                assert_eq!(st[1] & 16, 0);
+                assert_eq!(as_str(s), Some(text));
+                let data = s.cast::<u8>().add(72);
+                let first = match kind {
+                    1 => u32::from(*data),
+                    2 => u32::from(data.cast::<u16>().read_unaligned()),
+                    _ => data.cast::<u32>().read_unaligned(),
+                };
+                assert_eq!(first, text.chars().next().unwrap() as u32);
+                decref(s);
+            }
+        }
+    }
+
+    #[test]
+    fn interning_returns_one_immortal_object() {
+        let a = intern("gilgate_name");
+        let b = intern("gilgate_name");
+        assert_eq!(a, b);
+        // SAFETY: interned strings are immortal.
+        unsafe { assert!(crate::refcount::is_immortal(a)) };
+    }
+
+    #[test]
+    fn repr_quotes() {
+        assert_eq!(repr_text("a'b"), "\"a'b\"");
+        assert_eq!(repr_text("a\nb"), "'a\\nb'");
     }
 }

@@ -45,6 +45,10 @@ pub static mut _PyWeakref_RefType: PyTypeObject = PyTypeObject {
     tp_repr: Some(weakref_repr),
     tp_call: Some(weakref_call),
     tp_hash: Some(weakref_hash),
+    tp_new: Some(weakref_new),
+    tp_init: Some(weakref_init),
+    tp_richcompare: Some(weakref_richcompare),
+    tp_getset: (&raw mut WEAKREF_GETSET).cast(),
     ..static_type(
         c"weakref.ReferenceType",
         std::mem::size_of::<PyWeakReference>(),
@@ -124,7 +128,7 @@ unsafe fn wr_object<'a>(r: *mut PyWeakReference) -> &'a std::sync::atomic::Atomi
     unsafe { std::sync::atomic::AtomicPtr::from_ptr(&raw mut (*r).wr_object) }
 }
 
-unsafe fn is_weakref(op: *mut PyObject) -> bool {
+pub(crate) unsafe fn is_weakref(op: *mut PyObject) -> bool {
     // SAFETY: `op` is a live object (caller contract).
     unsafe {
         type_check(op, &raw mut _PyWeakref_RefType)
@@ -138,7 +142,7 @@ unsafe fn is_weakref(op: *mut PyObject) -> bool {
 ///
 /// # Safety
 /// `r` must be a live weak reference.
-unsafe fn referent(r: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn referent(r: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let r = r.cast::<PyWeakReference>();
@@ -360,7 +364,7 @@ unsafe extern "C" fn proxy_call(
 }
 
 /// Creates a weak reference (or proxy) of type `rt` to `ob`.
-unsafe fn new_weak(
+pub(crate) unsafe fn new_weak(
     ob: *mut PyObject,
     callback: *mut PyObject,
     rt: *mut PyTypeObject,
@@ -426,6 +430,111 @@ unsafe fn new_weak(
             (*head_ref).wr_next = r;
         }
         op
+    }
+}
+
+/// `ref(ob, callback=None, /)` (and its subclasses).
+unsafe extern "C" fn weakref_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    _kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_new contract: a ref type, an argument tuple.
+    unsafe {
+        let a = crate::tupleobject::items(args);
+        if a.is_empty() || a.len() > 2 {
+            let msg = if a.is_empty() {
+                "__new__ expected at least 1 argument, got 0".to_string()
+            } else {
+                format!("__new__ expected at most 2 arguments, got {}", a.len())
+            };
+            return raise(&raw mut EXC_TypeError, &msg);
+        }
+        let cb = a.get(1).copied().unwrap_or(null_mut());
+        new_weak(a[0], cb, t)
+    }
+}
+
+/// `ref.__init__`: the arguments were taken by `__new__`.
+unsafe extern "C" fn weakref_init(
+    _op: *mut PyObject,
+    _a: *mut PyObject,
+    _k: *mut PyObject,
+) -> c_int {
+    0
+}
+
+/// `==`/`!=` of two refs: their referents' comparison while both live, else identity.
+unsafe extern "C" fn weakref_richcompare(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    op: c_int,
+) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if (op != Py_EQ && op != Py_NE) || !type_check(b, &raw mut _PyWeakref_RefType) {
+            return crate::longobject::not_implemented();
+        }
+        let x = referent(a);
+        let y = referent(b);
+        if x.is_null() || y.is_null() {
+            xdecref(x);
+            xdecref(y);
+            return crate::boolobject::from_bool((a == b) == (op == Py_EQ));
+        }
+        let r = crate::abstract_::rich_compare(x, y, op);
+        decref(x);
+        decref(y);
+        r
+    }
+}
+
+unsafe extern "C" fn weakref_callback(
+    op: *mut PyObject,
+    _: *mut std::ffi::c_void,
+) -> *mut PyObject {
+    // SAFETY: a live weak reference (getter contract).
+    unsafe {
+        let cb = (*op.cast::<PyWeakReference>()).wr_callback;
+        if cb.is_null() {
+            new_none()
+        } else {
+            new_ref(cb)
+        }
+    }
+}
+
+static mut WEAKREF_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
+    crate::descrobject::PyGetSetDef {
+        name: c"__callback__".as_ptr(),
+        get: Some(weakref_callback),
+        set: None,
+        doc: std::ptr::null(),
+        closure: null_mut(),
+    },
+    crate::descrobject::PyGetSetDef::END,
+];
+
+/// Every weak reference and proxy to `ob` still alive (new references), first to last.
+///
+/// # Safety
+/// `ob` must be a live object.
+pub(crate) unsafe fn refs_of(ob: *mut PyObject) -> Vec<*mut PyObject> {
+    // SAFETY: forwarded contract; the list is walked under its mutex.
+    unsafe {
+        let Some(head) = weaklist_ptr(ob) else {
+            return Vec::new();
+        };
+        let _g = ListLock::new(lock_of(ob));
+        let mut out = Vec::new();
+        let mut r = (*head).cast::<PyWeakReference>();
+        while !r.is_null() {
+            if crate::object::extra::try_incref(r.cast()) {
+                out.push(r.cast());
+            }
+            r = (*r).wr_next;
+        }
+        out
     }
 }
 

@@ -302,7 +302,7 @@ fn raise_no_module(name: &str, roots: &[PathBuf]) {
     );
 }
 
-fn raise_import(t: *mut PyTypeObject, msg: &str, name: &str, path: Option<&Path>) {
+pub(crate) fn raise_import(t: *mut PyTypeObject, msg: &str, name: &str, path: Option<&Path>) {
     let m = uni::from_str(msg);
     let n = uni::from_str(name);
     let p = path.map_or(null_mut(), |p| uni::from_str(&p.to_string_lossy()));

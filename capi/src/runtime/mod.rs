@@ -7,6 +7,7 @@ pub(crate) mod ceval_gil;
 pub(crate) mod critical_section;
 pub(crate) mod extcall;
 pub(crate) mod ffi_guard;
+pub(crate) mod formatter_unicode;
 pub(crate) mod gc_free_threading;
 pub(crate) mod getargs;
 pub(crate) mod import;

@@ -44,6 +44,8 @@ pub(crate) enum WrapKind {
     DescrSet,
     /// `tp_descr_set` with a NULL value as `__delete__(instance)`, returning None.
     DescrDelete,
+    /// `bf_getbuffer` as `__buffer__(flags)`: a memoryview of the object.
+    Buffer,
 }
 
 /// One entry of gilgate's slot wrapper table (`d_base` of a wrapper descriptor points here).
@@ -325,6 +327,11 @@ pub(crate) static SLOT_WRAPPERS: &[SlotWrapper] = &[
         get: own_slot!(tp_as_number.nb_or),
     },
     SlotWrapper {
+        name: c"__buffer__",
+        kind: WrapKind::Buffer,
+        get: own_slot!(tp_as_buffer.bf_getbuffer),
+    },
+    SlotWrapper {
         name: c"__int__",
         kind: WrapKind::Unary,
         get: own_slot!(tp_as_number.nb_int),
@@ -443,7 +450,8 @@ pub(crate) unsafe fn add_slot_wrappers(t: *mut PyTypeObject, dict: *mut PyObject
             if !crate::dictobject::get_str(dict, name).is_null() {
                 continue;
             }
-            if w.kind == WrapKind::Hash && f == not_impl {
+            let unhashable = crate::iterobject::unhashable as *const () as usize;
+            if w.kind == WrapKind::Hash && (f == not_impl || f == unhashable) {
                 if crate::dictobject::set_item_str(dict, name, crate::object::none()) < 0 {
                     return -1;
                 }
@@ -577,6 +585,7 @@ unsafe fn call_wrapper(
             | WrapKind::Inquiry => Some(0),
             WrapKind::Binary
             | WrapKind::BinaryRight
+            | WrapKind::Buffer
             | WrapKind::Contains
             | WrapKind::RichCompare(_)
             | WrapKind::DelItem
@@ -659,6 +668,18 @@ unsafe fn call_wrapper(
                 }
             }
             WrapKind::Binary => crate::extcall::binary(cast!(binaryfunc), self_, items[0]),
+            WrapKind::Buffer => {
+                if !crate::longobject::is_int(items[0]) {
+                    return raise(
+                        &raw mut EXC_TypeError,
+                        &format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            crate::object::tname(items[0])
+                        ),
+                    );
+                }
+                crate::memoryobject::PyMemoryView_FromObject(self_)
+            }
             WrapKind::BinaryRight => crate::extcall::binary(cast!(binaryfunc), items[0], self_),
             WrapKind::Ternary | WrapKind::TernaryRight => {
                 let modulus = items.get(1).copied().unwrap_or_else(crate::object::none);
