@@ -213,29 +213,8 @@ unsafe extern "C" fn b_repr(_m: *mut PyObject, o: *mut PyObject) -> *mut PyObjec
 }
 
 pub(crate) unsafe extern "C" fn b_ascii(_m: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
-    crate::ffi_guard::guard("ascii", null_mut(), || {
-        // SAFETY: `o` is the live argument.
-        let r = unsafe { crate::object::repr(o) };
-        if r.is_null() {
-            return r;
-        }
-        // SAFETY: `r` is our str.
-        let s = unsafe { crate::unicodeobject::as_str(r) }
-            .unwrap_or("")
-            .to_string();
-        // SAFETY: our reference.
-        unsafe { decref(r) };
-        let mut out = String::with_capacity(s.len());
-        for c in s.chars() {
-            match c as u32 {
-                0..=0x7f => out.push(c),
-                v @ 0x80..=0xff => out.push_str(&format!("\\x{v:02x}")),
-                v @ 0x100..=0xffff => out.push_str(&format!("\\u{v:04x}")),
-                v => out.push_str(&format!("\\U{v:08x}")),
-            }
-        }
-        crate::unicodeobject::from_str(&out)
-    })
+    // SAFETY: `o` is the live argument.
+    crate::ffi_guard::guard("ascii", null_mut(), || unsafe { crate::object::ascii(o) })
 }
 
 unsafe extern "C" fn b_hash(_m: *mut PyObject, o: *mut PyObject) -> *mut PyObject {
