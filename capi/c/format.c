@@ -373,6 +373,55 @@ GG_API PyObject *PyErr_Format(PyObject *exception, const char *format, ...)
     return NULL;
 }
 
+extern PyObject *PyErr_GetRaisedException(void);
+extern void PyErr_SetRaisedException(PyObject *exc);
+extern void _gilgate_write_unraisable_msg(PyObject *msg);
+
+/* The pending exception goes to the unraisable hook with `format`'s text as the message
+ * (CPython's "<message>:" line before the exception); NULL prints the exception alone. */
+GG_API void PyErr_FormatUnraisable(const char *format, ...)
+{
+    PyObject *msg = NULL;
+    if (format != NULL) {
+        PyObject *exc = PyErr_GetRaisedException();
+        va_list ap;
+        va_start(ap, format);
+        msg = gg_format(format, ap);
+        va_end(ap);
+        PyErr_SetRaisedException(exc);
+    }
+    _gilgate_write_unraisable_msg(msg);
+    if (msg != NULL)
+        Py_DecRef(msg);
+}
+
+extern void Py_IncRef(PyObject *op);
+extern void PyException_SetCause(PyObject *exc, PyObject *cause);
+extern void PyException_SetContext(PyObject *exc, PyObject *ctx);
+
+/* Raises `exception` with the formatted message, the exception being raised becoming its
+ * __cause__ and __context__ (CPython's _PyErr_FormatFromCause, which expects one to be set). */
+GG_API PyObject *_PyErr_FormatFromCause(PyObject *exception, const char *format, ...)
+{
+    PyObject *cause = PyErr_GetRaisedException();
+    va_list ap;
+    va_start(ap, format);
+    PyErr_FormatV(exception, format, ap);
+    va_end(ap);
+    if (cause != NULL) {
+        PyObject *exc = PyErr_GetRaisedException();
+        if (exc != NULL) {
+            Py_IncRef(cause);
+            PyException_SetCause(exc, cause);
+            PyException_SetContext(exc, cause);
+            PyErr_SetRaisedException(exc);
+        } else {
+            Py_DecRef(cause);
+        }
+    }
+    return NULL;
+}
+
 GG_API int PyErr_WarnFormat(PyObject *category, ptrdiff_t stack_level, const char *format, ...)
 {
     va_list ap;

@@ -78,7 +78,8 @@ pub use crate::objects::bytesobject::{
     PyBytes_Join, PyBytes_Repr, PyBytes_Size, PyBytes_Type, PyBytesIter_Type, PyBytesObject,
 };
 pub use crate::objects::classobject::{
-    PyMethod_Function, PyMethod_New, PyMethod_Self, PyMethod_Type,
+    PyInstanceMethod_Function, PyInstanceMethod_New, PyInstanceMethod_Type, PyInstanceMethodObject,
+    PyMethod_Function, PyMethod_New, PyMethod_Self, PyMethod_Type, PyMethodObject,
 };
 pub use crate::objects::codeobject::{
     PyCode_Addr2Line, PyCode_GetCellvars, PyCode_GetCode, PyCode_GetFreevars, PyCode_GetVarnames,
@@ -132,6 +133,9 @@ pub use crate::objects::exceptions::{
     PyExc_ValueError, PyExc_Warning, PyExc_ZeroDivisionError, PyException_GetArgs,
     PyException_GetCause, PyException_GetContext, PyException_GetTraceback, PyException_SetArgs,
     PyException_SetCause, PyException_SetContext, PyException_SetTraceback, PyImportErrorObject,
+};
+pub use crate::objects::fileobject::{
+    PyFile_WriteObject, PyFile_WriteString, PyObject_AsFileDescriptor,
 };
 pub use crate::objects::floatobject::{
     _Py_HashDouble, PyFloat_AsDouble, PyFloat_FromDouble, PyFloat_FromString, PyFloat_GetMax,
@@ -320,11 +324,20 @@ pub use crate::runtime::ceval::{
     PyEval_AcquireThread, PyEval_InitThreads, PyEval_ReleaseLock, PyEval_ReleaseThread,
     PyEval_RestoreThread, PyEval_SaveThread, PyEval_ThreadsInitialized,
 };
+pub use crate::runtime::ceval::{
+    Py_GetRecursionLimit, Py_SetRecursionLimit, PyErr_SetInterrupt, PyErr_SetInterruptEx,
+    PyOS_AfterFork, PyOS_AfterFork_Child, PyOS_AfterFork_Parent, PyOS_BeforeFork, PyOS_getsig,
+    PyOS_setsig,
+};
 pub use crate::runtime::critical_section::{
     _PyCriticalSection_BeginSlow, _PyCriticalSection_Resume, _PyCriticalSection_SuspendAll,
     _PyCriticalSection2_BeginSlow, PyCriticalSection, PyCriticalSection_Begin,
     PyCriticalSection_BeginMutex, PyCriticalSection_End, PyCriticalSection2,
     PyCriticalSection2_Begin, PyCriticalSection2_BeginMutex, PyCriticalSection2_End,
+};
+pub use crate::runtime::gc_free_threading::{
+    PyGC_Collect, PyGC_Disable, PyGC_Enable, PyGC_IsEnabled, PyObject_GC_IsFinalized,
+    PyObject_IS_GC,
 };
 pub use crate::runtime::getargs::{
     _PyArg_BadArgument, _PyArg_CheckPositional, _PyArg_NoKeywords, _PyArg_NoPositional,
@@ -365,6 +378,7 @@ pub use crate::runtime::pyerrors::{
     PyErr_SetImportError, PyErr_SetImportErrorSubclass, PyErr_SetNone, PyErr_SetObject,
     PyErr_SetRaisedException, PyErr_SetString, PyErr_WriteUnraisable,
 };
+pub use crate::runtime::pyhash::{Py_HashBuffer, Py_HashPointer};
 pub use crate::runtime::pylifecycle::{Py_GetVersion, Py_IsFinalizing, Py_IsInitialized};
 pub use crate::runtime::pymem::{
     PyMem_Calloc, PyMem_Free, PyMem_Malloc, PyMem_RawCalloc, PyMem_RawFree, PyMem_RawMalloc,
@@ -408,6 +422,7 @@ pub use crate::runtime::structmember::{
 pub use crate::runtime::traceback::{
     PyTraceBack_Here, PyTraceBack_Print, PyTraceBack_Type, PyTracebackObject,
 };
+pub use crate::runtime::tracemalloc::{PyTraceMalloc_Track, PyTraceMalloc_Untrack};
 pub use crate::runtime::warnings::{_gilgate_warn_formatted, PyErr_WarnEx};
 pub use crate::surface::static_data::{
     _Py_HashSecret, _Py_SwappedOp, _Py_ascii_whitespace, _PyLong_DigitValue, ConstCStr,

@@ -29,6 +29,17 @@ unsafe extern "C" {
     fn PyErr_SetString(t: Obj, msg: *const c_char);
     fn PyErr_Print();
     fn PySys_GetObject(name: *const c_char) -> Obj;
+    fn PyList_New(n: isize) -> Obj;
+    fn PyObject_IS_GC(o: Obj) -> c_int;
+    fn PyObject_GetAttrString(o: Obj, name: *const c_char) -> Obj;
+    fn PyUnicodeDecodeError_Create(
+        encoding: *const c_char,
+        object: *const c_char,
+        length: isize,
+        start: isize,
+        end: isize,
+        reason: *const c_char,
+    ) -> Obj;
     static mut PyExc_DeprecationWarning: Obj;
     static mut PyExc_ValueError: Obj;
 }
@@ -180,6 +191,23 @@ fn what_the_partial_rows_say_is_missing_is_missing() {
                 .any(|w| w.category == "DeprecationWarning" && w.message == "old"),
             "PyErr_WarnEx filters: {DELETE_ROWS}"
         );
+
+        // PyObject_IS_GC([]): CPython 3.14 gives 1 (list is a GC type)
+        let l = PyList_New(0);
+        assert_eq!(PyObject_IS_GC(l), 0, "PyObject_IS_GC list: {DELETE_ROWS}");
+        decref(l);
+
+        // UnicodeDecodeError('utf-8', b'a', 0, 1, 'x').start: CPython 3.14 gives 0
+        let e =
+            PyUnicodeDecodeError_Create(c"utf-8".as_ptr(), c"a".as_ptr(), 1, 0, 1, c"x".as_ptr());
+        assert!(!e.is_null());
+        let start = PyObject_GetAttrString(e, c"start".as_ptr());
+        assert!(
+            start.is_null(),
+            "PyUnicodeDecodeError_Create attributes: {DELETE_ROWS}"
+        );
+        let _ = gilgate_capi::host::take_exception();
+        decref(e);
 
         // PyErr_Print: CPython 3.14 sets sys.last_exc to the printed exception
         PyErr_SetString(PyExc_ValueError, c"printed".as_ptr());

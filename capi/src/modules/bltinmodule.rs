@@ -735,6 +735,94 @@ unsafe extern "C" fn b_print(
     })
 }
 
+/// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`: the import system's
+/// entry point (`PyImport_ImportModuleLevelObject`), with argument clinic's texts.
+unsafe extern "C" fn b_import(
+    _m: *mut PyObject,
+    a: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("__import__", null_mut(), || {
+        // SAFETY: a METH_VARARGS|METH_KEYWORDS call: a live tuple and NULL or a dict.
+        unsafe {
+            const NAMES: [&str; 5] = ["name", "globals", "locals", "fromlist", "level"];
+            let pos = crate::tupleobject::items(a);
+            if pos.len() > NAMES.len() {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!(
+                        "__import__() takes at most 5 arguments ({} given)",
+                        pos.len()
+                    ),
+                );
+            }
+            let mut args = [null_mut(); 5];
+            args[..pos.len()].copy_from_slice(pos);
+            if !kw.is_null() {
+                for (k, v) in crate::dictobject::entries(kw) {
+                    let key = crate::unicodeobject::as_str(k).unwrap_or("?");
+                    match NAMES.iter().position(|n| *n == key) {
+                        Some(i) if i >= pos.len() => args[i] = v,
+                        Some(i) => {
+                            return raise(
+                                &raw mut EXC_TypeError,
+                                &format!(
+                                    "argument for __import__() given by name ('{key}') and position ({})",
+                                    i + 1
+                                ),
+                            );
+                        }
+                        None => {
+                            return raise(
+                                &raw mut EXC_TypeError,
+                                &format!("__import__() got an unexpected keyword argument '{key}'"),
+                            );
+                        }
+                    }
+                }
+            }
+            let [name, globals, _locals, fromlist, level] = args;
+            if name.is_null() {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    "__import__() missing required argument 'name' (pos 1)",
+                );
+            }
+            let level = if level.is_null() {
+                0
+            } else {
+                let l = crate::longobject::PyLong_AsInt(level);
+                if l == -1 && crate::pyerrors::occurred() {
+                    return null_mut();
+                }
+                l
+            };
+            if !crate::unicodeobject::is_str(name) {
+                return raise(&raw mut EXC_TypeError, "module name must be a string");
+            }
+            let text = crate::unicodeobject::as_str(name).unwrap_or("").to_string();
+            if level < 0 {
+                return raise(
+                    &raw mut crate::pyerrors::EXC_ValueError,
+                    "level must be >= 0",
+                );
+            }
+            if text.is_empty() && level == 0 {
+                return raise(
+                    &raw mut crate::pyerrors::EXC_ValueError,
+                    "Empty module name",
+                );
+            }
+            let globals = if globals == crate::object::none() {
+                null_mut()
+            } else {
+                globals
+            };
+            crate::import::import_level(&text, globals, fromlist, level)
+        }
+    })
+}
+
 const fn def(name: &'static CStr, f: *mut c_void, flags: c_int) -> PyMethodDef {
     PyMethodDef {
         ml_name: name.as_ptr(),
@@ -742,35 +830,6 @@ const fn def(name: &'static CStr, f: *mut c_void, flags: c_int) -> PyMethodDef {
         ml_flags: flags,
         ml_doc: std::ptr::null(),
     }
-}
-
-/// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`: gilgate's import
-/// (`PyImport_ImportModuleLevelObject`), which compiled modules look up in `builtins` (Cython's
-/// module imports call it).
-unsafe extern "C" fn b_import(
-    _m: *mut PyObject,
-    args: *mut PyObject,
-    kw: *mut PyObject,
-) -> *mut PyObject {
-    crate::ffi_guard::guard("__import__", null_mut(), || {
-        // SAFETY: METH_VARARGS|METH_KEYWORDS contract: a tuple and NULL or a dict.
-        unsafe {
-            let names = ["name", "globals", "locals", "fromlist", "level"];
-            let Some(a) = crate::binascii::parse_args("__import__", args, kw, &names, 0, 1) else {
-                return null_mut();
-            };
-            let level = if a[4].is_null() {
-                0
-            } else {
-                let v = crate::longobject::PyLong_AsInt(a[4]);
-                if v == -1 && crate::pyerrors::occurred() {
-                    return null_mut();
-                }
-                v
-            };
-            crate::import::PyImport_ImportModuleLevelObject(a[0], a[1], a[2], a[3], level)
-        }
-    })
 }
 
 const N_METHODS: usize = 19;

@@ -116,6 +116,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::weakref::module,
         static_types: Some(crate::weakref::static_types),
     },
+    Inittab {
+        name: "copyreg",
+        module: crate::copyreg::module,
+        static_types: None,
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

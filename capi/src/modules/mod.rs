@@ -8,6 +8,7 @@ pub(crate) mod collections;
 pub(crate) mod collections_abc;
 pub(crate) mod config;
 pub(crate) mod copy;
+pub(crate) mod copyreg;
 pub(crate) mod datetime;
 pub(crate) mod future;
 pub(crate) mod importlib;

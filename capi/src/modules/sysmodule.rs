@@ -387,7 +387,7 @@ unsafe extern "C" fn sys_is_gil_enabled(_m: *mut PyObject, _a: *mut PyObject) ->
 }
 
 unsafe extern "C" fn sys_getrecursionlimit(_m: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
-    int(1000)
+    int(i128::from(crate::ceval::Py_GetRecursionLimit()))
 }
 
 /// `sys.exception()`: the exception being handled (the thread state's `exc_info`), or None.

@@ -3149,3 +3149,9 @@ pub unsafe fn _PyNumber_Index(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the (private) C API contract.
     unsafe { index(o) }
 }
+
+#[export(err = 0)]
+pub unsafe fn PyIndex_Check(o: *mut PyObject) -> c_int {
+    // SAFETY: a live object, per the C API contract.
+    c_int::from(unsafe { index_check(o) })
+}

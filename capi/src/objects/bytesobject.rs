@@ -847,3 +847,42 @@ pub unsafe fn PyBytes_Join(sep: *mut PyObject, seq: *mut PyObject) -> *mut PyObj
         from_bytes(&out)
     }
 }
+
+/// `PyObject_Bytes` (`bytes(o)` for C): an exact bytes object itself, `__bytes__()` (which must
+/// give bytes), else the conversion of `PyBytes_FromObject`; NULL gives `b'<NULL>'`.
+#[export]
+pub unsafe fn PyObject_Bytes(op: *mut PyObject) -> *mut PyObject {
+    if op.is_null() {
+        return from_bytes(b"<NULL>");
+    }
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if ty(op) == &raw mut PyBytes_Type {
+            return new_ref(op);
+        }
+        let t = ty(op);
+        let descr = crate::object::type_lookup_ref(t, crate::unicodeobject::intern("__bytes__"));
+        if !descr.is_null() {
+            let f = match (*ty(descr)).tp_descr_get {
+                Some(get) => crate::extcall::ternary(get, descr, op, t.cast()),
+                None => new_ref(descr),
+            };
+            crate::refcount::decref(descr);
+            if f.is_null() {
+                return f;
+            }
+            let r = crate::abstract_::call_args(f, &[]);
+            crate::refcount::decref(f);
+            if r.is_null() || is_bytes(r) {
+                return r;
+            }
+            let rt = crate::object::type_name(ty(r));
+            crate::refcount::decref(r);
+            return raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!("__bytes__ returned non-bytes (type {rt:.200})"),
+            );
+        }
+        from_object_named(op, "bytes")
+    }
+}

@@ -213,9 +213,61 @@ pub struct PyWrapperDescrObject {
 
 const DESCR_FLAGS: std::ffi::c_ulong = 0;
 
+/// `__objclass__` and `__name__`, which every descriptor type has (Cython's pickling set-up
+/// reads a method descriptor's `__name__`).
+static mut DESCR_MEMBERS: [PyMemberDef; 3] = [
+    member(
+        c"__objclass__",
+        std::mem::offset_of!(PyDescrObject, d_type),
+        Py_READONLY,
+    ),
+    member(
+        c"__name__",
+        std::mem::offset_of!(PyDescrObject, d_name),
+        Py_READONLY,
+    ),
+    PyMemberDef::END,
+];
+
+/// `__qualname__`: the owning type's qualified name, a dot, the descriptor's name.
+static mut DESCR_GETSET: [PyGetSetDef; 2] = [
+    PyGetSetDef {
+        name: c"__qualname__".as_ptr(),
+        get: Some(descr_get_qualname),
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    },
+    PyGetSetDef::END,
+];
+
+unsafe extern "C" fn descr_get_qualname(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
+    // SAFETY: `op` is a live descriptor (getter contract); d_type is NULL or a type.
+    unsafe {
+        let d = op.cast::<PyDescrObject>();
+        if !(*d).d_qualname.is_null() {
+            return new_ref((*d).d_qualname);
+        }
+        let t = (*d).d_type;
+        if t.is_null() {
+            return raise(
+                &raw mut EXC_TypeError,
+                "<descriptor>.__objclass__.__qualname__ is not a unicode object",
+            );
+        }
+        uni::from_str(&format!(
+            "{}.{}",
+            crate::object::type_qualname(t),
+            descr_name(op)
+        ))
+    }
+}
+
 #[export]
 pub static mut PyMethodDescr_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(descr_dealloc),
+    tp_members: (&raw mut DESCR_MEMBERS).cast(),
+    tp_getset: (&raw mut DESCR_GETSET).cast(),
     tp_repr: Some(method_descr_repr),
     tp_call: Some(method_descr_call),
     tp_descr_get: Some(method_descr_get),
@@ -230,6 +282,8 @@ pub static mut PyMethodDescr_Type: PyTypeObject = PyTypeObject {
 #[export]
 pub static mut PyClassMethodDescr_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(descr_dealloc),
+    tp_members: (&raw mut DESCR_MEMBERS).cast(),
+    tp_getset: (&raw mut DESCR_GETSET).cast(),
     tp_repr: Some(method_descr_repr),
     tp_call: Some(classmethod_descr_call),
     tp_descr_get: Some(classmethod_descr_get),
@@ -244,6 +298,8 @@ pub static mut PyClassMethodDescr_Type: PyTypeObject = PyTypeObject {
 #[export]
 pub static mut PyMemberDescr_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(descr_dealloc),
+    tp_members: (&raw mut DESCR_MEMBERS).cast(),
+    tp_getset: (&raw mut DESCR_GETSET).cast(),
     tp_repr: Some(member_descr_repr),
     tp_descr_get: Some(member_descr_get),
     tp_descr_set: Some(member_descr_set),
@@ -258,6 +314,8 @@ pub static mut PyMemberDescr_Type: PyTypeObject = PyTypeObject {
 #[export]
 pub static mut PyGetSetDescr_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(descr_dealloc),
+    tp_members: (&raw mut DESCR_MEMBERS).cast(),
+    tp_getset: (&raw mut DESCR_GETSET).cast(),
     tp_repr: Some(getset_descr_repr),
     tp_descr_get: Some(getset_descr_get),
     tp_descr_set: Some(getset_descr_set),
@@ -273,6 +331,8 @@ pub static mut PyGetSetDescr_Type: PyTypeObject = PyTypeObject {
 #[export]
 pub static mut PyWrapperDescr_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(descr_dealloc),
+    tp_members: (&raw mut DESCR_MEMBERS).cast(),
+    tp_getset: (&raw mut DESCR_GETSET).cast(),
     tp_repr: Some(wrapper_descr_repr),
     tp_descr_get: Some(wrapper_descr_get),
     tp_call: Some(wrapper_descr_call),

@@ -2075,3 +2075,28 @@ mod tests {
         }
     }
 }
+
+/// `_PyDict_NewPresized`: a new empty dict (gilgate's dicts grow as needed; the size hint only
+/// saves CPython resizes).
+#[export]
+pub fn _PyDict_NewPresized(_minused: Py_ssize_t) -> *mut PyObject {
+    new_dict()
+}
+
+/// `_PyDict_GetItem_KnownHash`: the value for `key` (borrowed), NULL without an error when
+/// absent. gilgate's dicts hash the key themselves; the caller's hash is `hash(key)` by the
+/// function's contract.
+#[export]
+pub unsafe fn _PyDict_GetItem_KnownHash(
+    d: *mut PyObject,
+    k: *mut PyObject,
+    _hash: crate::pyport::Py_hash_t,
+) -> *mut PyObject {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !is_dict(d) {
+            return crate::pyerrors::bad_internal_call();
+        }
+        get_with_error(d, k)
+    }
+}

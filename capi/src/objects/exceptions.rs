@@ -167,6 +167,94 @@ static mut BASE_GETSET: [PyGetSetDef; 6] = [
     PyGetSetDef::END,
 ];
 
+/// `__reduce__` and `__setstate__`: an exception pickles and copies as `type(e)(*e.args)`
+/// with its instance dict restored.
+static mut BASE_METHODS: [crate::methodobject::PyMethodDef; 3] = [
+    crate::methodobject::PyMethodDef {
+        ml_name: c"__reduce__".as_ptr(),
+        ml_meth: exc_reduce as unsafe extern "C" fn(_, _) -> _ as *mut c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"__setstate__".as_ptr(),
+        ml_meth: exc_setstate as unsafe extern "C" fn(_, _) -> _ as *mut c_void,
+        ml_flags: crate::methodobject::METH_O,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef::END,
+];
+
+/// `BaseException.__reduce__`: `(type, args)`, or `(type, args, dict)` once the instance has
+/// a dict.
+unsafe extern "C" fn exc_reduce(op: *mut PyObject, _unused: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live exception (method contract).
+    unsafe {
+        let b = op.cast::<PyBaseExceptionObject>();
+        let args = if (*b).args.is_null() {
+            tuple::new_tuple(0)
+        } else {
+            new_ref((*b).args)
+        };
+        if args.is_null() {
+            return args;
+        }
+        // OSError's file names go back into the args (CPython's `OSError.__reduce__`)
+        let set = |p: *mut PyObject| !p.is_null() && p != crate::object::none();
+        let args = if matches!(kind_of(ty(op)), Kind::Os)
+            && tuple::items(args).len() == 2
+            && set(*field(op, 104))
+        {
+            let mut v = tuple::items(args).to_vec();
+            v.push(*field(op, 104));
+            if set(*field(op, 112)) {
+                v.push(crate::object::none());
+                v.push(*field(op, 112));
+            }
+            decref(args);
+            let t = tuple::from_slice(&v);
+            if t.is_null() {
+                return t;
+            }
+            t
+        } else {
+            args
+        };
+        let t: *mut PyObject = ty(op).cast();
+        let r = if (*b).dict.is_null() {
+            tuple::from_slice(&[t, args])
+        } else {
+            tuple::from_slice(&[t, args, (*b).dict])
+        };
+        decref(args);
+        r
+    }
+}
+
+/// `BaseException.__setstate__(state)`: each item of a dict state becomes an attribute.
+unsafe extern "C" fn exc_setstate(op: *mut PyObject, state: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live exception and argument (method contract).
+    unsafe {
+        if state != crate::object::none() {
+            if !crate::dictobject::is_dict(state) {
+                return raise(
+                    &raw mut crate::pyerrors::EXC_TypeError,
+                    "state is not a dictionary",
+                );
+            }
+            for (k, v) in crate::dictobject::owned_entries(state) {
+                let r = crate::object::setattr(op, k, v);
+                decref(k);
+                decref(v);
+                if r < 0 {
+                    return null_mut();
+                }
+            }
+        }
+        crate::object::new_none()
+    }
+}
+
 /// A static built-in exception type.
 const fn exc_type(
     name: &'static CStr,
@@ -183,11 +271,14 @@ const fn exc_type(
             key_error_str
         } else if matches!(kind, Kind::Import) {
             import_error_str
+        } else if matches!(kind, Kind::Os) {
+            os_error_str
         } else {
             exc_str
         }),
         tp_dictoffset: 32,
         tp_getset: &raw mut BASE_GETSET as *mut PyGetSetDef,
+        tp_methods: &raw mut BASE_METHODS as *mut crate::methodobject::PyMethodDef,
         tp_members: members_of(kind),
         tp_new: Some(exc_tp_new),
         ..static_type(
@@ -279,12 +370,65 @@ pub(crate) unsafe fn new_exception(t: *mut PyTypeObject, args: *mut PyObject) ->
                 *field(e, 96) = new_ref(a[1]);
                 if a.len() >= 3 {
                     *field(e, 104) = new_ref(a[2]);
+                    // CPython keeps (errno, strerror) as the args when a file name is given
+                    let two = tuple::from_slice(&a[..2]);
+                    if !two.is_null() {
+                        let b = e.cast::<PyBaseExceptionObject>();
+                        let old = std::mem::replace(&mut (*b).args, two);
+                        xdecref(old);
+                    }
+                }
+                if a.len() == 5 {
+                    *field(e, 112) = new_ref(a[4]);
                 }
             }
             Kind::Syntax if !a.is_empty() => *field(e, 88) = new_ref(a[0]),
             _ => {}
         }
         e
+    }
+}
+
+/// `OSError(errno, strerror, ...)` itself picks the subclass for the error number, as
+/// CPython's `OSError.__new__` does (`OSError(2, 'x')` is a FileNotFoundError).
+///
+/// # Safety
+/// `t` must be an exception type, `args` NULL or a tuple.
+unsafe fn oserror_subclass(t: *mut PyTypeObject, args: *mut PyObject) -> *mut PyTypeObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if t != &raw mut EXC_OSError || args.is_null() {
+            return t;
+        }
+        let a = tuple::items(args);
+        if !(2..=5).contains(&a.len()) || !crate::abstract_::is_long(a[0]) {
+            return t;
+        }
+        let n = crate::longobject::PyLong_AsLong(a[0]);
+        if n == -1 && crate::pyerrors::occurred() {
+            crate::pyerrors::clear();
+            return t;
+        }
+        let Ok(n) = c_int::try_from(n) else {
+            return t;
+        };
+        match n {
+            libc::EAGAIN | libc::EALREADY | libc::EINPROGRESS => &raw mut EXC_BlockingIOError,
+            libc::ECHILD => &raw mut EXC_ChildProcessError,
+            libc::EPIPE | libc::ESHUTDOWN => &raw mut EXC_BrokenPipeError,
+            libc::ECONNABORTED => &raw mut EXC_ConnectionAbortedError,
+            libc::ECONNREFUSED => &raw mut EXC_ConnectionRefusedError,
+            libc::ECONNRESET => &raw mut EXC_ConnectionResetError,
+            libc::EEXIST => &raw mut EXC_FileExistsError,
+            libc::ENOENT => &raw mut EXC_FileNotFoundError,
+            libc::EISDIR => &raw mut EXC_IsADirectoryError,
+            libc::ENOTDIR => &raw mut EXC_NotADirectoryError,
+            libc::EINTR => &raw mut EXC_InterruptedError,
+            libc::EACCES | libc::EPERM => &raw mut EXC_PermissionError,
+            libc::ESRCH => &raw mut EXC_ProcessLookupError,
+            libc::ETIMEDOUT => &raw mut EXC_TimeoutError,
+            _ => t,
+        }
     }
 }
 
@@ -295,6 +439,7 @@ unsafe extern "C" fn exc_tp_new(
 ) -> *mut PyObject {
     // SAFETY: slot contract: `t` is an exception type, `args` NULL or a tuple.
     unsafe {
+        let t = oserror_subclass(t, args);
         if args.is_null() {
             let empty = tuple::new_tuple(0);
             let e = new_exception(t, empty);
@@ -356,6 +501,32 @@ unsafe extern "C" fn key_error_str(op: *mut PyObject) -> *mut PyObject {
             [one] => crate::object::repr(*one),
             _ => exc_str(op),
         }
+    }
+}
+
+/// `[Errno N] text`, with `: 'filename'` (and ` -> 'filename2'`) when given, as CPython's
+/// `OSError.__str__`.
+unsafe extern "C" fn os_error_str(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: `op` is a live OSError (slot contract); its fields are NULL or live.
+    unsafe {
+        let (errno, text) = (*field(op, 88), *field(op, 96));
+        let (f1, f2) = (*field(op, 104), *field(op, 112));
+        let set = |p: *mut PyObject| !p.is_null() && p != crate::object::none();
+        if !set(errno) || !set(text) {
+            return exc_str(op);
+        }
+        let mut out = format!(
+            "[Errno {}] {}",
+            crate::object::str_string(errno),
+            crate::object::str_string(text)
+        );
+        if set(f1) {
+            out.push_str(&format!(": {}", crate::object::repr_string(f1)));
+            if set(f2) {
+                out.push_str(&format!(" -> {}", crate::object::repr_string(f2)));
+            }
+        }
+        uni::from_str(&out)
     }
 }
 
@@ -657,3 +828,71 @@ macro_rules! exception_types {
 }
 
 include!(concat!(env!("OUT_DIR"), "/gg_exceptions.rs"));
+
+/// `PyUnicodeDecodeError_Create`: `UnicodeDecodeError(encoding, object[:length], start, end,
+/// reason)`.
+#[export]
+pub unsafe fn PyUnicodeDecodeError_Create(
+    encoding: *const std::ffi::c_char,
+    object: *const std::ffi::c_char,
+    length: Py_ssize_t,
+    start: Py_ssize_t,
+    end: Py_ssize_t,
+    reason: *const std::ffi::c_char,
+) -> *mut PyObject {
+    // SAFETY: NUL-terminated strings and `length` readable bytes, per the C API contract.
+    unsafe {
+        if encoding.is_null() || reason.is_null() || (object.is_null() && length > 0) {
+            return crate::pyerrors::bad_internal_call();
+        }
+        let data: &[u8] = if length > 0 {
+            std::slice::from_raw_parts(object.cast(), length as usize)
+        } else {
+            &[]
+        };
+        let parts = [
+            crate::unicodeobject::from_cstr(encoding),
+            crate::bytesobject::from_bytes(data),
+            crate::longobject::from_i64(start as i64),
+            crate::longobject::from_i64(end as i64),
+            crate::unicodeobject::from_cstr(reason),
+        ];
+        let r = if parts.iter().any(|p| p.is_null()) {
+            std::ptr::null_mut()
+        } else {
+            crate::abstract_::call_args((&raw mut EXC_UnicodeDecodeError).cast(), &parts)
+        };
+        for p in parts {
+            xdecref(p);
+        }
+        r
+    }
+}
+
+/// `_PyGen_FetchStopIterationValue(&value)`: takes a pending StopIteration's `value` (None
+/// when nothing is pending); -1 when another exception is pending (it stays).
+#[export(err = -1)]
+pub unsafe fn _PyGen_FetchStopIterationValue(pvalue: *mut *mut PyObject) -> c_int {
+    // SAFETY: a writable out pointer, per the C API contract; the StopIteration layout keeps
+    // `value` at 88.
+    unsafe {
+        let mut value = null_mut();
+        if crate::pyerrors::matches_current(&raw mut EXC_StopIteration) {
+            let e = crate::pyerrors::take_raised();
+            let v = *field(e, 88);
+            value = if v.is_null() {
+                crate::object::new_none()
+            } else {
+                new_ref(v)
+            };
+            decref(e);
+        } else if crate::pyerrors::occurred() {
+            return -1;
+        }
+        if value.is_null() {
+            value = crate::object::new_none();
+        }
+        *pvalue = value;
+        0
+    }
+}

@@ -14,6 +14,7 @@ pub(crate) mod descrobject;
 pub(crate) mod dictobject;
 pub(crate) mod enumobject;
 pub(crate) mod exceptions;
+pub(crate) mod fileobject;
 pub(crate) mod floatobject;
 pub(crate) mod frameobject;
 pub(crate) mod funcobject;

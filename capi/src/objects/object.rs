@@ -51,12 +51,6 @@ pub static mut PyType_Type: PyTypeObject = PyTypeObject {
     )
 };
 
-/// `object.__format__`.
-static mut OBJECT_METHODS: [crate::methodobject::PyMethodDef; 2] = [
-    crate::bytes_methods::def!(c"__format__", o, crate::formatter_unicode::format_object),
-    crate::methodobject::PyMethodDef::END,
-];
-
 /// `object.__class__`.
 static mut OBJECT_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
     crate::descrobject::PyGetSetDef {
@@ -171,6 +165,43 @@ unsafe fn compatible_for_assignment(
             ));
         }
         Ok(())
+    }
+}
+
+/// `object`'s methods: `__format__` and the default pickling protocol
+/// (`typeobject/reduce.rs`).
+static mut OBJECT_METHODS: [crate::methodobject::PyMethodDef; 5] = [
+    crate::bytes_methods::def!(c"__format__", o, crate::formatter_unicode::format_object),
+    object_method(
+        c"__reduce_ex__",
+        crate::typeobject::reduce::object_reduce_ex,
+        crate::methodobject::METH_O,
+    ),
+    object_method(
+        c"__reduce__",
+        crate::typeobject::reduce::object_reduce,
+        crate::methodobject::METH_NOARGS,
+    ),
+    object_method(
+        c"__getstate__",
+        crate::typeobject::reduce::object_getstate,
+        crate::methodobject::METH_NOARGS,
+    ),
+    crate::methodobject::PyMethodDef::END,
+];
+
+type ObjectMethod = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
+
+const fn object_method(
+    name: &'static std::ffi::CStr,
+    f: ObjectMethod,
+    flags: c_int,
+) -> crate::methodobject::PyMethodDef {
+    crate::methodobject::PyMethodDef {
+        ml_name: name.as_ptr(),
+        ml_meth: f as *mut c_void,
+        ml_flags: flags,
+        ml_doc: std::ptr::null(),
     }
 }
 
@@ -879,6 +910,9 @@ unsafe fn set_doc(t: *mut PyTypeObject) -> c_int {
         let doc = if (*t).tp_doc.is_null() {
             new_none()
         } else {
+            // CPython takes the name from `tp_name` here, never from a heap type's `ht_name`:
+            // Cython readies its static types with `Py_TPFLAGS_HEAPTYPE` set for the call,
+            // on a struct that has no heap type fields.
             let text = std::ffi::CStr::from_ptr((*t).tp_doc).to_string_lossy();
             // the name from `tp_name` only, as CPython's `_PyType_Name`: Cython readies its
             // static types with Py_TPFLAGS_HEAPTYPE set for the call, so `ht_name` is not there
@@ -2273,6 +2307,41 @@ unsafe extern "C" fn type_setattro(
         } else {
             crate::dictobject::set_item(d, name, value)
         }
+    }
+}
+
+/// `PyObject_Print`: `repr(op)` (`str(op)` with `Py_PRINT_RAW`) to a C stream, UTF-8 with
+/// lone surrogates written as `\\udXXX`; `<nil>` for NULL; -1 with `OSError` when the stream
+/// reports an error.
+#[export]
+pub unsafe fn PyObject_Print(op: *mut PyObject, fp: *mut libc::FILE, flags: c_int) -> c_int {
+    // SAFETY: NULL or a live object and an open stream, per the C API contract.
+    unsafe {
+        libc::clearerr(fp);
+        let text = if op.is_null() {
+            "<nil>".to_string()
+        } else {
+            let s = if flags & 1 != 0 { str(op) } else { repr(op) };
+            if s.is_null() {
+                return -1;
+            }
+            let t = uni::chars(s)
+                .into_iter()
+                .map(|u| match char::from_u32(u) {
+                    Some(c) => c.to_string(),
+                    None => format!("\\u{u:04x}"),
+                })
+                .collect::<String>();
+            decref(s);
+            t
+        };
+        libc::fwrite(text.as_ptr().cast(), 1, text.len(), fp);
+        if libc::ferror(fp) != 0 {
+            crate::pyerrors::PyErr_SetFromErrno((&raw mut crate::pyerrors::EXC_OSError).cast());
+            libc::clearerr(fp);
+            return -1;
+        }
+        0
     }
 }
 

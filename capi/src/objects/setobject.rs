@@ -833,6 +833,20 @@ pub unsafe fn PySet_Clear(op: *mut PyObject) -> c_int {
     }
 }
 
+/// `_PySet_Update(set, iterable)`: adds every element of `iterable` (0, or -1 with an error;
+/// `SystemError` when `set` is not a set or frozenset).
+#[export(err = -1)]
+pub unsafe fn _PySet_Update(set: *mut PyObject, iterable: *mut PyObject) -> c_int {
+    // SAFETY: live objects, per the C API contract.
+    unsafe {
+        if !is_anyset(set) {
+            crate::pyerrors::bad_internal_call();
+            return -1;
+        }
+        update(set, iterable)
+    }
+}
+
 // ---- Python-level set algebra (`union`, `issubset`, the `*_update` forms, ...) ----------------
 
 /// `o` as a set: itself when it is one (a new reference), else a new set of its items.

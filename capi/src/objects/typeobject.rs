@@ -17,6 +17,8 @@
 //!   dealloc already did (gilgate's own `default_dealloc` does, CPython-style static
 //!   extension deallocs don't); it compares the type's count around the base dealloc.
 
+pub(crate) mod reduce;
+
 use crate::descrobject::PyMemberDef;
 use crate::export;
 use crate::moduleobject::{PyModuleDef, PyModuleObject};
@@ -924,6 +926,20 @@ pub unsafe fn PyObject_VisitManagedDict(
 /// `_PyGC_BITS_FINALIZED` of `ob_gc_bits`: `tp_finalize` already ran.
 const GC_BITS_FINALIZED: u8 = 1 << 1;
 
+/// Whether `tp_finalize` already ran on `op` (`_PyGC_FINALIZED`).
+///
+/// # Safety
+/// `op` must be a live object.
+pub(crate) unsafe fn is_finalized(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract; the bits are read atomically.
+    unsafe {
+        std::sync::atomic::AtomicU8::from_ptr(&raw mut (*op).ob_gc_bits)
+            .load(std::sync::atomic::Ordering::Relaxed)
+            & GC_BITS_FINALIZED
+            != 0
+    }
+}
+
 /// `PyObject_CallFinalizer`: runs `tp_finalize` once per object (PEP 442), keeping the
 /// current exception.
 ///
@@ -1631,6 +1647,39 @@ pub unsafe fn _PyType_Name(t: *mut PyTypeObject) -> *const c_char {
 pub unsafe fn PyType_SUPPORTS_WEAKREFS(t: *mut PyTypeObject) -> c_int {
     // SAFETY: a type object, per the C API contract.
     unsafe { c_int::from((*t).tp_weaklistoffset != 0) }
+}
+
+/// `PyType_Freeze`: the type becomes immutable (`Py_TPFLAGS_IMMUTABLETYPE`: its attributes
+/// can no longer be set or deleted); every other class of its MRO must be immutable already.
+#[export]
+pub unsafe fn PyType_Freeze(t: *mut PyTypeObject) -> c_int {
+    // SAFETY: a type object, per the C API contract; the MRO is a tuple of types.
+    unsafe {
+        let mro = (*t).tp_mro;
+        if mro.is_null() || !crate::tupleobject::is_tuple(mro) {
+            raise(&raw mut EXC_TypeError, "unable to get the type MRO");
+            return -1;
+        }
+        for &b in crate::tupleobject::items(mro).iter().skip(1) {
+            let b: *mut PyTypeObject = b.cast();
+            if (*b).tp_flags & Py_TPFLAGS_IMMUTABLETYPE == 0 {
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!(
+                        "Creating immutable type {} from mutable base {}",
+                        CStr::from_ptr((*t).tp_name).to_string_lossy(),
+                        CStr::from_ptr((*b).tp_name).to_string_lossy()
+                    ),
+                );
+                return -1;
+            }
+        }
+        std::sync::atomic::AtomicU64::from_ptr((&raw mut (*t).tp_flags).cast()).fetch_or(
+            Py_TPFLAGS_IMMUTABLETYPE,
+            std::sync::atomic::Ordering::SeqCst,
+        );
+        0
+    }
 }
 
 /// The types of `t`'s method resolution order (static types without `tp_mro`: their base

@@ -3015,7 +3015,96 @@ pub fn _PyUnicode_ToUppercase(ch: u32) -> u32 {
 // The string builders (`PyUnicodeWriter_*`, `_PyUnicodeWriter_*`).
 pub(crate) mod format;
 pub(crate) mod methods;
+pub(crate) mod utf16_32;
 pub(crate) mod writer;
+
+/// `PyOS_FSPath` (CPython's `Modules/posixmodule.c`, `os.fspath`): str and bytes as they
+/// are, else the result of the type's `__fspath__`, which must be str or bytes.
+#[export]
+pub unsafe fn PyOS_FSPath(path: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object, per the C API contract.
+    unsafe {
+        if is_str(path) || crate::bytesobject::is_bytes(path) {
+            return new_ref(path);
+        }
+        let t = ty(path);
+        let descr = crate::object::type_lookup_ref(t, intern("__fspath__"));
+        if descr.is_null() {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "expected str, bytes or os.PathLike object, not {:.200}",
+                    crate::object::type_name(t)
+                ),
+            );
+        }
+        let f = match (*ty(descr)).tp_descr_get {
+            Some(get) => crate::extcall::ternary(get, descr, path, t.cast()),
+            None => new_ref(descr),
+        };
+        decref(descr);
+        if f.is_null() {
+            return f;
+        }
+        let r = crate::abstract_::call_args(f, &[]);
+        decref(f);
+        if r.is_null() || is_str(r) || crate::bytesobject::is_bytes(r) {
+            return r;
+        }
+        let msg = format!(
+            "expected {:.200}.__fspath__() to return str or bytes, not {:.200}",
+            crate::object::type_name(t),
+            crate::object::type_name(ty(r))
+        );
+        decref(r);
+        raise(&raw mut EXC_TypeError, &msg)
+    }
+}
+
+/// `PyUnicode_FromEncodedObject`: decodes a bytes-like object (str is refused).
+#[export]
+pub unsafe fn PyUnicode_FromEncodedObject(
+    obj: *mut PyObject,
+    encoding: *const c_char,
+    errors: *const c_char,
+) -> *mut PyObject {
+    if obj.is_null() {
+        return crate::pyerrors::bad_internal_call();
+    }
+    // SAFETY: a live object and NULL or C strings, per the C API contract.
+    unsafe {
+        if is_str(obj) {
+            return raise(&raw mut EXC_TypeError, "decoding str is not supported");
+        }
+        let mut view: crate::object::Py_buffer = std::mem::zeroed();
+        if !crate::pybuffer::check_buffer(obj) || crate::pybuffer::get_buffer(obj, &mut view, 0) < 0
+        {
+            crate::pyerrors::clear();
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "decoding to str: need a bytes-like object, {:.80} found",
+                    crate::object::type_name(ty(obj))
+                ),
+            );
+        }
+        let data: &[u8] = if view.len > 0 {
+            std::slice::from_raw_parts(view.buf.cast(), view.len as usize)
+        } else {
+            &[]
+        };
+        let r = match (codec_arg(encoding), parse_errors(errors)) {
+            (Ok(codec), Ok(e)) if data.is_empty() => {
+                let _ = (codec, e);
+                from_str("")
+            }
+            (Ok(codec), Ok(e)) => decode_with(codec, data, e),
+            _ => null_mut(),
+        };
+        crate::pybuffer::release(&mut view);
+        r
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -320,3 +320,83 @@ pub unsafe fn Py_EnterRecursiveCall(where_: *const std::ffi::c_char) -> c_int {
 /// `Py_LeaveRecursiveCall`: nothing to undo, the stack pointer is the depth (as in 3.14).
 #[export(unguarded)]
 pub fn Py_LeaveRecursiveCall() {}
+
+/// The recursion limit `Py_SetRecursionLimit` and `sys.setrecursionlimit` record (1000 at
+/// start-up). CPython 3.14 guards C recursion by the stack itself, so the number limits only
+/// Python frames, which gilgate never runs: it is kept and reported, nothing more.
+static RECURSION_LIMIT: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(1000);
+
+#[export(unguarded)]
+pub fn Py_GetRecursionLimit() -> c_int {
+    RECURSION_LIMIT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+#[export(unguarded)]
+pub fn Py_SetRecursionLimit(limit: c_int) {
+    RECURSION_LIMIT.store(limit, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `PyErr_SetInterruptEx(signum)`: simulates the arrival of a signal for its Python-level
+/// handler. gilgate installs no Python-level signal handlers, which is CPython's case of a
+/// signal left at `SIG_DFL` or `SIG_IGN`: the call is ignored (0); a number outside the
+/// signal range is -1, as in CPython.
+#[export(unguarded)]
+pub fn PyErr_SetInterruptEx(signum: c_int) -> c_int {
+    if signum < 1 || signum > libc::SIGRTMAX() {
+        return -1;
+    }
+    0
+}
+
+/// `PyErr_SetInterrupt()`: `PyErr_SetInterruptEx(SIGINT)`.
+#[export(unguarded)]
+pub fn PyErr_SetInterrupt() {
+    PyErr_SetInterruptEx(libc::SIGINT);
+}
+
+/// `PyOS_getsig`: the C handler installed for `sig` (`SIG_ERR` when it cannot be read).
+#[export(unguarded)]
+pub fn PyOS_getsig(sig: c_int) -> libc::sighandler_t {
+    // SAFETY: sigaction with a NULL new action only reads the current one into `old`.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(sig, std::ptr::null(), &mut old) != 0 {
+            return libc::SIG_ERR;
+        }
+        old.sa_sigaction
+    }
+}
+
+/// `PyOS_setsig`: installs `handler` for `sig` as CPython does (`sigaction` with
+/// `SA_ONSTACK`, an empty mask) and returns the previous one (`SIG_ERR` on failure).
+#[export(unguarded)]
+pub fn PyOS_setsig(sig: c_int, handler: libc::sighandler_t) -> libc::sighandler_t {
+    // SAFETY: a zeroed sigaction with a handler, empty mask and flags is a valid argument.
+    unsafe {
+        let mut new: libc::sigaction = std::mem::zeroed();
+        let mut old: libc::sigaction = std::mem::zeroed();
+        new.sa_sigaction = handler;
+        libc::sigemptyset(&mut new.sa_mask);
+        new.sa_flags = libc::SA_ONSTACK;
+        if libc::sigaction(sig, &new, &mut old) != 0 {
+            return libc::SIG_ERR;
+        }
+        old.sa_sigaction
+    }
+}
+
+/// `PyOS_BeforeFork`, `PyOS_AfterFork_Parent`, `PyOS_AfterFork_Child`, `PyOS_AfterFork`:
+/// CPython runs the `os.register_at_fork` callbacks here and, in the child, resets the
+/// runtime's locks and drops the other threads' states. gilgate has no `os` module (no
+/// callbacks to run) and leaves its runtime as it is (listed in `capi/data/partial.tsv`).
+#[export(unguarded)]
+pub fn PyOS_BeforeFork() {}
+
+#[export(unguarded)]
+pub fn PyOS_AfterFork_Parent() {}
+
+#[export(unguarded)]
+pub fn PyOS_AfterFork_Child() {}
+
+#[export(unguarded)]
+pub fn PyOS_AfterFork() {}

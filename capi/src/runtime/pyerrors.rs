@@ -756,6 +756,155 @@ pub unsafe fn PyErr_WriteUnraisable(obj: *mut PyObject) {
     }
 }
 
+/// `PyErr_SetFromErrnoWithFilenameObjects`: raises `exc(errno, strerror(errno)[, filename[,
+/// None, filename2]])` from the calling thread's `errno` (0 gives the message "Error"); an
+/// interrupted call (`EINTR`) runs the signal handlers first, as CPython does. Always NULL.
+///
+/// # Safety
+/// `exc` must be an exception type; the filenames NULL or live.
+unsafe fn set_from_errno(
+    exc: *mut PyObject,
+    filename: *mut PyObject,
+    filename2: *mut PyObject,
+) -> *mut PyObject {
+    let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    if errno == libc::EINTR && crate::ceval::PyErr_CheckSignals() != 0 {
+        return null_mut();
+    }
+    let text = if errno == 0 {
+        "Error".to_string()
+    } else {
+        // SAFETY: strerror returns a NUL-terminated string that stays valid until the next call
+        // on this thread; it is copied at once.
+        unsafe { CStr::from_ptr(libc::strerror(errno)) }
+            .to_string_lossy()
+            .into_owned()
+    };
+    let code = crate::longobject::from_i64(i64::from(errno));
+    let msg = uni::from_str(&text);
+    // SAFETY: live objects; every reference taken is released.
+    unsafe {
+        let mut parts = vec![code, msg];
+        if !filename.is_null() {
+            parts.push(filename);
+            if !filename2.is_null() {
+                parts.push(crate::object::none());
+                parts.push(filename2);
+            }
+        }
+        let args = if code.is_null() || msg.is_null() {
+            null_mut()
+        } else {
+            tuple::from_slice(&parts)
+        };
+        xdecref(code);
+        xdecref(msg);
+        if args.is_null() {
+            return null_mut();
+        }
+        let v = crate::abstract_::call(exc, args, null_mut());
+        decref(args);
+        if !v.is_null() {
+            set_object(ty(v).cast(), v);
+            decref(v);
+        }
+        null_mut()
+    }
+}
+
+#[export]
+pub unsafe fn PyErr_SetFromErrno(exc: *mut PyObject) -> *mut PyObject {
+    // SAFETY: an exception type, per the C API contract.
+    unsafe { set_from_errno(exc, null_mut(), null_mut()) }
+}
+
+#[export]
+pub unsafe fn PyErr_SetFromErrnoWithFilenameObject(
+    exc: *mut PyObject,
+    filename: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: an exception type and NULL or a live object, per the C API contract.
+    unsafe { set_from_errno(exc, filename, null_mut()) }
+}
+
+#[export]
+pub unsafe fn PyErr_SetFromErrnoWithFilenameObjects(
+    exc: *mut PyObject,
+    filename: *mut PyObject,
+    filename2: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: an exception type and NULL or live objects, per the C API contract.
+    unsafe { set_from_errno(exc, filename, filename2) }
+}
+
+/// The file name is decoded with the file system encoding (UTF-8, surrogateescape).
+#[export]
+pub unsafe fn PyErr_SetFromErrnoWithFilename(
+    exc: *mut PyObject,
+    filename: *const c_char,
+) -> *mut PyObject {
+    // errno must survive the decoding below
+    let saved = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    // SAFETY: an exception type and NULL or a NUL-terminated string, per the C API contract.
+    unsafe {
+        let name = if filename.is_null() {
+            null_mut()
+        } else {
+            let n = uni::PyUnicode_DecodeFSDefault(filename);
+            if n.is_null() {
+                return null_mut();
+            }
+            n
+        };
+        *libc::__errno_location() = saved;
+        let r = set_from_errno(exc, name, null_mut());
+        xdecref(name);
+        r
+    }
+}
+
+/// `_PyErr_SetKeyError(key)`: raises `KeyError(key)`, the key the only argument even when it
+/// is a tuple.
+#[export(err = ())]
+pub unsafe fn _PyErr_SetKeyError(key: *mut PyObject) {
+    // SAFETY: a live object, per the C API contract.
+    unsafe { crate::dictobject::key_error(key) }
+}
+
+/// `_PyErr_ChainExceptions1`: `exc` (stolen) becomes the context of the exception being
+/// raised, or is raised itself when none is.
+#[export]
+pub unsafe fn _PyErr_ChainExceptions1(exc: *mut PyObject) {
+    if exc.is_null() {
+        return;
+    }
+    let current = take_raised();
+    if current.is_null() {
+        restore_raised(exc);
+        return;
+    }
+    // SAFETY: `current` and `exc` are owned exception instances; SetContext steals `exc`.
+    unsafe { crate::exceptions::PyException_SetContext(current, exc) };
+    restore_raised(current);
+}
+
+/// The unraisable report of `PyErr_FormatUnraisable`: `msg` (NULL: none) on its own line,
+/// then the pending exception, as CPython's default hook prints them; clears the indicator.
+#[export(err = ())]
+pub unsafe fn _gilgate_write_unraisable_msg(msg: *mut PyObject) {
+    if let Some(e) = take_exception() {
+        // SAFETY: NULL or a live str.
+        let head = if msg.is_null() {
+            String::new()
+        } else {
+            // SAFETY: a live object.
+            format!("{}:\n", unsafe { crate::object::str_string(msg) })
+        };
+        tracing::warn!(target: "gilgate::unraisable", "{head}{}: {}", e.type_name, e.message);
+        eprintln!("{head}{}: {}", e.type_name, e.message);
+    }
+}
+
 #[export]
 pub fn PyErr_Print() {
     if let Some(e) = take_exception() {

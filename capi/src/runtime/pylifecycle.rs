@@ -90,3 +90,40 @@ pub fn Py_IsInitialized() -> std::ffi::c_int {
 pub fn Py_IsFinalizing() -> std::ffi::c_int {
     0
 }
+
+/// The functions `Py_AtExit` registered, run last first when the process exits (gilgate never
+/// finalizes a runtime; CPython runs them at the end of `Py_FinalizeEx`, after the runtime is
+/// gone, so they may not call the C API either way).
+static AT_EXIT: std::sync::Mutex<Vec<extern "C" fn()>> = std::sync::Mutex::new(Vec::new());
+
+/// CPython's limit (`NEXITFUNCS`).
+const MAX_AT_EXIT: usize = 32;
+
+extern "C" fn run_at_exit() {
+    loop {
+        let f = AT_EXIT.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        match f {
+            Some(f) => f(),
+            None => break,
+        }
+    }
+}
+
+/// `Py_AtExit`: 0 when registered, -1 when 32 functions already are.
+#[export]
+pub fn Py_AtExit(func: Option<extern "C" fn()>) -> std::ffi::c_int {
+    static HOOK: OnceLock<bool> = OnceLock::new();
+    let Some(func) = func else {
+        return -1;
+    };
+    // SAFETY: registering a plain `extern "C" fn()` with the C library.
+    if !*HOOK.get_or_init(|| unsafe { libc::atexit(run_at_exit) } == 0) {
+        return -1;
+    }
+    let mut list = AT_EXIT.lock().unwrap_or_else(|e| e.into_inner());
+    if list.len() >= MAX_AT_EXIT {
+        return -1;
+    }
+    list.push(func);
+    0
+}

@@ -423,3 +423,39 @@ pub unsafe fn PyObject_GC_IsTracked(op: *mut PyObject) -> c_int {
         c_int::from(gc_type && bits & 1 != 0)
     }
 }
+
+// ---- reference helpers of the interpreter ----------------------------------------------------
+
+/// CPython answers 1 only for an object referenced once and held by the calling Python frame's
+/// evaluation stack (a temporary the interpreter may reuse); with no Python frame it answers
+/// 0, and gilgate runs no Python frames. So 0, which the documentation allows as the
+/// conservative answer and which is what CPython gives to code called from C.
+#[export(err = 0)]
+pub fn PyUnstable_Object_IsUniqueReferencedTemporary(_op: *mut PyObject) -> c_int {
+    0
+}
+
+/// `_Py_NewReference`: a fresh header's reference state (one reference owned by the calling
+/// thread), for memory an extension reuses from its own free list; the type stays.
+#[export]
+pub unsafe fn _Py_NewReference(op: *mut PyObject) {
+    crate::refcount::register_thread();
+    // SAFETY: the caller passes an object header it owns exclusively (not yet shared).
+    unsafe {
+        tid(op).store(thread_id(), Ordering::Relaxed);
+        local(op).store(1, Ordering::Relaxed);
+        shared(op).store(0, Ordering::Relaxed);
+        (*op).ob_gc_bits = 0;
+    }
+}
+
+/// `_Py_SetImmortal`: the object is never freed from now on (its count stays fixed).
+#[export(err = ())]
+pub unsafe fn _Py_SetImmortal(op: *mut PyObject) {
+    // SAFETY: a live object, per the C API contract; the fields are stored atomically.
+    unsafe {
+        tid(op).store(_Py_UNOWNED_TID, Ordering::Relaxed);
+        local(op).store(_Py_IMMORTAL_REFCNT_LOCAL, Ordering::Relaxed);
+        shared(op).store(0, Ordering::Relaxed);
+    }
+}
