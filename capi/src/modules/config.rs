@@ -107,6 +107,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: Some(crate::collections::static_types),
     },
     Inittab {
+        name: "operator",
+        module: crate::operator::module,
+        static_types: Some(crate::operator::static_types),
+    },
+    Inittab {
         name: "copy",
         module: crate::copy::module,
         static_types: None,

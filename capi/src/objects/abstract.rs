@@ -75,6 +75,18 @@ fn not_implemented() -> *mut PyObject {
     &raw mut _Py_NotImplementedStruct
 }
 
+/// Releases its reference when dropped.
+struct DecrefOnDrop(*mut PyObject);
+impl Drop for DecrefOnDrop {
+    fn drop(&mut self) {
+        // SAFETY: the guard owns one reference to a live object.
+        unsafe { crate::refcount::decref(self.0) }
+    }
+}
+fn scopeguard_decref(op: *mut PyObject) -> DecrefOnDrop {
+    DecrefOnDrop(op)
+}
+
 fn is_not_implemented(op: *mut PyObject) -> bool {
     op == not_implemented()
 }
@@ -1931,7 +1943,62 @@ pub unsafe fn PyObject_LengthHint(o: *mut PyObject, default: Py_ssize_t) -> Py_s
             }
             err::clear();
         }
-        default
+        // `__length_hint__`, looked up on the type (a special method)
+        let name = crate::unicodeobject::intern("__length_hint__");
+        let hint = crate::object::type_lookup_ref(t, name);
+        if hint.is_null() {
+            return if crate::pyerrors::PyErr_Occurred().is_null() {
+                default
+            } else {
+                -1
+            };
+        }
+        let bound = match (*ty(hint)).tp_descr_get {
+            Some(get) => get(hint, o, t.cast()),
+            None => {
+                crate::refcount::incref(hint);
+                hint
+            }
+        };
+        crate::refcount::decref(hint);
+        if bound.is_null() {
+            return -1;
+        }
+        let r = PyObject_CallNoArgs(bound);
+        crate::refcount::decref(bound);
+        if r.is_null() {
+            if err::matches_current(&raw mut EXC_TypeError) {
+                err::clear();
+                return default;
+            }
+            return -1;
+        }
+        if is_not_implemented(r) {
+            crate::refcount::decref(r);
+            return default;
+        }
+        if !has_flag(r, crate::object::Py_TPFLAGS_LONG_SUBCLASS) {
+            let tn = crate::object::tname(r);
+            crate::refcount::decref(r);
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("__length_hint__ must be an integer, not {tn}"),
+            );
+            return -1;
+        }
+        let n = crate::longobject::PyLong_AsSsize_t(r);
+        crate::refcount::decref(r);
+        if n == -1 && !crate::pyerrors::PyErr_Occurred().is_null() {
+            return -1;
+        }
+        if n < 0 {
+            raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "__length_hint__() should return >= 0",
+            );
+            return -1;
+        }
+        n
     }
 }
 
@@ -2267,6 +2334,21 @@ pub unsafe fn PySequence_Fast(o: *mut PyObject, m: *const c_char) -> *mut PyObje
 pub unsafe fn PySequence_Count(s: *mut PyObject, v: *mut PyObject) -> Py_ssize_t {
     // SAFETY: per the C API contract (live objects, valid pointers).
     unsafe {
+        // CPython's `_PySequence_IterSearch`: its own text for what cannot be iterated
+        let it = PyObject_GetIter(s);
+        if it.is_null() {
+            if err::matches_current(&raw mut EXC_TypeError) {
+                let tn = crate::object::tname(s);
+                err::clear();
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!("argument of type '{tn}' is not iterable"),
+                );
+            }
+            return -1;
+        }
+        let s = it;
+        let _it = scopeguard_decref(it);
         let mut n: Py_ssize_t = 0;
         match for_each(s, |x| match rich_compare_bool(x, v, Py_EQ) {
             -1 => Err(()),
@@ -2285,6 +2367,21 @@ pub unsafe fn PySequence_Count(s: *mut PyObject, v: *mut PyObject) -> Py_ssize_t
 pub unsafe fn PySequence_Index(s: *mut PyObject, v: *mut PyObject) -> Py_ssize_t {
     // SAFETY: per the C API contract (live objects, valid pointers).
     unsafe {
+        // CPython's `_PySequence_IterSearch`: its own text for what cannot be iterated
+        let it = PyObject_GetIter(s);
+        if it.is_null() {
+            if err::matches_current(&raw mut EXC_TypeError) {
+                let tn = crate::object::tname(s);
+                err::clear();
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!("argument of type '{tn}' is not iterable"),
+                );
+            }
+            return -1;
+        }
+        let s = it;
+        let _it = scopeguard_decref(it);
         let mut i: Py_ssize_t = 0;
         match for_each(s, |x| match rich_compare_bool(x, v, Py_EQ) {
             -1 => Err(()),
