@@ -11,6 +11,7 @@ pub(crate) mod copy;
 pub(crate) mod copyreg;
 pub(crate) mod datetime;
 pub(crate) mod future;
+pub(crate) mod heapq;
 pub(crate) mod importlib;
 pub(crate) mod iomodule;
 pub(crate) mod mathmodule;
