@@ -1968,7 +1968,7 @@ pub unsafe fn PyObject_LengthHint(o: *mut PyObject, default: Py_ssize_t) -> Py_s
             };
         }
         let bound = match (*ty(hint)).tp_descr_get {
-            Some(get) => get(hint, o, t.cast()),
+            Some(get) => crate::extcall::ternary(get, hint, o, t.cast()),
             None => {
                 crate::refcount::incref(hint);
                 hint
