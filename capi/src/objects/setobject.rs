@@ -66,6 +66,77 @@ static mut SET_AS_NUMBER: PyNumberMethods = PyNumberMethods {
     ..const_default_number()
 };
 
+/// `set`'s: `frozenset`'s and the in-place operators (`|=` ... updating the set itself).
+static mut MUTABLE_SET_AS_NUMBER: PyNumberMethods = PyNumberMethods {
+    nb_subtract: Some(set_sub),
+    nb_and: Some(set_and),
+    nb_xor: Some(set_xor),
+    nb_or: Some(set_or),
+    nb_inplace_subtract: Some(set_isub),
+    nb_inplace_and: Some(set_iand),
+    nb_inplace_xor: Some(set_ixor),
+    nb_inplace_or: Some(set_ior),
+    ..const_default_number()
+};
+
+/// `a OP= b`: NotImplemented unless `b` is a set or frozenset, else `a` updated by `update`.
+///
+/// # Safety
+/// Live objects; `a` a set.
+unsafe fn inplace(
+    a: *mut PyObject,
+    b: *mut PyObject,
+    update: unsafe fn(*mut PyObject, *mut PyObject) -> *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !is_anyset(a) || !is_anyset(b) {
+            return iters::not_implemented();
+        }
+        let r = update(a, b);
+        if r.is_null() {
+            return r;
+        }
+        decref(r);
+        crate::refcount::incref(a);
+        a
+    }
+}
+
+unsafe fn ior_update(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live sets.
+    unsafe {
+        if update(a, b) < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+unsafe fn iand_update(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live sets.
+    unsafe { m_intersection_update(a, &[b]) }
+}
+unsafe fn isub_update(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live sets.
+    unsafe { m_difference_update(a, &[b]) }
+}
+unsafe extern "C" fn set_ior(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { inplace(a, b, ior_update) }
+}
+unsafe extern "C" fn set_iand(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { inplace(a, b, iand_update) }
+}
+unsafe extern "C" fn set_isub(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { inplace(a, b, isub_update) }
+}
+unsafe extern "C" fn set_ixor(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { inplace(a, b, m_symmetric_difference_update) }
+}
+
 const fn const_default_number() -> PyNumberMethods {
     PyNumberMethods {
         nb_add: None,
@@ -166,7 +237,7 @@ pub static mut PySet_Type: PyTypeObject = PyTypeObject {
     tp_richcompare: Some(set_richcompare),
     tp_iter: Some(set_iter),
     tp_as_sequence: &raw mut SET_AS_SEQUENCE,
-    tp_as_number: &raw mut SET_AS_NUMBER,
+    tp_as_number: &raw mut MUTABLE_SET_AS_NUMBER,
     tp_methods: (&raw mut SET_METHODS).cast(),
     tp_new: Some(set_new),
     ..static_type(
