@@ -131,6 +131,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::copyreg::module,
         static_types: None,
     },
+    Inittab {
+        name: "string",
+        module: crate::string::module,
+        static_types: None,
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

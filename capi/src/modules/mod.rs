@@ -17,6 +17,7 @@ pub(crate) mod iomodule;
 pub(crate) mod mathmodule;
 pub(crate) mod numbers;
 pub(crate) mod operator;
+pub(crate) mod string;
 pub(crate) mod sysmodule;
 pub(crate) mod timemodule;
 pub(crate) mod types;
