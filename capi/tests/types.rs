@@ -22,6 +22,14 @@ use support::{Library, cc};
 
 mod support;
 
+/// The tests of this file share one fixture whose deallocations they count
+/// (`types_counter_frees`): they run one at a time, so that no other test frees a counter
+/// between a test's two reads.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn ext() -> &'static Library {
     static LIB: OnceLock<Library> = OnceLock::new();
     LIB.get_or_init(|| {
@@ -135,6 +143,7 @@ fn set_and_get(o: *mut PyObject, name: &str, v: *mut PyObject) -> c_int {
 
 #[test]
 fn static_type_ready_fills_dict_mro_and_inherits() {
+    let _serial = serial();
     let t = counter_type();
     // SAFETY: reading a ready type.
     unsafe {
@@ -184,6 +193,7 @@ fn static_type_ready_fills_dict_mro_and_inherits() {
 
 #[test]
 fn members_getsets_methods_and_dict_on_instances() {
+    let _serial = serial();
     let t = counter_type();
     let c = call(t, &[int(5)]);
     assert!(!c.is_null(), "{:?}", gilgate_capi::host::take_exception());
@@ -324,6 +334,7 @@ fn members_getsets_methods_and_dict_on_instances() {
 
 #[test]
 fn methods_are_called_through_their_descriptors() {
+    let _serial = serial();
     use gilgate_capi::ffi::PyObject_Call;
     use gilgate_capi::ffi::PyObject_CallNoArgs;
     use gilgate_capi::ffi::PyObject_CallOneArg;
@@ -377,6 +388,7 @@ fn methods_are_called_through_their_descriptors() {
 
 #[test]
 fn descriptors_check_their_instance_type() {
+    let _serial = serial();
     let t = counter_type();
     let plain = ty_fn("types_plain_type");
     let p = call(plain, &[]);
@@ -435,6 +447,7 @@ type PtrFn = extern "C" fn(*mut PyObject) -> *mut PyObject;
 
 #[test]
 fn heap_types_from_specs_with_module_state() {
+    let _serial = serial();
     let _ = counter_type();
     let module: extern "C" fn() -> *mut PyObject = sym("types_heap_module");
     let m = module();
@@ -531,6 +544,7 @@ fn heap_types_from_specs_with_module_state() {
 
 #[test]
 fn heap_subtype_of_a_static_type() {
+    let _serial = serial();
     let counter = counter_type();
     let module: extern "C" fn() -> *mut PyObject = sym("types_heap_module");
     let m = module();
@@ -588,6 +602,7 @@ fn heap_subtype_of_a_static_type() {
 
 #[test]
 fn multiple_inheritance_uses_c3() {
+    let _serial = serial();
     let _ = counter_type();
     let bare: extern "C" fn(*const c_char, *mut PyObject) -> *mut PyObject = sym("types_bare_type");
     let mk = |name: &str, bases: &[*mut PyObject]| {
@@ -655,6 +670,7 @@ fn multiple_inheritance_uses_c3() {
 
 #[test]
 fn weak_references_are_cleared_on_dealloc_and_call_back_once() {
+    let _serial = serial();
     let t = counter_type();
     let recorder = ty_fn("types_recorder_type");
     let cb = call(recorder, &[]);
@@ -706,6 +722,7 @@ fn weak_references_are_cleared_on_dealloc_and_call_back_once() {
 
 #[test]
 fn finalizers_run_once_and_may_resurrect() {
+    let _serial = serial();
     let _ = counter_type();
     let fin_type: extern "C" fn() -> *mut PyObject = sym("types_fin_type");
     let set_resurrect: extern "C" fn(c_int) = sym("types_fin_set_resurrect");
@@ -745,6 +762,7 @@ fn finalizers_run_once_and_may_resurrect() {
 
 #[test]
 fn exception_classes_from_specs() {
+    let _serial = serial();
     let _ = counter_type();
     let mk: extern "C" fn() -> *mut PyObject = sym("types_coded_error_type");
     let et = mk();
@@ -777,6 +795,7 @@ fn exception_classes_from_specs() {
 
 #[test]
 fn slots_are_exposed_as_wrapper_descriptors() {
+    let _serial = serial();
     use gilgate_capi::ffi::PyObject_Call;
     use gilgate_capi::ffi::PyObject_CallNoArgs;
     use gilgate_capi::ffi::PyObject_CallOneArg;
@@ -834,6 +853,7 @@ fn call_obj(f: *mut PyObject, args: &[*mut PyObject]) -> *mut PyObject {
 
 #[test]
 fn calling_a_type_goes_through_its_vectorcall() {
+    let _serial = serial();
     let late: extern "C" fn() -> *mut PyObject = sym("types_vec_late_type");
     let slot: extern "C" fn() -> *mut PyObject = sym("types_vec_slot_type");
     let one: extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject =
@@ -865,6 +885,7 @@ fn calling_a_type_goes_through_its_vectorcall() {
 
 #[test]
 fn an_instance_member_named_module_wins_over_the_types_module() {
+    let _serial = serial();
     let mk: extern "C" fn() -> *mut PyObject = sym("types_modattr_type");
     let t = mk();
     assert!(!t.is_null(), "{:?}", gilgate_capi::host::take_exception());
@@ -884,6 +905,7 @@ fn an_instance_member_named_module_wins_over_the_types_module() {
 
 #[test]
 fn dict_proxies_are_read_only_views() {
+    let _serial = serial();
     let _ = ext();
     // SAFETY: exported functions on live objects.
     unsafe {
@@ -920,6 +942,7 @@ fn dict_proxies_are_read_only_views() {
 
 #[test]
 fn a_metaclass_from_a_spec_makes_classes_from_namespaces() {
+    let _serial = serial();
     let bare: extern "C" fn(*const c_char, *mut PyObject) -> *mut PyObject = sym("types_bare_type");
     let meta = bare(
         c"heapmod.Meta".as_ptr(),
@@ -967,6 +990,7 @@ fn a_metaclass_from_a_spec_makes_classes_from_namespaces() {
 
 #[test]
 fn slot_values_are_released_with_their_instance() {
+    let _serial = serial();
     let _ = ext();
     // SAFETY: live objects; a namespace dict with `__slots__`.
     unsafe {
