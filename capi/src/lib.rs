@@ -36,7 +36,7 @@ mod surface;
 pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
-    abc, binascii, bltinmodule, collections, collections_abc, config, copy, copyreg, datetime,
+    abc, arraymodule, binascii, bltinmodule, collections, collections_abc, config, copy, copyreg, datetime,
     future, importlib, iomodule, mathmodule, numbers, sysmodule, timemodule, types, weakref,
     zlibmodule,
 };
