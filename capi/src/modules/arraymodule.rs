@@ -278,36 +278,53 @@ unsafe fn to_item(tc: u8, v: *mut PyObject) -> Result<[u8; 8], ()> {
                 } else {
                     c"L;array item must be integer"
                 };
+                if tc == b'q' && crate::longobject::is_int(v) {
+                    let mut of: c_int = 0;
+                    let y = crate::longobject::PyLong_AsLongLongAndOverflow(v, &mut of);
+                    if of != 0 {
+                        return over("int too big to convert");
+                    }
+                    if y == -1 && crate::pyerrors::occurred() {
+                        return Err(());
+                    }
+                }
                 parse(f, (&raw mut x).cast())?;
                 out.copy_from_slice(&x.to_ne_bytes());
             }
             b'I' | b'L' | b'Q' => {
-                if !crate::longobject::is_int(v) {
-                    raise(&raw mut EXC_TypeError, "array item must be integer");
+                let owned = if crate::longobject::is_int(v) {
+                    new_ref(v)
+                } else {
+                    crate::abstract_::index(v)
+                };
+                if owned.is_null() {
                     return Err(());
                 }
                 let neg = crate::abstract_::PyObject_RichCompareBool(
-                    v,
+                    owned,
                     crate::longobject::from_i64(0),
                     crate::object::Py_LT,
                 );
-                let (what, cname) = match tc {
-                    b'I' => ("unsigned int", "unsigned long"),
-                    b'L' => ("unsigned long", "unsigned long"),
-                    _ => ("unsigned long long", "unsigned long long"),
-                };
                 if neg == 1 {
-                    return over(&format!("{what} is less than minimum"));
+                    decref(owned);
+                    return over(if tc == b'Q' {
+                        "can't convert negative int to unsigned"
+                    } else {
+                        "can't convert negative value to unsigned int"
+                    });
                 }
-                let x = crate::longobject::PyLong_AsUnsignedLongLong(v);
+                let x = crate::longobject::PyLong_AsUnsignedLongLong(owned);
+                decref(owned);
                 if x == u64::MAX && crate::pyerrors::occurred() {
                     if crate::pyerrors::PyErr_ExceptionMatches((&raw mut EXC_OverflowError).cast())
                         != 0
                     {
                         crate::pyerrors::PyErr_Clear();
-                        return over(&format!(
-                            "Python int too large to convert to C {cname}"
-                        ));
+                        return over(if tc == b'Q' {
+                            "int too big to convert"
+                        } else {
+                            "Python int too large to convert to C unsigned long"
+                        });
                     }
                     return Err(());
                 }
@@ -627,9 +644,9 @@ unsafe extern "C" fn array_new(
         let a = crate::tupleobject::items(args);
         if a.is_empty() || a.len() > 2 {
             let msg = if a.is_empty() {
-                "array expected at least 1 argument, got 0".to_string()
+                "array() takes at least 1 argument (0 given)".to_string()
             } else {
-                format!("array expected at most 2 arguments, got {}", a.len())
+                format!("array() takes at most 2 arguments ({} given)", a.len())
             };
             return raise(&raw mut EXC_TypeError, &msg);
         }
@@ -792,7 +809,7 @@ unsafe extern "C" fn array_subscript(op: *mut PyObject, key: *mut PyObject) -> *
             for p in crate::sliceobject::positions(b, st, n) {
                 out.extend_from_slice(&data[p * s..(p + 1) * s]);
             }
-            return new_array(crate::object::ty(op), tc(op), &out);
+            return new_array(&raw mut Array_Type, tc(op), &out);
         }
         if crate::abstract_::PyIndex_Check(key) == 0 {
             return raise(&raw mut EXC_TypeError, "array indices must be integers");
@@ -907,7 +924,7 @@ unsafe extern "C" fn array_concat(op: *mut PyObject, other: *mut PyObject) -> *m
         }
         let mut data = bytes_of(op);
         data.extend(bytes_of(other));
-        new_array(crate::object::ty(op), tc(op), &data)
+        new_array(&raw mut Array_Type, tc(op), &data)
     }
 }
 
@@ -926,7 +943,7 @@ unsafe extern "C" fn array_repeat(op: *mut PyObject, n: Py_ssize_t) -> *mut PyOb
         let Ok(data) = repeated(&bytes_of(op), n) else {
             return null_mut();
         };
-        new_array(crate::object::ty(op), tc(op), &data)
+        new_array(&raw mut Array_Type, tc(op), &data)
     }
 }
 
@@ -1585,7 +1602,7 @@ unsafe extern "C" fn m_tofile(op: *mut PyObject, f: *mut PyObject) -> *mut PyObj
 
 unsafe extern "C" fn m_copy(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live array (method contract).
-    unsafe { new_array(crate::object::ty(op), tc(op), &bytes_of(op)) }
+    unsafe { new_array(&raw mut Array_Type, tc(op), &bytes_of(op)) }
 }
 
 unsafe extern "C" fn m_deepcopy(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
@@ -1789,6 +1806,22 @@ unsafe extern "C" fn array_reconstructor(_m: *mut PyObject, args: *mut PyObject)
         if m as i64 == mformat(ch) {
             return new_array(t.cast(), ch, &data);
         }
+        let mut ch = ch;
+        if (0..=13).contains(&m) {
+            let (width, signed) = if m < 2 {
+                (1, m == 1)
+            } else {
+                ([2, 4, 8][((m - 2) / 4) as usize], (m - 2) % 4 >= 2)
+            };
+            if let Some(d) = DESCRIPTORS.iter().find(|d| {
+                d.is_integer_type != 0 && d.itemsize == width && (d.is_signed != 0) == signed
+            }) {
+                ch = d.typecode as u8;
+            }
+            if m as i64 == mformat(ch) {
+                return new_array(t.cast(), ch, &data);
+            }
+        }
         let Some(vals) = decode_mformat(m as i64, &data) else {
             return raise(&raw mut EXC_ValueError, "string length not a multiple of item size");
         };
@@ -1913,7 +1946,23 @@ unsafe extern "C" fn iter_setstate(it: *mut PyObject, st: *mut PyObject) -> *mut
 
 // --- tables ---
 
-static mut METHODS: [PyMethodDef; 24] = [
+unsafe extern "C" fn m_iadd(op: *mut PyObject, other: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (method contract).
+    unsafe { array_inplace_concat(op, other) }
+}
+
+unsafe extern "C" fn m_imul(op: *mut PyObject, n: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (method contract).
+    unsafe {
+        let k = crate::abstract_::as_ssize_t(n, &raw mut EXC_OverflowError);
+        if k == -1 && crate::pyerrors::occurred() {
+            return null_mut();
+        }
+        array_inplace_repeat(op, k)
+    }
+}
+
+static mut METHODS: [PyMethodDef; 26] = [
     method(c"append", m_append as *mut c_void, METH_O),
     method(c"buffer_info", m_buffer_info as *mut c_void, METH_NOARGS),
     method(c"byteswap", m_byteswap as *mut c_void, METH_NOARGS),
@@ -1937,6 +1986,8 @@ static mut METHODS: [PyMethodDef; 24] = [
     method(c"tobytes", m_tobytes as *mut c_void, METH_NOARGS),
     method(c"tounicode", m_tounicode as *mut c_void, METH_NOARGS),
     method(c"__sizeof__", m_sizeof as *mut c_void, METH_NOARGS),
+    method(c"__iadd__", m_iadd as *mut c_void, METH_O),
+    method(c"__imul__", m_imul as *mut c_void, METH_O),
     PyMethodDef::END,
 ];
 
@@ -2074,6 +2125,24 @@ fn build() -> Option<usize> {
         let codes = crate::unicodeobject::from_utf8(TYPECODES.as_bytes());
         crate::dictobject::set_item_str(d, "typecodes", codes);
         decref(codes);
+        // as CPython's module does on exec: `collections.abc.MutableSequence.register(array)`
+        let abc = crate::collections_abc::module();
+        if abc.is_null() {
+            decref(m);
+            return None;
+        }
+        let ms = attr(abc, "MutableSequence");
+        let r = if ms.is_null() {
+            ms
+        } else {
+            crate::abstract_::call_method(ms, "register", &[t])
+        };
+        xdecref(ms);
+        if r.is_null() {
+            decref(m);
+            return None;
+        }
+        decref(r);
         Some(m as usize)
     }
 }
