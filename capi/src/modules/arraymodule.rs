@@ -10,8 +10,8 @@ use crate::critical_section::hold;
 use crate::longobject::method;
 use crate::methodobject::{METH_NOARGS, METH_O, METH_VARARGS, PyMethodDef};
 use crate::object::{
-    Py_TPFLAGS_BASETYPE, Py_TPFLAGS_SEQUENCE, PyBufferProcs, PyMappingMethods, PyObject,
-    PySequenceMethods, PyTypeObject, PyVarObject, Py_buffer, static_type,
+    Py_TPFLAGS_BASETYPE, Py_TPFLAGS_SEQUENCE, Py_buffer, PyBufferProcs, PyMappingMethods, PyObject,
+    PySequenceMethods, PyTypeObject, PyVarObject, static_type,
 };
 use crate::pyerrors::{
     EXC_BufferError, EXC_EOFError, EXC_IndexError, EXC_OverflowError, EXC_TypeError,
@@ -50,13 +50,7 @@ pub(crate) struct Array {
     ob_exports: Py_ssize_t,
 }
 
-const fn d(
-    tc: u8,
-    size: c_int,
-    fmt: &'static CStr,
-    int: bool,
-    signed: bool,
-) -> ArrayDescr {
+const fn d(tc: u8, size: c_int, fmt: &'static CStr, int: bool, signed: bool) -> ArrayDescr {
     ArrayDescr {
         typecode: tc as c_char,
         itemsize: size,
@@ -389,11 +383,15 @@ fn from_item(tc: u8, b: &[u8]) -> *mut PyObject {
         b'I' => crate::longobject::from_i64(u32_ as i64),
         b'l' | b'q' => crate::longobject::from_i64(i64::from_ne_bytes(w)),
         b'L' | b'Q' => crate::longobject::PyLong_FromUnsignedLongLong(u64::from_ne_bytes(w)),
-        b'f' => crate::floatobject::PyFloat_FromDouble(f32::from_ne_bytes([w[0], w[1], w[2], w[3]]) as f64),
+        b'f' => crate::floatobject::PyFloat_FromDouble(
+            f32::from_ne_bytes([w[0], w[1], w[2], w[3]]) as f64,
+        ),
         b'd' => crate::floatobject::PyFloat_FromDouble(f64::from_ne_bytes(w)),
         _ => {
             // SAFETY: one UCS4 unit read from a local.
-            unsafe { crate::unicodeobject::PyUnicode_FromKindAndData(4, (&raw const u32_).cast(), 1) }
+            unsafe {
+                crate::unicodeobject::PyUnicode_FromKindAndData(4, (&raw const u32_).cast(), 1)
+            }
         }
     }
 }
@@ -559,7 +557,10 @@ unsafe fn extend_impl(op: *mut PyObject, other: *mut PyObject) -> c_int {
     unsafe {
         if is_array(other) {
             if tc(other) != tc(op) {
-                raise(&raw mut EXC_TypeError, "can only extend with array of same kind");
+                raise(
+                    &raw mut EXC_TypeError,
+                    "can only extend with array of same kind",
+                );
                 return -1;
             }
             let data = bytes_of(other);
@@ -605,11 +606,13 @@ unsafe fn initialize(op: *mut PyObject, init: *mut PyObject) -> c_int {
         if crate::bytesobject::is_bytes(init) || crate::bytearrayobject::is_bytearray(init) {
             return frombytes_impl(op, init);
         }
-        if is_array(init) && matches!(tc(init), b'u' | b'w') && t != tc(init) {
-            if matches!(t, b'u' | b'w') {
-                let data = bytes_of(init);
-                return append_bytes(op, &data);
-            }
+        if is_array(init)
+            && matches!(tc(init), b'u' | b'w')
+            && t != tc(init)
+            && matches!(t, b'u' | b'w')
+        {
+            let data = bytes_of(init);
+            return append_bytes(op, &data);
         }
         if is_array(init) && tc(init) != t {
             let Ok(v) = items(init) else { return -1 };
@@ -639,7 +642,10 @@ unsafe extern "C" fn array_new(
     // SAFETY: slot contract: `args` a tuple, `kw` NULL or a dict.
     unsafe {
         if t == &raw mut Array_Type && !kw.is_null() && crate::dictobject::PyDict_Size(kw) > 0 {
-            return raise(&raw mut EXC_TypeError, "array.array() takes no keyword arguments");
+            return raise(
+                &raw mut EXC_TypeError,
+                "array.array() takes no keyword arguments",
+            );
         }
         let a = crate::tupleobject::items(args);
         if a.is_empty() || a.len() > 2 {
@@ -651,7 +657,9 @@ unsafe extern "C" fn array_new(
             return raise(&raw mut EXC_TypeError, &msg);
         }
         let code = a[0];
-        if !crate::unicodeobject::is_str(code) || crate::unicodeobject::PyUnicode_GetLength(code) != 1 {
+        if !crate::unicodeobject::is_str(code)
+            || crate::unicodeobject::PyUnicode_GetLength(code) != 1
+        {
             let what = if crate::unicodeobject::is_str(code) {
                 format!(
                     "a string of length {}",
@@ -684,8 +692,8 @@ unsafe extern "C" fn array_new(
         {
             return null_mut();
         }
-        if !init.is_null() && init != crate::object::none() {
-            if !matches!(ch, b'u' | b'w') {
+        if !init.is_null() && init != crate::object::none() && !matches!(ch, b'u' | b'w') {
+            {
                 if crate::unicodeobject::is_str(init) {
                     return raise(
                         &raw mut EXC_TypeError,
@@ -775,7 +783,10 @@ unsafe extern "C" fn array_ass_item(op: *mut PyObject, i: Py_ssize_t, v: *mut Py
     unsafe {
         let n = array_len(op);
         if i < 0 || i >= n {
-            raise(&raw mut EXC_IndexError, "array assignment index out of range");
+            raise(
+                &raw mut EXC_IndexError,
+                "array assignment index out of range",
+            );
             return -1;
         }
         if v.is_null() {
@@ -786,7 +797,10 @@ unsafe extern "C" fn array_ass_item(op: *mut PyObject, i: Py_ssize_t, v: *mut Py
         };
         hold!(_g, op);
         if i >= len_of(op) {
-            raise(&raw mut EXC_IndexError, "array assignment index out of range");
+            raise(
+                &raw mut EXC_IndexError,
+                "array assignment index out of range",
+            );
             return -1;
         }
         let s = isz(op);
@@ -846,7 +860,10 @@ unsafe extern "C" fn array_ass_subscript(
             Vec::new()
         } else if is_array(v) {
             if tc(v) != tc(op) {
-                raise(&raw mut EXC_TypeError, "bad argument type for built-in operation");
+                raise(
+                    &raw mut EXC_TypeError,
+                    "bad argument type for built-in operation",
+                );
                 return -1;
             }
             bytes_of(v)
@@ -920,7 +937,10 @@ unsafe extern "C" fn array_concat(op: *mut PyObject, other: *mut PyObject) -> *m
             );
         }
         if tc(other) != tc(op) {
-            return raise(&raw mut EXC_TypeError, "bad argument type for built-in operation");
+            return raise(
+                &raw mut EXC_TypeError,
+                "bad argument type for built-in operation",
+            );
         }
         let mut data = bytes_of(op);
         data.extend(bytes_of(other));
@@ -930,7 +950,11 @@ unsafe extern "C" fn array_concat(op: *mut PyObject, other: *mut PyObject) -> *m
 
 fn repeated(data: &[u8], n: Py_ssize_t) -> Result<Vec<u8>, ()> {
     let n = n.max(0) as usize;
-    if data.len().checked_mul(n).is_none_or(|t| t > isize::MAX as usize / 2) {
+    if data
+        .len()
+        .checked_mul(n)
+        .is_none_or(|t| t > isize::MAX as usize / 2)
+    {
         crate::pyerrors::PyErr_NoMemory();
         return Err(());
     }
@@ -947,7 +971,10 @@ unsafe extern "C" fn array_repeat(op: *mut PyObject, n: Py_ssize_t) -> *mut PyOb
     }
 }
 
-unsafe extern "C" fn array_inplace_concat(op: *mut PyObject, other: *mut PyObject) -> *mut PyObject {
+unsafe extern "C" fn array_inplace_concat(
+    op: *mut PyObject,
+    other: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: live objects (slot contract).
     unsafe {
         if !is_array(other) {
@@ -1038,7 +1065,11 @@ unsafe extern "C" fn array_repr(op: *mut PyObject) -> *mut PyObject {
                 .chunks_exact(4)
                 .map(|c| u32::from_ne_bytes([c[0], c[1], c[2], c[3]]))
                 .collect();
-            let s = crate::unicodeobject::PyUnicode_FromKindAndData(4, cps.as_ptr().cast(), cps.len() as Py_ssize_t);
+            let s = crate::unicodeobject::PyUnicode_FromKindAndData(
+                4,
+                cps.as_ptr().cast(),
+                cps.len() as Py_ssize_t,
+            );
             if s.is_null() {
                 return s;
             }
@@ -1050,18 +1081,27 @@ unsafe extern "C" fn array_repr(op: *mut PyObject) -> *mut PyObject {
             let Ok(v) = items(op) else { return null_mut() };
             let parts = crate::iterobject::repr_all(&v);
             crate::iterobject::release_all(v);
-            let Some(parts) = parts else { return null_mut() };
+            let Some(parts) = parts else {
+                return null_mut();
+            };
             format!("{name}('{}', [{}])", t as char, parts.join(", "))
         };
         crate::unicodeobject::from_utf8(text.as_bytes())
     }
 }
 
-unsafe extern "C" fn array_getbuffer(op: *mut PyObject, view: *mut Py_buffer, flags: c_int) -> c_int {
+unsafe extern "C" fn array_getbuffer(
+    op: *mut PyObject,
+    view: *mut Py_buffer,
+    flags: c_int,
+) -> c_int {
     // SAFETY: a live array and a writable view (slot contract).
     unsafe {
         if view.is_null() {
-            raise(&raw mut EXC_BufferError, "array_buffer_getbuf: view==NULL argument is obsolete");
+            raise(
+                &raw mut EXC_BufferError,
+                "array_buffer_getbuf: view==NULL argument is obsolete",
+            );
             return -1;
         }
         hold!(_g, op);
@@ -1415,7 +1455,10 @@ unsafe extern "C" fn m_tobytes(op: *mut PyObject, _: *mut PyObject) -> *mut PyOb
     // SAFETY: a live array (method contract).
     unsafe {
         let data = bytes_of(op);
-        crate::bytesobject::PyBytes_FromStringAndSize(data.as_ptr().cast(), data.len() as Py_ssize_t)
+        crate::bytesobject::PyBytes_FromStringAndSize(
+            data.as_ptr().cast(),
+            data.len() as Py_ssize_t,
+        )
     }
 }
 
@@ -1443,7 +1486,10 @@ unsafe fn frombytes_impl(op: *mut PyObject, b: *mut PyObject) -> c_int {
         };
         crate::pybuffer::release(&mut view);
         if data.len() % isz(op) != 0 {
-            raise(&raw mut EXC_ValueError, "bytes length not a multiple of item size");
+            raise(
+                &raw mut EXC_ValueError,
+                "bytes length not a multiple of item size",
+            );
             return -1;
         }
         append_bytes(op, &data)
@@ -1529,7 +1575,11 @@ unsafe extern "C" fn m_tounicode(op: *mut PyObject, _: *mut PyObject) -> *mut Py
                 &format!("character U+{bad:x} is not in range [U+0000; U+10ffff]"),
             );
         }
-        crate::unicodeobject::PyUnicode_FromKindAndData(4, cps.as_ptr().cast(), cps.len() as Py_ssize_t)
+        crate::unicodeobject::PyUnicode_FromKindAndData(
+            4,
+            cps.as_ptr().cast(),
+            cps.len() as Py_ssize_t,
+        )
     }
 }
 
@@ -1689,8 +1739,6 @@ fn decode_mformat(mf: i64, data: &[u8]) -> Option<Vec<Value>> {
         1 => (1, 's', true),
         2..=13 => {
             let k = mf - 2;
-            let size = [2, 2, 4, 4, 8, 8][(k / 4) as usize * 2 / 2 + (k / 4) as usize];
-            let _ = size;
             let width = [2, 4, 8][(k / 4) as usize];
             let signed = (k % 4) >= 2;
             (width, if signed { 's' } else { 'u' }, k % 2 == 0)
@@ -1701,14 +1749,20 @@ fn decode_mformat(mf: i64, data: &[u8]) -> Option<Vec<Value>> {
         20 | 21 => (4, 'c', mf == 20),
         _ => return None,
     };
-    if data.len() % size != 0 {
-        return Some(Vec::new()).filter(|_| false);
+    if !data.len().is_multiple_of(size) {
+        return None;
     }
     let mut out = Vec::new();
     if kind == 'c' && size == 2 {
         let units: Vec<u16> = data
             .chunks_exact(2)
-            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
             .collect();
         for ch in char::decode_utf16(units) {
             out.push(Value::C(ch.map_or(0xfffd, |c| c as u32)));
@@ -1771,7 +1825,9 @@ unsafe extern "C" fn array_reconstructor(_m: *mut PyObject, args: *mut PyObject)
                 &format!("{n} is not a subtype of array.array"),
             );
         }
-        if !crate::unicodeobject::is_str(code) || crate::unicodeobject::PyUnicode_GetLength(code) != 1 {
+        if !crate::unicodeobject::is_str(code)
+            || crate::unicodeobject::PyUnicode_GetLength(code) != 1
+        {
             return raise(
                 &raw mut EXC_TypeError,
                 "_array_reconstructor() argument 2 must be a unicode character",
@@ -1823,7 +1879,10 @@ unsafe extern "C" fn array_reconstructor(_m: *mut PyObject, args: *mut PyObject)
             }
         }
         let Some(vals) = decode_mformat(m as i64, &data) else {
-            return raise(&raw mut EXC_ValueError, "string length not a multiple of item size");
+            return raise(
+                &raw mut EXC_ValueError,
+                "string length not a multiple of item size",
+            );
         };
         let mut objs = Vec::with_capacity(vals.len());
         for v in vals {
@@ -1831,7 +1890,9 @@ unsafe extern "C" fn array_reconstructor(_m: *mut PyObject, args: *mut PyObject)
                 Value::U(u) => crate::longobject::PyLong_FromUnsignedLongLong(u),
                 Value::S(s) => crate::longobject::from_i64(s),
                 Value::F(f) => crate::floatobject::PyFloat_FromDouble(f),
-                Value::C(c) => crate::unicodeobject::PyUnicode_FromKindAndData(4, (&raw const c).cast(), 1),
+                Value::C(c) => {
+                    crate::unicodeobject::PyUnicode_FromKindAndData(4, (&raw const c).cast(), 1)
+                }
             });
         }
         let r = convert_all(ch, &objs);
@@ -1991,7 +2052,6 @@ static mut METHODS: [PyMethodDef; 26] = [
     PyMethodDef::END,
 ];
 
-
 static mut GETSET: [crate::descrobject::PyGetSetDef; 3] = [
     crate::descrobject::PyGetSetDef {
         name: c"typecode".as_ptr(),
@@ -2144,5 +2204,36 @@ fn build() -> Option<usize> {
         }
         decref(r);
         Some(m as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::offset_of;
+
+    #[test]
+    fn layout_is_cpython_314t_arrayobject() {
+        // free-threaded PyVarObject is 40 bytes; Cython's inline code reads these offsets
+        assert_eq!(offset_of!(Array, ob_item), 40);
+        assert_eq!(offset_of!(Array, allocated), 48);
+        assert_eq!(offset_of!(Array, ob_descr), 56);
+        assert_eq!(offset_of!(Array, weakreflist), 64);
+        assert_eq!(offset_of!(Array, ob_exports), 72);
+        assert_eq!(size_of::<Array>(), 80);
+        assert_eq!(offset_of!(ArrayDescr, itemsize), 4);
+        assert_eq!(offset_of!(ArrayDescr, getitem), 8);
+        assert_eq!(offset_of!(ArrayDescr, formats), 32);
+        assert_eq!(size_of::<ArrayDescr>(), 48);
+    }
+
+    #[test]
+    fn machine_formats_decode() {
+        let v = decode_mformat(9, &[0, 0, 0, 1]).unwrap();
+        assert!(matches!(v[..], [Value::S(1)]));
+        let v = decode_mformat(1, &[0xff]).unwrap();
+        assert!(matches!(v[..], [Value::S(-1)]));
+        assert!(decode_mformat(8, &[1, 2]).is_none());
+        assert_eq!(mformat(b'd'), 16);
     }
 }
