@@ -150,6 +150,7 @@ pub use crate::objects::frameobject::{
 pub use crate::objects::funcobject::{
     PyClassMethod_New, PyClassMethod_Type, PyStaticMethod_New, PyStaticMethod_Type,
 };
+pub use crate::objects::genericaliasobject::{Py_GenericAlias, Py_GenericAliasType};
 pub use crate::objects::iterobject::{
     PyCallIter_New, PyCallIter_Type, PySeqIter_New, PySeqIter_Type,
 };

@@ -45,9 +45,9 @@ pub(crate) use objects::listobject;
 pub(crate) use objects::{
     abstract_, boolobject, bytearrayobject, bytes_methods, bytesobject, classobject, codeobject,
     complexobject, descrobject, dictobject, enumobject, exceptions, floatobject, frameobject,
-    funcobject, iterobject, longobject, memoryobject, methodobject, moduleobject, object, pybuffer,
-    pycapsule, rangeobject, setobject, sliceobject, structseq, tupleobject, typeobject, typeslots,
-    unicodeobject, weakrefobject,
+    funcobject, genericaliasobject, iterobject, longobject, memoryobject, methodobject,
+    moduleobject, object, pybuffer, pycapsule, rangeobject, setobject, sliceobject, structseq,
+    tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{

@@ -193,6 +193,13 @@ fn build() -> Option<usize> {
             crate::dictobject::set_item_str(d, &k, f);
             decref(f);
         }
+        // `deque[int]`, `defaultdict[str, int]` (the dict subclasses inherit dict's).
+        for t in [&raw mut deque::Deque_Type, &raw mut dicts::DefaultDict_Type] {
+            if !crate::genericaliasobject::add_class_getitem(t) {
+                decref(m);
+                return None;
+            }
+        }
         let types: [(&str, *mut PyTypeObject); 8] = [
             ("deque", &raw mut deque::Deque_Type),
             ("defaultdict", &raw mut dicts::DefaultDict_Type),

@@ -1,14 +1,10 @@
 //! gilgate's own `copy` module (CPython's `Lib/copy.py`, written natively): `copy`,
 //! `deepcopy` (with its memo), `replace` (`__replace__`), `Error` (alias `error`) and
-//! `dispatch_table` (CPython's is `copyreg.dispatch_table`; gilgate has no `copyreg`, so the
-//! module keeps its own dict, consulted the same way).
+//! `dispatch_table` (the same dict as `copyreg.dispatch_table`, as in CPython).
 //!
-//! Objects without `__copy__`/`__deepcopy__` go through the reduce protocol: their type's
-//! `__reduce_ex__(4)` or `__reduce__` when it has one, else what CPython's
-//! `object.__reduce_ex__(4)` gives (gilgate's `object` has no reduce methods): a new object
-//! from `cls.__new__(cls)`, its state from the instance `__dict__` and `__slots__`
-//! (`object.__getstate__`), list or dict items for list and dict subclasses, with CPython's
-//! "cannot pickle" error for objects whose C layout holds more than that.
+//! Objects without `__copy__`/`__deepcopy__` go through the reduce protocol:
+//! `dispatch_table[type(x)](x)`, else `x.__reduce_ex__(4)` (`object`'s, in
+//! `objects/typeobject/reduce.rs`, unless the type overrides it), as `Lib/copy.py` does.
 
 use crate::methodobject::{METH_KEYWORDS, METH_VARARGS, PyMethodDef};
 use crate::object::{PyObject, PyTypeObject};
@@ -275,257 +271,9 @@ unsafe fn reduce(x: *mut PyObject, what: &str) -> *mut PyObject {
             }
             Ok(None) => {}
         }
-        let _ = what;
-        if crate::object::has_flag(x, crate::object::Py_TPFLAGS_BASE_EXC_SUBCLASS) {
-            return exception_reduce(x);
-        }
-        default_reduce(x)
-    }
-}
-
-/// `copyreg._slotnames(cls)`: the `__slots__` names along the MRO (private names mangled,
-/// `__dict__` and `__weakref__` left out).
-unsafe fn slot_names(cls: *mut PyTypeObject) -> Vec<String> {
-    // SAFETY: `cls` a live type.
-    unsafe {
-        let mut names = Vec::new();
-        for t in crate::object::mro_list(cls) {
-            let d = (*t).tp_dict;
-            if d.is_null() || (*t).tp_flags & crate::object::Py_TPFLAGS_HEAPTYPE == 0 {
-                continue;
-            }
-            let slots = crate::dictobject::get_str(d, "__slots__");
-            if slots.is_null() {
-                continue;
-            }
-            let list = if crate::unicodeobject::is_str(slots) {
-                vec![new_ref(slots)]
-            } else {
-                match crate::iterobject::collect(slots) {
-                    Ok(v) => v,
-                    Err(()) => {
-                        crate::pyerrors::clear();
-                        continue;
-                    }
-                }
-            };
-            let owner = crate::object::type_name(t);
-            let owner = owner.trim_start_matches('_');
-            for n in list {
-                let s = crate::unicodeobject::as_str(n).unwrap_or("").to_owned();
-                decref(n);
-                if s == "__dict__" || s == "__weakref__" {
-                    continue;
-                }
-                if s.starts_with("__") && !s.ends_with("__") {
-                    names.push(format!("_{owner}{s}"));
-                } else {
-                    names.push(s);
-                }
-            }
-        }
-        names
-    }
-}
-
-/// CPython's `object.__reduce_ex__(4)` for an object whose type defines no reduce method:
-/// `(copyreg.__newobj__, (cls,), state, listitems, dictitems)`, with the constructor given
-/// here as `cls.__new__` called with `cls` (the same call `__newobj__` makes).
-unsafe fn default_reduce(x: *mut PyObject) -> *mut PyObject {
-    // SAFETY: `x` live.
-    unsafe {
-        let cls = crate::object::ty(x);
-        let name = crate::object::type_name(cls);
-        let cannot = || {
-            raise(
-                &raw mut EXC_TypeError,
-                &format!("cannot pickle '{name}' object"),
-            )
-        };
-        if (*cls).tp_new.is_none() {
-            return cannot();
-        }
-        let is_list = crate::listobject::is_list(x);
-        let is_dict = crate::dictobject::is_dict(x);
-        // `__getnewargs__()`: the arguments `cls.__new__` gets after `cls`.
-        let newargs = match lookup(x, "__getnewargs__") {
-            Err(()) => return null_mut(),
-            Ok(None) => None,
-            Ok(Some(f)) => {
-                let a = crate::abstract_::call_args(f, &[]);
-                decref(f);
-                if a.is_null() {
-                    return a;
-                }
-                if !crate::tupleobject::is_tuple(a) {
-                    let tn = crate::object::tname(a);
-                    decref(a);
-                    return raise(
-                        &raw mut EXC_TypeError,
-                        &format!("__getnewargs__ should return a tuple, not '{tn}'"),
-                    );
-                }
-                Some(a)
-            }
-        };
-        let required = newargs.is_none() && !is_list && !is_dict;
-        if required && (*cls).tp_itemsize != 0 {
-            return cannot();
-        }
-        // The instance dict (None when empty or absent).
-        let mut state = crate::object::new_none();
-        if let Some(p) = crate::object::dict_ptr(x)
-            && !(*p).is_null()
-            && crate::dictobject::len(*p) > 0
-        {
-            decref(state);
-            state = new_ref(*p);
-        }
-        let slots = slot_names(cls);
-        if required {
-            let ptr = size_of::<*mut PyObject>() as isize;
-            let mut basic = crate::object::PyBaseObject_Type.tp_basicsize;
-            if (*cls).tp_dictoffset > 0 {
-                basic += ptr;
-            }
-            if (*cls).tp_weaklistoffset > 0 {
-                basic += ptr;
-            }
-            basic += ptr * slots.len() as isize;
-            if (*cls).tp_basicsize > basic {
-                decref(state);
-                return cannot();
-            }
-        }
-        if !slots.is_empty() {
-            let sd = crate::dictobject::new_dict();
-            for n in &slots {
-                match lookup(x, n) {
-                    Err(()) => {
-                        decref(sd);
-                        decref(state);
-                        return null_mut();
-                    }
-                    Ok(Some(v)) => {
-                        crate::dictobject::set_item_str(sd, n, v);
-                        decref(v);
-                    }
-                    Ok(None) => {}
-                }
-            }
-            if crate::dictobject::len(sd) > 0 {
-                let t = crate::modules::collections::tuple_of(&[state, sd]);
-                decref(state);
-                state = t;
-            }
-            decref(sd);
-        }
-        let new = crate::methodobject::new_cfunction(
-            (&raw mut NEWOBJ).cast(),
-            null_mut(),
-            null_mut(),
-            null_mut(),
-        );
-        if new.is_null() {
-            decref(state);
-            if let Some(a) = newargs {
-                decref(a);
-            }
-            return null_mut();
-        }
-        let mut all = vec![cls.cast::<PyObject>()];
-        if let Some(a) = newargs {
-            all.extend_from_slice(crate::tupleobject::items(a));
-        }
-        let args = crate::modules::collections::tuple_of(&all);
-        if let Some(a) = newargs {
-            decref(a);
-        }
-        let items = |yes: bool, what: &str| -> *mut PyObject {
-            if !yes {
-                return crate::object::new_none();
-            }
-            let src = if what == "items" {
-                crate::abstract_::call_method(x, "items", &[])
-            } else {
-                new_ref(x)
-            };
-            if src.is_null() {
-                return src;
-            }
-            let it = crate::abstract_::get_iter(src);
-            decref(src);
-            it
-        };
-        let li = items(is_list, "list");
-        let di = items(is_dict, "items");
-        let r = if li.is_null() || di.is_null() {
-            null_mut()
-        } else {
-            crate::modules::collections::tuple_of(&[new, args, state, li, di])
-        };
-        decref(new);
-        decref(args);
-        decref(state);
-        xdecref(li);
-        xdecref(di);
-        r
-    }
-}
-
-/// `copyreg.__newobj__(cls, *args)`: `cls.__new__(cls, *args)` through the type's `tp_new`.
-unsafe extern "C" fn newobj(_m: *mut PyObject, args: *mut PyObject) -> *mut PyObject {
-    // SAFETY: an argument tuple (method contract).
-    unsafe {
-        let a = crate::tupleobject::items(args);
-        let Some(&cls) = a.first() else {
-            return raise(
-                &raw mut EXC_TypeError,
-                "__newobj__() missing 1 required positional argument: 'cls'",
-            );
-        };
-        if !crate::object::is_type(cls) {
-            return raise(
-                &raw mut EXC_TypeError,
-                &format!(
-                    "__newobj__() argument 1 must be a type, not {}",
-                    crate::object::tname(cls)
-                ),
-            );
-        }
-        let t = cls.cast::<PyTypeObject>();
-        let Some(new) = (*t).tp_new else {
-            return raise(
-                &raw mut EXC_TypeError,
-                &format!("cannot create '{}' instances", crate::object::type_name(t)),
-            );
-        };
-        let rest = crate::modules::collections::tuple_of(&a[1..]);
-        let r = crate::extcall::new(new, t, rest, null_mut());
-        decref(rest);
-        r
-    }
-}
-
-static mut NEWOBJ: PyMethodDef =
-    crate::longobject::method(c"__newobj__", newobj as *mut c_void, METH_VARARGS);
-
-/// `BaseException.__reduce__`: `(type(e), e.args, e.__dict__ or None)`.
-unsafe fn exception_reduce(x: *mut PyObject) -> *mut PyObject {
-    // SAFETY: `x` a live exception.
-    unsafe {
-        let args = crate::object::getattr(x, crate::unicodeobject::intern("args"));
-        if args.is_null() {
-            return args;
-        }
-        let state = match crate::object::dict_ptr(x) {
-            Some(p) if !(*p).is_null() && crate::dictobject::len(*p) > 0 => new_ref(*p),
-            _ => crate::object::new_none(),
-        };
-        let r = crate::modules::collections::tuple_of(&[crate::object::ty(x).cast(), args, state]);
-        decref(args);
-        decref(state);
-        r
+        // Every object has `object.__reduce_ex__`; a type that deleted it is not copyable.
+        let shown = crate::object::repr_string(cls.cast());
+        raise_error(&format!("{what} object of type {shown}"))
     }
 }
 
@@ -1000,7 +748,16 @@ fn build() -> Option<(usize, usize, usize)> {
         }
         crate::dictobject::set_item_str(d, "Error", error);
         crate::dictobject::set_item_str(d, "error", error);
-        let table = crate::dictobject::new_dict();
+        let copyreg = crate::copyreg::module();
+        if copyreg.is_null() {
+            decref(m);
+            return None;
+        }
+        let table = crate::object::getattr(copyreg, crate::unicodeobject::intern("dispatch_table"));
+        if table.is_null() {
+            decref(m);
+            return None;
+        }
         crate::dictobject::set_item_str(d, "dispatch_table", table);
         let all = crate::listobject::new_list(0);
         for n in ["Error", "copy", "deepcopy", "replace"] {

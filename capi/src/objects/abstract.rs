@@ -1774,6 +1774,20 @@ pub(crate) unsafe fn get_item(o: *mut PyObject, key: *mut PyObject) -> *mut PyOb
             ));
         }
         if crate::object::is_type(o) {
+            // `type[int]`, and a class's `__class_getitem__` (`list[int]`).
+            if o == (&raw mut crate::object::PyType_Type).cast() {
+                return crate::genericaliasobject::Py_GenericAlias(o, key);
+            }
+            let mut meth = null_mut();
+            let found = crate::object::getattr_opt(o, uni::intern("__class_getitem__"), &mut meth);
+            if found < 0 {
+                return null_mut();
+            }
+            if found == 1 {
+                let r = call_args(meth, &[key]);
+                decref(meth);
+                return r;
+            }
             return type_error(&format!(
                 "type '{}' is not subscriptable",
                 trunc(&type_name(o.cast()), 200)

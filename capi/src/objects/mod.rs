@@ -18,6 +18,7 @@ pub(crate) mod fileobject;
 pub(crate) mod floatobject;
 pub(crate) mod frameobject;
 pub(crate) mod funcobject;
+pub(crate) mod genericaliasobject;
 pub(crate) mod iterobject;
 pub(crate) mod listobject;
 pub(crate) mod longobject;

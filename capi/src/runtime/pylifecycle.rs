@@ -27,6 +27,7 @@ fn static_types() -> Vec<*mut PyTypeObject> {
         &raw mut crate::codeobject::PyCode_Type,
         &raw mut crate::frameobject::PyFrame_Type,
         &raw mut crate::traceback::PyTraceBack_Type,
+        &raw mut crate::genericaliasobject::Py_GenericAliasType,
     ];
     v.extend(crate::modules::config::static_types());
     v.extend(
@@ -53,6 +54,7 @@ fn init_once() -> Result<(), String> {
             return Err(format!("gilgate: could not ready a built-in type: {e:?}"));
         }
     }
+    crate::genericaliasobject::init_builtin_generics()?;
     crate::pystate::current();
     // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name has no other preconditions.
     let sym = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"PyModuleDef_Init".as_ptr()) };
