@@ -2179,6 +2179,11 @@ fn build() -> Option<usize> {
             crate::dictobject::set_item_str(d, &k, f);
             decref(f);
         }
+        // `array[int]`
+        if !crate::genericaliasobject::add_class_getitem(&raw mut Array_Type) {
+            decref(m);
+            return None;
+        }
         let t: *mut PyObject = (&raw mut Array_Type).cast();
         crate::dictobject::set_item_str(d, "array", t);
         crate::dictobject::set_item_str(d, "ArrayType", t);
