@@ -4,8 +4,12 @@
 
 mod support;
 
-use gilgate::capi::ffi::{PyObject, PyObject_CallNoArgs, PyObject_GetAttrString};
+use gilgate::capi::ffi::{
+    Py_DecRef, PyImport_ImportModule, PyLong_FromLong, PyObject, PyObject_CallNoArgs,
+    PyObject_CallOneArg, PyObject_GetAttrString, PyObject_Size,
+};
 use gilgate::{Loader, Policy};
+use std::sync::{Arc, Barrier};
 use support::cc;
 
 #[test]
@@ -37,4 +41,70 @@ fn c_extensions_read_and_resize_arrays() {
          fields size=4 typecode=i itemsize=4 exports=0 items=1,20,3,4; \
          getitem(1)=20; after resize [1, 20, 3, 4, 50, 60]"
     );
+    appends_from_threads_are_all_kept();
+}
+
+/// Four threads append to one array while a fifth reads it: every append is kept and every
+/// `tobytes()` seen holds whole items (the array's critical section around each access).
+fn appends_from_threads_are_all_kept() {
+    const THREADS: usize = 4;
+    const ROUNDS: i64 = 2000;
+    // SAFETY: live objects throughout; each call's result is checked and released.
+    let a = unsafe {
+        let m = PyImport_ImportModule(c"array".as_ptr());
+        assert!(!m.is_null());
+        let t = PyObject_GetAttrString(m, c"array".as_ptr());
+        let code = gilgate::capi::ffi::PyUnicode_FromString(c"q".as_ptr());
+        let a = PyObject_CallOneArg(t, code);
+        assert!(!a.is_null(), "{:?}", gilgate::capi::host::take_exception());
+        Py_DecRef(code);
+        Py_DecRef(t);
+        a as usize
+    };
+    let go = Arc::new(Barrier::new(THREADS + 1));
+    let mut hs: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let go = go.clone();
+            std::thread::spawn(move || {
+                go.wait();
+                // SAFETY: `a` stays alive until every thread is joined.
+                unsafe {
+                    let f = PyObject_GetAttrString(a as *mut PyObject, c"append".as_ptr());
+                    for k in 0..ROUNDS {
+                        let v = PyLong_FromLong(k as _);
+                        let r = PyObject_CallOneArg(f, v);
+                        assert!(!r.is_null());
+                        Py_DecRef(r);
+                        Py_DecRef(v);
+                    }
+                    Py_DecRef(f);
+                }
+            })
+        })
+        .collect();
+    let reader = go.clone();
+    hs.push(std::thread::spawn(move || {
+        reader.wait();
+        // SAFETY: as above.
+        unsafe {
+            let f = PyObject_GetAttrString(a as *mut PyObject, c"tobytes".as_ptr());
+            for _ in 0..200 {
+                let b = PyObject_CallNoArgs(f);
+                assert!(!b.is_null());
+                assert_eq!(PyObject_Size(b) % 8, 0);
+                Py_DecRef(b);
+            }
+            Py_DecRef(f);
+        }
+    }));
+    gilgate::capi::host::allow_threads(|| {
+        for h in hs {
+            h.join().unwrap();
+        }
+    });
+    // SAFETY: a live array.
+    let n = unsafe { PyObject_Size(a as *mut PyObject) };
+    assert_eq!(n, THREADS as isize * ROUNDS as isize);
+    // SAFETY: the last reference.
+    unsafe { Py_DecRef(a as *mut PyObject) };
 }
