@@ -470,8 +470,7 @@ unsafe fn items(op: *mut PyObject) -> Result<Vec<*mut PyObject>, ()> {
 unsafe fn new_array(t: *mut PyTypeObject, code: u8, data: &[u8]) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
-        let alloc = (*t).tp_alloc.unwrap_or(crate::objimpl::PyType_GenericAlloc);
-        let op = alloc(t, 0);
+        let op = crate::objimpl::alloc_object(t, 0);
         if op.is_null() {
             return op;
         }
@@ -693,25 +692,23 @@ unsafe extern "C" fn array_new(
             return null_mut();
         }
         if !init.is_null() && init != crate::object::none() && !matches!(ch, b'u' | b'w') {
-            {
-                if crate::unicodeobject::is_str(init) {
-                    return raise(
-                        &raw mut EXC_TypeError,
-                        &format!(
-                            "cannot use a str to initialize an array with typecode '{}'",
-                            ch as char
-                        ),
-                    );
-                }
-                if is_array(init) && matches!(tc(init), b'u' | b'w') {
-                    return raise(
-                        &raw mut EXC_TypeError,
-                        &format!(
-                            "cannot use a unicode array to initialize an array with typecode '{}'",
-                            ch as char
-                        ),
-                    );
-                }
+            if crate::unicodeobject::is_str(init) {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!(
+                        "cannot use a str to initialize an array with typecode '{}'",
+                        ch as char
+                    ),
+                );
+            }
+            if is_array(init) && matches!(tc(init), b'u' | b'w') {
+                return raise(
+                    &raw mut EXC_TypeError,
+                    &format!(
+                        "cannot use a unicode array to initialize an array with typecode '{}'",
+                        ch as char
+                    ),
+                );
             }
         }
         let op = new_array(t, ch, &[]);
@@ -735,11 +732,7 @@ unsafe extern "C" fn array_dealloc(op: *mut PyObject) {
         }
         crate::pymem::PyMem_Free(a.ob_item.cast());
         a.ob_item = null_mut();
-        let free = (*crate::object::ty(op)).tp_free;
-        match free {
-            Some(f) => f(op.cast()),
-            None => crate::objimpl::default_dealloc(op),
-        }
+        crate::objimpl::default_dealloc(op);
     }
 }
 
