@@ -122,6 +122,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: None,
     },
     Inittab {
+        name: "string",
+        module: crate::string::module,
+        static_types: None,
+    },
+    Inittab {
         name: "array",
         module: crate::arraymodule::module,
         static_types: Some(crate::arraymodule::static_types),

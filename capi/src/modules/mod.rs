@@ -16,6 +16,7 @@ pub(crate) mod importlib;
 pub(crate) mod iomodule;
 pub(crate) mod mathmodule;
 pub(crate) mod numbers;
+pub(crate) mod string;
 pub(crate) mod sysmodule;
 pub(crate) mod timemodule;
 pub(crate) mod types;
