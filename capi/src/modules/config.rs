@@ -136,6 +136,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::string::module,
         static_types: None,
     },
+    Inittab {
+        name: "array",
+        module: crate::arraymodule::module,
+        static_types: Some(crate::arraymodule::static_types),
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

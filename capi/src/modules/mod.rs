@@ -2,6 +2,7 @@
 //! natively (the list: README), registered in one table (`config`, CPython's `config.c`).
 
 pub(crate) mod abc;
+pub(crate) mod arraymodule;
 pub(crate) mod binascii;
 pub(crate) mod bltinmodule;
 pub(crate) mod collections;
