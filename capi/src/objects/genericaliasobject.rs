@@ -24,7 +24,7 @@ pub(crate) struct GenericAliasObject {
     pub(crate) origin: *mut PyObject,
     /// Always a tuple.
     pub args: *mut PyObject,
-    /// `__parameters__`, computed on first read (NULL until then).
+    /// `__parameters__`, computed on first read (NULL until then), published atomically.
     pub parameters: *mut PyObject,
     /// `*tuple[int]`'s star.
     pub starred: bool,
@@ -472,8 +472,11 @@ unsafe extern "C" fn get_parameters(op: *mut PyObject, _c: *mut c_void) -> *mut 
     // SAFETY: getter on a live alias.
     unsafe {
         let a = alias(op);
-        if !a.parameters.is_null() {
-            return new_ref(a.parameters);
+        // Computed once; threads racing here publish one tuple (the others drop theirs).
+        let slot = std::sync::atomic::AtomicPtr::from_ptr(&raw mut a.parameters);
+        let known = slot.load(std::sync::atomic::Ordering::Acquire);
+        if !known.is_null() {
+            return new_ref(known);
         }
         let mut found: Vec<*mut PyObject> = Vec::new();
         for &x in crate::tupleobject::items(a.args) {
@@ -510,8 +513,19 @@ unsafe extern "C" fn get_parameters(op: *mut PyObject, _c: *mut c_void) -> *mut 
         if t.is_null() {
             return t;
         }
-        a.parameters = new_ref(t);
-        t
+        match slot.compare_exchange(
+            null_mut(),
+            t,
+            std::sync::atomic::Ordering::AcqRel,
+            std::sync::atomic::Ordering::Acquire,
+        ) {
+            // The alias keeps this reference; the caller gets a new one.
+            Ok(_) => new_ref(t),
+            Err(first) => {
+                decref(t);
+                new_ref(first)
+            }
+        }
     }
 }
 
