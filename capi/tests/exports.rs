@@ -562,3 +562,39 @@ fn free_threaded_only_names_are_exported_and_the_delayed_ones_say_so() {
     // SAFETY: we own `obj`.
     unsafe { gilgate_capi::host::decref(obj) };
 }
+
+/// A stub called while an error is pending (Cython's traceback code calls functions while it
+/// holds the first error) keeps that error: it becomes the `SystemError`'s `__context__` and
+/// the message names it.
+#[test]
+fn a_stub_keeps_the_error_that_was_pending() {
+    use gilgate_capi::ffi::{PyErr_GetRaisedException, PyException_GetContext};
+    gilgate_capi::host::initialize().expect("initialize");
+    let name = a_stub(|k, _| k == "pointer");
+    // SAFETY: as in the test above: a generated stub returning a pointer.
+    let f: extern "C" fn() -> *mut std::ffi::c_void = unsafe { std::mem::transmute(resolve(name)) };
+    gilgate_capi::host::set_error("ValueError", "the first error");
+    assert!(f().is_null(), "{name}");
+    let exc = PyErr_GetRaisedException();
+    assert!(!exc.is_null(), "{name} cleared the error indicator");
+    // SAFETY: `exc` is the owned SystemError; its context is a new reference or NULL.
+    unsafe {
+        let info = gilgate_capi::host::describe_exception(exc, 0);
+        assert_eq!(info.type_name, "SystemError");
+        assert_eq!(
+            info.message,
+            format!(
+                "gilgate: {name} is not implemented (called while ValueError: the first error was pending)"
+            )
+        );
+        let ctx = PyException_GetContext(exc);
+        assert!(!ctx.is_null(), "no __context__");
+        let first = gilgate_capi::host::describe_exception(ctx, 0);
+        assert_eq!(
+            (first.type_name.as_str(), first.message.as_str()),
+            ("ValueError", "the first error")
+        );
+        gilgate_capi::host::decref(ctx);
+        gilgate_capi::host::decref(exc);
+    }
+}
