@@ -181,17 +181,9 @@ fn build() -> Option<usize> {
             return None;
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-        let table = &raw mut FUNCTIONS;
-        for i in 0..(*table).len() - 1 {
-            let ml = (&raw mut (*table)[i]).cast::<PyMethodDef>();
-            let f = crate::methodobject::new_cfunction(ml, m, name, null_mut());
-            if f.is_null() {
-                decref(m);
-                return None;
-            }
-            let k = CStr::from_ptr((*ml).ml_name).to_string_lossy();
-            crate::dictobject::set_item_str(d, &k, f);
-            decref(f);
+        if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
+            decref(m);
+            return None;
         }
         // `deque[int]`, `defaultdict[str, int]` (the dict subclasses inherit dict's).
         for t in [&raw mut deque::Deque_Type, &raw mut dicts::DefaultDict_Type] {

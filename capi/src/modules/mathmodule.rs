@@ -20,7 +20,7 @@ use crate::refcount::{decref, xdecref};
 use num_bigint::{BigInt, Sign};
 use num_integer::Integer;
 use num_traits::{One, Signed, ToPrimitive, Zero};
-use std::ffi::{CStr, c_void};
+use std::ffi::c_void;
 use std::ptr::null_mut;
 use std::sync::OnceLock;
 
@@ -1846,17 +1846,9 @@ fn build() -> Option<*mut PyObject> {
             return None;
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-        let table = &raw mut FUNCTIONS;
-        for i in 0..(*table).len() - 1 {
-            let ml = (&raw mut (*table)[i]).cast::<PyMethodDef>();
-            let f = crate::methodobject::new_cfunction(ml, m, name, null_mut());
-            if f.is_null() {
-                decref(m);
-                return None;
-            }
-            let k = CStr::from_ptr((*ml).ml_name).to_string_lossy();
-            crate::dictobject::set_item_str(d, &k, f);
-            decref(f);
+        if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
+            decref(m);
+            return None;
         }
         for (k, v) in [
             ("pi", PI),

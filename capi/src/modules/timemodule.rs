@@ -671,17 +671,9 @@ fn build_time() -> *mut PyObject {
             return m;
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-        let table = &raw mut TIME_FUNCTIONS;
-        for i in 0..(*table).len() - 1 {
-            let ml = (&raw mut (*table)[i]).cast::<PyMethodDef>();
-            let f = crate::methodobject::new_cfunction(ml, m, name, null_mut());
-            if f.is_null() {
-                decref(m);
-                return null_mut();
-            }
-            let k = std::ffi::CStr::from_ptr((*ml).ml_name).to_string_lossy();
-            crate::dictobject::set_item_str(d, &k, f);
-            decref(f);
+        if crate::moduleobject::add_functions(m, (&raw mut TIME_FUNCTIONS).cast()) < 0 {
+            decref(m);
+            return null_mut();
         }
         for (k, v) in [
             ("CLOCK_REALTIME", libc::CLOCK_REALTIME),

@@ -18,7 +18,7 @@ use crate::refcount::{decref, new_ref, xdecref};
 use crate::weakrefobject::{
     _PyWeakref_CallableProxyType, _PyWeakref_ProxyType, _PyWeakref_RefType, PyWeakReference,
 };
-use std::ffi::{CStr, c_int, c_void};
+use std::ffi::{c_int, c_void};
 use std::ptr::null_mut;
 use std::sync::OnceLock;
 
@@ -1639,17 +1639,9 @@ fn build() -> Option<usize> {
             return None;
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-        let table = &raw mut FUNCTIONS;
-        for i in 0..(*table).len() - 1 {
-            let ml = (&raw mut (*table)[i]).cast::<PyMethodDef>();
-            let f = crate::methodobject::new_cfunction(ml, m, name, null_mut());
-            if f.is_null() {
-                decref(m);
-                return None;
-            }
-            let k = CStr::from_ptr((*ml).ml_name).to_string_lossy();
-            crate::dictobject::set_item_str(d, &k, f);
-            decref(f);
+        if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
+            decref(m);
+            return None;
         }
         let types: [(&str, *mut PyTypeObject); 9] = [
             ("ref", &raw mut _PyWeakref_RefType),
