@@ -147,3 +147,66 @@ fn inspect_reports_python_dependencies_and_finds_sibling_extensions() {
     let m = row("pkg.uses_datetime");
     assert_eq!(m["status"], "ok", "{m}");
 }
+
+/// `gilgate eval --path PATH MODULE EXPRS...`: exit code, stdout, stderr.
+fn eval(path: &std::path::Path, module: &str, exprs: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gilgate"))
+        .env_remove("PYTHON_GIL")
+        .env_remove("GILGATE_GIL")
+        .env_remove("GILGATE_PATH")
+        .arg("eval")
+        .arg("--path")
+        .arg(path)
+        .arg(module)
+        .args(["-m", "importlib"])
+        .args(exprs)
+        .output()
+        .expect("run gilgate");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// An init that fails in an import and wraps its error twice (pybind11's `raise_from`:
+/// matplotlib's `_tkagg`) is reported with its whole chain of causes, the import's error last.
+#[test]
+fn init_failure_shows_its_chain_of_causes() {
+    let tmp = tempfile::tempdir().unwrap();
+    support::cc::shared(
+        support::cc::fixture("imports/chained.c"),
+        tmp.path().join("chained.cpython-314t-x86_64-linux-gnu.so"),
+    )
+    .args(["-O1", "-Wall", "-Werror"])
+    .define("GG_NAME", "chained")
+    .define("GG_IMPORT", "\"gg_absent_dep\"")
+    .build();
+    let (rc, _, err) = eval(tmp.path(), "chained", &["1"]);
+    assert_ne!(rc, 0);
+    assert_eq!(
+        err.trim_end(),
+        "gilgate: chained: error: ImportError: initialization failed \
+         (caused by ImportError: failed to load its dependency) \
+         (caused by ModuleNotFoundError: No module named 'gg_absent_dep' \
+         (gilgate runs compiled extension modules only; it does not execute Python source))"
+    );
+    // `gilgate load` reports the same chain.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gilgate"))
+        .env_remove("GILGATE_PATH")
+        .arg("load")
+        .arg("--path")
+        .arg(tmp.path())
+        .arg("chained")
+        .output()
+        .expect("run gilgate");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains(
+            "ImportError: initialization failed (caused by ImportError: failed to load its \
+             dependency) (caused by ModuleNotFoundError: No module named 'gg_absent_dep'"
+        ),
+        "{text}"
+    );
+}

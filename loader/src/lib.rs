@@ -31,8 +31,8 @@ pub use names::{
     hook_symbols, is_package_dir, package_name, split_extension_name,
 };
 pub use report::{
-    Declaration, ErrorReport, Evidence, Gil, InitKind, Lint, ModuleReport, Report, SetGilReport,
-    SlotReport, Status, Summary, WheelReport,
+    Declaration, ErrorCause, ErrorReport, Evidence, Gil, InitKind, Lint, ModuleReport, Report,
+    SetGilReport, SlotReport, Status, Summary, WheelReport,
 };
 pub use wheel::{Unpacked, extract_wheel, member_name_is_safe};
 
