@@ -9,7 +9,9 @@ toolchain, ...) that is a module (not a plain library), runs `GILGATE eval --pat
   - `exec ok`: exit 0;
   - `module not provided: X`: the first error is a ModuleNotFoundError or an ImportError naming a
     module gilgate does not provide (a standard-library module, another package's, or the
-    package's own Python module);
+    package's own Python module), also as the cause gilgate shows of a wrapper error
+    (pybind11's "initialization failed"), as a package attribute that is a Python submodule,
+    or as the what() of a C++ exception that aborted the process;
   - `missing API: NAME`: a C API function gilgate only stubs;
   - `crash`: killed by a signal;
   - `error: TEXT`: anything else (the last line of stderr).
@@ -26,17 +28,33 @@ import subprocess
 import sys
 
 
+# A module gilgate cannot provide, in its own error texts: "No module named 'X' (gilgate runs
+# ...)", "cannot import Python module 'X' from PATH (...)", and an attribute of a package that is
+# a Python submodule or that the package's __init__.py sets ("module 'p' has no attribute 'x'
+# (... cannot import Python module 'p.x' ...)", "(... cannot run Python module 'p' ...)"), also
+# inside the " (caused by ...)" chain gilgate prints after a wrapper error; the first one wins.
+NOT_PROVIDED = re.compile(r"No module named '([^']+)'|cannot (?:import|run) Python module '([^']+)'")
+
+
+def not_provided(text):
+    m = NOT_PROVIDED.search(text)
+    return m and "module not provided: " + (m.group(1) or m.group(2))
+
+
 def classify(proc):
     if proc.returncode == 0:
         return "exec ok"
-    if proc.returncode < 0:
-        return "crash"
     err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    if proc.returncode < 0:
+        # A C++ exception thrown through a noexcept function (nanobind's enum support imports
+        # `enum` there) aborts as it would in CPython; its what() names the real blocker.
+        what = [l for l in err if l.strip().startswith("what():")]
+        return (what and not_provided(what[-1])) or "crash"
     last = err[-1] if err else "(no message)"
     last = re.sub(r"^gilgate: [^:]+: error: ", "", last)
-    m = re.search(r"No module named '([^']+)'", last)
+    m = not_provided(last)
     if m:
-        return "module not provided: " + m.group(1)
+        return m
     m = re.search(r"gilgate: (\w+) is not implemented", last)
     if m:
         return "missing API: " + m.group(1)

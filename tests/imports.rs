@@ -210,3 +210,85 @@ fn init_failure_shows_its_chain_of_causes() {
         "{text}"
     );
 }
+
+/// A wheel's Python files are unpacked with its extensions (never run): a package with an
+/// `__init__.py` is a regular package, and whatever its Python code would have provided says
+/// so. `from pkg import sub` imports the submodule as CPython's `_handle_fromlist` does; an
+/// init that wraps the import's error twice (pybind11's `raise_from`) shows the whole chain.
+#[test]
+fn python_source_in_a_wheel_is_named_where_it_is_needed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let so = "pkg/chained.cpython-314t-x86_64-linux-gnu.so";
+    let built = tmp.path().join("chained.so");
+    support::cc::shared(support::cc::fixture("imports/chained.c"), &built)
+        .args(["-O1", "-Wall", "-Werror"])
+        .define("GG_NAME", "chained")
+        .define("GG_IMPORT", "\"pkg.sub\"")
+        .build();
+    let ft = sample("mp_ft");
+    let ft_member = format!("pkg/{}", ft.file_name().unwrap().to_string_lossy());
+    let wheel = tmp.path().join("pkg-1.0-cp314-cp314t-linux_x86_64.whl");
+    support::write_wheel(
+        &wheel,
+        &[
+            ("pkg/__init__.py", b"from .sub import y\n".to_vec()),
+            ("pkg/sub.py", b"y = 2\n".to_vec()),
+            (so, std::fs::read(&built).unwrap()),
+            (&ft_member, std::fs::read(&ft).unwrap()),
+        ],
+    );
+    let note = "gilgate runs compiled extension modules only; it does not execute Python source";
+
+    // The chain of causes, down to the Python submodule the exec imported.
+    let (rc, _, err) = eval(&wheel, "pkg.chained", &["1"]);
+    assert_ne!(rc, 0);
+    let want = "gilgate: pkg.chained: error: ImportError: initialization failed \
+        (caused by ImportError: failed to load its dependency) \
+        (caused by ImportError: cannot import Python module 'pkg.sub' from ";
+    assert!(err.contains(want), "{err}");
+    assert!(err.contains(&format!("pkg/sub.py ({note}))")), "{err}");
+
+    let p = "p = importlib.import_module('pkg')";
+    // An attribute that is a Python submodule: AttributeError, naming the file.
+    let (_, _, err) = eval(&wheel, "pkg.mp_ft", &[p, "p.sub"]);
+    assert!(
+        err.contains(
+            "AttributeError: module 'pkg' has no attribute 'sub' (its __init__.py did not run, \
+             and gilgate cannot import Python module 'pkg.sub' from "
+        ),
+        "{err}"
+    );
+    // Any other attribute: the package's own code did not run.
+    let (_, _, err) = eval(&wheel, "pkg.mp_ft", &[p, "p.y"]);
+    assert!(
+        err.contains(
+            "AttributeError: module 'pkg' has no attribute 'y' (its __init__.py did not run: \
+             gilgate cannot run Python module 'pkg' from "
+        ) && err.contains(&format!("pkg/__init__.py: {note})")),
+        "{err}"
+    );
+    // `from pkg import sub`: the submodule's import error, as CPython would raise it.
+    let (_, _, err) = eval(
+        &wheel,
+        "pkg.mp_ft",
+        &["__import__('pkg', None, None, ['sub'])"],
+    );
+    assert!(
+        err.contains("ImportError: cannot import Python module 'pkg.sub' from "),
+        "{err}"
+    );
+    // A from-list name with no submodule is left to the caller (no error), and an extension
+    // submodule is imported.
+    let (rc, out, err) = eval(
+        &wheel,
+        "pkg.mp_ft",
+        &[
+            "q = __import__('pkg', None, None, ['absent'])",
+            "q.__name__",
+            "__import__('pkg', None, None, ['chained'])",
+        ],
+    );
+    assert_eq!(rc, 1, "{out}{err}");
+    assert!(out.starts_with("'pkg'\n"), "{out}{err}");
+    assert!(err.contains("ImportError: initialization failed"), "{err}");
+}

@@ -144,8 +144,8 @@ struct Shared<'a> {
 /// At most this many threads inflate members.
 const MAX_THREADS: usize = 4;
 
-/// Unpacks the extension modules of the wheel at `path` and the libraries they need into a
-/// private temporary folder, keeping the wheel's layout.
+/// Unpacks the extension modules of the wheel at `path`, the libraries they need and its
+/// Python source files (`.py`) into a private temporary folder, keeping the wheel's layout.
 pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
     let started = std::time::Instant::now();
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open wheel: {e}"))?;
@@ -178,9 +178,14 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
         .cloned()
         .collect();
     modules.sort();
+    // The Python source files too (small, never run): packages with an `__init__.py` are
+    // regular packages, as in CPython, and importing a Python submodule names its file, as it
+    // does for an unpacked folder.
+    let mut sources: Vec<&String> = by_name.keys().filter(|n| n.ends_with(".py")).collect();
+    sources.sort();
     let dir = private_dir()?;
     let mut queue = Queue::default();
-    for m in &modules {
+    for m in modules.iter().chain(sources) {
         let index = by_name[m];
         queue.queued.insert(index);
         queue.jobs.push_back(Job {

@@ -302,6 +302,131 @@ fn raise_no_module(name: &str, roots: &[PathBuf]) {
     );
 }
 
+/// Where package `attr` of a package whose search folders are `path` (its `__path__` list)
+/// has Python source: the submodule's file (`attr.py`, `attr/__init__.py`), else the package's
+/// own non-empty `__init__.py` (which would have set the attribute). None when neither exists.
+///
+/// # Safety
+/// `path` must be NULL or a live object.
+unsafe fn python_source_for(path: *mut PyObject, attr: &str) -> Option<(bool, PathBuf)> {
+    // SAFETY: forwarded contract; the snapshot holds new references, released below.
+    let dirs: Vec<PathBuf> = unsafe {
+        if path.is_null() || !crate::listobject::is_list(path) {
+            return None;
+        }
+        let items = crate::listobject::snapshot(path);
+        let dirs = items
+            .iter()
+            .filter_map(|&d| uni::as_str(d).map(PathBuf::from))
+            .collect();
+        items.into_iter().for_each(|d| decref(d));
+        dirs
+    };
+    if !attr.contains(['/', '.', '\0']) {
+        for dir in &dirs {
+            let file = dir.join(format!("{attr}.py"));
+            let init = dir.join(attr).join("__init__.py");
+            if let Some(f) = [file, init].into_iter().find(|f| f.is_file()) {
+                return Some((true, f));
+            }
+        }
+    }
+    dirs.iter()
+        .map(|d| d.join("__init__.py"))
+        .find(|f| std::fs::metadata(f).is_ok_and(|m| m.is_file() && m.len() > 0))
+        .map(|f| (false, f))
+}
+
+/// For `module 'pkg' has no attribute 'attr'` on a package: why, when Python source would
+/// have provided it (CPython's package `__init__.py` imports the submodule or sets the
+/// attribute; gilgate runs neither). The note to append to the message, None otherwise.
+///
+/// # Safety
+/// `dict` must be a live module dict.
+pub(crate) unsafe fn missing_submodule_note(
+    dict: *mut PyObject,
+    pkg: &str,
+    attr: &str,
+) -> Option<String> {
+    // SAFETY: forwarded contract; `__path__` is borrowed from the dict for this call.
+    let (sub, file) =
+        unsafe { python_source_for(crate::dictobject::get_str(dict, "__path__"), attr) }?;
+    Some(if sub {
+        format!(
+            " (its __init__.py did not run, and gilgate cannot import Python module '{pkg}.{attr}' from {}: {NO_SOURCE_NOTE})",
+            file.display()
+        )
+    } else {
+        format!(
+            " (its __init__.py did not run: gilgate cannot run Python module '{pkg}' from {}: {NO_SOURCE_NOTE})",
+            file.display()
+        )
+    })
+}
+
+/// Whether the current exception is a `ModuleNotFoundError` for exactly `name` (CPython's test
+/// for an absent submodule, as opposed to one whose own import failed).
+pub(crate) fn current_is_not_found(name: &str) -> bool {
+    if !crate::pyerrors::matches_current(&raw mut EXC_ModuleNotFoundError) {
+        return false;
+    }
+    // SAFETY: the current exception is a live ModuleNotFoundError (an ImportError layout).
+    unsafe {
+        let e = crate::pyerrors::current().cast::<crate::exceptions::PyImportErrorObject>();
+        !(*e).name.is_null() && uni::as_str((*e).name).is_some_and(|n| n == name)
+    }
+}
+
+/// CPython's `_handle_fromlist` for `from pkg import a, b` on a package: each listed name the
+/// package lacks is imported as its submodule; a `ModuleNotFoundError` for exactly that
+/// submodule is ignored (the caller then reports the missing name), any other error is
+/// raised. `'*'` is left alone (gilgate runs no `__all__`). Returns -1 with an exception set.
+///
+/// # Safety
+/// `m` must be a live module and `fromlist` a live object.
+unsafe fn handle_fromlist(m: *mut PyObject, pkg: &str, fromlist: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract; every reference taken here is released here.
+    unsafe {
+        let names = crate::abstract_::sequence_tuple(fromlist);
+        if names.is_null() {
+            return -1;
+        }
+        let mut rc = 0;
+        for &n in crate::tupleobject::items(names) {
+            let Some(attr) = uni::as_str(n) else { continue };
+            if attr == "*" {
+                continue;
+            }
+            let mut v = null_mut();
+            match crate::object::getattr_opt(m, n, &mut v) {
+                1 => {
+                    decref(v);
+                    continue;
+                }
+                0 => {}
+                _ => {
+                    rc = -1;
+                    break;
+                }
+            }
+            let full = format!("{pkg}.{attr}");
+            let sub = import_module(&full);
+            if !sub.is_null() {
+                decref(sub);
+                continue;
+            }
+            if current_is_not_found(&full) {
+                crate::pyerrors::clear();
+            } else {
+                rc = -1;
+                break;
+            }
+        }
+        decref(names);
+        rc
+    }
+}
+
 pub(crate) fn raise_import(t: *mut PyTypeObject, msg: &str, name: &str, path: Option<&Path>) {
     let m = uni::from_str(msg);
     let n = uni::from_str(name);
@@ -661,6 +786,12 @@ pub(crate) unsafe fn import_level(
     }
     // SAFETY: `fromlist` NULL or live.
     let has_fromlist = !fromlist.is_null() && unsafe { crate::object::truth(fromlist) } > 0;
+    // SAFETY: `m` is our live module, `fromlist` live.
+    if has_fromlist && is_package(m) && unsafe { handle_fromlist(m, &full, fromlist) } < 0 {
+        // SAFETY: our reference.
+        unsafe { decref(m) };
+        return null_mut();
+    }
     if has_fromlist || level > 0 && name.is_empty() || !name.contains('.') {
         return m;
     }
