@@ -876,6 +876,7 @@ pub(crate) unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
         }
         if crate::descrobject::add_slot_wrappers(t, d) < 0
             || crate::descrobject::add_descriptors(t, d) < 0
+            || crate::typeobject::add_tp_new_wrapper(t, d) < 0
         {
             err::clear();
         }
@@ -1054,6 +1055,8 @@ unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
             }
             (*t).tp_dict = d;
         }
+        // Whether `t` has a tp_new of its own, before inheritance (its `__new__`).
+        let own_new = (*t).tp_new.is_some();
         if crate::descrobject::add_slot_wrappers(t, (*t).tp_dict) < 0
             || crate::descrobject::add_descriptors(t, (*t).tp_dict) < 0
             || set_doc(t) < 0
@@ -1099,6 +1102,8 @@ unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
         }
         if (*t).tp_flags & Py_TPFLAGS_DISALLOW_INSTANTIATION != 0 {
             (*t).tp_new = None;
+        } else if own_new && crate::typeobject::add_tp_new_wrapper(t, (*t).tp_dict) < 0 {
+            return -1;
         }
         if (*t).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0 {
             (*t).tp_dictoffset = -1;
