@@ -225,6 +225,14 @@ fn python_source_in_a_wheel_is_named_where_it_is_needed() {
         .define("GG_NAME", "chained")
         .define("GG_IMPORT", "\"pkg.sub\"")
         .build();
+    let capsule_so = "pkg/capsule_user.cpython-314t-x86_64-linux-gnu.so";
+    let capsule_built = tmp.path().join("capsule_user.so");
+    support::cc::shared(support::cc::fixture("imports/chained.c"), &capsule_built)
+        .args(["-O1", "-Wall", "-Werror"])
+        .define("GG_NAME", "capsule_user")
+        .define("GG_IMPORT", "\"pkg.sub\"")
+        .define("GG_CAPSULE", "\"pkg._C_API\"")
+        .build();
     let ft = sample("mp_ft");
     let ft_member = format!("pkg/{}", ft.file_name().unwrap().to_string_lossy());
     let wheel = tmp.path().join("pkg-1.0-cp314-cp314t-linux_x86_64.whl");
@@ -234,6 +242,7 @@ fn python_source_in_a_wheel_is_named_where_it_is_needed() {
             ("pkg/__init__.py", b"from .sub import y\n".to_vec()),
             ("pkg/sub.py", b"y = 2\n".to_vec()),
             (so, std::fs::read(&built).unwrap()),
+            (capsule_so, std::fs::read(&capsule_built).unwrap()),
             (&ft_member, std::fs::read(&ft).unwrap()),
         ],
     );
@@ -247,6 +256,18 @@ fn python_source_in_a_wheel_is_named_where_it_is_needed() {
         (caused by ImportError: cannot import Python module 'pkg.sub' from ";
     assert!(err.contains(want), "{err}");
     assert!(err.contains(&format!("pkg/sub.py ({note}))")), "{err}");
+
+    // A capsule the package's __init__.py would have set (greenlet's `_C_API`): the
+    // attribute's error, saying why.
+    let (rc, _, err) = eval(&wheel, "pkg.capsule_user", &["1"]);
+    assert_ne!(rc, 0);
+    assert!(
+        err.contains(
+            "error: AttributeError: module 'pkg' has no attribute '_C_API' (its __init__.py did \
+             not run: gilgate cannot run Python module 'pkg' from "
+        ),
+        "{err}"
+    );
 
     let p = "p = importlib.import_module('pkg')";
     // An attribute that is a Python submodule: AttributeError, naming the file.

@@ -367,9 +367,7 @@ unsafe extern "C" fn tp_new_wrapper(
         if !is_type(self_) {
             return raise(
                 &raw mut EXC_SystemError,
-                &format!(
-                    "__new__() called with non-type 'self'"
-                ),
+                "__new__() called with non-type 'self'",
             );
         }
         let t = self_.cast::<PyTypeObject>();

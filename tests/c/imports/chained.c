@@ -1,6 +1,8 @@
 /* Built by tests/imports.rs as module GG_NAME (multi-phase): its exec imports GG_IMPORT and,
  * when that fails, wraps the error twice the way pybind11's raise_from does (matplotlib's
- * _tkagg: "initialization failed" from "failed to load tkinter functions" from the import). */
+ * _tkagg: "initialization failed" from "failed to load tkinter functions" from the import).
+ * With GG_CAPSULE defined, the exec instead imports that capsule (greenlet's PyCapsule_Import
+ * of "greenlet._C_API", set by the package's __init__.py) and fails as it does. */
 #include <Python.h>
 
 #define GG_CAT2(a, b) a##b
@@ -21,6 +23,10 @@ static void gg_raise_from(const char *msg)
 
 static int gg_exec(PyObject *m)
 {
+#ifdef GG_CAPSULE
+    if (PyCapsule_Import(GG_CAPSULE, 0) == NULL)
+        return -1;
+#endif
     PyObject *dep = PyImport_ImportModule(GG_IMPORT);
     if (dep == NULL) {
         gg_raise_from("failed to load its dependency");
