@@ -115,9 +115,10 @@ def classify(proc, wheels):
     err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
     last = err[-1] if err else "(no message)"
     last = re.sub(r"^gilgate: [^:]+: error: ", "", last)
-    m = re.search(r"No module named '([^']+)'", last)
+    m = re.search(r"No module named '([^']+)'|cannot import Python module '([^']+)'", last)
     if m:
-        return f"module not provided: {m.group(1)} ({where_module(m.group(1), wheels)})"
+        name = m.group(1) or m.group(2)
+        return f"module not provided: {name} ({where_module(name, wheels)})"
     m = re.search(r"gilgate: (\w+) is not implemented", last)
     if m:
         return "missing API: " + m.group(1)
