@@ -93,26 +93,24 @@ fn gist(case: &expect::Recorded, o: &std::process::Output) -> String {
             stderr.lines().last().unwrap_or_default()
         ),
     };
-    without_wheel_dir(&text)
+    stable(&text)
         .chars()
         .take(300)
         .collect::<String>()
         .replace('\t', " ")
 }
 
-/// `text` with the private folder a wheel was unpacked into (`/dev/shm/gilgate-wheel-XXXXXX/`,
-/// different on every run) written `<wheel>/`, so that the table does not change between runs.
-fn without_wheel_dir(text: &str) -> String {
+/// `text` with each private wheel folder's random part (`gilgate-wheel-XXXXXX`) replaced by
+/// `*`, so that the table does not change from run to run.
+fn stable(text: &str) -> String {
+    const MARK: &str = "gilgate-wheel-";
     let mut out = String::new();
     let mut rest = text;
-    while let Some(i) = rest.find("/gilgate-wheel-") {
-        let start = rest[..i]
-            .rfind(|c: char| c.is_whitespace() || c == '(')
-            .map_or(0, |j| j + 1);
-        let end = rest[i + 1..].find('/').map_or(rest.len(), |j| i + 2 + j);
-        out.push_str(&rest[..start]);
-        out.push_str("<wheel>/");
-        rest = &rest[end..];
+    while let Some(i) = rest.find(MARK) {
+        out.push_str(&rest[..i + MARK.len()]);
+        out.push('*');
+        rest = &rest[i + MARK.len()..];
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
     }
     out.push_str(rest);
     out

@@ -144,8 +144,8 @@ struct Shared<'a> {
 /// At most this many threads inflate members.
 const MAX_THREADS: usize = 4;
 
-/// Unpacks the extension modules of the wheel at `path`, the libraries they need and its
-/// Python source files (`.py`) into a private temporary folder, keeping the wheel's layout.
+/// Unpacks the extension modules of the wheel at `path` and the libraries they need into a
+/// private temporary folder, keeping the wheel's layout.
 pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
     let started = std::time::Instant::now();
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open wheel: {e}"))?;
@@ -178,14 +178,9 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
         .cloned()
         .collect();
     modules.sort();
-    // The Python source files too (small, never run): packages with an `__init__.py` are
-    // regular packages, as in CPython, and importing a Python submodule names its file, as it
-    // does for an unpacked folder.
-    let mut sources: Vec<&String> = by_name.keys().filter(|n| n.ends_with(".py")).collect();
-    sources.sort();
     let dir = private_dir()?;
     let mut queue = Queue::default();
-    for m in modules.iter().chain(sources) {
+    for m in &modules {
         let index = by_name[m];
         queue.queued.insert(index);
         queue.jobs.push_back(Job {
@@ -238,6 +233,48 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
         extracted,
         warnings,
     })
+}
+
+/// The suffixes of the source files a traceback from an extension can name (Cython's `.pyx`
+/// and included files; mypyc's compiled `.py` modules).
+const SOURCE_SUFFIXES: [&str; 4] = [".pyx", ".pxi", ".pxd", ".py"];
+
+/// Writes the wheel's source files ([`SOURCE_SUFFIXES`], at most 4 MiB each) into the folder
+/// an [`extract_wheel`] of it made, keeping the layout, so that a traceback's lines can be
+/// read as CPython reads them from the installed package. Members already written, unsafe
+/// names and symbolic links are left out. Returns how many were written.
+pub fn extract_sources(path: &Path, into: &Unpacked) -> Result<usize, String> {
+    const MAX: u64 = 4 << 20;
+    let mut zip = open(path)?;
+    let mut written = 0;
+    let mut buf = Vec::new();
+    for i in 0..zip.len() {
+        let mut member = zip
+            .by_index(i)
+            .map_err(|e| format!("cannot read member #{i}: {e}"))?;
+        let Ok(name) = member.name().map(|n| n.into_owned()) else {
+            continue;
+        };
+        if !SOURCE_SUFFIXES.iter().any(|s| name.ends_with(s))
+            || !member_name_is_safe(&name)
+            || member.is_symlink()
+            || member.size() > MAX
+            || into.extracted.binary_search(&name).is_ok()
+        {
+            continue;
+        }
+        buf.clear();
+        member
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot extract {name}: {e}"))?;
+        let dest = into.dir.path().join(&name);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot extract {name}: {e}"))?;
+        }
+        std::fs::write(&dest, &buf).map_err(|e| format!("cannot extract {name}: {e}"))?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// The dotted names of the extension modules in the wheel at `path`, sorted, from its member
