@@ -37,7 +37,7 @@ pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
     abc, arraymodule, binascii, bltinmodule, collections, collections_abc, config, copy, copyreg,
-    datetime, future, heapq, importlib, iomodule, mathmodule, numbers, operator, string, sysmodule,
+    datetime, functools, future, heapq, importlib, iomodule, mathmodule, numbers, operator, string, sysmodule,
     timemodule, types, weakref, zlibmodule,
 };
 pub(crate) use objects::listobject;
