@@ -95,6 +95,87 @@ unsafe fn dict_of(pairs: &[(&str, *mut PyObject)]) -> Obj {
     d
 }
 
+/// Argument Clinic's unpacking: `pos` then the keyword pairs matched to `names` (the first
+/// `required` of them required); CPython's messages, missing arguments before unknown
+/// keywords. None with the error set.
+fn parse_args(
+    fname: &str,
+    names: &[&str],
+    required: usize,
+    pos: &[*mut PyObject],
+    kw: &[(*mut PyObject, *mut PyObject)],
+) -> Option<Vec<*mut PyObject>> {
+    let total = pos.len() + kw.len();
+    if total > names.len() {
+        let s = if names.len() == 1 { "" } else { "s" };
+        err_type(&format!(
+            "{fname}() takes at most {} argument{s} ({total} given)",
+            names.len()
+        ));
+        return None;
+    }
+    let mut out: Vec<*mut PyObject> = vec![null_mut(); names.len()];
+    out[..pos.len()].copy_from_slice(pos);
+    let mut used = vec![false; kw.len()];
+    for (i, name) in names.iter().enumerate() {
+        for (j, &(k, v)) in kw.iter().enumerate() {
+            // SAFETY: keyword names are live strs.
+            if unsafe { uni::as_str(k) } == Some(name) {
+                if i < pos.len() {
+                    err_type(&format!(
+                        "argument for {fname}() given by name ('{name}') and position ({})",
+                        i + 1
+                    ));
+                    return None;
+                }
+                out[i] = v;
+                used[j] = true;
+            }
+        }
+        if i < required && out[i].is_null() {
+            err_type(&format!(
+                "{fname}() missing required argument '{name}' (pos {})",
+                i + 1
+            ));
+            return None;
+        }
+    }
+    if let Some(j) = used.iter().position(|u| !u) {
+        // SAFETY: keyword names are live strs.
+        let k = unsafe { uni::as_str(kw[j].0) }.unwrap_or("");
+        err_type(&format!("{fname}() got an unexpected keyword argument '{k}'"));
+        return None;
+    }
+    Some(out)
+}
+
+/// The keyword pairs of a dict (NULL: none), borrowed.
+unsafe fn kw_pairs(kw: *mut PyObject) -> Vec<(*mut PyObject, *mut PyObject)> {
+    if kw.is_null() {
+        Vec::new()
+    } else {
+        // SAFETY: a live dict (caller).
+        unsafe { crate::dictobject::entries(kw) }
+    }
+}
+
+/// The keyword pairs of a vectorcall.
+unsafe fn vc_pairs(
+    args: *const *mut PyObject,
+    n: usize,
+    kwnames: *mut PyObject,
+) -> Vec<(*mut PyObject, *mut PyObject)> {
+    if kwnames.is_null() {
+        return Vec::new();
+    }
+    // SAFETY: vectorcall contract: the keywords' values follow the positional ones.
+    unsafe {
+        let names = crate::tupleobject::items(kwnames);
+        let vals = std::slice::from_raw_parts(args.add(n), names.len());
+        names.iter().copied().zip(vals.iter().copied()).collect()
+    }
+}
+
 // ---- reduce, cmp_to_key ---------------------------------------------------------------------
 
 unsafe fn f_reduce(
@@ -209,52 +290,12 @@ unsafe fn f_cmp_to_key(
 ) -> *mut PyObject {
     // SAFETY: METH_FASTCALL | METH_KEYWORDS.
     unsafe {
-        match one_arg("cmp_to_key", "mycmp", args, n, kwnames) {
-            Some(c) => new_key(c, null_mut()),
+        let pos = std::slice::from_raw_parts(args, n as usize);
+        let kw = vc_pairs(args, n as usize, kwnames);
+        match parse_args("cmp_to_key", &["mycmp"], 1, pos, &kw) {
+            Some(v) => new_key(v[0], null_mut()),
             None => null_mut(),
         }
-    }
-}
-
-/// The one argument (positional or by `kwname`) of a vectorcall.
-unsafe fn one_arg(
-    fname: &str,
-    kwname: &str,
-    args: *const *mut PyObject,
-    n: Py_ssize_t,
-    kwnames: *mut PyObject,
-) -> Option<*mut PyObject> {
-    // SAFETY: vectorcall contract.
-    unsafe {
-        let n = n as usize;
-        let names: &[*mut PyObject] = if kwnames.is_null() {
-            &[]
-        } else {
-            crate::tupleobject::items(kwnames)
-        };
-        let all = std::slice::from_raw_parts(args, n + names.len());
-        if n + names.len() > 1 {
-            err_type(&format!(
-                "{fname}() takes at most 1 argument ({} given)",
-                n + names.len()
-            ));
-            return None;
-        }
-        if n == 1 {
-            return Some(all[0]);
-        }
-        if let Some(&k) = names.first() {
-            let ks = uni::as_str(k).unwrap_or("");
-            if ks == kwname {
-                return Some(all[0]);
-            }
-            err_type(&format!("{fname}() got an unexpected keyword argument '{ks}'"));
-            return None;
-        }
-        err_type(&format!(
-            "{fname}() missing required argument '{kwname}' (pos 1)"
-        ));
-        None
     }
 }
 
@@ -277,31 +318,10 @@ unsafe extern "C" fn key_call(
         // SAFETY: tp_call contract.
         unsafe {
             let a = crate::tupleobject::items(args);
-            let mut obj = a.first().copied();
-            let mut total = a.len();
-            if !kw.is_null() {
-                for (k, v) in crate::dictobject::entries(kw) {
-                    total += 1;
-                    if uni::as_str(k) == Some("obj") && obj.is_none() {
-                        obj = Some(v);
-                    } else if uni::as_str(k) == Some("obj") {
-                        return err_type(
-                            "argument for K() given by name ('obj') and position (1)",
-                        );
-                    } else {
-                        return err_type(&format!(
-                            "K() got an unexpected keyword argument '{}'",
-                            uni::as_str(k).unwrap_or("")
-                        ));
-                    }
-                }
-            }
-            if total > 1 {
-                return err_type(&format!("K() takes at most 1 argument ({total} given)"));
-            }
-            let Some(obj) = obj else {
-                return err_type("K() missing required argument 'obj' (pos 1)");
+            let Some(v) = parse_args("K", &["obj"], 1, a, &kw_pairs(kw)) else {
+                return null_mut();
             };
+            let obj = v[0];
             new_key((*op.cast::<KeyWrapper>()).cmp, obj)
         }
     })
@@ -721,7 +741,7 @@ unsafe extern "C" fn lru_call(
                 return crate::abstract_::call(w.func, args, kw);
             }
             let key = Obj::new(make_key(args, kw, w.typed));
-            if key.is_null() {
+            if key.is_null() || crate::object::PyObject_Hash(key.ptr()) == -1 {
                 return null_mut();
             }
             {
@@ -782,13 +802,16 @@ unsafe extern "C" fn lru_new(
         // SAFETY: tp_new contract.
         unsafe {
             let a = crate::tupleobject::items(args);
-            if (!kw.is_null() && crate::dictobject::len(kw) != 0) || a.len() != 4 {
-                return err_type(&format!(
-                    "_lru_cache_wrapper() takes exactly 4 arguments ({} given)",
-                    a.len()
-                ));
-            }
-            new_lru(t, a[0], a[1], a[2], a[3])
+            let Some(v) = parse_args(
+                "lru_cache",
+                &["user_function", "maxsize", "typed", "cache_info_type"],
+                4,
+                a,
+                &kw_pairs(kw),
+            ) else {
+                return null_mut();
+            };
+            new_lru(t, v[0], v[1], v[2], v[3])
         }
     })
 }
@@ -2030,10 +2053,11 @@ unsafe extern "C" fn dg_call(
             if m.is_null() {
                 return null_mut();
             }
-            let bound = match (*ty(m.ptr())).tp_descr_get {
-                Some(g) => Obj::new(g(m.ptr(), d.obj, d.cls)),
-                None => Obj::new(new_ref(m.ptr())),
-            };
+            let get = getattr(m.ptr(), "__get__");
+            if get.is_null() {
+                return null_mut();
+            }
+            let bound = call(get.ptr(), &[d.obj, d.cls]);
             if bound.is_null() {
                 return null_mut();
             }

@@ -44,7 +44,7 @@ unsafe extern "C" fn placeholder_new(
         if crate::tupleobject::items(args).len() != 0
             || (!kw.is_null() && crate::dictobject::len(kw) != 0)
         {
-            return err_type("_PlaceholderType takes no arguments");
+            return err_type("PlaceholderType takes no arguments");
         }
         new_ref(placeholder())
     }
@@ -264,7 +264,11 @@ unsafe extern "C" fn partial_call(
                 return null_mut();
             }
             let k = if crate::dictobject::len(p.kw) == 0 {
-                Obj::borrowed(kw)
+                if kw.is_null() {
+                    Obj::new(null_mut())
+                } else {
+                    Obj::borrowed(kw)
+                }
             } else if kw.is_null() || crate::dictobject::len(kw) == 0 {
                 Obj::borrowed(p.kw)
             } else {
@@ -392,11 +396,11 @@ unsafe fn partial_setstate(op: *mut PyObject, state: *mut PyObject) -> *mut PyOb
     // SAFETY: a live partial and a live argument.
     unsafe {
         if !crate::tupleobject::is_tuple(state) {
-            return err_type("argument to __setstate__ must be a tuple");
+            return err_type("invalid partial state");
         }
         let st = crate::tupleobject::items(state);
         if st.len() != 4 {
-            return err_type(&format!("expected 4 items in state, got {}", st.len()));
+            return err_type("invalid partial state");
         }
         let (f, a, k, d) = (st[0], st[1], st[2], st[3]);
         if !crate::abstract_::callable_check(f)
@@ -530,7 +534,10 @@ unsafe extern "C" fn pm_new(
                     Ok(None) => {
                         let r = reprs(&[func]);
                         return match r {
-                            Some(r) => err_type(&format!("{} is not callable or a descriptor", r[0])),
+                            Some(r) => err_type(&format!(
+                                "the first argument {} must be a callable or a descriptor",
+                                r[0]
+                            )),
                             None => null_mut(),
                         };
                     }
