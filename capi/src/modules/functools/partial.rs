@@ -6,11 +6,11 @@ use super::{err_type, getset_dict, new_partial_from, s};
 use crate::abc::{Obj, getattr_opt};
 use crate::bytes_methods::def;
 use crate::descrobject::PyGetSetDef;
+use crate::descrobject::PyMemberDef;
 use crate::methodobject::PyMethodDef;
-use crate::object::{PyObject, PyTypeObject, Py_TPFLAGS_BASETYPE, none, static_type, ty};
+use crate::object::{Py_TPFLAGS_BASETYPE, PyObject, PyTypeObject, none, static_type, ty};
 use crate::pyport::Py_ssize_t;
 use crate::refcount::{decref, incref, new_ref, xdecref};
-use crate::descrobject::PyMemberDef;
 use std::ptr::null_mut;
 
 // ---- Placeholder ---------------------------------------------------------------------------
@@ -41,7 +41,7 @@ unsafe extern "C" fn placeholder_new(
 ) -> *mut PyObject {
     // SAFETY: tp_new contract.
     unsafe {
-        if crate::tupleobject::items(args).len() != 0
+        if !crate::tupleobject::items(args).is_empty()
             || (!kw.is_null() && crate::dictobject::len(kw) != 0)
         {
             return err_type("PlaceholderType takes no arguments");
@@ -67,12 +67,7 @@ pub(crate) static mut Placeholder_Type: PyTypeObject = PyTypeObject {
     tp_new: Some(placeholder_new),
     tp_repr: Some(placeholder_repr),
     tp_methods: (&raw mut PLACEHOLDER_METHODS).cast(),
-    ..static_type(
-        c"functools._PlaceholderType",
-        size_of::<PyObject>(),
-        0,
-        0,
-    )
+    ..static_type(c"functools._PlaceholderType", size_of::<PyObject>(), 0, 0)
 };
 
 // ---- partial --------------------------------------------------------------------------------
@@ -308,7 +303,11 @@ pub(crate) unsafe fn reprs(items: &[*mut PyObject]) -> Option<Vec<String>> {
             return None;
         }
         // SAFETY: repr gives a str.
-        v.push(unsafe { crate::unicodeobject::as_str(r.ptr()) }.unwrap_or("").to_string());
+        v.push(
+            unsafe { crate::unicodeobject::as_str(r.ptr()) }
+                .unwrap_or("")
+                .to_string(),
+        );
     }
     Some(v)
 }
@@ -355,7 +354,11 @@ unsafe extern "C" fn partial_repr(op: *mut PyObject) -> *mut PyObject {
             return s("...");
         }
         let p = pt(op);
-        let (f, a, k) = (Obj::borrowed(p.func), Obj::borrowed(p.args), Obj::borrowed(p.kw));
+        let (f, a, k) = (
+            Obj::borrowed(p.func),
+            Obj::borrowed(p.args),
+            Obj::borrowed(p.kw),
+        );
         let mut parts = reprs(&[f.ptr()]);
         if let Some(v) = parts.as_mut() {
             match reprs(crate::tupleobject::items(a.ptr())) {
