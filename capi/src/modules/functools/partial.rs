@@ -199,10 +199,7 @@ pub(crate) unsafe fn new_partial_raw(
         if d.is_null() {
             return null_mut();
         }
-        let op = match (*t).tp_alloc {
-            Some(alloc) => alloc(t, 0),
-            None => crate::objimpl::alloc_object(t, 0),
-        };
+        let op = crate::objimpl::alloc_object(t, 0);
         if op.is_null() {
             decref(d);
             return null_mut();
