@@ -635,8 +635,32 @@ static mut SDM_GETSET: [PyGetSetDef; 5] = [
     PyGetSetDef::END,
 ];
 
+unsafe extern "C" fn sdm_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live singledispatchmethod.
+    unsafe {
+        let func = sdm(op).func;
+        let mut name = "?".to_string();
+        for attr in ["__qualname__", "__name__"] {
+            match getattr_opt(func, attr) {
+                Err(()) => return null_mut(),
+                Ok(Some(v)) => {
+                    let st = Obj::new(crate::object::str(v.ptr()));
+                    if st.is_null() {
+                        return null_mut();
+                    }
+                    name = uni::as_str(st.ptr()).unwrap_or("?").to_string();
+                    break;
+                }
+                Ok(None) => {}
+            }
+        }
+        s(&format!("<single dispatch method descriptor {name}>"))
+    }
+}
+
 pub(crate) static mut DispatchMethod_Type: PyTypeObject = PyTypeObject {
     tp_new: Some(sdm_new),
+    tp_repr: Some(sdm_repr),
     tp_dealloc: Some(sdm_dealloc),
     tp_descr_get: Some(sdm_descr_get),
     tp_methods: (&raw mut SDM_METHODS).cast(),
@@ -708,19 +732,73 @@ unsafe extern "C" fn dg_call(
 unsafe extern "C" fn dg_getattro(op: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: live objects (slot contract).
     unsafe {
+        let d = &*op.cast::<DispatchGet>();
+        let func = sdm(d.unbound).func;
+        match uni::as_str(name).unwrap_or("") {
+            // CPython's instance attributes (copied from the function when made; absent when
+            // the function lacks them) and properties.
+            "__module__" | "__doc__" => return crate::object::getattr(func, name),
+            "__wrapped__" => return new_ref(func),
+            "register" => return getattr(d.unbound, "register").into_raw(),
+            _ => {}
+        }
         let r = crate::object::PyObject_GenericGetAttr(op, name);
         if !r.is_null() || !crate::pyerrors::matches_current(&raw mut EXC_AttributeError) {
             return r;
         }
-        // Like CPython's `__getattr__`: the function's attributes (its name, doc, ...).
+        // CPython's `__getattr__`: these few names come from the function.
+        let forwarded = [
+            "__name__",
+            "__qualname__",
+            "__isabstractmethod__",
+            "__annotations__",
+            "__type_params__",
+        ];
+        if !forwarded.contains(&uni::as_str(name).unwrap_or("")) {
+            // CPython's `__getattr__` raises a bare AttributeError.
+            crate::pyerrors::PyErr_Clear();
+            crate::pyerrors::PyErr_SetNone((&raw mut EXC_AttributeError).cast());
+            return null_mut();
+        }
         crate::pyerrors::PyErr_Clear();
+        crate::object::getattr(func, name)
+    }
+}
+
+unsafe extern "C" fn dg_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object of the type.
+    unsafe {
+        let mut name = "?".to_string();
+        for attr in ["__qualname__", "__name__"] {
+            match getattr_opt(op, attr) {
+                Err(()) => return null_mut(),
+                Ok(Some(v)) => {
+                    let st = Obj::new(crate::object::str(v.ptr()));
+                    if st.is_null() {
+                        return null_mut();
+                    }
+                    name = uni::as_str(st.ptr()).unwrap_or("?").to_string();
+                    break;
+                }
+                Ok(None) => {}
+            }
+        }
         let d = &*op.cast::<DispatchGet>();
-        crate::object::getattr(sdm(d.unbound).func, name)
+        let text = if d.obj != none() {
+            let Some(r) = repr_str(d.obj) else {
+                return null_mut();
+            };
+            format!("<bound single dispatch method {name} of {r}>")
+        } else {
+            format!("<single dispatch method {name}>")
+        };
+        s(&text)
     }
 }
 
 pub(crate) static mut DispatchGet_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(dg_dealloc),
+    tp_repr: Some(dg_repr),
     tp_call: Some(dg_call),
     tp_getattro: Some(dg_getattro),
     ..static_type(
