@@ -323,6 +323,25 @@ static mut TP_NEW_DEF: crate::methodobject::PyMethodDef = crate::methodobject::P
     ml_doc: c"__new__($type, *args, **kwargs)\n--\n\nCreate and return a new object.  See help(type) for accurate signature.".as_ptr(),
 };
 
+/// The same row for heap types: a method made from it holds its type *borrowed* (the type's
+/// dict holds the method, and gilgate has no collector to free that cycle, so a strong
+/// reference would keep every heap type alive); `type_dealloc` clears it to NULL, so a method
+/// that outlives its type raises instead of reading a freed type.
+static mut TP_NEW_DEF_HEAP: crate::methodobject::PyMethodDef = crate::methodobject::PyMethodDef {
+    ml_name: c"__new__".as_ptr(),
+    ml_meth: tp_new_wrapper
+        as unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> *mut PyObject
+        as *mut c_void,
+    ml_flags: crate::methodobject::METH_VARARGS | crate::methodobject::METH_KEYWORDS,
+    ml_doc: c"__new__($type, *args, **kwargs)\n--\n\nCreate and return a new object.  See help(type) for accurate signature.".as_ptr(),
+};
+
+/// Whether a builtin function made from `ml` holds its `self` borrowed (a heap type's
+/// `__new__`).
+pub(crate) fn borrows_self(ml: *const crate::methodobject::PyMethodDef) -> bool {
+    std::ptr::eq(ml, &raw const TP_NEW_DEF_HEAP)
+}
+
 /// Puts `__new__` into `dict`, the dict of `t`, when `t` has a `tp_new` of its own (set before
 /// it was readied, not inherited) and `dict` has none: a builtin method bound to `t`, as
 /// CPython's `type_ready_set_new` adds. Lookups on subtypes find it through the MRO.
@@ -330,7 +349,7 @@ static mut TP_NEW_DEF: crate::methodobject::PyMethodDef = crate::methodobject::P
 /// # Safety
 /// `t` must be a type object and `dict` its live dict.
 pub(crate) unsafe fn add_tp_new_wrapper(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
-    // SAFETY: forwarded contract; TP_NEW_DEF is a static that outlives the method.
+    // SAFETY: forwarded contract; the method rows are statics that outlive the method.
     unsafe {
         if (*t).tp_new.is_none()
             || (*t).tp_flags & Py_TPFLAGS_DISALLOW_INSTANTIATION != 0
@@ -338,14 +357,19 @@ pub(crate) unsafe fn add_tp_new_wrapper(t: *mut PyTypeObject, dict: *mut PyObjec
         {
             return 0;
         }
-        let f = crate::methodobject::new_cfunction(
-            &raw mut TP_NEW_DEF,
-            t.cast(),
-            null_mut(),
-            null_mut(),
-        );
+        let heap = (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0;
+        let def = if heap {
+            &raw mut TP_NEW_DEF_HEAP
+        } else {
+            &raw mut TP_NEW_DEF
+        };
+        let f = crate::methodobject::new_cfunction(def, t.cast(), null_mut(), null_mut());
         if f.is_null() {
             return -1;
+        }
+        if heap {
+            // the method's reference to its type is borrowed (see TP_NEW_DEF_HEAP)
+            decref(t.cast());
         }
         let r = crate::dictobject::set_item_str(dict, "__new__", f);
         decref(f);
@@ -364,7 +388,7 @@ unsafe extern "C" fn tp_new_wrapper(
     // SAFETY: METH_VARARGS|METH_KEYWORDS contract: `self_` is the type the method was made
     // for, `args` a tuple, `kw` NULL or a dict.
     unsafe {
-        if !is_type(self_) {
+        if self_.is_null() || !is_type(self_) {
             return raise(
                 &raw mut EXC_SystemError,
                 "__new__() called with non-type 'self'",
@@ -1203,6 +1227,16 @@ pub(crate) unsafe extern "C" fn type_dealloc(op: *mut PyObject) {
         }
         (*t).tp_mro = null_mut();
         xdecref(mro);
+        // Its `__new__` holds it borrowed: detach it before the type goes.
+        if !(*t).tp_dict.is_null() {
+            let f = crate::dictobject::get_str((*t).tp_dict, "__new__");
+            if !f.is_null() && crate::methodobject::is_cfunction(f) {
+                let cf = f.cast::<crate::methodobject::PyCFunctionObject>();
+                if borrows_self((*cf).m_ml) && (*cf).m_self == op {
+                    (*cf).m_self = null_mut();
+                }
+            }
+        }
         for p in [
             &raw mut (*t).tp_dict,
             &raw mut (*t).tp_bases,
