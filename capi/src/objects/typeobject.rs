@@ -13,6 +13,8 @@
 //!   references). Cycles through a module (module -> type -> `ht_module`) still leak.
 //! - Static types that are declared ready (gilgate's own built-ins) get their `tp_dict` of
 //!   descriptors and slot wrappers lazily, on the first lookup (`object::ensure_dict`).
+//! - A heap type's `__new__` (in its dict) holds the type borrowed, like descriptors;
+//!   `type_dealloc` clears it.
 //! - `subtype_dealloc` releases the instance's reference to its heap type unless the base's
 //!   dealloc already did (gilgate's own `default_dealloc` does, CPython-style static
 //!   extension deallocs don't); it compares the type's count around the base dealloc.
