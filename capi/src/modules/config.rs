@@ -117,6 +117,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: Some(crate::heapq::static_types),
     },
     Inittab {
+        name: "itertools",
+        module: crate::itertoolsmodule::module,
+        static_types: Some(crate::itertoolsmodule::static_types),
+    },
+    Inittab {
         name: "copy",
         module: crate::copy::module,
         static_types: None,
