@@ -1051,16 +1051,27 @@ unsafe fn clinic(
     // SAFETY: forwarded contract.
     unsafe {
         let n = crate::tupleobject::items(args).len();
+        if n > names.len() {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "{func}() takes at most {} argument{} ({n} given)",
+                    names.len(),
+                    if names.len() == 1 { "" } else { "s" }
+                ),
+            );
+            return Err(());
+        }
         if npos < names.len() && n > npos {
-            let expected = if required == npos {
-                format!("{npos}")
+            let which = if required == npos {
+                "exactly"
             } else {
-                format!("from {required} to {npos}")
+                "at most"
             };
             raise(
                 &raw mut EXC_TypeError,
                 &format!(
-                    "{func}() takes {expected} positional argument{} but {n} were given",
+                    "{func}() takes {which} {npos} positional argument{} ({n} given)",
                     if npos == 1 { "" } else { "s" }
                 ),
             );
@@ -1534,6 +1545,14 @@ unsafe fn product_new(
     unsafe {
         let mut repeat: Py_ssize_t = 1;
         if !kw.is_null() {
+            let nkw = crate::dictobject::PyDict_Size(kw);
+            if nkw > 1 {
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!("product() takes at most 1 keyword argument ({nkw} given)"),
+                );
+                return Err(());
+            }
             let empty = Obj::new(crate::tupleobject::new_tuple(0));
             let a =
                 crate::collections::parse("product", empty.ptr(), kw, &["repeat"], 0).ok_or(())?;
@@ -1581,6 +1600,19 @@ unsafe fn repeat_new(
 ) -> Result<State, ()> {
     // SAFETY: forwarded contract.
     unsafe {
+        let nkw = if kw.is_null() {
+            0
+        } else {
+            crate::dictobject::PyDict_Size(kw) as usize
+        };
+        let given = crate::tupleobject::items(args).len() + nkw;
+        if given > 2 {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("repeat() takes at most 2 arguments ({given} given)"),
+            );
+            return Err(());
+        }
         let a = crate::collections::parse("repeat", args, kw, &["object", "times"], 1).ok_or(())?;
         let mut cnt = -1;
         if !a[1].is_null() {
@@ -1775,19 +1807,9 @@ unsafe fn tee_all(iterable: *mut PyObject, n: usize) -> Result<Obj, ()> {
     unsafe {
         let mut out: Vec<Obj> = Vec::with_capacity(n);
         if n > 0 {
-            let it = iter_of(iterable)?;
+            // 3.14: always a new tee, also when the input is a tee (then a copy of it)
             let name = Obj::new(crate::unicodeobject::intern("__copy__"));
-            let has = crate::object::PyObject_HasAttrWithError(it.ptr(), name.ptr());
-            if has < 0 {
-                return Err(());
-            }
-            let first = if has > 0 {
-                it
-            } else {
-                let t = ok(tee_from(&raw mut Tee_Type, it.ptr()))?;
-                drop(it);
-                t
-            };
+            let first = ok(tee_from(&raw mut Tee_Type, iterable))?;
             let copy = ok(crate::object::getattr(first.ptr(), name.ptr()))?;
             out.push(first);
             for _ in 1..n {
