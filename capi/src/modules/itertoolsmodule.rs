@@ -457,7 +457,7 @@ unsafe fn step(op: *mut PyObject, st: &mut State) -> Result<Option<Obj>, ()> {
                 };
                 let mut items: Vec<Obj> = Vec::with_capacity((*n).min(1024));
                 while items.len() < *n {
-                    match next_of(i)? {
+                    match next_of(i).inspect_err(|_| *it = None)? {
                         Some(v) => items.push(v),
                         None => break,
                     }
@@ -554,7 +554,7 @@ unsafe fn step(op: *mut PyObject, st: &mut State) -> Result<Option<Obj>, ()> {
                     return Ok(Some(d));
                 }
             },
-            State::Count { cnt, step } => {
+            State::Count { cnt, step, .. } => {
                 let next = ok(crate::abstract_::PyNumber_Add(cnt.ptr(), step.ptr()))?;
                 Ok(Some(std::mem::replace(cnt, next)))
             }
@@ -1238,16 +1238,31 @@ unsafe fn count_new(
                 return Err(());
             }
         }
-        let cnt = if a[0].is_null() {
+        let mut cnt = if a[0].is_null() {
             Obj::new(crate::longobject::from_i64(0))
         } else {
             Obj::borrowed(a[0])
         };
-        let step = if a[1].is_null() {
+        let mut step = if a[1].is_null() {
             Obj::new(crate::longobject::from_i64(1))
         } else {
             Obj::borrowed(a[1])
         };
+        // CPython's fast mode: an int start that fits a C ssize_t and a step whose C long
+        // value is 1 count as plain ints (`count(True)` is `count(1)`)
+        let one = crate::longobject::PyLong_AsLong(step.ptr());
+        if one == -1 {
+            crate::pyerrors::PyErr_Clear();
+        }
+        if one == 1 && crate::longobject::is_int(cnt.ptr()) {
+            let v = crate::longobject::PyLong_AsSsize_t(cnt.ptr());
+            if v == -1 && !crate::pyerrors::PyErr_Occurred().is_null() {
+                crate::pyerrors::PyErr_Clear();
+            } else {
+                cnt = Obj::new(crate::longobject::from_i64(v as i64));
+                step = Obj::new(crate::longobject::from_i64(1));
+            }
+        }
         Ok(State::Count { cnt, step })
     }
 }
@@ -1257,7 +1272,7 @@ unsafe extern "C" fn count_repr(op: *mut PyObject) -> *mut PyObject {
         // SAFETY: tp_repr on a live count.
         unsafe {
             let parts = with_state(op, |st| match st {
-                State::Count { cnt, step } => {
+                State::Count { cnt, step, .. } => {
                     Ok((Obj::borrowed(cnt.ptr()), Obj::borrowed(step.ptr())))
                 }
                 _ => Err(()),
