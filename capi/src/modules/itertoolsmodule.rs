@@ -241,16 +241,25 @@ unsafe fn tuple_of(items: &[*mut PyObject]) -> Result<Obj, ()> {
 unsafe fn ssize(o: *mut PyObject) -> Result<Py_ssize_t, ()> {
     // SAFETY: forwarded contract.
     unsafe {
-        let v = crate::abstract_::PyNumber_AsSsize_t(
-            o,
-            (&raw mut crate::pyerrors::EXC_OverflowError).cast(),
-        );
+        let i = ok(crate::abstract_::PyNumber_Index(o))?;
+        let v = crate::longobject::PyLong_AsSsize_t(i.ptr());
         if v == -1 && !crate::pyerrors::PyErr_Occurred().is_null() {
             Err(())
         } else {
             Ok(v)
         }
     }
+}
+
+/// An empty vector with room for `n` items (CPython allocates its index arrays when the
+/// object is made): MemoryError when that cannot be had.
+fn reserved<T>(n: usize) -> Result<Vec<T>, ()> {
+    let mut v = Vec::new();
+    if v.try_reserve_exact(n).is_err() {
+        crate::pyerrors::no_memory();
+        return Err(());
+    }
+    Ok(v)
 }
 
 /// `None` as an option.
@@ -516,11 +525,11 @@ unsafe fn step(op: *mut PyObject, st: &mut State) -> Result<Option<Obj>, ()> {
                         *stopped = true;
                         return Ok(None);
                     }
-                    *indices = if *replace {
-                        vec![0; r]
+                    if *replace {
+                        indices.extend(std::iter::repeat_n(0, r));
                     } else {
-                        (0..r).collect()
-                    };
+                        indices.extend(0..r);
+                    }
                 } else if *replace {
                     let Some(i) = (0..r).rev().find(|&i| indices[i] != n - 1) else {
                         *stopped = true;
@@ -689,8 +698,8 @@ unsafe fn step(op: *mut PyObject, st: &mut State) -> Result<Option<Obj>, ()> {
                         *stopped = true;
                         return Ok(None);
                     }
-                    *indices = (0..n).collect();
-                    *cycles = (0..r).map(|i| n - i).collect();
+                    indices.extend(0..n);
+                    cycles.extend((0..r).map(|i| n - i));
                 } else {
                     if n == 0 {
                         *stopped = true;
@@ -735,7 +744,7 @@ unsafe fn step(op: *mut PyObject, st: &mut State) -> Result<Option<Obj>, ()> {
                         *stopped = true;
                         return Ok(None);
                     }
-                    *indices = vec![0; pools.len()];
+                    indices.extend(std::iter::repeat_n(0, pools.len()));
                 } else {
                     let mut i = pools.len();
                     loop {
@@ -1182,7 +1191,7 @@ unsafe fn combinations_common(
         }
         Ok(State::Combinations {
             pool,
-            indices: Vec::new(),
+            indices: reserved(r as usize)?,
             r: r as usize,
             started: false,
             stopped: false,
@@ -1541,9 +1550,9 @@ unsafe fn permutations_new(
             return Err(());
         }
         Ok(State::Permutations {
+            indices: reserved(pool.len())?,
+            cycles: reserved(r as usize)?,
             pool,
-            indices: Vec::new(),
-            cycles: Vec::new(),
             r: r as usize,
             started: false,
             stopped: false,
@@ -1593,15 +1602,15 @@ unsafe fn product_new(
             );
             return Err(());
         }
-        let mut pools = Vec::with_capacity(once.len() * repeat as usize);
-        for _ in 0..repeat {
+        let mut pools = reserved(once.len() * repeat as usize)?;
+        for _ in 0..if once.is_empty() { 0 } else { repeat } {
             for p in &once {
                 pools.push(p.iter().map(|o| Obj::borrowed(o.ptr())).collect());
             }
         }
         Ok(State::Product {
+            indices: reserved(pools.len())?,
             pools,
-            indices: Vec::new(),
             started: false,
             stopped: false,
         })
