@@ -34,6 +34,8 @@ struct Iter {
     state: AtomicPtr<State>,
     /// The thread stepping while the state is out (0 when none).
     owner: AtomicUsize,
+    /// Weak references (only `_tee` has `tp_weaklistoffset`, as in CPython).
+    weakreflist: *mut PyObject,
 }
 
 /// One itertools object's state.
@@ -378,6 +380,9 @@ unsafe extern "C" fn it_dealloc(op: *mut PyObject) {
     // SAFETY: a dead itertools object (slot contract): nobody else holds it.
     unsafe {
         let it = &*op.cast::<Iter>();
+        if !it.weakreflist.is_null() {
+            crate::weakrefobject::PyObject_ClearWeakRefs(op);
+        }
         let p = it.state.swap(null_mut(), Ordering::AcqRel);
         if !p.is_null() {
             let mut st = Box::from_raw(p);
@@ -1977,13 +1982,16 @@ itype!(
     Some(zip_longest_slot),
     B
 );
-itype!(
-    Tee_Type,
-    c"itertools._tee",
-    Some(tee_new),
-    0,
-    (&raw mut TEE_METHODS).cast()
-);
+#[allow(non_upper_case_globals)]
+pub(crate) static mut Tee_Type: PyTypeObject = PyTypeObject {
+    tp_new: Some(tee_new),
+    tp_dealloc: Some(it_dealloc),
+    tp_iter: Some(iter_self),
+    tp_iternext: Some(it_next),
+    tp_methods: (&raw mut TEE_METHODS).cast(),
+    tp_weaklistoffset: std::mem::offset_of!(Iter, weakreflist) as Py_ssize_t,
+    ..static_type(c"itertools._tee", size_of::<Iter>(), 0, 0)
+};
 
 #[allow(non_upper_case_globals)]
 pub(crate) static mut Count_Type: PyTypeObject = PyTypeObject {
