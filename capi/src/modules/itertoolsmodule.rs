@@ -1781,6 +1781,46 @@ unsafe fn tee_from(t: *mut PyTypeObject, o: *mut PyObject) -> *mut PyObject {
     }
 }
 
+/// `_tee_dataobject(iterable, values, next)`: a buffer link holding `values` (at most 57)
+/// read from `iter(iterable)`, followed by `next` (a link, only when this one is full).
+unsafe fn teedata_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> Result<State, ()> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let a = positional(t, &raw mut TeeData_Type, "teedataobject", args, kw, 3, 3).ok_or(())?;
+        if !crate::listobject::is_list(a[1]) {
+            raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "teedataobject() argument 2 must be list, not {}",
+                    crate::object::type_name(crate::object::ty(a[1]))
+                ),
+            );
+            return Err(());
+        }
+        // kept as given (CPython does not call iter() here)
+        let it = Obj::borrowed(a[0]);
+        let values: Vec<Obj> = crate::listobject::snapshot(a[1])
+            .into_iter()
+            .map(Obj::new)
+            .collect();
+        let none = crate::object::none();
+        let next = if values.len() == LINKCELLS && a[2] != none {
+            (crate::object::ty(a[2]) == &raw mut TeeData_Type).then(|| Obj::borrowed(a[2]))
+        } else {
+            None
+        };
+        if values.len() > LINKCELLS || (a[2] != none && next.is_none()) {
+            raise(&raw mut EXC_ValueError, "Invalid arguments");
+            return Err(());
+        }
+        Ok(State::TeeData { it, values, next })
+    }
+}
+
 unsafe extern "C" fn tee_new(
     t: *mut PyTypeObject,
     args: *mut PyObject,
@@ -1863,7 +1903,40 @@ new_slot!(cycle_slot, cycle_new);
 new_slot!(dropwhile_slot, dropwhile_new);
 new_slot!(filterfalse_slot, filterfalse_new);
 new_slot!(groupby_slot, groupby_new);
-new_slot!(grouper_slot, grouper_new);
+/// `_grouper(parent, tgtkey)`: made current for its parent, as CPython's `_grouper_create`.
+unsafe extern "C" fn grouper_slot(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard("itertools._grouper.__new__", null_mut(), || {
+        // SAFETY: tp_new arguments; the parent is a live groupby.
+        unsafe {
+            let Ok(st) = grouper_new(t, args, kw) else {
+                return null_mut();
+            };
+            let State::Grouper { parent, .. } = &st else {
+                return null_mut();
+            };
+            let p = parent.ptr();
+            let g = make(t, st);
+            if g.is_null() {
+                return g;
+            }
+            let r = with_state(p, |pst| {
+                if let State::GroupBy { currgrouper, .. } = pst {
+                    *currgrouper = g as usize;
+                }
+                Ok(())
+            });
+            if r.is_err() {
+                decref(g);
+                return null_mut();
+            }
+            g
+        }
+    })
+}
 new_slot!(islice_slot, islice_new);
 new_slot!(pairwise_slot, pairwise_new);
 new_slot!(permutations_slot, permutations_new);
@@ -1872,6 +1945,7 @@ new_slot!(repeat_slot, repeat_new);
 new_slot!(starmap_slot, starmap_new);
 new_slot!(takewhile_slot, takewhile_new);
 new_slot!(zip_longest_slot, zip_longest_new);
+new_slot!(teedata_slot, teedata_new);
 
 static mut CHAIN_METHODS: [PyMethodDef; 3] = [
     def!(c"from_iterable", class_o, chain_from_iterable),
@@ -2014,9 +2088,10 @@ pub(crate) static mut Repeat_Type: PyTypeObject = PyTypeObject {
     ..static_type(c"itertools.repeat", size_of::<Iter>(), 0, B)
 };
 
-/// The shared buffer of tee objects: not an iterator, not made from Python.
+/// The shared buffer of tee objects (not an iterator).
 #[allow(non_upper_case_globals)]
 pub(crate) static mut TeeData_Type: PyTypeObject = PyTypeObject {
+    tp_new: Some(teedata_slot),
     tp_dealloc: Some(it_dealloc),
     ..static_type(c"itertools._tee_dataobject", size_of::<Iter>(), 0, 0)
 };
