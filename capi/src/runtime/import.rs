@@ -629,6 +629,62 @@ unsafe fn resolve_name(name: &str, globals: *mut PyObject, level: c_int) -> Opti
     }
 }
 
+/// CPython's `_handle_fromlist`: for a package (it has `__path__`), each from-list name that
+/// is not an attribute is imported as a submodule (`from pkg import sub`); a submodule that
+/// does not exist is left to the caller's `cannot import name`, any other error is raised.
+///
+/// # Safety
+/// `m` and `fromlist` must be live.
+unsafe fn handle_fromlist(m: *mut PyObject, full: &str, fromlist: *mut PyObject) -> Result<(), ()> {
+    // SAFETY: forwarded contract; every reference taken here is released here.
+    unsafe {
+        let path = crate::object::getattr(m, uni::intern("__path__"));
+        if path.is_null() {
+            crate::pyerrors::PyErr_Clear();
+            return Ok(());
+        }
+        decref(path);
+        let names = crate::abstract_::PySequence_Tuple(fromlist);
+        if names.is_null() {
+            return Err(());
+        }
+        let mut r = Ok(());
+        for &x in crate::tupleobject::items(names) {
+            let Some(attr) = uni::as_str(x) else { continue };
+            if attr == "*" || crate::object::PyObject_HasAttrWithError(m, x) != 0 {
+                continue;
+            }
+            let sub = format!("{full}.{attr}");
+            let sm = import_module(&sub);
+            if !sm.is_null() {
+                decref(sm);
+                continue;
+            }
+            if crate::pyerrors::PyErr_ExceptionMatches((&raw mut EXC_ModuleNotFoundError).cast())
+                != 0
+            {
+                let e = crate::pyerrors::PyErr_GetRaisedException();
+                let n = crate::object::getattr(e, uni::intern("name"));
+                let missing = !n.is_null() && uni::as_str(n) == Some(sub.as_str());
+                if n.is_null() {
+                    crate::pyerrors::PyErr_Clear();
+                } else {
+                    decref(n);
+                }
+                if missing {
+                    decref(e);
+                    continue;
+                }
+                crate::pyerrors::PyErr_SetRaisedException(e);
+            }
+            r = Err(());
+            break;
+        }
+        decref(names);
+        r
+    }
+}
+
 /// `PyImport_ImportModuleLevelObject` in Rust terms.
 ///
 /// # Safety
@@ -661,6 +717,12 @@ pub(crate) unsafe fn import_level(
     }
     // SAFETY: `fromlist` NULL or live.
     let has_fromlist = !fromlist.is_null() && unsafe { crate::object::truth(fromlist) } > 0;
+    // SAFETY: `m` is our live module, `fromlist` live when given.
+    if has_fromlist && unsafe { handle_fromlist(m, &full, fromlist) }.is_err() {
+        // SAFETY: our reference.
+        unsafe { decref(m) };
+        return null_mut();
+    }
     if has_fromlist || level > 0 && name.is_empty() || !name.contains('.') {
         return m;
     }
