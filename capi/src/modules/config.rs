@@ -137,6 +137,16 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: None,
     },
     Inittab {
+        name: "warnings",
+        module: crate::modules::warnings::module,
+        static_types: Some(crate::modules::warnings::static_types),
+    },
+    Inittab {
+        name: "_warnings",
+        module: crate::modules::warnings::c_module,
+        static_types: None,
+    },
+    Inittab {
         name: "array",
         module: crate::arraymodule::module,
         static_types: Some(crate::arraymodule::static_types),

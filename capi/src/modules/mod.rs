@@ -22,5 +22,6 @@ pub(crate) mod string;
 pub(crate) mod sysmodule;
 pub(crate) mod timemodule;
 pub(crate) mod types;
+pub(crate) mod warnings;
 pub(crate) mod weakref;
 pub(crate) mod zlibmodule;

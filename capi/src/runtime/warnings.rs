@@ -1,5 +1,10 @@
-//! `warnings.h`: warnings go to stderr as one line (`RuntimeWarning: text`) and are recorded
-//! for the host; the host can turn them into errors (`-W error`).
+//! `warnings.h`: the C API's warnings go through the `warnings` module's filters
+//! (`modules/warnings.rs`), as CPython's `PyErr_WarnEx` goes through `_warnings`: "error"
+//! makes them raise, "ignore" silences them, the default filters print
+//! `<sys>:0: Category: message` to `sys.stderr` once per message (gilgate has no Python
+//! frame to attribute them to, so they are attributed as CPython attributes a warning
+//! issued with none). Every warning issued is also recorded for the host (`take_warnings`),
+//! whatever the filters did with it.
 
 use crate::export;
 use crate::object::{PyObject, PyTypeObject, type_short_name};
@@ -16,12 +21,16 @@ pub struct Warning {
 }
 
 static WARNINGS: Mutex<Vec<Warning>> = Mutex::new(Vec::new());
-static AS_ERRORS: AtomicBool = AtomicBool::new(false);
 static QUIET: AtomicBool = AtomicBool::new(false);
 
-/// Records warnings without printing them (for the inspection worker and tests).
+/// Records warnings without printing them to `sys.stderr` (for the inspection worker and
+/// tests); the filters still apply.
 pub fn set_quiet(on: bool) {
     QUIET.store(on, Ordering::Relaxed);
+}
+
+pub(crate) fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
 }
 
 /// Takes the warnings issued so far.
@@ -29,8 +38,9 @@ pub fn take_warnings() -> Vec<Warning> {
     std::mem::take(&mut *WARNINGS.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
-/// Issues a warning of `category` (NULL = RuntimeWarning). Returns -1 with the warning
-/// raised as an exception when warnings are errors, else 0.
+/// Issues a warning of `category` (NULL = RuntimeWarning) through the filters. Returns -1
+/// with the warning raised as an exception when a filter says "error" (or showing it
+/// failed), else 0.
 ///
 /// # Safety
 /// `category` must be NULL or an exception type.
@@ -42,13 +52,6 @@ pub(crate) unsafe fn warn(category: *mut PyTypeObject, msg: &str, _stacklevel: i
     };
     // SAFETY: forwarded contract.
     let name = unsafe { type_short_name(category) };
-    if AS_ERRORS.load(Ordering::Relaxed) {
-        crate::pyerrors::raise(category, msg);
-        return -1;
-    }
-    if !QUIET.load(Ordering::Relaxed) {
-        eprintln!("{name}: {msg}");
-    }
     WARNINGS
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -56,6 +59,19 @@ pub(crate) unsafe fn warn(category: *mut PyTypeObject, msg: &str, _stacklevel: i
             category: name,
             message: msg.to_owned(),
         });
+    let m = crate::unicodeobject::from_str(msg);
+    if m.is_null() {
+        return -1;
+    }
+    // SAFETY: `m` a new str, `category` an exception type.
+    unsafe {
+        let r = crate::modules::warnings::do_warn(m, category.cast(), std::ptr::null_mut());
+        crate::refcount::decref(m);
+        if r.is_null() {
+            return -1;
+        }
+        crate::refcount::decref(r);
+    }
     0
 }
 
