@@ -83,9 +83,15 @@ fn pyerr_warnex_obeys_the_filters() {
             gilgate_capi::testing::unicodeobject::from_str("bad .* value"),
         ]);
         assert!(!PyObject_CallObject(fw, args).is_null());
-        assert_eq!(PyErr_WarnEx(PyExc_UserWarning, c"BAD x value".as_ptr(), 1), -1);
+        assert_eq!(
+            PyErr_WarnEx(PyExc_UserWarning, c"BAD x value".as_ptr(), 1),
+            -1
+        );
         let _ = gilgate_capi::host::take_exception();
-        assert_eq!(PyErr_WarnEx(PyExc_UserWarning, c"a bad x value".as_ptr(), 1), 0);
+        assert_eq!(
+            PyErr_WarnEx(PyExc_UserWarning, c"a bad x value".as_ptr(), 1),
+            0
+        );
         // A pattern gilgate cannot match exactly is refused with a clear error.
         let args = gilgate_capi::testing::tupleobject::from_slice(&[
             gilgate_capi::testing::unicodeobject::from_str("error"),
@@ -93,7 +99,10 @@ fn pyerr_warnex_obeys_the_filters() {
         ]);
         assert!(PyObject_CallObject(fw, args).is_null());
         let e = format!("{:?}", gilgate_capi::host::take_exception());
-        assert!(e.contains("NotImplementedError") && e.contains("needs the re module"), "{e}");
+        assert!(
+            e.contains("NotImplementedError") && e.contains("needs the re module"),
+            "{e}"
+        );
 
         let exit = PyObject_GetAttrString(cm, c"__exit__".as_ptr());
         assert!(!PyObject_CallObject(exit, PyTuple_New(0)).is_null());

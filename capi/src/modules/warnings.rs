@@ -1399,11 +1399,7 @@ unsafe fn add_filter(item: &[*mut PyObject], append: bool) -> *mut PyObject {
         } else {
             match crate::abstract_::PySequence_Contains(filters.ptr(), t.ptr()) {
                 r if r < 0 => return null_mut(),
-                0 => {
-                    if crate::listobject::append(filters.ptr(), t.ptr()) < 0 {
-                        return null_mut();
-                    }
-                }
+                0 if crate::listobject::append(filters.ptr(), t.ptr()) < 0 => return null_mut(),
                 _ => {}
             }
         }
