@@ -13,6 +13,29 @@ unsafe extern "C" {
     fn PyObject_CallOneArg(f: *mut PyObject, arg: *mut PyObject) -> *mut PyObject;
     fn PyTuple_New(n: isize) -> *mut PyObject;
     fn PyErr_Occurred() -> *mut PyObject;
+    fn PyErr_WarnExplicit(
+        category: *mut PyObject,
+        text: *const c_char,
+        filename: *const c_char,
+        lineno: c_int,
+        module: *const c_char,
+        registry: *mut PyObject,
+    ) -> c_int;
+    fn PyErr_WarnExplicitFormat(
+        category: *mut PyObject,
+        filename: *const c_char,
+        lineno: c_int,
+        module: *const c_char,
+        registry: *mut PyObject,
+        format: *const c_char,
+        ...
+    ) -> c_int;
+    fn PyErr_ResourceWarning(
+        source: *mut PyObject,
+        stacklevel: isize,
+        format: *const c_char,
+        ...
+    ) -> c_int;
     static mut PyExc_RuntimeWarning: *mut PyObject;
     static mut PyExc_UserWarning: *mut PyObject;
 }
@@ -101,6 +124,72 @@ fn pyerr_warnex_obeys_the_filters() {
         let e = format!("{:?}", gilgate_capi::host::take_exception());
         assert!(
             e.contains("NotImplementedError") && e.contains("needs the re module"),
+            "{e}"
+        );
+
+        // The explicit forms: the filename and line given, the registry honoured.
+        call(w, c"resetwarnings", None);
+        let reg = gilgate_capi::testing::dictobject::new_dict();
+        let before = gilgate_capi::testing::object::repr_string(log);
+        for _ in 0..2 {
+            let r = PyErr_WarnExplicit(
+                PyExc_UserWarning,
+                c"exp".as_ptr(),
+                c"mod.py".as_ptr(),
+                7,
+                std::ptr::null(),
+                reg,
+            );
+            assert_eq!(r, 0);
+        }
+        let after = gilgate_capi::testing::object::repr_string(log);
+        assert_eq!(
+            after.strip_prefix(&before[..before.len() - 1]).unwrap(),
+            ", <WarningMessage {message : UserWarning('exp'), category : 'UserWarning', filename : 'mod.py', lineno : 7, line : None}>]"
+        );
+        // A module filter sees the module given (or the filename without ".py").
+        let args = gilgate_capi::testing::tupleobject::from_slice(&[
+            gilgate_capi::testing::unicodeobject::from_str("error"),
+            gilgate_capi::testing::unicodeobject::from_str(""),
+            PyExc_UserWarning,
+            gilgate_capi::testing::unicodeobject::from_str("pkg\\.mod"),
+        ]);
+        assert!(!PyObject_CallObject(fw, args).is_null());
+        let r = PyErr_WarnExplicitFormat(
+            PyExc_UserWarning,
+            c"x.py".as_ptr(),
+            1,
+            c"pkg.mod".as_ptr(),
+            std::ptr::null_mut(),
+            c"n=%d".as_ptr(),
+            5 as c_int,
+        );
+        assert_eq!(r, -1);
+        let e = format!("{:?}", gilgate_capi::host::take_exception());
+        assert!(e.contains("n=5"), "{e}");
+        let r = PyErr_WarnExplicit(
+            PyExc_UserWarning,
+            c"y".as_ptr(),
+            c"pkg.mod.py".as_ptr(),
+            1,
+            std::ptr::null(),
+            std::ptr::null_mut(),
+        );
+        assert_eq!(r, -1);
+        let _ = gilgate_capi::host::take_exception();
+        // ResourceWarning: ignored by the default filters, raised under "error".
+        call(w, c"resetwarnings", None);
+        let fw_dflt = PyObject_GetAttrString(w, c"filters".as_ptr());
+        assert_eq!(gilgate_capi::testing::object::repr_string(fw_dflt), "[]");
+        call(w, c"simplefilter", Some("error"));
+        let src = gilgate_capi::testing::unicodeobject::from_str("the source");
+        assert_eq!(
+            PyErr_ResourceWarning(src, 1, c"unclosed %s".as_ptr(), c"file".as_ptr()),
+            -1
+        );
+        let e = format!("{:?}", gilgate_capi::host::take_exception());
+        assert!(
+            e.contains("ResourceWarning") && e.contains("unclosed file"),
             "{e}"
         );
 

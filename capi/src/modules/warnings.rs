@@ -835,6 +835,54 @@ pub(crate) unsafe fn do_warn(
     }
 }
 
+/// The module name CPython derives from a filename: without a ".py" ending (any case),
+/// "<unknown>" when empty.
+unsafe fn normalize_module(filename: *mut PyObject) -> Obj {
+    // SAFETY: a live object.
+    let f = unsafe { uni::as_str(filename) }.unwrap_or("");
+    let base = if f.len() >= 3
+        && f.is_char_boundary(f.len() - 3)
+        && f[f.len() - 3..].eq_ignore_ascii_case(".py")
+    {
+        &f[..f.len() - 3]
+    } else {
+        f
+    };
+    s(if base.is_empty() { "<unknown>" } else { base })
+}
+
+/// `warn_explicit` for the C API (`PyErr_WarnExplicitObject`): `module` NULL derives it from
+/// the filename, `registry` NULL is None.
+pub(crate) unsafe fn warn_explicit_c(
+    category: *mut PyObject,
+    message: *mut PyObject,
+    filename: *mut PyObject,
+    lineno: isize,
+    module: *mut PyObject,
+    registry: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live objects (module/registry may be NULL).
+    unsafe {
+        if self::module().is_null() {
+            return null_mut();
+        }
+        let m = if module.is_null() {
+            normalize_module(filename)
+        } else {
+            Obj::borrowed(module)
+        };
+        warn_explicit(
+            category,
+            message,
+            filename,
+            lineno,
+            m.ptr(),
+            registry,
+            null_mut(),
+        )
+    }
+}
+
 // ---- argument binding for the built-in functions --------------------------------------------------
 
 /// Binds `args`/`kw` to `names` (the first `npos` positional-or-keyword, the rest keyword-only),
@@ -1013,17 +1061,7 @@ unsafe extern "C" fn m_warn_explicit(
             );
         }
         let module = if a[4].is_null() || is_none(a[4]) {
-            // The filename without a ".py" ending (any case), "<unknown>" when empty.
-            let f = uni::as_str(a[2]).unwrap_or("");
-            let base = if f.len() >= 3
-                && f.is_char_boundary(f.len() - 3)
-                && f[f.len() - 3..].eq_ignore_ascii_case(".py")
-            {
-                &f[..f.len() - 3]
-            } else {
-                f
-            };
-            s(if base.is_empty() { "<unknown>" } else { base })
+            normalize_module(a[2])
         } else {
             Obj::borrowed(a[4])
         };

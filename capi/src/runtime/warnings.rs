@@ -104,3 +104,179 @@ pub unsafe fn _gilgate_warn_formatted(
         warn(category.cast(), m, stacklevel)
     }
 }
+
+/// Records `category`'s name and `message`'s text for the host, as [`warn`] does.
+///
+/// # Safety
+/// `category` NULL or a type; `message` NULL or a live object.
+unsafe fn record(category: *mut PyObject, message: *mut PyObject) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let name = if category.is_null() {
+            "RuntimeWarning".to_owned()
+        } else {
+            type_short_name(category.cast())
+        };
+        let text = if message.is_null() {
+            String::new()
+        } else {
+            let s = crate::object::PyObject_Str(message);
+            if s.is_null() {
+                crate::pyerrors::PyErr_Clear();
+                String::new()
+            } else {
+                let t = crate::unicodeobject::as_str(s).unwrap_or("").to_owned();
+                crate::refcount::decref(s);
+                t
+            }
+        };
+        WARNINGS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Warning {
+                category: name,
+                message: text,
+            });
+    }
+}
+
+/// `warnings.warn_explicit(message, category, filename, lineno, module, registry)` for the
+/// C API: 0, or -1 with an exception.
+///
+/// # Safety
+/// Live objects, `module` and `registry` may be NULL.
+unsafe fn explicit(
+    category: *mut PyObject,
+    message: *mut PyObject,
+    filename: *mut PyObject,
+    lineno: c_int,
+    module: *mut PyObject,
+    registry: *mut PyObject,
+) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let category = if category.is_null() {
+            (&raw mut crate::pyerrors::EXC_RuntimeWarning).cast()
+        } else {
+            category
+        };
+        record(category, message);
+        let r = crate::modules::warnings::warn_explicit_c(
+            category,
+            message,
+            filename,
+            lineno as isize,
+            module,
+            registry,
+        );
+        if r.is_null() {
+            return -1;
+        }
+        crate::refcount::decref(r);
+        0
+    }
+}
+
+#[export]
+pub unsafe fn PyErr_WarnExplicitObject(
+    category: *mut PyObject,
+    message: *mut PyObject,
+    filename: *mut PyObject,
+    lineno: c_int,
+    module: *mut PyObject,
+    registry: *mut PyObject,
+) -> c_int {
+    // SAFETY: live objects (caller), module/registry may be NULL.
+    unsafe { explicit(category, message, filename, lineno, module, registry) }
+}
+
+/// A new str from a C string (UTF-8, errors replaced), or NULL for NULL.
+unsafe fn cstr_obj(p: *const c_char) -> *mut PyObject {
+    if p.is_null() {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: a NUL-terminated string.
+    crate::unicodeobject::from_str(&unsafe { CStr::from_ptr(p) }.to_string_lossy())
+}
+
+#[export]
+pub unsafe fn PyErr_WarnExplicit(
+    category: *mut PyObject,
+    text: *const c_char,
+    filename: *const c_char,
+    lineno: c_int,
+    module: *const c_char,
+    registry: *mut PyObject,
+) -> c_int {
+    // SAFETY: NUL-terminated strings (module may be NULL), registry NULL or an object.
+    unsafe { explicit_cstr(category, cstr_obj(text), filename, lineno, module, registry) }
+}
+
+/// [`explicit`] with C-string filename and module; takes `message` (a new reference).
+unsafe fn explicit_cstr(
+    category: *mut PyObject,
+    message: *mut PyObject,
+    filename: *const c_char,
+    lineno: c_int,
+    module: *const c_char,
+    registry: *mut PyObject,
+) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let f = cstr_obj(filename);
+        let m = cstr_obj(module);
+        let r = if message.is_null() || f.is_null() {
+            -1
+        } else {
+            explicit(category, message, f, lineno, m, registry)
+        };
+        crate::refcount::xdecref(message);
+        crate::refcount::xdecref(f);
+        crate::refcount::xdecref(m);
+        r
+    }
+}
+
+/// `PyErr_WarnExplicitFormat` after the C shim formatted the message (a live str).
+///
+/// # Safety
+/// As `PyErr_WarnExplicit`, with `msg` a live str.
+#[export(err = -1, guard_name = "PyErr_WarnExplicitFormat")]
+pub unsafe fn _gilgate_warn_explicit_formatted(
+    category: *mut PyObject,
+    filename: *const c_char,
+    lineno: c_int,
+    module: *const c_char,
+    registry: *mut PyObject,
+    msg: *mut PyObject,
+) -> c_int {
+    // SAFETY: forwarded contract; explicit_cstr takes its own reference.
+    unsafe {
+        crate::refcount::incref(msg);
+        explicit_cstr(category, msg, filename, lineno, module, registry)
+    }
+}
+
+/// `PyErr_ResourceWarning` after the C shim formatted the message: a `ResourceWarning`
+/// whose `source` is `source`.
+///
+/// # Safety
+/// `source` NULL or a live object; `msg` a live str.
+#[export(err = -1, guard_name = "PyErr_ResourceWarning")]
+pub unsafe fn _gilgate_resource_warning_formatted(
+    source: *mut PyObject,
+    msg: *mut PyObject,
+    _stacklevel: isize,
+) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let category: *mut PyObject = (&raw mut crate::pyerrors::EXC_ResourceWarning).cast();
+        record(category, msg);
+        let r = crate::modules::warnings::do_warn(msg, category, source);
+        if r.is_null() {
+            return -1;
+        }
+        crate::refcount::decref(r);
+        0
+    }
+}
