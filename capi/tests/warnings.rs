@@ -40,6 +40,9 @@ unsafe extern "C" {
     static mut PyExc_UserWarning: *mut PyObject;
 }
 
+/// The warnings filters are process-wide: the tests here take turns.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// `warnings.<name>(*args)` with str arguments; the result's repr.
 unsafe fn call(w: *mut PyObject, name: &std::ffi::CStr, arg: Option<&str>) -> String {
     // SAFETY: live module; the functions exist.
@@ -57,6 +60,7 @@ unsafe fn call(w: *mut PyObject, name: &std::ffi::CStr, arg: Option<&str>) -> St
 
 #[test]
 fn pyerr_warnex_obeys_the_filters() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     gilgate_capi::host::initialize().unwrap();
     gilgate_capi::testing::warnings::set_quiet(true);
     // SAFETY: the runtime is initialized; C strings are NUL-terminated.
@@ -195,6 +199,58 @@ fn pyerr_warnex_obeys_the_filters() {
 
         let exit = PyObject_GetAttrString(cm, c"__exit__".as_ptr());
         assert!(!PyObject_CallObject(exit, PyTuple_New(0)).is_null());
+    }
+    gilgate_capi::testing::warnings::set_quiet(false);
+}
+
+/// Threads warn while others replace the filters: every warning returns 0 (no filter says
+/// "error"), and `simplefilter`'s remove-then-insert never leaves a duplicate filter behind.
+#[test]
+fn filters_stay_consistent_under_concurrent_warn_and_simplefilter() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    gilgate_capi::host::initialize().unwrap();
+    gilgate_capi::testing::warnings::set_quiet(true);
+    const ACTIONS: [&str; 5] = ["ignore", "always", "default", "once", "module"];
+    let go = std::sync::Arc::new(std::sync::Barrier::new(6));
+    let mut hs = Vec::new();
+    for t in 0..6usize {
+        let go = go.clone();
+        hs.push(std::thread::spawn(move || {
+            go.wait();
+            // SAFETY: the runtime is initialized; each thread uses the C API on its own.
+            unsafe {
+                let w = PyImport_ImportModule(c"warnings".as_ptr());
+                assert!(!w.is_null());
+                for i in 0..200usize {
+                    if t % 2 == 0 {
+                        call(w, c"simplefilter", Some(ACTIONS[(i + t) % ACTIONS.len()]));
+                    } else {
+                        let msg = std::ffi::CString::new(format!("t{t} {}", i % 7)).unwrap();
+                        assert_eq!(PyErr_WarnEx(PyExc_UserWarning, msg.as_ptr(), 1), 0);
+                    }
+                }
+            }
+        }));
+    }
+    for h in hs {
+        h.join().unwrap();
+    }
+    // SAFETY: as above.
+    unsafe {
+        let w = PyImport_ImportModule(c"warnings".as_ptr());
+        let f = PyObject_GetAttrString(w, c"filters".as_ptr());
+        let items = gilgate_capi::testing::object::repr_string(f);
+        let simple: Vec<&str> = ACTIONS
+            .iter()
+            .copied()
+            .filter(|a| items.contains(&format!("('{a}', None, <class 'Warning'>, None, 0)")))
+            .collect();
+        assert_eq!(simple.len(), ACTIONS.len(), "{items}");
+        for a in ACTIONS {
+            let one = format!("('{a}', None, <class 'Warning'>, None, 0)");
+            assert_eq!(items.matches(&one).count(), 1, "{items}");
+        }
+        call(w, c"resetwarnings", None);
     }
     gilgate_capi::testing::warnings::set_quiet(false);
 }
