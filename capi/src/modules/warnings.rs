@@ -327,7 +327,7 @@ static mut PATTERN_GETSET: [crate::descrobject::PyGetSetDef; 3] = [
 
 /// The static types of the module.
 pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
-    vec![&raw mut Pattern_Type]
+    vec![&raw mut Pattern_Type, &raw mut Wrapper_Type]
 }
 
 unsafe extern "C" fn pattern_dealloc(op: *mut PyObject) {
@@ -2096,11 +2096,18 @@ unsafe fn dep_call(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
             }
             return new_ref(arg);
         }
-        if crate::object::is_type(arg) || crate::abstract_::PyCallable_Check(arg) != 0 {
+        if crate::object::is_type(arg) {
             return raise(
                 &raw mut crate::pyerrors::EXC_NotImplementedError,
-                "gilgate runs no Python code: deprecated(...) with a category wraps its argument in a Python function",
+                "gilgate runs no Python code: deprecated(...) with a category on a class replaces its __new__ and __init_subclass__ with Python functions",
             );
+        }
+        if crate::abstract_::PyCallable_Check(arg) != 0 {
+            let sl = attr(me, "stacklevel");
+            if sl.is_null() {
+                return null_mut();
+            }
+            return new_wrapper(arg, msg.ptr(), cat.ptr(), sl.ptr());
         }
         let Some(r) = repr_of(arg) else {
             return null_mut();
@@ -2126,6 +2133,175 @@ static DEP_FUNCS: [FuncDef; 2] = [
         dep_call,
     ),
 ];
+
+// ---- the function `deprecated` returns for a callable ---------------------------------------------
+
+/// What `@deprecated(msg, category=..., stacklevel=...)` returns for a callable that is not a
+/// class: a function (CPython's is a Python function made by `functools.wraps`) that warns,
+/// then calls the callable; it binds as a method, and its attributes live in its `__dict__`.
+#[repr(C)]
+struct Wrapper {
+    ob_base: PyObject,
+    wrapped: *mut PyObject,
+    msg: *mut PyObject,
+    category: *mut PyObject,
+    stacklevel: *mut PyObject,
+    dict: *mut PyObject,
+}
+
+static mut Wrapper_Type: PyTypeObject = PyTypeObject {
+    tp_dealloc: Some(wrapper_dealloc),
+    tp_repr: Some(wrapper_repr),
+    tp_call: Some(wrapper_call),
+    tp_descr_get: Some(wrapper_descr_get),
+    tp_dictoffset: std::mem::offset_of!(Wrapper, dict) as isize,
+    ..crate::object::static_type(c"function", std::mem::size_of::<Wrapper>(), 0, 0)
+};
+
+unsafe extern "C" fn wrapper_dealloc(op: *mut PyObject) {
+    // SAFETY: a dead Wrapper (slot contract).
+    unsafe {
+        let w = op.cast::<Wrapper>();
+        for p in [
+            (*w).wrapped,
+            (*w).msg,
+            (*w).category,
+            (*w).stacklevel,
+            (*w).dict,
+        ] {
+            xdecref(p);
+        }
+        crate::objimpl::default_dealloc(op);
+    }
+}
+
+unsafe extern "C" fn wrapper_repr(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live Wrapper.
+    unsafe {
+        let q = crate::abc::getattr_opt(op, "__qualname__");
+        let name = match q {
+            Ok(Some(q)) => str_of(q.ptr()).unwrap_or_default(),
+            Ok(None) => "wrapper".to_string(),
+            Err(()) => return null_mut(),
+        };
+        uni::from_str(&format!("<function {name} at {op:p}>"))
+    }
+}
+
+unsafe extern "C" fn wrapper_call(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: a live Wrapper; args a tuple, kw NULL or a dict (tp_call contract).
+    unsafe {
+        let w = op.cast::<Wrapper>();
+        let Some(warn) = mod_attr("warn") else {
+            return raise(
+                &raw mut crate::pyerrors::EXC_AttributeError,
+                "module 'warnings' has no attribute 'warn'",
+            );
+        };
+        let one = Obj::new(crate::longobject::PyLong_FromLong(1));
+        let level = Obj::new(crate::abstract_::PyNumber_Add((*w).stacklevel, one.ptr()));
+        if level.is_null() {
+            return null_mut();
+        }
+        let kws = Obj::new(crate::dictobject::new_dict());
+        if set_item(kws.ptr(), "category", (*w).category).is_err()
+            || set_item(kws.ptr(), "stacklevel", level.ptr()).is_err()
+        {
+            return null_mut();
+        }
+        let a = Obj::new(crate::tupleobject::from_slice(&[(*w).msg]));
+        let r = Obj::new(crate::abstract_::PyObject_Call(
+            warn.ptr(),
+            a.ptr(),
+            kws.ptr(),
+        ));
+        if r.is_null() {
+            return null_mut();
+        }
+        let args = if args.is_null() {
+            Obj::new(crate::tupleobject::from_slice(&[]))
+        } else {
+            Obj::borrowed(args)
+        };
+        crate::abstract_::PyObject_Call((*w).wrapped, args.ptr(), kw)
+    }
+}
+
+unsafe extern "C" fn wrapper_descr_get(
+    op: *mut PyObject,
+    obj: *mut PyObject,
+    _t: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if is_none(obj) {
+            return new_ref(op);
+        }
+        crate::classobject::PyMethod_New(op, obj)
+    }
+}
+
+/// The wrapper for `arg`, with `functools.wraps(arg)`'s attributes, and `__deprecated__` set
+/// on `arg` (first, as CPython's chained assignment does) and on the wrapper.
+unsafe fn new_wrapper(
+    arg: *mut PyObject,
+    msg: *mut PyObject,
+    category: *mut PyObject,
+    stacklevel: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live objects.
+    unsafe {
+        let op = Obj::new(crate::objimpl::alloc_object(&raw mut Wrapper_Type, 0));
+        if op.is_null() {
+            return null_mut();
+        }
+        let w = op.ptr().cast::<Wrapper>();
+        (*w).wrapped = new_ref(arg);
+        (*w).msg = new_ref(msg);
+        (*w).category = new_ref(category);
+        (*w).stacklevel = new_ref(stacklevel);
+        (*w).dict = null_mut();
+        for name in [
+            "__module__",
+            "__name__",
+            "__qualname__",
+            "__doc__",
+            "__annotate__",
+            "__type_params__",
+        ] {
+            match crate::abc::getattr_opt(arg, name) {
+                Err(()) => return null_mut(),
+                Ok(None) => {}
+                Ok(Some(v)) => {
+                    if setattr(op.ptr(), name, v.ptr()).is_err() {
+                        return null_mut();
+                    }
+                }
+            }
+        }
+        match crate::abc::getattr_opt(arg, "__dict__") {
+            Err(()) => return null_mut(),
+            Ok(None) => {}
+            Ok(Some(d)) => {
+                let mine = attr(op.ptr(), "__dict__");
+                if mine.is_null() || call_method(mine.ptr(), "update", &[d.ptr()]).is_null() {
+                    return null_mut();
+                }
+            }
+        }
+        if setattr(op.ptr(), "__wrapped__", arg).is_err()
+            || setattr(arg, "__deprecated__", msg).is_err()
+            || setattr(op.ptr(), "__deprecated__", msg).is_err()
+        {
+            return null_mut();
+        }
+        op.into_raw()
+    }
+}
 
 // ---- slots for the classes (type() fills none from their dunders) ----------------------------------------
 
