@@ -65,6 +65,10 @@ impl RLock {
             }
         }
     }
+    fn held_by_me(&self) -> bool {
+        let g = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        g.0 == Some(std::thread::current().id())
+    }
     /// False if this thread does not hold the lock.
     fn release(&self) -> bool {
         let me = std::thread::current().id();
@@ -1070,6 +1074,12 @@ unsafe extern "C" fn m_warn_explicit(
 }
 
 unsafe extern "C" fn m_filters_mutated(_m: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    if !LOCK.held_by_me() {
+        return raise(
+            &raw mut crate::pyerrors::EXC_RuntimeError,
+            "warnings lock is not held",
+        );
+    }
     filters_mutated();
     none()
 }
