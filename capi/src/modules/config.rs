@@ -112,6 +112,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: Some(crate::operator::static_types),
     },
     Inittab {
+        name: "functools",
+        module: crate::functools::module,
+        static_types: Some(crate::functools::static_types),
+    },
+    Inittab {
         name: "heapq",
         module: crate::heapq::module,
         static_types: Some(crate::heapq::static_types),
