@@ -147,14 +147,15 @@ fn samples() -> Vec<Sample> {
     list
 }
 
-/// The sandbox samples, in the order of `GG_ATTEMPT` (1 to 6) in `sandbox/sandbox_probe.c`.
-const SANDBOX_SAMPLES: [&str; 6] = [
+/// The sandbox samples, in the order of `GG_ATTEMPT` (1 to 7) in `sandbox/sandbox_probe.c`.
+const SANDBOX_SAMPLES: [&str; 7] = [
     "sbx_write",
     "sbx_socket",
     "sbx_exec",
     "sbx_fork",
     "sbx_alloc",
     "sbx_home",
+    "sbx_thread",
 ];
 
 fn leak(s: String) -> &'static str {
@@ -234,7 +235,10 @@ fn main() {
         let status = cmd
             .status()
             .unwrap_or_else(|e| panic!("cannot run the C compiler for {module}: {e}"));
-        assert!(status.success(), "compiling sample {module} failed: {cmd:?}");
+        assert!(
+            status.success(),
+            "compiling sample {module} failed: {cmd:?}"
+        );
     }
 
     // A file with the extension suffix that is not an ELF object.

@@ -84,6 +84,25 @@ pub(crate) struct Setup {
     /// wheels' unpacked folders).
     pub read: Vec<PathBuf>,
     pub limits: Limits,
+    /// Protections to leave out (`landlock`, `seccomp`, `limits`), from the parent's
+    /// `GILGATE_SANDBOX_SKIP`: how the tests see the partial report on a kernel that has
+    /// everything.
+    #[serde(default)]
+    pub skip: Vec<String>,
+}
+
+/// The environment variable naming protections to leave out (comma-separated: `landlock`,
+/// `seccomp`, `limits`); for tests of the partial report.
+pub const SKIP_ENV: &str = "GILGATE_SANDBOX_SKIP";
+
+/// The protections `GILGATE_SANDBOX_SKIP` leaves out.
+pub(crate) fn skipped_from_env() -> Vec<String> {
+    std::env::var(SKIP_ENV)
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// Which protections were active in the inspection workers.
@@ -197,7 +216,14 @@ pub(crate) fn apply(setup: &Setup, proto_fd: i32, threads: usize) -> SandboxRepo
             threads - 1
         ));
     }
-    let limits = match set_limits(&setup.limits) {
+    let skip = |what: &str| {
+        setup
+            .skip
+            .iter()
+            .any(|s| s == what)
+            .then(|| format!("left out ({SKIP_ENV})"))
+    };
+    let limits = match skip("limits").map_or_else(|| set_limits(&setup.limits), Err) {
         Ok(()) => Some(setup.limits),
         Err(e) => {
             missing.push(format!("limits ({e})"));
@@ -215,7 +241,7 @@ pub(crate) fn apply(setup: &Setup, proto_fd: i32, threads: usize) -> SandboxRepo
     if let Err(e) = drop_capabilities() {
         missing.push(format!("dropping capabilities ({e})"));
     }
-    let landlock = match landlock(setup) {
+    let landlock = match skip("landlock").map_or_else(|| landlock(setup), Err) {
         Ok(abi) => Some(abi),
         Err(e) => {
             missing.push(format!("landlock ({e})"));
@@ -223,7 +249,7 @@ pub(crate) fn apply(setup: &Setup, proto_fd: i32, threads: usize) -> SandboxRepo
         }
     };
     PROTO_FD.store(proto_fd, Ordering::SeqCst);
-    let seccomp = match seccomp() {
+    let seccomp = match skip("seccomp").map_or_else(seccomp, Err) {
         Ok(()) => true,
         Err(e) => {
             missing.push(format!("seccomp ({e})"));

@@ -481,6 +481,7 @@ impl Pool {
                     .unwrap_or_else(|e| e.into_inner())
                     .clone(),
                 limits: shared.limits,
+                skip: sandbox::skipped_from_env(),
             },
         };
         let mut text = serde_json::to_string(&setup).expect("setup serializes");

@@ -9,7 +9,8 @@ pub fn samples_dir() -> PathBuf {
 }
 
 /// The folder of the sandbox samples (`sbx_write`, `sbx_socket`, `sbx_exec`, `sbx_fork`,
-/// `sbx_alloc`, `sbx_home`: inits that try what the inspection sandbox forbids), apart from
+/// `sbx_alloc`, `sbx_home`: inits that try what the inspection sandbox forbids; `sbx_thread`,
+/// whose init starts and joins a thread, which it allows), apart from
 /// [`samples_dir`] so that inspecting that folder never runs them.
 pub fn sandbox_samples_dir() -> PathBuf {
     PathBuf::from(env!("GILGATE_SANDBOX_SAMPLES_DIR"))

@@ -10,6 +10,7 @@
  *   4 sbx_fork    fork 64 children in a loop
  *   5 sbx_alloc   allocate 256 MiB blocks until 64 GiB (untouched, so no memory is used)
  *   6 sbx_home    read secret.txt from $HOME and from ../home/ beside its folder
+ *   7 sbx_thread  (allowed) start a thread and join it: the init succeeds
  *
  * When the attempt fails the init raises OSError (MemoryError for the allocation) naming the
  * attempt and strerror(errno); when it succeeds (no sandbox) the init raises RuntimeError
@@ -21,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,15 @@ __attribute__((unused)) static int did(const char *what)
 {
     PyErr_Format(PyExc_RuntimeError, "%s: %s", NAME, what);
     return -1;
+}
+
+static int thread_ran;
+
+__attribute__((unused)) static void *thread_body(void *arg)
+{
+    (void)arg;
+    thread_ran = 1;
+    return &thread_ran;
 }
 
 static int attempt(void)
@@ -169,8 +180,21 @@ static int attempt(void)
     secret[got > 0 ? got : 0] = '\0';
     PyErr_Format(PyExc_RuntimeError, "%s: read %s: %s", NAME, which, secret);
     return -1;
+#elif GG_ATTEMPT == 7
+    pthread_t t;
+    int rc = pthread_create(&t, NULL, thread_body, NULL);
+    if (rc != 0) {
+        errno = rc;
+        return fail("pthread_create");
+    }
+    void *result = NULL;
+    pthread_join(t, &result);
+    if (result != (void *)&thread_ran) {
+        return did("the thread did not run");
+    }
+    return 0;
 #else
-#error "GG_ATTEMPT must be 1 to 6"
+#error "GG_ATTEMPT must be 1 to 7"
 #endif
 }
 
