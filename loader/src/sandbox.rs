@@ -267,6 +267,27 @@ pub(crate) fn apply(setup: &Setup, proto_fd: i32, threads: usize) -> SandboxRepo
     }
 }
 
+/// Whether this process has used half its CPU time or address space limit.
+pub(crate) fn half_spent(l: &Limits) -> bool {
+    let mut ru = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the `rusage` it is given.
+    let cpu = if unsafe { libc::getrusage(libc::RUSAGE_SELF, ru.as_mut_ptr()) } == 0 {
+        // SAFETY: initialised by the successful call (and zeroed before).
+        let ru = unsafe { ru.assume_init() };
+        (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) as u64
+    } else {
+        0
+    };
+    // /proc/self/statm: the first field is the address space size in pages.
+    let pages = std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .unwrap_or(0);
+    // SAFETY: sysconf with a valid name.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as u64;
+    cpu * 2 >= l.cpu_seconds || pages * page * 2 >= l.address_space
+}
+
 fn set_limits(l: &Limits) -> Result<(), String> {
     let set = |what: &str, res: libc::__rlimit_resource_t, v: u64| {
         let lim = libc::rlimit {

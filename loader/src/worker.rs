@@ -165,6 +165,7 @@ fn serve() -> ! {
     let _ = init::runtime();
     let stdin = std::io::stdin();
     let mut served = false;
+    let mut limits = None;
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
         if line.trim().is_empty() {
@@ -174,7 +175,11 @@ fn serve() -> ! {
             // The sandbox comes before any module file is opened; Landlock and seccomp confine
             // this thread and the threads it starts from now on.
             let report = match serde_json::from_str::<SetupLine>(&line) {
-                Ok(s) => sandbox::apply(&s.sandbox, proto_fd, thread_count()),
+                Ok(s) => {
+                    let r = sandbox::apply(&s.sandbox, proto_fd, thread_count());
+                    limits = r.limits;
+                    r
+                }
                 Err(e) => SandboxReport {
                     missing: vec![format!("everything (bad sandbox setup: {e})")],
                     ..SandboxReport::disabled()
@@ -197,10 +202,13 @@ fn serve() -> ! {
         // A module that left threads running would run them under every later module's
         // inspection (calling into the runtime, holding its locks): this worker retires.
         let left = thread_count().saturating_sub(threads_before);
-        if left > 0 {
+        // The limits are the worker's, for its whole life: once it has used half its CPU time
+        // or address space, it retires, so every init gets at least the other half.
+        let spent = limits.is_some_and(|l| sandbox::half_spent(&l));
+        if left > 0 || spent {
             send(&Line::Retiring { threads: left });
         }
-        if !send(&Line::Answer(Box::new(answer))) || left > 0 {
+        if !send(&Line::Answer(Box::new(answer))) || left > 0 || spent {
             // Not `exit`: the module's threads may hold locks that exit handlers need.
             // SAFETY: ends the process at once; nothing after this runs.
             unsafe { libc::_exit(0) };
@@ -574,7 +582,7 @@ impl Pool {
                     Ok(Line::Answer(d)) => {
                         if let Some(threads) = retiring {
                             tracing::debug!(
-                                "{}: left {threads} thread(s) running; its worker is replaced",
+                                "{}: left {threads} thread(s) running, or its worker used half its limits; the worker is replaced",
                                 req.path.display()
                             );
                             self.retire();
