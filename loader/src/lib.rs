@@ -422,14 +422,23 @@ unsafe fn set_package_path(m: *mut PyObject, dir: &Path) {
     }
 }
 
-/// What sandboxed workers may read besides the system's folders: every input (a folder, or a
-/// module file by itself) and every wheel's unpacked folder.
+/// What sandboxed workers may read besides the system's folders: every input, every wheel's
+/// unpacked folder, and the folder each module's imports are searched in (its own folder, or
+/// the folder above its top package).
 fn read_roots(paths: &[PathBuf], found: &Discovery) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = paths
         .iter()
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect();
     roots.extend(found.temp_dirs.iter().map(|t| t.path().to_path_buf()));
+    for c in &found.candidates {
+        let path = std::path::absolute(&c.fs_path).unwrap_or_else(|_| c.fs_path.clone());
+        if let Some(root) = import_hook::search_root(&c.name, &path)
+            && !roots.contains(&root)
+        {
+            roots.push(root);
+        }
+    }
     roots
 }
 
