@@ -76,6 +76,14 @@ impl Scene {
     }
 }
 
+/// The report's `sandbox: ...` line (just before the summary line).
+fn sandbox_line(report: &str) -> &str {
+    let lines: Vec<&str> = report.lines().collect();
+    let line = lines[lines.len().saturating_sub(2)];
+    assert!(line.starts_with("sandbox: "), "{report}");
+    line
+}
+
 fn row<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     doc["modules"]
         .as_array()
@@ -273,7 +281,7 @@ fn the_human_report_names_the_sandbox_and_require_sandbox_exits_2_when_partial()
     let mods = scene.path("mods");
     let o = run(gilgate().arg("inspect").arg(&mods));
     assert_eq!(o.code, 0, "{}", o.stdout);
-    let line = o.stdout.lines().last().unwrap();
+    let line = sandbox_line(&o.stdout);
     let (_, doc) = scene.inspect(&[]);
     let partial = doc["sandbox"]["partial"].as_bool().unwrap();
     if partial {
@@ -299,7 +307,7 @@ fn the_human_report_names_the_sandbox_and_require_sandbox_exits_2_when_partial()
     let o = run(gilgate().args(["inspect", "--no-sandbox"]).arg(&mods));
     assert_eq!(o.code, 0);
     assert_eq!(
-        o.stdout.lines().last().unwrap(),
+        sandbox_line(&o.stdout),
         "sandbox: off (--no-sandbox): module inits ran with all of this user's rights"
     );
     // Partial, whatever this kernel has: the line names what is missing, and
@@ -309,7 +317,7 @@ fn the_human_report_names_the_sandbox_and_require_sandbox_exits_2_when_partial()
         .arg(&mods)
         .env("GILGATE_SANDBOX_SKIP", "landlock"));
     assert_eq!(o.code, 0);
-    let line = o.stdout.lines().last().unwrap();
+    let line = sandbox_line(&o.stdout);
     assert!(line.starts_with("sandbox: partial: "), "{line}");
     assert!(
         line.ends_with("; missing: landlock (left out (GILGATE_SANDBOX_SKIP))"),

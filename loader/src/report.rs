@@ -425,12 +425,13 @@ impl Report {
             out.push_str(&notes);
         }
         out.push('\n');
-        out.push_str(&self.summary_line());
-        out.push('\n');
+        // The sandbox's line comes just before the summary, which stays the last line.
         if let Some(s) = &self.sandbox {
             out.push_str(&s.human_line());
             out.push('\n');
         }
+        out.push_str(&self.summary_line());
+        out.push('\n');
         out
     }
 

@@ -581,10 +581,17 @@ impl Pool {
                 Ok(line) => match serde_json::from_str::<Line>(&line) {
                     Ok(Line::Answer(d)) => {
                         if let Some(threads) = retiring {
-                            tracing::debug!(
-                                "{}: left {threads} thread(s) running, or its worker used half its limits; the worker is replaced",
-                                req.path.display()
-                            );
+                            if threads > 0 {
+                                tracing::debug!(
+                                    "{}: left {threads} thread(s) running; its worker is replaced",
+                                    req.path.display()
+                                );
+                            } else {
+                                tracing::debug!(
+                                    "{}: its worker used half its sandbox limits (CPU time or address space); the worker is replaced",
+                                    req.path.display()
+                                );
+                            }
                             self.retire();
                         }
                         return *d;
