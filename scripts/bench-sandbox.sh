@@ -18,7 +18,7 @@ fi
 samples="$(cd "$repo" && cargo run -q -p gilgate-test-extensions --bin gilgate-samples)"
 so="$samples/mp_ft.cpython-314t-x86_64-linux-gnu.so"
 bash "$repo/scripts/fetch-corpus.sh" >/dev/null
-wheel="$(bash "$repo/scripts/fetch-corpus.sh" --list | xargs ls -S | head -n 1)"
+wheel="$(bash "$repo/scripts/fetch-corpus.sh" --list | xargs ls -S | sed -n 1p)"
 "${PYTHON:-python3}" - "$bin" "$so" "$wheel" "$rounds" <<'PY'
 import os, statistics, subprocess, sys, time
 binary, so, wheel, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
