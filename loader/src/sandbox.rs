@@ -508,12 +508,20 @@ fn seccomp() -> Result<(), String> {
         libc::SYS_iopl,
         libc::SYS_ioperm,
         libc::SYS_acct,
+        // io_uring's operations (socket, connect, ...) would not pass through this filter.
+        libc::SYS_io_uring_setup,
+        libc::SYS_io_uring_enter,
+        libc::SYS_io_uring_register,
+        // A message to a named Unix socket needs no connect: sendmsg's address cannot be
+        // inspected, so it is refused; sendto only with an address.
+        libc::SYS_sendmsg,
+        libc::SYS_sendmmsg,
     ] {
         for n in both(call) {
             eperm.insert(n, vec![]);
         }
     }
-    // x32 has its own numbers for these; both ABIs fail.
+    // x32 has its own numbers for these (and for sendmsg, 518, and sendmmsg, 538).
     for n in [
         libc::SYS_ptrace,
         nr::X32 | 521,
@@ -521,8 +529,18 @@ fn seccomp() -> Result<(), String> {
         nr::X32 | 539,
         libc::SYS_process_vm_writev,
         nr::X32 | 540,
+        nr::X32 | 518,
+        nr::X32 | 538,
     ] {
         eperm.insert(n, vec![]);
+    }
+    for n in both(libc::SYS_sendto) {
+        eperm.insert(
+            n,
+            vec![rule(vec![
+                Cond::new(4, Len::Qword, Op::Ne, 0).map_err(err)?,
+            ])?],
+        );
     }
     // Signals only to this process (its own threads): kill(pid), tgkill(tgid, ...),
     // rt_sigqueueinfo(tgid, ...), rt_tgsigqueueinfo(tgid, ...).
