@@ -112,6 +112,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: Some(crate::operator::static_types),
     },
     Inittab {
+        name: "functools",
+        module: crate::functools::module,
+        static_types: Some(crate::functools::static_types),
+    },
+    Inittab {
         name: "heapq",
         module: crate::heapq::module,
         static_types: Some(crate::heapq::static_types),
@@ -134,6 +139,16 @@ pub(crate) static INITTAB: &[Inittab] = &[
     Inittab {
         name: "string",
         module: crate::string::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "warnings",
+        module: crate::modules::warnings::module,
+        static_types: Some(crate::modules::warnings::static_types),
+    },
+    Inittab {
+        name: "_warnings",
+        module: crate::modules::warnings::c_module,
         static_types: None,
     },
     Inittab {

@@ -117,6 +117,32 @@ unsafe extern "C" fn sm_new(
     }
 }
 
+/// What CPython's `functools_wraps` copies from the callable into a staticmethod's or
+/// classmethod's dict: `__module__`, `__name__`, `__qualname__`, `__doc__` (each if present).
+///
+/// # Safety
+/// Both objects are live.
+unsafe fn copy_wrapped_attrs(wrapper: *mut PyObject, wrapped: *mut PyObject) -> std::ffi::c_int {
+    for name in ["__module__", "__name__", "__qualname__", "__doc__"] {
+        // SAFETY: live objects (caller).
+        unsafe {
+            let n = crate::unicodeobject::intern(name);
+            let mut v = std::ptr::null_mut();
+            if crate::object::PyObject_GetOptionalAttr(wrapped, n, &mut v) < 0 {
+                return -1;
+            }
+            if !v.is_null() {
+                let r = crate::object::setattr(wrapper, n, v);
+                crate::refcount::decref(v);
+                if r < 0 {
+                    return -1;
+                }
+            }
+        }
+    }
+    0
+}
+
 /// `staticmethod.__init__(callable)`.
 unsafe extern "C" fn sm_init(
     op: *mut PyObject,
@@ -143,7 +169,7 @@ unsafe extern "C" fn sm_init(
         let s = op.cast::<StaticMethodObject>();
         let old = std::mem::replace(&mut (*s).sm_callable, new_ref(items[0]));
         xdecref(old);
-        0
+        copy_wrapped_attrs(op, items[0])
     }
 }
 
@@ -253,7 +279,7 @@ unsafe extern "C" fn cm_init(
         let s = op.cast::<ClassMethodObject>();
         let old = std::mem::replace(&mut (*s).cm_callable, new_ref(items[0]));
         xdecref(old);
-        0
+        copy_wrapped_attrs(op, items[0])
     }
 }
 
