@@ -87,6 +87,55 @@ fn sibling_extensions_of_a_package_folder() {
         "{}",
         e.message
     );
+
+    // `from pkg import sub` imports a submodule that is not yet an attribute (CPython's
+    // `_handle_fromlist`); a missing one is left to the caller's `cannot import name`, any other
+    // error of the submodule's import is raised.
+    let src = sample("counter");
+    std::fs::copy(&src, pkg.join(src.file_name().unwrap())).unwrap();
+    let fromlist = |names: &[&std::ffi::CStr]| {
+        use gilgate::capi::ffi;
+        // SAFETY: a fresh tuple filled with new str references.
+        unsafe {
+            let t = ffi::PyTuple_New(names.len() as ffi::Py_ssize_t);
+            for (i, n) in names.iter().enumerate() {
+                ffi::PyTuple_SetItem(
+                    t,
+                    i as ffi::Py_ssize_t,
+                    ffi::PyUnicode_FromString(n.as_ptr()),
+                );
+            }
+            t
+        }
+    };
+    let from = |names: &[&std::ffi::CStr]| {
+        // SAFETY: a C string and a live tuple.
+        unsafe {
+            gilgate::capi::ffi::PyImport_ImportModuleLevel(
+                c"pkg".as_ptr(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                fromlist(names),
+                0,
+            )
+        }
+    };
+    let m = from(&[c"counter", c"nosuch"]);
+    assert!(!m.is_null(), "{:?}", gilgate::capi::host::take_exception());
+    assert_eq!(attr_repr(m, "__name__"), "'pkg'");
+    assert_eq!(
+        attr_repr(attr_ptr(m, "counter"), "__name__"),
+        "'pkg.counter'"
+    );
+    assert!(from(&[c"helper"]).is_null());
+    let e = gilgate::capi::host::take_exception().unwrap();
+    assert_eq!(e.type_name, "ImportError");
+    assert!(
+        e.message
+            .starts_with("cannot import Python module 'pkg.helper'"),
+        "{}",
+        e.message
+    );
 }
 
 /// Compiles `tests/c/imports/imp_probe.c` as module `name` importing `import` into `dir`.
@@ -312,4 +361,12 @@ fn python_source_in_a_wheel_is_named_where_it_is_needed() {
     assert_eq!(rc, 1, "{out}{err}");
     assert!(out.starts_with("'pkg'\n"), "{out}{err}");
     assert!(err.contains("ImportError: initialization failed"), "{err}");
+}
+
+fn attr_ptr(o: *mut gilgate::capi::ffi::PyObject, name: &str) -> *mut gilgate::capi::ffi::PyObject {
+    let k = gilgate::capi::testing::unicodeobject::from_str(name);
+    // SAFETY: live objects; a new reference (kept: the test's process ends).
+    let v = unsafe { gilgate::capi::testing::object::getattr(o, k) };
+    assert!(!v.is_null(), "{name}");
+    v
 }

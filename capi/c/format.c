@@ -435,6 +435,33 @@ GG_API int PyErr_WarnFormat(PyObject *category, ptrdiff_t stack_level, const cha
     return r;
 }
 
+GG_API int PyErr_WarnExplicitFormat(PyObject *category, const char *filename, int lineno,
+                                    const char *module, PyObject *registry, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    PyObject *msg = gg_format(format, ap);
+    va_end(ap);
+    if (msg == NULL)
+        return -1;
+    int r = _gilgate_warn_explicit_formatted(category, filename, lineno, module, registry, msg);
+    Py_DecRef(msg);
+    return r;
+}
+
+GG_API int PyErr_ResourceWarning(PyObject *source, ptrdiff_t stack_level, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    PyObject *msg = gg_format(format, ap);
+    va_end(ap);
+    if (msg == NULL)
+        return -1;
+    int r = _gilgate_resource_warning_formatted(source, msg, stack_level);
+    Py_DecRef(msg);
+    return r;
+}
+
 GG_API PyObject *PyTuple_Pack(ptrdiff_t n, ...)
 {
     va_list ap;

@@ -26,6 +26,9 @@ extern PyObject *_gilgate_fmt_finish(gg_fmt *b, int fail);
 extern PyObject *_gilgate_fmt_ascii(const char *p, size_t n);
 extern void _gilgate_err_set_formatted(PyObject *exc, PyObject *msg);
 extern int _gilgate_warn_formatted(PyObject *category, PyObject *msg, ptrdiff_t stacklevel);
+extern int _gilgate_warn_explicit_formatted(PyObject *category, const char *filename, int lineno,
+                                            const char *module, PyObject *registry, PyObject *msg);
+extern int _gilgate_resource_warning_formatted(PyObject *source, PyObject *msg, ptrdiff_t stacklevel);
 extern PyObject *_gilgate_tuple_from_array(PyObject *const *items, ptrdiff_t n);
 extern void Py_DecRef(PyObject *op);
 

@@ -328,6 +328,9 @@ pub struct Report {
     /// Files found by searching that are not modules; absent from the JSON when none was.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Skipped>,
+    /// Which protections the inspection workers ran under (`null` when no worker ran).
+    #[serde(default)]
+    pub sandbox: Option<crate::sandbox::SandboxReport>,
     /// Notes that are not about one module (skipped wheel members); not part of the JSON.
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -430,6 +433,11 @@ impl Report {
             out.push_str(&notes);
         }
         out.push('\n');
+        // The sandbox's line comes just before the summary, which stays the last line.
+        if let Some(s) = &self.sandbox {
+            out.push_str(&s.human_line());
+            out.push('\n');
+        }
         out.push_str(&self.summary_line());
         out.push('\n');
         out

@@ -122,6 +122,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: Some(crate::heapq::static_types),
     },
     Inittab {
+        name: "itertools",
+        module: crate::itertoolsmodule::module,
+        static_types: Some(crate::itertoolsmodule::static_types),
+    },
+    Inittab {
         name: "copy",
         module: crate::copy::module,
         static_types: None,
@@ -139,6 +144,16 @@ pub(crate) static INITTAB: &[Inittab] = &[
     Inittab {
         name: "string",
         module: crate::string::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "warnings",
+        module: crate::modules::warnings::module,
+        static_types: Some(crate::modules::warnings::static_types),
+    },
+    Inittab {
+        name: "_warnings",
+        module: crate::modules::warnings::c_module,
         static_types: None,
     },
     Inittab {

@@ -152,7 +152,7 @@ pub(crate) static mut Flags_Type: PyTypeObject = seq_type(c"sys.flags");
 pub(crate) static mut Implementation_Type: PyTypeObject = seq_type(c"sys.implementation");
 
 const VERSION_FIELDS: [&str; 5] = ["major", "minor", "micro", "releaselevel", "serial"];
-const FLAGS_FIELDS: [&str; 20] = [
+const FLAGS_FIELDS: [&str; 21] = [
     "debug",
     "inspect",
     "interactive",
@@ -173,6 +173,7 @@ const FLAGS_FIELDS: [&str; 20] = [
     "int_max_str_digits",
     "gil",
     "thread_inherit_context",
+    "context_aware_warnings",
 ];
 const IMPL_FIELDS: [&str; 5] = ["name", "cache_tag", "version", "hexversion", "_multiarch"];
 
@@ -313,6 +314,9 @@ fn flags() -> *mut PyObject {
         Some(on) => int(i128::from(on)),
     });
     v.push(crate::boolobject::from_bool(true)); // thread_inherit_context (free-threaded)
+    // 0: `warnings.catch_warnings` saves and restores the module-global filters (gilgate has
+    // no context variables), where free-threaded CPython 3.14t defaults to 1.
+    v.push(int(0)); // context_aware_warnings
     new_seq(&raw mut Flags_Type, v)
 }
 

@@ -377,56 +377,6 @@ pub(crate) fn current_is_not_found(name: &str) -> bool {
     }
 }
 
-/// CPython's `_handle_fromlist` for `from pkg import a, b` on a package: each listed name the
-/// package lacks is imported as its submodule; a `ModuleNotFoundError` for exactly that
-/// submodule is ignored (the caller then reports the missing name), any other error is
-/// raised. `'*'` is left alone (gilgate runs no `__all__`). Returns -1 with an exception set.
-///
-/// # Safety
-/// `m` must be a live module and `fromlist` a live object.
-unsafe fn handle_fromlist(m: *mut PyObject, pkg: &str, fromlist: *mut PyObject) -> c_int {
-    // SAFETY: forwarded contract; every reference taken here is released here.
-    unsafe {
-        let names = crate::abstract_::sequence_tuple(fromlist);
-        if names.is_null() {
-            return -1;
-        }
-        let mut rc = 0;
-        for &n in crate::tupleobject::items(names) {
-            let Some(attr) = uni::as_str(n) else { continue };
-            if attr == "*" {
-                continue;
-            }
-            let mut v = null_mut();
-            match crate::object::getattr_opt(m, n, &mut v) {
-                1 => {
-                    decref(v);
-                    continue;
-                }
-                0 => {}
-                _ => {
-                    rc = -1;
-                    break;
-                }
-            }
-            let full = format!("{pkg}.{attr}");
-            let sub = import_module(&full);
-            if !sub.is_null() {
-                decref(sub);
-                continue;
-            }
-            if current_is_not_found(&full) {
-                crate::pyerrors::clear();
-            } else {
-                rc = -1;
-                break;
-            }
-        }
-        decref(names);
-        rc
-    }
-}
-
 pub(crate) fn raise_import(t: *mut PyTypeObject, msg: &str, name: &str, path: Option<&Path>) {
     let m = uni::from_str(msg);
     let n = uni::from_str(name);
@@ -754,6 +704,62 @@ unsafe fn resolve_name(name: &str, globals: *mut PyObject, level: c_int) -> Opti
     }
 }
 
+/// CPython's `_handle_fromlist`: for a package (it has `__path__`), each from-list name that
+/// is not an attribute is imported as a submodule (`from pkg import sub`); a submodule that
+/// does not exist is left to the caller's `cannot import name`, any other error is raised.
+///
+/// # Safety
+/// `m` and `fromlist` must be live.
+unsafe fn handle_fromlist(m: *mut PyObject, full: &str, fromlist: *mut PyObject) -> Result<(), ()> {
+    // SAFETY: forwarded contract; every reference taken here is released here.
+    unsafe {
+        let path = crate::object::getattr(m, uni::intern("__path__"));
+        if path.is_null() {
+            crate::pyerrors::PyErr_Clear();
+            return Ok(());
+        }
+        decref(path);
+        let names = crate::abstract_::PySequence_Tuple(fromlist);
+        if names.is_null() {
+            return Err(());
+        }
+        let mut r = Ok(());
+        for &x in crate::tupleobject::items(names) {
+            let Some(attr) = uni::as_str(x) else { continue };
+            if attr == "*" || crate::object::PyObject_HasAttrWithError(m, x) != 0 {
+                continue;
+            }
+            let sub = format!("{full}.{attr}");
+            let sm = import_module(&sub);
+            if !sm.is_null() {
+                decref(sm);
+                continue;
+            }
+            if crate::pyerrors::PyErr_ExceptionMatches((&raw mut EXC_ModuleNotFoundError).cast())
+                != 0
+            {
+                let e = crate::pyerrors::PyErr_GetRaisedException();
+                let n = crate::object::getattr(e, uni::intern("name"));
+                let missing = !n.is_null() && uni::as_str(n) == Some(sub.as_str());
+                if n.is_null() {
+                    crate::pyerrors::PyErr_Clear();
+                } else {
+                    decref(n);
+                }
+                if missing {
+                    decref(e);
+                    continue;
+                }
+                crate::pyerrors::PyErr_SetRaisedException(e);
+            }
+            r = Err(());
+            break;
+        }
+        decref(names);
+        r
+    }
+}
+
 /// `PyImport_ImportModuleLevelObject` in Rust terms.
 ///
 /// # Safety
@@ -786,8 +792,8 @@ pub(crate) unsafe fn import_level(
     }
     // SAFETY: `fromlist` NULL or live.
     let has_fromlist = !fromlist.is_null() && unsafe { crate::object::truth(fromlist) } > 0;
-    // SAFETY: `m` is our live module, `fromlist` live.
-    if has_fromlist && is_package(m) && unsafe { handle_fromlist(m, &full, fromlist) } < 0 {
+    // SAFETY: `m` is our live module, `fromlist` live when given.
+    if has_fromlist && unsafe { handle_fromlist(m, &full, fromlist) }.is_err() {
         // SAFETY: our reference.
         unsafe { decref(m) };
         return null_mut();
