@@ -47,7 +47,7 @@ pub(crate) use objects::{
     complexobject, descrobject, dictobject, enumobject, exceptions, floatobject, frameobject,
     funcobject, genericaliasobject, iterobject, longobject, memoryobject, methodobject,
     moduleobject, object, pybuffer, pycapsule, rangeobject, setobject, sliceobject, structseq,
-    tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
+    tupleobject, typeobject, typeslots, unicodectype, unicodeobject, weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{

@@ -1324,7 +1324,7 @@ unsafe fn add_keys(out: &mut Vec<*mut PyObject>, d: *mut PyObject) {
 
 /// `dir(object)`: the type's `__dir__` when it has one, else the names of the object's
 /// `__dict__` and of its type's MRO (a type: its own MRO's), sorted.
-unsafe fn dir_of(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn dir_of(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object.
     unsafe {
         let name = crate::unicodeobject::intern("__dir__");
@@ -1440,7 +1440,7 @@ unsafe fn f_anext(_m: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
 
 /// The error of a builtin whose CPython behaviour needs Python code to run (a frame, the
 /// compiler, the interactive console): gilgate runs none.
-fn needs_python(what: &str) -> *mut PyObject {
+pub(crate) fn needs_python(what: &str) -> *mut PyObject {
     raise(
         &raw mut crate::pyerrors::EXC_NotImplementedError,
         &format!("gilgate runs no Python code: {what} is not available"),

@@ -1341,6 +1341,17 @@ pub unsafe fn PyObject_Str(op: *mut PyObject) -> *mut PyObject {
     unsafe { str(op) }
 }
 
+/// `PyObject_Dir(op)`: `dir(op)`, a sorted list of names. With NULL, CPython lists the calling
+/// Python frame's locals; gilgate has no Python frames, so that is `dir()`'s documented error.
+#[export]
+pub unsafe fn PyObject_Dir(op: *mut PyObject) -> *mut PyObject {
+    if op.is_null() {
+        return crate::bltinmodule::needs_python("dir() without an argument");
+    }
+    // SAFETY: a live object, per the C API contract.
+    unsafe { crate::bltinmodule::dir_of(op) }
+}
+
 /// `ascii(op)`: the repr with every non-ASCII code point escaped (`\xhh`, `\uhhhh`,
 /// `\Uhhhhhhhh`).
 ///
