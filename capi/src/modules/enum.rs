@@ -320,7 +320,12 @@ pub(crate) unsafe fn call_special(
         }
         let f = b(f);
         let bound = match (*ty(f.ptr())).tp_descr_get {
-            Some(g) => ok(Obj::new(g(f.ptr(), op, ty(op).cast())))?,
+            Some(g) => ok(Obj::new(crate::extcall::ternary(
+                g,
+                f.ptr(),
+                op,
+                ty(op).cast(),
+            )))?,
             None => {
                 let mut v = vec![op];
                 v.extend_from_slice(args);
@@ -518,14 +523,9 @@ fn is_sunder(n: &str) -> bool {
         && n.as_bytes()[n.len() - 2] != b'_'
 }
 fn is_private(cls_name: &str, n: &str) -> bool {
-    let pat = format!("_{}__", cls_name.trim_start_matches('_'));
-    if n.len() > pat.len() && n.starts_with(&pat) {
-        let rest = &n[pat.len()..];
-        // Private unless it ends in `__` (or is `___`-ish).
-        !(rest.ends_with('_') && rest.len() >= 1 && n.ends_with("__")) || !n.ends_with('_')
-    } else {
-        false
-    }
+    let pat = format!("_{cls_name}__");
+    let b = n.as_bytes();
+    n.len() > pat.len() && n.starts_with(&pat) && (b[b.len() - 1] != b'_' || b[b.len() - 2] != b'_')
 }
 unsafe fn is_descriptor(o: *mut PyObject) -> Result<bool, ()> {
     for n in ["__get__", "__set__", "__delete__"] {
@@ -968,11 +968,11 @@ unsafe fn et_prepare(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
             check_existing_members(&cls_name, crate::tupleobject::items(bases.ptr()))?;
             let d = callv(get(&ENUMDICT), &[a[1]])?;
             let items = crate::tupleobject::items(bases.ptr());
-            if let Ok((_, first)) = get_mixins(&cls_name, items) {
+            if !enum_cls().is_null() {
+                let (_, first) = get_mixins(&cls_name, items)?;
                 let g = ga_opt(first.ptr(), "_generate_next_value_")?.unwrap_or_else(none);
-                sa(d.ptr(), "_generate_next_value", g.ptr())?;
-            } else {
-                crate::pyerrors::clear();
+                let k = s("_generate_next_value_")?;
+                enumdict_set(d.ptr(), k.ptr(), g.ptr())?;
             }
             Ok(d)
         })()
@@ -1041,9 +1041,9 @@ unsafe fn et_dir(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
             if mt.ptr() != object || has("__new_member__") {
                 crate::setobject::PySet_Add(set.ptr(), s("__new__")?.ptr());
             }
-            if has("__init_subclass__") {
-                crate::setobject::PySet_Add(set.ptr(), s("__init_subclass__")?.ptr());
-            }
+            // `cls.__init_subclass__ is not object.__init_subclass__` holds for every class
+            // in CPython (each lookup makes a new bound method).
+            crate::setobject::PySet_Add(set.ptr(), s("__init_subclass__")?.ptr());
             if mt.ptr() != object {
                 let d = callv(builtin("dir")?.ptr(), &[mt.ptr()])?;
                 for n in list_items(d.ptr()) {
@@ -1087,7 +1087,7 @@ unsafe extern "C" fn slot_init(op: *mut PyObject, args: *mut PyObject, kw: *mut 
         }
         let f = b(f);
         let bound = match (*ty(f.ptr())).tp_descr_get {
-            Some(g) => Obj::new(g(f.ptr(), op, ty(op).cast())),
+            Some(g) => Obj::new(crate::extcall::ternary(g, f.ptr(), op, ty(op).cast())),
             None => f,
         };
         if bound.is_null() {
@@ -1256,7 +1256,7 @@ unsafe fn e_format(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
             let st = ok(Obj::new(crate::object::PyObject_Str(a[0])))?;
             if !uni::is_str(a[1]) {
                 return type_err(&format!(
-                    "descriptor '__format__' requires a 'str' object but received a '{}'",
+                    "__format__() argument must be str, not {}",
                     crate::object::tname(a[1])
                 ));
             }
@@ -1668,9 +1668,13 @@ unsafe fn enumdict_init(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObjec
             } else {
                 a[1]
             };
-            sa(a[0], "_cls_name", n)?;
+            let mn = ok(Obj::new(crate::dictobject::new_dict()))?;
+            sa(a[0], "_member_names", mn.ptr())?;
             let l = ok(Obj::new(crate::listobject::new_list(0)))?;
             sa(a[0], "_last_values", l.ptr())?;
+            let ig = ok(Obj::new(crate::listobject::new_list(0)))?;
+            sa(a[0], "_ignore", ig.ptr())?;
+            sa(a[0], "_cls_name", n)?;
             sa(a[0], "_auto_called", crate::boolobject::false_())?;
             Ok(none())
         })()
@@ -1680,30 +1684,8 @@ unsafe fn enumdict_member_names(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut
     // SAFETY: Func contract: (self,).
     out(unsafe {
         (|| {
-            let n = ga(a[0], "_cls_name")?;
-            let cn = if is_none(n.ptr()) {
-                String::new()
-            } else {
-                strs(n.ptr())?
-            };
-            let d = ok(Obj::new(crate::dictobject::new_dict()))?;
-            for (k, v) in dict_items(a[0]) {
-                let Some(ks) = uni::as_str(k.ptr()) else {
-                    continue;
-                };
-                if is_dunder(ks) || is_sunder(ks) || is_private(&cn, ks) {
-                    continue;
-                }
-                let vt = ty(v.ptr()).cast::<PyObject>();
-                if vt == get(&NONMEMBER) {
-                    continue;
-                }
-                if vt != get(&MEMBER) && is_descriptor(v.ptr())? {
-                    continue;
-                }
-                dset(d.ptr(), k.ptr(), crate::object::none())?;
-            }
-            Ok(d)
+            let m = ga(a[0], "_member_names")?;
+            ok(Obj::new(crate::abstract_::PySequence_List(m.ptr())))
         })()
     })
 }
@@ -1726,6 +1708,610 @@ unsafe extern "C" fn enumdict_new(
         f(t, empty.ptr(), null_mut())
     }
 }
+
+const SUNDER_OK: [&str; 10] = [
+    "_order_",
+    "_generate_next_value_",
+    "_numeric_repr_",
+    "_missing_",
+    "_ignore_",
+    "_iter_member_",
+    "_iter_member_by_value_",
+    "_iter_member_by_def_",
+    "_add_alias_",
+    "_add_value_alias_",
+];
+
+/// `_is_internal_class(cls_name, obj)`: a class defined inside the enum's body.
+unsafe fn is_internal_class(cls_name: &str, obj: *mut PyObject) -> Result<bool, ()> {
+    // SAFETY: a live object.
+    unsafe {
+        if !crate::object::is_type(obj) {
+            return Ok(false);
+        }
+        let q = match ga_opt(obj, "__qualname__")? {
+            Some(q) => strs(q.ptr())?,
+            None => String::new(),
+        };
+        let n = match ga_opt(obj, "__name__")? {
+            Some(q) => strs(q.ptr())?,
+            None => String::new(),
+        };
+        let sp = format!("{cls_name}.{n}");
+        Ok(q == sp || q.ends_with(&format!(".{sp}")))
+    }
+}
+
+/// `EnumDict.__setitem__(self, key, value)`.
+unsafe fn enumdict_set(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    value: *mut PyObject,
+) -> Result<(), ()> {
+    // SAFETY: a live EnumDict and live objects.
+    unsafe {
+        let mut key = b(key);
+        let mut value = b(value);
+        let cn = ga(d, "_cls_name")?;
+        let cls_name = if is_none(cn.ptr()) {
+            None
+        } else {
+            Some(strs(cn.ptr())?)
+        };
+        let members = ga(d, "_member_names")?;
+        let ks = uni::as_str(key.ptr()).map(str::to_string);
+        let k = ks.as_deref().unwrap_or("");
+        let in_self = |k: *mut PyObject| -> Result<bool, ()> {
+            match crate::dictobject::PyDict_Contains(d, k) {
+                r if r < 0 => Err(()),
+                r => Ok(r == 1),
+            }
+        };
+        if ks.is_some() && cls_name.as_deref().is_some_and(|c| is_private(c, k)) {
+        } else if ks.is_some() && is_sunder(k) {
+            if !SUNDER_OK.contains(&k) && !k.starts_with("_repr_") {
+                return value_err(&format!(
+                    "_sunder_ names, such as {}, are reserved for future Enum use",
+                    rep(key.ptr())?
+                ));
+            }
+            if k == "_generate_next_value_" {
+                if truth(ga(d, "_auto_called")?.ptr())? {
+                    return type_err("_generate_next_value_ must be defined before members");
+                }
+                let sm = (&raw mut crate::funcobject::PyStaticMethod_Type).cast::<PyObject>();
+                let g = if isinst(value.ptr(), sm)? {
+                    ga(value.ptr(), "__func__")?
+                } else {
+                    b(value.ptr())
+                };
+                sa(d, "_generate_next_value", g.ptr())?;
+            } else if k == "_ignore_" {
+                let l = if uni::is_str(value.ptr()) {
+                    let t = uni::as_str(value.ptr()).unwrap_or("").replace(',', " ");
+                    let v: Vec<Obj> = t.split_whitespace().map(s).collect::<Result<_, _>>()?;
+                    ok(Obj::new(crate::listobject::from_vec(
+                        v.into_iter().map(Obj::into_raw).collect(),
+                    )))?
+                } else {
+                    ok(Obj::new(crate::abstract_::PySequence_List(value.ptr())))?
+                };
+                sa(d, "_ignore", l.ptr())?;
+                let already = ok(Obj::new(crate::setobject::PySet_New(null_mut())))?;
+                for n in list_items(l.ptr()) {
+                    if crate::abstract_::PySequence_Contains(members.ptr(), n.ptr()) == 1 {
+                        crate::setobject::PySet_Add(already.ptr(), n.ptr());
+                    }
+                }
+                if crate::abstract_::PyObject_Size(already.ptr()) > 0 {
+                    return value_err(&format!(
+                        "_ignore_ cannot specify already set names: {}",
+                        rep(already.ptr())?
+                    ));
+                }
+                value = l;
+            }
+        } else if ks.is_some() && is_dunder(k) {
+            if k == "__order__" {
+                key = s("_order_")?;
+            }
+        } else if dget(members.ptr(), key.ptr())?.is_some() {
+            let cur = ok(Obj::new(crate::abstract_::PyObject_GetItem(d, key.ptr())))?;
+            return type_err(&format!(
+                "{} already defined as {}",
+                rep(key.ptr())?,
+                rep(cur.ptr())?
+            ));
+        } else if crate::abstract_::PySequence_Contains(ga(d, "_ignore")?.ptr(), key.ptr()) == 1 {
+        } else if ty(value.ptr()).cast::<PyObject>() == get(&NONMEMBER) {
+            value = ga(value.ptr(), "value")?;
+        } else if is_descriptor(value.ptr())? {
+        } else if let Some(c) = &cls_name
+            && is_internal_class(c, value.ptr())?
+        {
+        } else {
+            if in_self(key.ptr())? {
+                let cur = ok(Obj::new(crate::abstract_::PyObject_GetItem(d, key.ptr())))?;
+                return type_err(&format!(
+                    "{} already defined as {}",
+                    rep(key.ptr())?,
+                    rep(cur.ptr())?
+                ));
+            }
+            if ty(value.ptr()).cast::<PyObject>() == get(&MEMBER) {
+                value = ga(value.ptr(), "value")?;
+            }
+            let mut non_auto_store = true;
+            let single = ty(value.ptr()).cast::<PyObject>() == get(&AUTO);
+            if single {
+                value = ok(Obj::new(crate::tupleobject::from_slice(&[value.ptr()])))?;
+            }
+            let last = ga(d, "_last_values")?;
+            if crate::tupleobject::is_tuple(value.ptr())
+                && crate::tupleobject::items(value.ptr())
+                    .iter()
+                    .any(|v| ty(*v).cast::<PyObject>() == get(&AUTO))
+            {
+                let mut vals = Vec::new();
+                for &v in crate::tupleobject::items(value.ptr()) {
+                    let mut v = b(v);
+                    if ty(v.ptr()).cast::<PyObject>() == get(&AUTO) {
+                        non_auto_store = false;
+                        let cur = ga(v.ptr(), "value")?;
+                        if cur.ptr() == get(&AUTO_NULL) {
+                            let gnv = ga(d, "_generate_next_value")?;
+                            let lv = ok(Obj::new(crate::abstract_::PySequence_List(last.ptr())))?;
+                            let n = int(crate::abstract_::PyObject_Size(members.ptr()) as i64)?;
+                            let one = int(1)?;
+                            let g = callv(gnv.ptr(), &[key.ptr(), one.ptr(), n.ptr(), lv.ptr()])?;
+                            sa(v.ptr(), "value", g.ptr())?;
+                            sa(d, "_auto_called", crate::boolobject::true_())?;
+                        }
+                        v = ga(v.ptr(), "value")?;
+                        list_append(last.ptr(), v.ptr())?;
+                    }
+                    vals.push(v);
+                }
+                value = if single {
+                    b(vals[0].ptr())
+                } else {
+                    let t = ty(value.ptr()).cast::<PyObject>();
+                    let l = ok(Obj::new(crate::listobject::from_vec(
+                        vals.iter()
+                            .map(|x| crate::refcount::new_ref(x.ptr()))
+                            .collect(),
+                    )))?;
+                    match callv(t, &[l.ptr()]) {
+                        Ok(v) => v,
+                        Err(()) => {
+                            if !crate::pyerrors::matches_current(&raw mut EXC_TypeError) {
+                                return Err(());
+                            }
+                            crate::pyerrors::clear();
+                            callv(t, &vals.iter().map(Obj::ptr).collect::<Vec<_>>())?
+                        }
+                    }
+                };
+            }
+            dset(members.ptr(), key.ptr(), crate::object::none())?;
+            if non_auto_store {
+                list_append(last.ptr(), value.ptr())?;
+            }
+        }
+        if crate::dictobject::PyDict_SetItem(d, key.ptr(), value.ptr()) < 0 {
+            return Err(());
+        }
+        Ok(())
+    }
+}
+
+unsafe extern "C" fn enumdict_ass_sub(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    value: *mut PyObject,
+) -> c_int {
+    // SAFETY: slot contract.
+    unsafe {
+        if value.is_null() {
+            return crate::dictobject::PyDict_DelItem(d, key);
+        }
+        match enumdict_set(d, key, value) {
+            Ok(()) => 0,
+            Err(()) => -1,
+        }
+    }
+}
+
+unsafe fn enumdict_setitem_f(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
+    // SAFETY: Func contract: (self, key, value).
+    out(unsafe { enumdict_set(a[0], a[1], a[2]).map(|()| none()) })
+}
+
+unsafe fn enumdict_update(a: &[*mut PyObject], kw: *mut PyObject) -> *mut PyObject {
+    // SAFETY: Func contract: (self, members, **more_members).
+    out(unsafe {
+        (|| {
+            let (d, m) = (a[0], a[1]);
+            let by_keys = (|| -> Result<(), ()> {
+                let keys = ga(m, "keys")?;
+                let ks = callv(keys.ptr(), &[])?;
+                let it = ok(Obj::new(crate::abstract_::PyObject_GetIter(ks.ptr())))?;
+                loop {
+                    let k = Obj::new(crate::abstract_::PyIter_Next(it.ptr()));
+                    if k.is_null() {
+                        return if crate::pyerrors::occurred() {
+                            Err(())
+                        } else {
+                            Ok(())
+                        };
+                    }
+                    let v = ok(Obj::new(crate::abstract_::PyObject_GetItem(m, k.ptr())))?;
+                    enumdict_set(d, k.ptr(), v.ptr())?;
+                }
+            })();
+            let fallback = match by_keys {
+                Ok(()) => false,
+                Err(()) if crate::pyerrors::matches_current(&raw mut EXC_AttributeError) => {
+                    crate::pyerrors::clear();
+                    true
+                }
+                Err(()) => return Err(()),
+            };
+            match fallback {
+                false => {}
+                true => {
+                    let l = ok(Obj::new(crate::abstract_::PySequence_List(m)))?;
+                    for item in list_items(l.ptr()) {
+                        let t = ok(Obj::new(crate::abstract_::PySequence_Tuple(item.ptr())))?;
+                        let p = crate::tupleobject::items(t.ptr());
+                        if p.len() != 2 {
+                            return value_err(&format!(
+                                "{} values to unpack (expected 2, got {})",
+                                if p.len() > 2 {
+                                    "too many"
+                                } else {
+                                    "not enough"
+                                },
+                                p.len()
+                            ));
+                        }
+                        enumdict_set(d, p[0], p[1])?;
+                    }
+                }
+            }
+            if !kw.is_null() {
+                for (k, v) in dict_items(kw) {
+                    enumdict_set(d, k.ptr(), v.ptr())?;
+                }
+            }
+            Ok(none())
+        })()
+    })
+}
+
+// ---- enum.property -----------------------------------------------------------------------------
+
+unsafe fn prop_get(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
+    // SAFETY: Func contract: (self, instance, ownerclass=None).
+    out(unsafe {
+        (|| {
+            let (me, inst) = (a[0], a[1]);
+            let owner = if a.len() > 2 && !a[2].is_null() {
+                a[2]
+            } else {
+                crate::object::none()
+            };
+            let no_attr = || -> R {
+                let name = ga(me, "name")?;
+                err(
+                    &raw mut EXC_AttributeError,
+                    &format!("{} has no attribute {}", rep(owner)?, rep(name.ptr())?),
+                )
+            };
+            if is_none(inst) {
+                let m = ga(me, "member")?;
+                if !is_none(m.ptr()) {
+                    return Ok(m);
+                }
+                return no_attr();
+            }
+            let fget = ga(me, "fget")?;
+            if !is_none(fget.ptr()) {
+                return callv(fget.ptr(), &[inst]);
+            }
+            let at = ga(me, "_attr_type")?;
+            match uni::as_str(at.ptr()) {
+                Some("attr") => {
+                    let name = ga(me, "name")?;
+                    let ct = ga(me, "_cls_type")?;
+                    return ok(Obj::new(crate::object::PyObject_GetAttr(
+                        ct.ptr(),
+                        name.ptr(),
+                    )));
+                }
+                Some("desc") => {
+                    let name = ga(me, "name")?;
+                    let v = ga(inst, "_value_")?;
+                    return ok(Obj::new(crate::object::PyObject_GetAttr(
+                        v.ptr(),
+                        name.ptr(),
+                    )));
+                }
+                _ => {}
+            }
+            let name = ga(me, "name")?;
+            let map = ga(owner, "_member_map_")?;
+            match dget(map.ptr(), name.ptr())? {
+                Some(m) => Ok(m),
+                None => no_attr(),
+            }
+        })()
+    })
+}
+unsafe fn prop_set(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
+    // SAFETY: Func contract: (self, instance, value).
+    out(unsafe {
+        (|| {
+            let fset = ga(a[0], "fset")?;
+            if !is_none(fset.ptr()) {
+                return callv(fset.ptr(), &[a[1], a[2]]);
+            }
+            err(
+                &raw mut EXC_AttributeError,
+                &format!(
+                    "<enum {}> cannot set attribute {}",
+                    rep(ga(a[0], "clsname")?.ptr())?,
+                    rep(ga(a[0], "name")?.ptr())?
+                ),
+            )
+        })()
+    })
+}
+unsafe fn prop_delete(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
+    // SAFETY: Func contract: (self, instance).
+    out(unsafe {
+        (|| {
+            let fdel = ga(a[0], "fdel")?;
+            if !is_none(fdel.ptr()) {
+                return callv(fdel.ptr(), &[a[1]]);
+            }
+            err(
+                &raw mut EXC_AttributeError,
+                &format!(
+                    "<enum {}> cannot delete attribute {}",
+                    rep(ga(a[0], "clsname")?.ptr())?,
+                    rep(ga(a[0], "name")?.ptr())?
+                ),
+            )
+        })()
+    })
+}
+unsafe fn prop_set_name(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
+    // SAFETY: Func contract: (self, ownerclass, name).
+    out(unsafe {
+        (|| {
+            sa(a[0], "name", a[2])?;
+            let n = ga(a[1], "__name__")?;
+            sa(a[0], "clsname", n.ptr())?;
+            Ok(none())
+        })()
+    })
+}
+static PROPERTY_FUNCS: [FuncDef; 4] = [
+    FuncDef::new(
+        "property.__get__",
+        &["self", "instance", "ownerclass"],
+        2,
+        Kind::Method,
+        prop_get,
+    ),
+    FuncDef::new(
+        "property.__set__",
+        &["self", "instance", "value"],
+        3,
+        Kind::Method,
+        prop_set,
+    ),
+    FuncDef::new(
+        "property.__delete__",
+        &["self", "instance"],
+        2,
+        Kind::Method,
+        prop_delete,
+    ),
+    FuncDef::new(
+        "property.__set_name__",
+        &["self", "ownerclass", "name"],
+        3,
+        Kind::Method,
+        prop_set_name,
+    ),
+];
+
+// ---- verify ------------------------------------------------------------------------------------
+
+unsafe fn verify_init(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
+    // SAFETY: Func contract: (self, *checks).
+    out(unsafe {
+        (|| {
+            let t = ok(Obj::new(crate::tupleobject::from_slice(&a[1..])))?;
+            sa(a[0], "checks", t.ptr())?;
+            Ok(none())
+        })()
+    })
+}
+
+unsafe fn verify_call(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
+    // SAFETY: Func contract: (self, enumeration).
+    out(unsafe {
+        (|| {
+            let (me, en) = (a[0], a[1]);
+            let checks = ga(me, "checks")?;
+            let cls_name = strs(ga(en, "__name__")?.ptr())?;
+            let is_flag = crate::object::is_type(en) && issub(en, flag_cls())?;
+            let enum_type = if is_flag {
+                "flag"
+            } else if crate::object::is_type(en) && issub(en, enum_cls())? {
+                "enum"
+            } else {
+                return type_err("the 'verify' decorator only works with Enum and Flag");
+            };
+            let chk = |i: usize| get(&CHECKS[i]);
+            let l = ok(Obj::new(crate::abstract_::PySequence_List(checks.ptr())))?;
+            for check in list_items(l.ptr()) {
+                if check.ptr() == chk(2) {
+                    let members = ga(en, "__members__")?;
+                    let items = ok(crate::abc::call_method(members.ptr(), "items", &[]))?;
+                    let il = ok(Obj::new(crate::abstract_::PySequence_List(items.ptr())))?;
+                    let mut dups = Vec::new();
+                    for it in list_items(il.ptr()) {
+                        let p = crate::tupleobject::items(it.ptr());
+                        let mn = ga(p[1], "name")?;
+                        if !eq(p[0], mn.ptr())? {
+                            dups.push(format!("{} -> {}", strs(p[0])?, strs(mn.ptr())?));
+                        }
+                    }
+                    if !dups.is_empty() {
+                        return value_err(&format!(
+                            "aliases found in {}: {}",
+                            rep(en)?,
+                            dups.join(", ")
+                        ));
+                    }
+                } else if check.ptr() == chk(0) {
+                    let mut values: Vec<num_bigint::BigInt> = Vec::new();
+                    for m in members_list(en)? {
+                        let v = ga(m.ptr(), "value")?;
+                        let i = ok(Obj::new(crate::abstract_::PyNumber_Index(v.ptr())))?;
+                        let bv = crate::longobject::to_bigint(i.ptr());
+                        if !values.contains(&bv) {
+                            values.push(bv);
+                        }
+                    }
+                    if values.len() < 2 {
+                        continue;
+                    }
+                    let low = values.iter().min().cloned().unwrap_or_default();
+                    let high = values.iter().max().cloned().unwrap_or_default();
+                    let mut missing: Vec<String> = Vec::new();
+                    if is_flag {
+                        let hb = |v: &num_bigint::BigInt| v.magnitude().bits() as i64 - 1;
+                        for i in (hb(&low) + 1)..hb(&high) {
+                            let p = num_bigint::BigInt::from(1) << (i as u64);
+                            if !values.contains(&p) {
+                                missing.push(p.to_string());
+                            }
+                        }
+                    } else {
+                        let mut i = &low + 1;
+                        while i < high {
+                            if !values.contains(&i) {
+                                missing.push(i.to_string());
+                            }
+                            i += 1;
+                        }
+                    }
+                    if !missing.is_empty() {
+                        let msg = format!(
+                            "invalid {enum_type} {}: missing values {}",
+                            uni::repr_text(&cls_name),
+                            missing.join(", ")
+                        );
+                        let cut: String = msg.chars().take(256).collect();
+                        return value_err(&cut);
+                    }
+                } else if check.ptr() == chk(1) {
+                    let names = ga(en, "_member_names_")?;
+                    let mut member_values = Vec::new();
+                    for m in members_list(en)? {
+                        let v = ga(m.ptr(), "value")?;
+                        member_values.push(crate::longobject::to_bigint(
+                            ok(Obj::new(crate::abstract_::PyNumber_Index(v.ptr())))?.ptr(),
+                        ));
+                    }
+                    let map = ga(en, "_member_map_")?;
+                    let mut missing_names = Vec::new();
+                    let mut missing_value = num_bigint::BigInt::from(0);
+                    for (n, alias) in dict_items(map.ptr()) {
+                        if crate::abstract_::PySequence_Contains(names.ptr(), n.ptr()) == 1 {
+                            continue;
+                        }
+                        let v = ga(alias.ptr(), "value")?;
+                        let bv = crate::longobject::to_bigint(
+                            ok(Obj::new(crate::abstract_::PyNumber_Index(v.ptr())))?.ptr(),
+                        );
+                        if bv < num_bigint::BigInt::from(0) {
+                            continue;
+                        }
+                        let mut n2 = bv.clone();
+                        let mut missed = false;
+                        while n2 != num_bigint::BigInt::from(0) {
+                            let low: num_bigint::BigInt = &n2 & (-&n2);
+                            if !member_values.contains(&low) {
+                                missed = true;
+                                missing_value |= &low;
+                            }
+                            n2 ^= low;
+                        }
+                        if missed {
+                            missing_names.push(strs(n.ptr())?);
+                        }
+                    }
+                    if !missing_names.is_empty() {
+                        let alias = if missing_names.len() == 1 {
+                            format!("alias {} is missing", missing_names[0])
+                        } else {
+                            let k = missing_names.len() - 1;
+                            format!(
+                                "aliases {} and {} are missing",
+                                missing_names[..k].join(", "),
+                                missing_names[k]
+                            )
+                        };
+                        let value = if flag::is_single_bit(&missing_value) {
+                            format!("value 0x{missing_value:x}")
+                        } else {
+                            format!("combined values of 0x{missing_value:x}")
+                        };
+                        return value_err(&format!(
+                            "invalid Flag {}: {alias} {value} [use enum.show_flag_values(value) for details]",
+                            uni::repr_text(&cls_name)
+                        ));
+                    }
+                }
+            }
+            Ok(b(en))
+        })()
+    })
+}
+
+unsafe extern "C" fn slot_call(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_call contract.
+    unsafe {
+        let f = match ga(op, "__call__") {
+            Ok(f) => f,
+            Err(()) => return null_mut(),
+        };
+        crate::abstract_::PyObject_Call(f.ptr(), args, kw)
+    }
+}
+
+static VERIFY_FUNCS: [FuncDef; 2] = [
+    FuncDef::new("verify.__init__", S, 1, Kind::Method, verify_init).with_varargs(),
+    FuncDef::new(
+        "verify.__call__",
+        &["self", "enumeration"],
+        2,
+        Kind::Method,
+        verify_call,
+    ),
+];
+/// CONTINUOUS, NAMED_FLAGS, UNIQUE.
+static CHECKS: [AtomicUsize; 3] = [const { AtomicUsize::new(0) }; 3];
 
 static AUTO_FUNCS: [FuncDef; 2] = [
     FuncDef::new(
@@ -1765,13 +2351,30 @@ static AUTO_NULL_FUNCS: [FuncDef; 1] = [FuncDef::new(
     Kind::Method,
     auto_null_repr,
 )];
-static ENUMDICT_FUNCS: [FuncDef; 1] = [FuncDef::new(
-    "EnumDict.__init__",
-    &["self", "cls_name"],
-    1,
-    Kind::Method,
-    enumdict_init,
-)];
+static ENUMDICT_FUNCS: [FuncDef; 3] = [
+    FuncDef::new(
+        "EnumDict.__init__",
+        &["self", "cls_name"],
+        1,
+        Kind::Method,
+        enumdict_init,
+    ),
+    FuncDef::new(
+        "EnumDict.__setitem__",
+        &["self", "key", "value"],
+        3,
+        Kind::Method,
+        enumdict_setitem_f,
+    ),
+    FuncDef::new(
+        "EnumDict.update",
+        &["self", "members"],
+        2,
+        Kind::Method,
+        enumdict_update,
+    )
+    .with_kwargs(),
+];
 static ENUMDICT_MEMBER_NAMES: FuncDef = FuncDef::new(
     "EnumDict.member_names",
     S,
@@ -1786,19 +2389,19 @@ static MODULE_FUNCS: [FuncDef; 8] = [
         "pickle_by_global_name",
         &["self", "proto"],
         2,
-        Kind::Static,
+        Kind::Method,
         f_pickle_global,
     ),
     FuncDef::new(
         "pickle_by_enum_name",
         &["self", "proto"],
         2,
-        Kind::Static,
+        Kind::Method,
         f_pickle_enum,
     ),
-    FuncDef::new("global_enum_repr", S, 1, Kind::Static, f_global_enum_repr),
-    FuncDef::new("global_flag_repr", S, 1, Kind::Static, f_global_flag_repr),
-    FuncDef::new("global_str", S, 1, Kind::Static, f_global_str),
+    FuncDef::new("global_enum_repr", S, 1, Kind::Method, f_global_enum_repr),
+    FuncDef::new("global_flag_repr", S, 1, Kind::Method, f_global_flag_repr),
+    FuncDef::new("global_str", S, 1, Kind::Method, f_global_str),
     FuncDef::new(
         "global_enum",
         &["cls", "update_str"],
@@ -1827,6 +2430,52 @@ static ET_FUNCS: [FuncDef; 3] = [
     FuncDef::new("EnumType.__reversed__", S, 1, Kind::Method, et_reversed),
     FuncDef::new("EnumType.__dir__", S, 1, Kind::Method, et_dir),
 ];
+unsafe fn et_create(a: &[*mut PyObject], kw: *mut PyObject) -> *mut PyObject {
+    // SAFETY: Func contract: (cls, class_name, names, **kw).
+    out(unsafe {
+        (|| {
+            let (mut module, mut qualname, mut typ, mut start, mut bnd) =
+                (none(), none(), none(), int(1)?, none());
+            if !kw.is_null() {
+                for (k, v) in dict_items(kw) {
+                    let slot = match uni::as_str(k.ptr()).unwrap_or("") {
+                        "module" => &mut module,
+                        "qualname" => &mut qualname,
+                        "type" => &mut typ,
+                        "start" => &mut start,
+                        "boundary" => &mut bnd,
+                        k2 => {
+                            return type_err(&format!(
+                                "EnumType._create_() got an unexpected keyword argument '{k2}'"
+                            ));
+                        }
+                    };
+                    *slot = v;
+                }
+            }
+            members::create(
+                a[0],
+                a[1],
+                a[2],
+                module.ptr(),
+                qualname.ptr(),
+                typ.ptr(),
+                start.ptr(),
+                bnd.ptr(),
+            )
+        })()
+    })
+}
+
+static ET_CREATE: FuncDef = FuncDef::new(
+    "EnumType._create_",
+    &["cls", "class_name", "names"],
+    3,
+    Kind::Method,
+    et_create,
+)
+.with_kwargs();
+
 static ET_MEMBERS: FuncDef = FuncDef::new("EnumType.__members__", S, 1, Kind::Method, et_members);
 
 static MODULE_OBJ: AtomicUsize = AtomicUsize::new(0);
@@ -1885,15 +2534,23 @@ unsafe fn enum_class(
 ) -> R {
     // SAFETY: live objects.
     unsafe {
-        let ns = ok(Obj::new(crate::dictobject::new_dict()))?;
-        dset_str(ns.ptr(), "__module__", s("enum")?.ptr())?;
-        dset_str(ns.ptr(), "__qualname__", s(name)?.ptr())?;
-        for (k, v) in extra {
-            dset_str(ns.ptr(), k, *v)?;
-        }
-        crate::abc::add_funcs(ns.ptr(), defs)?;
         let n = s(name)?;
         let bt = ok(Obj::new(crate::tupleobject::from_slice(bases)))?;
+        let prep = ga(enumtype(), "__prepare__")?;
+        let ns = callv(prep.ptr(), &[n.ptr(), bt.ptr()])?;
+        let put = |k: &str, v: *mut PyObject| -> Result<(), ()> {
+            let k = s(k)?;
+            enumdict_set(ns.ptr(), k.ptr(), v)
+        };
+        put("__module__", s("enum")?.ptr())?;
+        put("__qualname__", s(name)?.ptr())?;
+        for d in defs {
+            let f = ok(Obj::new(crate::abc::new_func(d, null_mut())))?;
+            put(d.name(), f.ptr())?;
+        }
+        for (k, v) in extra {
+            put(k, *v)?;
+        }
         callkw(enumtype(), &[n.ptr(), bt.ptr(), ns.ptr()], kw)
     }
 }
@@ -1964,6 +2621,10 @@ unsafe fn build_inner() -> Result<usize, ()> {
         )?;
         sa(ed.ptr(), "member_names", mnp.ptr())?;
         (*ed.ptr().cast::<PyTypeObject>()).tp_new = Some(enumdict_new);
+        let mp = (*ed.ptr().cast::<PyTypeObject>()).tp_as_mapping;
+        if !mp.is_null() {
+            (*mp).mp_ass_subscript = Some(enumdict_ass_sub);
+        }
         set("EnumDict", ed.ptr())?;
         ENUMDICT.store(ed.into_raw() as usize, Ordering::Release);
         // EnumType.
@@ -2008,6 +2669,8 @@ unsafe fn build_inner() -> Result<usize, ()> {
         )))?;
         let md = crate::object::ensure_dict(meta.ptr().cast());
         crate::abc::add_funcs(md, &ET_FUNCS)?;
+        let cf = ok(Obj::new(crate::abc::new_func(&ET_CREATE, null_mut())))?;
+        dset_str(md, "_create_", cf.ptr())?;
         let mf = ok(Obj::new(crate::abc::new_func(&ET_MEMBERS, null_mut())))?;
         let mp = callv(
             (&raw mut crate::descrobject::property::PyProperty_Type).cast(),
@@ -2018,10 +2681,21 @@ unsafe fn build_inner() -> Result<usize, ()> {
         set("EnumType", meta.ptr())?;
         set("EnumMeta", meta.ptr())?;
         ENUMTYPE.store(meta.into_raw() as usize, Ordering::Release);
+        // enum.property (a DynamicClassAttribute).
+        let types_m = crate::types::module();
+        if types_m.is_null() {
+            return Err(());
+        }
+        let dca = ga(types_m, "DynamicClassAttribute")?;
+        let prop = helper_class("property", dca.ptr(), &PROPERTY_FUNCS, Some(PROPERTY_DOC))?;
+        for k in ["member", "_attr_type", "_cls_type"] {
+            sa(prop.ptr(), k, crate::object::none())?;
+        }
+        set("property", prop.ptr())?;
+        let prop = prop.ptr();
         // Enum.
         let pname = ok(Obj::new(crate::abc::new_func(&ENUM_NAME, null_mut())))?;
         let pvalue = ok(Obj::new(crate::abc::new_func(&ENUM_VALUE, null_mut())))?;
-        let prop = (&raw mut crate::descrobject::property::PyProperty_Type).cast::<PyObject>();
         let pname = callv(prop, &[pname.ptr()])?;
         let pvalue = callv(prop, &[pvalue.ptr()])?;
         let enum_doc = s(ENUM_DOC)?;
@@ -2118,6 +2792,40 @@ unsafe fn build_inner() -> Result<usize, ()> {
             &[("boundary", boundary(KEEP))],
         )?;
         set("IntFlag", inf.ptr())?;
+        // verify and EnumCheck.
+        let ver = helper_class(
+            "verify",
+            null_mut(),
+            &VERIFY_FUNCS,
+            Some("Check an enumeration for various constraints. (see EnumCheck)"),
+        )?;
+        (*ver.ptr().cast::<PyTypeObject>()).tp_call = Some(slot_call);
+        set("verify", ver.ptr())?;
+        let doc = s("various conditions to check an enumeration for")?;
+        let (c1, c2, c3) = (
+            s("no skipped integer values")?,
+            s("multi-flag aliases may not contain unnamed flags")?,
+            s("one name per value")?,
+        );
+        let ec = enum_class(
+            "EnumCheck",
+            &[se.ptr()],
+            &[],
+            &[
+                ("__doc__", doc.ptr()),
+                ("CONTINUOUS", c1.ptr()),
+                ("NAMED_FLAGS", c2.ptr()),
+                ("UNIQUE", c3.ptr()),
+            ],
+            &[],
+        )?;
+        set("EnumCheck", ec.ptr())?;
+        for (i, n) in ["CONTINUOUS", "NAMED_FLAGS", "UNIQUE"].iter().enumerate() {
+            let v = ga(ec.ptr(), n)?;
+            set(n, v.ptr())?;
+            CHECKS[i].store(v.into_raw() as usize, Ordering::Release);
+        }
+        std::mem::forget(ec);
         crate::abc::add_funcs(d, &MODULE_FUNCS)?;
         std::mem::forget(en);
         std::mem::forget(re);
@@ -2171,6 +2879,8 @@ const ALL: [&str; 30] = [
     "pickle_by_global_name",
     "pickle_by_enum_name",
 ];
+
+const PROPERTY_DOC: &str = "This is a descriptor, used to define attributes that act differently\nwhen accessed through an enum member and through an enum class.\nInstance access is the same as property(), but access to an attribute\nthrough the enum class will instead look in the class' _member_map_ for\na corresponding enum member.";
 
 const ENUM_DOC: &str = "Create a collection of name/value pairs.\n\nExample enumeration:\n\n>>> class Color(Enum):\n...     RED = 1\n...     BLUE = 2\n...     GREEN = 3\n\nAccess them by:\n\n- attribute access:\n\n  >>> Color.RED\n  <Color.RED: 1>\n\n- value lookup:\n\n  >>> Color(1)\n  <Color.RED: 1>\n\n- name lookup:\n\n  >>> Color['RED']\n  <Color.RED: 1>\n\nEnumerations can be iterated over, and know how many members they have:\n\n>>> len(Color)\n3\n\n>>> list(Color)\n[<Color.RED: 1>, <Color.BLUE: 2>, <Color.GREEN: 3>]\n\nMethods can be added to enumerations, and members can have their own\nattributes -- see the documentation for details.";
 

@@ -1449,6 +1449,9 @@ unsafe extern "C" fn unicode_new(
             if a[1].is_null() && a[2].is_null() {
                 return crate::object::str(x);
             }
+            if is_str(x) {
+                return raise(&raw mut EXC_TypeError, "decoding str is not supported");
+            }
             let Some(data) = crate::bytesobject::bytes_like(x) else {
                 crate::pyerrors::clear();
                 let t = crate::object::type_name(ty(x));

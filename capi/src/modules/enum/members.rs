@@ -4,108 +4,6 @@
 
 use super::*;
 
-/// The members found in a class namespace, in definition order, with `auto()` resolved.
-struct Found {
-    names: Vec<Obj>,
-    values: Vec<Obj>,
-}
-
-/// Whether `o` is an `auto` instance.
-unsafe fn is_auto(o: *mut PyObject) -> bool {
-    let a = get(&AUTO);
-    // SAFETY: live objects.
-    !a.is_null() && unsafe { ty(o).cast::<PyObject>() == a }
-}
-
-/// Resolves `auto()` in `value` (also inside a tuple) with `gnv(name, 1, count, last_values)`.
-unsafe fn resolve_auto(
-    gnv: *mut PyObject,
-    name: *mut PyObject,
-    value: *mut PyObject,
-    count: usize,
-    last: &[Obj],
-) -> R {
-    // SAFETY: live objects (caller).
-    unsafe {
-        let one = |v: *mut PyObject| -> R {
-            if !is_auto(v) {
-                return Ok(b(v));
-            }
-            let cur = ga(v, "value")?;
-            if cur.ptr() != get(&AUTO_NULL) {
-                return Ok(cur);
-            }
-            if is_none(gnv) {
-                return type_err("_generate_next_value_ must be defined before members");
-            }
-            let lv = ok(Obj::new(crate::listobject::from_slice(
-                &last.iter().map(Obj::ptr).collect::<Vec<_>>(),
-            )))?;
-            let start = int(1)?;
-            let cnt = int(count as i64)?;
-            let g = callv(gnv, &[name, start.ptr(), cnt.ptr(), lv.ptr()])?;
-            sa(v, "value", g.ptr())?;
-            Ok(g)
-        };
-        if crate::tupleobject::is_tuple(value) {
-            let items = crate::tupleobject::items(value);
-            if items.iter().any(|x| is_auto(*x)) {
-                let mut v = Vec::new();
-                for &x in items {
-                    v.push(one(x)?);
-                }
-                return ok(Obj::new(crate::tupleobject::from_slice(
-                    &v.iter().map(Obj::ptr).collect::<Vec<_>>(),
-                )));
-            }
-            return Ok(b(value));
-        }
-        one(value)
-    }
-}
-
-/// Splits the namespace into members and the rest (`cd` keeps the rest).
-unsafe fn classify(cls_name: &str, cd: *mut PyObject, gnv: *mut PyObject) -> Result<Found, ()> {
-    // SAFETY: a live dict (caller).
-    unsafe {
-        let mut f = Found {
-            names: Vec::new(),
-            values: Vec::new(),
-        };
-        for (k, v) in dict_items(cd) {
-            let Some(n) = uni::as_str(k.ptr()) else {
-                continue;
-            };
-            if is_dunder(n) || is_sunder(n) || is_private(cls_name, n) {
-                continue;
-            }
-            let vt = ty(v.ptr()).cast::<PyObject>();
-            if vt == get(&NONMEMBER) {
-                let inner = ga(v.ptr(), "value")?;
-                dset(cd, k.ptr(), inner.ptr())?;
-                continue;
-            }
-            let value = if vt == get(&MEMBER) {
-                ga(v.ptr(), "value")?
-            } else {
-                if is_descriptor(v.ptr())? {
-                    continue;
-                }
-                v
-            };
-            let value = resolve_auto(gnv, k.ptr(), value.ptr(), f.names.len(), &f.values)?;
-            f.names.push(k);
-            f.values.push(value);
-        }
-        for n in &f.names {
-            if crate::dictobject::del_item(cd, n.ptr()) < 0 {
-                return Err(());
-            }
-        }
-        Ok(f)
-    }
-}
-
 /// Raw lookup of `name` along `cls`'s MRO (borrowed; NULL when absent).
 pub(crate) unsafe fn lookup_raw(cls: *mut PyObject, name: &str) -> *mut PyObject {
     // SAFETY: a live type.
@@ -164,59 +62,35 @@ pub(crate) unsafe fn make_class(
     unsafe {
         let bootstrap = enum_cls().is_null();
         let object = (&raw mut crate::object::PyBaseObject_Type).cast::<PyObject>();
-        // A plain dict copy of the namespace, in order.
-        let cd = ok(Obj::new(crate::dictobject::new_dict()))?;
-        for (k, v) in dict_items(ns) {
-            dset(cd.ptr(), k.ptr(), v.ptr())?;
-        }
-        // _ignore_
-        let ignore = crate::dictobject::get_str(cd.ptr(), "_ignore_");
-        let mut ignored: Vec<Obj> = Vec::new();
-        if !ignore.is_null() {
-            let ig = b(ignore);
-            if uni::is_str(ig.ptr()) {
-                let t = uni::as_str(ig.ptr()).unwrap_or("").replace(',', " ");
-                for w in t.split_whitespace() {
-                    ignored.push(s(w)?);
-                }
-            } else {
-                let l = ok(Obj::new(crate::abstract_::PySequence_List(ig.ptr())))?;
-                ignored.extend(list_items(l.ptr()));
+        // `classdict._member_names` (an EnumDict's; a plain dict has none).
+        let member_names = ga(ns, "_member_names")?;
+        let names: Vec<Obj> = list_items(
+            ok(Obj::new(crate::abstract_::PySequence_List(
+                member_names.ptr(),
+            )))?
+            .ptr(),
+        );
+        // _ignore_ (always ignored itself).
+        let ignore_key = s("_ignore_")?;
+        let ignore = match dget(ns, ignore_key.ptr())? {
+            Some(l) => l,
+            None => {
+                let l = ok(Obj::new(crate::listobject::new_list(0)))?;
+                dset(ns, ignore_key.ptr(), l.ptr())?;
+                l
             }
+        };
+        crate::abc::call_method(ignore.ptr(), "append", &[ignore_key.ptr()]);
+        if crate::pyerrors::occurred() {
+            return Err(());
         }
-        ignored.push(s("_ignore_")?);
-        for k in &ignored {
-            if crate::dictobject::del_item(cd.ptr(), k.ptr()) < 0 {
+        let it = ok(Obj::new(crate::abstract_::PySequence_List(ignore.ptr())))?;
+        for k in list_items(it.ptr()) {
+            if crate::dictobject::PyDict_DelItem(ns, k.ptr()) < 0 {
                 crate::pyerrors::clear();
             }
         }
-        if !bootstrap {
-            check_existing_members(cls_name, bases)?;
-        }
-        let (member_type, first_enum) = if bootstrap {
-            (b(object), none())
-        } else {
-            get_mixins(cls_name, bases)?
-        };
-        // _generate_next_value_: the namespace's own (made a staticmethod), else inherited.
-        let own_gnv = crate::dictobject::get_str(cd.ptr(), "_generate_next_value_");
-        let gnv = if !own_gnv.is_null() {
-            let g = b(own_gnv);
-            let sm = (&raw mut crate::funcobject::PyStaticMethod_Type).cast::<PyObject>();
-            let is_func = ty(g.ptr()) == (&raw mut crate::abc::Func_Type);
-            if ty(g.ptr()).cast::<PyObject>() != sm && !is_func {
-                let w = callv(sm, &[g.ptr()])?;
-                dset_str(cd.ptr(), "_generate_next_value_", w.ptr())?;
-            }
-            g
-        } else if bootstrap {
-            none()
-        } else {
-            ga_opt(first_enum.ptr(), "_generate_next_value_")?.unwrap_or_else(none)
-        };
-        let found = classify(cls_name, cd.ptr(), gnv.ptr())?;
-        let bad: Vec<String> = found
-            .names
+        let bad: Vec<String> = names
             .iter()
             .filter_map(|n| uni::as_str(n.ptr()))
             .filter(|n| *n == "mro" || n.is_empty())
@@ -225,6 +99,44 @@ pub(crate) unsafe fn make_class(
         if !bad.is_empty() {
             return value_err(&format!("invalid enum member name(s) {}", bad.join(",")));
         }
+        // A plain dict copy of the namespace, in order.
+        let cd = ok(Obj::new(crate::dictobject::new_dict()))?;
+        for (k, v) in dict_items(ns) {
+            dset(cd.ptr(), k.ptr(), v.ptr())?;
+        }
+        let (member_type, first_enum) = if bootstrap {
+            (b(object), none())
+        } else {
+            get_mixins(cls_name, bases)?
+        };
+        let own_gnv = crate::dictobject::get_str(cd.ptr(), "_generate_next_value_");
+        if !own_gnv.is_null() && !is_none(own_gnv) {
+            let g = b(own_gnv);
+            let sm = (&raw mut crate::funcobject::PyStaticMethod_Type).cast::<PyObject>();
+            if ty(g.ptr()).cast::<PyObject>() != sm {
+                let w = callv(sm, &[g.ptr()])?;
+                dset_str(cd.ptr(), "_generate_next_value_", w.ptr())?;
+            }
+        }
+        let mut found_values = Vec::new();
+        for n in &names {
+            let v = ok(Obj::new(crate::abstract_::PyObject_GetItem(
+                cd.ptr(),
+                n.ptr(),
+            )))?;
+            found_values.push(v);
+            if crate::dictobject::del_item(cd.ptr(), n.ptr()) < 0 {
+                return Err(());
+            }
+        }
+        struct Found {
+            names: Vec<Obj>,
+            values: Vec<Obj>,
+        }
+        let found = Found {
+            names,
+            values: found_values,
+        };
         let order = crate::dictobject::get_str(cd.ptr(), "_order_");
         let order = if order.is_null() {
             None
