@@ -266,6 +266,8 @@ static NOT_GIVEN: AtomicUsize = AtomicUsize::new(0);
 static MEMBER: AtomicUsize = AtomicUsize::new(0);
 static NONMEMBER: AtomicUsize = AtomicUsize::new(0);
 static ENUMDICT: AtomicUsize = AtomicUsize::new(0);
+static PROPERTY: AtomicUsize = AtomicUsize::new(0);
+static DCA: AtomicUsize = AtomicUsize::new(0);
 /// STRICT, CONFORM, EJECT, KEEP.
 static BOUNDARIES: [AtomicUsize; 4] = [const { AtomicUsize::new(0) }; 4];
 
@@ -2692,6 +2694,14 @@ unsafe fn build_inner() -> Result<usize, ()> {
             sa(prop.ptr(), k, crate::object::none())?;
         }
         set("property", prop.ptr())?;
+        PROPERTY.store(
+            crate::refcount::new_ref(prop.ptr()) as usize,
+            Ordering::Release,
+        );
+        DCA.store(
+            crate::refcount::new_ref(dca.ptr()) as usize,
+            Ordering::Release,
+        );
         let prop = prop.ptr();
         // Enum.
         let pname = ok(Obj::new(crate::abc::new_func(&ENUM_NAME, null_mut())))?;

@@ -588,10 +588,67 @@ pub(crate) unsafe fn add_member(
             }
             return Ok(());
         }
+        // A base's descriptor or attribute of that name: the member is reached through an
+        // enum.property that keeps the descriptor for instances (`_add_member_`).
+        let mut found: Option<Obj> = None;
+        let mut dtype: Option<&str> = None;
+        let mut class_type: Option<Obj> = None;
+        let bprop = (&raw mut crate::descrobject::property::PyProperty_Type).cast::<PyObject>();
+        for base in mro(cls).into_iter().skip(1) {
+            let d = tdict(base);
+            if d.is_null() {
+                continue;
+            }
+            let Some(attr) = dget(d, name)? else {
+                continue;
+            };
+            if isinst(attr.ptr(), bprop)? || isinst(attr.ptr(), get(&DCA))? {
+                found = Some(attr);
+                dtype = Some("enum");
+                class_type = Some(b(base));
+                break;
+            } else if is_descriptor(attr.ptr())? {
+                found = Some(attr);
+                dtype = dtype.or(Some("desc"));
+                if class_type.is_none() {
+                    class_type = Some(b(base));
+                }
+            } else {
+                dtype = Some("attr");
+                class_type = Some(b(base));
+            }
+        }
+        let stored = match found {
+            None => b(member),
+            Some(fd) => {
+                let r = callv(get(&PROPERTY), &[])?;
+                sa(r.ptr(), "member", member)?;
+                let sn = ga(r.ptr(), "__set_name__")?;
+                callv(sn.ptr(), &[cls, name])?;
+                let dt = dtype.unwrap_or("enum");
+                if dt == "enum" || dt == "desc" {
+                    for (to, from) in [
+                        ("fget", "fget"),
+                        ("_get", "__get__"),
+                        ("fset", "fset"),
+                        ("_set", "__set__"),
+                        ("fdel", "fdel"),
+                        ("_del", "__delete__"),
+                    ] {
+                        let v = ga_opt(fd.ptr(), from)?.unwrap_or_else(none);
+                        sa(r.ptr(), to, v.ptr())?;
+                    }
+                }
+                sa(r.ptr(), "_attr_type", s(dt)?.ptr())?;
+                let ct = class_type.unwrap_or_else(none);
+                sa(r.ptr(), "_cls_type", ct.ptr())?;
+                r
+            }
+        };
         let f = crate::object::PyType_Type
             .tp_setattro
             .expect("type has tp_setattro");
-        if f(cls, name, member) < 0 {
+        if f(cls, name, stored.ptr()) < 0 {
             return Err(());
         }
         dset(map.ptr(), name, member)
