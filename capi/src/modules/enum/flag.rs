@@ -270,13 +270,13 @@ pub(crate) unsafe fn missing(cls: *mut PyObject, value: *mut PyObject) -> R {
             sa(p, "_name_", crate::object::none())?;
         }
         let v2m = ga(cls, "_value2member_map_")?;
-        let result = match dget(v2m.ptr(), vobj.ptr())? {
-            Some(e) => e,
-            None => {
-                dset(v2m.ptr(), vobj.ptr(), p)?;
-                pseudo
-            }
-        };
+        // One pseudo-member per value even when threads race to make it (setdefault is
+        // atomic on the dict).
+        let mut res = null_mut();
+        if crate::dictobject::PyDict_SetDefaultRef(v2m.ptr(), vobj.ptr(), p, &mut res) < 0 {
+            return Err(());
+        }
+        let result = Obj::new(res);
         if let Some(nv) = neg_value {
             dset(v2m.ptr(), crate_int(&nv)?.ptr(), result.ptr())?;
         }
