@@ -152,7 +152,7 @@ pub(crate) unsafe fn missing(cls: *mut PyObject, value: *mut PyObject) -> R {
         let bnd = ga(cls, "_boundary_")?;
         let is = |i: usize| bnd.ptr() == boundary(i);
         let neg_all: BigInt = -&all_bits - BigInt::one();
-        if !(neg_all <= v && v <= all_bits) || !(&v & (&all_bits ^ &flag_mask)).is_zero() {
+        if !(neg_all <= v && v <= all_bits && (&v & (&all_bits ^ &flag_mask)).is_zero()) {
             if is(STRICT) {
                 let max_bits = bit_length(&v).max(bit_length(&flag_mask));
                 return value_err(&format!(
