@@ -4,12 +4,14 @@
 Usage: corpus-exec.py GILGATE EXPECTED.tsv CORPUS_DIR [--jobs N] [--tsv OUT.tsv]
 
 For every cp314t module row of EXPECTED.tsv (tests/data/corpus-expected.tsv: wheel, member, module,
-toolchain, ...) that is a module (not a plain library), runs `GILGATE eval --path WHEEL MODULE 1`
-(init, exec, one expression) and sorts the outcome:
+toolchain, ...) that is a module (not a plain library), runs `GILGATE eval --path WHEEL [--path DEP ...] MODULE 1`
+(init, exec, one expression), where each DEP is a corpus wheel for CPython 3.14t of a distribution
+the wheel requires (Requires-Dist, transitively, markers evaluated for CPython 3.14 on Linux), as an
+installer would have put it next to the package; and sorts the outcome:
   - `exec ok`: exit 0;
-  - `module not provided: X`: the first error is a ModuleNotFoundError or an ImportError naming a
-    module gilgate does not provide (a standard-library module, another package's, or the
-    package's own Python module);
+  - `module not provided: X (WHERE)`: the first error is a ModuleNotFoundError or an ImportError
+    naming a module gilgate does not provide; WHERE says whether it is Python source in the wheel
+    (or a dependency's wheel), the standard library, or a distribution the corpus does not hold;
   - `missing API: NAME`: a C API function gilgate only stubs;
   - `crash`: killed by a signal;
   - `error: TEXT`: anything else (the last line of stderr).
@@ -24,9 +26,88 @@ import os
 import re
 import subprocess
 import sys
+import zipfile
+
+# What the environment markers of Requires-Dist see: CPython 3.14 (free-threaded) on x86_64 Linux.
+MARKER_ENV = {
+    "python_version": "3.14", "python_full_version": "3.14.0",
+    "implementation_name": "cpython", "platform_python_implementation": "CPython",
+    "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+    "platform_machine": "x86_64", "extra": "",
+}
+MARKER_ATOM = re.compile(r"""(\w+)\s*(===|==|!=|<=|>=|<|>|~=|not in|in)\s*(['"])(.*?)\3""")
 
 
-def classify(proc):
+def version_key(text):
+    return tuple(int(x) if x.isdigit() else 0 for x in re.split(r"[.]", text))
+
+
+def marker_atom(var, op, value):
+    have = MARKER_ENV.get(var, "")
+    if var.endswith("version"):
+        a, b = version_key(have), version_key(value)
+        n = max(len(a), len(b))
+        a, b = a + (0,) * (n - len(a)), b + (0,) * (n - len(b))
+    else:
+        a, b = have, value
+    return {"==": a == b, "===": a == b, "~=": a >= b, "!=": a != b, "<": a < b, "<=": a <= b,
+            ">": a > b, ">=": a >= b, "in": str(a) in str(b), "not in": str(a) not in str(b)}[op]
+
+
+def marker_true(marker):
+    """Evaluates a marker: `VAR OP "VALUE"` atoms joined by `and`, `or` and parentheses."""
+    logic = MARKER_ATOM.sub(lambda m: " " + str(marker_atom(*m.group(1, 2, 4))) + " ", marker)
+    if not logic.strip():
+        return True
+    if re.fullmatch(r"(\s|\(|\)|True|False|and|or|not)*", logic) is None:
+        raise ValueError(f"unsupported marker: {marker}")
+    return eval(logic, {"__builtins__": {}})  # only True/False/and/or/not/() are left
+
+
+def dist_key(name):
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def requirements(wheel_path):
+    with zipfile.ZipFile(wheel_path) as z:
+        meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        lines = z.read(meta).decode("utf-8", "replace").splitlines()
+    for line in lines:
+        if line.startswith("Requires-Dist:"):
+            req, _, marker = line[len("Requires-Dist:"):].partition(";")
+            if marker_true(marker):
+                yield dist_key(re.match(r"\s*([A-Za-z0-9_.-]+)", req).group(1))
+
+
+def dependency_wheels(corpus, wheel):
+    """The corpus's cp314t wheels the wheel requires, transitively (the wheel itself not included)."""
+    by_dist = {dist_key(w.split("-")[0]): w for w in sorted(os.listdir(corpus))
+               if w.endswith(".whl") and "cp314t" in w}
+    found, todo = [], [wheel]
+    while todo:
+        for dist in requirements(os.path.join(corpus, todo.pop())):
+            dep = by_dist.get(dist)
+            if dep and dep != wheel and dep not in found:
+                found.append(dep)
+                todo.append(dep)
+    return found
+
+
+def where_module(name, wheels):
+    """Why a module is not there: Python source in one of the wheels, the standard library, or
+    another distribution the corpus does not hold."""
+    stem = name.replace(".", "/")
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as z:
+            names = set(z.namelist())
+        if stem + ".py" in names or stem + "/__init__.py" in names:
+            return "Python source in the wheel"
+    if name.split(".")[0] in sys.stdlib_module_names:
+        return "standard library"
+    return "not in the corpus"
+
+
+def classify(proc, wheels):
     if proc.returncode == 0:
         return "exec ok"
     if proc.returncode < 0:
@@ -34,9 +115,10 @@ def classify(proc):
     err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
     last = err[-1] if err else "(no message)"
     last = re.sub(r"^gilgate: [^:]+: error: ", "", last)
-    m = re.search(r"No module named '([^']+)'", last)
+    m = re.search(r"No module named '([^']+)'|cannot import Python module '([^']+)'", last)
     if m:
-        return "module not provided: " + m.group(1)
+        name = m.group(1) or m.group(2)
+        return f"module not provided: {name} ({where_module(name, wheels)})"
     m = re.search(r"gilgate: (\w+) is not implemented", last)
     if m:
         return "missing API: " + m.group(1)
@@ -46,14 +128,17 @@ def classify(proc):
 
 def run(gilgate, corpus, row):
     wheel = os.path.join(corpus, row["wheel"])
+    paths = ["--path", wheel]
+    for dep in dependency_wheels(corpus, row["wheel"]):
+        paths += ["--path", os.path.join(corpus, dep)]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GILGATE_", "PYTHON"))}
     env["TZ"] = "UTC"
     try:
-        p = subprocess.run([gilgate, "eval", "--path", wheel, row["module"], "1"],
+        p = subprocess.run([gilgate, "eval", *paths, row["module"], "1"],
                            capture_output=True, timeout=60, env=env)
     except subprocess.TimeoutExpired:
         return row, "error: timed out after 60 s"
-    return row, classify(p)
+    return row, classify(p, paths[1::2])
 
 
 def main(argv):

@@ -93,10 +93,27 @@ fn gist(case: &expect::Recorded, o: &std::process::Output) -> String {
             stderr.lines().last().unwrap_or_default()
         ),
     };
-    text.chars()
+    stable(&text)
+        .chars()
         .take(300)
         .collect::<String>()
         .replace('\t', " ")
+}
+
+/// `text` with each private wheel folder's random part (`gilgate-wheel-XXXXXX`) replaced by
+/// `*`, so that the table does not change from run to run.
+fn stable(text: &str) -> String {
+    const MARK: &str = "gilgate-wheel-";
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(MARK) {
+        out.push_str(&rest[..i + MARK.len()]);
+        out.push('*');
+        rest = &rest[i + MARK.len()..];
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]

@@ -34,7 +34,7 @@ pub use report::{
     Declaration, ErrorReport, Evidence, Gil, InitKind, Lint, ModuleReport, Report, SetGilReport,
     SlotReport, Status, Summary, WheelReport,
 };
-pub use wheel::{Unpacked, extract_wheel, member_name_is_safe};
+pub use wheel::{Unpacked, extract_sources, extract_wheel, member_name_is_safe};
 
 use gilgate_capi::ffi::PyObject;
 use init::TargetInfo;
@@ -709,7 +709,8 @@ pub struct SearchPath {
 }
 
 /// Replaces each wheel (`*.whl` file) in `search` by a private folder holding its extension
-/// modules and the libraries they need, unpacked as `inspect` does. Keep the result alive as
+/// modules and the libraries they need, unpacked as `inspect` does, and its source files
+/// ([`extract_sources`]: tracebacks show their lines, as CPython's do). Keep the result alive as
 /// long as modules may be loaded from it. An unreadable wheel is an error naming it.
 pub fn expand_wheels(search: &[PathBuf]) -> Result<SearchPath, InputError> {
     let mut out = SearchPath {
@@ -729,6 +730,10 @@ pub fn expand_wheels(search: &[PathBuf]) -> Result<SearchPath, InputError> {
         for w in &u.warnings {
             tracing::warn!("{}: {w}", entry.display());
         }
+        extract_sources(entry, &u).map_err(|message| InputError {
+            path: entry.display().to_string(),
+            message,
+        })?;
         let root = u.dir.path().to_path_buf();
         out.dirs.push(root.clone());
         let mut data: Vec<PathBuf> = std::fs::read_dir(&root)

@@ -235,6 +235,48 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
     })
 }
 
+/// The suffixes of the source files a traceback from an extension can name (Cython's `.pyx`
+/// and included files; mypyc's compiled `.py` modules).
+const SOURCE_SUFFIXES: [&str; 4] = [".pyx", ".pxi", ".pxd", ".py"];
+
+/// Writes the wheel's source files ([`SOURCE_SUFFIXES`], at most 4 MiB each) into the folder
+/// an [`extract_wheel`] of it made, keeping the layout, so that a traceback's lines can be
+/// read as CPython reads them from the installed package. Members already written, unsafe
+/// names and symbolic links are left out. Returns how many were written.
+pub fn extract_sources(path: &Path, into: &Unpacked) -> Result<usize, String> {
+    const MAX: u64 = 4 << 20;
+    let mut zip = open(path)?;
+    let mut written = 0;
+    let mut buf = Vec::new();
+    for i in 0..zip.len() {
+        let mut member = zip
+            .by_index(i)
+            .map_err(|e| format!("cannot read member #{i}: {e}"))?;
+        let Ok(name) = member.name().map(|n| n.into_owned()) else {
+            continue;
+        };
+        if !SOURCE_SUFFIXES.iter().any(|s| name.ends_with(s))
+            || !member_name_is_safe(&name)
+            || member.is_symlink()
+            || member.size() > MAX
+            || into.extracted.binary_search(&name).is_ok()
+        {
+            continue;
+        }
+        buf.clear();
+        member
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot extract {name}: {e}"))?;
+        let dest = into.dir.path().join(&name);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot extract {name}: {e}"))?;
+        }
+        std::fs::write(&dest, &buf).map_err(|e| format!("cannot extract {name}: {e}"))?;
+        written += 1;
+    }
+    Ok(written)
+}
+
 /// The dotted names of the extension modules in the wheel at `path`, sorted, from its member
 /// names alone (nothing is unpacked).
 pub fn module_names(path: &Path) -> Result<Vec<String>, String> {

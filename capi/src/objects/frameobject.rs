@@ -116,6 +116,15 @@ pub(crate) unsafe fn code(f: *mut PyObject) -> *mut PyObject {
     unsafe { data(f).code }
 }
 
+/// The frame's globals (borrowed; a dict).
+///
+/// # Safety
+/// `f` must be a live frame.
+pub(crate) unsafe fn globals(f: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe { data(f).globals }
+}
+
 /// The line a traceback shows for the frame (`PyFrame_GetLineNumber`): the written
 /// `f_lineno` when not zero, else the line of `f_lasti` in the code's table (-1 if none).
 ///

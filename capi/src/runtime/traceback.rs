@@ -198,32 +198,131 @@ pub(crate) unsafe fn new_entry(next: *mut PyObject, frame: *mut PyObject) -> *mu
     }
 }
 
-/// The lines CPython's traceback printer writes for a chain, outermost first, each
-/// `  File "<file>", line <n>, in <name>` (gilgate has no source lines to show: extension
-/// entries name `.pyx` and similar files that are not installed).
+/// The lines CPython's traceback printer writes for a chain, outermost first: each entry's
+/// `  File "<file>", line <n>, in <name>`, then its source line when [`SourceLines`] finds
+/// one, stripped and indented by four spaces.
 ///
 /// # Safety
 /// `tb` must be NULL or a live traceback.
 pub(crate) unsafe fn format_entries(tb: *mut PyObject) -> Vec<String> {
-    let mut out = Vec::new();
+    struct Entry {
+        file: String,
+        name: String,
+        line: c_int,
+        has_loader: bool,
+    }
+    let mut entries = Vec::new();
     let mut c = tb.cast::<PyTracebackObject>();
     // SAFETY: forwarded contract; each entry holds its frame and next.
     unsafe {
-        while !c.is_null() && out.len() < 10_000 {
-            let code = crate::frameobject::code((*c).tb_frame.cast()).cast::<PyCodeObject>();
-            let file = uni::as_str((*code).co_filename).unwrap_or("???");
-            let name = uni::as_str((*code).co_name).unwrap_or("???");
-            let line = lineno(c);
-            let line = if line < 0 {
-                "???".to_string()
-            } else {
-                line.to_string()
-            };
-            out.push(format!("  File \"{file}\", line {line}, in {name}"));
+        while !c.is_null() && entries.len() < 10_000 {
+            let frame = (*c).tb_frame.cast::<PyObject>();
+            let code = crate::frameobject::code(frame).cast::<PyCodeObject>();
+            entries.push(Entry {
+                file: uni::as_str((*code).co_filename)
+                    .unwrap_or("???")
+                    .to_string(),
+                name: uni::as_str((*code).co_name).unwrap_or("???").to_string(),
+                line: lineno(c),
+                has_loader: module_has_loader(crate::frameobject::globals(frame)),
+            });
             c = (*c).tb_next;
         }
     }
+    let mut lines = SOURCE_LINES.lock().unwrap_or_else(|e| e.into_inner());
+    // As CPython's printer does: first every frame's file is offered to the cache with its
+    // module (`linecache.lazycache`), then each entry's line is looked up in order.
+    let mut lazy: Vec<&str> = Vec::new();
+    for e in &entries {
+        if e.has_loader && !lines.has(&e.file) && !lazy.contains(&e.file.as_str()) {
+            lazy.push(&e.file);
+        }
+    }
+    let mut out = Vec::new();
+    for e in &entries {
+        let line = if e.line < 0 {
+            "???".to_string()
+        } else {
+            e.line.to_string()
+        };
+        out.push(format!("  File \"{}\", line {line}, in {}", e.file, e.name));
+        let text = if let Some(i) = lazy.iter().position(|f| *f == e.file) {
+            // The module's loader is asked for the source, and an extension's loader has
+            // none: this lookup finds nothing and drops the entry, so the next one searches.
+            lazy.remove(i);
+            None
+        } else {
+            u32::try_from(e.line)
+                .ok()
+                .and_then(|n| lines.get(&e.file, n))
+        };
+        if let Some(text) = text {
+            out.push(format!("    {text}"));
+        }
+    }
     out
+}
+
+/// Whether a frame's globals name a module with a loader (`__name__`, and `__spec__` or
+/// `__loader__` not None): `linecache.lazycache` then records the file as the module's, whose
+/// loader gives no source for an extension.
+///
+/// # Safety
+/// `globals` must be NULL or a live dict.
+unsafe fn module_has_loader(globals: *mut PyObject) -> bool {
+    if globals.is_null() {
+        return false;
+    }
+    // SAFETY: forwarded contract; borrowed values are only compared with None.
+    unsafe {
+        let named = !crate::dictobject::get_str(globals, "__name__").is_null();
+        let set = |key: &str| {
+            let v = crate::dictobject::get_str(globals, key);
+            !v.is_null() && v != crate::object::none()
+        };
+        named && (set("__spec__") || set("__loader__"))
+    }
+}
+
+/// The source files a traceback has read, for the life of the process, as CPython's
+/// `linecache` keeps them: a file is looked for as named (relative to the working folder),
+/// then, when relative, under each `sys.path` entry in turn (an extension's entries name
+/// files such as `frozenlist/_frozenlist.pyx`, which some wheels ship). Files not found are
+/// not remembered, so a later traceback looks again.
+struct SourceLines(Vec<(String, Vec<String>)>);
+
+static SOURCE_LINES: std::sync::Mutex<SourceLines> = std::sync::Mutex::new(SourceLines(Vec::new()));
+
+impl SourceLines {
+    fn has(&self, file: &str) -> bool {
+        self.0.iter().any(|(f, _)| f == file)
+    }
+
+    /// Line `n` (from 1) of `file`, stripped; `None` when the file is not found or not
+    /// UTF-8, or the line does not exist or is blank.
+    fn get(&mut self, file: &str, n: u32) -> Option<String> {
+        if n == 0 || file.is_empty() || (file.starts_with('<') && file.ends_with('>')) {
+            return None;
+        }
+        if !self.has(file) {
+            let path = std::path::Path::new(file);
+            let mut candidates = vec![path.to_path_buf()];
+            if !path.is_absolute() {
+                candidates.extend(
+                    crate::sysmodule::path_entries()
+                        .into_iter()
+                        .map(|dir| dir.join(path)),
+                );
+            }
+            let found = candidates.into_iter().find(|p| p.is_file())?;
+            let text = std::fs::read_to_string(found).ok()?;
+            self.0
+                .push((file.to_string(), text.lines().map(str::to_string).collect()));
+        }
+        let (_, lines) = self.0.iter().find(|(f, _)| f == file)?;
+        let line = lines.get(usize::try_from(n - 1).ok()?)?.trim();
+        (!line.is_empty()).then(|| line.to_string())
+    }
 }
 
 /// `PyTraceBack_Here(frame)`: prepends an entry for `frame` to the current exception's
