@@ -1331,12 +1331,20 @@ pub(crate) unsafe fn dir_of(o: *mut PyObject) -> *mut PyObject {
         let f = crate::object::type_lookup(crate::object::ty(o), name);
         let base_dir = crate::object::type_lookup(&raw mut crate::object::PyBaseObject_Type, name);
         let l = if !f.is_null() && f != base_dir && !crate::moduleobject::is_module(o) {
-            let m = crate::object::PyObject_GetAttr(o, name);
-            if m.is_null() {
-                return m;
-            }
-            let r = crate::abstract_::call_args(m, &[]);
-            decref(m);
+            // The type's `__dir__` bound to `o` (for a class, its metaclass's, not the one
+            // its own attributes would give).
+            let r = match (*crate::object::ty(f)).tp_descr_get {
+                Some(get) => {
+                    let m = crate::extcall::ternary(get, f, o, crate::object::ty(o).cast());
+                    if m.is_null() {
+                        return m;
+                    }
+                    let r = crate::abstract_::call_args(m, &[]);
+                    decref(m);
+                    r
+                }
+                None => crate::abstract_::call_args(f, &[o]),
+            };
             if r.is_null() {
                 return r;
             }

@@ -72,6 +72,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: None,
     },
     Inittab {
+        name: "enum",
+        module: crate::r#enum::module,
+        static_types: None,
+    },
+    Inittab {
         name: "types",
         module: crate::types::module,
         static_types: Some(crate::types::static_types),

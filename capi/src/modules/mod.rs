@@ -11,6 +11,7 @@ pub(crate) mod config;
 pub(crate) mod copy;
 pub(crate) mod copyreg;
 pub(crate) mod datetime;
+pub(crate) mod r#enum;
 pub(crate) mod functools;
 pub(crate) mod future;
 pub(crate) mod heapq;

@@ -594,9 +594,9 @@ unsafe fn type_new_impl(
         let has_dict = |b: *mut PyTypeObject| {
             (*b).tp_dictoffset != 0 || (*b).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0
         };
-        let may_add_dict = !crate::tupleobject::items(bases)
-            .iter()
-            .any(|&b| has_dict(b.cast()));
+        // As CPython: only the solid base decides (a mixin with a dict, such as an enum class
+        // mixed with `str`, leaves the instance layout to the solid base).
+        let may_add_dict = !has_dict(base);
         let may_add_weak = (*base).tp_weaklistoffset == 0
             && (*base).tp_flags & Py_TPFLAGS_MANAGED_WEAKREF == 0
             && (*base).tp_itemsize == 0;
