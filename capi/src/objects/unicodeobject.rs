@@ -331,16 +331,20 @@ unsafe extern "C" fn unicode_dealloc(op: *mut PyObject) {
     unsafe {
         let st = (*op.cast::<PyASCIIObject>()).state;
         if st & STATE_COMPACT == 0 {
-            // A subclass instance (`subtype_new`): its UTF-8 cache and its data are blocks
-            // of their own.
+            // A subclass instance in the non-compact form (`subtype_new`, or an extension
+            // building one as CPython's `unicode_subtype_new` does): its data is a block of its
+            // own, and so is its UTF-8 form unless it shares the data (ASCII text may).
             let u = op.cast::<PyUnicodeObject>();
-            crate::pymem::free((*u)._base.utf8.cast());
+            let utf8 = (*u)._base.utf8.cast::<c_void>();
+            if !utf8.is_null() && utf8 != (*u).data {
+                crate::pymem::free(utf8);
+            }
             crate::pymem::free((*u).data);
         } else if st & STATE_ASCII == 0 {
             let c = op.cast::<PyCompactUnicodeObject>();
             crate::pymem::free((*c).utf8.cast());
         }
-        crate::objimpl::default_dealloc(op);
+        crate::objimpl::dealloc_as(op, unicode_dealloc);
     }
 }
 

@@ -258,6 +258,32 @@ pub unsafe fn default_dealloc(op: *mut PyObject) {
     }
 }
 
+/// The last step of a built-in type's `tp_dealloc` (`own`): frees the memory through the type's
+/// `tp_free`, and releases the instance's reference to a heap type only when that type's own
+/// `tp_dealloc` is `own`. When a heap subclass has a dealloc of its own (an extension's that
+/// calls the base's `tp_dealloc` and then `Py_DECREF`s its type, as CPython's static bases
+/// require, or gilgate's `subtype_dealloc`), the caller releases it.
+///
+/// # Safety
+/// As `default_dealloc`.
+pub(crate) unsafe fn dealloc_as(op: *mut PyObject, own: unsafe extern "C" fn(*mut PyObject)) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let ty = (*op).ob_type;
+        let releases = is_heap_type(ty)
+            && (*ty)
+                .tp_dealloc
+                .is_some_and(|f| std::ptr::fn_addr_eq(f, own));
+        match (*ty).tp_free {
+            Some(f) => crate::extcall::free(f, op.cast()),
+            None => free_object(op),
+        }
+        if releases {
+            refcount::decref(ty.cast());
+        }
+    }
+}
+
 /// `tp_dealloc` for objects without owned fields.
 ///
 /// # Safety
