@@ -1273,11 +1273,62 @@ unsafe fn new_running(t: *mut PyTypeObject, s: ThreadS) -> *mut PyObject {
     }
 }
 
+/// When the thread that imported `threading` (the main thread here) has exited, the first
+/// unknown thread asking takes its place (gilgate has no interpreter main thread of its own);
+/// checked by whether its native id is still a task of this process.
+fn adopt_main(me: u64, native: u64) -> Option<usize> {
+    let &p = MAIN.get()?;
+    // SAFETY: the process-lifetime main thread object.
+    let s = unsafe { inner::<ThreadS>(p as *mut PyObject) }?;
+    let mut g = s.st.lock();
+    if std::path::Path::new(&format!("/proc/self/task/{}", g.native_id)).exists() {
+        return None;
+    }
+    let old = g.ident;
+    g.ident = me;
+    g.native_id = native;
+    drop(g);
+    for e in active().iter_mut() {
+        if e.1 == p && e.0 == old {
+            e.0 = me;
+        }
+    }
+    Some(p)
+}
+
 /// `current_thread()`: the running Thread object of this thread (a `_DummyThread` made and
 /// registered for a thread `threading` did not start, as CPython does). New reference.
 fn current() -> *mut PyObject {
     let me = ident();
+    let native = crate::pythread::PyThread_get_thread_native_id() as u64;
     let found = active().iter().find(|(i, _)| *i == me).map(|&(_, p)| p);
+    // pthread idents are reused once a thread exits: an entry whose native id differs belongs
+    // to a thread that ended without `threading` seeing it (the main or a dummy thread)
+    let found = found.filter(|&p| {
+        // SAFETY: the registry's live Thread object.
+        let Some(s) = (unsafe { inner::<ThreadS>(p as *mut PyObject) }) else {
+            return false;
+        };
+        let mut g = s.st.lock();
+        if g.native_id == native {
+            return true;
+        }
+        if MAIN.get() == Some(&p) {
+            // the thread that imported `threading` has exited: this one takes its place
+            g.native_id = native;
+            return true;
+        }
+        drop(g);
+        let mut a = active();
+        if let Some(i) = a.iter().position(|&(_, q)| q == p) {
+            a.remove(i);
+            drop(a);
+            // SAFETY: the registry's reference.
+            unsafe { decref(p as *mut PyObject) };
+        }
+        false
+    });
+    let found = found.or_else(|| adopt_main(me, native));
     if let Some(p) = found {
         let p = p as *mut PyObject;
         // SAFETY: the registry's live object.
