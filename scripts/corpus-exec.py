@@ -11,7 +11,10 @@ installer would have put it next to the package; and sorts the outcome:
   - `exec ok`: exit 0;
   - `module not provided: X (WHERE)`: the first error is a ModuleNotFoundError or an ImportError
     naming a module gilgate does not provide; WHERE says whether it is Python source in the wheel
-    (or a dependency's wheel), the standard library, or a distribution the corpus does not hold;
+    (or a dependency's wheel), the standard library, or a distribution the corpus does not hold.
+    Also when gilgate names it as the cause of a wrapper error (pybind11's "initialization
+    failed"), as the Python code behind a missing package attribute, or in the what() of a C++
+    exception that aborted the process;
   - `missing API: NAME`: a C API function gilgate only stubs;
   - `crash`: killed by a signal;
   - `error: TEXT`: anything else (the last line of stderr).
@@ -107,18 +110,36 @@ def where_module(name, wheels):
     return "not in the corpus"
 
 
+# A module gilgate cannot provide, in its own error texts: "No module named 'X' (gilgate runs
+# ...)", "cannot import Python module 'X' from PATH (...)", and an attribute of a package that is
+# a Python submodule or that the package's __init__.py sets ("module 'p' has no attribute 'x'
+# (... cannot import Python module 'p.x' ...)", "(... cannot run Python module 'p' ...)"), also
+# inside the " (caused by ...)" chain gilgate prints after a wrapper error; the first one wins.
+NOT_PROVIDED = re.compile(r"No module named '([^']+)'|cannot (?:import|run) Python module '([^']+)'")
+
+
+def not_provided(text, wheels):
+    m = NOT_PROVIDED.search(text)
+    if not m:
+        return None
+    name = m.group(1) or m.group(2)
+    return f"module not provided: {name} ({where_module(name, wheels)})"
+
+
 def classify(proc, wheels):
     if proc.returncode == 0:
         return "exec ok"
-    if proc.returncode < 0:
-        return "crash"
     err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    if proc.returncode < 0:
+        # A C++ exception thrown through a noexcept function (nanobind's enum support imports
+        # `enum` there) aborts as it would in CPython; its what() names the real blocker.
+        what = [l for l in err if l.strip().startswith("what():")]
+        return (what and not_provided(what[-1], wheels)) or "crash"
     last = err[-1] if err else "(no message)"
     last = re.sub(r"^gilgate: [^:]+: error: ", "", last)
-    m = re.search(r"No module named '([^']+)'|cannot import Python module '([^']+)'", last)
+    m = not_provided(last, wheels)
     if m:
-        name = m.group(1) or m.group(2)
-        return f"module not provided: {name} ({where_module(name, wheels)})"
+        return m
     m = re.search(r"gilgate: (\w+) is not implemented", last)
     if m:
         return "missing API: " + m.group(1)

@@ -115,7 +115,7 @@ pub(crate) fn load_modules(
         let m = match loaded {
             Ok(m) => m,
             Err(e) => {
-                eprintln!("gilgate: {}: error: {e}", short_name(spec));
+                eprintln!("gilgate: {}: error: {}", short_name(spec), e.chain());
                 return Err(EXIT_MODULE_ERROR);
             }
         };

@@ -68,6 +68,10 @@ pub struct PyErr {
     /// left (Cython adds one per function). Empty for errors without one. Not compared by
     /// `==`: two errors are equal when their type and message are.
     pub traceback: Vec<String>,
+    /// The exception's `__cause__` (an init that failed in an import: pybind11 raises
+    /// `ImportError: initialization failed` from the import's error). Not compared by `==`
+    /// and not part of `Display` (Python's last traceback line); [`PyErr::chain`] shows it.
+    pub cause: Option<Box<PyErr>>,
 }
 
 impl PartialEq for PyErr {
@@ -85,7 +89,29 @@ impl PyErr {
             type_name: type_name.into(),
             message: message.into(),
             traceback: Vec::new(),
+            cause: None,
         }
+    }
+
+    fn from_info(info: gilgate_capi::host::ExcInfo) -> PyErr {
+        PyErr {
+            traceback: info.traceback,
+            cause: info.cause.map(|c| Box::new(PyErr::from_info(*c))),
+            ..PyErr::new(info.type_name, info.message)
+        }
+    }
+
+    /// The error as `Display` shows it, followed by ` (caused by TYPE: MESSAGE)` for each
+    /// `__cause__` in turn: the real first error behind a wrapper such as pybind11's
+    /// `ImportError: initialization failed`.
+    pub fn chain(&self) -> String {
+        let mut s = self.to_string();
+        let mut c = self.cause.as_deref();
+        while let Some(e) = c {
+            s.push_str(&format!(" (caused by {e})"));
+            c = e.cause.as_deref();
+        }
+        s
     }
 
     /// Takes the current exception out of the runtime's error indicator (a `SystemError` when a
@@ -93,10 +119,7 @@ impl PyErr {
     pub fn fetch() -> PyErr {
         let _g = attach();
         match gilgate_capi::host::take_exception() {
-            Some(info) => PyErr {
-                traceback: info.traceback,
-                ..PyErr::new(info.type_name, info.message)
-            },
+            Some(info) => PyErr::from_info(info),
             None => PyErr::new("SystemError", "error return without exception set"),
         }
     }
@@ -129,7 +152,16 @@ impl std::error::Error for PyErr {}
 impl From<LoadError> for PyErr {
     fn from(e: LoadError) -> PyErr {
         let r = e.report();
-        PyErr::new(r.kind, r.message)
+        fn of_cause(c: gilgate_loader::ErrorCause) -> PyErr {
+            PyErr {
+                cause: c.cause.map(|d| Box::new(of_cause(*d))),
+                ..PyErr::new(c.kind, c.message)
+            }
+        }
+        PyErr {
+            cause: r.cause.map(|c| Box::new(of_cause(c))),
+            ..PyErr::new(r.kind, r.message)
+        }
     }
 }
 

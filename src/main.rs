@@ -70,6 +70,15 @@ enum Command {
         /// files only: no init runs.
         #[arg(long, conflicts_with_all = ["deny_gil", "gil", "allow"])]
         api_usage: bool,
+        /// Exit 2 when the inspection sandbox is partial (the kernel lacks Landlock or seccomp,
+        /// or a limit could not be set).
+        #[arg(long, conflicts_with = "no_sandbox")]
+        require_sandbox: bool,
+        /// Run inits without the sandbox: each then runs with all of this user's rights (it
+        /// can read and write the user's files, use the network, run programs). Only for
+        /// modules you trust.
+        #[arg(long)]
+        no_sandbox: bool,
     },
     /// Load modules into one host in order, as imports would (init, create, lock decision, exec).
     Load {
@@ -198,11 +207,18 @@ fn main() -> ExitCode {
             gil,
             allow,
             api_usage,
+            require_sandbox,
+            no_sandbox,
         } => {
             if api_usage {
                 api_usage_report(paths, json)
             } else {
-                inspect(paths, json, deny_gil, timeout, gil, allow)
+                let sandbox = match (require_sandbox, no_sandbox) {
+                    (_, true) => Sandbox::Off,
+                    (true, _) => Sandbox::Required,
+                    _ => Sandbox::On,
+                };
+                inspect(paths, json, deny_gil, timeout, gil, allow, sandbox)
             }
         }
         Command::Load {
@@ -279,6 +295,14 @@ fn host(gil: Option<String>, allow: Vec<String>) -> Result<Loader, u8> {
     Ok(h)
 }
 
+/// `inspect`'s sandbox: on (the default), required (`--require-sandbox`), off (`--no-sandbox`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sandbox {
+    On,
+    Required,
+    Off,
+}
+
 fn inspect(
     paths: Vec<PathBuf>,
     json: bool,
@@ -286,13 +310,16 @@ fn inspect(
     timeout: f64,
     gil: Option<String>,
     allow: Vec<String>,
+    sandbox: Sandbox,
 ) -> u8 {
     if !(timeout.is_finite() && timeout > 0.0) {
         eprintln!("gilgate: --timeout must be a positive number of seconds");
         return EXIT_USAGE;
     }
     let host = match host(gil, allow) {
-        Ok(h) => h.with_timeout(Duration::from_secs_f64(timeout)),
+        Ok(h) => h
+            .with_timeout(Duration::from_secs_f64(timeout))
+            .with_sandbox(sandbox != Sandbox::Off),
         Err(code) => return code,
     };
     // A PATH with nothing to inspect is a usage error: a gate over it would pass vacuously.
@@ -315,7 +342,15 @@ fn inspect(
     } else {
         out!("{}", report.to_human());
     }
-    if report.modules.iter().any(|m| m.status != Status::Ok) {
+    let partial = report.sandbox.as_ref().is_some_and(|s| s.partial);
+    if sandbox == Sandbox::Required && partial {
+        eprintln!(
+            "gilgate: --require-sandbox: the inspection sandbox was partial (see the report)"
+        );
+    }
+    if report.modules.iter().any(|m| m.status != Status::Ok)
+        || (sandbox == Sandbox::Required && partial)
+    {
         EXIT_MODULE_ERROR
     } else if deny_gil && report.summary.requires_gil > 0 {
         EXIT_DENIED

@@ -147,6 +147,17 @@ fn samples() -> Vec<Sample> {
     list
 }
 
+/// The sandbox samples, in the order of `GG_ATTEMPT` (1 to 7) in `sandbox/sandbox_probe.c`.
+const SANDBOX_SAMPLES: [&str; 7] = [
+    "sbx_write",
+    "sbx_socket",
+    "sbx_exec",
+    "sbx_fork",
+    "sbx_alloc",
+    "sbx_home",
+    "sbx_thread",
+];
+
 fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
@@ -198,6 +209,35 @@ fn main() {
             status.success(),
             "compiling sample {} failed: {cmd:?}",
             sample.file
+        );
+    }
+
+    // Hostile inits for the inspection sandbox, in a folder of their own (a search of the
+    // samples folder must not run them).
+    let sandbox_dir = out_dir.join("sandbox-samples");
+    println!(
+        "cargo:rustc-env=GILGATE_SANDBOX_SAMPLES_DIR={}",
+        sandbox_dir.display()
+    );
+    if sandbox_dir.exists() {
+        fs::remove_dir_all(&sandbox_dir).expect("clean sandbox samples dir");
+    }
+    fs::create_dir_all(&sandbox_dir).expect("create sandbox samples dir");
+    for (n, module) in SANDBOX_SAMPLES.iter().enumerate() {
+        let mut cmd = compiler.to_command();
+        cmd.args(["-shared", "-fPIC", "-Wall", "-Wextra", "-Werror"])
+            .arg(format!("-I{}", include.display()))
+            .arg(format!("-DGG_NAME={module}"))
+            .arg(format!("-DGG_ATTEMPT={}", n + 1))
+            .arg(src.join("sandbox/sandbox_probe.c"))
+            .arg("-o")
+            .arg(sandbox_dir.join(tagged(module, TAG_314T)));
+        let status = cmd
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run the C compiler for {module}: {e}"));
+        assert!(
+            status.success(),
+            "compiling sample {module} failed: {cmd:?}"
         );
     }
 

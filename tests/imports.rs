@@ -87,6 +87,55 @@ fn sibling_extensions_of_a_package_folder() {
         "{}",
         e.message
     );
+
+    // `from pkg import sub` imports a submodule that is not yet an attribute (CPython's
+    // `_handle_fromlist`); a missing one is left to the caller's `cannot import name`, any other
+    // error of the submodule's import is raised.
+    let src = sample("counter");
+    std::fs::copy(&src, pkg.join(src.file_name().unwrap())).unwrap();
+    let fromlist = |names: &[&std::ffi::CStr]| {
+        use gilgate::capi::ffi;
+        // SAFETY: a fresh tuple filled with new str references.
+        unsafe {
+            let t = ffi::PyTuple_New(names.len() as ffi::Py_ssize_t);
+            for (i, n) in names.iter().enumerate() {
+                ffi::PyTuple_SetItem(
+                    t,
+                    i as ffi::Py_ssize_t,
+                    ffi::PyUnicode_FromString(n.as_ptr()),
+                );
+            }
+            t
+        }
+    };
+    let from = |names: &[&std::ffi::CStr]| {
+        // SAFETY: a C string and a live tuple.
+        unsafe {
+            gilgate::capi::ffi::PyImport_ImportModuleLevel(
+                c"pkg".as_ptr(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                fromlist(names),
+                0,
+            )
+        }
+    };
+    let m = from(&[c"counter", c"nosuch"]);
+    assert!(!m.is_null(), "{:?}", gilgate::capi::host::take_exception());
+    assert_eq!(attr_repr(m, "__name__"), "'pkg'");
+    assert_eq!(
+        attr_repr(attr_ptr(m, "counter"), "__name__"),
+        "'pkg.counter'"
+    );
+    assert!(from(&[c"helper"]).is_null());
+    let e = gilgate::capi::host::take_exception().unwrap();
+    assert_eq!(e.type_name, "ImportError");
+    assert!(
+        e.message
+            .starts_with("cannot import Python module 'pkg.helper'"),
+        "{}",
+        e.message
+    );
 }
 
 /// Compiles `tests/c/imports/imp_probe.c` as module `name` importing `import` into `dir`.
@@ -146,4 +195,178 @@ fn inspect_reports_python_dependencies_and_finds_sibling_extensions() {
     assert_eq!(m["status"], "ok", "{m}");
     let m = row("pkg.uses_datetime");
     assert_eq!(m["status"], "ok", "{m}");
+}
+
+/// `gilgate eval --path PATH MODULE EXPRS...`: exit code, stdout, stderr.
+fn eval(path: &std::path::Path, module: &str, exprs: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gilgate"))
+        .env_remove("PYTHON_GIL")
+        .env_remove("GILGATE_GIL")
+        .env_remove("GILGATE_PATH")
+        .arg("eval")
+        .arg("--path")
+        .arg(path)
+        .arg(module)
+        .args(["-m", "importlib"])
+        .args(exprs)
+        .output()
+        .expect("run gilgate");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// An init that fails in an import and wraps its error twice (pybind11's `raise_from`:
+/// matplotlib's `_tkagg`) is reported with its whole chain of causes, the import's error last.
+#[test]
+fn init_failure_shows_its_chain_of_causes() {
+    let tmp = tempfile::tempdir().unwrap();
+    support::cc::shared(
+        support::cc::fixture("imports/chained.c"),
+        tmp.path().join("chained.cpython-314t-x86_64-linux-gnu.so"),
+    )
+    .args(["-O1", "-Wall", "-Werror"])
+    .define("GG_NAME", "chained")
+    .define("GG_IMPORT", "\"gg_absent_dep\"")
+    .build();
+    let (rc, _, err) = eval(tmp.path(), "chained", &["1"]);
+    assert_ne!(rc, 0);
+    assert_eq!(
+        err.trim_end(),
+        "gilgate: chained: error: ImportError: initialization failed \
+         (caused by ImportError: failed to load its dependency) \
+         (caused by ModuleNotFoundError: No module named 'gg_absent_dep' \
+         (gilgate runs compiled extension modules only; it does not execute Python source))"
+    );
+    // `gilgate load` reports the same chain.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gilgate"))
+        .env_remove("GILGATE_PATH")
+        .arg("load")
+        .arg("--path")
+        .arg(tmp.path())
+        .arg("chained")
+        .output()
+        .expect("run gilgate");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains(
+            "ImportError: initialization failed (caused by ImportError: failed to load its \
+             dependency) (caused by ModuleNotFoundError: No module named 'gg_absent_dep'"
+        ),
+        "{text}"
+    );
+}
+
+/// A wheel's Python files are unpacked with its extensions (never run): a package with an
+/// `__init__.py` is a regular package, and whatever its Python code would have provided says
+/// so. `from pkg import sub` imports the submodule as CPython's `_handle_fromlist` does; an
+/// init that wraps the import's error twice (pybind11's `raise_from`) shows the whole chain.
+#[test]
+fn python_source_in_a_wheel_is_named_where_it_is_needed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let so = "pkg/chained.cpython-314t-x86_64-linux-gnu.so";
+    let built = tmp.path().join("chained.so");
+    support::cc::shared(support::cc::fixture("imports/chained.c"), &built)
+        .args(["-O1", "-Wall", "-Werror"])
+        .define("GG_NAME", "chained")
+        .define("GG_IMPORT", "\"pkg.sub\"")
+        .build();
+    let capsule_so = "pkg/capsule_user.cpython-314t-x86_64-linux-gnu.so";
+    let capsule_built = tmp.path().join("capsule_user.so");
+    support::cc::shared(support::cc::fixture("imports/chained.c"), &capsule_built)
+        .args(["-O1", "-Wall", "-Werror"])
+        .define("GG_NAME", "capsule_user")
+        .define("GG_IMPORT", "\"pkg.sub\"")
+        .define("GG_CAPSULE", "\"pkg._C_API\"")
+        .build();
+    let ft = sample("mp_ft");
+    let ft_member = format!("pkg/{}", ft.file_name().unwrap().to_string_lossy());
+    let wheel = tmp.path().join("pkg-1.0-cp314-cp314t-linux_x86_64.whl");
+    support::write_wheel(
+        &wheel,
+        &[
+            ("pkg/__init__.py", b"from .sub import y\n".to_vec()),
+            ("pkg/sub.py", b"y = 2\n".to_vec()),
+            (so, std::fs::read(&built).unwrap()),
+            (capsule_so, std::fs::read(&capsule_built).unwrap()),
+            (&ft_member, std::fs::read(&ft).unwrap()),
+        ],
+    );
+    let note = "gilgate runs compiled extension modules only; it does not execute Python source";
+
+    // The chain of causes, down to the Python submodule the exec imported.
+    let (rc, _, err) = eval(&wheel, "pkg.chained", &["1"]);
+    assert_ne!(rc, 0);
+    let want = "gilgate: pkg.chained: error: ImportError: initialization failed \
+        (caused by ImportError: failed to load its dependency) \
+        (caused by ImportError: cannot import Python module 'pkg.sub' from ";
+    assert!(err.contains(want), "{err}");
+    assert!(err.contains(&format!("pkg/sub.py ({note}))")), "{err}");
+
+    // A capsule the package's __init__.py would have set (greenlet's `_C_API`): the
+    // attribute's error, saying why.
+    let (rc, _, err) = eval(&wheel, "pkg.capsule_user", &["1"]);
+    assert_ne!(rc, 0);
+    assert!(
+        err.contains(
+            "error: AttributeError: module 'pkg' has no attribute '_C_API' (its __init__.py did \
+             not run: gilgate cannot run Python module 'pkg' from "
+        ),
+        "{err}"
+    );
+
+    let p = "p = importlib.import_module('pkg')";
+    // An attribute that is a Python submodule: AttributeError, naming the file.
+    let (_, _, err) = eval(&wheel, "pkg.mp_ft", &[p, "p.sub"]);
+    assert!(
+        err.contains(
+            "AttributeError: module 'pkg' has no attribute 'sub' (its __init__.py did not run, \
+             and gilgate cannot import Python module 'pkg.sub' from "
+        ),
+        "{err}"
+    );
+    // Any other attribute: the package's own code did not run.
+    let (_, _, err) = eval(&wheel, "pkg.mp_ft", &[p, "p.y"]);
+    assert!(
+        err.contains(
+            "AttributeError: module 'pkg' has no attribute 'y' (its __init__.py did not run: \
+             gilgate cannot run Python module 'pkg' from "
+        ) && err.contains(&format!("pkg/__init__.py: {note})")),
+        "{err}"
+    );
+    // `from pkg import sub`: the submodule's import error, as CPython would raise it.
+    let (_, _, err) = eval(
+        &wheel,
+        "pkg.mp_ft",
+        &["__import__('pkg', None, None, ['sub'])"],
+    );
+    assert!(
+        err.contains("ImportError: cannot import Python module 'pkg.sub' from "),
+        "{err}"
+    );
+    // A from-list name with no submodule is left to the caller (no error), and an extension
+    // submodule is imported.
+    let (rc, out, err) = eval(
+        &wheel,
+        "pkg.mp_ft",
+        &[
+            "q = __import__('pkg', None, None, ['absent'])",
+            "q.__name__",
+            "__import__('pkg', None, None, ['chained'])",
+        ],
+    );
+    assert_eq!(rc, 1, "{out}{err}");
+    assert!(out.starts_with("'pkg'\n"), "{out}{err}");
+    assert!(err.contains("ImportError: initialization failed"), "{err}");
+}
+
+fn attr_ptr(o: *mut gilgate::capi::ffi::PyObject, name: &str) -> *mut gilgate::capi::ffi::PyObject {
+    let k = gilgate::capi::testing::unicodeobject::from_str(name);
+    // SAFETY: live objects; a new reference (kept: the test's process ends).
+    let v = unsafe { gilgate::capi::testing::object::getattr(o, k) };
+    assert!(!v.is_null(), "{name}");
+    v
 }

@@ -211,12 +211,13 @@ pub use crate::objects::object::{
     _Py_EllipsisObject, _Py_NoneStruct, _Py_NotImplementedStruct, _PyNone_Type,
     _PyNotImplemented_Type, Py_Is, Py_IsFalse, Py_IsNone, Py_IsTrue, Py_NewRef,
     Py_TPFLAGS_MANAGED_WEAKREF, Py_TPFLAGS_PREHEADER, Py_XNewRef, PyBaseObject_Type,
-    PyEllipsis_Type, PyObject_DelAttr, PyObject_DelAttrString, PyObject_GenericGetAttr,
-    PyObject_GenericSetAttr, PyObject_GetAttr, PyObject_GetAttrString, PyObject_GetOptionalAttr,
-    PyObject_GetOptionalAttrString, PyObject_HasAttr, PyObject_HasAttrString,
-    PyObject_HasAttrStringWithError, PyObject_HasAttrWithError, PyObject_Hash, PyObject_IsTrue,
-    PyObject_Not, PyObject_Repr, PyObject_SetAttr, PyObject_SetAttrString, PyObject_Str,
-    PyObject_Type, PyType_GetFlags, PyType_IsSubtype, PyType_Ready, PyType_Type,
+    PyEllipsis_Type, PyObject_DelAttr, PyObject_DelAttrString, PyObject_Dir,
+    PyObject_GenericGetAttr, PyObject_GenericSetAttr, PyObject_GetAttr, PyObject_GetAttrString,
+    PyObject_GetOptionalAttr, PyObject_GetOptionalAttrString, PyObject_HasAttr,
+    PyObject_HasAttrString, PyObject_HasAttrStringWithError, PyObject_HasAttrWithError,
+    PyObject_Hash, PyObject_IsTrue, PyObject_Not, PyObject_Repr, PyObject_SetAttr,
+    PyObject_SetAttrString, PyObject_Str, PyObject_Type, PyType_GetFlags, PyType_IsSubtype,
+    PyType_Ready, PyType_Type,
 };
 pub use crate::objects::pybuffer::{
     PyBUF_ANY_CONTIGUOUS, PyBUF_C_CONTIGUOUS, PyBUF_F_CONTIGUOUS, PyBUF_FORMAT, PyBUF_FULL_RO,
@@ -277,6 +278,9 @@ pub use crate::objects::typeslots::{
     Py_tp_iter, Py_tp_iternext, Py_tp_members, Py_tp_methods, Py_tp_new, Py_tp_repr,
     Py_tp_richcompare, Py_tp_setattr, Py_tp_setattro, Py_tp_str, Py_tp_token, Py_tp_traverse,
     Py_tp_vectorcall,
+};
+pub use crate::objects::unicodectype::{
+    _PyUnicode_IsDecimalDigit, _PyUnicode_IsDigit, _PyUnicode_IsNumeric, _PyUnicode_IsTitlecase,
 };
 pub use crate::objects::unicodeobject::writer::{
     _PyUnicodeWriter, _PyUnicodeWriter_Dealloc, _PyUnicodeWriter_Finish, _PyUnicodeWriter_Init,

@@ -37,8 +37,9 @@ pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
     abc, arraymodule, binascii, bltinmodule, collections, collections_abc, config, copy, copyreg,
-    datetime, functools, future, heapq, importlib, iomodule, mathmodule, numbers, operator, string,
-    sysmodule, threading, threadmodule, timemodule, types, weakref, zlibmodule,
+    datetime, r#enum, functools, future, heapq, importlib, iomodule, itertoolsmodule, mathmodule,
+    numbers, operator, string, sysmodule, threading, threadmodule, timemodule, types, weakref,
+    zlibmodule,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used
@@ -47,7 +48,7 @@ pub(crate) use objects::{
     complexobject, descrobject, dictobject, enumobject, exceptions, floatobject, frameobject,
     funcobject, genericaliasobject, iterobject, longobject, memoryobject, methodobject,
     moduleobject, object, pybuffer, pycapsule, rangeobject, setobject, sliceobject, structseq,
-    tupleobject, typeobject, typeslots, unicodeobject, weakrefobject,
+    tupleobject, typeobject, typeslots, unicodectype, unicodeobject, weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{

@@ -846,6 +846,16 @@ fn heap_types_and_their_instances() {
                 for o in [label, x, got, empty, kw, name, mro] {
                     dec(o);
                 }
+                // `Point.__new__(SubPoint)`: the type's own `__new__`, which holds its type
+                // borrowed (it lives in the type's dict).
+                let new_fn = ok(PyObject_GetAttrString(ty, c"__new__".as_ptr()))?;
+                let one = ok(PyTuple_Pack(1, sub))?;
+                let raw = ok(PyObject_CallObject(new_fn, one))?;
+                let raw_type = ok(PyObject_Type(raw))?;
+                assert_eq!(raw_type, sub);
+                for o in [one, raw, raw_type] {
+                    dec(o);
+                }
                 for p in made {
                     dec(p);
                 }
@@ -853,6 +863,12 @@ fn heap_types_and_their_instances() {
                 dec(sub);
                 dec(bases);
                 dec(ty);
+                // A `__new__` kept past its type raises instead of reading the freed type.
+                let args = ok(PyTuple_New(0))?;
+                assert!(PyObject_Call(new_fn, args, null_mut()).is_null());
+                expect_exc("SystemError")?;
+                dec(args);
+                dec(new_fn);
             }
             Ok(())
         });

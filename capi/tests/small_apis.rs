@@ -337,3 +337,79 @@ fn thread_state_has_the_private_tail_zeroed() {
         assert_eq!(*ts.add(19216 - 1), 0);
     }
 }
+
+/// `_PyUnicode_IsDecimalDigit` and relatives classify code points as `str.isdecimal()`,
+/// `isdigit()`, `isnumeric()` and `istitle()` do in CPython: '7' is all three, superscript two
+/// a digit but not decimal, one half only numeric, 'ǅ' titlecase.
+#[test]
+fn unicode_character_classes() {
+    init();
+    let c = |ch: char| ch as u32;
+    assert_eq!(
+        [
+            _PyUnicode_IsDecimalDigit(c('7')),
+            _PyUnicode_IsDigit(c('7')),
+            _PyUnicode_IsNumeric(c('7'))
+        ],
+        [1, 1, 1]
+    );
+    assert_eq!(
+        [
+            _PyUnicode_IsDecimalDigit(c('²')),
+            _PyUnicode_IsDigit(c('²')),
+            _PyUnicode_IsNumeric(c('²'))
+        ],
+        [0, 1, 1]
+    );
+    assert_eq!(
+        [
+            _PyUnicode_IsDecimalDigit(c('½')),
+            _PyUnicode_IsDigit(c('½')),
+            _PyUnicode_IsNumeric(c('½'))
+        ],
+        [0, 0, 1]
+    );
+    assert_eq!(_PyUnicode_IsNumeric(c('a')), 0);
+    assert_eq!(_PyUnicode_IsTitlecase(c('ǅ')), 1);
+    assert_eq!(_PyUnicode_IsTitlecase(c('D')), 0);
+}
+
+/// `PyObject_Dir(op)` is `dir(op)`: a sorted list holding the type's names; NULL (the calling
+/// frame's locals in CPython) is `dir()`'s error, as gilgate has no Python frames.
+#[test]
+fn object_dir() {
+    init();
+    // SAFETY: live objects; every new reference is released.
+    unsafe {
+        let l = PyList_New(0);
+        let names = PyObject_Dir(l);
+        assert!(!names.is_null());
+        let n = PyList_Size(names);
+        let mut got = Vec::new();
+        for i in 0..n {
+            let s = PyList_GetItem(names, i);
+            got.push(
+                CStr::from_ptr(PyUnicode_AsUTF8(s))
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+        let mut sorted = got.clone();
+        sorted.sort();
+        assert_eq!(got, sorted);
+        for want in ["__len__", "append", "sort"] {
+            assert!(got.iter().any(|g| g == want), "{want} in dir([])");
+        }
+        decref(names);
+        decref(l);
+        assert!(PyObject_Dir(std::ptr::null_mut()).is_null());
+        assert_eq!(
+            err(),
+            (
+                "NotImplementedError".to_string(),
+                "gilgate runs no Python code: dir() without an argument is not available"
+                    .to_string()
+            )
+        );
+    }
+}

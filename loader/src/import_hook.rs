@@ -93,6 +93,13 @@ fn import_extension(name: &str, roots: &[PathBuf]) -> Result<Option<*mut PyObjec
 /// inspected (its folder, minus one level per package component of its dotted name, and one
 /// more for a package's `__init__`), so that an init importing a sibling extension finds it.
 pub(crate) fn for_worker(name: &str, path: &std::path::Path) {
+    let roots: Vec<PathBuf> = search_root(name, path).into_iter().collect();
+    before_load(Policy::Auto, &roots);
+}
+
+/// The folder a worker searches for the modules that module `name` at `path` imports: the
+/// folder above its top package (its own folder for a top-level module).
+pub(crate) fn search_root(name: &str, path: &std::path::Path) -> Option<PathBuf> {
     let mut root = path.parent().map(std::path::Path::to_path_buf);
     let is_init = path
         .file_name()
@@ -101,6 +108,5 @@ pub(crate) fn for_worker(name: &str, path: &std::path::Path) {
     for _ in 0..name.matches('.').count() + usize::from(is_init) {
         root = root.and_then(|r| r.parent().map(std::path::Path::to_path_buf));
     }
-    let roots: Vec<PathBuf> = root.into_iter().collect();
-    before_load(Policy::Auto, &roots);
+    root
 }

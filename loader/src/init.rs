@@ -96,14 +96,20 @@ pub(crate) fn take_exception() -> Taken {
                 .flatten()
         });
         gilgate_capi::host::decref(e);
-        let mut report = ErrorReport::new(&info.type_name, info.message);
-        if let Some(c) = info.cause {
-            report = report.caused_by(&ErrorReport::new(&c.type_name, c.message));
-        }
+        let report = report_of(info);
         Taken {
             report,
             missing_module: missing,
         }
+    }
+}
+
+/// The report of a described exception, with its chain of causes.
+fn report_of(info: gilgate_capi::host::ExcInfo) -> ErrorReport {
+    let report = ErrorReport::new(&info.type_name, info.message);
+    match info.cause {
+        Some(c) => report.caused_by(&report_of(*c)),
+        None => report,
     }
 }
 

@@ -18,6 +18,7 @@ mod init;
 pub mod lock;
 mod names;
 pub mod report;
+pub mod sandbox;
 mod wheel;
 pub mod worker;
 
@@ -31,8 +32,8 @@ pub use names::{
     hook_symbols, is_package_dir, package_name, split_extension_name,
 };
 pub use report::{
-    Declaration, ErrorReport, Evidence, Gil, InitKind, Lint, ModuleReport, Report, SetGilReport,
-    SlotReport, Status, Summary, WheelReport,
+    Declaration, ErrorCause, ErrorReport, Evidence, Gil, InitKind, Lint, ModuleReport, Report,
+    SetGilReport, SlotReport, Status, Summary, WheelReport,
 };
 pub use wheel::{Unpacked, extract_sources, extract_wheel, member_name_is_safe};
 
@@ -100,6 +101,8 @@ pub struct Loader {
     allow: BTreeSet<String>,
     worker_binary: Option<PathBuf>,
     timeout: Duration,
+    /// Whether inspection workers run sandboxed (the default).
+    sandbox: bool,
     modules: Vec<Module>,
     /// Lints of the last `load` whose init or create failed (no module to carry them).
     failed_lints: Vec<Lint>,
@@ -126,6 +129,7 @@ impl Loader {
             allow: BTreeSet::new(),
             worker_binary: None,
             timeout: Duration::from_secs(10),
+            sandbox: true,
             modules: Vec::new(),
             failed_lints: Vec::new(),
         }
@@ -140,6 +144,13 @@ impl Loader {
     /// Sets the time limit of each init in `inspect`.
     pub fn with_timeout(mut self, timeout: Duration) -> Loader {
         self.timeout = timeout;
+        self
+    }
+
+    /// Runs `inspect`'s inits sandboxed (the default) or not (`--no-sandbox`: each init then
+    /// runs with all of this user's rights).
+    pub fn with_sandbox(mut self, on: bool) -> Loader {
+        self.sandbox = on;
         self
     }
 
@@ -173,8 +184,15 @@ impl Loader {
                 .unwrap_or_else(worker::default_binary),
             self.timeout,
         );
+        if !self.sandbox {
+            pool = pool.without_sandbox();
+        }
+        let sandbox = pool.sandbox();
         pool.prestart();
         let found = discover(paths);
+        if let Some(s) = &sandbox {
+            s.set_read(read_roots(paths, &found));
+        }
         let mut report = Report {
             warnings: found.warnings.clone(),
             wheels: found
@@ -204,6 +222,10 @@ impl Loader {
             ));
         }
         let answers = ask_workers(pool, &found.candidates);
+        report.sandbox = match &sandbox {
+            Some(s) => s.report(),
+            None => Some(sandbox::SandboxReport::disabled()),
+        };
         for (c, (tag, answer)) in found.candidates.iter().zip(answers) {
             match answer {
                 Ok(d) => report.modules.push(self.row(c, tag, d)),
@@ -400,6 +422,26 @@ unsafe fn set_package_path(m: *mut PyObject, dir: &Path) {
     }
 }
 
+/// What sandboxed workers may read besides the system's folders: every input, every wheel's
+/// unpacked folder, and the folder each module's imports are searched in (its own folder, or
+/// the folder above its top package).
+fn read_roots(paths: &[PathBuf], found: &Discovery) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    roots.extend(found.temp_dirs.iter().map(|t| t.path().to_path_buf()));
+    for c in &found.candidates {
+        let path = std::path::absolute(&c.fs_path).unwrap_or_else(|_| c.fs_path.clone());
+        if let Some(root) = import_hook::search_root(&c.name, &path)
+            && !roots.contains(&root)
+        {
+            roots.push(root);
+        }
+    }
+    roots
+}
+
 /// A module's ABI tag as reported, and its declaration or the error that stopped it before init.
 type Answer = (
     Option<String>,
@@ -472,9 +514,12 @@ fn ask_one(pool: &mut worker::Pool, c: &Candidate) -> Answer {
         Ok(x) => x,
         Err(e) => return (tag, Err(e)),
     };
+    // A sandboxed worker works in its private folder: it is sent an absolute path, and its
+    // messages show the path as given.
+    let sent_path = std::path::absolute(&c.fs_path).unwrap_or_else(|_| c.fs_path.clone());
     let req = worker::Request {
         name: c.name.clone(),
-        path: c.fs_path.clone(),
+        path: sent_path.clone(),
         target: ti,
         imports_setgil: facts.imports("PyUnstable_Module_SetGIL"),
     };
@@ -492,6 +537,11 @@ fn ask_one(pool: &mut worker::Pool, c: &Candidate) -> Answer {
         started.elapsed().as_secs_f64() * 1e3
     );
     if let Some(e) = &mut d.error {
+        if sent_path != c.fs_path {
+            e.message = e
+                .message
+                .replace(&*sent_path.to_string_lossy(), &c.fs_path.to_string_lossy());
+        }
         redact_temp(&mut e.message, &c.fs_path, &c.display_path);
     }
     (tag, Ok(d))

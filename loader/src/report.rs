@@ -66,6 +66,11 @@ pub struct ErrorCause {
     #[serde(rename = "type")]
     pub kind: String,
     pub message: String,
+    /// This cause's own `__cause__` (pybind11's `raise_from` chains twice: matplotlib's
+    /// `_tkagg` raises `initialization failed` from `failed to load tkinter functions` from the
+    /// failed import); absent from the JSON when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Box<ErrorCause>>,
 }
 
 impl ErrorReport {
@@ -82,17 +87,20 @@ impl ErrorReport {
         self.cause = Some(ErrorCause {
             kind: cause.kind.clone(),
             message: cause.message.clone(),
+            cause: cause.cause.clone().map(Box::new),
         });
         self
     }
 }
 
 impl std::fmt::Display for ErrorReport {
-    /// `TYPE: MESSAGE`, then ` (caused by TYPE: MESSAGE)` when there is a cause.
+    /// `TYPE: MESSAGE`, then ` (caused by TYPE: MESSAGE)` for each cause in the chain.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.kind, self.message)?;
-        if let Some(c) = &self.cause {
-            write!(f, " (caused by {}: {})", c.kind, c.message)?;
+        let mut c = self.cause.as_ref();
+        while let Some(e) = c {
+            write!(f, " (caused by {}: {})", e.kind, e.message)?;
+            c = e.cause.as_deref();
         }
         Ok(())
     }
@@ -320,6 +328,9 @@ pub struct Report {
     /// Files found by searching that are not modules; absent from the JSON when none was.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Skipped>,
+    /// Which protections the inspection workers ran under (`null` when no worker ran).
+    #[serde(default)]
+    pub sandbox: Option<crate::sandbox::SandboxReport>,
     /// Notes that are not about one module (skipped wheel members); not part of the JSON.
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -422,6 +433,11 @@ impl Report {
             out.push_str(&notes);
         }
         out.push('\n');
+        // The sandbox's line comes just before the summary, which stays the last line.
+        if let Some(s) = &self.sandbox {
+            out.push_str(&s.human_line());
+            out.push('\n');
+        }
         out.push_str(&self.summary_line());
         out.push('\n');
         out

@@ -19,14 +19,15 @@ use crate::incomplete::{self, DefSeen, Imports, Seen};
 use crate::init::{self, TargetInfo};
 use crate::names::Target;
 use crate::report::{Declaration, ErrorReport};
+use crate::sandbox::{self, Limits, SandboxReport, Setup};
 use gilgate_capi::host::PyVersion;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::FromRawFd;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The environment variable that turns a process into a worker.
@@ -64,6 +65,17 @@ enum Line {
     Retiring { threads: usize },
     /// The declaration: the last line for a request.
     Answer(Box<Declaration>),
+    /// What the worker's sandbox could apply (the answer to the setup line).
+    Sandbox(Box<SandboxReport>),
+    /// The sandbox stopped the worker: the init made this system call (written by the
+    /// `SIGSYS` handler just before the worker exits).
+    Violation { syscall: i64 },
+}
+
+/// The first line a sandboxed worker reads.
+#[derive(Debug, Serialize, Deserialize)]
+struct SetupLine {
+    sandbox: Setup,
 }
 
 /// The protocol channel, set in a worker process only.
@@ -152,11 +164,33 @@ fn serve() -> ! {
     // unpacking modules. A failure is kept and reported by each request.
     let _ = init::runtime();
     let stdin = std::io::stdin();
+    let mut served = false;
+    let mut limits = None;
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
         if line.trim().is_empty() {
             continue;
         }
+        if !served && line.starts_with("{\"sandbox\"") {
+            // The sandbox comes before any module file is opened; Landlock and seccomp confine
+            // this thread and the threads it starts from now on.
+            let report = match serde_json::from_str::<SetupLine>(&line) {
+                Ok(s) => {
+                    let r = sandbox::apply(&s.sandbox, proto_fd, thread_count());
+                    limits = r.limits;
+                    r
+                }
+                Err(e) => SandboxReport {
+                    missing: vec![format!("everything (bad sandbox setup: {e})")],
+                    ..SandboxReport::disabled()
+                },
+            };
+            if !send(&Line::Sandbox(Box::new(report))) {
+                std::process::exit(0);
+            }
+            continue;
+        }
+        served = true;
         let threads_before = thread_count();
         let answer = match serde_json::from_str::<Request>(&line) {
             Ok(req) => answer(&req),
@@ -168,10 +202,13 @@ fn serve() -> ! {
         // A module that left threads running would run them under every later module's
         // inspection (calling into the runtime, holding its locks): this worker retires.
         let left = thread_count().saturating_sub(threads_before);
-        if left > 0 {
+        // The limits are the worker's, for its whole life: once it has used half its CPU time
+        // or address space, it retires, so every init gets at least the other half.
+        let spent = limits.is_some_and(|l| sandbox::half_spent(&l));
+        if left > 0 || spent {
             send(&Line::Retiring { threads: left });
         }
-        if !send(&Line::Answer(Box::new(answer))) || left > 0 {
+        if !send(&Line::Answer(Box::new(answer))) || left > 0 || spent {
             // Not `exit`: the module's threads may hold locks that exit handlers need.
             // SAFETY: ends the process at once; nothing after this runs.
             unsafe { libc::_exit(0) };
@@ -264,6 +301,58 @@ struct Worker {
     child: Child,
     stdin: ChildStdin,
     lines: Receiver<String>,
+    /// Its private temporary folder (`HOME`, `TMPDIR`, working folder), removed with it.
+    home: Option<tempfile::TempDir>,
+    /// Whether its sandbox setup was sent and answered.
+    sandboxed: bool,
+}
+
+/// The sandbox settings the pools of one `inspect` share, and what their workers reported.
+pub(crate) struct SandboxShared {
+    /// What workers may read besides the system's folders (set once the inputs are known).
+    read: Mutex<Vec<PathBuf>>,
+    limits: Limits,
+    /// The weakest report any worker gave.
+    report: Mutex<Option<SandboxReport>>,
+}
+
+impl SandboxShared {
+    /// Names what workers may read (the inputs and the wheels' unpacked folders).
+    pub fn set_read(&self, roots: Vec<PathBuf>) {
+        *self.read.lock().unwrap_or_else(|e| e.into_inner()) = roots;
+    }
+
+    /// What the workers applied (`None` when no worker was set up).
+    pub fn report(&self) -> Option<SandboxReport> {
+        self.report
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn record(&self, r: SandboxReport) {
+        let mut cur = self.report.lock().unwrap_or_else(|e| e.into_inner());
+        *cur = Some(match cur.take() {
+            Some(c) => c.weakest(r),
+            None => r,
+        });
+    }
+}
+
+/// Environment variables a sandboxed worker keeps (locale and time zone, diagnostics, what
+/// the dynamic loader and valgrind need); everything else, secrets included, is left behind.
+fn kept_env(name: &str) -> bool {
+    matches!(
+        name,
+        "LANG"
+            | "LANGUAGE"
+            | "TZ"
+            | "GILGATE_LOG"
+            | "RUST_BACKTRACE"
+            | "LD_LIBRARY_PATH"
+            | "LD_PRELOAD"
+    ) || name.starts_with("LC_")
+        || name.starts_with("VALGRIND_")
 }
 
 /// Starts workers on demand and replaces them when one dies.
@@ -273,6 +362,8 @@ pub(crate) struct Pool {
     current: Option<Worker>,
     /// The version its workers present (single-use workers for other targets).
     version: Option<PyVersion>,
+    /// `None` with `--no-sandbox`.
+    sandbox: Option<Arc<SandboxShared>>,
 }
 
 impl Pool {
@@ -282,7 +373,23 @@ impl Pool {
             timeout,
             current: None,
             version: None,
+            sandbox: Some(Arc::new(SandboxShared {
+                read: Mutex::new(Vec::new()),
+                limits: Limits::for_timeout(timeout),
+                report: Mutex::new(None),
+            })),
         }
+    }
+
+    /// The same pool with its workers unsandboxed (`--no-sandbox`).
+    pub fn without_sandbox(mut self) -> Pool {
+        self.sandbox = None;
+        self
+    }
+
+    /// The sandbox settings shared by this pool and its siblings (`None`: no sandbox).
+    pub fn sandbox(&self) -> Option<Arc<SandboxShared>> {
+        self.sandbox.clone()
     }
 
     /// A pool for one module built for `target` (not 3.14t): its worker presents that
@@ -295,6 +402,23 @@ impl Pool {
 
     fn spawn(&self) -> std::io::Result<Worker> {
         let mut cmd = Command::new(&self.binary);
+        let mut home = None;
+        if self.sandbox.is_some() {
+            let dir = tempfile::Builder::new()
+                .prefix("gilgate-worker-")
+                .tempdir()?;
+            cmd.env_clear();
+            for (k, v) in std::env::vars_os() {
+                if k.to_str().is_some_and(kept_env) {
+                    cmd.env(k, v);
+                }
+            }
+            cmd.env("HOME", dir.path())
+                .env("TMPDIR", dir.path())
+                .env("PATH", "/usr/bin:/bin")
+                .current_dir(dir.path());
+            home = Some(dir);
+        }
         if let Some(v) = self.version {
             cmd.env(VERSION_ENV, format!("{}.{}.{}", v.major, v.minor, v.micro));
         } else {
@@ -321,6 +445,8 @@ impl Pool {
             child,
             stdin,
             lines: rx,
+            home,
+            sandboxed: false,
         })
     }
 
@@ -334,7 +460,69 @@ impl Pool {
 
     /// Another pool with the same binary and time limit (its worker starts on first use).
     pub fn sibling(&self) -> Pool {
-        Pool::new(self.binary.clone(), self.timeout)
+        let mut p = Pool::new(self.binary.clone(), self.timeout);
+        p.sandbox = self.sandbox.clone();
+        p
+    }
+
+    /// Sends the sandbox setup to a fresh worker and waits for what it applied. An error is
+    /// the module's: the worker died or did not answer.
+    fn set_up_sandbox(&mut self) -> Result<(), ErrorReport> {
+        let Some(shared) = self.sandbox.clone() else {
+            return Ok(());
+        };
+        let w = self.current.as_mut().expect("worker present");
+        if w.sandboxed {
+            return Ok(());
+        }
+        let home = w
+            .home
+            .as_ref()
+            .map(|h| h.path().to_path_buf())
+            .unwrap_or_default();
+        let setup = SetupLine {
+            sandbox: Setup {
+                home,
+                read: shared
+                    .read
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone(),
+                limits: shared.limits,
+                skip: sandbox::skipped_from_env(),
+            },
+        };
+        let mut text = serde_json::to_string(&setup).expect("setup serializes");
+        text.push('\n');
+        let sent = w
+            .stdin
+            .write_all(text.as_bytes())
+            .and_then(|_| w.stdin.flush());
+        let reply = match sent {
+            Ok(()) => w.lines.recv_timeout(self.timeout),
+            Err(_) => Err(RecvTimeoutError::Disconnected),
+        };
+        match reply.ok().map(|l| serde_json::from_str::<Line>(&l)) {
+            Some(Ok(Line::Sandbox(r))) => {
+                shared.record(*r);
+                w.sandboxed = true;
+                Ok(())
+            }
+            other => {
+                self.discard();
+                Err(ErrorReport::new(
+                    "HostError",
+                    format!(
+                        "the inspection worker did not set up its sandbox ({})",
+                        match other {
+                            None => "no answer".to_string(),
+                            Some(Ok(l)) => format!("unexpected answer {l:?}"),
+                            Some(Err(e)) => format!("bad answer: {e}"),
+                        }
+                    ),
+                ))
+            }
+        }
     }
 
     /// Asks a worker about one module.
@@ -357,6 +545,9 @@ impl Pool {
                 }
             }
         }
+        if let Err(e) = self.set_up_sandbox() {
+            return Declaration::failed(target, e);
+        }
         let w = self.current.as_mut().expect("worker present");
         let mut text = serde_json::to_string(req).expect("requests serialize");
         text.push('\n');
@@ -367,6 +558,8 @@ impl Pool {
         let deadline = Instant::now() + self.timeout;
         let mut seen = Seen::default();
         let mut retiring = None;
+        let mut violation = None;
+        let limits = self.sandbox.as_ref().map(|s| s.limits);
         let settle = |d: Declaration, seen: &Seen| {
             incomplete::settle(
                 d,
@@ -388,10 +581,17 @@ impl Pool {
                 Ok(line) => match serde_json::from_str::<Line>(&line) {
                     Ok(Line::Answer(d)) => {
                         if let Some(threads) = retiring {
-                            tracing::debug!(
-                                "{}: left {threads} thread(s) running; its worker is replaced",
-                                req.path.display()
-                            );
+                            if threads > 0 {
+                                tracing::debug!(
+                                    "{}: left {threads} thread(s) running; its worker is replaced",
+                                    req.path.display()
+                                );
+                            } else {
+                                tracing::debug!(
+                                    "{}: its worker used half its sandbox limits (CPU time or address space); the worker is replaced",
+                                    req.path.display()
+                                );
+                            }
                             self.retire();
                         }
                         return *d;
@@ -400,6 +600,8 @@ impl Pool {
                     Ok(Line::Setgil { module, value }) => seen.setgil.push((module, value)),
                     Ok(Line::Def(d)) => seen.def = Some(*d),
                     Ok(Line::Hook) => seen.hook_called = true,
+                    Ok(Line::Violation { syscall }) => violation = Some(syscall),
+                    Ok(Line::Sandbox(_)) => {}
                     Err(e) => {
                         self.discard();
                         return Declaration::failed(
@@ -423,6 +625,9 @@ impl Pool {
                     let mut w = self.current.take().expect("worker present");
                     drop(w.stdin);
                     let status = w.child.wait();
+                    if let Some(e) = sandbox_stop(status.as_ref().ok(), violation, limits) {
+                        return settle(Declaration::failed(target, e), &seen);
+                    }
                     if !seen.hook_called {
                         // dlopen itself died (a broken file): the file's error, not the init's.
                         let e = crash_error(status.ok(), "loading the file");
@@ -468,6 +673,41 @@ fn secs(d: Duration) -> String {
     }
 }
 
+/// The error of a worker the sandbox stopped: a trapped system call (named), or a resource
+/// limit the kernel enforced with its signal; `None` for any other end.
+fn sandbox_stop(
+    status: Option<&std::process::ExitStatus>,
+    violation: Option<i64>,
+    limits: Option<Limits>,
+) -> Option<ErrorReport> {
+    use std::os::unix::process::ExitStatusExt;
+    let limits = limits?;
+    if let Some(n) = violation {
+        return Some(ErrorReport::new(
+            "SandboxViolation",
+            format!(
+                "init called {}, which the inspection sandbox forbids; the worker was stopped",
+                sandbox::stopped_call_name(n)
+            ),
+        ));
+    }
+    let what = match status?.signal()? {
+        libc::SIGSYS => {
+            "made a system call the inspection sandbox forbids (killed by SIGSYS)".to_string()
+        }
+        libc::SIGXCPU => format!(
+            "exceeded the inspection sandbox's CPU time limit ({} s, SIGXCPU)",
+            limits.cpu_seconds
+        ),
+        libc::SIGXFSZ => format!(
+            "exceeded the inspection sandbox's file size limit ({}, SIGXFSZ)",
+            sandbox::bytes(limits.file_size)
+        ),
+        _ => return None,
+    };
+    Some(ErrorReport::new("SandboxViolation", format!("init {what}")))
+}
+
 /// The error of a worker that died while `phase` ran (`init`, `loading the file`).
 fn crash_error(status: Option<std::process::ExitStatus>, phase: &str) -> ErrorReport {
     use std::os::unix::process::ExitStatusExt;
@@ -501,6 +741,8 @@ pub fn signal_name(sig: i32) -> &'static str {
         libc::SIGPIPE => "SIGPIPE",
         libc::SIGINT => "SIGINT",
         libc::SIGSYS => "SIGSYS",
+        libc::SIGXCPU => "SIGXCPU",
+        libc::SIGXFSZ => "SIGXFSZ",
         _ => "unknown signal",
     }
 }

@@ -8,6 +8,14 @@ pub fn samples_dir() -> PathBuf {
     PathBuf::from(env!("GILGATE_SAMPLES_DIR"))
 }
 
+/// The folder of the sandbox samples (`sbx_write`, `sbx_socket`, `sbx_exec`, `sbx_fork`,
+/// `sbx_alloc`, `sbx_home`: inits that try what the inspection sandbox forbids; `sbx_thread`,
+/// whose init starts and joins a thread, which it allows), apart from
+/// [`samples_dir`] so that inspecting that folder never runs them.
+pub fn sandbox_samples_dir() -> PathBuf {
+    PathBuf::from(env!("GILGATE_SANDBOX_SAMPLES_DIR"))
+}
+
 /// The path of one sample, given its file name (`mp_ft.cpython-314t-x86_64-linux-gnu.so`),
 /// or its module name (`mp_ft`; the part of the file name before the first `.`).
 /// A module name that exists under several file names resolves to the

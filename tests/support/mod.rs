@@ -119,6 +119,15 @@ pub fn gilgate() -> Command {
     c
 }
 
+/// An `inspect` report without its line `sandbox: ...` (just before the summary), which
+/// depends on the kernel (`tests/sandbox.rs` checks it).
+pub fn without_sandbox_line(report: &str) -> String {
+    report
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("sandbox: "))
+        .collect()
+}
+
 /// A finished `gilgate` run.
 pub struct Out {
     pub code: i32,

@@ -1324,19 +1324,27 @@ unsafe fn add_keys(out: &mut Vec<*mut PyObject>, d: *mut PyObject) {
 
 /// `dir(object)`: the type's `__dir__` when it has one, else the names of the object's
 /// `__dict__` and of its type's MRO (a type: its own MRO's), sorted.
-unsafe fn dir_of(o: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe fn dir_of(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object.
     unsafe {
         let name = crate::unicodeobject::intern("__dir__");
         let f = crate::object::type_lookup(crate::object::ty(o), name);
         let base_dir = crate::object::type_lookup(&raw mut crate::object::PyBaseObject_Type, name);
         let l = if !f.is_null() && f != base_dir && !crate::moduleobject::is_module(o) {
-            let m = crate::object::PyObject_GetAttr(o, name);
-            if m.is_null() {
-                return m;
-            }
-            let r = crate::abstract_::call_args(m, &[]);
-            decref(m);
+            // The type's `__dir__` bound to `o` (for a class, its metaclass's, not the one
+            // its own attributes would give).
+            let r = match (*crate::object::ty(f)).tp_descr_get {
+                Some(get) => {
+                    let m = crate::extcall::ternary(get, f, o, crate::object::ty(o).cast());
+                    if m.is_null() {
+                        return m;
+                    }
+                    let r = crate::abstract_::call_args(m, &[]);
+                    decref(m);
+                    r
+                }
+                None => crate::abstract_::call_args(f, &[o]),
+            };
             if r.is_null() {
                 return r;
             }
@@ -1440,7 +1448,7 @@ unsafe fn f_anext(_m: *mut PyObject, a: &[*mut PyObject]) -> *mut PyObject {
 
 /// The error of a builtin whose CPython behaviour needs Python code to run (a frame, the
 /// compiler, the interactive console): gilgate runs none.
-fn needs_python(what: &str) -> *mut PyObject {
+pub(crate) fn needs_python(what: &str) -> *mut PyObject {
     raise(
         &raw mut crate::pyerrors::EXC_NotImplementedError,
         &format!("gilgate runs no Python code: {what} is not available"),

@@ -72,6 +72,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: None,
     },
     Inittab {
+        name: "enum",
+        module: crate::r#enum::module,
+        static_types: None,
+    },
+    Inittab {
         name: "types",
         module: crate::types::module,
         static_types: Some(crate::types::static_types),
@@ -120,6 +125,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         name: "heapq",
         module: crate::heapq::module,
         static_types: Some(crate::heapq::static_types),
+    },
+    Inittab {
+        name: "itertools",
+        module: crate::itertoolsmodule::module,
+        static_types: Some(crate::itertoolsmodule::static_types),
     },
     Inittab {
         name: "copy",

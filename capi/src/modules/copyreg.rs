@@ -8,9 +8,9 @@
 //! functions' error texts. Differences from CPython, all from gilgate having no Python code:
 //! the functions are builtin functions (their repr), and `dispatch_table` starts with
 //! `complex` only (CPython also registers `types.UnionType` and `super`, types gilgate does not
-//! have). Where `cls.__new__` is not an attribute (gilgate does not put `__new__` wrappers in
-//! type dicts), `__newobj__`, `_reconstructor` and `_reduce_ex` use the type's `tp_new` with
-//! the checks of CPython's `tp_new_wrapper`.
+//! have). Every type with its own `tp_new` has CPython's `__new__` builtin in its dict
+//! (`typeobject::add_tp_new_wrapper`); where a lookup still finds none, `__newobj__`,
+//! `_reconstructor` and `_reduce_ex` use the type's `tp_new` with the same checks.
 
 use crate::methodobject::{METH_KEYWORDS, METH_VARARGS, PyMethodDef};
 use crate::object::*;
@@ -403,7 +403,7 @@ unsafe fn reduce_base(cls: *mut PyObject) -> Result<*mut PyObject, ()> {
                 return Err(());
             }
             let own_new = if new.is_null() {
-                // no `__new__` attribute in gilgate: the type's own `tp_new` stands for it
+                // no `__new__` attribute: the type's own `tp_new` stands for it
                 is_type(base) && {
                     let b: *mut PyTypeObject = base.cast();
                     let parent = (*b).tp_base;

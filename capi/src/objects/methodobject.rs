@@ -93,7 +93,9 @@ unsafe extern "C" fn cfunction_dealloc(op: *mut PyObject) {
     // SAFETY: `op` is a dead function object (slot contract).
     unsafe {
         let f = op.cast::<PyCFunctionObject>();
-        xdecref((*f).m_self);
+        if !crate::typeobject::borrows_self((*f).m_ml) {
+            xdecref((*f).m_self);
+        }
         xdecref((*f).m_module);
         if (*op).ob_type == &raw mut PyCMethod_Type {
             xdecref((*op.cast::<PyCMethodObject>()).mm_class.cast());

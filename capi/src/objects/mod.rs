@@ -35,5 +35,6 @@ pub(crate) mod structseq;
 pub(crate) mod tupleobject;
 pub(crate) mod typeobject;
 pub(crate) mod typeslots;
+pub(crate) mod unicodectype;
 pub(crate) mod unicodeobject;
 pub(crate) mod weakrefobject;

@@ -342,10 +342,10 @@ unsafe extern "C" fn module_getattro(op: *mut PyObject, name: *mut PyObject) -> 
                     crate::dictobject::get_str(m.md_dict, "__name__")
                 };
                 let msg = if !modname.is_null() && uni::is_str(modname) {
-                    format!(
-                        "module '{}' has no attribute '{attr}'",
-                        uni::as_str(modname).unwrap_or("")
-                    )
+                    let pkg = uni::as_str(modname).unwrap_or("");
+                    let note = crate::import::missing_submodule_note(m.md_dict, pkg, attr)
+                        .unwrap_or_default();
+                    format!("module '{pkg}' has no attribute '{attr}'{note}")
                 } else {
                     format!("module has no attribute '{attr}'")
                 };

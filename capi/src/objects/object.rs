@@ -876,6 +876,7 @@ pub(crate) unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
         }
         if crate::descrobject::add_slot_wrappers(t, d) < 0
             || crate::descrobject::add_descriptors(t, d) < 0
+            || crate::typeobject::add_tp_new_wrapper(t, d) < 0
         {
             err::clear();
         }
@@ -1054,6 +1055,8 @@ unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
             }
             (*t).tp_dict = d;
         }
+        // Whether `t` has a tp_new of its own, before inheritance (its `__new__`).
+        let own_new = (*t).tp_new.is_some();
         if crate::descrobject::add_slot_wrappers(t, (*t).tp_dict) < 0
             || crate::descrobject::add_descriptors(t, (*t).tp_dict) < 0
             || set_doc(t) < 0
@@ -1099,6 +1102,8 @@ unsafe fn type_ready_inner(t: *mut PyTypeObject) -> c_int {
         }
         if (*t).tp_flags & Py_TPFLAGS_DISALLOW_INSTANTIATION != 0 {
             (*t).tp_new = None;
+        } else if own_new && crate::typeobject::add_tp_new_wrapper(t, (*t).tp_dict) < 0 {
+            return -1;
         }
         if (*t).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0 {
             (*t).tp_dictoffset = -1;
@@ -1334,6 +1339,17 @@ pub unsafe fn PyObject_Repr(op: *mut PyObject) -> *mut PyObject {
 pub unsafe fn PyObject_Str(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: NULL or a live object, per the C API contract.
     unsafe { str(op) }
+}
+
+/// `PyObject_Dir(op)`: `dir(op)`, a sorted list of names. With NULL, CPython lists the calling
+/// Python frame's locals; gilgate has no Python frames, so that is `dir()`'s documented error.
+#[export]
+pub unsafe fn PyObject_Dir(op: *mut PyObject) -> *mut PyObject {
+    if op.is_null() {
+        return crate::bltinmodule::needs_python("dir() without an argument");
+    }
+    // SAFETY: a live object, per the C API contract.
+    unsafe { crate::bltinmodule::dir_of(op) }
 }
 
 /// `ascii(op)`: the repr with every non-ASCII code point escaped (`\xhh`, `\uhhhh`,

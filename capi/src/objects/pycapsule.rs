@@ -179,6 +179,13 @@ pub(crate) fn import_capsule(path: &str) -> *mut c_void {
         let rc = unsafe { crate::object::getattr_opt(obj, key, &mut next) };
         if rc == 0 && crate::import::is_package(obj) {
             next = crate::import::import_module(&prefix);
+            if next.is_null() && crate::import::current_is_not_found(&prefix) {
+                // No such submodule either: the attribute's own error, which says when the
+                // package's Python code (not run) would have set it.
+                crate::pyerrors::clear();
+                // SAFETY: live objects; raises the module's AttributeError.
+                next = unsafe { crate::object::getattr(obj, key) };
+            }
         } else if rc == 0 {
             // SAFETY: live objects; raises AttributeError.
             unsafe { crate::object::no_attribute(obj, key) };

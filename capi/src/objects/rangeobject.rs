@@ -425,8 +425,25 @@ unsafe fn m_index(op: *mut PyObject, x: *mut PyObject) -> *mut PyObject {
     }
 }
 
-static mut RANGE_METHODS: [crate::methodobject::PyMethodDef; 3] = [
+/// `range.__reduce__()`: `(type, (start, stop, step))` (pickling; pyroaring's `BitMap(range)`
+/// reads the bounds this way).
+unsafe fn m_reduce(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_NOARGS on a live range; its fields are live ints.
+    unsafe {
+        let r = op.cast::<PyRangeObject>();
+        let bounds = crate::tupleobject::from_slice(&[(*r).start, (*r).stop, (*r).step]);
+        if bounds.is_null() {
+            return bounds;
+        }
+        let out = crate::tupleobject::from_slice(&[crate::object::ty(op).cast(), bounds]);
+        decref(bounds);
+        out
+    }
+}
+
+static mut RANGE_METHODS: [crate::methodobject::PyMethodDef; 4] = [
     crate::bytes_methods::def!(c"count", o, m_count),
     crate::bytes_methods::def!(c"index", o, m_index),
+    crate::bytes_methods::def!(c"__reduce__", noargs, m_reduce),
     crate::methodobject::PyMethodDef::END,
 ];

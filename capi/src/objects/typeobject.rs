@@ -13,6 +13,8 @@
 //!   references). Cycles through a module (module -> type -> `ht_module`) still leak.
 //! - Static types that are declared ready (gilgate's own built-ins) get their `tp_dict` of
 //!   descriptors and slot wrappers lazily, on the first lookup (`object::ensure_dict`).
+//! - A heap type's `__new__` (in its dict) holds the type borrowed, like descriptors;
+//!   `type_dealloc` clears it.
 //! - `subtype_dealloc` releases the instance's reference to its heap type unless the base's
 //!   dealloc already did (gilgate's own `default_dealloc` does, CPython-style static
 //!   extension deallocs don't); it compares the type's count around the base dealloc.
@@ -311,6 +313,132 @@ pub unsafe extern "C" fn type_call(
     }
 }
 
+// ---- T.__new__ ----------------------------------------------------------------------------
+
+/// The method table row of every type's `__new__` (CPython's `tp_new_wrapper`).
+static mut TP_NEW_DEF: crate::methodobject::PyMethodDef = crate::methodobject::PyMethodDef {
+    ml_name: c"__new__".as_ptr(),
+    ml_meth: tp_new_wrapper
+        as unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> *mut PyObject
+        as *mut c_void,
+    ml_flags: crate::methodobject::METH_VARARGS | crate::methodobject::METH_KEYWORDS,
+    ml_doc: c"__new__($type, *args, **kwargs)\n--\n\nCreate and return a new object.  See help(type) for accurate signature.".as_ptr(),
+};
+
+/// The same row for heap types: a method made from it holds its type *borrowed* (the type's
+/// dict holds the method, and gilgate has no collector to free that cycle, so a strong
+/// reference would keep every heap type alive); `type_dealloc` clears it to NULL, so a method
+/// that outlives its type raises instead of reading a freed type.
+static mut TP_NEW_DEF_HEAP: crate::methodobject::PyMethodDef = crate::methodobject::PyMethodDef {
+    ml_name: c"__new__".as_ptr(),
+    ml_meth: tp_new_wrapper
+        as unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject) -> *mut PyObject
+        as *mut c_void,
+    ml_flags: crate::methodobject::METH_VARARGS | crate::methodobject::METH_KEYWORDS,
+    ml_doc: c"__new__($type, *args, **kwargs)\n--\n\nCreate and return a new object.  See help(type) for accurate signature.".as_ptr(),
+};
+
+/// Whether a builtin function made from `ml` holds its `self` borrowed (a heap type's
+/// `__new__`).
+pub(crate) fn borrows_self(ml: *const crate::methodobject::PyMethodDef) -> bool {
+    std::ptr::eq(ml, &raw const TP_NEW_DEF_HEAP)
+}
+
+/// Puts `__new__` into `dict`, the dict of `t`, when `t` has a `tp_new` of its own (set before
+/// it was readied, not inherited) and `dict` has none: a builtin method bound to `t`, as
+/// CPython's `type_ready_set_new` adds. Lookups on subtypes find it through the MRO.
+///
+/// # Safety
+/// `t` must be a type object and `dict` its live dict.
+pub(crate) unsafe fn add_tp_new_wrapper(t: *mut PyTypeObject, dict: *mut PyObject) -> c_int {
+    // SAFETY: forwarded contract; the method rows are statics that outlive the method.
+    unsafe {
+        if (*t).tp_new.is_none()
+            || (*t).tp_flags & Py_TPFLAGS_DISALLOW_INSTANTIATION != 0
+            || !crate::dictobject::get_str(dict, "__new__").is_null()
+        {
+            return 0;
+        }
+        let heap = (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0;
+        let def = if heap {
+            &raw mut TP_NEW_DEF_HEAP
+        } else {
+            &raw mut TP_NEW_DEF
+        };
+        let f = crate::methodobject::new_cfunction(def, t.cast(), null_mut(), null_mut());
+        if f.is_null() {
+            return -1;
+        }
+        if heap {
+            // the method's reference to its type is borrowed (see TP_NEW_DEF_HEAP)
+            decref(t.cast());
+        }
+        let r = crate::dictobject::set_item_str(dict, "__new__", f);
+        decref(f);
+        r
+    }
+}
+
+/// `T.__new__(S, *args, **kwargs)`: `T.tp_new(S, args, kwargs)` after CPython's checks: `S` is
+/// a type, a subtype of `T`, and `T`'s `tp_new` is the one `S` itself uses (else
+/// `object.__new__(int)` would build an int without int's constructor).
+unsafe extern "C" fn tp_new_wrapper(
+    self_: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: METH_VARARGS|METH_KEYWORDS contract: `self_` is the type the method was made
+    // for, `args` a tuple, `kw` NULL or a dict.
+    unsafe {
+        if self_.is_null() || !is_type(self_) {
+            return raise(
+                &raw mut EXC_SystemError,
+                "__new__() called with non-type 'self'",
+            );
+        }
+        let t = self_.cast::<PyTypeObject>();
+        let tname = type_name(t);
+        let items = crate::tupleobject::items(args);
+        let Some((&first, rest)) = items.split_first() else {
+            return type_error(&format!("{tname}.__new__(): not enough arguments"));
+        };
+        if !is_type(first) {
+            return type_error(&format!(
+                "{tname}.__new__(X): X is not a type object ({})",
+                type_name(ty(first))
+            ));
+        }
+        let sub = first.cast::<PyTypeObject>();
+        let sname = type_name(sub);
+        if !is_subtype(sub, t) {
+            return type_error(&format!(
+                "{tname}.__new__({sname}): {sname} is not a subtype of {tname}"
+            ));
+        }
+        // gilgate fills no slot from a `__new__` in a class namespace (no Python code runs),
+        // so the nearest type whose tp_new is not a Python-level `__new__` is `sub` itself.
+        let own = (*sub).tp_new.map(|f| f as usize);
+        if own != (*t).tp_new.map(|f| f as usize) {
+            if own.is_none() {
+                return type_error(&format!("cannot create '{sname}' instances"));
+            }
+            return type_error(&format!(
+                "{tname}.__new__({sname}) is not safe, use {sname}.__new__()"
+            ));
+        }
+        let Some(new) = (*t).tp_new else {
+            return type_error(&format!("cannot create '{tname}' instances"));
+        };
+        let rest = crate::tupleobject::from_slice(rest);
+        if rest.is_null() {
+            return null_mut();
+        }
+        let r = crate::extcall::new(new, sub, rest, kw);
+        decref(rest);
+        r
+    }
+}
+
 // ---- type(name, bases, dict) ---------------------------------------------------------------
 
 /// `type.__new__(metatype, name, bases, dict)`: a heap type from a Python-level namespace.
@@ -466,9 +594,9 @@ unsafe fn type_new_impl(
         let has_dict = |b: *mut PyTypeObject| {
             (*b).tp_dictoffset != 0 || (*b).tp_flags & Py_TPFLAGS_MANAGED_DICT != 0
         };
-        let may_add_dict = !crate::tupleobject::items(bases)
-            .iter()
-            .any(|&b| has_dict(b.cast()));
+        // As CPython: only the solid base decides (a mixin with a dict, such as an enum class
+        // mixed with `str`, leaves the instance layout to the solid base).
+        let may_add_dict = !has_dict(base);
         let may_add_weak = (*base).tp_weaklistoffset == 0
             && (*base).tp_flags & Py_TPFLAGS_MANAGED_WEAKREF == 0
             && (*base).tp_itemsize == 0;
@@ -1101,6 +1229,16 @@ pub(crate) unsafe extern "C" fn type_dealloc(op: *mut PyObject) {
         }
         (*t).tp_mro = null_mut();
         xdecref(mro);
+        // Its `__new__` holds it borrowed: detach it before the type goes.
+        if !(*t).tp_dict.is_null() {
+            let f = crate::dictobject::get_str((*t).tp_dict, "__new__");
+            if !f.is_null() && crate::methodobject::is_cfunction(f) {
+                let cf = f.cast::<crate::methodobject::PyCFunctionObject>();
+                if borrows_self((*cf).m_ml) && (*cf).m_self == op {
+                    (*cf).m_self = null_mut();
+                }
+            }
+        }
         for p in [
             &raw mut (*t).tp_dict,
             &raw mut (*t).tp_bases,

@@ -330,7 +330,13 @@ unsafe extern "C" fn unicode_dealloc(op: *mut PyObject) {
     // SAFETY: `op` is a dead str allocated by `from_str` (slot contract).
     unsafe {
         let st = (*op.cast::<PyASCIIObject>()).state;
-        if st & STATE_ASCII == 0 {
+        if st & STATE_COMPACT == 0 {
+            // A subclass instance (`subtype_new`): its UTF-8 cache and its data are blocks
+            // of their own.
+            let u = op.cast::<PyUnicodeObject>();
+            crate::pymem::free((*u)._base.utf8.cast());
+            crate::pymem::free((*u).data);
+        } else if st & STATE_ASCII == 0 {
             let c = op.cast::<PyCompactUnicodeObject>();
             crate::pymem::free((*c).utf8.cast());
         }
@@ -1386,10 +1392,14 @@ pub static mut PyUnicodeIter_Type: PyTypeObject =
     iters::iter_type(c"str_iterator", unicodeiter_next);
 
 unsafe extern "C" fn unicode_new(
-    _t: *mut PyTypeObject,
+    t: *mut PyTypeObject,
     args: *mut PyObject,
     kw: *mut PyObject,
 ) -> *mut PyObject {
+    if t != &raw mut PyUnicode_Type {
+        // SAFETY: tp_new contract; `t` is a subtype of str.
+        return unsafe { subtype_new(t, unicode_new(&raw mut PyUnicode_Type, args, kw)) };
+    }
     crate::ffi_guard::guard("str.__new__", null_mut(), || {
         // SAFETY: tp_new contract: an argument tuple, NULL or a dict.
         unsafe {
@@ -1439,6 +1449,9 @@ unsafe extern "C" fn unicode_new(
             if a[1].is_null() && a[2].is_null() {
                 return crate::object::str(x);
             }
+            if is_str(x) {
+                return raise(&raw mut EXC_TypeError, "decoding str is not supported");
+            }
             let Some(data) = crate::bytesobject::bytes_like(x) else {
                 crate::pyerrors::clear();
                 let t = crate::object::type_name(ty(x));
@@ -1462,6 +1475,57 @@ unsafe extern "C" fn unicode_new(
             )
         }
     })
+}
+
+/// `str.__new__` for a subclass (CPython's `unicode_subtype_new`): an instance of `t` in the
+/// legacy non-compact form, its code units in a block of their own (`data`), copied from the
+/// exact str computed first.
+///
+/// # Safety
+/// `t` must be a subtype of str; `exact` NULL (an exception is set) or an owned exact str.
+unsafe fn subtype_new(t: *mut PyTypeObject, exact: *mut PyObject) -> *mut PyObject {
+    if exact.is_null() {
+        return exact;
+    }
+    // SAFETY: `exact` is a live exact str; `t` lays its instances out as str does.
+    unsafe {
+        let exact_s = if is_exact_str(exact) {
+            exact
+        } else {
+            let e = crate::object::str(exact);
+            crate::refcount::decref(exact);
+            if e.is_null() {
+                return e;
+            }
+            e
+        };
+        let n = length(exact_s) as usize;
+        let k = kind(exact_s) as usize;
+        let ascii = (*exact_s.cast::<PyASCIIObject>()).state & STATE_ASCII;
+        let data = crate::pymem::malloc((n + 1) * k).cast::<u8>();
+        if data.is_null() {
+            crate::refcount::decref(exact_s);
+            return crate::pyerrors::no_memory();
+        }
+        std::ptr::copy_nonoverlapping(data_ptr(exact_s), data, (n + 1) * k);
+        crate::refcount::decref(exact_s);
+        let op = match (*t).tp_alloc {
+            Some(a) => crate::extcall::alloc(a, t, 0),
+            None => crate::objimpl::alloc_object(t, 0),
+        };
+        if op.is_null() {
+            crate::pymem::free(data.cast());
+            return op;
+        }
+        let u = op.cast::<PyUnicodeObject>();
+        (*u)._base._base.length = n as Py_ssize_t;
+        (*u)._base._base.hash = -1;
+        (*u)._base._base.state = ((k as u32) << 8) | ascii;
+        (*u)._base.utf8 = null_mut();
+        (*u)._base.utf8_length = 0;
+        (*u).data = data.cast();
+        op
+    }
 }
 
 unsafe extern "C" fn unicode_str(op: *mut PyObject) -> *mut PyObject {

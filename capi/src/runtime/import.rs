@@ -302,6 +302,81 @@ fn raise_no_module(name: &str, roots: &[PathBuf]) {
     );
 }
 
+/// Where package `attr` of a package whose search folders are `path` (its `__path__` list)
+/// has Python source: the submodule's file (`attr.py`, `attr/__init__.py`), else the package's
+/// own non-empty `__init__.py` (which would have set the attribute). None when neither exists.
+///
+/// # Safety
+/// `path` must be NULL or a live object.
+unsafe fn python_source_for(path: *mut PyObject, attr: &str) -> Option<(bool, PathBuf)> {
+    // SAFETY: forwarded contract; the snapshot holds new references, released below.
+    let dirs: Vec<PathBuf> = unsafe {
+        if path.is_null() || !crate::listobject::is_list(path) {
+            return None;
+        }
+        let items = crate::listobject::snapshot(path);
+        let dirs = items
+            .iter()
+            .filter_map(|&d| uni::as_str(d).map(PathBuf::from))
+            .collect();
+        items.into_iter().for_each(|d| decref(d));
+        dirs
+    };
+    if !attr.contains(['/', '.', '\0']) {
+        for dir in &dirs {
+            let file = dir.join(format!("{attr}.py"));
+            let init = dir.join(attr).join("__init__.py");
+            if let Some(f) = [file, init].into_iter().find(|f| f.is_file()) {
+                return Some((true, f));
+            }
+        }
+    }
+    dirs.iter()
+        .map(|d| d.join("__init__.py"))
+        .find(|f| std::fs::metadata(f).is_ok_and(|m| m.is_file() && m.len() > 0))
+        .map(|f| (false, f))
+}
+
+/// For `module 'pkg' has no attribute 'attr'` on a package: why, when Python source would
+/// have provided it (CPython's package `__init__.py` imports the submodule or sets the
+/// attribute; gilgate runs neither). The note to append to the message, None otherwise.
+///
+/// # Safety
+/// `dict` must be a live module dict.
+pub(crate) unsafe fn missing_submodule_note(
+    dict: *mut PyObject,
+    pkg: &str,
+    attr: &str,
+) -> Option<String> {
+    // SAFETY: forwarded contract; `__path__` is borrowed from the dict for this call.
+    let (sub, file) =
+        unsafe { python_source_for(crate::dictobject::get_str(dict, "__path__"), attr) }?;
+    Some(if sub {
+        format!(
+            " (its __init__.py did not run, and gilgate cannot import Python module '{pkg}.{attr}' from {}: {NO_SOURCE_NOTE})",
+            file.display()
+        )
+    } else {
+        format!(
+            " (its __init__.py did not run: gilgate cannot run Python module '{pkg}' from {}: {NO_SOURCE_NOTE})",
+            file.display()
+        )
+    })
+}
+
+/// Whether the current exception is a `ModuleNotFoundError` for exactly `name` (CPython's test
+/// for an absent submodule, as opposed to one whose own import failed).
+pub(crate) fn current_is_not_found(name: &str) -> bool {
+    if !crate::pyerrors::matches_current(&raw mut EXC_ModuleNotFoundError) {
+        return false;
+    }
+    // SAFETY: the current exception is a live ModuleNotFoundError (an ImportError layout).
+    unsafe {
+        let e = crate::pyerrors::current().cast::<crate::exceptions::PyImportErrorObject>();
+        !(*e).name.is_null() && uni::as_str((*e).name).is_some_and(|n| n == name)
+    }
+}
+
 pub(crate) fn raise_import(t: *mut PyTypeObject, msg: &str, name: &str, path: Option<&Path>) {
     let m = uni::from_str(msg);
     let n = uni::from_str(name);
@@ -629,6 +704,62 @@ unsafe fn resolve_name(name: &str, globals: *mut PyObject, level: c_int) -> Opti
     }
 }
 
+/// CPython's `_handle_fromlist`: for a package (it has `__path__`), each from-list name that
+/// is not an attribute is imported as a submodule (`from pkg import sub`); a submodule that
+/// does not exist is left to the caller's `cannot import name`, any other error is raised.
+///
+/// # Safety
+/// `m` and `fromlist` must be live.
+unsafe fn handle_fromlist(m: *mut PyObject, full: &str, fromlist: *mut PyObject) -> Result<(), ()> {
+    // SAFETY: forwarded contract; every reference taken here is released here.
+    unsafe {
+        let path = crate::object::getattr(m, uni::intern("__path__"));
+        if path.is_null() {
+            crate::pyerrors::PyErr_Clear();
+            return Ok(());
+        }
+        decref(path);
+        let names = crate::abstract_::PySequence_Tuple(fromlist);
+        if names.is_null() {
+            return Err(());
+        }
+        let mut r = Ok(());
+        for &x in crate::tupleobject::items(names) {
+            let Some(attr) = uni::as_str(x) else { continue };
+            if attr == "*" || crate::object::PyObject_HasAttrWithError(m, x) != 0 {
+                continue;
+            }
+            let sub = format!("{full}.{attr}");
+            let sm = import_module(&sub);
+            if !sm.is_null() {
+                decref(sm);
+                continue;
+            }
+            if crate::pyerrors::PyErr_ExceptionMatches((&raw mut EXC_ModuleNotFoundError).cast())
+                != 0
+            {
+                let e = crate::pyerrors::PyErr_GetRaisedException();
+                let n = crate::object::getattr(e, uni::intern("name"));
+                let missing = !n.is_null() && uni::as_str(n) == Some(sub.as_str());
+                if n.is_null() {
+                    crate::pyerrors::PyErr_Clear();
+                } else {
+                    decref(n);
+                }
+                if missing {
+                    decref(e);
+                    continue;
+                }
+                crate::pyerrors::PyErr_SetRaisedException(e);
+            }
+            r = Err(());
+            break;
+        }
+        decref(names);
+        r
+    }
+}
+
 /// `PyImport_ImportModuleLevelObject` in Rust terms.
 ///
 /// # Safety
@@ -661,6 +792,12 @@ pub(crate) unsafe fn import_level(
     }
     // SAFETY: `fromlist` NULL or live.
     let has_fromlist = !fromlist.is_null() && unsafe { crate::object::truth(fromlist) } > 0;
+    // SAFETY: `m` is our live module, `fromlist` live when given.
+    if has_fromlist && unsafe { handle_fromlist(m, &full, fromlist) }.is_err() {
+        // SAFETY: our reference.
+        unsafe { decref(m) };
+        return null_mut();
+    }
     if has_fromlist || level > 0 && name.is_empty() || !name.contains('.') {
         return m;
     }

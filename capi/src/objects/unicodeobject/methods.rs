@@ -648,7 +648,7 @@ fn cat(c: char) -> unicode_general_category::GeneralCategory {
     unicode_general_category::get_general_category(c)
 }
 
-fn is_title_char(u: u32) -> bool {
+pub(crate) fn is_title_char(u: u32) -> bool {
     char::from_u32(u)
         .is_some_and(|c| cat(c) == unicode_general_category::GeneralCategory::TitlecaseLetter)
 }
@@ -661,12 +661,12 @@ fn is_lower(u: u32) -> bool {
 fn is_cased(u: u32) -> bool {
     is_upper(u) || is_lower(u) || is_title_char(u)
 }
-fn is_decimal(u: u32) -> bool {
+pub(crate) fn is_decimal(u: u32) -> bool {
     char::from_u32(u)
         .is_some_and(|c| cat(c) == unicode_general_category::GeneralCategory::DecimalNumber)
 }
 /// Digits that are not decimal (superscripts, circled digits, ...): Numeric_Type=Digit.
-fn is_digit(u: u32) -> bool {
+pub(crate) fn is_digit(u: u32) -> bool {
     is_decimal(u)
         || matches!(u, 0xb2 | 0xb3 | 0xb9 | 0x2070 | 0x2074..=0x2079 | 0x2080..=0x2089
             | 0x1369..=0x1371 | 0x19da | 0x2460..=0x2468 | 0x2474..=0x247c | 0x2488..=0x2490
@@ -674,7 +674,7 @@ fn is_digit(u: u32) -> bool {
             | 0x278a..=0x2792 | 0x10a40..=0x10a43 | 0x1f100..=0x1f10a)
 }
 /// Numeric characters: the number categories and the CJK numerals with numeric values.
-fn is_numeric(u: u32) -> bool {
+pub(crate) fn is_numeric(u: u32) -> bool {
     char::from_u32(u).is_some_and(char::is_numeric)
         || matches!(
             u,
