@@ -166,6 +166,16 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::arraymodule::module,
         static_types: Some(crate::arraymodule::static_types),
     },
+    Inittab {
+        name: "_thread",
+        module: crate::threadmodule::module,
+        static_types: Some(crate::threadmodule::static_types),
+    },
+    Inittab {
+        name: "threading",
+        module: crate::threading::module,
+        static_types: Some(crate::threading::static_types),
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

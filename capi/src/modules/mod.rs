@@ -23,6 +23,8 @@ pub(crate) mod numbers;
 pub(crate) mod operator;
 pub(crate) mod string;
 pub(crate) mod sysmodule;
+pub(crate) mod threading;
+pub(crate) mod threadmodule;
 pub(crate) mod timemodule;
 pub(crate) mod types;
 pub(crate) mod warnings;

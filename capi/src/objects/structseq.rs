@@ -4,7 +4,7 @@
 
 use crate::export;
 use crate::object::{PyObject, PyTypeObject, PyVarObject};
-use crate::refcount::xdecref;
+use crate::refcount::{decref, xdecref};
 use std::collections::HashMap;
 use std::ffi::{CStr, CString, c_char, c_int};
 use std::ptr::null_mut;
@@ -121,6 +121,83 @@ unsafe extern "C" fn seq_repr(op: *mut PyObject) -> *mut PyObject {
     }
 }
 
+/// `T(sequence, dict=None)`: the visible fields from the sequence (CPython's length checks and
+/// texts), the hidden ones from `dict` by name or None.
+unsafe extern "C" fn seq_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: slot contract: `args` a tuple, `kw` NULL or a dict.
+    unsafe {
+        let Some(v) = crate::importlib::py_args(
+            &format!("{}.__new__", crate::object::type_name(t)),
+            args,
+            kw,
+            &["sequence", "dict"],
+            1,
+        ) else {
+            return null_mut();
+        };
+        let seq = crate::abstract_::PySequence_Tuple(v[0]);
+        if seq.is_null() {
+            return null_mut();
+        }
+        let items = crate::tupleobject::items(seq).to_vec();
+        let Some((fields, visible)) = with_info(t, |i| i.map(|i| (i.fields.clone(), i.visible)))
+        else {
+            decref(seq);
+            crate::pyerrors::set_system_error("structseq: not a struct sequence type");
+            return null_mut();
+        };
+        let (min, max) = (visible, fields.len());
+        let tn = CStr::from_ptr((*t).tp_name).to_string_lossy().into_owned();
+        let len = items.len();
+        let bad = if len < min {
+            Some(if min == max {
+                format!("{tn}() takes a {min}-sequence ({len}-sequence given)")
+            } else {
+                format!("{tn}() takes an at least {min}-sequence ({len}-sequence given)")
+            })
+        } else if len > max {
+            Some(if min == max {
+                format!("{tn}() takes a {max}-sequence ({len}-sequence given)")
+            } else {
+                format!("{tn}() takes an at most {max}-sequence ({len}-sequence given)")
+            })
+        } else {
+            None
+        };
+        if let Some(m) = bad {
+            decref(seq);
+            return crate::pyerrors::raise(&raw mut crate::pyerrors::EXC_TypeError, &m);
+        }
+        let op = new_instance(t);
+        if op.is_null() {
+            decref(seq);
+            return op;
+        }
+        let slots = op.cast::<u8>().add(48).cast::<*mut PyObject>();
+        let dict = v[1];
+        for (k, f) in fields.iter().enumerate() {
+            let x = if k < len {
+                items[k]
+            } else if !dict.is_null()
+                && crate::dictobject::is_dict(dict)
+                && let Some(name) = f.as_deref()
+                && !crate::dictobject::get_str(dict, name).is_null()
+            {
+                crate::dictobject::get_str(dict, name)
+            } else {
+                crate::object::none()
+            };
+            *slots.add(k) = crate::refcount::new_ref(x);
+        }
+        decref(seq);
+        op
+    }
+}
+
 /// Fills `t` as a struct-sequence type for `desc`, readies it and records its fields.
 ///
 /// # Safety
@@ -136,6 +213,7 @@ pub(crate) unsafe fn init_type(t: *mut PyTypeObject, desc: *const PyStructSequen
             tp_getattro: Some(seq_getattro),
             tp_repr: Some(seq_repr),
             tp_dealloc: Some(seq_dealloc),
+            tp_new: Some(seq_new),
             tp_doc: (*desc).doc,
             ..crate::object::static_type(name, 48, 8, crate::object::Py_TPFLAGS_TUPLE_SUBCLASS)
         });
