@@ -6,37 +6,8 @@
 
 mod support;
 
-use support::gilgate;
-
-/// Runs `gilgate stress --gil off --threads 4 --iterations N --setup ... --then THEN
-/// functools EXPR` and returns the last line (the repr of THEN).
 fn stress(setup: &[&str], iterations: u32, expr: &str, then: &str) -> String {
-    let mut c = gilgate();
-    c.args([
-        "stress",
-        "--gil",
-        "off",
-        "--timeout",
-        "120",
-        "--threads",
-        "4",
-    ])
-    .args(["--iterations", &iterations.to_string()]);
-    for s in setup {
-        c.args(["--setup", s]);
-    }
-    let out = c
-        .args(["--then", then, "functools", expr])
-        .output()
-        .expect("run gilgate");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{expr}: exit {:?}\n{stdout}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout.lines().last().unwrap_or_default().to_string()
+    support::stress_off("functools", setup, iterations, expr, then)
 }
 
 #[test]

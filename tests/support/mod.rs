@@ -119,6 +119,39 @@ pub fn gilgate() -> Command {
     c
 }
 
+/// Runs `gilgate stress --gil off --timeout 120 --threads 4 --iterations N --setup ...
+/// --then THEN MODULE EXPR` (the timeout is the hang guard) and returns the last line of its
+/// output (the repr of THEN); fails unless it exits 0 with `errors: none`.
+#[allow(dead_code)] // not every test binary runs threads
+pub fn stress_off(module: &str, setup: &[&str], iterations: u32, expr: &str, then: &str) -> String {
+    let mut c = gilgate();
+    c.args([
+        "stress",
+        "--gil",
+        "off",
+        "--timeout",
+        "120",
+        "--threads",
+        "4",
+    ])
+    .args(["--iterations", &iterations.to_string()]);
+    for s in setup {
+        c.args(["--setup", s]);
+    }
+    let out = c
+        .args(["--then", then, module, expr])
+        .output()
+        .expect("run gilgate");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success() && stdout.contains("errors: none"),
+        "{expr}: exit {:?}\n{stdout}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout.lines().last().unwrap_or_default().to_string()
+}
+
 /// An `inspect` report without its line `sandbox: ...` (just before the summary), which
 /// depends on the kernel (`tests/sandbox.rs` checks it).
 pub fn without_sandbox_line(report: &str) -> String {
