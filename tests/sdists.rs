@@ -87,14 +87,6 @@ const NEEDS_MORE_CAPI: &[(&str, &[&str], i32, &str)] = &[
         2,
         "gilgate: simplejson._speedups: error: ModuleNotFoundError: No module named 'simplejson.raw_json' (gilgate runs compiled extension modules only; it does not execute Python source)",
     ),
-    // xxtea 6.3.0 compiles; its init imports `binascii` (gilgate's own now) and then the
-    // pure-Python `enum` (not a C API gap)
-    (
-        "xxtea",
-        &[r#"encrypt(b"hello world", b"0123456789abcdef")"#],
-        2,
-        "gilgate: xxtea: error: ModuleNotFoundError: No module named 'enum' (gilgate runs compiled extension modules only; it does not execute Python source)",
-    ),
     // not a gap: the recorded expression raises its own TypeError (count_n takes a and n);
     // move it to tests/data/sdists.json with `record-expectations.sh sdists`
     (
