@@ -679,7 +679,7 @@ unsafe fn enumtype_new_impl(meta: *mut PyTypeObject, args: *mut PyObject, kw: *m
         let a = crate::tupleobject::items(args);
         let tp_new = crate::object::PyType_Type.tp_new.expect("type has tp_new");
         if a.len() != 3 {
-            return ok(Obj::new(tp_new(meta, args, kw)));
+            return ok(Obj::new(crate::extcall::new(tp_new, meta, args, kw)));
         }
         let mut boundary_arg = none();
         let mut simple = false;
@@ -694,11 +694,21 @@ unsafe fn enumtype_new_impl(meta: *mut PyTypeObject, args: *mut PyObject, kw: *m
             }
         }
         if simple {
-            return ok(Obj::new(tp_new(meta, args, rest_kw.ptr())));
+            return ok(Obj::new(crate::extcall::new(
+                tp_new,
+                meta,
+                args,
+                rest_kw.ptr(),
+            )));
         }
         let (name, bases_t, ns) = (a[0], a[1], a[2]);
         if !uni::is_str(name) || !crate::tupleobject::is_tuple(bases_t) {
-            return ok(Obj::new(tp_new(meta, args, rest_kw.ptr())));
+            return ok(Obj::new(crate::extcall::new(
+                tp_new,
+                meta,
+                args,
+                rest_kw.ptr(),
+            )));
         }
         let cls_name = uni::as_str(name).unwrap_or("").to_string();
         let bases: Vec<*mut PyObject> = crate::tupleobject::items(bases_t).to_vec();
@@ -954,7 +964,7 @@ unsafe extern "C" fn enumtype_setattro(
         let f = crate::object::PyType_Type
             .tp_setattro
             .expect("type has tp_setattro");
-        f(cls, name, value)
+        crate::extcall::objobjarg(f, cls, name, value)
     }
 }
 
@@ -1461,7 +1471,12 @@ unsafe fn se_new(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
             let f = crate::unicodeobject::PyUnicode_Type
                 .tp_new
                 .expect("str has tp_new");
-            let member = ok(Obj::new(f(cls.cast(), args.ptr(), null_mut())))?;
+            let member = ok(Obj::new(crate::extcall::new(
+                f,
+                cls.cast(),
+                args.ptr(),
+                null_mut(),
+            )))?;
             sa(member.ptr(), "_value_", value.ptr())?;
             Ok(member)
         })()
@@ -1707,7 +1722,7 @@ unsafe extern "C" fn enumdict_new(
         let f = crate::dictobject::PyDict_Type
             .tp_new
             .expect("dict has tp_new");
-        f(t, empty.ptr(), null_mut())
+        crate::extcall::new(f, t, empty.ptr(), null_mut())
     }
 }
 

@@ -205,13 +205,23 @@ pub(crate) unsafe fn missing(cls: *mut PyObject, value: *mut PyObject) -> R {
             let f = crate::object::PyBaseObject_Type
                 .tp_new
                 .expect("object has tp_new");
-            ok(Obj::new(f(cls.cast(), empty.ptr(), null_mut())))?
+            ok(Obj::new(crate::extcall::new(
+                f,
+                cls.cast(),
+                empty.ptr(),
+                null_mut(),
+            )))?
         } else {
             let args = ok(Obj::new(crate::tupleobject::from_slice(&[vobj.ptr()])))?;
             let f = (*mt.ptr().cast::<PyTypeObject>())
                 .tp_new
                 .expect("a data type has tp_new");
-            ok(Obj::new(f(cls.cast(), args.ptr(), null_mut())))?
+            ok(Obj::new(crate::extcall::new(
+                f,
+                cls.cast(),
+                args.ptr(),
+                null_mut(),
+            )))?
         };
         let p = pseudo.ptr();
         let has_value = match crate::object::dict_ptr(p) {

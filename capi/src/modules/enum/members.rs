@@ -38,7 +38,7 @@ pub(crate) unsafe fn set_type_attr(
         let f = crate::object::PyType_Type
             .tp_setattro
             .expect("type has tp_setattro");
-        if f(cls, n.ptr(), v) < 0 {
+        if crate::extcall::objobjarg(f, cls, n.ptr(), v) < 0 {
             Err(())
         } else {
             Ok(())
@@ -219,7 +219,12 @@ pub(crate) unsafe fn make_class(
             cd.ptr(),
         ])))?;
         let tp_new = crate::object::PyType_Type.tp_new.expect("type has tp_new");
-        let cls = ok(Obj::new(tp_new(meta, args.ptr(), rest_kw.ptr())))?;
+        let cls = ok(Obj::new(crate::extcall::new(
+            tp_new,
+            meta,
+            args.ptr(),
+            rest_kw.ptr(),
+        )))?;
         let c = cls.ptr();
         let flag_now = if flag_cls().is_null() {
             cls_name == "Flag"
@@ -437,7 +442,12 @@ unsafe fn make_member(
             let f = crate::object::PyBaseObject_Type
                 .tp_new
                 .expect("object has tp_new");
-            ok(Obj::new(f(cls.cast(), empty.ptr(), null_mut())))?
+            ok(Obj::new(crate::extcall::new(
+                f,
+                cls.cast(),
+                empty.ptr(),
+                null_mut(),
+            )))?
         } else if let Some(nm) = new_member {
             let mut v = vec![cls];
             v.extend_from_slice(&argv);
@@ -446,7 +456,12 @@ unsafe fn make_member(
             let f = (*member_type.ptr().cast::<PyTypeObject>())
                 .tp_new
                 .expect("a data type has tp_new");
-            ok(Obj::new(f(cls.cast(), args.ptr(), null_mut())))?
+            ok(Obj::new(crate::extcall::new(
+                f,
+                cls.cast(),
+                args.ptr(),
+                null_mut(),
+            )))?
         };
         let m = member.ptr();
         let has_value = match crate::object::dict_ptr(m) {
@@ -648,7 +663,7 @@ pub(crate) unsafe fn add_member(
         let f = crate::object::PyType_Type
             .tp_setattro
             .expect("type has tp_setattro");
-        if f(cls, name, stored.ptr()) < 0 {
+        if crate::extcall::objobjarg(f, cls, name, stored.ptr()) < 0 {
             return Err(());
         }
         dset(map.ptr(), name, member)
@@ -869,7 +884,12 @@ pub(crate) unsafe fn create(
         let newf = (*metacls.cast::<PyTypeObject>())
             .tp_new
             .expect("a metaclass has tp_new");
-        ok(Obj::new(newf(metacls.cast(), args.ptr(), kw.ptr())))
+        ok(Obj::new(crate::extcall::new(
+            newf,
+            metacls.cast(),
+            args.ptr(),
+            kw.ptr(),
+        )))
     }
 }
 
