@@ -215,22 +215,30 @@ fn filters_stay_consistent_under_concurrent_warn_and_simplefilter() {
     let mut hs = Vec::new();
     for t in 0..6usize {
         let go = go.clone();
-        hs.push(std::thread::spawn(move || {
-            go.wait();
-            // SAFETY: the runtime is initialized; each thread uses the C API on its own.
-            unsafe {
-                let w = PyImport_ImportModule(c"warnings".as_ptr());
-                assert!(!w.is_null());
-                for i in 0..200usize {
-                    if t % 2 == 0 {
-                        call(w, c"simplefilter", Some(ACTIONS[(i + t) % ACTIONS.len()]));
-                    } else {
-                        let msg = std::ffi::CString::new(format!("t{t} {}", i % 7)).unwrap();
-                        assert_eq!(PyErr_WarnEx(PyExc_UserWarning, msg.as_ptr(), 1), 0);
+        // 8 MiB, a C thread's default stack (Rust's 2 MiB is smaller than any thread an
+        // extension would start).
+        hs.push(
+            std::thread::Builder::new()
+                .stack_size(8 << 20)
+                .spawn(move || {
+                    go.wait();
+                    // SAFETY: the runtime is initialized; each thread uses the C API on its own.
+                    unsafe {
+                        let w = PyImport_ImportModule(c"warnings".as_ptr());
+                        assert!(!w.is_null());
+                        for i in 0..200usize {
+                            if t % 2 == 0 {
+                                call(w, c"simplefilter", Some(ACTIONS[(i + t) % ACTIONS.len()]));
+                            } else {
+                                let msg =
+                                    std::ffi::CString::new(format!("t{t} {}", i % 7)).unwrap();
+                                assert_eq!(PyErr_WarnEx(PyExc_UserWarning, msg.as_ptr(), 1), 0);
+                            }
+                        }
                     }
-                }
-            }
-        }));
+                })
+                .expect("spawn a thread"),
+        );
     }
     for h in hs {
         h.join().unwrap();

@@ -2318,7 +2318,18 @@ unsafe fn new_wrapper(
 unsafe extern "C" fn init_slot(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> c_int {
     // SAFETY: tp_init contract.
     unsafe {
-        let f = attr(op, "__init__");
+        // The class's `__init__` along the MRO's dicts, bound to `op` (not through the
+        // instance's attribute lookup, which may answer with this slot's own wrapper).
+        let t = crate::object::ty(op);
+        let found = crate::object::type_lookup_ref(t, uni::intern("__init__"));
+        if found.is_null() {
+            return 0;
+        }
+        let found = Obj::new(found);
+        let f = match (*crate::object::ty(found.ptr())).tp_descr_get {
+            Some(get) => Obj::new(crate::extcall::ternary(get, found.ptr(), op, t.cast())),
+            None => found,
+        };
         if f.is_null() {
             return -1;
         }
