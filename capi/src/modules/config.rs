@@ -152,6 +152,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: None,
     },
     Inittab {
+        name: "logging",
+        module: crate::logging::module,
+        static_types: None,
+    },
+    Inittab {
         name: "warnings",
         module: crate::modules::warnings::module,
         static_types: Some(crate::modules::warnings::static_types),

@@ -18,6 +18,7 @@ pub(crate) mod heapq;
 pub(crate) mod importlib;
 pub(crate) mod iomodule;
 pub(crate) mod itertoolsmodule;
+pub(crate) mod logging;
 pub(crate) mod mathmodule;
 pub(crate) mod numbers;
 pub(crate) mod operator;
