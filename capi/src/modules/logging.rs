@@ -959,10 +959,11 @@ unsafe fn style_values(this: *mut PyObject, record: *mut PyObject) -> R {
         let d = ga(record, "__dict__")?;
         let defaults = ga(this, "_defaults")?;
         if !is_none(defaults.ptr()) && truth(defaults.ptr())? {
-            return ok(Obj::new(crate::abstract_::PyNumber_Or(
-                defaults.ptr(),
-                d.ptr(),
-            )));
+            // `defaults | record.__dict__`: a new dict, the record's values winning.
+            let merged = new_dict()?;
+            cm(merged.ptr(), "update", &[defaults.ptr()])?;
+            cm(merged.ptr(), "update", &[d.ptr()])?;
+            return Ok(merged);
         }
         Ok(d)
     }
@@ -4094,6 +4095,20 @@ unsafe fn build_into(
         set("__version__", s("0.5.1.2").ok()?.ptr())?;
         set("_srcfile", s("logging/__init__.py").ok()?.ptr())?;
         set("_warnings_showwarning", none())?;
+        // The modules and names CPython's `logging` imports are its attributes too.
+        for (n, m) in [
+            ("sys", c"sys"),
+            ("time", c"time"),
+            ("threading", c"threading"),
+            ("warnings", c"warnings"),
+            ("weakref", c"weakref"),
+        ] {
+            set(n, import(m).ok()?.ptr())?;
+        }
+        let string = import(c"string").ok()?;
+        set("Template", ga(string.ptr(), "Template").ok()?.ptr())?;
+        let types = import(c"types").ok()?;
+        set("GenericAlias", ga(types.ptr(), "GenericAlias").ok()?.ptr())?;
         let th = import(c"threading").ok()?;
         let lock = cm(th.ptr(), "RLock", &[]).ok()?;
         set("_lock", lock.ptr())?;
