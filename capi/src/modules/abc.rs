@@ -425,7 +425,8 @@ unsafe extern "C" fn func_call(
             let names: Vec<String> = missing.iter().map(|m| format!("'{m}'")).collect();
             let list = match names.len() {
                 1 => names[0].clone(),
-                n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+                2 => format!("{} and {}", names[0], names[1]),
+                n => format!("{}, and {}", names[..n - 1].join(", "), names[n - 1]),
             };
             return type_error(&format!(
                 "{q}() missing {} required positional argument{}: {list}",

@@ -880,7 +880,6 @@ body!(sfs_validate, a, kw, {
     let st = import(c"string")?;
     let fcls = ga(st.ptr(), "Formatter")?;
     let fmtr = call(fcls.ptr(), &[])?;
-    let fields;
     let inner = || -> Result<usize, ()> {
         let parsed = cm(fmtr.ptr(), "parse", &[f.ptr()])?;
         let mut n = 0;
@@ -920,8 +919,8 @@ body!(sfs_validate, a, kw, {
         }
         Ok(n)
     };
-    match inner() {
-        Ok(n) => fields = n,
+    let fields = match inner() {
+        Ok(n) => n,
         Err(()) => {
             if crate::pyerrors::matches_current(&raw mut EXC_ValueError) {
                 let e = Obj::new(crate::pyerrors::take_raised());
@@ -933,7 +932,7 @@ body!(sfs_validate, a, kw, {
             }
             return Err(());
         }
-    }
+    };
     if fields == 0 {
         return err(&raw mut EXC_ValueError, "invalid format: no fields");
     }
