@@ -37,6 +37,30 @@ fn records_from_many_threads_are_each_written_whole_once() {
     );
 }
 
+/// `StreamHandler.emit` writes, then flushes, holding the handler's lock: with a stream whose
+/// `flush` appends a marker, every record is followed by its own marker (two emits that
+/// overlapped would put two records or two markers side by side).
+#[test]
+fn each_emit_writes_and_flushes_under_the_handler_lock() {
+    assert_eq!(
+        stress(
+            &[
+                "S = type('S', (list,), {'write': list.append})",
+                "s = S()",
+                "s.flush = __import__('functools').partial(list.append, s, '.')",
+                "h = StreamHandler(s)",
+                "lg = getLogger('pairs')",
+                "lg.propagate = False",
+                "lg.addHandler(h)",
+            ],
+            2000,
+            "lg.warning('%d-%d', thread_index, iteration)",
+            "(len(s), s[1::2].count('.'), s[0::2].count('.'), len(set(s[0::2])))"
+        ),
+        "(16000, 8000, 0, 8000)"
+    );
+}
+
 #[test]
 fn loggers_asked_for_by_many_threads_are_made_once_and_linked() {
     assert_eq!(

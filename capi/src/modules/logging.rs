@@ -2743,19 +2743,25 @@ body!(lg_log_, a, kw, {
     let (fname, lno, func, sinfo);
     let srcfile = g("_srcfile")?;
     if truth(srcfile.ptr())? {
-        match cm(this, "findCaller", &[stack_info, stacklevel]) {
-            Ok(r) => {
-                let p = items(r.ptr())?;
-                if p.len() != 4 {
+        // `fn, lno, func, sinfo = self.findCaller(...)` inside `try: ... except ValueError:`,
+        // so a result of the wrong length falls back too.
+        let got = cm(this, "findCaller", &[stack_info, stacklevel])
+            .and_then(|r| items(r.ptr()))
+            .and_then(|p| {
+                if p.len() == 4 {
+                    Ok(p)
+                } else {
                     let n = p.len();
-                    return err(
-                        &raw mut EXC_ValueError,
-                        &format!(
-                            "{} values to unpack (expected 4, got {n})",
-                            if n > 4 { "too many" } else { "not enough" }
-                        ),
-                    );
+                    let msg = if n > 4 {
+                        format!("too many values to unpack (expected 4, got {n})")
+                    } else {
+                        format!("not enough values to unpack (expected 4, got {n})")
+                    };
+                    err(&raw mut EXC_ValueError, &msg)
                 }
+            });
+        match got {
+            Ok(p) => {
                 let mut it = p.into_iter();
                 fname = it.next().unwrap_or(Obj::borrowed(none()));
                 lno = it.next().unwrap_or(Obj::borrowed(none()));
