@@ -3846,124 +3846,126 @@ body!(f_capture_warnings, a, kw, {
     Ok(Obj::borrowed(none()))
 });
 
+/// The module's functions; `Kind::Method` makes them bind when put in a class, as CPython's
+/// Python functions do (a module attribute is never bound).
 static FUNCS: [FuncDef; 29] = [
     FuncDef::new(
         "getLevelNamesMapping",
         &[],
         0,
-        Kind::Static,
+        Kind::Method,
         f_get_level_names_mapping,
     ),
     FuncDef::new(
         "getLevelName",
         &["level"],
         1,
-        Kind::Static,
+        Kind::Method,
         f_get_level_name,
     ),
     FuncDef::new(
         "addLevelName",
         &["level", "levelName"],
         2,
-        Kind::Static,
+        Kind::Method,
         f_add_level_name,
     ),
-    FuncDef::new("_checkLevel", &["level"], 1, Kind::Static, f_check_level),
-    FuncDef::new("currentframe", &[], 0, Kind::Static, f_currentframe),
+    FuncDef::new("_checkLevel", &["level"], 1, Kind::Method, f_check_level),
+    FuncDef::new("currentframe", &[], 0, Kind::Method, f_currentframe),
     FuncDef::new(
         "setLogRecordFactory",
         &["factory"],
         1,
-        Kind::Static,
+        Kind::Method,
         f_set_log_record_factory,
     ),
     FuncDef::new(
         "getLogRecordFactory",
         &[],
         0,
-        Kind::Static,
+        Kind::Method,
         f_get_log_record_factory,
     ),
     FuncDef::new(
         "makeLogRecord",
         &["dict"],
         1,
-        Kind::Static,
+        Kind::Method,
         f_make_log_record,
     ),
     FuncDef::new(
         "_removeHandlerRef",
         &["wr"],
         1,
-        Kind::Static,
+        Kind::Method,
         f_remove_handler_ref,
     ),
     FuncDef::new(
         "_addHandlerRef",
         &["handler"],
         1,
-        Kind::Static,
+        Kind::Method,
         f_add_handler_ref,
     ),
     FuncDef::new(
         "getHandlerByName",
         &["name"],
         1,
-        Kind::Static,
+        Kind::Method,
         f_get_handler_by_name,
     ),
-    FuncDef::new("getHandlerNames", &[], 0, Kind::Static, f_get_handler_names),
+    FuncDef::new("getHandlerNames", &[], 0, Kind::Method, f_get_handler_names),
     FuncDef::new(
         "setLoggerClass",
         &["klass"],
         1,
-        Kind::Static,
+        Kind::Method,
         f_set_logger_class,
     ),
-    FuncDef::new("getLoggerClass", &[], 0, Kind::Static, f_get_logger_class),
-    FuncDef::new("basicConfig", &[], 0, Kind::Static, f_basic_config).with_kwargs(),
-    FuncDef::new("getLogger", &["name"], 0, Kind::Static, f_get_logger),
-    FuncDef::new("critical", &["msg"], 1, Kind::Static, f_critical)
+    FuncDef::new("getLoggerClass", &[], 0, Kind::Method, f_get_logger_class),
+    FuncDef::new("basicConfig", &[], 0, Kind::Method, f_basic_config).with_kwargs(),
+    FuncDef::new("getLogger", &["name"], 0, Kind::Method, f_get_logger),
+    FuncDef::new("critical", &["msg"], 1, Kind::Method, f_critical)
         .with_varargs()
         .with_kwargs(),
-    FuncDef::new("fatal", &["msg"], 1, Kind::Static, f_fatal)
+    FuncDef::new("fatal", &["msg"], 1, Kind::Method, f_fatal)
         .with_varargs()
         .with_kwargs(),
-    FuncDef::new("error", &["msg"], 1, Kind::Static, f_error)
+    FuncDef::new("error", &["msg"], 1, Kind::Method, f_error)
         .with_varargs()
         .with_kwargs(),
-    FuncDef::new("exception", &["msg"], 1, Kind::Static, f_exception)
+    FuncDef::new("exception", &["msg"], 1, Kind::Method, f_exception)
         .with_varargs()
         .with_kwargs(),
-    FuncDef::new("warning", &["msg"], 1, Kind::Static, f_warning)
+    FuncDef::new("warning", &["msg"], 1, Kind::Method, f_warning)
         .with_varargs()
         .with_kwargs(),
-    FuncDef::new("warn", &["msg"], 1, Kind::Static, f_warn)
+    FuncDef::new("warn", &["msg"], 1, Kind::Method, f_warn)
         .with_varargs()
         .with_kwargs(),
-    FuncDef::new("info", &["msg"], 1, Kind::Static, f_info)
+    FuncDef::new("info", &["msg"], 1, Kind::Method, f_info)
         .with_varargs()
         .with_kwargs(),
-    FuncDef::new("debug", &["msg"], 1, Kind::Static, f_debug)
+    FuncDef::new("debug", &["msg"], 1, Kind::Method, f_debug)
         .with_varargs()
         .with_kwargs(),
-    FuncDef::new("log", &["level", "msg"], 2, Kind::Static, f_log)
+    FuncDef::new("log", &["level", "msg"], 2, Kind::Method, f_log)
         .with_varargs()
         .with_kwargs(),
-    FuncDef::new("disable", &["level"], 0, Kind::Static, f_disable),
-    FuncDef::new("shutdown", &["handlerList"], 0, Kind::Static, f_shutdown),
+    FuncDef::new("disable", &["level"], 0, Kind::Method, f_disable),
+    FuncDef::new("shutdown", &["handlerList"], 0, Kind::Method, f_shutdown),
     FuncDef::new(
         "_showwarning",
         &["message", "category", "filename", "lineno", "file", "line"],
         4,
-        Kind::Static,
+        Kind::Method,
         f_showwarning,
     ),
     FuncDef::new(
         "captureWarnings",
         &["capture"],
         1,
-        Kind::Static,
+        Kind::Method,
         f_capture_warnings,
     ),
 ];
