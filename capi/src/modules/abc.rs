@@ -966,15 +966,7 @@ pub(crate) fn abcmeta() -> *mut PyTypeObject {
 
 /// The `abc` module (a borrowed, process-lifetime reference; NULL with an exception).
 pub(crate) fn module() -> *mut PyObject {
-    match *MADE.get_or_init(|| build().unwrap_or(0)) {
-        m if m != 0 => m as *mut PyObject,
-        _ => {
-            if !crate::pyerrors::occurred() {
-                crate::pyerrors::set_system_error("gilgate: the abc module could not be created");
-            }
-            null_mut()
-        }
-    }
+    super::once(&MADE, "abc", build)
 }
 
 /// The static types start-up readies for this module.
@@ -1110,16 +1102,18 @@ unsafe extern "C" fn abstract_wrapper_init(
     }
 }
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     let name = uni::intern("abc");
     // SAFETY: `name` is a live str; every object put in the dict is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-        add_funcs(d, &FUNCS).ok()?;
+        if add_funcs(d, &FUNCS).is_err() {
+            return null_mut();
+        }
         // ABCMeta: a heap type deriving from `type`, with its own tp_new.
         let mut slots = [
             crate::typeobject::PyType_Slot {
@@ -1153,7 +1147,7 @@ fn build() -> Option<usize> {
             (&raw mut crate::object::PyType_Type).cast(),
         );
         if meta.is_null() {
-            return None;
+            return null_mut();
         }
         crate::dictobject::set_item_str(d, "ABCMeta", meta);
         // Set before `ABC` is made: `abcmeta()` is read while making it.
@@ -1165,7 +1159,7 @@ fn build() -> Option<usize> {
             let n = Obj::new(uni::from_str("ABC"));
             let bases = Obj::new(crate::tupleobject::new_tuple(0));
             if empty.is_null() || ns.is_null() || modname.is_null() || n.is_null() {
-                return None;
+                return null_mut();
             }
             crate::dictobject::set_item_str(ns.ptr(), "__module__", modname.ptr());
             crate::dictobject::set_item_str(ns.ptr(), "__slots__", empty.ptr());
@@ -1176,7 +1170,7 @@ fn build() -> Option<usize> {
             ]));
             let c = Obj::new(abcmeta_new(meta.cast(), args.ptr(), null_mut()));
             if c.is_null() {
-                return None;
+                return null_mut();
             }
             c
         };
@@ -1201,7 +1195,7 @@ fn build() -> Option<usize> {
             )
         };
         if prop.is_null() {
-            return None;
+            return null_mut();
         }
         crate::dictobject::set_item_str(d, "abstractproperty", prop.ptr());
         // abstractclassmethod / abstractstaticmethod: mark the callable abstract, then wrap it.
@@ -1230,11 +1224,11 @@ fn build() -> Option<usize> {
                 &[n.ptr(), bases.ptr(), ns.ptr()],
             );
             if c.is_null() {
-                return None;
+                return null_mut();
             }
             (*c.ptr().cast::<PyTypeObject>()).tp_init = Some(abstract_wrapper_init);
             crate::dictobject::set_item_str(d, k, c.ptr());
         }
-        Some(m as usize)
+        m
     }
 }

@@ -39,16 +39,10 @@ unsafe extern "C" {
     fn PyObject_RichCompareBool(a: *mut PyObject, b: *mut PyObject, op: c_int) -> c_int;
 }
 
-struct Module(usize);
-
 /// The `builtins` module (borrowed; lives for the process), or NULL with an exception.
 pub(crate) fn module() -> *mut PyObject {
-    static M: OnceLock<Module> = OnceLock::new();
-    let m = M.get_or_init(|| Module(build() as usize)).0 as *mut PyObject;
-    if m.is_null() {
-        crate::pyerrors::set_system_error("gilgate: the builtins module could not be created");
-    }
-    m
+    static M: OnceLock<usize> = OnceLock::new();
+    super::once(&M, "builtins", build)
 }
 
 /// The builtins dict (borrowed), or NULL.
