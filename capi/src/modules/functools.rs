@@ -656,7 +656,14 @@ unsafe fn f_total_ordering(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyOb
                 if roots.contains(&name) {
                     continue;
                 }
-                if setattr_str(cls, name, fns[i] as *mut PyObject) < 0 {
+                // CPython renames the shared function object (`opfunc.__name__ = opname`); its
+                // `__qualname__` stays `_xx_from_yy`.
+                let f = fns[i] as *mut PyObject;
+                let n = Obj::new(crate::unicodeobject::from_str(name));
+                if n.is_null() || setattr_str(f, "__name__", n.ptr()) < 0 {
+                    return null_mut();
+                }
+                if setattr_str(cls, name, f) < 0 {
                     return null_mut();
                 }
             }
@@ -804,7 +811,8 @@ fn build() -> *mut PyObject {
             crate::dictobject::set_item_str(d, def.qualname, derived_objs()[i] as *mut PyObject);
         }
         // Re-exports: the same objects the other modules provide.
-        let reexports: [(ModuleFn, &str); 7] = [
+        let reexports: [(ModuleFn, &str); 8] = [
+            (crate::threadmodule::module, "RLock"),
             (crate::types::module, "GenericAlias"),
             (crate::types::module, "MappingProxyType"),
             (crate::types::module, "MethodType"),
