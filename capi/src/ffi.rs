@@ -250,6 +250,7 @@ pub use crate::objects::tupleobject::{
     PyTuple_GetSlice, PyTuple_New, PyTuple_SetItem, PyTuple_Size, PyTuple_Type, PyTupleIter_Type,
     PyTupleObject,
 };
+pub use crate::objects::typeobject::superobject::PySuper_Type;
 pub use crate::objects::typeobject::{
     _PyObject_GetDictPtr, _PyType_Lookup, _PyType_LookupRef, _PyType_Name, PyHeapTypeObject,
     PyObject_CallFinalizer, PyObject_CallFinalizerFromDealloc, PyObject_ClearManagedDict,

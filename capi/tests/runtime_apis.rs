@@ -57,3 +57,8 @@ fn method_instancemethod_and_classmethod_objects() {
 fn smaller_apis_and_builtin_import() {
     run_checks("runtime_apis/misc.c", c"gg_misc_checks", 132);
 }
+
+#[test]
+fn super_with_explicit_arguments() {
+    run_checks("runtime_apis/super.c", c"gg_super_checks", 32);
+}

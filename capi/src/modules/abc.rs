@@ -538,11 +538,7 @@ unsafe extern "C" fn func_qualname(op: *mut PyObject, _c: *mut c_void) -> *mut P
         }
     }
 }
-unsafe extern "C" fn func_set_name(
-    op: *mut PyObject,
-    v: *mut PyObject,
-    _c: *mut c_void,
-) -> c_int {
+unsafe extern "C" fn func_set_name(op: *mut PyObject, v: *mut PyObject, _c: *mut c_void) -> c_int {
     // SAFETY: a live Func (setter contract).
     unsafe { assign(op, v, false) }
 }

@@ -26,7 +26,6 @@ unsafe extern "C" {
     static mut PyComplex_Type: PyTypeObject;
     static mut PyProperty_Type: PyTypeObject;
     static mut PyStaticMethod_Type: PyTypeObject;
-    static mut PySuper_Type: PyTypeObject;
 
     fn PyObject_Size(o: *mut PyObject) -> isize;
     fn PyObject_IsInstance(o: *mut PyObject, t: *mut PyObject) -> c_int;
@@ -85,7 +84,10 @@ fn types() -> Vec<(&'static str, *mut PyTypeObject)> {
         ("filter", &raw mut PyFilter_Type),
         ("map", &raw mut PyMap_Type),
         ("zip", &raw mut PyZip_Type),
-        ("super", &raw mut PySuper_Type),
+        (
+            "super",
+            &raw mut crate::objects::typeobject::superobject::PySuper_Type,
+        ),
     ]
 }
 
