@@ -62,3 +62,8 @@ fn smaller_apis_and_builtin_import() {
 fn super_with_explicit_arguments() {
     run_checks("runtime_apis/super.c", c"gg_super_checks", 32);
 }
+
+#[test]
+fn locale_encoding_of_the_calling_thread() {
+    run_checks("runtime_apis/locale.c", c"gg_locale_checks", 33);
+}

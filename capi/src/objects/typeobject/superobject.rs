@@ -211,7 +211,7 @@ unsafe extern "C" fn super_vectorcall(
     crate::ffi_guard::guard("super", null_mut(), || {
         // SAFETY: vectorcall contract: `callable` is the type, `args` holds the arguments.
         unsafe {
-            if !kwnames.is_null() && crate::tupleobject::items(kwnames).len() > 0 {
+            if !kwnames.is_null() && !crate::tupleobject::items(kwnames).is_empty() {
                 return raise(&raw mut EXC_TypeError, "super() takes no keyword arguments");
             }
             let n = crate::abstract_::PyVectorcall_NARGS(nargsf) as usize;
