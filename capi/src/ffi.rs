@@ -335,6 +335,11 @@ pub use crate::runtime::ceval::{
     PyOS_AfterFork, PyOS_AfterFork_Child, PyOS_AfterFork_Parent, PyOS_BeforeFork, PyOS_getsig,
     PyOS_setsig,
 };
+pub use crate::runtime::context::{
+    PyContext_Copy, PyContext_CopyCurrent, PyContext_Enter, PyContext_Exit, PyContext_New,
+    PyContext_Type, PyContextToken_Type, PyContextVar_Get, PyContextVar_New, PyContextVar_Reset,
+    PyContextVar_Set, PyContextVar_Type,
+};
 pub use crate::runtime::critical_section::{
     _PyCriticalSection_BeginSlow, _PyCriticalSection_Resume, _PyCriticalSection_SuspendAll,
     _PyCriticalSection2_BeginSlow, PyCriticalSection, PyCriticalSection_Begin,

@@ -67,3 +67,8 @@ fn super_with_explicit_arguments() {
 fn locale_encoding_of_the_calling_thread() {
     run_checks("runtime_apis/locale.c", c"gg_locale_checks", 33);
 }
+
+#[test]
+fn context_variables() {
+    run_checks("runtime_apis/context.c", c"gg_context_checks", 49);
+}
