@@ -27,7 +27,7 @@ use crate::moduleobject::{PyModuleDef, PyModuleObject};
 use crate::object::*;
 use crate::pyerrors::{EXC_SystemError, EXC_TypeError, raise};
 use crate::pyport::{Py_hash_t, Py_ssize_t};
-use crate::refcount::{decref, incref, new_ref, refcnt, xdecref, xincref};
+use crate::refcount::{decref, incref, new_ref, xdecref, xincref};
 use crate::unicodeobject as uni;
 use std::ffi::{CStr, CString, c_char, c_int, c_uint, c_ulong, c_void};
 use std::ptr::null_mut;
@@ -1161,19 +1161,22 @@ pub(crate) unsafe extern "C" fn subtype_dealloc(op: *mut PyObject) {
             xdecref(d);
         }
         incref(t.cast());
-        let before = refcnt(t.cast());
         let base_dealloc = if base.is_null() {
             None
         } else {
             (*base).tp_dealloc
         };
+        // Who drops the instance's reference to `t`: gilgate's own deallocs leave it to this
+        // function (the claim); an extension's follows CPython's rule (a heap base's dealloc
+        // releases its instance's type, a static base's does not).
+        let prev = crate::objimpl::claim_type_release(op, t);
         match base_dealloc {
             Some(f) => crate::extcall::destructor(f, op),
             None => crate::objimpl::default_dealloc(op),
         }
-        if refcnt(t.cast()) == before {
-            // The base's dealloc did not release the instance's reference (CPython's rule
-            // for static bases): release it here.
+        let reached_ours = crate::objimpl::end_type_release(prev);
+        let base_is_heap = !base.is_null() && (*base).tp_flags & Py_TPFLAGS_HEAPTYPE != 0;
+        if reached_ours || !base_is_heap {
             decref(t.cast());
         }
         decref(t.cast());
