@@ -20,6 +20,7 @@
 //!   extension deallocs don't); it compares the type's count around the base dealloc.
 
 pub(crate) mod reduce;
+pub(crate) mod slots;
 
 use crate::descrobject::PyMemberDef;
 use crate::export;
@@ -337,6 +338,11 @@ static mut TP_NEW_DEF_HEAP: crate::methodobject::PyMethodDef = crate::methodobje
     ml_flags: crate::methodobject::METH_VARARGS | crate::methodobject::METH_KEYWORDS,
     ml_doc: c"__new__($type, *args, **kwargs)\n--\n\nCreate and return a new object.  See help(type) for accurate signature.".as_ptr(),
 };
+
+/// Whether `ml` is the row of a type's own `__new__` (CPython's `tp_new_wrapper`).
+pub(crate) fn is_tp_new_def(ml: *const crate::methodobject::PyMethodDef) -> bool {
+    std::ptr::eq(ml, &raw const TP_NEW_DEF_HEAP) || std::ptr::eq(ml, &raw const TP_NEW_DEF)
+}
 
 /// Whether a builtin function made from `ml` holds its `self` borrowed (a heap type's
 /// `__new__`).
@@ -709,7 +715,14 @@ unsafe fn type_new_impl(
         {
             (*t).tp_doc = CString::new(text).unwrap_or_default().into_raw();
         }
-        if order_type_dict(t, ns, &layout.names) < 0 || set_names(t) < 0 {
+        if order_type_dict(t, ns, &layout.names) < 0 {
+            decref(op);
+            return null_mut();
+        }
+        // The slots follow the dunders of the class and its bases (before `__set_name__`
+        // runs code that may use instances).
+        slots::fixup_slot_dispatchers(t);
+        if set_names(t) < 0 {
             decref(op);
             return null_mut();
         }
@@ -1217,6 +1230,8 @@ pub(crate) unsafe extern "C" fn type_dealloc(op: *mut PyObject) {
             crate::weakrefobject::clear_weakrefs(op);
         }
         let ht = t.cast::<PyHeapTypeObject>();
+        slots::remove_subclass(t);
+        slots::clear_subclasses(t);
         let mro = (*t).tp_mro;
         if !mro.is_null() && crate::tupleobject::is_tuple(mro) {
             let first = mro
@@ -1532,6 +1547,7 @@ unsafe fn from_metaclass_ns(
             decref(op);
             return null_mut();
         }
+        slots::add_subclass(t);
         // `__module__` comes after the descriptors, as in CPython: a `__module__` member or
         // getset of the type (zope.interface's InterfaceBase has one) keeps its place.
         if let Some(i) = full.rfind('.')
