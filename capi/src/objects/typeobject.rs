@@ -421,16 +421,23 @@ unsafe extern "C" fn tp_new_wrapper(
                 "{tname}.__new__({sname}): {sname} is not a subtype of {tname}"
             ));
         }
-        // gilgate fills no slot from a `__new__` in a class namespace (no Python code runs),
-        // so the nearest type whose tp_new is not a Python-level `__new__` is `sub` itself.
-        let own = (*sub).tp_new.map(|f| f as usize);
-        if own != (*t).tp_new.map(|f| f as usize) {
-            if own.is_none() {
-                return type_error(&format!("cannot create '{sname}' instances"));
+        // The nearest base of `sub` whose tp_new is not a class-level `__new__` (the generic
+        // slot function) must use `t`'s tp_new.
+        let mut base = sub;
+        while !base.is_null() && slots::is_generic_new((*base).tp_new) {
+            base = (*base).tp_base;
+        }
+        if !base.is_null() {
+            let own = (*base).tp_new.map(|f| f as usize);
+            if own != (*t).tp_new.map(|f| f as usize) {
+                if own.is_none() {
+                    return type_error(&format!("cannot create '{sname}' instances"));
+                }
+                return type_error(&format!(
+                    "{tname}.__new__({sname}) is not safe, use {}.__new__()",
+                    type_name(base)
+                ));
             }
-            return type_error(&format!(
-                "{tname}.__new__({sname}) is not safe, use {sname}.__new__()"
-            ));
         }
         let Some(new) = (*t).tp_new else {
             return type_error(&format!("cannot create '{tname}' instances"));

@@ -16,7 +16,7 @@
 //! `object` defining all of them).
 
 use crate::object::{
-    PyObject, PyTypeObject, Py_TPFLAGS_HAVE_VECTORCALL, Py_TPFLAGS_HEAPTYPE, is_subtype, ty,
+    Py_TPFLAGS_HAVE_VECTORCALL, Py_TPFLAGS_HEAPTYPE, PyObject, PyTypeObject, is_subtype, ty,
     type_lookup_ref,
 };
 use crate::pyerrors::{EXC_AttributeError, EXC_TypeError, EXC_ValueError, raise};
@@ -286,7 +286,11 @@ unsafe extern "C" fn slot_tp_call(
     }
 }
 
-unsafe extern "C" fn slot_tp_init(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> c_int {
+unsafe extern "C" fn slot_tp_init(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> c_int {
     // SAFETY: tp_init contract.
     unsafe {
         let m = match bound_method(op, "__init__") {
@@ -336,6 +340,11 @@ unsafe extern "C" fn slot_tp_new(
         decref(f);
         r
     }
+}
+
+/// Whether `f` is the generic `tp_new` (a class-level `__new__`).
+pub(crate) fn is_generic_new(f: crate::object::newfunc) -> bool {
+    f.is_some_and(|f| f as usize == slot_tp_new as *const () as usize)
 }
 
 const CMP_NAMES: [&str; 6] = ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"];
@@ -912,12 +921,32 @@ static SLOTDEFS: &[SlotDef] = &[
     def!("__int__", nb!(nb_int), slot_nb_int),
     def!("__float__", nb!(nb_float), slot_nb_float),
     def!("__iadd__", nb!(nb_inplace_add), slot_nb_inplace_add),
-    def!("__isub__", nb!(nb_inplace_subtract), slot_nb_inplace_subtract),
-    def!("__imul__", nb!(nb_inplace_multiply), slot_nb_inplace_multiply),
-    def!("__imod__", nb!(nb_inplace_remainder), slot_nb_inplace_remainder),
+    def!(
+        "__isub__",
+        nb!(nb_inplace_subtract),
+        slot_nb_inplace_subtract
+    ),
+    def!(
+        "__imul__",
+        nb!(nb_inplace_multiply),
+        slot_nb_inplace_multiply
+    ),
+    def!(
+        "__imod__",
+        nb!(nb_inplace_remainder),
+        slot_nb_inplace_remainder
+    ),
     def!("__ipow__", nb!(nb_inplace_power), slot_nb_inplace_power),
-    def!("__ilshift__", nb!(nb_inplace_lshift), slot_nb_inplace_lshift),
-    def!("__irshift__", nb!(nb_inplace_rshift), slot_nb_inplace_rshift),
+    def!(
+        "__ilshift__",
+        nb!(nb_inplace_lshift),
+        slot_nb_inplace_lshift
+    ),
+    def!(
+        "__irshift__",
+        nb!(nb_inplace_rshift),
+        slot_nb_inplace_rshift
+    ),
     def!("__iand__", nb!(nb_inplace_and), slot_nb_inplace_and),
     def!("__ixor__", nb!(nb_inplace_xor), slot_nb_inplace_xor),
     def!("__ior__", nb!(nb_inplace_or), slot_nb_inplace_or),
@@ -936,8 +965,16 @@ static SLOTDEFS: &[SlotDef] = &[
         slot_nb_inplace_true_divide
     ),
     def!("__index__", nb!(nb_index), slot_nb_index),
-    def!("__matmul__", nb!(nb_matrix_multiply), slot_nb_matrix_multiply),
-    def!("__rmatmul__", nb!(nb_matrix_multiply), slot_nb_matrix_multiply),
+    def!(
+        "__matmul__",
+        nb!(nb_matrix_multiply),
+        slot_nb_matrix_multiply
+    ),
+    def!(
+        "__rmatmul__",
+        nb!(nb_matrix_multiply),
+        slot_nb_matrix_multiply
+    ),
     def!(
         "__imatmul__",
         nb!(nb_inplace_matrix_multiply),
