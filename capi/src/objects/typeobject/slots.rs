@@ -252,14 +252,14 @@ unsafe extern "C" fn slot_tp_hash(op: *mut PyObject) -> Py_hash_t {
             );
             return -1;
         }
-        // An int that does not fit is hashed as an int (CPython's rule); -1 becomes -2.
-        let h = crate::longobject::long_hash(r);
+        // The int itself when it fits, else its hash as an int (CPython's rule); -1 becomes
+        // -2.
+        let h = match i64::try_from(&crate::longobject::to_bigint(r)) {
+            Ok(v) => v as Py_hash_t,
+            Err(_) => crate::longobject::long_hash(r),
+        };
         decref(r);
-        if h == -1 && !crate::pyerrors::occurred() {
-            -2
-        } else {
-            h
-        }
+        if h == -1 { -2 } else { h }
     }
 }
 
