@@ -6,10 +6,10 @@
 //! `FlagBoundary` made by calling `EnumType` as their class statements would, and the helpers
 //! (`auto`, `member`, `nonmember`, `unique`, `pickle_by_*`, `show_flag_values`).
 //!
-//! Every class made by `EnumType` gets slot functions that look the dunder up along the
-//! class's MRO and call what they find (`type(name, bases, ns)` fills no slots from dunders in
-//! gilgate), so the methods `EnumType.__new__` installs, as CPython's does (`__repr__`,
-//! `__str__`, `__format__`, `__reduce_ex__`, the flag operators), are what members use. A class
+//! Every class made by `EnumType` gets its slots from its dunders (`type.__new__`'s
+//! `fixup_slot_dispatchers`, `objects/typeobject/slots.rs`), so the methods `EnumType.__new__`
+//! installs, as CPython's does (`__repr__`, `__str__`, `__format__`, `__reduce_ex__`, the flag
+//! operators), are what members use. A class
 //! statement compiled by Cython reaches `EnumType.__prepare__` and `EnumType(name, bases, ns)`,
 //! so the members are found in the namespace when the class is made (dunder, sunder,
 //! private and descriptor names are not members; `auto()` values are generated then, in

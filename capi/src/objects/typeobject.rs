@@ -456,8 +456,8 @@ unsafe extern "C" fn tp_new_wrapper(
 
 /// `type.__new__(metatype, name, bases, dict)`: a heap type from a Python-level namespace.
 /// The namespace's values go into the type's dict as they are (C functions, descriptors,
-/// properties, plain values); `__set_name__` is called on those that have it. gilgate runs no
-/// Python code, and dunder entries of the namespace do not fill the type's slots.
+/// properties, plain values); `__set_name__` is called on those that have it. The slots then
+/// follow the dunders of the class and its bases (`slots::fixup_slot_dispatchers`).
 pub(crate) unsafe extern "C" fn type_new(
     meta: *mut PyTypeObject,
     args: *mut PyObject,
