@@ -138,13 +138,39 @@ macro_rules! def {
 
 // ---- calling the dunder ----------------------------------------------------------------------
 
+thread_local! {
+    /// The interned dunder names this thread has used (immortal strs), so that a slot call
+    /// does not take the global intern table's lock.
+    static NAMES: std::cell::RefCell<std::collections::HashMap<&'static str, usize>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The interned str `name` (immortal; no reference to release).
+fn name_obj(name: &'static str) -> *mut PyObject {
+    let cached = NAMES
+        .try_with(|m| m.borrow().get(name).copied())
+        .ok()
+        .flatten();
+    if let Some(p) = cached {
+        return p as *mut PyObject;
+    }
+    let p = uni::intern(name);
+    if !p.is_null() {
+        let _ = NAMES.try_with(|m| m.borrow_mut().insert(name, p as usize));
+    }
+    p
+}
+
 /// `name` looked up on `self_`'s type and bound to it (a new reference); None when no class of
 /// the MRO has it; Err with an exception when binding failed.
-unsafe fn bound_method(self_: *mut PyObject, name: &str) -> Result<Option<*mut PyObject>, ()> {
+unsafe fn bound_method(
+    self_: *mut PyObject,
+    name: &'static str,
+) -> Result<Option<*mut PyObject>, ()> {
     // SAFETY: a live object.
     unsafe {
         let t = ty(self_);
-        let f = type_lookup_ref(t, uni::intern(name));
+        let f = type_lookup_ref(t, name_obj(name));
         if f.is_null() {
             return Ok(None);
         }
@@ -162,7 +188,7 @@ unsafe fn bound_method(self_: *mut PyObject, name: &str) -> Result<Option<*mut P
 /// `type(self).name(self, *args)`: None when no class has the dunder.
 unsafe fn call_maybe(
     self_: *mut PyObject,
-    name: &str,
+    name: &'static str,
     args: &[*mut PyObject],
 ) -> Result<Option<*mut PyObject>, ()> {
     // SAFETY: live objects.
@@ -178,7 +204,11 @@ unsafe fn call_maybe(
 
 /// `type(self).name(self, *args)`, AttributeError naming the dunder when it is missing (NULL
 /// with an exception on failure).
-unsafe fn call_method(self_: *mut PyObject, name: &str, args: &[*mut PyObject]) -> *mut PyObject {
+unsafe fn call_method(
+    self_: *mut PyObject,
+    name: &'static str,
+    args: &[*mut PyObject],
+) -> *mut PyObject {
     // SAFETY: live objects.
     match unsafe { call_maybe(self_, name, args) } {
         Ok(Some(r)) => r,
@@ -234,7 +264,7 @@ unsafe extern "C" fn slot_tp_hash(op: *mut PyObject) -> Py_hash_t {
     // SAFETY: a live object (slot contract).
     unsafe {
         let t = ty(op);
-        let f = type_lookup_ref(t, uni::intern("__hash__"));
+        let f = type_lookup_ref(t, name_obj("__hash__"));
         if f.is_null() || f == crate::object::none() {
             xdecref(f);
             return crate::typeobject::PyObject_HashNotImplemented(op);
@@ -324,7 +354,7 @@ unsafe extern "C" fn slot_tp_new(
 ) -> *mut PyObject {
     // SAFETY: tp_new contract.
     unsafe {
-        let f = crate::object::getattr(t.cast(), uni::intern("__new__"));
+        let f = crate::object::getattr(t.cast(), name_obj("__new__"));
         if f.is_null() {
             return f;
         }
@@ -377,7 +407,7 @@ unsafe extern "C" fn slot_tp_iter(op: *mut PyObject) -> *mut PyObject {
             )
         };
         let t = ty(op);
-        let f = type_lookup_ref(t, uni::intern("__iter__"));
+        let f = type_lookup_ref(t, name_obj("__iter__"));
         if f == crate::object::none() {
             decref(f);
             return not_iterable();
@@ -386,7 +416,7 @@ unsafe extern "C" fn slot_tp_iter(op: *mut PyObject) -> *mut PyObject {
             decref(f);
             return call_method(op, "__iter__", &[]);
         }
-        let g = type_lookup_ref(t, uni::intern("__getitem__"));
+        let g = type_lookup_ref(t, name_obj("__getitem__"));
         if g.is_null() {
             return not_iterable();
         }
@@ -445,7 +475,7 @@ unsafe extern "C" fn slot_tp_getattr_hook(op: *mut PyObject, name: *mut PyObject
     // SAFETY: tp_getattro contract.
     unsafe {
         let t = ty(op);
-        let ga = type_lookup_ref(t, uni::intern("__getattribute__"));
+        let ga = type_lookup_ref(t, name_obj("__getattribute__"));
         let res = if ga.is_null() {
             let slot = tp!(tp_getattro);
             let f = inherited(t, slot, slot_tp_getattr_hook as *const ());
@@ -471,7 +501,7 @@ unsafe extern "C" fn slot_tp_getattr_hook(op: *mut PyObject, name: *mut PyObject
         if !res.is_null() || !crate::pyerrors::matches_current(&raw mut EXC_AttributeError) {
             return res;
         }
-        let gt = type_lookup_ref(t, uni::intern("__getattr__"));
+        let gt = type_lookup_ref(t, name_obj("__getattr__"));
         if gt.is_null() {
             return null_mut();
         }
@@ -600,7 +630,7 @@ unsafe extern "C" fn slot_sq_contains(op: *mut PyObject, value: *mut PyObject) -
     // SAFETY: a live object (slot contract).
     unsafe {
         let t = ty(op);
-        let f = type_lookup_ref(t, uni::intern("__contains__"));
+        let f = type_lookup_ref(t, name_obj("__contains__"));
         if f == crate::object::none() {
             decref(f);
             raise(
@@ -724,10 +754,14 @@ unsafe extern "C" fn slot_nb_inplace_power(
 
 /// Whether `right`'s type has another `name` than `left`'s (CPython's
 /// `method_is_overloaded`: the reflected method is tried first only then).
-unsafe fn overloaded(left: *mut PyObject, right: *mut PyObject, name: &str) -> Result<bool, ()> {
+unsafe fn overloaded(
+    left: *mut PyObject,
+    right: *mut PyObject,
+    name: &'static str,
+) -> Result<bool, ()> {
     // SAFETY: live objects.
     unsafe {
-        let n = uni::intern(name);
+        let n = name_obj(name);
         let a = type_lookup_ref(ty(right), n);
         if a.is_null() {
             return Ok(false);
@@ -745,7 +779,11 @@ unsafe fn overloaded(left: *mut PyObject, right: *mut PyObject, name: &str) -> R
 }
 
 /// `type(a).name(a, b)`, NotImplemented when the type has no such method.
-unsafe fn call_or_not_implemented(a: *mut PyObject, name: &str, b: *mut PyObject) -> *mut PyObject {
+unsafe fn call_or_not_implemented(
+    a: *mut PyObject,
+    name: &'static str,
+    b: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: live objects.
     match unsafe { call_maybe(a, name, &[b]) } {
         Ok(Some(r)) => r,
@@ -760,8 +798,8 @@ unsafe fn call_or_not_implemented(a: *mut PyObject, name: &str, b: *mut PyObject
 unsafe fn binary_op(
     a: *mut PyObject,
     b: *mut PyObject,
-    op: &str,
-    rop: &str,
+    op: &'static str,
+    rop: &'static str,
     mine: unsafe fn(*mut PyTypeObject) -> bool,
 ) -> *mut PyObject {
     // SAFETY: live objects.
@@ -1022,7 +1060,7 @@ unsafe fn update_one_slot(t: *mut PyTypeObject, group: &[SlotDef]) {
         let mut generic: *const () = std::ptr::null();
         let mut use_generic = false;
         for p in group {
-            let descr = type_lookup_ref(t, uni::intern(p.name));
+            let descr = type_lookup_ref(t, name_obj(p.name));
             if descr.is_null() {
                 continue;
             }
