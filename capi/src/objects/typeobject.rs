@@ -15,12 +15,14 @@
 //!   descriptors and slot wrappers lazily, on the first lookup (`object::ensure_dict`).
 //! - A heap type's `__new__` (in its dict) holds the type borrowed, like descriptors;
 //!   `type_dealloc` clears it.
-//! - `subtype_dealloc` releases the instance's reference to its heap type unless the base's
-//!   dealloc already did (gilgate's own `default_dealloc` does, CPython-style static
-//!   extension deallocs don't); it compares the type's count around the base dealloc.
+//! - `subtype_dealloc` releases the instance's reference to its heap type itself: gilgate's
+//!   own deallocs (`default_dealloc`, `dealloc_as`) leave it to it while it claims the release
+//!   (`objimpl::claim_type_release`), an extension's base dealloc follows CPython's rule (a
+//!   heap base's releases it, a static base's does not).
 
 pub(crate) mod reduce;
 pub(crate) mod slots;
+pub(crate) mod superobject;
 
 use crate::descrobject::PyMemberDef;
 use crate::export;
