@@ -38,11 +38,9 @@ static MDICT: AtomicPtr<PyObject> = AtomicPtr::new(null_mut());
 /// The `logging` module (borrowed, process-lifetime; NULL with an exception if it could not
 /// be made).
 pub(crate) fn module() -> *mut PyObject {
-    let &m = MODULE.get_or_init(|| build().unwrap_or(0));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the logging module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&MODULE, "logging", || {
+        build().map_or(null_mut(), |m| m as *mut PyObject)
+    })
 }
 
 // ---- small helpers ---------------------------------------------------------------------------
