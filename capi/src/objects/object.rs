@@ -170,7 +170,23 @@ unsafe fn compatible_for_assignment(
 
 /// `object`'s methods: `__format__` and the default pickling protocol
 /// (`typeobject/reduce.rs`).
-static mut OBJECT_METHODS: [crate::methodobject::PyMethodDef; 5] = [
+static mut OBJECT_METHODS: [crate::methodobject::PyMethodDef; 9] = [
+    object_method(
+        c"__sizeof__",
+        object_sizeof,
+        crate::methodobject::METH_NOARGS,
+    ),
+    object_method(c"__dir__", object_dir, crate::methodobject::METH_NOARGS),
+    object_method(
+        c"__init_subclass__",
+        object_init_subclass,
+        crate::methodobject::METH_CLASS | crate::methodobject::METH_NOARGS,
+    ),
+    object_method(
+        c"__subclasshook__",
+        object_subclasshook,
+        crate::methodobject::METH_CLASS | crate::methodobject::METH_O,
+    ),
     crate::bytes_methods::def!(c"__format__", o, crate::formatter_unicode::format_object),
     object_method(
         c"__reduce_ex__",
@@ -189,6 +205,39 @@ static mut OBJECT_METHODS: [crate::methodobject::PyMethodDef; 5] = [
     ),
     crate::methodobject::PyMethodDef::END,
 ];
+
+/// `object.__sizeof__()`: the type's basic size plus its item size times the object's
+/// `ob_size` (for variable-size types).
+unsafe extern "C" fn object_sizeof(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object (method contract); a type with an item size lays its objects out
+    // as `PyVarObject`.
+    unsafe {
+        let t = ty(op);
+        let mut n = (*t).tp_basicsize as i128;
+        if (*t).tp_itemsize > 0 {
+            let size = (*op.cast::<crate::object::PyVarObject>()).ob_size;
+            n += (*t).tp_itemsize as i128 * (size as i128).abs();
+        }
+        crate::longobject::from_i128(n)
+    }
+}
+
+/// `object.__dir__()`: the default listing `dir()` makes (unsorted order does not matter:
+/// `dir()` sorts).
+unsafe extern "C" fn object_dir(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object (method contract).
+    unsafe { crate::bltinmodule::default_dir(op) }
+}
+
+/// `object.__init_subclass__()`: does nothing.
+unsafe extern "C" fn object_init_subclass(_: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    new_none()
+}
+
+/// `object.__subclasshook__(subclass)`: NotImplemented (the ABCs decide by their own hooks).
+unsafe extern "C" fn object_subclasshook(_: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    crate::iterobject::not_implemented()
+}
 
 type ObjectMethod = unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject;
 
@@ -212,6 +261,7 @@ pub static mut PyBaseObject_Type: PyTypeObject = PyTypeObject {
     tp_getattro: Some(PyObject_GenericGetAttr),
     tp_setattro: Some(PyObject_GenericSetAttr),
     tp_repr: Some(object_repr),
+    tp_str: Some(object_str),
     tp_hash: Some(crate::typeobject::object_hash),
     tp_richcompare: Some(crate::typeobject::object_richcompare),
     tp_dealloc: Some(crate::objimpl::plain_dealloc),
@@ -227,6 +277,12 @@ pub static mut PyBaseObject_Type: PyTypeObject = PyTypeObject {
         STATIC_READY | Py_TPFLAGS_BASETYPE,
     )
 };
+
+/// `object.__str__`: the object's `repr` (through its type's `tp_repr`).
+unsafe extern "C" fn object_str(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live object (slot contract).
+    unsafe { repr(op) }
+}
 
 /// A static type deriving from `object`, with the generic attribute slots filled in.
 pub const fn static_type(
@@ -1349,7 +1405,7 @@ pub unsafe fn PyObject_Dir(op: *mut PyObject) -> *mut PyObject {
         return crate::bltinmodule::needs_python("dir() without an argument");
     }
     // SAFETY: a live object, per the C API contract.
-    unsafe { crate::bltinmodule::dir_of(op) }
+    unsafe { crate::bltinmodule::default_dir(op) }
 }
 
 /// `ascii(op)`: the repr with every non-ASCII code point escaped (`\xhh`, `\uhhhh`,

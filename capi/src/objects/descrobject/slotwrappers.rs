@@ -46,6 +46,15 @@ pub(crate) enum WrapKind {
     DescrDelete,
     /// `bf_getbuffer` as `__buffer__(flags)`: a memoryview of the object.
     Buffer,
+    /// `ssizeargfunc` (`sq_repeat`, `sq_inplace_repeat`) as `__mul__(n)`/`__rmul__(n)`: the
+    /// argument as an index-sized integer (OverflowError when too big).
+    IndexArg,
+    /// `sq_item` as `__getitem__(i)`: a negative index counts from `sq_length`.
+    SqItem,
+    /// `sq_ass_item` as `__setitem__(i, value)`, returning None.
+    SqSetItem,
+    /// `sq_ass_item` with a NULL value as `__delitem__(i)`, returning None.
+    SqDelItem,
 }
 
 /// One entry of gilgate's slot wrapper table (`d_base` of a wrapper descriptor points here).
@@ -375,6 +384,121 @@ pub(crate) static SLOT_WRAPPERS: &[SlotWrapper] = &[
         name: c"__rmatmul__",
         kind: WrapKind::BinaryRight,
         get: own_slot!(tp_as_number.nb_matrix_multiply),
+    },    // (after the number and mapping slots: where a type has both, theirs win, as in CPython)
+    SlotWrapper {
+        name: c"__getattribute__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_getattro),
+    },
+    SlotWrapper {
+        name: c"__setattr__",
+        kind: WrapKind::SetItem,
+        get: own_slot!(tp_setattro),
+    },
+    SlotWrapper {
+        name: c"__delattr__",
+        kind: WrapKind::DelItem,
+        get: own_slot!(tp_setattro),
+    },
+    SlotWrapper {
+        name: c"__iadd__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_add),
+    },
+    SlotWrapper {
+        name: c"__isub__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_subtract),
+    },
+    SlotWrapper {
+        name: c"__imul__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_multiply),
+    },
+    SlotWrapper {
+        name: c"__imod__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_remainder),
+    },
+    SlotWrapper {
+        name: c"__ilshift__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_lshift),
+    },
+    SlotWrapper {
+        name: c"__irshift__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_rshift),
+    },
+    SlotWrapper {
+        name: c"__iand__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_and),
+    },
+    SlotWrapper {
+        name: c"__ixor__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_xor),
+    },
+    SlotWrapper {
+        name: c"__ior__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_or),
+    },
+    SlotWrapper {
+        name: c"__ifloordiv__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_floor_divide),
+    },
+    SlotWrapper {
+        name: c"__itruediv__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_true_divide),
+    },
+    SlotWrapper {
+        name: c"__imatmul__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_number.nb_inplace_matrix_multiply),
+    },
+    SlotWrapper {
+        name: c"__getitem__",
+        kind: WrapKind::SqItem,
+        get: own_slot!(tp_as_sequence.sq_item),
+    },
+    SlotWrapper {
+        name: c"__setitem__",
+        kind: WrapKind::SqSetItem,
+        get: own_slot!(tp_as_sequence.sq_ass_item),
+    },
+    SlotWrapper {
+        name: c"__delitem__",
+        kind: WrapKind::SqDelItem,
+        get: own_slot!(tp_as_sequence.sq_ass_item),
+    },
+    SlotWrapper {
+        name: c"__add__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_sequence.sq_concat),
+    },
+    SlotWrapper {
+        name: c"__mul__",
+        kind: WrapKind::IndexArg,
+        get: own_slot!(tp_as_sequence.sq_repeat),
+    },
+    SlotWrapper {
+        name: c"__rmul__",
+        kind: WrapKind::IndexArg,
+        get: own_slot!(tp_as_sequence.sq_repeat),
+    },
+    SlotWrapper {
+        name: c"__iadd__",
+        kind: WrapKind::Binary,
+        get: own_slot!(tp_as_sequence.sq_inplace_concat),
+    },
+    SlotWrapper {
+        name: c"__imul__",
+        kind: WrapKind::IndexArg,
+        get: own_slot!(tp_as_sequence.sq_inplace_repeat),
     },
 ];
 
@@ -589,9 +713,12 @@ unsafe fn call_wrapper(
             | WrapKind::Contains
             | WrapKind::RichCompare(_)
             | WrapKind::DelItem
+            | WrapKind::IndexArg
+            | WrapKind::SqItem
+            | WrapKind::SqDelItem
             | WrapKind::DescrDelete => Some(1),
             // CPython 3.14 names the wrapper in these two-argument checks.
-            WrapKind::SetItem | WrapKind::DescrSet => {
+            WrapKind::SetItem | WrapKind::SqSetItem | WrapKind::DescrSet => {
                 if items.len() != 2 {
                     return raise(
                         &raw mut EXC_TypeError,
@@ -741,6 +868,34 @@ unsafe fn call_wrapper(
                     crate::object::new_none()
                 }
             }
+            WrapKind::IndexArg => {
+                let n = crate::abstract_::as_ssize_t(items[0], &raw mut crate::pyerrors::EXC_OverflowError);
+                if n == -1 && crate::pyerrors::occurred() {
+                    return null_mut();
+                }
+                crate::extcall::ssizearg(cast!(crate::ffi::ssizeargfunc), self_, n)
+            }
+            WrapKind::SqItem | WrapKind::SqSetItem | WrapKind::SqDelItem => {
+                let i = sq_index(self_, items[0]);
+                if i == -1 && crate::pyerrors::occurred() {
+                    return null_mut();
+                }
+                if w.kind == WrapKind::SqItem {
+                    return crate::extcall::ssizearg(cast!(crate::ffi::ssizeargfunc), self_, i);
+                }
+                let value = if w.kind == WrapKind::SqSetItem {
+                    items[1]
+                } else {
+                    null_mut()
+                };
+                if crate::extcall::ssizeobjarg(cast!(crate::ffi::ssizeobjargproc), self_, i, value)
+                    < 0
+                {
+                    null_mut()
+                } else {
+                    crate::object::new_none()
+                }
+            }
             WrapKind::Init => {
                 if crate::extcall::objobjarg(cast!(initproc), self_, args, kw) < 0 {
                     null_mut()
@@ -748,6 +903,33 @@ unsafe fn call_wrapper(
                     crate::object::new_none()
                 }
             }
+        }
+    }
+}
+
+/// The index argument of an `sq_item`/`sq_ass_item` wrapper: an index-sized integer
+/// (OverflowError when too big), a negative one counted from the end when the type has
+/// `sq_length` (CPython's `getindex`). -1 with an error set on failure.
+///
+/// # Safety
+/// `self_` and `arg` must be live objects.
+unsafe fn sq_index(self_: *mut PyObject, arg: *mut PyObject) -> Py_ssize_t {
+    // SAFETY: forwarded contract; the sequence methods are NULL or valid.
+    unsafe {
+        let i = crate::abstract_::as_ssize_t(arg, &raw mut crate::pyerrors::EXC_OverflowError);
+        if i == -1 && crate::pyerrors::occurred() {
+            return -1;
+        }
+        if i >= 0 {
+            return i;
+        }
+        let sq = (*ty(self_)).tp_as_sequence;
+        match if sq.is_null() { None } else { (*sq).sq_length } {
+            Some(len) => {
+                let n = crate::extcall::ssize(len, self_);
+                if n < 0 { -1 } else { i + n }
+            }
+            None => i,
         }
     }
 }
