@@ -143,6 +143,7 @@ pub static mut PyDict_Type: PyTypeObject = PyTypeObject {
     tp_iter: Some(dict_iter),
     tp_as_sequence: &raw mut DICT_AS_SEQUENCE,
     tp_as_mapping: &raw mut DICT_AS_MAPPING,
+    tp_as_number: &raw mut DICT_AS_NUMBER,
     tp_methods: (&raw mut DICT_METHODS).cast(),
     tp_new: Some(dict_new),
     ..static_type(
@@ -1000,7 +1001,8 @@ const fn meth(name: &'static std::ffi::CStr, f: *mut c_void, flags: c_int) -> Py
     }
 }
 
-static mut DICT_METHODS: [PyMethodDef; 12] = [
+static mut DICT_METHODS: [PyMethodDef; 13] = [
+    meth(c"__reversed__", m_reversed as Meth as *mut c_void, METH_NOARGS),
     crate::bytes_methods::def!(c"fromkeys", class_fast, m_fromkeys),
     crate::bytes_methods::def!(c"popitem", noargs, m_popitem),
     meth(c"keys", m_keys as Meth as *mut c_void, METH_NOARGS),
@@ -1033,6 +1035,260 @@ pub static mut PyDictIterValue_Type: PyTypeObject =
 pub static mut PyDictIterItem_Type: PyTypeObject =
     iters::iter_type(c"dict_itemiterator", dictiter_items);
 
+/// `dict | other` and `dict |= other` (PEP 584).
+static mut DICT_AS_NUMBER: crate::object::PyNumberMethods = crate::object::PyNumberMethods {
+    nb_or: Some(dict_or),
+    nb_inplace_or: Some(dict_ior),
+    ..crate::setobject::const_default_number()
+};
+
+/// `a | b`: a new (exact) dict with `a`'s items updated by `b`'s; both must be dicts.
+unsafe extern "C" fn dict_or(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        if !is_dict(a) || !is_dict(b) {
+            return iters::not_implemented();
+        }
+        let c = copy(a);
+        if !c.is_null() && update_from(c, b) < 0 {
+            decref(c);
+            return null_mut();
+        }
+        c
+    }
+}
+
+/// `a |= b`: `a.update(b)` (any mapping or iterable of pairs), returning `a`.
+unsafe extern "C" fn dict_ior(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract); `a` is a dict (the slot is dict's).
+    unsafe {
+        if update_from(a, b) < 0 {
+            return null_mut();
+        }
+        new_ref(a)
+    }
+}
+
+unsafe extern "C" fn m_reversed(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live dict (method contract).
+    unsafe { new_reverse_iter(op, Part::Keys) }
+}
+
+static mut PyDictRevIterKey_Type: PyTypeObject =
+    iters::iter_type(c"dict_reversekeyiterator", dictreviter_keys);
+static mut PyDictRevIterValue_Type: PyTypeObject =
+    iters::iter_type(c"dict_reversevalueiterator", dictreviter_values);
+static mut PyDictRevIterItem_Type: PyTypeObject =
+    iters::iter_type(c"dict_reverseitemiterator", dictreviter_items);
+
+/// A reverse iterator over `d`'s keys, values or items.
+unsafe fn new_reverse_iter(d: *mut PyObject, part: Part) -> *mut PyObject {
+    let t = match part {
+        Part::Keys => &raw mut PyDictRevIterKey_Type,
+        Part::Values => &raw mut PyDictRevIterValue_Type,
+        Part::Items => &raw mut PyDictRevIterItem_Type,
+    };
+    // SAFETY: a live dict.
+    unsafe { iters::new_iter(t, d, len(d)) }
+}
+
+/// One step from the end: the iterator's index counts entry slots from the last one.
+unsafe fn dictreviter_step(it: &mut iters::IterState, part: Part) -> Step {
+    // SAFETY: `seq` is a live dict.
+    unsafe {
+        let d = it.seq;
+        if len(d) != it.len0 {
+            it.len0 = -1;
+            return iters::runtime_error("dictionary changed size during iteration");
+        }
+        if !has_table(d) {
+            return Step::End;
+        }
+        hold!(_g, d);
+        let Some(t) = table(d) else { return Step::End };
+        let n = t.entries.len();
+        let mut back = it.index.max(0) as usize;
+        while back < n {
+            if let Some((_, k, v)) = t.entries[n - 1 - back] {
+                it.index = back as Py_ssize_t;
+                return Step::Item(match part {
+                    Part::Keys => new_ref(k),
+                    Part::Values => new_ref(v),
+                    Part::Items => crate::tupleobject::from_slice(&[k, v]),
+                });
+            }
+            back += 1;
+        }
+        Step::End
+    }
+}
+
+unsafe extern "C" fn dictreviter_keys(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live iterator (slot contract).
+    unsafe { iters::iter_step(op, |it| dictreviter_step(it, Part::Keys)) }
+}
+unsafe extern "C" fn dictreviter_values(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live iterator (slot contract).
+    unsafe { iters::iter_step(op, |it| dictreviter_step(it, Part::Values)) }
+}
+unsafe extern "C" fn dictreviter_items(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live iterator (slot contract).
+    unsafe { iters::iter_step(op, |it| dictreviter_step(it, Part::Items)) }
+}
+
+/// The set operators of `keys()` and `items()` views (either operand may be the view).
+static mut VIEW_AS_NUMBER: crate::object::PyNumberMethods = crate::object::PyNumberMethods {
+    nb_subtract: Some(view_sub),
+    nb_and: Some(view_and),
+    nb_xor: Some(view_xor),
+    nb_or: Some(view_or),
+    ..crate::setobject::const_default_number()
+};
+
+/// `set(a)` (a view's dict's keys for a keys view), then `set.<method>(b)` on it.
+unsafe fn view_set_op(a: *mut PyObject, b: *mut PyObject, method: &str) -> *mut PyObject {
+    // SAFETY: live objects.
+    unsafe {
+        let s = crate::setobject::PySet_New(a);
+        if s.is_null() {
+            return s;
+        }
+        let r = crate::abstract_::call_method(s, method, &[b]);
+        if r.is_null() {
+            decref(s);
+            return r;
+        }
+        decref(r);
+        s
+    }
+}
+
+unsafe extern "C" fn view_sub(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { view_set_op(a, b, "difference_update") }
+}
+unsafe extern "C" fn view_or(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { view_set_op(a, b, "update") }
+}
+unsafe extern "C" fn view_xor(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe { view_set_op(a, b, "symmetric_difference_update") }
+}
+
+/// Whether `op` is a keys or items view (or a subtype's).
+unsafe fn is_set_view(op: *mut PyObject) -> bool {
+    // SAFETY: a live object.
+    unsafe {
+        let t = crate::object::ty(op);
+        crate::object::PyType_IsSubtype(t, &raw mut PyDictKeys_Type) == 1
+            || crate::object::PyType_IsSubtype(t, &raw mut PyDictItems_Type) == 1
+    }
+}
+
+/// `a & b`: the elements of the other operand the view contains, as a set.
+unsafe extern "C" fn view_and(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live objects (slot contract).
+    unsafe {
+        let (mut view, mut other) = if is_set_view(a) { (a, b) } else { (b, a) };
+        let n_view = view_length(view);
+        if crate::setobject::is_anyset(other) && crate::object::ty(other) == &raw mut crate::setobject::PySet_Type {
+            let n_other = crate::abstract_::size(other);
+            if n_other < 0 {
+                return null_mut();
+            }
+            if n_view <= n_other {
+                return crate::abstract_::call_method(other, "intersection", &[view]);
+            }
+        }
+        if is_set_view(other) && view_length(other) > n_view {
+            std::mem::swap(&mut view, &mut other);
+        }
+        let result = crate::setobject::PySet_New(null_mut());
+        if result.is_null() {
+            return result;
+        }
+        let r = crate::abstract_::for_each(other, |x| {
+            let c = view_contains(view, x);
+            if c < 0 || (c == 1 && crate::setobject::PySet_Add(result, x) < 0) {
+                return Err(());
+            }
+            Ok(None::<()>)
+        });
+        if r.is_err() {
+            decref(result);
+            return null_mut();
+        }
+        result
+    }
+}
+
+/// `view.isdisjoint(other)`.
+unsafe extern "C" fn view_isdisjoint(op: *mut PyObject, other: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live view and object (method contract).
+    unsafe {
+        if op == other {
+            return crate::boolobject::from_bool(view_length(op) == 0);
+        }
+        // Iterate the smaller side when the other one has a cheap length and containment.
+        let other_sized = crate::setobject::is_anyset(other) || is_set_view(other);
+        let (iter_over, probe) = if other_sized && crate::abstract_::size(other) > view_length(op) {
+            (op, other)
+        } else {
+            (other, op)
+        };
+        let r = crate::abstract_::for_each(iter_over, |x| {
+            let c = if probe == op {
+                view_contains(op, x)
+            } else {
+                crate::abstract_::contains(probe, x)
+            };
+            match c {
+                0 => Ok(None),
+                1 => Ok(Some(())),
+                _ => Err(()),
+            }
+        });
+        match r {
+            Ok(found) => crate::boolobject::from_bool(found.is_none()),
+            Err(()) => null_mut(),
+        }
+    }
+}
+
+unsafe extern "C" fn view_reversed(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live view (method contract).
+    unsafe { new_reverse_iter(view_dict(op), part_of(crate::object::ty(op))) }
+}
+
+/// `view.mapping`: a read-only proxy of the view's dict.
+unsafe extern "C" fn view_mapping(op: *mut PyObject, _: *mut c_void) -> *mut PyObject {
+    // SAFETY: a live view (getter contract).
+    unsafe { crate::descrobject::mappingproxy::PyDictProxy_New(view_dict(op)) }
+}
+
+static mut VIEW_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
+    crate::descrobject::PyGetSetDef {
+        name: c"mapping".as_ptr(),
+        get: Some(view_mapping),
+        set: None,
+        doc: std::ptr::null(),
+        closure: null_mut(),
+    },
+    crate::descrobject::PyGetSetDef::END,
+];
+
+static mut SET_VIEW_METHODS: [PyMethodDef; 3] = [
+    meth(c"isdisjoint", view_isdisjoint as Meth as *mut c_void, crate::methodobject::METH_O),
+    meth(c"__reversed__", view_reversed as Meth as *mut c_void, METH_NOARGS),
+    PyMethodDef::END,
+];
+
+static mut VALUES_VIEW_METHODS: [PyMethodDef; 2] = [
+    meth(c"__reversed__", view_reversed as Meth as *mut c_void, METH_NOARGS),
+    PyMethodDef::END,
+];
+
 static mut VIEW_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
     sq_length: Some(view_length),
     sq_concat: None,
@@ -1046,22 +1302,33 @@ static mut VIEW_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
     sq_inplace_repeat: None,
 };
 
-const fn view_type(name: &'static std::ffi::CStr) -> PyTypeObject {
+const fn view_type(name: &'static std::ffi::CStr, set_like: bool) -> PyTypeObject {
     PyTypeObject {
         tp_dealloc: Some(iters::iter_dealloc),
         tp_repr: Some(view_repr),
         tp_iter: Some(view_iter),
         tp_as_sequence: &raw mut VIEW_AS_SEQUENCE,
+        tp_as_number: if set_like {
+            &raw mut VIEW_AS_NUMBER
+        } else {
+            null_mut()
+        },
+        tp_methods: if set_like {
+            (&raw mut SET_VIEW_METHODS).cast()
+        } else {
+            (&raw mut VALUES_VIEW_METHODS).cast()
+        },
+        tp_getset: (&raw mut VIEW_GETSET).cast(),
         ..static_type(name, std::mem::size_of::<IterObject>(), 0, 0)
     }
 }
 
 #[export]
-pub static mut PyDictKeys_Type: PyTypeObject = view_type(c"dict_keys");
+pub static mut PyDictKeys_Type: PyTypeObject = view_type(c"dict_keys", true);
 #[export]
-pub static mut PyDictValues_Type: PyTypeObject = view_type(c"dict_values");
+pub static mut PyDictValues_Type: PyTypeObject = view_type(c"dict_values", false);
 #[export]
-pub static mut PyDictItems_Type: PyTypeObject = view_type(c"dict_items");
+pub static mut PyDictItems_Type: PyTypeObject = view_type(c"dict_items", true);
 
 /// Which part of the entries a view or iterator yields.
 #[derive(Clone, Copy, PartialEq)]

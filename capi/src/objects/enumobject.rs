@@ -223,18 +223,6 @@ unsafe extern "C" fn reversed_new(
                 decref(m);
                 return r;
             }
-            if crate::dictobject::is_dict(seq) {
-                // dicts are reversible in insertion order (gilgate's dict has no __reversed__)
-                let mut keys = crate::dictobject::owned_keys(seq);
-                keys.reverse();
-                let l = crate::listobject::from_vec(keys);
-                if l.is_null() {
-                    return l;
-                }
-                let it = crate::abstract_::PyObject_GetIter(l);
-                decref(l);
-                return it;
-            }
             let sq = (*ty(seq)).tp_as_sequence;
             let is_seq = !sq.is_null()
                 && (*sq).sq_item.is_some()

@@ -933,6 +933,7 @@ pub(crate) unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
         if crate::descrobject::add_slot_wrappers(t, d) < 0
             || crate::descrobject::add_descriptors(t, d) < 0
             || crate::typeobject::add_tp_new_wrapper(t, d) < 0
+            || set_doc_in(t, d) < 0
         {
             err::clear();
         }
@@ -959,8 +960,13 @@ pub(crate) fn doc_without_signature<'a>(name: &str, doc: &'a str) -> &'a str {
 /// `__doc__` in the type's dict, from `tp_doc` (None when there is none).
 unsafe fn set_doc(t: *mut PyTypeObject) -> c_int {
     // SAFETY: `t` is a type with a dict.
+    unsafe { set_doc_in(t, (*t).tp_dict) }
+}
+
+/// `set_doc` into `d`, the dict `t` is getting.
+unsafe fn set_doc_in(t: *mut PyTypeObject, d: *mut PyObject) -> c_int {
+    // SAFETY: `t` is a type and `d` a dict.
     unsafe {
-        let d = (*t).tp_dict;
         if !crate::dictobject::get_str(d, "__doc__").is_null() {
             return 0;
         }

@@ -137,7 +137,7 @@ unsafe extern "C" fn set_ixor(a: *mut PyObject, b: *mut PyObject) -> *mut PyObje
     unsafe { inplace(a, b, m_symmetric_difference_update) }
 }
 
-const fn const_default_number() -> PyNumberMethods {
+pub(crate) const fn const_default_number() -> PyNumberMethods {
     PyNumberMethods {
         nb_add: None,
         nb_subtract: None,
