@@ -86,7 +86,9 @@ unsafe extern "C" fn complex_conjugate(op: *mut PyObject, _: *mut PyObject) -> *
     from_complex(c(v.real, -v.imag))
 }
 
-static mut COMPLEX_METHODS: [crate::methodobject::PyMethodDef; 3] = [
+static mut COMPLEX_METHODS: [crate::methodobject::PyMethodDef; 5] = [
+    crate::bytes_methods::def!(c"__getnewargs__", noargs, complex_getnewargs),
+    crate::bytes_methods::def!(c"__complex__", noargs, complex_complex),
     crate::bytes_methods::def!(c"from_number", class_o, complex_from_number),
     crate::longobject::method(
         c"conjugate",
@@ -791,4 +793,29 @@ mod tests {
             assert_eq!(parse_complex(bad), None, "{bad}");
         }
     }
+}
+
+/// `complex.__getnewargs__()`: `(real, imag)`.
+unsafe fn complex_getnewargs(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live complex (method contract).
+    unsafe {
+        let v = value(op);
+        let parts = [
+            crate::floatobject::from_f64(v.real),
+            crate::floatobject::from_f64(v.imag),
+        ];
+        if parts.iter().any(|p| p.is_null()) {
+            parts.into_iter().for_each(|p| crate::refcount::xdecref(p));
+            return null_mut();
+        }
+        let t = crate::tupleobject::from_slice(&parts);
+        parts.into_iter().for_each(|p| crate::refcount::decref(p));
+        t
+    }
+}
+
+/// `complex.__complex__()`: an exact complex of the same value.
+unsafe fn complex_complex(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live complex (method contract).
+    unsafe { from_complex(value(op)) }
 }

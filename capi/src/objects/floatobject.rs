@@ -84,7 +84,9 @@ use crate::methodobject::{METH_FASTCALL, METH_NOARGS};
 use crate::pyport::Py_ssize_t;
 use std::ffi::c_void;
 
-static mut FLOAT_METHODS: [crate::methodobject::PyMethodDef; 12] = [
+static mut FLOAT_METHODS: [crate::methodobject::PyMethodDef; 14] = [
+    crate::bytes_methods::def!(c"__getnewargs__", noargs, float_getnewargs),
+    crate::bytes_methods::def!(c"__getformat__", class_o, float_getformat),
     crate::bytes_methods::def!(c"__format__", o, float_format),
     crate::bytes_methods::def!(c"fromhex", class_o, m_fromhex),
     crate::bytes_methods::def!(c"from_number", class_o, m_from_number),
@@ -1390,5 +1392,39 @@ mod tests {
         ] {
             assert_eq!(repr_f64(v), s);
         }
+    }
+}
+
+/// `float.__getnewargs__()`: `(float(self),)`, an exact float.
+unsafe fn float_getnewargs(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live float (method contract).
+    unsafe { crate::longobject::getnewargs_of(from_f64(PyFloat_AsDouble(op))) }
+}
+
+/// `float.__getformat__(typestr)`: how C doubles and floats are stored ('double' or 'float').
+unsafe fn float_getformat(_cls: *mut PyObject, s: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O | METH_CLASS: a live argument.
+    unsafe {
+        let Some(text) = crate::unicodeobject::as_str(s) else {
+            return crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_TypeError,
+                &format!(
+                    "__getformat__() argument must be str, not {}",
+                    crate::object::tname(s)
+                ),
+            );
+        };
+        if text != "double" && text != "float" {
+            return crate::pyerrors::raise(
+                &raw mut crate::pyerrors::EXC_ValueError,
+                "__getformat__() argument 1 must be 'double' or 'float'",
+            );
+        }
+        let order = if cfg!(target_endian = "little") {
+            "IEEE, little-endian"
+        } else {
+            "IEEE, big-endian"
+        };
+        crate::unicodeobject::from_str(order)
     }
 }

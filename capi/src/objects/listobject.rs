@@ -122,7 +122,8 @@ type FastKw = unsafe extern "C" fn(
     *mut PyObject,
 ) -> *mut PyObject;
 
-static mut LIST_METHODS: [PyMethodDef; 12] = [
+static mut LIST_METHODS: [PyMethodDef; 13] = [
+    meth(c"__reversed__", m_reversed as Noargs as *mut c_void, METH_NOARGS),
     meth(c"append", m_append as Noargs as *mut c_void, METH_O),
     meth(c"extend", m_extend as Noargs as *mut c_void, METH_O),
     meth(c"insert", m_insert as Fast as *mut c_void, METH_FASTCALL),
@@ -592,6 +593,12 @@ unsafe fn listiter_step(it: &mut iters::IterState) -> Step {
 unsafe extern "C" fn listiter_next(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live iterator (slot contract).
     unsafe { iters::iter_step(op, listiter_step) }
+}
+
+/// `list.__reversed__()`: a `list_reverseiterator`.
+unsafe extern "C" fn m_reversed(op: *mut PyObject, _: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live list (method contract).
+    unsafe { iters::new_iter(&raw mut PyListRevIter_Type, op, 0) }
 }
 
 unsafe fn listreviter_step(it: &mut iters::IterState) -> Step {

@@ -189,7 +189,8 @@ pub(crate) const fn method(
 
 use crate::methodobject::{METH_FASTCALL, METH_NOARGS};
 
-static mut LONG_METHODS: [crate::methodobject::PyMethodDef; 14] = [
+static mut LONG_METHODS: [crate::methodobject::PyMethodDef; 15] = [
+    crate::bytes_methods::def!(c"__getnewargs__", noargs, long_getnewargs),
     crate::bytes_methods::def!(c"__format__", o, long_format),
     method(
         c"to_bytes",
@@ -2903,4 +2904,23 @@ mod tests {
             assert_eq!(e.message, "can't convert negative value to unsigned int");
         }
     }
+}
+
+/// `(o,)`, taking over the reference to `o` (NULL passes through).
+pub(crate) unsafe fn getnewargs_of(o: *mut PyObject) -> *mut PyObject {
+    if o.is_null() {
+        return o;
+    }
+    // SAFETY: `o` is a live new reference.
+    unsafe {
+        let t = crate::tupleobject::from_slice(&[o]);
+        crate::refcount::decref(o);
+        t
+    }
+}
+
+/// `int.__getnewargs__()`: `(int(self),)`, an exact int.
+unsafe fn long_getnewargs(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live int (method contract).
+    unsafe { getnewargs_of(crate::abstract_::number_long(op)) }
 }

@@ -44,6 +44,17 @@ static mut RANGE_AS_MAPPING: PyMappingMethods = PyMappingMethods {
     mp_ass_subscript: None,
 };
 
+static mut RANGE_AS_NUMBER: crate::object::PyNumberMethods = crate::object::PyNumberMethods {
+    nb_bool: Some(range_bool),
+    ..crate::setobject::const_default_number()
+};
+
+/// `bool(range)`: whether it has any element.
+unsafe extern "C" fn range_bool(op: *mut PyObject) -> c_int {
+    // SAFETY: a live range (slot contract).
+    unsafe { (values(op).3 != 0) as c_int }
+}
+
 #[export]
 pub static mut PyRange_Type: PyTypeObject = PyTypeObject {
     tp_dealloc: Some(range_dealloc),
@@ -54,6 +65,7 @@ pub static mut PyRange_Type: PyTypeObject = PyTypeObject {
     tp_new: Some(range_new),
     tp_as_sequence: &raw mut RANGE_AS_SEQUENCE,
     tp_as_mapping: &raw mut RANGE_AS_MAPPING,
+    tp_as_number: &raw mut RANGE_AS_NUMBER,
     tp_getset: (&raw mut RANGE_GETSET).cast(),
     tp_methods: (&raw mut RANGE_METHODS).cast(),
     ..static_type(
@@ -441,7 +453,36 @@ unsafe fn m_reduce(op: *mut PyObject) -> *mut PyObject {
     }
 }
 
-static mut RANGE_METHODS: [crate::methodobject::PyMethodDef; 4] = [
+/// `range.__reversed__()`: a `range_iterator` over the same elements backwards (the range
+/// `range(last, first - step, -step)`).
+unsafe fn m_reversed(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live range (method contract).
+    unsafe {
+        let (a, _, s, n) = values(op);
+        let last = a + (n - 1).max(0) * s;
+        let (start, stop) = if n == 0 { (a, a) } else { (last, a - s) };
+        let parts = [from_i128(start), from_i128(stop), from_i128(-s)];
+        if parts.iter().any(|p| p.is_null()) {
+            for p in parts {
+                crate::refcount::xdecref(p);
+            }
+            return null_mut();
+        }
+        let r = crate::abstract_::call_args((&raw mut PyRange_Type).cast(), &parts);
+        for p in parts {
+            crate::refcount::decref(p);
+        }
+        if r.is_null() {
+            return r;
+        }
+        let it = iters::new_iter(&raw mut PyRangeIter_Type, r, 0);
+        crate::refcount::decref(r);
+        it
+    }
+}
+
+static mut RANGE_METHODS: [crate::methodobject::PyMethodDef; 5] = [
+    crate::bytes_methods::def!(c"__reversed__", noargs, m_reversed),
     crate::bytes_methods::def!(c"count", o, m_count),
     crate::bytes_methods::def!(c"index", o, m_index),
     crate::bytes_methods::def!(c"__reduce__", noargs, m_reduce),

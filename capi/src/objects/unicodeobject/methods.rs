@@ -549,7 +549,8 @@ strip_method!(str_lstrip, "lstrip", true, false);
 strip_method!(str_rstrip, "rstrip", false, true);
 
 /// `str`'s method table (`tp_methods` of `PyUnicode_Type`).
-pub(super) static mut STR_METHODS: [PyMethodDef; 49] = [
+pub(super) static mut STR_METHODS: [PyMethodDef; 50] = [
+    crate::bytes_methods::def!(c"__getnewargs__", noargs, str_getnewargs),
     crate::bytes_methods::def!(c"capitalize", noargs, str_capitalize),
     crate::bytes_methods::def!(c"casefold", noargs, str_casefold),
     crate::bytes_methods::def!(c"center", fast, str_center),
@@ -1670,4 +1671,10 @@ unsafe fn str_format_map(op: *mut PyObject, m: *mut PyObject) -> *mut PyObject {
             Err(()) => null_mut(),
         }
     }
+}
+
+/// `str.__getnewargs__()`: `(str(self),)`, an exact str copy.
+unsafe fn str_getnewargs(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live str (method contract).
+    unsafe { crate::longobject::getnewargs_of(crate::unicodeobject::PyUnicode_FromObject(op)) }
 }
