@@ -59,7 +59,39 @@ fn build() -> *mut PyObject {
             ] {
                 crate::dictobject::set_item_str(d, k, t.cast());
             }
+            let e = unsupported_operation();
+            if e.is_null() {
+                crate::pyerrors::clear();
+            } else {
+                crate::dictobject::set_item_str(d, "UnsupportedOperation", e);
+            }
         }
         m
     }
+}
+
+/// `io.UnsupportedOperation` (borrowed; made once, lives for the process): an `OSError` and a
+/// `ValueError`, raised by a stream asked for what it cannot do. NULL with an exception.
+pub(crate) fn unsupported_operation() -> *mut PyObject {
+    static E: OnceLock<usize> = OnceLock::new();
+    let made = *E.get_or_init(|| {
+        // SAFETY: the exception types are static; the tuple is fresh.
+        unsafe {
+            let bases = crate::tupleobject::from_slice(&[
+                (&raw mut crate::pyerrors::EXC_OSError).cast(),
+                (&raw mut crate::pyerrors::EXC_ValueError).cast(),
+            ]);
+            if bases.is_null() {
+                return 0;
+            }
+            let e = crate::pyerrors::PyErr_NewException(
+                c"io.UnsupportedOperation".as_ptr(),
+                bases,
+                std::ptr::null_mut(),
+            );
+            crate::refcount::decref(bases);
+            e as usize
+        }
+    });
+    made as *mut PyObject
 }

@@ -89,8 +89,10 @@ fn build() -> *mut PyObject {
         // SAFETY: `m` is a fresh module with a dict.
         unsafe {
             let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-            let (out, err) = (new_stream(1), new_stream(2));
+            let (out, err, inp) = (new_stream(1), new_stream(2), new_stream(0));
             for (k, v) in [
+                ("stdin", inp),
+                ("__stdin__", inp),
                 ("stdout", out),
                 ("__stdout__", out),
                 ("stderr", err),
@@ -585,8 +587,11 @@ pub(crate) fn path_entries() -> Vec<std::path::PathBuf> {
 
 // --- writing to the standard streams ---
 
-/// `sys.stdout`/`sys.stderr`: minimal text streams writing to the process's file
-/// descriptors 1 and 2 (`write`, `flush`, `fileno`, `isatty`).
+/// `sys.stdin`/`sys.stdout`/`sys.stderr`: minimal text streams on the process's file
+/// descriptors 0, 1 and 2 (`read`/`readline` on stdin, `write`/`flush` on the others,
+/// `fileno`, `isatty`, `readable`, `writable`, and CPython's `name`, `mode`, `encoding`,
+/// `errors` as it sets them under a UTF-8 locale: stdin and stdout `surrogateescape`,
+/// stderr `backslashreplace`).
 #[repr(C)]
 pub(crate) struct StdStream {
     pub ob_base: PyObject,
@@ -597,6 +602,7 @@ pub(crate) struct StdStream {
 pub(crate) static mut StdStream_Type: PyTypeObject = PyTypeObject {
     tp_base: &raw mut crate::iomodule::TextIOBase_Type,
     tp_methods: (&raw mut STREAM_METHODS).cast(),
+    tp_getset: (&raw mut STREAM_GETSET).cast(),
     tp_repr: Some(stream_repr),
     ..crate::object::static_type(c"_io.TextIOWrapper", std::mem::size_of::<StdStream>(), 0, 0)
 };
@@ -608,16 +614,117 @@ unsafe fn stream_fd(op: *mut PyObject) -> c_int {
     unsafe { (*op.cast::<StdStream>()).fd }
 }
 
+/// The stream's name, mode and error handler.
+fn stream_facts(fd: c_int) -> (&'static str, &'static str, &'static str) {
+    match fd {
+        0 => ("<stdin>", "r", "surrogateescape"),
+        2 => ("<stderr>", "w", "backslashreplace"),
+        _ => ("<stdout>", "w", "surrogateescape"),
+    }
+}
+
 unsafe extern "C" fn stream_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live stream (slot contract).
-    let name = if unsafe { stream_fd(op) } == 2 {
-        "<stderr>"
-    } else {
-        "<stdout>"
-    };
+    let (name, mode, _) = stream_facts(unsafe { stream_fd(op) });
     crate::unicodeobject::from_str(&format!(
-        "<_io.TextIOWrapper name='{name}' mode='w' encoding='utf-8'>"
+        "<_io.TextIOWrapper name='{name}' mode='{mode}' encoding='utf-8'>"
     ))
+}
+
+/// Raises `io.UnsupportedOperation(msg)`; NULL.
+fn unsupported(msg: &str) -> *mut PyObject {
+    let e = crate::iomodule::unsupported_operation();
+    if e.is_null() {
+        return null_mut();
+    }
+    crate::pyerrors::raise(e.cast(), msg)
+}
+
+unsafe extern "C" fn stream_get(op: *mut PyObject, which: *mut std::ffi::c_void) -> *mut PyObject {
+    // SAFETY: a live stream (getter contract).
+    let (name, mode, errors) = stream_facts(unsafe { stream_fd(op) });
+    match which as usize {
+        0 => crate::unicodeobject::from_str(name),
+        1 => crate::unicodeobject::from_str(mode),
+        2 => crate::unicodeobject::from_str("utf-8"),
+        3 => crate::unicodeobject::from_str(errors),
+        4 => crate::boolobject::from_bool(false),
+        _ => crate::object::new_none(),
+    }
+}
+
+const fn stream_getter(name: &'static std::ffi::CStr, which: usize) -> crate::descrobject::PyGetSetDef {
+    crate::descrobject::PyGetSetDef {
+        name: name.as_ptr(),
+        get: Some(stream_get),
+        set: None,
+        doc: std::ptr::null(),
+        closure: which as *mut std::ffi::c_void,
+    }
+}
+
+static mut STREAM_GETSET: [crate::descrobject::PyGetSetDef; 7] = [
+    stream_getter(c"name", 0),
+    stream_getter(c"mode", 1),
+    stream_getter(c"encoding", 2),
+    stream_getter(c"errors", 3),
+    stream_getter(c"closed", 4),
+    stream_getter(c"newlines", 5),
+    crate::descrobject::PyGetSetDef::END,
+];
+
+unsafe extern "C" fn stream_readable(op: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live stream.
+    crate::boolobject::from_bool(unsafe { stream_fd(op) } == 0)
+}
+
+unsafe extern "C" fn stream_writable(op: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live stream.
+    crate::boolobject::from_bool(unsafe { stream_fd(op) } != 0)
+}
+
+/// Reads from descriptor 0 until a newline (`line`) or the end, decoding UTF-8 with
+/// `surrogateescape`.
+unsafe fn read_stdin(op: *mut PyObject, line: bool) -> *mut PyObject {
+    // SAFETY: a live stream.
+    if unsafe { stream_fd(op) } != 0 {
+        return unsupported("not readable");
+    }
+    let mut out = Vec::new();
+    let mut b = [0u8; 1];
+    loop {
+        // SAFETY: reading one byte into a local buffer.
+        let n = unsafe { libc::read(0, b.as_mut_ptr().cast(), 1) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return crate::pyerrors::raise(&raw mut crate::pyerrors::EXC_OSError, &e.to_string());
+        }
+        if n == 0 {
+            break;
+        }
+        out.push(b[0]);
+        if line && b[0] == b'\n' {
+            break;
+        }
+    }
+    crate::unicodeobject::decode_fs(&out)
+}
+
+unsafe extern "C" fn stream_read(op: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("TextIOWrapper.read", null_mut(), || {
+        // SAFETY: a live stream.
+        unsafe { read_stdin(op, false) }
+    })
+}
+
+unsafe extern "C" fn stream_readline(op: *mut PyObject, _a: *mut PyObject) -> *mut PyObject {
+    crate::ffi_guard::guard("TextIOWrapper.readline", null_mut(), || {
+        // SAFETY: a live stream.
+        unsafe { read_stdin(op, true) }
+    })
 }
 
 unsafe extern "C" fn stream_write(op: *mut PyObject, s: *mut PyObject) -> *mut PyObject {
@@ -633,11 +740,29 @@ unsafe extern "C" fn stream_write(op: *mut PyObject, s: *mut PyObject) -> *mut P
                     ),
                 );
             }
-            let Some(t) = crate::unicodeobject::as_str(s) else {
-                return null_mut();
+            let fd = stream_fd(op);
+            if fd == 0 {
+                return unsupported("not writable");
+            }
+            let units = crate::unicodeobject::chars(s);
+            let bytes = if fd == 2 {
+                // backslashreplace: a lone surrogate is written as `\udcxx`
+                let mut text = String::with_capacity(units.len());
+                for &u in &units {
+                    match char::from_u32(u) {
+                        Some(c) => text.push(c),
+                        None => text.push_str(&format!("\\u{u:04x}")),
+                    }
+                }
+                text.into_bytes()
+            } else {
+                match crate::unicodeobject::encode_fs(s) {
+                    Ok(b) => b,
+                    Err(()) => return null_mut(),
+                }
             };
-            write_std(stream_fd(op), t.as_bytes());
-            crate::longobject::from_i128(t.chars().count() as i128)
+            write_std(fd, &bytes);
+            crate::longobject::from_i128(units.len() as i128)
         }
     })
 }
@@ -663,7 +788,31 @@ unsafe extern "C" fn stream_isatty(op: *mut PyObject, _a: *mut PyObject) -> *mut
     crate::boolobject::from_bool(unsafe { libc::isatty(stream_fd(op)) } == 1)
 }
 
-static mut STREAM_METHODS: [crate::methodobject::PyMethodDef; 5] = [
+static mut STREAM_METHODS: [crate::methodobject::PyMethodDef; 9] = [
+    crate::methodobject::PyMethodDef {
+        ml_name: c"readable".as_ptr(),
+        ml_meth: stream_readable as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"writable".as_ptr(),
+        ml_meth: stream_writable as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"read".as_ptr(),
+        ml_meth: stream_read as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"readline".as_ptr(),
+        ml_meth: stream_readline as *mut std::ffi::c_void,
+        ml_flags: crate::methodobject::METH_NOARGS,
+        ml_doc: std::ptr::null(),
+    },
     crate::methodobject::PyMethodDef {
         ml_name: c"write".as_ptr(),
         ml_meth: stream_write as *mut std::ffi::c_void,

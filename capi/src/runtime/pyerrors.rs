@@ -650,6 +650,56 @@ pub(crate) fn raise_import_error(msg: &str, name: Option<&str>, path: Option<&st
 ///
 /// # Safety
 /// `name` must be a NUL-terminated string; `base` and `dict` NULL or live.
+/// `new_exception_type` with a tuple of several bases: `type(short, bases, dict)` with
+/// `__module__` (and `__doc__`) set from `full` (`module.class`).
+unsafe fn exception_from_bases(
+    full: &str,
+    doc: *const c_char,
+    bases: *mut PyObject,
+    dict: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: live objects (forwarded contract); `ns` is fresh.
+    unsafe {
+        let (module, short) = full.rsplit_once('.').unwrap_or(("", full));
+        let ns = if !dict.is_null() && crate::dictobject::is_dict(dict) {
+            crate::dictobject::copy(dict)
+        } else {
+            crate::dictobject::new_dict()
+        };
+        if ns.is_null() {
+            return ns;
+        }
+        let m = crate::unicodeobject::from_str(module);
+        if m.is_null() || crate::dictobject::set_item_str(ns, "__module__", m) < 0 {
+            crate::refcount::xdecref(m);
+            decref(ns);
+            return null_mut();
+        }
+        decref(m);
+        if !doc.is_null() {
+            let d = crate::unicodeobject::from_cstr(doc);
+            if d.is_null() || crate::dictobject::set_item_str(ns, "__doc__", d) < 0 {
+                crate::refcount::xdecref(d);
+                decref(ns);
+                return null_mut();
+            }
+            decref(d);
+        }
+        let name = crate::unicodeobject::from_str(short);
+        if name.is_null() {
+            decref(ns);
+            return name;
+        }
+        let r = crate::abstract_::call_args(
+            (&raw mut crate::object::PyType_Type).cast(),
+            &[name, bases, ns],
+        );
+        decref(name);
+        decref(ns);
+        r
+    }
+}
+
 pub(crate) unsafe fn new_exception_type(
     name: *const c_char,
     doc: *const c_char,
@@ -670,6 +720,10 @@ pub(crate) unsafe fn new_exception_type(
         } else {
             base
         };
+        if tuple::is_tuple(base) && tuple::items(base).len() > 1 {
+            // Several bases: the class `type(name, bases, dict)` makes (CPython calls it too).
+            return exception_from_bases(&full, doc, base, dict);
+        }
         if tuple::is_tuple(base) {
             match tuple::items(base).first() {
                 Some(&b) => base = b,
