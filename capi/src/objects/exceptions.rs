@@ -158,18 +158,37 @@ const fn getset(
     }
 }
 
-static mut BASE_GETSET: [PyGetSetDef; 6] = [
+static mut BASE_GETSET: [PyGetSetDef; 7] = [
+    PyGetSetDef {
+        name: c"__dict__".as_ptr(),
+        get: Some(crate::typeobject::PyObject_GenericGetDict),
+        set: Some(crate::typeobject::PyObject_GenericSetDict),
+        doc: std::ptr::null(),
+        closure: null_mut(),
+    },
     getset(c"args", get_args, None),
     getset(c"__cause__", get_cause, Some(set_cause_attr)),
     getset(c"__context__", get_context, Some(set_context_attr)),
     getset(c"__traceback__", get_traceback, Some(set_traceback_attr)),
-    getset(c"__suppress_context__", get_suppress, None),
+    getset(c"__suppress_context__", get_suppress, Some(set_suppress)),
     PyGetSetDef::END,
 ];
 
 /// `__reduce__` and `__setstate__`: an exception pickles and copies as `type(e)(*e.args)`
 /// with its instance dict restored.
-static mut BASE_METHODS: [crate::methodobject::PyMethodDef; 3] = [
+static mut BASE_METHODS: [crate::methodobject::PyMethodDef; 5] = [
+    crate::methodobject::PyMethodDef {
+        ml_name: c"add_note".as_ptr(),
+        ml_meth: exc_add_note as unsafe extern "C" fn(_, _) -> _ as *mut c_void,
+        ml_flags: crate::methodobject::METH_O,
+        ml_doc: std::ptr::null(),
+    },
+    crate::methodobject::PyMethodDef {
+        ml_name: c"with_traceback".as_ptr(),
+        ml_meth: exc_with_traceback as unsafe extern "C" fn(_, _) -> _ as *mut c_void,
+        ml_flags: crate::methodobject::METH_O,
+        ml_doc: std::ptr::null(),
+    },
     crate::methodobject::PyMethodDef {
         ml_name: c"__reduce__".as_ptr(),
         ml_meth: exc_reduce as unsafe extern "C" fn(_, _) -> _ as *mut c_void,
@@ -642,13 +661,81 @@ unsafe extern "C" fn get_suppress(op: *mut PyObject, _c: *mut c_void) -> *mut Py
     )
 }
 
+/// `__suppress_context__ = v`: a bool only (CPython's `Py_T_BOOL` member), not deletable.
+unsafe extern "C" fn set_suppress(op: *mut PyObject, v: *mut PyObject, _c: *mut c_void) -> c_int {
+    // SAFETY: setter contract: a live exception, `v` NULL (delete) or live.
+    unsafe {
+        if v.is_null() {
+            raise(&raw mut EXC_TypeError, "can't delete numeric/char attribute");
+            return -1;
+        }
+        if !crate::boolobject::is_bool(v) {
+            raise(&raw mut EXC_TypeError, "attribute value type must be bool");
+            return -1;
+        }
+        (*op.cast::<PyBaseExceptionObject>()).suppress_context =
+            c_char::from(v == crate::boolobject::true_());
+        0
+    }
+}
+
+/// `BaseException.add_note(note)`: appends a str to the `__notes__` list in the instance
+/// dict (made on first use).
+unsafe extern "C" fn exc_add_note(op: *mut PyObject, note: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live exception with a live argument.
+    unsafe {
+        if !uni::is_str(note) {
+            return raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "add_note() argument must be str, not {}",
+                    crate::object::tname(note)
+                ),
+            );
+        }
+        let name = uni::intern("__notes__");
+        let mut notes = null_mut();
+        if crate::object::getattr_opt(op, name, &mut notes) < 0 {
+            return null_mut();
+        }
+        if notes.is_null() {
+            notes = crate::listobject::from_vec(Vec::new());
+            if notes.is_null() || crate::object::PyObject_SetAttr(op, name, notes) < 0 {
+                xdecref(notes);
+                return null_mut();
+            }
+        }
+        if !crate::listobject::is_list(notes) {
+            decref(notes);
+            return raise(&raw mut EXC_TypeError, "Cannot add note: __notes__ is not a list");
+        }
+        let r = crate::listobject::PyList_Append(notes, note);
+        decref(notes);
+        if r < 0 {
+            return null_mut();
+        }
+        crate::object::new_none()
+    }
+}
+
+/// `BaseException.with_traceback(tb)`: sets `__traceback__` and returns the exception.
+unsafe extern "C" fn exc_with_traceback(op: *mut PyObject, tb: *mut PyObject) -> *mut PyObject {
+    // SAFETY: METH_O on a live exception with a live argument.
+    unsafe {
+        if set_traceback(op, tb) < 0 {
+            return null_mut();
+        }
+        new_ref(op)
+    }
+}
+
 unsafe fn chain_value(v: *mut PyObject, what: &str) -> Result<*mut PyObject, ()> {
     // SAFETY: `v` is NULL or a live object.
     unsafe {
         if v.is_null() {
             raise(
                 &raw mut EXC_TypeError,
-                &format!("{what} may not be deleted"),
+                &format!("__{what}__ may not be deleted"),
             );
             return Err(());
         }
