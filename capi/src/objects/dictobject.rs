@@ -1289,6 +1289,20 @@ static mut VALUES_VIEW_METHODS: [PyMethodDef; 2] = [
     PyMethodDef::END,
 ];
 
+/// `values()` views: no `__contains__` of their own (`in` iterates, as in CPython).
+static mut VALUES_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
+    sq_length: Some(view_length),
+    sq_concat: None,
+    sq_repeat: None,
+    sq_item: None,
+    was_sq_slice: std::ptr::null_mut(),
+    sq_ass_item: None,
+    was_sq_ass_slice: std::ptr::null_mut(),
+    sq_contains: None,
+    sq_inplace_concat: None,
+    sq_inplace_repeat: None,
+};
+
 static mut VIEW_AS_SEQUENCE: PySequenceMethods = PySequenceMethods {
     sq_length: Some(view_length),
     sq_concat: None,
@@ -1307,7 +1321,11 @@ const fn view_type(name: &'static std::ffi::CStr, set_like: bool) -> PyTypeObjec
         tp_dealloc: Some(iters::iter_dealloc),
         tp_repr: Some(view_repr),
         tp_iter: Some(view_iter),
-        tp_as_sequence: &raw mut VIEW_AS_SEQUENCE,
+        tp_as_sequence: if set_like {
+            &raw mut VIEW_AS_SEQUENCE
+        } else {
+            &raw mut VALUES_AS_SEQUENCE
+        },
         tp_as_number: if set_like {
             &raw mut VIEW_AS_NUMBER
         } else {

@@ -308,9 +308,34 @@ pub const fn static_type(
     }
 }
 
+static mut NONE_AS_NUMBER: PyNumberMethods = PyNumberMethods {
+    nb_bool: Some(none_bool),
+    ..crate::setobject::const_default_number()
+};
+
+/// `bool(None)`: False.
+unsafe extern "C" fn none_bool(_: *mut PyObject) -> c_int {
+    0
+}
+
+static mut NOTIMPL_AS_NUMBER: PyNumberMethods = PyNumberMethods {
+    nb_bool: Some(notimpl_bool),
+    ..crate::setobject::const_default_number()
+};
+
+/// `bool(NotImplemented)`: a TypeError since 3.14.
+unsafe extern "C" fn notimpl_bool(_: *mut PyObject) -> c_int {
+    crate::pyerrors::raise(
+        &raw mut crate::pyerrors::EXC_TypeError,
+        "NotImplemented should not be used in a boolean context",
+    );
+    -1
+}
+
 #[export]
 pub static mut _PyNone_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(none_repr),
+    tp_as_number: &raw mut NONE_AS_NUMBER,
     tp_new: Some(singleton_new),
     ..static_type(c"NoneType", std::mem::size_of::<PyObject>(), 0, 0)
 };
@@ -318,6 +343,7 @@ pub static mut _PyNone_Type: PyTypeObject = PyTypeObject {
 #[export]
 pub static mut _PyNotImplemented_Type: PyTypeObject = PyTypeObject {
     tp_repr: Some(notimpl_repr),
+    tp_as_number: &raw mut NOTIMPL_AS_NUMBER,
     tp_new: Some(singleton_new),
     ..static_type(c"NotImplementedType", std::mem::size_of::<PyObject>(), 0, 0)
 };
