@@ -255,6 +255,32 @@ unsafe extern "C" fn slot_tp_repr(op: *mut PyObject) -> *mut PyObject {
     }
 }
 
+/// `tp_finalize` from `__del__`: calls it; an exception it raises is reported as unraisable
+/// (CPython's `Exception ignored while calling deallocator <__del__>`), never propagated.
+unsafe extern "C" fn slot_tp_finalize(op: *mut PyObject) {
+    // SAFETY: a live (or resurrected, in its dealloc) object (slot contract).
+    unsafe {
+        let saved = crate::pyerrors::take_raised();
+        let del = type_lookup_ref(ty(op), name_obj("__del__"));
+        if !del.is_null() {
+            match call_maybe(op, "__del__", &[]) {
+                Ok(Some(r)) => decref(r),
+                Ok(None) => {}
+                Err(()) => {
+                    let msg = crate::unicodeobject::from_str(&format!(
+                        "Exception ignored while calling deallocator {}",
+                        crate::object::repr_string(del)
+                    ));
+                    crate::pyerrors::_gilgate_write_unraisable_msg(msg);
+                    crate::refcount::xdecref(msg);
+                }
+            }
+            decref(del);
+        }
+        crate::pyerrors::restore_raised(saved);
+    }
+}
+
 unsafe extern "C" fn slot_tp_str(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object (slot contract).
     unsafe { call_method(op, "__str__", &[]) }
@@ -910,6 +936,7 @@ static SLOTDEFS: &[SlotDef] = &[
     def!("__setattr__", tp!(tp_setattro), slot_tp_setattro),
     def!("__delattr__", tp!(tp_setattro), slot_tp_setattro),
     def!("__repr__", tp!(tp_repr), slot_tp_repr),
+    def!("__del__", tp!(tp_finalize), slot_tp_finalize),
     def!("__hash__", tp!(tp_hash), slot_tp_hash),
     def!("__call__", tp!(tp_call), slot_tp_call),
     def!("__str__", tp!(tp_str), slot_tp_str),
