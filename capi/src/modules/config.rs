@@ -176,6 +176,31 @@ pub(crate) static INITTAB: &[Inittab] = &[
         module: crate::threading::module,
         static_types: Some(crate::threading::static_types),
     },
+    Inittab {
+        name: "stat",
+        module: crate::stat::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "posixpath",
+        module: crate::posixpath::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "os.path",
+        module: crate::posixpath::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "os",
+        module: crate::posixmodule::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "posix",
+        module: crate::posixmodule::posix_module,
+        static_types: None,
+    },
 ];
 
 /// The names of the built-in modules, in table order (`sys.builtin_module_names` sorts them).

@@ -83,7 +83,7 @@ unsafe extern "C" fn seq_getattro(op: *mut PyObject, name: *mut PyObject) -> *mu
         if let Some(n) = crate::unicodeobject::as_str(name) {
             let t = crate::object::ty(op);
             let idx = with_info(t, |i| {
-                i.and_then(|i| i.fields.iter().position(|f| f.as_deref() == Some(n)))
+                i.and_then(|i| i.fields.iter().rposition(|f| f.as_deref() == Some(n)))
             });
             if let Some(k) = idx {
                 let v = *op.cast::<u8>().add(48).cast::<*mut PyObject>().add(k);
