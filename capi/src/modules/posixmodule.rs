@@ -5091,40 +5091,44 @@ macro_rules! f {
 }
 
 static FUNCS: &[FuncDef] = &[
-    f!("stat", ["path", "dir_fd", "follow_symlinks"], 1, f_stat),
-    f!("lstat", ["path", "dir_fd"], 1, f_lstat),
+    f!("stat", ["path", "dir_fd", "follow_symlinks"], 1, f_stat).with_kwonly(1),
+    f!("lstat", ["path", "dir_fd"], 1, f_lstat).with_kwonly(1),
     f!("fstat", ["fd"], 1, f_fstat),
     f!("statvfs", ["path"], 1, f_statvfs),
     f!("fstatvfs", ["fd"], 1, f_fstatvfs),
-    f!("mkdir", ["path", "mode", "dir_fd"], 1, f_mkdir),
-    f!("rmdir", ["path", "dir_fd"], 1, f_rmdir),
-    f!("unlink", ["path", "dir_fd"], 1, f_unlink),
-    f!("remove", ["path", "dir_fd"], 1, f_remove),
+    f!("mkdir", ["path", "mode", "dir_fd"], 1, f_mkdir).with_kwonly(2),
+    f!("rmdir", ["path", "dir_fd"], 1, f_rmdir).with_kwonly(1),
+    f!("unlink", ["path", "dir_fd"], 1, f_unlink).with_kwonly(1),
+    f!("remove", ["path", "dir_fd"], 1, f_remove).with_kwonly(1),
     f!(
         "rename",
         ["src", "dst", "src_dir_fd", "dst_dir_fd"],
         2,
         f_rename
-    ),
+    )
+    .with_kwonly(2),
     f!(
         "replace",
         ["src", "dst", "src_dir_fd", "dst_dir_fd"],
         2,
         f_replace
-    ),
+    )
+    .with_kwonly(2),
     f!(
         "link",
         ["src", "dst", "src_dir_fd", "dst_dir_fd", "follow_symlinks"],
         2,
         f_link
-    ),
+    )
+    .with_kwonly(2),
     f!(
         "symlink",
         ["src", "dst", "target_is_directory", "dir_fd"],
         2,
         f_symlink
-    ),
-    f!("readlink", ["path", "dir_fd"], 1, f_readlink),
+    )
+    .with_kwonly(3),
+    f!("readlink", ["path", "dir_fd"], 1, f_readlink).with_kwonly(1),
     f!("chdir", ["path"], 1, f_chdir),
     f!("fchdir", ["fd"], 1, f_fchdir),
     f!("chroot", ["path"], 1, f_chroot),
@@ -5133,14 +5137,16 @@ static FUNCS: &[FuncDef] = &[
         ["path", "mode", "dir_fd", "follow_symlinks"],
         2,
         f_chmod
-    ),
+    )
+    .with_kwonly(2),
     f!("fchmod", ["fd", "mode"], 2, f_fchmod),
     f!(
         "chown",
         ["path", "uid", "gid", "dir_fd", "follow_symlinks"],
         3,
         f_chown
-    ),
+    )
+    .with_kwonly(3),
     f!("lchown", ["path", "uid", "gid"], 3, f_lchown),
     f!("fchown", ["fd", "uid", "gid"], 3, f_fchown),
     f!(
@@ -5148,9 +5154,10 @@ static FUNCS: &[FuncDef] = &[
         ["path", "mode", "dir_fd", "effective_ids", "follow_symlinks"],
         2,
         f_access
-    ),
-    f!("mkfifo", ["path", "mode", "dir_fd"], 1, f_mkfifo),
-    f!("mknod", ["path", "mode", "device", "dir_fd"], 1, f_mknod),
+    )
+    .with_kwonly(2),
+    f!("mkfifo", ["path", "mode", "dir_fd"], 1, f_mkfifo).with_kwonly(2),
+    f!("mknod", ["path", "mode", "device", "dir_fd"], 1, f_mknod).with_kwonly(3),
     f!("truncate", ["path", "length"], 2, f_truncate),
     f!("ftruncate", ["fd", "length"], 2, f_ftruncate),
     f!(
@@ -5158,12 +5165,13 @@ static FUNCS: &[FuncDef] = &[
         ["path", "times", "ns", "dir_fd", "follow_symlinks"],
         1,
         f_utime
-    ),
+    )
+    .with_kwonly(2),
     f!("listdir", ["path"], 0, f_listdir),
     f!("scandir", ["path"], 0, f_scandir),
     f!("getcwd", [], 0, f_getcwd),
     f!("getcwdb", [], 0, f_getcwdb),
-    f!("open", ["path", "flags", "mode", "dir_fd"], 2, f_open),
+    f!("open", ["path", "flags", "mode", "dir_fd"], 2, f_open).with_kwonly(3),
     f!("close", ["fd"], 1, f_close),
     f!("closerange", ["fd_low", "fd_high"], 2, f_closerange),
     f!("dup", ["fd"], 1, f_dup),
@@ -5367,20 +5375,23 @@ static FUNCS: &[FuncDef] = &[
         ["path", "attribute", "follow_symlinks"],
         2,
         f_getxattr
-    ),
-    f!("listxattr", ["path", "follow_symlinks"], 0, f_listxattr),
+    )
+    .with_kwonly(2),
+    f!("listxattr", ["path", "follow_symlinks"], 0, f_listxattr).with_kwonly(1),
     f!(
         "setxattr",
         ["path", "attribute", "value", "flags", "follow_symlinks"],
         3,
         f_setxattr
-    ),
+    )
+    .with_kwonly(4),
     f!(
         "removexattr",
         ["path", "attribute", "follow_symlinks"],
         2,
         f_removexattr
-    ),
+    )
+    .with_kwonly(2),
     f!("fspath", ["path"], 1, f_fspath),
     f!("fsencode", ["filename"], 1, f_fsencode),
     f!("fsdecode", ["filename"], 1, f_fsdecode),
@@ -5401,7 +5412,8 @@ static FUNCS: &[FuncDef] = &[
         ["top", "topdown", "onerror", "follow_symlinks", "dir_fd"],
         0,
         f_fwalk
-    ),
+    )
+    .with_kwonly(3),
     f!("makedirs", ["name", "mode", "exist_ok"], 1, f_makedirs),
     f!("removedirs", ["name"], 1, f_removedirs),
     f!("renames", ["old", "new"], 2, f_renames),
@@ -5413,14 +5425,15 @@ static FUNCS: &[FuncDef] = &[
     f!("execle", ["file"], 1, f_execle).with_varargs(),
     f!("execlp", ["file"], 1, f_execlp).with_varargs(),
     f!("execlpe", ["file"], 1, f_execlpe).with_varargs(),
-    FuncDef::new("posix_spawn", SPAWN_PARAMS, 3, Kind::Static, f_posix_spawn),
+    FuncDef::new("posix_spawn", SPAWN_PARAMS, 3, Kind::Static, f_posix_spawn).with_kwonly(3),
     FuncDef::new(
         "posix_spawnp",
         SPAWN_PARAMS,
         3,
         Kind::Static,
         f_posix_spawnp,
-    ),
+    )
+    .with_kwonly(3),
     f!("spawnv", ["mode", "file", "args"], 3, f_spawnv),
     f!("spawnve", ["mode", "file", "args", "env"], 4, f_spawnve),
     f!("spawnvp", ["mode", "file", "args"], 3, f_spawnvp),

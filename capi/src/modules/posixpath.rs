@@ -10,7 +10,6 @@ use crate::posixmodule::{
     stat_bytes, tuple_own,
 };
 use crate::pyerrors::{EXC_TypeError, EXC_ValueError, raise};
-use crate::refcount::new_ref;
 use crate::unicodeobject as uni;
 use std::ffi::{CString, c_int};
 use std::ptr::null_mut;
@@ -524,7 +523,18 @@ pub(crate) fn normpath(p: &[u8]) -> Vec<u8> {
 }
 
 path_fn!(f_normpath, |a| {
-    let (p, bytes) = os_bytes(a[0])?;
+    let (p, bytes) = match crate::posixmodule::path_only("_path_normpath", "path", a[0]) {
+        Ok(p) => (p.c.into_bytes(), p.bytes),
+        Err(()) => {
+            if crate::pyerrors::matches_current(&raw mut EXC_ValueError) {
+                // an embedded NUL is a character like any other here
+                crate::pyerrors::clear();
+                os_bytes(a[0])?
+            } else {
+                return Err(());
+            }
+        }
+    };
     out(&normpath(&p), bytes)
 });
 
@@ -706,8 +716,9 @@ path_fn!(f_relpath, |a| {
     let start = if is_none(a[1]) {
         Obj::new(fs_out(b".", bytes))
     } else {
-        Obj::new(new_ref(a[1]))
+        Obj::new(uni::PyOS_FSPath(a[1]))
     };
+    nn(start.ptr())?;
     let (parts, bytes) = same_type("relpath", &[p0.ptr(), start.ptr()])?;
     let st = abspath(&parts[1])?;
     let pt = abspath(&parts[0])?;
@@ -852,7 +863,7 @@ static FUNCS: &[FuncDef] = &[
     p!("expandvars", ["path"], 1, f_expandvars),
     p!("normpath", ["path"], 1, f_normpath),
     p!("abspath", ["path"], 1, f_abspath),
-    p!("realpath", ["filename", "strict"], 1, f_realpath),
+    p!("realpath", ["filename", "strict"], 1, f_realpath).with_kwonly(1),
     p!("relpath", ["path", "start"], 1, f_relpath),
     p!("commonpath", ["paths"], 1, f_commonpath),
     p!("isjunction", ["path"], 1, f_isjunction),
