@@ -112,6 +112,8 @@ pub(crate) struct PathArg {
     pub obj: *mut PyObject,
     pub c: CString,
     pub bytes: bool,
+    /// The `os.fspath()` result `obj` points to (error messages name it, as CPython's do).
+    pub _keep: Option<Obj>,
 }
 
 /// A path or a file descriptor.
@@ -184,9 +186,10 @@ pub(crate) unsafe fn path_conv(
         };
         match CString::new(bytes) {
             Ok(c) => Ok(Some(Target::Path(PathArg {
-                obj: o,
+                obj: p.ptr(),
                 c,
                 bytes: is_bytes,
+                _keep: Some(p),
             }))),
             Err(_) => {
                 raise(
@@ -736,13 +739,6 @@ unsafe fn rename_common(func: &str, a: &[*mut PyObject]) -> R<*mut PyObject> {
     unsafe {
         let s = path_only(func, "src", a[0])?;
         let d = path_only(func, "dst", a[1])?;
-        if s.bytes != d.bytes {
-            raise(
-                &raw mut EXC_TypeError,
-                &format!("{func}: src and dst must be the same type"),
-            );
-            return Err(());
-        }
         let sfd = dir_fd(a[2])?;
         let dfd = dir_fd(a[3])?;
         check(
@@ -820,7 +816,7 @@ os_fn!(f_chdir, |a| {
 });
 
 os_fn!(f_fchdir, |a| {
-    let fd = cint_arg(a[0])?;
+    let fd = fd_arg(a[0])?;
     check(libc::fchdir(fd), null_mut(), null_mut())
 });
 
@@ -852,16 +848,67 @@ os_fn!(f_fchmod, |a| {
     check(libc::fchmod(fd, mode), null_mut(), null_mut())
 });
 
-fn id_arg(o: *mut PyObject) -> R<u32> {
+/// A uid or gid argument (CPython's `_Py_Uid_Converter`: -1 means "unchanged").
+fn id_conv(o: *mut PyObject, what: &str) -> R<u32> {
     // SAFETY: a live object.
-    let v = unsafe { int_arg(o) }?;
-    Ok(v as u32)
+    unsafe {
+        let idx = if crate::floatobject::is_float(o) {
+            null_mut()
+        } else {
+            crate::longobject::index(o)
+        };
+        if idx.is_null() {
+            crate::pyerrors::clear();
+            raise(
+                &raw mut EXC_TypeError,
+                &format!("{what} should be integer, not {}", type_name(o)),
+            );
+            return Err(());
+        }
+        let idx = Obj::new(idx);
+        let v = crate::longobject::PyLong_AsLongLong(idx.ptr());
+        if v == -1 && crate::pyerrors::occurred() {
+            crate::pyerrors::clear();
+            raise(
+                &raw mut crate::pyerrors::EXC_OverflowError,
+                &format!("{what} is greater than maximum"),
+            );
+            return Err(());
+        }
+        if v == -1 {
+            return Ok(u32::MAX);
+        }
+        if v < -1 {
+            raise(
+                &raw mut crate::pyerrors::EXC_OverflowError,
+                &format!("{what} is less than minimum"),
+            );
+            return Err(());
+        }
+        u32::try_from(v)
+            .ok()
+            .filter(|&x| x != u32::MAX)
+            .ok_or_else(|| {
+                raise(
+                    &raw mut crate::pyerrors::EXC_OverflowError,
+                    &format!("{what} is greater than maximum"),
+                );
+            })
+    }
+}
+
+fn uid_arg(o: *mut PyObject) -> R<u32> {
+    id_conv(o, "uid")
+}
+
+fn gid_arg(o: *mut PyObject) -> R<u32> {
+    id_conv(o, "gid")
 }
 
 os_fn!(f_chown, |a| {
     let t = path_or_fd("chown", "path", a[0])?;
-    let uid = id_arg(a[1])?;
-    let gid = id_arg(a[2])?;
+    let uid = uid_arg(a[1])?;
+    let gid = gid_arg(a[2])?;
     let dfd = dir_fd(a[3])?;
     let follow = opt_bool(a[4], true)?;
     let r = match &t {
@@ -879,15 +926,15 @@ os_fn!(f_chown, |a| {
 
 os_fn!(f_lchown, |a| {
     let p = path_only("lchown", "path", a[0])?;
-    let uid = id_arg(a[1])?;
-    let gid = id_arg(a[2])?;
+    let uid = uid_arg(a[1])?;
+    let gid = gid_arg(a[2])?;
     check(libc::lchown(p.c.as_ptr(), uid, gid), p.obj, null_mut())
 });
 
 os_fn!(f_fchown, |a| {
     let fd = cint_arg(a[0])?;
-    let uid = id_arg(a[1])?;
-    let gid = id_arg(a[2])?;
+    let uid = uid_arg(a[1])?;
+    let gid = gid_arg(a[2])?;
     check(libc::fchown(fd, uid, gid), null_mut(), null_mut())
 });
 
@@ -913,7 +960,11 @@ os_fn!(f_mkfifo, |a| {
     let p = path_only("mkfifo", "path", a[0])?;
     let mode = mode_of(a[1], 0o666)?;
     let dfd = dir_fd(a[2])?;
-    check(libc::mkfifoat(dfd, p.c.as_ptr(), mode), p.obj, null_mut())
+    check(
+        libc::mkfifoat(dfd, p.c.as_ptr(), mode),
+        null_mut(),
+        null_mut(),
+    )
 });
 
 os_fn!(f_mknod, |a| {
@@ -1088,6 +1139,7 @@ os_fn!(f_listdir, |a| {
                 obj: null_mut(),
                 c: CString::from(c"."),
                 bytes: false,
+                _keep: None,
             }),
             false,
         ),
@@ -1372,14 +1424,23 @@ os_fn!(f_lseek, |a| {
 unsafe fn fd_arg(o: *mut PyObject) -> R<c_int> {
     // SAFETY: a live object.
     unsafe {
-        if crate::longobject::is_int(o) {
-            return cint_arg(o);
-        }
-        let r = call_method(o, "fileno", &[]);
-        if r.is_null() {
+        let fd = if crate::longobject::is_int(o) {
+            cint_arg(o)?
+        } else {
+            let r = call_method(o, "fileno", &[]);
+            if r.is_null() {
+                return Err(());
+            }
+            cint_arg(r.ptr())?
+        };
+        if fd < 0 {
+            raise(
+                &raw mut EXC_ValueError,
+                &format!("file descriptor cannot be a negative integer ({fd})"),
+            );
             return Err(());
         }
-        cint_arg(r.ptr())
+        Ok(fd)
     }
 }
 
@@ -2100,24 +2161,24 @@ os_fn!(f_setpgrp, |a| {
 });
 
 macro_rules! set_id_fn {
-    ($name:ident, $call:ident, 1) => {
+    ($name:ident, $call:ident, $conv:ident, 1) => {
         os_fn!($name, |a| {
-            check(libc::$call(id_arg(a[0])?), null_mut(), null_mut())
+            check(libc::$call($conv(a[0])?), null_mut(), null_mut())
         });
     };
-    ($name:ident, $call:ident, 2) => {
+    ($name:ident, $call:ident, $conv:ident, 2) => {
         os_fn!($name, |a| {
             check(
-                libc::$call(id_arg(a[0])?, id_arg(a[1])?),
+                libc::$call($conv(a[0])?, $conv(a[1])?),
                 null_mut(),
                 null_mut(),
             )
         });
     };
-    ($name:ident, $call:ident, 3) => {
+    ($name:ident, $call:ident, $conv:ident, 3) => {
         os_fn!($name, |a| {
             check(
-                libc::$call(id_arg(a[0])?, id_arg(a[1])?, id_arg(a[2])?),
+                libc::$call($conv(a[0])?, $conv(a[1])?, $conv(a[2])?),
                 null_mut(),
                 null_mut(),
             )
@@ -2125,14 +2186,14 @@ macro_rules! set_id_fn {
     };
 }
 
-set_id_fn!(f_setuid, setuid, 1);
-set_id_fn!(f_seteuid, seteuid, 1);
-set_id_fn!(f_setgid, setgid, 1);
-set_id_fn!(f_setegid, setegid, 1);
-set_id_fn!(f_setreuid, setreuid, 2);
-set_id_fn!(f_setregid, setregid, 2);
-set_id_fn!(f_setresuid, setresuid, 3);
-set_id_fn!(f_setresgid, setresgid, 3);
+set_id_fn!(f_setuid, setuid, uid_arg, 1);
+set_id_fn!(f_seteuid, seteuid, uid_arg, 1);
+set_id_fn!(f_setgid, setgid, gid_arg, 1);
+set_id_fn!(f_setegid, setegid, gid_arg, 1);
+set_id_fn!(f_setreuid, setreuid, uid_arg, 2);
+set_id_fn!(f_setregid, setregid, gid_arg, 2);
+set_id_fn!(f_setresuid, setresuid, uid_arg, 3);
+set_id_fn!(f_setresgid, setresgid, gid_arg, 3);
 
 os_fn!(f_getresuid, |a| {
     let _ = a;
@@ -2175,28 +2236,44 @@ os_fn!(f_getgroups, |a| {
 });
 
 os_fn!(f_setgroups, |a| {
+    if crate::abstract_::PySequence_Check(a[0]) == 0 {
+        raise(
+            &raw mut EXC_TypeError,
+            "setgroups argument must be a sequence",
+        );
+        return Err(());
+    }
     let items = crate::abc::collect(a[0])?;
     let mut v = Vec::new();
     for g in &items {
-        v.push(id_arg(g.ptr())?);
+        v.push(gid_arg(g.ptr())?);
     }
     check(libc::setgroups(v.len(), v.as_ptr()), null_mut(), null_mut())
 });
 
+/// A user name argument (CPython's `PyUnicode_FSConverter`).
+unsafe fn name_arg(o: *mut PyObject) -> R<CString> {
+    // SAFETY: a live object.
+    let (b, _) = unsafe { os_bytes(o) }?;
+    CString::new(b).map_err(|_| {
+        raise(&raw mut EXC_ValueError, "embedded null byte");
+    })
+}
+
 os_fn!(f_initgroups, |a| {
-    let p = path_only("initgroups", "user", a[0])?;
-    let g = id_arg(a[1])?;
-    check(libc::initgroups(p.c.as_ptr(), g), null_mut(), null_mut())
+    let p = name_arg(a[0])?;
+    let g = gid_arg(a[1])?;
+    check(libc::initgroups(p.as_ptr(), g), null_mut(), null_mut())
 });
 
 os_fn!(f_getgrouplist, |a| {
-    let p = path_only("getgrouplist", "user", a[0])?;
-    let g = id_arg(a[1])?;
+    let p = name_arg(a[0])?;
+    let g = gid_arg(a[1])?;
     let mut n: c_int = 64;
     loop {
         let mut v = vec![0 as libc::gid_t; n as usize];
         let mut m = n;
-        if libc::getgrouplist(p.c.as_ptr(), g, v.as_mut_ptr(), &mut m) >= 0 {
+        if libc::getgrouplist(p.as_ptr(), g, v.as_mut_ptr(), &mut m) >= 0 {
             return list_own(v[..m as usize].iter().map(|&g| int(i64::from(g))).collect());
         }
         n = m.max(n * 2);
@@ -2412,6 +2489,22 @@ os_fn!(f_sched_getparam, |a| {
     ))
 });
 
+/// `sched_param(sched_priority)`.
+unsafe extern "C" fn sched_param_new(
+    _t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: slot contract: `args` a tuple, `kw` NULL or a dict.
+    unsafe {
+        let Some(v) = crate::importlib::py_args("sched_param", args, kw, &["sched_priority"], 1)
+        else {
+            return null_mut();
+        };
+        new_seq(sched_param_type(), vec![new_ref(v[0])])
+    }
+}
+
 unsafe fn sched_param_arg(o: *mut PyObject) -> R<libc::sched_param> {
     // SAFETY: a live object.
     unsafe {
@@ -2512,6 +2605,11 @@ os_fn!(f_sync, |a| {
     Ok(none())
 });
 
+os_fn!(f__exit, |a| {
+    let code = cint_arg(a[0])?;
+    libc::_exit(code)
+});
+
 os_fn!(f_abort, |a| {
     let _ = a;
     libc::abort()
@@ -2570,6 +2668,16 @@ os_fn!(f_waitstatus_to_exitcode, |a| {
     }
     if libc::WIFSIGNALED(s) {
         return Ok(int(-i64::from(libc::WTERMSIG(s))));
+    }
+    if libc::WIFSTOPPED(s) {
+        raise(
+            &raw mut EXC_ValueError,
+            &format!(
+                "process stopped by delivery of signal {}",
+                libc::WSTOPSIG(s)
+            ),
+        );
+        return Err(());
     }
     raise(
         &raw mut EXC_ValueError,
@@ -2904,9 +3012,13 @@ os_fn!(f_listxattr, |a| {
             obj: null_mut(),
             c: CString::from(c"."),
             bytes: false,
+            _keep: None,
         })
     } else {
-        path_or_fd("listxattr", "path", a[0])?
+        match path_conv("listxattr", "path", a[0], true, true)? {
+            Some(t) => t,
+            None => return Err(()),
+        }
     };
     let follow = opt_bool(a[1], true)?;
     let v = xattr_read(&t, follow, |p, fd, fl, buf, n| match p {
@@ -3035,8 +3147,12 @@ unsafe fn env_decode(op: *mut PyObject, v: *mut PyObject) -> *mut PyObject {
 
 /// `putenv(key, value)` on bytes (CPython's checks).
 fn putenv_bytes(k: &[u8], v: &[u8]) -> R<()> {
-    if k.is_empty() || k.contains(&b'=') {
+    if k.contains(&b'=') {
         raise(&raw mut EXC_ValueError, "illegal environment variable name");
+        return Err(());
+    }
+    if k.is_empty() {
+        raise_errno(libc::EINVAL, null_mut(), null_mut());
         return Err(());
     }
     if k.contains(&0) || v.contains(&0) {
@@ -3057,7 +3173,7 @@ fn putenv_bytes(k: &[u8], v: &[u8]) -> R<()> {
 
 fn unsetenv_bytes(k: &[u8]) -> R<()> {
     if k.is_empty() || k.contains(&b'=') {
-        raise(&raw mut EXC_ValueError, "illegal environment variable name");
+        raise_errno(libc::EINVAL, null_mut(), null_mut());
         return Err(());
     }
     if k.contains(&0) {
@@ -3841,9 +3957,22 @@ unsafe extern "C" fn no_new(
     let n = unsafe { CStr::from_ptr((*t).tp_name) }
         .to_string_lossy()
         .into_owned();
+    // SAFETY: a live type.
+    let m = unsafe { crate::abc::getattr(t.cast(), "__module__") };
+    // SAFETY: a live str (or NULL).
+    let m = if m.is_null() {
+        None
+    } else {
+        unsafe { uni::as_str(m.ptr()) }
+    };
+    crate::pyerrors::clear();
+    let full = match m {
+        Some(m) if m != "builtins" => format!("{m}.{n}"),
+        _ => n,
+    };
     raise(
         &raw mut EXC_TypeError,
-        &format!("cannot create '{n}' instances"),
+        &format!("cannot create '{full}' instances"),
     )
 }
 
@@ -4039,6 +4168,7 @@ os_fn!(f_scandir, |a| {
                 obj: null_mut(),
                 c: CString::from(c"."),
                 bytes: false,
+                _keep: None,
             }),
             false,
             uni::intern("."),
@@ -4108,7 +4238,6 @@ unsafe fn walk_step(op: *mut PyObject) -> R<Option<*mut PyObject>> {
         let topdown = crate::abc::truth(nn(slot(op, "_topdown"))?)?;
         let follow = crate::abc::truth(nn(slot(op, "_followlinks"))?)?;
         let onerror = nn(slot(op, "_onerror"))?;
-        let bytes = crate::abc::truth(nn(slot(op, "_bytes"))?)?;
         let fwalk_fd = nn(slot(op, "_fwalk"))?;
         let is_fwalk = fwalk_fd != crate::object::none();
         // close the fd handed out by the last fwalk step
@@ -4125,7 +4254,7 @@ unsafe fn walk_step(op: *mut PyObject) -> R<Option<*mut PyObject>> {
             let pending = Obj::new(new_ref(pending));
             set_slot(op, "_pending", none())?;
             let it = crate::tupleobject::items(pending.ptr());
-            let (top, _) = os_bytes(it[0])?;
+            let (top, bytes) = os_bytes(it[0])?;
             let dirs = crate::abc::collect(it[1])?;
             for d in dirs.iter().rev() {
                 let (name, _) = os_bytes(d.ptr())?;
@@ -4166,13 +4295,17 @@ unsafe fn walk_step(op: *mut PyObject) -> R<Option<*mut PyObject>> {
                 }
                 return Ok(Some(top.into_raw()));
             }
-            let (tb, _) = os_bytes(top.ptr())?;
+            let top = Obj::new(uni::PyOS_FSPath(top.ptr()));
+            nn(top.ptr())?;
+            let (tb, bytes) = os_bytes(top.ptr())?;
             let c = CString::new(tb.clone()).unwrap_or_default();
+            let root = slot(op, "_root") == crate::boolobject::true_();
+            set_slot(op, "_root", py_bool(false))?;
             let target = if is_fwalk {
                 match open_dir_fd(&tb, fwalk_fd, follow || n == 1) {
                     Ok(fd) => Target::Fd(fd),
                     Err(()) => {
-                        if crate::pyerrors::matches_current(&raw mut EXC_OSError) {
+                        if !root && crate::pyerrors::matches_current(&raw mut EXC_OSError) {
                             let e = crate::pyerrors::take_raised();
                             if onerror != crate::object::none() {
                                 let r = crate::abc::call(onerror, &[e]);
@@ -4191,6 +4324,7 @@ unsafe fn walk_step(op: *mut PyObject) -> R<Option<*mut PyObject>> {
                     obj: top.ptr(),
                     c,
                     bytes,
+                    _keep: None,
                 })
             };
             let listed = list_dir(&target);
@@ -4324,9 +4458,7 @@ unsafe fn new_walk(
 ) -> R<*mut PyObject> {
     // SAFETY: live objects.
     unsafe {
-        let p = Obj::new(uni::PyOS_FSPath(top));
-        nn(p.ptr())?;
-        let bytes = crate::bytesobject::is_bytes(p.ptr());
+        let p = Obj::new(new_ref(top));
         let cls = *WALK_ITER.get().unwrap_or(&0) as *mut PyTypeObject;
         let it = Obj::new(crate::objimpl::PyType_GenericAlloc(cls, 0));
         nn(it.ptr())?;
@@ -4342,7 +4474,7 @@ unsafe fn new_walk(
                 onerror
             }),
         )?;
-        set_slot(it.ptr(), "_bytes", py_bool(bytes))?;
+        set_slot(it.ptr(), "_root", py_bool(true))?;
         set_slot(it.ptr(), "_fwalk", new_ref(fwalk))?;
         set_slot(it.ptr(), "_pending", none())?;
         set_slot(it.ptr(), "_lastfd", none())?;
@@ -4607,7 +4739,72 @@ unsafe fn do_exec(
                 libc::execv(p.c.as_ptr(), av.as_ptr());
             }
         }
-        oserr(if search { null_mut() } else { p.obj }, null_mut())
+        // execv reports no file name; execve names the path
+        oserr(
+            if search || envs.is_none() {
+                null_mut()
+            } else {
+                p.obj
+            },
+            null_mut(),
+        )
+    }
+}
+
+/// `os._execvpe`: runs `file` from each `PATH` entry (of `env`, else `environ`) in turn with
+/// execv (no env) or execve; raises the first error other than "not found", else the last.
+unsafe fn exec_search(
+    file: *mut PyObject,
+    argv: *mut PyObject,
+    env: *mut PyObject,
+) -> R<*mut PyObject> {
+    // SAFETY: live objects.
+    unsafe {
+        let (name, _) = os_bytes(file)?;
+        let func = if env.is_null() { "execv" } else { "execve" };
+        if name.contains(&b'/') {
+            return do_exec(func, file, argv, env, false);
+        }
+        let dirs = Obj::new(f_get_exec_path(&[env], null_mut()));
+        nn(dirs.ptr())?;
+        let mut saved: Option<Obj> = None;
+        let mut last: Option<Obj> = None;
+        for d in crate::abc::collect(dirs.ptr())? {
+            let (db, _) = os_bytes(d.ptr())?;
+            let full = Obj::new(crate::bytesobject::from_bytes(&join_bytes(&db, &name)));
+            nn(full.ptr())?;
+            let _ = do_exec(func, full.ptr(), argv, env, false);
+            let e = Obj::new(crate::pyerrors::take_raised());
+            if e.is_null() {
+                continue;
+            }
+            let t = ty(e.ptr());
+            let not_found =
+                crate::object::PyType_IsSubtype(t, &raw mut crate::pyerrors::EXC_FileNotFoundError)
+                    != 0
+                    || crate::object::PyType_IsSubtype(
+                        t,
+                        &raw mut crate::pyerrors::EXC_NotADirectoryError,
+                    ) != 0;
+            if crate::object::PyType_IsSubtype(t, &raw mut EXC_OSError) == 0 {
+                crate::pyerrors::restore_raised(e.into_raw());
+                return Err(());
+            }
+            if !not_found && saved.is_none() {
+                saved = Some(Obj::new(new_ref(e.ptr())));
+            }
+            last = Some(e);
+        }
+        match saved.or(last) {
+            Some(e) => crate::pyerrors::restore_raised(e.into_raw()),
+            None => {
+                raise(
+                    &raw mut EXC_TypeError,
+                    "exceptions must derive from BaseException",
+                );
+            }
+        }
+        Err(())
     }
 }
 
@@ -4615,12 +4812,8 @@ os_fn!(f_execv, |a| {
     do_exec("execv", a[0], a[1], null_mut(), false)
 });
 os_fn!(f_execve, |a| { do_exec("execve", a[0], a[1], a[2], false) });
-os_fn!(f_execvp, |a| {
-    do_exec("execvp", a[0], a[1], null_mut(), true)
-});
-os_fn!(f_execvpe, |a| {
-    do_exec("execvpe", a[0], a[1], a[2], true)
-});
+os_fn!(f_execvp, |a| { exec_search(a[0], a[1], null_mut()) });
+os_fn!(f_execvpe, |a| { exec_search(a[0], a[1], a[2]) });
 
 /// The `*args` tuple of a Func with varargs (after the named parameters).
 fn rest(a: &[*mut PyObject], named: usize) -> Vec<*mut PyObject> {
@@ -4636,7 +4829,7 @@ os_fn!(f_execlp, |a| {
     let t = Obj::new(tuple_own(
         rest(a, 1).into_iter().map(|p| new_ref(p)).collect(),
     )?);
-    do_exec("execvp", a[0], t.ptr(), null_mut(), true)
+    exec_search(a[0], t.ptr(), null_mut())
 });
 os_fn!(f_execle, |a| {
     let mut r = rest(a, 1);
@@ -4658,8 +4851,7 @@ os_fn!(f_execlpe, |a| {
     let mut r = rest(a, 1);
     let env = r.pop().unwrap_or(null_mut());
     let t = Obj::new(tuple_own(r.into_iter().map(|p| new_ref(p)).collect())?);
-    do_exec(
-        "execvpe",
+    exec_search(
         a[0],
         t.ptr(),
         if env.is_null() {
@@ -4667,7 +4859,6 @@ os_fn!(f_execlpe, |a| {
         } else {
             env
         },
-        true,
     )
 });
 
@@ -4822,15 +5013,33 @@ unsafe fn posix_spawn_common(func: &str, a: &[*mut PyObject], search: bool) -> R
     // SAFETY: live arguments.
     unsafe {
         let p = path_only(func, "path", a[0])?;
-        let args = argv_arg(func, a[1], false)?;
-        if !is_mapping(a[2]) {
+        if !crate::tupleobject::is_tuple(a[1]) && !crate::listobject::is_list(a[1]) {
             raise(
                 &raw mut EXC_TypeError,
-                &format!("{func}: environment must be a mapping object"),
+                &format!("{func}: argv must be a tuple or list"),
             );
             return Err(());
         }
-        let envs = env_list(a[2])?;
+        if crate::abc::collect(a[1])?.is_empty() {
+            raise(
+                &raw mut EXC_ValueError,
+                &format!("{func}: argv must not be empty"),
+            );
+            return Err(());
+        }
+        let args = argv_arg(func, a[1], false)?;
+        let envs = if is_none(a[2]) {
+            None
+        } else {
+            if !is_mapping(a[2]) {
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!("{func}: environment must be a mapping object or None"),
+                );
+                return Err(());
+            }
+            Some(env_list(a[2])?)
+        };
         let mut o = no_opts();
         if !is_none(a[3]) {
             for fa in crate::abc::collect(a[3])? {
@@ -4896,7 +5105,7 @@ unsafe fn posix_spawn_common(func: &str, a: &[*mut PyObject], search: bool) -> R
             let prm = sched_param_arg(sp)?;
             o.scheduler = Some((cint_arg(pol)?, prm.sched_priority));
         }
-        match spawn(&p.c, &args, Some(&envs), search, &o) {
+        match spawn(&p.c, &args, envs.as_deref(), search, &o) {
             Ok(pid) => Ok(int(i64::from(pid))),
             Err(e) => {
                 raise_errno(e, p.obj, null_mut());
@@ -5057,8 +5266,8 @@ fn no_fork(name: &str) -> *mut PyObject {
     raise(
         &raw mut crate::pyerrors::EXC_NotImplementedError,
         &format!(
-            "gilgate runs no Python code: {name}() is not available (the child of a \
-             multi-threaded embedding host would run on with other threads' locks held)"
+            "gilgate: {name}() is not available in an embedding host (the child would run on \
+             with the host's other threads' locks held)"
         ),
     )
 }
@@ -5320,6 +5529,7 @@ static FUNCS: &[FuncDef] = &[
     f!("ctermid", [], 0, f_ctermid),
     f!("sync", [], 0, f_sync),
     f!("abort", [], 0, f_abort),
+    f!("_exit", ["status"], 1, f__exit),
     f!("unshare", ["flags"], 1, f_unshare),
     f!("setns", ["fd", "nstype"], 1, f_setns),
     f!("pidfd_open", ["pid", "flags"], 1, f_pidfd_open),
@@ -5643,6 +5853,11 @@ fn build() -> Option<(usize, usize)> {
         }
         let _ = STAT_NEW.set((*st).tp_new);
         (*st).tp_new = Some(stat_result_new);
+        let sp = sched_param_type();
+        if sp.is_null() {
+            return None;
+        }
+        (*sp).tp_new = Some(sched_param_new);
         if ENV.get().is_none() {
             make_environ().ok()?;
         }
