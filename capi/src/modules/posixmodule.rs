@@ -3230,11 +3230,22 @@ unsafe fn env_getitem(op: *mut PyObject, key: *mut PyObject) -> R<*mut PyObject>
     }
 }
 
+/// Orders the changes of the process environment with the snapshot's (each `putenv` or
+/// `unsetenv` and its dict update happen as one step, so threads racing on one key leave the
+/// two agreeing); held only around calls that run no Python code.
+static ENV_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 unsafe fn env_setitem(op: *mut PyObject, key: *mut PyObject, val: *mut PyObject) -> R<()> {
     // SAFETY: live objects (val NULL: delete).
     unsafe {
         let k = Obj::new(env_encode(op, key)?);
-        if val.is_null() {
+        let v = if val.is_null() {
+            None
+        } else {
+            Some(Obj::new(env_encode(op, val)?))
+        };
+        let _g = ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        if v.is_none() {
             unsetenv_bytes(crate::bytesobject::as_bytes(k.ptr()))?;
             if crate::dictobject::del_item(env_data(), k.ptr()) < 0 {
                 crate::pyerrors::clear();
@@ -3243,7 +3254,7 @@ unsafe fn env_setitem(op: *mut PyObject, key: *mut PyObject, val: *mut PyObject)
             }
             return Ok(());
         }
-        let v = Obj::new(env_encode(op, val)?);
+        let Some(v) = v else { return Err(()) };
         putenv_bytes(
             crate::bytesobject::as_bytes(k.ptr()),
             crate::bytesobject::as_bytes(v.ptr()),
@@ -3597,6 +3608,7 @@ os_fn!(f_getenvb, |a| {
 os_fn!(f_reload_environ, |a| {
     let _ = a;
     let data = env_data();
+    let _g = ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     crate::dictobject::PyDict_Clear(data);
     use std::os::unix::ffi::OsStrExt;
     for (k, v) in std::env::vars_os() {
