@@ -3029,7 +3029,7 @@ os_fn!(f_listxattr, |a| {
     list_own(
         v.split(|&b| b == 0)
             .filter(|s| !s.is_empty())
-            .map(|s| uni::decode_fs(s))
+            .map(uni::decode_fs)
             .collect(),
     )
 });
@@ -3689,11 +3689,7 @@ os_fn!(f_get_exec_path, |a| {
         }
         (None, None) => b"/bin:/usr/bin".to_vec(),
     };
-    list_own(
-        text.split(|&c| c == b':')
-            .map(|s| uni::decode_fs(s))
-            .collect(),
-    )
+    list_own(text.split(|&c| c == b':').map(uni::decode_fs).collect())
 });
 
 /// `isinstance(o, collections.abc.Mapping)` (an error counts as False).
@@ -3971,10 +3967,10 @@ unsafe extern "C" fn no_new(
         .into_owned();
     // SAFETY: a live type.
     let m = unsafe { crate::abc::getattr(t.cast(), "__module__") };
-    // SAFETY: a live str (or NULL).
     let m = if m.is_null() {
         None
     } else {
+        // SAFETY: a live object.
         unsafe { uni::as_str(m.ptr()) }
     };
     crate::pyerrors::clear();
