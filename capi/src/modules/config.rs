@@ -243,11 +243,12 @@ mod tests {
             unsafe {
                 let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
                 let n = crate::dictobject::get_str(d, "__name__");
-                // `_collections_abc` is the module named `collections.abc`, as in CPython.
-                let want = if e.name == "_collections_abc" {
-                    "collections.abc"
-                } else {
-                    e.name
+                // `_collections_abc` is the module named `collections.abc`, and `os.path` is
+                // `posixpath`, as in CPython.
+                let want = match e.name {
+                    "_collections_abc" => "collections.abc",
+                    "os.path" => "posixpath",
+                    n => n,
                 };
                 assert_eq!(crate::unicodeobject::as_str(n), Some(want));
                 crate::refcount::decref(m);

@@ -5776,7 +5776,11 @@ unsafe fn fill(d: *mut PyObject, posix: bool) -> R<()> {
             put(k, dd.into_raw())?;
         }
         let env = ENV.get().ok_or(())?;
-        put("environ", new_ref(env.environ as *mut PyObject))?;
+        // `posix.environ` is the dict of bytes `os.environ` reads (CPython's `_data`)
+        put(
+            "environ",
+            new_ref(if posix { env.data } else { env.environ } as *mut PyObject),
+        )?;
         put("error", new_ref((&raw mut EXC_OSError).cast()))?;
         put(
             "DirEntry",
