@@ -360,7 +360,7 @@ pub use crate::runtime::lock::{
     _PyMutex_LockTimed, PyMutex_IsLocked, PyMutex_Lock, PyMutex_Unlock,
 };
 pub use crate::runtime::modsupport::{
-    _gilgate_build_plan, _gilgate_build_values, BuildVal, PyABIInfo, PyABIInfo_Check,
+    _gilgate_build_prepare, _gilgate_build_prepared, BuildPlan, BuildVal, PyABIInfo, PyABIInfo_Check,
     PyABIInfo_FREETHREADED, PyABIInfo_FREETHREADING_AGNOSTIC, PyABIInfo_GIL, PyABIInfo_INTERNAL,
     PyABIInfo_STABLE,
 };

@@ -1095,24 +1095,98 @@ impl Compiled {
     }
 }
 
-/// Slots of the per-thread cache of compiled formats.
-const FORMAT_CACHE_SLOTS: usize = 64;
+/// Slots of a per-thread cache of compiled formats.
+pub(crate) const FORMAT_CACHE_SLOTS: usize = 64;
+
+/// A per-thread cache of compiled formats keyed by the format's address (direct-mapped). An
+/// entry is used only if the text at that address still equals the text it was compiled from,
+/// so a format buffer that is reused for another text (or freed and its address reused) is
+/// looked up again, never misread; for the usual static formats the check is one `strcmp`.
+pub(crate) type FormatSlots<T> = [std::cell::Cell<(usize, *const T)>; FORMAT_CACHE_SLOTS];
 
 /// Every format compiled so far, one per distinct text, kept for the life of the process
-/// (formats are string literals in practice, so this stays as small as the set of formats
-/// the loaded extensions use). Only a miss of the per-thread cache comes here.
-static COMPILED: std::sync::Mutex<Option<CompiledByText>> = std::sync::Mutex::new(None);
+/// (formats are string literals in practice, so this stays as small as the set of formats the
+/// loaded extensions use). Only a miss of the per-thread cache comes here.
+pub(crate) type CompiledByText<T> =
+    std::sync::Mutex<Option<std::collections::HashMap<Box<[u8]>, &'static T>>>;
 
-/// The compiled formats by text.
-type CompiledByText = std::collections::HashMap<Box<[u8]>, &'static Compiled>;
+/// Something compiled from a format text that [`cached`] can keep.
+pub(crate) trait FormatCompiled: Sync + 'static {
+    /// Compiles `format` (its bytes without the NUL).
+    fn compile(format: &[u8]) -> Self;
+    /// The text compiled from, followed by its NUL.
+    fn text(&self) -> &[u8];
+}
+
+/// The compiled form of the NUL-terminated `format`: from the per-thread `slots` when the entry
+/// at the format's address was compiled from the same text, else from (or into) `all`.
+///
+/// # Safety
+/// `format` must be a NUL-terminated string.
+#[inline]
+pub(crate) unsafe fn cached<T: FormatCompiled>(
+    format: *const c_char,
+    slots: &'static std::thread::LocalKey<FormatSlots<T>>,
+    all: &'static CompiledByText<T>,
+) -> &'static T {
+    let key = format as usize;
+    let slot = (key >> 3) % FORMAT_CACHE_SLOTS;
+    let (k, c) = slots.with(|cache| cache[slot].get());
+    if k == key && !c.is_null() {
+        // SAFETY: entries come from `all`, leaked boxes alive for the whole process.
+        let c: &'static T = unsafe { &*c };
+        // SAFETY: forwarded contract.
+        if unsafe { same_text(format, c.text()) } {
+            return c;
+        }
+    }
+    // SAFETY: forwarded contract.
+    unsafe { cached_slow(format, slots, all) }
+}
+
+/// The miss of [`cached`], out of line.
+///
+/// # Safety
+/// As [`cached`].
+#[inline(never)]
+unsafe fn cached_slow<T: FormatCompiled>(
+    format: *const c_char,
+    slots: &'static std::thread::LocalKey<FormatSlots<T>>,
+    all: &'static CompiledByText<T>,
+) -> &'static T {
+    let key = format as usize;
+    let slot = (key >> 3) % FORMAT_CACHE_SLOTS;
+    // SAFETY: forwarded contract.
+    let text = unsafe { CStr::from_ptr(format) }.to_bytes();
+    let c: &'static T = {
+        let mut all = all.lock().unwrap_or_else(|e| e.into_inner());
+        let all = all.get_or_insert_with(Default::default);
+        match all.get(text) {
+            Some(c) => c,
+            None => {
+                let c: &'static T = Box::leak(Box::new(T::compile(text)));
+                all.insert(text.into(), c);
+                c
+            }
+        }
+    };
+    slots.with(|cache| cache[slot].set((key, c)));
+    c
+}
+
+impl FormatCompiled for Compiled {
+    fn compile(format: &[u8]) -> Compiled {
+        Compiled::new(format)
+    }
+    fn text(&self) -> &[u8] {
+        &self.text
+    }
+}
+
+static COMPILED: CompiledByText<Compiled> = std::sync::Mutex::new(None);
 
 thread_local! {
-    /// Compiled formats keyed by the format's address (direct-mapped). An entry is used only
-    /// if the text at that address still equals the text it was compiled from, so a format
-    /// buffer that is reused for another text (or freed and its address reused) is looked
-    /// up again, never misread; for the usual static formats the check costs one byte
-    /// comparison per character.
-    static FORMAT_CACHE: [std::cell::Cell<(usize, *const Compiled)>; FORMAT_CACHE_SLOTS] =
+    static FORMAT_CACHE: FormatSlots<Compiled> =
         const { [const { std::cell::Cell::new((0, std::ptr::null())) }; FORMAT_CACHE_SLOTS] };
 }
 
@@ -1130,33 +1204,8 @@ unsafe fn same_text(p: *const c_char, text: &[u8]) -> bool {
 /// # Safety
 /// `format` must be a NUL-terminated string.
 pub(crate) unsafe fn compiled(format: *const c_char) -> &'static Compiled {
-    let key = format as usize;
-    let slot = (key >> 3) % FORMAT_CACHE_SLOTS;
-    let (k, c) = FORMAT_CACHE.with(|cache| cache[slot].get());
-    if k == key && !c.is_null() {
-        // SAFETY: entries of COMPILED are leaked boxes, alive for the whole process.
-        let c: &'static Compiled = unsafe { &*c };
-        // SAFETY: forwarded contract.
-        if unsafe { same_text(format, &c.text) } {
-            return c;
-        }
-    }
     // SAFETY: forwarded contract.
-    let text = unsafe { CStr::from_ptr(format) }.to_bytes();
-    let c: &'static Compiled = {
-        let mut all = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
-        let all = all.get_or_insert_with(Default::default);
-        match all.get(text) {
-            Some(c) => c,
-            None => {
-                let c: &'static Compiled = Box::leak(Box::new(Compiled::new(text)));
-                all.insert(text.into(), c);
-                c
-            }
-        }
-    };
-    FORMAT_CACHE.with(|cache| cache[slot].set((key, c)));
-    c
+    unsafe { cached(format, &FORMAT_CACHE, &COMPILED) }
 }
 
 /// [`parse`] with an already compiled format.
