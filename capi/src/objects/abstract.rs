@@ -529,8 +529,9 @@ pub unsafe fn PyObject_CallObject(callable: *mut PyObject, args: *mut PyObject) 
 /// The vectorcall of `callable` with `args` (`args[-1]` writable), answered before the export's
 /// guard (`#[export(fast = ..)]`): the callee is an `extern "C"` function (which no panic can
 /// unwind out of) reached through `extcall`; only a failed result's check, which formats
-/// messages, runs under a guard of its own. `None` (callables without vectorcall, or the
-/// per-module lock on) leaves the call to the guarded body.
+/// messages, runs under a guard of its own. A callable without vectorcall gets its `tp_call`
+/// with a tuple, as `make_tp_call` gives it. `None` (a callable with neither, or the per-module
+/// lock on) leaves the call to the guarded body.
 ///
 /// # Safety
 /// `callable` live; `args` points one past a writable slot, at `nargs` live objects.
@@ -546,20 +547,51 @@ unsafe fn vectorcall_fast(
     }
     // SAFETY: forwarded contract.
     unsafe {
-        let f = vectorcall_func(callable)?;
-        let res = crate::extcall::vectorcall(
-            f,
-            callable,
-            args,
-            nargs | PY_VECTORCALL_ARGUMENTS_OFFSET,
-            null_mut(),
-        );
+        let res = match vectorcall_func(callable) {
+            Some(f) => crate::extcall::vectorcall(
+                f,
+                callable,
+                args,
+                nargs | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                null_mut(),
+            ),
+            None => tp_call_plain(callable, args, nargs)?,
+        };
         if !res.is_null() && !err::occurred() {
             return Some(res);
         }
         Some(crate::ffi_guard::guard(name, null_mut(), || {
             check_result_slow(callable, res)
         }))
+    }
+}
+
+/// `tp_call` of `callable` with a tuple of the `nargs` objects at `args` (what `make_tp_call`
+/// does for a call without keywords), unchecked; `None` when the type has no `tp_call` (the
+/// guarded body raises). Kept out of [`vectorcall_fast`]'s inlined path.
+///
+/// # Safety
+/// As [`vectorcall_fast`].
+#[inline(never)]
+unsafe fn tp_call_plain(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: usize,
+) -> Option<*mut PyObject> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let call = (*ty(callable)).tp_call?;
+        let t = if nargs == 0 {
+            empty_args()
+        } else {
+            tup::from_slice(std::slice::from_raw_parts(args, nargs))
+        };
+        if t.is_null() {
+            return Some(t);
+        }
+        let r = crate::extcall::ternary(call, callable, t, null_mut());
+        decref(t);
+        Some(r)
     }
 }
 
