@@ -1220,6 +1220,24 @@ pub(crate) unsafe fn parse_compiled(
     ptrs: &[*mut c_void],
     mode: ParseMode,
 ) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { parse_compiled_keys(args, kw, c, kwlist, &[], ptrs, mode) }
+}
+
+/// [`parse_compiled`] with `keys`: the keyword names of `kwlist` as str objects (for the
+/// keyword dict's lookups; empty, or a NULL entry: made from the text per lookup).
+///
+/// # Safety
+/// As [`parse`]; `keys` live str objects.
+unsafe fn parse_compiled_keys(
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    c: &Compiled,
+    kwlist: &[&str],
+    keys: &[*mut PyObject],
+    ptrs: &[*mut c_void],
+    mode: ParseMode,
+) -> c_int {
     let units = &c.text[..c.units];
     let fname: Name<'_> = c.fname.as_deref().map(Cow::Borrowed);
     let message: Name<'_> = c.message.as_deref().map(Cow::Borrowed);
@@ -1328,7 +1346,7 @@ pub(crate) unsafe fn parse_compiled(
                 }
                 1
             }
-            ParseMode::Keywords => parse_keywords(&mut p, args, kw, kwlist),
+            ParseMode::Keywords => parse_keywords(&mut p, args, kw, kwlist, keys),
         }
     }
 }
@@ -1338,6 +1356,7 @@ unsafe fn parse_keywords(
     args: *mut PyObject,
     kw: *mut PyObject,
     kwlist: &[&str],
+    keys: &[*mut PyObject],
 ) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
@@ -1415,7 +1434,10 @@ unsafe fn parse_keywords(
             if i < nargs {
                 current = items[i];
             } else if nkwargs > 0 && i >= pos {
-                current = crate::dictobject::get_str(kw, kwlist[i]);
+                current = match keys.get(i) {
+                    Some(&k) if !k.is_null() => crate::dictobject::get(kw, k),
+                    _ => crate::dictobject::get_str(kw, kwlist[i]),
+                };
                 if !current.is_null() {
                     nkwargs -= 1;
                 }
@@ -1555,6 +1577,113 @@ pub unsafe fn _gilgate_parse_prepared(
     unsafe { parse_with(args, kw, &*c, kwlist, ptrs, n, mode) }
 }
 
+/// A `PyArg_ParseTupleAndKeywords` keyword list read once (CPython compiles its `_PyArg_Parser`
+/// keyword names once the same way): the names as text and as interned str objects, so a
+/// keyword lookup is a dict lookup of an object whose hash is known, not a str made, hashed and
+/// freed per name and call.
+struct KeywordList {
+    /// The list's pointers and the text each pointed to (with its NUL), for the check.
+    entries: Box<[(usize, Box<[u8]>)]>,
+    names: Box<[&'static str]>,
+    keys: Box<[*mut PyObject]>,
+}
+
+// SAFETY: the key objects are immortal interned str objects, shared read-only by every thread.
+unsafe impl Sync for KeywordList {}
+// SAFETY: as above.
+unsafe impl Send for KeywordList {}
+
+/// Keyword lists compiled so far, one per distinct content (pointers and texts).
+static KEYWORD_LISTS: std::sync::Mutex<Option<KeywordListsByContent>> =
+    std::sync::Mutex::new(None);
+
+type KeywordListsByContent =
+    std::collections::HashMap<Vec<(usize, Box<[u8]>)>, &'static KeywordList>;
+
+thread_local! {
+    /// Compiled keyword lists keyed by the list's address (direct-mapped); an entry is used
+    /// only if every pointer of the list and the text behind it are still the ones compiled.
+    static KEYWORD_CACHE: [std::cell::Cell<(usize, *const KeywordList)>; FORMAT_CACHE_SLOTS] =
+        const { [const { std::cell::Cell::new((0, std::ptr::null())) }; FORMAT_CACHE_SLOTS] };
+}
+
+/// Whether the NULL-terminated list at `kwlist` is the one `kl` was compiled from.
+///
+/// # Safety
+/// `kwlist` must be a NULL-terminated array of NUL-terminated strings.
+unsafe fn same_list(kwlist: *const *const c_char, kl: &KeywordList) -> bool {
+    // SAFETY: forwarded contract; the list is read up to its NULL, never past.
+    unsafe {
+        let mut k = kwlist;
+        for (p, text) in kl.entries.iter() {
+            if (*k).is_null() || *k as usize != *p || !same_text(*k, text) {
+                return false;
+            }
+            k = k.add(1);
+        }
+        (*k).is_null()
+    }
+}
+
+/// The compiled form of the keyword list `kwlist` (from the caches when it is there).
+///
+/// # Safety
+/// `kwlist` must be a NULL-terminated array of NUL-terminated strings.
+unsafe fn keyword_list(kwlist: *const *const c_char) -> &'static KeywordList {
+    let key = kwlist as usize;
+    let slot = (key >> 3) % FORMAT_CACHE_SLOTS;
+    let (k, c) = KEYWORD_CACHE.with(|cache| cache[slot].get());
+    // SAFETY: entries are leaked, alive for the whole process; forwarded contract.
+    unsafe {
+        if k == key && !c.is_null() && same_list(kwlist, &*c) {
+            return &*c;
+        }
+        let mut entries = Vec::new();
+        let mut p = kwlist;
+        while !(*p).is_null() {
+            let text = CStr::from_ptr(*p).to_bytes_with_nul();
+            entries.push((*p as usize, Box::<[u8]>::from(text)));
+            p = p.add(1);
+        }
+        let kl: &'static KeywordList = {
+            let mut all = KEYWORD_LISTS.lock().unwrap_or_else(|e| e.into_inner());
+            let all = all.get_or_insert_with(Default::default);
+            match all.get(&entries) {
+                Some(kl) => kl,
+                None => {
+                    let names: Box<[&'static str]> = entries
+                        .iter()
+                        .map(|(_, t)| {
+                            let t = std::str::from_utf8(&t[..t.len() - 1]).unwrap_or("\u{fffd}");
+                            &*Box::leak(Box::<str>::from(t))
+                        })
+                        .collect();
+                    let keys = names
+                        .iter()
+                        .map(|n| {
+                            // A failed intern leaves the name to the per-lookup path.
+                            let k = crate::unicodeobject::intern(n);
+                            if k.is_null() {
+                                err::clear();
+                            }
+                            k
+                        })
+                        .collect();
+                    let kl: &'static KeywordList = Box::leak(Box::new(KeywordList {
+                        entries: entries.clone().into(),
+                        names,
+                        keys,
+                    }));
+                    all.insert(entries, kl);
+                    kl
+                }
+            }
+        };
+        KEYWORD_CACHE.with(|cache| cache[slot].set((key, kl)));
+        kl
+    }
+}
+
 /// The shared body of `_gilgate_parse` and `_gilgate_parse_prepared`.
 unsafe fn parse_with(
     args: *mut PyObject,
@@ -1572,24 +1701,20 @@ unsafe fn parse_with(
             1 => ParseMode::Tuple,
             _ => ParseMode::Keywords,
         };
-        let mut names = Vec::new();
-        if mode == ParseMode::Keywords {
-            if kwlist.is_null() {
-                err::bad_internal_call();
-                return 0;
-            }
-            let mut k = kwlist;
-            while !(*k).is_null() {
-                names.push(CStr::from_ptr(*k).to_str().unwrap_or("\u{fffd}"));
-                k = k.add(1);
-            }
-        }
         let ptrs = if n <= 0 {
             &[][..]
         } else {
             std::slice::from_raw_parts(ptrs, n as usize)
         };
-        parse_compiled(args, kw, c, &names, ptrs, mode)
+        if mode == ParseMode::Keywords {
+            if kwlist.is_null() {
+                err::bad_internal_call();
+                return 0;
+            }
+            let kl = keyword_list(kwlist);
+            return parse_compiled_keys(args, kw, c, &kl.names, &kl.keys, ptrs, mode);
+        }
+        parse_compiled(args, kw, c, &[], ptrs, mode)
     }
 }
 
