@@ -414,7 +414,13 @@ unsafe extern "C" fn vc_fastcall_keywords(
         // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
         unsafe {
             let (s, m) = parts(func);
-            return crate::extcall::meth_fastcall_keywords(m, s, args, nargs as Py_ssize_t, kwnames);
+            return crate::extcall::meth_fastcall_keywords(
+                m,
+                s,
+                args,
+                nargs as Py_ssize_t,
+                kwnames,
+            );
         }
     }
     crate::ffi_guard::guard("builtin function call", null_mut(), || {

@@ -261,7 +261,9 @@ pub(crate) unsafe fn meth_fastcall_keywords(
     // SAFETY: the caller guarantees `meth` is a `PyCFunctionFastWithKeywords`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethFastKw>(meth) };
     // SAFETY: forwarded contract.
-    into_extension(meth as usize, move || unsafe { f(self_, args, nargs, kwnames) })
+    into_extension(meth as usize, move || unsafe {
+        f(self_, args, nargs, kwnames)
+    })
 }
 
 /// `ml_meth` as `PyCMethod` (`METH_METHOD | METH_FASTCALL | METH_KEYWORDS`).

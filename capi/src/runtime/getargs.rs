@@ -1594,8 +1594,7 @@ unsafe impl Sync for KeywordList {}
 unsafe impl Send for KeywordList {}
 
 /// Keyword lists compiled so far, one per distinct content (pointers and texts).
-static KEYWORD_LISTS: std::sync::Mutex<Option<KeywordListsByContent>> =
-    std::sync::Mutex::new(None);
+static KEYWORD_LISTS: std::sync::Mutex<Option<KeywordListsByContent>> = std::sync::Mutex::new(None);
 
 type KeywordListsByContent =
     std::collections::HashMap<Vec<(usize, Box<[u8]>)>, &'static KeywordList>;
