@@ -56,6 +56,8 @@ trap 'rm -rf "$TMP"' EXIT
 bench_build_ext "$ROOT" "$TMP"
 
 bench_gilgate_bin "$ROOT" "$BUILD"
+# What is measured, described before the runs (the tree may change while they go on).
+bench_describe_python > "$TMP/describe"
 
 run_side() { # SIDE ROUND WORKLOAD
     case "$1" in
@@ -84,7 +86,7 @@ if [ "$CALLGRIND" = 1 ]; then
 fi
 
 report() {
-    bench_describe_python
+    cat "$TMP/describe"
     echo "load:     $load_start at start, $load_end at the end of the timed rounds (1, 5, 15 min)"
     echo "method:   N=$N iterations inside C per call, best of $CALLS calls per process, $ROUNDS alternating rounds, medians"
     [ "$CALLGRIND" = 1 ] && echo "ir:       $(valgrind --version) callgrind Ir per iteration: (Ir of N=$((IR_N + 1)) - Ir of N=1) / $IR_N"
