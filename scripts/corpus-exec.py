@@ -113,7 +113,9 @@ def where_module(name, wheels):
 # A module gilgate cannot provide, in its own error texts: "No module named 'X' (gilgate runs
 # ...)", "cannot import Python module 'X' from PATH (...)", and an attribute of a package that is
 # a Python submodule or that the package's __init__.py sets ("module 'p' has no attribute 'x'
-# (... cannot import Python module 'p.x' ...)", "(... cannot run Python module 'p' ...)"), also
+# (... cannot import Python module 'p.x' ...)", "(... cannot run Python module 'p' ...)"), a
+# from-import of a name that the package's __init__.py would have set ("cannot import name 'x'
+# from 'p' (... cannot run Python module 'p' ...)", Cython's `from multidict import CIMultiDict`), also
 # inside the " (caused by ...)" chain gilgate prints after a wrapper error; the first one wins.
 NOT_PROVIDED = re.compile(r"No module named '([^']+)'|cannot (?:import|run) Python module '([^']+)'")
 

@@ -89,8 +89,7 @@ fn sibling_extensions_of_a_package_folder() {
     );
 
     // `from pkg import sub` imports a submodule that is not yet an attribute (CPython's
-    // `_handle_fromlist`); a missing one is left to the caller's `cannot import name`, any other
-    // error of the submodule's import is raised.
+    // `_handle_fromlist`); any error of the submodule's import is raised.
     let src = sample("counter");
     std::fs::copy(&src, pkg.join(src.file_name().unwrap())).unwrap();
     let fromlist = |names: &[&std::ffi::CStr]| {
@@ -120,7 +119,20 @@ fn sibling_extensions_of_a_package_folder() {
             )
         }
     };
-    let m = from(&[c"counter", c"nosuch"]);
+    // A name that is neither, in a package whose non-empty __init__.py did not run: that
+    // file would have set it, and the error says so (the submodule before it was imported).
+    assert!(from(&[c"counter", c"nosuch"]).is_null());
+    let e = gilgate::capi::host::take_exception().unwrap();
+    assert_eq!(e.type_name, "ImportError");
+    assert!(
+        e.message.starts_with(
+            "cannot import name 'nosuch' from 'pkg' (its __init__.py did not run: gilgate \
+             cannot run Python module 'pkg' from "
+        ),
+        "{}",
+        e.message
+    );
+    let m = from(&[c"counter"]);
     assert!(!m.is_null(), "{:?}", gilgate::capi::host::take_exception());
     assert_eq!(attr_repr(m, "__name__"), "'pkg'");
     assert_eq!(
@@ -290,6 +302,7 @@ fn python_source_in_a_wheel_is_named_where_it_is_needed() {
         &[
             ("pkg/__init__.py", b"from .sub import y\n".to_vec()),
             ("pkg/sub.py", b"y = 2\n".to_vec()),
+            ("plain/__init__.py", Vec::new()),
             (so, std::fs::read(&built).unwrap()),
             (capsule_so, std::fs::read(&capsule_built).unwrap()),
             (&ft_member, std::fs::read(&ft).unwrap()),
@@ -347,19 +360,35 @@ fn python_source_in_a_wheel_is_named_where_it_is_needed() {
         err.contains("ImportError: cannot import Python module 'pkg.sub' from "),
         "{err}"
     );
-    // A from-list name with no submodule is left to the caller (no error), and an extension
-    // submodule is imported.
+    // `from pkg import y`, a name with no submodule that the package's __init__.py would have
+    // set (aiohttp's `from multidict import CIMultiDict`): the import says why, where the
+    // caller's would only say `cannot import name y`.
+    let (rc, _, err) = eval(
+        &wheel,
+        "pkg.mp_ft",
+        &["__import__('pkg', None, None, ['y'])"],
+    );
+    assert_eq!(rc, 1, "{err}");
+    assert!(
+        err.contains(
+            "ImportError: cannot import name 'y' from 'pkg' (its __init__.py did not run: \
+             gilgate cannot run Python module 'pkg' from "
+        ) && err.contains(&format!("pkg/__init__.py: {note})")),
+        "{err}"
+    );
+    // In a package whose __init__.py is empty, a from-list name with no submodule is left to
+    // the caller (no error), and an extension submodule is imported.
     let (rc, out, err) = eval(
         &wheel,
         "pkg.mp_ft",
         &[
-            "q = __import__('pkg', None, None, ['absent'])",
+            "q = __import__('plain', None, None, ['absent'])",
             "q.__name__",
             "__import__('pkg', None, None, ['chained'])",
         ],
     );
     assert_eq!(rc, 1, "{out}{err}");
-    assert!(out.starts_with("'pkg'\n"), "{out}{err}");
+    assert!(out.starts_with("'plain'\n"), "{out}{err}");
     assert!(err.contains("ImportError: initialization failed"), "{err}");
 }
 

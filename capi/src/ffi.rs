@@ -250,6 +250,7 @@ pub use crate::objects::tupleobject::{
     PyTuple_GetSlice, PyTuple_New, PyTuple_SetItem, PyTuple_Size, PyTuple_Type, PyTupleIter_Type,
     PyTupleObject,
 };
+pub use crate::objects::typeobject::superobject::PySuper_Type;
 pub use crate::objects::typeobject::{
     _PyObject_GetDictPtr, _PyType_Lookup, _PyType_LookupRef, _PyType_Name, PyHeapTypeObject,
     PyObject_CallFinalizer, PyObject_CallFinalizerFromDealloc, PyObject_ClearManagedDict,
@@ -333,6 +334,11 @@ pub use crate::runtime::ceval::{
     Py_GetRecursionLimit, Py_SetRecursionLimit, PyErr_SetInterrupt, PyErr_SetInterruptEx,
     PyOS_AfterFork, PyOS_AfterFork_Child, PyOS_AfterFork_Parent, PyOS_BeforeFork, PyOS_getsig,
     PyOS_setsig,
+};
+pub use crate::runtime::context::{
+    PyContext_Copy, PyContext_CopyCurrent, PyContext_Enter, PyContext_Exit, PyContext_New,
+    PyContext_Type, PyContextToken_Type, PyContextVar_Get, PyContextVar_New, PyContextVar_Reset,
+    PyContextVar_Set, PyContextVar_Type,
 };
 pub use crate::runtime::critical_section::{
     _PyCriticalSection_BeginSlow, _PyCriticalSection_Resume, _PyCriticalSection_SuspendAll,

@@ -57,3 +57,18 @@ fn method_instancemethod_and_classmethod_objects() {
 fn smaller_apis_and_builtin_import() {
     run_checks("runtime_apis/misc.c", c"gg_misc_checks", 132);
 }
+
+#[test]
+fn super_with_explicit_arguments() {
+    run_checks("runtime_apis/super.c", c"gg_super_checks", 32);
+}
+
+#[test]
+fn locale_encoding_of_the_calling_thread() {
+    run_checks("runtime_apis/locale.c", c"gg_locale_checks", 33);
+}
+
+#[test]
+fn context_variables() {
+    run_checks("runtime_apis/context.c", c"gg_context_checks", 49);
+}

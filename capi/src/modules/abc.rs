@@ -12,7 +12,7 @@ use crate::object::{PyObject, PyTypeObject, static_type, ty};
 use crate::pyerrors::{EXC_AttributeError, EXC_RuntimeError, EXC_TypeError, raise};
 use crate::refcount::{decref, incref, new_ref, xdecref};
 use crate::unicodeobject as uni;
-use std::ffi::c_void;
+use std::ffi::{c_int, c_void};
 use std::ptr::null_mut;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
@@ -236,6 +236,10 @@ pub(crate) struct Func {
     def: *const FuncDef,
     bound: *mut PyObject,
     dict: *mut PyObject,
+    /// `__name__` and `__qualname__` once assigned (NULL: the def's), read and swapped under
+    /// the object's lock.
+    name: *mut PyObject,
+    qualname: *mut PyObject,
 }
 
 /// The type of [`Func`] objects.
@@ -250,8 +254,8 @@ pub(crate) static mut Func_Type: PyTypeObject = PyTypeObject {
 };
 
 static mut FUNC_GETSET: [crate::descrobject::PyGetSetDef; 5] = [
-    getset(c"__name__", func_name, None),
-    getset(c"__qualname__", func_qualname, None),
+    getset(c"__name__", func_name, Some(func_set_name)),
+    getset(c"__qualname__", func_qualname, Some(func_set_qualname)),
     getset(c"__self__", func_self, None),
     getset(c"__isabstractmethod__", func_isabstract, None),
     crate::descrobject::PyGetSetDef::END,
@@ -287,6 +291,8 @@ pub(crate) fn new_func(def: &'static FuncDef, bound: *mut PyObject) -> *mut PyOb
         }
         (*f).bound = bound;
         (*f).dict = null_mut();
+        (*f).name = null_mut();
+        (*f).qualname = null_mut();
     }
     op
 }
@@ -302,6 +308,8 @@ unsafe extern "C" fn func_dealloc(op: *mut PyObject) {
         let f = op.cast::<Func>();
         xdecref((*f).bound);
         xdecref((*f).dict);
+        xdecref((*f).name);
+        xdecref((*f).qualname);
         crate::objimpl::default_dealloc(op);
     }
 }
@@ -310,7 +318,11 @@ unsafe extern "C" fn func_repr(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live Func (slot contract).
     unsafe {
         let f = op.cast::<Func>();
-        let q = def_of(op).qualname;
+        let qn = Obj::new(func_qualname(op, null_mut()));
+        if qn.is_null() {
+            return null_mut();
+        }
+        let q = uni::as_str(qn.ptr()).unwrap_or("");
         if (*f).bound.is_null() {
             uni::from_str(&format!("<function {q} at {op:p}>"))
         } else {
@@ -339,16 +351,34 @@ unsafe extern "C" fn func_descr_get(
             Kind::Static => new_ref(op),
             Kind::Class => {
                 let owner = if t.is_null() { ty(obj).cast() } else { t };
-                new_func(def, owner)
+                bind(op, owner)
             }
             Kind::Method | Kind::Abstract => {
                 if obj.is_null() || obj == crate::object::none() {
                     new_ref(op)
                 } else {
-                    new_func(def, obj)
+                    bind(op, obj)
                 }
             }
         }
+    }
+}
+
+/// `op` bound to `to`: a new Func with the same def and the names assigned to `op` (a method's
+/// `__name__` is its function's).
+///
+/// # Safety
+/// `op` must be a live unbound Func, `to` live.
+unsafe fn bind(op: *mut PyObject, to: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract; the new Func is not shared yet.
+    unsafe {
+        let b = new_func(def_of(op), to);
+        if !b.is_null() {
+            let f = b.cast::<Func>();
+            (*f).name = assigned(op, false);
+            (*f).qualname = assigned(op, true);
+        }
+        b
     }
 }
 
@@ -439,13 +469,86 @@ unsafe extern "C" fn func_call(
     }
 }
 
+/// The `__name__` (`qual` false) or `__qualname__` slot of a Func: the assigned str (new
+/// reference), else NULL.
+///
+/// # Safety
+/// `op` must be a live Func.
+unsafe fn assigned(op: *mut PyObject, qual: bool) -> *mut PyObject {
+    // SAFETY: forwarded contract; the slot is read and its reference taken under the lock its
+    // writer holds.
+    unsafe {
+        let f = op.cast::<Func>();
+        let _g = crate::object::ObjectLock::new(op);
+        let v = if qual { (*f).qualname } else { (*f).name };
+        if !v.is_null() {
+            incref(v);
+        }
+        v
+    }
+}
+
+/// Assigns `__name__` or `__qualname__` (CPython's function setters: a str, never deleted).
+///
+/// # Safety
+/// `op` must be a live Func, `v` NULL or live.
+unsafe fn assign(op: *mut PyObject, v: *mut PyObject, qual: bool) -> c_int {
+    // SAFETY: forwarded contract; the old value is released after the lock.
+    unsafe {
+        if v.is_null() || !uni::is_str(v) {
+            let what = if qual { "__qualname__" } else { "__name__" };
+            type_error(&format!("{what} must be set to a string object"));
+            return -1;
+        }
+        incref(v);
+        let f = op.cast::<Func>();
+        let old = {
+            let _g = crate::object::ObjectLock::new(op);
+            let slot = if qual {
+                &mut (*f).qualname
+            } else {
+                &mut (*f).name
+            };
+            std::mem::replace(slot, v)
+        };
+        xdecref(old);
+        0
+    }
+}
+
 unsafe extern "C" fn func_name(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
     // SAFETY: a live Func (getter contract).
-    uni::from_str(unsafe { def_of(op) }.name())
+    unsafe {
+        let v = assigned(op, false);
+        if v.is_null() {
+            uni::from_str(def_of(op).name())
+        } else {
+            v
+        }
+    }
 }
 unsafe extern "C" fn func_qualname(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
     // SAFETY: a live Func (getter contract).
-    uni::from_str(unsafe { def_of(op) }.qualname)
+    unsafe {
+        let v = assigned(op, true);
+        if v.is_null() {
+            uni::from_str(def_of(op).qualname)
+        } else {
+            v
+        }
+    }
+}
+unsafe extern "C" fn func_set_name(op: *mut PyObject, v: *mut PyObject, _c: *mut c_void) -> c_int {
+    // SAFETY: a live Func (setter contract).
+    unsafe { assign(op, v, false) }
+}
+unsafe extern "C" fn func_set_qualname(
+    op: *mut PyObject,
+    v: *mut PyObject,
+    _c: *mut c_void,
+) -> c_int {
+    // SAFETY: a live Func (setter contract).
+    unsafe { assign(op, v, true) }
 }
 unsafe extern "C" fn func_self(op: *mut PyObject, _c: *mut c_void) -> *mut PyObject {
     // SAFETY: a live Func (getter contract).
@@ -966,15 +1069,7 @@ pub(crate) fn abcmeta() -> *mut PyTypeObject {
 
 /// The `abc` module (a borrowed, process-lifetime reference; NULL with an exception).
 pub(crate) fn module() -> *mut PyObject {
-    match *MADE.get_or_init(|| build().unwrap_or(0)) {
-        m if m != 0 => m as *mut PyObject,
-        _ => {
-            if !crate::pyerrors::occurred() {
-                crate::pyerrors::set_system_error("gilgate: the abc module could not be created");
-            }
-            null_mut()
-        }
-    }
+    super::once(&MADE, "abc", build)
 }
 
 /// The static types start-up readies for this module.
@@ -1110,16 +1205,18 @@ unsafe extern "C" fn abstract_wrapper_init(
     }
 }
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     let name = uni::intern("abc");
     // SAFETY: `name` is a live str; every object put in the dict is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-        add_funcs(d, &FUNCS).ok()?;
+        if add_funcs(d, &FUNCS).is_err() {
+            return null_mut();
+        }
         // ABCMeta: a heap type deriving from `type`, with its own tp_new.
         let mut slots = [
             crate::typeobject::PyType_Slot {
@@ -1153,7 +1250,7 @@ fn build() -> Option<usize> {
             (&raw mut crate::object::PyType_Type).cast(),
         );
         if meta.is_null() {
-            return None;
+            return null_mut();
         }
         crate::dictobject::set_item_str(d, "ABCMeta", meta);
         // Set before `ABC` is made: `abcmeta()` is read while making it.
@@ -1165,7 +1262,7 @@ fn build() -> Option<usize> {
             let n = Obj::new(uni::from_str("ABC"));
             let bases = Obj::new(crate::tupleobject::new_tuple(0));
             if empty.is_null() || ns.is_null() || modname.is_null() || n.is_null() {
-                return None;
+                return null_mut();
             }
             crate::dictobject::set_item_str(ns.ptr(), "__module__", modname.ptr());
             crate::dictobject::set_item_str(ns.ptr(), "__slots__", empty.ptr());
@@ -1176,7 +1273,7 @@ fn build() -> Option<usize> {
             ]));
             let c = Obj::new(abcmeta_new(meta.cast(), args.ptr(), null_mut()));
             if c.is_null() {
-                return None;
+                return null_mut();
             }
             c
         };
@@ -1201,7 +1298,7 @@ fn build() -> Option<usize> {
             )
         };
         if prop.is_null() {
-            return None;
+            return null_mut();
         }
         crate::dictobject::set_item_str(d, "abstractproperty", prop.ptr());
         // abstractclassmethod / abstractstaticmethod: mark the callable abstract, then wrap it.
@@ -1230,11 +1327,11 @@ fn build() -> Option<usize> {
                 &[n.ptr(), bases.ptr(), ns.ptr()],
             );
             if c.is_null() {
-                return None;
+                return null_mut();
             }
             (*c.ptr().cast::<PyTypeObject>()).tp_init = Some(abstract_wrapper_init);
             crate::dictobject::set_item_str(d, k, c.ptr());
         }
-        Some(m as usize)
+        m
     }
 }

@@ -2143,31 +2143,27 @@ static MODULE: OnceLock<usize> = OnceLock::new();
 
 /// The `array` module (created on first use), or NULL with SystemError.
 pub(crate) fn module() -> *mut PyObject {
-    let &m = MODULE.get_or_init(|| build().unwrap_or(0));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the array module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&MODULE, "array", build)
 }
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     let name = crate::unicodeobject::intern("array");
     // SAFETY: `name` is a live str; the tables are static; every object put in the dict is
     // live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
             decref(m);
-            return None;
+            return null_mut();
         }
         // `array[int]`
         if !crate::genericaliasobject::add_class_getitem(&raw mut Array_Type) {
             decref(m);
-            return None;
+            return null_mut();
         }
         let t: *mut PyObject = (&raw mut Array_Type).cast();
         crate::dictobject::set_item_str(d, "array", t);
@@ -2179,7 +2175,7 @@ fn build() -> Option<usize> {
         let abc = crate::collections_abc::module();
         if abc.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         let ms = attr(abc, "MutableSequence");
         let r = if ms.is_null() {
@@ -2190,10 +2186,10 @@ fn build() -> Option<usize> {
         xdecref(ms);
         if r.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         decref(r);
-        Some(m as usize)
+        m
     }
 }
 

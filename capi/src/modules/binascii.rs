@@ -13,13 +13,13 @@ use std::ptr::null_mut;
 use std::sync::OnceLock;
 
 /// Addresses of the module and its `Error` class (created once, kept for the process).
-static MODULE: OnceLock<(usize, usize)> = OnceLock::new();
+static MODULE: OnceLock<usize> = OnceLock::new();
+/// The addresses of the `Error` class, set by `build`.
+static PARTS: OnceLock<usize> = OnceLock::new();
 
 fn error_class() -> *mut PyObject {
     module();
-    MODULE
-        .get()
-        .map_or(null_mut(), |&(_, e)| e as *mut PyObject)
+    PARTS.get().map_or(null_mut(), |&e| e as *mut PyObject)
 }
 
 /// Raises `binascii.Error(msg)`.
@@ -935,26 +935,22 @@ static mut FUNCTIONS: [PyMethodDef; 13] = [
 /// The `binascii` module (a borrowed, process-lifetime reference; NULL with an exception if it
 /// could not be made).
 pub(crate) fn module() -> *mut PyObject {
-    let &(m, _) = MODULE.get_or_init(|| build().unwrap_or((0, 0)));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the binascii module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&MODULE, "binascii", build)
 }
 
-fn build() -> Option<(usize, usize)> {
+fn build() -> *mut PyObject {
     let name = crate::unicodeobject::intern("binascii");
     // SAFETY: `name` is a live str; the method table is static; every object put in the dict
     // is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
             decref(m);
-            return None;
+            return null_mut();
         }
         let error = crate::pyerrors::PyErr_NewException(
             c"binascii.Error".as_ptr(),
@@ -968,14 +964,15 @@ fn build() -> Option<(usize, usize)> {
         );
         if error.is_null() || incomplete.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         crate::dictobject::set_item_str(d, "Error", error);
         crate::dictobject::set_item_str(d, "Incomplete", incomplete);
         decref(incomplete);
         // the module's dict and this table both keep `error` alive; the table's reference is
         // the one from PyErr_NewException
-        Some((m as usize, error as usize))
+        let _ = PARTS.set(error as usize);
+        m
     }
 }
 

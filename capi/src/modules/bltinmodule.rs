@@ -26,7 +26,6 @@ unsafe extern "C" {
     static mut PyComplex_Type: PyTypeObject;
     static mut PyProperty_Type: PyTypeObject;
     static mut PyStaticMethod_Type: PyTypeObject;
-    static mut PySuper_Type: PyTypeObject;
 
     fn PyObject_Size(o: *mut PyObject) -> isize;
     fn PyObject_IsInstance(o: *mut PyObject, t: *mut PyObject) -> c_int;
@@ -39,16 +38,10 @@ unsafe extern "C" {
     fn PyObject_RichCompareBool(a: *mut PyObject, b: *mut PyObject, op: c_int) -> c_int;
 }
 
-struct Module(usize);
-
 /// The `builtins` module (borrowed; lives for the process), or NULL with an exception.
 pub(crate) fn module() -> *mut PyObject {
-    static M: OnceLock<Module> = OnceLock::new();
-    let m = M.get_or_init(|| Module(build() as usize)).0 as *mut PyObject;
-    if m.is_null() {
-        crate::pyerrors::set_system_error("gilgate: the builtins module could not be created");
-    }
-    m
+    static M: OnceLock<usize> = OnceLock::new();
+    super::once(&M, "builtins", build)
 }
 
 /// The builtins dict (borrowed), or NULL.
@@ -91,7 +84,10 @@ fn types() -> Vec<(&'static str, *mut PyTypeObject)> {
         ("filter", &raw mut PyFilter_Type),
         ("map", &raw mut PyMap_Type),
         ("zip", &raw mut PyZip_Type),
-        ("super", &raw mut PySuper_Type),
+        (
+            "super",
+            &raw mut crate::objects::typeobject::superobject::PySuper_Type,
+        ),
     ]
 }
 

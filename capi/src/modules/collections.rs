@@ -27,11 +27,7 @@ static MODULE: OnceLock<usize> = OnceLock::new();
 /// The `collections` package (a borrowed, process-lifetime reference; NULL with an exception
 /// if it could not be made).
 pub(crate) fn module() -> *mut PyObject {
-    let m = *MODULE.get_or_init(|| build().unwrap_or(0));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the collections module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&MODULE, "collections", build)
 }
 
 /// `collections.abc`: the `_collections_abc` module, imported by name (borrowed; NULL with the
@@ -171,25 +167,25 @@ static mut FUNCTIONS: [PyMethodDef; 2] = [
     PyMethodDef::END,
 ];
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     let name = crate::unicodeobject::intern("collections");
     // SAFETY: `name` is a live str; the tables and types are static and ready; every object
     // put in the dict is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
             decref(m);
-            return None;
+            return null_mut();
         }
         // `deque[int]`, `defaultdict[str, int]` (the dict subclasses inherit dict's).
         for t in [&raw mut deque::Deque_Type, &raw mut dicts::DefaultDict_Type] {
             if !crate::genericaliasobject::add_class_getitem(t) {
                 decref(m);
-                return None;
+                return null_mut();
             }
         }
         let types: [(&str, *mut PyTypeObject); 8] = [
@@ -238,7 +234,7 @@ fn build() -> Option<usize> {
                 crate::dictobject::set_item_str(sys_modules, "collections.abc", abc);
             }
         }
-        Some(m as usize)
+        m
     }
 }
 

@@ -1955,17 +1955,7 @@ static MADE: OnceLock<usize> = OnceLock::new();
 /// The `_collections_abc` module, named `collections.abc` (a borrowed, process-lifetime
 /// reference; NULL with an exception).
 pub(crate) fn module() -> *mut PyObject {
-    match *MADE.get_or_init(|| build().unwrap_or(0)) {
-        m if m != 0 => m as *mut PyObject,
-        _ => {
-            if !crate::pyerrors::occurred() {
-                crate::pyerrors::set_system_error(
-                    "gilgate: the _collections_abc module could not be created",
-                );
-            }
-            null_mut()
-        }
-    }
+    super::once(&MADE, "_collections_abc", build)
 }
 
 /// What each ABC is made of: its bases, methods, `__slots__` and `__abc_tpflags__`.
@@ -2178,7 +2168,11 @@ unsafe fn register_builtins() -> Result<(), ()> {
     }
 }
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
+    build_parts().map_or(null_mut(), |m| m as *mut PyObject)
+}
+
+fn build_parts() -> Option<usize> {
     let name = uni::intern("collections.abc");
     // SAFETY: `name` is a live str; every object put in the dict is live.
     unsafe {

@@ -15,21 +15,19 @@ use std::ptr::null_mut;
 use std::sync::OnceLock;
 
 /// The module, its `Error` class and `dispatch_table` (addresses; created once).
-static MODULE: OnceLock<(usize, usize, usize)> = OnceLock::new();
+static MODULE: OnceLock<usize> = OnceLock::new();
+/// The addresses of the `Error` class and `dispatch_table`, set by `build`.
+static PARTS: OnceLock<(usize, usize)> = OnceLock::new();
 
 /// The `copy` module (borrowed, process-lifetime; NULL with an exception if it could not be
 /// made).
 pub(crate) fn module() -> *mut PyObject {
-    let &(m, _, _) = MODULE.get_or_init(|| build().unwrap_or((0, 0, 0)));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the copy module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&MODULE, "copy", build)
 }
 
 fn parts() -> (*mut PyObject, *mut PyObject) {
     module();
-    MODULE.get().map_or((null_mut(), null_mut()), |&(_, e, d)| {
+    PARTS.get().map_or((null_mut(), null_mut()), |&(e, d)| {
         (e as *mut PyObject, d as *mut PyObject)
     })
 }
@@ -719,36 +717,36 @@ static mut FUNCTIONS: [PyMethodDef; 4] = [
     PyMethodDef::END,
 ];
 
-fn build() -> Option<(usize, usize, usize)> {
+fn build() -> *mut PyObject {
     let name = crate::unicodeobject::intern("copy");
     // SAFETY: `name` is a live str; the table is static; every object put in the dict is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
             decref(m);
-            return None;
+            return null_mut();
         }
         let error =
             crate::pyerrors::PyErr_NewException(c"copy.Error".as_ptr(), null_mut(), null_mut());
         if error.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         crate::dictobject::set_item_str(d, "Error", error);
         crate::dictobject::set_item_str(d, "error", error);
         let copyreg = crate::copyreg::module();
         if copyreg.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         let table = crate::object::getattr(copyreg, crate::unicodeobject::intern("dispatch_table"));
         if table.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         crate::dictobject::set_item_str(d, "dispatch_table", table);
         let all = crate::listobject::new_list(0);
@@ -760,6 +758,7 @@ fn build() -> Option<(usize, usize, usize)> {
         crate::dictobject::set_item_str(d, "__all__", all);
         decref(all);
         // The module's dict and this table both keep `error` and `table` alive.
-        Some((m as usize, error as usize, table as usize))
+        let _ = PARTS.set((error as usize, table as usize));
+        m
     }
 }

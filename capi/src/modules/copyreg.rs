@@ -1100,21 +1100,17 @@ static mut FUNCTIONS: [PyMethodDef; 12] = [
 /// The `copyreg` module (a borrowed, process-lifetime reference; NULL with an exception if it
 /// could not be made).
 pub(crate) fn module() -> *mut PyObject {
-    let &m = MODULE.get_or_init(|| build().unwrap_or(0));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the copyreg module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&MODULE, "copyreg", build)
 }
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     let name = uni::intern("copyreg");
     // SAFETY: `name` is a live str; the method table is static; every object put in the dict
     // is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         let put = |k: &str, v: *mut PyObject| {
@@ -1171,8 +1167,8 @@ fn build() -> Option<usize> {
         );
         if !ok {
             decref(m);
-            return None;
+            return null_mut();
         }
-        Some(m as usize)
+        m
     }
 }

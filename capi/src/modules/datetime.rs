@@ -1195,12 +1195,8 @@ pub fn capi() -> *mut PyDateTime_CAPI {
 
 /// The `datetime` module (borrowed; lives for the process), or NULL with an exception.
 pub(crate) fn module() -> *mut PyObject {
-    static M: OnceLock<Ptr> = OnceLock::new();
-    let m = M.get_or_init(|| Ptr(build() as usize)).0 as *mut PyObject;
-    if m.is_null() {
-        crate::pyerrors::set_system_error("gilgate: the datetime module could not be created");
-    }
-    m
+    static M: OnceLock<usize> = OnceLock::new();
+    super::once(&M, "datetime", build)
 }
 
 fn build() -> *mut PyObject {

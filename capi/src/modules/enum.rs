@@ -2500,15 +2500,7 @@ static MADE: OnceLock<usize> = OnceLock::new();
 
 /// The `enum` module (a borrowed, process-lifetime reference; NULL with an exception).
 pub(crate) fn module() -> *mut PyObject {
-    match *MADE.get_or_init(|| build().unwrap_or(0)) {
-        m if m != 0 => m as *mut PyObject,
-        _ => {
-            if !crate::pyerrors::occurred() {
-                crate::pyerrors::set_system_error("gilgate: the enum module could not be created");
-            }
-            null_mut()
-        }
-    }
+    super::once(&MADE, "enum", build)
 }
 
 /// A plain helper class `name(base)` made by `type()` in module `enum`.
@@ -2572,9 +2564,9 @@ unsafe fn enum_class(
     }
 }
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     // SAFETY: every object used is live; the statics are set once, here.
-    unsafe { build_inner().ok() }
+    unsafe { build_inner().map_or(null_mut(), |m| m as *mut PyObject) }
 }
 
 unsafe fn build_inner() -> Result<usize, ()> {

@@ -656,7 +656,14 @@ unsafe fn f_total_ordering(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyOb
                 if roots.contains(&name) {
                     continue;
                 }
-                if setattr_str(cls, name, fns[i] as *mut PyObject) < 0 {
+                // CPython renames the shared function object (`opfunc.__name__ = opname`); its
+                // `__qualname__` stays `_xx_from_yy`.
+                let f = fns[i] as *mut PyObject;
+                let n = Obj::new(crate::unicodeobject::from_str(name));
+                if n.is_null() || setattr_str(f, "__name__", n.ptr()) < 0 {
+                    return null_mut();
+                }
+                if setattr_str(cls, name, f) < 0 {
                     return null_mut();
                 }
             }
@@ -729,11 +736,7 @@ static MODULE: OnceLock<usize> = OnceLock::new();
 /// The `functools` module (borrowed, process-lifetime; NULL with an exception if it could not
 /// be made).
 pub(crate) fn module() -> *mut PyObject {
-    let &m = MODULE.get_or_init(|| build().unwrap_or(0));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the functools module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&MODULE, "functools", build)
 }
 
 fn module_dict() -> *mut PyObject {
@@ -763,31 +766,31 @@ pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
 /// A built-in module's accessor (`types::module`, ...).
 type ModuleFn = fn() -> *mut PyObject;
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     // SAFETY: start-up readied the types; every object put in the dict is live.
     unsafe {
         if !partial::make_placeholder() {
-            return None;
+            return null_mut();
         }
         let m = crate::moduleobject::new_module(uni::intern("functools"));
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         let c = Obj::new(crate::moduleobject::new_module(uni::intern("_functools")));
         if c.is_null()
             || crate::moduleobject::add_functions(c.ptr(), (&raw mut FUNCTIONS).cast()) < 0
         {
-            return None;
+            return null_mut();
         }
         for n in ["reduce", "cmp_to_key"] {
             let f = getattr(c.ptr(), n);
             if f.is_null() || crate::dictobject::set_item_str(d, n, f.ptr()) < 0 {
-                return None;
+                return null_mut();
             }
         }
         if crate::abc::add_funcs(d, DEFS).is_err() {
-            return None;
+            return null_mut();
         }
         let (wa, wu) = wrapper_defaults();
         let types: [(&str, *mut PyTypeObject); 6] = [
@@ -808,7 +811,8 @@ fn build() -> Option<usize> {
             crate::dictobject::set_item_str(d, def.qualname, derived_objs()[i] as *mut PyObject);
         }
         // Re-exports: the same objects the other modules provide.
-        let reexports: [(ModuleFn, &str); 7] = [
+        let reexports: [(ModuleFn, &str); 8] = [
+            (crate::threadmodule::module, "RLock"),
             (crate::types::module, "GenericAlias"),
             (crate::types::module, "MappingProxyType"),
             (crate::types::module, "MethodType"),
@@ -820,11 +824,11 @@ fn build() -> Option<usize> {
         for (src, name) in reexports {
             let sm = src();
             if sm.is_null() {
-                return None;
+                return null_mut();
             }
             let v = getattr(sm, name);
             if v.is_null() || crate::dictobject::set_item_str(d, name, v.ptr()) < 0 {
-                return None;
+                return null_mut();
             }
         }
         // _CacheInfo = namedtuple('CacheInfo', [...]) with __module__ 'functools'.
@@ -835,11 +839,11 @@ fn build() -> Option<usize> {
         let modname = Obj::new(uni::from_str("functools"));
         let kw = dict_of(&[("module", modname.ptr())]);
         if nt.is_null() || args.is_null() || kw.is_null() {
-            return None;
+            return null_mut();
         }
         let ci = Obj::new(crate::abstract_::call(nt.ptr(), args.ptr(), kw.ptr()));
         if ci.is_null() || crate::dictobject::set_item_str(d, "_CacheInfo", ci.ptr()) < 0 {
-            return None;
+            return null_mut();
         }
         let all = Obj::new(crate::listobject::new_list(0));
         for n in ALL {
@@ -847,6 +851,6 @@ fn build() -> Option<usize> {
             crate::listobject::append(all.ptr(), v.ptr());
         }
         crate::dictobject::set_item_str(d, "__all__", all.ptr());
-        Some(m as usize)
+        m
     }
 }

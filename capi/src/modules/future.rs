@@ -309,20 +309,16 @@ fn release(r: Release) -> *mut PyObject {
 /// it could not be made).
 pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<usize> = OnceLock::new();
-    let m = *M.get_or_init(|| build().map_or(0, |m| m as usize));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the __future__ module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&M, "__future__", build)
 }
 
-fn build() -> Option<*mut PyObject> {
+fn build() -> *mut PyObject {
     let name = crate::unicodeobject::intern("__future__");
     // SAFETY: `name` is a live str; every object put in the dict is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         for (k, v) in FLAGS {
@@ -334,7 +330,7 @@ fn build() -> Option<*mut PyObject> {
         let names = crate::listobject::PyList_New(0);
         if all.is_null() || names.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         let s = crate::unicodeobject::from_str("all_feature_names");
         crate::listobject::PyList_Append(all, s);
@@ -347,7 +343,7 @@ fn build() -> Option<*mut PyObject> {
             let f = crate::objimpl::alloc_object(&raw mut Feature_Type, 0);
             if f.is_null() {
                 decref(m);
-                return None;
+                return null_mut();
             }
             *field(f, 0) = release(opt);
             *field(f, 1) = match mand {
@@ -367,6 +363,6 @@ fn build() -> Option<*mut PyObject> {
         crate::dictobject::set_item_str(d, "_Feature", (&raw mut Feature_Type).cast());
         decref(names);
         decref(all);
-        Some(m)
+        m
     }
 }

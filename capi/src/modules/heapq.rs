@@ -885,20 +885,16 @@ pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
 /// made).
 pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<usize> = OnceLock::new();
-    let m = *M.get_or_init(|| build().map_or(0, |m| m as usize));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the heapq module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&M, "heapq", build)
 }
 
-fn build() -> Option<*mut PyObject> {
+fn build() -> *mut PyObject {
     let name = crate::unicodeobject::intern("heapq");
     // SAFETY: `name` is a live str; the table is static; every object put in the dict is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         let table = &raw mut FUNCTIONS;
@@ -919,7 +915,7 @@ fn build() -> Option<*mut PyObject> {
             );
             if f.is_null() {
                 decref(m);
-                return None;
+                return null_mut();
             }
             crate::dictobject::set_item_str(d, &k, f);
             decref(f);
@@ -946,6 +942,6 @@ fn build() -> Option<*mut PyObject> {
         }
         crate::dictobject::set_item_str(d, "__all__", all);
         decref(all);
-        Some(m)
+        m
     }
 }

@@ -558,17 +558,13 @@ unsafe fn add_functions(m: *mut PyObject, name: *mut PyObject, table: *mut PyMet
 /// it could not be made).
 pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<usize> = OnceLock::new();
-    let m = *M.get_or_init(|| build_package().map_or(0, |m| m as usize));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the importlib module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&M, "importlib", build_package)
 }
 
-fn build_package() -> Option<*mut PyObject> {
+fn build_package() -> *mut PyObject {
     let bootstrap = bootstrap_module();
     if bootstrap.is_null() {
-        return None;
+        return null_mut();
     }
     let name = crate::unicodeobject::intern("importlib");
     // SAFETY: `name` is a live str; the method table is static; every object put in the dict
@@ -576,11 +572,11 @@ fn build_package() -> Option<*mut PyObject> {
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         if !add_functions(m, name, (&raw mut FUNCTIONS).cast()) {
             decref(m);
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         // a package: submodules (`importlib._bootstrap`) are imported through it
@@ -588,7 +584,7 @@ fn build_package() -> Option<*mut PyObject> {
         let all = crate::listobject::PyList_New(0);
         if path.is_null() || all.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         for n in ["__import__", "import_module", "invalidate_caches", "reload"] {
             let s = crate::unicodeobject::from_str(n);
@@ -600,7 +596,7 @@ fn build_package() -> Option<*mut PyObject> {
         decref(path);
         decref(all);
         crate::dictobject::set_item_str(d, "_bootstrap", bootstrap);
-        Some(m)
+        m
     }
 }
 
@@ -670,7 +666,9 @@ fn would_deadlock(core: &LockCore, me: u64) -> bool {
 static LOCKS: Mutex<Option<HashMap<String, usize>>> = Mutex::new(None);
 
 /// Addresses of the `_bootstrap` module and its `_DeadlockError` class.
-static BOOTSTRAP: OnceLock<(usize, usize)> = OnceLock::new();
+static BOOTSTRAP: OnceLock<usize> = OnceLock::new();
+/// The addresses of the `_DeadlockError` class, set by `build_bootstrap`.
+static BOOTSTRAP_PARTS: OnceLock<usize> = OnceLock::new();
 
 unsafe extern "C" fn bs_get_module_lock(_m: *mut PyObject, name: *mut PyObject) -> *mut PyObject {
     crate::ffi_guard::guard("importlib._bootstrap._get_module_lock", null_mut(), || {
@@ -743,9 +741,9 @@ unsafe extern "C" fn lock_acquire(op: *mut PyObject, _: *mut PyObject) -> *mut P
                     unsafe { decref(r) };
                     t
                 };
-                let e = BOOTSTRAP
+                let e = BOOTSTRAP_PARTS
                     .get()
-                    .map_or(null_mut(), |&(_, e)| e as *mut PyObject);
+                    .map_or(null_mut(), |&e| e as *mut PyObject);
                 let m = crate::unicodeobject::from_str(&format!("deadlock detected by {text}"));
                 // SAFETY: the live _DeadlockError class and a new str.
                 unsafe {
@@ -889,27 +887,21 @@ static mut BOOTSTRAP_FUNCTIONS: [PyMethodDef; 2] = [
 /// The `importlib._bootstrap` module (a borrowed, process-lifetime reference; NULL with an
 /// exception if it could not be made).
 pub(crate) fn bootstrap_module() -> *mut PyObject {
-    let &(m, _) = BOOTSTRAP.get_or_init(|| build_bootstrap().unwrap_or((0, 0)));
-    if m == 0 {
-        crate::pyerrors::set_system_error(
-            "gilgate: the importlib._bootstrap module could not be created",
-        );
-    }
-    m as *mut PyObject
+    super::once(&BOOTSTRAP, "importlib._bootstrap", build_bootstrap)
 }
 
-fn build_bootstrap() -> Option<(usize, usize)> {
+fn build_bootstrap() -> *mut PyObject {
     let name = crate::unicodeobject::intern("importlib._bootstrap");
     // SAFETY: `name` is a live str; the method table is static; every object put in the dict
     // is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         if !add_functions(m, name, (&raw mut BOOTSTRAP_FUNCTIONS).cast()) {
             decref(m);
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         let error = crate::pyerrors::PyErr_NewException(
@@ -919,11 +911,12 @@ fn build_bootstrap() -> Option<(usize, usize)> {
         );
         if error.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         crate::dictobject::set_item_str(d, "_DeadlockError", error);
         crate::dictobject::set_item_str(d, "_ModuleLock", (&raw mut ModuleLock_Type).cast());
-        Some((m as usize, error as usize))
+        let _ = BOOTSTRAP_PARTS.set(error as usize);
+        m
     }
 }
 

@@ -6,8 +6,6 @@ use crate::object::{Py_TPFLAGS_BASETYPE, PyObject, PyTypeObject, static_type};
 use std::ffi::CStr;
 use std::sync::OnceLock;
 
-struct Module(usize);
-
 const fn io_type(name: &'static CStr) -> PyTypeObject {
     static_type(name, 40, 0, Py_TPFLAGS_BASETYPE)
 }
@@ -42,30 +40,26 @@ pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
 
 /// The `_io` module (borrowed; lives for the process), or NULL with an exception.
 pub(crate) fn module() -> *mut PyObject {
-    static M: OnceLock<Module> = OnceLock::new();
-    let m = M
-        .get_or_init(|| {
-            let name = crate::unicodeobject::intern("_io");
-            // SAFETY: a live str; the types are static and ready.
-            unsafe {
-                let m = crate::moduleobject::new_module(name);
-                if !m.is_null() {
-                    let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-                    for (k, t) in [
-                        ("_IOBase", &raw mut IOBase_Type),
-                        ("_RawIOBase", &raw mut RawIOBase_Type),
-                        ("_BufferedIOBase", &raw mut BufferedIOBase_Type),
-                        ("_TextIOBase", &raw mut TextIOBase_Type),
-                    ] {
-                        crate::dictobject::set_item_str(d, k, t.cast());
-                    }
-                }
-                Module(m as usize)
+    static M: OnceLock<usize> = OnceLock::new();
+    super::once(&M, "_io", build)
+}
+
+fn build() -> *mut PyObject {
+    let name = crate::unicodeobject::intern("_io");
+    // SAFETY: a live str; the types are static and ready.
+    unsafe {
+        let m = crate::moduleobject::new_module(name);
+        if !m.is_null() {
+            let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
+            for (k, t) in [
+                ("_IOBase", &raw mut IOBase_Type),
+                ("_RawIOBase", &raw mut RawIOBase_Type),
+                ("_BufferedIOBase", &raw mut BufferedIOBase_Type),
+                ("_TextIOBase", &raw mut TextIOBase_Type),
+            ] {
+                crate::dictobject::set_item_str(d, k, t.cast());
             }
-        })
-        .0 as *mut PyObject;
-    if m.is_null() {
-        crate::pyerrors::set_system_error("gilgate: the _io module could not be created");
+        }
+        m
     }
-    m
 }

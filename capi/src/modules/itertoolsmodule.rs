@@ -2130,24 +2130,20 @@ pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
 /// be made).
 pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<usize> = OnceLock::new();
-    let m = *M.get_or_init(|| build().map_or(0, |m| m as usize));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the itertools module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&M, "itertools", build)
 }
 
-fn build() -> Option<*mut PyObject> {
+fn build() -> *mut PyObject {
     let name = crate::unicodeobject::intern("itertools");
     // SAFETY: `name` is a live str; the tables and types are static and ready.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
             decref(m);
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         for t in static_types() {
@@ -2155,6 +2151,6 @@ fn build() -> Option<*mut PyObject> {
             let short = full.rsplit('.').next().unwrap_or(&full).to_string();
             crate::dictobject::set_item_str(d, &short, t.cast());
         }
-        Some(m)
+        m
     }
 }

@@ -1829,26 +1829,22 @@ static mut FUNCTIONS: [PyMethodDef; 58] = [
 /// could not be made).
 pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<usize> = OnceLock::new();
-    let m = *M.get_or_init(|| build().map_or(0, |m| m as usize));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the math module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&M, "math", build)
 }
 
-fn build() -> Option<*mut PyObject> {
+fn build() -> *mut PyObject {
     let name = crate::unicodeobject::intern("math");
     // SAFETY: `name` is a live str; the method table is static; every object put in the dict
     // is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
             decref(m);
-            return None;
+            return null_mut();
         }
         for (k, v) in [
             ("pi", PI),
@@ -1861,7 +1857,7 @@ fn build() -> Option<*mut PyObject> {
             crate::dictobject::set_item_str(d, k, o);
             decref(o);
         }
-        Some(m)
+        m
     }
 }
 

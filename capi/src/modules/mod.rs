@@ -30,3 +30,38 @@ pub(crate) mod types;
 pub(crate) mod warnings;
 pub(crate) mod weakref;
 pub(crate) mod zlibmodule;
+
+use crate::object::PyObject;
+use std::sync::OnceLock;
+
+/// A built-in module's getter: the first call runs `build`, which returns the module (a new
+/// reference, kept for the process) or NULL, and keeps its address in `cell`; every call
+/// returns that module (borrowed), or NULL with an exception: the one `build` raised, else
+/// `SystemError: gilgate: the NAME module could not be created`. `build` runs once per
+/// process, also when it fails (later calls raise the SystemError).
+///
+/// A module's file has:
+/// ```ignore
+/// static MODULE: OnceLock<usize> = OnceLock::new();
+///
+/// pub(crate) fn module() -> *mut PyObject {
+///     super::once(&MODULE, "zlib", build)
+/// }
+///
+/// fn build() -> *mut PyObject { ... }
+/// ```
+/// Objects made beside the module (an error class, ...) go into statics of their own, set by
+/// `build`; a reader calls `module()` first.
+pub(crate) fn once(
+    cell: &OnceLock<usize>,
+    name: &str,
+    build: impl FnOnce() -> *mut PyObject,
+) -> *mut PyObject {
+    let m = *cell.get_or_init(|| build() as usize);
+    if m == 0 && !crate::pyerrors::occurred() {
+        crate::pyerrors::set_system_error(&format!(
+            "gilgate: the {name} module could not be created"
+        ));
+    }
+    m as *mut PyObject
+}

@@ -248,17 +248,7 @@ static MADE: OnceLock<usize> = OnceLock::new();
 
 /// The `numbers` module (a borrowed, process-lifetime reference; NULL with an exception).
 pub(crate) fn module() -> *mut PyObject {
-    match *MADE.get_or_init(|| build().unwrap_or(0)) {
-        x if x != 0 => x as *mut PyObject,
-        _ => {
-            if !crate::pyerrors::occurred() {
-                crate::pyerrors::set_system_error(
-                    "gilgate: the numbers module could not be created",
-                );
-            }
-            null_mut()
-        }
-    }
+    super::once(&MADE, "numbers", build)
 }
 
 /// One class of the tower: `name(base)` with `defs` (those named in [`PROPERTIES`] become
@@ -296,38 +286,38 @@ unsafe fn make(name: &str, base: *mut PyObject, defs: &'static [FuncDef]) -> Obj
     }
 }
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     let name = uni::intern("numbers");
     // SAFETY: `name` is a live str; every object put in the dict is live.
     unsafe {
         if crate::abc::abcmeta().is_null() {
-            return None;
+            return null_mut();
         }
         let md = crate::moduleobject::new_module(name);
         if md.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*md.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         static NONE: [FuncDef; 0] = [];
         let number = make("Number", null_mut(), &NONE);
         if number.is_null() {
-            return None;
+            return null_mut();
         }
         let complex = make("Complex", number.ptr(), &COMPLEX);
         if complex.is_null() {
-            return None;
+            return null_mut();
         }
         let real = make("Real", complex.ptr(), &REAL);
         if real.is_null() {
-            return None;
+            return null_mut();
         }
         let rational = make("Rational", real.ptr(), &RATIONAL);
         if rational.is_null() {
-            return None;
+            return null_mut();
         }
         let integral = make("Integral", rational.ptr(), &INTEGRAL);
         if integral.is_null() {
-            return None;
+            return null_mut();
         }
         let all = Obj::new(crate::listobject::new_list(0));
         for (n, c) in [
@@ -349,9 +339,9 @@ fn build() -> Option<usize> {
             (&integral, t(&raw mut crate::longobject::PyLong_Type)),
         ] {
             if call_method(c.ptr(), "register", &[ty_]).is_null() {
-                return None;
+                return null_mut();
             }
         }
-        Some(md as usize)
+        md
     }
 }

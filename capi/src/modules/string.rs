@@ -30,11 +30,7 @@ static MODULE: OnceLock<usize> = OnceLock::new();
 /// The `string` module (borrowed, process-lifetime; NULL with an exception if it could not be
 /// made).
 pub(crate) fn module() -> *mut PyObject {
-    let &m = MODULE.get_or_init(|| build().unwrap_or(0));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the string module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&MODULE, "string", build)
 }
 
 fn text(o: *mut PyObject) -> Option<String> {
@@ -943,16 +939,18 @@ const UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const DIGITS: &str = "0123456789";
 const PUNCT: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     let name = uni::intern("string");
     // SAFETY: `name` is a live str; every object put in the dict is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
-        add_funcs(d, &FUNCS).ok()?;
+        if add_funcs(d, &FUNCS).is_err() {
+            return null_mut();
+        }
         let letters = format!("{LOWER}{UPPER}");
         let hex = format!("{DIGITS}abcdefABCDEF");
         let printable = format!("{DIGITS}{letters}{PUNCT}{WHITESPACE}");
@@ -970,7 +968,7 @@ fn build() -> Option<usize> {
         for (k, v) in consts {
             let o = s(v);
             if o.is_null() || crate::dictobject::set_item_str(d, k, o.ptr()) < 0 {
-                return None;
+                return null_mut();
             }
         }
         let obj = (&raw mut crate::object::PyBaseObject_Type).cast::<PyObject>();
@@ -991,7 +989,7 @@ fn build() -> Option<usize> {
         );
         if template.is_null() || crate::dictobject::set_item_str(d, "Template", template.ptr()) < 0
         {
-            return None;
+            return null_mut();
         }
         // type(name, bases, ns) fills no slot from `__init__`: the class's own.
         (*template.ptr().cast::<crate::object::PyTypeObject>()).tp_init = Some(template_init_slot);
@@ -999,7 +997,7 @@ fn build() -> Option<usize> {
         if formatter.is_null()
             || crate::dictobject::set_item_str(d, "Formatter", formatter.ptr()) < 0
         {
-            return None;
+            return null_mut();
         }
         let all: Vec<Obj> = [
             "ascii_letters",
@@ -1021,8 +1019,8 @@ fn build() -> Option<usize> {
         let ptrs: Vec<*mut PyObject> = all.iter().map(Obj::ptr).collect();
         let l = Obj::new(crate::listobject::from_slice(&ptrs));
         if l.is_null() || crate::dictobject::set_item_str(d, "__all__", l.ptr()) < 0 {
-            return None;
+            return null_mut();
         }
-        Some(m as usize)
+        m
     }
 }

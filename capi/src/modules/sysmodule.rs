@@ -65,26 +65,26 @@ pub fn set_version(v: PyVersion) -> Result<(), PyVersion> {
     Ok(())
 }
 
-struct Sys(usize);
+static SYS: OnceLock<usize> = OnceLock::new();
 
 /// The module object (borrowed; lives for the process), or NULL with an exception.
 pub fn module() -> *mut PyObject {
-    let m = sys_module();
-    if m.is_null() {
-        crate::pyerrors::set_system_error("gilgate: the sys module could not be created");
-    }
-    m
+    super::once(&SYS, "sys", build)
 }
 
+/// The module object, or NULL (no exception) if it could not be made.
 fn sys_module() -> *mut PyObject {
-    static SYS: OnceLock<Sys> = OnceLock::new();
-    SYS.get_or_init(|| {
+    *SYS.get_or_init(|| build() as usize) as *mut PyObject
+}
+
+fn build() -> *mut PyObject {
+    {
         let name = crate::unicodeobject::intern("sys");
         // SAFETY: `name` is a live (immortal) str.
         let m = unsafe { crate::moduleobject::new_module(name) };
         if m.is_null() {
             crate::pyerrors::clear();
-            return Sys(0);
+            return null_mut();
         }
         // SAFETY: `m` is a fresh module with a dict.
         unsafe {
@@ -126,9 +126,8 @@ fn sys_module() -> *mut PyObject {
             crate::pyerrors::clear();
             add_functions(m);
         }
-        Sys(m as usize)
-    })
-    .0 as *mut PyObject
+        m
+    }
 }
 
 // --- struct sequences (a tuple subclass whose items also have names) ---

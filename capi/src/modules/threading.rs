@@ -2634,28 +2634,24 @@ static mut FUNCTIONS: [PyMethodDef; 14] = [
 /// The `threading` module (borrowed, process lifetime; NULL with an exception).
 pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<usize> = OnceLock::new();
-    let m = *M.get_or_init(|| build().unwrap_or(0));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the threading module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&M, "threading", build)
 }
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     let th = crate::threadmodule::module();
     if th.is_null() {
-        return None;
+        return null_mut();
     }
     let name = crate::unicodeobject::intern("threading");
     // SAFETY: `name` a live str; static tables; every value put in is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
             decref(m);
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         let td = (*th.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
@@ -2677,7 +2673,7 @@ fn build() -> Option<usize> {
             let v = crate::dictobject::get_str(td, theirs);
             if v.is_null() {
                 decref(m);
-                return None;
+                return null_mut();
             }
             crate::dictobject::set_item_str(d, ours, v);
         }
@@ -2699,7 +2695,7 @@ fn build() -> Option<usize> {
         let bbe = broken_barrier_error();
         if bbe.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         crate::dictobject::set_item_str(d, "BrokenBarrierError", bbe);
         let all = [
@@ -2747,10 +2743,10 @@ fn build() -> Option<usize> {
         );
         if main.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         let _ = MAIN.set(main as usize);
-        Some(m as usize)
+        m
     }
 }
 

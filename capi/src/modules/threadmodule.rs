@@ -997,24 +997,20 @@ static mut FUNCTIONS: [PyMethodDef; 16] = [
 /// The `_thread` module (borrowed, process lifetime; NULL with an exception).
 pub(crate) fn module() -> *mut PyObject {
     static M: OnceLock<usize> = OnceLock::new();
-    let m = *M.get_or_init(|| build().unwrap_or(0));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the _thread module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&M, "_thread", build)
 }
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     let name = crate::unicodeobject::intern("_thread");
     // SAFETY: `name` is a live str; the tables are static; every value put in is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
             decref(m);
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         let lt: *mut PyObject = (&raw mut Lock_Type).cast();
@@ -1038,9 +1034,9 @@ fn build() -> Option<usize> {
         let h = crate::threading::except_hook_args_type();
         if h.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         crate::dictobject::set_item_str(d, "_ExceptHookArgs", h);
-        Some(m as usize)
+        m
     }
 }

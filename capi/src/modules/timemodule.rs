@@ -654,12 +654,8 @@ static mut TIME_FUNCTIONS: [PyMethodDef; 21] = [
 
 /// The `time` module (borrowed; lives for the process), or NULL with an exception.
 pub(crate) fn module() -> *mut PyObject {
-    static M: OnceLock<Ptr> = OnceLock::new();
-    let m = M.get_or_init(|| Ptr(build_time() as usize)).0 as *mut PyObject;
-    if m.is_null() {
-        crate::pyerrors::set_system_error("gilgate: the time module could not be created");
-    }
-    m
+    static M: OnceLock<usize> = OnceLock::new();
+    super::once(&M, "time", build_time)
 }
 
 fn build_time() -> *mut PyObject {

@@ -766,18 +766,10 @@ static MADE: OnceLock<usize> = OnceLock::new();
 
 /// The `types` module (a borrowed, process-lifetime reference; NULL with an exception).
 pub(crate) fn module() -> *mut PyObject {
-    match *MADE.get_or_init(|| build().unwrap_or(0)) {
-        m if m != 0 => m as *mut PyObject,
-        _ => {
-            if !crate::pyerrors::occurred() {
-                crate::pyerrors::set_system_error("gilgate: the types module could not be created");
-            }
-            null_mut()
-        }
-    }
+    super::once(&MADE, "types", build)
 }
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     unsafe extern "C" {
         static mut PyAsyncGen_Type: PyTypeObject;
         static mut PyCell_Type: PyTypeObject;
@@ -792,14 +784,14 @@ fn build() -> Option<usize> {
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         // `type([].__len__)`: the bound slot wrapper.
         let sample = Obj::new(crate::listobject::new_list(0));
         let wrapper = getattr(sample.ptr(), "__len__");
         if wrapper.is_null() {
-            return None;
+            return null_mut();
         }
         let t = |p: *mut PyTypeObject| p.cast::<PyObject>();
         let types: [(&str, *mut PyObject); 27] = [
@@ -864,7 +856,9 @@ fn build() -> Option<usize> {
         for (k, v) in types {
             crate::dictobject::set_item_str(d, k, v);
         }
-        crate::abc::add_funcs(d, &FUNCS).ok()?;
+        if crate::abc::add_funcs(d, &FUNCS).is_err() {
+            return null_mut();
+        }
         // DynamicClassAttribute: a plain class whose dunders drive its slots.
         let dca = crate::abc::make_class(
             &raw mut crate::object::PyType_Type,
@@ -875,7 +869,7 @@ fn build() -> Option<usize> {
             &[],
         );
         if dca.is_null() {
-            return None;
+            return null_mut();
         }
         let dt = dca.ptr().cast::<PyTypeObject>();
         (*dt).tp_init = Some(slot_init);
@@ -923,6 +917,6 @@ fn build() -> Option<usize> {
             crate::listobject::append(l.ptr(), s.ptr());
         }
         crate::dictobject::set_item_str(d, "__all__", l.ptr());
-        Some(m as usize)
+        m
     }
 }

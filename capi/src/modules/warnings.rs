@@ -2365,27 +2365,25 @@ unsafe extern "C" fn call_slot(
 
 // ---- the modules ------------------------------------------------------------------------------------------
 
-/// The module, `_warnings`, the original `showwarning` and `formatwarning` (addresses).
-static MODULE: OnceLock<(usize, usize, usize, usize)> = OnceLock::new();
+/// The module (its address).
+static MODULE: OnceLock<usize> = OnceLock::new();
+/// The addresses of `_warnings`, the original `showwarning` and `formatwarning`, set by `build`.
+static PARTS: OnceLock<(usize, usize, usize)> = OnceLock::new();
 
 fn origs() -> (usize, usize) {
-    MODULE.get().map_or((0, 0), |&(_, _, a, b)| (a, b))
+    PARTS.get().map_or((0, 0), |&(_, a, b)| (a, b))
 }
 
 /// The `warnings` module (borrowed, process-lifetime; NULL with an exception if it could not be
 /// made).
 pub(crate) fn module() -> *mut PyObject {
-    let &(m, ..) = MODULE.get_or_init(|| build().unwrap_or((0, 0, 0, 0)));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the warnings module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&MODULE, "warnings", build)
 }
 
 /// The `_warnings` module (borrowed, process-lifetime).
 pub(crate) fn c_module() -> *mut PyObject {
     module();
-    let w = MODULE.get().map_or(0, |&(_, w, ..)| w);
+    let w = PARTS.get().map_or(0, |&(w, ..)| w);
     if w == 0 {
         crate::pyerrors::set_system_error("gilgate: the _warnings module could not be created");
     }
@@ -2426,7 +2424,17 @@ unsafe fn default_filters() -> Obj {
     }
 }
 
-fn build() -> Option<(usize, usize, usize, usize)> {
+fn build() -> *mut PyObject {
+    match build_parts() {
+        Some((m, cm, sw, fw)) => {
+            let _ = PARTS.set((cm, sw, fw));
+            m as *mut PyObject
+        }
+        None => null_mut(),
+    }
+}
+
+fn build_parts() -> Option<(usize, usize, usize, usize)> {
     // SAFETY: every object put in the dicts is live.
     unsafe {
         let m = crate::moduleobject::new_module(uni::intern("warnings"));

@@ -30,11 +30,7 @@ static MODULE: OnceLock<usize> = OnceLock::new();
 /// The `weakref` module (borrowed, process-lifetime; NULL with an exception if it could not
 /// be made).
 pub(crate) fn module() -> *mut PyObject {
-    let m = *MODULE.get_or_init(|| build().unwrap_or(0));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the weakref module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&MODULE, "weakref", build)
 }
 
 /// `ref(o)` (new reference; NULL with TypeError when `o` cannot be weakly referenced).
@@ -1629,19 +1625,19 @@ pub(crate) fn static_types() -> Vec<*mut PyTypeObject> {
     ]
 }
 
-fn build() -> Option<usize> {
+fn build() -> *mut PyObject {
     let name = crate::unicodeobject::intern("weakref");
     // SAFETY: `name` is a live str; the tables and types are static and ready; every object
     // put in the dict is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
             decref(m);
-            return None;
+            return null_mut();
         }
         let types: [(&str, *mut PyTypeObject); 9] = [
             ("ref", &raw mut _PyWeakref_RefType),
@@ -1685,6 +1681,6 @@ fn build() -> Option<usize> {
         }
         crate::dictobject::set_item_str(d, "__all__", all);
         decref(all);
-        Some(m as usize)
+        m
     }
 }

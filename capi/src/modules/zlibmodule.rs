@@ -26,14 +26,14 @@ const DEF_MEM_LEVEL: c_int = 8;
 const DEF_BUF_SIZE: isize = 16 * 1024;
 
 /// Addresses of the module and its `error` class (created once, kept for the process).
-static MODULE: OnceLock<(usize, usize)> = OnceLock::new();
+static MODULE: OnceLock<usize> = OnceLock::new();
+/// The addresses of the `error` class, set by `build`.
+static PARTS: OnceLock<usize> = OnceLock::new();
 
 /// Raises `zlib.error(msg)`.
 fn raise_zerror(msg: &str) -> *mut PyObject {
     module();
-    let e = MODULE
-        .get()
-        .map_or(null_mut(), |&(_, e)| e as *mut PyObject);
+    let e = PARTS.get().map_or(null_mut(), |&e| e as *mut PyObject);
     if e.is_null() {
         return null_mut();
     }
@@ -1194,11 +1194,7 @@ static mut FUNCTIONS: [PyMethodDef; 7] = [
 /// The `zlib` module (a borrowed, process-lifetime reference; NULL with an exception if it
 /// could not be made).
 pub(crate) fn module() -> *mut PyObject {
-    let &(m, _) = MODULE.get_or_init(|| build().unwrap_or((0, 0)));
-    if m == 0 {
-        crate::pyerrors::set_system_error("gilgate: the zlib module could not be created");
-    }
-    m as *mut PyObject
+    super::once(&MODULE, "zlib", build)
 }
 
 /// The version of the zlib gilgate runs.
@@ -1209,19 +1205,19 @@ fn version() -> String {
         .into_owned()
 }
 
-fn build() -> Option<(usize, usize)> {
+fn build() -> *mut PyObject {
     let name = crate::unicodeobject::intern("zlib");
     // SAFETY: `name` is a live str; the method table is static; every object put in the dict
     // is live.
     unsafe {
         let m = crate::moduleobject::new_module(name);
         if m.is_null() {
-            return None;
+            return null_mut();
         }
         let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
         if crate::moduleobject::add_functions(m, (&raw mut FUNCTIONS).cast()) < 0 {
             decref(m);
-            return None;
+            return null_mut();
         }
         let ints: [(&str, i64); 20] = [
             ("MAX_WBITS", i64::from(MAX_WBITS)),
@@ -1263,11 +1259,12 @@ fn build() -> Option<(usize, usize)> {
         );
         if error.is_null() {
             decref(m);
-            return None;
+            return null_mut();
         }
         crate::dictobject::set_item_str(d, "error", error);
         // the module's dict and this table both keep `error` alive
-        Some((m as usize, error as usize))
+        let _ = PARTS.set(error as usize);
+        m
     }
 }
 

@@ -20,6 +20,7 @@
 //!   extension deallocs don't); it compares the type's count around the base dealloc.
 
 pub(crate) mod reduce;
+pub(crate) mod superobject;
 
 use crate::descrobject::PyMemberDef;
 use crate::export;

@@ -3115,6 +3115,7 @@ pub fn _PyUnicode_ToUppercase(ch: u32) -> u32 {
 
 // The string builders (`PyUnicodeWriter_*`, `_PyUnicodeWriter_*`).
 pub(crate) mod format;
+pub(crate) mod locale;
 pub(crate) mod methods;
 pub(crate) mod utf16_32;
 pub(crate) mod writer;

@@ -707,6 +707,9 @@ unsafe fn resolve_name(name: &str, globals: *mut PyObject, level: c_int) -> Opti
 /// CPython's `_handle_fromlist`: for a package (it has `__path__`), each from-list name that
 /// is not an attribute is imported as a submodule (`from pkg import sub`); a submodule that
 /// does not exist is left to the caller's `cannot import name`, any other error is raised.
+/// gilgate's addition: a name that is neither, in a package whose non-empty `__init__.py`
+/// did not run (it would have set the name), raises `ImportError: cannot import name 'x' from
+/// 'pkg' (its __init__.py did not run: ... cannot run Python module 'pkg' from FILE ...)`.
 ///
 /// # Safety
 /// `m` and `fromlist` must be live.
@@ -718,9 +721,9 @@ unsafe fn handle_fromlist(m: *mut PyObject, full: &str, fromlist: *mut PyObject)
             crate::pyerrors::PyErr_Clear();
             return Ok(());
         }
-        decref(path);
         let names = crate::abstract_::PySequence_Tuple(fromlist);
         if names.is_null() {
+            decref(path);
             return Err(());
         }
         let mut r = Ok(());
@@ -748,6 +751,23 @@ unsafe fn handle_fromlist(m: *mut PyObject, full: &str, fromlist: *mut PyObject)
                 }
                 if missing {
                     decref(e);
+                    // No submodule: CPython's caller would find the name set by the package's
+                    // `__init__.py`; when that is Python source gilgate did not run, say so
+                    // here rather than leave the caller's bare `cannot import name`.
+                    if let Some((false, file)) = python_source_for(path, attr) {
+                        UNPROVIDED.push(full);
+                        raise_import(
+                            &raw mut EXC_ImportError,
+                            &format!(
+                                "cannot import name '{attr}' from '{full}' (its __init__.py did not run: gilgate cannot run Python module '{full}' from {}: {NO_SOURCE_NOTE})",
+                                file.display()
+                            ),
+                            full,
+                            Some(&file),
+                        );
+                        r = Err(());
+                        break;
+                    }
                     continue;
                 }
                 crate::pyerrors::PyErr_SetRaisedException(e);
@@ -756,6 +776,7 @@ unsafe fn handle_fromlist(m: *mut PyObject, full: &str, fromlist: *mut PyObject)
             break;
         }
         decref(names);
+        decref(path);
         r
     }
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod ceval;
 pub(crate) mod ceval_gil;
+pub(crate) mod context;
 pub(crate) mod critical_section;
 pub(crate) mod extcall;
 pub(crate) mod ffi_guard;
