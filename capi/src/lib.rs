@@ -38,8 +38,8 @@ pub(crate) use abi::pyport;
 pub(crate) use modules::{
     abc, arraymodule, binascii, bltinmodule, collections, collections_abc, config, copy, copyreg,
     datetime, r#enum, functools, future, heapq, importlib, iomodule, itertoolsmodule, logging,
-    mathmodule, numbers, operator, string, sysmodule, threading, threadmodule, timemodule, types,
-    weakref, zlibmodule,
+    mathmodule, numbers, operator, posixmodule, posixpath, stat, string, sysmodule, threading,
+    threadmodule, timemodule, types, weakref, zlibmodule,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used

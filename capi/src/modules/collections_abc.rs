@@ -292,7 +292,7 @@ fn needs_python(what: &str) -> *mut PyObject {
 
 /// CPython's `_check_methods(C, *methods)`: True when each name is defined along `C`'s MRO
 /// (and not set to None there), else NotImplemented.
-unsafe fn check_methods(c: *mut PyObject, methods: &[&str]) -> *mut PyObject {
+pub(crate) unsafe fn check_methods(c: *mut PyObject, methods: &[&str]) -> *mut PyObject {
     // SAFETY: a live object (caller).
     unsafe {
         let mro = getattr(c, "__mro__");

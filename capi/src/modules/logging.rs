@@ -3968,35 +3968,6 @@ static FUNCS: [FuncDef; 29] = [
     ),
 ];
 
-// ---- slots for the classes (type() fills none from their dunders) -------------------------------
-
-unsafe extern "C" fn init_slot(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> c_int {
-    // SAFETY: tp_init contract.
-    unsafe {
-        // The class's `__init__` from the MRO's dicts, bound to `op`.
-        let t = crate::object::ty(op);
-        let found = crate::object::type_lookup_ref(t, uni::intern("__init__"));
-        if found.is_null() {
-            return 0;
-        }
-        let found = Obj::new(found);
-        let f = match (*crate::object::ty(found.ptr())).tp_descr_get {
-            Some(get) => Obj::new(crate::extcall::ternary(get, found.ptr(), op, t.cast())),
-            None => found,
-        };
-        if f.is_null() {
-            return -1;
-        }
-        let r = Obj::new(crate::abstract_::PyObject_Call(f.ptr(), args, kw));
-        if r.is_null() { -1 } else { 0 }
-    }
-}
-
-unsafe extern "C" fn repr_slot(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: a live object.
-    unsafe { crate::abc::call_method(op, "__repr__", &[]).into_raw() }
-}
-
 // ---- the module --------------------------------------------------------------------------------
 
 /// `property(fget, fset)` of two defs.
@@ -4128,22 +4099,16 @@ unsafe fn build_into(
         let mk = |name: &str,
                   bases: &[*mut PyObject],
                   defs: &'static [FuncDef],
-                  extra: &[(&str, *mut PyObject)],
-                  repr: bool|
+                  extra: &[(&str, *mut PyObject)]|
          -> Option<Obj> {
             let c = make_class(ty, "logging", name, bases, defs, extra);
             if c.is_null() {
                 return None;
             }
-            let t = c.ptr().cast::<PyTypeObject>();
-            (*t).tp_init = Some(init_slot);
-            if repr {
-                (*t).tp_repr = Some(repr_slot);
-            }
             set(name, c.ptr())?;
             Some(c)
         };
-        mk("LogRecord", &[obj], &LR_FUNCS, &[], true)?;
+        mk("LogRecord", &[obj], &LR_FUNCS, &[])?;
         let lr = crate::dictobject::get_str(d, "LogRecord");
         set("_logRecordFactory", lr)?;
 
@@ -4156,7 +4121,6 @@ unsafe fn build_into(
                 ("asctime_format", s("%(asctime)s").ok()?.ptr()),
                 ("asctime_search", s("%(asctime)").ok()?.ptr()),
             ],
-            false,
         )?;
         let sfs = mk(
             "StrFormatStyle",
@@ -4167,7 +4131,6 @@ unsafe fn build_into(
                 ("asctime_format", s("{asctime}").ok()?.ptr()),
                 ("asctime_search", s("{asctime").ok()?.ptr()),
             ],
-            false,
         )?;
         let sts = mk(
             "StringTemplateStyle",
@@ -4178,7 +4141,6 @@ unsafe fn build_into(
                 ("asctime_format", s("${asctime}").ok()?.ptr()),
                 ("asctime_search", s("${asctime}").ok()?.ptr()),
             ],
-            false,
         )?;
         let styles = new_dict().ok()?;
         for (k, c, f) in [
@@ -4203,13 +4165,12 @@ unsafe fn build_into(
                 ("default_time_format", s("%Y-%m-%d %H:%M:%S").ok()?.ptr()),
                 ("default_msec_format", s("%s,%03d").ok()?.ptr()),
             ],
-            false,
         )?;
         let df = call(formatter.ptr(), &[]).ok()?;
         set("_defaultFormatter", df.ptr())?;
-        mk("BufferingFormatter", &[obj], &BF_FUNCS, &[], false)?;
-        mk("Filter", &[obj], &FILTER_FUNCS, &[], false)?;
-        let filterer = mk("Filterer", &[obj], &FILTERER_FUNCS, &[], false)?;
+        mk("BufferingFormatter", &[obj], &BF_FUNCS, &[])?;
+        mk("Filter", &[obj], &FILTER_FUNCS, &[])?;
+        let filterer = mk("Filterer", &[obj], &FILTERER_FUNCS, &[])?;
 
         let name_prop = property(&H_FUNCS[1], Some(&H_FUNCS[2])).ok()?;
         let handler = mk(
@@ -4217,7 +4178,6 @@ unsafe fn build_into(
             &[filterer.ptr()],
             &H_FUNCS,
             &[("name", name_prop.ptr())],
-            true,
         )?;
         let types = import(c"types").ok()?;
         let ga_cls = ga(types.ptr(), "GenericAlias").ok()?;
@@ -4232,35 +4192,27 @@ unsafe fn build_into(
                 ("terminator", s("\n").ok()?.ptr()),
                 ("__class_getitem__", cgi.ptr()),
             ],
-            true,
         )?;
-        mk("FileHandler", &[sh.ptr()], &FH_FUNCS, &[], true)?;
+        mk("FileHandler", &[sh.ptr()], &FH_FUNCS, &[])?;
         let stream_prop = property(&STDERR_STREAM, None).ok()?;
         let stderr_h = mk(
             "_StderrHandler",
             &[sh.ptr()],
             &STDERR_FUNCS,
             &[("stream", stream_prop.ptr())],
-            true,
         )?;
-        mk("NullHandler", &[handler.ptr()], &NH_FUNCS, &[], true)?;
+        mk("NullHandler", &[handler.ptr()], &NH_FUNCS, &[])?;
         let w = int(30).ok()?;
         let last = call(stderr_h.ptr(), &[w.ptr()]).ok()?;
         set("_defaultLastResort", last.ptr())?;
         set("lastResort", last.ptr())?;
 
-        mk("PlaceHolder", &[obj], &PH_FUNCS, &[], false)?;
+        mk("PlaceHolder", &[obj], &PH_FUNCS, &[])?;
         let dis = property(&MGR_DISABLE_GET, Some(&MGR_DISABLE_SET)).ok()?;
-        let manager = mk(
-            "Manager",
-            &[obj],
-            &MGR_FUNCS,
-            &[("disable", dis.ptr())],
-            false,
-        )?;
-        let logger = mk("Logger", &[filterer.ptr()], &LG_FUNCS, &[], true)?;
+        let manager = mk("Manager", &[obj], &MGR_FUNCS, &[("disable", dis.ptr())])?;
+        let logger = mk("Logger", &[filterer.ptr()], &LG_FUNCS, &[])?;
         set("_loggerClass", logger.ptr())?;
-        let rl = mk("RootLogger", &[logger.ptr()], &RL_FUNCS, &[], true)?;
+        let rl = mk("RootLogger", &[logger.ptr()], &RL_FUNCS, &[])?;
         let mgp = property(&LA_MANAGER_GET, Some(&LA_MANAGER_SET)).ok()?;
         let np = property(&LA_NAME, None).ok()?;
         mk(
@@ -4272,7 +4224,6 @@ unsafe fn build_into(
                 ("name", np.ptr()),
                 ("__class_getitem__", cgi.ptr()),
             ],
-            true,
         )?;
         let root = call(rl.ptr(), &[w.ptr()]).ok()?;
         set("root", root.ptr())?;
