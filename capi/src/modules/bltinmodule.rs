@@ -1369,40 +1369,40 @@ pub(crate) unsafe fn dir_of(o: *mut PyObject) -> *mut PyObject {
 pub(crate) unsafe fn default_dir(o: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live object.
     unsafe {
-    let mut keys = Vec::new();
-    let dname = crate::unicodeobject::intern("__dict__");
-    let own = crate::object::PyObject_GetAttr(o, dname);
-    if own.is_null() {
-        crate::pyerrors::clear();
-    }
-    add_keys(&mut keys, own);
-    if !crate::moduleobject::is_module(o) {
-        let t = if crate::object::is_type(o) {
-            o.cast::<PyTypeObject>()
-        } else {
-            crate::object::ty(o)
-        };
-        for c in crate::typeobject::mro_types(t) {
-            add_keys(&mut keys, crate::object::ensure_dict(c));
+        let mut keys = Vec::new();
+        let dname = crate::unicodeobject::intern("__dict__");
+        let own = crate::object::PyObject_GetAttr(o, dname);
+        if own.is_null() {
+            crate::pyerrors::clear();
         }
-    }
-    // dedupe by value: collect into a set first
-    let set = crate::setobject::PySet_New(null_mut());
-    if set.is_null() {
-        xdecref(own);
-        return set;
-    }
-    for k in keys {
-        if crate::setobject::PySet_Add(set, k) < 0 {
-            decref(set);
+        add_keys(&mut keys, own);
+        if !crate::moduleobject::is_module(o) {
+            let t = if crate::object::is_type(o) {
+                o.cast::<PyTypeObject>()
+            } else {
+                crate::object::ty(o)
+            };
+            for c in crate::typeobject::mro_types(t) {
+                add_keys(&mut keys, crate::object::ensure_dict(c));
+            }
+        }
+        // dedupe by value: collect into a set first
+        let set = crate::setobject::PySet_New(null_mut());
+        if set.is_null() {
             xdecref(own);
-            return null_mut();
+            return set;
         }
-    }
-    xdecref(own);
-    let l = crate::abstract_::PySequence_List(set);
-    decref(set);
-    l
+        for k in keys {
+            if crate::setobject::PySet_Add(set, k) < 0 {
+                decref(set);
+                xdecref(own);
+                return null_mut();
+            }
+        }
+        xdecref(own);
+        let l = crate::abstract_::PySequence_List(set);
+        decref(set);
+        l
     }
 }
 

@@ -653,7 +653,10 @@ unsafe extern "C" fn stream_get(op: *mut PyObject, which: *mut std::ffi::c_void)
     }
 }
 
-const fn stream_getter(name: &'static std::ffi::CStr, which: usize) -> crate::descrobject::PyGetSetDef {
+const fn stream_getter(
+    name: &'static std::ffi::CStr,
+    which: usize,
+) -> crate::descrobject::PyGetSetDef {
     crate::descrobject::PyGetSetDef {
         name: name.as_ptr(),
         get: Some(stream_get),

@@ -758,6 +758,31 @@ unsafe fn complex_from_number(cls: *mut PyObject, x: *mut PyObject) -> *mut PyOb
     }
 }
 
+/// `complex.__getnewargs__()`: `(real, imag)`.
+unsafe fn complex_getnewargs(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live complex (method contract).
+    unsafe {
+        let v = value(op);
+        let parts = [
+            crate::floatobject::from_f64(v.real),
+            crate::floatobject::from_f64(v.imag),
+        ];
+        if parts.iter().any(|p| p.is_null()) {
+            parts.into_iter().for_each(|p| crate::refcount::xdecref(p));
+            return null_mut();
+        }
+        let t = crate::tupleobject::from_slice(&parts);
+        parts.into_iter().for_each(|p| crate::refcount::decref(p));
+        t
+    }
+}
+
+/// `complex.__complex__()`: an exact complex of the same value.
+unsafe fn complex_complex(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live complex (method contract).
+    unsafe { from_complex(value(op)) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -793,29 +818,4 @@ mod tests {
             assert_eq!(parse_complex(bad), None, "{bad}");
         }
     }
-}
-
-/// `complex.__getnewargs__()`: `(real, imag)`.
-unsafe fn complex_getnewargs(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: a live complex (method contract).
-    unsafe {
-        let v = value(op);
-        let parts = [
-            crate::floatobject::from_f64(v.real),
-            crate::floatobject::from_f64(v.imag),
-        ];
-        if parts.iter().any(|p| p.is_null()) {
-            parts.into_iter().for_each(|p| crate::refcount::xdecref(p));
-            return null_mut();
-        }
-        let t = crate::tupleobject::from_slice(&parts);
-        parts.into_iter().for_each(|p| crate::refcount::decref(p));
-        t
-    }
-}
-
-/// `complex.__complex__()`: an exact complex of the same value.
-unsafe fn complex_complex(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: a live complex (method contract).
-    unsafe { from_complex(value(op)) }
 }

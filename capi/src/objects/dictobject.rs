@@ -1010,7 +1010,11 @@ const fn meth(name: &'static std::ffi::CStr, f: *mut c_void, flags: c_int) -> Py
 }
 
 static mut DICT_METHODS: [PyMethodDef; 13] = [
-    meth(c"__reversed__", m_reversed as Meth as *mut c_void, METH_NOARGS),
+    meth(
+        c"__reversed__",
+        m_reversed as Meth as *mut c_void,
+        METH_NOARGS,
+    ),
     crate::bytes_methods::def!(c"fromkeys", class_fast, m_fromkeys),
     crate::bytes_methods::def!(c"popitem", noargs, m_popitem),
     meth(c"keys", m_keys as Meth as *mut c_void, METH_NOARGS),
@@ -1200,7 +1204,9 @@ unsafe extern "C" fn view_and(a: *mut PyObject, b: *mut PyObject) -> *mut PyObje
     unsafe {
         let (mut view, mut other) = if is_set_view(a) { (a, b) } else { (b, a) };
         let n_view = view_length(view);
-        if crate::setobject::is_anyset(other) && crate::object::ty(other) == &raw mut crate::setobject::PySet_Type {
+        if crate::setobject::is_anyset(other)
+            && crate::object::ty(other) == &raw mut crate::setobject::PySet_Type
+        {
             let n_other = crate::abstract_::size(other);
             if n_other < 0 {
                 return null_mut();
@@ -1287,13 +1293,25 @@ static mut VIEW_GETSET: [crate::descrobject::PyGetSetDef; 2] = [
 ];
 
 static mut SET_VIEW_METHODS: [PyMethodDef; 3] = [
-    meth(c"isdisjoint", view_isdisjoint as Meth as *mut c_void, crate::methodobject::METH_O),
-    meth(c"__reversed__", view_reversed as Meth as *mut c_void, METH_NOARGS),
+    meth(
+        c"isdisjoint",
+        view_isdisjoint as Meth as *mut c_void,
+        crate::methodobject::METH_O,
+    ),
+    meth(
+        c"__reversed__",
+        view_reversed as Meth as *mut c_void,
+        METH_NOARGS,
+    ),
     PyMethodDef::END,
 ];
 
 static mut VALUES_VIEW_METHODS: [PyMethodDef; 2] = [
-    meth(c"__reversed__", view_reversed as Meth as *mut c_void, METH_NOARGS),
+    meth(
+        c"__reversed__",
+        view_reversed as Meth as *mut c_void,
+        METH_NOARGS,
+    ),
     PyMethodDef::END,
 ];
 

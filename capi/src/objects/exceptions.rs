@@ -677,7 +677,10 @@ unsafe extern "C" fn set_suppress(op: *mut PyObject, v: *mut PyObject, _c: *mut 
     // SAFETY: setter contract: a live exception, `v` NULL (delete) or live.
     unsafe {
         if v.is_null() {
-            raise(&raw mut EXC_TypeError, "can't delete numeric/char attribute");
+            raise(
+                &raw mut EXC_TypeError,
+                "can't delete numeric/char attribute",
+            );
             return -1;
         }
         if !crate::boolobject::is_bool(v) {
@@ -718,7 +721,10 @@ unsafe extern "C" fn exc_add_note(op: *mut PyObject, note: *mut PyObject) -> *mu
         }
         if !crate::listobject::is_list(notes) {
             decref(notes);
-            return raise(&raw mut EXC_TypeError, "Cannot add note: __notes__ is not a list");
+            return raise(
+                &raw mut EXC_TypeError,
+                "Cannot add note: __notes__ is not a list",
+            );
         }
         let r = crate::listobject::PyList_Append(notes, note);
         decref(notes);

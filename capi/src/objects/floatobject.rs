@@ -1370,31 +1370,6 @@ unsafe fn float_format(op: *mut PyObject, spec: *mut PyObject) -> *mut PyObject 
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reprs() {
-        for (v, s) in [
-            (1e16, "1e+16"),
-            (0.1, "0.1"),
-            (1.0, "1.0"),
-            (-0.0, "-0.0"),
-            (1e-5, "1e-05"),
-            (0.0001, "0.0001"),
-            (123456789012345.0, "123456789012345.0"),
-            (1.2345678901234567e16, "1.2345678901234568e+16"),
-            (5e-324, "5e-324"),
-            (f64::MAX, "1.7976931348623157e+308"),
-            (f64::INFINITY, "inf"),
-            (f64::NAN, "nan"),
-        ] {
-            assert_eq!(repr_f64(v), s);
-        }
-    }
-}
-
 /// `float.__getnewargs__()`: `(float(self),)`, an exact float.
 unsafe fn float_getnewargs(op: *mut PyObject) -> *mut PyObject {
     // SAFETY: a live float (method contract).
@@ -1426,5 +1401,30 @@ unsafe fn float_getformat(_cls: *mut PyObject, s: *mut PyObject) -> *mut PyObjec
             "IEEE, big-endian"
         };
         crate::unicodeobject::from_str(order)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reprs() {
+        for (v, s) in [
+            (1e16, "1e+16"),
+            (0.1, "0.1"),
+            (1.0, "1.0"),
+            (-0.0, "-0.0"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (123456789012345.0, "123456789012345.0"),
+            (1.2345678901234567e16, "1.2345678901234568e+16"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (f64::INFINITY, "inf"),
+            (f64::NAN, "nan"),
+        ] {
+            assert_eq!(repr_f64(v), s);
+        }
     }
 }

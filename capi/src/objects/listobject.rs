@@ -123,7 +123,11 @@ type FastKw = unsafe extern "C" fn(
 ) -> *mut PyObject;
 
 static mut LIST_METHODS: [PyMethodDef; 13] = [
-    meth(c"__reversed__", m_reversed as Noargs as *mut c_void, METH_NOARGS),
+    meth(
+        c"__reversed__",
+        m_reversed as Noargs as *mut c_void,
+        METH_NOARGS,
+    ),
     meth(c"append", m_append as Noargs as *mut c_void, METH_O),
     meth(c"extend", m_extend as Noargs as *mut c_void, METH_O),
     meth(c"insert", m_insert as Fast as *mut c_void, METH_FASTCALL),

@@ -2887,6 +2887,25 @@ unsafe fn long_format(op: *mut PyObject, spec: *mut PyObject) -> *mut PyObject {
     }
 }
 
+/// `(o,)`, taking over the reference to `o` (NULL passes through).
+pub(crate) unsafe fn getnewargs_of(o: *mut PyObject) -> *mut PyObject {
+    if o.is_null() {
+        return o;
+    }
+    // SAFETY: `o` is a live new reference.
+    unsafe {
+        let t = crate::tupleobject::from_slice(&[o]);
+        crate::refcount::decref(o);
+        t
+    }
+}
+
+/// `int.__getnewargs__()`: `(int(self),)`, an exact int.
+unsafe fn long_getnewargs(op: *mut PyObject) -> *mut PyObject {
+    // SAFETY: a live int (method contract).
+    unsafe { getnewargs_of(crate::abstract_::number_long(op)) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2944,23 +2963,4 @@ mod tests {
             assert_eq!(e.message, "can't convert negative value to unsigned int");
         }
     }
-}
-
-/// `(o,)`, taking over the reference to `o` (NULL passes through).
-pub(crate) unsafe fn getnewargs_of(o: *mut PyObject) -> *mut PyObject {
-    if o.is_null() {
-        return o;
-    }
-    // SAFETY: `o` is a live new reference.
-    unsafe {
-        let t = crate::tupleobject::from_slice(&[o]);
-        crate::refcount::decref(o);
-        t
-    }
-}
-
-/// `int.__getnewargs__()`: `(int(self),)`, an exact int.
-unsafe fn long_getnewargs(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: a live int (method contract).
-    unsafe { getnewargs_of(crate::abstract_::number_long(op)) }
 }

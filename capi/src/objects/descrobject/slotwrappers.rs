@@ -384,7 +384,7 @@ pub(crate) static SLOT_WRAPPERS: &[SlotWrapper] = &[
         name: c"__rmatmul__",
         kind: WrapKind::BinaryRight,
         get: own_slot!(tp_as_number.nb_matrix_multiply),
-    },    // (after the number and mapping slots: where a type has both, theirs win, as in CPython)
+    }, // (after the number and mapping slots: where a type has both, theirs win, as in CPython)
     SlotWrapper {
         name: c"__getattribute__",
         kind: WrapKind::Binary,
@@ -869,7 +869,10 @@ unsafe fn call_wrapper(
                 }
             }
             WrapKind::IndexArg => {
-                let n = crate::abstract_::as_ssize_t(items[0], &raw mut crate::pyerrors::EXC_OverflowError);
+                let n = crate::abstract_::as_ssize_t(
+                    items[0],
+                    &raw mut crate::pyerrors::EXC_OverflowError,
+                );
                 if n == -1 && crate::pyerrors::occurred() {
                     return null_mut();
                 }
