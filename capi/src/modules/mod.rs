@@ -61,7 +61,22 @@ pub(crate) fn once(
     name: &str,
     build: impl FnOnce() -> *mut PyObject,
 ) -> *mut PyObject {
-    let m = *cell.get_or_init(|| build() as usize);
+    let m = *cell.get_or_init(|| {
+        // A module made on first use while the caller has an exception pending (a frame made
+        // in `__Pyx_AddTraceback` asks for `builtins`) builds with a clean indicator, and the
+        // caller's exception is back afterwards.
+        let saved = crate::pyerrors::take_raised();
+        let m = build();
+        if !saved.is_null() {
+            if m.is_null() {
+                // SAFETY: `saved` is our reference; the build's own error is the one to report.
+                unsafe { crate::refcount::decref(saved) };
+            } else {
+                crate::pyerrors::restore_raised(saved);
+            }
+        }
+        m as usize
+    });
     if m == 0 && !crate::pyerrors::occurred() {
         crate::pyerrors::set_system_error(&format!(
             "gilgate: the {name} module could not be created"
