@@ -1437,7 +1437,7 @@ pub unsafe fn PyObject_Dir(op: *mut PyObject) -> *mut PyObject {
         return crate::bltinmodule::needs_python("dir() without an argument");
     }
     // SAFETY: a live object, per the C API contract.
-    unsafe { crate::bltinmodule::default_dir(op) }
+    unsafe { crate::bltinmodule::dir_of(op) }
 }
 
 /// `ascii(op)`: the repr with every non-ASCII code point escaped (`\xhh`, `\uhhhh`,
