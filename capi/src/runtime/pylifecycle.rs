@@ -28,7 +28,9 @@ fn static_types() -> Vec<*mut PyTypeObject> {
         &raw mut crate::frameobject::PyFrame_Type,
         &raw mut crate::traceback::PyTraceBack_Type,
         &raw mut crate::genericaliasobject::Py_GenericAliasType,
+        &raw mut crate::funcobject::PyFunction_Type,
     ];
+    v.extend(crate::genobject::static_types());
     v.extend(crate::modules::config::static_types());
     v.extend(
         crate::pyerrors::builtin_exceptions()
