@@ -272,6 +272,26 @@ static void unpack_checks(void)
     Py_DECREF(w);
 }
 
+/* %ls and %lV (wchar_t strings) and the # flag; answers from ctypes calls into python3.14's
+ * PyUnicode_FromFormat with the same arguments. */
+static void format_checks(void)
+{
+    PyObject *obj = PyUnicode_FromString("obj");
+    PyObject *one = PyLong_FromLong(1);
+    CHECK(str_is(PyUnicode_FromFormat("%ls|%.1ls|%5ls|", L"ab\u20ac", L"ab", L"ab"),
+                 "ab\u20ac|a|   ab|"));
+    CHECK(str_is(PyUnicode_FromFormat("%lV|%lV|%.2lV|%3lV", NULL, L"wide\U0001f600", obj, L"x",
+                                      NULL, L"wxyz", NULL, L"w"),
+                 "wide\U0001f600|obj|wx|  w"));
+    CHECK(str_is(PyUnicode_FromFormat("%#T|%T|%#N", one, one, (PyObject *)&PyLong_Type),
+                 "int|int|int"));
+    CHECK(str_is(PyUnicode_FromFormat("%#T", obj), "str"));
+    CHECK(PyErr_Format(PyExc_ValueError, "bad %ls at %d", L"w\u00e9rd", 3) == NULL
+          && raised(PyExc_ValueError, "bad w\u00e9rd at 3"));
+    Py_DECREF(obj);
+    Py_DECREF(one);
+}
+
 int gg_former_stub_checks(char *out, size_t cap)
 {
     gg_begin(out, cap);
@@ -280,5 +300,6 @@ int gg_former_stub_checks(char *out, size_t cap)
     delayed_checks();
     tracing_checks();
     unpack_checks();
+    format_checks();
     return g_failed;
 }
