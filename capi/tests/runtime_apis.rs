@@ -75,5 +75,5 @@ fn context_variables() {
 
 #[test]
 fn former_stubs_types_results_tracing_and_keywords() {
-    run_checks("runtime_apis/former_stubs.c", c"gg_former_stub_checks", 71);
+    run_checks("runtime_apis/former_stubs.c", c"gg_former_stub_checks", 87);
 }

@@ -23,7 +23,6 @@ unsafe extern "C" {
     fn PyBytes_FromStringAndSize(s: *const c_char, n: isize) -> Obj;
     fn PyBytes_Repr(o: Obj, smartquotes: c_int) -> Obj;
     fn PyUnicode_Decode(s: *const c_char, n: isize, enc: *const c_char, err: *const c_char) -> Obj;
-    fn PyUnicode_DecodeUTF8(s: *const c_char, n: isize, err: *const c_char) -> Obj;
     fn PyErr_SetString(t: Obj, msg: *const c_char);
     fn PyErr_Print();
     fn PySys_GetObject(name: *const c_char) -> Obj;
@@ -157,15 +156,19 @@ fn what_the_partial_rows_say_is_missing_is_missing() {
         assert!(o.is_null(), "PyUnicode_Decode utf-16-le: {DELETE_ROWS}");
         assert_eq!(error(), "LookupError: unknown encoding: utf-16-le");
 
-        // PyUnicode_DecodeUTF8(b"\xff", "backslashreplace"): CPython 3.14 gives a backslash, x, f, f
-        let o = PyUnicode_DecodeUTF8(c"\xff".as_ptr(), 1, c"backslashreplace".as_ptr());
-        assert!(
-            o.is_null(),
-            "PyUnicode_DecodeUTF8 backslashreplace: {DELETE_ROWS}"
+        // PyUnicode_Decode(b"\xff", "utf-8", "namereplace"): CPython 3.14 raises TypeError (the
+        // handler exists but cannot decode); gilgate has no namereplace handler
+        let o = PyUnicode_Decode(
+            c"\xff".as_ptr(),
+            1,
+            c"utf-8".as_ptr(),
+            c"namereplace".as_ptr(),
         );
+        assert!(o.is_null());
         assert_eq!(
             error(),
-            "LookupError: unknown error handler name 'backslashreplace'"
+            "LookupError: unknown error handler name 'namereplace'",
+            "PyUnicode_Decode namereplace: {DELETE_ROWS}"
         );
 
         // PyGen_GetCode: CPython 3.14 answers a generator's code; gilgate has no generator

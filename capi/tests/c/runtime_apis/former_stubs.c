@@ -292,6 +292,69 @@ static void format_checks(void)
     Py_DECREF(one);
 }
 
+static int bytes_is(PyObject *o, const char *want, Py_ssize_t n)
+{
+    if (o == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    int ok = PyBytes_Check(o) && PyBytes_GET_SIZE(o) == n && memcmp(PyBytes_AS_STRING(o), want, n) == 0;
+    Py_DECREF(o);
+    return ok;
+}
+
+/* Error handlers; answers from python3.14 (bytes.decode/str.encode with the same data). */
+static void codec_checks(void)
+{
+    int le = -1;
+    CHECK(str_is(PyUnicode_DecodeUTF8("a\xff\xfe" "b", 4, "backslashreplace"), "a\\xff\\xfeb"));
+    CHECK(str_is(PyUnicode_DecodeUTF8("a\xe2\x82", 3, "backslashreplace"), "a\\xe2\\x82"));
+    CHECK(str_is(PyUnicode_DecodeASCII("a\xff", 2, "backslashreplace"), "a\\xff"));
+    CHECK(str_is(PyUnicode_Decode("a\xff", 2, "latin-1", "backslashreplace"), "a\xc3\xbf"));
+    CHECK(PyUnicode_DecodeUTF8("a\xff", 2, "xmlcharrefreplace") == NULL
+          && raised(PyExc_TypeError,
+                    "don't know how to handle UnicodeDecodeError in error callback"));
+    PyObject *s = PyUnicode_FromString("a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+    CHECK(bytes_is(PyUnicode_AsEncodedString(s, "ascii", "backslashreplace"),
+                   "a\\xe9\\u20ac\\U0001f600", 21));
+    CHECK(bytes_is(PyUnicode_AsEncodedString(s, "latin-1", "xmlcharrefreplace"),
+                   "a\xe9&#8364;&#128512;", 18));
+    Py_DECREF(s);
+    PyObject *sur = PyUnicode_DecodeUTF8("a\x80", 2, "surrogateescape");
+    CHECK(bytes_is(PyUnicode_AsEncodedString(sur, "utf-8", "xmlcharrefreplace"), "a&#56448;", 9));
+    CHECK(bytes_is(PyUnicode_AsEncodedString(sur, "utf-8", "backslashreplace"), "a\\udc80", 7));
+    Py_XDECREF(sur);
+    /* UTF-16/32: surrogatepass keeps a lone surrogate, surrogateescape only bytes >= 0x80. */
+    PyObject *u = PyUnicode_DecodeUTF16("a\0\0\xd8" "b\0", 6, "surrogatepass", &le);
+    CHECK(u != NULL && PyUnicode_GetLength(u) == 3 && PyUnicode_ReadChar(u, 1) == 0xd800);
+    Py_XDECREF(u);
+    le = -1;
+    CHECK(str_is(PyUnicode_DecodeUTF16("a\0\0\xd8" "b\0", 6, "backslashreplace", &le),
+                 "a\\x00\\xd8" "b"));
+    le = -1;
+    CHECK(PyUnicode_DecodeUTF16("a\0\0\xd8" "b\0", 6, "surrogateescape", &le) == NULL
+          && raised(PyExc_UnicodeDecodeError, "'utf-16-le' codec can't decode bytes in position "
+                                              "2-3: illegal UTF-16 surrogate"));
+    le = -1;
+    u = PyUnicode_DecodeUTF32("a\0\0\0\0\xd8\0\0", 8, "surrogatepass", &le);
+    CHECK(u != NULL && PyUnicode_GetLength(u) == 2 && PyUnicode_ReadChar(u, 1) == 0xd800);
+    Py_XDECREF(u);
+    le = -1;
+    CHECK(str_is(PyUnicode_DecodeUTF32("a\0\0\0\0\xd8\0\0", 8, "backslashreplace", &le),
+                 "a\\x00\\xd8\\x00\\x00"));
+    le = -1;
+    CHECK(PyUnicode_DecodeUTF32("a\0\0\0\0\xd8\0\0", 8, "surrogateescape", &le) == NULL
+          && raised(PyExc_UnicodeDecodeError,
+                    "'utf-32-le' codec can't decode bytes in position 4-7: code point in "
+                    "surrogate code point range(0xd800, 0xe000)"));
+    le = -1;
+    u = PyUnicode_DecodeUTF16("a\0\x80\xdc", 4, "surrogateescape", &le);
+    CHECK(u != NULL && PyUnicode_GetLength(u) == 3 && PyUnicode_ReadChar(u, 1) == 0xdc80
+          && PyUnicode_ReadChar(u, 2) == 0xdcdc);
+    Py_XDECREF(u);
+    PyErr_Clear();
+}
+
 int gg_former_stub_checks(char *out, size_t cap)
 {
     gg_begin(out, cap);
@@ -301,5 +364,6 @@ int gg_former_stub_checks(char *out, size_t cap)
     tracing_checks();
     unpack_checks();
     format_checks();
+    codec_checks();
     return g_failed;
 }
