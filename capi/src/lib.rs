@@ -37,9 +37,9 @@ pub(crate) use abi::pyport;
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use modules::{
     abc, arraymodule, binascii, bltinmodule, collections, collections_abc, config, copy, copyreg,
-    datetime, r#enum, functools, future, heapq, importlib, iomodule, itertoolsmodule, mathmodule,
-    numbers, operator, string, sysmodule, threading, threadmodule, timemodule, types, weakref,
-    zlibmodule,
+    datetime, r#enum, functools, future, heapq, importlib, iomodule, itertoolsmodule, logging,
+    mathmodule, numbers, operator, posixmodule, posixpath, stat, string, sysmodule, threading,
+    threadmodule, timemodule, types, weakref, zlibmodule,
 };
 pub(crate) use objects::listobject;
 #[allow(unused_imports)] // not every alias is used

@@ -702,3 +702,74 @@ fn threads_calling_next_on_one_iterator_never_double_release_or_read_freed_items
     drain_shared("dict values iterator", items_iter_of, dict_of_values, 200);
     all_freed_once(TAG_ITER);
 }
+
+/// `type(name, (base,), {})`, made on the calling thread (which then owns its counts).
+fn class_of(name: &CStr, base: *mut PyObject) -> P {
+    // SAFETY: live objects; the call takes new references to what it keeps.
+    unsafe {
+        let args = PyTuple_New(3);
+        let bases = PyTuple_New(1);
+        gilgate_capi::ffi::Py_IncRef(base);
+        assert_eq!(PyTuple_SetItem(bases, 0, base), 0);
+        assert_eq!(PyTuple_SetItem(args, 0, string(name).get()), 0);
+        assert_eq!(PyTuple_SetItem(args, 1, bases), 0);
+        assert_eq!(PyTuple_SetItem(args, 2, PyDict_New()), 0);
+        let t = gilgate_capi::ffi::PyObject_CallObject(
+            (&raw mut gilgate_capi::ffi::PyType_Type).cast(),
+            args,
+        );
+        decref(args);
+        assert!(!t.is_null());
+        P::of(t)
+    }
+}
+
+/// Instances of classes made by `type()` hold a reference to their class, dropped by
+/// `subtype_dealloc` after the base's dealloc. Threads creating and dropping instances at
+/// once leave the class's count where it was: whether the base's dealloc had dropped that
+/// reference was once decided by comparing the class's count before and after it, which other
+/// threads' references changed meanwhile (a class freed while in use, or leaked).
+#[test]
+fn instances_made_and_dropped_on_many_threads_keep_their_class_count() {
+    fixture();
+    let obj = (&raw mut gilgate_capi::ffi::PyBaseObject_Type).cast::<PyObject>();
+    let dict = (&raw mut gilgate_capi::ffi::PyDict_Type).cast::<PyObject>();
+    let k = class_of(c"K", obj);
+    let d = class_of(c"D", dict);
+    let sub = class_of(c"S", k.get());
+    // SAFETY: live classes.
+    let before: Vec<isize> = [k, d, sub]
+        .iter()
+        .map(|c| unsafe { gilgate_capi::ffi::Py_REFCNT(c.get()) })
+        .collect();
+    finishes("instances on four threads", move || {
+        let go = Arc::new(Barrier::new(4));
+        let hs: Vec<_> = (0..4)
+            .map(|_| {
+                let go = go.clone();
+                std::thread::spawn(move || {
+                    go.wait();
+                    for i in 0..20_000usize {
+                        let c = [k, d, sub][i % 3];
+                        // SAFETY: a live class; the instance is ours.
+                        unsafe {
+                            let o = gilgate_capi::ffi::PyObject_CallNoArgs(c.get());
+                            assert!(!o.is_null());
+                            decref(o);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for h in hs {
+            h.join().unwrap();
+        }
+    });
+    host::merge_pending();
+    // SAFETY: live classes.
+    let after: Vec<isize> = [k, d, sub]
+        .iter()
+        .map(|c| unsafe { gilgate_capi::ffi::Py_REFCNT(c.get()) })
+        .collect();
+    assert_eq!(after, before, "the classes' counts (K, D, S)");
+}

@@ -1020,3 +1020,24 @@ fn slot_values_are_released_with_their_instance() {
         }
     }
 }
+
+/// A heap type from a spec and a subclass made by `type()`: dunders set and deleted on them
+/// later from C (as nanobind sets its reprs) reach their slots, the subclass's own dunder
+/// winning there; static types refuse with CPython's text.
+#[test]
+fn slots_follow_dunders_set_and_deleted_later() {
+    let _serial = serial();
+    let steps: extern "C" fn() -> *mut PyObject = sym("types_slot_steps");
+    let out = steps();
+    assert!(!out.is_null(), "{:?}", gilgate_capi::host::take_exception());
+    let got = repr(out);
+    // SAFETY: we own the list.
+    unsafe { decref(out) };
+    assert_eq!(
+        got,
+        "['spec', 'spec', 'B of slots.Dunder', 'B of Sub', 'B of slots.Dunder', 'C', \
+         '<slots.Dunder object at ', 'C', \"TypeError: unsupported operand type(s) for +: \
+         'Sub' and 'int'\", 'add 1', \"TypeError: cannot set '__repr__' attribute of \
+         immutable type 'int'\"]"
+    );
+}

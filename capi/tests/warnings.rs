@@ -207,7 +207,6 @@ fn pyerr_warnex_obeys_the_filters() {
 /// "error"), and `simplefilter`'s remove-then-insert never leaves a duplicate filter behind.
 #[test]
 fn filters_stay_consistent_under_concurrent_warn_and_simplefilter() {
-    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     gilgate_capi::host::initialize().unwrap();
     gilgate_capi::testing::warnings::set_quiet(true);
@@ -228,12 +227,6 @@ fn filters_stay_consistent_under_concurrent_warn_and_simplefilter() {
                         let w = PyImport_ImportModule(c"warnings".as_ptr());
                         assert!(!w.is_null());
                         for i in 0..200usize {
-                            // KNOWN BUG (issue 10, stop 16 note): when warn and simplefilter
-                            // overlap on several threads, a later call sometimes recurses until
-                            // the stack overflows (11 of 20 runs). Until it is fixed the
-                            // threads take turns per call: this checks many threads' calls in
-                            // any order, not overlapping ones.
-                            let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
                             if t % 2 == 0 {
                                 call(w, c"simplefilter", Some(ACTIONS[(i + t) % ACTIONS.len()]));
                             } else {

@@ -179,6 +179,8 @@ pub(crate) struct FuncDef {
     pub required: usize,
     pub varargs: bool,
     pub kwargs: bool,
+    /// How many of `params` may be passed by position (the rest are keyword-only).
+    pub positional: usize,
     pub kind: Kind,
     pub body: Body,
 }
@@ -210,9 +212,15 @@ impl FuncDef {
             required,
             varargs: false,
             kwargs: false,
+            positional: params.len(),
             kind,
             body,
         }
+    }
+    /// Makes the parameters after the first `n` keyword-only.
+    pub(crate) const fn with_kwonly(mut self, n: usize) -> FuncDef {
+        self.positional = n;
+        self
     }
     pub(crate) const fn with_kwargs(mut self) -> FuncDef {
         self.kwargs = true;
@@ -408,7 +416,9 @@ unsafe extern "C" fn func_call(
         }
         let q = def.qualname;
         let max = def.params.len();
-        if v.len() > max && !def.varargs {
+        let npos = def.positional.min(max);
+        if v.len() > npos && !def.varargs {
+            let max = npos;
             let takes = if def.required == max {
                 plural(max, "positional argument")
             } else {
@@ -455,7 +465,8 @@ unsafe extern "C" fn func_call(
             let names: Vec<String> = missing.iter().map(|m| format!("'{m}'")).collect();
             let list = match names.len() {
                 1 => names[0].clone(),
-                n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+                2 => format!("{} and {}", names[0], names[1]),
+                n => format!("{}, and {}", names[..n - 1].join(", "), names[n - 1]),
             };
             return type_error(&format!(
                 "{q}() missing {} required positional argument{}: {list}",

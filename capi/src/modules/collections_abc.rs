@@ -15,8 +15,8 @@
 //! `aclose`/`__anext__`) raise `SystemError` naming themselves: calling them needs Python.
 
 use crate::abc::{
-    Body, FuncDef, Kind, Obj, call, call_method, collect, getattr, is_not_implemented,
-    not_implemented, py_bool, truth, type_error,
+    Body, FuncDef, Kind, Obj, call, call_method, collect, getattr, not_implemented, py_bool,
+    type_error,
 };
 use crate::object::{PyObject, PyTypeObject, ty};
 use crate::pyerrors::{
@@ -292,7 +292,7 @@ fn needs_python(what: &str) -> *mut PyObject {
 
 /// CPython's `_check_methods(C, *methods)`: True when each name is defined along `C`'s MRO
 /// (and not set to None there), else NotImplemented.
-unsafe fn check_methods(c: *mut PyObject, methods: &[&str]) -> *mut PyObject {
+pub(crate) unsafe fn check_methods(c: *mut PyObject, methods: &[&str]) -> *mut PyObject {
     // SAFETY: a live object (caller).
     unsafe {
         let mro = getattr(c, "__mro__");
@@ -1762,192 +1762,6 @@ static MUTABLE_SEQUENCE: [FuncDef; 10] = [
 ];
 static NONE_DEFS: [FuncDef; 0] = [];
 
-// ---- slots the mixins imply --------------------------------------------------------------------
-
-unsafe extern "C" fn slot_init(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> c_int {
-    // SAFETY: tp_init contract.
-    unsafe {
-        let f = getattr(op, "__init__");
-        if f.is_null() {
-            return -1;
-        }
-        let r = Obj::new(crate::object::call(f.ptr(), args, kw));
-        if r.is_null() { -1 } else { 0 }
-    }
-}
-
-unsafe extern "C" fn slot_len(op: *mut PyObject) -> isize {
-    // SAFETY: sq_length contract.
-    unsafe {
-        let r = call_method(op, "__len__", &[]);
-        if r.is_null() {
-            return -1;
-        }
-        crate::abstract_::PyNumber_AsSsize_t(r.ptr(), null_mut())
-    }
-}
-
-unsafe extern "C" fn slot_contains(op: *mut PyObject, v: *mut PyObject) -> c_int {
-    // SAFETY: sq_contains contract.
-    unsafe {
-        let r = call_method(op, "__contains__", &[v]);
-        if r.is_null() {
-            return -1;
-        }
-        match truth(r.ptr()) {
-            Ok(b) => c_int::from(b),
-            Err(()) => -1,
-        }
-    }
-}
-
-unsafe extern "C" fn slot_iter(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: tp_iter contract.
-    unsafe { call_method(op, "__iter__", &[]).into_raw() }
-}
-
-unsafe extern "C" fn slot_repr(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: tp_repr contract.
-    unsafe { call_method(op, "__repr__", &[]).into_raw() }
-}
-
-unsafe extern "C" fn slot_richcompare(
-    a: *mut PyObject,
-    b: *mut PyObject,
-    op: c_int,
-) -> *mut PyObject {
-    let name = match op {
-        crate::object::Py_LT => "__lt__",
-        crate::object::Py_LE => "__le__",
-        crate::object::Py_EQ => "__eq__",
-        crate::object::Py_GT => "__gt__",
-        crate::object::Py_GE => "__ge__",
-        _ => {
-            // `!=`: the inverse of `__eq__`.
-            // SAFETY: live objects (slot contract).
-            let r = unsafe { call_method(a, "__eq__", &[b]) };
-            if r.is_null() || is_not_implemented(r.ptr()) {
-                return r.into_raw();
-            }
-            // SAFETY: a live result.
-            return match unsafe { truth(r.ptr()) } {
-                Ok(x) => py_bool(!x),
-                Err(()) => null_mut(),
-            };
-        }
-    };
-    // SAFETY: live objects (slot contract).
-    unsafe { call_method(a, name, &[b]).into_raw() }
-}
-
-/// A binary operator slot: `a.<name>(b)`, then `b.<rname>(a)`, when the operand's type has
-/// this slot.
-unsafe fn binary(
-    a: *mut PyObject,
-    b: *mut PyObject,
-    name: &str,
-    rname: &str,
-    slot: unsafe extern "C" fn(*mut PyObject, *mut PyObject) -> *mut PyObject,
-    which: Op,
-) -> *mut PyObject {
-    // SAFETY: live objects (slot contract).
-    unsafe {
-        let has = |o: *mut PyObject| {
-            let t = ty(o);
-            !(*t).tp_as_number.is_null()
-                && nb_slot(&*(*t).tp_as_number, which).map(|f| f as usize) == Some(slot as usize)
-        };
-        if has(a) {
-            let r = call_method(a, name, &[b]);
-            if r.is_null() || !is_not_implemented(r.ptr()) {
-                return r.into_raw();
-            }
-        }
-        if has(b) && ty(a) != ty(b) {
-            return call_method(b, rname, &[a]).into_raw();
-        }
-        not_implemented()
-    }
-}
-
-/// The number slots of the `Set` operators.
-#[derive(Clone, Copy)]
-enum Op {
-    And,
-    Or,
-    Sub,
-    Xor,
-}
-
-fn nb_slot(n: &crate::object::PyNumberMethods, which: Op) -> crate::object::binaryfunc {
-    match which {
-        Op::And => n.nb_and,
-        Op::Or => n.nb_or,
-        Op::Sub => n.nb_subtract,
-        Op::Xor => n.nb_xor,
-    }
-}
-
-unsafe extern "C" fn slot_and(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
-    // SAFETY: forwarded.
-    unsafe { binary(a, b, "__and__", "__rand__", slot_and, Op::And) }
-}
-unsafe extern "C" fn slot_or(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
-    // SAFETY: forwarded.
-    unsafe { binary(a, b, "__or__", "__ror__", slot_or, Op::Or) }
-}
-unsafe extern "C" fn slot_sub(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
-    // SAFETY: forwarded.
-    unsafe { binary(a, b, "__sub__", "__rsub__", slot_sub, Op::Sub) }
-}
-unsafe extern "C" fn slot_xor(a: *mut PyObject, b: *mut PyObject) -> *mut PyObject {
-    // SAFETY: forwarded.
-    unsafe { binary(a, b, "__xor__", "__rxor__", slot_xor, Op::Xor) }
-}
-
-/// Sets the slots the ABC's mixins imply (CPython's class creation fills them from the
-/// dunders; gilgate's `type()` does not, so they are set here and inherited by subclasses).
-unsafe fn set_slots(c: *mut PyObject, a: A) {
-    // SAFETY: `c` is a live heap type (its slot tables are its own).
-    unsafe {
-        let t = c.cast::<PyTypeObject>();
-        let sq = (*t).tp_as_sequence;
-        let nb = (*t).tp_as_number;
-        if matches!(a, A::Set | A::MutableSet | A::KeysView | A::ItemsView) {
-            (*t).tp_richcompare = Some(slot_richcompare);
-            (*nb).nb_and = Some(slot_and);
-            (*nb).nb_or = Some(slot_or);
-            (*nb).nb_subtract = Some(slot_sub);
-            (*nb).nb_xor = Some(slot_xor);
-            (*t).tp_hash = Some(crate::typeobject::PyObject_HashNotImplemented);
-        }
-        if matches!(a, A::Mapping | A::MutableMapping) {
-            (*t).tp_richcompare = Some(slot_richcompare);
-            (*sq).sq_contains = Some(slot_contains);
-            (*t).tp_hash = Some(crate::typeobject::PyObject_HashNotImplemented);
-        }
-        if matches!(
-            a,
-            A::MappingView | A::KeysView | A::ItemsView | A::ValuesView
-        ) {
-            (*t).tp_init = Some(slot_init);
-            (*sq).sq_length = Some(slot_len);
-            (*t).tp_repr = Some(slot_repr);
-        }
-        if matches!(a, A::KeysView | A::ItemsView | A::ValuesView) {
-            (*t).tp_iter = Some(slot_iter);
-            (*sq).sq_contains = Some(slot_contains);
-        }
-        if matches!(a, A::Sequence | A::MutableSequence) {
-            (*t).tp_iter = Some(slot_iter);
-            (*sq).sq_contains = Some(slot_contains);
-        }
-        if matches!(a, A::Iterator | A::Generator) {
-            (*t).tp_iter = Some(slot_iter);
-        }
-    }
-}
-
 // ---- the module ------------------------------------------------------------------------------
 
 static MADE: OnceLock<usize> = OnceLock::new();
@@ -2077,7 +1891,6 @@ unsafe fn make(a: A) -> Result<Obj, ()> {
                 }
             }
         }
-        set_slots(c.ptr(), a);
         Ok(c)
     }
 }

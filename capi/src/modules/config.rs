@@ -152,6 +152,11 @@ pub(crate) static INITTAB: &[Inittab] = &[
         static_types: None,
     },
     Inittab {
+        name: "logging",
+        module: crate::logging::module,
+        static_types: None,
+    },
+    Inittab {
         name: "warnings",
         module: crate::modules::warnings::module,
         static_types: Some(crate::modules::warnings::static_types),
@@ -175,6 +180,31 @@ pub(crate) static INITTAB: &[Inittab] = &[
         name: "threading",
         module: crate::threading::module,
         static_types: Some(crate::threading::static_types),
+    },
+    Inittab {
+        name: "stat",
+        module: crate::stat::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "posixpath",
+        module: crate::posixpath::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "os.path",
+        module: crate::posixpath::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "os",
+        module: crate::posixmodule::module,
+        static_types: None,
+    },
+    Inittab {
+        name: "posix",
+        module: crate::posixmodule::posix_module,
+        static_types: None,
     },
 ];
 
@@ -218,11 +248,12 @@ mod tests {
             unsafe {
                 let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
                 let n = crate::dictobject::get_str(d, "__name__");
-                // `_collections_abc` is the module named `collections.abc`, as in CPython.
-                let want = if e.name == "_collections_abc" {
-                    "collections.abc"
-                } else {
-                    e.name
+                // `_collections_abc` is the module named `collections.abc`, and `os.path` is
+                // `posixpath`, as in CPython.
+                let want = match e.name {
+                    "_collections_abc" => "collections.abc",
+                    "os.path" => "posixpath",
+                    n => n,
                 };
                 assert_eq!(crate::unicodeobject::as_str(n), Some(want));
                 crate::refcount::decref(m);

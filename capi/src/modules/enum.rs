@@ -6,10 +6,10 @@
 //! `FlagBoundary` made by calling `EnumType` as their class statements would, and the helpers
 //! (`auto`, `member`, `nonmember`, `unique`, `pickle_by_*`, `show_flag_values`).
 //!
-//! Every class made by `EnumType` gets slot functions that look the dunder up along the
-//! class's MRO and call what they find (`type(name, bases, ns)` fills no slots from dunders in
-//! gilgate), so the methods `EnumType.__new__` installs, as CPython's does (`__repr__`,
-//! `__str__`, `__format__`, `__reduce_ex__`, the flag operators), are what members use. A class
+//! Every class made by `EnumType` gets its slots from its dunders (`type.__new__`'s
+//! `fixup_slot_dispatchers`, `objects/typeobject/slots.rs`), so the methods `EnumType.__new__`
+//! installs, as CPython's does (`__repr__`, `__str__`, `__format__`, `__reduce_ex__`, the flag
+//! operators), are what members use. A class
 //! statement compiled by Cython reaches `EnumType.__prepare__` and `EnumType(name, bases, ns)`,
 //! so the members are found in the namespace when the class is made (dunder, sunder,
 //! private and descriptor names are not members; `auto()` values are generated then, in
@@ -335,176 +335,6 @@ pub(crate) unsafe fn call_special(
             }
         };
         callv(bound.ptr(), args).map(Some)
-    }
-}
-
-unsafe fn special_or_missing(op: *mut PyObject, name: &str, args: &[*mut PyObject]) -> R {
-    // SAFETY: forwarded.
-    match unsafe { call_special(op, name, args) }? {
-        Some(o) => Ok(o),
-        None => {
-            // SAFETY: a live object.
-            let tn = unsafe { crate::object::tname(op) };
-            err(
-                &raw mut EXC_AttributeError,
-                &format!("'{tn}' object has no attribute '{name}'"),
-            )
-        }
-    }
-}
-
-unsafe extern "C" fn slot_repr(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: slot contract.
-    out(unsafe { special_or_missing(op, "__repr__", &[]) })
-}
-unsafe extern "C" fn slot_str(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: slot contract.
-    out(unsafe { special_or_missing(op, "__str__", &[]) })
-}
-unsafe extern "C" fn slot_hash(op: *mut PyObject) -> crate::pyport::Py_hash_t {
-    // SAFETY: slot contract.
-    unsafe {
-        match special_or_missing(op, "__hash__", &[]) {
-            Ok(h) => {
-                if is_none(h.ptr()) {
-                    return crate::typeobject::PyObject_HashNotImplemented(op);
-                }
-                if !crate::longobject::is_int(h.ptr()) {
-                    raise(
-                        &raw mut EXC_TypeError,
-                        "__hash__ method should return an integer",
-                    );
-                    return -1;
-                }
-                // As CPython's slot: the int itself when it fits, else its hash.
-                let v = crate::longobject::to_bigint(h.ptr());
-                match i64::try_from(&v) {
-                    Ok(-1) => -2,
-                    Ok(x) => x as crate::pyport::Py_hash_t,
-                    Err(_) => crate::object::PyObject_Hash(h.ptr()),
-                }
-            }
-            Err(()) => -1,
-        }
-    }
-}
-unsafe extern "C" fn slot_bool(op: *mut PyObject) -> c_int {
-    // SAFETY: slot contract.
-    unsafe {
-        match special_or_missing(op, "__bool__", &[]) {
-            Ok(v) => match truth(v.ptr()) {
-                Ok(t) => c_int::from(t),
-                Err(()) => -1,
-            },
-            Err(()) => -1,
-        }
-    }
-}
-unsafe extern "C" fn slot_len(op: *mut PyObject) -> crate::pyport::Py_ssize_t {
-    // SAFETY: slot contract.
-    unsafe {
-        match special_or_missing(op, "__len__", &[]) {
-            Ok(v) => crate::abstract_::PyNumber_AsSsize_t(v.ptr(), null_mut()),
-            Err(()) => -1,
-        }
-    }
-}
-unsafe extern "C" fn slot_contains(op: *mut PyObject, v: *mut PyObject) -> c_int {
-    // SAFETY: slot contract.
-    unsafe {
-        match special_or_missing(op, "__contains__", &[v]) {
-            Ok(v) => match truth(v.ptr()) {
-                Ok(t) => c_int::from(t),
-                Err(()) => -1,
-            },
-            Err(()) => -1,
-        }
-    }
-}
-unsafe extern "C" fn slot_iter(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: slot contract.
-    unsafe {
-        match special_or_missing(op, "__iter__", &[]) {
-            Ok(v) => crate::abstract_::PyObject_GetIter(v.ptr()),
-            Err(()) => null_mut(),
-        }
-    }
-}
-unsafe extern "C" fn slot_invert(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: slot contract.
-    out(unsafe { special_or_missing(op, "__invert__", &[]) })
-}
-
-/// A binary operator: `a.__op__(b)`, then `b.__rop__(a)` (for an enum class defining them).
-unsafe fn binary(a: *mut PyObject, bo: *mut PyObject, name: &str, rname: &str) -> *mut PyObject {
-    // SAFETY: live objects (slot contract).
-    unsafe {
-        let ta = ty(a).cast::<PyObject>();
-        let tb = ty(bo).cast::<PyObject>();
-        if is_enum_class(ta) {
-            match call_special(a, name, &[bo]) {
-                Err(()) => return null_mut(),
-                Ok(Some(r)) if !crate::abc::is_not_implemented(r.ptr()) => return r.into_raw(),
-                _ => {}
-            }
-        }
-        if tb != ta && is_enum_class(tb) {
-            match call_special(bo, rname, &[a]) {
-                Err(()) => return null_mut(),
-                Ok(Some(r)) => return r.into_raw(),
-                _ => {}
-            }
-        }
-        crate::abc::not_implemented()
-    }
-}
-unsafe extern "C" fn slot_or(a: *mut PyObject, bo: *mut PyObject) -> *mut PyObject {
-    // SAFETY: slot contract.
-    unsafe { binary(a, bo, "__or__", "__ror__") }
-}
-unsafe extern "C" fn slot_and(a: *mut PyObject, bo: *mut PyObject) -> *mut PyObject {
-    // SAFETY: slot contract.
-    unsafe { binary(a, bo, "__and__", "__rand__") }
-}
-unsafe extern "C" fn slot_xor(a: *mut PyObject, bo: *mut PyObject) -> *mut PyObject {
-    // SAFETY: slot contract.
-    unsafe { binary(a, bo, "__xor__", "__rxor__") }
-}
-
-/// Points the slots of a class made by `EnumType` at the dunder dispatchers.
-unsafe fn set_slots(cls: *mut PyObject, flag: bool) {
-    // SAFETY: a fresh heap type made by type.__new__ (its sub-structures are its own).
-    unsafe {
-        let t = cls.cast::<PyTypeObject>();
-        (*t).tp_repr = Some(slot_repr);
-        (*t).tp_str = Some(slot_str);
-        (*t).tp_hash = Some(slot_hash);
-        if (*t).tp_richcompare.is_none() {
-            let base = (*t).tp_base;
-            if !base.is_null() {
-                (*t).tp_richcompare = (*base).tp_richcompare;
-            }
-        }
-        if flag {
-            let nb = (*t).tp_as_number;
-            if !nb.is_null() {
-                (*nb).nb_or = Some(slot_or);
-                (*nb).nb_and = Some(slot_and);
-                (*nb).nb_xor = Some(slot_xor);
-                (*nb).nb_invert = Some(slot_invert);
-                (*nb).nb_bool = Some(slot_bool);
-            }
-            let sq = (*t).tp_as_sequence;
-            if !sq.is_null() {
-                (*sq).sq_length = Some(slot_len);
-                (*sq).sq_contains = Some(slot_contains);
-            }
-            let mp = (*t).tp_as_mapping;
-            if !mp.is_null() && (*mp).mp_length.is_some() {
-                (*mp).mp_length = Some(slot_len);
-            }
-            (*t).tp_iter = Some(slot_iter);
-        }
     }
 }
 
@@ -1081,47 +911,6 @@ pub(crate) unsafe fn value_repr(cls: *mut PyObject, member: *mut PyObject) -> Re
             return rep(v.ptr());
         }
         strs(callv(vr.ptr(), &[v.ptr()])?.ptr())
-    }
-}
-
-// ---- generic slots for the helper classes made by type() ---------------------------------------
-
-unsafe extern "C" fn slot_init(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> c_int {
-    // SAFETY: tp_init contract.
-    unsafe {
-        let n = match s("__init__") {
-            Ok(n) => n,
-            Err(()) => return -1,
-        };
-        let f = crate::object::type_lookup(ty(op), n.ptr());
-        if f.is_null() {
-            return 0;
-        }
-        let f = b(f);
-        let bound = match (*ty(f.ptr())).tp_descr_get {
-            Some(g) => Obj::new(crate::extcall::ternary(g, f.ptr(), op, ty(op).cast())),
-            None => f,
-        };
-        if bound.is_null() {
-            return -1;
-        }
-        let r = Obj::new(crate::abstract_::PyObject_Call(bound.ptr(), args, kw));
-        if r.is_null() { -1 } else { 0 }
-    }
-}
-
-/// Points `tp_init`, `tp_repr` (and the rest of the dunder dispatchers) of a helper class
-/// made by `type()` at its dunders.
-unsafe fn helper_slots(cls: *mut PyObject, init: bool, repr: bool) {
-    // SAFETY: a fresh heap type.
-    unsafe {
-        let t = cls.cast::<PyTypeObject>();
-        if init {
-            (*t).tp_init = Some(slot_init);
-        }
-        if repr {
-            (*t).tp_repr = Some(slot_repr);
-        }
     }
 }
 
@@ -2302,21 +2091,6 @@ unsafe fn verify_call(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject 
     })
 }
 
-unsafe extern "C" fn slot_call(
-    op: *mut PyObject,
-    args: *mut PyObject,
-    kw: *mut PyObject,
-) -> *mut PyObject {
-    // SAFETY: tp_call contract.
-    unsafe {
-        let f = match ga(op, "__call__") {
-            Ok(f) => f,
-            Err(()) => return null_mut(),
-        };
-        crate::abstract_::PyObject_Call(f.ptr(), args, kw)
-    }
-}
-
 static VERIFY_FUNCS: [FuncDef; 2] = [
     FuncDef::new("verify.__init__", S, 1, Kind::Method, verify_init).with_varargs(),
     FuncDef::new(
@@ -2527,8 +2301,6 @@ unsafe fn helper_class(
             defs,
             &extra,
         ))?;
-        let has = |n: &str| defs.iter().any(|d| d.name() == n);
-        helper_slots(c.ptr(), has("__init__"), has("__repr__"));
         Ok(c)
     }
 }
@@ -2799,7 +2571,6 @@ unsafe fn build_inner() -> Result<usize, ()> {
         }
         set("Flag", fl.ptr())?;
         FLAG.store(fl.ptr() as usize, Ordering::Release);
-        set_slots(fl.ptr(), true);
         let doc = s("Support for integer-based Flags")?;
         let inf = enum_class(
             "IntFlag",
@@ -2816,7 +2587,6 @@ unsafe fn build_inner() -> Result<usize, ()> {
             &VERIFY_FUNCS,
             Some("Check an enumeration for various constraints. (see EnumCheck)"),
         )?;
-        (*ver.ptr().cast::<PyTypeObject>()).tp_call = Some(slot_call);
         set("verify", ver.ptr())?;
         let doc = s("various conditions to check an enumeration for")?;
         let (c1, c2, c3) = (

@@ -16,8 +16,8 @@
 //!   bookkeeping runs under the wrapper's critical section, the user function outside it, so
 //!   a shared cache is safe from many threads and a recursive cached function works.
 //! - `cached_property`, `singledispatchmethod` and singledispatch's function are static types
-//!   (CPython's are a Python class and a Python function): `type()` fills no slot from a
-//!   class's `__get__`, so a descriptor must be a type with `tp_descr_get`.
+//!   (CPython's are a Python class and a Python function), written before `type()` filled
+//!   slots from a class's dunders (`__get__` would now reach `tp_descr_get`).
 //! - Dispatch: the first class of the argument's `__mro__` that is registered wins; registered
 //!   classes that are not in the `__mro__` (ABCs the class is registered with) are placed after
 //!   the last class of the `__mro__` that is their subclass, and two unrelated ones matching at

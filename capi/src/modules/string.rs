@@ -381,22 +381,6 @@ unsafe fn t_is_valid(a: &[*mut PyObject], _kw: *mut PyObject) -> *mut PyObject {
     }
 }
 
-unsafe extern "C" fn template_init_slot(
-    op: *mut PyObject,
-    args: *mut PyObject,
-    kw: *mut PyObject,
-) -> std::ffi::c_int {
-    // SAFETY: tp_init contract.
-    unsafe {
-        let f = crate::abc::getattr(op, "__init__");
-        if f.is_null() {
-            return -1;
-        }
-        let r = Obj::new(crate::object::call(f.ptr(), args, kw));
-        if r.is_null() { -1 } else { 0 }
-    }
-}
-
 static TEMPLATE_FUNCS: [FuncDef; 5] = [
     FuncDef::new(
         "Template.__init__",
@@ -991,8 +975,6 @@ fn build() -> *mut PyObject {
         {
             return null_mut();
         }
-        // type(name, bases, ns) fills no slot from `__init__`: the class's own.
-        (*template.ptr().cast::<crate::object::PyTypeObject>()).tp_init = Some(template_init_slot);
         let formatter = make_class(ty, "string", "Formatter", &[obj], &FORMATTER_FUNCS, &[]);
         if formatter.is_null()
             || crate::dictobject::set_item_str(d, "Formatter", formatter.ptr()) < 0

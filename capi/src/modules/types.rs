@@ -458,45 +458,6 @@ static DCA: [FuncDef; 7] = [
     ),
 ];
 
-unsafe extern "C" fn slot_init(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> c_int {
-    // SAFETY: tp_init contract.
-    unsafe {
-        let f = getattr(op, "__init__");
-        if f.is_null() {
-            return -1;
-        }
-        if Obj::new(crate::object::call(f.ptr(), args, kw)).is_null() {
-            -1
-        } else {
-            0
-        }
-    }
-}
-
-unsafe extern "C" fn slot_get(
-    op: *mut PyObject,
-    obj: *mut PyObject,
-    t: *mut PyObject,
-) -> *mut PyObject {
-    let none = crate::object::none();
-    let obj = if obj.is_null() { none } else { obj };
-    let t = if t.is_null() { none } else { t };
-    // SAFETY: live objects (slot contract).
-    unsafe { call_method(op, "__get__", &[obj, t]).into_raw() }
-}
-
-unsafe extern "C" fn slot_set(op: *mut PyObject, obj: *mut PyObject, v: *mut PyObject) -> c_int {
-    // SAFETY: live objects (slot contract).
-    let r = unsafe {
-        if v.is_null() {
-            call_method(op, "__delete__", &[obj])
-        } else {
-            call_method(op, "__set__", &[obj, v])
-        }
-    };
-    if r.is_null() { -1 } else { 0 }
-}
-
 // ---- functions -------------------------------------------------------------------------------
 
 /// `resolve_bases(bases)`.
@@ -871,10 +832,6 @@ fn build() -> *mut PyObject {
         if dca.is_null() {
             return null_mut();
         }
-        let dt = dca.ptr().cast::<PyTypeObject>();
-        (*dt).tp_init = Some(slot_init);
-        (*dt).tp_descr_get = Some(slot_get);
-        (*dt).tp_descr_set = Some(slot_set);
         crate::dictobject::set_item_str(d, "DynamicClassAttribute", dca.ptr());
         let all = [
             "AsyncGeneratorType",

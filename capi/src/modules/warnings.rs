@@ -2313,56 +2313,6 @@ unsafe fn new_wrapper(
     }
 }
 
-// ---- slots for the classes (type() fills none from their dunders) ----------------------------------------
-
-unsafe extern "C" fn init_slot(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> c_int {
-    // SAFETY: tp_init contract.
-    unsafe {
-        // The class's `__init__` along the MRO's dicts, bound to `op` (not through the
-        // instance's attribute lookup, which may answer with this slot's own wrapper).
-        let t = crate::object::ty(op);
-        let found = crate::object::type_lookup_ref(t, uni::intern("__init__"));
-        if found.is_null() {
-            return 0;
-        }
-        let found = Obj::new(found);
-        let f = match (*crate::object::ty(found.ptr())).tp_descr_get {
-            Some(get) => Obj::new(crate::extcall::ternary(get, found.ptr(), op, t.cast())),
-            None => found,
-        };
-        if f.is_null() {
-            return -1;
-        }
-        let r = Obj::new(crate::abstract_::PyObject_Call(f.ptr(), args, kw));
-        if r.is_null() { -1 } else { 0 }
-    }
-}
-
-unsafe extern "C" fn repr_slot(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: a live object.
-    unsafe { call_method(op, "__repr__", &[]).into_raw() }
-}
-
-unsafe extern "C" fn str_slot(op: *mut PyObject) -> *mut PyObject {
-    // SAFETY: a live object.
-    unsafe { call_method(op, "__str__", &[]).into_raw() }
-}
-
-unsafe extern "C" fn call_slot(
-    op: *mut PyObject,
-    args: *mut PyObject,
-    kw: *mut PyObject,
-) -> *mut PyObject {
-    // SAFETY: tp_call contract.
-    unsafe {
-        let f = attr(op, "__call__");
-        if f.is_null() {
-            return null_mut();
-        }
-        crate::abstract_::PyObject_Call(f.ptr(), args, kw)
-    }
-}
-
 // ---- the modules ------------------------------------------------------------------------------------------
 
 /// The module (its address).
@@ -2492,16 +2442,6 @@ fn build_parts() -> Option<(usize, usize, usize, usize)> {
         ] {
             if c.is_null() {
                 return None;
-            }
-            let t = c.ptr().cast::<PyTypeObject>();
-            (*t).tp_init = Some(init_slot);
-            if name != "deprecated" {
-                (*t).tp_repr = Some(repr_slot);
-            } else {
-                (*t).tp_call = Some(call_slot);
-            }
-            if name == "WarningMessage" {
-                (*t).tp_str = Some(str_slot);
             }
             set_item(d, name, c.ptr()).ok()?;
         }

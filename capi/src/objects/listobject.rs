@@ -152,6 +152,7 @@ pub static mut PyList_Type: PyTypeObject = PyTypeObject {
     tp_as_mapping: &raw mut LIST_AS_MAPPING,
     tp_methods: (&raw mut LIST_METHODS).cast(),
     tp_new: Some(list_new),
+    tp_init: Some(list_init),
     ..static_type(
         c"list",
         std::mem::size_of::<PyListObject>(),
@@ -1002,15 +1003,29 @@ unsafe extern "C" fn list_new(
     crate::ffi_guard::guard("list.__new__", null_mut(), || {
         // SAFETY: tp_new contract: a list type, an argument tuple, NULL or a dict.
         unsafe {
+            // The items come from `__init__` (CPython's `list.__init__`), so that a subclass's
+            // own `__init__` decides them.
+            let _ = (args, kw);
+            crate::objimpl::alloc_object(t, 0)
+        }
+    })
+}
+
+/// `list.__init__(iterable=(), /)`: empties the list, then extends it.
+unsafe extern "C" fn list_init(op: *mut PyObject, args: *mut PyObject, kw: *mut PyObject) -> c_int {
+    crate::ffi_guard::guard("list.__init__", -1, || {
+        // SAFETY: tp_init contract: a list, an argument tuple, NULL or a dict.
+        unsafe {
             let Some(a) = iters::ctor_args("list", args, kw, 1, false) else {
-                return null_mut();
+                return -1;
             };
-            let l = crate::objimpl::alloc_object(t, 0);
-            if !l.is_null() && !a.is_empty() && extend(l, a[0]) < 0 {
-                decref(l);
-                return null_mut();
+            if len(op) != 0 && replace_range(op, 0, usize::MAX, Vec::new()) < 0 {
+                return -1;
             }
-            l
+            if !a.is_empty() && extend(op, a[0]) < 0 {
+                return -1;
+            }
+            0
         }
     })
 }

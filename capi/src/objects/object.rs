@@ -2310,7 +2310,7 @@ unsafe extern "C" fn type_setattro(
         if d.is_null() {
             return -1;
         }
-        if value.is_null() {
+        let r = if value.is_null() {
             if crate::dictobject::del_item(d, name) < 0 {
                 if err::matches_current(&raw mut crate::pyerrors::EXC_KeyError) {
                     err::clear();
@@ -2322,7 +2322,12 @@ unsafe extern "C" fn type_setattro(
             0
         } else {
             crate::dictobject::set_item(d, name, value)
+        };
+        if r == 0 && (*t).tp_flags & Py_TPFLAGS_HEAPTYPE != 0 {
+            // A dunder's slot follows it, on the type and the subclasses that inherit it.
+            crate::typeobject::slots::update_slot(t, n);
         }
+        r
     }
 }
 

@@ -83,7 +83,7 @@ unsafe extern "C" fn seq_getattro(op: *mut PyObject, name: *mut PyObject) -> *mu
         if let Some(n) = crate::unicodeobject::as_str(name) {
             let t = crate::object::ty(op);
             let idx = with_info(t, |i| {
-                i.and_then(|i| i.fields.iter().position(|f| f.as_deref() == Some(n)))
+                i.and_then(|i| i.fields.iter().rposition(|f| f.as_deref() == Some(n)))
             });
             if let Some(k) = idx {
                 let v = *op.cast::<u8>().add(48).cast::<*mut PyObject>().add(k);
@@ -225,7 +225,37 @@ pub(crate) unsafe fn init_type(t: *mut PyTypeObject, desc: *const PyStructSequen
             .unwrap_or_else(|e| e.into_inner())
             .get_or_insert_with(HashMap::new)
             .insert(t as usize, info);
-        crate::object::type_ready(t)
+        let r = crate::object::type_ready(t);
+        if r < 0 {
+            return r;
+        }
+        // `n_sequence_fields`, `n_fields`, `n_unnamed_fields`, as CPython's types have them
+        let (n, visible, unnamed) = with_info(t, |i| {
+            i.map_or((0, 0, 0), |i| {
+                (
+                    i.fields.len(),
+                    i.visible,
+                    i.fields.iter().filter(|f| f.is_none()).count(),
+                )
+            })
+        });
+        let d = crate::object::ensure_dict(t);
+        if d.is_null() {
+            return -1;
+        }
+        for (k, v) in [
+            ("n_sequence_fields", visible),
+            ("n_fields", n),
+            ("n_unnamed_fields", unnamed),
+        ] {
+            let o = crate::longobject::from_i64(v as i64);
+            if o.is_null() || crate::dictobject::set_item_str(d, k, o) < 0 {
+                crate::refcount::xdecref(o);
+                return -1;
+            }
+            crate::refcount::decref(o);
+        }
+        0
     }
 }
 

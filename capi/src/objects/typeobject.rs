@@ -15,11 +15,13 @@
 //!   descriptors and slot wrappers lazily, on the first lookup (`object::ensure_dict`).
 //! - A heap type's `__new__` (in its dict) holds the type borrowed, like descriptors;
 //!   `type_dealloc` clears it.
-//! - `subtype_dealloc` releases the instance's reference to its heap type unless the base's
-//!   dealloc already did (gilgate's own `default_dealloc` does, CPython-style static
-//!   extension deallocs don't); it compares the type's count around the base dealloc.
+//! - `subtype_dealloc` releases the instance's reference to its heap type itself: gilgate's
+//!   own deallocs (`default_dealloc`, `dealloc_as`) leave it to it while it claims the release
+//!   (`objimpl::claim_type_release`), an extension's base dealloc follows CPython's rule (a
+//!   heap base's releases it, a static base's does not).
 
 pub(crate) mod reduce;
+pub(crate) mod slots;
 pub(crate) mod superobject;
 
 use crate::descrobject::PyMemberDef;
@@ -28,7 +30,7 @@ use crate::moduleobject::{PyModuleDef, PyModuleObject};
 use crate::object::*;
 use crate::pyerrors::{EXC_SystemError, EXC_TypeError, raise};
 use crate::pyport::{Py_hash_t, Py_ssize_t};
-use crate::refcount::{decref, incref, new_ref, refcnt, xdecref, xincref};
+use crate::refcount::{decref, incref, new_ref, xdecref, xincref};
 use crate::unicodeobject as uni;
 use std::ffi::{CStr, CString, c_char, c_int, c_uint, c_ulong, c_void};
 use std::ptr::null_mut;
@@ -339,6 +341,11 @@ static mut TP_NEW_DEF_HEAP: crate::methodobject::PyMethodDef = crate::methodobje
     ml_doc: c"__new__($type, *args, **kwargs)\n--\n\nCreate and return a new object.  See help(type) for accurate signature.".as_ptr(),
 };
 
+/// Whether `ml` is the row of a type's own `__new__` (CPython's `tp_new_wrapper`).
+pub(crate) fn is_tp_new_def(ml: *const crate::methodobject::PyMethodDef) -> bool {
+    std::ptr::eq(ml, &raw const TP_NEW_DEF_HEAP) || std::ptr::eq(ml, &raw const TP_NEW_DEF)
+}
+
 /// Whether a builtin function made from `ml` holds its `self` borrowed (a heap type's
 /// `__new__`).
 pub(crate) fn borrows_self(ml: *const crate::methodobject::PyMethodDef) -> bool {
@@ -416,16 +423,23 @@ unsafe extern "C" fn tp_new_wrapper(
                 "{tname}.__new__({sname}): {sname} is not a subtype of {tname}"
             ));
         }
-        // gilgate fills no slot from a `__new__` in a class namespace (no Python code runs),
-        // so the nearest type whose tp_new is not a Python-level `__new__` is `sub` itself.
-        let own = (*sub).tp_new.map(|f| f as usize);
-        if own != (*t).tp_new.map(|f| f as usize) {
-            if own.is_none() {
-                return type_error(&format!("cannot create '{sname}' instances"));
+        // The nearest base of `sub` whose tp_new is not a class-level `__new__` (the generic
+        // slot function) must use `t`'s tp_new.
+        let mut base = sub;
+        while !base.is_null() && slots::is_generic_new((*base).tp_new) {
+            base = (*base).tp_base;
+        }
+        if !base.is_null() {
+            let own = (*base).tp_new.map(|f| f as usize);
+            if own != (*t).tp_new.map(|f| f as usize) {
+                if own.is_none() {
+                    return type_error(&format!("cannot create '{sname}' instances"));
+                }
+                return type_error(&format!(
+                    "{tname}.__new__({sname}) is not safe, use {}.__new__()",
+                    type_name(base)
+                ));
             }
-            return type_error(&format!(
-                "{tname}.__new__({sname}) is not safe, use {sname}.__new__()"
-            ));
         }
         let Some(new) = (*t).tp_new else {
             return type_error(&format!("cannot create '{tname}' instances"));
@@ -444,8 +458,8 @@ unsafe extern "C" fn tp_new_wrapper(
 
 /// `type.__new__(metatype, name, bases, dict)`: a heap type from a Python-level namespace.
 /// The namespace's values go into the type's dict as they are (C functions, descriptors,
-/// properties, plain values); `__set_name__` is called on those that have it. gilgate runs no
-/// Python code, and dunder entries of the namespace do not fill the type's slots.
+/// properties, plain values); `__set_name__` is called on those that have it. The slots then
+/// follow the dunders of the class and its bases (`slots::fixup_slot_dispatchers`).
 pub(crate) unsafe extern "C" fn type_new(
     meta: *mut PyTypeObject,
     args: *mut PyObject,
@@ -710,7 +724,14 @@ unsafe fn type_new_impl(
         {
             (*t).tp_doc = CString::new(text).unwrap_or_default().into_raw();
         }
-        if order_type_dict(t, ns, &layout.names) < 0 || set_names(t) < 0 {
+        if order_type_dict(t, ns, &layout.names) < 0 {
+            decref(op);
+            return null_mut();
+        }
+        // The slots follow the dunders of the class and its bases (before `__set_name__`
+        // runs code that may use instances).
+        slots::fixup_slot_dispatchers(t);
+        if set_names(t) < 0 {
             decref(op);
             return null_mut();
         }
@@ -1162,19 +1183,22 @@ pub(crate) unsafe extern "C" fn subtype_dealloc(op: *mut PyObject) {
             xdecref(d);
         }
         incref(t.cast());
-        let before = refcnt(t.cast());
         let base_dealloc = if base.is_null() {
             None
         } else {
             (*base).tp_dealloc
         };
+        // Who drops the instance's reference to `t`: gilgate's own deallocs leave it to this
+        // function (the claim); an extension's follows CPython's rule (a heap base's dealloc
+        // releases its instance's type, a static base's does not).
+        let prev = crate::objimpl::claim_type_release(op, t);
         match base_dealloc {
             Some(f) => crate::extcall::destructor(f, op),
             None => crate::objimpl::default_dealloc(op),
         }
-        if refcnt(t.cast()) == before {
-            // The base's dealloc did not release the instance's reference (CPython's rule
-            // for static bases): release it here.
+        let reached_ours = crate::objimpl::end_type_release(prev);
+        let base_is_heap = !base.is_null() && (*base).tp_flags & Py_TPFLAGS_HEAPTYPE != 0;
+        if reached_ours || !base_is_heap {
             decref(t.cast());
         }
         decref(t.cast());
@@ -1215,6 +1239,8 @@ pub(crate) unsafe extern "C" fn type_dealloc(op: *mut PyObject) {
             crate::weakrefobject::clear_weakrefs(op);
         }
         let ht = t.cast::<PyHeapTypeObject>();
+        slots::remove_subclass(t);
+        slots::clear_subclasses(t);
         let mro = (*t).tp_mro;
         if !mro.is_null() && crate::tupleobject::is_tuple(mro) {
             let first = mro
@@ -1530,6 +1556,7 @@ unsafe fn from_metaclass_ns(
             decref(op);
             return null_mut();
         }
+        slots::add_subclass(t);
         // `__module__` comes after the descriptors, as in CPython: a `__module__` member or
         // getset of the type (zope.interface's InterfaceBase has one) keeps its place.
         if let Some(i) = full.rfind('.')

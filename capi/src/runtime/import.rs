@@ -530,7 +530,9 @@ fn import_module_uncounted(name: &str) -> *mut PyObject {
             unsafe { decref(parent_obj) };
             return m;
         }
-        if !is_package(parent_obj) {
+        // A built-in submodule of a plain module (`os.path`) is found in the module table,
+        // as CPython finds it in `sys.modules` after `os` stored it there.
+        if !is_package(parent_obj) && crate::modules::config::find(name).is_none() {
             // SAFETY: our reference.
             unsafe { decref(parent_obj) };
             raise_import(

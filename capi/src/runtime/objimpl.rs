@@ -230,6 +230,49 @@ pub(crate) unsafe fn free_object(op: *mut PyObject) {
     }
 }
 
+thread_local! {
+    /// The instance (and its type) whose `subtype_dealloc` is running the base's dealloc on
+    /// this thread: gilgate's release points (`default_dealloc`, `dealloc_as`) leave that
+    /// instance's type reference to it and clear this to say they were reached
+    /// (`claim_type_release` / `end_type_release`).
+    static TYPE_RELEASE_CLAIM: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// Says that `subtype_dealloc` releases the type reference of `op` (of heap type `ty`) itself
+/// while its base's dealloc runs; returns the claim it replaces (deallocs nest).
+pub(crate) fn claim_type_release(op: *mut PyObject, ty: *mut PyTypeObject) -> (usize, usize) {
+    TYPE_RELEASE_CLAIM.with(|c| c.replace((op as usize, ty as usize)))
+}
+
+/// Ends the claim begun by `claim_type_release` (putting `prev` back): whether one of
+/// gilgate's release points was reached for the instance meanwhile. A base dealloc of an
+/// extension's releases the type (or not) by CPython's rules, unseen here.
+pub(crate) fn end_type_release(prev: (usize, usize)) -> bool {
+    TYPE_RELEASE_CLAIM.with(|c| c.replace(prev)) == (0, 0)
+}
+
+/// Drops the instance's reference to its heap type `ty` at the end of a dealloc of `op`,
+/// unless `subtype_dealloc` claimed that release (it then releases it after the base's
+/// dealloc returns: deciding from the type's count whether the base released it raced other
+/// threads' references to the type).
+///
+/// # Safety
+/// `ty` must be the heap type of the dead object `op`, whose reference the instance holds.
+unsafe fn release_type(op: *mut PyObject, ty: *mut PyTypeObject) {
+    let claimed = TYPE_RELEASE_CLAIM.with(|c| {
+        if c.get() == (op as usize, ty as usize) {
+            c.set((0, 0));
+            true
+        } else {
+            false
+        }
+    });
+    if !claimed {
+        // SAFETY: forwarded contract.
+        unsafe { refcount::decref(ty.cast()) };
+    }
+}
+
 /// Frees an object's memory with its type's `tp_free` and drops the instance's reference to
 /// a heap type. The default `tp_dealloc`.
 ///
@@ -253,7 +296,7 @@ pub unsafe fn default_dealloc(op: *mut PyObject) {
             None => free_object(op),
         }
         if is_heap_type(ty) {
-            refcount::decref(ty.cast());
+            release_type(op, ty);
         }
     }
 }
@@ -279,7 +322,14 @@ pub(crate) unsafe fn dealloc_as(op: *mut PyObject, own: unsafe extern "C" fn(*mu
             None => free_object(op),
         }
         if releases {
-            refcount::decref(ty.cast());
+            release_type(op, ty);
+        } else if is_heap_type(ty) {
+            // Reached under a `subtype_dealloc`: that one releases it.
+            TYPE_RELEASE_CLAIM.with(|c| {
+                if c.get() == (op as usize, ty as usize) {
+                    c.set((0, 0));
+                }
+            });
         }
     }
 }

@@ -231,7 +231,6 @@ pub(crate) unsafe fn make_class(
         } else {
             is_flag_class(c)
         };
-        set_slots(c, flag_now);
         if !bootstrap {
             let reprenum = get(&REPRENUM);
             if !reprenum.is_null() && bases.contains(&reprenum) {

@@ -554,3 +554,134 @@ PyObject *types_modattr_type(void)
 {
     return PyType_FromSpec(&ModAttr_spec);
 }
+
+/* ---- slots follow dunders (update_slot): a heap type from a spec, a subclass made by
+ * type(name, bases, dict), dunders set and deleted on both later from C, as nanobind does
+ * with its reprs; each step appends what repr()/+ give, or the error text. */
+
+static PyObject *slot_repr_spec(PyObject *self) { return PyUnicode_FromString("spec"); }
+
+static PyObject *slot_repr_b(PyObject *unused, PyObject *self)
+{
+    return PyUnicode_FromFormat("B of %s", Py_TYPE(self)->tp_name);
+}
+
+static PyObject *slot_repr_c(PyObject *unused, PyObject *self) { return PyUnicode_FromString("C"); }
+
+static PyObject *slot_add(PyObject *unused, PyObject *args)
+{
+    PyObject *self, *other;
+    if (!PyArg_ParseTuple(args, "OO", &self, &other))
+        return NULL;
+    return PyUnicode_FromFormat("add %R", other);
+}
+
+static PyMethodDef slot_defs[] = {
+    {"repr_b", slot_repr_b, METH_O, NULL},
+    {"repr_c", slot_repr_c, METH_O, NULL},
+    {"add", slot_add, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot Dunder_slots[] = {
+    {Py_tp_repr, slot_repr_spec},
+    {0, NULL},
+};
+
+static PyType_Spec Dunder_spec = {
+    "slots.Dunder", sizeof(PyObject), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, Dunder_slots,
+};
+
+/* instancemethod(builtin) binds to the instance, as a Python function would. */
+static PyObject *method(int i)
+{
+    PyObject *f = PyCFunction_New(&slot_defs[i], NULL);
+    if (f == NULL)
+        return NULL;
+    PyObject *m = PyInstanceMethod_New(f);
+    Py_DECREF(f);
+    return m;
+}
+
+static int note(PyObject *out, PyObject *v)
+{
+    if (v == NULL) {
+        PyObject *exc = PyErr_GetRaisedException();
+        v = PyUnicode_FromFormat("%s: %S", Py_TYPE(exc)->tp_name, exc);
+        Py_DECREF(exc);
+        if (v == NULL)
+            return -1;
+    }
+    int r = PyList_Append(out, v);
+    Py_DECREF(v);
+    return r;
+}
+
+static PyObject *repr_of_new(PyObject *type)
+{
+    PyObject *o = PyObject_CallNoArgs(type);
+    if (o == NULL)
+        return NULL;
+    PyObject *r = PyObject_Repr(o);
+    Py_DECREF(o);
+    return r;
+}
+
+static PyObject *add_to_new(PyObject *type)
+{
+    PyObject *o = PyObject_CallNoArgs(type);
+    if (o == NULL)
+        return NULL;
+    PyObject *one = PyLong_FromLong(1);
+    PyObject *r = PyNumber_Add(o, one);
+    Py_DECREF(one);
+    Py_DECREF(o);
+    return r;
+}
+
+PyObject *types_slot_steps(void)
+{
+    PyObject *out = PyList_New(0);
+    PyObject *t = PyType_FromSpec(&Dunder_spec);
+    if (out == NULL || t == NULL)
+        return NULL;
+    PyObject *sub = PyObject_CallFunction((PyObject *)&PyType_Type, "s(O){}", "Sub", t);
+    PyObject *rb = method(0), *rc = method(1), *add = method(2);
+    if (sub == NULL || rb == NULL || rc == NULL || add == NULL)
+        return NULL;
+    /* 0, 1: the spec's slot, inherited by the subclass. */
+    note(out, repr_of_new(t));
+    note(out, repr_of_new(sub));
+    /* 2, 3: T.__repr__ = repr_b reaches T and its subclass. */
+    if (PyObject_SetAttrString(t, "__repr__", rb) < 0)
+        return NULL;
+    note(out, repr_of_new(t));
+    note(out, repr_of_new(sub));
+    /* 4, 5: the subclass's own __repr__ wins there only. */
+    if (PyObject_SetAttrString(sub, "__repr__", rc) < 0)
+        return NULL;
+    note(out, repr_of_new(t));
+    note(out, repr_of_new(sub));
+    /* 6, 7: deleting T's: object's repr for T (its prefix), the subclass keeps its own. */
+    if (PyObject_DelAttrString(t, "__repr__") < 0)
+        return NULL;
+    PyObject *r = repr_of_new(t);
+    note(out, r == NULL ? NULL : PyUnicode_Substring(r, 0, 24));
+    Py_XDECREF(r);
+    note(out, repr_of_new(sub));
+    /* 8, 9: no + before; T.__add__ = add gives T and the subclass one. */
+    note(out, add_to_new(sub));
+    if (PyObject_SetAttrString(t, "__add__", add) < 0)
+        return NULL;
+    note(out, add_to_new(sub));
+    /* 10: static types stay immutable. */
+    note(out, PyObject_SetAttrString((PyObject *)&PyLong_Type, "__repr__", rb) < 0
+                  ? NULL
+                  : PyUnicode_FromString("set"));
+    Py_DECREF(rb);
+    Py_DECREF(rc);
+    Py_DECREF(add);
+    Py_DECREF(sub);
+    Py_DECREF(t);
+    return out;
+}
