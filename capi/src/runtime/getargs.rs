@@ -2049,7 +2049,7 @@ unsafe fn unexpected_keyword(
                 return;
             }
             let ks = crate::object::str_string(k);
-            if params.iter().any(|p| *p == ks) {
+            if params.contains(&ks) {
                 continue;
             }
             let msg = match crate::suggestions::suggest(params.iter().map(String::as_str), &ks) {

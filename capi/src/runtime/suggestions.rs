@@ -13,7 +13,7 @@ const MAX_STRING_SIZE: usize = 40;
 fn substitution_cost(a: u8, b: u8) -> usize {
     if a == b {
         0
-    } else if a.to_ascii_lowercase() == b.to_ascii_lowercase() {
+    } else if a.eq_ignore_ascii_case(&b) {
         CASE_COST
     } else {
         MOVE_COST
