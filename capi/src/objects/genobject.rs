@@ -39,15 +39,6 @@ pub static mut PyCoro_Type: PyTypeObject = gen_type(c"coroutine");
 #[export]
 pub static mut PyAsyncGen_Type: PyTypeObject = gen_type(c"async_generator");
 
-/// The static types start-up readies.
-pub(crate) fn static_types() -> [*mut PyTypeObject; 3] {
-    [
-        &raw mut PyGen_Type,
-        &raw mut PyCoro_Type,
-        &raw mut PyAsyncGen_Type,
-    ]
-}
-
 /// `PyGen_GetCode(gen)`: the generator's code object. No generator exists in gilgate, so
 /// every argument is a bad one: `SystemError` (CPython does not check its argument).
 #[export]
