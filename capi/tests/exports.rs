@@ -557,7 +557,8 @@ fn free_threaded_only_names_are_exported_and_the_delayed_ones_say_so() {
     assert!(gilgate_capi::host::take_exception().is_none());
     // SAFETY: a live object we own.
     assert_eq!(unsafe { refcnt(obj) }, before);
-    for name in ["_PyObject_ThreadIncrefSlow"] {
+    {
+        let name = "_PyObject_ThreadIncrefSlow";
         // SAFETY: it takes (PyObject *, ...) and returns nothing; the stub reads no argument.
         let f: extern "C" fn(*mut gilgate_capi::ffi::PyObject, usize) =
             unsafe { std::mem::transmute(resolve(name)) };
