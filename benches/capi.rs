@@ -1,6 +1,8 @@
 //! Criterion benchmark of the C API under gilgate: each `benchmod` workload (object
 //! create/destroy, int and float arithmetic, list append and index, dict set and get, str
-//! building, `PyArg_ParseTuple` calls) run `N` times inside C per iteration.
+//! building, `PyArg_ParseTuple` calls, attribute and item lookups, str from and to UTF-8,
+//! `PyLong_AsLong`, exceptions, `Py_BuildValue`, fastcall calls, `PyArg_ParseTupleAndKeywords`)
+//! run `N` times inside C per iteration.
 //!
 //! `cargo bench --bench capi`. The CPython comparison is `scripts/bench-capi.sh`.
 
@@ -12,7 +14,7 @@ use std::hint::black_box;
 /// Iterations of the workload inside one call.
 const N: i64 = 20_000;
 
-const WORKLOADS: [&str; 7] = [
+const WORKLOADS: [&str; 15] = [
     "objects",
     "int_arith",
     "float_arith",
@@ -20,6 +22,14 @@ const WORKLOADS: [&str; 7] = [
     "dict_ops",
     "str_build",
     "parse_args",
+    "getattr",
+    "getitem",
+    "unicode_utf8",
+    "long_as",
+    "exceptions",
+    "build_value",
+    "call_fastcall",
+    "parse_kwargs",
 ];
 
 fn capi(c: &mut Criterion) {

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 /// The workloads of `benchmod`, in the order the script reports them.
-const WORKLOADS: [&str; 7] = [
+const WORKLOADS: [&str; 15] = [
     "objects",
     "int_arith",
     "float_arith",
@@ -23,6 +23,14 @@ const WORKLOADS: [&str; 7] = [
     "dict_ops",
     "str_build",
     "parse_args",
+    "getattr",
+    "getitem",
+    "unicode_utf8",
+    "long_as",
+    "exceptions",
+    "build_value",
+    "call_fastcall",
+    "parse_kwargs",
 ];
 
 fn run(dir: &str, n: i64, runs: usize, only: Option<&str>) -> Result<(), PyErr> {

@@ -28,38 +28,14 @@ done
 N=${1:-20000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
-if ! command -v valgrind >/dev/null; then
-    if [ "$(id -u)" = 0 ]; then
-        apt-get install -y -qq valgrind >/dev/null
-    else
-        echo "bench-callgrind: needs valgrind (Debian package valgrind; run as root to install it)" >&2
-        exit 1
-    fi
-fi
-
 # shellcheck source=scripts/bench-common.sh
 . "$ROOT/scripts/bench-common.sh"
 bench_python "$ROOT"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+bench_need_valgrind
 bench_build_ext "$ROOT" "$TMP"
 bench_gilgate_bin "$ROOT" "$BUILD"
-
-# Total Ir of one process running workload W once with n iterations.
-count() { # SIDE W n
-    local out="$TMP/cg.$1.$2.$3"
-    case "$1" in
-    gilgate) set -- "$GILGATE_BIN" "$TMP/gilgate" "$3" 1 "$2" ;;
-    baseline) set -- "$BASELINE" "$TMP/gilgate" "$3" 1 "$2" ;;
-    cpython) set -- "$PY" -I "$TMP/cpython/bench_driver.py" "$3" 1 "$2" ;;
-    esac
-    valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>"$out.log" || {
-        echo "bench-callgrind: '$*' failed under callgrind:" >&2
-        tail -n 20 "$out.log" >&2
-        exit 1
-    }
-    awk '/^(summary|totals):/ { print $2; exit }' "$out"
-}
 
 report() {
     bench_describe_python
@@ -72,10 +48,10 @@ report() {
         printf '%-12s %10s %10s %6s\n' workload gilgate CPython ratio
     fi
     for w in $BENCH_WORKLOADS; do
-        g=$(($(count gilgate "$w" $((N + 1))) - $(count gilgate "$w" 1)))
-        c=$(($(count cpython "$w" $((N + 1))) - $(count cpython "$w" 1)))
+        g=$(($(bench_callgrind_count "$TMP" gilgate "$w" $((N + 1))) - $(bench_callgrind_count "$TMP" gilgate "$w" 1)))
+        c=$(($(bench_callgrind_count "$TMP" cpython "$w" $((N + 1))) - $(bench_callgrind_count "$TMP" cpython "$w" 1)))
         if [ -n "$BASELINE" ]; then
-            b=$(($(count baseline "$w" $((N + 1))) - $(count baseline "$w" 1)))
+            b=$(($(bench_callgrind_count "$TMP" baseline "$w" $((N + 1))) - $(bench_callgrind_count "$TMP" baseline "$w" 1)))
             awk -v w="$w" -v g="$g" -v c="$c" -v b="$b" -v n="$N" \
                 'BEGIN { printf "%-12s %10.0f %10.0f %6.2f %10.0f %+6.1f%%\n", w, g / n, c / n, g / c, b / n, 100 * (g - b) / b }'
         else

@@ -74,7 +74,7 @@ bench_gilgate_bin() {
     GILGATE_BIN="${CARGO_TARGET_DIR:-$root/target}/release/examples/$example"
 }
 
-BENCH_WORKLOADS="objects int_arith float_arith list_ops dict_ops str_build parse_args"
+BENCH_WORKLOADS="objects int_arith float_arith list_ops dict_ops str_build parse_args getattr getitem unicode_utf8 long_as exceptions build_value call_fastcall parse_kwargs"
 
 bench_describe_python() {
     local root
@@ -84,4 +84,43 @@ bench_describe_python() {
     echo "          GIL enabled: $("$PY" -c 'import sys; print(getattr(sys, "_is_gil_enabled", lambda: True)())'); configured: $("$PY" -c 'import sysconfig; print(sysconfig.get_config_var("CONFIG_ARGS"))')"
     echo "cflags:   $BENCH_CFLAGS (both builds of benchmod; only -I differs)"
     echo "cpu:      $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+}
+
+# Prints the total instruction count (callgrind's Ir) of one process running workload W once with
+# n iterations: SIDE is gilgate ($GILGATE_BIN), cpython ($PY) or baseline ($BASELINE); DIR holds the
+# two builds of benchmod (bench_build_ext). Needs valgrind.
+bench_callgrind_count() { # DIR SIDE W n
+    local dir=$1 out="$1/cg.$2.$3.$4"
+    case "$2" in
+    gilgate) set -- "$GILGATE_BIN" "$dir/gilgate" "$4" 1 "$3" ;;
+    baseline) set -- "$BASELINE" "$dir/gilgate" "$4" 1 "$3" ;;
+    cpython) set -- "$PY" -I "$dir/cpython/bench_driver.py" "$4" 1 "$3" ;;
+    esac
+    valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>"$out.log" || {
+        echo "bench: '$*' failed under callgrind:" >&2
+        tail -n 20 "$out.log" >&2
+        exit 1
+    }
+    awk '/^(summary|totals):/ { print $2; exit }' "$out"
+    rm -f "$out" "$out.log"
+}
+
+# Instructions per iteration of workload W on SIDE: (Ir with N+1 iterations - Ir with 1) / N.
+bench_ir_per_iter() { # DIR SIDE W N
+    local a b
+    a=$(bench_callgrind_count "$1" "$2" "$3" $(($4 + 1)))
+    b=$(bench_callgrind_count "$1" "$2" "$3" 1)
+    awk -v a="$a" -v b="$b" -v n="$4" 'BEGIN { printf "%.0f\n", (a - b) / n }'
+}
+
+# Installs valgrind (as root) when it is missing.
+bench_need_valgrind() {
+    if ! command -v valgrind >/dev/null; then
+        if [ "$(id -u)" = 0 ]; then
+            apt-get install -y -qq valgrind >/dev/null
+        else
+            echo "bench: needs valgrind (Debian package valgrind; run as root to install it)" >&2
+            exit 1
+        fi
+    fi
 }

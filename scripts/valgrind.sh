@@ -120,7 +120,10 @@ ev api_tour 0 api_tour 'describe(5)' "describe('héllo')" 'describe((1, 2))' 'ad
     'nap()' 'c = Counter()' 'c.increment()' 'c.double' 'limits' 'calls()'
 ev api_tour-error 1 api_tour 'fail()'
 ev benchmod 0 benchmod 'objects(200)' 'int_arith(200)' 'float_arith(200)' 'list_ops(200)' \
-    'dict_ops(200)' 'str_build(200)' 'parse_args(200)' "target(1, 2.5, 'ab', True)"
+    'dict_ops(200)' 'str_build(200)' 'parse_args(200)' "target(1, 2.5, 'ab', True)" \
+    'getattr(200)' 'getitem(200)' 'unicode_utf8(200)' 'long_as(200)' 'exceptions(200)' \
+    'build_value(200)' 'call_fastcall(200)' 'parse_kwargs(200)' 'fast_target(3)' \
+    "kw_target(1, 2, scale=0.5, name='x')"
 
 # Threads: `stress` on the thread samples under valgrind's fair scheduler (--fair-sched=yes:
 # threads take turns, so they interleave; valgrind runs one thread at a time): shared list and

@@ -20,8 +20,8 @@ typedef union {
 
 typedef ptrdiff_t Py_ssize_t;
 
-extern ptrdiff_t _gilgate_build_plan(const char *format, char *kinds, ptrdiff_t cap);
-extern PyObject *_gilgate_build_values(const char *format, const gg_val *vals, ptrdiff_t n,
+extern const void *_gilgate_build_prepare(const char *format, const char **kinds, ptrdiff_t *n);
+extern PyObject *_gilgate_build_prepared(const void *plan, const gg_val *vals, ptrdiff_t n,
                                        int as_tuple);
 extern ptrdiff_t _gilgate_parse_count(const char *format);
 extern const void *_gilgate_parse_prepare(const char *format, ptrdiff_t *count);
@@ -37,6 +37,7 @@ extern PyObject *_gilgate_call_method_array(PyObject *obj, PyObject *name,
 extern PyObject *_gilgate_call_built(PyObject *callable, const char *name, PyObject *name_obj,
                                      PyObject *built);
 extern PyObject *_PyStack_AsDict(PyObject *const *values, PyObject *kwnames);
+extern PyObject *PyErr_NoMemory(void);
 
 #define GG_SMALL 32
 
@@ -44,21 +45,16 @@ extern PyObject *_PyStack_AsDict(PyObject *const *values, PyObject *kwnames);
  * the top-level values). */
 static PyObject *gg_vbuild(const char *format, va_list *ap, int as_tuple)
 {
-    char kbuf[GG_SMALL];
     gg_val vbuf[GG_SMALL];
-    ptrdiff_t n = _gilgate_build_plan(format, NULL, 0);
-    if (n < 0)
+    const char *kinds = NULL;
+    ptrdiff_t n = 0;
+    /* The format analysed once (cached by address, checked by content; see modsupport.rs). */
+    const void *plan = _gilgate_build_prepare(format, &kinds, &n);
+    if (plan == NULL)
         return NULL;
-    char *kinds = n <= GG_SMALL ? kbuf : malloc((size_t)n);
     gg_val *vals = n <= GG_SMALL ? vbuf : malloc((size_t)n * sizeof(gg_val));
-    if (kinds == NULL || vals == NULL) {
-        if (kinds != kbuf)
-            free(kinds);
-        if (vals != vbuf)
-            free(vals);
-        return NULL;
-    }
-    _gilgate_build_plan(format, kinds, n);
+    if (vals == NULL)
+        return PyErr_NoMemory();
     for (ptrdiff_t i = 0; i < n; i++) {
         switch (kinds[i]) {
         case 'i': vals[i].i = va_arg(*ap, int); break;
@@ -72,9 +68,7 @@ static PyObject *gg_vbuild(const char *format, va_list *ap, int as_tuple)
         default: vals[i].p = va_arg(*ap, void *); break;
         }
     }
-    PyObject *r = _gilgate_build_values(format, vals, n, as_tuple);
-    if (kinds != kbuf)
-        free(kinds);
+    PyObject *r = _gilgate_build_prepared(plan, vals, n, as_tuple);
     if (vals != vbuf)
         free(vals);
     return r;

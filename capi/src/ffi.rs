@@ -370,9 +370,9 @@ pub use crate::runtime::lock::{
     _PyMutex_LockTimed, PyMutex_IsLocked, PyMutex_Lock, PyMutex_Unlock,
 };
 pub use crate::runtime::modsupport::{
-    _gilgate_build_plan, _gilgate_build_values, BuildVal, PyABIInfo, PyABIInfo_Check,
-    PyABIInfo_FREETHREADED, PyABIInfo_FREETHREADING_AGNOSTIC, PyABIInfo_GIL, PyABIInfo_INTERNAL,
-    PyABIInfo_STABLE,
+    _gilgate_build_prepare, _gilgate_build_prepared, BuildPlan, BuildVal, PyABIInfo,
+    PyABIInfo_Check, PyABIInfo_FREETHREADED, PyABIInfo_FREETHREADING_AGNOSTIC, PyABIInfo_GIL,
+    PyABIInfo_INTERNAL, PyABIInfo_STABLE,
 };
 pub use crate::runtime::objimpl::{
     _PyObject_GC_New, _PyObject_GC_NewVar, _PyObject_New, _PyObject_NewVar, PyObject_GC_Del,

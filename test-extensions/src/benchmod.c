@@ -11,6 +11,16 @@
  *   str_build(n)    n formatted pieces, joined 64 at a time, concatenated and encoded
  *   parse_args(n)   n calls of a METH_VARARGS function through PyObject_Call; the callee
  *                   unpacks its tuple with PyArg_ParseTuple
+ *   getattr(n)      n PyObject_GetAttr of a member of an instance and n of a module attribute
+ *   getitem(n)      n PyObject_GetItem on a dict (int key) and n on a list (int index)
+ *   unicode_utf8(n) n PyUnicode_FromStringAndSize of a short ASCII or non-ASCII text, read back
+ *                   with PyUnicode_AsUTF8AndSize
+ *   long_as(n)      n PyLong_AsLong of ints held in an array (small, one and two digits, negative)
+ *   exceptions(n)   n PyErr_SetString(ValueError), PyErr_ExceptionMatches, PyErr_Clear
+ *   build_value(n)  n Py_BuildValue("(isd)") tuples, freed
+ *   call_fastcall(n) n PyObject_CallOneArg of a METH_FASTCALL C function (returns its argument)
+ *   parse_kwargs(n) n calls of a METH_VARARGS | METH_KEYWORDS function through PyObject_Call with a
+ *                   keyword dict; the callee uses PyArg_ParseTupleAndKeywords
  *
  * and, for the threads benchmark (scripts/bench-threads.sh), costs that are not workloads:
  *
@@ -26,12 +36,18 @@
  * slot). It builds unmodified against CPython 3.11's headers too. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <string.h>
 
 typedef struct {
     PyObject_HEAD
     long payload;
 } BenchObj;
+
+static PyMemberDef BenchObj_members[] = {
+    {"payload", T_LONG, offsetof(BenchObj, payload), READONLY, "the workload's number"},
+    {NULL, 0, 0, 0, NULL},
+};
 
 static void
 BenchObj_dealloc(PyObject *op)
@@ -47,6 +63,7 @@ static PyTypeObject BenchObjType = {
     .tp_dealloc = BenchObj_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "A tiny object for the create/destroy workload.",
+    .tp_members = BenchObj_members,
     .tp_new = PyType_GenericNew,
 };
 
@@ -408,6 +425,299 @@ fail:
 }
 
 static PyObject *
+bench_getattr(PyObject *module, PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    PyObject *obj = PyObject_CallNoArgs((PyObject *)&BenchObjType);
+    PyObject *payload = PyUnicode_InternFromString("payload");
+    PyObject *typename = PyUnicode_InternFromString("BenchObj");
+    long long sum = 0;
+    if (obj == NULL || payload == NULL || typename == NULL) {
+        goto fail;
+    }
+    ((BenchObj *)obj)->payload = 7;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = PyObject_GetAttr(obj, payload);
+        if (v == NULL) {
+            goto fail;
+        }
+        sum += PyLong_AsLong(v);
+        Py_DECREF(v);
+        PyObject *t = PyObject_GetAttr(module, typename);
+        if (t == NULL) {
+            goto fail;
+        }
+        sum += (t == (PyObject *)&BenchObjType);
+        Py_DECREF(t);
+    }
+    Py_DECREF(obj);
+    Py_DECREF(payload);
+    Py_DECREF(typename);
+    return PyLong_FromLongLong(sum);
+fail:
+    Py_XDECREF(obj);
+    Py_XDECREF(payload);
+    Py_XDECREF(typename);
+    return NULL;
+}
+
+static PyObject *
+bench_getitem(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    PyObject *d = PyDict_New();
+    PyObject *list = PyList_New(0);
+    PyObject *keys[64] = {NULL};
+    long long sum = 0;
+    if (d == NULL || list == NULL) {
+        goto fail;
+    }
+    for (int k = 0; k < 64; k++) {
+        keys[k] = PyLong_FromLong(k);
+        if (keys[k] == NULL || PyDict_SetItem(d, keys[k], keys[k]) < 0
+            || PyList_Append(list, keys[k]) < 0) {
+            goto fail;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *k = keys[(i * 7) & 63];
+        PyObject *v = PyObject_GetItem(d, k);
+        if (v == NULL) {
+            goto fail;
+        }
+        PyObject *w = PyObject_GetItem(list, v);
+        Py_DECREF(v);
+        if (w == NULL) {
+            goto fail;
+        }
+        sum += (w == k);
+        Py_DECREF(w);
+    }
+    for (int k = 0; k < 64; k++) {
+        Py_DECREF(keys[k]);
+    }
+    Py_DECREF(d);
+    Py_DECREF(list);
+    return PyLong_FromLongLong(sum);
+fail:
+    for (int k = 0; k < 64; k++) {
+        Py_XDECREF(keys[k]);
+    }
+    Py_XDECREF(d);
+    Py_XDECREF(list);
+    return NULL;
+}
+
+static PyObject *
+bench_unicode_utf8(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    static const char ascii[] = "key_0123456789";
+    static const char latin[] = "caf\xc3\xa9-cr\xc3\xa8me";
+    long long total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const char *src = (i & 3) ? ascii : latin;
+        Py_ssize_t len = (i & 3) ? (Py_ssize_t)(sizeof ascii - 1) - (i & 3)
+                                 : (Py_ssize_t)(sizeof latin - 1);
+        PyObject *u = PyUnicode_FromStringAndSize(src, len);
+        if (u == NULL) {
+            return NULL;
+        }
+        Py_ssize_t size;
+        const char *utf8 = PyUnicode_AsUTF8AndSize(u, &size);
+        if (utf8 == NULL) {
+            Py_DECREF(u);
+            return NULL;
+        }
+        total += size + (unsigned char)utf8[size - 1] + PyUnicode_GET_LENGTH(u);
+        Py_DECREF(u);
+    }
+    return PyLong_FromLongLong(total);
+}
+
+static PyObject *
+bench_long_as(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    PyObject *ints[64] = {NULL};
+    long long sum = 0;
+    for (int k = 0; k < 64; k++) {
+        /* small ints, one 30-bit digit, two digits, negatives */
+        long v = (k % 4 == 0)   ? k
+                 : (k % 4 == 1) ? 1000003L * k
+                 : (k % 4 == 2) ? 3000000000L + k
+                                : -17L * k;
+        ints[k] = PyLong_FromLong(v);
+        if (ints[k] == NULL) {
+            goto fail;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long v = PyLong_AsLong(ints[i & 63]);
+        if (v == -1 && PyErr_Occurred()) {
+            goto fail;
+        }
+        sum += v;
+    }
+    for (int k = 0; k < 64; k++) {
+        Py_DECREF(ints[k]);
+    }
+    return PyLong_FromLongLong(sum);
+fail:
+    for (int k = 0; k < 64; k++) {
+        Py_XDECREF(ints[k]);
+    }
+    return NULL;
+}
+
+static PyObject *
+bench_exceptions(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    long long caught = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyErr_SetString(PyExc_ValueError, "bad value");
+        if (PyErr_ExceptionMatches(PyExc_ValueError)) {
+            caught++;
+        }
+        PyErr_Clear();
+    }
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyLong_FromLongLong(caught);
+}
+
+static PyObject *
+bench_build_value(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    long long sum = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = Py_BuildValue("(isd)", (int)(i % 1000), (i & 1) ? "odd" : "even", 0.5);
+        if (t == NULL) {
+            return NULL;
+        }
+        sum += PyTuple_GET_SIZE(t) + PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(t, 1));
+        Py_DECREF(t);
+    }
+    return PyLong_FromLongLong(sum);
+}
+
+/* The callee of call_fastcall: fast_target(x) -> x */
+static PyObject *
+bench_fast_target(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "fast_target() takes exactly one argument");
+        return NULL;
+    }
+    return Py_NewRef(args[0]);
+}
+
+static PyObject *
+bench_call_fastcall(PyObject *module, PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    PyObject *target = PyObject_GetAttrString(module, "fast_target");
+    if (target == NULL) {
+        return NULL;
+    }
+    long long sum = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *r = PyObject_CallOneArg(target, arg);
+        if (r == NULL) {
+            Py_DECREF(target);
+            return NULL;
+        }
+        sum += (r == arg);
+        Py_DECREF(r);
+    }
+    Py_DECREF(target);
+    return PyLong_FromLongLong(sum);
+}
+
+/* The callee of parse_kwargs: kw_target(a, b=0, *, scale=1.0, name=None) */
+static PyObject *
+bench_kw_target(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"a", "b", "scale", "name", NULL};
+    long a;
+    long b = 0;
+    double scale = 1.0;
+    const char *name = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "l|l$dz:kw_target", kwlist, &a, &b, &scale,
+                                     &name)) {
+        return NULL;
+    }
+    return PyLong_FromLongLong((long long)((a + b) * scale) + (name ? (long long)strlen(name) : 0));
+}
+
+static PyObject *
+bench_parse_kwargs(PyObject *module, PyObject *arg)
+{
+    Py_ssize_t n;
+    if (read_count(arg, &n) < 0) {
+        return NULL;
+    }
+    PyObject *target = PyObject_GetAttrString(module, "kw_target");
+    PyObject *kwargs = Py_BuildValue("{s:d,s:s}", "scale", 2.0, "name", "bench");
+    PyObject *b = PyLong_FromLong(5);
+    long long sum = 0;
+    if (target == NULL || kwargs == NULL || b == NULL) {
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *iv = PyLong_FromSsize_t(i % 10000);
+        if (iv == NULL) {
+            goto fail;
+        }
+        PyObject *args = (i & 1) ? PyTuple_Pack(2, iv, b) : PyTuple_Pack(1, iv);
+        Py_DECREF(iv);
+        if (args == NULL) {
+            goto fail;
+        }
+        PyObject *r = PyObject_Call(target, args, kwargs);
+        Py_DECREF(args);
+        if (r == NULL) {
+            goto fail;
+        }
+        sum += PyLong_AsLongLong(r);
+        Py_DECREF(r);
+    }
+    Py_DECREF(target);
+    Py_DECREF(kwargs);
+    Py_DECREF(b);
+    return PyLong_FromLongLong(sum);
+fail:
+    Py_XDECREF(target);
+    Py_XDECREF(kwargs);
+    Py_XDECREF(b);
+    return NULL;
+}
+
+static PyObject *
 bench_detach_pairs(PyObject *Py_UNUSED(module), PyObject *arg)
 {
     long long n = PyLong_AsLongLong(arg);
@@ -487,6 +797,19 @@ static PyMethodDef bench_methods[] = {
     {"str_build", bench_str_build, METH_O, "str_build(n): build and join n pieces"},
     {"parse_args", bench_parse_args, METH_O, "parse_args(n): n PyArg_ParseTuple calls"},
     {"target", bench_target, METH_VARARGS, "target(i, d, s[, flag]): the parse_args callee"},
+    {"getattr", bench_getattr, METH_O, "getattr(n): n instance and n module attribute lookups"},
+    {"getitem", bench_getitem, METH_O, "getitem(n): n dict and n list PyObject_GetItem"},
+    {"unicode_utf8", bench_unicode_utf8, METH_O, "unicode_utf8(n): n str from and to UTF-8"},
+    {"long_as", bench_long_as, METH_O, "long_as(n): n PyLong_AsLong"},
+    {"exceptions", bench_exceptions, METH_O, "exceptions(n): n exceptions set and cleared"},
+    {"build_value", bench_build_value, METH_O, "build_value(n): n Py_BuildValue tuples"},
+    {"call_fastcall", bench_call_fastcall, METH_O, "call_fastcall(n): n METH_FASTCALL calls"},
+    {"fast_target", _PyCFunction_CAST(bench_fast_target), METH_FASTCALL,
+     "fast_target(x): the call_fastcall callee"},
+    {"parse_kwargs", bench_parse_kwargs, METH_O,
+     "parse_kwargs(n): n PyArg_ParseTupleAndKeywords calls"},
+    {"kw_target", _PyCFunction_CAST(bench_kw_target), METH_VARARGS | METH_KEYWORDS,
+     "kw_target(a, b=0, *, scale=1.0, name=None): the parse_kwargs callee"},
     {"detach_pairs", bench_detach_pairs, METH_O, "detach_pairs(n): n detach/attach pairs"},
     {"section_pairs", bench_section_pairs, METH_O, "section_pairs(n): n critical sections"},
     {"handoff_reset", bench_handoff_reset, METH_NOARGS, "handoff_reset(): turn to caller 0"},

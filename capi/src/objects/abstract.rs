@@ -139,7 +139,22 @@ pub(crate) unsafe fn vectorcall_func(callable: *mut PyObject) -> vectorcallfunc 
 ///
 /// # Safety
 /// `callable` must be a live object; `res` NULL or an owned reference.
+#[inline(always)]
 pub(crate) unsafe fn check_result(callable: *mut PyObject, res: *mut PyObject) -> *mut PyObject {
+    if !res.is_null() && !err::occurred() {
+        return res;
+    }
+    // SAFETY: forwarded contract.
+    unsafe { check_result_slow(callable, res) }
+}
+
+/// The failing cases of [`check_result`], out of line.
+///
+/// # Safety
+/// As [`check_result`].
+#[cold]
+#[inline(never)]
+unsafe fn check_result_slow(callable: *mut PyObject, res: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         if (res.is_null() && !err::occurred()) || (!res.is_null() && err::occurred()) {
@@ -524,13 +539,104 @@ pub unsafe fn PyObject_CallObject(callable: *mut PyObject, args: *mut PyObject) 
     }
 }
 
-#[export]
+/// The vectorcall of `callable` with `args` (`args[-1]` writable), answered before the export's
+/// guard (`#[export(fast = ..)]`): the callee is an `extern "C"` function (which no panic can
+/// unwind out of) reached through `extcall`; only a failed result's check, which formats
+/// messages, runs under a guard of its own. A callable without vectorcall gets its `tp_call`
+/// with a tuple, as `make_tp_call` gives it. `None` (a callable with neither, or the per-module
+/// lock on) leaves the call to the guarded body.
+///
+/// # Safety
+/// `callable` live; `args` points one past a writable slot, at `nargs` live objects.
+#[inline(always)]
+unsafe fn vectorcall_fast(
+    name: &'static str,
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: usize,
+) -> Option<*mut PyObject> {
+    if crate::module_lock::active() {
+        return None;
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        let res = match vectorcall_func(callable) {
+            Some(f) => crate::extcall::vectorcall(
+                f,
+                callable,
+                args,
+                nargs | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                null_mut(),
+            ),
+            None => tp_call_plain(callable, args, nargs)?,
+        };
+        if !res.is_null() && !err::occurred() {
+            return Some(res);
+        }
+        Some(crate::ffi_guard::guard(name, null_mut(), || {
+            check_result_slow(callable, res)
+        }))
+    }
+}
+
+/// `tp_call` of `callable` with a tuple of the `nargs` objects at `args` (what `make_tp_call`
+/// does for a call without keywords), unchecked; `None` when the type has no `tp_call` (the
+/// guarded body raises). Kept out of [`vectorcall_fast`]'s inlined path.
+///
+/// # Safety
+/// As [`vectorcall_fast`].
+#[inline(never)]
+unsafe fn tp_call_plain(
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: usize,
+) -> Option<*mut PyObject> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let call = (*ty(callable)).tp_call?;
+        let t = if nargs == 0 {
+            empty_args()
+        } else {
+            tup::from_slice(std::slice::from_raw_parts(args, nargs))
+        };
+        if t.is_null() {
+            return Some(t);
+        }
+        let r = crate::extcall::ternary(call, callable, t, null_mut());
+        decref(t);
+        Some(r)
+    }
+}
+
+/// `PyObject_CallNoArgs`'s unguarded path ([`vectorcall_fast`]).
+///
+/// # Safety
+/// `callable` live.
+#[inline(always)]
+unsafe fn call_noargs_fast(callable: *mut PyObject) -> Option<*mut PyObject> {
+    let stack = [null_mut::<PyObject>()];
+    // SAFETY: forwarded contract; stack[0] is the writable slot before no arguments.
+    unsafe { vectorcall_fast("PyObject_CallNoArgs", callable, stack.as_ptr().add(1), 0) }
+}
+
+/// `PyObject_CallOneArg`'s unguarded path ([`vectorcall_fast`]).
+///
+/// # Safety
+/// `callable` and `arg` live.
+#[inline(always)]
+unsafe fn call_one_arg_fast(callable: *mut PyObject, arg: *mut PyObject) -> Option<*mut PyObject> {
+    let stack = [null_mut::<PyObject>(), arg];
+    // SAFETY: forwarded contract; stack[0] is the writable slot before the one argument.
+    unsafe { vectorcall_fast("PyObject_CallOneArg", callable, stack.as_ptr().add(1), 1) }
+}
+
+#[export(fast = call_noargs_fast)]
 pub unsafe fn PyObject_CallNoArgs(callable: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
     unsafe { call_args(callable, &[]) }
 }
 
-#[export]
+#[export(fast = call_one_arg_fast)]
 pub unsafe fn PyObject_CallOneArg(callable: *mut PyObject, arg: *mut PyObject) -> *mut PyObject {
     // SAFETY: per the C API contract.
     unsafe { call_args(callable, &[arg]) }

@@ -402,6 +402,14 @@ pub(crate) unsafe fn get_ref(d: *mut PyObject, key: *mut PyObject) -> *mut PyObj
 pub(crate) unsafe fn get_ref_quiet(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
+        if !crate::pyerrors::occurred() {
+            // Nothing to keep aside: the lookup's own error, if any, is dropped.
+            let v = get_ref(d, key);
+            if v.is_null() {
+                crate::pyerrors::clear();
+            }
+            return v;
+        }
         let saved = crate::pyerrors::take_raised();
         let v = get_ref(d, key);
         crate::pyerrors::clear();

@@ -298,6 +298,17 @@ pub(crate) unsafe fn kind_of(t: *mut PyTypeObject) -> Kind {
     use crate::object::is_subtype as sub;
     // SAFETY: forwarded contract; the EXC_ statics are type objects.
     unsafe {
+        // Every kind but Base and Key lays out object fields after PyBaseExceptionObject (the
+        // table's types are larger: checked where they are defined), and a subtype is never
+        // smaller than its base; so a type no larger than PyBaseExceptionObject (ValueError,
+        // TypeError, ... and their subclasses) needs one test, not the table's ten.
+        if (*t).tp_basicsize <= std::mem::size_of::<PyBaseExceptionObject>() as Py_ssize_t {
+            return if sub(t, &raw mut EXC_KeyError) {
+                Kind::Key
+            } else {
+                Kind::Base
+            };
+        }
         let table: [(*mut PyTypeObject, Kind); 10] = [
             (&raw mut EXC_ImportError, Kind::Import),
             (&raw mut EXC_OSError, Kind::Os),
@@ -811,6 +822,11 @@ macro_rules! exception_types {
         $(
             pub(crate) static mut $exc: PyTypeObject =
                 exc_type($cname, $($base)+, $size, Kind::$kind);
+            // `kind_of` relies on it: every kind but Base and Key adds fields.
+            const _: () = assert!(
+                matches!(Kind::$kind, Kind::Base | Kind::Key)
+                    || $size > std::mem::size_of::<PyBaseExceptionObject>()
+            );
             #[export]
             pub static mut $pyexc: *mut PyObject = (&raw mut $exc).cast();
         )*

@@ -777,6 +777,13 @@ unsafe extern "C" fn list_inplace_repeat(a: *mut PyObject, n: Py_ssize_t) -> *mu
 unsafe extern "C" fn list_subscript(op: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: live objects (slot contract).
     unsafe {
+        // An exact int of at most two digits is its own index: what `subscript` would find.
+        if crate::longobject::is_exact_int(key)
+            && let Some(i) = crate::longobject::compact2(key)
+        {
+            let i = i as Py_ssize_t;
+            return list_item(op, if i < 0 { i + len(op) } else { i });
+        }
         match sl::subscript(key, len(op), "list") {
             Err(()) => null_mut(),
             Ok(Subscript::Index(i)) => list_item(op, i),

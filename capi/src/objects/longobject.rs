@@ -1797,13 +1797,53 @@ unsafe fn as_signed<T: TryFrom<i128>>(op: *mut PyObject, msg: &str) -> Option<T>
     }
 }
 
-#[export]
+/// The common case of `PyLong_AsLong` / `PyLong_AsLongLong` / `PyLong_AsSsize_t`, answered
+/// before their guard (`#[export(fast = ..)]`): an int (or subclass: read in place, as
+/// [`as_signed`] reads it) of at most two digits, whose value fits every 64-bit C type. It only
+/// reads fields, so nothing on it can panic; `None` leaves the rest to the guarded body.
+///
+/// # Safety
+/// `op` NULL or a live object.
+#[inline(always)]
+unsafe fn small_i64(op: *mut PyObject) -> Option<i64> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if op.is_null() || !is_int(op) {
+            return None;
+        }
+        compact2(op)
+    }
+}
+
+/// As [`small_i64`], for `PyLong_AsLong`.
+///
+/// # Safety
+/// As [`small_i64`].
+#[inline(always)]
+unsafe fn as_long_fast(op: *mut PyObject) -> Option<c_long> {
+    // SAFETY: forwarded contract; c_long is 64 bits wide here.
+    unsafe { small_i64(op).map(|v| v as c_long) }
+}
+
+/// As [`small_i64`], for `PyLong_AsLongLong`.
+///
+/// # Safety
+/// As [`small_i64`].
+#[inline(always)]
+unsafe fn as_long_long_fast(op: *mut PyObject) -> Option<c_longlong> {
+    // SAFETY: forwarded contract.
+    unsafe { small_i64(op) }
+}
+
+const _: () = assert!(std::mem::size_of::<c_long>() == 8);
+
+#[export(fast = as_long_fast)]
 pub unsafe fn PyLong_AsLong(op: *mut PyObject) -> c_long {
     // SAFETY: NULL or a live object, per the C API contract.
     unsafe { as_signed(op, "Python int too large to convert to C long") }.unwrap_or(-1)
 }
 
-#[export]
+#[export(fast = as_long_long_fast)]
 pub unsafe fn PyLong_AsLongLong(op: *mut PyObject) -> c_longlong {
     // SAFETY: NULL or a live object, per the C API contract.
     unsafe { as_signed(op, "Python int too large to convert to C long long") }.unwrap_or(-1)

@@ -287,6 +287,20 @@ unsafe fn reject_kwnames(func: *mut PyObject, kwnames: *mut PyObject) -> bool {
     false
 }
 
+/// Whether a vectorcall may take its unguarded path: no keyword names and the per-module lock
+/// off. On that path gilgate runs no Rust that can panic before the C callee (it reads two
+/// fields and calls through `extcall`), so it needs no guard frame; everything else (errors,
+/// keywords, the lock) takes the guarded path.
+///
+/// # Safety
+/// `kwnames` NULL or a live tuple.
+#[inline(always)]
+unsafe fn unguarded_ok(kwnames: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    (kwnames.is_null() || unsafe { crate::tupleobject::items(kwnames) }.is_empty())
+        && !crate::module_lock::active()
+}
+
 unsafe fn parts(func: *mut PyObject) -> (*mut PyObject, *mut std::ffi::c_void) {
     // SAFETY: `func` is a live function object (vectorcall contract).
     unsafe {
@@ -301,6 +315,14 @@ unsafe extern "C" fn vc_noargs(
     nargsf: usize,
     kwnames: *mut PyObject,
 ) -> *mut PyObject {
+    let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+    // SAFETY: vectorcall contract; ml_meth has the METH_NOARGS signature.
+    unsafe {
+        if nargs == 0 && unguarded_ok(kwnames) {
+            let (s, m) = parts(func);
+            return crate::extcall::meth(m, s, null_mut());
+        }
+    }
     crate::ffi_guard::guard("builtin function call", null_mut(), || {
         // SAFETY: vectorcall contract; ml_meth has the METH_NOARGS signature.
         unsafe {
@@ -326,6 +348,14 @@ unsafe extern "C" fn vc_o(
     nargsf: usize,
     kwnames: *mut PyObject,
 ) -> *mut PyObject {
+    let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+    // SAFETY: vectorcall contract; ml_meth has the METH_O signature.
+    unsafe {
+        if nargs == 1 && unguarded_ok(kwnames) {
+            let (s, m) = parts(func);
+            return crate::extcall::meth(m, s, *args);
+        }
+    }
     crate::ffi_guard::guard("builtin function call", null_mut(), || {
         // SAFETY: vectorcall contract; ml_meth has the METH_O signature.
         unsafe {
@@ -351,6 +381,14 @@ unsafe extern "C" fn vc_fastcall(
     nargsf: usize,
     kwnames: *mut PyObject,
 ) -> *mut PyObject {
+    // SAFETY: vectorcall contract; ml_meth has the METH_FASTCALL signature.
+    unsafe {
+        if unguarded_ok(kwnames) {
+            let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+            let (s, m) = parts(func);
+            return crate::extcall::meth_fastcall(m, s, args, nargs as Py_ssize_t);
+        }
+    }
     crate::ffi_guard::guard("builtin function call", null_mut(), || {
         // SAFETY: vectorcall contract; ml_meth has the METH_FASTCALL signature.
         unsafe {
@@ -370,6 +408,21 @@ unsafe extern "C" fn vc_fastcall_keywords(
     nargsf: usize,
     kwnames: *mut PyObject,
 ) -> *mut PyObject {
+    // Keywords go to the callee as they are, so only the lock decides (see `unguarded_ok`).
+    if !crate::module_lock::active() {
+        let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+        // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
+        unsafe {
+            let (s, m) = parts(func);
+            return crate::extcall::meth_fastcall_keywords(
+                m,
+                s,
+                args,
+                nargs as Py_ssize_t,
+                kwnames,
+            );
+        }
+    }
     crate::ffi_guard::guard("builtin function call", null_mut(), || {
         // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
         unsafe {

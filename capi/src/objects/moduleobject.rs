@@ -327,7 +327,11 @@ unsafe extern "C" fn module_getattro(op: *mut PyObject, name: *mut PyObject) -> 
     unsafe {
         // `__dict__`: CPython's read-only member of the module type.
         let m = &*op.cast::<PyModuleObject>();
-        if !m.md_dict.is_null() && uni::as_str(name) == Some("__dict__") {
+        if !m.md_dict.is_null()
+            && uni::is_str(name)
+            && uni::length(name) == 8
+            && uni::as_str(name) == Some("__dict__")
+        {
             return new_ref(m.md_dict);
         }
         match crate::object::generic_getattr_opt(op, name) {

@@ -318,6 +318,16 @@ pub(crate) fn new_tuple(n: usize) -> *mut PyObject {
     t
 }
 
+/// Stores `o` (a reference the tuple takes over, or NULL) in slot `i` of a fresh tuple.
+///
+/// # Safety
+/// `t` must be a tuple nobody else has seen yet, `i` below its length.
+#[inline]
+pub(crate) unsafe fn set_fresh(t: *mut PyObject, i: usize, o: *mut PyObject) {
+    // SAFETY: forwarded contract.
+    unsafe { items_mut(t)[i] = o };
+}
+
 /// A new tuple holding new references to `objs`.
 ///
 /// # Safety

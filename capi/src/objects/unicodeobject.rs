@@ -101,6 +101,9 @@ pub(crate) unsafe fn is_exact_str(op: *mut PyObject) -> bool {
 
 /// Builds a compact str from valid UTF-8. Returns a new reference or NULL (MemoryError).
 pub fn from_str(s: &str) -> *mut PyObject {
+    if s.is_ascii() {
+        return new_ascii(s.as_bytes());
+    }
     let (len, maxchar) = s
         .chars()
         .fold((0usize, 0u32), |(n, m), c| (n + 1, m.max(c as u32)));
@@ -155,8 +158,38 @@ pub fn from_str(s: &str) -> *mut PyObject {
     p
 }
 
+/// A new compact ASCII str holding `bytes` (every byte below 0x80): the layout [`from_str`]
+/// gives such a text, written field by field instead of decoded character by character into a
+/// zeroed block.
+fn new_ascii(bytes: &[u8]) -> *mut PyObject {
+    debug_assert!(bytes.is_ascii());
+    let len = bytes.len();
+    let header = std::mem::size_of::<PyASCIIObject>();
+    let p = crate::pymem::malloc(header + len + 1).cast::<PyObject>();
+    if p.is_null() {
+        return crate::pyerrors::no_memory();
+    }
+    // SAFETY: `p` is a fresh block of `header + len + 1` bytes; every header field is written
+    // (the object header by init_header), then the characters and their NUL.
+    unsafe {
+        crate::objimpl::init_header(p, &raw mut PyUnicode_Type);
+        let a = p.cast::<PyASCIIObject>();
+        (*a).length = len as Py_ssize_t;
+        (*a).hash = -1;
+        (*a).state = (1 << 8) | STATE_COMPACT | STATE_ASCII;
+        (*a)._pad = 0;
+        let data = p.cast::<u8>().add(header);
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, len);
+        *data.add(len) = 0;
+    }
+    p
+}
+
 /// Decodes `bytes` as UTF-8 into a new str; raises UnicodeDecodeError on invalid input.
 pub(crate) fn from_utf8(bytes: &[u8]) -> *mut PyObject {
+    if bytes.is_ascii() {
+        return new_ascii(bytes);
+    }
     match std::str::from_utf8(bytes) {
         Ok(s) => from_str(s),
         Err(e) => raise(

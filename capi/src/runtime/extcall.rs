@@ -52,7 +52,7 @@ macro_rules! shapes {
         #[inline(always)]
         pub(crate) unsafe fn $name(f: unsafe extern "C" fn($($t),*) -> $ret, $($arg: $t),*) -> $ret {
             // SAFETY: the caller guarantees `f`'s signature and the arguments' validity.
-            into_extension(f as usize, || unsafe { f($($arg),*) })
+            into_extension(f as usize, move || unsafe { f($($arg),*) })
         }
     )*};
 }
@@ -69,7 +69,7 @@ macro_rules! void_shapes {
         #[inline(always)]
         pub(crate) unsafe fn $name(f: unsafe extern "C" fn($($t),*), $($arg: $t),*) {
             // SAFETY: the caller guarantees `f`'s signature and the arguments' validity.
-            into_extension(f as usize, || unsafe { f($($arg),*) })
+            into_extension(f as usize, move || unsafe { f($($arg),*) })
         }
     )*};
 }
@@ -209,7 +209,7 @@ pub(crate) unsafe fn meth(
     // SAFETY: the caller guarantees `meth` is a `PyCFunction`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethO>(meth) };
     // SAFETY: forwarded contract.
-    into_extension(meth as usize, || unsafe { f(self_, arg) })
+    into_extension(meth as usize, move || unsafe { f(self_, arg) })
 }
 
 /// `ml_meth` as `PyCFunctionWithKeywords` (`METH_VARARGS | METH_KEYWORDS`).
@@ -226,7 +226,7 @@ pub(crate) unsafe fn meth_keywords(
     // SAFETY: the caller guarantees `meth` is a `PyCFunctionWithKeywords`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethKw>(meth) };
     // SAFETY: forwarded contract.
-    into_extension(meth as usize, || unsafe { f(self_, args, kwargs) })
+    into_extension(meth as usize, move || unsafe { f(self_, args, kwargs) })
 }
 
 /// `ml_meth` as `PyCFunctionFast` (`METH_FASTCALL`).
@@ -243,7 +243,7 @@ pub(crate) unsafe fn meth_fastcall(
     // SAFETY: the caller guarantees `meth` is a `PyCFunctionFast`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethFast>(meth) };
     // SAFETY: forwarded contract.
-    into_extension(meth as usize, || unsafe { f(self_, args, nargs) })
+    into_extension(meth as usize, move || unsafe { f(self_, args, nargs) })
 }
 
 /// `ml_meth` as `PyCFunctionFastWithKeywords` (`METH_FASTCALL | METH_KEYWORDS`).
@@ -261,7 +261,9 @@ pub(crate) unsafe fn meth_fastcall_keywords(
     // SAFETY: the caller guarantees `meth` is a `PyCFunctionFastWithKeywords`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethFastKw>(meth) };
     // SAFETY: forwarded contract.
-    into_extension(meth as usize, || unsafe { f(self_, args, nargs, kwnames) })
+    into_extension(meth as usize, move || unsafe {
+        f(self_, args, nargs, kwnames)
+    })
 }
 
 /// `ml_meth` as `PyCMethod` (`METH_METHOD | METH_FASTCALL | METH_KEYWORDS`).
@@ -280,7 +282,7 @@ pub(crate) unsafe fn meth_method(
     // SAFETY: the caller guarantees `meth` is a `PyCMethod`.
     let f = unsafe { std::mem::transmute::<*mut c_void, MethMethod>(meth) };
     // SAFETY: forwarded contract.
-    into_extension(meth as usize, || unsafe {
+    into_extension(meth as usize, move || unsafe {
         f(self_, cls, args, nargsf, kwnames)
     })
 }

@@ -5,10 +5,13 @@
 //! The exception: a few hot entry points answer their common case before entering the guard,
 //! because its frame costs about as much as the work itself, and say so in their attribute:
 //! `PyFloat_FromDouble` is `#[export(unguarded)]`; `PyFloat_AsDouble` and
-//! `PyNumber_Add/Subtract/Multiply/TrueDivide` of exact floats and the unshared case of
-//! `_Py_MergeZeroLocalRefcount` are `#[export(fast = ..)]`. Those paths only read fields, do float
-//! arithmetic, allocate through the free lists or mimalloc, or call a `tp_dealloc` (an
-//! `extern "C"` function, which a panic cannot unwind out of): nothing on them can panic.
+//! `PyNumber_Add/Subtract/Multiply/TrueDivide` of exact floats, the unshared case of
+//! `_Py_MergeZeroLocalRefcount`, `PyLong_AsLong/AsLongLong` of small ints and
+//! `PyObject_CallOneArg/CallNoArgs` are `#[export(fast = ..)]`, and the built-in function
+//! vectorcalls skip their guard on the plain call. Those paths only read fields, do float
+//! arithmetic, allocate through the free lists or mimalloc, or call a `tp_dealloc`, a vectorcall
+//! or an `ml_meth` (`extern "C"` functions, which a panic cannot unwind out of): nothing on them
+//! can panic. (A call's failed-result check formats messages: it runs in a guard of its own.)
 //! Functions that are not implemented yet report themselves through [`not_implemented`].
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

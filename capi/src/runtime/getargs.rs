@@ -1095,24 +1095,98 @@ impl Compiled {
     }
 }
 
-/// Slots of the per-thread cache of compiled formats.
-const FORMAT_CACHE_SLOTS: usize = 64;
+/// Slots of a per-thread cache of compiled formats.
+pub(crate) const FORMAT_CACHE_SLOTS: usize = 64;
+
+/// A per-thread cache of compiled formats keyed by the format's address (direct-mapped). An
+/// entry is used only if the text at that address still equals the text it was compiled from,
+/// so a format buffer that is reused for another text (or freed and its address reused) is
+/// looked up again, never misread; for the usual static formats the check is one `strcmp`.
+pub(crate) type FormatSlots<T> = [std::cell::Cell<(usize, *const T)>; FORMAT_CACHE_SLOTS];
 
 /// Every format compiled so far, one per distinct text, kept for the life of the process
-/// (formats are string literals in practice, so this stays as small as the set of formats
-/// the loaded extensions use). Only a miss of the per-thread cache comes here.
-static COMPILED: std::sync::Mutex<Option<CompiledByText>> = std::sync::Mutex::new(None);
+/// (formats are string literals in practice, so this stays as small as the set of formats the
+/// loaded extensions use). Only a miss of the per-thread cache comes here.
+pub(crate) type CompiledByText<T> =
+    std::sync::Mutex<Option<std::collections::HashMap<Box<[u8]>, &'static T>>>;
 
-/// The compiled formats by text.
-type CompiledByText = std::collections::HashMap<Box<[u8]>, &'static Compiled>;
+/// Something compiled from a format text that [`cached`] can keep.
+pub(crate) trait FormatCompiled: Sync + 'static {
+    /// Compiles `format` (its bytes without the NUL).
+    fn compile(format: &[u8]) -> Self;
+    /// The text compiled from, followed by its NUL.
+    fn text(&self) -> &[u8];
+}
+
+/// The compiled form of the NUL-terminated `format`: from the per-thread `slots` when the entry
+/// at the format's address was compiled from the same text, else from (or into) `all`.
+///
+/// # Safety
+/// `format` must be a NUL-terminated string.
+#[inline]
+pub(crate) unsafe fn cached<T: FormatCompiled>(
+    format: *const c_char,
+    slots: &'static std::thread::LocalKey<FormatSlots<T>>,
+    all: &'static CompiledByText<T>,
+) -> &'static T {
+    let key = format as usize;
+    let slot = (key >> 3) % FORMAT_CACHE_SLOTS;
+    let (k, c) = slots.with(|cache| cache[slot].get());
+    if k == key && !c.is_null() {
+        // SAFETY: entries come from `all`, leaked boxes alive for the whole process.
+        let c: &'static T = unsafe { &*c };
+        // SAFETY: forwarded contract.
+        if unsafe { same_text(format, c.text()) } {
+            return c;
+        }
+    }
+    // SAFETY: forwarded contract.
+    unsafe { cached_slow(format, slots, all) }
+}
+
+/// The miss of [`cached`], out of line.
+///
+/// # Safety
+/// As [`cached`].
+#[inline(never)]
+unsafe fn cached_slow<T: FormatCompiled>(
+    format: *const c_char,
+    slots: &'static std::thread::LocalKey<FormatSlots<T>>,
+    all: &'static CompiledByText<T>,
+) -> &'static T {
+    let key = format as usize;
+    let slot = (key >> 3) % FORMAT_CACHE_SLOTS;
+    // SAFETY: forwarded contract.
+    let text = unsafe { CStr::from_ptr(format) }.to_bytes();
+    let c: &'static T = {
+        let mut all = all.lock().unwrap_or_else(|e| e.into_inner());
+        let all = all.get_or_insert_with(Default::default);
+        match all.get(text) {
+            Some(c) => c,
+            None => {
+                let c: &'static T = Box::leak(Box::new(T::compile(text)));
+                all.insert(text.into(), c);
+                c
+            }
+        }
+    };
+    slots.with(|cache| cache[slot].set((key, c)));
+    c
+}
+
+impl FormatCompiled for Compiled {
+    fn compile(format: &[u8]) -> Compiled {
+        Compiled::new(format)
+    }
+    fn text(&self) -> &[u8] {
+        &self.text
+    }
+}
+
+static COMPILED: CompiledByText<Compiled> = std::sync::Mutex::new(None);
 
 thread_local! {
-    /// Compiled formats keyed by the format's address (direct-mapped). An entry is used only
-    /// if the text at that address still equals the text it was compiled from, so a format
-    /// buffer that is reused for another text (or freed and its address reused) is looked
-    /// up again, never misread; for the usual static formats the check costs one byte
-    /// comparison per character.
-    static FORMAT_CACHE: [std::cell::Cell<(usize, *const Compiled)>; FORMAT_CACHE_SLOTS] =
+    static FORMAT_CACHE: FormatSlots<Compiled> =
         const { [const { std::cell::Cell::new((0, std::ptr::null())) }; FORMAT_CACHE_SLOTS] };
 }
 
@@ -1130,33 +1204,8 @@ unsafe fn same_text(p: *const c_char, text: &[u8]) -> bool {
 /// # Safety
 /// `format` must be a NUL-terminated string.
 pub(crate) unsafe fn compiled(format: *const c_char) -> &'static Compiled {
-    let key = format as usize;
-    let slot = (key >> 3) % FORMAT_CACHE_SLOTS;
-    let (k, c) = FORMAT_CACHE.with(|cache| cache[slot].get());
-    if k == key && !c.is_null() {
-        // SAFETY: entries of COMPILED are leaked boxes, alive for the whole process.
-        let c: &'static Compiled = unsafe { &*c };
-        // SAFETY: forwarded contract.
-        if unsafe { same_text(format, &c.text) } {
-            return c;
-        }
-    }
     // SAFETY: forwarded contract.
-    let text = unsafe { CStr::from_ptr(format) }.to_bytes();
-    let c: &'static Compiled = {
-        let mut all = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
-        let all = all.get_or_insert_with(Default::default);
-        match all.get(text) {
-            Some(c) => c,
-            None => {
-                let c: &'static Compiled = Box::leak(Box::new(Compiled::new(text)));
-                all.insert(text.into(), c);
-                c
-            }
-        }
-    };
-    FORMAT_CACHE.with(|cache| cache[slot].set((key, c)));
-    c
+    unsafe { cached(format, &FORMAT_CACHE, &COMPILED) }
 }
 
 /// [`parse`] with an already compiled format.
@@ -1168,6 +1217,24 @@ pub(crate) unsafe fn parse_compiled(
     kw: *mut PyObject,
     c: &Compiled,
     kwlist: &[&str],
+    ptrs: &[*mut c_void],
+    mode: ParseMode,
+) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { parse_compiled_keys(args, kw, c, kwlist, &[], ptrs, mode) }
+}
+
+/// [`parse_compiled`] with `keys`: the keyword names of `kwlist` as str objects (for the
+/// keyword dict's lookups; empty, or a NULL entry: made from the text per lookup).
+///
+/// # Safety
+/// As [`parse`]; `keys` live str objects.
+unsafe fn parse_compiled_keys(
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    c: &Compiled,
+    kwlist: &[&str],
+    keys: &[*mut PyObject],
     ptrs: &[*mut c_void],
     mode: ParseMode,
 ) -> c_int {
@@ -1279,7 +1346,7 @@ pub(crate) unsafe fn parse_compiled(
                 }
                 1
             }
-            ParseMode::Keywords => parse_keywords(&mut p, args, kw, kwlist),
+            ParseMode::Keywords => parse_keywords(&mut p, args, kw, kwlist, keys),
         }
     }
 }
@@ -1289,6 +1356,7 @@ unsafe fn parse_keywords(
     args: *mut PyObject,
     kw: *mut PyObject,
     kwlist: &[&str],
+    keys: &[*mut PyObject],
 ) -> c_int {
     // SAFETY: forwarded contract.
     unsafe {
@@ -1366,7 +1434,10 @@ unsafe fn parse_keywords(
             if i < nargs {
                 current = items[i];
             } else if nkwargs > 0 && i >= pos {
-                current = crate::dictobject::get_str(kw, kwlist[i]);
+                current = match keys.get(i) {
+                    Some(&k) if !k.is_null() => crate::dictobject::get(kw, k),
+                    _ => crate::dictobject::get_str(kw, kwlist[i]),
+                };
                 if !current.is_null() {
                     nkwargs -= 1;
                 }
@@ -1506,6 +1577,112 @@ pub unsafe fn _gilgate_parse_prepared(
     unsafe { parse_with(args, kw, &*c, kwlist, ptrs, n, mode) }
 }
 
+/// A `PyArg_ParseTupleAndKeywords` keyword list read once (CPython compiles its `_PyArg_Parser`
+/// keyword names once the same way): the names as text and as interned str objects, so a
+/// keyword lookup is a dict lookup of an object whose hash is known, not a str made, hashed and
+/// freed per name and call.
+struct KeywordList {
+    /// The list's pointers and the text each pointed to (with its NUL), for the check.
+    entries: Box<[(usize, Box<[u8]>)]>,
+    names: Box<[&'static str]>,
+    keys: Box<[*mut PyObject]>,
+}
+
+// SAFETY: the key objects are immortal interned str objects, shared read-only by every thread.
+unsafe impl Sync for KeywordList {}
+// SAFETY: as above.
+unsafe impl Send for KeywordList {}
+
+/// Keyword lists compiled so far, one per distinct content (pointers and texts).
+static KEYWORD_LISTS: std::sync::Mutex<Option<KeywordListsByContent>> = std::sync::Mutex::new(None);
+
+type KeywordListsByContent =
+    std::collections::HashMap<Vec<(usize, Box<[u8]>)>, &'static KeywordList>;
+
+thread_local! {
+    /// Compiled keyword lists keyed by the list's address (direct-mapped); an entry is used
+    /// only if every pointer of the list and the text behind it are still the ones compiled.
+    static KEYWORD_CACHE: [std::cell::Cell<(usize, *const KeywordList)>; FORMAT_CACHE_SLOTS] =
+        const { [const { std::cell::Cell::new((0, std::ptr::null())) }; FORMAT_CACHE_SLOTS] };
+}
+
+/// Whether the NULL-terminated list at `kwlist` is the one `kl` was compiled from.
+///
+/// # Safety
+/// `kwlist` must be a NULL-terminated array of NUL-terminated strings.
+unsafe fn same_list(kwlist: *const *const c_char, kl: &KeywordList) -> bool {
+    // SAFETY: forwarded contract; the list is read up to its NULL, never past.
+    unsafe {
+        let mut k = kwlist;
+        for (p, text) in kl.entries.iter() {
+            if (*k).is_null() || *k as usize != *p || !same_text(*k, text) {
+                return false;
+            }
+            k = k.add(1);
+        }
+        (*k).is_null()
+    }
+}
+
+/// The compiled form of the keyword list `kwlist` (from the caches when it is there).
+///
+/// # Safety
+/// `kwlist` must be a NULL-terminated array of NUL-terminated strings.
+unsafe fn keyword_list(kwlist: *const *const c_char) -> &'static KeywordList {
+    let key = kwlist as usize;
+    let slot = (key >> 3) % FORMAT_CACHE_SLOTS;
+    let (k, c) = KEYWORD_CACHE.with(|cache| cache[slot].get());
+    // SAFETY: entries are leaked, alive for the whole process; forwarded contract.
+    unsafe {
+        if k == key && !c.is_null() && same_list(kwlist, &*c) {
+            return &*c;
+        }
+        let mut entries = Vec::new();
+        let mut p = kwlist;
+        while !(*p).is_null() {
+            let text = CStr::from_ptr(*p).to_bytes_with_nul();
+            entries.push((*p as usize, Box::<[u8]>::from(text)));
+            p = p.add(1);
+        }
+        let kl: &'static KeywordList = {
+            let mut all = KEYWORD_LISTS.lock().unwrap_or_else(|e| e.into_inner());
+            let all = all.get_or_insert_with(Default::default);
+            match all.get(&entries) {
+                Some(kl) => kl,
+                None => {
+                    let names: Box<[&'static str]> = entries
+                        .iter()
+                        .map(|(_, t)| {
+                            let t = std::str::from_utf8(&t[..t.len() - 1]).unwrap_or("\u{fffd}");
+                            &*Box::leak(Box::<str>::from(t))
+                        })
+                        .collect();
+                    let keys = names
+                        .iter()
+                        .map(|n| {
+                            // A failed intern leaves the name to the per-lookup path.
+                            let k = crate::unicodeobject::intern(n);
+                            if k.is_null() {
+                                err::clear();
+                            }
+                            k
+                        })
+                        .collect();
+                    let kl: &'static KeywordList = Box::leak(Box::new(KeywordList {
+                        entries: entries.clone().into(),
+                        names,
+                        keys,
+                    }));
+                    all.insert(entries, kl);
+                    kl
+                }
+            }
+        };
+        KEYWORD_CACHE.with(|cache| cache[slot].set((key, kl)));
+        kl
+    }
+}
+
 /// The shared body of `_gilgate_parse` and `_gilgate_parse_prepared`.
 unsafe fn parse_with(
     args: *mut PyObject,
@@ -1523,24 +1700,20 @@ unsafe fn parse_with(
             1 => ParseMode::Tuple,
             _ => ParseMode::Keywords,
         };
-        let mut names = Vec::new();
-        if mode == ParseMode::Keywords {
-            if kwlist.is_null() {
-                err::bad_internal_call();
-                return 0;
-            }
-            let mut k = kwlist;
-            while !(*k).is_null() {
-                names.push(CStr::from_ptr(*k).to_str().unwrap_or("\u{fffd}"));
-                k = k.add(1);
-            }
-        }
         let ptrs = if n <= 0 {
             &[][..]
         } else {
             std::slice::from_raw_parts(ptrs, n as usize)
         };
-        parse_compiled(args, kw, c, &names, ptrs, mode)
+        if mode == ParseMode::Keywords {
+            if kwlist.is_null() {
+                err::bad_internal_call();
+                return 0;
+            }
+            let kl = keyword_list(kwlist);
+            return parse_compiled_keys(args, kw, c, &kl.names, &kl.keys, ptrs, mode);
+        }
+        parse_compiled(args, kw, c, &[], ptrs, mode)
     }
 }
 

@@ -101,9 +101,11 @@ pub unsafe fn PyABIInfo_Check(info: *const PyABIInfo, module_name: *const c_char
 
 // ---- Py_BuildValue ------------------------------------------------------------------------
 //
-// The C shim (`c/modsupport.c`) asks [`build_plan`] which C type each variadic argument has,
-// pulls them from the `va_list` into an array of [`BuildVal`], and hands the array to
-// [`build_values`], which does the rest.
+// The C shim (`c/modsupport.c`) asks `_gilgate_build_prepare` for the format's [`BuildPlan`]
+// (compiled once per format, cached per thread by the format's address as argument parsing
+// caches its formats): which C type each variadic argument has. It pulls them from the
+// `va_list` into an array of [`BuildVal`] and hands the array to `_gilgate_build_prepared`,
+// which builds the values (tuples straight into their slots, no intermediate vector).
 
 type Py_ssize_t = isize;
 
@@ -158,7 +160,7 @@ pub(crate) fn system_error(msg: &str) {
 
 /// The C type of each variadic argument `format` consumes: `i` int, `I` unsigned int, `l`
 /// long, `k` unsigned long, `L` long long, `K` unsigned long long, `n` Py_ssize_t, `d` double,
-/// `p` pointer. Errors for unknown units are raised later by [`build_values`].
+/// `p` pointer. Errors for unknown units are raised later, when the values are built.
 pub(crate) fn build_plan(format: &[u8]) -> Vec<u8> {
     let mut kinds = Vec::new();
     let mut i = 0;
@@ -247,15 +249,16 @@ impl Builder<'_> {
         }
     }
 
-    fn items(&mut self, end: u8) -> Vec<*mut PyObject> {
-        let mut out = Vec::new();
+    /// The next value before `end` (separators skipped; NULL after a failure, which is
+    /// recorded), or `None` at `end` (consumed) or at the format's end.
+    fn next_value(&mut self, end: u8) -> Option<*mut PyObject> {
         loop {
             let c = self.f.get(self.pos).copied().unwrap_or(0);
             if c == end || c == 0 {
                 if c != 0 {
                     self.pos += 1;
                 }
-                return out;
+                return None;
             }
             if matches!(c, b',' | b':' | b' ' | b'\t') {
                 self.pos += 1;
@@ -265,16 +268,64 @@ impl Builder<'_> {
             if o.is_null() {
                 self.failed = true;
             }
-            out.push(o);
+            return Some(o);
         }
     }
 
-    fn seq(&mut self, end: u8) -> *mut PyObject {
-        if self.count(end).is_err() {
+    fn items(&mut self, end: u8) -> Vec<*mut PyObject> {
+        let mut out = Vec::new();
+        while let Some(o) = self.next_value(end) {
+            out.push(o);
+        }
+        out
+    }
+
+    /// The `n` values up to `end` as a tuple, each stored straight into its slot (a failure
+    /// still consumes the rest, so stolen references are released).
+    fn tuple_of(&mut self, end: u8, n: usize) -> *mut PyObject {
+        let t = crate::tupleobject::new_tuple(n);
+        if t.is_null() {
             self.failed = true;
-            // Keep consuming so stolen references are released.
-            let _ = self.items(end);
+            let items = self.items(end);
+            return self.release(items);
+        }
+        let mut i = 0;
+        while let Some(o) = self.next_value(end) {
+            // SAFETY: a fresh tuple of `n` items; [`Builder::count`] counted exactly the
+            // values this loop produces, so `i < n` (checked all the same).
+            unsafe {
+                if i < n {
+                    crate::tupleobject::set_fresh(t, i, o);
+                } else {
+                    xdecref(o);
+                }
+            }
+            i += 1;
+        }
+        if self.failed {
+            // SAFETY: the tuple owns the values stored so far (NULL slots are skipped).
+            unsafe { decref(t) };
             return null_mut();
+        }
+        t
+    }
+
+    fn seq(&mut self, end: u8) -> *mut PyObject {
+        let n = match self.count(end) {
+            Ok(n) => n,
+            Err(()) => {
+                self.failed = true;
+                // Keep consuming so stolen references are released.
+                let items = self.items(end);
+                return self.release(items);
+            }
+        };
+        if end == b')' {
+            let r = self.tuple_of(end, n);
+            if r.is_null() {
+                self.failed = true;
+            }
+            return r;
         }
         let items = self.items(end);
         let result = if self.failed {
@@ -505,67 +556,129 @@ impl Builder<'_> {
     }
 }
 
-/// `Py_BuildValue` once the arguments are in `vals`: `as_tuple` always returns a tuple of the
-/// top-level values (what `PyObject_CallFunction` wants).
-pub(crate) fn build_values(format: &[u8], vals: &[BuildVal], as_tuple: bool) -> *mut PyObject {
-    let mut b = Builder {
-        f: format,
-        pos: 0,
-        vals,
-        vi: 0,
-        failed: false,
-    };
-    let n = match b.count(0) {
-        Ok(n) => n,
-        Err(()) => return null_mut(),
-    };
-    let items = b.items(0);
-    if b.failed {
-        return b.release(items);
+/// A `Py_BuildValue` format analysed once ([`getargs::cached`](super::getargs::cached) keeps
+/// it per format): the C type of each variadic argument and the number of top-level values.
+pub struct BuildPlan {
+    /// The format's bytes followed by a NUL.
+    text: Box<[u8]>,
+    /// [`build_plan`] of the format.
+    kinds: Box<[u8]>,
+    /// The number of top-level values (what `Builder::count(0)` answers).
+    top: usize,
+}
+
+impl super::getargs::FormatCompiled for BuildPlan {
+    fn compile(format: &[u8]) -> BuildPlan {
+        let mut text = Vec::with_capacity(format.len() + 1);
+        text.extend_from_slice(format);
+        text.push(0);
+        BuildPlan {
+            text: text.into(),
+            kinds: build_plan(format).into(),
+            top: top_count(format),
+        }
     }
+    fn text(&self) -> &[u8] {
+        &self.text
+    }
+}
+
+static BUILD_PLANS: super::getargs::CompiledByText<BuildPlan> = std::sync::Mutex::new(None);
+
+thread_local! {
+    static BUILD_CACHE: super::getargs::FormatSlots<BuildPlan> =
+        const { [const { std::cell::Cell::new((0, std::ptr::null())) }; super::getargs::FORMAT_CACHE_SLOTS] };
+}
+
+/// The number of top-level values of `format`, as [`Builder::count`] with end 0 finds it (at
+/// the top level the format's end closes every open parenthesis, so this never fails).
+fn top_count(format: &[u8]) -> usize {
+    let mut level = 0i32;
+    let mut n = 0;
+    for &c in format {
+        match c {
+            b'(' | b'[' | b'{' => {
+                if level == 0 {
+                    n += 1;
+                }
+                level += 1;
+            }
+            b')' | b']' | b'}' => level -= 1,
+            b'#' | b'&' | b',' | b':' | b' ' | b'\t' => {}
+            _ => {
+                if level == 0 {
+                    n += 1;
+                }
+            }
+        }
+    }
+    n
+}
+
+/// `Py_BuildValue` once the arguments are in the builder's values and the `n` top-level values
+/// are counted: `as_tuple` always returns a tuple of the top-level values (what
+/// `PyObject_CallFunction` wants).
+fn build_top(mut b: Builder<'_>, n: usize, as_tuple: bool) -> *mut PyObject {
     if !as_tuple && n == 0 {
         return crate::object::new_none();
     }
     if !as_tuple && n == 1 {
-        return items[0];
+        // The one value, then whatever the format still holds (nothing but separators).
+        let v = b.next_value(0).unwrap_or(null_mut());
+        let rest = b.items(0);
+        b.release(rest);
+        if b.failed {
+            // SAFETY: an owned reference or NULL.
+            unsafe { xdecref(v) };
+            return null_mut();
+        }
+        return v;
     }
-    // SAFETY: owned, live items.
-    let t = unsafe { crate::tupleobject::from_slice(&items) };
-    b.release(items);
-    t
+    b.tuple_of(0, n)
 }
 
-#[export(err = -1, guard_name = "Py_BuildValue")]
-pub unsafe fn _gilgate_build_plan(
+#[export(err = std::ptr::null(), guard_name = "Py_BuildValue")]
+pub unsafe fn _gilgate_build_prepare(
     format: *const std::ffi::c_char,
-    kinds: *mut u8,
-    cap: Py_ssize_t,
-) -> Py_ssize_t {
-    // SAFETY: the shim passes a NUL-terminated format and a buffer of `cap` bytes.
+    kinds: *mut *const u8,
+    n: *mut Py_ssize_t,
+) -> *const BuildPlan {
+    if format.is_null() {
+        system_error("NULL format passed to Py_BuildValue");
+        return std::ptr::null();
+    }
+    // SAFETY: the shim passes a NUL-terminated format and writable `kinds` and `n`.
     unsafe {
-        let plan = build_plan(CStr::from_ptr(format).to_bytes());
-        if !kinds.is_null() {
-            let n = plan.len().min(cap.max(0) as usize);
-            std::ptr::copy_nonoverlapping(plan.as_ptr(), kinds, n);
-        }
-        plan.len() as Py_ssize_t
+        let plan = super::getargs::cached(format, &BUILD_CACHE, &BUILD_PLANS);
+        *kinds = plan.kinds.as_ptr();
+        *n = plan.kinds.len() as Py_ssize_t;
+        plan
     }
 }
 
 #[export(err = null_mut(), guard_name = "Py_BuildValue")]
-pub unsafe fn _gilgate_build_values(
-    format: *const std::ffi::c_char,
+pub unsafe fn _gilgate_build_prepared(
+    plan: *const BuildPlan,
     vals: *const BuildVal,
     n: Py_ssize_t,
     as_tuple: c_int,
 ) -> *mut PyObject {
-    // SAFETY: the shim passes a NUL-terminated format and `n` values.
+    // SAFETY: `plan` from `_gilgate_build_prepare` (leaked, alive for the process); the shim
+    // passes `n` values.
     unsafe {
+        let plan = &*plan;
         let v = if n <= 0 {
             &[][..]
         } else {
             std::slice::from_raw_parts(vals, n as usize)
         };
-        build_values(CStr::from_ptr(format).to_bytes(), v, as_tuple != 0)
+        let b = Builder {
+            f: &plan.text[..plan.text.len() - 1],
+            pos: 0,
+            vals: v,
+            vi: 0,
+            failed: false,
+        };
+        build_top(b, plan.top, as_tuple != 0)
     }
 }
