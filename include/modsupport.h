@@ -17,6 +17,28 @@ PyAPI_FUNC(int) PyArg_VaParseTupleAndKeywords(PyObject *args, PyObject *kw, cons
 PyAPI_FUNC(int) PyArg_ValidateKeywordArguments(PyObject *kw);
 PyAPI_FUNC(int) PyArg_UnpackTuple(PyObject *args, const char *name, Py_ssize_t min,
                                   Py_ssize_t max, ...);
+#ifndef Py_LIMITED_API
+/* Argument Clinic's description of a function's parameters (cpython/modsupport.h); the
+ * runtime fills `pos`, `min`, `max` and `kwtuple` on first use. */
+typedef struct {
+    uint8_t v;
+} _PyOnceFlag;
+
+typedef struct _PyArg_Parser {
+    const char *format;
+    const char *const *keywords;
+    const char *fname;
+    const char *custom_msg;
+    _PyOnceFlag once;
+    int is_kwtuple_owned;
+    int pos;
+    int min;
+    int max;
+    PyObject *kwtuple;
+    struct _PyArg_Parser *next;
+} _PyArg_Parser;
+#endif
+
 PyAPI_FUNC(PyObject *) Py_BuildValue(const char *format, ...);
 PyAPI_FUNC(PyObject *) _Py_BuildValue_SizeT(const char *format, ...);
 PyAPI_FUNC(PyObject *) Py_VaBuildValue(const char *format, va_list va);

@@ -103,7 +103,7 @@ fn surface_command_reports_real_partial_and_stub() {
                 .unwrap()
         )
     );
-    assert!(line("PyErr_WarnEx").contains("applies no warning filters"));
+    assert!(line("PyErr_WarnEx").contains("stacklevel is ignored"));
     assert_eq!(line("PyList_New"), "real");
     let stub = SURFACE
         .iter()

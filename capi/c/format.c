@@ -2,7 +2,7 @@
  * gilgate C shim: the variadic C API entry points. The C side only walks the format string and
  * pulls each argument with the right type; text assembly and object conversions happen in Rust.
  *
- * Format units (PyUnicode_FromFormat): %% %c %d %i %u %x %X %o %p %s %U %S %R %A %V %T %N with
+ * Format units (PyUnicode_FromFormat): %% %c %d %i %u %x %X %o %p %s %ls %U %S %R %A %V %lV %T %N with
  * the length modifiers l, ll, z, t, j, the flags '-' and '0', a width and a precision
  * (`%.200s`, `%-10d`, `%*d` is not supported by CPython either).
  */
@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "gg_api.h"
+
+extern PyObject *PyUnicode_FromWideChar(const wchar_t *w, ptrdiff_t size);
 
 /* The text of a format call is gathered in `out` while it is plain ASCII (literal text,
  * numbers, ASCII `%s` strings without a width); anything else (object units, non-ASCII bytes)
@@ -214,6 +217,29 @@ static void gg_put_cstr(gg_out *o, const char *s, ptrdiff_t width, ptrdiff_t pre
     _gilgate_fmt_cstr(gg_out_flush(o), s, width, prec);
 }
 
+/* `%ls`: a `wchar_t` string, at most `prec` of its units, padded to `width` characters.
+ * NULL is handled as `%s` handles it. */
+static int gg_put_wstr(gg_out *o, const wchar_t *s, ptrdiff_t width, ptrdiff_t prec)
+{
+    if (s == NULL) {
+        _gilgate_fmt_cstr(gg_out_flush(o), NULL, width, prec);
+        return 0;
+    }
+    size_t n = 0;
+    if (prec >= 0) {
+        while ((ptrdiff_t)n < prec && s[n] != 0)
+            n++;
+    } else {
+        n = wcslen(s);
+    }
+    PyObject *u = PyUnicode_FromWideChar(s, (ptrdiff_t)n);
+    if (u == NULL)
+        return -1;
+    int r = _gilgate_fmt_object(gg_out_flush(o), 'U', u, NULL, width, -1);
+    Py_DecRef(u);
+    return r;
+}
+
 /* Walks `format`, returns a new str or NULL with an exception set. */
 static PyObject *gg_format(const char *format, va_list vargs)
 {
@@ -302,7 +328,12 @@ static PyObject *gg_format(const char *format, va_list vargs)
             break;
         }
         case 's':
-            gg_put_cstr(&o, va_arg(ap, const char *), width, prec);
+            if (len == 1) {
+                if (gg_put_wstr(&o, va_arg(ap, const wchar_t *), width, prec) < 0)
+                    fail = 1;
+            } else {
+                gg_put_cstr(&o, va_arg(ap, const char *), width, prec);
+            }
             break;
         case 'U': case 'S': case 'R': case 'A': case 'T': case 'N':
             /* 0x100: the '#' flag of %#T and %#N (module:qualname) */
@@ -313,6 +344,18 @@ static PyObject *gg_format(const char *format, va_list vargs)
             break;
         case 'V': {
             PyObject *obj = va_arg(ap, PyObject *);
+            if (len == 1) {
+                /* %lV: the fallback is a wchar_t string */
+                const wchar_t *wfallback = va_arg(ap, const wchar_t *);
+                if (obj == NULL) {
+                    if (gg_put_wstr(&o, wfallback, width, prec) < 0)
+                        fail = 1;
+                } else if (_gilgate_fmt_object(gg_out_flush(&o), 'V', obj, NULL, width, prec)
+                           < 0) {
+                    fail = 1;
+                }
+                break;
+            }
             const char *fallback = va_arg(ap, const char *);
             if (_gilgate_fmt_object(gg_out_flush(&o), 'V', obj, fallback, width, prec) < 0)
                 fail = 1;

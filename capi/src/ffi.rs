@@ -148,9 +148,11 @@ pub use crate::objects::frameobject::{
     PyFrame_Type, PyFrameObject,
 };
 pub use crate::objects::funcobject::{
-    PyClassMethod_New, PyClassMethod_Type, PyStaticMethod_New, PyStaticMethod_Type,
+    _Py_CheckFunctionResult, PyClassMethod_New, PyClassMethod_Type, PyFunction_GetAnnotations,
+    PyFunction_Type, PyStaticMethod_New, PyStaticMethod_Type,
 };
 pub use crate::objects::genericaliasobject::{Py_GenericAlias, Py_GenericAliasType};
+pub use crate::objects::genobject::{PyAsyncGen_Type, PyCoro_Type, PyGen_GetCode, PyGen_Type};
 pub use crate::objects::iterobject::{
     PyCallIter_New, PyCallIter_Type, PySeqIter_New, PySeqIter_Type,
 };
@@ -355,6 +357,7 @@ pub use crate::runtime::getargs::{
     _gilgate_parse, _gilgate_parse_count, _gilgate_parse_prepare, _gilgate_parse_prepared,
     _gilgate_unpack_check, Compiled, PyArg_ValidateKeywordArguments,
 };
+pub use crate::runtime::getargs::{_PyArg_Parser, _PyArg_UnpackKeywords};
 pub use crate::runtime::import::{
     InitFunc, PyImport_AddModule, PyImport_AddModuleObject, PyImport_AddModuleRef,
     PyImport_AppendInittab, PyImport_GetModule, PyImport_GetModuleDict, PyImport_Import,
@@ -362,6 +365,7 @@ pub use crate::runtime::import::{
     PyImport_ImportModuleLevel, PyImport_ImportModuleLevelObject, PyImport_ImportModuleNoBlock,
 };
 pub use crate::runtime::initconfig::Py_GetArgcArgv;
+pub use crate::runtime::legacy_tracing::{PyEval_SetProfile, PyEval_SetTrace};
 pub use crate::runtime::lock::{
     _PyMutex_LockTimed, PyMutex_IsLocked, PyMutex_Lock, PyMutex_Unlock,
 };
@@ -422,6 +426,7 @@ pub use crate::runtime::pythread::{
     PyThread_start_new_thread, PyThread_tss_alloc, PyThread_tss_create, PyThread_tss_delete,
     PyThread_tss_free, PyThread_tss_get, PyThread_tss_is_created, PyThread_tss_set,
 };
+pub use crate::runtime::qsbr::_PyObject_XDecRefDelayed;
 pub use crate::runtime::refcount::{
     _Py_Dealloc, _Py_DecRef, _Py_DecRefShared, _Py_DecRefSharedDebug, _Py_GetThreadLocal_Addr,
     _Py_IncRef, _Py_MergeZeroLocalRefcount, _Py_SetRefcnt, Py_DecRef, Py_IncRef, Py_REFCNT,

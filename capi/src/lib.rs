@@ -46,16 +46,16 @@ pub(crate) use objects::listobject;
 pub(crate) use objects::{
     abstract_, boolobject, bytearrayobject, bytes_methods, bytesobject, classobject, codeobject,
     complexobject, descrobject, dictobject, enumobject, exceptions, floatobject, frameobject,
-    funcobject, genericaliasobject, iterobject, longobject, memoryobject, methodobject,
+    funcobject, genericaliasobject, genobject, iterobject, longobject, memoryobject, methodobject,
     moduleobject, object, pybuffer, pycapsule, rangeobject, setobject, sliceobject, structseq,
     tupleobject, typeobject, typeslots, unicodectype, unicodeobject, weakrefobject,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use runtime::{
     ceval, ceval_gil, critical_section, extcall, ffi_guard, formatter_unicode, getargs, import,
-    initconfig, lock, modsupport, module_lock, objimpl, pyctype, pyerrors, pylifecycle, pymem,
-    pystate, pystrtod, pythread, qsbr, refcount, structmember, sync, traceback, wait_record,
-    warnings,
+    initconfig, legacy_tracing, lock, modsupport, module_lock, objimpl, pyctype, pyerrors,
+    pylifecycle, pymem, pystate, pystrtod, pythread, qsbr, refcount, structmember, suggestions,
+    sync, traceback, wait_record, warnings,
 };
 #[allow(unused_imports)] // not every alias is used
 pub(crate) use surface::{static_data, stubs};

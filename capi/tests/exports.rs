@@ -544,8 +544,22 @@ fn free_threaded_only_names_are_exported_and_the_delayed_ones_say_so() {
     let obj = gilgate_capi::testing::unicodeobject::from_str("kept alive");
     // SAFETY: a live object we own.
     let before = unsafe { refcnt(obj) };
-    for name in ["_PyObject_XDecRefDelayed", "_PyObject_ThreadIncrefSlow"] {
-        // SAFETY: both take (PyObject *, ...) and return nothing; the stub reads no argument.
+    // _PyObject_XDecRefDelayed is real: with no other thread online it drops the reference
+    // at once, and sets no exception.
+    // SAFETY: a live object; the reference given to the call is one we took.
+    unsafe {
+        gilgate_capi::host::incref(obj);
+        let f: extern "C" fn(*mut gilgate_capi::ffi::PyObject) =
+            std::mem::transmute(resolve("_PyObject_XDecRefDelayed"));
+        f(obj);
+        f(std::ptr::null_mut());
+    }
+    assert!(gilgate_capi::host::take_exception().is_none());
+    // SAFETY: a live object we own.
+    assert_eq!(unsafe { refcnt(obj) }, before);
+    {
+        let name = "_PyObject_ThreadIncrefSlow";
+        // SAFETY: it takes (PyObject *, ...) and returns nothing; the stub reads no argument.
         let f: extern "C" fn(*mut gilgate_capi::ffi::PyObject, usize) =
             unsafe { std::mem::transmute(resolve(name)) };
         f(obj, 0);

@@ -72,3 +72,8 @@ fn locale_encoding_of_the_calling_thread() {
 fn context_variables() {
     run_checks("runtime_apis/context.c", c"gg_context_checks", 49);
 }
+
+#[test]
+fn former_stubs_types_results_tracing_and_keywords() {
+    run_checks("runtime_apis/former_stubs.c", c"gg_former_stub_checks", 87);
+}

@@ -157,24 +157,37 @@ pub(crate) unsafe fn check_result(callable: *mut PyObject, res: *mut PyObject) -
 unsafe fn check_result_slow(callable: *mut PyObject, res: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
+        if (res.is_null() && !err::occurred()) || (!res.is_null() && err::occurred()) {
+            let exc = err::take_raised();
+            let r = crate::object::repr_string(callable);
+            err::restore_raised(exc);
+            return check_result_named(&r, res);
+        }
+        res
+    }
+}
+
+/// As [`check_result`], the call named by `name` (CPython's `where`, or the callable's repr).
+///
+/// # Safety
+/// `res` must be NULL or an owned reference.
+pub(crate) unsafe fn check_result_named(name: &str, res: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
         if res.is_null() {
             if !err::occurred() {
-                let r = crate::object::repr_string(callable);
                 return raise(
                     &raw mut EXC_SystemError,
-                    &format!("{r} returned NULL without setting an exception"),
+                    &format!("{name} returned NULL without setting an exception"),
                 );
             }
             return res;
         }
         if err::occurred() {
             decref(res);
-            let exc = err::take_raised();
-            let r = crate::object::repr_string(callable);
-            err::restore_raised(exc);
             return err::raise_from_cause(
                 &raw mut EXC_SystemError,
-                &format!("{r} returned a result with an exception set"),
+                &format!("{name} returned a result with an exception set"),
             );
         }
         res

@@ -298,3 +298,60 @@ pub unsafe fn PyClassMethod_New(callable: *mut PyObject) -> *mut PyObject {
         op
     }
 }
+
+/// `function`: the type of Python functions. gilgate runs no Python code, so no function
+/// object exists (`types.FunctionType(code, globals)` raises "cannot create 'function'
+/// instances"); the type has CPython 3.14t's name, sizes, offsets and flags, so
+/// `PyFunction_Check` answers and `types.FunctionType` works as a class.
+#[export]
+pub static mut PyFunction_Type: PyTypeObject = PyTypeObject {
+    // 3.14t offsets of `func_dict`, `func_weakreflist` and `vectorcall` in `PyFunctionObject`
+    // (measured from the 3.14 headers with `Py_GIL_DISABLED`).
+    tp_dictoffset: 104,
+    tp_weaklistoffset: 112,
+    tp_vectorcall_offset: 152,
+    ..static_type(
+        c"function",
+        168,
+        0,
+        crate::object::Py_TPFLAGS_HAVE_GC
+            | crate::object::Py_TPFLAGS_METHOD_DESCRIPTOR
+            | crate::object::Py_TPFLAGS_HAVE_VECTORCALL
+            | crate::object::Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    )
+};
+
+/// `PyFunction_GetAnnotations(op)`: CPython's `PyErr_BadInternalCall` for anything that is not
+/// a function, which is everything in gilgate (no function object exists).
+#[export]
+pub unsafe fn PyFunction_GetAnnotations(op: *mut PyObject) -> *mut PyObject {
+    let _ = op;
+    crate::pyerrors::bad_internal_call()
+}
+
+/// `_Py_CheckFunctionResult(tstate, callable, result, where)`: CPython's checks after a call
+/// (`SystemError` for NULL without an exception, and for a result with one, chained). The
+/// calling thread's state is used; `where` names the call only when `callable` is NULL.
+#[export(err = std::ptr::null_mut())]
+pub unsafe fn _Py_CheckFunctionResult(
+    tstate: *mut crate::pystate::PyThreadState,
+    callable: *mut PyObject,
+    result: *mut PyObject,
+    r#where: *const std::ffi::c_char,
+) -> *mut PyObject {
+    let _ = tstate;
+    if !callable.is_null() {
+        // SAFETY: the caller passes a live callable and NULL or an owned result.
+        return unsafe { crate::abstract_::check_result(callable, result) };
+    }
+    let name = if r#where.is_null() {
+        "NULL".to_string()
+    } else {
+        // SAFETY: `where` is a NUL-terminated C string when not NULL.
+        unsafe { std::ffi::CStr::from_ptr(r#where) }
+            .to_string_lossy()
+            .into_owned()
+    };
+    // SAFETY: `result` is NULL or an owned reference.
+    unsafe { crate::abstract_::check_result_named(&name, result) }
+}

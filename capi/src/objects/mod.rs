@@ -19,6 +19,7 @@ pub(crate) mod floatobject;
 pub(crate) mod frameobject;
 pub(crate) mod funcobject;
 pub(crate) mod genericaliasobject;
+pub(crate) mod genobject;
 pub(crate) mod iterobject;
 pub(crate) mod listobject;
 pub(crate) mod longobject;

@@ -940,6 +940,28 @@ pub(crate) enum Errors {
     /// U+DC00+b, and such a surrogate encodes back to its byte (SWIG decodes every C string
     /// it exports with this handler).
     SurrogateEscape,
+    /// Undecodable bytes become `\xNN`; unencodable characters `\xNN`, `\uNNNN` or
+    /// `\UNNNNNNNN`.
+    BackslashReplace,
+    /// Encoding only: unencodable characters become `&#N;` (decimal).
+    XmlCharRefReplace,
+}
+
+/// A backslash escape of code point `u`, as `backslashreplace` writes it.
+pub(crate) fn backslash_escape(u: u32) -> String {
+    match u {
+        0..0x100 => format!("\\x{u:02x}"),
+        0x100..0x10000 => format!("\\u{u:04x}"),
+        _ => format!("\\U{u:08x}"),
+    }
+}
+
+/// What a decoder does with an encode-only handler: CPython's TypeError. Returns NULL.
+pub(crate) fn decode_handler_error() -> *mut PyObject {
+    raise(
+        &raw mut crate::pyerrors::EXC_TypeError,
+        "don't know how to handle UnicodeDecodeError in error callback",
+    )
 }
 
 /// Parses an `errors` argument (NULL means strict).
@@ -957,6 +979,8 @@ pub(crate) unsafe fn parse_errors(errors: *const c_char) -> Result<Errors, ()> {
         b"ignore" => Ok(Errors::Ignore),
         b"surrogatepass" => Ok(Errors::SurrogatePass),
         b"surrogateescape" => Ok(Errors::SurrogateEscape),
+        b"backslashreplace" => Ok(Errors::BackslashReplace),
+        b"xmlcharrefreplace" => Ok(Errors::XmlCharRefReplace),
         other => {
             let name = String::from_utf8_lossy(other);
             raise(
@@ -1010,6 +1034,12 @@ pub(crate) fn decode_utf8(
                     }
                     Errors::Replace => out.push('\u{fffd}'),
                     Errors::Ignore => {}
+                    Errors::BackslashReplace => {
+                        for &b in &rest[good..good + bad] {
+                            out.push_str(&backslash_escape(u32::from(b)));
+                        }
+                    }
+                    Errors::XmlCharRefReplace => return decode_handler_error(),
                 }
                 offset += good + bad;
                 rest = &rest[good + bad..];
@@ -1100,6 +1130,10 @@ fn decode_simple(codec: &str, bytes: &[u8], limit: u32, errors: Errors) -> *mut 
             }
             Errors::Replace => out.push(0xfffd),
             Errors::Ignore => {}
+            Errors::BackslashReplace => {
+                out.extend(backslash_escape(u32::from(b)).chars().map(u32::from))
+            }
+            Errors::XmlCharRefReplace => return decode_handler_error(),
         }
     }
     from_ucs4(&out)
@@ -1183,6 +1217,8 @@ pub(crate) fn encode(
             }
             Errors::Replace => out.push(b'?'),
             Errors::Ignore => {}
+            Errors::BackslashReplace => out.extend_from_slice(backslash_escape(u).as_bytes()),
+            Errors::XmlCharRefReplace => out.extend_from_slice(format!("&#{u};").as_bytes()),
         }
         i += 1;
     }

@@ -387,8 +387,9 @@ pub fn PyOS_setsig(sig: c_int, handler: libc::sighandler_t) -> libc::sighandler_
 
 /// `PyOS_BeforeFork`, `PyOS_AfterFork_Parent`, `PyOS_AfterFork_Child`, `PyOS_AfterFork`:
 /// CPython runs the `os.register_at_fork` callbacks here and, in the child, resets the
-/// runtime's locks and drops the other threads' states. gilgate has no `os` module (no
-/// callbacks to run) and leaves its runtime as it is (listed in `capi/data/partial.tsv`).
+/// runtime's locks and drops the other threads' states. gilgate's do nothing: the callbacks
+/// `os.register_at_fork` keeps are not run and the runtime is left as it is (listed in
+/// `capi/data/partial.tsv`).
 #[export(unguarded)]
 pub fn PyOS_BeforeFork() {}
 

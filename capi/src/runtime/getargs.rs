@@ -1885,3 +1885,358 @@ pub unsafe fn _PyArg_BadArgument(
         );
     }
 }
+
+// ---- _PyArg_Parser ------------------------------------------------------------------------
+
+/// `struct _PyArg_Parser` (3.14's `cpython/modsupport.h`): Argument Clinic's static description
+/// of a function's parameters, filled in on first use.
+#[repr(C)]
+pub struct _PyArg_Parser {
+    pub format: *const c_char,
+    pub keywords: *const *const c_char,
+    pub fname: *const c_char,
+    pub custom_msg: *const c_char,
+    /// `_PyOnceFlag`: 0 until the fields below are set, then 1.
+    pub once: u8,
+    pub is_kwtuple_owned: c_int,
+    /// Number of positional-only parameters (the leading empty names of `keywords`).
+    pub pos: c_int,
+    pub min: c_int,
+    pub max: c_int,
+    /// Tuple of the keyword parameters' names (interned str).
+    pub kwtuple: *mut PyObject,
+    pub next: *mut _PyArg_Parser,
+}
+
+// CPython 3.14t's layout (x86_64): 72 bytes, `kwtuple` at 56.
+const _: () = assert!(std::mem::size_of::<_PyArg_Parser>() == 72);
+const _: () = assert!(std::mem::offset_of!(_PyArg_Parser, kwtuple) == 56);
+
+/// Serialises first-use initialisation of parsers (CPython's once flag per parser).
+static PARSER_INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// CPython's `parser_init`: counts the positional-only names and makes `kwtuple` when the
+/// parser has none. False with an exception.
+///
+/// # Safety
+/// `parser` must point to a live `_PyArg_Parser` whose `keywords` array ends with NULL.
+unsafe fn parser_init(parser: *mut _PyArg_Parser) -> bool {
+    let _g = PARSER_INIT.lock().unwrap_or_else(|e| e.into_inner());
+    // SAFETY: forwarded contract; initialisation is serialised by the lock.
+    unsafe {
+        if (*parser).once == 1 {
+            return true;
+        }
+        let mut names = Vec::new();
+        let mut pos = 0;
+        let mut k = (*parser).keywords;
+        while !k.is_null() && !(*k).is_null() {
+            let name = CStr::from_ptr(*k).to_string_lossy();
+            if name.is_empty() {
+                if !names.is_empty() {
+                    system_error("Empty keyword parameter name");
+                    return false;
+                }
+                pos += 1;
+            } else {
+                names.push(name.into_owned());
+            }
+            k = k.add(1);
+        }
+        let npos = pos + names.len();
+        if (*parser).kwtuple.is_null() {
+            let strs: Vec<*mut PyObject> = names
+                .iter()
+                .map(|n| crate::unicodeobject::intern(n))
+                .collect();
+            if strs.iter().any(|s| s.is_null()) {
+                return false;
+            }
+            let t = crate::tupleobject::from_slice(&strs);
+            if t.is_null() {
+                return false;
+            }
+            (*parser).kwtuple = t;
+            (*parser).is_kwtuple_owned = 1;
+        }
+        (*parser).pos = pos as c_int;
+        (*parser).min = npos as c_int;
+        (*parser).max = npos as c_int;
+        (*parser).once = 1;
+        true
+    }
+}
+
+/// The function's name for `_PyArg_UnpackKeywords`' messages: `fname`, else the format's
+/// `:name`.
+///
+/// # Safety
+/// `parser` must point to a live parser.
+unsafe fn parser_name(parser: *const _PyArg_Parser) -> Option<String> {
+    // SAFETY: forwarded contract: NULL or NUL-terminated strings.
+    unsafe {
+        if !(*parser).fname.is_null() {
+            return Some(
+                CStr::from_ptr((*parser).fname)
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+        if (*parser).format.is_null() {
+            return None;
+        }
+        let f = CStr::from_ptr((*parser).format).to_bytes();
+        split_format(f).1.map(Cow::into_owned)
+    }
+}
+
+/// The value passed for keyword `name` in a vectorcall's `kwnames`/`kwstack` (borrowed).
+///
+/// # Safety
+/// `kwnames` must be a tuple of str and `kwstack` hold as many live objects.
+unsafe fn find_keyword(
+    kwnames: *mut PyObject,
+    kwstack: *const *mut PyObject,
+    name: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        for (i, &k) in crate::tupleobject::items(kwnames).iter().enumerate() {
+            if k == name || crate::unicodeobject::equal(k, name) {
+                return *kwstack.add(i);
+            }
+        }
+        null_mut()
+    }
+}
+
+/// `_PyArg_UnpackKeywords(args, nargs, kwargs, kwnames, parser, minpos, maxpos, minkw, varpos,
+/// buf)` (3.14's signature): checks a call against an Argument Clinic parser and returns the
+/// parameters in order (`args` itself when nothing needs moving, else `buf`, missing optional
+/// ones NULL, all borrowed), or NULL with CPython's TypeError.
+#[export(err = std::ptr::null())]
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn _PyArg_UnpackKeywords(
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+    kwargs: *mut PyObject,
+    kwnames: *mut PyObject,
+    parser: *mut _PyArg_Parser,
+    minpos: c_int,
+    maxpos: c_int,
+    minkw: c_int,
+    varpos: c_int,
+    buf: *mut *mut PyObject,
+) -> *const *mut PyObject {
+    // SAFETY: per the (private) C API contract: `args` holds `nargs` objects followed by the
+    // values of `kwnames`; `buf` has room for every parameter; `parser` is a live parser.
+    unsafe {
+        if parser.is_null()
+            || (!kwnames.is_null() && !crate::tupleobject::is_tuple(kwnames))
+            || (!kwargs.is_null() && !crate::dictobject::is_dict(kwargs))
+        {
+            err::bad_internal_call();
+            return std::ptr::null();
+        }
+        let mut args = args;
+        if args.is_null() && nargs == 0 {
+            args = buf;
+        }
+        if !parser_init(parser) {
+            return std::ptr::null();
+        }
+        let kwtuple = (*parser).kwtuple;
+        let posonly = (*parser).pos as isize;
+        let minposonly = posonly.min(minpos as isize);
+        let maxargs = posonly + crate::tupleobject::items(kwtuple).len() as isize;
+        let (minpos, maxpos, minkw) = (minpos as isize, maxpos as isize, minkw as isize);
+        let varpos = varpos != 0;
+        let mut kwstack: *const *mut PyObject = std::ptr::null();
+        let mut nkwargs = if !kwargs.is_null() {
+            crate::dictobject::entries(kwargs).len() as isize
+        } else if !kwnames.is_null() {
+            kwstack = args.add(nargs as usize);
+            crate::tupleobject::items(kwnames).len() as isize
+        } else {
+            0
+        };
+        if nkwargs == 0 && minkw == 0 && minpos <= nargs && (varpos || nargs <= maxpos) {
+            return args;
+        }
+        let fname = parser_name(parser);
+        let (f, paren) = match &fname {
+            Some(n) => (trunc(n, 200).to_string(), "()"),
+            None => ("function".to_string(), ""),
+        };
+        let plural = |n: isize| if n == 1 { "" } else { "s" };
+        if !varpos && nargs + nkwargs > maxargs {
+            let kw = if nargs == 0 { "keyword " } else { "" };
+            raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "{f}{paren} takes at most {maxargs} {kw}argument{} ({} given)",
+                    plural(maxargs),
+                    nargs + nkwargs
+                ),
+            );
+            return std::ptr::null();
+        }
+        if !varpos && nargs > maxpos {
+            let msg = if maxpos == 0 {
+                format!("{f}{paren} takes no positional arguments")
+            } else {
+                let which = if minpos < maxpos {
+                    "at most"
+                } else {
+                    "exactly"
+                };
+                format!(
+                    "{f}{paren} takes {which} {maxpos} positional argument{} ({nargs} given)",
+                    plural(maxpos)
+                )
+            };
+            raise(&raw mut EXC_TypeError, &msg);
+            return std::ptr::null();
+        }
+        if nargs < minposonly {
+            let which = if varpos || minposonly < maxpos {
+                "at least"
+            } else {
+                "exactly"
+            };
+            raise(
+                &raw mut EXC_TypeError,
+                &format!(
+                    "{f}{paren} takes {which} {minposonly} positional argument{} ({nargs} given)",
+                    plural(minposonly)
+                ),
+            );
+            return std::ptr::null();
+        }
+        let nargs = if varpos { maxpos.min(nargs) } else { nargs };
+        for i in 0..nargs as usize {
+            *buf.add(i) = *args.add(i);
+        }
+        let reqlimit = if minkw != 0 { maxpos + minkw } else { minpos };
+        let mut i = nargs.max(posonly);
+        while i < maxargs {
+            let current = if nkwargs != 0 {
+                let keyword = crate::tupleobject::items(kwtuple)[(i - posonly) as usize];
+                if !kwargs.is_null() {
+                    let v = crate::dictobject::get_ref(kwargs, keyword);
+                    if v.is_null() && err::occurred() {
+                        return std::ptr::null();
+                    }
+                    // The dict keeps the value alive for the call: borrowed, as in CPython.
+                    xdecref(v);
+                    v
+                } else {
+                    find_keyword(kwnames, kwstack, keyword)
+                }
+            } else if i >= reqlimit {
+                break;
+            } else {
+                null_mut()
+            };
+            *buf.add(i as usize) = current;
+            if !current.is_null() {
+                nkwargs -= 1;
+            } else if i < minpos || (maxpos <= i && i < reqlimit) {
+                let keyword = crate::tupleobject::items(kwtuple)[(i - posonly) as usize];
+                raise(
+                    &raw mut EXC_TypeError,
+                    &format!(
+                        "{f}{paren} missing required argument '{}' (pos {})",
+                        crate::object::str_string(keyword),
+                        i + 1
+                    ),
+                );
+                return std::ptr::null();
+            }
+            i += 1;
+        }
+        if nkwargs > 0 {
+            for i in posonly..nargs {
+                let keyword = crate::tupleobject::items(kwtuple)[(i - posonly) as usize];
+                let current = if !kwargs.is_null() {
+                    let v = crate::dictobject::get_ref(kwargs, keyword);
+                    if v.is_null() && err::occurred() {
+                        return std::ptr::null();
+                    }
+                    xdecref(v);
+                    v
+                } else {
+                    find_keyword(kwnames, kwstack, keyword)
+                };
+                if !current.is_null() {
+                    raise(
+                        &raw mut EXC_TypeError,
+                        &format!(
+                            "argument for {f}{paren} given by name ('{}') and position ({})",
+                            crate::object::str_string(keyword),
+                            i + 1
+                        ),
+                    );
+                    return std::ptr::null();
+                }
+            }
+            unexpected_keyword(kwargs, kwnames, kwtuple, fname.as_deref());
+            return std::ptr::null();
+        }
+        buf
+    }
+}
+
+/// CPython's `error_unexpected_keyword_arg`: names the first keyword that is not a parameter,
+/// with a suggestion when one is near.
+///
+/// # Safety
+/// `kwargs` must be NULL or a dict, else `kwnames` a tuple; `kwtuple` a tuple of str.
+unsafe fn unexpected_keyword(
+    kwargs: *mut PyObject,
+    kwnames: *mut PyObject,
+    kwtuple: *mut PyObject,
+    fname: Option<&str>,
+) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let (f, paren) = match fname {
+            Some(n) => (trunc(n, 200).to_string(), "()"),
+            None => ("this function".to_string(), ""),
+        };
+        let keys: Vec<*mut PyObject> = if !kwargs.is_null() {
+            crate::dictobject::entries(kwargs)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect()
+        } else {
+            crate::tupleobject::items(kwnames).to_vec()
+        };
+        let params: Vec<String> = crate::tupleobject::items(kwtuple)
+            .iter()
+            .map(|&k| crate::object::str_string(k))
+            .collect();
+        for k in keys {
+            if !is_str(k) {
+                raise(&raw mut EXC_TypeError, "keywords must be strings");
+                return;
+            }
+            let ks = crate::object::str_string(k);
+            if params.contains(&ks) {
+                continue;
+            }
+            let msg = match crate::suggestions::suggest(params.iter().map(String::as_str), &ks) {
+                Some(s) => format!(
+                    "{f}{paren} got an unexpected keyword argument '{ks}'. Did you mean '{s}'?"
+                ),
+                None => format!("{f}{paren} got an unexpected keyword argument '{ks}'"),
+            };
+            raise(&raw mut EXC_TypeError, &msg);
+            return;
+        }
+        raise(
+            &raw mut EXC_TypeError,
+            &format!("invalid keyword argument for {f}{paren}"),
+        );
+    }
+}

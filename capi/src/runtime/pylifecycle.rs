@@ -28,6 +28,10 @@ fn static_types() -> Vec<*mut PyTypeObject> {
         &raw mut crate::frameobject::PyFrame_Type,
         &raw mut crate::traceback::PyTraceBack_Type,
         &raw mut crate::genericaliasobject::Py_GenericAliasType,
+        &raw mut crate::funcobject::PyFunction_Type,
+        &raw mut crate::genobject::PyGen_Type,
+        &raw mut crate::genobject::PyCoro_Type,
+        &raw mut crate::genobject::PyAsyncGen_Type,
     ];
     v.extend(crate::modules::config::static_types());
     v.extend(

@@ -51,6 +51,29 @@ const FREE_AT_ONCE: bool = cfg!(feature = "free-at-once");
 /// `p` must be a live block from `pymem` that no thread can still read.
 #[inline]
 unsafe fn free_block(p: *mut c_void) {
+    if p as usize & DECREF_TAG != 0 {
+        // A reference queued by `decref_delayed`: objects are at least 8-byte aligned, so the
+        // tag bit is never part of a block's address.
+        // SAFETY: the caller of `decref_delayed` gave up an owned reference.
+        unsafe { crate::refcount::decref(p.cast::<u8>().wrapping_sub(DECREF_TAG).cast()) };
+        return;
+    }
     // SAFETY: forwarded contract.
     unsafe { crate::pymem::free(p) }
+}
+
+/// The low bit marks a queued entry as a reference to drop rather than a block to free
+/// (CPython's tagging in `_PyObject_XDecRefDelayed`).
+const DECREF_TAG: usize = 1;
+
+/// `_PyObject_XDecRefDelayed(op)`: drops the reference once no other thread can still be
+/// reading `op` lock-free (CPython 3.14t's delayed decref, on the same queues as
+/// `free_delayed`); NULL is ignored. With no other thread online it is dropped at once.
+#[crate::export(unguarded)]
+pub unsafe fn _PyObject_XDecRefDelayed(op: *mut crate::object::PyObject) {
+    if op.is_null() {
+        return;
+    }
+    // SAFETY: the tagged pointer is only ever untagged and decref'ed by `free_block`.
+    unsafe { free_delayed(op.cast::<u8>().wrapping_add(DECREF_TAG).cast()) }
 }

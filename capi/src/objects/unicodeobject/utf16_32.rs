@@ -45,6 +45,9 @@ fn byte_order(data: &[u8], given: c_int, width: usize) -> (c_int, usize) {
 }
 
 /// Handles one decoding error: `Err` (raised) for strict, else the replacement is pushed.
+/// `surrogate` is the surrogate code unit (UTF-16) or code point (UTF-32) at `start`, if the
+/// bytes there are one: what `surrogatepass` decodes.
+#[allow(clippy::too_many_arguments)]
 fn on_error(
     codec: &str,
     data: &[u8],
@@ -53,10 +56,26 @@ fn on_error(
     reason: &str,
     errors: Errors,
     out: &mut Vec<u32>,
+    surrogate: Option<u32>,
 ) -> Result<(), ()> {
+    let bytes = &data[start..end];
     match errors {
         Errors::Replace => out.push(0xfffd),
         Errors::Ignore => {}
+        Errors::BackslashReplace => {
+            for &b in bytes {
+                out.extend(super::backslash_escape(u32::from(b)).chars().map(u32::from));
+            }
+        }
+        Errors::XmlCharRefReplace => {
+            super::decode_handler_error();
+            return Err(());
+        }
+        Errors::SurrogatePass if surrogate.is_some() => out.extend(surrogate),
+        // Only bytes 0x80 and above can be escaped (CPython raises the original error else).
+        Errors::SurrogateEscape if bytes.iter().all(|&b| b >= 0x80) => {
+            out.extend(bytes.iter().map(|&b| 0xdc00 | u32::from(b)));
+        }
         _ => {
             crate::pyerrors::raise(
                 &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
@@ -87,6 +106,7 @@ fn decode16(data: &[u8], order: c_int, errors: Errors) -> Result<Vec<u32>, ()> {
                 "truncated data",
                 errors,
                 &mut out,
+                None,
             )?;
             break;
         }
@@ -97,7 +117,16 @@ fn decode16(data: &[u8], order: c_int, errors: Errors) -> Result<Vec<u32>, ()> {
             continue;
         }
         if u >= 0xdc00 {
-            on_error(codec, data, i, i + 2, "illegal encoding", errors, &mut out)?;
+            on_error(
+                codec,
+                data,
+                i,
+                i + 2,
+                "illegal encoding",
+                errors,
+                &mut out,
+                Some(u),
+            )?;
             i += 2;
             continue;
         }
@@ -107,7 +136,12 @@ fn decode16(data: &[u8], order: c_int, errors: Errors) -> Result<Vec<u32>, ()> {
             } else {
                 ("unexpected end of data", data.len())
             };
-            on_error(codec, data, i, end, reason, errors, &mut out)?;
+            on_error(codec, data, i, end, reason, errors, &mut out, Some(u))?;
+            if errors == Errors::SurrogatePass && i + 2 < data.len() {
+                // The lone high surrogate is decoded; the odd byte after it is still an error.
+                i += 2;
+                continue;
+            }
             break;
         }
         let low = unit(i + 2);
@@ -123,6 +157,7 @@ fn decode16(data: &[u8], order: c_int, errors: Errors) -> Result<Vec<u32>, ()> {
                 "illegal UTF-16 surrogate",
                 errors,
                 &mut out,
+                Some(u),
             )?;
             i += 2;
         }
@@ -145,6 +180,7 @@ fn decode32(data: &[u8], order: c_int, errors: Errors) -> Result<Vec<u32>, ()> {
                 "truncated data",
                 errors,
                 &mut out,
+                None,
             )?;
             break;
         }
@@ -163,6 +199,7 @@ fn decode32(data: &[u8], order: c_int, errors: Errors) -> Result<Vec<u32>, ()> {
                 "code point not in range(0x110000)",
                 errors,
                 &mut out,
+                None,
             )?;
         } else if (0xd800..0xe000).contains(&u) {
             on_error(
@@ -173,6 +210,7 @@ fn decode32(data: &[u8], order: c_int, errors: Errors) -> Result<Vec<u32>, ()> {
                 "code point in surrogate code point range(0xd800, 0xe000)",
                 errors,
                 &mut out,
+                Some(u),
             )?;
         } else {
             out.push(u);
