@@ -1496,52 +1496,55 @@ os_fn!(f_pipe2, |a| {
     tuple_own(vec![int(i64::from(fds[0])), int(i64::from(fds[1]))])
 });
 
-os_fn!(f_get_inheritable, |a| {
-    let fd = cint_arg(a[0])?;
-    let f = libc::fcntl(fd, libc::F_GETFD);
+/// Whether `bit` of the fd's `fcntl` flags (read with `get`) is clear: CPython's inheritable
+/// (FD_CLOEXEC) and blocking (O_NONBLOCK) answers.
+fn fd_flag_clear(fd: c_int, get: c_int, bit: c_int) -> R<*mut PyObject> {
+    // SAFETY: fcntl's read commands take no pointer; a bad fd is an errno.
+    let f = unsafe { libc::fcntl(fd, get) };
     if f < 0 {
         return oserr(null_mut(), null_mut());
     }
-    Ok(py_bool(f & libc::FD_CLOEXEC == 0))
+    Ok(py_bool(f & bit == 0))
+}
+
+/// Clears `bit` of the fd's `fcntl` flags when `clear`, else sets it (`get`/`set` the
+/// commands that read and write those flags).
+fn fd_flag_set(fd: c_int, get: c_int, set: c_int, bit: c_int, clear: bool) -> R<*mut PyObject> {
+    // SAFETY: fcntl's flag commands take an int; a bad fd is an errno.
+    unsafe {
+        let f = libc::fcntl(fd, get);
+        if f < 0 {
+            return oserr(null_mut(), null_mut());
+        }
+        let nf = if clear { f & !bit } else { f | bit };
+        check(libc::fcntl(fd, set, nf), null_mut(), null_mut())
+    }
+}
+
+os_fn!(f_get_inheritable, |a| {
+    fd_flag_clear(cint_arg(a[0])?, libc::F_GETFD, libc::FD_CLOEXEC)
 });
 
 os_fn!(f_set_inheritable, |a| {
     let fd = cint_arg(a[0])?;
-    let inh = crate::abc::truth(a[1])?;
-    let f = libc::fcntl(fd, libc::F_GETFD);
-    if f < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    let nf = if inh {
-        f & !libc::FD_CLOEXEC
-    } else {
-        f | libc::FD_CLOEXEC
-    };
-    check(libc::fcntl(fd, libc::F_SETFD, nf), null_mut(), null_mut())
+    let inheritable = crate::abc::truth(a[1])?;
+    fd_flag_set(
+        fd,
+        libc::F_GETFD,
+        libc::F_SETFD,
+        libc::FD_CLOEXEC,
+        inheritable,
+    )
 });
 
 os_fn!(f_get_blocking, |a| {
-    let fd = cint_arg(a[0])?;
-    let f = libc::fcntl(fd, libc::F_GETFL);
-    if f < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(py_bool(f & libc::O_NONBLOCK == 0))
+    fd_flag_clear(cint_arg(a[0])?, libc::F_GETFL, libc::O_NONBLOCK)
 });
 
 os_fn!(f_set_blocking, |a| {
     let fd = cint_arg(a[0])?;
-    let b = crate::abc::truth(a[1])?;
-    let f = libc::fcntl(fd, libc::F_GETFL);
-    if f < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    let nf = if b {
-        f & !libc::O_NONBLOCK
-    } else {
-        f | libc::O_NONBLOCK
-    };
-    check(libc::fcntl(fd, libc::F_SETFL, nf), null_mut(), null_mut())
+    let blocking = crate::abc::truth(a[1])?;
+    fd_flag_set(fd, libc::F_GETFL, libc::F_SETFL, libc::O_NONBLOCK, blocking)
 });
 
 os_fn!(f_lockf, |a| {

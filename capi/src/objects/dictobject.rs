@@ -1123,15 +1123,26 @@ unsafe fn dictreviter_step(it: &mut iters::IterState, part: Part) -> Step {
         while back < n {
             if let Some((_, k, v)) = t.entries[n - 1 - back] {
                 it.index = back as Py_ssize_t;
-                return Step::Item(match part {
-                    Part::Keys => new_ref(k),
-                    Part::Values => new_ref(v),
-                    Part::Items => crate::tupleobject::from_slice(&[k, v]),
-                });
+                return Step::Item(entry_for(part, k, v));
             }
             back += 1;
         }
         Step::End
+    }
+}
+
+/// One entry as an iterator over `part` yields it (a new reference, NULL with an exception).
+///
+/// # Safety
+/// `k` and `v` must be live.
+unsafe fn entry_for(part: Part, k: *mut PyObject, v: *mut PyObject) -> *mut PyObject {
+    // SAFETY: live key and value, per the contract.
+    unsafe {
+        match part {
+            Part::Keys => new_ref(k),
+            Part::Values => new_ref(v),
+            Part::Items => crate::tupleobject::from_slice(&[k, v]),
+        }
     }
 }
 
@@ -1412,11 +1423,7 @@ unsafe fn dictiter_step(it: &mut iters::IterState, part: Part) -> Step {
         while i < t.entries.len() {
             if let Some((_, k, v)) = t.entries[i] {
                 it.index = i as Py_ssize_t;
-                return Step::Item(match part {
-                    Part::Keys => new_ref(k),
-                    Part::Values => new_ref(v),
-                    Part::Items => crate::tupleobject::from_slice(&[k, v]),
-                });
+                return Step::Item(entry_for(part, k, v));
             }
             i += 1;
         }
@@ -1533,11 +1540,7 @@ unsafe fn list_of(d: *mut PyObject, part: Part) -> *mut PyObject {
     // SAFETY: a live dict; the references are taken under its section (making a tuple only
     // allocates).
     unsafe {
-        let v = map_entries(d, |k, v| match part {
-            Part::Keys => new_ref(k),
-            Part::Values => new_ref(v),
-            Part::Items => crate::tupleobject::from_slice(&[k, v]),
-        });
+        let v = map_entries(d, |k, v| entry_for(part, k, v));
         if v.iter().any(|o| o.is_null()) {
             iters::release_all(v.into_iter().filter(|o| !o.is_null()).collect());
             return null_mut();
