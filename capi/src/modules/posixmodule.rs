@@ -2689,9 +2689,55 @@ os_fn!(f_waitstatus_to_exitcode, |a| {
     Err(())
 });
 
-fn rusage_obj(_r: &libc::rusage) -> *mut PyObject {
-    // `resource.struct_rusage` belongs to the `resource` module, which gilgate lacks.
-    none()
+seq_type!(
+    struct_rusage_type,
+    c"resource.struct_rusage",
+    16,
+    [
+        c"ru_utime",
+        c"ru_stime",
+        c"ru_maxrss",
+        c"ru_ixrss",
+        c"ru_idrss",
+        c"ru_isrss",
+        c"ru_minflt",
+        c"ru_majflt",
+        c"ru_nswap",
+        c"ru_inblock",
+        c"ru_oublock",
+        c"ru_msgsnd",
+        c"ru_msgrcv",
+        c"ru_nsignals",
+        c"ru_nvcsw",
+        c"ru_nivcsw",
+    ]
+);
+
+/// The `resource.struct_rusage` that `wait3`/`wait4` return beside the status (gilgate has
+/// no `resource` module; the type is made here with CPython's name and fields).
+fn rusage_obj(r: &libc::rusage) -> *mut PyObject {
+    let secs = |t: libc::timeval| {
+        crate::floatobject::from_f64(t.tv_sec as f64 + t.tv_usec as f64 * 0.000001)
+    };
+    let counts = [
+        r.ru_maxrss,
+        r.ru_ixrss,
+        r.ru_idrss,
+        r.ru_isrss,
+        r.ru_minflt,
+        r.ru_majflt,
+        r.ru_nswap,
+        r.ru_inblock,
+        r.ru_oublock,
+        r.ru_msgsnd,
+        r.ru_msgrcv,
+        r.ru_nsignals,
+        r.ru_nvcsw,
+        r.ru_nivcsw,
+    ];
+    let mut items = vec![secs(r.ru_utime), secs(r.ru_stime)];
+    items.extend(counts.iter().map(|&c| int(i64::from(c))));
+    new_seq(struct_rusage_type(), items)
 }
 
 os_fn!(f_waitpid, |a| {
