@@ -2736,7 +2736,7 @@ fn rusage_obj(r: &libc::rusage) -> *mut PyObject {
         r.ru_nivcsw,
     ];
     let mut items = vec![secs(r.ru_utime), secs(r.ru_stime)];
-    items.extend(counts.iter().map(|&c| int(i64::from(c))));
+    items.extend(counts.iter().map(|&c| int(c)));
     new_seq(struct_rusage_type(), items)
 }
 
