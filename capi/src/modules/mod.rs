@@ -45,7 +45,7 @@ use std::sync::OnceLock;
 /// process, also when it fails (later calls raise the SystemError).
 ///
 /// A module's file has:
-/// ```ignore
+/// ```text
 /// static MODULE: OnceLock<usize> = OnceLock::new();
 ///
 /// pub(crate) fn module() -> *mut PyObject {
