@@ -622,6 +622,15 @@ fn check(r: c_int, f1: *mut PyObject, f2: *mut PyObject) -> R<*mut PyObject> {
     if r < 0 { oserr(f1, f2) } else { Ok(none()) }
 }
 
+/// A C call's non-negative int result as an int, or the errno's `OSError` when it is negative.
+fn int_or_oserr(r: c_int) -> R<*mut PyObject> {
+    if r < 0 {
+        oserr(null_mut(), null_mut())
+    } else {
+        Ok(int(i64::from(r)))
+    }
+}
+
 pub(crate) fn nn(p: *mut PyObject) -> R<*mut PyObject> {
     if p.is_null() { Err(()) } else { Ok(p) }
 }
@@ -1226,11 +1235,7 @@ os_fn!(f_closerange, |a| {
 
 os_fn!(f_dup, |a| {
     let fd = cint_arg(a[0])?;
-    let r = libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0);
-    if r < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(int(i64::from(r)))
+    int_or_oserr(libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0))
 });
 
 os_fn!(f_dup2, |a| {
@@ -1711,11 +1716,7 @@ os_fn!(f_confstr, |a| {
 os_fn!(f_eventfd, |a| {
     let init = int_arg(a[0])? as libc::c_uint;
     let flags = opt_int(a[1], i64::from(libc::EFD_CLOEXEC))? as c_int;
-    let r = libc::eventfd(init, flags);
-    if r < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(int(i64::from(r)))
+    int_or_oserr(libc::eventfd(init, flags))
 });
 
 os_fn!(f_eventfd_read, |a| {
@@ -1744,11 +1745,7 @@ os_fn!(f_eventfd_write, |a| {
 os_fn!(f_memfd_create, |a| {
     let p = path_only("memfd_create", "name", a[0])?;
     let flags = opt_int(a[1], i64::from(libc::MFD_CLOEXEC))? as libc::c_uint;
-    let r = libc::memfd_create(p.c.as_ptr(), flags);
-    if r < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(int(i64::from(r)))
+    int_or_oserr(libc::memfd_create(p.c.as_ptr(), flags))
 });
 /// The integer constants of CPython 3.14's `os` on Linux (x86-64 values).
 pub(crate) const CONSTANTS: &[(&str, i64)] = &[
@@ -2131,20 +2128,12 @@ id_fn!(f_getpgrp, libc::getpgrp());
 
 os_fn!(f_getpgid, |a| {
     let pid = cint_arg(a[0])?;
-    let r = libc::getpgid(pid);
-    if r < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(int(i64::from(r)))
+    int_or_oserr(libc::getpgid(pid))
 });
 
 os_fn!(f_getsid, |a| {
     let pid = cint_arg(a[0])?;
-    let r = libc::getsid(pid);
-    if r < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(int(i64::from(r)))
+    int_or_oserr(libc::getsid(pid))
 });
 
 os_fn!(f_setsid, |a| {
@@ -2455,29 +2444,17 @@ os_fn!(f_sched_yield, |a| {
 
 os_fn!(f_sched_get_priority_max, |a| {
     let p = cint_arg(a[0])?;
-    let r = libc::sched_get_priority_max(p);
-    if r < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(int(i64::from(r)))
+    int_or_oserr(libc::sched_get_priority_max(p))
 });
 
 os_fn!(f_sched_get_priority_min, |a| {
     let p = cint_arg(a[0])?;
-    let r = libc::sched_get_priority_min(p);
-    if r < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(int(i64::from(r)))
+    int_or_oserr(libc::sched_get_priority_min(p))
 });
 
 os_fn!(f_sched_getscheduler, |a| {
     let pid = cint_arg(a[0])?;
-    let r = libc::sched_getscheduler(pid);
-    if r < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(int(i64::from(r)))
+    int_or_oserr(libc::sched_getscheduler(pid))
 });
 
 os_fn!(f_sched_getparam, |a| {
@@ -2856,11 +2833,7 @@ os_fn!(f_openpty, |a| {
 
 os_fn!(f_posix_openpt, |a| {
     let flags = cint_arg(a[0])?;
-    let r = libc::posix_openpt(flags | libc::O_CLOEXEC);
-    if r < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(int(i64::from(r)))
+    int_or_oserr(libc::posix_openpt(flags | libc::O_CLOEXEC))
 });
 
 os_fn!(f_grantpt, |a| {
@@ -2890,11 +2863,7 @@ os_fn!(f_login_tty, |a| {
 
 os_fn!(f_tcgetpgrp, |a| {
     let fd = cint_arg(a[0])?;
-    let r = libc::tcgetpgrp(fd);
-    if r < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(int(i64::from(r)))
+    int_or_oserr(libc::tcgetpgrp(fd))
 });
 
 os_fn!(f_tcsetpgrp, |a| {
@@ -2906,11 +2875,7 @@ os_fn!(f_tcsetpgrp, |a| {
 os_fn!(f_timerfd_create, |a| {
     let clock = cint_arg(a[0])?;
     let flags = opt_int(a[1], 0)? as c_int;
-    let r = libc::timerfd_create(clock, flags);
-    if r < 0 {
-        return oserr(null_mut(), null_mut());
-    }
-    Ok(int(i64::from(r)))
+    int_or_oserr(libc::timerfd_create(clock, flags))
 });
 
 fn its_floats(v: &libc::itimerspec) -> R<*mut PyObject> {
