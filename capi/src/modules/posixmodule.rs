@@ -2187,14 +2187,10 @@ set_id_fn!(f_setregid, setregid, gid_arg, 2);
 set_id_fn!(f_setresuid, setresuid, uid_arg, 3);
 set_id_fn!(f_setresgid, setresgid, gid_arg, 3);
 
-/// `(real, effective, saved)` ids from `getresuid`/`getresgid` (uid_t and gid_t are both
-/// `u32` on Linux), or the errno's `OSError`.
-fn real_effective_saved(
-    get: unsafe extern "C" fn(*mut u32, *mut u32, *mut u32) -> c_int,
-) -> R<*mut PyObject> {
+os_fn!(f_getresuid, |a| {
+    let _ = a;
     let (mut r, mut e, mut s) = (0, 0, 0);
-    // SAFETY: three valid out-pointers.
-    if unsafe { get(&mut r, &mut e, &mut s) } < 0 {
+    if libc::getresuid(&mut r, &mut e, &mut s) < 0 {
         return oserr(null_mut(), null_mut());
     }
     tuple_own(vec![
@@ -2202,16 +2198,19 @@ fn real_effective_saved(
         int(i64::from(e)),
         int(i64::from(s)),
     ])
-}
-
-os_fn!(f_getresuid, |a| {
-    let _ = a;
-    real_effective_saved(libc::getresuid)
 });
 
 os_fn!(f_getresgid, |a| {
     let _ = a;
-    real_effective_saved(libc::getresgid)
+    let (mut r, mut e, mut s) = (0, 0, 0);
+    if libc::getresgid(&mut r, &mut e, &mut s) < 0 {
+        return oserr(null_mut(), null_mut());
+    }
+    tuple_own(vec![
+        int(i64::from(r)),
+        int(i64::from(e)),
+        int(i64::from(s)),
+    ])
 });
 
 os_fn!(f_getgroups, |a| {
