@@ -353,6 +353,28 @@ fn acquired(ok: bool) -> *mut PyObject {
     crate::boolobject::from_bool(ok)
 }
 
+/// `acquire(blocking=True, timeout=-1)` of a lock or RLock object: `take` waits until the
+/// deadline the arguments give (a non-blocking try is a deadline of now).
+///
+/// # Safety
+/// `op` a lock or RLock object, `args` a tuple, `kw` NULL or a dict.
+unsafe fn acquire_with(
+    op: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+    take: fn(&LockCore, Option<Instant>) -> bool,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let c = core(op);
+        match acquire_args(args, kw) {
+            Ok(d) => acquired(take(c, d)),
+            Err(true) => acquired(take(c, Some(Instant::now()))),
+            Err(false) => null_mut(),
+        }
+    }
+}
+
 unsafe extern "C" fn lock_acquire(
     op: *mut PyObject,
     args: *mut PyObject,
@@ -360,14 +382,7 @@ unsafe extern "C" fn lock_acquire(
 ) -> *mut PyObject {
     crate::ffi_guard::guard("lock.acquire", null_mut(), || {
         // SAFETY: a method of lock: live arguments.
-        unsafe {
-            let c = core(op);
-            match acquire_args(args, kw) {
-                Ok(d) => acquired(lock_take(c, d)),
-                Err(true) => acquired(lock_take(c, Some(Instant::now()))),
-                Err(false) => null_mut(),
-            }
-        }
+        unsafe { acquire_with(op, args, kw, lock_take) }
     })
 }
 
@@ -434,14 +449,7 @@ unsafe extern "C" fn rlock_acquire(
 ) -> *mut PyObject {
     crate::ffi_guard::guard("RLock.acquire", null_mut(), || {
         // SAFETY: a method of RLock: live arguments.
-        unsafe {
-            let c = core(op);
-            match acquire_args(args, kw) {
-                Ok(d) => acquired(rlock_take(c, d)),
-                Err(true) => acquired(rlock_take(c, Some(Instant::now()))),
-                Err(false) => null_mut(),
-            }
-        }
+        unsafe { acquire_with(op, args, kw, rlock_take) }
     })
 }
 
