@@ -147,6 +147,31 @@ const MAX_THREADS: usize = 4;
 /// Unpacks the extension modules of the wheel at `path` and the libraries they need into a
 /// private temporary folder, keeping the wheel's layout.
 pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
+    let dir = private_dir()?;
+    let Extracted {
+        modules,
+        extracted,
+        warnings,
+    } = extract_into(path, dir.path())?;
+    Ok(Unpacked {
+        dir,
+        modules,
+        extracted,
+        warnings,
+    })
+}
+
+/// What [`extract_into`] wrote: see [`Unpacked`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Extracted {
+    pub modules: Vec<String>,
+    pub extracted: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Unpacks the extension modules of the wheel at `path` and the libraries they need into the
+/// existing folder `root`, keeping the wheel's layout.
+pub(crate) fn extract_into(path: &Path, root: &Path) -> Result<Extracted, String> {
     let started = std::time::Instant::now();
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open wheel: {e}"))?;
     let zip = zip::ZipArchive::new(file).map_err(|e| format!("not a readable wheel (zip): {e}"))?;
@@ -178,7 +203,6 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
         .cloned()
         .collect();
     modules.sort();
-    let dir = private_dir()?;
     let mut queue = Queue::default();
     for m in &modules {
         let index = by_name[m];
@@ -191,7 +215,7 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
     }
     let shared = Shared {
         wheel: path,
-        root: dir.path(),
+        root,
         by_name: &by_name,
         queue: Mutex::new(queue),
         changed: Condvar::new(),
@@ -220,15 +244,14 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
         extracted.len(),
         by_name.len(),
         modules.len(),
-        dir.path().display(),
+        root.display(),
         started.elapsed().as_secs_f64() * 1e3
     );
     let modules = modules
         .into_iter()
         .filter(|m| extracted.binary_search(m).is_ok())
         .collect();
-    Ok(Unpacked {
-        dir,
+    Ok(Extracted {
         modules,
         extracted,
         warnings,
