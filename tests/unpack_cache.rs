@@ -234,3 +234,28 @@ fn concurrent_fills_agree_and_leave_one_sound_entry() {
         );
     }
 }
+
+#[test]
+fn a_wheel_rewritten_in_place_is_hashed_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let whl = wheel(tmp.path());
+    // The hash of a file is memoised only once its change time is 2 s old.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let first = inspect(Some(&cache), &["--json"], &whl);
+    same(&inspect(None, &["--json"], &whl), &first, "the first wheel");
+    let memos = cache.join("unpacked/v1/by-file");
+    assert_eq!(std::fs::read_dir(&memos).unwrap().count(), 1);
+    assert!(served_from_cache(&cache, &whl));
+    // Other bytes at the same path (the same inode): the memo is not used.
+    let other = tmp.path().join("other.whl");
+    write_wheel(
+        &other,
+        &[(&format!("cached/mp_noslot{TAG}"), read("mp_ft"))],
+    );
+    std::fs::write(&whl, std::fs::read(&other).unwrap()).unwrap();
+    let o = inspect(Some(&cache), &["--json"], &whl);
+    same(&inspect(None, &["--json"], &whl), &o, "the rewritten wheel");
+    assert_ne!(o.stdout, first.stdout);
+    assert_eq!(entries(&cache).len(), 3, "{:?}", entries(&cache));
+}

@@ -6,7 +6,8 @@
 //! clears it.
 //!
 //! An entry is `tree/` (the files, in the wheel's layout) and `manifest.json` (what was found,
-//! with each file's size, inode and change time as written). Safety:
+//! with each file's size, inode and change time as written). The hash of a wheel file is
+//! memoised under the file's identity in `by-file/` ([`key_of`]). Safety:
 //! - A filler writes a whole entry under a temporary name in the cache folder (`.tmp-*`) and
 //!   renames it into place: an entry's name only ever shows a complete entry. Two processes
 //!   filling the same entry at once both succeed; the second rename fails, and that process
@@ -142,12 +143,85 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// The folder of the memos of [`key_of`].
+const MEMOS: &str = "by-file";
+
+/// A file's identity: its device, inode, size, modification and change times. Any write,
+/// truncation or replacement changes the change time (set by the kernel; no user can set it)
+/// or the inode.
+fn file_id(md: &std::fs::Metadata) -> String {
+    format!(
+        "{}:{}:{}:{}.{}:{}.{}",
+        md.dev(),
+        md.ino(),
+        md.len(),
+        md.mtime(),
+        md.mtime_nsec(),
+        md.ctime(),
+        md.ctime_nsec()
+    )
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The SHA-256 of the wheel's bytes, from a memo when the very same file (same [`file_id`])
+/// was hashed before. A memo is written only for a file whose change time is at least
+/// [`SETTLED`] old and that did not change while it was hashed: a later write gets a later
+/// change time even on a file system with a coarse clock, so a memo never outlives the bytes
+/// it was made from.
+fn key_of(path: &Path, root: &Path) -> std::io::Result<String> {
+    let before = std::fs::metadata(path)?;
+    let id = file_id(&before);
+    let memo = root.join(MEMOS).join(sha256_hex(id.as_bytes()));
+    if let Ok(text) = std::fs::read_to_string(&memo)
+        && let Some((seen, key)) = text.split_once('\n')
+        && seen == id
+        && key.len() == 64
+        && key.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return Ok(key.to_string());
+    }
+    let key = hash_file(path)?;
+    let after = std::fs::metadata(path)?;
+    let changed = std::time::UNIX_EPOCH.checked_add(Duration::new(
+        u64::try_from(before.ctime()).unwrap_or(0),
+        u32::try_from(before.ctime_nsec()).unwrap_or(0),
+    ));
+    let settled = changed
+        .and_then(|c| c.elapsed().ok())
+        .is_some_and(|age| age >= SETTLED);
+    if settled && file_id(&after) == id {
+        let _ = write_memo(&memo, &format!("{id}\n{key}"));
+    }
+    Ok(key)
+}
+
+/// How old a wheel's change time must be before its hash is memoised.
+const SETTLED: Duration = Duration::from_secs(2);
+
+/// Writes `text` at `memo` atomically (a temporary file renamed into place).
+fn write_memo(memo: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = memo.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.persist(memo).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// The wheel from its cache entry, filling the entry first when needed. An error means the
 /// cache could not serve it (the caller unpacks privately, which reports any error of the
 /// wheel itself).
 fn cached(path: &Path, root: &Path) -> Result<(WheelDir, Extracted), String> {
     let started = std::time::Instant::now();
-    let key = hash_file(path).map_err(|e| format!("cannot hash the wheel: {e}"))?;
+    let key = key_of(path, root).map_err(|e| format!("cannot hash the wheel: {e}"))?;
     let entry = root.join(&key);
     if let Some(hit) = open_entry(&entry) {
         tracing::debug!(
@@ -344,6 +418,10 @@ fn prune(root: &Path, keep: &Path) {
     for e in dir.flatten() {
         let path = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
+        if name == MEMOS {
+            prune_memos(&path, root);
+            continue;
+        }
         if name.starts_with(".tmp-") || name.starts_with(".trash-") {
             let old = e
                 .metadata()
@@ -379,6 +457,30 @@ fn prune(root: &Path, keep: &Path) {
         }
         if path != keep && remove_entry(&path) {
             total -= size;
+        }
+    }
+}
+
+/// Removes the memos of [`key_of`] whose entry is gone (and leftovers of memo writers that
+/// died), so that they do not pile up.
+fn prune_memos(dir: &Path, root: &Path) {
+    let Ok(memos) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for m in memos.flatten() {
+        let path = m.path();
+        let keep = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| t.split_once('\n').map(|(_, k)| root.join(k).is_dir()))
+            .unwrap_or(false);
+        let young = m
+            .metadata()
+            .and_then(|md| md.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age < STALE);
+        if !keep && !young {
+            let _ = std::fs::remove_file(&path);
         }
     }
 }
