@@ -128,6 +128,9 @@ fn a_hit_gives_the_report_of_a_miss_and_of_no_cache() {
     assert!(!fresh.exists());
 }
 
+/// Something done to an entry's folder behind the cache's back.
+type Breakage<'a> = dyn Fn(&Path) + 'a;
+
 #[test]
 fn a_changed_or_incomplete_entry_is_not_used() {
     let tmp = tempfile::tempdir().unwrap();
@@ -139,7 +142,7 @@ fn a_changed_or_incomplete_entry_is_not_used() {
     let original = read("mp_noslot");
     // A module of another kind in the place of mp_noslot: served, it would change the verdict.
     let impostor = read("mp_ft");
-    let breakages: [(&str, &dyn Fn(&Path)); 5] = [
+    let breakages: [(&str, &Breakage<'_>); 5] = [
         ("a module replaced by another file", &|entry: &Path| {
             let tmp = entry.join("replacement");
             std::fs::write(&tmp, &impostor).unwrap();

@@ -20,8 +20,8 @@
 //!   an exclusive `flock` without waiting and skips entries in use, then renames the entry
 //!   away before removing it.
 //!
-//! The cache is only an optimisation: any failure of it (no home, a read-only or full disk)
-//! falls back to the private temporary folder, so the answer never depends on it.
+//! The cache is only an optimisation: any failure of it (no home, a read-only, `noexec` or
+//! full disk) falls back to the private temporary folder, so the answer never depends on it.
 
 use crate::wheel::{Extracted, extract_into, member_name_is_safe};
 use serde::{Deserialize, Serialize};
@@ -221,6 +221,13 @@ fn write_memo(memo: &Path, text: &str) -> std::io::Result<()> {
 /// wheel itself).
 fn cached(path: &Path, root: &Path) -> Result<(WheelDir, Extracted), String> {
     let started = std::time::Instant::now();
+    std::fs::create_dir_all(root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
+    if !crate::wheel::writable_for_code(root) {
+        return Err(format!(
+            "{} is read-only or does not allow mapping code (noexec)",
+            root.display()
+        ));
+    }
     let key = key_of(path, root).map_err(|e| format!("cannot hash the wheel: {e}"))?;
     let entry = root.join(&key);
     if let Some(hit) = open_entry(&entry) {
@@ -313,7 +320,6 @@ fn check_entry(entry: &Path) -> Result<(WheelDir, Extracted), String> {
 
 /// Unpacks the wheel into a new entry and installs it at `entry`.
 fn fill(path: &Path, root: &Path, entry: &Path) -> Result<(WheelDir, Extracted), String> {
-    std::fs::create_dir_all(root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
     let tmp = tempfile::Builder::new()
         .prefix(".tmp-")
         .tempdir_in(root)

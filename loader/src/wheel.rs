@@ -88,19 +88,25 @@ fn temp_root() -> Option<PathBuf> {
         return None;
     }
     let shm = Path::new("/dev/shm");
+    writable_for_code(shm).then(|| shm.to_path_buf())
+}
+
+/// Whether the file system of the folder `dir` is writable and allows mapping code (`dlopen`
+/// of a file there works: not mounted `noexec` or read-only).
+pub(crate) fn writable_for_code(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
     let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
     // SAFETY: a NUL-terminated path and a pointer to writable storage for one `statvfs`.
-    let rc = unsafe { libc::statvfs(c"/dev/shm".as_ptr(), st.as_mut_ptr()) };
+    let rc = unsafe { libc::statvfs(c.as_ptr(), st.as_mut_ptr()) };
     if rc != 0 {
-        return None;
+        return false;
     }
     // SAFETY: `statvfs` returned 0, so it filled the structure.
     let st = unsafe { st.assume_init() };
-    let flags = st.f_flag;
-    if flags & (libc::ST_NOEXEC | libc::ST_RDONLY) != 0 {
-        return None;
-    }
-    Some(shm.to_path_buf())
+    st.f_flag & (libc::ST_NOEXEC | libc::ST_RDONLY) == 0
 }
 
 fn private_dir() -> Result<tempfile::TempDir, String> {
