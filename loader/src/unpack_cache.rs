@@ -350,7 +350,7 @@ fn fill(path: &Path, root: &Path, entry: &Path) -> Result<(WheelDir, Extracted),
     if install(tmp.path(), entry) {
         // The entry now owns the files; nothing is left at the temporary name.
         let _ = tmp.keep();
-        prune(root, entry);
+        prune(root, entry, MAX_BYTES);
         if let Some(hit) = open_entry(entry) {
             return Ok(hit);
         }
@@ -413,9 +413,10 @@ fn remove_entry(entry: &Path) -> bool {
     renamed
 }
 
-/// Keeps the cache under [`MAX_BYTES`]: removes the least recently used entries (never
-/// `keep`, never one in use), and leftovers of processes that died while filling or removing.
-fn prune(root: &Path, keep: &Path) {
+/// Keeps the cache under `max` bytes ([`MAX_BYTES`]): removes the least recently used entries
+/// (never `keep`, never one in use), and leftovers of processes that died while filling or
+/// removing.
+fn prune(root: &Path, keep: &Path, max: u64) {
     let Ok(dir) = std::fs::read_dir(root) else {
         return;
     };
@@ -453,12 +454,12 @@ fn prune(root: &Path, keep: &Path) {
             .unwrap_or(SystemTime::UNIX_EPOCH);
         entries.push((used, size, path));
     }
-    if total <= MAX_BYTES {
+    if total <= max {
         return;
     }
     entries.sort();
     for (_, size, path) in entries {
-        if total <= MAX_BYTES {
+        if total <= max {
             break;
         }
         if path != keep && remove_entry(&path) {
@@ -488,5 +489,74 @@ fn prune_memos(dir: &Path, root: &Path) {
         if !keep && !young {
             let _ = std::fs::remove_file(&path);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A wheel holding one "module" (any bytes will do: nothing is loaded here).
+    fn wheel(dir: &Path, name: &str, body: &[u8]) -> PathBuf {
+        let whl = dir.join(format!("{name}-1.0-cp314-cp314t-linux_x86_64.whl"));
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&whl).unwrap());
+        z.start_file(
+            format!("{name}/m.cpython-314t-x86_64-linux-gnu.so"),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        z.write_all(body).unwrap();
+        z.finish().unwrap();
+        whl
+    }
+
+    fn names(root: &Path) -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn entries_in_use_are_neither_replaced_nor_evicted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("v1");
+        let a = wheel(tmp.path(), "a", b"first");
+        let b = wheel(tmp.path(), "b", b"second");
+        let (held_a, found) = cached(&a, &root).unwrap();
+        assert_eq!(found.modules, ["a/m.cpython-314t-x86_64-linux-gnu.so"]);
+        let entry_a = held_a.path().parent().unwrap().to_path_buf();
+        assert_eq!(entry_a.parent(), Some(root.as_path()));
+        // A second reader shares the entry; no one can remove it meanwhile.
+        let (again, _) = cached(&a, &root).unwrap();
+        assert_eq!(again.path(), held_a.path());
+        assert!(!remove_entry(&entry_a));
+        let (held_b, _) = cached(&b, &root).unwrap();
+        let entry_b = held_b.path().parent().unwrap().to_path_buf();
+        drop(held_b);
+        // Over the limit: the entry not in use goes, the one in use stays.
+        prune(&root, Path::new("/nowhere"), 0);
+        assert!(entry_a.join("manifest.json").is_file());
+        assert!(!entry_b.exists());
+        drop(held_a);
+        drop(again);
+        prune(&root, Path::new("/nowhere"), 0);
+        assert!(!entry_a.exists());
+        // Nothing left behind at a temporary name.
+        assert!(
+            names(&root).iter().all(|n| !n.starts_with('.')),
+            "{:?}",
+            names(&root)
+        );
+        // Still correct afterwards: a miss again.
+        let (u, found) = cached(&a, &root).unwrap();
+        assert_eq!(
+            std::fs::read(u.path().join(&found.modules[0])).unwrap(),
+            b"first"
+        );
     }
 }
