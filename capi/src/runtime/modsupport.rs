@@ -379,6 +379,7 @@ impl Builder<'_> {
     /// The value of the operation at `ops[*i]` (a unit, or a sequence with its items), as
     /// [`Builder::next_value`] gives the same unit or sequence from the text: NULL after a
     /// failure, which is recorded.
+    #[inline(always)]
     fn op_value(&mut self, ops: &[BuildOp], i: &mut usize) -> *mut PyObject {
         let op = ops[*i];
         *i += 1;
@@ -427,16 +428,23 @@ impl Builder<'_> {
                 self.pos = pos as usize;
                 self.one()
             }
-            BuildOp::Seq { end: b')', n } => self.op_tuple(ops, i, n as usize),
-            BuildOp::Seq { end, n } => {
-                let items = (0..n).map(|_| self.op_value(ops, i)).collect();
-                self.collection(end, items)
-            }
+            BuildOp::Seq { end, n } => self.op_seq(ops, i, end, n as usize),
         };
         if o.is_null() {
             self.failed = true;
         }
         o
+    }
+
+    /// The sequence of the `n` values from `ops[*i]` (out of line: [`Builder::op_value`] is
+    /// inlined into the loops that build the items, and a sequence recurses through here).
+    #[inline(never)]
+    fn op_seq(&mut self, ops: &[BuildOp], i: &mut usize, end: u8, n: usize) -> *mut PyObject {
+        if end == b')' {
+            return self.op_tuple(ops, i, n);
+        }
+        let items = (0..n).map(|_| self.op_value(ops, i)).collect();
+        self.collection(end, items)
     }
 
     /// [`Builder::tuple_of`] over the `n` operations from `ops[*i]`.
