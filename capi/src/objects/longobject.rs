@@ -739,8 +739,9 @@ pub(crate) fn from_i64(v: i64) -> *mut PyObject {
 
 /// A new int holding `v`.
 pub fn from_i128(v: i128) -> *mut PyObject {
+    // Up to two digits: `from_i64`'s direct path (which comes back here only for more).
     if let Ok(x) = i64::try_from(v)
-        && (SMALL_MIN..=SMALL_MAX).contains(&x)
+        && x.unsigned_abs() >> (2 * PyLong_SHIFT) == 0
     {
         return from_i64(x);
     }
