@@ -226,6 +226,38 @@ unsafe fn exact_eq(a: *mut PyObject, b: *mut PyObject) -> Option<bool> {
     }
 }
 
+/// `find` for probes that run no code: Some(index or None when absent), or None when a key of
+/// the same hash needs a comparison that may run code (then the caller takes the full path).
+///
+/// # Safety
+/// `d` must be a live dict with a table; its mutex is held.
+#[inline]
+unsafe fn find_quick(d: *mut PyObject, key: *mut PyObject, h: Py_hash_t) -> Option<Option<usize>> {
+    // SAFETY: forwarded contract; nothing here runs code, so the table cannot change.
+    unsafe {
+        let t = table(d)?;
+        if t.indices.is_empty() {
+            return Some(None);
+        }
+        let mut p = Probe::new(h, t.indices.len() - 1);
+        loop {
+            let slot = t.indices[p.i];
+            if slot == EMPTY {
+                return Some(None);
+            }
+            if let Some((eh, k, _)) = t.entries[slot as usize] {
+                if k == key {
+                    return Some(Some(slot as usize));
+                }
+                if eh == h && exact_eq(k, key)? {
+                    return Some(Some(slot as usize));
+                }
+            }
+            p.advance();
+        }
+    }
+}
+
 /// Finds the entry index of `key`: Ok(None) when absent, Err(()) on a comparison error.
 /// Comparisons may run code that changes the dict; the lookup then starts over.
 unsafe fn find(d: *mut PyObject, key: *mut PyObject, h: Py_hash_t) -> Result<Option<usize>, ()> {
@@ -352,6 +384,18 @@ unsafe fn lookup_with<R>(
         let h = key_hash(key, what);
         if h == -1 || !has_table(d) {
             return f(null_mut());
+        }
+        {
+            // The common case first: a probe that compares no key by running code holds
+            // the dict's mutex as a plain lock (the exclusion of the section, without its
+            // bookkeeping: nothing in between waits or runs code).
+            let _g = crate::object::ObjectLock::new(d);
+            if let Some(found) = find_quick(d, key, h) {
+                let v = found
+                    .and_then(|i| table(d).and_then(|t| t.entries[i]))
+                    .map_or(null_mut(), |e| e.2);
+                return f(v);
+            }
         }
         hold!(_g, d);
         let v = match find(d, key, h) {

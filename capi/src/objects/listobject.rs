@@ -300,6 +300,30 @@ unsafe fn resize_with(op: *mut PyObject, newsize: Py_ssize_t, set: bool) -> bool
             return false;
         };
         let old = (*l).ob_item;
+        if !is_shared(op) && !old.is_null() && new_alloc != 0 {
+            // No thread but the owner reads this list lock-free through the API (`mark_shared`
+            // takes the lock this caller holds), so the array may move in place or be copied
+            // by the allocator (CPython 3.13t's `PyMem_Realloc`): growth by an eighth often
+            // fits the block's spare room and copies nothing.
+            let p = crate::pymem::realloc(old.cast(), bytes).cast::<*mut PyObject>();
+            if p.is_null() {
+                crate::pyerrors::no_memory();
+                return false;
+            }
+            if newsize > size {
+                let keep = size.max(0) as usize;
+                std::ptr::write_bytes(p.add(keep), 0, newsize as usize - keep);
+            }
+            if set && newsize < size {
+                set_size(op, newsize);
+            }
+            items_atomic(op).store(p, std::sync::atomic::Ordering::Release);
+            (*l).allocated = new_alloc as Py_ssize_t;
+            if set && newsize >= size {
+                set_size(op, newsize);
+            }
+            return true;
+        }
         let new: *mut *mut PyObject = if new_alloc == 0 {
             null_mut()
         } else {

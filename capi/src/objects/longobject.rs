@@ -1485,6 +1485,10 @@ pub(crate) unsafe extern "C" fn long_richcompare(
 pub(crate) unsafe fn hash_int(op: *mut PyObject) -> Py_hash_t {
     // SAFETY: forwarded contract.
     unsafe {
+        if let Some(v) = compact2(op) {
+            // |v| < 2**60, below the modulus: the hash is the value itself (-1 becomes -2).
+            return if v == -1 { -2 } else { v as Py_hash_t };
+        }
         let (_, sign) = tag_of(op);
         // Horner over the 30-bit digits, reducing modulo 2**61 - 1.
         let mut x: u64 = 0;
