@@ -249,9 +249,38 @@ unsafe fn find_quick(d: *mut PyObject, key: *mut PyObject, h: Py_hash_t) -> Opti
                 if k == key {
                     return Some(Some(slot as usize));
                 }
-                if eh == h && exact_eq(k, key)? {
-                    return Some(Some(slot as usize));
+                if eh == h {
+                    // Equal hashes of different objects: compare from here on, out of line.
+                    return find_quick_compare(t, key, h, p);
                 }
+            }
+            p.advance();
+        }
+    }
+}
+
+/// `find_quick` from probe position `p` on, whose entry has `key`'s hash but is another object.
+///
+/// # Safety
+/// As `find_quick`; `t` is the dict's table.
+#[inline(never)]
+unsafe fn find_quick_compare(
+    t: &Table,
+    key: *mut PyObject,
+    h: Py_hash_t,
+    mut p: Probe,
+) -> Option<Option<usize>> {
+    // SAFETY: forwarded contract; `exact_eq` runs no code.
+    unsafe {
+        loop {
+            let slot = t.indices[p.i];
+            if slot == EMPTY {
+                return Some(None);
+            }
+            if let Some((eh, k, _)) = t.entries[slot as usize]
+                && (k == key || (eh == h && exact_eq(k, key)?))
+            {
+                return Some(Some(slot as usize));
             }
             p.advance();
         }
@@ -348,7 +377,24 @@ pub(crate) const SET_ELEMENT: &str = "set element";
 ///
 /// # Safety
 /// `key` must be live.
+#[inline]
 pub(crate) unsafe fn key_hash(key: *mut PyObject, what: &str) -> crate::pyport::Py_hash_t {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if crate::object::ty(key) == &raw mut crate::longobject::PyLong_Type {
+            // An exact int's hash runs no code and never fails.
+            return crate::longobject::hash_int(key);
+        }
+        key_hash_slow(key, what)
+    }
+}
+
+/// `key_hash` through the type's `tp_hash`.
+///
+/// # Safety
+/// As `key_hash`.
+#[inline(never)]
+unsafe fn key_hash_slow(key: *mut PyObject, what: &str) -> crate::pyport::Py_hash_t {
     // SAFETY: forwarded contract.
     unsafe {
         let h = crate::object::hash(key);

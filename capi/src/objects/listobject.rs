@@ -554,12 +554,17 @@ unsafe extern "C" fn list_dealloc(op: *mut PyObject) {
     // SAFETY: a dead list (slot contract).
     unsafe {
         let l = op.cast::<PyListObject>();
-        let its = items(op).to_vec();
-        crate::pymem::free((*l).ob_item.cast());
+        // Nothing else can reach a dead list: the array is detached, its items released in
+        // place (first to last, as before), then freed.
+        let arr = (*l).ob_item;
+        let n = (*l).ob_base.ob_size.max(0) as usize;
         (*l).ob_item = null_mut();
-        for o in its {
-            xdecref(o);
+        if !arr.is_null() {
+            for i in 0..n {
+                xdecref(*arr.add(i));
+            }
         }
+        crate::pymem::free(arr.cast());
         crate::objimpl::default_dealloc(op);
     }
 }

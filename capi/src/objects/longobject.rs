@@ -1482,6 +1482,7 @@ pub(crate) unsafe extern "C" fn long_richcompare(
 ///
 /// # Safety
 /// `op` must be a live int.
+#[inline]
 pub(crate) unsafe fn hash_int(op: *mut PyObject) -> Py_hash_t {
     // SAFETY: forwarded contract.
     unsafe {
@@ -1489,6 +1490,19 @@ pub(crate) unsafe fn hash_int(op: *mut PyObject) -> Py_hash_t {
             // |v| < 2**60, below the modulus: the hash is the value itself (-1 becomes -2).
             return if v == -1 { -2 } else { v as Py_hash_t };
         }
+        hash_wide(op)
+    }
+}
+
+/// `hash_int` of an int of three digits or more.
+///
+/// # Safety
+/// `op` must be a live int.
+#[cold]
+#[inline(never)]
+unsafe fn hash_wide(op: *mut PyObject) -> Py_hash_t {
+    // SAFETY: forwarded contract.
+    unsafe {
         let (_, sign) = tag_of(op);
         // Horner over the 30-bit digits, reducing modulo 2**61 - 1.
         let mut x: u64 = 0;
