@@ -300,6 +300,15 @@ unsafe fn resize_with(op: *mut PyObject, newsize: Py_ssize_t, set: bool) -> bool
             return false;
         };
         let old = (*l).ob_item;
+        if !is_shared(op)
+            && crate::refcount::tid(op).load(std::sync::atomic::Ordering::Relaxed)
+                != crate::refcount::thread_id()
+        {
+            // A thread other than the owner resizes: the owner may be reading the old array
+            // lock-free at this moment, so it goes through delayed freeing from now on (CPython
+            // marks a dict shared the same way when another thread resizes it).
+            gc_bits(op).fetch_or(GC_BITS_SHARED, std::sync::atomic::Ordering::Relaxed);
+        }
         if !is_shared(op) && !old.is_null() && new_alloc != 0 {
             // No thread but the owner reads this list lock-free through the API (`mark_shared`
             // takes the lock this caller holds), so the array may move in place or be copied

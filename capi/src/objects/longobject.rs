@@ -1783,7 +1783,28 @@ pub unsafe fn PyLong_FromUnicodeObject(u: *mut PyObject, base: c_int) -> *mut Py
 }
 
 /// Converts to a signed C integer type; `msg` is the OverflowError text.
+#[inline]
 unsafe fn as_signed<T: TryFrom<i128>>(op: *mut PyObject, msg: &str) -> Option<T> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !op.is_null()
+            && is_int(op)
+            && let Some(v) = compact2(op)
+            && let Ok(x) = T::try_from(i128::from(v))
+        {
+            // The common case, with nothing to raise: an int of at most two digits that fits.
+            return Some(x);
+        }
+        as_signed_slow(op, msg)
+    }
+}
+
+/// `as_signed` past its common case.
+///
+/// # Safety
+/// As `as_signed`.
+#[inline(never)]
+unsafe fn as_signed_slow<T: TryFrom<i128>>(op: *mut PyObject, msg: &str) -> Option<T> {
     // SAFETY: forwarded contract.
     unsafe {
         if !op.is_null() && is_int(op) {
