@@ -11,9 +11,9 @@
 //! guard, not a measure of speed).
 
 use gilgate_capi::ffi::{
-    PyDict_New, PyDict_SetItem, PyList_Append, PyList_New, PyObject, PyObject_GenericGetDict,
-    PyObject_GetIter, PySeqIter_New, PyTuple_New, PyTuple_SetItem, PyUnicode_FromString,
-    PyWeakref_NewRef,
+    PyDict_New, PyDict_SetItem, PyList_Append, PyList_New, PyLong_FromLong, PyObject,
+    PyObject_GenericGetDict, PyObject_GetIter, PySeqIter_New, PyTuple_New, PyTuple_SetItem,
+    PyUnicode_FromString, PyWeakref_NewRef,
 };
 use gilgate_capi::host::{self, decref};
 use std::ffi::{CStr, c_char, c_int, c_long};
@@ -121,6 +121,7 @@ const TAG_ITER: c_long = 6;
 const TAG_CLASS: c_long = 7;
 const TAG_ASSIGN: c_long = 8;
 const TAG_TRYINC: c_long = 9;
+const TAG_GROW: c_long = 10;
 
 type Reader = unsafe extern "C" fn(*mut PyObject, *mut PyObject, c_long, *mut c_long) -> c_long;
 type AttrReader = unsafe extern "C" fn(*mut PyObject, *const c_char, c_long, *mut c_long) -> c_long;
@@ -196,6 +197,46 @@ fn dict_get_item_ref_never_returns_a_freed_value_while_writers_replace_and_delet
     release(d);
     release(key);
     all_freed_once(TAG_DICT);
+}
+
+/// The dict lookup's common path (a probe comparing keys that run no code, under the dict's
+/// mutex without a section) against a writer that grows the table from empty, replaces,
+/// deletes and clears: every value read is live (a lookup without the mutex, or one that
+/// drops it before taking its reference, returns freed values here).
+#[test]
+fn dict_int_key_reads_never_return_a_freed_value_while_the_table_grows_and_clears() {
+    let read = c_fn!(c"gg_dict_int_reader" as Reader);
+    let grow = c_fn!(
+        c"gg_dict_grower"
+            as unsafe extern "C" fn(*mut PyObject, *mut PyObject, c_long, c_long) -> c_int
+    );
+    let d = P::of(PyDict_New());
+    // SAFETY: plain constructors.
+    let keys = P::of(unsafe {
+        let t = PyTuple_New(64);
+        for i in 0..64 {
+            PyTuple_SetItem(t, i, PyLong_FromLong(i as c_long));
+        }
+        t
+    });
+    let (bad, hits) = race(
+        "dict int-key readers and a growing writer",
+        2,
+        1,
+        move || {
+            let mut hits = 0;
+            // SAFETY: live dict and key tuple shared on purpose.
+            let bad = unsafe { read(d.get(), keys.get(), 150_000, &mut hits) };
+            (bad, hits)
+        },
+        // SAFETY: as above.
+        move || unsafe { grow(d.get(), keys.get(), 3_000, TAG_GROW) },
+    );
+    assert_eq!(bad, 0, "dict reads returned freed values ({hits} hits)");
+    assert!(hits > 0, "the readers never found a key");
+    release(d);
+    release(keys);
+    all_freed_once(TAG_GROW);
 }
 
 #[test]

@@ -126,6 +126,64 @@ int gg_dict_writer(PyObject *d, PyObject *key, long n, long tag)
     return 0;
 }
 
+/* n rounds over the 64 int keys 0..63 of `keys`: PyObject_GetItem(d, key) and
+ * PyDict_GetItemRef(d, key); an absent key is legal (KeyError is cleared), any value found
+ * must be a live Value. Returns the number of poisoned values seen, or -1 on another error. */
+long gg_dict_int_reader(PyObject *d, PyObject *keys, long n, long *hits)
+{
+    long bad = 0;
+    for (long i = 0; i < n; i++) {
+        PyObject *key = PyTuple_GET_ITEM(keys, (i * 7) & 63);
+        PyObject *v = PyObject_GetItem(d, key);
+        if (v == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_KeyError)) {
+                return -1;
+            }
+            PyErr_Clear();
+        }
+        else {
+            bad += !alive(v);
+            *hits += 1;
+            Py_DECREF(v);
+        }
+        int r = PyDict_GetItemRef(d, key, &v);
+        if (r < 0) {
+            return -1;
+        }
+        if (r == 1) {
+            bad += !alive(v);
+            *hits += 1;
+            Py_DECREF(v);
+        }
+    }
+    return bad;
+}
+
+/* n rounds of growing d from empty to the 64 keys of `keys` with fresh values (counted under
+ * tag; the table resizes as it grows), replacing every other one, deleting a third of them
+ * and clearing d at the end of the round. */
+int gg_dict_grower(PyObject *d, PyObject *keys, long n, long tag)
+{
+    for (long i = 0; i < n; i++) {
+        for (int k = 0; k < 64; k++) {
+            for (int pass = 0; pass < 1 + (k & 1); pass++) {
+                PyObject *v = gg_value_new(tag);
+                if (v == NULL || PyDict_SetItem(d, PyTuple_GET_ITEM(keys, k), v) < 0) {
+                    return -1;
+                }
+                Py_DECREF(v);
+            }
+        }
+        for (int k = 0; k < 64; k += 3) {
+            if (PyDict_DelItem(d, PyTuple_GET_ITEM(keys, k)) < 0) {
+                return -1;
+            }
+        }
+        PyDict_Clear(d);
+    }
+    return 0;
+}
+
 /* PyDict_SetDefaultRef(d, key, a fresh value): returns what it returned; *out gets the result
  * (a new reference). */
 int gg_setdefault(PyObject *d, PyObject *key, PyObject **out, long tag)
