@@ -308,7 +308,7 @@ pub unsafe extern "C" fn type_call(
         // `object.__init__` without arguments does nothing (it only checks for excess ones):
         // skipped, as a call that cannot fail.
         if let Some(init) = (*ty(obj)).tp_init
-            && !(is_object_init(Some(init)) && !excess_args(args, kw))
+            && (!is_object_init(Some(init)) || excess_args(args, kw))
             && crate::extcall::objobjarg(init, obj, args, kw) < 0
         {
             decref(obj);

@@ -50,12 +50,14 @@ struct Entry {
 }
 
 impl Entry {
-    const EMPTY: Entry = Entry {
-        lock: AtomicU32::new(0),
-        key: AtomicU64::new(0),
-        name: AtomicPtr::new(null_mut()),
-        value: AtomicPtr::new(null_mut()),
-    };
+    const fn empty() -> Entry {
+        Entry {
+            lock: AtomicU32::new(0),
+            key: AtomicU64::new(0),
+            name: AtomicPtr::new(null_mut()),
+            value: AtomicPtr::new(null_mut()),
+        }
+    }
 
     #[inline]
     fn try_lock(&self, spins: u32) -> bool {
@@ -95,7 +97,7 @@ impl Entry {
     }
 }
 
-static CACHE: [Entry; SIZE] = [const { Entry::EMPTY }; SIZE];
+static CACHE: [Entry; SIZE] = [const { Entry::empty() }; SIZE];
 static NEXT_TAG: AtomicU32 = AtomicU32::new(1);
 static GEN: AtomicU32 = AtomicU32::new(1);
 /// Low 32 bits: invalidations in progress; high 32 bits: an epoch bumped at each start.
@@ -185,6 +187,9 @@ pub(crate) unsafe fn lookup_ref(t: *mut PyTypeObject, name: *mut PyObject) -> *m
                     return v;
                 }
                 e.unlock();
+            } else {
+                // Busy (another thread in this entry): answer from the dicts.
+                return crate::object::type_lookup_ref_uncached(t, name);
             }
         }
         fill(t, name, h)
