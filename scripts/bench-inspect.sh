@@ -1,25 +1,36 @@
 #!/usr/bin/env bash
-# Benchmark `gilgate inspect` as whole processes, next to the start-up of `python3 -c pass`,
-# all measured in the same run.
+# Benchmark `gilgate inspect` as whole processes, next to CPython doing the same job (importing the
+# module) and next to the start-up of `python3 -c pass`, all measured in the same run.
 #
 #   scripts/bench-inspect.sh [--runs N] [--no-build] [--record] [--baseline GILGATE]
 #
 # --record also writes the report to docs/bench/inspect.txt (the figures docs/benchmarks.md quotes).
 #
-# Measures (release build):
-#   so     gilgate inspect ONE.so    (markupsafe's _speedups, extracted from its cp314t wheel)
-#   wheel  gilgate inspect WHEEL     (pillow's cp314t wheel: 8 extension modules + pillow.libs/)
-#   python python3 -c pass
-# and prints each mean and the ratio wheel / python start-up. Two more rows explain the wheel's time:
-# the same pillow wheel already unpacked (a folder: no decompression), and multidict's small wheel
-# (2 modules, no vendored libraries).
-# Two interpreters are timed when present: the distribution's /usr/bin/python3 and the python3 found
-# on PATH resolved to its real executable (for example pyenv's, without the shim). With --baseline,
-# the same gilgate rows are also timed for another gilgate binary (an older build), in the same run.
-# When scripts/reference-cpython.sh has built CPython 3.13t (free-threaded, PGO+LTO), its start-up is
-# timed too. Uses hyperfine (Debian package `hyperfine`, installed with apt-get when missing and
-# running as root), else a loop timed with `date +%s%N`. The wheels come from scripts/fetch-wheels.sh
-# (run it first).
+# The two comparisons of issue 12 (item 4), each printed as a ratio:
+#   small  gilgate inspect markupsafe-3.0.4-cp314t.whl  against a fresh CPython process importing
+#          markupsafe's compiled module. The CPython is the reference CPython 3.13t (free-threaded,
+#          PGO+LTO, scripts/reference-cpython.sh); it cannot import a cp314t module, and markupsafe
+#          3.0.4 has no cp313t wheel on PyPI, so it imports `markupsafe._speedups` from the cp313t
+#          wheel of the previous release, markupsafe 3.0.3 (pinned in scripts/wheels.lock; the same
+#          C source but for the version string), unpacked beforehand:
+#            python3.13t -c 'import sys; sys.path.insert(0, DIR); import markupsafe._speedups'
+#          which runs the package's __init__.py first, as any import of the module does. gilgate
+#          inspecting that same cp313t wheel is timed too (same wheel on both sides), and so is
+#          CPython importing the .so alone (`import _speedups` with markupsafe/ on sys.path).
+#          Ratio printed: CPython's import / gilgate's inspect (the issue asks for >= 20).
+#   large  gilgate inspect pillow-13.0.0-cp314t.whl (8 modules, 19 MB of vendored libraries in
+#          pillow.libs/) against `python3 -c pass` of /usr/bin/python3 and of python3.13t.
+#          Ratio printed: gilgate's inspect / python start-up (the issue asks for <= 1).
+# gilgate unpacks wheels into a content-keyed cache ($GILGATE_CACHE/unpacked, README): all runs
+# after the first are hits. Rows marked "cache off" run with GILGATE_UNPACK_CACHE=off through
+# env(1) (which adds its own exec, about 0.3 ms), unpacking into a temporary folder as before.
+# More rows explain the times: markupsafe's _speedups .so alone, the same pillow wheel already
+# unpacked (a folder: no decompression), and multidict's small wheel (2 modules, no vendored
+# libraries). The python3 on PATH, resolved to its real executable (for example pyenv's, without
+# the shim), is timed too when it is another interpreter. With --baseline, the gilgate rows are
+# also timed for another gilgate binary (an older build), in the same run. Uses hyperfine (Debian
+# package `hyperfine`, installed with apt-get when missing and running as root), else a loop
+# timed with `date +%s%N`. The wheels come from scripts/fetch-wheels.sh (run it first).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,9 +50,10 @@ while [[ $# -gt 0 ]]; do
 done
 
 so_wheel="$cache/markupsafe-3.0.4-cp314-cp314t-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl"
+ms313_wheel="$cache/markupsafe-3.0.3-cp313-cp313t-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl"
 big_wheel="$cache/pillow-13.0.0-cp314-cp314t-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl"
 small_wheel="$cache/multidict-7.2.1-cp314-cp314t-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl"
-for w in "$so_wheel" "$big_wheel" "$small_wheel"; do
+for w in "$so_wheel" "$ms313_wheel" "$big_wheel" "$small_wheel"; do
     if [[ ! -f "$w" ]]; then
         echo "bench-inspect: $w is missing: run scripts/fetch-wheels.sh first" >&2
         exit 1
@@ -100,51 +112,53 @@ unpack "$so_wheel" "$work/markupsafe"
 so="$(ls "$work"/markupsafe/markupsafe/_speedups.cpython-314t-*.so)"
 unpack "$big_wheel" "$work/pillow"
 
-# label | command; the first three are the benchmark, the others explain it
-labels=(
-    "gilgate inspect markupsafe _speedups .so"
-    "gilgate inspect pillow wheel (8 modules)"
-    "python3 -c pass ($python)"
-    "gilgate inspect pillow, already unpacked"
-    "gilgate inspect multidict wheel (2 modules)"
-)
-cmds=(
-    "$gilgate inspect $so"
-    "$gilgate inspect $big_wheel"
-    "$python -c pass"
-    "$gilgate inspect $work/pillow"
-    "$gilgate inspect $small_wheel"
-)
-if [[ -n "$python2" ]]; then
-    labels+=("python3 -c pass ($python2)")
-    cmds+=("$python2 -c pass")
-fi
-if [[ -n "$baseline" ]]; then
-    labels+=(
-        "baseline: inspect _speedups .so"
-        "baseline: inspect pillow wheel"
-        "baseline: inspect pillow, unpacked"
-        "baseline: inspect multidict wheel"
-    )
-    cmds+=(
-        "$baseline inspect $so"
-        "$baseline inspect $big_wheel"
-        "$baseline inspect $work/pillow"
-        "$baseline inspect $small_wheel"
-    )
-fi
+unpack "$ms313_wheel" "$work/markupsafe313"
 
 py313t="$(bash "$repo/scripts/reference-cpython.sh" env | sed -n 's/^GILGATE_PY313T=//p')"
-py313t_index=""
-if [[ -x "$py313t" ]]; then
-    py313t_index=${#cmds[@]}
-    labels+=("python3.13t -c pass (PGO+LTO)")
-    cmds+=("$py313t -c pass")
+if [[ ! -x "$py313t" ]]; then
+    echo "bench-inspect: the reference CPython 3.13t is not built: run scripts/reference-cpython.sh" >&2
+    exit 1
 fi
 
-# each command must work before it is timed
+# label | command, and the index of each row by a short key (for the ratios)
+labels=()
+cmds=()
+declare -A at
+add() { # KEY LABEL COMMAND
+    at[$1]=${#cmds[@]}
+    labels+=("$2")
+    cmds+=("$3")
+}
+off="env GILGATE_UNPACK_CACHE=off"
+add ms_whl "gilgate inspect markupsafe 3.0.4 cp314t wheel" "$gilgate inspect $so_wheel"
+add ms313_whl "gilgate inspect markupsafe 3.0.3 cp313t wheel" "$gilgate inspect $ms313_wheel"
+add ms_import "python3.13t: import markupsafe._speedups (3.0.3)" \
+    "$py313t -c 'import sys; sys.path.insert(0, \"$work/markupsafe313\"); import markupsafe._speedups'"
+add ms_import_so "python3.13t: import _speedups .so alone (3.0.3)" \
+    "$py313t -c 'import sys; sys.path.insert(0, \"$work/markupsafe313/markupsafe\"); import _speedups'"
+add big "gilgate inspect pillow wheel (8 modules)" "$gilgate inspect $big_wheel"
+add python "python3 -c pass ($python)" "$python -c pass"
+add py313t "python3.13t -c pass (PGO+LTO)" "$py313t -c pass"
+add so "gilgate inspect markupsafe _speedups .so" "$gilgate inspect $so"
+add big_dir "gilgate inspect pillow, already unpacked" "$gilgate inspect $work/pillow"
+add small "gilgate inspect multidict wheel (2 modules)" "$gilgate inspect $small_wheel"
+add ms_off "gilgate inspect markupsafe wheel, cache off" "$off $gilgate inspect $so_wheel"
+add big_off "gilgate inspect pillow wheel, cache off" "$off $gilgate inspect $big_wheel"
+if [[ -n "$python2" ]]; then
+    add python2 "python3 -c pass ($python2)" "$python2 -c pass"
+fi
+if [[ -n "$baseline" ]]; then
+    add b_ms_whl "baseline: inspect markupsafe wheel" "$baseline inspect $so_wheel"
+    add b_big "baseline: inspect pillow wheel" "$baseline inspect $big_wheel"
+    add b_so "baseline: inspect _speedups .so" "$baseline inspect $so"
+    add b_big_dir "baseline: inspect pillow, unpacked" "$baseline inspect $work/pillow"
+    add b_small "baseline: inspect multidict wheel" "$baseline inspect $small_wheel"
+fi
+
+# each command must work before it is timed (eval: the import commands quote their code, as
+# hyperfine -N's own word splitting does)
 for cmd in "${cmds[@]}"; do
-    if ! $cmd >/dev/null 2>"$work/err"; then
+    if ! eval "$cmd" >/dev/null 2>"$work/err"; then
         echo "bench-inspect: '$cmd' failed:" >&2
         cat "$work/err" >&2
         exit 1
@@ -155,7 +169,7 @@ report() {
     echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate"), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "python:  $("$python" --version 2>&1) ($python)"
     [[ -z "$python2" ]] || echo "python2: $("$python2" --version 2>&1) ($python2)"
-    [[ -z "$py313t_index" ]] || echo "python3.13t: $("$py313t" -c 'import sys; print(sys.version.replace(chr(10), " "))') ($py313t)"
+    echo "python3.13t: $("$py313t" -c 'import sys; print(sys.version.replace(chr(10), " "))') ($py313t)"
     echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
     [[ -z "$baseline" ]] || echo "baseline: $baseline"
     echo "cpu:     $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
@@ -164,9 +178,9 @@ report() {
     # mean in milliseconds of a command over $runs runs after 3 warm-up runs
     loop_mean() {
         local i start end
-        for i in 1 2 3; do $1 >/dev/null 2>&1; done
+        for i in 1 2 3; do eval "$1" >/dev/null 2>&1; done
         start=$(date +%s%N)
-        for ((i = 0; i < runs; i++)); do $1 >/dev/null 2>&1; done
+        for ((i = 0; i < runs; i++)); do eval "$1" >/dev/null 2>&1; done
         end=$(date +%s%N)
         awk -v ns=$((end - start)) -v n="$runs" 'BEGIN { printf "%.2f", ns / n / 1e6 }'
     }
@@ -200,17 +214,29 @@ report() {
     done
     ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { printf "%-62s %.2f\n", l, a / b }'; }
     # ratios of wall-clock means, then (hyperfine only) of CPU times, steadier on a busy machine
-    ratios() { # LABEL-SUFFIX INDEX-OF-INTERPRETER
-        ratio "ratio wheel / python start-up$1:" "${means[1]}" "${means[$2]}"
-        ratio "ratio .so / python start-up$1:" "${means[0]}" "${means[$2]}"
-        if [[ -n "${cpus[$2]:-}" ]]; then
-            ratio "cpu ratio wheel / python start-up$1:" "${cpus[1]}" "${cpus[$2]}"
-            ratio "cpu ratio .so / python start-up$1:" "${cpus[0]}" "${cpus[$2]}"
+    ratios() { # LABEL KEY-A KEY-B: A / B
+        ratio "$1:" "${means[${at[$2]}]}" "${means[${at[$3]}]}"
+        if [[ -n "${cpus[${at[$3]}]:-}" ]]; then
+            ratio "cpu $1:" "${cpus[${at[$2]}]}" "${cpus[${at[$3]}]}"
         fi
     }
-    ratios "" 2
-    [[ -z "$python2" ]] || ratios " ($python2)" 5
-    [[ -z "$py313t_index" ]] || ratios " (python3.13t)" "$py313t_index"
+    echo "small wheel (issue: >= 20): CPython importing the module / gilgate inspecting the wheel"
+    ratios "python3.13t import markupsafe._speedups / inspect cp314t wheel" ms_import ms_whl
+    ratios "python3.13t import markupsafe._speedups / inspect cp313t wheel" ms_import ms313_whl
+    ratios "python3.13t import _speedups alone / inspect cp314t wheel" ms_import_so ms_whl
+    echo "large wheel (issue: <= 1): gilgate inspecting pillow's wheel / python start-up"
+    ratios "pillow wheel / python3 -c pass ($python)" big python
+    ratios "pillow wheel / python3.13t -c pass" big py313t
+    [[ -z "$python2" ]] || ratios "pillow wheel / python3 -c pass ($python2)" big python2
+    echo "explaining rows"
+    ratios "markupsafe .so / python3.13t -c pass" so py313t
+    ratios "pillow wheel, cache off / python3 -c pass ($python)" big_off python
+    ratios "pillow wheel, cache off / python3.13t -c pass" big_off py313t
+    ratios "python3.13t import markupsafe._speedups / inspect, cache off" ms_import ms_off
+    if [[ -n "$baseline" ]]; then
+        ratios "python3.13t import markupsafe._speedups / baseline inspect wheel" ms_import b_ms_whl
+        ratios "baseline pillow wheel / python3 -c pass ($python)" b_big python
+    fi
 }
 if [[ $record -eq 1 ]]; then
     mkdir -p "$repo/docs/bench"

@@ -7,7 +7,8 @@ use crate::names::{
     split_extension_name,
 };
 use crate::report::Skipped;
-use crate::wheel::{Unpacked, extract_wheel};
+use crate::unpack_cache::{WheelDir, unpack};
+use crate::wheel::Extracted;
 use std::path::{Path, PathBuf};
 
 /// One module file found on disk.
@@ -61,8 +62,9 @@ pub struct Discovery {
     pub warnings: Vec<String>,
     /// Files found by searching a folder or a wheel that are shared libraries, not modules.
     pub skipped: Vec<Skipped>,
-    /// Private folders holding extracted wheels; removed when this is dropped.
-    pub temp_dirs: Vec<tempfile::TempDir>,
+    /// The folders holding the wheels' unpacked files (private temporary folders, removed when
+    /// this is dropped, or entries of the unpack cache, held until then).
+    pub temp_dirs: Vec<WheelDir>,
 }
 
 /// Why a file found by searching is not a module: it is an ELF file that exports no module
@@ -180,13 +182,15 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 
 /// Unpacks the wheel at `path` and adds its modules, their paths shown as `whl!member`.
 fn add_wheel(d: &mut Discovery, path: &Path, whl: String) {
-    match extract_wheel(path) {
-        Ok(Unpacked {
+    match unpack(path) {
+        Ok((
             dir,
-            modules: members,
-            warnings,
-            ..
-        }) => {
+            Extracted {
+                modules: members,
+                warnings,
+                ..
+            },
+        )) => {
             let before = d.candidates.len();
             let skipped_before = d.skipped.len();
             for rel in members {

@@ -19,6 +19,7 @@ pub mod lock;
 mod names;
 pub mod report;
 pub mod sandbox;
+mod unpack_cache;
 mod wheel;
 pub mod worker;
 
@@ -35,6 +36,7 @@ pub use report::{
     Declaration, ErrorCause, ErrorReport, Evidence, Gil, InitKind, Lint, ModuleReport, Report,
     SetGilReport, SlotReport, Status, Summary, WheelReport,
 };
+pub use unpack_cache::WheelDir;
 pub use wheel::{Unpacked, extract_sources, extract_wheel, member_name_is_safe};
 
 use gilgate_capi::ffi::PyObject;

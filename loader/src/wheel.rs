@@ -88,19 +88,25 @@ fn temp_root() -> Option<PathBuf> {
         return None;
     }
     let shm = Path::new("/dev/shm");
+    writable_for_code(shm).then(|| shm.to_path_buf())
+}
+
+/// Whether the file system of the folder `dir` is writable and allows mapping code (`dlopen`
+/// of a file there works: not mounted `noexec` or read-only).
+pub(crate) fn writable_for_code(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
     let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
     // SAFETY: a NUL-terminated path and a pointer to writable storage for one `statvfs`.
-    let rc = unsafe { libc::statvfs(c"/dev/shm".as_ptr(), st.as_mut_ptr()) };
+    let rc = unsafe { libc::statvfs(c.as_ptr(), st.as_mut_ptr()) };
     if rc != 0 {
-        return None;
+        return false;
     }
     // SAFETY: `statvfs` returned 0, so it filled the structure.
     let st = unsafe { st.assume_init() };
-    let flags = st.f_flag;
-    if flags & (libc::ST_NOEXEC | libc::ST_RDONLY) != 0 {
-        return None;
-    }
-    Some(shm.to_path_buf())
+    st.f_flag & (libc::ST_NOEXEC | libc::ST_RDONLY) == 0
 }
 
 fn private_dir() -> Result<tempfile::TempDir, String> {
@@ -147,6 +153,31 @@ const MAX_THREADS: usize = 4;
 /// Unpacks the extension modules of the wheel at `path` and the libraries they need into a
 /// private temporary folder, keeping the wheel's layout.
 pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
+    let dir = private_dir()?;
+    let Extracted {
+        modules,
+        extracted,
+        warnings,
+    } = extract_into(path, dir.path())?;
+    Ok(Unpacked {
+        dir,
+        modules,
+        extracted,
+        warnings,
+    })
+}
+
+/// What [`extract_into`] wrote: see [`Unpacked`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Extracted {
+    pub modules: Vec<String>,
+    pub extracted: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Unpacks the extension modules of the wheel at `path` and the libraries they need into the
+/// existing folder `root`, keeping the wheel's layout.
+pub(crate) fn extract_into(path: &Path, root: &Path) -> Result<Extracted, String> {
     let started = std::time::Instant::now();
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open wheel: {e}"))?;
     let zip = zip::ZipArchive::new(file).map_err(|e| format!("not a readable wheel (zip): {e}"))?;
@@ -178,7 +209,6 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
         .cloned()
         .collect();
     modules.sort();
-    let dir = private_dir()?;
     let mut queue = Queue::default();
     for m in &modules {
         let index = by_name[m];
@@ -191,7 +221,7 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
     }
     let shared = Shared {
         wheel: path,
-        root: dir.path(),
+        root,
         by_name: &by_name,
         queue: Mutex::new(queue),
         changed: Condvar::new(),
@@ -220,15 +250,14 @@ pub fn extract_wheel(path: &Path) -> Result<Unpacked, String> {
         extracted.len(),
         by_name.len(),
         modules.len(),
-        dir.path().display(),
+        root.display(),
         started.elapsed().as_secs_f64() * 1e3
     );
     let modules = modules
         .into_iter()
         .filter(|m| extracted.binary_search(m).is_ok())
         .collect();
-    Ok(Unpacked {
-        dir,
+    Ok(Extracted {
         modules,
         extracted,
         warnings,
