@@ -590,6 +590,7 @@ pub(crate) unsafe fn set_item_as(
             return -1;
         }
         hold!(g, d);
+        let _inv = crate::typeobject::cache::watch(d, key, h);
         let found = find(d, key, h);
         let Some(t) = table(d) else { return -1 };
         let mut old = null_mut();
@@ -686,6 +687,7 @@ pub(crate) unsafe fn pop_as(
             return Err(());
         }
         hold!(g, d);
+        let _inv = crate::typeobject::cache::watch(d, key, h);
         let found = find(d, key, h)?;
         let Some(t) = table(d) else { return Ok(None) };
         let Some(i) = found else { return Ok(None) };
@@ -1050,6 +1052,11 @@ pub unsafe fn PyDict_Clear(d: *mut PyObject) {
             return;
         }
         hold!(g, d);
+        let _inv = if crate::typeobject::cache::mark_of(d).load(Ordering::Relaxed) != 0 {
+            crate::typeobject::cache::modifying(d, None)
+        } else {
+            None
+        };
         let Some(t) = table(d) else { return };
         let old = t.take_all();
         sync_used(d, t);
@@ -1959,6 +1966,7 @@ unsafe fn setdefault_in(
             return Err(());
         }
         hold!(_g, d);
+        let _inv = crate::typeobject::cache::watch(d, k, h);
         // `find` may run `__eq__` (the section suspendable, the lookup restarted when the table
         // changed); from its answer to the insertion nothing detaches.
         let found = find(d, k, h)?;
