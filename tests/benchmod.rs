@@ -21,7 +21,27 @@ const INT_WORKLOADS: [&str; 6] = [
     "parse_args",
 ];
 
+/// The workloads issue 12 added, each returning an int, in the order of their recorded case.
+const NEW_WORKLOADS: [&str; 8] = [
+    "getattr",
+    "getitem",
+    "unicode_utf8",
+    "long_as",
+    "exceptions",
+    "build_value",
+    "call_fastcall",
+    "parse_kwargs",
+];
+
 const SIZES: [i64; 4] = [0, 1, 1000, 20000];
+
+/// The ints of one recorded line such as `[0, 1, 2]`.
+fn ints(line: &str) -> Vec<i64> {
+    line.trim_matches(|c| c == '[' || c == ']')
+        .split(", ")
+        .map(|v| v.parse().unwrap())
+        .collect()
+}
 
 /// The recorded benchmod case whose first statement is `first`.
 fn recorded(first: &str) -> expect::Recorded {
@@ -42,11 +62,7 @@ fn checksums_equal_cpython() {
     // CPython's lines: one list of the int workloads per size, then float_arith per size.
     assert_eq!(r.stdout.len(), 2 * SIZES.len(), "{:?}", r.stdout);
     for (n, line) in SIZES.iter().zip(&r.stdout) {
-        let expected: Vec<i64> = line
-            .trim_matches(|c| c == '[' || c == ']')
-            .split(", ")
-            .map(|v| v.parse().unwrap())
-            .collect();
+        let expected = ints(line);
         assert_eq!(expected.len(), INT_WORKLOADS.len(), "{line}");
         for (name, want) in INT_WORKLOADS.iter().zip(expected) {
             let got: i64 = m.call(name, (*n,)).unwrap().extract().unwrap();
@@ -57,6 +73,24 @@ fn checksums_equal_cpython() {
         let want: f64 = line.parse().unwrap();
         let got: f64 = m.call("float_arith", (*n,)).unwrap().extract().unwrap();
         assert_eq!(got, want, "float_arith({n})");
+    }
+}
+
+#[test]
+fn new_workloads_give_cpythons_checksums() {
+    let _g = support::runtime_lock();
+    let mut host = Host::builder().path(samples_dir()).build();
+    let m = host.import("benchmod").unwrap();
+    let first = format!("[{}]", NEW_WORKLOADS.map(|w| format!("{w}(0)")).join(", "));
+    let r = recorded(&first);
+    assert_eq!(r.stdout.len(), SIZES.len(), "{:?}", r.stdout);
+    for (n, line) in SIZES.iter().zip(&r.stdout) {
+        let expected = ints(line);
+        assert_eq!(expected.len(), NEW_WORKLOADS.len(), "{line}");
+        for (name, want) in NEW_WORKLOADS.iter().zip(expected) {
+            let got: i64 = m.call(name, (*n,)).unwrap().extract().unwrap();
+            assert_eq!(got, want, "{name}({n})");
+        }
     }
 }
 

@@ -409,6 +409,14 @@ fn benchmod_workloads_leak_nothing() {
                 "dict_ops",
                 "str_build",
                 "parse_args",
+                "getattr",
+                "getitem",
+                "unicode_utf8",
+                "long_as",
+                "exceptions",
+                "build_value",
+                "call_fastcall",
+                "parse_kwargs",
             ] {
                 m.call(name, (300,))?.repr()?;
             }
