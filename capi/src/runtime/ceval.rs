@@ -118,8 +118,8 @@ pub(crate) fn detach() -> *mut PyThreadState {
 /// section, merges queued references. If the lock was switched on between taking it (a no-op
 /// while off) and marking the state, undoes and waits for it, as CPython does.
 ///
-/// The common case (no per-module lock, the lock off, no pause, no open section, nothing
-/// queued) is inlined: the state word's compare-and-swap and the QSBR slot going online, as in
+/// The common case (no per-module lock, the lock off, no pause, no open section, no delayed
+/// frees or references queued) is inlined: the state word's compare-and-swap and the QSBR slot going online, as in
 /// CPython. Everything else, and every step that may wait or make a system call, goes through
 /// `attach_slow`, which keeps `errno`.
 #[inline]
@@ -154,20 +154,25 @@ pub(crate) fn attach(ts: *mut PyThreadState) {
         crate::pystate::set_attached_ts(null_mut());
         return attach_slow(ts);
     }
-    crate::qsbr::attach();
+    crate::qsbr::online();
     // SAFETY: `ts` is now the calling thread's attached state.
-    if unsafe { (*ts).critical_section } != 0 || crate::refcount::merge_pending_needed() {
+    if crate::qsbr::has_queued()
+        || unsafe { (*ts).critical_section } != 0
+        || crate::refcount::merge_pending_needed()
+    {
         attach_finish_slow();
     }
 }
 
-/// The rest of an attach whose top-most section must be re-taken (which may wait) or whose
-/// queued references must be merged (which may free): `errno` is kept around them.
+/// The rest of an attach with delayed frees to process or queued references to merge (either
+/// may run a deallocator) or a top-most section to re-take (which may wait): `errno` is kept
+/// around them.
 #[cold]
 #[inline(never)]
 fn attach_finish_slow() {
     // SAFETY: errno is the calling thread's own.
     let errno = unsafe { *libc::__errno_location() };
+    crate::qsbr::process_queued();
     crate::critical_section::resume_top();
     crate::refcount::merge_pending();
     // SAFETY: as above.

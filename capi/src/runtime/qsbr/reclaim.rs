@@ -397,6 +397,35 @@ pub(crate) fn attach() {
     }
 }
 
+/// `attach` in two halves, for `ceval::attach`'s fast path: the slot goes online here, and
+/// the queue is processed by `process_queued` (its slow path, which keeps `errno`: a delayed
+/// decref may run any deallocator) when `has_queued` says so.
+#[inline]
+pub(crate) fn online() {
+    let mut s = my_slot();
+    if s.is_null() {
+        s = register_slot();
+        if s.is_null() {
+            return;
+        }
+    }
+    // SAFETY: slots live for the whole process.
+    QSBR.online(unsafe { &*s });
+}
+
+/// Whether the calling thread's queue (or the abandoned list) has blocks to process.
+#[inline]
+pub(crate) fn has_queued() -> bool {
+    queued()
+}
+
+/// Processes the calling thread's queue (and the abandoned list) when there is something.
+pub(crate) fn process_queued() {
+    if queued() {
+        process_mine();
+    }
+}
+
 /// The calling thread detaches (`ceval::detach`, or its state is deleted while attached): its
 /// queue is processed and its slot goes offline.
 #[inline]
