@@ -156,10 +156,8 @@ pub(crate) fn attach(ts: *mut PyThreadState) {
     }
     crate::qsbr::online();
     // SAFETY: `ts` is now the calling thread's attached state.
-    if crate::qsbr::has_queued()
-        || unsafe { (*ts).critical_section } != 0
-        || crate::refcount::merge_pending_needed()
-    {
+    let sections = unsafe { (*ts).critical_section } != 0;
+    if sections || crate::qsbr::has_queued() || crate::refcount::merge_pending_needed() {
         attach_finish_slow();
     }
 }
