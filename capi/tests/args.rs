@@ -685,6 +685,42 @@ fn build_value() {
         assert!(Py_BuildValue(c"(Nx)".as_ptr(), o).is_null());
         gilgate_capi::host::take_exception();
         assert_eq!(refcnt(o), before);
+        // The same in a well-formed format (built from its compiled operations): a failure at
+        // the start or the end, at any depth, still releases every N.
+        for _ in 0..4 {
+            gilgate_capi::host::incref(o);
+        }
+        assert!(
+            Py_BuildValue(
+                c"(O, N, [N], {s:N}, (iN))".as_ptr(),
+                null_mut::<PyObject>(),
+                o,
+                o,
+                c"k".as_ptr(),
+                o,
+                1 as c_int,
+                o
+            )
+            .is_null()
+        );
+        assert_eq!(error(), "SystemError: NULL object passed to Py_BuildValue");
+        assert_eq!(refcnt(o), before);
+        for _ in 0..3 {
+            gilgate_capi::host::incref(o);
+        }
+        assert!(
+            Py_BuildValue(
+                c"[N, {s:N}, (N, O)]".as_ptr(),
+                o,
+                c"k".as_ptr(),
+                o,
+                o,
+                null_mut::<PyObject>()
+            )
+            .is_null()
+        );
+        assert_eq!(error(), "SystemError: NULL object passed to Py_BuildValue");
+        assert_eq!(refcnt(o), before);
         assert!(Py_BuildValue(c"C".as_ptr(), 0x110000 as c_int).is_null());
         assert_eq!(error(), "ValueError: chr() arg not in range(0x110000)");
     }

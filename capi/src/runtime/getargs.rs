@@ -1072,6 +1072,39 @@ unsafe fn quick_unit(u: u8, arg: *mut PyObject, p: *mut c_void) -> bool {
     }
 }
 
+/// `PyArg_ParseTuple`'s common case, before any of the general path's set-up: `args` a tuple
+/// of `min..=max` items, each of its unit's exact type ([`quick_unit`]), all converted. False
+/// leaves everything to the general path (which converts again from the first argument).
+///
+/// # Safety
+/// `args` NULL or live; `ptrs` the caller's output pointers.
+#[inline]
+unsafe fn quick_tuple(
+    args: *mut PyObject,
+    quick: &[u8],
+    min: usize,
+    max: usize,
+    ptrs: &[*mut c_void],
+) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if args.is_null() || !crate::tupleobject::is_tuple(args) {
+            return false;
+        }
+        let items = crate::tupleobject::items(args);
+        let len = items.len();
+        if len < min || len > max || ptrs.len() < len {
+            return false;
+        }
+        for k in 0..len {
+            if !quick_unit(quick[k], items[k], ptrs[k]) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 impl Compiled {
     fn new(format: &[u8]) -> Compiled {
         let (units, fname, message) = split_format(format);
@@ -1705,6 +1738,12 @@ unsafe fn parse_with(
         } else {
             std::slice::from_raw_parts(ptrs, n as usize)
         };
+        if mode == ParseMode::Tuple
+            && let Some(quick) = &c.quick
+            && quick_tuple(args, quick, c.min, c.max, ptrs)
+        {
+            return 1;
+        }
         if mode == ParseMode::Keywords {
             if kwlist.is_null() {
                 err::bad_internal_call();

@@ -328,6 +328,12 @@ impl Builder<'_> {
             return r;
         }
         let items = self.items(end);
+        self.collection(end, items)
+    }
+
+    /// The list (`end` `]`) or dict (`}`) of `items` (owned references, NULL after a
+    /// failure), which are released; NULL after a failure.
+    fn collection(&mut self, end: u8, items: Vec<*mut PyObject>) -> *mut PyObject {
         let result = if self.failed {
             null_mut()
         } else {
@@ -368,6 +374,98 @@ impl Builder<'_> {
             self.failed = true;
         }
         result
+    }
+
+    /// The value of the operation at `ops[*i]` (a unit, or a sequence with its items), as
+    /// [`Builder::next_value`] gives the same unit or sequence from the text: NULL after a
+    /// failure, which is recorded.
+    #[inline(always)]
+    fn op_value(&mut self, ops: &[BuildOp], i: &mut usize) -> *mut PyObject {
+        let op = ops[*i];
+        *i += 1;
+        // The common units inline (each as [`Builder::one`] builds it), the rest by `one`.
+        let o = match op {
+            BuildOp::Int => {
+                // SAFETY: the plan put an int here (`build_plan`'s `i`).
+                let v = unsafe { self.val().i } as c_int;
+                if self.failed {
+                    null_mut()
+                } else {
+                    crate::longobject::from_i64(v.into())
+                }
+            }
+            BuildOp::Long => {
+                // SAFETY: the plan put a long, long long or Py_ssize_t here.
+                let v = unsafe { self.val().i };
+                if self.failed {
+                    null_mut()
+                } else {
+                    crate::longobject::from_i64(v)
+                }
+            }
+            BuildOp::Double => {
+                // SAFETY: the plan put a double here.
+                let v = unsafe { self.val().d };
+                if self.failed {
+                    null_mut()
+                } else {
+                    crate::floatobject::from_f64(v)
+                }
+            }
+            BuildOp::Str => {
+                // SAFETY: the plan put a pointer here.
+                let p = unsafe { self.val().p }.cast::<c_char>().cast_const();
+                if self.failed {
+                    null_mut()
+                } else if p.is_null() {
+                    crate::object::new_none()
+                } else {
+                    // SAFETY: the caller passed a NUL-terminated string.
+                    crate::unicodeobject::from_utf8(unsafe { CStr::from_ptr(p) }.to_bytes())
+                }
+            }
+            BuildOp::Unit(pos) => {
+                self.pos = pos as usize;
+                self.one()
+            }
+            BuildOp::Seq { end, n } => self.op_seq(ops, i, end, n as usize),
+        };
+        if o.is_null() {
+            self.failed = true;
+        }
+        o
+    }
+
+    /// The sequence of the `n` values from `ops[*i]` (out of line: [`Builder::op_value`] is
+    /// inlined into the loops that build the items, and a sequence recurses through here).
+    #[inline(never)]
+    fn op_seq(&mut self, ops: &[BuildOp], i: &mut usize, end: u8, n: usize) -> *mut PyObject {
+        if end == b')' {
+            return self.op_tuple(ops, i, n);
+        }
+        let items = (0..n).map(|_| self.op_value(ops, i)).collect();
+        self.collection(end, items)
+    }
+
+    /// [`Builder::tuple_of`] over the `n` operations from `ops[*i]`.
+    fn op_tuple(&mut self, ops: &[BuildOp], i: &mut usize, n: usize) -> *mut PyObject {
+        let t = crate::tupleobject::new_tuple(n);
+        if t.is_null() {
+            self.failed = true;
+            let items = (0..n).map(|_| self.op_value(ops, i)).collect();
+            return self.release(items);
+        }
+        for k in 0..n {
+            let o = self.op_value(ops, i);
+            // SAFETY: a fresh tuple of `n` items, `k < n`.
+            unsafe { crate::tupleobject::set_fresh(t, k, o) };
+        }
+        if self.failed {
+            // SAFETY: the tuple owns the values stored so far (NULL slots are skipped).
+            unsafe { decref(t) };
+            return null_mut();
+        }
+        t
     }
 
     fn release(&mut self, items: Vec<*mut PyObject>) -> *mut PyObject {
@@ -445,7 +543,7 @@ impl Builder<'_> {
                     if self.failed {
                         null_mut()
                     } else {
-                        int(v as i128)
+                        crate::longobject::from_i64(v.into())
                     }
                 }
                 b'I' => {
@@ -453,7 +551,7 @@ impl Builder<'_> {
                     if self.failed {
                         null_mut()
                     } else {
-                        int(v as i128)
+                        crate::longobject::from_i64(v.into())
                     }
                 }
                 b'l' | b'L' | b'n' => {
@@ -461,7 +559,7 @@ impl Builder<'_> {
                     if self.failed {
                         null_mut()
                     } else {
-                        int(v as i128)
+                        crate::longobject::from_i64(v)
                     }
                 }
                 b'k' | b'K' => {
@@ -565,6 +663,99 @@ pub struct BuildPlan {
     kinds: Box<[u8]>,
     /// The number of top-level values (what `Builder::count(0)` answers).
     top: usize,
+    /// The format as operations ([`compile_ops`]), when it is well formed.
+    ops: Option<Box<[BuildOp]>>,
+}
+
+/// One value of a compiled `Py_BuildValue` format: a unit at its position in the text (built
+/// by [`Builder::one`], so every unit means exactly what the interpreter makes of it), or a
+/// sequence (`end`: `)`, `]` or `}`) of the `n` values whose operations follow it.
+/// The most common units have their own operations, built inline: `Int` (`b B h H i`), `Long`
+/// (`l L n`), `Double` (`f d`), `Str` (`s z U` without `#`).
+#[derive(Clone, Copy)]
+enum BuildOp {
+    Int,
+    Long,
+    Double,
+    Str,
+    Unit(u32),
+    Seq { end: u8, n: u32 },
+}
+
+/// `format` as [`BuildOp`]s in the order the interpreter meets its values, or `None` for a
+/// format the interpreter should see itself (mismatched or unclosed brackets, a unit it does
+/// not know or a `#` / `&` where none belongs, a dict of an odd number of values: every error
+/// and oddity stays with one implementation). Separators are dropped here, and each sequence
+/// knows its length, so building walks no text.
+fn compile_ops(format: &[u8]) -> Option<Box<[BuildOp]>> {
+    let mut ops = Vec::new();
+    // The open sequences: (index of their operation, closing character).
+    let mut open: Vec<(usize, u8)> = Vec::new();
+    let mut top: u32 = 0;
+    let mut i = 0;
+    while i < format.len() {
+        let c = format[i];
+        let count = |ops: &mut Vec<BuildOp>, open: &[(usize, u8)], top: &mut u32| match open.last()
+        {
+            Some(&(at, _)) => {
+                if let BuildOp::Seq { n, .. } = &mut ops[at] {
+                    *n += 1;
+                }
+            }
+            None => *top += 1,
+        };
+        match c {
+            b',' | b':' | b' ' | b'\t' => {}
+            b'(' | b'[' | b'{' => {
+                count(&mut ops, &open, &mut top);
+                let end = match c {
+                    b'(' => b')',
+                    b'[' => b']',
+                    _ => b'}',
+                };
+                open.push((ops.len(), end));
+                ops.push(BuildOp::Seq { end, n: 0 });
+            }
+            b')' | b']' | b'}' => {
+                let (at, end) = open.pop()?;
+                if end != c {
+                    return None;
+                }
+                if let BuildOp::Seq { end: b'}', n } = ops[at]
+                    && n % 2 != 0
+                {
+                    return None;
+                }
+            }
+            b'b' | b'B' | b'h' | b'H' | b'i' | b'I' | b'l' | b'k' | b'L' | b'K' | b'n' | b'f'
+            | b'd' | b'D' | b'c' | b'C' | b'p' | b's' | b'z' | b'U' | b'y' | b'u' | b'N' | b'S'
+            | b'O' => {
+                count(&mut ops, &open, &mut top);
+                let suffix = match c {
+                    b's' | b'z' | b'U' | b'y' | b'u' => b'#',
+                    b'O' => b'&',
+                    _ => 0,
+                };
+                let suffixed = suffix != 0 && format.get(i + 1) == Some(&suffix);
+                ops.push(match c {
+                    b'b' | b'B' | b'h' | b'H' | b'i' => BuildOp::Int,
+                    b'l' | b'L' | b'n' => BuildOp::Long,
+                    b'f' | b'd' => BuildOp::Double,
+                    b's' | b'z' | b'U' if !suffixed => BuildOp::Str,
+                    _ => BuildOp::Unit(u32::try_from(i).ok()?),
+                });
+                if suffixed {
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+        i += 1;
+    }
+    if !open.is_empty() || top as usize != top_count(format) {
+        return None;
+    }
+    Some(ops.into())
 }
 
 impl super::getargs::FormatCompiled for BuildPlan {
@@ -576,6 +767,7 @@ impl super::getargs::FormatCompiled for BuildPlan {
             text: text.into(),
             kinds: build_plan(format).into(),
             top: top_count(format),
+            ops: compile_ops(format),
         }
     }
     fn text(&self) -> &[u8] {
@@ -637,6 +829,24 @@ fn build_top(mut b: Builder<'_>, n: usize, as_tuple: bool) -> *mut PyObject {
     b.tuple_of(0, n)
 }
 
+/// [`build_top`] over a compiled format's operations.
+fn build_top_ops(mut b: Builder<'_>, ops: &[BuildOp], n: usize, as_tuple: bool) -> *mut PyObject {
+    if !as_tuple && n == 0 {
+        return crate::object::new_none();
+    }
+    let mut i = 0;
+    if !as_tuple && n == 1 {
+        let v = b.op_value(ops, &mut i);
+        if b.failed {
+            // SAFETY: an owned reference or NULL.
+            unsafe { xdecref(v) };
+            return null_mut();
+        }
+        return v;
+    }
+    b.op_tuple(ops, &mut i, n)
+}
+
 #[export(err = std::ptr::null(), guard_name = "Py_BuildValue")]
 pub unsafe fn _gilgate_build_prepare(
     format: *const std::ffi::c_char,
@@ -679,6 +889,9 @@ pub unsafe fn _gilgate_build_prepared(
             vi: 0,
             failed: false,
         };
-        build_top(b, plan.top, as_tuple != 0)
+        match &plan.ops {
+            Some(ops) => build_top_ops(b, ops, plan.top, as_tuple != 0),
+            None => build_top(b, plan.top, as_tuple != 0),
+        }
     }
 }
