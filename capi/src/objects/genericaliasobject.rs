@@ -547,13 +547,21 @@ static mut CLASS_GETITEM: PyMethodDef = crate::longobject::method(
 /// `t` must be a static type whose dict may still be written (start-up or its own module's
 /// creation).
 pub(crate) unsafe fn add_class_getitem(t: *mut PyTypeObject) -> bool {
-    // SAFETY: forwarded contract; the method definition is static.
+    // SAFETY: forwarded contract.
     unsafe {
         // A static type's dict is filled on first use.
         let dict = crate::object::ensure_dict(t);
-        if dict.is_null() {
-            return false;
-        }
+        !dict.is_null() && add_class_getitem_to(t, dict)
+    }
+}
+
+/// Stores `t`'s `__class_getitem__` in `dict` (`t`'s dict, or the one being built for it).
+///
+/// # Safety
+/// `t` must be a type and `dict` a dict that may still be written.
+pub(crate) unsafe fn add_class_getitem_to(t: *mut PyTypeObject, dict: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract; the method definition is static.
+    unsafe {
         let d = crate::descrobject::PyDescr_NewClassMethod(t, &raw mut CLASS_GETITEM);
         if d.is_null() {
             return false;
@@ -565,8 +573,8 @@ pub(crate) unsafe fn add_class_getitem(t: *mut PyTypeObject) -> bool {
 }
 
 /// The built-in types with CPython's `__class_getitem__` (`list[int]`, `dict[str, int]`, ...).
-fn builtin_generic_types() -> Vec<*mut PyTypeObject> {
-    vec![
+fn builtin_generic_types() -> [*mut PyTypeObject; 11] {
+    [
         &raw mut crate::listobject::PyList_Type,
         &raw mut crate::dictobject::PyDict_Type,
         &raw mut crate::tupleobject::PyTuple_Type,
@@ -581,11 +589,28 @@ fn builtin_generic_types() -> Vec<*mut PyTypeObject> {
     ]
 }
 
-/// Start-up: the alias type's generic containers get their `__class_getitem__`.
+/// Whether `t` is one of the built-in generic containers: [`crate::object::ensure_dict`] adds
+/// their `__class_getitem__` when it builds their dict.
+pub(crate) fn is_builtin_generic(t: *mut PyTypeObject) -> bool {
+    builtin_generic_types().contains(&t)
+}
+
+/// Start-up: the alias type's generic containers get their `__class_getitem__`. Most of their
+/// dicts are not built yet: [`crate::object::ensure_dict`] adds it when it builds one (the same
+/// entry, in the same place, last), so start-up does not build eleven type dicts of descriptors a
+/// process may never look at (an inspection worker, for one). A dict that exists already (built
+/// by start-up itself) gets it here.
 pub(crate) fn init_builtin_generics() -> Result<(), String> {
     for t in builtin_generic_types() {
-        // SAFETY: start-up, after every static type was readied.
-        if !unsafe { add_class_getitem(t) } {
+        // SAFETY: start-up, after every static type was readied; `tp_dict` is published with
+        // release ordering by `ensure_dict` (acquire here).
+        let built = unsafe {
+            !std::sync::atomic::AtomicPtr::from_ptr(&raw mut (*t).tp_dict)
+                .load(std::sync::atomic::Ordering::Acquire)
+                .is_null()
+        };
+        // SAFETY: as above.
+        if built && !unsafe { add_class_getitem(t) } {
             return Err("gilgate: could not add __class_getitem__ to a built-in type".into());
         }
     }

@@ -963,6 +963,12 @@ pub(crate) unsafe fn ensure_dict(t: *mut PyTypeObject) -> *mut PyObject {
         {
             err::clear();
         }
+        // Start-up left this to the first use of the dict (`init_builtin_generics`).
+        if crate::genericaliasobject::is_builtin_generic(t)
+            && !crate::genericaliasobject::add_class_getitem_to(t, d)
+        {
+            err::clear();
+        }
         slot.store(d, Ordering::Release);
         d
     }
