@@ -4,12 +4,13 @@
 //!
 //! ```sh
 //! cargo build --release -p gilgate-test-extensions
-//! cargo run --release --example bench_threads -- target/samples free 2 40 20000 objects list_ops
+//! cargo run --release --example bench_threads -- target/samples free 2 300 20000 objects list_ops
 //! ```
 //!
 //! Arguments: the folder holding `benchmod` and `benchhold`, a scenario, the number of threads,
-//! the calls each thread makes, the `n` passed to every call, then workload names (any
-//! `benchmod` function taking `n`; `handoff` is the two-thread relay and needs 2 threads).
+//! how long each thread keeps calling (milliseconds; 0: exactly one call), the `n` passed to
+//! every call, then workload names (any `benchmod` function taking `n`; `handoff` is the
+//! two-thread relay and needs 2 threads).
 //! Scenarios:
 //! - `free`: only `benchmod` (it declares `Py_MOD_GIL_NOT_USED`) is imported; policy `auto`.
 //! - `lock_on`: `benchhold` (undeclared) is imported (after `benchmod`) under `auto`, which switches the
@@ -19,8 +20,10 @@
 //!   whole measurement; the declared workloads must not wait for it.
 //!
 //! Prints one tab-separated line per workload: name, threads, seconds from the first thread's
-//! start (after the barrier) to the last thread's end, total calls, and the last call's result `repr`. The threads start together at
-//! a barrier; each is attached only while it calls (waits detach), as `gilgate stress` runs them.
+//! start (after the barrier) to the last thread's end, total calls, and the last call's result
+//! `repr`. The threads start together at a barrier; each calls until its own budget (counted
+//! from its start) is spent, so every measurement takes about as long whatever the workload
+//! costs; each is attached only while it calls (waits detach), as `gilgate stress` runs them.
 
 use gilgate::embed::{Host, PyErr, PyRef};
 use gilgate_capi::ffi;
@@ -28,7 +31,7 @@ use gilgate_capi::host;
 use gilgate_loader::Policy;
 use std::process::ExitCode;
 use std::sync::{Arc, Barrier};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A callable and its argument, shared by the benchmark threads.
 #[derive(Clone, Copy)]
@@ -76,7 +79,7 @@ fn run_workload(
     m: &gilgate::embed::Module,
     name: &str,
     threads: usize,
-    calls: usize,
+    budget: Duration,
     n: i64,
 ) -> Result<(), PyErr> {
     let relay = name == "handoff";
@@ -94,17 +97,21 @@ fn run_workload(
         .map(|i| {
             let barrier = Arc::clone(&barrier);
             std::thread::spawn(
-                move || -> Result<(Instant, Instant, Option<String>), PyErr> {
+                move || -> Result<(Instant, Instant, usize, Option<String>), PyErr> {
                     barrier.wait();
                     let start = Instant::now();
-                    let mut last = None;
-                    for _ in 0..calls {
-                        last = call.once(relay.then_some(i as i64))?;
-                    }
-                    let end = Instant::now();
+                    let mut calls = 0;
+                    let (end, last) = loop {
+                        let last = call.once(relay.then_some(i as i64))?;
+                        calls += 1;
+                        let now = Instant::now();
+                        if now - start >= budget {
+                            break (now, last);
+                        }
+                    };
                     // The thread leaves detached (it may hold the process's lock otherwise).
                     host::allow_threads(|| ());
-                    Ok((start, end, last))
+                    Ok((start, end, calls, last))
                 },
             )
         })
@@ -116,11 +123,13 @@ fn run_workload(
     // From the first thread's start to the last one's end, each read by the thread itself (the
     // main thread may be descheduled right after the barrier).
     let mut last = String::new();
+    let mut calls = 0;
     let (mut first_start, mut last_end) = (None::<Instant>, None::<Instant>);
     for r in results {
         match r {
-            Ok(Ok((start, end, shown))) => {
+            Ok(Ok((start, end, made, shown))) => {
                 last = shown.unwrap_or_default();
+                calls += made;
                 first_start = Some(first_start.map_or(start, |s| s.min(start)));
                 last_end = Some(last_end.map_or(end, |e| e.max(end)));
             }
@@ -132,26 +141,24 @@ fn run_workload(
         (Some(s), Some(e)) => (e - s).as_secs_f64(),
         _ => 0.0,
     };
-    println!(
-        "{name}\t{threads}\t{seconds:.6}\t{}\t{last}",
-        threads * calls
-    );
+    println!("{name}\t{threads}\t{seconds:.6}\t{calls}\t{last}");
     drop((func, arg));
     Ok(())
 }
 
 fn run(args: &[String]) -> Result<(), PyErr> {
-    let [dir, scenario, threads, calls, n, workloads @ ..] = args else {
+    let [dir, scenario, threads, ms, n, workloads @ ..] = args else {
         return Err(PyErr::new(
             "TypeError",
-            "usage: bench_threads DIR free|lock_on|module THREADS CALLS N WORKLOAD...",
+            "usage: bench_threads DIR free|lock_on|module THREADS MS N WORKLOAD...",
         ));
     };
     let num = |s: &str| {
         s.parse::<usize>()
             .map_err(|_| PyErr::new("ValueError", format!("not a count: {s}")))
     };
-    let (threads, calls, n) = (num(threads)?, num(calls)?, num(n)? as i64);
+    let (threads, budget, n) = (num(threads)?, num(ms)?, num(n)? as i64);
+    let budget = Duration::from_millis(budget as u64);
     let policy = match scenario.as_str() {
         "free" | "lock_on" => Policy::Auto,
         "module" => Policy::Module,
@@ -178,7 +185,7 @@ fn run(args: &[String]) -> Result<(), PyErr> {
         }
     }
     for w in workloads {
-        run_workload(&m, w, threads, calls, n)?;
+        run_workload(&m, w, threads, budget, n)?;
     }
     if holder.is_some() {
         // The holder sleeps for ten minutes; the process exits under it.

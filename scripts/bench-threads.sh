@@ -8,17 +8,25 @@
 #   lock_on  benchhold (undeclared) is imported first: the process's lock is switched on
 #   module   gilgate only, policy `module`: a third thread sits in benchhold.hold() (asleep
 #            without detaching, so it keeps the per-module lock) during the whole measurement
-# For each scenario and workload, THREADS threads (1, then 2) start together at a barrier and
-# each makes CALLS calls of workload(N); calls/s is total calls over the time from the first
-# thread's start to the last thread's end (each thread reads the clock itself), and scaling is the 2-thread calls/s over the 1-thread calls/s of the same round.
+# For each scenario and workload (every row of scripts/bench-capi.sh, BENCH_WORKLOADS), THREADS
+# threads (1, then 2) start together at a barrier and each calls workload(N) until MS
+# milliseconds (from its own start) are spent; calls/s is total calls over the time from the first
+# thread's start to the last thread's end (each thread reads the clock itself), and scaling is
+# the 2-thread calls/s over the 1-thread calls/s of the same round. A time budget rather than a
+# count of calls keeps every measurement about as long whatever the row costs.
 # The sides take turns (ROUNDS rounds, the first side alternating); the table shows medians.
 # The cost rows divide one call's time by its N: detach_pairs (Py_BEGIN/END_ALLOW_THREADS),
 # section_pairs (an uncontended one-object critical section) on one thread, and handoff (two
 # threads relaying a turn, each turn one detach and one attach; under lock_on every turn hands the
 # process's lock over).
 #
-# usage: scripts/bench-threads.sh [--no-build] [--record] [N] [CALLS] [ROUNDS]
-#        defaults: 20000 100 5. --record also writes docs/bench/threads.txt.
+# usage: scripts/bench-threads.sh [--no-build] [--record] [--baseline BENCH_THREADS_BINARY]
+#                                 [--workloads "W ..."] [N] [MS] [ROUNDS]
+#        defaults: 20000 250 7 (about 6 minutes on an idle 2-core machine; 1 + 2 threads x
+#        15 rows x 5 side/scenario pairs x ROUNDS x MS, plus start-up). --record also writes
+#        docs/bench/threads.txt. --baseline also runs another build of examples/bench_threads
+#        (same arguments; e.g. a copy of the release binary from before a change) as a third
+#        side, in the same rounds. --workloads limits the scaling rows.
 # env:   BENCH_PYTHON=/path/to/python  time another CPython instead.
 # The machine must have 2 free cores for the scaling rows to mean anything: the script prints
 # the load average at the start and the end.
@@ -26,23 +34,32 @@ set -euo pipefail
 
 BUILD=1
 RECORD=0
+BASELINE=
+WORKLOADS=
+usage() { echo "usage: $0 [--no-build] [--record] [--baseline BENCH_THREADS_BINARY] [--workloads \"W ...\"] [N] [MS] [ROUNDS]" >&2; exit 64; }
 while [ $# -gt 0 ]; do
     case "$1" in
     --no-build) BUILD=0; shift ;;
     --record) RECORD=1; shift ;;
-    -*) echo "usage: $0 [--no-build] [--record] [N] [CALLS] [ROUNDS]" >&2; exit 64 ;;
+    --baseline) [ $# -ge 2 ] || usage; BASELINE=$2; shift 2 ;;
+    --workloads) [ $# -ge 2 ] || usage; WORKLOADS=$2; shift 2 ;;
+    -*) usage ;;
     *) break ;;
     esac
 done
 N=${1:-20000}
-CALLS=${2:-100}
-ROUNDS=${3:-5}
+MS=${2:-250}
+ROUNDS=${3:-7}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WORKLOADS="objects int_arith list_ops dict_ops str_build"
 COST_N=200000
 
 # shellcheck source=scripts/bench-common.sh
 . "$ROOT/scripts/bench-common.sh"
+WORKLOADS=${WORKLOADS:-$BENCH_WORKLOADS}
+if [ -n "$BASELINE" ] && [ ! -x "$BASELINE" ]; then
+    echo "bench: --baseline $BASELINE is not an executable" >&2
+    exit 64
+fi
 bench_python "$ROOT"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -53,7 +70,8 @@ bench_gilgate_bin "$ROOT" "$BUILD" bench_threads
 cat > "$TMP/cpython/threads_driver.py" <<'PY'
 import os, sys, threading, time, warnings
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-scenario, threads, calls, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+scenario, threads, ms, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+budget = ms / 1000
 if scenario == "lock_on":
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -68,10 +86,14 @@ for name in sys.argv[5:]:
     def work(i):
         barrier.wait()
         start = time.perf_counter()
-        r = None
-        for _ in range(calls):
+        calls = 0
+        while True:
             r = fn(n, i) if name == "handoff" else fn(n)
-        results[i] = (start, time.perf_counter(), r)
+            calls += 1
+            end = time.perf_counter()
+            if end - start >= budget:
+                break
+        results[i] = (start, end, calls, r)
     ts = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
     for t in ts:
         t.start()
@@ -79,14 +101,16 @@ for name in sys.argv[5:]:
     for t in ts:
         t.join()
     secs = max(r[1] for r in results) - min(r[0] for r in results)
-    print(f"{name}\t{threads}\t{secs:.6f}\t{threads * calls}\t{results[-1][2]!r}")
+    calls = sum(r[2] for r in results)
+    print(f"{name}\t{threads}\t{secs:.6f}\t{calls}\t{results[-1][3]!r}")
 PY
 
-run_side() { # SIDE ROUND SCENARIO THREADS CALLS N WORKLOAD...
+run_side() { # SIDE ROUND SCENARIO THREADS MS N WORKLOAD...
     local side=$1 round=$2 scenario=$3
     shift 3
     case "$side" in
     gilgate) "$GILGATE_BIN" "$TMP/gilgate" "$scenario" "$@" ;;
+    baseline) "$BASELINE" "$TMP/gilgate" "$scenario" "$@" ;;
     cpython) "$PY" -I "$TMP/cpython/threads_driver.py" "$scenario" "$@" ;;
     esac | sed "s/^/$side\t$round\t$scenario\t/" >> "$TMP/times.tsv"
 }
@@ -95,21 +119,24 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 : > "$TMP/times.tsv"
 for ((r = 1; r <= ROUNDS; r++)); do
     if ((r % 2)); then order="gilgate cpython"; else order="cpython gilgate"; fi
+    [ -n "$BASELINE" ] && order="$order baseline"
     for side in $order; do
         for scenario in free lock_on module; do
             [ "$side/$scenario" = cpython/module ] && continue
             # shellcheck disable=SC2086  # word lists
-            for t in 1 2; do run_side "$side" "$r" "$scenario" "$t" "$CALLS" "$N" $WORKLOADS; done
-            run_side "$side" "$r" "$scenario" 1 1 "$COST_N" detach_pairs section_pairs
-            run_side "$side" "$r" "$scenario" 2 1 "$((COST_N / 10))" handoff
+            for t in 1 2; do run_side "$side" "$r" "$scenario" "$t" "$MS" "$N" $WORKLOADS; done
+            # Budget 0: one call each.
+            run_side "$side" "$r" "$scenario" 1 0 "$COST_N" detach_pairs section_pairs
+            run_side "$side" "$r" "$scenario" 2 0 "$((COST_N / 10))" handoff
         done
     done
 done
 
 report() {
     bench_describe_python
+    [ -n "$BASELINE" ] && echo "baseline: $BASELINE"
     echo "load:     $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end (1, 5, 15 min)"
-    echo "method:   N=$N per call, $CALLS calls per thread, $ROUNDS alternating rounds, medians; cost rows N=$COST_N (handoff $((COST_N / 10)) turns per thread)"
+    echo "method:   N=$N per call, each thread calls for $MS ms, $ROUNDS alternating rounds, medians; cost rows N=$COST_N (handoff $((COST_N / 10)) turns per thread)"
     "$PY" - "$TMP/times.tsv" "$WORKLOADS" <<'PY'
 import statistics, sys
 from collections import defaultdict
@@ -118,6 +145,8 @@ for line in open(sys.argv[1]):
     side, rnd, scenario, name, threads, secs, calls, result = line.rstrip("\n").split("\t")
     t[side, scenario, name, rnd][int(threads)] = (float(secs), int(calls), result)
 names = sys.argv[2].split()
+base = any(k[0] == "baseline" for k in t)
+sides = ("gilgate", "cpython", "baseline") if base else ("gilgate", "cpython")
 def med(xs):
     return statistics.median(xs) if xs else float("nan")
 def rounds(side, scenario, name):
@@ -133,17 +162,24 @@ for scenario, title in (("free", "declared module only (no lock)"),
                         ("lock_on", "after an undeclared import (process lock on)"),
                         ("module", "policy module, a third thread holding the module lock (gilgate only)")):
     print(f"\n{scenario}: {title}")
-    print(f"{'workload':<11} {'gilgate 1T/s':>12} {'2T/s':>9} {'scaling':>7}   {'CPython 1T/s':>12} {'2T/s':>9} {'scaling':>7}")
+    hdr = f"{'workload':<13} {'gilgate 1T/s':>12} {'2T/s':>9} {'scaling':>7}   {'CPython 1T/s':>12} {'2T/s':>9} {'scaling':>7}"
+    if base:
+        hdr += f"   {'baseline 1T/s':>13} {'2T/s':>9} {'scaling':>7}"
+    print(hdr)
     for name in names:
         g1, g2, gs = rates("gilgate", scenario, name)
         c1, c2, cs = rates("cpython", scenario, name)
-        res = {v[k][2] for side in ("gilgate", "cpython") for v in rounds(side, scenario, name) for k in v}
+        res = {v[k][2] for side in sides for v in rounds(side, scenario, name) for k in v}
         flag = "" if len(res) == 1 else "  MISMATCH " + " ".join(sorted(res))
         bad |= bool(flag)
         cpy = f"{c1:>12.0f} {c2:>9.0f} {cs:>7.2f}" if scenario != "module" else f"{'-':>12} {'-':>9} {'-':>7}"
-        print(f"{name:<11} {g1:>12.0f} {g2:>9.0f} {gs:>7.2f}   {cpy}{flag}")
+        line = f"{name:<13} {g1:>12.0f} {g2:>9.0f} {gs:>7.2f}   {cpy}"
+        if base:
+            b1, b2, bs = rates("baseline", scenario, name)
+            line += f"   {b1:>13.0f} {b2:>9.0f} {bs:>7.2f}"
+        print(line + flag)
 print("\ncosts, ns per operation (median):")
-print(f"{'operation':<40} {'gilgate':>8} {'CPython':>8}")
+print(f"{'operation':<42} {'gilgate':>8} {'CPython':>8}" + (f" {'baseline':>8}" if base else ""))
 def cost(side, scenario, name, threads):
     rs = [v[threads] for v in rounds(side, scenario, name) if threads in v]
     # one call per thread; each returns its n, so the operations are threads * n
@@ -154,7 +190,10 @@ for scenario in ("free", "lock_on", "module"):
                                 ("handoff", 2, "relay turn (detach, wait, attach)")):
         g = cost("gilgate", scenario, name, threads)
         c = cost("cpython", scenario, name, threads) if scenario != "module" else float("nan")
-        print(f"{scenario + ': ' + what:<40} {g:>8.0f} {c:>8.0f}")
+        line = f"{scenario + ': ' + what:<42} {g:>8.0f} {c:>8.0f}"
+        if base:
+            line += f" {cost('baseline', scenario, name, threads):>8.0f}"
+        print(line)
 sys.exit(1 if bad else 0)
 PY
 }

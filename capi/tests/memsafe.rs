@@ -227,6 +227,24 @@ fn readers_through_pylist_getitem_never_see_it_freed() {
     assert!(passes > 0);
 }
 
+/// The list's owner reads it through `PyList_GetItem` (which never marks it shared) while
+/// another thread grows and clears it: that thread's resizes mark the list shared, so the
+/// owner never reads an array freed (or moved by `realloc`) under it.
+#[test]
+fn the_owner_reading_while_another_thread_resizes_never_sees_the_array_freed() {
+    let race = c_fn!(c"gg_race_owner" as unsafe extern "C" fn(c_long, *mut c_long) -> c_long);
+    let passes = finishes("owner reader vs appender", move || {
+        attach_here();
+        let mut passes: c_long = 0;
+        // SAFETY: the fixture's entry point, called attached.
+        let bad = unsafe { race(rounds(), &mut passes) };
+        assert!(bad >= 0, "the appender did not start");
+        assert_eq!(bad, 0, "the owner saw {bad} slots that were never stored");
+        passes
+    });
+    assert!(passes > 0);
+}
+
 /// Runs the test `name` again in a child process with the process's lock on for good
 /// (`PYTHON_GIL=1` in CPython; see `support::in_child`); in the child, runs `body`.
 fn under_the_lock(name: &str, body: impl FnOnce()) {

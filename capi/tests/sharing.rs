@@ -11,9 +11,9 @@
 //! guard, not a measure of speed).
 
 use gilgate_capi::ffi::{
-    PyDict_New, PyDict_SetItem, PyList_Append, PyList_New, PyObject, PyObject_GenericGetDict,
-    PyObject_GetIter, PySeqIter_New, PyTuple_New, PyTuple_SetItem, PyUnicode_FromString,
-    PyWeakref_NewRef,
+    PyDict_New, PyDict_SetItem, PyList_Append, PyList_New, PyLong_FromLong, PyObject,
+    PyObject_GenericGetDict, PyObject_GetIter, PySeqIter_New, PyTuple_New, PyTuple_SetItem,
+    PyUnicode_FromString, PyWeakref_NewRef,
 };
 use gilgate_capi::host::{self, decref};
 use std::ffi::{CStr, c_char, c_int, c_long};
@@ -121,6 +121,8 @@ const TAG_ITER: c_long = 6;
 const TAG_CLASS: c_long = 7;
 const TAG_ASSIGN: c_long = 8;
 const TAG_TRYINC: c_long = 9;
+const TAG_GROW: c_long = 10;
+const TAG_CACHED: c_long = 11;
 
 type Reader = unsafe extern "C" fn(*mut PyObject, *mut PyObject, c_long, *mut c_long) -> c_long;
 type AttrReader = unsafe extern "C" fn(*mut PyObject, *const c_char, c_long, *mut c_long) -> c_long;
@@ -196,6 +198,46 @@ fn dict_get_item_ref_never_returns_a_freed_value_while_writers_replace_and_delet
     release(d);
     release(key);
     all_freed_once(TAG_DICT);
+}
+
+/// The dict lookup's common path (a probe comparing keys that run no code, under the dict's
+/// mutex without a section) against a writer that grows the table from empty, replaces,
+/// deletes and clears: every value read is live (a lookup without the mutex, or one that
+/// drops it before taking its reference, returns freed values here).
+#[test]
+fn dict_int_key_reads_never_return_a_freed_value_while_the_table_grows_and_clears() {
+    let read = c_fn!(c"gg_dict_int_reader" as Reader);
+    let grow = c_fn!(
+        c"gg_dict_grower"
+            as unsafe extern "C" fn(*mut PyObject, *mut PyObject, c_long, c_long) -> c_int
+    );
+    let d = P::of(PyDict_New());
+    // SAFETY: plain constructors.
+    let keys = P::of(unsafe {
+        let t = PyTuple_New(64);
+        for i in 0..64 {
+            PyTuple_SetItem(t, i, PyLong_FromLong(i as c_long));
+        }
+        t
+    });
+    let (bad, hits) = race(
+        "dict int-key readers and a growing writer",
+        2,
+        1,
+        move || {
+            let mut hits = 0;
+            // SAFETY: live dict and key tuple shared on purpose.
+            let bad = unsafe { read(d.get(), keys.get(), 150_000, &mut hits) };
+            (bad, hits)
+        },
+        // SAFETY: as above.
+        move || unsafe { grow(d.get(), keys.get(), 3_000, TAG_GROW) },
+    );
+    assert_eq!(bad, 0, "dict reads returned freed values ({hits} hits)");
+    assert!(hits > 0, "the readers never found a key");
+    release(d);
+    release(keys);
+    all_freed_once(TAG_GROW);
 }
 
 #[test]
@@ -772,4 +814,101 @@ fn instances_made_and_dropped_on_many_threads_keep_their_class_count() {
         .map(|c| unsafe { gilgate_capi::ffi::Py_REFCNT(c.get()) })
         .collect();
     assert_eq!(after, before, "the classes' counts (K, D, S)");
+}
+
+type CachedReader =
+    unsafe extern "C" fn(*mut PyObject, *mut PyObject, c_long, *mut c_long) -> c_long;
+type CachedWriter =
+    unsafe extern "C" fn(*mut PyObject, *mut PyObject, *mut PyObject, c_long, c_long) -> c_int;
+
+fn version_tag(t: P) -> u32 {
+    // SAFETY: a live type; the field is read while no other thread changes it.
+    unsafe { (*t.get::<gilgate_capi::ffi::PyTypeObject>()).tp_version_tag }
+}
+
+/// The type attribute cache (`typeobject::cache`): three threads read a class attribute
+/// through an instance of a subclass, with an interned name (the cached path), while a fourth
+/// sets it on the base class to a new value each round and deletes it every third round. No
+/// read gives a freed value, a value older than the last step the writer had finished before
+/// the read, or "absent" when no deletion happened around it; the writer reads its own change
+/// back at once (the subclass's cached answer was dropped). At the end every value was freed
+/// exactly once and the classes' counts are back where they were.
+#[test]
+fn a_class_attribute_read_through_the_type_cache_is_never_freed_or_stale() {
+    fixture();
+    let read = c_fn!(c"gg_cached_reader" as CachedReader);
+    let write = c_fn!(c"gg_cached_writer" as CachedWriter);
+    let obj = (&raw mut gilgate_capi::ffi::PyBaseObject_Type).cast::<PyObject>();
+    let base = class_of(c"CacheBase", obj);
+    let sub = class_of(c"CacheSub", base.get());
+    // SAFETY: live classes.
+    let before: Vec<isize> = [base, sub]
+        .iter()
+        .map(|c| unsafe { gilgate_capi::ffi::Py_REFCNT(c.get()) })
+        .collect();
+    // SAFETY: live classes; the instance and the interned name are ours.
+    let (inst, name) = unsafe {
+        let o = gilgate_capi::ffi::PyObject_CallNoArgs(sub.get());
+        assert!(!o.is_null());
+        let n = gilgate_capi::ffi::PyUnicode_InternFromString(c"cached_attr".as_ptr());
+        assert!(!n.is_null());
+        (P::of(o), P::of(n))
+    };
+    let (bad, hits) = race(
+        "cached class attribute reads against setattr/delattr on the base",
+        3,
+        1,
+        move || {
+            let mut hits = 0;
+            // SAFETY: a live instance shared on purpose and an interned name.
+            let bad = unsafe { read(inst.get(), name.get(), 400_000, &mut hits) };
+            (bad, hits)
+        },
+        // SAFETY: live heap types and instance.
+        move || unsafe { write(base.get(), inst.get(), name.get(), 200_000, TAG_CACHED) },
+    );
+    assert_eq!(bad, 0, "wrong reads through the type cache ({hits} hits)");
+    assert!(hits > 0);
+    assert_ne!(version_tag(sub), 0, "the subclass's lookups are cached");
+    // SAFETY: live objects.
+    unsafe {
+        if gilgate_capi::ffi::PyObject_DelAttr(base.get(), name.get()) < 0 {
+            gilgate_capi::ffi::PyErr_Clear();
+        }
+        decref(inst.get());
+    }
+    all_freed_once(TAG_CACHED);
+    host::merge_pending();
+    // SAFETY: live classes.
+    let after: Vec<isize> = [base, sub]
+        .iter()
+        .map(|c| unsafe { gilgate_capi::ffi::Py_REFCNT(c.get()) })
+        .collect();
+    assert_eq!(after, before, "the classes' counts (CacheBase, CacheSub)");
+}
+
+/// `PyType_Modified` drops the version tag of a type and of its subclasses (CPython's
+/// invalidation), and a later lookup gives each a new one.
+#[test]
+fn type_modified_clears_the_version_tags_of_a_type_and_its_subclasses() {
+    fixture();
+    let obj = (&raw mut gilgate_capi::ffi::PyBaseObject_Type).cast::<PyObject>();
+    let base = class_of(c"TagBase", obj);
+    let sub = class_of(c"TagSub", base.get());
+    // SAFETY: live classes, an interned name.
+    unsafe {
+        let n = gilgate_capi::ffi::PyUnicode_InternFromString(c"__doc__".as_ptr());
+        let v = gilgate_capi::ffi::PyObject_GetAttr(sub.get(), n);
+        assert!(!v.is_null());
+        decref(v);
+        let (b0, s0) = (version_tag(base), version_tag(sub));
+        assert_ne!(s0, 0);
+        gilgate_capi::ffi::PyType_Modified(base.get());
+        assert_eq!((version_tag(base), version_tag(sub)), (0, 0));
+        let v = gilgate_capi::ffi::PyObject_GetAttr(sub.get(), n);
+        assert!(!v.is_null());
+        decref(v);
+        let s1 = version_tag(sub);
+        assert!(s1 != 0 && s1 != s0 && s1 != b0, "a new tag, never reused");
+    }
 }

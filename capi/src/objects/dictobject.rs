@@ -226,6 +226,67 @@ unsafe fn exact_eq(a: *mut PyObject, b: *mut PyObject) -> Option<bool> {
     }
 }
 
+/// `find` for probes that run no code: Some(index or None when absent), or None when a key of
+/// the same hash needs a comparison that may run code (then the caller takes the full path).
+///
+/// # Safety
+/// `d` must be a live dict with a table; its mutex is held.
+#[inline]
+unsafe fn find_quick(d: *mut PyObject, key: *mut PyObject, h: Py_hash_t) -> Option<Option<usize>> {
+    // SAFETY: forwarded contract; nothing here runs code, so the table cannot change.
+    unsafe {
+        let t = table(d)?;
+        if t.indices.is_empty() {
+            return Some(None);
+        }
+        let mut p = Probe::new(h, t.indices.len() - 1);
+        loop {
+            let slot = t.indices[p.i];
+            if slot == EMPTY {
+                return Some(None);
+            }
+            if let Some((eh, k, _)) = t.entries[slot as usize] {
+                if k == key {
+                    return Some(Some(slot as usize));
+                }
+                if eh == h {
+                    // Equal hashes of different objects: compare from here on, out of line.
+                    return find_quick_compare(t, key, h, p);
+                }
+            }
+            p.advance();
+        }
+    }
+}
+
+/// `find_quick` from probe position `p` on, whose entry has `key`'s hash but is another object.
+///
+/// # Safety
+/// As `find_quick`; `t` is the dict's table.
+#[inline(never)]
+unsafe fn find_quick_compare(
+    t: &Table,
+    key: *mut PyObject,
+    h: Py_hash_t,
+    mut p: Probe,
+) -> Option<Option<usize>> {
+    // SAFETY: forwarded contract; `exact_eq` runs no code.
+    unsafe {
+        loop {
+            let slot = t.indices[p.i];
+            if slot == EMPTY {
+                return Some(None);
+            }
+            if let Some((eh, k, _)) = t.entries[slot as usize]
+                && (k == key || (eh == h && exact_eq(k, key)?))
+            {
+                return Some(Some(slot as usize));
+            }
+            p.advance();
+        }
+    }
+}
+
 /// Finds the entry index of `key`: Ok(None) when absent, Err(()) on a comparison error.
 /// Comparisons may run code that changes the dict; the lookup then starts over.
 unsafe fn find(d: *mut PyObject, key: *mut PyObject, h: Py_hash_t) -> Result<Option<usize>, ()> {
@@ -316,7 +377,24 @@ pub(crate) const SET_ELEMENT: &str = "set element";
 ///
 /// # Safety
 /// `key` must be live.
+#[inline]
 pub(crate) unsafe fn key_hash(key: *mut PyObject, what: &str) -> crate::pyport::Py_hash_t {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if crate::object::ty(key) == &raw mut crate::longobject::PyLong_Type {
+            // An exact int's hash runs no code and never fails.
+            return crate::longobject::hash_int(key);
+        }
+        key_hash_slow(key, what)
+    }
+}
+
+/// `key_hash` through the type's `tp_hash`.
+///
+/// # Safety
+/// As `key_hash`.
+#[inline(never)]
+unsafe fn key_hash_slow(key: *mut PyObject, what: &str) -> crate::pyport::Py_hash_t {
     // SAFETY: forwarded contract.
     unsafe {
         let h = crate::object::hash(key);
@@ -352,6 +430,18 @@ unsafe fn lookup_with<R>(
         let h = key_hash(key, what);
         if h == -1 || !has_table(d) {
             return f(null_mut());
+        }
+        {
+            // The common case first: a probe that compares no key by running code holds
+            // the dict's mutex as a plain lock (the exclusion of the section, without its
+            // bookkeeping: nothing in between waits or runs code).
+            let _g = crate::object::ObjectLock::new(d);
+            if let Some(found) = find_quick(d, key, h) {
+                let v = found
+                    .and_then(|i| table(d).and_then(|t| t.entries[i]))
+                    .map_or(null_mut(), |e| e.2);
+                return f(v);
+            }
         }
         hold!(_g, d);
         let v = match find(d, key, h) {
@@ -500,6 +590,7 @@ pub(crate) unsafe fn set_item_as(
             return -1;
         }
         hold!(g, d);
+        let _inv = crate::typeobject::cache::watch(d, key, h);
         let found = find(d, key, h);
         let Some(t) = table(d) else { return -1 };
         let mut old = null_mut();
@@ -596,6 +687,7 @@ pub(crate) unsafe fn pop_as(
             return Err(());
         }
         hold!(g, d);
+        let _inv = crate::typeobject::cache::watch(d, key, h);
         let found = find(d, key, h)?;
         let Some(t) = table(d) else { return Ok(None) };
         let Some(i) = found else { return Ok(None) };
@@ -960,6 +1052,11 @@ pub unsafe fn PyDict_Clear(d: *mut PyObject) {
             return;
         }
         hold!(g, d);
+        let _inv = if crate::typeobject::cache::mark_of(d).load(Ordering::Relaxed) != 0 {
+            crate::typeobject::cache::modifying(d, None)
+        } else {
+            None
+        };
         let Some(t) = table(d) else { return };
         let old = t.take_all();
         sync_used(d, t);
@@ -1869,6 +1966,7 @@ unsafe fn setdefault_in(
             return Err(());
         }
         hold!(_g, d);
+        let _inv = crate::typeobject::cache::watch(d, k, h);
         // `find` may run `__eq__` (the section suspendable, the lookup restarted when the table
         // changed); from its answer to the insertion nothing detaches.
         let found = find(d, k, h)?;

@@ -300,6 +300,39 @@ unsafe fn resize_with(op: *mut PyObject, newsize: Py_ssize_t, set: bool) -> bool
             return false;
         };
         let old = (*l).ob_item;
+        if !is_shared(op)
+            && crate::refcount::tid(op).load(std::sync::atomic::Ordering::Relaxed)
+                != crate::refcount::thread_id()
+        {
+            // A thread other than the owner resizes: the owner may be reading the old array
+            // lock-free at this moment, so it goes through delayed freeing from now on (CPython
+            // marks a dict shared the same way when another thread resizes it).
+            gc_bits(op).fetch_or(GC_BITS_SHARED, std::sync::atomic::Ordering::Relaxed);
+        }
+        if !is_shared(op) && !old.is_null() && new_alloc != 0 {
+            // No thread but the owner reads this list lock-free through the API (`mark_shared`
+            // takes the lock this caller holds), so the array may move in place or be copied
+            // by the allocator (CPython 3.13t's `PyMem_Realloc`): growth by an eighth often
+            // fits the block's spare room and copies nothing.
+            let p = crate::pymem::realloc(old.cast(), bytes).cast::<*mut PyObject>();
+            if p.is_null() {
+                crate::pyerrors::no_memory();
+                return false;
+            }
+            if newsize > size {
+                let keep = size.max(0) as usize;
+                std::ptr::write_bytes(p.add(keep), 0, newsize as usize - keep);
+            }
+            if set && newsize < size {
+                set_size(op, newsize);
+            }
+            items_atomic(op).store(p, std::sync::atomic::Ordering::Release);
+            (*l).allocated = new_alloc as Py_ssize_t;
+            if set && newsize >= size {
+                set_size(op, newsize);
+            }
+            return true;
+        }
         let new: *mut *mut PyObject = if new_alloc == 0 {
             null_mut()
         } else {
@@ -530,12 +563,17 @@ unsafe extern "C" fn list_dealloc(op: *mut PyObject) {
     // SAFETY: a dead list (slot contract).
     unsafe {
         let l = op.cast::<PyListObject>();
-        let its = items(op).to_vec();
-        crate::pymem::free((*l).ob_item.cast());
+        // Nothing else can reach a dead list: the array is detached, its items released in
+        // place (first to last, as before), then freed.
+        let arr = (*l).ob_item;
+        let n = (*l).ob_base.ob_size.max(0) as usize;
         (*l).ob_item = null_mut();
-        for o in its {
-            xdecref(o);
+        if !arr.is_null() {
+            for i in 0..n {
+                xdecref(*arr.add(i));
+            }
         }
+        crate::pymem::free(arr.cast());
         crate::objimpl::default_dealloc(op);
     }
 }

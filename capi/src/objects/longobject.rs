@@ -1483,7 +1483,25 @@ pub(crate) unsafe extern "C" fn long_richcompare(
 ///
 /// # Safety
 /// `op` must be a live int.
+#[inline]
 pub(crate) unsafe fn hash_int(op: *mut PyObject) -> Py_hash_t {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if let Some(v) = compact2(op) {
+            // |v| < 2**60, below the modulus: the hash is the value itself (-1 becomes -2).
+            return if v == -1 { -2 } else { v as Py_hash_t };
+        }
+        hash_wide(op)
+    }
+}
+
+/// `hash_int` of an int of three digits or more.
+///
+/// # Safety
+/// `op` must be a live int.
+#[cold]
+#[inline(never)]
+unsafe fn hash_wide(op: *mut PyObject) -> Py_hash_t {
     // SAFETY: forwarded contract.
     unsafe {
         let (_, sign) = tag_of(op);
@@ -1766,7 +1784,28 @@ pub unsafe fn PyLong_FromUnicodeObject(u: *mut PyObject, base: c_int) -> *mut Py
 }
 
 /// Converts to a signed C integer type; `msg` is the OverflowError text.
+#[inline]
 unsafe fn as_signed<T: TryFrom<i128>>(op: *mut PyObject, msg: &str) -> Option<T> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if !op.is_null()
+            && is_int(op)
+            && let Some(v) = compact2(op)
+            && let Ok(x) = T::try_from(i128::from(v))
+        {
+            // The common case, with nothing to raise: an int of at most two digits that fits.
+            return Some(x);
+        }
+        as_signed_slow(op, msg)
+    }
+}
+
+/// `as_signed` past its common case.
+///
+/// # Safety
+/// As `as_signed`.
+#[inline(never)]
+unsafe fn as_signed_slow<T: TryFrom<i128>>(op: *mut PyObject, msg: &str) -> Option<T> {
     // SAFETY: forwarded contract.
     unsafe {
         if !op.is_null() && is_int(op) {

@@ -327,11 +327,8 @@ unsafe extern "C" fn module_getattro(op: *mut PyObject, name: *mut PyObject) -> 
     unsafe {
         // `__dict__`: CPython's read-only member of the module type.
         let m = &*op.cast::<PyModuleObject>();
-        if !m.md_dict.is_null()
-            && uni::is_str(name)
-            && uni::length(name) == 8
-            && uni::as_str(name) == Some("__dict__")
-        {
+        static DICT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        if !m.md_dict.is_null() && uni::is_str(name) && uni::is_name(name, &DICT, "__dict__") {
             return new_ref(m.md_dict);
         }
         match crate::object::generic_getattr_opt(op, name) {

@@ -1692,34 +1692,40 @@ pub(crate) unsafe fn weaklist_ptr(op: *mut PyObject) -> Option<*mut *mut PyObjec
     }
 }
 
-/// `_PyType_Lookup`: `name` along the MRO's dicts (borrowed result, no error).
+/// `_PyType_Lookup`: `name` along the MRO's dicts (borrowed result, no error), through the
+/// type attribute cache (`typeobject::cache`).
 ///
 /// # Safety
 /// `t` must be a type object and `name` a str.
 pub(crate) unsafe fn type_lookup(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
-    // SAFETY: forwarded contract.
+    // SAFETY: forwarded contract; the type's dict keeps holding the value.
     unsafe {
-        find_in_mro(t, |cur| {
-            let d = ensure_dict(cur);
-            if !d.is_null() && crate::dictobject::is_dict(d) {
-                let v = crate::dictobject::get(d, name);
-                if !v.is_null() {
-                    return Some(v);
-                }
-            }
-            None
-        })
-        .unwrap_or(null_mut())
+        let v = type_lookup_ref(t, name);
+        xdecref(v);
+        v
     }
 }
 
-/// `_PyType_LookupRef`: `name` along the MRO's dicts as a new reference, taken under the
-/// dict's critical section (a concurrent class attribute change cannot free it first); NULL
-/// when absent (no error).
+/// `_PyType_LookupRef`: `name` along the MRO's dicts as a new reference, or NULL when absent
+/// (no error), through the type attribute cache (`typeobject::cache`).
 ///
 /// # Safety
 /// `t` must be a type object and `name` a str.
+#[inline]
 pub(crate) unsafe fn type_lookup_ref(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe { crate::typeobject::cache::lookup_ref(t, name) }
+}
+
+/// `type_lookup_ref` without the cache: the reference is taken under the dict's critical
+/// section (a concurrent class attribute change cannot free it first).
+///
+/// # Safety
+/// `t` must be a type object and `name` a str.
+pub(crate) unsafe fn type_lookup_ref_uncached(
+    t: *mut PyTypeObject,
+    name: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         find_in_mro(t, |cur| {

@@ -20,6 +20,7 @@
 //!   (`objimpl::claim_type_release`), an extension's base dealloc follows CPython's rule (a
 //!   heap base's releases it, a static base's does not).
 
+pub(crate) mod cache;
 pub(crate) mod reduce;
 pub(crate) mod slots;
 pub(crate) mod superobject;
@@ -304,7 +305,10 @@ pub unsafe extern "C" fn type_call(
             xdecref(empty);
             return obj;
         }
+        // `object.__init__` without arguments does nothing (it only checks for excess ones):
+        // skipped, as a call that cannot fail.
         if let Some(init) = (*ty(obj)).tp_init
+            && (!is_object_init(Some(init)) || excess_args(args, kw))
             && crate::extcall::objobjarg(init, obj, args, kw) < 0
         {
             decref(obj);
@@ -904,6 +908,7 @@ unsafe fn order_type_dict(t: *mut PyTypeObject, ns: *mut PyObject, slots: &[Stri
             decref(new);
             return -1;
         }
+        cache::dict_replaced(t, old);
         (*t).tp_dict = new;
         decref(old);
         0
@@ -1239,6 +1244,7 @@ pub(crate) unsafe extern "C" fn type_dealloc(op: *mut PyObject) {
             crate::weakrefobject::clear_weakrefs(op);
         }
         let ht = t.cast::<PyHeapTypeObject>();
+        cache::forget(t);
         slots::remove_subclass(t);
         slots::clear_subclasses(t);
         let mro = (*t).tp_mro;
@@ -1773,7 +1779,13 @@ pub unsafe fn PyType_GetBaseByToken(
 }
 
 #[export(unguarded)]
-pub unsafe fn PyType_Modified(_t: *mut PyTypeObject) {}
+pub unsafe fn PyType_Modified(t: *mut PyTypeObject) {
+    if t.is_null() {
+        return;
+    }
+    // SAFETY: a live type, per the C API contract.
+    unsafe { cache::modified(t) }
+}
 
 #[export]
 pub unsafe fn PyType_GetDict(t: *mut PyTypeObject) -> *mut PyObject {

@@ -475,6 +475,40 @@ pub(crate) fn intern(s: &str) -> *mut PyObject {
     p
 }
 
+/// Whether `op` is an immortal interned str (`intern`'s): for two such strs, pointer
+/// equality is text equality.
+///
+/// # Safety
+/// `op` must be a live str.
+#[inline]
+pub(crate) unsafe fn is_interned_immortal(op: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract; `state` is written only before the str is shared.
+    unsafe { (*op.cast::<PyASCIIObject>()).state & 0xff >= SSTATE_INTERNED_IMMORTAL }
+}
+
+/// Whether str `name` is `text`, answered by pointer for an interned `name` (`slot` caches the
+/// interned `text`).
+///
+/// # Safety
+/// `name` must be a live str.
+#[inline]
+pub(crate) unsafe fn is_name(
+    name: *mut PyObject,
+    slot: &std::sync::OnceLock<usize>,
+    text: &str,
+) -> bool {
+    let interned = *slot.get_or_init(|| intern(text) as usize);
+    if name as usize == interned {
+        return true;
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        !is_interned_immortal(name)
+            && length(name) == text.len() as Py_ssize_t
+            && as_str(name) == Some(text)
+    }
+}
+
 // ---- exported API -------------------------------------------------------------------------
 
 #[export]

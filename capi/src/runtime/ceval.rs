@@ -6,7 +6,9 @@ use crate::export;
 use crate::object::PyObject;
 use crate::pyerrors::{EXC_TypeError, raise};
 use crate::pyport::Py_ssize_t;
-use crate::pystate::{ATTACHED, DETACHED, PyThreadState, attached, current, fatal, mark};
+use crate::pystate::{
+    ATTACHED, DETACHED, PyThreadState, attached, current, fatal, mark, mark_active,
+};
 use std::ffi::c_int;
 use std::ptr::null_mut;
 use std::sync::atomic::Ordering;
@@ -80,19 +82,33 @@ pub fn PyEval_ThreadsInitialized() -> c_int {
 /// when none was attached: then nothing happens). Every wait inside the runtime (a parked
 /// `PyMutex`, a critical section on a busy object) goes through this pair, so the lock and the
 /// sections are released exactly where CPython releases them.
+///
+/// Each step that usually has nothing to do is one inlined test here (no queued references,
+/// no open section, no delayed frees, the lock not held, no per-module lock), so the common
+/// `Py_BEGIN_ALLOW_THREADS` of a free-threaded run is CPython's: the state word's store and
+/// the QSBR slot going offline.
+#[inline]
 pub(crate) fn detach() -> *mut PyThreadState {
     let ts = attached();
     if ts.is_null() {
         return ts;
     }
     crate::refcount::merge_pending();
-    crate::critical_section::suspend_all();
+    // SAFETY: `ts` is the calling thread's live, attached state; only this thread writes its
+    // section stack head.
+    if unsafe { (*ts).critical_section } != 0 {
+        crate::critical_section::suspend_all();
+    }
     crate::qsbr::detach();
     mark(ts, DETACHED);
     crate::pystate::set_attached_ts(null_mut());
-    ceval_gil::drop_lock(ts, false);
+    if ceval_gil::holds(ts) {
+        ceval_gil::drop_lock(ts, false);
+    }
     // `--gil module`: the per-module lock is released too (its depth saved for the attach).
-    crate::module_lock::release_for_detach();
+    if crate::module_lock::active() {
+        crate::module_lock::release_for_detach();
+    }
     ts
 }
 
@@ -101,6 +117,12 @@ pub(crate) fn detach() -> *mut PyThreadState {
 /// state attached, goes online for delayed frees (`qsbr`), resumes the top-most critical
 /// section, merges queued references. If the lock was switched on between taking it (a no-op
 /// while off) and marking the state, undoes and waits for it, as CPython does.
+///
+/// The common case (no per-module lock, the lock off, no pause, no open section, no delayed
+/// frees or references queued) is inlined: the state word's compare-and-swap and the QSBR slot going online, as in
+/// CPython. Everything else, and every step that may wait or make a system call, goes through
+/// `attach_slow`, which keeps `errno`.
+#[inline]
 pub(crate) fn attach(ts: *mut PyThreadState) {
     if ts.is_null() {
         return;
@@ -108,6 +130,57 @@ pub(crate) fn attach(ts: *mut PyThreadState) {
     if !attached().is_null() {
         fatal(c"_PyThreadState_Attach", c"non-NULL old thread state");
     }
+    if crate::module_lock::active() || ceval_gil::enabled() {
+        return attach_slow(ts);
+    }
+    crate::pystate::set_attached_ts(ts);
+    // SAFETY: the caller's live state.
+    let word = unsafe { crate::pystate::state_word(ts) };
+    if word
+        .compare_exchange(DETACHED, ATTACHED, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        // A pause suspended the state: the slow path waits for the restart.
+        crate::pystate::set_attached_ts(null_mut());
+        return attach_slow(ts);
+    }
+    // The state word says ATTACHED (only this thread leaves that value); `_status` follows.
+    mark_active(ts);
+    // The lock may have been switched on between the test above and the swap: the switch
+    // stops the world first, and a state that became ATTACHED before the pause saw it is
+    // this one, so undo and wait for the lock as the slow path does.
+    if ceval_gil::enabled() {
+        mark(ts, DETACHED);
+        crate::pystate::set_attached_ts(null_mut());
+        return attach_slow(ts);
+    }
+    crate::qsbr::online();
+    // SAFETY: `ts` is now the calling thread's attached state.
+    let sections = unsafe { (*ts).critical_section } != 0;
+    if sections || crate::qsbr::has_queued() || crate::refcount::merge_pending_needed() {
+        attach_finish_slow();
+    }
+}
+
+/// The rest of an attach with delayed frees to process or queued references to merge (either
+/// may run a deallocator) or a top-most section to re-take (which may wait): `errno` is kept
+/// around them.
+#[cold]
+#[inline(never)]
+fn attach_finish_slow() {
+    // SAFETY: errno is the calling thread's own.
+    let errno = unsafe { *libc::__errno_location() };
+    crate::qsbr::process_queued();
+    crate::critical_section::resume_top();
+    crate::refcount::merge_pending();
+    // SAFETY: as above.
+    unsafe { *libc::__errno_location() = errno };
+}
+
+/// `attach` when the per-module lock is on, the lock is enabled or a pause holds the state.
+#[cold]
+#[inline(never)]
+fn attach_slow(ts: *mut PyThreadState) {
     // `Py_END_ALLOW_THREADS` must not change errno (an extension reads it after a blocking call
     // made detached), and waiting may make system calls.
     // SAFETY: errno is the calling thread's own.
@@ -130,7 +203,7 @@ pub(crate) fn attach(ts: *mut PyThreadState) {
             ceval_gil::wait_while_suspended(ts);
             continue;
         }
-        mark(ts, ATTACHED);
+        mark_active(ts);
         if ceval_gil::enabled() && !ceval_gil::holds(ts) {
             mark(ts, DETACHED);
             crate::pystate::set_attached_ts(null_mut());

@@ -222,12 +222,14 @@ fn set_holds(ts: *mut PyThreadState, v: bool) {
 }
 
 /// Whether `ts` holds the lock.
+#[inline]
 pub(crate) fn holds(ts: *mut PyThreadState) -> bool {
     // SAFETY: `ts` is a live state (callers pass their own).
     !ts.is_null() && unsafe { (*ts).holds_gil } != 0
 }
 
 /// Whether the lock is enabled (`_PyEval_IsGILEnabled`): what `sys._is_gil_enabled()` says.
+#[inline]
 pub fn enabled() -> bool {
     GIL.enabled.load(Ordering::SeqCst) != 0
 }

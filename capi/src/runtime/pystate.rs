@@ -210,6 +210,7 @@ pub(crate) unsafe fn state_word(ts: *mut PyThreadState) -> &'static AtomicI32 {
 }
 
 /// Marks `ts` (the calling thread's) attached or detached: the state word and `_status.active`.
+#[inline]
 pub(crate) fn mark(ts: *mut PyThreadState, state: c_int) {
     // SAFETY: `ts` is the calling thread's live state; only its thread writes `_status`.
     unsafe {
@@ -220,6 +221,14 @@ pub(crate) fn mark(ts: *mut PyThreadState, state: c_int) {
             (*ts)._status &= !ST_ACTIVE;
         }
     }
+}
+
+/// Sets `_status.active` of `ts` (the calling thread's), whose state word the caller has just
+/// swapped to ATTACHED.
+#[inline]
+pub(crate) fn mark_active(ts: *mut PyThreadState) {
+    // SAFETY: `ts` is the calling thread's live state; only its thread writes `_status`.
+    unsafe { (*ts)._status |= ST_ACTIVE };
 }
 
 /// Prints CPython's fatal error for a call without an attached thread state and aborts.

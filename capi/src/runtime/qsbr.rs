@@ -39,7 +39,9 @@ use std::ffi::c_void;
 
 mod reclaim;
 pub use reclaim::{abandoned_frees, pending_frees};
-pub(crate) use reclaim::{attach, detach, free_delayed, quiescent};
+pub(crate) use reclaim::{
+    attach, detach, free_delayed, has_queued, online, process_queued, quiescent,
+};
 
 /// Whether `free_delayed` frees at once (the cargo feature `free-at-once`: the negative
 /// control of `scripts/valgrind-race.sh`).

@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering};
 // FFI-free, reaching objects through the functions of this file, so that `capi/model`
 // compiles it against loom.
 mod brc;
+pub(crate) use brc::merge_pending_needed;
 pub(crate) use brc::{decref_shared, merge_zero_local_shared, register_thread};
 pub use brc::{merge_pending, pending_count};
 

@@ -168,13 +168,25 @@ impl Qsbr {
     /// `_Py_qsbr_attach`: the slot goes online at the current write sequence. The fence orders
     /// the slot's store before every read the thread makes after attaching, against a writer's
     /// fence between unlinking storage and scanning the slots.
+    ///
+    /// On x86-64 the store is a sequentially consistent swap instead (`xchg`, what CPython's
+    /// sequentially consistent store compiles to): a locked instruction is a full barrier there,
+    /// so later loads cannot pass it, as with the fence, at the price of one atomic operation
+    /// rather than a store and an `mfence`. The model checker and other targets keep the fence.
+    #[inline]
     pub(crate) fn online(&self, slot: &Slot) {
-        slot.seq
-            .store(self.wr_seq.load(Ordering::Acquire), Ordering::Relaxed);
-        fence(Ordering::SeqCst);
+        let seq = self.wr_seq.load(Ordering::Acquire);
+        #[cfg(all(target_arch = "x86_64", not(loom)))]
+        slot.seq.swap(seq, Ordering::SeqCst);
+        #[cfg(not(all(target_arch = "x86_64", not(loom))))]
+        {
+            slot.seq.store(seq, Ordering::Relaxed);
+            fence(Ordering::SeqCst);
+        }
     }
 
     /// `_Py_qsbr_detach`.
+    #[inline]
     pub(crate) fn offline(&self, slot: &Slot) {
         slot.seq.store(QSBR_OFFLINE, Ordering::Release);
     }
@@ -380,6 +392,35 @@ pub(crate) fn attach() {
     }
     // SAFETY: slots live for the whole process.
     QSBR.online(unsafe { &*s });
+    if queued() {
+        process_mine();
+    }
+}
+
+/// `attach` in two halves, for `ceval::attach`'s fast path: the slot goes online here, and
+/// the queue is processed by `process_queued` (its slow path, which keeps `errno`: a delayed
+/// decref may run any deallocator) when `has_queued` says so.
+#[inline]
+pub(crate) fn online() {
+    let mut s = my_slot();
+    if s.is_null() {
+        s = register_slot();
+        if s.is_null() {
+            return;
+        }
+    }
+    // SAFETY: slots live for the whole process.
+    QSBR.online(unsafe { &*s });
+}
+
+/// Whether the calling thread's queue (or the abandoned list) has blocks to process.
+#[inline]
+pub(crate) fn has_queued() -> bool {
+    queued()
+}
+
+/// Processes the calling thread's queue (and the abandoned list) when there is something.
+pub(crate) fn process_queued() {
     if queued() {
         process_mine();
     }

@@ -324,6 +324,15 @@ pub fn merge_pending() {
     }
 }
 
+/// Whether `merge_pending` has work: the calling thread's flag (one relaxed load), so a caller
+/// can keep its own slow path around the merge.
+#[inline]
+pub(crate) fn merge_pending_needed() -> bool {
+    let o = OWNER.try_with(Cell::get).unwrap_or(std::ptr::null());
+    // SAFETY: as in `merge_pending`.
+    !o.is_null() && unsafe { (*o).work.load(Ordering::Relaxed) }
+}
+
 #[cold]
 fn merge_pending_slow(owner: &Owner) {
     for p in Brc::take(owner) {

@@ -199,3 +199,40 @@ long gg_race(int readers, long rounds, int getitem, long *passes)
     *passes = r.passes;
     return failed ? -1 : r.bad;
 }
+
+/* The owner reads: the calling thread (attached) makes the list and reads it through
+ * PyList_GetItem (an owner's reads never mark the list shared) while another thread grows and
+ * clears it, `rounds` times. Returns the bad reads (-1 when the appender could not start) and
+ * stores the reader's passes in *passes. */
+long gg_race_owner(long rounds, long *passes)
+{
+    pthread_t t;
+    struct race r = {0};
+    r.list = PyList_New(0);
+    if (r.list == NULL) {
+        return -1;
+    }
+    r.rounds = rounds;
+    r.readers = 1;
+    r.getitem = 1;
+    if (pthread_create(&t, NULL, appender, &r) != 0) {
+        Py_DECREF(r.list);
+        return -1;
+    }
+    __atomic_store_n(&r.ready, 1, __ATOMIC_SEQ_CST);
+    long bad = 0, n = 0;
+    for (long k = 0; !__atomic_load_n(&r.done, __ATOMIC_SEQ_CST); k++) {
+        bad += read_getitem(r.list);
+        n++;
+        if (k % 16 == 15) {
+            Py_BEGIN_ALLOW_THREADS
+            Py_END_ALLOW_THREADS
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    pthread_join(t, NULL);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(r.list);
+    *passes = n;
+    return bad;
+}

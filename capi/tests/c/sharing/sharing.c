@@ -19,6 +19,7 @@ typedef struct {
     long magic;
     long tag;
     PyObject *weakrefs;
+    long seq; /* the writer's round, for the type cache test */
 } Value;
 
 /* Counted per tag: each test uses its own, as the tests of one binary run at once. */
@@ -72,6 +73,7 @@ PyObject *gg_value_new(long tag)
     v->magic = ALIVE;
     v->tag = tag & (TAGS - 1);
     v->weakrefs = NULL;
+    v->seq = 0;
     __atomic_add_fetch(&created[v->tag], 1, __ATOMIC_SEQ_CST);
     return (PyObject *)v;
 }
@@ -122,6 +124,64 @@ int gg_dict_writer(PyObject *d, PyObject *key, long n, long tag)
         if (i % 3 == 2 && PyDict_DelItem(d, key) < 0) {
             PyErr_Clear();
         }
+    }
+    return 0;
+}
+
+/* n rounds over the 64 int keys 0..63 of `keys`: PyObject_GetItem(d, key) and
+ * PyDict_GetItemRef(d, key); an absent key is legal (KeyError is cleared), any value found
+ * must be a live Value. Returns the number of poisoned values seen, or -1 on another error. */
+long gg_dict_int_reader(PyObject *d, PyObject *keys, long n, long *hits)
+{
+    long bad = 0;
+    for (long i = 0; i < n; i++) {
+        PyObject *key = PyTuple_GET_ITEM(keys, (i * 7) & 63);
+        PyObject *v = PyObject_GetItem(d, key);
+        if (v == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_KeyError)) {
+                return -1;
+            }
+            PyErr_Clear();
+        }
+        else {
+            bad += !alive(v);
+            *hits += 1;
+            Py_DECREF(v);
+        }
+        int r = PyDict_GetItemRef(d, key, &v);
+        if (r < 0) {
+            return -1;
+        }
+        if (r == 1) {
+            bad += !alive(v);
+            *hits += 1;
+            Py_DECREF(v);
+        }
+    }
+    return bad;
+}
+
+/* n rounds of growing d from empty to the 64 keys of `keys` with fresh values (counted under
+ * tag; the table resizes as it grows), replacing every other one, deleting a third of them
+ * and clearing d at the end of the round. */
+int gg_dict_grower(PyObject *d, PyObject *keys, long n, long tag)
+{
+    for (long i = 0; i < n; i++) {
+        for (int k = 0; k < 64; k++) {
+            for (int pass = 0; pass < 1 + (k & 1); pass++) {
+                PyObject *v = gg_value_new(tag);
+                if (v == NULL || PyDict_SetItem(d, PyTuple_GET_ITEM(keys, k), v) < 0) {
+                    return -1;
+                }
+                Py_DECREF(v);
+            }
+        }
+        for (int k = 0; k < 64; k += 3) {
+            if (PyDict_DelItem(d, PyTuple_GET_ITEM(keys, k)) < 0) {
+                return -1;
+            }
+        }
+        PyDict_Clear(d);
     }
     return 0;
 }
@@ -250,6 +310,82 @@ int gg_dict_assigner(PyObject *o, const char *name, long n, long tag)
         Py_DECREF(d);
         if (r < 0) {
             return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- the type attribute cache -------------------------------------------------------------- */
+
+/* The writer's last completed step: 2*i after round i set the attribute, 2*i+1 after it
+ * deleted it. */
+static long cached_published;
+
+/* n rounds of getattr(o, name) with an interned name (the type cache's path): returns the
+ * reads that were wrong (a freed value, a value older than the step published before the
+ * read, or "absent" when no deletion can have been under way or done), -1 on an error. */
+long gg_cached_reader(PyObject *o, PyObject *name, long n, long *hits)
+{
+    long bad = 0;
+    for (long i = 0; i < n; i++) {
+        long p = __atomic_load_n(&cached_published, __ATOMIC_ACQUIRE);
+        PyObject *v = PyObject_GetAttr(o, name);
+        long q = __atomic_load_n(&cached_published, __ATOMIC_ACQUIRE);
+        if (v == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                return -1;
+            }
+            PyErr_Clear();
+            /* legal after a deletion (odd step), when the writer moved on meanwhile, or
+             * while the deletion that follows a round divisible by 3 is under way */
+            bad += (p & 1) == 0 && q == p && (p / 2) % 3 != 0;
+            continue;
+        }
+        bad += !alive(v) || 2 * __atomic_load_n(&((Value *)v)->seq, __ATOMIC_SEQ_CST) < p;
+        *hits += 1;
+        Py_DECREF(v);
+    }
+    return bad;
+}
+
+/* n rounds of setattr(t, name, a value numbered by the round), deleting it every third round;
+ * after each step this thread reads the attribute back through instance o (of t or of a
+ * subclass). Returns 0, -1 on an error, -2 when the read-back after a set was not the value
+ * just set, -3 when the attribute was still there after its deletion. */
+int gg_cached_writer(PyObject *t, PyObject *o, PyObject *name, long n, long tag)
+{
+    for (long i = 1; i <= n; i++) {
+        PyObject *v = gg_value_new(tag);
+        if (v == NULL) {
+            return -1;
+        }
+        ((Value *)v)->seq = i;
+        if (PyObject_SetAttr(t, name, v) < 0) {
+            Py_DECREF(v);
+            return -1;
+        }
+        __atomic_store_n(&cached_published, 2 * i, __ATOMIC_RELEASE);
+        PyObject *r = PyObject_GetAttr(o, name);
+        Py_DECREF(v);
+        if (r == NULL) {
+            PyErr_Clear();
+            return -2;
+        }
+        Py_DECREF(r);
+        if (r != v) {
+            return -2;
+        }
+        if (i % 3 == 0) {
+            if (PyObject_DelAttr(t, name) < 0) {
+                return -1;
+            }
+            __atomic_store_n(&cached_published, 2 * i + 1, __ATOMIC_RELEASE);
+            r = PyObject_GetAttr(o, name);
+            if (r != NULL) {
+                Py_DECREF(r);
+                return -3;
+            }
+            PyErr_Clear();
         }
     }
     return 0;
