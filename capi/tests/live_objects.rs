@@ -117,4 +117,41 @@ fn live_object_counter() {
         .unwrap();
     merge_pending();
     assert_eq!(live_objects(), base);
+
+    // Threads that churn through the per-thread free lists (floats, small ints, short tuples)
+    // and exit with objects still alive: their counts, parked blocks and owner records are
+    // retired at exit, and the objects they leave behind are counted until freed here.
+    let left: Vec<usize> = (0..4)
+        .map(|i| {
+            std::thread::spawn(move || {
+                for k in 0..20_000 {
+                    let f = PyFloat_FromDouble(k as f64 + 0.5);
+                    let n = PyLong_FromLong(1000 + k);
+                    // SAFETY: fresh objects we own; the tuple steals the int.
+                    let t = unsafe {
+                        let t = PyTuple_New(2);
+                        assert_eq!(PyTuple_SetItem(t, 0, n), 0);
+                        assert_eq!(PyTuple_SetItem(t, 1, PyLong_FromLong(k)), 0);
+                        t
+                    };
+                    decref(f);
+                    decref(t);
+                }
+                [
+                    PyFloat_FromDouble(i as f64) as usize,
+                    PyLong_FromLong(10_000 + i) as usize,
+                ]
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    // The float and the int of each thread are live.
+    assert_eq!(live_objects(), base + 8);
+    for o in left {
+        decref(o as *mut PyObject);
+    }
+    merge_pending();
+    assert_eq!(live_objects(), base);
 }

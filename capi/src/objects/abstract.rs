@@ -555,13 +555,12 @@ unsafe fn vectorcall_fast(
     args: *const *mut PyObject,
     nargs: usize,
 ) -> Option<*mut PyObject> {
-    if crate::module_lock::active() {
-        return None;
-    }
+    let off = crate::extcall::lock_off()?;
     // SAFETY: forwarded contract.
     unsafe {
         let res = match vectorcall_func(callable) {
-            Some(f) => crate::extcall::vectorcall(
+            Some(f) => crate::extcall::vectorcall_unlocked(
+                off,
                 f,
                 callable,
                 args,

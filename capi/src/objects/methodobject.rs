@@ -288,17 +288,21 @@ unsafe fn reject_kwnames(func: *mut PyObject, kwnames: *mut PyObject) -> bool {
 }
 
 /// Whether a vectorcall may take its unguarded path: no keyword names and the per-module lock
-/// off. On that path gilgate runs no Rust that can panic before the C callee (it reads two
-/// fields and calls through `extcall`), so it needs no guard frame; everything else (errors,
-/// keywords, the lock) takes the guarded path.
+/// off (the proof of which the unguarded crossing takes, so the flag is read once per hop). On
+/// that path gilgate runs no Rust that can panic before the C callee (it reads two fields and
+/// calls through `extcall`), so it needs no guard frame; everything else (errors, keywords, the
+/// lock) takes the guarded path.
 ///
 /// # Safety
 /// `kwnames` NULL or a live tuple.
 #[inline(always)]
-unsafe fn unguarded_ok(kwnames: *mut PyObject) -> bool {
+unsafe fn unguarded_ok(kwnames: *mut PyObject) -> Option<crate::extcall::LockOff> {
     // SAFETY: forwarded contract.
-    (kwnames.is_null() || unsafe { crate::tupleobject::items(kwnames) }.is_empty())
-        && !crate::module_lock::active()
+    if kwnames.is_null() || unsafe { crate::tupleobject::items(kwnames) }.is_empty() {
+        crate::extcall::lock_off()
+    } else {
+        None
+    }
 }
 
 unsafe fn parts(func: *mut PyObject) -> (*mut PyObject, *mut std::ffi::c_void) {
@@ -318,9 +322,11 @@ unsafe extern "C" fn vc_noargs(
     let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
     // SAFETY: vectorcall contract; ml_meth has the METH_NOARGS signature.
     unsafe {
-        if nargs == 0 && unguarded_ok(kwnames) {
+        if nargs == 0
+            && let Some(off) = unguarded_ok(kwnames)
+        {
             let (s, m) = parts(func);
-            return crate::extcall::meth(m, s, null_mut());
+            return crate::extcall::meth_unlocked(off, m, s, null_mut());
         }
     }
     crate::ffi_guard::guard("builtin function call", null_mut(), || {
@@ -351,9 +357,11 @@ unsafe extern "C" fn vc_o(
     let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
     // SAFETY: vectorcall contract; ml_meth has the METH_O signature.
     unsafe {
-        if nargs == 1 && unguarded_ok(kwnames) {
+        if nargs == 1
+            && let Some(off) = unguarded_ok(kwnames)
+        {
             let (s, m) = parts(func);
-            return crate::extcall::meth(m, s, *args);
+            return crate::extcall::meth_unlocked(off, m, s, *args);
         }
     }
     crate::ffi_guard::guard("builtin function call", null_mut(), || {
@@ -383,10 +391,10 @@ unsafe extern "C" fn vc_fastcall(
 ) -> *mut PyObject {
     // SAFETY: vectorcall contract; ml_meth has the METH_FASTCALL signature.
     unsafe {
-        if unguarded_ok(kwnames) {
+        if let Some(off) = unguarded_ok(kwnames) {
             let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
             let (s, m) = parts(func);
-            return crate::extcall::meth_fastcall(m, s, args, nargs as Py_ssize_t);
+            return crate::extcall::meth_fastcall_unlocked(off, m, s, args, nargs as Py_ssize_t);
         }
     }
     crate::ffi_guard::guard("builtin function call", null_mut(), || {
@@ -409,12 +417,13 @@ unsafe extern "C" fn vc_fastcall_keywords(
     kwnames: *mut PyObject,
 ) -> *mut PyObject {
     // Keywords go to the callee as they are, so only the lock decides (see `unguarded_ok`).
-    if !crate::module_lock::active() {
+    if let Some(off) = crate::extcall::lock_off() {
         let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
         // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
         unsafe {
             let (s, m) = parts(func);
-            return crate::extcall::meth_fastcall_keywords(
+            return crate::extcall::meth_fastcall_keywords_unlocked(
+                off,
                 m,
                 s,
                 args,

@@ -40,6 +40,31 @@ pub(crate) fn into_extension<R>(addr: usize, call: impl FnOnce() -> R) -> R {
     call()
 }
 
+/// Proof that the per-module lock was off when the caller checked (from [`lock_off`]): the
+/// `*_unlocked` crossings take it instead of reading the flag again, so a fast path that already
+/// decided on the lock's state (a vectorcall's unguarded path) reads it once per hop, as its own
+/// check. Not `Clone`: each check serves the one call it guards.
+pub(crate) struct LockOff(());
+
+/// A [`LockOff`] when the per-module lock is off (one relaxed load). The lock is switched on
+/// once, before any module loads, and never off, so a callee reached with the token right after
+/// this check can lie in no module the lock would have covered.
+#[inline(always)]
+pub(crate) fn lock_off() -> Option<LockOff> {
+    if crate::module_lock::active() {
+        None
+    } else {
+        Some(LockOff(()))
+    }
+}
+
+/// [`into_extension`] for a caller that just saw the lock off: runs `call` without reading the
+/// flag again.
+#[inline(always)]
+fn into_extension_unlocked<R>(_off: LockOff, call: impl FnOnce() -> R) -> R {
+    call()
+}
+
 macro_rules! shapes {
     ($(
         $(#[$doc:meta])*
@@ -196,6 +221,28 @@ type MethMethod = unsafe extern "C" fn(
     *mut PyObject,
 ) -> *mut PyObject;
 
+/// [`vectorcall`] after [`lock_off`] said the lock is off.
+///
+/// # Safety
+/// As [`vectorcall`].
+#[inline(always)]
+pub(crate) unsafe fn vectorcall_unlocked(
+    off: LockOff,
+    f: unsafe extern "C" fn(
+        *mut PyObject,
+        *const *mut PyObject,
+        usize,
+        *mut PyObject,
+    ) -> *mut PyObject,
+    callable: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: the caller guarantees `f`'s signature and the arguments' validity.
+    into_extension_unlocked(off, move || unsafe { f(callable, args, nargsf, kwnames) })
+}
+
 /// `ml_meth` as `PyCFunction` (`METH_NOARGS` with `arg` NULL, `METH_O`, `METH_VARARGS`).
 ///
 /// # Safety
@@ -285,4 +332,58 @@ pub(crate) unsafe fn meth_method(
     into_extension(meth as usize, move || unsafe {
         f(self_, cls, args, nargsf, kwnames)
     })
+}
+
+/// [`meth`] after [`lock_off`] said the lock is off.
+///
+/// # Safety
+/// As [`meth`].
+#[inline(always)]
+pub(crate) unsafe fn meth_unlocked(
+    off: LockOff,
+    meth: *mut c_void,
+    self_: *mut PyObject,
+    arg: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: the caller guarantees `meth` has this convention's signature.
+    let f = unsafe { std::mem::transmute::<*mut c_void, MethO>(meth) };
+    // SAFETY: forwarded contract.
+    into_extension_unlocked(off, move || unsafe { f(self_, arg) })
+}
+
+/// [`meth_fastcall`] after [`lock_off`] said the lock is off.
+///
+/// # Safety
+/// As [`meth_fastcall`].
+#[inline(always)]
+pub(crate) unsafe fn meth_fastcall_unlocked(
+    off: LockOff,
+    meth: *mut c_void,
+    self_: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+) -> *mut PyObject {
+    // SAFETY: the caller guarantees `meth` has this convention's signature.
+    let f = unsafe { std::mem::transmute::<*mut c_void, MethFast>(meth) };
+    // SAFETY: forwarded contract.
+    into_extension_unlocked(off, move || unsafe { f(self_, args, nargs) })
+}
+
+/// [`meth_fastcall_keywords`] after [`lock_off`] said the lock is off.
+///
+/// # Safety
+/// As [`meth_fastcall_keywords`].
+#[inline(always)]
+pub(crate) unsafe fn meth_fastcall_keywords_unlocked(
+    off: LockOff,
+    meth: *mut c_void,
+    self_: *mut PyObject,
+    args: *const *mut PyObject,
+    nargs: Py_ssize_t,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: the caller guarantees `meth` has this convention's signature.
+    let f = unsafe { std::mem::transmute::<*mut c_void, MethFastKw>(meth) };
+    // SAFETY: forwarded contract.
+    into_extension_unlocked(off, move || unsafe { f(self_, args, nargs, kwnames) })
 }

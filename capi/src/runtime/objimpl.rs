@@ -30,12 +30,44 @@ struct Counter {
     state: Cell<u8>,
 }
 
+/// What object set-up and freeing need of the calling thread, in one thread-local block, so
+/// that an allocation or a free reaches thread-local storage once and tests one byte: whether
+/// the thread is registered as an owner of objects (biased reference counting), its live
+/// counter registered and its free lists' exit hook set. The block has no destructor (the
+/// guards below have), so reaching it never fails.
+struct PerThread {
+    /// `READY_*` bits: what of the above is done and not retired yet. The exit hooks clear
+    /// their bit; every path whose bits are not all set takes the slow way of each part.
+    ready: Cell<u8>,
+    counter: Counter,
+    lists: FreeLists,
+}
+
+/// The thread called `refcount::register_thread` (registered, or past the point where it can
+/// be: its owner record is gone with the thread's exit, and a new call does nothing).
+const READY_OWNER: u8 = 1;
+/// `counter.state` is 1.
+const READY_COUNTER: u8 = 2;
+/// `lists.state` is 1.
+const READY_LISTS: u8 = 4;
+const READY_ALL: u8 = READY_OWNER | READY_COUNTER | READY_LISTS;
+
 thread_local! {
-    static COUNTER: Counter = const {
-        Counter { count: AtomicIsize::new(0), state: Cell::new(0) }
+    static LOCAL: PerThread = const {
+        PerThread {
+            ready: Cell::new(0),
+            counter: Counter { count: AtomicIsize::new(0), state: Cell::new(0) },
+            lists: FreeLists {
+                heads: [const { Cell::new(std::ptr::null_mut()) }; FREE_KINDS],
+                counts: [const { Cell::new(0) }; FREE_KINDS],
+                state: Cell::new(0),
+            },
+        }
     };
     /// Unregisters the counter when the thread exits.
     static COUNTER_GUARD: CounterGuard = const { CounterGuard };
+    /// Frees the parked blocks when the thread exits.
+    static FREE_LISTS_GUARD: FreeListsGuard = const { FreeListsGuard };
 }
 
 /// Addresses of the registered threads' counters.
@@ -51,7 +83,9 @@ struct CounterGuard;
 
 impl Drop for CounterGuard {
     fn drop(&mut self) {
-        let _ = COUNTER.try_with(|c| {
+        let _ = LOCAL.try_with(|t| {
+            t.ready.set(t.ready.get() & !READY_COUNTER);
+            let c = &t.counter;
             let mut g = counters();
             let me = std::ptr::from_ref(&c.count) as usize;
             g.retain(|&a| a != me);
@@ -61,39 +95,65 @@ impl Drop for CounterGuard {
     }
 }
 
-#[cold]
-fn count_slow(c: &Counter, delta: isize) {
-    if c.state.get() == 0 && COUNTER_GUARD.try_with(|_| ()).is_ok() {
-        counters().push(std::ptr::from_ref(&c.count) as usize);
-        c.state.set(1);
-        c.count
-            .store(c.count.load(Ordering::Relaxed) + delta, Ordering::Relaxed);
-    } else {
-        RETIRED.fetch_add(delta, Ordering::Relaxed);
+impl PerThread {
+    /// Adds `delta` to this thread's live-object count.
+    #[inline(always)]
+    fn count(&self, delta: isize) {
+        let c = &self.counter;
+        if c.state.get() == 1 {
+            // Only this thread writes its counter: a load and a store are enough.
+            c.count
+                .store(c.count.load(Ordering::Relaxed) + delta, Ordering::Relaxed);
+        } else {
+            self.count_slow(delta);
+        }
+    }
+
+    #[cold]
+    fn count_slow(&self, delta: isize) {
+        let c = &self.counter;
+        if c.state.get() == 0 && COUNTER_GUARD.try_with(|_| ()).is_ok() {
+            counters().push(std::ptr::from_ref(&c.count) as usize);
+            c.state.set(1);
+            self.ready.set(self.ready.get() | READY_COUNTER);
+            c.count
+                .store(c.count.load(Ordering::Relaxed) + delta, Ordering::Relaxed);
+        } else {
+            RETIRED.fetch_add(delta, Ordering::Relaxed);
+        }
+    }
+
+    /// Records an object created by this thread: registers the thread as an owner (first
+    /// time) and counts the object.
+    #[inline(always)]
+    fn created(&self) {
+        if self.ready.get() == READY_ALL {
+            let c = &self.counter.count;
+            c.store(c.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        } else {
+            self.created_slow();
+        }
+    }
+
+    #[cold]
+    fn created_slow(&self) {
+        if self.ready.get() & READY_OWNER == 0 {
+            refcount::register_thread();
+            self.ready.set(self.ready.get() | READY_OWNER);
+        }
+        if self.lists.state.get() == 0 {
+            free_lists_ready(self);
+        }
+        self.count(1);
     }
 }
 
 /// Adds `delta` to the calling thread's live-object count.
 #[inline]
 fn count_objects(delta: isize) {
-    let counted = COUNTER.try_with(|c| {
-        if c.state.get() == 1 {
-            // Only this thread writes its counter: a load and a store are enough.
-            c.count
-                .store(c.count.load(Ordering::Relaxed) + delta, Ordering::Relaxed);
-        } else {
-            count_slow(c, delta);
-        }
-    });
-    if counted.is_err() {
+    if LOCAL.try_with(|t| t.count(delta)).is_err() {
         RETIRED.fetch_add(delta, Ordering::Relaxed);
     }
-}
-
-/// Records that an object was created (its header initialised).
-#[inline]
-pub(crate) fn note_created() {
-    count_objects(1);
 }
 
 /// Records that an object died (its `tp_dealloc` is about to run, or its memory was freed
@@ -132,8 +192,26 @@ pub(crate) unsafe fn is_heap_type(ty: *mut PyTypeObject) -> bool {
 /// `op` must point to writable memory of at least `size_of::<PyObject>()` bytes; `ty` to a
 /// type object.
 pub(crate) unsafe fn init_header(op: *mut PyObject, ty: *mut PyTypeObject) {
-    refcount::register_thread();
-    note_created();
+    if LOCAL.try_with(PerThread::created).is_err() {
+        // Unreachable (the block has no destructor); kept as the counter's fallback.
+        refcount::register_thread();
+        RETIRED.fetch_add(1, Ordering::Relaxed);
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        write_header(op, ty);
+        if is_heap_type(ty) {
+            refcount::incref(ty.cast());
+        }
+    }
+}
+
+/// Writes a fresh header: owned by the calling thread with one local reference.
+///
+/// # Safety
+/// As [`init_header`].
+#[inline(always)]
+unsafe fn write_header(op: *mut PyObject, ty: *mut PyTypeObject) {
     // SAFETY: forwarded contract; the memory is not shared yet.
     unsafe {
         op.write(PyObject {
@@ -145,9 +223,6 @@ pub(crate) unsafe fn init_header(op: *mut PyObject, ty: *mut PyTypeObject) {
             ob_ref_shared: 0,
             ob_type: ty,
         });
-        if is_heap_type(ty) {
-            refcount::incref(ty.cast());
-        }
     }
 }
 
@@ -520,54 +595,27 @@ impl FreeLists {
     }
 }
 
-/// Frees the calling thread's parked blocks when it exits. Kept apart from `FREE_LISTS` so
-/// that the lists themselves have no destructor (no registration check on every access).
+/// Frees the calling thread's parked blocks when it exits. Kept apart from `LOCAL` so that the
+/// block itself has no destructor (no registration check on every access).
 struct FreeListsGuard;
 
 impl Drop for FreeListsGuard {
     fn drop(&mut self) {
-        let _ = FREE_LISTS.try_with(|f| {
-            f.state.set(2);
-            f.drain();
+        let _ = LOCAL.try_with(|t| {
+            t.ready.set(t.ready.get() & !READY_LISTS);
+            t.lists.state.set(2);
+            t.lists.drain();
         });
     }
 }
 
-thread_local! {
-    static FREE_LISTS: FreeLists = const {
-        FreeLists {
-            heads: [const { Cell::new(std::ptr::null_mut()) }; FREE_KINDS],
-            counts: [const { Cell::new(0) }; FREE_KINDS],
-            state: Cell::new(0),
-        }
-    };
-    static FREE_LISTS_GUARD: FreeListsGuard = const { FreeListsGuard };
-}
-
-/// Takes a parked block of `kind` (NULL when the list is empty).
-#[inline(always)]
-fn take_free(kind: FreeKind) -> *mut u8 {
-    // `try_with` never fails here (the lists have no destructor); unlike `with` it leaves no
-    // panic path that keeps the closure out of line.
-    FREE_LISTS
-        .try_with(|f| {
-            let k = kind as usize;
-            let p = f.heads[k].get();
-            if !p.is_null() {
-                // SAFETY: a parked block: its first word links to the next one.
-                f.heads[k].set(unsafe { p.cast::<*mut u8>().read() });
-                f.counts[k].set(f.counts[k].get() - 1);
-            }
-            p
-        })
-        .unwrap_or(std::ptr::null_mut())
-}
-
 /// Registers the exit hook of the free lists; false when the thread is exiting.
 #[cold]
-fn free_lists_ready(f: &FreeLists) -> bool {
+fn free_lists_ready(t: &PerThread) -> bool {
+    let f = &t.lists;
     if f.state.get() == 0 && FREE_LISTS_GUARD.try_with(|_| ()).is_ok() {
         f.state.set(1);
+        t.ready.set(t.ready.get() | READY_LISTS);
     }
     f.state.get() == 1
 }
@@ -584,18 +632,59 @@ pub(crate) unsafe fn alloc_listed(
     ty: *mut PyTypeObject,
     size: usize,
 ) -> *mut PyObject {
-    let mut p = take_free(kind);
-    if p.is_null() {
-        p = crate::pymem::malloc(size).cast();
-        if p.is_null() {
-            crate::pyerrors::no_memory();
-            return std::ptr::null_mut();
+    debug_assert!(
+        // SAFETY: forwarded contract.
+        !unsafe { is_heap_type(ty) },
+        "alloc_listed: a heap type"
+    );
+    // One reach of the thread's block for the list, the owner registration and the count.
+    let made = LOCAL.try_with(|t| {
+        let k = kind as usize;
+        let f = &t.lists;
+        let mut p = f.heads[k].get();
+        if !p.is_null() {
+            // SAFETY: a parked block: its first word links to the next one.
+            f.heads[k].set(unsafe { p.cast::<*mut u8>().read() });
+            f.counts[k].set(f.counts[k].get() - 1);
+        } else {
+            p = crate::pymem::malloc(size).cast();
+            if p.is_null() {
+                return p;
+            }
         }
+        t.created();
+        p
+    });
+    let Ok(p) = made else {
+        // Unreachable (the block has no destructor): the unshared way.
+        // SAFETY: forwarded contract.
+        return unsafe { alloc_unlisted(ty, size) };
+    };
+    if p.is_null() {
+        crate::pyerrors::no_memory();
+        return std::ptr::null_mut();
     }
     let op = p.cast::<PyObject>();
-    // SAFETY: `op` is a block of at least `size` bytes that nothing else refers to.
-    unsafe { init_header(op, ty) };
+    // SAFETY: `op` is a block of at least `size` bytes that nothing else refers to; the type
+    // is static (no reference to take).
+    unsafe { write_header(op, ty) };
     op
+}
+
+/// `alloc_listed` without the free list.
+///
+/// # Safety
+/// As [`alloc_listed`].
+#[cold]
+unsafe fn alloc_unlisted(ty: *mut PyTypeObject, size: usize) -> *mut PyObject {
+    let p = crate::pymem::malloc(size).cast::<PyObject>();
+    if p.is_null() {
+        crate::pyerrors::no_memory();
+        return p;
+    }
+    // SAFETY: a fresh block of at least `size` bytes.
+    unsafe { init_header(p, ty) };
+    p
 }
 
 /// Parks the memory of the dead object `op` in the free list `kind`, or frees it when the
@@ -607,11 +696,12 @@ pub(crate) unsafe fn alloc_listed(
 #[inline]
 pub(crate) unsafe fn free_listed(kind: FreeKind, op: *mut PyObject) {
     let p = op.cast::<u8>();
-    let parked = FREE_LISTS
-        .try_with(|f| {
+    let parked = LOCAL
+        .try_with(|t| {
+            let f = &t.lists;
             let k = kind as usize;
             let n = f.counts[k].get();
-            if n >= FREE_MAX || (f.state.get() != 1 && !free_lists_ready(f)) {
+            if n >= FREE_MAX || (t.ready.get() & READY_LISTS == 0 && !free_lists_ready(t)) {
                 return false;
             }
             // SAFETY: the block is dead and at least 8 bytes long: its first word becomes the
