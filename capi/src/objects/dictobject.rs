@@ -385,6 +385,15 @@ pub(crate) unsafe fn key_hash(key: *mut PyObject, what: &str) -> crate::pyport::
             // An exact int's hash runs no code and never fails.
             return crate::longobject::hash_int(key);
         }
+        if crate::unicodeobject::is_exact_str(key) {
+            // An exact str keeps its hash once computed (-1 until then).
+            let a = key.cast::<crate::unicodeobject::PyASCIIObject>();
+            let h = std::sync::atomic::AtomicIsize::from_ptr(&raw mut (*a).hash)
+                .load(std::sync::atomic::Ordering::Relaxed);
+            if h != -1 {
+                return h;
+            }
+        }
         key_hash_slow(key, what)
     }
 }
@@ -875,7 +884,23 @@ pub unsafe fn PyDict_SetItemString(d: *mut PyObject, k: *const c_char, v: *mut P
         if !check(d) {
             return -1;
         }
-        with_key(k, -1, |key| set_item(d, key, v))
+        // As CPython does, the key is interned: later lookups by an interned name (a module's
+        // attributes, keyword names) then match by pointer.
+        let text = if k.is_null() {
+            None
+        } else {
+            std::ffi::CStr::from_ptr(k).to_str().ok()
+        };
+        match text {
+            Some(t) => {
+                let key = crate::unicodeobject::intern(t);
+                if key.is_null() {
+                    return -1;
+                }
+                set_item(d, key, v)
+            }
+            None => with_key(k, -1, |key| set_item(d, key, v)),
+        }
     }
 }
 

@@ -659,7 +659,8 @@ pub(crate) unsafe fn add_functions(m: *mut PyObject, methods: *mut PyMethodDef) 
                 rc = -1;
                 break;
             }
-            let key = uni::from_cstr((*f).ml_name);
+            // Interned, as CPython's attribute setting by C string interns the name.
+            let key = uni::PyUnicode_InternFromString((*f).ml_name);
             let r = if key.is_null() {
                 -1
             } else {
@@ -849,13 +850,8 @@ pub(crate) unsafe fn add_object_ref(
             );
             return -1;
         }
-        let k = uni::from_cstr(name);
-        if k.is_null() {
-            return -1;
-        }
-        let r = crate::dictobject::set_item(mo.md_dict, k, value);
-        decref(k);
-        r
+        // PyDict_SetItemString interns the name, as CPython's does.
+        crate::dictobject::PyDict_SetItemString(mo.md_dict, name, value)
     }
 }
 
