@@ -1077,11 +1077,7 @@ pub unsafe fn PyDict_Clear(d: *mut PyObject) {
             return;
         }
         hold!(g, d);
-        let _inv = if crate::typeobject::cache::mark_of(d).load(Ordering::Relaxed) != 0 {
-            crate::typeobject::cache::modifying(d, None)
-        } else {
-            None
-        };
+        let _inv = crate::typeobject::cache::watch_all(d);
         let Some(t) = table(d) else { return };
         let old = t.take_all();
         sync_used(d, t);

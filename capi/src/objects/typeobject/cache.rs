@@ -128,7 +128,7 @@ unsafe fn tag_of<'a>(t: *mut PyTypeObject) -> &'a AtomicU32 {
 /// # Safety
 /// `d` must be a live dict.
 #[inline]
-pub(crate) unsafe fn mark_of<'a>(d: *mut PyObject) -> &'a AtomicU64 {
+unsafe fn mark_of<'a>(d: *mut PyObject) -> &'a AtomicU64 {
     // SAFETY: an aligned u64 field of a live dict.
     unsafe {
         AtomicU64::from_ptr(&raw mut (*d.cast::<crate::dictobject::PyDictObject>())._ma_watcher_tag)
@@ -299,7 +299,7 @@ impl Drop for Modifying {
 /// # Safety
 /// `d` must be a live dict whose section the caller holds.
 #[cold]
-pub(crate) unsafe fn modifying(d: *mut PyObject, hash: Option<isize>) -> Option<Modifying> {
+unsafe fn modifying(d: *mut PyObject, hash: Option<isize>) -> Option<Modifying> {
     // SAFETY: forwarded contract; a marked dict's type clears the mark before it dies.
     unsafe {
         let t = mark_of(d).load(Ordering::Acquire) as *mut PyTypeObject;
@@ -410,5 +410,20 @@ pub(crate) unsafe fn dict_replaced(t: *mut PyTypeObject, old: *mut PyObject) {
             crate::critical_section::hold!(_g, old);
             mark_of(old).store(0, Ordering::SeqCst);
         }
+    }
+}
+
+/// The hook of a dict's clearing: as [`watch`], for every name the dict held.
+///
+/// # Safety
+/// `d` must be a live dict whose section the caller holds.
+#[inline]
+pub(crate) unsafe fn watch_all(d: *mut PyObject) -> Option<Modifying> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        if mark_of(d).load(Ordering::Relaxed) == 0 {
+            return None;
+        }
+        modifying(d, None)
     }
 }
