@@ -154,7 +154,7 @@ pub(crate) fn attach(ts: *mut PyThreadState) {
         crate::pystate::set_attached_ts(null_mut());
         return attach_slow(ts);
     }
-    crate::qsbr::online();
+    let _ = crate::qsbr::online();
     // SAFETY: `ts` is now the calling thread's attached state.
     let sections = unsafe { (*ts).critical_section } != 0;
     if sections || crate::qsbr::has_queued() || crate::refcount::merge_pending_needed() {

@@ -2157,21 +2157,28 @@ pub unsafe fn _PyArg_UnpackKeywords(
             *buf.add(i) = *args.add(i);
         }
         let reqlimit = if minkw != 0 { maxpos + minkw } else { minpos };
+        // The value given by name for `keyword` (NULL when none), or Err with the lookup's error
+        // set. Borrowed: the dict or the caller's stack keeps it alive for the call, as in
+        // CPython.
+        let by_name = |keyword: *mut PyObject| -> Result<*mut PyObject, ()> {
+            if kwargs.is_null() {
+                return Ok(find_keyword(kwnames, kwstack, keyword));
+            }
+            let v = crate::dictobject::get_ref(kwargs, keyword);
+            if v.is_null() && err::occurred() {
+                return Err(());
+            }
+            xdecref(v);
+            Ok(v)
+        };
         let mut i = nargs.max(posonly);
         while i < maxargs {
             let current = if nkwargs != 0 {
                 let keyword = crate::tupleobject::items(kwtuple)[(i - posonly) as usize];
-                if !kwargs.is_null() {
-                    let v = crate::dictobject::get_ref(kwargs, keyword);
-                    if v.is_null() && err::occurred() {
-                        return std::ptr::null();
-                    }
-                    // The dict keeps the value alive for the call: borrowed, as in CPython.
-                    xdecref(v);
-                    v
-                } else {
-                    find_keyword(kwnames, kwstack, keyword)
-                }
+                let Ok(v) = by_name(keyword) else {
+                    return std::ptr::null();
+                };
+                v
             } else if i >= reqlimit {
                 break;
             } else {
@@ -2197,15 +2204,8 @@ pub unsafe fn _PyArg_UnpackKeywords(
         if nkwargs > 0 {
             for i in posonly..nargs {
                 let keyword = crate::tupleobject::items(kwtuple)[(i - posonly) as usize];
-                let current = if !kwargs.is_null() {
-                    let v = crate::dictobject::get_ref(kwargs, keyword);
-                    if v.is_null() && err::occurred() {
-                        return std::ptr::null();
-                    }
-                    xdecref(v);
-                    v
-                } else {
-                    find_keyword(kwnames, kwstack, keyword)
+                let Ok(current) = by_name(keyword) else {
+                    return std::ptr::null();
                 };
                 if !current.is_null() {
                     raise(

@@ -383,16 +383,7 @@ fn process_mine() {
 /// The calling thread attached a thread state: its slot goes online (`ceval::attach`).
 #[inline]
 pub(crate) fn attach() {
-    let mut s = my_slot();
-    if s.is_null() {
-        s = register_slot();
-        if s.is_null() {
-            return;
-        }
-    }
-    // SAFETY: slots live for the whole process.
-    QSBR.online(unsafe { &*s });
-    if queued() {
+    if online() && queued() {
         process_mine();
     }
 }
@@ -400,17 +391,19 @@ pub(crate) fn attach() {
 /// `attach` in two halves, for `ceval::attach`'s fast path: the slot goes online here, and
 /// the queue is processed by `process_queued` (its slow path, which keeps `errno`: a delayed
 /// decref may run any deallocator) when `has_queued` says so.
+/// False when the thread has no slot (none could be registered).
 #[inline]
-pub(crate) fn online() {
+pub(crate) fn online() -> bool {
     let mut s = my_slot();
     if s.is_null() {
         s = register_slot();
         if s.is_null() {
-            return;
+            return false;
         }
     }
     // SAFETY: slots live for the whole process.
     QSBR.online(unsafe { &*s });
+    true
 }
 
 /// Whether the calling thread's queue (or the abandoned list) has blocks to process.
