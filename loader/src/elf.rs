@@ -3,7 +3,8 @@
 
 use goblin::elf::Elf;
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Symbols of interest in one ELF file.
 #[derive(Debug, Clone, Default)]
@@ -52,9 +53,84 @@ impl ElfFacts {
 const EM_X86_64: u16 = 62;
 const ET_DYN: u16 = 3;
 
+/// A file's identity and state when it was read: any write, truncation, replacement or
+/// `chmod` after that changes one of these (the change time, which no user can set back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl Stamp {
+    /// The file's stamp, when it can vouch for the file's content: `None` for a file changed
+    /// less than [`SETTLED`] ago, since a write within the file system clock's granularity of
+    /// the last one could leave every field as it was. Once the change time is older than
+    /// that, any later change gets a later change time.
+    fn of(path: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        let changed = std::time::UNIX_EPOCH
+            + std::time::Duration::new(
+                u64::try_from(m.ctime()).ok()?,
+                u32::try_from(m.ctime_nsec()).ok()?,
+            );
+        if std::time::SystemTime::now()
+            .duration_since(changed)
+            .map_or(true, |age| age < SETTLED)
+        {
+            return None;
+        }
+        Some(Stamp {
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.size(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+        })
+    }
+}
+
+/// How long ago a file must have changed for its stamp to vouch for its content (as for the
+/// unpack cache's memos of wheel keys).
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Answers kept for one more question each: `inspect` asks about every module file twice
+/// (discovery, whether it is a plain library; classification, its imports), and the second
+/// question reads and parses nothing when the file is unchanged (a large module is megabytes
+/// of reading and symbol tables). An entry is taken by the question that uses it, so the memo
+/// holds no more than the files of one discovery.
+type Memo = Vec<(PathBuf, Stamp, Result<ElfFacts, String>)>;
+static MEMO: Mutex<Memo> = Mutex::new(Vec::new());
+
 /// Reads the file's dynamic symbols. The error is a one-line reason for refusing the file
 /// before `dlopen` (not an ELF file, truncated, wrong machine).
 pub fn read_elf(path: &Path) -> Result<ElfFacts, String> {
+    // The stamp is taken before the file is read: a change during the read gives a later
+    // stamp than the one kept, so the next question reads the file again. A file changed
+    // just now is read every time.
+    let Some(stamp) = Stamp::of(path) else {
+        return parse_elf(path);
+    };
+    {
+        let mut memo = MEMO.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = memo.iter().position(|(p, _, _)| p == path) {
+            let (_, kept, answer) = memo.swap_remove(i);
+            if kept == stamp {
+                return answer;
+            }
+        }
+    }
+    let answer = parse_elf(path);
+    MEMO.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((path.to_path_buf(), stamp, answer.clone()));
+    answer
+}
+
+fn parse_elf(path: &Path) -> Result<ElfFacts, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
     if bytes.len() < 4 || &bytes[..4] != b"\x7fELF" {
         return Err("not an ELF file (no ELF header)".to_string());
@@ -170,4 +246,52 @@ pub(crate) fn dynamic_deps(bytes: &[u8]) -> Option<DynamicDeps> {
         needed: elf.libraries.iter().map(|s| s.to_string()).collect(),
         search,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn libc_path() -> &'static str {
+        [
+            "/lib/x86_64-linux-gnu/libc.so.6",
+            "/usr/lib/x86_64-linux-gnu/libc.so.6",
+            "/lib64/libc.so.6",
+        ]
+        .into_iter()
+        .find(|p| Path::new(p).is_file())
+        .expect("no libc.so.6 in the usual x86_64 places")
+    }
+
+    #[test]
+    fn a_file_changed_between_two_questions_is_read_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("m.so");
+        std::fs::copy(libc_path(), &f).unwrap();
+        let first = read_elf(&f).unwrap();
+        assert!(first.hooks.is_empty());
+        // Overwrite it in place (same inode, same size, within the file system clock's
+        // granularity) with bytes that are no ELF file: the next question sees them.
+        let len = std::fs::metadata(&f).unwrap().len() as usize;
+        std::fs::write(&f, vec![b'x'; len]).unwrap();
+        assert_eq!(read_elf(&f).unwrap_err(), "not an ELF file (no ELF header)");
+        std::fs::copy(libc_path(), &f).unwrap();
+        assert_eq!(read_elf(&f).unwrap().hooks, first.hooks);
+    }
+
+    #[test]
+    fn a_settled_file_gets_the_same_answer_twice() {
+        // The system's libc changed long ago: its first answer is kept for the second question.
+        let f = Path::new(libc_path());
+        assert!(Stamp::of(f).is_some());
+        let first = read_elf(f).unwrap();
+        let again = read_elf(f).unwrap();
+        assert_eq!(again.python_imports, first.python_imports);
+        assert_eq!(again.hooks, first.hooks);
+        // A file changed just now has no stamp (it is read at every question).
+        let tmp = tempfile::tempdir().unwrap();
+        let g = tmp.path().join("m.so");
+        std::fs::copy(f, &g).unwrap();
+        assert!(Stamp::of(&g).is_none());
+    }
 }

@@ -160,6 +160,13 @@ fn serve() -> ! {
         let _ = gilgate_capi::host::set_version(v);
     }
     gilgate_capi::host::set_setgil_observer(stream_setgil);
+    // No transparent huge pages in a worker: its allocator (mimalloc) asks for them on its
+    // arena, and the first touch of each 2 MiB region then has the kernel zero all of it,
+    // twice at start-up (about a tenth of a small wheel's inspection), for a process that
+    // lives a few milliseconds and touches a few hundred kilobytes. Only how memory is
+    // backed changes; the setting stays with this process (no child runs).
+    // SAFETY: a plain process attribute; no memory is passed.
+    unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
     // Start the runtime before the first request arrives: the parent is still finding and
     // unpacking modules. A failure is kept and reported by each request.
     let _ = init::runtime();
