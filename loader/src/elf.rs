@@ -124,9 +124,11 @@ pub fn read_elf(path: &Path) -> Result<ElfFacts, String> {
         }
     }
     let answer = parse_elf(path);
-    MEMO.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push((path.to_path_buf(), stamp, answer.clone()));
+    MEMO.lock().unwrap_or_else(|e| e.into_inner()).push((
+        path.to_path_buf(),
+        stamp,
+        answer.clone(),
+    ));
     answer
 }
 

@@ -22,11 +22,11 @@ use crate::report::{Declaration, ErrorReport};
 use crate::sandbox::{self, Limits, SandboxReport, Setup};
 use gilgate_capi::host::PyVersion;
 use serde::{Deserialize, Serialize};
-use std::io::{BufRead, BufReader, Write};
-use std::os::fd::FromRawFd;
+use std::io::{BufRead, Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -307,7 +307,7 @@ fn keep_module(m: *mut gilgate_capi::ffi::PyObject) {
 struct Worker {
     child: Child,
     stdin: ChildStdin,
-    lines: Receiver<String>,
+    lines: Lines,
     /// Its private temporary folder (`HOME`, `TMPDIR`, working folder), removed with it.
     home: Option<tempfile::TempDir>,
     /// Whether its sandbox setup was sent and answered.
@@ -360,6 +360,138 @@ fn kept_env(name: &str) -> bool {
             | "LD_PRELOAD"
     ) || name.starts_with("LC_")
         || name.starts_with("VALGRIND_")
+}
+
+/// The lines a worker writes on its protocol channel, read by the thread that asks it: no
+/// reader thread per worker (its start-up, and a hand-off between threads for every line),
+/// the deadline is a `poll`. As `BufRead::lines` would give them: without the line end (`\n`
+/// or `\r\n`), a last line without one at the end of the stream; the stream ends (the worker
+/// is gone) at its end, at a read error or at a line that is not UTF-8.
+struct Lines {
+    /// `None` once the stream ended: closed, so a worker still writing gets `EPIPE` instead
+    /// of waiting for a reader that will not come.
+    out: Option<ChildStdout>,
+    buf: Vec<u8>,
+    /// Where the unread part of `buf` starts.
+    start: usize,
+    ended: bool,
+}
+
+impl Lines {
+    fn new(out: ChildStdout) -> Lines {
+        Lines {
+            out: Some(out),
+            buf: Vec::with_capacity(8192),
+            start: 0,
+            ended: false,
+        }
+    }
+
+    /// The next line, waiting at most `timeout` for it.
+    fn recv_timeout(&mut self, timeout: Duration) -> Result<String, RecvTimeoutError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(line) = self.take_line() {
+                return line;
+            }
+            if self.ended {
+                return Err(RecvTimeoutError::Disconnected);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if !self.wait_readable(left) {
+                return Err(RecvTimeoutError::Timeout);
+            }
+            self.fill();
+        }
+    }
+
+    /// A complete line from the buffer (or the rest, once the stream ended).
+    fn take_line(&mut self) -> Option<Result<String, RecvTimeoutError>> {
+        let rest = &self.buf[self.start..];
+        let (line, used) = match rest.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                let line = &rest[..i];
+                (line.strip_suffix(b"\r").unwrap_or(line), i + 1)
+            }
+            None if self.ended && !rest.is_empty() => (rest, rest.len()),
+            None => return None,
+        };
+        let text = match std::str::from_utf8(line) {
+            Ok(t) => Ok(t.to_string()),
+            Err(_) => {
+                self.end();
+                self.buf.clear();
+                self.start = 0;
+                return Some(Err(RecvTimeoutError::Disconnected));
+            }
+        };
+        self.start += used;
+        if self.start == self.buf.len() {
+            self.buf.clear();
+            self.start = 0;
+        }
+        Some(text)
+    }
+
+    /// Whether the channel has something to read (or ended) within `timeout`.
+    fn wait_readable(&self, timeout: Duration) -> bool {
+        let Some(out) = &self.out else {
+            return true;
+        };
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            // Rounded up, so a wait never ends before the deadline.
+            let ms = left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
+            let mut pfd = libc::pollfd {
+                fd: out.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd, for a descriptor this struct owns.
+            let n = unsafe { libc::poll(&mut pfd, 1, ms) };
+            if n > 0 {
+                return true;
+            }
+            if n == 0 {
+                if Instant::now() >= deadline {
+                    return false;
+                }
+                continue;
+            }
+            if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                // The read that follows gives the error, which ends the stream.
+                return true;
+            }
+        }
+    }
+
+    /// Reads what is there (the channel is readable).
+    fn fill(&mut self) {
+        if self.start > 0 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        let Some(out) = self.out.as_mut() else {
+            self.ended = true;
+            return;
+        };
+        let mut chunk = [0u8; 8192];
+        loop {
+            match out.read(&mut chunk) {
+                Ok(0) => self.end(),
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => self.end(),
+            }
+            return;
+        }
+    }
+
+    fn end(&mut self) {
+        self.ended = true;
+        self.out = None;
+    }
 }
 
 /// Starts workers on demand and replaces them when one dies.
@@ -439,19 +571,10 @@ impl Pool {
             .spawn()?;
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
         Ok(Worker {
             child,
             stdin,
-            lines: rx,
+            lines: Lines::new(stdout),
             home,
             sandboxed: false,
         })
@@ -768,6 +891,63 @@ mod tests {
         assert_eq!(secs(Duration::from_secs(10)), "10 s");
         assert_eq!(secs(Duration::from_millis(1500)), "1.5 s");
         assert_eq!(signal_name(11), "SIGSEGV");
+    }
+
+    fn lines_of(script: &str) -> (Child, Lines) {
+        let mut child = Command::new("sh")
+            .args(["-c", script])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        (child, Lines::new(out))
+    }
+
+    #[test]
+    fn protocol_lines_read_as_buf_read_gives_them() {
+        let t = Duration::from_secs(30);
+        // Line ends, a last line without one, then the end.
+        let (mut c, mut l) = lines_of("printf 'a\\nb\\r\\n\\nlast'");
+        assert_eq!(l.recv_timeout(t).unwrap(), "a");
+        assert_eq!(l.recv_timeout(t).unwrap(), "b");
+        assert_eq!(l.recv_timeout(t).unwrap(), "");
+        assert_eq!(l.recv_timeout(t).unwrap(), "last");
+        assert_eq!(l.recv_timeout(t), Err(RecvTimeoutError::Disconnected));
+        assert_eq!(l.recv_timeout(t), Err(RecvTimeoutError::Disconnected));
+        c.wait().unwrap();
+        // A line that is not UTF-8 ends the stream (and closes it); what came before is read.
+        let (mut c, mut l) = lines_of("printf 'ok\\n\\377\\nnever\\n'");
+        assert_eq!(l.recv_timeout(t).unwrap(), "ok");
+        assert_eq!(l.recv_timeout(t), Err(RecvTimeoutError::Disconnected));
+        assert!(l.out.is_none());
+        assert_eq!(l.recv_timeout(t), Err(RecvTimeoutError::Disconnected));
+        c.wait().unwrap();
+        // Longer than one read.
+        let (mut c, mut l) = lines_of("head -c 20000 /dev/zero | tr '\\0' x; echo; echo end");
+        assert_eq!(l.recv_timeout(t).unwrap(), "x".repeat(20000));
+        assert_eq!(l.recv_timeout(t).unwrap(), "end");
+        c.wait().unwrap();
+    }
+
+    #[test]
+    fn protocol_lines_wait_until_the_deadline() {
+        // `cat` writes nothing while its input stays open: the wait ends at the deadline,
+        // not before; once its input closes it exits and the stream ends.
+        let (mut c, mut l) = lines_of("cat");
+        let start = Instant::now();
+        let wait = Duration::from_millis(50);
+        assert_eq!(l.recv_timeout(wait), Err(RecvTimeoutError::Timeout));
+        assert!(start.elapsed() >= wait);
+        let mut input = c.stdin.take().unwrap();
+        input.write_all(b"echo\n").unwrap();
+        assert_eq!(l.recv_timeout(Duration::from_secs(30)).unwrap(), "echo");
+        drop(input);
+        assert_eq!(
+            l.recv_timeout(Duration::from_secs(30)),
+            Err(RecvTimeoutError::Disconnected)
+        );
+        c.wait().unwrap();
     }
 
     #[test]
