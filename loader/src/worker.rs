@@ -374,6 +374,8 @@ struct Lines {
     buf: Vec<u8>,
     /// Where the unread part of `buf` starts.
     start: usize,
+    /// What one read fills (allocated and zeroed once).
+    chunk: Box<[u8]>,
     ended: bool,
 }
 
@@ -383,6 +385,7 @@ impl Lines {
             out: Some(out),
             buf: Vec::with_capacity(8192),
             start: 0,
+            chunk: vec![0; 8192].into_boxed_slice(),
             ended: false,
         }
     }
@@ -476,11 +479,10 @@ impl Lines {
             self.ended = true;
             return;
         };
-        let mut chunk = [0u8; 8192];
         loop {
-            match out.read(&mut chunk) {
+            match out.read(&mut self.chunk) {
                 Ok(0) => self.end(),
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Ok(n) => self.buf.extend_from_slice(&self.chunk[..n]),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(_) => self.end(),
             }
