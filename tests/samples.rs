@@ -617,6 +617,42 @@ fn crash_exit_and_hang_do_not_stop_the_report() {
 }
 
 #[test]
+fn the_last_module_of_a_worker_is_inspected_like_the_others() {
+    // One worker for all: the last request closes the worker's input once it is sent (the
+    // worker exits after answering it). A last module that crashes, exits, hangs or succeeds
+    // gets the same verdict as anywhere else, and the modules before it keep theirs.
+    let stopped = |m: &serde_json::Value| m["evidence"]["stopped_by"]["message"].clone();
+    for (last, verdict) in [
+        ("crash_init", "init crashed (signal 11, SIGSEGV)"),
+        ("exit_init", "init called exit(3)"),
+        ("hang_init", "init did not return within 1 s"),
+    ] {
+        let o = run(gilgate()
+            .env("GILGATE_WORKERS", "1")
+            .args(["inspect", "--json", "--timeout", "1"])
+            .args([sample("mp_ft"), sample("sp_setgil"), sample(last)]));
+        let doc: serde_json::Value = serde_json::from_str(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr));
+        assert_eq!(o.code, 2, "{last}: {doc}");
+        let m = doc["modules"].as_array().unwrap();
+        assert_eq!(m[0]["status"], "ok", "{last}: {}", m[0]);
+        assert_eq!(m[1]["gil"], "not_used", "{last}: {}", m[1]);
+        assert_eq!(m[2]["status"], "undetermined", "{last}: {}", m[2]);
+        assert_eq!(stopped(&m[2]), verdict, "{last}: {}", m[2]);
+    }
+    // And a last module that answers after a crash replaced the worker.
+    let (code, doc) = inspect_json(
+        &[],
+        &[sample("mp_ft"), sample("crash_init"), sample("sp_setgil")],
+    );
+    assert_eq!(code, 2, "{doc}");
+    let m = doc["modules"].as_array().unwrap();
+    assert_eq!(m[0]["status"], "ok", "{}", m[0]);
+    assert_eq!(stopped(&m[1]), "init crashed (signal 11, SIGSEGV)");
+    assert_eq!(m[2]["gil"], "not_used", "{}", m[2]);
+}
+
+#[test]
 fn a_declaration_made_before_the_init_stopped_is_the_verdict() {
     // SetGIL, then a failed import of a Python module (as bottleneck and numexpr do with
     // numpy); SetGIL, then SIGSEGV; a multi-phase definition whose create slot aborts.

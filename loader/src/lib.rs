@@ -462,7 +462,8 @@ fn ask_workers(first: worker::Pool, candidates: &[Candidate]) -> Vec<Answer> {
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(c) = candidates.get(i) else { break };
-            let answer = ask_one(&mut pool, c);
+            // No module comes after the last one: its worker may exit once it has answered.
+            let answer = ask_one(&mut pool, c, i + 1 == candidates.len());
             *answers[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(answer);
         }
     };
@@ -510,7 +511,7 @@ const MODULES_PER_WORKER: usize = 4;
 /// At most this many inspection workers run at once (unless `GILGATE_WORKERS` says otherwise).
 const MAX_WORKERS: usize = 4;
 
-fn ask_one(pool: &mut worker::Pool, c: &Candidate) -> Answer {
+fn ask_one(pool: &mut worker::Pool, c: &Candidate, last: bool) -> Answer {
     let tag = c.tag.report_tag();
     let (ti, facts) = match classify(&c.fs_path, &c.tag) {
         Ok(x) => x,
@@ -528,10 +529,12 @@ fn ask_one(pool: &mut worker::Pool, c: &Candidate) -> Answer {
     let started = std::time::Instant::now();
     // A module built for another CPython runs in a fresh worker of its own, which presents
     // its target's version and dies with it if its init crashes.
-    let mut d = if ti.target == Target::Cp314t {
-        pool.ask(&req)
+    let mut d = if ti.target != Target::Cp314t {
+        pool.single_use(ti.target).ask_last(&req)
+    } else if last {
+        pool.ask_last(&req)
     } else {
-        pool.single_use(ti.target).ask(&req)
+        pool.ask(&req)
     };
     tracing::debug!(
         "{}: worker answered in {:.1} ms",

@@ -306,7 +306,8 @@ fn keep_module(m: *mut gilgate_capi::ffi::PyObject) {
 /// A running worker.
 struct Worker {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once the last request was sent (the worker exits after answering it).
+    stdin: Option<ChildStdin>,
     lines: Lines,
     /// Its private temporary folder (`HOME`, `TMPDIR`, working folder), removed with it.
     home: Option<tempfile::TempDir>,
@@ -360,6 +361,14 @@ fn kept_env(name: &str) -> bool {
             | "LD_PRELOAD"
     ) || name.starts_with("LC_")
         || name.starts_with("VALGRIND_")
+}
+
+/// Writes one line to a worker's input (an error once its input is closed).
+fn send_line(stdin: &mut Option<ChildStdin>, text: &str) -> std::io::Result<()> {
+    let Some(s) = stdin.as_mut() else {
+        return Err(std::io::ErrorKind::BrokenPipe.into());
+    };
+    s.write_all(text.as_bytes()).and_then(|_| s.flush())
 }
 
 /// The lines a worker writes on its protocol channel, read by the thread that asks it: no
@@ -575,7 +584,7 @@ impl Pool {
         let stdout = child.stdout.take().expect("piped stdout");
         Ok(Worker {
             child,
-            stdin,
+            stdin: Some(stdin),
             lines: Lines::new(stdout),
             home,
             sandboxed: false,
@@ -626,10 +635,7 @@ impl Pool {
         };
         let mut text = serde_json::to_string(&setup).expect("setup serializes");
         text.push('\n');
-        let sent = w
-            .stdin
-            .write_all(text.as_bytes())
-            .and_then(|_| w.stdin.flush());
+        let sent = send_line(&mut w.stdin, &text);
         let reply = match sent {
             Ok(()) => w.lines.recv_timeout(self.timeout),
             Err(_) => Err(RecvTimeoutError::Disconnected),
@@ -659,7 +665,22 @@ impl Pool {
 
     /// Asks a worker about one module.
     pub fn ask(&mut self, req: &Request) -> Declaration {
+        self.ask_then(req, false)
+    }
+
+    /// Asks a worker about the last module this pool is asked about: the worker's input is
+    /// closed once the request is sent, so it exits as soon as it has answered, while this
+    /// process reads and uses the answer (instead of after, when the pool is dropped).
+    pub fn ask_last(&mut self, req: &Request) -> Declaration {
+        self.ask_then(req, true)
+    }
+
+    fn ask_then(&mut self, req: &Request, last: bool) -> Declaration {
         let target = Some(req.target.target);
+        if self.current.as_ref().is_some_and(|w| w.stdin.is_none()) {
+            // Asked again after a last request: that worker is on its way out.
+            self.retire();
+        }
         if self.current.is_none() {
             match self.spawn() {
                 Ok(w) => self.current = Some(w),
@@ -683,10 +704,10 @@ impl Pool {
         let w = self.current.as_mut().expect("worker present");
         let mut text = serde_json::to_string(req).expect("requests serialize");
         text.push('\n');
-        let sent = w
-            .stdin
-            .write_all(text.as_bytes())
-            .and_then(|_| w.stdin.flush());
+        let sent = send_line(&mut w.stdin, &text);
+        if last {
+            w.stdin = None;
+        }
         let deadline = Instant::now() + self.timeout;
         let mut seen = Seen::default();
         let mut retiring = None;
