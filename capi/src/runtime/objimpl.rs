@@ -550,6 +550,9 @@ pub(crate) enum FreeKind {
     Tuple2 = 3,
     Tuple3 = 4,
     Tuple4 = 5,
+    /// Exact compact ASCII `str` objects of up to 7 characters (64-byte blocks: the 56-byte
+    /// header, the characters and their NUL).
+    ShortStr = 6,
 }
 
 impl FreeKind {
@@ -566,7 +569,7 @@ impl FreeKind {
     }
 }
 
-const FREE_KINDS: usize = 6;
+const FREE_KINDS: usize = 7;
 /// At most this many parked blocks per list and thread (CPython keeps 100 floats).
 const FREE_MAX: usize = 100;
 
