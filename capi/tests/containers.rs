@@ -1772,11 +1772,15 @@ fn short_strs_reuse_freed_blocks_cleanly() {
             let text = &pool[pool.len() - b_len..];
             let b = s(text);
             if (2..=7).contains(&a_len) && (2..=7).contains(&b_len) {
-                assert_eq!(b as usize, first, "a freed {a_len}-char str's block is reused");
+                assert_eq!(
+                    b as usize, first,
+                    "a freed {a_len}-char str's block is reused"
+                );
             }
             assert_eq!(utf8_of(b), text);
             // SAFETY: a live str.
-            assert_eq!(unsafe { gilgate_capi::ffi::PyUnicode_GetLength(b) }, b_len as isize);
+            let len = unsafe { gilgate_capi::ffi::PyUnicode_GetLength(b) };
+            assert_eq!(len, b_len as isize);
             // An equal str made while `b` is alive has another block: equal hashes mean `b`
             // had no stale cached hash.
             let c = s(text);
@@ -1813,10 +1817,8 @@ fn short_strs_freed_on_other_threads_keep_their_text() {
                 let check = |o: *mut PyObject, text: &str| {
                     assert_eq!(utf8_of(o), text);
                     // SAFETY: a live str.
-                    assert_eq!(
-                        unsafe { gilgate_capi::ffi::PyUnicode_GetLength(o) },
-                        text.len() as isize
-                    );
+                    let len = unsafe { gilgate_capi::ffi::PyUnicode_GetLength(o) };
+                    assert_eq!(len, text.len() as isize);
                 };
                 for k in 0..ROUNDS {
                     let len = (k + i) % 10;
