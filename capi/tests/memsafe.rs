@@ -56,7 +56,7 @@ macro_rules! c_fn {
 type New = unsafe extern "C" fn() -> *mut PyObject;
 type Count = unsafe extern "C" fn() -> c_long;
 type Decref = unsafe extern "C" fn(*mut PyObject);
-type Race = unsafe extern "C" fn(c_int, c_long, c_int, *mut c_long) -> c_long;
+type Race = unsafe extern "C" fn(c_int, c_long, c_int, c_int, *mut c_long) -> c_long;
 
 /// `support::finishes` with this file's hang guard.
 fn finishes<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -192,15 +192,23 @@ fn a_foreign_decref_is_merged_by_the_owner() {
     });
 }
 
-/// `rounds` of the fixture's race (one appender, `readers` readers); asserts no bad read and
-/// returns the reader passes.
-fn race(readers: c_int, rounds: c_long, getitem: bool) -> c_long {
+/// `rounds` of the fixture's race (one appender, `readers` readers; with `need_pass`, more
+/// rounds until a reader made a pass); asserts no bad read and returns the reader passes.
+fn race(readers: c_int, rounds: c_long, getitem: bool, need_pass: bool) -> c_long {
     let race = c_fn!(c"gg_race" as Race);
     finishes("reader vs appender", move || {
         attach_here();
         let mut passes: c_long = 0;
         // SAFETY: the fixture's entry point, called attached.
-        let bad = unsafe { race(readers, rounds, c_int::from(getitem), &mut passes) };
+        let bad = unsafe {
+            race(
+                readers,
+                rounds,
+                c_int::from(getitem),
+                c_int::from(need_pass),
+                &mut passes,
+            )
+        };
         assert!(bad >= 0, "the race's threads did not start");
         assert_eq!(bad, 0, "readers saw {bad} slots that were never stored");
         passes
@@ -217,13 +225,13 @@ fn rounds() -> c_long {
 
 #[test]
 fn readers_of_the_raw_array_never_see_it_freed() {
-    let passes = race(3, rounds(), false);
+    let passes = race(3, rounds(), false, true);
     assert!(passes > 0);
 }
 
 #[test]
 fn readers_through_pylist_getitem_never_see_it_freed() {
-    let passes = race(3, rounds(), true);
+    let passes = race(3, rounds(), true, true);
     assert!(passes > 0);
 }
 
@@ -256,8 +264,8 @@ fn under_the_lock(name: &str, body: impl FnOnce()) {
 #[test]
 fn readers_and_appender_under_the_lock() {
     under_the_lock("readers_and_appender_under_the_lock", || {
-        race(2, rounds() / 3, false);
-        race(2, rounds() / 3, true);
+        race(2, rounds() / 3, false, false);
+        race(2, rounds() / 3, true, false);
     });
 }
 
@@ -265,7 +273,7 @@ fn readers_and_appender_under_the_lock() {
 /// what the exited appender left behind is freed by the next thread that processes.
 #[test]
 fn delayed_frees_are_freed_eventually() {
-    race(2, 200, false);
+    race(2, 200, false, false);
     finishes("abandoned frees", || {
         attach_here();
         // Other tests' threads may be online meanwhile (and their appenders leave blocks

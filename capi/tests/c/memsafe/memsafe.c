@@ -65,6 +65,12 @@ struct race {
     int done;            /* set by the appender when it finishes */
     long bad;            /* reads that saw something other than None */
     long passes;         /* reader passes over a consistent array */
+    int need_pass;       /* the appender goes on past `rounds` until `progress` is set, so
+                          * readers starved by a loaded machine cannot end the race with no
+                          * pass made (readers that never make one hang the test, which its
+                          * guard reports); not with the lock on, where readers only run at
+                          * the appender's detaches, right after a clear */
+    int progress;        /* set at a reader's first consistent pass */
 };
 
 /* Grows the list to 100 items one append at a time, clears it, `rounds` times; detaches now
@@ -76,7 +82,9 @@ static void *appender(void *arg)
         sched_yield();
     }
     PyGILState_STATE g = PyGILState_Ensure();
-    for (long k = 0; k < r->rounds; k++) {
+    for (long k = 0; k < r->rounds || (r->need_pass && !__atomic_load_n(&r->progress, __ATOMIC_SEQ_CST) &&
+                                       __atomic_load_n(&r->readers, __ATOMIC_SEQ_CST) > 0);
+         k++) {
         for (int i = 0; i < 100; i++) {
             if (PyList_Append(r->list, Py_None) < 0) {
                 PyErr_Clear();
@@ -148,7 +156,9 @@ static void *reader(void *arg)
         long b = r->getitem ? read_getitem(r->list) : read_raw((PyListObject *)r->list);
         if (b >= 0) {
             bad += b;
-            passes++;
+            if (passes++ == 0) {
+                __atomic_store_n(&r->progress, 1, __ATOMIC_SEQ_CST);
+            }
         }
         if (k % 16 == 15) {
             /* A quiescent point: no pointer into the array survives it. */
@@ -162,11 +172,11 @@ static void *reader(void *arg)
     return NULL;
 }
 
-/* Runs one appender and `readers` readers (at most 8) on a fresh list for `rounds` rounds;
- * returns the number of bad reads (never anything but None was stored) and stores the number
+/* Runs one appender and `readers` readers (at most 8) on a fresh list for `rounds` rounds
+ * (and more until a reader made a pass, when `need_pass`); returns the number of bad reads (never anything but None was stored) and stores the number
  * of reader passes in *passes; -1 when something could not start. The caller is attached; it
  * waits detached. */
-long gg_race(int readers, long rounds, int getitem, long *passes)
+long gg_race(int readers, long rounds, int getitem, int need_pass, long *passes)
 {
     pthread_t t[9];
     struct race r = {0};
@@ -180,6 +190,7 @@ long gg_race(int readers, long rounds, int getitem, long *passes)
     r.rounds = rounds;
     r.readers = readers;
     r.getitem = getitem;
+    r.need_pass = need_pass;
     int started = 0, failed = 0;
     Py_BEGIN_ALLOW_THREADS
     for (int i = 0; i <= readers; i++) {
@@ -215,6 +226,7 @@ long gg_race_owner(long rounds, long *passes)
     r.rounds = rounds;
     r.readers = 1;
     r.getitem = 1;
+    r.need_pass = 1;
     if (pthread_create(&t, NULL, appender, &r) != 0) {
         Py_DECREF(r.list);
         return -1;
@@ -223,7 +235,9 @@ long gg_race_owner(long rounds, long *passes)
     long bad = 0, n = 0;
     for (long k = 0; !__atomic_load_n(&r.done, __ATOMIC_SEQ_CST); k++) {
         bad += read_getitem(r.list);
-        n++;
+        if (n++ == 0) {
+            __atomic_store_n(&r.progress, 1, __ATOMIC_SEQ_CST);
+        }
         if (k % 16 == 15) {
             Py_BEGIN_ALLOW_THREADS
             Py_END_ALLOW_THREADS
