@@ -1803,6 +1803,17 @@ pub(crate) unsafe fn instance_dict_ref(
     // SAFETY: forwarded contract; the slot is an aligned pointer field.
     unsafe {
         let slot = AtomicPtr::from_ptr(dp);
+        if let Some(sec) = crate::qsbr::ReadSection::enter() {
+            // Lock-free: a writer that replaces or clears the slot waits out the read
+            // sections in progress before it releases the old dict (`generic_set_dict`,
+            // `PyObject_ClearManagedDict`), so the dict read here is live for the incref.
+            let d = slot.load(Ordering::Acquire);
+            if !d.is_null() || !create {
+                crate::refcount::xincref(d);
+                drop(sec);
+                return d;
+            }
+        }
         let _g = ObjectLock::new(op);
         let mut d = slot.load(Ordering::Acquire);
         if d.is_null() && create {
