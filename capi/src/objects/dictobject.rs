@@ -483,7 +483,7 @@ impl Writing {
     unsafe fn begin(d: *mut PyObject) -> Writing {
         // SAFETY: forwarded contract.
         unsafe {
-            if !is_shared(d) && owned(d) {
+            if owned(d) && !is_shared(d) {
                 return Writing(std::ptr::null());
             }
             let w = &raw const (*(*d.cast::<PyDictObject>()).ma_keys.cast::<Table>()).writing;
@@ -536,7 +536,7 @@ unsafe fn lookup_lockfree(
 ) -> Option<*mut PyObject> {
     // SAFETY: forwarded contract; see above for the table's validity.
     unsafe {
-        if !is_shared(d) && !owned(d) {
+        if !owned(d) && !is_shared(d) {
             return None;
         }
         let sec = crate::qsbr::ReadSection::enter()?;
@@ -560,12 +560,7 @@ unsafe fn lookup_lockfree(
 /// # Safety
 /// `d` must be a live dict and `key` a live object.
 #[inline]
-unsafe fn lookup(
-    d: *mut PyObject,
-    key: *mut PyObject,
-    what: &str,
-    take_ref: bool,
-) -> *mut PyObject {
+unsafe fn lookup(d: *mut PyObject, key: *mut PyObject, what: &str, take_ref: bool) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let h = key_hash(key, what);
@@ -575,12 +570,29 @@ unsafe fn lookup(
         if let Some(v) = lookup_lockfree(d, key, h, take_ref) {
             return v;
         }
+        lookup_locked(d, key, h, take_ref)
+    }
+}
+
+/// `lookup` under the dict's lock, when the lock-free probe could not answer.
+///
+/// # Safety
+/// As `lookup`; `h` is `key`'s hash and `d` has a table.
+#[inline(never)]
+unsafe fn lookup_locked(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    h: Py_hash_t,
+    take_ref: bool,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
         {
             // A probe that compares no key by running code holds the dict's mutex as a plain
             // lock (the exclusion of the section, without its bookkeeping: nothing in between
             // waits or runs code).
             let _g = crate::object::ObjectLock::new(d);
-            if !is_shared(d) && !owned(d) {
+            if !owned(d) && !is_shared(d) {
                 // From now on this thread reads the dict lock-free: its writers wait for
                 // readers (`Writing::begin` sees the mark under this mutex).
                 mark_shared(d);
