@@ -560,7 +560,12 @@ unsafe fn lookup_lockfree(
 /// # Safety
 /// `d` must be a live dict and `key` a live object.
 #[inline]
-unsafe fn lookup(d: *mut PyObject, key: *mut PyObject, what: &str, take_ref: bool) -> *mut PyObject {
+unsafe fn lookup(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    what: &str,
+    take_ref: bool,
+) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let h = key_hash(key, what);

@@ -528,8 +528,9 @@ pub(crate) struct ReadSection {
 }
 
 impl ReadSection {
-    /// Enters a section; `None` when the thread has no slot (it never attached) or is already
-    /// inside one (sections do not nest): the caller takes its locked path then.
+    /// Enters a section; `None` when the thread has no slot (it never attached): the caller
+    /// takes its locked path then. Sections never nest: nothing inside one can enter another
+    /// (they run no code), which the debug build checks.
     #[inline]
     pub(crate) fn enter() -> Option<ReadSection> {
         let s = my_slot();
@@ -539,9 +540,7 @@ impl ReadSection {
         // SAFETY: slots live for the whole process.
         let slot = unsafe { &*s };
         let cur = slot.read.load(Ordering::Relaxed);
-        if cur & 1 != 0 {
-            return None;
-        }
+        debug_assert_eq!(cur & 1, 0, "read sections do not nest");
         Some(ReadSection {
             slot: s,
             seq: QSBR.read_enter(slot, cur),
