@@ -912,3 +912,93 @@ fn type_modified_clears_the_version_tags_of_a_type_and_its_subclasses() {
         assert!(s1 != 0 && s1 != s0 && s1 != b0, "a new tag, never reused");
     }
 }
+
+const TAG_STR_GROW: c_long = 12;
+const TAG_MODULE: c_long = 13;
+
+/// The lock-free dict lookup (a read section: no lock, the writers wait out the readers
+/// in flight before they release anything): two threads look up str keys of their own (equal
+/// text, other objects, so each hit compares the table's key object) while a third fills the
+/// dict from empty with fresh keys and values (the table grows and rebuilds), replaces, deletes
+/// and clears it, letting keys and values go each round. Every value read is live and is the
+/// one of its key; the dict, made on this thread and read by others, is marked shared (which
+/// is what makes its writers wait). Fails when a writer skips the wait (tried).
+#[test]
+fn lock_free_dict_reads_of_str_keys_survive_a_writer_that_grows_and_clears() {
+    let read = c_fn!(
+        c"gg_dict_str_reader" as unsafe extern "C" fn(*mut PyObject, c_long, *mut c_long) -> c_long
+    );
+    let grow = c_fn!(
+        c"gg_dict_str_grower" as unsafe extern "C" fn(*mut PyObject, c_long, c_long) -> c_int
+    );
+    let d = P::of(PyDict_New());
+    let (bad, hits) = race(
+        "lock-free str-key dict readers against a growing writer",
+        2,
+        1,
+        move || {
+            let mut hits = 0;
+            // SAFETY: a live dict shared on purpose.
+            let bad = unsafe { read(d.get(), 300_000, &mut hits) };
+            (bad, hits)
+        },
+        // SAFETY: as above.
+        move || unsafe { grow(d.get(), 4_000, TAG_STR_GROW) },
+    );
+    assert_eq!(bad, 0, "wrong or freed values read ({hits} hits)");
+    assert!(hits > 0, "the readers never found a key");
+    // SAFETY: a live dict; `_PyGC_BITS_SHARED` (1 << 4) of `ob_gc_bits`.
+    let bits = unsafe { (*d.get::<PyObject>()).ob_gc_bits };
+    assert_ne!(
+        bits & (1 << 4),
+        0,
+        "the dict read by other threads is marked shared"
+    );
+    release(d);
+    all_freed_once(TAG_STR_GROW);
+}
+
+/// A module attribute read (`PyObject_GetAttr(module, name)`: the module type's cached
+/// "absent", the instance dict slot and the module dict, all read lock-free) against a writer
+/// that sets it to a new value each round, deletes it every third round and churns filler
+/// attributes (the module dict grows and rebuilds, and lets keys go): no read gives a freed
+/// value, one older than the writer's last finished step, or "absent" when no deletion can
+/// have been under way. Fails when the dict's writer skips its wait (tried).
+#[test]
+fn a_module_attribute_read_lock_free_is_never_freed_or_stale() {
+    fixture();
+    let read = c_fn!(
+        c"gg_module_reader"
+            as unsafe extern "C" fn(*mut PyObject, *mut PyObject, c_long, *mut c_long) -> c_long
+    );
+    let write = c_fn!(
+        c"gg_module_writer"
+            as unsafe extern "C" fn(*mut PyObject, *mut PyObject, c_long, c_long) -> c_int
+    );
+    // SAFETY: plain constructors; the module and the interned name are ours.
+    let (m, name) = unsafe {
+        let m = gilgate_capi::ffi::PyModule_New(c"lockfree_mod".as_ptr());
+        assert!(!m.is_null());
+        let n = gilgate_capi::ffi::PyUnicode_InternFromString(c"shared_attr".as_ptr());
+        assert!(!n.is_null());
+        (P::of(m), P::of(n))
+    };
+    let (bad, hits) = race(
+        "module attribute readers against a writer",
+        2,
+        1,
+        move || {
+            let mut hits = 0;
+            // SAFETY: a live module shared on purpose and an interned name.
+            let bad = unsafe { read(m.get(), name.get(), 300_000, &mut hits) };
+            (bad, hits)
+        },
+        // SAFETY: as above.
+        move || unsafe { write(m.get(), name.get(), 100_000, TAG_MODULE) },
+    );
+    assert_eq!(bad, 0, "wrong module attribute reads ({hits} hits)");
+    assert!(hits > 0);
+    release(m);
+    release(name);
+    all_freed_once(TAG_MODULE);
+}

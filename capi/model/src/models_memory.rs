@@ -5,7 +5,8 @@
 
 use crate::qsbr::Array;
 use crate::qsbr::reclaim::{
-    abandoned_frees, attach, detach, free_delayed, pending_frees, quiescent,
+    ReadSection, abandoned_frees, attach, detach, free_delayed, pending_frees, quiescent,
+    wait_readers,
 };
 use crate::refcount::PyObject;
 use crate::refcount::brc::{decref_shared, merge_pending, pending_count};
@@ -201,6 +202,44 @@ fn qsbr_every_retired_array_is_freed_once() {
         assert_eq!(arrays[0].frees(), 1);
         assert_eq!(arrays[1].frees(), 1);
         assert_eq!(abandoned_frees(), 0);
+        detach();
+        exit_thread();
+    });
+}
+
+// ---- read sections ------------------------------------------------------------------------
+
+/// A read section (`ReadSection`) against a writer that unlinks the storage, waits out the
+/// sections in progress (`wait_readers`) and frees it at once (the synchronous grace period of
+/// the lock-free dict and type-cache reads): whatever array the reader found, it is never
+/// freed before the section ends, and the writer frees it exactly once, without waiting for the
+/// reader's next quiescent point. Fails without the wait, without the writer's fence, or
+/// without the section's (tried).
+#[test]
+fn a_read_section_is_waited_out_before_a_synchronous_free() {
+    let mut b = loom::model::Builder::new();
+    b.preemption_bound = Some(3);
+    b.check(|| {
+        let s = Storage::new();
+        let s2 = s.clone();
+        let reader = thread::spawn(move || {
+            attach();
+            let sec = ReadSection::enter().expect("an attached thread has a slot");
+            let v = s2.read();
+            drop(sec);
+            detach();
+            exit_thread();
+            v
+        });
+        attach();
+        s.current.store(s.new.ptr(), Ordering::Release);
+        wait_readers();
+        // SAFETY: the old array is unreachable for new readers and no section holds it.
+        unsafe { crate::qsbr::free_block(s.old.ptr().cast()) };
+        let v = reader.join().unwrap();
+        assert!(v == 1 || v == 2);
+        assert_eq!(s.old.frees(), 1, "the unlinked array is freed once");
+        assert_eq!(s.new.frees(), 0);
         detach();
         exit_thread();
     });

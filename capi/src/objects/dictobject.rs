@@ -18,7 +18,7 @@ use crate::pyport::{Py_hash_t, Py_ssize_t};
 use crate::refcount::{decref, incref, new_ref};
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr::null_mut;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 /// `PyDictObject` (64 bytes).
 #[repr(C)]
@@ -46,6 +46,9 @@ struct Table {
     used: usize,
     /// Bumped on every insertion or deletion (iterators and lookups detect changes with it).
     version: AtomicUsize,
+    /// Non-zero while a writer changes the table of a dict other threads may read lock-free
+    /// (`Writing`); lock-free readers take the locked path meanwhile.
+    writing: AtomicU32,
 }
 
 /// CPython's probe sequence: `i = i*5 + perturb + 1`, `perturb >>= 5`.
@@ -230,12 +233,13 @@ unsafe fn exact_eq(a: *mut PyObject, b: *mut PyObject) -> Option<bool> {
 /// the same hash needs a comparison that may run code (then the caller takes the full path).
 ///
 /// # Safety
-/// `d` must be a live dict with a table; its mutex is held.
+/// `t` must be a live dict's table that no thread changes meanwhile: its mutex is held, or
+/// the caller is inside a read section and saw no writer (`lookup_lockfree`). The keys it
+/// dereferences are then held by the table.
 #[inline]
-unsafe fn find_quick(d: *mut PyObject, key: *mut PyObject, h: Py_hash_t) -> Option<Option<usize>> {
+unsafe fn find_quick(t: &Table, key: *mut PyObject, h: Py_hash_t) -> Option<Option<usize>> {
     // SAFETY: forwarded contract; nothing here runs code, so the table cannot change.
     unsafe {
-        let t = table(d)?;
         if t.indices.is_empty() {
             return Some(None);
         }
@@ -421,35 +425,191 @@ unsafe fn key_hash_slow(key: *mut PyObject, what: &str) -> crate::pyport::Py_has
     }
 }
 
-/// Looks `key` up and hands the value found (NULL when absent or on an error, which is then
-/// set) to `f` while the dict's critical section is still held: a reference `f` takes is
-/// taken before another thread can replace or delete the entry and free the value.
+/// Whether `d` is owned by the calling thread (`ob_tid`).
+///
+/// # Safety
+/// `d` must be a live object.
+#[inline]
+unsafe fn owned(d: *mut PyObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { crate::refcount::tid(d).load(Ordering::Relaxed) == crate::refcount::thread_id() }
+}
+
+/// Whether `d` is marked shared (`_PyGC_BITS_SHARED`): a thread other than its owner has
+/// read it lock-free. Set under the dict's mutex, read by writers under it.
+///
+/// # Safety
+/// `d` must be a live object.
+#[inline]
+unsafe fn is_shared(d: *mut PyObject) -> bool {
+    // SAFETY: a byte of a live object's header, accessed atomically by every party.
+    unsafe {
+        std::sync::atomic::AtomicU8::from_ptr(&raw mut (*d).ob_gc_bits).load(Ordering::Relaxed)
+            & crate::listobject::GC_BITS_SHARED
+            != 0
+    }
+}
+
+/// Marks `d` shared; the caller holds the dict's mutex.
+///
+/// # Safety
+/// `d` must be a live object.
+#[cold]
+unsafe fn mark_shared(d: *mut PyObject) {
+    // SAFETY: as in `is_shared`.
+    unsafe {
+        std::sync::atomic::AtomicU8::from_ptr(&raw mut (*d).ob_gc_bits)
+            .fetch_or(crate::listobject::GC_BITS_SHARED, Ordering::Relaxed);
+    }
+}
+
+/// A change of a dict's table that lock-free readers must not see half done: while it lives
+/// the table's `writing` count is non-zero (readers take the locked path, which waits for the
+/// section the writer holds), and it began by waiting out the read sections already in
+/// progress. So from its start until the next read section that sees `writing` at zero
+/// (after the change is complete), no lock-free reader holds anything of the table, and what
+/// the change removed (a value, a key, an old index or entry array) may be released at once:
+/// the writer releases it where it did before, so deallocators run exactly when they did.
+struct Writing(*const AtomicU32);
+
+impl Writing {
+    /// Begins a change of `d`'s table; the caller holds the dict's section and runs no code
+    /// until the guard drops. A dict only its owner reads lock-free (not shared), changed by
+    /// its owner, has no other reader to wait for and pays nothing.
+    ///
+    /// # Safety
+    /// `d` must be a live dict with a table, its section held.
+    #[inline]
+    unsafe fn begin(d: *mut PyObject) -> Writing {
+        // SAFETY: forwarded contract.
+        unsafe {
+            if owned(d) && !is_shared(d) {
+                return Writing(std::ptr::null());
+            }
+            let w = &raw const (*(*d.cast::<PyDictObject>()).ma_keys.cast::<Table>()).writing;
+            Writing::wait(&*w);
+            Writing(w)
+        }
+    }
+
+    /// Sets the count (sequentially consistent, against a reader's section entry and its
+    /// load of the count) and waits out the sections in progress.
+    #[cold]
+    fn wait(w: &AtomicU32) {
+        w.fetch_add(1, Ordering::SeqCst);
+        crate::qsbr::wait_readers();
+    }
+}
+
+impl Drop for Writing {
+    #[inline]
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: the table outlives the change (the dict is live, its section held).
+            unsafe { (*self.0).fetch_sub(1, Ordering::Release) };
+        }
+    }
+}
+
+/// The lock-free lookup (CPython 3.14t's `_Py_dict_lookup_threadsafe`, with a read section
+/// instead of QSBR-delayed freeing): `Some(value)` (NULL when absent; a new reference when
+/// `take_ref`), or `None` when the caller must take the locked path (no read section on this
+/// thread, a writer at work, a key comparison that may run code, or a dict this thread may not
+/// read lock-free yet: not its own and not marked shared).
+///
+/// Why it is safe: the section's entry is ordered before its load of the table's `writing`
+/// count, and a writer's count increment before its scan of the sections (both sequentially
+/// consistent). Either this section sees the count (and leaves), or the writer sees the
+/// section and waits for it before changing the table: the table, the keys it holds and the
+/// value read stay valid, and unchanged, until the section ends, and the reference is taken
+/// inside it. Owner-only dicts are not protected by writers (`Writing::begin`), which is why
+/// another thread marks a dict shared, under its mutex, before its first lock-free read.
+///
+/// # Safety
+/// `d` must be a live dict with a table and `key` a live object whose hash is `h`.
+#[inline]
+unsafe fn lookup_lockfree(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    h: Py_hash_t,
+    take_ref: bool,
+) -> Option<*mut PyObject> {
+    // SAFETY: forwarded contract; see above for the table's validity.
+    unsafe {
+        if !owned(d) && !is_shared(d) {
+            return None;
+        }
+        let sec = crate::qsbr::ReadSection::enter()?;
+        let t = &*(*d.cast::<PyDictObject>()).ma_keys.cast::<Table>();
+        if t.writing.load(Ordering::SeqCst) != 0 {
+            return None;
+        }
+        let found = find_quick(t, key, h)?;
+        let v = found.and_then(|i| t.entries[i]).map_or(null_mut(), |e| e.2);
+        if take_ref {
+            crate::refcount::xincref(v);
+        }
+        drop(sec);
+        Some(v)
+    }
+}
+
+/// Looks `key` up: the value found (a new reference when `take_ref`, taken while it is still
+/// in the dict), or NULL when absent or on an error (which is then set).
 ///
 /// # Safety
 /// `d` must be a live dict and `key` a live object.
 #[inline]
-unsafe fn lookup_with<R>(
+unsafe fn lookup(
     d: *mut PyObject,
     key: *mut PyObject,
     what: &str,
-    f: impl FnOnce(*mut PyObject) -> R,
-) -> R {
+    take_ref: bool,
+) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
         let h = key_hash(key, what);
         if h == -1 || !has_table(d) {
-            return f(null_mut());
+            return null_mut();
         }
+        if let Some(v) = lookup_lockfree(d, key, h, take_ref) {
+            return v;
+        }
+        lookup_locked(d, key, h, take_ref)
+    }
+}
+
+/// `lookup` under the dict's lock, when the lock-free probe could not answer.
+///
+/// # Safety
+/// As `lookup`; `h` is `key`'s hash and `d` has a table.
+#[inline(never)]
+unsafe fn lookup_locked(
+    d: *mut PyObject,
+    key: *mut PyObject,
+    h: Py_hash_t,
+    take_ref: bool,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
         {
-            // The common case first: a probe that compares no key by running code holds
-            // the dict's mutex as a plain lock (the exclusion of the section, without its
-            // bookkeeping: nothing in between waits or runs code).
+            // A probe that compares no key by running code holds the dict's mutex as a plain
+            // lock (the exclusion of the section, without its bookkeeping: nothing in between
+            // waits or runs code).
             let _g = crate::object::ObjectLock::new(d);
-            if let Some(found) = find_quick(d, key, h) {
-                let v = found
-                    .and_then(|i| table(d).and_then(|t| t.entries[i]))
-                    .map_or(null_mut(), |e| e.2);
-                return f(v);
+            if !owned(d) && !is_shared(d) {
+                // From now on this thread reads the dict lock-free: its writers wait for
+                // readers (`Writing::begin` sees the mark under this mutex).
+                mark_shared(d);
+            }
+            if let Some(t) = table(d)
+                && let Some(found) = find_quick(t, key, h)
+            {
+                let v = found.and_then(|i| t.entries[i]).map_or(null_mut(), |e| e.2);
+                if take_ref {
+                    crate::refcount::xincref(v);
+                }
+                return v;
             }
         }
         hold!(_g, d);
@@ -459,7 +619,10 @@ unsafe fn lookup_with<R>(
                 .map_or(null_mut(), |e| e.2),
             _ => null_mut(),
         };
-        f(v)
+        if take_ref {
+            crate::refcount::xincref(v);
+        }
+        v
     }
 }
 
@@ -477,7 +640,7 @@ pub(crate) unsafe fn get_with_error_as(
     what: &str,
 ) -> *mut PyObject {
     // SAFETY: forwarded contract.
-    unsafe { lookup_with(d, key, what, |v| v) }
+    unsafe { lookup(d, key, what, false) }
 }
 
 /// A new reference to the value for `key`, taken under the dict's critical section; NULL if
@@ -486,13 +649,8 @@ pub(crate) unsafe fn get_with_error_as(
 /// # Safety
 /// `d` must be a live dict and `key` a live object.
 pub(crate) unsafe fn get_ref(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
-    // SAFETY: forwarded contract; the value is live while the section is held.
-    unsafe {
-        lookup_with(d, key, DICT_KEY, |v| {
-            crate::refcount::xincref(v);
-            v
-        })
-    }
+    // SAFETY: forwarded contract; the reference is taken while the dict holds the value.
+    unsafe { lookup(d, key, DICT_KEY, true) }
 }
 
 /// `get_ref` with errors swallowed (the current exception kept), as `get` for `get_with_error`.
@@ -599,9 +757,10 @@ pub(crate) unsafe fn set_item_as(
             return -1;
         }
         hold!(g, d);
-        let _inv = crate::typeobject::cache::watch(d, key, h);
+        let _inv = crate::typeobject::cache::watch(d);
         let found = find(d, key, h);
         let Some(t) = table(d) else { return -1 };
+        let w = Writing::begin(d);
         let mut old = null_mut();
         let r = match found {
             Err(()) => -1,
@@ -618,6 +777,7 @@ pub(crate) unsafe fn set_item_as(
                 0
             }
         };
+        drop(w);
         drop(g);
         crate::refcount::xdecref(old);
         r
@@ -696,10 +856,11 @@ pub(crate) unsafe fn pop_as(
             return Err(());
         }
         hold!(g, d);
-        let _inv = crate::typeobject::cache::watch(d, key, h);
+        let _inv = crate::typeobject::cache::watch(d);
         let found = find(d, key, h)?;
         let Some(t) = table(d) else { return Ok(None) };
         let Some(i) = found else { return Ok(None) };
+        let w = Writing::begin(d);
         let Some((_, k, v)) = t.entries[i].take() else {
             return Ok(None);
         };
@@ -707,6 +868,7 @@ pub(crate) unsafe fn pop_as(
         // when an insertion next rebuilds the index (as CPython, deletion never moves entries).
         t.used -= 1;
         sync_used(d, t);
+        drop(w);
         drop(g);
         decref(k);
         Ok(Some(v))
@@ -1079,8 +1241,10 @@ pub unsafe fn PyDict_Clear(d: *mut PyObject) {
         hold!(g, d);
         let _inv = crate::typeobject::cache::watch_all(d);
         let Some(t) = table(d) else { return };
+        let w = Writing::begin(d);
         let old = t.take_all();
         sync_used(d, t);
+        drop(w);
         drop(g);
         for (_, k, v) in old.into_iter().flatten() {
             decref(k);
@@ -1987,7 +2151,7 @@ unsafe fn setdefault_in(
             return Err(());
         }
         hold!(_g, d);
-        let _inv = crate::typeobject::cache::watch(d, k, h);
+        let _inv = crate::typeobject::cache::watch(d);
         // `find` may run `__eq__` (the section suspendable, the lookup restarted when the table
         // changed); from its answer to the insertion nothing detaches.
         let found = find(d, k, h)?;
@@ -1995,6 +2159,7 @@ unsafe fn setdefault_in(
         let (v, inserted) = match found {
             Some(i) => (t.entries[i].map_or(null_mut(), |e| e.2), false),
             None => {
+                let _w = Writing::begin(d);
                 t.push(h, new_ref(k), new_ref(default));
                 sync_used(d, t);
                 (default, true)

@@ -368,7 +368,7 @@ unsafe fn resize_with(op: *mut PyObject, newsize: Py_ssize_t, set: bool) -> bool
 
 /// `_PyGC_BITS_SHARED` of `ob_gc_bits`: a thread other than the list's owner has read the list
 /// without its lock, so its old item arrays must go through delayed freeing.
-const GC_BITS_SHARED: u8 = 1 << 4;
+pub(crate) const GC_BITS_SHARED: u8 = 1 << 4;
 
 /// `ob_gc_bits` as an atomic.
 ///

@@ -1787,14 +1787,42 @@ impl Drop for ObjectLock {
 }
 
 /// A new reference to the instance dict in slot `dp` of `op` (NULL when there is none yet and
-/// `create` is false). The slot is read, and a dict created lazily is published, under `op`'s
-/// mutex (`ObjectLock`), which `__dict__` assignment also holds while it swaps the slot: so
-/// two threads creating the dict get one dict, and a reader never increfs a dict that an
-/// assignment already released.
+/// `create` is false). The slot is read lock-free inside a read section: `__dict__`
+/// assignment and `PyObject_ClearManagedDict` swap it under `op`'s mutex (`ObjectLock`) and
+/// wait out the read sections before they release the old dict, so a reader never increfs a
+/// dict already released. A dict created lazily is published under the mutex, so two
+/// threads creating it get one dict.
 ///
 /// # Safety
 /// `op` must be a live object and `dp` its dict slot (`dict_ptr`).
+#[inline]
 pub(crate) unsafe fn instance_dict_ref(
+    op: *mut PyObject,
+    dp: *mut *mut PyObject,
+    create: bool,
+) -> *mut PyObject {
+    use std::sync::atomic::{AtomicPtr, Ordering};
+    // SAFETY: forwarded contract; the slot is an aligned pointer field.
+    unsafe {
+        if let Some(sec) = crate::qsbr::ReadSection::enter() {
+            let d = AtomicPtr::from_ptr(dp).load(Ordering::Acquire);
+            if !d.is_null() || !create {
+                crate::refcount::xincref(d);
+                drop(sec);
+                return d;
+            }
+        }
+        instance_dict_locked(op, dp, create)
+    }
+}
+
+/// `instance_dict_ref` under `op`'s mutex: creating the dict, or on a thread with no read
+/// section.
+///
+/// # Safety
+/// As `instance_dict_ref`.
+#[cold]
+unsafe fn instance_dict_locked(
     op: *mut PyObject,
     dp: *mut *mut PyObject,
     create: bool,

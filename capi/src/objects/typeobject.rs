@@ -1007,13 +1007,17 @@ pub(crate) unsafe fn generic_set_dict(op: *mut PyObject, v: *mut PyObject) -> c_
             ));
             return -1;
         }
-        // Swapped under the object's mutex (readers take their reference under it, see
-        // `object::instance_dict_ref`); the old dict is released after.
+        // Swapped under the object's mutex (a reader creating the dict holds it); lock-free
+        // readers (`object::instance_dict_ref`) are waited out before the old dict is
+        // released.
         let old = {
             let _g = ObjectLock::new(op);
             std::sync::atomic::AtomicPtr::from_ptr(dp)
                 .swap(new_ref(v), std::sync::atomic::Ordering::AcqRel)
         };
+        if !old.is_null() {
+            crate::qsbr::wait_readers();
+        }
         xdecref(old);
         0
     }
@@ -1053,6 +1057,12 @@ pub unsafe fn PyObject_ClearManagedDict(op: *mut PyObject) {
                 std::sync::atomic::AtomicPtr::from_ptr(dp)
                     .swap(null_mut(), std::sync::atomic::Ordering::AcqRel)
             };
+            // Lock-free readers of the slot (`object::instance_dict_ref`) are waited out
+            // before the dict is released, unless the object is being deallocated (no other
+            // thread holds a reference to read it through).
+            if !d.is_null() && crate::refcount::refcnt(op) > 0 {
+                crate::qsbr::wait_readers();
+            }
             xdecref(d);
         }
     }

@@ -12,6 +12,18 @@
 //! goes on the writer's queue with the goal `advance()` returned, and is freed once every
 //! other online slot has reached the goal.
 //!
+//! **Read sections** (gilgate's, for lock-free reads of objects, which it frees at once): the
+//! same slot holds a second counter, odd while its thread is inside a `ReadSection` (a few
+//! loads and increfs: no lock, wait, detach, safe point or code inside). A writer that unlinks
+//! something a section may be reading (a type cache entry's value, a dict's value, key or
+//! table, an instance dict) calls `wait_readers` before releasing it: for every other slot
+//! whose counter is odd it spins (then yields) until the counter moves. Entering is a
+//! sequentially consistent swap and the wait starts with a fence, so either the section sees
+//! the unlinking or the writer sees the section. The old object is still released by the
+//! writer, at once and where it was before (a synchronous grace period, not a delayed
+//! decref), so finalizers run exactly when they did; and since sections never wait, the
+//! writer's wait is bounded and cannot deadlock whatever it holds.
+//!
 //! Decisions (gilgate's, with why):
 //! - **Slots per OS thread, not per thread state**: an OS thread has at most one attached
 //!   state, and attach/detach always run on it, so the slot is a thread-local made on the
@@ -38,10 +50,11 @@
 use std::ffi::c_void;
 
 mod reclaim;
-pub use reclaim::{abandoned_frees, pending_frees};
 pub(crate) use reclaim::{
-    attach, detach, free_delayed, has_queued, online, process_queued, quiescent,
+    ReadSection, attach, detach, free_delayed, has_queued, online, process_queued, quiescent,
+    wait_readers,
 };
+pub use reclaim::{abandoned_frees, pending_frees};
 
 /// Whether `free_delayed` frees at once (the cargo feature `free-at-once`: the negative
 /// control of `scripts/valgrind-race.sh`).

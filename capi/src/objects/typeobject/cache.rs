@@ -13,87 +13,96 @@
 //!   subclasses are not listed, loses its tag and bumps the global generation (`GEN`, part of
 //!   every entry's key), which drops every entry. `PyType_Modified` does the same, and so does
 //!   a replaced type dict.
-//! - **Safe reads without a type lock.** An entry holds a borrowed value; a reader takes the
-//!   entry's spin lock, re-reads the type's tag and `GEN` under it, and increfs the value
-//!   before unlocking. A writer clears the tags first, then locks and unlocks the entry each
-//!   cleared tag maps to for the written name (every entry, for a generation bump), and only
-//!   then changes the dict and releases the old value. So a reader either took its reference
-//!   before the writer went past the entry (the dict still held the value) or sees the
-//!   cleared tag. The lock is held for a few loads and one incref, never across a wait.
+//! - **Lock-free reads** (a read section, `qsbr::ReadSection`). An entry holds a borrowed
+//!   value. A reader enters its thread's read section (its counter goes odd, a full barrier),
+//!   reads the type's tag and `GEN`, reads the entry under the entry's sequence (so it sees
+//!   one fill's key, name and value, never a mix), increfs the value and leaves the section;
+//!   it writes no shared cache line. An invalidation clears the tags (or bumps `GEN`), then
+//!   waits out the read sections in progress (`qsbr::wait_readers`), and only then does the
+//!   dict write change the dict and release the old value. A reader that read the tag before
+//!   it was cleared is inside a section the writer waits for (the section's entry and the
+//!   writer's clearing are both sequentially consistent, and each side reads the other's
+//!   after), so its incref comes before the release; one that read it after sees 0 or a
+//!   changed `GEN` (tags are never reused) and fills instead. The old value is still
+//!   released by the writer where it was before, so finalizers run exactly when they did.
+//!   The wait is bounded and cannot deadlock: a read section is a few loads and one incref,
+//!   with no lock, wait, detach or safe point inside.
 //! - **Safe fills.** A miss looks the name up along the MRO (under each dict's section) and
 //!   stores the answer only if no invalidation started or ran meanwhile (`INVALIDATING`: a
 //!   count of invalidations in progress and an epoch bumped at each start) and the type's
-//!   tag and `GEN` are unchanged; otherwise it answers without storing.
-//! - CPython 3.14t uses a sequence lock per entry and `_Py_TryIncrefCompare`, relying on
-//!   QSBR to keep a freed value's memory readable; gilgate frees objects at once, hence the
-//!   entry lock.
+//!   tag and `GEN` are unchanged. The check and the store are made inside a read section: an
+//!   invalidation that starts after the check waits for the store (whose entry is then keyed
+//!   by a cleared tag and never answers again). A fill that finds the entry being written by
+//!   another fill does not store (fills never wait either).
+//! - CPython 3.14t uses the same sequence per entry, and `_Py_TryIncrefCompare` on memory
+//!   QSBR keeps readable; gilgate frees objects at once, hence the writer's wait instead.
 
 use crate::object::{Py_TPFLAGS_HEAPTYPE, PyObject, PyTypeObject};
 use std::ptr::null_mut;
-use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering, fence};
 
 const SIZE_EXP: u32 = 12;
 const SIZE: usize = 1 << SIZE_EXP;
 const MASK: usize = SIZE - 1;
-/// Spins a reader makes on a busy entry before it answers from the dicts instead.
-const READER_SPINS: u32 = 64;
 
 #[repr(align(32))]
 struct Entry {
-    lock: AtomicU32,
+    /// A sequence lock for fills: odd while a fill writes the entry (fills never wait: one
+    /// that finds it odd does not store), so a reader that sees it unchanged and even across
+    /// its loads read one fill's fields.
+    seq: AtomicU32,
     /// `GEN << 32 | tag`; 0 is empty (tag 0 is never valid).
     key: AtomicU64,
     /// An interned (immortal) str.
     name: AtomicPtr<PyObject>,
-    /// Borrowed: the dict that holds it invalidates the entry before releasing it.
+    /// Borrowed: the dict that holds it invalidates the entry, and waits out the readers,
+    /// before releasing it.
     value: AtomicPtr<PyObject>,
 }
 
 impl Entry {
     const fn empty() -> Entry {
         Entry {
-            lock: AtomicU32::new(0),
+            seq: AtomicU32::new(0),
             key: AtomicU64::new(0),
             name: AtomicPtr::new(null_mut()),
             value: AtomicPtr::new(null_mut()),
         }
     }
 
+    /// The entry's value if it holds `name` under `k`, read inside the caller's read section.
     #[inline]
-    fn try_lock(&self, spins: u32) -> bool {
-        let mut n = 0;
-        loop {
-            if self
-                .lock
-                .compare_exchange_weak(0, 1, Ordering::Acquire, Ordering::Relaxed)
-                .is_ok()
-            {
-                return true;
-            }
-            n += 1;
-            if n >= spins {
-                return false;
-            }
-            std::hint::spin_loop();
+    fn read(&self, k: u64, name: *mut PyObject) -> Option<*mut PyObject> {
+        let s = self.seq.load(Ordering::Acquire);
+        if s & 1 != 0 {
+            return None;
         }
+        let ek = self.key.load(Ordering::Relaxed);
+        let en = self.name.load(Ordering::Relaxed);
+        let v = self.value.load(Ordering::Relaxed);
+        // The loads above before the re-read (the sequence-lock reader's fence).
+        fence(Ordering::Acquire);
+        (self.seq.load(Ordering::Relaxed) == s && ek == k && en == name).then_some(v)
     }
 
-    /// Locks, however long it takes (holders never wait while holding).
-    fn lock(&self) {
-        while !self.try_lock(64) {
-            std::thread::yield_now();
-        }
-    }
-
+    /// Stores a fill's answer unless another fill is writing the entry (never waits).
     #[inline]
-    fn unlock(&self) {
-        self.lock.store(0, Ordering::Release);
-    }
-
-    /// Waits out any reader inside the entry.
-    fn sync(&self) {
-        self.lock();
-        self.unlock();
+    fn write(&self, k: u64, name: *mut PyObject, v: *mut PyObject) {
+        let s = self.seq.load(Ordering::Relaxed);
+        if s & 1 != 0
+            || self
+                .seq
+                .compare_exchange(s, s.wrapping_add(1), Ordering::Acquire, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        // The odd sequence before the fields (the sequence-lock writer's fence).
+        fence(Ordering::Release);
+        self.key.store(k, Ordering::Relaxed);
+        self.name.store(name, Ordering::Relaxed);
+        self.value.store(v, Ordering::Relaxed);
+        self.seq.store(s.wrapping_add(2), Ordering::Release);
     }
 }
 
@@ -171,27 +180,22 @@ pub(crate) unsafe fn lookup_ref(t: *mut PyTypeObject, name: *mut PyObject) -> *m
         let Some(h) = cacheable(name) else {
             return crate::object::type_lookup_ref_uncached(t, name);
         };
-        let tag = tag_of(t).load(Ordering::Acquire);
-        if tag != 0 {
-            let e = &CACHE[index(tag, h)];
-            if e.try_lock(READER_SPINS) {
-                // Re-read under the lock: a writer clears the tag (or bumps GEN) before it
-                // passes through this entry.
-                let hit = e.key.load(Ordering::Relaxed) == key(GEN.load(Ordering::Acquire), tag)
-                    && e.name.load(Ordering::Relaxed) == name
-                    && tag_of(t).load(Ordering::Acquire) == tag;
-                if hit {
-                    let v = e.value.load(Ordering::Relaxed);
-                    crate::refcount::xincref(v);
-                    e.unlock();
-                    return v;
-                }
-                e.unlock();
-            } else {
-                // Busy (another thread in this entry): answer from the dicts.
-                return crate::object::type_lookup_ref_uncached(t, name);
-            }
+        let Some(sec) = crate::qsbr::ReadSection::enter() else {
+            // No read section on this thread (it never attached): answer from the dicts.
+            return crate::object::type_lookup_ref_uncached(t, name);
+        };
+        // Read inside the section: a writer clears the tag (or bumps GEN) before it waits
+        // out the sections in progress, so a tag still set here keeps the value alive
+        // until the section ends.
+        let tag = tag_of(t).load(Ordering::SeqCst);
+        if tag != 0
+            && let Some(v) = CACHE[index(tag, h)].read(key(GEN.load(Ordering::SeqCst), tag), name)
+        {
+            crate::refcount::xincref(v);
+            drop(sec);
+            return v;
         }
+        drop(sec);
         fill(t, name, h)
     }
 }
@@ -208,18 +212,19 @@ unsafe fn fill(t: *mut PyTypeObject, name: *mut PyObject, h: isize) -> *mut PyOb
             0
         };
         let v = crate::object::type_lookup_ref_uncached(t, name);
-        if tag != 0 {
-            let e = &CACHE[index(tag, h)];
-            e.lock();
+        if tag != 0
+            && let Some(sec) = crate::qsbr::ReadSection::enter()
+        {
+            // Checked and stored inside a read section: an invalidation that starts after
+            // the checks waits for the store (and has cleared the tag the entry is keyed
+            // by, so the entry never answers again); one that started before fails them.
             if INVALIDATING.load(Ordering::SeqCst) == inv
                 && GEN.load(Ordering::SeqCst) == gen_
                 && tag_of(t).load(Ordering::SeqCst) == tag
             {
-                e.key.store(key(gen_, tag), Ordering::Relaxed);
-                e.name.store(name, Ordering::Relaxed);
-                e.value.store(v, Ordering::Relaxed);
+                CACHE[index(tag, h)].write(key(gen_, tag), name, v);
             }
-            e.unlock();
+            drop(sec);
         }
         v
     }
@@ -293,20 +298,19 @@ impl Drop for Modifying {
 }
 
 /// Called by a dict write on a marked dict `d` (its section held, before the write): drops the
-/// cached answers the write may change. `hash` is the written key's hash when the key is an
-/// exact str, else `None` (every entry is waited out).
+/// cached answers the write may change.
 ///
 /// # Safety
 /// `d` must be a live dict whose section the caller holds.
 #[cold]
-unsafe fn modifying(d: *mut PyObject, hash: Option<isize>) -> Option<Modifying> {
+unsafe fn modifying(d: *mut PyObject) -> Option<Modifying> {
     // SAFETY: forwarded contract; a marked dict's type clears the mark before it dies.
     unsafe {
         let t = mark_of(d).load(Ordering::Acquire) as *mut PyTypeObject;
         if t.is_null() {
             return None;
         }
-        Some(invalidate(t, hash))
+        Some(invalidate(t))
     }
 }
 
@@ -316,10 +320,10 @@ unsafe fn modifying(d: *mut PyObject, hash: Option<isize>) -> Option<Modifying> 
 /// `t` must be a live type.
 pub(crate) unsafe fn modified(t: *mut PyTypeObject) {
     // SAFETY: forwarded contract.
-    drop(unsafe { invalidate(t, None) });
+    drop(unsafe { invalidate(t) });
 }
 
-unsafe fn invalidate(t: *mut PyTypeObject, hash: Option<isize>) -> Modifying {
+unsafe fn invalidate(t: *mut PyTypeObject) -> Modifying {
     INVALIDATING.fetch_add((1 << 32) + 1, Ordering::SeqCst);
     let guard = Modifying(());
     // SAFETY: forwarded contract.
@@ -327,36 +331,26 @@ unsafe fn invalidate(t: *mut PyTypeObject, hash: Option<isize>) -> Modifying {
         if (*t).tp_flags & Py_TPFLAGS_HEAPTYPE == 0 {
             tag_of(t).store(0, Ordering::SeqCst);
             GEN.fetch_add(1, Ordering::SeqCst);
-            sync_all();
         } else {
-            clear_tree(t, hash);
+            clear_tree(t);
         }
     }
+    // Every reader that could still use a cleared tag's entries is inside a read section
+    // that began before the clearing: waited out here, before the caller changes the dict
+    // and releases the old value.
+    crate::qsbr::wait_readers();
     guard
 }
 
-/// Clears the tags of heap type `t` and of its subclasses, waiting out the readers of the
-/// entries they map to for the written name.
-unsafe fn clear_tree(t: *mut PyTypeObject, hash: Option<isize>) {
+/// Clears the tags of heap type `t` and of its subclasses.
+unsafe fn clear_tree(t: *mut PyTypeObject) {
     // SAFETY: `t` is a live heap type; `subclasses` gives new references.
     unsafe {
-        let old = tag_of(t).swap(0, Ordering::SeqCst);
-        if old != 0 {
-            match hash {
-                Some(h) => CACHE[index(old, h)].sync(),
-                None => sync_all(),
-            }
-        }
+        tag_of(t).store(0, Ordering::SeqCst);
         for sub in crate::typeobject::slots::subclasses(t) {
-            clear_tree(sub, hash);
+            clear_tree(sub);
             crate::refcount::decref(sub.cast());
         }
-    }
-}
-
-fn sync_all() {
-    for e in &CACHE {
-        e.sync();
     }
 }
 
@@ -380,21 +374,18 @@ pub(crate) unsafe fn forget(t: *mut PyTypeObject) {
 }
 
 /// The hook of dict writes: `None` at once for an unmarked dict (every dict but the type
-/// dicts a cached lookup read), else the invalidation for `key`, to keep until the write is
-/// done.
+/// dicts a cached lookup read), else the invalidation, to keep until the write is done.
 ///
 /// # Safety
-/// `d` must be a live dict whose section the caller holds, `key` a live object, `hash` its
-/// hash.
+/// `d` must be a live dict whose section the caller holds.
 #[inline]
-pub(crate) unsafe fn watch(d: *mut PyObject, key: *mut PyObject, hash: isize) -> Option<Modifying> {
+pub(crate) unsafe fn watch(d: *mut PyObject) -> Option<Modifying> {
     // SAFETY: forwarded contract.
     unsafe {
         if mark_of(d).load(Ordering::Relaxed) == 0 {
             return None;
         }
-        let h = crate::unicodeobject::is_exact_str(key).then_some(hash);
-        modifying(d, h)
+        modifying(d)
     }
 }
 
@@ -424,6 +415,6 @@ pub(crate) unsafe fn watch_all(d: *mut PyObject) -> Option<Modifying> {
         if mark_of(d).load(Ordering::Relaxed) == 0 {
             return None;
         }
-        modifying(d, None)
+        modifying(d)
     }
 }

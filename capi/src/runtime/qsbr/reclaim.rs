@@ -25,6 +25,9 @@ const PROCESS_AT: usize = 64;
 pub(crate) struct Slot {
     seq: AtomicU64,
     taken: AtomicBool,
+    /// The thread's read-section counter: odd while it is inside a read section (see
+    /// [`ReadSection`]); only the slot's thread writes it.
+    read: AtomicU64,
 }
 
 impl Slot {
@@ -33,6 +36,7 @@ impl Slot {
         Slot {
             seq: AtomicU64::new(QSBR_OFFLINE),
             taken: AtomicBool::new(false),
+            read: AtomicU64::new(0),
         }
     }
 
@@ -42,6 +46,7 @@ impl Slot {
         Slot {
             seq: AtomicU64::new(QSBR_OFFLINE),
             taken: AtomicBool::new(false),
+            read: AtomicU64::new(0),
         }
     }
 }
@@ -133,7 +138,10 @@ impl Qsbr {
                     .compare_exchange(false, true, Ordering::AcqRel, Ordering::Relaxed)
                     .is_ok()
                 {
-                    self.high.fetch_max(base + i + 1, Ordering::AcqRel);
+                    // SeqCst: a writer's scan (`wait_readers`, after its fence) that misses
+                    // this slot is ordered before the slot's first read section, which then
+                    // sees what the writer unlinked.
+                    self.high.fetch_max(base + i + 1, Ordering::SeqCst);
                     return s;
                 }
             }
@@ -196,6 +204,70 @@ impl Qsbr {
         if slot.seq.load(Ordering::Relaxed) != QSBR_OFFLINE {
             slot.seq
                 .store(self.wr_seq.load(Ordering::Acquire), Ordering::Release);
+        }
+    }
+
+    /// Enters a read section on `slot` (called by the slot's thread only): the counter goes
+    /// odd. The swap is an atomic read-modify-write, so a writer whose acquire load sees a
+    /// later value of the counter also synchronises with the release store that ended the
+    /// section before; and it is ordered before every read the section makes, against the
+    /// fence `wait_readers` makes between the writer's unlinking and its scan (on x86-64 the
+    /// sequentially consistent swap is one `xchg`, a full barrier; elsewhere and under the
+    /// model checker a fence follows it).
+    #[inline]
+    pub(crate) fn read_enter(&self, slot: &Slot, cur: u64) -> u64 {
+        let v = cur + 1;
+        #[cfg(all(target_arch = "x86_64", not(loom)))]
+        slot.read.swap(v, Ordering::SeqCst);
+        #[cfg(not(all(target_arch = "x86_64", not(loom))))]
+        {
+            slot.read.swap(v, Ordering::Relaxed);
+            fence(Ordering::SeqCst);
+        }
+        v
+    }
+
+    /// Leaves the read section `read_enter` returned `v` for.
+    #[inline]
+    pub(crate) fn read_exit(&self, slot: &Slot, v: u64) {
+        slot.read.store(v + 1, Ordering::Release);
+    }
+
+    /// Waits until every read section in progress on another slot than `me` has ended (one
+    /// that starts after this call's fence sees what the caller unlinked before it). Read
+    /// sections never wait for anything (no lock, no detach, no safe point inside), so each
+    /// ends after a bounded number of its own steps: the wait cannot deadlock, whatever locks
+    /// the caller holds.
+    pub(crate) fn wait_readers(&self, me: *const Slot) {
+        fence(Ordering::SeqCst);
+        let high = self.high.load(Ordering::SeqCst);
+        let mut block: *const Block = &self.first;
+        let mut base = 0;
+        while !block.is_null() && base < high {
+            // SAFETY: blocks are never freed.
+            let b = unsafe { &*block };
+            for s in b.slots.iter().take(high - base) {
+                if std::ptr::eq(s, me) {
+                    continue;
+                }
+                let v = s.read.load(Ordering::Acquire);
+                if v & 1 == 0 {
+                    continue;
+                }
+                let mut spins = 0u32;
+                while s.read.load(Ordering::Acquire) == v {
+                    spins += 1;
+                    #[cfg(not(loom))]
+                    if spins < 256 {
+                        std::hint::spin_loop();
+                        continue;
+                    }
+                    let _ = spins;
+                    crate::sync::yield_now();
+                }
+            }
+            block = b.next.load(Ordering::Acquire);
+            base += BLOCK_SLOTS;
         }
     }
 
@@ -444,6 +516,50 @@ pub(crate) fn quiescent() {
     if queued() {
         process_mine();
     }
+}
+
+/// A read section of the calling thread: while it lives, a writer's `wait_readers` waits for
+/// it, so what the section reads from a structure whose writers unlink, then call
+/// `wait_readers`, then release, stays valid until it ends. A section must be a few loads and
+/// increfs: nothing inside may wait, lock, detach, reach a safe point or run code.
+pub(crate) struct ReadSection {
+    slot: *const Slot,
+    seq: u64,
+}
+
+impl ReadSection {
+    /// Enters a section; `None` when the thread has no slot (it never attached): the caller
+    /// takes its locked path then. Sections never nest: nothing inside one can enter another
+    /// (they run no code), which the debug build checks.
+    #[inline]
+    pub(crate) fn enter() -> Option<ReadSection> {
+        let s = my_slot();
+        if s.is_null() {
+            return None;
+        }
+        // SAFETY: slots live for the whole process.
+        let slot = unsafe { &*s };
+        let cur = slot.read.load(Ordering::Relaxed);
+        debug_assert_eq!(cur & 1, 0, "read sections do not nest");
+        Some(ReadSection {
+            slot: s,
+            seq: QSBR.read_enter(slot, cur),
+        })
+    }
+}
+
+impl Drop for ReadSection {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: slots live for the whole process.
+        QSBR.read_exit(unsafe { &*self.slot }, self.seq);
+    }
+}
+
+/// Waits out the read sections other threads are in (see [`Qsbr::wait_readers`]): called by
+/// a writer after it unlinked something a section may hold and before it releases it.
+pub(crate) fn wait_readers() {
+    QSBR.wait_readers(my_slot());
 }
 
 /// `_PyMem_FreeDelayed(p)`: frees `p` (a `pymem` block just unlinked from a structure other

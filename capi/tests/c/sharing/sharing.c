@@ -450,3 +450,159 @@ long gg_iter_drain(PyObject *it, long *items)
     }
     return PyErr_Occurred() ? -1 : bad;
 }
+
+/* ---- lock-free dict reads (read sections) ---------------------------------------------------- */
+
+/* n rounds of PyDict_GetItemRef(d, key) over 64 str keys "s0".."s63" the reader makes itself
+ * (equal to the writer's keys, never the same objects: every hit compares the table's key
+ * object by its text). An absent key is legal; a value found must be a live Value whose seq
+ * is its key's number. Returns the wrong reads, -1 on an error. */
+long gg_dict_str_reader(PyObject *d, long n, long *hits)
+{
+    PyObject *keys[64];
+    for (int k = 0; k < 64; k++) {
+        keys[k] = PyUnicode_FromFormat("s%d", k);
+        if (keys[k] == NULL) {
+            return -1;
+        }
+    }
+    long bad = 0;
+    for (long i = 0; i < n; i++) {
+        int k = (int)((i * 7) & 63);
+        PyObject *v;
+        int r = PyDict_GetItemRef(d, keys[k], &v);
+        if (r < 0) {
+            bad = -1;
+            break;
+        }
+        if (r == 1) {
+            bad += !alive(v) || __atomic_load_n(&((Value *)v)->seq, __ATOMIC_SEQ_CST) != k;
+            *hits += 1;
+            Py_DECREF(v);
+        }
+    }
+    for (int k = 0; k < 64; k++) {
+        Py_DECREF(keys[k]);
+    }
+    return bad;
+}
+
+/* n rounds of filling d with 64 fresh str keys "s0".."s63" (made this round, freed when the
+ * dict lets them go) and fresh values numbered by their key (the table grows from empty),
+ * replacing every other value, deleting a third of the keys and clearing d at the end. */
+int gg_dict_str_grower(PyObject *d, long n, long tag)
+{
+    for (long i = 0; i < n; i++) {
+        for (int k = 0; k < 64; k++) {
+            PyObject *key = PyUnicode_FromFormat("s%d", k);
+            if (key == NULL) {
+                return -1;
+            }
+            for (int pass = 0; pass < 1 + (k & 1); pass++) {
+                PyObject *v = gg_value_new(tag);
+                if (v == NULL) {
+                    Py_DECREF(key);
+                    return -1;
+                }
+                ((Value *)v)->seq = k;
+                int r = PyDict_SetItem(d, key, v);
+                Py_DECREF(v);
+                if (r < 0) {
+                    Py_DECREF(key);
+                    return -1;
+                }
+            }
+            Py_DECREF(key);
+        }
+        for (int k = 0; k < 64; k += 3) {
+            PyObject *key = PyUnicode_FromFormat("s%d", k);
+            if (key == NULL || PyDict_DelItem(d, key) < 0) {
+                Py_XDECREF(key);
+                return -1;
+            }
+            Py_DECREF(key);
+        }
+        PyDict_Clear(d);
+    }
+    return 0;
+}
+
+/* The module writer's last completed step (as cached_published). */
+static long module_published;
+
+/* n rounds of getattr(m, name) (a module attribute: the module's dict, read lock-free): the
+ * wrong reads (a freed value, a value older than the step published before the read, "absent"
+ * when no deletion can have been under way or done), -1 on an error. */
+long gg_module_reader(PyObject *m, PyObject *name, long n, long *hits)
+{
+    long bad = 0;
+    for (long i = 0; i < n; i++) {
+        long p = __atomic_load_n(&module_published, __ATOMIC_ACQUIRE);
+        PyObject *v = PyObject_GetAttr(m, name);
+        long q = __atomic_load_n(&module_published, __ATOMIC_ACQUIRE);
+        if (v == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                return -1;
+            }
+            PyErr_Clear();
+            bad += (p & 1) == 0 && q == p && (p / 2) % 3 != 0;
+            continue;
+        }
+        bad += !alive(v) || 2 * __atomic_load_n(&((Value *)v)->seq, __ATOMIC_SEQ_CST) < p;
+        *hits += 1;
+        Py_DECREF(v);
+    }
+    return bad;
+}
+
+/* n rounds of setattr(m, name, a value numbered by the round), deleting it every third round,
+ * and of a filler attribute under a fresh str name (48 of them live at a time, so the module
+ * dict's table keeps growing, dropping its holes and letting keys go). Returns 0, -1 on an
+ * error, -2 when the read-back after a set was not the value just set. */
+int gg_module_writer(PyObject *m, PyObject *name, long n, long tag)
+{
+    for (long i = 1; i <= n; i++) {
+        PyObject *v = gg_value_new(tag);
+        if (v == NULL) {
+            return -1;
+        }
+        ((Value *)v)->seq = i;
+        if (PyObject_SetAttr(m, name, v) < 0) {
+            Py_DECREF(v);
+            return -1;
+        }
+        __atomic_store_n(&module_published, 2 * i, __ATOMIC_RELEASE);
+        PyObject *r = PyObject_GetAttr(m, name);
+        Py_DECREF(v);
+        if (r == NULL) {
+            PyErr_Clear();
+            return -2;
+        }
+        Py_DECREF(r);
+        if (r != v) {
+            return -2;
+        }
+        PyObject *filler = PyUnicode_FromFormat("filler%ld", i % 64);
+        PyObject *fv = gg_value_new(tag);
+        if (filler == NULL || fv == NULL || PyObject_SetAttr(m, filler, fv) < 0) {
+            return -1;
+        }
+        Py_DECREF(fv);
+        Py_DECREF(filler);
+        filler = PyUnicode_FromFormat("filler%ld", (i + 16) % 64);
+        if (filler == NULL) {
+            return -1;
+        }
+        if (PyObject_DelAttr(m, filler) < 0) {
+            PyErr_Clear();
+        }
+        Py_DECREF(filler);
+        if (i % 3 == 0) {
+            if (PyObject_DelAttr(m, name) < 0) {
+                return -1;
+            }
+            __atomic_store_n(&module_published, 2 * i + 1, __ATOMIC_RELEASE);
+        }
+    }
+    return 0;
+}
