@@ -685,8 +685,11 @@ fn jump(code: u16, k: u32, jt: u8, jf: u8) -> Insn {
 }
 
 /// What one call number does, as the checks to make in order: the first rule that holds
-/// gives its action; when none does the call is allowed.
-type Behaviour = Vec<(u32, Vec<Vec<Cond>>)>;
+/// gives its action (a layer with no rules always holds); when none does the call is allowed.
+type Behaviour<'a> = Vec<(u32, &'a [Vec<Cond>])>;
+
+/// A segment of the number line: its first number, what its numbers do, its code's length.
+type Segment<'a> = (u32, Behaviour<'a>, usize);
 
 /// Compiles the policy to one BPF program that returns, for every architecture, call number
 /// and argument, exactly what the kernel would make of the layers installed as separate
@@ -706,11 +709,11 @@ fn compile(layers: &[(u32, Rules)]) -> Result<Vec<Insn>, String> {
     let mut numbers: Vec<u32> = layers.iter().flat_map(|(_, r)| r.keys().copied()).collect();
     numbers.sort_unstable();
     numbers.dedup();
-    let behaviour = |n: u32| -> Behaviour {
+    let behaviour = |n: u32| -> Behaviour<'_> {
         let mut b = Behaviour::new();
         for (action, rules) in &order {
             if let Some(r) = rules.get(&n) {
-                b.push((*action, r.clone()));
+                b.push((*action, r));
                 if r.is_empty() {
                     break; // always taken: nothing after it counts
                 }
@@ -718,18 +721,18 @@ fn compile(layers: &[(u32, Rules)]) -> Result<Vec<Insn>, String> {
         }
         b
     };
-    // Segments: (first number, behaviour) covering 0..=u32::MAX; an empty behaviour allows.
-    let mut segments: Vec<(u32, Behaviour)> = vec![(0, Behaviour::new())];
-    for &n in &numbers {
+    // Segments covering 0..=u32::MAX; an empty behaviour allows.
+    let mut segments: Vec<Segment> = vec![(0, Behaviour::new(), 1)];
+    for (i, &n) in numbers.iter().enumerate() {
         let b = behaviour(n);
-        if segments.last().is_some_and(|(_, last)| *last != b) {
-            segments.push((n, b));
+        if segments.last().is_some_and(|(_, last, _)| *last != b) {
+            let len = behaviour_len(&b);
+            segments.push((n, b, len));
         }
         if let Some(next) = n.checked_add(1)
-            && !numbers.contains(&next)
-            && segments.last().is_some_and(|(_, last)| !last.is_empty())
+            && numbers.get(i + 1) != Some(&next)
         {
-            segments.push((next, Behaviour::new()));
+            segments.push((next, Behaviour::new(), 1));
         }
     }
     let mut prog = vec![
@@ -738,7 +741,8 @@ fn compile(layers: &[(u32, Rules)]) -> Result<Vec<Insn>, String> {
         stmt(op::RET_K, ret::KILL_PROCESS),
         stmt(op::LD_W_ABS, DATA_NR),
     ];
-    prog.extend(search(&segments)?);
+    prog.reserve(search_len(&segments));
+    search(&segments, &mut prog)?;
     // The kernel's limit (BPF_MAXINSNS).
     if prog.len() > 4096 {
         return Err(format!("the seccomp filter is too long ({})", prog.len()));
@@ -746,88 +750,121 @@ fn compile(layers: &[(u32, Rules)]) -> Result<Vec<Insn>, String> {
     Ok(prog)
 }
 
-/// The binary search over `segments` (the call number is in A), then each one's code.
-fn search(segments: &[(u32, Behaviour)]) -> Result<Vec<Insn>, String> {
-    if let [(_, b)] = segments {
-        return behaviour_code(b);
+/// The length of [`search`]'s code for `segments`.
+fn search_len(segments: &[Segment]) -> usize {
+    if let [(_, _, len)] = segments {
+        return *len;
     }
     let mid = segments.len() / 2;
-    let low = search(&segments[..mid])?;
-    let high = search(&segments[mid..])?;
-    let mut code = Vec::with_capacity(low.len() + high.len() + 2);
-    match u8::try_from(low.len()) {
+    let low = search_len(&segments[..mid]);
+    low + search_len(&segments[mid..]) + if low <= 255 { 1 } else { 2 }
+}
+
+/// Appends the binary search over `segments` (the call number is in A), then each one's
+/// code.
+fn search(segments: &[Segment], out: &mut Vec<Insn>) -> Result<(), String> {
+    if let [(_, b, _)] = segments {
+        return behaviour_code(b, out);
+    }
+    let mid = segments.len() / 2;
+    let low = search_len(&segments[..mid]);
+    match u8::try_from(low) {
         // A >= start: skip the lower half.
-        Ok(skip) => code.push(jump(op::JGE_K, segments[mid].0, skip, 0)),
+        Ok(skip) => out.push(jump(op::JGE_K, segments[mid].0, skip, 0)),
         Err(_) => {
-            code.push(jump(op::JGE_K, segments[mid].0, 0, 1));
-            code.push(stmt(op::JA, low.len() as u32));
+            out.push(jump(op::JGE_K, segments[mid].0, 0, 1));
+            out.push(stmt(op::JA, low as u32));
         }
     }
-    code.extend(low);
-    code.extend(high);
-    Ok(code)
+    search(&segments[..mid], out)?;
+    search(&segments[mid..], out)
 }
 
-/// One segment's code: each rule's conditions, a failed one jumping to the next rule.
-fn behaviour_code(b: &Behaviour) -> Result<Vec<Insn>, String> {
-    // Built backwards: each rule knows how far its end is from each of its jumps.
-    let mut code = vec![stmt(op::RET_K, ret::ALLOW)];
-    for (action, rules) in b.iter().rev() {
+/// The length of [`behaviour_code`]'s code.
+fn behaviour_len(b: &Behaviour) -> usize {
+    let mut len = 0;
+    for (_, rules) in b {
         if rules.is_empty() {
-            code = vec![stmt(op::RET_K, *action)];
-            continue;
+            return len + 1;
         }
-        for rule in rules.iter().rev() {
-            // `rev`: the rule's code, last instruction first.
-            let mut rev = vec![stmt(op::RET_K, *action)];
-            for c in rule.iter().rev() {
-                cond_code(c, &mut rev)?;
-            }
-            rev.reverse();
-            rev.extend(code);
-            code = rev;
-        }
+        len += rules.iter().map(|r| rule_len(r)).sum::<usize>();
     }
-    Ok(code)
+    len + 1
 }
 
-/// Appends one condition's code, last instruction first, to `rev` (the rest of its rule,
-/// also reversed): on failure it jumps past the end of `rev`, where the next rule starts.
-fn cond_code(c: &Cond, rev: &mut Vec<Insn>) -> Result<(), String> {
-    let far = |rev: &Vec<Insn>| -> Result<u8, String> {
-        // Counted from the instruction after the jump, which is `rev`'s last so far.
-        u8::try_from(rev.len()).map_err(|_| "a seccomp rule is too long".to_string())
-    };
+fn rule_len(rule: &[Cond]) -> usize {
+    rule.iter().map(cond_len).sum::<usize>() + 1
+}
+
+/// Appends one segment's code: each rule's conditions, a failed one jumping to the next
+/// rule, then the rule's action.
+fn behaviour_code(b: &Behaviour, out: &mut Vec<Insn>) -> Result<(), String> {
+    for (action, rules) in b {
+        if rules.is_empty() {
+            out.push(stmt(op::RET_K, *action));
+            return Ok(());
+        }
+        for rule in rules.iter() {
+            // From the end of each condition's code to the next rule.
+            let mut after = rule_len(rule);
+            for c in rule {
+                after -= cond_len(c);
+                cond_code(c, after, out)?;
+            }
+            out.push(stmt(op::RET_K, *action));
+        }
+    }
+    out.push(stmt(op::RET_K, ret::ALLOW));
+    Ok(())
+}
+
+/// A condition's compared halves: (data offset, mask, value), the high half first when the
+/// whole argument is compared.
+fn halves(c: &Cond) -> ([(u32, u32, u32); 2], usize) {
     let lo = DATA_ARGS + 8 * u32::from(c.arg);
-    let hi = lo + 4;
     let (mask, value) = match c.cmp {
         Cmp::Eq(v) | Cmp::Ne(v) => (u64::MAX, v),
         Cmp::MaskedEq { mask, value } => (mask, value & mask),
     };
-    let ne = matches!(c.cmp, Cmp::Ne(_));
-    // One half: load it, mask it, compare it; `pass`/`fail` are the jumps when equal/not.
-    let half = |rev: &mut Vec<Insn>, at: u32, m: u32, v: u32, eq: u8, neq: u8| {
-        rev.push(jump(op::JEQ_K, v, eq, neq));
-        if m != u32::MAX {
-            rev.push(stmt(op::AND_K, m));
-        }
-        rev.push(stmt(op::LD_W_ABS, at));
-    };
-    // The low half (checked last).
-    let f = far(rev)?;
-    if ne {
-        half(rev, lo, mask as u32, value as u32, f, 0);
-    } else {
-        half(rev, lo, mask as u32, value as u32, 0, f);
-    }
+    let low = (lo, mask as u32, value as u32);
+    let high = (lo + 4, (mask >> 32) as u32, (value >> 32) as u32);
     if c.wide {
-        let f = far(rev)?;
-        if ne {
-            // High halves differ: the condition holds, skip the low half's load and compare.
-            half(rev, hi, (mask >> 32) as u32, (value >> 32) as u32, 0, 2);
-        } else {
-            half(rev, hi, (mask >> 32) as u32, (value >> 32) as u32, 0, f);
+        ([high, low], 2)
+    } else {
+        ([low, high], 1)
+    }
+}
+
+/// The length of one half's code: load, mask (unless all ones), compare.
+fn half_len(mask: u32) -> usize {
+    if mask == u32::MAX { 2 } else { 3 }
+}
+
+fn cond_len(c: &Cond) -> usize {
+    let (h, n) = halves(c);
+    h[..n].iter().map(|&(_, m, _)| half_len(m)).sum()
+}
+
+/// Appends one condition's code; when it fails it jumps `after` instructions past its end.
+fn cond_code(c: &Cond, after: usize, out: &mut Vec<Insn>) -> Result<(), String> {
+    let (h, n) = halves(c);
+    let ne = matches!(c.cmp, Cmp::Ne(_));
+    let off = |n: usize| u8::try_from(n).map_err(|_| "a seccomp rule is too long".to_string());
+    for (i, &(at, mask, value)) in h[..n].iter().enumerate() {
+        out.push(stmt(op::LD_W_ABS, at));
+        if mask != u32::MAX {
+            out.push(stmt(op::AND_K, mask));
         }
+        let last = i + 1 == n;
+        // The instructions of this condition after this compare.
+        let rest = if last { 0 } else { half_len(h[i + 1].1) };
+        let (eq, neq) = match (ne, last) {
+            // Equal: so far equal, the next half decides; different: the condition holds.
+            (true, false) => (0, off(rest)?),
+            (true, true) => (off(rest + after)?, 0),
+            (false, _) => (0, off(rest + after)?),
+        };
+        out.push(jump(op::JEQ_K, value, eq, neq));
     }
     Ok(())
 }
