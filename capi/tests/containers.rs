@@ -1739,3 +1739,115 @@ fn raw_item(t: *mut PyObject, i: usize) -> *mut PyObject {
     // SAFETY: `t` is a live tuple with more than `i` items.
     unsafe { (*t.cast::<PyTupleObject>()).ob_item.as_ptr().add(i).read() }
 }
+
+/// The text of a str through `PyUnicode_AsUTF8AndSize` (its stored UTF-8 form and length).
+fn utf8_of(o: *mut PyObject) -> String {
+    let mut n: isize = -1;
+    // SAFETY: a live str; the pointer is valid for `n` bytes and NUL-terminated.
+    unsafe {
+        let p = gilgate_capi::ffi::PyUnicode_AsUTF8AndSize(o, &mut n);
+        assert!(!p.is_null());
+        let text = std::slice::from_raw_parts(p.cast::<u8>(), n as usize);
+        assert_eq!(p.add(n as usize).read(), 0, "the text ends with a NUL");
+        String::from_utf8(text.to_vec()).unwrap()
+    }
+}
+
+/// Short exact ASCII strs (up to 7 characters) reuse the blocks of freed ones (a per-thread
+/// free list): a reused block must come back as a fresh str (the new length and text with
+/// its NUL, no cached hash), for every length the list serves and the first ones past it.
+#[test]
+fn short_strs_reuse_freed_blocks_cleanly() {
+    init();
+    let pool = "qwertyuiopasdfghjk";
+    for a_len in 0..=10usize {
+        for b_len in 0..=10usize {
+            let a = s(&pool[..a_len]);
+            // Cache its hash and UTF-8 form, then free it.
+            // SAFETY: a live str.
+            assert_ne!(unsafe { PyObject_Hash(a) }, -1);
+            assert_eq!(utf8_of(a), &pool[..a_len]);
+            let first = a as usize;
+            dec(a);
+            let text = &pool[pool.len() - b_len..];
+            let b = s(text);
+            if (2..=7).contains(&a_len) && (2..=7).contains(&b_len) {
+                assert_eq!(
+                    b as usize, first,
+                    "a freed {a_len}-char str's block is reused"
+                );
+            }
+            assert_eq!(utf8_of(b), text);
+            // SAFETY: a live str.
+            let len = unsafe { gilgate_capi::ffi::PyUnicode_GetLength(b) };
+            assert_eq!(len, b_len as isize);
+            // An equal str made while `b` is alive has another block: equal hashes mean `b`
+            // had no stale cached hash.
+            let c = s(text);
+            // SAFETY: live strs.
+            unsafe { assert_eq!(PyObject_Hash(b), PyObject_Hash(c)) };
+            assert_eq!(repr(b), format!("'{text}'"));
+            dec(c);
+            dec(b);
+            no_err();
+        }
+    }
+}
+
+/// Short strs made on some threads and freed on others (each freed block goes to the freeing
+/// thread's free list and serves that thread's next short strs) keep their text: 4 threads,
+/// each making strs of 0 to 9 characters, handing half of them to the next thread to free and
+/// checking every str it receives and every str it makes from reused blocks.
+#[test]
+fn short_strs_freed_on_other_threads_keep_their_text() {
+    init();
+    const THREADS: usize = 4;
+    const ROUNDS: usize = 20_000;
+    let (txs, rxs): (Vec<_>, Vec<_>) = (0..THREADS)
+        .map(|_| std::sync::mpsc::channel::<Option<(usize, String)>>())
+        .unzip();
+    let handles: Vec<_> = rxs
+        .into_iter()
+        .enumerate()
+        .map(|(i, rx)| {
+            let next = txs[(i + 1) % THREADS].clone();
+            std::thread::spawn(move || {
+                let pool = "0123456789abcdefghij";
+                let mut received = 0usize;
+                let check = |o: *mut PyObject, text: &str| {
+                    assert_eq!(utf8_of(o), text);
+                    // SAFETY: a live str.
+                    let len = unsafe { gilgate_capi::ffi::PyUnicode_GetLength(o) };
+                    assert_eq!(len, text.len() as isize);
+                };
+                for k in 0..ROUNDS {
+                    let len = (k + i) % 10;
+                    let text = &pool[k % 10..k % 10 + len];
+                    let o = s(text);
+                    check(o, text);
+                    if k % 2 == 0 {
+                        next.send(Some((o as usize, text.to_owned()))).unwrap();
+                    } else {
+                        dec(o);
+                    }
+                    while let Ok(Some((p, t))) = rx.try_recv() {
+                        check(p as *mut PyObject, &t);
+                        dec(p as *mut PyObject);
+                        received += 1;
+                    }
+                }
+                next.send(None).unwrap();
+                while let Ok(Some((p, t))) = rx.recv() {
+                    check(p as *mut PyObject, &t);
+                    dec(p as *mut PyObject);
+                    received += 1;
+                }
+                received
+            })
+        })
+        .collect();
+    drop(txs);
+    let received: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+    assert_eq!(received, THREADS * ROUNDS / 2);
+    gilgate_capi::host::merge_pending();
+}

@@ -572,10 +572,26 @@ unsafe fn vectorcall_fast(
         if !res.is_null() && !err::occurred() {
             return Some(res);
         }
-        Some(crate::ffi_guard::guard(name, null_mut(), || {
-            check_result_slow(callable, res)
-        }))
+        Some(check_failed(name, callable, res))
     }
+}
+
+/// [`vectorcall_fast`]'s check of a failed result (NULL, or an exception set), under a guard
+/// of its own: out of line, so the fast path keeps nothing on the stack for it.
+///
+/// # Safety
+/// `callable` live; `res` the call's result.
+#[cold]
+#[inline(never)]
+unsafe fn check_failed(
+    name: &'static str,
+    callable: *mut PyObject,
+    res: *mut PyObject,
+) -> *mut PyObject {
+    crate::ffi_guard::guard(name, null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe { check_result_slow(callable, res) }
+    })
 }
 
 /// `tp_call` of `callable` with a tuple of the `nargs` objects at `args` (what `make_tp_call`

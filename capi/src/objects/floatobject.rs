@@ -350,7 +350,8 @@ unsafe extern "C" fn float_dealloc(op: *mut PyObject) {
         if crate::object::ty(op) == &raw mut PyFloat_Type {
             crate::objimpl::free_listed(crate::objimpl::FreeKind::Float, op);
         } else {
-            crate::objimpl::default_dealloc(op);
+            // `plain_dealloc` is `extern "C"`: reached by a tail jump, no frame here.
+            crate::objimpl::plain_dealloc(op);
         }
     }
 }

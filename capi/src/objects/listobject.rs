@@ -466,15 +466,46 @@ pub(crate) unsafe fn from_vec(objs: Vec<*mut PyObject>) -> *mut PyObject {
 ///
 /// # Safety
 /// `op` must be a live list and `v` a live object.
+#[inline]
 pub(crate) unsafe fn append(op: *mut PyObject, v: *mut PyObject) -> c_int {
-    let _g = ListLock::new(op);
+    // SAFETY: `op` is a live list (forwarded contract).
+    let m = unsafe { &raw mut (*op).ob_mutex };
+    if crate::lock::lock_fast(m) {
+        // SAFETY: forwarded contract; the lock gives this thread the only access to the array.
+        unsafe {
+            let l = op.cast::<PyListObject>();
+            let n = (*l).ob_base.ob_size;
+            if n < (*l).allocated {
+                // Room left, the mutex free (the common case): inline, no stack frame. The new
+                // slot is written before the size that makes it visible is published.
+                *(*l).ob_item.add(n as usize) = new_ref(v);
+                set_size(op, n + 1);
+                crate::lock::unlock(m);
+                return 0;
+            }
+            append_slow(op, v, ListLock(m, true))
+        }
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { append_slow(op, v, ListLock::contended(m)) }
+    }
+}
+
+/// [`append`] when the list is full (a resize) or its mutex was not free, with the lock `g`
+/// (or the caller's own section's) held.
+///
+/// # Safety
+/// As [`append`].
+#[cold]
+#[inline(never)]
+unsafe fn append_slow(op: *mut PyObject, v: *mut PyObject, g: ListLock) -> c_int {
+    let _g = g;
     // SAFETY: forwarded contract; the lock gives this thread the only access to the array.
     unsafe {
         let l = op.cast::<PyListObject>();
         let n = (*l).ob_base.ob_size;
         // The new slot is written before the size that makes it visible is published.
         if n < (*l).allocated {
-            // Room left: no resize (the common case).
             *(*l).ob_item.add(n as usize) = new_ref(v);
             set_size(op, n + 1);
             return 0;
@@ -1415,16 +1446,31 @@ pub unsafe fn PyList_Size(op: *mut PyObject) -> Py_ssize_t {
 ///
 /// # Safety
 /// `op` must be a live list.
+#[inline]
 unsafe fn get_unlocked(op: *mut PyObject, i: Py_ssize_t) -> Option<*mut PyObject> {
-    use std::sync::atomic::Ordering::Acquire;
     // SAFETY: forwarded contract; see above for why the slot read stays inside the array.
     unsafe {
-        if !is_shared(op)
-            && crate::refcount::tid(op).load(std::sync::atomic::Ordering::Relaxed)
-                != crate::refcount::thread_id()
+        // The owner first: its reads never need the mark (one compare, no load of the bits).
+        if crate::refcount::tid(op).load(std::sync::atomic::Ordering::Relaxed)
+            != crate::refcount::thread_id()
+            && !is_shared(op)
         {
             mark_shared(op);
         }
+        read_slot(op, i)
+    }
+}
+
+/// The lock-free read of [`get_unlocked`] after its mark: array, size, array again.
+///
+/// # Safety
+/// As [`get_unlocked`], with the list owned by this thread or marked shared.
+#[inline(always)]
+unsafe fn read_slot(op: *mut PyObject, i: Py_ssize_t) -> Option<*mut PyObject> {
+    use std::sync::atomic::Ordering::Acquire;
+    // SAFETY: forwarded contract; see `get_unlocked` for why the slot read stays inside the
+    // array.
+    unsafe {
         loop {
             let a = items_atomic(op).load(Acquire);
             let n = size_atomic(op).load(Acquire);
@@ -1442,6 +1488,33 @@ unsafe fn get_unlocked(op: *mut PyObject, i: Py_ssize_t) -> Option<*mut PyObject
 #[export]
 pub unsafe fn PyList_GetItem(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
     // SAFETY: NULL or a live object, per the C API contract.
+    unsafe {
+        // The common case (a list read by its owner or already marked shared, `i` in range)
+        // makes no call, so it needs no stack frame; everything else is out of line.
+        if !op.is_null()
+            && is_list(op)
+            && {
+                crate::refcount::tid(op).load(std::sync::atomic::Ordering::Relaxed)
+                    == crate::refcount::thread_id()
+                    || is_shared(op)
+            }
+            && let Some(o) = get_unlocked(op, i)
+        {
+            return o;
+        }
+        get_item_slow(op, i)
+    }
+}
+
+/// `PyList_GetItem` outside its common case: not a list, a first read by a thread other than
+/// the owner (which marks the list shared), or an index out of range.
+///
+/// # Safety
+/// `op` NULL or live.
+#[cold]
+#[inline(never)]
+unsafe fn get_item_slow(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+    // SAFETY: forwarded contract.
     unsafe {
         if !check_list(op) {
             return null_mut();

@@ -621,7 +621,8 @@ unsafe extern "C" fn long_dealloc(op: *mut PyObject) {
         if crate::object::ty(op) == &raw mut PyLong_Type && (1..=2).contains(&tag_of(op).0) {
             crate::objimpl::free_listed(crate::objimpl::FreeKind::SmallInt, op);
         } else {
-            crate::objimpl::default_dealloc(op);
+            // `plain_dealloc` is `extern "C"`: reached by a tail jump, no frame here.
+            crate::objimpl::plain_dealloc(op);
         }
     }
 }

@@ -329,6 +329,23 @@ unsafe extern "C" fn vc_noargs(
             return crate::extcall::meth_unlocked(off, m, s, null_mut());
         }
     }
+    // SAFETY: forwarded vectorcall contract.
+    unsafe { vc_noargs_guarded(func, _args, nargsf, kwnames) }
+}
+
+/// `vc_noargs`'s guarded path (checks, errors, the per-module lock), out of line so that the
+/// unguarded call above needs no stack frame of its own and jumps straight to the callee.
+///
+/// # Safety
+/// The vectorcall contract.
+#[cold]
+#[inline(never)]
+unsafe fn vc_noargs_guarded(
+    func: *mut PyObject,
+    _args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
     crate::ffi_guard::guard("builtin function call", null_mut(), || {
         // SAFETY: vectorcall contract; ml_meth has the METH_NOARGS signature.
         unsafe {
@@ -364,6 +381,23 @@ unsafe extern "C" fn vc_o(
             return crate::extcall::meth_unlocked(off, m, s, *args);
         }
     }
+    // SAFETY: forwarded vectorcall contract.
+    unsafe { vc_o_guarded(func, args, nargsf, kwnames) }
+}
+
+/// `vc_o`'s guarded path (checks, errors, the per-module lock), out of line so that the
+/// unguarded call above needs no stack frame of its own and jumps straight to the callee.
+///
+/// # Safety
+/// The vectorcall contract.
+#[cold]
+#[inline(never)]
+unsafe fn vc_o_guarded(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
     crate::ffi_guard::guard("builtin function call", null_mut(), || {
         // SAFETY: vectorcall contract; ml_meth has the METH_O signature.
         unsafe {
@@ -397,6 +431,23 @@ unsafe extern "C" fn vc_fastcall(
             return crate::extcall::meth_fastcall_unlocked(off, m, s, args, nargs as Py_ssize_t);
         }
     }
+    // SAFETY: forwarded vectorcall contract.
+    unsafe { vc_fastcall_guarded(func, args, nargsf, kwnames) }
+}
+
+/// `vc_fastcall`'s guarded path (checks, errors, the per-module lock), out of line so that the
+/// unguarded call above needs no stack frame of its own and jumps straight to the callee.
+///
+/// # Safety
+/// The vectorcall contract.
+#[cold]
+#[inline(never)]
+unsafe fn vc_fastcall_guarded(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
     crate::ffi_guard::guard("builtin function call", null_mut(), || {
         // SAFETY: vectorcall contract; ml_meth has the METH_FASTCALL signature.
         unsafe {
@@ -432,6 +483,23 @@ unsafe extern "C" fn vc_fastcall_keywords(
             );
         }
     }
+    // SAFETY: forwarded vectorcall contract.
+    unsafe { vc_fastcall_keywords_guarded(func, args, nargsf, kwnames) }
+}
+
+/// `vc_fastcall_keywords`'s guarded path (checks, errors, the per-module lock), out of line so that the
+/// unguarded call above needs no stack frame of its own and jumps straight to the callee.
+///
+/// # Safety
+/// The vectorcall contract.
+#[cold]
+#[inline(never)]
+unsafe fn vc_fastcall_keywords_guarded(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
     crate::ffi_guard::guard("builtin function call", null_mut(), || {
         // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
         unsafe {

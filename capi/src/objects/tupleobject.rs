@@ -298,12 +298,33 @@ pub(crate) fn new_tuple(n: usize) -> *mut PyObject {
             // SAFETY: PyTuple_Type is a ready static type without pre-header; every block of
             // this list has the size of an `n`-item tuple.
             unsafe {
-                let size = crate::objimpl::instance_size(ty, n as Py_ssize_t)
-                    .expect("a short tuple's size fits");
+                // The type's basic size is `ITEMS_OFFSET` and its item size 8 (above), so the
+                // block size is a constant per length (`instance_size`'s rule, checked in debug
+                // builds), and the 1 to 4 items are cleared by plain stores (no `memset` call).
+                let size = ITEMS_OFFSET + 8 * n;
+                debug_assert_eq!(
+                    Some(size),
+                    crate::objimpl::instance_size(ty, n as Py_ssize_t)
+                );
                 let t = crate::objimpl::alloc_listed(kind, ty, size);
                 if !t.is_null() {
                     (*t.cast::<PyVarObject>()).ob_size = n as Py_ssize_t;
-                    items_mut(t).fill(null_mut());
+                    let items = t.cast::<u8>().add(ITEMS_OFFSET).cast::<*mut PyObject>();
+                    match kind {
+                        crate::objimpl::FreeKind::Tuple1 => {
+                            items.cast::<[*mut PyObject; 1]>().write([null_mut(); 1])
+                        }
+                        crate::objimpl::FreeKind::Tuple2 => {
+                            items.cast::<[*mut PyObject; 2]>().write([null_mut(); 2])
+                        }
+                        crate::objimpl::FreeKind::Tuple3 => {
+                            items.cast::<[*mut PyObject; 3]>().write([null_mut(); 3])
+                        }
+                        crate::objimpl::FreeKind::Tuple4 => {
+                            items.cast::<[*mut PyObject; 4]>().write([null_mut(); 4])
+                        }
+                        _ => items_mut(t).fill(null_mut()),
+                    }
                 }
                 t
             }

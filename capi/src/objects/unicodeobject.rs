@@ -161,18 +161,49 @@ pub fn from_str(s: &str) -> *mut PyObject {
 /// A new compact ASCII str holding `bytes` (every byte below 0x80): the layout [`from_str`]
 /// gives such a text, written field by field instead of decoded character by character into a
 /// zeroed block.
+/// Block size of the short ASCII strs kept in the free list (`FreeKind::ShortStr`): the
+/// 56-byte `PyASCIIObject` header and up to 7 characters with their NUL. Every exact compact
+/// ASCII str of up to 7 characters lives in a block at least this large, however it was made:
+/// its block holds at least the header, the characters and the NUL (57 to 64 bytes), and
+/// mimalloc rounds every request of up to 64 bytes up to a multiple of 8, so to 64 here (a
+/// block shrunk in place by `realloc` keeps its larger size). So its memory can go back to the
+/// list and serve any later short str. A free list also spares a str made and dropped over
+/// and over from mimalloc's slow path: a block cycling alone through an otherwise full page
+/// goes back to the page's local free list, which mimalloc moves to its allocation list only
+/// in its generic path (about 90 instructions per allocation).
+const SHORT_STR_BLOCK: usize = 64;
+const _: () = assert!(std::mem::size_of::<PyASCIIObject>() == 56);
+
+#[inline]
 fn new_ascii(bytes: &[u8]) -> *mut PyObject {
     debug_assert!(bytes.is_ascii());
     let len = bytes.len();
     let header = std::mem::size_of::<PyASCIIObject>();
-    let p = crate::pymem::malloc(header + len + 1).cast::<PyObject>();
+    let p = if header + len < SHORT_STR_BLOCK {
+        // SAFETY: PyUnicode_Type is a ready static type without pre-header; every block of the
+        // list holds `SHORT_STR_BLOCK` bytes, at least `header + len + 1`.
+        unsafe {
+            crate::objimpl::alloc_listed(
+                crate::objimpl::FreeKind::ShortStr,
+                &raw mut PyUnicode_Type,
+                SHORT_STR_BLOCK,
+            )
+        }
+    } else {
+        let p = crate::pymem::malloc(header + len + 1).cast::<PyObject>();
+        if p.is_null() {
+            return crate::pyerrors::no_memory();
+        }
+        // SAFETY: a fresh block of at least an object header.
+        unsafe { crate::objimpl::init_header(p, &raw mut PyUnicode_Type) };
+        p
+    };
     if p.is_null() {
-        return crate::pyerrors::no_memory();
+        return p;
     }
-    // SAFETY: `p` is a fresh block of `header + len + 1` bytes; every header field is written
-    // (the object header by init_header), then the characters and their NUL.
+    // SAFETY: `p` is a block of at least `header + len + 1` bytes with its object header
+    // written; every other header field is written, then the characters and their NUL.
     unsafe {
-        crate::objimpl::init_header(p, &raw mut PyUnicode_Type);
         let a = p.cast::<PyASCIIObject>();
         (*a).length = len as Py_ssize_t;
         (*a).hash = -1;
@@ -376,6 +407,14 @@ unsafe extern "C" fn unicode_dealloc(op: *mut PyObject) {
         } else if st & STATE_ASCII == 0 {
             let c = op.cast::<PyCompactUnicodeObject>();
             crate::pymem::free((*c).utf8.cast());
+        } else if ((*op.cast::<PyASCIIObject>()).length as usize)
+            < SHORT_STR_BLOCK - std::mem::size_of::<PyASCIIObject>()
+            && crate::object::ty(op) == &raw mut PyUnicode_Type
+        {
+            // A short ASCII str's block holds at least `SHORT_STR_BLOCK` bytes whichever way
+            // it was made (see `SHORT_STR_BLOCK`): it goes back to the free list.
+            crate::objimpl::free_listed(crate::objimpl::FreeKind::ShortStr, op);
+            return;
         }
         crate::objimpl::dealloc_as(op, unicode_dealloc);
     }

@@ -540,6 +540,7 @@ pub unsafe fn PyType_GenericNew(
 
 /// Which free list.
 #[derive(Clone, Copy)]
+#[repr(u8)]
 pub(crate) enum FreeKind {
     /// Exact `float` objects (`PyFloatObject`, 40 bytes).
     Float = 0,
@@ -550,6 +551,9 @@ pub(crate) enum FreeKind {
     Tuple2 = 3,
     Tuple3 = 4,
     Tuple4 = 5,
+    /// Exact compact ASCII `str` objects of up to 7 characters (64-byte blocks: the 56-byte
+    /// header, the characters and their NUL).
+    ShortStr = 6,
 }
 
 impl FreeKind {
@@ -566,7 +570,7 @@ impl FreeKind {
     }
 }
 
-const FREE_KINDS: usize = 6;
+const FREE_KINDS: usize = 7;
 /// At most this many parked blocks per list and thread (CPython keeps 100 floats).
 const FREE_MAX: usize = 100;
 
@@ -695,6 +699,48 @@ unsafe fn alloc_unlisted(ty: *mut PyTypeObject, size: usize) -> *mut PyObject {
 /// and came from this allocator.
 #[inline]
 pub(crate) unsafe fn free_listed(kind: FreeKind, op: *mut PyObject) {
+    let p = op.cast::<u8>();
+    // The common case only (the exit hook registered, room in the list), so that a
+    // `tp_dealloc` calling this needs no stack frame: everything else goes to the
+    // out-of-line `free_listed_slow`, reached by a tail jump.
+    // 0: parked; 1: the list is full (freed here); 2: the slow way.
+    let done = LOCAL
+        .try_with(|t| {
+            let f = &t.lists;
+            let k = kind as usize;
+            let n = f.counts[k].get();
+            if n >= FREE_MAX {
+                return 1;
+            }
+            if t.ready.get() & READY_LISTS == 0 {
+                return 2;
+            }
+            // SAFETY: the block is dead and at least 8 bytes long: its first word becomes the
+            // link.
+            unsafe { p.cast::<*mut u8>().write(f.heads[k].get()) };
+            f.heads[k].set(p);
+            f.counts[k].set(n + 1);
+            0
+        })
+        .unwrap_or(2);
+    match done {
+        0 => {}
+        // SAFETY: forwarded contract: a block of this allocator nobody refers to.
+        1 => unsafe { crate::pymem::free(p.cast()) },
+        // SAFETY: forwarded contract.
+        _ => unsafe { free_listed_slow(kind, op) },
+    }
+}
+
+/// [`free_listed`] outside its common case: registers the lists' exit hook first (a thread's
+/// first parked block), or frees the block when the list is full or the thread is exiting.
+/// `extern "C"` (it cannot unwind), so its callers reach it by a tail jump.
+///
+/// # Safety
+/// As [`free_listed`].
+#[cold]
+#[inline(never)]
+unsafe extern "C" fn free_listed_slow(kind: FreeKind, op: *mut PyObject) {
     let p = op.cast::<u8>();
     let parked = LOCAL
         .try_with(|t| {
