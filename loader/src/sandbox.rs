@@ -455,27 +455,73 @@ pub fn stopped_call_name(n: i64) -> String {
     }
 }
 
-fn seccomp() -> Result<(), String> {
-    use seccompiler::{
-        BpfProgram, SeccompAction, SeccompCmpArgLen as Len, SeccompCmpOp as Op,
-        SeccompCondition as Cond, SeccompFilter, SeccompRule, TargetArch,
-    };
-    use std::collections::BTreeMap;
-    fn err<E: std::fmt::Display>(e: E) -> String {
-        e.to_string()
+/// The kernel's seccomp return values (`SECCOMP_RET_*`) and the audit architecture of
+/// x86_64 (x32 calls carry it too, with bit 30 of the number set).
+mod ret {
+    pub const KILL_PROCESS: u32 = 0x8000_0000;
+    pub const TRAP: u32 = 0x0003_0000;
+    pub const ERRNO: u32 = 0x0005_0000;
+    pub const ALLOW: u32 = 0x7fff_0000;
+    /// The action part of a return value (the rest is its data, e.g. the errno).
+    pub const ACTION_FULL: u32 = 0xffff_0000;
+    pub const AUDIT_ARCH_X86_64: u32 = 62 | 0x8000_0000 | 0x4000_0000;
+}
+
+/// A comparison of one system call argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmp {
+    Eq(u64),
+    Ne(u64),
+    /// `arg & mask == value & mask`.
+    MaskedEq {
+        mask: u64,
+        value: u64,
+    },
+}
+
+/// A condition on argument `arg`: its low 32 bits only (`wide == false`, as for an `int`
+/// argument whose upper half the kernel leaves undefined) or all 64.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cond {
+    arg: u8,
+    wide: bool,
+    cmp: Cmp,
+}
+
+/// Conditions on the low 32 bits of an argument / on all its 64 bits.
+fn dword(arg: u8, cmp: Cmp) -> Cond {
+    Cond {
+        arg,
+        wide: false,
+        cmp,
     }
-    let me = std::process::id() as u64;
-    let cond = |arg: u8, op: Op, v: u64| Cond::new(arg, Len::Dword, op, v).map_err(err);
-    let rule = |c: Vec<Cond>| SeccompRule::new(c).map_err(err);
-    let both = |n: i64| [n, n | nr::X32];
+}
+fn qword(arg: u8, cmp: Cmp) -> Cond {
+    Cond {
+        arg,
+        wide: true,
+        cmp,
+    }
+}
+
+/// System call number -> rules; a rule is a list of conditions that must all hold, and a
+/// number with no rules always takes the action.
+type Rules = std::collections::BTreeMap<u32, Vec<Vec<Cond>>>;
+
+/// The seccomp policy: for each action, the calls (and arguments) that take it; every other
+/// call is allowed, and a call of another architecture than x86_64 (i386) kills the process.
+/// `me` is the worker's process id (signals only to itself).
+fn policy(me: u64) -> Vec<(u32, Rules)> {
+    let x32 = nr::X32 as u32;
+    let both = |n: i64| [n as u32, n as u32 | x32];
 
     // EPERM: network, other processes, privileged operations.
-    let mut eperm: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
+    let mut eperm = Rules::new();
     for n in both(libc::SYS_socket)
         .into_iter()
         .chain(both(libc::SYS_socketpair))
     {
-        eperm.insert(n, vec![rule(vec![cond(0, Op::Ne, libc::AF_UNIX as u64)?])?]);
+        eperm.insert(n, vec![vec![dword(0, Cmp::Ne(libc::AF_UNIX as u64))]]);
     }
     for call in [
         libc::SYS_connect,
@@ -523,24 +569,19 @@ fn seccomp() -> Result<(), String> {
     }
     // x32 has its own numbers for these (and for sendmsg, 518, and sendmmsg, 538).
     for n in [
-        libc::SYS_ptrace,
-        nr::X32 | 521,
-        libc::SYS_process_vm_readv,
-        nr::X32 | 539,
-        libc::SYS_process_vm_writev,
-        nr::X32 | 540,
-        nr::X32 | 518,
-        nr::X32 | 538,
+        libc::SYS_ptrace as u32,
+        x32 | 521,
+        libc::SYS_process_vm_readv as u32,
+        x32 | 539,
+        libc::SYS_process_vm_writev as u32,
+        x32 | 540,
+        x32 | 518,
+        x32 | 538,
     ] {
         eperm.insert(n, vec![]);
     }
     for n in both(libc::SYS_sendto) {
-        eperm.insert(
-            n,
-            vec![rule(vec![
-                Cond::new(4, Len::Qword, Op::Ne, 0).map_err(err)?,
-            ])?],
-        );
+        eperm.insert(n, vec![vec![qword(4, Cmp::Ne(0))]]);
     }
     // Signals only to this process (its own threads): kill(pid), tgkill(tgid, ...),
     // rt_sigqueueinfo(tgid, ...), rt_tgsigqueueinfo(tgid, ...).
@@ -548,30 +589,30 @@ fn seccomp() -> Result<(), String> {
         .into_iter()
         .chain(both(libc::SYS_tgkill))
         .chain([
-            libc::SYS_rt_sigqueueinfo,
-            nr::X32 | 524,
-            libc::SYS_rt_tgsigqueueinfo,
-            nr::X32 | 536,
+            libc::SYS_rt_sigqueueinfo as u32,
+            x32 | 524,
+            libc::SYS_rt_tgsigqueueinfo as u32,
+            x32 | 536,
         ])
     {
-        eperm.insert(n, vec![rule(vec![cond(0, Op::Ne, me)?])?]);
+        eperm.insert(n, vec![vec![dword(0, Cmp::Ne(me))]]);
     }
     // The SIGSYS handler stays: a new action for SIGSYS is refused.
-    for n in [libc::SYS_rt_sigaction, nr::X32 | 512] {
+    for n in [libc::SYS_rt_sigaction as u32, x32 | 512] {
         eperm.insert(
             n,
-            vec![rule(vec![
-                cond(0, Op::Eq, libc::SIGSYS as u64)?,
-                Cond::new(1, Len::Qword, Op::Ne, 0).map_err(err)?,
-            ])?],
+            vec![vec![
+                dword(0, Cmp::Eq(libc::SIGSYS as u64)),
+                qword(1, Cmp::Ne(0)),
+            ]],
         );
     }
-    let mut enosys: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
+    let mut enosys = Rules::new();
     for n in both(libc::SYS_clone3) {
         enosys.insert(n, vec![]);
     }
     // Trap: running programs and starting processes.
-    let mut trap: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
+    let mut trap = Rules::new();
     for n in [
         nr::EXECVE,
         nr::X32_EXECVE,
@@ -582,33 +623,292 @@ fn seccomp() -> Result<(), String> {
         nr::VFORK,
         nr::VFORK | nr::X32,
     ] {
-        trap.insert(n, vec![]);
+        trap.insert(n as u32, vec![]);
     }
     for n in both(nr::CLONE) {
         trap.insert(
             n,
-            vec![rule(vec![cond(
+            vec![vec![dword(
                 0,
-                Op::MaskedEq(libc::CLONE_THREAD as u64),
-                0,
-            )?])?],
+                Cmp::MaskedEq {
+                    mask: libc::CLONE_THREAD as u64,
+                    value: 0,
+                },
+            )]],
         );
     }
-    let filters = [
-        (eperm, SeccompAction::Errno(libc::EPERM as u32)),
-        (enosys, SeccompAction::Errno(libc::ENOSYS as u32)),
-        (trap, SeccompAction::Trap),
-    ];
-    let mut programs = Vec::new();
-    for (rules, action) in filters {
-        let f = SeccompFilter::new(rules, SeccompAction::Allow, action, TargetArch::x86_64)
-            .map_err(err)?;
-        let p: BpfProgram = f.try_into().map_err(err)?;
-        programs.push(p);
+    vec![
+        (ret::ERRNO | libc::EPERM as u32, eperm),
+        (ret::ERRNO | libc::ENOSYS as u32, enosys),
+        (ret::TRAP, trap),
+    ]
+}
+
+/// A classic BPF instruction (the kernel's `struct sock_filter`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Insn {
+    code: u16,
+    jt: u8,
+    jf: u8,
+    k: u32,
+}
+
+/// The classic BPF opcodes the filter uses.
+mod op {
+    /// `A = seccomp_data[k..k + 4]`.
+    pub const LD_W_ABS: u16 = 0x20;
+    /// `A &= k`.
+    pub const AND_K: u16 = 0x54;
+    /// `pc += k`.
+    pub const JA: u16 = 0x05;
+    pub const JEQ_K: u16 = 0x15;
+    pub const JGE_K: u16 = 0x35;
+    pub const RET_K: u16 = 0x06;
+}
+
+/// Offsets in the kernel's `struct seccomp_data`.
+const DATA_NR: u32 = 0;
+const DATA_ARCH: u32 = 4;
+const DATA_ARGS: u32 = 16;
+
+fn stmt(code: u16, k: u32) -> Insn {
+    Insn {
+        code,
+        jt: 0,
+        jf: 0,
+        k,
     }
+}
+fn jump(code: u16, k: u32, jt: u8, jf: u8) -> Insn {
+    Insn { code, jt, jf, k }
+}
+
+/// What one call number does, as the checks to make in order: the first rule that holds
+/// gives its action (a layer with no rules always holds); when none does the call is allowed.
+type Behaviour<'a> = Vec<(u32, &'a [Vec<Cond>])>;
+
+/// A segment of the number line: its first number, what its numbers do, its code's length.
+type Segment<'a> = (u32, Behaviour<'a>, usize);
+
+/// Compiles the policy to one BPF program that returns, for every architecture, call number
+/// and argument, exactly what the kernel would make of the layers installed as separate
+/// filters in their order (each returning its action when one of its rules holds, else
+/// allowing): the kernel runs every filter and keeps the most restrictive action (lowest
+/// `ACTION_FULL` part as a signed number; among equals, the last installed filter's).
+///
+/// The program checks the architecture, loads the call number, and finds its segment of
+/// the number line by a binary search (`JGE` on each segment's start) over the segments of
+/// consecutive numbers that behave alike; a segment's code checks the rules of the layers
+/// that name its numbers, most restrictive action first, and allows if none holds.
+fn compile(layers: &[(u32, Rules)]) -> Result<Vec<Insn>, String> {
+    // Most restrictive first; `sort_by_key` is stable, so among equal actions the last
+    // installed comes first, as the kernel's walk from the newest filter does.
+    let mut order: Vec<&(u32, Rules)> = layers.iter().rev().collect();
+    order.sort_by_key(|(action, _)| (action & ret::ACTION_FULL) as i32);
+    let mut numbers: Vec<u32> = layers.iter().flat_map(|(_, r)| r.keys().copied()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let behaviour = |n: u32| -> Behaviour<'_> {
+        let mut b = Behaviour::new();
+        for (action, rules) in &order {
+            if let Some(r) = rules.get(&n) {
+                b.push((*action, r));
+                if r.is_empty() {
+                    break; // always taken: nothing after it counts
+                }
+            }
+        }
+        b
+    };
+    // Segments covering 0..=u32::MAX; an empty behaviour allows.
+    let mut segments: Vec<Segment> = vec![(0, Behaviour::new(), 1)];
+    for (i, &n) in numbers.iter().enumerate() {
+        let b = behaviour(n);
+        if segments.last().is_some_and(|(_, last, _)| *last != b) {
+            let len = behaviour_len(&b);
+            segments.push((n, b, len));
+        }
+        if let Some(next) = n.checked_add(1)
+            && numbers.get(i + 1) != Some(&next)
+        {
+            segments.push((next, Behaviour::new(), 1));
+        }
+    }
+    let mut prog = vec![
+        stmt(op::LD_W_ABS, DATA_ARCH),
+        jump(op::JEQ_K, ret::AUDIT_ARCH_X86_64, 1, 0),
+        stmt(op::RET_K, ret::KILL_PROCESS),
+        stmt(op::LD_W_ABS, DATA_NR),
+    ];
+    prog.reserve(search_len(&segments));
+    search(&segments, &mut prog)?;
+    // The kernel's limit (BPF_MAXINSNS).
+    if prog.len() > 4096 {
+        return Err(format!("the seccomp filter is too long ({})", prog.len()));
+    }
+    Ok(prog)
+}
+
+/// The length of [`search`]'s code for `segments`.
+fn search_len(segments: &[Segment]) -> usize {
+    if let [(_, _, len)] = segments {
+        return *len;
+    }
+    let mid = segments.len() / 2;
+    let low = search_len(&segments[..mid]);
+    low + search_len(&segments[mid..]) + if low <= 255 { 1 } else { 2 }
+}
+
+/// Appends the binary search over `segments` (the call number is in A), then each one's
+/// code.
+fn search(segments: &[Segment], out: &mut Vec<Insn>) -> Result<(), String> {
+    if let [(_, b, _)] = segments {
+        return behaviour_code(b, out);
+    }
+    let mid = segments.len() / 2;
+    let low = search_len(&segments[..mid]);
+    match u8::try_from(low) {
+        // A >= start: skip the lower half.
+        Ok(skip) => out.push(jump(op::JGE_K, segments[mid].0, skip, 0)),
+        Err(_) => {
+            out.push(jump(op::JGE_K, segments[mid].0, 0, 1));
+            out.push(stmt(op::JA, low as u32));
+        }
+    }
+    search(&segments[..mid], out)?;
+    search(&segments[mid..], out)
+}
+
+/// The length of [`behaviour_code`]'s code.
+fn behaviour_len(b: &Behaviour) -> usize {
+    let mut len = 0;
+    for (_, rules) in b {
+        if rules.is_empty() {
+            return len + 1;
+        }
+        len += rules.iter().map(|r| rule_len(r)).sum::<usize>();
+    }
+    len + 1
+}
+
+fn rule_len(rule: &[Cond]) -> usize {
+    rule.iter().map(cond_len).sum::<usize>() + 1
+}
+
+/// Appends one segment's code: each rule's conditions, a failed one jumping to the next
+/// rule, then the rule's action.
+fn behaviour_code(b: &Behaviour, out: &mut Vec<Insn>) -> Result<(), String> {
+    for (action, rules) in b {
+        if rules.is_empty() {
+            out.push(stmt(op::RET_K, *action));
+            return Ok(());
+        }
+        for rule in rules.iter() {
+            // From the end of each condition's code to the next rule.
+            let mut after = rule_len(rule);
+            for c in rule {
+                after -= cond_len(c);
+                cond_code(c, after, out)?;
+            }
+            out.push(stmt(op::RET_K, *action));
+        }
+    }
+    out.push(stmt(op::RET_K, ret::ALLOW));
+    Ok(())
+}
+
+/// A condition's compared halves: (data offset, mask, value), the high half first when the
+/// whole argument is compared.
+fn halves(c: &Cond) -> ([(u32, u32, u32); 2], usize) {
+    let lo = DATA_ARGS + 8 * u32::from(c.arg);
+    let (mask, value) = match c.cmp {
+        Cmp::Eq(v) | Cmp::Ne(v) => (u64::MAX, v),
+        Cmp::MaskedEq { mask, value } => (mask, value & mask),
+    };
+    let low = (lo, mask as u32, value as u32);
+    let high = (lo + 4, (mask >> 32) as u32, (value >> 32) as u32);
+    if c.wide {
+        ([high, low], 2)
+    } else {
+        ([low, high], 1)
+    }
+}
+
+/// The length of one half's code: load, mask (unless all ones), compare.
+fn half_len(mask: u32) -> usize {
+    if mask == u32::MAX { 2 } else { 3 }
+}
+
+fn cond_len(c: &Cond) -> usize {
+    let (h, n) = halves(c);
+    h[..n].iter().map(|&(_, m, _)| half_len(m)).sum()
+}
+
+/// Appends one condition's code; when it fails it jumps `after` instructions past its end.
+fn cond_code(c: &Cond, after: usize, out: &mut Vec<Insn>) -> Result<(), String> {
+    let (h, n) = halves(c);
+    let ne = matches!(c.cmp, Cmp::Ne(_));
+    let off = |n: usize| u8::try_from(n).map_err(|_| "a seccomp rule is too long".to_string());
+    for (i, &(at, mask, value)) in h[..n].iter().enumerate() {
+        out.push(stmt(op::LD_W_ABS, at));
+        if mask != u32::MAX {
+            out.push(stmt(op::AND_K, mask));
+        }
+        let last = i + 1 == n;
+        // The instructions of this condition after this compare.
+        let rest = if last { 0 } else { half_len(h[i + 1].1) };
+        let (eq, neq) = match (ne, last) {
+            // Equal: so far equal, the next half decides; different: the condition holds.
+            (true, false) => (0, off(rest)?),
+            (true, true) => (off(rest + after)?, 0),
+            (false, _) => (0, off(rest + after)?),
+        };
+        out.push(jump(op::JEQ_K, value, eq, neq));
+    }
+    Ok(())
+}
+
+fn seccomp() -> Result<(), String> {
+    let prog = compile(&policy(std::process::id() as u64))?;
     install_sigsys_handler()?;
-    for p in &programs {
-        seccompiler::apply_filter(p).map_err(err)?;
+    install_filter(&prog)
+}
+
+/// Installs a filter on the calling thread, as `seccompiler::apply_filter` did
+/// (`no_new_privs` again, then `seccomp(SET_MODE_FILTER)` without flags).
+fn install_filter(prog: &[Insn]) -> Result<(), String> {
+    #[repr(C)]
+    struct Fprog {
+        len: u16,
+        filter: *const Insn,
+    }
+    // SAFETY: prctl with integer arguments only.
+    if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
+        return Err(format!(
+            "Error calling `prctl`: {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    let fprog = Fprog {
+        len: prog.len() as u16,
+        filter: prog.as_ptr(),
+    };
+    const SET_MODE_FILTER: libc::c_uint = 1;
+    // SAFETY: the kernel copies the program `fprog` points to (alive during the call).
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_seccomp,
+            SET_MODE_FILTER,
+            0 as libc::c_uint,
+            &fprog as *const Fprog,
+        )
+    };
+    if rc != 0 {
+        return Err(format!(
+            "Error calling `seccomp`: {}",
+            std::io::Error::last_os_error()
+        ));
     }
     Ok(())
 }
@@ -721,5 +1021,439 @@ mod tests {
                 .contains("--no-sandbox")
         );
         assert_eq!(stopped_call_name(59), "execve (running a program)");
+    }
+
+    /// The policy as it was built with seccompiler, three filters installed in this order
+    /// (kept verbatim as the reference the compiled program must equal).
+    fn seccompiler_programs(me: u64) -> Vec<Vec<Insn>> {
+        use seccompiler::{
+            BpfProgram, SeccompAction, SeccompCmpArgLen as Len, SeccompCmpOp as Op,
+            SeccompCondition as Cond, SeccompFilter, SeccompRule, TargetArch,
+        };
+        use std::collections::BTreeMap;
+        let cond = |arg: u8, op: Op, v: u64| Cond::new(arg, Len::Dword, op, v).unwrap();
+        let rule = |c: Vec<Cond>| SeccompRule::new(c).unwrap();
+        let both = |n: i64| [n, n | nr::X32];
+        let mut eperm: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
+        for n in both(libc::SYS_socket)
+            .into_iter()
+            .chain(both(libc::SYS_socketpair))
+        {
+            eperm.insert(n, vec![rule(vec![cond(0, Op::Ne, libc::AF_UNIX as u64)])]);
+        }
+        for call in [
+            libc::SYS_connect,
+            libc::SYS_bind,
+            libc::SYS_listen,
+            libc::SYS_accept,
+            libc::SYS_accept4,
+            libc::SYS_tkill,
+            libc::SYS_pidfd_send_signal,
+            libc::SYS_pidfd_getfd,
+            libc::SYS_mount,
+            libc::SYS_umount2,
+            libc::SYS_pivot_root,
+            libc::SYS_chroot,
+            libc::SYS_unshare,
+            libc::SYS_setns,
+            libc::SYS_reboot,
+            libc::SYS_kexec_load,
+            libc::SYS_kexec_file_load,
+            libc::SYS_init_module,
+            libc::SYS_finit_module,
+            libc::SYS_delete_module,
+            libc::SYS_bpf,
+            libc::SYS_perf_event_open,
+            libc::SYS_keyctl,
+            libc::SYS_add_key,
+            libc::SYS_request_key,
+            libc::SYS_swapon,
+            libc::SYS_swapoff,
+            libc::SYS_iopl,
+            libc::SYS_ioperm,
+            libc::SYS_acct,
+            libc::SYS_io_uring_setup,
+            libc::SYS_io_uring_enter,
+            libc::SYS_io_uring_register,
+            libc::SYS_sendmsg,
+            libc::SYS_sendmmsg,
+        ] {
+            for n in both(call) {
+                eperm.insert(n, vec![]);
+            }
+        }
+        for n in [
+            libc::SYS_ptrace,
+            nr::X32 | 521,
+            libc::SYS_process_vm_readv,
+            nr::X32 | 539,
+            libc::SYS_process_vm_writev,
+            nr::X32 | 540,
+            nr::X32 | 518,
+            nr::X32 | 538,
+        ] {
+            eperm.insert(n, vec![]);
+        }
+        for n in both(libc::SYS_sendto) {
+            eperm.insert(
+                n,
+                vec![rule(vec![Cond::new(4, Len::Qword, Op::Ne, 0).unwrap()])],
+            );
+        }
+        for n in both(libc::SYS_kill)
+            .into_iter()
+            .chain(both(libc::SYS_tgkill))
+            .chain([
+                libc::SYS_rt_sigqueueinfo,
+                nr::X32 | 524,
+                libc::SYS_rt_tgsigqueueinfo,
+                nr::X32 | 536,
+            ])
+        {
+            eperm.insert(n, vec![rule(vec![cond(0, Op::Ne, me)])]);
+        }
+        for n in [libc::SYS_rt_sigaction, nr::X32 | 512] {
+            eperm.insert(
+                n,
+                vec![rule(vec![
+                    cond(0, Op::Eq, libc::SIGSYS as u64),
+                    Cond::new(1, Len::Qword, Op::Ne, 0).unwrap(),
+                ])],
+            );
+        }
+        let mut enosys: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
+        for n in both(libc::SYS_clone3) {
+            enosys.insert(n, vec![]);
+        }
+        let mut trap: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
+        for n in [
+            nr::EXECVE,
+            nr::X32_EXECVE,
+            nr::EXECVEAT,
+            nr::X32_EXECVEAT,
+            nr::FORK,
+            nr::FORK | nr::X32,
+            nr::VFORK,
+            nr::VFORK | nr::X32,
+        ] {
+            trap.insert(n, vec![]);
+        }
+        for n in both(nr::CLONE) {
+            trap.insert(
+                n,
+                vec![rule(vec![cond(
+                    0,
+                    Op::MaskedEq(libc::CLONE_THREAD as u64),
+                    0,
+                )])],
+            );
+        }
+        let filters = [
+            (eperm, SeccompAction::Errno(libc::EPERM as u32)),
+            (enosys, SeccompAction::Errno(libc::ENOSYS as u32)),
+            (trap, SeccompAction::Trap),
+        ];
+        filters
+            .into_iter()
+            .map(|(rules, action)| {
+                let f = SeccompFilter::new(rules, SeccompAction::Allow, action, TargetArch::x86_64)
+                    .unwrap();
+                let p: BpfProgram = f.try_into().unwrap();
+                p.iter()
+                    .map(|i| Insn {
+                        code: i.code,
+                        jt: i.jt,
+                        jf: i.jf,
+                        k: i.k,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// What a filter sees: `struct seccomp_data`.
+    #[derive(Debug, Clone, Copy)]
+    struct Data {
+        nr: u32,
+        arch: u32,
+        args: [u64; 6],
+    }
+
+    /// Runs a classic BPF program as the kernel does (the subset seccomp filters use here;
+    /// anything else, an out-of-range jump or load, or running off the end fails the test).
+    /// Returns the verdict and the number of instructions run.
+    fn run(prog: &[Insn], d: &Data) -> (u32, usize) {
+        let mut bytes = [0u8; 64];
+        bytes[0..4].copy_from_slice(&d.nr.to_le_bytes());
+        bytes[4..8].copy_from_slice(&d.arch.to_le_bytes());
+        for (i, a) in d.args.iter().enumerate() {
+            bytes[16 + 8 * i..24 + 8 * i].copy_from_slice(&a.to_le_bytes());
+        }
+        let (mut pc, mut a, mut steps) = (0usize, 0u32, 0usize);
+        loop {
+            let i = prog
+                .get(pc)
+                .unwrap_or_else(|| panic!("ran off the end at {pc}"));
+            steps += 1;
+            pc += 1;
+            let cond = |taken: bool| usize::from(if taken { i.jt } else { i.jf });
+            match i.code {
+                op::LD_W_ABS => {
+                    let k = i.k as usize;
+                    assert!(k.is_multiple_of(4) && k + 4 <= 64, "load at {k}");
+                    a = u32::from_le_bytes(bytes[k..k + 4].try_into().unwrap());
+                }
+                op::AND_K => a &= i.k,
+                op::JA => pc += i.k as usize,
+                op::JEQ_K => pc += cond(a == i.k),
+                op::JGE_K => pc += cond(a >= i.k),
+                0x25 => pc += cond(a > i.k), // JGT_K (seccompiler's Le/Gt)
+                op::RET_K => return (i.k, steps),
+                c => panic!("opcode {c:#x} at {}", pc - 1),
+            }
+            assert!(pc < prog.len(), "jump past the end");
+        }
+    }
+
+    /// The kernel's verdict over filters installed in this order: the most restrictive
+    /// action (signed compare of its action part), the newest filter's among equals.
+    fn combined(progs: &[Vec<Insn>], d: &Data) -> u32 {
+        let mut verdict = ret::ALLOW;
+        for p in progs.iter().rev() {
+            let r = run(p, d).0;
+            if ((r & ret::ACTION_FULL) as i32) < ((verdict & ret::ACTION_FULL) as i32) {
+                verdict = r;
+            }
+        }
+        verdict
+    }
+
+    /// Every input the equivalence is checked on, with the old filters' verdict: every call
+    /// number 0..=1023 (and with the x32 bit, and a few extremes) for x86_64 and other
+    /// architectures, under argument vectors that put each condition's value, its
+    /// neighbours, its other half and masked bits into each argument (pairs of arguments
+    /// for the numbers whose verdict depends on them).
+    fn cases(me: u64, old: &[Vec<Insn>]) -> Vec<(Data, u32)> {
+        let x32 = nr::X32 as u32;
+        let mut values = vec![
+            0u64,
+            1,
+            2,
+            libc::AF_UNIX as u64,
+            libc::AF_UNIX as u64 + 1,
+            libc::AF_INET as u64,
+            libc::SIGSYS as u64 - 1,
+            libc::SIGSYS as u64,
+            libc::SIGSYS as u64 + 1,
+            me - 1,
+            me,
+            me + 1,
+            libc::CLONE_THREAD as u64,
+            (libc::CLONE_THREAD | libc::CLONE_VM | libc::CLONE_SIGHAND) as u64,
+            libc::CLONE_THREAD as u64 - 1,
+            !(libc::CLONE_THREAD as u64),
+            u32::MAX as u64,
+            u64::MAX,
+            0xffff_ffff_0000_0000,
+        ];
+        for v in [
+            libc::AF_UNIX as u64,
+            libc::SIGSYS as u64,
+            me,
+            libc::CLONE_THREAD as u64,
+            0,
+        ] {
+            values.push(1 << 32 | v);
+        }
+        let mut numbers: Vec<u32> = (0..1024).chain((0..1024).map(|n| n | x32)).collect();
+        numbers.extend([
+            x32 - 1,
+            0x7fff_ffff,
+            0x8000_0000,
+            0xc000_0000 | 59,
+            u32::MAX,
+        ]);
+        let arches = [
+            ret::AUDIT_ARCH_X86_64,
+            0x4000_0003, // i386
+            0xc000_00b7, // aarch64
+            ret::AUDIT_ARCH_X86_64 ^ 0x4000_0000,
+            0,
+            u32::MAX,
+        ];
+        let mut singles: Vec<[u64; 6]> = Vec::new();
+        for &v in &values {
+            singles.push([v; 6]);
+            for i in 0..6 {
+                let mut args = [0; 6];
+                args[i] = v;
+                singles.push(args);
+            }
+        }
+        let mut out = Vec::new();
+        for &arch in &arches {
+            for &nr in &numbers {
+                let vectors = if arch == ret::AUDIT_ARCH_X86_64 {
+                    &singles[..]
+                } else {
+                    &singles[..8]
+                };
+                let mut verdicts = Vec::new();
+                for &args in vectors {
+                    let d = Data { nr, arch, args };
+                    let v = combined(old, &d);
+                    verdicts.push(v);
+                    out.push((d, v));
+                }
+                if verdicts.iter().any(|&v| v != verdicts[0]) {
+                    for i in 0..6 {
+                        for j in i + 1..6 {
+                            for &a in &values {
+                                for &b in &values {
+                                    let mut args = [0; 6];
+                                    args[i] = a;
+                                    args[j] = b;
+                                    let d = Data { nr, arch, args };
+                                    out.push((d, combined(old, &d)));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The first input where `prog` disagrees with the old filters.
+    fn first_difference(prog: &[Insn], cases: &[(Data, u32)]) -> Option<(Data, u32, u32)> {
+        cases.iter().find_map(|(d, want)| {
+            let got = run(prog, d).0;
+            (got != *want).then_some((*d, *want, got))
+        })
+    }
+
+    #[test]
+    fn the_compiled_filter_decides_every_call_as_the_seccompiler_filters_did() {
+        let me = std::process::id() as u64;
+        let old = seccompiler_programs(me);
+        let new = compile(&policy(me)).unwrap();
+        let cases = cases(me, &old);
+        if let Some((d, want, got)) = first_difference(&new, &cases) {
+            panic!("{d:?}: the seccompiler filters give {want:#x}, the compiled one {got:#x}");
+        }
+        // Both sides of the conditions were reached: the old verdicts include each action.
+        for v in [
+            ret::ALLOW,
+            ret::KILL_PROCESS,
+            ret::TRAP,
+            ret::ERRNO | libc::EPERM as u32,
+            ret::ERRNO | libc::ENOSYS as u32,
+        ] {
+            assert!(cases.iter().any(|c| c.1 == v), "no case gives {v:#x}");
+        }
+        // The program is shorter and every call runs far fewer instructions.
+        let old_len: usize = old.iter().map(Vec::len).sum();
+        let steps = |progs: &[Vec<Insn>]| {
+            cases
+                .iter()
+                .map(|(d, _)| progs.iter().map(|p| run(p, d).1).sum::<usize>())
+                .max()
+                .unwrap()
+        };
+        let (old_steps, new_steps) = (steps(&old), steps(std::slice::from_ref(&new)));
+        eprintln!(
+            "seccomp: {} cases; seccompiler {old_len} instructions, at most {old_steps} run per call; compiled {} instructions, at most {new_steps} run",
+            cases.len(),
+            new.len()
+        );
+        assert!(new.len() < old_len && new_steps * 4 < old_steps);
+    }
+
+    /// The cases are strong enough to see any one branch of the compiled program go the
+    /// other way, and any one return value change.
+    #[test]
+    fn the_equivalence_cases_catch_every_flipped_jump_and_changed_verdict() {
+        let me = std::process::id() as u64;
+        let old = seccompiler_programs(me);
+        let new = compile(&policy(me)).unwrap();
+        let cases = cases(me, &old);
+        for (at, i) in new.iter().enumerate() {
+            let mut broken = new.clone();
+            match i.code {
+                op::JEQ_K | op::JGE_K if i.jt != i.jf => {
+                    (broken[at].jt, broken[at].jf) = (i.jf, i.jt);
+                }
+                op::RET_K => broken[at].k ^= 1,
+                _ => continue,
+            }
+            assert!(
+                first_difference(&broken, &cases).is_some(),
+                "instruction {at} ({i:?}) changed and no case saw it"
+            );
+        }
+    }
+
+    /// The compiler keeps the kernel's precedence between layers that name the same call,
+    /// and its long jumps (a search tree larger than a conditional jump can skip).
+    #[test]
+    fn compiled_layers_keep_the_kernels_precedence_and_long_jumps_work() {
+        let eperm = ret::ERRNO | libc::EPERM as u32;
+        let enosys = ret::ERRNO | libc::ENOSYS as u32;
+        let mut a = Rules::new();
+        let mut b = Rules::new();
+        let mut c = Rules::new();
+        // 400 numbers each on their own make a tree whose halves are over 255 long.
+        for n in (0..800).step_by(2) {
+            a.insert(n, vec![vec![dword(0, Cmp::Eq(n as u64))]]);
+        }
+        b.insert(10, vec![]);
+        b.insert(12, vec![vec![qword(1, Cmp::Eq(1 << 40))]]);
+        c.insert(10, vec![vec![dword(2, Cmp::Ne(7))]]);
+        c.insert(
+            12,
+            vec![vec![qword(
+                3,
+                Cmp::MaskedEq {
+                    mask: 0xf0_0000_000f,
+                    value: 0x10_0000_0001,
+                },
+            )]],
+        );
+        let layers = vec![(eperm, a), (enosys, b), (ret::TRAP, c)];
+        let prog = compile(&layers).unwrap();
+        assert!(prog.len() > 2 * 255, "{}", prog.len());
+        let at = |nr: u32, args: [u64; 6]| {
+            run(
+                &prog,
+                &Data {
+                    nr,
+                    arch: ret::AUDIT_ARCH_X86_64,
+                    args,
+                },
+            )
+            .0
+        };
+        for n in 0..801u32 {
+            let want = if n % 2 == 0 && n != 10 && n != 12 && n < 800 {
+                eperm
+            } else {
+                ret::ALLOW
+            };
+            if n != 10 && n != 12 {
+                assert_eq!(at(n, [n as u64; 6]), want, "{n}");
+                assert_eq!(at(n, [n as u64 + 1; 6]), ret::ALLOW, "{n}");
+            }
+        }
+        // 10: trap when arg 2 != 7, else ENOSYS (the later of two errnos) over EPERM.
+        assert_eq!(at(10, [10, 0, 0, 0, 0, 0]), ret::TRAP);
+        assert_eq!(at(10, [10, 0, 7, 0, 0, 0]), enosys);
+        assert_eq!(at(10, [0, 0, 7, 0, 0, 0]), enosys);
+        // 12: trap on the masked 64-bit compare, ENOSYS on the 64-bit one, EPERM on arg 0.
+        assert_eq!(at(12, [0, 0, 0, 0x1f_1234_5671, 0, 0]), ret::TRAP);
+        assert_eq!(at(12, [0, 0, 0, 0x1f_0000_0011, 0, 0]), ret::TRAP);
+        assert_eq!(at(12, [12, 0, 0, 0x20_0000_0001, 0, 0]), eperm);
+        assert_eq!(at(12, [12, 1 << 40, 0, 0x10_0000_0000, 0, 0]), enosys);
+        assert_eq!(at(12, [11, 1 << 40 | 1, 0, 0, 0, 0]), ret::ALLOW);
     }
 }
