@@ -540,6 +540,26 @@ unsafe fn lookup_lockfree(
             return None;
         }
         let sec = crate::qsbr::ReadSection::enter()?;
+        probe_in_section(&sec, d, key, h, take_ref)
+    }
+}
+
+/// The probe of `lookup_lockfree`, inside the caller's read section (which it borrows, so the
+/// reference is taken before the section ends).
+///
+/// # Safety
+/// As `lookup_lockfree`, and `d` may be read lock-free by this thread (its own or marked
+/// shared).
+#[inline(always)]
+unsafe fn probe_in_section(
+    _sec: &crate::qsbr::ReadSection,
+    d: *mut PyObject,
+    key: *mut PyObject,
+    h: Py_hash_t,
+    take_ref: bool,
+) -> Option<*mut PyObject> {
+    // SAFETY: forwarded contract.
+    unsafe {
         let t = &*(*d.cast::<PyDictObject>()).ma_keys.cast::<Table>();
         if t.writing.load(Ordering::SeqCst) != 0 {
             return None;
@@ -549,8 +569,50 @@ unsafe fn lookup_lockfree(
         if take_ref {
             crate::refcount::xincref(v);
         }
-        drop(sec);
         Some(v)
+    }
+}
+
+/// An object's `__dict__` lookup without a reference to the dict (CPython 3.14t reads an
+/// instance dict without one too): the slot `dp` and the dict's table are read in one read
+/// section, and the value found (a new reference; NULL when the slot is empty or `key` is
+/// absent) is taken inside it. `None` when the lock-free probe cannot answer (`key` not an
+/// exact str with its hash cached, no read section, a dict this thread may not read lock-free
+/// yet, a writer at work, a comparison that may run code): the caller then takes a reference
+/// to the dict and looks up as before.
+///
+/// Why the dict stays alive: every writer of such a slot (`PyObject_GenericSetDict`, a type's
+/// `__dict__` setter, `PyObject_ClearManagedDict`) waits out read sections before it releases
+/// the old dict, and the object itself, whose reference the caller holds, keeps the slot's.
+///
+/// # Safety
+/// `dp` must be the dict slot of a live object (`object::dict_ptr`) and `key` a live object.
+#[inline]
+pub(crate) unsafe fn slot_get_ref_lockfree(
+    dp: *mut *mut PyObject,
+    key: *mut PyObject,
+) -> Option<*mut PyObject> {
+    // SAFETY: forwarded contract; the slot is an aligned pointer field.
+    unsafe {
+        if !crate::unicodeobject::is_exact_str(key) {
+            return None;
+        }
+        let h = std::sync::atomic::AtomicIsize::from_ptr(
+            &raw mut (*key.cast::<crate::unicodeobject::PyASCIIObject>()).hash,
+        )
+        .load(Ordering::Relaxed);
+        if h == -1 {
+            return None;
+        }
+        let sec = crate::qsbr::ReadSection::enter()?;
+        let d = std::sync::atomic::AtomicPtr::from_ptr(dp).load(Ordering::Acquire);
+        if d.is_null() {
+            return Some(d);
+        }
+        if !has_table(d) || (!owned(d) && !is_shared(d)) {
+            return None;
+        }
+        probe_in_section(&sec, d, key, h, true)
     }
 }
 

@@ -1885,15 +1885,13 @@ pub(crate) unsafe fn generic_getattr_opt(
             }
         }
         if let Some(dp) = dict_ptr(op) {
-            let d = instance_dict_ref(op, dp, false);
-            if !d.is_null() {
-                // The value's reference is taken under the dict's section.
-                let v = crate::dictobject::get_ref_quiet(d, name);
-                decref(d);
-                if !v.is_null() {
-                    xdecref(descr);
-                    return Ok(v);
-                }
+            let v = match crate::dictobject::slot_get_ref_lockfree(dp, name) {
+                Some(v) => v,
+                None => instance_dict_get_ref(op, dp, name),
+            };
+            if !v.is_null() {
+                xdecref(descr);
+                return Ok(v);
             }
         }
         if let Some(f) = get {
@@ -1902,6 +1900,31 @@ pub(crate) unsafe fn generic_getattr_opt(
             return if r.is_null() { Err(()) } else { Ok(r) };
         }
         Ok(descr)
+    }
+}
+
+/// The value for `name` in `op`'s instance dict (slot `dp`), a new reference or NULL, with a
+/// reference to the dict held around the lookup: `generic_getattr_opt`'s path when the
+/// lock-free one cannot answer.
+///
+/// # Safety
+/// As `instance_dict_ref`; `name` a str.
+#[inline(never)]
+unsafe fn instance_dict_get_ref(
+    op: *mut PyObject,
+    dp: *mut *mut PyObject,
+    name: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let d = instance_dict_ref(op, dp, false);
+        if d.is_null() {
+            return d;
+        }
+        // The value's reference is taken under the dict's section.
+        let v = crate::dictobject::get_ref_quiet(d, name);
+        decref(d);
+        v
     }
 }
 

@@ -1008,8 +1008,8 @@ pub(crate) unsafe fn generic_set_dict(op: *mut PyObject, v: *mut PyObject) -> c_
             return -1;
         }
         // Swapped under the object's mutex (a reader creating the dict holds it); lock-free
-        // readers (`object::instance_dict_ref`) are waited out before the old dict is
-        // released.
+        // readers (`object::instance_dict_ref`, `dictobject::slot_get_ref_lockfree`) are
+        // waited out before the old dict is released.
         let old = {
             let _g = ObjectLock::new(op);
             std::sync::atomic::AtomicPtr::from_ptr(dp)
@@ -1057,7 +1057,8 @@ pub unsafe fn PyObject_ClearManagedDict(op: *mut PyObject) {
                 std::sync::atomic::AtomicPtr::from_ptr(dp)
                     .swap(null_mut(), std::sync::atomic::Ordering::AcqRel)
             };
-            // Lock-free readers of the slot (`object::instance_dict_ref`) are waited out
+            // Lock-free readers of the slot (`object::instance_dict_ref`,
+            // `dictobject::slot_get_ref_lockfree`) are waited out
             // before the dict is released, unless the object is being deallocated (no other
             // thread holds a reference to read it through).
             if !d.is_null() && crate::refcount::refcnt(op) > 0 {

@@ -438,6 +438,10 @@ unsafe fn partial_setstate(op: *mut PyObject, state: *mut PyObject) -> *mut PyOb
         p.args = nargs;
         p.kw = nkw;
         p.dict = ndict;
+        if !old[3].is_null() {
+            // Lock-free readers of the `__dict__` slot are waited out before the old dict goes.
+            crate::qsbr::wait_readers();
+        }
         for o in old {
             xdecref(o);
         }
