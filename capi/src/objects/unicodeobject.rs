@@ -163,11 +163,11 @@ pub fn from_str(s: &str) -> *mut PyObject {
 /// zeroed block.
 /// Block size of the short ASCII strs kept in the free list (`FreeKind::ShortStr`): the
 /// 56-byte `PyASCIIObject` header and up to 7 characters with their NUL. Every exact compact
-/// ASCII str of up to 7 characters lives in a block at least this large, however it was made:
-/// its block holds at least the header, the characters and the NUL (57 to 64 bytes), and
-/// mimalloc rounds every request of up to 64 bytes up to a multiple of 8, so to 64 here (a
-/// block shrunk in place by `realloc` keeps its larger size). So its memory can go back to the
-/// list and serve any later short str. A free list also spares a str made and dropped over
+/// ASCII str of up to 7 characters is allocated as a whole block of this size, whichever way
+/// it is made (`new_ascii` takes it from the list, `new_uninit` asks for the whole block, and
+/// no str is ever reallocated), so its memory can go back to the list and serve any later
+/// short str. (Relying on mimalloc rounding a 58-byte request up to 64 would hold in memory,
+/// but memcheck, which knows the requested size, reports the write past it.) A free list also spares a str made and dropped over
 /// and over from mimalloc's slow path: a block cycling alone through an otherwise full page
 /// goes back to the page's local free list, which mimalloc moves to its allocation list only
 /// in its generic path (about 90 instructions per allocation).
@@ -870,11 +870,17 @@ pub(crate) fn new_uninit(len: usize, maxchar: u32) -> *mut PyObject {
     else {
         return crate::pyerrors::no_memory();
     };
+    // A short ASCII str gets the whole block the free list serves (see `SHORT_STR_BLOCK`).
+    let size = if ascii && size <= SHORT_STR_BLOCK {
+        SHORT_STR_BLOCK
+    } else {
+        size
+    };
     let p = crate::pymem::calloc(1, size).cast::<PyObject>();
     if p.is_null() {
         return crate::pyerrors::no_memory();
     }
-    // SAFETY: `p` is a fresh zeroed block of `size` bytes laid out as computed above.
+    // SAFETY: `p` is a fresh zeroed block of at least `size` bytes laid out as computed above.
     unsafe {
         crate::objimpl::init_header(p, &raw mut PyUnicode_Type);
         let a = p.cast::<PyASCIIObject>();
