@@ -57,6 +57,22 @@ const BLOCK_SLOTS: usize = 16;
 #[cfg(loom)]
 const BLOCK_SLOTS: usize = 2;
 
+/// Stores `v` in `a` (a slot's own counter) with a full barrier after it, so that no later
+/// load of this thread passes the store: on x86-64 one sequentially consistent swap (`xchg`,
+/// a locked instruction, a full barrier there), elsewhere and under the model checker a swap
+/// and a sequentially consistent fence. A swap, not a store: as a read-modify-write it also
+/// continues the release sequence of the counter's previous value.
+#[inline]
+fn store_then_fence(a: &AtomicU64, v: u64) {
+    #[cfg(all(target_arch = "x86_64", not(loom)))]
+    a.swap(v, Ordering::SeqCst);
+    #[cfg(not(all(target_arch = "x86_64", not(loom))))]
+    {
+        a.swap(v, Ordering::Relaxed);
+        fence(Ordering::SeqCst);
+    }
+}
+
 /// Slots come in blocks that are never freed (a block outlives every thread that used it), so
 /// a scan needs no lock.
 struct Block {
@@ -184,13 +200,7 @@ impl Qsbr {
     #[inline]
     pub(crate) fn online(&self, slot: &Slot) {
         let seq = self.wr_seq.load(Ordering::Acquire);
-        #[cfg(all(target_arch = "x86_64", not(loom)))]
-        slot.seq.swap(seq, Ordering::SeqCst);
-        #[cfg(not(all(target_arch = "x86_64", not(loom))))]
-        {
-            slot.seq.store(seq, Ordering::Relaxed);
-            fence(Ordering::SeqCst);
-        }
+        store_then_fence(&slot.seq, seq);
     }
 
     /// `_Py_qsbr_detach`.
@@ -217,13 +227,7 @@ impl Qsbr {
     #[inline]
     pub(crate) fn read_enter(&self, slot: &Slot, cur: u64) -> u64 {
         let v = cur + 1;
-        #[cfg(all(target_arch = "x86_64", not(loom)))]
-        slot.read.swap(v, Ordering::SeqCst);
-        #[cfg(not(all(target_arch = "x86_64", not(loom))))]
-        {
-            slot.read.swap(v, Ordering::Relaxed);
-            fence(Ordering::SeqCst);
-        }
+        store_then_fence(&slot.read, v);
         v
     }
 
