@@ -577,7 +577,7 @@ unsafe fn probe_in_section(
 /// instance dict without one too): the slot `dp` and the dict's table are read in one read
 /// section, and the value found (a new reference; NULL when the slot is empty or `key` is
 /// absent) is taken inside it. `None` when the lock-free probe cannot answer (`key` not an
-/// exact str with its hash cached, no read section, a dict this thread may not read lock-free
+/// exact str, no read section, a dict this thread may not read lock-free
 /// yet, a writer at work, a comparison that may run code): the caller then takes a reference
 /// to the dict and looks up as before.
 ///
@@ -597,13 +597,8 @@ pub(crate) unsafe fn slot_get_ref_lockfree(
         if !crate::unicodeobject::is_exact_str(key) {
             return None;
         }
-        let h = std::sync::atomic::AtomicIsize::from_ptr(
-            &raw mut (*key.cast::<crate::unicodeobject::PyASCIIObject>()).hash,
-        )
-        .load(Ordering::Relaxed);
-        if h == -1 {
-            return None;
-        }
+        // An exact str's hash runs no code and never fails.
+        let h = key_hash(key, DICT_KEY);
         let sec = crate::qsbr::ReadSection::enter()?;
         let d = std::sync::atomic::AtomicPtr::from_ptr(dp).load(Ordering::Acquire);
         if d.is_null() {

@@ -243,6 +243,29 @@ impl Qsbr {
     /// ends after a bounded number of its own steps: the wait cannot deadlock, whatever locks
     /// the caller holds.
     pub(crate) fn wait_readers(&self, me: *const Slot) {
+        self.for_each_other_slot(me, |s| {
+            let v = s.read.load(Ordering::Acquire);
+            if v & 1 == 0 {
+                return;
+            }
+            let mut spins = 0u32;
+            while s.read.load(Ordering::Acquire) == v {
+                spins += 1;
+                #[cfg(not(loom))]
+                if spins < 256 {
+                    std::hint::spin_loop();
+                    continue;
+                }
+                let _ = spins;
+                crate::sync::yield_now();
+            }
+        });
+    }
+
+    /// Calls `f` on every slot ever handed out except `me`, after a sequentially consistent
+    /// fence (so the caller's earlier stores are ordered before every load `f` makes). Blocks
+    /// are never freed, so the walk needs no lock.
+    fn for_each_other_slot(&self, me: *const Slot, mut f: impl FnMut(&Slot)) {
         fence(Ordering::SeqCst);
         let high = self.high.load(Ordering::SeqCst);
         let mut block: *const Block = &self.first;
@@ -251,23 +274,8 @@ impl Qsbr {
             // SAFETY: blocks are never freed.
             let b = unsafe { &*block };
             for s in b.slots.iter().take(high - base) {
-                if std::ptr::eq(s, me) {
-                    continue;
-                }
-                let v = s.read.load(Ordering::Acquire);
-                if v & 1 == 0 {
-                    continue;
-                }
-                let mut spins = 0u32;
-                while s.read.load(Ordering::Acquire) == v {
-                    spins += 1;
-                    #[cfg(not(loom))]
-                    if spins < 256 {
-                        std::hint::spin_loop();
-                        continue;
-                    }
-                    let _ = spins;
-                    crate::sync::yield_now();
+                if !std::ptr::eq(s, me) {
+                    f(s);
                 }
             }
             block = b.next.load(Ordering::Acquire);
@@ -283,26 +291,13 @@ impl Qsbr {
     /// The smallest read sequence of the online slots other than `me` (`u64::MAX` when there
     /// is none): what `_Py_qsbr_poll` compares a goal with.
     pub(crate) fn min_online_except(&self, me: *const Slot) -> u64 {
-        fence(Ordering::SeqCst);
-        let high = self.high.load(Ordering::Acquire);
         let mut min = u64::MAX;
-        let mut block: *const Block = &self.first;
-        let mut base = 0;
-        while !block.is_null() && base < high {
-            // SAFETY: blocks are never freed.
-            let b = unsafe { &*block };
-            for s in b.slots.iter().take(high - base) {
-                if std::ptr::eq(s, me) {
-                    continue;
-                }
-                let seq = s.seq.load(Ordering::Acquire);
-                if seq != QSBR_OFFLINE && seq < min {
-                    min = seq;
-                }
+        self.for_each_other_slot(me, |s| {
+            let seq = s.seq.load(Ordering::Acquire);
+            if seq != QSBR_OFFLINE && seq < min {
+                min = seq;
             }
-            block = b.next.load(Ordering::Acquire);
-            base += BLOCK_SLOTS;
-        }
+        });
         min
     }
 
