@@ -1900,6 +1900,15 @@ pub(crate) unsafe fn get_item(o: *mut PyObject, key: *mut PyObject) -> *mut PyOb
             return null_error();
         }
         let t = ty(o);
+        // The exact built-in containers' own subscripts, called by name: what their
+        // `mp_subscript` slot would run, without the crossing's lock check (gilgate's code lies
+        // in no module's range) or the indirect call.
+        if t == &raw mut crate::dictobject::PyDict_Type {
+            return crate::dictobject::dict_subscript(o, key);
+        }
+        if t == &raw mut crate::listobject::PyList_Type {
+            return crate::listobject::list_subscript(o, key);
+        }
         if let Some(f) = mp(t).and_then(|m| m.mp_subscript) {
             return crate::extcall::binary(f, o, key);
         }
