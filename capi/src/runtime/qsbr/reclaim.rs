@@ -293,12 +293,28 @@ impl Qsbr {
     /// full barrier (see [`Qsbr::read_enter_light`]); a heavy writer, which never makes it,
     /// waits for light sections too (a light section on the shared counter only makes it wait
     /// a few loads longer) but relies only on heavy sections' barriers, as it did before.
+    ///
+    /// A writer that is the only thread ever to have had a slot skips the system call (a
+    /// single-threaded program's class attribute writes pay no more than before): a slot
+    /// handed out after this check's sequentially consistent load of `high` is ordered after
+    /// it, so its first section sees what the caller unlinked (as in `register`).
     pub(crate) fn wait_light_readers(&self, me: *const Slot) {
         super::decide_asymmetric();
-        if super::asymmetric() {
+        if super::asymmetric() && self.others_registered(me) {
             super::membarrier();
         }
         self.wait_readers(me);
+    }
+
+    /// Whether a slot other than `me` was ever handed out, after a sequentially consistent
+    /// fence (the caller's earlier stores are ordered before the load).
+    fn others_registered(&self, me: *const Slot) -> bool {
+        fence(Ordering::SeqCst);
+        match self.high.load(Ordering::SeqCst) {
+            0 => false,
+            1 => !std::ptr::eq(me, &self.first.slots[0]),
+            _ => true,
+        }
     }
 
     /// Calls `f` on every slot ever handed out except `me`, after a sequentially consistent
@@ -755,6 +771,24 @@ mod tests {
         let late = unsafe { &*first[BLOCK_SLOTS + 2] };
         q.online(late);
         assert_ne!(q.min_online_except(null()), u64::MAX);
+    }
+
+    #[test]
+    fn a_light_writer_alone_skips_the_system_call_only_when_no_other_slot_was_handed_out() {
+        let q = Qsbr::new();
+        assert!(!q.others_registered(null()));
+        let a = q.register();
+        assert!(!q.others_registered(a), "a's own slot is the only one");
+        assert!(
+            q.others_registered(null()),
+            "a thread without a slot is not a"
+        );
+        let b = q.register();
+        assert!(q.others_registered(a) && q.others_registered(b));
+        // A slot given back still counts: its next owner may be reading.
+        // SAFETY: a slot of `q`.
+        q.unregister(unsafe { &*b });
+        assert!(q.others_registered(a));
     }
 
     #[test]
