@@ -1394,6 +1394,23 @@ mod tests {
         }
     }
 
+    /// The worker runs module init under the filter, and capi's light read sections rely on
+    /// `membarrier` there (its query and registration when the first thread attaches, and
+    /// the expedited barrier of every type-cache invalidation): the filter allows it.
+    #[test]
+    fn the_filter_allows_membarrier() {
+        let prog = compile(&policy(std::process::id() as u64)).unwrap();
+        // MEMBARRIER_CMD_QUERY, _PRIVATE_EXPEDITED, _REGISTER_PRIVATE_EXPEDITED.
+        for cmd in [0u64, 1 << 3, 1 << 4] {
+            let d = Data {
+                nr: libc::SYS_membarrier as u32,
+                arch: ret::AUDIT_ARCH_X86_64,
+                args: [cmd, 0, 0, 0, 0, 0],
+            };
+            assert_eq!(run(&prog, &d).0, ret::ALLOW, "membarrier command {cmd}");
+        }
+    }
+
     /// The compiler keeps the kernel's precedence between layers that name the same call,
     /// and its long jumps (a search tree larger than a conditional jump can skip).
     #[test]

@@ -10,6 +10,22 @@ pub(crate) mod reclaim;
 
 pub(crate) const FREE_AT_ONCE: bool = false;
 
+/// Loom cannot model `membarrier`: the models run light sections as what they degenerate to
+/// without it, heavy ones (a swap and a fence). The asymmetric case rests on the system
+/// call's guarantee instead (see `Qsbr::read_enter_light`): every other running thread
+/// passes a full barrier during the writer's call, which orders a light section's counter
+/// store before its loads exactly where the heavy section's own fence does, as seen by the
+/// writer's scan after the call.
+pub(crate) fn asymmetric() -> bool {
+    false
+}
+
+pub(crate) fn decide_asymmetric() {}
+
+pub(crate) fn membarrier() {
+    unreachable!("light sections are heavy in the models")
+}
+
 /// A model of a container's storage (a list's item array): a value readers read without a
 /// lock, and how many times it was freed.
 pub(crate) struct Array {

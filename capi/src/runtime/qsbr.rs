@@ -22,7 +22,11 @@
 //! the unlinking or the writer sees the section. The old object is still released by the
 //! writer, at once and where it was before (a synchronous grace period, not a delayed
 //! decref), so finalizers run exactly when they did; and since sections never wait, the
-//! writer's wait is bounded and cannot deadlock whatever it holds.
+//! writer's wait is bounded and cannot deadlock whatever it holds. *Light* sections
+//! (`ReadSection::enter_light`, for structures whose writers are rare: the type cache) enter
+//! with a plain store and no barrier; their writers (`wait_light_readers`) make the
+//! `membarrier` system call, which stands for the readers' barriers, before the same wait.
+//! Decided once, before the first slot is handed out: without the call, light is heavy.
 //!
 //! Decisions (gilgate's, with why):
 //! - **Slots per OS thread, not per thread state**: an OS thread has at most one attached
@@ -52,7 +56,7 @@ use std::ffi::c_void;
 mod reclaim;
 pub(crate) use reclaim::{
     ReadSection, attach, detach, free_delayed, has_queued, online, process_queued, quiescent,
-    wait_readers,
+    wait_light_readers, wait_readers,
 };
 pub use reclaim::{abandoned_frees, pending_frees};
 
@@ -75,6 +79,88 @@ unsafe fn free_block(p: *mut c_void) {
     }
     // SAFETY: forwarded contract.
     unsafe { crate::pymem::free(p) }
+}
+
+/// Whether light read sections are light (`reclaim::Qsbr::read_enter_light`): true once the
+/// process registered for `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)`; false before the
+/// decision and when the call is unavailable (another kernel than Linux >= 4.14, valgrind,
+/// a seccomp filter that denies it), when light sections are heavy ones.
+static ASYMMETRIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static DECIDED: std::sync::Once = std::sync::Once::new();
+
+/// Whether light sections skip the barrier instruction (read on every light section's entry:
+/// one load of a flag written once, before the first slot was handed out).
+#[inline]
+fn asymmetric() -> bool {
+    ASYMMETRIC.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Decides once, before the first slot is handed out (and before any light writer's wait, so
+/// that a writer on a thread without a slot sees the decision too): registers the process for
+/// expedited private `membarrier` when the kernel offers it. `GILGATE_NO_MEMBARRIER=1` keeps
+/// light sections heavy (the fallback, for tests and comparisons).
+fn decide_asymmetric() {
+    DECIDED.call_once(|| {
+        let off = std::env::var_os("GILGATE_NO_MEMBARRIER").is_some_and(|v| v == "1");
+        if !off && membarrier_register() {
+            ASYMMETRIC.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+}
+
+/// `membarrier` commands (`linux/membarrier.h`).
+#[cfg(target_os = "linux")]
+const MEMBARRIER_CMD_QUERY: libc::c_long = 0;
+#[cfg(target_os = "linux")]
+const MEMBARRIER_CMD_PRIVATE_EXPEDITED: libc::c_long = 1 << 3;
+#[cfg(target_os = "linux")]
+const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: libc::c_long = 1 << 4;
+
+/// Registers the process for expedited private barriers; false when the kernel (or a filter,
+/// or valgrind) does not offer them.
+#[cfg(target_os = "linux")]
+fn membarrier_register() -> bool {
+    // SAFETY: `membarrier` with the query and register commands reads and writes no memory of
+    // the caller's.
+    unsafe {
+        let q = libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+        if q < 0 || q & MEMBARRIER_CMD_PRIVATE_EXPEDITED == 0 {
+            return false;
+        }
+        libc::syscall(
+            libc::SYS_membarrier,
+            MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+            0,
+            0,
+        ) == 0
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn membarrier_register() -> bool {
+    false
+}
+
+/// A full barrier on every CPU running a thread of the process (light writers, between their
+/// unlinking and their scan of the sections). Once registered the call cannot fail but for a
+/// filter installed since that denies it: light readers are then unprotected, so the process
+/// stops rather than risk a use after free.
+#[cfg(target_os = "linux")]
+fn membarrier() {
+    // SAFETY: as in `membarrier_register`.
+    let r = unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) };
+    if r != 0 {
+        eprintln!(
+            "gilgate: membarrier failed after registration ({}): aborting",
+            std::io::Error::last_os_error()
+        );
+        std::process::abort();
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn membarrier() {
+    unreachable!("light sections are heavy without membarrier")
 }
 
 /// The low bit marks a queued entry as a reference to drop rather than a block to free

@@ -13,16 +13,17 @@
 //!   subclasses are not listed, loses its tag and bumps the global generation (`GEN`, part of
 //!   every entry's key), which drops every entry. `PyType_Modified` does the same, and so does
 //!   a replaced type dict.
-//! - **Lock-free reads** (a read section, `qsbr::ReadSection`). An entry holds a borrowed
-//!   value. A reader enters its thread's read section (its counter goes odd, a full barrier),
+//! - **Lock-free reads** (a light read section, `qsbr::ReadSection::enter_light`). An entry
+//!   holds a borrowed value. A reader enters its thread's read section (its counter goes odd:
+//!   a plain store; the writer's `membarrier` system call stands for the reader's barrier),
 //!   reads the type's tag and `GEN`, reads the entry under the entry's sequence (so it sees
 //!   one fill's key, name and value, never a mix), increfs the value and leaves the section;
 //!   it writes no shared cache line. An invalidation clears the tags (or bumps `GEN`), then
-//!   waits out the read sections in progress (`qsbr::wait_readers`), and only then does the
+//!   waits out the read sections in progress (`qsbr::wait_light_readers`), and only then does the
 //!   dict write change the dict and release the old value. A reader that read the tag before
-//!   it was cleared is inside a section the writer waits for (the section's entry and the
-//!   writer's clearing are both sequentially consistent, and each side reads the other's
-//!   after), so its incref comes before the release; one that read it after sees 0 or a
+//!   it was cleared is inside a section the writer waits for (the system call puts a full
+//!   barrier between the section's entry and its loads, as seen from the writer's scan,
+//!   which follows the clearing), so its incref comes before the release; one that read it after sees 0 or a
 //!   changed `GEN` (tags are never reused) and fills instead. The old value is still
 //!   released by the writer where it was before, so finalizers run exactly when they did.
 //!   The wait is bounded and cannot deadlock: a read section is a few loads and one incref,
@@ -180,7 +181,7 @@ pub(crate) unsafe fn lookup_ref(t: *mut PyTypeObject, name: *mut PyObject) -> *m
         let Some(h) = cacheable(name) else {
             return crate::object::type_lookup_ref_uncached(t, name);
         };
-        let Some(sec) = crate::qsbr::ReadSection::enter() else {
+        let Some(sec) = crate::qsbr::ReadSection::enter_light() else {
             // No read section on this thread (it never attached): answer from the dicts.
             return crate::object::type_lookup_ref_uncached(t, name);
         };
@@ -213,7 +214,7 @@ unsafe fn fill(t: *mut PyTypeObject, name: *mut PyObject, h: isize) -> *mut PyOb
         };
         let v = crate::object::type_lookup_ref_uncached(t, name);
         if tag != 0
-            && let Some(sec) = crate::qsbr::ReadSection::enter()
+            && let Some(sec) = crate::qsbr::ReadSection::enter_light()
         {
             // Checked and stored inside a read section: an invalidation that starts after
             // the checks waits for the store (and has cleared the tag the entry is keyed
@@ -337,8 +338,9 @@ unsafe fn invalidate(t: *mut PyTypeObject) -> Modifying {
     }
     // Every reader that could still use a cleared tag's entries is inside a read section
     // that began before the clearing: waited out here, before the caller changes the dict
-    // and releases the old value.
-    crate::qsbr::wait_readers();
+    // and releases the old value. Cache readers are in light sections (no barrier of their
+    // own), so this wait begins with the `membarrier` system call that stands for theirs.
+    crate::qsbr::wait_light_readers();
     guard
 }
 

@@ -231,6 +231,31 @@ impl Qsbr {
         v
     }
 
+    /// Enters a *light* read section on `slot`: the counter goes odd by a release store
+    /// followed by a compiler fence only, with no barrier instruction. It is sound against
+    /// writers that call [`Qsbr::wait_light_readers`] only, whose system call
+    /// (`membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)`) runs a full barrier on every CPU that
+    /// runs one of the process's threads, between the writer's unlinking and its scan: a
+    /// section whose loads came before that barrier has its store before it too (the compiler
+    /// fence keeps the program order, the barrier drains the store buffer), so the scan sees
+    /// it odd; a section whose store came after it loads after it, and sees the unlinking (a
+    /// thread that was not running passed through a context switch, a full barrier, instead).
+    /// A release store rather than a relaxed one: a writer whose acquire load sees this value
+    /// then also synchronises with the release store that ended the previous section. When
+    /// the system call is unavailable (decided once, before the first slot is handed out, see
+    /// `super::asymmetric`) and under the model checker, the section is a heavy one.
+    #[inline]
+    pub(crate) fn read_enter_light(&self, slot: &Slot, cur: u64) -> u64 {
+        let v = cur + 1;
+        if super::asymmetric() {
+            slot.read.store(v, Ordering::Release);
+            std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+        } else {
+            store_then_fence(&slot.read, v);
+        }
+        v
+    }
+
     /// Leaves the read section `read_enter` returned `v` for.
     #[inline]
     pub(crate) fn read_exit(&self, slot: &Slot, v: u64) {
@@ -260,6 +285,36 @@ impl Qsbr {
                 crate::sync::yield_now();
             }
         });
+    }
+
+    /// [`Qsbr::wait_readers`] for writers of structures read in light sections (as well as
+    /// heavy ones: the two kinds share the slot's counter). With the asymmetric scheme on, a
+    /// `membarrier` system call first makes every other running thread of the process pass a
+    /// full barrier (see [`Qsbr::read_enter_light`]); a heavy writer, which never makes it,
+    /// waits for light sections too (a light section on the shared counter only makes it wait
+    /// a few loads longer) but relies only on heavy sections' barriers, as it did before.
+    ///
+    /// A writer that is the only thread ever to have had a slot skips the system call (a
+    /// single-threaded program's class attribute writes pay no more than before): a slot
+    /// handed out after this check's sequentially consistent load of `high` is ordered after
+    /// it, so its first section sees what the caller unlinked (as in `register`).
+    pub(crate) fn wait_light_readers(&self, me: *const Slot) {
+        super::decide_asymmetric();
+        if super::asymmetric() && self.others_registered(me) {
+            super::membarrier();
+        }
+        self.wait_readers(me);
+    }
+
+    /// Whether a slot other than `me` was ever handed out, after a sequentially consistent
+    /// fence (the caller's earlier stores are ordered before the load).
+    fn others_registered(&self, me: *const Slot) -> bool {
+        fence(Ordering::SeqCst);
+        match self.high.load(Ordering::SeqCst) {
+            0 => false,
+            1 => !std::ptr::eq(me, &self.first.slots[0]),
+            _ => true,
+        }
     }
 
     /// Calls `f` on every slot ever handed out except `me`, after a sequentially consistent
@@ -425,6 +480,9 @@ fn register_slot() -> *const Slot {
     if SLOT_GUARD.try_with(|_| ()).is_err() {
         return null();
     }
+    // Before any slot exists, so before any read section: light sections are then light (or
+    // heavy) for the life of the process.
+    super::decide_asymmetric();
     let s = QSBR.register();
     SLOT.with(|c| c.set(s));
     s
@@ -545,6 +603,25 @@ impl ReadSection {
             seq: QSBR.read_enter(slot, cur),
         })
     }
+
+    /// Enters a light section (no barrier instruction; see [`Qsbr::read_enter_light`]): only
+    /// for reads of structures whose every writer waits with [`wait_light_readers`] (writers
+    /// that are rare, since each makes a system call). `None` as for [`ReadSection::enter`].
+    #[inline]
+    pub(crate) fn enter_light() -> Option<ReadSection> {
+        let s = my_slot();
+        if s.is_null() {
+            return None;
+        }
+        // SAFETY: slots live for the whole process.
+        let slot = unsafe { &*s };
+        let cur = slot.read.load(Ordering::Relaxed);
+        debug_assert_eq!(cur & 1, 0, "read sections do not nest");
+        Some(ReadSection {
+            slot: s,
+            seq: QSBR.read_enter_light(slot, cur),
+        })
+    }
 }
 
 impl Drop for ReadSection {
@@ -559,6 +636,12 @@ impl Drop for ReadSection {
 /// a writer after it unlinked something a section may hold and before it releases it.
 pub(crate) fn wait_readers() {
     QSBR.wait_readers(my_slot());
+}
+
+/// [`wait_readers`] for the writers of structures read in light sections
+/// ([`ReadSection::enter_light`]): a `membarrier` system call, then the same wait.
+pub(crate) fn wait_light_readers() {
+    QSBR.wait_light_readers(my_slot());
 }
 
 /// `_PyMem_FreeDelayed(p)`: frees `p` (a `pymem` block just unlinked from a structure other
@@ -688,6 +771,24 @@ mod tests {
         let late = unsafe { &*first[BLOCK_SLOTS + 2] };
         q.online(late);
         assert_ne!(q.min_online_except(null()), u64::MAX);
+    }
+
+    #[test]
+    fn a_light_writer_alone_skips_the_system_call_only_when_no_other_slot_was_handed_out() {
+        let q = Qsbr::new();
+        assert!(!q.others_registered(null()));
+        let a = q.register();
+        assert!(!q.others_registered(a), "a's own slot is the only one");
+        assert!(
+            q.others_registered(null()),
+            "a thread without a slot is not a"
+        );
+        let b = q.register();
+        assert!(q.others_registered(a) && q.others_registered(b));
+        // A slot given back still counts: its next owner may be reading.
+        // SAFETY: a slot of `q`.
+        q.unregister(unsafe { &*b });
+        assert!(q.others_registered(a));
     }
 
     #[test]

@@ -318,19 +318,20 @@ int gg_dict_assigner(PyObject *o, const char *name, long n, long tag)
 /* ---- the type attribute cache -------------------------------------------------------------- */
 
 /* The writer's last completed step: 2*i after round i set the attribute, 2*i+1 after it
- * deleted it. */
+ * deleted it; one counter per test (the tests run at once). */
 static long cached_published;
+static long class_published;
 
 /* n rounds of getattr(o, name) with an interned name (the type cache's path): returns the
  * reads that were wrong (a freed value, a value older than the step published before the
  * read, or "absent" when no deletion can have been under way or done), -1 on an error. */
-long gg_cached_reader(PyObject *o, PyObject *name, long n, long *hits)
+static long cached_read(long *published, PyObject *o, PyObject *name, long n, long *hits)
 {
     long bad = 0;
     for (long i = 0; i < n; i++) {
-        long p = __atomic_load_n(&cached_published, __ATOMIC_ACQUIRE);
+        long p = __atomic_load_n(published, __ATOMIC_ACQUIRE);
         PyObject *v = PyObject_GetAttr(o, name);
-        long q = __atomic_load_n(&cached_published, __ATOMIC_ACQUIRE);
+        long q = __atomic_load_n(published, __ATOMIC_ACQUIRE);
         if (v == NULL) {
             if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
                 return -1;
@@ -349,10 +350,11 @@ long gg_cached_reader(PyObject *o, PyObject *name, long n, long *hits)
 }
 
 /* n rounds of setattr(t, name, a value numbered by the round), deleting it every third round;
- * after each step this thread reads the attribute back through instance o (of t or of a
- * subclass). Returns 0, -1 on an error, -2 when the read-back after a set was not the value
- * just set, -3 when the attribute was still there after its deletion. */
-int gg_cached_writer(PyObject *t, PyObject *o, PyObject *name, long n, long tag)
+ * after each step this thread reads the attribute back through o (an instance of t or of a
+ * subclass, or a subclass). Returns 0, -1 on an error, -2 when the read-back after a set was
+ * not the value just set, -3 when the attribute was still there after its deletion. */
+static int cached_write(long *published, PyObject *t, PyObject *o, PyObject *name, long n,
+                        long tag)
 {
     for (long i = 1; i <= n; i++) {
         PyObject *v = gg_value_new(tag);
@@ -364,7 +366,7 @@ int gg_cached_writer(PyObject *t, PyObject *o, PyObject *name, long n, long tag)
             Py_DECREF(v);
             return -1;
         }
-        __atomic_store_n(&cached_published, 2 * i, __ATOMIC_RELEASE);
+        __atomic_store_n(published, 2 * i, __ATOMIC_RELEASE);
         PyObject *r = PyObject_GetAttr(o, name);
         Py_DECREF(v);
         if (r == NULL) {
@@ -379,7 +381,7 @@ int gg_cached_writer(PyObject *t, PyObject *o, PyObject *name, long n, long tag)
             if (PyObject_DelAttr(t, name) < 0) {
                 return -1;
             }
-            __atomic_store_n(&cached_published, 2 * i + 1, __ATOMIC_RELEASE);
+            __atomic_store_n(published, 2 * i + 1, __ATOMIC_RELEASE);
             r = PyObject_GetAttr(o, name);
             if (r != NULL) {
                 Py_DECREF(r);
@@ -389,6 +391,27 @@ int gg_cached_writer(PyObject *t, PyObject *o, PyObject *name, long n, long tag)
         }
     }
     return 0;
+}
+
+long gg_cached_reader(PyObject *o, PyObject *name, long n, long *hits)
+{
+    return cached_read(&cached_published, o, name, n, hits);
+}
+
+int gg_cached_writer(PyObject *t, PyObject *o, PyObject *name, long n, long tag)
+{
+    return cached_write(&cached_published, t, o, name, n, tag);
+}
+
+/* The same pair for the test that reads the attribute from a class itself. */
+long gg_class_attr_reader(PyObject *o, PyObject *name, long n, long *hits)
+{
+    return cached_read(&class_published, o, name, n, hits);
+}
+
+int gg_class_attr_writer(PyObject *t, PyObject *o, PyObject *name, long n, long tag)
+{
+    return cached_write(&class_published, t, o, name, n, tag);
 }
 
 /* ---- weak references --------------------------------------------------------------------- */
