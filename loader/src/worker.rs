@@ -147,6 +147,7 @@ pub fn run_if_worker() {
 }
 
 fn serve() -> ! {
+    clean_start();
     // SAFETY: plain descriptor duplication on fds this process owns: keep the original stdout
     // as the protocol channel and point fd 1 at stderr.
     let proto_fd = unsafe {
@@ -235,6 +236,32 @@ fn serve() -> ! {
         }
     }
     std::process::exit(0)
+}
+
+/// What any worker does first, however it started: closes every descriptor but stdin, stdout
+/// and stderr (its parent's process may have had descriptors without close-on-exec, which
+/// `exec` keeps open: the sandbox would not confine what they reach) and unblocks every
+/// signal (a mask survives `exec` too).
+fn clean_start() {
+    // SAFETY: closing descriptors this process does not use (nothing of this program opened
+    // one yet) and setting the calling thread's signal mask; no memory is passed but locals.
+    unsafe {
+        if libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) != 0 {
+            // Kernels before 5.9: whatever is open, by its number.
+            let open: Vec<RawFd> = std::fs::read_dir("/proc/self/fd")
+                .map(|d| {
+                    d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for fd in open.into_iter().filter(|&fd| fd > 2) {
+                libc::close(fd);
+            }
+        }
+        let mut none: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut none);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
+    }
 }
 
 /// The threads of this process (`/proc/self/task`); 0 when that cannot be read.
@@ -1075,9 +1102,9 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
 }
 
 /// Turns the child of `Pool::fork_worker`'s `fork` into a worker, as an `exec`'d one starts:
-/// requests on fd 0 and the protocol on fd 1 (the pipes), stderr kept, every other
-/// descriptor closed (an `exec` would close only the close-on-exec ones); no signal blocked
-/// and every caught signal back to its default, except `SIGSEGV`/`SIGBUS`, which keep the
+/// requests on fd 0 and the protocol on fd 1 (the pipes), stderr kept (the worker loop
+/// closes every other descriptor and unblocks every signal, `clean_start`); every caught
+/// signal back to its default, except `SIGSEGV`/`SIGBUS`, which keep the
 /// Rust runtime's stack-overflow handler that a fresh process installs too (ignored signals
 /// stay ignored, as across `exec`); exactly the environment `env`; working folder `cwd`; and
 /// no `tracing` subscriber (a fresh worker never sets one). Then it serves, and exits.
@@ -1098,21 +1125,6 @@ unsafe fn become_worker(
         if libc::dup2(req_in, 0) < 0 || libc::dup2(proto_out, 1) < 0 {
             libc::_exit(70);
         }
-        if libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) != 0 {
-            // Kernels before 5.9: whatever is open, by its number.
-            let open: Vec<RawFd> = std::fs::read_dir("/proc/self/fd")
-                .map(|d| {
-                    d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-                        .collect()
-                })
-                .unwrap_or_default();
-            for fd in open.into_iter().filter(|&fd| fd > 2) {
-                libc::close(fd);
-            }
-        }
-        let mut none: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut none);
-        libc::pthread_sigmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
         for sig in 1..libc::SIGRTMAX() {
             if matches!(
                 sig,
