@@ -1118,9 +1118,9 @@ unsafe fn become_worker(
     env: &[(CString, CString)],
     cwd: Option<&std::ffi::CStr>,
 ) -> ! {
-    // SAFETY (the whole block): plain system calls on this process's own descriptors, signal
-    // table and environment; the process is single-threaded, so nothing reads the
-    // environment while it changes; the strings are NUL-terminated.
+    // SAFETY: plain system calls on this process's own descriptors, signal table and
+    // environment; the process is single-threaded, so nothing reads the environment while it
+    // changes; the strings are NUL-terminated.
     unsafe {
         if libc::dup2(req_in, 0) < 0 || libc::dup2(proto_out, 1) < 0 {
             libc::_exit(70);
