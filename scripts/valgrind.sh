@@ -147,7 +147,10 @@ st stress-lock 0 --threads 3 --iterations 200 --then "lazy_import.bumps()" lazy_
 
 # Inspection: init and create run in a worker process (under valgrind as well). Without the
 # sandbox: valgrind cannot run Landlock, seccomp or the limits the worker sets up (tests/sandbox.rs
-# checks the sandbox); this checks the worker's memory.
+# checks the sandbox); this checks the worker's memory. The workers are exec'd
+# (GILGATE_WORKER_START=exec): a forked one would be silenced by --child-silent-after-fork; both
+# run the same worker loop.
+export GILGATE_WORKER_START=exec
 run inspect 0 inspect --no-sandbox --timeout 120 "$samples"/counter.* "$samples"/api_tour.* \
     "$samples"/mp_ft.* "$samples"/sp_setgil.*
 # Inits and creates that fail, in the worker: their error paths must free what they built.

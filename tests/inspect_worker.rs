@@ -1,6 +1,6 @@
 //! The inspection worker's life: a module that leaves threads running retires its worker, so
 //! the next module is inspected in a fresh process (its threads would otherwise run during
-//! every later inspection).
+//! every later inspection). Workers started by `fork` start as `exec`'d ones do.
 
 mod support;
 
@@ -43,4 +43,95 @@ fn a_module_that_leaves_a_thread_running_gets_its_worker_replaced() {
         .matches("left 1 thread(s) running; its worker is replaced")
         .count();
     assert_eq!(replaced, 2, "{}", o.stderr);
+}
+
+/// The `start_probe` lines of one `inspect` of both probe modules by two workers, sorted, and
+/// how many workers were started by fork and by exec.
+fn probe_workers(start: Option<&str>, files: &[std::path::PathBuf]) -> (Vec<String>, usize, usize) {
+    use std::os::unix::process::CommandExt;
+    let mut c = gilgate();
+    c.env("GILGATE_WORKERS", "2")
+        .env("GILGATE_LOG", "gilgate_loader=debug")
+        .env("GILGATE_TEST_SECRET", "not for workers")
+        .args(["inspect", "--json"])
+        .args(files);
+    match start {
+        Some(s) => c.env("GILGATE_WORKER_START", s),
+        None => c.env_remove("GILGATE_WORKER_START"),
+    };
+    // SAFETY: between fork and exec of the command: only signal-table calls, which are
+    // async-signal-safe. The command starts with SIGUSR1 blocked and SIGUSR2 ignored.
+    unsafe {
+        c.pre_exec(|| {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGUSR1);
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+            libc::signal(libc::SIGUSR2, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let o = run(&mut c);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let doc: serde_json::Value =
+        serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr));
+    for m in doc["modules"].as_array().unwrap() {
+        assert_eq!(m["status"], "ok", "{m}");
+    }
+    let mut lines: Vec<String> = o
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("start_probe "))
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    assert_eq!(lines.len(), 2, "{}", o.stderr);
+    (
+        lines,
+        o.stderr.matches("started by fork").count(),
+        o.stderr.matches("started by exec").count(),
+    )
+}
+
+#[test]
+fn workers_started_by_fork_start_as_execd_ones_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let built = tmp.path().join("start_probe.so");
+    cc::shared(cc::fixture("inspect_worker/start_probe.c"), &built)
+        .args(["-O1", "-Wall", "-Werror"])
+        .build();
+    let files: Vec<_> = ["start_probe_a", "start_probe_b"]
+        .iter()
+        .map(|name| {
+            let f = tmp.path().join(format!("{name}{TAG}"));
+            std::fs::copy(&built, &f).unwrap();
+            f
+        })
+        .collect();
+    // The command is single-threaded when it starts its workers (both before the threads
+    // that ask them): forks, unless told to exec.
+    let (forked, by_fork, by_exec) = probe_workers(None, &files);
+    assert_eq!((by_fork, by_exec), (2, 0), "{forked:?}");
+    let (execd, by_fork, by_exec) = probe_workers(Some("exec"), &files);
+    assert_eq!((by_fork, by_exec), (0, 2), "{execd:?}");
+    assert_eq!(forked, execd);
+    for (line, name) in forked.iter().zip(["a", "b"]) {
+        // stdin (requests), stdout (stderr's copy), stderr, the protocol channel: nothing of
+        // the command's (a fork sees the other workers' pipes, and any worker the
+        // descriptors the test harness leaves open), and no signal blocked.
+        assert!(
+            line.starts_with(&format!(
+                "start_probe {name}: fds 0 1 2 3; blocked; ignored "
+            )),
+            "{line}"
+        );
+        // SIGUSR2 stays ignored (as across exec), SIGPIPE as the Rust runtime sets it.
+        assert!(line.contains(&format!(" {} ", libc::SIGUSR2)), "{line}");
+        assert!(
+            line.contains(" HOME ") && line.contains(" GILGATE_WORKER "),
+            "{line}"
+        );
+        assert!(!line.contains("GILGATE_TEST_SECRET"), "{line}");
+        assert!(line.ends_with("; cwd is HOME: yes"), "{line}");
+    }
 }

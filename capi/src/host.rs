@@ -5,7 +5,7 @@
 //! convention: NULL means an exception is set.
 
 // Start-up, and the version the process presents.
-pub use crate::pylifecycle::initialize;
+pub use crate::pylifecycle::{initialize, untouched};
 pub use crate::sysmodule::{PyVersion, set_lock_hooks, set_path, set_version, version};
 
 // Creating modules: specs, the per-target rules, slot descriptions, the lock verdict.

@@ -189,6 +189,8 @@ impl Loader {
         if !self.sandbox {
             pool = pool.without_sandbox();
         }
+        // Workers may be forks of this process when they would run this program anyway.
+        pool = pool.forking(self.worker_binary.is_none());
         let sandbox = pool.sandbox();
         pool.prestart();
         let found = discover(paths);
@@ -467,10 +469,19 @@ fn ask_workers(first: worker::Pool, candidates: &[Candidate]) -> Vec<Answer> {
             *answers[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(answer);
         }
     };
+    // The other workers start here, before any thread of this scope does: while this process
+    // is single-threaded they can be forks of it (`worker::Pool::fork_worker`).
+    let others: Vec<worker::Pool> = (1..n)
+        .map(|_| {
+            let mut pool = first.sibling();
+            pool.prestart();
+            pool
+        })
+        .collect();
+    let serve = &serve;
     std::thread::scope(|s| {
-        for _ in 1..n {
-            let pool = first.sibling();
-            s.spawn(|| serve(pool));
+        for pool in others {
+            s.spawn(move || serve(pool));
         }
         serve(first);
     });

@@ -22,16 +22,25 @@ use crate::report::{Declaration, ErrorReport};
 use crate::sandbox::{self, Limits, SandboxReport, Setup};
 use gilgate_capi::host::PyVersion;
 use serde::{Deserialize, Serialize};
+use std::ffi::{CString, OsString};
+use std::fs::File;
 use std::io::{BufRead, Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The environment variable that turns a process into a worker.
 pub const WORKER_ENV: &str = "GILGATE_WORKER";
+
+/// The environment variable that chooses how workers start: `exec` re-executes this program
+/// for each one; unset (or anything else), a worker is a `fork` of this process without
+/// `exec` when that is safe (see `Pool::fork_worker`), else an `exec` as well.
+pub const START_ENV: &str = "GILGATE_WORKER_START";
 
 /// The environment variable naming the CPython version (`3.13.15`) a single-use worker
 /// presents to the module it inspects.
@@ -138,6 +147,7 @@ pub fn run_if_worker() {
 }
 
 fn serve() -> ! {
+    clean_start();
     // SAFETY: plain descriptor duplication on fds this process owns: keep the original stdout
     // as the protocol channel and point fd 1 at stderr.
     let proto_fd = unsafe {
@@ -170,10 +180,14 @@ fn serve() -> ! {
     // Start the runtime before the first request arrives: the parent is still finding and
     // unpacking modules. A failure is kept and reported by each request.
     let _ = init::runtime();
-    let stdin = std::io::stdin();
+    // Requests come on fd 0, read without `std::io::stdin()`'s buffer: a forked worker
+    // inherits that buffer from its parent, which must not be replayed as requests.
+    // SAFETY: fd 0 is open for the whole process (the request pipe); the reader never closes
+    // it (`ManuallyDrop`).
+    let input = std::mem::ManuallyDrop::new(unsafe { File::from_raw_fd(0) });
     let mut served = false;
     let mut limits = None;
-    for line in stdin.lock().lines() {
+    for line in std::io::BufReader::new(&*input).lines() {
         let Ok(line) = line else { break };
         if line.trim().is_empty() {
             continue;
@@ -222,6 +236,32 @@ fn serve() -> ! {
         }
     }
     std::process::exit(0)
+}
+
+/// What any worker does first, however it started: closes every descriptor but stdin, stdout
+/// and stderr (its parent's process may have had descriptors without close-on-exec, which
+/// `exec` keeps open: the sandbox would not confine what they reach) and unblocks every
+/// signal (a mask survives `exec` too).
+fn clean_start() {
+    // SAFETY: closing descriptors this process does not use (nothing of this program opened
+    // one yet) and setting the calling thread's signal mask; no memory is passed but locals.
+    unsafe {
+        if libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) != 0 {
+            // Kernels before 5.9: whatever is open, by its number.
+            let open: Vec<RawFd> = std::fs::read_dir("/proc/self/fd")
+                .map(|d| {
+                    d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for fd in open.into_iter().filter(|&fd| fd > 2) {
+                libc::close(fd);
+            }
+        }
+        let mut none: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut none);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
+    }
 }
 
 /// The threads of this process (`/proc/self/task`); 0 when that cannot be read.
@@ -303,11 +343,62 @@ fn keep_module(m: *mut gilgate_capi::ffi::PyObject) {
     }
 }
 
+/// A worker process, started by `exec` or by `fork` alone.
+enum Proc {
+    Exec(Child),
+    Fork {
+        pid: libc::pid_t,
+        /// Set once it was waited for (its pid may then belong to another process).
+        status: Option<ExitStatus>,
+    },
+}
+
+impl Proc {
+    fn wait(&mut self) -> std::io::Result<ExitStatus> {
+        match self {
+            Proc::Exec(c) => c.wait(),
+            Proc::Fork { pid, status } => {
+                if let Some(s) = status {
+                    return Ok(*s);
+                }
+                loop {
+                    let mut raw = 0;
+                    // SAFETY: waits for this process's own child; the status goes to a local.
+                    let r = unsafe { libc::waitpid(*pid, &mut raw, 0) };
+                    if r == *pid {
+                        let s = ExitStatus::from_raw(raw);
+                        *status = Some(s);
+                        return Ok(s);
+                    }
+                    let e = std::io::Error::last_os_error();
+                    if e.kind() != std::io::ErrorKind::Interrupted {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+
+    fn kill(&mut self) {
+        match self {
+            Proc::Exec(c) => {
+                let _ = c.kill();
+            }
+            Proc::Fork { pid, status: None } => {
+                // SAFETY: signals this process's own child, not yet waited for (so its pid is
+                // still its own).
+                unsafe { libc::kill(*pid, libc::SIGKILL) };
+            }
+            Proc::Fork { .. } => {}
+        }
+    }
+}
+
 /// A running worker.
 struct Worker {
-    child: Child,
+    child: Proc,
     /// `None` once the last request was sent (the worker exits after answering it).
-    stdin: Option<ChildStdin>,
+    stdin: Option<File>,
     lines: Lines,
     /// Its private temporary folder (`HOME`, `TMPDIR`, working folder), removed with it.
     home: Option<tempfile::TempDir>,
@@ -364,7 +455,7 @@ fn kept_env(name: &str) -> bool {
 }
 
 /// Writes one line to a worker's input (an error once its input is closed).
-fn send_line(stdin: &mut Option<ChildStdin>, text: &str) -> std::io::Result<()> {
+fn send_line(stdin: &mut Option<File>, text: &str) -> std::io::Result<()> {
     let Some(s) = stdin.as_mut() else {
         return Err(std::io::ErrorKind::BrokenPipe.into());
     };
@@ -379,7 +470,7 @@ fn send_line(stdin: &mut Option<ChildStdin>, text: &str) -> std::io::Result<()> 
 struct Lines {
     /// `None` once the stream ended: closed, so a worker still writing gets `EPIPE` instead
     /// of waiting for a reader that will not come.
-    out: Option<ChildStdout>,
+    out: Option<File>,
     buf: Vec<u8>,
     /// Where the unread part of `buf` starts.
     start: usize,
@@ -389,9 +480,9 @@ struct Lines {
 }
 
 impl Lines {
-    fn new(out: ChildStdout) -> Lines {
+    fn new(out: impl Into<OwnedFd>) -> Lines {
         Lines {
-            out: Some(out),
+            out: Some(File::from(out.into())),
             buf: Vec::with_capacity(8192),
             start: 0,
             chunk: vec![0; 8192].into_boxed_slice(),
@@ -514,6 +605,8 @@ pub(crate) struct Pool {
     version: Option<PyVersion>,
     /// `None` with `--no-sandbox`.
     sandbox: Option<Arc<SandboxShared>>,
+    /// Whether a worker may be a `fork` of this process (`binary` is this program).
+    fork: bool,
 }
 
 impl Pool {
@@ -523,12 +616,20 @@ impl Pool {
             timeout,
             current: None,
             version: None,
+            fork: false,
             sandbox: Some(Arc::new(SandboxShared {
                 read: Mutex::new(Vec::new()),
                 limits: Limits::for_timeout(timeout),
                 report: Mutex::new(None),
             })),
         }
+    }
+
+    /// The same pool with workers started by `fork` when possible: `binary` is this program
+    /// (workers run [`run_if_worker`]'s loop), so a worker need not re-execute it.
+    pub fn forking(mut self, on: bool) -> Pool {
+        self.fork = on;
+        self
     }
 
     /// The same pool with its workers unsandboxed (`--no-sandbox`).
@@ -551,44 +652,132 @@ impl Pool {
     }
 
     fn spawn(&self) -> std::io::Result<Worker> {
-        let mut cmd = Command::new(&self.binary);
-        let mut home = None;
-        if self.sandbox.is_some() {
-            let dir = tempfile::Builder::new()
-                .prefix("gilgate-worker-")
-                .tempdir()?;
-            cmd.env_clear();
-            for (k, v) in std::env::vars_os() {
-                if k.to_str().is_some_and(kept_env) {
-                    cmd.env(k, v);
-                }
-            }
-            cmd.env("HOME", dir.path())
-                .env("TMPDIR", dir.path())
-                .env("PATH", "/usr/bin:/bin")
-                .current_dir(dir.path());
-            home = Some(dir);
+        let home = match self.sandbox {
+            Some(_) => Some(
+                tempfile::Builder::new()
+                    .prefix("gilgate-worker-")
+                    .tempdir()?,
+            ),
+            None => None,
+        };
+        let cwd = home.as_ref().map(|h| h.path());
+        let env = self.worker_env(cwd);
+        if let Some((child, stdin, out)) = self.fork_worker(&env, cwd)? {
+            return Ok(Worker {
+                child,
+                stdin: Some(stdin),
+                lines: Lines::new(out),
+                home,
+                sandboxed: false,
+            });
         }
-        if let Some(v) = self.version {
-            cmd.env(VERSION_ENV, format!("{}.{}.{}", v.major, v.minor, v.micro));
-        } else {
-            cmd.env_remove(VERSION_ENV);
+        let mut cmd = Command::new(&self.binary);
+        cmd.env_clear().envs(env);
+        if let Some(dir) = cwd {
+            cmd.current_dir(dir);
         }
         let mut child = cmd
-            .env(WORKER_ENV, "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()?;
+        tracing::debug!("inspection worker {} started by exec", child.id());
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
         Ok(Worker {
-            child,
-            stdin: Some(stdin),
+            child: Proc::Exec(child),
+            stdin: Some(File::from(OwnedFd::from(stdin))),
             lines: Lines::new(stdout),
             home,
             sandboxed: false,
         })
+    }
+
+    /// A worker's whole environment: sandboxed, only [`kept_env`]'s variables of this
+    /// process's, with `HOME` and `TMPDIR` its folder `home` and a plain `PATH`; else all of
+    /// them. Either way [`WORKER_ENV`], and [`VERSION_ENV`] only when it presents a version.
+    fn worker_env(&self, home: Option<&Path>) -> Vec<(OsString, OsString)> {
+        let mut env: Vec<(OsString, OsString)> = std::env::vars_os()
+            .filter(|(k, _)| {
+                (self.sandbox.is_none() || k.to_str().is_some_and(kept_env))
+                    && k != VERSION_ENV
+                    && k != WORKER_ENV
+                    && !(home.is_some() && (k == "HOME" || k == "TMPDIR" || k == "PATH"))
+            })
+            .collect();
+        if let Some(dir) = home {
+            env.push(("HOME".into(), dir.into()));
+            env.push(("TMPDIR".into(), dir.into()));
+            env.push(("PATH".into(), "/usr/bin:/bin".into()));
+        }
+        if let Some(v) = self.version {
+            env.push((
+                VERSION_ENV.into(),
+                format!("{}.{}.{}", v.major, v.minor, v.micro).into(),
+            ));
+        }
+        env.push((WORKER_ENV.into(), "1".into()));
+        env
+    }
+
+    /// Starts a worker as a `fork` of this process that runs the worker loop without `exec`
+    /// (no dynamic loading, no page faults of a fresh image: a worker's start costs about a
+    /// third as much), when that is safe: this pool's binary is this program, [`START_ENV`]
+    /// is not `exec`, this process is single-threaded (a thread could hold a lock the child
+    /// would need; it also has no other thread's state to inherit) and has not touched the
+    /// runtime (the worker starts it, and chooses the version it presents). `Ok(None)`
+    /// otherwise. The child is made what an `exec` would give: see [`become_worker`].
+    fn fork_worker(
+        &self,
+        env: &[(OsString, OsString)],
+        cwd: Option<&Path>,
+    ) -> std::io::Result<Option<(Proc, File, File)>> {
+        if !self.fork
+            || std::env::var_os(START_ENV).is_some_and(|v| v == "exec")
+            || !gilgate_capi::host::untouched()
+            || thread_count() != 1
+        {
+            return Ok(None);
+        }
+        // Everything the child uses is made here: it only makes system calls.
+        let cstr = |b: &[u8]| CString::new(b).map_err(std::io::Error::other);
+        let env = env
+            .iter()
+            .map(|(k, v)| Ok((cstr(k.as_bytes())?, cstr(v.as_bytes())?)))
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let cwd = cwd.map(|d| cstr(d.as_os_str().as_bytes())).transpose()?;
+        let (req_in, req_out) = pipe()?;
+        let (proto_in, proto_out) = pipe()?;
+        // Nothing buffered for stdout is left to be written twice (by the child as well).
+        let _ = std::io::stdout().flush();
+        // SAFETY: `fflush(NULL)` flushes C's output streams; no stream is passed.
+        unsafe { libc::fflush(std::ptr::null_mut()) };
+        // SAFETY: this process is single-threaded (checked above), so the child inherits no
+        // lock held by another thread; it goes straight to `become_worker`, which never
+        // returns into the caller's frames.
+        let pid = unsafe { libc::fork() };
+        if pid < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        if pid == 0 {
+            // SAFETY: this is the child of the `fork` above; the descriptors are the pipe
+            // ends made for it.
+            unsafe {
+                become_worker(
+                    req_in.as_raw_fd(),
+                    proto_out.as_raw_fd(),
+                    &env,
+                    cwd.as_deref(),
+                )
+            }
+        }
+        tracing::debug!("inspection worker {pid} started by fork");
+        drop((req_in, proto_out));
+        Ok(Some((
+            Proc::Fork { pid, status: None },
+            File::from(req_out),
+            File::from(proto_in),
+        )))
     }
 
     /// Starts the worker now, so that its start-up overlaps whatever the caller does next.
@@ -603,6 +792,7 @@ impl Pool {
     pub fn sibling(&self) -> Pool {
         let mut p = Pool::new(self.binary.clone(), self.timeout);
         p.sandbox = self.sandbox.clone();
+        p.fork = self.fork;
         p
     }
 
@@ -803,7 +993,7 @@ impl Pool {
 
     fn discard(&mut self) {
         if let Some(mut w) = self.current.take() {
-            let _ = w.child.kill();
+            w.child.kill();
             let _ = w.child.wait();
         }
     }
@@ -898,6 +1088,76 @@ pub fn signal_name(sig: i32) -> &'static str {
         libc::SIGXFSZ => "SIGXFSZ",
         _ => "unknown signal",
     }
+}
+
+/// A pipe (read end, write end), both ends close-on-exec.
+fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors `pipe2` returns.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: two fresh descriptors owned by nothing else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// Turns the child of `Pool::fork_worker`'s `fork` into a worker, as an `exec`'d one starts:
+/// requests on fd 0 and the protocol on fd 1 (the pipes), stderr kept (the worker loop
+/// closes every other descriptor and unblocks every signal, `clean_start`); every caught
+/// signal back to its default, except `SIGSEGV`/`SIGBUS`, which keep the
+/// Rust runtime's stack-overflow handler that a fresh process installs too (ignored signals
+/// stay ignored, as across `exec`); exactly the environment `env`; working folder `cwd`; and
+/// no `tracing` subscriber (a fresh worker never sets one). Then it serves, and exits.
+///
+/// # Safety
+/// Only in the child of a `fork` of a single-threaded process; `req_in` and `proto_out` are
+/// open descriptors other than 0, 1 and 2.
+unsafe fn become_worker(
+    req_in: RawFd,
+    proto_out: RawFd,
+    env: &[(CString, CString)],
+    cwd: Option<&std::ffi::CStr>,
+) -> ! {
+    // SAFETY: plain system calls on this process's own descriptors, signal table and
+    // environment; the process is single-threaded, so nothing reads the environment while it
+    // changes; the strings are NUL-terminated.
+    unsafe {
+        if libc::dup2(req_in, 0) < 0 || libc::dup2(proto_out, 1) < 0 {
+            libc::_exit(70);
+        }
+        for sig in 1..libc::SIGRTMAX() {
+            if matches!(
+                sig,
+                libc::SIGKILL | libc::SIGSTOP | libc::SIGSEGV | libc::SIGBUS
+            ) {
+                continue;
+            }
+            let mut old: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(sig, std::ptr::null(), &mut old) == 0
+                && old.sa_sigaction != libc::SIG_DFL
+                && old.sa_sigaction != libc::SIG_IGN
+            {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+        }
+        libc::clearenv();
+        for (k, v) in env {
+            libc::setenv(k.as_ptr(), v.as_ptr(), 1);
+        }
+        if let Some(dir) = cwd
+            && libc::chdir(dir.as_ptr()) != 0
+        {
+            libc::_exit(70);
+        }
+    }
+    std::mem::forget(tracing::subscriber::set_default(
+        tracing::subscriber::NoSubscriber::default(),
+    ));
+    let _ = std::panic::catch_unwind(|| {
+        serve();
+    });
+    // SAFETY: ends the child at once; it must never return into its parent's frames.
+    unsafe { libc::_exit(101) }
 }
 
 /// The default worker binary: this program.

@@ -65,6 +65,11 @@ pub fn set_version(v: PyVersion) -> Result<(), PyVersion> {
     Ok(())
 }
 
+/// Whether the presented version is fixed (read or chosen) already.
+pub(crate) fn version_fixed() -> bool {
+    PRESENTED.get().is_some()
+}
+
 static SYS: OnceLock<usize> = OnceLock::new();
 
 /// The module object (borrowed; lives for the process), or NULL with an exception.

@@ -46,8 +46,16 @@ fn static_types() -> Vec<*mut PyTypeObject> {
 /// state). Fails with instructions when the C API symbols are not in the process's dynamic
 /// symbol table (the executable was linked without `-rdynamic`).
 pub fn initialize() -> Result<(), String> {
-    static RESULT: OnceLock<Result<(), String>> = OnceLock::new();
-    RESULT.get_or_init(init_once).clone()
+    INITIALIZED.get_or_init(init_once).clone()
+}
+
+static INITIALIZED: OnceLock<Result<(), String>> = OnceLock::new();
+
+/// Whether this process has touched the runtime: [`initialize`] ran, or the
+/// presented version was fixed (read or set). A process for which this is false can still
+/// become an inspection worker of any version (`fork` without `exec`).
+pub fn untouched() -> bool {
+    INITIALIZED.get().is_none() && !crate::sysmodule::version_fixed()
 }
 
 fn init_once() -> Result<(), String> {

@@ -1,0 +1,96 @@
+/* start_probe: two modules in one file (start_probe_a, start_probe_b; the test copies the file
+ * under both names) whose init writes, on stderr, what its worker process started with: the
+ * open descriptors, the blocked signals, the environment's names, and whether the working
+ * folder is $HOME. The test compares the lines of workers started by fork and by exec. */
+#include <Python.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int
+by_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+report(const char *name)
+{
+    char line[8192];
+    size_t n = 0;
+    n += (size_t)snprintf(line + n, sizeof line - n, "start_probe %s: fds", name);
+    for (int fd = 0; fd < 1024; fd++) {
+        if (fcntl(fd, F_GETFD) != -1) {
+            n += (size_t)snprintf(line + n, sizeof line - n, " %d", fd);
+        }
+    }
+    sigset_t mask;
+    sigemptyset(&mask);
+    pthread_sigmask(SIG_BLOCK, NULL, &mask);
+    n += (size_t)snprintf(line + n, sizeof line - n, "; blocked");
+    for (int sig = 1; sig < 65; sig++) {
+        if (sigismember(&mask, sig) == 1) {
+            n += (size_t)snprintf(line + n, sizeof line - n, " %d", sig);
+        }
+    }
+    n += (size_t)snprintf(line + n, sizeof line - n, "; ignored");
+    for (int sig = 1; sig < 32; sig++) {
+        struct sigaction old;
+        if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN) {
+            n += (size_t)snprintf(line + n, sizeof line - n, " %d", sig);
+        }
+    }
+    const char *names[512];
+    size_t count = 0;
+    for (char **e = environ; *e != NULL && count < 512; e++) {
+        names[count++] = *e;
+    }
+    qsort(names, count, sizeof names[0], by_text);
+    n += (size_t)snprintf(line + n, sizeof line - n, "; env");
+    for (size_t i = 0; i < count && n < sizeof line - 200; i++) {
+        size_t len = strcspn(names[i], "=");
+        n += (size_t)snprintf(line + n, sizeof line - n, " %.*s", (int)len, names[i]);
+    }
+    char cwd[4096];
+    const char *home = getenv("HOME");
+    int at_home = getcwd(cwd, sizeof cwd) != NULL && home != NULL && strcmp(cwd, home) == 0;
+    snprintf(line + n, sizeof line - n, "; cwd is HOME: %s\n", at_home ? "yes" : "no");
+    fputs(line, stderr);
+    fflush(stderr);
+}
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+    {0, NULL},
+};
+
+static struct PyModuleDef def_a = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "start_probe_a",
+    .m_slots = slots,
+};
+
+static struct PyModuleDef def_b = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "start_probe_b",
+    .m_slots = slots,
+};
+
+PyMODINIT_FUNC
+PyInit_start_probe_a(void)
+{
+    report("a");
+    return PyModuleDef_Init(&def_a);
+}
+
+PyMODINIT_FUNC
+PyInit_start_probe_b(void)
+{
+    report("b");
+    return PyModuleDef_Init(&def_b);
+}
