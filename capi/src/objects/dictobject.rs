@@ -1949,7 +1949,10 @@ unsafe extern "C" fn dict_contains(op: *mut PyObject, k: *mut PyObject) -> c_int
     }
 }
 
-pub(crate) unsafe extern "C" fn dict_subscript(op: *mut PyObject, k: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe extern "C" fn dict_subscript(
+    op: *mut PyObject,
+    k: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: live objects (slot contract).
     unsafe {
         let v = get_ref(op, k);

@@ -854,7 +854,10 @@ unsafe extern "C" fn list_inplace_repeat(a: *mut PyObject, n: Py_ssize_t) -> *mu
     }
 }
 
-pub(crate) unsafe extern "C" fn list_subscript(op: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
+pub(crate) unsafe extern "C" fn list_subscript(
+    op: *mut PyObject,
+    key: *mut PyObject,
+) -> *mut PyObject {
     // SAFETY: live objects (slot contract).
     unsafe {
         // An exact int of at most two digits is its own index: what `subscript` would find.
