@@ -132,6 +132,8 @@ fn workers_started_by_fork_start_as_execd_ones_do() {
             "{line}"
         );
         assert!(!line.contains("GILGATE_TEST_SECRET"), "{line}");
+        // Nor its value in the environment block a fork inherits on the stack.
+        assert!(line.contains("; secret on the stack: no;"), "{line}");
         assert!(line.ends_with("; cwd is HOME: yes"), "{line}");
     }
 }

@@ -696,15 +696,23 @@ impl Pool {
     /// A worker's whole environment: sandboxed, only [`kept_env`]'s variables of this
     /// process's, with `HOME` and `TMPDIR` its folder `home` and a plain `PATH`; else all of
     /// them. Either way [`WORKER_ENV`], and [`VERSION_ENV`] only when it presents a version.
+    ///
+    /// The values left out are overwritten before they are freed: a worker started by `fork`
+    /// inherits this process's heap, where the freed copies would otherwise still hold them
+    /// (the same for an inherited environment block: see [`become_worker`]).
     fn worker_env(&self, home: Option<&Path>) -> Vec<(OsString, OsString)> {
-        let mut env: Vec<(OsString, OsString)> = std::env::vars_os()
-            .filter(|(k, _)| {
-                (self.sandbox.is_none() || k.to_str().is_some_and(kept_env))
-                    && k != VERSION_ENV
-                    && k != WORKER_ENV
-                    && !(home.is_some() && (k == "HOME" || k == "TMPDIR" || k == "PATH"))
-            })
-            .collect();
+        let mut env: Vec<(OsString, OsString)> = Vec::new();
+        for (k, v) in std::env::vars_os() {
+            if (self.sandbox.is_none() || k.to_str().is_some_and(kept_env))
+                && k != VERSION_ENV
+                && k != WORKER_ENV
+                && !(home.is_some() && (k == "HOME" || k == "TMPDIR" || k == "PATH"))
+            {
+                env.push((k, v));
+            } else {
+                blank(v);
+            }
+        }
         if let Some(dir) = home {
             env.push(("HOME".into(), dir.into()));
             env.push(("TMPDIR".into(), dir.into()));
@@ -1140,6 +1148,7 @@ unsafe fn become_worker(
                 libc::signal(sig, libc::SIG_DFL);
             }
         }
+        blank_inherited_environment();
         libc::clearenv();
         for (k, v) in env {
             libc::setenv(k.as_ptr(), v.as_ptr(), 1);
@@ -1158,6 +1167,44 @@ unsafe fn become_worker(
     });
     // SAFETY: ends the child at once; it must never return into its parent's frames.
     unsafe { libc::_exit(101) }
+}
+
+/// Frees `v` after overwriting its bytes with zeros (a volatile write each, so the stores are
+/// not dropped as dead before the free).
+fn blank(v: OsString) {
+    let mut b = v.into_encoded_bytes();
+    for x in b.iter_mut() {
+        // SAFETY: `x` is a valid, aligned, exclusive reference into `b`.
+        unsafe { std::ptr::write_volatile(x, 0) };
+    }
+    drop(b);
+}
+
+/// Overwrites with zeros the text of every variable of the environment this process
+/// inherited (the block the kernel placed on its first stack, which `/proc/self/environ` also
+/// shows, and any string `setenv` added): a forked worker runs in a copy of its parent's
+/// memory, where an exec'd one would have started with only its own variables.
+///
+/// # Safety
+/// The process is single-threaded, and no pointer to the environment's strings is used after
+/// this (the caller replaces the environment next).
+unsafe fn blank_inherited_environment() {
+    unsafe extern "C" {
+        static mut environ: *mut *mut std::ffi::c_char;
+    }
+    // SAFETY: per the contract: `environ` is the NULL-terminated array of NUL-terminated
+    // strings, all writable (on the first stack or on the heap); nothing reads them concurrently.
+    unsafe {
+        let mut e = environ;
+        while !e.is_null() && !(*e).is_null() {
+            let p = *e;
+            let n = libc::strlen(p);
+            for i in 0..n {
+                std::ptr::write_volatile(p.add(i), 0);
+            }
+            e = e.add(1);
+        }
+    }
 }
 
 /// The default worker binary: this program.

@@ -1,13 +1,16 @@
 /* start_probe: two modules in one file (start_probe_a, start_probe_b; the test copies the file
  * under both names) whose init writes, on stderr, what its worker process started with: the
- * open descriptors, the blocked signals, the environment's names, and whether the working
- * folder is $HOME. The test compares the lines of workers started by fork and by exec. */
+ * open descriptors, the blocked signals, the environment's names, whether the test's secret
+ * value is anywhere on its stack above the init's frame, and whether the working folder is
+ * $HOME. The test compares the lines of workers started by fork and by exec. */
 #include <Python.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -56,6 +59,26 @@ report(const char *name)
         size_t len = strcspn(names[i], "=");
         n += (size_t)snprintf(line + n, sizeof line - n, " %.*s", (int)len, names[i]);
     }
+    /* The test's secret must not be anywhere between this frame and the top of the stack,
+     * where the kernel put the environment block (AT_EXECFN's text is its last string): a
+     * fork of the command inherits that block in its copy of the command's stack. */
+    const char secret[] = "not for workers";
+    const char *top = (const char *)getauxval(AT_EXECFN);
+    const char *here = (const char *)&line[0];
+    int secret_found = 0;
+    if (top != NULL && here < top) {
+        size_t span = (size_t)(top - here) + strlen(top);
+        const char *hit = memmem(here, span, secret, sizeof secret - 1);
+        /* The probe's own copy (in this frame) does not count. */
+        while (hit != NULL && (uintptr_t)hit >= (uintptr_t)secret
+               && (uintptr_t)hit < (uintptr_t)secret + sizeof secret) {
+            size_t off = (size_t)(hit - here) + 1;
+            hit = memmem(here + off, span - off, secret, sizeof secret - 1);
+        }
+        secret_found = hit != NULL;
+    }
+    n += (size_t)snprintf(line + n, sizeof line - n, "; secret on the stack: %s",
+                          secret_found ? "yes" : "no");
     char cwd[4096];
     const char *home = getenv("HOME");
     int at_home = getcwd(cwd, sizeof cwd) != NULL && home != NULL && strcmp(cwd, home) == 0;
