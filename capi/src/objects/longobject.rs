@@ -634,16 +634,21 @@ unsafe extern "C" fn long_dealloc(op: *mut PyObject) {
 #[inline]
 pub(crate) unsafe fn compact2(op: *mut PyObject) -> Option<i64> {
     // SAFETY: forwarded contract: an int carries `lv_tag >> 3` digits, at least one slot.
+    // Laid out as CPython reads a compact int: one compare splits zero or one digit from the
+    // rest, and the sign is a factor (1, 0 or -1 from the tag's low bits) rather than a branch,
+    // so the common cases take no jump.
     unsafe {
-        let (n, sign) = tag_of(op);
+        let t = (*op.cast::<PyLongObject>()).long_value.lv_tag;
         let d = (&raw const (*op.cast::<PyLongObject>()).long_value.ob_digit).cast::<u32>();
-        let mag = match n {
-            0 => return Some(0),
-            1 => i64::from(*d),
-            2 => i64::from(*d) | (i64::from(*d.add(1)) << PyLong_SHIFT),
-            _ => return None,
-        };
-        Some(if sign < 0 { -mag } else { mag })
+        let sign = 1 - (t & 3) as i64;
+        if t < tag(2, 1) {
+            // A zero's factor is 0; its digit slot (every int has one) holds 0 too.
+            return Some(sign * i64::from(*d));
+        }
+        if t >> 3 == 2 {
+            return Some(sign * (i64::from(*d) | (i64::from(*d.add(1)) << PyLong_SHIFT)));
+        }
+        None
     }
 }
 
@@ -699,6 +704,9 @@ fn alloc_digits(sign: i32, ds: &[u32]) -> *mut PyObject {
         let l = op.cast::<PyLongObject>();
         (*l).long_value.lv_tag = tag(ds.len(), if ds.is_empty() { 0 } else { sign });
         let d = (&raw mut (*l).long_value.ob_digit).cast::<u32>();
+        // A zero's one slot is written too (a free-listed block holds an older int's digit):
+        // `compact2` reads it.
+        *d = 0;
         for (i, x) in ds.iter().enumerate() {
             *d.add(i) = *x;
         }
