@@ -1173,11 +1173,21 @@ unsafe fn become_worker(
 /// not dropped as dead before the free).
 fn blank(v: OsString) {
     let mut b = v.into_encoded_bytes();
-    for x in b.iter_mut() {
-        // SAFETY: `x` is a valid, aligned, exclusive reference into `b`.
-        unsafe { std::ptr::write_volatile(x, 0) };
-    }
+    // SAFETY: `b`'s own bytes, exclusively borrowed.
+    unsafe { zero_volatile(b.as_mut_ptr(), b.len()) };
     drop(b);
+}
+
+/// Writes zeros over `n` bytes at `p`, each with a volatile store (so that none is removed
+/// as a dead store before the memory is freed or left).
+///
+/// # Safety
+/// `p..p + n` must be writable and not in use elsewhere.
+unsafe fn zero_volatile(p: *mut u8, n: usize) {
+    for i in 0..n {
+        // SAFETY: in bounds, per the contract.
+        unsafe { std::ptr::write_volatile(p.add(i), 0) };
+    }
 }
 
 /// Overwrites with zeros the text of every variable of the environment this process
@@ -1198,10 +1208,7 @@ unsafe fn blank_inherited_environment() {
         let mut e = environ;
         while !e.is_null() && !(*e).is_null() {
             let p = *e;
-            let n = libc::strlen(p);
-            for i in 0..n {
-                std::ptr::write_volatile(p.add(i), 0);
-            }
+            zero_volatile(p.cast(), libc::strlen(p));
             e = e.add(1);
         }
     }

@@ -590,18 +590,7 @@ impl ReadSection {
     /// (they run no code), which the debug build checks.
     #[inline]
     pub(crate) fn enter() -> Option<ReadSection> {
-        let s = my_slot();
-        if s.is_null() {
-            return None;
-        }
-        // SAFETY: slots live for the whole process.
-        let slot = unsafe { &*s };
-        let cur = slot.read.load(Ordering::Relaxed);
-        debug_assert_eq!(cur & 1, 0, "read sections do not nest");
-        Some(ReadSection {
-            slot: s,
-            seq: QSBR.read_enter(slot, cur),
-        })
+        Self::enter_by(Qsbr::read_enter)
     }
 
     /// Enters a light section (no barrier instruction; see [`Qsbr::read_enter_light`]): only
@@ -609,6 +598,12 @@ impl ReadSection {
     /// that are rare, since each makes a system call). `None` as for [`ReadSection::enter`].
     #[inline]
     pub(crate) fn enter_light() -> Option<ReadSection> {
+        Self::enter_by(Qsbr::read_enter_light)
+    }
+
+    /// The calling thread's slot, its counter made odd by `enter` (heavy or light).
+    #[inline(always)]
+    fn enter_by(enter: impl FnOnce(&Qsbr, &Slot, u64) -> u64) -> Option<ReadSection> {
         let s = my_slot();
         if s.is_null() {
             return None;
@@ -619,7 +614,7 @@ impl ReadSection {
         debug_assert_eq!(cur & 1, 0, "read sections do not nest");
         Some(ReadSection {
             slot: s,
-            seq: QSBR.read_enter_light(slot, cur),
+            seq: enter(&QSBR, slot, cur),
         })
     }
 }
