@@ -607,7 +607,45 @@ pub unsafe fn PyUnicode_InternInPlace(p: *mut *mut PyObject) {
     }
 }
 
-#[export]
+/// `PyUnicode_AsUTF8AndSize`'s answer when the UTF-8 form is at hand (a compact ASCII str's
+/// own text, or the form cached by an earlier call), before the guard; `None` leaves making
+/// it, and every error, to the guarded body.
+///
+/// # Safety
+/// As `PyUnicode_AsUTF8AndSize`: `op` NULL or live, `size` NULL or writable.
+#[inline(always)]
+unsafe fn utf8_at_hand(op: *mut PyObject, size: *mut Py_ssize_t) -> Option<*const c_char> {
+    // SAFETY: forwarded contract; for a str the layout below holds.
+    unsafe {
+        if op.is_null() || !is_str(op) {
+            return None;
+        }
+        let a = op.cast::<PyASCIIObject>();
+        let st = (*a).state;
+        let (p, n) = if st & STATE_COMPACT != 0 && st & STATE_ASCII != 0 {
+            let data = op.cast::<u8>().add(std::mem::size_of::<PyASCIIObject>());
+            (data.cast::<c_char>().cast_const(), (*a).length)
+        } else {
+            let c = op.cast::<PyCompactUnicodeObject>();
+            // Published by `utf8_ptr` (length first, then the pointer, released).
+            let p =
+                std::sync::atomic::AtomicPtr::from_ptr(&raw mut (*c).utf8).load(Ordering::Acquire);
+            if p.is_null() {
+                return None;
+            }
+            (
+                p.cast_const(),
+                AtomicIsize::from_ptr(&raw mut (*c).utf8_length).load(Ordering::Relaxed),
+            )
+        };
+        if !size.is_null() {
+            *size = n;
+        }
+        Some(p)
+    }
+}
+
+#[export(fast = utf8_at_hand)]
 pub unsafe fn PyUnicode_AsUTF8AndSize(op: *mut PyObject, size: *mut Py_ssize_t) -> *const c_char {
     // SAFETY: a live object and NULL or a writable size, per the C API contract.
     unsafe {
