@@ -19,8 +19,7 @@
 //!   would cost as much as the work.
 //! - `#[export(fast = path)]`: `path(args..) -> Option<T>` (an `unsafe fn` over the export's own
 //!   arguments) answers the common case before the guard; on `None` the body runs guarded,
-//!   out of line (the branch marked cold, so the fast case falls through), so the fast case
-//!   needs no frame of its own.
+//!   out of line (its branch hinted cold), so the fast case needs no frame of its own.
 //!
 //! The written item is `[pub] [unsafe] fn Name(..) -> T`; the attribute supplies
 //! `extern "C"` (an explicit `extern "C"` is accepted too). On a `static` the attribute only
@@ -348,7 +347,8 @@ fn expand_fn(args: Args, f: ItemFn, sigs: &Sigs) -> syn::Result<TokenStream2> {
             if let Some(r) = unsafe { #fast(#(#names),*) } {
                 return r;
             }
-            // The guarded body is the uncommon case: the fast one is laid out to fall through.
+            // The guarded body is the uncommon case: a layout hint only (in `PyLong_AsLong` LLVM
+            // still places the call inline; what removed that path's jumps was `compact2`'s shape).
             ::std::hint::cold_path();
             #[inline(never)]
             #unsafety fn guarded(#inputs) #output {
