@@ -55,7 +55,7 @@ fn method_instancemethod_and_classmethod_objects() {
 
 #[test]
 fn smaller_apis_and_builtin_import() {
-    run_checks("runtime_apis/misc.c", c"gg_misc_checks", 132);
+    run_checks("runtime_apis/misc.c", c"gg_misc_checks", 145);
 }
 
 #[test]

@@ -309,7 +309,9 @@ const fn exc_type(
     }
 }
 
-/// The layout kind of exception type `t`.
+/// The layout kind of exception type `t`: which object fields its instances have after
+/// `PyBaseExceptionObject`'s. A KeyError's layout is the base one, so this never answers
+/// [`Kind::Key`] (that kind only picks the static KeyError's `tp_str`).
 ///
 /// # Safety
 /// `t` must be a type object.
@@ -320,15 +322,12 @@ pub(crate) unsafe fn kind_of(t: *mut PyTypeObject) -> Kind {
         // Every kind but Base and Key lays out object fields after PyBaseExceptionObject (the
         // table's types are larger: checked where they are defined), and a subtype is never
         // smaller than its base; so a type no larger than PyBaseExceptionObject (ValueError,
-        // TypeError, ... and their subclasses) needs one test, not the table's ten.
+        // TypeError, KeyError, ... and their subclasses) has the base layout, with no walk of
+        // its MRO.
         if (*t).tp_basicsize <= std::mem::size_of::<PyBaseExceptionObject>() as Py_ssize_t {
-            return if sub(t, &raw mut EXC_KeyError) {
-                Kind::Key
-            } else {
-                Kind::Base
-            };
+            return Kind::Base;
         }
-        let table: [(*mut PyTypeObject, Kind); 10] = [
+        let table: [(*mut PyTypeObject, Kind); 9] = [
             (&raw mut EXC_ImportError, Kind::Import),
             (&raw mut EXC_OSError, Kind::Os),
             (&raw mut EXC_SyntaxError, Kind::Syntax),
@@ -338,7 +337,6 @@ pub(crate) unsafe fn kind_of(t: *mut PyTypeObject) -> Kind {
             (&raw mut EXC_StopIteration, Kind::StopIteration),
             (&raw mut EXC_SystemExit, Kind::SystemExit),
             (&raw mut EXC_BaseExceptionGroup, Kind::Group),
-            (&raw mut EXC_KeyError, Kind::Key),
         ];
         table
             .iter()

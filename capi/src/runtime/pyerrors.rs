@@ -284,6 +284,10 @@ pub(crate) unsafe fn given_matches(err: *mut PyObject, exc: *mut PyObject) -> bo
     }
     // SAFETY: forwarded contract.
     unsafe {
+        // The common question: is the raised exception an instance of exactly that class?
+        if ty(err).cast::<PyObject>() == exc {
+            return is_exception_instance(err);
+        }
         if tuple::is_tuple(exc) {
             return tuple::items(exc).iter().any(|&e| given_matches(err, e));
         }

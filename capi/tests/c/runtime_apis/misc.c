@@ -373,6 +373,38 @@ int gg_misc_checks(char *out, size_t cap)
     CHECK(outer != NULL && repr_is(PyException_GetContext(outer), "ValueError('inner')"));
     Py_XDECREF(outer);
 
+    /* which raised exceptions match which classes */
+    PyErr_SetString(PyExc_KeyError, "k");
+    PyObject *kerr = PyErr_GetRaisedException();
+    PyObject *pair_lk = PyTuple_Pack(2, PyExc_ValueError, PyExc_LookupError);
+    PyObject *pair_vt = PyTuple_Pack(2, PyExc_ValueError, PyExc_TypeError);
+    PyObject *five_obj = PyLong_FromLong(5);
+    CHECK(PyErr_GivenExceptionMatches(kerr, PyExc_KeyError) == 1);
+    CHECK(PyErr_GivenExceptionMatches(kerr, PyExc_LookupError) == 1);
+    CHECK(PyErr_GivenExceptionMatches(kerr, PyExc_ValueError) == 0);
+    CHECK(PyErr_GivenExceptionMatches(PyExc_KeyError, PyExc_Exception) == 1);
+    CHECK(PyErr_GivenExceptionMatches(PyExc_Exception, PyExc_KeyError) == 0);
+    CHECK(PyErr_GivenExceptionMatches(kerr, pair_lk) == 1);
+    CHECK(PyErr_GivenExceptionMatches(kerr, pair_vt) == 0);
+    /* not exceptions: an int "matches" only the very same object, never its class */
+    CHECK(PyErr_GivenExceptionMatches(five_obj, (PyObject *)&PyLong_Type) == 0);
+    CHECK(PyErr_GivenExceptionMatches(five_obj, five_obj) == 1);
+    /* a class against its metaclass */
+    CHECK(PyErr_GivenExceptionMatches(PyExc_KeyError, (PyObject *)&PyType_Type) == 0);
+    CHECK(PyErr_GivenExceptionMatches(NULL, PyExc_KeyError) == 0);
+    PyErr_SetRaisedException(Py_XNewRef(kerr));
+    CHECK(PyErr_ExceptionMatches(PyExc_KeyError) && PyErr_ExceptionMatches(PyExc_LookupError) &&
+          !PyErr_ExceptionMatches(PyExc_TypeError));
+    PyErr_Clear();
+    /* a KeyError keeps its own str(): the repr of its one argument */
+    PyObject *kstr = kerr ? PyObject_Str(kerr) : NULL;
+    CHECK(kstr != NULL && strcmp(PyUnicode_AsUTF8(kstr), "'k'") == 0);
+    Py_XDECREF(kstr);
+    Py_XDECREF(five_obj);
+    Py_XDECREF(pair_vt);
+    Py_XDECREF(pair_lk);
+    Py_XDECREF(kerr);
+
     /* PyObject_Print to a C stream */
     CHECK(printed(key, 0, "'k'"));
     CHECK(printed(key, Py_PRINT_RAW, "k"));
