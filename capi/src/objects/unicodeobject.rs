@@ -104,10 +104,18 @@ pub fn from_str(s: &str) -> *mut PyObject {
     if s.is_ascii() {
         return new_ascii(s.as_bytes());
     }
+    from_non_ascii(s)
+}
+
+/// [`from_str`] for a text with at least one character above U+007F: a compact str of kind 1,
+/// 2 or 4 whose block also holds the text's UTF-8 form (with its NUL) right after the
+/// characters' NUL, as its `utf8` cache: one allocation, and nothing to make on the first
+/// `PyUnicode_AsUTF8AndSize` (see [`utf8_inline`]).
+fn from_non_ascii(s: &str) -> *mut PyObject {
     let (len, maxchar) = s
         .chars()
         .fold((0usize, 0u32), |(n, m), c| (n + 1, m.max(c as u32)));
-    let ascii = maxchar < 0x80;
+    debug_assert!(maxchar >= 0x80);
     let kind: usize = if maxchar < 0x100 {
         1
     } else if maxchar < 0x10000 {
@@ -115,12 +123,9 @@ pub fn from_str(s: &str) -> *mut PyObject {
     } else {
         4
     };
-    let header = if ascii {
-        std::mem::size_of::<PyASCIIObject>()
-    } else {
-        std::mem::size_of::<PyCompactUnicodeObject>()
-    };
-    let size = header + (len + 1) * kind;
+    let header = std::mem::size_of::<PyCompactUnicodeObject>();
+    let chars_end = header + (len + 1) * kind;
+    let size = chars_end + s.len() + 1;
     let p = crate::pymem::calloc(1, size).cast::<PyObject>();
     if p.is_null() {
         return crate::pyerrors::no_memory();
@@ -131,31 +136,42 @@ pub fn from_str(s: &str) -> *mut PyObject {
         let a = p.cast::<PyASCIIObject>();
         (*a).length = len as Py_ssize_t;
         (*a).hash = -1;
-        (*a).state = ((kind as u32) << 8) | STATE_COMPACT | if ascii { STATE_ASCII } else { 0 };
+        (*a).state = ((kind as u32) << 8) | STATE_COMPACT;
         let data = p.cast::<u8>().add(header);
-        if ascii {
-            std::ptr::copy_nonoverlapping(s.as_ptr(), data, s.len());
-        } else {
-            for (i, c) in s.chars().enumerate() {
-                match kind {
-                    1 => *data.add(i) = c as u32 as u8,
-                    2 => data.cast::<u16>().add(i).write_unaligned(c as u32 as u16),
-                    _ => data.cast::<u32>().add(i).write_unaligned(c as u32),
-                }
+        for (i, c) in s.chars().enumerate() {
+            match kind {
+                1 => *data.add(i) = c as u32 as u8,
+                2 => data.cast::<u16>().add(i).write_unaligned(c as u32 as u16),
+                _ => data.cast::<u32>().add(i).write_unaligned(c as u32),
             }
-            let utf8 = crate::pymem::malloc(s.len() + 1).cast::<u8>();
-            if utf8.is_null() {
-                crate::pymem::free(p.cast());
-                return crate::pyerrors::no_memory();
-            }
-            std::ptr::copy_nonoverlapping(s.as_ptr(), utf8, s.len());
-            *utf8.add(s.len()) = 0;
-            let c = p.cast::<PyCompactUnicodeObject>();
-            (*c).utf8 = utf8.cast();
-            (*c).utf8_length = s.len() as Py_ssize_t;
         }
+        // the UTF-8 form and its NUL (the block is zeroed)
+        let utf8 = p.cast::<u8>().add(chars_end);
+        std::ptr::copy_nonoverlapping(s.as_ptr(), utf8, s.len());
+        let c = p.cast::<PyCompactUnicodeObject>();
+        (*c).utf8 = utf8.cast();
+        (*c).utf8_length = s.len() as Py_ssize_t;
     }
     p
+}
+
+/// Whether the `utf8` form `utf8` of the compact non-ASCII str `op` lies in the str's own block
+/// (made by [`from_non_ascii`]: right after the characters' NUL), so it is not a block to free.
+///
+/// # Safety
+/// `op` must be a live compact str without the ASCII state.
+unsafe fn utf8_inline(op: *mut PyObject, utf8: *mut c_char) -> bool {
+    // SAFETY: forwarded contract: the characters and their NUL follow the compact header.
+    unsafe {
+        let a = op.cast::<PyASCIIObject>();
+        let kind = (((*a).state >> 8) & 7) as usize;
+        let chars_end =
+            std::mem::size_of::<PyCompactUnicodeObject>() + ((*a).length as usize + 1) * kind;
+        std::ptr::eq(
+            utf8.cast_const().cast::<u8>(),
+            op.cast::<u8>().add(chars_end),
+        )
+    }
 }
 
 /// A new compact ASCII str holding `bytes` (every byte below 0x80): the layout [`from_str`]
@@ -222,7 +238,7 @@ pub(crate) fn from_utf8(bytes: &[u8]) -> *mut PyObject {
         return new_ascii(bytes);
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => from_str(s),
+        Ok(s) => from_non_ascii(s),
         Err(e) => raise(
             &raw mut crate::pyerrors::EXC_UnicodeDecodeError,
             &utf8_error_text(bytes, e),
@@ -405,8 +421,10 @@ unsafe extern "C" fn unicode_dealloc(op: *mut PyObject) {
             }
             crate::pymem::free((*u).data);
         } else if st & STATE_ASCII == 0 {
-            let c = op.cast::<PyCompactUnicodeObject>();
-            crate::pymem::free((*c).utf8.cast());
+            let utf8 = (*op.cast::<PyCompactUnicodeObject>()).utf8;
+            if !utf8_inline(op, utf8) {
+                crate::pymem::free(utf8.cast());
+            }
         } else if ((*op.cast::<PyASCIIObject>()).length as usize)
             < SHORT_STR_BLOCK - std::mem::size_of::<PyASCIIObject>()
             && crate::object::ty(op) == &raw mut PyUnicode_Type
@@ -1993,7 +2011,9 @@ unsafe fn write_unit(op: *mut PyObject, i: usize, ch: u32) {
         if (*op.cast::<PyASCIIObject>()).state & STATE_ASCII == 0 {
             let c = op.cast::<PyCompactUnicodeObject>();
             let old = std::mem::replace(&mut (*c).utf8, null_mut());
-            crate::pymem::free(old.cast());
+            if !utf8_inline(op, old) {
+                crate::pymem::free(old.cast());
+            }
             (*c).utf8_length = 0;
         }
     }

@@ -174,6 +174,23 @@ static void strings(void)
     CHECK(PyUnicode_1BYTE_DATA(u)[4] == 'o' && PyUnicode_1BYTE_DATA(u)[5] == 0);
     CHECK(PyUnicode_AsUTF8(u) == (const char *)PyUnicode_DATA(u));
     Py_DECREF(u);
+    /* A str decoded from non-ASCII UTF-8 (kinds 1, 2 and 4) answers its UTF-8 form at once,
+       the same text, NUL-terminated, outside its characters; writing a character replaces that
+       form with the new text's, and the str is freed either way. */
+    static const char *const decoded[] = {"caf\xc3\xa9", "x\xe2\x82\xac", "\xf0\x9f\x99\x82!"};
+    static const char *const edited[] = {"Caf\xc3\xa9", "C\xe2\x82\xac", "\xf0\x9f\x99\x82" "C"};
+    for (int i = 0; i < 3; i++) {
+        size_t len = strlen(decoded[i]);
+        u = PyUnicode_FromStringAndSize(decoded[i], (Py_ssize_t)len);
+        Py_ssize_t m = -1;
+        const char *t = u ? PyUnicode_AsUTF8AndSize(u, &m) : NULL;
+        CHECK(t != NULL && m == (Py_ssize_t)len && strcmp(t, decoded[i]) == 0 &&
+              t != (const char *)PyUnicode_DATA(u));
+        CHECK(u != NULL && PyUnicode_WriteChar(u, i == 2 ? 1 : 0, 'C') == 0);
+        t = u ? PyUnicode_AsUTF8AndSize(u, &m) : NULL;
+        CHECK(t != NULL && m == (Py_ssize_t)strlen(edited[i]) && strcmp(t, edited[i]) == 0);
+        Py_XDECREF(u);
+    }
 }
 
 int gg_check(char *out, size_t cap)
