@@ -235,6 +235,12 @@ fn serve() -> ! {
             unsafe { libc::_exit(0) };
         }
     }
+    // Its input ended: nothing more is sent. The channel ends here, before `exit` (and the
+    // kernel's teardown of this process after it), so a parent that only needs the end of the
+    // stream (`Pool::quick_exit`) need not wait for the rest; the descriptor's number stays
+    // taken (now stderr), since the `SIGSYS` handler writes to it.
+    // SAFETY: replaces a descriptor this process owns by a copy of stderr.
+    unsafe { libc::dup2(2, proto_fd) };
     std::process::exit(0)
 }
 
@@ -607,6 +613,8 @@ pub(crate) struct Pool {
     sandbox: Option<Arc<SandboxShared>>,
     /// Whether a worker may be a `fork` of this process (`binary` is this program).
     fork: bool,
+    /// Whether this process exits right after using the answers (see [`Pool::quick_exit`]).
+    quick_exit: bool,
 }
 
 impl Pool {
@@ -617,6 +625,7 @@ impl Pool {
             current: None,
             version: None,
             fork: false,
+            quick_exit: false,
             sandbox: Some(Arc::new(SandboxShared {
                 read: Mutex::new(Vec::new()),
                 limits: Limits::for_timeout(timeout),
@@ -629,6 +638,18 @@ impl Pool {
     /// (workers run [`run_if_worker`]'s loop), so a worker need not re-execute it.
     pub fn forking(mut self, on: bool) -> Pool {
         self.fork = on;
+        self
+    }
+
+    /// The same pool for a caller that exits once it has used the answers (the command line):
+    /// when the pool is dropped, its worker is not waited for, only the end of its protocol
+    /// stream (which it ends just before it calls `exit`), so that its exit and the kernel's
+    /// teardown of it (about a millisecond for a worker that loaded pillow's libraries) run
+    /// alongside this process's own end instead of before it. Its folder is removed at that
+    /// point; the kernel reaps it once this process has exited. A worker whose stream does
+    /// not end within the time limit is killed and waited for, as before.
+    pub fn quick_exit(mut self, on: bool) -> Pool {
+        self.quick_exit = on;
         self
     }
 
@@ -801,6 +822,7 @@ impl Pool {
         let mut p = Pool::new(self.binary.clone(), self.timeout);
         p.sandbox = self.sandbox.clone();
         p.fork = self.fork;
+        p.quick_exit = self.quick_exit;
         p
     }
 
@@ -1010,7 +1032,20 @@ impl Pool {
 impl Drop for Pool {
     fn drop(&mut self) {
         if let Some(mut w) = self.current.take() {
+            // Its input ends: it exits (it answered every request it was sent).
             drop(w.stdin);
+            if self.quick_exit {
+                // Only the end of its stream, sent just before it calls `exit` (see
+                // `quick_exit`); its folder is removed as `w` is dropped.
+                loop {
+                    match w.lines.recv_timeout(self.timeout) {
+                        Ok(_) => continue,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                        Err(RecvTimeoutError::Timeout) => break,
+                    }
+                }
+                w.child.kill();
+            }
             let _ = w.child.wait();
         }
     }
