@@ -385,6 +385,26 @@ impl Proc {
         }
     }
 
+    /// Whether it has exited and was reaped (by this call, without waiting, or before).
+    fn reaped(&mut self) -> bool {
+        match self {
+            Proc::Exec(c) => c.try_wait().is_ok_and(|s| s.is_some()),
+            Proc::Fork {
+                status: Some(_), ..
+            } => true,
+            Proc::Fork { pid, status } => {
+                let mut raw = 0;
+                // SAFETY: reaps this process's own child if it has exited; never waits.
+                let r = unsafe { libc::waitpid(*pid, &mut raw, libc::WNOHANG) };
+                if r == *pid {
+                    *status = Some(ExitStatus::from_raw(raw));
+                }
+                // 0: still running; an error (not our child any more): nothing left to reap.
+                r != 0
+            }
+        }
+    }
+
     fn kill(&mut self) {
         match self {
             Proc::Exec(c) => {
@@ -1040,7 +1060,10 @@ impl Drop for Pool {
                 loop {
                     match w.lines.recv_timeout(self.timeout) {
                         Ok(_) => continue,
-                        Err(RecvTimeoutError::Disconnected) => return,
+                        Err(RecvTimeoutError::Disconnected) => {
+                            exiting(w.child);
+                            return;
+                        }
                         Err(RecvTimeoutError::Timeout) => break,
                     }
                 }
@@ -1048,6 +1071,21 @@ impl Drop for Pool {
             }
             let _ = w.child.wait();
         }
+    }
+}
+
+/// Workers on their way out that were not waited for (`Pool::quick_exit`): each is reaped
+/// (without waiting) when the next one is left here, so that a command that runs many
+/// workers one after the other (a single-use worker per module built for another target)
+/// does not keep one finished process per worker until it exits.
+static EXITING: Mutex<Vec<Proc>> = Mutex::new(Vec::new());
+
+/// Leaves `child` to exit by itself, reaping the workers left earlier that have exited.
+fn exiting(mut child: Proc) {
+    let mut left = EXITING.lock().unwrap_or_else(|e| e.into_inner());
+    left.retain_mut(|p| !p.reaped());
+    if !child.reaped() {
+        left.push(child);
     }
 }
 
