@@ -28,7 +28,10 @@
 # unpacked (a folder: no decompression), and multidict's small wheel (2 modules, no vendored
 # libraries). The python3 on PATH, resolved to its real executable (for example pyenv's, without
 # the shim), is timed too when it is another interpreter. With --baseline, the gilgate rows are
-# also timed for another gilgate binary (an older build), in the same run. Uses hyperfine (Debian
+# also timed for another gilgate binary (an older build), in the same run. The command does not
+# wait for its workers' exit (docs/architecture.md, "Inspection sandbox"): a worker it did not
+# wait for is not in its children's resource usage, so since then the CPU column (user + system)
+# of the gilgate rows leaves out (most of) the workers' CPU time; compare wall times. Uses hyperfine (Debian
 # package `hyperfine`, installed with apt-get when missing and running as root), else a loop
 # timed with `date +%s%N`. The wheels come from scripts/fetch-wheels.sh (run it first).
 set -euo pipefail

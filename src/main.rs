@@ -319,7 +319,9 @@ fn inspect(
     let host = match host(gil, allow) {
         Ok(h) => h
             .with_timeout(Duration::from_secs_f64(timeout))
-            .with_sandbox(sandbox != Sandbox::Off),
+            .with_sandbox(sandbox != Sandbox::Off)
+            // This process ends right after the report.
+            .with_quick_exit(true),
         Err(code) => return code,
     };
     // A PATH with nothing to inspect is a usage error: a gate over it would pass vacuously.

@@ -1,6 +1,7 @@
 //! The inspection worker's life: a module that leaves threads running retires its worker, so
 //! the next module is inspected in a fresh process (its threads would otherwise run during
-//! every later inspection). Workers started by `fork` start as `exec`'d ones do.
+//! every later inspection). Workers started by `fork` start as `exec`'d ones do. The command
+//! line ends without waiting for its workers' exit.
 
 mod support;
 
@@ -135,5 +136,54 @@ fn workers_started_by_fork_start_as_execd_ones_do() {
         // Nor its value in the environment block a fork inherits on the stack.
         assert!(line.contains("; secret on the stack: no;"), "{line}");
         assert!(line.ends_with("; cwd is HOME: yes"), "{line}");
+    }
+}
+
+#[test]
+fn the_command_ends_without_waiting_for_its_workers_exit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let go = tmp.path().join("go");
+    let so = tmp.path().join(format!("slow_exit{TAG}"));
+    cc::shared(cc::fixture("inspect_worker/slow_exit.c"), &so)
+        .args(["-O1", "-Wall", "-Werror"])
+        .define("GG_GO", &format!("{:?}", go.to_str().unwrap()))
+        .define("GG_WAIT_S", "60")
+        .build();
+    for start in ["fork", "exec"] {
+        let _ = std::fs::remove_file(&go);
+        // The workers' folders go here; stderr (which the worker shares) to a file, so that
+        // reading the command's output does not wait for the worker.
+        let work = tmp.path().join(format!("tmp-{start}"));
+        std::fs::create_dir(&work).unwrap();
+        let err_path = tmp.path().join(format!("stderr-{start}"));
+        let o = gilgate()
+            .env("TMPDIR", &work)
+            .env("GILGATE_WORKER_START", start)
+            .args(["inspect", "--json"])
+            .arg(&so)
+            .stderr(std::fs::File::create(&err_path).unwrap())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        let err = || std::fs::read_to_string(&err_path).unwrap();
+        assert_eq!(o.status.code(), Some(0), "{start}: {stdout}{}", err());
+        let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(doc["modules"][0]["status"], "ok", "{start}: {doc}");
+        // The command has ended while its worker's exit handler still waits for `go`; the
+        // worker's folder is gone all the same.
+        assert!(!err().contains("slow_exit: handler"), "{start}: {}", err());
+        let left: Vec<_> = std::fs::read_dir(&work).unwrap().collect();
+        assert!(left.is_empty(), "{start}: {left:?}");
+        // The worker still ends by itself, and what it writes on its way out is not lost.
+        std::fs::write(&go, b"").unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while !err().contains("slow_exit: handler") && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(
+            err().contains("slow_exit: handler done"),
+            "{start}: {}",
+            err()
+        );
     }
 }

@@ -105,6 +105,8 @@ pub struct Loader {
     timeout: Duration,
     /// Whether inspection workers run sandboxed (the default).
     sandbox: bool,
+    /// Whether the caller exits right after `inspect`'s report ([`Loader::with_quick_exit`]).
+    quick_exit: bool,
     modules: Vec<Module>,
     /// Lints of the last `load` whose init or create failed (no module to carry them).
     failed_lints: Vec<Lint>,
@@ -132,6 +134,7 @@ impl Loader {
             worker_binary: None,
             timeout: Duration::from_secs(10),
             sandbox: true,
+            quick_exit: false,
             modules: Vec::new(),
             failed_lints: Vec::new(),
         }
@@ -153,6 +156,15 @@ impl Loader {
     /// runs with all of this user's rights).
     pub fn with_sandbox(mut self, on: bool) -> Loader {
         self.sandbox = on;
+        self
+    }
+
+    /// For a caller that exits once it has `inspect`'s report (the command line): the workers
+    /// that answered their last module are not waited for, only their protocol stream's end;
+    /// their exit runs alongside the caller's, and the kernel reaps them after it. Off by
+    /// default: a process that goes on running reaps every worker before `inspect` returns.
+    pub fn with_quick_exit(mut self, on: bool) -> Loader {
+        self.quick_exit = on;
         self
     }
 
@@ -191,6 +203,7 @@ impl Loader {
         }
         // Workers may be forks of this process when they would run this program anyway.
         pool = pool.forking(self.worker_binary.is_none());
+        pool = pool.quick_exit(self.quick_exit);
         let sandbox = pool.sandbox();
         pool.prestart();
         let found = discover(paths);
@@ -512,7 +525,12 @@ fn worker_count(modules: usize) -> usize {
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
-        .unwrap_or_else(|| cores(MAX_WORKERS).min(modules.div_ceil(MODULES_PER_WORKER)));
+        .unwrap_or_else(|| match modules.div_ceil(MODULES_PER_WORKER) {
+            // One worker whatever the cores: no need to ask (`available_parallelism` reads
+            // the cgroup's files, about seven system calls).
+            0 | 1 => 1,
+            wanted => cores(MAX_WORKERS).min(wanted),
+        });
     n.min(modules).max(1)
 }
 

@@ -112,6 +112,12 @@ fn private(path: &Path) -> Result<(WheelDir, Extracted), String> {
     ))
 }
 
+/// Whether `path` names a file inside the cache's entries (a path as discovery gives it,
+/// under [`cache_root`]).
+pub(crate) fn holds(path: &Path) -> bool {
+    cache_root().is_some_and(|root| path.starts_with(root))
+}
+
 /// `$GILGATE_CACHE/unpacked/v1`, or `None` when the cache is switched off or has no home.
 fn cache_root() -> Option<PathBuf> {
     if let Ok(v) = std::env::var(SWITCH_ENV)

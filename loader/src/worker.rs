@@ -235,6 +235,12 @@ fn serve() -> ! {
             unsafe { libc::_exit(0) };
         }
     }
+    // Its input ended: nothing more is sent. The channel ends here, before `exit` (and the
+    // kernel's teardown of this process after it), so a parent that only needs the end of the
+    // stream (`Pool::quick_exit`) need not wait for the rest; the descriptor's number stays
+    // taken (now stderr), since the `SIGSYS` handler writes to it.
+    // SAFETY: replaces a descriptor this process owns by a copy of stderr.
+    unsafe { libc::dup2(2, proto_fd) };
     std::process::exit(0)
 }
 
@@ -375,6 +381,26 @@ impl Proc {
                         return Err(e);
                     }
                 }
+            }
+        }
+    }
+
+    /// Whether it has exited and was reaped (by this call, without waiting, or before).
+    fn reaped(&mut self) -> bool {
+        match self {
+            Proc::Exec(c) => c.try_wait().is_ok_and(|s| s.is_some()),
+            Proc::Fork {
+                status: Some(_), ..
+            } => true,
+            Proc::Fork { pid, status } => {
+                let mut raw = 0;
+                // SAFETY: reaps this process's own child if it has exited; never waits.
+                let r = unsafe { libc::waitpid(*pid, &mut raw, libc::WNOHANG) };
+                if r == *pid {
+                    *status = Some(ExitStatus::from_raw(raw));
+                }
+                // 0: still running; an error (not our child any more): nothing left to reap.
+                r != 0
             }
         }
     }
@@ -607,6 +633,8 @@ pub(crate) struct Pool {
     sandbox: Option<Arc<SandboxShared>>,
     /// Whether a worker may be a `fork` of this process (`binary` is this program).
     fork: bool,
+    /// Whether this process exits right after using the answers (see [`Pool::quick_exit`]).
+    quick_exit: bool,
 }
 
 impl Pool {
@@ -617,6 +645,7 @@ impl Pool {
             current: None,
             version: None,
             fork: false,
+            quick_exit: false,
             sandbox: Some(Arc::new(SandboxShared {
                 read: Mutex::new(Vec::new()),
                 limits: Limits::for_timeout(timeout),
@@ -629,6 +658,18 @@ impl Pool {
     /// (workers run [`run_if_worker`]'s loop), so a worker need not re-execute it.
     pub fn forking(mut self, on: bool) -> Pool {
         self.fork = on;
+        self
+    }
+
+    /// The same pool for a caller that exits once it has used the answers (the command line):
+    /// when the pool is dropped, its worker is not waited for, only the end of its protocol
+    /// stream (which it ends just before it calls `exit`), so that its exit and the kernel's
+    /// teardown of it (about a millisecond for a worker that loaded pillow's libraries) run
+    /// alongside this process's own end instead of before it. Its folder is removed at that
+    /// point; the kernel reaps it once this process has exited. A worker whose stream does
+    /// not end within the time limit is killed and waited for, as before.
+    pub fn quick_exit(mut self, on: bool) -> Pool {
+        self.quick_exit = on;
         self
     }
 
@@ -801,6 +842,7 @@ impl Pool {
         let mut p = Pool::new(self.binary.clone(), self.timeout);
         p.sandbox = self.sandbox.clone();
         p.fork = self.fork;
+        p.quick_exit = self.quick_exit;
         p
     }
 
@@ -1010,9 +1052,40 @@ impl Pool {
 impl Drop for Pool {
     fn drop(&mut self) {
         if let Some(mut w) = self.current.take() {
+            // Its input ends: it exits (it answered every request it was sent).
             drop(w.stdin);
+            if self.quick_exit {
+                // Only the end of its stream, sent just before it calls `exit` (see
+                // `quick_exit`); its folder is removed as `w` is dropped.
+                loop {
+                    match w.lines.recv_timeout(self.timeout) {
+                        Ok(_) => continue,
+                        Err(RecvTimeoutError::Disconnected) => {
+                            exiting(w.child);
+                            return;
+                        }
+                        Err(RecvTimeoutError::Timeout) => break,
+                    }
+                }
+                w.child.kill();
+            }
             let _ = w.child.wait();
         }
+    }
+}
+
+/// Workers on their way out that were not waited for (`Pool::quick_exit`): each is reaped
+/// (without waiting) when the next one is left here, so that a command that runs many
+/// workers one after the other (a single-use worker per module built for another target)
+/// does not keep one finished process per worker until it exits.
+static EXITING: Mutex<Vec<Proc>> = Mutex::new(Vec::new());
+
+/// Leaves `child` to exit by itself, reaping the workers left earlier that have exited.
+fn exiting(mut child: Proc) {
+    let mut left = EXITING.lock().unwrap_or_else(|e| e.into_inner());
+    left.retain_mut(|p| !p.reaped());
+    if !child.reaped() {
+        left.push(child);
     }
 }
 
