@@ -65,13 +65,30 @@ PY
 }
 
 # Sets GILGATE_BIN to the release build of examples/$3 (default bench_capi), building it first
-# when $2 is 1.
+# when $2 is 1. The build measured is the profile-guided one of scripts/build-pgo.sh
+# (target/pgo/release), as the CPython compared with is built with PGO; BENCH_BUILD=plain measures
+# a plain `cargo build --release` (target/release) instead. Sets BENCH_BUILD_DESC for the report.
 bench_gilgate_bin() {
-    local root=$1 build=$2 example=${3:-bench_capi}
-    if [ "$build" = 1 ]; then
-        (cd "$root" && CARGO_INCREMENTAL=0 cargo build --quiet --release --example "$example")
-    fi
-    GILGATE_BIN="${CARGO_TARGET_DIR:-$root/target}/release/examples/$example"
+    local root=$1 build=$2 example=${3:-bench_capi} dir
+    case "${BENCH_BUILD:-pgo}" in
+    pgo)
+        dir="${CARGO_TARGET_DIR:-$root/target}/pgo/release"
+        if [ "$build" = 1 ]; then
+            bash "$root/scripts/build-pgo.sh" >&2
+        fi
+        BENCH_BUILD_DESC="release, profile-guided (scripts/build-pgo.sh: trained on the demo sample modules, not on benchmod)"
+        ;;
+    plain)
+        dir="${CARGO_TARGET_DIR:-$root/target}/release"
+        if [ "$build" = 1 ]; then
+            (cd "$root" && CARGO_INCREMENTAL=0 cargo build --quiet --release --example "$example")
+        fi
+        BENCH_BUILD_DESC="release (cargo build --release, no profile guidance)"
+        ;;
+    *) echo "bench: BENCH_BUILD must be pgo or plain" >&2; exit 64 ;;
+    esac
+    GILGATE_BIN="$dir/examples/$example"
+    [ -x "$GILGATE_BIN" ] || { echo "bench: $GILGATE_BIN is not built (run without --no-build)" >&2; exit 1; }
 }
 
 BENCH_WORKLOADS="objects int_arith float_arith list_ops dict_ops str_build parse_args getattr getitem unicode_utf8 long_as exceptions build_value call_fastcall parse_kwargs"
@@ -83,6 +100,7 @@ bench_describe_python() {
     echo "cpython:  $("$PY" -c 'import sys; print(sys.version.replace(chr(10), " "))') ($PY)"
     echo "          GIL enabled: $("$PY" -c 'import sys; print(getattr(sys, "_is_gil_enabled", lambda: True)())'); configured: $("$PY" -c 'import sysconfig; print(sysconfig.get_config_var("CONFIG_ARGS"))')"
     echo "cflags:   $BENCH_CFLAGS (both builds of benchmod; only -I differs)"
+    echo "build:    gilgate ${BENCH_BUILD_DESC:-release}"
     echo "cpu:      $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 }
 
