@@ -1100,3 +1100,147 @@ fn a_module_attribute_read_lock_free_is_never_freed_or_stale() {
     release(name);
     all_freed_once(TAG_MODULE);
 }
+
+type PairReader = unsafe extern "C" fn(
+    *mut PyObject,
+    *mut PyObject,
+    c_long,
+    c_long,
+    c_long,
+    *mut c_long,
+) -> c_long;
+
+fn pair_type() -> P {
+    static T: OnceLock<usize> = OnceLock::new();
+    P(*T.get_or_init(|| {
+        let make = c_fn!(c"gg_pair_type" as unsafe extern "C" fn() -> *mut PyObject);
+        // SAFETY: the fixture's spec; the type is kept for the process.
+        let t = unsafe { make() };
+        assert!(!t.is_null());
+        t as usize
+    }))
+}
+
+fn pair(t: P, a: c_long, b: c_long) -> P {
+    let new = c_fn!(
+        c"gg_pair_new" as unsafe extern "C" fn(*mut PyObject, c_long, c_long) -> *mut PyObject
+    );
+    // SAFETY: a live type whose instances are Pairs.
+    let o = unsafe { new(t.get(), a, b) };
+    assert!(!o.is_null());
+    P::of(o)
+}
+
+fn interned(s: &CStr) -> P {
+    // SAFETY: an interned str, ours.
+    let n = unsafe { gilgate_capi::ffi::PyUnicode_InternFromString(s.as_ptr()) };
+    assert!(!n.is_null());
+    P::of(n)
+}
+
+/// `getattr(o, name)` as an int, or the error's type name.
+fn get_long(o: P, name: P) -> Result<c_long, String> {
+    // SAFETY: live objects; the value and the error are released here.
+    unsafe {
+        let v = gilgate_capi::ffi::PyObject_GetAttr(o.get(), name.get());
+        if v.is_null() {
+            let exc = host::take_raised();
+            assert!(!exc.is_null());
+            let e = host::describe_exception(exc, 0);
+            decref(exc);
+            return Err(format!("{}: {}", e.type_name, e.message));
+        }
+        let x = gilgate_capi::ffi::PyLong_AsLong(v);
+        decref(v);
+        Ok(x)
+    }
+}
+
+/// A member read through the type cache takes no reference to the member descriptor (the
+/// definition is copied inside the cache's read section) and behaves as `member_descr_get`:
+/// through an instance of the class and of a subclass, and with a descriptor of another class
+/// the TypeError CPython raises. The descriptor's count is where it was.
+#[test]
+fn member_reads_through_the_type_cache_match_the_descriptor() {
+    fixture();
+    let t = pair_type();
+    let obj = (&raw mut gilgate_capi::ffi::PyBaseObject_Type).cast::<PyObject>();
+    let sub = class_of(c"PairSub", t.get());
+    let other = class_of(c"PairOther", obj);
+    let (a, b) = (interned(c"a"), interned(c"b"));
+    // SAFETY: live class dict; the descriptor is borrowed from it, then owned.
+    let descr = unsafe {
+        let d = gilgate_capi::ffi::PyObject_GetAttr(t.get(), a.get());
+        assert!(!d.is_null());
+        P::of(d)
+    };
+    // SAFETY: a live descriptor.
+    let count = || unsafe { gilgate_capi::ffi::Py_REFCNT(descr.get()) };
+    let before = count();
+    let o = pair(t, 11, 22);
+    let s = pair(sub, 33, 44);
+    for _ in 0..3 {
+        assert_eq!(get_long(o, a), Ok(11));
+        assert_eq!(get_long(o, b), Ok(22));
+        assert_eq!(get_long(s, a), Ok(33));
+        assert_eq!(get_long(s, b), Ok(44));
+    }
+    assert_eq!(count(), before, "the descriptor's count after member reads");
+    // SAFETY: live objects; `PairOther.stolen` is Pair's descriptor of `a`.
+    let x = unsafe {
+        let stolen = interned(c"stolen");
+        assert_eq!(
+            gilgate_capi::ffi::PyObject_SetAttr(other.get(), stolen.get(), descr.get()),
+            0
+        );
+        let x = gilgate_capi::ffi::PyObject_CallNoArgs(other.get());
+        assert!(!x.is_null());
+        let r = get_long(P::of(x), stolen);
+        decref(x);
+        r
+    };
+    let e = x.expect_err("a descriptor of another class applies");
+    assert!(
+        e.contains("TypeError")
+            && e.contains(
+                "descriptor 'a' for 'sharing.Pair' objects doesn't apply to a 'PairOther' object"
+            ),
+        "{e}"
+    );
+    release(o);
+    release(s);
+}
+
+/// Member reads through the type cache take no reference to the descriptor, so what keeps it
+/// alive while its definition is read is the cache's read section: three threads read `pm`
+/// through an instance (an interned name: the cached path) while a fourth sets the class's
+/// `pm` to a fresh member descriptor each round (field a, then b), releasing the old one at
+/// once, deletes it every third round, and lets junk take the freed memory. Every read gives
+/// a or b (or "absent"), never junk, an error or a crash.
+#[test]
+fn a_member_descriptor_replaced_on_another_thread_is_never_read_freed() {
+    fixture();
+    let read = c_fn!(c"gg_pair_reader" as PairReader);
+    let write = c_fn!(
+        c"gg_pair_writer" as unsafe extern "C" fn(*mut PyObject, *mut PyObject, c_long) -> c_int
+    );
+    let t = class_of(c"PairSwap", pair_type().get());
+    let o = pair(t, 1234, 5678);
+    let name = interned(c"pm");
+    let (bad, hits) = race(
+        "member reads against member descriptor replacement",
+        3,
+        1,
+        move || {
+            let mut hits = 0;
+            // SAFETY: a live instance shared on purpose and an interned name.
+            let bad = unsafe { read(o.get(), name.get(), 1234, 5678, 400_000, &mut hits) };
+            (bad, hits)
+        },
+        // SAFETY: a live heap type and an interned name.
+        move || unsafe { write(t.get(), name.get(), 100_000) },
+    );
+    assert_eq!(bad, 0, "member reads of released descriptors ({hits} hits)");
+    assert!(hits > 0);
+    release(o);
+}

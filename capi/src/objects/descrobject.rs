@@ -667,6 +667,32 @@ unsafe extern "C" fn member_descr_get(
     }
 }
 
+/// For `PyObject_GenericGetAttr`'s lookup that takes no reference (`cache::lookup_peek`): when
+/// `d` is a member descriptor (exact type) that applies to instances of `t`, a copy of its
+/// member definition, so that the caller reads the member (`read_member`) as `member_descr_get`
+/// would, without a reference to `d`. Only loads: it runs inside the cache's read section.
+///
+/// # Safety
+/// `d` must be a live object and `t` a live type.
+#[inline]
+pub(crate) unsafe fn member_peek(d: *mut PyObject, t: *mut PyTypeObject) -> Option<PyMemberDef> {
+    // SAFETY: forwarded contract; a member descriptor's `d_member` points to its definition,
+    // which outlives it.
+    unsafe {
+        if ty(d) != &raw mut PyMemberDescr_Type {
+            return None;
+        }
+        let md = d.cast::<PyMemberDescrObject>();
+        let owner = (*md).d_common.d_type;
+        let m = (*md).d_member;
+        // A descriptor that does not apply raises in `member_descr_get` (the usual path).
+        if m.is_null() || !(owner.is_null() || t == owner || is_subtype(t, owner)) {
+            return None;
+        }
+        Some(std::ptr::read(m))
+    }
+}
+
 unsafe extern "C" fn member_descr_set(
     d: *mut PyObject,
     obj: *mut PyObject,

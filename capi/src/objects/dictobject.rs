@@ -705,6 +705,7 @@ pub(crate) unsafe fn get_with_error_as(
 ///
 /// # Safety
 /// `d` must be a live dict and `key` a live object.
+#[inline]
 pub(crate) unsafe fn get_ref(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract; the reference is taken while the dict holds the value.
     unsafe { lookup(d, key, DICT_KEY, true) }

@@ -1872,7 +1872,19 @@ pub(crate) unsafe fn generic_getattr_opt(
     // SAFETY: forwarded contract.
     unsafe {
         let t = ty(op);
-        let descr = type_lookup_ref(t, name);
+        // A member descriptor (a data descriptor: it wins over the instance dict) is read
+        // without a reference to it: two threads reading one member of one class would
+        // otherwise both write the descriptor's shared count on every read. The definition
+        // is copied inside the cache's read section, which keeps the descriptor alive.
+        let descr = match crate::typeobject::cache::lookup_peek(t, name, |d| {
+            crate::descrobject::member_peek(d, t)
+        }) {
+            crate::typeobject::cache::Peek::Hit(m) => {
+                let r = crate::descrobject::read_member(op, &m);
+                return if r.is_null() { Err(()) } else { Ok(r) };
+            }
+            crate::typeobject::cache::Peek::Ref(d) => d,
+        };
         let mut get = None;
         if !descr.is_null() {
             get = (*ty(descr)).tp_descr_get;

@@ -26,8 +26,9 @@
 //!   which follows the clearing), so its incref comes before the release; one that read it after sees 0 or a
 //!   changed `GEN` (tags are never reused) and fills instead. The old value is still
 //!   released by the writer where it was before, so finalizers run exactly when they did.
-//!   The wait is bounded and cannot deadlock: a read section is a few loads and one incref,
-//!   with no lock, wait, detach or safe point inside.
+//!   The wait is bounded and cannot deadlock: a read section is a few loads and one incref
+//!   (or, for `lookup_peek`, a few loads of the borrowed value instead of the incref), with
+//!   no lock, wait, detach or safe point inside.
 //! - **Safe fills.** A miss looks the name up along the MRO (under each dict's section) and
 //!   stores the answer only if no invalidation started or ran meanwhile (`INVALIDATING`: a
 //!   count of invalidations in progress and an epoch bumped at each start) and the type's
@@ -177,13 +178,42 @@ unsafe fn cacheable(name: *mut PyObject) -> Option<isize> {
 #[inline]
 pub(crate) unsafe fn lookup_ref(t: *mut PyTypeObject, name: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
+    match unsafe { lookup_peek(t, name, |_| None::<()>) } {
+        Peek::Ref(v) => v,
+        Peek::Hit(()) => null_mut(),
+    }
+}
+
+/// What [`lookup_peek`] found.
+pub(crate) enum Peek<R> {
+    /// The peek's answer from the borrowed value (no reference was taken).
+    Hit(R),
+    /// A new reference to the value (NULL when absent), as `lookup_ref` gives it.
+    Ref(*mut PyObject),
+}
+
+/// `lookup_ref` that first offers a cached value, borrowed, to `peek` inside the read section:
+/// when `peek` answers, its answer is returned and no reference is taken (no write to the
+/// value's count, which two threads reading one class attribute would share). `peek` runs
+/// inside a light read section, so it may only load (a few loads: no lock, wait, call, detach,
+/// safe point or reference change); what it returns must not point into the value.
+///
+/// # Safety
+/// `t` must be a live type and `name` a str.
+#[inline]
+pub(crate) unsafe fn lookup_peek<R>(
+    t: *mut PyTypeObject,
+    name: *mut PyObject,
+    peek: impl FnOnce(*mut PyObject) -> Option<R>,
+) -> Peek<R> {
+    // SAFETY: forwarded contract.
     unsafe {
         let Some(h) = cacheable(name) else {
-            return crate::object::type_lookup_ref_uncached(t, name);
+            return Peek::Ref(crate::object::type_lookup_ref_uncached(t, name));
         };
         let Some(sec) = crate::qsbr::ReadSection::enter_light() else {
             // No read section on this thread (it never attached): answer from the dicts.
-            return crate::object::type_lookup_ref_uncached(t, name);
+            return Peek::Ref(crate::object::type_lookup_ref_uncached(t, name));
         };
         // Read inside the section: a writer clears the tag (or bumps GEN) before it waits
         // out the sections in progress, so a tag still set here keeps the value alive
@@ -192,12 +222,18 @@ pub(crate) unsafe fn lookup_ref(t: *mut PyTypeObject, name: *mut PyObject) -> *m
         if tag != 0
             && let Some(v) = CACHE[index(tag, h)].read(key(GEN.load(Ordering::SeqCst), tag), name)
         {
+            if !v.is_null()
+                && let Some(r) = peek(v)
+            {
+                drop(sec);
+                return Peek::Hit(r);
+            }
             crate::refcount::xincref(v);
             drop(sec);
-            return v;
+            return Peek::Ref(v);
         }
         drop(sec);
-        fill(t, name, h)
+        Peek::Ref(fill(t, name, h))
     }
 }
 

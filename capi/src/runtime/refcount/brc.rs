@@ -73,9 +73,26 @@ pub(crate) unsafe fn decref_shared(op: *mut PyObject) {
                 Err(actual) => cur = actual,
             }
         };
+        if queue || new == _Py_REF_MERGED {
+            decref_shared_end(op, queue);
+        }
+    }
+}
+
+/// `decref_shared`'s rare ends (queue `op` to its owner, or free it), out of line: the common
+/// decrement then needs no stack frame, so the compare-and-swap on a contended count is
+/// reached (and retried) with no saves around it.
+///
+/// # Safety
+/// As `queue_object` when `queue`, else as `dealloc`.
+#[cold]
+#[inline(never)]
+unsafe fn decref_shared_end(op: *mut PyObject, queue: bool) {
+    // SAFETY: forwarded contract.
+    unsafe {
         if queue {
             queue_object(op);
-        } else if new == _Py_REF_MERGED {
+        } else {
             dealloc(op);
         }
     }

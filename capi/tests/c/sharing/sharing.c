@@ -10,6 +10,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stddef.h>
+#include <string.h>
 
 #define ALIVE 0x5a5a5a5aL
 #define DEAD 0xdeadL
@@ -626,6 +627,119 @@ int gg_module_writer(PyObject *m, PyObject *name, long n, long tag)
             }
             __atomic_store_n(&module_published, 2 * i + 1, __ATOMIC_RELEASE);
         }
+    }
+    return 0;
+}
+
+/* ---- member descriptors read without a reference ------------------------------------------ */
+
+/* `Pair` has two long members; the writer's fresh descriptors name either field `pm`. */
+typedef struct {
+    PyObject_HEAD
+    long a;
+    long b;
+} Pair;
+
+static PyMemberDef pair_members[] = {
+    {"a", Py_T_LONG, offsetof(Pair, a), 0, NULL},
+    {"b", Py_T_LONG, offsetof(Pair, b), 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyMemberDef pair_swapped[] = {
+    {"pm", Py_T_LONG, offsetof(Pair, a), Py_READONLY, NULL},
+    {"pm", Py_T_LONG, offsetof(Pair, b), Py_READONLY, NULL},
+};
+
+static PyType_Slot pair_slots[] = {
+    {Py_tp_members, pair_members},
+    {0, NULL},
+};
+
+static PyType_Spec pair_spec = {
+    .name = "sharing.Pair",
+    .basicsize = sizeof(Pair),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = pair_slots,
+};
+
+PyObject *gg_pair_type(void)
+{
+    return PyType_FromSpec(&pair_spec);
+}
+
+/* An instance of `type` (Pair or a subclass) holding a and b. */
+PyObject *gg_pair_new(PyObject *type, long a, long b)
+{
+    PyObject *o = PyObject_CallNoArgs(type);
+    if (o != NULL) {
+        ((Pair *)o)->a = a;
+        ((Pair *)o)->b = b;
+    }
+    return o;
+}
+
+/* n rounds of getattr(o, name) (absent is fine); returns the reads that gave anything but the
+ * int a or b, or raised anything but AttributeError (each cleared); *hits counts a and b. */
+long gg_pair_reader(PyObject *o, PyObject *name, long a, long b, long n, long *hits)
+{
+    long bad = 0;
+    for (long i = 0; i < n; i++) {
+        PyObject *v = PyObject_GetAttr(o, name);
+        if (v == NULL) {
+            bad += !PyErr_ExceptionMatches(PyExc_AttributeError);
+            PyErr_Clear();
+            continue;
+        }
+        long x = PyLong_CheckExact(v) ? PyLong_AsLong(v) : -1;
+        if (x == a || x == b) {
+            *hits += 1;
+        } else {
+            bad += 1;
+            PyErr_Clear();
+        }
+        Py_DECREF(v);
+    }
+    return bad;
+}
+
+/* Junk sizes: bytes objects whose blocks cover the size classes a descriptor may have. */
+#define JUNK_KINDS 6
+
+/* n rounds: t.name = a fresh member descriptor of t (field a, then b), the old one released at
+ * once; deleted every third round. Right after each release bytes objects full of 0xAB take
+ * the freed memory until the next round, so a reader still using a released descriptor reads
+ * junk. */
+int gg_pair_writer(PyObject *t, PyObject *name, long n)
+{
+    PyObject *junk[JUNK_KINDS] = {NULL};
+    for (long i = 0; i < n; i++) {
+        for (int k = 0; k < JUNK_KINDS; k++) {
+            Py_CLEAR(junk[k]);
+        }
+        PyObject *d = PyDescr_NewMember((PyTypeObject *)t, &pair_swapped[i & 1]);
+        if (d == NULL) {
+            return -1;
+        }
+        int r = PyObject_SetAttr(t, name, d);
+        Py_DECREF(d);
+        if (r < 0) {
+            return -1;
+        }
+        if (i % 3 == 2 && PyObject_DelAttr(t, name) < 0) {
+            return -1;
+        }
+        for (int k = 0; k < JUNK_KINDS; k++) {
+            Py_ssize_t len = 15 + 16 * k;
+            junk[k] = PyBytes_FromStringAndSize(NULL, len);
+            if (junk[k] == NULL) {
+                return -1;
+            }
+            memset(PyBytes_AS_STRING(junk[k]), 0xAB, (size_t)len);
+        }
+    }
+    for (int k = 0; k < JUNK_KINDS; k++) {
+        Py_CLEAR(junk[k]);
     }
     return 0;
 }
