@@ -7,7 +7,8 @@
 #      modules, in target/pgo-gen;
 #   2. trains it: `gilgate stress` (1 and 2 threads) over every function of the demo sample
 #      modules (numbers, containers, keywords, strings, buffers, types with members and getters)
-#      and some built-in work (str, dict, int, sorted, getattr with a default), then over two real
+#      and some built-in work (str, dict, int, sorted, getattr with a default, member reads,
+#      subscripts of dicts, lists and tuples), then over two real
 #      extensions from PyPI (ujson's dumps/loads, markupsafe's escaping; scripts/fetch-wheels.sh),
 #      and a few `inspect` and `eval` runs. The benchmark's own module (benchmod) is never part of
 #      the training;
@@ -76,7 +77,8 @@ train buffers_demo 'buffers_demo.checksum(b"hello world")' 'buffers_demo.hexlify
     'buffers_demo.info(buffers_demo.Ring(8))' 'buffers_demo.checksum(buffers_demo.Ring(64))'
 train counter 'counter.Counter().increment()' 'counter.Counter().merged(counter.Counter())' \
     '{"a": 1}.get("b", 2)' 'int("12") + len([1, 2])' 'sorted({3: 1, 1: 2}.items())' \
-    '"-".join(["a", "b"])' 'str(1.5) + repr("x")'
+    '"-".join(["a", "b"])' 'str(1.5) + repr("x")' 'counter.Counter().value' \
+    '{"a": 1, 2: "b"}[2]' '[1, 2, 3][-1]' '(1, "x")[0]' '{"k": [1, 2]}["k"][1]'
 # two real extensions from PyPI (the wheels pinned in scripts/wheels.lock): JSON both ways
 # (containers, numbers, str from and to UTF-8) and markupsafe's escaping (str building)
 bash "$ROOT/scripts/fetch-wheels.sh" >/dev/null
