@@ -896,14 +896,13 @@ fn a_class_attribute_read_through_the_type_cache_is_never_freed_or_stale() {
         .iter()
         .map(|c| unsafe { gilgate_capi::ffi::Py_REFCNT(c.get()) })
         .collect();
-    // SAFETY: live classes; the instance and the interned name are ours.
-    let (inst, name) = unsafe {
+    // SAFETY: a live class; the instance is ours.
+    let inst = unsafe {
         let o = gilgate_capi::ffi::PyObject_CallNoArgs(sub.get());
         assert!(!o.is_null());
-        let n = gilgate_capi::ffi::PyUnicode_InternFromString(c"cached_attr".as_ptr());
-        assert!(!n.is_null());
-        (P::of(o), P::of(n))
+        P::of(o)
     };
+    let name = interned(c"cached_attr");
     let (bad, hits) = race(
         "cached class attribute reads against setattr/delattr on the base",
         3,
@@ -954,12 +953,7 @@ fn a_class_attribute_read_from_the_class_in_light_sections_is_never_freed_or_sta
     let obj = (&raw mut gilgate_capi::ffi::PyBaseObject_Type).cast::<PyObject>();
     let base = class_of(c"LightBase", obj);
     let sub = class_of(c"LightSub", base.get());
-    // SAFETY: an interned name, ours.
-    let name = unsafe {
-        let n = gilgate_capi::ffi::PyUnicode_InternFromString(c"light_attr".as_ptr());
-        assert!(!n.is_null());
-        P::of(n)
-    };
+    let name = interned(c"light_attr");
     let (bad, hits) = race(
         "class attribute reads from the class against setattr/delattr on the base",
         3,
@@ -1073,14 +1067,13 @@ fn a_module_attribute_read_lock_free_is_never_freed_or_stale() {
         c"gg_module_writer"
             as unsafe extern "C" fn(*mut PyObject, *mut PyObject, c_long, c_long) -> c_int
     );
-    // SAFETY: plain constructors; the module and the interned name are ours.
-    let (m, name) = unsafe {
+    // SAFETY: a plain constructor; the module is ours.
+    let m = unsafe {
         let m = gilgate_capi::ffi::PyModule_New(c"lockfree_mod".as_ptr());
         assert!(!m.is_null());
-        let n = gilgate_capi::ffi::PyUnicode_InternFromString(c"shared_attr".as_ptr());
-        assert!(!n.is_null());
-        (P::of(m), P::of(n))
+        P::of(m)
     };
+    let name = interned(c"shared_attr");
     let (bad, hits) = race(
         "module attribute readers against a writer",
         2,

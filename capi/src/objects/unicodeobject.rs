@@ -163,20 +163,11 @@ fn from_non_ascii(s: &str) -> *mut PyObject {
 unsafe fn utf8_inline(op: *mut PyObject, utf8: *mut c_char) -> bool {
     // SAFETY: forwarded contract: the characters and their NUL follow the compact header.
     unsafe {
-        let a = op.cast::<PyASCIIObject>();
-        let kind = (((*a).state >> 8) & 7) as usize;
-        let chars_end =
-            std::mem::size_of::<PyCompactUnicodeObject>() + ((*a).length as usize + 1) * kind;
-        std::ptr::eq(
-            utf8.cast_const().cast::<u8>(),
-            op.cast::<u8>().add(chars_end),
-        )
+        let chars_end = data_ptr(op).add((length(op) as usize + 1) * kind(op) as usize);
+        std::ptr::eq(utf8.cast_const().cast::<u8>(), chars_end.cast_const())
     }
 }
 
-/// A new compact ASCII str holding `bytes` (every byte below 0x80): the layout [`from_str`]
-/// gives such a text, written field by field instead of decoded character by character into a
-/// zeroed block.
 /// Block size of the short ASCII strs kept in the free list (`FreeKind::ShortStr`): the
 /// 56-byte `PyASCIIObject` header and up to 7 characters with their NUL. Every exact compact
 /// ASCII str of up to 7 characters is allocated as a whole block of this size, whichever way
@@ -190,6 +181,9 @@ unsafe fn utf8_inline(op: *mut PyObject, utf8: *mut c_char) -> bool {
 const SHORT_STR_BLOCK: usize = 64;
 const _: () = assert!(std::mem::size_of::<PyASCIIObject>() == 56);
 
+/// A new compact ASCII str holding `bytes` (every byte below 0x80): the layout [`from_str`]
+/// gives such a text, written field by field instead of decoded character by character into a
+/// zeroed block.
 #[inline]
 fn new_ascii(bytes: &[u8]) -> *mut PyObject {
     debug_assert!(bytes.is_ascii());
