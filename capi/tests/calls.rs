@@ -1122,3 +1122,239 @@ fn calls_do_not_leak_references() {
         assert_eq!((refcnt(o), refcnt(ident), refcnt(first), refcnt(m)), before);
     }
 }
+
+// ---- calling a type: every entry point runs tp_new, then tp_init on an instance --------------
+
+unsafe fn arg_ints(args: *mut PyObject) -> Vec<i64> {
+    // SAFETY: a live tuple of ints (the tests pass nothing else).
+    unsafe { tup::items(args).iter().map(|&a| ival(a) as i64).collect() }
+}
+
+unsafe extern "C" fn made_new(
+    t: *mut PyTypeObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_new contract: a live tuple, kw NULL or a dict.
+    unsafe {
+        let a = arg_ints(args);
+        log(format!("new{a:?} kw={}", !kw.is_null()));
+        if a == [7] {
+            // Not an instance of `t`: tp_init must not run.
+            return int(7);
+        }
+        new_num(t, a.len() as i64)
+    }
+}
+
+unsafe extern "C" fn made_init(o: *mut PyObject, args: *mut PyObject, _kw: *mut PyObject) -> c_int {
+    // SAFETY: tp_init contract.
+    unsafe {
+        let a = arg_ints(args);
+        log(format!("init{a:?}"));
+        if a == [13] {
+            PyErr_SetString(PyExc_ValueError, c"thirteen".as_ptr());
+            return -1;
+        }
+        (*o.cast::<NumObject>()).value *= 10;
+        0
+    }
+}
+
+unsafe extern "C" fn made_dealloc(o: *mut PyObject) {
+    log("dealloc".into());
+    // SAFETY: the object's own block, dead now.
+    unsafe { PyObject_Free(o.cast()) }
+}
+
+static mut MADE_TYPE: PyTypeObject = PyTypeObject {
+    tp_new: Some(made_new),
+    tp_init: Some(made_init),
+    tp_dealloc: Some(made_dealloc),
+    ..static_type(c"calltest.Made", std::mem::size_of::<NumObject>(), 0, 0)
+};
+
+static mut NONEW_TYPE: PyTypeObject = static_type(
+    c"calltest.NoNew",
+    std::mem::size_of::<PyObject>(),
+    0,
+    Py_TPFLAGS_DISALLOW_INSTANTIATION,
+);
+
+unsafe extern "C" fn meta_call(
+    _t: *mut PyObject,
+    args: *mut PyObject,
+    kw: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: tp_call contract.
+    unsafe {
+        let a = arg_ints(args);
+        log(format!("meta_call{a:?} kw={}", !kw.is_null()));
+        int(100 + a.len() as i64)
+    }
+}
+
+/// `Made(...)`'s value (10 × the number of arguments, set by new and init), or the text of
+/// what else came back.
+unsafe fn made_value(r: *mut PyObject) -> String {
+    // SAFETY: NULL or a live object, released here.
+    unsafe {
+        if r.is_null() {
+            return format!("NULL {}", error());
+        }
+        let out = if gilgate_capi::testing::object::ty(r) == &raw mut MADE_TYPE {
+            format!("Made {}", (*r.cast::<NumObject>()).value)
+        } else {
+            text(PyObject_Repr(r))
+        };
+        decref(r);
+        out
+    }
+}
+
+/// One entry point's call of the type under test.
+type CallWay<'a> = Box<dyn Fn() -> *mut PyObject + 'a>;
+
+/// Calls `t` with the ints `a` through every entry point: each gives what `tp_call` with a
+/// tuple gives, with the same steps logged.
+unsafe fn call_every_way(t: *mut PyObject, a: &[i64]) -> (String, Vec<String>) {
+    // SAFETY: `t` live; every result is released by made_value.
+    unsafe {
+        let args: Vec<*mut PyObject> = a.iter().map(|&v| int(v)).collect();
+        let tuple = tup::from_slice(&args);
+        let reference = made_value(PyObject_Call(t, tuple, null_mut()));
+        let reference_log = take_log();
+        let mut stack = vec![null_mut()];
+        stack.extend_from_slice(&args);
+        let mut ways: Vec<(&str, CallWay)> = vec![
+            (
+                "Vectorcall",
+                Box::new(|| {
+                    PyObject_Vectorcall(
+                        t,
+                        stack.as_ptr().add(1),
+                        a.len() | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                        null_mut(),
+                    )
+                }),
+            ),
+            ("CallObject", Box::new(|| PyObject_CallObject(t, tuple))),
+        ];
+        match a.len() {
+            0 => ways.push(("CallNoArgs", Box::new(|| PyObject_CallNoArgs(t)))),
+            1 => ways.push(("CallOneArg", Box::new(|| PyObject_CallOneArg(t, args[0])))),
+            _ => {}
+        }
+        for (way, call) in ways {
+            assert_eq!(made_value(call()), reference, "{way} of {a:?}");
+            assert_eq!(take_log(), reference_log, "{way} of {a:?}");
+        }
+        decref(tuple);
+        for o in args {
+            decref(o);
+        }
+        (reference, reference_log)
+    }
+}
+
+#[test]
+fn calling_a_type_runs_new_then_init_on_every_entry_point() {
+    let _g = init();
+    take_log();
+    // SAFETY: static types readied by their first use; live objects.
+    unsafe {
+        let made = (&raw mut MADE_TYPE).cast::<PyObject>();
+        let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            call_every_way(made, &[]),
+            (
+                "Made 0".into(),
+                strs(&["new[] kw=false", "init[]", "dealloc"])
+            )
+        );
+        assert_eq!(
+            call_every_way(made, &[5]),
+            (
+                "Made 10".into(),
+                strs(&["new[5] kw=false", "init[5]", "dealloc"])
+            )
+        );
+        assert_eq!(
+            call_every_way(made, &[1, 2, 3]),
+            (
+                "Made 30".into(),
+                strs(&["new[1, 2, 3] kw=false", "init[1, 2, 3]", "dealloc"])
+            )
+        );
+        // tp_new answered something that is not an instance: no tp_init.
+        assert_eq!(
+            call_every_way(made, &[7]),
+            ("'7'".into(), strs(&["new[7] kw=false"]))
+        );
+        // A failing tp_init: NULL with its exception, the new object released.
+        assert_eq!(
+            call_every_way(made, &[13]),
+            (
+                "NULL ValueError: thirteen".into(),
+                strs(&["new[13] kw=false", "init[13]", "dealloc"])
+            )
+        );
+        // No tp_new.
+        let nonew = (&raw mut NONEW_TYPE).cast::<PyObject>();
+        assert_eq!(
+            call_every_way(nonew, &[]).0,
+            "NULL TypeError: cannot create 'calltest.NoNew' instances"
+        );
+        // `type` itself: one argument answers its type, other counts are refused.
+        let type_type = (&raw mut PyType_Type).cast::<PyObject>();
+        assert_eq!(call_every_way(type_type, &[4]).0, "\"<class 'int'>\"");
+        for n in [&[][..], &[1, 2]] {
+            assert_eq!(
+                call_every_way(type_type, n).0,
+                "NULL TypeError: type() takes 1 or 3 arguments"
+            );
+        }
+        // A metatype with its own tp_call: that tp_call runs, not type.__call__.
+        let meta_slots = Box::leak(Box::new([
+            PyType_Slot {
+                slot: Py_tp_call,
+                pfunc: meta_call as *mut std::ffi::c_void,
+            },
+            PyType_Slot {
+                slot: 0,
+                pfunc: null_mut(),
+            },
+        ]));
+        let meta_spec = Box::leak(Box::new(PyType_Spec {
+            name: c"calltest.Meta".as_ptr(),
+            basicsize: 0,
+            itemsize: 0,
+            flags: (Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE) as u32,
+            slots: meta_slots.as_mut_ptr(),
+        }));
+        let meta = PyType_FromSpecWithBases(meta_spec, type_type);
+        assert!(!meta.is_null(), "{}", error());
+        let slots = Box::leak(Box::new([PyType_Slot {
+            slot: 0,
+            pfunc: null_mut(),
+        }]));
+        let spec = Box::leak(Box::new(PyType_Spec {
+            name: c"calltest.ViaMeta".as_ptr(),
+            basicsize: std::mem::size_of::<PyObject>() as c_int,
+            itemsize: 0,
+            flags: Py_TPFLAGS_DEFAULT as u32,
+            slots: slots.as_mut_ptr(),
+        }));
+        let via_meta = PyType_FromMetaclass(meta.cast(), null_mut(), spec, null_mut());
+        assert!(!via_meta.is_null(), "{}", error());
+        for a in [&[][..], &[1], &[1, 2]] {
+            assert_eq!(
+                call_every_way(via_meta, a),
+                (
+                    format!("'{}'", 100 + a.len()),
+                    vec![format!("meta_call{a:?} kw=false")]
+                )
+            );
+        }
+    }
+}

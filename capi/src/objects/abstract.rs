@@ -221,7 +221,7 @@ pub(crate) unsafe fn stack_as_dict(
 /// The immortal empty tuple that argument-less calls through `tp_call` pass (CPython
 /// shares one empty tuple the same way), instead of a new tuple per call. Like every
 /// immortal object it is not counted by `objimpl::live_objects`.
-fn empty_args() -> *mut PyObject {
+pub(crate) fn empty_args() -> *mut PyObject {
     use std::sync::atomic::{AtomicPtr, Ordering};
     static EMPTY: AtomicPtr<PyObject> = AtomicPtr::new(null_mut());
     let p = EMPTY.load(Ordering::Acquire);
@@ -567,6 +567,9 @@ unsafe fn vectorcall_fast(
                 nargs | PY_VECTORCALL_ARGUMENTS_OFFSET,
                 null_mut(),
             ),
+            None if crate::typeobject::is_type_call((*ty(callable)).tp_call) => {
+                crate::typeobject::call_type_positional(callable.cast(), args, nargs)
+            }
             None => tp_call_plain(callable, args, nargs)?,
         };
         if !res.is_null() && !err::occurred() {

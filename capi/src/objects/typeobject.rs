@@ -289,20 +289,73 @@ pub unsafe extern "C" fn type_call(
                 return type_error("type() takes 1 or 3 arguments");
             }
         }
-        let Some(new) = (*t).tp_new else {
-            return type_error(&format!("cannot create '{}' instances", type_name(t)));
-        };
-        let empty;
-        let args = if args.is_null() {
-            empty = crate::tupleobject::new_tuple(0);
-            empty
+        if args.is_null() {
+            let empty = crate::tupleobject::new_tuple(0);
+            if empty.is_null() {
+                return empty;
+            }
+            let obj = construct(t, empty, kw);
+            decref(empty);
+            return obj;
+        }
+        construct(t, args, kw)
+    }
+}
+
+/// Whether a callable whose type has this `tp_call` is called by [`type_call`]: a type whose
+/// metatype does not override `__call__`.
+pub(crate) fn is_type_call(call: ternaryfunc) -> bool {
+    call.map(|p| p as usize) == Some(type_call as *const () as usize)
+}
+
+/// The call of type `t` with the `nargs` positional arguments at `args` and no keywords, for a
+/// callable [`is_type_call`] answers for: what [`type_call`] does with the tuple a `tp_call`
+/// would be given, without the generic `tp_call` hop (the vectorcall family's path for types,
+/// which have no vectorcall of their own). `type` itself keeps [`type_call`]'s one- and
+/// three-argument forms.
+///
+/// # Safety
+/// `t` a live type; `args` points at `nargs` live objects.
+#[inline(never)]
+pub(crate) unsafe fn call_type_positional(
+    t: *mut PyTypeObject,
+    args: *const *mut PyObject,
+    nargs: usize,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract; the tuple holds its own references to the arguments.
+    unsafe {
+        let tuple = if nargs == 0 {
+            crate::abstract_::empty_args()
         } else {
-            empty = null_mut();
-            args
+            crate::tupleobject::from_slice(std::slice::from_raw_parts(args, nargs))
+        };
+        if tuple.is_null() {
+            return tuple;
+        }
+        let obj = if t == &raw mut PyType_Type {
+            type_call(t.cast(), tuple, null_mut())
+        } else {
+            construct(t, tuple, null_mut())
+        };
+        decref(tuple);
+        obj
+    }
+}
+
+/// [`type_call`]'s steps for a type other than `type`'s own one- and three-argument forms:
+/// `tp_new`, then `tp_init` when the result is an instance of `t`.
+///
+/// # Safety
+/// `t` a live type, `args` a live tuple, `kw` NULL or a live dict.
+#[inline(always)]
+unsafe fn construct(t: *mut PyTypeObject, args: *mut PyObject, kw: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let Some(new) = (*t).tp_new else {
+            return cannot_create(t);
         };
         let obj = crate::extcall::new(new, t, args, kw);
         if obj.is_null() || !type_check(obj, t) {
-            xdecref(empty);
             return obj;
         }
         // `object.__init__` without arguments does nothing (it only checks for excess ones):
@@ -312,12 +365,23 @@ pub unsafe extern "C" fn type_call(
             && crate::extcall::objobjarg(init, obj, args, kw) < 0
         {
             decref(obj);
-            xdecref(empty);
             return null_mut();
         }
-        xdecref(empty);
         obj
     }
+}
+
+/// The TypeError of calling a type without `tp_new`.
+///
+/// # Safety
+/// `t` a live type.
+#[cold]
+#[inline(never)]
+unsafe fn cannot_create(t: *mut PyTypeObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    type_error(&format!("cannot create '{}' instances", unsafe {
+        type_name(t)
+    }))
 }
 
 // ---- T.__new__ ----------------------------------------------------------------------------
