@@ -117,6 +117,20 @@ fn live_object_counter() {
         .unwrap();
     merge_pending();
     assert_eq!(live_objects(), base);
+    // An object freed by a thread that never made one (its counter not registered yet): the
+    // main thread drops its own reference while another thread holds one, so the count is
+    // merged and the last decrement, on a fresh thread, frees it there.
+    let merged = PyFloat_FromDouble(9.0) as usize;
+    // SAFETY: a live object; the reference taken here is dropped on the next thread.
+    std::thread::spawn(move || unsafe { gilgate_capi::ffi::Py_IncRef(merged as *mut PyObject) })
+        .join()
+        .unwrap();
+    decref(merged as *mut PyObject);
+    assert_eq!(live_objects(), base + 1);
+    std::thread::spawn(move || decref(merged as *mut PyObject))
+        .join()
+        .unwrap();
+    assert_eq!(live_objects(), base);
 
     // Threads that churn through the per-thread free lists (floats, small ints, short tuples)
     // and exit with objects still alive: their counts, parked blocks and owner records are

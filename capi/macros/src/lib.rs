@@ -350,8 +350,10 @@ fn expand_fn(args: Args, f: ItemFn, sigs: &Sigs) -> syn::Result<TokenStream2> {
             // The guarded body is the uncommon case: a layout hint only (in `PyLong_AsLong` LLVM
             // still places the call inline; what removed that path's jumps was `compact2`'s shape).
             ::std::hint::cold_path();
+            // `extern "C"`: the guard catches every panic, and saying so (an `extern "C"` fn
+            // cannot unwind) lets the fast case's caller end in a tail call with no frame.
             #[inline(never)]
-            #unsafety fn guarded(#inputs) #output {
+            #unsafety extern "C" fn guarded(#inputs) #output {
                 #guarded
             }
             #call_guarded
@@ -462,7 +464,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("#[inline(never)]unsafefnguarded(op:*mutPyObject)->isize"),
+            out.contains("#[inline(never)]unsafeextern\"C\"fnguarded(op:*mutPyObject)->isize"),
             "{out}"
         );
         let out = expand_str("", "pub static mut PyExc_X: *mut PyObject = 0 as _;").unwrap();

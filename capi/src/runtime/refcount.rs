@@ -182,10 +182,36 @@ pub unsafe fn refcnt(op: *mut PyObject) -> Py_ssize_t {
 /// `op` must be a live object whose count is zero.
 #[inline]
 pub(crate) unsafe fn dealloc(op: *mut PyObject) {
+    if !crate::objimpl::note_freed_quick() {
+        // SAFETY: forwarded contract.
+        return unsafe { dealloc_counting(op) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { run_dealloc(op) }
+}
+
+/// [`dealloc`] for a thread whose live counter is not registered (its first free, or a free
+/// after its exit hooks ran): out of line, so [`dealloc`]'s common case needs no frame.
+///
+/// # Safety
+/// As [`dealloc`].
+#[cold]
+#[inline(never)]
+unsafe fn dealloc_counting(op: *mut PyObject) {
+    crate::objimpl::note_freed();
+    // SAFETY: forwarded contract.
+    unsafe { run_dealloc(op) }
+}
+
+/// Calls `op`'s `tp_dealloc` (the default one when the type has none).
+///
+/// # Safety
+/// As [`dealloc`], the death counted.
+#[inline(always)]
+unsafe fn run_dealloc(op: *mut PyObject) {
     // SAFETY: the caller guarantees `op` is a dead-but-valid object with a valid type.
     unsafe {
         let ty: *mut PyTypeObject = (*op).ob_type;
-        crate::objimpl::note_freed();
         match (*ty).tp_dealloc {
             Some(f) => crate::extcall::destructor(f, op),
             None => crate::objimpl::default_dealloc(op),
