@@ -894,15 +894,17 @@ impl Pool {
         p
     }
 
-    /// Sends the sandbox setup to a fresh worker and waits for what it applied. An error is
-    /// the module's: the worker died or did not answer.
-    fn set_up_sandbox(&mut self) -> Result<(), ErrorReport> {
+    /// Sends the sandbox setup to a fresh worker, followed in the same write by `request`
+    /// (the worker reads it only once its sandbox is set up: one wake-up of the worker, and
+    /// none of this process in between), and waits for what it applied. True when `request`
+    /// was sent. An error is the module's: the worker died or did not answer.
+    fn set_up_sandbox(&mut self, request: &str) -> Result<bool, ErrorReport> {
         let Some(shared) = self.sandbox.clone() else {
-            return Ok(());
+            return Ok(false);
         };
         let w = self.current.as_mut().expect("worker present");
         if w.sandboxed {
-            return Ok(());
+            return Ok(false);
         }
         let home = w
             .home
@@ -923,6 +925,7 @@ impl Pool {
         };
         let mut text = serde_json::to_string(&setup).expect("setup serializes");
         text.push('\n');
+        text.push_str(request);
         let sent = send_line(&mut w.stdin, &text);
         let reply = match sent {
             Ok(()) => w.lines.recv_timeout(self.timeout),
@@ -932,7 +935,7 @@ impl Pool {
             Some(Ok(Line::Sandbox(r))) => {
                 shared.record(*r);
                 w.sandboxed = true;
-                Ok(())
+                Ok(true)
             }
             other => {
                 self.discard();
@@ -986,13 +989,17 @@ impl Pool {
                 }
             }
         }
-        if let Err(e) = self.set_up_sandbox() {
-            return Declaration::failed(target, e);
-        }
-        let w = self.current.as_mut().expect("worker present");
         let mut text = serde_json::to_string(req).expect("requests serialize");
         text.push('\n');
-        let sent = send_line(&mut w.stdin, &text);
+        let sent = match self.set_up_sandbox(&text) {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                let w = self.current.as_mut().expect("worker present");
+                send_line(&mut w.stdin, &text)
+            }
+            Err(e) => return Declaration::failed(target, e),
+        };
+        let w = self.current.as_mut().expect("worker present");
         if last {
             w.stdin = None;
         }
