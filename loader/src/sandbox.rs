@@ -18,8 +18,9 @@
 //!   because a failure is retried by a fork loop until the time limit, and because an init
 //!   that tries to run another program is exactly what a gate must see.
 //!
-//! The parent passes the setup as the first line a worker reads; the worker answers with what
-//! it could apply ([`SandboxReport`]): a kernel without Landlock, or a container whose own
+//! The parent passes the setup as the first line a worker reads (after an optional prepare
+//! line, which lets the worker build the input-independent parts early: [`prepare`]); the
+//! worker answers with what it could apply ([`SandboxReport`]): a kernel without Landlock, or a container whose own
 //! seccomp policy forbids adding a filter, gives a partial sandbox, named as such.
 
 use serde::{Deserialize, Serialize};
