@@ -19,7 +19,7 @@
 //!   that tries to run another program is exactly what a gate must see.
 //!
 //! The parent passes the setup as the first line a worker reads (after an optional prepare
-//! line, which lets the worker build the input-independent parts early: [`prepare`]); the
+//! line, which lets the worker build the input-independent parts early: `prepare`); the
 //! worker answers with what it could apply ([`SandboxReport`]): a kernel without Landlock, or a container whose own
 //! seccomp policy forbids adding a filter, gives a partial sandbox, named as such.
 
