@@ -187,3 +187,41 @@ fn the_command_ends_without_waiting_for_its_workers_exit() {
         );
     }
 }
+
+// gilgate links its unwinder (Rust's panics) statically instead of loading libgcc_s.so.1 at
+// every start (build.rs): no process of it loads that library unless a module needs it.
+#[test]
+fn gilgate_starts_without_libgcc_s() {
+    let o = run(gilgate().arg("--version").env("LD_DEBUG", "libs"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // The dynamic loader's trace names every library it looks for.
+    assert!(o.stderr.contains("find library=libc.so.6"), "{}", o.stderr);
+    assert!(!o.stderr.contains("libgcc_s"), "{}", o.stderr);
+}
+
+// A C++ module's own exceptions still find their handlers (through the libgcc_s.so.1 it
+// loads), in a forked worker, an exec'd one, and in the command's own process (`load`).
+#[test]
+fn a_cxx_modules_exceptions_are_caught_by_its_own_handlers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let module = tmp.path().join(format!("cxx_throw{TAG}"));
+    cc::shared(cc::fixture("inspect_worker/cxx_throw.cpp"), &module)
+        .lang(cc::Lang::Cxx)
+        .args(["-O1", "-Wall", "-Werror"])
+        .build();
+    for start in ["fork", "exec"] {
+        let o = run(gilgate()
+            .args(["inspect", "--json"])
+            .arg(&module)
+            .env("GILGATE_WORKER_START", start));
+        let doc: serde_json::Value = serde_json::from_str(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}\n{}", o.stdout, o.stderr));
+        let row = &doc["modules"][0];
+        assert_eq!(row["status"], "ok", "{start}: {row}");
+        assert_eq!(row["error"], serde_json::Value::Null, "{start}: {row}");
+        assert_eq!(o.code, 0, "{start}: {}", o.stderr);
+    }
+    let o = run(gilgate().args(["load", "--gil", "on"]).arg(&module));
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("cxx_throw: loaded"), "{}", o.stdout);
+}

@@ -352,3 +352,92 @@ fn threads_started_by_an_init_still_work_in_the_sandbox() {
         assert_eq!(m["requires_gil"], false, "{m}");
     }
 }
+
+/// Runs `gilgate` as an inspection worker by hand, in `home` (its `HOME`, `TMPDIR` and working
+/// folder, as its parent would make them), with `lines` as its whole input; returns its
+/// protocol lines.
+fn worker_by_hand(home: &std::path::Path, lines: &[String]) -> Vec<String> {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = gilgate()
+        .env_clear()
+        .env("GILGATE_WORKER", "1")
+        .env("HOME", home)
+        .env("TMPDIR", home)
+        .env("PATH", "/usr/bin:/bin")
+        .current_dir(home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting a worker");
+    let mut input = child.stdin.take().unwrap();
+    for l in lines {
+        writeln!(input, "{l}").unwrap();
+    }
+    drop(input);
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+// A worker builds the part of its sandbox that does not depend on the inputs when its prepare
+// line comes (its parent sends it at once, and is still finding the modules); the setup line
+// then adds the inputs. The setup's folder is the one that counts: a ruleset prepared for
+// another folder is not used, and a worker given no prepare line sets up the same sandbox.
+#[test]
+fn a_prepared_sandbox_is_the_one_its_setup_line_names() {
+    let scene = Scene::new(&["sbx_home"]);
+    let home = scene.path("worker-home");
+    let other = scene.path("other-home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(home.join("secret.txt"), "own-folder-2718").unwrap();
+    let module = std::fs::read_dir(scene.path("mods"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "so"))
+        .unwrap();
+    let prepare = |h: &std::path::Path| serde_json::json!({ "prepare": { "home": h } }).to_string();
+    let setup = serde_json::json!({ "sandbox": {
+        "home": home,
+        "read": [scene.path("mods")],
+        "limits": { "address_space": 8u64 << 30, "cpu_seconds": 300, "file_size": 256u64 << 20, "open_files": 1024 },
+        "skip": [],
+    }})
+    .to_string();
+    let request = serde_json::json!({
+        "name": "sbx_home",
+        "path": module,
+        "target": { "target": "3.14t", "from_tag": true },
+        "imports_setgil": false,
+    })
+    .to_string();
+    let landlock = gilgate::loader::sandbox::landlock_abi().ok();
+    let mut reports = Vec::new();
+    for first in [None, Some(&other), Some(&home)] {
+        let mut lines: Vec<String> = first.map(|h| prepare(h)).into_iter().collect();
+        lines.extend([setup.clone(), request.clone()]);
+        let out = worker_by_hand(&home, &lines);
+        let sandbox: serde_json::Value = serde_json::from_str(&out[0]).unwrap();
+        assert_eq!(
+            sandbox["sandbox"]["landlock"].as_u64(),
+            landlock.map(u64::from),
+            "prepared for {first:?}: {out:?}"
+        );
+        reports.push(sandbox);
+        let answer: serde_json::Value = serde_json::from_str(out.last().unwrap()).unwrap();
+        let message = answer["answer"]["error"]["message"].as_str().unwrap_or("");
+        // Its own folder is readable (the user's `home/secret.txt` beside `mods/` is not).
+        assert_eq!(
+            message, "sbx_home: read $HOME/secret.txt: own-folder-2718",
+            "prepared for {first:?}: {out:?}"
+        );
+    }
+    // The same protections, prepared or not.
+    assert!(reports.iter().all(|r| *r == reports[0]), "{reports:?}");
+}

@@ -18,8 +18,9 @@
 //!   because a failure is retried by a fork loop until the time limit, and because an init
 //!   that tries to run another program is exactly what a gate must see.
 //!
-//! The parent passes the setup as the first line a worker reads; the worker answers with what
-//! it could apply ([`SandboxReport`]): a kernel without Landlock, or a container whose own
+//! The parent passes the setup as the first line a worker reads (after an optional prepare
+//! line, which lets the worker build the input-independent parts early: `prepare`); the
+//! worker answers with what it could apply ([`SandboxReport`]): a kernel without Landlock, or a container whose own
 //! seccomp policy forbids adding a filter, gives a partial sandbox, named as such.
 
 use serde::{Deserialize, Serialize};
@@ -206,9 +207,43 @@ static PROTO_FD: AtomicI32 = AtomicI32::new(-1);
 /// The exit status of a worker stopped by the sandbox (after its `violation` line).
 pub(crate) const VIOLATION_EXIT: i32 = 0x5c;
 
+/// What a worker builds of its sandbox before it knows what it may read (see [`prepare`]).
+pub(crate) struct Prepared {
+    /// The private folder the ruleset lets it change.
+    home: PathBuf,
+    /// A Landlock ruleset holding every rule but the inputs' (`None` when it could not be
+    /// made: [`apply`] then tries again, and reports why not).
+    ruleset: Option<(u32, landlock::RulesetCreated)>,
+    /// The seccomp program for this process.
+    program: Result<Vec<Insn>, String>,
+}
+
+/// Builds, without applying anything, the parts of the sandbox that do not depend on the
+/// inputs: the Landlock ruleset with the system's folders, this program, the devices and
+/// `home` (opened, not yet enforced) and the compiled seccomp program. A worker does this
+/// while its parent is still finding the modules, so that [`apply`] then only adds the
+/// inputs' rules and enforces. Nothing is confined until [`apply`].
+pub(crate) fn prepare(home: &std::path::Path) -> Prepared {
+    Prepared {
+        home: home.to_path_buf(),
+        ruleset: landlock_ruleset(home).ok(),
+        program: compile(&policy(std::process::id() as u64)),
+    }
+}
+
 /// Applies the sandbox to this process (call while it has one thread); `proto_fd` is where a
-/// trapped call is reported.
-pub(crate) fn apply(setup: &Setup, proto_fd: i32, threads: usize) -> SandboxReport {
+/// trapped call is reported. `prepared` (from [`prepare`]) is used when it was made for the
+/// same folder; the result is the same either way.
+pub(crate) fn apply(
+    setup: &Setup,
+    proto_fd: i32,
+    threads: usize,
+    prepared: Option<Prepared>,
+) -> SandboxReport {
+    let (ruleset, program) = match prepared {
+        Some(p) if p.home == setup.home => (p.ruleset, Some(p.program)),
+        _ => (None, None),
+    };
     let mut missing = Vec::new();
     if threads > 1 {
         missing.push(format!(
@@ -241,7 +276,7 @@ pub(crate) fn apply(setup: &Setup, proto_fd: i32, threads: usize) -> SandboxRepo
     if let Err(e) = drop_capabilities() {
         missing.push(format!("dropping capabilities ({e})"));
     }
-    let landlock = match skip("landlock").map_or_else(|| landlock(setup), Err) {
+    let landlock = match skip("landlock").map_or_else(|| landlock(setup, ruleset), Err) {
         Ok(abi) => Some(abi),
         Err(e) => {
             missing.push(format!("landlock ({e})"));
@@ -249,7 +284,7 @@ pub(crate) fn apply(setup: &Setup, proto_fd: i32, threads: usize) -> SandboxRepo
         }
     };
     PROTO_FD.store(proto_fd, Ordering::SeqCst);
-    let seccomp = match skip("seccomp").map_or_else(seccomp, Err) {
+    let seccomp = match skip("seccomp").map_or_else(|| seccomp(program), Err) {
         Ok(()) => true,
         Err(e) => {
             missing.push(format!("seccomp ({e})"));
@@ -387,23 +422,28 @@ const SYSTEM_READ: &[&str] = &[
 /// Device files a module may open for writing.
 const DEVICE_WRITE: &[&str] = &["/dev/null", "/dev/zero", "/dev/full"];
 
-fn landlock(setup: &Setup) -> Result<u32, String> {
+/// The Landlock access rights the sandbox handles and grants.
+const LANDLOCK_ABI: landlock::ABI = landlock::ABI::V6;
+
+/// A Landlock ruleset (created, not enforced) with every rule but the inputs': reads beneath
+/// the system's folders, this program and `LD_LIBRARY_PATH`'s folders, writes to the
+/// harmless devices, everything inside `home`; with the kernel's Landlock ABI.
+fn landlock_ruleset(home: &std::path::Path) -> Result<(u32, landlock::RulesetCreated), String> {
     use landlock::{
-        ABI, Access, AccessFs, AccessNet, Ruleset, RulesetAttr, RulesetCreatedAttr, RulesetStatus,
-        Scope, path_beneath_rules,
+        Access, AccessFs, AccessNet, Ruleset, RulesetAttr, RulesetCreatedAttr, Scope,
+        path_beneath_rules,
     };
     let kernel = landlock_abi()?;
-    let abi = ABI::V6;
+    let abi = LANDLOCK_ABI;
     let err = |e: landlock::RulesetError| e.to_string();
     let mut read: Vec<PathBuf> = SYSTEM_READ.iter().map(PathBuf::from).collect();
-    read.extend(setup.read.iter().cloned());
     if let Ok(exe) = std::env::current_exe() {
         read.push(exe);
     }
     if let Some(p) = std::env::var_os("LD_LIBRARY_PATH") {
         read.extend(std::env::split_paths(&p).filter(|p| p.is_absolute()));
     }
-    let status = Ruleset::default()
+    let ruleset = Ruleset::default()
         .handle_access(AccessFs::from_all(abi))
         .map_err(err)?
         .handle_access(AccessNet::from_all(abi))
@@ -419,7 +459,27 @@ fn landlock(setup: &Setup) -> Result<u32, String> {
             AccessFs::from_read(abi) | AccessFs::WriteFile,
         ))
         .map_err(err)?
-        .add_rules(path_beneath_rules([&setup.home], AccessFs::from_all(abi)))
+        .add_rules(path_beneath_rules([home], AccessFs::from_all(abi)))
+        .map_err(err)?;
+    Ok((kernel, ruleset))
+}
+
+/// Enforces Landlock: `prepared` (or a ruleset made now) plus reads beneath the inputs.
+fn landlock(
+    setup: &Setup,
+    prepared: Option<(u32, landlock::RulesetCreated)>,
+) -> Result<u32, String> {
+    use landlock::{AccessFs, RulesetCreatedAttr, RulesetStatus, path_beneath_rules};
+    let (kernel, ruleset) = match prepared {
+        Some(p) => p,
+        None => landlock_ruleset(&setup.home)?,
+    };
+    let err = |e: landlock::RulesetError| e.to_string();
+    let status = ruleset
+        .add_rules(path_beneath_rules(
+            &setup.read,
+            AccessFs::from_read(LANDLOCK_ABI),
+        ))
         .map_err(err)?
         .restrict_self()
         .map_err(err)?;
@@ -869,8 +929,10 @@ fn cond_code(c: &Cond, after: usize, out: &mut Vec<Insn>) -> Result<(), String> 
     Ok(())
 }
 
-fn seccomp() -> Result<(), String> {
-    let prog = compile(&policy(std::process::id() as u64))?;
+/// Installs the `SIGSYS` handler and the filter: `program` when it was compiled beforehand
+/// (by [`prepare`], in this process), else compiled now.
+fn seccomp(program: Option<Result<Vec<Insn>, String>>) -> Result<(), String> {
+    let prog = program.unwrap_or_else(|| compile(&policy(std::process::id() as u64)))?;
     install_sigsys_handler()?;
     install_filter(&prog)
 }

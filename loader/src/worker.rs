@@ -87,6 +87,19 @@ struct SetupLine {
     sandbox: Setup,
 }
 
+/// A line a sandboxed worker may read before its setup line, sent as soon as it is started:
+/// what its sandbox will not depend on (its folder), so it builds that while its parent is
+/// still finding the modules (`sandbox::prepare`). It is answered by nothing.
+#[derive(Debug, Serialize, Deserialize)]
+struct PrepareLine {
+    prepare: Prepare,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Prepare {
+    home: PathBuf,
+}
+
 /// The protocol channel, set in a worker process only.
 static PROTO: Mutex<Option<std::fs::File>> = Mutex::new(None);
 
@@ -178,8 +191,11 @@ fn serve() -> ! {
     // SAFETY: a plain process attribute; no memory is passed.
     unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
     // Start the runtime before the first request arrives: the parent is still finding and
-    // unpacking modules. A failure is kept and reported by each request.
-    let _ = init::runtime();
+    // unpacking modules. A failure is kept and reported by each request. So is what every
+    // request does first (the import hooks, the `sys` module: `import_hook::for_worker`).
+    if init::runtime().is_ok() {
+        crate::import_hook::install(crate::Policy::Auto);
+    }
     // Requests come on fd 0, read without `std::io::stdin()`'s buffer: a forked worker
     // inherits that buffer from its parent, which must not be replayed as requests.
     // SAFETY: fd 0 is open for the whole process (the request pipe); the reader never closes
@@ -187,17 +203,26 @@ fn serve() -> ! {
     let input = std::mem::ManuallyDrop::new(unsafe { File::from_raw_fd(0) });
     let mut served = false;
     let mut limits = None;
+    let mut prepared = None;
     for line in std::io::BufReader::new(&*input).lines() {
         let Ok(line) = line else { break };
         if line.trim().is_empty() {
             continue;
         }
+        if !served && line.starts_with("{\"prepare\"") {
+            // Builds, applies nothing: a bad line only means nothing is prepared.
+            if let Ok(p) = serde_json::from_str::<PrepareLine>(&line) {
+                prepared = Some(sandbox::prepare(&p.prepare.home));
+            }
+            continue;
+        }
         if !served && line.starts_with("{\"sandbox\"") {
             // The sandbox comes before any module file is opened; Landlock and seccomp confine
             // this thread and the threads it starts from now on.
+            let prepared = prepared.take();
             let report = match serde_json::from_str::<SetupLine>(&line) {
                 Ok(s) => {
-                    let r = sandbox::apply(&s.sandbox, proto_fd, thread_count());
+                    let r = sandbox::apply(&s.sandbox, proto_fd, thread_count(), prepared);
                     limits = r.limits;
                     r
                 }
@@ -430,6 +455,25 @@ struct Worker {
     home: Option<tempfile::TempDir>,
     /// Whether its sandbox setup was sent and answered.
     sandboxed: bool,
+}
+
+impl Worker {
+    /// Sends a sandboxed worker its prepare line (what its sandbox will be, but for the
+    /// inputs), which it reads as soon as its runtime has started. A failure to send is left
+    /// to the setup line, which reports the worker's end.
+    fn send_prepare(&mut self) {
+        let Some(home) = self.home.as_ref() else {
+            return;
+        };
+        let line = PrepareLine {
+            prepare: Prepare {
+                home: home.path().to_path_buf(),
+            },
+        };
+        let mut text = serde_json::to_string(&line).expect("prepare line serializes");
+        text.push('\n');
+        let _ = send_line(&mut self.stdin, &text);
+    }
 }
 
 /// The sandbox settings the pools of one `inspect` share, and what their workers reported.
@@ -704,13 +748,15 @@ impl Pool {
         let cwd = home.as_ref().map(|h| h.path());
         let env = self.worker_env(cwd);
         if let Some((child, stdin, out)) = self.fork_worker(&env, cwd)? {
-            return Ok(Worker {
+            let mut w = Worker {
                 child,
                 stdin: Some(stdin),
                 lines: Lines::new(out),
                 home,
                 sandboxed: false,
-            });
+            };
+            w.send_prepare();
+            return Ok(w);
         }
         let mut cmd = Command::new(&self.binary);
         cmd.env_clear().envs(env);
@@ -725,13 +771,15 @@ impl Pool {
         tracing::debug!("inspection worker {} started by exec", child.id());
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
-        Ok(Worker {
+        let mut w = Worker {
             child: Proc::Exec(child),
             stdin: Some(File::from(OwnedFd::from(stdin))),
             lines: Lines::new(stdout),
             home,
             sandboxed: false,
-        })
+        };
+        w.send_prepare();
+        Ok(w)
     }
 
     /// A worker's whole environment: sandboxed, only [`kept_env`]'s variables of this
@@ -846,15 +894,17 @@ impl Pool {
         p
     }
 
-    /// Sends the sandbox setup to a fresh worker and waits for what it applied. An error is
-    /// the module's: the worker died or did not answer.
-    fn set_up_sandbox(&mut self) -> Result<(), ErrorReport> {
+    /// Sends the sandbox setup to a fresh worker, followed in the same write by `request`
+    /// (the worker reads it only once its sandbox is set up: one wake-up of the worker, and
+    /// none of this process in between), and waits for what it applied. True when `request`
+    /// was sent. An error is the module's: the worker died or did not answer.
+    fn set_up_sandbox(&mut self, request: &str) -> Result<bool, ErrorReport> {
         let Some(shared) = self.sandbox.clone() else {
-            return Ok(());
+            return Ok(false);
         };
         let w = self.current.as_mut().expect("worker present");
         if w.sandboxed {
-            return Ok(());
+            return Ok(false);
         }
         let home = w
             .home
@@ -875,6 +925,7 @@ impl Pool {
         };
         let mut text = serde_json::to_string(&setup).expect("setup serializes");
         text.push('\n');
+        text.push_str(request);
         let sent = send_line(&mut w.stdin, &text);
         let reply = match sent {
             Ok(()) => w.lines.recv_timeout(self.timeout),
@@ -884,7 +935,7 @@ impl Pool {
             Some(Ok(Line::Sandbox(r))) => {
                 shared.record(*r);
                 w.sandboxed = true;
-                Ok(())
+                Ok(true)
             }
             other => {
                 self.discard();
@@ -938,13 +989,17 @@ impl Pool {
                 }
             }
         }
-        if let Err(e) = self.set_up_sandbox() {
-            return Declaration::failed(target, e);
-        }
-        let w = self.current.as_mut().expect("worker present");
         let mut text = serde_json::to_string(req).expect("requests serialize");
         text.push('\n');
-        let sent = send_line(&mut w.stdin, &text);
+        let sent = match self.set_up_sandbox(&text) {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                let w = self.current.as_mut().expect("worker present");
+                send_line(&mut w.stdin, &text)
+            }
+            Err(e) => return Declaration::failed(target, e),
+        };
+        let w = self.current.as_mut().expect("worker present");
         if last {
             w.stdin = None;
         }
