@@ -3,7 +3,8 @@
 #
 #   bash scripts/test.sh
 #
-# 1. System packages: a C compiler and binutils (the sample modules, `nm`), Python 3 with pip
+# 1. System packages: C and C++ compilers and binutils (the sample modules, one C++ test module,
+#    `nm`), Python 3 with pip
 #    (test-setup and checking only: downloading the pinned wheels and sdists, the smoke test's
 #    JSON check, the header-parity and corpus checks; gilgate itself never needs Python). As
 #    root (or with sudo) the missing ones are installed with apt-get; otherwise the script stops
@@ -41,6 +42,7 @@ python="${PYTHON:-python3}"
 missing=()
 need cc || missing+=(gcc)
 need nm || missing+=(binutils)
+need c++ || missing+=(g++)
 wants_python=0
 if [[ "${GILGATE_SKIP_WHEELS:-}" != 1 || "${GILGATE_SKIP_SDISTS:-}" != 1 ]]; then
     wants_python=1
