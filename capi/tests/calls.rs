@@ -1299,6 +1299,23 @@ fn calling_a_type_runs_new_then_init_on_every_entry_point() {
                 strs(&["new[13] kw=false", "init[13]", "dealloc"])
             )
         );
+        // Keywords go through tp_call with a dict.
+        let (five, key) = (int(5), s("k"));
+        let names = tup::from_slice(&[key]);
+        let stack = [null_mut(), five, five];
+        assert_eq!(
+            made_value(PyObject_Vectorcall(
+                made,
+                stack.as_ptr().add(1),
+                1 | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                names
+            )),
+            "Made 10"
+        );
+        assert_eq!(take_log(), strs(&["new[5] kw=true", "init[5]", "dealloc"]));
+        decref(names);
+        decref(five);
+        decref(key);
         // No tp_new.
         let nonew = (&raw mut NONEW_TYPE).cast::<PyObject>();
         assert_eq!(

@@ -306,6 +306,18 @@ pub(crate) unsafe fn vectorcall(
                 callable,
                 crate::extcall::vectorcall(f, callable, args, nargsf, kwnames),
             ),
+            None if (kwnames.is_null() || tup::items(kwnames).is_empty())
+                && crate::typeobject::is_type_call((*ty(callable)).tp_call) =>
+            {
+                check_result(
+                    callable,
+                    crate::typeobject::call_type_positional(
+                        callable.cast(),
+                        args,
+                        nargsf & !PY_VECTORCALL_ARGUMENTS_OFFSET,
+                    ),
+                )
+            }
             None => make_tp_call(
                 callable,
                 args,
