@@ -1237,3 +1237,98 @@ fn a_member_descriptor_replaced_on_another_thread_is_never_read_freed() {
     assert!(hits > 0);
     release(o);
 }
+
+/// An interned str is read by every thread but made by whichever thread asks first; it gets a
+/// 128-byte-aligned block of whole 128-byte units to itself (the line pair the cores'
+/// prefetchers move together), so the objects its maker goes on making and freeing never share
+/// that pair with it. Four threads intern the same fresh names at once (ASCII short and long,
+/// Latin-1, BMP, astral) and then make and drop short strs and small tuples, the sizes that
+/// sat next to it before: every thread gets the same immortal str, with the right text, UTF-8
+/// form and hash, and none of their objects ever lands in an interned name's pair.
+#[test]
+fn interned_names_made_on_worker_threads_have_their_own_line_pair() {
+    use gilgate_capi::ffi::{
+        Py_REFCNT, PyObject_Hash, PyUnicode_AsUTF8AndSize, PyUnicode_InternFromString,
+    };
+    fixture();
+    const NAMES: [&CStr; 5] = [
+        c"sc3_k",
+        c"sc3_a_longer_keyword_name_than_a_line_pair_holds_even_with_its_own_header_bytes_x",
+        c"sc3_caf\xc3\xa9",
+        c"sc3_\xe2\x82\xac",
+        c"sc3_\xf0\x9f\x90\x8d",
+    ];
+    const THREADS: usize = 4;
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let workers: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || -> (Vec<usize>, usize) {
+                barrier.wait();
+                // SAFETY: NUL-terminated names; immortal results.
+                let got: Vec<usize> = NAMES
+                    .iter()
+                    .map(|n| unsafe { PyUnicode_InternFromString(n.as_ptr()) } as usize)
+                    .collect();
+                let pairs: Vec<usize> = got.iter().map(|p| p & !127).collect();
+                let mut inside = 0;
+                // Kept alive 300 at a time, so that fresh blocks keep coming from the pages.
+                let mut alive = Vec::with_capacity(300);
+                for i in 0..20_000 {
+                    // SAFETY: fresh objects, checked here and released below.
+                    unsafe {
+                        let s = PyUnicode_FromString(c"sc3".as_ptr());
+                        let one = PyLong_FromLong(i % 7);
+                        let t = PyTuple_New(2);
+                        assert!(!s.is_null() && !one.is_null() && !t.is_null());
+                        for o in [s as usize, one as usize, t as usize] {
+                            inside += usize::from(pairs.contains(&(o & !127)));
+                        }
+                        assert_eq!(PyTuple_SetItem(t, 0, s), 0);
+                        assert_eq!(PyTuple_SetItem(t, 1, one), 0);
+                        alive.push(P::of(t));
+                    }
+                    if alive.len() == 300 {
+                        alive.drain(..).for_each(release);
+                    }
+                }
+                alive.into_iter().for_each(release);
+                (got, inside)
+            })
+        })
+        .collect();
+    let results: Vec<_> = workers
+        .into_iter()
+        .map(|w| w.join().expect("a worker panicked"))
+        .collect();
+    let first = &results[0].0;
+    for (got, inside) in &results {
+        assert_eq!(got, first, "every thread interns to the same objects");
+        assert_eq!(*inside, 0, "objects made next to an interned name");
+    }
+    for (&p, name) in first.iter().zip(NAMES) {
+        let o = p as *mut PyObject;
+        assert!(!o.is_null());
+        assert_eq!(p % 128, 0, "{name:?} at {p:#x}");
+        // SAFETY: an immortal interned str; a fresh equal str, released here.
+        unsafe {
+            let mut n = 0;
+            let u = PyUnicode_AsUTF8AndSize(o, &mut n);
+            assert!(!u.is_null());
+            assert_eq!(
+                std::slice::from_raw_parts(u.cast::<u8>(), n as usize),
+                name.to_bytes()
+            );
+            assert_eq!(*u.add(n as usize), 0);
+            let fresh = PyUnicode_FromString(name.as_ptr());
+            assert!(!fresh.is_null());
+            assert_eq!(PyObject_Hash(o), PyObject_Hash(fresh));
+            assert_eq!(gilgate_capi::ffi::PyUnicode_Compare(o, fresh), 0);
+            decref(fresh);
+            let before = Py_REFCNT(o);
+            assert_eq!(PyUnicode_InternFromString(name.as_ptr()), o);
+            decref(o);
+            assert_eq!(Py_REFCNT(o), before, "an interned str is immortal");
+        }
+    }
+}

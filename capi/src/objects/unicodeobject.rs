@@ -502,14 +502,59 @@ unsafe impl Send for Interned {}
 
 static INTERNED: Mutex<Option<HashMap<String, Interned>>> = Mutex::new(None);
 
-/// The immortal interned str for `s` (a new reference, which costs nothing).
+/// The unit of memory an interned str has to itself: two 64-byte cache lines, the pair that
+/// the cores' adjacent-line prefetchers move together.
+const ISOLATED_BLOCK: usize = 128;
+
+/// Moves the fresh compact str `p` (from [`from_str`]; NULL passes through) into a zeroed block
+/// of whole [`ISOLATED_BLOCK`]s aligned to one, and releases `p`. An interned str is read by
+/// every thread for the rest of the process but made by whichever thread asks first: in that
+/// thread's own pages it would share a line pair with the objects that thread makes and frees
+/// over and over (a 64-byte tuple next to a keyword name, say), and every other thread's read
+/// of the name would then wait for the line the maker keeps writing.
+fn isolated(p: *mut PyObject) -> *mut PyObject {
+    if p.is_null() {
+        return p;
+    }
+    // SAFETY: `p` is a fresh compact str (ASCII: the characters and their NUL follow the
+    // header; else the UTF-8 form may follow the characters' NUL, `from_non_ascii`'s layout)
+    // that only we know about; the copy gets its own header and `utf8` pointer before use.
+    unsafe {
+        let chars_end = data_ptr(p).add((length(p) as usize + 1) * kind(p) as usize);
+        let mut size = chars_end.offset_from(p.cast::<u8>()) as usize;
+        let mut utf8_at = None;
+        if (*p.cast::<PyASCIIObject>()).state & STATE_ASCII == 0 {
+            let c = p.cast::<PyCompactUnicodeObject>();
+            if utf8_inline(p, (*c).utf8) {
+                utf8_at = Some(size);
+                size += (*c).utf8_length as usize + 1;
+            }
+        }
+        let q = crate::pymem::calloc_aligned(size.next_multiple_of(ISOLATED_BLOCK), ISOLATED_BLOCK)
+            .cast::<PyObject>();
+        if q.is_null() {
+            decref(p);
+            return crate::pyerrors::no_memory();
+        }
+        std::ptr::copy_nonoverlapping(p.cast::<u8>(), q.cast::<u8>(), size);
+        crate::objimpl::init_header(q, &raw mut PyUnicode_Type);
+        if let Some(at) = utf8_at {
+            (*q.cast::<PyCompactUnicodeObject>()).utf8 = q.cast::<u8>().add(at).cast();
+        }
+        decref(p);
+        q
+    }
+}
+
+/// The immortal interned str for `s` (a new reference, which costs nothing), in memory of its
+/// own ([`isolated`]).
 pub(crate) fn intern(s: &str) -> *mut PyObject {
     let mut g = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
     let map = g.get_or_insert_with(HashMap::new);
     if let Some(p) = map.get(s) {
         return p.0;
     }
-    let p = from_str(s);
+    let p = isolated(from_str(s));
     if p.is_null() {
         return p;
     }

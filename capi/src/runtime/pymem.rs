@@ -31,6 +31,17 @@ pub(crate) fn calloc(count: usize, size: usize) -> *mut c_void {
     }
 }
 
+/// Allocates `n` zeroed bytes at an address that is a multiple of `align` (a power of two);
+/// freed with [`free`].
+pub(crate) fn calloc_aligned(n: usize, align: usize) -> *mut c_void {
+    if n > isize::MAX as usize {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: mi_zalloc_aligned accepts any size and power-of-two alignment and returns NULL on
+    // failure.
+    unsafe { mi::mi_zalloc_aligned(nz(n), align) }
+}
+
 /// Resizes a block from this allocator (NULL allocates).
 ///
 /// # Safety
