@@ -522,8 +522,9 @@ fn isolated(p: *mut PyObject) -> *mut PyObject {
     unsafe {
         let chars_end = data_ptr(p).add((length(p) as usize + 1) * kind(p) as usize);
         let mut size = chars_end.offset_from(p.cast::<u8>()) as usize;
+        let ascii = (*p.cast::<PyASCIIObject>()).state & STATE_ASCII != 0;
         let mut utf8_at = None;
-        if (*p.cast::<PyASCIIObject>()).state & STATE_ASCII == 0 {
+        if !ascii {
             let c = p.cast::<PyCompactUnicodeObject>();
             if utf8_inline(p, (*c).utf8) {
                 utf8_at = Some(size);
@@ -538,8 +539,17 @@ fn isolated(p: *mut PyObject) -> *mut PyObject {
         }
         std::ptr::copy_nonoverlapping(p.cast::<u8>(), q.cast::<u8>(), size);
         crate::objimpl::init_header(q, &raw mut PyUnicode_Type);
-        if let Some(at) = utf8_at {
-            (*q.cast::<PyCompactUnicodeObject>()).utf8 = q.cast::<u8>().add(at).cast();
+        if !ascii {
+            // The copy's UTF-8 form is its own block's copy; a form kept elsewhere goes with `p`
+            // (the copy makes its own when asked).
+            let c = q.cast::<PyCompactUnicodeObject>();
+            match utf8_at {
+                Some(at) => (*c).utf8 = q.cast::<u8>().add(at).cast(),
+                None => {
+                    (*c).utf8 = std::ptr::null_mut();
+                    (*c).utf8_length = 0;
+                }
+            }
         }
         decref(p);
         q
