@@ -20,8 +20,9 @@
 //!
 //! The parent passes the setup as the first line a worker reads (after an optional prepare
 //! line, which lets the worker build the input-independent parts early: `prepare`); the
-//! worker answers with what it could apply ([`SandboxReport`]): a kernel without Landlock, or a container whose own
-//! seccomp policy forbids adding a filter, gives a partial sandbox, named as such.
+//! worker answers with what it could apply ([`SandboxReport`]): a kernel without Landlock, or
+//! a container whose own seccomp policy forbids adding a filter, gives a partial sandbox,
+//! named as such.
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
