@@ -242,6 +242,21 @@ pub(crate) fn empty_args() -> *mut PyObject {
     }
 }
 
+/// The tuple a `tp_call` gets for the `nargs` positional arguments at `args`: the shared
+/// [`empty_args`] for none, else a new tuple (NULL with the exception set when it cannot be
+/// made).
+///
+/// # Safety
+/// `args` points at `nargs` live objects.
+#[inline(always)]
+pub(crate) unsafe fn args_tuple(args: *const *mut PyObject, nargs: usize) -> *mut PyObject {
+    if nargs == 0 {
+        return empty_args();
+    }
+    // SAFETY: forwarded contract.
+    unsafe { tup::from_slice(std::slice::from_raw_parts(args, nargs)) }
+}
+
 /// `_PyObject_MakeTpCall`: a vectorcall-style call through `tp_call`.
 ///
 /// # Safety
@@ -260,16 +275,7 @@ pub(crate) unsafe fn make_tp_call(
                 trunc(&tname(callable), 200)
             ));
         };
-        let argv = if nargs == 0 {
-            &[][..]
-        } else {
-            std::slice::from_raw_parts(args, nargs)
-        };
-        let t = if nargs == 0 {
-            empty_args()
-        } else {
-            tup::from_slice(argv)
-        };
+        let t = args_tuple(args, nargs);
         if t.is_null() {
             return t;
         }
@@ -624,11 +630,7 @@ unsafe fn tp_call_plain(
     // SAFETY: forwarded contract.
     unsafe {
         let call = (*ty(callable)).tp_call?;
-        let t = if nargs == 0 {
-            empty_args()
-        } else {
-            tup::from_slice(std::slice::from_raw_parts(args, nargs))
-        };
+        let t = args_tuple(args, nargs);
         if t.is_null() {
             return Some(t);
         }

@@ -290,13 +290,11 @@ pub unsafe extern "C" fn type_call(
             }
         }
         if args.is_null() {
-            let empty = crate::tupleobject::new_tuple(0);
+            let empty = crate::abstract_::empty_args();
             if empty.is_null() {
                 return empty;
             }
-            let obj = construct(t, empty, kw);
-            decref(empty);
-            return obj;
+            return construct(t, empty, kw);
         }
         construct(t, args, kw)
     }
@@ -324,11 +322,7 @@ pub(crate) unsafe fn call_type_positional(
 ) -> *mut PyObject {
     // SAFETY: forwarded contract; the tuple holds its own references to the arguments.
     unsafe {
-        let tuple = if nargs == 0 {
-            crate::abstract_::empty_args()
-        } else {
-            crate::tupleobject::from_slice(std::slice::from_raw_parts(args, nargs))
-        };
+        let tuple = crate::abstract_::args_tuple(args, nargs);
         if tuple.is_null() {
             return tuple;
         }

@@ -99,14 +99,23 @@ impl PerThread {
     /// Adds `delta` to this thread's live-object count.
     #[inline(always)]
     fn count(&self, delta: isize) {
-        let c = &self.counter;
-        if c.state.get() == 1 {
-            // Only this thread writes its counter: a load and a store are enough.
-            c.count
-                .store(c.count.load(Ordering::Relaxed) + delta, Ordering::Relaxed);
-        } else {
+        if !self.count_quick(delta) {
             self.count_slow(delta);
         }
+    }
+
+    /// [`count`](Self::count)'s common case: adds `delta` when the counter is registered and
+    /// answers whether it did. It calls nothing.
+    #[inline(always)]
+    fn count_quick(&self, delta: isize) -> bool {
+        let c = &self.counter;
+        if c.state.get() != 1 {
+            return false;
+        }
+        // Only this thread writes its counter: a load and a store are enough.
+        c.count
+            .store(c.count.load(Ordering::Relaxed) + delta, Ordering::Relaxed);
+        true
     }
 
     #[cold]
@@ -168,15 +177,7 @@ pub(crate) fn note_freed() {
 /// [`note_freed`]'s full path. It calls nothing, so a caller's fast path can end in a tail call.
 #[inline(always)]
 pub(crate) fn note_freed_quick() -> bool {
-    LOCAL.with(|t| {
-        let c = &t.counter;
-        if c.state.get() != 1 {
-            return false;
-        }
-        c.count
-            .store(c.count.load(Ordering::Relaxed) - 1, Ordering::Relaxed);
-        true
-    })
+    LOCAL.with(|t| t.count_quick(-1))
 }
 
 /// Number of objects created through gilgate's allocation paths and not yet deallocated, over
