@@ -221,13 +221,24 @@ pub(crate) unsafe fn stack_as_dict(
 /// The immortal empty tuple that argument-less calls through `tp_call` pass (CPython
 /// shares one empty tuple the same way), instead of a new tuple per call. Like every
 /// immortal object it is not counted by `objimpl::live_objects`.
+#[inline]
 pub(crate) fn empty_args() -> *mut PyObject {
-    use std::sync::atomic::{AtomicPtr, Ordering};
-    static EMPTY: AtomicPtr<PyObject> = AtomicPtr::new(null_mut());
-    let p = EMPTY.load(Ordering::Acquire);
+    let p = EMPTY_ARGS.load(std::sync::atomic::Ordering::Acquire);
     if !p.is_null() {
         return p;
     }
+    make_empty_args()
+}
+
+/// The shared empty tuple once made (NULL before the first argument-less call).
+static EMPTY_ARGS: std::sync::atomic::AtomicPtr<PyObject> =
+    std::sync::atomic::AtomicPtr::new(null_mut());
+
+/// [`empty_args`]'s first call: makes the tuple, or takes the one another thread made first.
+#[cold]
+#[inline(never)]
+fn make_empty_args() -> *mut PyObject {
+    use std::sync::atomic::Ordering;
     let t = tup::new_tuple(0);
     if t.is_null() {
         return t;
@@ -235,7 +246,7 @@ pub(crate) fn empty_args() -> *mut PyObject {
     // SAFETY: a fresh tuple owned by this thread; a count beyond u32::MAX makes it immortal.
     unsafe { crate::refcount::set_refcnt(t, (u32::MAX as Py_ssize_t) + 1) };
     crate::objimpl::note_freed();
-    match EMPTY.compare_exchange(null_mut(), t, Ordering::AcqRel, Ordering::Acquire) {
+    match EMPTY_ARGS.compare_exchange(null_mut(), t, Ordering::AcqRel, Ordering::Acquire) {
         Ok(_) => t,
         // Another thread won the race: its tuple is the one; ours stays immortal (tiny).
         Err(other) => other,

@@ -525,6 +525,7 @@ pub(crate) unsafe fn call(
 ///
 /// # Safety
 /// `op` must be a live object and `t` a type object.
+#[inline]
 pub(crate) unsafe fn type_check(op: *mut PyObject, t: *mut PyTypeObject) -> bool {
     // SAFETY: forwarded contract.
     unsafe { ty(op) == t || is_subtype(ty(op), t) }

@@ -331,7 +331,10 @@ pub(crate) unsafe fn call_type_positional(
         } else {
             construct(t, tuple, null_mut())
         };
-        decref(tuple);
+        // The shared empty tuple is immortal: only a tuple of arguments needs releasing.
+        if nargs != 0 {
+            decref(tuple);
+        }
         obj
     }
 }
