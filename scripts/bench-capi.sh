@@ -19,7 +19,9 @@
 #
 # usage: scripts/bench-capi.sh [--no-build] [--no-callgrind] [--record] [--baseline BENCH_CAPI_BINARY]
 #                              [N] [ROUNDS] [CALLS]
-#        defaults: 200000 7 3. --baseline also times another build of examples/bench_capi (for
+#        defaults: 200000 15 7 (about a minute besides the callgrind counts; the machine's
+#        speed jumps between runs, so many short rounds and a best of several calls per process
+#        give steadier medians than a few long ones). --baseline also times another build of examples/bench_capi (for
 #        example one copied from main before a change) in the same rounds. --record also writes
 #        the report to docs/bench/capi.txt (the table docs/benchmarks.md and README quote).
 #        --no-callgrind leaves the instruction columns out.
@@ -42,8 +44,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 N=${1:-200000}
-ROUNDS=${2:-7}
-CALLS=${3:-3}
+ROUNDS=${2:-15}
+CALLS=${3:-7}
 IR_N=${BENCH_IR_N:-20000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 

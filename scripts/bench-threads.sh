@@ -22,7 +22,7 @@
 #
 # usage: scripts/bench-threads.sh [--no-build] [--record] [--baseline BENCH_THREADS_BINARY]
 #                                 [--workloads "W ..."] [N] [MS] [ROUNDS]
-#        defaults: 20000 250 7 (about 6 minutes on an idle 2-core machine; 1 + 2 threads x
+#        defaults: 20000 250 11 (about 9 minutes on an idle 2-core machine; 1 + 2 threads x
 #        15 rows x 5 side/scenario pairs x ROUNDS x MS, plus start-up). --record also writes
 #        docs/bench/threads.txt. --baseline also runs another build of examples/bench_threads
 #        (same arguments; e.g. a copy of the release binary from before a change) as a third
@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
 done
 N=${1:-20000}
 MS=${2:-250}
-ROUNDS=${3:-7}
+ROUNDS=${3:-11}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 COST_N=200000
 
