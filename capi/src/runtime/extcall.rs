@@ -221,6 +221,60 @@ type MethMethod = unsafe extern "C" fn(
     *mut PyObject,
 ) -> *mut PyObject;
 
+/// Declares, per `ml_meth` calling convention, the function that reads the pointer as that
+/// convention's C type and calls it across [`into_extension`].
+macro_rules! meth_shapes {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident as $fty:ty => ($($arg:ident: $t:ty),*);
+    )*) => {$(
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// `meth` is a non-NULL `ml_meth` whose flags select this convention; the arguments meet
+        /// it.
+        #[inline(always)]
+        pub(crate) unsafe fn $name(meth: *mut c_void, $($arg: $t),*) -> *mut PyObject {
+            // SAFETY: the caller guarantees `meth` has this convention's signature.
+            let f = unsafe { std::mem::transmute::<*mut c_void, $fty>(meth) };
+            // SAFETY: forwarded contract.
+            into_extension(meth as usize, move || unsafe { f($($arg),*) })
+        }
+    )*};
+}
+
+meth_shapes! {
+    /// `ml_meth` as `PyCFunction` (`METH_NOARGS` with `arg` NULL, `METH_O`, `METH_VARARGS`).
+    meth as MethO => (self_: *mut PyObject, arg: *mut PyObject);
+    /// `ml_meth` as `PyCFunctionWithKeywords` (`METH_VARARGS | METH_KEYWORDS`).
+    meth_keywords as MethKw => (
+        self_: *mut PyObject,
+        args: *mut PyObject,
+        kwargs: *mut PyObject
+    );
+    /// `ml_meth` as `PyCFunctionFast` (`METH_FASTCALL`).
+    meth_fastcall as MethFast => (
+        self_: *mut PyObject,
+        args: *const *mut PyObject,
+        nargs: Py_ssize_t
+    );
+    /// `ml_meth` as `PyCFunctionFastWithKeywords` (`METH_FASTCALL | METH_KEYWORDS`).
+    meth_fastcall_keywords as MethFastKw => (
+        self_: *mut PyObject,
+        args: *const *mut PyObject,
+        nargs: Py_ssize_t,
+        kwnames: *mut PyObject
+    );
+    /// `ml_meth` as `PyCMethod` (`METH_METHOD | METH_FASTCALL | METH_KEYWORDS`).
+    meth_method as MethMethod => (
+        self_: *mut PyObject,
+        cls: *mut PyTypeObject,
+        args: *const *mut PyObject,
+        nargsf: usize,
+        kwnames: *mut PyObject
+    );
+}
+
 /// [`vectorcall`] after [`lock_off`] said the lock is off.
 ///
 /// # Safety
@@ -243,147 +297,41 @@ pub(crate) unsafe fn vectorcall_unlocked(
     into_extension_unlocked(off, move || unsafe { f(callable, args, nargsf, kwnames) })
 }
 
-/// `ml_meth` as `PyCFunction` (`METH_NOARGS` with `arg` NULL, `METH_O`, `METH_VARARGS`).
-///
-/// # Safety
-/// `meth` is a non-NULL `ml_meth` whose flags select this convention; the arguments meet it.
-#[inline(always)]
-pub(crate) unsafe fn meth(
-    meth: *mut c_void,
-    self_: *mut PyObject,
-    arg: *mut PyObject,
-) -> *mut PyObject {
-    // SAFETY: the caller guarantees `meth` is a `PyCFunction`.
-    let f = unsafe { std::mem::transmute::<*mut c_void, MethO>(meth) };
-    // SAFETY: forwarded contract.
-    into_extension(meth as usize, move || unsafe { f(self_, arg) })
+/// Declares `ml_meth` crossings for a caller that holds a [`LockOff`]: the named locked
+/// crossing's call, through [`into_extension_unlocked`].
+macro_rules! meth_unlocked_shapes {
+    ($(
+        $name:ident for $locked:ident as $fty:ty => ($($arg:ident: $t:ty),*);
+    )*) => {$(
+        #[doc = concat!("[`", stringify!($locked), "`] after [`lock_off`] said the lock is off.")]
+        ///
+        /// # Safety
+        #[doc = concat!("As [`", stringify!($locked), "`].")]
+        #[inline(always)]
+        pub(crate) unsafe fn $name(
+            off: LockOff,
+            meth: *mut c_void,
+            $($arg: $t),*
+        ) -> *mut PyObject {
+            // SAFETY: the caller guarantees `meth` has this convention's signature.
+            let f = unsafe { std::mem::transmute::<*mut c_void, $fty>(meth) };
+            // SAFETY: forwarded contract.
+            into_extension_unlocked(off, move || unsafe { f($($arg),*) })
+        }
+    )*};
 }
 
-/// `ml_meth` as `PyCFunctionWithKeywords` (`METH_VARARGS | METH_KEYWORDS`).
-///
-/// # Safety
-/// As [`meth`], for this convention.
-#[inline(always)]
-pub(crate) unsafe fn meth_keywords(
-    meth: *mut c_void,
-    self_: *mut PyObject,
-    args: *mut PyObject,
-    kwargs: *mut PyObject,
-) -> *mut PyObject {
-    // SAFETY: the caller guarantees `meth` is a `PyCFunctionWithKeywords`.
-    let f = unsafe { std::mem::transmute::<*mut c_void, MethKw>(meth) };
-    // SAFETY: forwarded contract.
-    into_extension(meth as usize, move || unsafe { f(self_, args, kwargs) })
-}
-
-/// `ml_meth` as `PyCFunctionFast` (`METH_FASTCALL`).
-///
-/// # Safety
-/// As [`meth`], for this convention.
-#[inline(always)]
-pub(crate) unsafe fn meth_fastcall(
-    meth: *mut c_void,
-    self_: *mut PyObject,
-    args: *const *mut PyObject,
-    nargs: Py_ssize_t,
-) -> *mut PyObject {
-    // SAFETY: the caller guarantees `meth` is a `PyCFunctionFast`.
-    let f = unsafe { std::mem::transmute::<*mut c_void, MethFast>(meth) };
-    // SAFETY: forwarded contract.
-    into_extension(meth as usize, move || unsafe { f(self_, args, nargs) })
-}
-
-/// `ml_meth` as `PyCFunctionFastWithKeywords` (`METH_FASTCALL | METH_KEYWORDS`).
-///
-/// # Safety
-/// As [`meth`], for this convention.
-#[inline(always)]
-pub(crate) unsafe fn meth_fastcall_keywords(
-    meth: *mut c_void,
-    self_: *mut PyObject,
-    args: *const *mut PyObject,
-    nargs: Py_ssize_t,
-    kwnames: *mut PyObject,
-) -> *mut PyObject {
-    // SAFETY: the caller guarantees `meth` is a `PyCFunctionFastWithKeywords`.
-    let f = unsafe { std::mem::transmute::<*mut c_void, MethFastKw>(meth) };
-    // SAFETY: forwarded contract.
-    into_extension(meth as usize, move || unsafe {
-        f(self_, args, nargs, kwnames)
-    })
-}
-
-/// `ml_meth` as `PyCMethod` (`METH_METHOD | METH_FASTCALL | METH_KEYWORDS`).
-///
-/// # Safety
-/// As [`meth`], for this convention.
-#[inline(always)]
-pub(crate) unsafe fn meth_method(
-    meth: *mut c_void,
-    self_: *mut PyObject,
-    cls: *mut PyTypeObject,
-    args: *const *mut PyObject,
-    nargsf: usize,
-    kwnames: *mut PyObject,
-) -> *mut PyObject {
-    // SAFETY: the caller guarantees `meth` is a `PyCMethod`.
-    let f = unsafe { std::mem::transmute::<*mut c_void, MethMethod>(meth) };
-    // SAFETY: forwarded contract.
-    into_extension(meth as usize, move || unsafe {
-        f(self_, cls, args, nargsf, kwnames)
-    })
-}
-
-/// [`meth`] after [`lock_off`] said the lock is off.
-///
-/// # Safety
-/// As [`meth`].
-#[inline(always)]
-pub(crate) unsafe fn meth_unlocked(
-    off: LockOff,
-    meth: *mut c_void,
-    self_: *mut PyObject,
-    arg: *mut PyObject,
-) -> *mut PyObject {
-    // SAFETY: the caller guarantees `meth` has this convention's signature.
-    let f = unsafe { std::mem::transmute::<*mut c_void, MethO>(meth) };
-    // SAFETY: forwarded contract.
-    into_extension_unlocked(off, move || unsafe { f(self_, arg) })
-}
-
-/// [`meth_fastcall`] after [`lock_off`] said the lock is off.
-///
-/// # Safety
-/// As [`meth_fastcall`].
-#[inline(always)]
-pub(crate) unsafe fn meth_fastcall_unlocked(
-    off: LockOff,
-    meth: *mut c_void,
-    self_: *mut PyObject,
-    args: *const *mut PyObject,
-    nargs: Py_ssize_t,
-) -> *mut PyObject {
-    // SAFETY: the caller guarantees `meth` has this convention's signature.
-    let f = unsafe { std::mem::transmute::<*mut c_void, MethFast>(meth) };
-    // SAFETY: forwarded contract.
-    into_extension_unlocked(off, move || unsafe { f(self_, args, nargs) })
-}
-
-/// [`meth_fastcall_keywords`] after [`lock_off`] said the lock is off.
-///
-/// # Safety
-/// As [`meth_fastcall_keywords`].
-#[inline(always)]
-pub(crate) unsafe fn meth_fastcall_keywords_unlocked(
-    off: LockOff,
-    meth: *mut c_void,
-    self_: *mut PyObject,
-    args: *const *mut PyObject,
-    nargs: Py_ssize_t,
-    kwnames: *mut PyObject,
-) -> *mut PyObject {
-    // SAFETY: the caller guarantees `meth` has this convention's signature.
-    let f = unsafe { std::mem::transmute::<*mut c_void, MethFastKw>(meth) };
-    // SAFETY: forwarded contract.
-    into_extension_unlocked(off, move || unsafe { f(self_, args, nargs, kwnames) })
+meth_unlocked_shapes! {
+    meth_unlocked for meth as MethO => (self_: *mut PyObject, arg: *mut PyObject);
+    meth_fastcall_unlocked for meth_fastcall as MethFast => (
+        self_: *mut PyObject,
+        args: *const *mut PyObject,
+        nargs: Py_ssize_t
+    );
+    meth_fastcall_keywords_unlocked for meth_fastcall_keywords as MethFastKw => (
+        self_: *mut PyObject,
+        args: *const *mut PyObject,
+        nargs: Py_ssize_t,
+        kwnames: *mut PyObject
+    );
 }
