@@ -1851,3 +1851,40 @@ fn short_strs_freed_on_other_threads_keep_their_text() {
     assert_eq!(received, THREADS * ROUNDS / 2);
     gilgate_capi::host::merge_pending();
 }
+
+/// `PyDict_GetItem` swallows the lookup's own error and keeps an exception that was set
+/// before the call, with or without one pending.
+#[test]
+fn dict_getitem_swallows_lookup_errors_and_keeps_a_pending_one() {
+    init();
+    let d = PyDict_New();
+    let k = s("key");
+    let v = int(7);
+    let unhashable = list_of(&[1, 2]);
+    // SAFETY: live objects this test owns.
+    unsafe {
+        assert_eq!(PyDict_SetItem(d, k, v), 0);
+
+        // Nothing pending: a hit, a miss and a failing hash; none leaves an exception.
+        assert_eq!(PyDict_GetItem(d, k), v);
+        no_err();
+        let other = s("other");
+        assert!(PyDict_GetItem(d, other).is_null());
+        no_err();
+        assert!(PyDict_GetItem(d, unhashable).is_null());
+        no_err();
+
+        // A pending exception survives all three, unchanged.
+        for key in [k, other, unhashable] {
+            PyErr_SetString(PyExc_KeyError, c"set before".as_ptr());
+            let got = PyDict_GetItem(d, key);
+            assert_eq!(got.is_null(), key != k);
+            assert_eq!(err(), ("KeyError".into(), "'set before'".into()));
+        }
+        dec(other);
+    }
+    dec(unhashable);
+    dec(v);
+    dec(k);
+    dec(d);
+}

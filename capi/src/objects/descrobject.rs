@@ -89,10 +89,23 @@ pub const Py_READONLY: c_int = 1;
 /// # Safety
 /// `op` must be a live object whose layout has the member; `m` a valid member entry.
 pub(crate) unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *mut PyObject {
-    use crate::longobject::from_i128;
     // SAFETY: forwarded contract: the member's offset and type describe `op`'s memory.
     unsafe {
         let p = op.cast::<u8>().offset((*m).offset);
+        // Every integer kind that fits an i64 takes one (inlined) `from_i64`.
+        let int = match (*m).type_ {
+            Py_T_SHORT => Some(i64::from(p.cast::<i16>().read_unaligned())),
+            Py_T_INT => Some(i64::from(p.cast::<i32>().read_unaligned())),
+            Py_T_LONG | Py_T_LONGLONG | Py_T_PYSSIZET => Some(p.cast::<i64>().read_unaligned()),
+            Py_T_BYTE => Some(i64::from(p.cast::<i8>().read())),
+            Py_T_UBYTE | Py_T_CHAR => Some(i64::from(p.read())),
+            Py_T_USHORT => Some(i64::from(p.cast::<u16>().read_unaligned())),
+            Py_T_UINT => Some(i64::from(p.cast::<u32>().read_unaligned())),
+            _ => None,
+        };
+        if let Some(v) = int {
+            return crate::longobject::from_i64(v);
+        }
         match (*m).type_ {
             Py_T_OBJECT | Py_T_OBJECT_EX => {
                 // Loaded and increfed under `op`'s mutex, which `write_member` holds while it
@@ -120,16 +133,9 @@ pub(crate) unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *m
                 }
                 v
             }
-            Py_T_SHORT => from_i128(i128::from(p.cast::<i16>().read_unaligned())),
-            Py_T_INT => from_i128(i128::from(p.cast::<i32>().read_unaligned())),
-            Py_T_LONG | Py_T_LONGLONG | Py_T_PYSSIZET => {
-                from_i128(i128::from(p.cast::<i64>().read_unaligned()))
+            Py_T_ULONG | Py_T_ULONGLONG => {
+                crate::longobject::from_i128(i128::from(p.cast::<u64>().read_unaligned()))
             }
-            Py_T_BYTE => from_i128(i128::from(p.cast::<i8>().read())),
-            Py_T_UBYTE | Py_T_CHAR => from_i128(i128::from(p.read())),
-            Py_T_USHORT => from_i128(i128::from(p.cast::<u16>().read_unaligned())),
-            Py_T_UINT => from_i128(i128::from(p.cast::<u32>().read_unaligned())),
-            Py_T_ULONG | Py_T_ULONGLONG => from_i128(i128::from(p.cast::<u64>().read_unaligned())),
             Py_T_BOOL => crate::boolobject::from_bool(p.read() != 0),
             Py_T_FLOAT => crate::floatobject::from_f64(f64::from(p.cast::<f32>().read_unaligned())),
             Py_T_DOUBLE => crate::floatobject::from_f64(p.cast::<f64>().read_unaligned()),

@@ -759,6 +759,14 @@ pub(crate) unsafe fn get_str_ref(d: *mut PyObject, key: &str) -> *mut PyObject {
 pub(crate) unsafe fn get(d: *mut PyObject, key: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
+        if !crate::pyerrors::occurred() {
+            // Nothing to keep aside: the lookup's own error, if any, is dropped.
+            let v = get_with_error(d, key);
+            if v.is_null() {
+                crate::pyerrors::clear();
+            }
+            return v;
+        }
         let saved = crate::pyerrors::take_raised();
         let v = get_with_error(d, key);
         crate::pyerrors::clear();
