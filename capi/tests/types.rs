@@ -264,6 +264,22 @@ fn members_getsets_methods_and_dict_on_instances() {
         "AttributeError",
         "'counters.Counter' object has no attribute 'missing'",
     );
+    // Py_T_CHAR reads as a one-character str (CPython: `PyUnicode_FromStringAndSize` of the
+    // byte, so a byte that is not ASCII does not decode) and takes a str whose UTF-8 form is
+    // one byte.
+    assert_eq!(text(getattr(c, "letter")), "g");
+    assert_eq!(set_and_get(c, "letter", uni::from_str("Z")), 0);
+    assert_eq!(text(getattr(c, "letter")), "Z");
+    for bad in [uni::from_str("ab"), uni::from_str("\u{e9}"), int(65)] {
+        assert_eq!(set_and_get(c, "letter", bad), -1);
+        expect_err("TypeError", "bad argument type for built-in operation");
+    }
+    assert_eq!(text(getattr(c, "letter")), "Z");
+    assert!(getattr(c, "high").is_null());
+    expect_err(
+        "UnicodeDecodeError",
+        "'utf-8' codec can't decode byte 0xe9 in position 0: unexpected end of data",
+    );
 
     // Py_T_OBJECT_EX set and read back.
     let s = uni::from_str("hello");

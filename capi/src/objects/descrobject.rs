@@ -98,7 +98,7 @@ pub(crate) unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *m
             Py_T_INT => Some(i64::from(p.cast::<i32>().read_unaligned())),
             Py_T_LONG | Py_T_LONGLONG | Py_T_PYSSIZET => Some(p.cast::<i64>().read_unaligned()),
             Py_T_BYTE => Some(i64::from(p.cast::<i8>().read())),
-            Py_T_UBYTE | Py_T_CHAR => Some(i64::from(p.read())),
+            Py_T_UBYTE => Some(i64::from(p.read())),
             Py_T_USHORT => Some(i64::from(p.cast::<u16>().read_unaligned())),
             Py_T_UINT => Some(i64::from(p.cast::<u32>().read_unaligned())),
             _ => None,
@@ -136,6 +136,9 @@ pub(crate) unsafe fn read_member(op: *mut PyObject, m: *const PyMemberDef) -> *m
             Py_T_ULONG | Py_T_ULONGLONG => {
                 crate::longobject::from_i128(i128::from(p.cast::<u64>().read_unaligned()))
             }
+            // A one-character str of the byte, decoded as UTF-8 (CPython:
+            // `PyUnicode_FromStringAndSize(&byte, 1)`, so a byte above 0x7f fails).
+            Py_T_CHAR => crate::unicodeobject::from_utf8(std::slice::from_raw_parts(p, 1)),
             Py_T_BOOL => crate::boolobject::from_bool(p.read() != 0),
             Py_T_FLOAT => crate::floatobject::from_f64(f64::from(p.cast::<f32>().read_unaligned())),
             Py_T_DOUBLE => crate::floatobject::from_f64(p.cast::<f64>().read_unaligned()),

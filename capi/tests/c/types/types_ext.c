@@ -24,6 +24,9 @@ typedef struct {
     unsigned short ushort_next;
     unsigned int uint_v;
     unsigned int uint_next;
+    /* Py_T_CHAR: read as a one-character str; `high` holds a byte that is not ASCII. */
+    char letter;
+    char high;
 } CounterObject;
 
 static PyObject *
@@ -63,6 +66,8 @@ static PyMemberDef Counter_members[] = {
     {"ubyte", Py_T_UBYTE, offsetof(CounterObject, ubyte), 0, NULL},
     {"ushort", Py_T_USHORT, offsetof(CounterObject, ushort_v), 0, NULL},
     {"uint", Py_T_UINT, offsetof(CounterObject, uint_v), 0, NULL},
+    {"letter", Py_T_CHAR, offsetof(CounterObject, letter), 0, NULL},
+    {"high", Py_T_CHAR, offsetof(CounterObject, high), Py_READONLY, NULL},
     {"t_ushort", T_USHORT, offsetof(CounterObject, ushort_v), Py_READONLY, NULL},
     {"t_uint", T_UINT, offsetof(CounterObject, uint_v), Py_READONLY, NULL},
     {NULL, 0, 0, 0, NULL},
@@ -109,6 +114,8 @@ Counter_init(PyObject *op, PyObject *args, PyObject *kwds)
     self->ushort_next = 1;
     self->uint_v = 4000000000u;
     self->uint_next = 7;
+    self->letter = 'g';
+    self->high = (char)0xe9;
     if (args != NULL && PyTuple_GET_SIZE(args) == 1) {
         long v = PyLong_AsLong(PyTuple_GET_ITEM(args, 0));
         if (v == -1 && PyErr_Occurred())
