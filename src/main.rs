@@ -184,13 +184,7 @@ enum Command {
 
 fn main() -> ExitCode {
     worker::run_if_worker();
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("GILGATE_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .try_init();
+    init_tracing();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -281,6 +275,105 @@ fn main() -> ExitCode {
             EXIT_OK
         }
     })
+}
+
+/// Diagnostics on stderr: the `GILGATE_LOG` filter (`EnvFilter` syntax), else warnings and
+/// errors only.
+fn init_tracing() {
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let _ = match std::env::var_os("GILGATE_LOG") {
+        Some(_) => fmt_dispatch(
+            tracing_subscriber::EnvFilter::try_from_env("GILGATE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .try_init(),
+        None => tracing::Dispatch::new(WarnOnFirstUse::default()).try_init(),
+    };
+}
+
+/// The subscriber: `fmt`'s, on stderr, with `filter`.
+fn fmt_dispatch(filter: tracing_subscriber::EnvFilter) -> tracing::Dispatch {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .finish()
+        .into()
+}
+
+/// The subscriber without `GILGATE_LOG`: the same as with `GILGATE_LOG=warn`, but made when
+/// the first warning or error comes (most runs have none; building it, with its span
+/// registry, was a tenth of `--version`'s time). Until then it only answers which levels
+/// pass, as that filter would.
+#[derive(Default)]
+struct WarnOnFirstUse {
+    inner: std::sync::OnceLock<tracing::Dispatch>,
+}
+
+impl WarnOnFirstUse {
+    fn inner(&self) -> &tracing::Dispatch {
+        self.inner
+            .get_or_init(|| fmt_dispatch(tracing_subscriber::EnvFilter::new("warn")))
+    }
+
+    fn passes(level: &tracing::Level) -> bool {
+        *level <= tracing::Level::WARN
+    }
+}
+
+impl tracing::Subscriber for WarnOnFirstUse {
+    fn register_callsite(
+        &self,
+        metadata: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        if Self::passes(metadata.level()) {
+            tracing::subscriber::Interest::always()
+        } else {
+            tracing::subscriber::Interest::never()
+        }
+    }
+
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::WARN)
+    }
+
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        Self::passes(metadata.level())
+    }
+
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        self.inner().new_span(span)
+    }
+
+    fn record(&self, span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        self.inner().record(span, values)
+    }
+
+    fn record_follows_from(&self, span: &tracing::span::Id, follows: &tracing::span::Id) {
+        self.inner().record_follows_from(span, follows)
+    }
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let inner = self.inner();
+        if inner.enabled(event.metadata()) {
+            inner.event(event)
+        }
+    }
+
+    fn enter(&self, span: &tracing::span::Id) {
+        self.inner().enter(span)
+    }
+
+    fn exit(&self, span: &tracing::span::Id) {
+        self.inner().exit(span)
+    }
+
+    fn clone_span(&self, id: &tracing::span::Id) -> tracing::span::Id {
+        self.inner().clone_span(id)
+    }
+
+    fn try_close(&self, id: tracing::span::Id) -> bool {
+        self.inner().try_close(id)
+    }
 }
 
 fn host(gil: Option<String>, allow: Vec<String>) -> Result<Loader, u8> {

@@ -240,6 +240,65 @@ fn wheel_members_are_checked_and_libs_skipped() {
     );
 }
 
+/// Diagnostics go through `tracing` on stderr: warnings and errors without `GILGATE_LOG`
+/// (the subscriber is made on the first one), what `GILGATE_LOG` selects with it.
+#[test]
+fn tracing_output_follows_gilgate_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whl = tmp
+        .path()
+        .join("demo-1.0-cp314-cp314t-manylinux_2_17_x86_64.whl");
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&whl).unwrap());
+        let o = zip::write::SimpleFileOptions::default();
+        for (name, body) in [("../evil.py", &b"escape"[..]), ("demo/__init__.py", b"")] {
+            z.start_file(name, o).unwrap();
+            z.write_all(body).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    // `load --path WHEEL` unpacks the wheel; the skipped member is a `tracing` warning.
+    let load = |log: Option<&str>| {
+        let mut c = gilgate();
+        c.env("NO_COLOR", "1").arg("load").arg("--path").arg(&whl);
+        c.args(["nosuchmodule"]);
+        if let Some(l) = log {
+            c.env("GILGATE_LOG", l);
+        }
+        run(&mut c)
+    };
+    let warning = "skipped unsafe member name \"../evil.py\"";
+    let (code, _, err) = load(None);
+    assert_eq!(code, 2, "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains(warning))
+        .unwrap_or_else(|| panic!("the warning is printed by default: {err}"));
+    assert!(line.contains(" WARN gilgate_loader: "), "{line}");
+    let (_, _, err) = load(Some("warn"));
+    assert!(err.contains(warning), "{err}");
+    let (_, _, err) = load(Some("error"));
+    assert!(
+        !err.contains(warning),
+        "GILGATE_LOG=error leaves warnings out: {err}"
+    );
+    // Debug lines only when asked for (the inspection worker's start).
+    let empty = tmp.path().join("empty.so");
+    std::fs::write(&empty, b"").unwrap();
+    let inspect = |log: Option<&str>| {
+        let mut c = gilgate();
+        c.env("NO_COLOR", "1").arg("inspect").arg(&empty);
+        if let Some(l) = log {
+            c.env("GILGATE_LOG", l);
+        }
+        run(&mut c).2
+    };
+    let err = inspect(Some("gilgate_loader=debug"));
+    assert!(err.contains("inspection worker"), "{err}");
+    let err = inspect(None);
+    assert!(!err.contains("inspection worker"), "{err}");
+}
+
 #[test]
 fn load_refuses_a_truncated_file_instead_of_crashing() {
     let tmp = tempfile::tempdir().unwrap();
