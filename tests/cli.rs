@@ -44,6 +44,34 @@ fn usage_errors_exit_64() {
     assert_eq!(run(gilgate().arg("--help")).0, 0);
 }
 
+/// `inspect`'s help and usage errors are the full command line's (the command is parsed with
+/// only `inspect`'s arguments first): the same help as `gilgate help inspect`, clap's messages
+/// naming `gilgate inspect`.
+#[test]
+fn inspect_help_and_usage_errors_are_the_full_parsers() {
+    let (code, help, _) = run(gilgate().args(["help", "inspect"]));
+    assert_eq!(code, 0);
+    assert!(
+        help.starts_with("Report what each module declares"),
+        "{help}"
+    );
+    for args in [&["inspect", "--help"][..], &["inspect", "x.so", "-h"]] {
+        let (code, out, err) = run(gilgate().args(args));
+        assert_eq!((code, out.as_str(), err.as_str()), (0, help.as_str(), ""));
+    }
+    let (code, out, err) = run(gilgate().args(["inspect", "--jso", "x.so"]));
+    assert_eq!((code, out.as_str()), (64, ""));
+    assert!(
+        err.contains("tip: a similar argument exists: '--json'")
+            && err.contains("Usage: gilgate inspect --json <PATHS>..."),
+        "{err}"
+    );
+    let (code, _, err) =
+        run(gilgate().args(["inspect", "--no-sandbox", "--require-sandbox", "x.so"]));
+    assert_eq!(code, 64);
+    assert!(err.contains("cannot be used with"), "{err}");
+}
+
 #[test]
 fn python_gil_values() {
     for bad in ["2", "01", "yes"] {
