@@ -886,7 +886,7 @@ impl Pool {
     /// child is made what an `exec` would give: see [`become_worker`].
     fn can_fork(&self) -> bool {
         self.fork
-            && !std::env::var_os(START_ENV).is_some_and(|v| v == "exec")
+            && std::env::var_os(START_ENV).is_none_or(|v| v != "exec")
             && gilgate_capi::host::untouched()
             && thread_count() == 1
     }
