@@ -773,9 +773,9 @@ impl Pool {
     fn spawn(&self) -> std::io::Result<Worker> {
         let fork = self.can_fork();
         if self.sandbox.is_some() && fork {
-            // The folder is made after the `fork`, while the child starts its runtime (making
-            // it was about a tenth of a small inspection's time, before the child could
-            // start); the child moves into it at its first line (`settle_home`).
+            // The folder is made after the `fork`, while the child starts its runtime (its
+            // `mkdir` was about 0.1 ms before the child could start); the child moves into it
+            // at its first line (`settle_home`).
             let env = self.worker_env(Some(Path::new("")));
             let (mut child, stdin, out) = self.fork_worker(&env, None)?;
             let home = match tempfile::Builder::new().prefix("gilgate-worker-").tempdir() {
