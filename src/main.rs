@@ -1,6 +1,6 @@
 //! The `gilgate` command line.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 use gilgate::loader::{Decision, LoadError, Loader, Policy, Status, lock, search_path, worker};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,41 +45,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Report what each module declares (init and create run in a worker; exec never runs).
-    Inspect {
-        /// `.so` files, `.whl` files or folders (searched recursively for both); a PATH with
-        /// neither is a usage error.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Print one JSON document instead of the table.
-        #[arg(long)]
-        json: bool,
-        /// Exit 3 when some module would enable the global lock.
-        #[arg(long)]
-        deny_gil: bool,
-        /// Time limit for each module's init, in seconds.
-        #[arg(long, value_name = "SECS", default_value_t = 10.0)]
-        timeout: f64,
-        /// Lock policy: auto, on, off, module, error.
-        #[arg(long, value_name = "POLICY")]
-        gil: Option<String>,
-        /// Exempt a module from `--gil error` (repeatable).
-        #[arg(long, value_name = "NAME")]
-        allow: Vec<String>,
-        /// Instead: list the C API names the modules import (functions and data), each as
-        /// implemented, stub or missing in gilgate, with how many modules use it. Reads the
-        /// files only: no init runs.
-        #[arg(long, conflicts_with_all = ["deny_gil", "gil", "allow"])]
-        api_usage: bool,
-        /// Exit 2 when the inspection sandbox is partial (the kernel lacks Landlock or seccomp,
-        /// or a limit could not be set).
-        #[arg(long, conflicts_with = "no_sandbox")]
-        require_sandbox: bool,
-        /// Run inits without the sandbox: each then runs with all of this user's rights (it
-        /// can read and write the user's files, use the network, run programs). Only for
-        /// modules you trust.
-        #[arg(long)]
-        no_sandbox: bool,
-    },
+    Inspect(InspectArgs),
     /// Load modules into one host in order, as imports would (init, create, lock decision, exec).
     Load {
         /// Folders or wheels (unpacked privately) to search for dotted names (before
@@ -182,24 +148,60 @@ enum Command {
     },
 }
 
+// `inspect`'s arguments (no doc comment: the subcommand's help is the variant's).
+#[derive(Args)]
+struct InspectArgs {
+    /// `.so` files, `.whl` files or folders (searched recursively for both); a PATH with
+    /// neither is a usage error.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Print one JSON document instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Exit 3 when some module would enable the global lock.
+    #[arg(long)]
+    deny_gil: bool,
+    /// Time limit for each module's init, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    timeout: f64,
+    /// Lock policy: auto, on, off, module, error.
+    #[arg(long, value_name = "POLICY")]
+    gil: Option<String>,
+    /// Exempt a module from `--gil error` (repeatable).
+    #[arg(long, value_name = "NAME")]
+    allow: Vec<String>,
+    /// Instead: list the C API names the modules import (functions and data), each as
+    /// implemented, stub or missing in gilgate, with how many modules use it. Reads the
+    /// files only: no init runs.
+    #[arg(long, conflicts_with_all = ["deny_gil", "gil", "allow"])]
+    api_usage: bool,
+    /// Exit 2 when the inspection sandbox is partial (the kernel lacks Landlock or seccomp,
+    /// or a limit could not be set).
+    #[arg(long, conflicts_with = "no_sandbox")]
+    require_sandbox: bool,
+    /// Run inits without the sandbox: each then runs with all of this user's rights (it
+    /// can read and write the user's files, use the network, run programs). Only for
+    /// modules you trust.
+    #[arg(long)]
+    no_sandbox: bool,
+}
+
 fn main() -> ExitCode {
     worker::run_if_worker();
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("GILGATE_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .try_init();
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
+    init_tracing();
+    let command = match parse_inspect().map_or_else(Cli::try_parse, |i| {
+        Ok(Cli {
+            command: Command::Inspect(i),
+        })
+    }) {
+        Ok(c) => c.command,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
-    ExitCode::from(match cli.command {
-        Command::Inspect {
+    ExitCode::from(match command {
+        Command::Inspect(InspectArgs {
             paths,
             json,
             deny_gil,
@@ -209,7 +211,7 @@ fn main() -> ExitCode {
             api_usage,
             require_sandbox,
             no_sandbox,
-        } => {
+        }) => {
             if api_usage {
                 api_usage_report(paths, json)
             } else {
@@ -281,6 +283,119 @@ fn main() -> ExitCode {
             EXIT_OK
         }
     })
+}
+
+/// `gilgate inspect ...` parsed with only `inspect`'s arguments built (building the whole
+/// command tree was about a tenth of `inspect`'s own start); `None` for any other command
+/// line, and for any that does not parse so (help, a usage error): the full parser then gives
+/// the same answer or message as always.
+fn parse_inspect() -> Option<InspectArgs> {
+    if std::env::args_os().nth(1)? != "inspect" {
+        return None;
+    }
+    let only = clap::Command::new("gilgate")
+        .subcommand(InspectArgs::augment_args(clap::Command::new("inspect")));
+    let m = only.try_get_matches().ok()?;
+    InspectArgs::from_arg_matches(m.subcommand_matches("inspect")?).ok()
+}
+
+/// Diagnostics on stderr: the `GILGATE_LOG` filter (`EnvFilter` syntax), else warnings and
+/// errors only.
+fn init_tracing() {
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let _ = match std::env::var_os("GILGATE_LOG") {
+        Some(_) => fmt_dispatch(
+            tracing_subscriber::EnvFilter::try_from_env("GILGATE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .try_init(),
+        None => tracing::Dispatch::new(WarnOnFirstUse::default()).try_init(),
+    };
+}
+
+/// The subscriber: `fmt`'s, on stderr, with `filter`.
+fn fmt_dispatch(filter: tracing_subscriber::EnvFilter) -> tracing::Dispatch {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .finish()
+        .into()
+}
+
+/// The subscriber without `GILGATE_LOG`: the same as with `GILGATE_LOG=warn`, but made when
+/// the first warning or error comes (most runs have none; building it, with its span
+/// registry, was a tenth of `--version`'s time). Until then it only answers which levels
+/// pass, as that filter would.
+#[derive(Default)]
+struct WarnOnFirstUse {
+    inner: std::sync::OnceLock<tracing::Dispatch>,
+}
+
+impl WarnOnFirstUse {
+    fn inner(&self) -> &tracing::Dispatch {
+        self.inner
+            .get_or_init(|| fmt_dispatch(tracing_subscriber::EnvFilter::new("warn")))
+    }
+
+    fn passes(level: &tracing::Level) -> bool {
+        *level <= tracing::Level::WARN
+    }
+}
+
+impl tracing::Subscriber for WarnOnFirstUse {
+    fn register_callsite(
+        &self,
+        metadata: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        if Self::passes(metadata.level()) {
+            tracing::subscriber::Interest::always()
+        } else {
+            tracing::subscriber::Interest::never()
+        }
+    }
+
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::WARN)
+    }
+
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        Self::passes(metadata.level())
+    }
+
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        self.inner().new_span(span)
+    }
+
+    fn record(&self, span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        self.inner().record(span, values)
+    }
+
+    fn record_follows_from(&self, span: &tracing::span::Id, follows: &tracing::span::Id) {
+        self.inner().record_follows_from(span, follows)
+    }
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let inner = self.inner();
+        if inner.enabled(event.metadata()) {
+            inner.event(event)
+        }
+    }
+
+    fn enter(&self, span: &tracing::span::Id) {
+        self.inner().enter(span)
+    }
+
+    fn exit(&self, span: &tracing::span::Id) {
+        self.inner().exit(span)
+    }
+
+    fn clone_span(&self, id: &tracing::span::Id) -> tracing::span::Id {
+        self.inner().clone_span(id)
+    }
+
+    fn try_close(&self, id: tracing::span::Id) -> bool {
+        self.inner().try_close(id)
+    }
 }
 
 fn host(gil: Option<String>, allow: Vec<String>) -> Result<Loader, u8> {

@@ -44,6 +44,34 @@ fn usage_errors_exit_64() {
     assert_eq!(run(gilgate().arg("--help")).0, 0);
 }
 
+/// `inspect`'s help and usage errors are the full command line's (the command is parsed with
+/// only `inspect`'s arguments first): the same help as `gilgate help inspect`, clap's messages
+/// naming `gilgate inspect`.
+#[test]
+fn inspect_help_and_usage_errors_are_the_full_parsers() {
+    let (code, help, _) = run(gilgate().args(["help", "inspect"]));
+    assert_eq!(code, 0);
+    assert!(
+        help.starts_with("Report what each module declares"),
+        "{help}"
+    );
+    for args in [&["inspect", "--help"][..], &["inspect", "x.so", "-h"]] {
+        let (code, out, err) = run(gilgate().args(args));
+        assert_eq!((code, out.as_str(), err.as_str()), (0, help.as_str(), ""));
+    }
+    let (code, out, err) = run(gilgate().args(["inspect", "--jso", "x.so"]));
+    assert_eq!((code, out.as_str()), (64, ""));
+    assert!(
+        err.contains("tip: a similar argument exists: '--json'")
+            && err.contains("Usage: gilgate inspect --json <PATHS>..."),
+        "{err}"
+    );
+    let (code, _, err) =
+        run(gilgate().args(["inspect", "--no-sandbox", "--require-sandbox", "x.so"]));
+    assert_eq!(code, 64);
+    assert!(err.contains("cannot be used with"), "{err}");
+}
+
 #[test]
 fn python_gil_values() {
     for bad in ["2", "01", "yes"] {
@@ -238,6 +266,65 @@ fn wheel_members_are_checked_and_libs_skipped() {
             && !out.contains("gilgate-wheel-"),
         "no temporary paths: {out}"
     );
+}
+
+/// Diagnostics go through `tracing` on stderr: warnings and errors without `GILGATE_LOG`
+/// (the subscriber is made on the first one), what `GILGATE_LOG` selects with it.
+#[test]
+fn tracing_output_follows_gilgate_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whl = tmp
+        .path()
+        .join("demo-1.0-cp314-cp314t-manylinux_2_17_x86_64.whl");
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&whl).unwrap());
+        let o = zip::write::SimpleFileOptions::default();
+        for (name, body) in [("../evil.py", &b"escape"[..]), ("demo/__init__.py", b"")] {
+            z.start_file(name, o).unwrap();
+            z.write_all(body).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    // `load --path WHEEL` unpacks the wheel; the skipped member is a `tracing` warning.
+    let load = |log: Option<&str>| {
+        let mut c = gilgate();
+        c.env("NO_COLOR", "1").arg("load").arg("--path").arg(&whl);
+        c.args(["nosuchmodule"]);
+        if let Some(l) = log {
+            c.env("GILGATE_LOG", l);
+        }
+        run(&mut c)
+    };
+    let warning = "skipped unsafe member name \"../evil.py\"";
+    let (code, _, err) = load(None);
+    assert_eq!(code, 2, "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains(warning))
+        .unwrap_or_else(|| panic!("the warning is printed by default: {err}"));
+    assert!(line.contains(" WARN gilgate_loader: "), "{line}");
+    let (_, _, err) = load(Some("warn"));
+    assert!(err.contains(warning), "{err}");
+    let (_, _, err) = load(Some("error"));
+    assert!(
+        !err.contains(warning),
+        "GILGATE_LOG=error leaves warnings out: {err}"
+    );
+    // Debug lines only when asked for (the inspection worker's start).
+    let empty = tmp.path().join("empty.so");
+    std::fs::write(&empty, b"").unwrap();
+    let inspect = |log: Option<&str>| {
+        let mut c = gilgate();
+        c.env("NO_COLOR", "1").arg("inspect").arg(&empty);
+        if let Some(l) = log {
+            c.env("GILGATE_LOG", l);
+        }
+        run(&mut c).2
+    };
+    let err = inspect(Some("gilgate_loader=debug"));
+    assert!(err.contains("inspection worker"), "{err}");
+    let err = inspect(None);
+    assert!(!err.contains("inspection worker"), "{err}");
 }
 
 #[test]

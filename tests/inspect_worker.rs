@@ -225,3 +225,34 @@ fn a_cxx_modules_exceptions_are_caught_by_its_own_handlers() {
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("cxx_throw: loaded"), "{}", o.stdout);
 }
+
+/// A worker has no `tracing` output, started by `fork` or by `exec` (the command's own
+/// subscriber, which a fork inherits, stays quiet there): a module init's unraisable
+/// exception is printed as CPython prints it, and not also as the command's warning.
+#[test]
+fn workers_have_no_tracing_output_however_started() {
+    let tmp = tempfile::tempdir().unwrap();
+    let so = tmp.path().join(format!("unraisable{TAG}"));
+    cc::shared(cc::fixture("inspect_worker/unraisable.c"), &so)
+        .args(["-O1", "-Wall", "-Werror"])
+        .build();
+    let mut errs = Vec::new();
+    for start in [None, Some("exec")] {
+        let mut c = gilgate();
+        c.env("NO_COLOR", "1").arg("inspect").arg(&so);
+        if let Some(s) = start {
+            c.env("GILGATE_WORKER_START", s);
+        }
+        let o = run(&mut c);
+        assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+        assert!(
+            o.stderr
+                .contains("Exception ignored in: \nRuntimeError: unraisable probe"),
+            "{start:?}: {}",
+            o.stderr
+        );
+        assert!(!o.stderr.contains("WARN"), "{start:?}: {}", o.stderr);
+        errs.push(o.stderr);
+    }
+    assert_eq!(errs[0], errs[1]);
+}

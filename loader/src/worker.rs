@@ -212,6 +212,7 @@ fn serve() -> ! {
         if !served && line.starts_with("{\"prepare\"") {
             // Builds, applies nothing: a bad line only means nothing is prepared.
             if let Ok(p) = serde_json::from_str::<PrepareLine>(&line) {
+                settle_home(&p.prepare.home);
                 prepared = Some(sandbox::prepare(&p.prepare.home));
             }
             continue;
@@ -222,6 +223,7 @@ fn serve() -> ! {
             let prepared = prepared.take();
             let report = match serde_json::from_str::<SetupLine>(&line) {
                 Ok(s) => {
+                    settle_home(&s.sandbox.home);
                     let r = sandbox::apply(&s.sandbox, proto_fd, thread_count(), prepared);
                     limits = r.limits;
                     r
@@ -235,6 +237,11 @@ fn serve() -> ! {
                 std::process::exit(0);
             }
             continue;
+        }
+        if HOME_LATER.load(std::sync::atomic::Ordering::Relaxed) {
+            // A forked worker never serves outside its folder.
+            // SAFETY: ends the process at once.
+            unsafe { libc::_exit(70) };
         }
         served = true;
         let threads_before = thread_count();
@@ -267,6 +274,33 @@ fn serve() -> ! {
     // SAFETY: replaces a descriptor this process owns by a copy of stderr.
     unsafe { libc::dup2(2, proto_fd) };
     std::process::exit(0)
+}
+
+/// Set in a forked sandboxed worker until it has moved into its folder (`settle_home`).
+static HOME_LATER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// In a forked sandboxed worker, at its first line (prepare or setup, which name its folder,
+/// made by the parent after the `fork`): moves into `home` and sets `HOME` and `TMPDIR` to it
+/// (their places in the environment were kept, so the order is an `exec`'d worker's), before
+/// any module runs; exits (as a failed `chdir` at the start did) when it cannot.
+fn settle_home(home: &Path) {
+    if !HOME_LATER.swap(false, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let Ok(dir) = CString::new(home.as_os_str().as_bytes()) else {
+        // SAFETY: ends the process at once.
+        unsafe { libc::_exit(70) }
+    };
+    // SAFETY: plain system calls and `setenv` with NUL-terminated strings; the process is
+    // single-threaded (its runtime starts no thread), so nothing reads the environment while
+    // it changes.
+    unsafe {
+        if libc::chdir(dir.as_ptr()) != 0 {
+            libc::_exit(70);
+        }
+        libc::setenv(c"HOME".as_ptr(), dir.as_ptr(), 1);
+        libc::setenv(c"TMPDIR".as_ptr(), dir.as_ptr(), 1);
+    }
 }
 
 /// What any worker does first, however it started: closes every descriptor but stdin, stdout
@@ -737,6 +771,31 @@ impl Pool {
     }
 
     fn spawn(&self) -> std::io::Result<Worker> {
+        let fork = self.can_fork();
+        if self.sandbox.is_some() && fork {
+            // The folder is made after the `fork`, while the child starts its runtime (its
+            // `mkdir` was about 0.1 ms before the child could start); the child moves into it
+            // at its first line (`settle_home`).
+            let env = self.worker_env(Some(Path::new("")));
+            let (mut child, stdin, out) = self.fork_worker(&env, None)?;
+            let home = match tempfile::Builder::new().prefix("gilgate-worker-").tempdir() {
+                Ok(h) => h,
+                Err(e) => {
+                    child.kill();
+                    let _ = child.wait();
+                    return Err(e);
+                }
+            };
+            let mut w = Worker {
+                child,
+                stdin: Some(stdin),
+                lines: Lines::new(out),
+                home: Some(home),
+                sandboxed: false,
+            };
+            w.send_prepare();
+            return Ok(w);
+        }
         let home = match self.sandbox {
             Some(_) => Some(
                 tempfile::Builder::new()
@@ -747,7 +806,8 @@ impl Pool {
         };
         let cwd = home.as_ref().map(|h| h.path());
         let env = self.worker_env(cwd);
-        if let Some((child, stdin, out)) = self.fork_worker(&env, cwd)? {
+        if fork {
+            let (child, stdin, out) = self.fork_worker(&env, cwd)?;
             let mut w = Worker {
                 child,
                 stdin: Some(stdin),
@@ -817,25 +877,29 @@ impl Pool {
         env
     }
 
-    /// Starts a worker as a `fork` of this process that runs the worker loop without `exec`
-    /// (no dynamic loading, no page faults of a fresh image: a worker's start costs about a
-    /// third as much), when that is safe: this pool's binary is this program, [`START_ENV`]
-    /// is not `exec`, this process is single-threaded (a thread could hold a lock the child
-    /// would need; it also has no other thread's state to inherit) and has not touched the
-    /// runtime (the worker starts it, and chooses the version it presents). `Ok(None)`
-    /// otherwise. The child is made what an `exec` would give: see [`become_worker`].
+    /// Whether a worker can start as a `fork` of this process that runs the worker loop
+    /// without `exec` (no dynamic loading, no page faults of a fresh image: a worker's start
+    /// costs about a third as much), which is safe when: this pool's binary is this program,
+    /// [`START_ENV`] is not `exec`, this process is single-threaded (a thread could hold a
+    /// lock the child would need; it also has no other thread's state to inherit) and has not
+    /// touched the runtime (the worker starts it, and chooses the version it presents). The
+    /// child is made what an `exec` would give: see [`become_worker`].
+    fn can_fork(&self) -> bool {
+        self.fork
+            && std::env::var_os(START_ENV).is_none_or(|v| v != "exec")
+            && gilgate_capi::host::untouched()
+            && thread_count() == 1
+    }
+
+    /// The `fork` itself, once [`Pool::can_fork`] said yes. `cwd` `None` for a sandboxed
+    /// worker: its folder is made after the `fork`, and the child moves into it (and sets
+    /// `HOME` and `TMPDIR`, whose places `env` holds) when it reads its first line.
     fn fork_worker(
         &self,
         env: &[(OsString, OsString)],
         cwd: Option<&Path>,
-    ) -> std::io::Result<Option<(Proc, File, File)>> {
-        if !self.fork
-            || std::env::var_os(START_ENV).is_some_and(|v| v == "exec")
-            || !gilgate_capi::host::untouched()
-            || thread_count() != 1
-        {
-            return Ok(None);
-        }
+    ) -> std::io::Result<(Proc, File, File)> {
+        let home_later = self.sandbox.is_some() && cwd.is_none();
         // Everything the child uses is made here: it only makes system calls.
         let cstr = |b: &[u8]| CString::new(b).map_err(std::io::Error::other);
         let env = env
@@ -865,16 +929,17 @@ impl Pool {
                     proto_out.as_raw_fd(),
                     &env,
                     cwd.as_deref(),
+                    home_later,
                 )
             }
         }
         tracing::debug!("inspection worker {pid} started by fork");
         drop((req_in, proto_out));
-        Ok(Some((
+        Ok((
             Proc::Fork { pid, status: None },
             File::from(req_out),
             File::from(proto_in),
-        )))
+        ))
     }
 
     /// Starts the worker now, so that its start-up overlaps whatever the caller does next.
@@ -1242,8 +1307,9 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
 /// closes every other descriptor and unblocks every signal, `clean_start`); every caught
 /// signal back to its default, except `SIGSEGV`/`SIGBUS`, which keep the
 /// Rust runtime's stack-overflow handler that a fresh process installs too (ignored signals
-/// stay ignored, as across `exec`); exactly the environment `env`; working folder `cwd`; and
-/// no `tracing` subscriber (a fresh worker never sets one). Then it serves, and exits.
+/// stay ignored, as across `exec`); exactly the environment `env`; working folder `cwd` (with
+/// `home_later`, the folder its first line names instead: `settle_home`); and no `tracing`
+/// subscriber (a fresh worker never sets one). Then it serves, and exits.
 ///
 /// # Safety
 /// Only in the child of a `fork` of a single-threaded process; `req_in` and `proto_out` are
@@ -1253,7 +1319,9 @@ unsafe fn become_worker(
     proto_out: RawFd,
     env: &[(CString, CString)],
     cwd: Option<&std::ffi::CStr>,
+    home_later: bool,
 ) -> ! {
+    HOME_LATER.store(home_later, std::sync::atomic::Ordering::Relaxed);
     // SAFETY: plain system calls on this process's own descriptors, signal table and
     // environment; the process is single-threaded, so nothing reads the environment while it
     // changes; the strings are NUL-terminated.

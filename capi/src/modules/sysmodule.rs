@@ -91,6 +91,9 @@ fn build() -> *mut PyObject {
             crate::pyerrors::clear();
             return null_mut();
         }
+        // `path` and `flags` as last set (`set_path`, `set_lock_hooks`); from the moment the
+        // lock is released with `built` set, those change the module's entries instead.
+        let mut late = LATE.lock().unwrap_or_else(|e| e.into_inner());
         // SAFETY: `m` is a fresh module with a dict.
         unsafe {
             let d = (*m.cast::<crate::moduleobject::PyModuleObject>()).md_dict;
@@ -117,7 +120,7 @@ fn build() -> *mut PyObject {
                 ("maxsize", crate::longobject::from_i128(isize::MAX as i128)),
                 ("maxunicode", crate::longobject::from_i128(0x10FFFF)),
                 ("modules", crate::dictobject::new_dict()),
-                ("path", new_str_list(&[])),
+                ("path", new_str_list(late.path.as_deref().unwrap_or(&[]))),
                 ("version_info", version_info()),
                 ("implementation", implementation()),
                 ("flags", flags()),
@@ -133,9 +136,25 @@ fn build() -> *mut PyObject {
             crate::pyerrors::clear();
             add_functions(m);
         }
+        late.path = None;
+        late.built = true;
         m
     }
 }
+
+/// What `set_path` and `set_lock_hooks` change in a module not made yet: the module is made on
+/// first use (an inspection worker's module init usually never asks for it), with these.
+struct Late {
+    /// Set (under this lock) by `build` once the module has its entries.
+    built: bool,
+    /// `sys.path` as last set before the module was made.
+    path: Option<Vec<String>>,
+}
+
+static LATE: std::sync::Mutex<Late> = std::sync::Mutex::new(Late {
+    built: false,
+    path: None,
+});
 
 // --- struct sequences (a tuple subclass whose items also have names) ---
 
@@ -337,6 +356,12 @@ static GIL_CONFIG: RwLock<Option<bool>> = RwLock::new(None);
 pub fn set_lock_hooks(query: fn() -> bool, configured: Option<bool>) {
     *GIL_QUERY.write().unwrap_or_else(|e| e.into_inner()) = Some(query);
     *GIL_CONFIG.write().unwrap_or_else(|e| e.into_inner()) = configured;
+    // Not made yet: it takes the new value when it is.
+    let late = LATE.lock().unwrap_or_else(|e| e.into_inner());
+    if !late.built {
+        return;
+    }
+    drop(late);
     let m = sys_module();
     if !m.is_null() {
         let f = flags();
@@ -548,6 +573,13 @@ pub fn set_path(dirs: &[std::path::PathBuf]) {
         .iter()
         .map(|d| d.to_string_lossy().into_owned())
         .collect();
+    // Not made yet: it takes this list when it is.
+    let mut late = LATE.lock().unwrap_or_else(|e| e.into_inner());
+    if !late.built {
+        late.path = Some(strs);
+        return;
+    }
+    drop(late);
     let l = new_str_list(&strs);
     let m = sys_module();
     if l.is_null() || m.is_null() {
