@@ -93,6 +93,20 @@ fn live_object_counter() {
     }
     assert_eq!(live_objects(), base);
 
+    // Exceptions (their own free list): the instance and its args tuple count while set.
+    for _ in 0..1_000 {
+        // SAFETY: a live exception type and a NUL-terminated message.
+        unsafe {
+            gilgate_capi::ffi::PyErr_SetString(
+                gilgate_capi::ffi::PyExc_ValueError,
+                c"a message longer than a short str".as_ptr(),
+            )
+        };
+        assert_eq!(live_objects(), base + 3);
+        gilgate_capi::ffi::PyErr_Clear();
+    }
+    assert_eq!(live_objects(), base);
+
     // PyObject_Malloc + PyObject_Init, freed with PyObject_Free by the type's dealloc.
     // SAFETY: enough memory for the type's basic size; RAW is a ready static type.
     let raw = unsafe {

@@ -378,7 +378,27 @@ pub(crate) unsafe fn field(op: *mut PyObject, off: usize) -> *mut *mut PyObject 
 pub(crate) unsafe fn new_exception(t: *mut PyTypeObject, args: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
-        let e = crate::objimpl::alloc_object(t, 0);
+        let e = if listed(t) {
+            // A block of the exceptions' free list: every field is written here.
+            let e = crate::objimpl::alloc_listed(
+                crate::objimpl::FreeKind::Exception,
+                t,
+                std::mem::size_of::<PyBaseExceptionObject>(),
+            );
+            if !e.is_null() {
+                let b = e.cast::<PyBaseExceptionObject>();
+                (&raw mut (*b).dict).write(null_mut());
+                (&raw mut (*b).args).write(null_mut());
+                (&raw mut (*b).notes).write(null_mut());
+                (&raw mut (*b).traceback).write(null_mut());
+                (&raw mut (*b).context).write(null_mut());
+                (&raw mut (*b).cause).write(null_mut());
+                (&raw mut (*b).suppress_context).write(0);
+            }
+            e
+        } else {
+            crate::objimpl::alloc_object(t, 0)
+        };
         if e.is_null() {
             return e;
         }
@@ -495,7 +515,48 @@ unsafe extern "C" fn exc_dealloc(op: *mut PyObject) {
         for &off in kind_of(ty(op)).object_fields() {
             xdecref(*field(op, off));
         }
-        crate::objimpl::default_dealloc(op);
+        if listed(ty(op)) && frees_plainly(ty(op)) {
+            crate::objimpl::free_listed(crate::objimpl::FreeKind::Exception, op);
+        } else {
+            crate::objimpl::default_dealloc(op);
+        }
+    }
+}
+
+/// Whether instances of `t` take their blocks from the exceptions' free list: a static type
+/// (no type reference to hold) with exactly `PyBaseExceptionObject`'s layout and no pre-header
+/// (the built-in `ValueError`, `KeyError`, ... and an extension's static type of that size).
+///
+/// # Safety
+/// `t` must be a type object.
+#[inline]
+unsafe fn listed(t: *mut PyTypeObject) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe {
+        !crate::objimpl::is_heap_type(t)
+            && (*t).tp_basicsize == std::mem::size_of::<PyBaseExceptionObject>() as Py_ssize_t
+            && (*t).tp_itemsize == 0
+            && crate::objimpl::preheader_size(t) == 0
+    }
+}
+
+/// Whether `t`'s `tp_free` is one of the runtime's own (its instances' blocks are mimalloc
+/// blocks, so one may go to a free list instead): an extension's own `tp_free` gets its blocks.
+///
+/// # Safety
+/// `t` must be a type object.
+#[inline]
+unsafe fn frees_plainly(t: *mut PyTypeObject) -> bool {
+    // SAFETY: forwarded contract.
+    match unsafe { (*t).tp_free } {
+        None => true,
+        Some(f) => {
+            std::ptr::fn_addr_eq(f, crate::pymem::PyObject_Free as unsafe extern "C" fn(_))
+                || std::ptr::fn_addr_eq(
+                    f,
+                    crate::objimpl::PyObject_GC_Del as unsafe extern "C" fn(_),
+                )
+        }
     }
 }
 

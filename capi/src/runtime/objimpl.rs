@@ -549,9 +549,10 @@ pub unsafe fn PyType_GenericNew(
 
 // ------------------------------------------------------------------------------------------
 // Per-thread free lists for the runtime's own small objects (exact floats, ints of one or
-// two digits, tuples of one to four items). The blocks stay mimalloc blocks, so whatever happens to them later (an
-// extension's `PyObject_Free`, another thread's `mi_free`) stays valid. A parked block is a
-// dead object: it counts as freed for `live_objects`. The link to the next block is kept
+// two digits, tuples of one to four items, short ASCII strs, exceptions of the base layout).
+// The blocks stay mimalloc blocks, so whatever happens to them later (an extension's
+// `PyObject_Free`, another thread's `mi_free`) stays valid. A parked block is a dead object:
+// it counts as freed for `live_objects`. The link to the next block is kept
 // in the block's first word.
 // ------------------------------------------------------------------------------------------
 
@@ -571,6 +572,9 @@ pub(crate) enum FreeKind {
     /// Exact compact ASCII `str` objects of up to 7 characters (64-byte blocks: the 56-byte
     /// header, the characters and their NUL).
     ShortStr = 6,
+    /// Instances of the static exception types with `PyBaseExceptionObject`'s layout
+    /// (`ValueError`, `KeyError`, ...: 88-byte blocks).
+    Exception = 7,
 }
 
 impl FreeKind {
@@ -587,7 +591,7 @@ impl FreeKind {
     }
 }
 
-const FREE_KINDS: usize = 7;
+const FREE_KINDS: usize = 8;
 /// At most this many parked blocks per list and thread (CPython keeps 100 floats).
 const FREE_MAX: usize = 100;
 
