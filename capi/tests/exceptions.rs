@@ -1,7 +1,8 @@
 //! The exceptions' free list: instances of the static exception types with the base layout
 //! (`ValueError`, `KeyError`, ...) reuse the blocks of dead ones. A reused block starts as a
 //! new exception (no attribute, note, context, cause or flag of the one before), and a static
-//! type with a `tp_free` of its own still gets its blocks.
+//! type with a `tp_free` of its own still gets its blocks. Setting an exception calls its type,
+//! as CPython does.
 
 use gilgate_capi::ffi::*;
 use std::ffi::CStr;
@@ -141,6 +142,132 @@ fn a_static_type_with_its_own_free_gets_its_blocks() {
         let e = raise(PyExc_ValueError, c"built-in");
         decref(e);
         assert_eq!(FREED.load(Ordering::SeqCst), before + 50);
+        assert!(PyErr_Occurred().is_null());
+    }
+}
+
+static INITS: AtomicUsize = AtomicUsize::new(0);
+
+/// The `tp_init` of [`OWN_INIT`]: counts its calls.
+unsafe extern "C" fn counting_init(
+    _op: *mut PyObject,
+    _args: *mut PyObject,
+    _kw: *mut PyObject,
+) -> std::ffi::c_int {
+    INITS.fetch_add(1, Ordering::SeqCst);
+    0
+}
+
+/// A static exception type with an `__init__` of its own.
+static mut OWN_INIT: PyTypeObject = PyTypeObject {
+    tp_flags: Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    tp_init: Some(counting_init),
+    tp_dealloc: None,
+    tp_free: None,
+    tp_getattro: None,
+    tp_setattro: None,
+    tp_repr: None,
+    tp_str: None,
+    ..gilgate_capi::testing::object::static_type(
+        c"ext.OwnInitError",
+        std::mem::size_of::<PyBaseExceptionObject>(),
+        0,
+        0,
+    )
+};
+
+/// The `tp_new` of [`NOT_AN_ERROR`]: makes an int.
+unsafe extern "C" fn int_new(
+    _t: *mut PyTypeObject,
+    _args: *mut PyObject,
+    _kw: *mut PyObject,
+) -> *mut PyObject {
+    PyLong_FromLong(5)
+}
+
+/// A static exception type whose `__new__` makes no exception.
+static mut NOT_AN_ERROR: PyTypeObject = PyTypeObject {
+    tp_flags: Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    tp_new: Some(int_new),
+    tp_dealloc: None,
+    tp_free: None,
+    tp_getattro: None,
+    tp_setattro: None,
+    tp_repr: None,
+    tp_str: None,
+    ..gilgate_capi::testing::object::static_type(
+        c"ext.NotAnError",
+        std::mem::size_of::<PyBaseExceptionObject>(),
+        0,
+        0,
+    )
+};
+
+/// The name of `o`'s type.
+fn type_name(o: *mut PyObject) -> String {
+    // SAFETY: a live object; its type's name is NUL-terminated.
+    unsafe {
+        CStr::from_ptr((*(*o).ob_type).tp_name)
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
+/// `str(o)` as a Rust string.
+fn text(o: *mut PyObject) -> String {
+    // SAFETY: a live object.
+    unsafe {
+        let s = PyObject_Str(o);
+        assert!(!s.is_null());
+        let t = CStr::from_ptr(PyUnicode_AsUTF8(s))
+            .to_string_lossy()
+            .into_owned();
+        decref(s);
+        t
+    }
+}
+
+/// `PyErr_SetObject` and `PyErr_SetString` make the exception by calling its type, as CPython
+/// does: `OSError` picks its subclass for the error number, a type's own `__init__` runs, and
+/// a type whose call makes no exception gives a TypeError.
+#[test]
+fn setting_an_exception_calls_its_type() {
+    init();
+    // SAFETY: live types, readied once here; references are owned.
+    unsafe {
+        let args = PyTuple_New(2);
+        assert_eq!(PyTuple_SetItem(args, 0, PyLong_FromLong(2)), 0);
+        assert_eq!(
+            PyTuple_SetItem(args, 1, PyUnicode_FromString(c"x".as_ptr())),
+            0
+        );
+        PyErr_SetObject(PyExc_OSError, args);
+        decref(args);
+        let e = PyErr_GetRaisedException();
+        assert_eq!(type_name(e), "FileNotFoundError");
+        assert_eq!(text(e), "[Errno 2] x");
+        decref(e);
+
+        let t = &raw mut OWN_INIT;
+        (*t).tp_base = PyExc_Exception.cast();
+        assert_eq!(PyType_Ready(t), 0);
+        let before = INITS.load(Ordering::SeqCst);
+        let e = raise(t.cast(), c"m");
+        assert_eq!(INITS.load(Ordering::SeqCst), before + 1);
+        assert_eq!(text(e), "m");
+        decref(e);
+
+        let t = &raw mut NOT_AN_ERROR;
+        (*t).tp_base = PyExc_Exception.cast();
+        assert_eq!(PyType_Ready(t), 0);
+        let e = raise(t.cast(), c"m");
+        assert_eq!(type_name(e), "TypeError");
+        assert_eq!(
+            text(e),
+            "calling <class 'ext.NotAnError'> should have returned an instance of \
+             BaseException, not int"
+        );
+        decref(e);
         assert!(PyErr_Occurred().is_null());
     }
 }

@@ -480,6 +480,51 @@ unsafe fn oserror_subclass(t: *mut PyTypeObject, args: *mut PyObject) -> *mut Py
     }
 }
 
+/// The instance `PyErr_SetObject` makes of exception type `t` for positional `args` (a tuple):
+/// the type called with them, as CPython does (so a subclass's `__new__` and `__init__` run,
+/// and `OSError` picks its subclass for the error number); a type whose `tp_new` is the
+/// built-in exceptions' and whose `tp_init` is `object`'s is made directly, which is the same.
+/// NULL with the call's error set, or the TypeError of a call that made no exception.
+///
+/// # Safety
+/// `t` must be an exception type, `args` a live tuple.
+#[inline]
+pub(crate) unsafe fn instantiate(t: *mut PyTypeObject, args: *mut PyObject) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let plain_new = (*t)
+            .tp_new
+            .is_some_and(|f| std::ptr::fn_addr_eq(f, exc_tp_new as NewFunc));
+        let plain_init = (*t)
+            .tp_init
+            .is_none_or(|_| crate::typeobject::is_object_init((*t).tp_init));
+        if plain_new && plain_init {
+            // What `exc_tp_new` does with a tuple, without its frame.
+            let t = if t == &raw mut EXC_OSError {
+                oserror_subclass(t, args)
+            } else {
+                t
+            };
+            return new_exception(t, args);
+        }
+        let e = crate::object::call(t.cast(), args, null_mut());
+        if !e.is_null() && !is_exception_instance(e) {
+            let msg = format!(
+                "calling {} should have returned an instance of BaseException, not {}",
+                crate::object::repr_string(t.cast()),
+                crate::object::type_name(ty(e))
+            );
+            decref(e);
+            return raise(&raw mut EXC_TypeError, &msg);
+        }
+        e
+    }
+}
+
+/// `tp_new`'s function type.
+type NewFunc =
+    unsafe extern "C" fn(*mut PyTypeObject, *mut PyObject, *mut PyObject) -> *mut PyObject;
+
 unsafe extern "C" fn exc_tp_new(
     t: *mut PyTypeObject,
     args: *mut PyObject,

@@ -99,7 +99,7 @@ unsafe fn excess_args(args: *mut PyObject, kw: *mut PyObject) -> bool {
 fn is_object_new(f: newfunc) -> bool {
     f.map(|p| p as usize) == Some(object_new as *const () as usize)
 }
-fn is_object_init(f: initproc) -> bool {
+pub(crate) fn is_object_init(f: initproc) -> bool {
     f.map(|p| p as usize) == Some(object_init as *const () as usize)
 }
 

@@ -104,7 +104,7 @@ pub(crate) unsafe fn set_object(t: *mut PyObject, value: *mut PyObject) {
             if args.is_null() {
                 return;
             }
-            let e = new_exception(tt, args);
+            let e = instantiate(tt, args);
             decref(args);
             if e.is_null() {
                 return;
