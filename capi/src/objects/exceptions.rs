@@ -495,9 +495,7 @@ pub(crate) unsafe fn instantiate(t: *mut PyTypeObject, args: *mut PyObject) -> *
         let plain_new = (*t)
             .tp_new
             .is_some_and(|f| std::ptr::fn_addr_eq(f, exc_tp_new as NewFunc));
-        let plain_init = (*t)
-            .tp_init
-            .is_none_or(|_| crate::typeobject::is_object_init((*t).tp_init));
+        let plain_init = (*t).tp_init.is_none() || crate::typeobject::is_object_init((*t).tp_init);
         if plain_new && plain_init {
             // What `exc_tp_new` does with a tuple, without its frame.
             let t = if t == &raw mut EXC_OSError {
