@@ -2,7 +2,12 @@
 # Benchmark `gilgate inspect` as whole processes, next to CPython doing the same job (importing the
 # module) and next to the start-up of `python3 -c pass`, all measured in the same run.
 #
-#   scripts/bench-inspect.sh [--runs N] [--no-build] [--record] [--baseline GILGATE]
+#   scripts/bench-inspect.sh [--runs N] [--rounds R] [--no-build] [--record] [--baseline GILGATE]
+#
+# hyperfine times the commands one after the other; this machine's speed jumps between two
+# levels for seconds at a time, which alone moved a row by a quarter when its runs all came at
+# once. So the whole set is timed in R rounds (default 9) of N runs each (default 20), the
+# order reversed every other round, and each row reports the median of its rounds' means.
 #
 # --record also writes the report to docs/bench/inspect.txt (the figures docs/benchmarks.md quotes).
 #
@@ -38,17 +43,19 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${GILGATE_CACHE:-$HOME/.cache/gilgate}/wheels"
-runs=30
+runs=20
+rounds=9
 build=1
 record=0
 baseline=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --runs) runs="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --record) record=1; shift ;;
     --baseline) baseline="$2"; shift 2 ;;
-    *) echo "usage: $0 [--runs N] [--no-build] [--record] [--baseline GILGATE]" >&2; exit 64 ;;
+    *) echo "usage: $0 [--runs N] [--rounds R] [--no-build] [--record] [--baseline GILGATE]" >&2; exit 64 ;;
     esac
 done
 
@@ -191,18 +198,33 @@ report() {
     means=()
     cpus=()
     if command -v hyperfine >/dev/null 2>&1; then
-        method="hyperfine $(hyperfine --version | cut -d' ' -f2) -N, $runs runs, 3 warm-up runs, one hyperfine run"
-        args=()
-        for i in "${!cmds[@]}"; do args+=(-n "${labels[$i]}" "${cmds[$i]}"); done
-        hyperfine --style basic --warmup 3 --runs "$runs" -N --export-json "$work/h.json" "${args[@]}" >&2
-        # means in ms, in the order given
-        mapfile -t means < <(grep -o '"mean": *[0-9.e+-]*' "$work/h.json" | awk '{ printf "%.2f\n", $2 * 1000 }')
-        # CPU time (user + system, this process and its children) in ms: less sensitive than the
-        # wall-clock mean to other load on the machine
-        mapfile -t users < <(grep -o '"user": *[0-9.e+-]*' "$work/h.json" | awk '{ print $2 }')
-        mapfile -t systems < <(grep -o '"system": *[0-9.e+-]*' "$work/h.json" | awk '{ print $2 }')
-        for i in "${!users[@]}"; do
-            cpus+=("$(awk -v u="${users[$i]}" -v s="${systems[$i]}" 'BEGIN { printf "%.2f", (u + s) * 1000 }')")
+        method="hyperfine $(hyperfine --version | cut -d' ' -f2) -N, $rounds rounds of $runs runs (3 warm-up runs each; order reversed every other round), medians of the rounds' means"
+        local r order
+        for ((r = 1; r <= rounds; r++)); do
+            args=()
+            if ((r % 2)); then order=("${!cmds[@]}"); else mapfile -t order < <(printf '%s\n' "${!cmds[@]}" | tac); fi
+            for i in "${order[@]}"; do args+=(-n "${labels[$i]}" "${cmds[$i]}"); done
+            hyperfine --style basic --warmup 3 --runs "$runs" -N --export-json "$work/h$r.json" "${args[@]}" >&2
+        done
+        # per command, in the order given: the median over the rounds of the wall-clock mean and
+        # of the CPU time (user + system, this process and its children; less sensitive than the
+        # wall clock to other load on the machine), in ms
+        mapfile -t rows < <(python3 - "$work" "$rounds" "${labels[@]}" <<'PY'
+import json, statistics, sys
+work, rounds, labels = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+wall = {l: [] for l in labels}
+cpu = {l: [] for l in labels}
+for r in range(1, rounds + 1):
+    for res in json.load(open(f"{work}/h{r}.json"))["results"]:
+        wall[res["command"]].append(res["mean"])
+        cpu[res["command"]].append(res["user"] + res["system"])
+for l in labels:
+    print(f"{statistics.median(wall[l]) * 1000:.2f} {statistics.median(cpu[l]) * 1000:.2f}")
+PY
+        )
+        for row in "${rows[@]}"; do
+            means+=("${row% *}")
+            cpus+=("${row#* }")
         done
     else
         method="shell loop timed with date +%s%N, $runs runs after 3 warm-up runs"
