@@ -96,6 +96,26 @@ fn a_reused_exception_block_starts_clean() {
     }
 }
 
+/// A static exception type of the base layout, not ready yet (`static_type` makes ready ones):
+/// `PyType_Ready` fills what it leaves empty from its base, set before the call.
+const fn unready_exception_type(name: &'static CStr) -> PyTypeObject {
+    PyTypeObject {
+        tp_flags: Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+        tp_dealloc: None,
+        tp_free: None,
+        tp_getattro: None,
+        tp_setattro: None,
+        tp_repr: None,
+        tp_str: None,
+        ..gilgate_capi::testing::object::static_type(
+            name,
+            std::mem::size_of::<PyBaseExceptionObject>(),
+            0,
+            0,
+        )
+    }
+}
+
 static FREED: AtomicUsize = AtomicUsize::new(0);
 
 /// The `tp_free` of [`OWN_FREE`]: counts, then frees as the default would.
@@ -108,20 +128,8 @@ unsafe extern "C" fn counting_free(p: *mut std::ffi::c_void) {
 /// A static exception type with the base layout (so its instances use the free list's
 /// blocks) and a `tp_free` of its own; its dealloc is the inherited one.
 static mut OWN_FREE: PyTypeObject = PyTypeObject {
-    // Not ready yet (`static_type` makes ready ones): `PyType_Ready` fills it from its base.
-    tp_flags: Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    tp_dealloc: None,
     tp_free: Some(counting_free),
-    tp_getattro: None,
-    tp_setattro: None,
-    tp_repr: None,
-    tp_str: None,
-    ..gilgate_capi::testing::object::static_type(
-        c"ext.OwnFreeError",
-        std::mem::size_of::<PyBaseExceptionObject>(),
-        0,
-        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    )
+    ..unready_exception_type(c"ext.OwnFreeError")
 };
 
 #[test]
@@ -160,20 +168,8 @@ unsafe extern "C" fn counting_init(
 
 /// A static exception type with an `__init__` of its own.
 static mut OWN_INIT: PyTypeObject = PyTypeObject {
-    tp_flags: Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
     tp_init: Some(counting_init),
-    tp_dealloc: None,
-    tp_free: None,
-    tp_getattro: None,
-    tp_setattro: None,
-    tp_repr: None,
-    tp_str: None,
-    ..gilgate_capi::testing::object::static_type(
-        c"ext.OwnInitError",
-        std::mem::size_of::<PyBaseExceptionObject>(),
-        0,
-        0,
-    )
+    ..unready_exception_type(c"ext.OwnInitError")
 };
 
 /// The `tp_new` of [`NOT_AN_ERROR`]: makes an int.
@@ -187,20 +183,8 @@ unsafe extern "C" fn int_new(
 
 /// A static exception type whose `__new__` makes no exception.
 static mut NOT_AN_ERROR: PyTypeObject = PyTypeObject {
-    tp_flags: Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
     tp_new: Some(int_new),
-    tp_dealloc: None,
-    tp_free: None,
-    tp_getattro: None,
-    tp_setattro: None,
-    tp_repr: None,
-    tp_str: None,
-    ..gilgate_capi::testing::object::static_type(
-        c"ext.NotAnError",
-        std::mem::size_of::<PyBaseExceptionObject>(),
-        0,
-        0,
-    )
+    ..unready_exception_type(c"ext.NotAnError")
 };
 
 /// The name of `o`'s type.
