@@ -492,6 +492,24 @@ struct Worker {
 }
 
 impl Worker {
+    /// A worker just started (by `fork` or `exec`), its prepare line sent when it is sandboxed.
+    fn started(
+        child: Proc,
+        stdin: File,
+        out: impl Into<OwnedFd>,
+        home: Option<tempfile::TempDir>,
+    ) -> Worker {
+        let mut w = Worker {
+            child,
+            stdin: Some(stdin),
+            lines: Lines::new(out),
+            home,
+            sandboxed: false,
+        };
+        w.send_prepare();
+        w
+    }
+
     /// Sends a sandboxed worker its prepare line (what its sandbox will be, but for the
     /// inputs), which it reads as soon as its runtime has started. A failure to send is left
     /// to the setup line, which reports the worker's end.
@@ -778,7 +796,7 @@ impl Pool {
             // at its first line (`settle_home`).
             let env = self.worker_env(Some(Path::new("")));
             let (mut child, stdin, out) = self.fork_worker(&env, None)?;
-            let home = match tempfile::Builder::new().prefix("gilgate-worker-").tempdir() {
+            let home = match worker_home() {
                 Ok(h) => h,
                 Err(e) => {
                     child.kill();
@@ -786,37 +804,17 @@ impl Pool {
                     return Err(e);
                 }
             };
-            let mut w = Worker {
-                child,
-                stdin: Some(stdin),
-                lines: Lines::new(out),
-                home: Some(home),
-                sandboxed: false,
-            };
-            w.send_prepare();
-            return Ok(w);
+            return Ok(Worker::started(child, stdin, out, Some(home)));
         }
         let home = match self.sandbox {
-            Some(_) => Some(
-                tempfile::Builder::new()
-                    .prefix("gilgate-worker-")
-                    .tempdir()?,
-            ),
+            Some(_) => Some(worker_home()?),
             None => None,
         };
         let cwd = home.as_ref().map(|h| h.path());
         let env = self.worker_env(cwd);
         if fork {
             let (child, stdin, out) = self.fork_worker(&env, cwd)?;
-            let mut w = Worker {
-                child,
-                stdin: Some(stdin),
-                lines: Lines::new(out),
-                home,
-                sandboxed: false,
-            };
-            w.send_prepare();
-            return Ok(w);
+            return Ok(Worker::started(child, stdin, out, home));
         }
         let mut cmd = Command::new(&self.binary);
         cmd.env_clear().envs(env);
@@ -831,15 +829,12 @@ impl Pool {
         tracing::debug!("inspection worker {} started by exec", child.id());
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
-        let mut w = Worker {
-            child: Proc::Exec(child),
-            stdin: Some(File::from(OwnedFd::from(stdin))),
-            lines: Lines::new(stdout),
+        Ok(Worker::started(
+            Proc::Exec(child),
+            File::from(OwnedFd::from(stdin)),
+            stdout,
             home,
-            sandboxed: false,
-        };
-        w.send_prepare();
-        Ok(w)
+        ))
     }
 
     /// A worker's whole environment: sandboxed, only [`kept_env`]'s variables of this
@@ -1289,6 +1284,11 @@ pub fn signal_name(sig: i32) -> &'static str {
         libc::SIGXFSZ => "SIGXFSZ",
         _ => "unknown signal",
     }
+}
+
+/// A sandboxed worker's private folder (its `HOME`, `TMPDIR` and working folder).
+fn worker_home() -> std::io::Result<tempfile::TempDir> {
+    tempfile::Builder::new().prefix("gilgate-worker-").tempdir()
 }
 
 /// A pipe (read end, write end), both ends close-on-exec.

@@ -492,9 +492,9 @@ unsafe fn oserror_subclass(t: *mut PyTypeObject, args: *mut PyObject) -> *mut Py
 pub(crate) unsafe fn instantiate(t: *mut PyTypeObject, args: *mut PyObject) -> *mut PyObject {
     // SAFETY: forwarded contract.
     unsafe {
-        let plain_new = (*t)
-            .tp_new
-            .is_some_and(|f| std::ptr::fn_addr_eq(f, exc_tp_new as NewFunc));
+        let plain_new = (*t).tp_new.is_some_and(|f| {
+            std::ptr::fn_addr_eq(f, exc_tp_new as unsafe extern "C" fn(_, _, _) -> _)
+        });
         let plain_init = (*t).tp_init.is_none() || crate::typeobject::is_object_init((*t).tp_init);
         if plain_new && plain_init {
             // What `exc_tp_new` does with a tuple, without its frame.
@@ -518,10 +518,6 @@ pub(crate) unsafe fn instantiate(t: *mut PyTypeObject, args: *mut PyObject) -> *
         e
     }
 }
-
-/// `tp_new`'s function type.
-type NewFunc =
-    unsafe extern "C" fn(*mut PyTypeObject, *mut PyObject, *mut PyObject) -> *mut PyObject;
 
 unsafe extern "C" fn exc_tp_new(
     t: *mut PyTypeObject,
@@ -558,7 +554,7 @@ unsafe extern "C" fn exc_dealloc(op: *mut PyObject) {
         for &off in kind_of(ty(op)).object_fields() {
             xdecref(*field(op, off));
         }
-        if listed(ty(op)) && frees_plainly(ty(op)) {
+        if listed(ty(op)) && crate::objimpl::frees_plainly(ty(op)) {
             crate::objimpl::free_listed(crate::objimpl::FreeKind::Exception, op);
         } else {
             crate::objimpl::default_dealloc(op);
@@ -580,26 +576,6 @@ unsafe fn listed(t: *mut PyTypeObject) -> bool {
             && (*t).tp_basicsize == std::mem::size_of::<PyBaseExceptionObject>() as Py_ssize_t
             && (*t).tp_itemsize == 0
             && crate::objimpl::preheader_size(t) == 0
-    }
-}
-
-/// Whether `t`'s `tp_free` is one of the runtime's own (its instances' blocks are mimalloc
-/// blocks, so one may go to a free list instead): an extension's own `tp_free` gets its blocks.
-///
-/// # Safety
-/// `t` must be a type object.
-#[inline]
-unsafe fn frees_plainly(t: *mut PyTypeObject) -> bool {
-    // SAFETY: forwarded contract.
-    match unsafe { (*t).tp_free } {
-        None => true,
-        Some(f) => {
-            std::ptr::fn_addr_eq(f, crate::pymem::PyObject_Free as unsafe extern "C" fn(_))
-                || std::ptr::fn_addr_eq(
-                    f,
-                    crate::objimpl::PyObject_GC_Del as unsafe extern "C" fn(_),
-                )
-        }
     }
 }
 

@@ -393,6 +393,23 @@ pub unsafe fn default_dealloc(op: *mut PyObject) {
     }
 }
 
+/// Whether `t`'s `tp_free` is one of the runtime's own (its instances' blocks are mimalloc
+/// blocks, so one may go to a free list instead): an extension's own `tp_free` gets its blocks.
+///
+/// # Safety
+/// `t` must be a type object.
+#[inline]
+pub(crate) unsafe fn frees_plainly(t: *mut PyTypeObject) -> bool {
+    // SAFETY: forwarded contract.
+    match unsafe { (*t).tp_free } {
+        None => true,
+        Some(f) => {
+            std::ptr::fn_addr_eq(f, crate::pymem::PyObject_Free as unsafe extern "C" fn(_))
+                || std::ptr::fn_addr_eq(f, PyObject_GC_Del as unsafe extern "C" fn(_))
+        }
+    }
+}
+
 /// The last step of a built-in type's `tp_dealloc` (`own`): frees the memory through the type's
 /// `tp_free`, and releases the instance's reference to a heap type only when that type's own
 /// `tp_dealloc` is `own`. When a heap subclass has a dealloc of its own (an extension's that
