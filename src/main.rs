@@ -188,6 +188,9 @@ struct InspectArgs {
 
 fn main() -> ExitCode {
     worker::run_if_worker();
+    if starts_sandboxed_inspect() {
+        worker::fork_early();
+    }
     init_tracing();
     let command = match parse_inspect().map_or_else(Cli::try_parse, |i| {
         Ok(Cli {
@@ -283,6 +286,20 @@ fn main() -> ExitCode {
             EXIT_OK
         }
     })
+}
+
+/// Whether the command line is an `inspect` that will want a sandboxed worker (read before
+/// it is parsed, to start that worker at once: `worker::fork_early`). A line this misjudges
+/// only starts a worker that is not used, or not early.
+fn starts_sandboxed_inspect() -> bool {
+    let mut args = std::env::args_os().skip(1);
+    args.next().is_some_and(|a| a == "inspect")
+        && args.all(|a| {
+            !matches!(
+                a.to_str(),
+                Some("--no-sandbox" | "--api-usage" | "-h" | "--help")
+            )
+        })
 }
 
 /// `gilgate inspect ...` parsed with only `inspect`'s arguments built (building the whole

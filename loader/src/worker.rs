@@ -276,6 +276,38 @@ fn serve() -> ! {
     std::process::exit(0)
 }
 
+/// The worker [`fork_early`] started, until a pool takes it.
+static EARLY: Mutex<Option<(Proc, File, File)>> = Mutex::new(None);
+
+/// Starts the first worker of an `inspect` now, at the top of `main` (after
+/// [`run_if_worker`]), instead of once the command line is parsed and the loader made: the
+/// worker starts its runtime and prepares its sandbox while this process parses its arguments,
+/// reads its inputs and unpacks wheels, which on a small wheel is about as long. It is a
+/// sandboxed worker presenting the runtime's own version, started by `fork` (as
+/// [`Pool::can_fork`] allows it: `GILGATE_WORKER_START` is not `exec`, the runtime untouched,
+/// one thread); the first pool that would start such a worker takes it instead. When none does
+/// (`--no-sandbox`, nothing to inspect, a usage error), it is never sent a line: it exits when
+/// this process does, at the end of its input. False when it was not started.
+pub fn fork_early() -> bool {
+    let pool = Pool::new(PathBuf::new(), Duration::ZERO).forking(true);
+    if !pool.can_fork() {
+        return false;
+    }
+    let env = pool.worker_env(Some(Path::new("")));
+    match pool.fork_worker(&env, None) {
+        Ok(w) => {
+            *EARLY.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// The worker [`fork_early`] started, if no pool has taken it yet.
+fn take_early() -> Option<(Proc, File, File)> {
+    EARLY.lock().unwrap_or_else(|e| e.into_inner()).take()
+}
+
 /// Set in a forked sandboxed worker until it has moved into its folder (`settle_home`).
 static HOME_LATER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -789,6 +821,22 @@ impl Pool {
     }
 
     fn spawn(&self) -> std::io::Result<Worker> {
+        if self.sandbox.is_some()
+            && self.version.is_none()
+            && self.fork
+            && let Some((mut child, stdin, out)) = take_early()
+        {
+            // Forked at the start of the command (`fork_early`), as below but sooner.
+            let home = match worker_home() {
+                Ok(h) => h,
+                Err(e) => {
+                    child.kill();
+                    let _ = child.wait();
+                    return Err(e);
+                }
+            };
+            return Ok(Worker::started(child, stdin, out, Some(home)));
+        }
         let fork = self.can_fork();
         if self.sandbox.is_some() && fork {
             // The folder is made after the `fork`, while the child starts its runtime (its
@@ -908,6 +956,8 @@ impl Pool {
         let _ = std::io::stdout().flush();
         // SAFETY: `fflush(NULL)` flushes C's output streams; no stream is passed.
         unsafe { libc::fflush(std::ptr::null_mut()) };
+        // SAFETY: `sched_getcpu` has no preconditions.
+        let cpu = unsafe { libc::sched_getcpu() };
         // SAFETY: this process is single-threaded (checked above), so the child inherits no
         // lock held by another thread; it goes straight to `become_worker`, which never
         // returns into the caller's frames.
@@ -919,6 +969,7 @@ impl Pool {
             // SAFETY: this is the child of the `fork` above; the descriptors are the pipe
             // ends made for it.
             unsafe {
+                leave_cpu(cpu);
                 become_worker(
                     req_in.as_raw_fd(),
                     proto_out.as_raw_fd(),
@@ -928,6 +979,7 @@ impl Pool {
                 )
             }
         }
+        move_off_cpu(pid, cpu);
         tracing::debug!("inspection worker {pid} started by fork");
         drop((req_in, proto_out));
         Ok((
@@ -1289,6 +1341,45 @@ pub fn signal_name(sig: i32) -> &'static str {
 /// A sandboxed worker's private folder (its `HOME`, `TMPDIR` and working folder).
 fn worker_home() -> std::io::Result<tempfile::TempDir> {
     tempfile::Builder::new().prefix("gilgate-worker-").tempdir()
+}
+
+/// In the child of a `fork`, first: when it runs on `cpu`, the one its parent ran on at the
+/// `fork`, moves to another that it may use. Linux starts the child on its parent's CPU, where
+/// it runs first (measured on the 2-core benchmark machine: every time, with the other core
+/// idle) while the parent waits, so the worker's start-up and the parent's discovery, meant
+/// to overlap, ran one after the other until the child first blocked. The child's own set of
+/// CPUs is restored at once (the move is made; the kernel keeps it where it now is), so
+/// modules see the set the parent had.
+fn leave_cpu(cpu: libc::c_int) {
+    // SAFETY: `sched_getcpu` has no preconditions.
+    if cpu >= 0 && unsafe { libc::sched_getcpu() } == cpu {
+        move_off_cpu(0, cpu);
+    }
+}
+
+/// Moves process `pid` (0: this one) to a CPU other than `cpu` that it may use, and gives it
+/// back its whole set of CPUs (a process already elsewhere stays where it is). The parent's
+/// half of [`leave_cpu`]: when the child has not run yet, it waits on the parent's CPU behind
+/// the parent (about half a millisecond on the benchmark machine, the other core idle).
+fn move_off_cpu(pid: libc::pid_t, cpu: libc::c_int) {
+    let Ok(cpu) = usize::try_from(cpu) else {
+        return;
+    };
+    let size = std::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: the sets are locals of the size passed; these calls only read and change the
+    // scheduling of this process or of its own child.
+    unsafe {
+        let mut all: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(pid, size, &mut all) != 0 {
+            return;
+        }
+        let mut others = all;
+        libc::CPU_CLR(cpu, &mut others);
+        if libc::CPU_COUNT(&others) == 0 || libc::sched_setaffinity(pid, size, &others) != 0 {
+            return;
+        }
+        libc::sched_setaffinity(pid, size, &all);
+    }
 }
 
 /// A pipe (read end, write end), both ends close-on-exec.
