@@ -210,31 +210,30 @@ pub(crate) const VIOLATION_EXIT: i32 = 0x5c;
 
 /// What a worker builds of its sandbox before it knows what it may read (see [`prepare`]).
 pub(crate) struct Prepared {
-    /// The private folder the ruleset lets it change.
-    home: PathBuf,
-    /// A Landlock ruleset holding every rule but the inputs' (`None` when it could not be
-    /// made: [`apply`] then tries again, and reports why not).
+    /// A Landlock ruleset holding every rule but the folder's and the inputs' (`None` when
+    /// it could not be made: [`apply`] then tries again, and reports why not).
     ruleset: Option<(u32, landlock::RulesetCreated)>,
     /// The seccomp program for this process.
     program: Result<Vec<Insn>, String>,
 }
 
-/// Builds, without applying anything, the parts of the sandbox that do not depend on the
-/// inputs: the Landlock ruleset with the system's folders, this program, the devices and
-/// `home` (opened, not yet enforced) and the compiled seccomp program. A worker does this
-/// while its parent is still finding the modules, so that [`apply`] then only adds the
-/// inputs' rules and enforces. Nothing is confined until [`apply`].
-pub(crate) fn prepare(home: &std::path::Path) -> Prepared {
+/// Builds, without applying anything, the parts of the sandbox that depend neither on the
+/// inputs nor on the worker's folder: the Landlock ruleset with the system's folders, this
+/// program and the devices (opened, not yet enforced) and the compiled seccomp program. A
+/// forked worker does this as soon as its runtime has started (an `exec`'d one at its
+/// prepare line), while its parent is still making its folder and finding the modules, so
+/// that [`apply`] then only adds the folder's and the inputs' rules and enforces. Nothing is
+/// confined until [`apply`].
+pub(crate) fn prepare() -> Prepared {
     Prepared {
-        home: home.to_path_buf(),
-        ruleset: landlock_ruleset(home).ok(),
+        ruleset: landlock_ruleset().ok(),
         program: compile(&policy(std::process::id() as u64)),
     }
 }
 
 /// Applies the sandbox to this process (call while it has one thread); `proto_fd` is where a
-/// trapped call is reported. `prepared` (from [`prepare`]) is used when it was made for the
-/// same folder; the result is the same either way.
+/// trapped call is reported. `prepared` (from [`prepare`]) saves work; the result is the
+/// same without it.
 pub(crate) fn apply(
     setup: &Setup,
     proto_fd: i32,
@@ -242,8 +241,8 @@ pub(crate) fn apply(
     prepared: Option<Prepared>,
 ) -> SandboxReport {
     let (ruleset, program) = match prepared {
-        Some(p) if p.home == setup.home => (p.ruleset, Some(p.program)),
-        _ => (None, None),
+        Some(p) => (p.ruleset, Some(p.program)),
+        None => (None, None),
     };
     let mut missing = Vec::new();
     if threads > 1 {
@@ -426,10 +425,10 @@ const DEVICE_WRITE: &[&str] = &["/dev/null", "/dev/zero", "/dev/full"];
 /// The Landlock access rights the sandbox handles and grants.
 const LANDLOCK_ABI: landlock::ABI = landlock::ABI::V6;
 
-/// A Landlock ruleset (created, not enforced) with every rule but the inputs': reads beneath
-/// the system's folders, this program and `LD_LIBRARY_PATH`'s folders, writes to the
-/// harmless devices, everything inside `home`; with the kernel's Landlock ABI.
-fn landlock_ruleset(home: &std::path::Path) -> Result<(u32, landlock::RulesetCreated), String> {
+/// A Landlock ruleset (created, not enforced) with every rule but the worker folder's and the
+/// inputs': reads beneath the system's folders, this program and `LD_LIBRARY_PATH`'s
+/// folders, writes to the harmless devices; with the kernel's Landlock ABI.
+fn landlock_ruleset() -> Result<(u32, landlock::RulesetCreated), String> {
     use landlock::{
         Access, AccessFs, AccessNet, Ruleset, RulesetAttr, RulesetCreatedAttr, Scope,
         path_beneath_rules,
@@ -459,24 +458,28 @@ fn landlock_ruleset(home: &std::path::Path) -> Result<(u32, landlock::RulesetCre
             DEVICE_WRITE,
             AccessFs::from_read(abi) | AccessFs::WriteFile,
         ))
-        .map_err(err)?
-        .add_rules(path_beneath_rules([home], AccessFs::from_all(abi)))
         .map_err(err)?;
     Ok((kernel, ruleset))
 }
 
-/// Enforces Landlock: `prepared` (or a ruleset made now) plus reads beneath the inputs.
+/// Enforces Landlock: `prepared` (or a ruleset made now) plus everything inside the worker's
+/// folder and reads beneath the inputs.
 fn landlock(
     setup: &Setup,
     prepared: Option<(u32, landlock::RulesetCreated)>,
 ) -> Result<u32, String> {
-    use landlock::{AccessFs, RulesetCreatedAttr, RulesetStatus, path_beneath_rules};
+    use landlock::{Access, AccessFs, RulesetCreatedAttr, RulesetStatus, path_beneath_rules};
     let (kernel, ruleset) = match prepared {
         Some(p) => p,
-        None => landlock_ruleset(&setup.home)?,
+        None => landlock_ruleset()?,
     };
     let err = |e: landlock::RulesetError| e.to_string();
     let status = ruleset
+        .add_rules(path_beneath_rules(
+            [&setup.home],
+            AccessFs::from_all(LANDLOCK_ABI),
+        ))
+        .map_err(err)?
         .add_rules(path_beneath_rules(
             &setup.read,
             AccessFs::from_read(LANDLOCK_ABI),

@@ -80,10 +80,11 @@ fn join_member(dir: &str, needed: &str) -> String {
     }
 }
 
-/// Where unpacked wheels go: `$TMPDIR` when set, else `/dev/shm` when it is a writable file
-/// system that allows mapping code (memory-backed: creating, writing and removing files is much
-/// cheaper than on a disk file system), else the system's temporary folder.
-fn temp_root() -> Option<PathBuf> {
+/// Where unpacked wheels and inspection workers' folders go: `$TMPDIR` when set, else
+/// `/dev/shm` when it is a writable file system that allows mapping code (memory-backed:
+/// creating, writing and removing files and folders is much cheaper than on a disk file
+/// system), else the system's temporary folder (`None`).
+pub(crate) fn temp_root() -> Option<PathBuf> {
     if std::env::var_os("TMPDIR").is_some() {
         return None;
     }

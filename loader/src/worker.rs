@@ -196,6 +196,11 @@ fn serve() -> ! {
     if init::runtime().is_ok() {
         crate::import_hook::install(crate::Policy::Auto);
     }
+    // A forked sandboxed worker (its folder comes later) prepares its sandbox at once: it
+    // depends on nothing its parent is still finding. An `exec`'d one does at its prepare line.
+    let mut prepared = HOME_LATER
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .then(sandbox::prepare);
     // Requests come on fd 0, read without `std::io::stdin()`'s buffer: a forked worker
     // inherits that buffer from its parent, which must not be replayed as requests.
     // SAFETY: fd 0 is open for the whole process (the request pipe); the reader never closes
@@ -203,7 +208,6 @@ fn serve() -> ! {
     let input = std::mem::ManuallyDrop::new(unsafe { File::from_raw_fd(0) });
     let mut served = false;
     let mut limits = None;
-    let mut prepared = None;
     for line in std::io::BufReader::new(&*input).lines() {
         let Ok(line) = line else { break };
         if line.trim().is_empty() {
@@ -213,7 +217,9 @@ fn serve() -> ! {
             // Builds, applies nothing: a bad line only means nothing is prepared.
             if let Ok(p) = serde_json::from_str::<PrepareLine>(&line) {
                 settle_home(&p.prepare.home);
-                prepared = Some(sandbox::prepare(&p.prepare.home));
+                if prepared.is_none() {
+                    prepared = Some(sandbox::prepare());
+                }
             }
             continue;
         }
@@ -542,13 +548,18 @@ impl Worker {
         w
     }
 
-    /// Sends a sandboxed worker its prepare line (what its sandbox will be, but for the
-    /// inputs), which it reads as soon as its runtime has started. A failure to send is left
-    /// to the setup line, which reports the worker's end.
+    /// Sends a sandboxed worker started by `exec` its prepare line (its folder; it then
+    /// builds what its sandbox will be, but for the folder and the inputs), which it reads as
+    /// soon as its runtime has started. A forked one needs none: it prepares at once, and
+    /// learns its folder from the setup line. A failure to send is left to the setup line,
+    /// which reports the worker's end.
     fn send_prepare(&mut self) {
         let Some(home) = self.home.as_ref() else {
             return;
         };
+        if !matches!(self.child, Proc::Exec(_)) {
+            return;
+        }
         let line = PrepareLine {
             prepare: Prepare {
                 home: home.path().to_path_buf(),
@@ -979,7 +990,12 @@ impl Pool {
                 )
             }
         }
-        move_off_cpu(pid, cpu);
+        // The child's start-up and this process's work overlap only on two CPUs: the parent
+        // leaves the one they share (unless the child ran first and moved it: `leave_cpu`).
+        // SAFETY: `sched_getcpu` has no preconditions.
+        if unsafe { libc::sched_getcpu() } == cpu {
+            move_off_cpu(0, cpu);
+        }
         tracing::debug!("inspection worker {pid} started by fork");
         drop((req_in, proto_out));
         Ok((
@@ -1338,36 +1354,47 @@ pub fn signal_name(sig: i32) -> &'static str {
     }
 }
 
-/// A sandboxed worker's private folder (its `HOME`, `TMPDIR` and working folder).
+/// A sandboxed worker's private folder (its `HOME`, `TMPDIR` and working folder), where
+/// unpacked wheels go (`wheel::temp_root`): on the benchmark machine's disk `/tmp`, making
+/// and removing one took 0.1 to 0.35 ms, against about 0.01 ms in `/dev/shm`.
 fn worker_home() -> std::io::Result<tempfile::TempDir> {
-    tempfile::Builder::new().prefix("gilgate-worker-").tempdir()
+    let mut b = tempfile::Builder::new();
+    b.prefix("gilgate-worker-");
+    if let Some(root) = crate::wheel::temp_root()
+        && let Ok(d) = b.tempdir_in(&root)
+    {
+        return Ok(d);
+    }
+    b.tempdir()
 }
 
-/// In the child of a `fork`, first: when it runs on `cpu`, the one its parent ran on at the
-/// `fork`, moves to another that it may use. Linux starts the child on its parent's CPU, where
-/// it runs first (measured on the 2-core benchmark machine: every time, with the other core
-/// idle) while the parent waits, so the worker's start-up and the parent's discovery, meant
-/// to overlap, ran one after the other until the child first blocked. The child's own set of
-/// CPUs is restored at once (the move is made; the kernel keeps it where it now is), so
-/// modules see the set the parent had.
+/// In the child of a `fork`, first: when it runs on `cpu`, the CPU its parent ran on at the
+/// `fork`, it moves the parent to another one (see [`move_off_cpu`]). Linux starts the child
+/// on its parent's CPU, where one of the two waits while the other runs (measured on the
+/// 2-core benchmark machine: every time, with the other core idle), so the worker's start-up
+/// and the parent's discovery, meant to overlap, ran one after the other. The one that runs
+/// first moves the other, so the child never waits for an idle CPU to wake: the child moves
+/// the parent here; the parent, when it runs first, moves itself (`Pool::fork_worker`).
 fn leave_cpu(cpu: libc::c_int) {
-    // SAFETY: `sched_getcpu` has no preconditions.
-    if cpu >= 0 && unsafe { libc::sched_getcpu() } == cpu {
-        move_off_cpu(0, cpu);
+    // SAFETY: `sched_getcpu` and `getppid` have no preconditions.
+    unsafe {
+        if cpu >= 0 && libc::sched_getcpu() == cpu {
+            move_off_cpu(libc::getppid(), cpu);
+        }
     }
 }
 
-/// Moves process `pid` (0: this one) to a CPU other than `cpu` that it may use, and gives it
-/// back its whole set of CPUs (a process already elsewhere stays where it is). The parent's
-/// half of [`leave_cpu`]: when the child has not run yet, it waits on the parent's CPU behind
-/// the parent (about half a millisecond on the benchmark machine, the other core idle).
+/// Moves process `pid` (0: this one) to a CPU it may use other than `cpu`, then gives it back
+/// its whole set of CPUs (the move is made; the kernel leaves it where it now is), so that
+/// the process keeps the set it had (a module asking its worker's CPUs sees the parent's).
+/// Nothing is done when `cpu` is the only one.
 fn move_off_cpu(pid: libc::pid_t, cpu: libc::c_int) {
     let Ok(cpu) = usize::try_from(cpu) else {
         return;
     };
     let size = std::mem::size_of::<libc::cpu_set_t>();
     // SAFETY: the sets are locals of the size passed; these calls only read and change the
-    // scheduling of this process or of its own child.
+    // scheduling of this process, its parent or its own child.
     unsafe {
         let mut all: libc::cpu_set_t = std::mem::zeroed();
         if libc::sched_getaffinity(pid, size, &mut all) != 0 {
@@ -1446,9 +1473,13 @@ unsafe fn become_worker(
             libc::_exit(70);
         }
     }
-    std::mem::forget(tracing::subscriber::set_default(
-        tracing::subscriber::NoSubscriber::default(),
-    ));
+    // Only when there is one to replace (setting one registers it with every call site: about
+    // 0.03 ms; a worker forked at the top of `main` has none).
+    if !tracing::dispatcher::get_default(|d| d.is::<tracing::subscriber::NoSubscriber>()) {
+        std::mem::forget(tracing::subscriber::set_default(
+            tracing::subscriber::NoSubscriber::default(),
+        ));
+    }
     let _ = std::panic::catch_unwind(|| {
         serve();
     });
