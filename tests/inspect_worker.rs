@@ -46,9 +46,26 @@ fn a_module_that_leaves_a_thread_running_gets_its_worker_replaced() {
     assert_eq!(replaced, 2, "{}", o.stderr);
 }
 
+/// How many CPUs this process may run on (its affinity mask), as the commands it starts inherit.
+fn cpus() -> usize {
+    // SAFETY: a zeroed set of the size passed, filled by the call.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        assert_eq!(
+            libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set),
+            0
+        );
+        libc::CPU_COUNT(&set) as usize
+    }
+}
+
 /// The `start_probe` lines of one `inspect` of both probe modules by two workers, sorted, and
-/// how many workers were started by fork and by exec.
-fn probe_workers(start: Option<&str>, files: &[std::path::PathBuf]) -> (Vec<String>, usize, usize) {
+/// how many workers were started by fork and by exec, and how many of the forks were made at
+/// the command's start.
+fn probe_workers(
+    start: Option<&str>,
+    files: &[std::path::PathBuf],
+) -> (Vec<String>, usize, usize, usize) {
     use std::os::unix::process::CommandExt;
     let mut c = gilgate();
     c.env("GILGATE_WORKERS", "2")
@@ -91,6 +108,7 @@ fn probe_workers(start: Option<&str>, files: &[std::path::PathBuf]) -> (Vec<Stri
         lines,
         o.stderr.matches("started by fork").count(),
         o.stderr.matches("started by exec").count(),
+        o.stderr.matches("started by fork at start-up").count(),
     )
 }
 
@@ -111,9 +129,11 @@ fn workers_started_by_fork_start_as_execd_ones_do() {
         .collect();
     // The command is single-threaded when it starts its workers (both before the threads
     // that ask them): forks, unless told to exec.
-    let (forked, by_fork, by_exec) = probe_workers(None, &files);
+    let (forked, by_fork, by_exec, at_start_up) = probe_workers(None, &files);
     assert_eq!((by_fork, by_exec), (2, 0), "{forked:?}");
-    let (execd, by_fork, by_exec) = probe_workers(Some("exec"), &files);
+    // The first was forked at the top of `main`, before the command line was parsed.
+    assert_eq!(at_start_up, 1, "{forked:?}");
+    let (execd, by_fork, by_exec, _) = probe_workers(Some("exec"), &files);
     assert_eq!((by_fork, by_exec), (0, 2), "{execd:?}");
     assert_eq!(forked, execd);
     for (line, name) in forked.iter().zip(["a", "b"]) {
@@ -135,6 +155,9 @@ fn workers_started_by_fork_start_as_execd_ones_do() {
         assert!(!line.contains("GILGATE_TEST_SECRET"), "{line}");
         // Nor its value in the environment block a fork inherits on the stack.
         assert!(line.contains("; secret on the stack: no;"), "{line}");
+        // Every CPU the command may use (a forked worker, moved off its parent's CPU at its
+        // start, gets its whole set back).
+        assert!(line.contains(&format!("; cpus {};", cpus())), "{line}");
         assert!(line.ends_with("; cwd is HOME: yes"), "{line}");
     }
 }

@@ -837,7 +837,11 @@ impl Pool {
             && self.fork
             && let Some((mut child, stdin, out)) = take_early()
         {
-            // Forked at the start of the command (`fork_early`), as below but sooner.
+            // Forked at the start of the command (`fork_early`), as below but sooner (and
+            // before the command's tracing subscriber was set, so its debug line is here).
+            if let Proc::Fork { pid, .. } = child {
+                tracing::debug!("inspection worker {pid} started by fork at start-up");
+            }
             let home = match worker_home() {
                 Ok(h) => h,
                 Err(e) => {

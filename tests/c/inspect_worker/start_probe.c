@@ -1,10 +1,12 @@
 /* start_probe: two modules in one file (start_probe_a, start_probe_b; the test copies the file
  * under both names) whose init writes, on stderr, what its worker process started with: the
  * open descriptors, the blocked signals, the environment's names, whether the test's secret
- * value is anywhere on its stack above the init's frame, and whether the working folder is
- * $HOME. The test compares the lines of workers started by fork and by exec. */
+ * value is anywhere on its stack above the init's frame, how many CPUs it may run on, and
+ * whether the working folder is $HOME. The test compares the lines of workers started by fork
+ * and by exec. */
 #include <Python.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +79,9 @@ report(const char *name)
         }
         secret_found = hit != NULL;
     }
+    cpu_set_t cpus;
+    int ncpus = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : -1;
+    n += (size_t)snprintf(line + n, sizeof line - n, "; cpus %d", ncpus);
     n += (size_t)snprintf(line + n, sizeof line - n, "; secret on the stack: %s",
                           secret_found ? "yes" : "no");
     char cwd[4096];
