@@ -995,11 +995,10 @@ impl Pool {
             }
         }
         // The child's start-up and this process's work overlap only on two CPUs: the parent
-        // leaves the one they share (unless the child ran first and moved it: `leave_cpu`).
-        // SAFETY: `sched_getcpu` has no preconditions.
-        if unsafe { libc::sched_getcpu() } == cpu {
-            move_off_cpu(0, cpu);
-        }
+        // lets the child run first where they both are, and the child moves it elsewhere
+        // (`leave_cpu`; a child started on another CPU has nothing to wait for).
+        // SAFETY: `sched_yield` has no preconditions.
+        unsafe { libc::sched_yield() };
         tracing::debug!("inspection worker {pid} started by fork");
         drop((req_in, proto_out));
         Ok((
@@ -1376,9 +1375,10 @@ fn worker_home() -> std::io::Result<tempfile::TempDir> {
 /// `fork`, it moves the parent to another one (see [`move_off_cpu`]). Linux starts the child
 /// on its parent's CPU, where one of the two waits while the other runs (measured on the
 /// 2-core benchmark machine: every time, with the other core idle), so the worker's start-up
-/// and the parent's discovery, meant to overlap, ran one after the other. The one that runs
-/// first moves the other, so the child never waits for an idle CPU to wake: the child moves
-/// the parent here; the parent, when it runs first, moves itself (`Pool::fork_worker`).
+/// and the parent's discovery, meant to overlap, ran one after the other. The parent yields
+/// at once (`Pool::fork_worker`), so the child runs first and moves the parent, which was
+/// waiting anyway: the child never waits for an idle CPU to wake, and moving a process that
+/// is not running is cheaper than moving oneself (measured: about 0.03 ms less).
 fn leave_cpu(cpu: libc::c_int) {
     // SAFETY: `sched_getcpu` and `getppid` have no preconditions.
     unsafe {
