@@ -554,6 +554,7 @@ fn ask_one(pool: &mut worker::Pool, c: &Candidate, last: bool) -> Answer {
         path: sent_path.clone(),
         target: ti,
         imports_setgil: facts.imports("PyUnstable_Module_SetGIL"),
+        last: false,
     };
     let started = std::time::Instant::now();
     // A module built for another CPython runs in a fresh worker of its own, which presents

@@ -148,6 +148,10 @@ pub(crate) struct Request {
     pub path: PathBuf,
     pub target: TargetInfo,
     pub imports_setgil: bool,
+    /// The worker's last request (set by the pool): it exits after answering, so it need not
+    /// check whether it has spent half its limits.
+    #[serde(default)]
+    pub last: bool,
 }
 
 /// Call at the top of `main` in any program that uses [`crate::Loader::inspect`] without naming
@@ -208,6 +212,10 @@ fn serve() -> ! {
     let input = std::mem::ManuallyDrop::new(unsafe { File::from_raw_fd(0) });
     let mut served = false;
     let mut limits = None;
+    // How many threads this process has, when that is known since nothing but this loop has
+    // run (a count taken before the last answer or at the sandbox setup): no module's thread
+    // is left between requests, since a worker whose module left one retires.
+    let mut threads = None;
     for line in std::io::BufReader::new(&*input).lines() {
         let Ok(line) = line else { break };
         if line.trim().is_empty() {
@@ -230,7 +238,9 @@ fn serve() -> ! {
             let report = match serde_json::from_str::<SetupLine>(&line) {
                 Ok(s) => {
                     settle_home(&s.sandbox.home);
-                    let r = sandbox::apply(&s.sandbox, proto_fd, thread_count(), prepared);
+                    let n = thread_count();
+                    threads = Some(n);
+                    let r = sandbox::apply(&s.sandbox, proto_fd, n, prepared);
                     limits = r.limits;
                     r
                 }
@@ -250,9 +260,13 @@ fn serve() -> ! {
             unsafe { libc::_exit(70) };
         }
         served = true;
-        let threads_before = thread_count();
+        let threads_before = threads.take().unwrap_or_else(thread_count);
+        let mut last = false;
         let answer = match serde_json::from_str::<Request>(&line) {
-            Ok(req) => answer(&req),
+            Ok(req) => {
+                last = req.last;
+                answer(&req)
+            }
             Err(e) => Declaration::failed(
                 None,
                 ErrorReport::new("HostError", format!("bad worker request: {e}")),
@@ -260,10 +274,13 @@ fn serve() -> ! {
         };
         // A module that left threads running would run them under every later module's
         // inspection (calling into the runtime, holding its locks): this worker retires.
-        let left = thread_count().saturating_sub(threads_before);
+        let threads_after = thread_count();
+        let left = threads_after.saturating_sub(threads_before);
+        threads = Some(threads_after);
         // The limits are the worker's, for its whole life: once it has used half its CPU time
-        // or address space, it retires, so every init gets at least the other half.
-        let spent = limits.is_some_and(|l| sandbox::half_spent(&l));
+        // or address space, it retires, so every init gets at least the other half (a last
+        // request's worker exits anyway).
+        let spent = !last && limits.is_some_and(|l| sandbox::half_spent(&l));
         if left > 0 || spent {
             send(&Line::Retiring { threads: left });
         }
@@ -1120,7 +1137,11 @@ impl Pool {
                 }
             }
         }
-        let mut text = serde_json::to_string(req).expect("requests serialize");
+        let mut text = serde_json::to_string(&Request {
+            last,
+            ..req.clone()
+        })
+        .expect("requests serialize");
         text.push('\n');
         let sent = match self.set_up_sandbox(&text) {
             Ok(true) => Ok(()),
@@ -1619,8 +1640,16 @@ mod tests {
                 from_tag: true,
             },
             imports_setgil: false,
+            last: true,
         };
         let back: Request = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(back.name, "a.b");
+        assert!(back.last);
+        // A request without the field (a hand-written one) is not the last.
+        let old: Request = serde_json::from_str(
+            r#"{"name":"m","path":"/m.so","target":{"target":"3.14t","from_tag":true},"imports_setgil":false}"#,
+        )
+        .unwrap();
+        assert!(!old.last);
     }
 }
