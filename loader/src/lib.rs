@@ -560,6 +560,11 @@ fn ask_one(pool: &mut worker::Pool, c: &Candidate, last: bool) -> Answer {
     // A module built for another CPython runs in a fresh worker of its own, which presents
     // its target's version and dies with it if its init crashes.
     let mut d = if ti.target != Target::Cp314t {
+        if last {
+            // No module will use this pool's worker (started before the targets were known):
+            // it ends now rather than start up beside the single-use one.
+            pool.release();
+        }
         pool.single_use(ti.target).ask_last(&req)
     } else if last {
         pool.ask_last(&req)

@@ -1248,6 +1248,15 @@ impl Pool {
         }
     }
 
+    /// Lets this pool's worker go, unused or done: its input ends and it exits by itself,
+    /// not waited for (as [`Pool::quick_exit`] leaves a worker).
+    pub fn release(&mut self) {
+        if let Some(mut w) = self.current.take() {
+            drop(w.stdin.take());
+            exiting(w.child);
+        }
+    }
+
     fn discard(&mut self) {
         if let Some(mut w) = self.current.take() {
             w.child.kill();
