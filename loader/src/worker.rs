@@ -316,8 +316,7 @@ pub fn fork_early() -> bool {
     if !pool.can_fork() {
         return false;
     }
-    let env = pool.worker_env(Some(Path::new("")));
-    match pool.fork_worker(&env, None) {
+    match pool.fork_sandboxed() {
         Ok(w) => {
             *EARLY.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
             true
@@ -563,6 +562,19 @@ impl Worker {
         };
         w.send_prepare();
         w
+    }
+
+    /// A sandboxed worker just forked (`Pool::fork_sandboxed`), with its folder made now; the
+    /// child is killed when the folder cannot be made.
+    fn with_home_later((mut child, stdin, out): (Proc, File, File)) -> std::io::Result<Worker> {
+        match worker_home() {
+            Ok(home) => Ok(Worker::started(child, stdin, out, Some(home))),
+            Err(e) => {
+                child.kill();
+                let _ = child.wait();
+                Err(e)
+            }
+        }
     }
 
     /// Sends a sandboxed worker started by `exec` its prepare line (its folder; it then
@@ -852,39 +864,18 @@ impl Pool {
         if self.sandbox.is_some()
             && self.version.is_none()
             && self.fork
-            && let Some((mut child, stdin, out)) = take_early()
+            && let Some(forked) = take_early()
         {
             // Forked at the start of the command (`fork_early`), as below but sooner (and
             // before the command's tracing subscriber was set, so its debug line is here).
-            if let Proc::Fork { pid, .. } = child {
+            if let Proc::Fork { pid, .. } = forked.0 {
                 tracing::debug!("inspection worker {pid} started by fork at start-up");
             }
-            let home = match worker_home() {
-                Ok(h) => h,
-                Err(e) => {
-                    child.kill();
-                    let _ = child.wait();
-                    return Err(e);
-                }
-            };
-            return Ok(Worker::started(child, stdin, out, Some(home)));
+            return Worker::with_home_later(forked);
         }
         let fork = self.can_fork();
         if self.sandbox.is_some() && fork {
-            // The folder is made after the `fork`, while the child starts its runtime (its
-            // `mkdir` was about 0.1 ms before the child could start); the child moves into it
-            // at its first line (`settle_home`).
-            let env = self.worker_env(Some(Path::new("")));
-            let (mut child, stdin, out) = self.fork_worker(&env, None)?;
-            let home = match worker_home() {
-                Ok(h) => h,
-                Err(e) => {
-                    child.kill();
-                    let _ = child.wait();
-                    return Err(e);
-                }
-            };
-            return Ok(Worker::started(child, stdin, out, Some(home)));
+            return Worker::with_home_later(self.fork_sandboxed()?);
         }
         let home = match self.sandbox {
             Some(_) => Some(worker_home()?),
@@ -915,6 +906,14 @@ impl Pool {
             stdout,
             home,
         ))
+    }
+
+    /// A sandboxed worker forked now, its folder to be made after the `fork` (while the child
+    /// starts its runtime: its `mkdir` was about 0.1 ms before the child could start; the
+    /// child moves into it at its first line, `settle_home`): see [`Worker::with_home_later`].
+    fn fork_sandboxed(&self) -> std::io::Result<(Proc, File, File)> {
+        let env = self.worker_env(Some(Path::new("")));
+        self.fork_worker(&env, None)
     }
 
     /// A worker's whole environment: sandboxed, only [`kept_env`]'s variables of this
@@ -1402,44 +1401,37 @@ fn worker_home() -> std::io::Result<tempfile::TempDir> {
 }
 
 /// In the child of a `fork`, first: when it runs on `cpu`, the CPU its parent ran on at the
-/// `fork`, it moves the parent to another one (see [`move_off_cpu`]). Linux starts the child
-/// on its parent's CPU, where one of the two waits while the other runs (measured on the
-/// 2-core benchmark machine: every time, with the other core idle), so the worker's start-up
-/// and the parent's discovery, meant to overlap, ran one after the other. The parent yields
-/// at once (`Pool::fork_worker`), so the child runs first and moves the parent, which was
-/// waiting anyway: the child never waits for an idle CPU to wake, and moving a process that
-/// is not running is cheaper than moving oneself (measured: about 0.03 ms less).
+/// `fork`, it moves the parent to another CPU the parent may use, then gives the parent back
+/// its whole set (the move is made; the kernel leaves it where it now is), so the parent keeps
+/// the set it had; nothing is done when `cpu` is the only one. Linux starts the child on its
+/// parent's CPU, where one of the two waits while the other runs (measured on the 2-core
+/// benchmark machine: every time, with the other core idle), so the worker's start-up and the
+/// parent's discovery, meant to overlap, ran one after the other. The parent yields at once
+/// (`Pool::fork_worker`), so the child runs first and moves the parent, which was waiting
+/// anyway: the child never waits for an idle CPU to wake, and moving a process that is not
+/// running is cheaper than moving oneself (measured: about 0.03 ms less).
 fn leave_cpu(cpu: libc::c_int) {
-    // SAFETY: `sched_getcpu` and `getppid` have no preconditions.
-    unsafe {
-        if cpu >= 0 && libc::sched_getcpu() == cpu {
-            move_off_cpu(libc::getppid(), cpu);
-        }
-    }
-}
-
-/// Moves process `pid` (0: this one) to a CPU it may use other than `cpu`, then gives it back
-/// its whole set of CPUs (the move is made; the kernel leaves it where it now is), so that
-/// the process keeps the set it had (a module asking its worker's CPUs sees the parent's).
-/// Nothing is done when `cpu` is the only one.
-fn move_off_cpu(pid: libc::pid_t, cpu: libc::c_int) {
-    let Ok(cpu) = usize::try_from(cpu) else {
+    let Ok(cpu_index) = usize::try_from(cpu) else {
         return;
     };
     let size = std::mem::size_of::<libc::cpu_set_t>();
     // SAFETY: the sets are locals of the size passed; these calls only read and change the
-    // scheduling of this process, its parent or its own child.
+    // scheduling of this process's parent.
     unsafe {
+        if libc::sched_getcpu() != cpu {
+            return;
+        }
+        let parent = libc::getppid();
         let mut all: libc::cpu_set_t = std::mem::zeroed();
-        if libc::sched_getaffinity(pid, size, &mut all) != 0 {
+        if libc::sched_getaffinity(parent, size, &mut all) != 0 {
             return;
         }
         let mut others = all;
-        libc::CPU_CLR(cpu, &mut others);
-        if libc::CPU_COUNT(&others) == 0 || libc::sched_setaffinity(pid, size, &others) != 0 {
+        libc::CPU_CLR(cpu_index, &mut others);
+        if libc::CPU_COUNT(&others) == 0 || libc::sched_setaffinity(parent, size, &others) != 0 {
             return;
         }
-        libc::sched_setaffinity(pid, size, &all);
+        libc::sched_setaffinity(parent, size, &all);
     }
 }
 
