@@ -1247,12 +1247,16 @@ impl Pool {
         }
     }
 
-    /// Lets this pool's worker go, unused or done: its input ends and it exits by itself,
-    /// not waited for (as [`Pool::quick_exit`] leaves a worker).
+    /// Lets this pool's worker go, unused or done: its input ends and it exits by itself; a
+    /// [`Pool::quick_exit`] pool does not wait for that (a library caller's does).
     pub fn release(&mut self) {
         if let Some(mut w) = self.current.take() {
             drop(w.stdin.take());
-            exiting(w.child);
+            if self.quick_exit {
+                exiting(w.child);
+            } else {
+                let _ = w.child.wait();
+            }
         }
     }
 
