@@ -316,7 +316,7 @@ pub fn fork_early() -> bool {
     if !pool.can_fork() {
         return false;
     }
-    match pool.fork_sandboxed() {
+    match pool.fork_sandboxed(true) {
         Ok(w) => {
             *EARLY.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
             true
@@ -875,7 +875,7 @@ impl Pool {
         }
         let fork = self.can_fork();
         if self.sandbox.is_some() && fork {
-            return Worker::with_home_later(self.fork_sandboxed()?);
+            return Worker::with_home_later(self.fork_sandboxed(false)?);
         }
         let home = match self.sandbox {
             Some(_) => Some(worker_home()?),
@@ -884,7 +884,7 @@ impl Pool {
         let cwd = home.as_ref().map(|h| h.path());
         let env = self.worker_env(cwd);
         if fork {
-            let (child, stdin, out) = self.fork_worker(&env, cwd)?;
+            let (child, stdin, out) = self.fork_worker(&env, cwd, false)?;
             return Ok(Worker::started(child, stdin, out, home));
         }
         let mut cmd = Command::new(&self.binary);
@@ -911,9 +911,10 @@ impl Pool {
     /// A sandboxed worker forked now, its folder to be made after the `fork` (while the child
     /// starts its runtime: its `mkdir` was about 0.1 ms before the child could start; the
     /// child moves into it at its first line, `settle_home`): see [`Worker::with_home_later`].
-    fn fork_sandboxed(&self) -> std::io::Result<(Proc, File, File)> {
+    /// `at_start`: forked at the top of `main` ([`fork_early`]; see [`Pool::fork_worker`]).
+    fn fork_sandboxed(&self, at_start: bool) -> std::io::Result<(Proc, File, File)> {
         let env = self.worker_env(Some(Path::new("")));
-        self.fork_worker(&env, None)
+        self.fork_worker(&env, None, at_start)
     }
 
     /// A worker's whole environment: sandboxed, only [`kept_env`]'s variables of this
@@ -968,10 +969,18 @@ impl Pool {
     /// The `fork` itself, once [`Pool::can_fork`] said yes. `cwd` `None` for a sandboxed
     /// worker: its folder is made after the `fork`, and the child moves into it (and sets
     /// `HOME` and `TMPDIR`, whose places `env` holds) when it reads its first line.
+    ///
+    /// `at_start`: this process is at the top of `main` ([`fork_early`]), where it has run
+    /// nothing but what an `exec`'d worker also runs before it serves (the dynamic loader,
+    /// library constructors, Rust's runtime start), so the child keeps its signal actions:
+    /// they are the ones an `exec`'d worker has (setting back the caught ones asks the kernel
+    /// about all 64 signals: about 0.05 ms of the worker's start-up, 0.01 ms of a small
+    /// wheel's whole inspection in 500 alternating pairs).
     fn fork_worker(
         &self,
         env: &[(OsString, OsString)],
         cwd: Option<&Path>,
+        at_start: bool,
     ) -> std::io::Result<(Proc, File, File)> {
         let home_later = self.sandbox.is_some() && cwd.is_none();
         // Everything the child uses is made here: it only makes system calls.
@@ -1007,6 +1016,7 @@ impl Pool {
                     &env,
                     cwd.as_deref(),
                     home_later,
+                    !at_start,
                 )
             }
         }
@@ -1452,10 +1462,10 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
 
 /// Turns the child of `Pool::fork_worker`'s `fork` into a worker, as an `exec`'d one starts:
 /// requests on fd 0 and the protocol on fd 1 (the pipes), stderr kept (the worker loop
-/// closes every other descriptor and unblocks every signal, `clean_start`); every caught
-/// signal back to its default, except `SIGSEGV`/`SIGBUS`, which keep the
-/// Rust runtime's stack-overflow handler that a fresh process installs too (ignored signals
-/// stay ignored, as across `exec`); exactly the environment `env`; working folder `cwd` (with
+/// closes every other descriptor and unblocks every signal, `clean_start`); with
+/// `reset_signals`, every caught signal back to its default, except `SIGSEGV`/`SIGBUS`, which
+/// keep the Rust runtime's stack-overflow handler that a fresh process installs too (ignored
+/// signals stay ignored, as across `exec`); exactly the environment `env`; working folder `cwd` (with
 /// `home_later`, the folder its first line names instead: `settle_home`); and no `tracing`
 /// subscriber (a fresh worker never sets one). Then it serves, and exits.
 ///
@@ -1468,6 +1478,7 @@ unsafe fn become_worker(
     env: &[(CString, CString)],
     cwd: Option<&std::ffi::CStr>,
     home_later: bool,
+    reset_signals: bool,
 ) -> ! {
     HOME_LATER.store(home_later, std::sync::atomic::Ordering::Relaxed);
     // SAFETY: plain system calls on this process's own descriptors, signal table and
@@ -1477,19 +1488,21 @@ unsafe fn become_worker(
         if libc::dup2(req_in, 0) < 0 || libc::dup2(proto_out, 1) < 0 {
             libc::_exit(70);
         }
-        for sig in 1..libc::SIGRTMAX() {
-            if matches!(
-                sig,
-                libc::SIGKILL | libc::SIGSTOP | libc::SIGSEGV | libc::SIGBUS
-            ) {
-                continue;
-            }
-            let mut old: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(sig, std::ptr::null(), &mut old) == 0
-                && old.sa_sigaction != libc::SIG_DFL
-                && old.sa_sigaction != libc::SIG_IGN
-            {
-                libc::signal(sig, libc::SIG_DFL);
+        if reset_signals {
+            for sig in 1..libc::SIGRTMAX() {
+                if matches!(
+                    sig,
+                    libc::SIGKILL | libc::SIGSTOP | libc::SIGSEGV | libc::SIGBUS
+                ) {
+                    continue;
+                }
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(sig, std::ptr::null(), &mut old) == 0
+                    && old.sa_sigaction != libc::SIG_DFL
+                    && old.sa_sigaction != libc::SIG_IGN
+                {
+                    libc::signal(sig, libc::SIG_DFL);
+                }
             }
         }
         blank_inherited_environment();
