@@ -84,7 +84,7 @@ fn join_member(dir: &str, needed: &str) -> String {
 /// `/dev/shm` when it is a writable file system that allows mapping code (memory-backed:
 /// creating, writing and removing files and folders is much cheaper than on a disk file
 /// system), else the system's temporary folder (`None`).
-pub(crate) fn temp_root() -> Option<PathBuf> {
+fn temp_root() -> Option<PathBuf> {
     if std::env::var_os("TMPDIR").is_some() {
         return None;
     }
@@ -111,15 +111,20 @@ pub(crate) fn writable_for_code(dir: &Path) -> bool {
 }
 
 fn private_dir() -> Result<tempfile::TempDir, String> {
+    private_temp_dir("gilgate-wheel-").map_err(|e| format!("cannot create a temporary folder: {e}"))
+}
+
+/// A fresh private folder named `prefix` and random letters, in [`temp_root`] (or the
+/// system's temporary folder when that fails).
+pub(crate) fn private_temp_dir(prefix: &str) -> std::io::Result<tempfile::TempDir> {
     let mut b = tempfile::Builder::new();
-    b.prefix("gilgate-wheel-");
+    b.prefix(prefix);
     if let Some(root) = temp_root()
         && let Ok(d) = b.tempdir_in(&root)
     {
         return Ok(d);
     }
     b.tempdir()
-        .map_err(|e| format!("cannot create a temporary folder: {e}"))
 }
 
 /// One member to write, with the folders its libraries may come from (its own

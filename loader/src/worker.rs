@@ -1260,13 +1260,12 @@ impl Pool {
     /// Lets this pool's worker go, unused or done: its input ends and it exits by itself; a
     /// [`Pool::quick_exit`] pool does not wait for that (a library caller's does).
     pub fn release(&mut self) {
-        if let Some(mut w) = self.current.take() {
-            drop(w.stdin.take());
-            if self.quick_exit {
-                exiting(w.child);
-            } else {
-                let _ = w.child.wait();
-            }
+        if !self.quick_exit {
+            return self.retire();
+        }
+        if let Some(w) = self.current.take() {
+            drop(w.stdin);
+            exiting(w.child);
         }
     }
 
@@ -1401,17 +1400,10 @@ pub fn signal_name(sig: i32) -> &'static str {
 }
 
 /// A sandboxed worker's private folder (its `HOME`, `TMPDIR` and working folder), where
-/// unpacked wheels go (`wheel::temp_root`): on the benchmark machine's disk `/tmp`, making
+/// unpacked wheels go (`wheel::private_temp_dir`): on the benchmark machine's disk `/tmp`, making
 /// and removing one took 0.1 to 0.35 ms, against about 0.01 ms in `/dev/shm`.
 fn worker_home() -> std::io::Result<tempfile::TempDir> {
-    let mut b = tempfile::Builder::new();
-    b.prefix("gilgate-worker-");
-    if let Some(root) = crate::wheel::temp_root()
-        && let Ok(d) = b.tempdir_in(&root)
-    {
-        return Ok(d);
-    }
-    b.tempdir()
+    crate::wheel::private_temp_dir("gilgate-worker-")
 }
 
 /// In the child of a `fork`, first: when it runs on `cpu`, the CPU its parent ran on at the
