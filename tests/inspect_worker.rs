@@ -279,3 +279,51 @@ fn workers_have_no_tracing_output_however_started() {
     }
     assert_eq!(errs[0], errs[1]);
 }
+
+/// The command starts as a Rust program's `std` start would leave it (`main` in
+/// src/main.rs replaces that start): a write to a closed pipe is an error the command
+/// ignores, not a `SIGPIPE` that kills it; and a command started with fd 1 closed still
+/// inspects (its report goes nowhere: the fd is `/dev/null`, as `std` would make it).
+#[test]
+fn the_command_starts_with_sigpipe_ignored_and_fds_0_to_2_open() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::process::Stdio;
+    // A pipe whose reading end is closed before the command writes.
+    let mut ends = [0; 2];
+    // SAFETY: `ends` has room for the two descriptors `pipe` returns.
+    assert_eq!(unsafe { libc::pipe(ends.as_mut_ptr()) }, 0);
+    // SAFETY: both descriptors are fresh and owned only here.
+    let (read_end, write_end) =
+        unsafe { (OwnedFd::from_raw_fd(ends[0]), OwnedFd::from_raw_fd(ends[1])) };
+    drop(read_end);
+    let status = gilgate()
+        .arg("--version")
+        .stdout(Stdio::from(write_end))
+        .status()
+        .unwrap();
+    assert_eq!(
+        (status.code(), status.signal()),
+        (Some(0), None),
+        "{status}"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let so = tmp.path().join(format!("after_thread{TAG}"));
+    cc::shared(cc::fixture("inspect_worker/after_thread.c"), &so)
+        .args(["-O1", "-Wall", "-Werror"])
+        .build();
+    let mut cmd = gilgate();
+    cmd.args(["inspect", "--json"]).arg(&so);
+    // SAFETY: closing a descriptor is async-signal-safe, as a `pre_exec` hook must be.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::close(1);
+            Ok(())
+        });
+    }
+    let out = cmd.stdout(Stdio::inherit()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "");
+}
