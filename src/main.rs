@@ -4,7 +4,7 @@
 
 use clap::{Args, FromArgMatches, Parser, Subcommand};
 use gilgate::loader::{Decision, LoadError, Loader, Policy, Status, lock, search_path, worker};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Writes to stdout, ignoring a closed pipe (`gilgate ... | head`).
@@ -243,7 +243,7 @@ fn start_process() {
 fn run() -> u8 {
     worker::run_if_worker();
     if starts_sandboxed_inspect() {
-        worker::fork_early();
+        worker::fork_early(early_target());
     }
     init_tracing();
     let command = match parse_inspect().map_or_else(Cli::try_parse, |i| {
@@ -354,6 +354,18 @@ fn starts_sandboxed_inspect() -> bool {
                 Some("--no-sandbox" | "--api-usage" | "-h" | "--help")
             )
         })
+}
+
+/// The target an `inspect` command line's paths point to by their names, which the worker
+/// forked before it is parsed presents (`worker::fork_early`). Every argument not starting
+/// with `-` counts as a path (an option's value too: then it is simply 3.14t).
+fn early_target() -> gilgate::loader::Target {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(2).collect();
+    gilgate::loader::target_by_names(
+        args.iter()
+            .filter(|a| !a.as_encoded_bytes().starts_with(b"-"))
+            .map(Path::new),
+    )
 }
 
 /// `gilgate inspect ...` parsed with only `inspect`'s arguments built (building the whole

@@ -158,8 +158,52 @@ fn workers_started_by_fork_start_as_execd_ones_do() {
         // Every CPU the command may use (a forked worker, moved off its parent's CPU at its
         // start, gets its whole set back).
         assert!(line.contains(&format!("; cpus {};", cpus())), "{line}");
-        assert!(line.ends_with("; cwd is HOME: yes"), "{line}");
+        assert!(line.contains("; cwd is HOME: yes;"), "{line}");
+        // The runtime's own version, 3.14.
+        assert!(line.contains("; Py_Version 030e"), "{line}");
     }
+}
+
+/// The worker forked at the command's start presents the version the inputs' names point to:
+/// a module file tagged `cpython-313t` is inspected by that worker, as 3.13.15, and no other
+/// worker starts. Where the names point to several targets, it presents 3.14 (the test
+/// above).
+#[test]
+fn the_first_worker_presents_the_version_the_names_point_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let so = tmp
+        .path()
+        .join("start_probe_a.cpython-313t-x86_64-linux-gnu.so");
+    cc::shared(cc::fixture("inspect_worker/start_probe.c"), &so)
+        .args(["-O1", "-Wall", "-Werror"])
+        .build();
+    let o = run(gilgate()
+        .env("GILGATE_LOG", "gilgate_loader=debug")
+        .env_remove("GILGATE_WORKER_START")
+        .args(["inspect", "--json"])
+        .arg(&so));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let m = &doc["modules"][0];
+    assert_eq!(
+        (&m["status"], &m["target"]),
+        (&"ok".into(), &"3.13t".into()),
+        "{m}"
+    );
+    // 3.13.15 final.
+    let line = o.stderr.lines().find(|l| l.starts_with("start_probe a:"));
+    assert!(
+        line.is_some_and(|l| l.ends_with("; Py_Version 030d0ff0")),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.stderr.matches(" started by ").count(), 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr.matches("started by fork at start-up").count(),
+        1,
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]

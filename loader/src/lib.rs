@@ -30,7 +30,8 @@ pub use lock::{
 };
 pub use names::{
     AbiTag, HookKind, PACKAGE_INIT, Target, dotted_name, encoded_short_name, file_module_name,
-    hook_symbols, is_package_dir, package_name, split_extension_name,
+    hook_symbols, is_package_dir, package_name, split_extension_name, target_by_name,
+    target_by_names,
 };
 pub use report::{
     Declaration, ErrorCause, ErrorReport, Evidence, Gil, InitKind, Lint, ModuleReport, Report,

@@ -112,6 +112,53 @@ fn parse_tag(part: &str) -> Option<AbiTag> {
     })
 }
 
+/// The target a command-line path's name points to: a `.so` tagged `cpython-3XYt`, or a
+/// wheel whose ABI tag is `cp3XYt` alone (its modules carry that tag). `None` for anything
+/// else (a folder, another tag, several). Only a guess, from the name alone (the file is not
+/// read): it picks the version the first inspection worker presents before the inputs are
+/// read ([`crate::worker::fork_early`]), and a wrong one only costs that worker.
+pub fn target_by_name(path: &Path) -> Option<Target> {
+    let name = path.file_name()?.to_str()?;
+    let minor = if let Some(wheel) = name.strip_suffix(".whl") {
+        // name-version[-build]-python-abi-platform
+        let abi = wheel.rsplit('-').nth(1)?;
+        abi.strip_prefix("cp3")?
+            .strip_suffix('t')?
+            .parse::<u32>()
+            .ok()?
+    } else {
+        match split_extension_name(name)?.1 {
+            AbiTag::Cpython {
+                minor,
+                free_threaded: true,
+                ..
+            } => minor,
+            _ => return None,
+        }
+    };
+    match minor {
+        13 => Some(Target::Cp313t),
+        14 => Some(Target::Cp314t),
+        15 => Some(Target::Cp315t),
+        _ => None,
+    }
+}
+
+/// The target all of `paths`' names point to ([`target_by_name`]); 3.14t, gilgate's own, when
+/// they point to none or to several.
+pub fn target_by_names<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Target {
+    let mut common = None;
+    for p in paths {
+        match (target_by_name(p), common) {
+            (None, _) => return Target::Cp314t,
+            (Some(t), None) => common = Some(t),
+            (Some(t), Some(c)) if t != c => return Target::Cp314t,
+            _ => {}
+        }
+    }
+    common.unwrap_or(Target::Cp314t)
+}
+
 /// Whether a path component names an auditwheel-style library folder (`pkg.libs`), whose
 /// files are shared libraries, not modules.
 pub fn is_libs_dir(component: &str) -> bool {
@@ -264,6 +311,48 @@ pub fn missing_hook_message(full_name: &str, target: Target) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_by_name() {
+        let t = |s: &str| target_by_name(Path::new(s));
+        assert_eq!(
+            t("d/markupsafe-3.0.3-cp313-cp313t-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"),
+            Some(Target::Cp313t)
+        );
+        assert_eq!(
+            t("pkg-1.0-1-cp315-cp315t-manylinux_2_28_x86_64.whl"),
+            Some(Target::Cp315t)
+        );
+        assert_eq!(
+            t("x.cpython-314t-x86_64-linux-gnu.so"),
+            Some(Target::Cp314t)
+        );
+        assert_eq!(t("/a/b/_speedups.cpython-313t.so"), Some(Target::Cp313t));
+        for none in [
+            "pkg-1.0-cp313-cp313-manylinux_2_17_x86_64.whl",
+            "pkg-1.0-cp313-cp313t.cp314t-manylinux_2_17_x86_64.whl",
+            "pkg-1.0-cp312-abi3-manylinux_2_17_x86_64.whl",
+            "x.cpython-313-x86_64-linux-gnu.so",
+            "x.cpython-312t-x86_64-linux-gnu.so",
+            "x.abi3.so",
+            "x.so",
+            "folder",
+            "5",
+        ] {
+            assert_eq!(t(none), None, "{none}");
+        }
+        let all = |v: &[&str]| target_by_names(v.iter().map(Path::new));
+        assert_eq!(
+            all(&["a.cpython-313t.so", "b-1-cp313-cp313t-any.whl"]),
+            Target::Cp313t
+        );
+        assert_eq!(
+            all(&["a.cpython-313t.so", "b.cpython-315t.so"]),
+            Target::Cp314t
+        );
+        assert_eq!(all(&["a.cpython-313t.so", "folder"]), Target::Cp314t);
+        assert_eq!(all(&[]), Target::Cp314t);
+    }
 
     #[test]
     fn tags_are_parsed() {

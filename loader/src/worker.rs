@@ -299,35 +299,58 @@ fn serve() -> ! {
     std::process::exit(0)
 }
 
-/// The worker [`fork_early`] started, until a pool takes it.
-static EARLY: Mutex<Option<(Proc, File, File)>> = Mutex::new(None);
+/// A worker forked and not yet taken by a pool: its process and its two pipe ends.
+type Forked = (Proc, File, File);
+
+/// The worker [`fork_early`] started, until a pool takes it, with the version it presents
+/// (`None`: the runtime's own).
+static EARLY: Mutex<Option<(Option<PyVersion>, Forked)>> = Mutex::new(None);
 
 /// Starts the first worker of an `inspect` now, at the top of `main` (after
 /// [`run_if_worker`]), instead of once the command line is parsed and the loader made: the
 /// worker starts its runtime and prepares its sandbox while this process parses its arguments,
 /// reads its inputs and unpacks wheels, which on a small wheel is about as long. It is a
-/// sandboxed worker presenting the runtime's own version, started by `fork` (as
-/// [`Pool::can_fork`] allows it: `GILGATE_WORKER_START` is not `exec`, the runtime untouched,
-/// one thread); the first pool that would start such a worker takes it instead. When none does
-/// (`--no-sandbox`, nothing to inspect, a usage error), it is never sent a line: it exits when
-/// this process does, at the end of its input. False when it was not started.
-pub fn fork_early() -> bool {
-    let pool = Pool::new(PathBuf::new(), Duration::ZERO).forking(true);
+/// sandboxed worker started by `fork` (as [`Pool::can_fork`] allows it: `GILGATE_WORKER_START`
+/// is not `exec`, the runtime untouched, one thread), presenting `target`'s version: the
+/// target the inputs' names point to ([`crate::names::target_by_name`]), 3.14t when they
+/// point to none or several. The first pool that would start a sandboxed worker presenting
+/// that version takes it instead. When none does (`--no-sandbox`, nothing to inspect, a usage
+/// error, modules of another target), it is never sent a line: it exits when this process
+/// does, at the end of its input. False when it was not started.
+pub fn fork_early(target: Target) -> bool {
+    let mut pool = Pool::new(PathBuf::new(), Duration::ZERO).forking(true);
+    if target != Target::Cp314t {
+        pool.version = Some(presented_version(target));
+    }
     if !pool.can_fork() {
         return false;
     }
     match pool.fork_sandboxed(true) {
         Ok(w) => {
-            *EARLY.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
+            *EARLY.lock().unwrap_or_else(|e| e.into_inner()) = Some((pool.version, w));
             true
         }
         Err(_) => false,
     }
 }
 
-/// The worker [`fork_early`] started, if no pool has taken it yet.
-fn take_early() -> Option<(Proc, File, File)> {
-    EARLY.lock().unwrap_or_else(|e| e.into_inner()).take()
+/// The worker [`fork_early`] started, if no pool has taken it yet and it presents `version`.
+fn take_early(version: Option<PyVersion>) -> Option<Forked> {
+    let mut early = EARLY.lock().unwrap_or_else(|e| e.into_inner());
+    if early.as_ref()?.0 != version {
+        return None;
+    }
+    early.take().map(|(_, w)| w)
+}
+
+/// Whether the worker [`fork_early`] started waits for a pool and presents another version
+/// than `version`.
+fn early_presents_other(version: Option<PyVersion>) -> bool {
+    EARLY
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .is_some_and(|(v, _)| *v != version)
 }
 
 /// Set in a forked sandboxed worker until it has moved into its folder (`settle_home`).
@@ -566,7 +589,7 @@ impl Worker {
 
     /// A sandboxed worker just forked (`Pool::fork_sandboxed`), with its folder made now; the
     /// child is killed when the folder cannot be made.
-    fn with_home_later((mut child, stdin, out): (Proc, File, File)) -> std::io::Result<Worker> {
+    fn with_home_later((mut child, stdin, out): Forked) -> std::io::Result<Worker> {
         match worker_home() {
             Ok(home) => Ok(Worker::started(child, stdin, out, Some(home))),
             Err(e) => {
@@ -862,9 +885,8 @@ impl Pool {
 
     fn spawn(&self) -> std::io::Result<Worker> {
         if self.sandbox.is_some()
-            && self.version.is_none()
             && self.fork
-            && let Some(forked) = take_early()
+            && let Some(forked) = take_early(self.version)
         {
             // Forked at the start of the command (`fork_early`), as below but sooner (and
             // before the command's tracing subscriber was set, so its debug line is here).
@@ -912,7 +934,7 @@ impl Pool {
     /// starts its runtime: its `mkdir` was about 0.1 ms before the child could start; the
     /// child moves into it at its first line, `settle_home`): see [`Worker::with_home_later`].
     /// `at_start`: forked at the top of `main` ([`fork_early`]; see [`Pool::fork_worker`]).
-    fn fork_sandboxed(&self, at_start: bool) -> std::io::Result<(Proc, File, File)> {
+    fn fork_sandboxed(&self, at_start: bool) -> std::io::Result<Forked> {
         let env = self.worker_env(Some(Path::new("")));
         self.fork_worker(&env, None, at_start)
     }
@@ -981,7 +1003,7 @@ impl Pool {
         env: &[(OsString, OsString)],
         cwd: Option<&Path>,
         at_start: bool,
-    ) -> std::io::Result<(Proc, File, File)> {
+    ) -> std::io::Result<Forked> {
         let home_later = self.sandbox.is_some() && cwd.is_none();
         // Everything the child uses is made here: it only makes system calls.
         let cstr = |b: &[u8]| CString::new(b).map_err(std::io::Error::other);
@@ -1036,6 +1058,12 @@ impl Pool {
 
     /// Starts the worker now, so that its start-up overlaps whatever the caller does next.
     pub fn prestart(&mut self) {
+        // The inputs' names point to modules of another target, whose worker is already
+        // starting (`fork_early`): one of this pool's would most likely go unused (if a
+        // module it serves turns up, the first `ask` starts it).
+        if self.sandbox.is_some() && self.fork && early_presents_other(self.version) {
+            return;
+        }
         if self.current.is_none() {
             // A failure is reported by the first `ask`, which tries again.
             self.current = self.spawn().ok();

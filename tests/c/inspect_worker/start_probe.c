@@ -2,8 +2,8 @@
  * under both names) whose init writes, on stderr, what its worker process started with: the
  * open descriptors, the blocked signals, the environment's names, whether the test's secret
  * value is anywhere on its stack above the init's frame, how many CPUs it may run on, and
- * whether the working folder is $HOME. The test compares the lines of workers started by fork
- * and by exec. */
+ * whether the working folder is $HOME, and the version it presents (Py_Version). The test
+ * compares the lines of workers started by fork and by exec. */
 #include <Python.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -87,7 +87,8 @@ report(const char *name)
     char cwd[4096];
     const char *home = getenv("HOME");
     int at_home = getcwd(cwd, sizeof cwd) != NULL && home != NULL && strcmp(cwd, home) == 0;
-    snprintf(line + n, sizeof line - n, "; cwd is HOME: %s\n", at_home ? "yes" : "no");
+    n += (size_t)snprintf(line + n, sizeof line - n, "; cwd is HOME: %s", at_home ? "yes" : "no");
+    snprintf(line + n, sizeof line - n, "; Py_Version %08lx\n", Py_Version);
     fputs(line, stderr);
     fflush(stderr);
 }
