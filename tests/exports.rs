@@ -1,6 +1,6 @@
 //! The `gilgate` CLI binary exports the whole C API surface (every name of
 //! `capi/data/cpython-exports.tsv`) in its dynamic symbol table, so that extension modules the
-//! CLI dlopens with `RTLD_NOW` resolve every symbol.
+//! CLI dlopens with `RTLD_NOW` resolve every symbol, and nothing of its own besides (build.rs).
 
 use gilgate::capi::host::surface::Kind;
 use gilgate::capi::host::surface::SURFACE;
@@ -65,6 +65,19 @@ fn cli_binary_exports_every_surface_name() {
         problems.len(),
         problems.join("\n")
     );
+    // Only C API names (the C runtime's few aside): the Rust functions and the allocator's
+    // stay out of the table every symbol lookup of an extension goes through.
+    let own: Vec<&String> = syms
+        .keys()
+        .filter(|n| !["Py", "_Py", "PY"].iter().any(|p| n.starts_with(p)))
+        .filter(|n| {
+            !matches!(
+                n.as_str(),
+                "_start" | "main" | "data_start" | "__data_start" | "_IO_stdin_used"
+            )
+        })
+        .collect();
+    assert!(own.is_empty(), "{} exported: {own:?}", own.len());
 }
 
 /// `gilgate surface` counts real, partial and stub functions; `--list` says what a partial one
