@@ -124,3 +124,55 @@ fn surface_command_reports_real_partial_and_stub() {
         .unwrap();
     assert_eq!(line(stub.name), "stub");
 }
+
+/// The functions of `data/symbol-order.txt` (what an `inspect` runs) come first in the
+/// binary's code, in the file's order (build.rs hands the file to the linker). When most of
+/// its names are not in a release build, the file is stale (a toolchain or dependency update
+/// changed the symbols' hashes): `scripts/symbol-order.sh` writes it again.
+#[test]
+fn inspects_functions_are_laid_out_as_the_order_file_says() {
+    if option_env!("GILGATE_SYMBOL_ORDERED").is_none() {
+        // build.rs left the file out: GILGATE_SYMBOL_ORDER=0, or a linker other than LLD.
+        eprintln!("gilgate-test: the symbol order is off in this build (build.rs)");
+        return;
+    }
+    let exe = env!("CARGO_BIN_EXE_gilgate");
+    let out = Command::new("nm")
+        .args(["--defined-only", exe])
+        .output()
+        .expect("running nm (binutils)");
+    assert!(out.status.success());
+    let mut at: BTreeMap<String, u64> = BTreeMap::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        if let [addr, "t" | "T", name] = line.split_whitespace().collect::<Vec<_>>()[..] {
+            at.insert(name.to_string(), u64::from_str_radix(addr, 16).unwrap());
+        }
+    }
+    let order = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/symbol-order.txt"
+    ))
+    .unwrap();
+    let names: Vec<&str> = order.lines().filter(|l| !l.is_empty()).collect();
+    let placed: Vec<u64> = names.iter().filter_map(|n| at.get(*n).copied()).collect();
+    // The file is written from a release build (scripts/symbol-order.sh); a debug build shares
+    // only the standard library's names with it (its own crates' symbols hash differently).
+    assert!(
+        placed.len() * 10 >= names.len() * if cfg!(debug_assertions) { 2 } else { 9 },
+        "only {} of the {} names of data/symbol-order.txt are functions of {exe}: run scripts/symbol-order.sh",
+        placed.len(),
+        names.len()
+    );
+    // In the file's order, and before every other function of the binary's code (a name
+    // that is not listed may share a listed one's address: code the linker folded).
+    assert!(
+        placed.windows(2).all(|w| w[0] < w[1]),
+        "not in the file's order"
+    );
+    let last = *placed.last().unwrap();
+    let listed: std::collections::BTreeSet<u64> = placed.iter().copied().collect();
+    let other = at
+        .iter()
+        .find(|(_, a)| (placed[0]..last).contains(*a) && !listed.contains(*a));
+    assert!(other.is_none(), "{other:?} lies among the listed functions");
+}
