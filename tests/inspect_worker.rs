@@ -146,8 +146,14 @@ fn workers_started_by_fork_start_as_execd_ones_do() {
             )),
             "{line}"
         );
-        // SIGUSR2 stays ignored (as across exec), SIGPIPE as the Rust runtime sets it.
+        // SIGUSR2 stays ignored (as across exec), SIGPIPE as the command sets it.
         assert!(line.contains(&format!(" {} ", libc::SIGUSR2)), "{line}");
+        // One signal has a handler: the sandbox's SIGSYS (no stack-overflow handler for
+        // SIGSEGV and SIGBUS: the command starts at its own `main`).
+        assert!(
+            line.contains(&format!("; caught {};", libc::SIGSYS)),
+            "{line}"
+        );
         assert!(
             line.contains(" HOME ") && line.contains(" GILGATE_WORKER "),
             "{line}"

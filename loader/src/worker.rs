@@ -1483,9 +1483,9 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
 /// Turns the child of `Pool::fork_worker`'s `fork` into a worker, as an `exec`'d one starts:
 /// requests on fd 0 and the protocol on fd 1 (the pipes), stderr kept (the worker loop
 /// closes every other descriptor and unblocks every signal, `clean_start`); with
-/// `reset_signals`, every caught signal back to its default, except `SIGSEGV`/`SIGBUS`, which
-/// keep the Rust runtime's stack-overflow handler that a fresh process installs too (ignored
-/// signals stay ignored, as across `exec`); exactly the environment `env`; working folder `cwd` (with
+/// `reset_signals`, every caught signal back to its default (ignored signals stay ignored, as
+/// across `exec`; an `exec`'d `gilgate` installs no handler before it serves: it starts at its
+/// own `main`, without the Rust runtime's stack-overflow handler); exactly the environment `env`; working folder `cwd` (with
 /// `home_later`, the folder its first line names instead: `settle_home`); and no `tracing`
 /// subscriber (a fresh worker never sets one). Then it serves, and exits.
 ///
@@ -1510,10 +1510,7 @@ unsafe fn become_worker(
         }
         if reset_signals {
             for sig in 1..libc::SIGRTMAX() {
-                if matches!(
-                    sig,
-                    libc::SIGKILL | libc::SIGSTOP | libc::SIGSEGV | libc::SIGBUS
-                ) {
+                if matches!(sig, libc::SIGKILL | libc::SIGSTOP) {
                     continue;
                 }
                 let mut old: libc::sigaction = std::mem::zeroed();

@@ -1,6 +1,6 @@
 /* start_probe: two modules in one file (start_probe_a, start_probe_b; the test copies the file
  * under both names) whose init writes, on stderr, what its worker process started with: the
- * open descriptors, the blocked signals, the environment's names, whether the test's secret
+ * open descriptors, the blocked signals, the ignored and the caught ones, the environment's names, whether the test's secret
  * value is anywhere on its stack above the init's frame, how many CPUs it may run on, and
  * whether the working folder is $HOME, and the version it presents (Py_Version). The test
  * compares the lines of workers started by fork and by exec. */
@@ -47,6 +47,14 @@ report(const char *name)
     for (int sig = 1; sig < 32; sig++) {
         struct sigaction old;
         if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN) {
+            n += (size_t)snprintf(line + n, sizeof line - n, " %d", sig);
+        }
+    }
+    n += (size_t)snprintf(line + n, sizeof line - n, "; caught");
+    for (int sig = 1; sig < 65; sig++) {
+        struct sigaction old;
+        if (sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_IGN &&
+            old.sa_handler != SIG_DFL) {
             n += (size_t)snprintf(line + n, sizeof line - n, " %d", sig);
         }
     }
