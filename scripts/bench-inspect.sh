@@ -177,6 +177,10 @@ done
 
 report() {
     echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate"), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    # How much of data/symbol-order.txt this build could use (the layout of inspect's code).
+    if command -v nm >/dev/null 2>&1 && [[ "$gilgate" == "$repo/target/release/gilgate" ]]; then
+        bash "$repo/scripts/symbol-order.sh" --check
+    fi
     echo "python:  $("$python" --version 2>&1) ($python)"
     [[ -z "$python2" ]] || echo "python2: $("$python2" --version 2>&1) ($python2)"
     echo "python3.13t: $("$py313t" -c 'import sys; print(sys.version.replace(chr(10), " "))') ($py313t)"

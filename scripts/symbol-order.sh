@@ -35,8 +35,7 @@ if [ "${1:-}" = "--check" ]; then
     exit 0
 fi
 command -v valgrind >/dev/null || { echo "symbol-order: needs valgrind" >&2; exit 69; }
-# Built without the current file, so the names come from this build's own layout.
-(cd "$ROOT" && GILGATE_SYMBOL_ORDER=0 cargo build --release --quiet --bin gilgate)
+(cd "$ROOT" && cargo build --release --quiet --bin gilgate)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 inputs=(
