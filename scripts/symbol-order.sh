@@ -6,9 +6,9 @@
 # text is 8 MB); see docs/architecture.md, "Start-up costs".
 #
 # The names are mangled Rust symbols, whose hashes change with the toolchain and with a crate's
-# dependencies: rerun this after a toolchain or dependency update (a stale name is only skipped
-# by the linker, and the layout is as without the file). The script prints how many of the
-# file's names the current binary has.
+# dependencies and features: rerun this after a toolchain or dependency update (a stale name is
+# only skipped by the linker, and the layout is as without the file). The script prints how
+# many of the file's names the current binary has.
 #
 # usage: scripts/symbol-order.sh [--check]
 #        --check only counts the current file's names found in target/release/gilgate.
@@ -64,13 +64,16 @@ tmp, binary, out = sys.argv[1:]
 ours = set(subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True,
                           check=True).stdout.split())
 # Callgrind names each function once per file ("fn=(id) name", "cfn=(id) name"); a function
-# run by more of the runs comes first.
+# run by more of the runs comes first. Names with an ".llvm.<hash>" suffix (local functions
+# the optimizer made visible to other codegen units) are left out: the hash covers the unit's
+# whole content, paths of the checkout included, so another clone of the same commit has
+# other names.
 runs = {}
 for f in sorted(glob.glob(os.path.join(tmp, "cg.*"))):
     seen = set()
     for line in open(f, errors="replace"):
         m = re.match(r"c?fn=\(\d+\) (\S+)$", line.rstrip("\n"))
-        if m and m.group(1) in ours:
+        if m and m.group(1) in ours and ".llvm." not in m.group(1):
             seen.add(m.group(1))
     for name in seen:
         runs[name] = runs.get(name, 0) + 1
