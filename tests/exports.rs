@@ -2,6 +2,8 @@
 //! `capi/data/cpython-exports.tsv`) in its dynamic symbol table, so that extension modules the
 //! CLI dlopens with `RTLD_NOW` resolve every symbol, and nothing of its own besides (build.rs).
 
+mod support;
+
 use gilgate::capi::host::surface::Kind;
 use gilgate::capi::host::surface::SURFACE;
 use std::collections::BTreeMap;
@@ -132,8 +134,11 @@ fn surface_command_reports_real_partial_and_stub() {
 #[test]
 fn inspects_functions_are_laid_out_as_the_order_file_says() {
     if option_env!("GILGATE_SYMBOL_ORDERED").is_none() {
-        // build.rs left the file out: GILGATE_SYMBOL_ORDER=0, or a linker other than LLD.
-        eprintln!("gilgate-test: the symbol order is off in this build (build.rs)");
+        // On the process's own stderr, past the harness's capture: .ci/run fails on it.
+        support::report_skip(
+            "the symbol layout check",
+            "build.rs left data/symbol-order.txt out (GILGATE_SYMBOL_ORDER=0, or a linker other than LLD)",
+        );
         return;
     }
     let exe = env!("CARGO_BIN_EXE_gilgate");
@@ -163,10 +168,10 @@ fn inspects_functions_are_laid_out_as_the_order_file_says() {
         placed.len(),
         names.len()
     );
-    // In the file's order, and before every other function of the binary's code (a name
-    // that is not listed may share a listed one's address: code the linker folded).
+    // In the file's order, and before every other function of the binary's code (names may
+    // share an address: code the compiler folded into one).
     assert!(
-        placed.windows(2).all(|w| w[0] < w[1]),
+        placed.windows(2).all(|w| w[0] <= w[1]),
         "not in the file's order"
     );
     let last = *placed.last().unwrap();

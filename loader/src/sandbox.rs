@@ -11,7 +11,8 @@
 //!   `TMPDIR`); no TCP bind or connect (ABI 4); no signals or abstract Unix sockets outside
 //!   the worker (ABI 6);
 //! - seccomp: the calls below fail with `EPERM` (the init sees an ordinary error), `clone3`
-//!   with `ENOSYS` (its flags cannot be inspected; glibc then falls back to `clone`), and
+//!   with `ENOSYS` (its flags cannot be inspected; glibc then falls back to `clone`), so does
+//!   every x32 call (as on a kernel without x32), and
 //!   running a program or starting a process (`execve`, `execveat`, `fork`, `vfork`, `clone`
 //!   without `CLONE_THREAD`) traps: the worker writes which call it was on its protocol
 //!   channel and exits, and the module's error names it. Those are stopped rather than failed
