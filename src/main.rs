@@ -242,8 +242,8 @@ fn start_process() {
 /// The program itself; its value is the process's exit status.
 fn run() -> u8 {
     worker::run_if_worker();
-    if starts_sandboxed_inspect() {
-        worker::fork_early(early_target());
+    if let Some(target) = early_inspect_target() {
+        worker::fork_early(target);
     }
     init_tracing();
     let command = match parse_inspect().map_or_else(Cli::try_parse, |i| {
@@ -342,30 +342,28 @@ fn run() -> u8 {
     }
 }
 
-/// Whether the command line is an `inspect` that will want a sandboxed worker (read before
-/// it is parsed, to start that worker at once: `worker::fork_early`). A line this misjudges
-/// only starts a worker that is not used, or not early.
-fn starts_sandboxed_inspect() -> bool {
-    let mut args = std::env::args_os().skip(1);
-    args.next().is_some_and(|a| a == "inspect")
-        && args.all(|a| {
+/// When the command line is an `inspect` that will want a sandboxed worker (none of
+/// `--no-sandbox`, `--api-usage`, `-h`, `--help`), the target its paths point to by their
+/// names, which the worker forked before the line is parsed presents (`worker::fork_early`).
+/// Every argument not starting with `-` counts as a path (an option's value too: then it is
+/// simply 3.14t). A line this misjudges only starts a worker that is not used, or not early.
+fn early_inspect_target() -> Option<gilgate::loader::Target> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let (first, rest) = args.split_first()?;
+    let sandboxed = first == "inspect"
+        && rest.iter().all(|a| {
             !matches!(
                 a.to_str(),
                 Some("--no-sandbox" | "--api-usage" | "-h" | "--help")
             )
-        })
-}
-
-/// The target an `inspect` command line's paths point to by their names, which the worker
-/// forked before it is parsed presents (`worker::fork_early`). Every argument not starting
-/// with `-` counts as a path (an option's value too: then it is simply 3.14t).
-fn early_target() -> gilgate::loader::Target {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(2).collect();
-    gilgate::loader::target_by_names(
-        args.iter()
-            .filter(|a| !a.as_encoded_bytes().starts_with(b"-"))
-            .map(Path::new),
-    )
+        });
+    sandboxed.then(|| {
+        gilgate::loader::target_by_names(
+            rest.iter()
+                .filter(|a| !a.as_encoded_bytes().starts_with(b"-"))
+                .map(Path::new),
+        )
+    })
 }
 
 /// `gilgate inspect ...` parsed with only `inspect`'s arguments built (building the whole

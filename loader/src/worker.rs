@@ -336,11 +336,11 @@ pub fn fork_early(target: Target) -> bool {
 
 /// The worker [`fork_early`] started, if no pool has taken it yet and it presents `version`.
 fn take_early(version: Option<PyVersion>) -> Option<Forked> {
-    let mut early = EARLY.lock().unwrap_or_else(|e| e.into_inner());
-    if early.as_ref()?.0 != version {
-        return None;
-    }
-    early.take().map(|(_, w)| w)
+    EARLY
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take_if(|(v, _)| *v == version)
+        .map(|(_, w)| w)
 }
 
 /// Whether the worker [`fork_early`] started waits for a pool and presents another version
@@ -994,10 +994,10 @@ impl Pool {
     ///
     /// `at_start`: this process is at the top of `main` ([`fork_early`]), where it has run
     /// nothing but what an `exec`'d worker also runs before it serves (the dynamic loader,
-    /// library constructors, Rust's runtime start), so the child keeps its signal actions:
-    /// they are the ones an `exec`'d worker has (setting back the caught ones asks the kernel
-    /// about all 64 signals: about 0.05 ms of the worker's start-up, 0.01 ms of a small
-    /// wheel's whole inspection in 500 alternating pairs).
+    /// library constructors, the command's `start_process`), so the child keeps its signal
+    /// actions: they are the ones an `exec`'d worker has (setting back the caught ones asks
+    /// the kernel about all 64 signals: about 0.05 ms of the worker's start-up, 0.01 ms of a
+    /// small wheel's whole inspection in 500 alternating pairs).
     fn fork_worker(
         &self,
         env: &[(OsString, OsString)],
