@@ -14,7 +14,8 @@ use std::path::PathBuf;
 use support::{gilgate, run};
 
 /// A scratch folder: `mods/` (the samples, `sbx_port`), `home/secret.txt` (the `HOME` the
-/// test gives gilgate), and a listener whose port is in `mods/sbx_port`.
+/// test gives gilgate), `tmp/` (its `TMPDIR`, where the workers' folders go), and a listener
+/// whose port is in `mods/sbx_port`.
 struct Scene {
     dir: tempfile::TempDir,
     listener: TcpListener,
@@ -26,6 +27,7 @@ impl Scene {
         let mods = dir.path().join("mods");
         std::fs::create_dir_all(&mods).unwrap();
         std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
         std::fs::write(dir.path().join("home/secret.txt"), "topsecret-4711\n").unwrap();
         for s in samples {
             let from = if s.starts_with("sbx_") {
@@ -59,11 +61,20 @@ impl Scene {
             .args(args)
             .arg(self.path("mods"))
             .env("HOME", self.path("home"))
+            .env("TMPDIR", self.path("tmp"))
             .env("GILGATE_SANDBOX_SKIP", skip)
             .env("GILGATE_TEST_SECRET", "topsecret-4711"));
         let doc = serde_json::from_str(&o.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}\n{}", o.stdout, o.stderr));
         (o.code, doc)
+    }
+
+    /// What is left in `tmp/` (the workers' folders while they run).
+    fn left_in_tmp(&self) -> Vec<String> {
+        std::fs::read_dir(self.path("tmp"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
     }
 
     /// Whether a connection reached the listener.
@@ -186,6 +197,8 @@ fn hostile(scene: &Scene, skip: &str) {
 
     // $HOME is the worker's private folder, whatever the kernel: the user's is untouched.
     assert!(!scene.path("home/gilgate_was_here.txt").exists());
+    // The workers' folders are gone when the command ends, sbx_write's with the file it left.
+    assert_eq!(scene.left_in_tmp(), Vec::<String>::new());
     let (_, home_msg) = error_of(&doc, "sbx_home");
     assert!(!home_msg.starts_with("sbx_home: read $HOME"), "{home_msg}");
     assert!(!doc.to_string().contains("GILGATE_TEST_SECRET"));
