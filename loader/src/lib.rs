@@ -193,12 +193,7 @@ impl Loader {
     /// run in worker processes; exec never runs.
     pub fn inspect(&self, paths: &[PathBuf]) -> Report {
         // The first worker starts while the inputs are read and wheels unpacked.
-        let mut pool = worker::Pool::new(
-            self.worker_binary
-                .clone()
-                .unwrap_or_else(worker::default_binary),
-            self.timeout,
-        );
+        let mut pool = worker::Pool::new(self.worker_binary.clone(), self.timeout);
         if !self.sandbox {
             pool = pool.without_sandbox();
         }

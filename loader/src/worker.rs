@@ -318,7 +318,7 @@ static EARLY: Mutex<Option<(Option<PyVersion>, Forked)>> = Mutex::new(None);
 /// error, modules of another target), it is never sent a line: it exits when this process
 /// does, at the end of its input. False when it was not started.
 pub fn fork_early(target: Target) -> bool {
-    let mut pool = Pool::new(PathBuf::new(), Duration::ZERO).forking(true);
+    let mut pool = Pool::new(None, Duration::ZERO).forking(true);
     if target != Target::Cp314t {
         pool.version = Some(presented_version(target));
     }
@@ -585,12 +585,7 @@ struct Worker {
 
 impl Worker {
     /// A worker just started (by `fork` or `exec`), its prepare line sent when it is sandboxed.
-    fn started(
-        child: Proc,
-        stdin: File,
-        out: impl Into<OwnedFd>,
-        home: Option<Home>,
-    ) -> Worker {
+    fn started(child: Proc, stdin: File, out: impl Into<OwnedFd>, home: Option<Home>) -> Worker {
         let mut w = Worker {
             child,
             stdin: Some(stdin),
@@ -830,7 +825,9 @@ impl Lines {
 
 /// Starts workers on demand and replaces them when one dies.
 pub(crate) struct Pool {
-    binary: PathBuf,
+    /// The worker program; `None`: this one, whose path is read (`current_exe`) only when a
+    /// worker is to be started by `exec` or named in an error.
+    binary: Option<PathBuf>,
     timeout: Duration,
     current: Option<Worker>,
     /// The version its workers present (single-use workers for other targets).
@@ -844,7 +841,7 @@ pub(crate) struct Pool {
 }
 
 impl Pool {
-    pub fn new(binary: PathBuf, timeout: Duration) -> Pool {
+    pub fn new(binary: Option<PathBuf>, timeout: Duration) -> Pool {
         Pool {
             binary,
             timeout,
@@ -858,6 +855,11 @@ impl Pool {
                 report: Mutex::new(None),
             })),
         }
+    }
+
+    /// The worker program's path.
+    fn binary_path(&self) -> PathBuf {
+        self.binary.clone().unwrap_or_else(default_binary)
     }
 
     /// The same pool with workers started by `fork` when possible: `binary` is this program
@@ -924,7 +926,7 @@ impl Pool {
             let (child, stdin, out) = self.fork_worker(&env, cwd, false)?;
             return Ok(Worker::started(child, stdin, out, home));
         }
-        let mut cmd = Command::new(&self.binary);
+        let mut cmd = Command::new(self.binary_path());
         cmd.env_clear().envs(env);
         if let Some(dir) = cwd {
             cmd.current_dir(dir);
@@ -1182,7 +1184,7 @@ impl Pool {
                             "HostError",
                             format!(
                                 "cannot start the inspection worker {}: {e}",
-                                self.binary.display()
+                                self.binary_path().display()
                             ),
                         ),
                     );
