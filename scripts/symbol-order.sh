@@ -63,22 +63,33 @@ import glob, os, re, subprocess, sys
 tmp, binary, out = sys.argv[1:]
 ours = set(subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True,
                           check=True).stdout.split())
-# Callgrind names each function once per file ("fn=(id) name", "cfn=(id) name"); a function
-# run by more of the runs comes first. Names with an ".llvm.<hash>" suffix (local functions
+# Callgrind names each function once per file ("fn=(id) name", "cfn=(id) name"). Each file is
+# one process: the command, or its worker (a file with the worker's request loop,
+# `worker::serve`). The command's own functions come first, then those both run, then the
+# worker's own, so that each process's code lies in one stretch: the kernel maps the binary's
+# code 64 KiB around each page a process touches first, so code of the other process nearby
+# would be mapped (and unmapped at its exit) for nothing. Within each group, a function run
+# by more of the processes comes first. Names with an ".llvm.<hash>" suffix (local functions
 # the optimizer made visible to other codegen units) are left out: the hash covers the unit's
 # whole content, paths of the checkout included, so another clone of the same commit has
 # other names.
 runs = {}
+roles = {}
 for f in sorted(glob.glob(os.path.join(tmp, "cg.*"))):
     seen = set()
     for line in open(f, errors="replace"):
         m = re.match(r"c?fn=\(\d+\) (\S+)$", line.rstrip("\n"))
         if m and m.group(1) in ours and ".llvm." not in m.group(1):
             seen.add(m.group(1))
+    role = "worker" if any("6worker5serve" in n for n in seen) else "command"
     for name in seen:
         runs[name] = runs.get(name, 0) + 1
-names = sorted(runs, key=lambda n: (-runs[n], n))
+        roles.setdefault(name, set()).add(role)
+group = {frozenset({"command"}): 0, frozenset({"command", "worker"}): 1, frozenset({"worker"}): 2}
+names = sorted(runs, key=lambda n: (group[frozenset(roles[n])], -runs[n], n))
 with open(out, "w") as f:
     f.write("".join(n + "\n" for n in names))
-print(f"symbol-order: {len(names)} functions from {len(glob.glob(os.path.join(tmp, 'cg.*')))} processes -> {out}")
+counts = [sum(group[frozenset(roles[n])] == g for n in names) for g in range(3)]
+print(f"symbol-order: {len(names)} functions ({counts[0]} the command's, {counts[1]} both's, "
+      f"{counts[2]} the worker's) from {len(glob.glob(os.path.join(tmp, 'cg.*')))} processes -> {out}")
 PY
