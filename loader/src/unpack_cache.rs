@@ -168,23 +168,18 @@ fn file_id(md: &std::fs::Metadata) -> String {
     )
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// The SHA-256 of the wheel's bytes, from a memo when the very same file (same [`file_id`])
 /// was hashed before. A memo is written only for a file whose change time is at least
 /// [`SETTLED`] old and that did not change while it was hashed: a later write gets a later
 /// change time even on a file system with a coarse clock, so a memo never outlives the bytes
-/// it was made from.
+/// it was made from. The memo's name is the identity itself (its digits and dots, `_` for
+/// `:`, a character some file systems refuse), which its first line repeats: hashing it into a
+/// name (SHA-256, as until stop 26) cost the command about 20 µs of CPU feature detection
+/// (`cpuid`, which a virtual machine traps) on every cached inspection.
 fn key_of(path: &Path, root: &Path) -> std::io::Result<String> {
     let before = std::fs::metadata(path)?;
     let id = file_id(&before);
-    let memo = root.join(MEMOS).join(sha256_hex(id.as_bytes()));
+    let memo = root.join(MEMOS).join(id.replace(':', "_"));
     if let Ok(text) = std::fs::read_to_string(&memo)
         && let Some((seen, key)) = text.split_once('\n')
         && seen == id
