@@ -130,6 +130,20 @@ if [[ ! -x "$py313t" ]]; then
     exit 1
 fi
 
+# The gilgate binaries are timed from copies made here the same way: how a file came into the
+# page cache (written by the linker, by `cp`, read back from disk) changed the time of the same
+# binary by up to 0.1 ms between two copies (alternating pairs, stop 26), so the measured and
+# the baseline binary must not differ in that.
+mkdir -p "$work/bin"
+cp "$gilgate" "$work/bin/gilgate"
+gilgate_src="$gilgate"
+gilgate="$work/bin/gilgate"
+baseline_src="$baseline"
+if [[ -n "$baseline" ]]; then
+    cp "$baseline" "$work/bin/baseline"
+    baseline="$work/bin/baseline"
+fi
+
 # label | command, and the index of each row by a short key (for the ratios)
 labels=()
 cmds=()
@@ -176,7 +190,7 @@ for cmd in "${cmds[@]}"; do
 done
 
 report() {
-    echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate"), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "gilgate: $("$gilgate" --version 2>/dev/null || echo "$gilgate") ($gilgate_src, timed from a copy), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     # How much of data/symbol-order.txt this build could use (the layout of inspect's code).
     if command -v nm >/dev/null 2>&1 && [[ "$gilgate" == "$repo/target/release/gilgate" ]]; then
         bash "$repo/scripts/symbol-order.sh" --check
@@ -185,7 +199,7 @@ report() {
     [[ -z "$python2" ]] || echo "python2: $("$python2" --version 2>&1) ($python2)"
     echo "python3.13t: $("$py313t" -c 'import sys; print(sys.version.replace(chr(10), " "))') ($py313t)"
     echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
-    [[ -z "$baseline" ]] || echo "baseline: $baseline"
+    [[ -z "$baseline" ]] || echo "baseline: $baseline_src"
     echo "cpu:     $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
     echo "tmp:     ${TMPDIR:-/tmp} ($(df -T "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 }'))"
 
