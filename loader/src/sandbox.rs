@@ -537,8 +537,9 @@ fn landlock(
     };
     let err = |e: landlock::RulesetError| e.to_string();
     let status = ruleset
-        .add_rules(path_beneath_rules(
-            [&setup.home],
+        // The folder was made by the parent: a folder, so no `fstat` to find out.
+        .add_rules(rules_beneath(
+            &[&setup.home],
             AccessFs::from_all(LANDLOCK_ABI),
         ))
         .map_err(err)?
@@ -591,13 +592,13 @@ struct Insn {
 /// Installs the `SIGSYS` handler and the filter.
 fn seccomp() -> Result<(), String> {
     install_sigsys_handler()?;
-    install_filter(&program(std::process::id()))
+    install_filter(&program_for(std::process::id()))
 }
 
 /// The seccomp program for the worker with process id `me`: the committed program
 /// (`program.rs`, the policy of `policy.rs` compiled for a stand-in id) with `me` in the
 /// places of that id.
-fn program(me: u32) -> Vec<Insn> {
+fn program_for(me: u32) -> Vec<Insn> {
     let mut prog = program::PROGRAM.to_vec();
     for at in program::PID_AT {
         prog[at].k = me;
@@ -714,7 +715,7 @@ mod tests {
     use super::policy::*;
     use super::*;
 
-    /// `program.rs` is the policy compiled for its stand-in process id, and [`program`] with
+    /// `program.rs` is the policy compiled for its stand-in process id, and [`program_for`] with
     /// another id is the policy compiled for that id. `GILGATE_WRITE_SECCOMP_PROGRAM=1` makes
     /// this test write the file first (after a change to `policy.rs`).
     #[test]
@@ -732,7 +733,7 @@ mod tests {
              cargo test -p gilgate-loader --lib the_committed_program"
         );
         for me in [1, 2, 300, 4242, 4_194_304, std::process::id()] {
-            assert_eq!(program(me), compiled(me), "process id {me}");
+            assert_eq!(program_for(me), compiled(me), "process id {me}");
         }
     }
 
