@@ -11,6 +11,8 @@
 //! how long each thread keeps calling (milliseconds; 0: exactly one call), the `n` passed to
 //! every call, then workload names (any `benchmod` function taking `n`; `handoff` is the
 //! two-thread relay and needs 2 threads).
+//! `BENCH_ARG_OFFSET=K` (0..63) places the shared `n` at byte K of a 64-byte line (see
+//! `shared_arg`).
 //! Scenarios:
 //! - `free`: only `benchmod` (it declares `Py_MOD_GIL_NOT_USED`) is imported; policy `auto`.
 //! - `lock_on`: `benchhold` (undeclared) is imported (after `benchmod`) under `auto`, which switches the
@@ -75,6 +77,43 @@ impl Call {
     }
 }
 
+/// The `n` every thread passes, made by the main thread. With `BENCH_ARG_OFFSET=K` set, it is
+/// the first of up to 64 fresh ints whose address is K bytes into a 64-byte cache line (the
+/// others are returned, to stay allocated for the run, as CPython's driver keeps its own).
+/// Where the object starts decides whether its shared count (16 bytes in) shares a line with
+/// the owner and local count every `Py_INCREF`/`Py_DECREF` reads first, and so how much two
+/// threads counting references on it contend: both drivers place it the same way.
+fn shared_arg(n: i64) -> Result<(PyRef, Vec<PyRef>), PyErr> {
+    let want = match std::env::var("BENCH_ARG_OFFSET") {
+        Ok(v) => match v.parse::<usize>() {
+            Ok(k) if k < 64 => Some(k),
+            _ => {
+                return Err(PyErr::new(
+                    "ValueError",
+                    format!("BENCH_ARG_OFFSET must be 0..63, not {v}"),
+                ));
+            }
+        },
+        Err(_) => None,
+    };
+    let mut neighbours = Vec::new();
+    loop {
+        let arg: PyRef = gilgate::embed::IntoPy::into_py(n)?;
+        match want {
+            Some(k) if arg.as_ptr() as usize % 64 != k => {
+                if neighbours.len() == 64 {
+                    return Err(PyErr::new(
+                        "SystemError",
+                        format!("no int at offset {k} of a cache line in 64 tries"),
+                    ));
+                }
+                neighbours.push(arg);
+            }
+            _ => return Ok((arg, neighbours)),
+        }
+    }
+}
+
 fn run_workload(
     m: &gilgate::embed::Module,
     name: &str,
@@ -87,7 +126,7 @@ fn run_workload(
         m.call("handoff_reset", ())?;
     }
     let func = m.getattr(name)?;
-    let arg = gilgate::embed::IntoPy::into_py(n)?;
+    let (arg, _neighbours) = shared_arg(n)?;
     let call = Call {
         func: func.as_ptr(),
         arg: arg.as_ptr(),

@@ -21,12 +21,21 @@
 # process's lock over).
 #
 # usage: scripts/bench-threads.sh [--no-build] [--record] [--baseline BENCH_THREADS_BINARY]
-#                                 [--workloads "W ..."] [N] [MS] [ROUNDS]
+#                                 [--workloads "W ..."] [--arg-offset K|natural] [N] [MS] [ROUNDS]
 #        defaults: 20000 250 11 (about 9 minutes on an idle 2-core machine; 1 + 2 threads x
 #        15 rows x 5 side/scenario pairs x ROUNDS x MS, plus start-up). --record also writes
 #        docs/bench/threads.txt. --baseline also runs another build of examples/bench_threads
 #        (same arguments; e.g. a copy of the release binary from before a change) as a third
-#        side, in the same rounds. --workloads limits the scaling rows.
+#        side, in the same rounds. --workloads limits the scaling rows. --arg-offset (default
+#        48) places the n that every thread passes at byte K of a 64-byte cache line on every
+#        side (BENCH_ARG_OFFSET); `natural` leaves it where the allocator puts it.
+# The placement matters to call_fastcall, whose threads count references on that one object on
+# every call: when it starts 48 bytes into a line (where CPython 3.13t's driver finds it in
+# every run), its shared count is on the next line, apart from the owner and local count that
+# each Py_INCREF/Py_DECREF reads first; at 0, 16 or 32 all three share one line, and both
+# CPython and gilgate make about two thirds of the two-thread calls. gilgate's own placement
+# moves between runs, so without a fixed offset the row compares placements, not
+# implementations.
 # env:   BENCH_PYTHON=/path/to/python  time another CPython instead.
 # The machine must have 2 free cores for the scaling rows to mean anything: the script prints
 # the load average at the start and the end.
@@ -36,13 +45,15 @@ BUILD=1
 RECORD=0
 BASELINE=
 WORKLOADS=
-usage() { echo "usage: $0 [--no-build] [--record] [--baseline BENCH_THREADS_BINARY] [--workloads \"W ...\"] [N] [MS] [ROUNDS]" >&2; exit 64; }
+ARG_OFFSET=48
+usage() { echo "usage: $0 [--no-build] [--record] [--baseline BENCH_THREADS_BINARY] [--workloads \"W ...\"] [--arg-offset K|natural] [N] [MS] [ROUNDS]" >&2; exit 64; }
 while [ $# -gt 0 ]; do
     case "$1" in
     --no-build) BUILD=0; shift ;;
     --record) RECORD=1; shift ;;
     --baseline) [ $# -ge 2 ] || usage; BASELINE=$2; shift 2 ;;
     --workloads) [ $# -ge 2 ] || usage; WORKLOADS=$2; shift 2 ;;
+    --arg-offset) [ $# -ge 2 ] || usage; ARG_OFFSET=$2; shift 2 ;;
     -*) usage ;;
     *) break ;;
     esac
@@ -52,6 +63,11 @@ MS=${2:-250}
 ROUNDS=${3:-11}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 COST_N=200000
+case "$ARG_OFFSET" in
+natural) unset BENCH_ARG_OFFSET ;;
+[0-9] | [1-5][0-9] | 6[0-3]) export BENCH_ARG_OFFSET=$ARG_OFFSET ;;
+*) echo "bench: --arg-offset takes 0..63 or natural, not $ARG_OFFSET" >&2; exit 64 ;;
+esac
 
 # shellcheck source=scripts/bench-common.sh
 . "$ROOT/scripts/bench-common.sh"
@@ -71,6 +87,15 @@ cat > "$TMP/cpython/threads_driver.py" <<'PY'
 import os, sys, threading, time, warnings
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 scenario, threads, ms, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+# BENCH_ARG_OFFSET=K: the shared n is the first fresh int at byte K of a 64-byte line (as
+# examples/bench_threads.rs places its own); the others stay allocated for the run.
+neighbours = []
+want = os.environ.get("BENCH_ARG_OFFSET")
+while want is not None and id(n) % 64 != int(want):
+    if len(neighbours) == 64:
+        sys.exit(f"no int at offset {want} of a cache line in 64 tries")
+    neighbours.append(n)
+    n = int(sys.argv[4])
 budget = ms / 1000
 if scenario == "lock_on":
     with warnings.catch_warnings():
@@ -137,6 +162,7 @@ report() {
     [ -n "$BASELINE" ] && echo "baseline: $BASELINE"
     echo "load:     $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end (1, 5, 15 min)"
     echo "method:   N=$N per call, each thread calls for $MS ms, $ROUNDS alternating rounds, medians; cost rows N=$COST_N (handoff $((COST_N / 10)) turns per thread)"
+    echo "          the shared n at $([ "$ARG_OFFSET" = natural ] && echo "the allocator's choice of address" || echo "byte $ARG_OFFSET of a 64-byte line") on every side (--arg-offset)"
     "$PY" - "$TMP/times.tsv" "$WORKLOADS" <<'PY'
 import statistics, sys
 from collections import defaultdict
