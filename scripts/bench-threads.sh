@@ -27,8 +27,9 @@
 #        docs/bench/threads.txt. --baseline also runs another build of examples/bench_threads
 #        (same arguments; e.g. a copy of the release binary from before a change) as a third
 #        side, in the same rounds. --workloads limits the scaling rows. --arg-offset (default
-#        48) places the n that every thread passes at byte K of a 64-byte cache line on every
-#        side (BENCH_ARG_OFFSET); `natural` leaves it where the allocator puts it.
+#        48) places the n that every thread passes at byte K (0, 16, 32 or 48) of a 64-byte
+#        cache line on every side (BENCH_ARG_OFFSET); `natural` leaves it where the allocator
+#        puts it.
 # The placement matters to call_fastcall, whose threads count references on that one object on
 # every call: when it starts 48 bytes into a line (where CPython 3.13t's driver finds it in
 # every run), its shared count is on the next line, apart from the owner and local count that
@@ -65,8 +66,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 COST_N=200000
 case "$ARG_OFFSET" in
 natural) unset BENCH_ARG_OFFSET ;;
-[0-9] | [1-5][0-9] | 6[0-3]) export BENCH_ARG_OFFSET=$ARG_OFFSET ;;
-*) echo "bench: --arg-offset takes 0..63 or natural, not $ARG_OFFSET" >&2; exit 64 ;;
+0 | 16 | 32 | 48) export BENCH_ARG_OFFSET=$ARG_OFFSET ;;
+*) echo "bench: --arg-offset takes 0, 16, 32, 48 (objects start 16-byte aligned) or natural, not $ARG_OFFSET" >&2; exit 64 ;;
 esac
 
 # shellcheck source=scripts/bench-common.sh
