@@ -200,7 +200,9 @@ fn rust_sources(dir: &Path, out: &mut Vec<PathBuf>) {
 /// that carry `#[export]`. The file is parsed with `syn`, so formatting does not matter; what a
 /// `macro_rules!` expansion defines is invisible here and must come from a table build.rs reads
 /// (`data/exceptions.tsv`). A bare `#[unsafe(no_mangle)]` item stops the build: it would get a
-/// stub as well, and its body no guard.
+/// stub as well, and its body no guard. The one file allowed them is `runtime/pymath.rs`, whose
+/// names are the C math library's (`exp`, `pow`, ...), defined so that `libm` loads on first
+/// use; no C API name is among them, and they are not exported.
 fn scan_rust(path: &Path, found: &mut BTreeMap<String, String>) {
     let text = fs::read_to_string(path).unwrap();
     let file = syn::parse_file(&text)
@@ -222,7 +224,7 @@ fn scan_items(path: &Path, items: &[syn::Item], found: &mut BTreeMap<String, Str
             _ => continue,
         };
         let at = format!("{}:{}", path.display(), ident.span().start().line);
-        if attrs.iter().any(is_no_mangle) {
+        if attrs.iter().any(is_no_mangle) && !path.ends_with("runtime/pymath.rs") {
             panic!(
                 "{at}: `{ident}` is exported with #[unsafe(no_mangle)]: write #[export] instead"
             );

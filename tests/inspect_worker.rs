@@ -262,14 +262,52 @@ fn the_command_ends_without_waiting_for_its_workers_exit() {
 }
 
 // gilgate links its unwinder (Rust's panics) statically instead of loading libgcc_s.so.1 at
-// every start (build.rs): no process of it loads that library unless a module needs it.
+// every start, and loads the C math library on the first use of one of its functions
+// (build.rs, capi's runtime/pymath.rs): no process of it loads either library unless a module
+// needs it; an `inspect` of a module that uses no math never loads libm.
 #[test]
-fn gilgate_starts_without_libgcc_s() {
+fn gilgate_starts_without_libgcc_s_or_libm() {
     let o = run(gilgate().arg("--version").env("LD_DEBUG", "libs"));
     assert_eq!(o.code, 0, "{}", o.stderr);
     // The dynamic loader's trace names every library it looks for.
     assert!(o.stderr.contains("find library=libc.so.6"), "{}", o.stderr);
     assert!(!o.stderr.contains("libgcc_s"), "{}", o.stderr);
+    assert!(!o.stderr.contains("libm.so"), "{}", o.stderr);
+    let o = run(gilgate()
+        .args(["inspect", "--no-sandbox"])
+        .arg(gilgate_test_extensions::sample("mp_ft"))
+        .env("LD_DEBUG", "libs"));
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("mp_ft"), "{}", o.stderr);
+    assert!(!o.stderr.contains("libm.so"), "{}", o.stderr);
+}
+
+// A module whose init computes a float power (the first use of the C math library, which
+// gilgate loads then) gets the right value in a sandboxed worker, forked or exec'd, and in
+// the command's own process (`load`).
+#[test]
+fn a_modules_first_float_power_loads_the_math_library_in_the_sandbox() {
+    let tmp = tempfile::tempdir().unwrap();
+    let module = tmp.path().join(format!("float_power{TAG}"));
+    cc::shared(cc::fixture("inspect_worker/float_power.c"), &module)
+        .args(["-O1", "-Wall", "-Werror"])
+        .build();
+    for start in ["fork", "exec"] {
+        let o = run(gilgate()
+            .args(["inspect", "--json"])
+            .arg(&module)
+            .env("GILGATE_WORKER_START", start));
+        let doc: serde_json::Value = serde_json::from_str(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}\n{}", o.stdout, o.stderr));
+        assert_eq!(doc["sandbox"]["enabled"], true, "{start}: {doc}");
+        let row = &doc["modules"][0];
+        assert_eq!(row["status"], "ok", "{start}: {row}");
+        assert_eq!(row["gil"], "not_used", "{start}: {row}");
+        assert_eq!(o.code, 0, "{start}: {}", o.stderr);
+    }
+    let o = run(gilgate().args(["load"]).arg(&module));
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("float_power: loaded"), "{}", o.stdout);
 }
 
 // A C++ module's own exceptions still find their handlers (through the libgcc_s.so.1 it

@@ -22,6 +22,7 @@ pub(crate) mod pyctype;
 pub(crate) mod pyerrors;
 pub(crate) mod pyhash;
 pub(crate) mod pylifecycle;
+pub(crate) mod pymath;
 pub(crate) mod pymem;
 pub(crate) mod pystate;
 pub(crate) mod pystrtod;
