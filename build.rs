@@ -37,11 +37,25 @@
 // another math function fails to link (define it in `pymath.rs`) instead of loading the
 // library again. Extensions that need `libm.so.6` load it themselves, and bind to it: the
 // definitions are not exported.
+//
+// The executable names itself `libpthread.so.0` (`DT_SONAME`), on glibc 2.34 and later only:
+// there that library is an empty stub (its functions moved into `libc.so.6`, under the same
+// versions), and nearly every extension built for older systems (manylinux) lists it as
+// `DT_NEEDED`. The dynamic loader answers a needed name with an object already loaded under
+// that name, so the worker's `dlopen` of such a module binds its `pthread_*` calls to
+// `libc.so.6` as before, without finding, mapping and relocating the stub (about 0.03 ms of a
+// small wheel's `inspect`, 300 alternating runs). The stub's version names are not checked
+// against the executable, which defines none (the loader accepts that silently). A binary
+// linked against glibc 2.34 or later cannot start on an older one (it needs
+// `__libc_start_main@GLIBC_2.34`), where the library is real.
 fn main() {
     for pattern in ["Py*", "_Py*", "PY*"] {
         println!("cargo:rustc-link-arg=-Wl,--export-dynamic-symbol={pattern}");
     }
     println!("cargo:rustc-link-arg-bins=-no-pie");
+    if glibc_at_least(2, 34) {
+        println!("cargo:rustc-link-arg-bins=-Wl,-soname,libpthread.so.0");
+    }
     symbol_order();
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     let dir = out.join("static-libgcc");
@@ -54,6 +68,24 @@ fn main() {
     .expect("writing libm.so");
     println!("cargo:rustc-link-search=native={}", dir.display());
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// Whether the C library this build links against is glibc `major.minor` or later
+/// (`getconf GNU_LIBC_VERSION`); false when that cannot be told.
+fn glibc_at_least(major: u32, minor: u32) -> bool {
+    let Ok(out) = std::process::Command::new("getconf")
+        .arg("GNU_LIBC_VERSION")
+        .output()
+    else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text.trim().strip_prefix("glibc ").unwrap_or("");
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(a), Some(b)) => (a, b) >= (major, minor),
+        _ => false,
+    }
 }
 
 /// Passes `data/symbol-order.txt` to the linker of the package's binaries, when it is LLD.

@@ -310,6 +310,75 @@ fn a_modules_first_float_power_loads_the_math_library_in_the_sandbox() {
     assert!(o.stdout.contains("float_power: loaded"), "{}", o.stdout);
 }
 
+// A module that needs libpthread.so.0 (as manylinux extensions do) and starts a thread in its
+// init loads without the dynamic loader finding that library, which on glibc 2.34 and later
+// is an empty stub the executable stands in for (build.rs): in a forked or exec'd worker,
+// sandboxed or not, and in the command's own process (`load`). On an older glibc, where the
+// library is real, it is found and loaded as before.
+#[test]
+fn a_module_needing_libpthread_binds_to_the_c_library() {
+    let version = std::process::Command::new("getconf")
+        .arg("GNU_LIBC_VERSION")
+        .output();
+    let stub = version.is_ok_and(|o| {
+        let v = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        let mut p = v.trim_start_matches("glibc ").split('.');
+        let num = |s: Option<&str>| s.and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+        (num(p.next()), num(p.next())) >= (2, 34)
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let module = tmp.path().join(format!("needs_pthread{TAG}"));
+    cc::shared(cc::fixture("inspect_worker/needs_pthread.c"), &module)
+        .args(["-O1", "-Wall", "-Werror"])
+        .link_args(["-Wl,--no-as-needed", "-l:libpthread.so.0"])
+        .build();
+    for start in ["fork", "exec"] {
+        for sandbox in [true, false] {
+            let mut c = gilgate();
+            c.args(["inspect", "--json"])
+                .env("GILGATE_WORKER_START", start)
+                .env("LD_DEBUG", "libs");
+            if !sandbox {
+                c.arg("--no-sandbox");
+            }
+            let o = run(c.arg(&module));
+            let doc: serde_json::Value = serde_json::from_str(&o.stdout)
+                .unwrap_or_else(|e| panic!("{e}: {}\n{}", o.stdout, o.stderr));
+            let row = &doc["modules"][0];
+            assert_eq!(row["status"], "ok", "{start} {sandbox}: {row}");
+            assert_eq!(row["gil"], "not_used", "{start} {sandbox}: {row}");
+            assert_eq!(o.code, 0, "{start} {sandbox}: {}", o.stderr);
+            if !sandbox {
+                // The worker keeps LD_DEBUG without the sandbox: its loader trace shows the
+                // module's init, and a search for libpthread only where it is real.
+                assert!(
+                    o.stderr.contains("calling init:") && o.stderr.contains("needs_pthread"),
+                    "{start}: {}",
+                    o.stderr
+                );
+                assert_eq!(
+                    o.stderr.contains("find library=libpthread.so.0"),
+                    !stub,
+                    "{start}: {}",
+                    o.stderr
+                );
+            }
+        }
+    }
+    let o = run(gilgate()
+        .args(["load"])
+        .arg(&module)
+        .env("LD_DEBUG", "libs"));
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("needs_pthread: loaded"), "{}", o.stdout);
+    assert_eq!(
+        o.stderr.contains("find library=libpthread.so.0"),
+        !stub,
+        "{}",
+        o.stderr
+    );
+}
+
 // A C++ module's own exceptions still find their handlers (through the libgcc_s.so.1 it
 // loads), in a forked worker, an exec'd one, and in the command's own process (`load`).
 #[test]
