@@ -255,13 +255,86 @@ pub(super) fn compile(layers: &[(u32, Rules)]) -> Result<Vec<Insn>, String> {
         jump(op::JGE_K, nr::X32 as u32, 0, 1),
         stmt(op::RET_K, ret::ERRNO | libc::ENOSYS as u32),
     ];
-    prog.reserve(search_len(&segments));
-    search(&segments, &mut prog)?;
+    // Every segment that only returns (most of them: a call always refused, and the allowed
+    // ranges between) jumps to one return per action at the end instead of holding its own,
+    // when every jump reaches that far (a conditional jump skips at most 255 instructions);
+    // the kernel checks, converts and compiles the program at every worker's start, about
+    // 0.25 µs per instruction here.
+    let returns = shared_returns(&segments);
+    if prog.len() + compact_len(&segments) + returns.len() <= 256 {
+        let tail = prog.len() + compact_len(&segments);
+        let at = |action: u32| tail + returns.iter().position(|&a| a == action).unwrap_or(0);
+        compact(&segments, &at, &mut prog)?;
+        prog.extend(returns.iter().map(|&a| stmt(op::RET_K, a)));
+    } else {
+        prog.reserve(search_len(&segments));
+        search(&segments, &mut prog)?;
+    }
     // The kernel's limit (BPF_MAXINSNS).
     if prog.len() > 4096 {
         return Err(format!("the seccomp filter is too long ({})", prog.len()));
     }
     Ok(prog)
+}
+
+/// The action of a segment whose whole code is one return (`behaviour_code` of a behaviour
+/// with no rules, or whose first layer always takes its action).
+fn shared_return(b: &Behaviour) -> Option<u32> {
+    match b.first() {
+        None => Some(ret::ALLOW),
+        Some((action, rules)) if rules.is_empty() => Some(*action),
+        Some(_) => None,
+    }
+}
+
+/// The actions of the segments that only return, each once, in order of first use.
+fn shared_returns(segments: &[Segment]) -> Vec<u32> {
+    let mut out = Vec::new();
+    for a in segments.iter().filter_map(|(_, b, _)| shared_return(b)) {
+        if !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// The length of [`compact`]'s code for `segments` (the shared returns not counted).
+fn compact_len(segments: &[Segment]) -> usize {
+    if let [(_, b, len)] = segments {
+        return if shared_return(b).is_some() { 0 } else { *len };
+    }
+    let mid = segments.len() / 2;
+    compact_len(&segments[..mid]) + compact_len(&segments[mid..]) + 1
+}
+
+/// [`search`] for a program short enough that every jump reaches its end: a segment that only
+/// returns has no code, and the search jumps to the return for its action at `at(action)`.
+fn compact(
+    segments: &[Segment],
+    at: &dyn Fn(u32) -> usize,
+    out: &mut Vec<Insn>,
+) -> Result<(), String> {
+    if let [(_, b, _)] = segments {
+        return match shared_return(b) {
+            Some(_) => Ok(()),
+            None => behaviour_code(b, out),
+        };
+    }
+    let mid = segments.len() / 2;
+    let (low, high) = segments.split_at(mid);
+    let from = out.len() + 1;
+    let off = |n: usize| u8::try_from(n).map_err(|_| "a seccomp jump is too long".to_string());
+    // Where each half starts: its return at the end, or its code (the low half's right after
+    // this jump, the high half's after the low half's).
+    let to = |half: &[Segment], next: usize| match half {
+        [(_, b, _)] => shared_return(b).map_or(next, |a| at(a) - from),
+        _ => next,
+    };
+    let jt = off(to(high, compact_len(low)))?;
+    let jf = off(to(low, 0))?;
+    out.push(jump(op::JGE_K, high[0].0, jt, jf));
+    compact(low, at, out)?;
+    compact(high, at, out)
 }
 
 /// The length of [`search`]'s code for `segments`.
