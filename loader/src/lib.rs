@@ -466,6 +466,8 @@ type Answer = (
 /// back in the candidates' order.
 fn ask_workers(first: worker::Pool, candidates: &[Candidate]) -> Vec<Answer> {
     let n = worker_count(candidates.len());
+    // Several threads of this process wait for several workers: their waits sleep.
+    let first = if n > 1 { first.without_spin() } else { first };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let answers: Vec<std::sync::Mutex<Option<Answer>>> =
         candidates.iter().map(|_| Default::default()).collect();

@@ -886,6 +886,9 @@ pub(crate) struct Pool {
     fork: bool,
     /// Whether this process exits right after using the answers (see [`Pool::quick_exit`]).
     quick_exit: bool,
+    /// Whether this pool's waits may spin ([`SPIN`]): a quick-exit pool's do, unless it is
+    /// one of several serving at once ([`Pool::without_spin`]).
+    spin: bool,
 }
 
 impl Pool {
@@ -897,6 +900,7 @@ impl Pool {
             version: None,
             fork: false,
             quick_exit: false,
+            spin: true,
             sandbox: Some(Arc::new(SandboxShared {
                 read: Mutex::new(Vec::new()),
                 limits: Limits::for_timeout(timeout),
@@ -950,10 +954,21 @@ impl Pool {
 
     fn spawn(&self) -> std::io::Result<Worker> {
         let mut w = self.start_worker()?;
-        if self.quick_exit && cpu_to_spare() {
+        if self.quick_exit && self.spin && cpu_to_spare() {
             w.lines.spin = SPIN;
         }
         Ok(w)
+    }
+
+    /// The same pool with waits that sleep at once, for pools that serve side by side (each
+    /// with a thread of this process waiting on its worker): spinning threads would take the
+    /// CPUs their workers need. Its current worker's waits too.
+    pub fn without_spin(mut self) -> Pool {
+        self.spin = false;
+        if let Some(w) = self.current.as_mut() {
+            w.lines.spin = Duration::ZERO;
+        }
+        self
     }
 
     /// A new worker (or the one `fork_early` started), by `fork` or `exec`.
@@ -1150,6 +1165,7 @@ impl Pool {
         p.sandbox = self.sandbox.clone();
         p.fork = self.fork;
         p.quick_exit = self.quick_exit;
+        p.spin = self.spin;
         p
     }
 
@@ -1805,6 +1821,16 @@ mod tests {
             );
             c.wait().unwrap();
         }
+    }
+
+    // Pools serving side by side (`without_spin`) and their siblings never spin; a quick-exit
+    // pool otherwise may.
+    #[test]
+    fn pools_serving_side_by_side_do_not_spin() {
+        let pool = Pool::new(None, Duration::from_secs(1)).quick_exit(true);
+        assert!(pool.spin && pool.sibling().spin);
+        let quiet = pool.without_spin();
+        assert!(!quiet.spin && !quiet.sibling().spin);
     }
 
     // A spinning wait reads a line that comes while it spins, and one that comes after it
