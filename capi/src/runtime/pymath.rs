@@ -31,9 +31,9 @@ struct Libm {
 
 static LIBM: OnceLock<Libm> = OnceLock::new();
 
-/// The math library, opened on the first call (concurrent first calls may each open it; the
-/// C library counts the opens, and one result is kept). A process that cannot open the C
-/// library's own math library cannot compute at all: it stops with a message.
+/// The math library, opened on the first call (a concurrent first call waits for it). A
+/// process that cannot open the C library's own math library cannot compute at all: it stops
+/// with a message.
 fn libm() -> &'static Libm {
     LIBM.get_or_init(open)
 }
