@@ -282,7 +282,7 @@ pub(super) fn compile(layers: &[(u32, Rules)]) -> Result<Vec<Insn>, String> {
 fn shared_return(b: &Behaviour) -> Option<u32> {
     match b.first() {
         None => Some(ret::ALLOW),
-        Some((action, rules)) if rules.is_empty() => Some(*action),
+        Some((action, [])) => Some(*action),
         Some(_) => None,
     }
 }
