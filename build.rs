@@ -27,16 +27,18 @@
 // search path names the static archive instead. Extensions that need `libgcc_s.so.1` (C++)
 // still load it themselves, as `DT_NEEDED`.
 //
-// The C math library is not linked at all: the runtime's seven calls of it (`exp`, `log`,
-// `log2`, `pow`, `atan2`, `hypot`, `sincos`: what Rust's `f64` methods compile to) are defined
+// The C math library is not linked at all: the nine functions of it the runtime calls (`exp`,
+// `log`, `log2`, `pow`, `atan2`, `hypot`, `sin`, `cos`, `sincos`: what Rust's `f64` methods
+// compile to, optimised or not) are defined
 // by capi's `runtime/pymath.rs`, which opens `libm.so.6` on the first of them and forwards to
 // the C library's own functions. Loading it at every start cost about 0.06 ms of each process
 // (a small wheel's `inspect`: 1.79 against 1.73 ms, 300 alternating runs of two copies each),
 // and an `inspect` of a module that computes nothing never needs it. The standard library
-// asks for `-lm`; the empty linker script of that name below answers it, so a new call of
-// another math function fails to link (define it in `pymath.rs`) instead of loading the
-// library again. Extensions that need `libm.so.6` load it themselves, and bind to it: the
-// definitions are not exported.
+// asks for `-lm`; for the binaries, the empty linker script of that name below answers it,
+// so a new call of another math function fails to link (define it in `pymath.rs`) instead of
+// loading the library again (tests and examples keep `libm`: one that links no capi code may
+// call a math function only `libm` defines for it). Extensions that need `libm.so.6` load it
+// themselves, and bind to it: the definitions are not exported.
 //
 // The executable names itself `libpthread.so.0` (`DT_SONAME`), on glibc 2.34 and later only:
 // there that library is an empty stub (its functions moved into `libc.so.6`, under the same
@@ -61,11 +63,19 @@ fn main() {
     let dir = out.join("static-libgcc");
     std::fs::create_dir_all(&dir).expect("creating the linker script's folder");
     std::fs::write(dir.join("libgcc_s.so"), "INPUT(-lgcc_eh)\n").expect("writing libgcc_s.so");
+    // For the binaries only (`-L` holds for every `-l` of the link, wherever it stands): a
+    // test or example that links no capi code may still call a math function (a compression
+    // crate's `log2`) that only `libm` would define for it.
+    // (An earlier build put it beside `libgcc_s.so`, where every target found it.)
+    let _ = std::fs::remove_file(dir.join("libm.so"));
+    let no_libm = out.join("no-libm");
+    std::fs::create_dir_all(&no_libm).expect("creating the linker script's folder");
     std::fs::write(
-        dir.join("libm.so"),
+        no_libm.join("libm.so"),
         "/* gilgate: no libm here; capi/src/runtime/pymath.rs loads it on first use */\n",
     )
     .expect("writing libm.so");
+    println!("cargo:rustc-link-arg-bins=-L{}", no_libm.display());
     println!("cargo:rustc-link-search=native={}", dir.display());
     println!("cargo:rerun-if-changed=build.rs");
 }

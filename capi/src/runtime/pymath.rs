@@ -1,11 +1,12 @@
 //! The C math library, loaded the first time the runtime needs it.
 //!
-//! The runtime calls seven functions of `libm` (what Rust's `f64` methods compile to: `exp`,
-//! `log`, `log2`, `pow`, `atan2`, `hypot`, and `sincos` for a sine and cosine of one value).
+//! The runtime calls nine functions of `libm` (what Rust's `f64` methods compile to: `exp`,
+//! `log`, `log2`, `pow`, `atan2`, `hypot`, `sin`, `cos`, and `sincos`, which an optimised
+//! build makes of a sine and a cosine of one value).
 //! Linked the usual way, `libm.so.6` is a `DT_NEEDED` library that the dynamic loader maps and
 //! relocates at every start of every process, about 0.06 ms here, though most `gilgate`
 //! processes (an `inspect` of a small wheel, the command that drives its workers) never
-//! compute one of them. This file defines the seven names, so the linker binds the runtime's
+//! compute one of them. This file defines the nine names, so the linker binds the runtime's
 //! calls here and leaves `libm.so.6` out (it links with `--as-needed`); the first call opens
 //! `libm.so.6` and every call goes on to the C library's own function, so results are glibc's,
 //! bit for bit, as before.
@@ -18,7 +19,7 @@
 use std::ffi::{CStr, c_void};
 use std::sync::OnceLock;
 
-/// The seven functions, as the C library defines them.
+/// The nine functions, as the C library defines them.
 struct Libm {
     exp: unsafe extern "C" fn(f64) -> f64,
     log: unsafe extern "C" fn(f64) -> f64,
@@ -26,6 +27,8 @@ struct Libm {
     pow: unsafe extern "C" fn(f64, f64) -> f64,
     atan2: unsafe extern "C" fn(f64, f64) -> f64,
     hypot: unsafe extern "C" fn(f64, f64) -> f64,
+    sin: unsafe extern "C" fn(f64) -> f64,
+    cos: unsafe extern "C" fn(f64) -> f64,
     sincos: unsafe extern "C" fn(f64, *mut f64, *mut f64),
 }
 
@@ -73,6 +76,8 @@ fn open() -> Libm {
             hypot: std::mem::transmute::<*mut c_void, unsafe extern "C" fn(f64, f64) -> f64>(sym(
                 c"hypot",
             )),
+            sin: std::mem::transmute::<*mut c_void, unsafe extern "C" fn(f64) -> f64>(sym(c"sin")),
+            cos: std::mem::transmute::<*mut c_void, unsafe extern "C" fn(f64) -> f64>(sym(c"cos")),
             sincos: std::mem::transmute::<*mut c_void, unsafe extern "C" fn(f64, *mut f64, *mut f64)>(
                 sym(c"sincos"),
             ),
@@ -125,6 +130,18 @@ pub(crate) extern "C" fn hypot(x: f64, y: f64) -> f64 {
     unsafe { (libm().hypot)(x, y) }
 }
 
+#[unsafe(no_mangle)]
+pub(crate) extern "C" fn sin(x: f64) -> f64 {
+    // SAFETY: the C library's `sin`, called with its C signature.
+    unsafe { (libm().sin)(x) }
+}
+
+#[unsafe(no_mangle)]
+pub(crate) extern "C" fn cos(x: f64) -> f64 {
+    // SAFETY: the C library's `cos`, called with its C signature.
+    unsafe { (libm().cos)(x) }
+}
+
 /// # Safety
 /// `sin` and `cos` must be valid for writing one `f64` each.
 #[unsafe(no_mangle)]
@@ -160,6 +177,10 @@ mod tests {
         // SAFETY: two writable locals.
         unsafe { super::sincos(FRAC_PI_2, &mut s, &mut c) };
         assert_eq!((s, c), (1.0, 6.123233995736766e-17));
+        assert_eq!(super::sin(FRAC_PI_2), 1.0);
+        assert_eq!(super::cos(FRAC_PI_2), 6.123233995736766e-17);
+        assert_eq!(super::sin(0.0), 0.0);
+        assert_eq!(super::cos(0.0), 1.0);
     }
 
     // What Rust's `f64` methods compile to (calls of the C names) lands on the same functions.
