@@ -7,6 +7,18 @@ mod support;
 
 use support::{cc, gilgate, run};
 
+/// Runs `c` (a `gilgate()` with its environment set) as `inspect --json` with `args` (options,
+/// then modules): its output and the report it printed.
+fn inspect_json(
+    c: &mut std::process::Command,
+    args: &[&std::ffi::OsStr],
+) -> (support::Out, serde_json::Value) {
+    let o = run(c.args(["inspect", "--json"]).args(args));
+    let doc = serde_json::from_str(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", o.stdout, o.stderr));
+    (o, doc)
+}
+
 const TAG: &str = ".cpython-314t-x86_64-linux-gnu.so";
 
 #[test]
@@ -293,12 +305,10 @@ fn a_modules_first_float_power_loads_the_math_library_in_the_sandbox() {
         .args(["-O1", "-Wall", "-Werror"])
         .build();
     for start in ["fork", "exec"] {
-        let o = run(gilgate()
-            .args(["inspect", "--json"])
-            .arg(&module)
-            .env("GILGATE_WORKER_START", start));
-        let doc: serde_json::Value = serde_json::from_str(&o.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}\n{}", o.stdout, o.stderr));
+        let (o, doc) = inspect_json(
+            gilgate().env("GILGATE_WORKER_START", start),
+            &[module.as_os_str()],
+        );
         assert_eq!(doc["sandbox"]["enabled"], true, "{start}: {doc}");
         let row = &doc["modules"][0];
         assert_eq!(row["status"], "ok", "{start}: {row}");
@@ -334,16 +344,18 @@ fn a_module_needing_libpthread_binds_to_the_c_library() {
         .build();
     for start in ["fork", "exec"] {
         for sandbox in [true, false] {
-            let mut c = gilgate();
-            c.args(["inspect", "--json"])
-                .env("GILGATE_WORKER_START", start)
-                .env("LD_DEBUG", "libs");
-            if !sandbox {
-                c.arg("--no-sandbox");
-            }
-            let o = run(c.arg(&module));
-            let doc: serde_json::Value = serde_json::from_str(&o.stdout)
-                .unwrap_or_else(|e| panic!("{e}: {}\n{}", o.stdout, o.stderr));
+            let no_sandbox = std::ffi::OsStr::new("--no-sandbox");
+            let args = if sandbox {
+                vec![module.as_os_str()]
+            } else {
+                vec![no_sandbox, module.as_os_str()]
+            };
+            let (o, doc) = inspect_json(
+                gilgate()
+                    .env("GILGATE_WORKER_START", start)
+                    .env("LD_DEBUG", "libs"),
+                &args,
+            );
             let row = &doc["modules"][0];
             assert_eq!(row["status"], "ok", "{start} {sandbox}: {row}");
             assert_eq!(row["gil"], "not_used", "{start} {sandbox}: {row}");
@@ -390,12 +402,10 @@ fn a_cxx_modules_exceptions_are_caught_by_its_own_handlers() {
         .args(["-O1", "-Wall", "-Werror"])
         .build();
     for start in ["fork", "exec"] {
-        let o = run(gilgate()
-            .args(["inspect", "--json"])
-            .arg(&module)
-            .env("GILGATE_WORKER_START", start));
-        let doc: serde_json::Value = serde_json::from_str(&o.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}\n{}", o.stdout, o.stderr));
+        let (o, doc) = inspect_json(
+            gilgate().env("GILGATE_WORKER_START", start),
+            &[module.as_os_str()],
+        );
         let row = &doc["modules"][0];
         assert_eq!(row["status"], "ok", "{start}: {row}");
         assert_eq!(row["error"], serde_json::Value::Null, "{start}: {row}");
