@@ -7,7 +7,7 @@
 //! relocates at every start of every process, about 0.06 ms here, though most `gilgate`
 //! processes (an `inspect` of a small wheel, the command that drives its workers) never
 //! compute one of them. This file defines the nine names, so the linker binds the runtime's
-//! calls here and leaves `libm.so.6` out (it links with `--as-needed`); the first call opens
+//! calls here, and the binaries link no `libm` (the root `build.rs`); the first call opens
 //! `libm.so.6` and every call goes on to the C library's own function, so results are glibc's,
 //! bit for bit, as before.
 //!
