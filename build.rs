@@ -36,8 +36,11 @@
 // asks for `-lm`; for the binaries, the empty linker script of that name below answers it,
 // so a new call of another math function fails to link (define it in `pymath.rs`) instead of
 // loading the library again (tests and examples keep `libm`: one that links no capi code may
-// call a math function only `libm` defines for it). Extensions that need `libm.so.6` load it
-// themselves, and bind to it: the definitions are not exported.
+// call a math function only `libm` defines for it). Extensions that name `libm.so.6` load it
+// themselves, and bind to it: the definitions are not exported. Many extensions call libm
+// without naming it (CPython's interpreter links it, so its functions are in the global
+// scope); the first module that fails to load on an undefined symbol puts `libm.so.6` in the
+// global scope, and loads again (loader `init.rs`, `libm_global`).
 //
 // The executable names itself `libpthread.so.0` (`DT_SONAME`), on glibc 2.34 and later only:
 // there that library is an empty stub (its functions moved into `libc.so.6`, under the same

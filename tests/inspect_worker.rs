@@ -295,8 +295,9 @@ fn gilgate_starts_without_libgcc_s_or_libm() {
 }
 
 // A module whose init computes a float power (the first use of the C math library, which
-// gilgate loads then) gets the right value in a sandboxed worker, forked or exec'd, and in
-// the command's own process (`load`).
+// gilgate loads then) and calls `hypot` without linking libm (which CPython's interpreter
+// puts in the global scope) loads and gets the right values in a sandboxed worker, forked or
+// exec'd, and in the command's own process (`load`).
 #[test]
 fn a_modules_first_float_power_loads_the_math_library_in_the_sandbox() {
     let tmp = tempfile::tempdir().unwrap();

@@ -180,8 +180,15 @@ fn open_hook(
     };
     // SAFETY: loading a shared object runs its constructors; that is what loading an
     // extension means, and CPython does the same.
-    let lib = unsafe {
+    let open = || unsafe {
         libloading::os::unix::Library::open(Some(&path_arg), libloading::os::unix::RTLD_NOW)
+    };
+    let lib = match open() {
+        // A module (or a library it needs) that calls the C math library without naming it
+        // loads in CPython, whose interpreter links `libm`: it loads here once `libm` is in
+        // the global scope too. A failed `RTLD_NOW` load ran none of the module's code.
+        Err(e) if undefined_symbol(&e) && libm_global() => open(),
+        other => other,
     };
     let lib = lib.map_err(|e| {
         let msg = std::error::Error::source(&e)
@@ -204,6 +211,26 @@ fn open_hook(
     // Never unloaded: modules leave pointers to their code and data in the runtime.
     std::mem::forget(lib);
     found.ok_or_else(|| ErrorReport::new("ImportError", missing_hook_message(name, target)))
+}
+
+/// Whether a failed `dlopen` failed on a symbol nothing loaded defines.
+fn undefined_symbol(e: &libloading::Error) -> bool {
+    std::error::Error::source(e).is_some_and(|s| s.to_string().contains("undefined symbol"))
+}
+
+/// Puts the C math library in the process's global scope (where CPython's interpreter, which
+/// links it, has it from the start), once, the first time a module fails to load on an
+/// undefined symbol: gilgate's binaries do not link it (the root `build.rs`). Whether it is
+/// there (a load that failed for another missing symbol fails again, the same way).
+fn libm_global() -> bool {
+    static GLOBAL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *GLOBAL.get_or_init(|| {
+        // SAFETY: loads the C library's math library, a library of glibc's own; the handle
+        // is never closed.
+        let handle =
+            unsafe { libc::dlopen(c"libm.so.6".as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
+        !handle.is_null()
+    })
 }
 
 /// Reads a legacy slot array's raw IDs and values (NULL: none).

@@ -1,7 +1,13 @@
 /* A module whose init computes 2.0 ** 0.5 through the C API (gilgate's float power calls the C
- * library's pow, which gilgate loads on its first use) and fails with ValueError unless the
- * result is the double nearest the square root of 2. It does not link libm itself. */
+ * library's pow, which gilgate loads on its first use) and hypot(3, 4) itself, and fails with
+ * ValueError unless the results are the double nearest the square root of 2 and 5. It does
+ * not link libm (as many extensions do not: CPython's interpreter links it), so it loads only
+ * where libm's functions are in the process's global scope. */
 #include <Python.h>
+#include <math.h>
+
+/* Not constants, so the compiler leaves the call to hypot in. */
+static volatile double three = 3.0, four = 4.0;
 
 static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "float_power", NULL, 0, NULL,
                                  NULL, NULL, NULL, NULL};
@@ -25,6 +31,10 @@ PyMODINIT_FUNC PyInit_float_power(void)
         return NULL;
     }
     Py_DECREF(root);
+    if (hypot(three, four) != 5.0) {
+        PyErr_SetString(PyExc_ValueError, "float_power: hypot(3, 4) is not 5");
+        return NULL;
+    }
     PyObject *m = PyModule_Create(&def);
     if (m != NULL && PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED) < 0) {
         Py_DECREF(m);
