@@ -4,13 +4,14 @@
 //!
 //! ```sh
 //! cargo build --release -p gilgate-test-extensions
-//! cargo run --release --example bench_threads -- target/samples free 2 300 20000 objects list_ops
+//! cargo run --release --example bench_threads -- target/samples free 1,2,1 300 20000 objects list_ops
 //! ```
 //!
-//! Arguments: the folder holding `benchmod` and `benchhold`, a scenario, the number of threads,
-//! how long each thread keeps calling (milliseconds; 0: exactly one call), the `n` passed to
-//! every call, then workload names (any `benchmod` function taking `n`; `handoff` is the
-//! two-thread relay and needs 2 threads).
+//! Arguments: the folder holding `benchmod` and `benchhold`, a scenario, the numbers of threads
+//! (comma-separated: each workload is measured with each count in turn, one measurement right
+//! after the other), how long each thread keeps calling (milliseconds; 0: exactly one call),
+//! the `n` passed to every call, then workload names (any `benchmod` function taking `n`;
+//! `handoff` is the two-thread relay and needs 2 threads).
 //! `BENCH_ARG_OFFSET=K` (0..63) places the shared `n` at byte K of a 64-byte line (see
 //! `shared_arg`).
 //! Scenarios:
@@ -21,7 +22,7 @@
 //!   `benchhold.hold(ms)` (asleep without detaching, so it keeps the per-module lock) for the
 //!   whole measurement; the declared workloads must not wait for it.
 //!
-//! Prints one tab-separated line per workload: name, threads, seconds from the first thread's
+//! Prints one tab-separated line per measurement: name, threads, seconds from the first thread's
 //! start (after the barrier) to the last thread's end, total calls, and the last call's result
 //! `repr`. The threads start together at a barrier; each calls until its own budget (counted
 //! from its start) is spent, so every measurement takes about as long whatever the workload
@@ -189,14 +190,15 @@ fn run(args: &[String]) -> Result<(), PyErr> {
     let [dir, scenario, threads, ms, n, workloads @ ..] = args else {
         return Err(PyErr::new(
             "TypeError",
-            "usage: bench_threads DIR free|lock_on|module THREADS MS N WORKLOAD...",
+            "usage: bench_threads DIR free|lock_on|module THREADS[,THREADS...] MS N WORKLOAD...",
         ));
     };
     let num = |s: &str| {
         s.parse::<usize>()
             .map_err(|_| PyErr::new("ValueError", format!("not a count: {s}")))
     };
-    let (threads, budget, n) = (num(threads)?, num(ms)?, num(n)? as i64);
+    let threads = threads.split(',').map(num).collect::<Result<Vec<_>, _>>()?;
+    let (budget, n) = (num(ms)?, num(n)? as i64);
     let budget = Duration::from_millis(budget as u64);
     let policy = match scenario.as_str() {
         "free" | "lock_on" => Policy::Auto,
@@ -224,7 +226,9 @@ fn run(args: &[String]) -> Result<(), PyErr> {
         }
     }
     for w in workloads {
-        run_workload(&m, w, threads, budget, n)?;
+        for &t in &threads {
+            run_workload(&m, w, t, budget, n)?;
+        }
     }
     if holder.is_some() {
         // The holder sleeps for ten minutes; the process exits under it.

@@ -8,28 +8,41 @@
 #   lock_on  benchhold (undeclared) is imported first: the process's lock is switched on
 #   module   gilgate only, policy `module`: a third thread sits in benchhold.hold() (asleep
 #            without detaching, so it keeps the per-module lock) during the whole measurement
-# For each scenario and workload (every row of scripts/bench-capi.sh, BENCH_WORKLOADS), THREADS
-# threads (1, then 2) start together at a barrier and each calls workload(N) until MS
-# milliseconds (from its own start) are spent; calls/s is total calls over the time from the first
-# thread's start to the last thread's end (each thread reads the clock itself), and scaling is
-# the 2-thread calls/s over the 1-thread calls/s of the same round. A time budget rather than a
-# count of calls keeps every measurement about as long whatever the row costs.
-# The sides take turns (ROUNDS rounds, the first side alternating); the table shows medians.
+# For each scenario and workload (every row of scripts/bench-capi.sh, BENCH_WORKLOADS), one
+# process per side and round measures the workload with the thread counts of PATTERN in turn
+# (default 1,2,1,2,1: one thread, two, one, two, one, each measurement right after the one
+# before, in the same process). In a measurement THREADS threads start together at a barrier and each
+# calls workload(N) until MS milliseconds (from its own start) are spent; calls/s is total
+# calls over the time from the first thread's start to the last thread's end (each thread reads
+# the clock itself). A time budget rather than a count of calls keeps every measurement about
+# as long whatever the row costs.
+# Scaling: a two-thread measurement's calls/s over the mean of the one-thread measurements next
+# to it (before and after), in the same process; a round's scaling is the median of its
+# process's ratios (two with the default pattern). Both sides' one- and two-thread rates are taken
+# within about MS of each other, with the same heap and code layout: this machine's speed drifts
+# over seconds, and a process's layout moves its speed, so ratios between separate processes
+# (the method until stop 27) scattered about twice as widely.
+# The sides take turns (ROUNDS rounds, the first side alternating); the table shows medians, and
+# for each row the difference of the two sides' median scalings with a 95% bootstrap interval
+# (resampling each side's per-round scalings; fixed seed): `above` when the interval is above
+# zero, `below` when it is below, `level` when it holds zero (the run cannot tell them apart).
 # The cost rows divide one call's time by its N: detach_pairs (Py_BEGIN/END_ALLOW_THREADS),
 # section_pairs (an uncontended one-object critical section) on one thread, and handoff (two
-# threads relaying a turn, each turn one detach and one attach; under lock_on every turn hands the
-# process's lock over).
+# threads relaying a turn, each turn one detach and one attach; under lock_on every turn hands
+# the process's lock over).
 #
 # usage: scripts/bench-threads.sh [--no-build] [--record] [--baseline BENCH_THREADS_BINARY]
-#                                 [--workloads "W ..."] [--arg-offset K|natural] [N] [MS] [ROUNDS]
-#        defaults: 20000 250 11 (about 9 minutes on an idle 2-core machine; 1 + 2 threads x
+#                                 [--workloads "W ..."] [--arg-offset K|natural]
+#                                 [--pattern P] [N] [MS] [ROUNDS]
+#        defaults: 20000 250 11 (about 18 minutes on an idle 2-core machine; 5 measurements x
 #        15 rows x 5 side/scenario pairs x ROUNDS x MS, plus start-up). --record also writes
 #        docs/bench/threads.txt. --baseline also runs another build of examples/bench_threads
 #        (same arguments; e.g. a copy of the release binary from before a change) as a third
 #        side, in the same rounds. --workloads limits the scaling rows. --arg-offset (default
 #        48) places the n that every thread passes at byte K (0, 16, 32 or 48) of a 64-byte
 #        cache line on every side (BENCH_ARG_OFFSET); `natural` leaves it where the allocator
-#        puts it.
+#        puts it. --pattern sets the thread counts one process measures in turn (1s and 2s,
+#        comma-separated, at least one 2 next to a 1; e.g. 1,2,1 for a shorter run).
 # The placement matters to call_fastcall, whose threads count references on that one object on
 # every call: when it starts 48 bytes into a line (where CPython 3.13t's driver finds it in
 # every run), its shared count is on the next line, apart from the owner and local count that
@@ -47,7 +60,8 @@ RECORD=0
 BASELINE=
 WORKLOADS=
 ARG_OFFSET=48
-usage() { echo "usage: $0 [--no-build] [--record] [--baseline BENCH_THREADS_BINARY] [--workloads \"W ...\"] [--arg-offset K|natural] [N] [MS] [ROUNDS]" >&2; exit 64; }
+PATTERN=1,2,1,2,1
+usage() { echo "usage: $0 [--no-build] [--record] [--baseline BENCH_THREADS_BINARY] [--workloads \"W ...\"] [--arg-offset K|natural] [--pattern P] [N] [MS] [ROUNDS]" >&2; exit 64; }
 while [ $# -gt 0 ]; do
     case "$1" in
     --no-build) BUILD=0; shift ;;
@@ -55,6 +69,7 @@ while [ $# -gt 0 ]; do
     --baseline) [ $# -ge 2 ] || usage; BASELINE=$2; shift 2 ;;
     --workloads) [ $# -ge 2 ] || usage; WORKLOADS=$2; shift 2 ;;
     --arg-offset) [ $# -ge 2 ] || usage; ARG_OFFSET=$2; shift 2 ;;
+    --pattern) [ $# -ge 2 ] || usage; PATTERN=$2; shift 2 ;;
     -*) usage ;;
     *) break ;;
     esac
@@ -69,6 +84,10 @@ natural) unset BENCH_ARG_OFFSET ;;
 0 | 16 | 32 | 48) export BENCH_ARG_OFFSET=$ARG_OFFSET ;;
 *) echo "bench: --arg-offset takes 0, 16, 32, 48 (objects start 16-byte aligned) or natural, not $ARG_OFFSET" >&2; exit 64 ;;
 esac
+if ! [[ "$PATTERN" =~ ^[12](,[12])*$ && ",$PATTERN," =~ (,1,2,|,2,1,) ]]; then
+    echo "bench: --pattern takes 1s and 2s separated by commas, with a 2 next to a 1, not $PATTERN" >&2
+    exit 64
+fi
 
 # shellcheck source=scripts/bench-common.sh
 . "$ROOT/scripts/bench-common.sh"
@@ -87,7 +106,8 @@ bench_gilgate_bin "$ROOT" "$BUILD" bench_threads
 cat > "$TMP/cpython/threads_driver.py" <<'PY'
 import os, sys, threading, time, warnings
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-scenario, threads, ms, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+scenario, ms, n = sys.argv[1], int(sys.argv[3]), int(sys.argv[4])
+counts = [int(c) for c in sys.argv[2].split(",")]
 # BENCH_ARG_OFFSET=K: the shared n is the first fresh int at byte K of a 64-byte line (as
 # examples/bench_threads.rs places its own); the others stay allocated for the run.
 neighbours = []
@@ -103,10 +123,10 @@ if scenario == "lock_on":
         warnings.simplefilter("ignore")
         import benchhold  # undeclared: switches the GIL on
 import benchmod
-for name in sys.argv[5:]:
+
+def measure(name, fn, threads):
     if name == "handoff":
         benchmod.handoff_reset()
-    fn = getattr(benchmod, name)
     barrier = threading.Barrier(threads + 1)
     results = [None] * threads
     def work(i):
@@ -128,7 +148,12 @@ for name in sys.argv[5:]:
         t.join()
     secs = max(r[1] for r in results) - min(r[0] for r in results)
     calls = sum(r[2] for r in results)
-    print(f"{name}\t{threads}\t{secs:.6f}\t{calls}\t{results[-1][3]!r}")
+    print(f"{name}\t{threads}\t{secs:.6f}\t{calls}\t{results[-1][3]!r}", flush=True)
+
+for name in sys.argv[5:]:
+    fn = getattr(benchmod, name)
+    for threads in counts:
+        measure(name, fn, threads)
 PY
 
 run_side() { # SIDE ROUND SCENARIO THREADS MS N WORKLOAD...
@@ -150,7 +175,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
         for scenario in free lock_on module; do
             [ "$side/$scenario" = cpython/module ] && continue
             # shellcheck disable=SC2086  # word lists
-            for t in 1 2; do run_side "$side" "$r" "$scenario" "$t" "$MS" "$N" $WORKLOADS; done
+            run_side "$side" "$r" "$scenario" "$PATTERN" "$MS" "$N" $WORKLOADS
             # Budget 0: one call each.
             run_side "$side" "$r" "$scenario" 1 0 "$COST_N" detach_pairs section_pairs
             run_side "$side" "$r" "$scenario" 2 0 "$((COST_N / 10))" handoff
@@ -162,55 +187,85 @@ report() {
     bench_describe_python
     [ -n "$BASELINE" ] && echo "baseline: $BASELINE"
     echo "load:     $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end (1, 5, 15 min)"
-    echo "method:   N=$N per call, each thread calls for $MS ms, $ROUNDS alternating rounds, medians; cost rows N=$COST_N (handoff $((COST_N / 10)) turns per thread)"
+    echo "method:   N=$N per call, each thread calls for $MS ms, threads $PATTERN in turn in one process, $ROUNDS alternating rounds, medians; cost rows N=$COST_N (handoff $((COST_N / 10)) turns per thread)"
     echo "          the shared n at $([ "$ARG_OFFSET" = natural ] && echo "the allocator's choice of address" || echo "byte $ARG_OFFSET of a 64-byte line") on every side (--arg-offset)"
     "$PY" - "$TMP/times.tsv" "$WORKLOADS" <<'PY'
-import statistics, sys
+import random, statistics, sys
 from collections import defaultdict
-t = defaultdict(dict)   # (side, scenario, workload, round) -> threads -> (secs, calls, result)
+# (side, scenario, workload, round) -> the process's measurements in order:
+# [(threads, secs, calls, result)]
+runs = defaultdict(list)
 for line in open(sys.argv[1]):
     side, rnd, scenario, name, threads, secs, calls, result = line.rstrip("\n").split("\t")
-    t[side, scenario, name, rnd][int(threads)] = (float(secs), int(calls), result)
+    runs[side, scenario, name, int(rnd)].append((int(threads), float(secs), int(calls), result))
 names = sys.argv[2].split()
-base = any(k[0] == "baseline" for k in t)
+base = any(k[0] == "baseline" for k in runs)
 sides = ("gilgate", "cpython", "baseline") if base else ("gilgate", "cpython")
 def med(xs):
     return statistics.median(xs) if xs else float("nan")
 def rounds(side, scenario, name):
-    return [v for (s, sc, n, _), v in sorted(t.items()) if (s, sc, n) == (side, scenario, name)]
+    return [v for (s, sc, n, _), v in sorted(runs.items()) if (s, sc, n) == (side, scenario, name)]
+def scalings(seq):
+    """Each two-thread rate over the mean of the one-thread rates measured next to it."""
+    rate = [calls / secs for _, secs, calls, _ in seq]
+    out = []
+    for i, m in enumerate(seq):
+        ones = [rate[j] for j in (i - 1, i + 1) if 0 <= j < len(seq) and seq[j][0] == 1]
+        if m[0] == 2 and ones:
+            out.append(rate[i] / statistics.fmean(ones))
+    return out
 def rates(side, scenario, name):
     rs = rounds(side, scenario, name)
-    one = [v[1][1] / v[1][0] for v in rs if 1 in v]
-    two = [v[2][1] / v[2][0] for v in rs if 2 in v]
-    scale = [v[2][1] / v[2][0] / (v[1][1] / v[1][0]) for v in rs if 1 in v and 2 in v]
-    return med(one), med(two), med(scale)
+    one = [calls / secs for seq in rs for th, secs, calls, _ in seq if th == 1]
+    two = [calls / secs for seq in rs for th, secs, calls, _ in seq if th == 2]
+    per_round = [med(scalings(seq)) for seq in rs if scalings(seq)]
+    return med(one), med(two), per_round
+rng = random.Random(12)
+def compare(g, c):
+    """Median scaling difference and its 95% bootstrap interval, each side resampled."""
+    if not g or not c:
+        return float("nan"), float("nan"), float("nan"), "-"
+    diffs = sorted(med(rng.choices(g, k=len(g))) - med(rng.choices(c, k=len(c)))
+                   for _ in range(2000))
+    lo, hi = diffs[50], diffs[1949]
+    verdict = "above" if lo > 0 else "below" if hi < 0 else "level"
+    return med(g) - med(c), lo, hi, verdict
 bad = False
+tally = defaultdict(int)
 for scenario, title in (("free", "declared module only (no lock)"),
                         ("lock_on", "after an undeclared import (process lock on)"),
                         ("module", "policy module, a third thread holding the module lock (gilgate only)")):
     print(f"\n{scenario}: {title}")
-    hdr = f"{'workload':<13} {'gilgate 1T/s':>12} {'2T/s':>9} {'scaling':>7}   {'CPython 1T/s':>12} {'2T/s':>9} {'scaling':>7}"
+    hdr = f"{'workload':<13} {'gilgate 1T/s':>12} {'2T/s':>9} {'scaling':>7}   {'CPython 1T/s':>12} {'2T/s':>9} {'scaling':>7}   {'difference [95% interval]':<26}"
     if base:
-        hdr += f"   {'baseline 1T/s':>13} {'2T/s':>9} {'scaling':>7}"
+        hdr += f" {'baseline 1T/s':>13} {'2T/s':>9} {'scaling':>7}"
     print(hdr)
     for name in names:
-        g1, g2, gs = rates("gilgate", scenario, name)
-        c1, c2, cs = rates("cpython", scenario, name)
-        res = {v[k][2] for side in sides for v in rounds(side, scenario, name) for k in v}
+        g1, g2, gr = rates("gilgate", scenario, name)
+        c1, c2, cr = rates("cpython", scenario, name)
+        res = {m[3] for side in sides for seq in rounds(side, scenario, name) for m in seq}
         flag = "" if len(res) == 1 else "  MISMATCH " + " ".join(sorted(res))
         bad |= bool(flag)
-        cpy = f"{c1:>12.0f} {c2:>9.0f} {cs:>7.2f}" if scenario != "module" else f"{'-':>12} {'-':>9} {'-':>7}"
-        line = f"{name:<13} {g1:>12.0f} {g2:>9.0f} {gs:>7.2f}   {cpy}"
+        if scenario != "module":
+            d, lo, hi, verdict = compare(gr, cr)
+            tally[scenario, verdict] += 1
+            cpy = f"{c1:>12.0f} {c2:>9.0f} {med(cr):>7.2f}   {f'{d:+.2f} [{lo:+.2f}, {hi:+.2f}] {verdict}':<26}"
+        else:
+            cpy = f"{'-':>12} {'-':>9} {'-':>7}   {'-':<26}"
+        line = f"{name:<13} {g1:>12.0f} {g2:>9.0f} {med(gr):>7.2f}   {cpy}"
         if base:
-            b1, b2, bs = rates("baseline", scenario, name)
-            line += f"   {b1:>13.0f} {b2:>9.0f} {bs:>7.2f}"
+            b1, b2, br = rates("baseline", scenario, name)
+            line += f" {b1:>13.0f} {b2:>9.0f} {med(br):>7.2f}"
         print(line + flag)
+    if scenario != "module":
+        print(f"gilgate's scaling against CPython's: " + ", ".join(
+            f"{tally[scenario, v]} {v}" for v in ("above", "level", "below")))
 print("\ncosts, ns per operation (median):")
 print(f"{'operation':<42} {'gilgate':>8} {'CPython':>8}" + (f" {'baseline':>8}" if base else ""))
 def cost(side, scenario, name, threads):
-    rs = [v[threads] for v in rounds(side, scenario, name) if threads in v]
+    ms = [m for seq in rounds(side, scenario, name) for m in seq if m[0] == threads]
     # one call per thread; each returns its n, so the operations are threads * n
-    return med([s / (threads * int(r)) * 1e9 for s, _, r in rs])
+    return med([secs / (threads * int(r)) * 1e9 for _, secs, _, r in ms])
 for scenario in ("free", "lock_on", "module"):
     for name, threads, what in (("detach_pairs", 1, "detach + attach"),
                                 ("section_pairs", 1, "critical section, uncontended"),
