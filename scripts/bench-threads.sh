@@ -33,7 +33,8 @@
 #
 # usage: scripts/bench-threads.sh [--no-build] [--record] [--baseline BENCH_THREADS_BINARY]
 #                                 [--workloads "W ..."] [--arg-offset K|natural]
-#                                 [--pattern P] [N] [MS] [ROUNDS]
+#                                 [--pattern P] [--scenarios "S ..."] [--raw FILE]
+#                                 [N] [MS] [ROUNDS]
 #        defaults: 20000 250 11 (about 18 minutes on an idle 2-core machine; 5 measurements x
 #        15 rows x 5 side/scenario pairs x ROUNDS x MS, plus start-up). --record also writes
 #        docs/bench/threads.txt. --baseline also runs another build of examples/bench_threads
@@ -43,6 +44,9 @@
 #        cache line on every side (BENCH_ARG_OFFSET); `natural` leaves it where the allocator
 #        puts it. --pattern sets the thread counts one process measures in turn (1s and 2s,
 #        comma-separated, at least one 2 next to a 1; e.g. 1,2,1 for a shorter run).
+#        --scenarios limits the scenarios (default "free lock_on module"). --raw also writes
+#        every measurement, one tab-separated line each (side, round, scenario, workload,
+#        threads, seconds, calls, result), in the order measured.
 # The placement matters to call_fastcall, whose threads count references on that one object on
 # every call: when it starts 48 bytes into a line (where CPython 3.13t's driver finds it in
 # every run), its shared count is on the next line, apart from the owner and local count that
@@ -61,7 +65,9 @@ BASELINE=
 WORKLOADS=
 ARG_OFFSET=48
 PATTERN=1,2,1,2,1
-usage() { echo "usage: $0 [--no-build] [--record] [--baseline BENCH_THREADS_BINARY] [--workloads \"W ...\"] [--arg-offset K|natural] [--pattern P] [N] [MS] [ROUNDS]" >&2; exit 64; }
+SCENARIOS="free lock_on module"
+RAW=
+usage() { echo "usage: $0 [--no-build] [--record] [--baseline BENCH_THREADS_BINARY] [--workloads \"W ...\"] [--arg-offset K|natural] [--pattern P] [--scenarios \"S ...\"] [--raw FILE] [N] [MS] [ROUNDS]" >&2; exit 64; }
 while [ $# -gt 0 ]; do
     case "$1" in
     --no-build) BUILD=0; shift ;;
@@ -70,6 +76,8 @@ while [ $# -gt 0 ]; do
     --workloads) [ $# -ge 2 ] || usage; WORKLOADS=$2; shift 2 ;;
     --arg-offset) [ $# -ge 2 ] || usage; ARG_OFFSET=$2; shift 2 ;;
     --pattern) [ $# -ge 2 ] || usage; PATTERN=$2; shift 2 ;;
+    --scenarios) [ $# -ge 2 ] || usage; SCENARIOS=$2; shift 2 ;;
+    --raw) [ $# -ge 2 ] || usage; RAW=$2; shift 2 ;;
     -*) usage ;;
     *) break ;;
     esac
@@ -88,6 +96,13 @@ if ! [[ "$PATTERN" =~ ^[12](,[12])*$ && ",$PATTERN," =~ (,1,2,|,2,1,) ]]; then
     echo "bench: --pattern takes 1s and 2s separated by commas, with a 2 next to a 1, not $PATTERN" >&2
     exit 64
 fi
+for scenario in $SCENARIOS; do
+    case "$scenario" in
+    free | lock_on | module) ;;
+    *) echo "bench: --scenarios takes free, lock_on and module, not $scenario" >&2; exit 64 ;;
+    esac
+done
+[ -n "$SCENARIOS" ] || { echo "bench: --scenarios needs at least one scenario" >&2; exit 64; }
 
 # shellcheck source=scripts/bench-common.sh
 . "$ROOT/scripts/bench-common.sh"
@@ -172,7 +187,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     if ((r % 2)); then order="gilgate cpython"; else order="cpython gilgate"; fi
     [ -n "$BASELINE" ] && order="$order baseline"
     for side in $order; do
-        for scenario in free lock_on module; do
+        for scenario in $SCENARIOS; do
             [ "$side/$scenario" = cpython/module ] && continue
             # shellcheck disable=SC2086  # word lists
             run_side "$side" "$r" "$scenario" "$PATTERN" "$MS" "$N" $WORKLOADS
@@ -189,7 +204,7 @@ report() {
     echo "load:     $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end (1, 5, 15 min)"
     echo "method:   N=$N per call, each thread calls for $MS ms, threads $PATTERN in turn in one process, $ROUNDS alternating rounds, medians; cost rows N=$COST_N (handoff $((COST_N / 10)) turns per thread)"
     echo "          the shared n at $([ "$ARG_OFFSET" = natural ] && echo "the allocator's choice of address" || echo "byte $ARG_OFFSET of a 64-byte line") on every side (--arg-offset)"
-    "$PY" - "$TMP/times.tsv" "$WORKLOADS" <<'PY'
+    "$PY" - "$TMP/times.tsv" "$WORKLOADS" "$SCENARIOS" <<'PY'
 import random, statistics, sys
 from collections import defaultdict
 # (side, scenario, workload, round) -> the process's measurements in order:
@@ -199,6 +214,7 @@ for line in open(sys.argv[1]):
     side, rnd, scenario, name, threads, secs, calls, result = line.rstrip("\n").split("\t")
     runs[side, scenario, name, int(rnd)].append((int(threads), float(secs), int(calls), result))
 names = sys.argv[2].split()
+scenarios = sys.argv[3].split()
 base = any(k[0] == "baseline" for k in runs)
 sides = ("gilgate", "cpython", "baseline") if base else ("gilgate", "cpython")
 def med(xs):
@@ -235,6 +251,8 @@ tally = defaultdict(int)
 for scenario, title in (("free", "declared module only (no lock)"),
                         ("lock_on", "after an undeclared import (process lock on)"),
                         ("module", "policy module, a third thread holding the module lock (gilgate only)")):
+    if scenario not in scenarios:
+        continue
     print(f"\n{scenario}: {title}")
     hdr = f"{'workload':<13} {'gilgate 1T/s':>12} {'2T/s':>9} {'scaling':>7}   {'CPython 1T/s':>12} {'2T/s':>9} {'scaling':>7}   {'difference [95% interval]':<26}"
     if base:
@@ -266,7 +284,7 @@ def cost(side, scenario, name, threads):
     ms = [m for seq in rounds(side, scenario, name) for m in seq if m[0] == threads]
     # one call per thread; each returns its n, so the operations are threads * n
     return med([secs / (threads * int(r)) * 1e9 for _, secs, _, r in ms])
-for scenario in ("free", "lock_on", "module"):
+for scenario in scenarios:
     for name, threads, what in (("detach_pairs", 1, "detach + attach"),
                                 ("section_pairs", 1, "critical section, uncontended"),
                                 ("handoff", 2, "relay turn (detach, wait, attach)")):
@@ -279,6 +297,9 @@ for scenario in ("free", "lock_on", "module"):
 sys.exit(1 if bad else 0)
 PY
 }
+if [ -n "$RAW" ]; then
+    cp "$TMP/times.tsv" "$RAW"
+fi
 if [ "$RECORD" = 1 ]; then
     mkdir -p "$ROOT/docs/bench"
     report | tee "$ROOT/docs/bench/threads.txt"
