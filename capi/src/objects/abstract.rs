@@ -573,7 +573,8 @@ pub unsafe fn PyObject_CallObject(callable: *mut PyObject, args: *mut PyObject) 
 /// unwind out of) reached through `extcall`; only a failed result's check, which formats
 /// messages, runs under a guard of its own. A callable without vectorcall gets its `tp_call`
 /// with a tuple, as `make_tp_call` gives it. `None` (a callable with neither, or the per-module
-/// lock on) leaves the call to the guarded body.
+/// lock on and either a vectorcall it covers or no vectorcall) leaves the call to the guarded
+/// body.
 ///
 /// # Safety
 /// `callable` live; `args` points one past a writable slot, at `nargs` live objects.
@@ -584,22 +585,27 @@ unsafe fn vectorcall_fast(
     args: *const *mut PyObject,
     nargs: usize,
 ) -> Option<*mut PyObject> {
-    let off = crate::extcall::lock_off()?;
     // SAFETY: forwarded contract.
     unsafe {
         let res = match vectorcall_func(callable) {
             Some(f) => crate::extcall::vectorcall_unlocked(
-                off,
+                crate::extcall::lock_off_for(f as usize)?,
                 f,
                 callable,
                 args,
                 nargs | PY_VECTORCALL_ARGUMENTS_OFFSET,
                 null_mut(),
             ),
+            // These reach extension code through gilgate's own, whose crossings may take the
+            // lock: only with the lock off do they go without a guard frame.
             None if crate::typeobject::is_type_call((*ty(callable)).tp_call) => {
+                crate::extcall::lock_off()?;
                 crate::typeobject::call_type_positional(callable.cast(), args, nargs)
             }
-            None => tp_call_plain(callable, args, nargs)?,
+            None => {
+                crate::extcall::lock_off()?;
+                tp_call_plain(callable, args, nargs)?
+            }
         };
         if !res.is_null() && !err::occurred() {
             return Some(res);

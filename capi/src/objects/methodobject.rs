@@ -287,19 +287,22 @@ unsafe fn reject_kwnames(func: *mut PyObject, kwnames: *mut PyObject) -> bool {
     false
 }
 
-/// Whether a vectorcall may take its unguarded path: no keyword names and the per-module lock
-/// off (the proof of which the unguarded crossing takes, so the flag is read once per hop). On
-/// that path gilgate runs no Rust that can panic before the C callee (it reads two fields and
-/// calls through `extcall`), so it needs no guard frame; everything else (errors, keywords, the
-/// lock) takes the guarded path.
+/// Whether a vectorcall of `meth` may take its unguarded path: no keyword names and no
+/// per-module lock to take for it (the proof of which the unguarded crossing takes, so the
+/// lock is checked once per hop). On that path gilgate runs no Rust that can panic before the C
+/// callee (it reads two fields and calls through `extcall`), so it needs no guard frame;
+/// everything else (errors, keywords, taking the lock) takes the guarded path.
 ///
 /// # Safety
 /// `kwnames` NULL or a live tuple.
 #[inline(always)]
-unsafe fn unguarded_ok(kwnames: *mut PyObject) -> Option<crate::extcall::LockOff> {
+unsafe fn unguarded_ok(
+    kwnames: *mut PyObject,
+    meth: *mut std::ffi::c_void,
+) -> Option<crate::extcall::LockOff> {
     // SAFETY: forwarded contract.
     if kwnames.is_null() || unsafe { crate::tupleobject::items(kwnames) }.is_empty() {
-        crate::extcall::lock_off()
+        crate::extcall::lock_off_for(meth as usize)
     } else {
         None
     }
@@ -323,9 +326,9 @@ unsafe extern "C" fn vc_noargs(
     // SAFETY: vectorcall contract; ml_meth has the METH_NOARGS signature.
     unsafe {
         if nargs == 0
-            && let Some(off) = unguarded_ok(kwnames)
+            && let (s, m) = parts(func)
+            && let Some(off) = unguarded_ok(kwnames, m)
         {
-            let (s, m) = parts(func);
             return crate::extcall::meth_unlocked(off, m, s, null_mut());
         }
     }
@@ -375,9 +378,9 @@ unsafe extern "C" fn vc_o(
     // SAFETY: vectorcall contract; ml_meth has the METH_O signature.
     unsafe {
         if nargs == 1
-            && let Some(off) = unguarded_ok(kwnames)
+            && let (s, m) = parts(func)
+            && let Some(off) = unguarded_ok(kwnames, m)
         {
-            let (s, m) = parts(func);
             return crate::extcall::meth_unlocked(off, m, s, *args);
         }
     }
@@ -425,9 +428,9 @@ unsafe extern "C" fn vc_fastcall(
 ) -> *mut PyObject {
     // SAFETY: vectorcall contract; ml_meth has the METH_FASTCALL signature.
     unsafe {
-        if let Some(off) = unguarded_ok(kwnames) {
+        let (s, m) = parts(func);
+        if let Some(off) = unguarded_ok(kwnames, m) {
             let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
-            let (s, m) = parts(func);
             return crate::extcall::meth_fastcall_unlocked(off, m, s, args, nargs as Py_ssize_t);
         }
     }
@@ -468,11 +471,12 @@ unsafe extern "C" fn vc_fastcall_keywords(
     kwnames: *mut PyObject,
 ) -> *mut PyObject {
     // Keywords go to the callee as they are, so only the lock decides (see `unguarded_ok`).
-    if let Some(off) = crate::extcall::lock_off() {
+    // SAFETY: vectorcall contract: a live function object.
+    let (s, m) = unsafe { parts(func) };
+    if let Some(off) = crate::extcall::lock_off_for(m as usize) {
         let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
         // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
         unsafe {
-            let (s, m) = parts(func);
             return crate::extcall::meth_fastcall_keywords_unlocked(
                 off,
                 m,

@@ -19,7 +19,8 @@
 //! callee lies in an undeclared module's code (`runtime/module_lock.rs`, by address), leaving it
 //! also when the call unwinds; under every other policy it costs one relaxed atomic load. Slot
 //! functions gilgate itself implements (the built-in types' `tp_repr`, `vc_noargs`, ...) pass
-//! through it as well; their addresses are in no registered range, so they never lock.
+//! through it as well; they lie in gilgate's own code, which one inline range test tells apart
+//! (no lookup), so they never lock.
 //!
 //! `capi/tests/extcalls.rs` checks that no other source file calls such a pointer directly.
 
@@ -31,19 +32,21 @@ use std::ffi::{c_char, c_int, c_void};
 /// The point every call into extension code crosses: `addr` is the callee's address. Under the
 /// `module` policy, a callee inside an undeclared module's code runs holding the per-module
 /// lock (`runtime/module_lock.rs`); otherwise (and under every other policy, after one relaxed
-/// atomic load) it just runs `call`.
+/// atomic load; under `module`, for gilgate's own code, after one range test more) it just
+/// runs `call`.
 #[inline(always)]
 pub(crate) fn into_extension<R>(addr: usize, call: impl FnOnce() -> R) -> R {
-    if crate::module_lock::active() {
-        return crate::module_lock::call_at(addr, call);
+    if crate::module_lock::active() && crate::module_lock::must_lock(addr) {
+        return crate::module_lock::call_locked(call);
     }
     call()
 }
 
-/// Proof that the per-module lock was off when the caller checked (from [`lock_off`]): the
-/// `*_unlocked` crossings take it instead of reading the flag again, so a fast path that already
-/// decided on the lock's state (a vectorcall's unguarded path) reads it once per hop, as its own
-/// check. Not `Clone`: each check serves the one call it guards.
+/// Proof that the per-module lock would not be taken for the call the caller checked (from
+/// [`lock_off`] or [`lock_off_for`]): the `*_unlocked` crossings take it instead of checking
+/// again, so a fast path that already decided on the lock (a vectorcall's unguarded path)
+/// checks once per hop, as its own check. Not `Clone`: each check serves the one call it
+/// guards.
 pub(crate) struct LockOff(());
 
 /// A [`LockOff`] when the per-module lock is off (one relaxed load). The lock is switched on
@@ -52,6 +55,18 @@ pub(crate) struct LockOff(());
 #[inline(always)]
 pub(crate) fn lock_off() -> Option<LockOff> {
     if crate::module_lock::active() {
+        None
+    } else {
+        Some(LockOff(()))
+    }
+}
+
+/// A [`LockOff`] for a call to `addr`: when the per-module lock is off, or on but the callee
+/// lies in code it does not cover (gilgate's own, or a declared module's), which is when
+/// [`into_extension`] would just call it too.
+#[inline(always)]
+pub(crate) fn lock_off_for(addr: usize) -> Option<LockOff> {
+    if crate::module_lock::active() && crate::module_lock::must_lock(addr) {
         None
     } else {
         Some(LockOff(()))

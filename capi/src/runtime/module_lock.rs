@@ -11,6 +11,11 @@
 //!
 //! - **Cost when off**: [`active`] is one relaxed atomic load; the policy switches it on once,
 //!   before any module loads ([`activate`]).
+//! - **Cost when on**: a callee in gilgate's own code (the built-in types' slots, which every
+//!   `PyNumber_*`, dealloc or call of a built-in passes through `into_extension`) is told apart
+//!   by one range test, inline ([`own_code`]: the executable segment this runtime is linked
+//!   into, found when the policy is switched on); only other callees are looked up, out of line
+//!   ([`covers`]), and only a covered one takes the cold locking path ([`call_locked`]).
 //! - **Lookup**: the ranges are an immutable sorted snapshot behind an `AtomicPtr`; a change
 //!   builds a new snapshot under a mutex and publishes it. Old snapshots are leaked (a reader may
 //!   still be searching one; there is one per registration, a few hundred bytes each).
@@ -69,7 +74,41 @@ pub(crate) fn active() -> bool {
 /// Switches the per-module lock on for the process (the `module` policy; once, before any
 /// module loads). It is never switched off.
 pub fn activate() {
+    if let Some((start, end)) = own_segment()
+        && !overlaps_registered(start, end)
+    {
+        OWN_START.store(start, Ordering::Relaxed);
+        OWN_LEN.store(end - start, Ordering::Relaxed);
+    }
     ACTIVE.store(true, Ordering::SeqCst);
+}
+
+/// The executable segment of the loaded object this runtime's code is linked into.
+fn own_segment() -> Option<(usize, usize)> {
+    let here = activate as fn() as usize;
+    code_ranges(here, &[])
+        .into_iter()
+        .find(|&(s, e)| s <= here && here < e)
+}
+
+/// The executable segment holding this runtime's code (`[start, start + len)`; empty until
+/// [`activate`], and for good once a registration overlaps it, see [`register`]).
+static OWN_START: AtomicUsize = AtomicUsize::new(0);
+static OWN_LEN: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether `addr` lies in gilgate's own code, which no registration covers: two relaxed loads
+/// and one compare.
+#[inline(always)]
+pub(crate) fn own_code(addr: usize) -> bool {
+    addr.wrapping_sub(OWN_START.load(Ordering::Relaxed)) < OWN_LEN.load(Ordering::Relaxed)
+}
+
+fn overlaps_registered(start: usize, end: usize) -> bool {
+    SPANS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .any(|s| s.start < end && start < s.end)
 }
 
 /// Whether the process runs under the per-module lock.
@@ -140,14 +179,18 @@ impl Drop for Entered {
     }
 }
 
-/// `into_extension`'s slow path (the policy is `module`): runs `call` holding the lock when
-/// `addr` lies in a registered module's code.
+/// Whether a call to `addr` must hold the lock (the policy is `module`): not for gilgate's own
+/// code (inline), else when a registration covers it (out of line).
+#[inline(always)]
+pub(crate) fn must_lock(addr: usize) -> bool {
+    !own_code(addr) && covers(addr)
+}
+
+/// `into_extension`'s locking path (a callee in an undeclared module's code): runs `call`
+/// holding the lock, leaving it also when the call unwinds.
 #[cold]
 #[inline(never)]
-pub(crate) fn call_at<R>(addr: usize, call: impl FnOnce() -> R) -> R {
-    if !covers(addr) {
-        return call();
-    }
+pub(crate) fn call_locked<R>(call: impl FnOnce() -> R) -> R {
     enter();
     let _g = Entered;
     call()
@@ -198,6 +241,7 @@ static SNAPSHOT: AtomicPtr<Vec<(usize, usize)>> = AtomicPtr::new(std::ptr::null_
 static NEXT_OWNER: AtomicUsize = AtomicUsize::new(1);
 
 /// Whether `addr` lies in a registered range (lock-free).
+#[inline(never)]
 pub(crate) fn covers(addr: usize) -> bool {
     let p = SNAPSHOT.load(Ordering::Acquire);
     if p.is_null() {
@@ -227,6 +271,16 @@ fn publish(spans: &[Span]) {
 pub fn register(ranges: &[(usize, usize)]) -> u64 {
     let owner = NEXT_OWNER.fetch_add(1, Ordering::Relaxed) as u64;
     let mut spans = SPANS.lock().unwrap_or_else(|e| e.into_inner());
+    let (own, len) = (
+        OWN_START.load(Ordering::Relaxed),
+        OWN_LEN.load(Ordering::Relaxed),
+    );
+    if ranges.iter().any(|&(s, e)| s < own + len && own < e) {
+        // Code registered inside the runtime's own segment (not something the loader does:
+        // it registers modules' files): the inline test would skip it, so every callee is
+        // looked up from now on. Stored before the snapshot that covers it is published.
+        OWN_LEN.store(0, Ordering::SeqCst);
+    }
     spans.extend(
         ranges
             .iter()
@@ -314,6 +368,29 @@ fn is_private_lib(path: &std::path::Path, roots: &[std::path::PathBuf]) -> bool 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_own_segment_holds_the_runtime_and_not_the_c_library() {
+        let (start, end) = own_segment().expect("the runtime's executable segment");
+        let inside = |f: usize| start <= f && f < end;
+        assert!(inside(covers as fn(usize) -> bool as usize));
+        assert!(inside(register as fn(&[(usize, usize)]) -> u64 as usize));
+        let malloc: unsafe extern "C" fn(libc::size_t) -> *mut libc::c_void = libc::malloc;
+        assert!(!inside(malloc as usize));
+    }
+
+    #[test]
+    fn a_registration_inside_the_own_segment_turns_the_inline_test_off() {
+        // A made-up own segment, far from the other test's ranges and from real code.
+        OWN_START.store(0x7000, Ordering::SeqCst);
+        OWN_LEN.store(0x1000, Ordering::SeqCst);
+        assert!(own_code(0x7800) && !must_lock(0x7800));
+        let id = register(&[(0x7800, 0x7900)]);
+        assert!(!own_code(0x7800));
+        assert!(must_lock(0x7800) && !must_lock(0x7a00));
+        unregister(id);
+        assert!(!must_lock(0x7800));
+    }
 
     #[test]
     fn ranges_snapshot() {
