@@ -74,11 +74,14 @@ pub(crate) fn active() -> bool {
 /// Switches the per-module lock on for the process (the `module` policy; once, before any
 /// module loads). It is never switched off.
 pub fn activate() {
-    if let Some((start, end)) = own_segment()
-        && !overlaps_registered(start, end)
-    {
-        OWN_START.store(start, Ordering::Relaxed);
-        OWN_LEN.store(end - start, Ordering::Relaxed);
+    if let Some((start, end)) = own_segment() {
+        // Under the registrations' mutex: a registration made meanwhile either is seen here or
+        // sees the segment (`register`).
+        let spans = SPANS.lock().unwrap_or_else(|e| e.into_inner());
+        if !spans.iter().any(|s| s.start < end && start < s.end) {
+            OWN_START.store(start, Ordering::Relaxed);
+            OWN_LEN.store(end - start, Ordering::Relaxed);
+        }
     }
     ACTIVE.store(true, Ordering::SeqCst);
 }
@@ -101,14 +104,6 @@ static OWN_LEN: AtomicUsize = AtomicUsize::new(0);
 #[inline(always)]
 pub(crate) fn own_code(addr: usize) -> bool {
     addr.wrapping_sub(OWN_START.load(Ordering::Relaxed)) < OWN_LEN.load(Ordering::Relaxed)
-}
-
-fn overlaps_registered(start: usize, end: usize) -> bool {
-    SPANS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .iter()
-        .any(|s| s.start < end && start < s.end)
 }
 
 /// Whether the process runs under the per-module lock.
