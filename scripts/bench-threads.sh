@@ -234,7 +234,7 @@ def rates(side, scenario, name):
     rs = rounds(side, scenario, name)
     one = [calls / secs for seq in rs for th, secs, calls, _ in seq if th == 1]
     two = [calls / secs for seq in rs for th, secs, calls, _ in seq if th == 2]
-    per_round = [med(scalings(seq)) for seq in rs if scalings(seq)]
+    per_round = [med(r) for r in map(scalings, rs) if r]
     return med(one), med(two), per_round
 rng = random.Random(12)
 def compare(g, c):

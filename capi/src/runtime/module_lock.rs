@@ -270,7 +270,7 @@ pub fn register(ranges: &[(usize, usize)]) -> u64 {
         OWN_START.load(Ordering::Relaxed),
         OWN_LEN.load(Ordering::Relaxed),
     );
-    if ranges.iter().any(|&(s, e)| s < own + len && own < e) {
+    if len != 0 && ranges.iter().any(|&(s, e)| s < own + len && own < e) {
         // Code registered inside the runtime's own segment (not something the loader does:
         // it registers modules' files): the inline test would skip it, so every callee is
         // looked up from now on. Stored before the snapshot that covers it is published.
