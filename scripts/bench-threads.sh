@@ -276,7 +276,7 @@ for scenario, title in (("free", "declared module only (no lock)"),
             line += f" {b1:>13.0f} {b2:>9.0f} {med(br):>7.2f}"
         print(line + flag)
     if scenario != "module":
-        print(f"gilgate's scaling against CPython's: " + ", ".join(
+        print("gilgate's scaling against CPython's: " + ", ".join(
             f"{tally[scenario, v]} {v}" for v in ("above", "level", "below")))
 print("\ncosts, ns per operation (median):")
 print(f"{'operation':<42} {'gilgate':>8} {'CPython':>8}" + (f" {'baseline':>8}" if base else ""))

@@ -36,10 +36,10 @@ use std::ffi::{c_char, c_int, c_void};
 /// runs `call`.
 #[inline(always)]
 pub(crate) fn into_extension<R>(addr: usize, call: impl FnOnce() -> R) -> R {
-    if crate::module_lock::active() && crate::module_lock::must_lock(addr) {
-        return crate::module_lock::call_locked(call);
+    match lock_off_for(addr) {
+        Some(off) => into_extension_unlocked(off, call),
+        None => crate::module_lock::call_locked(call),
     }
-    call()
 }
 
 /// Proof that the per-module lock would not be taken for the call the caller checked (from
