@@ -9,7 +9,8 @@
 //!
 //! Arguments: the folder holding `benchmod` and `benchhold`, a scenario, the numbers of threads
 //! (comma-separated: each workload is measured with each count in turn, one measurement right
-//! after the other), how long each thread keeps calling (milliseconds; 0: exactly one call),
+//! after the other; `p` is one thread here while a partner process of this program calls the
+//! same workload on one thread), how long each thread keeps calling (milliseconds; 0: exactly one call),
 //! the `n` passed to every call, then workload names (any `benchmod` function taking `n`;
 //! `handoff` is the two-thread relay and needs 2 threads).
 //! `BENCH_ARG_OFFSET=K` (0..63) places the shared `n` at byte K of a 64-byte line (see
@@ -22,9 +23,10 @@
 //!   `benchhold.hold(ms)` (asleep without detaching, so it keeps the per-module lock) for the
 //!   whole measurement; the declared workloads must not wait for it.
 //!
-//! Prints one tab-separated line per measurement: name, threads, seconds from the first thread's
-//! start (after the barrier) to the last thread's end, total calls, and the last call's result
-//! `repr`. The threads start together at a barrier; each calls until its own budget (counted
+//! Prints one tab-separated line per measurement: name, threads (`1`, `2` or `p`), seconds from
+//! the first thread's start (after the barrier) to the last thread's end, total calls, the sum
+//! of each thread's own calls/s (its calls over its own time; with `p`, plus the partner's), and
+//! the last call's result `repr`. The threads start together at a barrier; each calls until its own budget (counted
 //! from its start) is spent, so every measurement takes about as long whatever the workload
 //! costs; each is attached only while it calls (waits detach), as `gilgate stress` runs them.
 
@@ -115,12 +117,139 @@ fn shared_arg(n: i64) -> Result<(PyRef, Vec<PyRef>), PyErr> {
     }
 }
 
+/// Extra time a partner keeps calling after this process's measurement is due to end, so that
+/// it is still at work until the last thread here stops.
+const PARTNER_SLACK: Duration = Duration::from_millis(60);
+
+fn io_err(what: &str, e: std::io::Error) -> PyErr {
+    PyErr::new("OSError", format!("bench partner: {what}: {e}"))
+}
+
+/// A second process of this program (`partner` mode) that calls the same workload on its one
+/// thread while this process measures one thread: two threads of the same work, each with a
+/// runtime of its own. What the machine takes from one thread when another runs beside it,
+/// without anything shared in memory.
+struct Partner {
+    child: std::process::Child,
+    to: std::process::ChildStdin,
+    from: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Partner {
+    fn spawn(dir: &str, budget: Duration, n: i64) -> Result<Partner, PyErr> {
+        use std::process::{Command, Stdio};
+        let exe = std::env::current_exe().map_err(|e| io_err("own path", e))?;
+        let ms = (budget + PARTNER_SLACK).as_millis().to_string();
+        let mut child = Command::new(exe)
+            .args([dir, "partner", "1", &ms, &n.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| io_err("start", e))?;
+        let (Some(to), Some(from)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err(PyErr::new("SystemError", "bench partner: no pipes"));
+        };
+        Ok(Partner {
+            child,
+            to,
+            from: std::io::BufReader::new(from),
+        })
+    }
+
+    fn send(&mut self, line: &str) -> Result<(), PyErr> {
+        use std::io::Write;
+        writeln!(self.to, "{line}")
+            .and_then(|()| self.to.flush())
+            .map_err(|e| io_err("write", e))
+    }
+
+    fn expect(&mut self) -> Result<String, PyErr> {
+        use std::io::BufRead;
+        let mut line = String::new();
+        match host::allow_threads(|| self.from.read_line(&mut line)) {
+            Ok(0) => Err(PyErr::new("SystemError", "bench partner: it exited")),
+            Ok(_) => Ok(line.trim_end().to_string()),
+            Err(e) => Err(io_err("read", e)),
+        }
+    }
+
+    /// Has the partner call `name` from now until its budget is spent.
+    fn start(&mut self, name: &str) -> Result<(), PyErr> {
+        self.send(name)?;
+        self.expect()?; // "ready": the function and argument are at hand
+        self.send("go")?;
+        self.expect()?; // "started": calling
+        Ok(())
+    }
+
+    /// The partner's calls per second.
+    fn finish(&mut self) -> Result<f64, PyErr> {
+        let line = self.expect()?;
+        line.parse()
+            .map_err(|_| PyErr::new("SystemError", format!("bench partner said {line:?}")))
+    }
+}
+
+impl Drop for Partner {
+    fn drop(&mut self) {
+        // Its input closes with `to`; it exits at the end of its input.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `partner` mode: for each workload name read from standard input, answers `ready`, waits for
+/// `go`, answers `started`, calls the workload for MS milliseconds and answers its calls per
+/// second.
+fn partner_loop(m: &gilgate::embed::Module, budget: Duration, n: i64) -> Result<(), PyErr> {
+    use std::io::{BufRead, Write};
+    let (arg, _neighbours) = shared_arg(n)?;
+    let mut input = std::io::stdin().lock();
+    let mut out = std::io::stdout().lock();
+    let mut line = String::new();
+    let say = |out: &mut std::io::StdoutLock, s: &str| {
+        writeln!(out, "{s}")
+            .and_then(|()| out.flush())
+            .map_err(|e| io_err("write", e))
+    };
+    loop {
+        line.clear();
+        if host::allow_threads(|| input.read_line(&mut line)).map_err(|e| io_err("read", e))? == 0 {
+            return Ok(());
+        }
+        let func = m.getattr(line.trim_end())?;
+        let call = Call {
+            func: func.as_ptr(),
+            arg: arg.as_ptr(),
+        };
+        say(&mut out, "ready")?;
+        line.clear();
+        host::allow_threads(|| input.read_line(&mut line)).map_err(|e| io_err("read", e))?;
+        say(&mut out, "started")?;
+        let start = Instant::now();
+        let mut calls = 0u64;
+        let elapsed = loop {
+            call.once(None)?;
+            calls += 1;
+            let t = start.elapsed();
+            if t >= budget {
+                break t;
+            }
+        };
+        say(
+            &mut out,
+            &format!("{:.1}", calls as f64 / elapsed.as_secs_f64()),
+        )?;
+    }
+}
+
 fn run_workload(
     m: &gilgate::embed::Module,
     name: &str,
     threads: usize,
     budget: Duration,
     n: i64,
+    partner: Option<&mut Partner>,
 ) -> Result<(), PyErr> {
     let relay = name == "handoff";
     if relay {
@@ -128,6 +257,13 @@ fn run_workload(
     }
     let func = m.getattr(name)?;
     let (arg, _neighbours) = shared_arg(n)?;
+    let partner = match partner {
+        Some(p) => {
+            p.start(name)?;
+            Some(p)
+        }
+        None => None,
+    };
     let call = Call {
         func: func.as_ptr(),
         arg: arg.as_ptr(),
@@ -164,12 +300,14 @@ fn run_workload(
     // main thread may be descheduled right after the barrier).
     let mut last = String::new();
     let mut calls = 0;
+    let mut own_rates = 0.0;
     let (mut first_start, mut last_end) = (None::<Instant>, None::<Instant>);
     for r in results {
         match r {
             Ok(Ok((start, end, made, shown))) => {
                 last = shown.unwrap_or_default();
                 calls += made;
+                own_rates += made as f64 / (end - start).as_secs_f64();
                 first_start = Some(first_start.map_or(start, |s| s.min(start)));
                 last_end = Some(last_end.map_or(end, |e| e.max(end)));
             }
@@ -181,7 +319,11 @@ fn run_workload(
         (Some(s), Some(e)) => (e - s).as_secs_f64(),
         _ => 0.0,
     };
-    println!("{name}\t{threads}\t{seconds:.6}\t{calls}\t{last}");
+    let (label, own_rates) = match partner {
+        Some(p) => ("p".to_string(), own_rates + p.finish()?),
+        None => (threads.to_string(), own_rates),
+    };
+    println!("{name}\t{label}\t{seconds:.6}\t{calls}\t{own_rates:.1}\t{last}");
     drop((func, arg));
     Ok(())
 }
@@ -197,11 +339,15 @@ fn run(args: &[String]) -> Result<(), PyErr> {
         s.parse::<usize>()
             .map_err(|_| PyErr::new("ValueError", format!("not a count: {s}")))
     };
-    let threads = threads.split(',').map(num).collect::<Result<Vec<_>, _>>()?;
+    // `p`: one thread here while a partner process runs one (see `Partner`).
+    let steps = threads
+        .split(',')
+        .map(|s| if s == "p" { Ok(0) } else { num(s) })
+        .collect::<Result<Vec<_>, _>>()?;
     let (budget, n) = (num(ms)?, num(n)? as i64);
     let budget = Duration::from_millis(budget as u64);
     let policy = match scenario.as_str() {
-        "free" | "lock_on" => Policy::Auto,
+        "free" | "lock_on" | "partner" => Policy::Auto,
         "module" => Policy::Module,
         other => {
             return Err(PyErr::new(
@@ -214,6 +360,13 @@ fn run(args: &[String]) -> Result<(), PyErr> {
     // Imported first: under `module`, an import's init runs under the per-module lock until
     // the module's declaration is known, so it would wait for the holder below.
     let m = host.import("benchmod")?;
+    if scenario == "partner" {
+        return partner_loop(&m, budget, n);
+    }
+    let mut partner = match steps.contains(&0) {
+        true => Some(Partner::spawn(dir, budget, n)?),
+        false => None,
+    };
     let mut holder = None;
     if scenario != "free" {
         let hold = host.import("benchhold")?;
@@ -226,10 +379,12 @@ fn run(args: &[String]) -> Result<(), PyErr> {
         }
     }
     for w in workloads {
-        for &t in &threads {
-            run_workload(&m, w, t, budget, n)?;
+        for &t in &steps {
+            let with = if t == 0 { partner.as_mut() } else { None };
+            run_workload(&m, w, t.max(1), budget, n, with)?;
         }
     }
+    drop(partner);
     if holder.is_some() {
         // The holder sleeps for ten minutes; the process exits under it.
         std::process::exit(0);

@@ -10,15 +10,22 @@
 #            without detaching, so it keeps the per-module lock) during the whole measurement
 # For each scenario and workload (every row of scripts/bench-capi.sh, BENCH_WORKLOADS), one
 # process per side and round measures the workload with the thread counts of PATTERN in turn
-# (default 1,2,1,2,1: one thread, two, one, two, one, each measurement right after the one
-# before, in the same process). In a measurement THREADS threads start together at a barrier and each
+# (default 1,2,p,2,1: one thread, two, one partnered (below), two, one, each measurement right
+# after the one before, in the same process). In a measurement THREADS threads start together at a barrier and each
 # calls workload(N) until MS milliseconds (from its own start) are spent; calls/s is total
 # calls over the time from the first thread's start to the last thread's end (each thread reads
 # the clock itself). A time budget rather than a count of calls keeps every measurement about
 # as long whatever the row costs.
 # Scaling: a two-thread measurement's calls/s over the mean of the one-thread measurements next
 # to it (before and after), in the same process; a round's scaling is the median of its
-# process's ratios (two with the default pattern). Both sides' one- and two-thread rates are taken
+# process's ratios (two with the default pattern 1,2,p,2,1).
+# `p` in the pattern: one thread in this process while a partner process (the same driver, its
+# own runtime) calls the same workload on one thread, started just before and stopped just
+# after. Two threads of the same work with nothing shared in memory: what the machine itself
+# takes from each (shared caches, power, the host). The second table of a scenario divides a
+# two-thread measurement's rate by the partnered pair's rate next to it (both as the sum of each
+# thread's own calls over its own time): 1.00 means that sharing one process (one runtime, one
+# heap) costs the two threads nothing beyond what two separate processes pay. Both sides' one- and two-thread rates are taken
 # within about MS of each other, with the same heap and code layout: this machine's speed drifts
 # over seconds, and a process's layout moves its speed, so ratios between separate processes
 # (the method until stop 27) scattered about twice as widely.
@@ -43,10 +50,11 @@
 #        48) places the n that every thread passes at byte K (0, 16, 32 or 48) of a 64-byte
 #        cache line on every side (BENCH_ARG_OFFSET); `natural` leaves it where the allocator
 #        puts it. --pattern sets the thread counts one process measures in turn (1s and 2s,
-#        comma-separated, at least one 2 next to a 1; e.g. 1,2,1 for a shorter run).
+#        and p, comma-separated, at least one 2 next to a 1; e.g. 1,2,1 for a shorter run
+#        without the partnered measurement).
 #        --scenarios limits the scenarios (default "free lock_on module"). --raw also writes
 #        every measurement, one tab-separated line each (side, round, scenario, workload,
-#        threads, seconds, calls, result), in the order measured.
+#        threads, seconds, calls, own calls/s, result), in the order measured.
 # The placement matters to call_fastcall, whose threads count references on that one object on
 # every call: when it starts 48 bytes into a line (where CPython 3.13t's driver finds it in
 # every run), its shared count is on the next line, apart from the owner and local count that
@@ -64,7 +72,7 @@ RECORD=0
 BASELINE=
 WORKLOADS=
 ARG_OFFSET=48
-PATTERN=1,2,1,2,1
+PATTERN=1,2,p,2,1
 SCENARIOS="free lock_on module"
 RAW=
 usage() { echo "usage: $0 [--no-build] [--record] [--baseline BENCH_THREADS_BINARY] [--workloads \"W ...\"] [--arg-offset K|natural] [--pattern P] [--scenarios \"S ...\"] [--raw FILE] [N] [MS] [ROUNDS]" >&2; exit 64; }
@@ -92,8 +100,8 @@ natural) unset BENCH_ARG_OFFSET ;;
 0 | 16 | 32 | 48) export BENCH_ARG_OFFSET=$ARG_OFFSET ;;
 *) echo "bench: --arg-offset takes 0, 16, 32, 48 (objects start 16-byte aligned) or natural, not $ARG_OFFSET" >&2; exit 64 ;;
 esac
-if ! [[ "$PATTERN" =~ ^[12](,[12])*$ && ",$PATTERN," =~ (,1,2,|,2,1,) ]]; then
-    echo "bench: --pattern takes 1s and 2s separated by commas, with a 2 next to a 1, not $PATTERN" >&2
+if ! [[ "$PATTERN" =~ ^[12p](,[12p])*$ && ",$PATTERN," =~ (,1,2,|,2,1,) ]]; then
+    echo "bench: --pattern takes 1, 2 and p separated by commas, with a 2 next to a 1, not $PATTERN" >&2
     exit 64
 fi
 for scenario in $SCENARIOS; do
@@ -119,10 +127,12 @@ bench_gilgate_bin "$ROOT" "$BUILD" bench_threads
 
 # The CPython side of examples/bench_threads.rs: same arguments, same output.
 cat > "$TMP/cpython/threads_driver.py" <<'PY'
-import os, sys, threading, time, warnings
+import os, subprocess, sys, threading, time, warnings
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 scenario, ms, n = sys.argv[1], int(sys.argv[3]), int(sys.argv[4])
-counts = [int(c) for c in sys.argv[2].split(",")]
+# "p": one thread here while a partner process (this script, scenario "partner") calls the
+# same workload on its one thread.
+counts = [c if c == "p" else int(c) for c in sys.argv[2].split(",")]
 # BENCH_ARG_OFFSET=K: the shared n is the first fresh int at byte K of a 64-byte line (as
 # examples/bench_threads.rs places its own); the others stay allocated for the run.
 neighbours = []
@@ -139,9 +149,46 @@ if scenario == "lock_on":
         import benchhold  # undeclared: switches the GIL on
 import benchmod
 
+if scenario == "partner":
+    # Same protocol as examples/bench_threads.rs's partner mode.
+    for line in sys.stdin:
+        fn = getattr(benchmod, line.strip())
+        print("ready", flush=True)
+        sys.stdin.readline()
+        print("started", flush=True)
+        start = time.perf_counter()
+        calls = 0
+        while True:
+            fn(n)
+            calls += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= budget:
+                break
+        print(f"{calls / elapsed:.1f}", flush=True)
+    sys.exit(0)
+
+partner = None
+if "p" in counts:
+    partner = subprocess.Popen(
+        [sys.executable, "-I", os.path.abspath(__file__), "partner", "1", str(ms + 60), sys.argv[4]],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+def partner_say(line):
+    partner.stdin.write(line + "\n")
+    partner.stdin.flush()
+    answer = partner.stdout.readline()
+    if not answer:
+        sys.exit("bench partner: it exited")
+    return answer.strip()
+
 def measure(name, fn, threads):
     if name == "handoff":
         benchmod.handoff_reset()
+    label = threads
+    if threads == "p":
+        partner_say(name)  # ready
+        partner_say("go")  # started
+        threads = 1
     barrier = threading.Barrier(threads + 1)
     results = [None] * threads
     def work(i):
@@ -163,12 +210,18 @@ def measure(name, fn, threads):
         t.join()
     secs = max(r[1] for r in results) - min(r[0] for r in results)
     calls = sum(r[2] for r in results)
-    print(f"{name}\t{threads}\t{secs:.6f}\t{calls}\t{results[-1][3]!r}", flush=True)
+    own = sum(r[2] / (r[1] - r[0]) for r in results)
+    if label == "p":
+        own += float(partner.stdout.readline())
+    print(f"{name}\t{label}\t{secs:.6f}\t{calls}\t{own:.1f}\t{results[-1][3]!r}", flush=True)
 
 for name in sys.argv[5:]:
     fn = getattr(benchmod, name)
     for threads in counts:
         measure(name, fn, threads)
+if partner is not None:
+    partner.stdin.close()
+    partner.wait()
 PY
 
 run_side() { # SIDE ROUND SCENARIO THREADS MS N WORKLOAD...
@@ -208,11 +261,14 @@ report() {
 import random, statistics, sys
 from collections import defaultdict
 # (side, scenario, workload, round) -> the process's measurements in order:
-# [(threads, secs, calls, result)]
+# [(threads, secs, calls, result, own)]; threads is 1, 2 or "p" (one thread here, one in the
+# partner process); own is the sum of each thread's (and the partner's) own calls/s.
 runs = defaultdict(list)
 for line in open(sys.argv[1]):
-    side, rnd, scenario, name, threads, secs, calls, result = line.rstrip("\n").split("\t")
-    runs[side, scenario, name, int(rnd)].append((int(threads), float(secs), int(calls), result))
+    side, rnd, scenario, name, threads, secs, calls, own, result = line.rstrip("\n").split("\t")
+    threads = threads if threads == "p" else int(threads)
+    runs[side, scenario, name, int(rnd)].append(
+        (threads, float(secs), int(calls), result, float(own)))
 names = sys.argv[2].split()
 scenarios = sys.argv[3].split()
 base = any(k[0] == "baseline" for k in runs)
@@ -223,7 +279,7 @@ def rounds(side, scenario, name):
     return [v for (s, sc, n, _), v in sorted(runs.items()) if (s, sc, n) == (side, scenario, name)]
 def scalings(seq):
     """Each two-thread rate over the mean of the one-thread rates measured next to it."""
-    rate = [calls / secs for _, secs, calls, _ in seq]
+    rate = [m[2] / m[1] for m in seq]
     out = []
     for i, m in enumerate(seq):
         ones = [rate[j] for j in (i - 1, i + 1) if 0 <= j < len(seq) and seq[j][0] == 1]
@@ -232,10 +288,23 @@ def scalings(seq):
     return out
 def rates(side, scenario, name):
     rs = rounds(side, scenario, name)
-    one = [calls / secs for seq in rs for th, secs, calls, _ in seq if th == 1]
-    two = [calls / secs for seq in rs for th, secs, calls, _ in seq if th == 2]
+    one = [m[2] / m[1] for seq in rs for m in seq if m[0] == 1]
+    two = [m[2] / m[1] for seq in rs for m in seq if m[0] == 2]
     per_round = [med(r) for r in map(scalings, rs) if r]
     return med(one), med(two), per_round
+def sharing(seq):
+    """Each two-thread measurement's own rates over those of the partnered ones next to it."""
+    out = []
+    for i, m in enumerate(seq):
+        ps = [seq[j][4] for j in (i - 1, i + 1) if 0 <= j < len(seq) and seq[j][0] == "p"]
+        if m[0] == 2 and ps:
+            out.append(m[4] / statistics.fmean(ps))
+    return out
+def shared_rates(side, scenario, name):
+    rs = rounds(side, scenario, name)
+    two = [m[4] for seq in rs for m in seq if m[0] == 2]
+    apart = [m[4] for seq in rs for m in seq if m[0] == "p"]
+    return med(two), med(apart), [med(r) for r in map(sharing, rs) if r]
 rng = random.Random(12)
 def compare(g, c):
     """Median scaling difference and its 95% bootstrap interval, each side resampled."""
@@ -278,12 +347,36 @@ for scenario, title in (("free", "declared module only (no lock)"),
     if scenario != "module":
         print("gilgate's scaling against CPython's: " + ", ".join(
             f"{tally[scenario, v]} {v}" for v in ("above", "level", "below")))
+    if not any(m[0] == "p" for (s, sc, _, _), seq in runs.items() if sc == scenario for m in seq):
+        continue
+    print(f"\n{scenario}: two threads in one process against one in each of two processes")
+    hdr = f"{'workload':<13} {'gilgate 2T/s':>12} {'2P/s':>9} {'ratio':>7}   {'CPython 2T/s':>12} {'2P/s':>9} {'ratio':>7}   {'difference [95% interval]':<26}"
+    if base:
+        hdr += f" {'baseline 2T/s':>13} {'2P/s':>9} {'ratio':>7}"
+    print(hdr)
+    for name in names:
+        g2, gp, gr = shared_rates("gilgate", scenario, name)
+        c2, cp, cr = shared_rates("cpython", scenario, name)
+        if scenario != "module":
+            d, lo, hi, verdict = compare(gr, cr)
+            tally[scenario + "/p", verdict] += 1
+            cpy = f"{c2:>12.0f} {cp:>9.0f} {med(cr):>7.2f}   {f'{d:+.2f} [{lo:+.2f}, {hi:+.2f}] {verdict}':<26}"
+        else:
+            cpy = f"{'-':>12} {'-':>9} {'-':>7}   {'-':<26}"
+        line = f"{name:<13} {g2:>12.0f} {gp:>9.0f} {med(gr):>7.2f}   {cpy}"
+        if base:
+            b2, bp, br = shared_rates("baseline", scenario, name)
+            line += f" {b2:>13.0f} {bp:>9.0f} {med(br):>7.2f}"
+        print(line)
+    if scenario != "module":
+        print("gilgate's ratio against CPython's: " + ", ".join(
+            f"{tally[scenario + '/p', v]} {v}" for v in ("above", "level", "below")))
 print("\ncosts, ns per operation (median):")
 print(f"{'operation':<42} {'gilgate':>8} {'CPython':>8}" + (f" {'baseline':>8}" if base else ""))
 def cost(side, scenario, name, threads):
     ms = [m for seq in rounds(side, scenario, name) for m in seq if m[0] == threads]
     # one call per thread; each returns its n, so the operations are threads * n
-    return med([secs / (threads * int(r)) * 1e9 for _, secs, _, r in ms])
+    return med([m[1] / (threads * int(m[3])) * 1e9 for m in ms])
 for scenario in scenarios:
     for name, threads, what in (("detach_pairs", 1, "detach + attach"),
                                 ("section_pairs", 1, "critical section, uncontended"),
