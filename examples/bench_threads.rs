@@ -125,9 +125,9 @@ fn io_err(what: &str, e: std::io::Error) -> PyErr {
     PyErr::new("OSError", format!("bench partner: {what}: {e}"))
 }
 
-/// A second process of this program (`partner` mode) that calls the same workload on its one
-/// thread while this process measures one thread: two threads of the same work, each with a
-/// runtime of its own. What the machine takes from one thread when another runs beside it,
+/// A second process of this program (`partner` mode, set up as the same scenario) that calls
+/// the same workload on its one thread while this process measures one thread: two threads of
+/// the same work, each with a runtime of its own. What the machine takes from one thread when another runs beside it,
 /// without anything shared in memory.
 struct Partner {
     child: std::process::Child,
@@ -136,12 +136,12 @@ struct Partner {
 }
 
 impl Partner {
-    fn spawn(dir: &str, budget: Duration, n: i64) -> Result<Partner, PyErr> {
+    fn spawn(dir: &str, scenario: &str, budget: Duration, n: i64) -> Result<Partner, PyErr> {
         use std::process::{Command, Stdio};
         let exe = std::env::current_exe().map_err(|e| io_err("own path", e))?;
         let ms = (budget + PARTNER_SLACK).as_millis().to_string();
         let mut child = Command::new(exe)
-            .args([dir, "partner", "1", &ms, &n.to_string()])
+            .args([dir, "partner", scenario, &ms, &n.to_string()])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -192,7 +192,7 @@ impl Partner {
 
 impl Drop for Partner {
     fn drop(&mut self) {
-        // Its input closes with `to`; it exits at the end of its input.
+        // Every measurement is over; under `module` it would sit beside its holder thread.
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -339,15 +339,23 @@ fn run(args: &[String]) -> Result<(), PyErr> {
         s.parse::<usize>()
             .map_err(|_| PyErr::new("ValueError", format!("not a count: {s}")))
     };
-    // `p`: one thread here while a partner process runs one (see `Partner`).
-    let steps = threads
-        .split(',')
-        .map(|s| if s == "p" { Ok(0) } else { num(s) })
-        .collect::<Result<Vec<_>, _>>()?;
+    // Partner mode (see `Partner`): `DIR partner SCENARIO MS N`, set up as SCENARIO.
+    let (partner_mode, scenario) = match scenario.as_str() {
+        "partner" => (true, threads.as_str()),
+        s => (false, s),
+    };
+    // `p`: one thread here while a partner process runs one.
+    let steps = match partner_mode {
+        true => Vec::new(),
+        false => threads
+            .split(',')
+            .map(|s| if s == "p" { Ok(0) } else { num(s) })
+            .collect::<Result<Vec<_>, _>>()?,
+    };
     let (budget, n) = (num(ms)?, num(n)? as i64);
     let budget = Duration::from_millis(budget as u64);
-    let policy = match scenario.as_str() {
-        "free" | "lock_on" | "partner" => Policy::Auto,
+    let policy = match scenario {
+        "free" | "lock_on" => Policy::Auto,
         "module" => Policy::Module,
         other => {
             return Err(PyErr::new(
@@ -360,13 +368,6 @@ fn run(args: &[String]) -> Result<(), PyErr> {
     // Imported first: under `module`, an import's init runs under the per-module lock until
     // the module's declaration is known, so it would wait for the holder below.
     let m = host.import("benchmod")?;
-    if scenario == "partner" {
-        return partner_loop(&m, budget, n);
-    }
-    let mut partner = match steps.contains(&0) {
-        true => Some(Partner::spawn(dir, budget, n)?),
-        false => None,
-    };
     let mut holder = None;
     if scenario != "free" {
         let hold = host.import("benchhold")?;
@@ -378,10 +379,18 @@ fn run(args: &[String]) -> Result<(), PyErr> {
             holder = Some(std::thread::spawn(move || call.once(None)));
         }
     }
-    for w in workloads {
-        for &t in &steps {
-            let with = if t == 0 { partner.as_mut() } else { None };
-            run_workload(&m, w, t.max(1), budget, n, with)?;
+    let mut partner = None;
+    if partner_mode {
+        partner_loop(&m, budget, n)?;
+    } else {
+        if steps.contains(&0) {
+            partner = Some(Partner::spawn(dir, scenario, budget, n)?);
+        }
+        for w in workloads {
+            for &t in &steps {
+                let with = if t == 0 { partner.as_mut() } else { None };
+                run_workload(&m, w, t.max(1), budget, n, with)?;
+            }
         }
     }
     drop(partner);

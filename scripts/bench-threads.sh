@@ -129,10 +129,12 @@ bench_gilgate_bin "$ROOT" "$BUILD" bench_threads
 cat > "$TMP/cpython/threads_driver.py" <<'PY'
 import os, subprocess, sys, threading, time, warnings
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-scenario, ms, n = sys.argv[1], int(sys.argv[3]), int(sys.argv[4])
-# "p": one thread here while a partner process (this script, scenario "partner") calls the
-# same workload on its one thread.
-counts = [c if c == "p" else int(c) for c in sys.argv[2].split(",")]
+ms, n = int(sys.argv[3]), int(sys.argv[4])
+# "p": one thread here while a partner process (this script: partner SCENARIO MS N, set up as
+# the same scenario) calls the same workload on its one thread.
+partner_mode = sys.argv[1] == "partner"
+scenario = sys.argv[2] if partner_mode else sys.argv[1]
+counts = [] if partner_mode else [c if c == "p" else int(c) for c in sys.argv[2].split(",")]
 # BENCH_ARG_OFFSET=K: the shared n is the first fresh int at byte K of a 64-byte line (as
 # examples/bench_threads.rs places its own); the others stay allocated for the run.
 neighbours = []
@@ -149,7 +151,7 @@ if scenario == "lock_on":
         import benchhold  # undeclared: switches the GIL on
 import benchmod
 
-if scenario == "partner":
+if partner_mode:
     # Same protocol as examples/bench_threads.rs's partner mode.
     for line in sys.stdin:
         fn = getattr(benchmod, line.strip())
@@ -170,7 +172,7 @@ if scenario == "partner":
 partner = None
 if "p" in counts:
     partner = subprocess.Popen(
-        [sys.executable, "-I", os.path.abspath(__file__), "partner", "1", str(ms + 60), sys.argv[4]],
+        [sys.executable, "-I", os.path.abspath(__file__), "partner", scenario, str(ms + 60), sys.argv[4]],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 def partner_say(line):
