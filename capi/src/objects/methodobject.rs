@@ -287,25 +287,24 @@ unsafe fn reject_kwnames(func: *mut PyObject, kwnames: *mut PyObject) -> bool {
     false
 }
 
-/// Whether a vectorcall of `meth` may take its unguarded path: no keyword names and no
-/// per-module lock to take for it (the proof of which the unguarded crossing takes, so the
-/// lock is checked once per hop). On that path gilgate runs no Rust that can panic before the C
-/// callee (it reads two fields and calls through `extcall`), so it needs no guard frame;
-/// everything else (errors, keywords, taking the lock) takes the guarded path.
+/// Whether a vectorcall has no keyword names, the first condition of its unguarded path. On
+/// that path gilgate runs no Rust that can panic before the C callee (it reads two fields and
+/// calls through `extcall`), so it needs no guard frame; everything else (errors, keywords,
+/// taking the per-module lock) takes the guarded path.
+///
+/// The second condition is that no per-module lock is to be taken for the callee. With the lock
+/// off (every policy but `module`) each `vc_*` jumps straight to the callee; under `module` it
+/// jumps to its `*_module` twin, out of line, which tests the callee's address
+/// ([`crate::extcall::lock_off_for`]). Keeping that test out of the `vc_*` function keeps its
+/// common path a tail jump with no stack frame: inline, the lookup's call made every vectorcall
+/// save and restore six registers (22 more instructions per METH_FASTCALL call, stop 29).
 ///
 /// # Safety
 /// `kwnames` NULL or a live tuple.
 #[inline(always)]
-unsafe fn unguarded_ok(
-    kwnames: *mut PyObject,
-    meth: *mut std::ffi::c_void,
-) -> Option<crate::extcall::LockOff> {
+unsafe fn no_keywords(kwnames: *mut PyObject) -> bool {
     // SAFETY: forwarded contract.
-    if kwnames.is_null() || unsafe { crate::tupleobject::items(kwnames) }.is_empty() {
-        crate::extcall::lock_off_for(meth as usize)
-    } else {
-        None
-    }
+    kwnames.is_null() || unsafe { crate::tupleobject::items(kwnames) }.is_empty()
 }
 
 unsafe fn parts(func: *mut PyObject) -> (*mut PyObject, *mut std::ffi::c_void) {
@@ -325,15 +324,37 @@ unsafe extern "C" fn vc_noargs(
     let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
     // SAFETY: vectorcall contract; ml_meth has the METH_NOARGS signature.
     unsafe {
-        if nargs == 0
-            && let (s, m) = parts(func)
-            && let Some(off) = unguarded_ok(kwnames, m)
-        {
+        if nargs == 0 && no_keywords(kwnames) {
+            let Some(off) = crate::extcall::lock_off() else {
+                return vc_noargs_module(func, _args, nargsf, kwnames);
+            };
+            let (s, m) = parts(func);
             return crate::extcall::meth_unlocked(off, m, s, null_mut());
         }
     }
     // SAFETY: forwarded vectorcall contract.
     unsafe { vc_noargs_guarded(func, _args, nargsf, kwnames) }
+}
+
+/// `vc_noargs` under the `module` policy, once its arguments passed (see [`no_keywords`]).
+///
+/// # Safety
+/// The vectorcall contract.
+#[inline(never)]
+unsafe fn vc_noargs_module(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: vectorcall contract; ml_meth has the METH_NOARGS signature.
+    unsafe {
+        let (s, m) = parts(func);
+        match crate::extcall::lock_off_for(m as usize) {
+            Some(off) => crate::extcall::meth_unlocked(off, m, s, null_mut()),
+            None => vc_noargs_guarded(func, args, nargsf, kwnames),
+        }
+    }
 }
 
 /// `vc_noargs`'s guarded path (checks, errors, the per-module lock), out of line so that the
@@ -377,15 +398,37 @@ unsafe extern "C" fn vc_o(
     let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
     // SAFETY: vectorcall contract; ml_meth has the METH_O signature.
     unsafe {
-        if nargs == 1
-            && let (s, m) = parts(func)
-            && let Some(off) = unguarded_ok(kwnames, m)
-        {
+        if nargs == 1 && no_keywords(kwnames) {
+            let Some(off) = crate::extcall::lock_off() else {
+                return vc_o_module(func, args, nargsf, kwnames);
+            };
+            let (s, m) = parts(func);
             return crate::extcall::meth_unlocked(off, m, s, *args);
         }
     }
     // SAFETY: forwarded vectorcall contract.
     unsafe { vc_o_guarded(func, args, nargsf, kwnames) }
+}
+
+/// `vc_o` under the `module` policy, once its arguments passed (see [`no_keywords`]).
+///
+/// # Safety
+/// The vectorcall contract, with one argument.
+#[inline(never)]
+unsafe fn vc_o_module(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: vectorcall contract; ml_meth has the METH_O signature.
+    unsafe {
+        let (s, m) = parts(func);
+        match crate::extcall::lock_off_for(m as usize) {
+            Some(off) => crate::extcall::meth_unlocked(off, m, s, *args),
+            None => vc_o_guarded(func, args, nargsf, kwnames),
+        }
+    }
 }
 
 /// `vc_o`'s guarded path (checks, errors, the per-module lock), out of line so that the
@@ -428,14 +471,41 @@ unsafe extern "C" fn vc_fastcall(
 ) -> *mut PyObject {
     // SAFETY: vectorcall contract; ml_meth has the METH_FASTCALL signature.
     unsafe {
-        let (s, m) = parts(func);
-        if let Some(off) = unguarded_ok(kwnames, m) {
+        if no_keywords(kwnames) {
+            let Some(off) = crate::extcall::lock_off() else {
+                return vc_fastcall_module(func, args, nargsf, kwnames);
+            };
             let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+            let (s, m) = parts(func);
             return crate::extcall::meth_fastcall_unlocked(off, m, s, args, nargs as Py_ssize_t);
         }
     }
     // SAFETY: forwarded vectorcall contract.
     unsafe { vc_fastcall_guarded(func, args, nargsf, kwnames) }
+}
+
+/// `vc_fastcall` under the `module` policy, without keyword names (see [`no_keywords`]).
+///
+/// # Safety
+/// The vectorcall contract.
+#[inline(never)]
+unsafe fn vc_fastcall_module(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: vectorcall contract; ml_meth has the METH_FASTCALL signature.
+    unsafe {
+        let (s, m) = parts(func);
+        match crate::extcall::lock_off_for(m as usize) {
+            Some(off) => {
+                let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+                crate::extcall::meth_fastcall_unlocked(off, m, s, args, nargs as Py_ssize_t)
+            }
+            None => vc_fastcall_guarded(func, args, nargsf, kwnames),
+        }
+    }
 }
 
 /// `vc_fastcall`'s guarded path (checks, errors, the per-module lock), out of line so that the
@@ -470,25 +540,55 @@ unsafe extern "C" fn vc_fastcall_keywords(
     nargsf: usize,
     kwnames: *mut PyObject,
 ) -> *mut PyObject {
-    // Keywords go to the callee as they are, so only the lock decides (see `unguarded_ok`).
-    // SAFETY: vectorcall contract: a live function object.
-    let (s, m) = unsafe { parts(func) };
-    if let Some(off) = crate::extcall::lock_off_for(m as usize) {
-        let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
-        // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
-        unsafe {
-            return crate::extcall::meth_fastcall_keywords_unlocked(
-                off,
-                m,
-                s,
-                args,
-                nargs as Py_ssize_t,
-                kwnames,
-            );
+    // Keywords go to the callee as they are, so only the lock decides (see `no_keywords`).
+    let Some(off) = crate::extcall::lock_off() else {
+        // SAFETY: forwarded vectorcall contract.
+        return unsafe { vc_fastcall_keywords_module(func, args, nargsf, kwnames) };
+    };
+    let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+    // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
+    unsafe {
+        let (s, m) = parts(func);
+        crate::extcall::meth_fastcall_keywords_unlocked(
+            off,
+            m,
+            s,
+            args,
+            nargs as Py_ssize_t,
+            kwnames,
+        )
+    }
+}
+
+/// `vc_fastcall_keywords` under the `module` policy (see [`no_keywords`]).
+///
+/// # Safety
+/// The vectorcall contract.
+#[inline(never)]
+unsafe fn vc_fastcall_keywords_module(
+    func: *mut PyObject,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
+    unsafe {
+        let (s, m) = parts(func);
+        match crate::extcall::lock_off_for(m as usize) {
+            Some(off) => {
+                let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+                crate::extcall::meth_fastcall_keywords_unlocked(
+                    off,
+                    m,
+                    s,
+                    args,
+                    nargs as Py_ssize_t,
+                    kwnames,
+                )
+            }
+            None => vc_fastcall_keywords_guarded(func, args, nargsf, kwnames),
         }
     }
-    // SAFETY: forwarded vectorcall contract.
-    unsafe { vc_fastcall_keywords_guarded(func, args, nargsf, kwnames) }
 }
 
 /// `vc_fastcall_keywords`'s guarded path (checks, errors, the per-module lock), out of line so that the
