@@ -11,11 +11,13 @@
 //!
 //! - **Cost when off**: [`active`] is one relaxed atomic load; the policy switches it on once,
 //!   before any module loads ([`activate`]).
-//! - **Cost when on**: a callee in gilgate's own code (the built-in types' slots, which every
-//!   `PyNumber_*`, dealloc or call of a built-in passes through `into_extension`) is told apart
-//!   by one range test, inline ([`own_code`]: the executable segment this runtime is linked
-//!   into, found when the policy is switched on); only other callees are looked up, out of line
-//!   ([`covers`]), and only a covered one takes the cold locking path ([`call_locked`]).
+//! - **Cost when on**: `into_extension` hands the call to [`call_at`] (out of line, so that
+//!   with the policy off its callers keep nothing for this path). There a callee in gilgate's
+//!   own code (the built-in types' slots, which every `PyNumber_*`, dealloc or call of a
+//!   built-in passes through `into_extension`) is told apart by one range test ([`own_code`]:
+//!   the executable segment this runtime is linked into, found when the policy is switched on);
+//!   only other callees are looked up ([`covers`]), and only a covered one takes the cold
+//!   locking path ([`call_locked`]).
 //! - **Lookup**: the ranges are an immutable sorted snapshot behind an `AtomicPtr`; a change
 //!   builds a new snapshot under a mutex and publishes it. Old snapshots are leaked (a reader may
 //!   still be searching one; there is one per registration, a few hundred bytes each).
@@ -179,6 +181,17 @@ impl Drop for Entered {
 #[inline(always)]
 pub(crate) fn must_lock(addr: usize) -> bool {
     !own_code(addr) && covers(addr)
+}
+
+/// `into_extension` with the policy on: runs `call` holding the lock when `addr` must lock,
+/// else just runs it. Out of line, so that `into_extension`'s callers keep nothing of this.
+#[inline(never)]
+pub(crate) fn call_at<R>(addr: usize, call: impl FnOnce() -> R) -> R {
+    if must_lock(addr) {
+        call_locked(call)
+    } else {
+        call()
+    }
 }
 
 /// `into_extension`'s locking path (a callee in an undeclared module's code): runs `call`
