@@ -319,57 +319,48 @@ def compare(g, c):
     return med(g) - med(c), lo, hi, verdict
 bad = False
 tally = defaultdict(int)
-for scenario, title in (("free", "declared module only (no lock)"),
-                        ("lock_on", "after an undeclared import (process lock on)"),
-                        ("module", "policy module, a third thread holding the module lock (gilgate only)")):
-    if scenario not in scenarios:
-        continue
-    print(f"\n{scenario}: {title}")
-    hdr = f"{'workload':<13} {'gilgate 1T/s':>12} {'2T/s':>9} {'scaling':>7}   {'CPython 1T/s':>12} {'2T/s':>9} {'scaling':>7}   {'difference [95% interval]':<26}"
+def table(scenario, measure, cols, key):
+    """One table of a scenario: for each row, gilgate's and CPython's (and the baseline's) two
+    rates from `measure` and the median of their per-round ratios; the difference of the two
+    sides' medians with its interval, tallied under (key, verdict)."""
+    a, b, r = cols
+    hdr = f"{'workload':<13} {'gilgate ' + a:>12} {b:>9} {r:>7}   {'CPython ' + a:>12} {b:>9} {r:>7}   {'difference [95% interval]':<26}"
     if base:
-        hdr += f" {'baseline 1T/s':>13} {'2T/s':>9} {'scaling':>7}"
+        hdr += f" {'baseline ' + a:>13} {b:>9} {r:>7}"
     print(hdr)
     for name in names:
-        g1, g2, gr = rates("gilgate", scenario, name)
-        c1, c2, cr = rates("cpython", scenario, name)
-        res = {m[3] for side in sides for seq in rounds(side, scenario, name) for m in seq}
-        flag = "" if len(res) == 1 else "  MISMATCH " + " ".join(sorted(res))
-        bad |= bool(flag)
+        g1, g2, gr = measure("gilgate", scenario, name)
         if scenario != "module":
+            c1, c2, cr = measure("cpython", scenario, name)
             d, lo, hi, verdict = compare(gr, cr)
-            tally[scenario, verdict] += 1
+            tally[key, verdict] += 1
             cpy = f"{c1:>12.0f} {c2:>9.0f} {med(cr):>7.2f}   {f'{d:+.2f} [{lo:+.2f}, {hi:+.2f}] {verdict}':<26}"
         else:
             cpy = f"{'-':>12} {'-':>9} {'-':>7}   {'-':<26}"
         line = f"{name:<13} {g1:>12.0f} {g2:>9.0f} {med(gr):>7.2f}   {cpy}"
         if base:
-            b1, b2, br = rates("baseline", scenario, name)
+            b1, b2, br = measure("baseline", scenario, name)
             line += f" {b1:>13.0f} {b2:>9.0f} {med(br):>7.2f}"
-        print(line + flag)
+        print(line)
+for scenario, title in (("free", "declared module only (no lock)"),
+                        ("lock_on", "after an undeclared import (process lock on)"),
+                        ("module", "policy module, a third thread holding the module lock (gilgate only)")):
+    if scenario not in scenarios:
+        continue
+    for name in names:
+        res = {m[3] for side in sides for seq in rounds(side, scenario, name) for m in seq}
+        if len(res) != 1:
+            bad = True
+            print(f"MISMATCH {scenario} {name}: " + " ".join(sorted(res)))
+    print(f"\n{scenario}: {title}")
+    table(scenario, rates, ("1T/s", "2T/s", "scaling"), scenario)
     if scenario != "module":
         print("gilgate's scaling against CPython's: " + ", ".join(
             f"{tally[scenario, v]} {v}" for v in ("above", "level", "below")))
     if not any(m[0] == "p" for (s, sc, _, _), seq in runs.items() if sc == scenario for m in seq):
         continue
     print(f"\n{scenario}: two threads in one process against one in each of two processes")
-    hdr = f"{'workload':<13} {'gilgate 2T/s':>12} {'2P/s':>9} {'ratio':>7}   {'CPython 2T/s':>12} {'2P/s':>9} {'ratio':>7}   {'difference [95% interval]':<26}"
-    if base:
-        hdr += f" {'baseline 2T/s':>13} {'2P/s':>9} {'ratio':>7}"
-    print(hdr)
-    for name in names:
-        g2, gp, gr = shared_rates("gilgate", scenario, name)
-        c2, cp, cr = shared_rates("cpython", scenario, name)
-        if scenario != "module":
-            d, lo, hi, verdict = compare(gr, cr)
-            tally[scenario + "/p", verdict] += 1
-            cpy = f"{c2:>12.0f} {cp:>9.0f} {med(cr):>7.2f}   {f'{d:+.2f} [{lo:+.2f}, {hi:+.2f}] {verdict}':<26}"
-        else:
-            cpy = f"{'-':>12} {'-':>9} {'-':>7}   {'-':<26}"
-        line = f"{name:<13} {g2:>12.0f} {gp:>9.0f} {med(gr):>7.2f}   {cpy}"
-        if base:
-            b2, bp, br = shared_rates("baseline", scenario, name)
-            line += f" {b2:>13.0f} {bp:>9.0f} {med(br):>7.2f}"
-        print(line)
+    table(scenario, shared_rates, ("2T/s", "2P/s", "ratio"), scenario + "/p")
     if scenario != "module":
         print("gilgate's ratio against CPython's: " + ", ".join(
             f"{tally[scenario + '/p', v]} {v}" for v in ("above", "level", "below")))

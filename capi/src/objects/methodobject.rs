@@ -315,6 +315,29 @@ unsafe fn parts(func: *mut PyObject) -> (*mut PyObject, *mut std::ffi::c_void) {
     }
 }
 
+/// The body of the `vc_*_module` twins: `unlocked(off, self, meth)` when the lock does not
+/// cover the function's C code, else `guarded()`.
+///
+/// # Safety
+/// `func` a live function object (vectorcall contract).
+#[inline(always)]
+unsafe fn by_module_lock(
+    func: *mut PyObject,
+    unlocked: impl FnOnce(
+        crate::extcall::LockOff,
+        *mut PyObject,
+        *mut std::ffi::c_void,
+    ) -> *mut PyObject,
+    guarded: impl FnOnce() -> *mut PyObject,
+) -> *mut PyObject {
+    // SAFETY: forwarded contract.
+    let (s, m) = unsafe { parts(func) };
+    match crate::extcall::lock_off_for(m as usize) {
+        Some(off) => unlocked(off, s, m),
+        None => guarded(),
+    }
+}
+
 unsafe extern "C" fn vc_noargs(
     func: *mut PyObject,
     _args: *const *mut PyObject,
@@ -349,11 +372,11 @@ unsafe fn vc_noargs_module(
 ) -> *mut PyObject {
     // SAFETY: vectorcall contract; ml_meth has the METH_NOARGS signature.
     unsafe {
-        let (s, m) = parts(func);
-        match crate::extcall::lock_off_for(m as usize) {
-            Some(off) => crate::extcall::meth_unlocked(off, m, s, null_mut()),
-            None => vc_noargs_guarded(func, args, nargsf, kwnames),
-        }
+        by_module_lock(
+            func,
+            |off, s, m| crate::extcall::meth_unlocked(off, m, s, null_mut()),
+            || vc_noargs_guarded(func, args, nargsf, kwnames),
+        )
     }
 }
 
@@ -423,11 +446,11 @@ unsafe fn vc_o_module(
 ) -> *mut PyObject {
     // SAFETY: vectorcall contract; ml_meth has the METH_O signature.
     unsafe {
-        let (s, m) = parts(func);
-        match crate::extcall::lock_off_for(m as usize) {
-            Some(off) => crate::extcall::meth_unlocked(off, m, s, *args),
-            None => vc_o_guarded(func, args, nargsf, kwnames),
-        }
+        by_module_lock(
+            func,
+            |off, s, m| crate::extcall::meth_unlocked(off, m, s, *args),
+            || vc_o_guarded(func, args, nargsf, kwnames),
+        )
     }
 }
 
@@ -497,14 +520,14 @@ unsafe fn vc_fastcall_module(
 ) -> *mut PyObject {
     // SAFETY: vectorcall contract; ml_meth has the METH_FASTCALL signature.
     unsafe {
-        let (s, m) = parts(func);
-        match crate::extcall::lock_off_for(m as usize) {
-            Some(off) => {
+        by_module_lock(
+            func,
+            |off, s, m| {
                 let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
                 crate::extcall::meth_fastcall_unlocked(off, m, s, args, nargs as Py_ssize_t)
-            }
-            None => vc_fastcall_guarded(func, args, nargsf, kwnames),
-        }
+            },
+            || vc_fastcall_guarded(func, args, nargsf, kwnames),
+        )
     }
 }
 
@@ -573,9 +596,9 @@ unsafe fn vc_fastcall_keywords_module(
 ) -> *mut PyObject {
     // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
     unsafe {
-        let (s, m) = parts(func);
-        match crate::extcall::lock_off_for(m as usize) {
-            Some(off) => {
+        by_module_lock(
+            func,
+            |off, s, m| {
                 let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
                 crate::extcall::meth_fastcall_keywords_unlocked(
                     off,
@@ -585,9 +608,9 @@ unsafe fn vc_fastcall_keywords_module(
                     nargs as Py_ssize_t,
                     kwnames,
                 )
-            }
-            None => vc_fastcall_keywords_guarded(func, args, nargsf, kwnames),
-        }
+            },
+            || vc_fastcall_keywords_guarded(func, args, nargsf, kwnames),
+        )
     }
 }
 
