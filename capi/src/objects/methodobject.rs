@@ -338,6 +338,51 @@ unsafe fn by_module_lock(
     }
 }
 
+/// The unguarded METH_FASTCALL crossing, shared by `vc_fastcall` and its module twin.
+///
+/// # Safety
+/// `s`, `m` the parts of a live METH_FASTCALL function object; `args` as the vectorcall passed.
+#[inline(always)]
+unsafe fn fastcall_unlocked(
+    off: crate::extcall::LockOff,
+    s: *mut PyObject,
+    m: *mut std::ffi::c_void,
+    args: *const *mut PyObject,
+    nargsf: usize,
+) -> *mut PyObject {
+    let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+    // SAFETY: forwarded contract.
+    unsafe { crate::extcall::meth_fastcall_unlocked(off, m, s, args, nargs as Py_ssize_t) }
+}
+
+/// The unguarded METH_FASTCALL|METH_KEYWORDS crossing, shared by `vc_fastcall_keywords` and its
+/// module twin.
+///
+/// # Safety
+/// As [`fastcall_unlocked`], for a FASTCALL|KEYWORDS function; `kwnames` as passed.
+#[inline(always)]
+unsafe fn fastcall_keywords_unlocked(
+    off: crate::extcall::LockOff,
+    s: *mut PyObject,
+    m: *mut std::ffi::c_void,
+    args: *const *mut PyObject,
+    nargsf: usize,
+    kwnames: *mut PyObject,
+) -> *mut PyObject {
+    let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
+    // SAFETY: forwarded contract.
+    unsafe {
+        crate::extcall::meth_fastcall_keywords_unlocked(
+            off,
+            m,
+            s,
+            args,
+            nargs as Py_ssize_t,
+            kwnames,
+        )
+    }
+}
+
 unsafe extern "C" fn vc_noargs(
     func: *mut PyObject,
     _args: *const *mut PyObject,
@@ -498,9 +543,8 @@ unsafe extern "C" fn vc_fastcall(
             let Some(off) = crate::extcall::lock_off() else {
                 return vc_fastcall_module(func, args, nargsf, kwnames);
             };
-            let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
             let (s, m) = parts(func);
-            return crate::extcall::meth_fastcall_unlocked(off, m, s, args, nargs as Py_ssize_t);
+            return fastcall_unlocked(off, s, m, args, nargsf);
         }
     }
     // SAFETY: forwarded vectorcall contract.
@@ -522,10 +566,7 @@ unsafe fn vc_fastcall_module(
     unsafe {
         by_module_lock(
             func,
-            |off, s, m| {
-                let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
-                crate::extcall::meth_fastcall_unlocked(off, m, s, args, nargs as Py_ssize_t)
-            },
+            |off, s, m| fastcall_unlocked(off, s, m, args, nargsf),
             || vc_fastcall_guarded(func, args, nargsf, kwnames),
         )
     }
@@ -568,18 +609,10 @@ unsafe extern "C" fn vc_fastcall_keywords(
         // SAFETY: forwarded vectorcall contract.
         return unsafe { vc_fastcall_keywords_module(func, args, nargsf, kwnames) };
     };
-    let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
     // SAFETY: vectorcall contract; ml_meth has the FASTCALL|KEYWORDS signature.
     unsafe {
         let (s, m) = parts(func);
-        crate::extcall::meth_fastcall_keywords_unlocked(
-            off,
-            m,
-            s,
-            args,
-            nargs as Py_ssize_t,
-            kwnames,
-        )
+        fastcall_keywords_unlocked(off, s, m, args, nargsf, kwnames)
     }
 }
 
@@ -598,17 +631,7 @@ unsafe fn vc_fastcall_keywords_module(
     unsafe {
         by_module_lock(
             func,
-            |off, s, m| {
-                let nargs = nargsf & !crate::abstract_::PY_VECTORCALL_ARGUMENTS_OFFSET;
-                crate::extcall::meth_fastcall_keywords_unlocked(
-                    off,
-                    m,
-                    s,
-                    args,
-                    nargs as Py_ssize_t,
-                    kwnames,
-                )
-            },
+            |off, s, m| fastcall_keywords_unlocked(off, s, m, args, nargsf, kwnames),
             || vc_fastcall_keywords_guarded(func, args, nargsf, kwnames),
         )
     }
